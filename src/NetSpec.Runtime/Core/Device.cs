@@ -1,0 +1,130 @@
+using System.Collections.Concurrent;
+using ILGPU;
+using ILGPU.Runtime;
+using ILGPU.Runtime.CPU;
+using ILGPU.Runtime.Cuda;
+using ILGPU.Runtime.OpenCL;
+
+namespace NetSpec.Runtime;
+
+public enum DeviceKind
+{
+    Cpu,
+    Cuda,
+    OpenCL,
+}
+
+/// <summary>Asked for a device that is not present; the message names the ones that are.</summary>
+public sealed class DeviceNotAvailableException(string message) : Exception(message);
+
+/// <summary>
+/// One ILGPU accelerator with its kernels (loaded once, kept) and a reusable workspace.
+/// <c>auto</c> picks CUDA, then OpenCL, then the CPU accelerator.
+/// </summary>
+public sealed class Device : IDisposable
+{
+    private readonly Context context;
+    private readonly ConcurrentDictionary<string, Delegate> kernels = new();
+    private MemoryBuffer1D<float, Stride1D.Dense>? workspace;
+
+    private Device(Context context, Accelerator accelerator, DeviceKind kind)
+    {
+        this.context = context;
+        Accelerator = accelerator;
+        Kind = kind;
+    }
+
+    public DeviceKind Kind { get; }
+
+    public Accelerator Accelerator { get; }
+
+    public string Name => $"{Kind.ToString().ToLowerInvariant()}: {Accelerator.Name}";
+
+    /// <summary>The devices this machine offers, in <c>auto</c>'s order of preference.</summary>
+    public static IReadOnlyList<string> Available()
+    {
+        using Context probe = CreateContext();
+        return probe.Devices
+            .OrderBy(d => Rank(d.AcceleratorType))
+            .Select(d => $"{KindOf(d.AcceleratorType).ToString().ToLowerInvariant()} ({d.Name})")
+            .ToList();
+    }
+
+    /// <summary>Opens <c>auto</c>, <c>cuda</c>, <c>opencl</c> or <c>cpu</c>.</summary>
+    public static Device Create(string name = "auto")
+    {
+        string wanted = name.Trim().ToLowerInvariant();
+        if (wanted is not ("auto" or "cuda" or "opencl" or "cpu"))
+            throw new DeviceNotAvailableException($"unknown device '{name}': use auto, cuda, opencl or cpu");
+
+        Context context = CreateContext();
+        ILGPU.Runtime.Device? chosen = context.Devices
+            .Where(d => wanted == "auto" || KindOf(d.AcceleratorType).ToString().Equals(wanted, StringComparison.OrdinalIgnoreCase))
+            .OrderBy(d => Rank(d.AcceleratorType))
+            .FirstOrDefault();
+        if (chosen is null)
+        {
+            string present = string.Join(", ", context.Devices.Select(d => $"{KindOf(d.AcceleratorType).ToString().ToLowerInvariant()} ({d.Name})"));
+            context.Dispose();
+            throw new DeviceNotAvailableException($"no {wanted} device on this machine; present: {present}");
+        }
+
+        Accelerator accelerator = chosen.CreateAccelerator(context);
+        return new Device(context, accelerator, KindOf(chosen.AcceleratorType));
+    }
+
+    public void Synchronize() => Accelerator.Synchronize();
+
+    /// <summary>Loads a kernel the first time it is asked for and keeps it.</summary>
+    public TDelegate Kernel<TDelegate>(string key, Func<Accelerator, TDelegate> load)
+        where TDelegate : Delegate =>
+        (TDelegate)kernels.GetOrAdd(key, _ => load(Accelerator));
+
+    /// <summary>
+    /// Threads to launch for a grid-stride loop over <paramref name="n"/> items: few on the CPU
+    /// accelerator (each emulated thread costs about a microsecond), many on a GPU.
+    /// </summary>
+    public int GridStrideThreads(long n)
+    {
+        long cap = Kind == DeviceKind.Cpu
+            ? Accelerator.MaxNumThreadsPerGroup * Math.Max(1, Environment.ProcessorCount)
+            : (long)Accelerator.NumMultiprocessors * Accelerator.MaxNumThreadsPerMultiprocessor;
+        return (int)Math.Max(1, Math.Min(n, cap));
+    }
+
+    /// <summary>A scratch buffer of at least <paramref name="floats"/>; grows (reallocates) only when too small.</summary>
+    public ArrayView<float> Workspace(long floats)
+    {
+        if (workspace is null || workspace.Length < floats)
+        {
+            workspace?.Dispose();
+            workspace = Accelerator.Allocate1D<float>(Math.Max(floats, 1));
+        }
+
+        return workspace.View.SubView(0, Math.Max(floats, 1));
+    }
+
+    public void Dispose()
+    {
+        workspace?.Dispose();
+        Accelerator.Dispose();
+        context.Dispose();
+    }
+
+    private static Context CreateContext() =>
+        Context.Create(builder => builder.Default().EnableAlgorithms().Math(MathMode.Fast32BitOnly));
+
+    private static DeviceKind KindOf(AcceleratorType type) => type switch
+    {
+        AcceleratorType.Cuda => DeviceKind.Cuda,
+        AcceleratorType.OpenCL => DeviceKind.OpenCL,
+        _ => DeviceKind.Cpu,
+    };
+
+    private static int Rank(AcceleratorType type) => type switch
+    {
+        AcceleratorType.Cuda => 0,
+        AcceleratorType.OpenCL => 1,
+        _ => 2,
+    };
+}
