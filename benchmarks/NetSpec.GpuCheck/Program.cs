@@ -1,88 +1,28 @@
-using System.Diagnostics;
-using System.Reflection;
 using System.Runtime.InteropServices;
-using ILGPU;
-using ILGPU.Runtime;
 using ILGPU.Runtime.Cuda;
-using NetSpec.Runtime;
-using Device = NetSpec.Runtime.Device;
+using NetSpec.GpuCheck;
 
-// First contact with a GPU machine: which devices ILGPU sees, whether a kernel runs, whether cuBLAS loads.
-Console.WriteLine($"devices: {string.Join(" | ", Device.Available())}");
-NativeLibrary.SetDllImportResolver(typeof(CuBlas).Assembly, ResolveCuBlas);
+// The GPU check, run on a lent GPU machine by scripts/gpu-check.sh:
+//   probe                      which devices ILGPU sees; a kernel and cuBLAS on the first GPU
+//   time [spec] [batch] [size] forward and forward+backward timings of a generated network
+NativeLibrary.SetDllImportResolver(typeof(CuBlas).Assembly, CuBlasNames.Resolve);
 
-using Device device = Device.Create(args.Length > 0 ? args[0] : "auto");
-Console.WriteLine($"opened: {device.Name}");
-if (device.Accelerator is CudaAccelerator cuda)
-    Console.WriteLine($"cuda: arch {cuda.Architecture}, instruction set {cuda.InstructionSet}, driver {cuda.DriverVersion}, SMs {cuda.NumMultiprocessors}, mem {cuda.MemorySize >> 20} MiB");
-
-const int n = 1 << 20;
-float[] x = Enumerable.Range(0, n).Select(i => (float)(i % 97)).ToArray();
-using var buffer = device.Accelerator.Allocate1D(x);
-var kernel = device.Accelerator.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, int, int>(Saxpy);
-var sw = Stopwatch.StartNew();
-int threads = device.GridStrideThreads(n);
-kernel(threads, buffer.View, n, threads);
-device.Synchronize();
-float[] y = buffer.GetAsArray1D();
-int wrong = Enumerable.Range(0, n).Count(i => y[i] != 2 * x[i] + 1);
-Console.WriteLine($"kernel: saxpy over {n} floats, {wrong} wrong, {sw.Elapsed.TotalMilliseconds:F1} ms incl. compile");
-
-if (device.Accelerator is CudaAccelerator cudaAccelerator)
+string mode = args.Length > 0 ? args[0] : "probe";
+string device = Environment.GetEnvironmentVariable("NETSPEC_DEVICE") ?? "auto";
+return mode switch
 {
-    try
-    {
-        using var blas = new CuBlas(cudaAccelerator);
-        Console.WriteLine($"cublas: version {blas.Version}");
-        const int m = 512;
-        var rng = new Random(1);
-        float[] a = Enumerable.Range(0, m * m).Select(_ => (float)rng.NextDouble() - 0.5f).ToArray();
-        float[] b = Enumerable.Range(0, m * m).Select(_ => (float)rng.NextDouble() - 0.5f).ToArray();
-        using var da = cudaAccelerator.Allocate1D(a);
-        using var db = cudaAccelerator.Allocate1D(b);
-        using var dc = cudaAccelerator.Allocate1D<float>(m * m);
-        // column-major C = A·B
-        blas.Gemm(CuBlasOperation.NonTranspose, CuBlasOperation.NonTranspose, m, m, m, 1f, da.View, m, db.View, m, 0f, dc.View, m);
-        cudaAccelerator.Synchronize();
-        float[] c = dc.GetAsArray1D();
-        double maxErr = 0;
-        for (int i = 0; i < m; i += 37)
-            for (int j = 0; j < m; j += 41)
-            {
-                double s = 0;
-                for (int k = 0; k < m; k++)
-                    s += (double)a[k * m + i] * b[j * m + k];
-                maxErr = Math.Max(maxErr, Math.Abs(s - c[j * m + i]));
-            }
+    "probe" => Probe.Run(device),
+    "time" => NetworkTiming.Run(
+        device,
+        spec: args.Length > 1 ? args[1] : "sanet-r50",
+        batch: args.Length > 2 ? int.Parse(args[2]) : 8,
+        size: args.Length > 3 ? int.Parse(args[3]) : 480,
+        repeats: args.Length > 4 ? int.Parse(args[4]) : 5),
+    _ => Usage(),
+};
 
-        Console.WriteLine($"cublas: sgemm {m}^3 max abs error {maxErr:E2} on a sample");
-    }
-    catch (Exception e)
-    {
-        Console.WriteLine($"cublas: FAILED {e.GetType().Name}: {e.Message}");
-    }
-}
-
-return wrong == 0 ? 0 : 1;
-
-static void Saxpy(Index1D index, ArrayView<float> data, int n, int stride)
+static int Usage()
 {
-    for (int i = index; i < n; i += stride)
-        data[i] = 2 * data[i] + 1;
-}
-
-static IntPtr ResolveCuBlas(string name, Assembly assembly, DllImportSearchPath? path)
-{
-    if (!name.Contains("cublas", StringComparison.OrdinalIgnoreCase))
-        return IntPtr.Zero;
-    foreach (string candidate in new[] { name, "libcublas.so.13", "libcublas.so.12", "libcublas.so" })
-    {
-        if (NativeLibrary.TryLoad(candidate, assembly, path, out IntPtr handle))
-        {
-            Console.WriteLine($"cublas: '{name}' resolved to {candidate}");
-            return handle;
-        }
-    }
-
-    return IntPtr.Zero;
+    Console.Error.WriteLine("usage: NetSpec.GpuCheck probe | time [spec] [batch] [size] [repeats]   (device from NETSPEC_DEVICE, default auto)");
+    return 2;
 }
