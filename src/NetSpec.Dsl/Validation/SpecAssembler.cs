@@ -36,7 +36,7 @@ internal sealed class SpecAssembler
         foreach (ParamDecl p in spec.Params)
             BindSpecParam(p, graph);
         List<SizeDefault> sizes = Sizes();
-        List<InputDecl> inputs = new InputReader(Values, diagnostics).Read(spec.Inputs, sizes, graph);
+        List<InputDecl> inputs = new InputReader(Values, diagnostics).Read(spec.Inputs, sizes, graph, top);
         foreach (InputDecl i in inputs)
         {
             graph.Names[i.Name] = new Entry { State = EntryState.Input, Tensor = i.Name };
