@@ -30,7 +30,7 @@ internal sealed partial class Expander
             return null;
         }
 
-        var inner = new Scope(fullName + ".", $"block '{block.Name}'");
+        var inner = new Scope(fullName + ".", $"block '{block.Name}'") { TrainOnly = trainOnly };
         if (!BindParams(d, block, args, scope, inner))
             return null;
         for (int i = 0; i < inputs.Count; i++)
