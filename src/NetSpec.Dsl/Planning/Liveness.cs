@@ -14,7 +14,7 @@ namespace NetSpec.Dsl.Planning;
 /// </summary>
 public static class Liveness
 {
-    public static EquatableArray<Buffer> Buffers(TypedGraph graph, EquatableArray<ForwardStep> steps, BackwardPlan? backward)
+    public static EquatableArray<PlannedBuffer> Buffers(TypedGraph graph, EquatableArray<ForwardStep> steps, BackwardPlan? backward)
     {
         bool training = backward is not null;
         var forward = steps.Where(s => training || !s.TrainOnly).ToList();
@@ -42,18 +42,18 @@ public static class Liveness
                     Touch(saved, backwardAt[b.Forward.Output]);
 
         var keep = new HashSet<string>(graph.Spec.Outputs.Select(o => o.Tensor));
-        var buffers = new List<Buffer>();
+        var buffers = new List<PlannedBuffer>();
         foreach (TensorInfo t in graph.Tensors.Where(t => t.Producer is null))
-            buffers.Add(new Buffer(t.Name, t.Role == TensorRole.Label ? BufferKind.Labels : BufferKind.Activation, t.Name, t.Shape, 0, end));
+            buffers.Add(new PlannedBuffer(t.Name, t.Role == TensorRole.Label ? BufferKind.Labels : BufferKind.Activation, t.Name, t.Shape, 0, end));
         foreach (ForwardStep step in forward)
         {
             int at = position[step.Index];
             TensorInfo t = graph.Tensor(step.Output);
             bool lives = keep.Contains(t.Name) || t.Role == TensorRole.Loss;
-            buffers.Add(new Buffer(t.Name, BufferKind.Activation, t.Name, t.Shape, at, lives ? end : last[t.Name]));
+            buffers.Add(new PlannedBuffer(t.Name, BufferKind.Activation, t.Name, t.Shape, at, lives ? end : last[t.Name]));
             int auxLast = backwardAt.TryGetValue(step.Output, out int b) ? b : at;
             foreach ((string suffix, BufferKind kind, EquatableArray<Dim> elements) in Auxiliary(step, graph))
-                buffers.Add(new Buffer($"{step.Head}.{suffix}", kind, t.Name, elements, at, auxLast));
+                buffers.Add(new PlannedBuffer($"{step.Head}.{suffix}", kind, t.Name, elements, at, auxLast));
         }
 
         if (backward is not null)
@@ -61,7 +61,7 @@ public static class Liveness
             {
                 int first = backward.Steps.First(s => s.InputGrads.Any(g => g.Tensor == tensor)).Index - steps.Count + forward.Count;
                 int readAt = backwardAt.TryGetValue(tensor, out int r) ? r : first;
-                buffers.Add(new Buffer($"d({tensor})", BufferKind.Gradient, tensor, graph.Tensor(tensor).Shape, first, System.Math.Max(first, readAt)));
+                buffers.Add(new PlannedBuffer($"d({tensor})", BufferKind.Gradient, tensor, graph.Tensor(tensor).Shape, first, System.Math.Max(first, readAt)));
             }
 
         return buffers.ToEquatableArray();

@@ -10,18 +10,18 @@ namespace NetSpec.Dsl.Planning;
 /// buffer alive at the same time. The generated <c>Prepare</c> runs the same loop on the prepared sizes.
 /// Offsets and sizes are in 4-byte slots, aligned to <see cref="Alignment"/> slots (256 bytes).
 /// </summary>
-public sealed record MemoryPlan(EquatableArray<Buffer> Buffers, EquatableArray<int> Order)
+public sealed record MemoryPlan(EquatableArray<PlannedBuffer> Buffers, EquatableArray<int> Order)
 {
     public const long Alignment = 64;
 
-    public static MemoryPlan Build(EquatableArray<Buffer> buffers, IReadOnlyDictionary<string, int> defaults)
+    public static MemoryPlan Build(EquatableArray<PlannedBuffer> buffers, IReadOnlyDictionary<string, int> defaults)
     {
         long[] sizes = Sizes(buffers, defaults);
         int[] order = Enumerable.Range(0, buffers.Count).OrderByDescending(i => sizes[i]).ThenBy(i => buffers[i].First).ThenBy(i => i).ToArray();
         return new MemoryPlan(buffers, order.ToEquatableArray());
     }
 
-    public static long[] Sizes(EquatableArray<Buffer> buffers, IReadOnlyDictionary<string, int> sizes) =>
+    public static long[] Sizes(EquatableArray<PlannedBuffer> buffers, IReadOnlyDictionary<string, int> sizes) =>
         buffers.Select(b => Align(Shapes.Shape.Elements(b.Elements, sizes))).ToArray();
 
     public static long Align(long slots) => (slots + Alignment - 1) / Alignment * Alignment;

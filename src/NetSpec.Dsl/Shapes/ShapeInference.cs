@@ -80,8 +80,5 @@ public static class ShapeInference
         foreach (OpNode node in order)
             if (!used.Contains(node.Output) && !lossNodes.Contains(node.Name))
                 diagnostics.Add(Warning(UnusedTensor, $"tensor '{node.Output}' of {node.Op} '{node.Name}' is not used by any node, output or loss", node.Location));
-        foreach (InputDecl input in spec.Inputs)
-            if (!used.Contains(input.Name))
-                diagnostics.Add(Warning(UnusedTensor, $"input '{input.Name}' is not used by any node", input.Location));
     }
 }

@@ -32,7 +32,7 @@ public enum BufferKind
 /// <see cref="First"/> to <see cref="Last"/> inclusive in the forward+backward schedule.
 /// <see cref="Tensor"/> is the forward tensor it holds or is the gradient/auxiliary of.
 /// </summary>
-public sealed record Buffer(string Name, BufferKind Kind, string Tensor, EquatableArray<Dim> Elements, int First, int Last)
+public sealed record PlannedBuffer(string Name, BufferKind Kind, string Tensor, EquatableArray<Dim> Elements, int First, int Last)
 {
-    public bool Overlaps(Buffer other) => First <= other.Last && other.First <= Last;
+    public bool Overlaps(PlannedBuffer other) => First <= other.Last && other.First <= Last;
 }
