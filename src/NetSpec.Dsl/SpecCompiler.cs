@@ -25,7 +25,7 @@ public static class SpecCompiler
         catch (Exception e)
         {
             diagnostics.Add(MiddleDiagnostics.Error(MiddleDiagnostics.InternalError,
-                $"internal compiler error while compiling '{spec.Name}': {e.GetType().Name}: {e.Message}",
+                $"Internal compiler error: {e.GetType().Name} while compiling '{spec.Name}': {e.Message}. Please report it with the spec file.",
                 new SourceLocation(spec.Path, 1, 1, 0)));
             return new CompileResult(null, diagnostics.ToEquatableArray());
         }

@@ -23,7 +23,7 @@ public class MiddleDiagnosticTests
         SpecDiagnostic d = Single(b.Build(), "NS0012");
         Assert.Equal(Severity.Error, d.Severity);
         Assert.Equal(MiddleSpecBuilder.LocationOfNode(2), d.Location);
-        Assert.Equal("add 'sum': 'x' (N,256,⌈H/4⌉,⌈W/4⌉) and 'y' (N,512,⌈H/8⌉,⌈W/8⌉) have different shapes", d.Message);
+        Assert.Equal("Shape mismatch at 'sum': add 'x' (N,256,⌈H/4⌉,⌈W/4⌉) and 'y' (N,512,⌈H/8⌉,⌈W/8⌉) have different shapes", d.Message);
     }
 
     [Fact]
@@ -65,7 +65,7 @@ public class MiddleDiagnosticTests
         b.Output("y", "c");
         SpecDiagnostic d = Single(b.Build(), "NS0011");
         Assert.Equal(MiddleSpecBuilder.LocationOfNode(0), d.Location);
-        Assert.Equal("cycle: a -> c -> b -> a", d.Message);
+        Assert.Equal("Graph cycle: a -> c -> b -> a", d.Message);
     }
 
     [Fact]

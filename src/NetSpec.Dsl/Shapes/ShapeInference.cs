@@ -42,7 +42,7 @@ public static class ShapeInference
             if (output.Value.Any(d => d.Eval(defaults) < 1))
             {
                 diagnostics.Add(Error(InvalidConfiguration,
-                    $"{node.Op} '{node.Name}': output {Shape.Format(output.Value)} has a non-positive size at the default input size (H={defaults["H"]}, W={defaults["W"]})",
+                    $"Invalid configuration of '{node.Name}': {node.Op} output {Shape.Format(output.Value)} has a non-positive size at the default input size (H={defaults["H"]}, W={defaults["W"]})",
                     node.Location));
                 continue;
             }
@@ -79,6 +79,6 @@ public static class ShapeInference
         var lossNodes = new HashSet<string>(spec.Losses.Select(l => l.Node));
         foreach (OpNode node in order)
             if (!used.Contains(node.Output) && !lossNodes.Contains(node.Name))
-                diagnostics.Add(Warning(UnusedTensor, $"tensor '{node.Output}' of {node.Op} '{node.Name}' is not used by any node, output or loss", node.Location));
+                diagnostics.Add(Warning(UnusedTensor, $"Tensor '{node.Output}' is never used (no node, output or loss reads it)", node.Location));
     }
 }

@@ -34,13 +34,13 @@ public static class ShapeRules
     {
         public EquatableArray<Dim>? Invalid(string message, SourceLocation? at = null)
         {
-            diagnostics.Add(Error(InvalidConfiguration, $"{node.Op} '{node.Name}': {message}", at ?? node.Location));
+            diagnostics.Add(Error(InvalidConfiguration, $"Invalid configuration of '{node.Name}': {node.Op} {message}", at ?? node.Location));
             return null;
         }
 
         public EquatableArray<Dim>? Mismatch(string message)
         {
-            diagnostics.Add(Error(ShapeMismatch, $"{node.Op} '{node.Name}': {message}", node.Location));
+            diagnostics.Add(Error(ShapeMismatch, $"Shape mismatch at '{node.Name}': {node.Op} {message}", node.Location));
             return null;
         }
 

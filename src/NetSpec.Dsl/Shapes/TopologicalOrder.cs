@@ -18,7 +18,7 @@ public static class TopologicalOrder
         {
             if (producer.ContainsKey(node.Output))
             {
-                diagnostics.Add(Error(InvalidConfiguration, $"tensor '{node.Output}' is produced twice (by '{node.Name}' and earlier)", node.Location));
+                diagnostics.Add(Error(InvalidConfiguration, $"Invalid configuration of '{node.Name}': tensor '{node.Output}' is produced twice", node.Location));
                 ok = false;
                 continue;
             }
@@ -29,7 +29,7 @@ public static class TopologicalOrder
         foreach (OpNode node in spec.Nodes)
             foreach (string input in node.Inputs.Where(i => !producer.ContainsKey(i)))
             {
-                diagnostics.Add(Error(InvalidConfiguration, $"{node.Op} '{node.Name}': input '{input}' is not a tensor of this spec", node.Location));
+                diagnostics.Add(Error(InvalidConfiguration, $"Invalid configuration of '{node.Name}': input '{input}' is not a tensor of this spec", node.Location));
                 ok = false;
             }
 
@@ -61,7 +61,7 @@ public static class TopologicalOrder
 
         List<string> cycle = FindCycle(pending, producer);
         OpNode at = pending.First(n => cycle.Contains(n.Name));
-        diagnostics.Add(Error(Cycle, $"cycle: {string.Join(" -> ", cycle)}", at.Location));
+        diagnostics.Add(Error(Cycle, $"Graph cycle: {string.Join(" -> ", cycle)}", at.Location));
         return null;
     }
 
