@@ -58,7 +58,7 @@ internal static class BackwardEmitter
         switch (step.Kind)
         {
             case StepKind.BatchNormRelu:
-                w.Line($"BatchNorm.BackwardReduce({d}, {X(0)}, {c.Field(step.Output)}, {dy}, {ForwardEmitter.Aux(step, "mean")}, {ForwardEmitter.Aux(step, "inv_std")}, {c.GradView(node.Name, "weight")}, {c.GradView(node.Name, "bias")}, relu: true);");
+                w.Line($"BatchNormReluReduce({X(0)}, {c.Field(step.Output)}, {dy}, {ForwardEmitter.Aux(step, "mean")}, {ForwardEmitter.Aux(step, "inv_std")}, {c.GradView(node.Name, "weight")}, {c.GradView(node.Name, "bias")});");
                 if (Target(0) is not null)
                     w.Line($"BatchNormReluBackward({X(0)}, {c.Field(step.Output)}, {dy}, {ForwardEmitter.Aux(step, "mean")}, {ForwardEmitter.Aux(step, "inv_std")}, {c.ParamView(node.Name, "weight")}, {c.GradView(node.Name, "weight")}, {c.GradView(node.Name, "bias")}, {Dx(0)}, accumulate: {Acc(0)});");
                 return;

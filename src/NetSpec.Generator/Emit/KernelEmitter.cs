@@ -6,7 +6,7 @@ namespace NetSpec.Generator.Emit;
 
 /// <summary>
 /// ILGPU kernels specialised for this spec, next to their launchers: the SA gate (forward and backward),
-/// BN apply + ReLU (the elementwise parts; BN's reductions stay runtime calls), and softmax cross-entropy
+/// BN apply + ReLU (batch statistics stay a runtime call; the backward's per-channel sums and elementwise part are emitted), and softmax cross-entropy
 /// with K baked in as a constant. Kernels are grid-stride loops and are loaded once through Device.Kernel.
 /// </summary>
 internal static class KernelEmitter

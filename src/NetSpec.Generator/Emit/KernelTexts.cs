@@ -83,9 +83,42 @@ private void BatchNormReluForward(Tensor x, ArrayView<float> mean, ArrayView<flo
     kernel(threads, x.View, mean, invStd, gamma, beta, y.View, x.C, x.Spatial, threads);
 }
 
+/// <summary>BN + ReLU backward, reductions (one thread per channel): dβ[c] = Σ dy′, dγ[c] = Σ dy′·x̂ with dy′ = dy·[y &gt; 0], x̂ = (x − mean)·invStd.</summary>
+private static void BatchNormReluReduceKernel(Index1D index, ArrayView<float> x, ArrayView<float> y, ArrayView<float> dy, ArrayView<float> mean, ArrayView<float> invStd, ArrayView<float> dgamma, ArrayView<float> dbeta, int batch, int channels, int spatial, int threads)
+{
+    for (int c = index; c < channels; c += threads)
+    {
+        float sumG = 0f, sumGX = 0f;
+        for (int n = 0; n < batch; n++)
+        {
+            long first = ((long)n * channels + c) * spatial;
+            for (int s = 0; s < spatial; s++)
+            {
+                float g = y[first + s] > 0f ? dy[first + s] : 0f;
+                sumG += g;
+                sumGX += g * (x[first + s] - mean[c]) * invStd[c];
+            }
+        }
+
+        dbeta[c] = sumG;
+        dgamma[c] = sumGX;
+    }
+}
+
+private void BatchNormReluReduce(Tensor x, Tensor y, Tensor dy, ArrayView<float> mean, ArrayView<float> invStd, ArrayView<float> dgamma, ArrayView<float> dbeta)
+{
+    if (x.Length != y.Length || dy.Length != y.Length || dgamma.Length < x.C || dbeta.Length < x.C)
+        throw new ArgumentException($"batchnorm+relu reduce: x {x}, y {y}, dy {dy}, {dgamma.Length} channel gradients");
+    var kernel = Device.Kernel<Action<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, int, int, int, int>>(
+        "{{cls}}.BatchNormReluReduce",
+        a => a.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, int, int, int, int>(BatchNormReluReduceKernel));
+    int threads = Device.GridStrideThreads(x.C);
+    kernel(threads, x.View, y.View, dy.View, mean, invStd, dgamma, dbeta, x.N, x.C, x.Spatial, threads);
+}
+
 /// <summary>
 /// BN + ReLU backward, elementwise part: dx (=|+=) γ·invStd·(dy′ − (dβ + x̂·dγ) / M), with dy′ = dy·[y &gt; 0],
-/// x̂ = (x − mean)·invStd, M = N·H·W; dβ = Σdy′ and dγ = Σdy′·x̂ per channel come from BatchNorm.BackwardReduce.
+/// x̂ = (x − mean)·invStd, M = N·H·W; dβ and dγ come from BatchNormReluReduce.
 /// </summary>
 private static void BatchNormReluBackwardKernel(Index1D index, ArrayView<float> x, ArrayView<float> y, ArrayView<float> dy, ArrayView<float> mean, ArrayView<float> invStd, ArrayView<float> gamma, ArrayView<float> dgamma, ArrayView<float> dbeta, ArrayView<float> dx, int channels, int spatial, float inverseCount, int accumulate, int threads)
 {

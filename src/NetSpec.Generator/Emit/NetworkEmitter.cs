@@ -29,6 +29,8 @@ internal static class NetworkEmitter
          .Line("using NetSpec.Networks.Support;")
          .Line("using NetSpec.Runtime;")
          .Line("using NetSpec.Runtime.Ops;")
+         .Line("using NetSpec.Runtime.Training;")
+         .Line("using Device = NetSpec.Runtime.Device;")
          .Line()
          .Line("namespace NetSpec.Networks;")
          .Line();

@@ -46,30 +46,28 @@ internal static class ParametersEmitter
         w.Line();
     }
 
-    /// <summary>Conv: Kaiming normal fan_out (torchvision); BN weight 1, bias 0; linear and conv bias: PyTorch's uniform ±1/√fan_in.</summary>
+    /// <summary>Per node, with NetSpec.Runtime.Training.Initializers (deterministic per seed and parameter name).</summary>
     private static void EmitInitialize(CodeWriter w, EmitContext c)
     {
         w.Line("/// <summary>Kaiming normal (fan_out) for conv weights as torchvision, BN weight 1 bias 0, linear and biases as PyTorch's default; deterministic in <paramref name=\"seed\"/>.</summary>");
         using (w.Block("public void InitializeParameters(ulong seed)"))
         {
-            foreach (ParamInfo p in c.Graph.Params)
+            foreach (TypedNode node in c.Graph.Nodes.Where(n => n.Params.Count > 0))
             {
-                string field = c.Param(p.Node, p.Role);
-                string salt = $"0x{Names.Salt(p.Name):X16}UL";
-                switch (p.Init)
+                string P(string role) => c.Param(node.Name, role);
+                string Optional(string role) => c.HasParam(node.Name, role) ? P(role) : "null";
+                switch (node.Op)
                 {
-                    case ParamInit.KaimingNormalFanOut:
-                        int fanOut = p.Shape[0] * p.Shape.Skip(2).Aggregate(1, (a, b) => a * b);
-                        w.Line($"ParameterInit.KaimingNormalFanOut({field}, fanOut: {fanOut}, seed ^ {salt});");
+                    case "conv2d":
+                        w.Line($"Initializers.KaimingNormalFanOut({P("weight")}, seed);");
+                        if (c.HasParam(node.Name, "bias"))
+                            w.Line($"Initializers.ConvBiasDefault({P("bias")}, {P("weight")}, seed);");
                         break;
-                    case ParamInit.UniformFanIn:
-                        w.Line($"ParameterInit.Uniform({field}, bound: {Names.Float(1.0 / Math.Sqrt(Math.Max(1, p.FanIn)))}, seed ^ {salt});");
+                    case "linear":
+                        w.Line($"Initializers.LinearDefault({P("weight")}, {Optional("bias")}, seed);");
                         break;
-                    case ParamInit.Ones:
-                        w.Line($"ParameterInit.Fill({field}, 1f);");
-                        break;
-                    default:
-                        w.Line($"ParameterInit.Fill({field}, 0f);");
+                    case "batchnorm":
+                        w.Line($"Initializers.BatchNorm({P("weight")}, {P("bias")}, {Optional("running_mean")}, {Optional("running_var")}, {Optional("num_batches_tracked")});");
                         break;
                 }
             }

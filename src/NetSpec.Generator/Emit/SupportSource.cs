@@ -2,7 +2,7 @@ namespace NetSpec.Generator.Emit;
 
 /// <summary>
 /// Helpers every generated network uses, added once per compilation (post-initialisation output):
-/// the arena placement loop that Prepare runs, and deterministic parameter initialisers.
+/// the arena placement loop that Prepare runs.
 /// </summary>
 internal static class SupportSource
 {
@@ -59,54 +59,6 @@ internal static class ArenaPlanner
         }
 
         return offsets;
-    }
-}
-
-/// <summary>Deterministic parameter initialisers: SplitMix64 streams, Box–Muller normals, filled on the host and copied once.</summary>
-internal static class ParameterInit
-{
-    public static void KaimingNormalFanOut(Parameter p, int fanOut, ulong seed)
-    {
-        float std = (float)Math.Sqrt(2.0 / Math.Max(1, fanOut));
-        float[] values = new float[p.Length];
-        ulong state = seed;
-        for (long i = 0; i < values.Length; i += 2)
-        {
-            double u1 = Uniform01(ref state), u2 = Uniform01(ref state);
-            double r = Math.Sqrt(-2.0 * Math.Log(u1));
-            values[i] = (float)(r * Math.Cos(2 * Math.PI * u2)) * std;
-            if (i + 1 < values.Length)
-                values[i + 1] = (float)(r * Math.Sin(2 * Math.PI * u2)) * std;
-        }
-
-        p.Value.View.CopyFromCPU(values);
-    }
-
-    public static void Uniform(Parameter p, float bound, ulong seed)
-    {
-        float[] values = new float[p.Length];
-        ulong state = seed;
-        for (long i = 0; i < values.Length; i++)
-            values[i] = (float)((2 * Uniform01(ref state) - 1) * bound);
-        p.Value.View.CopyFromCPU(values);
-    }
-
-    public static void Fill(Parameter p, float value)
-    {
-        float[] values = new float[p.Length];
-        Array.Fill(values, value);
-        p.Value.View.CopyFromCPU(values);
-    }
-
-    /// <summary>Uniform in (0, 1]: never 0, so Box–Muller's log is finite.</summary>
-    private static double Uniform01(ref ulong state)
-    {
-        state += 0x9E3779B97F4A7C15UL;
-        ulong z = state;
-        z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9UL;
-        z = (z ^ (z >> 27)) * 0x94D049BB133111EBUL;
-        z ^= z >> 31;
-        return ((z >> 11) + 1) * (1.0 / 9007199254740992.0);
     }
 }
 """;
