@@ -15,7 +15,7 @@ public sealed class BaselineCommand : Command<DataSettings>
         int k = train.ClassNames.Count;
         var metrics = ColourBaseline.Fit(train, k).Evaluate(val, k).Metrics();
         Console.WriteLine($"colour baseline ({ColourBaseline.Bits} bits/channel lookup, fitted on {train.Description}) on {val.Description}");
-        AnsiConsole.Write(ValidationReport.ClassTable(metrics, val.ClassNames));
+        Terminal.Write(ValidationReport.ClassTable(metrics, val.ClassNames));
         Console.WriteLine(ValidationReport.Summary(metrics, DatasetFactory.Kind(settings) == "context"));
         return 0;
     }

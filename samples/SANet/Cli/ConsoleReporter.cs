@@ -15,7 +15,7 @@ public sealed class ConsoleReporter(ProgressTask? task = null) : ITrainReporter
             AnsiConsole.MarkupLine(Markup.Escape(text));
     }
 
-    public void Render(IRenderable table) => AnsiConsole.Write(table);
+    public void Render(IRenderable table) => Terminal.Write(table);
 
     public void Progress(long done, long total)
     {

@@ -51,7 +51,7 @@ public sealed class EvalCommand : Command<EvalSettings>
                 Console.WriteLine($"  {done}/{total}");
         });
         SegmentationMetrics metrics = matrix.Metrics();
-        AnsiConsole.Write(ValidationReport.ClassTable(metrics, val.ClassNames));
+        Terminal.Write(ValidationReport.ClassTable(metrics, val.ClassNames));
         Console.WriteLine(ValidationReport.Summary(metrics, kind == "context"));
         return 0;
     }
