@@ -26,6 +26,7 @@ public sealed class Device : IDisposable
     private readonly Context context;
     private readonly ConcurrentDictionary<string, Delegate> kernels = new();
     private MemoryBuffer1D<float, Stride1D.Dense>? workspace;
+    private Gemm.IGemm? gemm;
 
     private Device(Context context, Accelerator accelerator, DeviceKind kind)
     {
@@ -40,14 +41,41 @@ public sealed class Device : IDisposable
 
     public string Name => $"{Kind.ToString().ToLowerInvariant()}: {Accelerator.Name}";
 
-    /// <summary>The devices this machine offers, in <c>auto</c>'s order of preference.</summary>
+    /// <summary>The GEMM for this device: vectorised host code (CPU), cuBLAS (CUDA), a tiled kernel (OpenCL).</summary>
+    public Gemm.IGemm Gemm => gemm ??= Kind switch
+    {
+        DeviceKind.Cpu => new Gemm.CpuGemm(this),
+        DeviceKind.Cuda => new Gemm.CuBlasGemm(this),
+        _ => new Gemm.TiledGemm(this),
+    };
+
+    /// <summary>The devices this machine offers, in <c>auto</c>'s order of preference, e.g. <c>cuda:0 NVIDIA H100</c>, <c>cpu</c>.</summary>
     public static IReadOnlyList<string> Available()
     {
         using Context probe = CreateContext();
-        return probe.Devices
-            .OrderBy(d => Rank(d.AcceleratorType))
-            .Select(d => $"{KindOf(d.AcceleratorType).ToString().ToLowerInvariant()} ({d.Name})")
-            .ToList();
+        return Describe(probe);
+    }
+
+    /// <summary>Whether a device of this kind is present (cached after the first probe).</summary>
+    public static bool Has(DeviceKind kind) => PresentKinds.Value.Contains(kind);
+
+    private static readonly Lazy<HashSet<DeviceKind>> PresentKinds = new(() =>
+    {
+        using Context probe = CreateContext();
+        return probe.Devices.Select(d => KindOf(d.AcceleratorType)).ToHashSet();
+    });
+
+    private static List<string> Describe(Context context)
+    {
+        var names = new List<string>();
+        foreach (var group in context.Devices.GroupBy(d => KindOf(d.AcceleratorType)).OrderBy(g => Rank(g.Key)))
+        {
+            int i = 0;
+            foreach (ILGPU.Runtime.Device d in group)
+                names.Add(group.Key == DeviceKind.Cpu ? "cpu" : $"{group.Key.ToString().ToLowerInvariant()}:{i++} {d.Name}");
+        }
+
+        return names.Distinct().ToList();
     }
 
     /// <summary>Opens <c>auto</c>, <c>cuda</c>, <c>opencl</c> or <c>cpu</c>.</summary>
@@ -60,11 +88,11 @@ public sealed class Device : IDisposable
         Context context = CreateContext();
         ILGPU.Runtime.Device? chosen = context.Devices
             .Where(d => wanted == "auto" || KindOf(d.AcceleratorType).ToString().Equals(wanted, StringComparison.OrdinalIgnoreCase))
-            .OrderBy(d => Rank(d.AcceleratorType))
+            .OrderBy(d => Rank(KindOf(d.AcceleratorType)))
             .FirstOrDefault();
         if (chosen is null)
         {
-            string present = string.Join(", ", context.Devices.Select(d => $"{KindOf(d.AcceleratorType).ToString().ToLowerInvariant()} ({d.Name})"));
+            string present = string.Join(", ", Describe(context));
             context.Dispose();
             throw new DeviceNotAvailableException($"no {wanted} device on this machine; present: {present}");
         }
@@ -97,7 +125,12 @@ public sealed class Device : IDisposable
     {
         if (workspace is null || workspace.Length < floats)
         {
-            workspace?.Dispose();
+            if (workspace is not null)
+            {
+                Synchronize(); // a pending kernel may still read the old buffer
+                workspace.Dispose();
+            }
+
             workspace = Accelerator.Allocate1D<float>(Math.Max(floats, 1));
         }
 
@@ -106,6 +139,7 @@ public sealed class Device : IDisposable
 
     public void Dispose()
     {
+        (gemm as IDisposable)?.Dispose();
         workspace?.Dispose();
         Accelerator.Dispose();
         context.Dispose();
@@ -121,10 +155,10 @@ public sealed class Device : IDisposable
         _ => DeviceKind.Cpu,
     };
 
-    private static int Rank(AcceleratorType type) => type switch
+    private static int Rank(DeviceKind kind) => kind switch
     {
-        AcceleratorType.Cuda => 0,
-        AcceleratorType.OpenCL => 1,
+        DeviceKind.Cuda => 0,
+        DeviceKind.OpenCL => 1,
         _ => 2,
     };
 }

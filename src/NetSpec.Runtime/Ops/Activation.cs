@@ -1,0 +1,80 @@
+using ILGPU;
+using ILGPU.Algorithms;
+using ILGPU.Runtime;
+
+namespace NetSpec.Runtime.Ops;
+
+/// <summary>ReLU and sigmoid; the backward passes read the forward output y (x is not kept).</summary>
+public static class Activation
+{
+    // x (any), y (same)
+    public static void Relu(Device d, Tensor x, Tensor y)
+    {
+        Check.Valid(x, "x");
+        Check.SameShape(x, y, "x", "y");
+        int threads = d.GridStrideThreads(x.Length);
+        d.Kernel("relu.fwd", a => a.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<float>, long, int>(ReluForwardKernel))(
+            threads, x.View, y.View, x.Length, threads);
+    }
+
+    // dx = dy · [y > 0]
+    public static void ReluBackward(Device d, Tensor y, Tensor dy, Tensor dx, bool accumulate)
+    {
+        Check.Valid(y, "y");
+        Check.SameShape(y, dy, "y", "dy");
+        Check.SameShape(y, dx, "y", "dx");
+        int threads = d.GridStrideThreads(y.Length);
+        d.Kernel("relu.bwd", a => a.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>, long, int, int>(ReluBackwardKernel))(
+            threads, y.View, dy.View, dx.View, y.Length, accumulate ? 1 : 0, threads);
+    }
+
+    public static void Sigmoid(Device d, Tensor x, Tensor y)
+    {
+        Check.Valid(x, "x");
+        Check.SameShape(x, y, "x", "y");
+        int threads = d.GridStrideThreads(x.Length);
+        d.Kernel("sigmoid.fwd", a => a.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<float>, long, int>(SigmoidForwardKernel))(
+            threads, x.View, y.View, x.Length, threads);
+    }
+
+    // dx = dy · y · (1 − y)
+    public static void SigmoidBackward(Device d, Tensor y, Tensor dy, Tensor dx, bool accumulate)
+    {
+        Check.Valid(y, "y");
+        Check.SameShape(y, dy, "y", "dy");
+        Check.SameShape(y, dx, "y", "dx");
+        int threads = d.GridStrideThreads(y.Length);
+        d.Kernel("sigmoid.bwd", a => a.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>, long, int, int>(SigmoidBackwardKernel))(
+            threads, y.View, dy.View, dx.View, y.Length, accumulate ? 1 : 0, threads);
+    }
+
+    internal static void ReluForwardKernel(Index1D index, ArrayView<float> x, ArrayView<float> y, long n, int stride)
+    {
+        for (long i = index; i < n; i += stride)
+            y[i] = XMath.Max(x[i], 0f);
+    }
+
+    internal static void ReluBackwardKernel(Index1D index, ArrayView<float> y, ArrayView<float> dy, ArrayView<float> dx, long n, int accumulate, int stride)
+    {
+        for (long i = index; i < n; i += stride)
+        {
+            float g = y[i] > 0f ? dy[i] : 0f;
+            dx[i] = accumulate != 0 ? dx[i] + g : g;
+        }
+    }
+
+    internal static void SigmoidForwardKernel(Index1D index, ArrayView<float> x, ArrayView<float> y, long n, int stride)
+    {
+        for (long i = index; i < n; i += stride)
+            y[i] = 1f / (1f + XMath.Exp(-x[i]));
+    }
+
+    internal static void SigmoidBackwardKernel(Index1D index, ArrayView<float> y, ArrayView<float> dy, ArrayView<float> dx, long n, int accumulate, int stride)
+    {
+        for (long i = index; i < n; i += stride)
+        {
+            float g = dy[i] * y[i] * (1f - y[i]);
+            dx[i] = accumulate != 0 ? dx[i] + g : g;
+        }
+    }
+}

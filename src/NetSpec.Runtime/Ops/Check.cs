@@ -1,0 +1,34 @@
+using ILGPU;
+
+namespace NetSpec.Runtime.Ops;
+
+/// <summary>Argument checks run on the host before a launch; a bad shape is a clear exception, not a wrong answer.</summary>
+internal static class Check
+{
+    public static void Valid(Tensor t, string name)
+    {
+        if (t.N <= 0 || t.C <= 0 || t.H <= 0 || t.W <= 0)
+            throw new ArgumentException($"{name} has an empty shape {t}");
+        if (!t.View.IsValid || t.View.Length < t.Length)
+            throw new ArgumentException($"{name} {t} needs {t.Length} floats but its view holds {(t.View.IsValid ? t.View.Length : 0)}");
+    }
+
+    public static void Length<T>(ArrayView<T> view, long expected, string name)
+        where T : unmanaged
+    {
+        if (!view.IsValid || view.Length < expected)
+            throw new ArgumentException($"{name} needs {expected} elements but holds {(view.IsValid ? view.Length : 0)}");
+    }
+
+    public static void SameShape(Tensor a, Tensor b, string nameA, string nameB)
+    {
+        if (a.N != b.N || a.C != b.C || a.H != b.H || a.W != b.W)
+            throw new ArgumentException($"{nameA} {a} and {nameB} {b} must have the same shape");
+    }
+
+    public static void That(bool condition, string message)
+    {
+        if (!condition)
+            throw new ArgumentException(message);
+    }
+}

@@ -1,0 +1,208 @@
+using ILGPU;
+using ILGPU.Algorithms;
+using ILGPU.Runtime;
+
+namespace NetSpec.Runtime.Ops;
+
+/// <summary>
+/// Softmax cross-entropy (mean over non-ignored pixels) and binary cross-entropy with logits against
+/// class-presence targets built on the device from the label map. Sums are deterministic: each of a fixed
+/// number of threads sums a strided share into a partial, and one thread adds the partials in order.
+/// A label outside [0, K) that is not the ignore label makes the loss NaN (visible, never silently dropped).
+/// </summary>
+public static class Losses
+{
+    private const int MaxPartials = 4096;
+
+    // logits (N,K,h,w), labels (N,h,w) → loss[0] = Σ_valid −log softmax(logits)[label] / #valid  (0 when none)
+    public static void SoftmaxCrossEntropy(Device d, Tensor logits, LabelMap labels, int ignoreIndex, ArrayView<float> loss)
+    {
+        CheckDense(logits, labels);
+        Check.Length(loss, 1, "loss");
+        int parts = Partials(d, labels.Length);
+        ArrayView<float> ws = d.Workspace(2L * parts);
+        d.Kernel("ce.partial", k => k.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<int>, ArrayView<float>, Dims, int, int, int>(CrossEntropyPartialKernel))(
+            parts, logits.View, labels.View, ws, Dims.Of(logits), ignoreIndex, 1, parts);
+        d.Kernel("ce.finish", k => k.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<float>, int>(CrossEntropyFinishKernel))(
+            1, ws, loss, parts);
+    }
+
+    // dlogits (+)= weight · (softmax − onehot(label)) / #valid at valid pixels, 0 at ignored ones
+    public static void SoftmaxCrossEntropyBackward(Device d, Tensor logits, LabelMap labels, int ignoreIndex, float weight, Tensor dlogits, bool accumulate)
+    {
+        CheckDense(logits, labels);
+        Check.SameShape(logits, dlogits, "logits", "dlogits");
+        int parts = Partials(d, labels.Length);
+        ArrayView<float> ws = d.Workspace((2L * parts) + 1);
+        d.Kernel("ce.partial", k => k.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<int>, ArrayView<float>, Dims, int, int, int>(CrossEntropyPartialKernel))(
+            parts, logits.View, labels.View, ws, Dims.Of(logits), ignoreIndex, 0, parts);
+        d.Kernel("ce.count", k => k.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, int>(CountFinishKernel))(1, ws, parts);
+        int threads = d.GridStrideThreads(labels.Length);
+        d.Kernel("ce.bwd", k => k.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<int>, ArrayView<float>, ArrayView<float>, Dims, int, float, int, int>(CrossEntropyBackwardKernel))(
+            threads, logits.View, labels.View, ws.SubView(2L * parts, 1), dlogits.View, Dims.Of(logits), ignoreIndex, weight, accumulate ? 1 : 0, threads);
+    }
+
+    // logits (N,K,1,1); t(n,k) = [k occurs among image n's non-ignored labels]; loss[0] = mean over N·K of BCE
+    public static void BceWithLogitsPresence(Device d, Tensor logits, LabelMap labels, int ignoreIndex, ArrayView<float> loss)
+    {
+        ArrayView<float> presence = Presence(d, logits, labels, ignoreIndex);
+        Check.Length(loss, 1, "loss");
+        d.Kernel("bce.fwd", k => k.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>, int>(BceForwardKernel))(
+            1, logits.View, presence, loss, logits.N * logits.C);
+    }
+
+    // dlogits (+)= weight · (σ(logit) − t) / (N·K)
+    public static void BceWithLogitsPresenceBackward(Device d, Tensor logits, LabelMap labels, int ignoreIndex, float weight, Tensor dlogits, bool accumulate)
+    {
+        Check.SameShape(logits, dlogits, "logits", "dlogits");
+        ArrayView<float> presence = Presence(d, logits, labels, ignoreIndex);
+        int n = logits.N * logits.C;
+        int threads = d.GridStrideThreads(n);
+        d.Kernel("bce.bwd", k => k.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>, int, float, int, int>(BceBackwardKernel))(
+            threads, logits.View, presence, dlogits.View, n, weight, accumulate ? 1 : 0, threads);
+    }
+
+    private static int Partials(Device d, long n) => Math.Min(d.GridStrideThreads(n), MaxPartials);
+
+    private static void CheckDense(Tensor logits, LabelMap labels)
+    {
+        Check.Valid(logits, "logits");
+        Check.Length(labels.View, labels.Length, "labels");
+        Check.That(labels.N == logits.N && labels.H == logits.H && labels.W == logits.W,
+            $"labels ({labels.N},{labels.H},{labels.W}) must match logits {logits} in N, H, W");
+    }
+
+    private static ArrayView<float> Presence(Device d, Tensor logits, LabelMap labels, int ignoreIndex)
+    {
+        Check.Valid(logits, "logits");
+        Check.That(logits.H == 1 && logits.W == 1, $"presence logits {logits} must be (N,K,1,1)");
+        Check.That(labels.N == logits.N && labels.Length > 0, $"labels ({labels.N},{labels.H},{labels.W}) must have logits' batch {logits.N}");
+        Check.Length(labels.View, labels.Length, "labels");
+        ArrayView<float> presence = d.Workspace((long)logits.N * logits.C);
+        presence.MemSetToZero(d.Accelerator.DefaultStream);
+        int threads = d.GridStrideThreads(labels.Length);
+        d.Kernel("presence", k => k.LoadAutoGroupedStreamKernel<Index1D, ArrayView<int>, ArrayView<float>, long, int, int, int, int>(PresenceKernel))(
+            threads, labels.View, presence, labels.Length, labels.H * labels.W, logits.C, ignoreIndex, threads);
+        return presence;
+    }
+
+    /// <summary>−log softmax(logits at pixel)[label], via max-shifted log-sum-exp.</summary>
+    private static float PixelLoss(ArrayView<float> logits, long first, long plane, int k, int label)
+    {
+        float max = logits[first];
+        for (int c = 1; c < k; c++)
+            max = XMath.Max(max, logits[first + (c * plane)]);
+        float sum = 0f;
+        for (int c = 0; c < k; c++)
+            sum += XMath.Exp(logits[first + (c * plane)] - max);
+        return XMath.Log(sum) + max - logits[first + (label * plane)];
+    }
+
+    // thread t: ws[t] = Σ loss over its pixels (when withLoss), ws[parts + t] = #valid pixels
+    internal static void CrossEntropyPartialKernel(Index1D index, ArrayView<float> logits, ArrayView<int> labels, ArrayView<float> ws, Dims s, int ignore, int withLoss, int parts)
+    {
+        long plane = (long)s.H * s.W;
+        long pixels = s.N * plane;
+        float sum = 0f;
+        float count = 0f;
+        for (long p = index; p < pixels; p += parts)
+        {
+            int label = labels[p];
+            if (label == ignore)
+                continue;
+            count += 1f;
+            if (withLoss == 0)
+                continue;
+            long first = ((p / plane) * s.C * plane) + (p % plane);
+            sum += label < 0 || label >= s.C ? float.NaN : PixelLoss(logits, first, plane, s.C, label);
+        }
+
+        ws[index] = sum;
+        ws[parts + index] = count;
+    }
+
+    internal static void CrossEntropyFinishKernel(Index1D index, ArrayView<float> ws, ArrayView<float> loss, int parts)
+    {
+        float sum = 0f;
+        float count = 0f;
+        for (int t = 0; t < parts; t++)
+        {
+            sum += ws[t];
+            count += ws[parts + t];
+        }
+
+        loss[0] = count > 0f ? sum / count : 0f;
+    }
+
+    internal static void CountFinishKernel(Index1D index, ArrayView<float> ws, int parts)
+    {
+        float count = 0f;
+        for (int t = 0; t < parts; t++)
+            count += ws[parts + t];
+        ws[2 * parts] = count;
+    }
+
+    internal static void CrossEntropyBackwardKernel(Index1D index, ArrayView<float> logits, ArrayView<int> labels, ArrayView<float> count,
+        ArrayView<float> dlogits, Dims s, int ignore, float weight, int accumulate, int stride)
+    {
+        long plane = (long)s.H * s.W;
+        long pixels = s.N * plane;
+        float scale = count[0] > 0f ? weight / count[0] : 0f;
+        for (long p = index; p < pixels; p += stride)
+        {
+            int label = labels[p];
+            long first = ((p / plane) * s.C * plane) + (p % plane);
+            bool valid = label != ignore;
+            float bad = label < 0 || label >= s.C ? float.NaN : 0f;
+            float max = logits[first];
+            for (int c = 1; c < s.C; c++)
+                max = XMath.Max(max, logits[first + (c * plane)]);
+            float sum = 0f;
+            for (int c = 0; c < s.C; c++)
+                sum += XMath.Exp(logits[first + (c * plane)] - max);
+            for (int c = 0; c < s.C; c++)
+            {
+                long i = first + (c * plane);
+                float g = valid ? (((XMath.Exp(logits[i] - max) / sum) - (c == label ? 1f : 0f)) * scale) + bad : 0f;
+                dlogits[i] = accumulate != 0 ? dlogits[i] + g : g;
+            }
+        }
+    }
+
+    internal static void PresenceKernel(Index1D index, ArrayView<int> labels, ArrayView<float> presence, long n, int plane, int k, int ignore, int stride)
+    {
+        for (long p = index; p < n; p += stride)
+        {
+            int label = labels[p];
+            if (label == ignore)
+                continue;
+            long image = p / plane;
+            if (label >= 0 && label < k)
+                presence[(image * k) + label] = 1f;
+            else
+                presence[image * k] = float.NaN; // out-of-range label: make the loss visibly wrong
+        }
+    }
+
+    // BCE(x, t) = max(x, 0) − x·t + log(1 + e^{−|x|})
+    internal static void BceForwardKernel(Index1D index, ArrayView<float> logits, ArrayView<float> presence, ArrayView<float> loss, int n)
+    {
+        float sum = 0f;
+        for (int i = 0; i < n; i++)
+        {
+            float x = logits[i];
+            sum += XMath.Max(x, 0f) - (x * presence[i]) + XMath.Log(1f + XMath.Exp(-XMath.Abs(x)));
+        }
+
+        loss[0] = sum / n;
+    }
+
+    internal static void BceBackwardKernel(Index1D index, ArrayView<float> logits, ArrayView<float> presence, ArrayView<float> dlogits, int n, float weight, int accumulate, int stride)
+    {
+        for (int i = index; i < n; i += stride)
+        {
+            float g = ((1f / (1f + XMath.Exp(-logits[i]))) - presence[i]) * weight / n;
+            dlogits[i] = accumulate != 0 ? dlogits[i] + g : g;
+        }
+    }
+}

@@ -1,0 +1,206 @@
+using ILGPU;
+using ILGPU.Runtime;
+
+namespace NetSpec.Runtime.Ops;
+
+public readonly record struct PoolGeometry(int KernelH, int KernelW, int StrideH, int StrideW, int PadH, int PadW)
+{
+    /// <summary>Output size (floor mode): (in + 2·pad − k) / stride + 1.</summary>
+    public int OutH(int h) => ((h + (2 * PadH) - KernelH) / StrideH) + 1;
+
+    public int OutW(int w) => ((w + (2 * PadW) - KernelW) / StrideW) + 1;
+}
+
+/// <summary>Max pool (argmax kept for backward), average pool (count_include_pad), global average pool.</summary>
+public static class Pooling
+{
+    // x (N,C,H,W), y (N,C,P,Q), argmax (N·C·P·Q): flat index into x of each output's maximum
+    public static void MaxForward(Device d, Tensor x, Tensor y, ArrayView<int> argmax, PoolGeometry g)
+    {
+        CheckPool(x, y, g);
+        Check.Length(argmax, y.Length, "argmax");
+        int threads = d.GridStrideThreads(y.Length);
+        d.Kernel("maxpool.fwd", k => k.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<int>, Dims, Dims, PoolGeometry, int>(MaxForwardKernel))(
+            threads, x.View, y.View, argmax, Dims.Of(x), Dims.Of(y), g, threads);
+    }
+
+    // dx[argmax[o]] += dy[o] (atomic scatter; dx zeroed first unless accumulating)
+    public static void MaxBackward(Device d, Tensor dy, ArrayView<int> argmax, Tensor dx, bool accumulate)
+    {
+        Check.Valid(dy, "dy");
+        Check.Valid(dx, "dx");
+        Check.Length(argmax, dy.Length, "argmax");
+        Check.That(dy.N == dx.N && dy.C == dx.C, $"dy {dy} and dx {dx} differ in N or C");
+        if (!accumulate)
+            dx.View.SubView(0, dx.Length).MemSetToZero(d.Accelerator.DefaultStream);
+        int threads = d.GridStrideThreads(dy.Length);
+        d.Kernel("maxpool.bwd", k => k.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<int>, ArrayView<float>, long, int>(MaxBackwardKernel))(
+            threads, dy.View, argmax, dx.View, dy.Length, threads);
+    }
+
+    // y = mean over the k×k window, padding counted as zeros (divisor k·k)
+    public static void AvgForward(Device d, Tensor x, Tensor y, PoolGeometry g)
+    {
+        CheckPool(x, y, g);
+        int threads = d.GridStrideThreads(y.Length);
+        d.Kernel("avgpool.fwd", k => k.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<float>, Dims, Dims, PoolGeometry, int>(AvgForwardKernel))(
+            threads, x.View, y.View, Dims.Of(x), Dims.Of(y), g, threads);
+    }
+
+    // dx[h,w] = Σ over windows containing (h,w) of dy / (k·k)   (gather, one thread per dx element)
+    public static void AvgBackward(Device d, Tensor dy, Tensor dx, PoolGeometry g, bool accumulate)
+    {
+        CheckPool(dx, dy, g);
+        int threads = d.GridStrideThreads(dx.Length);
+        d.Kernel("avgpool.bwd", k => k.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<float>, Dims, Dims, PoolGeometry, int, int>(AvgBackwardKernel))(
+            threads, dy.View, dx.View, Dims.Of(dy), Dims.Of(dx), g, accumulate ? 1 : 0, threads);
+    }
+
+    // x (N,C,H,W) → y (N,C,1,1)
+    public static void GlobalAvgForward(Device d, Tensor x, Tensor y)
+    {
+        Check.Valid(x, "x");
+        Check.Valid(y, "y");
+        Check.That(y.N == x.N && y.C == x.C && y.H == 1 && y.W == 1, $"y {y} must be ({x.N},{x.C},1,1) for x {x}");
+        int threads = d.GridStrideThreads(y.Length);
+        d.Kernel("gap.fwd", k => k.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<float>, long, int, int>(GlobalAvgForwardKernel))(
+            threads, x.View, y.View, (long)x.N * x.C, x.Spatial, threads);
+    }
+
+    // dx = dy / (H·W), broadcast over H,W
+    public static void GlobalAvgBackward(Device d, Tensor dy, Tensor dx, bool accumulate)
+    {
+        Check.Valid(dy, "dy");
+        Check.Valid(dx, "dx");
+        Check.That(dy.N == dx.N && dy.C == dx.C && dy.H == 1 && dy.W == 1, $"dy {dy} must be ({dx.N},{dx.C},1,1) for dx {dx}");
+        int threads = d.GridStrideThreads(dx.Length);
+        d.Kernel("gap.bwd", k => k.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<float>, long, int, int, int>(GlobalAvgBackwardKernel))(
+            threads, dy.View, dx.View, dx.Length, dx.Spatial, accumulate ? 1 : 0, threads);
+    }
+
+    private static void CheckPool(Tensor x, Tensor y, PoolGeometry g)
+    {
+        Check.Valid(x, "x");
+        Check.Valid(y, "y");
+        Check.That(g.KernelH > 0 && g.KernelW > 0 && g.StrideH > 0 && g.StrideW > 0 && g.PadH >= 0 && g.PadW >= 0, $"bad pool geometry {g}");
+        Check.That(g.PadH * 2 <= g.KernelH && g.PadW * 2 <= g.KernelW, $"pool padding must be at most half the kernel: {g}");
+        Check.That(y.N == x.N && y.C == x.C && y.H == g.OutH(x.H) && y.W == g.OutW(x.W),
+            $"pool output {y} should be ({x.N},{x.C},{g.OutH(x.H)},{g.OutW(x.W)}) for input {x} and {g}");
+    }
+
+    internal static void MaxForwardKernel(Index1D index, ArrayView<float> x, ArrayView<float> y, ArrayView<int> argmax, Dims dx, Dims dy, PoolGeometry g, int stride)
+    {
+        long total = dy.Length;
+        for (long o = index; o < total; o += stride)
+        {
+            int q = (int)(o % dy.W);
+            int p = (int)((o / dy.W) % dy.H);
+            long plane = o / ((long)dy.W * dy.H);
+            long baseX = plane * dx.H * dx.W;
+            float best = float.NegativeInfinity;
+            long bestIndex = -1;
+            for (int r = 0; r < g.KernelH; r++)
+            {
+                int h = (p * g.StrideH) - g.PadH + r;
+                if (h < 0 || h >= dx.H)
+                    continue;
+                for (int s = 0; s < g.KernelW; s++)
+                {
+                    int w = (q * g.StrideW) - g.PadW + s;
+                    if (w < 0 || w >= dx.W)
+                        continue;
+                    long i = baseX + ((long)h * dx.W) + w;
+                    float v = x[i];
+                    if (v > best || bestIndex < 0)
+                    {
+                        best = v;
+                        bestIndex = i;
+                    }
+                }
+            }
+
+            y[o] = best;
+            argmax[o] = (int)bestIndex;
+        }
+    }
+
+    internal static void MaxBackwardKernel(Index1D index, ArrayView<float> dy, ArrayView<int> argmax, ArrayView<float> dx, long n, int stride)
+    {
+        for (long o = index; o < n; o += stride)
+            Atomic.Add(ref dx[argmax[o]], dy[o]);
+    }
+
+    internal static void AvgForwardKernel(Index1D index, ArrayView<float> x, ArrayView<float> y, Dims dx, Dims dy, PoolGeometry g, int stride)
+    {
+        long total = dy.Length;
+        float inv = 1f / (g.KernelH * g.KernelW);
+        for (long o = index; o < total; o += stride)
+        {
+            int q = (int)(o % dy.W);
+            int p = (int)((o / dy.W) % dy.H);
+            long baseX = (o / ((long)dy.W * dy.H)) * dx.H * dx.W;
+            float sum = 0f;
+            for (int r = 0; r < g.KernelH; r++)
+            {
+                int h = (p * g.StrideH) - g.PadH + r;
+                if (h < 0 || h >= dx.H)
+                    continue;
+                for (int s = 0; s < g.KernelW; s++)
+                {
+                    int w = (q * g.StrideW) - g.PadW + s;
+                    if (w >= 0 && w < dx.W)
+                        sum += x[baseX + ((long)h * dx.W) + w];
+                }
+            }
+
+            y[o] = sum * inv;
+        }
+    }
+
+    internal static void AvgBackwardKernel(Index1D index, ArrayView<float> dy, ArrayView<float> dx, Dims sdy, Dims sdx, PoolGeometry g, int accumulate, int stride)
+    {
+        long total = sdx.Length;
+        float inv = 1f / (g.KernelH * g.KernelW);
+        for (long i = index; i < total; i += stride)
+        {
+            int w = (int)(i % sdx.W);
+            int h = (int)((i / sdx.W) % sdx.H);
+            long baseY = (i / ((long)sdx.W * sdx.H)) * sdy.H * sdy.W;
+            // outputs p whose window [p·s − pad, p·s − pad + k) contains h
+            int p0 = XMathInt.CeilDiv(h + g.PadH - g.KernelH + 1, g.StrideH);
+            int p1 = XMathInt.FloorDiv(h + g.PadH, g.StrideH);
+            int q0 = XMathInt.CeilDiv(w + g.PadW - g.KernelW + 1, g.StrideW);
+            int q1 = XMathInt.FloorDiv(w + g.PadW, g.StrideW);
+            float sum = 0f;
+            for (int p = p0 < 0 ? 0 : p0; p <= p1 && p < sdy.H; p++)
+            {
+                for (int q = q0 < 0 ? 0 : q0; q <= q1 && q < sdy.W; q++)
+                    sum += dy[baseY + ((long)p * sdy.W) + q];
+            }
+
+            float gsum = sum * inv;
+            dx[i] = accumulate != 0 ? dx[i] + gsum : gsum;
+        }
+    }
+
+    internal static void GlobalAvgForwardKernel(Index1D index, ArrayView<float> x, ArrayView<float> y, long planes, int spatial, int stride)
+    {
+        for (long c = index; c < planes; c += stride)
+        {
+            float sum = 0f;
+            long b = c * spatial;
+            for (int s = 0; s < spatial; s++)
+                sum += x[b + s];
+            y[c] = sum / spatial;
+        }
+    }
+
+    internal static void GlobalAvgBackwardKernel(Index1D index, ArrayView<float> dy, ArrayView<float> dx, long n, int spatial, int accumulate, int stride)
+    {
+        for (long i = index; i < n; i += stride)
+        {
+            float g = dy[i / spatial] / spatial;
+            dx[i] = accumulate != 0 ? dx[i] + g : g;
+        }
+    }
+}

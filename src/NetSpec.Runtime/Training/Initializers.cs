@@ -1,0 +1,77 @@
+namespace NetSpec.Runtime.Training;
+
+/// <summary>
+/// PyTorch/torchvision initialisation, deterministic per (seed, parameter name):
+/// conv weights Kaiming normal with fan_out (std = √(2 / (K·R·S))), BN weight 1 and bias 0,
+/// linear (and conv bias) as PyTorch's default: U(−1/√fan_in, 1/√fan_in).
+/// </summary>
+public static class Initializers
+{
+    // w (K, C/g, R, S): fan_out = K·R·S, as torch.nn.init.kaiming_normal_(mode='fan_out', nonlinearity='relu')
+    public static void KaimingNormalFanOut(Parameter w, ulong seed)
+    {
+        RequireRank(w, 4);
+        long fanOut = (long)w.Shape[0] * w.Shape[2] * w.Shape[3];
+        double std = Math.Sqrt(2.0 / fanOut);
+        var random = new SeededRandom(seed, w.Name);
+        var values = new float[w.Length];
+        for (long i = 0; i < values.Length; i++)
+            values[i] = (float)(std * random.Normal(i));
+        DeviceData.Upload(w.Value.View, values);
+    }
+
+    public static void Constant(Parameter p, float value)
+    {
+        var values = new float[p.Length];
+        Array.Fill(values, value);
+        DeviceData.Upload(p.Value.View, values);
+    }
+
+    /// <summary>U(−1/√fanIn, 1/√fanIn): nn.Linear's weight (kaiming_uniform with a = √5) and the bias of Linear and Conv2d.</summary>
+    public static void UniformFanIn(Parameter p, long fanIn, ulong seed)
+    {
+        if (fanIn <= 0)
+            throw new ArgumentException($"fan_in of {p.Name} must be positive, got {fanIn}");
+        double bound = 1.0 / Math.Sqrt(fanIn);
+        var random = new SeededRandom(seed, p.Name);
+        var values = new float[p.Length];
+        for (long i = 0; i < values.Length; i++)
+            values[i] = (float)(((2.0 * random.Uniform(i)) - 1.0) * bound);
+        DeviceData.Upload(p.Value.View, values);
+    }
+
+    // w (K, C), b (K) or null
+    public static void LinearDefault(Parameter weight, Parameter? bias, ulong seed)
+    {
+        RequireRank(weight, 2);
+        UniformFanIn(weight, weight.Shape[1], seed);
+        if (bias is not null)
+            UniformFanIn(bias, weight.Shape[1], seed);
+    }
+
+    // a conv's bias as PyTorch leaves it: fan_in = (C/g)·R·S of its weight
+    public static void ConvBiasDefault(Parameter bias, Parameter weight, ulong seed)
+    {
+        RequireRank(weight, 4);
+        UniformFanIn(bias, (long)weight.Shape[1] * weight.Shape[2] * weight.Shape[3], seed);
+    }
+
+    // BN: weight 1, bias 0, running mean 0, running var 1, counter 0
+    public static void BatchNorm(Parameter weight, Parameter bias, Parameter? runningMean, Parameter? runningVar, Parameter? counter)
+    {
+        Constant(weight, 1f);
+        Constant(bias, 0f);
+        if (runningMean is not null)
+            Constant(runningMean, 0f);
+        if (runningVar is not null)
+            Constant(runningVar, 1f);
+        if (counter is not null)
+            Constant(counter, 0f);
+    }
+
+    private static void RequireRank(Parameter p, int rank)
+    {
+        if (p.Shape.Length != rank)
+            throw new ArgumentException($"{p.Name} has shape ({string.Join(",", p.Shape)}); expected rank {rank}");
+    }
+}
