@@ -1,59 +1,45 @@
 using NetSpec.Runtime;
+using NetSpec.Runtime.Training;
 using NetSpec.Samples.SANet.Checkpoints;
-using NetSpec.Samples.SANet.Networks;
 
 namespace NetSpec.Samples.SANet.Training;
 
 /// <summary>
-/// SGD with momentum and weight decay, PyTorch's rule: d = g + wd·w (when the parameter takes decay);
-/// v = μ·v + d; w −= lr·LrMult·v. The momentum lives on the host so that checkpoints save it exactly.
+/// The runtime's <see cref="Sgd"/> (PyTorch's momentum/weight-decay rule, per-parameter LrMult, on the device)
+/// with its momentum buffers saved to and loaded from the checkpoint sidecar as <c>momentum.&lt;name&gt;</c>.
 /// </summary>
-public sealed class MomentumSgd(INetwork network, double momentum, double weightDecay)
+public sealed class MomentumSgd(INetwork network, double momentum, double weightDecay) : IDisposable
 {
-    private readonly Parameter[] weights = network.Parameters.Where(p => p.Kind == ParameterKind.Weight).ToArray();
-    private readonly Dictionary<string, float[]> velocity = new();
+    private readonly Sgd sgd = new(network.Device, network.Parameters, (float)momentum, (float)weightDecay);
+    private readonly Dictionary<string, Parameter> weights = network.Parameters.Where(p => p.Kind == ParameterKind.Weight).ToDictionary(p => p.Name);
 
-    public double Momentum { get; } = momentum;
+    public void Step(double lr) => sgd.Step((float)lr);
 
-    public double WeightDecay { get; } = weightDecay;
-
-    public void Step(double lr)
+    public List<SafeTensorEntry> SaveState()
     {
         network.Device.Synchronize();
-        foreach (Parameter p in weights)
-        {
-            float[] w = HostCopy.Download(p.Value.View);
-            float[] g = HostCopy.Download(p.Grad!.View);
-            if (!velocity.TryGetValue(p.Name, out float[]? v))
-                velocity[p.Name] = v = new float[w.Length];
-            float decay = p.WeightDecay ? (float)WeightDecay : 0f;
-            float mu = (float)Momentum, step = (float)(lr * p.LrMult);
-            for (int i = 0; i < w.Length; i++)
-            {
-                v[i] = (mu * v[i]) + g[i] + (decay * w[i]);
-                w[i] -= step * v[i];
-            }
-
-            HostCopy.Upload(p.Value.View, w);
-        }
+        return sgd.StateNames.Select(name => SafeTensorEntry.FromFloats("momentum." + name, weights[name].Shape, sgd.ReadMomentum(name))).ToList();
     }
-
-    public List<SafeTensorEntry> SaveState() =>
-        weights.Where(p => velocity.ContainsKey(p.Name))
-            .Select(p => SafeTensorEntry.FromFloats("momentum." + p.Name, p.Shape, velocity[p.Name]))
-            .ToList();
 
     public void LoadState(IEnumerable<SafeTensorEntry> entries, string path)
     {
-        var byName = weights.ToDictionary(p => "momentum." + p.Name);
+        var loaded = new HashSet<string>();
         foreach (SafeTensorEntry e in entries)
         {
-            if (!byName.TryGetValue(e.Name, out Parameter? p))
-                continue;
+            string name = e.Name.StartsWith("momentum.", StringComparison.Ordinal) ? e.Name["momentum.".Length..] : "";
+            if (!weights.TryGetValue(name, out Parameter? p))
+                throw new CheckpointException($"{path}: momentum '{e.Name}' belongs to no weight of {network.SpecName}");
             float[] v = e.ToFloats();
             if (v.Length != p.Length)
                 throw new CheckpointException($"{path}: momentum '{e.Name}' has {v.Length} values, the weight has {p.Length}");
-            velocity[p.Name] = v;
+            sgd.WriteMomentum(name, v);
+            loaded.Add(name);
         }
+
+        string? missing = weights.Keys.FirstOrDefault(n => !loaded.Contains(n));
+        if (missing is not null)
+            throw new CheckpointException($"{path}: no momentum for '{missing}'");
     }
+
+    public void Dispose() => sgd.Dispose();
 }

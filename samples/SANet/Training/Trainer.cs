@@ -1,10 +1,12 @@
 using System.Diagnostics;
 using System.Globalization;
 using NetSpec.Runtime;
+using NetSpec.Runtime.Training;
 using NetSpec.Samples.SANet.Checkpoints;
 using NetSpec.Samples.SANet.Data;
 using NetSpec.Samples.SANet.Evaluation;
 using NetSpec.Samples.SANet.Networks;
+using SeededRandom = NetSpec.Samples.SANet.Data.SeededRandom;
 
 namespace NetSpec.Samples.SANet.Training;
 
@@ -20,9 +22,9 @@ public sealed class Trainer(TrainOptions options, ITrainReporter reporter)
         using INetwork network = NetworkRegistry.Create(options.SpecName, options.SpecOrigin, device);
         CheckClasses(network);
         var store = new CheckpointStore(options.WorkDir);
-        var sgd = new MomentumSgd(network, options.Momentum, options.WeightDecay);
+        using var sgd = new MomentumSgd(network, options.Momentum, options.WeightDecay);
         TrainState state = Start(network, sgd, store);
-        var schedule = new PolySchedule(options.ScaledLr, state.MaxIterations, options.Power);
+        var schedule = new PolySchedule((float)state.BaseLr, state.MaxIterations, state.Power);
         var filler = new BatchFiller(options.Train, options.Augment, options.Batch, options.Seed);
         var clock = Stopwatch.StartNew();
         long first = state.Iteration;
