@@ -26,6 +26,7 @@ public static class SanetCli
                 .WithDescription("Train a spec (default: specs/sanet-tiny.yaml on the built-in data, no download needed).");
             config.AddCommand<EvalCommand>("eval").WithDescription("Evaluate a checkpoint: pixAcc, mIoU and per-class IoU.");
             config.AddCommand<PredictCommand>("predict").WithDescription("Write a palette label PNG and an overlay PNG per image.");
+            config.AddCommand<InfoCommand>("info").WithDescription("Report a spec: shapes, parameters, FLOPs and planned memory at a size.");
             config.AddCommand<BaselineCommand>("baseline").WithDescription("Fit and score the colour-lookup baseline on a dataset.");
         });
 
@@ -52,6 +53,6 @@ public static class SanetCli
     }
 
     private static bool IsUserError(Exception e) => e is UsageException or DataException or CheckpointException
-        or SpecNotCompiledException or DeviceNotAvailableException or TrainingDivergedException or FileNotFoundException
+        or SpecNotCompiledException or SpecFileException or DeviceNotAvailableException or TrainingDivergedException or FileNotFoundException
         or DirectoryNotFoundException or CommandAppException;
 }

@@ -32,6 +32,9 @@ public static class NetworkRegistry
         return names;
     }
 
+    public static bool IsCompiled(string specName) =>
+        CompiledSpecs().Contains(ClassNameOf(specName)) || CompiledSpecs().Contains(specName);
+
     public static INetwork Create(string specName, string specOrigin, Device device)
     {
         lock (Extra)

@@ -10,7 +10,7 @@ public class DatasetCliTests
     {
         using var dir = new TempDir();
         TestImages.VocLayout(dir["data"], train: 4, val: 2, width: 48, height: 40);
-        string spec = TestNetworks.SpecFile(dir.Path, TestNetworks.TwentyOne);
+        string spec = TestNetworks.SpecFile(dir.Path, TestNetworks.TwentyOne, 21);
 
         var train = CliRunner.Run("train", "--spec", spec, "--data", dir["data"], "--dataset", "voc", "--iters", "4", "--batch", "2",
             "--crop", "32", "--val-every", "2", "--work-dir", dir["work"], "--device", "cpu", "--lr", "0.01");
@@ -41,7 +41,7 @@ public class DatasetCliTests
             "--work-dir", dir["work"], "--device", "cpu").Code);
         TestImages.VocLayout(dir["data"], train: 1, val: 1, width: 16, height: 16);
         var (code, _, error) = CliRunner.Run("eval", "--checkpoint", dir["work/last.safetensors"], "--spec",
-            TestNetworks.SpecFile(dir.Path, TestNetworks.TwentyOne), "--data", dir["data"], "--device", "cpu");
+            TestNetworks.SpecFile(dir.Path, TestNetworks.TwentyOne, 21), "--data", dir["data"], "--device", "cpu");
         Assert.Equal(2, code);
         Assert.Contains("last.safetensors", error);
         Assert.Contains("shape", error);

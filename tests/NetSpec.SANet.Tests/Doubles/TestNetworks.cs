@@ -16,11 +16,28 @@ public static class TestNetworks
         NetworkRegistry.Register(Diverging, d => new PixelNet(d, Diverging, 6) { NanFromForward = 3 });
     }
 
-    /// <summary>Writes <c>{dir}/{name}.yaml</c> with its name line and returns the path.</summary>
-    public static string SpecFile(string dir, string name)
+    /// <summary>
+    /// Writes <c>{dir}/{name}.yaml</c>: a real spec (sanet-tiny with this name and class count, the repo's
+    /// specs copied beside it) so that the CLI's front-end check passes and the name picks the test network.
+    /// </summary>
+    public static string SpecFile(string dir, string name, int classes = 6)
     {
+        foreach (string spec in Directory.GetFiles(RepoSpecs(), "*.yaml"))
+            File.Copy(spec, Path.Combine(dir, Path.GetFileName(spec)), overwrite: true);
         string path = Path.Combine(dir, name + ".yaml");
-        File.WriteAllText(path, $"# test spec\nname: {name}\nclasses: 6\n");
+        File.WriteAllText(path, $"extends: sanet-tiny.yaml\nname: {name}\nclasses: {classes}\n");
         return path;
+    }
+
+    private static string RepoSpecs()
+    {
+        for (var d = new DirectoryInfo(AppContext.BaseDirectory); d is not null; d = d.Parent)
+        {
+            string specs = Path.Combine(d.FullName, "specs");
+            if (File.Exists(Path.Combine(specs, "sanet-tiny.yaml")))
+                return specs;
+        }
+
+        throw new DirectoryNotFoundException("specs/ not found above the test assembly");
     }
 }
