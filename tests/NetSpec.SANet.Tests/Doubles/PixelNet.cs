@@ -11,13 +11,23 @@ namespace NetSpec.SANet.Tests.Doubles;
 /// classifier (1×1 conv 3→K with bias, head group ×10) with input dropout seeded by StepSeed, a running-mean
 /// buffer and a batch counter (saved as I64), softmax cross-entropy over non-ignored pixels. Host math.
 /// </summary>
-public sealed class PixelNet(Device device, string specName, int numClasses) : INetwork
+public sealed class PixelNet(Device device, string specName, int numClasses, bool standardStem = false) : INetwork
 {
     private const float DropP = 0.1f;
     private readonly Parameter weight = new(device.Accelerator, "head.weight", [numClasses, 3, 1, 1], ParameterKind.Weight, "head", 10f, true);
     private readonly Parameter bias = new(device.Accelerator, "head.bias", [numClasses], ParameterKind.Weight, "head", 10f, false);
     private readonly Parameter runningMean = new(device.Accelerator, "norm.running_mean", [3], ParameterKind.Buffer, "head", 1f, false);
     private readonly Parameter counter = new(device.Accelerator, "norm.num_batches_tracked", [], ParameterKind.Counter, "head", 1f, false);
+    /// <summary>Unused by the math: present so that --pretrained has a torchvision-shaped stem to fill.</summary>
+    private readonly Parameter[] backbone = standardStem
+        ?
+        [
+            new(device.Accelerator, "backbone.conv1.weight", [64, 3, 7, 7], ParameterKind.Weight, "backbone", 1f, true),
+            new(device.Accelerator, "backbone.bn1.weight", [64], ParameterKind.Weight, "backbone", 1f, false),
+            new(device.Accelerator, "backbone.bn1.running_mean", [64], ParameterKind.Buffer, "backbone", 1f, false),
+        ]
+        : [];
+
     private MemoryBuffer1D<float, Stride1D.Dense>? image;
     private MemoryBuffer1D<int, Stride1D.Dense>? labels;
     private MemoryBuffer1D<float, Stride1D.Dense>? logits;
@@ -39,7 +49,7 @@ public sealed class PixelNet(Device device, string specName, int numClasses) : I
 
     public Device Device { get; } = device;
 
-    public IReadOnlyList<Parameter> Parameters => [weight, bias, runningMean, counter];
+    public IReadOnlyList<Parameter> Parameters => [.. backbone, weight, bias, runningMean, counter];
 
     public IReadOnlyList<string> OutputNames => ["mask"];
 

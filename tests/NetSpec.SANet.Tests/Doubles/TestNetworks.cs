@@ -8,11 +8,13 @@ public static class TestNetworks
     public const string Six = "pixel-test-6";
     public const string TwentyOne = "pixel-test-21";
     public const string Diverging = "pixel-test-nan";
+    public const string StandardStem = "pixel-test-stem";
 
     static TestNetworks()
     {
         NetworkRegistry.Register(Six, d => new PixelNet(d, Six, 6));
         NetworkRegistry.Register(TwentyOne, d => new PixelNet(d, TwentyOne, 21));
+        NetworkRegistry.Register(StandardStem, d => new PixelNet(d, StandardStem, 6, standardStem: true));
         NetworkRegistry.Register(Diverging, d => new PixelNet(d, Diverging, 6) { NanFromForward = 3 });
     }
 
