@@ -12,12 +12,13 @@ public sealed class CheckpointedNetwork : IDisposable
     public CheckpointedNetwork(string checkpoint, string? specPath, string deviceName)
     {
         var (tensors, metadata) = SafeTensorsFile.Read(checkpoint);
-        string specName = specPath is not null ? SpecFile.NameOf(specPath)
-            : metadata.GetValueOrDefault("spec") ?? throw new UsageException($"{checkpoint}: names no spec in its metadata; pass --spec");
+        var spec = specPath is not null ? SpecFile.Expand(specPath) : null;
+        string specName = spec?.Name
+            ?? metadata.GetValueOrDefault("spec") ?? throw new UsageException($"{checkpoint}: names no spec in its metadata; pass --spec");
         device = Device.Create(deviceName);
         try
         {
-            Network = NetworkRegistry.Create(specName, specPath ?? checkpoint, device);
+            Network = NetworkRegistry.Create(specName, spec?.ClassName, specPath ?? checkpoint, device);
             CheckpointStore.LoadWeights(Network, tensors, checkpoint);
         }
         catch

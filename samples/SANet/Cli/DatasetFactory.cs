@@ -10,8 +10,14 @@ public static class DatasetFactory
 {
     public static string BuiltIn => "builtin";
 
-    public static (string Name, string Origin) Spec(string? specPath) =>
-        specPath is null ? (SpecFile.DefaultSpec, $"specs/{SpecFile.DefaultSpec}.yaml") : (SpecFile.NameOf(specPath), specPath);
+    /// <summary>The spec's name and class (from the file through the front end), and where it came from for messages.</summary>
+    public static (string Name, string? ClassName, string Origin) Spec(string? specPath)
+    {
+        if (specPath is null)
+            return (SpecFile.DefaultSpec, null, $"specs/{SpecFile.DefaultSpec}.yaml");
+        var spec = SpecFile.Expand(specPath);
+        return (spec.Name, spec.ClassName, specPath);
+    }
 
     public static string Kind(DataSettings s)
     {

@@ -25,7 +25,7 @@ public sealed class TrainCommand : Command<TrainSettings>
 
     public static TrainOptions Resolve(TrainSettings s)
     {
-        var (specName, specOrigin) = DatasetFactory.Spec(s.Spec);
+        var (specName, specClass, specOrigin) = DatasetFactory.Spec(s.Spec);
         string kind = DatasetFactory.Kind(s);
         bool builtIn = kind == DatasetFactory.BuiltIn;
         var recipe = new RecipeOverrides(s.Set);
@@ -46,7 +46,7 @@ public sealed class TrainCommand : Command<TrainSettings>
         var augment = new AugmentOptions(crop, recipe.Double("scale-min", builtIn ? 0.75 : 0.5), recipe.Double("scale-max", builtIn ? 1.5 : 2.0), recipe.Bool("flip", true));
 
         return new TrainOptions(
-            specName, specOrigin, train, val, kind, iters, s.Batch, augment, lr, s.Device,
+            specName, specClass, specOrigin, train, val, kind, iters, s.Batch, augment, lr, s.Device,
             s.WorkDir ?? Path.Combine("work-dirs", specName), s.Resume, s.Seed, s.Pretrained,
             s.ValEvery, s.LogEvery, (int)recipe.Long("checkpoint-every", Math.Min(50, s.ValEvery)),
             recipe.Double("momentum", 0.9), recipe.Double("weight-decay", 1e-4), recipe.Double("power", 0.9),

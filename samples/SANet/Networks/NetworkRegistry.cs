@@ -35,7 +35,8 @@ public static class NetworkRegistry
     public static bool IsCompiled(string specName) =>
         CompiledSpecs().Contains(ClassNameOf(specName)) || CompiledSpecs().Contains(specName);
 
-    public static INetwork Create(string specName, string specOrigin, Device device)
+    /// <summary>Creates the network of <paramref name="specName"/>; <paramref name="className"/> is the spec's <c>class:</c> when known.</summary>
+    public static INetwork Create(string specName, string? className, string specOrigin, Device device)
     {
         lock (Extra)
         {
@@ -43,13 +44,13 @@ public static class NetworkRegistry
                 return factory(device);
         }
 
-        string className = "NetSpec.Networks." + ClassNameOf(specName);
-        Type? type = typeof(NetworkRegistry).Assembly.GetType(className);
+        string fullName = "NetSpec.Networks." + (className ?? ClassNameOf(specName));
+        Type? type = typeof(NetworkRegistry).Assembly.GetType(fullName);
         if (type is null || !typeof(INetwork).IsAssignableFrom(type))
         {
             var compiled = CompiledSpecs();
             throw new SpecNotCompiledException(
-                $"{specOrigin}: spec '{specName}' is not compiled into this build of the sample (no class {className}); " +
+                $"{specOrigin}: spec '{specName}' is not compiled into this build of the sample (no class {fullName}); " +
                 $"specs are compiled at build time, so add or edit specs/*.yaml and rebuild. Compiled: {(compiled.Count == 0 ? "none" : string.Join(", ", compiled))}");
         }
 

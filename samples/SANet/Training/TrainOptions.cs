@@ -6,6 +6,7 @@ namespace NetSpec.Samples.SANet.Training;
 /// <summary>Everything a training run is decided by (after the CLI has resolved defaults).</summary>
 public sealed record TrainOptions(
     string SpecName,
+    string? SpecClass,
     string SpecOrigin,
     ISegmentationDataset Train,
     ISegmentationDataset Val,

@@ -19,7 +19,7 @@ public sealed class Trainer(TrainOptions options, ITrainReporter reporter)
     public TrainState Run(CancellationToken cancel)
     {
         using Device device = Device.Create(options.Device);
-        using INetwork network = NetworkRegistry.Create(options.SpecName, options.SpecOrigin, device);
+        using INetwork network = NetworkRegistry.Create(options.SpecName, options.SpecClass, options.SpecOrigin, device);
         CheckClasses(network);
         var store = new CheckpointStore(options.WorkDir);
         using var sgd = new MomentumSgd(network, options.Momentum, options.WeightDecay);
