@@ -1,1 +1,1 @@
-return 0;
+return NetSpec.Samples.SANet.Cli.SanetCli.Run(args);

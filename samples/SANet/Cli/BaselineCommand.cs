@@ -1,0 +1,22 @@
+using NetSpec.Samples.SANet.Evaluation;
+using NetSpec.Samples.SANet.Training;
+using Spectre.Console;
+using Spectre.Console.Cli;
+
+namespace NetSpec.Samples.SANet.Cli;
+
+/// <summary><c>baseline</c>: the colour-lookup rule fitted on train, scored on val (how much colour alone explains).</summary>
+public sealed class BaselineCommand : Command<DataSettings>
+{
+    public override int Execute(CommandContext context, DataSettings settings, CancellationToken cancellationToken)
+    {
+        var train = DatasetFactory.Open(settings, train: true);
+        var val = DatasetFactory.Open(settings, train: false);
+        int k = train.ClassNames.Count;
+        var metrics = ColourBaseline.Fit(train, k).Evaluate(val, k).Metrics();
+        Console.WriteLine($"colour baseline ({ColourBaseline.Bits} bits/channel lookup, fitted on {train.Description}) on {val.Description}");
+        Terminal.Write(ValidationReport.ClassTable(metrics, val.ClassNames));
+        Console.WriteLine(ValidationReport.Summary(metrics, DatasetFactory.Kind(settings) == "context"));
+        return 0;
+    }
+}

@@ -1,0 +1,39 @@
+using NetSpec.Runtime;
+using NetSpec.Samples.SANet.Checkpoints;
+using NetSpec.Samples.SANet.Networks;
+
+namespace NetSpec.Samples.SANet.Cli;
+
+/// <summary>Opens the device and the network a checkpoint was saved from (its metadata names the spec) and loads it.</summary>
+public sealed class CheckpointedNetwork : IDisposable
+{
+    private readonly Device device;
+
+    public CheckpointedNetwork(string checkpoint, string? specPath, string deviceName)
+    {
+        var (tensors, metadata) = SafeTensorsFile.Read(checkpoint);
+        var spec = specPath is not null ? SpecFile.Expand(specPath) : null;
+        string specName = spec?.Name
+            ?? metadata.GetValueOrDefault("spec") ?? throw new UsageException($"{checkpoint}: names no spec in its metadata; pass --spec");
+        device = Device.Create(deviceName);
+        try
+        {
+            Network = NetworkRegistry.Create(specName, spec?.ClassName, specPath ?? checkpoint, device);
+            CheckpointStore.LoadWeights(Network, tensors, checkpoint);
+        }
+        catch
+        {
+            Network?.Dispose();
+            device.Dispose();
+            throw;
+        }
+    }
+
+    public INetwork Network { get; }
+
+    public void Dispose()
+    {
+        Network.Dispose();
+        device.Dispose();
+    }
+}

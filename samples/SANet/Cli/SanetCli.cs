@@ -1,0 +1,58 @@
+using NetSpec.Runtime;
+using NetSpec.Samples.SANet.Checkpoints;
+using NetSpec.Samples.SANet.Data;
+using NetSpec.Samples.SANet.Networks;
+using NetSpec.Samples.SANet.Training;
+using Spectre.Console;
+using Spectre.Console.Cli;
+
+namespace NetSpec.Samples.SANet.Cli;
+
+/// <summary>
+/// The command line: train (the default), eval, predict, baseline. User errors (bad data, bad checkpoint,
+/// wrong option, spec not compiled) print one line to stderr and exit 2; anything else is a bug and keeps its trace.
+/// </summary>
+public static class SanetCli
+{
+    public static int Run(string[] args)
+    {
+        var app = new CommandApp<TrainCommand>();
+        app.Configure(config =>
+        {
+            config.SetApplicationName("SANet");
+            config.PropagateExceptions();
+            config.UseStrictParsing();
+            config.AddCommand<TrainCommand>("train")
+                .WithDescription("Train a spec (default: specs/sanet-tiny.yaml on the built-in data, no download needed).");
+            config.AddCommand<EvalCommand>("eval").WithDescription("Evaluate a checkpoint: pixAcc, mIoU and per-class IoU.");
+            config.AddCommand<PredictCommand>("predict").WithDescription("Write a palette label PNG and an overlay PNG per image.");
+            config.AddCommand<InfoCommand>("info").WithDescription("Report a spec: shapes, parameters, FLOPs and planned memory at a size.");
+            config.AddCommand<BaselineCommand>("baseline").WithDescription("Fit and score the colour-lookup baseline on a dataset.");
+        });
+
+        using var cancel = new CancellationTokenSource();
+        ConsoleCancelEventHandler onCancel = (_, e) =>
+        {
+            e.Cancel = true;
+            cancel.Cancel();
+        };
+        Console.CancelKeyPress += onCancel;
+        try
+        {
+            return app.Run(args, cancel.Token);
+        }
+        catch (Exception e) when (IsUserError(e))
+        {
+            Console.Error.WriteLine($"error: {e.Message}");
+            return 2;
+        }
+        finally
+        {
+            Console.CancelKeyPress -= onCancel;
+        }
+    }
+
+    private static bool IsUserError(Exception e) => e is UsageException or DataException or CheckpointException
+        or SpecNotCompiledException or SpecFileException or DeviceNotAvailableException or TrainingDivergedException or FileNotFoundException
+        or DirectoryNotFoundException or CommandAppException;
+}

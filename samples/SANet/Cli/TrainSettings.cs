@@ -1,0 +1,57 @@
+using System.ComponentModel;
+using Spectre.Console.Cli;
+
+namespace NetSpec.Samples.SANet.Cli;
+
+public sealed class TrainSettings : DataSettings
+{
+    [CommandOption("--epochs <N>")]
+    [Description("Epochs over the train split (converted to iterations).")]
+    public int? Epochs { get; init; }
+
+    [CommandOption("--iters <N>")]
+    [Description("Iterations (default: 500 on the built-in data, 50 epochs on disk data).")]
+    public long? Iters { get; init; }
+
+    [CommandOption("--batch <N>")]
+    [DefaultValue(8)]
+    public int Batch { get; init; } = 8;
+
+    [CommandOption("--crop <N>")]
+    [Description("Training crop (default: 96 built-in, 480 on disk).")]
+    public int? Crop { get; init; }
+
+    [CommandOption("--lr <X>")]
+    [Description("Base lr, scaled by batch/16; heads get their spec LrMult (10×). Default 0.02 on the built-in data " +
+        "(higher than the paper's, so the demo learns in minutes from scratch), 0.001 Context, 0.0001 VOC.")]
+    public double? Lr { get; init; }
+
+    [CommandOption("--work-dir <DIR>")]
+    [Description("Checkpoints go here (default: work-dirs/<spec>).")]
+    public string? WorkDir { get; init; }
+
+    [CommandOption("--resume")]
+    [Description("Continue the run in --work-dir exactly where it stopped (weights, momentum, schedule, data order).")]
+    public bool Resume { get; init; }
+
+    [CommandOption("--seed <N>")]
+    [DefaultValue(1UL)]
+    public ulong Seed { get; init; } = 1;
+
+    [CommandOption("--pretrained <FILE>")]
+    [Description("torchvision ResNet weights (.safetensors) for the backbone; the spec needs 'stem: standard'.")]
+    public string? Pretrained { get; init; }
+
+    [CommandOption("--set <KEY=VALUE>")]
+    [Description("Recipe override: momentum, weight-decay, power, scale-min, scale-max, flip, checkpoint-every, stop-after.")]
+    public string[] Set { get; init; } = [];
+
+    [CommandOption("--val-every <M>")]
+    [Description("Validate every M iterations (default 100).")]
+    [DefaultValue(100)]
+    public int ValEvery { get; init; } = 100;
+
+    [CommandOption("--log-every <N>")]
+    [DefaultValue(10)]
+    public int LogEvery { get; init; } = 10;
+}

@@ -1,0 +1,81 @@
+using NetSpec.Samples.SANet.Imaging;
+
+namespace NetSpec.Samples.SANet.Data.Disk;
+
+/// <summary>
+/// Reads a label PNG into class ids. Palette PNGs (VOC) decode to colour: each colour is mapped back to
+/// its VOC palette index ((224,224,192) → 255). Grey-level PNGs (every pixel R = G = B) are class ids as is.
+/// Then checks what the file holds: ids below the class count or 255, and no 0/255 binary mask.
+/// </summary>
+public static class LabelDecoder
+{
+    private static readonly Dictionary<int, byte> VocColours = VocPalette.ReverseLookup();
+
+    public static (int Width, int Height, byte[] Ids) Read(string path, int numClasses)
+    {
+        var decoded = ImageCodec.TryDecodeRgb(path)
+            ?? throw new DataException($"{path}: cannot read this label file (not a PNG/JPEG SkiaSharp can decode, or damaged)");
+        var (width, height, rgb) = decoded;
+        byte[] ids = IsGrey(rgb) ? GreyIds(rgb) : PaletteIds(path, rgb);
+        Check(path, ids, numClasses);
+        return (width, height, ids);
+    }
+
+    private static bool IsGrey(byte[] rgb)
+    {
+        for (int i = 0; i < rgb.Length; i += 3)
+            if (rgb[i] != rgb[i + 1] || rgb[i] != rgb[i + 2])
+                return false;
+        return true;
+    }
+
+    private static byte[] GreyIds(byte[] rgb)
+    {
+        byte[] ids = new byte[rgb.Length / 3];
+        for (int i = 0; i < ids.Length; i++)
+            ids[i] = rgb[i * 3];
+        return ids;
+    }
+
+    private static byte[] PaletteIds(string path, byte[] rgb)
+    {
+        byte[] ids = new byte[rgb.Length / 3];
+        for (int i = 0; i < ids.Length; i++)
+        {
+            int key = (rgb[i * 3] << 16) | (rgb[(i * 3) + 1] << 8) | rgb[(i * 3) + 2];
+            if (!VocColours.TryGetValue(key, out ids[i]))
+            {
+                throw new DataException(
+                    $"{path}: pixel {i} has colour ({rgb[i * 3]},{rgb[(i * 3) + 1]},{rgb[(i * 3) + 2]}), " +
+                    "which is not a VOC palette colour; label files must be palette PNGs or grey-level class-id PNGs");
+            }
+        }
+
+        return ids;
+    }
+
+    private static void Check(string path, byte[] ids, int numClasses)
+    {
+        long[] counts = new long[256];
+        foreach (byte id in ids)
+            counts[id]++;
+
+        bool onlyZeroAnd255 = counts[0] + counts[255] == ids.Length;
+        if (onlyZeroAnd255 && counts[255] > ids.Length / 20 && counts[0] > 0)
+        {
+            throw new DataException(
+                $"{path}: looks like a binary 0/255 mask ({100.0 * counts[255] / ids.Length:F0}% of pixels are 255), " +
+                $"but class ids 0..{numClasses - 1} were expected (255 = ignore)");
+        }
+
+        for (int id = numClasses; id < 255; id++)
+        {
+            if (counts[id] > 0)
+            {
+                throw new DataException(
+                    $"{path}: label value {id} in {counts[id]} pixel(s), but the dataset has {numClasses} classes " +
+                    $"(ids 0..{numClasses - 1}, 255 = ignore)");
+            }
+        }
+    }
+}

@@ -1,0 +1,29 @@
+using NetSpec.Runtime;
+using NetSpec.Samples.SANet.Data;
+using NetSpec.Samples.SANet.Data.Augment;
+using NetSpec.Samples.SANet.Networks;
+
+namespace NetSpec.Samples.SANet.Training;
+
+/// <summary>Builds iteration i's batch (samples and augmentation from (seed, i)) and writes it into the network's inputs.</summary>
+public sealed class BatchFiller(ISegmentationDataset dataset, AugmentOptions augment, int batch, ulong seed)
+{
+    private readonly BatchOrder order = new(seed, dataset.Count, batch);
+
+    public void Fill(INetwork network, long iteration)
+    {
+        int crop = augment.Crop, plane = 3 * crop * crop, pixels = crop * crop;
+        float[] images = new float[batch * plane];
+        int[] labels = new int[batch * pixels];
+        for (int slot = 0; slot < batch; slot++)
+        {
+            SegmentationSample sample = dataset.Load(order.SampleAt(iteration, slot));
+            var (image, label) = TrainAugmenter.Apply(sample, augment, order.AugmentRandom(iteration, slot));
+            Array.Copy(image, 0, images, slot * plane, plane);
+            Array.Copy(label, 0, labels, slot * pixels, pixels);
+        }
+
+        HostCopy.Upload(network.Image.View, images);
+        HostCopy.Upload(network.Labels.View, labels);
+    }
+}

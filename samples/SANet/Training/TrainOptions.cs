@@ -1,0 +1,35 @@
+using NetSpec.Samples.SANet.Data;
+using NetSpec.Samples.SANet.Data.Augment;
+
+namespace NetSpec.Samples.SANet.Training;
+
+/// <summary>Everything a training run is decided by (after the CLI has resolved defaults).</summary>
+public sealed record TrainOptions(
+    string SpecName,
+    string? SpecClass,
+    string SpecOrigin,
+    ISegmentationDataset Train,
+    ISegmentationDataset Val,
+    string DatasetName,
+    long MaxIterations,
+    int Batch,
+    AugmentOptions Augment,
+    double BaseLr,
+    string Device,
+    string WorkDir,
+    bool Resume,
+    ulong Seed,
+    string? Pretrained,
+    int ValEvery,
+    int LogEvery,
+    int CheckpointEvery,
+    double Momentum = 0.9,
+    double WeightDecay = 1e-4,
+    double Power = 0.9,
+    long StopAfter = 0)
+{
+    /// <summary>lr = base × batch / 16 (SANET.md §7); the head's 10× comes from each parameter's LrMult.</summary>
+    public double ScaledLr => BaseLr * Batch / 16.0;
+
+    public bool IsContext => DatasetName == "context";
+}

@@ -1,0 +1,127 @@
+using System.Diagnostics;
+using System.Globalization;
+using NetSpec.Runtime;
+using NetSpec.Runtime.Training;
+using NetSpec.Samples.SANet.Checkpoints;
+using NetSpec.Samples.SANet.Data;
+using NetSpec.Samples.SANet.Evaluation;
+using NetSpec.Samples.SANet.Networks;
+using SeededRandom = NetSpec.Samples.SANet.Data.SeededRandom;
+
+namespace NetSpec.Samples.SANet.Training;
+
+/// <summary>
+/// The training loop (SANET.md §7): per iteration a seeded batch, forward with losses, NaN check, backward,
+/// SGD at the poly lr; a log line every LogEvery, validation every ValEvery, atomic checkpoints.
+/// </summary>
+public sealed class Trainer(TrainOptions options, ITrainReporter reporter)
+{
+    public TrainState Run(CancellationToken cancel)
+    {
+        using Device device = Device.Create(options.Device);
+        using INetwork network = NetworkRegistry.Create(options.SpecName, options.SpecClass, options.SpecOrigin, device);
+        CheckClasses(network);
+        var store = new CheckpointStore(options.WorkDir);
+        using var sgd = new MomentumSgd(network, options.Momentum, options.WeightDecay);
+        TrainState state = Start(network, sgd, store);
+        var schedule = new PolySchedule((float)state.BaseLr, state.MaxIterations, state.Power);
+        var filler = new BatchFiller(options.Train, options.Augment, options.Batch, options.Seed);
+        var clock = Stopwatch.StartNew();
+        long first = state.Iteration;
+
+        reporter.Line($"{network.SpecName} on {device.Name}; {options.Train.Description}; iterations {state.Iteration}→{state.MaxIterations}, batch {options.Batch}, crop {options.Augment.Crop}, lr {schedule.BaseLr:G3} (heads ×LrMult)");
+        for (long it = state.Iteration; it < state.MaxIterations; it++)
+        {
+            network.Prepare(options.Batch, options.Augment.Crop, options.Augment.Crop, training: true);
+            filler.Fill(network, it);
+            network.StepSeed = new SeededRandom(options.Seed, 0xD20, (ulong)it).NextULong();
+            network.Forward(training: true);
+            LossValues losses = network.ReadLosses();
+            LossGuard.Check(losses, it + 1, store.HasLast ? store.LastWeights : "none (no checkpoint written yet)");
+            network.Backward();
+            double lr = schedule.At(it);
+            sgd.Step(lr);
+
+            long done = it + 1;
+            state = state with { Iteration = done };
+            reporter.Progress(done, state.MaxIterations);
+            if (done % options.LogEvery == 0 || done == state.MaxIterations)
+                reporter.Line(LogLine(network, losses, lr, done, state.MaxIterations, clock.Elapsed, done - first));
+            if (done % options.ValEvery == 0 || done == state.MaxIterations)
+                state = Validate(network, store, state);
+            bool stopping = cancel.IsCancellationRequested || done == options.StopAfter;
+            if (done % options.CheckpointEvery == 0 || done == state.MaxIterations || done % options.ValEvery == 0 || stopping)
+                store.SaveLast(network, sgd, state);
+            if (stopping)
+            {
+                reporter.Line($"stopped after iteration {done}; continue with --resume --work-dir {options.WorkDir}");
+                break;
+            }
+        }
+
+        return state;
+    }
+
+    private TrainState Start(INetwork network, MomentumSgd sgd, CheckpointStore store)
+    {
+        long max = options.MaxIterations;
+        var fresh = new TrainState(network.SpecName, options.DatasetName, 0, max, options.ScaledLr, options.Power,
+            options.Batch, options.Augment.Crop, options.Seed, -1, 0);
+        if (options.Resume && store.HasLast)
+        {
+            TrainState state = store.LoadLast(network, sgd);
+            if (state.Spec != network.SpecName || state.Batch != options.Batch || state.Crop != options.Augment.Crop || state.Seed != options.Seed)
+            {
+                throw new CheckpointException(
+                    $"{store.LastState}: was trained with spec {state.Spec}, batch {state.Batch}, crop {state.Crop}, seed {state.Seed}; resume with the same settings");
+            }
+
+            reporter.Line($"resumed from {store.LastWeights} at iteration {state.Iteration} of {state.MaxIterations}");
+            return state;
+        }
+
+        if (!options.Resume && store.HasLast)
+            throw new CheckpointException($"{store.LastWeights}: this work dir already holds a run; pass --resume to continue it, or choose another --work-dir");
+        if (options.Resume)
+            reporter.Line($"no checkpoint in {store.WorkDir}: starting from iteration 0");
+
+        network.InitializeParameters(options.Seed);
+        if (options.Pretrained is not null)
+        {
+            var (missing, unexpected) = PretrainedBackbone.Load(network, options.Pretrained);
+            reporter.Line($"pretrained {options.Pretrained}: missing {missing.Count} ({string.Join(", ", missing.Take(5))}), unexpected {unexpected.Count} ({string.Join(", ", unexpected.Take(5))})");
+        }
+
+        return fresh;
+    }
+
+    private TrainState Validate(INetwork network, CheckpointStore store, TrainState state)
+    {
+        var predictor = new Predictor(network, EvalOptions.SingleScale(options.Augment.Crop));
+        SegmentationMetrics metrics = DatasetEvaluator.Run(predictor, options.Val).Metrics();
+        reporter.Line($"val @ {state.Iteration}: {ValidationReport.Summary(metrics, options.IsContext)}");
+        reporter.Render(ValidationReport.ClassTable(metrics, options.Val.ClassNames));
+        if (metrics.MeanIou <= state.BestMiou)
+            return state;
+        store.SaveBest(network, state.Iteration, metrics.MeanIou);
+        return state with { BestMiou = metrics.MeanIou, BestIteration = state.Iteration };
+    }
+
+    private void CheckClasses(INetwork network)
+    {
+        if (network.NumClasses != options.Train.ClassNames.Count)
+        {
+            throw new DataException(
+                $"{options.SpecOrigin}: spec {network.SpecName} predicts {network.NumClasses} classes but {options.Train.Description} has {options.Train.ClassNames.Count}; set the spec's classes and rebuild");
+        }
+    }
+
+    private static string LogLine(INetwork network, LossValues losses, double lr, long done, long max, TimeSpan elapsed, long doneHere)
+    {
+        double perIter = elapsed.TotalSeconds / Math.Max(1, doneHere);
+        var eta = TimeSpan.FromSeconds(perIter * (max - done));
+        string terms = string.Join("  ", losses.Terms.Select(t => string.Create(CultureInfo.InvariantCulture, $"{t.Key} {t.Value:F4}")));
+        return string.Create(CultureInfo.InvariantCulture,
+            $"iter {done}/{max}  lr {lr:E2}  eta {eta:hh\\:mm\\:ss}  {perIter:F2}s/it  mem plan {network.PlannedPeakBytes / 1048576.0:F0}MiB proc {Environment.WorkingSet / 1048576.0:F0}MiB  loss {losses.Total:F4}  {terms}");
+    }
+}

@@ -1,0 +1,34 @@
+using NetSpec.Samples.SANet.Checkpoints;
+
+namespace NetSpec.SANet.Tests.Checkpoints;
+
+public class AtomicFileTests
+{
+    [Fact]
+    public void FailedWriteLeavesTheOldFileAndNoTemporary()
+    {
+        using var dir = new TempDir();
+        string path = dir["last.safetensors"];
+        File.WriteAllText(path, "old");
+
+        Assert.Throws<InvalidOperationException>(() => AtomicFile.Write(path, s =>
+        {
+            s.Write(new byte[1000]);
+            throw new InvalidOperationException("disk full");
+        }));
+
+        Assert.Equal("old", File.ReadAllText(path));
+        Assert.Equal([path], Directory.GetFiles(dir.Path));
+    }
+
+    [Fact]
+    public void SuccessfulWriteReplacesTheFile()
+    {
+        using var dir = new TempDir();
+        string path = dir["sub/x.bin"];
+        AtomicFile.WriteAllBytes(path, [1, 2, 3]);
+        AtomicFile.WriteAllBytes(path, [4]);
+        Assert.Equal([4], File.ReadAllBytes(path));
+        Assert.Single(Directory.GetFiles(dir["sub"]));
+    }
+}

@@ -1,0 +1,48 @@
+using NetSpec.Samples.SANet.Checkpoints;
+using NetSpec.SANet.Tests.Doubles;
+
+namespace NetSpec.SANet.Tests.Cli;
+
+public class PretrainedCliTests
+{
+    private static string TorchvisionFile(TempDir dir)
+    {
+        string path = dir["resnet.safetensors"];
+        float[] conv1 = Enumerable.Range(0, 64 * 3 * 7 * 7).Select(i => i * 0.001f).ToArray();
+        SafeTensorsFile.Write(path,
+        [
+            SafeTensorEntry.FromFloats("conv1.weight", [64, 3, 7, 7], conv1),
+            SafeTensorEntry.FromFloats("bn1.running_mean", [64], Enumerable.Repeat(0.5f, 64).ToArray()),
+            SafeTensorEntry.FromFloats("fc.weight", [10, 2048], new float[10 * 2048]),
+        ]);
+        return path;
+    }
+
+    [Fact]
+    public void TorchvisionKeysLoadIntoTheBackboneAndMismatchesAreReported()
+    {
+        using var dir = new TempDir();
+        string spec = TestNetworks.SpecFile(dir.Path, TestNetworks.StandardStem);
+        var (code, output, error) = CliRunner.Run("train", "--spec", spec, "--pretrained", TorchvisionFile(dir), "--iters", "1", "--batch", "1",
+            "--crop", "16", "--val-every", "100", "--lr", "0", "--work-dir", dir["work"], "--device", "cpu");
+        Assert.True(code == 0, error);
+        Assert.Contains("missing 1 (backbone.bn1.weight)", output);
+        Assert.Contains("unexpected 1 (fc.weight)", output);
+
+        var saved = SafeTensorsFile.Read(dir["work/last.safetensors"]).Tensors.ToDictionary(t => t.Name);
+        Assert.Equal(0.001f * 100, saved["backbone.conv1.weight"].ToFloats()[100], 6);
+        Assert.All(saved["backbone.bn1.running_mean"].ToFloats(), v => Assert.Equal(0.5f, v));
+    }
+
+    [Fact]
+    public void DeepStemSpecRefusesTorchvisionWeights()
+    {
+        using var dir = new TempDir();
+        string spec = TestNetworks.SpecFile(dir.Path, TestNetworks.Six);
+        var (code, _, error) = CliRunner.Run("train", "--spec", spec, "--pretrained", TorchvisionFile(dir), "--iters", "1",
+            "--work-dir", dir["work"], "--device", "cpu");
+        Assert.Equal(2, code);
+        Assert.Contains("stem: standard", error);
+        Assert.Contains("resnet.safetensors", error);
+    }
+}
