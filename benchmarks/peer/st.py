@@ -20,7 +20,7 @@ def save(path, tensors, metadata=None):
     header, blobs, off = {}, [], 0
     for name, t in tensors.items():
         a = t.detach().cpu().numpy() if isinstance(t, torch.Tensor) else np.asarray(t)
-        a = np.ascontiguousarray(a).astype(a.dtype.newbyteorder("<"), copy=False)
+        a = np.array(a, order="C", copy=True).astype(a.dtype.newbyteorder("<"), copy=False)
         dt = _NAME.get(a.dtype.str.lstrip("<|="))
         if dt is None:
             raise ValueError(f"{name}: dtype {a.dtype} not supported")
