@@ -106,3 +106,30 @@ public class FuzzTests
         return string.Join("\n", lines);
     }
 }
+
+public class PathologicalInputTests
+{
+    [Theory]
+    [InlineData("deep-flow")]
+    [InlineData("deep-block")]
+    [InlineData("deep-expression")]
+    [InlineData("long-unary")]
+    [InlineData("empty")]
+    [InlineData("binary")]
+    public void Pathological_input_is_a_diagnostic_not_a_crash(string kind)
+    {
+        string text = kind switch
+        {
+            "deep-flow" => "classes: " + new string('[', 100_000),
+            "deep-block" => string.Concat(Enumerable.Range(0, 500).Select(i => new string(' ', i) + "a:\n")),
+            "deep-expression" => "classes: \"$x" + string.Concat(Enumerable.Repeat(" + (1", 5000)) + "\"",
+            "long-unary" => "classes: \"$x" + string.Concat(Enumerable.Repeat(" - -1", 5000)) + "\"",
+            "empty" => "",
+            _ => "\0\u0001\u00ff\ud800 : : :",
+        };
+        FrontEndResult r = SpecFiles.ExpandText(text);
+        Assert.Null(r.Spec);
+        Assert.NotEmpty(r.Diagnostics);
+        Assert.DoesNotContain(r.Diagnostics, d => d.Id == "NS0015");
+    }
+}

@@ -158,4 +158,16 @@ public class LanguageTests
             """);
         Assert.Equal(new[] { "net", "net2" }, s.Nodes.Select(n => n.Name));
     }
+
+    [Fact]
+    public void Yaml_merge_keys_copy_entries_the_mapping_does_not_set()
+    {
+        ExpandedSpec s = Ok(Head.Replace("members: [net]", "members: [net, net2]") + """
+
+            graph:
+              net: &conv { op: conv2d, out_channels: 4, kernel: 1 }
+              net2: { <<: *conv, out_channels: 8 }
+            """);
+        Assert.Equal(new[] { "4:1", "8:1" }, s.Nodes.Select(n => $"{n.Get("out_channels")}:{n.Get("kernel")}"));
+    }
 }

@@ -26,7 +26,11 @@ internal sealed class Expression
         this.lookup = lookup;
         this.known = known;
         tokens = ExpressionLexer.Lex(scalar.Value);
+        if (tokens.Count > MaxTokens)
+            throw new ExpressionError(DiagnosticCatalog.BadExpression, $"longer than {MaxTokens} tokens", 0, scalar.Value.Length);
     }
+
+    private const int MaxTokens = 200;
 
     public static bool IsExpression(YScalar s) => s.Value.IndexOf('$') >= 0;
 
