@@ -169,6 +169,23 @@ public class DiagnosticTests
     public void Bad_choice_in_an_override_points_at_the_overriding_file() =>
         Expect("extends: sanet-tiny.yaml\nparams: { attention: sse }\n", "NS0007", 2, "sse");
 
+    [Theory]
+    [InlineData("relu: { op: relu }", "relu: { op: rleu }", "Did you mean 'relu'?")]
+    [InlineData("out_channels: 4, kernel: 3 }", "out_channels: 4, kernal: 3 }", "Did you mean 'kernel'?")]
+    [InlineData("{ block: pair, width: 8 }", "{ block: piar, width: 8 }", "Did you mean 'pair'?")]
+    [InlineData("out_channels: $width,", "out_channels: $widht,", "Did you mean 'width'?")]
+    [InlineData("relu: { op: relu }", "relu: { op: relu, in: convv }", "Did you mean 'conv'?")]
+    [InlineData("classes: 2", "clases: 2", "Did you mean 'class' or 'classes'?")]
+    public void Misspelt_names_get_a_suggestion(string line, string with, string hint)
+    {
+        FrontEndResult r = SpecFiles.ExpandText(Replace(line, with));
+        Assert.Contains(r.Diagnostics, d => d.Message.Contains(hint, StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Unrelated_names_get_no_suggestion() =>
+        Assert.DoesNotContain("Did you mean", Only(Replace("relu: { op: relu }", "relu: { op: transformer }")).Message);
+
     [Fact]
     public void Catalogue_ids_are_unique_and_numbered_in_order()
     {

@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.Globalization;
+using System.Linq;
 using NetSpec.Dsl.Diagnostics;
 using NetSpec.Dsl.Model;
 
@@ -16,11 +17,11 @@ internal sealed class Expression
 {
     private readonly YScalar scalar;
     private readonly Func<string, Value?> lookup;
-    private readonly Func<string> known;
+    private readonly Func<IEnumerable<string>> known;
     private readonly List<Token> tokens;
     private int pos;
 
-    private Expression(YScalar scalar, Func<string, Value?> lookup, Func<string> known)
+    private Expression(YScalar scalar, Func<string, Value?> lookup, Func<IEnumerable<string>> known)
     {
         this.scalar = scalar;
         this.lookup = lookup;
@@ -35,7 +36,7 @@ internal sealed class Expression
     public static bool IsExpression(YScalar s) => s.Value.IndexOf('$') >= 0;
 
     /// <summary>The value, or null after reporting why not.</summary>
-    public static Value? Evaluate(YScalar s, Func<string, Value?> lookup, Func<string> known, DiagnosticBag diagnostics)
+    public static Value? Evaluate(YScalar s, Func<string, Value?> lookup, Func<IEnumerable<string>> known, DiagnosticBag diagnostics)
     {
         try
         {
@@ -55,7 +56,7 @@ internal sealed class Expression
             if (at.Length >= s.Value.Length && error.Offset >= 0)
                 at = new SourceLocation(at.Path, at.Line, at.Column + (s.Quoted ? 1 : 0) + error.Offset, Math.Max(1, error.Length));
             object[] args = error.Rule == DiagnosticCatalog.BadValue ? new object[] { error.Message } :
-                error.Rule == DiagnosticCatalog.UnknownVariable ? new object[] { error.Message, known() } :
+                error.Rule == DiagnosticCatalog.UnknownVariable ? new object[] { error.Message, string.Join(", ", known().Select(v => "$" + v).DefaultIfEmpty("(none)")), Suggestion.For(error.Message, known()) } :
                 new object[] { s.Value, error.Message };
             diagnostics.Report(error.Rule!, at, args);
             return null;

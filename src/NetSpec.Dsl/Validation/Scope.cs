@@ -63,13 +63,8 @@ internal sealed class Scope
     public Value? Variable(string name) =>
         Vars.TryGetValue(name, out Value? v) ? v : Parent?.Variable(name);
 
-    public string KnownVariables() =>
-        string.Join(", ", AllVariables().Select(v => "$" + v).DefaultIfEmpty("(none)"));
+    public IEnumerable<string> AllVariables() => Vars.Keys.Concat(Parent?.AllVariables() ?? Enumerable.Empty<string>());
 
-    public string KnownNames() => string.Join(", ", AllNames().DefaultIfEmpty("(none)"));
-
-    private IEnumerable<string> AllVariables() => Vars.Keys.Concat(Parent?.AllVariables() ?? Enumerable.Empty<string>());
-
-    private IEnumerable<string> AllNames() => Names.Where(n => n.Value.State != EntryState.Pending).Select(n => n.Key)
+    public IEnumerable<string> AllNames() => Names.Where(n => n.Value.State != EntryState.Pending).Select(n => n.Key)
         .Concat(Parent?.AllNames() ?? Enumerable.Empty<string>());
 }
