@@ -10,7 +10,7 @@ namespace NetSpec.Dsl.Tests;
 /// </summary>
 public class FuzzTests
 {
-    private const int Iterations = 4000;
+    private const int Iterations = 3000;
     private const string Noise = " :{}[],-$#'\"\ta0_9*&!|>%@`";
 
     private static readonly string[] Replacements =
