@@ -170,4 +170,20 @@ public class LanguageTests
             """);
         Assert.Equal(new[] { "4:1", "8:1" }, s.Nodes.Select(n => $"{n.Get("out_channels")}:{n.Get("kernel")}"));
     }
+
+    [Fact]
+    public void Losses_take_ignore_index_from_the_label_input()
+    {
+        Assert.All(SpecFiles.Expand("sanet-r50.yaml").Spec!.Nodes.Where(n => n.Name.StartsWith("loss.", StringComparison.Ordinal)),
+            n => Assert.Equal("255", n.Get("ignore_index")));
+        ExpandedSpec s = Ok("""
+            extends: sanet-tiny.yaml
+            inputs:
+              label: { shape: [N, H, W], kind: label, ignore: 0 }
+            losses:
+              dense: { op: softmax_cross_entropy, in: [head.dense, label], ignore_index: 7 }
+            """);
+        Assert.Equal(new[] { "loss.mask:0", "loss.cat:0", "loss.dense:7" },
+            s.Nodes.Where(n => n.Name.StartsWith("loss.", StringComparison.Ordinal)).Select(n => $"{n.Name}:{n.Get("ignore_index")}"));
+    }
 }

@@ -48,6 +48,7 @@ internal sealed class SpecAssembler
             diagnostics.Report(DiagnosticCatalog.Missing, top, "The spec has no graph: nodes (abstract: true marks a file of shared blocks)");
         expander.ExpandBody(spec.Graph, graph, true);
         List<LossDecl> losses = Losses(graph);
+        LabelIgnore.Apply(expander.Nodes, inputs);
         List<OutputDecl> outputs = Outputs(graph);
         List<ParamGroupDecl> groups = new GroupAssigner(Values, diagnostics).Assign(spec.Groups, expander.Nodes, graph);
         if (diagnostics.HasErrors)
