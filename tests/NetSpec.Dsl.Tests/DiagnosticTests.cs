@@ -169,6 +169,16 @@ public class DiagnosticTests
     public void Bad_choice_in_an_override_points_at_the_overriding_file() =>
         Expect("extends: sanet-tiny.yaml\nparams: { attention: sse }\n", "NS0007", 2, "sse");
 
+    [Fact]
+    public void NS0024_unused_spec_parameter_is_a_warning_and_the_spec_still_expands()
+    {
+        string text = Replace("classes: 2", "classes: 2\nparams:\n  spare: { type: int, default: 3 }");
+        FrontEndResult r = SpecFiles.ExpandText(text);
+        Assert.NotNull(r.Spec);
+        Assert.Single(r.Diagnostics);
+        AssertAt(r.Diagnostics[0], "NS0024", 3, 3);
+    }
+
     [Theory]
     [InlineData("relu: { op: relu }", "relu: { op: rleu }", "Did you mean 'relu'?")]
     [InlineData("out_channels: 4, kernel: 3 }", "out_channels: 4, kernal: 3 }", "Did you mean 'kernel'?")]

@@ -79,12 +79,15 @@ public static class DiagnosticCatalog
     public static readonly DiagnosticDescriptor InvalidName = Error("NS0023", "Invalid name",
         "Invalid name '{0}': names use letters, digits and '_' only{1}", "'conv.1': { op: conv2d }");
 
+    public static readonly DiagnosticDescriptor UnusedParameter = Warning("NS0024", "Unused spec parameter",
+        "Spec parameter '{0}' is not used by this spec", "params: { unused: { type: int, default: 1 } }");
+
     public static readonly IReadOnlyList<DiagnosticDescriptor> All = new[]
     {
         YamlSyntax, Structure, UnknownOp, UnknownArgument, UnknownBlock, UnknownTensor, BadValue, Missing,
         Duplicate, Extends, GraphCycle, ShapeMismatch, UnusedTensor, InvalidOpConfig, Internal,
         BadExpression, UnknownVariable, DisabledReference, ForwardReference, InputCount, Recursion,
-        NoParamGroup, InvalidName,
+        NoParamGroup, InvalidName, UnusedParameter,
     };
 
     private static DiagnosticDescriptor Error(string id, string title, string format, string example) =>

@@ -29,6 +29,10 @@ internal sealed class Expression
         tokens = ExpressionLexer.Lex(scalar.Value);
         if (tokens.Count > MaxTokens)
             throw new ExpressionError(DiagnosticCatalog.BadExpression, $"longer than {MaxTokens} tokens", 0, scalar.Value.Length);
+        foreach (Token t in tokens)
+            if (t.Kind == TokenKind.Variable)
+                lookup(t.Text); // a branch not taken still counts as a use of its variables
+
     }
 
     private const int MaxTokens = 200;

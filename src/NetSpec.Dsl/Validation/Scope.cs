@@ -60,8 +60,16 @@ internal sealed class Scope
     public Entry? Find(string name) =>
         Names.TryGetValue(name, out Entry? e) ? e : Parent?.Find(name);
 
-    public Value? Variable(string name) =>
-        Vars.TryGetValue(name, out Value? v) ? v : Parent?.Variable(name);
+    /// <summary>The variables that expressions in this scope have read (for the unused-parameter warning).</summary>
+    public HashSet<string> Used { get; } = new();
+
+    public Value? Variable(string name)
+    {
+        if (!Vars.TryGetValue(name, out Value? v))
+            return Parent?.Variable(name);
+        Used.Add(name);
+        return v;
+    }
 
     public IEnumerable<string> AllVariables() => Vars.Keys.Concat(Parent?.AllVariables() ?? Enumerable.Empty<string>());
 

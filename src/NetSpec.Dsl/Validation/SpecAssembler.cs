@@ -51,6 +51,9 @@ internal sealed class SpecAssembler
         LabelIgnore.Apply(expander.Nodes, inputs);
         List<OutputDecl> outputs = Outputs(graph);
         List<ParamGroupDecl> groups = new GroupAssigner(Values, diagnostics).Assign(spec.Groups, expander.Nodes, graph);
+        if (!diagnostics.HasErrors)
+            foreach (ParamDecl p in spec.Params.Where(p => !graph.Used.Contains(p.Name)))
+                diagnostics.Report(DiagnosticCatalog.UnusedParameter, p.NameToken.Location, p.Name);
         if (diagnostics.HasErrors)
             return null;
         string name = spec.Name?.Value ?? StripExtension(PathText.FileName(path));
