@@ -162,6 +162,14 @@ public class DiagnosticTests
         Expect(Replace("relu: { op: relu }", "re.lu: { op: relu }"), "NS0023", 13, "re.lu");
 
     [Fact]
+    public void NS0023_invalid_class_name() =>
+        Expect(Replace("classes: 2", "classes: 2\nclass: 2Fast"), "NS0023", 2, "2Fast");
+
+    [Fact]
+    public void NS0007_abstract_takes_a_bool() =>
+        Expect(Replace("classes: 2", "classes: 2\nabstract: maybe"), "NS0007", 2, "maybe");
+
+    [Fact]
     public void Override_of_an_undeclared_spec_parameter_is_NS0004() =>
         Expect("extends: sanet-tiny.yaml\nparams: { atention: se }\n", "NS0004", 2, "atention");
 
