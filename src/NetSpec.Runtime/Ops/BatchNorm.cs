@@ -8,7 +8,7 @@ namespace NetSpec.Runtime.Ops;
 /// Batch normalisation over (N,H,W) per channel, PyTorch conventions: biased batch variance normalises,
 /// the unbiased one (·M/(M−1)) enters running_var, running = (1−momentum)·running + momentum·batch.
 /// </summary>
-public static class BatchNorm
+public static partial class BatchNorm
 {
     // x (N,C,H,W); mean, invStd, runningMean, runningVar (C); counter (1) or default
     public static void Statistics(Device d, Tensor x, ArrayView<float> mean, ArrayView<float> invStd,
@@ -27,6 +27,13 @@ public static class BatchNorm
 
         if (training)
             Check.That((long)x.N * x.Spatial > 1, $"batch norm in training needs more than one value per channel, got {x}");
+        if (d.HostCode)
+        {
+            d.Synchronize();
+            StatisticsHost(x, mean, invStd, runningMean, runningVar, counter, momentum, eps, training);
+            return;
+        }
+
         Dims dims = Dims.Of(x);
         int parts = Parts(d, x);
         ArrayView<float> ws = d.Workspace(2L * x.C * parts + 1);
@@ -62,6 +69,13 @@ public static class BatchNorm
         Check.SameShape(x, y, "x", "y");
         CheckChannels(x.C, mean, invStd, gamma, beta);
         Check.Length(beta, x.C, "beta");
+        if (d.HostCode)
+        {
+            d.Synchronize();
+            ApplyHost(x, mean, invStd, gamma, beta, y, relu);
+            return;
+        }
+
         int threads = d.GridStrideThreads(x.Length);
         d.Kernel("bn.apply", k => k.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, Dims, int, int>(ApplyKernel))(
             threads, x.View, mean, invStd, gamma, beta, y.View, Dims.Of(x), relu ? 1 : 0, threads);
@@ -78,6 +92,13 @@ public static class BatchNorm
         CheckChannels(x.C, mean, invStd, gamma, default);
         Check.Length(dgamma, x.C, "dgamma");
         Check.Length(dbeta, x.C, "dbeta");
+        if (d.HostCode)
+        {
+            d.Synchronize();
+            BackwardHost(x, y, dy, mean, invStd, gamma, dx, dgamma, dbeta, relu, accumulate);
+            return;
+        }
+
         int parts = Parts(d, x);
         ArrayView<float> partial = d.Workspace(2L * x.C * parts);
         d.Kernel("bn.bwd.partial", k => k.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, Dims, int, int>(BackwardPartialKernel))(
