@@ -36,7 +36,7 @@ internal sealed class SpecAssembler
         foreach (ParamDecl p in spec.Params)
             BindSpecParam(p, graph);
         List<SizeDefault> sizes = Sizes();
-        List<InputDecl> inputs = new InputReader(Values, diagnostics).Read(spec.Inputs, sizes, graph);
+        List<InputDecl> inputs = new InputReader(Values, diagnostics).Read(spec.Inputs, sizes, graph, top);
         foreach (InputDecl i in inputs)
         {
             graph.Names[i.Name] = new Entry { State = EntryState.Input, Tensor = i.Name };
@@ -48,8 +48,12 @@ internal sealed class SpecAssembler
             diagnostics.Report(DiagnosticCatalog.Missing, top, "The spec has no graph: nodes (abstract: true marks a file of shared blocks)");
         expander.ExpandBody(spec.Graph, graph, true);
         List<LossDecl> losses = Losses(graph);
+        LabelIgnore.Apply(expander.Nodes, inputs);
         List<OutputDecl> outputs = Outputs(graph);
         List<ParamGroupDecl> groups = new GroupAssigner(Values, diagnostics).Assign(spec.Groups, expander.Nodes, graph);
+        if (!diagnostics.HasErrors)
+            foreach (ParamDecl p in spec.Params.Where(p => !graph.Used.Contains(p.Name)))
+                diagnostics.Report(DiagnosticCatalog.UnusedParameter, p.NameToken.Location, p.Name);
         if (diagnostics.HasErrors)
             return null;
         string name = spec.Name?.Value ?? StripExtension(PathText.FileName(path));
@@ -74,11 +78,11 @@ internal sealed class SpecAssembler
         if (p.Default is null)
         {
             diagnostics.Report(DiagnosticCatalog.Missing, p.NameToken.Location, $"Spec parameter '{p.Name}' needs a default:");
+            graph.Vars[p.Name] = Value.Poison;
             return;
         }
 
-        if (Values.Evaluate(p.Default, graph) is Value v && Values.Coerce(p, v) is Value typed)
-            graph.Vars[p.Name] = typed;
+        graph.Vars[p.Name] = Values.Evaluate(p.Default, graph) is Value v && Values.Coerce(p, v) is Value typed ? typed : Value.Poison;
     }
 
     private List<SizeDefault> Sizes()

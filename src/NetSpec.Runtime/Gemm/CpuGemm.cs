@@ -15,7 +15,7 @@ public sealed unsafe class CpuGemm(Device device) : IGemm
     private const int MC = 96;
     private static readonly int VC = Vector<float>.Count;
     private static readonly int NR = 2 * Vector<float>.Count;
-    private static readonly int NCMax = 64 * NR;
+    private static readonly int NCMax = 32 * NR; // a KC×NC panel of B (256×512 floats with AVX2) stays within L2
 
     [ThreadStatic]
     private static float[]? packA;

@@ -47,6 +47,13 @@ public static class Elementwise
     {
         Check.Valid(x, "x");
         Check.SameShape(x, y, "x", "y");
+        if (d.HostCode)
+        {
+            d.Synchronize();
+            HostOps.Copy(x, y, accumulate);
+            return;
+        }
+
         int threads = d.GridStrideThreads(x.Length);
         d.Kernel("copy", k => k.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<float>, long, int, int>(CopyKernel))(
             threads, x.View, y.View, x.Length, accumulate ? 1 : 0, threads);
@@ -66,6 +73,13 @@ public static class Elementwise
         Check.Valid(a, "a");
         Check.SameShape(a, y, "a", "y");
         CheckBroadcast(a, b);
+        if (d.HostCode && a.Length == b.Length)
+        {
+            d.Synchronize();
+            HostOps.Binary(a, b, y, op);
+            return;
+        }
+
         int threads = d.GridStrideThreads(a.Length);
         d.Kernel("binary", k => k.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>, Dims, Dims, int, int>(BinaryKernel))(
             threads, a.View, b.View, y.View, Dims.Of(a), Dims.Of(b), op, threads);

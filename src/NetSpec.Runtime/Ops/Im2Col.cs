@@ -6,7 +6,7 @@ namespace NetSpec.Runtime.Ops;
 /// <summary>
 /// Unfolds one image's channel group into columns for the conv GEMM, and folds column gradients back.
 /// col ((C/g)·R·S, P·Q): row (c, r, s), column (p, q) holds x[c, p·sh − ph + r·dh, q·sw − pw + s·dw] or 0.
-/// The CPU runs both as vectorisable host loops over channels; other devices run the kernels.
+/// With host code (the CPU) both run as vectorisable loops over channels; otherwise the kernels run.
 /// </summary>
 internal static class Im2Col
 {
@@ -14,7 +14,7 @@ internal static class Im2Col
     public static void Unfold(Device d, ArrayView<float> x, ArrayView<float> col, int channels, int h, int w, int p, int q, ConvGeometry g)
     {
         long rows = (long)channels * g.KernelH * g.KernelW;
-        if (d.Kind == DeviceKind.Cpu)
+        if (d.HostCode)
         {
             d.Synchronize();
             UnfoldHost(x, col, channels, h, w, p, q, g);
@@ -30,7 +30,7 @@ internal static class Im2Col
     // x (+)= fold(col): each x element gathers the column entries that read it
     public static void Fold(Device d, ArrayView<float> col, ArrayView<float> x, int channels, int h, int w, int p, int q, ConvGeometry g, bool accumulate)
     {
-        if (d.Kind == DeviceKind.Cpu)
+        if (d.HostCode)
         {
             d.Synchronize();
             FoldHost(col, x, channels, h, w, p, q, g, accumulate);
