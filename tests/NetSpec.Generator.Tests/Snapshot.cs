@@ -38,19 +38,26 @@ public static class Snapshot
         Assert.Fail($"{stem}: the generated text differs from {verified} (received written beside it; NETSPEC_ACCEPT=1 accepts).\n{LineDiff(expected, normalized)}");
     }
 
-    /// <summary>The changed lines with a little context, as <c>- old</c> / <c>+ new</c>.</summary>
+    /// <summary>The changed lines, as <c>- old line number: text</c> / <c>+ new line number: text</c>.</summary>
     public static string LineDiff(string expected, string actual, int maxLines = 60)
     {
-        DiffPaneModel diff = InlineDiffBuilder.Diff(expected, actual);
+        SideBySideDiffModel diff = SideBySideDiffBuilder.Diff(expected, actual);
         var text = new StringBuilder();
         int shown = 0;
-        for (int i = 0; i < diff.Lines.Count && shown < maxLines; i++)
+        for (int i = 0; i < diff.OldText.Lines.Count && shown < maxLines; i++)
         {
-            DiffPiece line = diff.Lines[i];
-            if (line.Type == ChangeType.Unchanged)
-                continue;
-            text.Append(line.Type == ChangeType.Deleted ? "- " : "+ ").Append(line.Position?.ToString() ?? "").Append(": ").AppendLine(line.Text);
-            shown++;
+            DiffPiece old = diff.OldText.Lines[i], @new = diff.NewText.Lines[i];
+            if (old.Type is ChangeType.Deleted or ChangeType.Modified)
+            {
+                text.Append("- ").Append(old.Position).Append(": ").AppendLine(old.Text);
+                shown++;
+            }
+
+            if (@new.Type is ChangeType.Inserted or ChangeType.Modified)
+            {
+                text.Append("+ ").Append(@new.Position).Append(": ").AppendLine(@new.Text);
+                shown++;
+            }
         }
 
         return shown == 0 ? "(whitespace or line-ending differences only)" : text.ToString();
