@@ -59,7 +59,7 @@ internal static class MembersEmitter
             if (!seen.Add(b.Name))
                 continue;
             (string type, string name) = Declaration(b, c);
-            w.Line($"private {type} {name}; // {Describe(b)} {Shape.Format(b.Elements)}");
+            w.Line($"private {type} {name}; // {Describe(b)}{Shape.Format(b.Elements)}");
         }
 
         w.Line();
@@ -78,9 +78,14 @@ internal static class MembersEmitter
     private static string Describe(PlannedBuffer b) => b.Kind switch
     {
         BufferKind.Activation => "",
-        BufferKind.Gradient => "gradient",
-        BufferKind.Labels => "labels",
-        _ => b.Kind.ToString().ToLowerInvariant(),
+        BufferKind.Gradient => "gradient ",
+        BufferKind.Labels => "labels ",
+        BufferKind.Mean => "batch mean ",
+        BufferKind.InvStd => "batch 1/std ",
+        BufferKind.Argmax => "argmax ",
+        BufferKind.Mask => "dropout mask ",
+        BufferKind.LossSums => "(loss sum, valid pixels) ",
+        _ => "",
     };
 
     private static void EmitOutput(CodeWriter w, EmitContext c)
