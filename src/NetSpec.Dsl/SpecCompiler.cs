@@ -11,6 +11,20 @@ namespace NetSpec.Dsl;
 /// <summary>The middle of the compiler: expanded spec → shapes → forward/backward schedules → memory plans.</summary>
 public static class SpecCompiler
 {
+    /// <summary>
+    /// Front end and middle in one call: spec text → network + every diagnostic (front end first).
+    /// <paramref name="resolve"/> returns another spec's text for <c>extends</c> (null when absent).
+    /// An abstract spec gives no network and no diagnostics.
+    /// </summary>
+    public static CompileResult Compile(string path, string text, Func<string, string?> resolve)
+    {
+        FrontEndResult front = SpecFrontEnd.Expand(path, text, resolve);
+        if (front.Spec is null)
+            return new CompileResult(null, front.Diagnostics);
+        CompileResult middle = Compile(front.Spec);
+        return new CompileResult(middle.Network, Concat(front.Diagnostics, middle.Diagnostics));
+    }
+
     /// <summary>Compiles an expanded spec. Never throws: an internal failure is reported as NS0015.</summary>
     public static CompileResult Compile(ExpandedSpec spec)
     {

@@ -49,6 +49,12 @@ public sealed class Device : IDisposable
         _ => new Gemm.TiledGemm(this),
     };
 
+    /// <summary>
+    /// Whether cuBLAS may use TF32 tensor cores (10-bit mantissa inputs) for float32 GEMMs; on by default,
+    /// off for float32-exact checks. Other devices always compute in float32.
+    /// </summary>
+    public bool AllowTf32 { get; set; } = true;
+
     /// <summary>The devices this machine offers, in <c>auto</c>'s order of preference, e.g. <c>cuda:0 NVIDIA H100</c>, <c>cpu</c>.</summary>
     public static IReadOnlyList<string> Available()
     {

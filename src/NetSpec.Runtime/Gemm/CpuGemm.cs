@@ -66,7 +66,7 @@ public sealed unsafe class CpuGemm(Device device) : IGemm
                         for (int ir = 0; ir < mc; ir += MR)
                         {
                             float* ct = c + ((long)(ic + ir) * ldc) + jc + jr;
-                            MicroKernel(kc, ap + (ir * kc), bp + (jr * kc), ct, ldc, Math.Min(MR, mc - ir), Math.Min(NR, ncb - jr), alpha);
+                            MicroTile(kc, ap + (ir * kc), bp + (jr * kc), ct, ldc, Math.Min(MR, mc - ir), Math.Min(NR, ncb - jr), alpha);
                         }
                     }
                 }
@@ -138,7 +138,7 @@ public sealed unsafe class CpuGemm(Device device) : IGemm
     }
 
     // C[0..mr, 0..nr] += alpha · Σ_p ap[p,:] ⊗ bp[p,:]
-    private static void MicroKernel(int kc, float* ap, float* bp, float* c, int ldc, int mr, int nr, float alpha)
+    private static void MicroTile(int kc, float* ap, float* bp, float* c, int ldc, int mr, int nr, float alpha)
     {
         Vector<float> c00 = default, c01 = default, c10 = default, c11 = default, c20 = default, c21 = default;
         Vector<float> c30 = default, c31 = default, c40 = default, c41 = default, c50 = default, c51 = default;

@@ -11,14 +11,18 @@ namespace NetSpec.Runtime.Gemm;
 /// </summary>
 public sealed class CuBlasGemm : IGemm, IDisposable
 {
+    private const CuBlasMathMode Tf32 = (CuBlasMathMode)3; // CUBLAS_TF32_TENSOR_OP_MATH
+    private const CuBlasMathMode Pedantic = (CuBlasMathMode)2; // CUBLAS_PEDANTIC_MATH: plain float32
+    private readonly Device device;
     private readonly CuBlas<CuBlasPointerModeHandlers.AutomaticMode> blas;
 
     public CuBlasGemm(Device device)
     {
+        this.device = device;
         CuBlasLibrary.RegisterResolver();
         blas = new CuBlas<CuBlasPointerModeHandlers.AutomaticMode>((CudaAccelerator)device.Accelerator);
         blas.Stream = (CudaStream)device.Accelerator.DefaultStream;
-        blas.MathMode = (CuBlasMathMode)3; // CUBLAS_TF32_TENSOR_OP_MATH
+        blas.MathMode = device.AllowTf32 ? Tf32 : Pedantic;
     }
 
     public void Gemm(bool transA, bool transB, int m, int n, int k, float alpha, ArrayView<float> a, int lda,
@@ -27,6 +31,9 @@ public sealed class CuBlasGemm : IGemm, IDisposable
         GemmChecks.Arguments(transA, transB, m, n, k, a, lda, b, ldb, c, ldc);
         if (m == 0 || n == 0)
             return;
+        CuBlasMathMode mode = device.AllowTf32 ? Tf32 : Pedantic;
+        if (blas.MathMode != mode)
+            blas.MathMode = mode;
         ArrayView<float> av = k == 0 ? c : a;
         ArrayView<float> bv = k == 0 ? c : b;
         blas.Gemm(transB ? CuBlasOperation.Transpose : CuBlasOperation.NonTranspose, transA ? CuBlasOperation.Transpose : CuBlasOperation.NonTranspose,

@@ -1,0 +1,78 @@
+using System;
+using System.Linq;
+using NetSpec.Dsl.Shapes;
+
+namespace NetSpec.Generator.Emit;
+
+/// <summary>Parameter fields (state_dict names, PyTorch shapes), the constructor creating them, their initialisation, Dispose.</summary>
+internal static class ParametersEmitter
+{
+    public static void Emit(CodeWriter w, EmitContext c)
+    {
+        w.Line("// Parameters and buffers in state_dict order.");
+        foreach (ParamInfo p in c.Graph.Params)
+        {
+            string decay = p.Kind != ParamKind.Weight ? p.Kind.ToString().ToLowerInvariant() : p.WeightDecay ? "weight decay" : "no weight decay";
+            w.Line($"/// <summary><c>{p.Name}</c> ({string.Join(",", p.Shape)}): {p.Group}, lr×{p.LrMult:G}, {decay}.</summary>")
+             .Line($"private readonly Parameter {c.Param(p.Node, p.Role)};")
+             .Line();
+        }
+
+        using (w.Block($"public {c.Spec.ClassName}(Device device)"))
+        {
+            w.Line("Device = device ?? throw new ArgumentNullException(nameof(device));")
+             .Line("Accelerator a = device.Accelerator;");
+            foreach (ParamInfo p in c.Graph.Params)
+            {
+                string shape = p.Shape.Count == 0 ? "Array.Empty<int>()" : $"new[] {{ {string.Join(", ", p.Shape)} }}";
+                w.Line($"{c.Param(p.Node, p.Role)} = new Parameter(a, {Names.Literal(p.Name)}, {shape}, ParameterKind.{p.Kind}, {Names.Literal(p.Group)}, {Names.Float(p.LrMult)}, {Names.Bool(p.WeightDecay)});");
+            }
+
+            using (w.Initializer("_parameters = new[]"))
+                foreach (ParamInfo p in c.Graph.Params)
+                    w.Line($"{c.Param(p.Node, p.Role)},");
+        }
+
+        w.Line();
+        EmitInitialize(w, c);
+        using (w.Block("public void Dispose()"))
+        {
+            w.Line("foreach (Parameter p in _parameters)")
+             .Line("    p.Dispose();")
+             .Line("_arena?.Dispose();")
+             .Line("_arena = null;");
+        }
+
+        w.Line();
+    }
+
+    /// <summary>Per node, with NetSpec.Runtime.Training.Initializers (deterministic per seed and parameter name).</summary>
+    private static void EmitInitialize(CodeWriter w, EmitContext c)
+    {
+        w.Line("/// <summary>Kaiming normal (fan_out) for conv weights as torchvision, BN weight 1 bias 0, linear and biases as PyTorch's default; deterministic in <paramref name=\"seed\"/>.</summary>");
+        using (w.Block("public void InitializeParameters(ulong seed)"))
+        {
+            foreach (TypedNode node in c.Graph.Nodes.Where(n => n.Params.Count > 0))
+            {
+                string P(string role) => c.Param(node.Name, role);
+                string Optional(string role) => c.HasParam(node.Name, role) ? P(role) : "null";
+                switch (node.Op)
+                {
+                    case "conv2d":
+                        w.Line($"Initializers.KaimingNormalFanOut({P("weight")}, seed);");
+                        if (c.HasParam(node.Name, "bias"))
+                            w.Line($"Initializers.ConvBiasDefault({P("bias")}, {P("weight")}, seed);");
+                        break;
+                    case "linear":
+                        w.Line($"Initializers.LinearDefault({P("weight")}, {Optional("bias")}, seed);");
+                        break;
+                    case "batchnorm":
+                        w.Line($"Initializers.BatchNorm({P("weight")}, {P("bias")}, {Optional("running_mean")}, {Optional("running_var")}, {Optional("num_batches_tracked")});");
+                        break;
+                }
+            }
+        }
+
+        w.Line();
+    }
+}
