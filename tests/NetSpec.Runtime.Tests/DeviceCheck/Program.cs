@@ -1,0 +1,101 @@
+using System.Diagnostics;
+using System.Reflection;
+using NetSpec.Runtime;
+using NetSpec.Runtime.Ops;
+using NetSpec.Runtime.Tests.Backends;
+
+namespace NetSpec.Runtime.Tests.DeviceCheck;
+
+/// <summary>
+/// A minimal runner for machines with a GPU but no .NET SDK: runs every [BackendFact] of the classes marked
+/// [Backend(kind)] and prints PASS/FAIL per test; <c>bench</c> also times GEMM and conv on that device.
+/// Usage: dotnet NetSpec.Runtime.Tests.dll cuda [bench]
+/// </summary>
+public static class Program
+{
+    public static int Main(string[] args)
+    {
+        DeviceKind kind = Enum.Parse<DeviceKind>(args.FirstOrDefault() ?? "cuda", ignoreCase: true);
+        Console.WriteLine($"devices: {string.Join(", ", Device.Available())}");
+        int passed = 0, failed = 0;
+        foreach (Type type in typeof(Program).Assembly.GetTypes().Where(t => !t.IsAbstract && t.GetCustomAttribute<BackendAttribute>()?.Kind == kind))
+        {
+            ConstructorInfo ctor = type.GetConstructors().Single();
+            using var fixture = (IDisposable)Activator.CreateInstance(ctor.GetParameters()[0].ParameterType)!;
+            object instance = ctor.Invoke([fixture]);
+            foreach (MethodInfo method in type.GetMethods().Where(m => m.GetCustomAttribute<BackendFactAttribute>() is not null))
+            {
+                var clock = Stopwatch.StartNew();
+                try
+                {
+                    method.Invoke(instance, null);
+                    passed++;
+                    Console.WriteLine($"PASS {type.Name}.{method.Name} ({clock.ElapsedMilliseconds} ms)");
+                }
+                catch (TargetInvocationException e)
+                {
+                    failed++;
+                    Console.WriteLine($"FAIL {type.Name}.{method.Name}: {e.InnerException}");
+                }
+            }
+        }
+
+        Console.WriteLine($"{passed} passed, {failed} failed");
+        if (args.Contains("bench"))
+            Bench(kind);
+        return failed == 0 && passed > 0 ? 0 : 1;
+    }
+
+    private static void Bench(DeviceKind kind)
+    {
+        using Device d = Device.Create(kind.ToString().ToLowerInvariant());
+        using var s = new BuffersScope(d);
+        foreach (bool tf32 in new[] { false, true })
+        {
+            d.AllowTf32 = tf32;
+            foreach ((int m, int n, int k) in new[] { (64, 14400, 576), (512, 3600, 4608), (4096, 4096, 4096) })
+            {
+                var a = s.Filled((long)m * k, 0.5f);
+                var b = s.Filled((long)k * n, 0.25f);
+                var c = s.Filled((long)m * n, 0f);
+                double seconds = Time(d, () => d.Gemm.Gemm(false, false, m, n, k, 1, a, k, b, n, 0, c, n));
+                Console.WriteLine($"{d.Name} GEMM m={m} n={n} k={k} tf32={tf32}: {2.0 * m * n * k / seconds / 1e9:F0} GFLOP/s ({seconds * 1e3:F2} ms)");
+            }
+        }
+
+        d.AllowTf32 = true;
+        const int batch = 16, ch = 64, h = 120, w = 120;
+        var g = new ConvGeometry(3, 3, 1, 1, 1, 1, 1, 1, 1);
+        Tensor x = s.Tensor(batch, ch, h, w, 0.1f), y = s.Tensor(batch, ch, h, w, 0), dx = s.Tensor(batch, ch, h, w, 0);
+        var wv = s.Filled(ch * ch * 9, 0.01f);
+        var dw = s.Filled(ch * ch * 9, 0f);
+        var st = Enumerable.Range(0, 4).Select(_ => s.Filled(ch, 1f)).ToArray();
+        var counter = s.Filled(1, 0f);
+        double flops = 2.0 * batch * ch * h * w * ch * 9;
+        Report("conv3x3 forward", Time(d, () => Conv2d.Forward(d, x, wv, default, y, g)), flops);
+        Report("conv3x3 backward input", Time(d, () => Conv2d.BackwardInput(d, y, wv, dx, g, false)), flops);
+        Report("conv3x3 backward params", Time(d, () => Conv2d.BackwardParams(d, x, y, dw, default, g)), flops);
+        Report("bn statistics", Time(d, () => BatchNorm.Statistics(d, x, st[0], st[1], st[2], st[3], counter, 0.1f, 1e-5f, true)), 0);
+        Report("bn apply+relu", Time(d, () => BatchNorm.Apply(d, x, st[0], st[1], st[2], st[3], y, true)), 0);
+        Report("bn backward", Time(d, () => BatchNorm.Backward(d, x, y, y, st[0], st[1], st[2], dx, st[3], st[3], true, false)), 0);
+
+        void Report(string what, double seconds, double work) =>
+            Console.WriteLine($"{d.Name} {what} x ({batch},{ch},{h},{w}): {seconds * 1e3:F2} ms" + (work > 0 ? $", {work / seconds / 1e9:F0} GFLOP/s" : ""));
+    }
+
+    private static double Time(Device d, Action run)
+    {
+        run();
+        d.Synchronize();
+        int reps = 0;
+        var clock = Stopwatch.StartNew();
+        while (clock.Elapsed.TotalSeconds < 0.5 || reps < 3)
+        {
+            run();
+            reps++;
+        }
+
+        d.Synchronize();
+        return clock.Elapsed.TotalSeconds / reps;
+    }
+}
