@@ -39,6 +39,15 @@ public class SpecStructureTests
     }
 
     [Fact]
+    public void Contract_dilation_false_keeps_the_stage_dilation_in_the_first_block()
+    {
+        FrontEndResult r = SpecFiles.ExpandText("extends: sanet-tiny.yaml\nparams: { contract_dilation: false }\n");
+        Assert.True(r.Diagnostics.Count == 0, string.Join("\n", r.Diagnostics));
+        Assert.Equal(new[] { "1", "1", "2", "4" }, new[] { 1, 2, 3, 4 }.Select(i => r.Spec!.Nodes.Single(n => n.Name == $"backbone.layer{i}.0.conv2").Get("dilation")));
+        Assert.Equal(new[] { "1", "1", "1", "2" }, new[] { 1, 2, 3, 4 }.Select(i => SpecFiles.Expand("sanet-tiny.yaml").Spec!.Nodes.Single(n => n.Name == $"backbone.layer{i}.0.conv2").Get("dilation")));
+    }
+
+    [Fact]
     public void R101_differs_from_r50_only_in_layer3_depth()
     {
         ExpandedSpec r50 = Spec("sanet-r50.yaml"), r101 = Spec("sanet-r101.yaml");

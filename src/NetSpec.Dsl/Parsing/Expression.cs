@@ -41,6 +41,10 @@ internal sealed class Expression
                 throw e.Syntax(e.Peek, $"unexpected '{e.Peek.Text}'");
             return tree();
         }
+        catch (ExpressionError error) when (error.Rule is null)
+        {
+            return null;
+        }
         catch (ExpressionError error)
         {
             SourceLocation at = s.Location;
@@ -49,7 +53,7 @@ internal sealed class Expression
             object[] args = error.Rule == DiagnosticCatalog.BadValue ? new object[] { error.Message } :
                 error.Rule == DiagnosticCatalog.UnknownVariable ? new object[] { error.Message, known() } :
                 new object[] { s.Value, error.Message };
-            diagnostics.Report(error.Rule, at, args);
+            diagnostics.Report(error.Rule!, at, args);
             return null;
         }
     }
@@ -177,7 +181,9 @@ internal sealed class Expression
                     throw Syntax(t, $"'{t.Text}' is not a number");
                 return () => Make(number);
             case TokenKind.Variable:
-                return () => lookup(t.Text) ?? throw new ExpressionError(DiagnosticCatalog.UnknownVariable, t.Text, t.Offset, t.Text.Length + 1);
+                return () => lookup(t.Text) is Value v
+                    ? (ReferenceEquals(v, Value.Poison) ? throw new ExpressionError(null, "", 0, 0) : v)
+                    : throw new ExpressionError(DiagnosticCatalog.UnknownVariable, t.Text, t.Offset, t.Text.Length + 1);
             case TokenKind.Text:
                 return () => Make(t.Text);
             case TokenKind.Word when Peek.Text == "(":

@@ -19,7 +19,7 @@ internal readonly record struct Token(TokenKind Kind, string Text, int Offset);
 
 internal sealed class ExpressionError : Exception
 {
-    public ExpressionError(DiagnosticDescriptor rule, string message, int offset, int length)
+    public ExpressionError(DiagnosticDescriptor? rule, string message, int offset, int length)
         : base(message)
     {
         Rule = rule;
@@ -27,7 +27,8 @@ internal sealed class ExpressionError : Exception
         Length = length;
     }
 
-    public DiagnosticDescriptor Rule { get; }
+    /// <summary>Null when the expression used a value that already failed: nothing more to report.</summary>
+    public DiagnosticDescriptor? Rule { get; }
 
     public int Offset { get; }
 

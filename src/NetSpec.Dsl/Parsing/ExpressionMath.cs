@@ -46,8 +46,8 @@ internal static class ExpressionMath
 
     public static object Negate(Token op, Value a) => a.Data switch
     {
-        long l when l != long.MinValue => -l,
-        double d => -d,
+        long l when l != long.MinValue => (object)(-l),
+        double d => (object)(-d),
         _ => throw Error(op, $"cannot negate {a.TypeName} {a}"),
     };
 

@@ -21,7 +21,7 @@ internal static class ParamReader
         {
             if (!shape.Name(entry.Key, "parameter name"))
                 continue;
-            if (NodeReader.Reserved.Contains(entry.Key.Value) || entry.Key.Value == "index")
+            if (NodeReader.Reserved.Contains(entry.Key.Value))
             {
                 shape.Diagnostics.Report(DiagnosticCatalog.InvalidName, entry.Key.Location, entry.Key.Value, " (a reserved word of node entries)");
                 continue;

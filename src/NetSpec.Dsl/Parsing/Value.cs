@@ -17,6 +17,9 @@ internal sealed class Value
         Location = location;
     }
 
+    /// <summary>Stands for a value that already failed (and was reported): using it reports nothing more.</summary>
+    public static Value Poison { get; } = new(new object(), default);
+
     public object Data { get; }
 
     public SourceLocation Location { get; }

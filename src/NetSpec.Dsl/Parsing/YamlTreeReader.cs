@@ -57,7 +57,8 @@ internal sealed class YamlTreeReader
         }
         catch (Exception e) when (e is InvalidOperationException or EndOfStreamException)
         {
-            diagnostics.Report(DiagnosticCatalog.YamlSyntax, At(lastMark, 1), Clean(e.Message));
+            diagnostics.Report(DiagnosticCatalog.YamlSyntax, At(lastMark, 1),
+                e is EndOfStreamException ? "the file ends inside a value" : "the structure is broken here (an unclosed bracket, brace or quote?)");
             return null;
         }
     }

@@ -30,7 +30,7 @@ internal sealed partial class Expander
             return null;
         }
 
-        var inner = new Scope(fullName + ".", $"block '{block.Name}'");
+        var inner = new Scope(fullName + ".", $"block '{block.Name}'") { TrainOnly = trainOnly };
         if (!BindParams(d, block, args, scope, inner))
             return null;
         for (int i = 0; i < inputs.Count; i++)
@@ -47,7 +47,7 @@ internal sealed partial class Expander
 
     private bool BindParams(NodeDecl d, BlockDecl block, List<Arg> args, Scope caller, Scope inner)
     {
-        bool ok = true;
+        bool ok = true, misspelt = false;
         foreach (Arg a in args)
         {
             if (!block.Params.Any(p => p.Name == a.Key.Value))
@@ -55,6 +55,7 @@ internal sealed partial class Expander
                 diagnostics.Report(DiagnosticCatalog.UnknownArgument, a.Key.Location, a.Key.Value, $"a parameter of block {block.Name}",
                     string.Join(", ", block.Params.Select(p => p.Name).DefaultIfEmpty("(none)")));
                 ok = false;
+                misspelt = true;
             }
         }
 
@@ -64,6 +65,9 @@ internal sealed partial class Expander
             YNode? source = given?.Value ?? p.Default;
             if (source is null)
             {
+                inner.Vars[p.Name] = Value.Poison;
+                if (misspelt)
+                    continue;
                 diagnostics.Report(DiagnosticCatalog.Missing, d.NameToken.Location, $"Block {block.Name} needs parameter '{p.Name}' ({p.Describe()})");
                 ok = false;
                 continue;
@@ -71,10 +75,8 @@ internal sealed partial class Expander
 
             Value? v = values.Evaluate(source, given is null ? inner : caller);
             Value? typed = v is null ? null : values.Coerce(p, v);
-            if (typed is null)
-                ok = false;
-            else
-                inner.Vars[p.Name] = typed;
+            inner.Vars[p.Name] = typed ?? Value.Poison;
+            ok &= typed is not null;
         }
 
         return ok;

@@ -46,9 +46,10 @@ internal sealed partial class Expander
                 attrs.Add(new Attr(spec.Name, text, v!.Location));
         }
 
+        bool misspelt = args.Any(a => !op.Attrs.Any(s => s.Name == a.Key.Value));
         foreach (AttrSpec required in op.Attrs.Where(s => s.Default is null && !s.Doc.StartsWith("defaults to", System.StringComparison.Ordinal)))
         {
-            if (!args.Any(a => a.Key.Value == required.Name))
+            if (!misspelt && !args.Any(a => a.Key.Value == required.Name))
             {
                 diagnostics.Report(DiagnosticCatalog.Missing, d.NameToken.Location, $"{op.Name} '{fullName}' needs {required.Name}:");
                 ok = false;

@@ -52,7 +52,7 @@ internal sealed partial class Expander
         foreach (NodeDecl d in decls)
         {
             if (scope.Names.TryGetValue(d.Name, out Entry? entry) && entry.State == EntryState.Pending)
-                ExpandEntry(d, entry, scope, previous, false);
+                ExpandEntry(d, entry, scope, previous, scope.TrainOnly);
             if (chain)
                 previous = d.Name;
         }

@@ -21,7 +21,7 @@ internal sealed class InputReader
         this.diagnostics = diagnostics;
     }
 
-    public List<InputDecl> Read(List<InputSpec> specs, List<SizeDefault> sizes, Scope scope)
+    public List<InputDecl> Read(List<InputSpec> specs, List<SizeDefault> sizes, Scope scope, SourceLocation top)
     {
         var list = new List<InputDecl>();
         foreach (InputSpec s in specs)
@@ -54,7 +54,7 @@ internal sealed class InputReader
         }
 
         if (specs.Count == 0)
-            diagnostics.Report(DiagnosticCatalog.Missing, new SourceLocation(scope.Prefix, 1, 1, 1), "The spec needs inputs:");
+            diagnostics.Report(DiagnosticCatalog.Missing, top, "The spec needs inputs:");
         return list;
     }
 

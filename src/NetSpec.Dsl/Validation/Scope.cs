@@ -52,6 +52,9 @@ internal sealed class Scope
 
     public List<string> InputNames { get; } = new();
 
+    /// <summary>True inside an instance marked train_only: every node in it is train-only.</summary>
+    public bool TrainOnly { get; set; }
+
     public bool IsGraph => Parent is null ? Prefix.Length == 0 : Parent.IsGraph;
 
     public Entry? Find(string name) =>

@@ -36,7 +36,7 @@ internal sealed class SpecAssembler
         foreach (ParamDecl p in spec.Params)
             BindSpecParam(p, graph);
         List<SizeDefault> sizes = Sizes();
-        List<InputDecl> inputs = new InputReader(Values, diagnostics).Read(spec.Inputs, sizes, graph);
+        List<InputDecl> inputs = new InputReader(Values, diagnostics).Read(spec.Inputs, sizes, graph, top);
         foreach (InputDecl i in inputs)
         {
             graph.Names[i.Name] = new Entry { State = EntryState.Input, Tensor = i.Name };
@@ -74,11 +74,11 @@ internal sealed class SpecAssembler
         if (p.Default is null)
         {
             diagnostics.Report(DiagnosticCatalog.Missing, p.NameToken.Location, $"Spec parameter '{p.Name}' needs a default:");
+            graph.Vars[p.Name] = Value.Poison;
             return;
         }
 
-        if (Values.Evaluate(p.Default, graph) is Value v && Values.Coerce(p, v) is Value typed)
-            graph.Vars[p.Name] = typed;
+        graph.Vars[p.Name] = Values.Evaluate(p.Default, graph) is Value v && Values.Coerce(p, v) is Value typed ? typed : Value.Poison;
     }
 
     private List<SizeDefault> Sizes()
