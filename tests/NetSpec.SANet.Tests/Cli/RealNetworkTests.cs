@@ -21,7 +21,7 @@ public class RealNetworkTests
     {
         using var dir = new TempDir();
         string[] common = ["--iters", "2", "--val-every", "2", "--set", "val-limit=2", "--seed", "3"];
-        var (code, output, error) = CliRunner.Run(TinyTrain(dir["straight"], common));
+        var (code, output, error) = CliRunner.RunProcess(TinyTrain(dir["straight"], common));
         Assert.True(code == 0, error + output);
         Assert.Contains("sanet-tiny on cpu", output);
         Assert.Matches(@"iter 2/2 .* loss \d+\.\d+ .*mask \d+\.\d+ .*cat \d+\.\d+ .*dense \d+\.\d+", output);
@@ -38,8 +38,8 @@ public class RealNetworkTests
         Assert.All(counters, c => Assert.Equal(SafeDType.I64, c.DType));
         Assert.All(counters, c => Assert.Equal(2f, c.ToFloats()[0]));
 
-        Assert.Equal(0, CliRunner.Run(TinyTrain(dir["resumed"], [.. common, "--set", "stop-after=1"])).Code);
-        var resumed = CliRunner.Run(TinyTrain(dir["resumed"], [.. common, "--resume"]));
+        Assert.Equal(0, CliRunner.RunProcess(TinyTrain(dir["resumed"], [.. common, "--set", "stop-after=1"])).Code);
+        var resumed = CliRunner.RunProcess(TinyTrain(dir["resumed"], [.. common, "--resume"]));
         Assert.True(resumed.Code == 0, resumed.Error);
         Assert.Contains("resumed from", resumed.Out);
 
@@ -59,13 +59,13 @@ public class RealNetworkTests
         using var dir = new TempDir();
         TestImages.VocLayout(dir["data"], train: 2, val: 2, width: 40, height: 32);
         string spec = RepoFiles.Path("samples/SANet/Specs/sanet-tiny-voc.yaml");
-        var train = CliRunner.Run("train", "--spec", spec, "--data", dir["data"], "--dataset", "voc", "--iters", "2", "--batch", "2",
+        var train = CliRunner.RunProcess("train", "--spec", spec, "--data", dir["data"], "--dataset", "voc", "--iters", "2", "--batch", "2",
             "--crop", "32", "--val-every", "2", "--work-dir", dir["work"], "--device", "cpu");
         Assert.True(train.Code == 0, train.Error + train.Out);
         Assert.Contains("sanet-tiny-voc on cpu", train.Out);
         Assert.Contains("tvmonitor", train.Out);
 
-        var eval = CliRunner.Run("eval", "--checkpoint", dir["work/best.safetensors"], "--data", dir["data"], "--dataset", "voc",
+        var eval = CliRunner.RunProcess("eval", "--checkpoint", dir["work/best.safetensors"], "--data", dir["data"], "--dataset", "voc",
             "--flip", "--window", "32", "--device", "cpu");
         Assert.True(eval.Code == 0, eval.Error + eval.Out);
         Assert.Matches(@"pixAcc \d+\.\d\d  mIoU \d+\.\d\d", eval.Out);
