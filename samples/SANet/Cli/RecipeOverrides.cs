@@ -5,7 +5,7 @@ namespace NetSpec.Samples.SANet.Cli;
 /// <summary>Parses --set key=value pairs; an unknown key or a bad value is a usage error naming it.</summary>
 public sealed class RecipeOverrides
 {
-    public static readonly string[] Keys = ["momentum", "weight-decay", "power", "scale-min", "scale-max", "flip", "checkpoint-every", "stop-after"];
+    public static readonly string[] Keys = ["momentum", "weight-decay", "power", "scale-min", "scale-max", "flip", "checkpoint-every", "stop-after", "val-limit"];
 
     private readonly Dictionary<string, string> values = new(StringComparer.Ordinal);
 

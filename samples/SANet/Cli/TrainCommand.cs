@@ -1,3 +1,4 @@
+using NetSpec.Samples.SANet.Data;
 using NetSpec.Samples.SANet.Data.Augment;
 using NetSpec.Samples.SANet.Training;
 using Spectre.Console;
@@ -37,6 +38,9 @@ public sealed class TrainCommand : Command<TrainSettings>
 
         var train = DatasetFactory.Open(kind, s.Data, train: true, s.Classes);
         var val = DatasetFactory.Open(kind, s.Data, train: false, s.Classes);
+        long valLimit = recipe.Long("val-limit", 0);
+        if (valLimit > 0)
+            val = new FirstImages(val, (int)Math.Min(valLimit, int.MaxValue));
         int epochs = s.Epochs ?? (kind == "context" ? 80 : 50);
         long iters = s.Iters ?? (builtIn && s.Epochs is null ? 500 : (((long)epochs * train.Count) + s.Batch - 1) / s.Batch);
         Positive("--iters", iters);

@@ -43,7 +43,7 @@ public sealed class TrainSettings : DataSettings
     public string? Pretrained { get; init; }
 
     [CommandOption("--set <KEY=VALUE>")]
-    [Description("Recipe override: momentum, weight-decay, power, scale-min, scale-max, flip, checkpoint-every, stop-after.")]
+    [Description("Recipe override: momentum, weight-decay, power, scale-min, scale-max, flip, checkpoint-every, stop-after, val-limit (validate on the first N val images).")]
     public string[] Set { get; init; } = [];
 
     [CommandOption("--val-every <M>")]

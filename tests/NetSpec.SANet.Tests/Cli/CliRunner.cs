@@ -8,6 +8,28 @@ public static class CliRunner
 {
     static CliRunner() => System.Runtime.CompilerServices.RuntimeHelpers.RunClassConstructor(typeof(TestNetworks).TypeHandle);
 
+    /// <summary>
+    /// Runs the sample as its own process (<c>dotnet SANet.dll …</c>), one device per process as users run it.
+    /// The generated-network tests use this: several devices in one test process gave runs that differed.
+    /// </summary>
+    public static (int Code, string Out, string Error) RunProcess(params string[] args)
+    {
+        var start = new System.Diagnostics.ProcessStartInfo("dotnet")
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            WorkingDirectory = AppContext.BaseDirectory,
+        };
+        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "SANet.dll"));
+        foreach (string a in args)
+            start.ArgumentList.Add(a);
+        using var process = System.Diagnostics.Process.Start(start)!;
+        var error = process.StandardError.ReadToEndAsync();
+        string output = process.StandardOutput.ReadToEnd();
+        process.WaitForExit();
+        return (process.ExitCode, output, error.Result);
+    }
+
     public static (int Code, string Out, string Error) Run(params string[] args)
     {
         TextWriter oldOut = Console.Out, oldError = Console.Error;

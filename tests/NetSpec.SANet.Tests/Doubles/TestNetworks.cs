@@ -31,15 +31,5 @@ public static class TestNetworks
         return path;
     }
 
-    private static string RepoSpecs()
-    {
-        for (var d = new DirectoryInfo(AppContext.BaseDirectory); d is not null; d = d.Parent)
-        {
-            string specs = Path.Combine(d.FullName, "specs");
-            if (File.Exists(Path.Combine(specs, "sanet-tiny.yaml")))
-                return specs;
-        }
-
-        throw new DirectoryNotFoundException("specs/ not found above the test assembly");
-    }
+    private static string RepoSpecs() => RepoFiles.Path("specs");
 }
