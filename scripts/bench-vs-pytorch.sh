@@ -119,7 +119,11 @@ for (net, mode, b, s), sides in by.items():
     ratio = f"{n['median_ms'] / p['median_ms']:.2f}" if n and p else "n/a"
     nmem = f"+{mib(n['peak_rss_delta_bytes'])} (plan {mib(n['planned_peak_bytes'])})" if n else "n/a"
     pmem = f"+{mib(p['peak_rss_delta_bytes'])}" if p else "n/a"
-    print(f"| {case} | {nms} | {pms} | {ratio} | {nmem} | {pmem} |")
+    busy = [f"{side} {r['idle_before']:.0%}" for side, r in (("NetSpec", n), ("PyTorch", p)) if r and r.get("idle_before", 1) < 0.8]
+    flag = " (busy machine: idle " + ", ".join(busy) + ")" if busy else ""
+    print(f"| {case}{flag} | {nms} | {pms} | {ratio} | {nmem} | {pmem} |")
 print("\nms: median of the timed runs; peak mem: growth of the process peak RSS over the runs (see docs/benchmarks.md).")
+if any(r.get("idle_before", 1) < 0.8 for r in rows):
+    print("WARNING: some cases started with less than 80% of the CPUs idle; other work was running and those times are inflated.")
 PYEOF
 echo "raw JSON lines: $results"
