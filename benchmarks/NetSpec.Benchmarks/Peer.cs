@@ -49,6 +49,7 @@ internal static class Peer
             return 0;
         }
 
+        double idle = ProcessMemory.IdleFraction(TimeSpan.FromSeconds(0.5));
         (long rss0, _) = ProcessMemory.Read();
         bool reset = ProcessMemory.ResetPeak();
         net.Prepare(batch, size, size, training);
@@ -63,16 +64,19 @@ internal static class Peer
         for (int i = 0; i < warmup; i++)
             step();
         var times = new List<double>();
+        var cpu = new List<double>();
         for (int i = 0; i < repeats; i++)
         {
+            TimeSpan c0 = Environment.CpuUsage.TotalTime;
             long t0 = Stopwatch.GetTimestamp();
             step();
             times.Add(Stopwatch.GetElapsedTime(t0).TotalMilliseconds);
+            cpu.Add((Environment.CpuUsage.TotalTime - c0).TotalMilliseconds);
         }
 
         (_, long hwm) = ProcessMemory.Read();
         var sorted = times.Order().ToList();
-        double median = sorted.Count % 2 == 1 ? sorted[sorted.Count / 2] : (sorted[sorted.Count / 2 - 1] + sorted[sorted.Count / 2]) / 2;
+        double median = Median(times);
         var res = new Dictionary<string, object>
         {
             ["side"] = "netspec",
@@ -91,6 +95,8 @@ internal static class Peer
             ["peak_rss_bytes"] = hwm,
             ["peak_rss_delta_bytes"] = hwm - rss0,
             ["peak_reset"] = reset,
+            ["cpu_median_ms"] = Median(cpu),
+            ["idle_before"] = Math.Round(idle, 3),
             ["planned_peak_bytes"] = net.PlannedPeakBytes,
             ["params"] = net.Parameters.Where(p => p.Kind == ParameterKind.Weight).Sum(p => p.Length),
             ["device"] = device.Name,
@@ -99,6 +105,12 @@ internal static class Peer
             res["last_loss"] = train!.LastLoss;
         Console.WriteLine(JsonSerializer.Serialize(res));
         return 0;
+    }
+
+    private static double Median(List<double> values)
+    {
+        var s = values.Order().ToList();
+        return s.Count % 2 == 1 ? s[s.Count / 2] : (s[s.Count / 2 - 1] + s[s.Count / 2]) / 2;
     }
 
     /// <summary>Prints state_dict names, shapes and kinds (to diff against `python3 benchmarks/peer/nets.py --names NET`).</summary>

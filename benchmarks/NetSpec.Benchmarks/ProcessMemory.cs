@@ -39,4 +39,22 @@ internal static class ProcessMemory
 
     private static long Kib(string line) =>
         long.Parse(line.Split(':', 2)[1].Trim().Split(' ')[0], System.Globalization.CultureInfo.InvariantCulture) * 1024;
+
+    /// <summary>Fraction of all CPUs idle over <paramref name="span"/> (from /proc/stat), to record how busy the machine was; -1 without /proc.</summary>
+    public static double IdleFraction(TimeSpan span)
+    {
+        if (!File.Exists("/proc/stat"))
+            return -1;
+        (long idle0, long total0) = Snap();
+        Thread.Sleep(span);
+        (long idle1, long total1) = Snap();
+        return (double)(idle1 - idle0) / Math.Max(1, total1 - total0);
+
+        static (long Idle, long Total) Snap()
+        {
+            long[] v = File.ReadLines("/proc/stat").First().Split(' ', StringSplitOptions.RemoveEmptyEntries).Skip(1)
+                .Select(x => long.Parse(x, System.Globalization.CultureInfo.InvariantCulture)).ToArray();
+            return (v[3] + v[4], v.Sum());
+        }
+    }
 }

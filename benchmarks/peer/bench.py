@@ -24,6 +24,7 @@ outputs (mask, dense, cat) before any timed step. --json prints one JSON line (f
 
 import argparse
 import json
+import statistics
 import os
 import sys
 
@@ -74,6 +75,7 @@ def main():
     ap.add_argument("--save-inputs", help="write image (F32) and labels (I32) here")
     ap.add_argument("--dump-outputs", help="write eval-mode outputs here (safetensors)")
     ap.add_argument("--json", action="store_true", help="print one JSON line")
+    ap.add_argument("--no-timing", action="store_true", help="only write the --save-*/--dump-* files")
     a = ap.parse_args()
     if a.repeats < 5:
         ap.error("--repeats must be >= 5 (the median of at least 5 runs is reported)")
@@ -98,6 +100,9 @@ def main():
     if a.dump_outputs:
         out = eval_outputs(net, image)
         st.save(a.dump_outputs, {k: v.float() for k, v in out.items()}, {"side": "pytorch", "net": net.spec_name})
+
+    if a.no_timing:
+        return
 
     if a.mode == "forward":
         net.eval()
@@ -124,15 +129,17 @@ def main():
             it[0] += 1
             last["loss"] = loss.item()
 
+    idle = common.cpu_idle_fraction(0.5)
     rss0, _ = common.rss_bytes()
     reset_ok = common.reset_peak_rss()
-    times = common.time_it(step, a.warmup, a.repeats)
+    cpu = []
+    times = common.time_it(step, a.warmup, a.repeats, cpu)
     rss1, hwm = common.rss_bytes()
 
     res = {"side": "pytorch", "net": net.spec_name, "mode": a.mode, "batch": a.batch, "size": a.size,
            "threads": a.threads, "warmup": a.warmup, "repeats": a.repeats, **common.summary(times),
            "baseline_rss_bytes": rss0, "peak_rss_bytes": hwm, "peak_rss_delta_bytes": hwm - rss0,
-           "peak_reset": reset_ok, "params": sum(p.numel() for p in net.parameters()),
+           "peak_reset": reset_ok, "cpu_median_ms": statistics.median(cpu), "idle_before": round(idle, 3), "params": sum(p.numel() for p in net.parameters()),
            "torch": torch.__version__, "cpu": common.cpu_name()}
     if a.mode == "train":
         res["last_loss"] = last["loss"]

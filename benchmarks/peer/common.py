@@ -70,16 +70,33 @@ def reset_peak_rss():
         return False
 
 
-def time_it(step, warmup, repeats):
-    """Runs step() warmup times untimed, then repeats times timed; returns the times in ms."""
+def time_it(step, warmup, repeats, cpu_out=None):
+    """Runs step() warmup times untimed, then repeats times timed; returns the wall times in ms.
+    cpu_out, when given, receives the process CPU time (all threads, user + system) of each step in ms:
+    on a shared machine it moves less than the wall time (but counts OpenMP spin-waiting)."""
     for _ in range(warmup):
         step()
     times = []
     for _ in range(repeats):
+        c0 = time.process_time()
         t0 = time.perf_counter()
         step()
         times.append((time.perf_counter() - t0) * 1e3)
+        if cpu_out is not None:
+            cpu_out.append((time.process_time() - c0) * 1e3)
     return times
+
+
+def cpu_idle_fraction(seconds=1.0):
+    """Fraction of all CPUs idle over the next `seconds` (from /proc/stat), to record how busy the machine was."""
+    def snap():
+        with open("/proc/stat") as f:
+            v = [int(x) for x in f.readline().split()[1:]]
+        return v[3] + v[4], sum(v)
+    i0, t0 = snap()
+    time.sleep(seconds)
+    i1, t1 = snap()
+    return (i1 - i0) / max(1, t1 - t0)
 
 
 def summary(times):

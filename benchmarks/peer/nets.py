@@ -5,16 +5,18 @@ NetSpec spec gives (specs/*.yaml on branch dsl-front): the same safetensors file
 Every name lives in this file; `python3 nets.py --names sanet-tiny` prints the state_dict names and
 shapes so that they can be diffed against the NetSpec side (`NetSpec.Benchmarks --list-params`).
 
-Naming scheme (torchvision / PyTorch-Encoding conventions):
-  backbone.stem.{0,1,3,4,6,7}          conv, bn, (relu), conv, bn, (relu), conv, bn, (relu), maxpool at 9
+Naming scheme, as specs/segmentation-base.yaml (branch dsl-front, e9d280d) names its nodes
+(mmseg ResNetV1c / torchvision conventions):
+  backbone.stem.{0,1,3,4,6,7}          deep stem: conv, bn, (relu), conv, bn, (relu), conv, bn, (relu); backbone.maxpool
   backbone.layer{1..4}.{j}.conv1|bn1|conv2|bn2|conv3|bn3|downsample.0|downsample.1
-  head.sa{i}.conv1|bn1|conv2|bn2               SA main branch (Eq. 4, X_res)
-  head.sa{i}.attn_conv1|attn_bn1|attn_conv2|attn_bn2   SA attention branch (after avgpool p)
-  head.se{i}.conv1|bn1|conv2|bn2|shortcut.0|shortcut.1|fc1|fc2   the SE variant (Table 3)
-  head.cls{i}                                   conv1x1 C->K with bias, y_i
-  head.mask                                     conv1x1 4K->K with bias
-  head.cat                                      linear 4K->K with bias
-  head.fcn.{0,1,4}                              FCNHead: conv3x3 (no bias), bn, (relu), (dropout), conv1x1 (bias)
+  head.sa{i}.conv_res.{0,1,3,4}        SA main branch (X_res): double_conv = conv bn relu conv bn relu
+  head.sa{i}.conv_attn.{0,1,3,4}       SA attention branch after avgpool p, then resize (align_corners)
+  head.se{i}.conv_res.{0,1,3,4} | shortcut.{0,1} | fc1 | fc2    the SE variant (attention: se)
+  head.cls{i}                          conv1x1 C->K with bias, y_i
+  head.mask_conv                       conv1x1 4K->K with bias
+  head.cat_fc                          linear 4K->K with bias
+  head.fcn.{0,1,4}                     FCNHead: conv3x3 (no bias), bn, (relu), (dropout), conv1x1 (bias)
+Outputs: mask, dense, cat (SANet); mask (FCN). Losses: mask 1, cat alpha = 0.2, dense beta = 0.8.
 """
 
 import torch
@@ -80,8 +82,8 @@ class Backbone(nn.Module):
         self.stem = nn.Sequential(
             conv3(3, s0, stride=2), bn(s0), nn.ReLU(inplace=True),
             conv3(s0, s1), bn(s1), nn.ReLU(inplace=True),
-            conv3(s1, s2), bn(s2), nn.ReLU(inplace=True),
-            nn.MaxPool2d(3, 2, 1))
+            conv3(s1, s2), bn(s2), nn.ReLU(inplace=True))
+        self.maxpool = nn.MaxPool2d(3, 2, 1)
         cin = s2
         for i in range(4):
             setattr(self, f"layer{i + 1}", make_stage(cin, planes[i], blocks[i], strides[i], dilations[i]))
@@ -89,12 +91,17 @@ class Backbone(nn.Module):
         self.channels = [p * 4 for p in planes]
 
     def forward(self, x):
-        x = self.stem(x)
+        x = self.maxpool(self.stem(x))
         c1 = self.layer1(x)
         c2 = self.layer2(c1)
         c3 = self.layer3(c2)
         c4 = self.layer4(c3)
         return c1, c2, c3, c4
+
+
+def double_conv(cin, c):
+    """conv3x3 BN ReLU twice, named 0 .. 5 (the spec's double_conv block)."""
+    return nn.Sequential(conv3(cin, c), bn(c), nn.ReLU(inplace=True), conv3(c, c), bn(c), nn.ReLU(inplace=True))
 
 
 class SA(nn.Module):
@@ -104,44 +111,31 @@ class SA(nn.Module):
         super().__init__()
         self.pool = pool
         self.gate = gate
-        self.conv1 = conv3(cin, c)
-        self.bn1 = bn(c)
-        self.conv2 = conv3(c, c)
-        self.bn2 = bn(c)
-        self.attn_conv1 = conv3(cin, c)
-        self.attn_bn1 = bn(c)
-        self.attn_conv2 = conv3(c, c)
-        self.attn_bn2 = bn(c)
+        self.conv_res = double_conv(cin, c)
+        self.conv_attn = double_conv(cin, c)
 
     def forward(self, x):
         h, w = x.shape[-2:]
-        res = F.relu(self.bn1(self.conv1(x)))
-        res = F.relu(self.bn2(self.conv2(res)))
-        a = F.avg_pool2d(x, self.pool, self.pool)
-        a = F.relu(self.attn_bn1(self.attn_conv1(a)))
-        a = F.relu(self.attn_bn2(self.attn_conv2(a)))
+        res = self.conv_res(x)
+        a = self.conv_attn(F.avg_pool2d(x, self.pool, self.pool))
+        a = F.interpolate(a, size=(h, w), mode="bilinear", align_corners=True)
         if self.gate == "sigmoid":
             a = torch.sigmoid(a)
-        a = F.interpolate(a, size=(h, w), mode="bilinear", align_corners=True)
         return a * res + a
 
 
 class SE(nn.Module):
     """SE variant (Table 3): X_out = w * P(X_in) + F(X_in), w = sigmoid(fc2(relu(fc1(gap(X_in)))))."""
 
-    def __init__(self, cin, c):
+    def __init__(self, cin, c, reduction=16):
         super().__init__()
-        self.conv1 = conv3(cin, c)
-        self.bn1 = bn(c)
-        self.conv2 = conv3(c, c)
-        self.bn2 = bn(c)
+        self.conv_res = double_conv(cin, c)
         self.shortcut = None if cin == c else nn.Sequential(conv1(cin, c), bn(c))
-        self.fc1 = nn.Linear(cin, max(c // 16, 1))
-        self.fc2 = nn.Linear(max(c // 16, 1), c)
+        self.fc1 = nn.Linear(cin, max(1, c // reduction))
+        self.fc2 = nn.Linear(max(1, c // reduction), c)
 
     def forward(self, x):
-        f = F.relu(self.bn1(self.conv1(x)))
-        f = F.relu(self.bn2(self.conv2(f)))
+        f = self.conv_res(x)
         p = x if self.shortcut is None else self.shortcut(x)
         w = torch.sigmoid(self.fc2(F.relu(self.fc1(x.mean(dim=(2, 3))))))
         return w[:, :, None, None] * p + f
@@ -158,8 +152,8 @@ class SAHead(nn.Module):
         for i, ch in enumerate(chans, 1):
             setattr(self, f"{block}{i}", SA(ch, c, pool) if block == "sa" else SE(ch, c))
             setattr(self, f"cls{i}", conv1(c, k, bias=True))
-        self.mask = conv1(4 * k, k, bias=True)
-        self.cat = nn.Linear(4 * k, k)
+        self.mask_conv = conv1(4 * k, k, bias=True)
+        self.cat_fc = nn.Linear(4 * k, k)
         self.fcn = fcn_head(chans[3], fcn_mid, k, dropout)
 
     def forward(self, feats, size):
@@ -167,8 +161,8 @@ class SAHead(nn.Module):
         s8 = ys[1].shape[-2:]
         ys[0] = F.interpolate(ys[0], size=s8, mode="bilinear", align_corners=True)
         z = torch.cat(ys, 1)
-        mask = self.mask(z)
-        cat = self.cat(z.mean(dim=(2, 3)))
+        mask = self.mask_conv(z)
+        cat = self.cat_fc(z.mean(dim=(2, 3)))
         dense = self.fcn(feats[3]) + ys[3]
         mask = F.interpolate(mask, size=size, mode="bilinear", align_corners=True)
         dense = F.interpolate(dense, size=size, mode="bilinear", align_corners=True)

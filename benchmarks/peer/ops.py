@@ -63,12 +63,15 @@ def other_cases(reps, g):
     bn = torch.nn.BatchNorm2d(BN[1]).train()
     nbytes = x.numel() * 4
     with torch.no_grad():
-        # statistics (one read) + apply (read, write) = 3 passes of the tensor at least
-        out.append(("batchnorm forward (train) +relu", common.time_it(lambda: F.relu(bn(x)), 2, reps), None, 3 * nbytes))
+        # bytes as OpCases.cs: each tensor read once and written once (x read, y written)
+        out.append(("batchnorm forward (train) +relu", common.time_it(lambda: F.relu(bn(x)), 2, reps), None, 2 * nbytes))
+        bn.eval()
+        out.append(("batchnorm forward (eval) +relu", common.time_it(lambda: F.relu(bn(x)), 2, reps), None, 2 * nbytes))
+        bn.train()
     xg = x.clone().requires_grad_(True)
     yb = F.relu(bn(xg))
     dyb = torch.randn(yb.shape, generator=g)
-    # backward: read x, y, dy twice (sums, then dx) and write dx: 4 passes at least
+    # backward: read x, y, dy, write dx
     out.append(("batchnorm backward +relu", common.time_it(
         lambda: torch.autograd.grad(yb, [xg, bn.weight, bn.bias], dyb, retain_graph=True), 2, reps), None, 4 * nbytes))
 
@@ -96,6 +99,13 @@ def other_cases(reps, g):
     loss = F.cross_entropy(lg, labels, ignore_index=255)
     out.append(("softmax CE backward", common.time_it(
         lambda: torch.autograd.grad(loss, lg, retain_graph=True), 2, reps), None, cb + logits.numel() * 4))
+    cat = torch.randn(n_, k_, generator=g)
+    lb = labels.numel() * 4
+    with torch.no_grad():
+        # presence targets from the label map + BCE, as NetSpec's BceWithLogitsPresence
+        out.append(("BCE presence forward", common.time_it(
+            lambda: F.binary_cross_entropy_with_logits(cat, torch.zeros(n_, k_ + 1).scatter_(
+                1, torch.where(labels == 255, torch.full_like(labels, k_), labels).reshape(n_, -1), 1.0)[:, :k_]), 2, reps), None, lb))
     return out
 
 
