@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
 # The GPU check. Two halves, because the GPU machine has no .NET:
 #   scripts/gpu-check.sh publish        here: a self-contained linux-x64 build in .publish/gpucheck (about 40 MB)
-#   scripts/gpu-check.sh run [OUTDIR]   there: probe, the op checks on CUDA (and OpenCL if an ICD is present),
-#                                       then sanet-r50 forward and forward+backward at batch 8, 480x480,
-#                                       and the same with the machine's PyTorch (cuDNN defaults) if it has one.
+#   scripts/gpu-check.sh run [OUTDIR]   there: probe; sanet-r50 eval forward and training step at batch 8,
+#                                       480x480, then the same with the machine's PyTorch (cuDNN defaults) if it
+#                                       has one; then the op checks on CUDA (and OpenCL if an ICD is present).
 # With the device tool: run `publish` here, then run `scripts/gpu-check.sh run $OUT` there with
 # carry [".publish/gpucheck"]. It finishes inside 8 minutes on an H100.
 set -uo pipefail
@@ -24,12 +24,6 @@ run)
     status=0
     echo "== probe"
     timeout 60 "$exe" probe 2>&1 | tee "$out/probe.txt" || status=1
-    echo "== op checks on CUDA"
-    timeout 180 "$exe" ops cuda 2>&1 | tee "$out/ops-cuda.txt" | grep -Ev '^PASS' || status=1
-    if ls /etc/OpenCL/vendors/*.icd >/dev/null 2>&1; then
-        echo "== op checks on OpenCL"
-        timeout 120 "$exe" ops opencl 2>&1 | tee "$out/ops-opencl.txt" | grep -Ev '^PASS' || status=1
-    fi
     echo "== sanet-r50, batch 8, 480x480 (NetSpec)"
     NETSPEC_DEVICE=cuda timeout 180 "$exe" time sanet-r50 8 480 5 2>&1 | tee "$out/time-netspec.txt" || status=1
     if python3 -c 'import torch; assert torch.cuda.is_available()' 2>/dev/null; then
@@ -38,6 +32,12 @@ run)
             timeout 120 python3 benchmarks/peer/bench.py --net sanet-r50 --mode "$mode" --batch 8 --size 480 \
                 --repeats 5 --device cuda 2>&1 | tee -a "$out/time-pytorch.txt" || status=1
         done
+    fi
+    echo "== op checks on CUDA"
+    timeout 180 "$exe" ops cuda 2>&1 | tee "$out/ops-cuda.txt" | grep -Ev '^PASS' || status=1
+    if ls /etc/OpenCL/vendors/*.icd >/dev/null 2>&1; then
+        echo "== op checks on OpenCL"
+        timeout 120 "$exe" ops opencl 2>&1 | tee "$out/ops-opencl.txt" | grep -Ev '^PASS' || status=1
     fi
     exit $status
     ;;

@@ -1,17 +1,16 @@
-using System.Runtime.InteropServices;
-using ILGPU.Runtime.Cuda;
 using NetSpec.GpuCheck;
 
 // The GPU check, run on a lent GPU machine by scripts/gpu-check.sh:
 //   probe                      which devices ILGPU sees; a kernel and cuBLAS on the first GPU
-//   time [spec] [batch] [size] forward and forward+backward timings of a generated network
-NativeLibrary.SetDllImportResolver(typeof(CuBlas).Assembly, CuBlasNames.Resolve);
+//   ops cuda|opencl [bench]    every per-backend op test of NetSpec.Runtime.Tests on that device
+//   time [spec] [batch] [size] eval-forward and training-step timings of a generated network
 
 string mode = args.Length > 0 ? args[0] : "probe";
 string device = Environment.GetEnvironmentVariable("NETSPEC_DEVICE") ?? "auto";
 return mode switch
 {
     "probe" => Probe.Run(device),
+    "ops" => NetSpec.Runtime.Tests.DeviceCheck.Program.Main(args[1..]),
     "time" => NetworkTiming.Run(
         device,
         spec: args.Length > 1 ? args[1] : "sanet-r50",
@@ -23,6 +22,6 @@ return mode switch
 
 static int Usage()
 {
-    Console.Error.WriteLine("usage: NetSpec.GpuCheck probe | time [spec] [batch] [size] [repeats]   (device from NETSPEC_DEVICE, default auto)");
+    Console.Error.WriteLine("usage: NetSpec.GpuCheck probe | ops cuda|opencl [bench] | time [spec] [batch] [size] [repeats]   (device from NETSPEC_DEVICE, default auto)");
     return 2;
 }

@@ -75,6 +75,7 @@ def main():
     ap.add_argument("--save-inputs", help="write image (F32) and labels (I32) here")
     ap.add_argument("--dump-outputs", help="write eval-mode outputs here (safetensors)")
     ap.add_argument("--json", action="store_true", help="print one JSON line")
+    ap.add_argument("--device", default="cpu", help="cpu or cuda (cuDNN defaults; each timed step ends with a synchronize)")
     ap.add_argument("--no-timing", action="store_true", help="only write the --save-*/--dump-* files")
     a = ap.parse_args()
     if a.repeats < 5:
@@ -103,6 +104,9 @@ def main():
 
     if a.no_timing:
         return
+
+    dev = torch.device(a.device)
+    net, image, labels = net.to(dev), image.to(dev), labels.to(dev)
 
     if a.mode == "forward":
         net.eval()
@@ -133,7 +137,12 @@ def main():
     rss0, _ = common.rss_bytes()
     reset_ok = common.reset_peak_rss()
     cpu = []
-    times = common.time_it(step, a.warmup, a.repeats, cpu)
+    timed = step
+    if dev.type == "cuda":
+        def timed():
+            step()
+            torch.cuda.synchronize()
+    times = common.time_it(timed, a.warmup, a.repeats, cpu)
     rss1, hwm = common.rss_bytes()
 
     res = {"side": "pytorch", "net": net.spec_name, "mode": a.mode, "batch": a.batch, "size": a.size,

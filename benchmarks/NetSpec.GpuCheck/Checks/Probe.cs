@@ -34,7 +34,8 @@ internal static class Probe
         {
             try
             {
-                using var blas = new CuBlas(cudaAccelerator);
+                _ = device.Gemm; // the runtime's GEMM registers the cuBLAS name resolver (libcublas.so.12 -> .so.13)
+            using var blas = new CuBlas(cudaAccelerator);
                 Console.WriteLine($"cublas: version {blas.Version}");
                 const int m = 512;
                 var rng = new Random(1);

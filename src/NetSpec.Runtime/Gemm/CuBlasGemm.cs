@@ -58,7 +58,14 @@ internal static class CuBlasLibrary
     {
         if (Interlocked.Exchange(ref registered, 1) == 1)
             return;
-        NativeLibrary.SetDllImportResolver(typeof(CuBlas<>).Assembly, Resolve);
+        try
+        {
+            NativeLibrary.SetDllImportResolver(typeof(CuBlas<>).Assembly, Resolve);
+        }
+        catch (InvalidOperationException)
+        {
+            // The application set its own resolver for ILGPU.Algorithms first: it decides where cuBLAS comes from.
+        }
     }
 
     private static IntPtr Resolve(string name, Assembly assembly, DllImportSearchPath? path)
