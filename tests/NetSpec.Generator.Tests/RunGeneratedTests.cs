@@ -62,6 +62,8 @@ public sealed class RunGeneratedTests(Xunit.Abstractions.ITestOutputHelper outpu
         net.Forward(training: false);
         float[] training = Read(net.Output("mask"));
         Assert.Equal(inference, training); // same arithmetic, different placements: any aliasing would show
+        dynamic typed = net;
+        Assert.Equal(net.Output("mask"), (Tensor)typed.Outputs.Mask);
     }
 
     [Fact]

@@ -91,6 +91,12 @@ internal static class MembersEmitter
     private static void EmitOutput(CodeWriter w, EmitContext c)
     {
         string known = string.Join(", ", c.Spec.Outputs.Select(o => o.Name));
+        string fields = string.Join(", ", c.Spec.Outputs.Select(o => $"Tensor {Names.Pascal(o.Name)}"));
+        w.Line("/// <summary>The outputs of the last Forward, typed: " + string.Join("; ", c.Spec.Outputs.Select(o => $"{Names.Pascal(o.Name)} {Shape.Format(c.Tensor(o.Tensor).Shape)}")) + ".</summary>");
+        w.Line($"public readonly record struct OutputTensors({fields});");
+        w.Line();
+        w.Line($"public OutputTensors Outputs => new({string.Join(", ", c.Spec.Outputs.Select(o => c.Field(o.Tensor)))});");
+        w.Line();
         w.Line("/// <summary>An output of the last Forward: " + known + ".</summary>");
         using (w.Initializer("public Tensor Output(string name) => name switch"))
         {

@@ -198,6 +198,11 @@ public sealed partial class FcnTiny : INetwork
     private Tensor d_head_fcn_4; // gradient (N,6,⌈H/8⌉,⌈W/8⌉)
     private Tensor d_head_up; // gradient (N,6,H,W)
 
+    /// <summary>The outputs of the last Forward, typed: Mask (N,6,H,W).</summary>
+    public readonly record struct OutputTensors(Tensor Mask);
+
+    public OutputTensors Outputs => new(head_up);
+
     /// <summary>An output of the last Forward: mask.</summary>
     public Tensor Output(string name) => name switch
     {

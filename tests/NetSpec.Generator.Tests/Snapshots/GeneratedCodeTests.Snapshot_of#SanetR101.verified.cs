@@ -987,6 +987,11 @@ public sealed partial class SanetR101 : INetwork
     private Tensor d_head_sa4_upsample; // gradient (N,256,⌈H/8⌉,⌈W/8⌉)
     private Tensor d_head_up1; // gradient (N,59,⌈H/8⌉,⌈W/8⌉)
 
+    /// <summary>The outputs of the last Forward, typed: Mask (N,59,H,W); Dense (N,59,H,W); Cat (N,59,1,1).</summary>
+    public readonly record struct OutputTensors(Tensor Mask, Tensor Dense, Tensor Cat);
+
+    public OutputTensors Outputs => new(head_mask_up, head_dense_up, head_cat_fc);
+
     /// <summary>An output of the last Forward: mask, dense, cat.</summary>
     public Tensor Output(string name) => name switch
     {

@@ -345,6 +345,11 @@ public sealed partial class SanetTinySe : INetwork
     private Tensor d_head_se4_sigmoid; // gradient (N,32,1,1)
     private Tensor d_head_up1; // gradient (N,6,⌈H/8⌉,⌈W/8⌉)
 
+    /// <summary>The outputs of the last Forward, typed: Mask (N,6,H,W); Dense (N,6,H,W); Cat (N,6,1,1).</summary>
+    public readonly record struct OutputTensors(Tensor Mask, Tensor Dense, Tensor Cat);
+
+    public OutputTensors Outputs => new(head_mask_up, head_dense_up, head_cat_fc);
+
     /// <summary>An output of the last Forward: mask, dense, cat.</summary>
     public Tensor Output(string name) => name switch
     {
