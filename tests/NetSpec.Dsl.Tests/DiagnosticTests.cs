@@ -162,6 +162,32 @@ public class DiagnosticTests
         Expect(Replace("relu: { op: relu }", "re.lu: { op: relu }"), "NS0023", 13, "re.lu");
 
     [Fact]
+    public void NS0021_expansion_too_large() =>
+        Expect(Replace("relu: { op: relu }", "relu: { op: relu, repeat: 400 }\n  many:\n    nodes:\n      inner: { block: pair, repeat: 400 }")
+            .Replace("extra: { block: pair, width: 8 }", "extra: { block: many }"), "NS0021", 13, "relu");
+
+    [Fact]
+    public void Extends_paths_are_relative_to_the_extending_file()
+    {
+        var asked = new List<string>();
+        FrontEndResult r = SpecFrontEnd.Expand("specs/sub/a.yaml", "extends: ../base/b.yaml\n", rel =>
+        {
+            asked.Add(rel);
+            return rel == "../base/b.yaml" ? "extends: c.yaml\n" : null;
+        });
+        Assert.Equal(new[] { "../base/b.yaml", "../base/c.yaml" }, asked);
+        AssertAt(Assert.Single(r.Diagnostics), "NS0010", 1, 10, "specs/base/b.yaml");
+    }
+
+    [Fact]
+    public void NS0023_invalid_class_name() =>
+        Expect(Replace("classes: 2", "classes: 2\nclass: 2Fast"), "NS0023", 2, "2Fast");
+
+    [Fact]
+    public void NS0007_abstract_takes_a_bool() =>
+        Expect(Replace("classes: 2", "classes: 2\nabstract: maybe"), "NS0007", 2, "maybe");
+
+    [Fact]
     public void Override_of_an_undeclared_spec_parameter_is_NS0004() =>
         Expect("extends: sanet-tiny.yaml\nparams: { atention: se }\n", "NS0004", 2, "atention");
 

@@ -190,4 +190,12 @@ public class LanguageTests
         Assert.Equal(new[] { "loss.mask:0", "loss.cat:0", "loss.dense:7" },
             s.Nodes.Where(n => n.Name.StartsWith("loss.", StringComparison.Ordinal)).Select(n => $"{n.Name}:{n.Get("ignore_index")}"));
     }
+
+    [Theory]
+    [InlineData("extends: sanet-r50.yaml\nclasses: 21\n")]
+    [InlineData("extends: sanet-r50.yaml\ninputs:\n  label: { shape: [N, H, W], kind: label, ignore: 0 }\n")]
+    [InlineData("extends: sanet-r101.yaml\nparams: { stem: standard }\n")]
+    [InlineData("extends: sanet-r50.yaml\nparams: { gate: sigmoid, channels: 512, pool: 4 }\n")]
+    [InlineData("extends: sanet-r50.yaml\nparams: { contract_dilation: false }\n")]
+    public void Recipes_of_the_language_doc_expand_cleanly(string text) => Ok(text);
 }

@@ -63,6 +63,12 @@ internal sealed class YamlTreeReader
                 e is EndOfStreamException ? "the file ends inside a value" : "the structure is broken here (an unclosed bracket, brace or quote?)");
             return null;
         }
+        catch (Exception e) when (e is ArgumentException or FormatException or OverflowException)
+        {
+            // YamlDotNet rejects some tokens (e.g. a malformed !!tag) with these instead of a YamlException.
+            diagnostics.Report(DiagnosticCatalog.YamlSyntax, At(lastMark, 1), e.Message.Split('(')[0].Trim());
+            return null;
+        }
     }
 
     private YNode Empty() => new YMapping(new List<KeyValuePair<YScalar, YNode>>(), new SourceLocation(path, 1, 1, 0));

@@ -58,6 +58,7 @@ public static partial class BatchNorm
     private static int Parts(Device d, Tensor x)
     {
         long perChannel = (long)x.N * x.Spatial;
+        Check.That(perChannel < int.MaxValue, $"batch norm over {perChannel} values per channel exceeds 2^31");
         long threads = d.GridStrideThreads(perChannel * x.C);
         return (int)Math.Clamp(threads / x.C, 1, Math.Min(1024, perChannel));
     }
@@ -125,13 +126,13 @@ public static partial class BatchNorm
     {
         int c = index / parts;
         int j = index % parts;
-        long spatial = (long)s.H * s.W;
-        long m = s.N * spatial;
+        int spatial = s.H * s.W;
+        int m = s.N * spatial; // 32-bit division is much faster on GPUs; Parts checks that it fits
         float mu = pass == 0 ? 0f : mean[c];
         float sum = 0f;
-        for (long e = j; e < m; e += parts)
+        for (int e = j; e < m; e += parts)
         {
-            float v = x[((e / spatial) * s.C * spatial) + ((long)c * spatial) + (e % spatial)] - mu;
+            float v = x[((((long)(e / spatial) * s.C) + c) * spatial) + (e % spatial)] - mu;
             sum += pass == 0 ? v : v * v;
         }
 
@@ -189,14 +190,14 @@ public static partial class BatchNorm
     {
         int c = index / parts;
         int j = index % parts;
-        long spatial = (long)s.H * s.W;
-        long m = s.N * spatial;
+        int spatial = s.H * s.W;
+        int m = s.N * spatial;
         float mu = mean[c];
         float sumG = 0f;
         float sumGX = 0f;
-        for (long e = j; e < m; e += parts)
+        for (int e = j; e < m; e += parts)
         {
-            long i = ((e / spatial) * s.C * spatial) + ((long)c * spatial) + (e % spatial);
+            long i = ((((long)(e / spatial) * s.C) + c) * spatial) + (e % spatial);
             float g = relu != 0 && y[i] <= 0f ? 0f : dy[i];
             sumG += g;
             sumGX += g * (x[i] - mu);

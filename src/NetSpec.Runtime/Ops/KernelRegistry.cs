@@ -32,6 +32,7 @@ internal static class KernelRegistry
         Auto(typeof(Elementwise), nameof(Elementwise.ReduceToBKernel)),
         Auto(typeof(Elementwise), nameof(Elementwise.CopyKernel)),
         Auto(typeof(Elementwise), nameof(Elementwise.ScaleKernel)),
+        Auto(typeof(Elementwise), nameof(Elementwise.FillKernel)),
         Auto(typeof(Im2Col), nameof(Im2Col.UnfoldKernel)),
         Auto(typeof(Im2Col), nameof(Im2Col.FoldKernel)),
         Auto(typeof(Losses), nameof(Losses.CrossEntropyPartialKernel)),
