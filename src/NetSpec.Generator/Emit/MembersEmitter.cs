@@ -53,6 +53,8 @@ internal static class MembersEmitter
     private static void EmitBufferFields(CodeWriter w, EmitContext c)
     {
         w.Line("// Views into the arena (set by Prepare). Shapes: N batch, H×W input size.");
+        if (!c.Spec.Inputs.Any(i => i.Kind == InputKind.Label))
+            w.Line("private readonly LabelMap _labels = default; // this spec has no label input");
         var seen = new HashSet<string>();
         foreach (PlannedBuffer b in c.Network.TrainingPlan.Buffers.Concat(c.Network.InferencePlan.Buffers))
         {
