@@ -174,3 +174,28 @@ public class CycleDiagnosticTests
         Assert.Equal((7, 29), (at.Line + 1, at.Character + 1)); // the reference to c in a's inputs
     }
 }
+
+public class InferenceOnlySpecTests
+{
+    [Fact]
+    public void A_spec_without_labels_or_losses_generates_compiling_code()
+    {
+        const string spec = """
+            classes: 3
+            sizes: { N: 1, H: 16, W: 16 }
+            inputs:
+              image: { shape: [N, 3, H, W] }
+            groups:
+              all: { lr_mult: 1, members: [x] }
+            graph:
+              x: { op: conv2d, in: image, out_channels: 3, kernel: 3, padding: 1 }
+              y: { op: relu, in: x }
+            outputs:
+              out: y
+            """;
+        var run = GeneratorHarness.GenerateOne(spec);
+        Assert.Empty(run.GeneratorDiagnostics);
+        Assert.Contains("private readonly LabelMap _labels = default;", run.Source("Test.g.cs"));
+        Assert.Empty(run.CompileDiagnostics());
+    }
+}

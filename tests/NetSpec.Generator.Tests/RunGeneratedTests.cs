@@ -62,6 +62,25 @@ public sealed class RunGeneratedTests(Xunit.Abstractions.ITestOutputHelper outpu
         net.Forward(training: false);
         float[] training = Read(net.Output("mask"));
         Assert.Equal(inference, training); // same arithmetic, different placements: any aliasing would show
+        dynamic typed = net;
+        Assert.Equal(net.Output("mask"), (Tensor)typed.Outputs.Mask);
+    }
+
+    /// <summary>Prepare's placement (generated ArenaPlanner) and the compiler's MemoryPlan are one algorithm written twice: same peak.</summary>
+    [Theory]
+    [InlineData("FcnTiny", "fcn-tiny.yaml", 2, 35, 29)]
+    [InlineData("SanetTiny", "sanet-tiny.yaml", 3, 64, 48)]
+    public void Prepared_peak_equals_the_compilers_plan(string className, string file, int n, int h, int w)
+    {
+        string Text(string f) => File.ReadAllText(Path.Combine(GeneratorHarness.SpecFolder, f));
+        var compiled = NetSpec.Dsl.SpecCompiler.Compile("specs/" + file, Text(file), f => File.Exists(Path.Combine(GeneratorHarness.SpecFolder, f)) ? Text(f) : null).Network!;
+        var sizes = NetSpec.Dsl.Shapes.TypedGraph.Sizes(n, h, w);
+        using INetwork net = Create(className);
+        net.Prepare(n, h, w, training: true);
+        Assert.Equal(compiled.TrainingPlan.PeakBytes(sizes), net.PlannedPeakBytes);
+        net.Prepare(n, h, w, training: false);
+        Assert.Equal(compiled.InferencePlan.PeakBytes(sizes), net.PlannedPeakBytes);
+        Assert.True(net.PlannedPeakBytes < compiled.InferencePlan.SumBytes(sizes));
     }
 
     [Fact]
