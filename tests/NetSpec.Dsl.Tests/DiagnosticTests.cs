@@ -162,12 +162,65 @@ public class DiagnosticTests
         Expect(Replace("relu: { op: relu }", "re.lu: { op: relu }"), "NS0023", 13, "re.lu");
 
     [Fact]
+    public void NS0021_expansion_too_large() =>
+        Expect(Replace("relu: { op: relu }", "relu: { op: relu, repeat: 400 }\n  many:\n    nodes:\n      inner: { block: pair, repeat: 400 }")
+            .Replace("extra: { block: pair, width: 8 }", "extra: { block: many }"), "NS0021", 13, "relu");
+
+    [Fact]
+    public void Extends_paths_are_relative_to_the_extending_file()
+    {
+        var asked = new List<string>();
+        FrontEndResult r = SpecFrontEnd.Expand("specs/sub/a.yaml", "extends: ../base/b.yaml\n", rel =>
+        {
+            asked.Add(rel);
+            return rel == "../base/b.yaml" ? "extends: c.yaml\n" : null;
+        });
+        Assert.Equal(new[] { "../base/b.yaml", "../base/c.yaml" }, asked);
+        AssertAt(Assert.Single(r.Diagnostics), "NS0010", 1, 10, "specs/base/b.yaml");
+    }
+
+    [Fact]
+    public void NS0023_invalid_class_name() =>
+        Expect(Replace("classes: 2", "classes: 2\nclass: 2Fast"), "NS0023", 2, "2Fast");
+
+    [Fact]
+    public void NS0007_abstract_takes_a_bool() =>
+        Expect(Replace("classes: 2", "classes: 2\nabstract: maybe"), "NS0007", 2, "maybe");
+
+    [Fact]
     public void Override_of_an_undeclared_spec_parameter_is_NS0004() =>
         Expect("extends: sanet-tiny.yaml\nparams: { atention: se }\n", "NS0004", 2, "atention");
 
     [Fact]
     public void Bad_choice_in_an_override_points_at_the_overriding_file() =>
         Expect("extends: sanet-tiny.yaml\nparams: { attention: sse }\n", "NS0007", 2, "sse");
+
+    [Fact]
+    public void NS0024_unused_spec_parameter_is_a_warning_and_the_spec_still_expands()
+    {
+        string text = Replace("classes: 2", "classes: 2\nparams:\n  spare: { type: int, default: 3 }");
+        FrontEndResult r = SpecFiles.ExpandText(text);
+        Assert.NotNull(r.Spec);
+        Assert.Single(r.Diagnostics);
+        AssertAt(r.Diagnostics[0], "NS0024", 3, 3);
+    }
+
+    [Theory]
+    [InlineData("relu: { op: relu }", "relu: { op: rleu }", "Did you mean 'relu'?")]
+    [InlineData("out_channels: 4, kernel: 3 }", "out_channels: 4, kernal: 3 }", "Did you mean 'kernel'?")]
+    [InlineData("{ block: pair, width: 8 }", "{ block: piar, width: 8 }", "Did you mean 'pair'?")]
+    [InlineData("out_channels: $width,", "out_channels: $widht,", "Did you mean 'width'?")]
+    [InlineData("relu: { op: relu }", "relu: { op: relu, in: convv }", "Did you mean 'conv'?")]
+    [InlineData("classes: 2", "clases: 2", "Did you mean 'class' or 'classes'?")]
+    public void Misspelt_names_get_a_suggestion(string line, string with, string hint)
+    {
+        FrontEndResult r = SpecFiles.ExpandText(Replace(line, with));
+        Assert.Contains(r.Diagnostics, d => d.Message.Contains(hint, StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Unrelated_names_get_no_suggestion() =>
+        Assert.DoesNotContain("Did you mean", Only(Replace("relu: { op: relu }", "relu: { op: transformer }")).Message);
 
     [Fact]
     public void Catalogue_ids_are_unique_and_numbered_in_order()

@@ -16,16 +16,16 @@ public static class DiagnosticCatalog
         "{0}", "graph: [a, b]   # graph must be a mapping");
 
     public static readonly DiagnosticDescriptor UnknownOp = Error("NS0003", "Unknown op",
-        "Unknown op '{0}'. Known ops: {1}", "relu1: { op: rleu }");
+        "Unknown op '{0}'.{2} Known ops: {1}", "relu1: { op: rleu }");
 
     public static readonly DiagnosticDescriptor UnknownArgument = Error("NS0004", "Unknown attribute or parameter",
-        "'{0}' is not {1}. Accepted: {2}", "conv1: { op: conv2d, kernal: 3, out_channels: 8 }");
+        "'{0}' is not {1}.{3} Accepted: {2}", "conv1: { op: conv2d, kernal: 3, out_channels: 8 }");
 
     public static readonly DiagnosticDescriptor UnknownBlock = Error("NS0005", "Unknown block",
-        "Unknown block '{0}'. Known blocks: {1}", "layer1: { block: botleneck }");
+        "Unknown block '{0}'.{2} Known blocks: {1}", "layer1: { block: botleneck }");
 
     public static readonly DiagnosticDescriptor UnknownTensor = Error("NS0006", "Unknown tensor",
-        "Unknown tensor '{0}'. {1}", "add: { op: add, in: [bn3, bn4] }");
+        "Unknown tensor '{0}'.{2} {1}", "add: { op: add, in: [bn3, bn4] }");
 
     public static readonly DiagnosticDescriptor BadValue = Error("NS0007", "Value out of range or of the wrong type",
         "{0}", "conv1: { op: conv2d, kernel: 0, out_channels: 8 }");
@@ -58,7 +58,7 @@ public static class DiagnosticCatalog
         "Invalid expression '{0}': {1}", "out_channels: $planes * * 4");
 
     public static readonly DiagnosticDescriptor UnknownVariable = Error("NS0017", "Unknown variable",
-        "Unknown variable '${0}'. Known here: {1}", "out_channels: $plane * 4");
+        "Unknown variable '${0}'.{2} Known here: {1}", "out_channels: $plane * 4");
 
     public static readonly DiagnosticDescriptor DisabledReference = Error("NS0018", "Reference to a disabled node",
         "'{0}' is disabled here (its when: is false) and has no otherwise: to stand for it",
@@ -79,12 +79,15 @@ public static class DiagnosticCatalog
     public static readonly DiagnosticDescriptor InvalidName = Error("NS0023", "Invalid name",
         "Invalid name '{0}': names use letters, digits and '_' only{1}", "'conv.1': { op: conv2d }");
 
+    public static readonly DiagnosticDescriptor UnusedParameter = Warning("NS0024", "Unused spec parameter",
+        "Spec parameter '{0}' is not used by this spec", "params: { unused: { type: int, default: 1 } }");
+
     public static readonly IReadOnlyList<DiagnosticDescriptor> All = new[]
     {
         YamlSyntax, Structure, UnknownOp, UnknownArgument, UnknownBlock, UnknownTensor, BadValue, Missing,
         Duplicate, Extends, GraphCycle, ShapeMismatch, UnusedTensor, InvalidOpConfig, Internal,
         BadExpression, UnknownVariable, DisabledReference, ForwardReference, InputCount, Recursion,
-        NoParamGroup, InvalidName,
+        NoParamGroup, InvalidName, UnusedParameter,
     };
 
     private static DiagnosticDescriptor Error(string id, string title, string format, string example) =>

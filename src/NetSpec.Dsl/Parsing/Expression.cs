@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.Globalization;
+using System.Linq;
 using NetSpec.Dsl.Diagnostics;
 using NetSpec.Dsl.Model;
 
@@ -16,22 +17,30 @@ internal sealed class Expression
 {
     private readonly YScalar scalar;
     private readonly Func<string, Value?> lookup;
-    private readonly Func<string> known;
+    private readonly Func<IEnumerable<string>> known;
     private readonly List<Token> tokens;
     private int pos;
 
-    private Expression(YScalar scalar, Func<string, Value?> lookup, Func<string> known)
+    private Expression(YScalar scalar, Func<string, Value?> lookup, Func<IEnumerable<string>> known)
     {
         this.scalar = scalar;
         this.lookup = lookup;
         this.known = known;
         tokens = ExpressionLexer.Lex(scalar.Value);
+        if (tokens.Count > MaxTokens)
+            throw new ExpressionError(DiagnosticCatalog.BadExpression, $"longer than {MaxTokens} tokens", 0, scalar.Value.Length);
+        foreach (Token t in tokens)
+            if (t.Kind == TokenKind.Variable)
+                lookup(t.Text); // a branch not taken still counts as a use of its variables
+
     }
+
+    private const int MaxTokens = 200;
 
     public static bool IsExpression(YScalar s) => s.Value.IndexOf('$') >= 0;
 
     /// <summary>The value, or null after reporting why not.</summary>
-    public static Value? Evaluate(YScalar s, Func<string, Value?> lookup, Func<string> known, DiagnosticBag diagnostics)
+    public static Value? Evaluate(YScalar s, Func<string, Value?> lookup, Func<IEnumerable<string>> known, DiagnosticBag diagnostics)
     {
         try
         {
@@ -51,7 +60,7 @@ internal sealed class Expression
             if (at.Length >= s.Value.Length && error.Offset >= 0)
                 at = new SourceLocation(at.Path, at.Line, at.Column + (s.Quoted ? 1 : 0) + error.Offset, Math.Max(1, error.Length));
             object[] args = error.Rule == DiagnosticCatalog.BadValue ? new object[] { error.Message } :
-                error.Rule == DiagnosticCatalog.UnknownVariable ? new object[] { error.Message, known() } :
+                error.Rule == DiagnosticCatalog.UnknownVariable ? new object[] { error.Message, string.Join(", ", known().Select(v => "$" + v).DefaultIfEmpty("(none)")), Suggestion.For(error.Message, known()) } :
                 new object[] { s.Value, error.Message };
             diagnostics.Report(error.Rule!, at, args);
             return null;

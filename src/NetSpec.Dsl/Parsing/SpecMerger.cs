@@ -53,7 +53,7 @@ internal static class SpecMerger
                 {
                     diagnostics.Report(DiagnosticCatalog.UnknownArgument, entry.Key.Location, entry.Key.Value,
                         "a parameter declared by the spec this one extends",
-                        string.Join(", ", result.Select(e => e.Key.Value)));
+                        string.Join(", ", result.Select(e => e.Key.Value)), Suggestion.For(entry.Key.Value, result.Select(e => e.Key.Value)));
                     continue;
                 }
 

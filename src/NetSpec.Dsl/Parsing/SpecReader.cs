@@ -17,9 +17,17 @@ internal static class SpecReader
             switch (e.Key.Value)
             {
                 case "extends": case "doc": break;
-                case "abstract": spec.Abstract = e.Value is YScalar a && Value.FromLiteral(a).Data is true; break;
+                case "abstract": spec.Abstract = Flag(e.Value, shape); break;
                 case "name": spec.Name = shape.Scalar(e.Value, "name:"); break;
-                case "class": spec.ClassName = shape.Scalar(e.Value, "class:"); break;
+                case "class":
+                    spec.ClassName = shape.Scalar(e.Value, "class:");
+                    if (spec.ClassName is not null && !System.Text.RegularExpressions.Regex.IsMatch(spec.ClassName.Value, "^[A-Za-z_][A-Za-z0-9_]*$"))
+                    {
+                        diagnostics.Report(DiagnosticCatalog.InvalidName, spec.ClassName.Location, spec.ClassName.Value, " (class: is a C# class name)");
+                        spec.ClassName = null;
+                    }
+
+                    break;
                 case "classes": spec.Classes = e.Value; spec.ClassesKey = e.Key; break;
                 case "sizes": ReadArgs(shape.Mapping(e.Value, "sizes:"), spec.Sizes); break;
                 case "inputs": ReadInputs(shape.Mapping(e.Value, "inputs:"), spec, shape); break;
@@ -43,6 +51,14 @@ internal static class SpecReader
         }
 
         return spec;
+    }
+
+    private static bool Flag(YNode node, TreeShape shape)
+    {
+        if (node is YScalar s && Value.FromLiteral(s).Data is bool b)
+            return b;
+        shape.Diagnostics.Report(DiagnosticCatalog.BadValue, node.Location, "abstract: takes true or false");
+        return false;
     }
 
     private static void ReadArgs(YMapping? m, List<Arg> into)

@@ -1,4 +1,5 @@
 using System.Collections.Generic;
+using System.Linq;
 using System.Text.RegularExpressions;
 using NetSpec.Dsl.Diagnostics;
 
@@ -62,5 +63,5 @@ internal sealed class TreeShape
     }
 
     public void UnknownKey(YScalar key, string where, string accepted) =>
-        Diagnostics.Report(DiagnosticCatalog.Structure, key.Location, $"Unknown key '{key.Value}' in {where}. Accepted: {accepted}");
+        Diagnostics.Report(DiagnosticCatalog.Structure, key.Location, $"Unknown key '{key.Value}' in {where}.{Suggestion.For(key.Value, accepted.Split(',').Select(a => a.Trim()))} Accepted: {accepted}");
 }

@@ -17,7 +17,9 @@ internal sealed class YamlTreeReader
     private readonly string path;
     private readonly DiagnosticBag diagnostics;
     private readonly Dictionary<string, YNode> anchors = new();
+    private const int MaxDepth = 64;
     private Mark lastMark = Mark.Empty;
+    private int depth;
 
     private YamlTreeReader(string path, DiagnosticBag diagnostics)
     {
@@ -61,6 +63,12 @@ internal sealed class YamlTreeReader
                 e is EndOfStreamException ? "the file ends inside a value" : "the structure is broken here (an unclosed bracket, brace or quote?)");
             return null;
         }
+        catch (Exception e) when (e is ArgumentException or FormatException or OverflowException)
+        {
+            // YamlDotNet rejects some tokens (e.g. a malformed !!tag) with these instead of a YamlException.
+            diagnostics.Report(DiagnosticCatalog.YamlSyntax, At(lastMark, 1), e.Message.Split('(')[0].Trim());
+            return null;
+        }
     }
 
     private YNode Empty() => new YMapping(new List<KeyValuePair<YScalar, YNode>>(), new SourceLocation(path, 1, 1, 0));
@@ -68,6 +76,20 @@ internal sealed class YamlTreeReader
     private YNode ReadNode(IParser parser)
     {
         ParsingEvent e = Next(parser);
+        if (++depth > MaxDepth)
+            throw new YamlException(e.Start, e.End, $"nesting deeper than {MaxDepth} levels");
+        try
+        {
+            return ReadNode(parser, e);
+        }
+        finally
+        {
+            depth--;
+        }
+    }
+
+    private YNode ReadNode(IParser parser, ParsingEvent e)
+    {
         YNode node;
         switch (e)
         {
@@ -100,6 +122,7 @@ internal sealed class YamlTreeReader
     {
         var entries = new List<KeyValuePair<YScalar, YNode>>();
         var keys = new HashSet<string>();
+        var merged = new List<(int At, YNode Source)>();
         while (!parser.Accept<MappingEnd>(out _))
         {
             YNode key = ReadNode(parser);
@@ -107,6 +130,12 @@ internal sealed class YamlTreeReader
             if (key is not YScalar k)
             {
                 diagnostics.Report(DiagnosticCatalog.Structure, key.Location, $"A key must be a plain name, not {key.KindName}");
+                continue;
+            }
+
+            if (k.Value == "<<" && !k.Quoted)
+            {
+                merged.Add((entries.Count, value));
                 continue;
             }
 
@@ -120,7 +149,30 @@ internal sealed class YamlTreeReader
         }
 
         Next(parser);
+        for (int i = merged.Count - 1; i >= 0; i--)
+            entries.InsertRange(merged[i].At, MergeKey(merged[i].Source, keys));
         return new YMapping(entries, At(start.Start, 1));
+    }
+
+    /// <summary>YAML's merge key <c>&lt;&lt;: *base</c>: the entries of the aliased mapping(s) that the mapping does not set itself.</summary>
+    private List<KeyValuePair<YScalar, YNode>> MergeKey(YNode source, HashSet<string> keys)
+    {
+        var result = new List<KeyValuePair<YScalar, YNode>>();
+        var sources = source is YSequence seq ? seq.Items : new List<YNode> { source };
+        foreach (YNode s in sources)
+        {
+            if (s is not YMapping m)
+            {
+                diagnostics.Report(DiagnosticCatalog.Structure, s.Location, $"'<<' merges a mapping (<<: *name), not {s.KindName}");
+                continue;
+            }
+
+            foreach (KeyValuePair<YScalar, YNode> e in m.Entries)
+                if (keys.Add(e.Key.Value))
+                    result.Add(e);
+        }
+
+        return result;
     }
 
     private void Remember(AnchorName anchor, YNode node)

@@ -12,7 +12,7 @@ internal sealed partial class Expander
         if (!spec.Blocks.TryGetValue(blockToken.Value, out BlockDecl? block))
         {
             diagnostics.Report(DiagnosticCatalog.UnknownBlock, blockToken.Location, blockToken.Value,
-                string.Join(", ", spec.Blocks.Keys.DefaultIfEmpty("(none)")));
+                string.Join(", ", spec.Blocks.Keys.DefaultIfEmpty("(none)")), Suggestion.For(blockToken.Value, spec.Blocks.Keys));
             return null;
         }
 
@@ -53,7 +53,7 @@ internal sealed partial class Expander
             if (!block.Params.Any(p => p.Name == a.Key.Value))
             {
                 diagnostics.Report(DiagnosticCatalog.UnknownArgument, a.Key.Location, a.Key.Value, $"a parameter of block {block.Name}",
-                    string.Join(", ", block.Params.Select(p => p.Name).DefaultIfEmpty("(none)")));
+                    string.Join(", ", block.Params.Select(p => p.Name).DefaultIfEmpty("(none)")), Suggestion.For(a.Key.Value, block.Params.Select(p => p.Name)));
                 ok = false;
                 misspelt = true;
             }

@@ -14,7 +14,8 @@ internal sealed partial class Expander
         OpSpec? op = OpCatalog.Find(opToken.Value);
         if (op is null)
         {
-            diagnostics.Report(DiagnosticCatalog.UnknownOp, opToken.Location, opToken.Value, string.Join(", ", OpCatalog.All.Select(o => o.Name)));
+            diagnostics.Report(DiagnosticCatalog.UnknownOp, opToken.Location, opToken.Value, string.Join(", ", OpCatalog.All.Select(o => o.Name)),
+                Suggestion.For(opToken.Value, OpCatalog.All.Select(o => o.Name)));
             return null;
         }
 
@@ -33,7 +34,7 @@ internal sealed partial class Expander
             if (spec is null)
             {
                 diagnostics.Report(DiagnosticCatalog.UnknownArgument, a.Key.Location, a.Key.Value, $"an attribute of {op.Name}",
-                    string.Join(", ", op.Attrs.Select(s => s.Name).DefaultIfEmpty("(none)")));
+                    string.Join(", ", op.Attrs.Select(s => s.Name).DefaultIfEmpty("(none)")), Suggestion.For(a.Key.Value, op.Attrs.Select(s => s.Name)));
                 ok = false;
                 continue;
             }

@@ -22,7 +22,8 @@ internal sealed partial class Expander
         {
             if (scope.IsGraph && Tensors.Contains(reference))
                 return reference;
-            diagnostics.Report(DiagnosticCatalog.UnknownTensor, at, reference, $"Known in {scope.Description}: {scope.KnownNames()}");
+            diagnostics.Report(DiagnosticCatalog.UnknownTensor, at, reference, $"Known in {scope.Description}: {string.Join(", ", scope.AllNames().DefaultIfEmpty("(none)"))}",
+                Suggestion.For(reference, scope.AllNames()));
             return null;
         }
 
@@ -54,12 +55,12 @@ internal sealed partial class Expander
             return reference;
         return Unknown(reference, at, e.Outputs.Count == 0
             ? $"'{head}' has no named outputs"
-            : $"Outputs of '{head}': {string.Join(", ", e.Outputs.Keys)}");
+            : $"Outputs of '{head}': {string.Join(", ", e.Outputs.Keys)}", Suggestion.For(tail, e.Outputs.Keys));
     }
 
-    private string? Unknown(string reference, SourceLocation at, string why)
+    private string? Unknown(string reference, SourceLocation at, string why, string hint = "")
     {
-        diagnostics.Report(DiagnosticCatalog.UnknownTensor, at, reference, why);
+        diagnostics.Report(DiagnosticCatalog.UnknownTensor, at, reference, why, hint);
         return null;
     }
 }

@@ -33,7 +33,7 @@ internal sealed class GroupAssigner
             groups.Add(new ParamGroupDecl(g.Name.Value, lr, decay, g.Name.Location));
             foreach (YScalar m in g.Members)
                 if (!diagnostics.HasErrors && !nodes.Any(n => Holds(m.Value, n.Name)))
-                    diagnostics.Report(DiagnosticCatalog.UnknownTensor, m.Location, m.Value, "No node has this name or prefix");
+                    diagnostics.Report(DiagnosticCatalog.UnknownTensor, m.Location, m.Value, "No node has this name or prefix", "");
         }
 
         for (int i = 0; i < nodes.Count; i++)

@@ -60,16 +60,19 @@ internal sealed class Scope
     public Entry? Find(string name) =>
         Names.TryGetValue(name, out Entry? e) ? e : Parent?.Find(name);
 
-    public Value? Variable(string name) =>
-        Vars.TryGetValue(name, out Value? v) ? v : Parent?.Variable(name);
+    /// <summary>The variables that expressions in this scope have read (for the unused-parameter warning).</summary>
+    public HashSet<string> Used { get; } = new();
 
-    public string KnownVariables() =>
-        string.Join(", ", AllVariables().Select(v => "$" + v).DefaultIfEmpty("(none)"));
+    public Value? Variable(string name)
+    {
+        if (!Vars.TryGetValue(name, out Value? v))
+            return Parent?.Variable(name);
+        Used.Add(name);
+        return v;
+    }
 
-    public string KnownNames() => string.Join(", ", AllNames().DefaultIfEmpty("(none)"));
+    public IEnumerable<string> AllVariables() => Vars.Keys.Concat(Parent?.AllVariables() ?? Enumerable.Empty<string>());
 
-    private IEnumerable<string> AllVariables() => Vars.Keys.Concat(Parent?.AllVariables() ?? Enumerable.Empty<string>());
-
-    private IEnumerable<string> AllNames() => Names.Where(n => n.Value.State != EntryState.Pending).Select(n => n.Key)
+    public IEnumerable<string> AllNames() => Names.Where(n => n.Value.State != EntryState.Pending).Select(n => n.Key)
         .Concat(Parent?.AllNames() ?? Enumerable.Empty<string>());
 }

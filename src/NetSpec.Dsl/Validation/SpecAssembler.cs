@@ -48,8 +48,12 @@ internal sealed class SpecAssembler
             diagnostics.Report(DiagnosticCatalog.Missing, top, "The spec has no graph: nodes (abstract: true marks a file of shared blocks)");
         expander.ExpandBody(spec.Graph, graph, true);
         List<LossDecl> losses = Losses(graph);
+        LabelIgnore.Apply(expander.Nodes, inputs);
         List<OutputDecl> outputs = Outputs(graph);
         List<ParamGroupDecl> groups = new GroupAssigner(Values, diagnostics).Assign(spec.Groups, expander.Nodes, graph);
+        if (!diagnostics.HasErrors)
+            foreach (ParamDecl p in spec.Params.Where(p => !graph.Used.Contains(p.Name)))
+                diagnostics.Report(DiagnosticCatalog.UnusedParameter, p.NameToken.Location, p.Name);
         if (diagnostics.HasErrors)
             return null;
         string name = spec.Name?.Value ?? StripExtension(PathText.FileName(path));

@@ -20,7 +20,7 @@ internal sealed class ValueChecks
         switch (node)
         {
             case YScalar s when Expression.IsExpression(s):
-                return Expression.Evaluate(s, scope.Variable, scope.KnownVariables, diagnostics);
+                return Expression.Evaluate(s, scope.Variable, scope.AllVariables, diagnostics);
             case YScalar s:
                 return Value.FromLiteral(s);
             case YSequence seq:
