@@ -26,13 +26,15 @@ public sealed class Device : IDisposable
     private readonly Context context;
     private readonly ConcurrentDictionary<string, Delegate> kernels = new();
     private MemoryBuffer1D<float, Stride1D.Dense>? workspace;
-    private Gemm.IGemm? gemm;
+    private Gemm.IGemm? hostGemm;
+    private Gemm.IGemm? deviceGemm;
 
     private Device(Context context, Accelerator accelerator, DeviceKind kind)
     {
         this.context = context;
         Accelerator = accelerator;
         Kind = kind;
+        HostCode = kind == DeviceKind.Cpu;
     }
 
     public DeviceKind Kind { get; }
@@ -42,12 +44,15 @@ public sealed class Device : IDisposable
     public string Name => $"{Kind.ToString().ToLowerInvariant()}: {Accelerator.Name}";
 
     /// <summary>The GEMM for this device: vectorised host code (CPU), cuBLAS (CUDA), a tiled kernel (OpenCL).</summary>
-    public Gemm.IGemm Gemm => gemm ??= Kind switch
-    {
-        DeviceKind.Cpu => new Gemm.CpuGemm(this),
-        DeviceKind.Cuda => new Gemm.CuBlasGemm(this),
-        _ => new Gemm.TiledGemm(this),
-    };
+    public Gemm.IGemm Gemm => HostCode
+        ? hostGemm ??= new Gemm.CpuGemm(this)
+        : deviceGemm ??= Kind == DeviceKind.Cuda ? new Gemm.CuBlasGemm(this) : new Gemm.TiledGemm(this);
+
+    /// <summary>
+    /// Whether heavy ops run as vectorised host code over the buffers (the CPU accelerator's default) instead
+    /// of ILGPU kernels. Tests turn it off to run every kernel on the CPU accelerator too.
+    /// </summary>
+    internal bool HostCode { get; set; }
 
     /// <summary>
     /// Whether cuBLAS may use TF32 tensor cores (10-bit mantissa inputs) for float32 GEMMs; on by default,
@@ -145,7 +150,7 @@ public sealed class Device : IDisposable
 
     public void Dispose()
     {
-        (gemm as IDisposable)?.Dispose();
+        (deviceGemm as IDisposable)?.Dispose();
         workspace?.Dispose();
         Accelerator.Dispose();
         context.Dispose();

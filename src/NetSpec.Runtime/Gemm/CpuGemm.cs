@@ -15,7 +15,7 @@ public sealed unsafe class CpuGemm(Device device) : IGemm
     private const int MC = 96;
     private static readonly int VC = Vector<float>.Count;
     private static readonly int NR = 2 * Vector<float>.Count;
-    private static readonly int NCMax = 64 * NR;
+    private static readonly int NCMax = 32 * NR; // a KC×NC panel of B (256×512 floats with AVX2) stays within L2
 
     [ThreadStatic]
     private static float[]? packA;
@@ -39,17 +39,22 @@ public sealed unsafe class CpuGemm(Device device) : IGemm
     public static void Run(bool transA, bool transB, int m, int n, int k, float alpha, float* a, int lda,
         float* b, int ldb, float beta, float* c, int ldc)
     {
+        // tasks: column blocks of B (each packs its KC×NC panel once and sweeps all its rows), split by
+        // row groups only where there are fewer column blocks than cores
         int cores = Environment.ProcessorCount;
-        int rowBlocks = (m + MC - 1) / MC;
-        int nc = Math.Min(NCMax, RoundUp((n + Math.Max(1, cores / rowBlocks) - 1) / Math.Max(1, cores / rowBlocks), NR));
+        int nc = Math.Min(NCMax, RoundUp((n + cores - 1) / cores, NR));
         int colBlocks = (n + nc - 1) / nc;
-        Parallel.For(0, rowBlocks * colBlocks, new ParallelOptions { MaxDegreeOfParallelism = cores }, task =>
+        int rowGroups = Math.Clamp(cores / colBlocks, 1, (m + MR - 1) / MR);
+        int rowsPerGroup = RoundUp((m + rowGroups - 1) / rowGroups, MR);
+        Parallel.For(0, rowGroups * colBlocks, new ParallelOptions { MaxDegreeOfParallelism = cores }, task =>
         {
-            int ic = task / colBlocks * MC;
             int jc = task % colBlocks * nc;
-            int mc = Math.Min(MC, m - ic);
             int ncb = Math.Min(nc, n - jc);
-            ScaleBlock(c, ldc, ic, jc, mc, ncb, beta);
+            int rowStart = task / colBlocks * rowsPerGroup;
+            int rowEnd = Math.Min(m, rowStart + rowsPerGroup);
+            if (rowStart >= rowEnd)
+                return;
+            ScaleBlock(c, ldc, rowStart, jc, rowEnd - rowStart, ncb, beta);
             if (k == 0 || alpha == 0f)
                 return;
             packA ??= new float[MC * KC];
@@ -59,14 +64,18 @@ public sealed unsafe class CpuGemm(Device device) : IGemm
                 for (int pc = 0; pc < k; pc += KC)
                 {
                     int kc = Math.Min(KC, k - pc);
-                    PackA(transA, a, lda, ic, pc, mc, kc, ap);
                     PackB(transB, b, ldb, pc, jc, kc, ncb, bp);
-                    for (int jr = 0; jr < ncb; jr += NR)
+                    for (int ic = rowStart; ic < rowEnd; ic += MC)
                     {
-                        for (int ir = 0; ir < mc; ir += MR)
+                        int mc = Math.Min(MC, rowEnd - ic);
+                        PackA(transA, a, lda, ic, pc, mc, kc, ap);
+                        for (int jr = 0; jr < ncb; jr += NR)
                         {
-                            float* ct = c + ((long)(ic + ir) * ldc) + jc + jr;
-                            MicroTile(kc, ap + (ir * kc), bp + (jr * kc), ct, ldc, Math.Min(MR, mc - ir), Math.Min(NR, ncb - jr), alpha);
+                            for (int ir = 0; ir < mc; ir += MR)
+                            {
+                                float* ct = c + ((long)(ic + ir) * ldc) + jc + jr;
+                                MicroTile(kc, ap + (ir * kc), bp + (jr * kc), ct, ldc, Math.Min(MR, mc - ir), Math.Min(NR, ncb - jr), alpha);
+                            }
                         }
                     }
                 }

@@ -12,6 +12,13 @@ public static class Activation
     {
         Check.Valid(x, "x");
         Check.SameShape(x, y, "x", "y");
+        if (d.HostCode)
+        {
+            d.Synchronize();
+            HostOps.Relu(x, y);
+            return;
+        }
+
         int threads = d.GridStrideThreads(x.Length);
         d.Kernel("relu.fwd", a => a.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<float>, long, int>(ReluForwardKernel))(
             threads, x.View, y.View, x.Length, threads);
@@ -23,6 +30,13 @@ public static class Activation
         Check.Valid(y, "y");
         Check.SameShape(y, dy, "y", "dy");
         Check.SameShape(y, dx, "y", "dx");
+        if (d.HostCode)
+        {
+            d.Synchronize();
+            HostOps.ReluBackward(y, dy, dx, accumulate);
+            return;
+        }
+
         int threads = d.GridStrideThreads(y.Length);
         d.Kernel("relu.bwd", a => a.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>, long, int, int>(ReluBackwardKernel))(
             threads, y.View, dy.View, dx.View, y.Length, accumulate ? 1 : 0, threads);

@@ -8,7 +8,7 @@ namespace NetSpec.Runtime.Ops;
 /// Batch normalisation over (N,H,W) per channel, PyTorch conventions: biased batch variance normalises,
 /// the unbiased one (·M/(M−1)) enters running_var, running = (1−momentum)·running + momentum·batch.
 /// </summary>
-public static class BatchNorm
+public static partial class BatchNorm
 {
     // x (N,C,H,W); mean, invStd, runningMean, runningVar (C); counter (1) or default
     public static void Statistics(Device d, Tensor x, ArrayView<float> mean, ArrayView<float> invStd,
@@ -27,11 +27,40 @@ public static class BatchNorm
 
         if (training)
             Check.That((long)x.N * x.Spatial > 1, $"batch norm in training needs more than one value per channel, got {x}");
-        ArrayView<float> none = d.Workspace(1);
-        int threads = d.GridStrideThreads(x.C);
-        d.Kernel("bn.stats", k => k.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, Dims, float, float, int, int>(StatisticsKernel))(
-            threads, x.View, mean, invStd, running ? runningMean : none, running ? runningVar : none, counter.IsValid ? counter : none,
-            Dims.Of(x), momentum, eps, (training ? 1 : 0) | (running ? 2 : 0) | (counter.IsValid ? 4 : 0), threads);
+        if (d.HostCode)
+        {
+            d.Synchronize();
+            StatisticsHost(x, mean, invStd, runningMean, runningVar, counter, momentum, eps, training);
+            return;
+        }
+
+        Dims dims = Dims.Of(x);
+        int parts = Parts(d, x);
+        ArrayView<float> ws = d.Workspace(2L * x.C * parts + 1);
+        ArrayView<float> partial = ws.SubView(0, 2L * x.C * parts);
+        ArrayView<float> none = ws.SubView(2L * x.C * parts, 1);
+        int flags = (training ? 1 : 0) | (running ? 2 : 0) | (counter.IsValid ? 4 : 0);
+        int threads = x.C * parts;
+        var partialKernel = d.Kernel("bn.stats.partial", k => k.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>, Dims, int, int>(StatisticsPartialKernel));
+        var finishKernel = d.Kernel("bn.stats.finish", k => k.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, Dims, float, float, int, int>(StatisticsFinishKernel));
+        ArrayView<float> rm = running ? runningMean : none, rv = running ? runningVar : none, cnt = counter.IsValid ? counter : none;
+        if (training)
+        {
+            partialKernel(threads, x.View, partial, mean, dims, parts, 0);
+            finishKernel(x.C, partial, mean, invStd, rm, rv, cnt, dims, momentum, eps, parts, flags);
+            partialKernel(threads, x.View, partial, mean, dims, parts, 1);
+        }
+
+        finishKernel(x.C, partial, mean, invStd, rm, rv, cnt, dims, momentum, eps, parts, flags | 8);
+    }
+
+    /// <summary>Partial sums per channel: enough threads to fill a GPU, a few on the CPU accelerator.</summary>
+    private static int Parts(Device d, Tensor x)
+    {
+        long perChannel = (long)x.N * x.Spatial;
+        Check.That(perChannel < int.MaxValue, $"batch norm over {perChannel} values per channel exceeds 2^31");
+        long threads = d.GridStrideThreads(perChannel * x.C);
+        return (int)Math.Clamp(threads / x.C, 1, Math.Min(1024, perChannel));
     }
 
     // y = (x − mean)·invStd·γ + β, then ReLU when relu
@@ -41,6 +70,13 @@ public static class BatchNorm
         Check.SameShape(x, y, "x", "y");
         CheckChannels(x.C, mean, invStd, gamma, beta);
         Check.Length(beta, x.C, "beta");
+        if (d.HostCode)
+        {
+            d.Synchronize();
+            ApplyHost(x, mean, invStd, gamma, beta, y, relu);
+            return;
+        }
+
         int threads = d.GridStrideThreads(x.Length);
         d.Kernel("bn.apply", k => k.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, Dims, int, int>(ApplyKernel))(
             threads, x.View, mean, invStd, gamma, beta, y.View, Dims.Of(x), relu ? 1 : 0, threads);
@@ -57,9 +93,20 @@ public static class BatchNorm
         CheckChannels(x.C, mean, invStd, gamma, default);
         Check.Length(dgamma, x.C, "dgamma");
         Check.Length(dbeta, x.C, "dbeta");
-        int threads = d.GridStrideThreads(x.C);
-        d.Kernel("bn.bwd.params", k => k.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, Dims, int, int>(BackwardParamsKernel))(
-            threads, x.View, y.View, dy.View, mean, invStd, dgamma, dbeta, Dims.Of(x), relu ? 1 : 0, threads);
+        if (d.HostCode)
+        {
+            d.Synchronize();
+            BackwardHost(x, y, dy, mean, invStd, gamma, dx, dgamma, dbeta, relu, accumulate);
+            return;
+        }
+
+        int parts = Parts(d, x);
+        ArrayView<float> partial = d.Workspace(2L * x.C * parts);
+        d.Kernel("bn.bwd.partial", k => k.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, Dims, int, int>(BackwardPartialKernel))(
+            x.C * parts, x.View, y.View, dy.View, mean, partial, Dims.Of(x), parts, relu ? 1 : 0);
+        d.Kernel("bn.bwd.params", k => k.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, int>(BackwardParamsKernel))(
+            x.C, partial, invStd, dgamma, dbeta, parts);
+        int threads;
         threads = d.GridStrideThreads(x.Length);
         d.Kernel("bn.bwd.input", k => k.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, Dims, int, int>(BackwardInputKernel))(
             threads, x.View, y.View, dy.View, mean, invStd, gamma, dgamma, dbeta, dx.View, Dims.Of(x), (relu ? 1 : 0) | (accumulate ? 2 : 0), threads);
@@ -74,53 +121,54 @@ public static class BatchNorm
             Check.Length(beta, c, "beta");
     }
 
-    // flags: 1 training, 2 running stats present, 4 counter present
-    internal static void StatisticsKernel(Index1D index, ArrayView<float> x, ArrayView<float> mean, ArrayView<float> invStd,
-        ArrayView<float> runningMean, ArrayView<float> runningVar, ArrayView<float> counter, Dims s, float momentum, float eps, int flags, int stride)
+    // thread (c, j): pass 0 sums x, pass 1 sums (x − mean[c])², over elements j, j + parts, … of channel c
+    internal static void StatisticsPartialKernel(Index1D index, ArrayView<float> x, ArrayView<float> partial, ArrayView<float> mean, Dims s, int parts, int pass)
     {
-        long spatial = (long)s.H * s.W;
-        long m = s.N * spatial;
-        for (int c = index; c < s.C; c += stride)
+        int c = index / parts;
+        int j = index % parts;
+        int spatial = s.H * s.W;
+        int m = s.N * spatial; // 32-bit division is much faster on GPUs; Parts checks that it fits
+        float mu = pass == 0 ? 0f : mean[c];
+        float sum = 0f;
+        for (int e = j; e < m; e += parts)
         {
-            if ((flags & 1) == 0)
-            {
-                mean[c] = runningMean[c];
-                invStd[c] = 1f / XMath.Sqrt(runningVar[c] + eps);
-                continue;
-            }
-
-            float sum = 0f;
-            for (int n = 0; n < s.N; n++)
-            {
-                long b = ((long)n * s.C + c) * spatial;
-                for (long i = 0; i < spatial; i++)
-                    sum += x[b + i];
-            }
-
-            float mu = sum / m;
-            float sq = 0f;
-            for (int n = 0; n < s.N; n++)
-            {
-                long b = ((long)n * s.C + c) * spatial;
-                for (long i = 0; i < spatial; i++)
-                {
-                    float e = x[b + i] - mu;
-                    sq += e * e;
-                }
-            }
-
-            float variance = sq / m;
-            mean[c] = mu;
-            invStd[c] = 1f / XMath.Sqrt(variance + eps);
-            if ((flags & 2) != 0)
-            {
-                runningMean[c] = ((1f - momentum) * runningMean[c]) + (momentum * mu);
-                runningVar[c] = ((1f - momentum) * runningVar[c]) + (momentum * (sq / (m - 1)));
-            }
-
-            if ((flags & 4) != 0 && c == 0)
-                counter[0] += 1f;
+            float v = x[((((long)(e / spatial) * s.C) + c) * spatial) + (e % spatial)] - mu;
+            sum += pass == 0 ? v : v * v;
         }
+
+        partial[index] = sum;
+    }
+
+    // flags: 1 training, 2 running stats present, 4 counter present, 8 variance pass (else mean pass)
+    internal static void StatisticsFinishKernel(Index1D c, ArrayView<float> partial, ArrayView<float> mean, ArrayView<float> invStd,
+        ArrayView<float> runningMean, ArrayView<float> runningVar, ArrayView<float> counter, Dims s, float momentum, float eps, int parts, int flags)
+    {
+        if ((flags & 1) == 0)
+        {
+            mean[c] = runningMean[c];
+            invStd[c] = 1f / XMath.Sqrt(runningVar[c] + eps);
+            return;
+        }
+
+        float m = (float)s.N * s.H * s.W;
+        float sum = 0f;
+        for (int j = 0; j < parts; j++)
+            sum += partial[(c * parts) + j];
+        if ((flags & 8) == 0)
+        {
+            mean[c] = sum / m;
+            return;
+        }
+
+        invStd[c] = 1f / XMath.Sqrt((sum / m) + eps);
+        if ((flags & 2) != 0)
+        {
+            runningMean[c] = ((1f - momentum) * runningMean[c]) + (momentum * mean[c]);
+            runningVar[c] = ((1f - momentum) * runningVar[c]) + (momentum * (sum / (m - 1f)));
+        }
+
+        if ((flags & 4) != 0 && c == 0)
+            counter[0] += 1f;
     }
 
     internal static void ApplyKernel(Index1D index, ArrayView<float> x, ArrayView<float> mean, ArrayView<float> invStd,
@@ -136,28 +184,42 @@ public static class BatchNorm
         }
     }
 
-    internal static void BackwardParamsKernel(Index1D index, ArrayView<float> x, ArrayView<float> y, ArrayView<float> dy,
-        ArrayView<float> mean, ArrayView<float> invStd, ArrayView<float> dgamma, ArrayView<float> dbeta, Dims s, int relu, int stride)
+    // thread (c, j): Σ g and Σ g·(x − mean) over elements j, j + parts, … of channel c; g = dy masked by ReLU
+    internal static void BackwardPartialKernel(Index1D index, ArrayView<float> x, ArrayView<float> y, ArrayView<float> dy,
+        ArrayView<float> mean, ArrayView<float> partial, Dims s, int parts, int relu)
     {
-        long spatial = (long)s.H * s.W;
-        for (int c = index; c < s.C; c += stride)
+        int c = index / parts;
+        int j = index % parts;
+        int spatial = s.H * s.W;
+        int m = s.N * spatial;
+        float mu = mean[c];
+        float sumG = 0f;
+        float sumGX = 0f;
+        for (int e = j; e < m; e += parts)
         {
-            float sumG = 0f;
-            float sumGX = 0f;
-            for (int n = 0; n < s.N; n++)
-            {
-                long b = ((long)n * s.C + c) * spatial;
-                for (long i = 0; i < spatial; i++)
-                {
-                    float g = relu != 0 && y[b + i] <= 0f ? 0f : dy[b + i];
-                    sumG += g;
-                    sumGX += g * (x[b + i] - mean[c]);
-                }
-            }
-
-            dbeta[c] = sumG;
-            dgamma[c] = sumGX * invStd[c];
+            long i = ((((long)(e / spatial) * s.C) + c) * spatial) + (e % spatial);
+            float g = relu != 0 && y[i] <= 0f ? 0f : dy[i];
+            sumG += g;
+            sumGX += g * (x[i] - mu);
         }
+
+        partial[2 * index] = sumG;
+        partial[(2 * index) + 1] = sumGX;
+    }
+
+    // dβ = Σ g, dγ = invStd · Σ g·(x − mean)
+    internal static void BackwardParamsKernel(Index1D c, ArrayView<float> partial, ArrayView<float> invStd, ArrayView<float> dgamma, ArrayView<float> dbeta, int parts)
+    {
+        float sumG = 0f;
+        float sumGX = 0f;
+        for (int j = 0; j < parts; j++)
+        {
+            sumG += partial[2 * ((c * parts) + j)];
+            sumGX += partial[(2 * ((c * parts) + j)) + 1];
+        }
+
+        dbeta[c] = sumG;
+        dgamma[c] = sumGX * invStd[c];
     }
 
     // flags: 1 relu, 2 accumulate

@@ -9,6 +9,13 @@ internal static class Bias
     // y (N,K,P,Q), b (K)
     public static void Add(Device d, Tensor y, ArrayView<float> b)
     {
+        if (d.HostCode)
+        {
+            d.Synchronize();
+            HostOps.BiasAdd(y, b);
+            return;
+        }
+
         int threads = d.GridStrideThreads(y.Length);
         d.Kernel("bias.add", k => k.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<float>, Dims, int>(AddKernel))(
             threads, y.View, b, Dims.Of(y), threads);
@@ -17,6 +24,13 @@ internal static class Bias
     // db (K) = Σ over n, p, q of dy (N,K,P,Q); written, not added
     public static void Gradient(Device d, Tensor dy, ArrayView<float> db)
     {
+        if (d.HostCode)
+        {
+            d.Synchronize();
+            HostOps.BiasGradient(dy, db);
+            return;
+        }
+
         int threads = d.GridStrideThreads(dy.C);
         d.Kernel("bias.grad", k => k.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<float>, Dims, int>(GradientKernel))(
             threads, dy.View, db, Dims.Of(dy), threads);

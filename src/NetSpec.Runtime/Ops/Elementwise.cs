@@ -47,6 +47,13 @@ public static class Elementwise
     {
         Check.Valid(x, "x");
         Check.SameShape(x, y, "x", "y");
+        if (d.HostCode)
+        {
+            d.Synchronize();
+            HostOps.Copy(x, y, accumulate);
+            return;
+        }
+
         int threads = d.GridStrideThreads(x.Length);
         d.Kernel("copy", k => k.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<float>, long, int, int>(CopyKernel))(
             threads, x.View, y.View, x.Length, accumulate ? 1 : 0, threads);
@@ -61,11 +68,28 @@ public static class Elementwise
             threads, x, x.Length, alpha, threads);
     }
 
+    /// <summary>x[0..n) = value, as a kernel on the device's stream (ordered with the kernels around it).</summary>
+    public static void Fill(Device d, ArrayView<float> x, float value)
+    {
+        if (!x.IsValid || x.Length == 0)
+            return;
+        int threads = d.GridStrideThreads(x.Length);
+        d.Kernel("fill", k => k.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, long, float, int>(FillKernel))(
+            threads, x, x.Length, value, threads);
+    }
+
     private static void Binary(Device d, Tensor a, Tensor b, Tensor y, int op)
     {
         Check.Valid(a, "a");
         Check.SameShape(a, y, "a", "y");
         CheckBroadcast(a, b);
+        if (d.HostCode && a.Length == b.Length)
+        {
+            d.Synchronize();
+            HostOps.Binary(a, b, y, op);
+            return;
+        }
+
         int threads = d.GridStrideThreads(a.Length);
         d.Kernel("binary", k => k.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>, Dims, Dims, int, int>(BinaryKernel))(
             threads, a.View, b.View, y.View, Dims.Of(a), Dims.Of(b), op, threads);
@@ -152,6 +176,12 @@ public static class Elementwise
     {
         for (long i = index; i < n; i += stride)
             y[i] = accumulate != 0 ? y[i] + x[i] : x[i];
+    }
+
+    internal static void FillKernel(Index1D index, ArrayView<float> x, long n, float value, int stride)
+    {
+        for (long i = index; i < n; i += stride)
+            x[i] = value;
     }
 
     internal static void ScaleKernel(Index1D index, ArrayView<float> x, long n, float alpha, int stride)

@@ -6,7 +6,7 @@ namespace NetSpec.Runtime.Ops;
 /// <summary>
 /// Unfolds one image's channel group into columns for the conv GEMM, and folds column gradients back.
 /// col ((C/g)·R·S, P·Q): row (c, r, s), column (p, q) holds x[c, p·sh − ph + r·dh, q·sw − pw + s·dw] or 0.
-/// The CPU runs both as vectorisable host loops over channels; other devices run the kernels.
+/// With host code (the CPU) both run as vectorisable loops over channels; otherwise the kernels run.
 /// </summary>
 internal static class Im2Col
 {
@@ -14,7 +14,8 @@ internal static class Im2Col
     public static void Unfold(Device d, ArrayView<float> x, ArrayView<float> col, int channels, int h, int w, int p, int q, ConvGeometry g)
     {
         long rows = (long)channels * g.KernelH * g.KernelW;
-        if (d.Kind == DeviceKind.Cpu)
+        Check.That(rows * p * q < int.MaxValue && (long)channels * h * w < int.MaxValue, $"one image's columns ({rows}×{p * q}) exceed 2^31 elements");
+        if (d.HostCode)
         {
             d.Synchronize();
             UnfoldHost(x, col, channels, h, w, p, q, g);
@@ -30,7 +31,8 @@ internal static class Im2Col
     // x (+)= fold(col): each x element gathers the column entries that read it
     public static void Fold(Device d, ArrayView<float> col, ArrayView<float> x, int channels, int h, int w, int p, int q, ConvGeometry g, bool accumulate)
     {
-        if (d.Kind == DeviceKind.Cpu)
+        Check.That((long)channels * g.KernelH * g.KernelW * p * q < int.MaxValue, $"one image's columns exceed 2^31 elements");
+        if (d.HostCode)
         {
             d.Synchronize();
             FoldHost(col, x, channels, h, w, p, q, g, accumulate);
@@ -43,34 +45,35 @@ internal static class Im2Col
             threads, col, x, new Dims(1, channels, h, w), p, q, g, accumulate ? 1 : 0, threads);
     }
 
+    // 32-bit index math (64-bit division is slow on GPUs); the launcher checks that one image's col fits
     internal static void UnfoldKernel(Index1D index, ArrayView<float> x, ArrayView<float> col, Dims sx, Dims sc, ConvGeometry g, int stride)
     {
         int p = sc.H;
         int q = sc.W;
-        long total = (long)sx.C * g.KernelH * g.KernelW * p * q;
-        for (long i = index; i < total; i += stride)
+        int total = sx.C * g.KernelH * g.KernelW * p * q;
+        for (int i = index; i < total; i += stride)
         {
-            int oq = (int)(i % q);
-            long r1 = i / q;
-            int op = (int)(r1 % p);
-            long row = r1 / p;
-            int s = (int)(row % g.KernelW);
-            int r = (int)((row / g.KernelW) % g.KernelH);
-            int c = (int)(row / ((long)g.KernelW * g.KernelH));
+            int oq = i % q;
+            int r1 = i / q;
+            int op = r1 % p;
+            int row = r1 / p;
+            int s = row % g.KernelW;
+            int r = (row / g.KernelW) % g.KernelH;
+            int c = row / (g.KernelW * g.KernelH);
             int h = (op * g.StrideH) - g.PadH + (r * g.DilationH);
             int w = (oq * g.StrideW) - g.PadW + (s * g.DilationW);
-            col[i] = h >= 0 && h < sx.H && w >= 0 && w < sx.W ? x[(((long)c * sx.H) + h) * sx.W + w] : 0f;
+            col[i] = h >= 0 && h < sx.H && w >= 0 && w < sx.W ? x[(((c * sx.H) + h) * sx.W) + w] : 0f;
         }
     }
 
     internal static void FoldKernel(Index1D index, ArrayView<float> col, ArrayView<float> x, Dims sx, int p, int q, ConvGeometry g, int accumulate, int stride)
     {
-        long total = (long)sx.C * sx.H * sx.W;
-        for (long i = index; i < total; i += stride)
+        int total = sx.C * sx.H * sx.W;
+        for (int i = index; i < total; i += stride)
         {
-            int w = (int)(i % sx.W);
-            int h = (int)((i / sx.W) % sx.H);
-            int c = (int)(i / ((long)sx.W * sx.H));
+            int w = i % sx.W;
+            int h = (i / sx.W) % sx.H;
+            int c = i / (sx.W * sx.H);
             float sum = 0f;
             for (int r = 0; r < g.KernelH; r++)
             {
@@ -83,8 +86,8 @@ internal static class Im2Col
                     int wp = w + g.PadW - (s * g.DilationW);
                     if (wp < 0 || wp % g.StrideW != 0 || wp / g.StrideW >= q)
                         continue;
-                    long row = ((((long)c * g.KernelH) + r) * g.KernelW) + s;
-                    sum += col[(row * p * q) + ((long)op * q) + (wp / g.StrideW)];
+                    int row = (((c * g.KernelH) + r) * g.KernelW) + s;
+                    sum += col[(row * p * q) + (op * q) + (wp / g.StrideW)];
                 }
             }
 

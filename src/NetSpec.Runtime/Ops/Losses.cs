@@ -79,7 +79,7 @@ public static class Losses
         Check.That(labels.N == logits.N && labels.Length > 0, $"labels ({labels.N},{labels.H},{labels.W}) must have logits' batch {logits.N}");
         Check.Length(labels.View, labels.Length, "labels");
         ArrayView<float> presence = d.Workspace((long)logits.N * logits.C);
-        presence.MemSetToZero(d.Accelerator.DefaultStream);
+        Elementwise.Fill(d, presence, 0f);
         int threads = d.GridStrideThreads(labels.Length);
         d.Kernel("presence", k => k.LoadAutoGroupedStreamKernel<Index1D, ArrayView<int>, ArrayView<float>, long, int, int, int, int>(PresenceKernel))(
             threads, labels.View, presence, labels.Length, labels.H * labels.W, logits.C, ignoreIndex, threads);

@@ -32,7 +32,7 @@ public static class Pooling
         Check.Length(argmax, dy.Length, "argmax");
         Check.That(dy.N == dx.N && dy.C == dx.C, $"dy {dy} and dx {dx} differ in N or C");
         if (!accumulate)
-            dx.View.SubView(0, dx.Length).MemSetToZero(d.Accelerator.DefaultStream);
+            Elementwise.Fill(d, dx.View.SubView(0, dx.Length), 0f);
         int threads = d.GridStrideThreads(dy.Length);
         d.Kernel("maxpool.bwd", k => k.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<int>, ArrayView<float>, long, int>(MaxBackwardKernel))(
             threads, dy.View, argmax, dx.View, dy.Length, threads);

@@ -22,7 +22,7 @@ public static class Resize
     {
         CheckPlanes(dx, dy);
         if (!accumulate)
-            dx.View.SubView(0, dx.Length).MemSetToZero(d.Accelerator.DefaultStream);
+            Elementwise.Fill(d, dx.View.SubView(0, dx.Length), 0f);
         int threads = d.GridStrideThreads(dy.Length);
         d.Kernel("bilinear.bwd", k => k.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<float>, Dims, Dims, int, int>(BilinearBackwardKernel))(
             threads, dy.View, dx.View, Dims.Of(dy), Dims.Of(dx), alignCorners ? 1 : 0, threads);
@@ -40,7 +40,7 @@ public static class Resize
     {
         CheckPlanes(dx, dy);
         if (!accumulate)
-            dx.View.SubView(0, dx.Length).MemSetToZero(d.Accelerator.DefaultStream);
+            Elementwise.Fill(d, dx.View.SubView(0, dx.Length), 0f);
         int threads = d.GridStrideThreads(dy.Length);
         d.Kernel("nearest.bwd", k => k.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<float>, Dims, Dims, int>(NearestBackwardKernel))(
             threads, dy.View, dx.View, Dims.Of(dy), Dims.Of(dx), threads);

@@ -6,7 +6,15 @@ namespace NetSpec.Runtime.Tests.Ops;
 /// <summary>Shared helpers for the per-backend op tests.</summary>
 public abstract class OpTestBase(DeviceFixture fixture)
 {
-    protected Device D => fixture.Device;
+    /// <summary>The device, with cuBLAS held to float32 (TF32 would exceed float32 tolerances by design).</summary>
+    protected Device D
+    {
+        get
+        {
+            fixture.Device.AllowTf32 = false;
+            return fixture.Device;
+        }
+    }
 
     protected static double[] Rand(int n, int seed, double lo = -1, double hi = 1)
     {

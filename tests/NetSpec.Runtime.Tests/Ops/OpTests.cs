@@ -473,3 +473,7 @@ public sealed class CudaOpTests(CudaFixture f) : OpTests(f), IClassFixture<CudaF
 
 [Backend(DeviceKind.OpenCL)]
 public sealed class OpenClOpTests(OpenClFixture f) : OpTests(f), IClassFixture<OpenClFixture>;
+
+/// <summary>The CPU accelerator with host code off: runs every ILGPU kernel (im2col, tiled GEMM, BN reductions) on this machine.</summary>
+[Backend(DeviceKind.Cpu)]
+public sealed class CpuKernelOpTests(CpuKernelFixture f) : OpTests(f), IClassFixture<CpuKernelFixture>;

@@ -1,0 +1,161 @@
+using System.Numerics;
+using System.Numerics.Tensors;
+using ILGPU;
+
+namespace NetSpec.Runtime.Ops;
+
+/// <summary>Batch norm as vectorised host code over CPU-accelerator memory (one task per channel or plane).</summary>
+public static unsafe partial class BatchNorm
+{
+    private static readonly int VC = Vector<float>.Count;
+
+    // per channel: mean, biased variance → invStd; running stats (unbiased variance) and counter
+    private static void StatisticsHost(Tensor xt, ArrayView<float> meanV, ArrayView<float> invStdV, ArrayView<float> rmV, ArrayView<float> rvV,
+        ArrayView<float> counterV, float momentum, float eps, bool training)
+    {
+        float* x = HostAccess.Pointer(xt.View), mean = HostAccess.Pointer(meanV), invStd = HostAccess.Pointer(invStdV);
+        float* rm = rmV.IsValid ? HostAccess.Pointer(rmV) : null, rv = rvV.IsValid ? HostAccess.Pointer(rvV) : null;
+        int n = xt.N, c = xt.C, hw = xt.Spatial;
+        long m = (long)n * hw;
+        Parallel.For(0, c, ch =>
+        {
+            if (!training)
+            {
+                mean[ch] = rm[ch];
+                invStd[ch] = 1f / MathF.Sqrt(rv[ch] + eps);
+                return;
+            }
+
+            double sum = 0;
+            for (int b = 0; b < n; b++)
+                sum += TensorPrimitives.Sum(new ReadOnlySpan<float>(x + ((((long)b * c) + ch) * hw), hw));
+            float mu = (float)(sum / m);
+            double sq = 0;
+            for (int b = 0; b < n; b++)
+                sq += SquaredDeviation(x + ((((long)b * c) + ch) * hw), hw, mu);
+            mean[ch] = mu;
+            invStd[ch] = (float)(1.0 / Math.Sqrt((sq / m) + eps));
+            if (rm != null)
+            {
+                rm[ch] = ((1f - momentum) * rm[ch]) + (momentum * mu);
+                rv[ch] = ((1f - momentum) * rv[ch]) + (momentum * (float)(sq / (m - 1)));
+            }
+        });
+        if (training && counterV.IsValid)
+            HostAccess.Pointer(counterV)[0] += 1f;
+    }
+
+    // y = x·(invStd·γ) + (β − mean·invStd·γ), then ReLU
+    private static void ApplyHost(Tensor xt, ArrayView<float> meanV, ArrayView<float> invStdV, ArrayView<float> gammaV, ArrayView<float> betaV, Tensor yt, bool relu)
+    {
+        float* x = HostAccess.Pointer(xt.View), y = HostAccess.Pointer(yt.View);
+        float* mean = HostAccess.Pointer(meanV), invStd = HostAccess.Pointer(invStdV), gamma = HostAccess.Pointer(gammaV), beta = HostAccess.Pointer(betaV);
+        int c = xt.C, hw = xt.Spatial;
+        Parallel.For(0, xt.N * c, plane =>
+        {
+            int ch = plane % c;
+            float scale = invStd[ch] * gamma[ch];
+            float shift = beta[ch] - (mean[ch] * scale);
+            var dst = new Span<float>(y + ((long)plane * hw), hw);
+            TensorPrimitives.Multiply(new ReadOnlySpan<float>(x + ((long)plane * hw), hw), scale, dst);
+            TensorPrimitives.Add(dst, shift, dst);
+            if (relu)
+                TensorPrimitives.Max(dst, 0f, dst);
+        });
+    }
+
+    // dx = a·g + b + k·x with a = γ·invStd, k = −γ·invStd²·dγ/M, b = −γ·invStd·dβ/M − k·mean
+    private static void BackwardHost(Tensor xt, Tensor yt, Tensor dyt, ArrayView<float> meanV, ArrayView<float> invStdV, ArrayView<float> gammaV,
+        Tensor dxt, ArrayView<float> dgammaV, ArrayView<float> dbetaV, bool relu, bool accumulate)
+    {
+        float* x = HostAccess.Pointer(xt.View), y = HostAccess.Pointer(yt.View), dy = HostAccess.Pointer(dyt.View), dx = HostAccess.Pointer(dxt.View);
+        float* mean = HostAccess.Pointer(meanV), invStd = HostAccess.Pointer(invStdV), gamma = HostAccess.Pointer(gammaV);
+        float* dgamma = HostAccess.Pointer(dgammaV), dbeta = HostAccess.Pointer(dbetaV);
+        int n = xt.N, c = xt.C, hw = xt.Spatial;
+        float m = (float)n * hw;
+        Parallel.For(0, c, ch =>
+        {
+            double sumG = 0, sumGX = 0;
+            for (int b = 0; b < n; b++)
+            {
+                long o = (((long)b * c) + ch) * hw;
+                (float g, float gx) = GradientSums(x + o, y + o, dy + o, hw, mean[ch], relu);
+                sumG += g;
+                sumGX += gx;
+            }
+
+            dbeta[ch] = (float)sumG;
+            dgamma[ch] = (float)(sumGX * invStd[ch]);
+            float a = gamma[ch] * invStd[ch];
+            float k = -a * invStd[ch] * dgamma[ch] / m;
+            float shift = (-a * dbeta[ch] / m) - (k * mean[ch]);
+            for (int b = 0; b < n; b++)
+            {
+                long o = (((long)b * c) + ch) * hw;
+                InputGradient(x + o, y + o, dy + o, dx + o, hw, a, k, shift, relu, accumulate);
+            }
+        });
+    }
+
+    private static double SquaredDeviation(float* x, int len, float mu)
+    {
+        var acc = Vector<float>.Zero;
+        var vmu = new Vector<float>(mu);
+        int i = 0;
+        for (; i <= len - VC; i += VC)
+        {
+            Vector<float> e = *(Vector<float>*)(x + i) - vmu;
+            acc += e * e;
+        }
+
+        double sum = Vector.Sum(acc);
+        for (; i < len; i++)
+            sum += (x[i] - mu) * (x[i] - mu);
+        return sum;
+    }
+
+    private static (float G, float GX) GradientSums(float* x, float* y, float* dy, int len, float mu, bool relu)
+    {
+        Vector<float> sg = Vector<float>.Zero, sgx = Vector<float>.Zero, vmu = new(mu);
+        int i = 0;
+        for (; i <= len - VC; i += VC)
+        {
+            Vector<float> g = *(Vector<float>*)(dy + i);
+            if (relu)
+                g = Vector.ConditionalSelect(Vector.GreaterThan(*(Vector<float>*)(y + i), Vector<float>.Zero), g, Vector<float>.Zero);
+            sg += g;
+            sgx += g * (*(Vector<float>*)(x + i) - vmu);
+        }
+
+        float sumG = Vector.Sum(sg), sumGX = Vector.Sum(sgx);
+        for (; i < len; i++)
+        {
+            float g = relu && y[i] <= 0f ? 0f : dy[i];
+            sumG += g;
+            sumGX += g * (x[i] - mu);
+        }
+
+        return (sumG, sumGX);
+    }
+
+    private static void InputGradient(float* x, float* y, float* dy, float* dx, int len, float a, float k, float shift, bool relu, bool accumulate)
+    {
+        Vector<float> va = new(a), vk = new(k), vs = new(shift);
+        int i = 0;
+        for (; i <= len - VC; i += VC)
+        {
+            Vector<float> g = *(Vector<float>*)(dy + i);
+            if (relu)
+                g = Vector.ConditionalSelect(Vector.GreaterThan(*(Vector<float>*)(y + i), Vector<float>.Zero), g, Vector<float>.Zero);
+            Vector<float> v = (va * g) + vs + (vk * *(Vector<float>*)(x + i));
+            *(Vector<float>*)(dx + i) = accumulate ? *(Vector<float>*)(dx + i) + v : v;
+        }
+
+        for (; i < len; i++)
+        {
+            float g = relu && y[i] <= 0f ? 0f : dy[i];
+            float v = (a * g) + shift + (k * x[i]);
+            dx[i] = accumulate ? dx[i] + v : v;
+        }
+    }
+}

@@ -1,0 +1,97 @@
+using System.Numerics.Tensors;
+using ILGPU;
+
+namespace NetSpec.Runtime.Ops;
+
+/// <summary>
+/// Host (CPU) versions of the light ops that are large in real networks: whole-buffer elementwise maps
+/// through TensorPrimitives, chunked over cores. Callers have synchronised the device.
+/// </summary>
+internal static unsafe class HostOps
+{
+    private const int Chunk = 1 << 16;
+
+    /// <summary>Runs <paramref name="body"/> over [0, n) in chunks on all cores.</summary>
+    public static void Chunks(long n, Action<long, int> body)
+    {
+        long chunks = (n + Chunk - 1) / Chunk;
+        Parallel.For(0L, chunks, i =>
+        {
+            long start = i * Chunk;
+            body(start, (int)Math.Min(Chunk, n - start));
+        });
+    }
+
+    public static float* P(ArrayView<float> view) => HostAccess.Pointer(view);
+
+    public static Span<float> S(float* p, long start, int length) => new(p + start, length);
+
+    // y = max(x, 0)
+    public static void Relu(Tensor x, Tensor y)
+    {
+        float* xp = P(x.View), yp = P(y.View);
+        Chunks(x.Length, (s, n) => TensorPrimitives.Max(S(xp, s, n), 0f, S(yp, s, n)));
+    }
+
+    // dx (+)= dy · [y > 0]
+    public static void ReluBackward(Tensor y, Tensor dy, Tensor dx, bool accumulate)
+    {
+        float* yp = P(y.View), gp = P(dy.View), dp = P(dx.View);
+        Chunks(y.Length, (s, n) =>
+        {
+            for (long i = s; i < s + n; i++)
+            {
+                float g = yp[i] > 0f ? gp[i] : 0f;
+                dp[i] = accumulate ? dp[i] + g : g;
+            }
+        });
+    }
+
+    // y = x or y += x
+    public static void Copy(Tensor x, Tensor y, bool accumulate)
+    {
+        float* xp = P(x.View), yp = P(y.View);
+        Chunks(x.Length, (s, n) =>
+        {
+            if (accumulate)
+                TensorPrimitives.Add(S(yp, s, n), S(xp, s, n), S(yp, s, n));
+            else
+                S(xp, s, n).CopyTo(S(yp, s, n));
+        });
+    }
+
+    // same-shape a ∘ b: op 0 add, 1 multiply
+    public static void Binary(Tensor a, Tensor b, Tensor y, int op)
+    {
+        float* ap = P(a.View), bp = P(b.View), yp = P(y.View);
+        Chunks(a.Length, (s, n) =>
+        {
+            if (op == 0)
+                TensorPrimitives.Add(S(ap, s, n), S(bp, s, n), S(yp, s, n));
+            else
+                TensorPrimitives.Multiply(S(ap, s, n), S(bp, s, n), S(yp, s, n));
+        });
+    }
+
+    // y[n,k,·] += b[k]
+    public static void BiasAdd(Tensor y, ArrayView<float> b)
+    {
+        float* yp = P(y.View), bp = P(b);
+        int hw = y.Spatial;
+        Parallel.For(0, y.N * y.C, plane => TensorPrimitives.Add(S(yp, (long)plane * hw, hw), bp[plane % y.C], S(yp, (long)plane * hw, hw)));
+    }
+
+    // db[k] = Σ_{n,·} dy[n,k,·]
+    public static void BiasGradient(Tensor dy, ArrayView<float> db)
+    {
+        float* gp = P(dy.View), bp = P(db);
+        int hw = dy.Spatial;
+        Parallel.For(0, dy.C, k =>
+        {
+            double sum = 0;
+            for (int n = 0; n < dy.N; n++)
+                sum += TensorPrimitives.Sum(S(gp, (((long)n * dy.C) + k) * hw, hw));
+            bp[k] = (float)sum;
+        });
+    }
+}
