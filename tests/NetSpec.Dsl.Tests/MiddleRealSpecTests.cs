@@ -52,3 +52,24 @@ public class MiddleRealSpecTests
         Assert.Empty(result.Diagnostics);
     }
 }
+
+/// <summary>Prints the report totals the final report quotes (parameters, GFLOPs, planned peaks), checking they add up.</summary>
+public class MiddleReportNumbers(Xunit.Abstractions.ITestOutputHelper output)
+{
+    [Theory]
+    [InlineData("sanet-r50.yaml", 1, 480, 480)]
+    [InlineData("sanet-r50.yaml", 16, 480, 480)]
+    [InlineData("sanet-r101.yaml", 1, 480, 480)]
+    [InlineData("fcn-r50.yaml", 1, 480, 480)]
+    [InlineData("sanet-tiny.yaml", 8, 96, 96)]
+    public void Totals(string file, int n, int h, int w)
+    {
+        CompileResult result = SpecCompiler.Compile("specs/" + file, SpecFiles.Text(file), SpecFiles.Resolve);
+        SpecReport report = SpecReport.Build(result.Network!, n, h, w);
+        var sizes = Shapes.TypedGraph.Sizes(n, h, w);
+        output.WriteLine($"{file} {n}x3x{h}x{w}: params {report.TotalParams:N0}, {report.GFlops:F2} GFLOPs, " +
+            $"inference peak {report.InferencePeakBytes / 1048576.0:F1} MiB (no reuse {result.Network!.InferencePlan.SumBytes(sizes) / 1048576.0:F1}), " +
+            $"training peak {report.TrainingPeakBytes / 1048576.0:F1} MiB (no reuse {result.Network.TrainingPlan.SumBytes(sizes) / 1048576.0:F1})");
+        Assert.Equal(report.Rows.Sum(r => r.Flops), report.TotalFlops);
+    }
+}

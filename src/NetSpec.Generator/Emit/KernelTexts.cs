@@ -83,25 +83,30 @@ private void BatchNormReluForward(Tensor x, ArrayView<float> mean, ArrayView<flo
     kernel(threads, x.View, mean, invStd, gamma, beta, y.View, x.C, x.Spatial, threads);
 }
 
-/// <summary>BN + ReLU backward, reductions (one thread per channel): dβ[c] = Σ dy′, dγ[c] = Σ dy′·x̂ with dy′ = dy·[y &gt; 0], x̂ = (x − mean)·invStd.</summary>
-private static void BatchNormReluReduceKernel(Index1D index, ArrayView<float> x, ArrayView<float> y, ArrayView<float> dy, ArrayView<float> mean, ArrayView<float> invStd, ArrayView<float> dgamma, ArrayView<float> dbeta, int batch, int channels, int spatial, int threads)
+/// <summary>
+/// BN + ReLU backward, reductions: dβ[c] = Σ dy′, dγ[c] = Σ dy′·x̂ with dy′ = dy·[y &gt; 0], x̂ = (x − mean)·invStd.
+/// Work item j sums one block of up to 1024 pixels of one (image, channel) plane and adds its two partial sums
+/// atomically, so a GPU gets N·C·blocks items instead of C (summation order, hence the last bits, may vary).
+/// </summary>
+private static void BatchNormReluReduceKernel(Index1D index, ArrayView<float> x, ArrayView<float> y, ArrayView<float> dy, ArrayView<float> mean, ArrayView<float> invStd, ArrayView<float> dgamma, ArrayView<float> dbeta, int channels, int spatial, int blocks, long items, int threads)
 {
-    for (int c = index; c < channels; c += threads)
+    for (long j = index; j < items; j += threads)
     {
+        long plane = j / blocks;
+        int c = (int)(plane % channels);
+        int start = (int)(j % blocks) * 1024;
+        int end = XMath.Min(spatial, start + 1024);
+        long first = plane * spatial;
         float sumG = 0f, sumGX = 0f;
-        for (int n = 0; n < batch; n++)
+        for (int s = start; s < end; s++)
         {
-            long first = ((long)n * channels + c) * spatial;
-            for (int s = 0; s < spatial; s++)
-            {
-                float g = y[first + s] > 0f ? dy[first + s] : 0f;
-                sumG += g;
-                sumGX += g * (x[first + s] - mean[c]) * invStd[c];
-            }
+            float g = y[first + s] > 0f ? dy[first + s] : 0f;
+            sumG += g;
+            sumGX += g * (x[first + s] - mean[c]);
         }
 
-        dbeta[c] = sumG;
-        dgamma[c] = sumGX;
+        Atomic.Add(ref dbeta[c], sumG);
+        Atomic.Add(ref dgamma[c], sumGX * invStd[c]);
     }
 }
 
@@ -109,11 +114,15 @@ private void BatchNormReluReduce(Tensor x, Tensor y, Tensor dy, ArrayView<float>
 {
     if (x.Length != y.Length || dy.Length != y.Length || dgamma.Length < x.C || dbeta.Length < x.C)
         throw new ArgumentException($"batchnorm+relu reduce: x {x}, y {y}, dy {dy}, {dgamma.Length} channel gradients");
-    var kernel = Device.Kernel<Action<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, int, int, int, int>>(
+    var kernel = Device.Kernel<Action<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, int, int, int, long, int>>(
         "{{cls}}.BatchNormReluReduce",
-        a => a.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, int, int, int, int>(BatchNormReluReduceKernel));
-    int threads = Device.GridStrideThreads(x.C);
-    kernel(threads, x.View, y.View, dy.View, mean, invStd, dgamma, dbeta, x.N, x.C, x.Spatial, threads);
+        a => a.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, int, int, int, long, int>(BatchNormReluReduceKernel));
+    int blocks = (x.Spatial + 1023) / 1024;
+    long items = (long)x.N * x.C * blocks;
+    dgamma.SubView(0, x.C).MemSetToZero();
+    dbeta.SubView(0, x.C).MemSetToZero();
+    int threads = Device.GridStrideThreads(items);
+    kernel(threads, x.View, y.View, dy.View, mean, invStd, dgamma, dbeta, x.C, x.Spatial, blocks, items, threads);
 }
 
 /// <summary>

@@ -53,13 +53,15 @@ internal static class MembersEmitter
     private static void EmitBufferFields(CodeWriter w, EmitContext c)
     {
         w.Line("// Views into the arena (set by Prepare). Shapes: N batch, H×W input size.");
+        if (!c.Spec.Inputs.Any(i => i.Kind == InputKind.Label))
+            w.Line("private readonly LabelMap _labels = default; // this spec has no label input");
         var seen = new HashSet<string>();
         foreach (PlannedBuffer b in c.Network.TrainingPlan.Buffers.Concat(c.Network.InferencePlan.Buffers))
         {
             if (!seen.Add(b.Name))
                 continue;
             (string type, string name) = Declaration(b, c);
-            w.Line($"private {type} {name}; // {Describe(b)} {Shape.Format(b.Elements)}");
+            w.Line($"private {type} {name}; // {Describe(b)}{Shape.Format(b.Elements)}");
         }
 
         w.Line();
@@ -78,14 +80,25 @@ internal static class MembersEmitter
     private static string Describe(PlannedBuffer b) => b.Kind switch
     {
         BufferKind.Activation => "",
-        BufferKind.Gradient => "gradient",
-        BufferKind.Labels => "labels",
-        _ => b.Kind.ToString().ToLowerInvariant(),
+        BufferKind.Gradient => "gradient ",
+        BufferKind.Labels => "labels ",
+        BufferKind.Mean => "batch mean ",
+        BufferKind.InvStd => "batch 1/std ",
+        BufferKind.Argmax => "argmax ",
+        BufferKind.Mask => "dropout mask ",
+        BufferKind.LossSums => "(loss sum, valid pixels) ",
+        _ => "",
     };
 
     private static void EmitOutput(CodeWriter w, EmitContext c)
     {
         string known = string.Join(", ", c.Spec.Outputs.Select(o => o.Name));
+        string fields = string.Join(", ", c.Spec.Outputs.Select(o => $"Tensor {Names.Pascal(o.Name)}"));
+        w.Line("/// <summary>The outputs of the last Forward, typed: " + string.Join("; ", c.Spec.Outputs.Select(o => $"{Names.Pascal(o.Name)} {Shape.Format(c.Tensor(o.Tensor).Shape)}")) + ".</summary>");
+        w.Line($"public readonly record struct OutputTensors({fields});");
+        w.Line();
+        w.Line($"public OutputTensors Outputs => new({string.Join(", ", c.Spec.Outputs.Select(o => c.Field(o.Tensor)))});");
+        w.Line();
         w.Line("/// <summary>An output of the last Forward: " + known + ".</summary>");
         using (w.Initializer("public Tensor Output(string name) => name switch"))
         {
