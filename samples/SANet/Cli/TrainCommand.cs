@@ -42,7 +42,7 @@ public sealed class TrainCommand : Command<TrainSettings>
         if (valLimit > 0)
             val = new FirstImages(val, (int)Math.Min(valLimit, int.MaxValue));
         int epochs = s.Epochs ?? (kind == "context" ? 80 : 50);
-        long iters = s.Iters ?? (builtIn && s.Epochs is null ? 500 : (((long)epochs * train.Count) + s.Batch - 1) / s.Batch);
+        long iters = s.Iters ?? (builtIn && s.Epochs is null ? 1000 : (((long)epochs * train.Count) + s.Batch - 1) / s.Batch);
         Positive("--iters", iters);
         int crop = s.Crop ?? (builtIn ? 96 : 480);
         Positive("--crop", crop);
