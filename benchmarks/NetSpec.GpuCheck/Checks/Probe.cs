@@ -35,7 +35,7 @@ internal static class Probe
             try
             {
                 _ = device.Gemm; // the runtime's GEMM registers the cuBLAS name resolver (libcublas.so.12 -> .so.13)
-            using var blas = new CuBlas(cudaAccelerator);
+                using var blas = new CuBlas(cudaAccelerator);
                 Console.WriteLine($"cublas: version {blas.Version}");
                 const int m = 512;
                 var rng = new Random(1);
