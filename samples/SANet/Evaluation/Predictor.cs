@@ -83,10 +83,10 @@ public sealed class Predictor(INetwork network, EvalOptions options, string outp
                     }
                 }
 
-                HostCopy.Upload(network.Image.View, window);
+                DeviceData.Upload(network.Image.View, window);
                 network.Forward(training: false);
                 network.Device.Synchronize();
-                float[] logits = HostCopy.Download(network.Output(output).View);
+                float[] logits = DeviceData.Download<float>(network.Output(output).View);
                 for (int y = 0; y < Math.Min(win, h - top); y++)
                 {
                     for (int x = 0; x < Math.Min(win, w - left); x++)

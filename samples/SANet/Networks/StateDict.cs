@@ -11,7 +11,7 @@ public static class StateDict
         network.Device.Synchronize();
         return network.Parameters.Select(p =>
         {
-            float[] values = HostCopy.Download(p.Value.View);
+            float[] values = DeviceData.Download<float>(p.Value.View);
             return p.Kind == ParameterKind.Counter
                 ? SafeTensorEntry.FromLongs(p.Name, p.Shape, values.Select(v => (long)Math.Round(v)).ToArray())
                 : SafeTensorEntry.FromFloats(p.Name, p.Shape, values);
@@ -43,7 +43,7 @@ public static class StateDict
                     $"{path}: tensor '{entry.Name}' has shape [{string.Join(",", entry.Shape)}] but {network.SpecName}'s '{name}' is [{string.Join(",", p.Shape)}]");
             }
 
-            HostCopy.Upload(p.Value.View, entry.ToFloats());
+            DeviceData.Upload(p.Value.View, entry.ToFloats());
             loaded.Add(name);
         }
 

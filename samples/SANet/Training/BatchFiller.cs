@@ -23,7 +23,7 @@ public sealed class BatchFiller(ISegmentationDataset dataset, AugmentOptions aug
             Array.Copy(label, 0, labels, slot * pixels, pixels);
         }
 
-        HostCopy.Upload(network.Image.View, images);
-        HostCopy.Upload(network.Labels.View, labels);
+        DeviceData.Upload(network.Image.View, images);
+        DeviceData.Upload(network.Labels.View, labels);
     }
 }

@@ -40,6 +40,8 @@ public sealed class Parameter : IDisposable
             Grad = accelerator.Allocate1D<float>(length);
             Grad.MemSetToZero();
         }
+
+        accelerator.Synchronize();
     }
 
     public string Name { get; }

@@ -28,6 +28,8 @@ public sealed class Sgd : IDisposable
             v.MemSetToZero();
             this.momentum[p.Name] = v;
         }
+
+        device.Synchronize();
     }
 
     public float Momentum { get; }

@@ -70,10 +70,10 @@ public sealed class PixelNet(Device device, string specName, int numClasses, boo
     public void InitializeParameters(ulong seed)
     {
         var random = new NetSpec.Samples.SANet.Data.SeededRandom(seed, 77);
-        HostCopy.Upload(weight.Value.View, Enumerable.Range(0, (int)weight.Length).Select(_ => (float)(random.Gaussian() * 0.1)).ToArray());
-        HostCopy.Upload(bias.Value.View, new float[NumClasses]);
-        HostCopy.Upload(runningMean.Value.View, new float[3]);
-        HostCopy.Upload(counter.Value.View, [0f]);
+        DeviceData.Upload(weight.Value.View, Enumerable.Range(0, (int)weight.Length).Select(_ => (float)(random.Gaussian() * 0.1)).ToArray());
+        DeviceData.Upload(bias.Value.View, new float[NumClasses]);
+        DeviceData.Upload(runningMean.Value.View, new float[3]);
+        DeviceData.Upload(counter.Value.View, [0f]);
     }
 
     public void Prepare(int batch, int height, int width, bool training)
@@ -92,8 +92,8 @@ public sealed class PixelNet(Device device, string specName, int numClasses, boo
     public void Forward(bool training)
     {
         int n = BatchSize, hw = Height * Width, k = NumClasses;
-        float[] x = HostCopy.Download(image!.View);
-        float[] w = HostCopy.Download(weight.Value.View), b = HostCopy.Download(bias.Value.View);
+        float[] x = DeviceData.Download<float>(image!.View);
+        float[] w = DeviceData.Download<float>(weight.Value.View), b = DeviceData.Download<float>(bias.Value.View);
         if (training)
         {
             var random = new NetSpec.Samples.SANet.Data.SeededRandom(StepSeed);
@@ -116,7 +116,7 @@ public sealed class PixelNet(Device device, string specName, int numClasses, boo
             }
         }
 
-        HostCopy.Upload(logits!.View, y);
+        DeviceData.Upload(logits!.View, y);
         if (training)
             TrainingStep(x, y);
     }
@@ -145,8 +145,8 @@ public sealed class PixelNet(Device device, string specName, int numClasses, boo
             }
         }
 
-        HostCopy.Upload(weight.Grad!.View, dw);
-        HostCopy.Upload(bias.Grad!.View, db);
+        DeviceData.Upload(weight.Grad!.View, dw);
+        DeviceData.Upload(bias.Grad!.View, db);
     }
 
     public Tensor Output(string name) =>
@@ -193,7 +193,7 @@ public sealed class PixelNet(Device device, string specName, int numClasses, boo
         lastLoss = NanFromForward > 0 && Forwards >= NanFromForward ? float.NaN : (float)(loss / Math.Max(1, counted));
         (lastInput, lastProb, lastLabels) = (x, prob, l);
 
-        float[] mean = HostCopy.Download(runningMean.Value.View);
+        float[] mean = DeviceData.Download<float>(runningMean.Value.View);
         for (int ch = 0; ch < 3; ch++)
         {
             double m = 0;
@@ -203,7 +203,7 @@ public sealed class PixelNet(Device device, string specName, int numClasses, boo
             mean[ch] = (0.9f * mean[ch]) + (0.1f * (float)(m / (n * hw)));
         }
 
-        HostCopy.Upload(runningMean.Value.View, mean);
-        HostCopy.Upload(counter.Value.View, [HostCopy.Download(counter.Value.View)[0] + 1]);
+        DeviceData.Upload(runningMean.Value.View, mean);
+        DeviceData.Upload(counter.Value.View, [DeviceData.Download<float>(counter.Value.View)[0] + 1]);
     }
 }
