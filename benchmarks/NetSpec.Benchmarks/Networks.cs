@@ -2,8 +2,8 @@ using System.Reflection;
 using ILGPU;
 using ILGPU.Runtime;
 using NetSpec.Runtime;
-using Device = NetSpec.Runtime.Device;
 using NetSpec.Runtime.Training;
+using Device = NetSpec.Runtime.Device;
 
 namespace NetSpec.Benchmarks;
 
