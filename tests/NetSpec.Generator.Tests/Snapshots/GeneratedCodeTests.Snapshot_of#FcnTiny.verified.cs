@@ -1967,8 +1967,9 @@ public sealed partial class FcnTiny : INetwork
             a => a.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, int, int, int, long, int>(BatchNormReluReduceKernel));
         int blocks = (x.Spatial + 1023) / 1024;
         long items = (long)x.N * x.C * blocks;
-        dgamma.SubView(0, x.C).MemSetToZero();
-        dbeta.SubView(0, x.C).MemSetToZero();
+        // zeroed by kernels on the stream: a memset is not ordered with the kernels around it on the CPU accelerator
+        Elementwise.Fill(Device, dgamma.SubView(0, x.C), 0f);
+        Elementwise.Fill(Device, dbeta.SubView(0, x.C), 0f);
         int threads = Device.GridStrideThreads(items);
         kernel(threads, x.View, y.View, dy.View, mean, invStd, dgamma, dbeta, x.C, x.Spatial, blocks, items, threads);
     }
@@ -2044,7 +2045,7 @@ public sealed partial class FcnTiny : INetwork
         var mean = Device.Kernel<Action<Index1D, ArrayView<float>, ArrayView<float>>>(
             "FcnTiny.SoftmaxCrossEntropyK6Mean",
             a => a.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<float>>(SoftmaxCrossEntropyK6MeanKernel));
-        sums.MemSetToZero();
+        Elementwise.Fill(Device, sums, 0f);
         int threads = Device.GridStrideThreads(labels.Length);
         kernel(threads, logits.View, labels.View, sums, logits.Spatial, ignoreIndex, threads);
         mean(1, sums, loss);
