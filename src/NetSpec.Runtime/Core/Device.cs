@@ -21,17 +21,25 @@ public sealed class DeviceNotAvailableException(string message) : Exception(mess
 /// One ILGPU accelerator with its kernels (loaded once, kept) and a reusable workspace.
 /// <c>auto</c> picks CUDA, then OpenCL, then the CPU accelerator.
 /// </summary>
+/// <remarks>
+/// The ILGPU context and each accelerator are opened once per process and shared by every <see cref="Device"/>
+/// on them; disposing a Device frees its own workspace, never the accelerator. ILGPU 1.5.3's accelerator
+/// GC thread can wake after the accelerator was disposed and die on a NullReferenceException in
+/// <c>Accelerator.ChildObjectsGC_SyncRoot</c>, which ends the process (seen in our tests, which open and
+/// close devices many times in one process). Accelerators are cheap to keep and costly to reopen anyway.
+/// </remarks>
 public sealed class Device : IDisposable
 {
-    private readonly Context context;
+    private static readonly object OpenLock = new();
+    private static readonly Dictionary<ILGPU.Runtime.Device, Accelerator> Opened = new();
+    private static Context? shared;
     private readonly ConcurrentDictionary<string, Delegate> kernels = new();
     private MemoryBuffer1D<float, Stride1D.Dense>? workspace;
     private Gemm.IGemm? hostGemm;
     private Gemm.IGemm? deviceGemm;
 
-    private Device(Context context, Accelerator accelerator, DeviceKind kind)
+    private Device(Accelerator accelerator, DeviceKind kind)
     {
-        this.context = context;
         Accelerator = accelerator;
         Kind = kind;
         HostCode = kind == DeviceKind.Cpu;
@@ -96,20 +104,24 @@ public sealed class Device : IDisposable
         if (wanted is not ("auto" or "cuda" or "opencl" or "cpu"))
             throw new DeviceNotAvailableException($"unknown device '{name}': use auto, cuda, opencl or cpu");
 
-        Context context = CreateContext();
-        ILGPU.Runtime.Device? chosen = context.Devices
-            .Where(d => wanted == "auto" || KindOf(d.AcceleratorType).ToString().Equals(wanted, StringComparison.OrdinalIgnoreCase))
-            .OrderBy(d => Rank(KindOf(d.AcceleratorType)))
-            .FirstOrDefault();
-        if (chosen is null)
+        lock (OpenLock)
         {
-            string present = string.Join(", ", Describe(context));
-            context.Dispose();
-            throw new DeviceNotAvailableException($"no {wanted} device on this machine; present: {present}");
-        }
+            Context context = shared ??= CreateContext();
+            ILGPU.Runtime.Device? chosen = context.Devices
+                .Where(d => wanted == "auto" || KindOf(d.AcceleratorType).ToString().Equals(wanted, StringComparison.OrdinalIgnoreCase))
+                .OrderBy(d => Rank(KindOf(d.AcceleratorType)))
+                .FirstOrDefault();
+            if (chosen is null)
+                throw new DeviceNotAvailableException($"no {wanted} device on this machine; present: {string.Join(", ", Describe(context))}");
 
-        Accelerator accelerator = chosen.CreateAccelerator(context);
-        return new Device(context, accelerator, KindOf(chosen.AcceleratorType));
+            if (!Opened.TryGetValue(chosen, out Accelerator? accelerator))
+            {
+                accelerator = chosen.CreateAccelerator(context);
+                Opened[chosen] = accelerator;
+            }
+
+            return new Device(accelerator, KindOf(chosen.AcceleratorType));
+        }
     }
 
     public void Synchronize() => Accelerator.Synchronize();
@@ -150,10 +162,9 @@ public sealed class Device : IDisposable
 
     public void Dispose()
     {
+        Synchronize();
         (deviceGemm as IDisposable)?.Dispose();
         workspace?.Dispose();
-        Accelerator.Dispose();
-        context.Dispose();
     }
 
     private static Context CreateContext() =>
