@@ -4,6 +4,7 @@ using System.Collections.Immutable;
 using System.Linq;
 using NetSpec.Dsl;
 using NetSpec.Dsl.Model;
+using NetSpec.Dsl.Parsing;
 using NetSpec.Generator.Diagnostics;
 using NetSpec.Generator.Model;
 
@@ -25,11 +26,11 @@ internal static class SpecPipeline
     {
         try
         {
-            string folder = Folder(file.Path);
+            string folder = PathText.Folder(file.Path);
             string? Resolve(string relative)
             {
-                string wanted = Normalize(folder + relative);
-                return all.FirstOrDefault(f => Normalize(f.Path) == wanted)?.Text;
+                string wanted = PathText.Normalize(folder + relative);
+                return all.FirstOrDefault(f => PathText.Normalize(f.Path) == wanted)?.Text;
             }
 
             CompileResult result = SpecCompiler.Compile(file.Path, file.Text, Resolve);
@@ -46,34 +47,10 @@ internal static class SpecPipeline
     private static EquatableArray<LocatedDiagnostic> Locate(IEnumerable<SpecDiagnostic> diagnostics, SpecFile file, ImmutableArray<SpecFile> all) =>
         diagnostics.Select(d =>
         {
-            string text = Normalize(d.Location.Path) == Normalize(file.Path)
+            string text = PathText.Normalize(d.Location.Path) == PathText.Normalize(file.Path)
                 ? file.Text
-                : all.FirstOrDefault(f => Normalize(f.Path) == Normalize(d.Location.Path))?.Text ?? "";
+                : all.FirstOrDefault(f => PathText.Normalize(f.Path) == PathText.Normalize(d.Location.Path))?.Text ?? "";
             int start = DiagnosticReporter.Offset(text, d.Location.Line, d.Location.Column);
             return new LocatedDiagnostic(d, start, Math.Max(0, Math.Min(d.Location.Length, text.Length - start)));
         }).ToEquatableArray();
-
-    private static string Folder(string path)
-    {
-        string p = path.Replace('\\', '/');
-        int slash = p.LastIndexOf('/');
-        return slash < 0 ? "" : p.Substring(0, slash + 1);
-    }
-
-    /// <summary>Folds <c>a/./b</c> and <c>a/x/../b</c> so that relative extends paths compare equal.</summary>
-    private static string Normalize(string path)
-    {
-        var parts = new List<string>();
-        foreach (string part in path.Replace('\\', '/').Split('/'))
-        {
-            if (part == "." || (part.Length == 0 && parts.Count > 0))
-                continue;
-            if (part == ".." && parts.Count > 0 && parts[parts.Count - 1] != "..")
-                parts.RemoveAt(parts.Count - 1);
-            else
-                parts.Add(part);
-        }
-
-        return string.Join("/", parts);
-    }
 }

@@ -3,7 +3,7 @@ using System.Collections.Generic;
 namespace NetSpec.Dsl.Parsing;
 
 /// <summary>Path arithmetic on '/'-separated text (no file system access: the generator has none).</summary>
-internal static class PathText
+public static class PathText
 {
     public static string Folder(string path)
     {
