@@ -20,9 +20,7 @@ private void AttentionGateForward(Tensor attn, Tensor res, Tensor y)
 {
     if (attn.Length != y.Length || res.Length != y.Length)
         throw new ArgumentException($"attention gate: attn {attn}, res {res} and y {y} must have one shape");
-    var kernel = Device.Kernel<Action<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>, int>>(
-        "{{cls}}.AttentionGateForward",
-        a => a.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>, int>(AttentionGateForwardKernel));
+    var kernel = Device.Kernel("{{cls}}.AttentionGateForward", AttentionGateForwardKernel);
     int threads = Device.GridStrideThreads(y.Length);
     kernel(threads, attn.View, res.View, y.View, threads);
 }
@@ -51,9 +49,7 @@ private void AttentionGateBackward(Tensor attn, Tensor res, Tensor dy, Tensor dA
 {
     bool wantAttention = dAttn.View.IsValid, wantResidual = dRes.View.IsValid;
     int flags = (wantAttention ? (accumulateAttention ? 2 : 1) : 0) | (wantResidual ? (accumulateResidual ? 8 : 4) : 0);
-    var kernel = Device.Kernel<Action<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, int, int>>(
-        "{{cls}}.AttentionGateBackward",
-        a => a.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, int, int>(AttentionGateBackwardKernel));
+    var kernel = Device.Kernel("{{cls}}.AttentionGateBackward", AttentionGateBackwardKernel);
     int threads = Device.GridStrideThreads(dy.Length);
     kernel(threads, attn.View, res.View, dy.View, wantAttention ? dAttn.View : dy.View, wantResidual ? dRes.View : dy.View, flags, threads);
 }
@@ -76,9 +72,7 @@ private void BatchNormReluForward(Tensor x, ArrayView<float> mean, ArrayView<flo
 {
     if (x.Length != y.Length || mean.Length < x.C || gamma.Length < x.C)
         throw new ArgumentException($"batchnorm+relu: x {x}, y {y}, {gamma.Length} channel parameters");
-    var kernel = Device.Kernel<Action<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, int, int, int>>(
-        "{{cls}}.BatchNormReluForward",
-        a => a.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, int, int, int>(BatchNormReluForwardKernel));
+    var kernel = Device.Kernel("{{cls}}.BatchNormReluForward", BatchNormReluForwardKernel);
     int threads = Device.GridStrideThreads(y.Length);
     kernel(threads, x.View, mean, invStd, gamma, beta, y.View, x.C, x.Spatial, threads);
 }
@@ -114,9 +108,7 @@ private void BatchNormReluReduce(Tensor x, Tensor y, Tensor dy, ArrayView<float>
 {
     if (x.Length != y.Length || dy.Length != y.Length || dgamma.Length < x.C || dbeta.Length < x.C)
         throw new ArgumentException($"batchnorm+relu reduce: x {x}, y {y}, dy {dy}, {dgamma.Length} channel gradients");
-    var kernel = Device.Kernel<Action<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, int, int, int, long, int>>(
-        "{{cls}}.BatchNormReluReduce",
-        a => a.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, int, int, int, long, int>(BatchNormReluReduceKernel));
+    var kernel = Device.Kernel("{{cls}}.BatchNormReluReduce", BatchNormReluReduceKernel);
     int blocks = (x.Spatial + 1023) / 1024;
     long items = (long)x.N * x.C * blocks;
     // zeroed by kernels on the stream: a memset is not ordered with the kernels around it on the CPU accelerator
@@ -146,9 +138,7 @@ private void BatchNormReluBackward(Tensor x, Tensor y, Tensor dy, ArrayView<floa
 {
     if (x.Length != y.Length || dy.Length != y.Length || dx.Length != x.Length)
         throw new ArgumentException($"batchnorm+relu backward: x {x}, y {y}, dy {dy}, dx {dx} must have one shape");
-    var kernel = Device.Kernel<Action<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, int, int, float, int, int>>(
-        "{{cls}}.BatchNormReluBackward",
-        a => a.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, int, int, float, int, int>(BatchNormReluBackwardKernel));
+    var kernel = Device.Kernel("{{cls}}.BatchNormReluBackward", BatchNormReluBackwardKernel);
     int threads = Device.GridStrideThreads(dx.Length);
     kernel(threads, x.View, y.View, dy.View, mean, invStd, gamma, dgamma, dbeta, dx.View, x.C, x.Spatial, 1f / ((float)x.N * x.Spatial), accumulate ? 1 : 0, threads);
 }
@@ -194,14 +184,10 @@ private void SoftmaxCrossEntropyForwardK{{k}}(Tensor logits, LabelMap labels, in
 {
     if (logits.C != {{k}} || logits.N != labels.N || logits.H != labels.H || logits.W != labels.W)
         throw new ArgumentException($"softmax cross-entropy: logits {logits} must be (N,{{k}},H,W) for labels ({labels.N},{labels.H},{labels.W})");
-    var kernel = Device.Kernel<Action<Index1D, ArrayView<float>, ArrayView<int>, ArrayView<float>, int, int, int>>(
-        "{{cls}}.SoftmaxCrossEntropyK{{k}}",
-        a => a.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<int>, ArrayView<float>, int, int, int>(SoftmaxCrossEntropyK{{k}}Kernel));
-    var mean = Device.Kernel<Action<Index1D, ArrayView<float>, ArrayView<float>>>(
-        "{{cls}}.SoftmaxCrossEntropyK{{k}}Mean",
-        a => a.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<float>>(SoftmaxCrossEntropyK{{k}}MeanKernel));
+    var kernel = Device.Kernel("{{cls}}.SoftmaxCrossEntropyK{{k}}", SoftmaxCrossEntropyK{{k}}Kernel);
+    var mean = Device.Kernel("{{cls}}.SoftmaxCrossEntropyK{{k}}Mean", SoftmaxCrossEntropyK{{k}}MeanKernel);
     Elementwise.Fill(Device, sums, 0f);
-    int threads = Device.GridStrideThreads(labels.Length);
+    int threads = Device.ReductionThreads(labels.Length);
     kernel(threads, logits.View, labels.View, sums, logits.Spatial, ignoreIndex, threads);
     mean(1, sums, loss);
 }
@@ -235,9 +221,7 @@ private void SoftmaxCrossEntropyBackwardK{{k}}(Tensor logits, LabelMap labels, i
 {
     if (dlogits.Length != logits.Length)
         throw new ArgumentException($"softmax cross-entropy backward: dlogits {dlogits} must match logits {logits}");
-    var kernel = Device.Kernel<Action<Index1D, ArrayView<float>, ArrayView<int>, ArrayView<float>, ArrayView<float>, int, int, float, int, int>>(
-        "{{cls}}.SoftmaxCrossEntropyK{{k}}Backward",
-        a => a.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<int>, ArrayView<float>, ArrayView<float>, int, int, float, int, int>(SoftmaxCrossEntropyK{{k}}BackwardKernel));
+    var kernel = Device.Kernel("{{cls}}.SoftmaxCrossEntropyK{{k}}Backward", SoftmaxCrossEntropyK{{k}}BackwardKernel);
     int threads = Device.GridStrideThreads(labels.Length);
     kernel(threads, logits.View, labels.View, sums, dlogits.View, logits.Spatial, ignoreIndex, weight, accumulate ? 1 : 0, threads);
 }

@@ -21,7 +21,7 @@ public sealed class TiledGemm(Device device) : IGemm
         GemmChecks.Arguments(transA, transB, m, n, k, a, lda, b, ldb, c, ldc);
         if (m == 0 || n == 0)
             return;
-        var kernel = device.Kernel("gemm.tiled", acc => acc.LoadStreamKernel<ArrayView<float>, ArrayView<float>, ArrayView<float>, GemmArgs>(TiledKernel));
+        var kernel = device.GroupKernel("gemm.tiled", acc => acc.LoadStreamKernel<ArrayView<float>, ArrayView<float>, ArrayView<float>, GemmArgs>(TiledKernel));
         int tile = MaxTile;
         while (tile * tile > device.Accelerator.MaxNumThreadsPerGroup)
             tile /= 2;

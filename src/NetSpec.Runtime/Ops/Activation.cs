@@ -20,7 +20,7 @@ public static class Activation
         }
 
         int threads = d.GridStrideThreads(x.Length);
-        d.Kernel("relu.fwd", a => a.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<float>, long, int>(ReluForwardKernel))(
+        d.Kernel("relu.fwd", ReluForwardKernel)(
             threads, x.View, y.View, x.Length, threads);
     }
 
@@ -38,7 +38,7 @@ public static class Activation
         }
 
         int threads = d.GridStrideThreads(y.Length);
-        d.Kernel("relu.bwd", a => a.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>, long, int, int>(ReluBackwardKernel))(
+        d.Kernel("relu.bwd", ReluBackwardKernel)(
             threads, y.View, dy.View, dx.View, y.Length, accumulate ? 1 : 0, threads);
     }
 
@@ -47,7 +47,7 @@ public static class Activation
         Check.Valid(x, "x");
         Check.SameShape(x, y, "x", "y");
         int threads = d.GridStrideThreads(x.Length);
-        d.Kernel("sigmoid.fwd", a => a.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<float>, long, int>(SigmoidForwardKernel))(
+        d.Kernel("sigmoid.fwd", SigmoidForwardKernel)(
             threads, x.View, y.View, x.Length, threads);
     }
 
@@ -58,7 +58,7 @@ public static class Activation
         Check.SameShape(y, dy, "y", "dy");
         Check.SameShape(y, dx, "y", "dx");
         int threads = d.GridStrideThreads(y.Length);
-        d.Kernel("sigmoid.bwd", a => a.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>, long, int, int>(SigmoidBackwardKernel))(
+        d.Kernel("sigmoid.bwd", SigmoidBackwardKernel)(
             threads, y.View, dy.View, dx.View, y.Length, accumulate ? 1 : 0, threads);
     }
 

@@ -41,8 +41,8 @@ public static partial class BatchNorm
         ArrayView<float> none = ws.SubView(2L * x.C * parts, 1);
         int flags = (training ? 1 : 0) | (running ? 2 : 0) | (counter.IsValid ? 4 : 0);
         int threads = x.C * parts;
-        var partialKernel = d.Kernel("bn.stats.partial", k => k.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>, Dims, int, int>(StatisticsPartialKernel));
-        var finishKernel = d.Kernel("bn.stats.finish", k => k.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, Dims, float, float, int, int>(StatisticsFinishKernel));
+        var partialKernel = d.Kernel("bn.stats.partial", StatisticsPartialKernel);
+        var finishKernel = d.Kernel("bn.stats.finish", StatisticsFinishKernel);
         ArrayView<float> rm = running ? runningMean : none, rv = running ? runningVar : none, cnt = counter.IsValid ? counter : none;
         if (training)
         {
@@ -59,7 +59,7 @@ public static partial class BatchNorm
     {
         long perChannel = (long)x.N * x.Spatial;
         Check.That(perChannel < int.MaxValue, $"batch norm over {perChannel} values per channel exceeds 2^31");
-        long threads = d.GridStrideThreads(perChannel * x.C);
+        long threads = d.ReductionThreads(perChannel * x.C);
         return (int)Math.Clamp(threads / x.C, 1, Math.Min(1024, perChannel));
     }
 
@@ -78,7 +78,7 @@ public static partial class BatchNorm
         }
 
         int threads = d.GridStrideThreads(x.Length);
-        d.Kernel("bn.apply", k => k.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, Dims, int, int>(ApplyKernel))(
+        d.Kernel("bn.apply", ApplyKernel)(
             threads, x.View, mean, invStd, gamma, beta, y.View, Dims.Of(x), relu ? 1 : 0, threads);
     }
 
@@ -102,13 +102,13 @@ public static partial class BatchNorm
 
         int parts = Parts(d, x);
         ArrayView<float> partial = d.Workspace(2L * x.C * parts);
-        d.Kernel("bn.bwd.partial", k => k.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, Dims, int, int>(BackwardPartialKernel))(
+        d.Kernel("bn.bwd.partial", BackwardPartialKernel)(
             x.C * parts, x.View, y.View, dy.View, mean, partial, Dims.Of(x), parts, relu ? 1 : 0);
-        d.Kernel("bn.bwd.params", k => k.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, int>(BackwardParamsKernel))(
+        d.Kernel("bn.bwd.params", BackwardParamsKernel)(
             x.C, partial, invStd, dgamma, dbeta, parts);
         int threads;
         threads = d.GridStrideThreads(x.Length);
-        d.Kernel("bn.bwd.input", k => k.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, Dims, int, int>(BackwardInputKernel))(
+        d.Kernel("bn.bwd.input", BackwardInputKernel)(
             threads, x.View, y.View, dy.View, mean, invStd, gamma, dgamma, dbeta, dx.View, Dims.Of(x), (relu ? 1 : 0) | (accumulate ? 2 : 0), threads);
     }
 

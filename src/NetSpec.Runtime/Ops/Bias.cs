@@ -17,7 +17,7 @@ internal static class Bias
         }
 
         int threads = d.GridStrideThreads(y.Length);
-        d.Kernel("bias.add", k => k.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<float>, Dims, int>(AddKernel))(
+        d.Kernel("bias.add", AddKernel)(
             threads, y.View, b, Dims.Of(y), threads);
     }
 
@@ -32,7 +32,7 @@ internal static class Bias
         }
 
         int threads = d.GridStrideThreads(dy.C);
-        d.Kernel("bias.grad", k => k.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<float>, Dims, int>(GradientKernel))(
+        d.Kernel("bias.grad", GradientKernel)(
             threads, dy.View, db, Dims.Of(dy), threads);
     }
 

@@ -53,7 +53,7 @@ public static class Concat
         if (toSlice)
             Check.Valid(part, "x");
         int threads = d.GridStrideThreads(part.Length);
-        d.Kernel("concat.copy", k => k.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<float>, Dims, int, int, int, int, int>(SliceCopyKernel))(
+        d.Kernel("concat.copy", SliceCopyKernel)(
             threads, part.View, whole.View, Dims.Of(part), whole.C, offset, toSlice ? 1 : 0, accumulate ? 1 : 0, threads);
     }
 

@@ -17,7 +17,7 @@ public static class Dropout
         Check.Length(mask, x.Length, "mask");
         Check.That(p >= 0f && p < 1f, $"dropout probability {p} must be in [0, 1)");
         int threads = d.GridStrideThreads(x.Length);
-        d.Kernel("dropout.fwd", k => k.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>, long, float, ulong, int>(ForwardKernel))(
+        d.Kernel("dropout.fwd", ForwardKernel)(
             threads, x.View, y.View, mask, x.Length, p, seed, threads);
     }
 
@@ -28,7 +28,7 @@ public static class Dropout
         Check.SameShape(dy, dx, "dy", "dx");
         Check.Length(mask, dy.Length, "mask");
         int threads = d.GridStrideThreads(dy.Length);
-        d.Kernel("dropout.bwd", k => k.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>, long, int, int>(BackwardKernel))(
+        d.Kernel("dropout.bwd", BackwardKernel)(
             threads, dy.View, mask, dx.View, dy.Length, accumulate ? 1 : 0, threads);
     }
 

@@ -34,7 +34,7 @@ public static class Elementwise
         {
             Check.SameShape(a, da, "a", "da");
             int threads = d.GridStrideThreads(a.Length);
-            d.Kernel("mul.bwd.a", k => k.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>, Dims, Dims, int, int>(MulBackwardAKernel))(
+            d.Kernel("mul.bwd.a", MulBackwardAKernel)(
                 threads, b.View, dy.View, da.View, Dims.Of(a), Dims.Of(b), accumulateA ? 1 : 0, threads);
         }
 
@@ -55,7 +55,7 @@ public static class Elementwise
         }
 
         int threads = d.GridStrideThreads(x.Length);
-        d.Kernel("copy", k => k.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<float>, long, int, int>(CopyKernel))(
+        d.Kernel("copy", CopyKernel)(
             threads, x.View, y.View, x.Length, accumulate ? 1 : 0, threads);
     }
 
@@ -64,7 +64,7 @@ public static class Elementwise
     {
         Check.Length(x, 1, "x");
         int threads = d.GridStrideThreads(x.Length);
-        d.Kernel("scale", k => k.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, long, float, int>(ScaleKernel))(
+        d.Kernel("scale", ScaleKernel)(
             threads, x, x.Length, alpha, threads);
     }
 
@@ -74,7 +74,7 @@ public static class Elementwise
         if (!x.IsValid || x.Length == 0)
             return;
         int threads = d.GridStrideThreads(x.Length);
-        d.Kernel("fill", k => k.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, long, float, int>(FillKernel))(
+        d.Kernel("fill", FillKernel)(
             threads, x, x.Length, value, threads);
     }
 
@@ -91,7 +91,7 @@ public static class Elementwise
         }
 
         int threads = d.GridStrideThreads(a.Length);
-        d.Kernel("binary", k => k.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>, Dims, Dims, int, int>(BinaryKernel))(
+        d.Kernel("binary", BinaryKernel)(
             threads, a.View, b.View, y.View, Dims.Of(a), Dims.Of(b), op, threads);
     }
 
@@ -99,7 +99,7 @@ public static class Elementwise
     {
         CheckBroadcast(shapeA, db);
         int threads = d.GridStrideThreads(db.Length);
-        d.Kernel("broadcast.reduce", k => k.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>, Dims, Dims, int, int, int>(ReduceToBKernel))(
+        d.Kernel("broadcast.reduce", ReduceToBKernel)(
             threads, dy.View, useA ? a : dy.View, db.View, Dims.Of(dy), Dims.Of(db), useA ? 1 : 0, accumulate ? 1 : 0, threads);
     }
 

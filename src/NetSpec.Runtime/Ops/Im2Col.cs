@@ -24,7 +24,7 @@ internal static class Im2Col
 
         long n = rows * p * q;
         int threads = d.GridStrideThreads(n);
-        d.Kernel("im2col", k => k.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<float>, Dims, Dims, ConvGeometry, int>(UnfoldKernel))(
+        d.Kernel("im2col", UnfoldKernel)(
             threads, x, col, new Dims(1, channels, h, w), new Dims(1, 1, p, q), g, threads);
     }
 
@@ -41,7 +41,7 @@ internal static class Im2Col
 
         long n = (long)channels * h * w;
         int threads = d.GridStrideThreads(n);
-        d.Kernel("col2im", k => k.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<float>, Dims, int, int, ConvGeometry, int, int>(FoldKernel))(
+        d.Kernel("col2im", FoldKernel)(
             threads, col, x, new Dims(1, channels, h, w), p, q, g, accumulate ? 1 : 0, threads);
     }
 

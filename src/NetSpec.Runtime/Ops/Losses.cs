@@ -21,9 +21,9 @@ public static class Losses
         Check.Length(loss, 1, "loss");
         int parts = Partials(d, labels.Length);
         ArrayView<float> ws = d.Workspace(2L * parts);
-        d.Kernel("ce.partial", k => k.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<int>, ArrayView<float>, Dims, int, int, int>(CrossEntropyPartialKernel))(
+        d.Kernel("ce.partial", CrossEntropyPartialKernel)(
             parts, logits.View, labels.View, ws, Dims.Of(logits), ignoreIndex, 1, parts);
-        d.Kernel("ce.finish", k => k.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<float>, int>(CrossEntropyFinishKernel))(
+        d.Kernel("ce.finish", CrossEntropyFinishKernel)(
             1, ws, loss, parts);
     }
 
@@ -34,11 +34,11 @@ public static class Losses
         Check.SameShape(logits, dlogits, "logits", "dlogits");
         int parts = Partials(d, labels.Length);
         ArrayView<float> ws = d.Workspace((2L * parts) + 1);
-        d.Kernel("ce.partial", k => k.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<int>, ArrayView<float>, Dims, int, int, int>(CrossEntropyPartialKernel))(
+        d.Kernel("ce.partial", CrossEntropyPartialKernel)(
             parts, logits.View, labels.View, ws, Dims.Of(logits), ignoreIndex, 0, parts);
-        d.Kernel("ce.count", k => k.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, int>(CountFinishKernel))(1, ws, parts);
+        d.Kernel("ce.count", CountFinishKernel)(1, ws, parts);
         int threads = d.GridStrideThreads(labels.Length);
-        d.Kernel("ce.bwd", k => k.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<int>, ArrayView<float>, ArrayView<float>, Dims, int, float, int, int>(CrossEntropyBackwardKernel))(
+        d.Kernel("ce.bwd", CrossEntropyBackwardKernel)(
             threads, logits.View, labels.View, ws.SubView(2L * parts, 1), dlogits.View, Dims.Of(logits), ignoreIndex, weight, accumulate ? 1 : 0, threads);
     }
 
@@ -47,7 +47,7 @@ public static class Losses
     {
         ArrayView<float> presence = Presence(d, logits, labels, ignoreIndex);
         Check.Length(loss, 1, "loss");
-        d.Kernel("bce.fwd", k => k.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>, int>(BceForwardKernel))(
+        d.Kernel("bce.fwd", BceForwardKernel)(
             1, logits.View, presence, loss, logits.N * logits.C);
     }
 
@@ -58,11 +58,11 @@ public static class Losses
         ArrayView<float> presence = Presence(d, logits, labels, ignoreIndex);
         int n = logits.N * logits.C;
         int threads = d.GridStrideThreads(n);
-        d.Kernel("bce.bwd", k => k.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>, int, float, int, int>(BceBackwardKernel))(
+        d.Kernel("bce.bwd", BceBackwardKernel)(
             threads, logits.View, presence, dlogits.View, n, weight, accumulate ? 1 : 0, threads);
     }
 
-    private static int Partials(Device d, long n) => Math.Min(d.GridStrideThreads(n), MaxPartials);
+    private static int Partials(Device d, long n) => Math.Min(d.ReductionThreads(n), MaxPartials);
 
     private static void CheckDense(Tensor logits, LabelMap labels)
     {
@@ -81,7 +81,7 @@ public static class Losses
         ArrayView<float> presence = d.Workspace((long)logits.N * logits.C);
         Elementwise.Fill(d, presence, 0f);
         int threads = d.GridStrideThreads(labels.Length);
-        d.Kernel("presence", k => k.LoadAutoGroupedStreamKernel<Index1D, ArrayView<int>, ArrayView<float>, long, int, int, int, int>(PresenceKernel))(
+        d.Kernel("presence", PresenceKernel)(
             threads, labels.View, presence, labels.Length, labels.H * labels.W, logits.C, ignoreIndex, threads);
         return presence;
     }

@@ -20,7 +20,7 @@ public static class Pooling
         CheckPool(x, y, g);
         Check.Length(argmax, y.Length, "argmax");
         int threads = d.GridStrideThreads(y.Length);
-        d.Kernel("maxpool.fwd", k => k.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<int>, Dims, Dims, PoolGeometry, int>(MaxForwardKernel))(
+        d.Kernel("maxpool.fwd", MaxForwardKernel)(
             threads, x.View, y.View, argmax, Dims.Of(x), Dims.Of(y), g, threads);
     }
 
@@ -34,7 +34,7 @@ public static class Pooling
         if (!accumulate)
             Elementwise.Fill(d, dx.View.SubView(0, dx.Length), 0f);
         int threads = d.GridStrideThreads(dy.Length);
-        d.Kernel("maxpool.bwd", k => k.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<int>, ArrayView<float>, long, int>(MaxBackwardKernel))(
+        d.Kernel("maxpool.bwd", MaxBackwardKernel)(
             threads, dy.View, argmax, dx.View, dy.Length, threads);
     }
 
@@ -43,7 +43,7 @@ public static class Pooling
     {
         CheckPool(x, y, g);
         int threads = d.GridStrideThreads(y.Length);
-        d.Kernel("avgpool.fwd", k => k.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<float>, Dims, Dims, PoolGeometry, int>(AvgForwardKernel))(
+        d.Kernel("avgpool.fwd", AvgForwardKernel)(
             threads, x.View, y.View, Dims.Of(x), Dims.Of(y), g, threads);
     }
 
@@ -52,7 +52,7 @@ public static class Pooling
     {
         CheckPool(dx, dy, g);
         int threads = d.GridStrideThreads(dx.Length);
-        d.Kernel("avgpool.bwd", k => k.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<float>, Dims, Dims, PoolGeometry, int, int>(AvgBackwardKernel))(
+        d.Kernel("avgpool.bwd", AvgBackwardKernel)(
             threads, dy.View, dx.View, Dims.Of(dy), Dims.Of(dx), g, accumulate ? 1 : 0, threads);
     }
 
@@ -63,7 +63,7 @@ public static class Pooling
         Check.Valid(y, "y");
         Check.That(y.N == x.N && y.C == x.C && y.H == 1 && y.W == 1, $"y {y} must be ({x.N},{x.C},1,1) for x {x}");
         int threads = d.GridStrideThreads(y.Length);
-        d.Kernel("gap.fwd", k => k.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<float>, long, int, int>(GlobalAvgForwardKernel))(
+        d.Kernel("gap.fwd", GlobalAvgForwardKernel)(
             threads, x.View, y.View, (long)x.N * x.C, x.Spatial, threads);
     }
 
@@ -74,7 +74,7 @@ public static class Pooling
         Check.Valid(dx, "dx");
         Check.That(dy.N == dx.N && dy.C == dx.C && dy.H == 1 && dy.W == 1, $"dy {dy} must be ({dx.N},{dx.C},1,1) for dx {dx}");
         int threads = d.GridStrideThreads(dx.Length);
-        d.Kernel("gap.bwd", k => k.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<float>, long, int, int, int>(GlobalAvgBackwardKernel))(
+        d.Kernel("gap.bwd", GlobalAvgBackwardKernel)(
             threads, dy.View, dx.View, dx.Length, dx.Spatial, accumulate ? 1 : 0, threads);
     }
 

@@ -14,7 +14,7 @@ public static class Resize
     {
         CheckPlanes(x, y);
         int threads = d.GridStrideThreads(y.Length);
-        d.Kernel("bilinear.fwd", k => k.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<float>, Dims, Dims, int, int>(BilinearForwardKernel))(
+        d.Kernel("bilinear.fwd", BilinearForwardKernel)(
             threads, x.View, y.View, Dims.Of(x), Dims.Of(y), alignCorners ? 1 : 0, threads);
     }
 
@@ -24,7 +24,7 @@ public static class Resize
         if (!accumulate)
             Elementwise.Fill(d, dx.View.SubView(0, dx.Length), 0f);
         int threads = d.GridStrideThreads(dy.Length);
-        d.Kernel("bilinear.bwd", k => k.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<float>, Dims, Dims, int, int>(BilinearBackwardKernel))(
+        d.Kernel("bilinear.bwd", BilinearBackwardKernel)(
             threads, dy.View, dx.View, Dims.Of(dy), Dims.Of(dx), alignCorners ? 1 : 0, threads);
     }
 
@@ -32,7 +32,7 @@ public static class Resize
     {
         CheckPlanes(x, y);
         int threads = d.GridStrideThreads(y.Length);
-        d.Kernel("nearest.fwd", k => k.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<float>, Dims, Dims, int>(NearestForwardKernel))(
+        d.Kernel("nearest.fwd", NearestForwardKernel)(
             threads, x.View, y.View, Dims.Of(x), Dims.Of(y), threads);
     }
 
@@ -42,7 +42,7 @@ public static class Resize
         if (!accumulate)
             Elementwise.Fill(d, dx.View.SubView(0, dx.Length), 0f);
         int threads = d.GridStrideThreads(dy.Length);
-        d.Kernel("nearest.bwd", k => k.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<float>, Dims, Dims, int>(NearestBackwardKernel))(
+        d.Kernel("nearest.bwd", NearestBackwardKernel)(
             threads, dy.View, dx.View, Dims.Of(dy), Dims.Of(dx), threads);
     }
 

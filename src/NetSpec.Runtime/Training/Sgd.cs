@@ -42,7 +42,7 @@ public sealed class Sgd : IDisposable
     /// <summary>One update of every weight with learning rate <paramref name="lr"/> (times its LrMult).</summary>
     public void Step(float lr)
     {
-        var kernel = device.Kernel("sgd.step", a => a.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>, long, float, float, float, int>(StepKernel));
+        var kernel = device.Kernel("sgd.step", StepKernel);
         foreach (Parameter p in weights)
         {
             int threads = device.GridStrideThreads(p.Length);

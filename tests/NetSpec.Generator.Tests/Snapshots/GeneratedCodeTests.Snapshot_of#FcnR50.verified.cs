@@ -5046,9 +5046,7 @@ public sealed partial class FcnR50 : INetwork
     {
         if (x.Length != y.Length || mean.Length < x.C || gamma.Length < x.C)
             throw new ArgumentException($"batchnorm+relu: x {x}, y {y}, {gamma.Length} channel parameters");
-        var kernel = Device.Kernel<Action<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, int, int, int>>(
-            "FcnR50.BatchNormReluForward",
-            a => a.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, int, int, int>(BatchNormReluForwardKernel));
+        var kernel = Device.Kernel("FcnR50.BatchNormReluForward", BatchNormReluForwardKernel);
         int threads = Device.GridStrideThreads(y.Length);
         kernel(threads, x.View, mean, invStd, gamma, beta, y.View, x.C, x.Spatial, threads);
     }
@@ -5084,9 +5082,7 @@ public sealed partial class FcnR50 : INetwork
     {
         if (x.Length != y.Length || dy.Length != y.Length || dgamma.Length < x.C || dbeta.Length < x.C)
             throw new ArgumentException($"batchnorm+relu reduce: x {x}, y {y}, dy {dy}, {dgamma.Length} channel gradients");
-        var kernel = Device.Kernel<Action<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, int, int, int, long, int>>(
-            "FcnR50.BatchNormReluReduce",
-            a => a.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, int, int, int, long, int>(BatchNormReluReduceKernel));
+        var kernel = Device.Kernel("FcnR50.BatchNormReluReduce", BatchNormReluReduceKernel);
         int blocks = (x.Spatial + 1023) / 1024;
         long items = (long)x.N * x.C * blocks;
         // zeroed by kernels on the stream: a memset is not ordered with the kernels around it on the CPU accelerator
@@ -5116,9 +5112,7 @@ public sealed partial class FcnR50 : INetwork
     {
         if (x.Length != y.Length || dy.Length != y.Length || dx.Length != x.Length)
             throw new ArgumentException($"batchnorm+relu backward: x {x}, y {y}, dy {dy}, dx {dx} must have one shape");
-        var kernel = Device.Kernel<Action<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, int, int, float, int, int>>(
-            "FcnR50.BatchNormReluBackward",
-            a => a.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, int, int, float, int, int>(BatchNormReluBackwardKernel));
+        var kernel = Device.Kernel("FcnR50.BatchNormReluBackward", BatchNormReluBackwardKernel);
         int threads = Device.GridStrideThreads(dx.Length);
         kernel(threads, x.View, y.View, dy.View, mean, invStd, gamma, dgamma, dbeta, dx.View, x.C, x.Spatial, 1f / ((float)x.N * x.Spatial), accumulate ? 1 : 0, threads);
     }
@@ -5161,14 +5155,10 @@ public sealed partial class FcnR50 : INetwork
     {
         if (logits.C != 59 || logits.N != labels.N || logits.H != labels.H || logits.W != labels.W)
             throw new ArgumentException($"softmax cross-entropy: logits {logits} must be (N,59,H,W) for labels ({labels.N},{labels.H},{labels.W})");
-        var kernel = Device.Kernel<Action<Index1D, ArrayView<float>, ArrayView<int>, ArrayView<float>, int, int, int>>(
-            "FcnR50.SoftmaxCrossEntropyK59",
-            a => a.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<int>, ArrayView<float>, int, int, int>(SoftmaxCrossEntropyK59Kernel));
-        var mean = Device.Kernel<Action<Index1D, ArrayView<float>, ArrayView<float>>>(
-            "FcnR50.SoftmaxCrossEntropyK59Mean",
-            a => a.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<float>>(SoftmaxCrossEntropyK59MeanKernel));
+        var kernel = Device.Kernel("FcnR50.SoftmaxCrossEntropyK59", SoftmaxCrossEntropyK59Kernel);
+        var mean = Device.Kernel("FcnR50.SoftmaxCrossEntropyK59Mean", SoftmaxCrossEntropyK59MeanKernel);
         Elementwise.Fill(Device, sums, 0f);
-        int threads = Device.GridStrideThreads(labels.Length);
+        int threads = Device.ReductionThreads(labels.Length);
         kernel(threads, logits.View, labels.View, sums, logits.Spatial, ignoreIndex, threads);
         mean(1, sums, loss);
     }
@@ -5202,9 +5192,7 @@ public sealed partial class FcnR50 : INetwork
     {
         if (dlogits.Length != logits.Length)
             throw new ArgumentException($"softmax cross-entropy backward: dlogits {dlogits} must match logits {logits}");
-        var kernel = Device.Kernel<Action<Index1D, ArrayView<float>, ArrayView<int>, ArrayView<float>, ArrayView<float>, int, int, float, int, int>>(
-            "FcnR50.SoftmaxCrossEntropyK59Backward",
-            a => a.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<int>, ArrayView<float>, ArrayView<float>, int, int, float, int, int>(SoftmaxCrossEntropyK59BackwardKernel));
+        var kernel = Device.Kernel("FcnR50.SoftmaxCrossEntropyK59Backward", SoftmaxCrossEntropyK59BackwardKernel);
         int threads = Device.GridStrideThreads(labels.Length);
         kernel(threads, logits.View, labels.View, sums, dlogits.View, logits.Spatial, ignoreIndex, weight, accumulate ? 1 : 0, threads);
     }

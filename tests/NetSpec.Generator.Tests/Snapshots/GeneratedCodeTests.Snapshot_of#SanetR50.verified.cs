@@ -6864,9 +6864,7 @@ public sealed partial class SanetR50 : INetwork
     {
         if (attn.Length != y.Length || res.Length != y.Length)
             throw new ArgumentException($"attention gate: attn {attn}, res {res} and y {y} must have one shape");
-        var kernel = Device.Kernel<Action<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>, int>>(
-            "SanetR50.AttentionGateForward",
-            a => a.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>, int>(AttentionGateForwardKernel));
+        var kernel = Device.Kernel("SanetR50.AttentionGateForward", AttentionGateForwardKernel);
         int threads = Device.GridStrideThreads(y.Length);
         kernel(threads, attn.View, res.View, y.View, threads);
     }
@@ -6895,9 +6893,7 @@ public sealed partial class SanetR50 : INetwork
     {
         bool wantAttention = dAttn.View.IsValid, wantResidual = dRes.View.IsValid;
         int flags = (wantAttention ? (accumulateAttention ? 2 : 1) : 0) | (wantResidual ? (accumulateResidual ? 8 : 4) : 0);
-        var kernel = Device.Kernel<Action<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, int, int>>(
-            "SanetR50.AttentionGateBackward",
-            a => a.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, int, int>(AttentionGateBackwardKernel));
+        var kernel = Device.Kernel("SanetR50.AttentionGateBackward", AttentionGateBackwardKernel);
         int threads = Device.GridStrideThreads(dy.Length);
         kernel(threads, attn.View, res.View, dy.View, wantAttention ? dAttn.View : dy.View, wantResidual ? dRes.View : dy.View, flags, threads);
     }
@@ -6917,9 +6913,7 @@ public sealed partial class SanetR50 : INetwork
     {
         if (x.Length != y.Length || mean.Length < x.C || gamma.Length < x.C)
             throw new ArgumentException($"batchnorm+relu: x {x}, y {y}, {gamma.Length} channel parameters");
-        var kernel = Device.Kernel<Action<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, int, int, int>>(
-            "SanetR50.BatchNormReluForward",
-            a => a.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, int, int, int>(BatchNormReluForwardKernel));
+        var kernel = Device.Kernel("SanetR50.BatchNormReluForward", BatchNormReluForwardKernel);
         int threads = Device.GridStrideThreads(y.Length);
         kernel(threads, x.View, mean, invStd, gamma, beta, y.View, x.C, x.Spatial, threads);
     }
@@ -6955,9 +6949,7 @@ public sealed partial class SanetR50 : INetwork
     {
         if (x.Length != y.Length || dy.Length != y.Length || dgamma.Length < x.C || dbeta.Length < x.C)
             throw new ArgumentException($"batchnorm+relu reduce: x {x}, y {y}, dy {dy}, {dgamma.Length} channel gradients");
-        var kernel = Device.Kernel<Action<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, int, int, int, long, int>>(
-            "SanetR50.BatchNormReluReduce",
-            a => a.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, int, int, int, long, int>(BatchNormReluReduceKernel));
+        var kernel = Device.Kernel("SanetR50.BatchNormReluReduce", BatchNormReluReduceKernel);
         int blocks = (x.Spatial + 1023) / 1024;
         long items = (long)x.N * x.C * blocks;
         // zeroed by kernels on the stream: a memset is not ordered with the kernels around it on the CPU accelerator
@@ -6987,9 +6979,7 @@ public sealed partial class SanetR50 : INetwork
     {
         if (x.Length != y.Length || dy.Length != y.Length || dx.Length != x.Length)
             throw new ArgumentException($"batchnorm+relu backward: x {x}, y {y}, dy {dy}, dx {dx} must have one shape");
-        var kernel = Device.Kernel<Action<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, int, int, float, int, int>>(
-            "SanetR50.BatchNormReluBackward",
-            a => a.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, int, int, float, int, int>(BatchNormReluBackwardKernel));
+        var kernel = Device.Kernel("SanetR50.BatchNormReluBackward", BatchNormReluBackwardKernel);
         int threads = Device.GridStrideThreads(dx.Length);
         kernel(threads, x.View, y.View, dy.View, mean, invStd, gamma, dgamma, dbeta, dx.View, x.C, x.Spatial, 1f / ((float)x.N * x.Spatial), accumulate ? 1 : 0, threads);
     }
@@ -7032,14 +7022,10 @@ public sealed partial class SanetR50 : INetwork
     {
         if (logits.C != 59 || logits.N != labels.N || logits.H != labels.H || logits.W != labels.W)
             throw new ArgumentException($"softmax cross-entropy: logits {logits} must be (N,59,H,W) for labels ({labels.N},{labels.H},{labels.W})");
-        var kernel = Device.Kernel<Action<Index1D, ArrayView<float>, ArrayView<int>, ArrayView<float>, int, int, int>>(
-            "SanetR50.SoftmaxCrossEntropyK59",
-            a => a.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<int>, ArrayView<float>, int, int, int>(SoftmaxCrossEntropyK59Kernel));
-        var mean = Device.Kernel<Action<Index1D, ArrayView<float>, ArrayView<float>>>(
-            "SanetR50.SoftmaxCrossEntropyK59Mean",
-            a => a.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<float>>(SoftmaxCrossEntropyK59MeanKernel));
+        var kernel = Device.Kernel("SanetR50.SoftmaxCrossEntropyK59", SoftmaxCrossEntropyK59Kernel);
+        var mean = Device.Kernel("SanetR50.SoftmaxCrossEntropyK59Mean", SoftmaxCrossEntropyK59MeanKernel);
         Elementwise.Fill(Device, sums, 0f);
-        int threads = Device.GridStrideThreads(labels.Length);
+        int threads = Device.ReductionThreads(labels.Length);
         kernel(threads, logits.View, labels.View, sums, logits.Spatial, ignoreIndex, threads);
         mean(1, sums, loss);
     }
@@ -7073,9 +7059,7 @@ public sealed partial class SanetR50 : INetwork
     {
         if (dlogits.Length != logits.Length)
             throw new ArgumentException($"softmax cross-entropy backward: dlogits {dlogits} must match logits {logits}");
-        var kernel = Device.Kernel<Action<Index1D, ArrayView<float>, ArrayView<int>, ArrayView<float>, ArrayView<float>, int, int, float, int, int>>(
-            "SanetR50.SoftmaxCrossEntropyK59Backward",
-            a => a.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<int>, ArrayView<float>, ArrayView<float>, int, int, float, int, int>(SoftmaxCrossEntropyK59BackwardKernel));
+        var kernel = Device.Kernel("SanetR50.SoftmaxCrossEntropyK59Backward", SoftmaxCrossEntropyK59BackwardKernel);
         int threads = Device.GridStrideThreads(labels.Length);
         kernel(threads, logits.View, labels.View, sums, dlogits.View, logits.Spatial, ignoreIndex, weight, accumulate ? 1 : 0, threads);
     }
