@@ -44,7 +44,8 @@ public class GeneratedCodeTests
         string source = Repository.Value.Source("SanetR50.g.cs");
         Assert.Contains("sanet-r50: 55,610,405 parameters", source);
         Assert.Contains("// Training plan:", source);
-        Assert.Contains("AttentionGateForward(head_sa1_upsample, head_sa1_conv_res_5, head_sa1_add);", source);
+        Assert.Contains("AttentionGate.Forward(Device, head_sa1_upsample, head_sa1_conv_res_5, head_sa1_add);", source);
+        Assert.Contains("relu: true);", source); // BN + ReLU fused
         Assert.Contains("const int K = 59;", source);
         Assert.DoesNotContain("Elementwise.Mul(", source);
     }

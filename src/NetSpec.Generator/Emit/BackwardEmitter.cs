@@ -58,12 +58,10 @@ internal static class BackwardEmitter
         switch (step.Kind)
         {
             case StepKind.BatchNormRelu:
-                w.Line($"BatchNormReluReduce({X(0)}, {c.Field(step.Output)}, {dy}, {ForwardEmitter.Aux(step, "mean")}, {ForwardEmitter.Aux(step, "inv_std")}, {c.GradView(node.Name, "weight")}, {c.GradView(node.Name, "bias")});");
-                if (Target(0) is not null)
-                    w.Line($"BatchNormReluBackward({X(0)}, {c.Field(step.Output)}, {dy}, {ForwardEmitter.Aux(step, "mean")}, {ForwardEmitter.Aux(step, "inv_std")}, {c.ParamView(node.Name, "weight")}, {c.GradView(node.Name, "weight")}, {c.GradView(node.Name, "bias")}, {Dx(0)}, accumulate: {Acc(0)});");
+                w.Line($"BatchNorm.Backward({d}, {X(0)}, {c.Field(step.Output)}, {dy}, {ForwardEmitter.Aux(step, "mean")}, {ForwardEmitter.Aux(step, "inv_std")}, {c.ParamView(node.Name, "weight")}, {Dx(0)}, {c.GradView(node.Name, "weight")}, {c.GradView(node.Name, "bias")}, relu: true, accumulate: {Acc(0)});");
                 return;
             case StepKind.AttentionGate:
-                w.Line($"AttentionGateBackward({X(0)}, {X(1)}, {dy}, {Dx(0)}, {Dx(1)}, accumulateAttention: {Acc(0)}, accumulateResidual: {Acc(1)});");
+                w.Line($"AttentionGate.Backward({d}, {X(0)}, {X(1)}, {dy}, {Dx(0)}, {Dx(1)}, accumulateAttention: {Acc(0)}, accumulateResidual: {Acc(1)});");
                 return;
         }
 

@@ -50,10 +50,10 @@ internal static class ForwardEmitter
         {
             case StepKind.BatchNormRelu:
                 EmitStatistics(w, c, step, node);
-                w.Line($"BatchNormReluForward({X(0)}, {Aux(step, "mean")}, {Aux(step, "inv_std")}, {c.ParamView(node.Name, "weight")}, {c.ParamView(node.Name, "bias")}, {y});");
+                w.Line($"BatchNorm.Apply(Device, {X(0)}, {Aux(step, "mean")}, {Aux(step, "inv_std")}, {c.ParamView(node.Name, "weight")}, {c.ParamView(node.Name, "bias")}, {y}, relu: true);");
                 return;
             case StepKind.AttentionGate:
-                w.Line($"AttentionGateForward({X(0)}, {X(1)}, {y});");
+                w.Line($"AttentionGate.Forward(Device, {X(0)}, {X(1)}, {y});");
                 return;
         }
 

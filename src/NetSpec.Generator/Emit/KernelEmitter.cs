@@ -5,9 +5,10 @@ using NetSpec.Dsl.Planning;
 namespace NetSpec.Generator.Emit;
 
 /// <summary>
-/// ILGPU kernels specialised for this spec, next to their launchers: the SA gate (forward and backward),
-/// BN apply + ReLU (batch statistics stay a runtime call; the backward's per-channel sums and elementwise part are emitted), and softmax cross-entropy
-/// with K baked in as a constant. Kernels are grid-stride loops and are loaded once through Device.Kernel.
+/// ILGPU kernels specialised for this spec, next to their launchers: softmax cross-entropy with K baked in as
+/// a constant (the K-loop unrolls). Fused steps that need no specialisation (BN + ReLU, the SA gate) call the
+/// runtime's fused ops, which have vectorised host code for the CPU. Kernels are grid-stride loops and are
+/// loaded once through Device.Kernel.
 /// </summary>
 internal static class KernelEmitter
 {
@@ -15,10 +16,6 @@ internal static class KernelEmitter
     {
         w.Line("// Kernels specialised for this spec. Grid-stride: thread i handles items i, i + threads, i + 2·threads, …");
         w.Line();
-        if (c.Network.Forward.Any(s => s.Kind == StepKind.AttentionGate))
-            w.Line(KernelTexts.AttentionGate(c.Spec.ClassName));
-        if (c.Network.Forward.Any(s => s.Kind == StepKind.BatchNormRelu))
-            w.Line(KernelTexts.BatchNormRelu(c.Spec.ClassName));
         foreach (int k in CrossEntropyClasses(c))
             w.Line(KernelTexts.SoftmaxCrossEntropy(c.Spec.ClassName, k));
     }

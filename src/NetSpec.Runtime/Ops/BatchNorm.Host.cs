@@ -68,7 +68,8 @@ public static unsafe partial class BatchNorm
     private static void BackwardHost(Tensor xt, Tensor yt, Tensor dyt, ArrayView<float> meanV, ArrayView<float> invStdV, ArrayView<float> gammaV,
         Tensor dxt, ArrayView<float> dgammaV, ArrayView<float> dbetaV, bool relu, bool accumulate)
     {
-        float* x = HostAccess.Pointer(xt.View), y = HostAccess.Pointer(yt.View), dy = HostAccess.Pointer(dyt.View), dx = HostAccess.Pointer(dxt.View);
+        float* x = HostAccess.Pointer(xt.View), y = HostAccess.Pointer(yt.View), dy = HostAccess.Pointer(dyt.View);
+        float* dx = dxt.View.IsValid ? HostAccess.Pointer(dxt.View) : null;
         float* mean = HostAccess.Pointer(meanV), invStd = HostAccess.Pointer(invStdV), gamma = HostAccess.Pointer(gammaV);
         float* dgamma = HostAccess.Pointer(dgammaV), dbeta = HostAccess.Pointer(dbetaV);
         int n = xt.N, c = xt.C, hw = xt.Spatial;
@@ -89,7 +90,7 @@ public static unsafe partial class BatchNorm
             float a = gamma[ch] * invStd[ch];
             float k = -a * invStd[ch] * dgamma[ch] / m;
             float shift = (-a * dbeta[ch] / m) - (k * mean[ch]);
-            for (int b = 0; b < n; b++)
+            for (int b = 0; dx != null && b < n; b++)
             {
                 long o = (((long)b * c) + ch) * hw;
                 InputGradient(x + o, y + o, dy + o, dx + o, hw, a, k, shift, relu, accumulate);

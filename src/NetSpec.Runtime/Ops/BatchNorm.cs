@@ -82,14 +82,16 @@ public static partial class BatchNorm
             threads, x.View, mean, invStd, gamma, beta, y.View, Dims.Of(x), relu ? 1 : 0, threads);
     }
 
-    // g = dy·[y > 0 when relu]; dβ = Σg; dγ = Σg·x̂; dx = γ·invStd/M · (M·g − dβ − x̂·dγ)   (training statistics)
+    // g = dy·[y > 0 when relu]; dβ = Σg; dγ = Σg·x̂; dx (=|+=) γ·invStd/M · (M·g − dβ − x̂·dγ)   (training statistics; dx may be absent)
     public static void Backward(Device d, Tensor x, Tensor y, Tensor dy, ArrayView<float> mean, ArrayView<float> invStd, ArrayView<float> gamma,
         Tensor dx, ArrayView<float> dgamma, ArrayView<float> dbeta, bool relu, bool accumulate)
     {
         Check.Valid(x, "x");
         Check.SameShape(x, y, "x", "y");
         Check.SameShape(x, dy, "x", "dy");
-        Check.SameShape(x, dx, "x", "dx");
+        bool wantInput = dx.View.IsValid; // absent (default) when the input needs no gradient
+        if (wantInput)
+            Check.SameShape(x, dx, "x", "dx");
         CheckChannels(x.C, mean, invStd, gamma, default);
         Check.Length(dgamma, x.C, "dgamma");
         Check.Length(dbeta, x.C, "dbeta");
@@ -106,8 +108,9 @@ public static partial class BatchNorm
             x.C * parts, x.View, y.View, dy.View, mean, partial, Dims.Of(x), parts, relu ? 1 : 0);
         d.Kernel("bn.bwd.params", BackwardParamsKernel)(
             x.C, partial, invStd, dgamma, dbeta, parts);
-        int threads;
-        threads = d.GridStrideThreads(x.Length);
+        if (!wantInput)
+            return;
+        int threads = d.GridStrideThreads(x.Length);
         d.Kernel("bn.bwd.input", BackwardInputKernel)(
             threads, x.View, y.View, dy.View, mean, invStd, gamma, dgamma, dbeta, dx.View, Dims.Of(x), (relu ? 1 : 0) | (accumulate ? 2 : 0), threads);
     }

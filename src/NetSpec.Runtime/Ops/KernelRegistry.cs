@@ -16,6 +16,8 @@ internal static class KernelRegistry
         Auto(typeof(Activation), nameof(Activation.ReluBackwardKernel)),
         Auto(typeof(Activation), nameof(Activation.SigmoidForwardKernel)),
         Auto(typeof(Activation), nameof(Activation.SigmoidBackwardKernel)),
+        Auto(typeof(AttentionGate), nameof(AttentionGate.ForwardKernel)),
+        Auto(typeof(AttentionGate), nameof(AttentionGate.BackwardKernel)),
         Auto(typeof(BatchNorm), nameof(BatchNorm.StatisticsPartialKernel)),
         Auto(typeof(BatchNorm), nameof(BatchNorm.StatisticsFinishKernel)),
         Auto(typeof(BatchNorm), nameof(BatchNorm.BackwardPartialKernel)),

@@ -5228,21 +5228,21 @@ public sealed partial class SanetR50 : INetwork
 
         // backbone.stem.1 + backbone.stem.2: batchnorm + relu (fused) -> (N,64,⌈H/2⌉,⌈W/2⌉)
         BatchNorm.Statistics(Device, backbone_stem_0, backbone_stem_1_mean, backbone_stem_1_inv_std, backbone_stem_1_running_mean.Value.View, backbone_stem_1_running_var.Value.View, backbone_stem_1_num_batches_tracked.Value.View, momentum: 0.1f, eps: 1E-05f, training);
-        BatchNormReluForward(backbone_stem_0, backbone_stem_1_mean, backbone_stem_1_inv_std, backbone_stem_1_weight.Value.View, backbone_stem_1_bias.Value.View, backbone_stem_2);
+        BatchNorm.Apply(Device, backbone_stem_0, backbone_stem_1_mean, backbone_stem_1_inv_std, backbone_stem_1_weight.Value.View, backbone_stem_1_bias.Value.View, backbone_stem_2, relu: true);
 
         // backbone.stem.3: conv 3x3 s1 p1, 64->64 -> (N,64,⌈H/2⌉,⌈W/2⌉)
         Conv2d.Forward(Device, backbone_stem_2, backbone_stem_3_weight.Value.View, default, backbone_stem_3, new ConvGeometry(3, 3, 1, 1, 1, 1, 1, 1, 1));
 
         // backbone.stem.4 + backbone.stem.5: batchnorm + relu (fused) -> (N,64,⌈H/2⌉,⌈W/2⌉)
         BatchNorm.Statistics(Device, backbone_stem_3, backbone_stem_4_mean, backbone_stem_4_inv_std, backbone_stem_4_running_mean.Value.View, backbone_stem_4_running_var.Value.View, backbone_stem_4_num_batches_tracked.Value.View, momentum: 0.1f, eps: 1E-05f, training);
-        BatchNormReluForward(backbone_stem_3, backbone_stem_4_mean, backbone_stem_4_inv_std, backbone_stem_4_weight.Value.View, backbone_stem_4_bias.Value.View, backbone_stem_5);
+        BatchNorm.Apply(Device, backbone_stem_3, backbone_stem_4_mean, backbone_stem_4_inv_std, backbone_stem_4_weight.Value.View, backbone_stem_4_bias.Value.View, backbone_stem_5, relu: true);
 
         // backbone.stem.6: conv 3x3 s1 p1, 64->128 -> (N,128,⌈H/2⌉,⌈W/2⌉)
         Conv2d.Forward(Device, backbone_stem_5, backbone_stem_6_weight.Value.View, default, backbone_stem_6, new ConvGeometry(3, 3, 1, 1, 1, 1, 1, 1, 1));
 
         // backbone.stem.7 + backbone.stem.8: batchnorm + relu (fused) -> (N,128,⌈H/2⌉,⌈W/2⌉)
         BatchNorm.Statistics(Device, backbone_stem_6, backbone_stem_7_mean, backbone_stem_7_inv_std, backbone_stem_7_running_mean.Value.View, backbone_stem_7_running_var.Value.View, backbone_stem_7_num_batches_tracked.Value.View, momentum: 0.1f, eps: 1E-05f, training);
-        BatchNormReluForward(backbone_stem_6, backbone_stem_7_mean, backbone_stem_7_inv_std, backbone_stem_7_weight.Value.View, backbone_stem_7_bias.Value.View, backbone_stem_8);
+        BatchNorm.Apply(Device, backbone_stem_6, backbone_stem_7_mean, backbone_stem_7_inv_std, backbone_stem_7_weight.Value.View, backbone_stem_7_bias.Value.View, backbone_stem_8, relu: true);
     }
 
     private void ForwardBackboneMaxpool(bool training)
@@ -5258,14 +5258,14 @@ public sealed partial class SanetR50 : INetwork
 
         // backbone.layer1.0.bn1 + backbone.layer1.0.relu1: batchnorm + relu (fused) -> (N,64,⌈H/4⌉,⌈W/4⌉)
         BatchNorm.Statistics(Device, backbone_layer1_0_conv1, backbone_layer1_0_bn1_mean, backbone_layer1_0_bn1_inv_std, backbone_layer1_0_bn1_running_mean.Value.View, backbone_layer1_0_bn1_running_var.Value.View, backbone_layer1_0_bn1_num_batches_tracked.Value.View, momentum: 0.1f, eps: 1E-05f, training);
-        BatchNormReluForward(backbone_layer1_0_conv1, backbone_layer1_0_bn1_mean, backbone_layer1_0_bn1_inv_std, backbone_layer1_0_bn1_weight.Value.View, backbone_layer1_0_bn1_bias.Value.View, backbone_layer1_0_relu1);
+        BatchNorm.Apply(Device, backbone_layer1_0_conv1, backbone_layer1_0_bn1_mean, backbone_layer1_0_bn1_inv_std, backbone_layer1_0_bn1_weight.Value.View, backbone_layer1_0_bn1_bias.Value.View, backbone_layer1_0_relu1, relu: true);
 
         // backbone.layer1.0.conv2: conv 3x3 s1 p1, 64->64 -> (N,64,⌈H/4⌉,⌈W/4⌉)
         Conv2d.Forward(Device, backbone_layer1_0_relu1, backbone_layer1_0_conv2_weight.Value.View, default, backbone_layer1_0_conv2, new ConvGeometry(3, 3, 1, 1, 1, 1, 1, 1, 1));
 
         // backbone.layer1.0.bn2 + backbone.layer1.0.relu2: batchnorm + relu (fused) -> (N,64,⌈H/4⌉,⌈W/4⌉)
         BatchNorm.Statistics(Device, backbone_layer1_0_conv2, backbone_layer1_0_bn2_mean, backbone_layer1_0_bn2_inv_std, backbone_layer1_0_bn2_running_mean.Value.View, backbone_layer1_0_bn2_running_var.Value.View, backbone_layer1_0_bn2_num_batches_tracked.Value.View, momentum: 0.1f, eps: 1E-05f, training);
-        BatchNormReluForward(backbone_layer1_0_conv2, backbone_layer1_0_bn2_mean, backbone_layer1_0_bn2_inv_std, backbone_layer1_0_bn2_weight.Value.View, backbone_layer1_0_bn2_bias.Value.View, backbone_layer1_0_relu2);
+        BatchNorm.Apply(Device, backbone_layer1_0_conv2, backbone_layer1_0_bn2_mean, backbone_layer1_0_bn2_inv_std, backbone_layer1_0_bn2_weight.Value.View, backbone_layer1_0_bn2_bias.Value.View, backbone_layer1_0_relu2, relu: true);
 
         // backbone.layer1.0.conv3: conv 1x1 s1 p0, 64->256 -> (N,256,⌈H/4⌉,⌈W/4⌉)
         Conv2d.Forward(Device, backbone_layer1_0_relu2, backbone_layer1_0_conv3_weight.Value.View, default, backbone_layer1_0_conv3, new ConvGeometry(1, 1, 1, 1, 0, 0, 1, 1, 1));
@@ -5292,14 +5292,14 @@ public sealed partial class SanetR50 : INetwork
 
         // backbone.layer1.1.bn1 + backbone.layer1.1.relu1: batchnorm + relu (fused) -> (N,64,⌈H/4⌉,⌈W/4⌉)
         BatchNorm.Statistics(Device, backbone_layer1_1_conv1, backbone_layer1_1_bn1_mean, backbone_layer1_1_bn1_inv_std, backbone_layer1_1_bn1_running_mean.Value.View, backbone_layer1_1_bn1_running_var.Value.View, backbone_layer1_1_bn1_num_batches_tracked.Value.View, momentum: 0.1f, eps: 1E-05f, training);
-        BatchNormReluForward(backbone_layer1_1_conv1, backbone_layer1_1_bn1_mean, backbone_layer1_1_bn1_inv_std, backbone_layer1_1_bn1_weight.Value.View, backbone_layer1_1_bn1_bias.Value.View, backbone_layer1_1_relu1);
+        BatchNorm.Apply(Device, backbone_layer1_1_conv1, backbone_layer1_1_bn1_mean, backbone_layer1_1_bn1_inv_std, backbone_layer1_1_bn1_weight.Value.View, backbone_layer1_1_bn1_bias.Value.View, backbone_layer1_1_relu1, relu: true);
 
         // backbone.layer1.1.conv2: conv 3x3 s1 p1, 64->64 -> (N,64,⌈H/4⌉,⌈W/4⌉)
         Conv2d.Forward(Device, backbone_layer1_1_relu1, backbone_layer1_1_conv2_weight.Value.View, default, backbone_layer1_1_conv2, new ConvGeometry(3, 3, 1, 1, 1, 1, 1, 1, 1));
 
         // backbone.layer1.1.bn2 + backbone.layer1.1.relu2: batchnorm + relu (fused) -> (N,64,⌈H/4⌉,⌈W/4⌉)
         BatchNorm.Statistics(Device, backbone_layer1_1_conv2, backbone_layer1_1_bn2_mean, backbone_layer1_1_bn2_inv_std, backbone_layer1_1_bn2_running_mean.Value.View, backbone_layer1_1_bn2_running_var.Value.View, backbone_layer1_1_bn2_num_batches_tracked.Value.View, momentum: 0.1f, eps: 1E-05f, training);
-        BatchNormReluForward(backbone_layer1_1_conv2, backbone_layer1_1_bn2_mean, backbone_layer1_1_bn2_inv_std, backbone_layer1_1_bn2_weight.Value.View, backbone_layer1_1_bn2_bias.Value.View, backbone_layer1_1_relu2);
+        BatchNorm.Apply(Device, backbone_layer1_1_conv2, backbone_layer1_1_bn2_mean, backbone_layer1_1_bn2_inv_std, backbone_layer1_1_bn2_weight.Value.View, backbone_layer1_1_bn2_bias.Value.View, backbone_layer1_1_relu2, relu: true);
 
         // backbone.layer1.1.conv3: conv 1x1 s1 p0, 64->256 -> (N,256,⌈H/4⌉,⌈W/4⌉)
         Conv2d.Forward(Device, backbone_layer1_1_relu2, backbone_layer1_1_conv3_weight.Value.View, default, backbone_layer1_1_conv3, new ConvGeometry(1, 1, 1, 1, 0, 0, 1, 1, 1));
@@ -5319,14 +5319,14 @@ public sealed partial class SanetR50 : INetwork
 
         // backbone.layer1.2.bn1 + backbone.layer1.2.relu1: batchnorm + relu (fused) -> (N,64,⌈H/4⌉,⌈W/4⌉)
         BatchNorm.Statistics(Device, backbone_layer1_2_conv1, backbone_layer1_2_bn1_mean, backbone_layer1_2_bn1_inv_std, backbone_layer1_2_bn1_running_mean.Value.View, backbone_layer1_2_bn1_running_var.Value.View, backbone_layer1_2_bn1_num_batches_tracked.Value.View, momentum: 0.1f, eps: 1E-05f, training);
-        BatchNormReluForward(backbone_layer1_2_conv1, backbone_layer1_2_bn1_mean, backbone_layer1_2_bn1_inv_std, backbone_layer1_2_bn1_weight.Value.View, backbone_layer1_2_bn1_bias.Value.View, backbone_layer1_2_relu1);
+        BatchNorm.Apply(Device, backbone_layer1_2_conv1, backbone_layer1_2_bn1_mean, backbone_layer1_2_bn1_inv_std, backbone_layer1_2_bn1_weight.Value.View, backbone_layer1_2_bn1_bias.Value.View, backbone_layer1_2_relu1, relu: true);
 
         // backbone.layer1.2.conv2: conv 3x3 s1 p1, 64->64 -> (N,64,⌈H/4⌉,⌈W/4⌉)
         Conv2d.Forward(Device, backbone_layer1_2_relu1, backbone_layer1_2_conv2_weight.Value.View, default, backbone_layer1_2_conv2, new ConvGeometry(3, 3, 1, 1, 1, 1, 1, 1, 1));
 
         // backbone.layer1.2.bn2 + backbone.layer1.2.relu2: batchnorm + relu (fused) -> (N,64,⌈H/4⌉,⌈W/4⌉)
         BatchNorm.Statistics(Device, backbone_layer1_2_conv2, backbone_layer1_2_bn2_mean, backbone_layer1_2_bn2_inv_std, backbone_layer1_2_bn2_running_mean.Value.View, backbone_layer1_2_bn2_running_var.Value.View, backbone_layer1_2_bn2_num_batches_tracked.Value.View, momentum: 0.1f, eps: 1E-05f, training);
-        BatchNormReluForward(backbone_layer1_2_conv2, backbone_layer1_2_bn2_mean, backbone_layer1_2_bn2_inv_std, backbone_layer1_2_bn2_weight.Value.View, backbone_layer1_2_bn2_bias.Value.View, backbone_layer1_2_relu2);
+        BatchNorm.Apply(Device, backbone_layer1_2_conv2, backbone_layer1_2_bn2_mean, backbone_layer1_2_bn2_inv_std, backbone_layer1_2_bn2_weight.Value.View, backbone_layer1_2_bn2_bias.Value.View, backbone_layer1_2_relu2, relu: true);
 
         // backbone.layer1.2.conv3: conv 1x1 s1 p0, 64->256 -> (N,256,⌈H/4⌉,⌈W/4⌉)
         Conv2d.Forward(Device, backbone_layer1_2_relu2, backbone_layer1_2_conv3_weight.Value.View, default, backbone_layer1_2_conv3, new ConvGeometry(1, 1, 1, 1, 0, 0, 1, 1, 1));
@@ -5349,14 +5349,14 @@ public sealed partial class SanetR50 : INetwork
 
         // backbone.layer2.0.bn1 + backbone.layer2.0.relu1: batchnorm + relu (fused) -> (N,128,⌈H/4⌉,⌈W/4⌉)
         BatchNorm.Statistics(Device, backbone_layer2_0_conv1, backbone_layer2_0_bn1_mean, backbone_layer2_0_bn1_inv_std, backbone_layer2_0_bn1_running_mean.Value.View, backbone_layer2_0_bn1_running_var.Value.View, backbone_layer2_0_bn1_num_batches_tracked.Value.View, momentum: 0.1f, eps: 1E-05f, training);
-        BatchNormReluForward(backbone_layer2_0_conv1, backbone_layer2_0_bn1_mean, backbone_layer2_0_bn1_inv_std, backbone_layer2_0_bn1_weight.Value.View, backbone_layer2_0_bn1_bias.Value.View, backbone_layer2_0_relu1);
+        BatchNorm.Apply(Device, backbone_layer2_0_conv1, backbone_layer2_0_bn1_mean, backbone_layer2_0_bn1_inv_std, backbone_layer2_0_bn1_weight.Value.View, backbone_layer2_0_bn1_bias.Value.View, backbone_layer2_0_relu1, relu: true);
 
         // backbone.layer2.0.conv2: conv 3x3 s2 p1, 128->128 -> (N,128,⌈H/8⌉,⌈W/8⌉)
         Conv2d.Forward(Device, backbone_layer2_0_relu1, backbone_layer2_0_conv2_weight.Value.View, default, backbone_layer2_0_conv2, new ConvGeometry(3, 3, 2, 2, 1, 1, 1, 1, 1));
 
         // backbone.layer2.0.bn2 + backbone.layer2.0.relu2: batchnorm + relu (fused) -> (N,128,⌈H/8⌉,⌈W/8⌉)
         BatchNorm.Statistics(Device, backbone_layer2_0_conv2, backbone_layer2_0_bn2_mean, backbone_layer2_0_bn2_inv_std, backbone_layer2_0_bn2_running_mean.Value.View, backbone_layer2_0_bn2_running_var.Value.View, backbone_layer2_0_bn2_num_batches_tracked.Value.View, momentum: 0.1f, eps: 1E-05f, training);
-        BatchNormReluForward(backbone_layer2_0_conv2, backbone_layer2_0_bn2_mean, backbone_layer2_0_bn2_inv_std, backbone_layer2_0_bn2_weight.Value.View, backbone_layer2_0_bn2_bias.Value.View, backbone_layer2_0_relu2);
+        BatchNorm.Apply(Device, backbone_layer2_0_conv2, backbone_layer2_0_bn2_mean, backbone_layer2_0_bn2_inv_std, backbone_layer2_0_bn2_weight.Value.View, backbone_layer2_0_bn2_bias.Value.View, backbone_layer2_0_relu2, relu: true);
 
         // backbone.layer2.0.conv3: conv 1x1 s1 p0, 128->512 -> (N,512,⌈H/8⌉,⌈W/8⌉)
         Conv2d.Forward(Device, backbone_layer2_0_relu2, backbone_layer2_0_conv3_weight.Value.View, default, backbone_layer2_0_conv3, new ConvGeometry(1, 1, 1, 1, 0, 0, 1, 1, 1));
@@ -5383,14 +5383,14 @@ public sealed partial class SanetR50 : INetwork
 
         // backbone.layer2.1.bn1 + backbone.layer2.1.relu1: batchnorm + relu (fused) -> (N,128,⌈H/8⌉,⌈W/8⌉)
         BatchNorm.Statistics(Device, backbone_layer2_1_conv1, backbone_layer2_1_bn1_mean, backbone_layer2_1_bn1_inv_std, backbone_layer2_1_bn1_running_mean.Value.View, backbone_layer2_1_bn1_running_var.Value.View, backbone_layer2_1_bn1_num_batches_tracked.Value.View, momentum: 0.1f, eps: 1E-05f, training);
-        BatchNormReluForward(backbone_layer2_1_conv1, backbone_layer2_1_bn1_mean, backbone_layer2_1_bn1_inv_std, backbone_layer2_1_bn1_weight.Value.View, backbone_layer2_1_bn1_bias.Value.View, backbone_layer2_1_relu1);
+        BatchNorm.Apply(Device, backbone_layer2_1_conv1, backbone_layer2_1_bn1_mean, backbone_layer2_1_bn1_inv_std, backbone_layer2_1_bn1_weight.Value.View, backbone_layer2_1_bn1_bias.Value.View, backbone_layer2_1_relu1, relu: true);
 
         // backbone.layer2.1.conv2: conv 3x3 s1 p1, 128->128 -> (N,128,⌈H/8⌉,⌈W/8⌉)
         Conv2d.Forward(Device, backbone_layer2_1_relu1, backbone_layer2_1_conv2_weight.Value.View, default, backbone_layer2_1_conv2, new ConvGeometry(3, 3, 1, 1, 1, 1, 1, 1, 1));
 
         // backbone.layer2.1.bn2 + backbone.layer2.1.relu2: batchnorm + relu (fused) -> (N,128,⌈H/8⌉,⌈W/8⌉)
         BatchNorm.Statistics(Device, backbone_layer2_1_conv2, backbone_layer2_1_bn2_mean, backbone_layer2_1_bn2_inv_std, backbone_layer2_1_bn2_running_mean.Value.View, backbone_layer2_1_bn2_running_var.Value.View, backbone_layer2_1_bn2_num_batches_tracked.Value.View, momentum: 0.1f, eps: 1E-05f, training);
-        BatchNormReluForward(backbone_layer2_1_conv2, backbone_layer2_1_bn2_mean, backbone_layer2_1_bn2_inv_std, backbone_layer2_1_bn2_weight.Value.View, backbone_layer2_1_bn2_bias.Value.View, backbone_layer2_1_relu2);
+        BatchNorm.Apply(Device, backbone_layer2_1_conv2, backbone_layer2_1_bn2_mean, backbone_layer2_1_bn2_inv_std, backbone_layer2_1_bn2_weight.Value.View, backbone_layer2_1_bn2_bias.Value.View, backbone_layer2_1_relu2, relu: true);
 
         // backbone.layer2.1.conv3: conv 1x1 s1 p0, 128->512 -> (N,512,⌈H/8⌉,⌈W/8⌉)
         Conv2d.Forward(Device, backbone_layer2_1_relu2, backbone_layer2_1_conv3_weight.Value.View, default, backbone_layer2_1_conv3, new ConvGeometry(1, 1, 1, 1, 0, 0, 1, 1, 1));
@@ -5410,14 +5410,14 @@ public sealed partial class SanetR50 : INetwork
 
         // backbone.layer2.2.bn1 + backbone.layer2.2.relu1: batchnorm + relu (fused) -> (N,128,⌈H/8⌉,⌈W/8⌉)
         BatchNorm.Statistics(Device, backbone_layer2_2_conv1, backbone_layer2_2_bn1_mean, backbone_layer2_2_bn1_inv_std, backbone_layer2_2_bn1_running_mean.Value.View, backbone_layer2_2_bn1_running_var.Value.View, backbone_layer2_2_bn1_num_batches_tracked.Value.View, momentum: 0.1f, eps: 1E-05f, training);
-        BatchNormReluForward(backbone_layer2_2_conv1, backbone_layer2_2_bn1_mean, backbone_layer2_2_bn1_inv_std, backbone_layer2_2_bn1_weight.Value.View, backbone_layer2_2_bn1_bias.Value.View, backbone_layer2_2_relu1);
+        BatchNorm.Apply(Device, backbone_layer2_2_conv1, backbone_layer2_2_bn1_mean, backbone_layer2_2_bn1_inv_std, backbone_layer2_2_bn1_weight.Value.View, backbone_layer2_2_bn1_bias.Value.View, backbone_layer2_2_relu1, relu: true);
 
         // backbone.layer2.2.conv2: conv 3x3 s1 p1, 128->128 -> (N,128,⌈H/8⌉,⌈W/8⌉)
         Conv2d.Forward(Device, backbone_layer2_2_relu1, backbone_layer2_2_conv2_weight.Value.View, default, backbone_layer2_2_conv2, new ConvGeometry(3, 3, 1, 1, 1, 1, 1, 1, 1));
 
         // backbone.layer2.2.bn2 + backbone.layer2.2.relu2: batchnorm + relu (fused) -> (N,128,⌈H/8⌉,⌈W/8⌉)
         BatchNorm.Statistics(Device, backbone_layer2_2_conv2, backbone_layer2_2_bn2_mean, backbone_layer2_2_bn2_inv_std, backbone_layer2_2_bn2_running_mean.Value.View, backbone_layer2_2_bn2_running_var.Value.View, backbone_layer2_2_bn2_num_batches_tracked.Value.View, momentum: 0.1f, eps: 1E-05f, training);
-        BatchNormReluForward(backbone_layer2_2_conv2, backbone_layer2_2_bn2_mean, backbone_layer2_2_bn2_inv_std, backbone_layer2_2_bn2_weight.Value.View, backbone_layer2_2_bn2_bias.Value.View, backbone_layer2_2_relu2);
+        BatchNorm.Apply(Device, backbone_layer2_2_conv2, backbone_layer2_2_bn2_mean, backbone_layer2_2_bn2_inv_std, backbone_layer2_2_bn2_weight.Value.View, backbone_layer2_2_bn2_bias.Value.View, backbone_layer2_2_relu2, relu: true);
 
         // backbone.layer2.2.conv3: conv 1x1 s1 p0, 128->512 -> (N,512,⌈H/8⌉,⌈W/8⌉)
         Conv2d.Forward(Device, backbone_layer2_2_relu2, backbone_layer2_2_conv3_weight.Value.View, default, backbone_layer2_2_conv3, new ConvGeometry(1, 1, 1, 1, 0, 0, 1, 1, 1));
@@ -5437,14 +5437,14 @@ public sealed partial class SanetR50 : INetwork
 
         // backbone.layer2.3.bn1 + backbone.layer2.3.relu1: batchnorm + relu (fused) -> (N,128,⌈H/8⌉,⌈W/8⌉)
         BatchNorm.Statistics(Device, backbone_layer2_3_conv1, backbone_layer2_3_bn1_mean, backbone_layer2_3_bn1_inv_std, backbone_layer2_3_bn1_running_mean.Value.View, backbone_layer2_3_bn1_running_var.Value.View, backbone_layer2_3_bn1_num_batches_tracked.Value.View, momentum: 0.1f, eps: 1E-05f, training);
-        BatchNormReluForward(backbone_layer2_3_conv1, backbone_layer2_3_bn1_mean, backbone_layer2_3_bn1_inv_std, backbone_layer2_3_bn1_weight.Value.View, backbone_layer2_3_bn1_bias.Value.View, backbone_layer2_3_relu1);
+        BatchNorm.Apply(Device, backbone_layer2_3_conv1, backbone_layer2_3_bn1_mean, backbone_layer2_3_bn1_inv_std, backbone_layer2_3_bn1_weight.Value.View, backbone_layer2_3_bn1_bias.Value.View, backbone_layer2_3_relu1, relu: true);
 
         // backbone.layer2.3.conv2: conv 3x3 s1 p1, 128->128 -> (N,128,⌈H/8⌉,⌈W/8⌉)
         Conv2d.Forward(Device, backbone_layer2_3_relu1, backbone_layer2_3_conv2_weight.Value.View, default, backbone_layer2_3_conv2, new ConvGeometry(3, 3, 1, 1, 1, 1, 1, 1, 1));
 
         // backbone.layer2.3.bn2 + backbone.layer2.3.relu2: batchnorm + relu (fused) -> (N,128,⌈H/8⌉,⌈W/8⌉)
         BatchNorm.Statistics(Device, backbone_layer2_3_conv2, backbone_layer2_3_bn2_mean, backbone_layer2_3_bn2_inv_std, backbone_layer2_3_bn2_running_mean.Value.View, backbone_layer2_3_bn2_running_var.Value.View, backbone_layer2_3_bn2_num_batches_tracked.Value.View, momentum: 0.1f, eps: 1E-05f, training);
-        BatchNormReluForward(backbone_layer2_3_conv2, backbone_layer2_3_bn2_mean, backbone_layer2_3_bn2_inv_std, backbone_layer2_3_bn2_weight.Value.View, backbone_layer2_3_bn2_bias.Value.View, backbone_layer2_3_relu2);
+        BatchNorm.Apply(Device, backbone_layer2_3_conv2, backbone_layer2_3_bn2_mean, backbone_layer2_3_bn2_inv_std, backbone_layer2_3_bn2_weight.Value.View, backbone_layer2_3_bn2_bias.Value.View, backbone_layer2_3_relu2, relu: true);
 
         // backbone.layer2.3.conv3: conv 1x1 s1 p0, 128->512 -> (N,512,⌈H/8⌉,⌈W/8⌉)
         Conv2d.Forward(Device, backbone_layer2_3_relu2, backbone_layer2_3_conv3_weight.Value.View, default, backbone_layer2_3_conv3, new ConvGeometry(1, 1, 1, 1, 0, 0, 1, 1, 1));
@@ -5467,14 +5467,14 @@ public sealed partial class SanetR50 : INetwork
 
         // backbone.layer3.0.bn1 + backbone.layer3.0.relu1: batchnorm + relu (fused) -> (N,256,⌈H/8⌉,⌈W/8⌉)
         BatchNorm.Statistics(Device, backbone_layer3_0_conv1, backbone_layer3_0_bn1_mean, backbone_layer3_0_bn1_inv_std, backbone_layer3_0_bn1_running_mean.Value.View, backbone_layer3_0_bn1_running_var.Value.View, backbone_layer3_0_bn1_num_batches_tracked.Value.View, momentum: 0.1f, eps: 1E-05f, training);
-        BatchNormReluForward(backbone_layer3_0_conv1, backbone_layer3_0_bn1_mean, backbone_layer3_0_bn1_inv_std, backbone_layer3_0_bn1_weight.Value.View, backbone_layer3_0_bn1_bias.Value.View, backbone_layer3_0_relu1);
+        BatchNorm.Apply(Device, backbone_layer3_0_conv1, backbone_layer3_0_bn1_mean, backbone_layer3_0_bn1_inv_std, backbone_layer3_0_bn1_weight.Value.View, backbone_layer3_0_bn1_bias.Value.View, backbone_layer3_0_relu1, relu: true);
 
         // backbone.layer3.0.conv2: conv 3x3 s1 p1, 256->256 -> (N,256,⌈H/8⌉,⌈W/8⌉)
         Conv2d.Forward(Device, backbone_layer3_0_relu1, backbone_layer3_0_conv2_weight.Value.View, default, backbone_layer3_0_conv2, new ConvGeometry(3, 3, 1, 1, 1, 1, 1, 1, 1));
 
         // backbone.layer3.0.bn2 + backbone.layer3.0.relu2: batchnorm + relu (fused) -> (N,256,⌈H/8⌉,⌈W/8⌉)
         BatchNorm.Statistics(Device, backbone_layer3_0_conv2, backbone_layer3_0_bn2_mean, backbone_layer3_0_bn2_inv_std, backbone_layer3_0_bn2_running_mean.Value.View, backbone_layer3_0_bn2_running_var.Value.View, backbone_layer3_0_bn2_num_batches_tracked.Value.View, momentum: 0.1f, eps: 1E-05f, training);
-        BatchNormReluForward(backbone_layer3_0_conv2, backbone_layer3_0_bn2_mean, backbone_layer3_0_bn2_inv_std, backbone_layer3_0_bn2_weight.Value.View, backbone_layer3_0_bn2_bias.Value.View, backbone_layer3_0_relu2);
+        BatchNorm.Apply(Device, backbone_layer3_0_conv2, backbone_layer3_0_bn2_mean, backbone_layer3_0_bn2_inv_std, backbone_layer3_0_bn2_weight.Value.View, backbone_layer3_0_bn2_bias.Value.View, backbone_layer3_0_relu2, relu: true);
 
         // backbone.layer3.0.conv3: conv 1x1 s1 p0, 256->1024 -> (N,1024,⌈H/8⌉,⌈W/8⌉)
         Conv2d.Forward(Device, backbone_layer3_0_relu2, backbone_layer3_0_conv3_weight.Value.View, default, backbone_layer3_0_conv3, new ConvGeometry(1, 1, 1, 1, 0, 0, 1, 1, 1));
@@ -5501,14 +5501,14 @@ public sealed partial class SanetR50 : INetwork
 
         // backbone.layer3.1.bn1 + backbone.layer3.1.relu1: batchnorm + relu (fused) -> (N,256,⌈H/8⌉,⌈W/8⌉)
         BatchNorm.Statistics(Device, backbone_layer3_1_conv1, backbone_layer3_1_bn1_mean, backbone_layer3_1_bn1_inv_std, backbone_layer3_1_bn1_running_mean.Value.View, backbone_layer3_1_bn1_running_var.Value.View, backbone_layer3_1_bn1_num_batches_tracked.Value.View, momentum: 0.1f, eps: 1E-05f, training);
-        BatchNormReluForward(backbone_layer3_1_conv1, backbone_layer3_1_bn1_mean, backbone_layer3_1_bn1_inv_std, backbone_layer3_1_bn1_weight.Value.View, backbone_layer3_1_bn1_bias.Value.View, backbone_layer3_1_relu1);
+        BatchNorm.Apply(Device, backbone_layer3_1_conv1, backbone_layer3_1_bn1_mean, backbone_layer3_1_bn1_inv_std, backbone_layer3_1_bn1_weight.Value.View, backbone_layer3_1_bn1_bias.Value.View, backbone_layer3_1_relu1, relu: true);
 
         // backbone.layer3.1.conv2: conv 3x3 s1 p2 d2, 256->256 -> (N,256,⌈H/8⌉,⌈W/8⌉)
         Conv2d.Forward(Device, backbone_layer3_1_relu1, backbone_layer3_1_conv2_weight.Value.View, default, backbone_layer3_1_conv2, new ConvGeometry(3, 3, 1, 1, 2, 2, 2, 2, 1));
 
         // backbone.layer3.1.bn2 + backbone.layer3.1.relu2: batchnorm + relu (fused) -> (N,256,⌈H/8⌉,⌈W/8⌉)
         BatchNorm.Statistics(Device, backbone_layer3_1_conv2, backbone_layer3_1_bn2_mean, backbone_layer3_1_bn2_inv_std, backbone_layer3_1_bn2_running_mean.Value.View, backbone_layer3_1_bn2_running_var.Value.View, backbone_layer3_1_bn2_num_batches_tracked.Value.View, momentum: 0.1f, eps: 1E-05f, training);
-        BatchNormReluForward(backbone_layer3_1_conv2, backbone_layer3_1_bn2_mean, backbone_layer3_1_bn2_inv_std, backbone_layer3_1_bn2_weight.Value.View, backbone_layer3_1_bn2_bias.Value.View, backbone_layer3_1_relu2);
+        BatchNorm.Apply(Device, backbone_layer3_1_conv2, backbone_layer3_1_bn2_mean, backbone_layer3_1_bn2_inv_std, backbone_layer3_1_bn2_weight.Value.View, backbone_layer3_1_bn2_bias.Value.View, backbone_layer3_1_relu2, relu: true);
 
         // backbone.layer3.1.conv3: conv 1x1 s1 p0, 256->1024 -> (N,1024,⌈H/8⌉,⌈W/8⌉)
         Conv2d.Forward(Device, backbone_layer3_1_relu2, backbone_layer3_1_conv3_weight.Value.View, default, backbone_layer3_1_conv3, new ConvGeometry(1, 1, 1, 1, 0, 0, 1, 1, 1));
@@ -5528,14 +5528,14 @@ public sealed partial class SanetR50 : INetwork
 
         // backbone.layer3.2.bn1 + backbone.layer3.2.relu1: batchnorm + relu (fused) -> (N,256,⌈H/8⌉,⌈W/8⌉)
         BatchNorm.Statistics(Device, backbone_layer3_2_conv1, backbone_layer3_2_bn1_mean, backbone_layer3_2_bn1_inv_std, backbone_layer3_2_bn1_running_mean.Value.View, backbone_layer3_2_bn1_running_var.Value.View, backbone_layer3_2_bn1_num_batches_tracked.Value.View, momentum: 0.1f, eps: 1E-05f, training);
-        BatchNormReluForward(backbone_layer3_2_conv1, backbone_layer3_2_bn1_mean, backbone_layer3_2_bn1_inv_std, backbone_layer3_2_bn1_weight.Value.View, backbone_layer3_2_bn1_bias.Value.View, backbone_layer3_2_relu1);
+        BatchNorm.Apply(Device, backbone_layer3_2_conv1, backbone_layer3_2_bn1_mean, backbone_layer3_2_bn1_inv_std, backbone_layer3_2_bn1_weight.Value.View, backbone_layer3_2_bn1_bias.Value.View, backbone_layer3_2_relu1, relu: true);
 
         // backbone.layer3.2.conv2: conv 3x3 s1 p2 d2, 256->256 -> (N,256,⌈H/8⌉,⌈W/8⌉)
         Conv2d.Forward(Device, backbone_layer3_2_relu1, backbone_layer3_2_conv2_weight.Value.View, default, backbone_layer3_2_conv2, new ConvGeometry(3, 3, 1, 1, 2, 2, 2, 2, 1));
 
         // backbone.layer3.2.bn2 + backbone.layer3.2.relu2: batchnorm + relu (fused) -> (N,256,⌈H/8⌉,⌈W/8⌉)
         BatchNorm.Statistics(Device, backbone_layer3_2_conv2, backbone_layer3_2_bn2_mean, backbone_layer3_2_bn2_inv_std, backbone_layer3_2_bn2_running_mean.Value.View, backbone_layer3_2_bn2_running_var.Value.View, backbone_layer3_2_bn2_num_batches_tracked.Value.View, momentum: 0.1f, eps: 1E-05f, training);
-        BatchNormReluForward(backbone_layer3_2_conv2, backbone_layer3_2_bn2_mean, backbone_layer3_2_bn2_inv_std, backbone_layer3_2_bn2_weight.Value.View, backbone_layer3_2_bn2_bias.Value.View, backbone_layer3_2_relu2);
+        BatchNorm.Apply(Device, backbone_layer3_2_conv2, backbone_layer3_2_bn2_mean, backbone_layer3_2_bn2_inv_std, backbone_layer3_2_bn2_weight.Value.View, backbone_layer3_2_bn2_bias.Value.View, backbone_layer3_2_relu2, relu: true);
 
         // backbone.layer3.2.conv3: conv 1x1 s1 p0, 256->1024 -> (N,1024,⌈H/8⌉,⌈W/8⌉)
         Conv2d.Forward(Device, backbone_layer3_2_relu2, backbone_layer3_2_conv3_weight.Value.View, default, backbone_layer3_2_conv3, new ConvGeometry(1, 1, 1, 1, 0, 0, 1, 1, 1));
@@ -5555,14 +5555,14 @@ public sealed partial class SanetR50 : INetwork
 
         // backbone.layer3.3.bn1 + backbone.layer3.3.relu1: batchnorm + relu (fused) -> (N,256,⌈H/8⌉,⌈W/8⌉)
         BatchNorm.Statistics(Device, backbone_layer3_3_conv1, backbone_layer3_3_bn1_mean, backbone_layer3_3_bn1_inv_std, backbone_layer3_3_bn1_running_mean.Value.View, backbone_layer3_3_bn1_running_var.Value.View, backbone_layer3_3_bn1_num_batches_tracked.Value.View, momentum: 0.1f, eps: 1E-05f, training);
-        BatchNormReluForward(backbone_layer3_3_conv1, backbone_layer3_3_bn1_mean, backbone_layer3_3_bn1_inv_std, backbone_layer3_3_bn1_weight.Value.View, backbone_layer3_3_bn1_bias.Value.View, backbone_layer3_3_relu1);
+        BatchNorm.Apply(Device, backbone_layer3_3_conv1, backbone_layer3_3_bn1_mean, backbone_layer3_3_bn1_inv_std, backbone_layer3_3_bn1_weight.Value.View, backbone_layer3_3_bn1_bias.Value.View, backbone_layer3_3_relu1, relu: true);
 
         // backbone.layer3.3.conv2: conv 3x3 s1 p2 d2, 256->256 -> (N,256,⌈H/8⌉,⌈W/8⌉)
         Conv2d.Forward(Device, backbone_layer3_3_relu1, backbone_layer3_3_conv2_weight.Value.View, default, backbone_layer3_3_conv2, new ConvGeometry(3, 3, 1, 1, 2, 2, 2, 2, 1));
 
         // backbone.layer3.3.bn2 + backbone.layer3.3.relu2: batchnorm + relu (fused) -> (N,256,⌈H/8⌉,⌈W/8⌉)
         BatchNorm.Statistics(Device, backbone_layer3_3_conv2, backbone_layer3_3_bn2_mean, backbone_layer3_3_bn2_inv_std, backbone_layer3_3_bn2_running_mean.Value.View, backbone_layer3_3_bn2_running_var.Value.View, backbone_layer3_3_bn2_num_batches_tracked.Value.View, momentum: 0.1f, eps: 1E-05f, training);
-        BatchNormReluForward(backbone_layer3_3_conv2, backbone_layer3_3_bn2_mean, backbone_layer3_3_bn2_inv_std, backbone_layer3_3_bn2_weight.Value.View, backbone_layer3_3_bn2_bias.Value.View, backbone_layer3_3_relu2);
+        BatchNorm.Apply(Device, backbone_layer3_3_conv2, backbone_layer3_3_bn2_mean, backbone_layer3_3_bn2_inv_std, backbone_layer3_3_bn2_weight.Value.View, backbone_layer3_3_bn2_bias.Value.View, backbone_layer3_3_relu2, relu: true);
 
         // backbone.layer3.3.conv3: conv 1x1 s1 p0, 256->1024 -> (N,1024,⌈H/8⌉,⌈W/8⌉)
         Conv2d.Forward(Device, backbone_layer3_3_relu2, backbone_layer3_3_conv3_weight.Value.View, default, backbone_layer3_3_conv3, new ConvGeometry(1, 1, 1, 1, 0, 0, 1, 1, 1));
@@ -5582,14 +5582,14 @@ public sealed partial class SanetR50 : INetwork
 
         // backbone.layer3.4.bn1 + backbone.layer3.4.relu1: batchnorm + relu (fused) -> (N,256,⌈H/8⌉,⌈W/8⌉)
         BatchNorm.Statistics(Device, backbone_layer3_4_conv1, backbone_layer3_4_bn1_mean, backbone_layer3_4_bn1_inv_std, backbone_layer3_4_bn1_running_mean.Value.View, backbone_layer3_4_bn1_running_var.Value.View, backbone_layer3_4_bn1_num_batches_tracked.Value.View, momentum: 0.1f, eps: 1E-05f, training);
-        BatchNormReluForward(backbone_layer3_4_conv1, backbone_layer3_4_bn1_mean, backbone_layer3_4_bn1_inv_std, backbone_layer3_4_bn1_weight.Value.View, backbone_layer3_4_bn1_bias.Value.View, backbone_layer3_4_relu1);
+        BatchNorm.Apply(Device, backbone_layer3_4_conv1, backbone_layer3_4_bn1_mean, backbone_layer3_4_bn1_inv_std, backbone_layer3_4_bn1_weight.Value.View, backbone_layer3_4_bn1_bias.Value.View, backbone_layer3_4_relu1, relu: true);
 
         // backbone.layer3.4.conv2: conv 3x3 s1 p2 d2, 256->256 -> (N,256,⌈H/8⌉,⌈W/8⌉)
         Conv2d.Forward(Device, backbone_layer3_4_relu1, backbone_layer3_4_conv2_weight.Value.View, default, backbone_layer3_4_conv2, new ConvGeometry(3, 3, 1, 1, 2, 2, 2, 2, 1));
 
         // backbone.layer3.4.bn2 + backbone.layer3.4.relu2: batchnorm + relu (fused) -> (N,256,⌈H/8⌉,⌈W/8⌉)
         BatchNorm.Statistics(Device, backbone_layer3_4_conv2, backbone_layer3_4_bn2_mean, backbone_layer3_4_bn2_inv_std, backbone_layer3_4_bn2_running_mean.Value.View, backbone_layer3_4_bn2_running_var.Value.View, backbone_layer3_4_bn2_num_batches_tracked.Value.View, momentum: 0.1f, eps: 1E-05f, training);
-        BatchNormReluForward(backbone_layer3_4_conv2, backbone_layer3_4_bn2_mean, backbone_layer3_4_bn2_inv_std, backbone_layer3_4_bn2_weight.Value.View, backbone_layer3_4_bn2_bias.Value.View, backbone_layer3_4_relu2);
+        BatchNorm.Apply(Device, backbone_layer3_4_conv2, backbone_layer3_4_bn2_mean, backbone_layer3_4_bn2_inv_std, backbone_layer3_4_bn2_weight.Value.View, backbone_layer3_4_bn2_bias.Value.View, backbone_layer3_4_relu2, relu: true);
 
         // backbone.layer3.4.conv3: conv 1x1 s1 p0, 256->1024 -> (N,1024,⌈H/8⌉,⌈W/8⌉)
         Conv2d.Forward(Device, backbone_layer3_4_relu2, backbone_layer3_4_conv3_weight.Value.View, default, backbone_layer3_4_conv3, new ConvGeometry(1, 1, 1, 1, 0, 0, 1, 1, 1));
@@ -5609,14 +5609,14 @@ public sealed partial class SanetR50 : INetwork
 
         // backbone.layer3.5.bn1 + backbone.layer3.5.relu1: batchnorm + relu (fused) -> (N,256,⌈H/8⌉,⌈W/8⌉)
         BatchNorm.Statistics(Device, backbone_layer3_5_conv1, backbone_layer3_5_bn1_mean, backbone_layer3_5_bn1_inv_std, backbone_layer3_5_bn1_running_mean.Value.View, backbone_layer3_5_bn1_running_var.Value.View, backbone_layer3_5_bn1_num_batches_tracked.Value.View, momentum: 0.1f, eps: 1E-05f, training);
-        BatchNormReluForward(backbone_layer3_5_conv1, backbone_layer3_5_bn1_mean, backbone_layer3_5_bn1_inv_std, backbone_layer3_5_bn1_weight.Value.View, backbone_layer3_5_bn1_bias.Value.View, backbone_layer3_5_relu1);
+        BatchNorm.Apply(Device, backbone_layer3_5_conv1, backbone_layer3_5_bn1_mean, backbone_layer3_5_bn1_inv_std, backbone_layer3_5_bn1_weight.Value.View, backbone_layer3_5_bn1_bias.Value.View, backbone_layer3_5_relu1, relu: true);
 
         // backbone.layer3.5.conv2: conv 3x3 s1 p2 d2, 256->256 -> (N,256,⌈H/8⌉,⌈W/8⌉)
         Conv2d.Forward(Device, backbone_layer3_5_relu1, backbone_layer3_5_conv2_weight.Value.View, default, backbone_layer3_5_conv2, new ConvGeometry(3, 3, 1, 1, 2, 2, 2, 2, 1));
 
         // backbone.layer3.5.bn2 + backbone.layer3.5.relu2: batchnorm + relu (fused) -> (N,256,⌈H/8⌉,⌈W/8⌉)
         BatchNorm.Statistics(Device, backbone_layer3_5_conv2, backbone_layer3_5_bn2_mean, backbone_layer3_5_bn2_inv_std, backbone_layer3_5_bn2_running_mean.Value.View, backbone_layer3_5_bn2_running_var.Value.View, backbone_layer3_5_bn2_num_batches_tracked.Value.View, momentum: 0.1f, eps: 1E-05f, training);
-        BatchNormReluForward(backbone_layer3_5_conv2, backbone_layer3_5_bn2_mean, backbone_layer3_5_bn2_inv_std, backbone_layer3_5_bn2_weight.Value.View, backbone_layer3_5_bn2_bias.Value.View, backbone_layer3_5_relu2);
+        BatchNorm.Apply(Device, backbone_layer3_5_conv2, backbone_layer3_5_bn2_mean, backbone_layer3_5_bn2_inv_std, backbone_layer3_5_bn2_weight.Value.View, backbone_layer3_5_bn2_bias.Value.View, backbone_layer3_5_relu2, relu: true);
 
         // backbone.layer3.5.conv3: conv 1x1 s1 p0, 256->1024 -> (N,1024,⌈H/8⌉,⌈W/8⌉)
         Conv2d.Forward(Device, backbone_layer3_5_relu2, backbone_layer3_5_conv3_weight.Value.View, default, backbone_layer3_5_conv3, new ConvGeometry(1, 1, 1, 1, 0, 0, 1, 1, 1));
@@ -5639,14 +5639,14 @@ public sealed partial class SanetR50 : INetwork
 
         // backbone.layer4.0.bn1 + backbone.layer4.0.relu1: batchnorm + relu (fused) -> (N,512,⌈H/8⌉,⌈W/8⌉)
         BatchNorm.Statistics(Device, backbone_layer4_0_conv1, backbone_layer4_0_bn1_mean, backbone_layer4_0_bn1_inv_std, backbone_layer4_0_bn1_running_mean.Value.View, backbone_layer4_0_bn1_running_var.Value.View, backbone_layer4_0_bn1_num_batches_tracked.Value.View, momentum: 0.1f, eps: 1E-05f, training);
-        BatchNormReluForward(backbone_layer4_0_conv1, backbone_layer4_0_bn1_mean, backbone_layer4_0_bn1_inv_std, backbone_layer4_0_bn1_weight.Value.View, backbone_layer4_0_bn1_bias.Value.View, backbone_layer4_0_relu1);
+        BatchNorm.Apply(Device, backbone_layer4_0_conv1, backbone_layer4_0_bn1_mean, backbone_layer4_0_bn1_inv_std, backbone_layer4_0_bn1_weight.Value.View, backbone_layer4_0_bn1_bias.Value.View, backbone_layer4_0_relu1, relu: true);
 
         // backbone.layer4.0.conv2: conv 3x3 s1 p2 d2, 512->512 -> (N,512,⌈H/8⌉,⌈W/8⌉)
         Conv2d.Forward(Device, backbone_layer4_0_relu1, backbone_layer4_0_conv2_weight.Value.View, default, backbone_layer4_0_conv2, new ConvGeometry(3, 3, 1, 1, 2, 2, 2, 2, 1));
 
         // backbone.layer4.0.bn2 + backbone.layer4.0.relu2: batchnorm + relu (fused) -> (N,512,⌈H/8⌉,⌈W/8⌉)
         BatchNorm.Statistics(Device, backbone_layer4_0_conv2, backbone_layer4_0_bn2_mean, backbone_layer4_0_bn2_inv_std, backbone_layer4_0_bn2_running_mean.Value.View, backbone_layer4_0_bn2_running_var.Value.View, backbone_layer4_0_bn2_num_batches_tracked.Value.View, momentum: 0.1f, eps: 1E-05f, training);
-        BatchNormReluForward(backbone_layer4_0_conv2, backbone_layer4_0_bn2_mean, backbone_layer4_0_bn2_inv_std, backbone_layer4_0_bn2_weight.Value.View, backbone_layer4_0_bn2_bias.Value.View, backbone_layer4_0_relu2);
+        BatchNorm.Apply(Device, backbone_layer4_0_conv2, backbone_layer4_0_bn2_mean, backbone_layer4_0_bn2_inv_std, backbone_layer4_0_bn2_weight.Value.View, backbone_layer4_0_bn2_bias.Value.View, backbone_layer4_0_relu2, relu: true);
 
         // backbone.layer4.0.conv3: conv 1x1 s1 p0, 512->2048 -> (N,2048,⌈H/8⌉,⌈W/8⌉)
         Conv2d.Forward(Device, backbone_layer4_0_relu2, backbone_layer4_0_conv3_weight.Value.View, default, backbone_layer4_0_conv3, new ConvGeometry(1, 1, 1, 1, 0, 0, 1, 1, 1));
@@ -5673,14 +5673,14 @@ public sealed partial class SanetR50 : INetwork
 
         // backbone.layer4.1.bn1 + backbone.layer4.1.relu1: batchnorm + relu (fused) -> (N,512,⌈H/8⌉,⌈W/8⌉)
         BatchNorm.Statistics(Device, backbone_layer4_1_conv1, backbone_layer4_1_bn1_mean, backbone_layer4_1_bn1_inv_std, backbone_layer4_1_bn1_running_mean.Value.View, backbone_layer4_1_bn1_running_var.Value.View, backbone_layer4_1_bn1_num_batches_tracked.Value.View, momentum: 0.1f, eps: 1E-05f, training);
-        BatchNormReluForward(backbone_layer4_1_conv1, backbone_layer4_1_bn1_mean, backbone_layer4_1_bn1_inv_std, backbone_layer4_1_bn1_weight.Value.View, backbone_layer4_1_bn1_bias.Value.View, backbone_layer4_1_relu1);
+        BatchNorm.Apply(Device, backbone_layer4_1_conv1, backbone_layer4_1_bn1_mean, backbone_layer4_1_bn1_inv_std, backbone_layer4_1_bn1_weight.Value.View, backbone_layer4_1_bn1_bias.Value.View, backbone_layer4_1_relu1, relu: true);
 
         // backbone.layer4.1.conv2: conv 3x3 s1 p4 d4, 512->512 -> (N,512,⌈H/8⌉,⌈W/8⌉)
         Conv2d.Forward(Device, backbone_layer4_1_relu1, backbone_layer4_1_conv2_weight.Value.View, default, backbone_layer4_1_conv2, new ConvGeometry(3, 3, 1, 1, 4, 4, 4, 4, 1));
 
         // backbone.layer4.1.bn2 + backbone.layer4.1.relu2: batchnorm + relu (fused) -> (N,512,⌈H/8⌉,⌈W/8⌉)
         BatchNorm.Statistics(Device, backbone_layer4_1_conv2, backbone_layer4_1_bn2_mean, backbone_layer4_1_bn2_inv_std, backbone_layer4_1_bn2_running_mean.Value.View, backbone_layer4_1_bn2_running_var.Value.View, backbone_layer4_1_bn2_num_batches_tracked.Value.View, momentum: 0.1f, eps: 1E-05f, training);
-        BatchNormReluForward(backbone_layer4_1_conv2, backbone_layer4_1_bn2_mean, backbone_layer4_1_bn2_inv_std, backbone_layer4_1_bn2_weight.Value.View, backbone_layer4_1_bn2_bias.Value.View, backbone_layer4_1_relu2);
+        BatchNorm.Apply(Device, backbone_layer4_1_conv2, backbone_layer4_1_bn2_mean, backbone_layer4_1_bn2_inv_std, backbone_layer4_1_bn2_weight.Value.View, backbone_layer4_1_bn2_bias.Value.View, backbone_layer4_1_relu2, relu: true);
 
         // backbone.layer4.1.conv3: conv 1x1 s1 p0, 512->2048 -> (N,2048,⌈H/8⌉,⌈W/8⌉)
         Conv2d.Forward(Device, backbone_layer4_1_relu2, backbone_layer4_1_conv3_weight.Value.View, default, backbone_layer4_1_conv3, new ConvGeometry(1, 1, 1, 1, 0, 0, 1, 1, 1));
@@ -5700,14 +5700,14 @@ public sealed partial class SanetR50 : INetwork
 
         // backbone.layer4.2.bn1 + backbone.layer4.2.relu1: batchnorm + relu (fused) -> (N,512,⌈H/8⌉,⌈W/8⌉)
         BatchNorm.Statistics(Device, backbone_layer4_2_conv1, backbone_layer4_2_bn1_mean, backbone_layer4_2_bn1_inv_std, backbone_layer4_2_bn1_running_mean.Value.View, backbone_layer4_2_bn1_running_var.Value.View, backbone_layer4_2_bn1_num_batches_tracked.Value.View, momentum: 0.1f, eps: 1E-05f, training);
-        BatchNormReluForward(backbone_layer4_2_conv1, backbone_layer4_2_bn1_mean, backbone_layer4_2_bn1_inv_std, backbone_layer4_2_bn1_weight.Value.View, backbone_layer4_2_bn1_bias.Value.View, backbone_layer4_2_relu1);
+        BatchNorm.Apply(Device, backbone_layer4_2_conv1, backbone_layer4_2_bn1_mean, backbone_layer4_2_bn1_inv_std, backbone_layer4_2_bn1_weight.Value.View, backbone_layer4_2_bn1_bias.Value.View, backbone_layer4_2_relu1, relu: true);
 
         // backbone.layer4.2.conv2: conv 3x3 s1 p4 d4, 512->512 -> (N,512,⌈H/8⌉,⌈W/8⌉)
         Conv2d.Forward(Device, backbone_layer4_2_relu1, backbone_layer4_2_conv2_weight.Value.View, default, backbone_layer4_2_conv2, new ConvGeometry(3, 3, 1, 1, 4, 4, 4, 4, 1));
 
         // backbone.layer4.2.bn2 + backbone.layer4.2.relu2: batchnorm + relu (fused) -> (N,512,⌈H/8⌉,⌈W/8⌉)
         BatchNorm.Statistics(Device, backbone_layer4_2_conv2, backbone_layer4_2_bn2_mean, backbone_layer4_2_bn2_inv_std, backbone_layer4_2_bn2_running_mean.Value.View, backbone_layer4_2_bn2_running_var.Value.View, backbone_layer4_2_bn2_num_batches_tracked.Value.View, momentum: 0.1f, eps: 1E-05f, training);
-        BatchNormReluForward(backbone_layer4_2_conv2, backbone_layer4_2_bn2_mean, backbone_layer4_2_bn2_inv_std, backbone_layer4_2_bn2_weight.Value.View, backbone_layer4_2_bn2_bias.Value.View, backbone_layer4_2_relu2);
+        BatchNorm.Apply(Device, backbone_layer4_2_conv2, backbone_layer4_2_bn2_mean, backbone_layer4_2_bn2_inv_std, backbone_layer4_2_bn2_weight.Value.View, backbone_layer4_2_bn2_bias.Value.View, backbone_layer4_2_relu2, relu: true);
 
         // backbone.layer4.2.conv3: conv 1x1 s1 p0, 512->2048 -> (N,2048,⌈H/8⌉,⌈W/8⌉)
         Conv2d.Forward(Device, backbone_layer4_2_relu2, backbone_layer4_2_conv3_weight.Value.View, default, backbone_layer4_2_conv3, new ConvGeometry(1, 1, 1, 1, 0, 0, 1, 1, 1));
@@ -5730,14 +5730,14 @@ public sealed partial class SanetR50 : INetwork
 
         // head.sa1.conv_res.1 + head.sa1.conv_res.2: batchnorm + relu (fused) -> (N,256,⌈H/4⌉,⌈W/4⌉)
         BatchNorm.Statistics(Device, head_sa1_conv_res_0, head_sa1_conv_res_1_mean, head_sa1_conv_res_1_inv_std, head_sa1_conv_res_1_running_mean.Value.View, head_sa1_conv_res_1_running_var.Value.View, head_sa1_conv_res_1_num_batches_tracked.Value.View, momentum: 0.1f, eps: 1E-05f, training);
-        BatchNormReluForward(head_sa1_conv_res_0, head_sa1_conv_res_1_mean, head_sa1_conv_res_1_inv_std, head_sa1_conv_res_1_weight.Value.View, head_sa1_conv_res_1_bias.Value.View, head_sa1_conv_res_2);
+        BatchNorm.Apply(Device, head_sa1_conv_res_0, head_sa1_conv_res_1_mean, head_sa1_conv_res_1_inv_std, head_sa1_conv_res_1_weight.Value.View, head_sa1_conv_res_1_bias.Value.View, head_sa1_conv_res_2, relu: true);
 
         // head.sa1.conv_res.3: conv 3x3 s1 p1, 256->256 -> (N,256,⌈H/4⌉,⌈W/4⌉)
         Conv2d.Forward(Device, head_sa1_conv_res_2, head_sa1_conv_res_3_weight.Value.View, default, head_sa1_conv_res_3, new ConvGeometry(3, 3, 1, 1, 1, 1, 1, 1, 1));
 
         // head.sa1.conv_res.4 + head.sa1.conv_res.5: batchnorm + relu (fused) -> (N,256,⌈H/4⌉,⌈W/4⌉)
         BatchNorm.Statistics(Device, head_sa1_conv_res_3, head_sa1_conv_res_4_mean, head_sa1_conv_res_4_inv_std, head_sa1_conv_res_4_running_mean.Value.View, head_sa1_conv_res_4_running_var.Value.View, head_sa1_conv_res_4_num_batches_tracked.Value.View, momentum: 0.1f, eps: 1E-05f, training);
-        BatchNormReluForward(head_sa1_conv_res_3, head_sa1_conv_res_4_mean, head_sa1_conv_res_4_inv_std, head_sa1_conv_res_4_weight.Value.View, head_sa1_conv_res_4_bias.Value.View, head_sa1_conv_res_5);
+        BatchNorm.Apply(Device, head_sa1_conv_res_3, head_sa1_conv_res_4_mean, head_sa1_conv_res_4_inv_std, head_sa1_conv_res_4_weight.Value.View, head_sa1_conv_res_4_bias.Value.View, head_sa1_conv_res_5, relu: true);
 
         // head.sa1.pool: avgpool 2x2 s2 p0 -> (N,256,(H+3)/8,(W+3)/8)
         Pooling.AvgForward(Device, backbone_layer1_2_relu3, head_sa1_pool, new PoolGeometry(2, 2, 2, 2, 0, 0));
@@ -5747,20 +5747,20 @@ public sealed partial class SanetR50 : INetwork
 
         // head.sa1.conv_attn.1 + head.sa1.conv_attn.2: batchnorm + relu (fused) -> (N,256,(H+3)/8,(W+3)/8)
         BatchNorm.Statistics(Device, head_sa1_conv_attn_0, head_sa1_conv_attn_1_mean, head_sa1_conv_attn_1_inv_std, head_sa1_conv_attn_1_running_mean.Value.View, head_sa1_conv_attn_1_running_var.Value.View, head_sa1_conv_attn_1_num_batches_tracked.Value.View, momentum: 0.1f, eps: 1E-05f, training);
-        BatchNormReluForward(head_sa1_conv_attn_0, head_sa1_conv_attn_1_mean, head_sa1_conv_attn_1_inv_std, head_sa1_conv_attn_1_weight.Value.View, head_sa1_conv_attn_1_bias.Value.View, head_sa1_conv_attn_2);
+        BatchNorm.Apply(Device, head_sa1_conv_attn_0, head_sa1_conv_attn_1_mean, head_sa1_conv_attn_1_inv_std, head_sa1_conv_attn_1_weight.Value.View, head_sa1_conv_attn_1_bias.Value.View, head_sa1_conv_attn_2, relu: true);
 
         // head.sa1.conv_attn.3: conv 3x3 s1 p1, 256->256 -> (N,256,(H+3)/8,(W+3)/8)
         Conv2d.Forward(Device, head_sa1_conv_attn_2, head_sa1_conv_attn_3_weight.Value.View, default, head_sa1_conv_attn_3, new ConvGeometry(3, 3, 1, 1, 1, 1, 1, 1, 1));
 
         // head.sa1.conv_attn.4 + head.sa1.conv_attn.5: batchnorm + relu (fused) -> (N,256,(H+3)/8,(W+3)/8)
         BatchNorm.Statistics(Device, head_sa1_conv_attn_3, head_sa1_conv_attn_4_mean, head_sa1_conv_attn_4_inv_std, head_sa1_conv_attn_4_running_mean.Value.View, head_sa1_conv_attn_4_running_var.Value.View, head_sa1_conv_attn_4_num_batches_tracked.Value.View, momentum: 0.1f, eps: 1E-05f, training);
-        BatchNormReluForward(head_sa1_conv_attn_3, head_sa1_conv_attn_4_mean, head_sa1_conv_attn_4_inv_std, head_sa1_conv_attn_4_weight.Value.View, head_sa1_conv_attn_4_bias.Value.View, head_sa1_conv_attn_5);
+        BatchNorm.Apply(Device, head_sa1_conv_attn_3, head_sa1_conv_attn_4_mean, head_sa1_conv_attn_4_inv_std, head_sa1_conv_attn_4_weight.Value.View, head_sa1_conv_attn_4_bias.Value.View, head_sa1_conv_attn_5, relu: true);
 
         // head.sa1.upsample: resize(head.sa1.conv_attn.5, backbone.layer1.2.relu3) -> (N,256,⌈H/4⌉,⌈W/4⌉)
         Resize.BilinearForward(Device, head_sa1_conv_attn_5, head_sa1_upsample, alignCorners: true);
 
         // head.sa1.mul + head.sa1.add: head.sa1.upsample * head.sa1.conv_res.5 + head.sa1.upsample (fused SA gate) -> (N,256,⌈H/4⌉,⌈W/4⌉)
-        AttentionGateForward(head_sa1_upsample, head_sa1_conv_res_5, head_sa1_add);
+        AttentionGate.Forward(Device, head_sa1_upsample, head_sa1_conv_res_5, head_sa1_add);
     }
 
     private void ForwardHeadCls1(bool training)
@@ -5776,14 +5776,14 @@ public sealed partial class SanetR50 : INetwork
 
         // head.sa2.conv_res.1 + head.sa2.conv_res.2: batchnorm + relu (fused) -> (N,256,⌈H/8⌉,⌈W/8⌉)
         BatchNorm.Statistics(Device, head_sa2_conv_res_0, head_sa2_conv_res_1_mean, head_sa2_conv_res_1_inv_std, head_sa2_conv_res_1_running_mean.Value.View, head_sa2_conv_res_1_running_var.Value.View, head_sa2_conv_res_1_num_batches_tracked.Value.View, momentum: 0.1f, eps: 1E-05f, training);
-        BatchNormReluForward(head_sa2_conv_res_0, head_sa2_conv_res_1_mean, head_sa2_conv_res_1_inv_std, head_sa2_conv_res_1_weight.Value.View, head_sa2_conv_res_1_bias.Value.View, head_sa2_conv_res_2);
+        BatchNorm.Apply(Device, head_sa2_conv_res_0, head_sa2_conv_res_1_mean, head_sa2_conv_res_1_inv_std, head_sa2_conv_res_1_weight.Value.View, head_sa2_conv_res_1_bias.Value.View, head_sa2_conv_res_2, relu: true);
 
         // head.sa2.conv_res.3: conv 3x3 s1 p1, 256->256 -> (N,256,⌈H/8⌉,⌈W/8⌉)
         Conv2d.Forward(Device, head_sa2_conv_res_2, head_sa2_conv_res_3_weight.Value.View, default, head_sa2_conv_res_3, new ConvGeometry(3, 3, 1, 1, 1, 1, 1, 1, 1));
 
         // head.sa2.conv_res.4 + head.sa2.conv_res.5: batchnorm + relu (fused) -> (N,256,⌈H/8⌉,⌈W/8⌉)
         BatchNorm.Statistics(Device, head_sa2_conv_res_3, head_sa2_conv_res_4_mean, head_sa2_conv_res_4_inv_std, head_sa2_conv_res_4_running_mean.Value.View, head_sa2_conv_res_4_running_var.Value.View, head_sa2_conv_res_4_num_batches_tracked.Value.View, momentum: 0.1f, eps: 1E-05f, training);
-        BatchNormReluForward(head_sa2_conv_res_3, head_sa2_conv_res_4_mean, head_sa2_conv_res_4_inv_std, head_sa2_conv_res_4_weight.Value.View, head_sa2_conv_res_4_bias.Value.View, head_sa2_conv_res_5);
+        BatchNorm.Apply(Device, head_sa2_conv_res_3, head_sa2_conv_res_4_mean, head_sa2_conv_res_4_inv_std, head_sa2_conv_res_4_weight.Value.View, head_sa2_conv_res_4_bias.Value.View, head_sa2_conv_res_5, relu: true);
 
         // head.sa2.pool: avgpool 2x2 s2 p0 -> (N,512,(H+7)/16,(W+7)/16)
         Pooling.AvgForward(Device, backbone_layer2_3_relu3, head_sa2_pool, new PoolGeometry(2, 2, 2, 2, 0, 0));
@@ -5793,20 +5793,20 @@ public sealed partial class SanetR50 : INetwork
 
         // head.sa2.conv_attn.1 + head.sa2.conv_attn.2: batchnorm + relu (fused) -> (N,256,(H+7)/16,(W+7)/16)
         BatchNorm.Statistics(Device, head_sa2_conv_attn_0, head_sa2_conv_attn_1_mean, head_sa2_conv_attn_1_inv_std, head_sa2_conv_attn_1_running_mean.Value.View, head_sa2_conv_attn_1_running_var.Value.View, head_sa2_conv_attn_1_num_batches_tracked.Value.View, momentum: 0.1f, eps: 1E-05f, training);
-        BatchNormReluForward(head_sa2_conv_attn_0, head_sa2_conv_attn_1_mean, head_sa2_conv_attn_1_inv_std, head_sa2_conv_attn_1_weight.Value.View, head_sa2_conv_attn_1_bias.Value.View, head_sa2_conv_attn_2);
+        BatchNorm.Apply(Device, head_sa2_conv_attn_0, head_sa2_conv_attn_1_mean, head_sa2_conv_attn_1_inv_std, head_sa2_conv_attn_1_weight.Value.View, head_sa2_conv_attn_1_bias.Value.View, head_sa2_conv_attn_2, relu: true);
 
         // head.sa2.conv_attn.3: conv 3x3 s1 p1, 256->256 -> (N,256,(H+7)/16,(W+7)/16)
         Conv2d.Forward(Device, head_sa2_conv_attn_2, head_sa2_conv_attn_3_weight.Value.View, default, head_sa2_conv_attn_3, new ConvGeometry(3, 3, 1, 1, 1, 1, 1, 1, 1));
 
         // head.sa2.conv_attn.4 + head.sa2.conv_attn.5: batchnorm + relu (fused) -> (N,256,(H+7)/16,(W+7)/16)
         BatchNorm.Statistics(Device, head_sa2_conv_attn_3, head_sa2_conv_attn_4_mean, head_sa2_conv_attn_4_inv_std, head_sa2_conv_attn_4_running_mean.Value.View, head_sa2_conv_attn_4_running_var.Value.View, head_sa2_conv_attn_4_num_batches_tracked.Value.View, momentum: 0.1f, eps: 1E-05f, training);
-        BatchNormReluForward(head_sa2_conv_attn_3, head_sa2_conv_attn_4_mean, head_sa2_conv_attn_4_inv_std, head_sa2_conv_attn_4_weight.Value.View, head_sa2_conv_attn_4_bias.Value.View, head_sa2_conv_attn_5);
+        BatchNorm.Apply(Device, head_sa2_conv_attn_3, head_sa2_conv_attn_4_mean, head_sa2_conv_attn_4_inv_std, head_sa2_conv_attn_4_weight.Value.View, head_sa2_conv_attn_4_bias.Value.View, head_sa2_conv_attn_5, relu: true);
 
         // head.sa2.upsample: resize(head.sa2.conv_attn.5, backbone.layer2.3.relu3) -> (N,256,⌈H/8⌉,⌈W/8⌉)
         Resize.BilinearForward(Device, head_sa2_conv_attn_5, head_sa2_upsample, alignCorners: true);
 
         // head.sa2.mul + head.sa2.add: head.sa2.upsample * head.sa2.conv_res.5 + head.sa2.upsample (fused SA gate) -> (N,256,⌈H/8⌉,⌈W/8⌉)
-        AttentionGateForward(head_sa2_upsample, head_sa2_conv_res_5, head_sa2_add);
+        AttentionGate.Forward(Device, head_sa2_upsample, head_sa2_conv_res_5, head_sa2_add);
     }
 
     private void ForwardHeadCls2(bool training)
@@ -5822,14 +5822,14 @@ public sealed partial class SanetR50 : INetwork
 
         // head.sa3.conv_res.1 + head.sa3.conv_res.2: batchnorm + relu (fused) -> (N,256,⌈H/8⌉,⌈W/8⌉)
         BatchNorm.Statistics(Device, head_sa3_conv_res_0, head_sa3_conv_res_1_mean, head_sa3_conv_res_1_inv_std, head_sa3_conv_res_1_running_mean.Value.View, head_sa3_conv_res_1_running_var.Value.View, head_sa3_conv_res_1_num_batches_tracked.Value.View, momentum: 0.1f, eps: 1E-05f, training);
-        BatchNormReluForward(head_sa3_conv_res_0, head_sa3_conv_res_1_mean, head_sa3_conv_res_1_inv_std, head_sa3_conv_res_1_weight.Value.View, head_sa3_conv_res_1_bias.Value.View, head_sa3_conv_res_2);
+        BatchNorm.Apply(Device, head_sa3_conv_res_0, head_sa3_conv_res_1_mean, head_sa3_conv_res_1_inv_std, head_sa3_conv_res_1_weight.Value.View, head_sa3_conv_res_1_bias.Value.View, head_sa3_conv_res_2, relu: true);
 
         // head.sa3.conv_res.3: conv 3x3 s1 p1, 256->256 -> (N,256,⌈H/8⌉,⌈W/8⌉)
         Conv2d.Forward(Device, head_sa3_conv_res_2, head_sa3_conv_res_3_weight.Value.View, default, head_sa3_conv_res_3, new ConvGeometry(3, 3, 1, 1, 1, 1, 1, 1, 1));
 
         // head.sa3.conv_res.4 + head.sa3.conv_res.5: batchnorm + relu (fused) -> (N,256,⌈H/8⌉,⌈W/8⌉)
         BatchNorm.Statistics(Device, head_sa3_conv_res_3, head_sa3_conv_res_4_mean, head_sa3_conv_res_4_inv_std, head_sa3_conv_res_4_running_mean.Value.View, head_sa3_conv_res_4_running_var.Value.View, head_sa3_conv_res_4_num_batches_tracked.Value.View, momentum: 0.1f, eps: 1E-05f, training);
-        BatchNormReluForward(head_sa3_conv_res_3, head_sa3_conv_res_4_mean, head_sa3_conv_res_4_inv_std, head_sa3_conv_res_4_weight.Value.View, head_sa3_conv_res_4_bias.Value.View, head_sa3_conv_res_5);
+        BatchNorm.Apply(Device, head_sa3_conv_res_3, head_sa3_conv_res_4_mean, head_sa3_conv_res_4_inv_std, head_sa3_conv_res_4_weight.Value.View, head_sa3_conv_res_4_bias.Value.View, head_sa3_conv_res_5, relu: true);
 
         // head.sa3.pool: avgpool 2x2 s2 p0 -> (N,1024,(H+7)/16,(W+7)/16)
         Pooling.AvgForward(Device, backbone_layer3_5_relu3, head_sa3_pool, new PoolGeometry(2, 2, 2, 2, 0, 0));
@@ -5839,20 +5839,20 @@ public sealed partial class SanetR50 : INetwork
 
         // head.sa3.conv_attn.1 + head.sa3.conv_attn.2: batchnorm + relu (fused) -> (N,256,(H+7)/16,(W+7)/16)
         BatchNorm.Statistics(Device, head_sa3_conv_attn_0, head_sa3_conv_attn_1_mean, head_sa3_conv_attn_1_inv_std, head_sa3_conv_attn_1_running_mean.Value.View, head_sa3_conv_attn_1_running_var.Value.View, head_sa3_conv_attn_1_num_batches_tracked.Value.View, momentum: 0.1f, eps: 1E-05f, training);
-        BatchNormReluForward(head_sa3_conv_attn_0, head_sa3_conv_attn_1_mean, head_sa3_conv_attn_1_inv_std, head_sa3_conv_attn_1_weight.Value.View, head_sa3_conv_attn_1_bias.Value.View, head_sa3_conv_attn_2);
+        BatchNorm.Apply(Device, head_sa3_conv_attn_0, head_sa3_conv_attn_1_mean, head_sa3_conv_attn_1_inv_std, head_sa3_conv_attn_1_weight.Value.View, head_sa3_conv_attn_1_bias.Value.View, head_sa3_conv_attn_2, relu: true);
 
         // head.sa3.conv_attn.3: conv 3x3 s1 p1, 256->256 -> (N,256,(H+7)/16,(W+7)/16)
         Conv2d.Forward(Device, head_sa3_conv_attn_2, head_sa3_conv_attn_3_weight.Value.View, default, head_sa3_conv_attn_3, new ConvGeometry(3, 3, 1, 1, 1, 1, 1, 1, 1));
 
         // head.sa3.conv_attn.4 + head.sa3.conv_attn.5: batchnorm + relu (fused) -> (N,256,(H+7)/16,(W+7)/16)
         BatchNorm.Statistics(Device, head_sa3_conv_attn_3, head_sa3_conv_attn_4_mean, head_sa3_conv_attn_4_inv_std, head_sa3_conv_attn_4_running_mean.Value.View, head_sa3_conv_attn_4_running_var.Value.View, head_sa3_conv_attn_4_num_batches_tracked.Value.View, momentum: 0.1f, eps: 1E-05f, training);
-        BatchNormReluForward(head_sa3_conv_attn_3, head_sa3_conv_attn_4_mean, head_sa3_conv_attn_4_inv_std, head_sa3_conv_attn_4_weight.Value.View, head_sa3_conv_attn_4_bias.Value.View, head_sa3_conv_attn_5);
+        BatchNorm.Apply(Device, head_sa3_conv_attn_3, head_sa3_conv_attn_4_mean, head_sa3_conv_attn_4_inv_std, head_sa3_conv_attn_4_weight.Value.View, head_sa3_conv_attn_4_bias.Value.View, head_sa3_conv_attn_5, relu: true);
 
         // head.sa3.upsample: resize(head.sa3.conv_attn.5, backbone.layer3.5.relu3) -> (N,256,⌈H/8⌉,⌈W/8⌉)
         Resize.BilinearForward(Device, head_sa3_conv_attn_5, head_sa3_upsample, alignCorners: true);
 
         // head.sa3.mul + head.sa3.add: head.sa3.upsample * head.sa3.conv_res.5 + head.sa3.upsample (fused SA gate) -> (N,256,⌈H/8⌉,⌈W/8⌉)
-        AttentionGateForward(head_sa3_upsample, head_sa3_conv_res_5, head_sa3_add);
+        AttentionGate.Forward(Device, head_sa3_upsample, head_sa3_conv_res_5, head_sa3_add);
     }
 
     private void ForwardHeadCls3(bool training)
@@ -5868,14 +5868,14 @@ public sealed partial class SanetR50 : INetwork
 
         // head.sa4.conv_res.1 + head.sa4.conv_res.2: batchnorm + relu (fused) -> (N,256,⌈H/8⌉,⌈W/8⌉)
         BatchNorm.Statistics(Device, head_sa4_conv_res_0, head_sa4_conv_res_1_mean, head_sa4_conv_res_1_inv_std, head_sa4_conv_res_1_running_mean.Value.View, head_sa4_conv_res_1_running_var.Value.View, head_sa4_conv_res_1_num_batches_tracked.Value.View, momentum: 0.1f, eps: 1E-05f, training);
-        BatchNormReluForward(head_sa4_conv_res_0, head_sa4_conv_res_1_mean, head_sa4_conv_res_1_inv_std, head_sa4_conv_res_1_weight.Value.View, head_sa4_conv_res_1_bias.Value.View, head_sa4_conv_res_2);
+        BatchNorm.Apply(Device, head_sa4_conv_res_0, head_sa4_conv_res_1_mean, head_sa4_conv_res_1_inv_std, head_sa4_conv_res_1_weight.Value.View, head_sa4_conv_res_1_bias.Value.View, head_sa4_conv_res_2, relu: true);
 
         // head.sa4.conv_res.3: conv 3x3 s1 p1, 256->256 -> (N,256,⌈H/8⌉,⌈W/8⌉)
         Conv2d.Forward(Device, head_sa4_conv_res_2, head_sa4_conv_res_3_weight.Value.View, default, head_sa4_conv_res_3, new ConvGeometry(3, 3, 1, 1, 1, 1, 1, 1, 1));
 
         // head.sa4.conv_res.4 + head.sa4.conv_res.5: batchnorm + relu (fused) -> (N,256,⌈H/8⌉,⌈W/8⌉)
         BatchNorm.Statistics(Device, head_sa4_conv_res_3, head_sa4_conv_res_4_mean, head_sa4_conv_res_4_inv_std, head_sa4_conv_res_4_running_mean.Value.View, head_sa4_conv_res_4_running_var.Value.View, head_sa4_conv_res_4_num_batches_tracked.Value.View, momentum: 0.1f, eps: 1E-05f, training);
-        BatchNormReluForward(head_sa4_conv_res_3, head_sa4_conv_res_4_mean, head_sa4_conv_res_4_inv_std, head_sa4_conv_res_4_weight.Value.View, head_sa4_conv_res_4_bias.Value.View, head_sa4_conv_res_5);
+        BatchNorm.Apply(Device, head_sa4_conv_res_3, head_sa4_conv_res_4_mean, head_sa4_conv_res_4_inv_std, head_sa4_conv_res_4_weight.Value.View, head_sa4_conv_res_4_bias.Value.View, head_sa4_conv_res_5, relu: true);
 
         // head.sa4.pool: avgpool 2x2 s2 p0 -> (N,2048,(H+7)/16,(W+7)/16)
         Pooling.AvgForward(Device, backbone_layer4_2_relu3, head_sa4_pool, new PoolGeometry(2, 2, 2, 2, 0, 0));
@@ -5885,20 +5885,20 @@ public sealed partial class SanetR50 : INetwork
 
         // head.sa4.conv_attn.1 + head.sa4.conv_attn.2: batchnorm + relu (fused) -> (N,256,(H+7)/16,(W+7)/16)
         BatchNorm.Statistics(Device, head_sa4_conv_attn_0, head_sa4_conv_attn_1_mean, head_sa4_conv_attn_1_inv_std, head_sa4_conv_attn_1_running_mean.Value.View, head_sa4_conv_attn_1_running_var.Value.View, head_sa4_conv_attn_1_num_batches_tracked.Value.View, momentum: 0.1f, eps: 1E-05f, training);
-        BatchNormReluForward(head_sa4_conv_attn_0, head_sa4_conv_attn_1_mean, head_sa4_conv_attn_1_inv_std, head_sa4_conv_attn_1_weight.Value.View, head_sa4_conv_attn_1_bias.Value.View, head_sa4_conv_attn_2);
+        BatchNorm.Apply(Device, head_sa4_conv_attn_0, head_sa4_conv_attn_1_mean, head_sa4_conv_attn_1_inv_std, head_sa4_conv_attn_1_weight.Value.View, head_sa4_conv_attn_1_bias.Value.View, head_sa4_conv_attn_2, relu: true);
 
         // head.sa4.conv_attn.3: conv 3x3 s1 p1, 256->256 -> (N,256,(H+7)/16,(W+7)/16)
         Conv2d.Forward(Device, head_sa4_conv_attn_2, head_sa4_conv_attn_3_weight.Value.View, default, head_sa4_conv_attn_3, new ConvGeometry(3, 3, 1, 1, 1, 1, 1, 1, 1));
 
         // head.sa4.conv_attn.4 + head.sa4.conv_attn.5: batchnorm + relu (fused) -> (N,256,(H+7)/16,(W+7)/16)
         BatchNorm.Statistics(Device, head_sa4_conv_attn_3, head_sa4_conv_attn_4_mean, head_sa4_conv_attn_4_inv_std, head_sa4_conv_attn_4_running_mean.Value.View, head_sa4_conv_attn_4_running_var.Value.View, head_sa4_conv_attn_4_num_batches_tracked.Value.View, momentum: 0.1f, eps: 1E-05f, training);
-        BatchNormReluForward(head_sa4_conv_attn_3, head_sa4_conv_attn_4_mean, head_sa4_conv_attn_4_inv_std, head_sa4_conv_attn_4_weight.Value.View, head_sa4_conv_attn_4_bias.Value.View, head_sa4_conv_attn_5);
+        BatchNorm.Apply(Device, head_sa4_conv_attn_3, head_sa4_conv_attn_4_mean, head_sa4_conv_attn_4_inv_std, head_sa4_conv_attn_4_weight.Value.View, head_sa4_conv_attn_4_bias.Value.View, head_sa4_conv_attn_5, relu: true);
 
         // head.sa4.upsample: resize(head.sa4.conv_attn.5, backbone.layer4.2.relu3) -> (N,256,⌈H/8⌉,⌈W/8⌉)
         Resize.BilinearForward(Device, head_sa4_conv_attn_5, head_sa4_upsample, alignCorners: true);
 
         // head.sa4.mul + head.sa4.add: head.sa4.upsample * head.sa4.conv_res.5 + head.sa4.upsample (fused SA gate) -> (N,256,⌈H/8⌉,⌈W/8⌉)
-        AttentionGateForward(head_sa4_upsample, head_sa4_conv_res_5, head_sa4_add);
+        AttentionGate.Forward(Device, head_sa4_upsample, head_sa4_conv_res_5, head_sa4_add);
     }
 
     private void ForwardHeadCls4(bool training)
@@ -5944,7 +5944,7 @@ public sealed partial class SanetR50 : INetwork
 
         // head.fcn.1 + head.fcn.2: batchnorm + relu (fused) -> (N,512,⌈H/8⌉,⌈W/8⌉)
         BatchNorm.Statistics(Device, head_fcn_0, head_fcn_1_mean, head_fcn_1_inv_std, head_fcn_1_running_mean.Value.View, head_fcn_1_running_var.Value.View, head_fcn_1_num_batches_tracked.Value.View, momentum: 0.1f, eps: 1E-05f, training);
-        BatchNormReluForward(head_fcn_0, head_fcn_1_mean, head_fcn_1_inv_std, head_fcn_1_weight.Value.View, head_fcn_1_bias.Value.View, head_fcn_2);
+        BatchNorm.Apply(Device, head_fcn_0, head_fcn_1_mean, head_fcn_1_inv_std, head_fcn_1_weight.Value.View, head_fcn_1_bias.Value.View, head_fcn_2, relu: true);
 
         // head.fcn.3: dropout(head.fcn.2) -> (N,512,⌈H/8⌉,⌈W/8⌉)
         if (training)
@@ -6071,8 +6071,7 @@ public sealed partial class SanetR50 : INetwork
         Dropout.Backward(Device, d_head_fcn_3, head_fcn_3_mask, d_head_fcn_2, accumulate: false);
 
         // head.fcn.1 + head.fcn.2: batchnorm + relu (fused); d(head.fcn.0) =
-        BatchNormReluReduce(head_fcn_0, head_fcn_2, d_head_fcn_2, head_fcn_1_mean, head_fcn_1_inv_std, head_fcn_1_weight.Grad!.View, head_fcn_1_bias.Grad!.View);
-        BatchNormReluBackward(head_fcn_0, head_fcn_2, d_head_fcn_2, head_fcn_1_mean, head_fcn_1_inv_std, head_fcn_1_weight.Value.View, head_fcn_1_weight.Grad!.View, head_fcn_1_bias.Grad!.View, d_head_fcn_0, accumulate: false);
+        BatchNorm.Backward(Device, head_fcn_0, head_fcn_2, d_head_fcn_2, head_fcn_1_mean, head_fcn_1_inv_std, head_fcn_1_weight.Value.View, d_head_fcn_0, head_fcn_1_weight.Grad!.View, head_fcn_1_bias.Grad!.View, relu: true, accumulate: false);
 
         // head.fcn.0: conv 3x3 s1 p1, 2048->512; d(backbone.layer4.2.relu3) =
         Conv2d.BackwardInput(Device, d_head_fcn_0, head_fcn_0_weight.Value.View, d_backbone_layer4_2_relu3, new ConvGeometry(3, 3, 1, 1, 1, 1, 1, 1, 1), accumulate: false);
@@ -6121,22 +6120,20 @@ public sealed partial class SanetR50 : INetwork
     private void BackwardHeadSa4()
     {
         // head.sa4.mul + head.sa4.add: head.sa4.upsample * head.sa4.conv_res.5 + head.sa4.upsample (fused SA gate); d(head.sa4.upsample) =, d(head.sa4.conv_res.5) =
-        AttentionGateBackward(head_sa4_upsample, head_sa4_conv_res_5, d_head_sa4_add, d_head_sa4_upsample, d_head_sa4_conv_res_5, accumulateAttention: false, accumulateResidual: false);
+        AttentionGate.Backward(Device, head_sa4_upsample, head_sa4_conv_res_5, d_head_sa4_add, d_head_sa4_upsample, d_head_sa4_conv_res_5, accumulateAttention: false, accumulateResidual: false);
 
         // head.sa4.upsample: resize(head.sa4.conv_attn.5, backbone.layer4.2.relu3); d(head.sa4.conv_attn.5) =
         Resize.BilinearBackward(Device, d_head_sa4_upsample, d_head_sa4_conv_attn_5, alignCorners: true, accumulate: false);
 
         // head.sa4.conv_attn.4 + head.sa4.conv_attn.5: batchnorm + relu (fused); d(head.sa4.conv_attn.3) =
-        BatchNormReluReduce(head_sa4_conv_attn_3, head_sa4_conv_attn_5, d_head_sa4_conv_attn_5, head_sa4_conv_attn_4_mean, head_sa4_conv_attn_4_inv_std, head_sa4_conv_attn_4_weight.Grad!.View, head_sa4_conv_attn_4_bias.Grad!.View);
-        BatchNormReluBackward(head_sa4_conv_attn_3, head_sa4_conv_attn_5, d_head_sa4_conv_attn_5, head_sa4_conv_attn_4_mean, head_sa4_conv_attn_4_inv_std, head_sa4_conv_attn_4_weight.Value.View, head_sa4_conv_attn_4_weight.Grad!.View, head_sa4_conv_attn_4_bias.Grad!.View, d_head_sa4_conv_attn_3, accumulate: false);
+        BatchNorm.Backward(Device, head_sa4_conv_attn_3, head_sa4_conv_attn_5, d_head_sa4_conv_attn_5, head_sa4_conv_attn_4_mean, head_sa4_conv_attn_4_inv_std, head_sa4_conv_attn_4_weight.Value.View, d_head_sa4_conv_attn_3, head_sa4_conv_attn_4_weight.Grad!.View, head_sa4_conv_attn_4_bias.Grad!.View, relu: true, accumulate: false);
 
         // head.sa4.conv_attn.3: conv 3x3 s1 p1, 256->256; d(head.sa4.conv_attn.2) =
         Conv2d.BackwardInput(Device, d_head_sa4_conv_attn_3, head_sa4_conv_attn_3_weight.Value.View, d_head_sa4_conv_attn_2, new ConvGeometry(3, 3, 1, 1, 1, 1, 1, 1, 1), accumulate: false);
         Conv2d.BackwardParams(Device, head_sa4_conv_attn_2, d_head_sa4_conv_attn_3, head_sa4_conv_attn_3_weight.Grad!.View, default, new ConvGeometry(3, 3, 1, 1, 1, 1, 1, 1, 1));
 
         // head.sa4.conv_attn.1 + head.sa4.conv_attn.2: batchnorm + relu (fused); d(head.sa4.conv_attn.0) =
-        BatchNormReluReduce(head_sa4_conv_attn_0, head_sa4_conv_attn_2, d_head_sa4_conv_attn_2, head_sa4_conv_attn_1_mean, head_sa4_conv_attn_1_inv_std, head_sa4_conv_attn_1_weight.Grad!.View, head_sa4_conv_attn_1_bias.Grad!.View);
-        BatchNormReluBackward(head_sa4_conv_attn_0, head_sa4_conv_attn_2, d_head_sa4_conv_attn_2, head_sa4_conv_attn_1_mean, head_sa4_conv_attn_1_inv_std, head_sa4_conv_attn_1_weight.Value.View, head_sa4_conv_attn_1_weight.Grad!.View, head_sa4_conv_attn_1_bias.Grad!.View, d_head_sa4_conv_attn_0, accumulate: false);
+        BatchNorm.Backward(Device, head_sa4_conv_attn_0, head_sa4_conv_attn_2, d_head_sa4_conv_attn_2, head_sa4_conv_attn_1_mean, head_sa4_conv_attn_1_inv_std, head_sa4_conv_attn_1_weight.Value.View, d_head_sa4_conv_attn_0, head_sa4_conv_attn_1_weight.Grad!.View, head_sa4_conv_attn_1_bias.Grad!.View, relu: true, accumulate: false);
 
         // head.sa4.conv_attn.0: conv 3x3 s1 p1, 2048->256; d(head.sa4.pool) =
         Conv2d.BackwardInput(Device, d_head_sa4_conv_attn_0, head_sa4_conv_attn_0_weight.Value.View, d_head_sa4_pool, new ConvGeometry(3, 3, 1, 1, 1, 1, 1, 1, 1), accumulate: false);
@@ -6146,16 +6143,14 @@ public sealed partial class SanetR50 : INetwork
         Pooling.AvgBackward(Device, d_head_sa4_pool, d_backbone_layer4_2_relu3, new PoolGeometry(2, 2, 2, 2, 0, 0), accumulate: true);
 
         // head.sa4.conv_res.4 + head.sa4.conv_res.5: batchnorm + relu (fused); d(head.sa4.conv_res.3) =
-        BatchNormReluReduce(head_sa4_conv_res_3, head_sa4_conv_res_5, d_head_sa4_conv_res_5, head_sa4_conv_res_4_mean, head_sa4_conv_res_4_inv_std, head_sa4_conv_res_4_weight.Grad!.View, head_sa4_conv_res_4_bias.Grad!.View);
-        BatchNormReluBackward(head_sa4_conv_res_3, head_sa4_conv_res_5, d_head_sa4_conv_res_5, head_sa4_conv_res_4_mean, head_sa4_conv_res_4_inv_std, head_sa4_conv_res_4_weight.Value.View, head_sa4_conv_res_4_weight.Grad!.View, head_sa4_conv_res_4_bias.Grad!.View, d_head_sa4_conv_res_3, accumulate: false);
+        BatchNorm.Backward(Device, head_sa4_conv_res_3, head_sa4_conv_res_5, d_head_sa4_conv_res_5, head_sa4_conv_res_4_mean, head_sa4_conv_res_4_inv_std, head_sa4_conv_res_4_weight.Value.View, d_head_sa4_conv_res_3, head_sa4_conv_res_4_weight.Grad!.View, head_sa4_conv_res_4_bias.Grad!.View, relu: true, accumulate: false);
 
         // head.sa4.conv_res.3: conv 3x3 s1 p1, 256->256; d(head.sa4.conv_res.2) =
         Conv2d.BackwardInput(Device, d_head_sa4_conv_res_3, head_sa4_conv_res_3_weight.Value.View, d_head_sa4_conv_res_2, new ConvGeometry(3, 3, 1, 1, 1, 1, 1, 1, 1), accumulate: false);
         Conv2d.BackwardParams(Device, head_sa4_conv_res_2, d_head_sa4_conv_res_3, head_sa4_conv_res_3_weight.Grad!.View, default, new ConvGeometry(3, 3, 1, 1, 1, 1, 1, 1, 1));
 
         // head.sa4.conv_res.1 + head.sa4.conv_res.2: batchnorm + relu (fused); d(head.sa4.conv_res.0) =
-        BatchNormReluReduce(head_sa4_conv_res_0, head_sa4_conv_res_2, d_head_sa4_conv_res_2, head_sa4_conv_res_1_mean, head_sa4_conv_res_1_inv_std, head_sa4_conv_res_1_weight.Grad!.View, head_sa4_conv_res_1_bias.Grad!.View);
-        BatchNormReluBackward(head_sa4_conv_res_0, head_sa4_conv_res_2, d_head_sa4_conv_res_2, head_sa4_conv_res_1_mean, head_sa4_conv_res_1_inv_std, head_sa4_conv_res_1_weight.Value.View, head_sa4_conv_res_1_weight.Grad!.View, head_sa4_conv_res_1_bias.Grad!.View, d_head_sa4_conv_res_0, accumulate: false);
+        BatchNorm.Backward(Device, head_sa4_conv_res_0, head_sa4_conv_res_2, d_head_sa4_conv_res_2, head_sa4_conv_res_1_mean, head_sa4_conv_res_1_inv_std, head_sa4_conv_res_1_weight.Value.View, d_head_sa4_conv_res_0, head_sa4_conv_res_1_weight.Grad!.View, head_sa4_conv_res_1_bias.Grad!.View, relu: true, accumulate: false);
 
         // head.sa4.conv_res.0: conv 3x3 s1 p1, 2048->256; d(backbone.layer4.2.relu3) +=
         Conv2d.BackwardInput(Device, d_head_sa4_conv_res_0, head_sa4_conv_res_0_weight.Value.View, d_backbone_layer4_2_relu3, new ConvGeometry(3, 3, 1, 1, 1, 1, 1, 1, 1), accumulate: true);
@@ -6172,22 +6167,20 @@ public sealed partial class SanetR50 : INetwork
     private void BackwardHeadSa3()
     {
         // head.sa3.mul + head.sa3.add: head.sa3.upsample * head.sa3.conv_res.5 + head.sa3.upsample (fused SA gate); d(head.sa3.upsample) =, d(head.sa3.conv_res.5) =
-        AttentionGateBackward(head_sa3_upsample, head_sa3_conv_res_5, d_head_sa3_add, d_head_sa3_upsample, d_head_sa3_conv_res_5, accumulateAttention: false, accumulateResidual: false);
+        AttentionGate.Backward(Device, head_sa3_upsample, head_sa3_conv_res_5, d_head_sa3_add, d_head_sa3_upsample, d_head_sa3_conv_res_5, accumulateAttention: false, accumulateResidual: false);
 
         // head.sa3.upsample: resize(head.sa3.conv_attn.5, backbone.layer3.5.relu3); d(head.sa3.conv_attn.5) =
         Resize.BilinearBackward(Device, d_head_sa3_upsample, d_head_sa3_conv_attn_5, alignCorners: true, accumulate: false);
 
         // head.sa3.conv_attn.4 + head.sa3.conv_attn.5: batchnorm + relu (fused); d(head.sa3.conv_attn.3) =
-        BatchNormReluReduce(head_sa3_conv_attn_3, head_sa3_conv_attn_5, d_head_sa3_conv_attn_5, head_sa3_conv_attn_4_mean, head_sa3_conv_attn_4_inv_std, head_sa3_conv_attn_4_weight.Grad!.View, head_sa3_conv_attn_4_bias.Grad!.View);
-        BatchNormReluBackward(head_sa3_conv_attn_3, head_sa3_conv_attn_5, d_head_sa3_conv_attn_5, head_sa3_conv_attn_4_mean, head_sa3_conv_attn_4_inv_std, head_sa3_conv_attn_4_weight.Value.View, head_sa3_conv_attn_4_weight.Grad!.View, head_sa3_conv_attn_4_bias.Grad!.View, d_head_sa3_conv_attn_3, accumulate: false);
+        BatchNorm.Backward(Device, head_sa3_conv_attn_3, head_sa3_conv_attn_5, d_head_sa3_conv_attn_5, head_sa3_conv_attn_4_mean, head_sa3_conv_attn_4_inv_std, head_sa3_conv_attn_4_weight.Value.View, d_head_sa3_conv_attn_3, head_sa3_conv_attn_4_weight.Grad!.View, head_sa3_conv_attn_4_bias.Grad!.View, relu: true, accumulate: false);
 
         // head.sa3.conv_attn.3: conv 3x3 s1 p1, 256->256; d(head.sa3.conv_attn.2) =
         Conv2d.BackwardInput(Device, d_head_sa3_conv_attn_3, head_sa3_conv_attn_3_weight.Value.View, d_head_sa3_conv_attn_2, new ConvGeometry(3, 3, 1, 1, 1, 1, 1, 1, 1), accumulate: false);
         Conv2d.BackwardParams(Device, head_sa3_conv_attn_2, d_head_sa3_conv_attn_3, head_sa3_conv_attn_3_weight.Grad!.View, default, new ConvGeometry(3, 3, 1, 1, 1, 1, 1, 1, 1));
 
         // head.sa3.conv_attn.1 + head.sa3.conv_attn.2: batchnorm + relu (fused); d(head.sa3.conv_attn.0) =
-        BatchNormReluReduce(head_sa3_conv_attn_0, head_sa3_conv_attn_2, d_head_sa3_conv_attn_2, head_sa3_conv_attn_1_mean, head_sa3_conv_attn_1_inv_std, head_sa3_conv_attn_1_weight.Grad!.View, head_sa3_conv_attn_1_bias.Grad!.View);
-        BatchNormReluBackward(head_sa3_conv_attn_0, head_sa3_conv_attn_2, d_head_sa3_conv_attn_2, head_sa3_conv_attn_1_mean, head_sa3_conv_attn_1_inv_std, head_sa3_conv_attn_1_weight.Value.View, head_sa3_conv_attn_1_weight.Grad!.View, head_sa3_conv_attn_1_bias.Grad!.View, d_head_sa3_conv_attn_0, accumulate: false);
+        BatchNorm.Backward(Device, head_sa3_conv_attn_0, head_sa3_conv_attn_2, d_head_sa3_conv_attn_2, head_sa3_conv_attn_1_mean, head_sa3_conv_attn_1_inv_std, head_sa3_conv_attn_1_weight.Value.View, d_head_sa3_conv_attn_0, head_sa3_conv_attn_1_weight.Grad!.View, head_sa3_conv_attn_1_bias.Grad!.View, relu: true, accumulate: false);
 
         // head.sa3.conv_attn.0: conv 3x3 s1 p1, 1024->256; d(head.sa3.pool) =
         Conv2d.BackwardInput(Device, d_head_sa3_conv_attn_0, head_sa3_conv_attn_0_weight.Value.View, d_head_sa3_pool, new ConvGeometry(3, 3, 1, 1, 1, 1, 1, 1, 1), accumulate: false);
@@ -6197,16 +6190,14 @@ public sealed partial class SanetR50 : INetwork
         Pooling.AvgBackward(Device, d_head_sa3_pool, d_backbone_layer3_5_relu3, new PoolGeometry(2, 2, 2, 2, 0, 0), accumulate: false);
 
         // head.sa3.conv_res.4 + head.sa3.conv_res.5: batchnorm + relu (fused); d(head.sa3.conv_res.3) =
-        BatchNormReluReduce(head_sa3_conv_res_3, head_sa3_conv_res_5, d_head_sa3_conv_res_5, head_sa3_conv_res_4_mean, head_sa3_conv_res_4_inv_std, head_sa3_conv_res_4_weight.Grad!.View, head_sa3_conv_res_4_bias.Grad!.View);
-        BatchNormReluBackward(head_sa3_conv_res_3, head_sa3_conv_res_5, d_head_sa3_conv_res_5, head_sa3_conv_res_4_mean, head_sa3_conv_res_4_inv_std, head_sa3_conv_res_4_weight.Value.View, head_sa3_conv_res_4_weight.Grad!.View, head_sa3_conv_res_4_bias.Grad!.View, d_head_sa3_conv_res_3, accumulate: false);
+        BatchNorm.Backward(Device, head_sa3_conv_res_3, head_sa3_conv_res_5, d_head_sa3_conv_res_5, head_sa3_conv_res_4_mean, head_sa3_conv_res_4_inv_std, head_sa3_conv_res_4_weight.Value.View, d_head_sa3_conv_res_3, head_sa3_conv_res_4_weight.Grad!.View, head_sa3_conv_res_4_bias.Grad!.View, relu: true, accumulate: false);
 
         // head.sa3.conv_res.3: conv 3x3 s1 p1, 256->256; d(head.sa3.conv_res.2) =
         Conv2d.BackwardInput(Device, d_head_sa3_conv_res_3, head_sa3_conv_res_3_weight.Value.View, d_head_sa3_conv_res_2, new ConvGeometry(3, 3, 1, 1, 1, 1, 1, 1, 1), accumulate: false);
         Conv2d.BackwardParams(Device, head_sa3_conv_res_2, d_head_sa3_conv_res_3, head_sa3_conv_res_3_weight.Grad!.View, default, new ConvGeometry(3, 3, 1, 1, 1, 1, 1, 1, 1));
 
         // head.sa3.conv_res.1 + head.sa3.conv_res.2: batchnorm + relu (fused); d(head.sa3.conv_res.0) =
-        BatchNormReluReduce(head_sa3_conv_res_0, head_sa3_conv_res_2, d_head_sa3_conv_res_2, head_sa3_conv_res_1_mean, head_sa3_conv_res_1_inv_std, head_sa3_conv_res_1_weight.Grad!.View, head_sa3_conv_res_1_bias.Grad!.View);
-        BatchNormReluBackward(head_sa3_conv_res_0, head_sa3_conv_res_2, d_head_sa3_conv_res_2, head_sa3_conv_res_1_mean, head_sa3_conv_res_1_inv_std, head_sa3_conv_res_1_weight.Value.View, head_sa3_conv_res_1_weight.Grad!.View, head_sa3_conv_res_1_bias.Grad!.View, d_head_sa3_conv_res_0, accumulate: false);
+        BatchNorm.Backward(Device, head_sa3_conv_res_0, head_sa3_conv_res_2, d_head_sa3_conv_res_2, head_sa3_conv_res_1_mean, head_sa3_conv_res_1_inv_std, head_sa3_conv_res_1_weight.Value.View, d_head_sa3_conv_res_0, head_sa3_conv_res_1_weight.Grad!.View, head_sa3_conv_res_1_bias.Grad!.View, relu: true, accumulate: false);
 
         // head.sa3.conv_res.0: conv 3x3 s1 p1, 1024->256; d(backbone.layer3.5.relu3) +=
         Conv2d.BackwardInput(Device, d_head_sa3_conv_res_0, head_sa3_conv_res_0_weight.Value.View, d_backbone_layer3_5_relu3, new ConvGeometry(3, 3, 1, 1, 1, 1, 1, 1, 1), accumulate: true);
@@ -6223,22 +6214,20 @@ public sealed partial class SanetR50 : INetwork
     private void BackwardHeadSa2()
     {
         // head.sa2.mul + head.sa2.add: head.sa2.upsample * head.sa2.conv_res.5 + head.sa2.upsample (fused SA gate); d(head.sa2.upsample) =, d(head.sa2.conv_res.5) =
-        AttentionGateBackward(head_sa2_upsample, head_sa2_conv_res_5, d_head_sa2_add, d_head_sa2_upsample, d_head_sa2_conv_res_5, accumulateAttention: false, accumulateResidual: false);
+        AttentionGate.Backward(Device, head_sa2_upsample, head_sa2_conv_res_5, d_head_sa2_add, d_head_sa2_upsample, d_head_sa2_conv_res_5, accumulateAttention: false, accumulateResidual: false);
 
         // head.sa2.upsample: resize(head.sa2.conv_attn.5, backbone.layer2.3.relu3); d(head.sa2.conv_attn.5) =
         Resize.BilinearBackward(Device, d_head_sa2_upsample, d_head_sa2_conv_attn_5, alignCorners: true, accumulate: false);
 
         // head.sa2.conv_attn.4 + head.sa2.conv_attn.5: batchnorm + relu (fused); d(head.sa2.conv_attn.3) =
-        BatchNormReluReduce(head_sa2_conv_attn_3, head_sa2_conv_attn_5, d_head_sa2_conv_attn_5, head_sa2_conv_attn_4_mean, head_sa2_conv_attn_4_inv_std, head_sa2_conv_attn_4_weight.Grad!.View, head_sa2_conv_attn_4_bias.Grad!.View);
-        BatchNormReluBackward(head_sa2_conv_attn_3, head_sa2_conv_attn_5, d_head_sa2_conv_attn_5, head_sa2_conv_attn_4_mean, head_sa2_conv_attn_4_inv_std, head_sa2_conv_attn_4_weight.Value.View, head_sa2_conv_attn_4_weight.Grad!.View, head_sa2_conv_attn_4_bias.Grad!.View, d_head_sa2_conv_attn_3, accumulate: false);
+        BatchNorm.Backward(Device, head_sa2_conv_attn_3, head_sa2_conv_attn_5, d_head_sa2_conv_attn_5, head_sa2_conv_attn_4_mean, head_sa2_conv_attn_4_inv_std, head_sa2_conv_attn_4_weight.Value.View, d_head_sa2_conv_attn_3, head_sa2_conv_attn_4_weight.Grad!.View, head_sa2_conv_attn_4_bias.Grad!.View, relu: true, accumulate: false);
 
         // head.sa2.conv_attn.3: conv 3x3 s1 p1, 256->256; d(head.sa2.conv_attn.2) =
         Conv2d.BackwardInput(Device, d_head_sa2_conv_attn_3, head_sa2_conv_attn_3_weight.Value.View, d_head_sa2_conv_attn_2, new ConvGeometry(3, 3, 1, 1, 1, 1, 1, 1, 1), accumulate: false);
         Conv2d.BackwardParams(Device, head_sa2_conv_attn_2, d_head_sa2_conv_attn_3, head_sa2_conv_attn_3_weight.Grad!.View, default, new ConvGeometry(3, 3, 1, 1, 1, 1, 1, 1, 1));
 
         // head.sa2.conv_attn.1 + head.sa2.conv_attn.2: batchnorm + relu (fused); d(head.sa2.conv_attn.0) =
-        BatchNormReluReduce(head_sa2_conv_attn_0, head_sa2_conv_attn_2, d_head_sa2_conv_attn_2, head_sa2_conv_attn_1_mean, head_sa2_conv_attn_1_inv_std, head_sa2_conv_attn_1_weight.Grad!.View, head_sa2_conv_attn_1_bias.Grad!.View);
-        BatchNormReluBackward(head_sa2_conv_attn_0, head_sa2_conv_attn_2, d_head_sa2_conv_attn_2, head_sa2_conv_attn_1_mean, head_sa2_conv_attn_1_inv_std, head_sa2_conv_attn_1_weight.Value.View, head_sa2_conv_attn_1_weight.Grad!.View, head_sa2_conv_attn_1_bias.Grad!.View, d_head_sa2_conv_attn_0, accumulate: false);
+        BatchNorm.Backward(Device, head_sa2_conv_attn_0, head_sa2_conv_attn_2, d_head_sa2_conv_attn_2, head_sa2_conv_attn_1_mean, head_sa2_conv_attn_1_inv_std, head_sa2_conv_attn_1_weight.Value.View, d_head_sa2_conv_attn_0, head_sa2_conv_attn_1_weight.Grad!.View, head_sa2_conv_attn_1_bias.Grad!.View, relu: true, accumulate: false);
 
         // head.sa2.conv_attn.0: conv 3x3 s1 p1, 512->256; d(head.sa2.pool) =
         Conv2d.BackwardInput(Device, d_head_sa2_conv_attn_0, head_sa2_conv_attn_0_weight.Value.View, d_head_sa2_pool, new ConvGeometry(3, 3, 1, 1, 1, 1, 1, 1, 1), accumulate: false);
@@ -6248,16 +6237,14 @@ public sealed partial class SanetR50 : INetwork
         Pooling.AvgBackward(Device, d_head_sa2_pool, d_backbone_layer2_3_relu3, new PoolGeometry(2, 2, 2, 2, 0, 0), accumulate: false);
 
         // head.sa2.conv_res.4 + head.sa2.conv_res.5: batchnorm + relu (fused); d(head.sa2.conv_res.3) =
-        BatchNormReluReduce(head_sa2_conv_res_3, head_sa2_conv_res_5, d_head_sa2_conv_res_5, head_sa2_conv_res_4_mean, head_sa2_conv_res_4_inv_std, head_sa2_conv_res_4_weight.Grad!.View, head_sa2_conv_res_4_bias.Grad!.View);
-        BatchNormReluBackward(head_sa2_conv_res_3, head_sa2_conv_res_5, d_head_sa2_conv_res_5, head_sa2_conv_res_4_mean, head_sa2_conv_res_4_inv_std, head_sa2_conv_res_4_weight.Value.View, head_sa2_conv_res_4_weight.Grad!.View, head_sa2_conv_res_4_bias.Grad!.View, d_head_sa2_conv_res_3, accumulate: false);
+        BatchNorm.Backward(Device, head_sa2_conv_res_3, head_sa2_conv_res_5, d_head_sa2_conv_res_5, head_sa2_conv_res_4_mean, head_sa2_conv_res_4_inv_std, head_sa2_conv_res_4_weight.Value.View, d_head_sa2_conv_res_3, head_sa2_conv_res_4_weight.Grad!.View, head_sa2_conv_res_4_bias.Grad!.View, relu: true, accumulate: false);
 
         // head.sa2.conv_res.3: conv 3x3 s1 p1, 256->256; d(head.sa2.conv_res.2) =
         Conv2d.BackwardInput(Device, d_head_sa2_conv_res_3, head_sa2_conv_res_3_weight.Value.View, d_head_sa2_conv_res_2, new ConvGeometry(3, 3, 1, 1, 1, 1, 1, 1, 1), accumulate: false);
         Conv2d.BackwardParams(Device, head_sa2_conv_res_2, d_head_sa2_conv_res_3, head_sa2_conv_res_3_weight.Grad!.View, default, new ConvGeometry(3, 3, 1, 1, 1, 1, 1, 1, 1));
 
         // head.sa2.conv_res.1 + head.sa2.conv_res.2: batchnorm + relu (fused); d(head.sa2.conv_res.0) =
-        BatchNormReluReduce(head_sa2_conv_res_0, head_sa2_conv_res_2, d_head_sa2_conv_res_2, head_sa2_conv_res_1_mean, head_sa2_conv_res_1_inv_std, head_sa2_conv_res_1_weight.Grad!.View, head_sa2_conv_res_1_bias.Grad!.View);
-        BatchNormReluBackward(head_sa2_conv_res_0, head_sa2_conv_res_2, d_head_sa2_conv_res_2, head_sa2_conv_res_1_mean, head_sa2_conv_res_1_inv_std, head_sa2_conv_res_1_weight.Value.View, head_sa2_conv_res_1_weight.Grad!.View, head_sa2_conv_res_1_bias.Grad!.View, d_head_sa2_conv_res_0, accumulate: false);
+        BatchNorm.Backward(Device, head_sa2_conv_res_0, head_sa2_conv_res_2, d_head_sa2_conv_res_2, head_sa2_conv_res_1_mean, head_sa2_conv_res_1_inv_std, head_sa2_conv_res_1_weight.Value.View, d_head_sa2_conv_res_0, head_sa2_conv_res_1_weight.Grad!.View, head_sa2_conv_res_1_bias.Grad!.View, relu: true, accumulate: false);
 
         // head.sa2.conv_res.0: conv 3x3 s1 p1, 512->256; d(backbone.layer2.3.relu3) +=
         Conv2d.BackwardInput(Device, d_head_sa2_conv_res_0, head_sa2_conv_res_0_weight.Value.View, d_backbone_layer2_3_relu3, new ConvGeometry(3, 3, 1, 1, 1, 1, 1, 1, 1), accumulate: true);
@@ -6274,22 +6261,20 @@ public sealed partial class SanetR50 : INetwork
     private void BackwardHeadSa1()
     {
         // head.sa1.mul + head.sa1.add: head.sa1.upsample * head.sa1.conv_res.5 + head.sa1.upsample (fused SA gate); d(head.sa1.upsample) =, d(head.sa1.conv_res.5) =
-        AttentionGateBackward(head_sa1_upsample, head_sa1_conv_res_5, d_head_sa1_add, d_head_sa1_upsample, d_head_sa1_conv_res_5, accumulateAttention: false, accumulateResidual: false);
+        AttentionGate.Backward(Device, head_sa1_upsample, head_sa1_conv_res_5, d_head_sa1_add, d_head_sa1_upsample, d_head_sa1_conv_res_5, accumulateAttention: false, accumulateResidual: false);
 
         // head.sa1.upsample: resize(head.sa1.conv_attn.5, backbone.layer1.2.relu3); d(head.sa1.conv_attn.5) =
         Resize.BilinearBackward(Device, d_head_sa1_upsample, d_head_sa1_conv_attn_5, alignCorners: true, accumulate: false);
 
         // head.sa1.conv_attn.4 + head.sa1.conv_attn.5: batchnorm + relu (fused); d(head.sa1.conv_attn.3) =
-        BatchNormReluReduce(head_sa1_conv_attn_3, head_sa1_conv_attn_5, d_head_sa1_conv_attn_5, head_sa1_conv_attn_4_mean, head_sa1_conv_attn_4_inv_std, head_sa1_conv_attn_4_weight.Grad!.View, head_sa1_conv_attn_4_bias.Grad!.View);
-        BatchNormReluBackward(head_sa1_conv_attn_3, head_sa1_conv_attn_5, d_head_sa1_conv_attn_5, head_sa1_conv_attn_4_mean, head_sa1_conv_attn_4_inv_std, head_sa1_conv_attn_4_weight.Value.View, head_sa1_conv_attn_4_weight.Grad!.View, head_sa1_conv_attn_4_bias.Grad!.View, d_head_sa1_conv_attn_3, accumulate: false);
+        BatchNorm.Backward(Device, head_sa1_conv_attn_3, head_sa1_conv_attn_5, d_head_sa1_conv_attn_5, head_sa1_conv_attn_4_mean, head_sa1_conv_attn_4_inv_std, head_sa1_conv_attn_4_weight.Value.View, d_head_sa1_conv_attn_3, head_sa1_conv_attn_4_weight.Grad!.View, head_sa1_conv_attn_4_bias.Grad!.View, relu: true, accumulate: false);
 
         // head.sa1.conv_attn.3: conv 3x3 s1 p1, 256->256; d(head.sa1.conv_attn.2) =
         Conv2d.BackwardInput(Device, d_head_sa1_conv_attn_3, head_sa1_conv_attn_3_weight.Value.View, d_head_sa1_conv_attn_2, new ConvGeometry(3, 3, 1, 1, 1, 1, 1, 1, 1), accumulate: false);
         Conv2d.BackwardParams(Device, head_sa1_conv_attn_2, d_head_sa1_conv_attn_3, head_sa1_conv_attn_3_weight.Grad!.View, default, new ConvGeometry(3, 3, 1, 1, 1, 1, 1, 1, 1));
 
         // head.sa1.conv_attn.1 + head.sa1.conv_attn.2: batchnorm + relu (fused); d(head.sa1.conv_attn.0) =
-        BatchNormReluReduce(head_sa1_conv_attn_0, head_sa1_conv_attn_2, d_head_sa1_conv_attn_2, head_sa1_conv_attn_1_mean, head_sa1_conv_attn_1_inv_std, head_sa1_conv_attn_1_weight.Grad!.View, head_sa1_conv_attn_1_bias.Grad!.View);
-        BatchNormReluBackward(head_sa1_conv_attn_0, head_sa1_conv_attn_2, d_head_sa1_conv_attn_2, head_sa1_conv_attn_1_mean, head_sa1_conv_attn_1_inv_std, head_sa1_conv_attn_1_weight.Value.View, head_sa1_conv_attn_1_weight.Grad!.View, head_sa1_conv_attn_1_bias.Grad!.View, d_head_sa1_conv_attn_0, accumulate: false);
+        BatchNorm.Backward(Device, head_sa1_conv_attn_0, head_sa1_conv_attn_2, d_head_sa1_conv_attn_2, head_sa1_conv_attn_1_mean, head_sa1_conv_attn_1_inv_std, head_sa1_conv_attn_1_weight.Value.View, d_head_sa1_conv_attn_0, head_sa1_conv_attn_1_weight.Grad!.View, head_sa1_conv_attn_1_bias.Grad!.View, relu: true, accumulate: false);
 
         // head.sa1.conv_attn.0: conv 3x3 s1 p1, 256->256; d(head.sa1.pool) =
         Conv2d.BackwardInput(Device, d_head_sa1_conv_attn_0, head_sa1_conv_attn_0_weight.Value.View, d_head_sa1_pool, new ConvGeometry(3, 3, 1, 1, 1, 1, 1, 1, 1), accumulate: false);
@@ -6299,16 +6284,14 @@ public sealed partial class SanetR50 : INetwork
         Pooling.AvgBackward(Device, d_head_sa1_pool, d_backbone_layer1_2_relu3, new PoolGeometry(2, 2, 2, 2, 0, 0), accumulate: false);
 
         // head.sa1.conv_res.4 + head.sa1.conv_res.5: batchnorm + relu (fused); d(head.sa1.conv_res.3) =
-        BatchNormReluReduce(head_sa1_conv_res_3, head_sa1_conv_res_5, d_head_sa1_conv_res_5, head_sa1_conv_res_4_mean, head_sa1_conv_res_4_inv_std, head_sa1_conv_res_4_weight.Grad!.View, head_sa1_conv_res_4_bias.Grad!.View);
-        BatchNormReluBackward(head_sa1_conv_res_3, head_sa1_conv_res_5, d_head_sa1_conv_res_5, head_sa1_conv_res_4_mean, head_sa1_conv_res_4_inv_std, head_sa1_conv_res_4_weight.Value.View, head_sa1_conv_res_4_weight.Grad!.View, head_sa1_conv_res_4_bias.Grad!.View, d_head_sa1_conv_res_3, accumulate: false);
+        BatchNorm.Backward(Device, head_sa1_conv_res_3, head_sa1_conv_res_5, d_head_sa1_conv_res_5, head_sa1_conv_res_4_mean, head_sa1_conv_res_4_inv_std, head_sa1_conv_res_4_weight.Value.View, d_head_sa1_conv_res_3, head_sa1_conv_res_4_weight.Grad!.View, head_sa1_conv_res_4_bias.Grad!.View, relu: true, accumulate: false);
 
         // head.sa1.conv_res.3: conv 3x3 s1 p1, 256->256; d(head.sa1.conv_res.2) =
         Conv2d.BackwardInput(Device, d_head_sa1_conv_res_3, head_sa1_conv_res_3_weight.Value.View, d_head_sa1_conv_res_2, new ConvGeometry(3, 3, 1, 1, 1, 1, 1, 1, 1), accumulate: false);
         Conv2d.BackwardParams(Device, head_sa1_conv_res_2, d_head_sa1_conv_res_3, head_sa1_conv_res_3_weight.Grad!.View, default, new ConvGeometry(3, 3, 1, 1, 1, 1, 1, 1, 1));
 
         // head.sa1.conv_res.1 + head.sa1.conv_res.2: batchnorm + relu (fused); d(head.sa1.conv_res.0) =
-        BatchNormReluReduce(head_sa1_conv_res_0, head_sa1_conv_res_2, d_head_sa1_conv_res_2, head_sa1_conv_res_1_mean, head_sa1_conv_res_1_inv_std, head_sa1_conv_res_1_weight.Grad!.View, head_sa1_conv_res_1_bias.Grad!.View);
-        BatchNormReluBackward(head_sa1_conv_res_0, head_sa1_conv_res_2, d_head_sa1_conv_res_2, head_sa1_conv_res_1_mean, head_sa1_conv_res_1_inv_std, head_sa1_conv_res_1_weight.Value.View, head_sa1_conv_res_1_weight.Grad!.View, head_sa1_conv_res_1_bias.Grad!.View, d_head_sa1_conv_res_0, accumulate: false);
+        BatchNorm.Backward(Device, head_sa1_conv_res_0, head_sa1_conv_res_2, d_head_sa1_conv_res_2, head_sa1_conv_res_1_mean, head_sa1_conv_res_1_inv_std, head_sa1_conv_res_1_weight.Value.View, d_head_sa1_conv_res_0, head_sa1_conv_res_1_weight.Grad!.View, head_sa1_conv_res_1_bias.Grad!.View, relu: true, accumulate: false);
 
         // head.sa1.conv_res.0: conv 3x3 s1 p1, 256->256; d(backbone.layer1.2.relu3) +=
         Conv2d.BackwardInput(Device, d_head_sa1_conv_res_0, head_sa1_conv_res_0_weight.Value.View, d_backbone_layer1_2_relu3, new ConvGeometry(3, 3, 1, 1, 1, 1, 1, 1, 1), accumulate: true);
@@ -6331,16 +6314,14 @@ public sealed partial class SanetR50 : INetwork
         Conv2d.BackwardParams(Device, backbone_layer4_2_relu2, d_backbone_layer4_2_conv3, backbone_layer4_2_conv3_weight.Grad!.View, default, new ConvGeometry(1, 1, 1, 1, 0, 0, 1, 1, 1));
 
         // backbone.layer4.2.bn2 + backbone.layer4.2.relu2: batchnorm + relu (fused); d(backbone.layer4.2.conv2) =
-        BatchNormReluReduce(backbone_layer4_2_conv2, backbone_layer4_2_relu2, d_backbone_layer4_2_relu2, backbone_layer4_2_bn2_mean, backbone_layer4_2_bn2_inv_std, backbone_layer4_2_bn2_weight.Grad!.View, backbone_layer4_2_bn2_bias.Grad!.View);
-        BatchNormReluBackward(backbone_layer4_2_conv2, backbone_layer4_2_relu2, d_backbone_layer4_2_relu2, backbone_layer4_2_bn2_mean, backbone_layer4_2_bn2_inv_std, backbone_layer4_2_bn2_weight.Value.View, backbone_layer4_2_bn2_weight.Grad!.View, backbone_layer4_2_bn2_bias.Grad!.View, d_backbone_layer4_2_conv2, accumulate: false);
+        BatchNorm.Backward(Device, backbone_layer4_2_conv2, backbone_layer4_2_relu2, d_backbone_layer4_2_relu2, backbone_layer4_2_bn2_mean, backbone_layer4_2_bn2_inv_std, backbone_layer4_2_bn2_weight.Value.View, d_backbone_layer4_2_conv2, backbone_layer4_2_bn2_weight.Grad!.View, backbone_layer4_2_bn2_bias.Grad!.View, relu: true, accumulate: false);
 
         // backbone.layer4.2.conv2: conv 3x3 s1 p4 d4, 512->512; d(backbone.layer4.2.relu1) =
         Conv2d.BackwardInput(Device, d_backbone_layer4_2_conv2, backbone_layer4_2_conv2_weight.Value.View, d_backbone_layer4_2_relu1, new ConvGeometry(3, 3, 1, 1, 4, 4, 4, 4, 1), accumulate: false);
         Conv2d.BackwardParams(Device, backbone_layer4_2_relu1, d_backbone_layer4_2_conv2, backbone_layer4_2_conv2_weight.Grad!.View, default, new ConvGeometry(3, 3, 1, 1, 4, 4, 4, 4, 1));
 
         // backbone.layer4.2.bn1 + backbone.layer4.2.relu1: batchnorm + relu (fused); d(backbone.layer4.2.conv1) =
-        BatchNormReluReduce(backbone_layer4_2_conv1, backbone_layer4_2_relu1, d_backbone_layer4_2_relu1, backbone_layer4_2_bn1_mean, backbone_layer4_2_bn1_inv_std, backbone_layer4_2_bn1_weight.Grad!.View, backbone_layer4_2_bn1_bias.Grad!.View);
-        BatchNormReluBackward(backbone_layer4_2_conv1, backbone_layer4_2_relu1, d_backbone_layer4_2_relu1, backbone_layer4_2_bn1_mean, backbone_layer4_2_bn1_inv_std, backbone_layer4_2_bn1_weight.Value.View, backbone_layer4_2_bn1_weight.Grad!.View, backbone_layer4_2_bn1_bias.Grad!.View, d_backbone_layer4_2_conv1, accumulate: false);
+        BatchNorm.Backward(Device, backbone_layer4_2_conv1, backbone_layer4_2_relu1, d_backbone_layer4_2_relu1, backbone_layer4_2_bn1_mean, backbone_layer4_2_bn1_inv_std, backbone_layer4_2_bn1_weight.Value.View, d_backbone_layer4_2_conv1, backbone_layer4_2_bn1_weight.Grad!.View, backbone_layer4_2_bn1_bias.Grad!.View, relu: true, accumulate: false);
 
         // backbone.layer4.2.conv1: conv 1x1 s1 p0, 2048->512; d(backbone.layer4.1.relu3) +=
         Conv2d.BackwardInput(Device, d_backbone_layer4_2_conv1, backbone_layer4_2_conv1_weight.Value.View, d_backbone_layer4_1_relu3, new ConvGeometry(1, 1, 1, 1, 0, 0, 1, 1, 1), accumulate: true);
@@ -6360,16 +6341,14 @@ public sealed partial class SanetR50 : INetwork
         Conv2d.BackwardParams(Device, backbone_layer4_1_relu2, d_backbone_layer4_1_conv3, backbone_layer4_1_conv3_weight.Grad!.View, default, new ConvGeometry(1, 1, 1, 1, 0, 0, 1, 1, 1));
 
         // backbone.layer4.1.bn2 + backbone.layer4.1.relu2: batchnorm + relu (fused); d(backbone.layer4.1.conv2) =
-        BatchNormReluReduce(backbone_layer4_1_conv2, backbone_layer4_1_relu2, d_backbone_layer4_1_relu2, backbone_layer4_1_bn2_mean, backbone_layer4_1_bn2_inv_std, backbone_layer4_1_bn2_weight.Grad!.View, backbone_layer4_1_bn2_bias.Grad!.View);
-        BatchNormReluBackward(backbone_layer4_1_conv2, backbone_layer4_1_relu2, d_backbone_layer4_1_relu2, backbone_layer4_1_bn2_mean, backbone_layer4_1_bn2_inv_std, backbone_layer4_1_bn2_weight.Value.View, backbone_layer4_1_bn2_weight.Grad!.View, backbone_layer4_1_bn2_bias.Grad!.View, d_backbone_layer4_1_conv2, accumulate: false);
+        BatchNorm.Backward(Device, backbone_layer4_1_conv2, backbone_layer4_1_relu2, d_backbone_layer4_1_relu2, backbone_layer4_1_bn2_mean, backbone_layer4_1_bn2_inv_std, backbone_layer4_1_bn2_weight.Value.View, d_backbone_layer4_1_conv2, backbone_layer4_1_bn2_weight.Grad!.View, backbone_layer4_1_bn2_bias.Grad!.View, relu: true, accumulate: false);
 
         // backbone.layer4.1.conv2: conv 3x3 s1 p4 d4, 512->512; d(backbone.layer4.1.relu1) =
         Conv2d.BackwardInput(Device, d_backbone_layer4_1_conv2, backbone_layer4_1_conv2_weight.Value.View, d_backbone_layer4_1_relu1, new ConvGeometry(3, 3, 1, 1, 4, 4, 4, 4, 1), accumulate: false);
         Conv2d.BackwardParams(Device, backbone_layer4_1_relu1, d_backbone_layer4_1_conv2, backbone_layer4_1_conv2_weight.Grad!.View, default, new ConvGeometry(3, 3, 1, 1, 4, 4, 4, 4, 1));
 
         // backbone.layer4.1.bn1 + backbone.layer4.1.relu1: batchnorm + relu (fused); d(backbone.layer4.1.conv1) =
-        BatchNormReluReduce(backbone_layer4_1_conv1, backbone_layer4_1_relu1, d_backbone_layer4_1_relu1, backbone_layer4_1_bn1_mean, backbone_layer4_1_bn1_inv_std, backbone_layer4_1_bn1_weight.Grad!.View, backbone_layer4_1_bn1_bias.Grad!.View);
-        BatchNormReluBackward(backbone_layer4_1_conv1, backbone_layer4_1_relu1, d_backbone_layer4_1_relu1, backbone_layer4_1_bn1_mean, backbone_layer4_1_bn1_inv_std, backbone_layer4_1_bn1_weight.Value.View, backbone_layer4_1_bn1_weight.Grad!.View, backbone_layer4_1_bn1_bias.Grad!.View, d_backbone_layer4_1_conv1, accumulate: false);
+        BatchNorm.Backward(Device, backbone_layer4_1_conv1, backbone_layer4_1_relu1, d_backbone_layer4_1_relu1, backbone_layer4_1_bn1_mean, backbone_layer4_1_bn1_inv_std, backbone_layer4_1_bn1_weight.Value.View, d_backbone_layer4_1_conv1, backbone_layer4_1_bn1_weight.Grad!.View, backbone_layer4_1_bn1_bias.Grad!.View, relu: true, accumulate: false);
 
         // backbone.layer4.1.conv1: conv 1x1 s1 p0, 2048->512; d(backbone.layer4.0.relu3) +=
         Conv2d.BackwardInput(Device, d_backbone_layer4_1_conv1, backbone_layer4_1_conv1_weight.Value.View, d_backbone_layer4_0_relu3, new ConvGeometry(1, 1, 1, 1, 0, 0, 1, 1, 1), accumulate: true);
@@ -6396,16 +6375,14 @@ public sealed partial class SanetR50 : INetwork
         Conv2d.BackwardParams(Device, backbone_layer4_0_relu2, d_backbone_layer4_0_conv3, backbone_layer4_0_conv3_weight.Grad!.View, default, new ConvGeometry(1, 1, 1, 1, 0, 0, 1, 1, 1));
 
         // backbone.layer4.0.bn2 + backbone.layer4.0.relu2: batchnorm + relu (fused); d(backbone.layer4.0.conv2) =
-        BatchNormReluReduce(backbone_layer4_0_conv2, backbone_layer4_0_relu2, d_backbone_layer4_0_relu2, backbone_layer4_0_bn2_mean, backbone_layer4_0_bn2_inv_std, backbone_layer4_0_bn2_weight.Grad!.View, backbone_layer4_0_bn2_bias.Grad!.View);
-        BatchNormReluBackward(backbone_layer4_0_conv2, backbone_layer4_0_relu2, d_backbone_layer4_0_relu2, backbone_layer4_0_bn2_mean, backbone_layer4_0_bn2_inv_std, backbone_layer4_0_bn2_weight.Value.View, backbone_layer4_0_bn2_weight.Grad!.View, backbone_layer4_0_bn2_bias.Grad!.View, d_backbone_layer4_0_conv2, accumulate: false);
+        BatchNorm.Backward(Device, backbone_layer4_0_conv2, backbone_layer4_0_relu2, d_backbone_layer4_0_relu2, backbone_layer4_0_bn2_mean, backbone_layer4_0_bn2_inv_std, backbone_layer4_0_bn2_weight.Value.View, d_backbone_layer4_0_conv2, backbone_layer4_0_bn2_weight.Grad!.View, backbone_layer4_0_bn2_bias.Grad!.View, relu: true, accumulate: false);
 
         // backbone.layer4.0.conv2: conv 3x3 s1 p2 d2, 512->512; d(backbone.layer4.0.relu1) =
         Conv2d.BackwardInput(Device, d_backbone_layer4_0_conv2, backbone_layer4_0_conv2_weight.Value.View, d_backbone_layer4_0_relu1, new ConvGeometry(3, 3, 1, 1, 2, 2, 2, 2, 1), accumulate: false);
         Conv2d.BackwardParams(Device, backbone_layer4_0_relu1, d_backbone_layer4_0_conv2, backbone_layer4_0_conv2_weight.Grad!.View, default, new ConvGeometry(3, 3, 1, 1, 2, 2, 2, 2, 1));
 
         // backbone.layer4.0.bn1 + backbone.layer4.0.relu1: batchnorm + relu (fused); d(backbone.layer4.0.conv1) =
-        BatchNormReluReduce(backbone_layer4_0_conv1, backbone_layer4_0_relu1, d_backbone_layer4_0_relu1, backbone_layer4_0_bn1_mean, backbone_layer4_0_bn1_inv_std, backbone_layer4_0_bn1_weight.Grad!.View, backbone_layer4_0_bn1_bias.Grad!.View);
-        BatchNormReluBackward(backbone_layer4_0_conv1, backbone_layer4_0_relu1, d_backbone_layer4_0_relu1, backbone_layer4_0_bn1_mean, backbone_layer4_0_bn1_inv_std, backbone_layer4_0_bn1_weight.Value.View, backbone_layer4_0_bn1_weight.Grad!.View, backbone_layer4_0_bn1_bias.Grad!.View, d_backbone_layer4_0_conv1, accumulate: false);
+        BatchNorm.Backward(Device, backbone_layer4_0_conv1, backbone_layer4_0_relu1, d_backbone_layer4_0_relu1, backbone_layer4_0_bn1_mean, backbone_layer4_0_bn1_inv_std, backbone_layer4_0_bn1_weight.Value.View, d_backbone_layer4_0_conv1, backbone_layer4_0_bn1_weight.Grad!.View, backbone_layer4_0_bn1_bias.Grad!.View, relu: true, accumulate: false);
 
         // backbone.layer4.0.conv1: conv 1x1 s1 p0, 1024->512; d(backbone.layer3.5.relu3) +=
         Conv2d.BackwardInput(Device, d_backbone_layer4_0_conv1, backbone_layer4_0_conv1_weight.Value.View, d_backbone_layer3_5_relu3, new ConvGeometry(1, 1, 1, 1, 0, 0, 1, 1, 1), accumulate: true);
@@ -6428,16 +6405,14 @@ public sealed partial class SanetR50 : INetwork
         Conv2d.BackwardParams(Device, backbone_layer3_5_relu2, d_backbone_layer3_5_conv3, backbone_layer3_5_conv3_weight.Grad!.View, default, new ConvGeometry(1, 1, 1, 1, 0, 0, 1, 1, 1));
 
         // backbone.layer3.5.bn2 + backbone.layer3.5.relu2: batchnorm + relu (fused); d(backbone.layer3.5.conv2) =
-        BatchNormReluReduce(backbone_layer3_5_conv2, backbone_layer3_5_relu2, d_backbone_layer3_5_relu2, backbone_layer3_5_bn2_mean, backbone_layer3_5_bn2_inv_std, backbone_layer3_5_bn2_weight.Grad!.View, backbone_layer3_5_bn2_bias.Grad!.View);
-        BatchNormReluBackward(backbone_layer3_5_conv2, backbone_layer3_5_relu2, d_backbone_layer3_5_relu2, backbone_layer3_5_bn2_mean, backbone_layer3_5_bn2_inv_std, backbone_layer3_5_bn2_weight.Value.View, backbone_layer3_5_bn2_weight.Grad!.View, backbone_layer3_5_bn2_bias.Grad!.View, d_backbone_layer3_5_conv2, accumulate: false);
+        BatchNorm.Backward(Device, backbone_layer3_5_conv2, backbone_layer3_5_relu2, d_backbone_layer3_5_relu2, backbone_layer3_5_bn2_mean, backbone_layer3_5_bn2_inv_std, backbone_layer3_5_bn2_weight.Value.View, d_backbone_layer3_5_conv2, backbone_layer3_5_bn2_weight.Grad!.View, backbone_layer3_5_bn2_bias.Grad!.View, relu: true, accumulate: false);
 
         // backbone.layer3.5.conv2: conv 3x3 s1 p2 d2, 256->256; d(backbone.layer3.5.relu1) =
         Conv2d.BackwardInput(Device, d_backbone_layer3_5_conv2, backbone_layer3_5_conv2_weight.Value.View, d_backbone_layer3_5_relu1, new ConvGeometry(3, 3, 1, 1, 2, 2, 2, 2, 1), accumulate: false);
         Conv2d.BackwardParams(Device, backbone_layer3_5_relu1, d_backbone_layer3_5_conv2, backbone_layer3_5_conv2_weight.Grad!.View, default, new ConvGeometry(3, 3, 1, 1, 2, 2, 2, 2, 1));
 
         // backbone.layer3.5.bn1 + backbone.layer3.5.relu1: batchnorm + relu (fused); d(backbone.layer3.5.conv1) =
-        BatchNormReluReduce(backbone_layer3_5_conv1, backbone_layer3_5_relu1, d_backbone_layer3_5_relu1, backbone_layer3_5_bn1_mean, backbone_layer3_5_bn1_inv_std, backbone_layer3_5_bn1_weight.Grad!.View, backbone_layer3_5_bn1_bias.Grad!.View);
-        BatchNormReluBackward(backbone_layer3_5_conv1, backbone_layer3_5_relu1, d_backbone_layer3_5_relu1, backbone_layer3_5_bn1_mean, backbone_layer3_5_bn1_inv_std, backbone_layer3_5_bn1_weight.Value.View, backbone_layer3_5_bn1_weight.Grad!.View, backbone_layer3_5_bn1_bias.Grad!.View, d_backbone_layer3_5_conv1, accumulate: false);
+        BatchNorm.Backward(Device, backbone_layer3_5_conv1, backbone_layer3_5_relu1, d_backbone_layer3_5_relu1, backbone_layer3_5_bn1_mean, backbone_layer3_5_bn1_inv_std, backbone_layer3_5_bn1_weight.Value.View, d_backbone_layer3_5_conv1, backbone_layer3_5_bn1_weight.Grad!.View, backbone_layer3_5_bn1_bias.Grad!.View, relu: true, accumulate: false);
 
         // backbone.layer3.5.conv1: conv 1x1 s1 p0, 1024->256; d(backbone.layer3.4.relu3) +=
         Conv2d.BackwardInput(Device, d_backbone_layer3_5_conv1, backbone_layer3_5_conv1_weight.Value.View, d_backbone_layer3_4_relu3, new ConvGeometry(1, 1, 1, 1, 0, 0, 1, 1, 1), accumulate: true);
@@ -6457,16 +6432,14 @@ public sealed partial class SanetR50 : INetwork
         Conv2d.BackwardParams(Device, backbone_layer3_4_relu2, d_backbone_layer3_4_conv3, backbone_layer3_4_conv3_weight.Grad!.View, default, new ConvGeometry(1, 1, 1, 1, 0, 0, 1, 1, 1));
 
         // backbone.layer3.4.bn2 + backbone.layer3.4.relu2: batchnorm + relu (fused); d(backbone.layer3.4.conv2) =
-        BatchNormReluReduce(backbone_layer3_4_conv2, backbone_layer3_4_relu2, d_backbone_layer3_4_relu2, backbone_layer3_4_bn2_mean, backbone_layer3_4_bn2_inv_std, backbone_layer3_4_bn2_weight.Grad!.View, backbone_layer3_4_bn2_bias.Grad!.View);
-        BatchNormReluBackward(backbone_layer3_4_conv2, backbone_layer3_4_relu2, d_backbone_layer3_4_relu2, backbone_layer3_4_bn2_mean, backbone_layer3_4_bn2_inv_std, backbone_layer3_4_bn2_weight.Value.View, backbone_layer3_4_bn2_weight.Grad!.View, backbone_layer3_4_bn2_bias.Grad!.View, d_backbone_layer3_4_conv2, accumulate: false);
+        BatchNorm.Backward(Device, backbone_layer3_4_conv2, backbone_layer3_4_relu2, d_backbone_layer3_4_relu2, backbone_layer3_4_bn2_mean, backbone_layer3_4_bn2_inv_std, backbone_layer3_4_bn2_weight.Value.View, d_backbone_layer3_4_conv2, backbone_layer3_4_bn2_weight.Grad!.View, backbone_layer3_4_bn2_bias.Grad!.View, relu: true, accumulate: false);
 
         // backbone.layer3.4.conv2: conv 3x3 s1 p2 d2, 256->256; d(backbone.layer3.4.relu1) =
         Conv2d.BackwardInput(Device, d_backbone_layer3_4_conv2, backbone_layer3_4_conv2_weight.Value.View, d_backbone_layer3_4_relu1, new ConvGeometry(3, 3, 1, 1, 2, 2, 2, 2, 1), accumulate: false);
         Conv2d.BackwardParams(Device, backbone_layer3_4_relu1, d_backbone_layer3_4_conv2, backbone_layer3_4_conv2_weight.Grad!.View, default, new ConvGeometry(3, 3, 1, 1, 2, 2, 2, 2, 1));
 
         // backbone.layer3.4.bn1 + backbone.layer3.4.relu1: batchnorm + relu (fused); d(backbone.layer3.4.conv1) =
-        BatchNormReluReduce(backbone_layer3_4_conv1, backbone_layer3_4_relu1, d_backbone_layer3_4_relu1, backbone_layer3_4_bn1_mean, backbone_layer3_4_bn1_inv_std, backbone_layer3_4_bn1_weight.Grad!.View, backbone_layer3_4_bn1_bias.Grad!.View);
-        BatchNormReluBackward(backbone_layer3_4_conv1, backbone_layer3_4_relu1, d_backbone_layer3_4_relu1, backbone_layer3_4_bn1_mean, backbone_layer3_4_bn1_inv_std, backbone_layer3_4_bn1_weight.Value.View, backbone_layer3_4_bn1_weight.Grad!.View, backbone_layer3_4_bn1_bias.Grad!.View, d_backbone_layer3_4_conv1, accumulate: false);
+        BatchNorm.Backward(Device, backbone_layer3_4_conv1, backbone_layer3_4_relu1, d_backbone_layer3_4_relu1, backbone_layer3_4_bn1_mean, backbone_layer3_4_bn1_inv_std, backbone_layer3_4_bn1_weight.Value.View, d_backbone_layer3_4_conv1, backbone_layer3_4_bn1_weight.Grad!.View, backbone_layer3_4_bn1_bias.Grad!.View, relu: true, accumulate: false);
 
         // backbone.layer3.4.conv1: conv 1x1 s1 p0, 1024->256; d(backbone.layer3.3.relu3) +=
         Conv2d.BackwardInput(Device, d_backbone_layer3_4_conv1, backbone_layer3_4_conv1_weight.Value.View, d_backbone_layer3_3_relu3, new ConvGeometry(1, 1, 1, 1, 0, 0, 1, 1, 1), accumulate: true);
@@ -6486,16 +6459,14 @@ public sealed partial class SanetR50 : INetwork
         Conv2d.BackwardParams(Device, backbone_layer3_3_relu2, d_backbone_layer3_3_conv3, backbone_layer3_3_conv3_weight.Grad!.View, default, new ConvGeometry(1, 1, 1, 1, 0, 0, 1, 1, 1));
 
         // backbone.layer3.3.bn2 + backbone.layer3.3.relu2: batchnorm + relu (fused); d(backbone.layer3.3.conv2) =
-        BatchNormReluReduce(backbone_layer3_3_conv2, backbone_layer3_3_relu2, d_backbone_layer3_3_relu2, backbone_layer3_3_bn2_mean, backbone_layer3_3_bn2_inv_std, backbone_layer3_3_bn2_weight.Grad!.View, backbone_layer3_3_bn2_bias.Grad!.View);
-        BatchNormReluBackward(backbone_layer3_3_conv2, backbone_layer3_3_relu2, d_backbone_layer3_3_relu2, backbone_layer3_3_bn2_mean, backbone_layer3_3_bn2_inv_std, backbone_layer3_3_bn2_weight.Value.View, backbone_layer3_3_bn2_weight.Grad!.View, backbone_layer3_3_bn2_bias.Grad!.View, d_backbone_layer3_3_conv2, accumulate: false);
+        BatchNorm.Backward(Device, backbone_layer3_3_conv2, backbone_layer3_3_relu2, d_backbone_layer3_3_relu2, backbone_layer3_3_bn2_mean, backbone_layer3_3_bn2_inv_std, backbone_layer3_3_bn2_weight.Value.View, d_backbone_layer3_3_conv2, backbone_layer3_3_bn2_weight.Grad!.View, backbone_layer3_3_bn2_bias.Grad!.View, relu: true, accumulate: false);
 
         // backbone.layer3.3.conv2: conv 3x3 s1 p2 d2, 256->256; d(backbone.layer3.3.relu1) =
         Conv2d.BackwardInput(Device, d_backbone_layer3_3_conv2, backbone_layer3_3_conv2_weight.Value.View, d_backbone_layer3_3_relu1, new ConvGeometry(3, 3, 1, 1, 2, 2, 2, 2, 1), accumulate: false);
         Conv2d.BackwardParams(Device, backbone_layer3_3_relu1, d_backbone_layer3_3_conv2, backbone_layer3_3_conv2_weight.Grad!.View, default, new ConvGeometry(3, 3, 1, 1, 2, 2, 2, 2, 1));
 
         // backbone.layer3.3.bn1 + backbone.layer3.3.relu1: batchnorm + relu (fused); d(backbone.layer3.3.conv1) =
-        BatchNormReluReduce(backbone_layer3_3_conv1, backbone_layer3_3_relu1, d_backbone_layer3_3_relu1, backbone_layer3_3_bn1_mean, backbone_layer3_3_bn1_inv_std, backbone_layer3_3_bn1_weight.Grad!.View, backbone_layer3_3_bn1_bias.Grad!.View);
-        BatchNormReluBackward(backbone_layer3_3_conv1, backbone_layer3_3_relu1, d_backbone_layer3_3_relu1, backbone_layer3_3_bn1_mean, backbone_layer3_3_bn1_inv_std, backbone_layer3_3_bn1_weight.Value.View, backbone_layer3_3_bn1_weight.Grad!.View, backbone_layer3_3_bn1_bias.Grad!.View, d_backbone_layer3_3_conv1, accumulate: false);
+        BatchNorm.Backward(Device, backbone_layer3_3_conv1, backbone_layer3_3_relu1, d_backbone_layer3_3_relu1, backbone_layer3_3_bn1_mean, backbone_layer3_3_bn1_inv_std, backbone_layer3_3_bn1_weight.Value.View, d_backbone_layer3_3_conv1, backbone_layer3_3_bn1_weight.Grad!.View, backbone_layer3_3_bn1_bias.Grad!.View, relu: true, accumulate: false);
 
         // backbone.layer3.3.conv1: conv 1x1 s1 p0, 1024->256; d(backbone.layer3.2.relu3) +=
         Conv2d.BackwardInput(Device, d_backbone_layer3_3_conv1, backbone_layer3_3_conv1_weight.Value.View, d_backbone_layer3_2_relu3, new ConvGeometry(1, 1, 1, 1, 0, 0, 1, 1, 1), accumulate: true);
@@ -6515,16 +6486,14 @@ public sealed partial class SanetR50 : INetwork
         Conv2d.BackwardParams(Device, backbone_layer3_2_relu2, d_backbone_layer3_2_conv3, backbone_layer3_2_conv3_weight.Grad!.View, default, new ConvGeometry(1, 1, 1, 1, 0, 0, 1, 1, 1));
 
         // backbone.layer3.2.bn2 + backbone.layer3.2.relu2: batchnorm + relu (fused); d(backbone.layer3.2.conv2) =
-        BatchNormReluReduce(backbone_layer3_2_conv2, backbone_layer3_2_relu2, d_backbone_layer3_2_relu2, backbone_layer3_2_bn2_mean, backbone_layer3_2_bn2_inv_std, backbone_layer3_2_bn2_weight.Grad!.View, backbone_layer3_2_bn2_bias.Grad!.View);
-        BatchNormReluBackward(backbone_layer3_2_conv2, backbone_layer3_2_relu2, d_backbone_layer3_2_relu2, backbone_layer3_2_bn2_mean, backbone_layer3_2_bn2_inv_std, backbone_layer3_2_bn2_weight.Value.View, backbone_layer3_2_bn2_weight.Grad!.View, backbone_layer3_2_bn2_bias.Grad!.View, d_backbone_layer3_2_conv2, accumulate: false);
+        BatchNorm.Backward(Device, backbone_layer3_2_conv2, backbone_layer3_2_relu2, d_backbone_layer3_2_relu2, backbone_layer3_2_bn2_mean, backbone_layer3_2_bn2_inv_std, backbone_layer3_2_bn2_weight.Value.View, d_backbone_layer3_2_conv2, backbone_layer3_2_bn2_weight.Grad!.View, backbone_layer3_2_bn2_bias.Grad!.View, relu: true, accumulate: false);
 
         // backbone.layer3.2.conv2: conv 3x3 s1 p2 d2, 256->256; d(backbone.layer3.2.relu1) =
         Conv2d.BackwardInput(Device, d_backbone_layer3_2_conv2, backbone_layer3_2_conv2_weight.Value.View, d_backbone_layer3_2_relu1, new ConvGeometry(3, 3, 1, 1, 2, 2, 2, 2, 1), accumulate: false);
         Conv2d.BackwardParams(Device, backbone_layer3_2_relu1, d_backbone_layer3_2_conv2, backbone_layer3_2_conv2_weight.Grad!.View, default, new ConvGeometry(3, 3, 1, 1, 2, 2, 2, 2, 1));
 
         // backbone.layer3.2.bn1 + backbone.layer3.2.relu1: batchnorm + relu (fused); d(backbone.layer3.2.conv1) =
-        BatchNormReluReduce(backbone_layer3_2_conv1, backbone_layer3_2_relu1, d_backbone_layer3_2_relu1, backbone_layer3_2_bn1_mean, backbone_layer3_2_bn1_inv_std, backbone_layer3_2_bn1_weight.Grad!.View, backbone_layer3_2_bn1_bias.Grad!.View);
-        BatchNormReluBackward(backbone_layer3_2_conv1, backbone_layer3_2_relu1, d_backbone_layer3_2_relu1, backbone_layer3_2_bn1_mean, backbone_layer3_2_bn1_inv_std, backbone_layer3_2_bn1_weight.Value.View, backbone_layer3_2_bn1_weight.Grad!.View, backbone_layer3_2_bn1_bias.Grad!.View, d_backbone_layer3_2_conv1, accumulate: false);
+        BatchNorm.Backward(Device, backbone_layer3_2_conv1, backbone_layer3_2_relu1, d_backbone_layer3_2_relu1, backbone_layer3_2_bn1_mean, backbone_layer3_2_bn1_inv_std, backbone_layer3_2_bn1_weight.Value.View, d_backbone_layer3_2_conv1, backbone_layer3_2_bn1_weight.Grad!.View, backbone_layer3_2_bn1_bias.Grad!.View, relu: true, accumulate: false);
 
         // backbone.layer3.2.conv1: conv 1x1 s1 p0, 1024->256; d(backbone.layer3.1.relu3) +=
         Conv2d.BackwardInput(Device, d_backbone_layer3_2_conv1, backbone_layer3_2_conv1_weight.Value.View, d_backbone_layer3_1_relu3, new ConvGeometry(1, 1, 1, 1, 0, 0, 1, 1, 1), accumulate: true);
@@ -6544,16 +6513,14 @@ public sealed partial class SanetR50 : INetwork
         Conv2d.BackwardParams(Device, backbone_layer3_1_relu2, d_backbone_layer3_1_conv3, backbone_layer3_1_conv3_weight.Grad!.View, default, new ConvGeometry(1, 1, 1, 1, 0, 0, 1, 1, 1));
 
         // backbone.layer3.1.bn2 + backbone.layer3.1.relu2: batchnorm + relu (fused); d(backbone.layer3.1.conv2) =
-        BatchNormReluReduce(backbone_layer3_1_conv2, backbone_layer3_1_relu2, d_backbone_layer3_1_relu2, backbone_layer3_1_bn2_mean, backbone_layer3_1_bn2_inv_std, backbone_layer3_1_bn2_weight.Grad!.View, backbone_layer3_1_bn2_bias.Grad!.View);
-        BatchNormReluBackward(backbone_layer3_1_conv2, backbone_layer3_1_relu2, d_backbone_layer3_1_relu2, backbone_layer3_1_bn2_mean, backbone_layer3_1_bn2_inv_std, backbone_layer3_1_bn2_weight.Value.View, backbone_layer3_1_bn2_weight.Grad!.View, backbone_layer3_1_bn2_bias.Grad!.View, d_backbone_layer3_1_conv2, accumulate: false);
+        BatchNorm.Backward(Device, backbone_layer3_1_conv2, backbone_layer3_1_relu2, d_backbone_layer3_1_relu2, backbone_layer3_1_bn2_mean, backbone_layer3_1_bn2_inv_std, backbone_layer3_1_bn2_weight.Value.View, d_backbone_layer3_1_conv2, backbone_layer3_1_bn2_weight.Grad!.View, backbone_layer3_1_bn2_bias.Grad!.View, relu: true, accumulate: false);
 
         // backbone.layer3.1.conv2: conv 3x3 s1 p2 d2, 256->256; d(backbone.layer3.1.relu1) =
         Conv2d.BackwardInput(Device, d_backbone_layer3_1_conv2, backbone_layer3_1_conv2_weight.Value.View, d_backbone_layer3_1_relu1, new ConvGeometry(3, 3, 1, 1, 2, 2, 2, 2, 1), accumulate: false);
         Conv2d.BackwardParams(Device, backbone_layer3_1_relu1, d_backbone_layer3_1_conv2, backbone_layer3_1_conv2_weight.Grad!.View, default, new ConvGeometry(3, 3, 1, 1, 2, 2, 2, 2, 1));
 
         // backbone.layer3.1.bn1 + backbone.layer3.1.relu1: batchnorm + relu (fused); d(backbone.layer3.1.conv1) =
-        BatchNormReluReduce(backbone_layer3_1_conv1, backbone_layer3_1_relu1, d_backbone_layer3_1_relu1, backbone_layer3_1_bn1_mean, backbone_layer3_1_bn1_inv_std, backbone_layer3_1_bn1_weight.Grad!.View, backbone_layer3_1_bn1_bias.Grad!.View);
-        BatchNormReluBackward(backbone_layer3_1_conv1, backbone_layer3_1_relu1, d_backbone_layer3_1_relu1, backbone_layer3_1_bn1_mean, backbone_layer3_1_bn1_inv_std, backbone_layer3_1_bn1_weight.Value.View, backbone_layer3_1_bn1_weight.Grad!.View, backbone_layer3_1_bn1_bias.Grad!.View, d_backbone_layer3_1_conv1, accumulate: false);
+        BatchNorm.Backward(Device, backbone_layer3_1_conv1, backbone_layer3_1_relu1, d_backbone_layer3_1_relu1, backbone_layer3_1_bn1_mean, backbone_layer3_1_bn1_inv_std, backbone_layer3_1_bn1_weight.Value.View, d_backbone_layer3_1_conv1, backbone_layer3_1_bn1_weight.Grad!.View, backbone_layer3_1_bn1_bias.Grad!.View, relu: true, accumulate: false);
 
         // backbone.layer3.1.conv1: conv 1x1 s1 p0, 1024->256; d(backbone.layer3.0.relu3) +=
         Conv2d.BackwardInput(Device, d_backbone_layer3_1_conv1, backbone_layer3_1_conv1_weight.Value.View, d_backbone_layer3_0_relu3, new ConvGeometry(1, 1, 1, 1, 0, 0, 1, 1, 1), accumulate: true);
@@ -6580,16 +6547,14 @@ public sealed partial class SanetR50 : INetwork
         Conv2d.BackwardParams(Device, backbone_layer3_0_relu2, d_backbone_layer3_0_conv3, backbone_layer3_0_conv3_weight.Grad!.View, default, new ConvGeometry(1, 1, 1, 1, 0, 0, 1, 1, 1));
 
         // backbone.layer3.0.bn2 + backbone.layer3.0.relu2: batchnorm + relu (fused); d(backbone.layer3.0.conv2) =
-        BatchNormReluReduce(backbone_layer3_0_conv2, backbone_layer3_0_relu2, d_backbone_layer3_0_relu2, backbone_layer3_0_bn2_mean, backbone_layer3_0_bn2_inv_std, backbone_layer3_0_bn2_weight.Grad!.View, backbone_layer3_0_bn2_bias.Grad!.View);
-        BatchNormReluBackward(backbone_layer3_0_conv2, backbone_layer3_0_relu2, d_backbone_layer3_0_relu2, backbone_layer3_0_bn2_mean, backbone_layer3_0_bn2_inv_std, backbone_layer3_0_bn2_weight.Value.View, backbone_layer3_0_bn2_weight.Grad!.View, backbone_layer3_0_bn2_bias.Grad!.View, d_backbone_layer3_0_conv2, accumulate: false);
+        BatchNorm.Backward(Device, backbone_layer3_0_conv2, backbone_layer3_0_relu2, d_backbone_layer3_0_relu2, backbone_layer3_0_bn2_mean, backbone_layer3_0_bn2_inv_std, backbone_layer3_0_bn2_weight.Value.View, d_backbone_layer3_0_conv2, backbone_layer3_0_bn2_weight.Grad!.View, backbone_layer3_0_bn2_bias.Grad!.View, relu: true, accumulate: false);
 
         // backbone.layer3.0.conv2: conv 3x3 s1 p1, 256->256; d(backbone.layer3.0.relu1) =
         Conv2d.BackwardInput(Device, d_backbone_layer3_0_conv2, backbone_layer3_0_conv2_weight.Value.View, d_backbone_layer3_0_relu1, new ConvGeometry(3, 3, 1, 1, 1, 1, 1, 1, 1), accumulate: false);
         Conv2d.BackwardParams(Device, backbone_layer3_0_relu1, d_backbone_layer3_0_conv2, backbone_layer3_0_conv2_weight.Grad!.View, default, new ConvGeometry(3, 3, 1, 1, 1, 1, 1, 1, 1));
 
         // backbone.layer3.0.bn1 + backbone.layer3.0.relu1: batchnorm + relu (fused); d(backbone.layer3.0.conv1) =
-        BatchNormReluReduce(backbone_layer3_0_conv1, backbone_layer3_0_relu1, d_backbone_layer3_0_relu1, backbone_layer3_0_bn1_mean, backbone_layer3_0_bn1_inv_std, backbone_layer3_0_bn1_weight.Grad!.View, backbone_layer3_0_bn1_bias.Grad!.View);
-        BatchNormReluBackward(backbone_layer3_0_conv1, backbone_layer3_0_relu1, d_backbone_layer3_0_relu1, backbone_layer3_0_bn1_mean, backbone_layer3_0_bn1_inv_std, backbone_layer3_0_bn1_weight.Value.View, backbone_layer3_0_bn1_weight.Grad!.View, backbone_layer3_0_bn1_bias.Grad!.View, d_backbone_layer3_0_conv1, accumulate: false);
+        BatchNorm.Backward(Device, backbone_layer3_0_conv1, backbone_layer3_0_relu1, d_backbone_layer3_0_relu1, backbone_layer3_0_bn1_mean, backbone_layer3_0_bn1_inv_std, backbone_layer3_0_bn1_weight.Value.View, d_backbone_layer3_0_conv1, backbone_layer3_0_bn1_weight.Grad!.View, backbone_layer3_0_bn1_bias.Grad!.View, relu: true, accumulate: false);
 
         // backbone.layer3.0.conv1: conv 1x1 s1 p0, 512->256; d(backbone.layer2.3.relu3) +=
         Conv2d.BackwardInput(Device, d_backbone_layer3_0_conv1, backbone_layer3_0_conv1_weight.Value.View, d_backbone_layer2_3_relu3, new ConvGeometry(1, 1, 1, 1, 0, 0, 1, 1, 1), accumulate: true);
@@ -6612,16 +6577,14 @@ public sealed partial class SanetR50 : INetwork
         Conv2d.BackwardParams(Device, backbone_layer2_3_relu2, d_backbone_layer2_3_conv3, backbone_layer2_3_conv3_weight.Grad!.View, default, new ConvGeometry(1, 1, 1, 1, 0, 0, 1, 1, 1));
 
         // backbone.layer2.3.bn2 + backbone.layer2.3.relu2: batchnorm + relu (fused); d(backbone.layer2.3.conv2) =
-        BatchNormReluReduce(backbone_layer2_3_conv2, backbone_layer2_3_relu2, d_backbone_layer2_3_relu2, backbone_layer2_3_bn2_mean, backbone_layer2_3_bn2_inv_std, backbone_layer2_3_bn2_weight.Grad!.View, backbone_layer2_3_bn2_bias.Grad!.View);
-        BatchNormReluBackward(backbone_layer2_3_conv2, backbone_layer2_3_relu2, d_backbone_layer2_3_relu2, backbone_layer2_3_bn2_mean, backbone_layer2_3_bn2_inv_std, backbone_layer2_3_bn2_weight.Value.View, backbone_layer2_3_bn2_weight.Grad!.View, backbone_layer2_3_bn2_bias.Grad!.View, d_backbone_layer2_3_conv2, accumulate: false);
+        BatchNorm.Backward(Device, backbone_layer2_3_conv2, backbone_layer2_3_relu2, d_backbone_layer2_3_relu2, backbone_layer2_3_bn2_mean, backbone_layer2_3_bn2_inv_std, backbone_layer2_3_bn2_weight.Value.View, d_backbone_layer2_3_conv2, backbone_layer2_3_bn2_weight.Grad!.View, backbone_layer2_3_bn2_bias.Grad!.View, relu: true, accumulate: false);
 
         // backbone.layer2.3.conv2: conv 3x3 s1 p1, 128->128; d(backbone.layer2.3.relu1) =
         Conv2d.BackwardInput(Device, d_backbone_layer2_3_conv2, backbone_layer2_3_conv2_weight.Value.View, d_backbone_layer2_3_relu1, new ConvGeometry(3, 3, 1, 1, 1, 1, 1, 1, 1), accumulate: false);
         Conv2d.BackwardParams(Device, backbone_layer2_3_relu1, d_backbone_layer2_3_conv2, backbone_layer2_3_conv2_weight.Grad!.View, default, new ConvGeometry(3, 3, 1, 1, 1, 1, 1, 1, 1));
 
         // backbone.layer2.3.bn1 + backbone.layer2.3.relu1: batchnorm + relu (fused); d(backbone.layer2.3.conv1) =
-        BatchNormReluReduce(backbone_layer2_3_conv1, backbone_layer2_3_relu1, d_backbone_layer2_3_relu1, backbone_layer2_3_bn1_mean, backbone_layer2_3_bn1_inv_std, backbone_layer2_3_bn1_weight.Grad!.View, backbone_layer2_3_bn1_bias.Grad!.View);
-        BatchNormReluBackward(backbone_layer2_3_conv1, backbone_layer2_3_relu1, d_backbone_layer2_3_relu1, backbone_layer2_3_bn1_mean, backbone_layer2_3_bn1_inv_std, backbone_layer2_3_bn1_weight.Value.View, backbone_layer2_3_bn1_weight.Grad!.View, backbone_layer2_3_bn1_bias.Grad!.View, d_backbone_layer2_3_conv1, accumulate: false);
+        BatchNorm.Backward(Device, backbone_layer2_3_conv1, backbone_layer2_3_relu1, d_backbone_layer2_3_relu1, backbone_layer2_3_bn1_mean, backbone_layer2_3_bn1_inv_std, backbone_layer2_3_bn1_weight.Value.View, d_backbone_layer2_3_conv1, backbone_layer2_3_bn1_weight.Grad!.View, backbone_layer2_3_bn1_bias.Grad!.View, relu: true, accumulate: false);
 
         // backbone.layer2.3.conv1: conv 1x1 s1 p0, 512->128; d(backbone.layer2.2.relu3) +=
         Conv2d.BackwardInput(Device, d_backbone_layer2_3_conv1, backbone_layer2_3_conv1_weight.Value.View, d_backbone_layer2_2_relu3, new ConvGeometry(1, 1, 1, 1, 0, 0, 1, 1, 1), accumulate: true);
@@ -6641,16 +6604,14 @@ public sealed partial class SanetR50 : INetwork
         Conv2d.BackwardParams(Device, backbone_layer2_2_relu2, d_backbone_layer2_2_conv3, backbone_layer2_2_conv3_weight.Grad!.View, default, new ConvGeometry(1, 1, 1, 1, 0, 0, 1, 1, 1));
 
         // backbone.layer2.2.bn2 + backbone.layer2.2.relu2: batchnorm + relu (fused); d(backbone.layer2.2.conv2) =
-        BatchNormReluReduce(backbone_layer2_2_conv2, backbone_layer2_2_relu2, d_backbone_layer2_2_relu2, backbone_layer2_2_bn2_mean, backbone_layer2_2_bn2_inv_std, backbone_layer2_2_bn2_weight.Grad!.View, backbone_layer2_2_bn2_bias.Grad!.View);
-        BatchNormReluBackward(backbone_layer2_2_conv2, backbone_layer2_2_relu2, d_backbone_layer2_2_relu2, backbone_layer2_2_bn2_mean, backbone_layer2_2_bn2_inv_std, backbone_layer2_2_bn2_weight.Value.View, backbone_layer2_2_bn2_weight.Grad!.View, backbone_layer2_2_bn2_bias.Grad!.View, d_backbone_layer2_2_conv2, accumulate: false);
+        BatchNorm.Backward(Device, backbone_layer2_2_conv2, backbone_layer2_2_relu2, d_backbone_layer2_2_relu2, backbone_layer2_2_bn2_mean, backbone_layer2_2_bn2_inv_std, backbone_layer2_2_bn2_weight.Value.View, d_backbone_layer2_2_conv2, backbone_layer2_2_bn2_weight.Grad!.View, backbone_layer2_2_bn2_bias.Grad!.View, relu: true, accumulate: false);
 
         // backbone.layer2.2.conv2: conv 3x3 s1 p1, 128->128; d(backbone.layer2.2.relu1) =
         Conv2d.BackwardInput(Device, d_backbone_layer2_2_conv2, backbone_layer2_2_conv2_weight.Value.View, d_backbone_layer2_2_relu1, new ConvGeometry(3, 3, 1, 1, 1, 1, 1, 1, 1), accumulate: false);
         Conv2d.BackwardParams(Device, backbone_layer2_2_relu1, d_backbone_layer2_2_conv2, backbone_layer2_2_conv2_weight.Grad!.View, default, new ConvGeometry(3, 3, 1, 1, 1, 1, 1, 1, 1));
 
         // backbone.layer2.2.bn1 + backbone.layer2.2.relu1: batchnorm + relu (fused); d(backbone.layer2.2.conv1) =
-        BatchNormReluReduce(backbone_layer2_2_conv1, backbone_layer2_2_relu1, d_backbone_layer2_2_relu1, backbone_layer2_2_bn1_mean, backbone_layer2_2_bn1_inv_std, backbone_layer2_2_bn1_weight.Grad!.View, backbone_layer2_2_bn1_bias.Grad!.View);
-        BatchNormReluBackward(backbone_layer2_2_conv1, backbone_layer2_2_relu1, d_backbone_layer2_2_relu1, backbone_layer2_2_bn1_mean, backbone_layer2_2_bn1_inv_std, backbone_layer2_2_bn1_weight.Value.View, backbone_layer2_2_bn1_weight.Grad!.View, backbone_layer2_2_bn1_bias.Grad!.View, d_backbone_layer2_2_conv1, accumulate: false);
+        BatchNorm.Backward(Device, backbone_layer2_2_conv1, backbone_layer2_2_relu1, d_backbone_layer2_2_relu1, backbone_layer2_2_bn1_mean, backbone_layer2_2_bn1_inv_std, backbone_layer2_2_bn1_weight.Value.View, d_backbone_layer2_2_conv1, backbone_layer2_2_bn1_weight.Grad!.View, backbone_layer2_2_bn1_bias.Grad!.View, relu: true, accumulate: false);
 
         // backbone.layer2.2.conv1: conv 1x1 s1 p0, 512->128; d(backbone.layer2.1.relu3) +=
         Conv2d.BackwardInput(Device, d_backbone_layer2_2_conv1, backbone_layer2_2_conv1_weight.Value.View, d_backbone_layer2_1_relu3, new ConvGeometry(1, 1, 1, 1, 0, 0, 1, 1, 1), accumulate: true);
@@ -6670,16 +6631,14 @@ public sealed partial class SanetR50 : INetwork
         Conv2d.BackwardParams(Device, backbone_layer2_1_relu2, d_backbone_layer2_1_conv3, backbone_layer2_1_conv3_weight.Grad!.View, default, new ConvGeometry(1, 1, 1, 1, 0, 0, 1, 1, 1));
 
         // backbone.layer2.1.bn2 + backbone.layer2.1.relu2: batchnorm + relu (fused); d(backbone.layer2.1.conv2) =
-        BatchNormReluReduce(backbone_layer2_1_conv2, backbone_layer2_1_relu2, d_backbone_layer2_1_relu2, backbone_layer2_1_bn2_mean, backbone_layer2_1_bn2_inv_std, backbone_layer2_1_bn2_weight.Grad!.View, backbone_layer2_1_bn2_bias.Grad!.View);
-        BatchNormReluBackward(backbone_layer2_1_conv2, backbone_layer2_1_relu2, d_backbone_layer2_1_relu2, backbone_layer2_1_bn2_mean, backbone_layer2_1_bn2_inv_std, backbone_layer2_1_bn2_weight.Value.View, backbone_layer2_1_bn2_weight.Grad!.View, backbone_layer2_1_bn2_bias.Grad!.View, d_backbone_layer2_1_conv2, accumulate: false);
+        BatchNorm.Backward(Device, backbone_layer2_1_conv2, backbone_layer2_1_relu2, d_backbone_layer2_1_relu2, backbone_layer2_1_bn2_mean, backbone_layer2_1_bn2_inv_std, backbone_layer2_1_bn2_weight.Value.View, d_backbone_layer2_1_conv2, backbone_layer2_1_bn2_weight.Grad!.View, backbone_layer2_1_bn2_bias.Grad!.View, relu: true, accumulate: false);
 
         // backbone.layer2.1.conv2: conv 3x3 s1 p1, 128->128; d(backbone.layer2.1.relu1) =
         Conv2d.BackwardInput(Device, d_backbone_layer2_1_conv2, backbone_layer2_1_conv2_weight.Value.View, d_backbone_layer2_1_relu1, new ConvGeometry(3, 3, 1, 1, 1, 1, 1, 1, 1), accumulate: false);
         Conv2d.BackwardParams(Device, backbone_layer2_1_relu1, d_backbone_layer2_1_conv2, backbone_layer2_1_conv2_weight.Grad!.View, default, new ConvGeometry(3, 3, 1, 1, 1, 1, 1, 1, 1));
 
         // backbone.layer2.1.bn1 + backbone.layer2.1.relu1: batchnorm + relu (fused); d(backbone.layer2.1.conv1) =
-        BatchNormReluReduce(backbone_layer2_1_conv1, backbone_layer2_1_relu1, d_backbone_layer2_1_relu1, backbone_layer2_1_bn1_mean, backbone_layer2_1_bn1_inv_std, backbone_layer2_1_bn1_weight.Grad!.View, backbone_layer2_1_bn1_bias.Grad!.View);
-        BatchNormReluBackward(backbone_layer2_1_conv1, backbone_layer2_1_relu1, d_backbone_layer2_1_relu1, backbone_layer2_1_bn1_mean, backbone_layer2_1_bn1_inv_std, backbone_layer2_1_bn1_weight.Value.View, backbone_layer2_1_bn1_weight.Grad!.View, backbone_layer2_1_bn1_bias.Grad!.View, d_backbone_layer2_1_conv1, accumulate: false);
+        BatchNorm.Backward(Device, backbone_layer2_1_conv1, backbone_layer2_1_relu1, d_backbone_layer2_1_relu1, backbone_layer2_1_bn1_mean, backbone_layer2_1_bn1_inv_std, backbone_layer2_1_bn1_weight.Value.View, d_backbone_layer2_1_conv1, backbone_layer2_1_bn1_weight.Grad!.View, backbone_layer2_1_bn1_bias.Grad!.View, relu: true, accumulate: false);
 
         // backbone.layer2.1.conv1: conv 1x1 s1 p0, 512->128; d(backbone.layer2.0.relu3) +=
         Conv2d.BackwardInput(Device, d_backbone_layer2_1_conv1, backbone_layer2_1_conv1_weight.Value.View, d_backbone_layer2_0_relu3, new ConvGeometry(1, 1, 1, 1, 0, 0, 1, 1, 1), accumulate: true);
@@ -6706,16 +6665,14 @@ public sealed partial class SanetR50 : INetwork
         Conv2d.BackwardParams(Device, backbone_layer2_0_relu2, d_backbone_layer2_0_conv3, backbone_layer2_0_conv3_weight.Grad!.View, default, new ConvGeometry(1, 1, 1, 1, 0, 0, 1, 1, 1));
 
         // backbone.layer2.0.bn2 + backbone.layer2.0.relu2: batchnorm + relu (fused); d(backbone.layer2.0.conv2) =
-        BatchNormReluReduce(backbone_layer2_0_conv2, backbone_layer2_0_relu2, d_backbone_layer2_0_relu2, backbone_layer2_0_bn2_mean, backbone_layer2_0_bn2_inv_std, backbone_layer2_0_bn2_weight.Grad!.View, backbone_layer2_0_bn2_bias.Grad!.View);
-        BatchNormReluBackward(backbone_layer2_0_conv2, backbone_layer2_0_relu2, d_backbone_layer2_0_relu2, backbone_layer2_0_bn2_mean, backbone_layer2_0_bn2_inv_std, backbone_layer2_0_bn2_weight.Value.View, backbone_layer2_0_bn2_weight.Grad!.View, backbone_layer2_0_bn2_bias.Grad!.View, d_backbone_layer2_0_conv2, accumulate: false);
+        BatchNorm.Backward(Device, backbone_layer2_0_conv2, backbone_layer2_0_relu2, d_backbone_layer2_0_relu2, backbone_layer2_0_bn2_mean, backbone_layer2_0_bn2_inv_std, backbone_layer2_0_bn2_weight.Value.View, d_backbone_layer2_0_conv2, backbone_layer2_0_bn2_weight.Grad!.View, backbone_layer2_0_bn2_bias.Grad!.View, relu: true, accumulate: false);
 
         // backbone.layer2.0.conv2: conv 3x3 s2 p1, 128->128; d(backbone.layer2.0.relu1) =
         Conv2d.BackwardInput(Device, d_backbone_layer2_0_conv2, backbone_layer2_0_conv2_weight.Value.View, d_backbone_layer2_0_relu1, new ConvGeometry(3, 3, 2, 2, 1, 1, 1, 1, 1), accumulate: false);
         Conv2d.BackwardParams(Device, backbone_layer2_0_relu1, d_backbone_layer2_0_conv2, backbone_layer2_0_conv2_weight.Grad!.View, default, new ConvGeometry(3, 3, 2, 2, 1, 1, 1, 1, 1));
 
         // backbone.layer2.0.bn1 + backbone.layer2.0.relu1: batchnorm + relu (fused); d(backbone.layer2.0.conv1) =
-        BatchNormReluReduce(backbone_layer2_0_conv1, backbone_layer2_0_relu1, d_backbone_layer2_0_relu1, backbone_layer2_0_bn1_mean, backbone_layer2_0_bn1_inv_std, backbone_layer2_0_bn1_weight.Grad!.View, backbone_layer2_0_bn1_bias.Grad!.View);
-        BatchNormReluBackward(backbone_layer2_0_conv1, backbone_layer2_0_relu1, d_backbone_layer2_0_relu1, backbone_layer2_0_bn1_mean, backbone_layer2_0_bn1_inv_std, backbone_layer2_0_bn1_weight.Value.View, backbone_layer2_0_bn1_weight.Grad!.View, backbone_layer2_0_bn1_bias.Grad!.View, d_backbone_layer2_0_conv1, accumulate: false);
+        BatchNorm.Backward(Device, backbone_layer2_0_conv1, backbone_layer2_0_relu1, d_backbone_layer2_0_relu1, backbone_layer2_0_bn1_mean, backbone_layer2_0_bn1_inv_std, backbone_layer2_0_bn1_weight.Value.View, d_backbone_layer2_0_conv1, backbone_layer2_0_bn1_weight.Grad!.View, backbone_layer2_0_bn1_bias.Grad!.View, relu: true, accumulate: false);
 
         // backbone.layer2.0.conv1: conv 1x1 s1 p0, 256->128; d(backbone.layer1.2.relu3) +=
         Conv2d.BackwardInput(Device, d_backbone_layer2_0_conv1, backbone_layer2_0_conv1_weight.Value.View, d_backbone_layer1_2_relu3, new ConvGeometry(1, 1, 1, 1, 0, 0, 1, 1, 1), accumulate: true);
@@ -6738,16 +6695,14 @@ public sealed partial class SanetR50 : INetwork
         Conv2d.BackwardParams(Device, backbone_layer1_2_relu2, d_backbone_layer1_2_conv3, backbone_layer1_2_conv3_weight.Grad!.View, default, new ConvGeometry(1, 1, 1, 1, 0, 0, 1, 1, 1));
 
         // backbone.layer1.2.bn2 + backbone.layer1.2.relu2: batchnorm + relu (fused); d(backbone.layer1.2.conv2) =
-        BatchNormReluReduce(backbone_layer1_2_conv2, backbone_layer1_2_relu2, d_backbone_layer1_2_relu2, backbone_layer1_2_bn2_mean, backbone_layer1_2_bn2_inv_std, backbone_layer1_2_bn2_weight.Grad!.View, backbone_layer1_2_bn2_bias.Grad!.View);
-        BatchNormReluBackward(backbone_layer1_2_conv2, backbone_layer1_2_relu2, d_backbone_layer1_2_relu2, backbone_layer1_2_bn2_mean, backbone_layer1_2_bn2_inv_std, backbone_layer1_2_bn2_weight.Value.View, backbone_layer1_2_bn2_weight.Grad!.View, backbone_layer1_2_bn2_bias.Grad!.View, d_backbone_layer1_2_conv2, accumulate: false);
+        BatchNorm.Backward(Device, backbone_layer1_2_conv2, backbone_layer1_2_relu2, d_backbone_layer1_2_relu2, backbone_layer1_2_bn2_mean, backbone_layer1_2_bn2_inv_std, backbone_layer1_2_bn2_weight.Value.View, d_backbone_layer1_2_conv2, backbone_layer1_2_bn2_weight.Grad!.View, backbone_layer1_2_bn2_bias.Grad!.View, relu: true, accumulate: false);
 
         // backbone.layer1.2.conv2: conv 3x3 s1 p1, 64->64; d(backbone.layer1.2.relu1) =
         Conv2d.BackwardInput(Device, d_backbone_layer1_2_conv2, backbone_layer1_2_conv2_weight.Value.View, d_backbone_layer1_2_relu1, new ConvGeometry(3, 3, 1, 1, 1, 1, 1, 1, 1), accumulate: false);
         Conv2d.BackwardParams(Device, backbone_layer1_2_relu1, d_backbone_layer1_2_conv2, backbone_layer1_2_conv2_weight.Grad!.View, default, new ConvGeometry(3, 3, 1, 1, 1, 1, 1, 1, 1));
 
         // backbone.layer1.2.bn1 + backbone.layer1.2.relu1: batchnorm + relu (fused); d(backbone.layer1.2.conv1) =
-        BatchNormReluReduce(backbone_layer1_2_conv1, backbone_layer1_2_relu1, d_backbone_layer1_2_relu1, backbone_layer1_2_bn1_mean, backbone_layer1_2_bn1_inv_std, backbone_layer1_2_bn1_weight.Grad!.View, backbone_layer1_2_bn1_bias.Grad!.View);
-        BatchNormReluBackward(backbone_layer1_2_conv1, backbone_layer1_2_relu1, d_backbone_layer1_2_relu1, backbone_layer1_2_bn1_mean, backbone_layer1_2_bn1_inv_std, backbone_layer1_2_bn1_weight.Value.View, backbone_layer1_2_bn1_weight.Grad!.View, backbone_layer1_2_bn1_bias.Grad!.View, d_backbone_layer1_2_conv1, accumulate: false);
+        BatchNorm.Backward(Device, backbone_layer1_2_conv1, backbone_layer1_2_relu1, d_backbone_layer1_2_relu1, backbone_layer1_2_bn1_mean, backbone_layer1_2_bn1_inv_std, backbone_layer1_2_bn1_weight.Value.View, d_backbone_layer1_2_conv1, backbone_layer1_2_bn1_weight.Grad!.View, backbone_layer1_2_bn1_bias.Grad!.View, relu: true, accumulate: false);
 
         // backbone.layer1.2.conv1: conv 1x1 s1 p0, 256->64; d(backbone.layer1.1.relu3) +=
         Conv2d.BackwardInput(Device, d_backbone_layer1_2_conv1, backbone_layer1_2_conv1_weight.Value.View, d_backbone_layer1_1_relu3, new ConvGeometry(1, 1, 1, 1, 0, 0, 1, 1, 1), accumulate: true);
@@ -6767,16 +6722,14 @@ public sealed partial class SanetR50 : INetwork
         Conv2d.BackwardParams(Device, backbone_layer1_1_relu2, d_backbone_layer1_1_conv3, backbone_layer1_1_conv3_weight.Grad!.View, default, new ConvGeometry(1, 1, 1, 1, 0, 0, 1, 1, 1));
 
         // backbone.layer1.1.bn2 + backbone.layer1.1.relu2: batchnorm + relu (fused); d(backbone.layer1.1.conv2) =
-        BatchNormReluReduce(backbone_layer1_1_conv2, backbone_layer1_1_relu2, d_backbone_layer1_1_relu2, backbone_layer1_1_bn2_mean, backbone_layer1_1_bn2_inv_std, backbone_layer1_1_bn2_weight.Grad!.View, backbone_layer1_1_bn2_bias.Grad!.View);
-        BatchNormReluBackward(backbone_layer1_1_conv2, backbone_layer1_1_relu2, d_backbone_layer1_1_relu2, backbone_layer1_1_bn2_mean, backbone_layer1_1_bn2_inv_std, backbone_layer1_1_bn2_weight.Value.View, backbone_layer1_1_bn2_weight.Grad!.View, backbone_layer1_1_bn2_bias.Grad!.View, d_backbone_layer1_1_conv2, accumulate: false);
+        BatchNorm.Backward(Device, backbone_layer1_1_conv2, backbone_layer1_1_relu2, d_backbone_layer1_1_relu2, backbone_layer1_1_bn2_mean, backbone_layer1_1_bn2_inv_std, backbone_layer1_1_bn2_weight.Value.View, d_backbone_layer1_1_conv2, backbone_layer1_1_bn2_weight.Grad!.View, backbone_layer1_1_bn2_bias.Grad!.View, relu: true, accumulate: false);
 
         // backbone.layer1.1.conv2: conv 3x3 s1 p1, 64->64; d(backbone.layer1.1.relu1) =
         Conv2d.BackwardInput(Device, d_backbone_layer1_1_conv2, backbone_layer1_1_conv2_weight.Value.View, d_backbone_layer1_1_relu1, new ConvGeometry(3, 3, 1, 1, 1, 1, 1, 1, 1), accumulate: false);
         Conv2d.BackwardParams(Device, backbone_layer1_1_relu1, d_backbone_layer1_1_conv2, backbone_layer1_1_conv2_weight.Grad!.View, default, new ConvGeometry(3, 3, 1, 1, 1, 1, 1, 1, 1));
 
         // backbone.layer1.1.bn1 + backbone.layer1.1.relu1: batchnorm + relu (fused); d(backbone.layer1.1.conv1) =
-        BatchNormReluReduce(backbone_layer1_1_conv1, backbone_layer1_1_relu1, d_backbone_layer1_1_relu1, backbone_layer1_1_bn1_mean, backbone_layer1_1_bn1_inv_std, backbone_layer1_1_bn1_weight.Grad!.View, backbone_layer1_1_bn1_bias.Grad!.View);
-        BatchNormReluBackward(backbone_layer1_1_conv1, backbone_layer1_1_relu1, d_backbone_layer1_1_relu1, backbone_layer1_1_bn1_mean, backbone_layer1_1_bn1_inv_std, backbone_layer1_1_bn1_weight.Value.View, backbone_layer1_1_bn1_weight.Grad!.View, backbone_layer1_1_bn1_bias.Grad!.View, d_backbone_layer1_1_conv1, accumulate: false);
+        BatchNorm.Backward(Device, backbone_layer1_1_conv1, backbone_layer1_1_relu1, d_backbone_layer1_1_relu1, backbone_layer1_1_bn1_mean, backbone_layer1_1_bn1_inv_std, backbone_layer1_1_bn1_weight.Value.View, d_backbone_layer1_1_conv1, backbone_layer1_1_bn1_weight.Grad!.View, backbone_layer1_1_bn1_bias.Grad!.View, relu: true, accumulate: false);
 
         // backbone.layer1.1.conv1: conv 1x1 s1 p0, 256->64; d(backbone.layer1.0.relu3) +=
         Conv2d.BackwardInput(Device, d_backbone_layer1_1_conv1, backbone_layer1_1_conv1_weight.Value.View, d_backbone_layer1_0_relu3, new ConvGeometry(1, 1, 1, 1, 0, 0, 1, 1, 1), accumulate: true);
@@ -6803,16 +6756,14 @@ public sealed partial class SanetR50 : INetwork
         Conv2d.BackwardParams(Device, backbone_layer1_0_relu2, d_backbone_layer1_0_conv3, backbone_layer1_0_conv3_weight.Grad!.View, default, new ConvGeometry(1, 1, 1, 1, 0, 0, 1, 1, 1));
 
         // backbone.layer1.0.bn2 + backbone.layer1.0.relu2: batchnorm + relu (fused); d(backbone.layer1.0.conv2) =
-        BatchNormReluReduce(backbone_layer1_0_conv2, backbone_layer1_0_relu2, d_backbone_layer1_0_relu2, backbone_layer1_0_bn2_mean, backbone_layer1_0_bn2_inv_std, backbone_layer1_0_bn2_weight.Grad!.View, backbone_layer1_0_bn2_bias.Grad!.View);
-        BatchNormReluBackward(backbone_layer1_0_conv2, backbone_layer1_0_relu2, d_backbone_layer1_0_relu2, backbone_layer1_0_bn2_mean, backbone_layer1_0_bn2_inv_std, backbone_layer1_0_bn2_weight.Value.View, backbone_layer1_0_bn2_weight.Grad!.View, backbone_layer1_0_bn2_bias.Grad!.View, d_backbone_layer1_0_conv2, accumulate: false);
+        BatchNorm.Backward(Device, backbone_layer1_0_conv2, backbone_layer1_0_relu2, d_backbone_layer1_0_relu2, backbone_layer1_0_bn2_mean, backbone_layer1_0_bn2_inv_std, backbone_layer1_0_bn2_weight.Value.View, d_backbone_layer1_0_conv2, backbone_layer1_0_bn2_weight.Grad!.View, backbone_layer1_0_bn2_bias.Grad!.View, relu: true, accumulate: false);
 
         // backbone.layer1.0.conv2: conv 3x3 s1 p1, 64->64; d(backbone.layer1.0.relu1) =
         Conv2d.BackwardInput(Device, d_backbone_layer1_0_conv2, backbone_layer1_0_conv2_weight.Value.View, d_backbone_layer1_0_relu1, new ConvGeometry(3, 3, 1, 1, 1, 1, 1, 1, 1), accumulate: false);
         Conv2d.BackwardParams(Device, backbone_layer1_0_relu1, d_backbone_layer1_0_conv2, backbone_layer1_0_conv2_weight.Grad!.View, default, new ConvGeometry(3, 3, 1, 1, 1, 1, 1, 1, 1));
 
         // backbone.layer1.0.bn1 + backbone.layer1.0.relu1: batchnorm + relu (fused); d(backbone.layer1.0.conv1) =
-        BatchNormReluReduce(backbone_layer1_0_conv1, backbone_layer1_0_relu1, d_backbone_layer1_0_relu1, backbone_layer1_0_bn1_mean, backbone_layer1_0_bn1_inv_std, backbone_layer1_0_bn1_weight.Grad!.View, backbone_layer1_0_bn1_bias.Grad!.View);
-        BatchNormReluBackward(backbone_layer1_0_conv1, backbone_layer1_0_relu1, d_backbone_layer1_0_relu1, backbone_layer1_0_bn1_mean, backbone_layer1_0_bn1_inv_std, backbone_layer1_0_bn1_weight.Value.View, backbone_layer1_0_bn1_weight.Grad!.View, backbone_layer1_0_bn1_bias.Grad!.View, d_backbone_layer1_0_conv1, accumulate: false);
+        BatchNorm.Backward(Device, backbone_layer1_0_conv1, backbone_layer1_0_relu1, d_backbone_layer1_0_relu1, backbone_layer1_0_bn1_mean, backbone_layer1_0_bn1_inv_std, backbone_layer1_0_bn1_weight.Value.View, d_backbone_layer1_0_conv1, backbone_layer1_0_bn1_weight.Grad!.View, backbone_layer1_0_bn1_bias.Grad!.View, relu: true, accumulate: false);
 
         // backbone.layer1.0.conv1: conv 1x1 s1 p0, 128->64; d(backbone.maxpool) +=
         Conv2d.BackwardInput(Device, d_backbone_layer1_0_conv1, backbone_layer1_0_conv1_weight.Value.View, d_backbone_maxpool, new ConvGeometry(1, 1, 1, 1, 0, 0, 1, 1, 1), accumulate: true);
@@ -6828,161 +6779,27 @@ public sealed partial class SanetR50 : INetwork
     private void BackwardBackboneStem()
     {
         // backbone.stem.7 + backbone.stem.8: batchnorm + relu (fused); d(backbone.stem.6) =
-        BatchNormReluReduce(backbone_stem_6, backbone_stem_8, d_backbone_stem_8, backbone_stem_7_mean, backbone_stem_7_inv_std, backbone_stem_7_weight.Grad!.View, backbone_stem_7_bias.Grad!.View);
-        BatchNormReluBackward(backbone_stem_6, backbone_stem_8, d_backbone_stem_8, backbone_stem_7_mean, backbone_stem_7_inv_std, backbone_stem_7_weight.Value.View, backbone_stem_7_weight.Grad!.View, backbone_stem_7_bias.Grad!.View, d_backbone_stem_6, accumulate: false);
+        BatchNorm.Backward(Device, backbone_stem_6, backbone_stem_8, d_backbone_stem_8, backbone_stem_7_mean, backbone_stem_7_inv_std, backbone_stem_7_weight.Value.View, d_backbone_stem_6, backbone_stem_7_weight.Grad!.View, backbone_stem_7_bias.Grad!.View, relu: true, accumulate: false);
 
         // backbone.stem.6: conv 3x3 s1 p1, 64->128; d(backbone.stem.5) =
         Conv2d.BackwardInput(Device, d_backbone_stem_6, backbone_stem_6_weight.Value.View, d_backbone_stem_5, new ConvGeometry(3, 3, 1, 1, 1, 1, 1, 1, 1), accumulate: false);
         Conv2d.BackwardParams(Device, backbone_stem_5, d_backbone_stem_6, backbone_stem_6_weight.Grad!.View, default, new ConvGeometry(3, 3, 1, 1, 1, 1, 1, 1, 1));
 
         // backbone.stem.4 + backbone.stem.5: batchnorm + relu (fused); d(backbone.stem.3) =
-        BatchNormReluReduce(backbone_stem_3, backbone_stem_5, d_backbone_stem_5, backbone_stem_4_mean, backbone_stem_4_inv_std, backbone_stem_4_weight.Grad!.View, backbone_stem_4_bias.Grad!.View);
-        BatchNormReluBackward(backbone_stem_3, backbone_stem_5, d_backbone_stem_5, backbone_stem_4_mean, backbone_stem_4_inv_std, backbone_stem_4_weight.Value.View, backbone_stem_4_weight.Grad!.View, backbone_stem_4_bias.Grad!.View, d_backbone_stem_3, accumulate: false);
+        BatchNorm.Backward(Device, backbone_stem_3, backbone_stem_5, d_backbone_stem_5, backbone_stem_4_mean, backbone_stem_4_inv_std, backbone_stem_4_weight.Value.View, d_backbone_stem_3, backbone_stem_4_weight.Grad!.View, backbone_stem_4_bias.Grad!.View, relu: true, accumulate: false);
 
         // backbone.stem.3: conv 3x3 s1 p1, 64->64; d(backbone.stem.2) =
         Conv2d.BackwardInput(Device, d_backbone_stem_3, backbone_stem_3_weight.Value.View, d_backbone_stem_2, new ConvGeometry(3, 3, 1, 1, 1, 1, 1, 1, 1), accumulate: false);
         Conv2d.BackwardParams(Device, backbone_stem_2, d_backbone_stem_3, backbone_stem_3_weight.Grad!.View, default, new ConvGeometry(3, 3, 1, 1, 1, 1, 1, 1, 1));
 
         // backbone.stem.1 + backbone.stem.2: batchnorm + relu (fused); d(backbone.stem.0) =
-        BatchNormReluReduce(backbone_stem_0, backbone_stem_2, d_backbone_stem_2, backbone_stem_1_mean, backbone_stem_1_inv_std, backbone_stem_1_weight.Grad!.View, backbone_stem_1_bias.Grad!.View);
-        BatchNormReluBackward(backbone_stem_0, backbone_stem_2, d_backbone_stem_2, backbone_stem_1_mean, backbone_stem_1_inv_std, backbone_stem_1_weight.Value.View, backbone_stem_1_weight.Grad!.View, backbone_stem_1_bias.Grad!.View, d_backbone_stem_0, accumulate: false);
+        BatchNorm.Backward(Device, backbone_stem_0, backbone_stem_2, d_backbone_stem_2, backbone_stem_1_mean, backbone_stem_1_inv_std, backbone_stem_1_weight.Value.View, d_backbone_stem_0, backbone_stem_1_weight.Grad!.View, backbone_stem_1_bias.Grad!.View, relu: true, accumulate: false);
 
         // backbone.stem.0: conv 3x3 s2 p1, 3->64
         Conv2d.BackwardParams(Device, image, d_backbone_stem_0, backbone_stem_0_weight.Grad!.View, default, new ConvGeometry(3, 3, 2, 2, 1, 1, 1, 1, 1));
     }
 
     // Kernels specialised for this spec. Grid-stride: thread i handles items i, i + threads, i + 2·threads, …
-
-        /// <summary>SA gate forward: y = attn ⊙ res + attn (elementwise, same shapes).</summary>
-    private static void AttentionGateForwardKernel(Index1D index, ArrayView<float> attn, ArrayView<float> res, ArrayView<float> y, int threads)
-    {
-        for (long i = index; i < y.Length; i += threads)
-            y[i] = attn[i] * res[i] + attn[i];
-    }
-
-    private void AttentionGateForward(Tensor attn, Tensor res, Tensor y)
-    {
-        if (attn.Length != y.Length || res.Length != y.Length)
-            throw new ArgumentException($"attention gate: attn {attn}, res {res} and y {y} must have one shape");
-        var kernel = Device.Kernel("SanetR50.AttentionGateForward", AttentionGateForwardKernel);
-        int threads = Device.GridStrideThreads(y.Length);
-        kernel(threads, attn.View, res.View, y.View, threads);
-    }
-
-    /// <summary>SA gate backward: dAttn (=|+=) dy ⊙ (res + 1), dRes (=|+=) dy ⊙ attn. Flags: 1 write dAttn, 2 add to it, 4 write dRes, 8 add to it.</summary>
-    private static void AttentionGateBackwardKernel(Index1D index, ArrayView<float> attn, ArrayView<float> res, ArrayView<float> dy, ArrayView<float> dAttn, ArrayView<float> dRes, int flags, int threads)
-    {
-        for (long i = index; i < dy.Length; i += threads)
-        {
-            float g = dy[i];
-            if ((flags & 3) != 0)
-            {
-                float v = g * (res[i] + 1f);
-                dAttn[i] = (flags & 2) != 0 ? dAttn[i] + v : v;
-            }
-
-            if ((flags & 12) != 0)
-            {
-                float v = g * attn[i];
-                dRes[i] = (flags & 8) != 0 ? dRes[i] + v : v;
-            }
-        }
-    }
-
-    private void AttentionGateBackward(Tensor attn, Tensor res, Tensor dy, Tensor dAttn, Tensor dRes, bool accumulateAttention, bool accumulateResidual)
-    {
-        bool wantAttention = dAttn.View.IsValid, wantResidual = dRes.View.IsValid;
-        int flags = (wantAttention ? (accumulateAttention ? 2 : 1) : 0) | (wantResidual ? (accumulateResidual ? 8 : 4) : 0);
-        var kernel = Device.Kernel("SanetR50.AttentionGateBackward", AttentionGateBackwardKernel);
-        int threads = Device.GridStrideThreads(dy.Length);
-        kernel(threads, attn.View, res.View, dy.View, wantAttention ? dAttn.View : dy.View, wantResidual ? dRes.View : dy.View, flags, threads);
-    }
-
-        /// <summary>BN apply + ReLU: y = max(0, (x − mean[c]) · invStd[c] · γ[c] + β[c]), c the channel of element i.</summary>
-    private static void BatchNormReluForwardKernel(Index1D index, ArrayView<float> x, ArrayView<float> mean, ArrayView<float> invStd, ArrayView<float> gamma, ArrayView<float> beta, ArrayView<float> y, int channels, int spatial, int threads)
-    {
-        for (long i = index; i < y.Length; i += threads)
-        {
-            int c = (int)(i / spatial % channels);
-            float v = (x[i] - mean[c]) * invStd[c] * gamma[c] + beta[c];
-            y[i] = v > 0f ? v : 0f;
-        }
-    }
-
-    private void BatchNormReluForward(Tensor x, ArrayView<float> mean, ArrayView<float> invStd, ArrayView<float> gamma, ArrayView<float> beta, Tensor y)
-    {
-        if (x.Length != y.Length || mean.Length < x.C || gamma.Length < x.C)
-            throw new ArgumentException($"batchnorm+relu: x {x}, y {y}, {gamma.Length} channel parameters");
-        var kernel = Device.Kernel("SanetR50.BatchNormReluForward", BatchNormReluForwardKernel);
-        int threads = Device.GridStrideThreads(y.Length);
-        kernel(threads, x.View, mean, invStd, gamma, beta, y.View, x.C, x.Spatial, threads);
-    }
-
-    /// <summary>
-    /// BN + ReLU backward, reductions: dβ[c] = Σ dy′, dγ[c] = Σ dy′·x̂ with dy′ = dy·[y &gt; 0], x̂ = (x − mean)·invStd.
-    /// Work item j sums one block of up to 1024 pixels of one (image, channel) plane and adds its two partial sums
-    /// atomically, so a GPU gets N·C·blocks items instead of C (summation order, hence the last bits, may vary).
-    /// </summary>
-    private static void BatchNormReluReduceKernel(Index1D index, ArrayView<float> x, ArrayView<float> y, ArrayView<float> dy, ArrayView<float> mean, ArrayView<float> invStd, ArrayView<float> dgamma, ArrayView<float> dbeta, int channels, int spatial, int blocks, long items, int threads)
-    {
-        for (long j = index; j < items; j += threads)
-        {
-            long plane = j / blocks;
-            int c = (int)(plane % channels);
-            int start = (int)(j % blocks) * 1024;
-            int end = XMath.Min(spatial, start + 1024);
-            long first = plane * spatial;
-            float sumG = 0f, sumGX = 0f;
-            for (int s = start; s < end; s++)
-            {
-                float g = y[first + s] > 0f ? dy[first + s] : 0f;
-                sumG += g;
-                sumGX += g * (x[first + s] - mean[c]);
-            }
-
-            Atomic.Add(ref dbeta[c], sumG);
-            Atomic.Add(ref dgamma[c], sumGX * invStd[c]);
-        }
-    }
-
-    private void BatchNormReluReduce(Tensor x, Tensor y, Tensor dy, ArrayView<float> mean, ArrayView<float> invStd, ArrayView<float> dgamma, ArrayView<float> dbeta)
-    {
-        if (x.Length != y.Length || dy.Length != y.Length || dgamma.Length < x.C || dbeta.Length < x.C)
-            throw new ArgumentException($"batchnorm+relu reduce: x {x}, y {y}, dy {dy}, {dgamma.Length} channel gradients");
-        var kernel = Device.Kernel("SanetR50.BatchNormReluReduce", BatchNormReluReduceKernel);
-        int blocks = (x.Spatial + 1023) / 1024;
-        long items = (long)x.N * x.C * blocks;
-        // zeroed by kernels on the stream: a memset is not ordered with the kernels around it on the CPU accelerator
-        Elementwise.Fill(Device, dgamma.SubView(0, x.C), 0f);
-        Elementwise.Fill(Device, dbeta.SubView(0, x.C), 0f);
-        int threads = Device.GridStrideThreads(items);
-        kernel(threads, x.View, y.View, dy.View, mean, invStd, dgamma, dbeta, x.C, x.Spatial, blocks, items, threads);
-    }
-
-    /// <summary>
-    /// BN + ReLU backward, elementwise part: dx (=|+=) γ·invStd·(dy′ − (dβ + x̂·dγ) / M), with dy′ = dy·[y &gt; 0],
-    /// x̂ = (x − mean)·invStd, M = N·H·W; dβ and dγ come from BatchNormReluReduce.
-    /// </summary>
-    private static void BatchNormReluBackwardKernel(Index1D index, ArrayView<float> x, ArrayView<float> y, ArrayView<float> dy, ArrayView<float> mean, ArrayView<float> invStd, ArrayView<float> gamma, ArrayView<float> dgamma, ArrayView<float> dbeta, ArrayView<float> dx, int channels, int spatial, float inverseCount, int accumulate, int threads)
-    {
-        for (long i = index; i < dx.Length; i += threads)
-        {
-            int c = (int)(i / spatial % channels);
-            float g = y[i] > 0f ? dy[i] : 0f;
-            float xhat = (x[i] - mean[c]) * invStd[c];
-            float v = gamma[c] * invStd[c] * (g - (dbeta[c] + xhat * dgamma[c]) * inverseCount);
-            dx[i] = accumulate != 0 ? dx[i] + v : v;
-        }
-    }
-
-    private void BatchNormReluBackward(Tensor x, Tensor y, Tensor dy, ArrayView<float> mean, ArrayView<float> invStd, ArrayView<float> gamma, ArrayView<float> dgamma, ArrayView<float> dbeta, Tensor dx, bool accumulate)
-    {
-        if (x.Length != y.Length || dy.Length != y.Length || dx.Length != x.Length)
-            throw new ArgumentException($"batchnorm+relu backward: x {x}, y {y}, dy {dy}, dx {dx} must have one shape");
-        var kernel = Device.Kernel("SanetR50.BatchNormReluBackward", BatchNormReluBackwardKernel);
-        int threads = Device.GridStrideThreads(dx.Length);
-        kernel(threads, x.View, y.View, dy.View, mean, invStd, gamma, dgamma, dbeta, dx.View, x.C, x.Spatial, 1f / ((float)x.N * x.Spatial), accumulate ? 1 : 0, threads);
-    }
 
         /// <summary>
     /// Softmax cross-entropy with K = 59 classes, per pixel: sums[0] += log Σ_k exp(z_k) − z_label, sums[1] += 1

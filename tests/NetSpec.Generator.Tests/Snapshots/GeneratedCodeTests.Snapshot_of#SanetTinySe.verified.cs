@@ -2712,21 +2712,21 @@ public sealed partial class SanetTinySe : INetwork
 
         // backbone.stem.1 + backbone.stem.2: batchnorm + relu (fused) -> (N,16,⌈H/2⌉,⌈W/2⌉)
         BatchNorm.Statistics(Device, backbone_stem_0, backbone_stem_1_mean, backbone_stem_1_inv_std, backbone_stem_1_running_mean.Value.View, backbone_stem_1_running_var.Value.View, backbone_stem_1_num_batches_tracked.Value.View, momentum: 0.1f, eps: 1E-05f, training);
-        BatchNormReluForward(backbone_stem_0, backbone_stem_1_mean, backbone_stem_1_inv_std, backbone_stem_1_weight.Value.View, backbone_stem_1_bias.Value.View, backbone_stem_2);
+        BatchNorm.Apply(Device, backbone_stem_0, backbone_stem_1_mean, backbone_stem_1_inv_std, backbone_stem_1_weight.Value.View, backbone_stem_1_bias.Value.View, backbone_stem_2, relu: true);
 
         // backbone.stem.3: conv 3x3 s1 p1, 16->16 -> (N,16,⌈H/2⌉,⌈W/2⌉)
         Conv2d.Forward(Device, backbone_stem_2, backbone_stem_3_weight.Value.View, default, backbone_stem_3, new ConvGeometry(3, 3, 1, 1, 1, 1, 1, 1, 1));
 
         // backbone.stem.4 + backbone.stem.5: batchnorm + relu (fused) -> (N,16,⌈H/2⌉,⌈W/2⌉)
         BatchNorm.Statistics(Device, backbone_stem_3, backbone_stem_4_mean, backbone_stem_4_inv_std, backbone_stem_4_running_mean.Value.View, backbone_stem_4_running_var.Value.View, backbone_stem_4_num_batches_tracked.Value.View, momentum: 0.1f, eps: 1E-05f, training);
-        BatchNormReluForward(backbone_stem_3, backbone_stem_4_mean, backbone_stem_4_inv_std, backbone_stem_4_weight.Value.View, backbone_stem_4_bias.Value.View, backbone_stem_5);
+        BatchNorm.Apply(Device, backbone_stem_3, backbone_stem_4_mean, backbone_stem_4_inv_std, backbone_stem_4_weight.Value.View, backbone_stem_4_bias.Value.View, backbone_stem_5, relu: true);
 
         // backbone.stem.6: conv 3x3 s1 p1, 16->32 -> (N,32,⌈H/2⌉,⌈W/2⌉)
         Conv2d.Forward(Device, backbone_stem_5, backbone_stem_6_weight.Value.View, default, backbone_stem_6, new ConvGeometry(3, 3, 1, 1, 1, 1, 1, 1, 1));
 
         // backbone.stem.7 + backbone.stem.8: batchnorm + relu (fused) -> (N,32,⌈H/2⌉,⌈W/2⌉)
         BatchNorm.Statistics(Device, backbone_stem_6, backbone_stem_7_mean, backbone_stem_7_inv_std, backbone_stem_7_running_mean.Value.View, backbone_stem_7_running_var.Value.View, backbone_stem_7_num_batches_tracked.Value.View, momentum: 0.1f, eps: 1E-05f, training);
-        BatchNormReluForward(backbone_stem_6, backbone_stem_7_mean, backbone_stem_7_inv_std, backbone_stem_7_weight.Value.View, backbone_stem_7_bias.Value.View, backbone_stem_8);
+        BatchNorm.Apply(Device, backbone_stem_6, backbone_stem_7_mean, backbone_stem_7_inv_std, backbone_stem_7_weight.Value.View, backbone_stem_7_bias.Value.View, backbone_stem_8, relu: true);
     }
 
     private void ForwardBackboneMaxpool(bool training)
@@ -2742,14 +2742,14 @@ public sealed partial class SanetTinySe : INetwork
 
         // backbone.layer1.0.bn1 + backbone.layer1.0.relu1: batchnorm + relu (fused) -> (N,8,⌈H/4⌉,⌈W/4⌉)
         BatchNorm.Statistics(Device, backbone_layer1_0_conv1, backbone_layer1_0_bn1_mean, backbone_layer1_0_bn1_inv_std, backbone_layer1_0_bn1_running_mean.Value.View, backbone_layer1_0_bn1_running_var.Value.View, backbone_layer1_0_bn1_num_batches_tracked.Value.View, momentum: 0.1f, eps: 1E-05f, training);
-        BatchNormReluForward(backbone_layer1_0_conv1, backbone_layer1_0_bn1_mean, backbone_layer1_0_bn1_inv_std, backbone_layer1_0_bn1_weight.Value.View, backbone_layer1_0_bn1_bias.Value.View, backbone_layer1_0_relu1);
+        BatchNorm.Apply(Device, backbone_layer1_0_conv1, backbone_layer1_0_bn1_mean, backbone_layer1_0_bn1_inv_std, backbone_layer1_0_bn1_weight.Value.View, backbone_layer1_0_bn1_bias.Value.View, backbone_layer1_0_relu1, relu: true);
 
         // backbone.layer1.0.conv2: conv 3x3 s1 p1, 8->8 -> (N,8,⌈H/4⌉,⌈W/4⌉)
         Conv2d.Forward(Device, backbone_layer1_0_relu1, backbone_layer1_0_conv2_weight.Value.View, default, backbone_layer1_0_conv2, new ConvGeometry(3, 3, 1, 1, 1, 1, 1, 1, 1));
 
         // backbone.layer1.0.bn2 + backbone.layer1.0.relu2: batchnorm + relu (fused) -> (N,8,⌈H/4⌉,⌈W/4⌉)
         BatchNorm.Statistics(Device, backbone_layer1_0_conv2, backbone_layer1_0_bn2_mean, backbone_layer1_0_bn2_inv_std, backbone_layer1_0_bn2_running_mean.Value.View, backbone_layer1_0_bn2_running_var.Value.View, backbone_layer1_0_bn2_num_batches_tracked.Value.View, momentum: 0.1f, eps: 1E-05f, training);
-        BatchNormReluForward(backbone_layer1_0_conv2, backbone_layer1_0_bn2_mean, backbone_layer1_0_bn2_inv_std, backbone_layer1_0_bn2_weight.Value.View, backbone_layer1_0_bn2_bias.Value.View, backbone_layer1_0_relu2);
+        BatchNorm.Apply(Device, backbone_layer1_0_conv2, backbone_layer1_0_bn2_mean, backbone_layer1_0_bn2_inv_std, backbone_layer1_0_bn2_weight.Value.View, backbone_layer1_0_bn2_bias.Value.View, backbone_layer1_0_relu2, relu: true);
 
         // backbone.layer1.0.conv3: conv 1x1 s1 p0, 8->32 -> (N,32,⌈H/4⌉,⌈W/4⌉)
         Conv2d.Forward(Device, backbone_layer1_0_relu2, backbone_layer1_0_conv3_weight.Value.View, default, backbone_layer1_0_conv3, new ConvGeometry(1, 1, 1, 1, 0, 0, 1, 1, 1));
@@ -2772,14 +2772,14 @@ public sealed partial class SanetTinySe : INetwork
 
         // backbone.layer2.0.bn1 + backbone.layer2.0.relu1: batchnorm + relu (fused) -> (N,16,⌈H/4⌉,⌈W/4⌉)
         BatchNorm.Statistics(Device, backbone_layer2_0_conv1, backbone_layer2_0_bn1_mean, backbone_layer2_0_bn1_inv_std, backbone_layer2_0_bn1_running_mean.Value.View, backbone_layer2_0_bn1_running_var.Value.View, backbone_layer2_0_bn1_num_batches_tracked.Value.View, momentum: 0.1f, eps: 1E-05f, training);
-        BatchNormReluForward(backbone_layer2_0_conv1, backbone_layer2_0_bn1_mean, backbone_layer2_0_bn1_inv_std, backbone_layer2_0_bn1_weight.Value.View, backbone_layer2_0_bn1_bias.Value.View, backbone_layer2_0_relu1);
+        BatchNorm.Apply(Device, backbone_layer2_0_conv1, backbone_layer2_0_bn1_mean, backbone_layer2_0_bn1_inv_std, backbone_layer2_0_bn1_weight.Value.View, backbone_layer2_0_bn1_bias.Value.View, backbone_layer2_0_relu1, relu: true);
 
         // backbone.layer2.0.conv2: conv 3x3 s2 p1, 16->16 -> (N,16,⌈H/8⌉,⌈W/8⌉)
         Conv2d.Forward(Device, backbone_layer2_0_relu1, backbone_layer2_0_conv2_weight.Value.View, default, backbone_layer2_0_conv2, new ConvGeometry(3, 3, 2, 2, 1, 1, 1, 1, 1));
 
         // backbone.layer2.0.bn2 + backbone.layer2.0.relu2: batchnorm + relu (fused) -> (N,16,⌈H/8⌉,⌈W/8⌉)
         BatchNorm.Statistics(Device, backbone_layer2_0_conv2, backbone_layer2_0_bn2_mean, backbone_layer2_0_bn2_inv_std, backbone_layer2_0_bn2_running_mean.Value.View, backbone_layer2_0_bn2_running_var.Value.View, backbone_layer2_0_bn2_num_batches_tracked.Value.View, momentum: 0.1f, eps: 1E-05f, training);
-        BatchNormReluForward(backbone_layer2_0_conv2, backbone_layer2_0_bn2_mean, backbone_layer2_0_bn2_inv_std, backbone_layer2_0_bn2_weight.Value.View, backbone_layer2_0_bn2_bias.Value.View, backbone_layer2_0_relu2);
+        BatchNorm.Apply(Device, backbone_layer2_0_conv2, backbone_layer2_0_bn2_mean, backbone_layer2_0_bn2_inv_std, backbone_layer2_0_bn2_weight.Value.View, backbone_layer2_0_bn2_bias.Value.View, backbone_layer2_0_relu2, relu: true);
 
         // backbone.layer2.0.conv3: conv 1x1 s1 p0, 16->64 -> (N,64,⌈H/8⌉,⌈W/8⌉)
         Conv2d.Forward(Device, backbone_layer2_0_relu2, backbone_layer2_0_conv3_weight.Value.View, default, backbone_layer2_0_conv3, new ConvGeometry(1, 1, 1, 1, 0, 0, 1, 1, 1));
@@ -2809,14 +2809,14 @@ public sealed partial class SanetTinySe : INetwork
 
         // backbone.layer3.0.bn1 + backbone.layer3.0.relu1: batchnorm + relu (fused) -> (N,32,⌈H/8⌉,⌈W/8⌉)
         BatchNorm.Statistics(Device, backbone_layer3_0_conv1, backbone_layer3_0_bn1_mean, backbone_layer3_0_bn1_inv_std, backbone_layer3_0_bn1_running_mean.Value.View, backbone_layer3_0_bn1_running_var.Value.View, backbone_layer3_0_bn1_num_batches_tracked.Value.View, momentum: 0.1f, eps: 1E-05f, training);
-        BatchNormReluForward(backbone_layer3_0_conv1, backbone_layer3_0_bn1_mean, backbone_layer3_0_bn1_inv_std, backbone_layer3_0_bn1_weight.Value.View, backbone_layer3_0_bn1_bias.Value.View, backbone_layer3_0_relu1);
+        BatchNorm.Apply(Device, backbone_layer3_0_conv1, backbone_layer3_0_bn1_mean, backbone_layer3_0_bn1_inv_std, backbone_layer3_0_bn1_weight.Value.View, backbone_layer3_0_bn1_bias.Value.View, backbone_layer3_0_relu1, relu: true);
 
         // backbone.layer3.0.conv2: conv 3x3 s1 p1, 32->32 -> (N,32,⌈H/8⌉,⌈W/8⌉)
         Conv2d.Forward(Device, backbone_layer3_0_relu1, backbone_layer3_0_conv2_weight.Value.View, default, backbone_layer3_0_conv2, new ConvGeometry(3, 3, 1, 1, 1, 1, 1, 1, 1));
 
         // backbone.layer3.0.bn2 + backbone.layer3.0.relu2: batchnorm + relu (fused) -> (N,32,⌈H/8⌉,⌈W/8⌉)
         BatchNorm.Statistics(Device, backbone_layer3_0_conv2, backbone_layer3_0_bn2_mean, backbone_layer3_0_bn2_inv_std, backbone_layer3_0_bn2_running_mean.Value.View, backbone_layer3_0_bn2_running_var.Value.View, backbone_layer3_0_bn2_num_batches_tracked.Value.View, momentum: 0.1f, eps: 1E-05f, training);
-        BatchNormReluForward(backbone_layer3_0_conv2, backbone_layer3_0_bn2_mean, backbone_layer3_0_bn2_inv_std, backbone_layer3_0_bn2_weight.Value.View, backbone_layer3_0_bn2_bias.Value.View, backbone_layer3_0_relu2);
+        BatchNorm.Apply(Device, backbone_layer3_0_conv2, backbone_layer3_0_bn2_mean, backbone_layer3_0_bn2_inv_std, backbone_layer3_0_bn2_weight.Value.View, backbone_layer3_0_bn2_bias.Value.View, backbone_layer3_0_relu2, relu: true);
 
         // backbone.layer3.0.conv3: conv 1x1 s1 p0, 32->128 -> (N,128,⌈H/8⌉,⌈W/8⌉)
         Conv2d.Forward(Device, backbone_layer3_0_relu2, backbone_layer3_0_conv3_weight.Value.View, default, backbone_layer3_0_conv3, new ConvGeometry(1, 1, 1, 1, 0, 0, 1, 1, 1));
@@ -2846,14 +2846,14 @@ public sealed partial class SanetTinySe : INetwork
 
         // backbone.layer4.0.bn1 + backbone.layer4.0.relu1: batchnorm + relu (fused) -> (N,64,⌈H/8⌉,⌈W/8⌉)
         BatchNorm.Statistics(Device, backbone_layer4_0_conv1, backbone_layer4_0_bn1_mean, backbone_layer4_0_bn1_inv_std, backbone_layer4_0_bn1_running_mean.Value.View, backbone_layer4_0_bn1_running_var.Value.View, backbone_layer4_0_bn1_num_batches_tracked.Value.View, momentum: 0.1f, eps: 1E-05f, training);
-        BatchNormReluForward(backbone_layer4_0_conv1, backbone_layer4_0_bn1_mean, backbone_layer4_0_bn1_inv_std, backbone_layer4_0_bn1_weight.Value.View, backbone_layer4_0_bn1_bias.Value.View, backbone_layer4_0_relu1);
+        BatchNorm.Apply(Device, backbone_layer4_0_conv1, backbone_layer4_0_bn1_mean, backbone_layer4_0_bn1_inv_std, backbone_layer4_0_bn1_weight.Value.View, backbone_layer4_0_bn1_bias.Value.View, backbone_layer4_0_relu1, relu: true);
 
         // backbone.layer4.0.conv2: conv 3x3 s1 p2 d2, 64->64 -> (N,64,⌈H/8⌉,⌈W/8⌉)
         Conv2d.Forward(Device, backbone_layer4_0_relu1, backbone_layer4_0_conv2_weight.Value.View, default, backbone_layer4_0_conv2, new ConvGeometry(3, 3, 1, 1, 2, 2, 2, 2, 1));
 
         // backbone.layer4.0.bn2 + backbone.layer4.0.relu2: batchnorm + relu (fused) -> (N,64,⌈H/8⌉,⌈W/8⌉)
         BatchNorm.Statistics(Device, backbone_layer4_0_conv2, backbone_layer4_0_bn2_mean, backbone_layer4_0_bn2_inv_std, backbone_layer4_0_bn2_running_mean.Value.View, backbone_layer4_0_bn2_running_var.Value.View, backbone_layer4_0_bn2_num_batches_tracked.Value.View, momentum: 0.1f, eps: 1E-05f, training);
-        BatchNormReluForward(backbone_layer4_0_conv2, backbone_layer4_0_bn2_mean, backbone_layer4_0_bn2_inv_std, backbone_layer4_0_bn2_weight.Value.View, backbone_layer4_0_bn2_bias.Value.View, backbone_layer4_0_relu2);
+        BatchNorm.Apply(Device, backbone_layer4_0_conv2, backbone_layer4_0_bn2_mean, backbone_layer4_0_bn2_inv_std, backbone_layer4_0_bn2_weight.Value.View, backbone_layer4_0_bn2_bias.Value.View, backbone_layer4_0_relu2, relu: true);
 
         // backbone.layer4.0.conv3: conv 1x1 s1 p0, 64->256 -> (N,256,⌈H/8⌉,⌈W/8⌉)
         Conv2d.Forward(Device, backbone_layer4_0_relu2, backbone_layer4_0_conv3_weight.Value.View, default, backbone_layer4_0_conv3, new ConvGeometry(1, 1, 1, 1, 0, 0, 1, 1, 1));
@@ -2883,14 +2883,14 @@ public sealed partial class SanetTinySe : INetwork
 
         // head.se1.conv_res.1 + head.se1.conv_res.2: batchnorm + relu (fused) -> (N,32,⌈H/4⌉,⌈W/4⌉)
         BatchNorm.Statistics(Device, head_se1_conv_res_0, head_se1_conv_res_1_mean, head_se1_conv_res_1_inv_std, head_se1_conv_res_1_running_mean.Value.View, head_se1_conv_res_1_running_var.Value.View, head_se1_conv_res_1_num_batches_tracked.Value.View, momentum: 0.1f, eps: 1E-05f, training);
-        BatchNormReluForward(head_se1_conv_res_0, head_se1_conv_res_1_mean, head_se1_conv_res_1_inv_std, head_se1_conv_res_1_weight.Value.View, head_se1_conv_res_1_bias.Value.View, head_se1_conv_res_2);
+        BatchNorm.Apply(Device, head_se1_conv_res_0, head_se1_conv_res_1_mean, head_se1_conv_res_1_inv_std, head_se1_conv_res_1_weight.Value.View, head_se1_conv_res_1_bias.Value.View, head_se1_conv_res_2, relu: true);
 
         // head.se1.conv_res.3: conv 3x3 s1 p1, 32->32 -> (N,32,⌈H/4⌉,⌈W/4⌉)
         Conv2d.Forward(Device, head_se1_conv_res_2, head_se1_conv_res_3_weight.Value.View, default, head_se1_conv_res_3, new ConvGeometry(3, 3, 1, 1, 1, 1, 1, 1, 1));
 
         // head.se1.conv_res.4 + head.se1.conv_res.5: batchnorm + relu (fused) -> (N,32,⌈H/4⌉,⌈W/4⌉)
         BatchNorm.Statistics(Device, head_se1_conv_res_3, head_se1_conv_res_4_mean, head_se1_conv_res_4_inv_std, head_se1_conv_res_4_running_mean.Value.View, head_se1_conv_res_4_running_var.Value.View, head_se1_conv_res_4_num_batches_tracked.Value.View, momentum: 0.1f, eps: 1E-05f, training);
-        BatchNormReluForward(head_se1_conv_res_3, head_se1_conv_res_4_mean, head_se1_conv_res_4_inv_std, head_se1_conv_res_4_weight.Value.View, head_se1_conv_res_4_bias.Value.View, head_se1_conv_res_5);
+        BatchNorm.Apply(Device, head_se1_conv_res_3, head_se1_conv_res_4_mean, head_se1_conv_res_4_inv_std, head_se1_conv_res_4_weight.Value.View, head_se1_conv_res_4_bias.Value.View, head_se1_conv_res_5, relu: true);
 
         // head.se1.gap: global_avg_pool(backbone.layer1.0.relu3) -> (N,32,1,1)
         Pooling.GlobalAvgForward(Device, backbone_layer1_0_relu3, head_se1_gap);
@@ -2927,14 +2927,14 @@ public sealed partial class SanetTinySe : INetwork
 
         // head.se2.conv_res.1 + head.se2.conv_res.2: batchnorm + relu (fused) -> (N,32,⌈H/8⌉,⌈W/8⌉)
         BatchNorm.Statistics(Device, head_se2_conv_res_0, head_se2_conv_res_1_mean, head_se2_conv_res_1_inv_std, head_se2_conv_res_1_running_mean.Value.View, head_se2_conv_res_1_running_var.Value.View, head_se2_conv_res_1_num_batches_tracked.Value.View, momentum: 0.1f, eps: 1E-05f, training);
-        BatchNormReluForward(head_se2_conv_res_0, head_se2_conv_res_1_mean, head_se2_conv_res_1_inv_std, head_se2_conv_res_1_weight.Value.View, head_se2_conv_res_1_bias.Value.View, head_se2_conv_res_2);
+        BatchNorm.Apply(Device, head_se2_conv_res_0, head_se2_conv_res_1_mean, head_se2_conv_res_1_inv_std, head_se2_conv_res_1_weight.Value.View, head_se2_conv_res_1_bias.Value.View, head_se2_conv_res_2, relu: true);
 
         // head.se2.conv_res.3: conv 3x3 s1 p1, 32->32 -> (N,32,⌈H/8⌉,⌈W/8⌉)
         Conv2d.Forward(Device, head_se2_conv_res_2, head_se2_conv_res_3_weight.Value.View, default, head_se2_conv_res_3, new ConvGeometry(3, 3, 1, 1, 1, 1, 1, 1, 1));
 
         // head.se2.conv_res.4 + head.se2.conv_res.5: batchnorm + relu (fused) -> (N,32,⌈H/8⌉,⌈W/8⌉)
         BatchNorm.Statistics(Device, head_se2_conv_res_3, head_se2_conv_res_4_mean, head_se2_conv_res_4_inv_std, head_se2_conv_res_4_running_mean.Value.View, head_se2_conv_res_4_running_var.Value.View, head_se2_conv_res_4_num_batches_tracked.Value.View, momentum: 0.1f, eps: 1E-05f, training);
-        BatchNormReluForward(head_se2_conv_res_3, head_se2_conv_res_4_mean, head_se2_conv_res_4_inv_std, head_se2_conv_res_4_weight.Value.View, head_se2_conv_res_4_bias.Value.View, head_se2_conv_res_5);
+        BatchNorm.Apply(Device, head_se2_conv_res_3, head_se2_conv_res_4_mean, head_se2_conv_res_4_inv_std, head_se2_conv_res_4_weight.Value.View, head_se2_conv_res_4_bias.Value.View, head_se2_conv_res_5, relu: true);
 
         // head.se2.shortcut.0: conv 1x1 s1 p0, 64->32 -> (N,32,⌈H/8⌉,⌈W/8⌉)
         Conv2d.Forward(Device, backbone_layer2_0_relu3, head_se2_shortcut_0_weight.Value.View, default, head_se2_shortcut_0, new ConvGeometry(1, 1, 1, 1, 0, 0, 1, 1, 1));
@@ -2978,14 +2978,14 @@ public sealed partial class SanetTinySe : INetwork
 
         // head.se3.conv_res.1 + head.se3.conv_res.2: batchnorm + relu (fused) -> (N,32,⌈H/8⌉,⌈W/8⌉)
         BatchNorm.Statistics(Device, head_se3_conv_res_0, head_se3_conv_res_1_mean, head_se3_conv_res_1_inv_std, head_se3_conv_res_1_running_mean.Value.View, head_se3_conv_res_1_running_var.Value.View, head_se3_conv_res_1_num_batches_tracked.Value.View, momentum: 0.1f, eps: 1E-05f, training);
-        BatchNormReluForward(head_se3_conv_res_0, head_se3_conv_res_1_mean, head_se3_conv_res_1_inv_std, head_se3_conv_res_1_weight.Value.View, head_se3_conv_res_1_bias.Value.View, head_se3_conv_res_2);
+        BatchNorm.Apply(Device, head_se3_conv_res_0, head_se3_conv_res_1_mean, head_se3_conv_res_1_inv_std, head_se3_conv_res_1_weight.Value.View, head_se3_conv_res_1_bias.Value.View, head_se3_conv_res_2, relu: true);
 
         // head.se3.conv_res.3: conv 3x3 s1 p1, 32->32 -> (N,32,⌈H/8⌉,⌈W/8⌉)
         Conv2d.Forward(Device, head_se3_conv_res_2, head_se3_conv_res_3_weight.Value.View, default, head_se3_conv_res_3, new ConvGeometry(3, 3, 1, 1, 1, 1, 1, 1, 1));
 
         // head.se3.conv_res.4 + head.se3.conv_res.5: batchnorm + relu (fused) -> (N,32,⌈H/8⌉,⌈W/8⌉)
         BatchNorm.Statistics(Device, head_se3_conv_res_3, head_se3_conv_res_4_mean, head_se3_conv_res_4_inv_std, head_se3_conv_res_4_running_mean.Value.View, head_se3_conv_res_4_running_var.Value.View, head_se3_conv_res_4_num_batches_tracked.Value.View, momentum: 0.1f, eps: 1E-05f, training);
-        BatchNormReluForward(head_se3_conv_res_3, head_se3_conv_res_4_mean, head_se3_conv_res_4_inv_std, head_se3_conv_res_4_weight.Value.View, head_se3_conv_res_4_bias.Value.View, head_se3_conv_res_5);
+        BatchNorm.Apply(Device, head_se3_conv_res_3, head_se3_conv_res_4_mean, head_se3_conv_res_4_inv_std, head_se3_conv_res_4_weight.Value.View, head_se3_conv_res_4_bias.Value.View, head_se3_conv_res_5, relu: true);
 
         // head.se3.shortcut.0: conv 1x1 s1 p0, 128->32 -> (N,32,⌈H/8⌉,⌈W/8⌉)
         Conv2d.Forward(Device, backbone_layer3_0_relu3, head_se3_shortcut_0_weight.Value.View, default, head_se3_shortcut_0, new ConvGeometry(1, 1, 1, 1, 0, 0, 1, 1, 1));
@@ -3029,14 +3029,14 @@ public sealed partial class SanetTinySe : INetwork
 
         // head.se4.conv_res.1 + head.se4.conv_res.2: batchnorm + relu (fused) -> (N,32,⌈H/8⌉,⌈W/8⌉)
         BatchNorm.Statistics(Device, head_se4_conv_res_0, head_se4_conv_res_1_mean, head_se4_conv_res_1_inv_std, head_se4_conv_res_1_running_mean.Value.View, head_se4_conv_res_1_running_var.Value.View, head_se4_conv_res_1_num_batches_tracked.Value.View, momentum: 0.1f, eps: 1E-05f, training);
-        BatchNormReluForward(head_se4_conv_res_0, head_se4_conv_res_1_mean, head_se4_conv_res_1_inv_std, head_se4_conv_res_1_weight.Value.View, head_se4_conv_res_1_bias.Value.View, head_se4_conv_res_2);
+        BatchNorm.Apply(Device, head_se4_conv_res_0, head_se4_conv_res_1_mean, head_se4_conv_res_1_inv_std, head_se4_conv_res_1_weight.Value.View, head_se4_conv_res_1_bias.Value.View, head_se4_conv_res_2, relu: true);
 
         // head.se4.conv_res.3: conv 3x3 s1 p1, 32->32 -> (N,32,⌈H/8⌉,⌈W/8⌉)
         Conv2d.Forward(Device, head_se4_conv_res_2, head_se4_conv_res_3_weight.Value.View, default, head_se4_conv_res_3, new ConvGeometry(3, 3, 1, 1, 1, 1, 1, 1, 1));
 
         // head.se4.conv_res.4 + head.se4.conv_res.5: batchnorm + relu (fused) -> (N,32,⌈H/8⌉,⌈W/8⌉)
         BatchNorm.Statistics(Device, head_se4_conv_res_3, head_se4_conv_res_4_mean, head_se4_conv_res_4_inv_std, head_se4_conv_res_4_running_mean.Value.View, head_se4_conv_res_4_running_var.Value.View, head_se4_conv_res_4_num_batches_tracked.Value.View, momentum: 0.1f, eps: 1E-05f, training);
-        BatchNormReluForward(head_se4_conv_res_3, head_se4_conv_res_4_mean, head_se4_conv_res_4_inv_std, head_se4_conv_res_4_weight.Value.View, head_se4_conv_res_4_bias.Value.View, head_se4_conv_res_5);
+        BatchNorm.Apply(Device, head_se4_conv_res_3, head_se4_conv_res_4_mean, head_se4_conv_res_4_inv_std, head_se4_conv_res_4_weight.Value.View, head_se4_conv_res_4_bias.Value.View, head_se4_conv_res_5, relu: true);
 
         // head.se4.shortcut.0: conv 1x1 s1 p0, 256->32 -> (N,32,⌈H/8⌉,⌈W/8⌉)
         Conv2d.Forward(Device, backbone_layer4_0_relu3, head_se4_shortcut_0_weight.Value.View, default, head_se4_shortcut_0, new ConvGeometry(1, 1, 1, 1, 0, 0, 1, 1, 1));
@@ -3110,7 +3110,7 @@ public sealed partial class SanetTinySe : INetwork
 
         // head.fcn.1 + head.fcn.2: batchnorm + relu (fused) -> (N,64,⌈H/8⌉,⌈W/8⌉)
         BatchNorm.Statistics(Device, head_fcn_0, head_fcn_1_mean, head_fcn_1_inv_std, head_fcn_1_running_mean.Value.View, head_fcn_1_running_var.Value.View, head_fcn_1_num_batches_tracked.Value.View, momentum: 0.1f, eps: 1E-05f, training);
-        BatchNormReluForward(head_fcn_0, head_fcn_1_mean, head_fcn_1_inv_std, head_fcn_1_weight.Value.View, head_fcn_1_bias.Value.View, head_fcn_2);
+        BatchNorm.Apply(Device, head_fcn_0, head_fcn_1_mean, head_fcn_1_inv_std, head_fcn_1_weight.Value.View, head_fcn_1_bias.Value.View, head_fcn_2, relu: true);
 
         // head.fcn.3: dropout(head.fcn.2) -> (N,64,⌈H/8⌉,⌈W/8⌉)
         if (training)
@@ -3237,8 +3237,7 @@ public sealed partial class SanetTinySe : INetwork
         Dropout.Backward(Device, d_head_fcn_3, head_fcn_3_mask, d_head_fcn_2, accumulate: false);
 
         // head.fcn.1 + head.fcn.2: batchnorm + relu (fused); d(head.fcn.0) =
-        BatchNormReluReduce(head_fcn_0, head_fcn_2, d_head_fcn_2, head_fcn_1_mean, head_fcn_1_inv_std, head_fcn_1_weight.Grad!.View, head_fcn_1_bias.Grad!.View);
-        BatchNormReluBackward(head_fcn_0, head_fcn_2, d_head_fcn_2, head_fcn_1_mean, head_fcn_1_inv_std, head_fcn_1_weight.Value.View, head_fcn_1_weight.Grad!.View, head_fcn_1_bias.Grad!.View, d_head_fcn_0, accumulate: false);
+        BatchNorm.Backward(Device, head_fcn_0, head_fcn_2, d_head_fcn_2, head_fcn_1_mean, head_fcn_1_inv_std, head_fcn_1_weight.Value.View, d_head_fcn_0, head_fcn_1_weight.Grad!.View, head_fcn_1_bias.Grad!.View, relu: true, accumulate: false);
 
         // head.fcn.0: conv 3x3 s1 p1, 256->64; d(backbone.layer4.0.relu3) =
         Conv2d.BackwardInput(Device, d_head_fcn_0, head_fcn_0_weight.Value.View, d_backbone_layer4_0_relu3, new ConvGeometry(3, 3, 1, 1, 1, 1, 1, 1, 1), accumulate: false);
@@ -3317,16 +3316,14 @@ public sealed partial class SanetTinySe : INetwork
         Conv2d.BackwardParams(Device, backbone_layer4_0_relu3, d_head_se4_shortcut_0, head_se4_shortcut_0_weight.Grad!.View, default, new ConvGeometry(1, 1, 1, 1, 0, 0, 1, 1, 1));
 
         // head.se4.conv_res.4 + head.se4.conv_res.5: batchnorm + relu (fused); d(head.se4.conv_res.3) =
-        BatchNormReluReduce(head_se4_conv_res_3, head_se4_conv_res_5, d_head_se4_conv_res_5, head_se4_conv_res_4_mean, head_se4_conv_res_4_inv_std, head_se4_conv_res_4_weight.Grad!.View, head_se4_conv_res_4_bias.Grad!.View);
-        BatchNormReluBackward(head_se4_conv_res_3, head_se4_conv_res_5, d_head_se4_conv_res_5, head_se4_conv_res_4_mean, head_se4_conv_res_4_inv_std, head_se4_conv_res_4_weight.Value.View, head_se4_conv_res_4_weight.Grad!.View, head_se4_conv_res_4_bias.Grad!.View, d_head_se4_conv_res_3, accumulate: false);
+        BatchNorm.Backward(Device, head_se4_conv_res_3, head_se4_conv_res_5, d_head_se4_conv_res_5, head_se4_conv_res_4_mean, head_se4_conv_res_4_inv_std, head_se4_conv_res_4_weight.Value.View, d_head_se4_conv_res_3, head_se4_conv_res_4_weight.Grad!.View, head_se4_conv_res_4_bias.Grad!.View, relu: true, accumulate: false);
 
         // head.se4.conv_res.3: conv 3x3 s1 p1, 32->32; d(head.se4.conv_res.2) =
         Conv2d.BackwardInput(Device, d_head_se4_conv_res_3, head_se4_conv_res_3_weight.Value.View, d_head_se4_conv_res_2, new ConvGeometry(3, 3, 1, 1, 1, 1, 1, 1, 1), accumulate: false);
         Conv2d.BackwardParams(Device, head_se4_conv_res_2, d_head_se4_conv_res_3, head_se4_conv_res_3_weight.Grad!.View, default, new ConvGeometry(3, 3, 1, 1, 1, 1, 1, 1, 1));
 
         // head.se4.conv_res.1 + head.se4.conv_res.2: batchnorm + relu (fused); d(head.se4.conv_res.0) =
-        BatchNormReluReduce(head_se4_conv_res_0, head_se4_conv_res_2, d_head_se4_conv_res_2, head_se4_conv_res_1_mean, head_se4_conv_res_1_inv_std, head_se4_conv_res_1_weight.Grad!.View, head_se4_conv_res_1_bias.Grad!.View);
-        BatchNormReluBackward(head_se4_conv_res_0, head_se4_conv_res_2, d_head_se4_conv_res_2, head_se4_conv_res_1_mean, head_se4_conv_res_1_inv_std, head_se4_conv_res_1_weight.Value.View, head_se4_conv_res_1_weight.Grad!.View, head_se4_conv_res_1_bias.Grad!.View, d_head_se4_conv_res_0, accumulate: false);
+        BatchNorm.Backward(Device, head_se4_conv_res_0, head_se4_conv_res_2, d_head_se4_conv_res_2, head_se4_conv_res_1_mean, head_se4_conv_res_1_inv_std, head_se4_conv_res_1_weight.Value.View, d_head_se4_conv_res_0, head_se4_conv_res_1_weight.Grad!.View, head_se4_conv_res_1_bias.Grad!.View, relu: true, accumulate: false);
 
         // head.se4.conv_res.0: conv 3x3 s1 p1, 256->32; d(backbone.layer4.0.relu3) +=
         Conv2d.BackwardInput(Device, d_head_se4_conv_res_0, head_se4_conv_res_0_weight.Value.View, d_backbone_layer4_0_relu3, new ConvGeometry(3, 3, 1, 1, 1, 1, 1, 1, 1), accumulate: true);
@@ -3373,16 +3370,14 @@ public sealed partial class SanetTinySe : INetwork
         Conv2d.BackwardParams(Device, backbone_layer3_0_relu3, d_head_se3_shortcut_0, head_se3_shortcut_0_weight.Grad!.View, default, new ConvGeometry(1, 1, 1, 1, 0, 0, 1, 1, 1));
 
         // head.se3.conv_res.4 + head.se3.conv_res.5: batchnorm + relu (fused); d(head.se3.conv_res.3) =
-        BatchNormReluReduce(head_se3_conv_res_3, head_se3_conv_res_5, d_head_se3_conv_res_5, head_se3_conv_res_4_mean, head_se3_conv_res_4_inv_std, head_se3_conv_res_4_weight.Grad!.View, head_se3_conv_res_4_bias.Grad!.View);
-        BatchNormReluBackward(head_se3_conv_res_3, head_se3_conv_res_5, d_head_se3_conv_res_5, head_se3_conv_res_4_mean, head_se3_conv_res_4_inv_std, head_se3_conv_res_4_weight.Value.View, head_se3_conv_res_4_weight.Grad!.View, head_se3_conv_res_4_bias.Grad!.View, d_head_se3_conv_res_3, accumulate: false);
+        BatchNorm.Backward(Device, head_se3_conv_res_3, head_se3_conv_res_5, d_head_se3_conv_res_5, head_se3_conv_res_4_mean, head_se3_conv_res_4_inv_std, head_se3_conv_res_4_weight.Value.View, d_head_se3_conv_res_3, head_se3_conv_res_4_weight.Grad!.View, head_se3_conv_res_4_bias.Grad!.View, relu: true, accumulate: false);
 
         // head.se3.conv_res.3: conv 3x3 s1 p1, 32->32; d(head.se3.conv_res.2) =
         Conv2d.BackwardInput(Device, d_head_se3_conv_res_3, head_se3_conv_res_3_weight.Value.View, d_head_se3_conv_res_2, new ConvGeometry(3, 3, 1, 1, 1, 1, 1, 1, 1), accumulate: false);
         Conv2d.BackwardParams(Device, head_se3_conv_res_2, d_head_se3_conv_res_3, head_se3_conv_res_3_weight.Grad!.View, default, new ConvGeometry(3, 3, 1, 1, 1, 1, 1, 1, 1));
 
         // head.se3.conv_res.1 + head.se3.conv_res.2: batchnorm + relu (fused); d(head.se3.conv_res.0) =
-        BatchNormReluReduce(head_se3_conv_res_0, head_se3_conv_res_2, d_head_se3_conv_res_2, head_se3_conv_res_1_mean, head_se3_conv_res_1_inv_std, head_se3_conv_res_1_weight.Grad!.View, head_se3_conv_res_1_bias.Grad!.View);
-        BatchNormReluBackward(head_se3_conv_res_0, head_se3_conv_res_2, d_head_se3_conv_res_2, head_se3_conv_res_1_mean, head_se3_conv_res_1_inv_std, head_se3_conv_res_1_weight.Value.View, head_se3_conv_res_1_weight.Grad!.View, head_se3_conv_res_1_bias.Grad!.View, d_head_se3_conv_res_0, accumulate: false);
+        BatchNorm.Backward(Device, head_se3_conv_res_0, head_se3_conv_res_2, d_head_se3_conv_res_2, head_se3_conv_res_1_mean, head_se3_conv_res_1_inv_std, head_se3_conv_res_1_weight.Value.View, d_head_se3_conv_res_0, head_se3_conv_res_1_weight.Grad!.View, head_se3_conv_res_1_bias.Grad!.View, relu: true, accumulate: false);
 
         // head.se3.conv_res.0: conv 3x3 s1 p1, 128->32; d(backbone.layer3.0.relu3) +=
         Conv2d.BackwardInput(Device, d_head_se3_conv_res_0, head_se3_conv_res_0_weight.Value.View, d_backbone_layer3_0_relu3, new ConvGeometry(3, 3, 1, 1, 1, 1, 1, 1, 1), accumulate: true);
@@ -3429,16 +3424,14 @@ public sealed partial class SanetTinySe : INetwork
         Conv2d.BackwardParams(Device, backbone_layer2_0_relu3, d_head_se2_shortcut_0, head_se2_shortcut_0_weight.Grad!.View, default, new ConvGeometry(1, 1, 1, 1, 0, 0, 1, 1, 1));
 
         // head.se2.conv_res.4 + head.se2.conv_res.5: batchnorm + relu (fused); d(head.se2.conv_res.3) =
-        BatchNormReluReduce(head_se2_conv_res_3, head_se2_conv_res_5, d_head_se2_conv_res_5, head_se2_conv_res_4_mean, head_se2_conv_res_4_inv_std, head_se2_conv_res_4_weight.Grad!.View, head_se2_conv_res_4_bias.Grad!.View);
-        BatchNormReluBackward(head_se2_conv_res_3, head_se2_conv_res_5, d_head_se2_conv_res_5, head_se2_conv_res_4_mean, head_se2_conv_res_4_inv_std, head_se2_conv_res_4_weight.Value.View, head_se2_conv_res_4_weight.Grad!.View, head_se2_conv_res_4_bias.Grad!.View, d_head_se2_conv_res_3, accumulate: false);
+        BatchNorm.Backward(Device, head_se2_conv_res_3, head_se2_conv_res_5, d_head_se2_conv_res_5, head_se2_conv_res_4_mean, head_se2_conv_res_4_inv_std, head_se2_conv_res_4_weight.Value.View, d_head_se2_conv_res_3, head_se2_conv_res_4_weight.Grad!.View, head_se2_conv_res_4_bias.Grad!.View, relu: true, accumulate: false);
 
         // head.se2.conv_res.3: conv 3x3 s1 p1, 32->32; d(head.se2.conv_res.2) =
         Conv2d.BackwardInput(Device, d_head_se2_conv_res_3, head_se2_conv_res_3_weight.Value.View, d_head_se2_conv_res_2, new ConvGeometry(3, 3, 1, 1, 1, 1, 1, 1, 1), accumulate: false);
         Conv2d.BackwardParams(Device, head_se2_conv_res_2, d_head_se2_conv_res_3, head_se2_conv_res_3_weight.Grad!.View, default, new ConvGeometry(3, 3, 1, 1, 1, 1, 1, 1, 1));
 
         // head.se2.conv_res.1 + head.se2.conv_res.2: batchnorm + relu (fused); d(head.se2.conv_res.0) =
-        BatchNormReluReduce(head_se2_conv_res_0, head_se2_conv_res_2, d_head_se2_conv_res_2, head_se2_conv_res_1_mean, head_se2_conv_res_1_inv_std, head_se2_conv_res_1_weight.Grad!.View, head_se2_conv_res_1_bias.Grad!.View);
-        BatchNormReluBackward(head_se2_conv_res_0, head_se2_conv_res_2, d_head_se2_conv_res_2, head_se2_conv_res_1_mean, head_se2_conv_res_1_inv_std, head_se2_conv_res_1_weight.Value.View, head_se2_conv_res_1_weight.Grad!.View, head_se2_conv_res_1_bias.Grad!.View, d_head_se2_conv_res_0, accumulate: false);
+        BatchNorm.Backward(Device, head_se2_conv_res_0, head_se2_conv_res_2, d_head_se2_conv_res_2, head_se2_conv_res_1_mean, head_se2_conv_res_1_inv_std, head_se2_conv_res_1_weight.Value.View, d_head_se2_conv_res_0, head_se2_conv_res_1_weight.Grad!.View, head_se2_conv_res_1_bias.Grad!.View, relu: true, accumulate: false);
 
         // head.se2.conv_res.0: conv 3x3 s1 p1, 64->32; d(backbone.layer2.0.relu3) +=
         Conv2d.BackwardInput(Device, d_head_se2_conv_res_0, head_se2_conv_res_0_weight.Value.View, d_backbone_layer2_0_relu3, new ConvGeometry(3, 3, 1, 1, 1, 1, 1, 1, 1), accumulate: true);
@@ -3478,16 +3471,14 @@ public sealed partial class SanetTinySe : INetwork
         Pooling.GlobalAvgBackward(Device, d_head_se1_gap, d_backbone_layer1_0_relu3, accumulate: true);
 
         // head.se1.conv_res.4 + head.se1.conv_res.5: batchnorm + relu (fused); d(head.se1.conv_res.3) =
-        BatchNormReluReduce(head_se1_conv_res_3, head_se1_conv_res_5, d_head_se1_conv_res_5, head_se1_conv_res_4_mean, head_se1_conv_res_4_inv_std, head_se1_conv_res_4_weight.Grad!.View, head_se1_conv_res_4_bias.Grad!.View);
-        BatchNormReluBackward(head_se1_conv_res_3, head_se1_conv_res_5, d_head_se1_conv_res_5, head_se1_conv_res_4_mean, head_se1_conv_res_4_inv_std, head_se1_conv_res_4_weight.Value.View, head_se1_conv_res_4_weight.Grad!.View, head_se1_conv_res_4_bias.Grad!.View, d_head_se1_conv_res_3, accumulate: false);
+        BatchNorm.Backward(Device, head_se1_conv_res_3, head_se1_conv_res_5, d_head_se1_conv_res_5, head_se1_conv_res_4_mean, head_se1_conv_res_4_inv_std, head_se1_conv_res_4_weight.Value.View, d_head_se1_conv_res_3, head_se1_conv_res_4_weight.Grad!.View, head_se1_conv_res_4_bias.Grad!.View, relu: true, accumulate: false);
 
         // head.se1.conv_res.3: conv 3x3 s1 p1, 32->32; d(head.se1.conv_res.2) =
         Conv2d.BackwardInput(Device, d_head_se1_conv_res_3, head_se1_conv_res_3_weight.Value.View, d_head_se1_conv_res_2, new ConvGeometry(3, 3, 1, 1, 1, 1, 1, 1, 1), accumulate: false);
         Conv2d.BackwardParams(Device, head_se1_conv_res_2, d_head_se1_conv_res_3, head_se1_conv_res_3_weight.Grad!.View, default, new ConvGeometry(3, 3, 1, 1, 1, 1, 1, 1, 1));
 
         // head.se1.conv_res.1 + head.se1.conv_res.2: batchnorm + relu (fused); d(head.se1.conv_res.0) =
-        BatchNormReluReduce(head_se1_conv_res_0, head_se1_conv_res_2, d_head_se1_conv_res_2, head_se1_conv_res_1_mean, head_se1_conv_res_1_inv_std, head_se1_conv_res_1_weight.Grad!.View, head_se1_conv_res_1_bias.Grad!.View);
-        BatchNormReluBackward(head_se1_conv_res_0, head_se1_conv_res_2, d_head_se1_conv_res_2, head_se1_conv_res_1_mean, head_se1_conv_res_1_inv_std, head_se1_conv_res_1_weight.Value.View, head_se1_conv_res_1_weight.Grad!.View, head_se1_conv_res_1_bias.Grad!.View, d_head_se1_conv_res_0, accumulate: false);
+        BatchNorm.Backward(Device, head_se1_conv_res_0, head_se1_conv_res_2, d_head_se1_conv_res_2, head_se1_conv_res_1_mean, head_se1_conv_res_1_inv_std, head_se1_conv_res_1_weight.Value.View, d_head_se1_conv_res_0, head_se1_conv_res_1_weight.Grad!.View, head_se1_conv_res_1_bias.Grad!.View, relu: true, accumulate: false);
 
         // head.se1.conv_res.0: conv 3x3 s1 p1, 32->32; d(backbone.layer1.0.relu3) +=
         Conv2d.BackwardInput(Device, d_head_se1_conv_res_0, head_se1_conv_res_0_weight.Value.View, d_backbone_layer1_0_relu3, new ConvGeometry(3, 3, 1, 1, 1, 1, 1, 1, 1), accumulate: true);
@@ -3517,16 +3508,14 @@ public sealed partial class SanetTinySe : INetwork
         Conv2d.BackwardParams(Device, backbone_layer4_0_relu2, d_backbone_layer4_0_conv3, backbone_layer4_0_conv3_weight.Grad!.View, default, new ConvGeometry(1, 1, 1, 1, 0, 0, 1, 1, 1));
 
         // backbone.layer4.0.bn2 + backbone.layer4.0.relu2: batchnorm + relu (fused); d(backbone.layer4.0.conv2) =
-        BatchNormReluReduce(backbone_layer4_0_conv2, backbone_layer4_0_relu2, d_backbone_layer4_0_relu2, backbone_layer4_0_bn2_mean, backbone_layer4_0_bn2_inv_std, backbone_layer4_0_bn2_weight.Grad!.View, backbone_layer4_0_bn2_bias.Grad!.View);
-        BatchNormReluBackward(backbone_layer4_0_conv2, backbone_layer4_0_relu2, d_backbone_layer4_0_relu2, backbone_layer4_0_bn2_mean, backbone_layer4_0_bn2_inv_std, backbone_layer4_0_bn2_weight.Value.View, backbone_layer4_0_bn2_weight.Grad!.View, backbone_layer4_0_bn2_bias.Grad!.View, d_backbone_layer4_0_conv2, accumulate: false);
+        BatchNorm.Backward(Device, backbone_layer4_0_conv2, backbone_layer4_0_relu2, d_backbone_layer4_0_relu2, backbone_layer4_0_bn2_mean, backbone_layer4_0_bn2_inv_std, backbone_layer4_0_bn2_weight.Value.View, d_backbone_layer4_0_conv2, backbone_layer4_0_bn2_weight.Grad!.View, backbone_layer4_0_bn2_bias.Grad!.View, relu: true, accumulate: false);
 
         // backbone.layer4.0.conv2: conv 3x3 s1 p2 d2, 64->64; d(backbone.layer4.0.relu1) =
         Conv2d.BackwardInput(Device, d_backbone_layer4_0_conv2, backbone_layer4_0_conv2_weight.Value.View, d_backbone_layer4_0_relu1, new ConvGeometry(3, 3, 1, 1, 2, 2, 2, 2, 1), accumulate: false);
         Conv2d.BackwardParams(Device, backbone_layer4_0_relu1, d_backbone_layer4_0_conv2, backbone_layer4_0_conv2_weight.Grad!.View, default, new ConvGeometry(3, 3, 1, 1, 2, 2, 2, 2, 1));
 
         // backbone.layer4.0.bn1 + backbone.layer4.0.relu1: batchnorm + relu (fused); d(backbone.layer4.0.conv1) =
-        BatchNormReluReduce(backbone_layer4_0_conv1, backbone_layer4_0_relu1, d_backbone_layer4_0_relu1, backbone_layer4_0_bn1_mean, backbone_layer4_0_bn1_inv_std, backbone_layer4_0_bn1_weight.Grad!.View, backbone_layer4_0_bn1_bias.Grad!.View);
-        BatchNormReluBackward(backbone_layer4_0_conv1, backbone_layer4_0_relu1, d_backbone_layer4_0_relu1, backbone_layer4_0_bn1_mean, backbone_layer4_0_bn1_inv_std, backbone_layer4_0_bn1_weight.Value.View, backbone_layer4_0_bn1_weight.Grad!.View, backbone_layer4_0_bn1_bias.Grad!.View, d_backbone_layer4_0_conv1, accumulate: false);
+        BatchNorm.Backward(Device, backbone_layer4_0_conv1, backbone_layer4_0_relu1, d_backbone_layer4_0_relu1, backbone_layer4_0_bn1_mean, backbone_layer4_0_bn1_inv_std, backbone_layer4_0_bn1_weight.Value.View, d_backbone_layer4_0_conv1, backbone_layer4_0_bn1_weight.Grad!.View, backbone_layer4_0_bn1_bias.Grad!.View, relu: true, accumulate: false);
 
         // backbone.layer4.0.conv1: conv 1x1 s1 p0, 128->64; d(backbone.layer3.0.relu3) +=
         Conv2d.BackwardInput(Device, d_backbone_layer4_0_conv1, backbone_layer4_0_conv1_weight.Value.View, d_backbone_layer3_0_relu3, new ConvGeometry(1, 1, 1, 1, 0, 0, 1, 1, 1), accumulate: true);
@@ -3556,16 +3545,14 @@ public sealed partial class SanetTinySe : INetwork
         Conv2d.BackwardParams(Device, backbone_layer3_0_relu2, d_backbone_layer3_0_conv3, backbone_layer3_0_conv3_weight.Grad!.View, default, new ConvGeometry(1, 1, 1, 1, 0, 0, 1, 1, 1));
 
         // backbone.layer3.0.bn2 + backbone.layer3.0.relu2: batchnorm + relu (fused); d(backbone.layer3.0.conv2) =
-        BatchNormReluReduce(backbone_layer3_0_conv2, backbone_layer3_0_relu2, d_backbone_layer3_0_relu2, backbone_layer3_0_bn2_mean, backbone_layer3_0_bn2_inv_std, backbone_layer3_0_bn2_weight.Grad!.View, backbone_layer3_0_bn2_bias.Grad!.View);
-        BatchNormReluBackward(backbone_layer3_0_conv2, backbone_layer3_0_relu2, d_backbone_layer3_0_relu2, backbone_layer3_0_bn2_mean, backbone_layer3_0_bn2_inv_std, backbone_layer3_0_bn2_weight.Value.View, backbone_layer3_0_bn2_weight.Grad!.View, backbone_layer3_0_bn2_bias.Grad!.View, d_backbone_layer3_0_conv2, accumulate: false);
+        BatchNorm.Backward(Device, backbone_layer3_0_conv2, backbone_layer3_0_relu2, d_backbone_layer3_0_relu2, backbone_layer3_0_bn2_mean, backbone_layer3_0_bn2_inv_std, backbone_layer3_0_bn2_weight.Value.View, d_backbone_layer3_0_conv2, backbone_layer3_0_bn2_weight.Grad!.View, backbone_layer3_0_bn2_bias.Grad!.View, relu: true, accumulate: false);
 
         // backbone.layer3.0.conv2: conv 3x3 s1 p1, 32->32; d(backbone.layer3.0.relu1) =
         Conv2d.BackwardInput(Device, d_backbone_layer3_0_conv2, backbone_layer3_0_conv2_weight.Value.View, d_backbone_layer3_0_relu1, new ConvGeometry(3, 3, 1, 1, 1, 1, 1, 1, 1), accumulate: false);
         Conv2d.BackwardParams(Device, backbone_layer3_0_relu1, d_backbone_layer3_0_conv2, backbone_layer3_0_conv2_weight.Grad!.View, default, new ConvGeometry(3, 3, 1, 1, 1, 1, 1, 1, 1));
 
         // backbone.layer3.0.bn1 + backbone.layer3.0.relu1: batchnorm + relu (fused); d(backbone.layer3.0.conv1) =
-        BatchNormReluReduce(backbone_layer3_0_conv1, backbone_layer3_0_relu1, d_backbone_layer3_0_relu1, backbone_layer3_0_bn1_mean, backbone_layer3_0_bn1_inv_std, backbone_layer3_0_bn1_weight.Grad!.View, backbone_layer3_0_bn1_bias.Grad!.View);
-        BatchNormReluBackward(backbone_layer3_0_conv1, backbone_layer3_0_relu1, d_backbone_layer3_0_relu1, backbone_layer3_0_bn1_mean, backbone_layer3_0_bn1_inv_std, backbone_layer3_0_bn1_weight.Value.View, backbone_layer3_0_bn1_weight.Grad!.View, backbone_layer3_0_bn1_bias.Grad!.View, d_backbone_layer3_0_conv1, accumulate: false);
+        BatchNorm.Backward(Device, backbone_layer3_0_conv1, backbone_layer3_0_relu1, d_backbone_layer3_0_relu1, backbone_layer3_0_bn1_mean, backbone_layer3_0_bn1_inv_std, backbone_layer3_0_bn1_weight.Value.View, d_backbone_layer3_0_conv1, backbone_layer3_0_bn1_weight.Grad!.View, backbone_layer3_0_bn1_bias.Grad!.View, relu: true, accumulate: false);
 
         // backbone.layer3.0.conv1: conv 1x1 s1 p0, 64->32; d(backbone.layer2.0.relu3) +=
         Conv2d.BackwardInput(Device, d_backbone_layer3_0_conv1, backbone_layer3_0_conv1_weight.Value.View, d_backbone_layer2_0_relu3, new ConvGeometry(1, 1, 1, 1, 0, 0, 1, 1, 1), accumulate: true);
@@ -3595,16 +3582,14 @@ public sealed partial class SanetTinySe : INetwork
         Conv2d.BackwardParams(Device, backbone_layer2_0_relu2, d_backbone_layer2_0_conv3, backbone_layer2_0_conv3_weight.Grad!.View, default, new ConvGeometry(1, 1, 1, 1, 0, 0, 1, 1, 1));
 
         // backbone.layer2.0.bn2 + backbone.layer2.0.relu2: batchnorm + relu (fused); d(backbone.layer2.0.conv2) =
-        BatchNormReluReduce(backbone_layer2_0_conv2, backbone_layer2_0_relu2, d_backbone_layer2_0_relu2, backbone_layer2_0_bn2_mean, backbone_layer2_0_bn2_inv_std, backbone_layer2_0_bn2_weight.Grad!.View, backbone_layer2_0_bn2_bias.Grad!.View);
-        BatchNormReluBackward(backbone_layer2_0_conv2, backbone_layer2_0_relu2, d_backbone_layer2_0_relu2, backbone_layer2_0_bn2_mean, backbone_layer2_0_bn2_inv_std, backbone_layer2_0_bn2_weight.Value.View, backbone_layer2_0_bn2_weight.Grad!.View, backbone_layer2_0_bn2_bias.Grad!.View, d_backbone_layer2_0_conv2, accumulate: false);
+        BatchNorm.Backward(Device, backbone_layer2_0_conv2, backbone_layer2_0_relu2, d_backbone_layer2_0_relu2, backbone_layer2_0_bn2_mean, backbone_layer2_0_bn2_inv_std, backbone_layer2_0_bn2_weight.Value.View, d_backbone_layer2_0_conv2, backbone_layer2_0_bn2_weight.Grad!.View, backbone_layer2_0_bn2_bias.Grad!.View, relu: true, accumulate: false);
 
         // backbone.layer2.0.conv2: conv 3x3 s2 p1, 16->16; d(backbone.layer2.0.relu1) =
         Conv2d.BackwardInput(Device, d_backbone_layer2_0_conv2, backbone_layer2_0_conv2_weight.Value.View, d_backbone_layer2_0_relu1, new ConvGeometry(3, 3, 2, 2, 1, 1, 1, 1, 1), accumulate: false);
         Conv2d.BackwardParams(Device, backbone_layer2_0_relu1, d_backbone_layer2_0_conv2, backbone_layer2_0_conv2_weight.Grad!.View, default, new ConvGeometry(3, 3, 2, 2, 1, 1, 1, 1, 1));
 
         // backbone.layer2.0.bn1 + backbone.layer2.0.relu1: batchnorm + relu (fused); d(backbone.layer2.0.conv1) =
-        BatchNormReluReduce(backbone_layer2_0_conv1, backbone_layer2_0_relu1, d_backbone_layer2_0_relu1, backbone_layer2_0_bn1_mean, backbone_layer2_0_bn1_inv_std, backbone_layer2_0_bn1_weight.Grad!.View, backbone_layer2_0_bn1_bias.Grad!.View);
-        BatchNormReluBackward(backbone_layer2_0_conv1, backbone_layer2_0_relu1, d_backbone_layer2_0_relu1, backbone_layer2_0_bn1_mean, backbone_layer2_0_bn1_inv_std, backbone_layer2_0_bn1_weight.Value.View, backbone_layer2_0_bn1_weight.Grad!.View, backbone_layer2_0_bn1_bias.Grad!.View, d_backbone_layer2_0_conv1, accumulate: false);
+        BatchNorm.Backward(Device, backbone_layer2_0_conv1, backbone_layer2_0_relu1, d_backbone_layer2_0_relu1, backbone_layer2_0_bn1_mean, backbone_layer2_0_bn1_inv_std, backbone_layer2_0_bn1_weight.Value.View, d_backbone_layer2_0_conv1, backbone_layer2_0_bn1_weight.Grad!.View, backbone_layer2_0_bn1_bias.Grad!.View, relu: true, accumulate: false);
 
         // backbone.layer2.0.conv1: conv 1x1 s1 p0, 32->16; d(backbone.layer1.0.relu3) +=
         Conv2d.BackwardInput(Device, d_backbone_layer2_0_conv1, backbone_layer2_0_conv1_weight.Value.View, d_backbone_layer1_0_relu3, new ConvGeometry(1, 1, 1, 1, 0, 0, 1, 1, 1), accumulate: true);
@@ -3627,16 +3612,14 @@ public sealed partial class SanetTinySe : INetwork
         Conv2d.BackwardParams(Device, backbone_layer1_0_relu2, d_backbone_layer1_0_conv3, backbone_layer1_0_conv3_weight.Grad!.View, default, new ConvGeometry(1, 1, 1, 1, 0, 0, 1, 1, 1));
 
         // backbone.layer1.0.bn2 + backbone.layer1.0.relu2: batchnorm + relu (fused); d(backbone.layer1.0.conv2) =
-        BatchNormReluReduce(backbone_layer1_0_conv2, backbone_layer1_0_relu2, d_backbone_layer1_0_relu2, backbone_layer1_0_bn2_mean, backbone_layer1_0_bn2_inv_std, backbone_layer1_0_bn2_weight.Grad!.View, backbone_layer1_0_bn2_bias.Grad!.View);
-        BatchNormReluBackward(backbone_layer1_0_conv2, backbone_layer1_0_relu2, d_backbone_layer1_0_relu2, backbone_layer1_0_bn2_mean, backbone_layer1_0_bn2_inv_std, backbone_layer1_0_bn2_weight.Value.View, backbone_layer1_0_bn2_weight.Grad!.View, backbone_layer1_0_bn2_bias.Grad!.View, d_backbone_layer1_0_conv2, accumulate: false);
+        BatchNorm.Backward(Device, backbone_layer1_0_conv2, backbone_layer1_0_relu2, d_backbone_layer1_0_relu2, backbone_layer1_0_bn2_mean, backbone_layer1_0_bn2_inv_std, backbone_layer1_0_bn2_weight.Value.View, d_backbone_layer1_0_conv2, backbone_layer1_0_bn2_weight.Grad!.View, backbone_layer1_0_bn2_bias.Grad!.View, relu: true, accumulate: false);
 
         // backbone.layer1.0.conv2: conv 3x3 s1 p1, 8->8; d(backbone.layer1.0.relu1) =
         Conv2d.BackwardInput(Device, d_backbone_layer1_0_conv2, backbone_layer1_0_conv2_weight.Value.View, d_backbone_layer1_0_relu1, new ConvGeometry(3, 3, 1, 1, 1, 1, 1, 1, 1), accumulate: false);
         Conv2d.BackwardParams(Device, backbone_layer1_0_relu1, d_backbone_layer1_0_conv2, backbone_layer1_0_conv2_weight.Grad!.View, default, new ConvGeometry(3, 3, 1, 1, 1, 1, 1, 1, 1));
 
         // backbone.layer1.0.bn1 + backbone.layer1.0.relu1: batchnorm + relu (fused); d(backbone.layer1.0.conv1) =
-        BatchNormReluReduce(backbone_layer1_0_conv1, backbone_layer1_0_relu1, d_backbone_layer1_0_relu1, backbone_layer1_0_bn1_mean, backbone_layer1_0_bn1_inv_std, backbone_layer1_0_bn1_weight.Grad!.View, backbone_layer1_0_bn1_bias.Grad!.View);
-        BatchNormReluBackward(backbone_layer1_0_conv1, backbone_layer1_0_relu1, d_backbone_layer1_0_relu1, backbone_layer1_0_bn1_mean, backbone_layer1_0_bn1_inv_std, backbone_layer1_0_bn1_weight.Value.View, backbone_layer1_0_bn1_weight.Grad!.View, backbone_layer1_0_bn1_bias.Grad!.View, d_backbone_layer1_0_conv1, accumulate: false);
+        BatchNorm.Backward(Device, backbone_layer1_0_conv1, backbone_layer1_0_relu1, d_backbone_layer1_0_relu1, backbone_layer1_0_bn1_mean, backbone_layer1_0_bn1_inv_std, backbone_layer1_0_bn1_weight.Value.View, d_backbone_layer1_0_conv1, backbone_layer1_0_bn1_weight.Grad!.View, backbone_layer1_0_bn1_bias.Grad!.View, relu: true, accumulate: false);
 
         // backbone.layer1.0.conv1: conv 1x1 s1 p0, 32->8; d(backbone.maxpool) +=
         Conv2d.BackwardInput(Device, d_backbone_layer1_0_conv1, backbone_layer1_0_conv1_weight.Value.View, d_backbone_maxpool, new ConvGeometry(1, 1, 1, 1, 0, 0, 1, 1, 1), accumulate: true);
@@ -3652,116 +3635,27 @@ public sealed partial class SanetTinySe : INetwork
     private void BackwardBackboneStem()
     {
         // backbone.stem.7 + backbone.stem.8: batchnorm + relu (fused); d(backbone.stem.6) =
-        BatchNormReluReduce(backbone_stem_6, backbone_stem_8, d_backbone_stem_8, backbone_stem_7_mean, backbone_stem_7_inv_std, backbone_stem_7_weight.Grad!.View, backbone_stem_7_bias.Grad!.View);
-        BatchNormReluBackward(backbone_stem_6, backbone_stem_8, d_backbone_stem_8, backbone_stem_7_mean, backbone_stem_7_inv_std, backbone_stem_7_weight.Value.View, backbone_stem_7_weight.Grad!.View, backbone_stem_7_bias.Grad!.View, d_backbone_stem_6, accumulate: false);
+        BatchNorm.Backward(Device, backbone_stem_6, backbone_stem_8, d_backbone_stem_8, backbone_stem_7_mean, backbone_stem_7_inv_std, backbone_stem_7_weight.Value.View, d_backbone_stem_6, backbone_stem_7_weight.Grad!.View, backbone_stem_7_bias.Grad!.View, relu: true, accumulate: false);
 
         // backbone.stem.6: conv 3x3 s1 p1, 16->32; d(backbone.stem.5) =
         Conv2d.BackwardInput(Device, d_backbone_stem_6, backbone_stem_6_weight.Value.View, d_backbone_stem_5, new ConvGeometry(3, 3, 1, 1, 1, 1, 1, 1, 1), accumulate: false);
         Conv2d.BackwardParams(Device, backbone_stem_5, d_backbone_stem_6, backbone_stem_6_weight.Grad!.View, default, new ConvGeometry(3, 3, 1, 1, 1, 1, 1, 1, 1));
 
         // backbone.stem.4 + backbone.stem.5: batchnorm + relu (fused); d(backbone.stem.3) =
-        BatchNormReluReduce(backbone_stem_3, backbone_stem_5, d_backbone_stem_5, backbone_stem_4_mean, backbone_stem_4_inv_std, backbone_stem_4_weight.Grad!.View, backbone_stem_4_bias.Grad!.View);
-        BatchNormReluBackward(backbone_stem_3, backbone_stem_5, d_backbone_stem_5, backbone_stem_4_mean, backbone_stem_4_inv_std, backbone_stem_4_weight.Value.View, backbone_stem_4_weight.Grad!.View, backbone_stem_4_bias.Grad!.View, d_backbone_stem_3, accumulate: false);
+        BatchNorm.Backward(Device, backbone_stem_3, backbone_stem_5, d_backbone_stem_5, backbone_stem_4_mean, backbone_stem_4_inv_std, backbone_stem_4_weight.Value.View, d_backbone_stem_3, backbone_stem_4_weight.Grad!.View, backbone_stem_4_bias.Grad!.View, relu: true, accumulate: false);
 
         // backbone.stem.3: conv 3x3 s1 p1, 16->16; d(backbone.stem.2) =
         Conv2d.BackwardInput(Device, d_backbone_stem_3, backbone_stem_3_weight.Value.View, d_backbone_stem_2, new ConvGeometry(3, 3, 1, 1, 1, 1, 1, 1, 1), accumulate: false);
         Conv2d.BackwardParams(Device, backbone_stem_2, d_backbone_stem_3, backbone_stem_3_weight.Grad!.View, default, new ConvGeometry(3, 3, 1, 1, 1, 1, 1, 1, 1));
 
         // backbone.stem.1 + backbone.stem.2: batchnorm + relu (fused); d(backbone.stem.0) =
-        BatchNormReluReduce(backbone_stem_0, backbone_stem_2, d_backbone_stem_2, backbone_stem_1_mean, backbone_stem_1_inv_std, backbone_stem_1_weight.Grad!.View, backbone_stem_1_bias.Grad!.View);
-        BatchNormReluBackward(backbone_stem_0, backbone_stem_2, d_backbone_stem_2, backbone_stem_1_mean, backbone_stem_1_inv_std, backbone_stem_1_weight.Value.View, backbone_stem_1_weight.Grad!.View, backbone_stem_1_bias.Grad!.View, d_backbone_stem_0, accumulate: false);
+        BatchNorm.Backward(Device, backbone_stem_0, backbone_stem_2, d_backbone_stem_2, backbone_stem_1_mean, backbone_stem_1_inv_std, backbone_stem_1_weight.Value.View, d_backbone_stem_0, backbone_stem_1_weight.Grad!.View, backbone_stem_1_bias.Grad!.View, relu: true, accumulate: false);
 
         // backbone.stem.0: conv 3x3 s2 p1, 3->16
         Conv2d.BackwardParams(Device, image, d_backbone_stem_0, backbone_stem_0_weight.Grad!.View, default, new ConvGeometry(3, 3, 2, 2, 1, 1, 1, 1, 1));
     }
 
     // Kernels specialised for this spec. Grid-stride: thread i handles items i, i + threads, i + 2·threads, …
-
-        /// <summary>BN apply + ReLU: y = max(0, (x − mean[c]) · invStd[c] · γ[c] + β[c]), c the channel of element i.</summary>
-    private static void BatchNormReluForwardKernel(Index1D index, ArrayView<float> x, ArrayView<float> mean, ArrayView<float> invStd, ArrayView<float> gamma, ArrayView<float> beta, ArrayView<float> y, int channels, int spatial, int threads)
-    {
-        for (long i = index; i < y.Length; i += threads)
-        {
-            int c = (int)(i / spatial % channels);
-            float v = (x[i] - mean[c]) * invStd[c] * gamma[c] + beta[c];
-            y[i] = v > 0f ? v : 0f;
-        }
-    }
-
-    private void BatchNormReluForward(Tensor x, ArrayView<float> mean, ArrayView<float> invStd, ArrayView<float> gamma, ArrayView<float> beta, Tensor y)
-    {
-        if (x.Length != y.Length || mean.Length < x.C || gamma.Length < x.C)
-            throw new ArgumentException($"batchnorm+relu: x {x}, y {y}, {gamma.Length} channel parameters");
-        var kernel = Device.Kernel("SanetTinySe.BatchNormReluForward", BatchNormReluForwardKernel);
-        int threads = Device.GridStrideThreads(y.Length);
-        kernel(threads, x.View, mean, invStd, gamma, beta, y.View, x.C, x.Spatial, threads);
-    }
-
-    /// <summary>
-    /// BN + ReLU backward, reductions: dβ[c] = Σ dy′, dγ[c] = Σ dy′·x̂ with dy′ = dy·[y &gt; 0], x̂ = (x − mean)·invStd.
-    /// Work item j sums one block of up to 1024 pixels of one (image, channel) plane and adds its two partial sums
-    /// atomically, so a GPU gets N·C·blocks items instead of C (summation order, hence the last bits, may vary).
-    /// </summary>
-    private static void BatchNormReluReduceKernel(Index1D index, ArrayView<float> x, ArrayView<float> y, ArrayView<float> dy, ArrayView<float> mean, ArrayView<float> invStd, ArrayView<float> dgamma, ArrayView<float> dbeta, int channels, int spatial, int blocks, long items, int threads)
-    {
-        for (long j = index; j < items; j += threads)
-        {
-            long plane = j / blocks;
-            int c = (int)(plane % channels);
-            int start = (int)(j % blocks) * 1024;
-            int end = XMath.Min(spatial, start + 1024);
-            long first = plane * spatial;
-            float sumG = 0f, sumGX = 0f;
-            for (int s = start; s < end; s++)
-            {
-                float g = y[first + s] > 0f ? dy[first + s] : 0f;
-                sumG += g;
-                sumGX += g * (x[first + s] - mean[c]);
-            }
-
-            Atomic.Add(ref dbeta[c], sumG);
-            Atomic.Add(ref dgamma[c], sumGX * invStd[c]);
-        }
-    }
-
-    private void BatchNormReluReduce(Tensor x, Tensor y, Tensor dy, ArrayView<float> mean, ArrayView<float> invStd, ArrayView<float> dgamma, ArrayView<float> dbeta)
-    {
-        if (x.Length != y.Length || dy.Length != y.Length || dgamma.Length < x.C || dbeta.Length < x.C)
-            throw new ArgumentException($"batchnorm+relu reduce: x {x}, y {y}, dy {dy}, {dgamma.Length} channel gradients");
-        var kernel = Device.Kernel("SanetTinySe.BatchNormReluReduce", BatchNormReluReduceKernel);
-        int blocks = (x.Spatial + 1023) / 1024;
-        long items = (long)x.N * x.C * blocks;
-        // zeroed by kernels on the stream: a memset is not ordered with the kernels around it on the CPU accelerator
-        Elementwise.Fill(Device, dgamma.SubView(0, x.C), 0f);
-        Elementwise.Fill(Device, dbeta.SubView(0, x.C), 0f);
-        int threads = Device.GridStrideThreads(items);
-        kernel(threads, x.View, y.View, dy.View, mean, invStd, dgamma, dbeta, x.C, x.Spatial, blocks, items, threads);
-    }
-
-    /// <summary>
-    /// BN + ReLU backward, elementwise part: dx (=|+=) γ·invStd·(dy′ − (dβ + x̂·dγ) / M), with dy′ = dy·[y &gt; 0],
-    /// x̂ = (x − mean)·invStd, M = N·H·W; dβ and dγ come from BatchNormReluReduce.
-    /// </summary>
-    private static void BatchNormReluBackwardKernel(Index1D index, ArrayView<float> x, ArrayView<float> y, ArrayView<float> dy, ArrayView<float> mean, ArrayView<float> invStd, ArrayView<float> gamma, ArrayView<float> dgamma, ArrayView<float> dbeta, ArrayView<float> dx, int channels, int spatial, float inverseCount, int accumulate, int threads)
-    {
-        for (long i = index; i < dx.Length; i += threads)
-        {
-            int c = (int)(i / spatial % channels);
-            float g = y[i] > 0f ? dy[i] : 0f;
-            float xhat = (x[i] - mean[c]) * invStd[c];
-            float v = gamma[c] * invStd[c] * (g - (dbeta[c] + xhat * dgamma[c]) * inverseCount);
-            dx[i] = accumulate != 0 ? dx[i] + v : v;
-        }
-    }
-
-    private void BatchNormReluBackward(Tensor x, Tensor y, Tensor dy, ArrayView<float> mean, ArrayView<float> invStd, ArrayView<float> gamma, ArrayView<float> dgamma, ArrayView<float> dbeta, Tensor dx, bool accumulate)
-    {
-        if (x.Length != y.Length || dy.Length != y.Length || dx.Length != x.Length)
-            throw new ArgumentException($"batchnorm+relu backward: x {x}, y {y}, dy {dy}, dx {dx} must have one shape");
-        var kernel = Device.Kernel("SanetTinySe.BatchNormReluBackward", BatchNormReluBackwardKernel);
-        int threads = Device.GridStrideThreads(dx.Length);
-        kernel(threads, x.View, y.View, dy.View, mean, invStd, gamma, dgamma, dbeta, dx.View, x.C, x.Spatial, 1f / ((float)x.N * x.Spatial), accumulate ? 1 : 0, threads);
-    }
 
         /// <summary>
     /// Softmax cross-entropy with K = 6 classes, per pixel: sums[0] += log Σ_k exp(z_k) − z_label, sums[1] += 1

@@ -283,6 +283,35 @@ public abstract class OpTests(DeviceFixture fixture) : OpTestBase(fixture)
     }
 
     [BackendFact]
+    public void AttentionGateCombine()
+    {
+        // y = attn ⊙ res + attn, odd sizes so vector tails are exercised
+        const int n = 2, c = 3, h = 5, w = 7, len = n * c * h * w;
+        GradientCheck.Run(new OpCase("sa gate", [Rand(len, 140), Rand(len, 141)], [GradKind.Input, GradKind.Input],
+            xs => xs[0].Select((a, i) => (a * xs[1][i]) + a).ToArray(),
+            (xs, dy, acc, pre) =>
+            {
+                using var s = new BuffersScope(D);
+                Tensor attn = s.Tensor(xs[0], n, c, h, w), res = s.Tensor(xs[1], n, c, h, w), y = s.Tensor(n, c, h, w, float.NaN);
+                AttentionGate.Forward(D, attn, res, y);
+                Tensor dAttn = s.Tensor(n, c, h, w, pre), dRes = s.Tensor(n, c, h, w, pre);
+                AttentionGate.Backward(D, attn, res, s.Tensor(dy, n, c, h, w), dAttn, dRes, acc, acc);
+                return (s.Read(y), [s.Read(dAttn), s.Read(dRes)]);
+            },
+            2));
+
+        // one gradient absent: the other is still written, nothing else touched
+        using var scope = new BuffersScope(D);
+        float[] a = Rand(len, 142).Select(v => (float)v).ToArray(), g = Rand(len, 143).Select(v => (float)v).ToArray();
+        Tensor attnT = scope.Tensor(a, n, c, h, w), resT = scope.Tensor(g, n, c, h, w);
+        Tensor dResOnly = scope.Tensor(n, c, h, w, float.NaN);
+        AttentionGate.Backward(D, attnT, resT, scope.Tensor(g, n, c, h, w), default, dResOnly, false, false);
+        float[] got = scope.Read(dResOnly);
+        for (int i = 0; i < len; i++)
+            Assert.Equal(g[i] * a[i], got[i]); // one rounding, exact on every backend
+    }
+
+    [BackendFact]
     public void ConcatChannels()
     {
         const int n = 2, h = 3, w = 4;
