@@ -1,27 +1,39 @@
 using System.Numerics;
+using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
 using ILGPU;
 
 namespace NetSpec.Runtime.Gemm;
 
 /// <summary>
 /// Host GEMM over CPU-accelerator memory: blocked for cache (KC×NC panels of B, MC×KC blocks of A, both
-/// packed), a 6×(2·Vector&lt;float&gt;.Count) register tile with fused multiply-adds, tasks (row block ×
-/// column block) spread over cores with Parallel.For.
+/// packed), a register tile of fused multiply-adds (12×32 with AVX-512, else 6×(2·Vector&lt;float&gt;.Count)),
+/// tasks (row block × column block) spread over cores with Parallel.For.
 /// </summary>
 public sealed unsafe class CpuGemm(Device device) : IGemm
 {
-    private const int MR = 6;
     private const int KC = 256;
     private const int MC = 96;
-    private static readonly int VC = Vector<float>.Count;
-    private static readonly int NR = 2 * Vector<float>.Count;
-    private static readonly int NCMax = 32 * NR; // a KC×NC panel of B (256×512 floats with AVX2) stays within L2
+
+    /// <summary>AVX-512: 512-bit registers and 32 of them, so a 12×32 tile (24 accumulators); else 6×2 vectors.</summary>
+    private static readonly bool Wide = Vector512.IsHardwareAccelerated;
+
+    private static readonly int MR = Wide ? 12 : 6;
+    private static readonly int VC = Wide ? Vector512<float>.Count : Vector<float>.Count;
+    private static readonly int NR = 2 * VC;
+    private static readonly int NCMax = 16 * NR; // a KC×NC panel of B (256×512 floats) stays within L2
 
     [ThreadStatic]
     private static float[]? packA;
 
     [ThreadStatic]
     private static float[]? packB;
+
+    // the calling thread's packed A, shared read-only by the tasks of one product
+    [ThreadStatic]
+    private static float[]? sharedPack;
+
+    private const long SharedPackLimit = 4L << 20; // floats (16 MiB)
 
     public void Gemm(bool transA, bool transB, int m, int n, int k, float alpha, ArrayView<float> a, int lda,
         ArrayView<float> b, int ldb, float beta, ArrayView<float> c, int ldc)
@@ -46,6 +58,12 @@ public sealed unsafe class CpuGemm(Device device) : IGemm
         int colBlocks = (n + nc - 1) / nc;
         int rowGroups = Math.Clamp(cores / colBlocks, 1, (m + MR - 1) / MR);
         int rowsPerGroup = RoundUp((m + rowGroups - 1) / rowGroups, MR);
+
+        // A packed once for all column blocks when it is small enough (conv weights, usually): block pc
+        // of KC columns at pc·mPad, MR-row panels inside. Otherwise each task packs its MC×KC blocks.
+        int mPad = RoundUp(m, MR);
+        bool sharedA = colBlocks > 1 && k > 0 && alpha != 0f && (long)mPad * k <= SharedPackLimit;
+        float* packedA = sharedA ? PackAll(transA, a, lda, m, k, mPad) : null;
         Parallel.For(0, rowGroups * colBlocks, new ParallelOptions { MaxDegreeOfParallelism = cores }, task =>
         {
             int jc = task % colBlocks * nc;
@@ -57,7 +75,7 @@ public sealed unsafe class CpuGemm(Device device) : IGemm
             ScaleBlock(c, ldc, rowStart, jc, rowEnd - rowStart, ncb, beta);
             if (k == 0 || alpha == 0f)
                 return;
-            packA ??= new float[MC * KC];
+            packA ??= new float[((MC + 11) / 12 * 12) * KC];
             packB ??= new float[KC * NCMax];
             fixed (float* ap = packA, bp = packB)
             {
@@ -68,19 +86,43 @@ public sealed unsafe class CpuGemm(Device device) : IGemm
                     for (int ic = rowStart; ic < rowEnd; ic += MC)
                     {
                         int mc = Math.Min(MC, rowEnd - ic);
-                        PackA(transA, a, lda, ic, pc, mc, kc, ap);
+                        float* apb = ap;
+                        if (sharedA)
+                            apb = packedA + ((long)pc * mPad) + ((long)ic * kc);
+                        else
+                            PackA(transA, a, lda, ic, pc, mc, kc, ap);
                         for (int jr = 0; jr < ncb; jr += NR)
                         {
                             for (int ir = 0; ir < mc; ir += MR)
                             {
                                 float* ct = c + ((long)(ic + ir) * ldc) + jc + jr;
-                                MicroTile(kc, ap + (ir * kc), bp + (jr * kc), ct, ldc, Math.Min(MR, mc - ir), Math.Min(NR, ncb - jr), alpha);
+                                if (Wide)
+                                    MicroTile512(kc, apb + (ir * kc), bp + (jr * kc), ct, ldc, Math.Min(MR, mc - ir), Math.Min(NR, ncb - jr), alpha);
+                                else
+                                    MicroTile(kc, apb + (ir * kc), bp + (jr * kc), ct, ldc, Math.Min(MR, mc - ir), Math.Min(NR, ncb - jr), alpha);
                             }
                         }
                     }
                 }
             }
         });
+    }
+
+    /// <summary>All of op(A), packed in parallel into the calling thread's pinned buffer (reused, grows only).</summary>
+    private static float* PackAll(bool transA, float* a, int lda, int m, int k, int mPad)
+    {
+        long need = (long)mPad * k;
+        if (sharedPack is null || sharedPack.Length < need)
+            sharedPack = GC.AllocateUninitializedArray<float>((int)need, pinned: true);
+        float* dst = (float*)Unsafe.AsPointer(ref sharedPack[0]);
+        int panels = mPad / MR, blocks = (k + KC - 1) / KC;
+        Parallel.For(0, panels * blocks, job =>
+        {
+            int pc = job / panels * KC, ir = job % panels * MR;
+            int kc = Math.Min(KC, k - pc);
+            PackA(transA, a, lda, ir, pc, Math.Min(MR, m - ir), kc, dst + ((long)pc * mPad) + ((long)ir * kc));
+        });
+        return dst;
     }
 
     private static int RoundUp(int v, int multiple) => Math.Max(multiple, (v + multiple - 1) / multiple * multiple);
@@ -99,51 +141,165 @@ public sealed unsafe class CpuGemm(Device device) : IGemm
         }
     }
 
-    // op(A)[ic.., pc..] → panels of MR rows: ap[(panel·kc + p)·MR + i]
+    // op(A)[ic.., pc..] → panels of MR rows: ap[(panel·kc + p)·MR + i]; reads run along A's rows
     private static void PackA(bool transA, float* a, int lda, int ic, int pc, int mc, int kc, float* ap)
     {
         for (int ir = 0; ir < mc; ir += MR)
         {
             int mr = Math.Min(MR, mc - ir);
             float* dst = ap + (ir * kc);
-            for (int p = 0; p < kc; p++)
+            if (mr < MR)
+                new Span<float>(dst, kc * MR).Clear();
+            if (transA)
             {
-                for (int i = 0; i < MR; i++)
+                // op(A)[i, p] = A[p, i]: row p of A holds MR consecutive values
+                for (int p = 0; p < kc; p++)
                 {
-                    long row = ic + ir + i;
-                    long col = pc + p;
-                    dst[(p * MR) + i] = i < mr ? (transA ? a[(col * lda) + row] : a[(row * lda) + col]) : 0f;
+                    float* src = a + ((long)(pc + p) * lda) + ic + ir;
+                    for (int i = 0; i < mr; i++)
+                        dst[(p * MR) + i] = src[i];
+                }
+            }
+            else
+            {
+                for (int i = 0; i < mr; i++)
+                {
+                    float* src = a + ((long)(ic + ir + i) * lda) + pc;
+                    for (int p = 0; p < kc; p++)
+                        dst[(p * MR) + i] = src[p];
                 }
             }
         }
     }
 
-    // op(B)[pc.., jc..] → panels of NR columns: bp[(panel·kc + p)·NR + j]
+    // op(B)[pc.., jc..] → panels of NR columns: bp[(panel·kc + p)·NR + j]; reads run along B's rows
     private static void PackB(bool transB, float* b, int ldb, int pc, int jc, int kc, int nc, float* bp)
     {
         for (int jr = 0; jr < nc; jr += NR)
         {
             int nr = Math.Min(NR, nc - jr);
             float* dst = bp + (jr * kc);
-            for (int p = 0; p < kc; p++)
+            if (nr < NR)
+                new Span<float>(dst, kc * NR).Clear();
+            if (transB)
             {
-                long row = pc + p;
-                float* d = dst + (p * NR);
-                if (!transB && nr == NR)
+                // op(B)[p, j] = B[j, p]: row j of B is contiguous in p
+                for (int j = 0; j < nr; j++)
                 {
-                    float* s = b + (row * ldb) + jc + jr;
-                    *(Vector<float>*)d = *(Vector<float>*)s;
-                    *(Vector<float>*)(d + VC) = *(Vector<float>*)(s + VC);
-                    continue;
-                }
-
-                for (int j = 0; j < NR; j++)
-                {
-                    long col = jc + jr + j;
-                    d[j] = j < nr ? (transB ? b[(col * ldb) + row] : b[(row * ldb) + col]) : 0f;
+                    float* src = b + ((long)(jc + jr + j) * ldb) + pc;
+                    for (int p = 0; p < kc; p++)
+                        dst[(p * NR) + j] = src[p];
                 }
             }
+            else
+            {
+                for (int p = 0; p < kc; p++)
+                    new ReadOnlySpan<float>(b + ((long)(pc + p) * ldb) + jc + jr, nr).CopyTo(new Span<float>(dst + (p * NR), nr));
+            }
         }
+    }
+
+    // C[0..mr, 0..nr] += alpha · Σ_p ap[p,:] ⊗ bp[p,:], 12×32 with 512-bit registers
+    private static void MicroTile512(int kc, float* ap, float* bp, float* c, int ldc, int mr, int nr, float alpha)
+    {
+        Vector512<float> c00 = default, c01 = default, c10 = default, c11 = default, c20 = default, c21 = default;
+        Vector512<float> c30 = default, c31 = default, c40 = default, c41 = default, c50 = default, c51 = default;
+        Vector512<float> c60 = default, c61 = default, c70 = default, c71 = default, c80 = default, c81 = default;
+        Vector512<float> c90 = default, c91 = default, ca0 = default, ca1 = default, cb0 = default, cb1 = default;
+        for (int p = 0; p < kc; p++)
+        {
+            Vector512<float> b0 = Vector512.Load(bp);
+            Vector512<float> b1 = Vector512.Load(bp + 16);
+            Vector512<float> a = Vector512.Create(ap[0]);
+            c00 = Vector512.FusedMultiplyAdd(a, b0, c00);
+            c01 = Vector512.FusedMultiplyAdd(a, b1, c01);
+            a = Vector512.Create(ap[1]);
+            c10 = Vector512.FusedMultiplyAdd(a, b0, c10);
+            c11 = Vector512.FusedMultiplyAdd(a, b1, c11);
+            a = Vector512.Create(ap[2]);
+            c20 = Vector512.FusedMultiplyAdd(a, b0, c20);
+            c21 = Vector512.FusedMultiplyAdd(a, b1, c21);
+            a = Vector512.Create(ap[3]);
+            c30 = Vector512.FusedMultiplyAdd(a, b0, c30);
+            c31 = Vector512.FusedMultiplyAdd(a, b1, c31);
+            a = Vector512.Create(ap[4]);
+            c40 = Vector512.FusedMultiplyAdd(a, b0, c40);
+            c41 = Vector512.FusedMultiplyAdd(a, b1, c41);
+            a = Vector512.Create(ap[5]);
+            c50 = Vector512.FusedMultiplyAdd(a, b0, c50);
+            c51 = Vector512.FusedMultiplyAdd(a, b1, c51);
+            a = Vector512.Create(ap[6]);
+            c60 = Vector512.FusedMultiplyAdd(a, b0, c60);
+            c61 = Vector512.FusedMultiplyAdd(a, b1, c61);
+            a = Vector512.Create(ap[7]);
+            c70 = Vector512.FusedMultiplyAdd(a, b0, c70);
+            c71 = Vector512.FusedMultiplyAdd(a, b1, c71);
+            a = Vector512.Create(ap[8]);
+            c80 = Vector512.FusedMultiplyAdd(a, b0, c80);
+            c81 = Vector512.FusedMultiplyAdd(a, b1, c81);
+            a = Vector512.Create(ap[9]);
+            c90 = Vector512.FusedMultiplyAdd(a, b0, c90);
+            c91 = Vector512.FusedMultiplyAdd(a, b1, c91);
+            a = Vector512.Create(ap[10]);
+            ca0 = Vector512.FusedMultiplyAdd(a, b0, ca0);
+            ca1 = Vector512.FusedMultiplyAdd(a, b1, ca1);
+            a = Vector512.Create(ap[11]);
+            cb0 = Vector512.FusedMultiplyAdd(a, b0, cb0);
+            cb1 = Vector512.FusedMultiplyAdd(a, b1, cb1);
+            ap += 12;
+            bp += 32;
+        }
+
+        var va = Vector512.Create(alpha);
+        if (mr == 12 && nr == 32)
+        {
+            Add512(c, ldc, 0, c00 * va, c01 * va);
+            Add512(c, ldc, 1, c10 * va, c11 * va);
+            Add512(c, ldc, 2, c20 * va, c21 * va);
+            Add512(c, ldc, 3, c30 * va, c31 * va);
+            Add512(c, ldc, 4, c40 * va, c41 * va);
+            Add512(c, ldc, 5, c50 * va, c51 * va);
+            Add512(c, ldc, 6, c60 * va, c61 * va);
+            Add512(c, ldc, 7, c70 * va, c71 * va);
+            Add512(c, ldc, 8, c80 * va, c81 * va);
+            Add512(c, ldc, 9, c90 * va, c91 * va);
+            Add512(c, ldc, 10, ca0 * va, ca1 * va);
+            Add512(c, ldc, 11, cb0 * va, cb1 * va);
+            return;
+        }
+
+        float* tile = stackalloc float[12 * 32];
+        Store512(tile, 0, c00 * va, c01 * va);
+        Store512(tile, 1, c10 * va, c11 * va);
+        Store512(tile, 2, c20 * va, c21 * va);
+        Store512(tile, 3, c30 * va, c31 * va);
+        Store512(tile, 4, c40 * va, c41 * va);
+        Store512(tile, 5, c50 * va, c51 * va);
+        Store512(tile, 6, c60 * va, c61 * va);
+        Store512(tile, 7, c70 * va, c71 * va);
+        Store512(tile, 8, c80 * va, c81 * va);
+        Store512(tile, 9, c90 * va, c91 * va);
+        Store512(tile, 10, ca0 * va, ca1 * va);
+        Store512(tile, 11, cb0 * va, cb1 * va);
+        for (int i = 0; i < mr; i++)
+        {
+            float* row = c + ((long)i * ldc), t = tile + (i * 32);
+            for (int j = 0; j < nr; j++)
+                row[j] += t[j];
+        }
+    }
+
+    private static void Add512(float* c, int ldc, int row, Vector512<float> left, Vector512<float> right)
+    {
+        float* r = c + ((long)row * ldc);
+        (Vector512.Load(r) + left).Store(r);
+        (Vector512.Load(r + 16) + right).Store(r + 16);
+    }
+
+    private static void Store512(float* tile, int row, Vector512<float> left, Vector512<float> right)
+    {
+        left.Store(tile + (row * 32));
+        right.Store(tile + (row * 32) + 16);
     }
 
     // C[0..mr, 0..nr] += alpha · Σ_p ap[p,:] ⊗ bp[p,:]
