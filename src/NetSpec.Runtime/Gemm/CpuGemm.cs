@@ -47,13 +47,16 @@ public sealed unsafe class CpuGemm(Device device) : IGemm
         Run(transA, transB, m, n, k, alpha, pa, lda, pb, ldb, beta, HostAccess.Pointer(c), ldc);
     }
 
-    /// <summary>The same product over raw host pointers (also used by benchmarks and tests).</summary>
+    /// <summary>
+    /// The same product over raw host pointers (also used by benchmarks and tests), on all cores or, with
+    /// <paramref name="parallel"/> false, on the calling thread only (for callers that parallelise outside).
+    /// </summary>
     public static void Run(bool transA, bool transB, int m, int n, int k, float alpha, float* a, int lda,
-        float* b, int ldb, float beta, float* c, int ldc)
+        float* b, int ldb, float beta, float* c, int ldc, bool parallel = true)
     {
         // tasks: column blocks of B (each packs its KC×NC panel once and sweeps all its rows), split by
         // row groups only where there are fewer column blocks than cores
-        int cores = Environment.ProcessorCount;
+        int cores = parallel ? Environment.ProcessorCount : 1;
         int nc = Math.Min(NCMax, RoundUp((n + cores - 1) / cores, NR));
         int colBlocks = (n + nc - 1) / nc;
         int rowGroups = Math.Clamp(cores / colBlocks, 1, (m + MR - 1) / MR);
@@ -63,8 +66,15 @@ public sealed unsafe class CpuGemm(Device device) : IGemm
         // of KC columns at pc·mPad, MR-row panels inside. Otherwise each task packs its MC×KC blocks.
         int mPad = RoundUp(m, MR);
         bool sharedA = colBlocks > 1 && k > 0 && alpha != 0f && (long)mPad * k <= SharedPackLimit;
-        float* packedA = sharedA ? PackAll(transA, a, lda, m, k, mPad) : null;
-        Parallel.For(0, rowGroups * colBlocks, new ParallelOptions { MaxDegreeOfParallelism = cores }, task =>
+        float* packedA = sharedA ? PackAll(transA, a, lda, m, k, mPad, parallel) : null;
+        int tasks = rowGroups * colBlocks;
+        if (parallel)
+            Parallel.For(0, tasks, new ParallelOptions { MaxDegreeOfParallelism = cores }, Task);
+        else
+            for (int t = 0; t < tasks; t++)
+                Task(t);
+
+        void Task(int task)
         {
             int jc = task % colBlocks * nc;
             int ncb = Math.Min(nc, n - jc);
@@ -105,24 +115,30 @@ public sealed unsafe class CpuGemm(Device device) : IGemm
                     }
                 }
             }
-        });
+        }
     }
 
     /// <summary>All of op(A), packed in parallel into the calling thread's pinned buffer (reused, grows only).</summary>
-    private static float* PackAll(bool transA, float* a, int lda, int m, int k, int mPad)
+    private static float* PackAll(bool transA, float* a, int lda, int m, int k, int mPad, bool parallel)
     {
         long need = (long)mPad * k;
         if (sharedPack is null || sharedPack.Length < need)
             sharedPack = GC.AllocateUninitializedArray<float>((int)need, pinned: true);
         float* dst = (float*)Unsafe.AsPointer(ref sharedPack[0]);
         int panels = mPad / MR, blocks = (k + KC - 1) / KC;
-        Parallel.For(0, panels * blocks, job =>
+        if (parallel)
+            Parallel.For(0, panels * blocks, Pack);
+        else
+            for (int job = 0; job < panels * blocks; job++)
+                Pack(job);
+        return dst;
+
+        void Pack(int job)
         {
             int pc = job / panels * KC, ir = job % panels * MR;
             int kc = Math.Min(KC, k - pc);
             PackA(transA, a, lda, ir, pc, Math.Min(MR, m - ir), kc, dst + ((long)pc * mPad) + ((long)ir * kc));
-        });
-        return dst;
+        }
     }
 
     private static int RoundUp(int v, int multiple) => Math.Max(multiple, (v + multiple - 1) / multiple * multiple);

@@ -16,10 +16,11 @@ public readonly record struct ConvGeometry(int KernelH, int KernelW, int StrideH
 }
 
 /// <summary>
-/// 2-D convolution as im2col + GEMM, per image and channel group (g groups of C/g inputs and K/g outputs).
+/// 2-D convolution as im2col + GEMM, per image and channel group (g groups of C/g inputs and K/g outputs);
+/// on the CPU with a batch, the (image, group) jobs run side by side (Conv2d.Host.cs).
 /// Shapes: x (N,C,H,W), w (K,C/g,R,S), b (K) or default, y (N,K,P,Q); col ((C/g)·R·S, P·Q) in the workspace.
 /// </summary>
-public static class Conv2d
+public static partial class Conv2d
 {
     // y[n, group] = W_g ((K/g), (C/g)RS) · col ((C/g)RS, PQ) + b
     public static void Forward(Device d, Tensor x, ArrayView<float> w, ArrayView<float> b, Tensor y, ConvGeometry g)
@@ -28,6 +29,14 @@ public static class Conv2d
         Check.Length(w, s.WeightLength, "w");
         if (b.IsValid)
             Check.Length(b, y.C, "b");
+        if (PerImageOnHost(d, x, g))
+        {
+            ForwardHost(d, x, w, y, g, s);
+            if (b.IsValid)
+                Bias.Add(d, y, b);
+            return;
+        }
+
         ArrayView<float> col = g.IsPointwise ? default : d.Workspace(s.ColLength);
         for (int n = 0; n < x.N; n++)
         {
@@ -55,6 +64,12 @@ public static class Conv2d
     {
         var s = Shapes.Of(dx, dy, g);
         Check.Length(w, s.WeightLength, "w");
+        if (PerImageOnHost(d, dx, g))
+        {
+            BackwardInputHost(d, dy, w, dx, g, s, accumulate);
+            return;
+        }
+
         ArrayView<float> col = g.IsPointwise ? default : d.Workspace(s.ColLength);
         for (int n = 0; n < dx.N; n++)
         {
@@ -80,6 +95,20 @@ public static class Conv2d
     {
         var s = Shapes.Of(x, dy, g);
         Check.Length(dw, s.WeightLength, "dw");
+        if (PerImageOnHost(d, x, g))
+            BackwardWeightsHost(d, x, dy, dw, g, s);
+        else
+            BackwardWeightsPerImage(d, x, dy, dw, g, s);
+
+        if (db.IsValid)
+        {
+            Check.Length(db, dy.C, "db");
+            Bias.Gradient(d, dy, db);
+        }
+    }
+
+    private static void BackwardWeightsPerImage(Device d, Tensor x, Tensor dy, ArrayView<float> dw, ConvGeometry g, Shapes s)
+    {
         ArrayView<float> col = g.IsPointwise ? default : d.Workspace(s.ColLength);
         for (int n = 0; n < x.N; n++)
         {
@@ -97,12 +126,6 @@ public static class Conv2d
                 d.Gemm.Gemm(false, true, s.Kg, s.Crs, s.PQ, 1f, dyg, s.PQ, colg, s.PQ, n == 0 ? 0f : 1f,
                     dw.SubView(grp * s.WeightGroupLength, s.WeightGroupLength), s.Crs);
             }
-        }
-
-        if (db.IsValid)
-        {
-            Check.Length(db, dy.C, "db");
-            Bias.Gradient(d, dy, db);
         }
     }
 

@@ -8,7 +8,7 @@ namespace NetSpec.Runtime.Ops;
 /// col ((C/g)·R·S, P·Q): row (c, r, s), column (p, q) holds x[c, p·sh − ph + r·dh, q·sw − pw + s·dw] or 0.
 /// With host code (the CPU) both run as vectorisable loops over channels; otherwise the kernels run.
 /// </summary>
-internal static class Im2Col
+internal static unsafe partial class Im2Col
 {
     // x: one image's group (channels, H, W); col (channels·R·S, P·Q)
     public static void Unfold(Device d, ArrayView<float> x, ArrayView<float> col, int channels, int h, int w, int p, int q, ConvGeometry g)
@@ -18,7 +18,7 @@ internal static class Im2Col
         if (d.HostCode)
         {
             d.Synchronize();
-            UnfoldHost(x, col, channels, h, w, p, q, g);
+            UnfoldHost(HostAccess.Pointer(x), HostAccess.Pointer(col), channels, h, w, p, q, g, parallel: true);
             return;
         }
 
@@ -35,7 +35,7 @@ internal static class Im2Col
         if (d.HostCode)
         {
             d.Synchronize();
-            FoldHost(col, x, channels, h, w, p, q, g, accumulate);
+            FoldHost(HostAccess.Pointer(col), HostAccess.Pointer(x), channels, h, w, p, q, g, accumulate, parallel: true);
             return;
         }
 
@@ -93,85 +93,5 @@ internal static class Im2Col
 
             x[i] = accumulate != 0 ? x[i] + sum : sum;
         }
-    }
-
-    private static unsafe void UnfoldHost(ArrayView<float> xv, ArrayView<float> colv, int channels, int h, int w, int p, int q, ConvGeometry g)
-    {
-        float* x = HostAccess.Pointer(xv);
-        float* col = HostAccess.Pointer(colv);
-        Parallel.For(0, channels * g.KernelH, cr =>
-        {
-            int c = cr / g.KernelH;
-            int r = cr % g.KernelH;
-            for (int s = 0; s < g.KernelW; s++)
-            {
-                float* dst = col + ((((long)cr * g.KernelW) + s) * p * q);
-                for (int op = 0; op < p; op++)
-                {
-                    int ih = (op * g.StrideH) - g.PadH + (r * g.DilationH);
-                    float* drow = dst + ((long)op * q);
-                    if (ih < 0 || ih >= h)
-                    {
-                        new Span<float>(drow, q).Clear();
-                        continue;
-                    }
-
-                    float* srow = x + ((((long)c * h) + ih) * w);
-                    int off = (s * g.DilationW) - g.PadW;
-                    if (g.StrideW == 1 && off >= 0 && off + q <= w)
-                    {
-                        new Span<float>(srow + off, q).CopyTo(new Span<float>(drow, q));
-                        continue;
-                    }
-
-                    for (int oq = 0; oq < q; oq++)
-                    {
-                        int iw = (oq * g.StrideW) + off;
-                        drow[oq] = iw >= 0 && iw < w ? srow[iw] : 0f;
-                    }
-                }
-            }
-        });
-    }
-
-    private static unsafe void FoldHost(ArrayView<float> colv, ArrayView<float> xv, int channels, int h, int w, int p, int q, ConvGeometry g, bool accumulate)
-    {
-        float* x = HostAccess.Pointer(xv);
-        float* col = HostAccess.Pointer(colv);
-        Parallel.For(0, channels, c =>
-        {
-            float* plane = x + ((long)c * h * w);
-            if (!accumulate)
-                new Span<float>(plane, h * w).Clear();
-            for (int r = 0; r < g.KernelH; r++)
-            {
-                for (int s = 0; s < g.KernelW; s++)
-                {
-                    float* src = col + ((((((long)c * g.KernelH) + r) * g.KernelW) + s) * p * q);
-                    for (int op = 0; op < p; op++)
-                    {
-                        int ih = (op * g.StrideH) - g.PadH + (r * g.DilationH);
-                        if (ih < 0 || ih >= h)
-                            continue;
-                        float* drow = plane + ((long)ih * w);
-                        float* srow = src + ((long)op * q);
-                        int off = (s * g.DilationW) - g.PadW;
-                        if (g.StrideW == 1 && off >= 0 && off + q <= w)
-                        {
-                            var dst = new Span<float>(drow + off, q);
-                            System.Numerics.Tensors.TensorPrimitives.Add(dst, new ReadOnlySpan<float>(srow, q), dst);
-                            continue;
-                        }
-
-                        for (int oq = 0; oq < q; oq++)
-                        {
-                            int iw = (oq * g.StrideW) + off;
-                            if (iw >= 0 && iw < w)
-                                drow[iw] += srow[oq];
-                        }
-                    }
-                }
-            }
-        });
     }
 }

@@ -17,6 +17,8 @@ public abstract class OpTests(DeviceFixture fixture) : OpTestBase(fixture)
         (2, 5, 5, 3, 3, 1, 1, 1, 1, 0, 0, 1, 1, 1, true),    // pointwise (no im2col)
         (1, 4, 6, 5, 4, 1, 1, 2, 2, 0, 0, 1, 1, 4, false),   // strided 1×1, depthwise-like groups
         (2, 2, 5, 8, 3, 2, 3, 1, 2, 0, 1, 1, 3, 1, true),    // rectangular kernel, mixed stride and dilation
+        (1, 3, 9, 8, 5, 3, 3, 1, 1, 1, 1, 1, 1, 1, false),   // one job: GEMMs on all cores; padded stride-1 rows
+        (3, 3, 6, 7, 4, 3, 3, 1, 1, 2, 2, 2, 2, 1, true),    // odd batch over the host workers, dilated and padded
     ];
 
     [BackendFact]

@@ -1,0 +1,110 @@
+using System.Numerics.Tensors;
+
+namespace NetSpec.Runtime.Ops;
+
+/// <summary>im2col and col2im as host loops over raw CPU memory, on all cores or on the calling thread only.</summary>
+internal static unsafe partial class Im2Col
+{
+    // col ((channels·R·S), P·Q) ← x (channels, H, W); one task per (channel, kernel row)
+    public static void UnfoldHost(float* x, float* col, int channels, int h, int w, int p, int q, ConvGeometry g, bool parallel)
+    {
+        if (parallel)
+            Parallel.For(0, channels * g.KernelH, cr => UnfoldRows(x, col, cr, h, w, p, q, g));
+        else
+            for (int cr = 0; cr < channels * g.KernelH; cr++)
+                UnfoldRows(x, col, cr, h, w, p, q, g);
+    }
+
+    // x (channels, H, W) (+)= fold(col); one task per channel
+    public static void FoldHost(float* col, float* x, int channels, int h, int w, int p, int q, ConvGeometry g, bool accumulate, bool parallel)
+    {
+        if (parallel)
+            Parallel.For(0, channels, c => FoldChannel(col, x, c, h, w, p, q, g, accumulate));
+        else
+            for (int c = 0; c < channels; c++)
+                FoldChannel(col, x, c, h, w, p, q, g, accumulate);
+    }
+
+    // the R·S... rows of col for channel c, kernel row r (cr = c·R + r)
+    private static void UnfoldRows(float* x, float* col, int cr, int h, int w, int p, int q, ConvGeometry g)
+    {
+        int c = cr / g.KernelH, r = cr % g.KernelH;
+        for (int s = 0; s < g.KernelW; s++)
+        {
+            float* dst = col + ((((long)cr * g.KernelW) + s) * p * q);
+            int off = (s * g.DilationW) - g.PadW;
+            (int lo, int hi) = g.StrideW == 1 ? Inside(off, q, w) : (0, 0);
+            for (int op = 0; op < p; op++)
+            {
+                int ih = (op * g.StrideH) - g.PadH + (r * g.DilationH);
+                float* drow = dst + ((long)op * q);
+                if (ih < 0 || ih >= h)
+                {
+                    new Span<float>(drow, q).Clear();
+                    continue;
+                }
+
+                float* srow = x + ((((long)c * h) + ih) * w);
+                if (g.StrideW == 1)
+                {
+                    // columns [lo, hi) read x[ih, oq + off]; the rest fall in the padding
+                    new Span<float>(drow, lo).Clear();
+                    new ReadOnlySpan<float>(srow + lo + off, hi - lo).CopyTo(new Span<float>(drow + lo, hi - lo));
+                    new Span<float>(drow + hi, q - hi).Clear();
+                    continue;
+                }
+
+                for (int oq = 0; oq < q; oq++)
+                {
+                    int iw = (oq * g.StrideW) + off;
+                    drow[oq] = iw >= 0 && iw < w ? srow[iw] : 0f;
+                }
+            }
+        }
+    }
+
+    private static void FoldChannel(float* col, float* x, int c, int h, int w, int p, int q, ConvGeometry g, bool accumulate)
+    {
+        float* plane = x + ((long)c * h * w);
+        if (!accumulate)
+            new Span<float>(plane, h * w).Clear();
+        for (int r = 0; r < g.KernelH; r++)
+        {
+            for (int s = 0; s < g.KernelW; s++)
+            {
+                float* src = col + ((((((long)c * g.KernelH) + r) * g.KernelW) + s) * p * q);
+                int off = (s * g.DilationW) - g.PadW;
+                (int lo, int hi) = g.StrideW == 1 ? Inside(off, q, w) : (0, 0);
+                for (int op = 0; op < p; op++)
+                {
+                    int ih = (op * g.StrideH) - g.PadH + (r * g.DilationH);
+                    if (ih < 0 || ih >= h)
+                        continue;
+                    float* drow = plane + ((long)ih * w);
+                    float* srow = src + ((long)op * q);
+                    if (g.StrideW == 1)
+                    {
+                        var dst = new Span<float>(drow + lo + off, hi - lo);
+                        TensorPrimitives.Add(dst, new ReadOnlySpan<float>(srow + lo, hi - lo), dst);
+                        continue;
+                    }
+
+                    for (int oq = 0; oq < q; oq++)
+                    {
+                        int iw = (oq * g.StrideW) + off;
+                        if (iw >= 0 && iw < w)
+                            drow[iw] += srow[oq];
+                    }
+                }
+            }
+        }
+    }
+
+    // the output columns oq in [lo, hi) whose input column oq + off lies in [0, w) (stride 1)
+    private static (int Lo, int Hi) Inside(int off, int q, int w)
+    {
+        int lo = Math.Clamp(-off, 0, q);
+        int hi = Math.Clamp(w - off, lo, q);
+        return (lo, hi);
+    }
+}
