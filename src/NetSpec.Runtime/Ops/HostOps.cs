@@ -22,6 +22,30 @@ internal static unsafe class HostOps
         });
     }
 
+    /// <summary>Runs <paramref name="body"/> for each of <paramref name="count"/> independent tasks (planes, rows),
+    /// on all cores when the total work (elements) is worth it, else in order on this thread.</summary>
+    public static void Tasks(int count, long work, Action<int> body)
+    {
+        if (count <= 1 || work < Chunk || Environment.ProcessorCount == 1)
+        {
+            for (int i = 0; i < count; i++)
+                body(i);
+        }
+        else
+        {
+            Parallel.For(0, count, body);
+        }
+    }
+
+    /// <summary>dst = src or dst += src.</summary>
+    public static void Store(ReadOnlySpan<float> src, Span<float> dst, bool accumulate)
+    {
+        if (accumulate)
+            TensorPrimitives.Add(dst, src, dst);
+        else
+            src.CopyTo(dst);
+    }
+
     public static float* P(ArrayView<float> view) => HostAccess.Pointer(view);
 
     public static Span<float> S(float* p, long start, int length) => new(p + start, length);
