@@ -314,7 +314,7 @@ public abstract class OpTests(DeviceFixture fixture) : OpTestBase(fixture)
     public void AddAndMulWithBroadcasting()
     {
         const int n = 2, c = 3, h = 4, w = 5;
-        foreach ((int bn, int bc, int bh, int bw) in new[] { (n, c, 1, 1), (1, c, h, w), (n, c, h, w), (1, 1, h, 1) })
+        foreach ((int bn, int bc, int bh, int bw) in new[] { (n, c, 1, 1), (1, c, h, w), (n, c, h, w), (1, 1, h, 1), (1, c, 1, w), (n, 1, h, w), (1, 1, 1, 1) })
         {
             foreach (bool mul in new[] { false, true })
             {
