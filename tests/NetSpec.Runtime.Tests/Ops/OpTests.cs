@@ -411,6 +411,10 @@ public abstract class OpTests(DeviceFixture fixture) : OpTestBase(fixture)
         var rng = new Random(170);
         int[] labels = Enumerable.Range(0, n * h * w).Select(i => i % 4 == 3 ? ignore : rng.Next(k)).ToArray();
         RunLoss("softmax CE", Rand(n * k * h * w, 171, -2, 2), labels, n, k, h, w, ignore, dense: true);
+        // an image of more than 1024 pixels: host code sums it in several blocks
+        const int bigH = 3, bigW = 347;
+        int[] bigLabels = Enumerable.Range(0, bigH * bigW).Select(i => i % 5 == 4 ? ignore : rng.Next(2)).ToArray();
+        RunLoss("softmax CE, 1041 pixels", Rand(2 * bigH * bigW, 172, -2, 2), bigLabels, 1, 2, bigH, bigW, ignore, dense: true);
         // all ignored: loss 0 and gradient 0, no division by zero
         using var s = new BuffersScope(D);
         Tensor logits = s.Tensor(n, k, h, w, 0.5f), dl = s.Tensor(n, k, h, w, 3f);
