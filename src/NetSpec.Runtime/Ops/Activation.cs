@@ -46,6 +46,13 @@ public static class Activation
     {
         Check.Valid(x, "x");
         Check.SameShape(x, y, "x", "y");
+        if (d.HostCode)
+        {
+            d.Synchronize();
+            HostOps.Sigmoid(x, y);
+            return;
+        }
+
         int threads = d.GridStrideThreads(x.Length);
         d.Kernel("sigmoid.fwd", SigmoidForwardKernel)(
             threads, x.View, y.View, x.Length, threads);
@@ -57,6 +64,13 @@ public static class Activation
         Check.Valid(y, "y");
         Check.SameShape(y, dy, "y", "dy");
         Check.SameShape(y, dx, "y", "dx");
+        if (d.HostCode)
+        {
+            d.Synchronize();
+            HostOps.SigmoidBackward(y, dy, dx, accumulate);
+            return;
+        }
+
         int threads = d.GridStrideThreads(y.Length);
         d.Kernel("sigmoid.bwd", SigmoidBackwardKernel)(
             threads, y.View, dy.View, dx.View, y.Length, accumulate ? 1 : 0, threads);

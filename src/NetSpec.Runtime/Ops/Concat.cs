@@ -4,7 +4,7 @@ using ILGPU.Runtime;
 namespace NetSpec.Runtime.Ops;
 
 /// <summary>Concatenation along channels: each input is one channel range of y.</summary>
-public static class Concat
+public static partial class Concat
 {
     // xs[i] (N,C_i,H,W), y (N,ΣC_i,H,W)
     public static void Forward(Device d, IReadOnlyList<Tensor> xs, Tensor y)
@@ -52,6 +52,13 @@ public static class Concat
     {
         if (toSlice)
             Check.Valid(part, "x");
+        if (d.HostCode)
+        {
+            d.Synchronize();
+            SliceCopyHost(part, whole, offset, toSlice, accumulate);
+            return;
+        }
+
         int threads = d.GridStrideThreads(part.Length);
         d.Kernel("concat.copy", SliceCopyKernel)(
             threads, part.View, whole.View, Dims.Of(part), whole.C, offset, toSlice ? 1 : 0, accumulate ? 1 : 0, threads);

@@ -7,7 +7,7 @@ namespace NetSpec.Runtime.Ops;
 /// Inverted dropout. The keep decision for element i depends only on (seed, i): a SplitMix64 hash of
 /// the pair gives a 24-bit uniform u, and the element is kept when u ≥ p. Any device gives the same mask.
 /// </summary>
-public static class Dropout
+public static partial class Dropout
 {
     // x, y, mask: same length; mask ∈ {0, 1/(1−p)}
     public static void Forward(Device d, Tensor x, Tensor y, ArrayView<float> mask, float p, ulong seed)
@@ -16,6 +16,13 @@ public static class Dropout
         Check.SameShape(x, y, "x", "y");
         Check.Length(mask, x.Length, "mask");
         Check.That(p >= 0f && p < 1f, $"dropout probability {p} must be in [0, 1)");
+        if (d.HostCode)
+        {
+            d.Synchronize();
+            ForwardHost(x, y, mask, p, seed);
+            return;
+        }
+
         int threads = d.GridStrideThreads(x.Length);
         d.Kernel("dropout.fwd", ForwardKernel)(
             threads, x.View, y.View, mask, x.Length, p, seed, threads);
@@ -27,6 +34,13 @@ public static class Dropout
         Check.Valid(dy, "dy");
         Check.SameShape(dy, dx, "dy", "dx");
         Check.Length(mask, dy.Length, "mask");
+        if (d.HostCode)
+        {
+            d.Synchronize();
+            BackwardHost(dy, mask, dx, accumulate);
+            return;
+        }
+
         int threads = d.GridStrideThreads(dy.Length);
         d.Kernel("dropout.bwd", BackwardKernel)(
             threads, dy.View, mask, dx.View, dy.Length, accumulate ? 1 : 0, threads);

@@ -7,7 +7,7 @@ namespace NetSpec.Runtime.Ops;
 /// Add and multiply with broadcasting (b's dims equal a's or 1; y has a's shape), copy and scale.
 /// The gradient of a broadcast operand sums over its size-1 dims (one thread per element of b, no atomics).
 /// </summary>
-public static class Elementwise
+public static partial class Elementwise
 {
     // a (N,C,H,W), b (N|1, C|1, H|1, W|1), y (N,C,H,W)
     public static void Add(Device d, Tensor a, Tensor b, Tensor y) => Binary(d, a, b, y, 0);
@@ -33,9 +33,17 @@ public static class Elementwise
         if (da.View.IsValid)
         {
             Check.SameShape(a, da, "a", "da");
-            int threads = d.GridStrideThreads(a.Length);
-            d.Kernel("mul.bwd.a", MulBackwardAKernel)(
-                threads, b.View, dy.View, da.View, Dims.Of(a), Dims.Of(b), accumulateA ? 1 : 0, threads);
+            if (d.HostCode)
+            {
+                d.Synchronize();
+                BroadcastHost(dy, b, da, 1, accumulateA);
+            }
+            else
+            {
+                int threads = d.GridStrideThreads(a.Length);
+                d.Kernel("mul.bwd.a", MulBackwardAKernel)(
+                    threads, b.View, dy.View, da.View, Dims.Of(a), Dims.Of(b), accumulateA ? 1 : 0, threads);
+            }
         }
 
         if (db.View.IsValid)
@@ -63,6 +71,13 @@ public static class Elementwise
     public static void Scale(Device d, ArrayView<float> x, float alpha)
     {
         Check.Length(x, 1, "x");
+        if (d.HostCode)
+        {
+            d.Synchronize();
+            ScaleHost(x, alpha);
+            return;
+        }
+
         int threads = d.GridStrideThreads(x.Length);
         d.Kernel("scale", ScaleKernel)(
             threads, x, x.Length, alpha, threads);
@@ -73,6 +88,13 @@ public static class Elementwise
     {
         if (!x.IsValid || x.Length == 0)
             return;
+        if (d.HostCode)
+        {
+            d.Synchronize();
+            FillHost(x, value);
+            return;
+        }
+
         int threads = d.GridStrideThreads(x.Length);
         d.Kernel("fill", FillKernel)(
             threads, x, x.Length, value, threads);
@@ -83,10 +105,13 @@ public static class Elementwise
         Check.Valid(a, "a");
         Check.SameShape(a, y, "a", "y");
         CheckBroadcast(a, b);
-        if (d.HostCode && a.Length == b.Length)
+        if (d.HostCode)
         {
             d.Synchronize();
-            HostOps.Binary(a, b, y, op);
+            if (a.Length == b.Length)
+                HostOps.Binary(a, b, y, op);
+            else
+                BroadcastHost(a, b, y, op, accumulate: false);
             return;
         }
 
@@ -98,6 +123,13 @@ public static class Elementwise
     private static void ReduceToB(Device d, Tensor dy, ArrayView<float> a, Tensor db, Tensor shapeA, bool accumulate, bool useA)
     {
         CheckBroadcast(shapeA, db);
+        if (d.HostCode)
+        {
+            d.Synchronize();
+            ReduceToBHost(dy, a, db, accumulate, useA);
+            return;
+        }
+
         int threads = d.GridStrideThreads(db.Length);
         d.Kernel("broadcast.reduce", ReduceToBKernel)(
             threads, dy.View, useA ? a : dy.View, db.View, Dims.Of(dy), Dims.Of(db), useA ? 1 : 0, accumulate ? 1 : 0, threads);

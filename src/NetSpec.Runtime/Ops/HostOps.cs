@@ -1,3 +1,4 @@
+using System.Numerics;
 using System.Numerics.Tensors;
 using ILGPU;
 
@@ -22,6 +23,30 @@ internal static unsafe class HostOps
         });
     }
 
+    /// <summary>Runs <paramref name="body"/> for each of <paramref name="count"/> independent tasks (planes, rows),
+    /// on all cores when the total work (elements) is worth it, else in order on this thread.</summary>
+    public static void Tasks(int count, long work, Action<int> body)
+    {
+        if (count <= 1 || work < Chunk || Environment.ProcessorCount == 1)
+        {
+            for (int i = 0; i < count; i++)
+                body(i);
+        }
+        else
+        {
+            Parallel.For(0, count, body);
+        }
+    }
+
+    /// <summary>dst = src or dst += src.</summary>
+    public static void Store(ReadOnlySpan<float> src, Span<float> dst, bool accumulate)
+    {
+        if (accumulate)
+            TensorPrimitives.Add(dst, src, dst);
+        else
+            src.CopyTo(dst);
+    }
+
     public static float* P(ArrayView<float> view) => HostAccess.Pointer(view);
 
     public static Span<float> S(float* p, long start, int length) => new(p + start, length);
@@ -43,6 +68,37 @@ internal static unsafe class HostOps
             {
                 float g = yp[i] > 0f ? gp[i] : 0f;
                 dp[i] = accumulate ? dp[i] + g : g;
+            }
+        });
+    }
+
+    // y = 1 / (1 + e^{−x})
+    public static void Sigmoid(Tensor x, Tensor y)
+    {
+        float* xp = P(x.View), yp = P(y.View);
+        Chunks(x.Length, (s, n) => TensorPrimitives.Sigmoid(S(xp, s, n), S(yp, s, n)));
+    }
+
+    // dx (+)= dy · y · (1 − y)
+    public static void SigmoidBackward(Tensor y, Tensor dy, Tensor dx, bool accumulate)
+    {
+        float* yp = P(y.View), gp = P(dy.View), dp = P(dx.View);
+        int vc = Vector<float>.Count;
+        Chunks(y.Length, (s, n) =>
+        {
+            float* yc = yp + s, gc = gp + s, dc = dp + s;
+            int i = 0;
+            for (; i <= n - vc; i += vc)
+            {
+                Vector<float> yv = *(Vector<float>*)(yc + i);
+                Vector<float> g = *(Vector<float>*)(gc + i) * yv * (Vector<float>.One - yv);
+                *(Vector<float>*)(dc + i) = accumulate ? *(Vector<float>*)(dc + i) + g : g;
+            }
+
+            for (; i < n; i++)
+            {
+                float g = gc[i] * yc[i] * (1f - yc[i]);
+                dc[i] = accumulate ? dc[i] + g : g;
             }
         });
     }

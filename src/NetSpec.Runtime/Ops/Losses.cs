@@ -10,7 +10,7 @@ namespace NetSpec.Runtime.Ops;
 /// number of threads sums a strided share into a partial, and one thread adds the partials in order.
 /// A label outside [0, K) that is not the ignore label makes the loss NaN (visible, never silently dropped).
 /// </summary>
-public static class Losses
+public static partial class Losses
 {
     private const int MaxPartials = 4096;
 
@@ -19,6 +19,13 @@ public static class Losses
     {
         CheckDense(logits, labels);
         Check.Length(loss, 1, "loss");
+        if (d.HostCode)
+        {
+            d.Synchronize();
+            SoftmaxCrossEntropyHost(logits, labels, ignoreIndex, loss);
+            return;
+        }
+
         int parts = Partials(d, labels.Length);
         ArrayView<float> ws = d.Workspace(2L * parts);
         d.Kernel("ce.partial", CrossEntropyPartialKernel)(
@@ -32,6 +39,13 @@ public static class Losses
     {
         CheckDense(logits, labels);
         Check.SameShape(logits, dlogits, "logits", "dlogits");
+        if (d.HostCode)
+        {
+            d.Synchronize();
+            SoftmaxCrossEntropyBackwardHost(logits, labels, ignoreIndex, weight, dlogits, accumulate);
+            return;
+        }
+
         int parts = Partials(d, labels.Length);
         ArrayView<float> ws = d.Workspace((2L * parts) + 1);
         d.Kernel("ce.partial", CrossEntropyPartialKernel)(
@@ -47,6 +61,12 @@ public static class Losses
     {
         ArrayView<float> presence = Presence(d, logits, labels, ignoreIndex);
         Check.Length(loss, 1, "loss");
+        if (d.HostCode)
+        {
+            BceForwardHost(logits, presence, loss);
+            return;
+        }
+
         d.Kernel("bce.fwd", BceForwardKernel)(
             1, logits.View, presence, loss, logits.N * logits.C);
     }
@@ -56,6 +76,12 @@ public static class Losses
     {
         Check.SameShape(logits, dlogits, "logits", "dlogits");
         ArrayView<float> presence = Presence(d, logits, labels, ignoreIndex);
+        if (d.HostCode)
+        {
+            BceBackwardHost(logits, presence, dlogits, weight, accumulate);
+            return;
+        }
+
         int n = logits.N * logits.C;
         int threads = d.GridStrideThreads(n);
         d.Kernel("bce.bwd", BceBackwardKernel)(
@@ -79,6 +105,13 @@ public static class Losses
         Check.That(labels.N == logits.N && labels.Length > 0, $"labels ({labels.N},{labels.H},{labels.W}) must have logits' batch {logits.N}");
         Check.Length(labels.View, labels.Length, "labels");
         ArrayView<float> presence = d.Workspace((long)logits.N * logits.C);
+        if (d.HostCode)
+        {
+            d.Synchronize();
+            PresenceHost(labels, presence, logits.C, ignoreIndex);
+            return presence;
+        }
+
         Elementwise.Fill(d, presence, 0f);
         int threads = d.GridStrideThreads(labels.Length);
         d.Kernel("presence", PresenceKernel)(

@@ -12,13 +12,20 @@ public readonly record struct PoolGeometry(int KernelH, int KernelW, int StrideH
 }
 
 /// <summary>Max pool (argmax kept for backward), average pool (count_include_pad), global average pool.</summary>
-public static class Pooling
+public static partial class Pooling
 {
     // x (N,C,H,W), y (N,C,P,Q), argmax (N·C·P·Q): flat index into x of each output's maximum
     public static void MaxForward(Device d, Tensor x, Tensor y, ArrayView<int> argmax, PoolGeometry g)
     {
         CheckPool(x, y, g);
         Check.Length(argmax, y.Length, "argmax");
+        if (d.HostCode)
+        {
+            d.Synchronize();
+            MaxForwardHost(x, y, argmax, g);
+            return;
+        }
+
         int threads = d.GridStrideThreads(y.Length);
         d.Kernel("maxpool.fwd", MaxForwardKernel)(
             threads, x.View, y.View, argmax, Dims.Of(x), Dims.Of(y), g, threads);
@@ -31,6 +38,13 @@ public static class Pooling
         Check.Valid(dx, "dx");
         Check.Length(argmax, dy.Length, "argmax");
         Check.That(dy.N == dx.N && dy.C == dx.C, $"dy {dy} and dx {dx} differ in N or C");
+        if (d.HostCode)
+        {
+            d.Synchronize();
+            MaxBackwardHost(dy, argmax, dx, accumulate);
+            return;
+        }
+
         if (!accumulate)
             Elementwise.Fill(d, dx.View.SubView(0, dx.Length), 0f);
         int threads = d.GridStrideThreads(dy.Length);
@@ -42,6 +56,13 @@ public static class Pooling
     public static void AvgForward(Device d, Tensor x, Tensor y, PoolGeometry g)
     {
         CheckPool(x, y, g);
+        if (d.HostCode)
+        {
+            d.Synchronize();
+            AvgForwardHost(x, y, g);
+            return;
+        }
+
         int threads = d.GridStrideThreads(y.Length);
         d.Kernel("avgpool.fwd", AvgForwardKernel)(
             threads, x.View, y.View, Dims.Of(x), Dims.Of(y), g, threads);
@@ -51,6 +72,13 @@ public static class Pooling
     public static void AvgBackward(Device d, Tensor dy, Tensor dx, PoolGeometry g, bool accumulate)
     {
         CheckPool(dx, dy, g);
+        if (d.HostCode)
+        {
+            d.Synchronize();
+            AvgBackwardHost(dy, dx, g, accumulate);
+            return;
+        }
+
         int threads = d.GridStrideThreads(dx.Length);
         d.Kernel("avgpool.bwd", AvgBackwardKernel)(
             threads, dy.View, dx.View, Dims.Of(dy), Dims.Of(dx), g, accumulate ? 1 : 0, threads);
@@ -62,6 +90,13 @@ public static class Pooling
         Check.Valid(x, "x");
         Check.Valid(y, "y");
         Check.That(y.N == x.N && y.C == x.C && y.H == 1 && y.W == 1, $"y {y} must be ({x.N},{x.C},1,1) for x {x}");
+        if (d.HostCode)
+        {
+            d.Synchronize();
+            GlobalAvgForwardHost(x, y);
+            return;
+        }
+
         int threads = d.GridStrideThreads(y.Length);
         d.Kernel("gap.fwd", GlobalAvgForwardKernel)(
             threads, x.View, y.View, (long)x.N * x.C, x.Spatial, threads);
@@ -73,6 +108,13 @@ public static class Pooling
         Check.Valid(dy, "dy");
         Check.Valid(dx, "dx");
         Check.That(dy.N == dx.N && dy.C == dx.C && dy.H == 1 && dy.W == 1, $"dy {dy} must be ({dx.N},{dx.C},1,1) for dx {dx}");
+        if (d.HostCode)
+        {
+            d.Synchronize();
+            GlobalAvgBackwardHost(dy, dx, accumulate);
+            return;
+        }
+
         int threads = d.GridStrideThreads(dx.Length);
         d.Kernel("gap.bwd", GlobalAvgBackwardKernel)(
             threads, dy.View, dx.View, dx.Length, dx.Spatial, accumulate ? 1 : 0, threads);

@@ -5,14 +5,21 @@ namespace NetSpec.Runtime.Ops;
 
 /// <summary>
 /// Bilinear and nearest resizing to y's size with PyTorch's semantics (upsample_bilinear2d given an output
-/// size; nearest = floor(dst·in/out)). Backward scatters with atomic adds into dx (zeroed first unless accumulating).
+/// size; nearest = floor(dst·in/out)). Backward scatters with atomic adds into dx (zeroed first unless accumulating); host code in Resize.Host.cs.
 /// </summary>
-public static class Resize
+public static partial class Resize
 {
     // x (N,C,h,w) → y (N,C,H,W)
     public static void BilinearForward(Device d, Tensor x, Tensor y, bool alignCorners)
     {
         CheckPlanes(x, y);
+        if (d.HostCode)
+        {
+            d.Synchronize();
+            BilinearForwardHost(x, y, alignCorners ? 1 : 0);
+            return;
+        }
+
         int threads = d.GridStrideThreads(y.Length);
         d.Kernel("bilinear.fwd", BilinearForwardKernel)(
             threads, x.View, y.View, Dims.Of(x), Dims.Of(y), alignCorners ? 1 : 0, threads);
@@ -21,6 +28,13 @@ public static class Resize
     public static void BilinearBackward(Device d, Tensor dy, Tensor dx, bool alignCorners, bool accumulate)
     {
         CheckPlanes(dx, dy);
+        if (d.HostCode)
+        {
+            d.Synchronize();
+            BilinearBackwardHost(dy, dx, alignCorners ? 1 : 0, accumulate);
+            return;
+        }
+
         if (!accumulate)
             Elementwise.Fill(d, dx.View.SubView(0, dx.Length), 0f);
         int threads = d.GridStrideThreads(dy.Length);
@@ -31,6 +45,13 @@ public static class Resize
     public static void NearestForward(Device d, Tensor x, Tensor y)
     {
         CheckPlanes(x, y);
+        if (d.HostCode)
+        {
+            d.Synchronize();
+            NearestForwardHost(x, y);
+            return;
+        }
+
         int threads = d.GridStrideThreads(y.Length);
         d.Kernel("nearest.fwd", NearestForwardKernel)(
             threads, x.View, y.View, Dims.Of(x), Dims.Of(y), threads);
@@ -39,6 +60,13 @@ public static class Resize
     public static void NearestBackward(Device d, Tensor dy, Tensor dx, bool accumulate)
     {
         CheckPlanes(dx, dy);
+        if (d.HostCode)
+        {
+            d.Synchronize();
+            NearestBackwardHost(dy, dx, accumulate);
+            return;
+        }
+
         if (!accumulate)
             Elementwise.Fill(d, dx.View.SubView(0, dx.Length), 0f);
         int threads = d.GridStrideThreads(dy.Length);

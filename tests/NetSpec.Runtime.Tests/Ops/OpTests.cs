@@ -264,6 +264,96 @@ public abstract class OpTests(DeviceFixture fixture) : OpTestBase(fixture)
         }
     }
 
+    /// <summary>
+    /// Shapes large enough for host code's parallel path (the finite-difference tests above are small): forward
+    /// against the reference, backward against the reference's transpose applied to dy (these ops are linear;
+    /// max pool once its argmax is fixed; mul in each operand).
+    /// </summary>
+    [BackendFact]
+    public void LargeResizePoolingAndBroadcast()
+    {
+        const int n = 2, c = 16, h = 48, w = 45, len = n * c * h * w;
+        double[] x = Rand(len, 200).Select(v => (double)(float)v).ToArray();
+        foreach (bool align in new[] { true, false })
+        {
+            const int oh = 97, ow = 91;
+            RunLarge($"large bilinear align={align}", x, Naive.Bilinear(x, n * c, h, w, oh, ow, align), dy => Naive.BilinearBackward(dy, n * c, h, w, oh, ow, align),
+                4 * (((oh + h - 1) / h) + 1) * (((ow + w - 1) / w) + 1), (s, xv, dyt) =>
+                {
+                    var xt = new Tensor(xv, n, c, h, w);
+                    Tensor y = s.Tensor(n, c, oh, ow, float.NaN), dx = s.Tensor(n, c, h, w, float.NaN);
+                    Resize.BilinearForward(D, xt, y, align);
+                    Resize.BilinearBackward(D, s.Tensor(dyt, n, c, oh, ow), dx, align, accumulate: false);
+                    return (s.Read(y), s.Read(dx));
+                });
+        }
+
+        foreach ((PoolGeometry g, bool max) in new[] { (new PoolGeometry(3, 3, 2, 2, 1, 1), false), (new PoolGeometry(2, 2, 1, 1, 0, 0), true) })
+        {
+            double[] input = max ? Distinct(len, 201).Select(v => (double)(float)v).ToArray() : x;
+            int p = g.OutH(h), q = g.OutW(w);
+            RunLarge($"large {(max ? "max" : "avg")} pool {g}", input,
+                Naive.Pool(input, n * c, h, w, g.KernelH, g.KernelW, g.StrideH, g.StrideW, g.PadH, g.PadW, max, out _, out _),
+                dy => Naive.PoolBackward(input, dy, n * c, h, w, g.KernelH, g.KernelW, g.StrideH, g.StrideW, g.PadH, g.PadW, max),
+                g.KernelH * g.KernelW, (s, xv, dyt) =>
+                {
+                    var xt = new Tensor(xv, n, c, h, w);
+                    Tensor y = s.Tensor(n, c, p, q, float.NaN), dx = s.Tensor(n, c, h, w, float.NaN), dy = s.Tensor(dyt, n, c, p, q);
+                    if (max)
+                    {
+                        ArrayView<int> argmax = s.Ints(new int[n * c * p * q]);
+                        Pooling.MaxForward(D, xt, y, argmax, g);
+                        Pooling.MaxBackward(D, dy, argmax, dx, accumulate: false);
+                    }
+                    else
+                    {
+                        Pooling.AvgForward(D, xt, y, g);
+                        Pooling.AvgBackward(D, dy, dx, g, accumulate: false);
+                    }
+
+                    return (s.Read(y), s.Read(dx));
+                });
+        }
+
+        // a (N,C,H,W) · b (1,C,1,W): da = dy·b, db = Σ over N and H of dy·a
+        double[] b = Rand(c * w, 202).Select(v => (double)(float)v).ToArray();
+        int B(int i) => (i / (h * w) % c * w) + (i % w);
+        double[] prod = x.Select((v, i) => v * b[B(i)]).ToArray();
+        for (int operand = 0; operand < 2; operand++)
+        {
+            int which = operand;
+            RunLarge($"large broadcast mul, d{(which == 0 ? "a" : "b")}", which == 0 ? x : b, prod,
+                dy =>
+                {
+                    if (which == 0)
+                        return dy.Select((g, i) => g * b[B(i)]).ToArray();
+                    var db = new double[b.Length];
+                    for (int i = 0; i < len; i++)
+                        db[B(i)] += dy[i] * x[i];
+                    return db;
+                },
+                which == 0 ? 1 : n * h, (s, _, dyt) =>
+                {
+                    Tensor a = s.Tensor(x.Select(v => (float)v).ToArray(), n, c, h, w), bt = s.Tensor(b.Select(v => (float)v).ToArray(), 1, c, 1, w);
+                    Tensor y = s.Tensor(n, c, h, w, float.NaN), da = s.Tensor(n, c, h, w, float.NaN), db = s.Tensor(1, c, 1, w, float.NaN);
+                    Elementwise.Mul(D, a, bt, y);
+                    Elementwise.MulBackward(D, a, bt, s.Tensor(dyt, n, c, h, w), da, db, false, false);
+                    return (s.Read(y), s.Read(which == 0 ? da : db));
+                });
+        }
+    }
+
+    // run(scope, x on the device, dy) → (y, dx), checked against yRef and dxRef(dy)
+    private void RunLarge(string name, double[] x, double[] yRef, Func<double[], double[]> dxRef, int reduction,
+        Func<BuffersScope, ArrayView<float>, float[], (float[] Y, float[] Dx)> run)
+    {
+        float[] dy = Rand(yRef.Length, 203).Select(v => (float)v).ToArray();
+        using var s = new BuffersScope(D);
+        (float[] y, float[] dx) = run(s, s.Floats(x.Select(v => (float)v).ToArray()), dy);
+        GradientCheck.Compare($"{name} forward", y, yRef, reduction, 0);
+        GradientCheck.Compare($"{name} backward", dx, dxRef(dy.Select(v => (double)v).ToArray()), reduction, 0);
+    }
+
     [BackendFact]
     public void NearestResize()
     {
@@ -345,7 +435,7 @@ public abstract class OpTests(DeviceFixture fixture) : OpTestBase(fixture)
     public void AddAndMulWithBroadcasting()
     {
         const int n = 2, c = 3, h = 4, w = 5;
-        foreach ((int bn, int bc, int bh, int bw) in new[] { (n, c, 1, 1), (1, c, h, w), (n, c, h, w), (1, 1, h, 1) })
+        foreach ((int bn, int bc, int bh, int bw) in new[] { (n, c, 1, 1), (1, c, h, w), (n, c, h, w), (1, 1, h, 1), (1, c, 1, w), (n, 1, h, w), (1, 1, 1, 1) })
         {
             foreach (bool mul in new[] { false, true })
             {
@@ -442,6 +532,10 @@ public abstract class OpTests(DeviceFixture fixture) : OpTestBase(fixture)
         var rng = new Random(170);
         int[] labels = Enumerable.Range(0, n * h * w).Select(i => i % 4 == 3 ? ignore : rng.Next(k)).ToArray();
         RunLoss("softmax CE", Rand(n * k * h * w, 171, -2, 2), labels, n, k, h, w, ignore, dense: true);
+        // an image of more than 1024 pixels: host code sums it in several blocks
+        const int bigH = 3, bigW = 347;
+        int[] bigLabels = Enumerable.Range(0, bigH * bigW).Select(i => i % 5 == 4 ? ignore : rng.Next(2)).ToArray();
+        RunLoss("softmax CE, 1041 pixels", Rand(2 * bigH * bigW, 172, -2, 2), bigLabels, 1, 2, bigH, bigW, ignore, dense: true);
         // all ignored: loss 0 and gradient 0, no division by zero
         using var s = new BuffersScope(D);
         Tensor logits = s.Tensor(n, k, h, w, 0.5f), dl = s.Tensor(n, k, h, w, 3f);

@@ -142,6 +142,58 @@ public static class Naive
         return y;
     }
 
+    // the transpose of Bilinear: dx = Bᵀ dy
+    public static double[] BilinearBackward(double[] dy, int planes, int h, int w, int oh, int ow, bool alignCorners)
+    {
+        var dx = new double[planes * h * w];
+        for (int pl = 0; pl < planes; pl++)
+            for (int i = 0; i < oh; i++)
+                for (int j = 0; j < ow; j++)
+                {
+                    double hs = Source(i, h, oh, alignCorners), ws = Source(j, w, ow, alignCorners);
+                    int h0 = (int)Math.Floor(hs), w0 = (int)Math.Floor(ws);
+                    int h1 = Math.Min(h0 + 1, h - 1), w1 = Math.Min(w0 + 1, w - 1);
+                    double lh = hs - h0, lw = ws - w0, g = dy[(pl * oh + i) * ow + j];
+                    dx[(pl * h + h0) * w + w0] += (1 - lh) * (1 - lw) * g;
+                    dx[(pl * h + h0) * w + w1] += (1 - lh) * lw * g;
+                    dx[(pl * h + h1) * w + w0] += lh * (1 - lw) * g;
+                    dx[(pl * h + h1) * w + w1] += lh * lw * g;
+                }
+
+        return dx;
+    }
+
+    // the gradient of Pool: avg spreads dy/(k·k) over the window, max routes dy to the window's (unique) maximum
+    public static double[] PoolBackward(double[] x, double[] dy, int planes, int h, int w, int kh, int kw, int sh, int sw, int ph, int pw, bool max)
+    {
+        int p = ((h + (2 * ph) - kh) / sh) + 1, q = ((w + (2 * pw) - kw) / sw) + 1;
+        var dx = new double[planes * h * w];
+        for (int pl = 0; pl < planes; pl++)
+            for (int i = 0; i < p; i++)
+                for (int j = 0; j < q; j++)
+                {
+                    double g = dy[(pl * p + i) * q + j];
+                    int best = -1;
+                    for (int r = 0; r < kh; r++)
+                        for (int s = 0; s < kw; s++)
+                        {
+                            int hh = (i * sh) - ph + r, ww = (j * sw) - pw + s;
+                            if (hh < 0 || hh >= h || ww < 0 || ww >= w)
+                                continue;
+                            int at = (pl * h + hh) * w + ww;
+                            if (!max)
+                                dx[at] += g / (kh * kw);
+                            else if (best < 0 || x[at] > x[best])
+                                best = at;
+                        }
+
+                    if (max)
+                        dx[best] += g;
+                }
+
+        return dx;
+    }
+
     private static double Source(int dst, int inSize, int outSize, bool alignCorners)
     {
         if (alignCorners)
