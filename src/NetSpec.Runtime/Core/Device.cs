@@ -60,7 +60,7 @@ public sealed class Device : IDisposable
     /// Whether heavy ops run as vectorised host code over the buffers (the CPU accelerator's default) instead
     /// of ILGPU kernels. Tests turn it off to run every kernel on the CPU accelerator too.
     /// </summary>
-    internal bool HostCode { get; set; }
+    public bool HostCode { get; internal set; }
 
     /// <summary>
     /// Whether cuBLAS may use TF32 tensor cores (10-bit mantissa inputs) for float32 GEMMs; on by default,

@@ -11,6 +11,7 @@ namespace NetSpec.Runtime.Ops;
 internal static unsafe class HostOps
 {
     private const int Chunk = 1 << 16;
+    private static readonly int VC = Vector<float>.Count;
 
     /// <summary>Runs <paramref name="body"/> over [0, n) in chunks on all cores.</summary>
     public static void Chunks(long n, Action<long, int> body)
@@ -64,7 +65,14 @@ internal static unsafe class HostOps
         float* yp = P(y.View), gp = P(dy.View), dp = P(dx.View);
         Chunks(y.Length, (s, n) =>
         {
-            for (long i = s; i < s + n; i++)
+            long i = s, end = s + n;
+            for (; i <= end - VC; i += VC)
+            {
+                Vector<float> g = Vector.ConditionalSelect(Vector.GreaterThan(*(Vector<float>*)(yp + i), Vector<float>.Zero), *(Vector<float>*)(gp + i), Vector<float>.Zero);
+                *(Vector<float>*)(dp + i) = accumulate ? *(Vector<float>*)(dp + i) + g : g;
+            }
+
+            for (; i < end; i++)
             {
                 float g = yp[i] > 0f ? gp[i] : 0f;
                 dp[i] = accumulate ? dp[i] + g : g;

@@ -1,3 +1,4 @@
+using System.Numerics;
 using ILGPU;
 using ILGPU.Runtime;
 
@@ -42,6 +43,13 @@ public sealed class Sgd : IDisposable
     /// <summary>One update of every weight with learning rate <paramref name="lr"/> (times its LrMult).</summary>
     public void Step(float lr)
     {
+        if (device.HostCode)
+        {
+            device.Synchronize();
+            Parallel.ForEach(weights, p => StepHost(p, momentum[p.Name].View, lr * p.LrMult, Momentum, p.WeightDecay ? WeightDecay : 0f));
+            return;
+        }
+
         var kernel = device.Kernel("sgd.step", StepKernel);
         foreach (Parameter p in weights)
         {
@@ -62,6 +70,30 @@ public sealed class Sgd : IDisposable
 
     private MemoryBuffer1D<float, Stride1D.Dense> Buffer(string name) =>
         momentum.TryGetValue(name, out var v) ? v : throw new KeyNotFoundException($"no momentum buffer for '{name}'");
+
+    // the kernel's update, a vector of elements at a time, on the host
+    private static unsafe void StepHost(Parameter p, ArrayView<float> velocity, float lr, float mu, float wd)
+    {
+        float* w = HostAccess.Pointer<float>(p.Value.View), g = HostAccess.Pointer<float>(p.Grad!.View), v = HostAccess.Pointer(velocity);
+        long n = p.Length, i = 0;
+        int vc = Vector<float>.Count;
+        Vector<float> vlr = new(lr), vmu = new(mu), vwd = new(wd);
+        for (; i <= n - vc; i += vc)
+        {
+            Vector<float> grad = *(Vector<float>*)(g + i) + (vwd * *(Vector<float>*)(w + i));
+            Vector<float> vel = (vmu * *(Vector<float>*)(v + i)) + grad;
+            *(Vector<float>*)(v + i) = vel;
+            *(Vector<float>*)(w + i) -= vlr * vel;
+        }
+
+        for (; i < n; i++)
+        {
+            float grad = g[i] + (wd * w[i]);
+            float vel = (mu * v[i]) + grad;
+            v[i] = vel;
+            w[i] -= lr * vel;
+        }
+    }
 
     internal static void StepKernel(Index1D index, ArrayView<float> w, ArrayView<float> g, ArrayView<float> v, long n, float lr, float mu, float wd, int stride)
     {

@@ -6803,7 +6803,7 @@ public sealed partial class SanetR50 : INetwork
 
         /// <summary>
     /// Softmax cross-entropy with K = 59 classes, per pixel: sums[0] += log Σ_k exp(z_k) − z_label, sums[1] += 1
-    /// over pixels whose label is not ignored (labels outside 0..K−1 count as ignored). One atomic add per thread.
+    /// over pixels whose label is not ignored (a label outside 0..K−1 makes the loss NaN, as in the runtime's op). One atomic add per thread.
     /// </summary>
     private static void SoftmaxCrossEntropyK59Kernel(Index1D index, ArrayView<float> logits, ArrayView<int> labels, ArrayView<float> sums, int spatial, int ignoreIndex, int threads)
     {
@@ -6812,8 +6812,15 @@ public sealed partial class SanetR50 : INetwork
         for (long p = index; p < labels.Length; p += threads)
         {
             int label = labels[p];
-            if (label == ignoreIndex || label < 0 || label >= K)
+            if (label == ignoreIndex)
                 continue;
+            if (label < 0 || label >= K)
+            {
+                loss = float.NaN; // a label that is neither a class nor ignored: visible, never dropped
+                valid += 1f;
+                continue;
+            }
+
             long first = p / spatial * K * spatial + p % spatial;
             float max = logits[first];
             for (int k = 1; k < K; k++)
@@ -6839,6 +6846,12 @@ public sealed partial class SanetR50 : INetwork
     {
         if (logits.C != 59 || logits.N != labels.N || logits.H != labels.H || logits.W != labels.W)
             throw new ArgumentException($"softmax cross-entropy: logits {logits} must be (N,59,H,W) for labels ({labels.N},{labels.H},{labels.W})");
+        if (Device.HostCode)
+        {
+            Losses.SoftmaxCrossEntropy(Device, logits, labels, ignoreIndex, loss); // vectorised host code; the kernel is for GPUs
+            return;
+        }
+
         var kernel = Device.Kernel("SanetR50.SoftmaxCrossEntropyK59", SoftmaxCrossEntropyK59Kernel);
         var mean = Device.Kernel("SanetR50.SoftmaxCrossEntropyK59Mean", SoftmaxCrossEntropyK59MeanKernel);
         Elementwise.Fill(Device, sums, 0f);
@@ -6855,7 +6868,8 @@ public sealed partial class SanetR50 : INetwork
         for (long p = index; p < labels.Length; p += threads)
         {
             int label = labels[p];
-            bool ignored = label == ignoreIndex || label < 0 || label >= K;
+            bool ignored = label == ignoreIndex;
+            float bad = label < 0 || label >= K ? float.NaN : 0f;
             long first = p / spatial * K * spatial + p % spatial;
             float max = logits[first];
             for (int k = 1; k < K; k++)
@@ -6866,7 +6880,7 @@ public sealed partial class SanetR50 : INetwork
             for (int k = 0; k < K; k++)
             {
                 long i = first + k * spatial;
-                float g = ignored ? 0f : scale * (XMath.Exp(logits[i] - max) / sum - (k == label ? 1f : 0f));
+                float g = ignored ? 0f : scale * (XMath.Exp(logits[i] - max) / sum - (k == label ? 1f : 0f)) + bad;
                 dlogits[i] = accumulate != 0 ? dlogits[i] + g : g;
             }
         }
@@ -6876,6 +6890,12 @@ public sealed partial class SanetR50 : INetwork
     {
         if (dlogits.Length != logits.Length)
             throw new ArgumentException($"softmax cross-entropy backward: dlogits {dlogits} must match logits {logits}");
+        if (Device.HostCode)
+        {
+            Losses.SoftmaxCrossEntropyBackward(Device, logits, labels, ignoreIndex, weight, dlogits, accumulate);
+            return;
+        }
+
         var kernel = Device.Kernel("SanetR50.SoftmaxCrossEntropyK59Backward", SoftmaxCrossEntropyK59BackwardKernel);
         int threads = Device.GridStrideThreads(labels.Length);
         kernel(threads, logits.View, labels.View, sums, dlogits.View, logits.Spatial, ignoreIndex, weight, accumulate ? 1 : 0, threads);

@@ -3705,7 +3705,7 @@ public sealed partial class SanetTiny : INetwork
 
         /// <summary>
     /// Softmax cross-entropy with K = 6 classes, per pixel: sums[0] += log Σ_k exp(z_k) − z_label, sums[1] += 1
-    /// over pixels whose label is not ignored (labels outside 0..K−1 count as ignored). One atomic add per thread.
+    /// over pixels whose label is not ignored (a label outside 0..K−1 makes the loss NaN, as in the runtime's op). One atomic add per thread.
     /// </summary>
     private static void SoftmaxCrossEntropyK6Kernel(Index1D index, ArrayView<float> logits, ArrayView<int> labels, ArrayView<float> sums, int spatial, int ignoreIndex, int threads)
     {
@@ -3714,8 +3714,15 @@ public sealed partial class SanetTiny : INetwork
         for (long p = index; p < labels.Length; p += threads)
         {
             int label = labels[p];
-            if (label == ignoreIndex || label < 0 || label >= K)
+            if (label == ignoreIndex)
                 continue;
+            if (label < 0 || label >= K)
+            {
+                loss = float.NaN; // a label that is neither a class nor ignored: visible, never dropped
+                valid += 1f;
+                continue;
+            }
+
             long first = p / spatial * K * spatial + p % spatial;
             float max = logits[first];
             for (int k = 1; k < K; k++)
@@ -3741,6 +3748,12 @@ public sealed partial class SanetTiny : INetwork
     {
         if (logits.C != 6 || logits.N != labels.N || logits.H != labels.H || logits.W != labels.W)
             throw new ArgumentException($"softmax cross-entropy: logits {logits} must be (N,6,H,W) for labels ({labels.N},{labels.H},{labels.W})");
+        if (Device.HostCode)
+        {
+            Losses.SoftmaxCrossEntropy(Device, logits, labels, ignoreIndex, loss); // vectorised host code; the kernel is for GPUs
+            return;
+        }
+
         var kernel = Device.Kernel("SanetTiny.SoftmaxCrossEntropyK6", SoftmaxCrossEntropyK6Kernel);
         var mean = Device.Kernel("SanetTiny.SoftmaxCrossEntropyK6Mean", SoftmaxCrossEntropyK6MeanKernel);
         Elementwise.Fill(Device, sums, 0f);
@@ -3757,7 +3770,8 @@ public sealed partial class SanetTiny : INetwork
         for (long p = index; p < labels.Length; p += threads)
         {
             int label = labels[p];
-            bool ignored = label == ignoreIndex || label < 0 || label >= K;
+            bool ignored = label == ignoreIndex;
+            float bad = label < 0 || label >= K ? float.NaN : 0f;
             long first = p / spatial * K * spatial + p % spatial;
             float max = logits[first];
             for (int k = 1; k < K; k++)
@@ -3768,7 +3782,7 @@ public sealed partial class SanetTiny : INetwork
             for (int k = 0; k < K; k++)
             {
                 long i = first + k * spatial;
-                float g = ignored ? 0f : scale * (XMath.Exp(logits[i] - max) / sum - (k == label ? 1f : 0f));
+                float g = ignored ? 0f : scale * (XMath.Exp(logits[i] - max) / sum - (k == label ? 1f : 0f)) + bad;
                 dlogits[i] = accumulate != 0 ? dlogits[i] + g : g;
             }
         }
@@ -3778,6 +3792,12 @@ public sealed partial class SanetTiny : INetwork
     {
         if (dlogits.Length != logits.Length)
             throw new ArgumentException($"softmax cross-entropy backward: dlogits {dlogits} must match logits {logits}");
+        if (Device.HostCode)
+        {
+            Losses.SoftmaxCrossEntropyBackward(Device, logits, labels, ignoreIndex, weight, dlogits, accumulate);
+            return;
+        }
+
         var kernel = Device.Kernel("SanetTiny.SoftmaxCrossEntropyK6Backward", SoftmaxCrossEntropyK6BackwardKernel);
         int threads = Device.GridStrideThreads(labels.Length);
         kernel(threads, logits.View, labels.View, sums, dlogits.View, logits.Spatial, ignoreIndex, weight, accumulate ? 1 : 0, threads);
