@@ -116,14 +116,12 @@ internal static class MembersEmitter
         {
             w.Line("if (_arena is null || !_training)")
              .Line("    throw new InvalidOperationException(\"ReadLosses needs Prepare(..., training: true) and a training Forward\");")
-             .Line("var terms = new Dictionary<string, float>();")
-             .Line("float[] scalar = new float[1];");
+             .Line("var terms = new Dictionary<string, float>();");
             var total = new List<string>();
             foreach (LossDecl loss in c.Spec.Losses)
             {
                 string field = c.Field(c.Node(loss.Node).Node.Output);
-                w.Line($"{field}.CopyToCPU(scalar);")
-                 .Line($"terms[{Names.Literal(loss.Name)}] = scalar[0];");
+                w.Line($"terms[{Names.Literal(loss.Name)}] = DeviceData.Download({field})[0];");
                 total.Add($"{Names.Float(loss.Weight)} * terms[{Names.Literal(loss.Name)}]");
             }
 

@@ -34,14 +34,12 @@ public sealed class Parameter : IDisposable
             length *= d;
         Length = length;
         Value = accelerator.Allocate1D<float>(length);
-        Value.MemSetToZero();
+        DeviceData.Zero<float>(Value.View);
         if (kind == ParameterKind.Weight)
         {
             Grad = accelerator.Allocate1D<float>(length);
-            Grad.MemSetToZero();
+            DeviceData.Zero<float>(Grad.View);
         }
-
-        accelerator.Synchronize();
     }
 
     public string Name { get; }

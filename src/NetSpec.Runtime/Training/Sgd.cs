@@ -26,7 +26,7 @@ public sealed class Sgd : IDisposable
             if (this.momentum.ContainsKey(p.Name))
                 throw new ArgumentException($"parameter name {p.Name} appears twice");
             MemoryBuffer1D<float, Stride1D.Dense> v = device.Accelerator.Allocate1D<float>(p.Length);
-            v.MemSetToZero();
+            DeviceData.Zero<float>(v.View);
             this.momentum[p.Name] = v;
         }
 

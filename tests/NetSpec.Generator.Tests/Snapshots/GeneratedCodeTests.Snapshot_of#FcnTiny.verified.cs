@@ -215,9 +215,7 @@ public sealed partial class FcnTiny : INetwork
         if (_arena is null || !_training)
             throw new InvalidOperationException("ReadLosses needs Prepare(..., training: true) and a training Forward");
         var terms = new Dictionary<string, float>();
-        float[] scalar = new float[1];
-        loss_mask.CopyToCPU(scalar);
-        terms["mask"] = scalar[0];
+        terms["mask"] = DeviceData.Download(loss_mask)[0];
         return new LossValues(1.0f * terms["mask"], terms);
     }
 

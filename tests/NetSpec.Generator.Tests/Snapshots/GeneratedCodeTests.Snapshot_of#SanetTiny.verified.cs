@@ -362,13 +362,9 @@ public sealed partial class SanetTiny : INetwork
         if (_arena is null || !_training)
             throw new InvalidOperationException("ReadLosses needs Prepare(..., training: true) and a training Forward");
         var terms = new Dictionary<string, float>();
-        float[] scalar = new float[1];
-        loss_mask.CopyToCPU(scalar);
-        terms["mask"] = scalar[0];
-        loss_cat.CopyToCPU(scalar);
-        terms["cat"] = scalar[0];
-        loss_dense.CopyToCPU(scalar);
-        terms["dense"] = scalar[0];
+        terms["mask"] = DeviceData.Download(loss_mask)[0];
+        terms["cat"] = DeviceData.Download(loss_cat)[0];
+        terms["dense"] = DeviceData.Download(loss_dense)[0];
         return new LossValues(1.0f * terms["mask"] + 0.2f * terms["cat"] + 0.8f * terms["dense"], terms);
     }
 
