@@ -18,6 +18,9 @@ public sealed class CpuSpeed(ITestOutputHelper output)
     {
         foreach ((int m, int n, int k, bool ta, bool tb, string what) in new[]
         {
+            (64, 2304, 576, false, false, "one image, conv3x3 64→64 @48² forward, one core"),
+            (576, 2304, 64, true, false, "one image, same conv backward input, one core"),
+            (64, 576, 2304, false, true, "one image, same conv backward weights, one core"),
             (64, 14400, 576, false, false, "conv3x3 64→64 @120² forward (W·col)"),
             (576, 14400, 64, true, false, "same conv, backward input (Wᵀ·dy)"),
             (64, 576, 14400, false, true, "same conv, backward weights (dy·colᵀ)"),
@@ -29,12 +32,13 @@ public sealed class CpuSpeed(ITestOutputHelper output)
             fixed (float* pa = a, pb = b, pc = c)
             {
                 int lda = ta ? m : k, ldb = tb ? k : n;
-                CpuGemm.Run(ta, tb, m, n, k, 1, pa, lda, pb, ldb, 0, pc, n); // warm-up
+                bool parallel = !what.EndsWith("one core", StringComparison.Ordinal);
+                CpuGemm.Run(ta, tb, m, n, k, 1, pa, lda, pb, ldb, 0, pc, n, parallel); // warm-up
                 int reps = 0;
                 var sw = Stopwatch.StartNew();
                 while (sw.Elapsed.TotalSeconds < 1.5 || reps < 2)
                 {
-                    CpuGemm.Run(ta, tb, m, n, k, 1, pa, lda, pb, ldb, 0, pc, n);
+                    CpuGemm.Run(ta, tb, m, n, k, 1, pa, lda, pb, ldb, 0, pc, n, parallel);
                     reps++;
                 }
 
