@@ -65,6 +65,8 @@ internal static class Peer
             step();
         var times = new List<double>();
         var cpu = new List<double>();
+        long allocated0 = GC.GetTotalAllocatedBytes(precise: true);
+        int collections0 = GC.CollectionCount(0);
         for (int i = 0; i < repeats; i++)
         {
             TimeSpan c0 = Environment.CpuUsage.TotalTime;
@@ -74,6 +76,8 @@ internal static class Peer
             cpu.Add((Environment.CpuUsage.TotalTime - c0).TotalMilliseconds);
         }
 
+        long allocatedPerStep = (GC.GetTotalAllocatedBytes(precise: true) - allocated0) / repeats;
+        int collections = GC.CollectionCount(0) - collections0;
         (_, long hwm) = ProcessMemory.Read();
         var sorted = times.Order().ToList();
         double median = Median(times);
@@ -98,6 +102,9 @@ internal static class Peer
             ["cpu_median_ms"] = Median(cpu),
             ["idle_before"] = Math.Round(idle, 3),
             ["planned_peak_bytes"] = net.PlannedPeakBytes,
+            ["workspace_bytes"] = device.WorkspaceBytes,
+            ["managed_alloc_bytes_per_step"] = allocatedPerStep,
+            ["gen0_collections"] = collections,
             ["params"] = net.Parameters.Where(p => p.Kind == ParameterKind.Weight).Sum(p => p.Length),
             ["device"] = device.Name,
         };

@@ -163,6 +163,9 @@ public sealed class Device : IDisposable
     public int ReductionThreads(long n) =>
         HostCode ? (int)Math.Max(1, Math.Min(n, 16L * Environment.ProcessorCount)) : GridStrideThreads(n);
 
+    /// <summary>Bytes held by the scratch buffer (its high-water mark: it only grows).</summary>
+    public long WorkspaceBytes => (workspace?.Length ?? 0) * sizeof(float);
+
     /// <summary>A scratch buffer of at least <paramref name="floats"/>; grows (reallocates) only when too small.</summary>
     public ArrayView<float> Workspace(long floats)
     {

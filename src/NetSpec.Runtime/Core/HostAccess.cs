@@ -17,10 +17,15 @@ internal static unsafe class HostAccess
 
     /// <summary>Address of the view's first element (CPU accelerator memory only).</summary>
     public static T* Pointer<T>(ArrayView<T> view)
+        where T : unmanaged => Pointer<ArrayView<T>, T>(view);
+
+    // through a constrained generic call, so the view is not boxed (this runs for every host op)
+    private static T* Pointer<TView, T>(TView view)
+        where TView : struct, IArrayView, IContiguousArrayView
         where T : unmanaged
     {
-        if (((IArrayView)view).Buffer is not { } buffer || buffer.AcceleratorType != AcceleratorType.CPU)
+        if (view.Buffer is not { } buffer || buffer.AcceleratorType != AcceleratorType.CPU)
             throw new InvalidOperationException("host access needs CPU-accelerator memory");
-        return (T*)buffer.NativePtr + ((IContiguousArrayView)view).Index;
+        return (T*)buffer.NativePtr + view.Index;
     }
 }

@@ -80,6 +80,6 @@ internal static class HostLauncher
 
         int pieces = Math.Min(cores * 4, extent);
         int size = (extent + pieces - 1) / pieces;
-        Parallel.For(0, pieces, p => chunk(p * size, Math.Min(extent, (p + 1) * size)));
+        HostParallel.For(pieces, p => chunk(p * size, Math.Min(extent, (p + 1) * size)));
     }
 }

@@ -8,7 +8,7 @@ namespace NetSpec.Runtime.Gemm;
 /// <summary>
 /// Host GEMM over CPU-accelerator memory: blocked for cache (KC×NC panels of B, MC×KC blocks of A, both
 /// packed), a register tile of fused multiply-adds (12×32 with AVX-512, else 6×(2·Vector&lt;float&gt;.Count)),
-/// tasks (row block × column block) spread over cores with Parallel.For.
+/// tasks (row block × column block) spread over cores with HostParallel.For.
 /// </summary>
 public sealed unsafe class CpuGemm(Device device) : IGemm
 {
@@ -67,14 +67,20 @@ public sealed unsafe class CpuGemm(Device device) : IGemm
         int mPad = RoundUp(m, MR);
         bool sharedA = colBlocks > 1 && k > 0 && alpha != 0f && (long)mPad * k <= SharedPackLimit;
         float* packedA = sharedA ? PackAll(transA, a, lda, m, k, mPad, parallel) : null;
+        var product = new Product(transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc, nc, colBlocks, rowsPerGroup, mPad, packedA);
         int tasks = rowGroups * colBlocks;
         if (parallel)
-            Parallel.For(0, tasks, new ParallelOptions { MaxDegreeOfParallelism = cores }, Task);
+            HostParallel.For(tasks, product.Task);
         else
             for (int t = 0; t < tasks; t++)
-                Task(t);
+                product.Task(t); // no closure: a struct call
+    }
 
-        void Task(int task)
+    /// <summary>One product's arguments and blocking; Task(t) computes column block t % colBlocks of row group t / colBlocks.</summary>
+    private readonly struct Product(bool transA, bool transB, int m, int n, int k, float alpha, float* a, int lda,
+        float* b, int ldb, float beta, float* c, int ldc, int nc, int colBlocks, int rowsPerGroup, int mPad, float* packedA)
+    {
+        public void Task(int task)
         {
             int jc = task % colBlocks * nc;
             int ncb = Math.Min(nc, n - jc);
@@ -97,7 +103,7 @@ public sealed unsafe class CpuGemm(Device device) : IGemm
                     {
                         int mc = Math.Min(MC, rowEnd - ic);
                         float* apb = ap;
-                        if (sharedA)
+                        if (packedA != null)
                             apb = packedA + ((long)pc * mPad) + ((long)ic * kc);
                         else
                             PackA(transA, a, lda, ic, pc, mc, kc, ap);
@@ -127,18 +133,25 @@ public sealed unsafe class CpuGemm(Device device) : IGemm
         float* dst = (float*)Unsafe.AsPointer(ref sharedPack[0]);
         int panels = mPad / MR, blocks = (k + KC - 1) / KC;
         if (parallel)
-            Parallel.For(0, panels * blocks, Pack);
-        else
-            for (int job = 0; job < panels * blocks; job++)
-                Pack(job);
-        return dst;
-
-        void Pack(int job)
         {
-            int pc = job / panels * KC, ir = job % panels * MR;
-            int kc = Math.Min(KC, k - pc);
-            PackA(transA, a, lda, ir, pc, Math.Min(MR, m - ir), kc, dst + ((long)pc * mPad) + ((long)ir * kc));
+            HostParallel.For(panels * blocks, job => PackPanel(transA, a, lda, m, k, mPad, dst, job));
         }
+        else
+        {
+            for (int job = 0; job < panels * blocks; job++)
+                PackPanel(transA, a, lda, m, k, mPad, dst, job);
+        }
+
+        return dst;
+    }
+
+    // panel (job % panels) of block (job / panels) of the whole packed A
+    private static void PackPanel(bool transA, float* a, int lda, int m, int k, int mPad, float* dst, int job)
+    {
+        int panels = mPad / MR;
+        int pc = job / panels * KC, ir = job % panels * MR;
+        int kc = Math.Min(KC, k - pc);
+        PackA(transA, a, lda, ir, pc, Math.Min(MR, m - ir), kc, dst + ((long)pc * mPad) + ((long)ir * kc));
     }
 
     private static int RoundUp(int v, int multiple) => Math.Max(multiple, (v + multiple - 1) / multiple * multiple);

@@ -17,7 +17,7 @@ public static unsafe partial class BatchNorm
         float* rm = rmV.IsValid ? HostAccess.Pointer(rmV) : null, rv = rvV.IsValid ? HostAccess.Pointer(rvV) : null;
         int n = xt.N, c = xt.C, hw = xt.Spatial;
         long m = (long)n * hw;
-        Parallel.For(0, c, ch =>
+        HostParallel.For(c, ch =>
         {
             if (!training)
             {
@@ -51,7 +51,7 @@ public static unsafe partial class BatchNorm
         float* x = HostAccess.Pointer(xt.View), y = HostAccess.Pointer(yt.View);
         float* mean = HostAccess.Pointer(meanV), invStd = HostAccess.Pointer(invStdV), gamma = HostAccess.Pointer(gammaV), beta = HostAccess.Pointer(betaV);
         int c = xt.C, hw = xt.Spatial;
-        Parallel.For(0, xt.N * c, plane =>
+        HostParallel.For(xt.N * c, plane =>
         {
             int ch = plane % c;
             float scale = invStd[ch] * gamma[ch];
@@ -74,7 +74,7 @@ public static unsafe partial class BatchNorm
         float* dgamma = HostAccess.Pointer(dgammaV), dbeta = HostAccess.Pointer(dbetaV);
         int n = xt.N, c = xt.C, hw = xt.Spatial;
         float m = (float)n * hw;
-        Parallel.For(0, c, ch =>
+        HostParallel.For(c, ch =>
         {
             double sumG = 0, sumGX = 0;
             for (int b = 0; b < n; b++)

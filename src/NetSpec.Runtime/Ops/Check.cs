@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using ILGPU;
 
 namespace NetSpec.Runtime.Ops;
@@ -30,5 +31,34 @@ internal static class Check
     {
         if (!condition)
             throw new ArgumentException(message);
+    }
+
+    /// <summary>Throws with the message when the condition fails; an interpolated message is formatted only then.</summary>
+    public static void That(bool condition, [InterpolatedStringHandlerArgument(nameof(condition))] ref FailureMessage message)
+    {
+        if (!condition)
+            throw new ArgumentException(message.ToString());
+    }
+
+    /// <summary>Builds its text only when the check it belongs to failed (checks run on every launch).</summary>
+    [InterpolatedStringHandler]
+    public ref struct FailureMessage
+    {
+        private DefaultInterpolatedStringHandler inner;
+        private readonly bool active;
+
+        public FailureMessage(int literalLength, int formattedCount, bool condition, out bool build)
+        {
+            active = build = !condition;
+            inner = build ? new DefaultInterpolatedStringHandler(literalLength, formattedCount) : default;
+        }
+
+        public void AppendLiteral(string value) => inner.AppendLiteral(value);
+
+        public void AppendFormatted<T>(T value) => inner.AppendFormatted(value);
+
+        public void AppendFormatted<T>(T value, string? format) => inner.AppendFormatted(value, format);
+
+        public override string ToString() => active ? inner.ToStringAndClear() : "";
     }
 }

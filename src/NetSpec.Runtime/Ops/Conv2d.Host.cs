@@ -24,7 +24,7 @@ public static unsafe partial class Conv2d
         float* cols = g.IsPointwise ? null : HostAccess.Pointer(d.Workspace(workers * s.ColLength));
         d.Synchronize();
         float* xp = HostAccess.Pointer(x.View), yp = HostAccess.Pointer(y.View), wp = HostAccess.Pointer(w);
-        Parallel.For(0, workers, t =>
+        HostParallel.For(workers, t =>
         {
             float* col = cols + (t * s.ColLength);
             for (int job = t; job < jobs; job += workers)
@@ -50,7 +50,7 @@ public static unsafe partial class Conv2d
         float* cols = g.IsPointwise ? null : HostAccess.Pointer(d.Workspace(workers * s.ColLength));
         d.Synchronize();
         float* dyp = HostAccess.Pointer(dy.View), dxp = HostAccess.Pointer(dx.View), wp = HostAccess.Pointer(w);
-        Parallel.For(0, workers, t =>
+        HostParallel.For(workers, t =>
         {
             float* col = cols + (t * s.ColLength);
             for (int job = t; job < jobs; job += workers)
@@ -78,7 +78,7 @@ public static unsafe partial class Conv2d
         float* scratch = HostAccess.Pointer(d.Workspace(colFloats + ((workers - 1) * s.WeightLength)));
         d.Synchronize();
         float* xp = HostAccess.Pointer(x.View), dyp = HostAccess.Pointer(dy.View), dwp = HostAccess.Pointer(dw);
-        Parallel.For(0, workers, t =>
+        HostParallel.For(workers, t =>
         {
             float* col = scratch + (t * s.ColLength);
             float* mine = t == 0 ? dwp : scratch + colFloats + ((t - 1) * s.WeightLength);

@@ -17,9 +17,9 @@ internal static unsafe class HostOps
     public static void Chunks(long n, Action<long, int> body)
     {
         long chunks = (n + Chunk - 1) / Chunk;
-        Parallel.For(0L, chunks, i =>
+        HostParallel.For(checked((int)chunks), i =>
         {
-            long start = i * Chunk;
+            long start = (long)i * Chunk;
             body(start, (int)Math.Min(Chunk, n - start));
         });
     }
@@ -35,7 +35,7 @@ internal static unsafe class HostOps
         }
         else
         {
-            Parallel.For(0, count, body);
+            HostParallel.For(count, body);
         }
     }
 
@@ -142,7 +142,7 @@ internal static unsafe class HostOps
     {
         float* yp = P(y.View), bp = P(b);
         int hw = y.Spatial;
-        Parallel.For(0, y.N * y.C, plane => TensorPrimitives.Add(S(yp, (long)plane * hw, hw), bp[plane % y.C], S(yp, (long)plane * hw, hw)));
+        HostParallel.For(y.N * y.C, plane => TensorPrimitives.Add(S(yp, (long)plane * hw, hw), bp[plane % y.C], S(yp, (long)plane * hw, hw)));
     }
 
     // db[k] = Σ_{n,·} dy[n,k,·]
@@ -150,7 +150,7 @@ internal static unsafe class HostOps
     {
         float* gp = P(dy.View), bp = P(db);
         int hw = dy.Spatial;
-        Parallel.For(0, dy.C, k =>
+        HostParallel.For(dy.C, k =>
         {
             double sum = 0;
             for (int n = 0; n < dy.N; n++)

@@ -9,21 +9,34 @@ internal static unsafe partial class Im2Col
     public static void UnfoldHost(float* x, float* col, int channels, int h, int w, int p, int q, ConvGeometry g, bool parallel)
     {
         if (parallel)
-            Parallel.For(0, channels * g.KernelH, cr => UnfoldRows(x, col, cr, h, w, p, q, g));
-        else
-            for (int cr = 0; cr < channels * g.KernelH; cr++)
-                UnfoldRows(x, col, cr, h, w, p, q, g);
+        {
+            UnfoldParallel(x, col, channels, h, w, p, q, g);
+            return;
+        }
+
+        for (int cr = 0; cr < channels * g.KernelH; cr++)
+            UnfoldRows(x, col, cr, h, w, p, q, g);
     }
+
+    // (a lambda in its own method: its closure is then made only when it is used)
+    private static void UnfoldParallel(float* x, float* col, int channels, int h, int w, int p, int q, ConvGeometry g) =>
+        HostParallel.For(channels * g.KernelH, cr => UnfoldRows(x, col, cr, h, w, p, q, g));
 
     // x (channels, H, W) (+)= fold(col); one task per channel
     public static void FoldHost(float* col, float* x, int channels, int h, int w, int p, int q, ConvGeometry g, bool accumulate, bool parallel)
     {
         if (parallel)
-            Parallel.For(0, channels, c => FoldChannel(col, x, c, h, w, p, q, g, accumulate));
-        else
-            for (int c = 0; c < channels; c++)
-                FoldChannel(col, x, c, h, w, p, q, g, accumulate);
+        {
+            FoldParallel(col, x, channels, h, w, p, q, g, accumulate);
+            return;
+        }
+
+        for (int c = 0; c < channels; c++)
+            FoldChannel(col, x, c, h, w, p, q, g, accumulate);
     }
+
+    private static void FoldParallel(float* col, float* x, int channels, int h, int w, int p, int q, ConvGeometry g, bool accumulate) =>
+        HostParallel.For(channels, c => FoldChannel(col, x, c, h, w, p, q, g, accumulate));
 
     // the R·S... rows of col for channel c, kernel row r (cr = c·R + r)
     private static void UnfoldRows(float* x, float* col, int cr, int h, int w, int p, int q, ConvGeometry g)

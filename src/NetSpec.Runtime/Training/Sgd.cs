@@ -46,7 +46,11 @@ public sealed class Sgd : IDisposable
         if (device.HostCode)
         {
             device.Synchronize();
-            Parallel.ForEach(weights, p => StepHost(p, momentum[p.Name].View, lr * p.LrMult, Momentum, p.WeightDecay ? WeightDecay : 0f));
+            HostParallel.For(weights.Count, i =>
+            {
+                Parameter p = weights[i];
+                StepHost(p, momentum[p.Name].View, lr * p.LrMult, Momentum, p.WeightDecay ? WeightDecay : 0f);
+            });
             return;
         }
 
