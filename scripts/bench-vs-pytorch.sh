@@ -1,13 +1,16 @@
 #!/usr/bin/env bash
 # NetSpec against PyTorch on the same machine, the same cases, timed the same way.
 #
-#   scripts/bench-vs-pytorch.sh [--threads 2] [--repeats 7] [--warmup 2] [--quick] [--pytorch-only] [--no-check] [--out DIR]
+#   scripts/bench-vs-pytorch.sh [--threads 2] [--repeats 7] [--warmup 10] [--quick] [--pytorch-only] [--no-check] [--out DIR]
 #
 # 1. Same computation: for each network, one safetensors file of weights (random, with randomised BN
 #    statistics) and one of inputs are loaded into both; NetSpec's eval-mode outputs must match
 #    PyTorch's within a tolerance derived from PyTorch's own float32 error (benchmarks/peer/check.py).
 # 2. Timing: for each case, benchmarks/peer/bench.py and NetSpec.Benchmarks --peer-json each run
 #    --warmup untimed steps, then --repeats timed ones; the median is reported, with the peak RSS growth.
+#    Ten warm-up steps by default: .NET compiles each method quickly first and optimises the hot ones
+#    (with profile data) over the first steps; a training run's steady state is what a user waits through.
+#    PyTorch gets the same warm-up.
 # Both sides are limited to --threads cores (torch.set_num_threads; DOTNET_PROCESSOR_COUNT and, where
 # available, taskset pinning both to the same cores).
 #
@@ -17,7 +20,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$(pwd)
 
-threads=2 repeats=7 warmup=2 quick=0 pytorch_only=0 check=1 out="$root/artifacts/bench-vs-pytorch"
+threads=2 repeats=7 warmup=10 quick=0 pytorch_only=0 check=1 out="$root/artifacts/bench-vs-pytorch"
 while [ $# -gt 0 ]; do
     case "$1" in
         --threads) threads=$2; shift 2 ;;
