@@ -1,6 +1,7 @@
 using System.Numerics;
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
 using ILGPU;
 
 namespace NetSpec.Runtime.Gemm;
@@ -88,7 +89,10 @@ public sealed unsafe class CpuGemm(Device device) : IGemm
             int rowEnd = Math.Min(m, rowStart + rowsPerGroup);
             if (rowStart >= rowEnd)
                 return;
-            ScaleBlock(c, ldc, rowStart, jc, rowEnd - rowStart, ncb, beta);
+            // with beta = 0 the first K block overwrites C (no clearing pass, no read of C)
+            bool overwriteFirst = beta == 0f && k > 0 && alpha != 0f;
+            if (!overwriteFirst)
+                ScaleBlock(c, ldc, rowStart, jc, rowEnd - rowStart, ncb, beta);
             if (k == 0 || alpha == 0f)
                 return;
             packA ??= new float[((MC + 11) / 12 * 12) * KC];
@@ -113,9 +117,9 @@ public sealed unsafe class CpuGemm(Device device) : IGemm
                             {
                                 float* ct = c + ((long)(ic + ir) * ldc) + jc + jr;
                                 if (Wide)
-                                    MicroTile512(kc, apb + (ir * kc), bp + (jr * kc), ct, ldc, Math.Min(MR, mc - ir), Math.Min(NR, ncb - jr), alpha);
+                                    MicroTile512(kc, apb + (ir * kc), bp + (jr * kc), ct, ldc, Math.Min(MR, mc - ir), Math.Min(NR, ncb - jr), alpha, overwriteFirst && pc == 0);
                                 else
-                                    MicroTile(kc, apb + (ir * kc), bp + (jr * kc), ct, ldc, Math.Min(MR, mc - ir), Math.Min(NR, ncb - jr), alpha);
+                                    MicroTile(kc, apb + (ir * kc), bp + (jr * kc), ct, ldc, Math.Min(MR, mc - ir), Math.Min(NR, ncb - jr), alpha, overwriteFirst && pc == 0);
                             }
                         }
                     }
@@ -212,12 +216,36 @@ public sealed unsafe class CpuGemm(Device device) : IGemm
                 new Span<float>(dst, kc * NR).Clear();
             if (transB)
             {
-                // op(B)[p, j] = B[j, p]: row j of B is contiguous in p
-                for (int j = 0; j < nr; j++)
+                // op(B)[p, j] = B[j, p]: row j of B is contiguous in p; whole 8×8 blocks go through registers
+                int j8 = Avx.IsSupported ? nr / 8 * 8 : 0, p8 = kc / 8 * 8;
+                for (int j = 0; j < j8; j += 8)
+                {
+                    float* src = b + ((long)(jc + jr + j) * ldb) + pc;
+                    for (int p = 0; p < p8; p += 8)
+                        Transpose8x8(src + p, ldb, dst + (p * NR) + j, NR);
+                    for (int jj = j; jj < j + 8; jj++)
+                    {
+                        float* row = b + ((long)(jc + jr + jj) * ldb) + pc;
+                        for (int p = p8; p < kc; p++)
+                            dst[(p * NR) + jj] = row[p];
+                    }
+                }
+
+                for (int j = j8; j < nr; j++)
                 {
                     float* src = b + ((long)(jc + jr + j) * ldb) + pc;
                     for (int p = 0; p < kc; p++)
                         dst[(p * NR) + j] = src[p];
+                }
+            }
+            else if (nr == NR && Wide)
+            {
+                // a full panel row is two 512-bit vectors: copy them directly (a Memmove call a row cost more)
+                for (int p = 0; p < kc; p++)
+                {
+                    float* src = b + ((long)(pc + p) * ldb) + jc + jr;
+                    Vector512.Store(Vector512.Load(src), dst + (p * NR));
+                    Vector512.Store(Vector512.Load(src + 16), dst + (p * NR) + 16);
                 }
             }
             else
@@ -228,8 +256,29 @@ public sealed unsafe class CpuGemm(Device device) : IGemm
         }
     }
 
+    // dst[k·ldd + i] = src[i·lds + k] for i, k < 8 (eight rows in, eight columns out)
+    private static void Transpose8x8(float* src, int lds, float* dst, int ldd)
+    {
+        Vector256<float> r0 = Avx.LoadVector256(src), r1 = Avx.LoadVector256(src + lds);
+        Vector256<float> r2 = Avx.LoadVector256(src + (2 * lds)), r3 = Avx.LoadVector256(src + (3 * lds));
+        Vector256<float> r4 = Avx.LoadVector256(src + (4 * lds)), r5 = Avx.LoadVector256(src + (5 * lds));
+        Vector256<float> r6 = Avx.LoadVector256(src + (6 * lds)), r7 = Avx.LoadVector256(src + (7 * lds));
+        Vector256<float> t0 = Avx.UnpackLow(r0, r1), t1 = Avx.UnpackHigh(r0, r1), t2 = Avx.UnpackLow(r2, r3), t3 = Avx.UnpackHigh(r2, r3);
+        Vector256<float> t4 = Avx.UnpackLow(r4, r5), t5 = Avx.UnpackHigh(r4, r5), t6 = Avx.UnpackLow(r6, r7), t7 = Avx.UnpackHigh(r6, r7);
+        Vector256<float> u0 = Avx.Shuffle(t0, t2, 0x44), u1 = Avx.Shuffle(t0, t2, 0xEE), u2 = Avx.Shuffle(t1, t3, 0x44), u3 = Avx.Shuffle(t1, t3, 0xEE);
+        Vector256<float> u4 = Avx.Shuffle(t4, t6, 0x44), u5 = Avx.Shuffle(t4, t6, 0xEE), u6 = Avx.Shuffle(t5, t7, 0x44), u7 = Avx.Shuffle(t5, t7, 0xEE);
+        Avx.Store(dst, Avx.Permute2x128(u0, u4, 0x20));
+        Avx.Store(dst + ldd, Avx.Permute2x128(u1, u5, 0x20));
+        Avx.Store(dst + (2 * ldd), Avx.Permute2x128(u2, u6, 0x20));
+        Avx.Store(dst + (3 * ldd), Avx.Permute2x128(u3, u7, 0x20));
+        Avx.Store(dst + (4 * ldd), Avx.Permute2x128(u0, u4, 0x31));
+        Avx.Store(dst + (5 * ldd), Avx.Permute2x128(u1, u5, 0x31));
+        Avx.Store(dst + (6 * ldd), Avx.Permute2x128(u2, u6, 0x31));
+        Avx.Store(dst + (7 * ldd), Avx.Permute2x128(u3, u7, 0x31));
+    }
+
     // C[0..mr, 0..nr] += alpha · Σ_p ap[p,:] ⊗ bp[p,:], 12×32 with 512-bit registers
-    private static void MicroTile512(int kc, float* ap, float* bp, float* c, int ldc, int mr, int nr, float alpha)
+    private static void MicroTile512(int kc, float* ap, float* bp, float* c, int ldc, int mr, int nr, float alpha, bool overwrite)
     {
         Vector512<float> c00 = default, c01 = default, c10 = default, c11 = default, c20 = default, c21 = default;
         Vector512<float> c30 = default, c31 = default, c40 = default, c41 = default, c50 = default, c51 = default;
@@ -280,6 +329,23 @@ public sealed unsafe class CpuGemm(Device device) : IGemm
         }
 
         var va = Vector512.Create(alpha);
+        if (mr == 12 && nr == 32 && overwrite)
+        {
+            Store512(c, ldc, 0, c00 * va, c01 * va);
+            Store512(c, ldc, 1, c10 * va, c11 * va);
+            Store512(c, ldc, 2, c20 * va, c21 * va);
+            Store512(c, ldc, 3, c30 * va, c31 * va);
+            Store512(c, ldc, 4, c40 * va, c41 * va);
+            Store512(c, ldc, 5, c50 * va, c51 * va);
+            Store512(c, ldc, 6, c60 * va, c61 * va);
+            Store512(c, ldc, 7, c70 * va, c71 * va);
+            Store512(c, ldc, 8, c80 * va, c81 * va);
+            Store512(c, ldc, 9, c90 * va, c91 * va);
+            Store512(c, ldc, 10, ca0 * va, ca1 * va);
+            Store512(c, ldc, 11, cb0 * va, cb1 * va);
+            return;
+        }
+
         if (mr == 12 && nr == 32)
         {
             Add512(c, ldc, 0, c00 * va, c01 * va);
@@ -298,23 +364,23 @@ public sealed unsafe class CpuGemm(Device device) : IGemm
         }
 
         float* tile = stackalloc float[12 * 32];
-        Store512(tile, 0, c00 * va, c01 * va);
-        Store512(tile, 1, c10 * va, c11 * va);
-        Store512(tile, 2, c20 * va, c21 * va);
-        Store512(tile, 3, c30 * va, c31 * va);
-        Store512(tile, 4, c40 * va, c41 * va);
-        Store512(tile, 5, c50 * va, c51 * va);
-        Store512(tile, 6, c60 * va, c61 * va);
-        Store512(tile, 7, c70 * va, c71 * va);
-        Store512(tile, 8, c80 * va, c81 * va);
-        Store512(tile, 9, c90 * va, c91 * va);
-        Store512(tile, 10, ca0 * va, ca1 * va);
-        Store512(tile, 11, cb0 * va, cb1 * va);
+        StoreTile512(tile, 0, c00 * va, c01 * va);
+        StoreTile512(tile, 1, c10 * va, c11 * va);
+        StoreTile512(tile, 2, c20 * va, c21 * va);
+        StoreTile512(tile, 3, c30 * va, c31 * va);
+        StoreTile512(tile, 4, c40 * va, c41 * va);
+        StoreTile512(tile, 5, c50 * va, c51 * va);
+        StoreTile512(tile, 6, c60 * va, c61 * va);
+        StoreTile512(tile, 7, c70 * va, c71 * va);
+        StoreTile512(tile, 8, c80 * va, c81 * va);
+        StoreTile512(tile, 9, c90 * va, c91 * va);
+        StoreTile512(tile, 10, ca0 * va, ca1 * va);
+        StoreTile512(tile, 11, cb0 * va, cb1 * va);
         for (int i = 0; i < mr; i++)
         {
             float* row = c + ((long)i * ldc), t = tile + (i * 32);
             for (int j = 0; j < nr; j++)
-                row[j] += t[j];
+                row[j] = overwrite ? t[j] : row[j] + t[j];
         }
     }
 
@@ -325,14 +391,21 @@ public sealed unsafe class CpuGemm(Device device) : IGemm
         (Vector512.Load(r + 16) + right).Store(r + 16);
     }
 
-    private static void Store512(float* tile, int row, Vector512<float> left, Vector512<float> right)
+    private static void StoreTile512(float* tile, int row, Vector512<float> left, Vector512<float> right)
     {
         left.Store(tile + (row * 32));
         right.Store(tile + (row * 32) + 16);
     }
 
+    private static void Store512(float* c, int ldc, int row, Vector512<float> left, Vector512<float> right)
+    {
+        float* r = c + ((long)row * ldc);
+        left.Store(r);
+        right.Store(r + 16);
+    }
+
     // C[0..mr, 0..nr] += alpha · Σ_p ap[p,:] ⊗ bp[p,:]
-    private static void MicroTile(int kc, float* ap, float* bp, float* c, int ldc, int mr, int nr, float alpha)
+    private static void MicroTile(int kc, float* ap, float* bp, float* c, int ldc, int mr, int nr, float alpha, bool overwrite)
     {
         Vector<float> c00 = default, c01 = default, c10 = default, c11 = default, c20 = default, c21 = default;
         Vector<float> c30 = default, c31 = default, c40 = default, c41 = default, c50 = default, c51 = default;
@@ -376,13 +449,13 @@ public sealed unsafe class CpuGemm(Device device) : IGemm
             float* t = tile + (i * NR);
             if (nr == NR)
             {
-                *(Vector<float>*)row += *(Vector<float>*)t;
-                *(Vector<float>*)(row + VC) += *(Vector<float>*)(t + VC);
+                *(Vector<float>*)row = overwrite ? *(Vector<float>*)t : *(Vector<float>*)row + *(Vector<float>*)t;
+                *(Vector<float>*)(row + VC) = overwrite ? *(Vector<float>*)(t + VC) : *(Vector<float>*)(row + VC) + *(Vector<float>*)(t + VC);
             }
             else
             {
                 for (int j = 0; j < nr; j++)
-                    row[j] += t[j];
+                    row[j] = overwrite ? t[j] : row[j] + t[j];
             }
         }
     }
