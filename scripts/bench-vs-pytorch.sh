@@ -1,16 +1,18 @@
 #!/usr/bin/env bash
 # NetSpec against PyTorch on the same machine, the same cases, timed the same way.
 #
-#   scripts/bench-vs-pytorch.sh [--threads 2] [--repeats 7] [--warmup 10] [--quick] [--pytorch-only] [--no-check] [--out DIR]
+#   scripts/bench-vs-pytorch.sh [--threads 2] [--repeats 7] [--warmup 40] [--quick] [--pytorch-only] [--no-check] [--out DIR]
 #
 # 1. Same computation: for each network, one safetensors file of weights (random, with randomised BN
 #    statistics) and one of inputs are loaded into both; NetSpec's eval-mode outputs must match
 #    PyTorch's within a tolerance derived from PyTorch's own float32 error (benchmarks/peer/check.py).
 # 2. Timing: for each case, benchmarks/peer/bench.py and NetSpec.Benchmarks --peer-json each run
 #    --warmup untimed steps, then --repeats timed ones; the median is reported, with the peak RSS growth.
-#    Ten warm-up steps by default: .NET compiles each method quickly first and optimises the hot ones
-#    (with profile data) over the first steps; a training run's steady state is what a user waits through.
-#    PyTorch gets the same warm-up.
+#    40 warm-up steps by default: .NET compiles each method quickly first and recompiles it, optimised
+#    with the profile it gathered, after 30 calls; the generated Forward/Backward methods are called
+#    once a step, so a network reaches its steady speed after about 35 steps (sanet-tiny: ~55 ms a step
+#    before, ~41 ms after). A training run's steady state is what a user waits through (the default
+#    run is 1000 steps). PyTorch gets the same warm-up.
 # Both sides are limited to --threads cores (torch.set_num_threads; DOTNET_PROCESSOR_COUNT and, where
 # available, taskset pinning both to the same cores).
 #
@@ -20,7 +22,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$(pwd)
 
-threads=2 repeats=7 warmup=10 quick=0 pytorch_only=0 check=1 out="$root/artifacts/bench-vs-pytorch"
+threads=2 repeats=7 warmup=40 quick=0 pytorch_only=0 check=1 out="$root/artifacts/bench-vs-pytorch"
 while [ $# -gt 0 ]; do
     case "$1" in
         --threads) threads=$2; shift 2 ;;
@@ -91,7 +93,7 @@ fi
 
 # ---- 2. timing ---------------------------------------------------------------------------------------
 cases=("sanet-tiny train 8 96" "sanet-r50 forward 1 240" "sanet-tiny forward 8 96" "fcn-tiny train 8 96"
-       "sanet-tiny-se train 8 96" "fcn-r50 forward 1 240")
+       "sanet-tiny-se train 8 96" "fcn-r50 forward 1 240" "sanet-r50 train 1 240")
 [ "$quick" = 1 ] && cases=("sanet-tiny train 8 96" "sanet-r50 forward 1 240")
 results="$out/results.jsonl"
 : >"$results"
@@ -112,20 +114,24 @@ by = {}
 for r in rows:
     by.setdefault((r["net"], r["mode"], r["batch"], r["size"]), {})[r["side"]] = r
 mib = lambda b: f"{b / 2**20:.0f} MiB"
-print(f"| case | NetSpec ms | PyTorch ms | ratio NetSpec/PyTorch | NetSpec peak mem | PyTorch peak mem |")
-print(f"|---|---:|---:|---:|---:|---:|")
+print(f"| case | NetSpec ms | PyTorch ms | ratio NetSpec/PyTorch | NetSpec peak mem | PyTorch peak mem | mem ratio |")
+print(f"|---|---:|---:|---:|---:|---:|---:|")
 for (net, mode, b, s), sides in by.items():
     n, p = sides.get("netspec"), sides.get("pytorch")
     case = f"{net} {'train step' if mode == 'train' else 'forward'} b{b} {s}x{s}"
     nms = f"{n['median_ms']:.1f}" if n else "n/a"
     pms = f"{p['median_ms']:.1f}" if p else "n/a"
     ratio = f"{n['median_ms'] / p['median_ms']:.2f}" if n and p else "n/a"
-    nmem = f"+{mib(n['peak_rss_delta_bytes'])} (plan {mib(n['planned_peak_bytes'])})" if n else "n/a"
+    # training: NetSpec's parameter gradients exist before its baseline, PyTorch's .grad appear in its delta: add them
+    grads = n.get("grad_bytes", 0) if n and mode == "train" else 0
+    nmem = (f"+{mib(n['peak_rss_delta_bytes'])}" + (f" +{mib(grads)} grads" if grads else "") + f" (plan {mib(n['planned_peak_bytes'])})") if n else "n/a"
     pmem = f"+{mib(p['peak_rss_delta_bytes'])}" if p else "n/a"
+    mratio = f"{(n['peak_rss_delta_bytes'] + grads) / p['peak_rss_delta_bytes']:.2f}" if n and p else "n/a"
     busy = [f"{side} {r['idle_before']:.0%}" for side, r in (("NetSpec", n), ("PyTorch", p)) if r and r.get("idle_before", 1) < 0.8]
     flag = " (busy machine: idle " + ", ".join(busy) + ")" if busy else ""
-    print(f"| {case}{flag} | {nms} | {pms} | {ratio} | {nmem} | {pmem} |")
-print("\nms: median of the timed runs; peak mem: growth of the process peak RSS over the runs (see docs/benchmarks.md).")
+    print(f"| {case}{flag} | {nms} | {pms} | {ratio} | {nmem} | {pmem} | {mratio} |")
+print("\nms: median of the timed runs; peak mem: growth of the process peak RSS over the runs (see docs/benchmarks.md);")
+print("mem ratio: (NetSpec growth + its parameter gradients, for training) / PyTorch growth.")
 if any(r.get("idle_before", 1) < 0.8 for r in rows):
     print("WARNING: some cases started with less than 80% of the CPUs idle; other work was running and those times are inflated.")
 PYEOF

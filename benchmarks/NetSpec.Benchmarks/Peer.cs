@@ -103,6 +103,8 @@ internal static class Peer
             ["idle_before"] = Math.Round(idle, 3),
             ["planned_peak_bytes"] = net.PlannedPeakBytes,
             ["workspace_bytes"] = device.WorkspaceBytes,
+            // allocated with the parameters, before the baseline; PyTorch allocates its .grad in the first step (in its delta)
+            ["grad_bytes"] = net.Parameters.Where(p => p.Grad is not null).Sum(p => p.Length * sizeof(float)),
             ["managed_alloc_bytes_per_step"] = allocatedPerStep,
             ["gen0_collections"] = collections,
             ["params"] = net.Parameters.Where(p => p.Kind == ParameterKind.Weight).Sum(p => p.Length),
