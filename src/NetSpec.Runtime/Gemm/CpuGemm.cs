@@ -195,10 +195,19 @@ public sealed unsafe class CpuGemm(Device device) : IGemm
             }
             else
             {
+                // row i of A is contiguous in p: whole 8×8 blocks go through registers, the rest one by one
+                int i8 = Avx.IsSupported ? mr / 8 * 8 : 0, p8 = kc / 8 * 8;
+                for (int i = 0; i < i8; i += 8)
+                {
+                    float* src = a + ((long)(ic + ir + i) * lda) + pc;
+                    for (int p = 0; p < p8; p += 8)
+                        Transpose8x8(src + p, lda, dst + (p * MR) + i, MR);
+                }
+
                 for (int i = 0; i < mr; i++)
                 {
                     float* src = a + ((long)(ic + ir + i) * lda) + pc;
-                    for (int p = 0; p < kc; p++)
+                    for (int p = i < i8 ? p8 : 0; p < kc; p++)
                         dst[(p * MR) + i] = src[p];
                 }
             }
