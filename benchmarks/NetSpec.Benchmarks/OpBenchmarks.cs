@@ -194,6 +194,45 @@ public class ResizeBenchmarks : DeviceBenchmark
     }
 }
 
+/// <summary>The SA combine, fused: y = attn ⊙ res + attn, and both gradients.</summary>
+[Config(typeof(OpConfig))]
+public class AttentionGateBenchmarks : DeviceBenchmark
+{
+    private Tensor attn, res, y, dy, dAttn, dRes;
+
+    [ParamsSource(nameof(Cases))]
+    public TensorCase Case { get; set; } = null!;
+
+    public static IEnumerable<TensorCase> Cases => TensorCase.AttentionGate;
+
+    [GlobalSetup]
+    public void Setup()
+    {
+        Open();
+        TensorCase c = Case;
+        attn = B.Tensor(c.N, c.C, c.H, c.W);
+        res = B.Tensor(c.N, c.C, c.H, c.W);
+        dy = B.Tensor(c.N, c.C, c.H, c.W);
+        y = B.Tensor(c.N, c.C, c.H, c.W, 0f);
+        dAttn = B.Tensor(c.N, c.C, c.H, c.W, 0f);
+        dRes = B.Tensor(c.N, c.C, c.H, c.W, 0f);
+    }
+
+    [Benchmark]
+    public void Forward()
+    {
+        AttentionGate.Forward(D, attn, res, y);
+        D.Synchronize();
+    }
+
+    [Benchmark]
+    public void Backward()
+    {
+        AttentionGate.Backward(D, attn, res, dy, dAttn, dRes, accumulateAttention: false, accumulateResidual: false);
+        D.Synchronize();
+    }
+}
+
 [Config(typeof(OpConfig))]
 public class LossBenchmarks : DeviceBenchmark
 {

@@ -55,6 +55,8 @@ public sealed record TensorCase(string Name, int N, int C, int H, int W, int Out
 
     public static IEnumerable<TensorCase> Losses => [new("ce", 8, 21, 96, 96)];
 
+    public static IEnumerable<TensorCase> AttentionGate => [new("sa-gate", 8, 64, 56, 56)];
+
     private double X => 4.0 * N * C * H * W;
 
     private double Y => 4.0 * N * C * OutH * OutW;
@@ -72,6 +74,8 @@ public sealed record TensorCase(string Name, int N, int C, int H, int W, int Out
         ("ce", "SoftmaxCrossEntropy") => X + LabelBytes,
         ("ce", "SoftmaxCrossEntropyBackward") => 2 * X + LabelBytes,
         ("ce", "BcePresence" or "BcePresenceBackward") => LabelBytes,   // the label scan dominates
+        ("sa-gate", "Forward") => 3 * X,                           // read attn, res, write y
+        ("sa-gate", "Backward") => 5 * X,                          // read attn, res, dy, write dAttn, dRes
         _ => 0,
     };
 

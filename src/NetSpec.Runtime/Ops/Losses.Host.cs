@@ -93,21 +93,33 @@ public static unsafe partial class Losses
             int n = t / blocks, p0 = t % blocks * Block, len = Math.Min(Block, hw - p0);
             int* lab = labels + ((long)n * hw) + p0;
             long o = ((long)n * k * hw) + p0;
-            Span<float> max = stackalloc float[len], sum = stackalloc float[len], e = stackalloc float[len];
+            Span<float> max = stackalloc float[len], sum = stackalloc float[len], e = stackalloc float[len], w = stackalloc float[len];
             LogSumExp(logits + o, k, hw, max, sum, e);
+
+            // per pixel: the weight scale, 0 where ignored, NaN for a label that is neither a class nor ignored
+            for (int p = 0; p < len; p++)
+                w[p] = lab[p] == ignore ? 0f : lab[p] < 0 || lab[p] >= k ? float.NaN : scale;
+
+            // g (+)= w · softmax, class by class (vectorised) ...
             for (int c = 0; c < k; c++)
             {
-                float* x = logits + o + ((long)c * hw), g = dlogits + o + ((long)c * hw);
-                TensorPrimitives.Subtract(new ReadOnlySpan<float>(x, len), max, e);
+                var g = new Span<float>(dlogits + o + ((long)c * hw), len);
+                TensorPrimitives.Subtract(new ReadOnlySpan<float>(logits + o + ((long)c * hw), len), max, e);
                 TensorPrimitives.Exp(e, e);
                 TensorPrimitives.Divide(e, sum, e);
-                for (int p = 0; p < len; p++)
-                {
-                    int label = lab[p];
-                    float bad = label < 0 || label >= k ? float.NaN : 0f;
-                    float v = label != ignore ? ((e[p] - (c == label ? 1f : 0f)) * scale) + bad : 0f;
-                    g[p] = accumulate ? g[p] + v : v;
-                }
+                TensorPrimitives.Multiply(e, w, e);
+                if (accumulate)
+                    TensorPrimitives.Add(g, e, g);
+                else
+                    e.CopyTo(g);
+            }
+
+            // ... then − w at each pixel's label (the one-hot term)
+            for (int p = 0; p < len; p++)
+            {
+                int label = lab[p];
+                if (label != ignore && label >= 0 && label < k)
+                    dlogits[o + ((long)label * hw) + p] -= w[p];
             }
         });
     }
