@@ -92,6 +92,27 @@ public abstract class OpTests(DeviceFixture fixture) : OpTestBase(fixture)
     }
 
     [BackendFact]
+    public void BatchNormBackwardWithoutAnInputGradientStillGivesTheParameterGradients()
+    {
+        // the generator passes no dx when a BN's input needs no gradient; dγ and dβ must not change
+        const int n = 2, c = 3, h = 5, w = 3;
+        using var s = new BuffersScope(D);
+        static float[] F(double[] v) => v.Select(e => (float)e).ToArray();
+        Tensor x = s.Tensor(F(Rand(n * c * h * w, 60, -2, 2)), n, c, h, w), dy = s.Tensor(F(Rand(n * c * h * w, 61)), n, c, h, w);
+        ArrayView<float> g = s.Floats(F(Rand(c, 62, 0.5, 1.5))), b = s.Floats(F(Rand(c, 63)));
+        ArrayView<float> mean = s.Filled(c, 0), inv = s.Filled(c, 0), rm = s.Filled(c, 0), rv = s.Filled(c, 1), counter = s.Filled(1, 0);
+        Tensor y = s.Tensor(n, c, h, w, 0);
+        BatchNorm.Statistics(D, x, mean, inv, rm, rv, counter, 0.1f, 1e-5f, training: true);
+        BatchNorm.Apply(D, x, mean, inv, g, b, y, relu: true);
+        ArrayView<float> dg1 = s.Filled(c, 0), db1 = s.Filled(c, 0), dg2 = s.Filled(c, float.NaN), db2 = s.Filled(c, float.NaN);
+        BatchNorm.Backward(D, x, y, dy, mean, inv, g, s.Tensor(n, c, h, w, 0), dg1, db1, relu: true, accumulate: false);
+        BatchNorm.Backward(D, x, y, dy, mean, inv, g, default, dg2, db2, relu: true, accumulate: false);
+        Assert.Equal(s.Read(dg1), s.Read(dg2));
+        Assert.Equal(s.Read(db1), s.Read(db2));
+        Assert.Contains(s.Read(dg1), v => v != 0f);
+    }
+
+    [BackendFact]
     public void BatchNormRunningStatisticsAndEval()
     {
         const int n = 3, c = 2, h = 3, w = 4, m = n * h * w;
