@@ -163,6 +163,14 @@ public sealed class Device : IDisposable
     public int ReductionThreads(long n) =>
         HostCode ? (int)Math.Max(1, Math.Min(n, 16L * Environment.ProcessorCount)) : GridStrideThreads(n);
 
+    /// <summary>
+    /// Host code: the most floats a convolution's im2col columns may take (all workers together); larger
+    /// images are unfolded in chunks of output rows. 32 Mi floats (128 MiB) by default: each chunk repacks
+    /// the weights, so chunking a conv with a long K (2048 channels × 3×3) costs time — at 16 MiB sanet-r50's
+    /// forward at 240×240 slowed from 325 to 367 ms — and is kept for images whose columns would not fit.
+    /// </summary>
+    internal long ColumnLimitFloats { get; set; } = 32L << 20;
+
     /// <summary>Bytes held by the scratch buffer (its high-water mark: it only grows).</summary>
     public long WorkspaceBytes => (workspace?.Length ?? 0) * sizeof(float);
 

@@ -25,7 +25,13 @@ internal static class HostParallel
     {
         if (count <= 0)
             return;
-        if (count == 1 || Cores == 1 || inLoop || !Monitor.TryEnter(Gate))
+        if (count == 1)
+        {
+            body(0); // nothing to share out here: loops inside the body may still use the cores
+            return;
+        }
+
+        if (Cores == 1 || inLoop || !Monitor.TryEnter(Gate))
         {
             Serial(count, body);
             return;

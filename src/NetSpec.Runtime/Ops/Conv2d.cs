@@ -17,7 +17,7 @@ public readonly record struct ConvGeometry(int KernelH, int KernelW, int StrideH
 
 /// <summary>
 /// 2-D convolution as im2col + GEMM, per image and channel group (g groups of C/g inputs and K/g outputs);
-/// on the CPU with a batch, the (image, group) jobs run side by side (Conv2d.Host.cs).
+/// on the CPU, host code (Conv2d.Host.cs): a batch's (image, group) jobs side by side, columns in row chunks.
 /// Shapes: x (N,C,H,W), w (K,C/g,R,S), b (K) or default, y (N,K,P,Q); col ((C/g)·R·S, P·Q) in the workspace.
 /// </summary>
 public static partial class Conv2d
@@ -29,7 +29,7 @@ public static partial class Conv2d
         Check.Length(w, s.WeightLength, "w");
         if (b.IsValid)
             Check.Length(b, y.C, "b");
-        if (PerImageOnHost(d, x, g))
+        if (d.HostCode)
         {
             ForwardHost(d, x, w, y, g, s);
             if (b.IsValid)
@@ -64,7 +64,7 @@ public static partial class Conv2d
     {
         var s = Shapes.Of(dx, dy, g);
         Check.Length(w, s.WeightLength, "w");
-        if (PerImageOnHost(d, dx, g))
+        if (d.HostCode)
         {
             BackwardInputHost(d, dy, w, dx, g, s, accumulate);
             return;
@@ -95,7 +95,7 @@ public static partial class Conv2d
     {
         var s = Shapes.Of(x, dy, g);
         Check.Length(dw, s.WeightLength, "dw");
-        if (PerImageOnHost(d, x, g))
+        if (d.HostCode)
             BackwardWeightsHost(d, x, dy, dw, g, s);
         else
             BackwardWeightsPerImage(d, x, dy, dw, g, s);

@@ -5,52 +5,57 @@ namespace NetSpec.Runtime.Ops;
 /// <summary>im2col and col2im as host loops over raw CPU memory, on all cores or on the calling thread only.</summary>
 internal static unsafe partial class Im2Col
 {
-    // col ((channels·R·S), P·Q) ← x (channels, H, W); one task per (channel, kernel row)
-    public static void UnfoldHost(float* x, float* col, int channels, int h, int w, int p, int q, ConvGeometry g, bool parallel)
+    // col ((channels·R·S), rows·Q) ← x (channels, H, W) for the output rows [op0, op1) (all P rows by default);
+    // one task per (channel, kernel row)
+    public static void UnfoldHost(float* x, float* col, int channels, int h, int w, int p, int q, ConvGeometry g, bool parallel, int op0 = 0, int op1 = -1)
     {
+        if (op1 < 0)
+            op1 = p;
         if (parallel)
         {
-            UnfoldParallel(x, col, channels, h, w, p, q, g);
+            UnfoldParallel(x, col, channels, h, w, op0, op1, q, g);
             return;
         }
 
         for (int cr = 0; cr < channels * g.KernelH; cr++)
-            UnfoldRows(x, col, cr, h, w, p, q, g);
+            UnfoldRows(x, col, cr, h, w, op0, op1, q, g);
     }
 
     // (a lambda in its own method: its closure is then made only when it is used)
-    private static void UnfoldParallel(float* x, float* col, int channels, int h, int w, int p, int q, ConvGeometry g) =>
-        HostParallel.For(channels * g.KernelH, cr => UnfoldRows(x, col, cr, h, w, p, q, g));
+    private static void UnfoldParallel(float* x, float* col, int channels, int h, int w, int op0, int op1, int q, ConvGeometry g) =>
+        HostParallel.For(channels * g.KernelH, cr => UnfoldRows(x, col, cr, h, w, op0, op1, q, g));
 
-    // x (channels, H, W) (+)= fold(col); one task per channel
-    public static void FoldHost(float* col, float* x, int channels, int h, int w, int p, int q, ConvGeometry g, bool accumulate, bool parallel)
+    // x (channels, H, W) (+)= fold(col), col holding the output rows [op0, op1) (all P by default); one task per channel
+    public static void FoldHost(float* col, float* x, int channels, int h, int w, int p, int q, ConvGeometry g, bool accumulate, bool parallel, int op0 = 0, int op1 = -1)
     {
+        if (op1 < 0)
+            op1 = p;
         if (parallel)
         {
-            FoldParallel(col, x, channels, h, w, p, q, g, accumulate);
+            FoldParallel(col, x, channels, h, w, op0, op1, q, g, accumulate);
             return;
         }
 
         for (int c = 0; c < channels; c++)
-            FoldChannel(col, x, c, h, w, p, q, g, accumulate);
+            FoldChannel(col, x, c, h, w, op0, op1, q, g, accumulate);
     }
 
-    private static void FoldParallel(float* col, float* x, int channels, int h, int w, int p, int q, ConvGeometry g, bool accumulate) =>
-        HostParallel.For(channels, c => FoldChannel(col, x, c, h, w, p, q, g, accumulate));
+    private static void FoldParallel(float* col, float* x, int channels, int h, int w, int op0, int op1, int q, ConvGeometry g, bool accumulate) =>
+        HostParallel.For(channels, c => FoldChannel(col, x, c, h, w, op0, op1, q, g, accumulate));
 
     // the R·S... rows of col for channel c, kernel row r (cr = c·R + r)
-    private static void UnfoldRows(float* x, float* col, int cr, int h, int w, int p, int q, ConvGeometry g)
+    private static void UnfoldRows(float* x, float* col, int cr, int h, int w, int op0, int op1, int q, ConvGeometry g)
     {
         int c = cr / g.KernelH, r = cr % g.KernelH;
         for (int s = 0; s < g.KernelW; s++)
         {
-            float* dst = col + ((((long)cr * g.KernelW) + s) * p * q);
+            float* dst = col + ((((long)cr * g.KernelW) + s) * (op1 - op0) * q); // output row op at dst + (op − op0)·q
             int off = (s * g.DilationW) - g.PadW;
             (int lo, int hi) = g.StrideW == 1 ? Inside(off, q, w) : (0, 0);
-            for (int op = 0; op < p; op++)
+            for (int op = op0; op < op1; op++)
             {
                 int ih = (op * g.StrideH) - g.PadH + (r * g.DilationH);
-                float* drow = dst + ((long)op * q);
+                float* drow = dst + ((long)(op - op0) * q);
                 if (ih < 0 || ih >= h)
                 {
                     new Span<float>(drow, q).Clear();
@@ -76,7 +81,7 @@ internal static unsafe partial class Im2Col
         }
     }
 
-    private static void FoldChannel(float* col, float* x, int c, int h, int w, int p, int q, ConvGeometry g, bool accumulate)
+    private static void FoldChannel(float* col, float* x, int c, int h, int w, int op0, int op1, int q, ConvGeometry g, bool accumulate)
     {
         float* plane = x + ((long)c * h * w);
         if (!accumulate)
@@ -85,16 +90,16 @@ internal static unsafe partial class Im2Col
         {
             for (int s = 0; s < g.KernelW; s++)
             {
-                float* src = col + ((((((long)c * g.KernelH) + r) * g.KernelW) + s) * p * q);
+                float* src = col + ((((((long)c * g.KernelH) + r) * g.KernelW) + s) * (op1 - op0) * q);
                 int off = (s * g.DilationW) - g.PadW;
                 (int lo, int hi) = g.StrideW == 1 ? Inside(off, q, w) : (0, 0);
-                for (int op = 0; op < p; op++)
+                for (int op = op0; op < op1; op++)
                 {
                     int ih = (op * g.StrideH) - g.PadH + (r * g.DilationH);
                     if (ih < 0 || ih >= h)
                         continue;
                     float* drow = plane + ((long)ih * w);
-                    float* srow = src + ((long)op * q);
+                    float* srow = src + ((long)(op - op0) * q);
                     if (g.StrideW == 1)
                     {
                         var dst = new Span<float>(drow + lo + off, hi - lo);

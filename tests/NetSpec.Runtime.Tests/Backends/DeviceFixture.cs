@@ -3,12 +3,14 @@ using NetSpec.Runtime;
 namespace NetSpec.Runtime.Tests.Backends;
 
 /// <summary>One device per test class, opened on first use (so an absent backend's class can be constructed and skipped).</summary>
-public abstract class DeviceFixture(DeviceKind kind, bool hostCode = true) : IDisposable
+public abstract class DeviceFixture(DeviceKind kind, bool hostCode = true, long columnLimit = 0) : IDisposable
 {
     private readonly Lazy<Device> device = new(() =>
     {
         Device d = Device.Create(kind.ToString().ToLowerInvariant());
         d.HostCode &= hostCode;
+        if (columnLimit > 0)
+            d.ColumnLimitFloats = columnLimit;
         return d;
     });
 
@@ -23,6 +25,9 @@ public abstract class DeviceFixture(DeviceKind kind, bool hostCode = true) : IDi
 }
 
 public sealed class CpuFixture() : DeviceFixture(DeviceKind.Cpu);
+
+/// <summary>Host code with a tiny im2col limit, so that every padded, strided or dilated conv unfolds in row chunks.</summary>
+public sealed class CpuChunkedColumnsFixture() : DeviceFixture(DeviceKind.Cpu, columnLimit: 64);
 
 /// <summary>The CPU accelerator running the ILGPU kernels instead of the host code.</summary>
 public sealed class CpuKernelFixture() : DeviceFixture(DeviceKind.Cpu, hostCode: false);

@@ -32,6 +32,20 @@ public sealed class HostParallelTests
     }
 
     [Fact]
+    public void ALoopOfOneLeavesTheCoresToTheLoopsInsideIt()
+    {
+        if (Environment.ProcessorCount < 2)
+            return; // one core: nothing runs beside the caller anyway
+        var threads = new System.Collections.Concurrent.ConcurrentDictionary<int, bool>();
+        HostParallel.For(1, _ => HostParallel.For(64, i =>
+        {
+            threads[Environment.CurrentManagedThreadId] = true;
+            Thread.SpinWait(200_000);
+        }));
+        Assert.True(threads.Count > 1, "the inner loop ran on one thread only");
+    }
+
+    [Fact]
     public void NestedLoopsAndConcurrentCallersComplete()
     {
         var grid = new int[40 * 40];

@@ -623,3 +623,6 @@ public sealed class OpenClOpTests(OpenClFixture f) : OpTests(f), IClassFixture<O
 /// <summary>The CPU accelerator with host code off: runs every ILGPU kernel (im2col, tiled GEMM, BN reductions) on this machine.</summary>
 [Backend(DeviceKind.Cpu)]
 public sealed class CpuKernelOpTests(CpuKernelFixture f) : OpTests(f), IClassFixture<CpuKernelFixture>;
+
+[Backend(DeviceKind.Cpu)]
+public sealed class CpuChunkedColumnsOpTests(CpuChunkedColumnsFixture f) : OpTests(f), IClassFixture<CpuChunkedColumnsFixture>;
