@@ -122,22 +122,15 @@ public static class Naive
         return y;
     }
 
-    // PyTorch upsample_bilinear2d with an output size
+    // PyTorch upsample_bilinear2d with an output size: y = B x, each output a weighted sum of four taps
     public static double[] Bilinear(double[] x, int planes, int h, int w, int oh, int ow, bool alignCorners)
     {
         var y = new double[planes * oh * ow];
         for (int pl = 0; pl < planes; pl++)
             for (int i = 0; i < oh; i++)
                 for (int j = 0; j < ow; j++)
-                {
-                    double hs = Source(i, h, oh, alignCorners), ws = Source(j, w, ow, alignCorners);
-                    int h0 = (int)Math.Floor(hs), w0 = (int)Math.Floor(ws);
-                    int h1 = Math.Min(h0 + 1, h - 1), w1 = Math.Min(w0 + 1, w - 1);
-                    double lh = hs - h0, lw = ws - w0;
-                    double v00 = x[(pl * h + h0) * w + w0], v01 = x[(pl * h + h0) * w + w1];
-                    double v10 = x[(pl * h + h1) * w + w0], v11 = x[(pl * h + h1) * w + w1];
-                    y[(pl * oh + i) * ow + j] = ((1 - lh) * (((1 - lw) * v00) + (lw * v01))) + (lh * (((1 - lw) * v10) + (lw * v11)));
-                }
+                    foreach ((int index, double weight) in BilinearTaps(pl, i, j, h, w, oh, ow, alignCorners))
+                        y[(pl * oh + i) * ow + j] += weight * x[index];
 
         return y;
     }
@@ -149,18 +142,26 @@ public static class Naive
         for (int pl = 0; pl < planes; pl++)
             for (int i = 0; i < oh; i++)
                 for (int j = 0; j < ow; j++)
-                {
-                    double hs = Source(i, h, oh, alignCorners), ws = Source(j, w, ow, alignCorners);
-                    int h0 = (int)Math.Floor(hs), w0 = (int)Math.Floor(ws);
-                    int h1 = Math.Min(h0 + 1, h - 1), w1 = Math.Min(w0 + 1, w - 1);
-                    double lh = hs - h0, lw = ws - w0, g = dy[(pl * oh + i) * ow + j];
-                    dx[(pl * h + h0) * w + w0] += (1 - lh) * (1 - lw) * g;
-                    dx[(pl * h + h0) * w + w1] += (1 - lh) * lw * g;
-                    dx[(pl * h + h1) * w + w0] += lh * (1 - lw) * g;
-                    dx[(pl * h + h1) * w + w1] += lh * lw * g;
-                }
+                    foreach ((int index, double weight) in BilinearTaps(pl, i, j, h, w, oh, ow, alignCorners))
+                        dx[index] += weight * dy[(pl * oh + i) * ow + j];
 
         return dx;
+    }
+
+    // the four (input index, weight) taps of output (i, j) in plane pl
+    private static (int Index, double Weight)[] BilinearTaps(int pl, int i, int j, int h, int w, int oh, int ow, bool alignCorners)
+    {
+        double hs = Source(i, h, oh, alignCorners), ws = Source(j, w, ow, alignCorners);
+        int h0 = (int)Math.Floor(hs), w0 = (int)Math.Floor(ws);
+        int h1 = Math.Min(h0 + 1, h - 1), w1 = Math.Min(w0 + 1, w - 1);
+        double lh = hs - h0, lw = ws - w0;
+        return
+        [
+            ((pl * h + h0) * w + w0, (1 - lh) * (1 - lw)),
+            ((pl * h + h0) * w + w1, (1 - lh) * lw),
+            ((pl * h + h1) * w + w0, lh * (1 - lw)),
+            ((pl * h + h1) * w + w1, lh * lw),
+        ];
     }
 
     // the gradient of Pool: avg spreads dy/(k·k) over the window, max routes dy to the window's (unique) maximum
