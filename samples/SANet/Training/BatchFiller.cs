@@ -5,12 +5,30 @@ using NetSpec.Samples.SANet.Networks;
 
 namespace NetSpec.Samples.SANet.Training;
 
-/// <summary>Builds iteration i's batch (samples and augmentation from (seed, i)) and writes it into the network's inputs.</summary>
+/// <summary>
+/// Builds iteration i's batch (samples and augmentation from (seed, i)) and writes it into the network's
+/// inputs. While a step runs, the next iteration's batch is built on a background task: a batch is a pure
+/// function of (seed, iteration), so prefetching changes no result (resumed runs included).
+/// </summary>
 public sealed class BatchFiller(ISegmentationDataset dataset, AugmentOptions augment, int batch, ulong seed)
 {
     private readonly BatchOrder order = new(seed, dataset.Count, batch);
+    private Task<(float[] Images, int[] Labels)>? next;
+    private long nextIteration = -1;
 
     public void Fill(INetwork network, long iteration)
+    {
+        (float[] images, int[] labels) = next is not null && nextIteration == iteration
+            ? next.GetAwaiter().GetResult() // rethrows a loading error with its own type and message
+            : Build(iteration);
+        long upcoming = iteration + 1;
+        nextIteration = upcoming;
+        next = Task.Run(() => Build(upcoming));
+        DeviceData.Upload(network.Image.View, images);
+        DeviceData.Upload(network.Labels.View, labels);
+    }
+
+    private (float[] Images, int[] Labels) Build(long iteration)
     {
         int crop = augment.Crop, plane = 3 * crop * crop, pixels = crop * crop;
         float[] images = new float[batch * plane];
@@ -23,7 +41,6 @@ public sealed class BatchFiller(ISegmentationDataset dataset, AugmentOptions aug
             Array.Copy(label, 0, labels, slot * pixels, pixels);
         }
 
-        DeviceData.Upload(network.Image.View, images);
-        DeviceData.Upload(network.Labels.View, labels);
+        return (images, labels);
     }
 }
