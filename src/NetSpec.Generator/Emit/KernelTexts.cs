@@ -63,7 +63,7 @@ private void SoftmaxCrossEntropyForwardK{{k}}(Tensor logits, LabelMap labels, in
     var kernel = Device.Kernel("{{cls}}.SoftmaxCrossEntropyK{{k}}", SoftmaxCrossEntropyK{{k}}Kernel);
     var mean = Device.Kernel("{{cls}}.SoftmaxCrossEntropyK{{k}}Mean", SoftmaxCrossEntropyK{{k}}MeanKernel);
     Elementwise.Fill(Device, sums, 0f);
-    int threads = Device.ReductionThreads(labels.Length);
+    int threads = Device.GridStrideThreads(labels.Length);
     kernel(threads, logits.View, labels.View, sums, logits.Spatial, ignoreIndex, threads);
     mean(1, sums, loss);
 }

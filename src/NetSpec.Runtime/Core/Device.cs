@@ -33,7 +33,7 @@ public sealed class Device : IDisposable
     private static readonly object OpenLock = new();
     private static readonly Dictionary<ILGPU.Runtime.Device, Accelerator> Opened = new();
     private static Context? shared;
-    private readonly ConcurrentDictionary<(string Key, bool Host), Delegate> kernels = new();
+    private readonly ConcurrentDictionary<string, Delegate> kernels = new();
     private MemoryBuffer1D<float, Stride1D.Dense>? workspace;
     private Gemm.IGemm? hostGemm;
     private Gemm.IGemm? deviceGemm;
@@ -127,19 +127,20 @@ public sealed class Device : IDisposable
     public void Synchronize() => Accelerator.Synchronize();
 
     /// <summary>
-    /// The launcher of a kernel method (<c>static void K(Index1D i, …)</c>), made the first time it is asked
-    /// for and kept: ILGPU's auto-grouped stream kernel, or with <see cref="HostCode"/> a direct call of the
-    /// method on host threads (<see cref="HostLauncher"/>).
+    /// The launcher of a kernel method (<c>static void K(Index1D i, …)</c>): ILGPU's auto-grouped stream
+    /// kernel, loaded the first time it is asked for and kept. (With <see cref="HostCode"/> every op takes its
+    /// host path instead; a kernel launched anyway runs on the CPU accelerator's threads.)
     /// </summary>
     public TDelegate Kernel<TDelegate>(string key, TDelegate kernel)
         where TDelegate : Delegate =>
-        (TDelegate)kernels.GetOrAdd((key, HostCode),
-            _ => HostCode ? HostLauncher.Direct(kernel) : HostLauncher.Load(Accelerator, kernel));
+        (TDelegate)(kernels.TryGetValue(key, out Delegate? loaded)
+            ? loaded
+            : kernels.GetOrAdd(key, KernelLoader.Load(Accelerator, kernel)));
 
     /// <summary>A kernel that needs ILGPU itself (groups, shared memory), loaded once and kept; never host code.</summary>
     public TDelegate GroupKernel<TDelegate>(string key, Func<Accelerator, TDelegate> load)
         where TDelegate : Delegate =>
-        (TDelegate)kernels.GetOrAdd((key, false), _ => load(Accelerator));
+        (TDelegate)kernels.GetOrAdd(key, _ => load(Accelerator));
 
     /// <summary>
     /// Threads to launch for a grid-stride loop over <paramref name="n"/> items: few on the CPU
@@ -147,21 +148,11 @@ public sealed class Device : IDisposable
     /// </summary>
     public int GridStrideThreads(long n)
     {
-        if (HostCode)
-            return (int)Math.Max(1, Math.Min(n, int.MaxValue)); // one index an item: the host launcher chunks them
         long cap = Kind == DeviceKind.Cpu
             ? Accelerator.MaxNumThreadsPerGroup * Math.Max(1, Environment.ProcessorCount)
             : (long)Accelerator.NumMultiprocessors * Accelerator.MaxNumThreadsPerMultiprocessor;
         return (int)Math.Max(1, Math.Min(n, cap));
     }
-
-    /// <summary>
-    /// Threads for a grid-stride reduction that ends each thread with atomic adds or a partial sum: as
-    /// <see cref="GridStrideThreads"/> on a device, a few per core for host code (one atomic per item would
-    /// contend on one address).
-    /// </summary>
-    public int ReductionThreads(long n) =>
-        HostCode ? (int)Math.Max(1, Math.Min(n, 16L * Environment.ProcessorCount)) : GridStrideThreads(n);
 
     /// <summary>
     /// Host code: the most floats a convolution's im2col columns may take (all workers together); larger

@@ -59,7 +59,7 @@ public static partial class BatchNorm
     {
         long perChannel = (long)x.N * x.Spatial;
         Check.That(perChannel < int.MaxValue, $"batch norm over {perChannel} values per channel exceeds 2^31");
-        long threads = d.ReductionThreads(perChannel * x.C);
+        long threads = d.GridStrideThreads(perChannel * x.C);
         return (int)Math.Clamp(threads / x.C, 1, Math.Min(1024, perChannel));
     }
 

@@ -6,7 +6,7 @@ namespace NetSpec.Runtime.Ops;
 /// <summary>
 /// Unfolds one image's channel group into columns for the conv GEMM, and folds column gradients back.
 /// col ((C/g)·R·S, P·Q): row (c, r, s), column (p, q) holds x[c, p·sh − ph + r·dh, q·sw − pw + s·dw] or 0.
-/// With host code (the CPU) both run as vectorisable loops over channels; otherwise the kernels run.
+/// These launch the kernels (GPUs); the CPU's host code calls UnfoldHost/FoldHost (Im2Col.Host.cs) directly.
 /// </summary>
 internal static unsafe partial class Im2Col
 {
@@ -15,13 +15,6 @@ internal static unsafe partial class Im2Col
     {
         long rows = (long)channels * g.KernelH * g.KernelW;
         Check.That(rows * p * q < int.MaxValue && (long)channels * h * w < int.MaxValue, $"one image's columns ({rows}×{p * q}) exceed 2^31 elements");
-        if (d.HostCode)
-        {
-            d.Synchronize();
-            UnfoldHost(HostAccess.Pointer(x), HostAccess.Pointer(col), channels, h, w, p, q, g, parallel: true);
-            return;
-        }
-
         long n = rows * p * q;
         int threads = d.GridStrideThreads(n);
         d.Kernel("im2col", UnfoldKernel)(
@@ -32,13 +25,6 @@ internal static unsafe partial class Im2Col
     public static void Fold(Device d, ArrayView<float> col, ArrayView<float> x, int channels, int h, int w, int p, int q, ConvGeometry g, bool accumulate)
     {
         Check.That((long)channels * g.KernelH * g.KernelW * p * q < int.MaxValue, $"one image's columns exceed 2^31 elements");
-        if (d.HostCode)
-        {
-            d.Synchronize();
-            FoldHost(HostAccess.Pointer(col), HostAccess.Pointer(x), channels, h, w, p, q, g, accumulate, parallel: true);
-            return;
-        }
-
         long n = (long)channels * h * w;
         int threads = d.GridStrideThreads(n);
         d.Kernel("col2im", FoldKernel)(

@@ -88,7 +88,7 @@ public static partial class Losses
             threads, logits.View, presence, dlogits.View, n, weight, accumulate ? 1 : 0, threads);
     }
 
-    private static int Partials(Device d, long n) => Math.Min(d.ReductionThreads(n), MaxPartials);
+    private static int Partials(Device d, long n) => Math.Min(d.GridStrideThreads(n), MaxPartials);
 
     private static void CheckDense(Tensor logits, LabelMap labels)
     {

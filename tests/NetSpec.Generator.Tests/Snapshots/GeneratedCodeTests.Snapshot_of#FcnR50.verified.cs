@@ -5047,7 +5047,7 @@ public sealed partial class FcnR50 : INetwork
         var kernel = Device.Kernel("FcnR50.SoftmaxCrossEntropyK59", SoftmaxCrossEntropyK59Kernel);
         var mean = Device.Kernel("FcnR50.SoftmaxCrossEntropyK59Mean", SoftmaxCrossEntropyK59MeanKernel);
         Elementwise.Fill(Device, sums, 0f);
-        int threads = Device.ReductionThreads(labels.Length);
+        int threads = Device.GridStrideThreads(labels.Length);
         kernel(threads, logits.View, labels.View, sums, logits.Spatial, ignoreIndex, threads);
         mean(1, sums, loss);
     }

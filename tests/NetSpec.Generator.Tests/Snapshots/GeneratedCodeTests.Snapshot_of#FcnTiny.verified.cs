@@ -1949,7 +1949,7 @@ public sealed partial class FcnTiny : INetwork
         var kernel = Device.Kernel("FcnTiny.SoftmaxCrossEntropyK6", SoftmaxCrossEntropyK6Kernel);
         var mean = Device.Kernel("FcnTiny.SoftmaxCrossEntropyK6Mean", SoftmaxCrossEntropyK6MeanKernel);
         Elementwise.Fill(Device, sums, 0f);
-        int threads = Device.ReductionThreads(labels.Length);
+        int threads = Device.GridStrideThreads(labels.Length);
         kernel(threads, logits.View, labels.View, sums, logits.Spatial, ignoreIndex, threads);
         mean(1, sums, loss);
     }

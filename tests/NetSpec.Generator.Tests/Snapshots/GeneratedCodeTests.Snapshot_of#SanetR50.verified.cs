@@ -6851,7 +6851,7 @@ public sealed partial class SanetR50 : INetwork
         var kernel = Device.Kernel("SanetR50.SoftmaxCrossEntropyK59", SoftmaxCrossEntropyK59Kernel);
         var mean = Device.Kernel("SanetR50.SoftmaxCrossEntropyK59Mean", SoftmaxCrossEntropyK59MeanKernel);
         Elementwise.Fill(Device, sums, 0f);
-        int threads = Device.ReductionThreads(labels.Length);
+        int threads = Device.GridStrideThreads(labels.Length);
         kernel(threads, logits.View, labels.View, sums, logits.Spatial, ignoreIndex, threads);
         mean(1, sums, loss);
     }

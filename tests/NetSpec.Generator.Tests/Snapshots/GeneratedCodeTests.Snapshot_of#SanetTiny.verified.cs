@@ -3753,7 +3753,7 @@ public sealed partial class SanetTiny : INetwork
         var kernel = Device.Kernel("SanetTiny.SoftmaxCrossEntropyK6", SoftmaxCrossEntropyK6Kernel);
         var mean = Device.Kernel("SanetTiny.SoftmaxCrossEntropyK6Mean", SoftmaxCrossEntropyK6MeanKernel);
         Elementwise.Fill(Device, sums, 0f);
-        int threads = Device.ReductionThreads(labels.Length);
+        int threads = Device.GridStrideThreads(labels.Length);
         kernel(threads, logits.View, labels.View, sums, logits.Spatial, ignoreIndex, threads);
         mean(1, sums, loss);
     }
