@@ -34,7 +34,7 @@ public static class BackwardNeeds
         return graph.Node(step.Head).Op switch
         {
             "conv2d" or "linear" => new[] { step.Inputs[0] },
-            "batchnorm" => new[] { step.Inputs[0], step.Output },
+            "batchnorm" => new[] { step.Inputs[0] }, // x̂ from x and the saved statistics; the output only for a fused ReLU's mask
             "relu" or "sigmoid" => new[] { step.Output },
             "mul" => new[] { step.Inputs[0], step.Inputs[1] },
             "softmax_cross_entropy" or "bce_with_logits" => new[] { step.Inputs[0], step.Inputs[1] },

@@ -73,7 +73,8 @@ internal static class BackwardEmitter
                 w.Line($"Conv2d.BackwardParams({d}, {X(0)}, {dy}, {c.GradView(node.Name, "weight")}, {c.GradView(node.Name, "bias")}, {Describe.ConvGeometry(node)});");
                 break;
             case "batchnorm":
-                w.Line($"BatchNorm.Backward({d}, {X(0)}, {c.Field(step.Output)}, {dy}, {ForwardEmitter.Aux(step, "mean")}, {ForwardEmitter.Aux(step, "inv_std")}, {c.ParamView(node.Name, "weight")}, {Dx(0)}, {c.GradView(node.Name, "weight")}, {c.GradView(node.Name, "bias")}, relu: false, accumulate: {Acc(0)});");
+                // the output is not saved (its buffer may hold another tensor by now): no ReLU, so backward never reads it
+                w.Line($"BatchNorm.Backward({d}, {X(0)}, default, {dy}, {ForwardEmitter.Aux(step, "mean")}, {ForwardEmitter.Aux(step, "inv_std")}, {c.ParamView(node.Name, "weight")}, {Dx(0)}, {c.GradView(node.Name, "weight")}, {c.GradView(node.Name, "bias")}, relu: false, accumulate: {Acc(0)});");
                 break;
             case "relu":
                 w.Line($"Activation.ReluBackward({d}, {c.Field(step.Output)}, {dy}, {Dx(0)}, accumulate: {Acc(0)});");

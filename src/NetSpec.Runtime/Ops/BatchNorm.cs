@@ -82,12 +82,16 @@ public static partial class BatchNorm
             threads, x.View, mean, invStd, gamma, beta, y.View, Dims.Of(x), relu ? 1 : 0, threads);
     }
 
-    // g = dy·[y > 0 when relu]; dβ = Σg; dγ = Σg·x̂; dx (=|+=) γ·invStd/M · (M·g − dβ − x̂·dγ)   (training statistics; dx may be absent)
+    // g = dy·[y > 0 when relu]; dβ = Σg; dγ = Σg·x̂; dx (=|+=) γ·invStd/M · (M·g − dβ − x̂·dγ)   (training statistics;
+    // y is read only for the ReLU's mask and may be absent without it; dx may be absent)
     public static void Backward(Device d, Tensor x, Tensor y, Tensor dy, ArrayView<float> mean, ArrayView<float> invStd, ArrayView<float> gamma,
         Tensor dx, ArrayView<float> dgamma, ArrayView<float> dbeta, bool relu, bool accumulate)
     {
         Check.Valid(x, "x");
-        Check.SameShape(x, y, "x", "y");
+        if (relu || y.View.IsValid)
+            Check.SameShape(x, y, "x", "y");
+        if (!y.View.IsValid)
+            y = x; // never read (no ReLU): the kernels still take a view
         Check.SameShape(x, dy, "x", "dy");
         bool wantInput = dx.View.IsValid; // absent (default) when the input needs no gradient
         if (wantInput)

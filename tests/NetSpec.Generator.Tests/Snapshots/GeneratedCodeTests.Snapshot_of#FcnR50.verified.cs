@@ -17,7 +17,7 @@ namespace NetSpec.Networks;
 
 /// <summary>fcn-r50: 33,100,283 parameters, 4101.91 GFLOPs at 16×3×480×480 (a multiply-accumulate = 2 FLOPs).</summary>
 /// <remarks>
-/// Planned arena peak at 16×3×480×480: 1,474,576,384 bytes forward only, 22,751,527,168 bytes training (activations, saved tensors, gradients).
+/// Planned arena peak at 16×3×480×480: 1,474,576,384 bytes forward only, 17,679,040,768 bytes training (activations, saved tensors, gradients).
 /// 149 forward steps, 149 backward steps.
 /// </remarks>
 public sealed partial class FcnR50 : INetwork
@@ -2322,9 +2322,9 @@ public sealed partial class FcnR50 : INetwork
     private static readonly int[] InferenceLast = { 148, 148, 1, 2, 1, 1, 3, 4, 3, 3, 5, 6, 5, 5, 13, 6, 8, 9, 8, 8, 10, 11, 10, 10, 12, 15, 12, 12, 14, 15, 14, 14, 16, 23, 18, 19, 18, 18, 20, 21, 20, 20, 22, 23, 22, 22, 24, 31, 26, 27, 26, 26, 28, 29, 28, 28, 30, 31, 30, 30, 32, 39, 34, 35, 34, 34, 36, 37, 36, 36, 38, 41, 38, 38, 40, 41, 40, 40, 42, 49, 44, 45, 44, 44, 46, 47, 46, 46, 48, 49, 48, 48, 50, 57, 52, 53, 52, 52, 54, 55, 54, 54, 56, 57, 56, 56, 58, 65, 60, 61, 60, 60, 62, 63, 62, 62, 64, 65, 64, 64, 66, 73, 68, 69, 68, 68, 70, 71, 70, 70, 72, 75, 72, 72, 74, 75, 74, 74, 76, 83, 78, 79, 78, 78, 80, 81, 80, 80, 82, 83, 82, 82, 84, 91, 86, 87, 86, 86, 88, 89, 88, 88, 90, 91, 90, 90, 92, 99, 94, 95, 94, 94, 96, 97, 96, 96, 98, 99, 98, 98, 100, 107, 102, 103, 102, 102, 104, 105, 104, 104, 106, 107, 106, 106, 108, 115, 110, 111, 110, 110, 112, 113, 112, 112, 114, 115, 114, 114, 116, 123, 118, 119, 118, 118, 120, 121, 120, 120, 122, 125, 122, 122, 124, 125, 124, 124, 126, 133, 128, 129, 128, 128, 130, 131, 130, 130, 132, 133, 132, 132, 134, 141, 136, 137, 136, 136, 138, 139, 138, 138, 140, 141, 140, 140, 142, 143, 144, 145, 144, 144, 146, 145, 147, 148, 148, 148 };
     private static readonly int[] InferenceOrder = { 263, 10, 11, 218, 219, 222, 223, 226, 227, 236, 237, 240, 241, 250, 251, 254, 255, 2, 3, 6, 7, 24, 25, 28, 29, 32, 33, 42, 43, 46, 47, 56, 57, 60, 61, 130, 131, 134, 135, 138, 139, 148, 149, 152, 153, 162, 163, 166, 167, 176, 177, 180, 181, 190, 191, 194, 195, 204, 205, 208, 209, 14, 15, 62, 63, 70, 71, 74, 75, 78, 79, 88, 89, 92, 93, 102, 103, 106, 107, 116, 117, 120, 121, 210, 211, 214, 215, 228, 229, 232, 233, 242, 243, 246, 247, 256, 257, 260, 261, 16, 17, 20, 21, 34, 35, 38, 39, 48, 49, 52, 53, 122, 123, 126, 127, 140, 141, 144, 145, 154, 155, 158, 159, 168, 169, 172, 173, 182, 183, 186, 187, 196, 197, 200, 201, 0, 66, 67, 80, 81, 84, 85, 94, 95, 98, 99, 108, 109, 112, 113, 1, 262, 220, 221, 224, 225, 238, 239, 252, 253, 132, 133, 136, 137, 150, 151, 164, 165, 178, 179, 192, 193, 206, 207, 72, 73, 76, 77, 90, 91, 104, 105, 118, 119, 212, 213, 216, 217, 230, 231, 234, 235, 244, 245, 248, 249, 258, 259, 26, 27, 30, 31, 44, 45, 58, 59, 124, 125, 128, 129, 142, 143, 146, 147, 156, 157, 160, 161, 170, 171, 174, 175, 184, 185, 188, 189, 198, 199, 202, 203, 12, 13, 64, 65, 68, 69, 82, 83, 86, 87, 96, 97, 100, 101, 110, 111, 114, 115, 4, 5, 8, 9, 18, 19, 22, 23, 36, 37, 40, 41, 50, 51, 54, 55, 264, 265 };
 
-    // Training plan: 414 buffers; planned peak 22,751,527,168 bytes at the default size 16×3×480×480 (51,489,549,824 bytes without reuse).
+    // Training plan: 414 buffers; planned peak 17,679,040,768 bytes at the default size 16×3×480×480 (51,489,549,824 bytes without reuse).
     private static readonly int[] TrainingFirst = { 0, 0, 0, 1, 1, 1, 2, 3, 3, 3, 4, 5, 5, 5, 6, 6, 7, 8, 8, 8, 9, 10, 10, 10, 11, 12, 12, 12, 13, 14, 14, 14, 15, 16, 17, 18, 18, 18, 19, 20, 20, 20, 21, 22, 22, 22, 23, 24, 25, 26, 26, 26, 27, 28, 28, 28, 29, 30, 30, 30, 31, 32, 33, 34, 34, 34, 35, 36, 36, 36, 37, 38, 38, 38, 39, 40, 40, 40, 41, 42, 43, 44, 44, 44, 45, 46, 46, 46, 47, 48, 48, 48, 49, 50, 51, 52, 52, 52, 53, 54, 54, 54, 55, 56, 56, 56, 57, 58, 59, 60, 60, 60, 61, 62, 62, 62, 63, 64, 64, 64, 65, 66, 67, 68, 68, 68, 69, 70, 70, 70, 71, 72, 72, 72, 73, 74, 74, 74, 75, 76, 77, 78, 78, 78, 79, 80, 80, 80, 81, 82, 82, 82, 83, 84, 85, 86, 86, 86, 87, 88, 88, 88, 89, 90, 90, 90, 91, 92, 93, 94, 94, 94, 95, 96, 96, 96, 97, 98, 98, 98, 99, 100, 101, 102, 102, 102, 103, 104, 104, 104, 105, 106, 106, 106, 107, 108, 109, 110, 110, 110, 111, 112, 112, 112, 113, 114, 114, 114, 115, 116, 117, 118, 118, 118, 119, 120, 120, 120, 121, 122, 122, 122, 123, 124, 124, 124, 125, 126, 127, 128, 128, 128, 129, 130, 130, 130, 131, 132, 132, 132, 133, 134, 135, 136, 136, 136, 137, 138, 138, 138, 139, 140, 140, 140, 141, 142, 143, 144, 144, 144, 145, 145, 146, 147, 148, 148, 281, 282, 289, 287, 285, 283, 282, 288, 286, 274, 273, 274, 279, 277, 275, 278, 276, 266, 265, 266, 271, 269, 267, 270, 268, 258, 255, 256, 263, 261, 259, 257, 256, 262, 260, 248, 247, 248, 253, 251, 249, 252, 250, 240, 239, 240, 245, 243, 241, 244, 242, 232, 231, 232, 237, 235, 233, 236, 234, 224, 221, 222, 229, 227, 225, 223, 222, 228, 226, 214, 213, 214, 219, 217, 215, 218, 216, 206, 205, 206, 211, 209, 207, 210, 208, 198, 197, 198, 203, 201, 199, 202, 200, 190, 189, 190, 195, 193, 191, 194, 192, 182, 181, 182, 187, 185, 183, 186, 184, 174, 171, 172, 179, 177, 175, 173, 172, 178, 176, 164, 163, 164, 169, 167, 165, 168, 166, 156, 155, 156, 161, 159, 157, 160, 158, 154, 284, 296, 295, 294, 293, 292, 291, 153, 152, 151, 150, 149 };
-    private static readonly int[] TrainingLast = { 297, 297, 296, 296, 296, 296, 294, 294, 294, 294, 292, 292, 292, 292, 290, 291, 289, 289, 289, 289, 287, 287, 287, 287, 285, 285, 285, 285, 283, 283, 283, 283, 16, 281, 279, 279, 279, 279, 277, 277, 277, 277, 275, 275, 275, 275, 24, 273, 271, 271, 271, 271, 269, 269, 269, 269, 267, 267, 267, 267, 32, 265, 263, 263, 263, 263, 261, 261, 261, 261, 259, 259, 259, 259, 257, 257, 257, 257, 42, 255, 253, 253, 253, 253, 251, 251, 251, 251, 249, 249, 249, 249, 50, 247, 245, 245, 245, 245, 243, 243, 243, 243, 241, 241, 241, 241, 58, 239, 237, 237, 237, 237, 235, 235, 235, 235, 233, 233, 233, 233, 66, 231, 229, 229, 229, 229, 227, 227, 227, 227, 225, 225, 225, 225, 223, 223, 223, 223, 76, 221, 219, 219, 219, 219, 217, 217, 217, 217, 215, 215, 215, 215, 84, 213, 211, 211, 211, 211, 209, 209, 209, 209, 207, 207, 207, 207, 92, 205, 203, 203, 203, 203, 201, 201, 201, 201, 199, 199, 199, 199, 100, 197, 195, 195, 195, 195, 193, 193, 193, 193, 191, 191, 191, 191, 108, 189, 187, 187, 187, 187, 185, 185, 185, 185, 183, 183, 183, 183, 116, 181, 179, 179, 179, 179, 177, 177, 177, 177, 175, 175, 175, 175, 173, 173, 173, 173, 126, 171, 169, 169, 169, 169, 167, 167, 167, 167, 165, 165, 165, 165, 134, 163, 161, 161, 161, 161, 159, 159, 159, 159, 157, 157, 157, 157, 142, 155, 153, 153, 153, 153, 151, 152, 147, 297, 297, 149, 282, 285, 290, 288, 286, 284, 283, 289, 287, 281, 274, 275, 280, 278, 276, 279, 277, 273, 266, 267, 272, 270, 268, 271, 269, 265, 256, 259, 264, 262, 260, 258, 257, 263, 261, 255, 248, 249, 254, 252, 250, 253, 251, 247, 240, 241, 246, 244, 242, 245, 243, 239, 232, 233, 238, 236, 234, 237, 235, 231, 222, 225, 230, 228, 226, 224, 223, 229, 227, 221, 214, 215, 220, 218, 216, 219, 217, 213, 206, 207, 212, 210, 208, 211, 209, 205, 198, 199, 204, 202, 200, 203, 201, 197, 190, 191, 196, 194, 192, 195, 193, 189, 182, 183, 188, 186, 184, 187, 185, 181, 172, 175, 180, 178, 176, 174, 173, 179, 177, 171, 164, 165, 170, 168, 166, 169, 167, 163, 156, 157, 162, 160, 158, 161, 159, 155, 291, 297, 296, 295, 294, 293, 292, 154, 153, 152, 151, 150 };
+    private static readonly int[] TrainingLast = { 297, 297, 296, 296, 296, 296, 294, 294, 294, 294, 292, 292, 292, 292, 290, 291, 289, 289, 289, 289, 287, 287, 287, 287, 285, 15, 285, 285, 283, 15, 283, 283, 16, 281, 279, 279, 279, 279, 277, 277, 277, 277, 275, 23, 275, 275, 24, 273, 271, 271, 271, 271, 269, 269, 269, 269, 267, 31, 267, 267, 32, 265, 263, 263, 263, 263, 261, 261, 261, 261, 259, 41, 259, 259, 257, 41, 257, 257, 42, 255, 253, 253, 253, 253, 251, 251, 251, 251, 249, 49, 249, 249, 50, 247, 245, 245, 245, 245, 243, 243, 243, 243, 241, 57, 241, 241, 58, 239, 237, 237, 237, 237, 235, 235, 235, 235, 233, 65, 233, 233, 66, 231, 229, 229, 229, 229, 227, 227, 227, 227, 225, 75, 225, 225, 223, 75, 223, 223, 76, 221, 219, 219, 219, 219, 217, 217, 217, 217, 215, 83, 215, 215, 84, 213, 211, 211, 211, 211, 209, 209, 209, 209, 207, 91, 207, 207, 92, 205, 203, 203, 203, 203, 201, 201, 201, 201, 199, 99, 199, 199, 100, 197, 195, 195, 195, 195, 193, 193, 193, 193, 191, 107, 191, 191, 108, 189, 187, 187, 187, 187, 185, 185, 185, 185, 183, 115, 183, 183, 116, 181, 179, 179, 179, 179, 177, 177, 177, 177, 175, 125, 175, 175, 173, 125, 173, 173, 126, 171, 169, 169, 169, 169, 167, 167, 167, 167, 165, 133, 165, 165, 134, 163, 161, 161, 161, 161, 159, 159, 159, 159, 157, 141, 157, 157, 142, 155, 153, 153, 153, 153, 151, 152, 147, 297, 297, 149, 282, 285, 290, 288, 286, 284, 283, 289, 287, 281, 274, 275, 280, 278, 276, 279, 277, 273, 266, 267, 272, 270, 268, 271, 269, 265, 256, 259, 264, 262, 260, 258, 257, 263, 261, 255, 248, 249, 254, 252, 250, 253, 251, 247, 240, 241, 246, 244, 242, 245, 243, 239, 232, 233, 238, 236, 234, 237, 235, 231, 222, 225, 230, 228, 226, 224, 223, 229, 227, 221, 214, 215, 220, 218, 216, 219, 217, 213, 206, 207, 212, 210, 208, 211, 209, 205, 198, 199, 204, 202, 200, 203, 201, 197, 190, 191, 196, 194, 192, 195, 193, 189, 182, 183, 188, 186, 184, 187, 185, 181, 172, 175, 180, 178, 176, 174, 173, 179, 177, 171, 164, 165, 170, 168, 166, 169, 167, 163, 156, 157, 162, 160, 158, 161, 159, 155, 291, 297, 296, 295, 294, 293, 292, 154, 153, 152, 151, 150 };
     private static readonly int[] TrainingOrder = { 263, 413, 10, 11, 218, 219, 222, 223, 226, 227, 236, 237, 240, 241, 250, 251, 254, 255, 401, 394, 393, 395, 398, 386, 385, 387, 390, 376, 377, 382, 381, 380, 408, 407, 2, 3, 6, 7, 24, 25, 28, 29, 32, 33, 42, 43, 46, 47, 56, 57, 60, 61, 130, 131, 134, 135, 138, 139, 148, 149, 152, 153, 162, 163, 166, 167, 176, 177, 180, 181, 190, 191, 194, 195, 204, 205, 208, 209, 375, 368, 367, 369, 372, 360, 359, 361, 364, 352, 351, 353, 356, 344, 343, 345, 348, 336, 335, 337, 340, 326, 327, 332, 331, 330, 291, 284, 283, 285, 288, 276, 275, 277, 280, 266, 267, 272, 271, 270, 406, 405, 404, 403, 14, 15, 62, 63, 70, 71, 74, 75, 78, 79, 88, 89, 92, 93, 102, 103, 106, 107, 116, 117, 120, 121, 210, 211, 214, 215, 228, 229, 232, 233, 242, 243, 246, 247, 256, 257, 260, 261, 411, 410, 409, 400, 397, 399, 396, 392, 389, 391, 388, 384, 379, 383, 378, 325, 318, 317, 319, 322, 310, 309, 311, 314, 302, 301, 303, 306, 292, 293, 298, 297, 296, 299, 294, 402, 16, 17, 20, 21, 34, 35, 38, 39, 48, 49, 52, 53, 122, 123, 126, 127, 140, 141, 144, 145, 154, 155, 158, 159, 168, 169, 172, 173, 182, 183, 186, 187, 196, 197, 200, 201, 374, 371, 373, 370, 366, 363, 365, 362, 358, 355, 357, 354, 350, 347, 349, 346, 342, 339, 341, 338, 334, 329, 333, 328, 290, 287, 289, 286, 282, 279, 281, 278, 274, 269, 273, 268, 0, 66, 67, 80, 81, 84, 85, 94, 95, 98, 99, 108, 109, 112, 113, 324, 321, 323, 320, 316, 313, 315, 312, 308, 305, 307, 304, 300, 295, 1, 262, 412, 220, 221, 224, 225, 238, 239, 252, 253, 132, 133, 136, 137, 150, 151, 164, 165, 178, 179, 192, 193, 206, 207, 72, 73, 76, 77, 90, 91, 104, 105, 118, 119, 212, 213, 216, 217, 230, 231, 234, 235, 244, 245, 248, 249, 258, 259, 26, 27, 30, 31, 44, 45, 58, 59, 124, 125, 128, 129, 142, 143, 146, 147, 156, 157, 160, 161, 170, 171, 174, 175, 184, 185, 188, 189, 198, 199, 202, 203, 12, 13, 64, 65, 68, 69, 82, 83, 86, 87, 96, 97, 100, 101, 110, 111, 114, 115, 4, 5, 8, 9, 18, 19, 22, 23, 36, 37, 40, 41, 50, 51, 54, 55, 264, 265 };
 
 
@@ -4499,7 +4499,7 @@ public sealed partial class FcnR50 : INetwork
         Elementwise.AddBackward(Device, d_backbone_layer4_2_add, d_backbone_layer4_2_bn3, d_backbone_layer4_1_relu3, accumulateA: false, accumulateB: false);
 
         // backbone.layer4.2.bn3: batchnorm(backbone.layer4.2.conv3); d(backbone.layer4.2.conv3) =
-        BatchNorm.Backward(Device, backbone_layer4_2_conv3, backbone_layer4_2_bn3, d_backbone_layer4_2_bn3, backbone_layer4_2_bn3_mean, backbone_layer4_2_bn3_inv_std, backbone_layer4_2_bn3_weight.Value.View, d_backbone_layer4_2_conv3, backbone_layer4_2_bn3_weight.Grad!.View, backbone_layer4_2_bn3_bias.Grad!.View, relu: false, accumulate: false);
+        BatchNorm.Backward(Device, backbone_layer4_2_conv3, default, d_backbone_layer4_2_bn3, backbone_layer4_2_bn3_mean, backbone_layer4_2_bn3_inv_std, backbone_layer4_2_bn3_weight.Value.View, d_backbone_layer4_2_conv3, backbone_layer4_2_bn3_weight.Grad!.View, backbone_layer4_2_bn3_bias.Grad!.View, relu: false, accumulate: false);
 
         // backbone.layer4.2.conv3: conv 1x1 s1 p0, 512->2048; d(backbone.layer4.2.relu2) =
         Conv2d.BackwardInput(Device, d_backbone_layer4_2_conv3, backbone_layer4_2_conv3_weight.Value.View, d_backbone_layer4_2_relu2, new ConvGeometry(1, 1, 1, 1, 0, 0, 1, 1, 1), accumulate: false);
@@ -4526,7 +4526,7 @@ public sealed partial class FcnR50 : INetwork
         Elementwise.AddBackward(Device, d_backbone_layer4_1_add, d_backbone_layer4_1_bn3, d_backbone_layer4_0_relu3, accumulateA: false, accumulateB: false);
 
         // backbone.layer4.1.bn3: batchnorm(backbone.layer4.1.conv3); d(backbone.layer4.1.conv3) =
-        BatchNorm.Backward(Device, backbone_layer4_1_conv3, backbone_layer4_1_bn3, d_backbone_layer4_1_bn3, backbone_layer4_1_bn3_mean, backbone_layer4_1_bn3_inv_std, backbone_layer4_1_bn3_weight.Value.View, d_backbone_layer4_1_conv3, backbone_layer4_1_bn3_weight.Grad!.View, backbone_layer4_1_bn3_bias.Grad!.View, relu: false, accumulate: false);
+        BatchNorm.Backward(Device, backbone_layer4_1_conv3, default, d_backbone_layer4_1_bn3, backbone_layer4_1_bn3_mean, backbone_layer4_1_bn3_inv_std, backbone_layer4_1_bn3_weight.Value.View, d_backbone_layer4_1_conv3, backbone_layer4_1_bn3_weight.Grad!.View, backbone_layer4_1_bn3_bias.Grad!.View, relu: false, accumulate: false);
 
         // backbone.layer4.1.conv3: conv 1x1 s1 p0, 512->2048; d(backbone.layer4.1.relu2) =
         Conv2d.BackwardInput(Device, d_backbone_layer4_1_conv3, backbone_layer4_1_conv3_weight.Value.View, d_backbone_layer4_1_relu2, new ConvGeometry(1, 1, 1, 1, 0, 0, 1, 1, 1), accumulate: false);
@@ -4553,14 +4553,14 @@ public sealed partial class FcnR50 : INetwork
         Elementwise.AddBackward(Device, d_backbone_layer4_0_add, d_backbone_layer4_0_bn3, d_backbone_layer4_0_downsample_1, accumulateA: false, accumulateB: false);
 
         // backbone.layer4.0.downsample.1: batchnorm(backbone.layer4.0.downsample.0); d(backbone.layer4.0.downsample.0) =
-        BatchNorm.Backward(Device, backbone_layer4_0_downsample_0, backbone_layer4_0_downsample_1, d_backbone_layer4_0_downsample_1, backbone_layer4_0_downsample_1_mean, backbone_layer4_0_downsample_1_inv_std, backbone_layer4_0_downsample_1_weight.Value.View, d_backbone_layer4_0_downsample_0, backbone_layer4_0_downsample_1_weight.Grad!.View, backbone_layer4_0_downsample_1_bias.Grad!.View, relu: false, accumulate: false);
+        BatchNorm.Backward(Device, backbone_layer4_0_downsample_0, default, d_backbone_layer4_0_downsample_1, backbone_layer4_0_downsample_1_mean, backbone_layer4_0_downsample_1_inv_std, backbone_layer4_0_downsample_1_weight.Value.View, d_backbone_layer4_0_downsample_0, backbone_layer4_0_downsample_1_weight.Grad!.View, backbone_layer4_0_downsample_1_bias.Grad!.View, relu: false, accumulate: false);
 
         // backbone.layer4.0.downsample.0: conv 1x1 s1 p0, 1024->2048; d(backbone.layer3.5.relu3) =
         Conv2d.BackwardInput(Device, d_backbone_layer4_0_downsample_0, backbone_layer4_0_downsample_0_weight.Value.View, d_backbone_layer3_5_relu3, new ConvGeometry(1, 1, 1, 1, 0, 0, 1, 1, 1), accumulate: false);
         Conv2d.BackwardParams(Device, backbone_layer3_5_relu3, d_backbone_layer4_0_downsample_0, backbone_layer4_0_downsample_0_weight.Grad!.View, default, new ConvGeometry(1, 1, 1, 1, 0, 0, 1, 1, 1));
 
         // backbone.layer4.0.bn3: batchnorm(backbone.layer4.0.conv3); d(backbone.layer4.0.conv3) =
-        BatchNorm.Backward(Device, backbone_layer4_0_conv3, backbone_layer4_0_bn3, d_backbone_layer4_0_bn3, backbone_layer4_0_bn3_mean, backbone_layer4_0_bn3_inv_std, backbone_layer4_0_bn3_weight.Value.View, d_backbone_layer4_0_conv3, backbone_layer4_0_bn3_weight.Grad!.View, backbone_layer4_0_bn3_bias.Grad!.View, relu: false, accumulate: false);
+        BatchNorm.Backward(Device, backbone_layer4_0_conv3, default, d_backbone_layer4_0_bn3, backbone_layer4_0_bn3_mean, backbone_layer4_0_bn3_inv_std, backbone_layer4_0_bn3_weight.Value.View, d_backbone_layer4_0_conv3, backbone_layer4_0_bn3_weight.Grad!.View, backbone_layer4_0_bn3_bias.Grad!.View, relu: false, accumulate: false);
 
         // backbone.layer4.0.conv3: conv 1x1 s1 p0, 512->2048; d(backbone.layer4.0.relu2) =
         Conv2d.BackwardInput(Device, d_backbone_layer4_0_conv3, backbone_layer4_0_conv3_weight.Value.View, d_backbone_layer4_0_relu2, new ConvGeometry(1, 1, 1, 1, 0, 0, 1, 1, 1), accumulate: false);
@@ -4590,7 +4590,7 @@ public sealed partial class FcnR50 : INetwork
         Elementwise.AddBackward(Device, d_backbone_layer3_5_add, d_backbone_layer3_5_bn3, d_backbone_layer3_4_relu3, accumulateA: false, accumulateB: false);
 
         // backbone.layer3.5.bn3: batchnorm(backbone.layer3.5.conv3); d(backbone.layer3.5.conv3) =
-        BatchNorm.Backward(Device, backbone_layer3_5_conv3, backbone_layer3_5_bn3, d_backbone_layer3_5_bn3, backbone_layer3_5_bn3_mean, backbone_layer3_5_bn3_inv_std, backbone_layer3_5_bn3_weight.Value.View, d_backbone_layer3_5_conv3, backbone_layer3_5_bn3_weight.Grad!.View, backbone_layer3_5_bn3_bias.Grad!.View, relu: false, accumulate: false);
+        BatchNorm.Backward(Device, backbone_layer3_5_conv3, default, d_backbone_layer3_5_bn3, backbone_layer3_5_bn3_mean, backbone_layer3_5_bn3_inv_std, backbone_layer3_5_bn3_weight.Value.View, d_backbone_layer3_5_conv3, backbone_layer3_5_bn3_weight.Grad!.View, backbone_layer3_5_bn3_bias.Grad!.View, relu: false, accumulate: false);
 
         // backbone.layer3.5.conv3: conv 1x1 s1 p0, 256->1024; d(backbone.layer3.5.relu2) =
         Conv2d.BackwardInput(Device, d_backbone_layer3_5_conv3, backbone_layer3_5_conv3_weight.Value.View, d_backbone_layer3_5_relu2, new ConvGeometry(1, 1, 1, 1, 0, 0, 1, 1, 1), accumulate: false);
@@ -4617,7 +4617,7 @@ public sealed partial class FcnR50 : INetwork
         Elementwise.AddBackward(Device, d_backbone_layer3_4_add, d_backbone_layer3_4_bn3, d_backbone_layer3_3_relu3, accumulateA: false, accumulateB: false);
 
         // backbone.layer3.4.bn3: batchnorm(backbone.layer3.4.conv3); d(backbone.layer3.4.conv3) =
-        BatchNorm.Backward(Device, backbone_layer3_4_conv3, backbone_layer3_4_bn3, d_backbone_layer3_4_bn3, backbone_layer3_4_bn3_mean, backbone_layer3_4_bn3_inv_std, backbone_layer3_4_bn3_weight.Value.View, d_backbone_layer3_4_conv3, backbone_layer3_4_bn3_weight.Grad!.View, backbone_layer3_4_bn3_bias.Grad!.View, relu: false, accumulate: false);
+        BatchNorm.Backward(Device, backbone_layer3_4_conv3, default, d_backbone_layer3_4_bn3, backbone_layer3_4_bn3_mean, backbone_layer3_4_bn3_inv_std, backbone_layer3_4_bn3_weight.Value.View, d_backbone_layer3_4_conv3, backbone_layer3_4_bn3_weight.Grad!.View, backbone_layer3_4_bn3_bias.Grad!.View, relu: false, accumulate: false);
 
         // backbone.layer3.4.conv3: conv 1x1 s1 p0, 256->1024; d(backbone.layer3.4.relu2) =
         Conv2d.BackwardInput(Device, d_backbone_layer3_4_conv3, backbone_layer3_4_conv3_weight.Value.View, d_backbone_layer3_4_relu2, new ConvGeometry(1, 1, 1, 1, 0, 0, 1, 1, 1), accumulate: false);
@@ -4644,7 +4644,7 @@ public sealed partial class FcnR50 : INetwork
         Elementwise.AddBackward(Device, d_backbone_layer3_3_add, d_backbone_layer3_3_bn3, d_backbone_layer3_2_relu3, accumulateA: false, accumulateB: false);
 
         // backbone.layer3.3.bn3: batchnorm(backbone.layer3.3.conv3); d(backbone.layer3.3.conv3) =
-        BatchNorm.Backward(Device, backbone_layer3_3_conv3, backbone_layer3_3_bn3, d_backbone_layer3_3_bn3, backbone_layer3_3_bn3_mean, backbone_layer3_3_bn3_inv_std, backbone_layer3_3_bn3_weight.Value.View, d_backbone_layer3_3_conv3, backbone_layer3_3_bn3_weight.Grad!.View, backbone_layer3_3_bn3_bias.Grad!.View, relu: false, accumulate: false);
+        BatchNorm.Backward(Device, backbone_layer3_3_conv3, default, d_backbone_layer3_3_bn3, backbone_layer3_3_bn3_mean, backbone_layer3_3_bn3_inv_std, backbone_layer3_3_bn3_weight.Value.View, d_backbone_layer3_3_conv3, backbone_layer3_3_bn3_weight.Grad!.View, backbone_layer3_3_bn3_bias.Grad!.View, relu: false, accumulate: false);
 
         // backbone.layer3.3.conv3: conv 1x1 s1 p0, 256->1024; d(backbone.layer3.3.relu2) =
         Conv2d.BackwardInput(Device, d_backbone_layer3_3_conv3, backbone_layer3_3_conv3_weight.Value.View, d_backbone_layer3_3_relu2, new ConvGeometry(1, 1, 1, 1, 0, 0, 1, 1, 1), accumulate: false);
@@ -4671,7 +4671,7 @@ public sealed partial class FcnR50 : INetwork
         Elementwise.AddBackward(Device, d_backbone_layer3_2_add, d_backbone_layer3_2_bn3, d_backbone_layer3_1_relu3, accumulateA: false, accumulateB: false);
 
         // backbone.layer3.2.bn3: batchnorm(backbone.layer3.2.conv3); d(backbone.layer3.2.conv3) =
-        BatchNorm.Backward(Device, backbone_layer3_2_conv3, backbone_layer3_2_bn3, d_backbone_layer3_2_bn3, backbone_layer3_2_bn3_mean, backbone_layer3_2_bn3_inv_std, backbone_layer3_2_bn3_weight.Value.View, d_backbone_layer3_2_conv3, backbone_layer3_2_bn3_weight.Grad!.View, backbone_layer3_2_bn3_bias.Grad!.View, relu: false, accumulate: false);
+        BatchNorm.Backward(Device, backbone_layer3_2_conv3, default, d_backbone_layer3_2_bn3, backbone_layer3_2_bn3_mean, backbone_layer3_2_bn3_inv_std, backbone_layer3_2_bn3_weight.Value.View, d_backbone_layer3_2_conv3, backbone_layer3_2_bn3_weight.Grad!.View, backbone_layer3_2_bn3_bias.Grad!.View, relu: false, accumulate: false);
 
         // backbone.layer3.2.conv3: conv 1x1 s1 p0, 256->1024; d(backbone.layer3.2.relu2) =
         Conv2d.BackwardInput(Device, d_backbone_layer3_2_conv3, backbone_layer3_2_conv3_weight.Value.View, d_backbone_layer3_2_relu2, new ConvGeometry(1, 1, 1, 1, 0, 0, 1, 1, 1), accumulate: false);
@@ -4698,7 +4698,7 @@ public sealed partial class FcnR50 : INetwork
         Elementwise.AddBackward(Device, d_backbone_layer3_1_add, d_backbone_layer3_1_bn3, d_backbone_layer3_0_relu3, accumulateA: false, accumulateB: false);
 
         // backbone.layer3.1.bn3: batchnorm(backbone.layer3.1.conv3); d(backbone.layer3.1.conv3) =
-        BatchNorm.Backward(Device, backbone_layer3_1_conv3, backbone_layer3_1_bn3, d_backbone_layer3_1_bn3, backbone_layer3_1_bn3_mean, backbone_layer3_1_bn3_inv_std, backbone_layer3_1_bn3_weight.Value.View, d_backbone_layer3_1_conv3, backbone_layer3_1_bn3_weight.Grad!.View, backbone_layer3_1_bn3_bias.Grad!.View, relu: false, accumulate: false);
+        BatchNorm.Backward(Device, backbone_layer3_1_conv3, default, d_backbone_layer3_1_bn3, backbone_layer3_1_bn3_mean, backbone_layer3_1_bn3_inv_std, backbone_layer3_1_bn3_weight.Value.View, d_backbone_layer3_1_conv3, backbone_layer3_1_bn3_weight.Grad!.View, backbone_layer3_1_bn3_bias.Grad!.View, relu: false, accumulate: false);
 
         // backbone.layer3.1.conv3: conv 1x1 s1 p0, 256->1024; d(backbone.layer3.1.relu2) =
         Conv2d.BackwardInput(Device, d_backbone_layer3_1_conv3, backbone_layer3_1_conv3_weight.Value.View, d_backbone_layer3_1_relu2, new ConvGeometry(1, 1, 1, 1, 0, 0, 1, 1, 1), accumulate: false);
@@ -4725,14 +4725,14 @@ public sealed partial class FcnR50 : INetwork
         Elementwise.AddBackward(Device, d_backbone_layer3_0_add, d_backbone_layer3_0_bn3, d_backbone_layer3_0_downsample_1, accumulateA: false, accumulateB: false);
 
         // backbone.layer3.0.downsample.1: batchnorm(backbone.layer3.0.downsample.0); d(backbone.layer3.0.downsample.0) =
-        BatchNorm.Backward(Device, backbone_layer3_0_downsample_0, backbone_layer3_0_downsample_1, d_backbone_layer3_0_downsample_1, backbone_layer3_0_downsample_1_mean, backbone_layer3_0_downsample_1_inv_std, backbone_layer3_0_downsample_1_weight.Value.View, d_backbone_layer3_0_downsample_0, backbone_layer3_0_downsample_1_weight.Grad!.View, backbone_layer3_0_downsample_1_bias.Grad!.View, relu: false, accumulate: false);
+        BatchNorm.Backward(Device, backbone_layer3_0_downsample_0, default, d_backbone_layer3_0_downsample_1, backbone_layer3_0_downsample_1_mean, backbone_layer3_0_downsample_1_inv_std, backbone_layer3_0_downsample_1_weight.Value.View, d_backbone_layer3_0_downsample_0, backbone_layer3_0_downsample_1_weight.Grad!.View, backbone_layer3_0_downsample_1_bias.Grad!.View, relu: false, accumulate: false);
 
         // backbone.layer3.0.downsample.0: conv 1x1 s1 p0, 512->1024; d(backbone.layer2.3.relu3) =
         Conv2d.BackwardInput(Device, d_backbone_layer3_0_downsample_0, backbone_layer3_0_downsample_0_weight.Value.View, d_backbone_layer2_3_relu3, new ConvGeometry(1, 1, 1, 1, 0, 0, 1, 1, 1), accumulate: false);
         Conv2d.BackwardParams(Device, backbone_layer2_3_relu3, d_backbone_layer3_0_downsample_0, backbone_layer3_0_downsample_0_weight.Grad!.View, default, new ConvGeometry(1, 1, 1, 1, 0, 0, 1, 1, 1));
 
         // backbone.layer3.0.bn3: batchnorm(backbone.layer3.0.conv3); d(backbone.layer3.0.conv3) =
-        BatchNorm.Backward(Device, backbone_layer3_0_conv3, backbone_layer3_0_bn3, d_backbone_layer3_0_bn3, backbone_layer3_0_bn3_mean, backbone_layer3_0_bn3_inv_std, backbone_layer3_0_bn3_weight.Value.View, d_backbone_layer3_0_conv3, backbone_layer3_0_bn3_weight.Grad!.View, backbone_layer3_0_bn3_bias.Grad!.View, relu: false, accumulate: false);
+        BatchNorm.Backward(Device, backbone_layer3_0_conv3, default, d_backbone_layer3_0_bn3, backbone_layer3_0_bn3_mean, backbone_layer3_0_bn3_inv_std, backbone_layer3_0_bn3_weight.Value.View, d_backbone_layer3_0_conv3, backbone_layer3_0_bn3_weight.Grad!.View, backbone_layer3_0_bn3_bias.Grad!.View, relu: false, accumulate: false);
 
         // backbone.layer3.0.conv3: conv 1x1 s1 p0, 256->1024; d(backbone.layer3.0.relu2) =
         Conv2d.BackwardInput(Device, d_backbone_layer3_0_conv3, backbone_layer3_0_conv3_weight.Value.View, d_backbone_layer3_0_relu2, new ConvGeometry(1, 1, 1, 1, 0, 0, 1, 1, 1), accumulate: false);
@@ -4762,7 +4762,7 @@ public sealed partial class FcnR50 : INetwork
         Elementwise.AddBackward(Device, d_backbone_layer2_3_add, d_backbone_layer2_3_bn3, d_backbone_layer2_2_relu3, accumulateA: false, accumulateB: false);
 
         // backbone.layer2.3.bn3: batchnorm(backbone.layer2.3.conv3); d(backbone.layer2.3.conv3) =
-        BatchNorm.Backward(Device, backbone_layer2_3_conv3, backbone_layer2_3_bn3, d_backbone_layer2_3_bn3, backbone_layer2_3_bn3_mean, backbone_layer2_3_bn3_inv_std, backbone_layer2_3_bn3_weight.Value.View, d_backbone_layer2_3_conv3, backbone_layer2_3_bn3_weight.Grad!.View, backbone_layer2_3_bn3_bias.Grad!.View, relu: false, accumulate: false);
+        BatchNorm.Backward(Device, backbone_layer2_3_conv3, default, d_backbone_layer2_3_bn3, backbone_layer2_3_bn3_mean, backbone_layer2_3_bn3_inv_std, backbone_layer2_3_bn3_weight.Value.View, d_backbone_layer2_3_conv3, backbone_layer2_3_bn3_weight.Grad!.View, backbone_layer2_3_bn3_bias.Grad!.View, relu: false, accumulate: false);
 
         // backbone.layer2.3.conv3: conv 1x1 s1 p0, 128->512; d(backbone.layer2.3.relu2) =
         Conv2d.BackwardInput(Device, d_backbone_layer2_3_conv3, backbone_layer2_3_conv3_weight.Value.View, d_backbone_layer2_3_relu2, new ConvGeometry(1, 1, 1, 1, 0, 0, 1, 1, 1), accumulate: false);
@@ -4789,7 +4789,7 @@ public sealed partial class FcnR50 : INetwork
         Elementwise.AddBackward(Device, d_backbone_layer2_2_add, d_backbone_layer2_2_bn3, d_backbone_layer2_1_relu3, accumulateA: false, accumulateB: false);
 
         // backbone.layer2.2.bn3: batchnorm(backbone.layer2.2.conv3); d(backbone.layer2.2.conv3) =
-        BatchNorm.Backward(Device, backbone_layer2_2_conv3, backbone_layer2_2_bn3, d_backbone_layer2_2_bn3, backbone_layer2_2_bn3_mean, backbone_layer2_2_bn3_inv_std, backbone_layer2_2_bn3_weight.Value.View, d_backbone_layer2_2_conv3, backbone_layer2_2_bn3_weight.Grad!.View, backbone_layer2_2_bn3_bias.Grad!.View, relu: false, accumulate: false);
+        BatchNorm.Backward(Device, backbone_layer2_2_conv3, default, d_backbone_layer2_2_bn3, backbone_layer2_2_bn3_mean, backbone_layer2_2_bn3_inv_std, backbone_layer2_2_bn3_weight.Value.View, d_backbone_layer2_2_conv3, backbone_layer2_2_bn3_weight.Grad!.View, backbone_layer2_2_bn3_bias.Grad!.View, relu: false, accumulate: false);
 
         // backbone.layer2.2.conv3: conv 1x1 s1 p0, 128->512; d(backbone.layer2.2.relu2) =
         Conv2d.BackwardInput(Device, d_backbone_layer2_2_conv3, backbone_layer2_2_conv3_weight.Value.View, d_backbone_layer2_2_relu2, new ConvGeometry(1, 1, 1, 1, 0, 0, 1, 1, 1), accumulate: false);
@@ -4816,7 +4816,7 @@ public sealed partial class FcnR50 : INetwork
         Elementwise.AddBackward(Device, d_backbone_layer2_1_add, d_backbone_layer2_1_bn3, d_backbone_layer2_0_relu3, accumulateA: false, accumulateB: false);
 
         // backbone.layer2.1.bn3: batchnorm(backbone.layer2.1.conv3); d(backbone.layer2.1.conv3) =
-        BatchNorm.Backward(Device, backbone_layer2_1_conv3, backbone_layer2_1_bn3, d_backbone_layer2_1_bn3, backbone_layer2_1_bn3_mean, backbone_layer2_1_bn3_inv_std, backbone_layer2_1_bn3_weight.Value.View, d_backbone_layer2_1_conv3, backbone_layer2_1_bn3_weight.Grad!.View, backbone_layer2_1_bn3_bias.Grad!.View, relu: false, accumulate: false);
+        BatchNorm.Backward(Device, backbone_layer2_1_conv3, default, d_backbone_layer2_1_bn3, backbone_layer2_1_bn3_mean, backbone_layer2_1_bn3_inv_std, backbone_layer2_1_bn3_weight.Value.View, d_backbone_layer2_1_conv3, backbone_layer2_1_bn3_weight.Grad!.View, backbone_layer2_1_bn3_bias.Grad!.View, relu: false, accumulate: false);
 
         // backbone.layer2.1.conv3: conv 1x1 s1 p0, 128->512; d(backbone.layer2.1.relu2) =
         Conv2d.BackwardInput(Device, d_backbone_layer2_1_conv3, backbone_layer2_1_conv3_weight.Value.View, d_backbone_layer2_1_relu2, new ConvGeometry(1, 1, 1, 1, 0, 0, 1, 1, 1), accumulate: false);
@@ -4843,14 +4843,14 @@ public sealed partial class FcnR50 : INetwork
         Elementwise.AddBackward(Device, d_backbone_layer2_0_add, d_backbone_layer2_0_bn3, d_backbone_layer2_0_downsample_1, accumulateA: false, accumulateB: false);
 
         // backbone.layer2.0.downsample.1: batchnorm(backbone.layer2.0.downsample.0); d(backbone.layer2.0.downsample.0) =
-        BatchNorm.Backward(Device, backbone_layer2_0_downsample_0, backbone_layer2_0_downsample_1, d_backbone_layer2_0_downsample_1, backbone_layer2_0_downsample_1_mean, backbone_layer2_0_downsample_1_inv_std, backbone_layer2_0_downsample_1_weight.Value.View, d_backbone_layer2_0_downsample_0, backbone_layer2_0_downsample_1_weight.Grad!.View, backbone_layer2_0_downsample_1_bias.Grad!.View, relu: false, accumulate: false);
+        BatchNorm.Backward(Device, backbone_layer2_0_downsample_0, default, d_backbone_layer2_0_downsample_1, backbone_layer2_0_downsample_1_mean, backbone_layer2_0_downsample_1_inv_std, backbone_layer2_0_downsample_1_weight.Value.View, d_backbone_layer2_0_downsample_0, backbone_layer2_0_downsample_1_weight.Grad!.View, backbone_layer2_0_downsample_1_bias.Grad!.View, relu: false, accumulate: false);
 
         // backbone.layer2.0.downsample.0: conv 1x1 s2 p0, 256->512; d(backbone.layer1.2.relu3) =
         Conv2d.BackwardInput(Device, d_backbone_layer2_0_downsample_0, backbone_layer2_0_downsample_0_weight.Value.View, d_backbone_layer1_2_relu3, new ConvGeometry(1, 1, 2, 2, 0, 0, 1, 1, 1), accumulate: false);
         Conv2d.BackwardParams(Device, backbone_layer1_2_relu3, d_backbone_layer2_0_downsample_0, backbone_layer2_0_downsample_0_weight.Grad!.View, default, new ConvGeometry(1, 1, 2, 2, 0, 0, 1, 1, 1));
 
         // backbone.layer2.0.bn3: batchnorm(backbone.layer2.0.conv3); d(backbone.layer2.0.conv3) =
-        BatchNorm.Backward(Device, backbone_layer2_0_conv3, backbone_layer2_0_bn3, d_backbone_layer2_0_bn3, backbone_layer2_0_bn3_mean, backbone_layer2_0_bn3_inv_std, backbone_layer2_0_bn3_weight.Value.View, d_backbone_layer2_0_conv3, backbone_layer2_0_bn3_weight.Grad!.View, backbone_layer2_0_bn3_bias.Grad!.View, relu: false, accumulate: false);
+        BatchNorm.Backward(Device, backbone_layer2_0_conv3, default, d_backbone_layer2_0_bn3, backbone_layer2_0_bn3_mean, backbone_layer2_0_bn3_inv_std, backbone_layer2_0_bn3_weight.Value.View, d_backbone_layer2_0_conv3, backbone_layer2_0_bn3_weight.Grad!.View, backbone_layer2_0_bn3_bias.Grad!.View, relu: false, accumulate: false);
 
         // backbone.layer2.0.conv3: conv 1x1 s1 p0, 128->512; d(backbone.layer2.0.relu2) =
         Conv2d.BackwardInput(Device, d_backbone_layer2_0_conv3, backbone_layer2_0_conv3_weight.Value.View, d_backbone_layer2_0_relu2, new ConvGeometry(1, 1, 1, 1, 0, 0, 1, 1, 1), accumulate: false);
@@ -4880,7 +4880,7 @@ public sealed partial class FcnR50 : INetwork
         Elementwise.AddBackward(Device, d_backbone_layer1_2_add, d_backbone_layer1_2_bn3, d_backbone_layer1_1_relu3, accumulateA: false, accumulateB: false);
 
         // backbone.layer1.2.bn3: batchnorm(backbone.layer1.2.conv3); d(backbone.layer1.2.conv3) =
-        BatchNorm.Backward(Device, backbone_layer1_2_conv3, backbone_layer1_2_bn3, d_backbone_layer1_2_bn3, backbone_layer1_2_bn3_mean, backbone_layer1_2_bn3_inv_std, backbone_layer1_2_bn3_weight.Value.View, d_backbone_layer1_2_conv3, backbone_layer1_2_bn3_weight.Grad!.View, backbone_layer1_2_bn3_bias.Grad!.View, relu: false, accumulate: false);
+        BatchNorm.Backward(Device, backbone_layer1_2_conv3, default, d_backbone_layer1_2_bn3, backbone_layer1_2_bn3_mean, backbone_layer1_2_bn3_inv_std, backbone_layer1_2_bn3_weight.Value.View, d_backbone_layer1_2_conv3, backbone_layer1_2_bn3_weight.Grad!.View, backbone_layer1_2_bn3_bias.Grad!.View, relu: false, accumulate: false);
 
         // backbone.layer1.2.conv3: conv 1x1 s1 p0, 64->256; d(backbone.layer1.2.relu2) =
         Conv2d.BackwardInput(Device, d_backbone_layer1_2_conv3, backbone_layer1_2_conv3_weight.Value.View, d_backbone_layer1_2_relu2, new ConvGeometry(1, 1, 1, 1, 0, 0, 1, 1, 1), accumulate: false);
@@ -4907,7 +4907,7 @@ public sealed partial class FcnR50 : INetwork
         Elementwise.AddBackward(Device, d_backbone_layer1_1_add, d_backbone_layer1_1_bn3, d_backbone_layer1_0_relu3, accumulateA: false, accumulateB: false);
 
         // backbone.layer1.1.bn3: batchnorm(backbone.layer1.1.conv3); d(backbone.layer1.1.conv3) =
-        BatchNorm.Backward(Device, backbone_layer1_1_conv3, backbone_layer1_1_bn3, d_backbone_layer1_1_bn3, backbone_layer1_1_bn3_mean, backbone_layer1_1_bn3_inv_std, backbone_layer1_1_bn3_weight.Value.View, d_backbone_layer1_1_conv3, backbone_layer1_1_bn3_weight.Grad!.View, backbone_layer1_1_bn3_bias.Grad!.View, relu: false, accumulate: false);
+        BatchNorm.Backward(Device, backbone_layer1_1_conv3, default, d_backbone_layer1_1_bn3, backbone_layer1_1_bn3_mean, backbone_layer1_1_bn3_inv_std, backbone_layer1_1_bn3_weight.Value.View, d_backbone_layer1_1_conv3, backbone_layer1_1_bn3_weight.Grad!.View, backbone_layer1_1_bn3_bias.Grad!.View, relu: false, accumulate: false);
 
         // backbone.layer1.1.conv3: conv 1x1 s1 p0, 64->256; d(backbone.layer1.1.relu2) =
         Conv2d.BackwardInput(Device, d_backbone_layer1_1_conv3, backbone_layer1_1_conv3_weight.Value.View, d_backbone_layer1_1_relu2, new ConvGeometry(1, 1, 1, 1, 0, 0, 1, 1, 1), accumulate: false);
@@ -4934,14 +4934,14 @@ public sealed partial class FcnR50 : INetwork
         Elementwise.AddBackward(Device, d_backbone_layer1_0_add, d_backbone_layer1_0_bn3, d_backbone_layer1_0_downsample_1, accumulateA: false, accumulateB: false);
 
         // backbone.layer1.0.downsample.1: batchnorm(backbone.layer1.0.downsample.0); d(backbone.layer1.0.downsample.0) =
-        BatchNorm.Backward(Device, backbone_layer1_0_downsample_0, backbone_layer1_0_downsample_1, d_backbone_layer1_0_downsample_1, backbone_layer1_0_downsample_1_mean, backbone_layer1_0_downsample_1_inv_std, backbone_layer1_0_downsample_1_weight.Value.View, d_backbone_layer1_0_downsample_0, backbone_layer1_0_downsample_1_weight.Grad!.View, backbone_layer1_0_downsample_1_bias.Grad!.View, relu: false, accumulate: false);
+        BatchNorm.Backward(Device, backbone_layer1_0_downsample_0, default, d_backbone_layer1_0_downsample_1, backbone_layer1_0_downsample_1_mean, backbone_layer1_0_downsample_1_inv_std, backbone_layer1_0_downsample_1_weight.Value.View, d_backbone_layer1_0_downsample_0, backbone_layer1_0_downsample_1_weight.Grad!.View, backbone_layer1_0_downsample_1_bias.Grad!.View, relu: false, accumulate: false);
 
         // backbone.layer1.0.downsample.0: conv 1x1 s1 p0, 128->256; d(backbone.maxpool) =
         Conv2d.BackwardInput(Device, d_backbone_layer1_0_downsample_0, backbone_layer1_0_downsample_0_weight.Value.View, d_backbone_maxpool, new ConvGeometry(1, 1, 1, 1, 0, 0, 1, 1, 1), accumulate: false);
         Conv2d.BackwardParams(Device, backbone_maxpool, d_backbone_layer1_0_downsample_0, backbone_layer1_0_downsample_0_weight.Grad!.View, default, new ConvGeometry(1, 1, 1, 1, 0, 0, 1, 1, 1));
 
         // backbone.layer1.0.bn3: batchnorm(backbone.layer1.0.conv3); d(backbone.layer1.0.conv3) =
-        BatchNorm.Backward(Device, backbone_layer1_0_conv3, backbone_layer1_0_bn3, d_backbone_layer1_0_bn3, backbone_layer1_0_bn3_mean, backbone_layer1_0_bn3_inv_std, backbone_layer1_0_bn3_weight.Value.View, d_backbone_layer1_0_conv3, backbone_layer1_0_bn3_weight.Grad!.View, backbone_layer1_0_bn3_bias.Grad!.View, relu: false, accumulate: false);
+        BatchNorm.Backward(Device, backbone_layer1_0_conv3, default, d_backbone_layer1_0_bn3, backbone_layer1_0_bn3_mean, backbone_layer1_0_bn3_inv_std, backbone_layer1_0_bn3_weight.Value.View, d_backbone_layer1_0_conv3, backbone_layer1_0_bn3_weight.Grad!.View, backbone_layer1_0_bn3_bias.Grad!.View, relu: false, accumulate: false);
 
         // backbone.layer1.0.conv3: conv 1x1 s1 p0, 64->256; d(backbone.layer1.0.relu2) =
         Conv2d.BackwardInput(Device, d_backbone_layer1_0_conv3, backbone_layer1_0_conv3_weight.Value.View, d_backbone_layer1_0_relu2, new ConvGeometry(1, 1, 1, 1, 0, 0, 1, 1, 1), accumulate: false);

@@ -17,7 +17,7 @@ namespace NetSpec.Networks;
 
 /// <summary>fcn-tiny: 282,518 parameters, 0.92 GFLOPs at 8×3×96×96 (a multiply-accumulate = 2 FLOPs).</summary>
 /// <remarks>
-/// Planned arena peak at 8×3×96×96: 5,898,752 bytes forward only, 31,744,768 bytes training (activations, saved tensors, gradients).
+/// Planned arena peak at 8×3×96×96: 5,898,752 bytes forward only, 27,587,840 bytes training (activations, saved tensors, gradients).
 /// 51 forward steps, 51 backward steps.
 /// </remarks>
 public sealed partial class FcnTiny : INetwork
@@ -868,9 +868,9 @@ public sealed partial class FcnTiny : INetwork
     private static readonly int[] InferenceLast = { 50, 50, 1, 2, 1, 1, 3, 4, 3, 3, 5, 6, 5, 5, 13, 6, 8, 9, 8, 8, 10, 11, 10, 10, 12, 13, 12, 12, 14, 21, 16, 17, 16, 16, 18, 19, 18, 18, 20, 23, 20, 20, 22, 23, 22, 22, 24, 31, 26, 27, 26, 26, 28, 29, 28, 28, 30, 33, 30, 30, 32, 33, 32, 32, 34, 41, 36, 37, 36, 36, 38, 39, 38, 38, 40, 43, 40, 40, 42, 43, 42, 42, 44, 45, 46, 47, 46, 46, 48, 47, 49, 50, 50, 50 };
     private static readonly int[] InferenceOrder = { 10, 11, 91, 2, 3, 6, 7, 74, 75, 78, 79, 82, 83, 0, 14, 15, 24, 25, 28, 29, 56, 57, 60, 61, 64, 65, 1, 30, 31, 38, 39, 42, 43, 46, 47, 66, 67, 70, 71, 84, 85, 88, 89, 16, 17, 20, 21, 48, 49, 52, 53, 34, 35, 90, 76, 77, 80, 81, 58, 59, 62, 63, 4, 5, 8, 9, 12, 13, 18, 19, 22, 23, 26, 27, 32, 33, 36, 37, 40, 41, 44, 45, 50, 51, 54, 55, 68, 69, 72, 73, 86, 87, 92, 93 };
 
-    // Training plan: 144 buffers; planned peak 31,744,768 bytes at the default size 8×3×96×96 (63,180,800 bytes without reuse).
+    // Training plan: 144 buffers; planned peak 27,587,840 bytes at the default size 8×3×96×96 (63,180,800 bytes without reuse).
     private static readonly int[] TrainingFirst = { 0, 0, 0, 1, 1, 1, 2, 3, 3, 3, 4, 5, 5, 5, 6, 6, 7, 8, 8, 8, 9, 10, 10, 10, 11, 12, 12, 12, 13, 14, 15, 16, 16, 16, 17, 18, 18, 18, 19, 20, 20, 20, 21, 22, 22, 22, 23, 24, 25, 26, 26, 26, 27, 28, 28, 28, 29, 30, 30, 30, 31, 32, 32, 32, 33, 34, 35, 36, 36, 36, 37, 38, 38, 38, 39, 40, 40, 40, 41, 42, 42, 42, 43, 44, 45, 46, 46, 46, 47, 47, 48, 49, 50, 50, 87, 88, 93, 91, 89, 92, 90, 80, 77, 78, 85, 83, 81, 79, 78, 84, 82, 70, 67, 68, 75, 73, 71, 69, 68, 74, 72, 60, 57, 58, 65, 63, 61, 59, 58, 64, 62, 56, 88, 100, 99, 98, 97, 96, 95, 55, 54, 53, 52, 51 };
-    private static readonly int[] TrainingLast = { 101, 101, 100, 100, 100, 100, 98, 98, 98, 98, 96, 96, 96, 96, 94, 95, 93, 93, 93, 93, 91, 91, 91, 91, 89, 89, 89, 89, 14, 87, 85, 85, 85, 85, 83, 83, 83, 83, 81, 81, 81, 81, 79, 79, 79, 79, 24, 77, 75, 75, 75, 75, 73, 73, 73, 73, 71, 71, 71, 71, 69, 69, 69, 69, 34, 67, 65, 65, 65, 65, 63, 63, 63, 63, 61, 61, 61, 61, 59, 59, 59, 59, 44, 57, 55, 55, 55, 55, 53, 54, 49, 101, 101, 51, 88, 89, 94, 92, 90, 93, 91, 87, 78, 81, 86, 84, 82, 80, 79, 85, 83, 77, 68, 71, 76, 74, 72, 70, 69, 75, 73, 67, 58, 61, 66, 64, 62, 60, 59, 65, 63, 57, 95, 101, 100, 99, 98, 97, 96, 56, 55, 54, 53, 52 };
+    private static readonly int[] TrainingLast = { 101, 101, 100, 100, 100, 100, 98, 98, 98, 98, 96, 96, 96, 96, 94, 95, 93, 93, 93, 93, 91, 91, 91, 91, 89, 13, 89, 89, 14, 87, 85, 85, 85, 85, 83, 83, 83, 83, 81, 23, 81, 81, 79, 23, 79, 79, 24, 77, 75, 75, 75, 75, 73, 73, 73, 73, 71, 33, 71, 71, 69, 33, 69, 69, 34, 67, 65, 65, 65, 65, 63, 63, 63, 63, 61, 43, 61, 61, 59, 43, 59, 59, 44, 57, 55, 55, 55, 55, 53, 54, 49, 101, 101, 51, 88, 89, 94, 92, 90, 93, 91, 87, 78, 81, 86, 84, 82, 80, 79, 85, 83, 77, 68, 71, 76, 74, 72, 70, 69, 75, 73, 67, 58, 61, 66, 64, 62, 60, 59, 65, 63, 57, 95, 101, 100, 99, 98, 97, 96, 56, 55, 54, 53, 52 };
     private static readonly int[] TrainingOrder = { 10, 11, 138, 137, 91, 143, 2, 3, 6, 7, 74, 75, 78, 79, 82, 83, 131, 122, 123, 128, 127, 126, 136, 135, 134, 133, 0, 14, 15, 24, 25, 28, 29, 56, 57, 60, 61, 64, 65, 121, 112, 113, 118, 117, 116, 101, 94, 95, 132, 98, 1, 30, 31, 38, 39, 42, 43, 46, 47, 66, 67, 70, 71, 84, 85, 88, 89, 141, 140, 139, 130, 125, 129, 124, 111, 102, 103, 108, 107, 106, 109, 104, 16, 17, 20, 21, 48, 49, 52, 53, 120, 115, 119, 114, 100, 97, 99, 96, 34, 35, 110, 105, 90, 142, 76, 77, 80, 81, 58, 59, 62, 63, 4, 5, 8, 9, 12, 13, 18, 19, 22, 23, 26, 27, 32, 33, 36, 37, 40, 41, 44, 45, 50, 51, 54, 55, 68, 69, 72, 73, 86, 87, 92, 93 };
 
 
@@ -1732,14 +1732,14 @@ public sealed partial class FcnTiny : INetwork
         Elementwise.AddBackward(Device, d_backbone_layer4_0_add, d_backbone_layer4_0_bn3, d_backbone_layer4_0_downsample_1, accumulateA: false, accumulateB: false);
 
         // backbone.layer4.0.downsample.1: batchnorm(backbone.layer4.0.downsample.0); d(backbone.layer4.0.downsample.0) =
-        BatchNorm.Backward(Device, backbone_layer4_0_downsample_0, backbone_layer4_0_downsample_1, d_backbone_layer4_0_downsample_1, backbone_layer4_0_downsample_1_mean, backbone_layer4_0_downsample_1_inv_std, backbone_layer4_0_downsample_1_weight.Value.View, d_backbone_layer4_0_downsample_0, backbone_layer4_0_downsample_1_weight.Grad!.View, backbone_layer4_0_downsample_1_bias.Grad!.View, relu: false, accumulate: false);
+        BatchNorm.Backward(Device, backbone_layer4_0_downsample_0, default, d_backbone_layer4_0_downsample_1, backbone_layer4_0_downsample_1_mean, backbone_layer4_0_downsample_1_inv_std, backbone_layer4_0_downsample_1_weight.Value.View, d_backbone_layer4_0_downsample_0, backbone_layer4_0_downsample_1_weight.Grad!.View, backbone_layer4_0_downsample_1_bias.Grad!.View, relu: false, accumulate: false);
 
         // backbone.layer4.0.downsample.0: conv 1x1 s1 p0, 128->256; d(backbone.layer3.0.relu3) =
         Conv2d.BackwardInput(Device, d_backbone_layer4_0_downsample_0, backbone_layer4_0_downsample_0_weight.Value.View, d_backbone_layer3_0_relu3, new ConvGeometry(1, 1, 1, 1, 0, 0, 1, 1, 1), accumulate: false);
         Conv2d.BackwardParams(Device, backbone_layer3_0_relu3, d_backbone_layer4_0_downsample_0, backbone_layer4_0_downsample_0_weight.Grad!.View, default, new ConvGeometry(1, 1, 1, 1, 0, 0, 1, 1, 1));
 
         // backbone.layer4.0.bn3: batchnorm(backbone.layer4.0.conv3); d(backbone.layer4.0.conv3) =
-        BatchNorm.Backward(Device, backbone_layer4_0_conv3, backbone_layer4_0_bn3, d_backbone_layer4_0_bn3, backbone_layer4_0_bn3_mean, backbone_layer4_0_bn3_inv_std, backbone_layer4_0_bn3_weight.Value.View, d_backbone_layer4_0_conv3, backbone_layer4_0_bn3_weight.Grad!.View, backbone_layer4_0_bn3_bias.Grad!.View, relu: false, accumulate: false);
+        BatchNorm.Backward(Device, backbone_layer4_0_conv3, default, d_backbone_layer4_0_bn3, backbone_layer4_0_bn3_mean, backbone_layer4_0_bn3_inv_std, backbone_layer4_0_bn3_weight.Value.View, d_backbone_layer4_0_conv3, backbone_layer4_0_bn3_weight.Grad!.View, backbone_layer4_0_bn3_bias.Grad!.View, relu: false, accumulate: false);
 
         // backbone.layer4.0.conv3: conv 1x1 s1 p0, 64->256; d(backbone.layer4.0.relu2) =
         Conv2d.BackwardInput(Device, d_backbone_layer4_0_conv3, backbone_layer4_0_conv3_weight.Value.View, d_backbone_layer4_0_relu2, new ConvGeometry(1, 1, 1, 1, 0, 0, 1, 1, 1), accumulate: false);
@@ -1769,14 +1769,14 @@ public sealed partial class FcnTiny : INetwork
         Elementwise.AddBackward(Device, d_backbone_layer3_0_add, d_backbone_layer3_0_bn3, d_backbone_layer3_0_downsample_1, accumulateA: false, accumulateB: false);
 
         // backbone.layer3.0.downsample.1: batchnorm(backbone.layer3.0.downsample.0); d(backbone.layer3.0.downsample.0) =
-        BatchNorm.Backward(Device, backbone_layer3_0_downsample_0, backbone_layer3_0_downsample_1, d_backbone_layer3_0_downsample_1, backbone_layer3_0_downsample_1_mean, backbone_layer3_0_downsample_1_inv_std, backbone_layer3_0_downsample_1_weight.Value.View, d_backbone_layer3_0_downsample_0, backbone_layer3_0_downsample_1_weight.Grad!.View, backbone_layer3_0_downsample_1_bias.Grad!.View, relu: false, accumulate: false);
+        BatchNorm.Backward(Device, backbone_layer3_0_downsample_0, default, d_backbone_layer3_0_downsample_1, backbone_layer3_0_downsample_1_mean, backbone_layer3_0_downsample_1_inv_std, backbone_layer3_0_downsample_1_weight.Value.View, d_backbone_layer3_0_downsample_0, backbone_layer3_0_downsample_1_weight.Grad!.View, backbone_layer3_0_downsample_1_bias.Grad!.View, relu: false, accumulate: false);
 
         // backbone.layer3.0.downsample.0: conv 1x1 s1 p0, 64->128; d(backbone.layer2.0.relu3) =
         Conv2d.BackwardInput(Device, d_backbone_layer3_0_downsample_0, backbone_layer3_0_downsample_0_weight.Value.View, d_backbone_layer2_0_relu3, new ConvGeometry(1, 1, 1, 1, 0, 0, 1, 1, 1), accumulate: false);
         Conv2d.BackwardParams(Device, backbone_layer2_0_relu3, d_backbone_layer3_0_downsample_0, backbone_layer3_0_downsample_0_weight.Grad!.View, default, new ConvGeometry(1, 1, 1, 1, 0, 0, 1, 1, 1));
 
         // backbone.layer3.0.bn3: batchnorm(backbone.layer3.0.conv3); d(backbone.layer3.0.conv3) =
-        BatchNorm.Backward(Device, backbone_layer3_0_conv3, backbone_layer3_0_bn3, d_backbone_layer3_0_bn3, backbone_layer3_0_bn3_mean, backbone_layer3_0_bn3_inv_std, backbone_layer3_0_bn3_weight.Value.View, d_backbone_layer3_0_conv3, backbone_layer3_0_bn3_weight.Grad!.View, backbone_layer3_0_bn3_bias.Grad!.View, relu: false, accumulate: false);
+        BatchNorm.Backward(Device, backbone_layer3_0_conv3, default, d_backbone_layer3_0_bn3, backbone_layer3_0_bn3_mean, backbone_layer3_0_bn3_inv_std, backbone_layer3_0_bn3_weight.Value.View, d_backbone_layer3_0_conv3, backbone_layer3_0_bn3_weight.Grad!.View, backbone_layer3_0_bn3_bias.Grad!.View, relu: false, accumulate: false);
 
         // backbone.layer3.0.conv3: conv 1x1 s1 p0, 32->128; d(backbone.layer3.0.relu2) =
         Conv2d.BackwardInput(Device, d_backbone_layer3_0_conv3, backbone_layer3_0_conv3_weight.Value.View, d_backbone_layer3_0_relu2, new ConvGeometry(1, 1, 1, 1, 0, 0, 1, 1, 1), accumulate: false);
@@ -1806,14 +1806,14 @@ public sealed partial class FcnTiny : INetwork
         Elementwise.AddBackward(Device, d_backbone_layer2_0_add, d_backbone_layer2_0_bn3, d_backbone_layer2_0_downsample_1, accumulateA: false, accumulateB: false);
 
         // backbone.layer2.0.downsample.1: batchnorm(backbone.layer2.0.downsample.0); d(backbone.layer2.0.downsample.0) =
-        BatchNorm.Backward(Device, backbone_layer2_0_downsample_0, backbone_layer2_0_downsample_1, d_backbone_layer2_0_downsample_1, backbone_layer2_0_downsample_1_mean, backbone_layer2_0_downsample_1_inv_std, backbone_layer2_0_downsample_1_weight.Value.View, d_backbone_layer2_0_downsample_0, backbone_layer2_0_downsample_1_weight.Grad!.View, backbone_layer2_0_downsample_1_bias.Grad!.View, relu: false, accumulate: false);
+        BatchNorm.Backward(Device, backbone_layer2_0_downsample_0, default, d_backbone_layer2_0_downsample_1, backbone_layer2_0_downsample_1_mean, backbone_layer2_0_downsample_1_inv_std, backbone_layer2_0_downsample_1_weight.Value.View, d_backbone_layer2_0_downsample_0, backbone_layer2_0_downsample_1_weight.Grad!.View, backbone_layer2_0_downsample_1_bias.Grad!.View, relu: false, accumulate: false);
 
         // backbone.layer2.0.downsample.0: conv 1x1 s2 p0, 32->64; d(backbone.layer1.0.relu3) =
         Conv2d.BackwardInput(Device, d_backbone_layer2_0_downsample_0, backbone_layer2_0_downsample_0_weight.Value.View, d_backbone_layer1_0_relu3, new ConvGeometry(1, 1, 2, 2, 0, 0, 1, 1, 1), accumulate: false);
         Conv2d.BackwardParams(Device, backbone_layer1_0_relu3, d_backbone_layer2_0_downsample_0, backbone_layer2_0_downsample_0_weight.Grad!.View, default, new ConvGeometry(1, 1, 2, 2, 0, 0, 1, 1, 1));
 
         // backbone.layer2.0.bn3: batchnorm(backbone.layer2.0.conv3); d(backbone.layer2.0.conv3) =
-        BatchNorm.Backward(Device, backbone_layer2_0_conv3, backbone_layer2_0_bn3, d_backbone_layer2_0_bn3, backbone_layer2_0_bn3_mean, backbone_layer2_0_bn3_inv_std, backbone_layer2_0_bn3_weight.Value.View, d_backbone_layer2_0_conv3, backbone_layer2_0_bn3_weight.Grad!.View, backbone_layer2_0_bn3_bias.Grad!.View, relu: false, accumulate: false);
+        BatchNorm.Backward(Device, backbone_layer2_0_conv3, default, d_backbone_layer2_0_bn3, backbone_layer2_0_bn3_mean, backbone_layer2_0_bn3_inv_std, backbone_layer2_0_bn3_weight.Value.View, d_backbone_layer2_0_conv3, backbone_layer2_0_bn3_weight.Grad!.View, backbone_layer2_0_bn3_bias.Grad!.View, relu: false, accumulate: false);
 
         // backbone.layer2.0.conv3: conv 1x1 s1 p0, 16->64; d(backbone.layer2.0.relu2) =
         Conv2d.BackwardInput(Device, d_backbone_layer2_0_conv3, backbone_layer2_0_conv3_weight.Value.View, d_backbone_layer2_0_relu2, new ConvGeometry(1, 1, 1, 1, 0, 0, 1, 1, 1), accumulate: false);
@@ -1843,7 +1843,7 @@ public sealed partial class FcnTiny : INetwork
         Elementwise.AddBackward(Device, d_backbone_layer1_0_add, d_backbone_layer1_0_bn3, d_backbone_maxpool, accumulateA: false, accumulateB: false);
 
         // backbone.layer1.0.bn3: batchnorm(backbone.layer1.0.conv3); d(backbone.layer1.0.conv3) =
-        BatchNorm.Backward(Device, backbone_layer1_0_conv3, backbone_layer1_0_bn3, d_backbone_layer1_0_bn3, backbone_layer1_0_bn3_mean, backbone_layer1_0_bn3_inv_std, backbone_layer1_0_bn3_weight.Value.View, d_backbone_layer1_0_conv3, backbone_layer1_0_bn3_weight.Grad!.View, backbone_layer1_0_bn3_bias.Grad!.View, relu: false, accumulate: false);
+        BatchNorm.Backward(Device, backbone_layer1_0_conv3, default, d_backbone_layer1_0_bn3, backbone_layer1_0_bn3_mean, backbone_layer1_0_bn3_inv_std, backbone_layer1_0_bn3_weight.Value.View, d_backbone_layer1_0_conv3, backbone_layer1_0_bn3_weight.Grad!.View, backbone_layer1_0_bn3_bias.Grad!.View, relu: false, accumulate: false);
 
         // backbone.layer1.0.conv3: conv 1x1 s1 p0, 8->32; d(backbone.layer1.0.relu2) =
         Conv2d.BackwardInput(Device, d_backbone_layer1_0_conv3, backbone_layer1_0_conv3_weight.Value.View, d_backbone_layer1_0_relu2, new ConvGeometry(1, 1, 1, 1, 0, 0, 1, 1, 1), accumulate: false);

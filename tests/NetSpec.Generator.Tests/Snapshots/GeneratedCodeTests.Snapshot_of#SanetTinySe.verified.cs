@@ -17,7 +17,7 @@ namespace NetSpec.Networks;
 
 /// <summary>sanet-tiny-se: 475,106 parameters, 1.50 GFLOPs at 8×3×96×96 (a multiply-accumulate = 2 FLOPs).</summary>
 /// <remarks>
-/// Planned arena peak at 8×3×96×96: 6,195,200 bytes forward only, 41,467,904 bytes training (activations, saved tensors, gradients).
+/// Planned arena peak at 8×3×96×96: 6,195,200 bytes forward only, 36,749,312 bytes training (activations, saved tensors, gradients).
 /// 114 forward steps, 114 backward steps.
 /// </remarks>
 public sealed partial class SanetTinySe : INetwork
@@ -1530,9 +1530,9 @@ public sealed partial class SanetTinySe : INetwork
     private static readonly int[] InferenceLast = { 113, 113, 1, 2, 1, 1, 3, 4, 3, 3, 5, 6, 5, 5, 13, 6, 8, 9, 8, 8, 10, 11, 10, 10, 12, 13, 12, 12, 14, 54, 16, 17, 16, 16, 18, 19, 18, 18, 20, 23, 20, 20, 22, 23, 22, 22, 24, 63, 26, 27, 26, 26, 28, 29, 28, 28, 30, 33, 30, 30, 32, 33, 32, 32, 34, 77, 36, 37, 36, 36, 38, 39, 38, 38, 40, 43, 40, 40, 42, 43, 42, 42, 44, 104, 46, 47, 46, 46, 48, 55, 48, 48, 50, 51, 52, 53, 54, 55, 56, 99, 58, 59, 58, 58, 60, 69, 60, 60, 62, 68, 62, 62, 64, 65, 66, 67, 68, 69, 70, 100, 72, 73, 72, 72, 74, 83, 74, 74, 76, 82, 76, 76, 78, 79, 80, 81, 82, 83, 84, 100, 86, 87, 86, 86, 88, 97, 88, 88, 90, 96, 90, 90, 92, 93, 94, 95, 96, 97, 98, 108, 100, 102, 109, 103, 113, 105, 106, 105, 105, 107, 106, 108, 110, 113, 113, 113, 111, 113, 113, 113 };
     private static readonly int[] InferenceOrder = { 10, 11, 173, 174, 2, 3, 6, 7, 74, 75, 78, 79, 82, 83, 0, 14, 15, 24, 25, 28, 29, 56, 57, 60, 61, 64, 65, 84, 85, 88, 89, 97, 98, 1, 30, 31, 38, 39, 42, 43, 46, 47, 66, 67, 70, 71, 165, 166, 169, 170, 16, 17, 20, 21, 48, 49, 52, 53, 100, 101, 104, 105, 108, 109, 117, 118, 120, 121, 124, 125, 128, 129, 137, 138, 140, 141, 144, 145, 148, 149, 157, 158, 99, 161, 34, 35, 119, 139, 159, 160, 162, 171, 172, 152, 132, 112, 76, 77, 80, 81, 92, 95, 96, 115, 116, 135, 136, 155, 156, 163, 58, 59, 62, 63, 4, 5, 8, 9, 12, 13, 18, 19, 22, 23, 26, 27, 32, 33, 36, 37, 40, 41, 44, 45, 50, 51, 54, 55, 68, 69, 72, 73, 86, 87, 90, 91, 93, 94, 102, 103, 106, 107, 110, 111, 113, 114, 122, 123, 126, 127, 130, 131, 133, 134, 142, 143, 146, 147, 150, 151, 153, 154, 164, 167, 168, 175, 176, 177, 178, 179 };
 
-    // Training plan: 291 buffers; planned peak 41,467,904 bytes at the default size 8×3×96×96 (81,709,312 bytes without reuse).
+    // Training plan: 291 buffers; planned peak 36,749,312 bytes at the default size 8×3×96×96 (81,709,312 bytes without reuse).
     private static readonly int[] TrainingFirst = { 0, 0, 0, 1, 1, 1, 2, 3, 3, 3, 4, 5, 5, 5, 6, 6, 7, 8, 8, 8, 9, 10, 10, 10, 11, 12, 12, 12, 13, 14, 15, 16, 16, 16, 17, 18, 18, 18, 19, 20, 20, 20, 21, 22, 22, 22, 23, 24, 25, 26, 26, 26, 27, 28, 28, 28, 29, 30, 30, 30, 31, 32, 32, 32, 33, 34, 35, 36, 36, 36, 37, 38, 38, 38, 39, 40, 40, 40, 41, 42, 42, 42, 43, 44, 45, 46, 46, 46, 47, 48, 48, 48, 49, 50, 51, 52, 53, 54, 55, 56, 57, 58, 58, 58, 59, 60, 60, 60, 61, 62, 62, 62, 63, 64, 65, 66, 67, 68, 69, 70, 71, 72, 72, 72, 73, 74, 74, 74, 75, 76, 76, 76, 77, 78, 79, 80, 81, 82, 83, 84, 85, 86, 86, 86, 87, 88, 88, 88, 89, 90, 90, 90, 91, 92, 93, 94, 95, 96, 97, 98, 99, 100, 101, 102, 103, 104, 105, 105, 105, 106, 106, 107, 108, 109, 110, 111, 111, 112, 113, 113, 213, 214, 219, 217, 215, 218, 216, 173, 203, 204, 211, 209, 207, 205, 204, 210, 208, 164, 193, 194, 201, 199, 197, 195, 194, 200, 198, 150, 183, 184, 191, 189, 187, 185, 184, 190, 188, 123, 214, 226, 225, 224, 223, 222, 221, 115, 128, 127, 127, 119, 125, 117, 114, 122, 121, 120, 119, 124, 118, 116, 171, 181, 180, 179, 172, 176, 174, 177, 172, 175, 173, 157, 169, 168, 167, 158, 162, 160, 163, 158, 161, 165, 159, 159, 143, 155, 154, 153, 144, 148, 146, 149, 144, 147, 151, 145, 145, 129, 141, 140, 139, 130, 134, 132, 135, 130, 133, 137, 131, 131, 127 };
-    private static readonly int[] TrainingLast = { 227, 227, 226, 226, 226, 226, 224, 224, 224, 224, 222, 222, 222, 222, 220, 221, 219, 219, 219, 219, 217, 217, 217, 217, 215, 215, 215, 215, 14, 213, 211, 211, 211, 211, 209, 209, 209, 209, 207, 207, 207, 207, 205, 205, 205, 205, 24, 203, 201, 201, 201, 201, 199, 199, 199, 199, 197, 197, 197, 197, 195, 195, 195, 195, 34, 193, 191, 191, 191, 191, 189, 189, 189, 189, 187, 187, 187, 187, 185, 185, 185, 185, 44, 183, 181, 181, 181, 181, 179, 179, 179, 179, 177, 51, 176, 53, 174, 55, 171, 99, 169, 169, 169, 169, 167, 167, 167, 167, 165, 165, 165, 165, 163, 65, 162, 67, 160, 69, 157, 100, 155, 155, 155, 155, 153, 153, 153, 153, 151, 151, 151, 151, 149, 79, 148, 81, 146, 83, 143, 100, 141, 141, 141, 141, 139, 139, 139, 139, 137, 137, 137, 137, 135, 93, 134, 95, 132, 97, 129, 108, 100, 126, 109, 124, 227, 122, 122, 122, 122, 120, 121, 108, 110, 227, 227, 227, 116, 227, 227, 114, 214, 215, 220, 218, 216, 219, 217, 213, 204, 207, 212, 210, 208, 206, 205, 211, 209, 203, 194, 197, 202, 200, 198, 196, 195, 201, 199, 193, 184, 187, 192, 190, 188, 186, 185, 191, 189, 183, 221, 227, 226, 225, 224, 223, 222, 124, 171, 157, 143, 129, 127, 119, 117, 123, 122, 121, 120, 125, 126, 118, 172, 182, 181, 180, 179, 177, 175, 178, 173, 176, 174, 158, 170, 169, 168, 167, 163, 161, 164, 159, 162, 166, 165, 160, 144, 156, 155, 154, 153, 149, 147, 150, 145, 148, 152, 151, 146, 130, 142, 141, 140, 139, 135, 133, 136, 131, 134, 138, 137, 132, 128 };
+    private static readonly int[] TrainingLast = { 227, 227, 226, 226, 226, 226, 224, 224, 224, 224, 222, 222, 222, 222, 220, 221, 219, 219, 219, 219, 217, 217, 217, 217, 215, 13, 215, 215, 14, 213, 211, 211, 211, 211, 209, 209, 209, 209, 207, 23, 207, 207, 205, 23, 205, 205, 24, 203, 201, 201, 201, 201, 199, 199, 199, 199, 197, 33, 197, 197, 195, 33, 195, 195, 34, 193, 191, 191, 191, 191, 189, 189, 189, 189, 187, 43, 187, 187, 185, 43, 185, 185, 44, 183, 181, 181, 181, 181, 179, 179, 179, 179, 177, 51, 176, 53, 174, 55, 171, 99, 169, 169, 169, 169, 167, 167, 167, 167, 165, 159, 165, 165, 163, 65, 162, 67, 160, 69, 157, 100, 155, 155, 155, 155, 153, 153, 153, 153, 151, 145, 151, 151, 149, 79, 148, 81, 146, 83, 143, 100, 141, 141, 141, 141, 139, 139, 139, 139, 137, 131, 137, 137, 135, 93, 134, 95, 132, 97, 129, 108, 100, 126, 109, 124, 227, 122, 122, 122, 122, 120, 121, 108, 110, 227, 227, 227, 116, 227, 227, 114, 214, 215, 220, 218, 216, 219, 217, 213, 204, 207, 212, 210, 208, 206, 205, 211, 209, 203, 194, 197, 202, 200, 198, 196, 195, 201, 199, 193, 184, 187, 192, 190, 188, 186, 185, 191, 189, 183, 221, 227, 226, 225, 224, 223, 222, 124, 171, 157, 143, 129, 127, 119, 117, 123, 122, 121, 120, 125, 126, 118, 172, 182, 181, 180, 179, 177, 175, 178, 173, 176, 174, 158, 170, 169, 168, 167, 163, 161, 164, 159, 162, 166, 165, 160, 144, 156, 155, 154, 153, 149, 147, 150, 145, 148, 152, 151, 146, 130, 142, 141, 140, 139, 135, 133, 136, 131, 134, 138, 137, 132, 128 };
     private static readonly int[] TrainingOrder = { 10, 11, 224, 223, 173, 174, 232, 239, 2, 3, 6, 7, 74, 75, 78, 79, 82, 83, 217, 208, 209, 214, 213, 212, 222, 221, 220, 219, 0, 14, 15, 24, 25, 28, 29, 56, 57, 60, 61, 64, 65, 84, 85, 88, 89, 97, 98, 207, 240, 244, 248, 187, 243, 242, 241, 198, 199, 204, 203, 202, 180, 181, 218, 184, 1, 30, 31, 38, 39, 42, 43, 46, 47, 66, 67, 70, 71, 165, 166, 169, 170, 235, 234, 233, 197, 216, 211, 215, 210, 188, 189, 194, 193, 192, 195, 190, 16, 17, 20, 21, 48, 49, 52, 53, 100, 101, 104, 105, 108, 109, 117, 118, 120, 121, 124, 125, 128, 129, 137, 138, 140, 141, 144, 145, 148, 149, 157, 158, 277, 281, 285, 288, 287, 280, 279, 278, 264, 268, 272, 275, 274, 267, 266, 265, 251, 255, 259, 262, 261, 254, 253, 252, 206, 201, 205, 200, 186, 183, 185, 182, 99, 161, 230, 226, 34, 35, 196, 191, 119, 139, 159, 160, 162, 171, 172, 231, 238, 229, 236, 227, 228, 290, 152, 284, 132, 271, 112, 258, 76, 77, 80, 81, 92, 95, 96, 115, 116, 135, 136, 155, 156, 289, 283, 276, 270, 263, 257, 250, 246, 247, 163, 237, 58, 59, 62, 63, 4, 5, 8, 9, 12, 13, 18, 19, 22, 23, 26, 27, 32, 33, 36, 37, 40, 41, 44, 45, 50, 51, 54, 55, 68, 69, 72, 73, 86, 87, 90, 91, 93, 94, 102, 103, 106, 107, 110, 111, 113, 114, 122, 123, 126, 127, 130, 131, 133, 134, 142, 143, 146, 147, 150, 151, 153, 154, 164, 167, 168, 175, 176, 177, 178, 179, 225, 286, 282, 273, 269, 260, 256, 249, 245 };
 
     private Tensor[] head_concat_inputs = new Tensor[4];
@@ -3305,7 +3305,7 @@ public sealed partial class SanetTinySe : INetwork
         Pooling.GlobalAvgBackward(Device, d_head_se4_gap, d_backbone_layer4_0_relu3, accumulate: true);
 
         // head.se4.shortcut.1: batchnorm(head.se4.shortcut.0); d(head.se4.shortcut.0) =
-        BatchNorm.Backward(Device, head_se4_shortcut_0, head_se4_shortcut_1, d_head_se4_shortcut_1, head_se4_shortcut_1_mean, head_se4_shortcut_1_inv_std, head_se4_shortcut_1_weight.Value.View, d_head_se4_shortcut_0, head_se4_shortcut_1_weight.Grad!.View, head_se4_shortcut_1_bias.Grad!.View, relu: false, accumulate: false);
+        BatchNorm.Backward(Device, head_se4_shortcut_0, default, d_head_se4_shortcut_1, head_se4_shortcut_1_mean, head_se4_shortcut_1_inv_std, head_se4_shortcut_1_weight.Value.View, d_head_se4_shortcut_0, head_se4_shortcut_1_weight.Grad!.View, head_se4_shortcut_1_bias.Grad!.View, relu: false, accumulate: false);
 
         // head.se4.shortcut.0: conv 1x1 s1 p0, 256->32; d(backbone.layer4.0.relu3) +=
         Conv2d.BackwardInput(Device, d_head_se4_shortcut_0, head_se4_shortcut_0_weight.Value.View, d_backbone_layer4_0_relu3, new ConvGeometry(1, 1, 1, 1, 0, 0, 1, 1, 1), accumulate: true);
@@ -3359,7 +3359,7 @@ public sealed partial class SanetTinySe : INetwork
         Pooling.GlobalAvgBackward(Device, d_head_se3_gap, d_backbone_layer3_0_relu3, accumulate: false);
 
         // head.se3.shortcut.1: batchnorm(head.se3.shortcut.0); d(head.se3.shortcut.0) =
-        BatchNorm.Backward(Device, head_se3_shortcut_0, head_se3_shortcut_1, d_head_se3_shortcut_1, head_se3_shortcut_1_mean, head_se3_shortcut_1_inv_std, head_se3_shortcut_1_weight.Value.View, d_head_se3_shortcut_0, head_se3_shortcut_1_weight.Grad!.View, head_se3_shortcut_1_bias.Grad!.View, relu: false, accumulate: false);
+        BatchNorm.Backward(Device, head_se3_shortcut_0, default, d_head_se3_shortcut_1, head_se3_shortcut_1_mean, head_se3_shortcut_1_inv_std, head_se3_shortcut_1_weight.Value.View, d_head_se3_shortcut_0, head_se3_shortcut_1_weight.Grad!.View, head_se3_shortcut_1_bias.Grad!.View, relu: false, accumulate: false);
 
         // head.se3.shortcut.0: conv 1x1 s1 p0, 128->32; d(backbone.layer3.0.relu3) +=
         Conv2d.BackwardInput(Device, d_head_se3_shortcut_0, head_se3_shortcut_0_weight.Value.View, d_backbone_layer3_0_relu3, new ConvGeometry(1, 1, 1, 1, 0, 0, 1, 1, 1), accumulate: true);
@@ -3413,7 +3413,7 @@ public sealed partial class SanetTinySe : INetwork
         Pooling.GlobalAvgBackward(Device, d_head_se2_gap, d_backbone_layer2_0_relu3, accumulate: false);
 
         // head.se2.shortcut.1: batchnorm(head.se2.shortcut.0); d(head.se2.shortcut.0) =
-        BatchNorm.Backward(Device, head_se2_shortcut_0, head_se2_shortcut_1, d_head_se2_shortcut_1, head_se2_shortcut_1_mean, head_se2_shortcut_1_inv_std, head_se2_shortcut_1_weight.Value.View, d_head_se2_shortcut_0, head_se2_shortcut_1_weight.Grad!.View, head_se2_shortcut_1_bias.Grad!.View, relu: false, accumulate: false);
+        BatchNorm.Backward(Device, head_se2_shortcut_0, default, d_head_se2_shortcut_1, head_se2_shortcut_1_mean, head_se2_shortcut_1_inv_std, head_se2_shortcut_1_weight.Value.View, d_head_se2_shortcut_0, head_se2_shortcut_1_weight.Grad!.View, head_se2_shortcut_1_bias.Grad!.View, relu: false, accumulate: false);
 
         // head.se2.shortcut.0: conv 1x1 s1 p0, 64->32; d(backbone.layer2.0.relu3) +=
         Conv2d.BackwardInput(Device, d_head_se2_shortcut_0, head_se2_shortcut_0_weight.Value.View, d_backbone_layer2_0_relu3, new ConvGeometry(1, 1, 1, 1, 0, 0, 1, 1, 1), accumulate: true);
@@ -3490,14 +3490,14 @@ public sealed partial class SanetTinySe : INetwork
         Elementwise.AddBackward(Device, d_backbone_layer4_0_add, d_backbone_layer4_0_bn3, d_backbone_layer4_0_downsample_1, accumulateA: false, accumulateB: false);
 
         // backbone.layer4.0.downsample.1: batchnorm(backbone.layer4.0.downsample.0); d(backbone.layer4.0.downsample.0) =
-        BatchNorm.Backward(Device, backbone_layer4_0_downsample_0, backbone_layer4_0_downsample_1, d_backbone_layer4_0_downsample_1, backbone_layer4_0_downsample_1_mean, backbone_layer4_0_downsample_1_inv_std, backbone_layer4_0_downsample_1_weight.Value.View, d_backbone_layer4_0_downsample_0, backbone_layer4_0_downsample_1_weight.Grad!.View, backbone_layer4_0_downsample_1_bias.Grad!.View, relu: false, accumulate: false);
+        BatchNorm.Backward(Device, backbone_layer4_0_downsample_0, default, d_backbone_layer4_0_downsample_1, backbone_layer4_0_downsample_1_mean, backbone_layer4_0_downsample_1_inv_std, backbone_layer4_0_downsample_1_weight.Value.View, d_backbone_layer4_0_downsample_0, backbone_layer4_0_downsample_1_weight.Grad!.View, backbone_layer4_0_downsample_1_bias.Grad!.View, relu: false, accumulate: false);
 
         // backbone.layer4.0.downsample.0: conv 1x1 s1 p0, 128->256; d(backbone.layer3.0.relu3) +=
         Conv2d.BackwardInput(Device, d_backbone_layer4_0_downsample_0, backbone_layer4_0_downsample_0_weight.Value.View, d_backbone_layer3_0_relu3, new ConvGeometry(1, 1, 1, 1, 0, 0, 1, 1, 1), accumulate: true);
         Conv2d.BackwardParams(Device, backbone_layer3_0_relu3, d_backbone_layer4_0_downsample_0, backbone_layer4_0_downsample_0_weight.Grad!.View, default, new ConvGeometry(1, 1, 1, 1, 0, 0, 1, 1, 1));
 
         // backbone.layer4.0.bn3: batchnorm(backbone.layer4.0.conv3); d(backbone.layer4.0.conv3) =
-        BatchNorm.Backward(Device, backbone_layer4_0_conv3, backbone_layer4_0_bn3, d_backbone_layer4_0_bn3, backbone_layer4_0_bn3_mean, backbone_layer4_0_bn3_inv_std, backbone_layer4_0_bn3_weight.Value.View, d_backbone_layer4_0_conv3, backbone_layer4_0_bn3_weight.Grad!.View, backbone_layer4_0_bn3_bias.Grad!.View, relu: false, accumulate: false);
+        BatchNorm.Backward(Device, backbone_layer4_0_conv3, default, d_backbone_layer4_0_bn3, backbone_layer4_0_bn3_mean, backbone_layer4_0_bn3_inv_std, backbone_layer4_0_bn3_weight.Value.View, d_backbone_layer4_0_conv3, backbone_layer4_0_bn3_weight.Grad!.View, backbone_layer4_0_bn3_bias.Grad!.View, relu: false, accumulate: false);
 
         // backbone.layer4.0.conv3: conv 1x1 s1 p0, 64->256; d(backbone.layer4.0.relu2) =
         Conv2d.BackwardInput(Device, d_backbone_layer4_0_conv3, backbone_layer4_0_conv3_weight.Value.View, d_backbone_layer4_0_relu2, new ConvGeometry(1, 1, 1, 1, 0, 0, 1, 1, 1), accumulate: false);
@@ -3527,14 +3527,14 @@ public sealed partial class SanetTinySe : INetwork
         Elementwise.AddBackward(Device, d_backbone_layer3_0_add, d_backbone_layer3_0_bn3, d_backbone_layer3_0_downsample_1, accumulateA: false, accumulateB: false);
 
         // backbone.layer3.0.downsample.1: batchnorm(backbone.layer3.0.downsample.0); d(backbone.layer3.0.downsample.0) =
-        BatchNorm.Backward(Device, backbone_layer3_0_downsample_0, backbone_layer3_0_downsample_1, d_backbone_layer3_0_downsample_1, backbone_layer3_0_downsample_1_mean, backbone_layer3_0_downsample_1_inv_std, backbone_layer3_0_downsample_1_weight.Value.View, d_backbone_layer3_0_downsample_0, backbone_layer3_0_downsample_1_weight.Grad!.View, backbone_layer3_0_downsample_1_bias.Grad!.View, relu: false, accumulate: false);
+        BatchNorm.Backward(Device, backbone_layer3_0_downsample_0, default, d_backbone_layer3_0_downsample_1, backbone_layer3_0_downsample_1_mean, backbone_layer3_0_downsample_1_inv_std, backbone_layer3_0_downsample_1_weight.Value.View, d_backbone_layer3_0_downsample_0, backbone_layer3_0_downsample_1_weight.Grad!.View, backbone_layer3_0_downsample_1_bias.Grad!.View, relu: false, accumulate: false);
 
         // backbone.layer3.0.downsample.0: conv 1x1 s1 p0, 64->128; d(backbone.layer2.0.relu3) +=
         Conv2d.BackwardInput(Device, d_backbone_layer3_0_downsample_0, backbone_layer3_0_downsample_0_weight.Value.View, d_backbone_layer2_0_relu3, new ConvGeometry(1, 1, 1, 1, 0, 0, 1, 1, 1), accumulate: true);
         Conv2d.BackwardParams(Device, backbone_layer2_0_relu3, d_backbone_layer3_0_downsample_0, backbone_layer3_0_downsample_0_weight.Grad!.View, default, new ConvGeometry(1, 1, 1, 1, 0, 0, 1, 1, 1));
 
         // backbone.layer3.0.bn3: batchnorm(backbone.layer3.0.conv3); d(backbone.layer3.0.conv3) =
-        BatchNorm.Backward(Device, backbone_layer3_0_conv3, backbone_layer3_0_bn3, d_backbone_layer3_0_bn3, backbone_layer3_0_bn3_mean, backbone_layer3_0_bn3_inv_std, backbone_layer3_0_bn3_weight.Value.View, d_backbone_layer3_0_conv3, backbone_layer3_0_bn3_weight.Grad!.View, backbone_layer3_0_bn3_bias.Grad!.View, relu: false, accumulate: false);
+        BatchNorm.Backward(Device, backbone_layer3_0_conv3, default, d_backbone_layer3_0_bn3, backbone_layer3_0_bn3_mean, backbone_layer3_0_bn3_inv_std, backbone_layer3_0_bn3_weight.Value.View, d_backbone_layer3_0_conv3, backbone_layer3_0_bn3_weight.Grad!.View, backbone_layer3_0_bn3_bias.Grad!.View, relu: false, accumulate: false);
 
         // backbone.layer3.0.conv3: conv 1x1 s1 p0, 32->128; d(backbone.layer3.0.relu2) =
         Conv2d.BackwardInput(Device, d_backbone_layer3_0_conv3, backbone_layer3_0_conv3_weight.Value.View, d_backbone_layer3_0_relu2, new ConvGeometry(1, 1, 1, 1, 0, 0, 1, 1, 1), accumulate: false);
@@ -3564,14 +3564,14 @@ public sealed partial class SanetTinySe : INetwork
         Elementwise.AddBackward(Device, d_backbone_layer2_0_add, d_backbone_layer2_0_bn3, d_backbone_layer2_0_downsample_1, accumulateA: false, accumulateB: false);
 
         // backbone.layer2.0.downsample.1: batchnorm(backbone.layer2.0.downsample.0); d(backbone.layer2.0.downsample.0) =
-        BatchNorm.Backward(Device, backbone_layer2_0_downsample_0, backbone_layer2_0_downsample_1, d_backbone_layer2_0_downsample_1, backbone_layer2_0_downsample_1_mean, backbone_layer2_0_downsample_1_inv_std, backbone_layer2_0_downsample_1_weight.Value.View, d_backbone_layer2_0_downsample_0, backbone_layer2_0_downsample_1_weight.Grad!.View, backbone_layer2_0_downsample_1_bias.Grad!.View, relu: false, accumulate: false);
+        BatchNorm.Backward(Device, backbone_layer2_0_downsample_0, default, d_backbone_layer2_0_downsample_1, backbone_layer2_0_downsample_1_mean, backbone_layer2_0_downsample_1_inv_std, backbone_layer2_0_downsample_1_weight.Value.View, d_backbone_layer2_0_downsample_0, backbone_layer2_0_downsample_1_weight.Grad!.View, backbone_layer2_0_downsample_1_bias.Grad!.View, relu: false, accumulate: false);
 
         // backbone.layer2.0.downsample.0: conv 1x1 s2 p0, 32->64; d(backbone.layer1.0.relu3) +=
         Conv2d.BackwardInput(Device, d_backbone_layer2_0_downsample_0, backbone_layer2_0_downsample_0_weight.Value.View, d_backbone_layer1_0_relu3, new ConvGeometry(1, 1, 2, 2, 0, 0, 1, 1, 1), accumulate: true);
         Conv2d.BackwardParams(Device, backbone_layer1_0_relu3, d_backbone_layer2_0_downsample_0, backbone_layer2_0_downsample_0_weight.Grad!.View, default, new ConvGeometry(1, 1, 2, 2, 0, 0, 1, 1, 1));
 
         // backbone.layer2.0.bn3: batchnorm(backbone.layer2.0.conv3); d(backbone.layer2.0.conv3) =
-        BatchNorm.Backward(Device, backbone_layer2_0_conv3, backbone_layer2_0_bn3, d_backbone_layer2_0_bn3, backbone_layer2_0_bn3_mean, backbone_layer2_0_bn3_inv_std, backbone_layer2_0_bn3_weight.Value.View, d_backbone_layer2_0_conv3, backbone_layer2_0_bn3_weight.Grad!.View, backbone_layer2_0_bn3_bias.Grad!.View, relu: false, accumulate: false);
+        BatchNorm.Backward(Device, backbone_layer2_0_conv3, default, d_backbone_layer2_0_bn3, backbone_layer2_0_bn3_mean, backbone_layer2_0_bn3_inv_std, backbone_layer2_0_bn3_weight.Value.View, d_backbone_layer2_0_conv3, backbone_layer2_0_bn3_weight.Grad!.View, backbone_layer2_0_bn3_bias.Grad!.View, relu: false, accumulate: false);
 
         // backbone.layer2.0.conv3: conv 1x1 s1 p0, 16->64; d(backbone.layer2.0.relu2) =
         Conv2d.BackwardInput(Device, d_backbone_layer2_0_conv3, backbone_layer2_0_conv3_weight.Value.View, d_backbone_layer2_0_relu2, new ConvGeometry(1, 1, 1, 1, 0, 0, 1, 1, 1), accumulate: false);
@@ -3601,7 +3601,7 @@ public sealed partial class SanetTinySe : INetwork
         Elementwise.AddBackward(Device, d_backbone_layer1_0_add, d_backbone_layer1_0_bn3, d_backbone_maxpool, accumulateA: false, accumulateB: false);
 
         // backbone.layer1.0.bn3: batchnorm(backbone.layer1.0.conv3); d(backbone.layer1.0.conv3) =
-        BatchNorm.Backward(Device, backbone_layer1_0_conv3, backbone_layer1_0_bn3, d_backbone_layer1_0_bn3, backbone_layer1_0_bn3_mean, backbone_layer1_0_bn3_inv_std, backbone_layer1_0_bn3_weight.Value.View, d_backbone_layer1_0_conv3, backbone_layer1_0_bn3_weight.Grad!.View, backbone_layer1_0_bn3_bias.Grad!.View, relu: false, accumulate: false);
+        BatchNorm.Backward(Device, backbone_layer1_0_conv3, default, d_backbone_layer1_0_bn3, backbone_layer1_0_bn3_mean, backbone_layer1_0_bn3_inv_std, backbone_layer1_0_bn3_weight.Value.View, d_backbone_layer1_0_conv3, backbone_layer1_0_bn3_weight.Grad!.View, backbone_layer1_0_bn3_bias.Grad!.View, relu: false, accumulate: false);
 
         // backbone.layer1.0.conv3: conv 1x1 s1 p0, 8->32; d(backbone.layer1.0.relu2) =
         Conv2d.BackwardInput(Device, d_backbone_layer1_0_conv3, backbone_layer1_0_conv3_weight.Value.View, d_backbone_layer1_0_relu2, new ConvGeometry(1, 1, 1, 1, 0, 0, 1, 1, 1), accumulate: false);

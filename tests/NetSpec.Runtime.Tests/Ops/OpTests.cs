@@ -84,7 +84,8 @@ public abstract class OpTests(DeviceFixture fixture) : OpTestBase(fixture)
                     BatchNorm.Apply(D, xt, mean, inv, g, b, y, relu);
                     Tensor dx = s.Tensor(n, c, h, w, pre);
                     ArrayView<float> dg = s.Filled(c, pre), db = s.Filled(c, pre);
-                    BatchNorm.Backward(D, xt, y, s.Tensor(dy, n, c, h, w), mean, inv, g, dx, dg, db, relu, acc);
+                    // without a ReLU the output is not saved in a network (only the ReLU mask reads it): none is passed
+                    BatchNorm.Backward(D, xt, relu ? y : default, s.Tensor(dy, n, c, h, w), mean, inv, g, dx, dg, db, relu, acc);
                     return (s.Read(y), [s.Read(dx), s.Read(dg), s.Read(db)]);
                 },
                 n * h * w));
@@ -624,5 +625,10 @@ public sealed class OpenClOpTests(OpenClFixture f) : OpTests(f), IClassFixture<O
 [Backend(DeviceKind.Cpu)]
 public sealed class CpuKernelOpTests(CpuKernelFixture f) : OpTests(f), IClassFixture<CpuKernelFixture>;
 
+/// <summary>Host code unfolding conv columns one input channel at a time (chunks of the GEMM's K, and of dx's channels).</summary>
 [Backend(DeviceKind.Cpu)]
-public sealed class CpuChunkedColumnsOpTests(CpuChunkedColumnsFixture f) : OpTests(f), IClassFixture<CpuChunkedColumnsFixture>;
+public sealed class CpuChannelChunksOpTests(CpuChannelChunksFixture f) : OpTests(f), IClassFixture<CpuChannelChunksFixture>;
+
+/// <summary>Host code unfolding conv columns one output row at a time (chunks overlapping in dx).</summary>
+[Backend(DeviceKind.Cpu)]
+public sealed class CpuRowChunksOpTests(CpuRowChunksFixture f) : OpTests(f), IClassFixture<CpuRowChunksFixture>;
