@@ -155,12 +155,18 @@ public sealed class Device : IDisposable
     }
 
     /// <summary>
-    /// Host code: the most floats a convolution's im2col columns may take (all workers together); larger
-    /// images are unfolded in chunks of output rows. 32 Mi floats (128 MiB) by default: each chunk repacks
-    /// the weights, so chunking a conv with a long K (2048 channels × 3×3) costs time — at 16 MiB sanet-r50's
-    /// forward at 240×240 slowed from 325 to 367 ms — and is kept for images whose columns would not fit.
+    /// Host code: the most floats a convolution's im2col columns may take (all workers together); a conv
+    /// whose columns would take more is unfolded a chunk of input channels at a time (at least one channel).
     /// </summary>
-    internal long ColumnLimitFloats { get; set; } = 32L << 20;
+    internal long ColumnLimitFloats { get; set; } = ColumnLimitDefault;
+
+    internal const long ColumnLimitDefault = 2L << 20;
+
+    /// <summary>
+    /// Host code: the shortest slice of a conv GEMM's K a column chunk of input channels may hold (a shorter K
+    /// leaves the register tile too little work per load of C); past the limit, output rows are split instead.
+    /// </summary>
+    internal int ColumnMinK { get; set; } = 256;
 
     /// <summary>Bytes held by the scratch buffer (its high-water mark: it only grows).</summary>
     public long WorkspaceBytes => (workspace?.Length ?? 0) * sizeof(float);

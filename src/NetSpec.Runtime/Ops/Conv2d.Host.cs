@@ -9,8 +9,12 @@ namespace NetSpec.Runtime.Ops;
 /// the jobs over the cores in a fixed order, each worker with its own columns and single-threaded GEMMs:
 /// small per-image products then cost no fork/join each, and im2col runs beside the GEMMs. With fewer
 /// jobs (batch 1) one worker takes them in turn and its GEMMs and im2col use all cores.
-/// Columns are unfolded in chunks of output rows when a whole image's would exceed
-/// <see cref="Device.ColumnLimitFloats"/> (a 3×3 conv over 2048 channels at 60×60 would need 265 MB).
+/// Columns are unfolded a chunk at a time, at most <see cref="Device.ColumnLimitFloats"/> for all workers
+/// together, so that a chunk is still in cache when the GEMM reads it and large convs need no large buffer
+/// (a 3×3 conv over 2048 channels at 30×30 would unfold 66 MB). Chunks split the input channels first: a
+/// chunk of channels is a slice of the GEMM's K (forward, weight gradient) or M (input gradient), so no
+/// weights are packed twice and no chunks overlap in dx. Where even <see cref="Device.ColumnMinK"/> rows of
+/// K over the whole image pass the limit (large images, few channels: small weights), output rows are split too.
 /// </summary>
 public static unsafe partial class Conv2d
 {
@@ -21,16 +25,25 @@ public static unsafe partial class Conv2d
         return jobs >= cores ? (Math.Min(cores, jobs), false) : (1, true);
     }
 
-    // output rows per column chunk: the whole image unless the workers' columns would pass the limit
-    private static int ChunkRows(Device d, Shapes s, int p, int q, int workers) =>
-        (int)Math.Clamp(d.ColumnLimitFloats / workers / ((long)s.Crs * q), 1, p);
+    // a column chunk: input channels (a slice of the GEMM's K, or M for dx) × output rows, within the
+    // workers' share of the limit; channels first, down to a K of Device.ColumnMinK, then rows as well
+    private static (int Channels, int Rows) Chunk(Device d, Shapes s, ConvGeometry g, int p, int q, int workers)
+    {
+        long share = d.ColumnLimitFloats / workers, rs = (long)g.KernelH * g.KernelW;
+        int channels = (int)Math.Clamp(share / (rs * p * q), 1, s.Cg);
+        int fewest = (int)Math.Clamp((d.ColumnMinK + rs - 1) / rs, 1, s.Cg);
+        if (channels >= fewest)
+            return (channels, p);
+        return (fewest, (int)Math.Clamp(share / (fewest * rs * q), 1, p));
+    }
 
-    // y[n, group] = W_g · col(x[n, group]), a chunk of output rows at a time
+    // y[n, group] = Σ_chunks W_g[:, chunk] · col(x[n, group, chunk])
     private static void ForwardHost(Device d, Tensor x, ArrayView<float> w, Tensor y, ConvGeometry g, Shapes s)
     {
         (int workers, bool inner) = Plan(x, g);
-        int jobs = x.N * g.Groups, rows = ChunkRows(d, s, y.H, y.W, workers);
-        long colFloats = (long)s.Crs * rows * y.W;
+        (int channels, int rows) = Chunk(d, s, g, y.H, y.W, workers);
+        int jobs = x.N * g.Groups, rs = g.KernelH * g.KernelW;
+        long colFloats = (long)channels * rs * rows * y.W;
         float* cols = g.IsPointwise ? null : HostAccess.Pointer(d.Workspace(workers * colFloats));
         d.Synchronize();
         float* xp = HostAccess.Pointer(x.View), yp = HostAccess.Pointer(y.View), wp = HostAccess.Pointer(w);
@@ -50,19 +63,25 @@ public static unsafe partial class Conv2d
                 for (int op0 = 0; op0 < y.H; op0 += rows)
                 {
                     int op1 = Math.Min(y.H, op0 + rows), width = (op1 - op0) * y.W;
-                    Im2Col.UnfoldHost(xg, col, s.Cg, x.H, x.W, y.H, y.W, g, inner, op0, op1);
-                    CpuGemm.Run(false, false, s.Kg, width, s.Crs, 1f, wg, s.Crs, col, width, 0f, yg + ((long)op0 * y.W), s.PQ, inner);
+                    for (int c0 = 0; c0 < s.Cg; c0 += channels)
+                    {
+                        int cc = Math.Min(channels, s.Cg - c0);
+                        Im2Col.UnfoldHost(xg + ((long)c0 * x.Spatial), col, cc, x.H, x.W, y.W, g, op0, op1, inner);
+                        CpuGemm.Run(false, false, s.Kg, width, cc * rs, 1f, wg + ((long)c0 * rs), s.Crs, col, width,
+                            c0 == 0 ? 0f : 1f, yg + ((long)op0 * y.W), s.PQ, inner);
+                    }
                 }
             }
         });
     }
 
-    // dcol = W_gᵀ · dy[n, group]; dx[n, group] (+)= fold(dcol), a chunk of output rows at a time
+    // dcol[chunk] = W_g[:, chunk]ᵀ · dy[n, group]; dx[n, group, chunk] (+)= fold(dcol[chunk])
     private static void BackwardInputHost(Device d, Tensor dy, ArrayView<float> w, Tensor dx, ConvGeometry g, Shapes s, bool accumulate)
     {
         (int workers, bool inner) = Plan(dx, g);
-        int jobs = dx.N * g.Groups, rows = ChunkRows(d, s, dy.H, dy.W, workers);
-        long colFloats = (long)s.Crs * rows * dy.W;
+        (int channels, int rows) = Chunk(d, s, g, dy.H, dy.W, workers);
+        int jobs = dx.N * g.Groups, rs = g.KernelH * g.KernelW;
+        long colFloats = (long)channels * rs * rows * dy.W;
         float* cols = g.IsPointwise ? null : HostAccess.Pointer(d.Workspace(workers * colFloats));
         d.Synchronize();
         float* dyp = HostAccess.Pointer(dy.View), dxp = HostAccess.Pointer(dx.View), wp = HostAccess.Pointer(w);
@@ -79,27 +98,32 @@ public static unsafe partial class Conv2d
                     continue;
                 }
 
-                // chunks overlap in dx (the kernel's reach): clear once, then every chunk adds
-                bool chunked = rows < dy.H;
-                if (chunked && !accumulate)
+                // row chunks overlap in dx (the kernel's reach): clear once, then every chunk adds
+                bool rowChunks = rows < dy.H;
+                if (rowChunks && !accumulate)
                     new Span<float>(dxg, checked((int)s.XGroupLength)).Clear();
                 for (int op0 = 0; op0 < dy.H; op0 += rows)
                 {
                     int op1 = Math.Min(dy.H, op0 + rows), width = (op1 - op0) * dy.W;
-                    CpuGemm.Run(true, false, s.Crs, width, s.Kg, 1f, wg, s.Crs, dyg + ((long)op0 * dy.W), s.PQ, 0f, col, width, inner);
-                    Im2Col.FoldHost(col, dxg, s.Cg, dx.H, dx.W, dy.H, dy.W, g, accumulate || chunked, inner, op0, op1);
+                    for (int c0 = 0; c0 < s.Cg; c0 += channels)
+                    {
+                        int cc = Math.Min(channels, s.Cg - c0);
+                        CpuGemm.Run(true, false, cc * rs, width, s.Kg, 1f, wg + ((long)c0 * rs), s.Crs, dyg + ((long)op0 * dy.W), s.PQ, 0f, col, width, inner);
+                        Im2Col.FoldHost(col, dxg + ((long)c0 * dx.Spatial), cc, dx.H, dx.W, dy.W, g, op0, op1, accumulate || rowChunks, inner);
+                    }
                 }
             }
         });
     }
 
-    // dW = Σ_n Σ_chunks dy[n, chunk] · col(x[n], chunk)ᵀ: worker 0 sums into dw, the others into their own
+    // dW[:, chunk] = Σ_n dy[n] · col(x[n], chunk)ᵀ: worker 0 sums into dw, the others into their own
     // partial dW, added at the end in worker order (deterministic)
     private static void BackwardWeightsHost(Device d, Tensor x, Tensor dy, ArrayView<float> dw, ConvGeometry g, Shapes s)
     {
         (int workers, bool inner) = Plan(x, g);
-        int jobs = x.N * g.Groups, rows = ChunkRows(d, s, dy.H, dy.W, workers);
-        long colFloats = g.IsPointwise ? 0 : (long)s.Crs * rows * dy.W;
+        (int channels, int rows) = Chunk(d, s, g, dy.H, dy.W, workers);
+        int jobs = x.N * g.Groups, rs = g.KernelH * g.KernelW;
+        long colFloats = g.IsPointwise ? 0 : (long)channels * rs * rows * dy.W;
         float* scratch = HostAccess.Pointer(d.Workspace((workers * colFloats) + ((workers - 1) * s.WeightLength)));
         d.Synchronize();
         float* xp = HostAccess.Pointer(x.View), dyp = HostAccess.Pointer(dy.View), dwp = HostAccess.Pointer(dw);
@@ -122,8 +146,13 @@ public static unsafe partial class Conv2d
                 for (int op0 = 0; op0 < dy.H; op0 += rows)
                 {
                     int op1 = Math.Min(dy.H, op0 + rows), width = (op1 - op0) * dy.W;
-                    Im2Col.UnfoldHost(xg, col, s.Cg, x.H, x.W, dy.H, dy.W, g, inner, op0, op1);
-                    CpuGemm.Run(false, true, s.Kg, s.Crs, width, 1f, dyg + ((long)op0 * dy.W), s.PQ, col, width, 1f, dwg, s.Crs, inner);
+                    for (int c0 = 0; c0 < s.Cg; c0 += channels)
+                    {
+                        int cc = Math.Min(channels, s.Cg - c0);
+                        Im2Col.UnfoldHost(xg + ((long)c0 * x.Spatial), col, cc, x.H, x.W, dy.W, g, op0, op1, inner);
+                        CpuGemm.Run(false, true, s.Kg, cc * rs, width, 1f, dyg + ((long)op0 * dy.W), s.PQ, col, width, 1f,
+                            dwg + ((long)c0 * rs), s.Crs, inner);
+                    }
                 }
             }
         });

@@ -5,57 +5,60 @@ namespace NetSpec.Runtime.Ops;
 /// <summary>im2col and col2im as host loops over raw CPU memory, on all cores or on the calling thread only.</summary>
 internal static unsafe partial class Im2Col
 {
-    // col ((channels·R·S), rows·Q) ← x (channels, H, W) for the output rows [op0, op1) (all P rows by default);
-    // one task per (channel, kernel row)
-    public static void UnfoldHost(float* x, float* col, int channels, int h, int w, int p, int q, ConvGeometry g, bool parallel, int op0 = 0, int op1 = -1)
+    // col ((channels·R·S), rows·Q) ← x (channels, H, W) for the output rows [op0, op1); one task per (channel, kernel row)
+    public static void UnfoldHost(float* x, float* col, int channels, int h, int w, int q, ConvGeometry g, int op0, int op1, bool parallel)
     {
-        if (op1 < 0)
-            op1 = p;
+        var rows = new OutputRows(h, w, q, op0, op1);
         if (parallel)
         {
-            UnfoldParallel(x, col, channels, h, w, op0, op1, q, g);
+            UnfoldParallel(x, col, channels, rows, g);
             return;
         }
 
         for (int cr = 0; cr < channels * g.KernelH; cr++)
-            UnfoldRows(x, col, cr, h, w, op0, op1, q, g);
+            UnfoldRows(x, col, cr, rows, g);
     }
 
     // (a lambda in its own method: its closure is then made only when it is used)
-    private static void UnfoldParallel(float* x, float* col, int channels, int h, int w, int op0, int op1, int q, ConvGeometry g) =>
-        HostParallel.For(channels * g.KernelH, cr => UnfoldRows(x, col, cr, h, w, op0, op1, q, g));
+    private static void UnfoldParallel(float* x, float* col, int channels, OutputRows rows, ConvGeometry g) =>
+        HostParallel.For(channels * g.KernelH, cr => UnfoldRows(x, col, cr, rows, g));
 
-    // x (channels, H, W) (+)= fold(col), col holding the output rows [op0, op1) (all P by default); one task per channel
-    public static void FoldHost(float* col, float* x, int channels, int h, int w, int p, int q, ConvGeometry g, bool accumulate, bool parallel, int op0 = 0, int op1 = -1)
+    // x (channels, H, W) (+)= fold(col), col holding the output rows [op0, op1); one task per channel
+    public static void FoldHost(float* col, float* x, int channels, int h, int w, int q, ConvGeometry g, int op0, int op1, bool accumulate, bool parallel)
     {
-        if (op1 < 0)
-            op1 = p;
+        var rows = new OutputRows(h, w, q, op0, op1);
         if (parallel)
         {
-            FoldParallel(col, x, channels, h, w, op0, op1, q, g, accumulate);
+            FoldParallel(col, x, channels, rows, g, accumulate);
             return;
         }
 
         for (int c = 0; c < channels; c++)
-            FoldChannel(col, x, c, h, w, op0, op1, q, g, accumulate);
+            FoldChannel(col, x, c, rows, g, accumulate);
     }
 
-    private static void FoldParallel(float* col, float* x, int channels, int h, int w, int op0, int op1, int q, ConvGeometry g, bool accumulate) =>
-        HostParallel.For(channels, c => FoldChannel(col, x, c, h, w, op0, op1, q, g, accumulate));
+    private static void FoldParallel(float* col, float* x, int channels, OutputRows rows, ConvGeometry g, bool accumulate) =>
+        HostParallel.For(channels, c => FoldChannel(col, x, c, rows, g, accumulate));
+
+    /// <summary>The input plane (H, W), and the output rows [Op0, Op1) of width Q that a column chunk holds.</summary>
+    private readonly record struct OutputRows(int H, int W, int Q, int Op0, int Op1)
+    {
+        public long Length => (long)(Op1 - Op0) * Q;
+    }
 
     // the R·S... rows of col for channel c, kernel row r (cr = c·R + r)
-    private static void UnfoldRows(float* x, float* col, int cr, int h, int w, int op0, int op1, int q, ConvGeometry g)
+    private static void UnfoldRows(float* x, float* col, int cr, OutputRows rows, ConvGeometry g)
     {
-        int c = cr / g.KernelH, r = cr % g.KernelH;
+        int c = cr / g.KernelH, r = cr % g.KernelH, h = rows.H, w = rows.W, q = rows.Q;
         for (int s = 0; s < g.KernelW; s++)
         {
-            float* dst = col + ((((long)cr * g.KernelW) + s) * (op1 - op0) * q); // output row op at dst + (op − op0)·q
+            float* dst = col + ((((long)cr * g.KernelW) + s) * rows.Length); // output row op at dst + (op − op0)·q
             int off = (s * g.DilationW) - g.PadW;
             (int lo, int hi) = g.StrideW == 1 ? Inside(off, q, w) : (0, 0);
-            for (int op = op0; op < op1; op++)
+            for (int op = rows.Op0; op < rows.Op1; op++)
             {
                 int ih = (op * g.StrideH) - g.PadH + (r * g.DilationH);
-                float* drow = dst + ((long)(op - op0) * q);
+                float* drow = dst + ((long)(op - rows.Op0) * q);
                 if (ih < 0 || ih >= h)
                 {
                     new Span<float>(drow, q).Clear();
@@ -81,8 +84,9 @@ internal static unsafe partial class Im2Col
         }
     }
 
-    private static void FoldChannel(float* col, float* x, int c, int h, int w, int op0, int op1, int q, ConvGeometry g, bool accumulate)
+    private static void FoldChannel(float* col, float* x, int c, OutputRows rows, ConvGeometry g, bool accumulate)
     {
+        int h = rows.H, w = rows.W, q = rows.Q;
         float* plane = x + ((long)c * h * w);
         if (!accumulate)
             new Span<float>(plane, h * w).Clear();
@@ -90,16 +94,16 @@ internal static unsafe partial class Im2Col
         {
             for (int s = 0; s < g.KernelW; s++)
             {
-                float* src = col + ((((((long)c * g.KernelH) + r) * g.KernelW) + s) * (op1 - op0) * q);
+                float* src = col + ((((((long)c * g.KernelH) + r) * g.KernelW) + s) * rows.Length);
                 int off = (s * g.DilationW) - g.PadW;
                 (int lo, int hi) = g.StrideW == 1 ? Inside(off, q, w) : (0, 0);
-                for (int op = op0; op < op1; op++)
+                for (int op = rows.Op0; op < rows.Op1; op++)
                 {
                     int ih = (op * g.StrideH) - g.PadH + (r * g.DilationH);
                     if (ih < 0 || ih >= h)
                         continue;
                     float* drow = plane + ((long)ih * w);
-                    float* srow = src + ((long)(op - op0) * q);
+                    float* srow = src + ((long)(op - rows.Op0) * q);
                     if (g.StrideW == 1)
                     {
                         var dst = new Span<float>(drow + lo + off, hi - lo);

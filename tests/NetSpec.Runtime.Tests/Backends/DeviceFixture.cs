@@ -3,7 +3,7 @@ using NetSpec.Runtime;
 namespace NetSpec.Runtime.Tests.Backends;
 
 /// <summary>One device per test class, opened on first use (so an absent backend's class can be constructed and skipped).</summary>
-public abstract class DeviceFixture(DeviceKind kind, bool hostCode = true, long columnLimit = 0) : IDisposable
+public abstract class DeviceFixture(DeviceKind kind, bool hostCode = true, long columnLimit = 0, int columnMinK = 0) : IDisposable
 {
     private readonly Lazy<Device> device = new(() =>
     {
@@ -11,6 +11,8 @@ public abstract class DeviceFixture(DeviceKind kind, bool hostCode = true, long 
         d.HostCode &= hostCode;
         if (columnLimit > 0)
             d.ColumnLimitFloats = columnLimit;
+        if (columnMinK > 0)
+            d.ColumnMinK = columnMinK;
         return d;
     });
 
@@ -26,8 +28,11 @@ public abstract class DeviceFixture(DeviceKind kind, bool hostCode = true, long 
 
 public sealed class CpuFixture() : DeviceFixture(DeviceKind.Cpu);
 
-/// <summary>Host code with a tiny im2col limit, so that every padded, strided or dilated conv unfolds in row chunks.</summary>
-public sealed class CpuChunkedColumnsFixture() : DeviceFixture(DeviceKind.Cpu, columnLimit: 64);
+/// <summary>Host code with a tiny im2col limit, so that every padded, strided or dilated conv unfolds one input channel at a time.</summary>
+public sealed class CpuChannelChunksFixture() : DeviceFixture(DeviceKind.Cpu, columnLimit: 64, columnMinK: 1);
+
+/// <summary>Host code with a tiny im2col limit and no split of K, so that those convs unfold one output row at a time.</summary>
+public sealed class CpuRowChunksFixture() : DeviceFixture(DeviceKind.Cpu, columnLimit: 64, columnMinK: int.MaxValue);
 
 /// <summary>The CPU accelerator running the ILGPU kernels instead of the host code.</summary>
 public sealed class CpuKernelFixture() : DeviceFixture(DeviceKind.Cpu, hostCode: false);
