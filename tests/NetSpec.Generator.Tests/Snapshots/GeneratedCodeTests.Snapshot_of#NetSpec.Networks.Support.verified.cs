@@ -4,6 +4,7 @@
 #nullable enable
 using System;
 using System.Collections.Generic;
+using System.Globalization;
 using ILGPU;
 using ILGPU.Runtime;
 using NetSpec.Runtime;
@@ -106,5 +107,27 @@ internal sealed class ArenaBinder
     {
         ArrayView<float> view = View(buffer, (long)n * h * w);
         return view.IsValid ? new LabelMap(view.Cast<int>(), n, h, w) : default;
+    }
+}
+
+/// <summary>
+/// Creates a network's parameters from its table: one row per parameter, cells separated by spaces: name,
+/// shape (comma-separated; - for a scalar), kind, group, learning-rate multiplier, weight decay (yes/no).
+/// </summary>
+internal static class ParameterTable
+{
+    public static Parameter[] Create(Accelerator accelerator, string table)
+    {
+        string[] rows = table.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        var parameters = new Parameter[rows.Length];
+        for (int i = 0; i < rows.Length; i++)
+        {
+            string[] cell = rows[i].Split(' ', StringSplitOptions.RemoveEmptyEntries);
+            int[] shape = cell[1] == "-" ? Array.Empty<int>() : Array.ConvertAll(cell[1].Split(','), d => int.Parse(d, CultureInfo.InvariantCulture));
+            parameters[i] = new Parameter(accelerator, cell[0], shape, Enum.Parse<ParameterKind>(cell[2]), cell[3],
+                float.Parse(cell[4], CultureInfo.InvariantCulture), cell[5] == "yes");
+        }
+
+        return parameters;
     }
 }

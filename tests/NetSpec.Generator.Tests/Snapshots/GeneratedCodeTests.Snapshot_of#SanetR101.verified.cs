@@ -3269,1517 +3269,1519 @@ public sealed partial class SanetR101 : INetwork
     /// <summary><c>head.fcn.4.bias</c> (59): head, lr×10, weight decay.</summary>
     private readonly Parameter head_fcn_4_bias;
 
+    // The constructor creates the parameters from this table, in state_dict order: name, shape (PyTorch order; - for a scalar),
+    // kind, group, learning-rate multiplier, weight decay.
+    private const string ParameterSpecs = """
+        backbone.stem.0.weight                              64,3,3,3       Weight   backbone  1   yes
+        backbone.stem.1.weight                              64             Weight   backbone  1   yes
+        backbone.stem.1.bias                                64             Weight   backbone  1   yes
+        backbone.stem.1.running_mean                        64             Buffer   backbone  1   no
+        backbone.stem.1.running_var                         64             Buffer   backbone  1   no
+        backbone.stem.1.num_batches_tracked                 -              Counter  backbone  1   no
+        backbone.stem.3.weight                              64,64,3,3      Weight   backbone  1   yes
+        backbone.stem.4.weight                              64             Weight   backbone  1   yes
+        backbone.stem.4.bias                                64             Weight   backbone  1   yes
+        backbone.stem.4.running_mean                        64             Buffer   backbone  1   no
+        backbone.stem.4.running_var                         64             Buffer   backbone  1   no
+        backbone.stem.4.num_batches_tracked                 -              Counter  backbone  1   no
+        backbone.stem.6.weight                              128,64,3,3     Weight   backbone  1   yes
+        backbone.stem.7.weight                              128            Weight   backbone  1   yes
+        backbone.stem.7.bias                                128            Weight   backbone  1   yes
+        backbone.stem.7.running_mean                        128            Buffer   backbone  1   no
+        backbone.stem.7.running_var                         128            Buffer   backbone  1   no
+        backbone.stem.7.num_batches_tracked                 -              Counter  backbone  1   no
+        backbone.layer1.0.conv1.weight                      64,128,1,1     Weight   backbone  1   yes
+        backbone.layer1.0.bn1.weight                        64             Weight   backbone  1   yes
+        backbone.layer1.0.bn1.bias                          64             Weight   backbone  1   yes
+        backbone.layer1.0.bn1.running_mean                  64             Buffer   backbone  1   no
+        backbone.layer1.0.bn1.running_var                   64             Buffer   backbone  1   no
+        backbone.layer1.0.bn1.num_batches_tracked           -              Counter  backbone  1   no
+        backbone.layer1.0.conv2.weight                      64,64,3,3      Weight   backbone  1   yes
+        backbone.layer1.0.bn2.weight                        64             Weight   backbone  1   yes
+        backbone.layer1.0.bn2.bias                          64             Weight   backbone  1   yes
+        backbone.layer1.0.bn2.running_mean                  64             Buffer   backbone  1   no
+        backbone.layer1.0.bn2.running_var                   64             Buffer   backbone  1   no
+        backbone.layer1.0.bn2.num_batches_tracked           -              Counter  backbone  1   no
+        backbone.layer1.0.conv3.weight                      256,64,1,1     Weight   backbone  1   yes
+        backbone.layer1.0.bn3.weight                        256            Weight   backbone  1   yes
+        backbone.layer1.0.bn3.bias                          256            Weight   backbone  1   yes
+        backbone.layer1.0.bn3.running_mean                  256            Buffer   backbone  1   no
+        backbone.layer1.0.bn3.running_var                   256            Buffer   backbone  1   no
+        backbone.layer1.0.bn3.num_batches_tracked           -              Counter  backbone  1   no
+        backbone.layer1.0.downsample.0.weight               256,128,1,1    Weight   backbone  1   yes
+        backbone.layer1.0.downsample.1.weight               256            Weight   backbone  1   yes
+        backbone.layer1.0.downsample.1.bias                 256            Weight   backbone  1   yes
+        backbone.layer1.0.downsample.1.running_mean         256            Buffer   backbone  1   no
+        backbone.layer1.0.downsample.1.running_var          256            Buffer   backbone  1   no
+        backbone.layer1.0.downsample.1.num_batches_tracked  -              Counter  backbone  1   no
+        backbone.layer1.1.conv1.weight                      64,256,1,1     Weight   backbone  1   yes
+        backbone.layer1.1.bn1.weight                        64             Weight   backbone  1   yes
+        backbone.layer1.1.bn1.bias                          64             Weight   backbone  1   yes
+        backbone.layer1.1.bn1.running_mean                  64             Buffer   backbone  1   no
+        backbone.layer1.1.bn1.running_var                   64             Buffer   backbone  1   no
+        backbone.layer1.1.bn1.num_batches_tracked           -              Counter  backbone  1   no
+        backbone.layer1.1.conv2.weight                      64,64,3,3      Weight   backbone  1   yes
+        backbone.layer1.1.bn2.weight                        64             Weight   backbone  1   yes
+        backbone.layer1.1.bn2.bias                          64             Weight   backbone  1   yes
+        backbone.layer1.1.bn2.running_mean                  64             Buffer   backbone  1   no
+        backbone.layer1.1.bn2.running_var                   64             Buffer   backbone  1   no
+        backbone.layer1.1.bn2.num_batches_tracked           -              Counter  backbone  1   no
+        backbone.layer1.1.conv3.weight                      256,64,1,1     Weight   backbone  1   yes
+        backbone.layer1.1.bn3.weight                        256            Weight   backbone  1   yes
+        backbone.layer1.1.bn3.bias                          256            Weight   backbone  1   yes
+        backbone.layer1.1.bn3.running_mean                  256            Buffer   backbone  1   no
+        backbone.layer1.1.bn3.running_var                   256            Buffer   backbone  1   no
+        backbone.layer1.1.bn3.num_batches_tracked           -              Counter  backbone  1   no
+        backbone.layer1.2.conv1.weight                      64,256,1,1     Weight   backbone  1   yes
+        backbone.layer1.2.bn1.weight                        64             Weight   backbone  1   yes
+        backbone.layer1.2.bn1.bias                          64             Weight   backbone  1   yes
+        backbone.layer1.2.bn1.running_mean                  64             Buffer   backbone  1   no
+        backbone.layer1.2.bn1.running_var                   64             Buffer   backbone  1   no
+        backbone.layer1.2.bn1.num_batches_tracked           -              Counter  backbone  1   no
+        backbone.layer1.2.conv2.weight                      64,64,3,3      Weight   backbone  1   yes
+        backbone.layer1.2.bn2.weight                        64             Weight   backbone  1   yes
+        backbone.layer1.2.bn2.bias                          64             Weight   backbone  1   yes
+        backbone.layer1.2.bn2.running_mean                  64             Buffer   backbone  1   no
+        backbone.layer1.2.bn2.running_var                   64             Buffer   backbone  1   no
+        backbone.layer1.2.bn2.num_batches_tracked           -              Counter  backbone  1   no
+        backbone.layer1.2.conv3.weight                      256,64,1,1     Weight   backbone  1   yes
+        backbone.layer1.2.bn3.weight                        256            Weight   backbone  1   yes
+        backbone.layer1.2.bn3.bias                          256            Weight   backbone  1   yes
+        backbone.layer1.2.bn3.running_mean                  256            Buffer   backbone  1   no
+        backbone.layer1.2.bn3.running_var                   256            Buffer   backbone  1   no
+        backbone.layer1.2.bn3.num_batches_tracked           -              Counter  backbone  1   no
+        backbone.layer2.0.conv1.weight                      128,256,1,1    Weight   backbone  1   yes
+        backbone.layer2.0.bn1.weight                        128            Weight   backbone  1   yes
+        backbone.layer2.0.bn1.bias                          128            Weight   backbone  1   yes
+        backbone.layer2.0.bn1.running_mean                  128            Buffer   backbone  1   no
+        backbone.layer2.0.bn1.running_var                   128            Buffer   backbone  1   no
+        backbone.layer2.0.bn1.num_batches_tracked           -              Counter  backbone  1   no
+        backbone.layer2.0.conv2.weight                      128,128,3,3    Weight   backbone  1   yes
+        backbone.layer2.0.bn2.weight                        128            Weight   backbone  1   yes
+        backbone.layer2.0.bn2.bias                          128            Weight   backbone  1   yes
+        backbone.layer2.0.bn2.running_mean                  128            Buffer   backbone  1   no
+        backbone.layer2.0.bn2.running_var                   128            Buffer   backbone  1   no
+        backbone.layer2.0.bn2.num_batches_tracked           -              Counter  backbone  1   no
+        backbone.layer2.0.conv3.weight                      512,128,1,1    Weight   backbone  1   yes
+        backbone.layer2.0.bn3.weight                        512            Weight   backbone  1   yes
+        backbone.layer2.0.bn3.bias                          512            Weight   backbone  1   yes
+        backbone.layer2.0.bn3.running_mean                  512            Buffer   backbone  1   no
+        backbone.layer2.0.bn3.running_var                   512            Buffer   backbone  1   no
+        backbone.layer2.0.bn3.num_batches_tracked           -              Counter  backbone  1   no
+        backbone.layer2.0.downsample.0.weight               512,256,1,1    Weight   backbone  1   yes
+        backbone.layer2.0.downsample.1.weight               512            Weight   backbone  1   yes
+        backbone.layer2.0.downsample.1.bias                 512            Weight   backbone  1   yes
+        backbone.layer2.0.downsample.1.running_mean         512            Buffer   backbone  1   no
+        backbone.layer2.0.downsample.1.running_var          512            Buffer   backbone  1   no
+        backbone.layer2.0.downsample.1.num_batches_tracked  -              Counter  backbone  1   no
+        backbone.layer2.1.conv1.weight                      128,512,1,1    Weight   backbone  1   yes
+        backbone.layer2.1.bn1.weight                        128            Weight   backbone  1   yes
+        backbone.layer2.1.bn1.bias                          128            Weight   backbone  1   yes
+        backbone.layer2.1.bn1.running_mean                  128            Buffer   backbone  1   no
+        backbone.layer2.1.bn1.running_var                   128            Buffer   backbone  1   no
+        backbone.layer2.1.bn1.num_batches_tracked           -              Counter  backbone  1   no
+        backbone.layer2.1.conv2.weight                      128,128,3,3    Weight   backbone  1   yes
+        backbone.layer2.1.bn2.weight                        128            Weight   backbone  1   yes
+        backbone.layer2.1.bn2.bias                          128            Weight   backbone  1   yes
+        backbone.layer2.1.bn2.running_mean                  128            Buffer   backbone  1   no
+        backbone.layer2.1.bn2.running_var                   128            Buffer   backbone  1   no
+        backbone.layer2.1.bn2.num_batches_tracked           -              Counter  backbone  1   no
+        backbone.layer2.1.conv3.weight                      512,128,1,1    Weight   backbone  1   yes
+        backbone.layer2.1.bn3.weight                        512            Weight   backbone  1   yes
+        backbone.layer2.1.bn3.bias                          512            Weight   backbone  1   yes
+        backbone.layer2.1.bn3.running_mean                  512            Buffer   backbone  1   no
+        backbone.layer2.1.bn3.running_var                   512            Buffer   backbone  1   no
+        backbone.layer2.1.bn3.num_batches_tracked           -              Counter  backbone  1   no
+        backbone.layer2.2.conv1.weight                      128,512,1,1    Weight   backbone  1   yes
+        backbone.layer2.2.bn1.weight                        128            Weight   backbone  1   yes
+        backbone.layer2.2.bn1.bias                          128            Weight   backbone  1   yes
+        backbone.layer2.2.bn1.running_mean                  128            Buffer   backbone  1   no
+        backbone.layer2.2.bn1.running_var                   128            Buffer   backbone  1   no
+        backbone.layer2.2.bn1.num_batches_tracked           -              Counter  backbone  1   no
+        backbone.layer2.2.conv2.weight                      128,128,3,3    Weight   backbone  1   yes
+        backbone.layer2.2.bn2.weight                        128            Weight   backbone  1   yes
+        backbone.layer2.2.bn2.bias                          128            Weight   backbone  1   yes
+        backbone.layer2.2.bn2.running_mean                  128            Buffer   backbone  1   no
+        backbone.layer2.2.bn2.running_var                   128            Buffer   backbone  1   no
+        backbone.layer2.2.bn2.num_batches_tracked           -              Counter  backbone  1   no
+        backbone.layer2.2.conv3.weight                      512,128,1,1    Weight   backbone  1   yes
+        backbone.layer2.2.bn3.weight                        512            Weight   backbone  1   yes
+        backbone.layer2.2.bn3.bias                          512            Weight   backbone  1   yes
+        backbone.layer2.2.bn3.running_mean                  512            Buffer   backbone  1   no
+        backbone.layer2.2.bn3.running_var                   512            Buffer   backbone  1   no
+        backbone.layer2.2.bn3.num_batches_tracked           -              Counter  backbone  1   no
+        backbone.layer2.3.conv1.weight                      128,512,1,1    Weight   backbone  1   yes
+        backbone.layer2.3.bn1.weight                        128            Weight   backbone  1   yes
+        backbone.layer2.3.bn1.bias                          128            Weight   backbone  1   yes
+        backbone.layer2.3.bn1.running_mean                  128            Buffer   backbone  1   no
+        backbone.layer2.3.bn1.running_var                   128            Buffer   backbone  1   no
+        backbone.layer2.3.bn1.num_batches_tracked           -              Counter  backbone  1   no
+        backbone.layer2.3.conv2.weight                      128,128,3,3    Weight   backbone  1   yes
+        backbone.layer2.3.bn2.weight                        128            Weight   backbone  1   yes
+        backbone.layer2.3.bn2.bias                          128            Weight   backbone  1   yes
+        backbone.layer2.3.bn2.running_mean                  128            Buffer   backbone  1   no
+        backbone.layer2.3.bn2.running_var                   128            Buffer   backbone  1   no
+        backbone.layer2.3.bn2.num_batches_tracked           -              Counter  backbone  1   no
+        backbone.layer2.3.conv3.weight                      512,128,1,1    Weight   backbone  1   yes
+        backbone.layer2.3.bn3.weight                        512            Weight   backbone  1   yes
+        backbone.layer2.3.bn3.bias                          512            Weight   backbone  1   yes
+        backbone.layer2.3.bn3.running_mean                  512            Buffer   backbone  1   no
+        backbone.layer2.3.bn3.running_var                   512            Buffer   backbone  1   no
+        backbone.layer2.3.bn3.num_batches_tracked           -              Counter  backbone  1   no
+        backbone.layer3.0.conv1.weight                      256,512,1,1    Weight   backbone  1   yes
+        backbone.layer3.0.bn1.weight                        256            Weight   backbone  1   yes
+        backbone.layer3.0.bn1.bias                          256            Weight   backbone  1   yes
+        backbone.layer3.0.bn1.running_mean                  256            Buffer   backbone  1   no
+        backbone.layer3.0.bn1.running_var                   256            Buffer   backbone  1   no
+        backbone.layer3.0.bn1.num_batches_tracked           -              Counter  backbone  1   no
+        backbone.layer3.0.conv2.weight                      256,256,3,3    Weight   backbone  1   yes
+        backbone.layer3.0.bn2.weight                        256            Weight   backbone  1   yes
+        backbone.layer3.0.bn2.bias                          256            Weight   backbone  1   yes
+        backbone.layer3.0.bn2.running_mean                  256            Buffer   backbone  1   no
+        backbone.layer3.0.bn2.running_var                   256            Buffer   backbone  1   no
+        backbone.layer3.0.bn2.num_batches_tracked           -              Counter  backbone  1   no
+        backbone.layer3.0.conv3.weight                      1024,256,1,1   Weight   backbone  1   yes
+        backbone.layer3.0.bn3.weight                        1024           Weight   backbone  1   yes
+        backbone.layer3.0.bn3.bias                          1024           Weight   backbone  1   yes
+        backbone.layer3.0.bn3.running_mean                  1024           Buffer   backbone  1   no
+        backbone.layer3.0.bn3.running_var                   1024           Buffer   backbone  1   no
+        backbone.layer3.0.bn3.num_batches_tracked           -              Counter  backbone  1   no
+        backbone.layer3.0.downsample.0.weight               1024,512,1,1   Weight   backbone  1   yes
+        backbone.layer3.0.downsample.1.weight               1024           Weight   backbone  1   yes
+        backbone.layer3.0.downsample.1.bias                 1024           Weight   backbone  1   yes
+        backbone.layer3.0.downsample.1.running_mean         1024           Buffer   backbone  1   no
+        backbone.layer3.0.downsample.1.running_var          1024           Buffer   backbone  1   no
+        backbone.layer3.0.downsample.1.num_batches_tracked  -              Counter  backbone  1   no
+        backbone.layer3.1.conv1.weight                      256,1024,1,1   Weight   backbone  1   yes
+        backbone.layer3.1.bn1.weight                        256            Weight   backbone  1   yes
+        backbone.layer3.1.bn1.bias                          256            Weight   backbone  1   yes
+        backbone.layer3.1.bn1.running_mean                  256            Buffer   backbone  1   no
+        backbone.layer3.1.bn1.running_var                   256            Buffer   backbone  1   no
+        backbone.layer3.1.bn1.num_batches_tracked           -              Counter  backbone  1   no
+        backbone.layer3.1.conv2.weight                      256,256,3,3    Weight   backbone  1   yes
+        backbone.layer3.1.bn2.weight                        256            Weight   backbone  1   yes
+        backbone.layer3.1.bn2.bias                          256            Weight   backbone  1   yes
+        backbone.layer3.1.bn2.running_mean                  256            Buffer   backbone  1   no
+        backbone.layer3.1.bn2.running_var                   256            Buffer   backbone  1   no
+        backbone.layer3.1.bn2.num_batches_tracked           -              Counter  backbone  1   no
+        backbone.layer3.1.conv3.weight                      1024,256,1,1   Weight   backbone  1   yes
+        backbone.layer3.1.bn3.weight                        1024           Weight   backbone  1   yes
+        backbone.layer3.1.bn3.bias                          1024           Weight   backbone  1   yes
+        backbone.layer3.1.bn3.running_mean                  1024           Buffer   backbone  1   no
+        backbone.layer3.1.bn3.running_var                   1024           Buffer   backbone  1   no
+        backbone.layer3.1.bn3.num_batches_tracked           -              Counter  backbone  1   no
+        backbone.layer3.2.conv1.weight                      256,1024,1,1   Weight   backbone  1   yes
+        backbone.layer3.2.bn1.weight                        256            Weight   backbone  1   yes
+        backbone.layer3.2.bn1.bias                          256            Weight   backbone  1   yes
+        backbone.layer3.2.bn1.running_mean                  256            Buffer   backbone  1   no
+        backbone.layer3.2.bn1.running_var                   256            Buffer   backbone  1   no
+        backbone.layer3.2.bn1.num_batches_tracked           -              Counter  backbone  1   no
+        backbone.layer3.2.conv2.weight                      256,256,3,3    Weight   backbone  1   yes
+        backbone.layer3.2.bn2.weight                        256            Weight   backbone  1   yes
+        backbone.layer3.2.bn2.bias                          256            Weight   backbone  1   yes
+        backbone.layer3.2.bn2.running_mean                  256            Buffer   backbone  1   no
+        backbone.layer3.2.bn2.running_var                   256            Buffer   backbone  1   no
+        backbone.layer3.2.bn2.num_batches_tracked           -              Counter  backbone  1   no
+        backbone.layer3.2.conv3.weight                      1024,256,1,1   Weight   backbone  1   yes
+        backbone.layer3.2.bn3.weight                        1024           Weight   backbone  1   yes
+        backbone.layer3.2.bn3.bias                          1024           Weight   backbone  1   yes
+        backbone.layer3.2.bn3.running_mean                  1024           Buffer   backbone  1   no
+        backbone.layer3.2.bn3.running_var                   1024           Buffer   backbone  1   no
+        backbone.layer3.2.bn3.num_batches_tracked           -              Counter  backbone  1   no
+        backbone.layer3.3.conv1.weight                      256,1024,1,1   Weight   backbone  1   yes
+        backbone.layer3.3.bn1.weight                        256            Weight   backbone  1   yes
+        backbone.layer3.3.bn1.bias                          256            Weight   backbone  1   yes
+        backbone.layer3.3.bn1.running_mean                  256            Buffer   backbone  1   no
+        backbone.layer3.3.bn1.running_var                   256            Buffer   backbone  1   no
+        backbone.layer3.3.bn1.num_batches_tracked           -              Counter  backbone  1   no
+        backbone.layer3.3.conv2.weight                      256,256,3,3    Weight   backbone  1   yes
+        backbone.layer3.3.bn2.weight                        256            Weight   backbone  1   yes
+        backbone.layer3.3.bn2.bias                          256            Weight   backbone  1   yes
+        backbone.layer3.3.bn2.running_mean                  256            Buffer   backbone  1   no
+        backbone.layer3.3.bn2.running_var                   256            Buffer   backbone  1   no
+        backbone.layer3.3.bn2.num_batches_tracked           -              Counter  backbone  1   no
+        backbone.layer3.3.conv3.weight                      1024,256,1,1   Weight   backbone  1   yes
+        backbone.layer3.3.bn3.weight                        1024           Weight   backbone  1   yes
+        backbone.layer3.3.bn3.bias                          1024           Weight   backbone  1   yes
+        backbone.layer3.3.bn3.running_mean                  1024           Buffer   backbone  1   no
+        backbone.layer3.3.bn3.running_var                   1024           Buffer   backbone  1   no
+        backbone.layer3.3.bn3.num_batches_tracked           -              Counter  backbone  1   no
+        backbone.layer3.4.conv1.weight                      256,1024,1,1   Weight   backbone  1   yes
+        backbone.layer3.4.bn1.weight                        256            Weight   backbone  1   yes
+        backbone.layer3.4.bn1.bias                          256            Weight   backbone  1   yes
+        backbone.layer3.4.bn1.running_mean                  256            Buffer   backbone  1   no
+        backbone.layer3.4.bn1.running_var                   256            Buffer   backbone  1   no
+        backbone.layer3.4.bn1.num_batches_tracked           -              Counter  backbone  1   no
+        backbone.layer3.4.conv2.weight                      256,256,3,3    Weight   backbone  1   yes
+        backbone.layer3.4.bn2.weight                        256            Weight   backbone  1   yes
+        backbone.layer3.4.bn2.bias                          256            Weight   backbone  1   yes
+        backbone.layer3.4.bn2.running_mean                  256            Buffer   backbone  1   no
+        backbone.layer3.4.bn2.running_var                   256            Buffer   backbone  1   no
+        backbone.layer3.4.bn2.num_batches_tracked           -              Counter  backbone  1   no
+        backbone.layer3.4.conv3.weight                      1024,256,1,1   Weight   backbone  1   yes
+        backbone.layer3.4.bn3.weight                        1024           Weight   backbone  1   yes
+        backbone.layer3.4.bn3.bias                          1024           Weight   backbone  1   yes
+        backbone.layer3.4.bn3.running_mean                  1024           Buffer   backbone  1   no
+        backbone.layer3.4.bn3.running_var                   1024           Buffer   backbone  1   no
+        backbone.layer3.4.bn3.num_batches_tracked           -              Counter  backbone  1   no
+        backbone.layer3.5.conv1.weight                      256,1024,1,1   Weight   backbone  1   yes
+        backbone.layer3.5.bn1.weight                        256            Weight   backbone  1   yes
+        backbone.layer3.5.bn1.bias                          256            Weight   backbone  1   yes
+        backbone.layer3.5.bn1.running_mean                  256            Buffer   backbone  1   no
+        backbone.layer3.5.bn1.running_var                   256            Buffer   backbone  1   no
+        backbone.layer3.5.bn1.num_batches_tracked           -              Counter  backbone  1   no
+        backbone.layer3.5.conv2.weight                      256,256,3,3    Weight   backbone  1   yes
+        backbone.layer3.5.bn2.weight                        256            Weight   backbone  1   yes
+        backbone.layer3.5.bn2.bias                          256            Weight   backbone  1   yes
+        backbone.layer3.5.bn2.running_mean                  256            Buffer   backbone  1   no
+        backbone.layer3.5.bn2.running_var                   256            Buffer   backbone  1   no
+        backbone.layer3.5.bn2.num_batches_tracked           -              Counter  backbone  1   no
+        backbone.layer3.5.conv3.weight                      1024,256,1,1   Weight   backbone  1   yes
+        backbone.layer3.5.bn3.weight                        1024           Weight   backbone  1   yes
+        backbone.layer3.5.bn3.bias                          1024           Weight   backbone  1   yes
+        backbone.layer3.5.bn3.running_mean                  1024           Buffer   backbone  1   no
+        backbone.layer3.5.bn3.running_var                   1024           Buffer   backbone  1   no
+        backbone.layer3.5.bn3.num_batches_tracked           -              Counter  backbone  1   no
+        backbone.layer3.6.conv1.weight                      256,1024,1,1   Weight   backbone  1   yes
+        backbone.layer3.6.bn1.weight                        256            Weight   backbone  1   yes
+        backbone.layer3.6.bn1.bias                          256            Weight   backbone  1   yes
+        backbone.layer3.6.bn1.running_mean                  256            Buffer   backbone  1   no
+        backbone.layer3.6.bn1.running_var                   256            Buffer   backbone  1   no
+        backbone.layer3.6.bn1.num_batches_tracked           -              Counter  backbone  1   no
+        backbone.layer3.6.conv2.weight                      256,256,3,3    Weight   backbone  1   yes
+        backbone.layer3.6.bn2.weight                        256            Weight   backbone  1   yes
+        backbone.layer3.6.bn2.bias                          256            Weight   backbone  1   yes
+        backbone.layer3.6.bn2.running_mean                  256            Buffer   backbone  1   no
+        backbone.layer3.6.bn2.running_var                   256            Buffer   backbone  1   no
+        backbone.layer3.6.bn2.num_batches_tracked           -              Counter  backbone  1   no
+        backbone.layer3.6.conv3.weight                      1024,256,1,1   Weight   backbone  1   yes
+        backbone.layer3.6.bn3.weight                        1024           Weight   backbone  1   yes
+        backbone.layer3.6.bn3.bias                          1024           Weight   backbone  1   yes
+        backbone.layer3.6.bn3.running_mean                  1024           Buffer   backbone  1   no
+        backbone.layer3.6.bn3.running_var                   1024           Buffer   backbone  1   no
+        backbone.layer3.6.bn3.num_batches_tracked           -              Counter  backbone  1   no
+        backbone.layer3.7.conv1.weight                      256,1024,1,1   Weight   backbone  1   yes
+        backbone.layer3.7.bn1.weight                        256            Weight   backbone  1   yes
+        backbone.layer3.7.bn1.bias                          256            Weight   backbone  1   yes
+        backbone.layer3.7.bn1.running_mean                  256            Buffer   backbone  1   no
+        backbone.layer3.7.bn1.running_var                   256            Buffer   backbone  1   no
+        backbone.layer3.7.bn1.num_batches_tracked           -              Counter  backbone  1   no
+        backbone.layer3.7.conv2.weight                      256,256,3,3    Weight   backbone  1   yes
+        backbone.layer3.7.bn2.weight                        256            Weight   backbone  1   yes
+        backbone.layer3.7.bn2.bias                          256            Weight   backbone  1   yes
+        backbone.layer3.7.bn2.running_mean                  256            Buffer   backbone  1   no
+        backbone.layer3.7.bn2.running_var                   256            Buffer   backbone  1   no
+        backbone.layer3.7.bn2.num_batches_tracked           -              Counter  backbone  1   no
+        backbone.layer3.7.conv3.weight                      1024,256,1,1   Weight   backbone  1   yes
+        backbone.layer3.7.bn3.weight                        1024           Weight   backbone  1   yes
+        backbone.layer3.7.bn3.bias                          1024           Weight   backbone  1   yes
+        backbone.layer3.7.bn3.running_mean                  1024           Buffer   backbone  1   no
+        backbone.layer3.7.bn3.running_var                   1024           Buffer   backbone  1   no
+        backbone.layer3.7.bn3.num_batches_tracked           -              Counter  backbone  1   no
+        backbone.layer3.8.conv1.weight                      256,1024,1,1   Weight   backbone  1   yes
+        backbone.layer3.8.bn1.weight                        256            Weight   backbone  1   yes
+        backbone.layer3.8.bn1.bias                          256            Weight   backbone  1   yes
+        backbone.layer3.8.bn1.running_mean                  256            Buffer   backbone  1   no
+        backbone.layer3.8.bn1.running_var                   256            Buffer   backbone  1   no
+        backbone.layer3.8.bn1.num_batches_tracked           -              Counter  backbone  1   no
+        backbone.layer3.8.conv2.weight                      256,256,3,3    Weight   backbone  1   yes
+        backbone.layer3.8.bn2.weight                        256            Weight   backbone  1   yes
+        backbone.layer3.8.bn2.bias                          256            Weight   backbone  1   yes
+        backbone.layer3.8.bn2.running_mean                  256            Buffer   backbone  1   no
+        backbone.layer3.8.bn2.running_var                   256            Buffer   backbone  1   no
+        backbone.layer3.8.bn2.num_batches_tracked           -              Counter  backbone  1   no
+        backbone.layer3.8.conv3.weight                      1024,256,1,1   Weight   backbone  1   yes
+        backbone.layer3.8.bn3.weight                        1024           Weight   backbone  1   yes
+        backbone.layer3.8.bn3.bias                          1024           Weight   backbone  1   yes
+        backbone.layer3.8.bn3.running_mean                  1024           Buffer   backbone  1   no
+        backbone.layer3.8.bn3.running_var                   1024           Buffer   backbone  1   no
+        backbone.layer3.8.bn3.num_batches_tracked           -              Counter  backbone  1   no
+        backbone.layer3.9.conv1.weight                      256,1024,1,1   Weight   backbone  1   yes
+        backbone.layer3.9.bn1.weight                        256            Weight   backbone  1   yes
+        backbone.layer3.9.bn1.bias                          256            Weight   backbone  1   yes
+        backbone.layer3.9.bn1.running_mean                  256            Buffer   backbone  1   no
+        backbone.layer3.9.bn1.running_var                   256            Buffer   backbone  1   no
+        backbone.layer3.9.bn1.num_batches_tracked           -              Counter  backbone  1   no
+        backbone.layer3.9.conv2.weight                      256,256,3,3    Weight   backbone  1   yes
+        backbone.layer3.9.bn2.weight                        256            Weight   backbone  1   yes
+        backbone.layer3.9.bn2.bias                          256            Weight   backbone  1   yes
+        backbone.layer3.9.bn2.running_mean                  256            Buffer   backbone  1   no
+        backbone.layer3.9.bn2.running_var                   256            Buffer   backbone  1   no
+        backbone.layer3.9.bn2.num_batches_tracked           -              Counter  backbone  1   no
+        backbone.layer3.9.conv3.weight                      1024,256,1,1   Weight   backbone  1   yes
+        backbone.layer3.9.bn3.weight                        1024           Weight   backbone  1   yes
+        backbone.layer3.9.bn3.bias                          1024           Weight   backbone  1   yes
+        backbone.layer3.9.bn3.running_mean                  1024           Buffer   backbone  1   no
+        backbone.layer3.9.bn3.running_var                   1024           Buffer   backbone  1   no
+        backbone.layer3.9.bn3.num_batches_tracked           -              Counter  backbone  1   no
+        backbone.layer3.10.conv1.weight                     256,1024,1,1   Weight   backbone  1   yes
+        backbone.layer3.10.bn1.weight                       256            Weight   backbone  1   yes
+        backbone.layer3.10.bn1.bias                         256            Weight   backbone  1   yes
+        backbone.layer3.10.bn1.running_mean                 256            Buffer   backbone  1   no
+        backbone.layer3.10.bn1.running_var                  256            Buffer   backbone  1   no
+        backbone.layer3.10.bn1.num_batches_tracked          -              Counter  backbone  1   no
+        backbone.layer3.10.conv2.weight                     256,256,3,3    Weight   backbone  1   yes
+        backbone.layer3.10.bn2.weight                       256            Weight   backbone  1   yes
+        backbone.layer3.10.bn2.bias                         256            Weight   backbone  1   yes
+        backbone.layer3.10.bn2.running_mean                 256            Buffer   backbone  1   no
+        backbone.layer3.10.bn2.running_var                  256            Buffer   backbone  1   no
+        backbone.layer3.10.bn2.num_batches_tracked          -              Counter  backbone  1   no
+        backbone.layer3.10.conv3.weight                     1024,256,1,1   Weight   backbone  1   yes
+        backbone.layer3.10.bn3.weight                       1024           Weight   backbone  1   yes
+        backbone.layer3.10.bn3.bias                         1024           Weight   backbone  1   yes
+        backbone.layer3.10.bn3.running_mean                 1024           Buffer   backbone  1   no
+        backbone.layer3.10.bn3.running_var                  1024           Buffer   backbone  1   no
+        backbone.layer3.10.bn3.num_batches_tracked          -              Counter  backbone  1   no
+        backbone.layer3.11.conv1.weight                     256,1024,1,1   Weight   backbone  1   yes
+        backbone.layer3.11.bn1.weight                       256            Weight   backbone  1   yes
+        backbone.layer3.11.bn1.bias                         256            Weight   backbone  1   yes
+        backbone.layer3.11.bn1.running_mean                 256            Buffer   backbone  1   no
+        backbone.layer3.11.bn1.running_var                  256            Buffer   backbone  1   no
+        backbone.layer3.11.bn1.num_batches_tracked          -              Counter  backbone  1   no
+        backbone.layer3.11.conv2.weight                     256,256,3,3    Weight   backbone  1   yes
+        backbone.layer3.11.bn2.weight                       256            Weight   backbone  1   yes
+        backbone.layer3.11.bn2.bias                         256            Weight   backbone  1   yes
+        backbone.layer3.11.bn2.running_mean                 256            Buffer   backbone  1   no
+        backbone.layer3.11.bn2.running_var                  256            Buffer   backbone  1   no
+        backbone.layer3.11.bn2.num_batches_tracked          -              Counter  backbone  1   no
+        backbone.layer3.11.conv3.weight                     1024,256,1,1   Weight   backbone  1   yes
+        backbone.layer3.11.bn3.weight                       1024           Weight   backbone  1   yes
+        backbone.layer3.11.bn3.bias                         1024           Weight   backbone  1   yes
+        backbone.layer3.11.bn3.running_mean                 1024           Buffer   backbone  1   no
+        backbone.layer3.11.bn3.running_var                  1024           Buffer   backbone  1   no
+        backbone.layer3.11.bn3.num_batches_tracked          -              Counter  backbone  1   no
+        backbone.layer3.12.conv1.weight                     256,1024,1,1   Weight   backbone  1   yes
+        backbone.layer3.12.bn1.weight                       256            Weight   backbone  1   yes
+        backbone.layer3.12.bn1.bias                         256            Weight   backbone  1   yes
+        backbone.layer3.12.bn1.running_mean                 256            Buffer   backbone  1   no
+        backbone.layer3.12.bn1.running_var                  256            Buffer   backbone  1   no
+        backbone.layer3.12.bn1.num_batches_tracked          -              Counter  backbone  1   no
+        backbone.layer3.12.conv2.weight                     256,256,3,3    Weight   backbone  1   yes
+        backbone.layer3.12.bn2.weight                       256            Weight   backbone  1   yes
+        backbone.layer3.12.bn2.bias                         256            Weight   backbone  1   yes
+        backbone.layer3.12.bn2.running_mean                 256            Buffer   backbone  1   no
+        backbone.layer3.12.bn2.running_var                  256            Buffer   backbone  1   no
+        backbone.layer3.12.bn2.num_batches_tracked          -              Counter  backbone  1   no
+        backbone.layer3.12.conv3.weight                     1024,256,1,1   Weight   backbone  1   yes
+        backbone.layer3.12.bn3.weight                       1024           Weight   backbone  1   yes
+        backbone.layer3.12.bn3.bias                         1024           Weight   backbone  1   yes
+        backbone.layer3.12.bn3.running_mean                 1024           Buffer   backbone  1   no
+        backbone.layer3.12.bn3.running_var                  1024           Buffer   backbone  1   no
+        backbone.layer3.12.bn3.num_batches_tracked          -              Counter  backbone  1   no
+        backbone.layer3.13.conv1.weight                     256,1024,1,1   Weight   backbone  1   yes
+        backbone.layer3.13.bn1.weight                       256            Weight   backbone  1   yes
+        backbone.layer3.13.bn1.bias                         256            Weight   backbone  1   yes
+        backbone.layer3.13.bn1.running_mean                 256            Buffer   backbone  1   no
+        backbone.layer3.13.bn1.running_var                  256            Buffer   backbone  1   no
+        backbone.layer3.13.bn1.num_batches_tracked          -              Counter  backbone  1   no
+        backbone.layer3.13.conv2.weight                     256,256,3,3    Weight   backbone  1   yes
+        backbone.layer3.13.bn2.weight                       256            Weight   backbone  1   yes
+        backbone.layer3.13.bn2.bias                         256            Weight   backbone  1   yes
+        backbone.layer3.13.bn2.running_mean                 256            Buffer   backbone  1   no
+        backbone.layer3.13.bn2.running_var                  256            Buffer   backbone  1   no
+        backbone.layer3.13.bn2.num_batches_tracked          -              Counter  backbone  1   no
+        backbone.layer3.13.conv3.weight                     1024,256,1,1   Weight   backbone  1   yes
+        backbone.layer3.13.bn3.weight                       1024           Weight   backbone  1   yes
+        backbone.layer3.13.bn3.bias                         1024           Weight   backbone  1   yes
+        backbone.layer3.13.bn3.running_mean                 1024           Buffer   backbone  1   no
+        backbone.layer3.13.bn3.running_var                  1024           Buffer   backbone  1   no
+        backbone.layer3.13.bn3.num_batches_tracked          -              Counter  backbone  1   no
+        backbone.layer3.14.conv1.weight                     256,1024,1,1   Weight   backbone  1   yes
+        backbone.layer3.14.bn1.weight                       256            Weight   backbone  1   yes
+        backbone.layer3.14.bn1.bias                         256            Weight   backbone  1   yes
+        backbone.layer3.14.bn1.running_mean                 256            Buffer   backbone  1   no
+        backbone.layer3.14.bn1.running_var                  256            Buffer   backbone  1   no
+        backbone.layer3.14.bn1.num_batches_tracked          -              Counter  backbone  1   no
+        backbone.layer3.14.conv2.weight                     256,256,3,3    Weight   backbone  1   yes
+        backbone.layer3.14.bn2.weight                       256            Weight   backbone  1   yes
+        backbone.layer3.14.bn2.bias                         256            Weight   backbone  1   yes
+        backbone.layer3.14.bn2.running_mean                 256            Buffer   backbone  1   no
+        backbone.layer3.14.bn2.running_var                  256            Buffer   backbone  1   no
+        backbone.layer3.14.bn2.num_batches_tracked          -              Counter  backbone  1   no
+        backbone.layer3.14.conv3.weight                     1024,256,1,1   Weight   backbone  1   yes
+        backbone.layer3.14.bn3.weight                       1024           Weight   backbone  1   yes
+        backbone.layer3.14.bn3.bias                         1024           Weight   backbone  1   yes
+        backbone.layer3.14.bn3.running_mean                 1024           Buffer   backbone  1   no
+        backbone.layer3.14.bn3.running_var                  1024           Buffer   backbone  1   no
+        backbone.layer3.14.bn3.num_batches_tracked          -              Counter  backbone  1   no
+        backbone.layer3.15.conv1.weight                     256,1024,1,1   Weight   backbone  1   yes
+        backbone.layer3.15.bn1.weight                       256            Weight   backbone  1   yes
+        backbone.layer3.15.bn1.bias                         256            Weight   backbone  1   yes
+        backbone.layer3.15.bn1.running_mean                 256            Buffer   backbone  1   no
+        backbone.layer3.15.bn1.running_var                  256            Buffer   backbone  1   no
+        backbone.layer3.15.bn1.num_batches_tracked          -              Counter  backbone  1   no
+        backbone.layer3.15.conv2.weight                     256,256,3,3    Weight   backbone  1   yes
+        backbone.layer3.15.bn2.weight                       256            Weight   backbone  1   yes
+        backbone.layer3.15.bn2.bias                         256            Weight   backbone  1   yes
+        backbone.layer3.15.bn2.running_mean                 256            Buffer   backbone  1   no
+        backbone.layer3.15.bn2.running_var                  256            Buffer   backbone  1   no
+        backbone.layer3.15.bn2.num_batches_tracked          -              Counter  backbone  1   no
+        backbone.layer3.15.conv3.weight                     1024,256,1,1   Weight   backbone  1   yes
+        backbone.layer3.15.bn3.weight                       1024           Weight   backbone  1   yes
+        backbone.layer3.15.bn3.bias                         1024           Weight   backbone  1   yes
+        backbone.layer3.15.bn3.running_mean                 1024           Buffer   backbone  1   no
+        backbone.layer3.15.bn3.running_var                  1024           Buffer   backbone  1   no
+        backbone.layer3.15.bn3.num_batches_tracked          -              Counter  backbone  1   no
+        backbone.layer3.16.conv1.weight                     256,1024,1,1   Weight   backbone  1   yes
+        backbone.layer3.16.bn1.weight                       256            Weight   backbone  1   yes
+        backbone.layer3.16.bn1.bias                         256            Weight   backbone  1   yes
+        backbone.layer3.16.bn1.running_mean                 256            Buffer   backbone  1   no
+        backbone.layer3.16.bn1.running_var                  256            Buffer   backbone  1   no
+        backbone.layer3.16.bn1.num_batches_tracked          -              Counter  backbone  1   no
+        backbone.layer3.16.conv2.weight                     256,256,3,3    Weight   backbone  1   yes
+        backbone.layer3.16.bn2.weight                       256            Weight   backbone  1   yes
+        backbone.layer3.16.bn2.bias                         256            Weight   backbone  1   yes
+        backbone.layer3.16.bn2.running_mean                 256            Buffer   backbone  1   no
+        backbone.layer3.16.bn2.running_var                  256            Buffer   backbone  1   no
+        backbone.layer3.16.bn2.num_batches_tracked          -              Counter  backbone  1   no
+        backbone.layer3.16.conv3.weight                     1024,256,1,1   Weight   backbone  1   yes
+        backbone.layer3.16.bn3.weight                       1024           Weight   backbone  1   yes
+        backbone.layer3.16.bn3.bias                         1024           Weight   backbone  1   yes
+        backbone.layer3.16.bn3.running_mean                 1024           Buffer   backbone  1   no
+        backbone.layer3.16.bn3.running_var                  1024           Buffer   backbone  1   no
+        backbone.layer3.16.bn3.num_batches_tracked          -              Counter  backbone  1   no
+        backbone.layer3.17.conv1.weight                     256,1024,1,1   Weight   backbone  1   yes
+        backbone.layer3.17.bn1.weight                       256            Weight   backbone  1   yes
+        backbone.layer3.17.bn1.bias                         256            Weight   backbone  1   yes
+        backbone.layer3.17.bn1.running_mean                 256            Buffer   backbone  1   no
+        backbone.layer3.17.bn1.running_var                  256            Buffer   backbone  1   no
+        backbone.layer3.17.bn1.num_batches_tracked          -              Counter  backbone  1   no
+        backbone.layer3.17.conv2.weight                     256,256,3,3    Weight   backbone  1   yes
+        backbone.layer3.17.bn2.weight                       256            Weight   backbone  1   yes
+        backbone.layer3.17.bn2.bias                         256            Weight   backbone  1   yes
+        backbone.layer3.17.bn2.running_mean                 256            Buffer   backbone  1   no
+        backbone.layer3.17.bn2.running_var                  256            Buffer   backbone  1   no
+        backbone.layer3.17.bn2.num_batches_tracked          -              Counter  backbone  1   no
+        backbone.layer3.17.conv3.weight                     1024,256,1,1   Weight   backbone  1   yes
+        backbone.layer3.17.bn3.weight                       1024           Weight   backbone  1   yes
+        backbone.layer3.17.bn3.bias                         1024           Weight   backbone  1   yes
+        backbone.layer3.17.bn3.running_mean                 1024           Buffer   backbone  1   no
+        backbone.layer3.17.bn3.running_var                  1024           Buffer   backbone  1   no
+        backbone.layer3.17.bn3.num_batches_tracked          -              Counter  backbone  1   no
+        backbone.layer3.18.conv1.weight                     256,1024,1,1   Weight   backbone  1   yes
+        backbone.layer3.18.bn1.weight                       256            Weight   backbone  1   yes
+        backbone.layer3.18.bn1.bias                         256            Weight   backbone  1   yes
+        backbone.layer3.18.bn1.running_mean                 256            Buffer   backbone  1   no
+        backbone.layer3.18.bn1.running_var                  256            Buffer   backbone  1   no
+        backbone.layer3.18.bn1.num_batches_tracked          -              Counter  backbone  1   no
+        backbone.layer3.18.conv2.weight                     256,256,3,3    Weight   backbone  1   yes
+        backbone.layer3.18.bn2.weight                       256            Weight   backbone  1   yes
+        backbone.layer3.18.bn2.bias                         256            Weight   backbone  1   yes
+        backbone.layer3.18.bn2.running_mean                 256            Buffer   backbone  1   no
+        backbone.layer3.18.bn2.running_var                  256            Buffer   backbone  1   no
+        backbone.layer3.18.bn2.num_batches_tracked          -              Counter  backbone  1   no
+        backbone.layer3.18.conv3.weight                     1024,256,1,1   Weight   backbone  1   yes
+        backbone.layer3.18.bn3.weight                       1024           Weight   backbone  1   yes
+        backbone.layer3.18.bn3.bias                         1024           Weight   backbone  1   yes
+        backbone.layer3.18.bn3.running_mean                 1024           Buffer   backbone  1   no
+        backbone.layer3.18.bn3.running_var                  1024           Buffer   backbone  1   no
+        backbone.layer3.18.bn3.num_batches_tracked          -              Counter  backbone  1   no
+        backbone.layer3.19.conv1.weight                     256,1024,1,1   Weight   backbone  1   yes
+        backbone.layer3.19.bn1.weight                       256            Weight   backbone  1   yes
+        backbone.layer3.19.bn1.bias                         256            Weight   backbone  1   yes
+        backbone.layer3.19.bn1.running_mean                 256            Buffer   backbone  1   no
+        backbone.layer3.19.bn1.running_var                  256            Buffer   backbone  1   no
+        backbone.layer3.19.bn1.num_batches_tracked          -              Counter  backbone  1   no
+        backbone.layer3.19.conv2.weight                     256,256,3,3    Weight   backbone  1   yes
+        backbone.layer3.19.bn2.weight                       256            Weight   backbone  1   yes
+        backbone.layer3.19.bn2.bias                         256            Weight   backbone  1   yes
+        backbone.layer3.19.bn2.running_mean                 256            Buffer   backbone  1   no
+        backbone.layer3.19.bn2.running_var                  256            Buffer   backbone  1   no
+        backbone.layer3.19.bn2.num_batches_tracked          -              Counter  backbone  1   no
+        backbone.layer3.19.conv3.weight                     1024,256,1,1   Weight   backbone  1   yes
+        backbone.layer3.19.bn3.weight                       1024           Weight   backbone  1   yes
+        backbone.layer3.19.bn3.bias                         1024           Weight   backbone  1   yes
+        backbone.layer3.19.bn3.running_mean                 1024           Buffer   backbone  1   no
+        backbone.layer3.19.bn3.running_var                  1024           Buffer   backbone  1   no
+        backbone.layer3.19.bn3.num_batches_tracked          -              Counter  backbone  1   no
+        backbone.layer3.20.conv1.weight                     256,1024,1,1   Weight   backbone  1   yes
+        backbone.layer3.20.bn1.weight                       256            Weight   backbone  1   yes
+        backbone.layer3.20.bn1.bias                         256            Weight   backbone  1   yes
+        backbone.layer3.20.bn1.running_mean                 256            Buffer   backbone  1   no
+        backbone.layer3.20.bn1.running_var                  256            Buffer   backbone  1   no
+        backbone.layer3.20.bn1.num_batches_tracked          -              Counter  backbone  1   no
+        backbone.layer3.20.conv2.weight                     256,256,3,3    Weight   backbone  1   yes
+        backbone.layer3.20.bn2.weight                       256            Weight   backbone  1   yes
+        backbone.layer3.20.bn2.bias                         256            Weight   backbone  1   yes
+        backbone.layer3.20.bn2.running_mean                 256            Buffer   backbone  1   no
+        backbone.layer3.20.bn2.running_var                  256            Buffer   backbone  1   no
+        backbone.layer3.20.bn2.num_batches_tracked          -              Counter  backbone  1   no
+        backbone.layer3.20.conv3.weight                     1024,256,1,1   Weight   backbone  1   yes
+        backbone.layer3.20.bn3.weight                       1024           Weight   backbone  1   yes
+        backbone.layer3.20.bn3.bias                         1024           Weight   backbone  1   yes
+        backbone.layer3.20.bn3.running_mean                 1024           Buffer   backbone  1   no
+        backbone.layer3.20.bn3.running_var                  1024           Buffer   backbone  1   no
+        backbone.layer3.20.bn3.num_batches_tracked          -              Counter  backbone  1   no
+        backbone.layer3.21.conv1.weight                     256,1024,1,1   Weight   backbone  1   yes
+        backbone.layer3.21.bn1.weight                       256            Weight   backbone  1   yes
+        backbone.layer3.21.bn1.bias                         256            Weight   backbone  1   yes
+        backbone.layer3.21.bn1.running_mean                 256            Buffer   backbone  1   no
+        backbone.layer3.21.bn1.running_var                  256            Buffer   backbone  1   no
+        backbone.layer3.21.bn1.num_batches_tracked          -              Counter  backbone  1   no
+        backbone.layer3.21.conv2.weight                     256,256,3,3    Weight   backbone  1   yes
+        backbone.layer3.21.bn2.weight                       256            Weight   backbone  1   yes
+        backbone.layer3.21.bn2.bias                         256            Weight   backbone  1   yes
+        backbone.layer3.21.bn2.running_mean                 256            Buffer   backbone  1   no
+        backbone.layer3.21.bn2.running_var                  256            Buffer   backbone  1   no
+        backbone.layer3.21.bn2.num_batches_tracked          -              Counter  backbone  1   no
+        backbone.layer3.21.conv3.weight                     1024,256,1,1   Weight   backbone  1   yes
+        backbone.layer3.21.bn3.weight                       1024           Weight   backbone  1   yes
+        backbone.layer3.21.bn3.bias                         1024           Weight   backbone  1   yes
+        backbone.layer3.21.bn3.running_mean                 1024           Buffer   backbone  1   no
+        backbone.layer3.21.bn3.running_var                  1024           Buffer   backbone  1   no
+        backbone.layer3.21.bn3.num_batches_tracked          -              Counter  backbone  1   no
+        backbone.layer3.22.conv1.weight                     256,1024,1,1   Weight   backbone  1   yes
+        backbone.layer3.22.bn1.weight                       256            Weight   backbone  1   yes
+        backbone.layer3.22.bn1.bias                         256            Weight   backbone  1   yes
+        backbone.layer3.22.bn1.running_mean                 256            Buffer   backbone  1   no
+        backbone.layer3.22.bn1.running_var                  256            Buffer   backbone  1   no
+        backbone.layer3.22.bn1.num_batches_tracked          -              Counter  backbone  1   no
+        backbone.layer3.22.conv2.weight                     256,256,3,3    Weight   backbone  1   yes
+        backbone.layer3.22.bn2.weight                       256            Weight   backbone  1   yes
+        backbone.layer3.22.bn2.bias                         256            Weight   backbone  1   yes
+        backbone.layer3.22.bn2.running_mean                 256            Buffer   backbone  1   no
+        backbone.layer3.22.bn2.running_var                  256            Buffer   backbone  1   no
+        backbone.layer3.22.bn2.num_batches_tracked          -              Counter  backbone  1   no
+        backbone.layer3.22.conv3.weight                     1024,256,1,1   Weight   backbone  1   yes
+        backbone.layer3.22.bn3.weight                       1024           Weight   backbone  1   yes
+        backbone.layer3.22.bn3.bias                         1024           Weight   backbone  1   yes
+        backbone.layer3.22.bn3.running_mean                 1024           Buffer   backbone  1   no
+        backbone.layer3.22.bn3.running_var                  1024           Buffer   backbone  1   no
+        backbone.layer3.22.bn3.num_batches_tracked          -              Counter  backbone  1   no
+        backbone.layer4.0.conv1.weight                      512,1024,1,1   Weight   backbone  1   yes
+        backbone.layer4.0.bn1.weight                        512            Weight   backbone  1   yes
+        backbone.layer4.0.bn1.bias                          512            Weight   backbone  1   yes
+        backbone.layer4.0.bn1.running_mean                  512            Buffer   backbone  1   no
+        backbone.layer4.0.bn1.running_var                   512            Buffer   backbone  1   no
+        backbone.layer4.0.bn1.num_batches_tracked           -              Counter  backbone  1   no
+        backbone.layer4.0.conv2.weight                      512,512,3,3    Weight   backbone  1   yes
+        backbone.layer4.0.bn2.weight                        512            Weight   backbone  1   yes
+        backbone.layer4.0.bn2.bias                          512            Weight   backbone  1   yes
+        backbone.layer4.0.bn2.running_mean                  512            Buffer   backbone  1   no
+        backbone.layer4.0.bn2.running_var                   512            Buffer   backbone  1   no
+        backbone.layer4.0.bn2.num_batches_tracked           -              Counter  backbone  1   no
+        backbone.layer4.0.conv3.weight                      2048,512,1,1   Weight   backbone  1   yes
+        backbone.layer4.0.bn3.weight                        2048           Weight   backbone  1   yes
+        backbone.layer4.0.bn3.bias                          2048           Weight   backbone  1   yes
+        backbone.layer4.0.bn3.running_mean                  2048           Buffer   backbone  1   no
+        backbone.layer4.0.bn3.running_var                   2048           Buffer   backbone  1   no
+        backbone.layer4.0.bn3.num_batches_tracked           -              Counter  backbone  1   no
+        backbone.layer4.0.downsample.0.weight               2048,1024,1,1  Weight   backbone  1   yes
+        backbone.layer4.0.downsample.1.weight               2048           Weight   backbone  1   yes
+        backbone.layer4.0.downsample.1.bias                 2048           Weight   backbone  1   yes
+        backbone.layer4.0.downsample.1.running_mean         2048           Buffer   backbone  1   no
+        backbone.layer4.0.downsample.1.running_var          2048           Buffer   backbone  1   no
+        backbone.layer4.0.downsample.1.num_batches_tracked  -              Counter  backbone  1   no
+        backbone.layer4.1.conv1.weight                      512,2048,1,1   Weight   backbone  1   yes
+        backbone.layer4.1.bn1.weight                        512            Weight   backbone  1   yes
+        backbone.layer4.1.bn1.bias                          512            Weight   backbone  1   yes
+        backbone.layer4.1.bn1.running_mean                  512            Buffer   backbone  1   no
+        backbone.layer4.1.bn1.running_var                   512            Buffer   backbone  1   no
+        backbone.layer4.1.bn1.num_batches_tracked           -              Counter  backbone  1   no
+        backbone.layer4.1.conv2.weight                      512,512,3,3    Weight   backbone  1   yes
+        backbone.layer4.1.bn2.weight                        512            Weight   backbone  1   yes
+        backbone.layer4.1.bn2.bias                          512            Weight   backbone  1   yes
+        backbone.layer4.1.bn2.running_mean                  512            Buffer   backbone  1   no
+        backbone.layer4.1.bn2.running_var                   512            Buffer   backbone  1   no
+        backbone.layer4.1.bn2.num_batches_tracked           -              Counter  backbone  1   no
+        backbone.layer4.1.conv3.weight                      2048,512,1,1   Weight   backbone  1   yes
+        backbone.layer4.1.bn3.weight                        2048           Weight   backbone  1   yes
+        backbone.layer4.1.bn3.bias                          2048           Weight   backbone  1   yes
+        backbone.layer4.1.bn3.running_mean                  2048           Buffer   backbone  1   no
+        backbone.layer4.1.bn3.running_var                   2048           Buffer   backbone  1   no
+        backbone.layer4.1.bn3.num_batches_tracked           -              Counter  backbone  1   no
+        backbone.layer4.2.conv1.weight                      512,2048,1,1   Weight   backbone  1   yes
+        backbone.layer4.2.bn1.weight                        512            Weight   backbone  1   yes
+        backbone.layer4.2.bn1.bias                          512            Weight   backbone  1   yes
+        backbone.layer4.2.bn1.running_mean                  512            Buffer   backbone  1   no
+        backbone.layer4.2.bn1.running_var                   512            Buffer   backbone  1   no
+        backbone.layer4.2.bn1.num_batches_tracked           -              Counter  backbone  1   no
+        backbone.layer4.2.conv2.weight                      512,512,3,3    Weight   backbone  1   yes
+        backbone.layer4.2.bn2.weight                        512            Weight   backbone  1   yes
+        backbone.layer4.2.bn2.bias                          512            Weight   backbone  1   yes
+        backbone.layer4.2.bn2.running_mean                  512            Buffer   backbone  1   no
+        backbone.layer4.2.bn2.running_var                   512            Buffer   backbone  1   no
+        backbone.layer4.2.bn2.num_batches_tracked           -              Counter  backbone  1   no
+        backbone.layer4.2.conv3.weight                      2048,512,1,1   Weight   backbone  1   yes
+        backbone.layer4.2.bn3.weight                        2048           Weight   backbone  1   yes
+        backbone.layer4.2.bn3.bias                          2048           Weight   backbone  1   yes
+        backbone.layer4.2.bn3.running_mean                  2048           Buffer   backbone  1   no
+        backbone.layer4.2.bn3.running_var                   2048           Buffer   backbone  1   no
+        backbone.layer4.2.bn3.num_batches_tracked           -              Counter  backbone  1   no
+        head.sa1.conv_res.0.weight                          256,256,3,3    Weight   head      10  yes
+        head.sa1.conv_res.1.weight                          256            Weight   head      10  yes
+        head.sa1.conv_res.1.bias                            256            Weight   head      10  yes
+        head.sa1.conv_res.1.running_mean                    256            Buffer   head      10  no
+        head.sa1.conv_res.1.running_var                     256            Buffer   head      10  no
+        head.sa1.conv_res.1.num_batches_tracked             -              Counter  head      10  no
+        head.sa1.conv_res.3.weight                          256,256,3,3    Weight   head      10  yes
+        head.sa1.conv_res.4.weight                          256            Weight   head      10  yes
+        head.sa1.conv_res.4.bias                            256            Weight   head      10  yes
+        head.sa1.conv_res.4.running_mean                    256            Buffer   head      10  no
+        head.sa1.conv_res.4.running_var                     256            Buffer   head      10  no
+        head.sa1.conv_res.4.num_batches_tracked             -              Counter  head      10  no
+        head.sa1.conv_attn.0.weight                         256,256,3,3    Weight   head      10  yes
+        head.sa1.conv_attn.1.weight                         256            Weight   head      10  yes
+        head.sa1.conv_attn.1.bias                           256            Weight   head      10  yes
+        head.sa1.conv_attn.1.running_mean                   256            Buffer   head      10  no
+        head.sa1.conv_attn.1.running_var                    256            Buffer   head      10  no
+        head.sa1.conv_attn.1.num_batches_tracked            -              Counter  head      10  no
+        head.sa1.conv_attn.3.weight                         256,256,3,3    Weight   head      10  yes
+        head.sa1.conv_attn.4.weight                         256            Weight   head      10  yes
+        head.sa1.conv_attn.4.bias                           256            Weight   head      10  yes
+        head.sa1.conv_attn.4.running_mean                   256            Buffer   head      10  no
+        head.sa1.conv_attn.4.running_var                    256            Buffer   head      10  no
+        head.sa1.conv_attn.4.num_batches_tracked            -              Counter  head      10  no
+        head.cls1.weight                                    59,256,1,1     Weight   head      10  yes
+        head.cls1.bias                                      59             Weight   head      10  yes
+        head.sa2.conv_res.0.weight                          256,512,3,3    Weight   head      10  yes
+        head.sa2.conv_res.1.weight                          256            Weight   head      10  yes
+        head.sa2.conv_res.1.bias                            256            Weight   head      10  yes
+        head.sa2.conv_res.1.running_mean                    256            Buffer   head      10  no
+        head.sa2.conv_res.1.running_var                     256            Buffer   head      10  no
+        head.sa2.conv_res.1.num_batches_tracked             -              Counter  head      10  no
+        head.sa2.conv_res.3.weight                          256,256,3,3    Weight   head      10  yes
+        head.sa2.conv_res.4.weight                          256            Weight   head      10  yes
+        head.sa2.conv_res.4.bias                            256            Weight   head      10  yes
+        head.sa2.conv_res.4.running_mean                    256            Buffer   head      10  no
+        head.sa2.conv_res.4.running_var                     256            Buffer   head      10  no
+        head.sa2.conv_res.4.num_batches_tracked             -              Counter  head      10  no
+        head.sa2.conv_attn.0.weight                         256,512,3,3    Weight   head      10  yes
+        head.sa2.conv_attn.1.weight                         256            Weight   head      10  yes
+        head.sa2.conv_attn.1.bias                           256            Weight   head      10  yes
+        head.sa2.conv_attn.1.running_mean                   256            Buffer   head      10  no
+        head.sa2.conv_attn.1.running_var                    256            Buffer   head      10  no
+        head.sa2.conv_attn.1.num_batches_tracked            -              Counter  head      10  no
+        head.sa2.conv_attn.3.weight                         256,256,3,3    Weight   head      10  yes
+        head.sa2.conv_attn.4.weight                         256            Weight   head      10  yes
+        head.sa2.conv_attn.4.bias                           256            Weight   head      10  yes
+        head.sa2.conv_attn.4.running_mean                   256            Buffer   head      10  no
+        head.sa2.conv_attn.4.running_var                    256            Buffer   head      10  no
+        head.sa2.conv_attn.4.num_batches_tracked            -              Counter  head      10  no
+        head.cls2.weight                                    59,256,1,1     Weight   head      10  yes
+        head.cls2.bias                                      59             Weight   head      10  yes
+        head.sa3.conv_res.0.weight                          256,1024,3,3   Weight   head      10  yes
+        head.sa3.conv_res.1.weight                          256            Weight   head      10  yes
+        head.sa3.conv_res.1.bias                            256            Weight   head      10  yes
+        head.sa3.conv_res.1.running_mean                    256            Buffer   head      10  no
+        head.sa3.conv_res.1.running_var                     256            Buffer   head      10  no
+        head.sa3.conv_res.1.num_batches_tracked             -              Counter  head      10  no
+        head.sa3.conv_res.3.weight                          256,256,3,3    Weight   head      10  yes
+        head.sa3.conv_res.4.weight                          256            Weight   head      10  yes
+        head.sa3.conv_res.4.bias                            256            Weight   head      10  yes
+        head.sa3.conv_res.4.running_mean                    256            Buffer   head      10  no
+        head.sa3.conv_res.4.running_var                     256            Buffer   head      10  no
+        head.sa3.conv_res.4.num_batches_tracked             -              Counter  head      10  no
+        head.sa3.conv_attn.0.weight                         256,1024,3,3   Weight   head      10  yes
+        head.sa3.conv_attn.1.weight                         256            Weight   head      10  yes
+        head.sa3.conv_attn.1.bias                           256            Weight   head      10  yes
+        head.sa3.conv_attn.1.running_mean                   256            Buffer   head      10  no
+        head.sa3.conv_attn.1.running_var                    256            Buffer   head      10  no
+        head.sa3.conv_attn.1.num_batches_tracked            -              Counter  head      10  no
+        head.sa3.conv_attn.3.weight                         256,256,3,3    Weight   head      10  yes
+        head.sa3.conv_attn.4.weight                         256            Weight   head      10  yes
+        head.sa3.conv_attn.4.bias                           256            Weight   head      10  yes
+        head.sa3.conv_attn.4.running_mean                   256            Buffer   head      10  no
+        head.sa3.conv_attn.4.running_var                    256            Buffer   head      10  no
+        head.sa3.conv_attn.4.num_batches_tracked            -              Counter  head      10  no
+        head.cls3.weight                                    59,256,1,1     Weight   head      10  yes
+        head.cls3.bias                                      59             Weight   head      10  yes
+        head.sa4.conv_res.0.weight                          256,2048,3,3   Weight   head      10  yes
+        head.sa4.conv_res.1.weight                          256            Weight   head      10  yes
+        head.sa4.conv_res.1.bias                            256            Weight   head      10  yes
+        head.sa4.conv_res.1.running_mean                    256            Buffer   head      10  no
+        head.sa4.conv_res.1.running_var                     256            Buffer   head      10  no
+        head.sa4.conv_res.1.num_batches_tracked             -              Counter  head      10  no
+        head.sa4.conv_res.3.weight                          256,256,3,3    Weight   head      10  yes
+        head.sa4.conv_res.4.weight                          256            Weight   head      10  yes
+        head.sa4.conv_res.4.bias                            256            Weight   head      10  yes
+        head.sa4.conv_res.4.running_mean                    256            Buffer   head      10  no
+        head.sa4.conv_res.4.running_var                     256            Buffer   head      10  no
+        head.sa4.conv_res.4.num_batches_tracked             -              Counter  head      10  no
+        head.sa4.conv_attn.0.weight                         256,2048,3,3   Weight   head      10  yes
+        head.sa4.conv_attn.1.weight                         256            Weight   head      10  yes
+        head.sa4.conv_attn.1.bias                           256            Weight   head      10  yes
+        head.sa4.conv_attn.1.running_mean                   256            Buffer   head      10  no
+        head.sa4.conv_attn.1.running_var                    256            Buffer   head      10  no
+        head.sa4.conv_attn.1.num_batches_tracked            -              Counter  head      10  no
+        head.sa4.conv_attn.3.weight                         256,256,3,3    Weight   head      10  yes
+        head.sa4.conv_attn.4.weight                         256            Weight   head      10  yes
+        head.sa4.conv_attn.4.bias                           256            Weight   head      10  yes
+        head.sa4.conv_attn.4.running_mean                   256            Buffer   head      10  no
+        head.sa4.conv_attn.4.running_var                    256            Buffer   head      10  no
+        head.sa4.conv_attn.4.num_batches_tracked            -              Counter  head      10  no
+        head.cls4.weight                                    59,256,1,1     Weight   head      10  yes
+        head.cls4.bias                                      59             Weight   head      10  yes
+        head.mask_conv.weight                               59,236,1,1     Weight   head      10  yes
+        head.mask_conv.bias                                 59             Weight   head      10  yes
+        head.cat_fc.weight                                  59,236         Weight   head      10  yes
+        head.cat_fc.bias                                    59             Weight   head      10  yes
+        head.fcn.0.weight                                   512,2048,3,3   Weight   head      10  yes
+        head.fcn.1.weight                                   512            Weight   head      10  yes
+        head.fcn.1.bias                                     512            Weight   head      10  yes
+        head.fcn.1.running_mean                             512            Buffer   head      10  no
+        head.fcn.1.running_var                              512            Buffer   head      10  no
+        head.fcn.1.num_batches_tracked                      -              Counter  head      10  no
+        head.fcn.4.weight                                   59,512,1,1     Weight   head      10  yes
+        head.fcn.4.bias                                     59             Weight   head      10  yes
+        """;
+
     public SanetR101(Device device)
     {
         Device = device ?? throw new ArgumentNullException(nameof(device));
-        Accelerator a = device.Accelerator;
-        backbone_stem_0_weight = new Parameter(a, "backbone.stem.0.weight", new[] { 64, 3, 3, 3 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_stem_1_weight = new Parameter(a, "backbone.stem.1.weight", new[] { 64 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_stem_1_bias = new Parameter(a, "backbone.stem.1.bias", new[] { 64 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_stem_1_running_mean = new Parameter(a, "backbone.stem.1.running_mean", new[] { 64 }, ParameterKind.Buffer, "backbone", 1.0f, false);
-        backbone_stem_1_running_var = new Parameter(a, "backbone.stem.1.running_var", new[] { 64 }, ParameterKind.Buffer, "backbone", 1.0f, false);
-        backbone_stem_1_num_batches_tracked = new Parameter(a, "backbone.stem.1.num_batches_tracked", Array.Empty<int>(), ParameterKind.Counter, "backbone", 1.0f, false);
-        backbone_stem_3_weight = new Parameter(a, "backbone.stem.3.weight", new[] { 64, 64, 3, 3 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_stem_4_weight = new Parameter(a, "backbone.stem.4.weight", new[] { 64 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_stem_4_bias = new Parameter(a, "backbone.stem.4.bias", new[] { 64 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_stem_4_running_mean = new Parameter(a, "backbone.stem.4.running_mean", new[] { 64 }, ParameterKind.Buffer, "backbone", 1.0f, false);
-        backbone_stem_4_running_var = new Parameter(a, "backbone.stem.4.running_var", new[] { 64 }, ParameterKind.Buffer, "backbone", 1.0f, false);
-        backbone_stem_4_num_batches_tracked = new Parameter(a, "backbone.stem.4.num_batches_tracked", Array.Empty<int>(), ParameterKind.Counter, "backbone", 1.0f, false);
-        backbone_stem_6_weight = new Parameter(a, "backbone.stem.6.weight", new[] { 128, 64, 3, 3 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_stem_7_weight = new Parameter(a, "backbone.stem.7.weight", new[] { 128 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_stem_7_bias = new Parameter(a, "backbone.stem.7.bias", new[] { 128 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_stem_7_running_mean = new Parameter(a, "backbone.stem.7.running_mean", new[] { 128 }, ParameterKind.Buffer, "backbone", 1.0f, false);
-        backbone_stem_7_running_var = new Parameter(a, "backbone.stem.7.running_var", new[] { 128 }, ParameterKind.Buffer, "backbone", 1.0f, false);
-        backbone_stem_7_num_batches_tracked = new Parameter(a, "backbone.stem.7.num_batches_tracked", Array.Empty<int>(), ParameterKind.Counter, "backbone", 1.0f, false);
-        backbone_layer1_0_conv1_weight = new Parameter(a, "backbone.layer1.0.conv1.weight", new[] { 64, 128, 1, 1 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer1_0_bn1_weight = new Parameter(a, "backbone.layer1.0.bn1.weight", new[] { 64 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer1_0_bn1_bias = new Parameter(a, "backbone.layer1.0.bn1.bias", new[] { 64 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer1_0_bn1_running_mean = new Parameter(a, "backbone.layer1.0.bn1.running_mean", new[] { 64 }, ParameterKind.Buffer, "backbone", 1.0f, false);
-        backbone_layer1_0_bn1_running_var = new Parameter(a, "backbone.layer1.0.bn1.running_var", new[] { 64 }, ParameterKind.Buffer, "backbone", 1.0f, false);
-        backbone_layer1_0_bn1_num_batches_tracked = new Parameter(a, "backbone.layer1.0.bn1.num_batches_tracked", Array.Empty<int>(), ParameterKind.Counter, "backbone", 1.0f, false);
-        backbone_layer1_0_conv2_weight = new Parameter(a, "backbone.layer1.0.conv2.weight", new[] { 64, 64, 3, 3 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer1_0_bn2_weight = new Parameter(a, "backbone.layer1.0.bn2.weight", new[] { 64 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer1_0_bn2_bias = new Parameter(a, "backbone.layer1.0.bn2.bias", new[] { 64 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer1_0_bn2_running_mean = new Parameter(a, "backbone.layer1.0.bn2.running_mean", new[] { 64 }, ParameterKind.Buffer, "backbone", 1.0f, false);
-        backbone_layer1_0_bn2_running_var = new Parameter(a, "backbone.layer1.0.bn2.running_var", new[] { 64 }, ParameterKind.Buffer, "backbone", 1.0f, false);
-        backbone_layer1_0_bn2_num_batches_tracked = new Parameter(a, "backbone.layer1.0.bn2.num_batches_tracked", Array.Empty<int>(), ParameterKind.Counter, "backbone", 1.0f, false);
-        backbone_layer1_0_conv3_weight = new Parameter(a, "backbone.layer1.0.conv3.weight", new[] { 256, 64, 1, 1 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer1_0_bn3_weight = new Parameter(a, "backbone.layer1.0.bn3.weight", new[] { 256 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer1_0_bn3_bias = new Parameter(a, "backbone.layer1.0.bn3.bias", new[] { 256 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer1_0_bn3_running_mean = new Parameter(a, "backbone.layer1.0.bn3.running_mean", new[] { 256 }, ParameterKind.Buffer, "backbone", 1.0f, false);
-        backbone_layer1_0_bn3_running_var = new Parameter(a, "backbone.layer1.0.bn3.running_var", new[] { 256 }, ParameterKind.Buffer, "backbone", 1.0f, false);
-        backbone_layer1_0_bn3_num_batches_tracked = new Parameter(a, "backbone.layer1.0.bn3.num_batches_tracked", Array.Empty<int>(), ParameterKind.Counter, "backbone", 1.0f, false);
-        backbone_layer1_0_downsample_0_weight = new Parameter(a, "backbone.layer1.0.downsample.0.weight", new[] { 256, 128, 1, 1 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer1_0_downsample_1_weight = new Parameter(a, "backbone.layer1.0.downsample.1.weight", new[] { 256 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer1_0_downsample_1_bias = new Parameter(a, "backbone.layer1.0.downsample.1.bias", new[] { 256 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer1_0_downsample_1_running_mean = new Parameter(a, "backbone.layer1.0.downsample.1.running_mean", new[] { 256 }, ParameterKind.Buffer, "backbone", 1.0f, false);
-        backbone_layer1_0_downsample_1_running_var = new Parameter(a, "backbone.layer1.0.downsample.1.running_var", new[] { 256 }, ParameterKind.Buffer, "backbone", 1.0f, false);
-        backbone_layer1_0_downsample_1_num_batches_tracked = new Parameter(a, "backbone.layer1.0.downsample.1.num_batches_tracked", Array.Empty<int>(), ParameterKind.Counter, "backbone", 1.0f, false);
-        backbone_layer1_1_conv1_weight = new Parameter(a, "backbone.layer1.1.conv1.weight", new[] { 64, 256, 1, 1 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer1_1_bn1_weight = new Parameter(a, "backbone.layer1.1.bn1.weight", new[] { 64 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer1_1_bn1_bias = new Parameter(a, "backbone.layer1.1.bn1.bias", new[] { 64 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer1_1_bn1_running_mean = new Parameter(a, "backbone.layer1.1.bn1.running_mean", new[] { 64 }, ParameterKind.Buffer, "backbone", 1.0f, false);
-        backbone_layer1_1_bn1_running_var = new Parameter(a, "backbone.layer1.1.bn1.running_var", new[] { 64 }, ParameterKind.Buffer, "backbone", 1.0f, false);
-        backbone_layer1_1_bn1_num_batches_tracked = new Parameter(a, "backbone.layer1.1.bn1.num_batches_tracked", Array.Empty<int>(), ParameterKind.Counter, "backbone", 1.0f, false);
-        backbone_layer1_1_conv2_weight = new Parameter(a, "backbone.layer1.1.conv2.weight", new[] { 64, 64, 3, 3 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer1_1_bn2_weight = new Parameter(a, "backbone.layer1.1.bn2.weight", new[] { 64 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer1_1_bn2_bias = new Parameter(a, "backbone.layer1.1.bn2.bias", new[] { 64 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer1_1_bn2_running_mean = new Parameter(a, "backbone.layer1.1.bn2.running_mean", new[] { 64 }, ParameterKind.Buffer, "backbone", 1.0f, false);
-        backbone_layer1_1_bn2_running_var = new Parameter(a, "backbone.layer1.1.bn2.running_var", new[] { 64 }, ParameterKind.Buffer, "backbone", 1.0f, false);
-        backbone_layer1_1_bn2_num_batches_tracked = new Parameter(a, "backbone.layer1.1.bn2.num_batches_tracked", Array.Empty<int>(), ParameterKind.Counter, "backbone", 1.0f, false);
-        backbone_layer1_1_conv3_weight = new Parameter(a, "backbone.layer1.1.conv3.weight", new[] { 256, 64, 1, 1 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer1_1_bn3_weight = new Parameter(a, "backbone.layer1.1.bn3.weight", new[] { 256 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer1_1_bn3_bias = new Parameter(a, "backbone.layer1.1.bn3.bias", new[] { 256 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer1_1_bn3_running_mean = new Parameter(a, "backbone.layer1.1.bn3.running_mean", new[] { 256 }, ParameterKind.Buffer, "backbone", 1.0f, false);
-        backbone_layer1_1_bn3_running_var = new Parameter(a, "backbone.layer1.1.bn3.running_var", new[] { 256 }, ParameterKind.Buffer, "backbone", 1.0f, false);
-        backbone_layer1_1_bn3_num_batches_tracked = new Parameter(a, "backbone.layer1.1.bn3.num_batches_tracked", Array.Empty<int>(), ParameterKind.Counter, "backbone", 1.0f, false);
-        backbone_layer1_2_conv1_weight = new Parameter(a, "backbone.layer1.2.conv1.weight", new[] { 64, 256, 1, 1 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer1_2_bn1_weight = new Parameter(a, "backbone.layer1.2.bn1.weight", new[] { 64 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer1_2_bn1_bias = new Parameter(a, "backbone.layer1.2.bn1.bias", new[] { 64 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer1_2_bn1_running_mean = new Parameter(a, "backbone.layer1.2.bn1.running_mean", new[] { 64 }, ParameterKind.Buffer, "backbone", 1.0f, false);
-        backbone_layer1_2_bn1_running_var = new Parameter(a, "backbone.layer1.2.bn1.running_var", new[] { 64 }, ParameterKind.Buffer, "backbone", 1.0f, false);
-        backbone_layer1_2_bn1_num_batches_tracked = new Parameter(a, "backbone.layer1.2.bn1.num_batches_tracked", Array.Empty<int>(), ParameterKind.Counter, "backbone", 1.0f, false);
-        backbone_layer1_2_conv2_weight = new Parameter(a, "backbone.layer1.2.conv2.weight", new[] { 64, 64, 3, 3 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer1_2_bn2_weight = new Parameter(a, "backbone.layer1.2.bn2.weight", new[] { 64 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer1_2_bn2_bias = new Parameter(a, "backbone.layer1.2.bn2.bias", new[] { 64 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer1_2_bn2_running_mean = new Parameter(a, "backbone.layer1.2.bn2.running_mean", new[] { 64 }, ParameterKind.Buffer, "backbone", 1.0f, false);
-        backbone_layer1_2_bn2_running_var = new Parameter(a, "backbone.layer1.2.bn2.running_var", new[] { 64 }, ParameterKind.Buffer, "backbone", 1.0f, false);
-        backbone_layer1_2_bn2_num_batches_tracked = new Parameter(a, "backbone.layer1.2.bn2.num_batches_tracked", Array.Empty<int>(), ParameterKind.Counter, "backbone", 1.0f, false);
-        backbone_layer1_2_conv3_weight = new Parameter(a, "backbone.layer1.2.conv3.weight", new[] { 256, 64, 1, 1 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer1_2_bn3_weight = new Parameter(a, "backbone.layer1.2.bn3.weight", new[] { 256 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer1_2_bn3_bias = new Parameter(a, "backbone.layer1.2.bn3.bias", new[] { 256 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer1_2_bn3_running_mean = new Parameter(a, "backbone.layer1.2.bn3.running_mean", new[] { 256 }, ParameterKind.Buffer, "backbone", 1.0f, false);
-        backbone_layer1_2_bn3_running_var = new Parameter(a, "backbone.layer1.2.bn3.running_var", new[] { 256 }, ParameterKind.Buffer, "backbone", 1.0f, false);
-        backbone_layer1_2_bn3_num_batches_tracked = new Parameter(a, "backbone.layer1.2.bn3.num_batches_tracked", Array.Empty<int>(), ParameterKind.Counter, "backbone", 1.0f, false);
-        backbone_layer2_0_conv1_weight = new Parameter(a, "backbone.layer2.0.conv1.weight", new[] { 128, 256, 1, 1 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer2_0_bn1_weight = new Parameter(a, "backbone.layer2.0.bn1.weight", new[] { 128 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer2_0_bn1_bias = new Parameter(a, "backbone.layer2.0.bn1.bias", new[] { 128 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer2_0_bn1_running_mean = new Parameter(a, "backbone.layer2.0.bn1.running_mean", new[] { 128 }, ParameterKind.Buffer, "backbone", 1.0f, false);
-        backbone_layer2_0_bn1_running_var = new Parameter(a, "backbone.layer2.0.bn1.running_var", new[] { 128 }, ParameterKind.Buffer, "backbone", 1.0f, false);
-        backbone_layer2_0_bn1_num_batches_tracked = new Parameter(a, "backbone.layer2.0.bn1.num_batches_tracked", Array.Empty<int>(), ParameterKind.Counter, "backbone", 1.0f, false);
-        backbone_layer2_0_conv2_weight = new Parameter(a, "backbone.layer2.0.conv2.weight", new[] { 128, 128, 3, 3 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer2_0_bn2_weight = new Parameter(a, "backbone.layer2.0.bn2.weight", new[] { 128 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer2_0_bn2_bias = new Parameter(a, "backbone.layer2.0.bn2.bias", new[] { 128 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer2_0_bn2_running_mean = new Parameter(a, "backbone.layer2.0.bn2.running_mean", new[] { 128 }, ParameterKind.Buffer, "backbone", 1.0f, false);
-        backbone_layer2_0_bn2_running_var = new Parameter(a, "backbone.layer2.0.bn2.running_var", new[] { 128 }, ParameterKind.Buffer, "backbone", 1.0f, false);
-        backbone_layer2_0_bn2_num_batches_tracked = new Parameter(a, "backbone.layer2.0.bn2.num_batches_tracked", Array.Empty<int>(), ParameterKind.Counter, "backbone", 1.0f, false);
-        backbone_layer2_0_conv3_weight = new Parameter(a, "backbone.layer2.0.conv3.weight", new[] { 512, 128, 1, 1 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer2_0_bn3_weight = new Parameter(a, "backbone.layer2.0.bn3.weight", new[] { 512 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer2_0_bn3_bias = new Parameter(a, "backbone.layer2.0.bn3.bias", new[] { 512 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer2_0_bn3_running_mean = new Parameter(a, "backbone.layer2.0.bn3.running_mean", new[] { 512 }, ParameterKind.Buffer, "backbone", 1.0f, false);
-        backbone_layer2_0_bn3_running_var = new Parameter(a, "backbone.layer2.0.bn3.running_var", new[] { 512 }, ParameterKind.Buffer, "backbone", 1.0f, false);
-        backbone_layer2_0_bn3_num_batches_tracked = new Parameter(a, "backbone.layer2.0.bn3.num_batches_tracked", Array.Empty<int>(), ParameterKind.Counter, "backbone", 1.0f, false);
-        backbone_layer2_0_downsample_0_weight = new Parameter(a, "backbone.layer2.0.downsample.0.weight", new[] { 512, 256, 1, 1 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer2_0_downsample_1_weight = new Parameter(a, "backbone.layer2.0.downsample.1.weight", new[] { 512 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer2_0_downsample_1_bias = new Parameter(a, "backbone.layer2.0.downsample.1.bias", new[] { 512 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer2_0_downsample_1_running_mean = new Parameter(a, "backbone.layer2.0.downsample.1.running_mean", new[] { 512 }, ParameterKind.Buffer, "backbone", 1.0f, false);
-        backbone_layer2_0_downsample_1_running_var = new Parameter(a, "backbone.layer2.0.downsample.1.running_var", new[] { 512 }, ParameterKind.Buffer, "backbone", 1.0f, false);
-        backbone_layer2_0_downsample_1_num_batches_tracked = new Parameter(a, "backbone.layer2.0.downsample.1.num_batches_tracked", Array.Empty<int>(), ParameterKind.Counter, "backbone", 1.0f, false);
-        backbone_layer2_1_conv1_weight = new Parameter(a, "backbone.layer2.1.conv1.weight", new[] { 128, 512, 1, 1 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer2_1_bn1_weight = new Parameter(a, "backbone.layer2.1.bn1.weight", new[] { 128 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer2_1_bn1_bias = new Parameter(a, "backbone.layer2.1.bn1.bias", new[] { 128 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer2_1_bn1_running_mean = new Parameter(a, "backbone.layer2.1.bn1.running_mean", new[] { 128 }, ParameterKind.Buffer, "backbone", 1.0f, false);
-        backbone_layer2_1_bn1_running_var = new Parameter(a, "backbone.layer2.1.bn1.running_var", new[] { 128 }, ParameterKind.Buffer, "backbone", 1.0f, false);
-        backbone_layer2_1_bn1_num_batches_tracked = new Parameter(a, "backbone.layer2.1.bn1.num_batches_tracked", Array.Empty<int>(), ParameterKind.Counter, "backbone", 1.0f, false);
-        backbone_layer2_1_conv2_weight = new Parameter(a, "backbone.layer2.1.conv2.weight", new[] { 128, 128, 3, 3 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer2_1_bn2_weight = new Parameter(a, "backbone.layer2.1.bn2.weight", new[] { 128 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer2_1_bn2_bias = new Parameter(a, "backbone.layer2.1.bn2.bias", new[] { 128 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer2_1_bn2_running_mean = new Parameter(a, "backbone.layer2.1.bn2.running_mean", new[] { 128 }, ParameterKind.Buffer, "backbone", 1.0f, false);
-        backbone_layer2_1_bn2_running_var = new Parameter(a, "backbone.layer2.1.bn2.running_var", new[] { 128 }, ParameterKind.Buffer, "backbone", 1.0f, false);
-        backbone_layer2_1_bn2_num_batches_tracked = new Parameter(a, "backbone.layer2.1.bn2.num_batches_tracked", Array.Empty<int>(), ParameterKind.Counter, "backbone", 1.0f, false);
-        backbone_layer2_1_conv3_weight = new Parameter(a, "backbone.layer2.1.conv3.weight", new[] { 512, 128, 1, 1 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer2_1_bn3_weight = new Parameter(a, "backbone.layer2.1.bn3.weight", new[] { 512 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer2_1_bn3_bias = new Parameter(a, "backbone.layer2.1.bn3.bias", new[] { 512 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer2_1_bn3_running_mean = new Parameter(a, "backbone.layer2.1.bn3.running_mean", new[] { 512 }, ParameterKind.Buffer, "backbone", 1.0f, false);
-        backbone_layer2_1_bn3_running_var = new Parameter(a, "backbone.layer2.1.bn3.running_var", new[] { 512 }, ParameterKind.Buffer, "backbone", 1.0f, false);
-        backbone_layer2_1_bn3_num_batches_tracked = new Parameter(a, "backbone.layer2.1.bn3.num_batches_tracked", Array.Empty<int>(), ParameterKind.Counter, "backbone", 1.0f, false);
-        backbone_layer2_2_conv1_weight = new Parameter(a, "backbone.layer2.2.conv1.weight", new[] { 128, 512, 1, 1 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer2_2_bn1_weight = new Parameter(a, "backbone.layer2.2.bn1.weight", new[] { 128 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer2_2_bn1_bias = new Parameter(a, "backbone.layer2.2.bn1.bias", new[] { 128 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer2_2_bn1_running_mean = new Parameter(a, "backbone.layer2.2.bn1.running_mean", new[] { 128 }, ParameterKind.Buffer, "backbone", 1.0f, false);
-        backbone_layer2_2_bn1_running_var = new Parameter(a, "backbone.layer2.2.bn1.running_var", new[] { 128 }, ParameterKind.Buffer, "backbone", 1.0f, false);
-        backbone_layer2_2_bn1_num_batches_tracked = new Parameter(a, "backbone.layer2.2.bn1.num_batches_tracked", Array.Empty<int>(), ParameterKind.Counter, "backbone", 1.0f, false);
-        backbone_layer2_2_conv2_weight = new Parameter(a, "backbone.layer2.2.conv2.weight", new[] { 128, 128, 3, 3 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer2_2_bn2_weight = new Parameter(a, "backbone.layer2.2.bn2.weight", new[] { 128 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer2_2_bn2_bias = new Parameter(a, "backbone.layer2.2.bn2.bias", new[] { 128 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer2_2_bn2_running_mean = new Parameter(a, "backbone.layer2.2.bn2.running_mean", new[] { 128 }, ParameterKind.Buffer, "backbone", 1.0f, false);
-        backbone_layer2_2_bn2_running_var = new Parameter(a, "backbone.layer2.2.bn2.running_var", new[] { 128 }, ParameterKind.Buffer, "backbone", 1.0f, false);
-        backbone_layer2_2_bn2_num_batches_tracked = new Parameter(a, "backbone.layer2.2.bn2.num_batches_tracked", Array.Empty<int>(), ParameterKind.Counter, "backbone", 1.0f, false);
-        backbone_layer2_2_conv3_weight = new Parameter(a, "backbone.layer2.2.conv3.weight", new[] { 512, 128, 1, 1 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer2_2_bn3_weight = new Parameter(a, "backbone.layer2.2.bn3.weight", new[] { 512 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer2_2_bn3_bias = new Parameter(a, "backbone.layer2.2.bn3.bias", new[] { 512 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer2_2_bn3_running_mean = new Parameter(a, "backbone.layer2.2.bn3.running_mean", new[] { 512 }, ParameterKind.Buffer, "backbone", 1.0f, false);
-        backbone_layer2_2_bn3_running_var = new Parameter(a, "backbone.layer2.2.bn3.running_var", new[] { 512 }, ParameterKind.Buffer, "backbone", 1.0f, false);
-        backbone_layer2_2_bn3_num_batches_tracked = new Parameter(a, "backbone.layer2.2.bn3.num_batches_tracked", Array.Empty<int>(), ParameterKind.Counter, "backbone", 1.0f, false);
-        backbone_layer2_3_conv1_weight = new Parameter(a, "backbone.layer2.3.conv1.weight", new[] { 128, 512, 1, 1 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer2_3_bn1_weight = new Parameter(a, "backbone.layer2.3.bn1.weight", new[] { 128 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer2_3_bn1_bias = new Parameter(a, "backbone.layer2.3.bn1.bias", new[] { 128 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer2_3_bn1_running_mean = new Parameter(a, "backbone.layer2.3.bn1.running_mean", new[] { 128 }, ParameterKind.Buffer, "backbone", 1.0f, false);
-        backbone_layer2_3_bn1_running_var = new Parameter(a, "backbone.layer2.3.bn1.running_var", new[] { 128 }, ParameterKind.Buffer, "backbone", 1.0f, false);
-        backbone_layer2_3_bn1_num_batches_tracked = new Parameter(a, "backbone.layer2.3.bn1.num_batches_tracked", Array.Empty<int>(), ParameterKind.Counter, "backbone", 1.0f, false);
-        backbone_layer2_3_conv2_weight = new Parameter(a, "backbone.layer2.3.conv2.weight", new[] { 128, 128, 3, 3 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer2_3_bn2_weight = new Parameter(a, "backbone.layer2.3.bn2.weight", new[] { 128 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer2_3_bn2_bias = new Parameter(a, "backbone.layer2.3.bn2.bias", new[] { 128 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer2_3_bn2_running_mean = new Parameter(a, "backbone.layer2.3.bn2.running_mean", new[] { 128 }, ParameterKind.Buffer, "backbone", 1.0f, false);
-        backbone_layer2_3_bn2_running_var = new Parameter(a, "backbone.layer2.3.bn2.running_var", new[] { 128 }, ParameterKind.Buffer, "backbone", 1.0f, false);
-        backbone_layer2_3_bn2_num_batches_tracked = new Parameter(a, "backbone.layer2.3.bn2.num_batches_tracked", Array.Empty<int>(), ParameterKind.Counter, "backbone", 1.0f, false);
-        backbone_layer2_3_conv3_weight = new Parameter(a, "backbone.layer2.3.conv3.weight", new[] { 512, 128, 1, 1 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer2_3_bn3_weight = new Parameter(a, "backbone.layer2.3.bn3.weight", new[] { 512 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer2_3_bn3_bias = new Parameter(a, "backbone.layer2.3.bn3.bias", new[] { 512 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer2_3_bn3_running_mean = new Parameter(a, "backbone.layer2.3.bn3.running_mean", new[] { 512 }, ParameterKind.Buffer, "backbone", 1.0f, false);
-        backbone_layer2_3_bn3_running_var = new Parameter(a, "backbone.layer2.3.bn3.running_var", new[] { 512 }, ParameterKind.Buffer, "backbone", 1.0f, false);
-        backbone_layer2_3_bn3_num_batches_tracked = new Parameter(a, "backbone.layer2.3.bn3.num_batches_tracked", Array.Empty<int>(), ParameterKind.Counter, "backbone", 1.0f, false);
-        backbone_layer3_0_conv1_weight = new Parameter(a, "backbone.layer3.0.conv1.weight", new[] { 256, 512, 1, 1 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer3_0_bn1_weight = new Parameter(a, "backbone.layer3.0.bn1.weight", new[] { 256 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer3_0_bn1_bias = new Parameter(a, "backbone.layer3.0.bn1.bias", new[] { 256 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer3_0_bn1_running_mean = new Parameter(a, "backbone.layer3.0.bn1.running_mean", new[] { 256 }, ParameterKind.Buffer, "backbone", 1.0f, false);
-        backbone_layer3_0_bn1_running_var = new Parameter(a, "backbone.layer3.0.bn1.running_var", new[] { 256 }, ParameterKind.Buffer, "backbone", 1.0f, false);
-        backbone_layer3_0_bn1_num_batches_tracked = new Parameter(a, "backbone.layer3.0.bn1.num_batches_tracked", Array.Empty<int>(), ParameterKind.Counter, "backbone", 1.0f, false);
-        backbone_layer3_0_conv2_weight = new Parameter(a, "backbone.layer3.0.conv2.weight", new[] { 256, 256, 3, 3 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer3_0_bn2_weight = new Parameter(a, "backbone.layer3.0.bn2.weight", new[] { 256 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer3_0_bn2_bias = new Parameter(a, "backbone.layer3.0.bn2.bias", new[] { 256 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer3_0_bn2_running_mean = new Parameter(a, "backbone.layer3.0.bn2.running_mean", new[] { 256 }, ParameterKind.Buffer, "backbone", 1.0f, false);
-        backbone_layer3_0_bn2_running_var = new Parameter(a, "backbone.layer3.0.bn2.running_var", new[] { 256 }, ParameterKind.Buffer, "backbone", 1.0f, false);
-        backbone_layer3_0_bn2_num_batches_tracked = new Parameter(a, "backbone.layer3.0.bn2.num_batches_tracked", Array.Empty<int>(), ParameterKind.Counter, "backbone", 1.0f, false);
-        backbone_layer3_0_conv3_weight = new Parameter(a, "backbone.layer3.0.conv3.weight", new[] { 1024, 256, 1, 1 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer3_0_bn3_weight = new Parameter(a, "backbone.layer3.0.bn3.weight", new[] { 1024 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer3_0_bn3_bias = new Parameter(a, "backbone.layer3.0.bn3.bias", new[] { 1024 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer3_0_bn3_running_mean = new Parameter(a, "backbone.layer3.0.bn3.running_mean", new[] { 1024 }, ParameterKind.Buffer, "backbone", 1.0f, false);
-        backbone_layer3_0_bn3_running_var = new Parameter(a, "backbone.layer3.0.bn3.running_var", new[] { 1024 }, ParameterKind.Buffer, "backbone", 1.0f, false);
-        backbone_layer3_0_bn3_num_batches_tracked = new Parameter(a, "backbone.layer3.0.bn3.num_batches_tracked", Array.Empty<int>(), ParameterKind.Counter, "backbone", 1.0f, false);
-        backbone_layer3_0_downsample_0_weight = new Parameter(a, "backbone.layer3.0.downsample.0.weight", new[] { 1024, 512, 1, 1 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer3_0_downsample_1_weight = new Parameter(a, "backbone.layer3.0.downsample.1.weight", new[] { 1024 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer3_0_downsample_1_bias = new Parameter(a, "backbone.layer3.0.downsample.1.bias", new[] { 1024 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer3_0_downsample_1_running_mean = new Parameter(a, "backbone.layer3.0.downsample.1.running_mean", new[] { 1024 }, ParameterKind.Buffer, "backbone", 1.0f, false);
-        backbone_layer3_0_downsample_1_running_var = new Parameter(a, "backbone.layer3.0.downsample.1.running_var", new[] { 1024 }, ParameterKind.Buffer, "backbone", 1.0f, false);
-        backbone_layer3_0_downsample_1_num_batches_tracked = new Parameter(a, "backbone.layer3.0.downsample.1.num_batches_tracked", Array.Empty<int>(), ParameterKind.Counter, "backbone", 1.0f, false);
-        backbone_layer3_1_conv1_weight = new Parameter(a, "backbone.layer3.1.conv1.weight", new[] { 256, 1024, 1, 1 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer3_1_bn1_weight = new Parameter(a, "backbone.layer3.1.bn1.weight", new[] { 256 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer3_1_bn1_bias = new Parameter(a, "backbone.layer3.1.bn1.bias", new[] { 256 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer3_1_bn1_running_mean = new Parameter(a, "backbone.layer3.1.bn1.running_mean", new[] { 256 }, ParameterKind.Buffer, "backbone", 1.0f, false);
-        backbone_layer3_1_bn1_running_var = new Parameter(a, "backbone.layer3.1.bn1.running_var", new[] { 256 }, ParameterKind.Buffer, "backbone", 1.0f, false);
-        backbone_layer3_1_bn1_num_batches_tracked = new Parameter(a, "backbone.layer3.1.bn1.num_batches_tracked", Array.Empty<int>(), ParameterKind.Counter, "backbone", 1.0f, false);
-        backbone_layer3_1_conv2_weight = new Parameter(a, "backbone.layer3.1.conv2.weight", new[] { 256, 256, 3, 3 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer3_1_bn2_weight = new Parameter(a, "backbone.layer3.1.bn2.weight", new[] { 256 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer3_1_bn2_bias = new Parameter(a, "backbone.layer3.1.bn2.bias", new[] { 256 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer3_1_bn2_running_mean = new Parameter(a, "backbone.layer3.1.bn2.running_mean", new[] { 256 }, ParameterKind.Buffer, "backbone", 1.0f, false);
-        backbone_layer3_1_bn2_running_var = new Parameter(a, "backbone.layer3.1.bn2.running_var", new[] { 256 }, ParameterKind.Buffer, "backbone", 1.0f, false);
-        backbone_layer3_1_bn2_num_batches_tracked = new Parameter(a, "backbone.layer3.1.bn2.num_batches_tracked", Array.Empty<int>(), ParameterKind.Counter, "backbone", 1.0f, false);
-        backbone_layer3_1_conv3_weight = new Parameter(a, "backbone.layer3.1.conv3.weight", new[] { 1024, 256, 1, 1 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer3_1_bn3_weight = new Parameter(a, "backbone.layer3.1.bn3.weight", new[] { 1024 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer3_1_bn3_bias = new Parameter(a, "backbone.layer3.1.bn3.bias", new[] { 1024 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer3_1_bn3_running_mean = new Parameter(a, "backbone.layer3.1.bn3.running_mean", new[] { 1024 }, ParameterKind.Buffer, "backbone", 1.0f, false);
-        backbone_layer3_1_bn3_running_var = new Parameter(a, "backbone.layer3.1.bn3.running_var", new[] { 1024 }, ParameterKind.Buffer, "backbone", 1.0f, false);
-        backbone_layer3_1_bn3_num_batches_tracked = new Parameter(a, "backbone.layer3.1.bn3.num_batches_tracked", Array.Empty<int>(), ParameterKind.Counter, "backbone", 1.0f, false);
-        backbone_layer3_2_conv1_weight = new Parameter(a, "backbone.layer3.2.conv1.weight", new[] { 256, 1024, 1, 1 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer3_2_bn1_weight = new Parameter(a, "backbone.layer3.2.bn1.weight", new[] { 256 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer3_2_bn1_bias = new Parameter(a, "backbone.layer3.2.bn1.bias", new[] { 256 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer3_2_bn1_running_mean = new Parameter(a, "backbone.layer3.2.bn1.running_mean", new[] { 256 }, ParameterKind.Buffer, "backbone", 1.0f, false);
-        backbone_layer3_2_bn1_running_var = new Parameter(a, "backbone.layer3.2.bn1.running_var", new[] { 256 }, ParameterKind.Buffer, "backbone", 1.0f, false);
-        backbone_layer3_2_bn1_num_batches_tracked = new Parameter(a, "backbone.layer3.2.bn1.num_batches_tracked", Array.Empty<int>(), ParameterKind.Counter, "backbone", 1.0f, false);
-        backbone_layer3_2_conv2_weight = new Parameter(a, "backbone.layer3.2.conv2.weight", new[] { 256, 256, 3, 3 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer3_2_bn2_weight = new Parameter(a, "backbone.layer3.2.bn2.weight", new[] { 256 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer3_2_bn2_bias = new Parameter(a, "backbone.layer3.2.bn2.bias", new[] { 256 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer3_2_bn2_running_mean = new Parameter(a, "backbone.layer3.2.bn2.running_mean", new[] { 256 }, ParameterKind.Buffer, "backbone", 1.0f, false);
-        backbone_layer3_2_bn2_running_var = new Parameter(a, "backbone.layer3.2.bn2.running_var", new[] { 256 }, ParameterKind.Buffer, "backbone", 1.0f, false);
-        backbone_layer3_2_bn2_num_batches_tracked = new Parameter(a, "backbone.layer3.2.bn2.num_batches_tracked", Array.Empty<int>(), ParameterKind.Counter, "backbone", 1.0f, false);
-        backbone_layer3_2_conv3_weight = new Parameter(a, "backbone.layer3.2.conv3.weight", new[] { 1024, 256, 1, 1 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer3_2_bn3_weight = new Parameter(a, "backbone.layer3.2.bn3.weight", new[] { 1024 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer3_2_bn3_bias = new Parameter(a, "backbone.layer3.2.bn3.bias", new[] { 1024 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer3_2_bn3_running_mean = new Parameter(a, "backbone.layer3.2.bn3.running_mean", new[] { 1024 }, ParameterKind.Buffer, "backbone", 1.0f, false);
-        backbone_layer3_2_bn3_running_var = new Parameter(a, "backbone.layer3.2.bn3.running_var", new[] { 1024 }, ParameterKind.Buffer, "backbone", 1.0f, false);
-        backbone_layer3_2_bn3_num_batches_tracked = new Parameter(a, "backbone.layer3.2.bn3.num_batches_tracked", Array.Empty<int>(), ParameterKind.Counter, "backbone", 1.0f, false);
-        backbone_layer3_3_conv1_weight = new Parameter(a, "backbone.layer3.3.conv1.weight", new[] { 256, 1024, 1, 1 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer3_3_bn1_weight = new Parameter(a, "backbone.layer3.3.bn1.weight", new[] { 256 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer3_3_bn1_bias = new Parameter(a, "backbone.layer3.3.bn1.bias", new[] { 256 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer3_3_bn1_running_mean = new Parameter(a, "backbone.layer3.3.bn1.running_mean", new[] { 256 }, ParameterKind.Buffer, "backbone", 1.0f, false);
-        backbone_layer3_3_bn1_running_var = new Parameter(a, "backbone.layer3.3.bn1.running_var", new[] { 256 }, ParameterKind.Buffer, "backbone", 1.0f, false);
-        backbone_layer3_3_bn1_num_batches_tracked = new Parameter(a, "backbone.layer3.3.bn1.num_batches_tracked", Array.Empty<int>(), ParameterKind.Counter, "backbone", 1.0f, false);
-        backbone_layer3_3_conv2_weight = new Parameter(a, "backbone.layer3.3.conv2.weight", new[] { 256, 256, 3, 3 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer3_3_bn2_weight = new Parameter(a, "backbone.layer3.3.bn2.weight", new[] { 256 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer3_3_bn2_bias = new Parameter(a, "backbone.layer3.3.bn2.bias", new[] { 256 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer3_3_bn2_running_mean = new Parameter(a, "backbone.layer3.3.bn2.running_mean", new[] { 256 }, ParameterKind.Buffer, "backbone", 1.0f, false);
-        backbone_layer3_3_bn2_running_var = new Parameter(a, "backbone.layer3.3.bn2.running_var", new[] { 256 }, ParameterKind.Buffer, "backbone", 1.0f, false);
-        backbone_layer3_3_bn2_num_batches_tracked = new Parameter(a, "backbone.layer3.3.bn2.num_batches_tracked", Array.Empty<int>(), ParameterKind.Counter, "backbone", 1.0f, false);
-        backbone_layer3_3_conv3_weight = new Parameter(a, "backbone.layer3.3.conv3.weight", new[] { 1024, 256, 1, 1 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer3_3_bn3_weight = new Parameter(a, "backbone.layer3.3.bn3.weight", new[] { 1024 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer3_3_bn3_bias = new Parameter(a, "backbone.layer3.3.bn3.bias", new[] { 1024 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer3_3_bn3_running_mean = new Parameter(a, "backbone.layer3.3.bn3.running_mean", new[] { 1024 }, ParameterKind.Buffer, "backbone", 1.0f, false);
-        backbone_layer3_3_bn3_running_var = new Parameter(a, "backbone.layer3.3.bn3.running_var", new[] { 1024 }, ParameterKind.Buffer, "backbone", 1.0f, false);
-        backbone_layer3_3_bn3_num_batches_tracked = new Parameter(a, "backbone.layer3.3.bn3.num_batches_tracked", Array.Empty<int>(), ParameterKind.Counter, "backbone", 1.0f, false);
-        backbone_layer3_4_conv1_weight = new Parameter(a, "backbone.layer3.4.conv1.weight", new[] { 256, 1024, 1, 1 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer3_4_bn1_weight = new Parameter(a, "backbone.layer3.4.bn1.weight", new[] { 256 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer3_4_bn1_bias = new Parameter(a, "backbone.layer3.4.bn1.bias", new[] { 256 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer3_4_bn1_running_mean = new Parameter(a, "backbone.layer3.4.bn1.running_mean", new[] { 256 }, ParameterKind.Buffer, "backbone", 1.0f, false);
-        backbone_layer3_4_bn1_running_var = new Parameter(a, "backbone.layer3.4.bn1.running_var", new[] { 256 }, ParameterKind.Buffer, "backbone", 1.0f, false);
-        backbone_layer3_4_bn1_num_batches_tracked = new Parameter(a, "backbone.layer3.4.bn1.num_batches_tracked", Array.Empty<int>(), ParameterKind.Counter, "backbone", 1.0f, false);
-        backbone_layer3_4_conv2_weight = new Parameter(a, "backbone.layer3.4.conv2.weight", new[] { 256, 256, 3, 3 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer3_4_bn2_weight = new Parameter(a, "backbone.layer3.4.bn2.weight", new[] { 256 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer3_4_bn2_bias = new Parameter(a, "backbone.layer3.4.bn2.bias", new[] { 256 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer3_4_bn2_running_mean = new Parameter(a, "backbone.layer3.4.bn2.running_mean", new[] { 256 }, ParameterKind.Buffer, "backbone", 1.0f, false);
-        backbone_layer3_4_bn2_running_var = new Parameter(a, "backbone.layer3.4.bn2.running_var", new[] { 256 }, ParameterKind.Buffer, "backbone", 1.0f, false);
-        backbone_layer3_4_bn2_num_batches_tracked = new Parameter(a, "backbone.layer3.4.bn2.num_batches_tracked", Array.Empty<int>(), ParameterKind.Counter, "backbone", 1.0f, false);
-        backbone_layer3_4_conv3_weight = new Parameter(a, "backbone.layer3.4.conv3.weight", new[] { 1024, 256, 1, 1 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer3_4_bn3_weight = new Parameter(a, "backbone.layer3.4.bn3.weight", new[] { 1024 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer3_4_bn3_bias = new Parameter(a, "backbone.layer3.4.bn3.bias", new[] { 1024 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer3_4_bn3_running_mean = new Parameter(a, "backbone.layer3.4.bn3.running_mean", new[] { 1024 }, ParameterKind.Buffer, "backbone", 1.0f, false);
-        backbone_layer3_4_bn3_running_var = new Parameter(a, "backbone.layer3.4.bn3.running_var", new[] { 1024 }, ParameterKind.Buffer, "backbone", 1.0f, false);
-        backbone_layer3_4_bn3_num_batches_tracked = new Parameter(a, "backbone.layer3.4.bn3.num_batches_tracked", Array.Empty<int>(), ParameterKind.Counter, "backbone", 1.0f, false);
-        backbone_layer3_5_conv1_weight = new Parameter(a, "backbone.layer3.5.conv1.weight", new[] { 256, 1024, 1, 1 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer3_5_bn1_weight = new Parameter(a, "backbone.layer3.5.bn1.weight", new[] { 256 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer3_5_bn1_bias = new Parameter(a, "backbone.layer3.5.bn1.bias", new[] { 256 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer3_5_bn1_running_mean = new Parameter(a, "backbone.layer3.5.bn1.running_mean", new[] { 256 }, ParameterKind.Buffer, "backbone", 1.0f, false);
-        backbone_layer3_5_bn1_running_var = new Parameter(a, "backbone.layer3.5.bn1.running_var", new[] { 256 }, ParameterKind.Buffer, "backbone", 1.0f, false);
-        backbone_layer3_5_bn1_num_batches_tracked = new Parameter(a, "backbone.layer3.5.bn1.num_batches_tracked", Array.Empty<int>(), ParameterKind.Counter, "backbone", 1.0f, false);
-        backbone_layer3_5_conv2_weight = new Parameter(a, "backbone.layer3.5.conv2.weight", new[] { 256, 256, 3, 3 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer3_5_bn2_weight = new Parameter(a, "backbone.layer3.5.bn2.weight", new[] { 256 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer3_5_bn2_bias = new Parameter(a, "backbone.layer3.5.bn2.bias", new[] { 256 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer3_5_bn2_running_mean = new Parameter(a, "backbone.layer3.5.bn2.running_mean", new[] { 256 }, ParameterKind.Buffer, "backbone", 1.0f, false);
-        backbone_layer3_5_bn2_running_var = new Parameter(a, "backbone.layer3.5.bn2.running_var", new[] { 256 }, ParameterKind.Buffer, "backbone", 1.0f, false);
-        backbone_layer3_5_bn2_num_batches_tracked = new Parameter(a, "backbone.layer3.5.bn2.num_batches_tracked", Array.Empty<int>(), ParameterKind.Counter, "backbone", 1.0f, false);
-        backbone_layer3_5_conv3_weight = new Parameter(a, "backbone.layer3.5.conv3.weight", new[] { 1024, 256, 1, 1 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer3_5_bn3_weight = new Parameter(a, "backbone.layer3.5.bn3.weight", new[] { 1024 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer3_5_bn3_bias = new Parameter(a, "backbone.layer3.5.bn3.bias", new[] { 1024 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer3_5_bn3_running_mean = new Parameter(a, "backbone.layer3.5.bn3.running_mean", new[] { 1024 }, ParameterKind.Buffer, "backbone", 1.0f, false);
-        backbone_layer3_5_bn3_running_var = new Parameter(a, "backbone.layer3.5.bn3.running_var", new[] { 1024 }, ParameterKind.Buffer, "backbone", 1.0f, false);
-        backbone_layer3_5_bn3_num_batches_tracked = new Parameter(a, "backbone.layer3.5.bn3.num_batches_tracked", Array.Empty<int>(), ParameterKind.Counter, "backbone", 1.0f, false);
-        backbone_layer3_6_conv1_weight = new Parameter(a, "backbone.layer3.6.conv1.weight", new[] { 256, 1024, 1, 1 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer3_6_bn1_weight = new Parameter(a, "backbone.layer3.6.bn1.weight", new[] { 256 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer3_6_bn1_bias = new Parameter(a, "backbone.layer3.6.bn1.bias", new[] { 256 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer3_6_bn1_running_mean = new Parameter(a, "backbone.layer3.6.bn1.running_mean", new[] { 256 }, ParameterKind.Buffer, "backbone", 1.0f, false);
-        backbone_layer3_6_bn1_running_var = new Parameter(a, "backbone.layer3.6.bn1.running_var", new[] { 256 }, ParameterKind.Buffer, "backbone", 1.0f, false);
-        backbone_layer3_6_bn1_num_batches_tracked = new Parameter(a, "backbone.layer3.6.bn1.num_batches_tracked", Array.Empty<int>(), ParameterKind.Counter, "backbone", 1.0f, false);
-        backbone_layer3_6_conv2_weight = new Parameter(a, "backbone.layer3.6.conv2.weight", new[] { 256, 256, 3, 3 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer3_6_bn2_weight = new Parameter(a, "backbone.layer3.6.bn2.weight", new[] { 256 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer3_6_bn2_bias = new Parameter(a, "backbone.layer3.6.bn2.bias", new[] { 256 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer3_6_bn2_running_mean = new Parameter(a, "backbone.layer3.6.bn2.running_mean", new[] { 256 }, ParameterKind.Buffer, "backbone", 1.0f, false);
-        backbone_layer3_6_bn2_running_var = new Parameter(a, "backbone.layer3.6.bn2.running_var", new[] { 256 }, ParameterKind.Buffer, "backbone", 1.0f, false);
-        backbone_layer3_6_bn2_num_batches_tracked = new Parameter(a, "backbone.layer3.6.bn2.num_batches_tracked", Array.Empty<int>(), ParameterKind.Counter, "backbone", 1.0f, false);
-        backbone_layer3_6_conv3_weight = new Parameter(a, "backbone.layer3.6.conv3.weight", new[] { 1024, 256, 1, 1 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer3_6_bn3_weight = new Parameter(a, "backbone.layer3.6.bn3.weight", new[] { 1024 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer3_6_bn3_bias = new Parameter(a, "backbone.layer3.6.bn3.bias", new[] { 1024 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer3_6_bn3_running_mean = new Parameter(a, "backbone.layer3.6.bn3.running_mean", new[] { 1024 }, ParameterKind.Buffer, "backbone", 1.0f, false);
-        backbone_layer3_6_bn3_running_var = new Parameter(a, "backbone.layer3.6.bn3.running_var", new[] { 1024 }, ParameterKind.Buffer, "backbone", 1.0f, false);
-        backbone_layer3_6_bn3_num_batches_tracked = new Parameter(a, "backbone.layer3.6.bn3.num_batches_tracked", Array.Empty<int>(), ParameterKind.Counter, "backbone", 1.0f, false);
-        backbone_layer3_7_conv1_weight = new Parameter(a, "backbone.layer3.7.conv1.weight", new[] { 256, 1024, 1, 1 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer3_7_bn1_weight = new Parameter(a, "backbone.layer3.7.bn1.weight", new[] { 256 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer3_7_bn1_bias = new Parameter(a, "backbone.layer3.7.bn1.bias", new[] { 256 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer3_7_bn1_running_mean = new Parameter(a, "backbone.layer3.7.bn1.running_mean", new[] { 256 }, ParameterKind.Buffer, "backbone", 1.0f, false);
-        backbone_layer3_7_bn1_running_var = new Parameter(a, "backbone.layer3.7.bn1.running_var", new[] { 256 }, ParameterKind.Buffer, "backbone", 1.0f, false);
-        backbone_layer3_7_bn1_num_batches_tracked = new Parameter(a, "backbone.layer3.7.bn1.num_batches_tracked", Array.Empty<int>(), ParameterKind.Counter, "backbone", 1.0f, false);
-        backbone_layer3_7_conv2_weight = new Parameter(a, "backbone.layer3.7.conv2.weight", new[] { 256, 256, 3, 3 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer3_7_bn2_weight = new Parameter(a, "backbone.layer3.7.bn2.weight", new[] { 256 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer3_7_bn2_bias = new Parameter(a, "backbone.layer3.7.bn2.bias", new[] { 256 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer3_7_bn2_running_mean = new Parameter(a, "backbone.layer3.7.bn2.running_mean", new[] { 256 }, ParameterKind.Buffer, "backbone", 1.0f, false);
-        backbone_layer3_7_bn2_running_var = new Parameter(a, "backbone.layer3.7.bn2.running_var", new[] { 256 }, ParameterKind.Buffer, "backbone", 1.0f, false);
-        backbone_layer3_7_bn2_num_batches_tracked = new Parameter(a, "backbone.layer3.7.bn2.num_batches_tracked", Array.Empty<int>(), ParameterKind.Counter, "backbone", 1.0f, false);
-        backbone_layer3_7_conv3_weight = new Parameter(a, "backbone.layer3.7.conv3.weight", new[] { 1024, 256, 1, 1 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer3_7_bn3_weight = new Parameter(a, "backbone.layer3.7.bn3.weight", new[] { 1024 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer3_7_bn3_bias = new Parameter(a, "backbone.layer3.7.bn3.bias", new[] { 1024 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer3_7_bn3_running_mean = new Parameter(a, "backbone.layer3.7.bn3.running_mean", new[] { 1024 }, ParameterKind.Buffer, "backbone", 1.0f, false);
-        backbone_layer3_7_bn3_running_var = new Parameter(a, "backbone.layer3.7.bn3.running_var", new[] { 1024 }, ParameterKind.Buffer, "backbone", 1.0f, false);
-        backbone_layer3_7_bn3_num_batches_tracked = new Parameter(a, "backbone.layer3.7.bn3.num_batches_tracked", Array.Empty<int>(), ParameterKind.Counter, "backbone", 1.0f, false);
-        backbone_layer3_8_conv1_weight = new Parameter(a, "backbone.layer3.8.conv1.weight", new[] { 256, 1024, 1, 1 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer3_8_bn1_weight = new Parameter(a, "backbone.layer3.8.bn1.weight", new[] { 256 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer3_8_bn1_bias = new Parameter(a, "backbone.layer3.8.bn1.bias", new[] { 256 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer3_8_bn1_running_mean = new Parameter(a, "backbone.layer3.8.bn1.running_mean", new[] { 256 }, ParameterKind.Buffer, "backbone", 1.0f, false);
-        backbone_layer3_8_bn1_running_var = new Parameter(a, "backbone.layer3.8.bn1.running_var", new[] { 256 }, ParameterKind.Buffer, "backbone", 1.0f, false);
-        backbone_layer3_8_bn1_num_batches_tracked = new Parameter(a, "backbone.layer3.8.bn1.num_batches_tracked", Array.Empty<int>(), ParameterKind.Counter, "backbone", 1.0f, false);
-        backbone_layer3_8_conv2_weight = new Parameter(a, "backbone.layer3.8.conv2.weight", new[] { 256, 256, 3, 3 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer3_8_bn2_weight = new Parameter(a, "backbone.layer3.8.bn2.weight", new[] { 256 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer3_8_bn2_bias = new Parameter(a, "backbone.layer3.8.bn2.bias", new[] { 256 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer3_8_bn2_running_mean = new Parameter(a, "backbone.layer3.8.bn2.running_mean", new[] { 256 }, ParameterKind.Buffer, "backbone", 1.0f, false);
-        backbone_layer3_8_bn2_running_var = new Parameter(a, "backbone.layer3.8.bn2.running_var", new[] { 256 }, ParameterKind.Buffer, "backbone", 1.0f, false);
-        backbone_layer3_8_bn2_num_batches_tracked = new Parameter(a, "backbone.layer3.8.bn2.num_batches_tracked", Array.Empty<int>(), ParameterKind.Counter, "backbone", 1.0f, false);
-        backbone_layer3_8_conv3_weight = new Parameter(a, "backbone.layer3.8.conv3.weight", new[] { 1024, 256, 1, 1 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer3_8_bn3_weight = new Parameter(a, "backbone.layer3.8.bn3.weight", new[] { 1024 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer3_8_bn3_bias = new Parameter(a, "backbone.layer3.8.bn3.bias", new[] { 1024 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer3_8_bn3_running_mean = new Parameter(a, "backbone.layer3.8.bn3.running_mean", new[] { 1024 }, ParameterKind.Buffer, "backbone", 1.0f, false);
-        backbone_layer3_8_bn3_running_var = new Parameter(a, "backbone.layer3.8.bn3.running_var", new[] { 1024 }, ParameterKind.Buffer, "backbone", 1.0f, false);
-        backbone_layer3_8_bn3_num_batches_tracked = new Parameter(a, "backbone.layer3.8.bn3.num_batches_tracked", Array.Empty<int>(), ParameterKind.Counter, "backbone", 1.0f, false);
-        backbone_layer3_9_conv1_weight = new Parameter(a, "backbone.layer3.9.conv1.weight", new[] { 256, 1024, 1, 1 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer3_9_bn1_weight = new Parameter(a, "backbone.layer3.9.bn1.weight", new[] { 256 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer3_9_bn1_bias = new Parameter(a, "backbone.layer3.9.bn1.bias", new[] { 256 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer3_9_bn1_running_mean = new Parameter(a, "backbone.layer3.9.bn1.running_mean", new[] { 256 }, ParameterKind.Buffer, "backbone", 1.0f, false);
-        backbone_layer3_9_bn1_running_var = new Parameter(a, "backbone.layer3.9.bn1.running_var", new[] { 256 }, ParameterKind.Buffer, "backbone", 1.0f, false);
-        backbone_layer3_9_bn1_num_batches_tracked = new Parameter(a, "backbone.layer3.9.bn1.num_batches_tracked", Array.Empty<int>(), ParameterKind.Counter, "backbone", 1.0f, false);
-        backbone_layer3_9_conv2_weight = new Parameter(a, "backbone.layer3.9.conv2.weight", new[] { 256, 256, 3, 3 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer3_9_bn2_weight = new Parameter(a, "backbone.layer3.9.bn2.weight", new[] { 256 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer3_9_bn2_bias = new Parameter(a, "backbone.layer3.9.bn2.bias", new[] { 256 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer3_9_bn2_running_mean = new Parameter(a, "backbone.layer3.9.bn2.running_mean", new[] { 256 }, ParameterKind.Buffer, "backbone", 1.0f, false);
-        backbone_layer3_9_bn2_running_var = new Parameter(a, "backbone.layer3.9.bn2.running_var", new[] { 256 }, ParameterKind.Buffer, "backbone", 1.0f, false);
-        backbone_layer3_9_bn2_num_batches_tracked = new Parameter(a, "backbone.layer3.9.bn2.num_batches_tracked", Array.Empty<int>(), ParameterKind.Counter, "backbone", 1.0f, false);
-        backbone_layer3_9_conv3_weight = new Parameter(a, "backbone.layer3.9.conv3.weight", new[] { 1024, 256, 1, 1 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer3_9_bn3_weight = new Parameter(a, "backbone.layer3.9.bn3.weight", new[] { 1024 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer3_9_bn3_bias = new Parameter(a, "backbone.layer3.9.bn3.bias", new[] { 1024 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer3_9_bn3_running_mean = new Parameter(a, "backbone.layer3.9.bn3.running_mean", new[] { 1024 }, ParameterKind.Buffer, "backbone", 1.0f, false);
-        backbone_layer3_9_bn3_running_var = new Parameter(a, "backbone.layer3.9.bn3.running_var", new[] { 1024 }, ParameterKind.Buffer, "backbone", 1.0f, false);
-        backbone_layer3_9_bn3_num_batches_tracked = new Parameter(a, "backbone.layer3.9.bn3.num_batches_tracked", Array.Empty<int>(), ParameterKind.Counter, "backbone", 1.0f, false);
-        backbone_layer3_10_conv1_weight = new Parameter(a, "backbone.layer3.10.conv1.weight", new[] { 256, 1024, 1, 1 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer3_10_bn1_weight = new Parameter(a, "backbone.layer3.10.bn1.weight", new[] { 256 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer3_10_bn1_bias = new Parameter(a, "backbone.layer3.10.bn1.bias", new[] { 256 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer3_10_bn1_running_mean = new Parameter(a, "backbone.layer3.10.bn1.running_mean", new[] { 256 }, ParameterKind.Buffer, "backbone", 1.0f, false);
-        backbone_layer3_10_bn1_running_var = new Parameter(a, "backbone.layer3.10.bn1.running_var", new[] { 256 }, ParameterKind.Buffer, "backbone", 1.0f, false);
-        backbone_layer3_10_bn1_num_batches_tracked = new Parameter(a, "backbone.layer3.10.bn1.num_batches_tracked", Array.Empty<int>(), ParameterKind.Counter, "backbone", 1.0f, false);
-        backbone_layer3_10_conv2_weight = new Parameter(a, "backbone.layer3.10.conv2.weight", new[] { 256, 256, 3, 3 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer3_10_bn2_weight = new Parameter(a, "backbone.layer3.10.bn2.weight", new[] { 256 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer3_10_bn2_bias = new Parameter(a, "backbone.layer3.10.bn2.bias", new[] { 256 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer3_10_bn2_running_mean = new Parameter(a, "backbone.layer3.10.bn2.running_mean", new[] { 256 }, ParameterKind.Buffer, "backbone", 1.0f, false);
-        backbone_layer3_10_bn2_running_var = new Parameter(a, "backbone.layer3.10.bn2.running_var", new[] { 256 }, ParameterKind.Buffer, "backbone", 1.0f, false);
-        backbone_layer3_10_bn2_num_batches_tracked = new Parameter(a, "backbone.layer3.10.bn2.num_batches_tracked", Array.Empty<int>(), ParameterKind.Counter, "backbone", 1.0f, false);
-        backbone_layer3_10_conv3_weight = new Parameter(a, "backbone.layer3.10.conv3.weight", new[] { 1024, 256, 1, 1 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer3_10_bn3_weight = new Parameter(a, "backbone.layer3.10.bn3.weight", new[] { 1024 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer3_10_bn3_bias = new Parameter(a, "backbone.layer3.10.bn3.bias", new[] { 1024 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer3_10_bn3_running_mean = new Parameter(a, "backbone.layer3.10.bn3.running_mean", new[] { 1024 }, ParameterKind.Buffer, "backbone", 1.0f, false);
-        backbone_layer3_10_bn3_running_var = new Parameter(a, "backbone.layer3.10.bn3.running_var", new[] { 1024 }, ParameterKind.Buffer, "backbone", 1.0f, false);
-        backbone_layer3_10_bn3_num_batches_tracked = new Parameter(a, "backbone.layer3.10.bn3.num_batches_tracked", Array.Empty<int>(), ParameterKind.Counter, "backbone", 1.0f, false);
-        backbone_layer3_11_conv1_weight = new Parameter(a, "backbone.layer3.11.conv1.weight", new[] { 256, 1024, 1, 1 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer3_11_bn1_weight = new Parameter(a, "backbone.layer3.11.bn1.weight", new[] { 256 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer3_11_bn1_bias = new Parameter(a, "backbone.layer3.11.bn1.bias", new[] { 256 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer3_11_bn1_running_mean = new Parameter(a, "backbone.layer3.11.bn1.running_mean", new[] { 256 }, ParameterKind.Buffer, "backbone", 1.0f, false);
-        backbone_layer3_11_bn1_running_var = new Parameter(a, "backbone.layer3.11.bn1.running_var", new[] { 256 }, ParameterKind.Buffer, "backbone", 1.0f, false);
-        backbone_layer3_11_bn1_num_batches_tracked = new Parameter(a, "backbone.layer3.11.bn1.num_batches_tracked", Array.Empty<int>(), ParameterKind.Counter, "backbone", 1.0f, false);
-        backbone_layer3_11_conv2_weight = new Parameter(a, "backbone.layer3.11.conv2.weight", new[] { 256, 256, 3, 3 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer3_11_bn2_weight = new Parameter(a, "backbone.layer3.11.bn2.weight", new[] { 256 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer3_11_bn2_bias = new Parameter(a, "backbone.layer3.11.bn2.bias", new[] { 256 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer3_11_bn2_running_mean = new Parameter(a, "backbone.layer3.11.bn2.running_mean", new[] { 256 }, ParameterKind.Buffer, "backbone", 1.0f, false);
-        backbone_layer3_11_bn2_running_var = new Parameter(a, "backbone.layer3.11.bn2.running_var", new[] { 256 }, ParameterKind.Buffer, "backbone", 1.0f, false);
-        backbone_layer3_11_bn2_num_batches_tracked = new Parameter(a, "backbone.layer3.11.bn2.num_batches_tracked", Array.Empty<int>(), ParameterKind.Counter, "backbone", 1.0f, false);
-        backbone_layer3_11_conv3_weight = new Parameter(a, "backbone.layer3.11.conv3.weight", new[] { 1024, 256, 1, 1 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer3_11_bn3_weight = new Parameter(a, "backbone.layer3.11.bn3.weight", new[] { 1024 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer3_11_bn3_bias = new Parameter(a, "backbone.layer3.11.bn3.bias", new[] { 1024 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer3_11_bn3_running_mean = new Parameter(a, "backbone.layer3.11.bn3.running_mean", new[] { 1024 }, ParameterKind.Buffer, "backbone", 1.0f, false);
-        backbone_layer3_11_bn3_running_var = new Parameter(a, "backbone.layer3.11.bn3.running_var", new[] { 1024 }, ParameterKind.Buffer, "backbone", 1.0f, false);
-        backbone_layer3_11_bn3_num_batches_tracked = new Parameter(a, "backbone.layer3.11.bn3.num_batches_tracked", Array.Empty<int>(), ParameterKind.Counter, "backbone", 1.0f, false);
-        backbone_layer3_12_conv1_weight = new Parameter(a, "backbone.layer3.12.conv1.weight", new[] { 256, 1024, 1, 1 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer3_12_bn1_weight = new Parameter(a, "backbone.layer3.12.bn1.weight", new[] { 256 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer3_12_bn1_bias = new Parameter(a, "backbone.layer3.12.bn1.bias", new[] { 256 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer3_12_bn1_running_mean = new Parameter(a, "backbone.layer3.12.bn1.running_mean", new[] { 256 }, ParameterKind.Buffer, "backbone", 1.0f, false);
-        backbone_layer3_12_bn1_running_var = new Parameter(a, "backbone.layer3.12.bn1.running_var", new[] { 256 }, ParameterKind.Buffer, "backbone", 1.0f, false);
-        backbone_layer3_12_bn1_num_batches_tracked = new Parameter(a, "backbone.layer3.12.bn1.num_batches_tracked", Array.Empty<int>(), ParameterKind.Counter, "backbone", 1.0f, false);
-        backbone_layer3_12_conv2_weight = new Parameter(a, "backbone.layer3.12.conv2.weight", new[] { 256, 256, 3, 3 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer3_12_bn2_weight = new Parameter(a, "backbone.layer3.12.bn2.weight", new[] { 256 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer3_12_bn2_bias = new Parameter(a, "backbone.layer3.12.bn2.bias", new[] { 256 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer3_12_bn2_running_mean = new Parameter(a, "backbone.layer3.12.bn2.running_mean", new[] { 256 }, ParameterKind.Buffer, "backbone", 1.0f, false);
-        backbone_layer3_12_bn2_running_var = new Parameter(a, "backbone.layer3.12.bn2.running_var", new[] { 256 }, ParameterKind.Buffer, "backbone", 1.0f, false);
-        backbone_layer3_12_bn2_num_batches_tracked = new Parameter(a, "backbone.layer3.12.bn2.num_batches_tracked", Array.Empty<int>(), ParameterKind.Counter, "backbone", 1.0f, false);
-        backbone_layer3_12_conv3_weight = new Parameter(a, "backbone.layer3.12.conv3.weight", new[] { 1024, 256, 1, 1 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer3_12_bn3_weight = new Parameter(a, "backbone.layer3.12.bn3.weight", new[] { 1024 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer3_12_bn3_bias = new Parameter(a, "backbone.layer3.12.bn3.bias", new[] { 1024 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer3_12_bn3_running_mean = new Parameter(a, "backbone.layer3.12.bn3.running_mean", new[] { 1024 }, ParameterKind.Buffer, "backbone", 1.0f, false);
-        backbone_layer3_12_bn3_running_var = new Parameter(a, "backbone.layer3.12.bn3.running_var", new[] { 1024 }, ParameterKind.Buffer, "backbone", 1.0f, false);
-        backbone_layer3_12_bn3_num_batches_tracked = new Parameter(a, "backbone.layer3.12.bn3.num_batches_tracked", Array.Empty<int>(), ParameterKind.Counter, "backbone", 1.0f, false);
-        backbone_layer3_13_conv1_weight = new Parameter(a, "backbone.layer3.13.conv1.weight", new[] { 256, 1024, 1, 1 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer3_13_bn1_weight = new Parameter(a, "backbone.layer3.13.bn1.weight", new[] { 256 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer3_13_bn1_bias = new Parameter(a, "backbone.layer3.13.bn1.bias", new[] { 256 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer3_13_bn1_running_mean = new Parameter(a, "backbone.layer3.13.bn1.running_mean", new[] { 256 }, ParameterKind.Buffer, "backbone", 1.0f, false);
-        backbone_layer3_13_bn1_running_var = new Parameter(a, "backbone.layer3.13.bn1.running_var", new[] { 256 }, ParameterKind.Buffer, "backbone", 1.0f, false);
-        backbone_layer3_13_bn1_num_batches_tracked = new Parameter(a, "backbone.layer3.13.bn1.num_batches_tracked", Array.Empty<int>(), ParameterKind.Counter, "backbone", 1.0f, false);
-        backbone_layer3_13_conv2_weight = new Parameter(a, "backbone.layer3.13.conv2.weight", new[] { 256, 256, 3, 3 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer3_13_bn2_weight = new Parameter(a, "backbone.layer3.13.bn2.weight", new[] { 256 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer3_13_bn2_bias = new Parameter(a, "backbone.layer3.13.bn2.bias", new[] { 256 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer3_13_bn2_running_mean = new Parameter(a, "backbone.layer3.13.bn2.running_mean", new[] { 256 }, ParameterKind.Buffer, "backbone", 1.0f, false);
-        backbone_layer3_13_bn2_running_var = new Parameter(a, "backbone.layer3.13.bn2.running_var", new[] { 256 }, ParameterKind.Buffer, "backbone", 1.0f, false);
-        backbone_layer3_13_bn2_num_batches_tracked = new Parameter(a, "backbone.layer3.13.bn2.num_batches_tracked", Array.Empty<int>(), ParameterKind.Counter, "backbone", 1.0f, false);
-        backbone_layer3_13_conv3_weight = new Parameter(a, "backbone.layer3.13.conv3.weight", new[] { 1024, 256, 1, 1 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer3_13_bn3_weight = new Parameter(a, "backbone.layer3.13.bn3.weight", new[] { 1024 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer3_13_bn3_bias = new Parameter(a, "backbone.layer3.13.bn3.bias", new[] { 1024 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer3_13_bn3_running_mean = new Parameter(a, "backbone.layer3.13.bn3.running_mean", new[] { 1024 }, ParameterKind.Buffer, "backbone", 1.0f, false);
-        backbone_layer3_13_bn3_running_var = new Parameter(a, "backbone.layer3.13.bn3.running_var", new[] { 1024 }, ParameterKind.Buffer, "backbone", 1.0f, false);
-        backbone_layer3_13_bn3_num_batches_tracked = new Parameter(a, "backbone.layer3.13.bn3.num_batches_tracked", Array.Empty<int>(), ParameterKind.Counter, "backbone", 1.0f, false);
-        backbone_layer3_14_conv1_weight = new Parameter(a, "backbone.layer3.14.conv1.weight", new[] { 256, 1024, 1, 1 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer3_14_bn1_weight = new Parameter(a, "backbone.layer3.14.bn1.weight", new[] { 256 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer3_14_bn1_bias = new Parameter(a, "backbone.layer3.14.bn1.bias", new[] { 256 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer3_14_bn1_running_mean = new Parameter(a, "backbone.layer3.14.bn1.running_mean", new[] { 256 }, ParameterKind.Buffer, "backbone", 1.0f, false);
-        backbone_layer3_14_bn1_running_var = new Parameter(a, "backbone.layer3.14.bn1.running_var", new[] { 256 }, ParameterKind.Buffer, "backbone", 1.0f, false);
-        backbone_layer3_14_bn1_num_batches_tracked = new Parameter(a, "backbone.layer3.14.bn1.num_batches_tracked", Array.Empty<int>(), ParameterKind.Counter, "backbone", 1.0f, false);
-        backbone_layer3_14_conv2_weight = new Parameter(a, "backbone.layer3.14.conv2.weight", new[] { 256, 256, 3, 3 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer3_14_bn2_weight = new Parameter(a, "backbone.layer3.14.bn2.weight", new[] { 256 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer3_14_bn2_bias = new Parameter(a, "backbone.layer3.14.bn2.bias", new[] { 256 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer3_14_bn2_running_mean = new Parameter(a, "backbone.layer3.14.bn2.running_mean", new[] { 256 }, ParameterKind.Buffer, "backbone", 1.0f, false);
-        backbone_layer3_14_bn2_running_var = new Parameter(a, "backbone.layer3.14.bn2.running_var", new[] { 256 }, ParameterKind.Buffer, "backbone", 1.0f, false);
-        backbone_layer3_14_bn2_num_batches_tracked = new Parameter(a, "backbone.layer3.14.bn2.num_batches_tracked", Array.Empty<int>(), ParameterKind.Counter, "backbone", 1.0f, false);
-        backbone_layer3_14_conv3_weight = new Parameter(a, "backbone.layer3.14.conv3.weight", new[] { 1024, 256, 1, 1 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer3_14_bn3_weight = new Parameter(a, "backbone.layer3.14.bn3.weight", new[] { 1024 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer3_14_bn3_bias = new Parameter(a, "backbone.layer3.14.bn3.bias", new[] { 1024 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer3_14_bn3_running_mean = new Parameter(a, "backbone.layer3.14.bn3.running_mean", new[] { 1024 }, ParameterKind.Buffer, "backbone", 1.0f, false);
-        backbone_layer3_14_bn3_running_var = new Parameter(a, "backbone.layer3.14.bn3.running_var", new[] { 1024 }, ParameterKind.Buffer, "backbone", 1.0f, false);
-        backbone_layer3_14_bn3_num_batches_tracked = new Parameter(a, "backbone.layer3.14.bn3.num_batches_tracked", Array.Empty<int>(), ParameterKind.Counter, "backbone", 1.0f, false);
-        backbone_layer3_15_conv1_weight = new Parameter(a, "backbone.layer3.15.conv1.weight", new[] { 256, 1024, 1, 1 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer3_15_bn1_weight = new Parameter(a, "backbone.layer3.15.bn1.weight", new[] { 256 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer3_15_bn1_bias = new Parameter(a, "backbone.layer3.15.bn1.bias", new[] { 256 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer3_15_bn1_running_mean = new Parameter(a, "backbone.layer3.15.bn1.running_mean", new[] { 256 }, ParameterKind.Buffer, "backbone", 1.0f, false);
-        backbone_layer3_15_bn1_running_var = new Parameter(a, "backbone.layer3.15.bn1.running_var", new[] { 256 }, ParameterKind.Buffer, "backbone", 1.0f, false);
-        backbone_layer3_15_bn1_num_batches_tracked = new Parameter(a, "backbone.layer3.15.bn1.num_batches_tracked", Array.Empty<int>(), ParameterKind.Counter, "backbone", 1.0f, false);
-        backbone_layer3_15_conv2_weight = new Parameter(a, "backbone.layer3.15.conv2.weight", new[] { 256, 256, 3, 3 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer3_15_bn2_weight = new Parameter(a, "backbone.layer3.15.bn2.weight", new[] { 256 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer3_15_bn2_bias = new Parameter(a, "backbone.layer3.15.bn2.bias", new[] { 256 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer3_15_bn2_running_mean = new Parameter(a, "backbone.layer3.15.bn2.running_mean", new[] { 256 }, ParameterKind.Buffer, "backbone", 1.0f, false);
-        backbone_layer3_15_bn2_running_var = new Parameter(a, "backbone.layer3.15.bn2.running_var", new[] { 256 }, ParameterKind.Buffer, "backbone", 1.0f, false);
-        backbone_layer3_15_bn2_num_batches_tracked = new Parameter(a, "backbone.layer3.15.bn2.num_batches_tracked", Array.Empty<int>(), ParameterKind.Counter, "backbone", 1.0f, false);
-        backbone_layer3_15_conv3_weight = new Parameter(a, "backbone.layer3.15.conv3.weight", new[] { 1024, 256, 1, 1 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer3_15_bn3_weight = new Parameter(a, "backbone.layer3.15.bn3.weight", new[] { 1024 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer3_15_bn3_bias = new Parameter(a, "backbone.layer3.15.bn3.bias", new[] { 1024 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer3_15_bn3_running_mean = new Parameter(a, "backbone.layer3.15.bn3.running_mean", new[] { 1024 }, ParameterKind.Buffer, "backbone", 1.0f, false);
-        backbone_layer3_15_bn3_running_var = new Parameter(a, "backbone.layer3.15.bn3.running_var", new[] { 1024 }, ParameterKind.Buffer, "backbone", 1.0f, false);
-        backbone_layer3_15_bn3_num_batches_tracked = new Parameter(a, "backbone.layer3.15.bn3.num_batches_tracked", Array.Empty<int>(), ParameterKind.Counter, "backbone", 1.0f, false);
-        backbone_layer3_16_conv1_weight = new Parameter(a, "backbone.layer3.16.conv1.weight", new[] { 256, 1024, 1, 1 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer3_16_bn1_weight = new Parameter(a, "backbone.layer3.16.bn1.weight", new[] { 256 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer3_16_bn1_bias = new Parameter(a, "backbone.layer3.16.bn1.bias", new[] { 256 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer3_16_bn1_running_mean = new Parameter(a, "backbone.layer3.16.bn1.running_mean", new[] { 256 }, ParameterKind.Buffer, "backbone", 1.0f, false);
-        backbone_layer3_16_bn1_running_var = new Parameter(a, "backbone.layer3.16.bn1.running_var", new[] { 256 }, ParameterKind.Buffer, "backbone", 1.0f, false);
-        backbone_layer3_16_bn1_num_batches_tracked = new Parameter(a, "backbone.layer3.16.bn1.num_batches_tracked", Array.Empty<int>(), ParameterKind.Counter, "backbone", 1.0f, false);
-        backbone_layer3_16_conv2_weight = new Parameter(a, "backbone.layer3.16.conv2.weight", new[] { 256, 256, 3, 3 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer3_16_bn2_weight = new Parameter(a, "backbone.layer3.16.bn2.weight", new[] { 256 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer3_16_bn2_bias = new Parameter(a, "backbone.layer3.16.bn2.bias", new[] { 256 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer3_16_bn2_running_mean = new Parameter(a, "backbone.layer3.16.bn2.running_mean", new[] { 256 }, ParameterKind.Buffer, "backbone", 1.0f, false);
-        backbone_layer3_16_bn2_running_var = new Parameter(a, "backbone.layer3.16.bn2.running_var", new[] { 256 }, ParameterKind.Buffer, "backbone", 1.0f, false);
-        backbone_layer3_16_bn2_num_batches_tracked = new Parameter(a, "backbone.layer3.16.bn2.num_batches_tracked", Array.Empty<int>(), ParameterKind.Counter, "backbone", 1.0f, false);
-        backbone_layer3_16_conv3_weight = new Parameter(a, "backbone.layer3.16.conv3.weight", new[] { 1024, 256, 1, 1 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer3_16_bn3_weight = new Parameter(a, "backbone.layer3.16.bn3.weight", new[] { 1024 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer3_16_bn3_bias = new Parameter(a, "backbone.layer3.16.bn3.bias", new[] { 1024 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer3_16_bn3_running_mean = new Parameter(a, "backbone.layer3.16.bn3.running_mean", new[] { 1024 }, ParameterKind.Buffer, "backbone", 1.0f, false);
-        backbone_layer3_16_bn3_running_var = new Parameter(a, "backbone.layer3.16.bn3.running_var", new[] { 1024 }, ParameterKind.Buffer, "backbone", 1.0f, false);
-        backbone_layer3_16_bn3_num_batches_tracked = new Parameter(a, "backbone.layer3.16.bn3.num_batches_tracked", Array.Empty<int>(), ParameterKind.Counter, "backbone", 1.0f, false);
-        backbone_layer3_17_conv1_weight = new Parameter(a, "backbone.layer3.17.conv1.weight", new[] { 256, 1024, 1, 1 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer3_17_bn1_weight = new Parameter(a, "backbone.layer3.17.bn1.weight", new[] { 256 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer3_17_bn1_bias = new Parameter(a, "backbone.layer3.17.bn1.bias", new[] { 256 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer3_17_bn1_running_mean = new Parameter(a, "backbone.layer3.17.bn1.running_mean", new[] { 256 }, ParameterKind.Buffer, "backbone", 1.0f, false);
-        backbone_layer3_17_bn1_running_var = new Parameter(a, "backbone.layer3.17.bn1.running_var", new[] { 256 }, ParameterKind.Buffer, "backbone", 1.0f, false);
-        backbone_layer3_17_bn1_num_batches_tracked = new Parameter(a, "backbone.layer3.17.bn1.num_batches_tracked", Array.Empty<int>(), ParameterKind.Counter, "backbone", 1.0f, false);
-        backbone_layer3_17_conv2_weight = new Parameter(a, "backbone.layer3.17.conv2.weight", new[] { 256, 256, 3, 3 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer3_17_bn2_weight = new Parameter(a, "backbone.layer3.17.bn2.weight", new[] { 256 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer3_17_bn2_bias = new Parameter(a, "backbone.layer3.17.bn2.bias", new[] { 256 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer3_17_bn2_running_mean = new Parameter(a, "backbone.layer3.17.bn2.running_mean", new[] { 256 }, ParameterKind.Buffer, "backbone", 1.0f, false);
-        backbone_layer3_17_bn2_running_var = new Parameter(a, "backbone.layer3.17.bn2.running_var", new[] { 256 }, ParameterKind.Buffer, "backbone", 1.0f, false);
-        backbone_layer3_17_bn2_num_batches_tracked = new Parameter(a, "backbone.layer3.17.bn2.num_batches_tracked", Array.Empty<int>(), ParameterKind.Counter, "backbone", 1.0f, false);
-        backbone_layer3_17_conv3_weight = new Parameter(a, "backbone.layer3.17.conv3.weight", new[] { 1024, 256, 1, 1 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer3_17_bn3_weight = new Parameter(a, "backbone.layer3.17.bn3.weight", new[] { 1024 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer3_17_bn3_bias = new Parameter(a, "backbone.layer3.17.bn3.bias", new[] { 1024 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer3_17_bn3_running_mean = new Parameter(a, "backbone.layer3.17.bn3.running_mean", new[] { 1024 }, ParameterKind.Buffer, "backbone", 1.0f, false);
-        backbone_layer3_17_bn3_running_var = new Parameter(a, "backbone.layer3.17.bn3.running_var", new[] { 1024 }, ParameterKind.Buffer, "backbone", 1.0f, false);
-        backbone_layer3_17_bn3_num_batches_tracked = new Parameter(a, "backbone.layer3.17.bn3.num_batches_tracked", Array.Empty<int>(), ParameterKind.Counter, "backbone", 1.0f, false);
-        backbone_layer3_18_conv1_weight = new Parameter(a, "backbone.layer3.18.conv1.weight", new[] { 256, 1024, 1, 1 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer3_18_bn1_weight = new Parameter(a, "backbone.layer3.18.bn1.weight", new[] { 256 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer3_18_bn1_bias = new Parameter(a, "backbone.layer3.18.bn1.bias", new[] { 256 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer3_18_bn1_running_mean = new Parameter(a, "backbone.layer3.18.bn1.running_mean", new[] { 256 }, ParameterKind.Buffer, "backbone", 1.0f, false);
-        backbone_layer3_18_bn1_running_var = new Parameter(a, "backbone.layer3.18.bn1.running_var", new[] { 256 }, ParameterKind.Buffer, "backbone", 1.0f, false);
-        backbone_layer3_18_bn1_num_batches_tracked = new Parameter(a, "backbone.layer3.18.bn1.num_batches_tracked", Array.Empty<int>(), ParameterKind.Counter, "backbone", 1.0f, false);
-        backbone_layer3_18_conv2_weight = new Parameter(a, "backbone.layer3.18.conv2.weight", new[] { 256, 256, 3, 3 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer3_18_bn2_weight = new Parameter(a, "backbone.layer3.18.bn2.weight", new[] { 256 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer3_18_bn2_bias = new Parameter(a, "backbone.layer3.18.bn2.bias", new[] { 256 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer3_18_bn2_running_mean = new Parameter(a, "backbone.layer3.18.bn2.running_mean", new[] { 256 }, ParameterKind.Buffer, "backbone", 1.0f, false);
-        backbone_layer3_18_bn2_running_var = new Parameter(a, "backbone.layer3.18.bn2.running_var", new[] { 256 }, ParameterKind.Buffer, "backbone", 1.0f, false);
-        backbone_layer3_18_bn2_num_batches_tracked = new Parameter(a, "backbone.layer3.18.bn2.num_batches_tracked", Array.Empty<int>(), ParameterKind.Counter, "backbone", 1.0f, false);
-        backbone_layer3_18_conv3_weight = new Parameter(a, "backbone.layer3.18.conv3.weight", new[] { 1024, 256, 1, 1 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer3_18_bn3_weight = new Parameter(a, "backbone.layer3.18.bn3.weight", new[] { 1024 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer3_18_bn3_bias = new Parameter(a, "backbone.layer3.18.bn3.bias", new[] { 1024 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer3_18_bn3_running_mean = new Parameter(a, "backbone.layer3.18.bn3.running_mean", new[] { 1024 }, ParameterKind.Buffer, "backbone", 1.0f, false);
-        backbone_layer3_18_bn3_running_var = new Parameter(a, "backbone.layer3.18.bn3.running_var", new[] { 1024 }, ParameterKind.Buffer, "backbone", 1.0f, false);
-        backbone_layer3_18_bn3_num_batches_tracked = new Parameter(a, "backbone.layer3.18.bn3.num_batches_tracked", Array.Empty<int>(), ParameterKind.Counter, "backbone", 1.0f, false);
-        backbone_layer3_19_conv1_weight = new Parameter(a, "backbone.layer3.19.conv1.weight", new[] { 256, 1024, 1, 1 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer3_19_bn1_weight = new Parameter(a, "backbone.layer3.19.bn1.weight", new[] { 256 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer3_19_bn1_bias = new Parameter(a, "backbone.layer3.19.bn1.bias", new[] { 256 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer3_19_bn1_running_mean = new Parameter(a, "backbone.layer3.19.bn1.running_mean", new[] { 256 }, ParameterKind.Buffer, "backbone", 1.0f, false);
-        backbone_layer3_19_bn1_running_var = new Parameter(a, "backbone.layer3.19.bn1.running_var", new[] { 256 }, ParameterKind.Buffer, "backbone", 1.0f, false);
-        backbone_layer3_19_bn1_num_batches_tracked = new Parameter(a, "backbone.layer3.19.bn1.num_batches_tracked", Array.Empty<int>(), ParameterKind.Counter, "backbone", 1.0f, false);
-        backbone_layer3_19_conv2_weight = new Parameter(a, "backbone.layer3.19.conv2.weight", new[] { 256, 256, 3, 3 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer3_19_bn2_weight = new Parameter(a, "backbone.layer3.19.bn2.weight", new[] { 256 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer3_19_bn2_bias = new Parameter(a, "backbone.layer3.19.bn2.bias", new[] { 256 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer3_19_bn2_running_mean = new Parameter(a, "backbone.layer3.19.bn2.running_mean", new[] { 256 }, ParameterKind.Buffer, "backbone", 1.0f, false);
-        backbone_layer3_19_bn2_running_var = new Parameter(a, "backbone.layer3.19.bn2.running_var", new[] { 256 }, ParameterKind.Buffer, "backbone", 1.0f, false);
-        backbone_layer3_19_bn2_num_batches_tracked = new Parameter(a, "backbone.layer3.19.bn2.num_batches_tracked", Array.Empty<int>(), ParameterKind.Counter, "backbone", 1.0f, false);
-        backbone_layer3_19_conv3_weight = new Parameter(a, "backbone.layer3.19.conv3.weight", new[] { 1024, 256, 1, 1 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer3_19_bn3_weight = new Parameter(a, "backbone.layer3.19.bn3.weight", new[] { 1024 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer3_19_bn3_bias = new Parameter(a, "backbone.layer3.19.bn3.bias", new[] { 1024 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer3_19_bn3_running_mean = new Parameter(a, "backbone.layer3.19.bn3.running_mean", new[] { 1024 }, ParameterKind.Buffer, "backbone", 1.0f, false);
-        backbone_layer3_19_bn3_running_var = new Parameter(a, "backbone.layer3.19.bn3.running_var", new[] { 1024 }, ParameterKind.Buffer, "backbone", 1.0f, false);
-        backbone_layer3_19_bn3_num_batches_tracked = new Parameter(a, "backbone.layer3.19.bn3.num_batches_tracked", Array.Empty<int>(), ParameterKind.Counter, "backbone", 1.0f, false);
-        backbone_layer3_20_conv1_weight = new Parameter(a, "backbone.layer3.20.conv1.weight", new[] { 256, 1024, 1, 1 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer3_20_bn1_weight = new Parameter(a, "backbone.layer3.20.bn1.weight", new[] { 256 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer3_20_bn1_bias = new Parameter(a, "backbone.layer3.20.bn1.bias", new[] { 256 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer3_20_bn1_running_mean = new Parameter(a, "backbone.layer3.20.bn1.running_mean", new[] { 256 }, ParameterKind.Buffer, "backbone", 1.0f, false);
-        backbone_layer3_20_bn1_running_var = new Parameter(a, "backbone.layer3.20.bn1.running_var", new[] { 256 }, ParameterKind.Buffer, "backbone", 1.0f, false);
-        backbone_layer3_20_bn1_num_batches_tracked = new Parameter(a, "backbone.layer3.20.bn1.num_batches_tracked", Array.Empty<int>(), ParameterKind.Counter, "backbone", 1.0f, false);
-        backbone_layer3_20_conv2_weight = new Parameter(a, "backbone.layer3.20.conv2.weight", new[] { 256, 256, 3, 3 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer3_20_bn2_weight = new Parameter(a, "backbone.layer3.20.bn2.weight", new[] { 256 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer3_20_bn2_bias = new Parameter(a, "backbone.layer3.20.bn2.bias", new[] { 256 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer3_20_bn2_running_mean = new Parameter(a, "backbone.layer3.20.bn2.running_mean", new[] { 256 }, ParameterKind.Buffer, "backbone", 1.0f, false);
-        backbone_layer3_20_bn2_running_var = new Parameter(a, "backbone.layer3.20.bn2.running_var", new[] { 256 }, ParameterKind.Buffer, "backbone", 1.0f, false);
-        backbone_layer3_20_bn2_num_batches_tracked = new Parameter(a, "backbone.layer3.20.bn2.num_batches_tracked", Array.Empty<int>(), ParameterKind.Counter, "backbone", 1.0f, false);
-        backbone_layer3_20_conv3_weight = new Parameter(a, "backbone.layer3.20.conv3.weight", new[] { 1024, 256, 1, 1 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer3_20_bn3_weight = new Parameter(a, "backbone.layer3.20.bn3.weight", new[] { 1024 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer3_20_bn3_bias = new Parameter(a, "backbone.layer3.20.bn3.bias", new[] { 1024 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer3_20_bn3_running_mean = new Parameter(a, "backbone.layer3.20.bn3.running_mean", new[] { 1024 }, ParameterKind.Buffer, "backbone", 1.0f, false);
-        backbone_layer3_20_bn3_running_var = new Parameter(a, "backbone.layer3.20.bn3.running_var", new[] { 1024 }, ParameterKind.Buffer, "backbone", 1.0f, false);
-        backbone_layer3_20_bn3_num_batches_tracked = new Parameter(a, "backbone.layer3.20.bn3.num_batches_tracked", Array.Empty<int>(), ParameterKind.Counter, "backbone", 1.0f, false);
-        backbone_layer3_21_conv1_weight = new Parameter(a, "backbone.layer3.21.conv1.weight", new[] { 256, 1024, 1, 1 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer3_21_bn1_weight = new Parameter(a, "backbone.layer3.21.bn1.weight", new[] { 256 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer3_21_bn1_bias = new Parameter(a, "backbone.layer3.21.bn1.bias", new[] { 256 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer3_21_bn1_running_mean = new Parameter(a, "backbone.layer3.21.bn1.running_mean", new[] { 256 }, ParameterKind.Buffer, "backbone", 1.0f, false);
-        backbone_layer3_21_bn1_running_var = new Parameter(a, "backbone.layer3.21.bn1.running_var", new[] { 256 }, ParameterKind.Buffer, "backbone", 1.0f, false);
-        backbone_layer3_21_bn1_num_batches_tracked = new Parameter(a, "backbone.layer3.21.bn1.num_batches_tracked", Array.Empty<int>(), ParameterKind.Counter, "backbone", 1.0f, false);
-        backbone_layer3_21_conv2_weight = new Parameter(a, "backbone.layer3.21.conv2.weight", new[] { 256, 256, 3, 3 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer3_21_bn2_weight = new Parameter(a, "backbone.layer3.21.bn2.weight", new[] { 256 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer3_21_bn2_bias = new Parameter(a, "backbone.layer3.21.bn2.bias", new[] { 256 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer3_21_bn2_running_mean = new Parameter(a, "backbone.layer3.21.bn2.running_mean", new[] { 256 }, ParameterKind.Buffer, "backbone", 1.0f, false);
-        backbone_layer3_21_bn2_running_var = new Parameter(a, "backbone.layer3.21.bn2.running_var", new[] { 256 }, ParameterKind.Buffer, "backbone", 1.0f, false);
-        backbone_layer3_21_bn2_num_batches_tracked = new Parameter(a, "backbone.layer3.21.bn2.num_batches_tracked", Array.Empty<int>(), ParameterKind.Counter, "backbone", 1.0f, false);
-        backbone_layer3_21_conv3_weight = new Parameter(a, "backbone.layer3.21.conv3.weight", new[] { 1024, 256, 1, 1 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer3_21_bn3_weight = new Parameter(a, "backbone.layer3.21.bn3.weight", new[] { 1024 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer3_21_bn3_bias = new Parameter(a, "backbone.layer3.21.bn3.bias", new[] { 1024 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer3_21_bn3_running_mean = new Parameter(a, "backbone.layer3.21.bn3.running_mean", new[] { 1024 }, ParameterKind.Buffer, "backbone", 1.0f, false);
-        backbone_layer3_21_bn3_running_var = new Parameter(a, "backbone.layer3.21.bn3.running_var", new[] { 1024 }, ParameterKind.Buffer, "backbone", 1.0f, false);
-        backbone_layer3_21_bn3_num_batches_tracked = new Parameter(a, "backbone.layer3.21.bn3.num_batches_tracked", Array.Empty<int>(), ParameterKind.Counter, "backbone", 1.0f, false);
-        backbone_layer3_22_conv1_weight = new Parameter(a, "backbone.layer3.22.conv1.weight", new[] { 256, 1024, 1, 1 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer3_22_bn1_weight = new Parameter(a, "backbone.layer3.22.bn1.weight", new[] { 256 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer3_22_bn1_bias = new Parameter(a, "backbone.layer3.22.bn1.bias", new[] { 256 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer3_22_bn1_running_mean = new Parameter(a, "backbone.layer3.22.bn1.running_mean", new[] { 256 }, ParameterKind.Buffer, "backbone", 1.0f, false);
-        backbone_layer3_22_bn1_running_var = new Parameter(a, "backbone.layer3.22.bn1.running_var", new[] { 256 }, ParameterKind.Buffer, "backbone", 1.0f, false);
-        backbone_layer3_22_bn1_num_batches_tracked = new Parameter(a, "backbone.layer3.22.bn1.num_batches_tracked", Array.Empty<int>(), ParameterKind.Counter, "backbone", 1.0f, false);
-        backbone_layer3_22_conv2_weight = new Parameter(a, "backbone.layer3.22.conv2.weight", new[] { 256, 256, 3, 3 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer3_22_bn2_weight = new Parameter(a, "backbone.layer3.22.bn2.weight", new[] { 256 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer3_22_bn2_bias = new Parameter(a, "backbone.layer3.22.bn2.bias", new[] { 256 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer3_22_bn2_running_mean = new Parameter(a, "backbone.layer3.22.bn2.running_mean", new[] { 256 }, ParameterKind.Buffer, "backbone", 1.0f, false);
-        backbone_layer3_22_bn2_running_var = new Parameter(a, "backbone.layer3.22.bn2.running_var", new[] { 256 }, ParameterKind.Buffer, "backbone", 1.0f, false);
-        backbone_layer3_22_bn2_num_batches_tracked = new Parameter(a, "backbone.layer3.22.bn2.num_batches_tracked", Array.Empty<int>(), ParameterKind.Counter, "backbone", 1.0f, false);
-        backbone_layer3_22_conv3_weight = new Parameter(a, "backbone.layer3.22.conv3.weight", new[] { 1024, 256, 1, 1 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer3_22_bn3_weight = new Parameter(a, "backbone.layer3.22.bn3.weight", new[] { 1024 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer3_22_bn3_bias = new Parameter(a, "backbone.layer3.22.bn3.bias", new[] { 1024 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer3_22_bn3_running_mean = new Parameter(a, "backbone.layer3.22.bn3.running_mean", new[] { 1024 }, ParameterKind.Buffer, "backbone", 1.0f, false);
-        backbone_layer3_22_bn3_running_var = new Parameter(a, "backbone.layer3.22.bn3.running_var", new[] { 1024 }, ParameterKind.Buffer, "backbone", 1.0f, false);
-        backbone_layer3_22_bn3_num_batches_tracked = new Parameter(a, "backbone.layer3.22.bn3.num_batches_tracked", Array.Empty<int>(), ParameterKind.Counter, "backbone", 1.0f, false);
-        backbone_layer4_0_conv1_weight = new Parameter(a, "backbone.layer4.0.conv1.weight", new[] { 512, 1024, 1, 1 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer4_0_bn1_weight = new Parameter(a, "backbone.layer4.0.bn1.weight", new[] { 512 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer4_0_bn1_bias = new Parameter(a, "backbone.layer4.0.bn1.bias", new[] { 512 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer4_0_bn1_running_mean = new Parameter(a, "backbone.layer4.0.bn1.running_mean", new[] { 512 }, ParameterKind.Buffer, "backbone", 1.0f, false);
-        backbone_layer4_0_bn1_running_var = new Parameter(a, "backbone.layer4.0.bn1.running_var", new[] { 512 }, ParameterKind.Buffer, "backbone", 1.0f, false);
-        backbone_layer4_0_bn1_num_batches_tracked = new Parameter(a, "backbone.layer4.0.bn1.num_batches_tracked", Array.Empty<int>(), ParameterKind.Counter, "backbone", 1.0f, false);
-        backbone_layer4_0_conv2_weight = new Parameter(a, "backbone.layer4.0.conv2.weight", new[] { 512, 512, 3, 3 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer4_0_bn2_weight = new Parameter(a, "backbone.layer4.0.bn2.weight", new[] { 512 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer4_0_bn2_bias = new Parameter(a, "backbone.layer4.0.bn2.bias", new[] { 512 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer4_0_bn2_running_mean = new Parameter(a, "backbone.layer4.0.bn2.running_mean", new[] { 512 }, ParameterKind.Buffer, "backbone", 1.0f, false);
-        backbone_layer4_0_bn2_running_var = new Parameter(a, "backbone.layer4.0.bn2.running_var", new[] { 512 }, ParameterKind.Buffer, "backbone", 1.0f, false);
-        backbone_layer4_0_bn2_num_batches_tracked = new Parameter(a, "backbone.layer4.0.bn2.num_batches_tracked", Array.Empty<int>(), ParameterKind.Counter, "backbone", 1.0f, false);
-        backbone_layer4_0_conv3_weight = new Parameter(a, "backbone.layer4.0.conv3.weight", new[] { 2048, 512, 1, 1 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer4_0_bn3_weight = new Parameter(a, "backbone.layer4.0.bn3.weight", new[] { 2048 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer4_0_bn3_bias = new Parameter(a, "backbone.layer4.0.bn3.bias", new[] { 2048 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer4_0_bn3_running_mean = new Parameter(a, "backbone.layer4.0.bn3.running_mean", new[] { 2048 }, ParameterKind.Buffer, "backbone", 1.0f, false);
-        backbone_layer4_0_bn3_running_var = new Parameter(a, "backbone.layer4.0.bn3.running_var", new[] { 2048 }, ParameterKind.Buffer, "backbone", 1.0f, false);
-        backbone_layer4_0_bn3_num_batches_tracked = new Parameter(a, "backbone.layer4.0.bn3.num_batches_tracked", Array.Empty<int>(), ParameterKind.Counter, "backbone", 1.0f, false);
-        backbone_layer4_0_downsample_0_weight = new Parameter(a, "backbone.layer4.0.downsample.0.weight", new[] { 2048, 1024, 1, 1 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer4_0_downsample_1_weight = new Parameter(a, "backbone.layer4.0.downsample.1.weight", new[] { 2048 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer4_0_downsample_1_bias = new Parameter(a, "backbone.layer4.0.downsample.1.bias", new[] { 2048 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer4_0_downsample_1_running_mean = new Parameter(a, "backbone.layer4.0.downsample.1.running_mean", new[] { 2048 }, ParameterKind.Buffer, "backbone", 1.0f, false);
-        backbone_layer4_0_downsample_1_running_var = new Parameter(a, "backbone.layer4.0.downsample.1.running_var", new[] { 2048 }, ParameterKind.Buffer, "backbone", 1.0f, false);
-        backbone_layer4_0_downsample_1_num_batches_tracked = new Parameter(a, "backbone.layer4.0.downsample.1.num_batches_tracked", Array.Empty<int>(), ParameterKind.Counter, "backbone", 1.0f, false);
-        backbone_layer4_1_conv1_weight = new Parameter(a, "backbone.layer4.1.conv1.weight", new[] { 512, 2048, 1, 1 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer4_1_bn1_weight = new Parameter(a, "backbone.layer4.1.bn1.weight", new[] { 512 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer4_1_bn1_bias = new Parameter(a, "backbone.layer4.1.bn1.bias", new[] { 512 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer4_1_bn1_running_mean = new Parameter(a, "backbone.layer4.1.bn1.running_mean", new[] { 512 }, ParameterKind.Buffer, "backbone", 1.0f, false);
-        backbone_layer4_1_bn1_running_var = new Parameter(a, "backbone.layer4.1.bn1.running_var", new[] { 512 }, ParameterKind.Buffer, "backbone", 1.0f, false);
-        backbone_layer4_1_bn1_num_batches_tracked = new Parameter(a, "backbone.layer4.1.bn1.num_batches_tracked", Array.Empty<int>(), ParameterKind.Counter, "backbone", 1.0f, false);
-        backbone_layer4_1_conv2_weight = new Parameter(a, "backbone.layer4.1.conv2.weight", new[] { 512, 512, 3, 3 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer4_1_bn2_weight = new Parameter(a, "backbone.layer4.1.bn2.weight", new[] { 512 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer4_1_bn2_bias = new Parameter(a, "backbone.layer4.1.bn2.bias", new[] { 512 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer4_1_bn2_running_mean = new Parameter(a, "backbone.layer4.1.bn2.running_mean", new[] { 512 }, ParameterKind.Buffer, "backbone", 1.0f, false);
-        backbone_layer4_1_bn2_running_var = new Parameter(a, "backbone.layer4.1.bn2.running_var", new[] { 512 }, ParameterKind.Buffer, "backbone", 1.0f, false);
-        backbone_layer4_1_bn2_num_batches_tracked = new Parameter(a, "backbone.layer4.1.bn2.num_batches_tracked", Array.Empty<int>(), ParameterKind.Counter, "backbone", 1.0f, false);
-        backbone_layer4_1_conv3_weight = new Parameter(a, "backbone.layer4.1.conv3.weight", new[] { 2048, 512, 1, 1 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer4_1_bn3_weight = new Parameter(a, "backbone.layer4.1.bn3.weight", new[] { 2048 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer4_1_bn3_bias = new Parameter(a, "backbone.layer4.1.bn3.bias", new[] { 2048 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer4_1_bn3_running_mean = new Parameter(a, "backbone.layer4.1.bn3.running_mean", new[] { 2048 }, ParameterKind.Buffer, "backbone", 1.0f, false);
-        backbone_layer4_1_bn3_running_var = new Parameter(a, "backbone.layer4.1.bn3.running_var", new[] { 2048 }, ParameterKind.Buffer, "backbone", 1.0f, false);
-        backbone_layer4_1_bn3_num_batches_tracked = new Parameter(a, "backbone.layer4.1.bn3.num_batches_tracked", Array.Empty<int>(), ParameterKind.Counter, "backbone", 1.0f, false);
-        backbone_layer4_2_conv1_weight = new Parameter(a, "backbone.layer4.2.conv1.weight", new[] { 512, 2048, 1, 1 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer4_2_bn1_weight = new Parameter(a, "backbone.layer4.2.bn1.weight", new[] { 512 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer4_2_bn1_bias = new Parameter(a, "backbone.layer4.2.bn1.bias", new[] { 512 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer4_2_bn1_running_mean = new Parameter(a, "backbone.layer4.2.bn1.running_mean", new[] { 512 }, ParameterKind.Buffer, "backbone", 1.0f, false);
-        backbone_layer4_2_bn1_running_var = new Parameter(a, "backbone.layer4.2.bn1.running_var", new[] { 512 }, ParameterKind.Buffer, "backbone", 1.0f, false);
-        backbone_layer4_2_bn1_num_batches_tracked = new Parameter(a, "backbone.layer4.2.bn1.num_batches_tracked", Array.Empty<int>(), ParameterKind.Counter, "backbone", 1.0f, false);
-        backbone_layer4_2_conv2_weight = new Parameter(a, "backbone.layer4.2.conv2.weight", new[] { 512, 512, 3, 3 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer4_2_bn2_weight = new Parameter(a, "backbone.layer4.2.bn2.weight", new[] { 512 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer4_2_bn2_bias = new Parameter(a, "backbone.layer4.2.bn2.bias", new[] { 512 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer4_2_bn2_running_mean = new Parameter(a, "backbone.layer4.2.bn2.running_mean", new[] { 512 }, ParameterKind.Buffer, "backbone", 1.0f, false);
-        backbone_layer4_2_bn2_running_var = new Parameter(a, "backbone.layer4.2.bn2.running_var", new[] { 512 }, ParameterKind.Buffer, "backbone", 1.0f, false);
-        backbone_layer4_2_bn2_num_batches_tracked = new Parameter(a, "backbone.layer4.2.bn2.num_batches_tracked", Array.Empty<int>(), ParameterKind.Counter, "backbone", 1.0f, false);
-        backbone_layer4_2_conv3_weight = new Parameter(a, "backbone.layer4.2.conv3.weight", new[] { 2048, 512, 1, 1 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer4_2_bn3_weight = new Parameter(a, "backbone.layer4.2.bn3.weight", new[] { 2048 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer4_2_bn3_bias = new Parameter(a, "backbone.layer4.2.bn3.bias", new[] { 2048 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer4_2_bn3_running_mean = new Parameter(a, "backbone.layer4.2.bn3.running_mean", new[] { 2048 }, ParameterKind.Buffer, "backbone", 1.0f, false);
-        backbone_layer4_2_bn3_running_var = new Parameter(a, "backbone.layer4.2.bn3.running_var", new[] { 2048 }, ParameterKind.Buffer, "backbone", 1.0f, false);
-        backbone_layer4_2_bn3_num_batches_tracked = new Parameter(a, "backbone.layer4.2.bn3.num_batches_tracked", Array.Empty<int>(), ParameterKind.Counter, "backbone", 1.0f, false);
-        head_sa1_conv_res_0_weight = new Parameter(a, "head.sa1.conv_res.0.weight", new[] { 256, 256, 3, 3 }, ParameterKind.Weight, "head", 10.0f, true);
-        head_sa1_conv_res_1_weight = new Parameter(a, "head.sa1.conv_res.1.weight", new[] { 256 }, ParameterKind.Weight, "head", 10.0f, true);
-        head_sa1_conv_res_1_bias = new Parameter(a, "head.sa1.conv_res.1.bias", new[] { 256 }, ParameterKind.Weight, "head", 10.0f, true);
-        head_sa1_conv_res_1_running_mean = new Parameter(a, "head.sa1.conv_res.1.running_mean", new[] { 256 }, ParameterKind.Buffer, "head", 10.0f, false);
-        head_sa1_conv_res_1_running_var = new Parameter(a, "head.sa1.conv_res.1.running_var", new[] { 256 }, ParameterKind.Buffer, "head", 10.0f, false);
-        head_sa1_conv_res_1_num_batches_tracked = new Parameter(a, "head.sa1.conv_res.1.num_batches_tracked", Array.Empty<int>(), ParameterKind.Counter, "head", 10.0f, false);
-        head_sa1_conv_res_3_weight = new Parameter(a, "head.sa1.conv_res.3.weight", new[] { 256, 256, 3, 3 }, ParameterKind.Weight, "head", 10.0f, true);
-        head_sa1_conv_res_4_weight = new Parameter(a, "head.sa1.conv_res.4.weight", new[] { 256 }, ParameterKind.Weight, "head", 10.0f, true);
-        head_sa1_conv_res_4_bias = new Parameter(a, "head.sa1.conv_res.4.bias", new[] { 256 }, ParameterKind.Weight, "head", 10.0f, true);
-        head_sa1_conv_res_4_running_mean = new Parameter(a, "head.sa1.conv_res.4.running_mean", new[] { 256 }, ParameterKind.Buffer, "head", 10.0f, false);
-        head_sa1_conv_res_4_running_var = new Parameter(a, "head.sa1.conv_res.4.running_var", new[] { 256 }, ParameterKind.Buffer, "head", 10.0f, false);
-        head_sa1_conv_res_4_num_batches_tracked = new Parameter(a, "head.sa1.conv_res.4.num_batches_tracked", Array.Empty<int>(), ParameterKind.Counter, "head", 10.0f, false);
-        head_sa1_conv_attn_0_weight = new Parameter(a, "head.sa1.conv_attn.0.weight", new[] { 256, 256, 3, 3 }, ParameterKind.Weight, "head", 10.0f, true);
-        head_sa1_conv_attn_1_weight = new Parameter(a, "head.sa1.conv_attn.1.weight", new[] { 256 }, ParameterKind.Weight, "head", 10.0f, true);
-        head_sa1_conv_attn_1_bias = new Parameter(a, "head.sa1.conv_attn.1.bias", new[] { 256 }, ParameterKind.Weight, "head", 10.0f, true);
-        head_sa1_conv_attn_1_running_mean = new Parameter(a, "head.sa1.conv_attn.1.running_mean", new[] { 256 }, ParameterKind.Buffer, "head", 10.0f, false);
-        head_sa1_conv_attn_1_running_var = new Parameter(a, "head.sa1.conv_attn.1.running_var", new[] { 256 }, ParameterKind.Buffer, "head", 10.0f, false);
-        head_sa1_conv_attn_1_num_batches_tracked = new Parameter(a, "head.sa1.conv_attn.1.num_batches_tracked", Array.Empty<int>(), ParameterKind.Counter, "head", 10.0f, false);
-        head_sa1_conv_attn_3_weight = new Parameter(a, "head.sa1.conv_attn.3.weight", new[] { 256, 256, 3, 3 }, ParameterKind.Weight, "head", 10.0f, true);
-        head_sa1_conv_attn_4_weight = new Parameter(a, "head.sa1.conv_attn.4.weight", new[] { 256 }, ParameterKind.Weight, "head", 10.0f, true);
-        head_sa1_conv_attn_4_bias = new Parameter(a, "head.sa1.conv_attn.4.bias", new[] { 256 }, ParameterKind.Weight, "head", 10.0f, true);
-        head_sa1_conv_attn_4_running_mean = new Parameter(a, "head.sa1.conv_attn.4.running_mean", new[] { 256 }, ParameterKind.Buffer, "head", 10.0f, false);
-        head_sa1_conv_attn_4_running_var = new Parameter(a, "head.sa1.conv_attn.4.running_var", new[] { 256 }, ParameterKind.Buffer, "head", 10.0f, false);
-        head_sa1_conv_attn_4_num_batches_tracked = new Parameter(a, "head.sa1.conv_attn.4.num_batches_tracked", Array.Empty<int>(), ParameterKind.Counter, "head", 10.0f, false);
-        head_cls1_weight = new Parameter(a, "head.cls1.weight", new[] { 59, 256, 1, 1 }, ParameterKind.Weight, "head", 10.0f, true);
-        head_cls1_bias = new Parameter(a, "head.cls1.bias", new[] { 59 }, ParameterKind.Weight, "head", 10.0f, true);
-        head_sa2_conv_res_0_weight = new Parameter(a, "head.sa2.conv_res.0.weight", new[] { 256, 512, 3, 3 }, ParameterKind.Weight, "head", 10.0f, true);
-        head_sa2_conv_res_1_weight = new Parameter(a, "head.sa2.conv_res.1.weight", new[] { 256 }, ParameterKind.Weight, "head", 10.0f, true);
-        head_sa2_conv_res_1_bias = new Parameter(a, "head.sa2.conv_res.1.bias", new[] { 256 }, ParameterKind.Weight, "head", 10.0f, true);
-        head_sa2_conv_res_1_running_mean = new Parameter(a, "head.sa2.conv_res.1.running_mean", new[] { 256 }, ParameterKind.Buffer, "head", 10.0f, false);
-        head_sa2_conv_res_1_running_var = new Parameter(a, "head.sa2.conv_res.1.running_var", new[] { 256 }, ParameterKind.Buffer, "head", 10.0f, false);
-        head_sa2_conv_res_1_num_batches_tracked = new Parameter(a, "head.sa2.conv_res.1.num_batches_tracked", Array.Empty<int>(), ParameterKind.Counter, "head", 10.0f, false);
-        head_sa2_conv_res_3_weight = new Parameter(a, "head.sa2.conv_res.3.weight", new[] { 256, 256, 3, 3 }, ParameterKind.Weight, "head", 10.0f, true);
-        head_sa2_conv_res_4_weight = new Parameter(a, "head.sa2.conv_res.4.weight", new[] { 256 }, ParameterKind.Weight, "head", 10.0f, true);
-        head_sa2_conv_res_4_bias = new Parameter(a, "head.sa2.conv_res.4.bias", new[] { 256 }, ParameterKind.Weight, "head", 10.0f, true);
-        head_sa2_conv_res_4_running_mean = new Parameter(a, "head.sa2.conv_res.4.running_mean", new[] { 256 }, ParameterKind.Buffer, "head", 10.0f, false);
-        head_sa2_conv_res_4_running_var = new Parameter(a, "head.sa2.conv_res.4.running_var", new[] { 256 }, ParameterKind.Buffer, "head", 10.0f, false);
-        head_sa2_conv_res_4_num_batches_tracked = new Parameter(a, "head.sa2.conv_res.4.num_batches_tracked", Array.Empty<int>(), ParameterKind.Counter, "head", 10.0f, false);
-        head_sa2_conv_attn_0_weight = new Parameter(a, "head.sa2.conv_attn.0.weight", new[] { 256, 512, 3, 3 }, ParameterKind.Weight, "head", 10.0f, true);
-        head_sa2_conv_attn_1_weight = new Parameter(a, "head.sa2.conv_attn.1.weight", new[] { 256 }, ParameterKind.Weight, "head", 10.0f, true);
-        head_sa2_conv_attn_1_bias = new Parameter(a, "head.sa2.conv_attn.1.bias", new[] { 256 }, ParameterKind.Weight, "head", 10.0f, true);
-        head_sa2_conv_attn_1_running_mean = new Parameter(a, "head.sa2.conv_attn.1.running_mean", new[] { 256 }, ParameterKind.Buffer, "head", 10.0f, false);
-        head_sa2_conv_attn_1_running_var = new Parameter(a, "head.sa2.conv_attn.1.running_var", new[] { 256 }, ParameterKind.Buffer, "head", 10.0f, false);
-        head_sa2_conv_attn_1_num_batches_tracked = new Parameter(a, "head.sa2.conv_attn.1.num_batches_tracked", Array.Empty<int>(), ParameterKind.Counter, "head", 10.0f, false);
-        head_sa2_conv_attn_3_weight = new Parameter(a, "head.sa2.conv_attn.3.weight", new[] { 256, 256, 3, 3 }, ParameterKind.Weight, "head", 10.0f, true);
-        head_sa2_conv_attn_4_weight = new Parameter(a, "head.sa2.conv_attn.4.weight", new[] { 256 }, ParameterKind.Weight, "head", 10.0f, true);
-        head_sa2_conv_attn_4_bias = new Parameter(a, "head.sa2.conv_attn.4.bias", new[] { 256 }, ParameterKind.Weight, "head", 10.0f, true);
-        head_sa2_conv_attn_4_running_mean = new Parameter(a, "head.sa2.conv_attn.4.running_mean", new[] { 256 }, ParameterKind.Buffer, "head", 10.0f, false);
-        head_sa2_conv_attn_4_running_var = new Parameter(a, "head.sa2.conv_attn.4.running_var", new[] { 256 }, ParameterKind.Buffer, "head", 10.0f, false);
-        head_sa2_conv_attn_4_num_batches_tracked = new Parameter(a, "head.sa2.conv_attn.4.num_batches_tracked", Array.Empty<int>(), ParameterKind.Counter, "head", 10.0f, false);
-        head_cls2_weight = new Parameter(a, "head.cls2.weight", new[] { 59, 256, 1, 1 }, ParameterKind.Weight, "head", 10.0f, true);
-        head_cls2_bias = new Parameter(a, "head.cls2.bias", new[] { 59 }, ParameterKind.Weight, "head", 10.0f, true);
-        head_sa3_conv_res_0_weight = new Parameter(a, "head.sa3.conv_res.0.weight", new[] { 256, 1024, 3, 3 }, ParameterKind.Weight, "head", 10.0f, true);
-        head_sa3_conv_res_1_weight = new Parameter(a, "head.sa3.conv_res.1.weight", new[] { 256 }, ParameterKind.Weight, "head", 10.0f, true);
-        head_sa3_conv_res_1_bias = new Parameter(a, "head.sa3.conv_res.1.bias", new[] { 256 }, ParameterKind.Weight, "head", 10.0f, true);
-        head_sa3_conv_res_1_running_mean = new Parameter(a, "head.sa3.conv_res.1.running_mean", new[] { 256 }, ParameterKind.Buffer, "head", 10.0f, false);
-        head_sa3_conv_res_1_running_var = new Parameter(a, "head.sa3.conv_res.1.running_var", new[] { 256 }, ParameterKind.Buffer, "head", 10.0f, false);
-        head_sa3_conv_res_1_num_batches_tracked = new Parameter(a, "head.sa3.conv_res.1.num_batches_tracked", Array.Empty<int>(), ParameterKind.Counter, "head", 10.0f, false);
-        head_sa3_conv_res_3_weight = new Parameter(a, "head.sa3.conv_res.3.weight", new[] { 256, 256, 3, 3 }, ParameterKind.Weight, "head", 10.0f, true);
-        head_sa3_conv_res_4_weight = new Parameter(a, "head.sa3.conv_res.4.weight", new[] { 256 }, ParameterKind.Weight, "head", 10.0f, true);
-        head_sa3_conv_res_4_bias = new Parameter(a, "head.sa3.conv_res.4.bias", new[] { 256 }, ParameterKind.Weight, "head", 10.0f, true);
-        head_sa3_conv_res_4_running_mean = new Parameter(a, "head.sa3.conv_res.4.running_mean", new[] { 256 }, ParameterKind.Buffer, "head", 10.0f, false);
-        head_sa3_conv_res_4_running_var = new Parameter(a, "head.sa3.conv_res.4.running_var", new[] { 256 }, ParameterKind.Buffer, "head", 10.0f, false);
-        head_sa3_conv_res_4_num_batches_tracked = new Parameter(a, "head.sa3.conv_res.4.num_batches_tracked", Array.Empty<int>(), ParameterKind.Counter, "head", 10.0f, false);
-        head_sa3_conv_attn_0_weight = new Parameter(a, "head.sa3.conv_attn.0.weight", new[] { 256, 1024, 3, 3 }, ParameterKind.Weight, "head", 10.0f, true);
-        head_sa3_conv_attn_1_weight = new Parameter(a, "head.sa3.conv_attn.1.weight", new[] { 256 }, ParameterKind.Weight, "head", 10.0f, true);
-        head_sa3_conv_attn_1_bias = new Parameter(a, "head.sa3.conv_attn.1.bias", new[] { 256 }, ParameterKind.Weight, "head", 10.0f, true);
-        head_sa3_conv_attn_1_running_mean = new Parameter(a, "head.sa3.conv_attn.1.running_mean", new[] { 256 }, ParameterKind.Buffer, "head", 10.0f, false);
-        head_sa3_conv_attn_1_running_var = new Parameter(a, "head.sa3.conv_attn.1.running_var", new[] { 256 }, ParameterKind.Buffer, "head", 10.0f, false);
-        head_sa3_conv_attn_1_num_batches_tracked = new Parameter(a, "head.sa3.conv_attn.1.num_batches_tracked", Array.Empty<int>(), ParameterKind.Counter, "head", 10.0f, false);
-        head_sa3_conv_attn_3_weight = new Parameter(a, "head.sa3.conv_attn.3.weight", new[] { 256, 256, 3, 3 }, ParameterKind.Weight, "head", 10.0f, true);
-        head_sa3_conv_attn_4_weight = new Parameter(a, "head.sa3.conv_attn.4.weight", new[] { 256 }, ParameterKind.Weight, "head", 10.0f, true);
-        head_sa3_conv_attn_4_bias = new Parameter(a, "head.sa3.conv_attn.4.bias", new[] { 256 }, ParameterKind.Weight, "head", 10.0f, true);
-        head_sa3_conv_attn_4_running_mean = new Parameter(a, "head.sa3.conv_attn.4.running_mean", new[] { 256 }, ParameterKind.Buffer, "head", 10.0f, false);
-        head_sa3_conv_attn_4_running_var = new Parameter(a, "head.sa3.conv_attn.4.running_var", new[] { 256 }, ParameterKind.Buffer, "head", 10.0f, false);
-        head_sa3_conv_attn_4_num_batches_tracked = new Parameter(a, "head.sa3.conv_attn.4.num_batches_tracked", Array.Empty<int>(), ParameterKind.Counter, "head", 10.0f, false);
-        head_cls3_weight = new Parameter(a, "head.cls3.weight", new[] { 59, 256, 1, 1 }, ParameterKind.Weight, "head", 10.0f, true);
-        head_cls3_bias = new Parameter(a, "head.cls3.bias", new[] { 59 }, ParameterKind.Weight, "head", 10.0f, true);
-        head_sa4_conv_res_0_weight = new Parameter(a, "head.sa4.conv_res.0.weight", new[] { 256, 2048, 3, 3 }, ParameterKind.Weight, "head", 10.0f, true);
-        head_sa4_conv_res_1_weight = new Parameter(a, "head.sa4.conv_res.1.weight", new[] { 256 }, ParameterKind.Weight, "head", 10.0f, true);
-        head_sa4_conv_res_1_bias = new Parameter(a, "head.sa4.conv_res.1.bias", new[] { 256 }, ParameterKind.Weight, "head", 10.0f, true);
-        head_sa4_conv_res_1_running_mean = new Parameter(a, "head.sa4.conv_res.1.running_mean", new[] { 256 }, ParameterKind.Buffer, "head", 10.0f, false);
-        head_sa4_conv_res_1_running_var = new Parameter(a, "head.sa4.conv_res.1.running_var", new[] { 256 }, ParameterKind.Buffer, "head", 10.0f, false);
-        head_sa4_conv_res_1_num_batches_tracked = new Parameter(a, "head.sa4.conv_res.1.num_batches_tracked", Array.Empty<int>(), ParameterKind.Counter, "head", 10.0f, false);
-        head_sa4_conv_res_3_weight = new Parameter(a, "head.sa4.conv_res.3.weight", new[] { 256, 256, 3, 3 }, ParameterKind.Weight, "head", 10.0f, true);
-        head_sa4_conv_res_4_weight = new Parameter(a, "head.sa4.conv_res.4.weight", new[] { 256 }, ParameterKind.Weight, "head", 10.0f, true);
-        head_sa4_conv_res_4_bias = new Parameter(a, "head.sa4.conv_res.4.bias", new[] { 256 }, ParameterKind.Weight, "head", 10.0f, true);
-        head_sa4_conv_res_4_running_mean = new Parameter(a, "head.sa4.conv_res.4.running_mean", new[] { 256 }, ParameterKind.Buffer, "head", 10.0f, false);
-        head_sa4_conv_res_4_running_var = new Parameter(a, "head.sa4.conv_res.4.running_var", new[] { 256 }, ParameterKind.Buffer, "head", 10.0f, false);
-        head_sa4_conv_res_4_num_batches_tracked = new Parameter(a, "head.sa4.conv_res.4.num_batches_tracked", Array.Empty<int>(), ParameterKind.Counter, "head", 10.0f, false);
-        head_sa4_conv_attn_0_weight = new Parameter(a, "head.sa4.conv_attn.0.weight", new[] { 256, 2048, 3, 3 }, ParameterKind.Weight, "head", 10.0f, true);
-        head_sa4_conv_attn_1_weight = new Parameter(a, "head.sa4.conv_attn.1.weight", new[] { 256 }, ParameterKind.Weight, "head", 10.0f, true);
-        head_sa4_conv_attn_1_bias = new Parameter(a, "head.sa4.conv_attn.1.bias", new[] { 256 }, ParameterKind.Weight, "head", 10.0f, true);
-        head_sa4_conv_attn_1_running_mean = new Parameter(a, "head.sa4.conv_attn.1.running_mean", new[] { 256 }, ParameterKind.Buffer, "head", 10.0f, false);
-        head_sa4_conv_attn_1_running_var = new Parameter(a, "head.sa4.conv_attn.1.running_var", new[] { 256 }, ParameterKind.Buffer, "head", 10.0f, false);
-        head_sa4_conv_attn_1_num_batches_tracked = new Parameter(a, "head.sa4.conv_attn.1.num_batches_tracked", Array.Empty<int>(), ParameterKind.Counter, "head", 10.0f, false);
-        head_sa4_conv_attn_3_weight = new Parameter(a, "head.sa4.conv_attn.3.weight", new[] { 256, 256, 3, 3 }, ParameterKind.Weight, "head", 10.0f, true);
-        head_sa4_conv_attn_4_weight = new Parameter(a, "head.sa4.conv_attn.4.weight", new[] { 256 }, ParameterKind.Weight, "head", 10.0f, true);
-        head_sa4_conv_attn_4_bias = new Parameter(a, "head.sa4.conv_attn.4.bias", new[] { 256 }, ParameterKind.Weight, "head", 10.0f, true);
-        head_sa4_conv_attn_4_running_mean = new Parameter(a, "head.sa4.conv_attn.4.running_mean", new[] { 256 }, ParameterKind.Buffer, "head", 10.0f, false);
-        head_sa4_conv_attn_4_running_var = new Parameter(a, "head.sa4.conv_attn.4.running_var", new[] { 256 }, ParameterKind.Buffer, "head", 10.0f, false);
-        head_sa4_conv_attn_4_num_batches_tracked = new Parameter(a, "head.sa4.conv_attn.4.num_batches_tracked", Array.Empty<int>(), ParameterKind.Counter, "head", 10.0f, false);
-        head_cls4_weight = new Parameter(a, "head.cls4.weight", new[] { 59, 256, 1, 1 }, ParameterKind.Weight, "head", 10.0f, true);
-        head_cls4_bias = new Parameter(a, "head.cls4.bias", new[] { 59 }, ParameterKind.Weight, "head", 10.0f, true);
-        head_mask_conv_weight = new Parameter(a, "head.mask_conv.weight", new[] { 59, 236, 1, 1 }, ParameterKind.Weight, "head", 10.0f, true);
-        head_mask_conv_bias = new Parameter(a, "head.mask_conv.bias", new[] { 59 }, ParameterKind.Weight, "head", 10.0f, true);
-        head_cat_fc_weight = new Parameter(a, "head.cat_fc.weight", new[] { 59, 236 }, ParameterKind.Weight, "head", 10.0f, true);
-        head_cat_fc_bias = new Parameter(a, "head.cat_fc.bias", new[] { 59 }, ParameterKind.Weight, "head", 10.0f, true);
-        head_fcn_0_weight = new Parameter(a, "head.fcn.0.weight", new[] { 512, 2048, 3, 3 }, ParameterKind.Weight, "head", 10.0f, true);
-        head_fcn_1_weight = new Parameter(a, "head.fcn.1.weight", new[] { 512 }, ParameterKind.Weight, "head", 10.0f, true);
-        head_fcn_1_bias = new Parameter(a, "head.fcn.1.bias", new[] { 512 }, ParameterKind.Weight, "head", 10.0f, true);
-        head_fcn_1_running_mean = new Parameter(a, "head.fcn.1.running_mean", new[] { 512 }, ParameterKind.Buffer, "head", 10.0f, false);
-        head_fcn_1_running_var = new Parameter(a, "head.fcn.1.running_var", new[] { 512 }, ParameterKind.Buffer, "head", 10.0f, false);
-        head_fcn_1_num_batches_tracked = new Parameter(a, "head.fcn.1.num_batches_tracked", Array.Empty<int>(), ParameterKind.Counter, "head", 10.0f, false);
-        head_fcn_4_weight = new Parameter(a, "head.fcn.4.weight", new[] { 59, 512, 1, 1 }, ParameterKind.Weight, "head", 10.0f, true);
-        head_fcn_4_bias = new Parameter(a, "head.fcn.4.bias", new[] { 59 }, ParameterKind.Weight, "head", 10.0f, true);
-        _parameters = new[]
-        {
-            backbone_stem_0_weight,
-            backbone_stem_1_weight,
-            backbone_stem_1_bias,
-            backbone_stem_1_running_mean,
-            backbone_stem_1_running_var,
-            backbone_stem_1_num_batches_tracked,
-            backbone_stem_3_weight,
-            backbone_stem_4_weight,
-            backbone_stem_4_bias,
-            backbone_stem_4_running_mean,
-            backbone_stem_4_running_var,
-            backbone_stem_4_num_batches_tracked,
-            backbone_stem_6_weight,
-            backbone_stem_7_weight,
-            backbone_stem_7_bias,
-            backbone_stem_7_running_mean,
-            backbone_stem_7_running_var,
-            backbone_stem_7_num_batches_tracked,
-            backbone_layer1_0_conv1_weight,
-            backbone_layer1_0_bn1_weight,
-            backbone_layer1_0_bn1_bias,
-            backbone_layer1_0_bn1_running_mean,
-            backbone_layer1_0_bn1_running_var,
-            backbone_layer1_0_bn1_num_batches_tracked,
-            backbone_layer1_0_conv2_weight,
-            backbone_layer1_0_bn2_weight,
-            backbone_layer1_0_bn2_bias,
-            backbone_layer1_0_bn2_running_mean,
-            backbone_layer1_0_bn2_running_var,
-            backbone_layer1_0_bn2_num_batches_tracked,
-            backbone_layer1_0_conv3_weight,
-            backbone_layer1_0_bn3_weight,
-            backbone_layer1_0_bn3_bias,
-            backbone_layer1_0_bn3_running_mean,
-            backbone_layer1_0_bn3_running_var,
-            backbone_layer1_0_bn3_num_batches_tracked,
-            backbone_layer1_0_downsample_0_weight,
-            backbone_layer1_0_downsample_1_weight,
-            backbone_layer1_0_downsample_1_bias,
-            backbone_layer1_0_downsample_1_running_mean,
-            backbone_layer1_0_downsample_1_running_var,
-            backbone_layer1_0_downsample_1_num_batches_tracked,
-            backbone_layer1_1_conv1_weight,
-            backbone_layer1_1_bn1_weight,
-            backbone_layer1_1_bn1_bias,
-            backbone_layer1_1_bn1_running_mean,
-            backbone_layer1_1_bn1_running_var,
-            backbone_layer1_1_bn1_num_batches_tracked,
-            backbone_layer1_1_conv2_weight,
-            backbone_layer1_1_bn2_weight,
-            backbone_layer1_1_bn2_bias,
-            backbone_layer1_1_bn2_running_mean,
-            backbone_layer1_1_bn2_running_var,
-            backbone_layer1_1_bn2_num_batches_tracked,
-            backbone_layer1_1_conv3_weight,
-            backbone_layer1_1_bn3_weight,
-            backbone_layer1_1_bn3_bias,
-            backbone_layer1_1_bn3_running_mean,
-            backbone_layer1_1_bn3_running_var,
-            backbone_layer1_1_bn3_num_batches_tracked,
-            backbone_layer1_2_conv1_weight,
-            backbone_layer1_2_bn1_weight,
-            backbone_layer1_2_bn1_bias,
-            backbone_layer1_2_bn1_running_mean,
-            backbone_layer1_2_bn1_running_var,
-            backbone_layer1_2_bn1_num_batches_tracked,
-            backbone_layer1_2_conv2_weight,
-            backbone_layer1_2_bn2_weight,
-            backbone_layer1_2_bn2_bias,
-            backbone_layer1_2_bn2_running_mean,
-            backbone_layer1_2_bn2_running_var,
-            backbone_layer1_2_bn2_num_batches_tracked,
-            backbone_layer1_2_conv3_weight,
-            backbone_layer1_2_bn3_weight,
-            backbone_layer1_2_bn3_bias,
-            backbone_layer1_2_bn3_running_mean,
-            backbone_layer1_2_bn3_running_var,
-            backbone_layer1_2_bn3_num_batches_tracked,
-            backbone_layer2_0_conv1_weight,
-            backbone_layer2_0_bn1_weight,
-            backbone_layer2_0_bn1_bias,
-            backbone_layer2_0_bn1_running_mean,
-            backbone_layer2_0_bn1_running_var,
-            backbone_layer2_0_bn1_num_batches_tracked,
-            backbone_layer2_0_conv2_weight,
-            backbone_layer2_0_bn2_weight,
-            backbone_layer2_0_bn2_bias,
-            backbone_layer2_0_bn2_running_mean,
-            backbone_layer2_0_bn2_running_var,
-            backbone_layer2_0_bn2_num_batches_tracked,
-            backbone_layer2_0_conv3_weight,
-            backbone_layer2_0_bn3_weight,
-            backbone_layer2_0_bn3_bias,
-            backbone_layer2_0_bn3_running_mean,
-            backbone_layer2_0_bn3_running_var,
-            backbone_layer2_0_bn3_num_batches_tracked,
-            backbone_layer2_0_downsample_0_weight,
-            backbone_layer2_0_downsample_1_weight,
-            backbone_layer2_0_downsample_1_bias,
-            backbone_layer2_0_downsample_1_running_mean,
-            backbone_layer2_0_downsample_1_running_var,
-            backbone_layer2_0_downsample_1_num_batches_tracked,
-            backbone_layer2_1_conv1_weight,
-            backbone_layer2_1_bn1_weight,
-            backbone_layer2_1_bn1_bias,
-            backbone_layer2_1_bn1_running_mean,
-            backbone_layer2_1_bn1_running_var,
-            backbone_layer2_1_bn1_num_batches_tracked,
-            backbone_layer2_1_conv2_weight,
-            backbone_layer2_1_bn2_weight,
-            backbone_layer2_1_bn2_bias,
-            backbone_layer2_1_bn2_running_mean,
-            backbone_layer2_1_bn2_running_var,
-            backbone_layer2_1_bn2_num_batches_tracked,
-            backbone_layer2_1_conv3_weight,
-            backbone_layer2_1_bn3_weight,
-            backbone_layer2_1_bn3_bias,
-            backbone_layer2_1_bn3_running_mean,
-            backbone_layer2_1_bn3_running_var,
-            backbone_layer2_1_bn3_num_batches_tracked,
-            backbone_layer2_2_conv1_weight,
-            backbone_layer2_2_bn1_weight,
-            backbone_layer2_2_bn1_bias,
-            backbone_layer2_2_bn1_running_mean,
-            backbone_layer2_2_bn1_running_var,
-            backbone_layer2_2_bn1_num_batches_tracked,
-            backbone_layer2_2_conv2_weight,
-            backbone_layer2_2_bn2_weight,
-            backbone_layer2_2_bn2_bias,
-            backbone_layer2_2_bn2_running_mean,
-            backbone_layer2_2_bn2_running_var,
-            backbone_layer2_2_bn2_num_batches_tracked,
-            backbone_layer2_2_conv3_weight,
-            backbone_layer2_2_bn3_weight,
-            backbone_layer2_2_bn3_bias,
-            backbone_layer2_2_bn3_running_mean,
-            backbone_layer2_2_bn3_running_var,
-            backbone_layer2_2_bn3_num_batches_tracked,
-            backbone_layer2_3_conv1_weight,
-            backbone_layer2_3_bn1_weight,
-            backbone_layer2_3_bn1_bias,
-            backbone_layer2_3_bn1_running_mean,
-            backbone_layer2_3_bn1_running_var,
-            backbone_layer2_3_bn1_num_batches_tracked,
-            backbone_layer2_3_conv2_weight,
-            backbone_layer2_3_bn2_weight,
-            backbone_layer2_3_bn2_bias,
-            backbone_layer2_3_bn2_running_mean,
-            backbone_layer2_3_bn2_running_var,
-            backbone_layer2_3_bn2_num_batches_tracked,
-            backbone_layer2_3_conv3_weight,
-            backbone_layer2_3_bn3_weight,
-            backbone_layer2_3_bn3_bias,
-            backbone_layer2_3_bn3_running_mean,
-            backbone_layer2_3_bn3_running_var,
-            backbone_layer2_3_bn3_num_batches_tracked,
-            backbone_layer3_0_conv1_weight,
-            backbone_layer3_0_bn1_weight,
-            backbone_layer3_0_bn1_bias,
-            backbone_layer3_0_bn1_running_mean,
-            backbone_layer3_0_bn1_running_var,
-            backbone_layer3_0_bn1_num_batches_tracked,
-            backbone_layer3_0_conv2_weight,
-            backbone_layer3_0_bn2_weight,
-            backbone_layer3_0_bn2_bias,
-            backbone_layer3_0_bn2_running_mean,
-            backbone_layer3_0_bn2_running_var,
-            backbone_layer3_0_bn2_num_batches_tracked,
-            backbone_layer3_0_conv3_weight,
-            backbone_layer3_0_bn3_weight,
-            backbone_layer3_0_bn3_bias,
-            backbone_layer3_0_bn3_running_mean,
-            backbone_layer3_0_bn3_running_var,
-            backbone_layer3_0_bn3_num_batches_tracked,
-            backbone_layer3_0_downsample_0_weight,
-            backbone_layer3_0_downsample_1_weight,
-            backbone_layer3_0_downsample_1_bias,
-            backbone_layer3_0_downsample_1_running_mean,
-            backbone_layer3_0_downsample_1_running_var,
-            backbone_layer3_0_downsample_1_num_batches_tracked,
-            backbone_layer3_1_conv1_weight,
-            backbone_layer3_1_bn1_weight,
-            backbone_layer3_1_bn1_bias,
-            backbone_layer3_1_bn1_running_mean,
-            backbone_layer3_1_bn1_running_var,
-            backbone_layer3_1_bn1_num_batches_tracked,
-            backbone_layer3_1_conv2_weight,
-            backbone_layer3_1_bn2_weight,
-            backbone_layer3_1_bn2_bias,
-            backbone_layer3_1_bn2_running_mean,
-            backbone_layer3_1_bn2_running_var,
-            backbone_layer3_1_bn2_num_batches_tracked,
-            backbone_layer3_1_conv3_weight,
-            backbone_layer3_1_bn3_weight,
-            backbone_layer3_1_bn3_bias,
-            backbone_layer3_1_bn3_running_mean,
-            backbone_layer3_1_bn3_running_var,
-            backbone_layer3_1_bn3_num_batches_tracked,
-            backbone_layer3_2_conv1_weight,
-            backbone_layer3_2_bn1_weight,
-            backbone_layer3_2_bn1_bias,
-            backbone_layer3_2_bn1_running_mean,
-            backbone_layer3_2_bn1_running_var,
-            backbone_layer3_2_bn1_num_batches_tracked,
-            backbone_layer3_2_conv2_weight,
-            backbone_layer3_2_bn2_weight,
-            backbone_layer3_2_bn2_bias,
-            backbone_layer3_2_bn2_running_mean,
-            backbone_layer3_2_bn2_running_var,
-            backbone_layer3_2_bn2_num_batches_tracked,
-            backbone_layer3_2_conv3_weight,
-            backbone_layer3_2_bn3_weight,
-            backbone_layer3_2_bn3_bias,
-            backbone_layer3_2_bn3_running_mean,
-            backbone_layer3_2_bn3_running_var,
-            backbone_layer3_2_bn3_num_batches_tracked,
-            backbone_layer3_3_conv1_weight,
-            backbone_layer3_3_bn1_weight,
-            backbone_layer3_3_bn1_bias,
-            backbone_layer3_3_bn1_running_mean,
-            backbone_layer3_3_bn1_running_var,
-            backbone_layer3_3_bn1_num_batches_tracked,
-            backbone_layer3_3_conv2_weight,
-            backbone_layer3_3_bn2_weight,
-            backbone_layer3_3_bn2_bias,
-            backbone_layer3_3_bn2_running_mean,
-            backbone_layer3_3_bn2_running_var,
-            backbone_layer3_3_bn2_num_batches_tracked,
-            backbone_layer3_3_conv3_weight,
-            backbone_layer3_3_bn3_weight,
-            backbone_layer3_3_bn3_bias,
-            backbone_layer3_3_bn3_running_mean,
-            backbone_layer3_3_bn3_running_var,
-            backbone_layer3_3_bn3_num_batches_tracked,
-            backbone_layer3_4_conv1_weight,
-            backbone_layer3_4_bn1_weight,
-            backbone_layer3_4_bn1_bias,
-            backbone_layer3_4_bn1_running_mean,
-            backbone_layer3_4_bn1_running_var,
-            backbone_layer3_4_bn1_num_batches_tracked,
-            backbone_layer3_4_conv2_weight,
-            backbone_layer3_4_bn2_weight,
-            backbone_layer3_4_bn2_bias,
-            backbone_layer3_4_bn2_running_mean,
-            backbone_layer3_4_bn2_running_var,
-            backbone_layer3_4_bn2_num_batches_tracked,
-            backbone_layer3_4_conv3_weight,
-            backbone_layer3_4_bn3_weight,
-            backbone_layer3_4_bn3_bias,
-            backbone_layer3_4_bn3_running_mean,
-            backbone_layer3_4_bn3_running_var,
-            backbone_layer3_4_bn3_num_batches_tracked,
-            backbone_layer3_5_conv1_weight,
-            backbone_layer3_5_bn1_weight,
-            backbone_layer3_5_bn1_bias,
-            backbone_layer3_5_bn1_running_mean,
-            backbone_layer3_5_bn1_running_var,
-            backbone_layer3_5_bn1_num_batches_tracked,
-            backbone_layer3_5_conv2_weight,
-            backbone_layer3_5_bn2_weight,
-            backbone_layer3_5_bn2_bias,
-            backbone_layer3_5_bn2_running_mean,
-            backbone_layer3_5_bn2_running_var,
-            backbone_layer3_5_bn2_num_batches_tracked,
-            backbone_layer3_5_conv3_weight,
-            backbone_layer3_5_bn3_weight,
-            backbone_layer3_5_bn3_bias,
-            backbone_layer3_5_bn3_running_mean,
-            backbone_layer3_5_bn3_running_var,
-            backbone_layer3_5_bn3_num_batches_tracked,
-            backbone_layer3_6_conv1_weight,
-            backbone_layer3_6_bn1_weight,
-            backbone_layer3_6_bn1_bias,
-            backbone_layer3_6_bn1_running_mean,
-            backbone_layer3_6_bn1_running_var,
-            backbone_layer3_6_bn1_num_batches_tracked,
-            backbone_layer3_6_conv2_weight,
-            backbone_layer3_6_bn2_weight,
-            backbone_layer3_6_bn2_bias,
-            backbone_layer3_6_bn2_running_mean,
-            backbone_layer3_6_bn2_running_var,
-            backbone_layer3_6_bn2_num_batches_tracked,
-            backbone_layer3_6_conv3_weight,
-            backbone_layer3_6_bn3_weight,
-            backbone_layer3_6_bn3_bias,
-            backbone_layer3_6_bn3_running_mean,
-            backbone_layer3_6_bn3_running_var,
-            backbone_layer3_6_bn3_num_batches_tracked,
-            backbone_layer3_7_conv1_weight,
-            backbone_layer3_7_bn1_weight,
-            backbone_layer3_7_bn1_bias,
-            backbone_layer3_7_bn1_running_mean,
-            backbone_layer3_7_bn1_running_var,
-            backbone_layer3_7_bn1_num_batches_tracked,
-            backbone_layer3_7_conv2_weight,
-            backbone_layer3_7_bn2_weight,
-            backbone_layer3_7_bn2_bias,
-            backbone_layer3_7_bn2_running_mean,
-            backbone_layer3_7_bn2_running_var,
-            backbone_layer3_7_bn2_num_batches_tracked,
-            backbone_layer3_7_conv3_weight,
-            backbone_layer3_7_bn3_weight,
-            backbone_layer3_7_bn3_bias,
-            backbone_layer3_7_bn3_running_mean,
-            backbone_layer3_7_bn3_running_var,
-            backbone_layer3_7_bn3_num_batches_tracked,
-            backbone_layer3_8_conv1_weight,
-            backbone_layer3_8_bn1_weight,
-            backbone_layer3_8_bn1_bias,
-            backbone_layer3_8_bn1_running_mean,
-            backbone_layer3_8_bn1_running_var,
-            backbone_layer3_8_bn1_num_batches_tracked,
-            backbone_layer3_8_conv2_weight,
-            backbone_layer3_8_bn2_weight,
-            backbone_layer3_8_bn2_bias,
-            backbone_layer3_8_bn2_running_mean,
-            backbone_layer3_8_bn2_running_var,
-            backbone_layer3_8_bn2_num_batches_tracked,
-            backbone_layer3_8_conv3_weight,
-            backbone_layer3_8_bn3_weight,
-            backbone_layer3_8_bn3_bias,
-            backbone_layer3_8_bn3_running_mean,
-            backbone_layer3_8_bn3_running_var,
-            backbone_layer3_8_bn3_num_batches_tracked,
-            backbone_layer3_9_conv1_weight,
-            backbone_layer3_9_bn1_weight,
-            backbone_layer3_9_bn1_bias,
-            backbone_layer3_9_bn1_running_mean,
-            backbone_layer3_9_bn1_running_var,
-            backbone_layer3_9_bn1_num_batches_tracked,
-            backbone_layer3_9_conv2_weight,
-            backbone_layer3_9_bn2_weight,
-            backbone_layer3_9_bn2_bias,
-            backbone_layer3_9_bn2_running_mean,
-            backbone_layer3_9_bn2_running_var,
-            backbone_layer3_9_bn2_num_batches_tracked,
-            backbone_layer3_9_conv3_weight,
-            backbone_layer3_9_bn3_weight,
-            backbone_layer3_9_bn3_bias,
-            backbone_layer3_9_bn3_running_mean,
-            backbone_layer3_9_bn3_running_var,
-            backbone_layer3_9_bn3_num_batches_tracked,
-            backbone_layer3_10_conv1_weight,
-            backbone_layer3_10_bn1_weight,
-            backbone_layer3_10_bn1_bias,
-            backbone_layer3_10_bn1_running_mean,
-            backbone_layer3_10_bn1_running_var,
-            backbone_layer3_10_bn1_num_batches_tracked,
-            backbone_layer3_10_conv2_weight,
-            backbone_layer3_10_bn2_weight,
-            backbone_layer3_10_bn2_bias,
-            backbone_layer3_10_bn2_running_mean,
-            backbone_layer3_10_bn2_running_var,
-            backbone_layer3_10_bn2_num_batches_tracked,
-            backbone_layer3_10_conv3_weight,
-            backbone_layer3_10_bn3_weight,
-            backbone_layer3_10_bn3_bias,
-            backbone_layer3_10_bn3_running_mean,
-            backbone_layer3_10_bn3_running_var,
-            backbone_layer3_10_bn3_num_batches_tracked,
-            backbone_layer3_11_conv1_weight,
-            backbone_layer3_11_bn1_weight,
-            backbone_layer3_11_bn1_bias,
-            backbone_layer3_11_bn1_running_mean,
-            backbone_layer3_11_bn1_running_var,
-            backbone_layer3_11_bn1_num_batches_tracked,
-            backbone_layer3_11_conv2_weight,
-            backbone_layer3_11_bn2_weight,
-            backbone_layer3_11_bn2_bias,
-            backbone_layer3_11_bn2_running_mean,
-            backbone_layer3_11_bn2_running_var,
-            backbone_layer3_11_bn2_num_batches_tracked,
-            backbone_layer3_11_conv3_weight,
-            backbone_layer3_11_bn3_weight,
-            backbone_layer3_11_bn3_bias,
-            backbone_layer3_11_bn3_running_mean,
-            backbone_layer3_11_bn3_running_var,
-            backbone_layer3_11_bn3_num_batches_tracked,
-            backbone_layer3_12_conv1_weight,
-            backbone_layer3_12_bn1_weight,
-            backbone_layer3_12_bn1_bias,
-            backbone_layer3_12_bn1_running_mean,
-            backbone_layer3_12_bn1_running_var,
-            backbone_layer3_12_bn1_num_batches_tracked,
-            backbone_layer3_12_conv2_weight,
-            backbone_layer3_12_bn2_weight,
-            backbone_layer3_12_bn2_bias,
-            backbone_layer3_12_bn2_running_mean,
-            backbone_layer3_12_bn2_running_var,
-            backbone_layer3_12_bn2_num_batches_tracked,
-            backbone_layer3_12_conv3_weight,
-            backbone_layer3_12_bn3_weight,
-            backbone_layer3_12_bn3_bias,
-            backbone_layer3_12_bn3_running_mean,
-            backbone_layer3_12_bn3_running_var,
-            backbone_layer3_12_bn3_num_batches_tracked,
-            backbone_layer3_13_conv1_weight,
-            backbone_layer3_13_bn1_weight,
-            backbone_layer3_13_bn1_bias,
-            backbone_layer3_13_bn1_running_mean,
-            backbone_layer3_13_bn1_running_var,
-            backbone_layer3_13_bn1_num_batches_tracked,
-            backbone_layer3_13_conv2_weight,
-            backbone_layer3_13_bn2_weight,
-            backbone_layer3_13_bn2_bias,
-            backbone_layer3_13_bn2_running_mean,
-            backbone_layer3_13_bn2_running_var,
-            backbone_layer3_13_bn2_num_batches_tracked,
-            backbone_layer3_13_conv3_weight,
-            backbone_layer3_13_bn3_weight,
-            backbone_layer3_13_bn3_bias,
-            backbone_layer3_13_bn3_running_mean,
-            backbone_layer3_13_bn3_running_var,
-            backbone_layer3_13_bn3_num_batches_tracked,
-            backbone_layer3_14_conv1_weight,
-            backbone_layer3_14_bn1_weight,
-            backbone_layer3_14_bn1_bias,
-            backbone_layer3_14_bn1_running_mean,
-            backbone_layer3_14_bn1_running_var,
-            backbone_layer3_14_bn1_num_batches_tracked,
-            backbone_layer3_14_conv2_weight,
-            backbone_layer3_14_bn2_weight,
-            backbone_layer3_14_bn2_bias,
-            backbone_layer3_14_bn2_running_mean,
-            backbone_layer3_14_bn2_running_var,
-            backbone_layer3_14_bn2_num_batches_tracked,
-            backbone_layer3_14_conv3_weight,
-            backbone_layer3_14_bn3_weight,
-            backbone_layer3_14_bn3_bias,
-            backbone_layer3_14_bn3_running_mean,
-            backbone_layer3_14_bn3_running_var,
-            backbone_layer3_14_bn3_num_batches_tracked,
-            backbone_layer3_15_conv1_weight,
-            backbone_layer3_15_bn1_weight,
-            backbone_layer3_15_bn1_bias,
-            backbone_layer3_15_bn1_running_mean,
-            backbone_layer3_15_bn1_running_var,
-            backbone_layer3_15_bn1_num_batches_tracked,
-            backbone_layer3_15_conv2_weight,
-            backbone_layer3_15_bn2_weight,
-            backbone_layer3_15_bn2_bias,
-            backbone_layer3_15_bn2_running_mean,
-            backbone_layer3_15_bn2_running_var,
-            backbone_layer3_15_bn2_num_batches_tracked,
-            backbone_layer3_15_conv3_weight,
-            backbone_layer3_15_bn3_weight,
-            backbone_layer3_15_bn3_bias,
-            backbone_layer3_15_bn3_running_mean,
-            backbone_layer3_15_bn3_running_var,
-            backbone_layer3_15_bn3_num_batches_tracked,
-            backbone_layer3_16_conv1_weight,
-            backbone_layer3_16_bn1_weight,
-            backbone_layer3_16_bn1_bias,
-            backbone_layer3_16_bn1_running_mean,
-            backbone_layer3_16_bn1_running_var,
-            backbone_layer3_16_bn1_num_batches_tracked,
-            backbone_layer3_16_conv2_weight,
-            backbone_layer3_16_bn2_weight,
-            backbone_layer3_16_bn2_bias,
-            backbone_layer3_16_bn2_running_mean,
-            backbone_layer3_16_bn2_running_var,
-            backbone_layer3_16_bn2_num_batches_tracked,
-            backbone_layer3_16_conv3_weight,
-            backbone_layer3_16_bn3_weight,
-            backbone_layer3_16_bn3_bias,
-            backbone_layer3_16_bn3_running_mean,
-            backbone_layer3_16_bn3_running_var,
-            backbone_layer3_16_bn3_num_batches_tracked,
-            backbone_layer3_17_conv1_weight,
-            backbone_layer3_17_bn1_weight,
-            backbone_layer3_17_bn1_bias,
-            backbone_layer3_17_bn1_running_mean,
-            backbone_layer3_17_bn1_running_var,
-            backbone_layer3_17_bn1_num_batches_tracked,
-            backbone_layer3_17_conv2_weight,
-            backbone_layer3_17_bn2_weight,
-            backbone_layer3_17_bn2_bias,
-            backbone_layer3_17_bn2_running_mean,
-            backbone_layer3_17_bn2_running_var,
-            backbone_layer3_17_bn2_num_batches_tracked,
-            backbone_layer3_17_conv3_weight,
-            backbone_layer3_17_bn3_weight,
-            backbone_layer3_17_bn3_bias,
-            backbone_layer3_17_bn3_running_mean,
-            backbone_layer3_17_bn3_running_var,
-            backbone_layer3_17_bn3_num_batches_tracked,
-            backbone_layer3_18_conv1_weight,
-            backbone_layer3_18_bn1_weight,
-            backbone_layer3_18_bn1_bias,
-            backbone_layer3_18_bn1_running_mean,
-            backbone_layer3_18_bn1_running_var,
-            backbone_layer3_18_bn1_num_batches_tracked,
-            backbone_layer3_18_conv2_weight,
-            backbone_layer3_18_bn2_weight,
-            backbone_layer3_18_bn2_bias,
-            backbone_layer3_18_bn2_running_mean,
-            backbone_layer3_18_bn2_running_var,
-            backbone_layer3_18_bn2_num_batches_tracked,
-            backbone_layer3_18_conv3_weight,
-            backbone_layer3_18_bn3_weight,
-            backbone_layer3_18_bn3_bias,
-            backbone_layer3_18_bn3_running_mean,
-            backbone_layer3_18_bn3_running_var,
-            backbone_layer3_18_bn3_num_batches_tracked,
-            backbone_layer3_19_conv1_weight,
-            backbone_layer3_19_bn1_weight,
-            backbone_layer3_19_bn1_bias,
-            backbone_layer3_19_bn1_running_mean,
-            backbone_layer3_19_bn1_running_var,
-            backbone_layer3_19_bn1_num_batches_tracked,
-            backbone_layer3_19_conv2_weight,
-            backbone_layer3_19_bn2_weight,
-            backbone_layer3_19_bn2_bias,
-            backbone_layer3_19_bn2_running_mean,
-            backbone_layer3_19_bn2_running_var,
-            backbone_layer3_19_bn2_num_batches_tracked,
-            backbone_layer3_19_conv3_weight,
-            backbone_layer3_19_bn3_weight,
-            backbone_layer3_19_bn3_bias,
-            backbone_layer3_19_bn3_running_mean,
-            backbone_layer3_19_bn3_running_var,
-            backbone_layer3_19_bn3_num_batches_tracked,
-            backbone_layer3_20_conv1_weight,
-            backbone_layer3_20_bn1_weight,
-            backbone_layer3_20_bn1_bias,
-            backbone_layer3_20_bn1_running_mean,
-            backbone_layer3_20_bn1_running_var,
-            backbone_layer3_20_bn1_num_batches_tracked,
-            backbone_layer3_20_conv2_weight,
-            backbone_layer3_20_bn2_weight,
-            backbone_layer3_20_bn2_bias,
-            backbone_layer3_20_bn2_running_mean,
-            backbone_layer3_20_bn2_running_var,
-            backbone_layer3_20_bn2_num_batches_tracked,
-            backbone_layer3_20_conv3_weight,
-            backbone_layer3_20_bn3_weight,
-            backbone_layer3_20_bn3_bias,
-            backbone_layer3_20_bn3_running_mean,
-            backbone_layer3_20_bn3_running_var,
-            backbone_layer3_20_bn3_num_batches_tracked,
-            backbone_layer3_21_conv1_weight,
-            backbone_layer3_21_bn1_weight,
-            backbone_layer3_21_bn1_bias,
-            backbone_layer3_21_bn1_running_mean,
-            backbone_layer3_21_bn1_running_var,
-            backbone_layer3_21_bn1_num_batches_tracked,
-            backbone_layer3_21_conv2_weight,
-            backbone_layer3_21_bn2_weight,
-            backbone_layer3_21_bn2_bias,
-            backbone_layer3_21_bn2_running_mean,
-            backbone_layer3_21_bn2_running_var,
-            backbone_layer3_21_bn2_num_batches_tracked,
-            backbone_layer3_21_conv3_weight,
-            backbone_layer3_21_bn3_weight,
-            backbone_layer3_21_bn3_bias,
-            backbone_layer3_21_bn3_running_mean,
-            backbone_layer3_21_bn3_running_var,
-            backbone_layer3_21_bn3_num_batches_tracked,
-            backbone_layer3_22_conv1_weight,
-            backbone_layer3_22_bn1_weight,
-            backbone_layer3_22_bn1_bias,
-            backbone_layer3_22_bn1_running_mean,
-            backbone_layer3_22_bn1_running_var,
-            backbone_layer3_22_bn1_num_batches_tracked,
-            backbone_layer3_22_conv2_weight,
-            backbone_layer3_22_bn2_weight,
-            backbone_layer3_22_bn2_bias,
-            backbone_layer3_22_bn2_running_mean,
-            backbone_layer3_22_bn2_running_var,
-            backbone_layer3_22_bn2_num_batches_tracked,
-            backbone_layer3_22_conv3_weight,
-            backbone_layer3_22_bn3_weight,
-            backbone_layer3_22_bn3_bias,
-            backbone_layer3_22_bn3_running_mean,
-            backbone_layer3_22_bn3_running_var,
-            backbone_layer3_22_bn3_num_batches_tracked,
-            backbone_layer4_0_conv1_weight,
-            backbone_layer4_0_bn1_weight,
-            backbone_layer4_0_bn1_bias,
-            backbone_layer4_0_bn1_running_mean,
-            backbone_layer4_0_bn1_running_var,
-            backbone_layer4_0_bn1_num_batches_tracked,
-            backbone_layer4_0_conv2_weight,
-            backbone_layer4_0_bn2_weight,
-            backbone_layer4_0_bn2_bias,
-            backbone_layer4_0_bn2_running_mean,
-            backbone_layer4_0_bn2_running_var,
-            backbone_layer4_0_bn2_num_batches_tracked,
-            backbone_layer4_0_conv3_weight,
-            backbone_layer4_0_bn3_weight,
-            backbone_layer4_0_bn3_bias,
-            backbone_layer4_0_bn3_running_mean,
-            backbone_layer4_0_bn3_running_var,
-            backbone_layer4_0_bn3_num_batches_tracked,
-            backbone_layer4_0_downsample_0_weight,
-            backbone_layer4_0_downsample_1_weight,
-            backbone_layer4_0_downsample_1_bias,
-            backbone_layer4_0_downsample_1_running_mean,
-            backbone_layer4_0_downsample_1_running_var,
-            backbone_layer4_0_downsample_1_num_batches_tracked,
-            backbone_layer4_1_conv1_weight,
-            backbone_layer4_1_bn1_weight,
-            backbone_layer4_1_bn1_bias,
-            backbone_layer4_1_bn1_running_mean,
-            backbone_layer4_1_bn1_running_var,
-            backbone_layer4_1_bn1_num_batches_tracked,
-            backbone_layer4_1_conv2_weight,
-            backbone_layer4_1_bn2_weight,
-            backbone_layer4_1_bn2_bias,
-            backbone_layer4_1_bn2_running_mean,
-            backbone_layer4_1_bn2_running_var,
-            backbone_layer4_1_bn2_num_batches_tracked,
-            backbone_layer4_1_conv3_weight,
-            backbone_layer4_1_bn3_weight,
-            backbone_layer4_1_bn3_bias,
-            backbone_layer4_1_bn3_running_mean,
-            backbone_layer4_1_bn3_running_var,
-            backbone_layer4_1_bn3_num_batches_tracked,
-            backbone_layer4_2_conv1_weight,
-            backbone_layer4_2_bn1_weight,
-            backbone_layer4_2_bn1_bias,
-            backbone_layer4_2_bn1_running_mean,
-            backbone_layer4_2_bn1_running_var,
-            backbone_layer4_2_bn1_num_batches_tracked,
-            backbone_layer4_2_conv2_weight,
-            backbone_layer4_2_bn2_weight,
-            backbone_layer4_2_bn2_bias,
-            backbone_layer4_2_bn2_running_mean,
-            backbone_layer4_2_bn2_running_var,
-            backbone_layer4_2_bn2_num_batches_tracked,
-            backbone_layer4_2_conv3_weight,
-            backbone_layer4_2_bn3_weight,
-            backbone_layer4_2_bn3_bias,
-            backbone_layer4_2_bn3_running_mean,
-            backbone_layer4_2_bn3_running_var,
-            backbone_layer4_2_bn3_num_batches_tracked,
-            head_sa1_conv_res_0_weight,
-            head_sa1_conv_res_1_weight,
-            head_sa1_conv_res_1_bias,
-            head_sa1_conv_res_1_running_mean,
-            head_sa1_conv_res_1_running_var,
-            head_sa1_conv_res_1_num_batches_tracked,
-            head_sa1_conv_res_3_weight,
-            head_sa1_conv_res_4_weight,
-            head_sa1_conv_res_4_bias,
-            head_sa1_conv_res_4_running_mean,
-            head_sa1_conv_res_4_running_var,
-            head_sa1_conv_res_4_num_batches_tracked,
-            head_sa1_conv_attn_0_weight,
-            head_sa1_conv_attn_1_weight,
-            head_sa1_conv_attn_1_bias,
-            head_sa1_conv_attn_1_running_mean,
-            head_sa1_conv_attn_1_running_var,
-            head_sa1_conv_attn_1_num_batches_tracked,
-            head_sa1_conv_attn_3_weight,
-            head_sa1_conv_attn_4_weight,
-            head_sa1_conv_attn_4_bias,
-            head_sa1_conv_attn_4_running_mean,
-            head_sa1_conv_attn_4_running_var,
-            head_sa1_conv_attn_4_num_batches_tracked,
-            head_cls1_weight,
-            head_cls1_bias,
-            head_sa2_conv_res_0_weight,
-            head_sa2_conv_res_1_weight,
-            head_sa2_conv_res_1_bias,
-            head_sa2_conv_res_1_running_mean,
-            head_sa2_conv_res_1_running_var,
-            head_sa2_conv_res_1_num_batches_tracked,
-            head_sa2_conv_res_3_weight,
-            head_sa2_conv_res_4_weight,
-            head_sa2_conv_res_4_bias,
-            head_sa2_conv_res_4_running_mean,
-            head_sa2_conv_res_4_running_var,
-            head_sa2_conv_res_4_num_batches_tracked,
-            head_sa2_conv_attn_0_weight,
-            head_sa2_conv_attn_1_weight,
-            head_sa2_conv_attn_1_bias,
-            head_sa2_conv_attn_1_running_mean,
-            head_sa2_conv_attn_1_running_var,
-            head_sa2_conv_attn_1_num_batches_tracked,
-            head_sa2_conv_attn_3_weight,
-            head_sa2_conv_attn_4_weight,
-            head_sa2_conv_attn_4_bias,
-            head_sa2_conv_attn_4_running_mean,
-            head_sa2_conv_attn_4_running_var,
-            head_sa2_conv_attn_4_num_batches_tracked,
-            head_cls2_weight,
-            head_cls2_bias,
-            head_sa3_conv_res_0_weight,
-            head_sa3_conv_res_1_weight,
-            head_sa3_conv_res_1_bias,
-            head_sa3_conv_res_1_running_mean,
-            head_sa3_conv_res_1_running_var,
-            head_sa3_conv_res_1_num_batches_tracked,
-            head_sa3_conv_res_3_weight,
-            head_sa3_conv_res_4_weight,
-            head_sa3_conv_res_4_bias,
-            head_sa3_conv_res_4_running_mean,
-            head_sa3_conv_res_4_running_var,
-            head_sa3_conv_res_4_num_batches_tracked,
-            head_sa3_conv_attn_0_weight,
-            head_sa3_conv_attn_1_weight,
-            head_sa3_conv_attn_1_bias,
-            head_sa3_conv_attn_1_running_mean,
-            head_sa3_conv_attn_1_running_var,
-            head_sa3_conv_attn_1_num_batches_tracked,
-            head_sa3_conv_attn_3_weight,
-            head_sa3_conv_attn_4_weight,
-            head_sa3_conv_attn_4_bias,
-            head_sa3_conv_attn_4_running_mean,
-            head_sa3_conv_attn_4_running_var,
-            head_sa3_conv_attn_4_num_batches_tracked,
-            head_cls3_weight,
-            head_cls3_bias,
-            head_sa4_conv_res_0_weight,
-            head_sa4_conv_res_1_weight,
-            head_sa4_conv_res_1_bias,
-            head_sa4_conv_res_1_running_mean,
-            head_sa4_conv_res_1_running_var,
-            head_sa4_conv_res_1_num_batches_tracked,
-            head_sa4_conv_res_3_weight,
-            head_sa4_conv_res_4_weight,
-            head_sa4_conv_res_4_bias,
-            head_sa4_conv_res_4_running_mean,
-            head_sa4_conv_res_4_running_var,
-            head_sa4_conv_res_4_num_batches_tracked,
-            head_sa4_conv_attn_0_weight,
-            head_sa4_conv_attn_1_weight,
-            head_sa4_conv_attn_1_bias,
-            head_sa4_conv_attn_1_running_mean,
-            head_sa4_conv_attn_1_running_var,
-            head_sa4_conv_attn_1_num_batches_tracked,
-            head_sa4_conv_attn_3_weight,
-            head_sa4_conv_attn_4_weight,
-            head_sa4_conv_attn_4_bias,
-            head_sa4_conv_attn_4_running_mean,
-            head_sa4_conv_attn_4_running_var,
-            head_sa4_conv_attn_4_num_batches_tracked,
-            head_cls4_weight,
-            head_cls4_bias,
-            head_mask_conv_weight,
-            head_mask_conv_bias,
-            head_cat_fc_weight,
-            head_cat_fc_bias,
-            head_fcn_0_weight,
-            head_fcn_1_weight,
-            head_fcn_1_bias,
-            head_fcn_1_running_mean,
-            head_fcn_1_running_var,
-            head_fcn_1_num_batches_tracked,
-            head_fcn_4_weight,
-            head_fcn_4_bias,
-        };
+        _parameters = ParameterTable.Create(device.Accelerator, ParameterSpecs);
+        backbone_stem_0_weight = _parameters[0];
+        backbone_stem_1_weight = _parameters[1];
+        backbone_stem_1_bias = _parameters[2];
+        backbone_stem_1_running_mean = _parameters[3];
+        backbone_stem_1_running_var = _parameters[4];
+        backbone_stem_1_num_batches_tracked = _parameters[5];
+        backbone_stem_3_weight = _parameters[6];
+        backbone_stem_4_weight = _parameters[7];
+        backbone_stem_4_bias = _parameters[8];
+        backbone_stem_4_running_mean = _parameters[9];
+        backbone_stem_4_running_var = _parameters[10];
+        backbone_stem_4_num_batches_tracked = _parameters[11];
+        backbone_stem_6_weight = _parameters[12];
+        backbone_stem_7_weight = _parameters[13];
+        backbone_stem_7_bias = _parameters[14];
+        backbone_stem_7_running_mean = _parameters[15];
+        backbone_stem_7_running_var = _parameters[16];
+        backbone_stem_7_num_batches_tracked = _parameters[17];
+        backbone_layer1_0_conv1_weight = _parameters[18];
+        backbone_layer1_0_bn1_weight = _parameters[19];
+        backbone_layer1_0_bn1_bias = _parameters[20];
+        backbone_layer1_0_bn1_running_mean = _parameters[21];
+        backbone_layer1_0_bn1_running_var = _parameters[22];
+        backbone_layer1_0_bn1_num_batches_tracked = _parameters[23];
+        backbone_layer1_0_conv2_weight = _parameters[24];
+        backbone_layer1_0_bn2_weight = _parameters[25];
+        backbone_layer1_0_bn2_bias = _parameters[26];
+        backbone_layer1_0_bn2_running_mean = _parameters[27];
+        backbone_layer1_0_bn2_running_var = _parameters[28];
+        backbone_layer1_0_bn2_num_batches_tracked = _parameters[29];
+        backbone_layer1_0_conv3_weight = _parameters[30];
+        backbone_layer1_0_bn3_weight = _parameters[31];
+        backbone_layer1_0_bn3_bias = _parameters[32];
+        backbone_layer1_0_bn3_running_mean = _parameters[33];
+        backbone_layer1_0_bn3_running_var = _parameters[34];
+        backbone_layer1_0_bn3_num_batches_tracked = _parameters[35];
+        backbone_layer1_0_downsample_0_weight = _parameters[36];
+        backbone_layer1_0_downsample_1_weight = _parameters[37];
+        backbone_layer1_0_downsample_1_bias = _parameters[38];
+        backbone_layer1_0_downsample_1_running_mean = _parameters[39];
+        backbone_layer1_0_downsample_1_running_var = _parameters[40];
+        backbone_layer1_0_downsample_1_num_batches_tracked = _parameters[41];
+        backbone_layer1_1_conv1_weight = _parameters[42];
+        backbone_layer1_1_bn1_weight = _parameters[43];
+        backbone_layer1_1_bn1_bias = _parameters[44];
+        backbone_layer1_1_bn1_running_mean = _parameters[45];
+        backbone_layer1_1_bn1_running_var = _parameters[46];
+        backbone_layer1_1_bn1_num_batches_tracked = _parameters[47];
+        backbone_layer1_1_conv2_weight = _parameters[48];
+        backbone_layer1_1_bn2_weight = _parameters[49];
+        backbone_layer1_1_bn2_bias = _parameters[50];
+        backbone_layer1_1_bn2_running_mean = _parameters[51];
+        backbone_layer1_1_bn2_running_var = _parameters[52];
+        backbone_layer1_1_bn2_num_batches_tracked = _parameters[53];
+        backbone_layer1_1_conv3_weight = _parameters[54];
+        backbone_layer1_1_bn3_weight = _parameters[55];
+        backbone_layer1_1_bn3_bias = _parameters[56];
+        backbone_layer1_1_bn3_running_mean = _parameters[57];
+        backbone_layer1_1_bn3_running_var = _parameters[58];
+        backbone_layer1_1_bn3_num_batches_tracked = _parameters[59];
+        backbone_layer1_2_conv1_weight = _parameters[60];
+        backbone_layer1_2_bn1_weight = _parameters[61];
+        backbone_layer1_2_bn1_bias = _parameters[62];
+        backbone_layer1_2_bn1_running_mean = _parameters[63];
+        backbone_layer1_2_bn1_running_var = _parameters[64];
+        backbone_layer1_2_bn1_num_batches_tracked = _parameters[65];
+        backbone_layer1_2_conv2_weight = _parameters[66];
+        backbone_layer1_2_bn2_weight = _parameters[67];
+        backbone_layer1_2_bn2_bias = _parameters[68];
+        backbone_layer1_2_bn2_running_mean = _parameters[69];
+        backbone_layer1_2_bn2_running_var = _parameters[70];
+        backbone_layer1_2_bn2_num_batches_tracked = _parameters[71];
+        backbone_layer1_2_conv3_weight = _parameters[72];
+        backbone_layer1_2_bn3_weight = _parameters[73];
+        backbone_layer1_2_bn3_bias = _parameters[74];
+        backbone_layer1_2_bn3_running_mean = _parameters[75];
+        backbone_layer1_2_bn3_running_var = _parameters[76];
+        backbone_layer1_2_bn3_num_batches_tracked = _parameters[77];
+        backbone_layer2_0_conv1_weight = _parameters[78];
+        backbone_layer2_0_bn1_weight = _parameters[79];
+        backbone_layer2_0_bn1_bias = _parameters[80];
+        backbone_layer2_0_bn1_running_mean = _parameters[81];
+        backbone_layer2_0_bn1_running_var = _parameters[82];
+        backbone_layer2_0_bn1_num_batches_tracked = _parameters[83];
+        backbone_layer2_0_conv2_weight = _parameters[84];
+        backbone_layer2_0_bn2_weight = _parameters[85];
+        backbone_layer2_0_bn2_bias = _parameters[86];
+        backbone_layer2_0_bn2_running_mean = _parameters[87];
+        backbone_layer2_0_bn2_running_var = _parameters[88];
+        backbone_layer2_0_bn2_num_batches_tracked = _parameters[89];
+        backbone_layer2_0_conv3_weight = _parameters[90];
+        backbone_layer2_0_bn3_weight = _parameters[91];
+        backbone_layer2_0_bn3_bias = _parameters[92];
+        backbone_layer2_0_bn3_running_mean = _parameters[93];
+        backbone_layer2_0_bn3_running_var = _parameters[94];
+        backbone_layer2_0_bn3_num_batches_tracked = _parameters[95];
+        backbone_layer2_0_downsample_0_weight = _parameters[96];
+        backbone_layer2_0_downsample_1_weight = _parameters[97];
+        backbone_layer2_0_downsample_1_bias = _parameters[98];
+        backbone_layer2_0_downsample_1_running_mean = _parameters[99];
+        backbone_layer2_0_downsample_1_running_var = _parameters[100];
+        backbone_layer2_0_downsample_1_num_batches_tracked = _parameters[101];
+        backbone_layer2_1_conv1_weight = _parameters[102];
+        backbone_layer2_1_bn1_weight = _parameters[103];
+        backbone_layer2_1_bn1_bias = _parameters[104];
+        backbone_layer2_1_bn1_running_mean = _parameters[105];
+        backbone_layer2_1_bn1_running_var = _parameters[106];
+        backbone_layer2_1_bn1_num_batches_tracked = _parameters[107];
+        backbone_layer2_1_conv2_weight = _parameters[108];
+        backbone_layer2_1_bn2_weight = _parameters[109];
+        backbone_layer2_1_bn2_bias = _parameters[110];
+        backbone_layer2_1_bn2_running_mean = _parameters[111];
+        backbone_layer2_1_bn2_running_var = _parameters[112];
+        backbone_layer2_1_bn2_num_batches_tracked = _parameters[113];
+        backbone_layer2_1_conv3_weight = _parameters[114];
+        backbone_layer2_1_bn3_weight = _parameters[115];
+        backbone_layer2_1_bn3_bias = _parameters[116];
+        backbone_layer2_1_bn3_running_mean = _parameters[117];
+        backbone_layer2_1_bn3_running_var = _parameters[118];
+        backbone_layer2_1_bn3_num_batches_tracked = _parameters[119];
+        backbone_layer2_2_conv1_weight = _parameters[120];
+        backbone_layer2_2_bn1_weight = _parameters[121];
+        backbone_layer2_2_bn1_bias = _parameters[122];
+        backbone_layer2_2_bn1_running_mean = _parameters[123];
+        backbone_layer2_2_bn1_running_var = _parameters[124];
+        backbone_layer2_2_bn1_num_batches_tracked = _parameters[125];
+        backbone_layer2_2_conv2_weight = _parameters[126];
+        backbone_layer2_2_bn2_weight = _parameters[127];
+        backbone_layer2_2_bn2_bias = _parameters[128];
+        backbone_layer2_2_bn2_running_mean = _parameters[129];
+        backbone_layer2_2_bn2_running_var = _parameters[130];
+        backbone_layer2_2_bn2_num_batches_tracked = _parameters[131];
+        backbone_layer2_2_conv3_weight = _parameters[132];
+        backbone_layer2_2_bn3_weight = _parameters[133];
+        backbone_layer2_2_bn3_bias = _parameters[134];
+        backbone_layer2_2_bn3_running_mean = _parameters[135];
+        backbone_layer2_2_bn3_running_var = _parameters[136];
+        backbone_layer2_2_bn3_num_batches_tracked = _parameters[137];
+        backbone_layer2_3_conv1_weight = _parameters[138];
+        backbone_layer2_3_bn1_weight = _parameters[139];
+        backbone_layer2_3_bn1_bias = _parameters[140];
+        backbone_layer2_3_bn1_running_mean = _parameters[141];
+        backbone_layer2_3_bn1_running_var = _parameters[142];
+        backbone_layer2_3_bn1_num_batches_tracked = _parameters[143];
+        backbone_layer2_3_conv2_weight = _parameters[144];
+        backbone_layer2_3_bn2_weight = _parameters[145];
+        backbone_layer2_3_bn2_bias = _parameters[146];
+        backbone_layer2_3_bn2_running_mean = _parameters[147];
+        backbone_layer2_3_bn2_running_var = _parameters[148];
+        backbone_layer2_3_bn2_num_batches_tracked = _parameters[149];
+        backbone_layer2_3_conv3_weight = _parameters[150];
+        backbone_layer2_3_bn3_weight = _parameters[151];
+        backbone_layer2_3_bn3_bias = _parameters[152];
+        backbone_layer2_3_bn3_running_mean = _parameters[153];
+        backbone_layer2_3_bn3_running_var = _parameters[154];
+        backbone_layer2_3_bn3_num_batches_tracked = _parameters[155];
+        backbone_layer3_0_conv1_weight = _parameters[156];
+        backbone_layer3_0_bn1_weight = _parameters[157];
+        backbone_layer3_0_bn1_bias = _parameters[158];
+        backbone_layer3_0_bn1_running_mean = _parameters[159];
+        backbone_layer3_0_bn1_running_var = _parameters[160];
+        backbone_layer3_0_bn1_num_batches_tracked = _parameters[161];
+        backbone_layer3_0_conv2_weight = _parameters[162];
+        backbone_layer3_0_bn2_weight = _parameters[163];
+        backbone_layer3_0_bn2_bias = _parameters[164];
+        backbone_layer3_0_bn2_running_mean = _parameters[165];
+        backbone_layer3_0_bn2_running_var = _parameters[166];
+        backbone_layer3_0_bn2_num_batches_tracked = _parameters[167];
+        backbone_layer3_0_conv3_weight = _parameters[168];
+        backbone_layer3_0_bn3_weight = _parameters[169];
+        backbone_layer3_0_bn3_bias = _parameters[170];
+        backbone_layer3_0_bn3_running_mean = _parameters[171];
+        backbone_layer3_0_bn3_running_var = _parameters[172];
+        backbone_layer3_0_bn3_num_batches_tracked = _parameters[173];
+        backbone_layer3_0_downsample_0_weight = _parameters[174];
+        backbone_layer3_0_downsample_1_weight = _parameters[175];
+        backbone_layer3_0_downsample_1_bias = _parameters[176];
+        backbone_layer3_0_downsample_1_running_mean = _parameters[177];
+        backbone_layer3_0_downsample_1_running_var = _parameters[178];
+        backbone_layer3_0_downsample_1_num_batches_tracked = _parameters[179];
+        backbone_layer3_1_conv1_weight = _parameters[180];
+        backbone_layer3_1_bn1_weight = _parameters[181];
+        backbone_layer3_1_bn1_bias = _parameters[182];
+        backbone_layer3_1_bn1_running_mean = _parameters[183];
+        backbone_layer3_1_bn1_running_var = _parameters[184];
+        backbone_layer3_1_bn1_num_batches_tracked = _parameters[185];
+        backbone_layer3_1_conv2_weight = _parameters[186];
+        backbone_layer3_1_bn2_weight = _parameters[187];
+        backbone_layer3_1_bn2_bias = _parameters[188];
+        backbone_layer3_1_bn2_running_mean = _parameters[189];
+        backbone_layer3_1_bn2_running_var = _parameters[190];
+        backbone_layer3_1_bn2_num_batches_tracked = _parameters[191];
+        backbone_layer3_1_conv3_weight = _parameters[192];
+        backbone_layer3_1_bn3_weight = _parameters[193];
+        backbone_layer3_1_bn3_bias = _parameters[194];
+        backbone_layer3_1_bn3_running_mean = _parameters[195];
+        backbone_layer3_1_bn3_running_var = _parameters[196];
+        backbone_layer3_1_bn3_num_batches_tracked = _parameters[197];
+        backbone_layer3_2_conv1_weight = _parameters[198];
+        backbone_layer3_2_bn1_weight = _parameters[199];
+        backbone_layer3_2_bn1_bias = _parameters[200];
+        backbone_layer3_2_bn1_running_mean = _parameters[201];
+        backbone_layer3_2_bn1_running_var = _parameters[202];
+        backbone_layer3_2_bn1_num_batches_tracked = _parameters[203];
+        backbone_layer3_2_conv2_weight = _parameters[204];
+        backbone_layer3_2_bn2_weight = _parameters[205];
+        backbone_layer3_2_bn2_bias = _parameters[206];
+        backbone_layer3_2_bn2_running_mean = _parameters[207];
+        backbone_layer3_2_bn2_running_var = _parameters[208];
+        backbone_layer3_2_bn2_num_batches_tracked = _parameters[209];
+        backbone_layer3_2_conv3_weight = _parameters[210];
+        backbone_layer3_2_bn3_weight = _parameters[211];
+        backbone_layer3_2_bn3_bias = _parameters[212];
+        backbone_layer3_2_bn3_running_mean = _parameters[213];
+        backbone_layer3_2_bn3_running_var = _parameters[214];
+        backbone_layer3_2_bn3_num_batches_tracked = _parameters[215];
+        backbone_layer3_3_conv1_weight = _parameters[216];
+        backbone_layer3_3_bn1_weight = _parameters[217];
+        backbone_layer3_3_bn1_bias = _parameters[218];
+        backbone_layer3_3_bn1_running_mean = _parameters[219];
+        backbone_layer3_3_bn1_running_var = _parameters[220];
+        backbone_layer3_3_bn1_num_batches_tracked = _parameters[221];
+        backbone_layer3_3_conv2_weight = _parameters[222];
+        backbone_layer3_3_bn2_weight = _parameters[223];
+        backbone_layer3_3_bn2_bias = _parameters[224];
+        backbone_layer3_3_bn2_running_mean = _parameters[225];
+        backbone_layer3_3_bn2_running_var = _parameters[226];
+        backbone_layer3_3_bn2_num_batches_tracked = _parameters[227];
+        backbone_layer3_3_conv3_weight = _parameters[228];
+        backbone_layer3_3_bn3_weight = _parameters[229];
+        backbone_layer3_3_bn3_bias = _parameters[230];
+        backbone_layer3_3_bn3_running_mean = _parameters[231];
+        backbone_layer3_3_bn3_running_var = _parameters[232];
+        backbone_layer3_3_bn3_num_batches_tracked = _parameters[233];
+        backbone_layer3_4_conv1_weight = _parameters[234];
+        backbone_layer3_4_bn1_weight = _parameters[235];
+        backbone_layer3_4_bn1_bias = _parameters[236];
+        backbone_layer3_4_bn1_running_mean = _parameters[237];
+        backbone_layer3_4_bn1_running_var = _parameters[238];
+        backbone_layer3_4_bn1_num_batches_tracked = _parameters[239];
+        backbone_layer3_4_conv2_weight = _parameters[240];
+        backbone_layer3_4_bn2_weight = _parameters[241];
+        backbone_layer3_4_bn2_bias = _parameters[242];
+        backbone_layer3_4_bn2_running_mean = _parameters[243];
+        backbone_layer3_4_bn2_running_var = _parameters[244];
+        backbone_layer3_4_bn2_num_batches_tracked = _parameters[245];
+        backbone_layer3_4_conv3_weight = _parameters[246];
+        backbone_layer3_4_bn3_weight = _parameters[247];
+        backbone_layer3_4_bn3_bias = _parameters[248];
+        backbone_layer3_4_bn3_running_mean = _parameters[249];
+        backbone_layer3_4_bn3_running_var = _parameters[250];
+        backbone_layer3_4_bn3_num_batches_tracked = _parameters[251];
+        backbone_layer3_5_conv1_weight = _parameters[252];
+        backbone_layer3_5_bn1_weight = _parameters[253];
+        backbone_layer3_5_bn1_bias = _parameters[254];
+        backbone_layer3_5_bn1_running_mean = _parameters[255];
+        backbone_layer3_5_bn1_running_var = _parameters[256];
+        backbone_layer3_5_bn1_num_batches_tracked = _parameters[257];
+        backbone_layer3_5_conv2_weight = _parameters[258];
+        backbone_layer3_5_bn2_weight = _parameters[259];
+        backbone_layer3_5_bn2_bias = _parameters[260];
+        backbone_layer3_5_bn2_running_mean = _parameters[261];
+        backbone_layer3_5_bn2_running_var = _parameters[262];
+        backbone_layer3_5_bn2_num_batches_tracked = _parameters[263];
+        backbone_layer3_5_conv3_weight = _parameters[264];
+        backbone_layer3_5_bn3_weight = _parameters[265];
+        backbone_layer3_5_bn3_bias = _parameters[266];
+        backbone_layer3_5_bn3_running_mean = _parameters[267];
+        backbone_layer3_5_bn3_running_var = _parameters[268];
+        backbone_layer3_5_bn3_num_batches_tracked = _parameters[269];
+        backbone_layer3_6_conv1_weight = _parameters[270];
+        backbone_layer3_6_bn1_weight = _parameters[271];
+        backbone_layer3_6_bn1_bias = _parameters[272];
+        backbone_layer3_6_bn1_running_mean = _parameters[273];
+        backbone_layer3_6_bn1_running_var = _parameters[274];
+        backbone_layer3_6_bn1_num_batches_tracked = _parameters[275];
+        backbone_layer3_6_conv2_weight = _parameters[276];
+        backbone_layer3_6_bn2_weight = _parameters[277];
+        backbone_layer3_6_bn2_bias = _parameters[278];
+        backbone_layer3_6_bn2_running_mean = _parameters[279];
+        backbone_layer3_6_bn2_running_var = _parameters[280];
+        backbone_layer3_6_bn2_num_batches_tracked = _parameters[281];
+        backbone_layer3_6_conv3_weight = _parameters[282];
+        backbone_layer3_6_bn3_weight = _parameters[283];
+        backbone_layer3_6_bn3_bias = _parameters[284];
+        backbone_layer3_6_bn3_running_mean = _parameters[285];
+        backbone_layer3_6_bn3_running_var = _parameters[286];
+        backbone_layer3_6_bn3_num_batches_tracked = _parameters[287];
+        backbone_layer3_7_conv1_weight = _parameters[288];
+        backbone_layer3_7_bn1_weight = _parameters[289];
+        backbone_layer3_7_bn1_bias = _parameters[290];
+        backbone_layer3_7_bn1_running_mean = _parameters[291];
+        backbone_layer3_7_bn1_running_var = _parameters[292];
+        backbone_layer3_7_bn1_num_batches_tracked = _parameters[293];
+        backbone_layer3_7_conv2_weight = _parameters[294];
+        backbone_layer3_7_bn2_weight = _parameters[295];
+        backbone_layer3_7_bn2_bias = _parameters[296];
+        backbone_layer3_7_bn2_running_mean = _parameters[297];
+        backbone_layer3_7_bn2_running_var = _parameters[298];
+        backbone_layer3_7_bn2_num_batches_tracked = _parameters[299];
+        backbone_layer3_7_conv3_weight = _parameters[300];
+        backbone_layer3_7_bn3_weight = _parameters[301];
+        backbone_layer3_7_bn3_bias = _parameters[302];
+        backbone_layer3_7_bn3_running_mean = _parameters[303];
+        backbone_layer3_7_bn3_running_var = _parameters[304];
+        backbone_layer3_7_bn3_num_batches_tracked = _parameters[305];
+        backbone_layer3_8_conv1_weight = _parameters[306];
+        backbone_layer3_8_bn1_weight = _parameters[307];
+        backbone_layer3_8_bn1_bias = _parameters[308];
+        backbone_layer3_8_bn1_running_mean = _parameters[309];
+        backbone_layer3_8_bn1_running_var = _parameters[310];
+        backbone_layer3_8_bn1_num_batches_tracked = _parameters[311];
+        backbone_layer3_8_conv2_weight = _parameters[312];
+        backbone_layer3_8_bn2_weight = _parameters[313];
+        backbone_layer3_8_bn2_bias = _parameters[314];
+        backbone_layer3_8_bn2_running_mean = _parameters[315];
+        backbone_layer3_8_bn2_running_var = _parameters[316];
+        backbone_layer3_8_bn2_num_batches_tracked = _parameters[317];
+        backbone_layer3_8_conv3_weight = _parameters[318];
+        backbone_layer3_8_bn3_weight = _parameters[319];
+        backbone_layer3_8_bn3_bias = _parameters[320];
+        backbone_layer3_8_bn3_running_mean = _parameters[321];
+        backbone_layer3_8_bn3_running_var = _parameters[322];
+        backbone_layer3_8_bn3_num_batches_tracked = _parameters[323];
+        backbone_layer3_9_conv1_weight = _parameters[324];
+        backbone_layer3_9_bn1_weight = _parameters[325];
+        backbone_layer3_9_bn1_bias = _parameters[326];
+        backbone_layer3_9_bn1_running_mean = _parameters[327];
+        backbone_layer3_9_bn1_running_var = _parameters[328];
+        backbone_layer3_9_bn1_num_batches_tracked = _parameters[329];
+        backbone_layer3_9_conv2_weight = _parameters[330];
+        backbone_layer3_9_bn2_weight = _parameters[331];
+        backbone_layer3_9_bn2_bias = _parameters[332];
+        backbone_layer3_9_bn2_running_mean = _parameters[333];
+        backbone_layer3_9_bn2_running_var = _parameters[334];
+        backbone_layer3_9_bn2_num_batches_tracked = _parameters[335];
+        backbone_layer3_9_conv3_weight = _parameters[336];
+        backbone_layer3_9_bn3_weight = _parameters[337];
+        backbone_layer3_9_bn3_bias = _parameters[338];
+        backbone_layer3_9_bn3_running_mean = _parameters[339];
+        backbone_layer3_9_bn3_running_var = _parameters[340];
+        backbone_layer3_9_bn3_num_batches_tracked = _parameters[341];
+        backbone_layer3_10_conv1_weight = _parameters[342];
+        backbone_layer3_10_bn1_weight = _parameters[343];
+        backbone_layer3_10_bn1_bias = _parameters[344];
+        backbone_layer3_10_bn1_running_mean = _parameters[345];
+        backbone_layer3_10_bn1_running_var = _parameters[346];
+        backbone_layer3_10_bn1_num_batches_tracked = _parameters[347];
+        backbone_layer3_10_conv2_weight = _parameters[348];
+        backbone_layer3_10_bn2_weight = _parameters[349];
+        backbone_layer3_10_bn2_bias = _parameters[350];
+        backbone_layer3_10_bn2_running_mean = _parameters[351];
+        backbone_layer3_10_bn2_running_var = _parameters[352];
+        backbone_layer3_10_bn2_num_batches_tracked = _parameters[353];
+        backbone_layer3_10_conv3_weight = _parameters[354];
+        backbone_layer3_10_bn3_weight = _parameters[355];
+        backbone_layer3_10_bn3_bias = _parameters[356];
+        backbone_layer3_10_bn3_running_mean = _parameters[357];
+        backbone_layer3_10_bn3_running_var = _parameters[358];
+        backbone_layer3_10_bn3_num_batches_tracked = _parameters[359];
+        backbone_layer3_11_conv1_weight = _parameters[360];
+        backbone_layer3_11_bn1_weight = _parameters[361];
+        backbone_layer3_11_bn1_bias = _parameters[362];
+        backbone_layer3_11_bn1_running_mean = _parameters[363];
+        backbone_layer3_11_bn1_running_var = _parameters[364];
+        backbone_layer3_11_bn1_num_batches_tracked = _parameters[365];
+        backbone_layer3_11_conv2_weight = _parameters[366];
+        backbone_layer3_11_bn2_weight = _parameters[367];
+        backbone_layer3_11_bn2_bias = _parameters[368];
+        backbone_layer3_11_bn2_running_mean = _parameters[369];
+        backbone_layer3_11_bn2_running_var = _parameters[370];
+        backbone_layer3_11_bn2_num_batches_tracked = _parameters[371];
+        backbone_layer3_11_conv3_weight = _parameters[372];
+        backbone_layer3_11_bn3_weight = _parameters[373];
+        backbone_layer3_11_bn3_bias = _parameters[374];
+        backbone_layer3_11_bn3_running_mean = _parameters[375];
+        backbone_layer3_11_bn3_running_var = _parameters[376];
+        backbone_layer3_11_bn3_num_batches_tracked = _parameters[377];
+        backbone_layer3_12_conv1_weight = _parameters[378];
+        backbone_layer3_12_bn1_weight = _parameters[379];
+        backbone_layer3_12_bn1_bias = _parameters[380];
+        backbone_layer3_12_bn1_running_mean = _parameters[381];
+        backbone_layer3_12_bn1_running_var = _parameters[382];
+        backbone_layer3_12_bn1_num_batches_tracked = _parameters[383];
+        backbone_layer3_12_conv2_weight = _parameters[384];
+        backbone_layer3_12_bn2_weight = _parameters[385];
+        backbone_layer3_12_bn2_bias = _parameters[386];
+        backbone_layer3_12_bn2_running_mean = _parameters[387];
+        backbone_layer3_12_bn2_running_var = _parameters[388];
+        backbone_layer3_12_bn2_num_batches_tracked = _parameters[389];
+        backbone_layer3_12_conv3_weight = _parameters[390];
+        backbone_layer3_12_bn3_weight = _parameters[391];
+        backbone_layer3_12_bn3_bias = _parameters[392];
+        backbone_layer3_12_bn3_running_mean = _parameters[393];
+        backbone_layer3_12_bn3_running_var = _parameters[394];
+        backbone_layer3_12_bn3_num_batches_tracked = _parameters[395];
+        backbone_layer3_13_conv1_weight = _parameters[396];
+        backbone_layer3_13_bn1_weight = _parameters[397];
+        backbone_layer3_13_bn1_bias = _parameters[398];
+        backbone_layer3_13_bn1_running_mean = _parameters[399];
+        backbone_layer3_13_bn1_running_var = _parameters[400];
+        backbone_layer3_13_bn1_num_batches_tracked = _parameters[401];
+        backbone_layer3_13_conv2_weight = _parameters[402];
+        backbone_layer3_13_bn2_weight = _parameters[403];
+        backbone_layer3_13_bn2_bias = _parameters[404];
+        backbone_layer3_13_bn2_running_mean = _parameters[405];
+        backbone_layer3_13_bn2_running_var = _parameters[406];
+        backbone_layer3_13_bn2_num_batches_tracked = _parameters[407];
+        backbone_layer3_13_conv3_weight = _parameters[408];
+        backbone_layer3_13_bn3_weight = _parameters[409];
+        backbone_layer3_13_bn3_bias = _parameters[410];
+        backbone_layer3_13_bn3_running_mean = _parameters[411];
+        backbone_layer3_13_bn3_running_var = _parameters[412];
+        backbone_layer3_13_bn3_num_batches_tracked = _parameters[413];
+        backbone_layer3_14_conv1_weight = _parameters[414];
+        backbone_layer3_14_bn1_weight = _parameters[415];
+        backbone_layer3_14_bn1_bias = _parameters[416];
+        backbone_layer3_14_bn1_running_mean = _parameters[417];
+        backbone_layer3_14_bn1_running_var = _parameters[418];
+        backbone_layer3_14_bn1_num_batches_tracked = _parameters[419];
+        backbone_layer3_14_conv2_weight = _parameters[420];
+        backbone_layer3_14_bn2_weight = _parameters[421];
+        backbone_layer3_14_bn2_bias = _parameters[422];
+        backbone_layer3_14_bn2_running_mean = _parameters[423];
+        backbone_layer3_14_bn2_running_var = _parameters[424];
+        backbone_layer3_14_bn2_num_batches_tracked = _parameters[425];
+        backbone_layer3_14_conv3_weight = _parameters[426];
+        backbone_layer3_14_bn3_weight = _parameters[427];
+        backbone_layer3_14_bn3_bias = _parameters[428];
+        backbone_layer3_14_bn3_running_mean = _parameters[429];
+        backbone_layer3_14_bn3_running_var = _parameters[430];
+        backbone_layer3_14_bn3_num_batches_tracked = _parameters[431];
+        backbone_layer3_15_conv1_weight = _parameters[432];
+        backbone_layer3_15_bn1_weight = _parameters[433];
+        backbone_layer3_15_bn1_bias = _parameters[434];
+        backbone_layer3_15_bn1_running_mean = _parameters[435];
+        backbone_layer3_15_bn1_running_var = _parameters[436];
+        backbone_layer3_15_bn1_num_batches_tracked = _parameters[437];
+        backbone_layer3_15_conv2_weight = _parameters[438];
+        backbone_layer3_15_bn2_weight = _parameters[439];
+        backbone_layer3_15_bn2_bias = _parameters[440];
+        backbone_layer3_15_bn2_running_mean = _parameters[441];
+        backbone_layer3_15_bn2_running_var = _parameters[442];
+        backbone_layer3_15_bn2_num_batches_tracked = _parameters[443];
+        backbone_layer3_15_conv3_weight = _parameters[444];
+        backbone_layer3_15_bn3_weight = _parameters[445];
+        backbone_layer3_15_bn3_bias = _parameters[446];
+        backbone_layer3_15_bn3_running_mean = _parameters[447];
+        backbone_layer3_15_bn3_running_var = _parameters[448];
+        backbone_layer3_15_bn3_num_batches_tracked = _parameters[449];
+        backbone_layer3_16_conv1_weight = _parameters[450];
+        backbone_layer3_16_bn1_weight = _parameters[451];
+        backbone_layer3_16_bn1_bias = _parameters[452];
+        backbone_layer3_16_bn1_running_mean = _parameters[453];
+        backbone_layer3_16_bn1_running_var = _parameters[454];
+        backbone_layer3_16_bn1_num_batches_tracked = _parameters[455];
+        backbone_layer3_16_conv2_weight = _parameters[456];
+        backbone_layer3_16_bn2_weight = _parameters[457];
+        backbone_layer3_16_bn2_bias = _parameters[458];
+        backbone_layer3_16_bn2_running_mean = _parameters[459];
+        backbone_layer3_16_bn2_running_var = _parameters[460];
+        backbone_layer3_16_bn2_num_batches_tracked = _parameters[461];
+        backbone_layer3_16_conv3_weight = _parameters[462];
+        backbone_layer3_16_bn3_weight = _parameters[463];
+        backbone_layer3_16_bn3_bias = _parameters[464];
+        backbone_layer3_16_bn3_running_mean = _parameters[465];
+        backbone_layer3_16_bn3_running_var = _parameters[466];
+        backbone_layer3_16_bn3_num_batches_tracked = _parameters[467];
+        backbone_layer3_17_conv1_weight = _parameters[468];
+        backbone_layer3_17_bn1_weight = _parameters[469];
+        backbone_layer3_17_bn1_bias = _parameters[470];
+        backbone_layer3_17_bn1_running_mean = _parameters[471];
+        backbone_layer3_17_bn1_running_var = _parameters[472];
+        backbone_layer3_17_bn1_num_batches_tracked = _parameters[473];
+        backbone_layer3_17_conv2_weight = _parameters[474];
+        backbone_layer3_17_bn2_weight = _parameters[475];
+        backbone_layer3_17_bn2_bias = _parameters[476];
+        backbone_layer3_17_bn2_running_mean = _parameters[477];
+        backbone_layer3_17_bn2_running_var = _parameters[478];
+        backbone_layer3_17_bn2_num_batches_tracked = _parameters[479];
+        backbone_layer3_17_conv3_weight = _parameters[480];
+        backbone_layer3_17_bn3_weight = _parameters[481];
+        backbone_layer3_17_bn3_bias = _parameters[482];
+        backbone_layer3_17_bn3_running_mean = _parameters[483];
+        backbone_layer3_17_bn3_running_var = _parameters[484];
+        backbone_layer3_17_bn3_num_batches_tracked = _parameters[485];
+        backbone_layer3_18_conv1_weight = _parameters[486];
+        backbone_layer3_18_bn1_weight = _parameters[487];
+        backbone_layer3_18_bn1_bias = _parameters[488];
+        backbone_layer3_18_bn1_running_mean = _parameters[489];
+        backbone_layer3_18_bn1_running_var = _parameters[490];
+        backbone_layer3_18_bn1_num_batches_tracked = _parameters[491];
+        backbone_layer3_18_conv2_weight = _parameters[492];
+        backbone_layer3_18_bn2_weight = _parameters[493];
+        backbone_layer3_18_bn2_bias = _parameters[494];
+        backbone_layer3_18_bn2_running_mean = _parameters[495];
+        backbone_layer3_18_bn2_running_var = _parameters[496];
+        backbone_layer3_18_bn2_num_batches_tracked = _parameters[497];
+        backbone_layer3_18_conv3_weight = _parameters[498];
+        backbone_layer3_18_bn3_weight = _parameters[499];
+        backbone_layer3_18_bn3_bias = _parameters[500];
+        backbone_layer3_18_bn3_running_mean = _parameters[501];
+        backbone_layer3_18_bn3_running_var = _parameters[502];
+        backbone_layer3_18_bn3_num_batches_tracked = _parameters[503];
+        backbone_layer3_19_conv1_weight = _parameters[504];
+        backbone_layer3_19_bn1_weight = _parameters[505];
+        backbone_layer3_19_bn1_bias = _parameters[506];
+        backbone_layer3_19_bn1_running_mean = _parameters[507];
+        backbone_layer3_19_bn1_running_var = _parameters[508];
+        backbone_layer3_19_bn1_num_batches_tracked = _parameters[509];
+        backbone_layer3_19_conv2_weight = _parameters[510];
+        backbone_layer3_19_bn2_weight = _parameters[511];
+        backbone_layer3_19_bn2_bias = _parameters[512];
+        backbone_layer3_19_bn2_running_mean = _parameters[513];
+        backbone_layer3_19_bn2_running_var = _parameters[514];
+        backbone_layer3_19_bn2_num_batches_tracked = _parameters[515];
+        backbone_layer3_19_conv3_weight = _parameters[516];
+        backbone_layer3_19_bn3_weight = _parameters[517];
+        backbone_layer3_19_bn3_bias = _parameters[518];
+        backbone_layer3_19_bn3_running_mean = _parameters[519];
+        backbone_layer3_19_bn3_running_var = _parameters[520];
+        backbone_layer3_19_bn3_num_batches_tracked = _parameters[521];
+        backbone_layer3_20_conv1_weight = _parameters[522];
+        backbone_layer3_20_bn1_weight = _parameters[523];
+        backbone_layer3_20_bn1_bias = _parameters[524];
+        backbone_layer3_20_bn1_running_mean = _parameters[525];
+        backbone_layer3_20_bn1_running_var = _parameters[526];
+        backbone_layer3_20_bn1_num_batches_tracked = _parameters[527];
+        backbone_layer3_20_conv2_weight = _parameters[528];
+        backbone_layer3_20_bn2_weight = _parameters[529];
+        backbone_layer3_20_bn2_bias = _parameters[530];
+        backbone_layer3_20_bn2_running_mean = _parameters[531];
+        backbone_layer3_20_bn2_running_var = _parameters[532];
+        backbone_layer3_20_bn2_num_batches_tracked = _parameters[533];
+        backbone_layer3_20_conv3_weight = _parameters[534];
+        backbone_layer3_20_bn3_weight = _parameters[535];
+        backbone_layer3_20_bn3_bias = _parameters[536];
+        backbone_layer3_20_bn3_running_mean = _parameters[537];
+        backbone_layer3_20_bn3_running_var = _parameters[538];
+        backbone_layer3_20_bn3_num_batches_tracked = _parameters[539];
+        backbone_layer3_21_conv1_weight = _parameters[540];
+        backbone_layer3_21_bn1_weight = _parameters[541];
+        backbone_layer3_21_bn1_bias = _parameters[542];
+        backbone_layer3_21_bn1_running_mean = _parameters[543];
+        backbone_layer3_21_bn1_running_var = _parameters[544];
+        backbone_layer3_21_bn1_num_batches_tracked = _parameters[545];
+        backbone_layer3_21_conv2_weight = _parameters[546];
+        backbone_layer3_21_bn2_weight = _parameters[547];
+        backbone_layer3_21_bn2_bias = _parameters[548];
+        backbone_layer3_21_bn2_running_mean = _parameters[549];
+        backbone_layer3_21_bn2_running_var = _parameters[550];
+        backbone_layer3_21_bn2_num_batches_tracked = _parameters[551];
+        backbone_layer3_21_conv3_weight = _parameters[552];
+        backbone_layer3_21_bn3_weight = _parameters[553];
+        backbone_layer3_21_bn3_bias = _parameters[554];
+        backbone_layer3_21_bn3_running_mean = _parameters[555];
+        backbone_layer3_21_bn3_running_var = _parameters[556];
+        backbone_layer3_21_bn3_num_batches_tracked = _parameters[557];
+        backbone_layer3_22_conv1_weight = _parameters[558];
+        backbone_layer3_22_bn1_weight = _parameters[559];
+        backbone_layer3_22_bn1_bias = _parameters[560];
+        backbone_layer3_22_bn1_running_mean = _parameters[561];
+        backbone_layer3_22_bn1_running_var = _parameters[562];
+        backbone_layer3_22_bn1_num_batches_tracked = _parameters[563];
+        backbone_layer3_22_conv2_weight = _parameters[564];
+        backbone_layer3_22_bn2_weight = _parameters[565];
+        backbone_layer3_22_bn2_bias = _parameters[566];
+        backbone_layer3_22_bn2_running_mean = _parameters[567];
+        backbone_layer3_22_bn2_running_var = _parameters[568];
+        backbone_layer3_22_bn2_num_batches_tracked = _parameters[569];
+        backbone_layer3_22_conv3_weight = _parameters[570];
+        backbone_layer3_22_bn3_weight = _parameters[571];
+        backbone_layer3_22_bn3_bias = _parameters[572];
+        backbone_layer3_22_bn3_running_mean = _parameters[573];
+        backbone_layer3_22_bn3_running_var = _parameters[574];
+        backbone_layer3_22_bn3_num_batches_tracked = _parameters[575];
+        backbone_layer4_0_conv1_weight = _parameters[576];
+        backbone_layer4_0_bn1_weight = _parameters[577];
+        backbone_layer4_0_bn1_bias = _parameters[578];
+        backbone_layer4_0_bn1_running_mean = _parameters[579];
+        backbone_layer4_0_bn1_running_var = _parameters[580];
+        backbone_layer4_0_bn1_num_batches_tracked = _parameters[581];
+        backbone_layer4_0_conv2_weight = _parameters[582];
+        backbone_layer4_0_bn2_weight = _parameters[583];
+        backbone_layer4_0_bn2_bias = _parameters[584];
+        backbone_layer4_0_bn2_running_mean = _parameters[585];
+        backbone_layer4_0_bn2_running_var = _parameters[586];
+        backbone_layer4_0_bn2_num_batches_tracked = _parameters[587];
+        backbone_layer4_0_conv3_weight = _parameters[588];
+        backbone_layer4_0_bn3_weight = _parameters[589];
+        backbone_layer4_0_bn3_bias = _parameters[590];
+        backbone_layer4_0_bn3_running_mean = _parameters[591];
+        backbone_layer4_0_bn3_running_var = _parameters[592];
+        backbone_layer4_0_bn3_num_batches_tracked = _parameters[593];
+        backbone_layer4_0_downsample_0_weight = _parameters[594];
+        backbone_layer4_0_downsample_1_weight = _parameters[595];
+        backbone_layer4_0_downsample_1_bias = _parameters[596];
+        backbone_layer4_0_downsample_1_running_mean = _parameters[597];
+        backbone_layer4_0_downsample_1_running_var = _parameters[598];
+        backbone_layer4_0_downsample_1_num_batches_tracked = _parameters[599];
+        backbone_layer4_1_conv1_weight = _parameters[600];
+        backbone_layer4_1_bn1_weight = _parameters[601];
+        backbone_layer4_1_bn1_bias = _parameters[602];
+        backbone_layer4_1_bn1_running_mean = _parameters[603];
+        backbone_layer4_1_bn1_running_var = _parameters[604];
+        backbone_layer4_1_bn1_num_batches_tracked = _parameters[605];
+        backbone_layer4_1_conv2_weight = _parameters[606];
+        backbone_layer4_1_bn2_weight = _parameters[607];
+        backbone_layer4_1_bn2_bias = _parameters[608];
+        backbone_layer4_1_bn2_running_mean = _parameters[609];
+        backbone_layer4_1_bn2_running_var = _parameters[610];
+        backbone_layer4_1_bn2_num_batches_tracked = _parameters[611];
+        backbone_layer4_1_conv3_weight = _parameters[612];
+        backbone_layer4_1_bn3_weight = _parameters[613];
+        backbone_layer4_1_bn3_bias = _parameters[614];
+        backbone_layer4_1_bn3_running_mean = _parameters[615];
+        backbone_layer4_1_bn3_running_var = _parameters[616];
+        backbone_layer4_1_bn3_num_batches_tracked = _parameters[617];
+        backbone_layer4_2_conv1_weight = _parameters[618];
+        backbone_layer4_2_bn1_weight = _parameters[619];
+        backbone_layer4_2_bn1_bias = _parameters[620];
+        backbone_layer4_2_bn1_running_mean = _parameters[621];
+        backbone_layer4_2_bn1_running_var = _parameters[622];
+        backbone_layer4_2_bn1_num_batches_tracked = _parameters[623];
+        backbone_layer4_2_conv2_weight = _parameters[624];
+        backbone_layer4_2_bn2_weight = _parameters[625];
+        backbone_layer4_2_bn2_bias = _parameters[626];
+        backbone_layer4_2_bn2_running_mean = _parameters[627];
+        backbone_layer4_2_bn2_running_var = _parameters[628];
+        backbone_layer4_2_bn2_num_batches_tracked = _parameters[629];
+        backbone_layer4_2_conv3_weight = _parameters[630];
+        backbone_layer4_2_bn3_weight = _parameters[631];
+        backbone_layer4_2_bn3_bias = _parameters[632];
+        backbone_layer4_2_bn3_running_mean = _parameters[633];
+        backbone_layer4_2_bn3_running_var = _parameters[634];
+        backbone_layer4_2_bn3_num_batches_tracked = _parameters[635];
+        head_sa1_conv_res_0_weight = _parameters[636];
+        head_sa1_conv_res_1_weight = _parameters[637];
+        head_sa1_conv_res_1_bias = _parameters[638];
+        head_sa1_conv_res_1_running_mean = _parameters[639];
+        head_sa1_conv_res_1_running_var = _parameters[640];
+        head_sa1_conv_res_1_num_batches_tracked = _parameters[641];
+        head_sa1_conv_res_3_weight = _parameters[642];
+        head_sa1_conv_res_4_weight = _parameters[643];
+        head_sa1_conv_res_4_bias = _parameters[644];
+        head_sa1_conv_res_4_running_mean = _parameters[645];
+        head_sa1_conv_res_4_running_var = _parameters[646];
+        head_sa1_conv_res_4_num_batches_tracked = _parameters[647];
+        head_sa1_conv_attn_0_weight = _parameters[648];
+        head_sa1_conv_attn_1_weight = _parameters[649];
+        head_sa1_conv_attn_1_bias = _parameters[650];
+        head_sa1_conv_attn_1_running_mean = _parameters[651];
+        head_sa1_conv_attn_1_running_var = _parameters[652];
+        head_sa1_conv_attn_1_num_batches_tracked = _parameters[653];
+        head_sa1_conv_attn_3_weight = _parameters[654];
+        head_sa1_conv_attn_4_weight = _parameters[655];
+        head_sa1_conv_attn_4_bias = _parameters[656];
+        head_sa1_conv_attn_4_running_mean = _parameters[657];
+        head_sa1_conv_attn_4_running_var = _parameters[658];
+        head_sa1_conv_attn_4_num_batches_tracked = _parameters[659];
+        head_cls1_weight = _parameters[660];
+        head_cls1_bias = _parameters[661];
+        head_sa2_conv_res_0_weight = _parameters[662];
+        head_sa2_conv_res_1_weight = _parameters[663];
+        head_sa2_conv_res_1_bias = _parameters[664];
+        head_sa2_conv_res_1_running_mean = _parameters[665];
+        head_sa2_conv_res_1_running_var = _parameters[666];
+        head_sa2_conv_res_1_num_batches_tracked = _parameters[667];
+        head_sa2_conv_res_3_weight = _parameters[668];
+        head_sa2_conv_res_4_weight = _parameters[669];
+        head_sa2_conv_res_4_bias = _parameters[670];
+        head_sa2_conv_res_4_running_mean = _parameters[671];
+        head_sa2_conv_res_4_running_var = _parameters[672];
+        head_sa2_conv_res_4_num_batches_tracked = _parameters[673];
+        head_sa2_conv_attn_0_weight = _parameters[674];
+        head_sa2_conv_attn_1_weight = _parameters[675];
+        head_sa2_conv_attn_1_bias = _parameters[676];
+        head_sa2_conv_attn_1_running_mean = _parameters[677];
+        head_sa2_conv_attn_1_running_var = _parameters[678];
+        head_sa2_conv_attn_1_num_batches_tracked = _parameters[679];
+        head_sa2_conv_attn_3_weight = _parameters[680];
+        head_sa2_conv_attn_4_weight = _parameters[681];
+        head_sa2_conv_attn_4_bias = _parameters[682];
+        head_sa2_conv_attn_4_running_mean = _parameters[683];
+        head_sa2_conv_attn_4_running_var = _parameters[684];
+        head_sa2_conv_attn_4_num_batches_tracked = _parameters[685];
+        head_cls2_weight = _parameters[686];
+        head_cls2_bias = _parameters[687];
+        head_sa3_conv_res_0_weight = _parameters[688];
+        head_sa3_conv_res_1_weight = _parameters[689];
+        head_sa3_conv_res_1_bias = _parameters[690];
+        head_sa3_conv_res_1_running_mean = _parameters[691];
+        head_sa3_conv_res_1_running_var = _parameters[692];
+        head_sa3_conv_res_1_num_batches_tracked = _parameters[693];
+        head_sa3_conv_res_3_weight = _parameters[694];
+        head_sa3_conv_res_4_weight = _parameters[695];
+        head_sa3_conv_res_4_bias = _parameters[696];
+        head_sa3_conv_res_4_running_mean = _parameters[697];
+        head_sa3_conv_res_4_running_var = _parameters[698];
+        head_sa3_conv_res_4_num_batches_tracked = _parameters[699];
+        head_sa3_conv_attn_0_weight = _parameters[700];
+        head_sa3_conv_attn_1_weight = _parameters[701];
+        head_sa3_conv_attn_1_bias = _parameters[702];
+        head_sa3_conv_attn_1_running_mean = _parameters[703];
+        head_sa3_conv_attn_1_running_var = _parameters[704];
+        head_sa3_conv_attn_1_num_batches_tracked = _parameters[705];
+        head_sa3_conv_attn_3_weight = _parameters[706];
+        head_sa3_conv_attn_4_weight = _parameters[707];
+        head_sa3_conv_attn_4_bias = _parameters[708];
+        head_sa3_conv_attn_4_running_mean = _parameters[709];
+        head_sa3_conv_attn_4_running_var = _parameters[710];
+        head_sa3_conv_attn_4_num_batches_tracked = _parameters[711];
+        head_cls3_weight = _parameters[712];
+        head_cls3_bias = _parameters[713];
+        head_sa4_conv_res_0_weight = _parameters[714];
+        head_sa4_conv_res_1_weight = _parameters[715];
+        head_sa4_conv_res_1_bias = _parameters[716];
+        head_sa4_conv_res_1_running_mean = _parameters[717];
+        head_sa4_conv_res_1_running_var = _parameters[718];
+        head_sa4_conv_res_1_num_batches_tracked = _parameters[719];
+        head_sa4_conv_res_3_weight = _parameters[720];
+        head_sa4_conv_res_4_weight = _parameters[721];
+        head_sa4_conv_res_4_bias = _parameters[722];
+        head_sa4_conv_res_4_running_mean = _parameters[723];
+        head_sa4_conv_res_4_running_var = _parameters[724];
+        head_sa4_conv_res_4_num_batches_tracked = _parameters[725];
+        head_sa4_conv_attn_0_weight = _parameters[726];
+        head_sa4_conv_attn_1_weight = _parameters[727];
+        head_sa4_conv_attn_1_bias = _parameters[728];
+        head_sa4_conv_attn_1_running_mean = _parameters[729];
+        head_sa4_conv_attn_1_running_var = _parameters[730];
+        head_sa4_conv_attn_1_num_batches_tracked = _parameters[731];
+        head_sa4_conv_attn_3_weight = _parameters[732];
+        head_sa4_conv_attn_4_weight = _parameters[733];
+        head_sa4_conv_attn_4_bias = _parameters[734];
+        head_sa4_conv_attn_4_running_mean = _parameters[735];
+        head_sa4_conv_attn_4_running_var = _parameters[736];
+        head_sa4_conv_attn_4_num_batches_tracked = _parameters[737];
+        head_cls4_weight = _parameters[738];
+        head_cls4_bias = _parameters[739];
+        head_mask_conv_weight = _parameters[740];
+        head_mask_conv_bias = _parameters[741];
+        head_cat_fc_weight = _parameters[742];
+        head_cat_fc_bias = _parameters[743];
+        head_fcn_0_weight = _parameters[744];
+        head_fcn_1_weight = _parameters[745];
+        head_fcn_1_bias = _parameters[746];
+        head_fcn_1_running_mean = _parameters[747];
+        head_fcn_1_running_var = _parameters[748];
+        head_fcn_1_num_batches_tracked = _parameters[749];
+        head_fcn_4_weight = _parameters[750];
+        head_fcn_4_bias = _parameters[751];
     }
 
     /// <summary>Kaiming normal (fan_out) for conv weights as torchvision, BN weight 1 bias 0, linear and biases as PyTorch's default; deterministic in <paramref name="seed"/>.</summary>

@@ -1041,461 +1041,463 @@ public sealed partial class SanetTiny : INetwork
     /// <summary><c>head.fcn.4.bias</c> (6): head, lr×10, weight decay.</summary>
     private readonly Parameter head_fcn_4_bias;
 
+    // The constructor creates the parameters from this table, in state_dict order: name, shape (PyTorch order; - for a scalar),
+    // kind, group, learning-rate multiplier, weight decay.
+    private const string ParameterSpecs = """
+        backbone.stem.0.weight                              16,3,3,3     Weight   backbone  1   yes
+        backbone.stem.1.weight                              16           Weight   backbone  1   yes
+        backbone.stem.1.bias                                16           Weight   backbone  1   yes
+        backbone.stem.1.running_mean                        16           Buffer   backbone  1   no
+        backbone.stem.1.running_var                         16           Buffer   backbone  1   no
+        backbone.stem.1.num_batches_tracked                 -            Counter  backbone  1   no
+        backbone.stem.3.weight                              16,16,3,3    Weight   backbone  1   yes
+        backbone.stem.4.weight                              16           Weight   backbone  1   yes
+        backbone.stem.4.bias                                16           Weight   backbone  1   yes
+        backbone.stem.4.running_mean                        16           Buffer   backbone  1   no
+        backbone.stem.4.running_var                         16           Buffer   backbone  1   no
+        backbone.stem.4.num_batches_tracked                 -            Counter  backbone  1   no
+        backbone.stem.6.weight                              32,16,3,3    Weight   backbone  1   yes
+        backbone.stem.7.weight                              32           Weight   backbone  1   yes
+        backbone.stem.7.bias                                32           Weight   backbone  1   yes
+        backbone.stem.7.running_mean                        32           Buffer   backbone  1   no
+        backbone.stem.7.running_var                         32           Buffer   backbone  1   no
+        backbone.stem.7.num_batches_tracked                 -            Counter  backbone  1   no
+        backbone.layer1.0.conv1.weight                      8,32,1,1     Weight   backbone  1   yes
+        backbone.layer1.0.bn1.weight                        8            Weight   backbone  1   yes
+        backbone.layer1.0.bn1.bias                          8            Weight   backbone  1   yes
+        backbone.layer1.0.bn1.running_mean                  8            Buffer   backbone  1   no
+        backbone.layer1.0.bn1.running_var                   8            Buffer   backbone  1   no
+        backbone.layer1.0.bn1.num_batches_tracked           -            Counter  backbone  1   no
+        backbone.layer1.0.conv2.weight                      8,8,3,3      Weight   backbone  1   yes
+        backbone.layer1.0.bn2.weight                        8            Weight   backbone  1   yes
+        backbone.layer1.0.bn2.bias                          8            Weight   backbone  1   yes
+        backbone.layer1.0.bn2.running_mean                  8            Buffer   backbone  1   no
+        backbone.layer1.0.bn2.running_var                   8            Buffer   backbone  1   no
+        backbone.layer1.0.bn2.num_batches_tracked           -            Counter  backbone  1   no
+        backbone.layer1.0.conv3.weight                      32,8,1,1     Weight   backbone  1   yes
+        backbone.layer1.0.bn3.weight                        32           Weight   backbone  1   yes
+        backbone.layer1.0.bn3.bias                          32           Weight   backbone  1   yes
+        backbone.layer1.0.bn3.running_mean                  32           Buffer   backbone  1   no
+        backbone.layer1.0.bn3.running_var                   32           Buffer   backbone  1   no
+        backbone.layer1.0.bn3.num_batches_tracked           -            Counter  backbone  1   no
+        backbone.layer2.0.conv1.weight                      16,32,1,1    Weight   backbone  1   yes
+        backbone.layer2.0.bn1.weight                        16           Weight   backbone  1   yes
+        backbone.layer2.0.bn1.bias                          16           Weight   backbone  1   yes
+        backbone.layer2.0.bn1.running_mean                  16           Buffer   backbone  1   no
+        backbone.layer2.0.bn1.running_var                   16           Buffer   backbone  1   no
+        backbone.layer2.0.bn1.num_batches_tracked           -            Counter  backbone  1   no
+        backbone.layer2.0.conv2.weight                      16,16,3,3    Weight   backbone  1   yes
+        backbone.layer2.0.bn2.weight                        16           Weight   backbone  1   yes
+        backbone.layer2.0.bn2.bias                          16           Weight   backbone  1   yes
+        backbone.layer2.0.bn2.running_mean                  16           Buffer   backbone  1   no
+        backbone.layer2.0.bn2.running_var                   16           Buffer   backbone  1   no
+        backbone.layer2.0.bn2.num_batches_tracked           -            Counter  backbone  1   no
+        backbone.layer2.0.conv3.weight                      64,16,1,1    Weight   backbone  1   yes
+        backbone.layer2.0.bn3.weight                        64           Weight   backbone  1   yes
+        backbone.layer2.0.bn3.bias                          64           Weight   backbone  1   yes
+        backbone.layer2.0.bn3.running_mean                  64           Buffer   backbone  1   no
+        backbone.layer2.0.bn3.running_var                   64           Buffer   backbone  1   no
+        backbone.layer2.0.bn3.num_batches_tracked           -            Counter  backbone  1   no
+        backbone.layer2.0.downsample.0.weight               64,32,1,1    Weight   backbone  1   yes
+        backbone.layer2.0.downsample.1.weight               64           Weight   backbone  1   yes
+        backbone.layer2.0.downsample.1.bias                 64           Weight   backbone  1   yes
+        backbone.layer2.0.downsample.1.running_mean         64           Buffer   backbone  1   no
+        backbone.layer2.0.downsample.1.running_var          64           Buffer   backbone  1   no
+        backbone.layer2.0.downsample.1.num_batches_tracked  -            Counter  backbone  1   no
+        backbone.layer3.0.conv1.weight                      32,64,1,1    Weight   backbone  1   yes
+        backbone.layer3.0.bn1.weight                        32           Weight   backbone  1   yes
+        backbone.layer3.0.bn1.bias                          32           Weight   backbone  1   yes
+        backbone.layer3.0.bn1.running_mean                  32           Buffer   backbone  1   no
+        backbone.layer3.0.bn1.running_var                   32           Buffer   backbone  1   no
+        backbone.layer3.0.bn1.num_batches_tracked           -            Counter  backbone  1   no
+        backbone.layer3.0.conv2.weight                      32,32,3,3    Weight   backbone  1   yes
+        backbone.layer3.0.bn2.weight                        32           Weight   backbone  1   yes
+        backbone.layer3.0.bn2.bias                          32           Weight   backbone  1   yes
+        backbone.layer3.0.bn2.running_mean                  32           Buffer   backbone  1   no
+        backbone.layer3.0.bn2.running_var                   32           Buffer   backbone  1   no
+        backbone.layer3.0.bn2.num_batches_tracked           -            Counter  backbone  1   no
+        backbone.layer3.0.conv3.weight                      128,32,1,1   Weight   backbone  1   yes
+        backbone.layer3.0.bn3.weight                        128          Weight   backbone  1   yes
+        backbone.layer3.0.bn3.bias                          128          Weight   backbone  1   yes
+        backbone.layer3.0.bn3.running_mean                  128          Buffer   backbone  1   no
+        backbone.layer3.0.bn3.running_var                   128          Buffer   backbone  1   no
+        backbone.layer3.0.bn3.num_batches_tracked           -            Counter  backbone  1   no
+        backbone.layer3.0.downsample.0.weight               128,64,1,1   Weight   backbone  1   yes
+        backbone.layer3.0.downsample.1.weight               128          Weight   backbone  1   yes
+        backbone.layer3.0.downsample.1.bias                 128          Weight   backbone  1   yes
+        backbone.layer3.0.downsample.1.running_mean         128          Buffer   backbone  1   no
+        backbone.layer3.0.downsample.1.running_var          128          Buffer   backbone  1   no
+        backbone.layer3.0.downsample.1.num_batches_tracked  -            Counter  backbone  1   no
+        backbone.layer4.0.conv1.weight                      64,128,1,1   Weight   backbone  1   yes
+        backbone.layer4.0.bn1.weight                        64           Weight   backbone  1   yes
+        backbone.layer4.0.bn1.bias                          64           Weight   backbone  1   yes
+        backbone.layer4.0.bn1.running_mean                  64           Buffer   backbone  1   no
+        backbone.layer4.0.bn1.running_var                   64           Buffer   backbone  1   no
+        backbone.layer4.0.bn1.num_batches_tracked           -            Counter  backbone  1   no
+        backbone.layer4.0.conv2.weight                      64,64,3,3    Weight   backbone  1   yes
+        backbone.layer4.0.bn2.weight                        64           Weight   backbone  1   yes
+        backbone.layer4.0.bn2.bias                          64           Weight   backbone  1   yes
+        backbone.layer4.0.bn2.running_mean                  64           Buffer   backbone  1   no
+        backbone.layer4.0.bn2.running_var                   64           Buffer   backbone  1   no
+        backbone.layer4.0.bn2.num_batches_tracked           -            Counter  backbone  1   no
+        backbone.layer4.0.conv3.weight                      256,64,1,1   Weight   backbone  1   yes
+        backbone.layer4.0.bn3.weight                        256          Weight   backbone  1   yes
+        backbone.layer4.0.bn3.bias                          256          Weight   backbone  1   yes
+        backbone.layer4.0.bn3.running_mean                  256          Buffer   backbone  1   no
+        backbone.layer4.0.bn3.running_var                   256          Buffer   backbone  1   no
+        backbone.layer4.0.bn3.num_batches_tracked           -            Counter  backbone  1   no
+        backbone.layer4.0.downsample.0.weight               256,128,1,1  Weight   backbone  1   yes
+        backbone.layer4.0.downsample.1.weight               256          Weight   backbone  1   yes
+        backbone.layer4.0.downsample.1.bias                 256          Weight   backbone  1   yes
+        backbone.layer4.0.downsample.1.running_mean         256          Buffer   backbone  1   no
+        backbone.layer4.0.downsample.1.running_var          256          Buffer   backbone  1   no
+        backbone.layer4.0.downsample.1.num_batches_tracked  -            Counter  backbone  1   no
+        head.sa1.conv_res.0.weight                          32,32,3,3    Weight   head      10  yes
+        head.sa1.conv_res.1.weight                          32           Weight   head      10  yes
+        head.sa1.conv_res.1.bias                            32           Weight   head      10  yes
+        head.sa1.conv_res.1.running_mean                    32           Buffer   head      10  no
+        head.sa1.conv_res.1.running_var                     32           Buffer   head      10  no
+        head.sa1.conv_res.1.num_batches_tracked             -            Counter  head      10  no
+        head.sa1.conv_res.3.weight                          32,32,3,3    Weight   head      10  yes
+        head.sa1.conv_res.4.weight                          32           Weight   head      10  yes
+        head.sa1.conv_res.4.bias                            32           Weight   head      10  yes
+        head.sa1.conv_res.4.running_mean                    32           Buffer   head      10  no
+        head.sa1.conv_res.4.running_var                     32           Buffer   head      10  no
+        head.sa1.conv_res.4.num_batches_tracked             -            Counter  head      10  no
+        head.sa1.conv_attn.0.weight                         32,32,3,3    Weight   head      10  yes
+        head.sa1.conv_attn.1.weight                         32           Weight   head      10  yes
+        head.sa1.conv_attn.1.bias                           32           Weight   head      10  yes
+        head.sa1.conv_attn.1.running_mean                   32           Buffer   head      10  no
+        head.sa1.conv_attn.1.running_var                    32           Buffer   head      10  no
+        head.sa1.conv_attn.1.num_batches_tracked            -            Counter  head      10  no
+        head.sa1.conv_attn.3.weight                         32,32,3,3    Weight   head      10  yes
+        head.sa1.conv_attn.4.weight                         32           Weight   head      10  yes
+        head.sa1.conv_attn.4.bias                           32           Weight   head      10  yes
+        head.sa1.conv_attn.4.running_mean                   32           Buffer   head      10  no
+        head.sa1.conv_attn.4.running_var                    32           Buffer   head      10  no
+        head.sa1.conv_attn.4.num_batches_tracked            -            Counter  head      10  no
+        head.cls1.weight                                    6,32,1,1     Weight   head      10  yes
+        head.cls1.bias                                      6            Weight   head      10  yes
+        head.sa2.conv_res.0.weight                          32,64,3,3    Weight   head      10  yes
+        head.sa2.conv_res.1.weight                          32           Weight   head      10  yes
+        head.sa2.conv_res.1.bias                            32           Weight   head      10  yes
+        head.sa2.conv_res.1.running_mean                    32           Buffer   head      10  no
+        head.sa2.conv_res.1.running_var                     32           Buffer   head      10  no
+        head.sa2.conv_res.1.num_batches_tracked             -            Counter  head      10  no
+        head.sa2.conv_res.3.weight                          32,32,3,3    Weight   head      10  yes
+        head.sa2.conv_res.4.weight                          32           Weight   head      10  yes
+        head.sa2.conv_res.4.bias                            32           Weight   head      10  yes
+        head.sa2.conv_res.4.running_mean                    32           Buffer   head      10  no
+        head.sa2.conv_res.4.running_var                     32           Buffer   head      10  no
+        head.sa2.conv_res.4.num_batches_tracked             -            Counter  head      10  no
+        head.sa2.conv_attn.0.weight                         32,64,3,3    Weight   head      10  yes
+        head.sa2.conv_attn.1.weight                         32           Weight   head      10  yes
+        head.sa2.conv_attn.1.bias                           32           Weight   head      10  yes
+        head.sa2.conv_attn.1.running_mean                   32           Buffer   head      10  no
+        head.sa2.conv_attn.1.running_var                    32           Buffer   head      10  no
+        head.sa2.conv_attn.1.num_batches_tracked            -            Counter  head      10  no
+        head.sa2.conv_attn.3.weight                         32,32,3,3    Weight   head      10  yes
+        head.sa2.conv_attn.4.weight                         32           Weight   head      10  yes
+        head.sa2.conv_attn.4.bias                           32           Weight   head      10  yes
+        head.sa2.conv_attn.4.running_mean                   32           Buffer   head      10  no
+        head.sa2.conv_attn.4.running_var                    32           Buffer   head      10  no
+        head.sa2.conv_attn.4.num_batches_tracked            -            Counter  head      10  no
+        head.cls2.weight                                    6,32,1,1     Weight   head      10  yes
+        head.cls2.bias                                      6            Weight   head      10  yes
+        head.sa3.conv_res.0.weight                          32,128,3,3   Weight   head      10  yes
+        head.sa3.conv_res.1.weight                          32           Weight   head      10  yes
+        head.sa3.conv_res.1.bias                            32           Weight   head      10  yes
+        head.sa3.conv_res.1.running_mean                    32           Buffer   head      10  no
+        head.sa3.conv_res.1.running_var                     32           Buffer   head      10  no
+        head.sa3.conv_res.1.num_batches_tracked             -            Counter  head      10  no
+        head.sa3.conv_res.3.weight                          32,32,3,3    Weight   head      10  yes
+        head.sa3.conv_res.4.weight                          32           Weight   head      10  yes
+        head.sa3.conv_res.4.bias                            32           Weight   head      10  yes
+        head.sa3.conv_res.4.running_mean                    32           Buffer   head      10  no
+        head.sa3.conv_res.4.running_var                     32           Buffer   head      10  no
+        head.sa3.conv_res.4.num_batches_tracked             -            Counter  head      10  no
+        head.sa3.conv_attn.0.weight                         32,128,3,3   Weight   head      10  yes
+        head.sa3.conv_attn.1.weight                         32           Weight   head      10  yes
+        head.sa3.conv_attn.1.bias                           32           Weight   head      10  yes
+        head.sa3.conv_attn.1.running_mean                   32           Buffer   head      10  no
+        head.sa3.conv_attn.1.running_var                    32           Buffer   head      10  no
+        head.sa3.conv_attn.1.num_batches_tracked            -            Counter  head      10  no
+        head.sa3.conv_attn.3.weight                         32,32,3,3    Weight   head      10  yes
+        head.sa3.conv_attn.4.weight                         32           Weight   head      10  yes
+        head.sa3.conv_attn.4.bias                           32           Weight   head      10  yes
+        head.sa3.conv_attn.4.running_mean                   32           Buffer   head      10  no
+        head.sa3.conv_attn.4.running_var                    32           Buffer   head      10  no
+        head.sa3.conv_attn.4.num_batches_tracked            -            Counter  head      10  no
+        head.cls3.weight                                    6,32,1,1     Weight   head      10  yes
+        head.cls3.bias                                      6            Weight   head      10  yes
+        head.sa4.conv_res.0.weight                          32,256,3,3   Weight   head      10  yes
+        head.sa4.conv_res.1.weight                          32           Weight   head      10  yes
+        head.sa4.conv_res.1.bias                            32           Weight   head      10  yes
+        head.sa4.conv_res.1.running_mean                    32           Buffer   head      10  no
+        head.sa4.conv_res.1.running_var                     32           Buffer   head      10  no
+        head.sa4.conv_res.1.num_batches_tracked             -            Counter  head      10  no
+        head.sa4.conv_res.3.weight                          32,32,3,3    Weight   head      10  yes
+        head.sa4.conv_res.4.weight                          32           Weight   head      10  yes
+        head.sa4.conv_res.4.bias                            32           Weight   head      10  yes
+        head.sa4.conv_res.4.running_mean                    32           Buffer   head      10  no
+        head.sa4.conv_res.4.running_var                     32           Buffer   head      10  no
+        head.sa4.conv_res.4.num_batches_tracked             -            Counter  head      10  no
+        head.sa4.conv_attn.0.weight                         32,256,3,3   Weight   head      10  yes
+        head.sa4.conv_attn.1.weight                         32           Weight   head      10  yes
+        head.sa4.conv_attn.1.bias                           32           Weight   head      10  yes
+        head.sa4.conv_attn.1.running_mean                   32           Buffer   head      10  no
+        head.sa4.conv_attn.1.running_var                    32           Buffer   head      10  no
+        head.sa4.conv_attn.1.num_batches_tracked            -            Counter  head      10  no
+        head.sa4.conv_attn.3.weight                         32,32,3,3    Weight   head      10  yes
+        head.sa4.conv_attn.4.weight                         32           Weight   head      10  yes
+        head.sa4.conv_attn.4.bias                           32           Weight   head      10  yes
+        head.sa4.conv_attn.4.running_mean                   32           Buffer   head      10  no
+        head.sa4.conv_attn.4.running_var                    32           Buffer   head      10  no
+        head.sa4.conv_attn.4.num_batches_tracked            -            Counter  head      10  no
+        head.cls4.weight                                    6,32,1,1     Weight   head      10  yes
+        head.cls4.bias                                      6            Weight   head      10  yes
+        head.mask_conv.weight                               6,24,1,1     Weight   head      10  yes
+        head.mask_conv.bias                                 6            Weight   head      10  yes
+        head.cat_fc.weight                                  6,24         Weight   head      10  yes
+        head.cat_fc.bias                                    6            Weight   head      10  yes
+        head.fcn.0.weight                                   64,256,3,3   Weight   head      10  yes
+        head.fcn.1.weight                                   64           Weight   head      10  yes
+        head.fcn.1.bias                                     64           Weight   head      10  yes
+        head.fcn.1.running_mean                             64           Buffer   head      10  no
+        head.fcn.1.running_var                              64           Buffer   head      10  no
+        head.fcn.1.num_batches_tracked                      -            Counter  head      10  no
+        head.fcn.4.weight                                   6,64,1,1     Weight   head      10  yes
+        head.fcn.4.bias                                     6            Weight   head      10  yes
+        """;
+
     public SanetTiny(Device device)
     {
         Device = device ?? throw new ArgumentNullException(nameof(device));
-        Accelerator a = device.Accelerator;
-        backbone_stem_0_weight = new Parameter(a, "backbone.stem.0.weight", new[] { 16, 3, 3, 3 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_stem_1_weight = new Parameter(a, "backbone.stem.1.weight", new[] { 16 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_stem_1_bias = new Parameter(a, "backbone.stem.1.bias", new[] { 16 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_stem_1_running_mean = new Parameter(a, "backbone.stem.1.running_mean", new[] { 16 }, ParameterKind.Buffer, "backbone", 1.0f, false);
-        backbone_stem_1_running_var = new Parameter(a, "backbone.stem.1.running_var", new[] { 16 }, ParameterKind.Buffer, "backbone", 1.0f, false);
-        backbone_stem_1_num_batches_tracked = new Parameter(a, "backbone.stem.1.num_batches_tracked", Array.Empty<int>(), ParameterKind.Counter, "backbone", 1.0f, false);
-        backbone_stem_3_weight = new Parameter(a, "backbone.stem.3.weight", new[] { 16, 16, 3, 3 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_stem_4_weight = new Parameter(a, "backbone.stem.4.weight", new[] { 16 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_stem_4_bias = new Parameter(a, "backbone.stem.4.bias", new[] { 16 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_stem_4_running_mean = new Parameter(a, "backbone.stem.4.running_mean", new[] { 16 }, ParameterKind.Buffer, "backbone", 1.0f, false);
-        backbone_stem_4_running_var = new Parameter(a, "backbone.stem.4.running_var", new[] { 16 }, ParameterKind.Buffer, "backbone", 1.0f, false);
-        backbone_stem_4_num_batches_tracked = new Parameter(a, "backbone.stem.4.num_batches_tracked", Array.Empty<int>(), ParameterKind.Counter, "backbone", 1.0f, false);
-        backbone_stem_6_weight = new Parameter(a, "backbone.stem.6.weight", new[] { 32, 16, 3, 3 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_stem_7_weight = new Parameter(a, "backbone.stem.7.weight", new[] { 32 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_stem_7_bias = new Parameter(a, "backbone.stem.7.bias", new[] { 32 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_stem_7_running_mean = new Parameter(a, "backbone.stem.7.running_mean", new[] { 32 }, ParameterKind.Buffer, "backbone", 1.0f, false);
-        backbone_stem_7_running_var = new Parameter(a, "backbone.stem.7.running_var", new[] { 32 }, ParameterKind.Buffer, "backbone", 1.0f, false);
-        backbone_stem_7_num_batches_tracked = new Parameter(a, "backbone.stem.7.num_batches_tracked", Array.Empty<int>(), ParameterKind.Counter, "backbone", 1.0f, false);
-        backbone_layer1_0_conv1_weight = new Parameter(a, "backbone.layer1.0.conv1.weight", new[] { 8, 32, 1, 1 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer1_0_bn1_weight = new Parameter(a, "backbone.layer1.0.bn1.weight", new[] { 8 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer1_0_bn1_bias = new Parameter(a, "backbone.layer1.0.bn1.bias", new[] { 8 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer1_0_bn1_running_mean = new Parameter(a, "backbone.layer1.0.bn1.running_mean", new[] { 8 }, ParameterKind.Buffer, "backbone", 1.0f, false);
-        backbone_layer1_0_bn1_running_var = new Parameter(a, "backbone.layer1.0.bn1.running_var", new[] { 8 }, ParameterKind.Buffer, "backbone", 1.0f, false);
-        backbone_layer1_0_bn1_num_batches_tracked = new Parameter(a, "backbone.layer1.0.bn1.num_batches_tracked", Array.Empty<int>(), ParameterKind.Counter, "backbone", 1.0f, false);
-        backbone_layer1_0_conv2_weight = new Parameter(a, "backbone.layer1.0.conv2.weight", new[] { 8, 8, 3, 3 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer1_0_bn2_weight = new Parameter(a, "backbone.layer1.0.bn2.weight", new[] { 8 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer1_0_bn2_bias = new Parameter(a, "backbone.layer1.0.bn2.bias", new[] { 8 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer1_0_bn2_running_mean = new Parameter(a, "backbone.layer1.0.bn2.running_mean", new[] { 8 }, ParameterKind.Buffer, "backbone", 1.0f, false);
-        backbone_layer1_0_bn2_running_var = new Parameter(a, "backbone.layer1.0.bn2.running_var", new[] { 8 }, ParameterKind.Buffer, "backbone", 1.0f, false);
-        backbone_layer1_0_bn2_num_batches_tracked = new Parameter(a, "backbone.layer1.0.bn2.num_batches_tracked", Array.Empty<int>(), ParameterKind.Counter, "backbone", 1.0f, false);
-        backbone_layer1_0_conv3_weight = new Parameter(a, "backbone.layer1.0.conv3.weight", new[] { 32, 8, 1, 1 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer1_0_bn3_weight = new Parameter(a, "backbone.layer1.0.bn3.weight", new[] { 32 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer1_0_bn3_bias = new Parameter(a, "backbone.layer1.0.bn3.bias", new[] { 32 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer1_0_bn3_running_mean = new Parameter(a, "backbone.layer1.0.bn3.running_mean", new[] { 32 }, ParameterKind.Buffer, "backbone", 1.0f, false);
-        backbone_layer1_0_bn3_running_var = new Parameter(a, "backbone.layer1.0.bn3.running_var", new[] { 32 }, ParameterKind.Buffer, "backbone", 1.0f, false);
-        backbone_layer1_0_bn3_num_batches_tracked = new Parameter(a, "backbone.layer1.0.bn3.num_batches_tracked", Array.Empty<int>(), ParameterKind.Counter, "backbone", 1.0f, false);
-        backbone_layer2_0_conv1_weight = new Parameter(a, "backbone.layer2.0.conv1.weight", new[] { 16, 32, 1, 1 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer2_0_bn1_weight = new Parameter(a, "backbone.layer2.0.bn1.weight", new[] { 16 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer2_0_bn1_bias = new Parameter(a, "backbone.layer2.0.bn1.bias", new[] { 16 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer2_0_bn1_running_mean = new Parameter(a, "backbone.layer2.0.bn1.running_mean", new[] { 16 }, ParameterKind.Buffer, "backbone", 1.0f, false);
-        backbone_layer2_0_bn1_running_var = new Parameter(a, "backbone.layer2.0.bn1.running_var", new[] { 16 }, ParameterKind.Buffer, "backbone", 1.0f, false);
-        backbone_layer2_0_bn1_num_batches_tracked = new Parameter(a, "backbone.layer2.0.bn1.num_batches_tracked", Array.Empty<int>(), ParameterKind.Counter, "backbone", 1.0f, false);
-        backbone_layer2_0_conv2_weight = new Parameter(a, "backbone.layer2.0.conv2.weight", new[] { 16, 16, 3, 3 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer2_0_bn2_weight = new Parameter(a, "backbone.layer2.0.bn2.weight", new[] { 16 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer2_0_bn2_bias = new Parameter(a, "backbone.layer2.0.bn2.bias", new[] { 16 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer2_0_bn2_running_mean = new Parameter(a, "backbone.layer2.0.bn2.running_mean", new[] { 16 }, ParameterKind.Buffer, "backbone", 1.0f, false);
-        backbone_layer2_0_bn2_running_var = new Parameter(a, "backbone.layer2.0.bn2.running_var", new[] { 16 }, ParameterKind.Buffer, "backbone", 1.0f, false);
-        backbone_layer2_0_bn2_num_batches_tracked = new Parameter(a, "backbone.layer2.0.bn2.num_batches_tracked", Array.Empty<int>(), ParameterKind.Counter, "backbone", 1.0f, false);
-        backbone_layer2_0_conv3_weight = new Parameter(a, "backbone.layer2.0.conv3.weight", new[] { 64, 16, 1, 1 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer2_0_bn3_weight = new Parameter(a, "backbone.layer2.0.bn3.weight", new[] { 64 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer2_0_bn3_bias = new Parameter(a, "backbone.layer2.0.bn3.bias", new[] { 64 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer2_0_bn3_running_mean = new Parameter(a, "backbone.layer2.0.bn3.running_mean", new[] { 64 }, ParameterKind.Buffer, "backbone", 1.0f, false);
-        backbone_layer2_0_bn3_running_var = new Parameter(a, "backbone.layer2.0.bn3.running_var", new[] { 64 }, ParameterKind.Buffer, "backbone", 1.0f, false);
-        backbone_layer2_0_bn3_num_batches_tracked = new Parameter(a, "backbone.layer2.0.bn3.num_batches_tracked", Array.Empty<int>(), ParameterKind.Counter, "backbone", 1.0f, false);
-        backbone_layer2_0_downsample_0_weight = new Parameter(a, "backbone.layer2.0.downsample.0.weight", new[] { 64, 32, 1, 1 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer2_0_downsample_1_weight = new Parameter(a, "backbone.layer2.0.downsample.1.weight", new[] { 64 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer2_0_downsample_1_bias = new Parameter(a, "backbone.layer2.0.downsample.1.bias", new[] { 64 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer2_0_downsample_1_running_mean = new Parameter(a, "backbone.layer2.0.downsample.1.running_mean", new[] { 64 }, ParameterKind.Buffer, "backbone", 1.0f, false);
-        backbone_layer2_0_downsample_1_running_var = new Parameter(a, "backbone.layer2.0.downsample.1.running_var", new[] { 64 }, ParameterKind.Buffer, "backbone", 1.0f, false);
-        backbone_layer2_0_downsample_1_num_batches_tracked = new Parameter(a, "backbone.layer2.0.downsample.1.num_batches_tracked", Array.Empty<int>(), ParameterKind.Counter, "backbone", 1.0f, false);
-        backbone_layer3_0_conv1_weight = new Parameter(a, "backbone.layer3.0.conv1.weight", new[] { 32, 64, 1, 1 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer3_0_bn1_weight = new Parameter(a, "backbone.layer3.0.bn1.weight", new[] { 32 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer3_0_bn1_bias = new Parameter(a, "backbone.layer3.0.bn1.bias", new[] { 32 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer3_0_bn1_running_mean = new Parameter(a, "backbone.layer3.0.bn1.running_mean", new[] { 32 }, ParameterKind.Buffer, "backbone", 1.0f, false);
-        backbone_layer3_0_bn1_running_var = new Parameter(a, "backbone.layer3.0.bn1.running_var", new[] { 32 }, ParameterKind.Buffer, "backbone", 1.0f, false);
-        backbone_layer3_0_bn1_num_batches_tracked = new Parameter(a, "backbone.layer3.0.bn1.num_batches_tracked", Array.Empty<int>(), ParameterKind.Counter, "backbone", 1.0f, false);
-        backbone_layer3_0_conv2_weight = new Parameter(a, "backbone.layer3.0.conv2.weight", new[] { 32, 32, 3, 3 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer3_0_bn2_weight = new Parameter(a, "backbone.layer3.0.bn2.weight", new[] { 32 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer3_0_bn2_bias = new Parameter(a, "backbone.layer3.0.bn2.bias", new[] { 32 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer3_0_bn2_running_mean = new Parameter(a, "backbone.layer3.0.bn2.running_mean", new[] { 32 }, ParameterKind.Buffer, "backbone", 1.0f, false);
-        backbone_layer3_0_bn2_running_var = new Parameter(a, "backbone.layer3.0.bn2.running_var", new[] { 32 }, ParameterKind.Buffer, "backbone", 1.0f, false);
-        backbone_layer3_0_bn2_num_batches_tracked = new Parameter(a, "backbone.layer3.0.bn2.num_batches_tracked", Array.Empty<int>(), ParameterKind.Counter, "backbone", 1.0f, false);
-        backbone_layer3_0_conv3_weight = new Parameter(a, "backbone.layer3.0.conv3.weight", new[] { 128, 32, 1, 1 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer3_0_bn3_weight = new Parameter(a, "backbone.layer3.0.bn3.weight", new[] { 128 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer3_0_bn3_bias = new Parameter(a, "backbone.layer3.0.bn3.bias", new[] { 128 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer3_0_bn3_running_mean = new Parameter(a, "backbone.layer3.0.bn3.running_mean", new[] { 128 }, ParameterKind.Buffer, "backbone", 1.0f, false);
-        backbone_layer3_0_bn3_running_var = new Parameter(a, "backbone.layer3.0.bn3.running_var", new[] { 128 }, ParameterKind.Buffer, "backbone", 1.0f, false);
-        backbone_layer3_0_bn3_num_batches_tracked = new Parameter(a, "backbone.layer3.0.bn3.num_batches_tracked", Array.Empty<int>(), ParameterKind.Counter, "backbone", 1.0f, false);
-        backbone_layer3_0_downsample_0_weight = new Parameter(a, "backbone.layer3.0.downsample.0.weight", new[] { 128, 64, 1, 1 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer3_0_downsample_1_weight = new Parameter(a, "backbone.layer3.0.downsample.1.weight", new[] { 128 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer3_0_downsample_1_bias = new Parameter(a, "backbone.layer3.0.downsample.1.bias", new[] { 128 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer3_0_downsample_1_running_mean = new Parameter(a, "backbone.layer3.0.downsample.1.running_mean", new[] { 128 }, ParameterKind.Buffer, "backbone", 1.0f, false);
-        backbone_layer3_0_downsample_1_running_var = new Parameter(a, "backbone.layer3.0.downsample.1.running_var", new[] { 128 }, ParameterKind.Buffer, "backbone", 1.0f, false);
-        backbone_layer3_0_downsample_1_num_batches_tracked = new Parameter(a, "backbone.layer3.0.downsample.1.num_batches_tracked", Array.Empty<int>(), ParameterKind.Counter, "backbone", 1.0f, false);
-        backbone_layer4_0_conv1_weight = new Parameter(a, "backbone.layer4.0.conv1.weight", new[] { 64, 128, 1, 1 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer4_0_bn1_weight = new Parameter(a, "backbone.layer4.0.bn1.weight", new[] { 64 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer4_0_bn1_bias = new Parameter(a, "backbone.layer4.0.bn1.bias", new[] { 64 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer4_0_bn1_running_mean = new Parameter(a, "backbone.layer4.0.bn1.running_mean", new[] { 64 }, ParameterKind.Buffer, "backbone", 1.0f, false);
-        backbone_layer4_0_bn1_running_var = new Parameter(a, "backbone.layer4.0.bn1.running_var", new[] { 64 }, ParameterKind.Buffer, "backbone", 1.0f, false);
-        backbone_layer4_0_bn1_num_batches_tracked = new Parameter(a, "backbone.layer4.0.bn1.num_batches_tracked", Array.Empty<int>(), ParameterKind.Counter, "backbone", 1.0f, false);
-        backbone_layer4_0_conv2_weight = new Parameter(a, "backbone.layer4.0.conv2.weight", new[] { 64, 64, 3, 3 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer4_0_bn2_weight = new Parameter(a, "backbone.layer4.0.bn2.weight", new[] { 64 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer4_0_bn2_bias = new Parameter(a, "backbone.layer4.0.bn2.bias", new[] { 64 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer4_0_bn2_running_mean = new Parameter(a, "backbone.layer4.0.bn2.running_mean", new[] { 64 }, ParameterKind.Buffer, "backbone", 1.0f, false);
-        backbone_layer4_0_bn2_running_var = new Parameter(a, "backbone.layer4.0.bn2.running_var", new[] { 64 }, ParameterKind.Buffer, "backbone", 1.0f, false);
-        backbone_layer4_0_bn2_num_batches_tracked = new Parameter(a, "backbone.layer4.0.bn2.num_batches_tracked", Array.Empty<int>(), ParameterKind.Counter, "backbone", 1.0f, false);
-        backbone_layer4_0_conv3_weight = new Parameter(a, "backbone.layer4.0.conv3.weight", new[] { 256, 64, 1, 1 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer4_0_bn3_weight = new Parameter(a, "backbone.layer4.0.bn3.weight", new[] { 256 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer4_0_bn3_bias = new Parameter(a, "backbone.layer4.0.bn3.bias", new[] { 256 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer4_0_bn3_running_mean = new Parameter(a, "backbone.layer4.0.bn3.running_mean", new[] { 256 }, ParameterKind.Buffer, "backbone", 1.0f, false);
-        backbone_layer4_0_bn3_running_var = new Parameter(a, "backbone.layer4.0.bn3.running_var", new[] { 256 }, ParameterKind.Buffer, "backbone", 1.0f, false);
-        backbone_layer4_0_bn3_num_batches_tracked = new Parameter(a, "backbone.layer4.0.bn3.num_batches_tracked", Array.Empty<int>(), ParameterKind.Counter, "backbone", 1.0f, false);
-        backbone_layer4_0_downsample_0_weight = new Parameter(a, "backbone.layer4.0.downsample.0.weight", new[] { 256, 128, 1, 1 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer4_0_downsample_1_weight = new Parameter(a, "backbone.layer4.0.downsample.1.weight", new[] { 256 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer4_0_downsample_1_bias = new Parameter(a, "backbone.layer4.0.downsample.1.bias", new[] { 256 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer4_0_downsample_1_running_mean = new Parameter(a, "backbone.layer4.0.downsample.1.running_mean", new[] { 256 }, ParameterKind.Buffer, "backbone", 1.0f, false);
-        backbone_layer4_0_downsample_1_running_var = new Parameter(a, "backbone.layer4.0.downsample.1.running_var", new[] { 256 }, ParameterKind.Buffer, "backbone", 1.0f, false);
-        backbone_layer4_0_downsample_1_num_batches_tracked = new Parameter(a, "backbone.layer4.0.downsample.1.num_batches_tracked", Array.Empty<int>(), ParameterKind.Counter, "backbone", 1.0f, false);
-        head_sa1_conv_res_0_weight = new Parameter(a, "head.sa1.conv_res.0.weight", new[] { 32, 32, 3, 3 }, ParameterKind.Weight, "head", 10.0f, true);
-        head_sa1_conv_res_1_weight = new Parameter(a, "head.sa1.conv_res.1.weight", new[] { 32 }, ParameterKind.Weight, "head", 10.0f, true);
-        head_sa1_conv_res_1_bias = new Parameter(a, "head.sa1.conv_res.1.bias", new[] { 32 }, ParameterKind.Weight, "head", 10.0f, true);
-        head_sa1_conv_res_1_running_mean = new Parameter(a, "head.sa1.conv_res.1.running_mean", new[] { 32 }, ParameterKind.Buffer, "head", 10.0f, false);
-        head_sa1_conv_res_1_running_var = new Parameter(a, "head.sa1.conv_res.1.running_var", new[] { 32 }, ParameterKind.Buffer, "head", 10.0f, false);
-        head_sa1_conv_res_1_num_batches_tracked = new Parameter(a, "head.sa1.conv_res.1.num_batches_tracked", Array.Empty<int>(), ParameterKind.Counter, "head", 10.0f, false);
-        head_sa1_conv_res_3_weight = new Parameter(a, "head.sa1.conv_res.3.weight", new[] { 32, 32, 3, 3 }, ParameterKind.Weight, "head", 10.0f, true);
-        head_sa1_conv_res_4_weight = new Parameter(a, "head.sa1.conv_res.4.weight", new[] { 32 }, ParameterKind.Weight, "head", 10.0f, true);
-        head_sa1_conv_res_4_bias = new Parameter(a, "head.sa1.conv_res.4.bias", new[] { 32 }, ParameterKind.Weight, "head", 10.0f, true);
-        head_sa1_conv_res_4_running_mean = new Parameter(a, "head.sa1.conv_res.4.running_mean", new[] { 32 }, ParameterKind.Buffer, "head", 10.0f, false);
-        head_sa1_conv_res_4_running_var = new Parameter(a, "head.sa1.conv_res.4.running_var", new[] { 32 }, ParameterKind.Buffer, "head", 10.0f, false);
-        head_sa1_conv_res_4_num_batches_tracked = new Parameter(a, "head.sa1.conv_res.4.num_batches_tracked", Array.Empty<int>(), ParameterKind.Counter, "head", 10.0f, false);
-        head_sa1_conv_attn_0_weight = new Parameter(a, "head.sa1.conv_attn.0.weight", new[] { 32, 32, 3, 3 }, ParameterKind.Weight, "head", 10.0f, true);
-        head_sa1_conv_attn_1_weight = new Parameter(a, "head.sa1.conv_attn.1.weight", new[] { 32 }, ParameterKind.Weight, "head", 10.0f, true);
-        head_sa1_conv_attn_1_bias = new Parameter(a, "head.sa1.conv_attn.1.bias", new[] { 32 }, ParameterKind.Weight, "head", 10.0f, true);
-        head_sa1_conv_attn_1_running_mean = new Parameter(a, "head.sa1.conv_attn.1.running_mean", new[] { 32 }, ParameterKind.Buffer, "head", 10.0f, false);
-        head_sa1_conv_attn_1_running_var = new Parameter(a, "head.sa1.conv_attn.1.running_var", new[] { 32 }, ParameterKind.Buffer, "head", 10.0f, false);
-        head_sa1_conv_attn_1_num_batches_tracked = new Parameter(a, "head.sa1.conv_attn.1.num_batches_tracked", Array.Empty<int>(), ParameterKind.Counter, "head", 10.0f, false);
-        head_sa1_conv_attn_3_weight = new Parameter(a, "head.sa1.conv_attn.3.weight", new[] { 32, 32, 3, 3 }, ParameterKind.Weight, "head", 10.0f, true);
-        head_sa1_conv_attn_4_weight = new Parameter(a, "head.sa1.conv_attn.4.weight", new[] { 32 }, ParameterKind.Weight, "head", 10.0f, true);
-        head_sa1_conv_attn_4_bias = new Parameter(a, "head.sa1.conv_attn.4.bias", new[] { 32 }, ParameterKind.Weight, "head", 10.0f, true);
-        head_sa1_conv_attn_4_running_mean = new Parameter(a, "head.sa1.conv_attn.4.running_mean", new[] { 32 }, ParameterKind.Buffer, "head", 10.0f, false);
-        head_sa1_conv_attn_4_running_var = new Parameter(a, "head.sa1.conv_attn.4.running_var", new[] { 32 }, ParameterKind.Buffer, "head", 10.0f, false);
-        head_sa1_conv_attn_4_num_batches_tracked = new Parameter(a, "head.sa1.conv_attn.4.num_batches_tracked", Array.Empty<int>(), ParameterKind.Counter, "head", 10.0f, false);
-        head_cls1_weight = new Parameter(a, "head.cls1.weight", new[] { 6, 32, 1, 1 }, ParameterKind.Weight, "head", 10.0f, true);
-        head_cls1_bias = new Parameter(a, "head.cls1.bias", new[] { 6 }, ParameterKind.Weight, "head", 10.0f, true);
-        head_sa2_conv_res_0_weight = new Parameter(a, "head.sa2.conv_res.0.weight", new[] { 32, 64, 3, 3 }, ParameterKind.Weight, "head", 10.0f, true);
-        head_sa2_conv_res_1_weight = new Parameter(a, "head.sa2.conv_res.1.weight", new[] { 32 }, ParameterKind.Weight, "head", 10.0f, true);
-        head_sa2_conv_res_1_bias = new Parameter(a, "head.sa2.conv_res.1.bias", new[] { 32 }, ParameterKind.Weight, "head", 10.0f, true);
-        head_sa2_conv_res_1_running_mean = new Parameter(a, "head.sa2.conv_res.1.running_mean", new[] { 32 }, ParameterKind.Buffer, "head", 10.0f, false);
-        head_sa2_conv_res_1_running_var = new Parameter(a, "head.sa2.conv_res.1.running_var", new[] { 32 }, ParameterKind.Buffer, "head", 10.0f, false);
-        head_sa2_conv_res_1_num_batches_tracked = new Parameter(a, "head.sa2.conv_res.1.num_batches_tracked", Array.Empty<int>(), ParameterKind.Counter, "head", 10.0f, false);
-        head_sa2_conv_res_3_weight = new Parameter(a, "head.sa2.conv_res.3.weight", new[] { 32, 32, 3, 3 }, ParameterKind.Weight, "head", 10.0f, true);
-        head_sa2_conv_res_4_weight = new Parameter(a, "head.sa2.conv_res.4.weight", new[] { 32 }, ParameterKind.Weight, "head", 10.0f, true);
-        head_sa2_conv_res_4_bias = new Parameter(a, "head.sa2.conv_res.4.bias", new[] { 32 }, ParameterKind.Weight, "head", 10.0f, true);
-        head_sa2_conv_res_4_running_mean = new Parameter(a, "head.sa2.conv_res.4.running_mean", new[] { 32 }, ParameterKind.Buffer, "head", 10.0f, false);
-        head_sa2_conv_res_4_running_var = new Parameter(a, "head.sa2.conv_res.4.running_var", new[] { 32 }, ParameterKind.Buffer, "head", 10.0f, false);
-        head_sa2_conv_res_4_num_batches_tracked = new Parameter(a, "head.sa2.conv_res.4.num_batches_tracked", Array.Empty<int>(), ParameterKind.Counter, "head", 10.0f, false);
-        head_sa2_conv_attn_0_weight = new Parameter(a, "head.sa2.conv_attn.0.weight", new[] { 32, 64, 3, 3 }, ParameterKind.Weight, "head", 10.0f, true);
-        head_sa2_conv_attn_1_weight = new Parameter(a, "head.sa2.conv_attn.1.weight", new[] { 32 }, ParameterKind.Weight, "head", 10.0f, true);
-        head_sa2_conv_attn_1_bias = new Parameter(a, "head.sa2.conv_attn.1.bias", new[] { 32 }, ParameterKind.Weight, "head", 10.0f, true);
-        head_sa2_conv_attn_1_running_mean = new Parameter(a, "head.sa2.conv_attn.1.running_mean", new[] { 32 }, ParameterKind.Buffer, "head", 10.0f, false);
-        head_sa2_conv_attn_1_running_var = new Parameter(a, "head.sa2.conv_attn.1.running_var", new[] { 32 }, ParameterKind.Buffer, "head", 10.0f, false);
-        head_sa2_conv_attn_1_num_batches_tracked = new Parameter(a, "head.sa2.conv_attn.1.num_batches_tracked", Array.Empty<int>(), ParameterKind.Counter, "head", 10.0f, false);
-        head_sa2_conv_attn_3_weight = new Parameter(a, "head.sa2.conv_attn.3.weight", new[] { 32, 32, 3, 3 }, ParameterKind.Weight, "head", 10.0f, true);
-        head_sa2_conv_attn_4_weight = new Parameter(a, "head.sa2.conv_attn.4.weight", new[] { 32 }, ParameterKind.Weight, "head", 10.0f, true);
-        head_sa2_conv_attn_4_bias = new Parameter(a, "head.sa2.conv_attn.4.bias", new[] { 32 }, ParameterKind.Weight, "head", 10.0f, true);
-        head_sa2_conv_attn_4_running_mean = new Parameter(a, "head.sa2.conv_attn.4.running_mean", new[] { 32 }, ParameterKind.Buffer, "head", 10.0f, false);
-        head_sa2_conv_attn_4_running_var = new Parameter(a, "head.sa2.conv_attn.4.running_var", new[] { 32 }, ParameterKind.Buffer, "head", 10.0f, false);
-        head_sa2_conv_attn_4_num_batches_tracked = new Parameter(a, "head.sa2.conv_attn.4.num_batches_tracked", Array.Empty<int>(), ParameterKind.Counter, "head", 10.0f, false);
-        head_cls2_weight = new Parameter(a, "head.cls2.weight", new[] { 6, 32, 1, 1 }, ParameterKind.Weight, "head", 10.0f, true);
-        head_cls2_bias = new Parameter(a, "head.cls2.bias", new[] { 6 }, ParameterKind.Weight, "head", 10.0f, true);
-        head_sa3_conv_res_0_weight = new Parameter(a, "head.sa3.conv_res.0.weight", new[] { 32, 128, 3, 3 }, ParameterKind.Weight, "head", 10.0f, true);
-        head_sa3_conv_res_1_weight = new Parameter(a, "head.sa3.conv_res.1.weight", new[] { 32 }, ParameterKind.Weight, "head", 10.0f, true);
-        head_sa3_conv_res_1_bias = new Parameter(a, "head.sa3.conv_res.1.bias", new[] { 32 }, ParameterKind.Weight, "head", 10.0f, true);
-        head_sa3_conv_res_1_running_mean = new Parameter(a, "head.sa3.conv_res.1.running_mean", new[] { 32 }, ParameterKind.Buffer, "head", 10.0f, false);
-        head_sa3_conv_res_1_running_var = new Parameter(a, "head.sa3.conv_res.1.running_var", new[] { 32 }, ParameterKind.Buffer, "head", 10.0f, false);
-        head_sa3_conv_res_1_num_batches_tracked = new Parameter(a, "head.sa3.conv_res.1.num_batches_tracked", Array.Empty<int>(), ParameterKind.Counter, "head", 10.0f, false);
-        head_sa3_conv_res_3_weight = new Parameter(a, "head.sa3.conv_res.3.weight", new[] { 32, 32, 3, 3 }, ParameterKind.Weight, "head", 10.0f, true);
-        head_sa3_conv_res_4_weight = new Parameter(a, "head.sa3.conv_res.4.weight", new[] { 32 }, ParameterKind.Weight, "head", 10.0f, true);
-        head_sa3_conv_res_4_bias = new Parameter(a, "head.sa3.conv_res.4.bias", new[] { 32 }, ParameterKind.Weight, "head", 10.0f, true);
-        head_sa3_conv_res_4_running_mean = new Parameter(a, "head.sa3.conv_res.4.running_mean", new[] { 32 }, ParameterKind.Buffer, "head", 10.0f, false);
-        head_sa3_conv_res_4_running_var = new Parameter(a, "head.sa3.conv_res.4.running_var", new[] { 32 }, ParameterKind.Buffer, "head", 10.0f, false);
-        head_sa3_conv_res_4_num_batches_tracked = new Parameter(a, "head.sa3.conv_res.4.num_batches_tracked", Array.Empty<int>(), ParameterKind.Counter, "head", 10.0f, false);
-        head_sa3_conv_attn_0_weight = new Parameter(a, "head.sa3.conv_attn.0.weight", new[] { 32, 128, 3, 3 }, ParameterKind.Weight, "head", 10.0f, true);
-        head_sa3_conv_attn_1_weight = new Parameter(a, "head.sa3.conv_attn.1.weight", new[] { 32 }, ParameterKind.Weight, "head", 10.0f, true);
-        head_sa3_conv_attn_1_bias = new Parameter(a, "head.sa3.conv_attn.1.bias", new[] { 32 }, ParameterKind.Weight, "head", 10.0f, true);
-        head_sa3_conv_attn_1_running_mean = new Parameter(a, "head.sa3.conv_attn.1.running_mean", new[] { 32 }, ParameterKind.Buffer, "head", 10.0f, false);
-        head_sa3_conv_attn_1_running_var = new Parameter(a, "head.sa3.conv_attn.1.running_var", new[] { 32 }, ParameterKind.Buffer, "head", 10.0f, false);
-        head_sa3_conv_attn_1_num_batches_tracked = new Parameter(a, "head.sa3.conv_attn.1.num_batches_tracked", Array.Empty<int>(), ParameterKind.Counter, "head", 10.0f, false);
-        head_sa3_conv_attn_3_weight = new Parameter(a, "head.sa3.conv_attn.3.weight", new[] { 32, 32, 3, 3 }, ParameterKind.Weight, "head", 10.0f, true);
-        head_sa3_conv_attn_4_weight = new Parameter(a, "head.sa3.conv_attn.4.weight", new[] { 32 }, ParameterKind.Weight, "head", 10.0f, true);
-        head_sa3_conv_attn_4_bias = new Parameter(a, "head.sa3.conv_attn.4.bias", new[] { 32 }, ParameterKind.Weight, "head", 10.0f, true);
-        head_sa3_conv_attn_4_running_mean = new Parameter(a, "head.sa3.conv_attn.4.running_mean", new[] { 32 }, ParameterKind.Buffer, "head", 10.0f, false);
-        head_sa3_conv_attn_4_running_var = new Parameter(a, "head.sa3.conv_attn.4.running_var", new[] { 32 }, ParameterKind.Buffer, "head", 10.0f, false);
-        head_sa3_conv_attn_4_num_batches_tracked = new Parameter(a, "head.sa3.conv_attn.4.num_batches_tracked", Array.Empty<int>(), ParameterKind.Counter, "head", 10.0f, false);
-        head_cls3_weight = new Parameter(a, "head.cls3.weight", new[] { 6, 32, 1, 1 }, ParameterKind.Weight, "head", 10.0f, true);
-        head_cls3_bias = new Parameter(a, "head.cls3.bias", new[] { 6 }, ParameterKind.Weight, "head", 10.0f, true);
-        head_sa4_conv_res_0_weight = new Parameter(a, "head.sa4.conv_res.0.weight", new[] { 32, 256, 3, 3 }, ParameterKind.Weight, "head", 10.0f, true);
-        head_sa4_conv_res_1_weight = new Parameter(a, "head.sa4.conv_res.1.weight", new[] { 32 }, ParameterKind.Weight, "head", 10.0f, true);
-        head_sa4_conv_res_1_bias = new Parameter(a, "head.sa4.conv_res.1.bias", new[] { 32 }, ParameterKind.Weight, "head", 10.0f, true);
-        head_sa4_conv_res_1_running_mean = new Parameter(a, "head.sa4.conv_res.1.running_mean", new[] { 32 }, ParameterKind.Buffer, "head", 10.0f, false);
-        head_sa4_conv_res_1_running_var = new Parameter(a, "head.sa4.conv_res.1.running_var", new[] { 32 }, ParameterKind.Buffer, "head", 10.0f, false);
-        head_sa4_conv_res_1_num_batches_tracked = new Parameter(a, "head.sa4.conv_res.1.num_batches_tracked", Array.Empty<int>(), ParameterKind.Counter, "head", 10.0f, false);
-        head_sa4_conv_res_3_weight = new Parameter(a, "head.sa4.conv_res.3.weight", new[] { 32, 32, 3, 3 }, ParameterKind.Weight, "head", 10.0f, true);
-        head_sa4_conv_res_4_weight = new Parameter(a, "head.sa4.conv_res.4.weight", new[] { 32 }, ParameterKind.Weight, "head", 10.0f, true);
-        head_sa4_conv_res_4_bias = new Parameter(a, "head.sa4.conv_res.4.bias", new[] { 32 }, ParameterKind.Weight, "head", 10.0f, true);
-        head_sa4_conv_res_4_running_mean = new Parameter(a, "head.sa4.conv_res.4.running_mean", new[] { 32 }, ParameterKind.Buffer, "head", 10.0f, false);
-        head_sa4_conv_res_4_running_var = new Parameter(a, "head.sa4.conv_res.4.running_var", new[] { 32 }, ParameterKind.Buffer, "head", 10.0f, false);
-        head_sa4_conv_res_4_num_batches_tracked = new Parameter(a, "head.sa4.conv_res.4.num_batches_tracked", Array.Empty<int>(), ParameterKind.Counter, "head", 10.0f, false);
-        head_sa4_conv_attn_0_weight = new Parameter(a, "head.sa4.conv_attn.0.weight", new[] { 32, 256, 3, 3 }, ParameterKind.Weight, "head", 10.0f, true);
-        head_sa4_conv_attn_1_weight = new Parameter(a, "head.sa4.conv_attn.1.weight", new[] { 32 }, ParameterKind.Weight, "head", 10.0f, true);
-        head_sa4_conv_attn_1_bias = new Parameter(a, "head.sa4.conv_attn.1.bias", new[] { 32 }, ParameterKind.Weight, "head", 10.0f, true);
-        head_sa4_conv_attn_1_running_mean = new Parameter(a, "head.sa4.conv_attn.1.running_mean", new[] { 32 }, ParameterKind.Buffer, "head", 10.0f, false);
-        head_sa4_conv_attn_1_running_var = new Parameter(a, "head.sa4.conv_attn.1.running_var", new[] { 32 }, ParameterKind.Buffer, "head", 10.0f, false);
-        head_sa4_conv_attn_1_num_batches_tracked = new Parameter(a, "head.sa4.conv_attn.1.num_batches_tracked", Array.Empty<int>(), ParameterKind.Counter, "head", 10.0f, false);
-        head_sa4_conv_attn_3_weight = new Parameter(a, "head.sa4.conv_attn.3.weight", new[] { 32, 32, 3, 3 }, ParameterKind.Weight, "head", 10.0f, true);
-        head_sa4_conv_attn_4_weight = new Parameter(a, "head.sa4.conv_attn.4.weight", new[] { 32 }, ParameterKind.Weight, "head", 10.0f, true);
-        head_sa4_conv_attn_4_bias = new Parameter(a, "head.sa4.conv_attn.4.bias", new[] { 32 }, ParameterKind.Weight, "head", 10.0f, true);
-        head_sa4_conv_attn_4_running_mean = new Parameter(a, "head.sa4.conv_attn.4.running_mean", new[] { 32 }, ParameterKind.Buffer, "head", 10.0f, false);
-        head_sa4_conv_attn_4_running_var = new Parameter(a, "head.sa4.conv_attn.4.running_var", new[] { 32 }, ParameterKind.Buffer, "head", 10.0f, false);
-        head_sa4_conv_attn_4_num_batches_tracked = new Parameter(a, "head.sa4.conv_attn.4.num_batches_tracked", Array.Empty<int>(), ParameterKind.Counter, "head", 10.0f, false);
-        head_cls4_weight = new Parameter(a, "head.cls4.weight", new[] { 6, 32, 1, 1 }, ParameterKind.Weight, "head", 10.0f, true);
-        head_cls4_bias = new Parameter(a, "head.cls4.bias", new[] { 6 }, ParameterKind.Weight, "head", 10.0f, true);
-        head_mask_conv_weight = new Parameter(a, "head.mask_conv.weight", new[] { 6, 24, 1, 1 }, ParameterKind.Weight, "head", 10.0f, true);
-        head_mask_conv_bias = new Parameter(a, "head.mask_conv.bias", new[] { 6 }, ParameterKind.Weight, "head", 10.0f, true);
-        head_cat_fc_weight = new Parameter(a, "head.cat_fc.weight", new[] { 6, 24 }, ParameterKind.Weight, "head", 10.0f, true);
-        head_cat_fc_bias = new Parameter(a, "head.cat_fc.bias", new[] { 6 }, ParameterKind.Weight, "head", 10.0f, true);
-        head_fcn_0_weight = new Parameter(a, "head.fcn.0.weight", new[] { 64, 256, 3, 3 }, ParameterKind.Weight, "head", 10.0f, true);
-        head_fcn_1_weight = new Parameter(a, "head.fcn.1.weight", new[] { 64 }, ParameterKind.Weight, "head", 10.0f, true);
-        head_fcn_1_bias = new Parameter(a, "head.fcn.1.bias", new[] { 64 }, ParameterKind.Weight, "head", 10.0f, true);
-        head_fcn_1_running_mean = new Parameter(a, "head.fcn.1.running_mean", new[] { 64 }, ParameterKind.Buffer, "head", 10.0f, false);
-        head_fcn_1_running_var = new Parameter(a, "head.fcn.1.running_var", new[] { 64 }, ParameterKind.Buffer, "head", 10.0f, false);
-        head_fcn_1_num_batches_tracked = new Parameter(a, "head.fcn.1.num_batches_tracked", Array.Empty<int>(), ParameterKind.Counter, "head", 10.0f, false);
-        head_fcn_4_weight = new Parameter(a, "head.fcn.4.weight", new[] { 6, 64, 1, 1 }, ParameterKind.Weight, "head", 10.0f, true);
-        head_fcn_4_bias = new Parameter(a, "head.fcn.4.bias", new[] { 6 }, ParameterKind.Weight, "head", 10.0f, true);
-        _parameters = new[]
-        {
-            backbone_stem_0_weight,
-            backbone_stem_1_weight,
-            backbone_stem_1_bias,
-            backbone_stem_1_running_mean,
-            backbone_stem_1_running_var,
-            backbone_stem_1_num_batches_tracked,
-            backbone_stem_3_weight,
-            backbone_stem_4_weight,
-            backbone_stem_4_bias,
-            backbone_stem_4_running_mean,
-            backbone_stem_4_running_var,
-            backbone_stem_4_num_batches_tracked,
-            backbone_stem_6_weight,
-            backbone_stem_7_weight,
-            backbone_stem_7_bias,
-            backbone_stem_7_running_mean,
-            backbone_stem_7_running_var,
-            backbone_stem_7_num_batches_tracked,
-            backbone_layer1_0_conv1_weight,
-            backbone_layer1_0_bn1_weight,
-            backbone_layer1_0_bn1_bias,
-            backbone_layer1_0_bn1_running_mean,
-            backbone_layer1_0_bn1_running_var,
-            backbone_layer1_0_bn1_num_batches_tracked,
-            backbone_layer1_0_conv2_weight,
-            backbone_layer1_0_bn2_weight,
-            backbone_layer1_0_bn2_bias,
-            backbone_layer1_0_bn2_running_mean,
-            backbone_layer1_0_bn2_running_var,
-            backbone_layer1_0_bn2_num_batches_tracked,
-            backbone_layer1_0_conv3_weight,
-            backbone_layer1_0_bn3_weight,
-            backbone_layer1_0_bn3_bias,
-            backbone_layer1_0_bn3_running_mean,
-            backbone_layer1_0_bn3_running_var,
-            backbone_layer1_0_bn3_num_batches_tracked,
-            backbone_layer2_0_conv1_weight,
-            backbone_layer2_0_bn1_weight,
-            backbone_layer2_0_bn1_bias,
-            backbone_layer2_0_bn1_running_mean,
-            backbone_layer2_0_bn1_running_var,
-            backbone_layer2_0_bn1_num_batches_tracked,
-            backbone_layer2_0_conv2_weight,
-            backbone_layer2_0_bn2_weight,
-            backbone_layer2_0_bn2_bias,
-            backbone_layer2_0_bn2_running_mean,
-            backbone_layer2_0_bn2_running_var,
-            backbone_layer2_0_bn2_num_batches_tracked,
-            backbone_layer2_0_conv3_weight,
-            backbone_layer2_0_bn3_weight,
-            backbone_layer2_0_bn3_bias,
-            backbone_layer2_0_bn3_running_mean,
-            backbone_layer2_0_bn3_running_var,
-            backbone_layer2_0_bn3_num_batches_tracked,
-            backbone_layer2_0_downsample_0_weight,
-            backbone_layer2_0_downsample_1_weight,
-            backbone_layer2_0_downsample_1_bias,
-            backbone_layer2_0_downsample_1_running_mean,
-            backbone_layer2_0_downsample_1_running_var,
-            backbone_layer2_0_downsample_1_num_batches_tracked,
-            backbone_layer3_0_conv1_weight,
-            backbone_layer3_0_bn1_weight,
-            backbone_layer3_0_bn1_bias,
-            backbone_layer3_0_bn1_running_mean,
-            backbone_layer3_0_bn1_running_var,
-            backbone_layer3_0_bn1_num_batches_tracked,
-            backbone_layer3_0_conv2_weight,
-            backbone_layer3_0_bn2_weight,
-            backbone_layer3_0_bn2_bias,
-            backbone_layer3_0_bn2_running_mean,
-            backbone_layer3_0_bn2_running_var,
-            backbone_layer3_0_bn2_num_batches_tracked,
-            backbone_layer3_0_conv3_weight,
-            backbone_layer3_0_bn3_weight,
-            backbone_layer3_0_bn3_bias,
-            backbone_layer3_0_bn3_running_mean,
-            backbone_layer3_0_bn3_running_var,
-            backbone_layer3_0_bn3_num_batches_tracked,
-            backbone_layer3_0_downsample_0_weight,
-            backbone_layer3_0_downsample_1_weight,
-            backbone_layer3_0_downsample_1_bias,
-            backbone_layer3_0_downsample_1_running_mean,
-            backbone_layer3_0_downsample_1_running_var,
-            backbone_layer3_0_downsample_1_num_batches_tracked,
-            backbone_layer4_0_conv1_weight,
-            backbone_layer4_0_bn1_weight,
-            backbone_layer4_0_bn1_bias,
-            backbone_layer4_0_bn1_running_mean,
-            backbone_layer4_0_bn1_running_var,
-            backbone_layer4_0_bn1_num_batches_tracked,
-            backbone_layer4_0_conv2_weight,
-            backbone_layer4_0_bn2_weight,
-            backbone_layer4_0_bn2_bias,
-            backbone_layer4_0_bn2_running_mean,
-            backbone_layer4_0_bn2_running_var,
-            backbone_layer4_0_bn2_num_batches_tracked,
-            backbone_layer4_0_conv3_weight,
-            backbone_layer4_0_bn3_weight,
-            backbone_layer4_0_bn3_bias,
-            backbone_layer4_0_bn3_running_mean,
-            backbone_layer4_0_bn3_running_var,
-            backbone_layer4_0_bn3_num_batches_tracked,
-            backbone_layer4_0_downsample_0_weight,
-            backbone_layer4_0_downsample_1_weight,
-            backbone_layer4_0_downsample_1_bias,
-            backbone_layer4_0_downsample_1_running_mean,
-            backbone_layer4_0_downsample_1_running_var,
-            backbone_layer4_0_downsample_1_num_batches_tracked,
-            head_sa1_conv_res_0_weight,
-            head_sa1_conv_res_1_weight,
-            head_sa1_conv_res_1_bias,
-            head_sa1_conv_res_1_running_mean,
-            head_sa1_conv_res_1_running_var,
-            head_sa1_conv_res_1_num_batches_tracked,
-            head_sa1_conv_res_3_weight,
-            head_sa1_conv_res_4_weight,
-            head_sa1_conv_res_4_bias,
-            head_sa1_conv_res_4_running_mean,
-            head_sa1_conv_res_4_running_var,
-            head_sa1_conv_res_4_num_batches_tracked,
-            head_sa1_conv_attn_0_weight,
-            head_sa1_conv_attn_1_weight,
-            head_sa1_conv_attn_1_bias,
-            head_sa1_conv_attn_1_running_mean,
-            head_sa1_conv_attn_1_running_var,
-            head_sa1_conv_attn_1_num_batches_tracked,
-            head_sa1_conv_attn_3_weight,
-            head_sa1_conv_attn_4_weight,
-            head_sa1_conv_attn_4_bias,
-            head_sa1_conv_attn_4_running_mean,
-            head_sa1_conv_attn_4_running_var,
-            head_sa1_conv_attn_4_num_batches_tracked,
-            head_cls1_weight,
-            head_cls1_bias,
-            head_sa2_conv_res_0_weight,
-            head_sa2_conv_res_1_weight,
-            head_sa2_conv_res_1_bias,
-            head_sa2_conv_res_1_running_mean,
-            head_sa2_conv_res_1_running_var,
-            head_sa2_conv_res_1_num_batches_tracked,
-            head_sa2_conv_res_3_weight,
-            head_sa2_conv_res_4_weight,
-            head_sa2_conv_res_4_bias,
-            head_sa2_conv_res_4_running_mean,
-            head_sa2_conv_res_4_running_var,
-            head_sa2_conv_res_4_num_batches_tracked,
-            head_sa2_conv_attn_0_weight,
-            head_sa2_conv_attn_1_weight,
-            head_sa2_conv_attn_1_bias,
-            head_sa2_conv_attn_1_running_mean,
-            head_sa2_conv_attn_1_running_var,
-            head_sa2_conv_attn_1_num_batches_tracked,
-            head_sa2_conv_attn_3_weight,
-            head_sa2_conv_attn_4_weight,
-            head_sa2_conv_attn_4_bias,
-            head_sa2_conv_attn_4_running_mean,
-            head_sa2_conv_attn_4_running_var,
-            head_sa2_conv_attn_4_num_batches_tracked,
-            head_cls2_weight,
-            head_cls2_bias,
-            head_sa3_conv_res_0_weight,
-            head_sa3_conv_res_1_weight,
-            head_sa3_conv_res_1_bias,
-            head_sa3_conv_res_1_running_mean,
-            head_sa3_conv_res_1_running_var,
-            head_sa3_conv_res_1_num_batches_tracked,
-            head_sa3_conv_res_3_weight,
-            head_sa3_conv_res_4_weight,
-            head_sa3_conv_res_4_bias,
-            head_sa3_conv_res_4_running_mean,
-            head_sa3_conv_res_4_running_var,
-            head_sa3_conv_res_4_num_batches_tracked,
-            head_sa3_conv_attn_0_weight,
-            head_sa3_conv_attn_1_weight,
-            head_sa3_conv_attn_1_bias,
-            head_sa3_conv_attn_1_running_mean,
-            head_sa3_conv_attn_1_running_var,
-            head_sa3_conv_attn_1_num_batches_tracked,
-            head_sa3_conv_attn_3_weight,
-            head_sa3_conv_attn_4_weight,
-            head_sa3_conv_attn_4_bias,
-            head_sa3_conv_attn_4_running_mean,
-            head_sa3_conv_attn_4_running_var,
-            head_sa3_conv_attn_4_num_batches_tracked,
-            head_cls3_weight,
-            head_cls3_bias,
-            head_sa4_conv_res_0_weight,
-            head_sa4_conv_res_1_weight,
-            head_sa4_conv_res_1_bias,
-            head_sa4_conv_res_1_running_mean,
-            head_sa4_conv_res_1_running_var,
-            head_sa4_conv_res_1_num_batches_tracked,
-            head_sa4_conv_res_3_weight,
-            head_sa4_conv_res_4_weight,
-            head_sa4_conv_res_4_bias,
-            head_sa4_conv_res_4_running_mean,
-            head_sa4_conv_res_4_running_var,
-            head_sa4_conv_res_4_num_batches_tracked,
-            head_sa4_conv_attn_0_weight,
-            head_sa4_conv_attn_1_weight,
-            head_sa4_conv_attn_1_bias,
-            head_sa4_conv_attn_1_running_mean,
-            head_sa4_conv_attn_1_running_var,
-            head_sa4_conv_attn_1_num_batches_tracked,
-            head_sa4_conv_attn_3_weight,
-            head_sa4_conv_attn_4_weight,
-            head_sa4_conv_attn_4_bias,
-            head_sa4_conv_attn_4_running_mean,
-            head_sa4_conv_attn_4_running_var,
-            head_sa4_conv_attn_4_num_batches_tracked,
-            head_cls4_weight,
-            head_cls4_bias,
-            head_mask_conv_weight,
-            head_mask_conv_bias,
-            head_cat_fc_weight,
-            head_cat_fc_bias,
-            head_fcn_0_weight,
-            head_fcn_1_weight,
-            head_fcn_1_bias,
-            head_fcn_1_running_mean,
-            head_fcn_1_running_var,
-            head_fcn_1_num_batches_tracked,
-            head_fcn_4_weight,
-            head_fcn_4_bias,
-        };
+        _parameters = ParameterTable.Create(device.Accelerator, ParameterSpecs);
+        backbone_stem_0_weight = _parameters[0];
+        backbone_stem_1_weight = _parameters[1];
+        backbone_stem_1_bias = _parameters[2];
+        backbone_stem_1_running_mean = _parameters[3];
+        backbone_stem_1_running_var = _parameters[4];
+        backbone_stem_1_num_batches_tracked = _parameters[5];
+        backbone_stem_3_weight = _parameters[6];
+        backbone_stem_4_weight = _parameters[7];
+        backbone_stem_4_bias = _parameters[8];
+        backbone_stem_4_running_mean = _parameters[9];
+        backbone_stem_4_running_var = _parameters[10];
+        backbone_stem_4_num_batches_tracked = _parameters[11];
+        backbone_stem_6_weight = _parameters[12];
+        backbone_stem_7_weight = _parameters[13];
+        backbone_stem_7_bias = _parameters[14];
+        backbone_stem_7_running_mean = _parameters[15];
+        backbone_stem_7_running_var = _parameters[16];
+        backbone_stem_7_num_batches_tracked = _parameters[17];
+        backbone_layer1_0_conv1_weight = _parameters[18];
+        backbone_layer1_0_bn1_weight = _parameters[19];
+        backbone_layer1_0_bn1_bias = _parameters[20];
+        backbone_layer1_0_bn1_running_mean = _parameters[21];
+        backbone_layer1_0_bn1_running_var = _parameters[22];
+        backbone_layer1_0_bn1_num_batches_tracked = _parameters[23];
+        backbone_layer1_0_conv2_weight = _parameters[24];
+        backbone_layer1_0_bn2_weight = _parameters[25];
+        backbone_layer1_0_bn2_bias = _parameters[26];
+        backbone_layer1_0_bn2_running_mean = _parameters[27];
+        backbone_layer1_0_bn2_running_var = _parameters[28];
+        backbone_layer1_0_bn2_num_batches_tracked = _parameters[29];
+        backbone_layer1_0_conv3_weight = _parameters[30];
+        backbone_layer1_0_bn3_weight = _parameters[31];
+        backbone_layer1_0_bn3_bias = _parameters[32];
+        backbone_layer1_0_bn3_running_mean = _parameters[33];
+        backbone_layer1_0_bn3_running_var = _parameters[34];
+        backbone_layer1_0_bn3_num_batches_tracked = _parameters[35];
+        backbone_layer2_0_conv1_weight = _parameters[36];
+        backbone_layer2_0_bn1_weight = _parameters[37];
+        backbone_layer2_0_bn1_bias = _parameters[38];
+        backbone_layer2_0_bn1_running_mean = _parameters[39];
+        backbone_layer2_0_bn1_running_var = _parameters[40];
+        backbone_layer2_0_bn1_num_batches_tracked = _parameters[41];
+        backbone_layer2_0_conv2_weight = _parameters[42];
+        backbone_layer2_0_bn2_weight = _parameters[43];
+        backbone_layer2_0_bn2_bias = _parameters[44];
+        backbone_layer2_0_bn2_running_mean = _parameters[45];
+        backbone_layer2_0_bn2_running_var = _parameters[46];
+        backbone_layer2_0_bn2_num_batches_tracked = _parameters[47];
+        backbone_layer2_0_conv3_weight = _parameters[48];
+        backbone_layer2_0_bn3_weight = _parameters[49];
+        backbone_layer2_0_bn3_bias = _parameters[50];
+        backbone_layer2_0_bn3_running_mean = _parameters[51];
+        backbone_layer2_0_bn3_running_var = _parameters[52];
+        backbone_layer2_0_bn3_num_batches_tracked = _parameters[53];
+        backbone_layer2_0_downsample_0_weight = _parameters[54];
+        backbone_layer2_0_downsample_1_weight = _parameters[55];
+        backbone_layer2_0_downsample_1_bias = _parameters[56];
+        backbone_layer2_0_downsample_1_running_mean = _parameters[57];
+        backbone_layer2_0_downsample_1_running_var = _parameters[58];
+        backbone_layer2_0_downsample_1_num_batches_tracked = _parameters[59];
+        backbone_layer3_0_conv1_weight = _parameters[60];
+        backbone_layer3_0_bn1_weight = _parameters[61];
+        backbone_layer3_0_bn1_bias = _parameters[62];
+        backbone_layer3_0_bn1_running_mean = _parameters[63];
+        backbone_layer3_0_bn1_running_var = _parameters[64];
+        backbone_layer3_0_bn1_num_batches_tracked = _parameters[65];
+        backbone_layer3_0_conv2_weight = _parameters[66];
+        backbone_layer3_0_bn2_weight = _parameters[67];
+        backbone_layer3_0_bn2_bias = _parameters[68];
+        backbone_layer3_0_bn2_running_mean = _parameters[69];
+        backbone_layer3_0_bn2_running_var = _parameters[70];
+        backbone_layer3_0_bn2_num_batches_tracked = _parameters[71];
+        backbone_layer3_0_conv3_weight = _parameters[72];
+        backbone_layer3_0_bn3_weight = _parameters[73];
+        backbone_layer3_0_bn3_bias = _parameters[74];
+        backbone_layer3_0_bn3_running_mean = _parameters[75];
+        backbone_layer3_0_bn3_running_var = _parameters[76];
+        backbone_layer3_0_bn3_num_batches_tracked = _parameters[77];
+        backbone_layer3_0_downsample_0_weight = _parameters[78];
+        backbone_layer3_0_downsample_1_weight = _parameters[79];
+        backbone_layer3_0_downsample_1_bias = _parameters[80];
+        backbone_layer3_0_downsample_1_running_mean = _parameters[81];
+        backbone_layer3_0_downsample_1_running_var = _parameters[82];
+        backbone_layer3_0_downsample_1_num_batches_tracked = _parameters[83];
+        backbone_layer4_0_conv1_weight = _parameters[84];
+        backbone_layer4_0_bn1_weight = _parameters[85];
+        backbone_layer4_0_bn1_bias = _parameters[86];
+        backbone_layer4_0_bn1_running_mean = _parameters[87];
+        backbone_layer4_0_bn1_running_var = _parameters[88];
+        backbone_layer4_0_bn1_num_batches_tracked = _parameters[89];
+        backbone_layer4_0_conv2_weight = _parameters[90];
+        backbone_layer4_0_bn2_weight = _parameters[91];
+        backbone_layer4_0_bn2_bias = _parameters[92];
+        backbone_layer4_0_bn2_running_mean = _parameters[93];
+        backbone_layer4_0_bn2_running_var = _parameters[94];
+        backbone_layer4_0_bn2_num_batches_tracked = _parameters[95];
+        backbone_layer4_0_conv3_weight = _parameters[96];
+        backbone_layer4_0_bn3_weight = _parameters[97];
+        backbone_layer4_0_bn3_bias = _parameters[98];
+        backbone_layer4_0_bn3_running_mean = _parameters[99];
+        backbone_layer4_0_bn3_running_var = _parameters[100];
+        backbone_layer4_0_bn3_num_batches_tracked = _parameters[101];
+        backbone_layer4_0_downsample_0_weight = _parameters[102];
+        backbone_layer4_0_downsample_1_weight = _parameters[103];
+        backbone_layer4_0_downsample_1_bias = _parameters[104];
+        backbone_layer4_0_downsample_1_running_mean = _parameters[105];
+        backbone_layer4_0_downsample_1_running_var = _parameters[106];
+        backbone_layer4_0_downsample_1_num_batches_tracked = _parameters[107];
+        head_sa1_conv_res_0_weight = _parameters[108];
+        head_sa1_conv_res_1_weight = _parameters[109];
+        head_sa1_conv_res_1_bias = _parameters[110];
+        head_sa1_conv_res_1_running_mean = _parameters[111];
+        head_sa1_conv_res_1_running_var = _parameters[112];
+        head_sa1_conv_res_1_num_batches_tracked = _parameters[113];
+        head_sa1_conv_res_3_weight = _parameters[114];
+        head_sa1_conv_res_4_weight = _parameters[115];
+        head_sa1_conv_res_4_bias = _parameters[116];
+        head_sa1_conv_res_4_running_mean = _parameters[117];
+        head_sa1_conv_res_4_running_var = _parameters[118];
+        head_sa1_conv_res_4_num_batches_tracked = _parameters[119];
+        head_sa1_conv_attn_0_weight = _parameters[120];
+        head_sa1_conv_attn_1_weight = _parameters[121];
+        head_sa1_conv_attn_1_bias = _parameters[122];
+        head_sa1_conv_attn_1_running_mean = _parameters[123];
+        head_sa1_conv_attn_1_running_var = _parameters[124];
+        head_sa1_conv_attn_1_num_batches_tracked = _parameters[125];
+        head_sa1_conv_attn_3_weight = _parameters[126];
+        head_sa1_conv_attn_4_weight = _parameters[127];
+        head_sa1_conv_attn_4_bias = _parameters[128];
+        head_sa1_conv_attn_4_running_mean = _parameters[129];
+        head_sa1_conv_attn_4_running_var = _parameters[130];
+        head_sa1_conv_attn_4_num_batches_tracked = _parameters[131];
+        head_cls1_weight = _parameters[132];
+        head_cls1_bias = _parameters[133];
+        head_sa2_conv_res_0_weight = _parameters[134];
+        head_sa2_conv_res_1_weight = _parameters[135];
+        head_sa2_conv_res_1_bias = _parameters[136];
+        head_sa2_conv_res_1_running_mean = _parameters[137];
+        head_sa2_conv_res_1_running_var = _parameters[138];
+        head_sa2_conv_res_1_num_batches_tracked = _parameters[139];
+        head_sa2_conv_res_3_weight = _parameters[140];
+        head_sa2_conv_res_4_weight = _parameters[141];
+        head_sa2_conv_res_4_bias = _parameters[142];
+        head_sa2_conv_res_4_running_mean = _parameters[143];
+        head_sa2_conv_res_4_running_var = _parameters[144];
+        head_sa2_conv_res_4_num_batches_tracked = _parameters[145];
+        head_sa2_conv_attn_0_weight = _parameters[146];
+        head_sa2_conv_attn_1_weight = _parameters[147];
+        head_sa2_conv_attn_1_bias = _parameters[148];
+        head_sa2_conv_attn_1_running_mean = _parameters[149];
+        head_sa2_conv_attn_1_running_var = _parameters[150];
+        head_sa2_conv_attn_1_num_batches_tracked = _parameters[151];
+        head_sa2_conv_attn_3_weight = _parameters[152];
+        head_sa2_conv_attn_4_weight = _parameters[153];
+        head_sa2_conv_attn_4_bias = _parameters[154];
+        head_sa2_conv_attn_4_running_mean = _parameters[155];
+        head_sa2_conv_attn_4_running_var = _parameters[156];
+        head_sa2_conv_attn_4_num_batches_tracked = _parameters[157];
+        head_cls2_weight = _parameters[158];
+        head_cls2_bias = _parameters[159];
+        head_sa3_conv_res_0_weight = _parameters[160];
+        head_sa3_conv_res_1_weight = _parameters[161];
+        head_sa3_conv_res_1_bias = _parameters[162];
+        head_sa3_conv_res_1_running_mean = _parameters[163];
+        head_sa3_conv_res_1_running_var = _parameters[164];
+        head_sa3_conv_res_1_num_batches_tracked = _parameters[165];
+        head_sa3_conv_res_3_weight = _parameters[166];
+        head_sa3_conv_res_4_weight = _parameters[167];
+        head_sa3_conv_res_4_bias = _parameters[168];
+        head_sa3_conv_res_4_running_mean = _parameters[169];
+        head_sa3_conv_res_4_running_var = _parameters[170];
+        head_sa3_conv_res_4_num_batches_tracked = _parameters[171];
+        head_sa3_conv_attn_0_weight = _parameters[172];
+        head_sa3_conv_attn_1_weight = _parameters[173];
+        head_sa3_conv_attn_1_bias = _parameters[174];
+        head_sa3_conv_attn_1_running_mean = _parameters[175];
+        head_sa3_conv_attn_1_running_var = _parameters[176];
+        head_sa3_conv_attn_1_num_batches_tracked = _parameters[177];
+        head_sa3_conv_attn_3_weight = _parameters[178];
+        head_sa3_conv_attn_4_weight = _parameters[179];
+        head_sa3_conv_attn_4_bias = _parameters[180];
+        head_sa3_conv_attn_4_running_mean = _parameters[181];
+        head_sa3_conv_attn_4_running_var = _parameters[182];
+        head_sa3_conv_attn_4_num_batches_tracked = _parameters[183];
+        head_cls3_weight = _parameters[184];
+        head_cls3_bias = _parameters[185];
+        head_sa4_conv_res_0_weight = _parameters[186];
+        head_sa4_conv_res_1_weight = _parameters[187];
+        head_sa4_conv_res_1_bias = _parameters[188];
+        head_sa4_conv_res_1_running_mean = _parameters[189];
+        head_sa4_conv_res_1_running_var = _parameters[190];
+        head_sa4_conv_res_1_num_batches_tracked = _parameters[191];
+        head_sa4_conv_res_3_weight = _parameters[192];
+        head_sa4_conv_res_4_weight = _parameters[193];
+        head_sa4_conv_res_4_bias = _parameters[194];
+        head_sa4_conv_res_4_running_mean = _parameters[195];
+        head_sa4_conv_res_4_running_var = _parameters[196];
+        head_sa4_conv_res_4_num_batches_tracked = _parameters[197];
+        head_sa4_conv_attn_0_weight = _parameters[198];
+        head_sa4_conv_attn_1_weight = _parameters[199];
+        head_sa4_conv_attn_1_bias = _parameters[200];
+        head_sa4_conv_attn_1_running_mean = _parameters[201];
+        head_sa4_conv_attn_1_running_var = _parameters[202];
+        head_sa4_conv_attn_1_num_batches_tracked = _parameters[203];
+        head_sa4_conv_attn_3_weight = _parameters[204];
+        head_sa4_conv_attn_4_weight = _parameters[205];
+        head_sa4_conv_attn_4_bias = _parameters[206];
+        head_sa4_conv_attn_4_running_mean = _parameters[207];
+        head_sa4_conv_attn_4_running_var = _parameters[208];
+        head_sa4_conv_attn_4_num_batches_tracked = _parameters[209];
+        head_cls4_weight = _parameters[210];
+        head_cls4_bias = _parameters[211];
+        head_mask_conv_weight = _parameters[212];
+        head_mask_conv_bias = _parameters[213];
+        head_cat_fc_weight = _parameters[214];
+        head_cat_fc_bias = _parameters[215];
+        head_fcn_0_weight = _parameters[216];
+        head_fcn_1_weight = _parameters[217];
+        head_fcn_1_bias = _parameters[218];
+        head_fcn_1_running_mean = _parameters[219];
+        head_fcn_1_running_var = _parameters[220];
+        head_fcn_1_num_batches_tracked = _parameters[221];
+        head_fcn_4_weight = _parameters[222];
+        head_fcn_4_bias = _parameters[223];
     }
 
     /// <summary>Kaiming normal (fan_out) for conv weights as torchvision, BN weight 1 bias 0, linear and biases as PyTorch's default; deterministic in <paramref name="seed"/>.</summary>
