@@ -9,31 +9,43 @@ using NetSpec.Dsl.Shapes;
 namespace NetSpec.Generator.Emit;
 
 /// <summary>
-/// Prepare: checks sizes, computes every buffer's length from N, H, W, places the buffers with the build-time
-/// order and lifetimes (ArenaPlanner, first fit), allocates the arena once and binds every field to its slice.
+/// Prepare: checks sizes, computes the dims, and binds every buffer field to its slice of one arena. The buffers of
+/// both plans are numbered once (the training plan's, then any only inference has); each plan's tables say when a
+/// buffer is live (-1: not in that plan) and in which order buffers are placed (ArenaPlanner, first fit). One Bind
+/// method lists every buffer with its shape: Prepare runs it twice, to measure the lengths, then to bind the slices.
 /// </summary>
 internal static class PlanEmitter
 {
     public static void Emit(CodeWriter w, EmitContext c)
     {
-        w.Line("// Memory plan: buffer lifetimes over the schedule (forward steps, then backward steps) and placement order, decided at build time.");
-        EmitTables(w, "Inference", c.Network.InferencePlan, c);
-        EmitTables(w, "Training", c.Network.TrainingPlan, c);
+        List<PlannedBuffer> all = AllBuffers(c);
+        w.Line("// Memory plan: buffer lifetimes over the schedule (forward steps, then backward steps) and placement order, decided at build time.")
+         .Line($"// Tables are indexed by buffer (the numbers in Bind); -1: the buffer is not in that plan.");
+        EmitTables(w, "Inference", c.Network.InferencePlan, all, c);
+        EmitTables(w, "Training", c.Network.TrainingPlan, all, c);
         EmitConcatArrays(w, c);
-        EmitPrepare(w, c);
-        EmitBind(w, "Inference", c.Network.InferencePlan, c, training: false);
-        EmitBind(w, "Training", c.Network.TrainingPlan, c, training: true);
+        EmitPrepare(w, c, all.Count);
+        EmitBind(w, all, c);
     }
 
-    private static void EmitTables(CodeWriter w, string plan, MemoryPlan p, EmitContext c)
+    /// <summary>The training plan's buffers, then those only the inference plan has (none today): one number per buffer.</summary>
+    private static List<PlannedBuffer> AllBuffers(EmitContext c)
+    {
+        var seen = new HashSet<string>();
+        return c.Network.TrainingPlan.Buffers.Concat(c.Network.InferencePlan.Buffers).Where(b => seen.Add(b.Name)).ToList();
+    }
+
+    private static void EmitTables(CodeWriter w, string plan, MemoryPlan p, List<PlannedBuffer> all, EmitContext c)
     {
         long peak = p.PeakBytes(c.Defaults), sum = p.SumBytes(c.Defaults);
         w.Line(string.Format(CultureInfo.InvariantCulture,
-            "// {0} plan: {1} buffers; planned peak {2:N0} bytes at the default size {3}×3×{4}×{5} ({6:N0} bytes without reuse).",
-            plan, p.Buffers.Count, peak, c.Defaults["N"], c.Defaults["H"], c.Defaults["W"], sum));
-        w.Line($"private static readonly int[] {plan}First = {{ {string.Join(", ", p.Buffers.Select(b => b.First))} }};");
-        w.Line($"private static readonly int[] {plan}Last = {{ {string.Join(", ", p.Buffers.Select(b => b.Last))} }};");
-        w.Line($"private static readonly int[] {plan}Order = {{ {string.Join(", ", p.Order)} }};");
+            "// {0} plan: {1} of the {2} buffers; planned peak {3:N0} bytes at the default size {4}×3×{5}×{6} ({7:N0} bytes without reuse).",
+            plan, p.Buffers.Count, all.Count, peak, c.Defaults["N"], c.Defaults["H"], c.Defaults["W"], sum));
+        var byName = p.Buffers.ToDictionary(b => b.Name);
+        var number = all.Select((b, i) => (b.Name, i)).ToDictionary(x => x.Name, x => x.i);
+        w.Line($"private static readonly int[] {plan}First = {{ {string.Join(", ", all.Select(b => byName.TryGetValue(b.Name, out PlannedBuffer? q) ? q.First : -1))} }};");
+        w.Line($"private static readonly int[] {plan}Last = {{ {string.Join(", ", all.Select(b => byName.TryGetValue(b.Name, out PlannedBuffer? q) ? q.Last : -1))} }};");
+        w.Line($"private static readonly int[] {plan}Order = {{ {string.Join(", ", p.Order.Select(i => number[p.Buffers[i].Name]))} }};");
         w.Line();
     }
 
@@ -56,7 +68,7 @@ internal static class PlanEmitter
     public static IEnumerable<ForwardStep> ConcatSteps(EmitContext c) =>
         c.Network.Forward.Where(s => s.Kind == StepKind.Op && c.Node(s.Head).Op == "concat");
 
-    private static void EmitPrepare(CodeWriter w, EmitContext c)
+    private static void EmitPrepare(CodeWriter w, EmitContext c, int count)
     {
         using (w.Block("public void Prepare(int batch, int height, int width, bool training)"))
         {
@@ -73,10 +85,14 @@ internal static class PlanEmitter
                  .Line($"    throw new ArgumentException($\"{c.Spec.Name}: input {{height}}×{{width}} is too small: a feature map would have no pixels\");");
             }
 
-            w.Line("if (training)")
-             .Line("    BindTraining(N, H, W);")
+            w.Line($"var arena = new ArenaBinder({count});")
+             .Line("Bind(arena, N, H, W); // measures every buffer")
+             .Line("if (training)")
+             .Line("    arena.Place(Device.Accelerator, ref _arena, TrainingFirst, TrainingLast, TrainingOrder);")
              .Line("else")
-             .Line("    BindInference(N, H, W);")
+             .Line("    arena.Place(Device.Accelerator, ref _arena, InferenceFirst, InferenceLast, InferenceOrder);")
+             .Line("Bind(arena, N, H, W); // binds every field to its slice (default where the plan has no such buffer)")
+             .Line("PlannedPeakBytes = arena.PeakBytes;")
              .Line("(BatchSize, Height, Width, _training) = (batch, height, width, training);");
         }
 
@@ -89,31 +105,21 @@ internal static class PlanEmitter
             w.Line($"int {name} = {d.ToCSharp(s => s)}; // {d}");
     }
 
-    private static void EmitBind(CodeWriter w, string plan, MemoryPlan p, EmitContext c, bool training)
+    private static void EmitBind(CodeWriter w, List<PlannedBuffer> all, EmitContext c)
     {
-        using (w.Block($"private void Bind{plan}(int N, int H, int W)"))
+        w.Line("/// <summary>Every buffer, numbered as in the plan tables: measured on the first pass, bound to its arena slice on the second.</summary>");
+        using (w.Block("private void Bind(ArenaBinder arena, int N, int H, int W)"))
         {
             EmitDims(w, c);
-            using (w.Initializer("long[] lengths ="))
-                foreach (PlannedBuffer b in p.Buffers)
-                    w.Line($"{Length(b.Elements, c)}, // {b.Name}");
-            w.Line($"long[] offsets = ArenaPlanner.Place(lengths, {plan}First, {plan}Last, {plan}Order, out long slots);")
-             .Line("_arena?.Dispose();")
-             .Line("_arena = Device.Accelerator.Allocate1D<float>(Math.Max(1, slots));")
-             .Line("PlannedPeakBytes = 4 * slots;")
-             .Line("ArrayView<float> arena = _arena.View;");
-            if (!training)
-                foreach (string gradient in c.Network.Backward.GradTensors)
-                    w.Line($"this.{Names.Gradient(gradient)} = default;");
-            for (int i = 0; i < p.Buffers.Count; i++)
-                w.Line($"this.{MembersEmitter.Declaration(p.Buffers[i], c).Name} = {View(p.Buffers[i], i, c)};");
+            for (int i = 0; i < all.Count; i++)
+                w.Line($"this.{MembersEmitter.Declaration(all[i], c).Name} = {View(all[i], i, c)};");
             foreach (ForwardStep s in ConcatSteps(c))
             {
                 string f = Names.Field(s.Head).TrimStart('@');
                 for (int i = 0; i < s.Inputs.Count; i++)
                 {
                     w.Line($"{f}_inputs[{i}] = {c.Field(s.Inputs[i])};");
-                    bool hasGrad = training && c.Network.Backward.GradTensors.Contains(s.Inputs[i]);
+                    bool hasGrad = c.Network.Backward.GradTensors.Contains(s.Inputs[i]);
                     w.Line($"{f}_inputGrads[{i}] = {(hasGrad ? Names.Gradient(s.Inputs[i]) : "default")};");
                 }
             }
@@ -123,19 +129,18 @@ internal static class PlanEmitter
     }
 
     private static string Length(EquatableArray<Dim> elements, EmitContext c) =>
-        elements.Count == 0 ? "1L" : "(long)" + string.Join(" * ", elements.Select(c.Dim));
+        elements.Count == 0 ? "1" : elements.Count == 1 ? c.Dim(elements[0]) : "(long)" + string.Join(" * ", elements.Select(c.Dim));
 
     private static string View(PlannedBuffer b, int index, EmitContext c)
     {
-        string slice = $"arena.SubView(offsets[{index}], lengths[{index}])";
         EquatableArray<Dim> e = b.Elements;
         return b.Kind switch
         {
-            BufferKind.Labels => $"new LabelMap({slice}.Cast<int>(), {c.Dim(e[0])}, {c.Dim(e[1])}, {c.Dim(e[2])})",
-            BufferKind.Argmax => $"{slice}.Cast<int>()",
+            BufferKind.Labels => $"arena.Labels({index}, {c.Dim(e[0])}, {c.Dim(e[1])}, {c.Dim(e[2])})",
+            BufferKind.Argmax => $"arena.Ints({index}, {Length(e, c)})",
             BufferKind.Activation or BufferKind.Gradient when e.Count == 4 =>
-                $"new Tensor({slice}, {c.Dim(e[0])}, {c.Dim(e[1])}, {c.Dim(e[2])}, {c.Dim(e[3])})",
-            _ => slice,
+                $"arena.Tensor({index}, {c.Dim(e[0])}, {c.Dim(e[1])}, {c.Dim(e[2])}, {c.Dim(e[3])})",
+            _ => $"arena.View({index}, {Length(e, c)})",
         };
     }
 }

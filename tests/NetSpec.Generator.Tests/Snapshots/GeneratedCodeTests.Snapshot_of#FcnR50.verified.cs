@@ -1504,689 +1504,691 @@ public sealed partial class FcnR50 : INetwork
     /// <summary><c>head.fcn.4.bias</c> (59): head, lr×10, weight decay.</summary>
     private readonly Parameter head_fcn_4_bias;
 
+    // The constructor creates the parameters from this table, in state_dict order: name, shape (PyTorch order; - for a scalar),
+    // kind, group, learning-rate multiplier, weight decay.
+    private const string ParameterSpecs = """
+        backbone.stem.0.weight                              64,3,3,3       Weight   backbone  1   yes
+        backbone.stem.1.weight                              64             Weight   backbone  1   yes
+        backbone.stem.1.bias                                64             Weight   backbone  1   yes
+        backbone.stem.1.running_mean                        64             Buffer   backbone  1   no
+        backbone.stem.1.running_var                         64             Buffer   backbone  1   no
+        backbone.stem.1.num_batches_tracked                 -              Counter  backbone  1   no
+        backbone.stem.3.weight                              64,64,3,3      Weight   backbone  1   yes
+        backbone.stem.4.weight                              64             Weight   backbone  1   yes
+        backbone.stem.4.bias                                64             Weight   backbone  1   yes
+        backbone.stem.4.running_mean                        64             Buffer   backbone  1   no
+        backbone.stem.4.running_var                         64             Buffer   backbone  1   no
+        backbone.stem.4.num_batches_tracked                 -              Counter  backbone  1   no
+        backbone.stem.6.weight                              128,64,3,3     Weight   backbone  1   yes
+        backbone.stem.7.weight                              128            Weight   backbone  1   yes
+        backbone.stem.7.bias                                128            Weight   backbone  1   yes
+        backbone.stem.7.running_mean                        128            Buffer   backbone  1   no
+        backbone.stem.7.running_var                         128            Buffer   backbone  1   no
+        backbone.stem.7.num_batches_tracked                 -              Counter  backbone  1   no
+        backbone.layer1.0.conv1.weight                      64,128,1,1     Weight   backbone  1   yes
+        backbone.layer1.0.bn1.weight                        64             Weight   backbone  1   yes
+        backbone.layer1.0.bn1.bias                          64             Weight   backbone  1   yes
+        backbone.layer1.0.bn1.running_mean                  64             Buffer   backbone  1   no
+        backbone.layer1.0.bn1.running_var                   64             Buffer   backbone  1   no
+        backbone.layer1.0.bn1.num_batches_tracked           -              Counter  backbone  1   no
+        backbone.layer1.0.conv2.weight                      64,64,3,3      Weight   backbone  1   yes
+        backbone.layer1.0.bn2.weight                        64             Weight   backbone  1   yes
+        backbone.layer1.0.bn2.bias                          64             Weight   backbone  1   yes
+        backbone.layer1.0.bn2.running_mean                  64             Buffer   backbone  1   no
+        backbone.layer1.0.bn2.running_var                   64             Buffer   backbone  1   no
+        backbone.layer1.0.bn2.num_batches_tracked           -              Counter  backbone  1   no
+        backbone.layer1.0.conv3.weight                      256,64,1,1     Weight   backbone  1   yes
+        backbone.layer1.0.bn3.weight                        256            Weight   backbone  1   yes
+        backbone.layer1.0.bn3.bias                          256            Weight   backbone  1   yes
+        backbone.layer1.0.bn3.running_mean                  256            Buffer   backbone  1   no
+        backbone.layer1.0.bn3.running_var                   256            Buffer   backbone  1   no
+        backbone.layer1.0.bn3.num_batches_tracked           -              Counter  backbone  1   no
+        backbone.layer1.0.downsample.0.weight               256,128,1,1    Weight   backbone  1   yes
+        backbone.layer1.0.downsample.1.weight               256            Weight   backbone  1   yes
+        backbone.layer1.0.downsample.1.bias                 256            Weight   backbone  1   yes
+        backbone.layer1.0.downsample.1.running_mean         256            Buffer   backbone  1   no
+        backbone.layer1.0.downsample.1.running_var          256            Buffer   backbone  1   no
+        backbone.layer1.0.downsample.1.num_batches_tracked  -              Counter  backbone  1   no
+        backbone.layer1.1.conv1.weight                      64,256,1,1     Weight   backbone  1   yes
+        backbone.layer1.1.bn1.weight                        64             Weight   backbone  1   yes
+        backbone.layer1.1.bn1.bias                          64             Weight   backbone  1   yes
+        backbone.layer1.1.bn1.running_mean                  64             Buffer   backbone  1   no
+        backbone.layer1.1.bn1.running_var                   64             Buffer   backbone  1   no
+        backbone.layer1.1.bn1.num_batches_tracked           -              Counter  backbone  1   no
+        backbone.layer1.1.conv2.weight                      64,64,3,3      Weight   backbone  1   yes
+        backbone.layer1.1.bn2.weight                        64             Weight   backbone  1   yes
+        backbone.layer1.1.bn2.bias                          64             Weight   backbone  1   yes
+        backbone.layer1.1.bn2.running_mean                  64             Buffer   backbone  1   no
+        backbone.layer1.1.bn2.running_var                   64             Buffer   backbone  1   no
+        backbone.layer1.1.bn2.num_batches_tracked           -              Counter  backbone  1   no
+        backbone.layer1.1.conv3.weight                      256,64,1,1     Weight   backbone  1   yes
+        backbone.layer1.1.bn3.weight                        256            Weight   backbone  1   yes
+        backbone.layer1.1.bn3.bias                          256            Weight   backbone  1   yes
+        backbone.layer1.1.bn3.running_mean                  256            Buffer   backbone  1   no
+        backbone.layer1.1.bn3.running_var                   256            Buffer   backbone  1   no
+        backbone.layer1.1.bn3.num_batches_tracked           -              Counter  backbone  1   no
+        backbone.layer1.2.conv1.weight                      64,256,1,1     Weight   backbone  1   yes
+        backbone.layer1.2.bn1.weight                        64             Weight   backbone  1   yes
+        backbone.layer1.2.bn1.bias                          64             Weight   backbone  1   yes
+        backbone.layer1.2.bn1.running_mean                  64             Buffer   backbone  1   no
+        backbone.layer1.2.bn1.running_var                   64             Buffer   backbone  1   no
+        backbone.layer1.2.bn1.num_batches_tracked           -              Counter  backbone  1   no
+        backbone.layer1.2.conv2.weight                      64,64,3,3      Weight   backbone  1   yes
+        backbone.layer1.2.bn2.weight                        64             Weight   backbone  1   yes
+        backbone.layer1.2.bn2.bias                          64             Weight   backbone  1   yes
+        backbone.layer1.2.bn2.running_mean                  64             Buffer   backbone  1   no
+        backbone.layer1.2.bn2.running_var                   64             Buffer   backbone  1   no
+        backbone.layer1.2.bn2.num_batches_tracked           -              Counter  backbone  1   no
+        backbone.layer1.2.conv3.weight                      256,64,1,1     Weight   backbone  1   yes
+        backbone.layer1.2.bn3.weight                        256            Weight   backbone  1   yes
+        backbone.layer1.2.bn3.bias                          256            Weight   backbone  1   yes
+        backbone.layer1.2.bn3.running_mean                  256            Buffer   backbone  1   no
+        backbone.layer1.2.bn3.running_var                   256            Buffer   backbone  1   no
+        backbone.layer1.2.bn3.num_batches_tracked           -              Counter  backbone  1   no
+        backbone.layer2.0.conv1.weight                      128,256,1,1    Weight   backbone  1   yes
+        backbone.layer2.0.bn1.weight                        128            Weight   backbone  1   yes
+        backbone.layer2.0.bn1.bias                          128            Weight   backbone  1   yes
+        backbone.layer2.0.bn1.running_mean                  128            Buffer   backbone  1   no
+        backbone.layer2.0.bn1.running_var                   128            Buffer   backbone  1   no
+        backbone.layer2.0.bn1.num_batches_tracked           -              Counter  backbone  1   no
+        backbone.layer2.0.conv2.weight                      128,128,3,3    Weight   backbone  1   yes
+        backbone.layer2.0.bn2.weight                        128            Weight   backbone  1   yes
+        backbone.layer2.0.bn2.bias                          128            Weight   backbone  1   yes
+        backbone.layer2.0.bn2.running_mean                  128            Buffer   backbone  1   no
+        backbone.layer2.0.bn2.running_var                   128            Buffer   backbone  1   no
+        backbone.layer2.0.bn2.num_batches_tracked           -              Counter  backbone  1   no
+        backbone.layer2.0.conv3.weight                      512,128,1,1    Weight   backbone  1   yes
+        backbone.layer2.0.bn3.weight                        512            Weight   backbone  1   yes
+        backbone.layer2.0.bn3.bias                          512            Weight   backbone  1   yes
+        backbone.layer2.0.bn3.running_mean                  512            Buffer   backbone  1   no
+        backbone.layer2.0.bn3.running_var                   512            Buffer   backbone  1   no
+        backbone.layer2.0.bn3.num_batches_tracked           -              Counter  backbone  1   no
+        backbone.layer2.0.downsample.0.weight               512,256,1,1    Weight   backbone  1   yes
+        backbone.layer2.0.downsample.1.weight               512            Weight   backbone  1   yes
+        backbone.layer2.0.downsample.1.bias                 512            Weight   backbone  1   yes
+        backbone.layer2.0.downsample.1.running_mean         512            Buffer   backbone  1   no
+        backbone.layer2.0.downsample.1.running_var          512            Buffer   backbone  1   no
+        backbone.layer2.0.downsample.1.num_batches_tracked  -              Counter  backbone  1   no
+        backbone.layer2.1.conv1.weight                      128,512,1,1    Weight   backbone  1   yes
+        backbone.layer2.1.bn1.weight                        128            Weight   backbone  1   yes
+        backbone.layer2.1.bn1.bias                          128            Weight   backbone  1   yes
+        backbone.layer2.1.bn1.running_mean                  128            Buffer   backbone  1   no
+        backbone.layer2.1.bn1.running_var                   128            Buffer   backbone  1   no
+        backbone.layer2.1.bn1.num_batches_tracked           -              Counter  backbone  1   no
+        backbone.layer2.1.conv2.weight                      128,128,3,3    Weight   backbone  1   yes
+        backbone.layer2.1.bn2.weight                        128            Weight   backbone  1   yes
+        backbone.layer2.1.bn2.bias                          128            Weight   backbone  1   yes
+        backbone.layer2.1.bn2.running_mean                  128            Buffer   backbone  1   no
+        backbone.layer2.1.bn2.running_var                   128            Buffer   backbone  1   no
+        backbone.layer2.1.bn2.num_batches_tracked           -              Counter  backbone  1   no
+        backbone.layer2.1.conv3.weight                      512,128,1,1    Weight   backbone  1   yes
+        backbone.layer2.1.bn3.weight                        512            Weight   backbone  1   yes
+        backbone.layer2.1.bn3.bias                          512            Weight   backbone  1   yes
+        backbone.layer2.1.bn3.running_mean                  512            Buffer   backbone  1   no
+        backbone.layer2.1.bn3.running_var                   512            Buffer   backbone  1   no
+        backbone.layer2.1.bn3.num_batches_tracked           -              Counter  backbone  1   no
+        backbone.layer2.2.conv1.weight                      128,512,1,1    Weight   backbone  1   yes
+        backbone.layer2.2.bn1.weight                        128            Weight   backbone  1   yes
+        backbone.layer2.2.bn1.bias                          128            Weight   backbone  1   yes
+        backbone.layer2.2.bn1.running_mean                  128            Buffer   backbone  1   no
+        backbone.layer2.2.bn1.running_var                   128            Buffer   backbone  1   no
+        backbone.layer2.2.bn1.num_batches_tracked           -              Counter  backbone  1   no
+        backbone.layer2.2.conv2.weight                      128,128,3,3    Weight   backbone  1   yes
+        backbone.layer2.2.bn2.weight                        128            Weight   backbone  1   yes
+        backbone.layer2.2.bn2.bias                          128            Weight   backbone  1   yes
+        backbone.layer2.2.bn2.running_mean                  128            Buffer   backbone  1   no
+        backbone.layer2.2.bn2.running_var                   128            Buffer   backbone  1   no
+        backbone.layer2.2.bn2.num_batches_tracked           -              Counter  backbone  1   no
+        backbone.layer2.2.conv3.weight                      512,128,1,1    Weight   backbone  1   yes
+        backbone.layer2.2.bn3.weight                        512            Weight   backbone  1   yes
+        backbone.layer2.2.bn3.bias                          512            Weight   backbone  1   yes
+        backbone.layer2.2.bn3.running_mean                  512            Buffer   backbone  1   no
+        backbone.layer2.2.bn3.running_var                   512            Buffer   backbone  1   no
+        backbone.layer2.2.bn3.num_batches_tracked           -              Counter  backbone  1   no
+        backbone.layer2.3.conv1.weight                      128,512,1,1    Weight   backbone  1   yes
+        backbone.layer2.3.bn1.weight                        128            Weight   backbone  1   yes
+        backbone.layer2.3.bn1.bias                          128            Weight   backbone  1   yes
+        backbone.layer2.3.bn1.running_mean                  128            Buffer   backbone  1   no
+        backbone.layer2.3.bn1.running_var                   128            Buffer   backbone  1   no
+        backbone.layer2.3.bn1.num_batches_tracked           -              Counter  backbone  1   no
+        backbone.layer2.3.conv2.weight                      128,128,3,3    Weight   backbone  1   yes
+        backbone.layer2.3.bn2.weight                        128            Weight   backbone  1   yes
+        backbone.layer2.3.bn2.bias                          128            Weight   backbone  1   yes
+        backbone.layer2.3.bn2.running_mean                  128            Buffer   backbone  1   no
+        backbone.layer2.3.bn2.running_var                   128            Buffer   backbone  1   no
+        backbone.layer2.3.bn2.num_batches_tracked           -              Counter  backbone  1   no
+        backbone.layer2.3.conv3.weight                      512,128,1,1    Weight   backbone  1   yes
+        backbone.layer2.3.bn3.weight                        512            Weight   backbone  1   yes
+        backbone.layer2.3.bn3.bias                          512            Weight   backbone  1   yes
+        backbone.layer2.3.bn3.running_mean                  512            Buffer   backbone  1   no
+        backbone.layer2.3.bn3.running_var                   512            Buffer   backbone  1   no
+        backbone.layer2.3.bn3.num_batches_tracked           -              Counter  backbone  1   no
+        backbone.layer3.0.conv1.weight                      256,512,1,1    Weight   backbone  1   yes
+        backbone.layer3.0.bn1.weight                        256            Weight   backbone  1   yes
+        backbone.layer3.0.bn1.bias                          256            Weight   backbone  1   yes
+        backbone.layer3.0.bn1.running_mean                  256            Buffer   backbone  1   no
+        backbone.layer3.0.bn1.running_var                   256            Buffer   backbone  1   no
+        backbone.layer3.0.bn1.num_batches_tracked           -              Counter  backbone  1   no
+        backbone.layer3.0.conv2.weight                      256,256,3,3    Weight   backbone  1   yes
+        backbone.layer3.0.bn2.weight                        256            Weight   backbone  1   yes
+        backbone.layer3.0.bn2.bias                          256            Weight   backbone  1   yes
+        backbone.layer3.0.bn2.running_mean                  256            Buffer   backbone  1   no
+        backbone.layer3.0.bn2.running_var                   256            Buffer   backbone  1   no
+        backbone.layer3.0.bn2.num_batches_tracked           -              Counter  backbone  1   no
+        backbone.layer3.0.conv3.weight                      1024,256,1,1   Weight   backbone  1   yes
+        backbone.layer3.0.bn3.weight                        1024           Weight   backbone  1   yes
+        backbone.layer3.0.bn3.bias                          1024           Weight   backbone  1   yes
+        backbone.layer3.0.bn3.running_mean                  1024           Buffer   backbone  1   no
+        backbone.layer3.0.bn3.running_var                   1024           Buffer   backbone  1   no
+        backbone.layer3.0.bn3.num_batches_tracked           -              Counter  backbone  1   no
+        backbone.layer3.0.downsample.0.weight               1024,512,1,1   Weight   backbone  1   yes
+        backbone.layer3.0.downsample.1.weight               1024           Weight   backbone  1   yes
+        backbone.layer3.0.downsample.1.bias                 1024           Weight   backbone  1   yes
+        backbone.layer3.0.downsample.1.running_mean         1024           Buffer   backbone  1   no
+        backbone.layer3.0.downsample.1.running_var          1024           Buffer   backbone  1   no
+        backbone.layer3.0.downsample.1.num_batches_tracked  -              Counter  backbone  1   no
+        backbone.layer3.1.conv1.weight                      256,1024,1,1   Weight   backbone  1   yes
+        backbone.layer3.1.bn1.weight                        256            Weight   backbone  1   yes
+        backbone.layer3.1.bn1.bias                          256            Weight   backbone  1   yes
+        backbone.layer3.1.bn1.running_mean                  256            Buffer   backbone  1   no
+        backbone.layer3.1.bn1.running_var                   256            Buffer   backbone  1   no
+        backbone.layer3.1.bn1.num_batches_tracked           -              Counter  backbone  1   no
+        backbone.layer3.1.conv2.weight                      256,256,3,3    Weight   backbone  1   yes
+        backbone.layer3.1.bn2.weight                        256            Weight   backbone  1   yes
+        backbone.layer3.1.bn2.bias                          256            Weight   backbone  1   yes
+        backbone.layer3.1.bn2.running_mean                  256            Buffer   backbone  1   no
+        backbone.layer3.1.bn2.running_var                   256            Buffer   backbone  1   no
+        backbone.layer3.1.bn2.num_batches_tracked           -              Counter  backbone  1   no
+        backbone.layer3.1.conv3.weight                      1024,256,1,1   Weight   backbone  1   yes
+        backbone.layer3.1.bn3.weight                        1024           Weight   backbone  1   yes
+        backbone.layer3.1.bn3.bias                          1024           Weight   backbone  1   yes
+        backbone.layer3.1.bn3.running_mean                  1024           Buffer   backbone  1   no
+        backbone.layer3.1.bn3.running_var                   1024           Buffer   backbone  1   no
+        backbone.layer3.1.bn3.num_batches_tracked           -              Counter  backbone  1   no
+        backbone.layer3.2.conv1.weight                      256,1024,1,1   Weight   backbone  1   yes
+        backbone.layer3.2.bn1.weight                        256            Weight   backbone  1   yes
+        backbone.layer3.2.bn1.bias                          256            Weight   backbone  1   yes
+        backbone.layer3.2.bn1.running_mean                  256            Buffer   backbone  1   no
+        backbone.layer3.2.bn1.running_var                   256            Buffer   backbone  1   no
+        backbone.layer3.2.bn1.num_batches_tracked           -              Counter  backbone  1   no
+        backbone.layer3.2.conv2.weight                      256,256,3,3    Weight   backbone  1   yes
+        backbone.layer3.2.bn2.weight                        256            Weight   backbone  1   yes
+        backbone.layer3.2.bn2.bias                          256            Weight   backbone  1   yes
+        backbone.layer3.2.bn2.running_mean                  256            Buffer   backbone  1   no
+        backbone.layer3.2.bn2.running_var                   256            Buffer   backbone  1   no
+        backbone.layer3.2.bn2.num_batches_tracked           -              Counter  backbone  1   no
+        backbone.layer3.2.conv3.weight                      1024,256,1,1   Weight   backbone  1   yes
+        backbone.layer3.2.bn3.weight                        1024           Weight   backbone  1   yes
+        backbone.layer3.2.bn3.bias                          1024           Weight   backbone  1   yes
+        backbone.layer3.2.bn3.running_mean                  1024           Buffer   backbone  1   no
+        backbone.layer3.2.bn3.running_var                   1024           Buffer   backbone  1   no
+        backbone.layer3.2.bn3.num_batches_tracked           -              Counter  backbone  1   no
+        backbone.layer3.3.conv1.weight                      256,1024,1,1   Weight   backbone  1   yes
+        backbone.layer3.3.bn1.weight                        256            Weight   backbone  1   yes
+        backbone.layer3.3.bn1.bias                          256            Weight   backbone  1   yes
+        backbone.layer3.3.bn1.running_mean                  256            Buffer   backbone  1   no
+        backbone.layer3.3.bn1.running_var                   256            Buffer   backbone  1   no
+        backbone.layer3.3.bn1.num_batches_tracked           -              Counter  backbone  1   no
+        backbone.layer3.3.conv2.weight                      256,256,3,3    Weight   backbone  1   yes
+        backbone.layer3.3.bn2.weight                        256            Weight   backbone  1   yes
+        backbone.layer3.3.bn2.bias                          256            Weight   backbone  1   yes
+        backbone.layer3.3.bn2.running_mean                  256            Buffer   backbone  1   no
+        backbone.layer3.3.bn2.running_var                   256            Buffer   backbone  1   no
+        backbone.layer3.3.bn2.num_batches_tracked           -              Counter  backbone  1   no
+        backbone.layer3.3.conv3.weight                      1024,256,1,1   Weight   backbone  1   yes
+        backbone.layer3.3.bn3.weight                        1024           Weight   backbone  1   yes
+        backbone.layer3.3.bn3.bias                          1024           Weight   backbone  1   yes
+        backbone.layer3.3.bn3.running_mean                  1024           Buffer   backbone  1   no
+        backbone.layer3.3.bn3.running_var                   1024           Buffer   backbone  1   no
+        backbone.layer3.3.bn3.num_batches_tracked           -              Counter  backbone  1   no
+        backbone.layer3.4.conv1.weight                      256,1024,1,1   Weight   backbone  1   yes
+        backbone.layer3.4.bn1.weight                        256            Weight   backbone  1   yes
+        backbone.layer3.4.bn1.bias                          256            Weight   backbone  1   yes
+        backbone.layer3.4.bn1.running_mean                  256            Buffer   backbone  1   no
+        backbone.layer3.4.bn1.running_var                   256            Buffer   backbone  1   no
+        backbone.layer3.4.bn1.num_batches_tracked           -              Counter  backbone  1   no
+        backbone.layer3.4.conv2.weight                      256,256,3,3    Weight   backbone  1   yes
+        backbone.layer3.4.bn2.weight                        256            Weight   backbone  1   yes
+        backbone.layer3.4.bn2.bias                          256            Weight   backbone  1   yes
+        backbone.layer3.4.bn2.running_mean                  256            Buffer   backbone  1   no
+        backbone.layer3.4.bn2.running_var                   256            Buffer   backbone  1   no
+        backbone.layer3.4.bn2.num_batches_tracked           -              Counter  backbone  1   no
+        backbone.layer3.4.conv3.weight                      1024,256,1,1   Weight   backbone  1   yes
+        backbone.layer3.4.bn3.weight                        1024           Weight   backbone  1   yes
+        backbone.layer3.4.bn3.bias                          1024           Weight   backbone  1   yes
+        backbone.layer3.4.bn3.running_mean                  1024           Buffer   backbone  1   no
+        backbone.layer3.4.bn3.running_var                   1024           Buffer   backbone  1   no
+        backbone.layer3.4.bn3.num_batches_tracked           -              Counter  backbone  1   no
+        backbone.layer3.5.conv1.weight                      256,1024,1,1   Weight   backbone  1   yes
+        backbone.layer3.5.bn1.weight                        256            Weight   backbone  1   yes
+        backbone.layer3.5.bn1.bias                          256            Weight   backbone  1   yes
+        backbone.layer3.5.bn1.running_mean                  256            Buffer   backbone  1   no
+        backbone.layer3.5.bn1.running_var                   256            Buffer   backbone  1   no
+        backbone.layer3.5.bn1.num_batches_tracked           -              Counter  backbone  1   no
+        backbone.layer3.5.conv2.weight                      256,256,3,3    Weight   backbone  1   yes
+        backbone.layer3.5.bn2.weight                        256            Weight   backbone  1   yes
+        backbone.layer3.5.bn2.bias                          256            Weight   backbone  1   yes
+        backbone.layer3.5.bn2.running_mean                  256            Buffer   backbone  1   no
+        backbone.layer3.5.bn2.running_var                   256            Buffer   backbone  1   no
+        backbone.layer3.5.bn2.num_batches_tracked           -              Counter  backbone  1   no
+        backbone.layer3.5.conv3.weight                      1024,256,1,1   Weight   backbone  1   yes
+        backbone.layer3.5.bn3.weight                        1024           Weight   backbone  1   yes
+        backbone.layer3.5.bn3.bias                          1024           Weight   backbone  1   yes
+        backbone.layer3.5.bn3.running_mean                  1024           Buffer   backbone  1   no
+        backbone.layer3.5.bn3.running_var                   1024           Buffer   backbone  1   no
+        backbone.layer3.5.bn3.num_batches_tracked           -              Counter  backbone  1   no
+        backbone.layer4.0.conv1.weight                      512,1024,1,1   Weight   backbone  1   yes
+        backbone.layer4.0.bn1.weight                        512            Weight   backbone  1   yes
+        backbone.layer4.0.bn1.bias                          512            Weight   backbone  1   yes
+        backbone.layer4.0.bn1.running_mean                  512            Buffer   backbone  1   no
+        backbone.layer4.0.bn1.running_var                   512            Buffer   backbone  1   no
+        backbone.layer4.0.bn1.num_batches_tracked           -              Counter  backbone  1   no
+        backbone.layer4.0.conv2.weight                      512,512,3,3    Weight   backbone  1   yes
+        backbone.layer4.0.bn2.weight                        512            Weight   backbone  1   yes
+        backbone.layer4.0.bn2.bias                          512            Weight   backbone  1   yes
+        backbone.layer4.0.bn2.running_mean                  512            Buffer   backbone  1   no
+        backbone.layer4.0.bn2.running_var                   512            Buffer   backbone  1   no
+        backbone.layer4.0.bn2.num_batches_tracked           -              Counter  backbone  1   no
+        backbone.layer4.0.conv3.weight                      2048,512,1,1   Weight   backbone  1   yes
+        backbone.layer4.0.bn3.weight                        2048           Weight   backbone  1   yes
+        backbone.layer4.0.bn3.bias                          2048           Weight   backbone  1   yes
+        backbone.layer4.0.bn3.running_mean                  2048           Buffer   backbone  1   no
+        backbone.layer4.0.bn3.running_var                   2048           Buffer   backbone  1   no
+        backbone.layer4.0.bn3.num_batches_tracked           -              Counter  backbone  1   no
+        backbone.layer4.0.downsample.0.weight               2048,1024,1,1  Weight   backbone  1   yes
+        backbone.layer4.0.downsample.1.weight               2048           Weight   backbone  1   yes
+        backbone.layer4.0.downsample.1.bias                 2048           Weight   backbone  1   yes
+        backbone.layer4.0.downsample.1.running_mean         2048           Buffer   backbone  1   no
+        backbone.layer4.0.downsample.1.running_var          2048           Buffer   backbone  1   no
+        backbone.layer4.0.downsample.1.num_batches_tracked  -              Counter  backbone  1   no
+        backbone.layer4.1.conv1.weight                      512,2048,1,1   Weight   backbone  1   yes
+        backbone.layer4.1.bn1.weight                        512            Weight   backbone  1   yes
+        backbone.layer4.1.bn1.bias                          512            Weight   backbone  1   yes
+        backbone.layer4.1.bn1.running_mean                  512            Buffer   backbone  1   no
+        backbone.layer4.1.bn1.running_var                   512            Buffer   backbone  1   no
+        backbone.layer4.1.bn1.num_batches_tracked           -              Counter  backbone  1   no
+        backbone.layer4.1.conv2.weight                      512,512,3,3    Weight   backbone  1   yes
+        backbone.layer4.1.bn2.weight                        512            Weight   backbone  1   yes
+        backbone.layer4.1.bn2.bias                          512            Weight   backbone  1   yes
+        backbone.layer4.1.bn2.running_mean                  512            Buffer   backbone  1   no
+        backbone.layer4.1.bn2.running_var                   512            Buffer   backbone  1   no
+        backbone.layer4.1.bn2.num_batches_tracked           -              Counter  backbone  1   no
+        backbone.layer4.1.conv3.weight                      2048,512,1,1   Weight   backbone  1   yes
+        backbone.layer4.1.bn3.weight                        2048           Weight   backbone  1   yes
+        backbone.layer4.1.bn3.bias                          2048           Weight   backbone  1   yes
+        backbone.layer4.1.bn3.running_mean                  2048           Buffer   backbone  1   no
+        backbone.layer4.1.bn3.running_var                   2048           Buffer   backbone  1   no
+        backbone.layer4.1.bn3.num_batches_tracked           -              Counter  backbone  1   no
+        backbone.layer4.2.conv1.weight                      512,2048,1,1   Weight   backbone  1   yes
+        backbone.layer4.2.bn1.weight                        512            Weight   backbone  1   yes
+        backbone.layer4.2.bn1.bias                          512            Weight   backbone  1   yes
+        backbone.layer4.2.bn1.running_mean                  512            Buffer   backbone  1   no
+        backbone.layer4.2.bn1.running_var                   512            Buffer   backbone  1   no
+        backbone.layer4.2.bn1.num_batches_tracked           -              Counter  backbone  1   no
+        backbone.layer4.2.conv2.weight                      512,512,3,3    Weight   backbone  1   yes
+        backbone.layer4.2.bn2.weight                        512            Weight   backbone  1   yes
+        backbone.layer4.2.bn2.bias                          512            Weight   backbone  1   yes
+        backbone.layer4.2.bn2.running_mean                  512            Buffer   backbone  1   no
+        backbone.layer4.2.bn2.running_var                   512            Buffer   backbone  1   no
+        backbone.layer4.2.bn2.num_batches_tracked           -              Counter  backbone  1   no
+        backbone.layer4.2.conv3.weight                      2048,512,1,1   Weight   backbone  1   yes
+        backbone.layer4.2.bn3.weight                        2048           Weight   backbone  1   yes
+        backbone.layer4.2.bn3.bias                          2048           Weight   backbone  1   yes
+        backbone.layer4.2.bn3.running_mean                  2048           Buffer   backbone  1   no
+        backbone.layer4.2.bn3.running_var                   2048           Buffer   backbone  1   no
+        backbone.layer4.2.bn3.num_batches_tracked           -              Counter  backbone  1   no
+        head.fcn.0.weight                                   512,2048,3,3   Weight   head      10  yes
+        head.fcn.1.weight                                   512            Weight   head      10  yes
+        head.fcn.1.bias                                     512            Weight   head      10  yes
+        head.fcn.1.running_mean                             512            Buffer   head      10  no
+        head.fcn.1.running_var                              512            Buffer   head      10  no
+        head.fcn.1.num_batches_tracked                      -              Counter  head      10  no
+        head.fcn.4.weight                                   59,512,1,1     Weight   head      10  yes
+        head.fcn.4.bias                                     59             Weight   head      10  yes
+        """;
+
     public FcnR50(Device device)
     {
         Device = device ?? throw new ArgumentNullException(nameof(device));
-        Accelerator a = device.Accelerator;
-        backbone_stem_0_weight = new Parameter(a, "backbone.stem.0.weight", new[] { 64, 3, 3, 3 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_stem_1_weight = new Parameter(a, "backbone.stem.1.weight", new[] { 64 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_stem_1_bias = new Parameter(a, "backbone.stem.1.bias", new[] { 64 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_stem_1_running_mean = new Parameter(a, "backbone.stem.1.running_mean", new[] { 64 }, ParameterKind.Buffer, "backbone", 1.0f, false);
-        backbone_stem_1_running_var = new Parameter(a, "backbone.stem.1.running_var", new[] { 64 }, ParameterKind.Buffer, "backbone", 1.0f, false);
-        backbone_stem_1_num_batches_tracked = new Parameter(a, "backbone.stem.1.num_batches_tracked", Array.Empty<int>(), ParameterKind.Counter, "backbone", 1.0f, false);
-        backbone_stem_3_weight = new Parameter(a, "backbone.stem.3.weight", new[] { 64, 64, 3, 3 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_stem_4_weight = new Parameter(a, "backbone.stem.4.weight", new[] { 64 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_stem_4_bias = new Parameter(a, "backbone.stem.4.bias", new[] { 64 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_stem_4_running_mean = new Parameter(a, "backbone.stem.4.running_mean", new[] { 64 }, ParameterKind.Buffer, "backbone", 1.0f, false);
-        backbone_stem_4_running_var = new Parameter(a, "backbone.stem.4.running_var", new[] { 64 }, ParameterKind.Buffer, "backbone", 1.0f, false);
-        backbone_stem_4_num_batches_tracked = new Parameter(a, "backbone.stem.4.num_batches_tracked", Array.Empty<int>(), ParameterKind.Counter, "backbone", 1.0f, false);
-        backbone_stem_6_weight = new Parameter(a, "backbone.stem.6.weight", new[] { 128, 64, 3, 3 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_stem_7_weight = new Parameter(a, "backbone.stem.7.weight", new[] { 128 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_stem_7_bias = new Parameter(a, "backbone.stem.7.bias", new[] { 128 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_stem_7_running_mean = new Parameter(a, "backbone.stem.7.running_mean", new[] { 128 }, ParameterKind.Buffer, "backbone", 1.0f, false);
-        backbone_stem_7_running_var = new Parameter(a, "backbone.stem.7.running_var", new[] { 128 }, ParameterKind.Buffer, "backbone", 1.0f, false);
-        backbone_stem_7_num_batches_tracked = new Parameter(a, "backbone.stem.7.num_batches_tracked", Array.Empty<int>(), ParameterKind.Counter, "backbone", 1.0f, false);
-        backbone_layer1_0_conv1_weight = new Parameter(a, "backbone.layer1.0.conv1.weight", new[] { 64, 128, 1, 1 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer1_0_bn1_weight = new Parameter(a, "backbone.layer1.0.bn1.weight", new[] { 64 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer1_0_bn1_bias = new Parameter(a, "backbone.layer1.0.bn1.bias", new[] { 64 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer1_0_bn1_running_mean = new Parameter(a, "backbone.layer1.0.bn1.running_mean", new[] { 64 }, ParameterKind.Buffer, "backbone", 1.0f, false);
-        backbone_layer1_0_bn1_running_var = new Parameter(a, "backbone.layer1.0.bn1.running_var", new[] { 64 }, ParameterKind.Buffer, "backbone", 1.0f, false);
-        backbone_layer1_0_bn1_num_batches_tracked = new Parameter(a, "backbone.layer1.0.bn1.num_batches_tracked", Array.Empty<int>(), ParameterKind.Counter, "backbone", 1.0f, false);
-        backbone_layer1_0_conv2_weight = new Parameter(a, "backbone.layer1.0.conv2.weight", new[] { 64, 64, 3, 3 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer1_0_bn2_weight = new Parameter(a, "backbone.layer1.0.bn2.weight", new[] { 64 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer1_0_bn2_bias = new Parameter(a, "backbone.layer1.0.bn2.bias", new[] { 64 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer1_0_bn2_running_mean = new Parameter(a, "backbone.layer1.0.bn2.running_mean", new[] { 64 }, ParameterKind.Buffer, "backbone", 1.0f, false);
-        backbone_layer1_0_bn2_running_var = new Parameter(a, "backbone.layer1.0.bn2.running_var", new[] { 64 }, ParameterKind.Buffer, "backbone", 1.0f, false);
-        backbone_layer1_0_bn2_num_batches_tracked = new Parameter(a, "backbone.layer1.0.bn2.num_batches_tracked", Array.Empty<int>(), ParameterKind.Counter, "backbone", 1.0f, false);
-        backbone_layer1_0_conv3_weight = new Parameter(a, "backbone.layer1.0.conv3.weight", new[] { 256, 64, 1, 1 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer1_0_bn3_weight = new Parameter(a, "backbone.layer1.0.bn3.weight", new[] { 256 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer1_0_bn3_bias = new Parameter(a, "backbone.layer1.0.bn3.bias", new[] { 256 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer1_0_bn3_running_mean = new Parameter(a, "backbone.layer1.0.bn3.running_mean", new[] { 256 }, ParameterKind.Buffer, "backbone", 1.0f, false);
-        backbone_layer1_0_bn3_running_var = new Parameter(a, "backbone.layer1.0.bn3.running_var", new[] { 256 }, ParameterKind.Buffer, "backbone", 1.0f, false);
-        backbone_layer1_0_bn3_num_batches_tracked = new Parameter(a, "backbone.layer1.0.bn3.num_batches_tracked", Array.Empty<int>(), ParameterKind.Counter, "backbone", 1.0f, false);
-        backbone_layer1_0_downsample_0_weight = new Parameter(a, "backbone.layer1.0.downsample.0.weight", new[] { 256, 128, 1, 1 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer1_0_downsample_1_weight = new Parameter(a, "backbone.layer1.0.downsample.1.weight", new[] { 256 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer1_0_downsample_1_bias = new Parameter(a, "backbone.layer1.0.downsample.1.bias", new[] { 256 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer1_0_downsample_1_running_mean = new Parameter(a, "backbone.layer1.0.downsample.1.running_mean", new[] { 256 }, ParameterKind.Buffer, "backbone", 1.0f, false);
-        backbone_layer1_0_downsample_1_running_var = new Parameter(a, "backbone.layer1.0.downsample.1.running_var", new[] { 256 }, ParameterKind.Buffer, "backbone", 1.0f, false);
-        backbone_layer1_0_downsample_1_num_batches_tracked = new Parameter(a, "backbone.layer1.0.downsample.1.num_batches_tracked", Array.Empty<int>(), ParameterKind.Counter, "backbone", 1.0f, false);
-        backbone_layer1_1_conv1_weight = new Parameter(a, "backbone.layer1.1.conv1.weight", new[] { 64, 256, 1, 1 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer1_1_bn1_weight = new Parameter(a, "backbone.layer1.1.bn1.weight", new[] { 64 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer1_1_bn1_bias = new Parameter(a, "backbone.layer1.1.bn1.bias", new[] { 64 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer1_1_bn1_running_mean = new Parameter(a, "backbone.layer1.1.bn1.running_mean", new[] { 64 }, ParameterKind.Buffer, "backbone", 1.0f, false);
-        backbone_layer1_1_bn1_running_var = new Parameter(a, "backbone.layer1.1.bn1.running_var", new[] { 64 }, ParameterKind.Buffer, "backbone", 1.0f, false);
-        backbone_layer1_1_bn1_num_batches_tracked = new Parameter(a, "backbone.layer1.1.bn1.num_batches_tracked", Array.Empty<int>(), ParameterKind.Counter, "backbone", 1.0f, false);
-        backbone_layer1_1_conv2_weight = new Parameter(a, "backbone.layer1.1.conv2.weight", new[] { 64, 64, 3, 3 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer1_1_bn2_weight = new Parameter(a, "backbone.layer1.1.bn2.weight", new[] { 64 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer1_1_bn2_bias = new Parameter(a, "backbone.layer1.1.bn2.bias", new[] { 64 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer1_1_bn2_running_mean = new Parameter(a, "backbone.layer1.1.bn2.running_mean", new[] { 64 }, ParameterKind.Buffer, "backbone", 1.0f, false);
-        backbone_layer1_1_bn2_running_var = new Parameter(a, "backbone.layer1.1.bn2.running_var", new[] { 64 }, ParameterKind.Buffer, "backbone", 1.0f, false);
-        backbone_layer1_1_bn2_num_batches_tracked = new Parameter(a, "backbone.layer1.1.bn2.num_batches_tracked", Array.Empty<int>(), ParameterKind.Counter, "backbone", 1.0f, false);
-        backbone_layer1_1_conv3_weight = new Parameter(a, "backbone.layer1.1.conv3.weight", new[] { 256, 64, 1, 1 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer1_1_bn3_weight = new Parameter(a, "backbone.layer1.1.bn3.weight", new[] { 256 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer1_1_bn3_bias = new Parameter(a, "backbone.layer1.1.bn3.bias", new[] { 256 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer1_1_bn3_running_mean = new Parameter(a, "backbone.layer1.1.bn3.running_mean", new[] { 256 }, ParameterKind.Buffer, "backbone", 1.0f, false);
-        backbone_layer1_1_bn3_running_var = new Parameter(a, "backbone.layer1.1.bn3.running_var", new[] { 256 }, ParameterKind.Buffer, "backbone", 1.0f, false);
-        backbone_layer1_1_bn3_num_batches_tracked = new Parameter(a, "backbone.layer1.1.bn3.num_batches_tracked", Array.Empty<int>(), ParameterKind.Counter, "backbone", 1.0f, false);
-        backbone_layer1_2_conv1_weight = new Parameter(a, "backbone.layer1.2.conv1.weight", new[] { 64, 256, 1, 1 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer1_2_bn1_weight = new Parameter(a, "backbone.layer1.2.bn1.weight", new[] { 64 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer1_2_bn1_bias = new Parameter(a, "backbone.layer1.2.bn1.bias", new[] { 64 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer1_2_bn1_running_mean = new Parameter(a, "backbone.layer1.2.bn1.running_mean", new[] { 64 }, ParameterKind.Buffer, "backbone", 1.0f, false);
-        backbone_layer1_2_bn1_running_var = new Parameter(a, "backbone.layer1.2.bn1.running_var", new[] { 64 }, ParameterKind.Buffer, "backbone", 1.0f, false);
-        backbone_layer1_2_bn1_num_batches_tracked = new Parameter(a, "backbone.layer1.2.bn1.num_batches_tracked", Array.Empty<int>(), ParameterKind.Counter, "backbone", 1.0f, false);
-        backbone_layer1_2_conv2_weight = new Parameter(a, "backbone.layer1.2.conv2.weight", new[] { 64, 64, 3, 3 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer1_2_bn2_weight = new Parameter(a, "backbone.layer1.2.bn2.weight", new[] { 64 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer1_2_bn2_bias = new Parameter(a, "backbone.layer1.2.bn2.bias", new[] { 64 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer1_2_bn2_running_mean = new Parameter(a, "backbone.layer1.2.bn2.running_mean", new[] { 64 }, ParameterKind.Buffer, "backbone", 1.0f, false);
-        backbone_layer1_2_bn2_running_var = new Parameter(a, "backbone.layer1.2.bn2.running_var", new[] { 64 }, ParameterKind.Buffer, "backbone", 1.0f, false);
-        backbone_layer1_2_bn2_num_batches_tracked = new Parameter(a, "backbone.layer1.2.bn2.num_batches_tracked", Array.Empty<int>(), ParameterKind.Counter, "backbone", 1.0f, false);
-        backbone_layer1_2_conv3_weight = new Parameter(a, "backbone.layer1.2.conv3.weight", new[] { 256, 64, 1, 1 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer1_2_bn3_weight = new Parameter(a, "backbone.layer1.2.bn3.weight", new[] { 256 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer1_2_bn3_bias = new Parameter(a, "backbone.layer1.2.bn3.bias", new[] { 256 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer1_2_bn3_running_mean = new Parameter(a, "backbone.layer1.2.bn3.running_mean", new[] { 256 }, ParameterKind.Buffer, "backbone", 1.0f, false);
-        backbone_layer1_2_bn3_running_var = new Parameter(a, "backbone.layer1.2.bn3.running_var", new[] { 256 }, ParameterKind.Buffer, "backbone", 1.0f, false);
-        backbone_layer1_2_bn3_num_batches_tracked = new Parameter(a, "backbone.layer1.2.bn3.num_batches_tracked", Array.Empty<int>(), ParameterKind.Counter, "backbone", 1.0f, false);
-        backbone_layer2_0_conv1_weight = new Parameter(a, "backbone.layer2.0.conv1.weight", new[] { 128, 256, 1, 1 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer2_0_bn1_weight = new Parameter(a, "backbone.layer2.0.bn1.weight", new[] { 128 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer2_0_bn1_bias = new Parameter(a, "backbone.layer2.0.bn1.bias", new[] { 128 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer2_0_bn1_running_mean = new Parameter(a, "backbone.layer2.0.bn1.running_mean", new[] { 128 }, ParameterKind.Buffer, "backbone", 1.0f, false);
-        backbone_layer2_0_bn1_running_var = new Parameter(a, "backbone.layer2.0.bn1.running_var", new[] { 128 }, ParameterKind.Buffer, "backbone", 1.0f, false);
-        backbone_layer2_0_bn1_num_batches_tracked = new Parameter(a, "backbone.layer2.0.bn1.num_batches_tracked", Array.Empty<int>(), ParameterKind.Counter, "backbone", 1.0f, false);
-        backbone_layer2_0_conv2_weight = new Parameter(a, "backbone.layer2.0.conv2.weight", new[] { 128, 128, 3, 3 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer2_0_bn2_weight = new Parameter(a, "backbone.layer2.0.bn2.weight", new[] { 128 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer2_0_bn2_bias = new Parameter(a, "backbone.layer2.0.bn2.bias", new[] { 128 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer2_0_bn2_running_mean = new Parameter(a, "backbone.layer2.0.bn2.running_mean", new[] { 128 }, ParameterKind.Buffer, "backbone", 1.0f, false);
-        backbone_layer2_0_bn2_running_var = new Parameter(a, "backbone.layer2.0.bn2.running_var", new[] { 128 }, ParameterKind.Buffer, "backbone", 1.0f, false);
-        backbone_layer2_0_bn2_num_batches_tracked = new Parameter(a, "backbone.layer2.0.bn2.num_batches_tracked", Array.Empty<int>(), ParameterKind.Counter, "backbone", 1.0f, false);
-        backbone_layer2_0_conv3_weight = new Parameter(a, "backbone.layer2.0.conv3.weight", new[] { 512, 128, 1, 1 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer2_0_bn3_weight = new Parameter(a, "backbone.layer2.0.bn3.weight", new[] { 512 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer2_0_bn3_bias = new Parameter(a, "backbone.layer2.0.bn3.bias", new[] { 512 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer2_0_bn3_running_mean = new Parameter(a, "backbone.layer2.0.bn3.running_mean", new[] { 512 }, ParameterKind.Buffer, "backbone", 1.0f, false);
-        backbone_layer2_0_bn3_running_var = new Parameter(a, "backbone.layer2.0.bn3.running_var", new[] { 512 }, ParameterKind.Buffer, "backbone", 1.0f, false);
-        backbone_layer2_0_bn3_num_batches_tracked = new Parameter(a, "backbone.layer2.0.bn3.num_batches_tracked", Array.Empty<int>(), ParameterKind.Counter, "backbone", 1.0f, false);
-        backbone_layer2_0_downsample_0_weight = new Parameter(a, "backbone.layer2.0.downsample.0.weight", new[] { 512, 256, 1, 1 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer2_0_downsample_1_weight = new Parameter(a, "backbone.layer2.0.downsample.1.weight", new[] { 512 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer2_0_downsample_1_bias = new Parameter(a, "backbone.layer2.0.downsample.1.bias", new[] { 512 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer2_0_downsample_1_running_mean = new Parameter(a, "backbone.layer2.0.downsample.1.running_mean", new[] { 512 }, ParameterKind.Buffer, "backbone", 1.0f, false);
-        backbone_layer2_0_downsample_1_running_var = new Parameter(a, "backbone.layer2.0.downsample.1.running_var", new[] { 512 }, ParameterKind.Buffer, "backbone", 1.0f, false);
-        backbone_layer2_0_downsample_1_num_batches_tracked = new Parameter(a, "backbone.layer2.0.downsample.1.num_batches_tracked", Array.Empty<int>(), ParameterKind.Counter, "backbone", 1.0f, false);
-        backbone_layer2_1_conv1_weight = new Parameter(a, "backbone.layer2.1.conv1.weight", new[] { 128, 512, 1, 1 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer2_1_bn1_weight = new Parameter(a, "backbone.layer2.1.bn1.weight", new[] { 128 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer2_1_bn1_bias = new Parameter(a, "backbone.layer2.1.bn1.bias", new[] { 128 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer2_1_bn1_running_mean = new Parameter(a, "backbone.layer2.1.bn1.running_mean", new[] { 128 }, ParameterKind.Buffer, "backbone", 1.0f, false);
-        backbone_layer2_1_bn1_running_var = new Parameter(a, "backbone.layer2.1.bn1.running_var", new[] { 128 }, ParameterKind.Buffer, "backbone", 1.0f, false);
-        backbone_layer2_1_bn1_num_batches_tracked = new Parameter(a, "backbone.layer2.1.bn1.num_batches_tracked", Array.Empty<int>(), ParameterKind.Counter, "backbone", 1.0f, false);
-        backbone_layer2_1_conv2_weight = new Parameter(a, "backbone.layer2.1.conv2.weight", new[] { 128, 128, 3, 3 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer2_1_bn2_weight = new Parameter(a, "backbone.layer2.1.bn2.weight", new[] { 128 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer2_1_bn2_bias = new Parameter(a, "backbone.layer2.1.bn2.bias", new[] { 128 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer2_1_bn2_running_mean = new Parameter(a, "backbone.layer2.1.bn2.running_mean", new[] { 128 }, ParameterKind.Buffer, "backbone", 1.0f, false);
-        backbone_layer2_1_bn2_running_var = new Parameter(a, "backbone.layer2.1.bn2.running_var", new[] { 128 }, ParameterKind.Buffer, "backbone", 1.0f, false);
-        backbone_layer2_1_bn2_num_batches_tracked = new Parameter(a, "backbone.layer2.1.bn2.num_batches_tracked", Array.Empty<int>(), ParameterKind.Counter, "backbone", 1.0f, false);
-        backbone_layer2_1_conv3_weight = new Parameter(a, "backbone.layer2.1.conv3.weight", new[] { 512, 128, 1, 1 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer2_1_bn3_weight = new Parameter(a, "backbone.layer2.1.bn3.weight", new[] { 512 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer2_1_bn3_bias = new Parameter(a, "backbone.layer2.1.bn3.bias", new[] { 512 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer2_1_bn3_running_mean = new Parameter(a, "backbone.layer2.1.bn3.running_mean", new[] { 512 }, ParameterKind.Buffer, "backbone", 1.0f, false);
-        backbone_layer2_1_bn3_running_var = new Parameter(a, "backbone.layer2.1.bn3.running_var", new[] { 512 }, ParameterKind.Buffer, "backbone", 1.0f, false);
-        backbone_layer2_1_bn3_num_batches_tracked = new Parameter(a, "backbone.layer2.1.bn3.num_batches_tracked", Array.Empty<int>(), ParameterKind.Counter, "backbone", 1.0f, false);
-        backbone_layer2_2_conv1_weight = new Parameter(a, "backbone.layer2.2.conv1.weight", new[] { 128, 512, 1, 1 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer2_2_bn1_weight = new Parameter(a, "backbone.layer2.2.bn1.weight", new[] { 128 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer2_2_bn1_bias = new Parameter(a, "backbone.layer2.2.bn1.bias", new[] { 128 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer2_2_bn1_running_mean = new Parameter(a, "backbone.layer2.2.bn1.running_mean", new[] { 128 }, ParameterKind.Buffer, "backbone", 1.0f, false);
-        backbone_layer2_2_bn1_running_var = new Parameter(a, "backbone.layer2.2.bn1.running_var", new[] { 128 }, ParameterKind.Buffer, "backbone", 1.0f, false);
-        backbone_layer2_2_bn1_num_batches_tracked = new Parameter(a, "backbone.layer2.2.bn1.num_batches_tracked", Array.Empty<int>(), ParameterKind.Counter, "backbone", 1.0f, false);
-        backbone_layer2_2_conv2_weight = new Parameter(a, "backbone.layer2.2.conv2.weight", new[] { 128, 128, 3, 3 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer2_2_bn2_weight = new Parameter(a, "backbone.layer2.2.bn2.weight", new[] { 128 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer2_2_bn2_bias = new Parameter(a, "backbone.layer2.2.bn2.bias", new[] { 128 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer2_2_bn2_running_mean = new Parameter(a, "backbone.layer2.2.bn2.running_mean", new[] { 128 }, ParameterKind.Buffer, "backbone", 1.0f, false);
-        backbone_layer2_2_bn2_running_var = new Parameter(a, "backbone.layer2.2.bn2.running_var", new[] { 128 }, ParameterKind.Buffer, "backbone", 1.0f, false);
-        backbone_layer2_2_bn2_num_batches_tracked = new Parameter(a, "backbone.layer2.2.bn2.num_batches_tracked", Array.Empty<int>(), ParameterKind.Counter, "backbone", 1.0f, false);
-        backbone_layer2_2_conv3_weight = new Parameter(a, "backbone.layer2.2.conv3.weight", new[] { 512, 128, 1, 1 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer2_2_bn3_weight = new Parameter(a, "backbone.layer2.2.bn3.weight", new[] { 512 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer2_2_bn3_bias = new Parameter(a, "backbone.layer2.2.bn3.bias", new[] { 512 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer2_2_bn3_running_mean = new Parameter(a, "backbone.layer2.2.bn3.running_mean", new[] { 512 }, ParameterKind.Buffer, "backbone", 1.0f, false);
-        backbone_layer2_2_bn3_running_var = new Parameter(a, "backbone.layer2.2.bn3.running_var", new[] { 512 }, ParameterKind.Buffer, "backbone", 1.0f, false);
-        backbone_layer2_2_bn3_num_batches_tracked = new Parameter(a, "backbone.layer2.2.bn3.num_batches_tracked", Array.Empty<int>(), ParameterKind.Counter, "backbone", 1.0f, false);
-        backbone_layer2_3_conv1_weight = new Parameter(a, "backbone.layer2.3.conv1.weight", new[] { 128, 512, 1, 1 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer2_3_bn1_weight = new Parameter(a, "backbone.layer2.3.bn1.weight", new[] { 128 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer2_3_bn1_bias = new Parameter(a, "backbone.layer2.3.bn1.bias", new[] { 128 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer2_3_bn1_running_mean = new Parameter(a, "backbone.layer2.3.bn1.running_mean", new[] { 128 }, ParameterKind.Buffer, "backbone", 1.0f, false);
-        backbone_layer2_3_bn1_running_var = new Parameter(a, "backbone.layer2.3.bn1.running_var", new[] { 128 }, ParameterKind.Buffer, "backbone", 1.0f, false);
-        backbone_layer2_3_bn1_num_batches_tracked = new Parameter(a, "backbone.layer2.3.bn1.num_batches_tracked", Array.Empty<int>(), ParameterKind.Counter, "backbone", 1.0f, false);
-        backbone_layer2_3_conv2_weight = new Parameter(a, "backbone.layer2.3.conv2.weight", new[] { 128, 128, 3, 3 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer2_3_bn2_weight = new Parameter(a, "backbone.layer2.3.bn2.weight", new[] { 128 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer2_3_bn2_bias = new Parameter(a, "backbone.layer2.3.bn2.bias", new[] { 128 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer2_3_bn2_running_mean = new Parameter(a, "backbone.layer2.3.bn2.running_mean", new[] { 128 }, ParameterKind.Buffer, "backbone", 1.0f, false);
-        backbone_layer2_3_bn2_running_var = new Parameter(a, "backbone.layer2.3.bn2.running_var", new[] { 128 }, ParameterKind.Buffer, "backbone", 1.0f, false);
-        backbone_layer2_3_bn2_num_batches_tracked = new Parameter(a, "backbone.layer2.3.bn2.num_batches_tracked", Array.Empty<int>(), ParameterKind.Counter, "backbone", 1.0f, false);
-        backbone_layer2_3_conv3_weight = new Parameter(a, "backbone.layer2.3.conv3.weight", new[] { 512, 128, 1, 1 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer2_3_bn3_weight = new Parameter(a, "backbone.layer2.3.bn3.weight", new[] { 512 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer2_3_bn3_bias = new Parameter(a, "backbone.layer2.3.bn3.bias", new[] { 512 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer2_3_bn3_running_mean = new Parameter(a, "backbone.layer2.3.bn3.running_mean", new[] { 512 }, ParameterKind.Buffer, "backbone", 1.0f, false);
-        backbone_layer2_3_bn3_running_var = new Parameter(a, "backbone.layer2.3.bn3.running_var", new[] { 512 }, ParameterKind.Buffer, "backbone", 1.0f, false);
-        backbone_layer2_3_bn3_num_batches_tracked = new Parameter(a, "backbone.layer2.3.bn3.num_batches_tracked", Array.Empty<int>(), ParameterKind.Counter, "backbone", 1.0f, false);
-        backbone_layer3_0_conv1_weight = new Parameter(a, "backbone.layer3.0.conv1.weight", new[] { 256, 512, 1, 1 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer3_0_bn1_weight = new Parameter(a, "backbone.layer3.0.bn1.weight", new[] { 256 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer3_0_bn1_bias = new Parameter(a, "backbone.layer3.0.bn1.bias", new[] { 256 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer3_0_bn1_running_mean = new Parameter(a, "backbone.layer3.0.bn1.running_mean", new[] { 256 }, ParameterKind.Buffer, "backbone", 1.0f, false);
-        backbone_layer3_0_bn1_running_var = new Parameter(a, "backbone.layer3.0.bn1.running_var", new[] { 256 }, ParameterKind.Buffer, "backbone", 1.0f, false);
-        backbone_layer3_0_bn1_num_batches_tracked = new Parameter(a, "backbone.layer3.0.bn1.num_batches_tracked", Array.Empty<int>(), ParameterKind.Counter, "backbone", 1.0f, false);
-        backbone_layer3_0_conv2_weight = new Parameter(a, "backbone.layer3.0.conv2.weight", new[] { 256, 256, 3, 3 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer3_0_bn2_weight = new Parameter(a, "backbone.layer3.0.bn2.weight", new[] { 256 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer3_0_bn2_bias = new Parameter(a, "backbone.layer3.0.bn2.bias", new[] { 256 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer3_0_bn2_running_mean = new Parameter(a, "backbone.layer3.0.bn2.running_mean", new[] { 256 }, ParameterKind.Buffer, "backbone", 1.0f, false);
-        backbone_layer3_0_bn2_running_var = new Parameter(a, "backbone.layer3.0.bn2.running_var", new[] { 256 }, ParameterKind.Buffer, "backbone", 1.0f, false);
-        backbone_layer3_0_bn2_num_batches_tracked = new Parameter(a, "backbone.layer3.0.bn2.num_batches_tracked", Array.Empty<int>(), ParameterKind.Counter, "backbone", 1.0f, false);
-        backbone_layer3_0_conv3_weight = new Parameter(a, "backbone.layer3.0.conv3.weight", new[] { 1024, 256, 1, 1 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer3_0_bn3_weight = new Parameter(a, "backbone.layer3.0.bn3.weight", new[] { 1024 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer3_0_bn3_bias = new Parameter(a, "backbone.layer3.0.bn3.bias", new[] { 1024 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer3_0_bn3_running_mean = new Parameter(a, "backbone.layer3.0.bn3.running_mean", new[] { 1024 }, ParameterKind.Buffer, "backbone", 1.0f, false);
-        backbone_layer3_0_bn3_running_var = new Parameter(a, "backbone.layer3.0.bn3.running_var", new[] { 1024 }, ParameterKind.Buffer, "backbone", 1.0f, false);
-        backbone_layer3_0_bn3_num_batches_tracked = new Parameter(a, "backbone.layer3.0.bn3.num_batches_tracked", Array.Empty<int>(), ParameterKind.Counter, "backbone", 1.0f, false);
-        backbone_layer3_0_downsample_0_weight = new Parameter(a, "backbone.layer3.0.downsample.0.weight", new[] { 1024, 512, 1, 1 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer3_0_downsample_1_weight = new Parameter(a, "backbone.layer3.0.downsample.1.weight", new[] { 1024 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer3_0_downsample_1_bias = new Parameter(a, "backbone.layer3.0.downsample.1.bias", new[] { 1024 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer3_0_downsample_1_running_mean = new Parameter(a, "backbone.layer3.0.downsample.1.running_mean", new[] { 1024 }, ParameterKind.Buffer, "backbone", 1.0f, false);
-        backbone_layer3_0_downsample_1_running_var = new Parameter(a, "backbone.layer3.0.downsample.1.running_var", new[] { 1024 }, ParameterKind.Buffer, "backbone", 1.0f, false);
-        backbone_layer3_0_downsample_1_num_batches_tracked = new Parameter(a, "backbone.layer3.0.downsample.1.num_batches_tracked", Array.Empty<int>(), ParameterKind.Counter, "backbone", 1.0f, false);
-        backbone_layer3_1_conv1_weight = new Parameter(a, "backbone.layer3.1.conv1.weight", new[] { 256, 1024, 1, 1 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer3_1_bn1_weight = new Parameter(a, "backbone.layer3.1.bn1.weight", new[] { 256 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer3_1_bn1_bias = new Parameter(a, "backbone.layer3.1.bn1.bias", new[] { 256 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer3_1_bn1_running_mean = new Parameter(a, "backbone.layer3.1.bn1.running_mean", new[] { 256 }, ParameterKind.Buffer, "backbone", 1.0f, false);
-        backbone_layer3_1_bn1_running_var = new Parameter(a, "backbone.layer3.1.bn1.running_var", new[] { 256 }, ParameterKind.Buffer, "backbone", 1.0f, false);
-        backbone_layer3_1_bn1_num_batches_tracked = new Parameter(a, "backbone.layer3.1.bn1.num_batches_tracked", Array.Empty<int>(), ParameterKind.Counter, "backbone", 1.0f, false);
-        backbone_layer3_1_conv2_weight = new Parameter(a, "backbone.layer3.1.conv2.weight", new[] { 256, 256, 3, 3 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer3_1_bn2_weight = new Parameter(a, "backbone.layer3.1.bn2.weight", new[] { 256 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer3_1_bn2_bias = new Parameter(a, "backbone.layer3.1.bn2.bias", new[] { 256 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer3_1_bn2_running_mean = new Parameter(a, "backbone.layer3.1.bn2.running_mean", new[] { 256 }, ParameterKind.Buffer, "backbone", 1.0f, false);
-        backbone_layer3_1_bn2_running_var = new Parameter(a, "backbone.layer3.1.bn2.running_var", new[] { 256 }, ParameterKind.Buffer, "backbone", 1.0f, false);
-        backbone_layer3_1_bn2_num_batches_tracked = new Parameter(a, "backbone.layer3.1.bn2.num_batches_tracked", Array.Empty<int>(), ParameterKind.Counter, "backbone", 1.0f, false);
-        backbone_layer3_1_conv3_weight = new Parameter(a, "backbone.layer3.1.conv3.weight", new[] { 1024, 256, 1, 1 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer3_1_bn3_weight = new Parameter(a, "backbone.layer3.1.bn3.weight", new[] { 1024 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer3_1_bn3_bias = new Parameter(a, "backbone.layer3.1.bn3.bias", new[] { 1024 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer3_1_bn3_running_mean = new Parameter(a, "backbone.layer3.1.bn3.running_mean", new[] { 1024 }, ParameterKind.Buffer, "backbone", 1.0f, false);
-        backbone_layer3_1_bn3_running_var = new Parameter(a, "backbone.layer3.1.bn3.running_var", new[] { 1024 }, ParameterKind.Buffer, "backbone", 1.0f, false);
-        backbone_layer3_1_bn3_num_batches_tracked = new Parameter(a, "backbone.layer3.1.bn3.num_batches_tracked", Array.Empty<int>(), ParameterKind.Counter, "backbone", 1.0f, false);
-        backbone_layer3_2_conv1_weight = new Parameter(a, "backbone.layer3.2.conv1.weight", new[] { 256, 1024, 1, 1 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer3_2_bn1_weight = new Parameter(a, "backbone.layer3.2.bn1.weight", new[] { 256 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer3_2_bn1_bias = new Parameter(a, "backbone.layer3.2.bn1.bias", new[] { 256 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer3_2_bn1_running_mean = new Parameter(a, "backbone.layer3.2.bn1.running_mean", new[] { 256 }, ParameterKind.Buffer, "backbone", 1.0f, false);
-        backbone_layer3_2_bn1_running_var = new Parameter(a, "backbone.layer3.2.bn1.running_var", new[] { 256 }, ParameterKind.Buffer, "backbone", 1.0f, false);
-        backbone_layer3_2_bn1_num_batches_tracked = new Parameter(a, "backbone.layer3.2.bn1.num_batches_tracked", Array.Empty<int>(), ParameterKind.Counter, "backbone", 1.0f, false);
-        backbone_layer3_2_conv2_weight = new Parameter(a, "backbone.layer3.2.conv2.weight", new[] { 256, 256, 3, 3 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer3_2_bn2_weight = new Parameter(a, "backbone.layer3.2.bn2.weight", new[] { 256 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer3_2_bn2_bias = new Parameter(a, "backbone.layer3.2.bn2.bias", new[] { 256 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer3_2_bn2_running_mean = new Parameter(a, "backbone.layer3.2.bn2.running_mean", new[] { 256 }, ParameterKind.Buffer, "backbone", 1.0f, false);
-        backbone_layer3_2_bn2_running_var = new Parameter(a, "backbone.layer3.2.bn2.running_var", new[] { 256 }, ParameterKind.Buffer, "backbone", 1.0f, false);
-        backbone_layer3_2_bn2_num_batches_tracked = new Parameter(a, "backbone.layer3.2.bn2.num_batches_tracked", Array.Empty<int>(), ParameterKind.Counter, "backbone", 1.0f, false);
-        backbone_layer3_2_conv3_weight = new Parameter(a, "backbone.layer3.2.conv3.weight", new[] { 1024, 256, 1, 1 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer3_2_bn3_weight = new Parameter(a, "backbone.layer3.2.bn3.weight", new[] { 1024 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer3_2_bn3_bias = new Parameter(a, "backbone.layer3.2.bn3.bias", new[] { 1024 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer3_2_bn3_running_mean = new Parameter(a, "backbone.layer3.2.bn3.running_mean", new[] { 1024 }, ParameterKind.Buffer, "backbone", 1.0f, false);
-        backbone_layer3_2_bn3_running_var = new Parameter(a, "backbone.layer3.2.bn3.running_var", new[] { 1024 }, ParameterKind.Buffer, "backbone", 1.0f, false);
-        backbone_layer3_2_bn3_num_batches_tracked = new Parameter(a, "backbone.layer3.2.bn3.num_batches_tracked", Array.Empty<int>(), ParameterKind.Counter, "backbone", 1.0f, false);
-        backbone_layer3_3_conv1_weight = new Parameter(a, "backbone.layer3.3.conv1.weight", new[] { 256, 1024, 1, 1 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer3_3_bn1_weight = new Parameter(a, "backbone.layer3.3.bn1.weight", new[] { 256 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer3_3_bn1_bias = new Parameter(a, "backbone.layer3.3.bn1.bias", new[] { 256 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer3_3_bn1_running_mean = new Parameter(a, "backbone.layer3.3.bn1.running_mean", new[] { 256 }, ParameterKind.Buffer, "backbone", 1.0f, false);
-        backbone_layer3_3_bn1_running_var = new Parameter(a, "backbone.layer3.3.bn1.running_var", new[] { 256 }, ParameterKind.Buffer, "backbone", 1.0f, false);
-        backbone_layer3_3_bn1_num_batches_tracked = new Parameter(a, "backbone.layer3.3.bn1.num_batches_tracked", Array.Empty<int>(), ParameterKind.Counter, "backbone", 1.0f, false);
-        backbone_layer3_3_conv2_weight = new Parameter(a, "backbone.layer3.3.conv2.weight", new[] { 256, 256, 3, 3 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer3_3_bn2_weight = new Parameter(a, "backbone.layer3.3.bn2.weight", new[] { 256 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer3_3_bn2_bias = new Parameter(a, "backbone.layer3.3.bn2.bias", new[] { 256 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer3_3_bn2_running_mean = new Parameter(a, "backbone.layer3.3.bn2.running_mean", new[] { 256 }, ParameterKind.Buffer, "backbone", 1.0f, false);
-        backbone_layer3_3_bn2_running_var = new Parameter(a, "backbone.layer3.3.bn2.running_var", new[] { 256 }, ParameterKind.Buffer, "backbone", 1.0f, false);
-        backbone_layer3_3_bn2_num_batches_tracked = new Parameter(a, "backbone.layer3.3.bn2.num_batches_tracked", Array.Empty<int>(), ParameterKind.Counter, "backbone", 1.0f, false);
-        backbone_layer3_3_conv3_weight = new Parameter(a, "backbone.layer3.3.conv3.weight", new[] { 1024, 256, 1, 1 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer3_3_bn3_weight = new Parameter(a, "backbone.layer3.3.bn3.weight", new[] { 1024 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer3_3_bn3_bias = new Parameter(a, "backbone.layer3.3.bn3.bias", new[] { 1024 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer3_3_bn3_running_mean = new Parameter(a, "backbone.layer3.3.bn3.running_mean", new[] { 1024 }, ParameterKind.Buffer, "backbone", 1.0f, false);
-        backbone_layer3_3_bn3_running_var = new Parameter(a, "backbone.layer3.3.bn3.running_var", new[] { 1024 }, ParameterKind.Buffer, "backbone", 1.0f, false);
-        backbone_layer3_3_bn3_num_batches_tracked = new Parameter(a, "backbone.layer3.3.bn3.num_batches_tracked", Array.Empty<int>(), ParameterKind.Counter, "backbone", 1.0f, false);
-        backbone_layer3_4_conv1_weight = new Parameter(a, "backbone.layer3.4.conv1.weight", new[] { 256, 1024, 1, 1 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer3_4_bn1_weight = new Parameter(a, "backbone.layer3.4.bn1.weight", new[] { 256 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer3_4_bn1_bias = new Parameter(a, "backbone.layer3.4.bn1.bias", new[] { 256 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer3_4_bn1_running_mean = new Parameter(a, "backbone.layer3.4.bn1.running_mean", new[] { 256 }, ParameterKind.Buffer, "backbone", 1.0f, false);
-        backbone_layer3_4_bn1_running_var = new Parameter(a, "backbone.layer3.4.bn1.running_var", new[] { 256 }, ParameterKind.Buffer, "backbone", 1.0f, false);
-        backbone_layer3_4_bn1_num_batches_tracked = new Parameter(a, "backbone.layer3.4.bn1.num_batches_tracked", Array.Empty<int>(), ParameterKind.Counter, "backbone", 1.0f, false);
-        backbone_layer3_4_conv2_weight = new Parameter(a, "backbone.layer3.4.conv2.weight", new[] { 256, 256, 3, 3 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer3_4_bn2_weight = new Parameter(a, "backbone.layer3.4.bn2.weight", new[] { 256 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer3_4_bn2_bias = new Parameter(a, "backbone.layer3.4.bn2.bias", new[] { 256 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer3_4_bn2_running_mean = new Parameter(a, "backbone.layer3.4.bn2.running_mean", new[] { 256 }, ParameterKind.Buffer, "backbone", 1.0f, false);
-        backbone_layer3_4_bn2_running_var = new Parameter(a, "backbone.layer3.4.bn2.running_var", new[] { 256 }, ParameterKind.Buffer, "backbone", 1.0f, false);
-        backbone_layer3_4_bn2_num_batches_tracked = new Parameter(a, "backbone.layer3.4.bn2.num_batches_tracked", Array.Empty<int>(), ParameterKind.Counter, "backbone", 1.0f, false);
-        backbone_layer3_4_conv3_weight = new Parameter(a, "backbone.layer3.4.conv3.weight", new[] { 1024, 256, 1, 1 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer3_4_bn3_weight = new Parameter(a, "backbone.layer3.4.bn3.weight", new[] { 1024 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer3_4_bn3_bias = new Parameter(a, "backbone.layer3.4.bn3.bias", new[] { 1024 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer3_4_bn3_running_mean = new Parameter(a, "backbone.layer3.4.bn3.running_mean", new[] { 1024 }, ParameterKind.Buffer, "backbone", 1.0f, false);
-        backbone_layer3_4_bn3_running_var = new Parameter(a, "backbone.layer3.4.bn3.running_var", new[] { 1024 }, ParameterKind.Buffer, "backbone", 1.0f, false);
-        backbone_layer3_4_bn3_num_batches_tracked = new Parameter(a, "backbone.layer3.4.bn3.num_batches_tracked", Array.Empty<int>(), ParameterKind.Counter, "backbone", 1.0f, false);
-        backbone_layer3_5_conv1_weight = new Parameter(a, "backbone.layer3.5.conv1.weight", new[] { 256, 1024, 1, 1 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer3_5_bn1_weight = new Parameter(a, "backbone.layer3.5.bn1.weight", new[] { 256 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer3_5_bn1_bias = new Parameter(a, "backbone.layer3.5.bn1.bias", new[] { 256 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer3_5_bn1_running_mean = new Parameter(a, "backbone.layer3.5.bn1.running_mean", new[] { 256 }, ParameterKind.Buffer, "backbone", 1.0f, false);
-        backbone_layer3_5_bn1_running_var = new Parameter(a, "backbone.layer3.5.bn1.running_var", new[] { 256 }, ParameterKind.Buffer, "backbone", 1.0f, false);
-        backbone_layer3_5_bn1_num_batches_tracked = new Parameter(a, "backbone.layer3.5.bn1.num_batches_tracked", Array.Empty<int>(), ParameterKind.Counter, "backbone", 1.0f, false);
-        backbone_layer3_5_conv2_weight = new Parameter(a, "backbone.layer3.5.conv2.weight", new[] { 256, 256, 3, 3 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer3_5_bn2_weight = new Parameter(a, "backbone.layer3.5.bn2.weight", new[] { 256 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer3_5_bn2_bias = new Parameter(a, "backbone.layer3.5.bn2.bias", new[] { 256 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer3_5_bn2_running_mean = new Parameter(a, "backbone.layer3.5.bn2.running_mean", new[] { 256 }, ParameterKind.Buffer, "backbone", 1.0f, false);
-        backbone_layer3_5_bn2_running_var = new Parameter(a, "backbone.layer3.5.bn2.running_var", new[] { 256 }, ParameterKind.Buffer, "backbone", 1.0f, false);
-        backbone_layer3_5_bn2_num_batches_tracked = new Parameter(a, "backbone.layer3.5.bn2.num_batches_tracked", Array.Empty<int>(), ParameterKind.Counter, "backbone", 1.0f, false);
-        backbone_layer3_5_conv3_weight = new Parameter(a, "backbone.layer3.5.conv3.weight", new[] { 1024, 256, 1, 1 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer3_5_bn3_weight = new Parameter(a, "backbone.layer3.5.bn3.weight", new[] { 1024 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer3_5_bn3_bias = new Parameter(a, "backbone.layer3.5.bn3.bias", new[] { 1024 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer3_5_bn3_running_mean = new Parameter(a, "backbone.layer3.5.bn3.running_mean", new[] { 1024 }, ParameterKind.Buffer, "backbone", 1.0f, false);
-        backbone_layer3_5_bn3_running_var = new Parameter(a, "backbone.layer3.5.bn3.running_var", new[] { 1024 }, ParameterKind.Buffer, "backbone", 1.0f, false);
-        backbone_layer3_5_bn3_num_batches_tracked = new Parameter(a, "backbone.layer3.5.bn3.num_batches_tracked", Array.Empty<int>(), ParameterKind.Counter, "backbone", 1.0f, false);
-        backbone_layer4_0_conv1_weight = new Parameter(a, "backbone.layer4.0.conv1.weight", new[] { 512, 1024, 1, 1 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer4_0_bn1_weight = new Parameter(a, "backbone.layer4.0.bn1.weight", new[] { 512 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer4_0_bn1_bias = new Parameter(a, "backbone.layer4.0.bn1.bias", new[] { 512 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer4_0_bn1_running_mean = new Parameter(a, "backbone.layer4.0.bn1.running_mean", new[] { 512 }, ParameterKind.Buffer, "backbone", 1.0f, false);
-        backbone_layer4_0_bn1_running_var = new Parameter(a, "backbone.layer4.0.bn1.running_var", new[] { 512 }, ParameterKind.Buffer, "backbone", 1.0f, false);
-        backbone_layer4_0_bn1_num_batches_tracked = new Parameter(a, "backbone.layer4.0.bn1.num_batches_tracked", Array.Empty<int>(), ParameterKind.Counter, "backbone", 1.0f, false);
-        backbone_layer4_0_conv2_weight = new Parameter(a, "backbone.layer4.0.conv2.weight", new[] { 512, 512, 3, 3 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer4_0_bn2_weight = new Parameter(a, "backbone.layer4.0.bn2.weight", new[] { 512 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer4_0_bn2_bias = new Parameter(a, "backbone.layer4.0.bn2.bias", new[] { 512 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer4_0_bn2_running_mean = new Parameter(a, "backbone.layer4.0.bn2.running_mean", new[] { 512 }, ParameterKind.Buffer, "backbone", 1.0f, false);
-        backbone_layer4_0_bn2_running_var = new Parameter(a, "backbone.layer4.0.bn2.running_var", new[] { 512 }, ParameterKind.Buffer, "backbone", 1.0f, false);
-        backbone_layer4_0_bn2_num_batches_tracked = new Parameter(a, "backbone.layer4.0.bn2.num_batches_tracked", Array.Empty<int>(), ParameterKind.Counter, "backbone", 1.0f, false);
-        backbone_layer4_0_conv3_weight = new Parameter(a, "backbone.layer4.0.conv3.weight", new[] { 2048, 512, 1, 1 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer4_0_bn3_weight = new Parameter(a, "backbone.layer4.0.bn3.weight", new[] { 2048 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer4_0_bn3_bias = new Parameter(a, "backbone.layer4.0.bn3.bias", new[] { 2048 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer4_0_bn3_running_mean = new Parameter(a, "backbone.layer4.0.bn3.running_mean", new[] { 2048 }, ParameterKind.Buffer, "backbone", 1.0f, false);
-        backbone_layer4_0_bn3_running_var = new Parameter(a, "backbone.layer4.0.bn3.running_var", new[] { 2048 }, ParameterKind.Buffer, "backbone", 1.0f, false);
-        backbone_layer4_0_bn3_num_batches_tracked = new Parameter(a, "backbone.layer4.0.bn3.num_batches_tracked", Array.Empty<int>(), ParameterKind.Counter, "backbone", 1.0f, false);
-        backbone_layer4_0_downsample_0_weight = new Parameter(a, "backbone.layer4.0.downsample.0.weight", new[] { 2048, 1024, 1, 1 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer4_0_downsample_1_weight = new Parameter(a, "backbone.layer4.0.downsample.1.weight", new[] { 2048 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer4_0_downsample_1_bias = new Parameter(a, "backbone.layer4.0.downsample.1.bias", new[] { 2048 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer4_0_downsample_1_running_mean = new Parameter(a, "backbone.layer4.0.downsample.1.running_mean", new[] { 2048 }, ParameterKind.Buffer, "backbone", 1.0f, false);
-        backbone_layer4_0_downsample_1_running_var = new Parameter(a, "backbone.layer4.0.downsample.1.running_var", new[] { 2048 }, ParameterKind.Buffer, "backbone", 1.0f, false);
-        backbone_layer4_0_downsample_1_num_batches_tracked = new Parameter(a, "backbone.layer4.0.downsample.1.num_batches_tracked", Array.Empty<int>(), ParameterKind.Counter, "backbone", 1.0f, false);
-        backbone_layer4_1_conv1_weight = new Parameter(a, "backbone.layer4.1.conv1.weight", new[] { 512, 2048, 1, 1 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer4_1_bn1_weight = new Parameter(a, "backbone.layer4.1.bn1.weight", new[] { 512 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer4_1_bn1_bias = new Parameter(a, "backbone.layer4.1.bn1.bias", new[] { 512 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer4_1_bn1_running_mean = new Parameter(a, "backbone.layer4.1.bn1.running_mean", new[] { 512 }, ParameterKind.Buffer, "backbone", 1.0f, false);
-        backbone_layer4_1_bn1_running_var = new Parameter(a, "backbone.layer4.1.bn1.running_var", new[] { 512 }, ParameterKind.Buffer, "backbone", 1.0f, false);
-        backbone_layer4_1_bn1_num_batches_tracked = new Parameter(a, "backbone.layer4.1.bn1.num_batches_tracked", Array.Empty<int>(), ParameterKind.Counter, "backbone", 1.0f, false);
-        backbone_layer4_1_conv2_weight = new Parameter(a, "backbone.layer4.1.conv2.weight", new[] { 512, 512, 3, 3 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer4_1_bn2_weight = new Parameter(a, "backbone.layer4.1.bn2.weight", new[] { 512 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer4_1_bn2_bias = new Parameter(a, "backbone.layer4.1.bn2.bias", new[] { 512 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer4_1_bn2_running_mean = new Parameter(a, "backbone.layer4.1.bn2.running_mean", new[] { 512 }, ParameterKind.Buffer, "backbone", 1.0f, false);
-        backbone_layer4_1_bn2_running_var = new Parameter(a, "backbone.layer4.1.bn2.running_var", new[] { 512 }, ParameterKind.Buffer, "backbone", 1.0f, false);
-        backbone_layer4_1_bn2_num_batches_tracked = new Parameter(a, "backbone.layer4.1.bn2.num_batches_tracked", Array.Empty<int>(), ParameterKind.Counter, "backbone", 1.0f, false);
-        backbone_layer4_1_conv3_weight = new Parameter(a, "backbone.layer4.1.conv3.weight", new[] { 2048, 512, 1, 1 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer4_1_bn3_weight = new Parameter(a, "backbone.layer4.1.bn3.weight", new[] { 2048 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer4_1_bn3_bias = new Parameter(a, "backbone.layer4.1.bn3.bias", new[] { 2048 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer4_1_bn3_running_mean = new Parameter(a, "backbone.layer4.1.bn3.running_mean", new[] { 2048 }, ParameterKind.Buffer, "backbone", 1.0f, false);
-        backbone_layer4_1_bn3_running_var = new Parameter(a, "backbone.layer4.1.bn3.running_var", new[] { 2048 }, ParameterKind.Buffer, "backbone", 1.0f, false);
-        backbone_layer4_1_bn3_num_batches_tracked = new Parameter(a, "backbone.layer4.1.bn3.num_batches_tracked", Array.Empty<int>(), ParameterKind.Counter, "backbone", 1.0f, false);
-        backbone_layer4_2_conv1_weight = new Parameter(a, "backbone.layer4.2.conv1.weight", new[] { 512, 2048, 1, 1 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer4_2_bn1_weight = new Parameter(a, "backbone.layer4.2.bn1.weight", new[] { 512 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer4_2_bn1_bias = new Parameter(a, "backbone.layer4.2.bn1.bias", new[] { 512 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer4_2_bn1_running_mean = new Parameter(a, "backbone.layer4.2.bn1.running_mean", new[] { 512 }, ParameterKind.Buffer, "backbone", 1.0f, false);
-        backbone_layer4_2_bn1_running_var = new Parameter(a, "backbone.layer4.2.bn1.running_var", new[] { 512 }, ParameterKind.Buffer, "backbone", 1.0f, false);
-        backbone_layer4_2_bn1_num_batches_tracked = new Parameter(a, "backbone.layer4.2.bn1.num_batches_tracked", Array.Empty<int>(), ParameterKind.Counter, "backbone", 1.0f, false);
-        backbone_layer4_2_conv2_weight = new Parameter(a, "backbone.layer4.2.conv2.weight", new[] { 512, 512, 3, 3 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer4_2_bn2_weight = new Parameter(a, "backbone.layer4.2.bn2.weight", new[] { 512 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer4_2_bn2_bias = new Parameter(a, "backbone.layer4.2.bn2.bias", new[] { 512 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer4_2_bn2_running_mean = new Parameter(a, "backbone.layer4.2.bn2.running_mean", new[] { 512 }, ParameterKind.Buffer, "backbone", 1.0f, false);
-        backbone_layer4_2_bn2_running_var = new Parameter(a, "backbone.layer4.2.bn2.running_var", new[] { 512 }, ParameterKind.Buffer, "backbone", 1.0f, false);
-        backbone_layer4_2_bn2_num_batches_tracked = new Parameter(a, "backbone.layer4.2.bn2.num_batches_tracked", Array.Empty<int>(), ParameterKind.Counter, "backbone", 1.0f, false);
-        backbone_layer4_2_conv3_weight = new Parameter(a, "backbone.layer4.2.conv3.weight", new[] { 2048, 512, 1, 1 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer4_2_bn3_weight = new Parameter(a, "backbone.layer4.2.bn3.weight", new[] { 2048 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer4_2_bn3_bias = new Parameter(a, "backbone.layer4.2.bn3.bias", new[] { 2048 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer4_2_bn3_running_mean = new Parameter(a, "backbone.layer4.2.bn3.running_mean", new[] { 2048 }, ParameterKind.Buffer, "backbone", 1.0f, false);
-        backbone_layer4_2_bn3_running_var = new Parameter(a, "backbone.layer4.2.bn3.running_var", new[] { 2048 }, ParameterKind.Buffer, "backbone", 1.0f, false);
-        backbone_layer4_2_bn3_num_batches_tracked = new Parameter(a, "backbone.layer4.2.bn3.num_batches_tracked", Array.Empty<int>(), ParameterKind.Counter, "backbone", 1.0f, false);
-        head_fcn_0_weight = new Parameter(a, "head.fcn.0.weight", new[] { 512, 2048, 3, 3 }, ParameterKind.Weight, "head", 10.0f, true);
-        head_fcn_1_weight = new Parameter(a, "head.fcn.1.weight", new[] { 512 }, ParameterKind.Weight, "head", 10.0f, true);
-        head_fcn_1_bias = new Parameter(a, "head.fcn.1.bias", new[] { 512 }, ParameterKind.Weight, "head", 10.0f, true);
-        head_fcn_1_running_mean = new Parameter(a, "head.fcn.1.running_mean", new[] { 512 }, ParameterKind.Buffer, "head", 10.0f, false);
-        head_fcn_1_running_var = new Parameter(a, "head.fcn.1.running_var", new[] { 512 }, ParameterKind.Buffer, "head", 10.0f, false);
-        head_fcn_1_num_batches_tracked = new Parameter(a, "head.fcn.1.num_batches_tracked", Array.Empty<int>(), ParameterKind.Counter, "head", 10.0f, false);
-        head_fcn_4_weight = new Parameter(a, "head.fcn.4.weight", new[] { 59, 512, 1, 1 }, ParameterKind.Weight, "head", 10.0f, true);
-        head_fcn_4_bias = new Parameter(a, "head.fcn.4.bias", new[] { 59 }, ParameterKind.Weight, "head", 10.0f, true);
-        _parameters = new[]
-        {
-            backbone_stem_0_weight,
-            backbone_stem_1_weight,
-            backbone_stem_1_bias,
-            backbone_stem_1_running_mean,
-            backbone_stem_1_running_var,
-            backbone_stem_1_num_batches_tracked,
-            backbone_stem_3_weight,
-            backbone_stem_4_weight,
-            backbone_stem_4_bias,
-            backbone_stem_4_running_mean,
-            backbone_stem_4_running_var,
-            backbone_stem_4_num_batches_tracked,
-            backbone_stem_6_weight,
-            backbone_stem_7_weight,
-            backbone_stem_7_bias,
-            backbone_stem_7_running_mean,
-            backbone_stem_7_running_var,
-            backbone_stem_7_num_batches_tracked,
-            backbone_layer1_0_conv1_weight,
-            backbone_layer1_0_bn1_weight,
-            backbone_layer1_0_bn1_bias,
-            backbone_layer1_0_bn1_running_mean,
-            backbone_layer1_0_bn1_running_var,
-            backbone_layer1_0_bn1_num_batches_tracked,
-            backbone_layer1_0_conv2_weight,
-            backbone_layer1_0_bn2_weight,
-            backbone_layer1_0_bn2_bias,
-            backbone_layer1_0_bn2_running_mean,
-            backbone_layer1_0_bn2_running_var,
-            backbone_layer1_0_bn2_num_batches_tracked,
-            backbone_layer1_0_conv3_weight,
-            backbone_layer1_0_bn3_weight,
-            backbone_layer1_0_bn3_bias,
-            backbone_layer1_0_bn3_running_mean,
-            backbone_layer1_0_bn3_running_var,
-            backbone_layer1_0_bn3_num_batches_tracked,
-            backbone_layer1_0_downsample_0_weight,
-            backbone_layer1_0_downsample_1_weight,
-            backbone_layer1_0_downsample_1_bias,
-            backbone_layer1_0_downsample_1_running_mean,
-            backbone_layer1_0_downsample_1_running_var,
-            backbone_layer1_0_downsample_1_num_batches_tracked,
-            backbone_layer1_1_conv1_weight,
-            backbone_layer1_1_bn1_weight,
-            backbone_layer1_1_bn1_bias,
-            backbone_layer1_1_bn1_running_mean,
-            backbone_layer1_1_bn1_running_var,
-            backbone_layer1_1_bn1_num_batches_tracked,
-            backbone_layer1_1_conv2_weight,
-            backbone_layer1_1_bn2_weight,
-            backbone_layer1_1_bn2_bias,
-            backbone_layer1_1_bn2_running_mean,
-            backbone_layer1_1_bn2_running_var,
-            backbone_layer1_1_bn2_num_batches_tracked,
-            backbone_layer1_1_conv3_weight,
-            backbone_layer1_1_bn3_weight,
-            backbone_layer1_1_bn3_bias,
-            backbone_layer1_1_bn3_running_mean,
-            backbone_layer1_1_bn3_running_var,
-            backbone_layer1_1_bn3_num_batches_tracked,
-            backbone_layer1_2_conv1_weight,
-            backbone_layer1_2_bn1_weight,
-            backbone_layer1_2_bn1_bias,
-            backbone_layer1_2_bn1_running_mean,
-            backbone_layer1_2_bn1_running_var,
-            backbone_layer1_2_bn1_num_batches_tracked,
-            backbone_layer1_2_conv2_weight,
-            backbone_layer1_2_bn2_weight,
-            backbone_layer1_2_bn2_bias,
-            backbone_layer1_2_bn2_running_mean,
-            backbone_layer1_2_bn2_running_var,
-            backbone_layer1_2_bn2_num_batches_tracked,
-            backbone_layer1_2_conv3_weight,
-            backbone_layer1_2_bn3_weight,
-            backbone_layer1_2_bn3_bias,
-            backbone_layer1_2_bn3_running_mean,
-            backbone_layer1_2_bn3_running_var,
-            backbone_layer1_2_bn3_num_batches_tracked,
-            backbone_layer2_0_conv1_weight,
-            backbone_layer2_0_bn1_weight,
-            backbone_layer2_0_bn1_bias,
-            backbone_layer2_0_bn1_running_mean,
-            backbone_layer2_0_bn1_running_var,
-            backbone_layer2_0_bn1_num_batches_tracked,
-            backbone_layer2_0_conv2_weight,
-            backbone_layer2_0_bn2_weight,
-            backbone_layer2_0_bn2_bias,
-            backbone_layer2_0_bn2_running_mean,
-            backbone_layer2_0_bn2_running_var,
-            backbone_layer2_0_bn2_num_batches_tracked,
-            backbone_layer2_0_conv3_weight,
-            backbone_layer2_0_bn3_weight,
-            backbone_layer2_0_bn3_bias,
-            backbone_layer2_0_bn3_running_mean,
-            backbone_layer2_0_bn3_running_var,
-            backbone_layer2_0_bn3_num_batches_tracked,
-            backbone_layer2_0_downsample_0_weight,
-            backbone_layer2_0_downsample_1_weight,
-            backbone_layer2_0_downsample_1_bias,
-            backbone_layer2_0_downsample_1_running_mean,
-            backbone_layer2_0_downsample_1_running_var,
-            backbone_layer2_0_downsample_1_num_batches_tracked,
-            backbone_layer2_1_conv1_weight,
-            backbone_layer2_1_bn1_weight,
-            backbone_layer2_1_bn1_bias,
-            backbone_layer2_1_bn1_running_mean,
-            backbone_layer2_1_bn1_running_var,
-            backbone_layer2_1_bn1_num_batches_tracked,
-            backbone_layer2_1_conv2_weight,
-            backbone_layer2_1_bn2_weight,
-            backbone_layer2_1_bn2_bias,
-            backbone_layer2_1_bn2_running_mean,
-            backbone_layer2_1_bn2_running_var,
-            backbone_layer2_1_bn2_num_batches_tracked,
-            backbone_layer2_1_conv3_weight,
-            backbone_layer2_1_bn3_weight,
-            backbone_layer2_1_bn3_bias,
-            backbone_layer2_1_bn3_running_mean,
-            backbone_layer2_1_bn3_running_var,
-            backbone_layer2_1_bn3_num_batches_tracked,
-            backbone_layer2_2_conv1_weight,
-            backbone_layer2_2_bn1_weight,
-            backbone_layer2_2_bn1_bias,
-            backbone_layer2_2_bn1_running_mean,
-            backbone_layer2_2_bn1_running_var,
-            backbone_layer2_2_bn1_num_batches_tracked,
-            backbone_layer2_2_conv2_weight,
-            backbone_layer2_2_bn2_weight,
-            backbone_layer2_2_bn2_bias,
-            backbone_layer2_2_bn2_running_mean,
-            backbone_layer2_2_bn2_running_var,
-            backbone_layer2_2_bn2_num_batches_tracked,
-            backbone_layer2_2_conv3_weight,
-            backbone_layer2_2_bn3_weight,
-            backbone_layer2_2_bn3_bias,
-            backbone_layer2_2_bn3_running_mean,
-            backbone_layer2_2_bn3_running_var,
-            backbone_layer2_2_bn3_num_batches_tracked,
-            backbone_layer2_3_conv1_weight,
-            backbone_layer2_3_bn1_weight,
-            backbone_layer2_3_bn1_bias,
-            backbone_layer2_3_bn1_running_mean,
-            backbone_layer2_3_bn1_running_var,
-            backbone_layer2_3_bn1_num_batches_tracked,
-            backbone_layer2_3_conv2_weight,
-            backbone_layer2_3_bn2_weight,
-            backbone_layer2_3_bn2_bias,
-            backbone_layer2_3_bn2_running_mean,
-            backbone_layer2_3_bn2_running_var,
-            backbone_layer2_3_bn2_num_batches_tracked,
-            backbone_layer2_3_conv3_weight,
-            backbone_layer2_3_bn3_weight,
-            backbone_layer2_3_bn3_bias,
-            backbone_layer2_3_bn3_running_mean,
-            backbone_layer2_3_bn3_running_var,
-            backbone_layer2_3_bn3_num_batches_tracked,
-            backbone_layer3_0_conv1_weight,
-            backbone_layer3_0_bn1_weight,
-            backbone_layer3_0_bn1_bias,
-            backbone_layer3_0_bn1_running_mean,
-            backbone_layer3_0_bn1_running_var,
-            backbone_layer3_0_bn1_num_batches_tracked,
-            backbone_layer3_0_conv2_weight,
-            backbone_layer3_0_bn2_weight,
-            backbone_layer3_0_bn2_bias,
-            backbone_layer3_0_bn2_running_mean,
-            backbone_layer3_0_bn2_running_var,
-            backbone_layer3_0_bn2_num_batches_tracked,
-            backbone_layer3_0_conv3_weight,
-            backbone_layer3_0_bn3_weight,
-            backbone_layer3_0_bn3_bias,
-            backbone_layer3_0_bn3_running_mean,
-            backbone_layer3_0_bn3_running_var,
-            backbone_layer3_0_bn3_num_batches_tracked,
-            backbone_layer3_0_downsample_0_weight,
-            backbone_layer3_0_downsample_1_weight,
-            backbone_layer3_0_downsample_1_bias,
-            backbone_layer3_0_downsample_1_running_mean,
-            backbone_layer3_0_downsample_1_running_var,
-            backbone_layer3_0_downsample_1_num_batches_tracked,
-            backbone_layer3_1_conv1_weight,
-            backbone_layer3_1_bn1_weight,
-            backbone_layer3_1_bn1_bias,
-            backbone_layer3_1_bn1_running_mean,
-            backbone_layer3_1_bn1_running_var,
-            backbone_layer3_1_bn1_num_batches_tracked,
-            backbone_layer3_1_conv2_weight,
-            backbone_layer3_1_bn2_weight,
-            backbone_layer3_1_bn2_bias,
-            backbone_layer3_1_bn2_running_mean,
-            backbone_layer3_1_bn2_running_var,
-            backbone_layer3_1_bn2_num_batches_tracked,
-            backbone_layer3_1_conv3_weight,
-            backbone_layer3_1_bn3_weight,
-            backbone_layer3_1_bn3_bias,
-            backbone_layer3_1_bn3_running_mean,
-            backbone_layer3_1_bn3_running_var,
-            backbone_layer3_1_bn3_num_batches_tracked,
-            backbone_layer3_2_conv1_weight,
-            backbone_layer3_2_bn1_weight,
-            backbone_layer3_2_bn1_bias,
-            backbone_layer3_2_bn1_running_mean,
-            backbone_layer3_2_bn1_running_var,
-            backbone_layer3_2_bn1_num_batches_tracked,
-            backbone_layer3_2_conv2_weight,
-            backbone_layer3_2_bn2_weight,
-            backbone_layer3_2_bn2_bias,
-            backbone_layer3_2_bn2_running_mean,
-            backbone_layer3_2_bn2_running_var,
-            backbone_layer3_2_bn2_num_batches_tracked,
-            backbone_layer3_2_conv3_weight,
-            backbone_layer3_2_bn3_weight,
-            backbone_layer3_2_bn3_bias,
-            backbone_layer3_2_bn3_running_mean,
-            backbone_layer3_2_bn3_running_var,
-            backbone_layer3_2_bn3_num_batches_tracked,
-            backbone_layer3_3_conv1_weight,
-            backbone_layer3_3_bn1_weight,
-            backbone_layer3_3_bn1_bias,
-            backbone_layer3_3_bn1_running_mean,
-            backbone_layer3_3_bn1_running_var,
-            backbone_layer3_3_bn1_num_batches_tracked,
-            backbone_layer3_3_conv2_weight,
-            backbone_layer3_3_bn2_weight,
-            backbone_layer3_3_bn2_bias,
-            backbone_layer3_3_bn2_running_mean,
-            backbone_layer3_3_bn2_running_var,
-            backbone_layer3_3_bn2_num_batches_tracked,
-            backbone_layer3_3_conv3_weight,
-            backbone_layer3_3_bn3_weight,
-            backbone_layer3_3_bn3_bias,
-            backbone_layer3_3_bn3_running_mean,
-            backbone_layer3_3_bn3_running_var,
-            backbone_layer3_3_bn3_num_batches_tracked,
-            backbone_layer3_4_conv1_weight,
-            backbone_layer3_4_bn1_weight,
-            backbone_layer3_4_bn1_bias,
-            backbone_layer3_4_bn1_running_mean,
-            backbone_layer3_4_bn1_running_var,
-            backbone_layer3_4_bn1_num_batches_tracked,
-            backbone_layer3_4_conv2_weight,
-            backbone_layer3_4_bn2_weight,
-            backbone_layer3_4_bn2_bias,
-            backbone_layer3_4_bn2_running_mean,
-            backbone_layer3_4_bn2_running_var,
-            backbone_layer3_4_bn2_num_batches_tracked,
-            backbone_layer3_4_conv3_weight,
-            backbone_layer3_4_bn3_weight,
-            backbone_layer3_4_bn3_bias,
-            backbone_layer3_4_bn3_running_mean,
-            backbone_layer3_4_bn3_running_var,
-            backbone_layer3_4_bn3_num_batches_tracked,
-            backbone_layer3_5_conv1_weight,
-            backbone_layer3_5_bn1_weight,
-            backbone_layer3_5_bn1_bias,
-            backbone_layer3_5_bn1_running_mean,
-            backbone_layer3_5_bn1_running_var,
-            backbone_layer3_5_bn1_num_batches_tracked,
-            backbone_layer3_5_conv2_weight,
-            backbone_layer3_5_bn2_weight,
-            backbone_layer3_5_bn2_bias,
-            backbone_layer3_5_bn2_running_mean,
-            backbone_layer3_5_bn2_running_var,
-            backbone_layer3_5_bn2_num_batches_tracked,
-            backbone_layer3_5_conv3_weight,
-            backbone_layer3_5_bn3_weight,
-            backbone_layer3_5_bn3_bias,
-            backbone_layer3_5_bn3_running_mean,
-            backbone_layer3_5_bn3_running_var,
-            backbone_layer3_5_bn3_num_batches_tracked,
-            backbone_layer4_0_conv1_weight,
-            backbone_layer4_0_bn1_weight,
-            backbone_layer4_0_bn1_bias,
-            backbone_layer4_0_bn1_running_mean,
-            backbone_layer4_0_bn1_running_var,
-            backbone_layer4_0_bn1_num_batches_tracked,
-            backbone_layer4_0_conv2_weight,
-            backbone_layer4_0_bn2_weight,
-            backbone_layer4_0_bn2_bias,
-            backbone_layer4_0_bn2_running_mean,
-            backbone_layer4_0_bn2_running_var,
-            backbone_layer4_0_bn2_num_batches_tracked,
-            backbone_layer4_0_conv3_weight,
-            backbone_layer4_0_bn3_weight,
-            backbone_layer4_0_bn3_bias,
-            backbone_layer4_0_bn3_running_mean,
-            backbone_layer4_0_bn3_running_var,
-            backbone_layer4_0_bn3_num_batches_tracked,
-            backbone_layer4_0_downsample_0_weight,
-            backbone_layer4_0_downsample_1_weight,
-            backbone_layer4_0_downsample_1_bias,
-            backbone_layer4_0_downsample_1_running_mean,
-            backbone_layer4_0_downsample_1_running_var,
-            backbone_layer4_0_downsample_1_num_batches_tracked,
-            backbone_layer4_1_conv1_weight,
-            backbone_layer4_1_bn1_weight,
-            backbone_layer4_1_bn1_bias,
-            backbone_layer4_1_bn1_running_mean,
-            backbone_layer4_1_bn1_running_var,
-            backbone_layer4_1_bn1_num_batches_tracked,
-            backbone_layer4_1_conv2_weight,
-            backbone_layer4_1_bn2_weight,
-            backbone_layer4_1_bn2_bias,
-            backbone_layer4_1_bn2_running_mean,
-            backbone_layer4_1_bn2_running_var,
-            backbone_layer4_1_bn2_num_batches_tracked,
-            backbone_layer4_1_conv3_weight,
-            backbone_layer4_1_bn3_weight,
-            backbone_layer4_1_bn3_bias,
-            backbone_layer4_1_bn3_running_mean,
-            backbone_layer4_1_bn3_running_var,
-            backbone_layer4_1_bn3_num_batches_tracked,
-            backbone_layer4_2_conv1_weight,
-            backbone_layer4_2_bn1_weight,
-            backbone_layer4_2_bn1_bias,
-            backbone_layer4_2_bn1_running_mean,
-            backbone_layer4_2_bn1_running_var,
-            backbone_layer4_2_bn1_num_batches_tracked,
-            backbone_layer4_2_conv2_weight,
-            backbone_layer4_2_bn2_weight,
-            backbone_layer4_2_bn2_bias,
-            backbone_layer4_2_bn2_running_mean,
-            backbone_layer4_2_bn2_running_var,
-            backbone_layer4_2_bn2_num_batches_tracked,
-            backbone_layer4_2_conv3_weight,
-            backbone_layer4_2_bn3_weight,
-            backbone_layer4_2_bn3_bias,
-            backbone_layer4_2_bn3_running_mean,
-            backbone_layer4_2_bn3_running_var,
-            backbone_layer4_2_bn3_num_batches_tracked,
-            head_fcn_0_weight,
-            head_fcn_1_weight,
-            head_fcn_1_bias,
-            head_fcn_1_running_mean,
-            head_fcn_1_running_var,
-            head_fcn_1_num_batches_tracked,
-            head_fcn_4_weight,
-            head_fcn_4_bias,
-        };
+        _parameters = ParameterTable.Create(device.Accelerator, ParameterSpecs);
+        backbone_stem_0_weight = _parameters[0];
+        backbone_stem_1_weight = _parameters[1];
+        backbone_stem_1_bias = _parameters[2];
+        backbone_stem_1_running_mean = _parameters[3];
+        backbone_stem_1_running_var = _parameters[4];
+        backbone_stem_1_num_batches_tracked = _parameters[5];
+        backbone_stem_3_weight = _parameters[6];
+        backbone_stem_4_weight = _parameters[7];
+        backbone_stem_4_bias = _parameters[8];
+        backbone_stem_4_running_mean = _parameters[9];
+        backbone_stem_4_running_var = _parameters[10];
+        backbone_stem_4_num_batches_tracked = _parameters[11];
+        backbone_stem_6_weight = _parameters[12];
+        backbone_stem_7_weight = _parameters[13];
+        backbone_stem_7_bias = _parameters[14];
+        backbone_stem_7_running_mean = _parameters[15];
+        backbone_stem_7_running_var = _parameters[16];
+        backbone_stem_7_num_batches_tracked = _parameters[17];
+        backbone_layer1_0_conv1_weight = _parameters[18];
+        backbone_layer1_0_bn1_weight = _parameters[19];
+        backbone_layer1_0_bn1_bias = _parameters[20];
+        backbone_layer1_0_bn1_running_mean = _parameters[21];
+        backbone_layer1_0_bn1_running_var = _parameters[22];
+        backbone_layer1_0_bn1_num_batches_tracked = _parameters[23];
+        backbone_layer1_0_conv2_weight = _parameters[24];
+        backbone_layer1_0_bn2_weight = _parameters[25];
+        backbone_layer1_0_bn2_bias = _parameters[26];
+        backbone_layer1_0_bn2_running_mean = _parameters[27];
+        backbone_layer1_0_bn2_running_var = _parameters[28];
+        backbone_layer1_0_bn2_num_batches_tracked = _parameters[29];
+        backbone_layer1_0_conv3_weight = _parameters[30];
+        backbone_layer1_0_bn3_weight = _parameters[31];
+        backbone_layer1_0_bn3_bias = _parameters[32];
+        backbone_layer1_0_bn3_running_mean = _parameters[33];
+        backbone_layer1_0_bn3_running_var = _parameters[34];
+        backbone_layer1_0_bn3_num_batches_tracked = _parameters[35];
+        backbone_layer1_0_downsample_0_weight = _parameters[36];
+        backbone_layer1_0_downsample_1_weight = _parameters[37];
+        backbone_layer1_0_downsample_1_bias = _parameters[38];
+        backbone_layer1_0_downsample_1_running_mean = _parameters[39];
+        backbone_layer1_0_downsample_1_running_var = _parameters[40];
+        backbone_layer1_0_downsample_1_num_batches_tracked = _parameters[41];
+        backbone_layer1_1_conv1_weight = _parameters[42];
+        backbone_layer1_1_bn1_weight = _parameters[43];
+        backbone_layer1_1_bn1_bias = _parameters[44];
+        backbone_layer1_1_bn1_running_mean = _parameters[45];
+        backbone_layer1_1_bn1_running_var = _parameters[46];
+        backbone_layer1_1_bn1_num_batches_tracked = _parameters[47];
+        backbone_layer1_1_conv2_weight = _parameters[48];
+        backbone_layer1_1_bn2_weight = _parameters[49];
+        backbone_layer1_1_bn2_bias = _parameters[50];
+        backbone_layer1_1_bn2_running_mean = _parameters[51];
+        backbone_layer1_1_bn2_running_var = _parameters[52];
+        backbone_layer1_1_bn2_num_batches_tracked = _parameters[53];
+        backbone_layer1_1_conv3_weight = _parameters[54];
+        backbone_layer1_1_bn3_weight = _parameters[55];
+        backbone_layer1_1_bn3_bias = _parameters[56];
+        backbone_layer1_1_bn3_running_mean = _parameters[57];
+        backbone_layer1_1_bn3_running_var = _parameters[58];
+        backbone_layer1_1_bn3_num_batches_tracked = _parameters[59];
+        backbone_layer1_2_conv1_weight = _parameters[60];
+        backbone_layer1_2_bn1_weight = _parameters[61];
+        backbone_layer1_2_bn1_bias = _parameters[62];
+        backbone_layer1_2_bn1_running_mean = _parameters[63];
+        backbone_layer1_2_bn1_running_var = _parameters[64];
+        backbone_layer1_2_bn1_num_batches_tracked = _parameters[65];
+        backbone_layer1_2_conv2_weight = _parameters[66];
+        backbone_layer1_2_bn2_weight = _parameters[67];
+        backbone_layer1_2_bn2_bias = _parameters[68];
+        backbone_layer1_2_bn2_running_mean = _parameters[69];
+        backbone_layer1_2_bn2_running_var = _parameters[70];
+        backbone_layer1_2_bn2_num_batches_tracked = _parameters[71];
+        backbone_layer1_2_conv3_weight = _parameters[72];
+        backbone_layer1_2_bn3_weight = _parameters[73];
+        backbone_layer1_2_bn3_bias = _parameters[74];
+        backbone_layer1_2_bn3_running_mean = _parameters[75];
+        backbone_layer1_2_bn3_running_var = _parameters[76];
+        backbone_layer1_2_bn3_num_batches_tracked = _parameters[77];
+        backbone_layer2_0_conv1_weight = _parameters[78];
+        backbone_layer2_0_bn1_weight = _parameters[79];
+        backbone_layer2_0_bn1_bias = _parameters[80];
+        backbone_layer2_0_bn1_running_mean = _parameters[81];
+        backbone_layer2_0_bn1_running_var = _parameters[82];
+        backbone_layer2_0_bn1_num_batches_tracked = _parameters[83];
+        backbone_layer2_0_conv2_weight = _parameters[84];
+        backbone_layer2_0_bn2_weight = _parameters[85];
+        backbone_layer2_0_bn2_bias = _parameters[86];
+        backbone_layer2_0_bn2_running_mean = _parameters[87];
+        backbone_layer2_0_bn2_running_var = _parameters[88];
+        backbone_layer2_0_bn2_num_batches_tracked = _parameters[89];
+        backbone_layer2_0_conv3_weight = _parameters[90];
+        backbone_layer2_0_bn3_weight = _parameters[91];
+        backbone_layer2_0_bn3_bias = _parameters[92];
+        backbone_layer2_0_bn3_running_mean = _parameters[93];
+        backbone_layer2_0_bn3_running_var = _parameters[94];
+        backbone_layer2_0_bn3_num_batches_tracked = _parameters[95];
+        backbone_layer2_0_downsample_0_weight = _parameters[96];
+        backbone_layer2_0_downsample_1_weight = _parameters[97];
+        backbone_layer2_0_downsample_1_bias = _parameters[98];
+        backbone_layer2_0_downsample_1_running_mean = _parameters[99];
+        backbone_layer2_0_downsample_1_running_var = _parameters[100];
+        backbone_layer2_0_downsample_1_num_batches_tracked = _parameters[101];
+        backbone_layer2_1_conv1_weight = _parameters[102];
+        backbone_layer2_1_bn1_weight = _parameters[103];
+        backbone_layer2_1_bn1_bias = _parameters[104];
+        backbone_layer2_1_bn1_running_mean = _parameters[105];
+        backbone_layer2_1_bn1_running_var = _parameters[106];
+        backbone_layer2_1_bn1_num_batches_tracked = _parameters[107];
+        backbone_layer2_1_conv2_weight = _parameters[108];
+        backbone_layer2_1_bn2_weight = _parameters[109];
+        backbone_layer2_1_bn2_bias = _parameters[110];
+        backbone_layer2_1_bn2_running_mean = _parameters[111];
+        backbone_layer2_1_bn2_running_var = _parameters[112];
+        backbone_layer2_1_bn2_num_batches_tracked = _parameters[113];
+        backbone_layer2_1_conv3_weight = _parameters[114];
+        backbone_layer2_1_bn3_weight = _parameters[115];
+        backbone_layer2_1_bn3_bias = _parameters[116];
+        backbone_layer2_1_bn3_running_mean = _parameters[117];
+        backbone_layer2_1_bn3_running_var = _parameters[118];
+        backbone_layer2_1_bn3_num_batches_tracked = _parameters[119];
+        backbone_layer2_2_conv1_weight = _parameters[120];
+        backbone_layer2_2_bn1_weight = _parameters[121];
+        backbone_layer2_2_bn1_bias = _parameters[122];
+        backbone_layer2_2_bn1_running_mean = _parameters[123];
+        backbone_layer2_2_bn1_running_var = _parameters[124];
+        backbone_layer2_2_bn1_num_batches_tracked = _parameters[125];
+        backbone_layer2_2_conv2_weight = _parameters[126];
+        backbone_layer2_2_bn2_weight = _parameters[127];
+        backbone_layer2_2_bn2_bias = _parameters[128];
+        backbone_layer2_2_bn2_running_mean = _parameters[129];
+        backbone_layer2_2_bn2_running_var = _parameters[130];
+        backbone_layer2_2_bn2_num_batches_tracked = _parameters[131];
+        backbone_layer2_2_conv3_weight = _parameters[132];
+        backbone_layer2_2_bn3_weight = _parameters[133];
+        backbone_layer2_2_bn3_bias = _parameters[134];
+        backbone_layer2_2_bn3_running_mean = _parameters[135];
+        backbone_layer2_2_bn3_running_var = _parameters[136];
+        backbone_layer2_2_bn3_num_batches_tracked = _parameters[137];
+        backbone_layer2_3_conv1_weight = _parameters[138];
+        backbone_layer2_3_bn1_weight = _parameters[139];
+        backbone_layer2_3_bn1_bias = _parameters[140];
+        backbone_layer2_3_bn1_running_mean = _parameters[141];
+        backbone_layer2_3_bn1_running_var = _parameters[142];
+        backbone_layer2_3_bn1_num_batches_tracked = _parameters[143];
+        backbone_layer2_3_conv2_weight = _parameters[144];
+        backbone_layer2_3_bn2_weight = _parameters[145];
+        backbone_layer2_3_bn2_bias = _parameters[146];
+        backbone_layer2_3_bn2_running_mean = _parameters[147];
+        backbone_layer2_3_bn2_running_var = _parameters[148];
+        backbone_layer2_3_bn2_num_batches_tracked = _parameters[149];
+        backbone_layer2_3_conv3_weight = _parameters[150];
+        backbone_layer2_3_bn3_weight = _parameters[151];
+        backbone_layer2_3_bn3_bias = _parameters[152];
+        backbone_layer2_3_bn3_running_mean = _parameters[153];
+        backbone_layer2_3_bn3_running_var = _parameters[154];
+        backbone_layer2_3_bn3_num_batches_tracked = _parameters[155];
+        backbone_layer3_0_conv1_weight = _parameters[156];
+        backbone_layer3_0_bn1_weight = _parameters[157];
+        backbone_layer3_0_bn1_bias = _parameters[158];
+        backbone_layer3_0_bn1_running_mean = _parameters[159];
+        backbone_layer3_0_bn1_running_var = _parameters[160];
+        backbone_layer3_0_bn1_num_batches_tracked = _parameters[161];
+        backbone_layer3_0_conv2_weight = _parameters[162];
+        backbone_layer3_0_bn2_weight = _parameters[163];
+        backbone_layer3_0_bn2_bias = _parameters[164];
+        backbone_layer3_0_bn2_running_mean = _parameters[165];
+        backbone_layer3_0_bn2_running_var = _parameters[166];
+        backbone_layer3_0_bn2_num_batches_tracked = _parameters[167];
+        backbone_layer3_0_conv3_weight = _parameters[168];
+        backbone_layer3_0_bn3_weight = _parameters[169];
+        backbone_layer3_0_bn3_bias = _parameters[170];
+        backbone_layer3_0_bn3_running_mean = _parameters[171];
+        backbone_layer3_0_bn3_running_var = _parameters[172];
+        backbone_layer3_0_bn3_num_batches_tracked = _parameters[173];
+        backbone_layer3_0_downsample_0_weight = _parameters[174];
+        backbone_layer3_0_downsample_1_weight = _parameters[175];
+        backbone_layer3_0_downsample_1_bias = _parameters[176];
+        backbone_layer3_0_downsample_1_running_mean = _parameters[177];
+        backbone_layer3_0_downsample_1_running_var = _parameters[178];
+        backbone_layer3_0_downsample_1_num_batches_tracked = _parameters[179];
+        backbone_layer3_1_conv1_weight = _parameters[180];
+        backbone_layer3_1_bn1_weight = _parameters[181];
+        backbone_layer3_1_bn1_bias = _parameters[182];
+        backbone_layer3_1_bn1_running_mean = _parameters[183];
+        backbone_layer3_1_bn1_running_var = _parameters[184];
+        backbone_layer3_1_bn1_num_batches_tracked = _parameters[185];
+        backbone_layer3_1_conv2_weight = _parameters[186];
+        backbone_layer3_1_bn2_weight = _parameters[187];
+        backbone_layer3_1_bn2_bias = _parameters[188];
+        backbone_layer3_1_bn2_running_mean = _parameters[189];
+        backbone_layer3_1_bn2_running_var = _parameters[190];
+        backbone_layer3_1_bn2_num_batches_tracked = _parameters[191];
+        backbone_layer3_1_conv3_weight = _parameters[192];
+        backbone_layer3_1_bn3_weight = _parameters[193];
+        backbone_layer3_1_bn3_bias = _parameters[194];
+        backbone_layer3_1_bn3_running_mean = _parameters[195];
+        backbone_layer3_1_bn3_running_var = _parameters[196];
+        backbone_layer3_1_bn3_num_batches_tracked = _parameters[197];
+        backbone_layer3_2_conv1_weight = _parameters[198];
+        backbone_layer3_2_bn1_weight = _parameters[199];
+        backbone_layer3_2_bn1_bias = _parameters[200];
+        backbone_layer3_2_bn1_running_mean = _parameters[201];
+        backbone_layer3_2_bn1_running_var = _parameters[202];
+        backbone_layer3_2_bn1_num_batches_tracked = _parameters[203];
+        backbone_layer3_2_conv2_weight = _parameters[204];
+        backbone_layer3_2_bn2_weight = _parameters[205];
+        backbone_layer3_2_bn2_bias = _parameters[206];
+        backbone_layer3_2_bn2_running_mean = _parameters[207];
+        backbone_layer3_2_bn2_running_var = _parameters[208];
+        backbone_layer3_2_bn2_num_batches_tracked = _parameters[209];
+        backbone_layer3_2_conv3_weight = _parameters[210];
+        backbone_layer3_2_bn3_weight = _parameters[211];
+        backbone_layer3_2_bn3_bias = _parameters[212];
+        backbone_layer3_2_bn3_running_mean = _parameters[213];
+        backbone_layer3_2_bn3_running_var = _parameters[214];
+        backbone_layer3_2_bn3_num_batches_tracked = _parameters[215];
+        backbone_layer3_3_conv1_weight = _parameters[216];
+        backbone_layer3_3_bn1_weight = _parameters[217];
+        backbone_layer3_3_bn1_bias = _parameters[218];
+        backbone_layer3_3_bn1_running_mean = _parameters[219];
+        backbone_layer3_3_bn1_running_var = _parameters[220];
+        backbone_layer3_3_bn1_num_batches_tracked = _parameters[221];
+        backbone_layer3_3_conv2_weight = _parameters[222];
+        backbone_layer3_3_bn2_weight = _parameters[223];
+        backbone_layer3_3_bn2_bias = _parameters[224];
+        backbone_layer3_3_bn2_running_mean = _parameters[225];
+        backbone_layer3_3_bn2_running_var = _parameters[226];
+        backbone_layer3_3_bn2_num_batches_tracked = _parameters[227];
+        backbone_layer3_3_conv3_weight = _parameters[228];
+        backbone_layer3_3_bn3_weight = _parameters[229];
+        backbone_layer3_3_bn3_bias = _parameters[230];
+        backbone_layer3_3_bn3_running_mean = _parameters[231];
+        backbone_layer3_3_bn3_running_var = _parameters[232];
+        backbone_layer3_3_bn3_num_batches_tracked = _parameters[233];
+        backbone_layer3_4_conv1_weight = _parameters[234];
+        backbone_layer3_4_bn1_weight = _parameters[235];
+        backbone_layer3_4_bn1_bias = _parameters[236];
+        backbone_layer3_4_bn1_running_mean = _parameters[237];
+        backbone_layer3_4_bn1_running_var = _parameters[238];
+        backbone_layer3_4_bn1_num_batches_tracked = _parameters[239];
+        backbone_layer3_4_conv2_weight = _parameters[240];
+        backbone_layer3_4_bn2_weight = _parameters[241];
+        backbone_layer3_4_bn2_bias = _parameters[242];
+        backbone_layer3_4_bn2_running_mean = _parameters[243];
+        backbone_layer3_4_bn2_running_var = _parameters[244];
+        backbone_layer3_4_bn2_num_batches_tracked = _parameters[245];
+        backbone_layer3_4_conv3_weight = _parameters[246];
+        backbone_layer3_4_bn3_weight = _parameters[247];
+        backbone_layer3_4_bn3_bias = _parameters[248];
+        backbone_layer3_4_bn3_running_mean = _parameters[249];
+        backbone_layer3_4_bn3_running_var = _parameters[250];
+        backbone_layer3_4_bn3_num_batches_tracked = _parameters[251];
+        backbone_layer3_5_conv1_weight = _parameters[252];
+        backbone_layer3_5_bn1_weight = _parameters[253];
+        backbone_layer3_5_bn1_bias = _parameters[254];
+        backbone_layer3_5_bn1_running_mean = _parameters[255];
+        backbone_layer3_5_bn1_running_var = _parameters[256];
+        backbone_layer3_5_bn1_num_batches_tracked = _parameters[257];
+        backbone_layer3_5_conv2_weight = _parameters[258];
+        backbone_layer3_5_bn2_weight = _parameters[259];
+        backbone_layer3_5_bn2_bias = _parameters[260];
+        backbone_layer3_5_bn2_running_mean = _parameters[261];
+        backbone_layer3_5_bn2_running_var = _parameters[262];
+        backbone_layer3_5_bn2_num_batches_tracked = _parameters[263];
+        backbone_layer3_5_conv3_weight = _parameters[264];
+        backbone_layer3_5_bn3_weight = _parameters[265];
+        backbone_layer3_5_bn3_bias = _parameters[266];
+        backbone_layer3_5_bn3_running_mean = _parameters[267];
+        backbone_layer3_5_bn3_running_var = _parameters[268];
+        backbone_layer3_5_bn3_num_batches_tracked = _parameters[269];
+        backbone_layer4_0_conv1_weight = _parameters[270];
+        backbone_layer4_0_bn1_weight = _parameters[271];
+        backbone_layer4_0_bn1_bias = _parameters[272];
+        backbone_layer4_0_bn1_running_mean = _parameters[273];
+        backbone_layer4_0_bn1_running_var = _parameters[274];
+        backbone_layer4_0_bn1_num_batches_tracked = _parameters[275];
+        backbone_layer4_0_conv2_weight = _parameters[276];
+        backbone_layer4_0_bn2_weight = _parameters[277];
+        backbone_layer4_0_bn2_bias = _parameters[278];
+        backbone_layer4_0_bn2_running_mean = _parameters[279];
+        backbone_layer4_0_bn2_running_var = _parameters[280];
+        backbone_layer4_0_bn2_num_batches_tracked = _parameters[281];
+        backbone_layer4_0_conv3_weight = _parameters[282];
+        backbone_layer4_0_bn3_weight = _parameters[283];
+        backbone_layer4_0_bn3_bias = _parameters[284];
+        backbone_layer4_0_bn3_running_mean = _parameters[285];
+        backbone_layer4_0_bn3_running_var = _parameters[286];
+        backbone_layer4_0_bn3_num_batches_tracked = _parameters[287];
+        backbone_layer4_0_downsample_0_weight = _parameters[288];
+        backbone_layer4_0_downsample_1_weight = _parameters[289];
+        backbone_layer4_0_downsample_1_bias = _parameters[290];
+        backbone_layer4_0_downsample_1_running_mean = _parameters[291];
+        backbone_layer4_0_downsample_1_running_var = _parameters[292];
+        backbone_layer4_0_downsample_1_num_batches_tracked = _parameters[293];
+        backbone_layer4_1_conv1_weight = _parameters[294];
+        backbone_layer4_1_bn1_weight = _parameters[295];
+        backbone_layer4_1_bn1_bias = _parameters[296];
+        backbone_layer4_1_bn1_running_mean = _parameters[297];
+        backbone_layer4_1_bn1_running_var = _parameters[298];
+        backbone_layer4_1_bn1_num_batches_tracked = _parameters[299];
+        backbone_layer4_1_conv2_weight = _parameters[300];
+        backbone_layer4_1_bn2_weight = _parameters[301];
+        backbone_layer4_1_bn2_bias = _parameters[302];
+        backbone_layer4_1_bn2_running_mean = _parameters[303];
+        backbone_layer4_1_bn2_running_var = _parameters[304];
+        backbone_layer4_1_bn2_num_batches_tracked = _parameters[305];
+        backbone_layer4_1_conv3_weight = _parameters[306];
+        backbone_layer4_1_bn3_weight = _parameters[307];
+        backbone_layer4_1_bn3_bias = _parameters[308];
+        backbone_layer4_1_bn3_running_mean = _parameters[309];
+        backbone_layer4_1_bn3_running_var = _parameters[310];
+        backbone_layer4_1_bn3_num_batches_tracked = _parameters[311];
+        backbone_layer4_2_conv1_weight = _parameters[312];
+        backbone_layer4_2_bn1_weight = _parameters[313];
+        backbone_layer4_2_bn1_bias = _parameters[314];
+        backbone_layer4_2_bn1_running_mean = _parameters[315];
+        backbone_layer4_2_bn1_running_var = _parameters[316];
+        backbone_layer4_2_bn1_num_batches_tracked = _parameters[317];
+        backbone_layer4_2_conv2_weight = _parameters[318];
+        backbone_layer4_2_bn2_weight = _parameters[319];
+        backbone_layer4_2_bn2_bias = _parameters[320];
+        backbone_layer4_2_bn2_running_mean = _parameters[321];
+        backbone_layer4_2_bn2_running_var = _parameters[322];
+        backbone_layer4_2_bn2_num_batches_tracked = _parameters[323];
+        backbone_layer4_2_conv3_weight = _parameters[324];
+        backbone_layer4_2_bn3_weight = _parameters[325];
+        backbone_layer4_2_bn3_bias = _parameters[326];
+        backbone_layer4_2_bn3_running_mean = _parameters[327];
+        backbone_layer4_2_bn3_running_var = _parameters[328];
+        backbone_layer4_2_bn3_num_batches_tracked = _parameters[329];
+        head_fcn_0_weight = _parameters[330];
+        head_fcn_1_weight = _parameters[331];
+        head_fcn_1_bias = _parameters[332];
+        head_fcn_1_running_mean = _parameters[333];
+        head_fcn_1_running_var = _parameters[334];
+        head_fcn_1_num_batches_tracked = _parameters[335];
+        head_fcn_4_weight = _parameters[336];
+        head_fcn_4_bias = _parameters[337];
     }
 
     /// <summary>Kaiming normal (fan_out) for conv weights as torchvision, BN weight 1 bias 0, linear and biases as PyTorch's default; deterministic in <paramref name="seed"/>.</summary>
@@ -2317,12 +2319,13 @@ public sealed partial class FcnR50 : INetwork
     }
 
     // Memory plan: buffer lifetimes over the schedule (forward steps, then backward steps) and placement order, decided at build time.
-    // Inference plan: 266 buffers; planned peak 1,474,576,384 bytes at the default size 16×3×480×480 (25,892,340,224 bytes without reuse).
-    private static readonly int[] InferenceFirst = { 0, 0, 0, 1, 1, 1, 2, 3, 3, 3, 4, 5, 5, 5, 6, 6, 7, 8, 8, 8, 9, 10, 10, 10, 11, 12, 12, 12, 13, 14, 14, 14, 15, 16, 17, 18, 18, 18, 19, 20, 20, 20, 21, 22, 22, 22, 23, 24, 25, 26, 26, 26, 27, 28, 28, 28, 29, 30, 30, 30, 31, 32, 33, 34, 34, 34, 35, 36, 36, 36, 37, 38, 38, 38, 39, 40, 40, 40, 41, 42, 43, 44, 44, 44, 45, 46, 46, 46, 47, 48, 48, 48, 49, 50, 51, 52, 52, 52, 53, 54, 54, 54, 55, 56, 56, 56, 57, 58, 59, 60, 60, 60, 61, 62, 62, 62, 63, 64, 64, 64, 65, 66, 67, 68, 68, 68, 69, 70, 70, 70, 71, 72, 72, 72, 73, 74, 74, 74, 75, 76, 77, 78, 78, 78, 79, 80, 80, 80, 81, 82, 82, 82, 83, 84, 85, 86, 86, 86, 87, 88, 88, 88, 89, 90, 90, 90, 91, 92, 93, 94, 94, 94, 95, 96, 96, 96, 97, 98, 98, 98, 99, 100, 101, 102, 102, 102, 103, 104, 104, 104, 105, 106, 106, 106, 107, 108, 109, 110, 110, 110, 111, 112, 112, 112, 113, 114, 114, 114, 115, 116, 117, 118, 118, 118, 119, 120, 120, 120, 121, 122, 122, 122, 123, 124, 124, 124, 125, 126, 127, 128, 128, 128, 129, 130, 130, 130, 131, 132, 132, 132, 133, 134, 135, 136, 136, 136, 137, 138, 138, 138, 139, 140, 140, 140, 141, 142, 143, 144, 144, 144, 145, 145, 146, 147, 148, 148 };
-    private static readonly int[] InferenceLast = { 148, 148, 1, 2, 1, 1, 3, 4, 3, 3, 5, 6, 5, 5, 13, 6, 8, 9, 8, 8, 10, 11, 10, 10, 12, 15, 12, 12, 14, 15, 14, 14, 16, 23, 18, 19, 18, 18, 20, 21, 20, 20, 22, 23, 22, 22, 24, 31, 26, 27, 26, 26, 28, 29, 28, 28, 30, 31, 30, 30, 32, 39, 34, 35, 34, 34, 36, 37, 36, 36, 38, 41, 38, 38, 40, 41, 40, 40, 42, 49, 44, 45, 44, 44, 46, 47, 46, 46, 48, 49, 48, 48, 50, 57, 52, 53, 52, 52, 54, 55, 54, 54, 56, 57, 56, 56, 58, 65, 60, 61, 60, 60, 62, 63, 62, 62, 64, 65, 64, 64, 66, 73, 68, 69, 68, 68, 70, 71, 70, 70, 72, 75, 72, 72, 74, 75, 74, 74, 76, 83, 78, 79, 78, 78, 80, 81, 80, 80, 82, 83, 82, 82, 84, 91, 86, 87, 86, 86, 88, 89, 88, 88, 90, 91, 90, 90, 92, 99, 94, 95, 94, 94, 96, 97, 96, 96, 98, 99, 98, 98, 100, 107, 102, 103, 102, 102, 104, 105, 104, 104, 106, 107, 106, 106, 108, 115, 110, 111, 110, 110, 112, 113, 112, 112, 114, 115, 114, 114, 116, 123, 118, 119, 118, 118, 120, 121, 120, 120, 122, 125, 122, 122, 124, 125, 124, 124, 126, 133, 128, 129, 128, 128, 130, 131, 130, 130, 132, 133, 132, 132, 134, 141, 136, 137, 136, 136, 138, 139, 138, 138, 140, 141, 140, 140, 142, 143, 144, 145, 144, 144, 146, 145, 147, 148, 148, 148 };
+    // Tables are indexed by buffer (the numbers in Bind); -1: the buffer is not in that plan.
+    // Inference plan: 266 of the 414 buffers; planned peak 1,474,576,384 bytes at the default size 16×3×480×480 (25,892,340,224 bytes without reuse).
+    private static readonly int[] InferenceFirst = { 0, 0, 0, 1, 1, 1, 2, 3, 3, 3, 4, 5, 5, 5, 6, 6, 7, 8, 8, 8, 9, 10, 10, 10, 11, 12, 12, 12, 13, 14, 14, 14, 15, 16, 17, 18, 18, 18, 19, 20, 20, 20, 21, 22, 22, 22, 23, 24, 25, 26, 26, 26, 27, 28, 28, 28, 29, 30, 30, 30, 31, 32, 33, 34, 34, 34, 35, 36, 36, 36, 37, 38, 38, 38, 39, 40, 40, 40, 41, 42, 43, 44, 44, 44, 45, 46, 46, 46, 47, 48, 48, 48, 49, 50, 51, 52, 52, 52, 53, 54, 54, 54, 55, 56, 56, 56, 57, 58, 59, 60, 60, 60, 61, 62, 62, 62, 63, 64, 64, 64, 65, 66, 67, 68, 68, 68, 69, 70, 70, 70, 71, 72, 72, 72, 73, 74, 74, 74, 75, 76, 77, 78, 78, 78, 79, 80, 80, 80, 81, 82, 82, 82, 83, 84, 85, 86, 86, 86, 87, 88, 88, 88, 89, 90, 90, 90, 91, 92, 93, 94, 94, 94, 95, 96, 96, 96, 97, 98, 98, 98, 99, 100, 101, 102, 102, 102, 103, 104, 104, 104, 105, 106, 106, 106, 107, 108, 109, 110, 110, 110, 111, 112, 112, 112, 113, 114, 114, 114, 115, 116, 117, 118, 118, 118, 119, 120, 120, 120, 121, 122, 122, 122, 123, 124, 124, 124, 125, 126, 127, 128, 128, 128, 129, 130, 130, 130, 131, 132, 132, 132, 133, 134, 135, 136, 136, 136, 137, 138, 138, 138, 139, 140, 140, 140, 141, 142, 143, 144, 144, 144, 145, 145, 146, 147, 148, 148, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1 };
+    private static readonly int[] InferenceLast = { 148, 148, 1, 2, 1, 1, 3, 4, 3, 3, 5, 6, 5, 5, 13, 6, 8, 9, 8, 8, 10, 11, 10, 10, 12, 15, 12, 12, 14, 15, 14, 14, 16, 23, 18, 19, 18, 18, 20, 21, 20, 20, 22, 23, 22, 22, 24, 31, 26, 27, 26, 26, 28, 29, 28, 28, 30, 31, 30, 30, 32, 39, 34, 35, 34, 34, 36, 37, 36, 36, 38, 41, 38, 38, 40, 41, 40, 40, 42, 49, 44, 45, 44, 44, 46, 47, 46, 46, 48, 49, 48, 48, 50, 57, 52, 53, 52, 52, 54, 55, 54, 54, 56, 57, 56, 56, 58, 65, 60, 61, 60, 60, 62, 63, 62, 62, 64, 65, 64, 64, 66, 73, 68, 69, 68, 68, 70, 71, 70, 70, 72, 75, 72, 72, 74, 75, 74, 74, 76, 83, 78, 79, 78, 78, 80, 81, 80, 80, 82, 83, 82, 82, 84, 91, 86, 87, 86, 86, 88, 89, 88, 88, 90, 91, 90, 90, 92, 99, 94, 95, 94, 94, 96, 97, 96, 96, 98, 99, 98, 98, 100, 107, 102, 103, 102, 102, 104, 105, 104, 104, 106, 107, 106, 106, 108, 115, 110, 111, 110, 110, 112, 113, 112, 112, 114, 115, 114, 114, 116, 123, 118, 119, 118, 118, 120, 121, 120, 120, 122, 125, 122, 122, 124, 125, 124, 124, 126, 133, 128, 129, 128, 128, 130, 131, 130, 130, 132, 133, 132, 132, 134, 141, 136, 137, 136, 136, 138, 139, 138, 138, 140, 141, 140, 140, 142, 143, 144, 145, 144, 144, 146, 145, 147, 148, 148, 148, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1 };
     private static readonly int[] InferenceOrder = { 263, 10, 11, 218, 219, 222, 223, 226, 227, 236, 237, 240, 241, 250, 251, 254, 255, 2, 3, 6, 7, 24, 25, 28, 29, 32, 33, 42, 43, 46, 47, 56, 57, 60, 61, 130, 131, 134, 135, 138, 139, 148, 149, 152, 153, 162, 163, 166, 167, 176, 177, 180, 181, 190, 191, 194, 195, 204, 205, 208, 209, 14, 15, 62, 63, 70, 71, 74, 75, 78, 79, 88, 89, 92, 93, 102, 103, 106, 107, 116, 117, 120, 121, 210, 211, 214, 215, 228, 229, 232, 233, 242, 243, 246, 247, 256, 257, 260, 261, 16, 17, 20, 21, 34, 35, 38, 39, 48, 49, 52, 53, 122, 123, 126, 127, 140, 141, 144, 145, 154, 155, 158, 159, 168, 169, 172, 173, 182, 183, 186, 187, 196, 197, 200, 201, 0, 66, 67, 80, 81, 84, 85, 94, 95, 98, 99, 108, 109, 112, 113, 1, 262, 220, 221, 224, 225, 238, 239, 252, 253, 132, 133, 136, 137, 150, 151, 164, 165, 178, 179, 192, 193, 206, 207, 72, 73, 76, 77, 90, 91, 104, 105, 118, 119, 212, 213, 216, 217, 230, 231, 234, 235, 244, 245, 248, 249, 258, 259, 26, 27, 30, 31, 44, 45, 58, 59, 124, 125, 128, 129, 142, 143, 146, 147, 156, 157, 160, 161, 170, 171, 174, 175, 184, 185, 188, 189, 198, 199, 202, 203, 12, 13, 64, 65, 68, 69, 82, 83, 86, 87, 96, 97, 100, 101, 110, 111, 114, 115, 4, 5, 8, 9, 18, 19, 22, 23, 36, 37, 40, 41, 50, 51, 54, 55, 264, 265 };
 
-    // Training plan: 414 buffers; planned peak 17,679,040,768 bytes at the default size 16×3×480×480 (51,489,549,824 bytes without reuse).
+    // Training plan: 414 of the 414 buffers; planned peak 17,679,040,768 bytes at the default size 16×3×480×480 (51,489,549,824 bytes without reuse).
     private static readonly int[] TrainingFirst = { 0, 0, 0, 1, 1, 1, 2, 3, 3, 3, 4, 5, 5, 5, 6, 6, 7, 8, 8, 8, 9, 10, 10, 10, 11, 12, 12, 12, 13, 14, 14, 14, 15, 16, 17, 18, 18, 18, 19, 20, 20, 20, 21, 22, 22, 22, 23, 24, 25, 26, 26, 26, 27, 28, 28, 28, 29, 30, 30, 30, 31, 32, 33, 34, 34, 34, 35, 36, 36, 36, 37, 38, 38, 38, 39, 40, 40, 40, 41, 42, 43, 44, 44, 44, 45, 46, 46, 46, 47, 48, 48, 48, 49, 50, 51, 52, 52, 52, 53, 54, 54, 54, 55, 56, 56, 56, 57, 58, 59, 60, 60, 60, 61, 62, 62, 62, 63, 64, 64, 64, 65, 66, 67, 68, 68, 68, 69, 70, 70, 70, 71, 72, 72, 72, 73, 74, 74, 74, 75, 76, 77, 78, 78, 78, 79, 80, 80, 80, 81, 82, 82, 82, 83, 84, 85, 86, 86, 86, 87, 88, 88, 88, 89, 90, 90, 90, 91, 92, 93, 94, 94, 94, 95, 96, 96, 96, 97, 98, 98, 98, 99, 100, 101, 102, 102, 102, 103, 104, 104, 104, 105, 106, 106, 106, 107, 108, 109, 110, 110, 110, 111, 112, 112, 112, 113, 114, 114, 114, 115, 116, 117, 118, 118, 118, 119, 120, 120, 120, 121, 122, 122, 122, 123, 124, 124, 124, 125, 126, 127, 128, 128, 128, 129, 130, 130, 130, 131, 132, 132, 132, 133, 134, 135, 136, 136, 136, 137, 138, 138, 138, 139, 140, 140, 140, 141, 142, 143, 144, 144, 144, 145, 145, 146, 147, 148, 148, 281, 282, 289, 287, 285, 283, 282, 288, 286, 274, 273, 274, 279, 277, 275, 278, 276, 266, 265, 266, 271, 269, 267, 270, 268, 258, 255, 256, 263, 261, 259, 257, 256, 262, 260, 248, 247, 248, 253, 251, 249, 252, 250, 240, 239, 240, 245, 243, 241, 244, 242, 232, 231, 232, 237, 235, 233, 236, 234, 224, 221, 222, 229, 227, 225, 223, 222, 228, 226, 214, 213, 214, 219, 217, 215, 218, 216, 206, 205, 206, 211, 209, 207, 210, 208, 198, 197, 198, 203, 201, 199, 202, 200, 190, 189, 190, 195, 193, 191, 194, 192, 182, 181, 182, 187, 185, 183, 186, 184, 174, 171, 172, 179, 177, 175, 173, 172, 178, 176, 164, 163, 164, 169, 167, 165, 168, 166, 156, 155, 156, 161, 159, 157, 160, 158, 154, 284, 296, 295, 294, 293, 292, 291, 153, 152, 151, 150, 149 };
     private static readonly int[] TrainingLast = { 297, 297, 296, 296, 296, 296, 294, 294, 294, 294, 292, 292, 292, 292, 290, 291, 289, 289, 289, 289, 287, 287, 287, 287, 285, 15, 285, 285, 283, 15, 283, 283, 16, 281, 279, 279, 279, 279, 277, 277, 277, 277, 275, 23, 275, 275, 24, 273, 271, 271, 271, 271, 269, 269, 269, 269, 267, 31, 267, 267, 32, 265, 263, 263, 263, 263, 261, 261, 261, 261, 259, 41, 259, 259, 257, 41, 257, 257, 42, 255, 253, 253, 253, 253, 251, 251, 251, 251, 249, 49, 249, 249, 50, 247, 245, 245, 245, 245, 243, 243, 243, 243, 241, 57, 241, 241, 58, 239, 237, 237, 237, 237, 235, 235, 235, 235, 233, 65, 233, 233, 66, 231, 229, 229, 229, 229, 227, 227, 227, 227, 225, 75, 225, 225, 223, 75, 223, 223, 76, 221, 219, 219, 219, 219, 217, 217, 217, 217, 215, 83, 215, 215, 84, 213, 211, 211, 211, 211, 209, 209, 209, 209, 207, 91, 207, 207, 92, 205, 203, 203, 203, 203, 201, 201, 201, 201, 199, 99, 199, 199, 100, 197, 195, 195, 195, 195, 193, 193, 193, 193, 191, 107, 191, 191, 108, 189, 187, 187, 187, 187, 185, 185, 185, 185, 183, 115, 183, 183, 116, 181, 179, 179, 179, 179, 177, 177, 177, 177, 175, 125, 175, 175, 173, 125, 173, 173, 126, 171, 169, 169, 169, 169, 167, 167, 167, 167, 165, 133, 165, 165, 134, 163, 161, 161, 161, 161, 159, 159, 159, 159, 157, 141, 157, 157, 142, 155, 153, 153, 153, 153, 151, 152, 147, 297, 297, 149, 282, 285, 290, 288, 286, 284, 283, 289, 287, 281, 274, 275, 280, 278, 276, 279, 277, 273, 266, 267, 272, 270, 268, 271, 269, 265, 256, 259, 264, 262, 260, 258, 257, 263, 261, 255, 248, 249, 254, 252, 250, 253, 251, 247, 240, 241, 246, 244, 242, 245, 243, 239, 232, 233, 238, 236, 234, 237, 235, 231, 222, 225, 230, 228, 226, 224, 223, 229, 227, 221, 214, 215, 220, 218, 216, 219, 217, 213, 206, 207, 212, 210, 208, 211, 209, 205, 198, 199, 204, 202, 200, 203, 201, 197, 190, 191, 196, 194, 192, 195, 193, 189, 182, 183, 188, 186, 184, 187, 185, 181, 172, 175, 180, 178, 176, 174, 173, 179, 177, 171, 164, 165, 170, 168, 166, 169, 167, 163, 156, 157, 162, 160, 158, 161, 159, 155, 291, 297, 296, 295, 294, 293, 292, 154, 153, 152, 151, 150 };
     private static readonly int[] TrainingOrder = { 263, 413, 10, 11, 218, 219, 222, 223, 226, 227, 236, 237, 240, 241, 250, 251, 254, 255, 401, 394, 393, 395, 398, 386, 385, 387, 390, 376, 377, 382, 381, 380, 408, 407, 2, 3, 6, 7, 24, 25, 28, 29, 32, 33, 42, 43, 46, 47, 56, 57, 60, 61, 130, 131, 134, 135, 138, 139, 148, 149, 152, 153, 162, 163, 166, 167, 176, 177, 180, 181, 190, 191, 194, 195, 204, 205, 208, 209, 375, 368, 367, 369, 372, 360, 359, 361, 364, 352, 351, 353, 356, 344, 343, 345, 348, 336, 335, 337, 340, 326, 327, 332, 331, 330, 291, 284, 283, 285, 288, 276, 275, 277, 280, 266, 267, 272, 271, 270, 406, 405, 404, 403, 14, 15, 62, 63, 70, 71, 74, 75, 78, 79, 88, 89, 92, 93, 102, 103, 106, 107, 116, 117, 120, 121, 210, 211, 214, 215, 228, 229, 232, 233, 242, 243, 246, 247, 256, 257, 260, 261, 411, 410, 409, 400, 397, 399, 396, 392, 389, 391, 388, 384, 379, 383, 378, 325, 318, 317, 319, 322, 310, 309, 311, 314, 302, 301, 303, 306, 292, 293, 298, 297, 296, 299, 294, 402, 16, 17, 20, 21, 34, 35, 38, 39, 48, 49, 52, 53, 122, 123, 126, 127, 140, 141, 144, 145, 154, 155, 158, 159, 168, 169, 172, 173, 182, 183, 186, 187, 196, 197, 200, 201, 374, 371, 373, 370, 366, 363, 365, 362, 358, 355, 357, 354, 350, 347, 349, 346, 342, 339, 341, 338, 334, 329, 333, 328, 290, 287, 289, 286, 282, 279, 281, 278, 274, 269, 273, 268, 0, 66, 67, 80, 81, 84, 85, 94, 95, 98, 99, 108, 109, 112, 113, 324, 321, 323, 320, 316, 313, 315, 312, 308, 305, 307, 304, 300, 295, 1, 262, 412, 220, 221, 224, 225, 238, 239, 252, 253, 132, 133, 136, 137, 150, 151, 164, 165, 178, 179, 192, 193, 206, 207, 72, 73, 76, 77, 90, 91, 104, 105, 118, 119, 212, 213, 216, 217, 230, 231, 234, 235, 244, 245, 248, 249, 258, 259, 26, 27, 30, 31, 44, 45, 58, 59, 124, 125, 128, 129, 142, 143, 146, 147, 156, 157, 160, 161, 170, 171, 174, 175, 184, 185, 188, 189, 198, 199, 202, 203, 12, 13, 64, 65, 68, 69, 82, 83, 86, 87, 96, 97, 100, 101, 110, 111, 114, 115, 4, 5, 8, 9, 18, 19, 22, 23, 36, 37, 40, 41, 50, 51, 54, 55, 264, 265 };
@@ -2343,14 +2346,19 @@ public sealed partial class FcnR50 : INetwork
         int Wc8 = (W + 7) / 8; // ⌈W/8⌉
         if (Hc2 < 1 || Wc2 < 1 || Hc4 < 1 || Wc4 < 1 || Hc8 < 1 || Wc8 < 1)
             throw new ArgumentException($"fcn-r50: input {height}×{width} is too small: a feature map would have no pixels");
+        var arena = new ArenaBinder(414);
+        Bind(arena, N, H, W); // measures every buffer
         if (training)
-            BindTraining(N, H, W);
+            arena.Place(Device.Accelerator, ref _arena, TrainingFirst, TrainingLast, TrainingOrder);
         else
-            BindInference(N, H, W);
+            arena.Place(Device.Accelerator, ref _arena, InferenceFirst, InferenceLast, InferenceOrder);
+        Bind(arena, N, H, W); // binds every field to its slice (default where the plan has no such buffer)
+        PlannedPeakBytes = arena.PeakBytes;
         (BatchSize, Height, Width, _training) = (batch, height, width, training);
     }
 
-    private void BindInference(int N, int H, int W)
+    /// <summary>Every buffer, numbered as in the plan tables: measured on the first pass, bound to its arena slice on the second.</summary>
+    private void Bind(ArenaBinder arena, int N, int H, int W)
     {
         int Hc2 = (H + 1) / 2; // ⌈H/2⌉
         int Wc2 = (W + 1) / 2; // ⌈W/2⌉
@@ -2358,1540 +2366,420 @@ public sealed partial class FcnR50 : INetwork
         int Wc4 = (W + 3) / 4; // ⌈W/4⌉
         int Hc8 = (H + 7) / 8; // ⌈H/8⌉
         int Wc8 = (W + 7) / 8; // ⌈W/8⌉
-        long[] lengths =
-        {
-            (long)N * 3 * H * W, // image
-            (long)N * H * W, // label
-            (long)N * 64 * Hc2 * Wc2, // backbone.stem.0
-            (long)N * 64 * Hc2 * Wc2, // backbone.stem.2
-            (long)64, // backbone.stem.1.mean
-            (long)64, // backbone.stem.1.inv_std
-            (long)N * 64 * Hc2 * Wc2, // backbone.stem.3
-            (long)N * 64 * Hc2 * Wc2, // backbone.stem.5
-            (long)64, // backbone.stem.4.mean
-            (long)64, // backbone.stem.4.inv_std
-            (long)N * 128 * Hc2 * Wc2, // backbone.stem.6
-            (long)N * 128 * Hc2 * Wc2, // backbone.stem.8
-            (long)128, // backbone.stem.7.mean
-            (long)128, // backbone.stem.7.inv_std
-            (long)N * 128 * Hc4 * Wc4, // backbone.maxpool
-            (long)N * 128 * Hc4 * Wc4, // backbone.maxpool.argmax
-            (long)N * 64 * Hc4 * Wc4, // backbone.layer1.0.conv1
-            (long)N * 64 * Hc4 * Wc4, // backbone.layer1.0.relu1
-            (long)64, // backbone.layer1.0.bn1.mean
-            (long)64, // backbone.layer1.0.bn1.inv_std
-            (long)N * 64 * Hc4 * Wc4, // backbone.layer1.0.conv2
-            (long)N * 64 * Hc4 * Wc4, // backbone.layer1.0.relu2
-            (long)64, // backbone.layer1.0.bn2.mean
-            (long)64, // backbone.layer1.0.bn2.inv_std
-            (long)N * 256 * Hc4 * Wc4, // backbone.layer1.0.conv3
-            (long)N * 256 * Hc4 * Wc4, // backbone.layer1.0.bn3
-            (long)256, // backbone.layer1.0.bn3.mean
-            (long)256, // backbone.layer1.0.bn3.inv_std
-            (long)N * 256 * Hc4 * Wc4, // backbone.layer1.0.downsample.0
-            (long)N * 256 * Hc4 * Wc4, // backbone.layer1.0.downsample.1
-            (long)256, // backbone.layer1.0.downsample.1.mean
-            (long)256, // backbone.layer1.0.downsample.1.inv_std
-            (long)N * 256 * Hc4 * Wc4, // backbone.layer1.0.add
-            (long)N * 256 * Hc4 * Wc4, // backbone.layer1.0.relu3
-            (long)N * 64 * Hc4 * Wc4, // backbone.layer1.1.conv1
-            (long)N * 64 * Hc4 * Wc4, // backbone.layer1.1.relu1
-            (long)64, // backbone.layer1.1.bn1.mean
-            (long)64, // backbone.layer1.1.bn1.inv_std
-            (long)N * 64 * Hc4 * Wc4, // backbone.layer1.1.conv2
-            (long)N * 64 * Hc4 * Wc4, // backbone.layer1.1.relu2
-            (long)64, // backbone.layer1.1.bn2.mean
-            (long)64, // backbone.layer1.1.bn2.inv_std
-            (long)N * 256 * Hc4 * Wc4, // backbone.layer1.1.conv3
-            (long)N * 256 * Hc4 * Wc4, // backbone.layer1.1.bn3
-            (long)256, // backbone.layer1.1.bn3.mean
-            (long)256, // backbone.layer1.1.bn3.inv_std
-            (long)N * 256 * Hc4 * Wc4, // backbone.layer1.1.add
-            (long)N * 256 * Hc4 * Wc4, // backbone.layer1.1.relu3
-            (long)N * 64 * Hc4 * Wc4, // backbone.layer1.2.conv1
-            (long)N * 64 * Hc4 * Wc4, // backbone.layer1.2.relu1
-            (long)64, // backbone.layer1.2.bn1.mean
-            (long)64, // backbone.layer1.2.bn1.inv_std
-            (long)N * 64 * Hc4 * Wc4, // backbone.layer1.2.conv2
-            (long)N * 64 * Hc4 * Wc4, // backbone.layer1.2.relu2
-            (long)64, // backbone.layer1.2.bn2.mean
-            (long)64, // backbone.layer1.2.bn2.inv_std
-            (long)N * 256 * Hc4 * Wc4, // backbone.layer1.2.conv3
-            (long)N * 256 * Hc4 * Wc4, // backbone.layer1.2.bn3
-            (long)256, // backbone.layer1.2.bn3.mean
-            (long)256, // backbone.layer1.2.bn3.inv_std
-            (long)N * 256 * Hc4 * Wc4, // backbone.layer1.2.add
-            (long)N * 256 * Hc4 * Wc4, // backbone.layer1.2.relu3
-            (long)N * 128 * Hc4 * Wc4, // backbone.layer2.0.conv1
-            (long)N * 128 * Hc4 * Wc4, // backbone.layer2.0.relu1
-            (long)128, // backbone.layer2.0.bn1.mean
-            (long)128, // backbone.layer2.0.bn1.inv_std
-            (long)N * 128 * Hc8 * Wc8, // backbone.layer2.0.conv2
-            (long)N * 128 * Hc8 * Wc8, // backbone.layer2.0.relu2
-            (long)128, // backbone.layer2.0.bn2.mean
-            (long)128, // backbone.layer2.0.bn2.inv_std
-            (long)N * 512 * Hc8 * Wc8, // backbone.layer2.0.conv3
-            (long)N * 512 * Hc8 * Wc8, // backbone.layer2.0.bn3
-            (long)512, // backbone.layer2.0.bn3.mean
-            (long)512, // backbone.layer2.0.bn3.inv_std
-            (long)N * 512 * Hc8 * Wc8, // backbone.layer2.0.downsample.0
-            (long)N * 512 * Hc8 * Wc8, // backbone.layer2.0.downsample.1
-            (long)512, // backbone.layer2.0.downsample.1.mean
-            (long)512, // backbone.layer2.0.downsample.1.inv_std
-            (long)N * 512 * Hc8 * Wc8, // backbone.layer2.0.add
-            (long)N * 512 * Hc8 * Wc8, // backbone.layer2.0.relu3
-            (long)N * 128 * Hc8 * Wc8, // backbone.layer2.1.conv1
-            (long)N * 128 * Hc8 * Wc8, // backbone.layer2.1.relu1
-            (long)128, // backbone.layer2.1.bn1.mean
-            (long)128, // backbone.layer2.1.bn1.inv_std
-            (long)N * 128 * Hc8 * Wc8, // backbone.layer2.1.conv2
-            (long)N * 128 * Hc8 * Wc8, // backbone.layer2.1.relu2
-            (long)128, // backbone.layer2.1.bn2.mean
-            (long)128, // backbone.layer2.1.bn2.inv_std
-            (long)N * 512 * Hc8 * Wc8, // backbone.layer2.1.conv3
-            (long)N * 512 * Hc8 * Wc8, // backbone.layer2.1.bn3
-            (long)512, // backbone.layer2.1.bn3.mean
-            (long)512, // backbone.layer2.1.bn3.inv_std
-            (long)N * 512 * Hc8 * Wc8, // backbone.layer2.1.add
-            (long)N * 512 * Hc8 * Wc8, // backbone.layer2.1.relu3
-            (long)N * 128 * Hc8 * Wc8, // backbone.layer2.2.conv1
-            (long)N * 128 * Hc8 * Wc8, // backbone.layer2.2.relu1
-            (long)128, // backbone.layer2.2.bn1.mean
-            (long)128, // backbone.layer2.2.bn1.inv_std
-            (long)N * 128 * Hc8 * Wc8, // backbone.layer2.2.conv2
-            (long)N * 128 * Hc8 * Wc8, // backbone.layer2.2.relu2
-            (long)128, // backbone.layer2.2.bn2.mean
-            (long)128, // backbone.layer2.2.bn2.inv_std
-            (long)N * 512 * Hc8 * Wc8, // backbone.layer2.2.conv3
-            (long)N * 512 * Hc8 * Wc8, // backbone.layer2.2.bn3
-            (long)512, // backbone.layer2.2.bn3.mean
-            (long)512, // backbone.layer2.2.bn3.inv_std
-            (long)N * 512 * Hc8 * Wc8, // backbone.layer2.2.add
-            (long)N * 512 * Hc8 * Wc8, // backbone.layer2.2.relu3
-            (long)N * 128 * Hc8 * Wc8, // backbone.layer2.3.conv1
-            (long)N * 128 * Hc8 * Wc8, // backbone.layer2.3.relu1
-            (long)128, // backbone.layer2.3.bn1.mean
-            (long)128, // backbone.layer2.3.bn1.inv_std
-            (long)N * 128 * Hc8 * Wc8, // backbone.layer2.3.conv2
-            (long)N * 128 * Hc8 * Wc8, // backbone.layer2.3.relu2
-            (long)128, // backbone.layer2.3.bn2.mean
-            (long)128, // backbone.layer2.3.bn2.inv_std
-            (long)N * 512 * Hc8 * Wc8, // backbone.layer2.3.conv3
-            (long)N * 512 * Hc8 * Wc8, // backbone.layer2.3.bn3
-            (long)512, // backbone.layer2.3.bn3.mean
-            (long)512, // backbone.layer2.3.bn3.inv_std
-            (long)N * 512 * Hc8 * Wc8, // backbone.layer2.3.add
-            (long)N * 512 * Hc8 * Wc8, // backbone.layer2.3.relu3
-            (long)N * 256 * Hc8 * Wc8, // backbone.layer3.0.conv1
-            (long)N * 256 * Hc8 * Wc8, // backbone.layer3.0.relu1
-            (long)256, // backbone.layer3.0.bn1.mean
-            (long)256, // backbone.layer3.0.bn1.inv_std
-            (long)N * 256 * Hc8 * Wc8, // backbone.layer3.0.conv2
-            (long)N * 256 * Hc8 * Wc8, // backbone.layer3.0.relu2
-            (long)256, // backbone.layer3.0.bn2.mean
-            (long)256, // backbone.layer3.0.bn2.inv_std
-            (long)N * 1024 * Hc8 * Wc8, // backbone.layer3.0.conv3
-            (long)N * 1024 * Hc8 * Wc8, // backbone.layer3.0.bn3
-            (long)1024, // backbone.layer3.0.bn3.mean
-            (long)1024, // backbone.layer3.0.bn3.inv_std
-            (long)N * 1024 * Hc8 * Wc8, // backbone.layer3.0.downsample.0
-            (long)N * 1024 * Hc8 * Wc8, // backbone.layer3.0.downsample.1
-            (long)1024, // backbone.layer3.0.downsample.1.mean
-            (long)1024, // backbone.layer3.0.downsample.1.inv_std
-            (long)N * 1024 * Hc8 * Wc8, // backbone.layer3.0.add
-            (long)N * 1024 * Hc8 * Wc8, // backbone.layer3.0.relu3
-            (long)N * 256 * Hc8 * Wc8, // backbone.layer3.1.conv1
-            (long)N * 256 * Hc8 * Wc8, // backbone.layer3.1.relu1
-            (long)256, // backbone.layer3.1.bn1.mean
-            (long)256, // backbone.layer3.1.bn1.inv_std
-            (long)N * 256 * Hc8 * Wc8, // backbone.layer3.1.conv2
-            (long)N * 256 * Hc8 * Wc8, // backbone.layer3.1.relu2
-            (long)256, // backbone.layer3.1.bn2.mean
-            (long)256, // backbone.layer3.1.bn2.inv_std
-            (long)N * 1024 * Hc8 * Wc8, // backbone.layer3.1.conv3
-            (long)N * 1024 * Hc8 * Wc8, // backbone.layer3.1.bn3
-            (long)1024, // backbone.layer3.1.bn3.mean
-            (long)1024, // backbone.layer3.1.bn3.inv_std
-            (long)N * 1024 * Hc8 * Wc8, // backbone.layer3.1.add
-            (long)N * 1024 * Hc8 * Wc8, // backbone.layer3.1.relu3
-            (long)N * 256 * Hc8 * Wc8, // backbone.layer3.2.conv1
-            (long)N * 256 * Hc8 * Wc8, // backbone.layer3.2.relu1
-            (long)256, // backbone.layer3.2.bn1.mean
-            (long)256, // backbone.layer3.2.bn1.inv_std
-            (long)N * 256 * Hc8 * Wc8, // backbone.layer3.2.conv2
-            (long)N * 256 * Hc8 * Wc8, // backbone.layer3.2.relu2
-            (long)256, // backbone.layer3.2.bn2.mean
-            (long)256, // backbone.layer3.2.bn2.inv_std
-            (long)N * 1024 * Hc8 * Wc8, // backbone.layer3.2.conv3
-            (long)N * 1024 * Hc8 * Wc8, // backbone.layer3.2.bn3
-            (long)1024, // backbone.layer3.2.bn3.mean
-            (long)1024, // backbone.layer3.2.bn3.inv_std
-            (long)N * 1024 * Hc8 * Wc8, // backbone.layer3.2.add
-            (long)N * 1024 * Hc8 * Wc8, // backbone.layer3.2.relu3
-            (long)N * 256 * Hc8 * Wc8, // backbone.layer3.3.conv1
-            (long)N * 256 * Hc8 * Wc8, // backbone.layer3.3.relu1
-            (long)256, // backbone.layer3.3.bn1.mean
-            (long)256, // backbone.layer3.3.bn1.inv_std
-            (long)N * 256 * Hc8 * Wc8, // backbone.layer3.3.conv2
-            (long)N * 256 * Hc8 * Wc8, // backbone.layer3.3.relu2
-            (long)256, // backbone.layer3.3.bn2.mean
-            (long)256, // backbone.layer3.3.bn2.inv_std
-            (long)N * 1024 * Hc8 * Wc8, // backbone.layer3.3.conv3
-            (long)N * 1024 * Hc8 * Wc8, // backbone.layer3.3.bn3
-            (long)1024, // backbone.layer3.3.bn3.mean
-            (long)1024, // backbone.layer3.3.bn3.inv_std
-            (long)N * 1024 * Hc8 * Wc8, // backbone.layer3.3.add
-            (long)N * 1024 * Hc8 * Wc8, // backbone.layer3.3.relu3
-            (long)N * 256 * Hc8 * Wc8, // backbone.layer3.4.conv1
-            (long)N * 256 * Hc8 * Wc8, // backbone.layer3.4.relu1
-            (long)256, // backbone.layer3.4.bn1.mean
-            (long)256, // backbone.layer3.4.bn1.inv_std
-            (long)N * 256 * Hc8 * Wc8, // backbone.layer3.4.conv2
-            (long)N * 256 * Hc8 * Wc8, // backbone.layer3.4.relu2
-            (long)256, // backbone.layer3.4.bn2.mean
-            (long)256, // backbone.layer3.4.bn2.inv_std
-            (long)N * 1024 * Hc8 * Wc8, // backbone.layer3.4.conv3
-            (long)N * 1024 * Hc8 * Wc8, // backbone.layer3.4.bn3
-            (long)1024, // backbone.layer3.4.bn3.mean
-            (long)1024, // backbone.layer3.4.bn3.inv_std
-            (long)N * 1024 * Hc8 * Wc8, // backbone.layer3.4.add
-            (long)N * 1024 * Hc8 * Wc8, // backbone.layer3.4.relu3
-            (long)N * 256 * Hc8 * Wc8, // backbone.layer3.5.conv1
-            (long)N * 256 * Hc8 * Wc8, // backbone.layer3.5.relu1
-            (long)256, // backbone.layer3.5.bn1.mean
-            (long)256, // backbone.layer3.5.bn1.inv_std
-            (long)N * 256 * Hc8 * Wc8, // backbone.layer3.5.conv2
-            (long)N * 256 * Hc8 * Wc8, // backbone.layer3.5.relu2
-            (long)256, // backbone.layer3.5.bn2.mean
-            (long)256, // backbone.layer3.5.bn2.inv_std
-            (long)N * 1024 * Hc8 * Wc8, // backbone.layer3.5.conv3
-            (long)N * 1024 * Hc8 * Wc8, // backbone.layer3.5.bn3
-            (long)1024, // backbone.layer3.5.bn3.mean
-            (long)1024, // backbone.layer3.5.bn3.inv_std
-            (long)N * 1024 * Hc8 * Wc8, // backbone.layer3.5.add
-            (long)N * 1024 * Hc8 * Wc8, // backbone.layer3.5.relu3
-            (long)N * 512 * Hc8 * Wc8, // backbone.layer4.0.conv1
-            (long)N * 512 * Hc8 * Wc8, // backbone.layer4.0.relu1
-            (long)512, // backbone.layer4.0.bn1.mean
-            (long)512, // backbone.layer4.0.bn1.inv_std
-            (long)N * 512 * Hc8 * Wc8, // backbone.layer4.0.conv2
-            (long)N * 512 * Hc8 * Wc8, // backbone.layer4.0.relu2
-            (long)512, // backbone.layer4.0.bn2.mean
-            (long)512, // backbone.layer4.0.bn2.inv_std
-            (long)N * 2048 * Hc8 * Wc8, // backbone.layer4.0.conv3
-            (long)N * 2048 * Hc8 * Wc8, // backbone.layer4.0.bn3
-            (long)2048, // backbone.layer4.0.bn3.mean
-            (long)2048, // backbone.layer4.0.bn3.inv_std
-            (long)N * 2048 * Hc8 * Wc8, // backbone.layer4.0.downsample.0
-            (long)N * 2048 * Hc8 * Wc8, // backbone.layer4.0.downsample.1
-            (long)2048, // backbone.layer4.0.downsample.1.mean
-            (long)2048, // backbone.layer4.0.downsample.1.inv_std
-            (long)N * 2048 * Hc8 * Wc8, // backbone.layer4.0.add
-            (long)N * 2048 * Hc8 * Wc8, // backbone.layer4.0.relu3
-            (long)N * 512 * Hc8 * Wc8, // backbone.layer4.1.conv1
-            (long)N * 512 * Hc8 * Wc8, // backbone.layer4.1.relu1
-            (long)512, // backbone.layer4.1.bn1.mean
-            (long)512, // backbone.layer4.1.bn1.inv_std
-            (long)N * 512 * Hc8 * Wc8, // backbone.layer4.1.conv2
-            (long)N * 512 * Hc8 * Wc8, // backbone.layer4.1.relu2
-            (long)512, // backbone.layer4.1.bn2.mean
-            (long)512, // backbone.layer4.1.bn2.inv_std
-            (long)N * 2048 * Hc8 * Wc8, // backbone.layer4.1.conv3
-            (long)N * 2048 * Hc8 * Wc8, // backbone.layer4.1.bn3
-            (long)2048, // backbone.layer4.1.bn3.mean
-            (long)2048, // backbone.layer4.1.bn3.inv_std
-            (long)N * 2048 * Hc8 * Wc8, // backbone.layer4.1.add
-            (long)N * 2048 * Hc8 * Wc8, // backbone.layer4.1.relu3
-            (long)N * 512 * Hc8 * Wc8, // backbone.layer4.2.conv1
-            (long)N * 512 * Hc8 * Wc8, // backbone.layer4.2.relu1
-            (long)512, // backbone.layer4.2.bn1.mean
-            (long)512, // backbone.layer4.2.bn1.inv_std
-            (long)N * 512 * Hc8 * Wc8, // backbone.layer4.2.conv2
-            (long)N * 512 * Hc8 * Wc8, // backbone.layer4.2.relu2
-            (long)512, // backbone.layer4.2.bn2.mean
-            (long)512, // backbone.layer4.2.bn2.inv_std
-            (long)N * 2048 * Hc8 * Wc8, // backbone.layer4.2.conv3
-            (long)N * 2048 * Hc8 * Wc8, // backbone.layer4.2.bn3
-            (long)2048, // backbone.layer4.2.bn3.mean
-            (long)2048, // backbone.layer4.2.bn3.inv_std
-            (long)N * 2048 * Hc8 * Wc8, // backbone.layer4.2.add
-            (long)N * 2048 * Hc8 * Wc8, // backbone.layer4.2.relu3
-            (long)N * 512 * Hc8 * Wc8, // head.fcn.0
-            (long)N * 512 * Hc8 * Wc8, // head.fcn.2
-            (long)512, // head.fcn.1.mean
-            (long)512, // head.fcn.1.inv_std
-            (long)N * 512 * Hc8 * Wc8, // head.fcn.3
-            (long)N * 512 * Hc8 * Wc8, // head.fcn.3.mask
-            (long)N * 59 * Hc8 * Wc8, // head.fcn.4
-            (long)N * 59 * H * W, // head.up
-            1L, // loss.mask
-            (long)2, // loss.mask.sums
-        };
-        long[] offsets = ArenaPlanner.Place(lengths, InferenceFirst, InferenceLast, InferenceOrder, out long slots);
-        _arena?.Dispose();
-        _arena = Device.Accelerator.Allocate1D<float>(Math.Max(1, slots));
-        PlannedPeakBytes = 4 * slots;
-        ArrayView<float> arena = _arena.View;
-        this.d_backbone_layer1_0_add = default;
-        this.d_backbone_layer1_0_bn3 = default;
-        this.d_backbone_layer1_0_conv1 = default;
-        this.d_backbone_layer1_0_conv2 = default;
-        this.d_backbone_layer1_0_conv3 = default;
-        this.d_backbone_layer1_0_downsample_0 = default;
-        this.d_backbone_layer1_0_downsample_1 = default;
-        this.d_backbone_layer1_0_relu1 = default;
-        this.d_backbone_layer1_0_relu2 = default;
-        this.d_backbone_layer1_0_relu3 = default;
-        this.d_backbone_layer1_1_add = default;
-        this.d_backbone_layer1_1_bn3 = default;
-        this.d_backbone_layer1_1_conv1 = default;
-        this.d_backbone_layer1_1_conv2 = default;
-        this.d_backbone_layer1_1_conv3 = default;
-        this.d_backbone_layer1_1_relu1 = default;
-        this.d_backbone_layer1_1_relu2 = default;
-        this.d_backbone_layer1_1_relu3 = default;
-        this.d_backbone_layer1_2_add = default;
-        this.d_backbone_layer1_2_bn3 = default;
-        this.d_backbone_layer1_2_conv1 = default;
-        this.d_backbone_layer1_2_conv2 = default;
-        this.d_backbone_layer1_2_conv3 = default;
-        this.d_backbone_layer1_2_relu1 = default;
-        this.d_backbone_layer1_2_relu2 = default;
-        this.d_backbone_layer1_2_relu3 = default;
-        this.d_backbone_layer2_0_add = default;
-        this.d_backbone_layer2_0_bn3 = default;
-        this.d_backbone_layer2_0_conv1 = default;
-        this.d_backbone_layer2_0_conv2 = default;
-        this.d_backbone_layer2_0_conv3 = default;
-        this.d_backbone_layer2_0_downsample_0 = default;
-        this.d_backbone_layer2_0_downsample_1 = default;
-        this.d_backbone_layer2_0_relu1 = default;
-        this.d_backbone_layer2_0_relu2 = default;
-        this.d_backbone_layer2_0_relu3 = default;
-        this.d_backbone_layer2_1_add = default;
-        this.d_backbone_layer2_1_bn3 = default;
-        this.d_backbone_layer2_1_conv1 = default;
-        this.d_backbone_layer2_1_conv2 = default;
-        this.d_backbone_layer2_1_conv3 = default;
-        this.d_backbone_layer2_1_relu1 = default;
-        this.d_backbone_layer2_1_relu2 = default;
-        this.d_backbone_layer2_1_relu3 = default;
-        this.d_backbone_layer2_2_add = default;
-        this.d_backbone_layer2_2_bn3 = default;
-        this.d_backbone_layer2_2_conv1 = default;
-        this.d_backbone_layer2_2_conv2 = default;
-        this.d_backbone_layer2_2_conv3 = default;
-        this.d_backbone_layer2_2_relu1 = default;
-        this.d_backbone_layer2_2_relu2 = default;
-        this.d_backbone_layer2_2_relu3 = default;
-        this.d_backbone_layer2_3_add = default;
-        this.d_backbone_layer2_3_bn3 = default;
-        this.d_backbone_layer2_3_conv1 = default;
-        this.d_backbone_layer2_3_conv2 = default;
-        this.d_backbone_layer2_3_conv3 = default;
-        this.d_backbone_layer2_3_relu1 = default;
-        this.d_backbone_layer2_3_relu2 = default;
-        this.d_backbone_layer2_3_relu3 = default;
-        this.d_backbone_layer3_0_add = default;
-        this.d_backbone_layer3_0_bn3 = default;
-        this.d_backbone_layer3_0_conv1 = default;
-        this.d_backbone_layer3_0_conv2 = default;
-        this.d_backbone_layer3_0_conv3 = default;
-        this.d_backbone_layer3_0_downsample_0 = default;
-        this.d_backbone_layer3_0_downsample_1 = default;
-        this.d_backbone_layer3_0_relu1 = default;
-        this.d_backbone_layer3_0_relu2 = default;
-        this.d_backbone_layer3_0_relu3 = default;
-        this.d_backbone_layer3_1_add = default;
-        this.d_backbone_layer3_1_bn3 = default;
-        this.d_backbone_layer3_1_conv1 = default;
-        this.d_backbone_layer3_1_conv2 = default;
-        this.d_backbone_layer3_1_conv3 = default;
-        this.d_backbone_layer3_1_relu1 = default;
-        this.d_backbone_layer3_1_relu2 = default;
-        this.d_backbone_layer3_1_relu3 = default;
-        this.d_backbone_layer3_2_add = default;
-        this.d_backbone_layer3_2_bn3 = default;
-        this.d_backbone_layer3_2_conv1 = default;
-        this.d_backbone_layer3_2_conv2 = default;
-        this.d_backbone_layer3_2_conv3 = default;
-        this.d_backbone_layer3_2_relu1 = default;
-        this.d_backbone_layer3_2_relu2 = default;
-        this.d_backbone_layer3_2_relu3 = default;
-        this.d_backbone_layer3_3_add = default;
-        this.d_backbone_layer3_3_bn3 = default;
-        this.d_backbone_layer3_3_conv1 = default;
-        this.d_backbone_layer3_3_conv2 = default;
-        this.d_backbone_layer3_3_conv3 = default;
-        this.d_backbone_layer3_3_relu1 = default;
-        this.d_backbone_layer3_3_relu2 = default;
-        this.d_backbone_layer3_3_relu3 = default;
-        this.d_backbone_layer3_4_add = default;
-        this.d_backbone_layer3_4_bn3 = default;
-        this.d_backbone_layer3_4_conv1 = default;
-        this.d_backbone_layer3_4_conv2 = default;
-        this.d_backbone_layer3_4_conv3 = default;
-        this.d_backbone_layer3_4_relu1 = default;
-        this.d_backbone_layer3_4_relu2 = default;
-        this.d_backbone_layer3_4_relu3 = default;
-        this.d_backbone_layer3_5_add = default;
-        this.d_backbone_layer3_5_bn3 = default;
-        this.d_backbone_layer3_5_conv1 = default;
-        this.d_backbone_layer3_5_conv2 = default;
-        this.d_backbone_layer3_5_conv3 = default;
-        this.d_backbone_layer3_5_relu1 = default;
-        this.d_backbone_layer3_5_relu2 = default;
-        this.d_backbone_layer3_5_relu3 = default;
-        this.d_backbone_layer4_0_add = default;
-        this.d_backbone_layer4_0_bn3 = default;
-        this.d_backbone_layer4_0_conv1 = default;
-        this.d_backbone_layer4_0_conv2 = default;
-        this.d_backbone_layer4_0_conv3 = default;
-        this.d_backbone_layer4_0_downsample_0 = default;
-        this.d_backbone_layer4_0_downsample_1 = default;
-        this.d_backbone_layer4_0_relu1 = default;
-        this.d_backbone_layer4_0_relu2 = default;
-        this.d_backbone_layer4_0_relu3 = default;
-        this.d_backbone_layer4_1_add = default;
-        this.d_backbone_layer4_1_bn3 = default;
-        this.d_backbone_layer4_1_conv1 = default;
-        this.d_backbone_layer4_1_conv2 = default;
-        this.d_backbone_layer4_1_conv3 = default;
-        this.d_backbone_layer4_1_relu1 = default;
-        this.d_backbone_layer4_1_relu2 = default;
-        this.d_backbone_layer4_1_relu3 = default;
-        this.d_backbone_layer4_2_add = default;
-        this.d_backbone_layer4_2_bn3 = default;
-        this.d_backbone_layer4_2_conv1 = default;
-        this.d_backbone_layer4_2_conv2 = default;
-        this.d_backbone_layer4_2_conv3 = default;
-        this.d_backbone_layer4_2_relu1 = default;
-        this.d_backbone_layer4_2_relu2 = default;
-        this.d_backbone_layer4_2_relu3 = default;
-        this.d_backbone_maxpool = default;
-        this.d_backbone_stem_0 = default;
-        this.d_backbone_stem_2 = default;
-        this.d_backbone_stem_3 = default;
-        this.d_backbone_stem_5 = default;
-        this.d_backbone_stem_6 = default;
-        this.d_backbone_stem_8 = default;
-        this.d_head_fcn_0 = default;
-        this.d_head_fcn_2 = default;
-        this.d_head_fcn_3 = default;
-        this.d_head_fcn_4 = default;
-        this.d_head_up = default;
-        this.image = new Tensor(arena.SubView(offsets[0], lengths[0]), N, 3, H, W);
-        this._labels = new LabelMap(arena.SubView(offsets[1], lengths[1]).Cast<int>(), N, H, W);
-        this.backbone_stem_0 = new Tensor(arena.SubView(offsets[2], lengths[2]), N, 64, Hc2, Wc2);
-        this.backbone_stem_2 = new Tensor(arena.SubView(offsets[3], lengths[3]), N, 64, Hc2, Wc2);
-        this.backbone_stem_1_mean = arena.SubView(offsets[4], lengths[4]);
-        this.backbone_stem_1_inv_std = arena.SubView(offsets[5], lengths[5]);
-        this.backbone_stem_3 = new Tensor(arena.SubView(offsets[6], lengths[6]), N, 64, Hc2, Wc2);
-        this.backbone_stem_5 = new Tensor(arena.SubView(offsets[7], lengths[7]), N, 64, Hc2, Wc2);
-        this.backbone_stem_4_mean = arena.SubView(offsets[8], lengths[8]);
-        this.backbone_stem_4_inv_std = arena.SubView(offsets[9], lengths[9]);
-        this.backbone_stem_6 = new Tensor(arena.SubView(offsets[10], lengths[10]), N, 128, Hc2, Wc2);
-        this.backbone_stem_8 = new Tensor(arena.SubView(offsets[11], lengths[11]), N, 128, Hc2, Wc2);
-        this.backbone_stem_7_mean = arena.SubView(offsets[12], lengths[12]);
-        this.backbone_stem_7_inv_std = arena.SubView(offsets[13], lengths[13]);
-        this.backbone_maxpool = new Tensor(arena.SubView(offsets[14], lengths[14]), N, 128, Hc4, Wc4);
-        this.backbone_maxpool_argmax = arena.SubView(offsets[15], lengths[15]).Cast<int>();
-        this.backbone_layer1_0_conv1 = new Tensor(arena.SubView(offsets[16], lengths[16]), N, 64, Hc4, Wc4);
-        this.backbone_layer1_0_relu1 = new Tensor(arena.SubView(offsets[17], lengths[17]), N, 64, Hc4, Wc4);
-        this.backbone_layer1_0_bn1_mean = arena.SubView(offsets[18], lengths[18]);
-        this.backbone_layer1_0_bn1_inv_std = arena.SubView(offsets[19], lengths[19]);
-        this.backbone_layer1_0_conv2 = new Tensor(arena.SubView(offsets[20], lengths[20]), N, 64, Hc4, Wc4);
-        this.backbone_layer1_0_relu2 = new Tensor(arena.SubView(offsets[21], lengths[21]), N, 64, Hc4, Wc4);
-        this.backbone_layer1_0_bn2_mean = arena.SubView(offsets[22], lengths[22]);
-        this.backbone_layer1_0_bn2_inv_std = arena.SubView(offsets[23], lengths[23]);
-        this.backbone_layer1_0_conv3 = new Tensor(arena.SubView(offsets[24], lengths[24]), N, 256, Hc4, Wc4);
-        this.backbone_layer1_0_bn3 = new Tensor(arena.SubView(offsets[25], lengths[25]), N, 256, Hc4, Wc4);
-        this.backbone_layer1_0_bn3_mean = arena.SubView(offsets[26], lengths[26]);
-        this.backbone_layer1_0_bn3_inv_std = arena.SubView(offsets[27], lengths[27]);
-        this.backbone_layer1_0_downsample_0 = new Tensor(arena.SubView(offsets[28], lengths[28]), N, 256, Hc4, Wc4);
-        this.backbone_layer1_0_downsample_1 = new Tensor(arena.SubView(offsets[29], lengths[29]), N, 256, Hc4, Wc4);
-        this.backbone_layer1_0_downsample_1_mean = arena.SubView(offsets[30], lengths[30]);
-        this.backbone_layer1_0_downsample_1_inv_std = arena.SubView(offsets[31], lengths[31]);
-        this.backbone_layer1_0_add = new Tensor(arena.SubView(offsets[32], lengths[32]), N, 256, Hc4, Wc4);
-        this.backbone_layer1_0_relu3 = new Tensor(arena.SubView(offsets[33], lengths[33]), N, 256, Hc4, Wc4);
-        this.backbone_layer1_1_conv1 = new Tensor(arena.SubView(offsets[34], lengths[34]), N, 64, Hc4, Wc4);
-        this.backbone_layer1_1_relu1 = new Tensor(arena.SubView(offsets[35], lengths[35]), N, 64, Hc4, Wc4);
-        this.backbone_layer1_1_bn1_mean = arena.SubView(offsets[36], lengths[36]);
-        this.backbone_layer1_1_bn1_inv_std = arena.SubView(offsets[37], lengths[37]);
-        this.backbone_layer1_1_conv2 = new Tensor(arena.SubView(offsets[38], lengths[38]), N, 64, Hc4, Wc4);
-        this.backbone_layer1_1_relu2 = new Tensor(arena.SubView(offsets[39], lengths[39]), N, 64, Hc4, Wc4);
-        this.backbone_layer1_1_bn2_mean = arena.SubView(offsets[40], lengths[40]);
-        this.backbone_layer1_1_bn2_inv_std = arena.SubView(offsets[41], lengths[41]);
-        this.backbone_layer1_1_conv3 = new Tensor(arena.SubView(offsets[42], lengths[42]), N, 256, Hc4, Wc4);
-        this.backbone_layer1_1_bn3 = new Tensor(arena.SubView(offsets[43], lengths[43]), N, 256, Hc4, Wc4);
-        this.backbone_layer1_1_bn3_mean = arena.SubView(offsets[44], lengths[44]);
-        this.backbone_layer1_1_bn3_inv_std = arena.SubView(offsets[45], lengths[45]);
-        this.backbone_layer1_1_add = new Tensor(arena.SubView(offsets[46], lengths[46]), N, 256, Hc4, Wc4);
-        this.backbone_layer1_1_relu3 = new Tensor(arena.SubView(offsets[47], lengths[47]), N, 256, Hc4, Wc4);
-        this.backbone_layer1_2_conv1 = new Tensor(arena.SubView(offsets[48], lengths[48]), N, 64, Hc4, Wc4);
-        this.backbone_layer1_2_relu1 = new Tensor(arena.SubView(offsets[49], lengths[49]), N, 64, Hc4, Wc4);
-        this.backbone_layer1_2_bn1_mean = arena.SubView(offsets[50], lengths[50]);
-        this.backbone_layer1_2_bn1_inv_std = arena.SubView(offsets[51], lengths[51]);
-        this.backbone_layer1_2_conv2 = new Tensor(arena.SubView(offsets[52], lengths[52]), N, 64, Hc4, Wc4);
-        this.backbone_layer1_2_relu2 = new Tensor(arena.SubView(offsets[53], lengths[53]), N, 64, Hc4, Wc4);
-        this.backbone_layer1_2_bn2_mean = arena.SubView(offsets[54], lengths[54]);
-        this.backbone_layer1_2_bn2_inv_std = arena.SubView(offsets[55], lengths[55]);
-        this.backbone_layer1_2_conv3 = new Tensor(arena.SubView(offsets[56], lengths[56]), N, 256, Hc4, Wc4);
-        this.backbone_layer1_2_bn3 = new Tensor(arena.SubView(offsets[57], lengths[57]), N, 256, Hc4, Wc4);
-        this.backbone_layer1_2_bn3_mean = arena.SubView(offsets[58], lengths[58]);
-        this.backbone_layer1_2_bn3_inv_std = arena.SubView(offsets[59], lengths[59]);
-        this.backbone_layer1_2_add = new Tensor(arena.SubView(offsets[60], lengths[60]), N, 256, Hc4, Wc4);
-        this.backbone_layer1_2_relu3 = new Tensor(arena.SubView(offsets[61], lengths[61]), N, 256, Hc4, Wc4);
-        this.backbone_layer2_0_conv1 = new Tensor(arena.SubView(offsets[62], lengths[62]), N, 128, Hc4, Wc4);
-        this.backbone_layer2_0_relu1 = new Tensor(arena.SubView(offsets[63], lengths[63]), N, 128, Hc4, Wc4);
-        this.backbone_layer2_0_bn1_mean = arena.SubView(offsets[64], lengths[64]);
-        this.backbone_layer2_0_bn1_inv_std = arena.SubView(offsets[65], lengths[65]);
-        this.backbone_layer2_0_conv2 = new Tensor(arena.SubView(offsets[66], lengths[66]), N, 128, Hc8, Wc8);
-        this.backbone_layer2_0_relu2 = new Tensor(arena.SubView(offsets[67], lengths[67]), N, 128, Hc8, Wc8);
-        this.backbone_layer2_0_bn2_mean = arena.SubView(offsets[68], lengths[68]);
-        this.backbone_layer2_0_bn2_inv_std = arena.SubView(offsets[69], lengths[69]);
-        this.backbone_layer2_0_conv3 = new Tensor(arena.SubView(offsets[70], lengths[70]), N, 512, Hc8, Wc8);
-        this.backbone_layer2_0_bn3 = new Tensor(arena.SubView(offsets[71], lengths[71]), N, 512, Hc8, Wc8);
-        this.backbone_layer2_0_bn3_mean = arena.SubView(offsets[72], lengths[72]);
-        this.backbone_layer2_0_bn3_inv_std = arena.SubView(offsets[73], lengths[73]);
-        this.backbone_layer2_0_downsample_0 = new Tensor(arena.SubView(offsets[74], lengths[74]), N, 512, Hc8, Wc8);
-        this.backbone_layer2_0_downsample_1 = new Tensor(arena.SubView(offsets[75], lengths[75]), N, 512, Hc8, Wc8);
-        this.backbone_layer2_0_downsample_1_mean = arena.SubView(offsets[76], lengths[76]);
-        this.backbone_layer2_0_downsample_1_inv_std = arena.SubView(offsets[77], lengths[77]);
-        this.backbone_layer2_0_add = new Tensor(arena.SubView(offsets[78], lengths[78]), N, 512, Hc8, Wc8);
-        this.backbone_layer2_0_relu3 = new Tensor(arena.SubView(offsets[79], lengths[79]), N, 512, Hc8, Wc8);
-        this.backbone_layer2_1_conv1 = new Tensor(arena.SubView(offsets[80], lengths[80]), N, 128, Hc8, Wc8);
-        this.backbone_layer2_1_relu1 = new Tensor(arena.SubView(offsets[81], lengths[81]), N, 128, Hc8, Wc8);
-        this.backbone_layer2_1_bn1_mean = arena.SubView(offsets[82], lengths[82]);
-        this.backbone_layer2_1_bn1_inv_std = arena.SubView(offsets[83], lengths[83]);
-        this.backbone_layer2_1_conv2 = new Tensor(arena.SubView(offsets[84], lengths[84]), N, 128, Hc8, Wc8);
-        this.backbone_layer2_1_relu2 = new Tensor(arena.SubView(offsets[85], lengths[85]), N, 128, Hc8, Wc8);
-        this.backbone_layer2_1_bn2_mean = arena.SubView(offsets[86], lengths[86]);
-        this.backbone_layer2_1_bn2_inv_std = arena.SubView(offsets[87], lengths[87]);
-        this.backbone_layer2_1_conv3 = new Tensor(arena.SubView(offsets[88], lengths[88]), N, 512, Hc8, Wc8);
-        this.backbone_layer2_1_bn3 = new Tensor(arena.SubView(offsets[89], lengths[89]), N, 512, Hc8, Wc8);
-        this.backbone_layer2_1_bn3_mean = arena.SubView(offsets[90], lengths[90]);
-        this.backbone_layer2_1_bn3_inv_std = arena.SubView(offsets[91], lengths[91]);
-        this.backbone_layer2_1_add = new Tensor(arena.SubView(offsets[92], lengths[92]), N, 512, Hc8, Wc8);
-        this.backbone_layer2_1_relu3 = new Tensor(arena.SubView(offsets[93], lengths[93]), N, 512, Hc8, Wc8);
-        this.backbone_layer2_2_conv1 = new Tensor(arena.SubView(offsets[94], lengths[94]), N, 128, Hc8, Wc8);
-        this.backbone_layer2_2_relu1 = new Tensor(arena.SubView(offsets[95], lengths[95]), N, 128, Hc8, Wc8);
-        this.backbone_layer2_2_bn1_mean = arena.SubView(offsets[96], lengths[96]);
-        this.backbone_layer2_2_bn1_inv_std = arena.SubView(offsets[97], lengths[97]);
-        this.backbone_layer2_2_conv2 = new Tensor(arena.SubView(offsets[98], lengths[98]), N, 128, Hc8, Wc8);
-        this.backbone_layer2_2_relu2 = new Tensor(arena.SubView(offsets[99], lengths[99]), N, 128, Hc8, Wc8);
-        this.backbone_layer2_2_bn2_mean = arena.SubView(offsets[100], lengths[100]);
-        this.backbone_layer2_2_bn2_inv_std = arena.SubView(offsets[101], lengths[101]);
-        this.backbone_layer2_2_conv3 = new Tensor(arena.SubView(offsets[102], lengths[102]), N, 512, Hc8, Wc8);
-        this.backbone_layer2_2_bn3 = new Tensor(arena.SubView(offsets[103], lengths[103]), N, 512, Hc8, Wc8);
-        this.backbone_layer2_2_bn3_mean = arena.SubView(offsets[104], lengths[104]);
-        this.backbone_layer2_2_bn3_inv_std = arena.SubView(offsets[105], lengths[105]);
-        this.backbone_layer2_2_add = new Tensor(arena.SubView(offsets[106], lengths[106]), N, 512, Hc8, Wc8);
-        this.backbone_layer2_2_relu3 = new Tensor(arena.SubView(offsets[107], lengths[107]), N, 512, Hc8, Wc8);
-        this.backbone_layer2_3_conv1 = new Tensor(arena.SubView(offsets[108], lengths[108]), N, 128, Hc8, Wc8);
-        this.backbone_layer2_3_relu1 = new Tensor(arena.SubView(offsets[109], lengths[109]), N, 128, Hc8, Wc8);
-        this.backbone_layer2_3_bn1_mean = arena.SubView(offsets[110], lengths[110]);
-        this.backbone_layer2_3_bn1_inv_std = arena.SubView(offsets[111], lengths[111]);
-        this.backbone_layer2_3_conv2 = new Tensor(arena.SubView(offsets[112], lengths[112]), N, 128, Hc8, Wc8);
-        this.backbone_layer2_3_relu2 = new Tensor(arena.SubView(offsets[113], lengths[113]), N, 128, Hc8, Wc8);
-        this.backbone_layer2_3_bn2_mean = arena.SubView(offsets[114], lengths[114]);
-        this.backbone_layer2_3_bn2_inv_std = arena.SubView(offsets[115], lengths[115]);
-        this.backbone_layer2_3_conv3 = new Tensor(arena.SubView(offsets[116], lengths[116]), N, 512, Hc8, Wc8);
-        this.backbone_layer2_3_bn3 = new Tensor(arena.SubView(offsets[117], lengths[117]), N, 512, Hc8, Wc8);
-        this.backbone_layer2_3_bn3_mean = arena.SubView(offsets[118], lengths[118]);
-        this.backbone_layer2_3_bn3_inv_std = arena.SubView(offsets[119], lengths[119]);
-        this.backbone_layer2_3_add = new Tensor(arena.SubView(offsets[120], lengths[120]), N, 512, Hc8, Wc8);
-        this.backbone_layer2_3_relu3 = new Tensor(arena.SubView(offsets[121], lengths[121]), N, 512, Hc8, Wc8);
-        this.backbone_layer3_0_conv1 = new Tensor(arena.SubView(offsets[122], lengths[122]), N, 256, Hc8, Wc8);
-        this.backbone_layer3_0_relu1 = new Tensor(arena.SubView(offsets[123], lengths[123]), N, 256, Hc8, Wc8);
-        this.backbone_layer3_0_bn1_mean = arena.SubView(offsets[124], lengths[124]);
-        this.backbone_layer3_0_bn1_inv_std = arena.SubView(offsets[125], lengths[125]);
-        this.backbone_layer3_0_conv2 = new Tensor(arena.SubView(offsets[126], lengths[126]), N, 256, Hc8, Wc8);
-        this.backbone_layer3_0_relu2 = new Tensor(arena.SubView(offsets[127], lengths[127]), N, 256, Hc8, Wc8);
-        this.backbone_layer3_0_bn2_mean = arena.SubView(offsets[128], lengths[128]);
-        this.backbone_layer3_0_bn2_inv_std = arena.SubView(offsets[129], lengths[129]);
-        this.backbone_layer3_0_conv3 = new Tensor(arena.SubView(offsets[130], lengths[130]), N, 1024, Hc8, Wc8);
-        this.backbone_layer3_0_bn3 = new Tensor(arena.SubView(offsets[131], lengths[131]), N, 1024, Hc8, Wc8);
-        this.backbone_layer3_0_bn3_mean = arena.SubView(offsets[132], lengths[132]);
-        this.backbone_layer3_0_bn3_inv_std = arena.SubView(offsets[133], lengths[133]);
-        this.backbone_layer3_0_downsample_0 = new Tensor(arena.SubView(offsets[134], lengths[134]), N, 1024, Hc8, Wc8);
-        this.backbone_layer3_0_downsample_1 = new Tensor(arena.SubView(offsets[135], lengths[135]), N, 1024, Hc8, Wc8);
-        this.backbone_layer3_0_downsample_1_mean = arena.SubView(offsets[136], lengths[136]);
-        this.backbone_layer3_0_downsample_1_inv_std = arena.SubView(offsets[137], lengths[137]);
-        this.backbone_layer3_0_add = new Tensor(arena.SubView(offsets[138], lengths[138]), N, 1024, Hc8, Wc8);
-        this.backbone_layer3_0_relu3 = new Tensor(arena.SubView(offsets[139], lengths[139]), N, 1024, Hc8, Wc8);
-        this.backbone_layer3_1_conv1 = new Tensor(arena.SubView(offsets[140], lengths[140]), N, 256, Hc8, Wc8);
-        this.backbone_layer3_1_relu1 = new Tensor(arena.SubView(offsets[141], lengths[141]), N, 256, Hc8, Wc8);
-        this.backbone_layer3_1_bn1_mean = arena.SubView(offsets[142], lengths[142]);
-        this.backbone_layer3_1_bn1_inv_std = arena.SubView(offsets[143], lengths[143]);
-        this.backbone_layer3_1_conv2 = new Tensor(arena.SubView(offsets[144], lengths[144]), N, 256, Hc8, Wc8);
-        this.backbone_layer3_1_relu2 = new Tensor(arena.SubView(offsets[145], lengths[145]), N, 256, Hc8, Wc8);
-        this.backbone_layer3_1_bn2_mean = arena.SubView(offsets[146], lengths[146]);
-        this.backbone_layer3_1_bn2_inv_std = arena.SubView(offsets[147], lengths[147]);
-        this.backbone_layer3_1_conv3 = new Tensor(arena.SubView(offsets[148], lengths[148]), N, 1024, Hc8, Wc8);
-        this.backbone_layer3_1_bn3 = new Tensor(arena.SubView(offsets[149], lengths[149]), N, 1024, Hc8, Wc8);
-        this.backbone_layer3_1_bn3_mean = arena.SubView(offsets[150], lengths[150]);
-        this.backbone_layer3_1_bn3_inv_std = arena.SubView(offsets[151], lengths[151]);
-        this.backbone_layer3_1_add = new Tensor(arena.SubView(offsets[152], lengths[152]), N, 1024, Hc8, Wc8);
-        this.backbone_layer3_1_relu3 = new Tensor(arena.SubView(offsets[153], lengths[153]), N, 1024, Hc8, Wc8);
-        this.backbone_layer3_2_conv1 = new Tensor(arena.SubView(offsets[154], lengths[154]), N, 256, Hc8, Wc8);
-        this.backbone_layer3_2_relu1 = new Tensor(arena.SubView(offsets[155], lengths[155]), N, 256, Hc8, Wc8);
-        this.backbone_layer3_2_bn1_mean = arena.SubView(offsets[156], lengths[156]);
-        this.backbone_layer3_2_bn1_inv_std = arena.SubView(offsets[157], lengths[157]);
-        this.backbone_layer3_2_conv2 = new Tensor(arena.SubView(offsets[158], lengths[158]), N, 256, Hc8, Wc8);
-        this.backbone_layer3_2_relu2 = new Tensor(arena.SubView(offsets[159], lengths[159]), N, 256, Hc8, Wc8);
-        this.backbone_layer3_2_bn2_mean = arena.SubView(offsets[160], lengths[160]);
-        this.backbone_layer3_2_bn2_inv_std = arena.SubView(offsets[161], lengths[161]);
-        this.backbone_layer3_2_conv3 = new Tensor(arena.SubView(offsets[162], lengths[162]), N, 1024, Hc8, Wc8);
-        this.backbone_layer3_2_bn3 = new Tensor(arena.SubView(offsets[163], lengths[163]), N, 1024, Hc8, Wc8);
-        this.backbone_layer3_2_bn3_mean = arena.SubView(offsets[164], lengths[164]);
-        this.backbone_layer3_2_bn3_inv_std = arena.SubView(offsets[165], lengths[165]);
-        this.backbone_layer3_2_add = new Tensor(arena.SubView(offsets[166], lengths[166]), N, 1024, Hc8, Wc8);
-        this.backbone_layer3_2_relu3 = new Tensor(arena.SubView(offsets[167], lengths[167]), N, 1024, Hc8, Wc8);
-        this.backbone_layer3_3_conv1 = new Tensor(arena.SubView(offsets[168], lengths[168]), N, 256, Hc8, Wc8);
-        this.backbone_layer3_3_relu1 = new Tensor(arena.SubView(offsets[169], lengths[169]), N, 256, Hc8, Wc8);
-        this.backbone_layer3_3_bn1_mean = arena.SubView(offsets[170], lengths[170]);
-        this.backbone_layer3_3_bn1_inv_std = arena.SubView(offsets[171], lengths[171]);
-        this.backbone_layer3_3_conv2 = new Tensor(arena.SubView(offsets[172], lengths[172]), N, 256, Hc8, Wc8);
-        this.backbone_layer3_3_relu2 = new Tensor(arena.SubView(offsets[173], lengths[173]), N, 256, Hc8, Wc8);
-        this.backbone_layer3_3_bn2_mean = arena.SubView(offsets[174], lengths[174]);
-        this.backbone_layer3_3_bn2_inv_std = arena.SubView(offsets[175], lengths[175]);
-        this.backbone_layer3_3_conv3 = new Tensor(arena.SubView(offsets[176], lengths[176]), N, 1024, Hc8, Wc8);
-        this.backbone_layer3_3_bn3 = new Tensor(arena.SubView(offsets[177], lengths[177]), N, 1024, Hc8, Wc8);
-        this.backbone_layer3_3_bn3_mean = arena.SubView(offsets[178], lengths[178]);
-        this.backbone_layer3_3_bn3_inv_std = arena.SubView(offsets[179], lengths[179]);
-        this.backbone_layer3_3_add = new Tensor(arena.SubView(offsets[180], lengths[180]), N, 1024, Hc8, Wc8);
-        this.backbone_layer3_3_relu3 = new Tensor(arena.SubView(offsets[181], lengths[181]), N, 1024, Hc8, Wc8);
-        this.backbone_layer3_4_conv1 = new Tensor(arena.SubView(offsets[182], lengths[182]), N, 256, Hc8, Wc8);
-        this.backbone_layer3_4_relu1 = new Tensor(arena.SubView(offsets[183], lengths[183]), N, 256, Hc8, Wc8);
-        this.backbone_layer3_4_bn1_mean = arena.SubView(offsets[184], lengths[184]);
-        this.backbone_layer3_4_bn1_inv_std = arena.SubView(offsets[185], lengths[185]);
-        this.backbone_layer3_4_conv2 = new Tensor(arena.SubView(offsets[186], lengths[186]), N, 256, Hc8, Wc8);
-        this.backbone_layer3_4_relu2 = new Tensor(arena.SubView(offsets[187], lengths[187]), N, 256, Hc8, Wc8);
-        this.backbone_layer3_4_bn2_mean = arena.SubView(offsets[188], lengths[188]);
-        this.backbone_layer3_4_bn2_inv_std = arena.SubView(offsets[189], lengths[189]);
-        this.backbone_layer3_4_conv3 = new Tensor(arena.SubView(offsets[190], lengths[190]), N, 1024, Hc8, Wc8);
-        this.backbone_layer3_4_bn3 = new Tensor(arena.SubView(offsets[191], lengths[191]), N, 1024, Hc8, Wc8);
-        this.backbone_layer3_4_bn3_mean = arena.SubView(offsets[192], lengths[192]);
-        this.backbone_layer3_4_bn3_inv_std = arena.SubView(offsets[193], lengths[193]);
-        this.backbone_layer3_4_add = new Tensor(arena.SubView(offsets[194], lengths[194]), N, 1024, Hc8, Wc8);
-        this.backbone_layer3_4_relu3 = new Tensor(arena.SubView(offsets[195], lengths[195]), N, 1024, Hc8, Wc8);
-        this.backbone_layer3_5_conv1 = new Tensor(arena.SubView(offsets[196], lengths[196]), N, 256, Hc8, Wc8);
-        this.backbone_layer3_5_relu1 = new Tensor(arena.SubView(offsets[197], lengths[197]), N, 256, Hc8, Wc8);
-        this.backbone_layer3_5_bn1_mean = arena.SubView(offsets[198], lengths[198]);
-        this.backbone_layer3_5_bn1_inv_std = arena.SubView(offsets[199], lengths[199]);
-        this.backbone_layer3_5_conv2 = new Tensor(arena.SubView(offsets[200], lengths[200]), N, 256, Hc8, Wc8);
-        this.backbone_layer3_5_relu2 = new Tensor(arena.SubView(offsets[201], lengths[201]), N, 256, Hc8, Wc8);
-        this.backbone_layer3_5_bn2_mean = arena.SubView(offsets[202], lengths[202]);
-        this.backbone_layer3_5_bn2_inv_std = arena.SubView(offsets[203], lengths[203]);
-        this.backbone_layer3_5_conv3 = new Tensor(arena.SubView(offsets[204], lengths[204]), N, 1024, Hc8, Wc8);
-        this.backbone_layer3_5_bn3 = new Tensor(arena.SubView(offsets[205], lengths[205]), N, 1024, Hc8, Wc8);
-        this.backbone_layer3_5_bn3_mean = arena.SubView(offsets[206], lengths[206]);
-        this.backbone_layer3_5_bn3_inv_std = arena.SubView(offsets[207], lengths[207]);
-        this.backbone_layer3_5_add = new Tensor(arena.SubView(offsets[208], lengths[208]), N, 1024, Hc8, Wc8);
-        this.backbone_layer3_5_relu3 = new Tensor(arena.SubView(offsets[209], lengths[209]), N, 1024, Hc8, Wc8);
-        this.backbone_layer4_0_conv1 = new Tensor(arena.SubView(offsets[210], lengths[210]), N, 512, Hc8, Wc8);
-        this.backbone_layer4_0_relu1 = new Tensor(arena.SubView(offsets[211], lengths[211]), N, 512, Hc8, Wc8);
-        this.backbone_layer4_0_bn1_mean = arena.SubView(offsets[212], lengths[212]);
-        this.backbone_layer4_0_bn1_inv_std = arena.SubView(offsets[213], lengths[213]);
-        this.backbone_layer4_0_conv2 = new Tensor(arena.SubView(offsets[214], lengths[214]), N, 512, Hc8, Wc8);
-        this.backbone_layer4_0_relu2 = new Tensor(arena.SubView(offsets[215], lengths[215]), N, 512, Hc8, Wc8);
-        this.backbone_layer4_0_bn2_mean = arena.SubView(offsets[216], lengths[216]);
-        this.backbone_layer4_0_bn2_inv_std = arena.SubView(offsets[217], lengths[217]);
-        this.backbone_layer4_0_conv3 = new Tensor(arena.SubView(offsets[218], lengths[218]), N, 2048, Hc8, Wc8);
-        this.backbone_layer4_0_bn3 = new Tensor(arena.SubView(offsets[219], lengths[219]), N, 2048, Hc8, Wc8);
-        this.backbone_layer4_0_bn3_mean = arena.SubView(offsets[220], lengths[220]);
-        this.backbone_layer4_0_bn3_inv_std = arena.SubView(offsets[221], lengths[221]);
-        this.backbone_layer4_0_downsample_0 = new Tensor(arena.SubView(offsets[222], lengths[222]), N, 2048, Hc8, Wc8);
-        this.backbone_layer4_0_downsample_1 = new Tensor(arena.SubView(offsets[223], lengths[223]), N, 2048, Hc8, Wc8);
-        this.backbone_layer4_0_downsample_1_mean = arena.SubView(offsets[224], lengths[224]);
-        this.backbone_layer4_0_downsample_1_inv_std = arena.SubView(offsets[225], lengths[225]);
-        this.backbone_layer4_0_add = new Tensor(arena.SubView(offsets[226], lengths[226]), N, 2048, Hc8, Wc8);
-        this.backbone_layer4_0_relu3 = new Tensor(arena.SubView(offsets[227], lengths[227]), N, 2048, Hc8, Wc8);
-        this.backbone_layer4_1_conv1 = new Tensor(arena.SubView(offsets[228], lengths[228]), N, 512, Hc8, Wc8);
-        this.backbone_layer4_1_relu1 = new Tensor(arena.SubView(offsets[229], lengths[229]), N, 512, Hc8, Wc8);
-        this.backbone_layer4_1_bn1_mean = arena.SubView(offsets[230], lengths[230]);
-        this.backbone_layer4_1_bn1_inv_std = arena.SubView(offsets[231], lengths[231]);
-        this.backbone_layer4_1_conv2 = new Tensor(arena.SubView(offsets[232], lengths[232]), N, 512, Hc8, Wc8);
-        this.backbone_layer4_1_relu2 = new Tensor(arena.SubView(offsets[233], lengths[233]), N, 512, Hc8, Wc8);
-        this.backbone_layer4_1_bn2_mean = arena.SubView(offsets[234], lengths[234]);
-        this.backbone_layer4_1_bn2_inv_std = arena.SubView(offsets[235], lengths[235]);
-        this.backbone_layer4_1_conv3 = new Tensor(arena.SubView(offsets[236], lengths[236]), N, 2048, Hc8, Wc8);
-        this.backbone_layer4_1_bn3 = new Tensor(arena.SubView(offsets[237], lengths[237]), N, 2048, Hc8, Wc8);
-        this.backbone_layer4_1_bn3_mean = arena.SubView(offsets[238], lengths[238]);
-        this.backbone_layer4_1_bn3_inv_std = arena.SubView(offsets[239], lengths[239]);
-        this.backbone_layer4_1_add = new Tensor(arena.SubView(offsets[240], lengths[240]), N, 2048, Hc8, Wc8);
-        this.backbone_layer4_1_relu3 = new Tensor(arena.SubView(offsets[241], lengths[241]), N, 2048, Hc8, Wc8);
-        this.backbone_layer4_2_conv1 = new Tensor(arena.SubView(offsets[242], lengths[242]), N, 512, Hc8, Wc8);
-        this.backbone_layer4_2_relu1 = new Tensor(arena.SubView(offsets[243], lengths[243]), N, 512, Hc8, Wc8);
-        this.backbone_layer4_2_bn1_mean = arena.SubView(offsets[244], lengths[244]);
-        this.backbone_layer4_2_bn1_inv_std = arena.SubView(offsets[245], lengths[245]);
-        this.backbone_layer4_2_conv2 = new Tensor(arena.SubView(offsets[246], lengths[246]), N, 512, Hc8, Wc8);
-        this.backbone_layer4_2_relu2 = new Tensor(arena.SubView(offsets[247], lengths[247]), N, 512, Hc8, Wc8);
-        this.backbone_layer4_2_bn2_mean = arena.SubView(offsets[248], lengths[248]);
-        this.backbone_layer4_2_bn2_inv_std = arena.SubView(offsets[249], lengths[249]);
-        this.backbone_layer4_2_conv3 = new Tensor(arena.SubView(offsets[250], lengths[250]), N, 2048, Hc8, Wc8);
-        this.backbone_layer4_2_bn3 = new Tensor(arena.SubView(offsets[251], lengths[251]), N, 2048, Hc8, Wc8);
-        this.backbone_layer4_2_bn3_mean = arena.SubView(offsets[252], lengths[252]);
-        this.backbone_layer4_2_bn3_inv_std = arena.SubView(offsets[253], lengths[253]);
-        this.backbone_layer4_2_add = new Tensor(arena.SubView(offsets[254], lengths[254]), N, 2048, Hc8, Wc8);
-        this.backbone_layer4_2_relu3 = new Tensor(arena.SubView(offsets[255], lengths[255]), N, 2048, Hc8, Wc8);
-        this.head_fcn_0 = new Tensor(arena.SubView(offsets[256], lengths[256]), N, 512, Hc8, Wc8);
-        this.head_fcn_2 = new Tensor(arena.SubView(offsets[257], lengths[257]), N, 512, Hc8, Wc8);
-        this.head_fcn_1_mean = arena.SubView(offsets[258], lengths[258]);
-        this.head_fcn_1_inv_std = arena.SubView(offsets[259], lengths[259]);
-        this.head_fcn_3 = new Tensor(arena.SubView(offsets[260], lengths[260]), N, 512, Hc8, Wc8);
-        this.head_fcn_3_mask = arena.SubView(offsets[261], lengths[261]);
-        this.head_fcn_4 = new Tensor(arena.SubView(offsets[262], lengths[262]), N, 59, Hc8, Wc8);
-        this.head_up = new Tensor(arena.SubView(offsets[263], lengths[263]), N, 59, H, W);
-        this.loss_mask = arena.SubView(offsets[264], lengths[264]);
-        this.loss_mask_sums = arena.SubView(offsets[265], lengths[265]);
-    }
-
-    private void BindTraining(int N, int H, int W)
-    {
-        int Hc2 = (H + 1) / 2; // ⌈H/2⌉
-        int Wc2 = (W + 1) / 2; // ⌈W/2⌉
-        int Hc4 = (H + 3) / 4; // ⌈H/4⌉
-        int Wc4 = (W + 3) / 4; // ⌈W/4⌉
-        int Hc8 = (H + 7) / 8; // ⌈H/8⌉
-        int Wc8 = (W + 7) / 8; // ⌈W/8⌉
-        long[] lengths =
-        {
-            (long)N * 3 * H * W, // image
-            (long)N * H * W, // label
-            (long)N * 64 * Hc2 * Wc2, // backbone.stem.0
-            (long)N * 64 * Hc2 * Wc2, // backbone.stem.2
-            (long)64, // backbone.stem.1.mean
-            (long)64, // backbone.stem.1.inv_std
-            (long)N * 64 * Hc2 * Wc2, // backbone.stem.3
-            (long)N * 64 * Hc2 * Wc2, // backbone.stem.5
-            (long)64, // backbone.stem.4.mean
-            (long)64, // backbone.stem.4.inv_std
-            (long)N * 128 * Hc2 * Wc2, // backbone.stem.6
-            (long)N * 128 * Hc2 * Wc2, // backbone.stem.8
-            (long)128, // backbone.stem.7.mean
-            (long)128, // backbone.stem.7.inv_std
-            (long)N * 128 * Hc4 * Wc4, // backbone.maxpool
-            (long)N * 128 * Hc4 * Wc4, // backbone.maxpool.argmax
-            (long)N * 64 * Hc4 * Wc4, // backbone.layer1.0.conv1
-            (long)N * 64 * Hc4 * Wc4, // backbone.layer1.0.relu1
-            (long)64, // backbone.layer1.0.bn1.mean
-            (long)64, // backbone.layer1.0.bn1.inv_std
-            (long)N * 64 * Hc4 * Wc4, // backbone.layer1.0.conv2
-            (long)N * 64 * Hc4 * Wc4, // backbone.layer1.0.relu2
-            (long)64, // backbone.layer1.0.bn2.mean
-            (long)64, // backbone.layer1.0.bn2.inv_std
-            (long)N * 256 * Hc4 * Wc4, // backbone.layer1.0.conv3
-            (long)N * 256 * Hc4 * Wc4, // backbone.layer1.0.bn3
-            (long)256, // backbone.layer1.0.bn3.mean
-            (long)256, // backbone.layer1.0.bn3.inv_std
-            (long)N * 256 * Hc4 * Wc4, // backbone.layer1.0.downsample.0
-            (long)N * 256 * Hc4 * Wc4, // backbone.layer1.0.downsample.1
-            (long)256, // backbone.layer1.0.downsample.1.mean
-            (long)256, // backbone.layer1.0.downsample.1.inv_std
-            (long)N * 256 * Hc4 * Wc4, // backbone.layer1.0.add
-            (long)N * 256 * Hc4 * Wc4, // backbone.layer1.0.relu3
-            (long)N * 64 * Hc4 * Wc4, // backbone.layer1.1.conv1
-            (long)N * 64 * Hc4 * Wc4, // backbone.layer1.1.relu1
-            (long)64, // backbone.layer1.1.bn1.mean
-            (long)64, // backbone.layer1.1.bn1.inv_std
-            (long)N * 64 * Hc4 * Wc4, // backbone.layer1.1.conv2
-            (long)N * 64 * Hc4 * Wc4, // backbone.layer1.1.relu2
-            (long)64, // backbone.layer1.1.bn2.mean
-            (long)64, // backbone.layer1.1.bn2.inv_std
-            (long)N * 256 * Hc4 * Wc4, // backbone.layer1.1.conv3
-            (long)N * 256 * Hc4 * Wc4, // backbone.layer1.1.bn3
-            (long)256, // backbone.layer1.1.bn3.mean
-            (long)256, // backbone.layer1.1.bn3.inv_std
-            (long)N * 256 * Hc4 * Wc4, // backbone.layer1.1.add
-            (long)N * 256 * Hc4 * Wc4, // backbone.layer1.1.relu3
-            (long)N * 64 * Hc4 * Wc4, // backbone.layer1.2.conv1
-            (long)N * 64 * Hc4 * Wc4, // backbone.layer1.2.relu1
-            (long)64, // backbone.layer1.2.bn1.mean
-            (long)64, // backbone.layer1.2.bn1.inv_std
-            (long)N * 64 * Hc4 * Wc4, // backbone.layer1.2.conv2
-            (long)N * 64 * Hc4 * Wc4, // backbone.layer1.2.relu2
-            (long)64, // backbone.layer1.2.bn2.mean
-            (long)64, // backbone.layer1.2.bn2.inv_std
-            (long)N * 256 * Hc4 * Wc4, // backbone.layer1.2.conv3
-            (long)N * 256 * Hc4 * Wc4, // backbone.layer1.2.bn3
-            (long)256, // backbone.layer1.2.bn3.mean
-            (long)256, // backbone.layer1.2.bn3.inv_std
-            (long)N * 256 * Hc4 * Wc4, // backbone.layer1.2.add
-            (long)N * 256 * Hc4 * Wc4, // backbone.layer1.2.relu3
-            (long)N * 128 * Hc4 * Wc4, // backbone.layer2.0.conv1
-            (long)N * 128 * Hc4 * Wc4, // backbone.layer2.0.relu1
-            (long)128, // backbone.layer2.0.bn1.mean
-            (long)128, // backbone.layer2.0.bn1.inv_std
-            (long)N * 128 * Hc8 * Wc8, // backbone.layer2.0.conv2
-            (long)N * 128 * Hc8 * Wc8, // backbone.layer2.0.relu2
-            (long)128, // backbone.layer2.0.bn2.mean
-            (long)128, // backbone.layer2.0.bn2.inv_std
-            (long)N * 512 * Hc8 * Wc8, // backbone.layer2.0.conv3
-            (long)N * 512 * Hc8 * Wc8, // backbone.layer2.0.bn3
-            (long)512, // backbone.layer2.0.bn3.mean
-            (long)512, // backbone.layer2.0.bn3.inv_std
-            (long)N * 512 * Hc8 * Wc8, // backbone.layer2.0.downsample.0
-            (long)N * 512 * Hc8 * Wc8, // backbone.layer2.0.downsample.1
-            (long)512, // backbone.layer2.0.downsample.1.mean
-            (long)512, // backbone.layer2.0.downsample.1.inv_std
-            (long)N * 512 * Hc8 * Wc8, // backbone.layer2.0.add
-            (long)N * 512 * Hc8 * Wc8, // backbone.layer2.0.relu3
-            (long)N * 128 * Hc8 * Wc8, // backbone.layer2.1.conv1
-            (long)N * 128 * Hc8 * Wc8, // backbone.layer2.1.relu1
-            (long)128, // backbone.layer2.1.bn1.mean
-            (long)128, // backbone.layer2.1.bn1.inv_std
-            (long)N * 128 * Hc8 * Wc8, // backbone.layer2.1.conv2
-            (long)N * 128 * Hc8 * Wc8, // backbone.layer2.1.relu2
-            (long)128, // backbone.layer2.1.bn2.mean
-            (long)128, // backbone.layer2.1.bn2.inv_std
-            (long)N * 512 * Hc8 * Wc8, // backbone.layer2.1.conv3
-            (long)N * 512 * Hc8 * Wc8, // backbone.layer2.1.bn3
-            (long)512, // backbone.layer2.1.bn3.mean
-            (long)512, // backbone.layer2.1.bn3.inv_std
-            (long)N * 512 * Hc8 * Wc8, // backbone.layer2.1.add
-            (long)N * 512 * Hc8 * Wc8, // backbone.layer2.1.relu3
-            (long)N * 128 * Hc8 * Wc8, // backbone.layer2.2.conv1
-            (long)N * 128 * Hc8 * Wc8, // backbone.layer2.2.relu1
-            (long)128, // backbone.layer2.2.bn1.mean
-            (long)128, // backbone.layer2.2.bn1.inv_std
-            (long)N * 128 * Hc8 * Wc8, // backbone.layer2.2.conv2
-            (long)N * 128 * Hc8 * Wc8, // backbone.layer2.2.relu2
-            (long)128, // backbone.layer2.2.bn2.mean
-            (long)128, // backbone.layer2.2.bn2.inv_std
-            (long)N * 512 * Hc8 * Wc8, // backbone.layer2.2.conv3
-            (long)N * 512 * Hc8 * Wc8, // backbone.layer2.2.bn3
-            (long)512, // backbone.layer2.2.bn3.mean
-            (long)512, // backbone.layer2.2.bn3.inv_std
-            (long)N * 512 * Hc8 * Wc8, // backbone.layer2.2.add
-            (long)N * 512 * Hc8 * Wc8, // backbone.layer2.2.relu3
-            (long)N * 128 * Hc8 * Wc8, // backbone.layer2.3.conv1
-            (long)N * 128 * Hc8 * Wc8, // backbone.layer2.3.relu1
-            (long)128, // backbone.layer2.3.bn1.mean
-            (long)128, // backbone.layer2.3.bn1.inv_std
-            (long)N * 128 * Hc8 * Wc8, // backbone.layer2.3.conv2
-            (long)N * 128 * Hc8 * Wc8, // backbone.layer2.3.relu2
-            (long)128, // backbone.layer2.3.bn2.mean
-            (long)128, // backbone.layer2.3.bn2.inv_std
-            (long)N * 512 * Hc8 * Wc8, // backbone.layer2.3.conv3
-            (long)N * 512 * Hc8 * Wc8, // backbone.layer2.3.bn3
-            (long)512, // backbone.layer2.3.bn3.mean
-            (long)512, // backbone.layer2.3.bn3.inv_std
-            (long)N * 512 * Hc8 * Wc8, // backbone.layer2.3.add
-            (long)N * 512 * Hc8 * Wc8, // backbone.layer2.3.relu3
-            (long)N * 256 * Hc8 * Wc8, // backbone.layer3.0.conv1
-            (long)N * 256 * Hc8 * Wc8, // backbone.layer3.0.relu1
-            (long)256, // backbone.layer3.0.bn1.mean
-            (long)256, // backbone.layer3.0.bn1.inv_std
-            (long)N * 256 * Hc8 * Wc8, // backbone.layer3.0.conv2
-            (long)N * 256 * Hc8 * Wc8, // backbone.layer3.0.relu2
-            (long)256, // backbone.layer3.0.bn2.mean
-            (long)256, // backbone.layer3.0.bn2.inv_std
-            (long)N * 1024 * Hc8 * Wc8, // backbone.layer3.0.conv3
-            (long)N * 1024 * Hc8 * Wc8, // backbone.layer3.0.bn3
-            (long)1024, // backbone.layer3.0.bn3.mean
-            (long)1024, // backbone.layer3.0.bn3.inv_std
-            (long)N * 1024 * Hc8 * Wc8, // backbone.layer3.0.downsample.0
-            (long)N * 1024 * Hc8 * Wc8, // backbone.layer3.0.downsample.1
-            (long)1024, // backbone.layer3.0.downsample.1.mean
-            (long)1024, // backbone.layer3.0.downsample.1.inv_std
-            (long)N * 1024 * Hc8 * Wc8, // backbone.layer3.0.add
-            (long)N * 1024 * Hc8 * Wc8, // backbone.layer3.0.relu3
-            (long)N * 256 * Hc8 * Wc8, // backbone.layer3.1.conv1
-            (long)N * 256 * Hc8 * Wc8, // backbone.layer3.1.relu1
-            (long)256, // backbone.layer3.1.bn1.mean
-            (long)256, // backbone.layer3.1.bn1.inv_std
-            (long)N * 256 * Hc8 * Wc8, // backbone.layer3.1.conv2
-            (long)N * 256 * Hc8 * Wc8, // backbone.layer3.1.relu2
-            (long)256, // backbone.layer3.1.bn2.mean
-            (long)256, // backbone.layer3.1.bn2.inv_std
-            (long)N * 1024 * Hc8 * Wc8, // backbone.layer3.1.conv3
-            (long)N * 1024 * Hc8 * Wc8, // backbone.layer3.1.bn3
-            (long)1024, // backbone.layer3.1.bn3.mean
-            (long)1024, // backbone.layer3.1.bn3.inv_std
-            (long)N * 1024 * Hc8 * Wc8, // backbone.layer3.1.add
-            (long)N * 1024 * Hc8 * Wc8, // backbone.layer3.1.relu3
-            (long)N * 256 * Hc8 * Wc8, // backbone.layer3.2.conv1
-            (long)N * 256 * Hc8 * Wc8, // backbone.layer3.2.relu1
-            (long)256, // backbone.layer3.2.bn1.mean
-            (long)256, // backbone.layer3.2.bn1.inv_std
-            (long)N * 256 * Hc8 * Wc8, // backbone.layer3.2.conv2
-            (long)N * 256 * Hc8 * Wc8, // backbone.layer3.2.relu2
-            (long)256, // backbone.layer3.2.bn2.mean
-            (long)256, // backbone.layer3.2.bn2.inv_std
-            (long)N * 1024 * Hc8 * Wc8, // backbone.layer3.2.conv3
-            (long)N * 1024 * Hc8 * Wc8, // backbone.layer3.2.bn3
-            (long)1024, // backbone.layer3.2.bn3.mean
-            (long)1024, // backbone.layer3.2.bn3.inv_std
-            (long)N * 1024 * Hc8 * Wc8, // backbone.layer3.2.add
-            (long)N * 1024 * Hc8 * Wc8, // backbone.layer3.2.relu3
-            (long)N * 256 * Hc8 * Wc8, // backbone.layer3.3.conv1
-            (long)N * 256 * Hc8 * Wc8, // backbone.layer3.3.relu1
-            (long)256, // backbone.layer3.3.bn1.mean
-            (long)256, // backbone.layer3.3.bn1.inv_std
-            (long)N * 256 * Hc8 * Wc8, // backbone.layer3.3.conv2
-            (long)N * 256 * Hc8 * Wc8, // backbone.layer3.3.relu2
-            (long)256, // backbone.layer3.3.bn2.mean
-            (long)256, // backbone.layer3.3.bn2.inv_std
-            (long)N * 1024 * Hc8 * Wc8, // backbone.layer3.3.conv3
-            (long)N * 1024 * Hc8 * Wc8, // backbone.layer3.3.bn3
-            (long)1024, // backbone.layer3.3.bn3.mean
-            (long)1024, // backbone.layer3.3.bn3.inv_std
-            (long)N * 1024 * Hc8 * Wc8, // backbone.layer3.3.add
-            (long)N * 1024 * Hc8 * Wc8, // backbone.layer3.3.relu3
-            (long)N * 256 * Hc8 * Wc8, // backbone.layer3.4.conv1
-            (long)N * 256 * Hc8 * Wc8, // backbone.layer3.4.relu1
-            (long)256, // backbone.layer3.4.bn1.mean
-            (long)256, // backbone.layer3.4.bn1.inv_std
-            (long)N * 256 * Hc8 * Wc8, // backbone.layer3.4.conv2
-            (long)N * 256 * Hc8 * Wc8, // backbone.layer3.4.relu2
-            (long)256, // backbone.layer3.4.bn2.mean
-            (long)256, // backbone.layer3.4.bn2.inv_std
-            (long)N * 1024 * Hc8 * Wc8, // backbone.layer3.4.conv3
-            (long)N * 1024 * Hc8 * Wc8, // backbone.layer3.4.bn3
-            (long)1024, // backbone.layer3.4.bn3.mean
-            (long)1024, // backbone.layer3.4.bn3.inv_std
-            (long)N * 1024 * Hc8 * Wc8, // backbone.layer3.4.add
-            (long)N * 1024 * Hc8 * Wc8, // backbone.layer3.4.relu3
-            (long)N * 256 * Hc8 * Wc8, // backbone.layer3.5.conv1
-            (long)N * 256 * Hc8 * Wc8, // backbone.layer3.5.relu1
-            (long)256, // backbone.layer3.5.bn1.mean
-            (long)256, // backbone.layer3.5.bn1.inv_std
-            (long)N * 256 * Hc8 * Wc8, // backbone.layer3.5.conv2
-            (long)N * 256 * Hc8 * Wc8, // backbone.layer3.5.relu2
-            (long)256, // backbone.layer3.5.bn2.mean
-            (long)256, // backbone.layer3.5.bn2.inv_std
-            (long)N * 1024 * Hc8 * Wc8, // backbone.layer3.5.conv3
-            (long)N * 1024 * Hc8 * Wc8, // backbone.layer3.5.bn3
-            (long)1024, // backbone.layer3.5.bn3.mean
-            (long)1024, // backbone.layer3.5.bn3.inv_std
-            (long)N * 1024 * Hc8 * Wc8, // backbone.layer3.5.add
-            (long)N * 1024 * Hc8 * Wc8, // backbone.layer3.5.relu3
-            (long)N * 512 * Hc8 * Wc8, // backbone.layer4.0.conv1
-            (long)N * 512 * Hc8 * Wc8, // backbone.layer4.0.relu1
-            (long)512, // backbone.layer4.0.bn1.mean
-            (long)512, // backbone.layer4.0.bn1.inv_std
-            (long)N * 512 * Hc8 * Wc8, // backbone.layer4.0.conv2
-            (long)N * 512 * Hc8 * Wc8, // backbone.layer4.0.relu2
-            (long)512, // backbone.layer4.0.bn2.mean
-            (long)512, // backbone.layer4.0.bn2.inv_std
-            (long)N * 2048 * Hc8 * Wc8, // backbone.layer4.0.conv3
-            (long)N * 2048 * Hc8 * Wc8, // backbone.layer4.0.bn3
-            (long)2048, // backbone.layer4.0.bn3.mean
-            (long)2048, // backbone.layer4.0.bn3.inv_std
-            (long)N * 2048 * Hc8 * Wc8, // backbone.layer4.0.downsample.0
-            (long)N * 2048 * Hc8 * Wc8, // backbone.layer4.0.downsample.1
-            (long)2048, // backbone.layer4.0.downsample.1.mean
-            (long)2048, // backbone.layer4.0.downsample.1.inv_std
-            (long)N * 2048 * Hc8 * Wc8, // backbone.layer4.0.add
-            (long)N * 2048 * Hc8 * Wc8, // backbone.layer4.0.relu3
-            (long)N * 512 * Hc8 * Wc8, // backbone.layer4.1.conv1
-            (long)N * 512 * Hc8 * Wc8, // backbone.layer4.1.relu1
-            (long)512, // backbone.layer4.1.bn1.mean
-            (long)512, // backbone.layer4.1.bn1.inv_std
-            (long)N * 512 * Hc8 * Wc8, // backbone.layer4.1.conv2
-            (long)N * 512 * Hc8 * Wc8, // backbone.layer4.1.relu2
-            (long)512, // backbone.layer4.1.bn2.mean
-            (long)512, // backbone.layer4.1.bn2.inv_std
-            (long)N * 2048 * Hc8 * Wc8, // backbone.layer4.1.conv3
-            (long)N * 2048 * Hc8 * Wc8, // backbone.layer4.1.bn3
-            (long)2048, // backbone.layer4.1.bn3.mean
-            (long)2048, // backbone.layer4.1.bn3.inv_std
-            (long)N * 2048 * Hc8 * Wc8, // backbone.layer4.1.add
-            (long)N * 2048 * Hc8 * Wc8, // backbone.layer4.1.relu3
-            (long)N * 512 * Hc8 * Wc8, // backbone.layer4.2.conv1
-            (long)N * 512 * Hc8 * Wc8, // backbone.layer4.2.relu1
-            (long)512, // backbone.layer4.2.bn1.mean
-            (long)512, // backbone.layer4.2.bn1.inv_std
-            (long)N * 512 * Hc8 * Wc8, // backbone.layer4.2.conv2
-            (long)N * 512 * Hc8 * Wc8, // backbone.layer4.2.relu2
-            (long)512, // backbone.layer4.2.bn2.mean
-            (long)512, // backbone.layer4.2.bn2.inv_std
-            (long)N * 2048 * Hc8 * Wc8, // backbone.layer4.2.conv3
-            (long)N * 2048 * Hc8 * Wc8, // backbone.layer4.2.bn3
-            (long)2048, // backbone.layer4.2.bn3.mean
-            (long)2048, // backbone.layer4.2.bn3.inv_std
-            (long)N * 2048 * Hc8 * Wc8, // backbone.layer4.2.add
-            (long)N * 2048 * Hc8 * Wc8, // backbone.layer4.2.relu3
-            (long)N * 512 * Hc8 * Wc8, // head.fcn.0
-            (long)N * 512 * Hc8 * Wc8, // head.fcn.2
-            (long)512, // head.fcn.1.mean
-            (long)512, // head.fcn.1.inv_std
-            (long)N * 512 * Hc8 * Wc8, // head.fcn.3
-            (long)N * 512 * Hc8 * Wc8, // head.fcn.3.mask
-            (long)N * 59 * Hc8 * Wc8, // head.fcn.4
-            (long)N * 59 * H * W, // head.up
-            1L, // loss.mask
-            (long)2, // loss.mask.sums
-            (long)N * 256 * Hc4 * Wc4, // d(backbone.layer1.0.add)
-            (long)N * 256 * Hc4 * Wc4, // d(backbone.layer1.0.bn3)
-            (long)N * 64 * Hc4 * Wc4, // d(backbone.layer1.0.conv1)
-            (long)N * 64 * Hc4 * Wc4, // d(backbone.layer1.0.conv2)
-            (long)N * 256 * Hc4 * Wc4, // d(backbone.layer1.0.conv3)
-            (long)N * 256 * Hc4 * Wc4, // d(backbone.layer1.0.downsample.0)
-            (long)N * 256 * Hc4 * Wc4, // d(backbone.layer1.0.downsample.1)
-            (long)N * 64 * Hc4 * Wc4, // d(backbone.layer1.0.relu1)
-            (long)N * 64 * Hc4 * Wc4, // d(backbone.layer1.0.relu2)
-            (long)N * 256 * Hc4 * Wc4, // d(backbone.layer1.0.relu3)
-            (long)N * 256 * Hc4 * Wc4, // d(backbone.layer1.1.add)
-            (long)N * 256 * Hc4 * Wc4, // d(backbone.layer1.1.bn3)
-            (long)N * 64 * Hc4 * Wc4, // d(backbone.layer1.1.conv1)
-            (long)N * 64 * Hc4 * Wc4, // d(backbone.layer1.1.conv2)
-            (long)N * 256 * Hc4 * Wc4, // d(backbone.layer1.1.conv3)
-            (long)N * 64 * Hc4 * Wc4, // d(backbone.layer1.1.relu1)
-            (long)N * 64 * Hc4 * Wc4, // d(backbone.layer1.1.relu2)
-            (long)N * 256 * Hc4 * Wc4, // d(backbone.layer1.1.relu3)
-            (long)N * 256 * Hc4 * Wc4, // d(backbone.layer1.2.add)
-            (long)N * 256 * Hc4 * Wc4, // d(backbone.layer1.2.bn3)
-            (long)N * 64 * Hc4 * Wc4, // d(backbone.layer1.2.conv1)
-            (long)N * 64 * Hc4 * Wc4, // d(backbone.layer1.2.conv2)
-            (long)N * 256 * Hc4 * Wc4, // d(backbone.layer1.2.conv3)
-            (long)N * 64 * Hc4 * Wc4, // d(backbone.layer1.2.relu1)
-            (long)N * 64 * Hc4 * Wc4, // d(backbone.layer1.2.relu2)
-            (long)N * 256 * Hc4 * Wc4, // d(backbone.layer1.2.relu3)
-            (long)N * 512 * Hc8 * Wc8, // d(backbone.layer2.0.add)
-            (long)N * 512 * Hc8 * Wc8, // d(backbone.layer2.0.bn3)
-            (long)N * 128 * Hc4 * Wc4, // d(backbone.layer2.0.conv1)
-            (long)N * 128 * Hc8 * Wc8, // d(backbone.layer2.0.conv2)
-            (long)N * 512 * Hc8 * Wc8, // d(backbone.layer2.0.conv3)
-            (long)N * 512 * Hc8 * Wc8, // d(backbone.layer2.0.downsample.0)
-            (long)N * 512 * Hc8 * Wc8, // d(backbone.layer2.0.downsample.1)
-            (long)N * 128 * Hc4 * Wc4, // d(backbone.layer2.0.relu1)
-            (long)N * 128 * Hc8 * Wc8, // d(backbone.layer2.0.relu2)
-            (long)N * 512 * Hc8 * Wc8, // d(backbone.layer2.0.relu3)
-            (long)N * 512 * Hc8 * Wc8, // d(backbone.layer2.1.add)
-            (long)N * 512 * Hc8 * Wc8, // d(backbone.layer2.1.bn3)
-            (long)N * 128 * Hc8 * Wc8, // d(backbone.layer2.1.conv1)
-            (long)N * 128 * Hc8 * Wc8, // d(backbone.layer2.1.conv2)
-            (long)N * 512 * Hc8 * Wc8, // d(backbone.layer2.1.conv3)
-            (long)N * 128 * Hc8 * Wc8, // d(backbone.layer2.1.relu1)
-            (long)N * 128 * Hc8 * Wc8, // d(backbone.layer2.1.relu2)
-            (long)N * 512 * Hc8 * Wc8, // d(backbone.layer2.1.relu3)
-            (long)N * 512 * Hc8 * Wc8, // d(backbone.layer2.2.add)
-            (long)N * 512 * Hc8 * Wc8, // d(backbone.layer2.2.bn3)
-            (long)N * 128 * Hc8 * Wc8, // d(backbone.layer2.2.conv1)
-            (long)N * 128 * Hc8 * Wc8, // d(backbone.layer2.2.conv2)
-            (long)N * 512 * Hc8 * Wc8, // d(backbone.layer2.2.conv3)
-            (long)N * 128 * Hc8 * Wc8, // d(backbone.layer2.2.relu1)
-            (long)N * 128 * Hc8 * Wc8, // d(backbone.layer2.2.relu2)
-            (long)N * 512 * Hc8 * Wc8, // d(backbone.layer2.2.relu3)
-            (long)N * 512 * Hc8 * Wc8, // d(backbone.layer2.3.add)
-            (long)N * 512 * Hc8 * Wc8, // d(backbone.layer2.3.bn3)
-            (long)N * 128 * Hc8 * Wc8, // d(backbone.layer2.3.conv1)
-            (long)N * 128 * Hc8 * Wc8, // d(backbone.layer2.3.conv2)
-            (long)N * 512 * Hc8 * Wc8, // d(backbone.layer2.3.conv3)
-            (long)N * 128 * Hc8 * Wc8, // d(backbone.layer2.3.relu1)
-            (long)N * 128 * Hc8 * Wc8, // d(backbone.layer2.3.relu2)
-            (long)N * 512 * Hc8 * Wc8, // d(backbone.layer2.3.relu3)
-            (long)N * 1024 * Hc8 * Wc8, // d(backbone.layer3.0.add)
-            (long)N * 1024 * Hc8 * Wc8, // d(backbone.layer3.0.bn3)
-            (long)N * 256 * Hc8 * Wc8, // d(backbone.layer3.0.conv1)
-            (long)N * 256 * Hc8 * Wc8, // d(backbone.layer3.0.conv2)
-            (long)N * 1024 * Hc8 * Wc8, // d(backbone.layer3.0.conv3)
-            (long)N * 1024 * Hc8 * Wc8, // d(backbone.layer3.0.downsample.0)
-            (long)N * 1024 * Hc8 * Wc8, // d(backbone.layer3.0.downsample.1)
-            (long)N * 256 * Hc8 * Wc8, // d(backbone.layer3.0.relu1)
-            (long)N * 256 * Hc8 * Wc8, // d(backbone.layer3.0.relu2)
-            (long)N * 1024 * Hc8 * Wc8, // d(backbone.layer3.0.relu3)
-            (long)N * 1024 * Hc8 * Wc8, // d(backbone.layer3.1.add)
-            (long)N * 1024 * Hc8 * Wc8, // d(backbone.layer3.1.bn3)
-            (long)N * 256 * Hc8 * Wc8, // d(backbone.layer3.1.conv1)
-            (long)N * 256 * Hc8 * Wc8, // d(backbone.layer3.1.conv2)
-            (long)N * 1024 * Hc8 * Wc8, // d(backbone.layer3.1.conv3)
-            (long)N * 256 * Hc8 * Wc8, // d(backbone.layer3.1.relu1)
-            (long)N * 256 * Hc8 * Wc8, // d(backbone.layer3.1.relu2)
-            (long)N * 1024 * Hc8 * Wc8, // d(backbone.layer3.1.relu3)
-            (long)N * 1024 * Hc8 * Wc8, // d(backbone.layer3.2.add)
-            (long)N * 1024 * Hc8 * Wc8, // d(backbone.layer3.2.bn3)
-            (long)N * 256 * Hc8 * Wc8, // d(backbone.layer3.2.conv1)
-            (long)N * 256 * Hc8 * Wc8, // d(backbone.layer3.2.conv2)
-            (long)N * 1024 * Hc8 * Wc8, // d(backbone.layer3.2.conv3)
-            (long)N * 256 * Hc8 * Wc8, // d(backbone.layer3.2.relu1)
-            (long)N * 256 * Hc8 * Wc8, // d(backbone.layer3.2.relu2)
-            (long)N * 1024 * Hc8 * Wc8, // d(backbone.layer3.2.relu3)
-            (long)N * 1024 * Hc8 * Wc8, // d(backbone.layer3.3.add)
-            (long)N * 1024 * Hc8 * Wc8, // d(backbone.layer3.3.bn3)
-            (long)N * 256 * Hc8 * Wc8, // d(backbone.layer3.3.conv1)
-            (long)N * 256 * Hc8 * Wc8, // d(backbone.layer3.3.conv2)
-            (long)N * 1024 * Hc8 * Wc8, // d(backbone.layer3.3.conv3)
-            (long)N * 256 * Hc8 * Wc8, // d(backbone.layer3.3.relu1)
-            (long)N * 256 * Hc8 * Wc8, // d(backbone.layer3.3.relu2)
-            (long)N * 1024 * Hc8 * Wc8, // d(backbone.layer3.3.relu3)
-            (long)N * 1024 * Hc8 * Wc8, // d(backbone.layer3.4.add)
-            (long)N * 1024 * Hc8 * Wc8, // d(backbone.layer3.4.bn3)
-            (long)N * 256 * Hc8 * Wc8, // d(backbone.layer3.4.conv1)
-            (long)N * 256 * Hc8 * Wc8, // d(backbone.layer3.4.conv2)
-            (long)N * 1024 * Hc8 * Wc8, // d(backbone.layer3.4.conv3)
-            (long)N * 256 * Hc8 * Wc8, // d(backbone.layer3.4.relu1)
-            (long)N * 256 * Hc8 * Wc8, // d(backbone.layer3.4.relu2)
-            (long)N * 1024 * Hc8 * Wc8, // d(backbone.layer3.4.relu3)
-            (long)N * 1024 * Hc8 * Wc8, // d(backbone.layer3.5.add)
-            (long)N * 1024 * Hc8 * Wc8, // d(backbone.layer3.5.bn3)
-            (long)N * 256 * Hc8 * Wc8, // d(backbone.layer3.5.conv1)
-            (long)N * 256 * Hc8 * Wc8, // d(backbone.layer3.5.conv2)
-            (long)N * 1024 * Hc8 * Wc8, // d(backbone.layer3.5.conv3)
-            (long)N * 256 * Hc8 * Wc8, // d(backbone.layer3.5.relu1)
-            (long)N * 256 * Hc8 * Wc8, // d(backbone.layer3.5.relu2)
-            (long)N * 1024 * Hc8 * Wc8, // d(backbone.layer3.5.relu3)
-            (long)N * 2048 * Hc8 * Wc8, // d(backbone.layer4.0.add)
-            (long)N * 2048 * Hc8 * Wc8, // d(backbone.layer4.0.bn3)
-            (long)N * 512 * Hc8 * Wc8, // d(backbone.layer4.0.conv1)
-            (long)N * 512 * Hc8 * Wc8, // d(backbone.layer4.0.conv2)
-            (long)N * 2048 * Hc8 * Wc8, // d(backbone.layer4.0.conv3)
-            (long)N * 2048 * Hc8 * Wc8, // d(backbone.layer4.0.downsample.0)
-            (long)N * 2048 * Hc8 * Wc8, // d(backbone.layer4.0.downsample.1)
-            (long)N * 512 * Hc8 * Wc8, // d(backbone.layer4.0.relu1)
-            (long)N * 512 * Hc8 * Wc8, // d(backbone.layer4.0.relu2)
-            (long)N * 2048 * Hc8 * Wc8, // d(backbone.layer4.0.relu3)
-            (long)N * 2048 * Hc8 * Wc8, // d(backbone.layer4.1.add)
-            (long)N * 2048 * Hc8 * Wc8, // d(backbone.layer4.1.bn3)
-            (long)N * 512 * Hc8 * Wc8, // d(backbone.layer4.1.conv1)
-            (long)N * 512 * Hc8 * Wc8, // d(backbone.layer4.1.conv2)
-            (long)N * 2048 * Hc8 * Wc8, // d(backbone.layer4.1.conv3)
-            (long)N * 512 * Hc8 * Wc8, // d(backbone.layer4.1.relu1)
-            (long)N * 512 * Hc8 * Wc8, // d(backbone.layer4.1.relu2)
-            (long)N * 2048 * Hc8 * Wc8, // d(backbone.layer4.1.relu3)
-            (long)N * 2048 * Hc8 * Wc8, // d(backbone.layer4.2.add)
-            (long)N * 2048 * Hc8 * Wc8, // d(backbone.layer4.2.bn3)
-            (long)N * 512 * Hc8 * Wc8, // d(backbone.layer4.2.conv1)
-            (long)N * 512 * Hc8 * Wc8, // d(backbone.layer4.2.conv2)
-            (long)N * 2048 * Hc8 * Wc8, // d(backbone.layer4.2.conv3)
-            (long)N * 512 * Hc8 * Wc8, // d(backbone.layer4.2.relu1)
-            (long)N * 512 * Hc8 * Wc8, // d(backbone.layer4.2.relu2)
-            (long)N * 2048 * Hc8 * Wc8, // d(backbone.layer4.2.relu3)
-            (long)N * 128 * Hc4 * Wc4, // d(backbone.maxpool)
-            (long)N * 64 * Hc2 * Wc2, // d(backbone.stem.0)
-            (long)N * 64 * Hc2 * Wc2, // d(backbone.stem.2)
-            (long)N * 64 * Hc2 * Wc2, // d(backbone.stem.3)
-            (long)N * 64 * Hc2 * Wc2, // d(backbone.stem.5)
-            (long)N * 128 * Hc2 * Wc2, // d(backbone.stem.6)
-            (long)N * 128 * Hc2 * Wc2, // d(backbone.stem.8)
-            (long)N * 512 * Hc8 * Wc8, // d(head.fcn.0)
-            (long)N * 512 * Hc8 * Wc8, // d(head.fcn.2)
-            (long)N * 512 * Hc8 * Wc8, // d(head.fcn.3)
-            (long)N * 59 * Hc8 * Wc8, // d(head.fcn.4)
-            (long)N * 59 * H * W, // d(head.up)
-        };
-        long[] offsets = ArenaPlanner.Place(lengths, TrainingFirst, TrainingLast, TrainingOrder, out long slots);
-        _arena?.Dispose();
-        _arena = Device.Accelerator.Allocate1D<float>(Math.Max(1, slots));
-        PlannedPeakBytes = 4 * slots;
-        ArrayView<float> arena = _arena.View;
-        this.image = new Tensor(arena.SubView(offsets[0], lengths[0]), N, 3, H, W);
-        this._labels = new LabelMap(arena.SubView(offsets[1], lengths[1]).Cast<int>(), N, H, W);
-        this.backbone_stem_0 = new Tensor(arena.SubView(offsets[2], lengths[2]), N, 64, Hc2, Wc2);
-        this.backbone_stem_2 = new Tensor(arena.SubView(offsets[3], lengths[3]), N, 64, Hc2, Wc2);
-        this.backbone_stem_1_mean = arena.SubView(offsets[4], lengths[4]);
-        this.backbone_stem_1_inv_std = arena.SubView(offsets[5], lengths[5]);
-        this.backbone_stem_3 = new Tensor(arena.SubView(offsets[6], lengths[6]), N, 64, Hc2, Wc2);
-        this.backbone_stem_5 = new Tensor(arena.SubView(offsets[7], lengths[7]), N, 64, Hc2, Wc2);
-        this.backbone_stem_4_mean = arena.SubView(offsets[8], lengths[8]);
-        this.backbone_stem_4_inv_std = arena.SubView(offsets[9], lengths[9]);
-        this.backbone_stem_6 = new Tensor(arena.SubView(offsets[10], lengths[10]), N, 128, Hc2, Wc2);
-        this.backbone_stem_8 = new Tensor(arena.SubView(offsets[11], lengths[11]), N, 128, Hc2, Wc2);
-        this.backbone_stem_7_mean = arena.SubView(offsets[12], lengths[12]);
-        this.backbone_stem_7_inv_std = arena.SubView(offsets[13], lengths[13]);
-        this.backbone_maxpool = new Tensor(arena.SubView(offsets[14], lengths[14]), N, 128, Hc4, Wc4);
-        this.backbone_maxpool_argmax = arena.SubView(offsets[15], lengths[15]).Cast<int>();
-        this.backbone_layer1_0_conv1 = new Tensor(arena.SubView(offsets[16], lengths[16]), N, 64, Hc4, Wc4);
-        this.backbone_layer1_0_relu1 = new Tensor(arena.SubView(offsets[17], lengths[17]), N, 64, Hc4, Wc4);
-        this.backbone_layer1_0_bn1_mean = arena.SubView(offsets[18], lengths[18]);
-        this.backbone_layer1_0_bn1_inv_std = arena.SubView(offsets[19], lengths[19]);
-        this.backbone_layer1_0_conv2 = new Tensor(arena.SubView(offsets[20], lengths[20]), N, 64, Hc4, Wc4);
-        this.backbone_layer1_0_relu2 = new Tensor(arena.SubView(offsets[21], lengths[21]), N, 64, Hc4, Wc4);
-        this.backbone_layer1_0_bn2_mean = arena.SubView(offsets[22], lengths[22]);
-        this.backbone_layer1_0_bn2_inv_std = arena.SubView(offsets[23], lengths[23]);
-        this.backbone_layer1_0_conv3 = new Tensor(arena.SubView(offsets[24], lengths[24]), N, 256, Hc4, Wc4);
-        this.backbone_layer1_0_bn3 = new Tensor(arena.SubView(offsets[25], lengths[25]), N, 256, Hc4, Wc4);
-        this.backbone_layer1_0_bn3_mean = arena.SubView(offsets[26], lengths[26]);
-        this.backbone_layer1_0_bn3_inv_std = arena.SubView(offsets[27], lengths[27]);
-        this.backbone_layer1_0_downsample_0 = new Tensor(arena.SubView(offsets[28], lengths[28]), N, 256, Hc4, Wc4);
-        this.backbone_layer1_0_downsample_1 = new Tensor(arena.SubView(offsets[29], lengths[29]), N, 256, Hc4, Wc4);
-        this.backbone_layer1_0_downsample_1_mean = arena.SubView(offsets[30], lengths[30]);
-        this.backbone_layer1_0_downsample_1_inv_std = arena.SubView(offsets[31], lengths[31]);
-        this.backbone_layer1_0_add = new Tensor(arena.SubView(offsets[32], lengths[32]), N, 256, Hc4, Wc4);
-        this.backbone_layer1_0_relu3 = new Tensor(arena.SubView(offsets[33], lengths[33]), N, 256, Hc4, Wc4);
-        this.backbone_layer1_1_conv1 = new Tensor(arena.SubView(offsets[34], lengths[34]), N, 64, Hc4, Wc4);
-        this.backbone_layer1_1_relu1 = new Tensor(arena.SubView(offsets[35], lengths[35]), N, 64, Hc4, Wc4);
-        this.backbone_layer1_1_bn1_mean = arena.SubView(offsets[36], lengths[36]);
-        this.backbone_layer1_1_bn1_inv_std = arena.SubView(offsets[37], lengths[37]);
-        this.backbone_layer1_1_conv2 = new Tensor(arena.SubView(offsets[38], lengths[38]), N, 64, Hc4, Wc4);
-        this.backbone_layer1_1_relu2 = new Tensor(arena.SubView(offsets[39], lengths[39]), N, 64, Hc4, Wc4);
-        this.backbone_layer1_1_bn2_mean = arena.SubView(offsets[40], lengths[40]);
-        this.backbone_layer1_1_bn2_inv_std = arena.SubView(offsets[41], lengths[41]);
-        this.backbone_layer1_1_conv3 = new Tensor(arena.SubView(offsets[42], lengths[42]), N, 256, Hc4, Wc4);
-        this.backbone_layer1_1_bn3 = new Tensor(arena.SubView(offsets[43], lengths[43]), N, 256, Hc4, Wc4);
-        this.backbone_layer1_1_bn3_mean = arena.SubView(offsets[44], lengths[44]);
-        this.backbone_layer1_1_bn3_inv_std = arena.SubView(offsets[45], lengths[45]);
-        this.backbone_layer1_1_add = new Tensor(arena.SubView(offsets[46], lengths[46]), N, 256, Hc4, Wc4);
-        this.backbone_layer1_1_relu3 = new Tensor(arena.SubView(offsets[47], lengths[47]), N, 256, Hc4, Wc4);
-        this.backbone_layer1_2_conv1 = new Tensor(arena.SubView(offsets[48], lengths[48]), N, 64, Hc4, Wc4);
-        this.backbone_layer1_2_relu1 = new Tensor(arena.SubView(offsets[49], lengths[49]), N, 64, Hc4, Wc4);
-        this.backbone_layer1_2_bn1_mean = arena.SubView(offsets[50], lengths[50]);
-        this.backbone_layer1_2_bn1_inv_std = arena.SubView(offsets[51], lengths[51]);
-        this.backbone_layer1_2_conv2 = new Tensor(arena.SubView(offsets[52], lengths[52]), N, 64, Hc4, Wc4);
-        this.backbone_layer1_2_relu2 = new Tensor(arena.SubView(offsets[53], lengths[53]), N, 64, Hc4, Wc4);
-        this.backbone_layer1_2_bn2_mean = arena.SubView(offsets[54], lengths[54]);
-        this.backbone_layer1_2_bn2_inv_std = arena.SubView(offsets[55], lengths[55]);
-        this.backbone_layer1_2_conv3 = new Tensor(arena.SubView(offsets[56], lengths[56]), N, 256, Hc4, Wc4);
-        this.backbone_layer1_2_bn3 = new Tensor(arena.SubView(offsets[57], lengths[57]), N, 256, Hc4, Wc4);
-        this.backbone_layer1_2_bn3_mean = arena.SubView(offsets[58], lengths[58]);
-        this.backbone_layer1_2_bn3_inv_std = arena.SubView(offsets[59], lengths[59]);
-        this.backbone_layer1_2_add = new Tensor(arena.SubView(offsets[60], lengths[60]), N, 256, Hc4, Wc4);
-        this.backbone_layer1_2_relu3 = new Tensor(arena.SubView(offsets[61], lengths[61]), N, 256, Hc4, Wc4);
-        this.backbone_layer2_0_conv1 = new Tensor(arena.SubView(offsets[62], lengths[62]), N, 128, Hc4, Wc4);
-        this.backbone_layer2_0_relu1 = new Tensor(arena.SubView(offsets[63], lengths[63]), N, 128, Hc4, Wc4);
-        this.backbone_layer2_0_bn1_mean = arena.SubView(offsets[64], lengths[64]);
-        this.backbone_layer2_0_bn1_inv_std = arena.SubView(offsets[65], lengths[65]);
-        this.backbone_layer2_0_conv2 = new Tensor(arena.SubView(offsets[66], lengths[66]), N, 128, Hc8, Wc8);
-        this.backbone_layer2_0_relu2 = new Tensor(arena.SubView(offsets[67], lengths[67]), N, 128, Hc8, Wc8);
-        this.backbone_layer2_0_bn2_mean = arena.SubView(offsets[68], lengths[68]);
-        this.backbone_layer2_0_bn2_inv_std = arena.SubView(offsets[69], lengths[69]);
-        this.backbone_layer2_0_conv3 = new Tensor(arena.SubView(offsets[70], lengths[70]), N, 512, Hc8, Wc8);
-        this.backbone_layer2_0_bn3 = new Tensor(arena.SubView(offsets[71], lengths[71]), N, 512, Hc8, Wc8);
-        this.backbone_layer2_0_bn3_mean = arena.SubView(offsets[72], lengths[72]);
-        this.backbone_layer2_0_bn3_inv_std = arena.SubView(offsets[73], lengths[73]);
-        this.backbone_layer2_0_downsample_0 = new Tensor(arena.SubView(offsets[74], lengths[74]), N, 512, Hc8, Wc8);
-        this.backbone_layer2_0_downsample_1 = new Tensor(arena.SubView(offsets[75], lengths[75]), N, 512, Hc8, Wc8);
-        this.backbone_layer2_0_downsample_1_mean = arena.SubView(offsets[76], lengths[76]);
-        this.backbone_layer2_0_downsample_1_inv_std = arena.SubView(offsets[77], lengths[77]);
-        this.backbone_layer2_0_add = new Tensor(arena.SubView(offsets[78], lengths[78]), N, 512, Hc8, Wc8);
-        this.backbone_layer2_0_relu3 = new Tensor(arena.SubView(offsets[79], lengths[79]), N, 512, Hc8, Wc8);
-        this.backbone_layer2_1_conv1 = new Tensor(arena.SubView(offsets[80], lengths[80]), N, 128, Hc8, Wc8);
-        this.backbone_layer2_1_relu1 = new Tensor(arena.SubView(offsets[81], lengths[81]), N, 128, Hc8, Wc8);
-        this.backbone_layer2_1_bn1_mean = arena.SubView(offsets[82], lengths[82]);
-        this.backbone_layer2_1_bn1_inv_std = arena.SubView(offsets[83], lengths[83]);
-        this.backbone_layer2_1_conv2 = new Tensor(arena.SubView(offsets[84], lengths[84]), N, 128, Hc8, Wc8);
-        this.backbone_layer2_1_relu2 = new Tensor(arena.SubView(offsets[85], lengths[85]), N, 128, Hc8, Wc8);
-        this.backbone_layer2_1_bn2_mean = arena.SubView(offsets[86], lengths[86]);
-        this.backbone_layer2_1_bn2_inv_std = arena.SubView(offsets[87], lengths[87]);
-        this.backbone_layer2_1_conv3 = new Tensor(arena.SubView(offsets[88], lengths[88]), N, 512, Hc8, Wc8);
-        this.backbone_layer2_1_bn3 = new Tensor(arena.SubView(offsets[89], lengths[89]), N, 512, Hc8, Wc8);
-        this.backbone_layer2_1_bn3_mean = arena.SubView(offsets[90], lengths[90]);
-        this.backbone_layer2_1_bn3_inv_std = arena.SubView(offsets[91], lengths[91]);
-        this.backbone_layer2_1_add = new Tensor(arena.SubView(offsets[92], lengths[92]), N, 512, Hc8, Wc8);
-        this.backbone_layer2_1_relu3 = new Tensor(arena.SubView(offsets[93], lengths[93]), N, 512, Hc8, Wc8);
-        this.backbone_layer2_2_conv1 = new Tensor(arena.SubView(offsets[94], lengths[94]), N, 128, Hc8, Wc8);
-        this.backbone_layer2_2_relu1 = new Tensor(arena.SubView(offsets[95], lengths[95]), N, 128, Hc8, Wc8);
-        this.backbone_layer2_2_bn1_mean = arena.SubView(offsets[96], lengths[96]);
-        this.backbone_layer2_2_bn1_inv_std = arena.SubView(offsets[97], lengths[97]);
-        this.backbone_layer2_2_conv2 = new Tensor(arena.SubView(offsets[98], lengths[98]), N, 128, Hc8, Wc8);
-        this.backbone_layer2_2_relu2 = new Tensor(arena.SubView(offsets[99], lengths[99]), N, 128, Hc8, Wc8);
-        this.backbone_layer2_2_bn2_mean = arena.SubView(offsets[100], lengths[100]);
-        this.backbone_layer2_2_bn2_inv_std = arena.SubView(offsets[101], lengths[101]);
-        this.backbone_layer2_2_conv3 = new Tensor(arena.SubView(offsets[102], lengths[102]), N, 512, Hc8, Wc8);
-        this.backbone_layer2_2_bn3 = new Tensor(arena.SubView(offsets[103], lengths[103]), N, 512, Hc8, Wc8);
-        this.backbone_layer2_2_bn3_mean = arena.SubView(offsets[104], lengths[104]);
-        this.backbone_layer2_2_bn3_inv_std = arena.SubView(offsets[105], lengths[105]);
-        this.backbone_layer2_2_add = new Tensor(arena.SubView(offsets[106], lengths[106]), N, 512, Hc8, Wc8);
-        this.backbone_layer2_2_relu3 = new Tensor(arena.SubView(offsets[107], lengths[107]), N, 512, Hc8, Wc8);
-        this.backbone_layer2_3_conv1 = new Tensor(arena.SubView(offsets[108], lengths[108]), N, 128, Hc8, Wc8);
-        this.backbone_layer2_3_relu1 = new Tensor(arena.SubView(offsets[109], lengths[109]), N, 128, Hc8, Wc8);
-        this.backbone_layer2_3_bn1_mean = arena.SubView(offsets[110], lengths[110]);
-        this.backbone_layer2_3_bn1_inv_std = arena.SubView(offsets[111], lengths[111]);
-        this.backbone_layer2_3_conv2 = new Tensor(arena.SubView(offsets[112], lengths[112]), N, 128, Hc8, Wc8);
-        this.backbone_layer2_3_relu2 = new Tensor(arena.SubView(offsets[113], lengths[113]), N, 128, Hc8, Wc8);
-        this.backbone_layer2_3_bn2_mean = arena.SubView(offsets[114], lengths[114]);
-        this.backbone_layer2_3_bn2_inv_std = arena.SubView(offsets[115], lengths[115]);
-        this.backbone_layer2_3_conv3 = new Tensor(arena.SubView(offsets[116], lengths[116]), N, 512, Hc8, Wc8);
-        this.backbone_layer2_3_bn3 = new Tensor(arena.SubView(offsets[117], lengths[117]), N, 512, Hc8, Wc8);
-        this.backbone_layer2_3_bn3_mean = arena.SubView(offsets[118], lengths[118]);
-        this.backbone_layer2_3_bn3_inv_std = arena.SubView(offsets[119], lengths[119]);
-        this.backbone_layer2_3_add = new Tensor(arena.SubView(offsets[120], lengths[120]), N, 512, Hc8, Wc8);
-        this.backbone_layer2_3_relu3 = new Tensor(arena.SubView(offsets[121], lengths[121]), N, 512, Hc8, Wc8);
-        this.backbone_layer3_0_conv1 = new Tensor(arena.SubView(offsets[122], lengths[122]), N, 256, Hc8, Wc8);
-        this.backbone_layer3_0_relu1 = new Tensor(arena.SubView(offsets[123], lengths[123]), N, 256, Hc8, Wc8);
-        this.backbone_layer3_0_bn1_mean = arena.SubView(offsets[124], lengths[124]);
-        this.backbone_layer3_0_bn1_inv_std = arena.SubView(offsets[125], lengths[125]);
-        this.backbone_layer3_0_conv2 = new Tensor(arena.SubView(offsets[126], lengths[126]), N, 256, Hc8, Wc8);
-        this.backbone_layer3_0_relu2 = new Tensor(arena.SubView(offsets[127], lengths[127]), N, 256, Hc8, Wc8);
-        this.backbone_layer3_0_bn2_mean = arena.SubView(offsets[128], lengths[128]);
-        this.backbone_layer3_0_bn2_inv_std = arena.SubView(offsets[129], lengths[129]);
-        this.backbone_layer3_0_conv3 = new Tensor(arena.SubView(offsets[130], lengths[130]), N, 1024, Hc8, Wc8);
-        this.backbone_layer3_0_bn3 = new Tensor(arena.SubView(offsets[131], lengths[131]), N, 1024, Hc8, Wc8);
-        this.backbone_layer3_0_bn3_mean = arena.SubView(offsets[132], lengths[132]);
-        this.backbone_layer3_0_bn3_inv_std = arena.SubView(offsets[133], lengths[133]);
-        this.backbone_layer3_0_downsample_0 = new Tensor(arena.SubView(offsets[134], lengths[134]), N, 1024, Hc8, Wc8);
-        this.backbone_layer3_0_downsample_1 = new Tensor(arena.SubView(offsets[135], lengths[135]), N, 1024, Hc8, Wc8);
-        this.backbone_layer3_0_downsample_1_mean = arena.SubView(offsets[136], lengths[136]);
-        this.backbone_layer3_0_downsample_1_inv_std = arena.SubView(offsets[137], lengths[137]);
-        this.backbone_layer3_0_add = new Tensor(arena.SubView(offsets[138], lengths[138]), N, 1024, Hc8, Wc8);
-        this.backbone_layer3_0_relu3 = new Tensor(arena.SubView(offsets[139], lengths[139]), N, 1024, Hc8, Wc8);
-        this.backbone_layer3_1_conv1 = new Tensor(arena.SubView(offsets[140], lengths[140]), N, 256, Hc8, Wc8);
-        this.backbone_layer3_1_relu1 = new Tensor(arena.SubView(offsets[141], lengths[141]), N, 256, Hc8, Wc8);
-        this.backbone_layer3_1_bn1_mean = arena.SubView(offsets[142], lengths[142]);
-        this.backbone_layer3_1_bn1_inv_std = arena.SubView(offsets[143], lengths[143]);
-        this.backbone_layer3_1_conv2 = new Tensor(arena.SubView(offsets[144], lengths[144]), N, 256, Hc8, Wc8);
-        this.backbone_layer3_1_relu2 = new Tensor(arena.SubView(offsets[145], lengths[145]), N, 256, Hc8, Wc8);
-        this.backbone_layer3_1_bn2_mean = arena.SubView(offsets[146], lengths[146]);
-        this.backbone_layer3_1_bn2_inv_std = arena.SubView(offsets[147], lengths[147]);
-        this.backbone_layer3_1_conv3 = new Tensor(arena.SubView(offsets[148], lengths[148]), N, 1024, Hc8, Wc8);
-        this.backbone_layer3_1_bn3 = new Tensor(arena.SubView(offsets[149], lengths[149]), N, 1024, Hc8, Wc8);
-        this.backbone_layer3_1_bn3_mean = arena.SubView(offsets[150], lengths[150]);
-        this.backbone_layer3_1_bn3_inv_std = arena.SubView(offsets[151], lengths[151]);
-        this.backbone_layer3_1_add = new Tensor(arena.SubView(offsets[152], lengths[152]), N, 1024, Hc8, Wc8);
-        this.backbone_layer3_1_relu3 = new Tensor(arena.SubView(offsets[153], lengths[153]), N, 1024, Hc8, Wc8);
-        this.backbone_layer3_2_conv1 = new Tensor(arena.SubView(offsets[154], lengths[154]), N, 256, Hc8, Wc8);
-        this.backbone_layer3_2_relu1 = new Tensor(arena.SubView(offsets[155], lengths[155]), N, 256, Hc8, Wc8);
-        this.backbone_layer3_2_bn1_mean = arena.SubView(offsets[156], lengths[156]);
-        this.backbone_layer3_2_bn1_inv_std = arena.SubView(offsets[157], lengths[157]);
-        this.backbone_layer3_2_conv2 = new Tensor(arena.SubView(offsets[158], lengths[158]), N, 256, Hc8, Wc8);
-        this.backbone_layer3_2_relu2 = new Tensor(arena.SubView(offsets[159], lengths[159]), N, 256, Hc8, Wc8);
-        this.backbone_layer3_2_bn2_mean = arena.SubView(offsets[160], lengths[160]);
-        this.backbone_layer3_2_bn2_inv_std = arena.SubView(offsets[161], lengths[161]);
-        this.backbone_layer3_2_conv3 = new Tensor(arena.SubView(offsets[162], lengths[162]), N, 1024, Hc8, Wc8);
-        this.backbone_layer3_2_bn3 = new Tensor(arena.SubView(offsets[163], lengths[163]), N, 1024, Hc8, Wc8);
-        this.backbone_layer3_2_bn3_mean = arena.SubView(offsets[164], lengths[164]);
-        this.backbone_layer3_2_bn3_inv_std = arena.SubView(offsets[165], lengths[165]);
-        this.backbone_layer3_2_add = new Tensor(arena.SubView(offsets[166], lengths[166]), N, 1024, Hc8, Wc8);
-        this.backbone_layer3_2_relu3 = new Tensor(arena.SubView(offsets[167], lengths[167]), N, 1024, Hc8, Wc8);
-        this.backbone_layer3_3_conv1 = new Tensor(arena.SubView(offsets[168], lengths[168]), N, 256, Hc8, Wc8);
-        this.backbone_layer3_3_relu1 = new Tensor(arena.SubView(offsets[169], lengths[169]), N, 256, Hc8, Wc8);
-        this.backbone_layer3_3_bn1_mean = arena.SubView(offsets[170], lengths[170]);
-        this.backbone_layer3_3_bn1_inv_std = arena.SubView(offsets[171], lengths[171]);
-        this.backbone_layer3_3_conv2 = new Tensor(arena.SubView(offsets[172], lengths[172]), N, 256, Hc8, Wc8);
-        this.backbone_layer3_3_relu2 = new Tensor(arena.SubView(offsets[173], lengths[173]), N, 256, Hc8, Wc8);
-        this.backbone_layer3_3_bn2_mean = arena.SubView(offsets[174], lengths[174]);
-        this.backbone_layer3_3_bn2_inv_std = arena.SubView(offsets[175], lengths[175]);
-        this.backbone_layer3_3_conv3 = new Tensor(arena.SubView(offsets[176], lengths[176]), N, 1024, Hc8, Wc8);
-        this.backbone_layer3_3_bn3 = new Tensor(arena.SubView(offsets[177], lengths[177]), N, 1024, Hc8, Wc8);
-        this.backbone_layer3_3_bn3_mean = arena.SubView(offsets[178], lengths[178]);
-        this.backbone_layer3_3_bn3_inv_std = arena.SubView(offsets[179], lengths[179]);
-        this.backbone_layer3_3_add = new Tensor(arena.SubView(offsets[180], lengths[180]), N, 1024, Hc8, Wc8);
-        this.backbone_layer3_3_relu3 = new Tensor(arena.SubView(offsets[181], lengths[181]), N, 1024, Hc8, Wc8);
-        this.backbone_layer3_4_conv1 = new Tensor(arena.SubView(offsets[182], lengths[182]), N, 256, Hc8, Wc8);
-        this.backbone_layer3_4_relu1 = new Tensor(arena.SubView(offsets[183], lengths[183]), N, 256, Hc8, Wc8);
-        this.backbone_layer3_4_bn1_mean = arena.SubView(offsets[184], lengths[184]);
-        this.backbone_layer3_4_bn1_inv_std = arena.SubView(offsets[185], lengths[185]);
-        this.backbone_layer3_4_conv2 = new Tensor(arena.SubView(offsets[186], lengths[186]), N, 256, Hc8, Wc8);
-        this.backbone_layer3_4_relu2 = new Tensor(arena.SubView(offsets[187], lengths[187]), N, 256, Hc8, Wc8);
-        this.backbone_layer3_4_bn2_mean = arena.SubView(offsets[188], lengths[188]);
-        this.backbone_layer3_4_bn2_inv_std = arena.SubView(offsets[189], lengths[189]);
-        this.backbone_layer3_4_conv3 = new Tensor(arena.SubView(offsets[190], lengths[190]), N, 1024, Hc8, Wc8);
-        this.backbone_layer3_4_bn3 = new Tensor(arena.SubView(offsets[191], lengths[191]), N, 1024, Hc8, Wc8);
-        this.backbone_layer3_4_bn3_mean = arena.SubView(offsets[192], lengths[192]);
-        this.backbone_layer3_4_bn3_inv_std = arena.SubView(offsets[193], lengths[193]);
-        this.backbone_layer3_4_add = new Tensor(arena.SubView(offsets[194], lengths[194]), N, 1024, Hc8, Wc8);
-        this.backbone_layer3_4_relu3 = new Tensor(arena.SubView(offsets[195], lengths[195]), N, 1024, Hc8, Wc8);
-        this.backbone_layer3_5_conv1 = new Tensor(arena.SubView(offsets[196], lengths[196]), N, 256, Hc8, Wc8);
-        this.backbone_layer3_5_relu1 = new Tensor(arena.SubView(offsets[197], lengths[197]), N, 256, Hc8, Wc8);
-        this.backbone_layer3_5_bn1_mean = arena.SubView(offsets[198], lengths[198]);
-        this.backbone_layer3_5_bn1_inv_std = arena.SubView(offsets[199], lengths[199]);
-        this.backbone_layer3_5_conv2 = new Tensor(arena.SubView(offsets[200], lengths[200]), N, 256, Hc8, Wc8);
-        this.backbone_layer3_5_relu2 = new Tensor(arena.SubView(offsets[201], lengths[201]), N, 256, Hc8, Wc8);
-        this.backbone_layer3_5_bn2_mean = arena.SubView(offsets[202], lengths[202]);
-        this.backbone_layer3_5_bn2_inv_std = arena.SubView(offsets[203], lengths[203]);
-        this.backbone_layer3_5_conv3 = new Tensor(arena.SubView(offsets[204], lengths[204]), N, 1024, Hc8, Wc8);
-        this.backbone_layer3_5_bn3 = new Tensor(arena.SubView(offsets[205], lengths[205]), N, 1024, Hc8, Wc8);
-        this.backbone_layer3_5_bn3_mean = arena.SubView(offsets[206], lengths[206]);
-        this.backbone_layer3_5_bn3_inv_std = arena.SubView(offsets[207], lengths[207]);
-        this.backbone_layer3_5_add = new Tensor(arena.SubView(offsets[208], lengths[208]), N, 1024, Hc8, Wc8);
-        this.backbone_layer3_5_relu3 = new Tensor(arena.SubView(offsets[209], lengths[209]), N, 1024, Hc8, Wc8);
-        this.backbone_layer4_0_conv1 = new Tensor(arena.SubView(offsets[210], lengths[210]), N, 512, Hc8, Wc8);
-        this.backbone_layer4_0_relu1 = new Tensor(arena.SubView(offsets[211], lengths[211]), N, 512, Hc8, Wc8);
-        this.backbone_layer4_0_bn1_mean = arena.SubView(offsets[212], lengths[212]);
-        this.backbone_layer4_0_bn1_inv_std = arena.SubView(offsets[213], lengths[213]);
-        this.backbone_layer4_0_conv2 = new Tensor(arena.SubView(offsets[214], lengths[214]), N, 512, Hc8, Wc8);
-        this.backbone_layer4_0_relu2 = new Tensor(arena.SubView(offsets[215], lengths[215]), N, 512, Hc8, Wc8);
-        this.backbone_layer4_0_bn2_mean = arena.SubView(offsets[216], lengths[216]);
-        this.backbone_layer4_0_bn2_inv_std = arena.SubView(offsets[217], lengths[217]);
-        this.backbone_layer4_0_conv3 = new Tensor(arena.SubView(offsets[218], lengths[218]), N, 2048, Hc8, Wc8);
-        this.backbone_layer4_0_bn3 = new Tensor(arena.SubView(offsets[219], lengths[219]), N, 2048, Hc8, Wc8);
-        this.backbone_layer4_0_bn3_mean = arena.SubView(offsets[220], lengths[220]);
-        this.backbone_layer4_0_bn3_inv_std = arena.SubView(offsets[221], lengths[221]);
-        this.backbone_layer4_0_downsample_0 = new Tensor(arena.SubView(offsets[222], lengths[222]), N, 2048, Hc8, Wc8);
-        this.backbone_layer4_0_downsample_1 = new Tensor(arena.SubView(offsets[223], lengths[223]), N, 2048, Hc8, Wc8);
-        this.backbone_layer4_0_downsample_1_mean = arena.SubView(offsets[224], lengths[224]);
-        this.backbone_layer4_0_downsample_1_inv_std = arena.SubView(offsets[225], lengths[225]);
-        this.backbone_layer4_0_add = new Tensor(arena.SubView(offsets[226], lengths[226]), N, 2048, Hc8, Wc8);
-        this.backbone_layer4_0_relu3 = new Tensor(arena.SubView(offsets[227], lengths[227]), N, 2048, Hc8, Wc8);
-        this.backbone_layer4_1_conv1 = new Tensor(arena.SubView(offsets[228], lengths[228]), N, 512, Hc8, Wc8);
-        this.backbone_layer4_1_relu1 = new Tensor(arena.SubView(offsets[229], lengths[229]), N, 512, Hc8, Wc8);
-        this.backbone_layer4_1_bn1_mean = arena.SubView(offsets[230], lengths[230]);
-        this.backbone_layer4_1_bn1_inv_std = arena.SubView(offsets[231], lengths[231]);
-        this.backbone_layer4_1_conv2 = new Tensor(arena.SubView(offsets[232], lengths[232]), N, 512, Hc8, Wc8);
-        this.backbone_layer4_1_relu2 = new Tensor(arena.SubView(offsets[233], lengths[233]), N, 512, Hc8, Wc8);
-        this.backbone_layer4_1_bn2_mean = arena.SubView(offsets[234], lengths[234]);
-        this.backbone_layer4_1_bn2_inv_std = arena.SubView(offsets[235], lengths[235]);
-        this.backbone_layer4_1_conv3 = new Tensor(arena.SubView(offsets[236], lengths[236]), N, 2048, Hc8, Wc8);
-        this.backbone_layer4_1_bn3 = new Tensor(arena.SubView(offsets[237], lengths[237]), N, 2048, Hc8, Wc8);
-        this.backbone_layer4_1_bn3_mean = arena.SubView(offsets[238], lengths[238]);
-        this.backbone_layer4_1_bn3_inv_std = arena.SubView(offsets[239], lengths[239]);
-        this.backbone_layer4_1_add = new Tensor(arena.SubView(offsets[240], lengths[240]), N, 2048, Hc8, Wc8);
-        this.backbone_layer4_1_relu3 = new Tensor(arena.SubView(offsets[241], lengths[241]), N, 2048, Hc8, Wc8);
-        this.backbone_layer4_2_conv1 = new Tensor(arena.SubView(offsets[242], lengths[242]), N, 512, Hc8, Wc8);
-        this.backbone_layer4_2_relu1 = new Tensor(arena.SubView(offsets[243], lengths[243]), N, 512, Hc8, Wc8);
-        this.backbone_layer4_2_bn1_mean = arena.SubView(offsets[244], lengths[244]);
-        this.backbone_layer4_2_bn1_inv_std = arena.SubView(offsets[245], lengths[245]);
-        this.backbone_layer4_2_conv2 = new Tensor(arena.SubView(offsets[246], lengths[246]), N, 512, Hc8, Wc8);
-        this.backbone_layer4_2_relu2 = new Tensor(arena.SubView(offsets[247], lengths[247]), N, 512, Hc8, Wc8);
-        this.backbone_layer4_2_bn2_mean = arena.SubView(offsets[248], lengths[248]);
-        this.backbone_layer4_2_bn2_inv_std = arena.SubView(offsets[249], lengths[249]);
-        this.backbone_layer4_2_conv3 = new Tensor(arena.SubView(offsets[250], lengths[250]), N, 2048, Hc8, Wc8);
-        this.backbone_layer4_2_bn3 = new Tensor(arena.SubView(offsets[251], lengths[251]), N, 2048, Hc8, Wc8);
-        this.backbone_layer4_2_bn3_mean = arena.SubView(offsets[252], lengths[252]);
-        this.backbone_layer4_2_bn3_inv_std = arena.SubView(offsets[253], lengths[253]);
-        this.backbone_layer4_2_add = new Tensor(arena.SubView(offsets[254], lengths[254]), N, 2048, Hc8, Wc8);
-        this.backbone_layer4_2_relu3 = new Tensor(arena.SubView(offsets[255], lengths[255]), N, 2048, Hc8, Wc8);
-        this.head_fcn_0 = new Tensor(arena.SubView(offsets[256], lengths[256]), N, 512, Hc8, Wc8);
-        this.head_fcn_2 = new Tensor(arena.SubView(offsets[257], lengths[257]), N, 512, Hc8, Wc8);
-        this.head_fcn_1_mean = arena.SubView(offsets[258], lengths[258]);
-        this.head_fcn_1_inv_std = arena.SubView(offsets[259], lengths[259]);
-        this.head_fcn_3 = new Tensor(arena.SubView(offsets[260], lengths[260]), N, 512, Hc8, Wc8);
-        this.head_fcn_3_mask = arena.SubView(offsets[261], lengths[261]);
-        this.head_fcn_4 = new Tensor(arena.SubView(offsets[262], lengths[262]), N, 59, Hc8, Wc8);
-        this.head_up = new Tensor(arena.SubView(offsets[263], lengths[263]), N, 59, H, W);
-        this.loss_mask = arena.SubView(offsets[264], lengths[264]);
-        this.loss_mask_sums = arena.SubView(offsets[265], lengths[265]);
-        this.d_backbone_layer1_0_add = new Tensor(arena.SubView(offsets[266], lengths[266]), N, 256, Hc4, Wc4);
-        this.d_backbone_layer1_0_bn3 = new Tensor(arena.SubView(offsets[267], lengths[267]), N, 256, Hc4, Wc4);
-        this.d_backbone_layer1_0_conv1 = new Tensor(arena.SubView(offsets[268], lengths[268]), N, 64, Hc4, Wc4);
-        this.d_backbone_layer1_0_conv2 = new Tensor(arena.SubView(offsets[269], lengths[269]), N, 64, Hc4, Wc4);
-        this.d_backbone_layer1_0_conv3 = new Tensor(arena.SubView(offsets[270], lengths[270]), N, 256, Hc4, Wc4);
-        this.d_backbone_layer1_0_downsample_0 = new Tensor(arena.SubView(offsets[271], lengths[271]), N, 256, Hc4, Wc4);
-        this.d_backbone_layer1_0_downsample_1 = new Tensor(arena.SubView(offsets[272], lengths[272]), N, 256, Hc4, Wc4);
-        this.d_backbone_layer1_0_relu1 = new Tensor(arena.SubView(offsets[273], lengths[273]), N, 64, Hc4, Wc4);
-        this.d_backbone_layer1_0_relu2 = new Tensor(arena.SubView(offsets[274], lengths[274]), N, 64, Hc4, Wc4);
-        this.d_backbone_layer1_0_relu3 = new Tensor(arena.SubView(offsets[275], lengths[275]), N, 256, Hc4, Wc4);
-        this.d_backbone_layer1_1_add = new Tensor(arena.SubView(offsets[276], lengths[276]), N, 256, Hc4, Wc4);
-        this.d_backbone_layer1_1_bn3 = new Tensor(arena.SubView(offsets[277], lengths[277]), N, 256, Hc4, Wc4);
-        this.d_backbone_layer1_1_conv1 = new Tensor(arena.SubView(offsets[278], lengths[278]), N, 64, Hc4, Wc4);
-        this.d_backbone_layer1_1_conv2 = new Tensor(arena.SubView(offsets[279], lengths[279]), N, 64, Hc4, Wc4);
-        this.d_backbone_layer1_1_conv3 = new Tensor(arena.SubView(offsets[280], lengths[280]), N, 256, Hc4, Wc4);
-        this.d_backbone_layer1_1_relu1 = new Tensor(arena.SubView(offsets[281], lengths[281]), N, 64, Hc4, Wc4);
-        this.d_backbone_layer1_1_relu2 = new Tensor(arena.SubView(offsets[282], lengths[282]), N, 64, Hc4, Wc4);
-        this.d_backbone_layer1_1_relu3 = new Tensor(arena.SubView(offsets[283], lengths[283]), N, 256, Hc4, Wc4);
-        this.d_backbone_layer1_2_add = new Tensor(arena.SubView(offsets[284], lengths[284]), N, 256, Hc4, Wc4);
-        this.d_backbone_layer1_2_bn3 = new Tensor(arena.SubView(offsets[285], lengths[285]), N, 256, Hc4, Wc4);
-        this.d_backbone_layer1_2_conv1 = new Tensor(arena.SubView(offsets[286], lengths[286]), N, 64, Hc4, Wc4);
-        this.d_backbone_layer1_2_conv2 = new Tensor(arena.SubView(offsets[287], lengths[287]), N, 64, Hc4, Wc4);
-        this.d_backbone_layer1_2_conv3 = new Tensor(arena.SubView(offsets[288], lengths[288]), N, 256, Hc4, Wc4);
-        this.d_backbone_layer1_2_relu1 = new Tensor(arena.SubView(offsets[289], lengths[289]), N, 64, Hc4, Wc4);
-        this.d_backbone_layer1_2_relu2 = new Tensor(arena.SubView(offsets[290], lengths[290]), N, 64, Hc4, Wc4);
-        this.d_backbone_layer1_2_relu3 = new Tensor(arena.SubView(offsets[291], lengths[291]), N, 256, Hc4, Wc4);
-        this.d_backbone_layer2_0_add = new Tensor(arena.SubView(offsets[292], lengths[292]), N, 512, Hc8, Wc8);
-        this.d_backbone_layer2_0_bn3 = new Tensor(arena.SubView(offsets[293], lengths[293]), N, 512, Hc8, Wc8);
-        this.d_backbone_layer2_0_conv1 = new Tensor(arena.SubView(offsets[294], lengths[294]), N, 128, Hc4, Wc4);
-        this.d_backbone_layer2_0_conv2 = new Tensor(arena.SubView(offsets[295], lengths[295]), N, 128, Hc8, Wc8);
-        this.d_backbone_layer2_0_conv3 = new Tensor(arena.SubView(offsets[296], lengths[296]), N, 512, Hc8, Wc8);
-        this.d_backbone_layer2_0_downsample_0 = new Tensor(arena.SubView(offsets[297], lengths[297]), N, 512, Hc8, Wc8);
-        this.d_backbone_layer2_0_downsample_1 = new Tensor(arena.SubView(offsets[298], lengths[298]), N, 512, Hc8, Wc8);
-        this.d_backbone_layer2_0_relu1 = new Tensor(arena.SubView(offsets[299], lengths[299]), N, 128, Hc4, Wc4);
-        this.d_backbone_layer2_0_relu2 = new Tensor(arena.SubView(offsets[300], lengths[300]), N, 128, Hc8, Wc8);
-        this.d_backbone_layer2_0_relu3 = new Tensor(arena.SubView(offsets[301], lengths[301]), N, 512, Hc8, Wc8);
-        this.d_backbone_layer2_1_add = new Tensor(arena.SubView(offsets[302], lengths[302]), N, 512, Hc8, Wc8);
-        this.d_backbone_layer2_1_bn3 = new Tensor(arena.SubView(offsets[303], lengths[303]), N, 512, Hc8, Wc8);
-        this.d_backbone_layer2_1_conv1 = new Tensor(arena.SubView(offsets[304], lengths[304]), N, 128, Hc8, Wc8);
-        this.d_backbone_layer2_1_conv2 = new Tensor(arena.SubView(offsets[305], lengths[305]), N, 128, Hc8, Wc8);
-        this.d_backbone_layer2_1_conv3 = new Tensor(arena.SubView(offsets[306], lengths[306]), N, 512, Hc8, Wc8);
-        this.d_backbone_layer2_1_relu1 = new Tensor(arena.SubView(offsets[307], lengths[307]), N, 128, Hc8, Wc8);
-        this.d_backbone_layer2_1_relu2 = new Tensor(arena.SubView(offsets[308], lengths[308]), N, 128, Hc8, Wc8);
-        this.d_backbone_layer2_1_relu3 = new Tensor(arena.SubView(offsets[309], lengths[309]), N, 512, Hc8, Wc8);
-        this.d_backbone_layer2_2_add = new Tensor(arena.SubView(offsets[310], lengths[310]), N, 512, Hc8, Wc8);
-        this.d_backbone_layer2_2_bn3 = new Tensor(arena.SubView(offsets[311], lengths[311]), N, 512, Hc8, Wc8);
-        this.d_backbone_layer2_2_conv1 = new Tensor(arena.SubView(offsets[312], lengths[312]), N, 128, Hc8, Wc8);
-        this.d_backbone_layer2_2_conv2 = new Tensor(arena.SubView(offsets[313], lengths[313]), N, 128, Hc8, Wc8);
-        this.d_backbone_layer2_2_conv3 = new Tensor(arena.SubView(offsets[314], lengths[314]), N, 512, Hc8, Wc8);
-        this.d_backbone_layer2_2_relu1 = new Tensor(arena.SubView(offsets[315], lengths[315]), N, 128, Hc8, Wc8);
-        this.d_backbone_layer2_2_relu2 = new Tensor(arena.SubView(offsets[316], lengths[316]), N, 128, Hc8, Wc8);
-        this.d_backbone_layer2_2_relu3 = new Tensor(arena.SubView(offsets[317], lengths[317]), N, 512, Hc8, Wc8);
-        this.d_backbone_layer2_3_add = new Tensor(arena.SubView(offsets[318], lengths[318]), N, 512, Hc8, Wc8);
-        this.d_backbone_layer2_3_bn3 = new Tensor(arena.SubView(offsets[319], lengths[319]), N, 512, Hc8, Wc8);
-        this.d_backbone_layer2_3_conv1 = new Tensor(arena.SubView(offsets[320], lengths[320]), N, 128, Hc8, Wc8);
-        this.d_backbone_layer2_3_conv2 = new Tensor(arena.SubView(offsets[321], lengths[321]), N, 128, Hc8, Wc8);
-        this.d_backbone_layer2_3_conv3 = new Tensor(arena.SubView(offsets[322], lengths[322]), N, 512, Hc8, Wc8);
-        this.d_backbone_layer2_3_relu1 = new Tensor(arena.SubView(offsets[323], lengths[323]), N, 128, Hc8, Wc8);
-        this.d_backbone_layer2_3_relu2 = new Tensor(arena.SubView(offsets[324], lengths[324]), N, 128, Hc8, Wc8);
-        this.d_backbone_layer2_3_relu3 = new Tensor(arena.SubView(offsets[325], lengths[325]), N, 512, Hc8, Wc8);
-        this.d_backbone_layer3_0_add = new Tensor(arena.SubView(offsets[326], lengths[326]), N, 1024, Hc8, Wc8);
-        this.d_backbone_layer3_0_bn3 = new Tensor(arena.SubView(offsets[327], lengths[327]), N, 1024, Hc8, Wc8);
-        this.d_backbone_layer3_0_conv1 = new Tensor(arena.SubView(offsets[328], lengths[328]), N, 256, Hc8, Wc8);
-        this.d_backbone_layer3_0_conv2 = new Tensor(arena.SubView(offsets[329], lengths[329]), N, 256, Hc8, Wc8);
-        this.d_backbone_layer3_0_conv3 = new Tensor(arena.SubView(offsets[330], lengths[330]), N, 1024, Hc8, Wc8);
-        this.d_backbone_layer3_0_downsample_0 = new Tensor(arena.SubView(offsets[331], lengths[331]), N, 1024, Hc8, Wc8);
-        this.d_backbone_layer3_0_downsample_1 = new Tensor(arena.SubView(offsets[332], lengths[332]), N, 1024, Hc8, Wc8);
-        this.d_backbone_layer3_0_relu1 = new Tensor(arena.SubView(offsets[333], lengths[333]), N, 256, Hc8, Wc8);
-        this.d_backbone_layer3_0_relu2 = new Tensor(arena.SubView(offsets[334], lengths[334]), N, 256, Hc8, Wc8);
-        this.d_backbone_layer3_0_relu3 = new Tensor(arena.SubView(offsets[335], lengths[335]), N, 1024, Hc8, Wc8);
-        this.d_backbone_layer3_1_add = new Tensor(arena.SubView(offsets[336], lengths[336]), N, 1024, Hc8, Wc8);
-        this.d_backbone_layer3_1_bn3 = new Tensor(arena.SubView(offsets[337], lengths[337]), N, 1024, Hc8, Wc8);
-        this.d_backbone_layer3_1_conv1 = new Tensor(arena.SubView(offsets[338], lengths[338]), N, 256, Hc8, Wc8);
-        this.d_backbone_layer3_1_conv2 = new Tensor(arena.SubView(offsets[339], lengths[339]), N, 256, Hc8, Wc8);
-        this.d_backbone_layer3_1_conv3 = new Tensor(arena.SubView(offsets[340], lengths[340]), N, 1024, Hc8, Wc8);
-        this.d_backbone_layer3_1_relu1 = new Tensor(arena.SubView(offsets[341], lengths[341]), N, 256, Hc8, Wc8);
-        this.d_backbone_layer3_1_relu2 = new Tensor(arena.SubView(offsets[342], lengths[342]), N, 256, Hc8, Wc8);
-        this.d_backbone_layer3_1_relu3 = new Tensor(arena.SubView(offsets[343], lengths[343]), N, 1024, Hc8, Wc8);
-        this.d_backbone_layer3_2_add = new Tensor(arena.SubView(offsets[344], lengths[344]), N, 1024, Hc8, Wc8);
-        this.d_backbone_layer3_2_bn3 = new Tensor(arena.SubView(offsets[345], lengths[345]), N, 1024, Hc8, Wc8);
-        this.d_backbone_layer3_2_conv1 = new Tensor(arena.SubView(offsets[346], lengths[346]), N, 256, Hc8, Wc8);
-        this.d_backbone_layer3_2_conv2 = new Tensor(arena.SubView(offsets[347], lengths[347]), N, 256, Hc8, Wc8);
-        this.d_backbone_layer3_2_conv3 = new Tensor(arena.SubView(offsets[348], lengths[348]), N, 1024, Hc8, Wc8);
-        this.d_backbone_layer3_2_relu1 = new Tensor(arena.SubView(offsets[349], lengths[349]), N, 256, Hc8, Wc8);
-        this.d_backbone_layer3_2_relu2 = new Tensor(arena.SubView(offsets[350], lengths[350]), N, 256, Hc8, Wc8);
-        this.d_backbone_layer3_2_relu3 = new Tensor(arena.SubView(offsets[351], lengths[351]), N, 1024, Hc8, Wc8);
-        this.d_backbone_layer3_3_add = new Tensor(arena.SubView(offsets[352], lengths[352]), N, 1024, Hc8, Wc8);
-        this.d_backbone_layer3_3_bn3 = new Tensor(arena.SubView(offsets[353], lengths[353]), N, 1024, Hc8, Wc8);
-        this.d_backbone_layer3_3_conv1 = new Tensor(arena.SubView(offsets[354], lengths[354]), N, 256, Hc8, Wc8);
-        this.d_backbone_layer3_3_conv2 = new Tensor(arena.SubView(offsets[355], lengths[355]), N, 256, Hc8, Wc8);
-        this.d_backbone_layer3_3_conv3 = new Tensor(arena.SubView(offsets[356], lengths[356]), N, 1024, Hc8, Wc8);
-        this.d_backbone_layer3_3_relu1 = new Tensor(arena.SubView(offsets[357], lengths[357]), N, 256, Hc8, Wc8);
-        this.d_backbone_layer3_3_relu2 = new Tensor(arena.SubView(offsets[358], lengths[358]), N, 256, Hc8, Wc8);
-        this.d_backbone_layer3_3_relu3 = new Tensor(arena.SubView(offsets[359], lengths[359]), N, 1024, Hc8, Wc8);
-        this.d_backbone_layer3_4_add = new Tensor(arena.SubView(offsets[360], lengths[360]), N, 1024, Hc8, Wc8);
-        this.d_backbone_layer3_4_bn3 = new Tensor(arena.SubView(offsets[361], lengths[361]), N, 1024, Hc8, Wc8);
-        this.d_backbone_layer3_4_conv1 = new Tensor(arena.SubView(offsets[362], lengths[362]), N, 256, Hc8, Wc8);
-        this.d_backbone_layer3_4_conv2 = new Tensor(arena.SubView(offsets[363], lengths[363]), N, 256, Hc8, Wc8);
-        this.d_backbone_layer3_4_conv3 = new Tensor(arena.SubView(offsets[364], lengths[364]), N, 1024, Hc8, Wc8);
-        this.d_backbone_layer3_4_relu1 = new Tensor(arena.SubView(offsets[365], lengths[365]), N, 256, Hc8, Wc8);
-        this.d_backbone_layer3_4_relu2 = new Tensor(arena.SubView(offsets[366], lengths[366]), N, 256, Hc8, Wc8);
-        this.d_backbone_layer3_4_relu3 = new Tensor(arena.SubView(offsets[367], lengths[367]), N, 1024, Hc8, Wc8);
-        this.d_backbone_layer3_5_add = new Tensor(arena.SubView(offsets[368], lengths[368]), N, 1024, Hc8, Wc8);
-        this.d_backbone_layer3_5_bn3 = new Tensor(arena.SubView(offsets[369], lengths[369]), N, 1024, Hc8, Wc8);
-        this.d_backbone_layer3_5_conv1 = new Tensor(arena.SubView(offsets[370], lengths[370]), N, 256, Hc8, Wc8);
-        this.d_backbone_layer3_5_conv2 = new Tensor(arena.SubView(offsets[371], lengths[371]), N, 256, Hc8, Wc8);
-        this.d_backbone_layer3_5_conv3 = new Tensor(arena.SubView(offsets[372], lengths[372]), N, 1024, Hc8, Wc8);
-        this.d_backbone_layer3_5_relu1 = new Tensor(arena.SubView(offsets[373], lengths[373]), N, 256, Hc8, Wc8);
-        this.d_backbone_layer3_5_relu2 = new Tensor(arena.SubView(offsets[374], lengths[374]), N, 256, Hc8, Wc8);
-        this.d_backbone_layer3_5_relu3 = new Tensor(arena.SubView(offsets[375], lengths[375]), N, 1024, Hc8, Wc8);
-        this.d_backbone_layer4_0_add = new Tensor(arena.SubView(offsets[376], lengths[376]), N, 2048, Hc8, Wc8);
-        this.d_backbone_layer4_0_bn3 = new Tensor(arena.SubView(offsets[377], lengths[377]), N, 2048, Hc8, Wc8);
-        this.d_backbone_layer4_0_conv1 = new Tensor(arena.SubView(offsets[378], lengths[378]), N, 512, Hc8, Wc8);
-        this.d_backbone_layer4_0_conv2 = new Tensor(arena.SubView(offsets[379], lengths[379]), N, 512, Hc8, Wc8);
-        this.d_backbone_layer4_0_conv3 = new Tensor(arena.SubView(offsets[380], lengths[380]), N, 2048, Hc8, Wc8);
-        this.d_backbone_layer4_0_downsample_0 = new Tensor(arena.SubView(offsets[381], lengths[381]), N, 2048, Hc8, Wc8);
-        this.d_backbone_layer4_0_downsample_1 = new Tensor(arena.SubView(offsets[382], lengths[382]), N, 2048, Hc8, Wc8);
-        this.d_backbone_layer4_0_relu1 = new Tensor(arena.SubView(offsets[383], lengths[383]), N, 512, Hc8, Wc8);
-        this.d_backbone_layer4_0_relu2 = new Tensor(arena.SubView(offsets[384], lengths[384]), N, 512, Hc8, Wc8);
-        this.d_backbone_layer4_0_relu3 = new Tensor(arena.SubView(offsets[385], lengths[385]), N, 2048, Hc8, Wc8);
-        this.d_backbone_layer4_1_add = new Tensor(arena.SubView(offsets[386], lengths[386]), N, 2048, Hc8, Wc8);
-        this.d_backbone_layer4_1_bn3 = new Tensor(arena.SubView(offsets[387], lengths[387]), N, 2048, Hc8, Wc8);
-        this.d_backbone_layer4_1_conv1 = new Tensor(arena.SubView(offsets[388], lengths[388]), N, 512, Hc8, Wc8);
-        this.d_backbone_layer4_1_conv2 = new Tensor(arena.SubView(offsets[389], lengths[389]), N, 512, Hc8, Wc8);
-        this.d_backbone_layer4_1_conv3 = new Tensor(arena.SubView(offsets[390], lengths[390]), N, 2048, Hc8, Wc8);
-        this.d_backbone_layer4_1_relu1 = new Tensor(arena.SubView(offsets[391], lengths[391]), N, 512, Hc8, Wc8);
-        this.d_backbone_layer4_1_relu2 = new Tensor(arena.SubView(offsets[392], lengths[392]), N, 512, Hc8, Wc8);
-        this.d_backbone_layer4_1_relu3 = new Tensor(arena.SubView(offsets[393], lengths[393]), N, 2048, Hc8, Wc8);
-        this.d_backbone_layer4_2_add = new Tensor(arena.SubView(offsets[394], lengths[394]), N, 2048, Hc8, Wc8);
-        this.d_backbone_layer4_2_bn3 = new Tensor(arena.SubView(offsets[395], lengths[395]), N, 2048, Hc8, Wc8);
-        this.d_backbone_layer4_2_conv1 = new Tensor(arena.SubView(offsets[396], lengths[396]), N, 512, Hc8, Wc8);
-        this.d_backbone_layer4_2_conv2 = new Tensor(arena.SubView(offsets[397], lengths[397]), N, 512, Hc8, Wc8);
-        this.d_backbone_layer4_2_conv3 = new Tensor(arena.SubView(offsets[398], lengths[398]), N, 2048, Hc8, Wc8);
-        this.d_backbone_layer4_2_relu1 = new Tensor(arena.SubView(offsets[399], lengths[399]), N, 512, Hc8, Wc8);
-        this.d_backbone_layer4_2_relu2 = new Tensor(arena.SubView(offsets[400], lengths[400]), N, 512, Hc8, Wc8);
-        this.d_backbone_layer4_2_relu3 = new Tensor(arena.SubView(offsets[401], lengths[401]), N, 2048, Hc8, Wc8);
-        this.d_backbone_maxpool = new Tensor(arena.SubView(offsets[402], lengths[402]), N, 128, Hc4, Wc4);
-        this.d_backbone_stem_0 = new Tensor(arena.SubView(offsets[403], lengths[403]), N, 64, Hc2, Wc2);
-        this.d_backbone_stem_2 = new Tensor(arena.SubView(offsets[404], lengths[404]), N, 64, Hc2, Wc2);
-        this.d_backbone_stem_3 = new Tensor(arena.SubView(offsets[405], lengths[405]), N, 64, Hc2, Wc2);
-        this.d_backbone_stem_5 = new Tensor(arena.SubView(offsets[406], lengths[406]), N, 64, Hc2, Wc2);
-        this.d_backbone_stem_6 = new Tensor(arena.SubView(offsets[407], lengths[407]), N, 128, Hc2, Wc2);
-        this.d_backbone_stem_8 = new Tensor(arena.SubView(offsets[408], lengths[408]), N, 128, Hc2, Wc2);
-        this.d_head_fcn_0 = new Tensor(arena.SubView(offsets[409], lengths[409]), N, 512, Hc8, Wc8);
-        this.d_head_fcn_2 = new Tensor(arena.SubView(offsets[410], lengths[410]), N, 512, Hc8, Wc8);
-        this.d_head_fcn_3 = new Tensor(arena.SubView(offsets[411], lengths[411]), N, 512, Hc8, Wc8);
-        this.d_head_fcn_4 = new Tensor(arena.SubView(offsets[412], lengths[412]), N, 59, Hc8, Wc8);
-        this.d_head_up = new Tensor(arena.SubView(offsets[413], lengths[413]), N, 59, H, W);
+        this.image = arena.Tensor(0, N, 3, H, W);
+        this._labels = arena.Labels(1, N, H, W);
+        this.backbone_stem_0 = arena.Tensor(2, N, 64, Hc2, Wc2);
+        this.backbone_stem_2 = arena.Tensor(3, N, 64, Hc2, Wc2);
+        this.backbone_stem_1_mean = arena.View(4, 64);
+        this.backbone_stem_1_inv_std = arena.View(5, 64);
+        this.backbone_stem_3 = arena.Tensor(6, N, 64, Hc2, Wc2);
+        this.backbone_stem_5 = arena.Tensor(7, N, 64, Hc2, Wc2);
+        this.backbone_stem_4_mean = arena.View(8, 64);
+        this.backbone_stem_4_inv_std = arena.View(9, 64);
+        this.backbone_stem_6 = arena.Tensor(10, N, 128, Hc2, Wc2);
+        this.backbone_stem_8 = arena.Tensor(11, N, 128, Hc2, Wc2);
+        this.backbone_stem_7_mean = arena.View(12, 128);
+        this.backbone_stem_7_inv_std = arena.View(13, 128);
+        this.backbone_maxpool = arena.Tensor(14, N, 128, Hc4, Wc4);
+        this.backbone_maxpool_argmax = arena.Ints(15, (long)N * 128 * Hc4 * Wc4);
+        this.backbone_layer1_0_conv1 = arena.Tensor(16, N, 64, Hc4, Wc4);
+        this.backbone_layer1_0_relu1 = arena.Tensor(17, N, 64, Hc4, Wc4);
+        this.backbone_layer1_0_bn1_mean = arena.View(18, 64);
+        this.backbone_layer1_0_bn1_inv_std = arena.View(19, 64);
+        this.backbone_layer1_0_conv2 = arena.Tensor(20, N, 64, Hc4, Wc4);
+        this.backbone_layer1_0_relu2 = arena.Tensor(21, N, 64, Hc4, Wc4);
+        this.backbone_layer1_0_bn2_mean = arena.View(22, 64);
+        this.backbone_layer1_0_bn2_inv_std = arena.View(23, 64);
+        this.backbone_layer1_0_conv3 = arena.Tensor(24, N, 256, Hc4, Wc4);
+        this.backbone_layer1_0_bn3 = arena.Tensor(25, N, 256, Hc4, Wc4);
+        this.backbone_layer1_0_bn3_mean = arena.View(26, 256);
+        this.backbone_layer1_0_bn3_inv_std = arena.View(27, 256);
+        this.backbone_layer1_0_downsample_0 = arena.Tensor(28, N, 256, Hc4, Wc4);
+        this.backbone_layer1_0_downsample_1 = arena.Tensor(29, N, 256, Hc4, Wc4);
+        this.backbone_layer1_0_downsample_1_mean = arena.View(30, 256);
+        this.backbone_layer1_0_downsample_1_inv_std = arena.View(31, 256);
+        this.backbone_layer1_0_add = arena.Tensor(32, N, 256, Hc4, Wc4);
+        this.backbone_layer1_0_relu3 = arena.Tensor(33, N, 256, Hc4, Wc4);
+        this.backbone_layer1_1_conv1 = arena.Tensor(34, N, 64, Hc4, Wc4);
+        this.backbone_layer1_1_relu1 = arena.Tensor(35, N, 64, Hc4, Wc4);
+        this.backbone_layer1_1_bn1_mean = arena.View(36, 64);
+        this.backbone_layer1_1_bn1_inv_std = arena.View(37, 64);
+        this.backbone_layer1_1_conv2 = arena.Tensor(38, N, 64, Hc4, Wc4);
+        this.backbone_layer1_1_relu2 = arena.Tensor(39, N, 64, Hc4, Wc4);
+        this.backbone_layer1_1_bn2_mean = arena.View(40, 64);
+        this.backbone_layer1_1_bn2_inv_std = arena.View(41, 64);
+        this.backbone_layer1_1_conv3 = arena.Tensor(42, N, 256, Hc4, Wc4);
+        this.backbone_layer1_1_bn3 = arena.Tensor(43, N, 256, Hc4, Wc4);
+        this.backbone_layer1_1_bn3_mean = arena.View(44, 256);
+        this.backbone_layer1_1_bn3_inv_std = arena.View(45, 256);
+        this.backbone_layer1_1_add = arena.Tensor(46, N, 256, Hc4, Wc4);
+        this.backbone_layer1_1_relu3 = arena.Tensor(47, N, 256, Hc4, Wc4);
+        this.backbone_layer1_2_conv1 = arena.Tensor(48, N, 64, Hc4, Wc4);
+        this.backbone_layer1_2_relu1 = arena.Tensor(49, N, 64, Hc4, Wc4);
+        this.backbone_layer1_2_bn1_mean = arena.View(50, 64);
+        this.backbone_layer1_2_bn1_inv_std = arena.View(51, 64);
+        this.backbone_layer1_2_conv2 = arena.Tensor(52, N, 64, Hc4, Wc4);
+        this.backbone_layer1_2_relu2 = arena.Tensor(53, N, 64, Hc4, Wc4);
+        this.backbone_layer1_2_bn2_mean = arena.View(54, 64);
+        this.backbone_layer1_2_bn2_inv_std = arena.View(55, 64);
+        this.backbone_layer1_2_conv3 = arena.Tensor(56, N, 256, Hc4, Wc4);
+        this.backbone_layer1_2_bn3 = arena.Tensor(57, N, 256, Hc4, Wc4);
+        this.backbone_layer1_2_bn3_mean = arena.View(58, 256);
+        this.backbone_layer1_2_bn3_inv_std = arena.View(59, 256);
+        this.backbone_layer1_2_add = arena.Tensor(60, N, 256, Hc4, Wc4);
+        this.backbone_layer1_2_relu3 = arena.Tensor(61, N, 256, Hc4, Wc4);
+        this.backbone_layer2_0_conv1 = arena.Tensor(62, N, 128, Hc4, Wc4);
+        this.backbone_layer2_0_relu1 = arena.Tensor(63, N, 128, Hc4, Wc4);
+        this.backbone_layer2_0_bn1_mean = arena.View(64, 128);
+        this.backbone_layer2_0_bn1_inv_std = arena.View(65, 128);
+        this.backbone_layer2_0_conv2 = arena.Tensor(66, N, 128, Hc8, Wc8);
+        this.backbone_layer2_0_relu2 = arena.Tensor(67, N, 128, Hc8, Wc8);
+        this.backbone_layer2_0_bn2_mean = arena.View(68, 128);
+        this.backbone_layer2_0_bn2_inv_std = arena.View(69, 128);
+        this.backbone_layer2_0_conv3 = arena.Tensor(70, N, 512, Hc8, Wc8);
+        this.backbone_layer2_0_bn3 = arena.Tensor(71, N, 512, Hc8, Wc8);
+        this.backbone_layer2_0_bn3_mean = arena.View(72, 512);
+        this.backbone_layer2_0_bn3_inv_std = arena.View(73, 512);
+        this.backbone_layer2_0_downsample_0 = arena.Tensor(74, N, 512, Hc8, Wc8);
+        this.backbone_layer2_0_downsample_1 = arena.Tensor(75, N, 512, Hc8, Wc8);
+        this.backbone_layer2_0_downsample_1_mean = arena.View(76, 512);
+        this.backbone_layer2_0_downsample_1_inv_std = arena.View(77, 512);
+        this.backbone_layer2_0_add = arena.Tensor(78, N, 512, Hc8, Wc8);
+        this.backbone_layer2_0_relu3 = arena.Tensor(79, N, 512, Hc8, Wc8);
+        this.backbone_layer2_1_conv1 = arena.Tensor(80, N, 128, Hc8, Wc8);
+        this.backbone_layer2_1_relu1 = arena.Tensor(81, N, 128, Hc8, Wc8);
+        this.backbone_layer2_1_bn1_mean = arena.View(82, 128);
+        this.backbone_layer2_1_bn1_inv_std = arena.View(83, 128);
+        this.backbone_layer2_1_conv2 = arena.Tensor(84, N, 128, Hc8, Wc8);
+        this.backbone_layer2_1_relu2 = arena.Tensor(85, N, 128, Hc8, Wc8);
+        this.backbone_layer2_1_bn2_mean = arena.View(86, 128);
+        this.backbone_layer2_1_bn2_inv_std = arena.View(87, 128);
+        this.backbone_layer2_1_conv3 = arena.Tensor(88, N, 512, Hc8, Wc8);
+        this.backbone_layer2_1_bn3 = arena.Tensor(89, N, 512, Hc8, Wc8);
+        this.backbone_layer2_1_bn3_mean = arena.View(90, 512);
+        this.backbone_layer2_1_bn3_inv_std = arena.View(91, 512);
+        this.backbone_layer2_1_add = arena.Tensor(92, N, 512, Hc8, Wc8);
+        this.backbone_layer2_1_relu3 = arena.Tensor(93, N, 512, Hc8, Wc8);
+        this.backbone_layer2_2_conv1 = arena.Tensor(94, N, 128, Hc8, Wc8);
+        this.backbone_layer2_2_relu1 = arena.Tensor(95, N, 128, Hc8, Wc8);
+        this.backbone_layer2_2_bn1_mean = arena.View(96, 128);
+        this.backbone_layer2_2_bn1_inv_std = arena.View(97, 128);
+        this.backbone_layer2_2_conv2 = arena.Tensor(98, N, 128, Hc8, Wc8);
+        this.backbone_layer2_2_relu2 = arena.Tensor(99, N, 128, Hc8, Wc8);
+        this.backbone_layer2_2_bn2_mean = arena.View(100, 128);
+        this.backbone_layer2_2_bn2_inv_std = arena.View(101, 128);
+        this.backbone_layer2_2_conv3 = arena.Tensor(102, N, 512, Hc8, Wc8);
+        this.backbone_layer2_2_bn3 = arena.Tensor(103, N, 512, Hc8, Wc8);
+        this.backbone_layer2_2_bn3_mean = arena.View(104, 512);
+        this.backbone_layer2_2_bn3_inv_std = arena.View(105, 512);
+        this.backbone_layer2_2_add = arena.Tensor(106, N, 512, Hc8, Wc8);
+        this.backbone_layer2_2_relu3 = arena.Tensor(107, N, 512, Hc8, Wc8);
+        this.backbone_layer2_3_conv1 = arena.Tensor(108, N, 128, Hc8, Wc8);
+        this.backbone_layer2_3_relu1 = arena.Tensor(109, N, 128, Hc8, Wc8);
+        this.backbone_layer2_3_bn1_mean = arena.View(110, 128);
+        this.backbone_layer2_3_bn1_inv_std = arena.View(111, 128);
+        this.backbone_layer2_3_conv2 = arena.Tensor(112, N, 128, Hc8, Wc8);
+        this.backbone_layer2_3_relu2 = arena.Tensor(113, N, 128, Hc8, Wc8);
+        this.backbone_layer2_3_bn2_mean = arena.View(114, 128);
+        this.backbone_layer2_3_bn2_inv_std = arena.View(115, 128);
+        this.backbone_layer2_3_conv3 = arena.Tensor(116, N, 512, Hc8, Wc8);
+        this.backbone_layer2_3_bn3 = arena.Tensor(117, N, 512, Hc8, Wc8);
+        this.backbone_layer2_3_bn3_mean = arena.View(118, 512);
+        this.backbone_layer2_3_bn3_inv_std = arena.View(119, 512);
+        this.backbone_layer2_3_add = arena.Tensor(120, N, 512, Hc8, Wc8);
+        this.backbone_layer2_3_relu3 = arena.Tensor(121, N, 512, Hc8, Wc8);
+        this.backbone_layer3_0_conv1 = arena.Tensor(122, N, 256, Hc8, Wc8);
+        this.backbone_layer3_0_relu1 = arena.Tensor(123, N, 256, Hc8, Wc8);
+        this.backbone_layer3_0_bn1_mean = arena.View(124, 256);
+        this.backbone_layer3_0_bn1_inv_std = arena.View(125, 256);
+        this.backbone_layer3_0_conv2 = arena.Tensor(126, N, 256, Hc8, Wc8);
+        this.backbone_layer3_0_relu2 = arena.Tensor(127, N, 256, Hc8, Wc8);
+        this.backbone_layer3_0_bn2_mean = arena.View(128, 256);
+        this.backbone_layer3_0_bn2_inv_std = arena.View(129, 256);
+        this.backbone_layer3_0_conv3 = arena.Tensor(130, N, 1024, Hc8, Wc8);
+        this.backbone_layer3_0_bn3 = arena.Tensor(131, N, 1024, Hc8, Wc8);
+        this.backbone_layer3_0_bn3_mean = arena.View(132, 1024);
+        this.backbone_layer3_0_bn3_inv_std = arena.View(133, 1024);
+        this.backbone_layer3_0_downsample_0 = arena.Tensor(134, N, 1024, Hc8, Wc8);
+        this.backbone_layer3_0_downsample_1 = arena.Tensor(135, N, 1024, Hc8, Wc8);
+        this.backbone_layer3_0_downsample_1_mean = arena.View(136, 1024);
+        this.backbone_layer3_0_downsample_1_inv_std = arena.View(137, 1024);
+        this.backbone_layer3_0_add = arena.Tensor(138, N, 1024, Hc8, Wc8);
+        this.backbone_layer3_0_relu3 = arena.Tensor(139, N, 1024, Hc8, Wc8);
+        this.backbone_layer3_1_conv1 = arena.Tensor(140, N, 256, Hc8, Wc8);
+        this.backbone_layer3_1_relu1 = arena.Tensor(141, N, 256, Hc8, Wc8);
+        this.backbone_layer3_1_bn1_mean = arena.View(142, 256);
+        this.backbone_layer3_1_bn1_inv_std = arena.View(143, 256);
+        this.backbone_layer3_1_conv2 = arena.Tensor(144, N, 256, Hc8, Wc8);
+        this.backbone_layer3_1_relu2 = arena.Tensor(145, N, 256, Hc8, Wc8);
+        this.backbone_layer3_1_bn2_mean = arena.View(146, 256);
+        this.backbone_layer3_1_bn2_inv_std = arena.View(147, 256);
+        this.backbone_layer3_1_conv3 = arena.Tensor(148, N, 1024, Hc8, Wc8);
+        this.backbone_layer3_1_bn3 = arena.Tensor(149, N, 1024, Hc8, Wc8);
+        this.backbone_layer3_1_bn3_mean = arena.View(150, 1024);
+        this.backbone_layer3_1_bn3_inv_std = arena.View(151, 1024);
+        this.backbone_layer3_1_add = arena.Tensor(152, N, 1024, Hc8, Wc8);
+        this.backbone_layer3_1_relu3 = arena.Tensor(153, N, 1024, Hc8, Wc8);
+        this.backbone_layer3_2_conv1 = arena.Tensor(154, N, 256, Hc8, Wc8);
+        this.backbone_layer3_2_relu1 = arena.Tensor(155, N, 256, Hc8, Wc8);
+        this.backbone_layer3_2_bn1_mean = arena.View(156, 256);
+        this.backbone_layer3_2_bn1_inv_std = arena.View(157, 256);
+        this.backbone_layer3_2_conv2 = arena.Tensor(158, N, 256, Hc8, Wc8);
+        this.backbone_layer3_2_relu2 = arena.Tensor(159, N, 256, Hc8, Wc8);
+        this.backbone_layer3_2_bn2_mean = arena.View(160, 256);
+        this.backbone_layer3_2_bn2_inv_std = arena.View(161, 256);
+        this.backbone_layer3_2_conv3 = arena.Tensor(162, N, 1024, Hc8, Wc8);
+        this.backbone_layer3_2_bn3 = arena.Tensor(163, N, 1024, Hc8, Wc8);
+        this.backbone_layer3_2_bn3_mean = arena.View(164, 1024);
+        this.backbone_layer3_2_bn3_inv_std = arena.View(165, 1024);
+        this.backbone_layer3_2_add = arena.Tensor(166, N, 1024, Hc8, Wc8);
+        this.backbone_layer3_2_relu3 = arena.Tensor(167, N, 1024, Hc8, Wc8);
+        this.backbone_layer3_3_conv1 = arena.Tensor(168, N, 256, Hc8, Wc8);
+        this.backbone_layer3_3_relu1 = arena.Tensor(169, N, 256, Hc8, Wc8);
+        this.backbone_layer3_3_bn1_mean = arena.View(170, 256);
+        this.backbone_layer3_3_bn1_inv_std = arena.View(171, 256);
+        this.backbone_layer3_3_conv2 = arena.Tensor(172, N, 256, Hc8, Wc8);
+        this.backbone_layer3_3_relu2 = arena.Tensor(173, N, 256, Hc8, Wc8);
+        this.backbone_layer3_3_bn2_mean = arena.View(174, 256);
+        this.backbone_layer3_3_bn2_inv_std = arena.View(175, 256);
+        this.backbone_layer3_3_conv3 = arena.Tensor(176, N, 1024, Hc8, Wc8);
+        this.backbone_layer3_3_bn3 = arena.Tensor(177, N, 1024, Hc8, Wc8);
+        this.backbone_layer3_3_bn3_mean = arena.View(178, 1024);
+        this.backbone_layer3_3_bn3_inv_std = arena.View(179, 1024);
+        this.backbone_layer3_3_add = arena.Tensor(180, N, 1024, Hc8, Wc8);
+        this.backbone_layer3_3_relu3 = arena.Tensor(181, N, 1024, Hc8, Wc8);
+        this.backbone_layer3_4_conv1 = arena.Tensor(182, N, 256, Hc8, Wc8);
+        this.backbone_layer3_4_relu1 = arena.Tensor(183, N, 256, Hc8, Wc8);
+        this.backbone_layer3_4_bn1_mean = arena.View(184, 256);
+        this.backbone_layer3_4_bn1_inv_std = arena.View(185, 256);
+        this.backbone_layer3_4_conv2 = arena.Tensor(186, N, 256, Hc8, Wc8);
+        this.backbone_layer3_4_relu2 = arena.Tensor(187, N, 256, Hc8, Wc8);
+        this.backbone_layer3_4_bn2_mean = arena.View(188, 256);
+        this.backbone_layer3_4_bn2_inv_std = arena.View(189, 256);
+        this.backbone_layer3_4_conv3 = arena.Tensor(190, N, 1024, Hc8, Wc8);
+        this.backbone_layer3_4_bn3 = arena.Tensor(191, N, 1024, Hc8, Wc8);
+        this.backbone_layer3_4_bn3_mean = arena.View(192, 1024);
+        this.backbone_layer3_4_bn3_inv_std = arena.View(193, 1024);
+        this.backbone_layer3_4_add = arena.Tensor(194, N, 1024, Hc8, Wc8);
+        this.backbone_layer3_4_relu3 = arena.Tensor(195, N, 1024, Hc8, Wc8);
+        this.backbone_layer3_5_conv1 = arena.Tensor(196, N, 256, Hc8, Wc8);
+        this.backbone_layer3_5_relu1 = arena.Tensor(197, N, 256, Hc8, Wc8);
+        this.backbone_layer3_5_bn1_mean = arena.View(198, 256);
+        this.backbone_layer3_5_bn1_inv_std = arena.View(199, 256);
+        this.backbone_layer3_5_conv2 = arena.Tensor(200, N, 256, Hc8, Wc8);
+        this.backbone_layer3_5_relu2 = arena.Tensor(201, N, 256, Hc8, Wc8);
+        this.backbone_layer3_5_bn2_mean = arena.View(202, 256);
+        this.backbone_layer3_5_bn2_inv_std = arena.View(203, 256);
+        this.backbone_layer3_5_conv3 = arena.Tensor(204, N, 1024, Hc8, Wc8);
+        this.backbone_layer3_5_bn3 = arena.Tensor(205, N, 1024, Hc8, Wc8);
+        this.backbone_layer3_5_bn3_mean = arena.View(206, 1024);
+        this.backbone_layer3_5_bn3_inv_std = arena.View(207, 1024);
+        this.backbone_layer3_5_add = arena.Tensor(208, N, 1024, Hc8, Wc8);
+        this.backbone_layer3_5_relu3 = arena.Tensor(209, N, 1024, Hc8, Wc8);
+        this.backbone_layer4_0_conv1 = arena.Tensor(210, N, 512, Hc8, Wc8);
+        this.backbone_layer4_0_relu1 = arena.Tensor(211, N, 512, Hc8, Wc8);
+        this.backbone_layer4_0_bn1_mean = arena.View(212, 512);
+        this.backbone_layer4_0_bn1_inv_std = arena.View(213, 512);
+        this.backbone_layer4_0_conv2 = arena.Tensor(214, N, 512, Hc8, Wc8);
+        this.backbone_layer4_0_relu2 = arena.Tensor(215, N, 512, Hc8, Wc8);
+        this.backbone_layer4_0_bn2_mean = arena.View(216, 512);
+        this.backbone_layer4_0_bn2_inv_std = arena.View(217, 512);
+        this.backbone_layer4_0_conv3 = arena.Tensor(218, N, 2048, Hc8, Wc8);
+        this.backbone_layer4_0_bn3 = arena.Tensor(219, N, 2048, Hc8, Wc8);
+        this.backbone_layer4_0_bn3_mean = arena.View(220, 2048);
+        this.backbone_layer4_0_bn3_inv_std = arena.View(221, 2048);
+        this.backbone_layer4_0_downsample_0 = arena.Tensor(222, N, 2048, Hc8, Wc8);
+        this.backbone_layer4_0_downsample_1 = arena.Tensor(223, N, 2048, Hc8, Wc8);
+        this.backbone_layer4_0_downsample_1_mean = arena.View(224, 2048);
+        this.backbone_layer4_0_downsample_1_inv_std = arena.View(225, 2048);
+        this.backbone_layer4_0_add = arena.Tensor(226, N, 2048, Hc8, Wc8);
+        this.backbone_layer4_0_relu3 = arena.Tensor(227, N, 2048, Hc8, Wc8);
+        this.backbone_layer4_1_conv1 = arena.Tensor(228, N, 512, Hc8, Wc8);
+        this.backbone_layer4_1_relu1 = arena.Tensor(229, N, 512, Hc8, Wc8);
+        this.backbone_layer4_1_bn1_mean = arena.View(230, 512);
+        this.backbone_layer4_1_bn1_inv_std = arena.View(231, 512);
+        this.backbone_layer4_1_conv2 = arena.Tensor(232, N, 512, Hc8, Wc8);
+        this.backbone_layer4_1_relu2 = arena.Tensor(233, N, 512, Hc8, Wc8);
+        this.backbone_layer4_1_bn2_mean = arena.View(234, 512);
+        this.backbone_layer4_1_bn2_inv_std = arena.View(235, 512);
+        this.backbone_layer4_1_conv3 = arena.Tensor(236, N, 2048, Hc8, Wc8);
+        this.backbone_layer4_1_bn3 = arena.Tensor(237, N, 2048, Hc8, Wc8);
+        this.backbone_layer4_1_bn3_mean = arena.View(238, 2048);
+        this.backbone_layer4_1_bn3_inv_std = arena.View(239, 2048);
+        this.backbone_layer4_1_add = arena.Tensor(240, N, 2048, Hc8, Wc8);
+        this.backbone_layer4_1_relu3 = arena.Tensor(241, N, 2048, Hc8, Wc8);
+        this.backbone_layer4_2_conv1 = arena.Tensor(242, N, 512, Hc8, Wc8);
+        this.backbone_layer4_2_relu1 = arena.Tensor(243, N, 512, Hc8, Wc8);
+        this.backbone_layer4_2_bn1_mean = arena.View(244, 512);
+        this.backbone_layer4_2_bn1_inv_std = arena.View(245, 512);
+        this.backbone_layer4_2_conv2 = arena.Tensor(246, N, 512, Hc8, Wc8);
+        this.backbone_layer4_2_relu2 = arena.Tensor(247, N, 512, Hc8, Wc8);
+        this.backbone_layer4_2_bn2_mean = arena.View(248, 512);
+        this.backbone_layer4_2_bn2_inv_std = arena.View(249, 512);
+        this.backbone_layer4_2_conv3 = arena.Tensor(250, N, 2048, Hc8, Wc8);
+        this.backbone_layer4_2_bn3 = arena.Tensor(251, N, 2048, Hc8, Wc8);
+        this.backbone_layer4_2_bn3_mean = arena.View(252, 2048);
+        this.backbone_layer4_2_bn3_inv_std = arena.View(253, 2048);
+        this.backbone_layer4_2_add = arena.Tensor(254, N, 2048, Hc8, Wc8);
+        this.backbone_layer4_2_relu3 = arena.Tensor(255, N, 2048, Hc8, Wc8);
+        this.head_fcn_0 = arena.Tensor(256, N, 512, Hc8, Wc8);
+        this.head_fcn_2 = arena.Tensor(257, N, 512, Hc8, Wc8);
+        this.head_fcn_1_mean = arena.View(258, 512);
+        this.head_fcn_1_inv_std = arena.View(259, 512);
+        this.head_fcn_3 = arena.Tensor(260, N, 512, Hc8, Wc8);
+        this.head_fcn_3_mask = arena.View(261, (long)N * 512 * Hc8 * Wc8);
+        this.head_fcn_4 = arena.Tensor(262, N, 59, Hc8, Wc8);
+        this.head_up = arena.Tensor(263, N, 59, H, W);
+        this.loss_mask = arena.View(264, 1);
+        this.loss_mask_sums = arena.View(265, 2);
+        this.d_backbone_layer1_0_add = arena.Tensor(266, N, 256, Hc4, Wc4);
+        this.d_backbone_layer1_0_bn3 = arena.Tensor(267, N, 256, Hc4, Wc4);
+        this.d_backbone_layer1_0_conv1 = arena.Tensor(268, N, 64, Hc4, Wc4);
+        this.d_backbone_layer1_0_conv2 = arena.Tensor(269, N, 64, Hc4, Wc4);
+        this.d_backbone_layer1_0_conv3 = arena.Tensor(270, N, 256, Hc4, Wc4);
+        this.d_backbone_layer1_0_downsample_0 = arena.Tensor(271, N, 256, Hc4, Wc4);
+        this.d_backbone_layer1_0_downsample_1 = arena.Tensor(272, N, 256, Hc4, Wc4);
+        this.d_backbone_layer1_0_relu1 = arena.Tensor(273, N, 64, Hc4, Wc4);
+        this.d_backbone_layer1_0_relu2 = arena.Tensor(274, N, 64, Hc4, Wc4);
+        this.d_backbone_layer1_0_relu3 = arena.Tensor(275, N, 256, Hc4, Wc4);
+        this.d_backbone_layer1_1_add = arena.Tensor(276, N, 256, Hc4, Wc4);
+        this.d_backbone_layer1_1_bn3 = arena.Tensor(277, N, 256, Hc4, Wc4);
+        this.d_backbone_layer1_1_conv1 = arena.Tensor(278, N, 64, Hc4, Wc4);
+        this.d_backbone_layer1_1_conv2 = arena.Tensor(279, N, 64, Hc4, Wc4);
+        this.d_backbone_layer1_1_conv3 = arena.Tensor(280, N, 256, Hc4, Wc4);
+        this.d_backbone_layer1_1_relu1 = arena.Tensor(281, N, 64, Hc4, Wc4);
+        this.d_backbone_layer1_1_relu2 = arena.Tensor(282, N, 64, Hc4, Wc4);
+        this.d_backbone_layer1_1_relu3 = arena.Tensor(283, N, 256, Hc4, Wc4);
+        this.d_backbone_layer1_2_add = arena.Tensor(284, N, 256, Hc4, Wc4);
+        this.d_backbone_layer1_2_bn3 = arena.Tensor(285, N, 256, Hc4, Wc4);
+        this.d_backbone_layer1_2_conv1 = arena.Tensor(286, N, 64, Hc4, Wc4);
+        this.d_backbone_layer1_2_conv2 = arena.Tensor(287, N, 64, Hc4, Wc4);
+        this.d_backbone_layer1_2_conv3 = arena.Tensor(288, N, 256, Hc4, Wc4);
+        this.d_backbone_layer1_2_relu1 = arena.Tensor(289, N, 64, Hc4, Wc4);
+        this.d_backbone_layer1_2_relu2 = arena.Tensor(290, N, 64, Hc4, Wc4);
+        this.d_backbone_layer1_2_relu3 = arena.Tensor(291, N, 256, Hc4, Wc4);
+        this.d_backbone_layer2_0_add = arena.Tensor(292, N, 512, Hc8, Wc8);
+        this.d_backbone_layer2_0_bn3 = arena.Tensor(293, N, 512, Hc8, Wc8);
+        this.d_backbone_layer2_0_conv1 = arena.Tensor(294, N, 128, Hc4, Wc4);
+        this.d_backbone_layer2_0_conv2 = arena.Tensor(295, N, 128, Hc8, Wc8);
+        this.d_backbone_layer2_0_conv3 = arena.Tensor(296, N, 512, Hc8, Wc8);
+        this.d_backbone_layer2_0_downsample_0 = arena.Tensor(297, N, 512, Hc8, Wc8);
+        this.d_backbone_layer2_0_downsample_1 = arena.Tensor(298, N, 512, Hc8, Wc8);
+        this.d_backbone_layer2_0_relu1 = arena.Tensor(299, N, 128, Hc4, Wc4);
+        this.d_backbone_layer2_0_relu2 = arena.Tensor(300, N, 128, Hc8, Wc8);
+        this.d_backbone_layer2_0_relu3 = arena.Tensor(301, N, 512, Hc8, Wc8);
+        this.d_backbone_layer2_1_add = arena.Tensor(302, N, 512, Hc8, Wc8);
+        this.d_backbone_layer2_1_bn3 = arena.Tensor(303, N, 512, Hc8, Wc8);
+        this.d_backbone_layer2_1_conv1 = arena.Tensor(304, N, 128, Hc8, Wc8);
+        this.d_backbone_layer2_1_conv2 = arena.Tensor(305, N, 128, Hc8, Wc8);
+        this.d_backbone_layer2_1_conv3 = arena.Tensor(306, N, 512, Hc8, Wc8);
+        this.d_backbone_layer2_1_relu1 = arena.Tensor(307, N, 128, Hc8, Wc8);
+        this.d_backbone_layer2_1_relu2 = arena.Tensor(308, N, 128, Hc8, Wc8);
+        this.d_backbone_layer2_1_relu3 = arena.Tensor(309, N, 512, Hc8, Wc8);
+        this.d_backbone_layer2_2_add = arena.Tensor(310, N, 512, Hc8, Wc8);
+        this.d_backbone_layer2_2_bn3 = arena.Tensor(311, N, 512, Hc8, Wc8);
+        this.d_backbone_layer2_2_conv1 = arena.Tensor(312, N, 128, Hc8, Wc8);
+        this.d_backbone_layer2_2_conv2 = arena.Tensor(313, N, 128, Hc8, Wc8);
+        this.d_backbone_layer2_2_conv3 = arena.Tensor(314, N, 512, Hc8, Wc8);
+        this.d_backbone_layer2_2_relu1 = arena.Tensor(315, N, 128, Hc8, Wc8);
+        this.d_backbone_layer2_2_relu2 = arena.Tensor(316, N, 128, Hc8, Wc8);
+        this.d_backbone_layer2_2_relu3 = arena.Tensor(317, N, 512, Hc8, Wc8);
+        this.d_backbone_layer2_3_add = arena.Tensor(318, N, 512, Hc8, Wc8);
+        this.d_backbone_layer2_3_bn3 = arena.Tensor(319, N, 512, Hc8, Wc8);
+        this.d_backbone_layer2_3_conv1 = arena.Tensor(320, N, 128, Hc8, Wc8);
+        this.d_backbone_layer2_3_conv2 = arena.Tensor(321, N, 128, Hc8, Wc8);
+        this.d_backbone_layer2_3_conv3 = arena.Tensor(322, N, 512, Hc8, Wc8);
+        this.d_backbone_layer2_3_relu1 = arena.Tensor(323, N, 128, Hc8, Wc8);
+        this.d_backbone_layer2_3_relu2 = arena.Tensor(324, N, 128, Hc8, Wc8);
+        this.d_backbone_layer2_3_relu3 = arena.Tensor(325, N, 512, Hc8, Wc8);
+        this.d_backbone_layer3_0_add = arena.Tensor(326, N, 1024, Hc8, Wc8);
+        this.d_backbone_layer3_0_bn3 = arena.Tensor(327, N, 1024, Hc8, Wc8);
+        this.d_backbone_layer3_0_conv1 = arena.Tensor(328, N, 256, Hc8, Wc8);
+        this.d_backbone_layer3_0_conv2 = arena.Tensor(329, N, 256, Hc8, Wc8);
+        this.d_backbone_layer3_0_conv3 = arena.Tensor(330, N, 1024, Hc8, Wc8);
+        this.d_backbone_layer3_0_downsample_0 = arena.Tensor(331, N, 1024, Hc8, Wc8);
+        this.d_backbone_layer3_0_downsample_1 = arena.Tensor(332, N, 1024, Hc8, Wc8);
+        this.d_backbone_layer3_0_relu1 = arena.Tensor(333, N, 256, Hc8, Wc8);
+        this.d_backbone_layer3_0_relu2 = arena.Tensor(334, N, 256, Hc8, Wc8);
+        this.d_backbone_layer3_0_relu3 = arena.Tensor(335, N, 1024, Hc8, Wc8);
+        this.d_backbone_layer3_1_add = arena.Tensor(336, N, 1024, Hc8, Wc8);
+        this.d_backbone_layer3_1_bn3 = arena.Tensor(337, N, 1024, Hc8, Wc8);
+        this.d_backbone_layer3_1_conv1 = arena.Tensor(338, N, 256, Hc8, Wc8);
+        this.d_backbone_layer3_1_conv2 = arena.Tensor(339, N, 256, Hc8, Wc8);
+        this.d_backbone_layer3_1_conv3 = arena.Tensor(340, N, 1024, Hc8, Wc8);
+        this.d_backbone_layer3_1_relu1 = arena.Tensor(341, N, 256, Hc8, Wc8);
+        this.d_backbone_layer3_1_relu2 = arena.Tensor(342, N, 256, Hc8, Wc8);
+        this.d_backbone_layer3_1_relu3 = arena.Tensor(343, N, 1024, Hc8, Wc8);
+        this.d_backbone_layer3_2_add = arena.Tensor(344, N, 1024, Hc8, Wc8);
+        this.d_backbone_layer3_2_bn3 = arena.Tensor(345, N, 1024, Hc8, Wc8);
+        this.d_backbone_layer3_2_conv1 = arena.Tensor(346, N, 256, Hc8, Wc8);
+        this.d_backbone_layer3_2_conv2 = arena.Tensor(347, N, 256, Hc8, Wc8);
+        this.d_backbone_layer3_2_conv3 = arena.Tensor(348, N, 1024, Hc8, Wc8);
+        this.d_backbone_layer3_2_relu1 = arena.Tensor(349, N, 256, Hc8, Wc8);
+        this.d_backbone_layer3_2_relu2 = arena.Tensor(350, N, 256, Hc8, Wc8);
+        this.d_backbone_layer3_2_relu3 = arena.Tensor(351, N, 1024, Hc8, Wc8);
+        this.d_backbone_layer3_3_add = arena.Tensor(352, N, 1024, Hc8, Wc8);
+        this.d_backbone_layer3_3_bn3 = arena.Tensor(353, N, 1024, Hc8, Wc8);
+        this.d_backbone_layer3_3_conv1 = arena.Tensor(354, N, 256, Hc8, Wc8);
+        this.d_backbone_layer3_3_conv2 = arena.Tensor(355, N, 256, Hc8, Wc8);
+        this.d_backbone_layer3_3_conv3 = arena.Tensor(356, N, 1024, Hc8, Wc8);
+        this.d_backbone_layer3_3_relu1 = arena.Tensor(357, N, 256, Hc8, Wc8);
+        this.d_backbone_layer3_3_relu2 = arena.Tensor(358, N, 256, Hc8, Wc8);
+        this.d_backbone_layer3_3_relu3 = arena.Tensor(359, N, 1024, Hc8, Wc8);
+        this.d_backbone_layer3_4_add = arena.Tensor(360, N, 1024, Hc8, Wc8);
+        this.d_backbone_layer3_4_bn3 = arena.Tensor(361, N, 1024, Hc8, Wc8);
+        this.d_backbone_layer3_4_conv1 = arena.Tensor(362, N, 256, Hc8, Wc8);
+        this.d_backbone_layer3_4_conv2 = arena.Tensor(363, N, 256, Hc8, Wc8);
+        this.d_backbone_layer3_4_conv3 = arena.Tensor(364, N, 1024, Hc8, Wc8);
+        this.d_backbone_layer3_4_relu1 = arena.Tensor(365, N, 256, Hc8, Wc8);
+        this.d_backbone_layer3_4_relu2 = arena.Tensor(366, N, 256, Hc8, Wc8);
+        this.d_backbone_layer3_4_relu3 = arena.Tensor(367, N, 1024, Hc8, Wc8);
+        this.d_backbone_layer3_5_add = arena.Tensor(368, N, 1024, Hc8, Wc8);
+        this.d_backbone_layer3_5_bn3 = arena.Tensor(369, N, 1024, Hc8, Wc8);
+        this.d_backbone_layer3_5_conv1 = arena.Tensor(370, N, 256, Hc8, Wc8);
+        this.d_backbone_layer3_5_conv2 = arena.Tensor(371, N, 256, Hc8, Wc8);
+        this.d_backbone_layer3_5_conv3 = arena.Tensor(372, N, 1024, Hc8, Wc8);
+        this.d_backbone_layer3_5_relu1 = arena.Tensor(373, N, 256, Hc8, Wc8);
+        this.d_backbone_layer3_5_relu2 = arena.Tensor(374, N, 256, Hc8, Wc8);
+        this.d_backbone_layer3_5_relu3 = arena.Tensor(375, N, 1024, Hc8, Wc8);
+        this.d_backbone_layer4_0_add = arena.Tensor(376, N, 2048, Hc8, Wc8);
+        this.d_backbone_layer4_0_bn3 = arena.Tensor(377, N, 2048, Hc8, Wc8);
+        this.d_backbone_layer4_0_conv1 = arena.Tensor(378, N, 512, Hc8, Wc8);
+        this.d_backbone_layer4_0_conv2 = arena.Tensor(379, N, 512, Hc8, Wc8);
+        this.d_backbone_layer4_0_conv3 = arena.Tensor(380, N, 2048, Hc8, Wc8);
+        this.d_backbone_layer4_0_downsample_0 = arena.Tensor(381, N, 2048, Hc8, Wc8);
+        this.d_backbone_layer4_0_downsample_1 = arena.Tensor(382, N, 2048, Hc8, Wc8);
+        this.d_backbone_layer4_0_relu1 = arena.Tensor(383, N, 512, Hc8, Wc8);
+        this.d_backbone_layer4_0_relu2 = arena.Tensor(384, N, 512, Hc8, Wc8);
+        this.d_backbone_layer4_0_relu3 = arena.Tensor(385, N, 2048, Hc8, Wc8);
+        this.d_backbone_layer4_1_add = arena.Tensor(386, N, 2048, Hc8, Wc8);
+        this.d_backbone_layer4_1_bn3 = arena.Tensor(387, N, 2048, Hc8, Wc8);
+        this.d_backbone_layer4_1_conv1 = arena.Tensor(388, N, 512, Hc8, Wc8);
+        this.d_backbone_layer4_1_conv2 = arena.Tensor(389, N, 512, Hc8, Wc8);
+        this.d_backbone_layer4_1_conv3 = arena.Tensor(390, N, 2048, Hc8, Wc8);
+        this.d_backbone_layer4_1_relu1 = arena.Tensor(391, N, 512, Hc8, Wc8);
+        this.d_backbone_layer4_1_relu2 = arena.Tensor(392, N, 512, Hc8, Wc8);
+        this.d_backbone_layer4_1_relu3 = arena.Tensor(393, N, 2048, Hc8, Wc8);
+        this.d_backbone_layer4_2_add = arena.Tensor(394, N, 2048, Hc8, Wc8);
+        this.d_backbone_layer4_2_bn3 = arena.Tensor(395, N, 2048, Hc8, Wc8);
+        this.d_backbone_layer4_2_conv1 = arena.Tensor(396, N, 512, Hc8, Wc8);
+        this.d_backbone_layer4_2_conv2 = arena.Tensor(397, N, 512, Hc8, Wc8);
+        this.d_backbone_layer4_2_conv3 = arena.Tensor(398, N, 2048, Hc8, Wc8);
+        this.d_backbone_layer4_2_relu1 = arena.Tensor(399, N, 512, Hc8, Wc8);
+        this.d_backbone_layer4_2_relu2 = arena.Tensor(400, N, 512, Hc8, Wc8);
+        this.d_backbone_layer4_2_relu3 = arena.Tensor(401, N, 2048, Hc8, Wc8);
+        this.d_backbone_maxpool = arena.Tensor(402, N, 128, Hc4, Wc4);
+        this.d_backbone_stem_0 = arena.Tensor(403, N, 64, Hc2, Wc2);
+        this.d_backbone_stem_2 = arena.Tensor(404, N, 64, Hc2, Wc2);
+        this.d_backbone_stem_3 = arena.Tensor(405, N, 64, Hc2, Wc2);
+        this.d_backbone_stem_5 = arena.Tensor(406, N, 64, Hc2, Wc2);
+        this.d_backbone_stem_6 = arena.Tensor(407, N, 128, Hc2, Wc2);
+        this.d_backbone_stem_8 = arena.Tensor(408, N, 128, Hc2, Wc2);
+        this.d_head_fcn_0 = arena.Tensor(409, N, 512, Hc8, Wc8);
+        this.d_head_fcn_2 = arena.Tensor(410, N, 512, Hc8, Wc8);
+        this.d_head_fcn_3 = arena.Tensor(411, N, 512, Hc8, Wc8);
+        this.d_head_fcn_4 = arena.Tensor(412, N, 59, Hc8, Wc8);
+        this.d_head_up = arena.Tensor(413, N, 59, H, W);
     }
 
     /// <summary>Runs the network on <see cref="Image"/>; training: batch statistics, dropout and the losses.</summary>

@@ -568,245 +568,247 @@ public sealed partial class FcnTiny : INetwork
     /// <summary><c>head.fcn.4.bias</c> (6): head, lr×10, weight decay.</summary>
     private readonly Parameter head_fcn_4_bias;
 
+    // The constructor creates the parameters from this table, in state_dict order: name, shape (PyTorch order; - for a scalar),
+    // kind, group, learning-rate multiplier, weight decay.
+    private const string ParameterSpecs = """
+        backbone.stem.0.weight                              16,3,3,3     Weight   backbone  1   yes
+        backbone.stem.1.weight                              16           Weight   backbone  1   yes
+        backbone.stem.1.bias                                16           Weight   backbone  1   yes
+        backbone.stem.1.running_mean                        16           Buffer   backbone  1   no
+        backbone.stem.1.running_var                         16           Buffer   backbone  1   no
+        backbone.stem.1.num_batches_tracked                 -            Counter  backbone  1   no
+        backbone.stem.3.weight                              16,16,3,3    Weight   backbone  1   yes
+        backbone.stem.4.weight                              16           Weight   backbone  1   yes
+        backbone.stem.4.bias                                16           Weight   backbone  1   yes
+        backbone.stem.4.running_mean                        16           Buffer   backbone  1   no
+        backbone.stem.4.running_var                         16           Buffer   backbone  1   no
+        backbone.stem.4.num_batches_tracked                 -            Counter  backbone  1   no
+        backbone.stem.6.weight                              32,16,3,3    Weight   backbone  1   yes
+        backbone.stem.7.weight                              32           Weight   backbone  1   yes
+        backbone.stem.7.bias                                32           Weight   backbone  1   yes
+        backbone.stem.7.running_mean                        32           Buffer   backbone  1   no
+        backbone.stem.7.running_var                         32           Buffer   backbone  1   no
+        backbone.stem.7.num_batches_tracked                 -            Counter  backbone  1   no
+        backbone.layer1.0.conv1.weight                      8,32,1,1     Weight   backbone  1   yes
+        backbone.layer1.0.bn1.weight                        8            Weight   backbone  1   yes
+        backbone.layer1.0.bn1.bias                          8            Weight   backbone  1   yes
+        backbone.layer1.0.bn1.running_mean                  8            Buffer   backbone  1   no
+        backbone.layer1.0.bn1.running_var                   8            Buffer   backbone  1   no
+        backbone.layer1.0.bn1.num_batches_tracked           -            Counter  backbone  1   no
+        backbone.layer1.0.conv2.weight                      8,8,3,3      Weight   backbone  1   yes
+        backbone.layer1.0.bn2.weight                        8            Weight   backbone  1   yes
+        backbone.layer1.0.bn2.bias                          8            Weight   backbone  1   yes
+        backbone.layer1.0.bn2.running_mean                  8            Buffer   backbone  1   no
+        backbone.layer1.0.bn2.running_var                   8            Buffer   backbone  1   no
+        backbone.layer1.0.bn2.num_batches_tracked           -            Counter  backbone  1   no
+        backbone.layer1.0.conv3.weight                      32,8,1,1     Weight   backbone  1   yes
+        backbone.layer1.0.bn3.weight                        32           Weight   backbone  1   yes
+        backbone.layer1.0.bn3.bias                          32           Weight   backbone  1   yes
+        backbone.layer1.0.bn3.running_mean                  32           Buffer   backbone  1   no
+        backbone.layer1.0.bn3.running_var                   32           Buffer   backbone  1   no
+        backbone.layer1.0.bn3.num_batches_tracked           -            Counter  backbone  1   no
+        backbone.layer2.0.conv1.weight                      16,32,1,1    Weight   backbone  1   yes
+        backbone.layer2.0.bn1.weight                        16           Weight   backbone  1   yes
+        backbone.layer2.0.bn1.bias                          16           Weight   backbone  1   yes
+        backbone.layer2.0.bn1.running_mean                  16           Buffer   backbone  1   no
+        backbone.layer2.0.bn1.running_var                   16           Buffer   backbone  1   no
+        backbone.layer2.0.bn1.num_batches_tracked           -            Counter  backbone  1   no
+        backbone.layer2.0.conv2.weight                      16,16,3,3    Weight   backbone  1   yes
+        backbone.layer2.0.bn2.weight                        16           Weight   backbone  1   yes
+        backbone.layer2.0.bn2.bias                          16           Weight   backbone  1   yes
+        backbone.layer2.0.bn2.running_mean                  16           Buffer   backbone  1   no
+        backbone.layer2.0.bn2.running_var                   16           Buffer   backbone  1   no
+        backbone.layer2.0.bn2.num_batches_tracked           -            Counter  backbone  1   no
+        backbone.layer2.0.conv3.weight                      64,16,1,1    Weight   backbone  1   yes
+        backbone.layer2.0.bn3.weight                        64           Weight   backbone  1   yes
+        backbone.layer2.0.bn3.bias                          64           Weight   backbone  1   yes
+        backbone.layer2.0.bn3.running_mean                  64           Buffer   backbone  1   no
+        backbone.layer2.0.bn3.running_var                   64           Buffer   backbone  1   no
+        backbone.layer2.0.bn3.num_batches_tracked           -            Counter  backbone  1   no
+        backbone.layer2.0.downsample.0.weight               64,32,1,1    Weight   backbone  1   yes
+        backbone.layer2.0.downsample.1.weight               64           Weight   backbone  1   yes
+        backbone.layer2.0.downsample.1.bias                 64           Weight   backbone  1   yes
+        backbone.layer2.0.downsample.1.running_mean         64           Buffer   backbone  1   no
+        backbone.layer2.0.downsample.1.running_var          64           Buffer   backbone  1   no
+        backbone.layer2.0.downsample.1.num_batches_tracked  -            Counter  backbone  1   no
+        backbone.layer3.0.conv1.weight                      32,64,1,1    Weight   backbone  1   yes
+        backbone.layer3.0.bn1.weight                        32           Weight   backbone  1   yes
+        backbone.layer3.0.bn1.bias                          32           Weight   backbone  1   yes
+        backbone.layer3.0.bn1.running_mean                  32           Buffer   backbone  1   no
+        backbone.layer3.0.bn1.running_var                   32           Buffer   backbone  1   no
+        backbone.layer3.0.bn1.num_batches_tracked           -            Counter  backbone  1   no
+        backbone.layer3.0.conv2.weight                      32,32,3,3    Weight   backbone  1   yes
+        backbone.layer3.0.bn2.weight                        32           Weight   backbone  1   yes
+        backbone.layer3.0.bn2.bias                          32           Weight   backbone  1   yes
+        backbone.layer3.0.bn2.running_mean                  32           Buffer   backbone  1   no
+        backbone.layer3.0.bn2.running_var                   32           Buffer   backbone  1   no
+        backbone.layer3.0.bn2.num_batches_tracked           -            Counter  backbone  1   no
+        backbone.layer3.0.conv3.weight                      128,32,1,1   Weight   backbone  1   yes
+        backbone.layer3.0.bn3.weight                        128          Weight   backbone  1   yes
+        backbone.layer3.0.bn3.bias                          128          Weight   backbone  1   yes
+        backbone.layer3.0.bn3.running_mean                  128          Buffer   backbone  1   no
+        backbone.layer3.0.bn3.running_var                   128          Buffer   backbone  1   no
+        backbone.layer3.0.bn3.num_batches_tracked           -            Counter  backbone  1   no
+        backbone.layer3.0.downsample.0.weight               128,64,1,1   Weight   backbone  1   yes
+        backbone.layer3.0.downsample.1.weight               128          Weight   backbone  1   yes
+        backbone.layer3.0.downsample.1.bias                 128          Weight   backbone  1   yes
+        backbone.layer3.0.downsample.1.running_mean         128          Buffer   backbone  1   no
+        backbone.layer3.0.downsample.1.running_var          128          Buffer   backbone  1   no
+        backbone.layer3.0.downsample.1.num_batches_tracked  -            Counter  backbone  1   no
+        backbone.layer4.0.conv1.weight                      64,128,1,1   Weight   backbone  1   yes
+        backbone.layer4.0.bn1.weight                        64           Weight   backbone  1   yes
+        backbone.layer4.0.bn1.bias                          64           Weight   backbone  1   yes
+        backbone.layer4.0.bn1.running_mean                  64           Buffer   backbone  1   no
+        backbone.layer4.0.bn1.running_var                   64           Buffer   backbone  1   no
+        backbone.layer4.0.bn1.num_batches_tracked           -            Counter  backbone  1   no
+        backbone.layer4.0.conv2.weight                      64,64,3,3    Weight   backbone  1   yes
+        backbone.layer4.0.bn2.weight                        64           Weight   backbone  1   yes
+        backbone.layer4.0.bn2.bias                          64           Weight   backbone  1   yes
+        backbone.layer4.0.bn2.running_mean                  64           Buffer   backbone  1   no
+        backbone.layer4.0.bn2.running_var                   64           Buffer   backbone  1   no
+        backbone.layer4.0.bn2.num_batches_tracked           -            Counter  backbone  1   no
+        backbone.layer4.0.conv3.weight                      256,64,1,1   Weight   backbone  1   yes
+        backbone.layer4.0.bn3.weight                        256          Weight   backbone  1   yes
+        backbone.layer4.0.bn3.bias                          256          Weight   backbone  1   yes
+        backbone.layer4.0.bn3.running_mean                  256          Buffer   backbone  1   no
+        backbone.layer4.0.bn3.running_var                   256          Buffer   backbone  1   no
+        backbone.layer4.0.bn3.num_batches_tracked           -            Counter  backbone  1   no
+        backbone.layer4.0.downsample.0.weight               256,128,1,1  Weight   backbone  1   yes
+        backbone.layer4.0.downsample.1.weight               256          Weight   backbone  1   yes
+        backbone.layer4.0.downsample.1.bias                 256          Weight   backbone  1   yes
+        backbone.layer4.0.downsample.1.running_mean         256          Buffer   backbone  1   no
+        backbone.layer4.0.downsample.1.running_var          256          Buffer   backbone  1   no
+        backbone.layer4.0.downsample.1.num_batches_tracked  -            Counter  backbone  1   no
+        head.fcn.0.weight                                   64,256,3,3   Weight   head      10  yes
+        head.fcn.1.weight                                   64           Weight   head      10  yes
+        head.fcn.1.bias                                     64           Weight   head      10  yes
+        head.fcn.1.running_mean                             64           Buffer   head      10  no
+        head.fcn.1.running_var                              64           Buffer   head      10  no
+        head.fcn.1.num_batches_tracked                      -            Counter  head      10  no
+        head.fcn.4.weight                                   6,64,1,1     Weight   head      10  yes
+        head.fcn.4.bias                                     6            Weight   head      10  yes
+        """;
+
     public FcnTiny(Device device)
     {
         Device = device ?? throw new ArgumentNullException(nameof(device));
-        Accelerator a = device.Accelerator;
-        backbone_stem_0_weight = new Parameter(a, "backbone.stem.0.weight", new[] { 16, 3, 3, 3 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_stem_1_weight = new Parameter(a, "backbone.stem.1.weight", new[] { 16 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_stem_1_bias = new Parameter(a, "backbone.stem.1.bias", new[] { 16 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_stem_1_running_mean = new Parameter(a, "backbone.stem.1.running_mean", new[] { 16 }, ParameterKind.Buffer, "backbone", 1.0f, false);
-        backbone_stem_1_running_var = new Parameter(a, "backbone.stem.1.running_var", new[] { 16 }, ParameterKind.Buffer, "backbone", 1.0f, false);
-        backbone_stem_1_num_batches_tracked = new Parameter(a, "backbone.stem.1.num_batches_tracked", Array.Empty<int>(), ParameterKind.Counter, "backbone", 1.0f, false);
-        backbone_stem_3_weight = new Parameter(a, "backbone.stem.3.weight", new[] { 16, 16, 3, 3 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_stem_4_weight = new Parameter(a, "backbone.stem.4.weight", new[] { 16 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_stem_4_bias = new Parameter(a, "backbone.stem.4.bias", new[] { 16 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_stem_4_running_mean = new Parameter(a, "backbone.stem.4.running_mean", new[] { 16 }, ParameterKind.Buffer, "backbone", 1.0f, false);
-        backbone_stem_4_running_var = new Parameter(a, "backbone.stem.4.running_var", new[] { 16 }, ParameterKind.Buffer, "backbone", 1.0f, false);
-        backbone_stem_4_num_batches_tracked = new Parameter(a, "backbone.stem.4.num_batches_tracked", Array.Empty<int>(), ParameterKind.Counter, "backbone", 1.0f, false);
-        backbone_stem_6_weight = new Parameter(a, "backbone.stem.6.weight", new[] { 32, 16, 3, 3 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_stem_7_weight = new Parameter(a, "backbone.stem.7.weight", new[] { 32 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_stem_7_bias = new Parameter(a, "backbone.stem.7.bias", new[] { 32 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_stem_7_running_mean = new Parameter(a, "backbone.stem.7.running_mean", new[] { 32 }, ParameterKind.Buffer, "backbone", 1.0f, false);
-        backbone_stem_7_running_var = new Parameter(a, "backbone.stem.7.running_var", new[] { 32 }, ParameterKind.Buffer, "backbone", 1.0f, false);
-        backbone_stem_7_num_batches_tracked = new Parameter(a, "backbone.stem.7.num_batches_tracked", Array.Empty<int>(), ParameterKind.Counter, "backbone", 1.0f, false);
-        backbone_layer1_0_conv1_weight = new Parameter(a, "backbone.layer1.0.conv1.weight", new[] { 8, 32, 1, 1 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer1_0_bn1_weight = new Parameter(a, "backbone.layer1.0.bn1.weight", new[] { 8 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer1_0_bn1_bias = new Parameter(a, "backbone.layer1.0.bn1.bias", new[] { 8 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer1_0_bn1_running_mean = new Parameter(a, "backbone.layer1.0.bn1.running_mean", new[] { 8 }, ParameterKind.Buffer, "backbone", 1.0f, false);
-        backbone_layer1_0_bn1_running_var = new Parameter(a, "backbone.layer1.0.bn1.running_var", new[] { 8 }, ParameterKind.Buffer, "backbone", 1.0f, false);
-        backbone_layer1_0_bn1_num_batches_tracked = new Parameter(a, "backbone.layer1.0.bn1.num_batches_tracked", Array.Empty<int>(), ParameterKind.Counter, "backbone", 1.0f, false);
-        backbone_layer1_0_conv2_weight = new Parameter(a, "backbone.layer1.0.conv2.weight", new[] { 8, 8, 3, 3 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer1_0_bn2_weight = new Parameter(a, "backbone.layer1.0.bn2.weight", new[] { 8 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer1_0_bn2_bias = new Parameter(a, "backbone.layer1.0.bn2.bias", new[] { 8 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer1_0_bn2_running_mean = new Parameter(a, "backbone.layer1.0.bn2.running_mean", new[] { 8 }, ParameterKind.Buffer, "backbone", 1.0f, false);
-        backbone_layer1_0_bn2_running_var = new Parameter(a, "backbone.layer1.0.bn2.running_var", new[] { 8 }, ParameterKind.Buffer, "backbone", 1.0f, false);
-        backbone_layer1_0_bn2_num_batches_tracked = new Parameter(a, "backbone.layer1.0.bn2.num_batches_tracked", Array.Empty<int>(), ParameterKind.Counter, "backbone", 1.0f, false);
-        backbone_layer1_0_conv3_weight = new Parameter(a, "backbone.layer1.0.conv3.weight", new[] { 32, 8, 1, 1 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer1_0_bn3_weight = new Parameter(a, "backbone.layer1.0.bn3.weight", new[] { 32 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer1_0_bn3_bias = new Parameter(a, "backbone.layer1.0.bn3.bias", new[] { 32 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer1_0_bn3_running_mean = new Parameter(a, "backbone.layer1.0.bn3.running_mean", new[] { 32 }, ParameterKind.Buffer, "backbone", 1.0f, false);
-        backbone_layer1_0_bn3_running_var = new Parameter(a, "backbone.layer1.0.bn3.running_var", new[] { 32 }, ParameterKind.Buffer, "backbone", 1.0f, false);
-        backbone_layer1_0_bn3_num_batches_tracked = new Parameter(a, "backbone.layer1.0.bn3.num_batches_tracked", Array.Empty<int>(), ParameterKind.Counter, "backbone", 1.0f, false);
-        backbone_layer2_0_conv1_weight = new Parameter(a, "backbone.layer2.0.conv1.weight", new[] { 16, 32, 1, 1 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer2_0_bn1_weight = new Parameter(a, "backbone.layer2.0.bn1.weight", new[] { 16 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer2_0_bn1_bias = new Parameter(a, "backbone.layer2.0.bn1.bias", new[] { 16 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer2_0_bn1_running_mean = new Parameter(a, "backbone.layer2.0.bn1.running_mean", new[] { 16 }, ParameterKind.Buffer, "backbone", 1.0f, false);
-        backbone_layer2_0_bn1_running_var = new Parameter(a, "backbone.layer2.0.bn1.running_var", new[] { 16 }, ParameterKind.Buffer, "backbone", 1.0f, false);
-        backbone_layer2_0_bn1_num_batches_tracked = new Parameter(a, "backbone.layer2.0.bn1.num_batches_tracked", Array.Empty<int>(), ParameterKind.Counter, "backbone", 1.0f, false);
-        backbone_layer2_0_conv2_weight = new Parameter(a, "backbone.layer2.0.conv2.weight", new[] { 16, 16, 3, 3 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer2_0_bn2_weight = new Parameter(a, "backbone.layer2.0.bn2.weight", new[] { 16 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer2_0_bn2_bias = new Parameter(a, "backbone.layer2.0.bn2.bias", new[] { 16 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer2_0_bn2_running_mean = new Parameter(a, "backbone.layer2.0.bn2.running_mean", new[] { 16 }, ParameterKind.Buffer, "backbone", 1.0f, false);
-        backbone_layer2_0_bn2_running_var = new Parameter(a, "backbone.layer2.0.bn2.running_var", new[] { 16 }, ParameterKind.Buffer, "backbone", 1.0f, false);
-        backbone_layer2_0_bn2_num_batches_tracked = new Parameter(a, "backbone.layer2.0.bn2.num_batches_tracked", Array.Empty<int>(), ParameterKind.Counter, "backbone", 1.0f, false);
-        backbone_layer2_0_conv3_weight = new Parameter(a, "backbone.layer2.0.conv3.weight", new[] { 64, 16, 1, 1 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer2_0_bn3_weight = new Parameter(a, "backbone.layer2.0.bn3.weight", new[] { 64 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer2_0_bn3_bias = new Parameter(a, "backbone.layer2.0.bn3.bias", new[] { 64 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer2_0_bn3_running_mean = new Parameter(a, "backbone.layer2.0.bn3.running_mean", new[] { 64 }, ParameterKind.Buffer, "backbone", 1.0f, false);
-        backbone_layer2_0_bn3_running_var = new Parameter(a, "backbone.layer2.0.bn3.running_var", new[] { 64 }, ParameterKind.Buffer, "backbone", 1.0f, false);
-        backbone_layer2_0_bn3_num_batches_tracked = new Parameter(a, "backbone.layer2.0.bn3.num_batches_tracked", Array.Empty<int>(), ParameterKind.Counter, "backbone", 1.0f, false);
-        backbone_layer2_0_downsample_0_weight = new Parameter(a, "backbone.layer2.0.downsample.0.weight", new[] { 64, 32, 1, 1 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer2_0_downsample_1_weight = new Parameter(a, "backbone.layer2.0.downsample.1.weight", new[] { 64 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer2_0_downsample_1_bias = new Parameter(a, "backbone.layer2.0.downsample.1.bias", new[] { 64 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer2_0_downsample_1_running_mean = new Parameter(a, "backbone.layer2.0.downsample.1.running_mean", new[] { 64 }, ParameterKind.Buffer, "backbone", 1.0f, false);
-        backbone_layer2_0_downsample_1_running_var = new Parameter(a, "backbone.layer2.0.downsample.1.running_var", new[] { 64 }, ParameterKind.Buffer, "backbone", 1.0f, false);
-        backbone_layer2_0_downsample_1_num_batches_tracked = new Parameter(a, "backbone.layer2.0.downsample.1.num_batches_tracked", Array.Empty<int>(), ParameterKind.Counter, "backbone", 1.0f, false);
-        backbone_layer3_0_conv1_weight = new Parameter(a, "backbone.layer3.0.conv1.weight", new[] { 32, 64, 1, 1 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer3_0_bn1_weight = new Parameter(a, "backbone.layer3.0.bn1.weight", new[] { 32 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer3_0_bn1_bias = new Parameter(a, "backbone.layer3.0.bn1.bias", new[] { 32 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer3_0_bn1_running_mean = new Parameter(a, "backbone.layer3.0.bn1.running_mean", new[] { 32 }, ParameterKind.Buffer, "backbone", 1.0f, false);
-        backbone_layer3_0_bn1_running_var = new Parameter(a, "backbone.layer3.0.bn1.running_var", new[] { 32 }, ParameterKind.Buffer, "backbone", 1.0f, false);
-        backbone_layer3_0_bn1_num_batches_tracked = new Parameter(a, "backbone.layer3.0.bn1.num_batches_tracked", Array.Empty<int>(), ParameterKind.Counter, "backbone", 1.0f, false);
-        backbone_layer3_0_conv2_weight = new Parameter(a, "backbone.layer3.0.conv2.weight", new[] { 32, 32, 3, 3 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer3_0_bn2_weight = new Parameter(a, "backbone.layer3.0.bn2.weight", new[] { 32 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer3_0_bn2_bias = new Parameter(a, "backbone.layer3.0.bn2.bias", new[] { 32 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer3_0_bn2_running_mean = new Parameter(a, "backbone.layer3.0.bn2.running_mean", new[] { 32 }, ParameterKind.Buffer, "backbone", 1.0f, false);
-        backbone_layer3_0_bn2_running_var = new Parameter(a, "backbone.layer3.0.bn2.running_var", new[] { 32 }, ParameterKind.Buffer, "backbone", 1.0f, false);
-        backbone_layer3_0_bn2_num_batches_tracked = new Parameter(a, "backbone.layer3.0.bn2.num_batches_tracked", Array.Empty<int>(), ParameterKind.Counter, "backbone", 1.0f, false);
-        backbone_layer3_0_conv3_weight = new Parameter(a, "backbone.layer3.0.conv3.weight", new[] { 128, 32, 1, 1 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer3_0_bn3_weight = new Parameter(a, "backbone.layer3.0.bn3.weight", new[] { 128 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer3_0_bn3_bias = new Parameter(a, "backbone.layer3.0.bn3.bias", new[] { 128 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer3_0_bn3_running_mean = new Parameter(a, "backbone.layer3.0.bn3.running_mean", new[] { 128 }, ParameterKind.Buffer, "backbone", 1.0f, false);
-        backbone_layer3_0_bn3_running_var = new Parameter(a, "backbone.layer3.0.bn3.running_var", new[] { 128 }, ParameterKind.Buffer, "backbone", 1.0f, false);
-        backbone_layer3_0_bn3_num_batches_tracked = new Parameter(a, "backbone.layer3.0.bn3.num_batches_tracked", Array.Empty<int>(), ParameterKind.Counter, "backbone", 1.0f, false);
-        backbone_layer3_0_downsample_0_weight = new Parameter(a, "backbone.layer3.0.downsample.0.weight", new[] { 128, 64, 1, 1 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer3_0_downsample_1_weight = new Parameter(a, "backbone.layer3.0.downsample.1.weight", new[] { 128 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer3_0_downsample_1_bias = new Parameter(a, "backbone.layer3.0.downsample.1.bias", new[] { 128 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer3_0_downsample_1_running_mean = new Parameter(a, "backbone.layer3.0.downsample.1.running_mean", new[] { 128 }, ParameterKind.Buffer, "backbone", 1.0f, false);
-        backbone_layer3_0_downsample_1_running_var = new Parameter(a, "backbone.layer3.0.downsample.1.running_var", new[] { 128 }, ParameterKind.Buffer, "backbone", 1.0f, false);
-        backbone_layer3_0_downsample_1_num_batches_tracked = new Parameter(a, "backbone.layer3.0.downsample.1.num_batches_tracked", Array.Empty<int>(), ParameterKind.Counter, "backbone", 1.0f, false);
-        backbone_layer4_0_conv1_weight = new Parameter(a, "backbone.layer4.0.conv1.weight", new[] { 64, 128, 1, 1 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer4_0_bn1_weight = new Parameter(a, "backbone.layer4.0.bn1.weight", new[] { 64 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer4_0_bn1_bias = new Parameter(a, "backbone.layer4.0.bn1.bias", new[] { 64 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer4_0_bn1_running_mean = new Parameter(a, "backbone.layer4.0.bn1.running_mean", new[] { 64 }, ParameterKind.Buffer, "backbone", 1.0f, false);
-        backbone_layer4_0_bn1_running_var = new Parameter(a, "backbone.layer4.0.bn1.running_var", new[] { 64 }, ParameterKind.Buffer, "backbone", 1.0f, false);
-        backbone_layer4_0_bn1_num_batches_tracked = new Parameter(a, "backbone.layer4.0.bn1.num_batches_tracked", Array.Empty<int>(), ParameterKind.Counter, "backbone", 1.0f, false);
-        backbone_layer4_0_conv2_weight = new Parameter(a, "backbone.layer4.0.conv2.weight", new[] { 64, 64, 3, 3 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer4_0_bn2_weight = new Parameter(a, "backbone.layer4.0.bn2.weight", new[] { 64 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer4_0_bn2_bias = new Parameter(a, "backbone.layer4.0.bn2.bias", new[] { 64 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer4_0_bn2_running_mean = new Parameter(a, "backbone.layer4.0.bn2.running_mean", new[] { 64 }, ParameterKind.Buffer, "backbone", 1.0f, false);
-        backbone_layer4_0_bn2_running_var = new Parameter(a, "backbone.layer4.0.bn2.running_var", new[] { 64 }, ParameterKind.Buffer, "backbone", 1.0f, false);
-        backbone_layer4_0_bn2_num_batches_tracked = new Parameter(a, "backbone.layer4.0.bn2.num_batches_tracked", Array.Empty<int>(), ParameterKind.Counter, "backbone", 1.0f, false);
-        backbone_layer4_0_conv3_weight = new Parameter(a, "backbone.layer4.0.conv3.weight", new[] { 256, 64, 1, 1 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer4_0_bn3_weight = new Parameter(a, "backbone.layer4.0.bn3.weight", new[] { 256 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer4_0_bn3_bias = new Parameter(a, "backbone.layer4.0.bn3.bias", new[] { 256 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer4_0_bn3_running_mean = new Parameter(a, "backbone.layer4.0.bn3.running_mean", new[] { 256 }, ParameterKind.Buffer, "backbone", 1.0f, false);
-        backbone_layer4_0_bn3_running_var = new Parameter(a, "backbone.layer4.0.bn3.running_var", new[] { 256 }, ParameterKind.Buffer, "backbone", 1.0f, false);
-        backbone_layer4_0_bn3_num_batches_tracked = new Parameter(a, "backbone.layer4.0.bn3.num_batches_tracked", Array.Empty<int>(), ParameterKind.Counter, "backbone", 1.0f, false);
-        backbone_layer4_0_downsample_0_weight = new Parameter(a, "backbone.layer4.0.downsample.0.weight", new[] { 256, 128, 1, 1 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer4_0_downsample_1_weight = new Parameter(a, "backbone.layer4.0.downsample.1.weight", new[] { 256 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer4_0_downsample_1_bias = new Parameter(a, "backbone.layer4.0.downsample.1.bias", new[] { 256 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer4_0_downsample_1_running_mean = new Parameter(a, "backbone.layer4.0.downsample.1.running_mean", new[] { 256 }, ParameterKind.Buffer, "backbone", 1.0f, false);
-        backbone_layer4_0_downsample_1_running_var = new Parameter(a, "backbone.layer4.0.downsample.1.running_var", new[] { 256 }, ParameterKind.Buffer, "backbone", 1.0f, false);
-        backbone_layer4_0_downsample_1_num_batches_tracked = new Parameter(a, "backbone.layer4.0.downsample.1.num_batches_tracked", Array.Empty<int>(), ParameterKind.Counter, "backbone", 1.0f, false);
-        head_fcn_0_weight = new Parameter(a, "head.fcn.0.weight", new[] { 64, 256, 3, 3 }, ParameterKind.Weight, "head", 10.0f, true);
-        head_fcn_1_weight = new Parameter(a, "head.fcn.1.weight", new[] { 64 }, ParameterKind.Weight, "head", 10.0f, true);
-        head_fcn_1_bias = new Parameter(a, "head.fcn.1.bias", new[] { 64 }, ParameterKind.Weight, "head", 10.0f, true);
-        head_fcn_1_running_mean = new Parameter(a, "head.fcn.1.running_mean", new[] { 64 }, ParameterKind.Buffer, "head", 10.0f, false);
-        head_fcn_1_running_var = new Parameter(a, "head.fcn.1.running_var", new[] { 64 }, ParameterKind.Buffer, "head", 10.0f, false);
-        head_fcn_1_num_batches_tracked = new Parameter(a, "head.fcn.1.num_batches_tracked", Array.Empty<int>(), ParameterKind.Counter, "head", 10.0f, false);
-        head_fcn_4_weight = new Parameter(a, "head.fcn.4.weight", new[] { 6, 64, 1, 1 }, ParameterKind.Weight, "head", 10.0f, true);
-        head_fcn_4_bias = new Parameter(a, "head.fcn.4.bias", new[] { 6 }, ParameterKind.Weight, "head", 10.0f, true);
-        _parameters = new[]
-        {
-            backbone_stem_0_weight,
-            backbone_stem_1_weight,
-            backbone_stem_1_bias,
-            backbone_stem_1_running_mean,
-            backbone_stem_1_running_var,
-            backbone_stem_1_num_batches_tracked,
-            backbone_stem_3_weight,
-            backbone_stem_4_weight,
-            backbone_stem_4_bias,
-            backbone_stem_4_running_mean,
-            backbone_stem_4_running_var,
-            backbone_stem_4_num_batches_tracked,
-            backbone_stem_6_weight,
-            backbone_stem_7_weight,
-            backbone_stem_7_bias,
-            backbone_stem_7_running_mean,
-            backbone_stem_7_running_var,
-            backbone_stem_7_num_batches_tracked,
-            backbone_layer1_0_conv1_weight,
-            backbone_layer1_0_bn1_weight,
-            backbone_layer1_0_bn1_bias,
-            backbone_layer1_0_bn1_running_mean,
-            backbone_layer1_0_bn1_running_var,
-            backbone_layer1_0_bn1_num_batches_tracked,
-            backbone_layer1_0_conv2_weight,
-            backbone_layer1_0_bn2_weight,
-            backbone_layer1_0_bn2_bias,
-            backbone_layer1_0_bn2_running_mean,
-            backbone_layer1_0_bn2_running_var,
-            backbone_layer1_0_bn2_num_batches_tracked,
-            backbone_layer1_0_conv3_weight,
-            backbone_layer1_0_bn3_weight,
-            backbone_layer1_0_bn3_bias,
-            backbone_layer1_0_bn3_running_mean,
-            backbone_layer1_0_bn3_running_var,
-            backbone_layer1_0_bn3_num_batches_tracked,
-            backbone_layer2_0_conv1_weight,
-            backbone_layer2_0_bn1_weight,
-            backbone_layer2_0_bn1_bias,
-            backbone_layer2_0_bn1_running_mean,
-            backbone_layer2_0_bn1_running_var,
-            backbone_layer2_0_bn1_num_batches_tracked,
-            backbone_layer2_0_conv2_weight,
-            backbone_layer2_0_bn2_weight,
-            backbone_layer2_0_bn2_bias,
-            backbone_layer2_0_bn2_running_mean,
-            backbone_layer2_0_bn2_running_var,
-            backbone_layer2_0_bn2_num_batches_tracked,
-            backbone_layer2_0_conv3_weight,
-            backbone_layer2_0_bn3_weight,
-            backbone_layer2_0_bn3_bias,
-            backbone_layer2_0_bn3_running_mean,
-            backbone_layer2_0_bn3_running_var,
-            backbone_layer2_0_bn3_num_batches_tracked,
-            backbone_layer2_0_downsample_0_weight,
-            backbone_layer2_0_downsample_1_weight,
-            backbone_layer2_0_downsample_1_bias,
-            backbone_layer2_0_downsample_1_running_mean,
-            backbone_layer2_0_downsample_1_running_var,
-            backbone_layer2_0_downsample_1_num_batches_tracked,
-            backbone_layer3_0_conv1_weight,
-            backbone_layer3_0_bn1_weight,
-            backbone_layer3_0_bn1_bias,
-            backbone_layer3_0_bn1_running_mean,
-            backbone_layer3_0_bn1_running_var,
-            backbone_layer3_0_bn1_num_batches_tracked,
-            backbone_layer3_0_conv2_weight,
-            backbone_layer3_0_bn2_weight,
-            backbone_layer3_0_bn2_bias,
-            backbone_layer3_0_bn2_running_mean,
-            backbone_layer3_0_bn2_running_var,
-            backbone_layer3_0_bn2_num_batches_tracked,
-            backbone_layer3_0_conv3_weight,
-            backbone_layer3_0_bn3_weight,
-            backbone_layer3_0_bn3_bias,
-            backbone_layer3_0_bn3_running_mean,
-            backbone_layer3_0_bn3_running_var,
-            backbone_layer3_0_bn3_num_batches_tracked,
-            backbone_layer3_0_downsample_0_weight,
-            backbone_layer3_0_downsample_1_weight,
-            backbone_layer3_0_downsample_1_bias,
-            backbone_layer3_0_downsample_1_running_mean,
-            backbone_layer3_0_downsample_1_running_var,
-            backbone_layer3_0_downsample_1_num_batches_tracked,
-            backbone_layer4_0_conv1_weight,
-            backbone_layer4_0_bn1_weight,
-            backbone_layer4_0_bn1_bias,
-            backbone_layer4_0_bn1_running_mean,
-            backbone_layer4_0_bn1_running_var,
-            backbone_layer4_0_bn1_num_batches_tracked,
-            backbone_layer4_0_conv2_weight,
-            backbone_layer4_0_bn2_weight,
-            backbone_layer4_0_bn2_bias,
-            backbone_layer4_0_bn2_running_mean,
-            backbone_layer4_0_bn2_running_var,
-            backbone_layer4_0_bn2_num_batches_tracked,
-            backbone_layer4_0_conv3_weight,
-            backbone_layer4_0_bn3_weight,
-            backbone_layer4_0_bn3_bias,
-            backbone_layer4_0_bn3_running_mean,
-            backbone_layer4_0_bn3_running_var,
-            backbone_layer4_0_bn3_num_batches_tracked,
-            backbone_layer4_0_downsample_0_weight,
-            backbone_layer4_0_downsample_1_weight,
-            backbone_layer4_0_downsample_1_bias,
-            backbone_layer4_0_downsample_1_running_mean,
-            backbone_layer4_0_downsample_1_running_var,
-            backbone_layer4_0_downsample_1_num_batches_tracked,
-            head_fcn_0_weight,
-            head_fcn_1_weight,
-            head_fcn_1_bias,
-            head_fcn_1_running_mean,
-            head_fcn_1_running_var,
-            head_fcn_1_num_batches_tracked,
-            head_fcn_4_weight,
-            head_fcn_4_bias,
-        };
+        _parameters = ParameterTable.Create(device.Accelerator, ParameterSpecs);
+        backbone_stem_0_weight = _parameters[0];
+        backbone_stem_1_weight = _parameters[1];
+        backbone_stem_1_bias = _parameters[2];
+        backbone_stem_1_running_mean = _parameters[3];
+        backbone_stem_1_running_var = _parameters[4];
+        backbone_stem_1_num_batches_tracked = _parameters[5];
+        backbone_stem_3_weight = _parameters[6];
+        backbone_stem_4_weight = _parameters[7];
+        backbone_stem_4_bias = _parameters[8];
+        backbone_stem_4_running_mean = _parameters[9];
+        backbone_stem_4_running_var = _parameters[10];
+        backbone_stem_4_num_batches_tracked = _parameters[11];
+        backbone_stem_6_weight = _parameters[12];
+        backbone_stem_7_weight = _parameters[13];
+        backbone_stem_7_bias = _parameters[14];
+        backbone_stem_7_running_mean = _parameters[15];
+        backbone_stem_7_running_var = _parameters[16];
+        backbone_stem_7_num_batches_tracked = _parameters[17];
+        backbone_layer1_0_conv1_weight = _parameters[18];
+        backbone_layer1_0_bn1_weight = _parameters[19];
+        backbone_layer1_0_bn1_bias = _parameters[20];
+        backbone_layer1_0_bn1_running_mean = _parameters[21];
+        backbone_layer1_0_bn1_running_var = _parameters[22];
+        backbone_layer1_0_bn1_num_batches_tracked = _parameters[23];
+        backbone_layer1_0_conv2_weight = _parameters[24];
+        backbone_layer1_0_bn2_weight = _parameters[25];
+        backbone_layer1_0_bn2_bias = _parameters[26];
+        backbone_layer1_0_bn2_running_mean = _parameters[27];
+        backbone_layer1_0_bn2_running_var = _parameters[28];
+        backbone_layer1_0_bn2_num_batches_tracked = _parameters[29];
+        backbone_layer1_0_conv3_weight = _parameters[30];
+        backbone_layer1_0_bn3_weight = _parameters[31];
+        backbone_layer1_0_bn3_bias = _parameters[32];
+        backbone_layer1_0_bn3_running_mean = _parameters[33];
+        backbone_layer1_0_bn3_running_var = _parameters[34];
+        backbone_layer1_0_bn3_num_batches_tracked = _parameters[35];
+        backbone_layer2_0_conv1_weight = _parameters[36];
+        backbone_layer2_0_bn1_weight = _parameters[37];
+        backbone_layer2_0_bn1_bias = _parameters[38];
+        backbone_layer2_0_bn1_running_mean = _parameters[39];
+        backbone_layer2_0_bn1_running_var = _parameters[40];
+        backbone_layer2_0_bn1_num_batches_tracked = _parameters[41];
+        backbone_layer2_0_conv2_weight = _parameters[42];
+        backbone_layer2_0_bn2_weight = _parameters[43];
+        backbone_layer2_0_bn2_bias = _parameters[44];
+        backbone_layer2_0_bn2_running_mean = _parameters[45];
+        backbone_layer2_0_bn2_running_var = _parameters[46];
+        backbone_layer2_0_bn2_num_batches_tracked = _parameters[47];
+        backbone_layer2_0_conv3_weight = _parameters[48];
+        backbone_layer2_0_bn3_weight = _parameters[49];
+        backbone_layer2_0_bn3_bias = _parameters[50];
+        backbone_layer2_0_bn3_running_mean = _parameters[51];
+        backbone_layer2_0_bn3_running_var = _parameters[52];
+        backbone_layer2_0_bn3_num_batches_tracked = _parameters[53];
+        backbone_layer2_0_downsample_0_weight = _parameters[54];
+        backbone_layer2_0_downsample_1_weight = _parameters[55];
+        backbone_layer2_0_downsample_1_bias = _parameters[56];
+        backbone_layer2_0_downsample_1_running_mean = _parameters[57];
+        backbone_layer2_0_downsample_1_running_var = _parameters[58];
+        backbone_layer2_0_downsample_1_num_batches_tracked = _parameters[59];
+        backbone_layer3_0_conv1_weight = _parameters[60];
+        backbone_layer3_0_bn1_weight = _parameters[61];
+        backbone_layer3_0_bn1_bias = _parameters[62];
+        backbone_layer3_0_bn1_running_mean = _parameters[63];
+        backbone_layer3_0_bn1_running_var = _parameters[64];
+        backbone_layer3_0_bn1_num_batches_tracked = _parameters[65];
+        backbone_layer3_0_conv2_weight = _parameters[66];
+        backbone_layer3_0_bn2_weight = _parameters[67];
+        backbone_layer3_0_bn2_bias = _parameters[68];
+        backbone_layer3_0_bn2_running_mean = _parameters[69];
+        backbone_layer3_0_bn2_running_var = _parameters[70];
+        backbone_layer3_0_bn2_num_batches_tracked = _parameters[71];
+        backbone_layer3_0_conv3_weight = _parameters[72];
+        backbone_layer3_0_bn3_weight = _parameters[73];
+        backbone_layer3_0_bn3_bias = _parameters[74];
+        backbone_layer3_0_bn3_running_mean = _parameters[75];
+        backbone_layer3_0_bn3_running_var = _parameters[76];
+        backbone_layer3_0_bn3_num_batches_tracked = _parameters[77];
+        backbone_layer3_0_downsample_0_weight = _parameters[78];
+        backbone_layer3_0_downsample_1_weight = _parameters[79];
+        backbone_layer3_0_downsample_1_bias = _parameters[80];
+        backbone_layer3_0_downsample_1_running_mean = _parameters[81];
+        backbone_layer3_0_downsample_1_running_var = _parameters[82];
+        backbone_layer3_0_downsample_1_num_batches_tracked = _parameters[83];
+        backbone_layer4_0_conv1_weight = _parameters[84];
+        backbone_layer4_0_bn1_weight = _parameters[85];
+        backbone_layer4_0_bn1_bias = _parameters[86];
+        backbone_layer4_0_bn1_running_mean = _parameters[87];
+        backbone_layer4_0_bn1_running_var = _parameters[88];
+        backbone_layer4_0_bn1_num_batches_tracked = _parameters[89];
+        backbone_layer4_0_conv2_weight = _parameters[90];
+        backbone_layer4_0_bn2_weight = _parameters[91];
+        backbone_layer4_0_bn2_bias = _parameters[92];
+        backbone_layer4_0_bn2_running_mean = _parameters[93];
+        backbone_layer4_0_bn2_running_var = _parameters[94];
+        backbone_layer4_0_bn2_num_batches_tracked = _parameters[95];
+        backbone_layer4_0_conv3_weight = _parameters[96];
+        backbone_layer4_0_bn3_weight = _parameters[97];
+        backbone_layer4_0_bn3_bias = _parameters[98];
+        backbone_layer4_0_bn3_running_mean = _parameters[99];
+        backbone_layer4_0_bn3_running_var = _parameters[100];
+        backbone_layer4_0_bn3_num_batches_tracked = _parameters[101];
+        backbone_layer4_0_downsample_0_weight = _parameters[102];
+        backbone_layer4_0_downsample_1_weight = _parameters[103];
+        backbone_layer4_0_downsample_1_bias = _parameters[104];
+        backbone_layer4_0_downsample_1_running_mean = _parameters[105];
+        backbone_layer4_0_downsample_1_running_var = _parameters[106];
+        backbone_layer4_0_downsample_1_num_batches_tracked = _parameters[107];
+        head_fcn_0_weight = _parameters[108];
+        head_fcn_1_weight = _parameters[109];
+        head_fcn_1_bias = _parameters[110];
+        head_fcn_1_running_mean = _parameters[111];
+        head_fcn_1_running_var = _parameters[112];
+        head_fcn_1_num_batches_tracked = _parameters[113];
+        head_fcn_4_weight = _parameters[114];
+        head_fcn_4_bias = _parameters[115];
     }
 
     /// <summary>Kaiming normal (fan_out) for conv weights as torchvision, BN weight 1 bias 0, linear and biases as PyTorch's default; deterministic in <paramref name="seed"/>.</summary>
@@ -863,12 +865,13 @@ public sealed partial class FcnTiny : INetwork
     }
 
     // Memory plan: buffer lifetimes over the schedule (forward steps, then backward steps) and placement order, decided at build time.
-    // Inference plan: 94 buffers; planned peak 5,898,752 bytes at the default size 8×3×96×96 (32,629,760 bytes without reuse).
-    private static readonly int[] InferenceFirst = { 0, 0, 0, 1, 1, 1, 2, 3, 3, 3, 4, 5, 5, 5, 6, 6, 7, 8, 8, 8, 9, 10, 10, 10, 11, 12, 12, 12, 13, 14, 15, 16, 16, 16, 17, 18, 18, 18, 19, 20, 20, 20, 21, 22, 22, 22, 23, 24, 25, 26, 26, 26, 27, 28, 28, 28, 29, 30, 30, 30, 31, 32, 32, 32, 33, 34, 35, 36, 36, 36, 37, 38, 38, 38, 39, 40, 40, 40, 41, 42, 42, 42, 43, 44, 45, 46, 46, 46, 47, 47, 48, 49, 50, 50 };
-    private static readonly int[] InferenceLast = { 50, 50, 1, 2, 1, 1, 3, 4, 3, 3, 5, 6, 5, 5, 13, 6, 8, 9, 8, 8, 10, 11, 10, 10, 12, 13, 12, 12, 14, 21, 16, 17, 16, 16, 18, 19, 18, 18, 20, 23, 20, 20, 22, 23, 22, 22, 24, 31, 26, 27, 26, 26, 28, 29, 28, 28, 30, 33, 30, 30, 32, 33, 32, 32, 34, 41, 36, 37, 36, 36, 38, 39, 38, 38, 40, 43, 40, 40, 42, 43, 42, 42, 44, 45, 46, 47, 46, 46, 48, 47, 49, 50, 50, 50 };
+    // Tables are indexed by buffer (the numbers in Bind); -1: the buffer is not in that plan.
+    // Inference plan: 94 of the 144 buffers; planned peak 5,898,752 bytes at the default size 8×3×96×96 (32,629,760 bytes without reuse).
+    private static readonly int[] InferenceFirst = { 0, 0, 0, 1, 1, 1, 2, 3, 3, 3, 4, 5, 5, 5, 6, 6, 7, 8, 8, 8, 9, 10, 10, 10, 11, 12, 12, 12, 13, 14, 15, 16, 16, 16, 17, 18, 18, 18, 19, 20, 20, 20, 21, 22, 22, 22, 23, 24, 25, 26, 26, 26, 27, 28, 28, 28, 29, 30, 30, 30, 31, 32, 32, 32, 33, 34, 35, 36, 36, 36, 37, 38, 38, 38, 39, 40, 40, 40, 41, 42, 42, 42, 43, 44, 45, 46, 46, 46, 47, 47, 48, 49, 50, 50, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1 };
+    private static readonly int[] InferenceLast = { 50, 50, 1, 2, 1, 1, 3, 4, 3, 3, 5, 6, 5, 5, 13, 6, 8, 9, 8, 8, 10, 11, 10, 10, 12, 13, 12, 12, 14, 21, 16, 17, 16, 16, 18, 19, 18, 18, 20, 23, 20, 20, 22, 23, 22, 22, 24, 31, 26, 27, 26, 26, 28, 29, 28, 28, 30, 33, 30, 30, 32, 33, 32, 32, 34, 41, 36, 37, 36, 36, 38, 39, 38, 38, 40, 43, 40, 40, 42, 43, 42, 42, 44, 45, 46, 47, 46, 46, 48, 47, 49, 50, 50, 50, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1 };
     private static readonly int[] InferenceOrder = { 10, 11, 91, 2, 3, 6, 7, 74, 75, 78, 79, 82, 83, 0, 14, 15, 24, 25, 28, 29, 56, 57, 60, 61, 64, 65, 1, 30, 31, 38, 39, 42, 43, 46, 47, 66, 67, 70, 71, 84, 85, 88, 89, 16, 17, 20, 21, 48, 49, 52, 53, 34, 35, 90, 76, 77, 80, 81, 58, 59, 62, 63, 4, 5, 8, 9, 12, 13, 18, 19, 22, 23, 26, 27, 32, 33, 36, 37, 40, 41, 44, 45, 50, 51, 54, 55, 68, 69, 72, 73, 86, 87, 92, 93 };
 
-    // Training plan: 144 buffers; planned peak 27,587,840 bytes at the default size 8×3×96×96 (63,180,800 bytes without reuse).
+    // Training plan: 144 of the 144 buffers; planned peak 27,587,840 bytes at the default size 8×3×96×96 (63,180,800 bytes without reuse).
     private static readonly int[] TrainingFirst = { 0, 0, 0, 1, 1, 1, 2, 3, 3, 3, 4, 5, 5, 5, 6, 6, 7, 8, 8, 8, 9, 10, 10, 10, 11, 12, 12, 12, 13, 14, 15, 16, 16, 16, 17, 18, 18, 18, 19, 20, 20, 20, 21, 22, 22, 22, 23, 24, 25, 26, 26, 26, 27, 28, 28, 28, 29, 30, 30, 30, 31, 32, 32, 32, 33, 34, 35, 36, 36, 36, 37, 38, 38, 38, 39, 40, 40, 40, 41, 42, 42, 42, 43, 44, 45, 46, 46, 46, 47, 47, 48, 49, 50, 50, 87, 88, 93, 91, 89, 92, 90, 80, 77, 78, 85, 83, 81, 79, 78, 84, 82, 70, 67, 68, 75, 73, 71, 69, 68, 74, 72, 60, 57, 58, 65, 63, 61, 59, 58, 64, 62, 56, 88, 100, 99, 98, 97, 96, 95, 55, 54, 53, 52, 51 };
     private static readonly int[] TrainingLast = { 101, 101, 100, 100, 100, 100, 98, 98, 98, 98, 96, 96, 96, 96, 94, 95, 93, 93, 93, 93, 91, 91, 91, 91, 89, 13, 89, 89, 14, 87, 85, 85, 85, 85, 83, 83, 83, 83, 81, 23, 81, 81, 79, 23, 79, 79, 24, 77, 75, 75, 75, 75, 73, 73, 73, 73, 71, 33, 71, 71, 69, 33, 69, 69, 34, 67, 65, 65, 65, 65, 63, 63, 63, 63, 61, 43, 61, 61, 59, 43, 59, 59, 44, 57, 55, 55, 55, 55, 53, 54, 49, 101, 101, 51, 88, 89, 94, 92, 90, 93, 91, 87, 78, 81, 86, 84, 82, 80, 79, 85, 83, 77, 68, 71, 76, 74, 72, 70, 69, 75, 73, 67, 58, 61, 66, 64, 62, 60, 59, 65, 63, 57, 95, 101, 100, 99, 98, 97, 96, 56, 55, 54, 53, 52 };
     private static readonly int[] TrainingOrder = { 10, 11, 138, 137, 91, 143, 2, 3, 6, 7, 74, 75, 78, 79, 82, 83, 131, 122, 123, 128, 127, 126, 136, 135, 134, 133, 0, 14, 15, 24, 25, 28, 29, 56, 57, 60, 61, 64, 65, 121, 112, 113, 118, 117, 116, 101, 94, 95, 132, 98, 1, 30, 31, 38, 39, 42, 43, 46, 47, 66, 67, 70, 71, 84, 85, 88, 89, 141, 140, 139, 130, 125, 129, 124, 111, 102, 103, 108, 107, 106, 109, 104, 16, 17, 20, 21, 48, 49, 52, 53, 120, 115, 119, 114, 100, 97, 99, 96, 34, 35, 110, 105, 90, 142, 76, 77, 80, 81, 58, 59, 62, 63, 4, 5, 8, 9, 12, 13, 18, 19, 22, 23, 26, 27, 32, 33, 36, 37, 40, 41, 44, 45, 50, 51, 54, 55, 68, 69, 72, 73, 86, 87, 92, 93 };
@@ -889,14 +892,19 @@ public sealed partial class FcnTiny : INetwork
         int Wc8 = (W + 7) / 8; // ⌈W/8⌉
         if (Hc2 < 1 || Wc2 < 1 || Hc4 < 1 || Wc4 < 1 || Hc8 < 1 || Wc8 < 1)
             throw new ArgumentException($"fcn-tiny: input {height}×{width} is too small: a feature map would have no pixels");
+        var arena = new ArenaBinder(144);
+        Bind(arena, N, H, W); // measures every buffer
         if (training)
-            BindTraining(N, H, W);
+            arena.Place(Device.Accelerator, ref _arena, TrainingFirst, TrainingLast, TrainingOrder);
         else
-            BindInference(N, H, W);
+            arena.Place(Device.Accelerator, ref _arena, InferenceFirst, InferenceLast, InferenceOrder);
+        Bind(arena, N, H, W); // binds every field to its slice (default where the plan has no such buffer)
+        PlannedPeakBytes = arena.PeakBytes;
         (BatchSize, Height, Width, _training) = (batch, height, width, training);
     }
 
-    private void BindInference(int N, int H, int W)
+    /// <summary>Every buffer, numbered as in the plan tables: measured on the first pass, bound to its arena slice on the second.</summary>
+    private void Bind(ArenaBinder arena, int N, int H, int W)
     {
         int Hc2 = (H + 1) / 2; // ⌈H/2⌉
         int Wc2 = (W + 1) / 2; // ⌈W/2⌉
@@ -904,558 +912,150 @@ public sealed partial class FcnTiny : INetwork
         int Wc4 = (W + 3) / 4; // ⌈W/4⌉
         int Hc8 = (H + 7) / 8; // ⌈H/8⌉
         int Wc8 = (W + 7) / 8; // ⌈W/8⌉
-        long[] lengths =
-        {
-            (long)N * 3 * H * W, // image
-            (long)N * H * W, // label
-            (long)N * 16 * Hc2 * Wc2, // backbone.stem.0
-            (long)N * 16 * Hc2 * Wc2, // backbone.stem.2
-            (long)16, // backbone.stem.1.mean
-            (long)16, // backbone.stem.1.inv_std
-            (long)N * 16 * Hc2 * Wc2, // backbone.stem.3
-            (long)N * 16 * Hc2 * Wc2, // backbone.stem.5
-            (long)16, // backbone.stem.4.mean
-            (long)16, // backbone.stem.4.inv_std
-            (long)N * 32 * Hc2 * Wc2, // backbone.stem.6
-            (long)N * 32 * Hc2 * Wc2, // backbone.stem.8
-            (long)32, // backbone.stem.7.mean
-            (long)32, // backbone.stem.7.inv_std
-            (long)N * 32 * Hc4 * Wc4, // backbone.maxpool
-            (long)N * 32 * Hc4 * Wc4, // backbone.maxpool.argmax
-            (long)N * 8 * Hc4 * Wc4, // backbone.layer1.0.conv1
-            (long)N * 8 * Hc4 * Wc4, // backbone.layer1.0.relu1
-            (long)8, // backbone.layer1.0.bn1.mean
-            (long)8, // backbone.layer1.0.bn1.inv_std
-            (long)N * 8 * Hc4 * Wc4, // backbone.layer1.0.conv2
-            (long)N * 8 * Hc4 * Wc4, // backbone.layer1.0.relu2
-            (long)8, // backbone.layer1.0.bn2.mean
-            (long)8, // backbone.layer1.0.bn2.inv_std
-            (long)N * 32 * Hc4 * Wc4, // backbone.layer1.0.conv3
-            (long)N * 32 * Hc4 * Wc4, // backbone.layer1.0.bn3
-            (long)32, // backbone.layer1.0.bn3.mean
-            (long)32, // backbone.layer1.0.bn3.inv_std
-            (long)N * 32 * Hc4 * Wc4, // backbone.layer1.0.add
-            (long)N * 32 * Hc4 * Wc4, // backbone.layer1.0.relu3
-            (long)N * 16 * Hc4 * Wc4, // backbone.layer2.0.conv1
-            (long)N * 16 * Hc4 * Wc4, // backbone.layer2.0.relu1
-            (long)16, // backbone.layer2.0.bn1.mean
-            (long)16, // backbone.layer2.0.bn1.inv_std
-            (long)N * 16 * Hc8 * Wc8, // backbone.layer2.0.conv2
-            (long)N * 16 * Hc8 * Wc8, // backbone.layer2.0.relu2
-            (long)16, // backbone.layer2.0.bn2.mean
-            (long)16, // backbone.layer2.0.bn2.inv_std
-            (long)N * 64 * Hc8 * Wc8, // backbone.layer2.0.conv3
-            (long)N * 64 * Hc8 * Wc8, // backbone.layer2.0.bn3
-            (long)64, // backbone.layer2.0.bn3.mean
-            (long)64, // backbone.layer2.0.bn3.inv_std
-            (long)N * 64 * Hc8 * Wc8, // backbone.layer2.0.downsample.0
-            (long)N * 64 * Hc8 * Wc8, // backbone.layer2.0.downsample.1
-            (long)64, // backbone.layer2.0.downsample.1.mean
-            (long)64, // backbone.layer2.0.downsample.1.inv_std
-            (long)N * 64 * Hc8 * Wc8, // backbone.layer2.0.add
-            (long)N * 64 * Hc8 * Wc8, // backbone.layer2.0.relu3
-            (long)N * 32 * Hc8 * Wc8, // backbone.layer3.0.conv1
-            (long)N * 32 * Hc8 * Wc8, // backbone.layer3.0.relu1
-            (long)32, // backbone.layer3.0.bn1.mean
-            (long)32, // backbone.layer3.0.bn1.inv_std
-            (long)N * 32 * Hc8 * Wc8, // backbone.layer3.0.conv2
-            (long)N * 32 * Hc8 * Wc8, // backbone.layer3.0.relu2
-            (long)32, // backbone.layer3.0.bn2.mean
-            (long)32, // backbone.layer3.0.bn2.inv_std
-            (long)N * 128 * Hc8 * Wc8, // backbone.layer3.0.conv3
-            (long)N * 128 * Hc8 * Wc8, // backbone.layer3.0.bn3
-            (long)128, // backbone.layer3.0.bn3.mean
-            (long)128, // backbone.layer3.0.bn3.inv_std
-            (long)N * 128 * Hc8 * Wc8, // backbone.layer3.0.downsample.0
-            (long)N * 128 * Hc8 * Wc8, // backbone.layer3.0.downsample.1
-            (long)128, // backbone.layer3.0.downsample.1.mean
-            (long)128, // backbone.layer3.0.downsample.1.inv_std
-            (long)N * 128 * Hc8 * Wc8, // backbone.layer3.0.add
-            (long)N * 128 * Hc8 * Wc8, // backbone.layer3.0.relu3
-            (long)N * 64 * Hc8 * Wc8, // backbone.layer4.0.conv1
-            (long)N * 64 * Hc8 * Wc8, // backbone.layer4.0.relu1
-            (long)64, // backbone.layer4.0.bn1.mean
-            (long)64, // backbone.layer4.0.bn1.inv_std
-            (long)N * 64 * Hc8 * Wc8, // backbone.layer4.0.conv2
-            (long)N * 64 * Hc8 * Wc8, // backbone.layer4.0.relu2
-            (long)64, // backbone.layer4.0.bn2.mean
-            (long)64, // backbone.layer4.0.bn2.inv_std
-            (long)N * 256 * Hc8 * Wc8, // backbone.layer4.0.conv3
-            (long)N * 256 * Hc8 * Wc8, // backbone.layer4.0.bn3
-            (long)256, // backbone.layer4.0.bn3.mean
-            (long)256, // backbone.layer4.0.bn3.inv_std
-            (long)N * 256 * Hc8 * Wc8, // backbone.layer4.0.downsample.0
-            (long)N * 256 * Hc8 * Wc8, // backbone.layer4.0.downsample.1
-            (long)256, // backbone.layer4.0.downsample.1.mean
-            (long)256, // backbone.layer4.0.downsample.1.inv_std
-            (long)N * 256 * Hc8 * Wc8, // backbone.layer4.0.add
-            (long)N * 256 * Hc8 * Wc8, // backbone.layer4.0.relu3
-            (long)N * 64 * Hc8 * Wc8, // head.fcn.0
-            (long)N * 64 * Hc8 * Wc8, // head.fcn.2
-            (long)64, // head.fcn.1.mean
-            (long)64, // head.fcn.1.inv_std
-            (long)N * 64 * Hc8 * Wc8, // head.fcn.3
-            (long)N * 64 * Hc8 * Wc8, // head.fcn.3.mask
-            (long)N * 6 * Hc8 * Wc8, // head.fcn.4
-            (long)N * 6 * H * W, // head.up
-            1L, // loss.mask
-            (long)2, // loss.mask.sums
-        };
-        long[] offsets = ArenaPlanner.Place(lengths, InferenceFirst, InferenceLast, InferenceOrder, out long slots);
-        _arena?.Dispose();
-        _arena = Device.Accelerator.Allocate1D<float>(Math.Max(1, slots));
-        PlannedPeakBytes = 4 * slots;
-        ArrayView<float> arena = _arena.View;
-        this.d_backbone_layer1_0_add = default;
-        this.d_backbone_layer1_0_bn3 = default;
-        this.d_backbone_layer1_0_conv1 = default;
-        this.d_backbone_layer1_0_conv2 = default;
-        this.d_backbone_layer1_0_conv3 = default;
-        this.d_backbone_layer1_0_relu1 = default;
-        this.d_backbone_layer1_0_relu2 = default;
-        this.d_backbone_layer1_0_relu3 = default;
-        this.d_backbone_layer2_0_add = default;
-        this.d_backbone_layer2_0_bn3 = default;
-        this.d_backbone_layer2_0_conv1 = default;
-        this.d_backbone_layer2_0_conv2 = default;
-        this.d_backbone_layer2_0_conv3 = default;
-        this.d_backbone_layer2_0_downsample_0 = default;
-        this.d_backbone_layer2_0_downsample_1 = default;
-        this.d_backbone_layer2_0_relu1 = default;
-        this.d_backbone_layer2_0_relu2 = default;
-        this.d_backbone_layer2_0_relu3 = default;
-        this.d_backbone_layer3_0_add = default;
-        this.d_backbone_layer3_0_bn3 = default;
-        this.d_backbone_layer3_0_conv1 = default;
-        this.d_backbone_layer3_0_conv2 = default;
-        this.d_backbone_layer3_0_conv3 = default;
-        this.d_backbone_layer3_0_downsample_0 = default;
-        this.d_backbone_layer3_0_downsample_1 = default;
-        this.d_backbone_layer3_0_relu1 = default;
-        this.d_backbone_layer3_0_relu2 = default;
-        this.d_backbone_layer3_0_relu3 = default;
-        this.d_backbone_layer4_0_add = default;
-        this.d_backbone_layer4_0_bn3 = default;
-        this.d_backbone_layer4_0_conv1 = default;
-        this.d_backbone_layer4_0_conv2 = default;
-        this.d_backbone_layer4_0_conv3 = default;
-        this.d_backbone_layer4_0_downsample_0 = default;
-        this.d_backbone_layer4_0_downsample_1 = default;
-        this.d_backbone_layer4_0_relu1 = default;
-        this.d_backbone_layer4_0_relu2 = default;
-        this.d_backbone_layer4_0_relu3 = default;
-        this.d_backbone_maxpool = default;
-        this.d_backbone_stem_0 = default;
-        this.d_backbone_stem_2 = default;
-        this.d_backbone_stem_3 = default;
-        this.d_backbone_stem_5 = default;
-        this.d_backbone_stem_6 = default;
-        this.d_backbone_stem_8 = default;
-        this.d_head_fcn_0 = default;
-        this.d_head_fcn_2 = default;
-        this.d_head_fcn_3 = default;
-        this.d_head_fcn_4 = default;
-        this.d_head_up = default;
-        this.image = new Tensor(arena.SubView(offsets[0], lengths[0]), N, 3, H, W);
-        this._labels = new LabelMap(arena.SubView(offsets[1], lengths[1]).Cast<int>(), N, H, W);
-        this.backbone_stem_0 = new Tensor(arena.SubView(offsets[2], lengths[2]), N, 16, Hc2, Wc2);
-        this.backbone_stem_2 = new Tensor(arena.SubView(offsets[3], lengths[3]), N, 16, Hc2, Wc2);
-        this.backbone_stem_1_mean = arena.SubView(offsets[4], lengths[4]);
-        this.backbone_stem_1_inv_std = arena.SubView(offsets[5], lengths[5]);
-        this.backbone_stem_3 = new Tensor(arena.SubView(offsets[6], lengths[6]), N, 16, Hc2, Wc2);
-        this.backbone_stem_5 = new Tensor(arena.SubView(offsets[7], lengths[7]), N, 16, Hc2, Wc2);
-        this.backbone_stem_4_mean = arena.SubView(offsets[8], lengths[8]);
-        this.backbone_stem_4_inv_std = arena.SubView(offsets[9], lengths[9]);
-        this.backbone_stem_6 = new Tensor(arena.SubView(offsets[10], lengths[10]), N, 32, Hc2, Wc2);
-        this.backbone_stem_8 = new Tensor(arena.SubView(offsets[11], lengths[11]), N, 32, Hc2, Wc2);
-        this.backbone_stem_7_mean = arena.SubView(offsets[12], lengths[12]);
-        this.backbone_stem_7_inv_std = arena.SubView(offsets[13], lengths[13]);
-        this.backbone_maxpool = new Tensor(arena.SubView(offsets[14], lengths[14]), N, 32, Hc4, Wc4);
-        this.backbone_maxpool_argmax = arena.SubView(offsets[15], lengths[15]).Cast<int>();
-        this.backbone_layer1_0_conv1 = new Tensor(arena.SubView(offsets[16], lengths[16]), N, 8, Hc4, Wc4);
-        this.backbone_layer1_0_relu1 = new Tensor(arena.SubView(offsets[17], lengths[17]), N, 8, Hc4, Wc4);
-        this.backbone_layer1_0_bn1_mean = arena.SubView(offsets[18], lengths[18]);
-        this.backbone_layer1_0_bn1_inv_std = arena.SubView(offsets[19], lengths[19]);
-        this.backbone_layer1_0_conv2 = new Tensor(arena.SubView(offsets[20], lengths[20]), N, 8, Hc4, Wc4);
-        this.backbone_layer1_0_relu2 = new Tensor(arena.SubView(offsets[21], lengths[21]), N, 8, Hc4, Wc4);
-        this.backbone_layer1_0_bn2_mean = arena.SubView(offsets[22], lengths[22]);
-        this.backbone_layer1_0_bn2_inv_std = arena.SubView(offsets[23], lengths[23]);
-        this.backbone_layer1_0_conv3 = new Tensor(arena.SubView(offsets[24], lengths[24]), N, 32, Hc4, Wc4);
-        this.backbone_layer1_0_bn3 = new Tensor(arena.SubView(offsets[25], lengths[25]), N, 32, Hc4, Wc4);
-        this.backbone_layer1_0_bn3_mean = arena.SubView(offsets[26], lengths[26]);
-        this.backbone_layer1_0_bn3_inv_std = arena.SubView(offsets[27], lengths[27]);
-        this.backbone_layer1_0_add = new Tensor(arena.SubView(offsets[28], lengths[28]), N, 32, Hc4, Wc4);
-        this.backbone_layer1_0_relu3 = new Tensor(arena.SubView(offsets[29], lengths[29]), N, 32, Hc4, Wc4);
-        this.backbone_layer2_0_conv1 = new Tensor(arena.SubView(offsets[30], lengths[30]), N, 16, Hc4, Wc4);
-        this.backbone_layer2_0_relu1 = new Tensor(arena.SubView(offsets[31], lengths[31]), N, 16, Hc4, Wc4);
-        this.backbone_layer2_0_bn1_mean = arena.SubView(offsets[32], lengths[32]);
-        this.backbone_layer2_0_bn1_inv_std = arena.SubView(offsets[33], lengths[33]);
-        this.backbone_layer2_0_conv2 = new Tensor(arena.SubView(offsets[34], lengths[34]), N, 16, Hc8, Wc8);
-        this.backbone_layer2_0_relu2 = new Tensor(arena.SubView(offsets[35], lengths[35]), N, 16, Hc8, Wc8);
-        this.backbone_layer2_0_bn2_mean = arena.SubView(offsets[36], lengths[36]);
-        this.backbone_layer2_0_bn2_inv_std = arena.SubView(offsets[37], lengths[37]);
-        this.backbone_layer2_0_conv3 = new Tensor(arena.SubView(offsets[38], lengths[38]), N, 64, Hc8, Wc8);
-        this.backbone_layer2_0_bn3 = new Tensor(arena.SubView(offsets[39], lengths[39]), N, 64, Hc8, Wc8);
-        this.backbone_layer2_0_bn3_mean = arena.SubView(offsets[40], lengths[40]);
-        this.backbone_layer2_0_bn3_inv_std = arena.SubView(offsets[41], lengths[41]);
-        this.backbone_layer2_0_downsample_0 = new Tensor(arena.SubView(offsets[42], lengths[42]), N, 64, Hc8, Wc8);
-        this.backbone_layer2_0_downsample_1 = new Tensor(arena.SubView(offsets[43], lengths[43]), N, 64, Hc8, Wc8);
-        this.backbone_layer2_0_downsample_1_mean = arena.SubView(offsets[44], lengths[44]);
-        this.backbone_layer2_0_downsample_1_inv_std = arena.SubView(offsets[45], lengths[45]);
-        this.backbone_layer2_0_add = new Tensor(arena.SubView(offsets[46], lengths[46]), N, 64, Hc8, Wc8);
-        this.backbone_layer2_0_relu3 = new Tensor(arena.SubView(offsets[47], lengths[47]), N, 64, Hc8, Wc8);
-        this.backbone_layer3_0_conv1 = new Tensor(arena.SubView(offsets[48], lengths[48]), N, 32, Hc8, Wc8);
-        this.backbone_layer3_0_relu1 = new Tensor(arena.SubView(offsets[49], lengths[49]), N, 32, Hc8, Wc8);
-        this.backbone_layer3_0_bn1_mean = arena.SubView(offsets[50], lengths[50]);
-        this.backbone_layer3_0_bn1_inv_std = arena.SubView(offsets[51], lengths[51]);
-        this.backbone_layer3_0_conv2 = new Tensor(arena.SubView(offsets[52], lengths[52]), N, 32, Hc8, Wc8);
-        this.backbone_layer3_0_relu2 = new Tensor(arena.SubView(offsets[53], lengths[53]), N, 32, Hc8, Wc8);
-        this.backbone_layer3_0_bn2_mean = arena.SubView(offsets[54], lengths[54]);
-        this.backbone_layer3_0_bn2_inv_std = arena.SubView(offsets[55], lengths[55]);
-        this.backbone_layer3_0_conv3 = new Tensor(arena.SubView(offsets[56], lengths[56]), N, 128, Hc8, Wc8);
-        this.backbone_layer3_0_bn3 = new Tensor(arena.SubView(offsets[57], lengths[57]), N, 128, Hc8, Wc8);
-        this.backbone_layer3_0_bn3_mean = arena.SubView(offsets[58], lengths[58]);
-        this.backbone_layer3_0_bn3_inv_std = arena.SubView(offsets[59], lengths[59]);
-        this.backbone_layer3_0_downsample_0 = new Tensor(arena.SubView(offsets[60], lengths[60]), N, 128, Hc8, Wc8);
-        this.backbone_layer3_0_downsample_1 = new Tensor(arena.SubView(offsets[61], lengths[61]), N, 128, Hc8, Wc8);
-        this.backbone_layer3_0_downsample_1_mean = arena.SubView(offsets[62], lengths[62]);
-        this.backbone_layer3_0_downsample_1_inv_std = arena.SubView(offsets[63], lengths[63]);
-        this.backbone_layer3_0_add = new Tensor(arena.SubView(offsets[64], lengths[64]), N, 128, Hc8, Wc8);
-        this.backbone_layer3_0_relu3 = new Tensor(arena.SubView(offsets[65], lengths[65]), N, 128, Hc8, Wc8);
-        this.backbone_layer4_0_conv1 = new Tensor(arena.SubView(offsets[66], lengths[66]), N, 64, Hc8, Wc8);
-        this.backbone_layer4_0_relu1 = new Tensor(arena.SubView(offsets[67], lengths[67]), N, 64, Hc8, Wc8);
-        this.backbone_layer4_0_bn1_mean = arena.SubView(offsets[68], lengths[68]);
-        this.backbone_layer4_0_bn1_inv_std = arena.SubView(offsets[69], lengths[69]);
-        this.backbone_layer4_0_conv2 = new Tensor(arena.SubView(offsets[70], lengths[70]), N, 64, Hc8, Wc8);
-        this.backbone_layer4_0_relu2 = new Tensor(arena.SubView(offsets[71], lengths[71]), N, 64, Hc8, Wc8);
-        this.backbone_layer4_0_bn2_mean = arena.SubView(offsets[72], lengths[72]);
-        this.backbone_layer4_0_bn2_inv_std = arena.SubView(offsets[73], lengths[73]);
-        this.backbone_layer4_0_conv3 = new Tensor(arena.SubView(offsets[74], lengths[74]), N, 256, Hc8, Wc8);
-        this.backbone_layer4_0_bn3 = new Tensor(arena.SubView(offsets[75], lengths[75]), N, 256, Hc8, Wc8);
-        this.backbone_layer4_0_bn3_mean = arena.SubView(offsets[76], lengths[76]);
-        this.backbone_layer4_0_bn3_inv_std = arena.SubView(offsets[77], lengths[77]);
-        this.backbone_layer4_0_downsample_0 = new Tensor(arena.SubView(offsets[78], lengths[78]), N, 256, Hc8, Wc8);
-        this.backbone_layer4_0_downsample_1 = new Tensor(arena.SubView(offsets[79], lengths[79]), N, 256, Hc8, Wc8);
-        this.backbone_layer4_0_downsample_1_mean = arena.SubView(offsets[80], lengths[80]);
-        this.backbone_layer4_0_downsample_1_inv_std = arena.SubView(offsets[81], lengths[81]);
-        this.backbone_layer4_0_add = new Tensor(arena.SubView(offsets[82], lengths[82]), N, 256, Hc8, Wc8);
-        this.backbone_layer4_0_relu3 = new Tensor(arena.SubView(offsets[83], lengths[83]), N, 256, Hc8, Wc8);
-        this.head_fcn_0 = new Tensor(arena.SubView(offsets[84], lengths[84]), N, 64, Hc8, Wc8);
-        this.head_fcn_2 = new Tensor(arena.SubView(offsets[85], lengths[85]), N, 64, Hc8, Wc8);
-        this.head_fcn_1_mean = arena.SubView(offsets[86], lengths[86]);
-        this.head_fcn_1_inv_std = arena.SubView(offsets[87], lengths[87]);
-        this.head_fcn_3 = new Tensor(arena.SubView(offsets[88], lengths[88]), N, 64, Hc8, Wc8);
-        this.head_fcn_3_mask = arena.SubView(offsets[89], lengths[89]);
-        this.head_fcn_4 = new Tensor(arena.SubView(offsets[90], lengths[90]), N, 6, Hc8, Wc8);
-        this.head_up = new Tensor(arena.SubView(offsets[91], lengths[91]), N, 6, H, W);
-        this.loss_mask = arena.SubView(offsets[92], lengths[92]);
-        this.loss_mask_sums = arena.SubView(offsets[93], lengths[93]);
-    }
-
-    private void BindTraining(int N, int H, int W)
-    {
-        int Hc2 = (H + 1) / 2; // ⌈H/2⌉
-        int Wc2 = (W + 1) / 2; // ⌈W/2⌉
-        int Hc4 = (H + 3) / 4; // ⌈H/4⌉
-        int Wc4 = (W + 3) / 4; // ⌈W/4⌉
-        int Hc8 = (H + 7) / 8; // ⌈H/8⌉
-        int Wc8 = (W + 7) / 8; // ⌈W/8⌉
-        long[] lengths =
-        {
-            (long)N * 3 * H * W, // image
-            (long)N * H * W, // label
-            (long)N * 16 * Hc2 * Wc2, // backbone.stem.0
-            (long)N * 16 * Hc2 * Wc2, // backbone.stem.2
-            (long)16, // backbone.stem.1.mean
-            (long)16, // backbone.stem.1.inv_std
-            (long)N * 16 * Hc2 * Wc2, // backbone.stem.3
-            (long)N * 16 * Hc2 * Wc2, // backbone.stem.5
-            (long)16, // backbone.stem.4.mean
-            (long)16, // backbone.stem.4.inv_std
-            (long)N * 32 * Hc2 * Wc2, // backbone.stem.6
-            (long)N * 32 * Hc2 * Wc2, // backbone.stem.8
-            (long)32, // backbone.stem.7.mean
-            (long)32, // backbone.stem.7.inv_std
-            (long)N * 32 * Hc4 * Wc4, // backbone.maxpool
-            (long)N * 32 * Hc4 * Wc4, // backbone.maxpool.argmax
-            (long)N * 8 * Hc4 * Wc4, // backbone.layer1.0.conv1
-            (long)N * 8 * Hc4 * Wc4, // backbone.layer1.0.relu1
-            (long)8, // backbone.layer1.0.bn1.mean
-            (long)8, // backbone.layer1.0.bn1.inv_std
-            (long)N * 8 * Hc4 * Wc4, // backbone.layer1.0.conv2
-            (long)N * 8 * Hc4 * Wc4, // backbone.layer1.0.relu2
-            (long)8, // backbone.layer1.0.bn2.mean
-            (long)8, // backbone.layer1.0.bn2.inv_std
-            (long)N * 32 * Hc4 * Wc4, // backbone.layer1.0.conv3
-            (long)N * 32 * Hc4 * Wc4, // backbone.layer1.0.bn3
-            (long)32, // backbone.layer1.0.bn3.mean
-            (long)32, // backbone.layer1.0.bn3.inv_std
-            (long)N * 32 * Hc4 * Wc4, // backbone.layer1.0.add
-            (long)N * 32 * Hc4 * Wc4, // backbone.layer1.0.relu3
-            (long)N * 16 * Hc4 * Wc4, // backbone.layer2.0.conv1
-            (long)N * 16 * Hc4 * Wc4, // backbone.layer2.0.relu1
-            (long)16, // backbone.layer2.0.bn1.mean
-            (long)16, // backbone.layer2.0.bn1.inv_std
-            (long)N * 16 * Hc8 * Wc8, // backbone.layer2.0.conv2
-            (long)N * 16 * Hc8 * Wc8, // backbone.layer2.0.relu2
-            (long)16, // backbone.layer2.0.bn2.mean
-            (long)16, // backbone.layer2.0.bn2.inv_std
-            (long)N * 64 * Hc8 * Wc8, // backbone.layer2.0.conv3
-            (long)N * 64 * Hc8 * Wc8, // backbone.layer2.0.bn3
-            (long)64, // backbone.layer2.0.bn3.mean
-            (long)64, // backbone.layer2.0.bn3.inv_std
-            (long)N * 64 * Hc8 * Wc8, // backbone.layer2.0.downsample.0
-            (long)N * 64 * Hc8 * Wc8, // backbone.layer2.0.downsample.1
-            (long)64, // backbone.layer2.0.downsample.1.mean
-            (long)64, // backbone.layer2.0.downsample.1.inv_std
-            (long)N * 64 * Hc8 * Wc8, // backbone.layer2.0.add
-            (long)N * 64 * Hc8 * Wc8, // backbone.layer2.0.relu3
-            (long)N * 32 * Hc8 * Wc8, // backbone.layer3.0.conv1
-            (long)N * 32 * Hc8 * Wc8, // backbone.layer3.0.relu1
-            (long)32, // backbone.layer3.0.bn1.mean
-            (long)32, // backbone.layer3.0.bn1.inv_std
-            (long)N * 32 * Hc8 * Wc8, // backbone.layer3.0.conv2
-            (long)N * 32 * Hc8 * Wc8, // backbone.layer3.0.relu2
-            (long)32, // backbone.layer3.0.bn2.mean
-            (long)32, // backbone.layer3.0.bn2.inv_std
-            (long)N * 128 * Hc8 * Wc8, // backbone.layer3.0.conv3
-            (long)N * 128 * Hc8 * Wc8, // backbone.layer3.0.bn3
-            (long)128, // backbone.layer3.0.bn3.mean
-            (long)128, // backbone.layer3.0.bn3.inv_std
-            (long)N * 128 * Hc8 * Wc8, // backbone.layer3.0.downsample.0
-            (long)N * 128 * Hc8 * Wc8, // backbone.layer3.0.downsample.1
-            (long)128, // backbone.layer3.0.downsample.1.mean
-            (long)128, // backbone.layer3.0.downsample.1.inv_std
-            (long)N * 128 * Hc8 * Wc8, // backbone.layer3.0.add
-            (long)N * 128 * Hc8 * Wc8, // backbone.layer3.0.relu3
-            (long)N * 64 * Hc8 * Wc8, // backbone.layer4.0.conv1
-            (long)N * 64 * Hc8 * Wc8, // backbone.layer4.0.relu1
-            (long)64, // backbone.layer4.0.bn1.mean
-            (long)64, // backbone.layer4.0.bn1.inv_std
-            (long)N * 64 * Hc8 * Wc8, // backbone.layer4.0.conv2
-            (long)N * 64 * Hc8 * Wc8, // backbone.layer4.0.relu2
-            (long)64, // backbone.layer4.0.bn2.mean
-            (long)64, // backbone.layer4.0.bn2.inv_std
-            (long)N * 256 * Hc8 * Wc8, // backbone.layer4.0.conv3
-            (long)N * 256 * Hc8 * Wc8, // backbone.layer4.0.bn3
-            (long)256, // backbone.layer4.0.bn3.mean
-            (long)256, // backbone.layer4.0.bn3.inv_std
-            (long)N * 256 * Hc8 * Wc8, // backbone.layer4.0.downsample.0
-            (long)N * 256 * Hc8 * Wc8, // backbone.layer4.0.downsample.1
-            (long)256, // backbone.layer4.0.downsample.1.mean
-            (long)256, // backbone.layer4.0.downsample.1.inv_std
-            (long)N * 256 * Hc8 * Wc8, // backbone.layer4.0.add
-            (long)N * 256 * Hc8 * Wc8, // backbone.layer4.0.relu3
-            (long)N * 64 * Hc8 * Wc8, // head.fcn.0
-            (long)N * 64 * Hc8 * Wc8, // head.fcn.2
-            (long)64, // head.fcn.1.mean
-            (long)64, // head.fcn.1.inv_std
-            (long)N * 64 * Hc8 * Wc8, // head.fcn.3
-            (long)N * 64 * Hc8 * Wc8, // head.fcn.3.mask
-            (long)N * 6 * Hc8 * Wc8, // head.fcn.4
-            (long)N * 6 * H * W, // head.up
-            1L, // loss.mask
-            (long)2, // loss.mask.sums
-            (long)N * 32 * Hc4 * Wc4, // d(backbone.layer1.0.add)
-            (long)N * 32 * Hc4 * Wc4, // d(backbone.layer1.0.bn3)
-            (long)N * 8 * Hc4 * Wc4, // d(backbone.layer1.0.conv1)
-            (long)N * 8 * Hc4 * Wc4, // d(backbone.layer1.0.conv2)
-            (long)N * 32 * Hc4 * Wc4, // d(backbone.layer1.0.conv3)
-            (long)N * 8 * Hc4 * Wc4, // d(backbone.layer1.0.relu1)
-            (long)N * 8 * Hc4 * Wc4, // d(backbone.layer1.0.relu2)
-            (long)N * 32 * Hc4 * Wc4, // d(backbone.layer1.0.relu3)
-            (long)N * 64 * Hc8 * Wc8, // d(backbone.layer2.0.add)
-            (long)N * 64 * Hc8 * Wc8, // d(backbone.layer2.0.bn3)
-            (long)N * 16 * Hc4 * Wc4, // d(backbone.layer2.0.conv1)
-            (long)N * 16 * Hc8 * Wc8, // d(backbone.layer2.0.conv2)
-            (long)N * 64 * Hc8 * Wc8, // d(backbone.layer2.0.conv3)
-            (long)N * 64 * Hc8 * Wc8, // d(backbone.layer2.0.downsample.0)
-            (long)N * 64 * Hc8 * Wc8, // d(backbone.layer2.0.downsample.1)
-            (long)N * 16 * Hc4 * Wc4, // d(backbone.layer2.0.relu1)
-            (long)N * 16 * Hc8 * Wc8, // d(backbone.layer2.0.relu2)
-            (long)N * 64 * Hc8 * Wc8, // d(backbone.layer2.0.relu3)
-            (long)N * 128 * Hc8 * Wc8, // d(backbone.layer3.0.add)
-            (long)N * 128 * Hc8 * Wc8, // d(backbone.layer3.0.bn3)
-            (long)N * 32 * Hc8 * Wc8, // d(backbone.layer3.0.conv1)
-            (long)N * 32 * Hc8 * Wc8, // d(backbone.layer3.0.conv2)
-            (long)N * 128 * Hc8 * Wc8, // d(backbone.layer3.0.conv3)
-            (long)N * 128 * Hc8 * Wc8, // d(backbone.layer3.0.downsample.0)
-            (long)N * 128 * Hc8 * Wc8, // d(backbone.layer3.0.downsample.1)
-            (long)N * 32 * Hc8 * Wc8, // d(backbone.layer3.0.relu1)
-            (long)N * 32 * Hc8 * Wc8, // d(backbone.layer3.0.relu2)
-            (long)N * 128 * Hc8 * Wc8, // d(backbone.layer3.0.relu3)
-            (long)N * 256 * Hc8 * Wc8, // d(backbone.layer4.0.add)
-            (long)N * 256 * Hc8 * Wc8, // d(backbone.layer4.0.bn3)
-            (long)N * 64 * Hc8 * Wc8, // d(backbone.layer4.0.conv1)
-            (long)N * 64 * Hc8 * Wc8, // d(backbone.layer4.0.conv2)
-            (long)N * 256 * Hc8 * Wc8, // d(backbone.layer4.0.conv3)
-            (long)N * 256 * Hc8 * Wc8, // d(backbone.layer4.0.downsample.0)
-            (long)N * 256 * Hc8 * Wc8, // d(backbone.layer4.0.downsample.1)
-            (long)N * 64 * Hc8 * Wc8, // d(backbone.layer4.0.relu1)
-            (long)N * 64 * Hc8 * Wc8, // d(backbone.layer4.0.relu2)
-            (long)N * 256 * Hc8 * Wc8, // d(backbone.layer4.0.relu3)
-            (long)N * 32 * Hc4 * Wc4, // d(backbone.maxpool)
-            (long)N * 16 * Hc2 * Wc2, // d(backbone.stem.0)
-            (long)N * 16 * Hc2 * Wc2, // d(backbone.stem.2)
-            (long)N * 16 * Hc2 * Wc2, // d(backbone.stem.3)
-            (long)N * 16 * Hc2 * Wc2, // d(backbone.stem.5)
-            (long)N * 32 * Hc2 * Wc2, // d(backbone.stem.6)
-            (long)N * 32 * Hc2 * Wc2, // d(backbone.stem.8)
-            (long)N * 64 * Hc8 * Wc8, // d(head.fcn.0)
-            (long)N * 64 * Hc8 * Wc8, // d(head.fcn.2)
-            (long)N * 64 * Hc8 * Wc8, // d(head.fcn.3)
-            (long)N * 6 * Hc8 * Wc8, // d(head.fcn.4)
-            (long)N * 6 * H * W, // d(head.up)
-        };
-        long[] offsets = ArenaPlanner.Place(lengths, TrainingFirst, TrainingLast, TrainingOrder, out long slots);
-        _arena?.Dispose();
-        _arena = Device.Accelerator.Allocate1D<float>(Math.Max(1, slots));
-        PlannedPeakBytes = 4 * slots;
-        ArrayView<float> arena = _arena.View;
-        this.image = new Tensor(arena.SubView(offsets[0], lengths[0]), N, 3, H, W);
-        this._labels = new LabelMap(arena.SubView(offsets[1], lengths[1]).Cast<int>(), N, H, W);
-        this.backbone_stem_0 = new Tensor(arena.SubView(offsets[2], lengths[2]), N, 16, Hc2, Wc2);
-        this.backbone_stem_2 = new Tensor(arena.SubView(offsets[3], lengths[3]), N, 16, Hc2, Wc2);
-        this.backbone_stem_1_mean = arena.SubView(offsets[4], lengths[4]);
-        this.backbone_stem_1_inv_std = arena.SubView(offsets[5], lengths[5]);
-        this.backbone_stem_3 = new Tensor(arena.SubView(offsets[6], lengths[6]), N, 16, Hc2, Wc2);
-        this.backbone_stem_5 = new Tensor(arena.SubView(offsets[7], lengths[7]), N, 16, Hc2, Wc2);
-        this.backbone_stem_4_mean = arena.SubView(offsets[8], lengths[8]);
-        this.backbone_stem_4_inv_std = arena.SubView(offsets[9], lengths[9]);
-        this.backbone_stem_6 = new Tensor(arena.SubView(offsets[10], lengths[10]), N, 32, Hc2, Wc2);
-        this.backbone_stem_8 = new Tensor(arena.SubView(offsets[11], lengths[11]), N, 32, Hc2, Wc2);
-        this.backbone_stem_7_mean = arena.SubView(offsets[12], lengths[12]);
-        this.backbone_stem_7_inv_std = arena.SubView(offsets[13], lengths[13]);
-        this.backbone_maxpool = new Tensor(arena.SubView(offsets[14], lengths[14]), N, 32, Hc4, Wc4);
-        this.backbone_maxpool_argmax = arena.SubView(offsets[15], lengths[15]).Cast<int>();
-        this.backbone_layer1_0_conv1 = new Tensor(arena.SubView(offsets[16], lengths[16]), N, 8, Hc4, Wc4);
-        this.backbone_layer1_0_relu1 = new Tensor(arena.SubView(offsets[17], lengths[17]), N, 8, Hc4, Wc4);
-        this.backbone_layer1_0_bn1_mean = arena.SubView(offsets[18], lengths[18]);
-        this.backbone_layer1_0_bn1_inv_std = arena.SubView(offsets[19], lengths[19]);
-        this.backbone_layer1_0_conv2 = new Tensor(arena.SubView(offsets[20], lengths[20]), N, 8, Hc4, Wc4);
-        this.backbone_layer1_0_relu2 = new Tensor(arena.SubView(offsets[21], lengths[21]), N, 8, Hc4, Wc4);
-        this.backbone_layer1_0_bn2_mean = arena.SubView(offsets[22], lengths[22]);
-        this.backbone_layer1_0_bn2_inv_std = arena.SubView(offsets[23], lengths[23]);
-        this.backbone_layer1_0_conv3 = new Tensor(arena.SubView(offsets[24], lengths[24]), N, 32, Hc4, Wc4);
-        this.backbone_layer1_0_bn3 = new Tensor(arena.SubView(offsets[25], lengths[25]), N, 32, Hc4, Wc4);
-        this.backbone_layer1_0_bn3_mean = arena.SubView(offsets[26], lengths[26]);
-        this.backbone_layer1_0_bn3_inv_std = arena.SubView(offsets[27], lengths[27]);
-        this.backbone_layer1_0_add = new Tensor(arena.SubView(offsets[28], lengths[28]), N, 32, Hc4, Wc4);
-        this.backbone_layer1_0_relu3 = new Tensor(arena.SubView(offsets[29], lengths[29]), N, 32, Hc4, Wc4);
-        this.backbone_layer2_0_conv1 = new Tensor(arena.SubView(offsets[30], lengths[30]), N, 16, Hc4, Wc4);
-        this.backbone_layer2_0_relu1 = new Tensor(arena.SubView(offsets[31], lengths[31]), N, 16, Hc4, Wc4);
-        this.backbone_layer2_0_bn1_mean = arena.SubView(offsets[32], lengths[32]);
-        this.backbone_layer2_0_bn1_inv_std = arena.SubView(offsets[33], lengths[33]);
-        this.backbone_layer2_0_conv2 = new Tensor(arena.SubView(offsets[34], lengths[34]), N, 16, Hc8, Wc8);
-        this.backbone_layer2_0_relu2 = new Tensor(arena.SubView(offsets[35], lengths[35]), N, 16, Hc8, Wc8);
-        this.backbone_layer2_0_bn2_mean = arena.SubView(offsets[36], lengths[36]);
-        this.backbone_layer2_0_bn2_inv_std = arena.SubView(offsets[37], lengths[37]);
-        this.backbone_layer2_0_conv3 = new Tensor(arena.SubView(offsets[38], lengths[38]), N, 64, Hc8, Wc8);
-        this.backbone_layer2_0_bn3 = new Tensor(arena.SubView(offsets[39], lengths[39]), N, 64, Hc8, Wc8);
-        this.backbone_layer2_0_bn3_mean = arena.SubView(offsets[40], lengths[40]);
-        this.backbone_layer2_0_bn3_inv_std = arena.SubView(offsets[41], lengths[41]);
-        this.backbone_layer2_0_downsample_0 = new Tensor(arena.SubView(offsets[42], lengths[42]), N, 64, Hc8, Wc8);
-        this.backbone_layer2_0_downsample_1 = new Tensor(arena.SubView(offsets[43], lengths[43]), N, 64, Hc8, Wc8);
-        this.backbone_layer2_0_downsample_1_mean = arena.SubView(offsets[44], lengths[44]);
-        this.backbone_layer2_0_downsample_1_inv_std = arena.SubView(offsets[45], lengths[45]);
-        this.backbone_layer2_0_add = new Tensor(arena.SubView(offsets[46], lengths[46]), N, 64, Hc8, Wc8);
-        this.backbone_layer2_0_relu3 = new Tensor(arena.SubView(offsets[47], lengths[47]), N, 64, Hc8, Wc8);
-        this.backbone_layer3_0_conv1 = new Tensor(arena.SubView(offsets[48], lengths[48]), N, 32, Hc8, Wc8);
-        this.backbone_layer3_0_relu1 = new Tensor(arena.SubView(offsets[49], lengths[49]), N, 32, Hc8, Wc8);
-        this.backbone_layer3_0_bn1_mean = arena.SubView(offsets[50], lengths[50]);
-        this.backbone_layer3_0_bn1_inv_std = arena.SubView(offsets[51], lengths[51]);
-        this.backbone_layer3_0_conv2 = new Tensor(arena.SubView(offsets[52], lengths[52]), N, 32, Hc8, Wc8);
-        this.backbone_layer3_0_relu2 = new Tensor(arena.SubView(offsets[53], lengths[53]), N, 32, Hc8, Wc8);
-        this.backbone_layer3_0_bn2_mean = arena.SubView(offsets[54], lengths[54]);
-        this.backbone_layer3_0_bn2_inv_std = arena.SubView(offsets[55], lengths[55]);
-        this.backbone_layer3_0_conv3 = new Tensor(arena.SubView(offsets[56], lengths[56]), N, 128, Hc8, Wc8);
-        this.backbone_layer3_0_bn3 = new Tensor(arena.SubView(offsets[57], lengths[57]), N, 128, Hc8, Wc8);
-        this.backbone_layer3_0_bn3_mean = arena.SubView(offsets[58], lengths[58]);
-        this.backbone_layer3_0_bn3_inv_std = arena.SubView(offsets[59], lengths[59]);
-        this.backbone_layer3_0_downsample_0 = new Tensor(arena.SubView(offsets[60], lengths[60]), N, 128, Hc8, Wc8);
-        this.backbone_layer3_0_downsample_1 = new Tensor(arena.SubView(offsets[61], lengths[61]), N, 128, Hc8, Wc8);
-        this.backbone_layer3_0_downsample_1_mean = arena.SubView(offsets[62], lengths[62]);
-        this.backbone_layer3_0_downsample_1_inv_std = arena.SubView(offsets[63], lengths[63]);
-        this.backbone_layer3_0_add = new Tensor(arena.SubView(offsets[64], lengths[64]), N, 128, Hc8, Wc8);
-        this.backbone_layer3_0_relu3 = new Tensor(arena.SubView(offsets[65], lengths[65]), N, 128, Hc8, Wc8);
-        this.backbone_layer4_0_conv1 = new Tensor(arena.SubView(offsets[66], lengths[66]), N, 64, Hc8, Wc8);
-        this.backbone_layer4_0_relu1 = new Tensor(arena.SubView(offsets[67], lengths[67]), N, 64, Hc8, Wc8);
-        this.backbone_layer4_0_bn1_mean = arena.SubView(offsets[68], lengths[68]);
-        this.backbone_layer4_0_bn1_inv_std = arena.SubView(offsets[69], lengths[69]);
-        this.backbone_layer4_0_conv2 = new Tensor(arena.SubView(offsets[70], lengths[70]), N, 64, Hc8, Wc8);
-        this.backbone_layer4_0_relu2 = new Tensor(arena.SubView(offsets[71], lengths[71]), N, 64, Hc8, Wc8);
-        this.backbone_layer4_0_bn2_mean = arena.SubView(offsets[72], lengths[72]);
-        this.backbone_layer4_0_bn2_inv_std = arena.SubView(offsets[73], lengths[73]);
-        this.backbone_layer4_0_conv3 = new Tensor(arena.SubView(offsets[74], lengths[74]), N, 256, Hc8, Wc8);
-        this.backbone_layer4_0_bn3 = new Tensor(arena.SubView(offsets[75], lengths[75]), N, 256, Hc8, Wc8);
-        this.backbone_layer4_0_bn3_mean = arena.SubView(offsets[76], lengths[76]);
-        this.backbone_layer4_0_bn3_inv_std = arena.SubView(offsets[77], lengths[77]);
-        this.backbone_layer4_0_downsample_0 = new Tensor(arena.SubView(offsets[78], lengths[78]), N, 256, Hc8, Wc8);
-        this.backbone_layer4_0_downsample_1 = new Tensor(arena.SubView(offsets[79], lengths[79]), N, 256, Hc8, Wc8);
-        this.backbone_layer4_0_downsample_1_mean = arena.SubView(offsets[80], lengths[80]);
-        this.backbone_layer4_0_downsample_1_inv_std = arena.SubView(offsets[81], lengths[81]);
-        this.backbone_layer4_0_add = new Tensor(arena.SubView(offsets[82], lengths[82]), N, 256, Hc8, Wc8);
-        this.backbone_layer4_0_relu3 = new Tensor(arena.SubView(offsets[83], lengths[83]), N, 256, Hc8, Wc8);
-        this.head_fcn_0 = new Tensor(arena.SubView(offsets[84], lengths[84]), N, 64, Hc8, Wc8);
-        this.head_fcn_2 = new Tensor(arena.SubView(offsets[85], lengths[85]), N, 64, Hc8, Wc8);
-        this.head_fcn_1_mean = arena.SubView(offsets[86], lengths[86]);
-        this.head_fcn_1_inv_std = arena.SubView(offsets[87], lengths[87]);
-        this.head_fcn_3 = new Tensor(arena.SubView(offsets[88], lengths[88]), N, 64, Hc8, Wc8);
-        this.head_fcn_3_mask = arena.SubView(offsets[89], lengths[89]);
-        this.head_fcn_4 = new Tensor(arena.SubView(offsets[90], lengths[90]), N, 6, Hc8, Wc8);
-        this.head_up = new Tensor(arena.SubView(offsets[91], lengths[91]), N, 6, H, W);
-        this.loss_mask = arena.SubView(offsets[92], lengths[92]);
-        this.loss_mask_sums = arena.SubView(offsets[93], lengths[93]);
-        this.d_backbone_layer1_0_add = new Tensor(arena.SubView(offsets[94], lengths[94]), N, 32, Hc4, Wc4);
-        this.d_backbone_layer1_0_bn3 = new Tensor(arena.SubView(offsets[95], lengths[95]), N, 32, Hc4, Wc4);
-        this.d_backbone_layer1_0_conv1 = new Tensor(arena.SubView(offsets[96], lengths[96]), N, 8, Hc4, Wc4);
-        this.d_backbone_layer1_0_conv2 = new Tensor(arena.SubView(offsets[97], lengths[97]), N, 8, Hc4, Wc4);
-        this.d_backbone_layer1_0_conv3 = new Tensor(arena.SubView(offsets[98], lengths[98]), N, 32, Hc4, Wc4);
-        this.d_backbone_layer1_0_relu1 = new Tensor(arena.SubView(offsets[99], lengths[99]), N, 8, Hc4, Wc4);
-        this.d_backbone_layer1_0_relu2 = new Tensor(arena.SubView(offsets[100], lengths[100]), N, 8, Hc4, Wc4);
-        this.d_backbone_layer1_0_relu3 = new Tensor(arena.SubView(offsets[101], lengths[101]), N, 32, Hc4, Wc4);
-        this.d_backbone_layer2_0_add = new Tensor(arena.SubView(offsets[102], lengths[102]), N, 64, Hc8, Wc8);
-        this.d_backbone_layer2_0_bn3 = new Tensor(arena.SubView(offsets[103], lengths[103]), N, 64, Hc8, Wc8);
-        this.d_backbone_layer2_0_conv1 = new Tensor(arena.SubView(offsets[104], lengths[104]), N, 16, Hc4, Wc4);
-        this.d_backbone_layer2_0_conv2 = new Tensor(arena.SubView(offsets[105], lengths[105]), N, 16, Hc8, Wc8);
-        this.d_backbone_layer2_0_conv3 = new Tensor(arena.SubView(offsets[106], lengths[106]), N, 64, Hc8, Wc8);
-        this.d_backbone_layer2_0_downsample_0 = new Tensor(arena.SubView(offsets[107], lengths[107]), N, 64, Hc8, Wc8);
-        this.d_backbone_layer2_0_downsample_1 = new Tensor(arena.SubView(offsets[108], lengths[108]), N, 64, Hc8, Wc8);
-        this.d_backbone_layer2_0_relu1 = new Tensor(arena.SubView(offsets[109], lengths[109]), N, 16, Hc4, Wc4);
-        this.d_backbone_layer2_0_relu2 = new Tensor(arena.SubView(offsets[110], lengths[110]), N, 16, Hc8, Wc8);
-        this.d_backbone_layer2_0_relu3 = new Tensor(arena.SubView(offsets[111], lengths[111]), N, 64, Hc8, Wc8);
-        this.d_backbone_layer3_0_add = new Tensor(arena.SubView(offsets[112], lengths[112]), N, 128, Hc8, Wc8);
-        this.d_backbone_layer3_0_bn3 = new Tensor(arena.SubView(offsets[113], lengths[113]), N, 128, Hc8, Wc8);
-        this.d_backbone_layer3_0_conv1 = new Tensor(arena.SubView(offsets[114], lengths[114]), N, 32, Hc8, Wc8);
-        this.d_backbone_layer3_0_conv2 = new Tensor(arena.SubView(offsets[115], lengths[115]), N, 32, Hc8, Wc8);
-        this.d_backbone_layer3_0_conv3 = new Tensor(arena.SubView(offsets[116], lengths[116]), N, 128, Hc8, Wc8);
-        this.d_backbone_layer3_0_downsample_0 = new Tensor(arena.SubView(offsets[117], lengths[117]), N, 128, Hc8, Wc8);
-        this.d_backbone_layer3_0_downsample_1 = new Tensor(arena.SubView(offsets[118], lengths[118]), N, 128, Hc8, Wc8);
-        this.d_backbone_layer3_0_relu1 = new Tensor(arena.SubView(offsets[119], lengths[119]), N, 32, Hc8, Wc8);
-        this.d_backbone_layer3_0_relu2 = new Tensor(arena.SubView(offsets[120], lengths[120]), N, 32, Hc8, Wc8);
-        this.d_backbone_layer3_0_relu3 = new Tensor(arena.SubView(offsets[121], lengths[121]), N, 128, Hc8, Wc8);
-        this.d_backbone_layer4_0_add = new Tensor(arena.SubView(offsets[122], lengths[122]), N, 256, Hc8, Wc8);
-        this.d_backbone_layer4_0_bn3 = new Tensor(arena.SubView(offsets[123], lengths[123]), N, 256, Hc8, Wc8);
-        this.d_backbone_layer4_0_conv1 = new Tensor(arena.SubView(offsets[124], lengths[124]), N, 64, Hc8, Wc8);
-        this.d_backbone_layer4_0_conv2 = new Tensor(arena.SubView(offsets[125], lengths[125]), N, 64, Hc8, Wc8);
-        this.d_backbone_layer4_0_conv3 = new Tensor(arena.SubView(offsets[126], lengths[126]), N, 256, Hc8, Wc8);
-        this.d_backbone_layer4_0_downsample_0 = new Tensor(arena.SubView(offsets[127], lengths[127]), N, 256, Hc8, Wc8);
-        this.d_backbone_layer4_0_downsample_1 = new Tensor(arena.SubView(offsets[128], lengths[128]), N, 256, Hc8, Wc8);
-        this.d_backbone_layer4_0_relu1 = new Tensor(arena.SubView(offsets[129], lengths[129]), N, 64, Hc8, Wc8);
-        this.d_backbone_layer4_0_relu2 = new Tensor(arena.SubView(offsets[130], lengths[130]), N, 64, Hc8, Wc8);
-        this.d_backbone_layer4_0_relu3 = new Tensor(arena.SubView(offsets[131], lengths[131]), N, 256, Hc8, Wc8);
-        this.d_backbone_maxpool = new Tensor(arena.SubView(offsets[132], lengths[132]), N, 32, Hc4, Wc4);
-        this.d_backbone_stem_0 = new Tensor(arena.SubView(offsets[133], lengths[133]), N, 16, Hc2, Wc2);
-        this.d_backbone_stem_2 = new Tensor(arena.SubView(offsets[134], lengths[134]), N, 16, Hc2, Wc2);
-        this.d_backbone_stem_3 = new Tensor(arena.SubView(offsets[135], lengths[135]), N, 16, Hc2, Wc2);
-        this.d_backbone_stem_5 = new Tensor(arena.SubView(offsets[136], lengths[136]), N, 16, Hc2, Wc2);
-        this.d_backbone_stem_6 = new Tensor(arena.SubView(offsets[137], lengths[137]), N, 32, Hc2, Wc2);
-        this.d_backbone_stem_8 = new Tensor(arena.SubView(offsets[138], lengths[138]), N, 32, Hc2, Wc2);
-        this.d_head_fcn_0 = new Tensor(arena.SubView(offsets[139], lengths[139]), N, 64, Hc8, Wc8);
-        this.d_head_fcn_2 = new Tensor(arena.SubView(offsets[140], lengths[140]), N, 64, Hc8, Wc8);
-        this.d_head_fcn_3 = new Tensor(arena.SubView(offsets[141], lengths[141]), N, 64, Hc8, Wc8);
-        this.d_head_fcn_4 = new Tensor(arena.SubView(offsets[142], lengths[142]), N, 6, Hc8, Wc8);
-        this.d_head_up = new Tensor(arena.SubView(offsets[143], lengths[143]), N, 6, H, W);
+        this.image = arena.Tensor(0, N, 3, H, W);
+        this._labels = arena.Labels(1, N, H, W);
+        this.backbone_stem_0 = arena.Tensor(2, N, 16, Hc2, Wc2);
+        this.backbone_stem_2 = arena.Tensor(3, N, 16, Hc2, Wc2);
+        this.backbone_stem_1_mean = arena.View(4, 16);
+        this.backbone_stem_1_inv_std = arena.View(5, 16);
+        this.backbone_stem_3 = arena.Tensor(6, N, 16, Hc2, Wc2);
+        this.backbone_stem_5 = arena.Tensor(7, N, 16, Hc2, Wc2);
+        this.backbone_stem_4_mean = arena.View(8, 16);
+        this.backbone_stem_4_inv_std = arena.View(9, 16);
+        this.backbone_stem_6 = arena.Tensor(10, N, 32, Hc2, Wc2);
+        this.backbone_stem_8 = arena.Tensor(11, N, 32, Hc2, Wc2);
+        this.backbone_stem_7_mean = arena.View(12, 32);
+        this.backbone_stem_7_inv_std = arena.View(13, 32);
+        this.backbone_maxpool = arena.Tensor(14, N, 32, Hc4, Wc4);
+        this.backbone_maxpool_argmax = arena.Ints(15, (long)N * 32 * Hc4 * Wc4);
+        this.backbone_layer1_0_conv1 = arena.Tensor(16, N, 8, Hc4, Wc4);
+        this.backbone_layer1_0_relu1 = arena.Tensor(17, N, 8, Hc4, Wc4);
+        this.backbone_layer1_0_bn1_mean = arena.View(18, 8);
+        this.backbone_layer1_0_bn1_inv_std = arena.View(19, 8);
+        this.backbone_layer1_0_conv2 = arena.Tensor(20, N, 8, Hc4, Wc4);
+        this.backbone_layer1_0_relu2 = arena.Tensor(21, N, 8, Hc4, Wc4);
+        this.backbone_layer1_0_bn2_mean = arena.View(22, 8);
+        this.backbone_layer1_0_bn2_inv_std = arena.View(23, 8);
+        this.backbone_layer1_0_conv3 = arena.Tensor(24, N, 32, Hc4, Wc4);
+        this.backbone_layer1_0_bn3 = arena.Tensor(25, N, 32, Hc4, Wc4);
+        this.backbone_layer1_0_bn3_mean = arena.View(26, 32);
+        this.backbone_layer1_0_bn3_inv_std = arena.View(27, 32);
+        this.backbone_layer1_0_add = arena.Tensor(28, N, 32, Hc4, Wc4);
+        this.backbone_layer1_0_relu3 = arena.Tensor(29, N, 32, Hc4, Wc4);
+        this.backbone_layer2_0_conv1 = arena.Tensor(30, N, 16, Hc4, Wc4);
+        this.backbone_layer2_0_relu1 = arena.Tensor(31, N, 16, Hc4, Wc4);
+        this.backbone_layer2_0_bn1_mean = arena.View(32, 16);
+        this.backbone_layer2_0_bn1_inv_std = arena.View(33, 16);
+        this.backbone_layer2_0_conv2 = arena.Tensor(34, N, 16, Hc8, Wc8);
+        this.backbone_layer2_0_relu2 = arena.Tensor(35, N, 16, Hc8, Wc8);
+        this.backbone_layer2_0_bn2_mean = arena.View(36, 16);
+        this.backbone_layer2_0_bn2_inv_std = arena.View(37, 16);
+        this.backbone_layer2_0_conv3 = arena.Tensor(38, N, 64, Hc8, Wc8);
+        this.backbone_layer2_0_bn3 = arena.Tensor(39, N, 64, Hc8, Wc8);
+        this.backbone_layer2_0_bn3_mean = arena.View(40, 64);
+        this.backbone_layer2_0_bn3_inv_std = arena.View(41, 64);
+        this.backbone_layer2_0_downsample_0 = arena.Tensor(42, N, 64, Hc8, Wc8);
+        this.backbone_layer2_0_downsample_1 = arena.Tensor(43, N, 64, Hc8, Wc8);
+        this.backbone_layer2_0_downsample_1_mean = arena.View(44, 64);
+        this.backbone_layer2_0_downsample_1_inv_std = arena.View(45, 64);
+        this.backbone_layer2_0_add = arena.Tensor(46, N, 64, Hc8, Wc8);
+        this.backbone_layer2_0_relu3 = arena.Tensor(47, N, 64, Hc8, Wc8);
+        this.backbone_layer3_0_conv1 = arena.Tensor(48, N, 32, Hc8, Wc8);
+        this.backbone_layer3_0_relu1 = arena.Tensor(49, N, 32, Hc8, Wc8);
+        this.backbone_layer3_0_bn1_mean = arena.View(50, 32);
+        this.backbone_layer3_0_bn1_inv_std = arena.View(51, 32);
+        this.backbone_layer3_0_conv2 = arena.Tensor(52, N, 32, Hc8, Wc8);
+        this.backbone_layer3_0_relu2 = arena.Tensor(53, N, 32, Hc8, Wc8);
+        this.backbone_layer3_0_bn2_mean = arena.View(54, 32);
+        this.backbone_layer3_0_bn2_inv_std = arena.View(55, 32);
+        this.backbone_layer3_0_conv3 = arena.Tensor(56, N, 128, Hc8, Wc8);
+        this.backbone_layer3_0_bn3 = arena.Tensor(57, N, 128, Hc8, Wc8);
+        this.backbone_layer3_0_bn3_mean = arena.View(58, 128);
+        this.backbone_layer3_0_bn3_inv_std = arena.View(59, 128);
+        this.backbone_layer3_0_downsample_0 = arena.Tensor(60, N, 128, Hc8, Wc8);
+        this.backbone_layer3_0_downsample_1 = arena.Tensor(61, N, 128, Hc8, Wc8);
+        this.backbone_layer3_0_downsample_1_mean = arena.View(62, 128);
+        this.backbone_layer3_0_downsample_1_inv_std = arena.View(63, 128);
+        this.backbone_layer3_0_add = arena.Tensor(64, N, 128, Hc8, Wc8);
+        this.backbone_layer3_0_relu3 = arena.Tensor(65, N, 128, Hc8, Wc8);
+        this.backbone_layer4_0_conv1 = arena.Tensor(66, N, 64, Hc8, Wc8);
+        this.backbone_layer4_0_relu1 = arena.Tensor(67, N, 64, Hc8, Wc8);
+        this.backbone_layer4_0_bn1_mean = arena.View(68, 64);
+        this.backbone_layer4_0_bn1_inv_std = arena.View(69, 64);
+        this.backbone_layer4_0_conv2 = arena.Tensor(70, N, 64, Hc8, Wc8);
+        this.backbone_layer4_0_relu2 = arena.Tensor(71, N, 64, Hc8, Wc8);
+        this.backbone_layer4_0_bn2_mean = arena.View(72, 64);
+        this.backbone_layer4_0_bn2_inv_std = arena.View(73, 64);
+        this.backbone_layer4_0_conv3 = arena.Tensor(74, N, 256, Hc8, Wc8);
+        this.backbone_layer4_0_bn3 = arena.Tensor(75, N, 256, Hc8, Wc8);
+        this.backbone_layer4_0_bn3_mean = arena.View(76, 256);
+        this.backbone_layer4_0_bn3_inv_std = arena.View(77, 256);
+        this.backbone_layer4_0_downsample_0 = arena.Tensor(78, N, 256, Hc8, Wc8);
+        this.backbone_layer4_0_downsample_1 = arena.Tensor(79, N, 256, Hc8, Wc8);
+        this.backbone_layer4_0_downsample_1_mean = arena.View(80, 256);
+        this.backbone_layer4_0_downsample_1_inv_std = arena.View(81, 256);
+        this.backbone_layer4_0_add = arena.Tensor(82, N, 256, Hc8, Wc8);
+        this.backbone_layer4_0_relu3 = arena.Tensor(83, N, 256, Hc8, Wc8);
+        this.head_fcn_0 = arena.Tensor(84, N, 64, Hc8, Wc8);
+        this.head_fcn_2 = arena.Tensor(85, N, 64, Hc8, Wc8);
+        this.head_fcn_1_mean = arena.View(86, 64);
+        this.head_fcn_1_inv_std = arena.View(87, 64);
+        this.head_fcn_3 = arena.Tensor(88, N, 64, Hc8, Wc8);
+        this.head_fcn_3_mask = arena.View(89, (long)N * 64 * Hc8 * Wc8);
+        this.head_fcn_4 = arena.Tensor(90, N, 6, Hc8, Wc8);
+        this.head_up = arena.Tensor(91, N, 6, H, W);
+        this.loss_mask = arena.View(92, 1);
+        this.loss_mask_sums = arena.View(93, 2);
+        this.d_backbone_layer1_0_add = arena.Tensor(94, N, 32, Hc4, Wc4);
+        this.d_backbone_layer1_0_bn3 = arena.Tensor(95, N, 32, Hc4, Wc4);
+        this.d_backbone_layer1_0_conv1 = arena.Tensor(96, N, 8, Hc4, Wc4);
+        this.d_backbone_layer1_0_conv2 = arena.Tensor(97, N, 8, Hc4, Wc4);
+        this.d_backbone_layer1_0_conv3 = arena.Tensor(98, N, 32, Hc4, Wc4);
+        this.d_backbone_layer1_0_relu1 = arena.Tensor(99, N, 8, Hc4, Wc4);
+        this.d_backbone_layer1_0_relu2 = arena.Tensor(100, N, 8, Hc4, Wc4);
+        this.d_backbone_layer1_0_relu3 = arena.Tensor(101, N, 32, Hc4, Wc4);
+        this.d_backbone_layer2_0_add = arena.Tensor(102, N, 64, Hc8, Wc8);
+        this.d_backbone_layer2_0_bn3 = arena.Tensor(103, N, 64, Hc8, Wc8);
+        this.d_backbone_layer2_0_conv1 = arena.Tensor(104, N, 16, Hc4, Wc4);
+        this.d_backbone_layer2_0_conv2 = arena.Tensor(105, N, 16, Hc8, Wc8);
+        this.d_backbone_layer2_0_conv3 = arena.Tensor(106, N, 64, Hc8, Wc8);
+        this.d_backbone_layer2_0_downsample_0 = arena.Tensor(107, N, 64, Hc8, Wc8);
+        this.d_backbone_layer2_0_downsample_1 = arena.Tensor(108, N, 64, Hc8, Wc8);
+        this.d_backbone_layer2_0_relu1 = arena.Tensor(109, N, 16, Hc4, Wc4);
+        this.d_backbone_layer2_0_relu2 = arena.Tensor(110, N, 16, Hc8, Wc8);
+        this.d_backbone_layer2_0_relu3 = arena.Tensor(111, N, 64, Hc8, Wc8);
+        this.d_backbone_layer3_0_add = arena.Tensor(112, N, 128, Hc8, Wc8);
+        this.d_backbone_layer3_0_bn3 = arena.Tensor(113, N, 128, Hc8, Wc8);
+        this.d_backbone_layer3_0_conv1 = arena.Tensor(114, N, 32, Hc8, Wc8);
+        this.d_backbone_layer3_0_conv2 = arena.Tensor(115, N, 32, Hc8, Wc8);
+        this.d_backbone_layer3_0_conv3 = arena.Tensor(116, N, 128, Hc8, Wc8);
+        this.d_backbone_layer3_0_downsample_0 = arena.Tensor(117, N, 128, Hc8, Wc8);
+        this.d_backbone_layer3_0_downsample_1 = arena.Tensor(118, N, 128, Hc8, Wc8);
+        this.d_backbone_layer3_0_relu1 = arena.Tensor(119, N, 32, Hc8, Wc8);
+        this.d_backbone_layer3_0_relu2 = arena.Tensor(120, N, 32, Hc8, Wc8);
+        this.d_backbone_layer3_0_relu3 = arena.Tensor(121, N, 128, Hc8, Wc8);
+        this.d_backbone_layer4_0_add = arena.Tensor(122, N, 256, Hc8, Wc8);
+        this.d_backbone_layer4_0_bn3 = arena.Tensor(123, N, 256, Hc8, Wc8);
+        this.d_backbone_layer4_0_conv1 = arena.Tensor(124, N, 64, Hc8, Wc8);
+        this.d_backbone_layer4_0_conv2 = arena.Tensor(125, N, 64, Hc8, Wc8);
+        this.d_backbone_layer4_0_conv3 = arena.Tensor(126, N, 256, Hc8, Wc8);
+        this.d_backbone_layer4_0_downsample_0 = arena.Tensor(127, N, 256, Hc8, Wc8);
+        this.d_backbone_layer4_0_downsample_1 = arena.Tensor(128, N, 256, Hc8, Wc8);
+        this.d_backbone_layer4_0_relu1 = arena.Tensor(129, N, 64, Hc8, Wc8);
+        this.d_backbone_layer4_0_relu2 = arena.Tensor(130, N, 64, Hc8, Wc8);
+        this.d_backbone_layer4_0_relu3 = arena.Tensor(131, N, 256, Hc8, Wc8);
+        this.d_backbone_maxpool = arena.Tensor(132, N, 32, Hc4, Wc4);
+        this.d_backbone_stem_0 = arena.Tensor(133, N, 16, Hc2, Wc2);
+        this.d_backbone_stem_2 = arena.Tensor(134, N, 16, Hc2, Wc2);
+        this.d_backbone_stem_3 = arena.Tensor(135, N, 16, Hc2, Wc2);
+        this.d_backbone_stem_5 = arena.Tensor(136, N, 16, Hc2, Wc2);
+        this.d_backbone_stem_6 = arena.Tensor(137, N, 32, Hc2, Wc2);
+        this.d_backbone_stem_8 = arena.Tensor(138, N, 32, Hc2, Wc2);
+        this.d_head_fcn_0 = arena.Tensor(139, N, 64, Hc8, Wc8);
+        this.d_head_fcn_2 = arena.Tensor(140, N, 64, Hc8, Wc8);
+        this.d_head_fcn_3 = arena.Tensor(141, N, 64, Hc8, Wc8);
+        this.d_head_fcn_4 = arena.Tensor(142, N, 6, Hc8, Wc8);
+        this.d_head_up = arena.Tensor(143, N, 6, H, W);
     }
 
     /// <summary>Runs the network on <see cref="Image"/>; training: batch statistics, dropout and the losses.</summary>

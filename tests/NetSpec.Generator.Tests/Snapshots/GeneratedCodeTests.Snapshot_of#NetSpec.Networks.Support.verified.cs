@@ -4,6 +4,7 @@
 #nullable enable
 using System;
 using System.Collections.Generic;
+using System.Globalization;
 using ILGPU;
 using ILGPU.Runtime;
 using NetSpec.Runtime;
@@ -13,6 +14,7 @@ namespace NetSpec.Networks.Support;
 /// <summary>
 /// First-fit placement of planned buffers in one arena: buffers are placed in a build-time order, each at the
 /// lowest offset (in 4-byte slots, 256-byte aligned) that overlaps no placed buffer alive at the same time.
+/// Buffers missing from <c>order</c> are not in the plan: their offset is -1.
 /// </summary>
 internal static class ArenaPlanner
 {
@@ -21,6 +23,7 @@ internal static class ArenaPlanner
     public static long[] Place(long[] lengths, int[] first, int[] last, int[] order, out long peak)
     {
         long[] offsets = new long[lengths.Length];
+        Array.Fill(offsets, -1L);
         long[] aligned = new long[lengths.Length];
         for (int i = 0; i < lengths.Length; i++)
             aligned[i] = (lengths[i] + Alignment - 1) / Alignment * Alignment;
@@ -48,5 +51,83 @@ internal static class ArenaPlanner
         }
 
         return offsets;
+    }
+}
+
+/// <summary>
+/// Hands out a network's buffers as slices of one arena. A network's Bind lists every buffer (number, shape) and
+/// runs twice: while measuring, the binder records each length and hands out empty views; after
+/// <see cref="Place"/>, it hands out each buffer's slice, or an empty view where the plan has no such buffer.
+/// </summary>
+internal sealed class ArenaBinder
+{
+    private readonly long[] _lengths;
+    private long[]? _offsets;
+    private ArrayView<float> _arena;
+
+    public ArenaBinder(int buffers) => _lengths = new long[buffers];
+
+    public long PeakBytes { get; private set; }
+
+    /// <summary>Places the measured buffers (tables indexed by buffer number) and allocates the arena, freeing the previous one.</summary>
+    public void Place(Accelerator accelerator, ref MemoryBuffer1D<float, Stride1D.Dense>? arena, int[] first, int[] last, int[] order)
+    {
+        long[] offsets = ArenaPlanner.Place(_lengths, first, last, order, out long slots);
+        arena?.Dispose();
+        arena = accelerator.Allocate1D<float>(Math.Max(1, slots));
+        (_arena, _offsets, PeakBytes) = (arena.View, offsets, 4 * slots);
+    }
+
+    public ArrayView<float> View(int buffer, long length)
+    {
+        if (_offsets is null)
+        {
+            _lengths[buffer] = length;
+            return default;
+        }
+
+        return _offsets[buffer] < 0 ? default : _arena.SubView(_offsets[buffer], length);
+    }
+
+    public ArrayView<int> Ints(int buffer, long length)
+    {
+        ArrayView<float> view = View(buffer, length);
+        return view.IsValid ? view.Cast<int>() : default;
+    }
+
+    /// <summary>A (n,c,h,w) tensor.</summary>
+    public Tensor Tensor(int buffer, int n, int c, int h, int w)
+    {
+        ArrayView<float> view = View(buffer, (long)n * c * h * w);
+        return view.IsValid ? new Tensor(view, n, c, h, w) : default;
+    }
+
+    /// <summary>A (n,h,w) map of class labels.</summary>
+    public LabelMap Labels(int buffer, int n, int h, int w)
+    {
+        ArrayView<float> view = View(buffer, (long)n * h * w);
+        return view.IsValid ? new LabelMap(view.Cast<int>(), n, h, w) : default;
+    }
+}
+
+/// <summary>
+/// Creates a network's parameters from its table: one row per parameter, cells separated by spaces: name,
+/// shape (comma-separated; - for a scalar), kind, group, learning-rate multiplier, weight decay (yes/no).
+/// </summary>
+internal static class ParameterTable
+{
+    public static Parameter[] Create(Accelerator accelerator, string table)
+    {
+        string[] rows = table.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        var parameters = new Parameter[rows.Length];
+        for (int i = 0; i < rows.Length; i++)
+        {
+            string[] cell = rows[i].Split(' ', StringSplitOptions.RemoveEmptyEntries);
+            int[] shape = cell[1] == "-" ? Array.Empty<int>() : Array.ConvertAll(cell[1].Split(','), d => int.Parse(d, CultureInfo.InvariantCulture));
+            parameters[i] = new Parameter(accelerator, cell[0], shape, Enum.Parse<ParameterKind>(cell[2]), cell[3],
+                float.Parse(cell[4], CultureInfo.InvariantCulture), cell[5] == "yes");
+        }
+
+        return parameters;
     }
 }

@@ -3269,1517 +3269,1519 @@ public sealed partial class SanetR101 : INetwork
     /// <summary><c>head.fcn.4.bias</c> (59): head, lr×10, weight decay.</summary>
     private readonly Parameter head_fcn_4_bias;
 
+    // The constructor creates the parameters from this table, in state_dict order: name, shape (PyTorch order; - for a scalar),
+    // kind, group, learning-rate multiplier, weight decay.
+    private const string ParameterSpecs = """
+        backbone.stem.0.weight                              64,3,3,3       Weight   backbone  1   yes
+        backbone.stem.1.weight                              64             Weight   backbone  1   yes
+        backbone.stem.1.bias                                64             Weight   backbone  1   yes
+        backbone.stem.1.running_mean                        64             Buffer   backbone  1   no
+        backbone.stem.1.running_var                         64             Buffer   backbone  1   no
+        backbone.stem.1.num_batches_tracked                 -              Counter  backbone  1   no
+        backbone.stem.3.weight                              64,64,3,3      Weight   backbone  1   yes
+        backbone.stem.4.weight                              64             Weight   backbone  1   yes
+        backbone.stem.4.bias                                64             Weight   backbone  1   yes
+        backbone.stem.4.running_mean                        64             Buffer   backbone  1   no
+        backbone.stem.4.running_var                         64             Buffer   backbone  1   no
+        backbone.stem.4.num_batches_tracked                 -              Counter  backbone  1   no
+        backbone.stem.6.weight                              128,64,3,3     Weight   backbone  1   yes
+        backbone.stem.7.weight                              128            Weight   backbone  1   yes
+        backbone.stem.7.bias                                128            Weight   backbone  1   yes
+        backbone.stem.7.running_mean                        128            Buffer   backbone  1   no
+        backbone.stem.7.running_var                         128            Buffer   backbone  1   no
+        backbone.stem.7.num_batches_tracked                 -              Counter  backbone  1   no
+        backbone.layer1.0.conv1.weight                      64,128,1,1     Weight   backbone  1   yes
+        backbone.layer1.0.bn1.weight                        64             Weight   backbone  1   yes
+        backbone.layer1.0.bn1.bias                          64             Weight   backbone  1   yes
+        backbone.layer1.0.bn1.running_mean                  64             Buffer   backbone  1   no
+        backbone.layer1.0.bn1.running_var                   64             Buffer   backbone  1   no
+        backbone.layer1.0.bn1.num_batches_tracked           -              Counter  backbone  1   no
+        backbone.layer1.0.conv2.weight                      64,64,3,3      Weight   backbone  1   yes
+        backbone.layer1.0.bn2.weight                        64             Weight   backbone  1   yes
+        backbone.layer1.0.bn2.bias                          64             Weight   backbone  1   yes
+        backbone.layer1.0.bn2.running_mean                  64             Buffer   backbone  1   no
+        backbone.layer1.0.bn2.running_var                   64             Buffer   backbone  1   no
+        backbone.layer1.0.bn2.num_batches_tracked           -              Counter  backbone  1   no
+        backbone.layer1.0.conv3.weight                      256,64,1,1     Weight   backbone  1   yes
+        backbone.layer1.0.bn3.weight                        256            Weight   backbone  1   yes
+        backbone.layer1.0.bn3.bias                          256            Weight   backbone  1   yes
+        backbone.layer1.0.bn3.running_mean                  256            Buffer   backbone  1   no
+        backbone.layer1.0.bn3.running_var                   256            Buffer   backbone  1   no
+        backbone.layer1.0.bn3.num_batches_tracked           -              Counter  backbone  1   no
+        backbone.layer1.0.downsample.0.weight               256,128,1,1    Weight   backbone  1   yes
+        backbone.layer1.0.downsample.1.weight               256            Weight   backbone  1   yes
+        backbone.layer1.0.downsample.1.bias                 256            Weight   backbone  1   yes
+        backbone.layer1.0.downsample.1.running_mean         256            Buffer   backbone  1   no
+        backbone.layer1.0.downsample.1.running_var          256            Buffer   backbone  1   no
+        backbone.layer1.0.downsample.1.num_batches_tracked  -              Counter  backbone  1   no
+        backbone.layer1.1.conv1.weight                      64,256,1,1     Weight   backbone  1   yes
+        backbone.layer1.1.bn1.weight                        64             Weight   backbone  1   yes
+        backbone.layer1.1.bn1.bias                          64             Weight   backbone  1   yes
+        backbone.layer1.1.bn1.running_mean                  64             Buffer   backbone  1   no
+        backbone.layer1.1.bn1.running_var                   64             Buffer   backbone  1   no
+        backbone.layer1.1.bn1.num_batches_tracked           -              Counter  backbone  1   no
+        backbone.layer1.1.conv2.weight                      64,64,3,3      Weight   backbone  1   yes
+        backbone.layer1.1.bn2.weight                        64             Weight   backbone  1   yes
+        backbone.layer1.1.bn2.bias                          64             Weight   backbone  1   yes
+        backbone.layer1.1.bn2.running_mean                  64             Buffer   backbone  1   no
+        backbone.layer1.1.bn2.running_var                   64             Buffer   backbone  1   no
+        backbone.layer1.1.bn2.num_batches_tracked           -              Counter  backbone  1   no
+        backbone.layer1.1.conv3.weight                      256,64,1,1     Weight   backbone  1   yes
+        backbone.layer1.1.bn3.weight                        256            Weight   backbone  1   yes
+        backbone.layer1.1.bn3.bias                          256            Weight   backbone  1   yes
+        backbone.layer1.1.bn3.running_mean                  256            Buffer   backbone  1   no
+        backbone.layer1.1.bn3.running_var                   256            Buffer   backbone  1   no
+        backbone.layer1.1.bn3.num_batches_tracked           -              Counter  backbone  1   no
+        backbone.layer1.2.conv1.weight                      64,256,1,1     Weight   backbone  1   yes
+        backbone.layer1.2.bn1.weight                        64             Weight   backbone  1   yes
+        backbone.layer1.2.bn1.bias                          64             Weight   backbone  1   yes
+        backbone.layer1.2.bn1.running_mean                  64             Buffer   backbone  1   no
+        backbone.layer1.2.bn1.running_var                   64             Buffer   backbone  1   no
+        backbone.layer1.2.bn1.num_batches_tracked           -              Counter  backbone  1   no
+        backbone.layer1.2.conv2.weight                      64,64,3,3      Weight   backbone  1   yes
+        backbone.layer1.2.bn2.weight                        64             Weight   backbone  1   yes
+        backbone.layer1.2.bn2.bias                          64             Weight   backbone  1   yes
+        backbone.layer1.2.bn2.running_mean                  64             Buffer   backbone  1   no
+        backbone.layer1.2.bn2.running_var                   64             Buffer   backbone  1   no
+        backbone.layer1.2.bn2.num_batches_tracked           -              Counter  backbone  1   no
+        backbone.layer1.2.conv3.weight                      256,64,1,1     Weight   backbone  1   yes
+        backbone.layer1.2.bn3.weight                        256            Weight   backbone  1   yes
+        backbone.layer1.2.bn3.bias                          256            Weight   backbone  1   yes
+        backbone.layer1.2.bn3.running_mean                  256            Buffer   backbone  1   no
+        backbone.layer1.2.bn3.running_var                   256            Buffer   backbone  1   no
+        backbone.layer1.2.bn3.num_batches_tracked           -              Counter  backbone  1   no
+        backbone.layer2.0.conv1.weight                      128,256,1,1    Weight   backbone  1   yes
+        backbone.layer2.0.bn1.weight                        128            Weight   backbone  1   yes
+        backbone.layer2.0.bn1.bias                          128            Weight   backbone  1   yes
+        backbone.layer2.0.bn1.running_mean                  128            Buffer   backbone  1   no
+        backbone.layer2.0.bn1.running_var                   128            Buffer   backbone  1   no
+        backbone.layer2.0.bn1.num_batches_tracked           -              Counter  backbone  1   no
+        backbone.layer2.0.conv2.weight                      128,128,3,3    Weight   backbone  1   yes
+        backbone.layer2.0.bn2.weight                        128            Weight   backbone  1   yes
+        backbone.layer2.0.bn2.bias                          128            Weight   backbone  1   yes
+        backbone.layer2.0.bn2.running_mean                  128            Buffer   backbone  1   no
+        backbone.layer2.0.bn2.running_var                   128            Buffer   backbone  1   no
+        backbone.layer2.0.bn2.num_batches_tracked           -              Counter  backbone  1   no
+        backbone.layer2.0.conv3.weight                      512,128,1,1    Weight   backbone  1   yes
+        backbone.layer2.0.bn3.weight                        512            Weight   backbone  1   yes
+        backbone.layer2.0.bn3.bias                          512            Weight   backbone  1   yes
+        backbone.layer2.0.bn3.running_mean                  512            Buffer   backbone  1   no
+        backbone.layer2.0.bn3.running_var                   512            Buffer   backbone  1   no
+        backbone.layer2.0.bn3.num_batches_tracked           -              Counter  backbone  1   no
+        backbone.layer2.0.downsample.0.weight               512,256,1,1    Weight   backbone  1   yes
+        backbone.layer2.0.downsample.1.weight               512            Weight   backbone  1   yes
+        backbone.layer2.0.downsample.1.bias                 512            Weight   backbone  1   yes
+        backbone.layer2.0.downsample.1.running_mean         512            Buffer   backbone  1   no
+        backbone.layer2.0.downsample.1.running_var          512            Buffer   backbone  1   no
+        backbone.layer2.0.downsample.1.num_batches_tracked  -              Counter  backbone  1   no
+        backbone.layer2.1.conv1.weight                      128,512,1,1    Weight   backbone  1   yes
+        backbone.layer2.1.bn1.weight                        128            Weight   backbone  1   yes
+        backbone.layer2.1.bn1.bias                          128            Weight   backbone  1   yes
+        backbone.layer2.1.bn1.running_mean                  128            Buffer   backbone  1   no
+        backbone.layer2.1.bn1.running_var                   128            Buffer   backbone  1   no
+        backbone.layer2.1.bn1.num_batches_tracked           -              Counter  backbone  1   no
+        backbone.layer2.1.conv2.weight                      128,128,3,3    Weight   backbone  1   yes
+        backbone.layer2.1.bn2.weight                        128            Weight   backbone  1   yes
+        backbone.layer2.1.bn2.bias                          128            Weight   backbone  1   yes
+        backbone.layer2.1.bn2.running_mean                  128            Buffer   backbone  1   no
+        backbone.layer2.1.bn2.running_var                   128            Buffer   backbone  1   no
+        backbone.layer2.1.bn2.num_batches_tracked           -              Counter  backbone  1   no
+        backbone.layer2.1.conv3.weight                      512,128,1,1    Weight   backbone  1   yes
+        backbone.layer2.1.bn3.weight                        512            Weight   backbone  1   yes
+        backbone.layer2.1.bn3.bias                          512            Weight   backbone  1   yes
+        backbone.layer2.1.bn3.running_mean                  512            Buffer   backbone  1   no
+        backbone.layer2.1.bn3.running_var                   512            Buffer   backbone  1   no
+        backbone.layer2.1.bn3.num_batches_tracked           -              Counter  backbone  1   no
+        backbone.layer2.2.conv1.weight                      128,512,1,1    Weight   backbone  1   yes
+        backbone.layer2.2.bn1.weight                        128            Weight   backbone  1   yes
+        backbone.layer2.2.bn1.bias                          128            Weight   backbone  1   yes
+        backbone.layer2.2.bn1.running_mean                  128            Buffer   backbone  1   no
+        backbone.layer2.2.bn1.running_var                   128            Buffer   backbone  1   no
+        backbone.layer2.2.bn1.num_batches_tracked           -              Counter  backbone  1   no
+        backbone.layer2.2.conv2.weight                      128,128,3,3    Weight   backbone  1   yes
+        backbone.layer2.2.bn2.weight                        128            Weight   backbone  1   yes
+        backbone.layer2.2.bn2.bias                          128            Weight   backbone  1   yes
+        backbone.layer2.2.bn2.running_mean                  128            Buffer   backbone  1   no
+        backbone.layer2.2.bn2.running_var                   128            Buffer   backbone  1   no
+        backbone.layer2.2.bn2.num_batches_tracked           -              Counter  backbone  1   no
+        backbone.layer2.2.conv3.weight                      512,128,1,1    Weight   backbone  1   yes
+        backbone.layer2.2.bn3.weight                        512            Weight   backbone  1   yes
+        backbone.layer2.2.bn3.bias                          512            Weight   backbone  1   yes
+        backbone.layer2.2.bn3.running_mean                  512            Buffer   backbone  1   no
+        backbone.layer2.2.bn3.running_var                   512            Buffer   backbone  1   no
+        backbone.layer2.2.bn3.num_batches_tracked           -              Counter  backbone  1   no
+        backbone.layer2.3.conv1.weight                      128,512,1,1    Weight   backbone  1   yes
+        backbone.layer2.3.bn1.weight                        128            Weight   backbone  1   yes
+        backbone.layer2.3.bn1.bias                          128            Weight   backbone  1   yes
+        backbone.layer2.3.bn1.running_mean                  128            Buffer   backbone  1   no
+        backbone.layer2.3.bn1.running_var                   128            Buffer   backbone  1   no
+        backbone.layer2.3.bn1.num_batches_tracked           -              Counter  backbone  1   no
+        backbone.layer2.3.conv2.weight                      128,128,3,3    Weight   backbone  1   yes
+        backbone.layer2.3.bn2.weight                        128            Weight   backbone  1   yes
+        backbone.layer2.3.bn2.bias                          128            Weight   backbone  1   yes
+        backbone.layer2.3.bn2.running_mean                  128            Buffer   backbone  1   no
+        backbone.layer2.3.bn2.running_var                   128            Buffer   backbone  1   no
+        backbone.layer2.3.bn2.num_batches_tracked           -              Counter  backbone  1   no
+        backbone.layer2.3.conv3.weight                      512,128,1,1    Weight   backbone  1   yes
+        backbone.layer2.3.bn3.weight                        512            Weight   backbone  1   yes
+        backbone.layer2.3.bn3.bias                          512            Weight   backbone  1   yes
+        backbone.layer2.3.bn3.running_mean                  512            Buffer   backbone  1   no
+        backbone.layer2.3.bn3.running_var                   512            Buffer   backbone  1   no
+        backbone.layer2.3.bn3.num_batches_tracked           -              Counter  backbone  1   no
+        backbone.layer3.0.conv1.weight                      256,512,1,1    Weight   backbone  1   yes
+        backbone.layer3.0.bn1.weight                        256            Weight   backbone  1   yes
+        backbone.layer3.0.bn1.bias                          256            Weight   backbone  1   yes
+        backbone.layer3.0.bn1.running_mean                  256            Buffer   backbone  1   no
+        backbone.layer3.0.bn1.running_var                   256            Buffer   backbone  1   no
+        backbone.layer3.0.bn1.num_batches_tracked           -              Counter  backbone  1   no
+        backbone.layer3.0.conv2.weight                      256,256,3,3    Weight   backbone  1   yes
+        backbone.layer3.0.bn2.weight                        256            Weight   backbone  1   yes
+        backbone.layer3.0.bn2.bias                          256            Weight   backbone  1   yes
+        backbone.layer3.0.bn2.running_mean                  256            Buffer   backbone  1   no
+        backbone.layer3.0.bn2.running_var                   256            Buffer   backbone  1   no
+        backbone.layer3.0.bn2.num_batches_tracked           -              Counter  backbone  1   no
+        backbone.layer3.0.conv3.weight                      1024,256,1,1   Weight   backbone  1   yes
+        backbone.layer3.0.bn3.weight                        1024           Weight   backbone  1   yes
+        backbone.layer3.0.bn3.bias                          1024           Weight   backbone  1   yes
+        backbone.layer3.0.bn3.running_mean                  1024           Buffer   backbone  1   no
+        backbone.layer3.0.bn3.running_var                   1024           Buffer   backbone  1   no
+        backbone.layer3.0.bn3.num_batches_tracked           -              Counter  backbone  1   no
+        backbone.layer3.0.downsample.0.weight               1024,512,1,1   Weight   backbone  1   yes
+        backbone.layer3.0.downsample.1.weight               1024           Weight   backbone  1   yes
+        backbone.layer3.0.downsample.1.bias                 1024           Weight   backbone  1   yes
+        backbone.layer3.0.downsample.1.running_mean         1024           Buffer   backbone  1   no
+        backbone.layer3.0.downsample.1.running_var          1024           Buffer   backbone  1   no
+        backbone.layer3.0.downsample.1.num_batches_tracked  -              Counter  backbone  1   no
+        backbone.layer3.1.conv1.weight                      256,1024,1,1   Weight   backbone  1   yes
+        backbone.layer3.1.bn1.weight                        256            Weight   backbone  1   yes
+        backbone.layer3.1.bn1.bias                          256            Weight   backbone  1   yes
+        backbone.layer3.1.bn1.running_mean                  256            Buffer   backbone  1   no
+        backbone.layer3.1.bn1.running_var                   256            Buffer   backbone  1   no
+        backbone.layer3.1.bn1.num_batches_tracked           -              Counter  backbone  1   no
+        backbone.layer3.1.conv2.weight                      256,256,3,3    Weight   backbone  1   yes
+        backbone.layer3.1.bn2.weight                        256            Weight   backbone  1   yes
+        backbone.layer3.1.bn2.bias                          256            Weight   backbone  1   yes
+        backbone.layer3.1.bn2.running_mean                  256            Buffer   backbone  1   no
+        backbone.layer3.1.bn2.running_var                   256            Buffer   backbone  1   no
+        backbone.layer3.1.bn2.num_batches_tracked           -              Counter  backbone  1   no
+        backbone.layer3.1.conv3.weight                      1024,256,1,1   Weight   backbone  1   yes
+        backbone.layer3.1.bn3.weight                        1024           Weight   backbone  1   yes
+        backbone.layer3.1.bn3.bias                          1024           Weight   backbone  1   yes
+        backbone.layer3.1.bn3.running_mean                  1024           Buffer   backbone  1   no
+        backbone.layer3.1.bn3.running_var                   1024           Buffer   backbone  1   no
+        backbone.layer3.1.bn3.num_batches_tracked           -              Counter  backbone  1   no
+        backbone.layer3.2.conv1.weight                      256,1024,1,1   Weight   backbone  1   yes
+        backbone.layer3.2.bn1.weight                        256            Weight   backbone  1   yes
+        backbone.layer3.2.bn1.bias                          256            Weight   backbone  1   yes
+        backbone.layer3.2.bn1.running_mean                  256            Buffer   backbone  1   no
+        backbone.layer3.2.bn1.running_var                   256            Buffer   backbone  1   no
+        backbone.layer3.2.bn1.num_batches_tracked           -              Counter  backbone  1   no
+        backbone.layer3.2.conv2.weight                      256,256,3,3    Weight   backbone  1   yes
+        backbone.layer3.2.bn2.weight                        256            Weight   backbone  1   yes
+        backbone.layer3.2.bn2.bias                          256            Weight   backbone  1   yes
+        backbone.layer3.2.bn2.running_mean                  256            Buffer   backbone  1   no
+        backbone.layer3.2.bn2.running_var                   256            Buffer   backbone  1   no
+        backbone.layer3.2.bn2.num_batches_tracked           -              Counter  backbone  1   no
+        backbone.layer3.2.conv3.weight                      1024,256,1,1   Weight   backbone  1   yes
+        backbone.layer3.2.bn3.weight                        1024           Weight   backbone  1   yes
+        backbone.layer3.2.bn3.bias                          1024           Weight   backbone  1   yes
+        backbone.layer3.2.bn3.running_mean                  1024           Buffer   backbone  1   no
+        backbone.layer3.2.bn3.running_var                   1024           Buffer   backbone  1   no
+        backbone.layer3.2.bn3.num_batches_tracked           -              Counter  backbone  1   no
+        backbone.layer3.3.conv1.weight                      256,1024,1,1   Weight   backbone  1   yes
+        backbone.layer3.3.bn1.weight                        256            Weight   backbone  1   yes
+        backbone.layer3.3.bn1.bias                          256            Weight   backbone  1   yes
+        backbone.layer3.3.bn1.running_mean                  256            Buffer   backbone  1   no
+        backbone.layer3.3.bn1.running_var                   256            Buffer   backbone  1   no
+        backbone.layer3.3.bn1.num_batches_tracked           -              Counter  backbone  1   no
+        backbone.layer3.3.conv2.weight                      256,256,3,3    Weight   backbone  1   yes
+        backbone.layer3.3.bn2.weight                        256            Weight   backbone  1   yes
+        backbone.layer3.3.bn2.bias                          256            Weight   backbone  1   yes
+        backbone.layer3.3.bn2.running_mean                  256            Buffer   backbone  1   no
+        backbone.layer3.3.bn2.running_var                   256            Buffer   backbone  1   no
+        backbone.layer3.3.bn2.num_batches_tracked           -              Counter  backbone  1   no
+        backbone.layer3.3.conv3.weight                      1024,256,1,1   Weight   backbone  1   yes
+        backbone.layer3.3.bn3.weight                        1024           Weight   backbone  1   yes
+        backbone.layer3.3.bn3.bias                          1024           Weight   backbone  1   yes
+        backbone.layer3.3.bn3.running_mean                  1024           Buffer   backbone  1   no
+        backbone.layer3.3.bn3.running_var                   1024           Buffer   backbone  1   no
+        backbone.layer3.3.bn3.num_batches_tracked           -              Counter  backbone  1   no
+        backbone.layer3.4.conv1.weight                      256,1024,1,1   Weight   backbone  1   yes
+        backbone.layer3.4.bn1.weight                        256            Weight   backbone  1   yes
+        backbone.layer3.4.bn1.bias                          256            Weight   backbone  1   yes
+        backbone.layer3.4.bn1.running_mean                  256            Buffer   backbone  1   no
+        backbone.layer3.4.bn1.running_var                   256            Buffer   backbone  1   no
+        backbone.layer3.4.bn1.num_batches_tracked           -              Counter  backbone  1   no
+        backbone.layer3.4.conv2.weight                      256,256,3,3    Weight   backbone  1   yes
+        backbone.layer3.4.bn2.weight                        256            Weight   backbone  1   yes
+        backbone.layer3.4.bn2.bias                          256            Weight   backbone  1   yes
+        backbone.layer3.4.bn2.running_mean                  256            Buffer   backbone  1   no
+        backbone.layer3.4.bn2.running_var                   256            Buffer   backbone  1   no
+        backbone.layer3.4.bn2.num_batches_tracked           -              Counter  backbone  1   no
+        backbone.layer3.4.conv3.weight                      1024,256,1,1   Weight   backbone  1   yes
+        backbone.layer3.4.bn3.weight                        1024           Weight   backbone  1   yes
+        backbone.layer3.4.bn3.bias                          1024           Weight   backbone  1   yes
+        backbone.layer3.4.bn3.running_mean                  1024           Buffer   backbone  1   no
+        backbone.layer3.4.bn3.running_var                   1024           Buffer   backbone  1   no
+        backbone.layer3.4.bn3.num_batches_tracked           -              Counter  backbone  1   no
+        backbone.layer3.5.conv1.weight                      256,1024,1,1   Weight   backbone  1   yes
+        backbone.layer3.5.bn1.weight                        256            Weight   backbone  1   yes
+        backbone.layer3.5.bn1.bias                          256            Weight   backbone  1   yes
+        backbone.layer3.5.bn1.running_mean                  256            Buffer   backbone  1   no
+        backbone.layer3.5.bn1.running_var                   256            Buffer   backbone  1   no
+        backbone.layer3.5.bn1.num_batches_tracked           -              Counter  backbone  1   no
+        backbone.layer3.5.conv2.weight                      256,256,3,3    Weight   backbone  1   yes
+        backbone.layer3.5.bn2.weight                        256            Weight   backbone  1   yes
+        backbone.layer3.5.bn2.bias                          256            Weight   backbone  1   yes
+        backbone.layer3.5.bn2.running_mean                  256            Buffer   backbone  1   no
+        backbone.layer3.5.bn2.running_var                   256            Buffer   backbone  1   no
+        backbone.layer3.5.bn2.num_batches_tracked           -              Counter  backbone  1   no
+        backbone.layer3.5.conv3.weight                      1024,256,1,1   Weight   backbone  1   yes
+        backbone.layer3.5.bn3.weight                        1024           Weight   backbone  1   yes
+        backbone.layer3.5.bn3.bias                          1024           Weight   backbone  1   yes
+        backbone.layer3.5.bn3.running_mean                  1024           Buffer   backbone  1   no
+        backbone.layer3.5.bn3.running_var                   1024           Buffer   backbone  1   no
+        backbone.layer3.5.bn3.num_batches_tracked           -              Counter  backbone  1   no
+        backbone.layer3.6.conv1.weight                      256,1024,1,1   Weight   backbone  1   yes
+        backbone.layer3.6.bn1.weight                        256            Weight   backbone  1   yes
+        backbone.layer3.6.bn1.bias                          256            Weight   backbone  1   yes
+        backbone.layer3.6.bn1.running_mean                  256            Buffer   backbone  1   no
+        backbone.layer3.6.bn1.running_var                   256            Buffer   backbone  1   no
+        backbone.layer3.6.bn1.num_batches_tracked           -              Counter  backbone  1   no
+        backbone.layer3.6.conv2.weight                      256,256,3,3    Weight   backbone  1   yes
+        backbone.layer3.6.bn2.weight                        256            Weight   backbone  1   yes
+        backbone.layer3.6.bn2.bias                          256            Weight   backbone  1   yes
+        backbone.layer3.6.bn2.running_mean                  256            Buffer   backbone  1   no
+        backbone.layer3.6.bn2.running_var                   256            Buffer   backbone  1   no
+        backbone.layer3.6.bn2.num_batches_tracked           -              Counter  backbone  1   no
+        backbone.layer3.6.conv3.weight                      1024,256,1,1   Weight   backbone  1   yes
+        backbone.layer3.6.bn3.weight                        1024           Weight   backbone  1   yes
+        backbone.layer3.6.bn3.bias                          1024           Weight   backbone  1   yes
+        backbone.layer3.6.bn3.running_mean                  1024           Buffer   backbone  1   no
+        backbone.layer3.6.bn3.running_var                   1024           Buffer   backbone  1   no
+        backbone.layer3.6.bn3.num_batches_tracked           -              Counter  backbone  1   no
+        backbone.layer3.7.conv1.weight                      256,1024,1,1   Weight   backbone  1   yes
+        backbone.layer3.7.bn1.weight                        256            Weight   backbone  1   yes
+        backbone.layer3.7.bn1.bias                          256            Weight   backbone  1   yes
+        backbone.layer3.7.bn1.running_mean                  256            Buffer   backbone  1   no
+        backbone.layer3.7.bn1.running_var                   256            Buffer   backbone  1   no
+        backbone.layer3.7.bn1.num_batches_tracked           -              Counter  backbone  1   no
+        backbone.layer3.7.conv2.weight                      256,256,3,3    Weight   backbone  1   yes
+        backbone.layer3.7.bn2.weight                        256            Weight   backbone  1   yes
+        backbone.layer3.7.bn2.bias                          256            Weight   backbone  1   yes
+        backbone.layer3.7.bn2.running_mean                  256            Buffer   backbone  1   no
+        backbone.layer3.7.bn2.running_var                   256            Buffer   backbone  1   no
+        backbone.layer3.7.bn2.num_batches_tracked           -              Counter  backbone  1   no
+        backbone.layer3.7.conv3.weight                      1024,256,1,1   Weight   backbone  1   yes
+        backbone.layer3.7.bn3.weight                        1024           Weight   backbone  1   yes
+        backbone.layer3.7.bn3.bias                          1024           Weight   backbone  1   yes
+        backbone.layer3.7.bn3.running_mean                  1024           Buffer   backbone  1   no
+        backbone.layer3.7.bn3.running_var                   1024           Buffer   backbone  1   no
+        backbone.layer3.7.bn3.num_batches_tracked           -              Counter  backbone  1   no
+        backbone.layer3.8.conv1.weight                      256,1024,1,1   Weight   backbone  1   yes
+        backbone.layer3.8.bn1.weight                        256            Weight   backbone  1   yes
+        backbone.layer3.8.bn1.bias                          256            Weight   backbone  1   yes
+        backbone.layer3.8.bn1.running_mean                  256            Buffer   backbone  1   no
+        backbone.layer3.8.bn1.running_var                   256            Buffer   backbone  1   no
+        backbone.layer3.8.bn1.num_batches_tracked           -              Counter  backbone  1   no
+        backbone.layer3.8.conv2.weight                      256,256,3,3    Weight   backbone  1   yes
+        backbone.layer3.8.bn2.weight                        256            Weight   backbone  1   yes
+        backbone.layer3.8.bn2.bias                          256            Weight   backbone  1   yes
+        backbone.layer3.8.bn2.running_mean                  256            Buffer   backbone  1   no
+        backbone.layer3.8.bn2.running_var                   256            Buffer   backbone  1   no
+        backbone.layer3.8.bn2.num_batches_tracked           -              Counter  backbone  1   no
+        backbone.layer3.8.conv3.weight                      1024,256,1,1   Weight   backbone  1   yes
+        backbone.layer3.8.bn3.weight                        1024           Weight   backbone  1   yes
+        backbone.layer3.8.bn3.bias                          1024           Weight   backbone  1   yes
+        backbone.layer3.8.bn3.running_mean                  1024           Buffer   backbone  1   no
+        backbone.layer3.8.bn3.running_var                   1024           Buffer   backbone  1   no
+        backbone.layer3.8.bn3.num_batches_tracked           -              Counter  backbone  1   no
+        backbone.layer3.9.conv1.weight                      256,1024,1,1   Weight   backbone  1   yes
+        backbone.layer3.9.bn1.weight                        256            Weight   backbone  1   yes
+        backbone.layer3.9.bn1.bias                          256            Weight   backbone  1   yes
+        backbone.layer3.9.bn1.running_mean                  256            Buffer   backbone  1   no
+        backbone.layer3.9.bn1.running_var                   256            Buffer   backbone  1   no
+        backbone.layer3.9.bn1.num_batches_tracked           -              Counter  backbone  1   no
+        backbone.layer3.9.conv2.weight                      256,256,3,3    Weight   backbone  1   yes
+        backbone.layer3.9.bn2.weight                        256            Weight   backbone  1   yes
+        backbone.layer3.9.bn2.bias                          256            Weight   backbone  1   yes
+        backbone.layer3.9.bn2.running_mean                  256            Buffer   backbone  1   no
+        backbone.layer3.9.bn2.running_var                   256            Buffer   backbone  1   no
+        backbone.layer3.9.bn2.num_batches_tracked           -              Counter  backbone  1   no
+        backbone.layer3.9.conv3.weight                      1024,256,1,1   Weight   backbone  1   yes
+        backbone.layer3.9.bn3.weight                        1024           Weight   backbone  1   yes
+        backbone.layer3.9.bn3.bias                          1024           Weight   backbone  1   yes
+        backbone.layer3.9.bn3.running_mean                  1024           Buffer   backbone  1   no
+        backbone.layer3.9.bn3.running_var                   1024           Buffer   backbone  1   no
+        backbone.layer3.9.bn3.num_batches_tracked           -              Counter  backbone  1   no
+        backbone.layer3.10.conv1.weight                     256,1024,1,1   Weight   backbone  1   yes
+        backbone.layer3.10.bn1.weight                       256            Weight   backbone  1   yes
+        backbone.layer3.10.bn1.bias                         256            Weight   backbone  1   yes
+        backbone.layer3.10.bn1.running_mean                 256            Buffer   backbone  1   no
+        backbone.layer3.10.bn1.running_var                  256            Buffer   backbone  1   no
+        backbone.layer3.10.bn1.num_batches_tracked          -              Counter  backbone  1   no
+        backbone.layer3.10.conv2.weight                     256,256,3,3    Weight   backbone  1   yes
+        backbone.layer3.10.bn2.weight                       256            Weight   backbone  1   yes
+        backbone.layer3.10.bn2.bias                         256            Weight   backbone  1   yes
+        backbone.layer3.10.bn2.running_mean                 256            Buffer   backbone  1   no
+        backbone.layer3.10.bn2.running_var                  256            Buffer   backbone  1   no
+        backbone.layer3.10.bn2.num_batches_tracked          -              Counter  backbone  1   no
+        backbone.layer3.10.conv3.weight                     1024,256,1,1   Weight   backbone  1   yes
+        backbone.layer3.10.bn3.weight                       1024           Weight   backbone  1   yes
+        backbone.layer3.10.bn3.bias                         1024           Weight   backbone  1   yes
+        backbone.layer3.10.bn3.running_mean                 1024           Buffer   backbone  1   no
+        backbone.layer3.10.bn3.running_var                  1024           Buffer   backbone  1   no
+        backbone.layer3.10.bn3.num_batches_tracked          -              Counter  backbone  1   no
+        backbone.layer3.11.conv1.weight                     256,1024,1,1   Weight   backbone  1   yes
+        backbone.layer3.11.bn1.weight                       256            Weight   backbone  1   yes
+        backbone.layer3.11.bn1.bias                         256            Weight   backbone  1   yes
+        backbone.layer3.11.bn1.running_mean                 256            Buffer   backbone  1   no
+        backbone.layer3.11.bn1.running_var                  256            Buffer   backbone  1   no
+        backbone.layer3.11.bn1.num_batches_tracked          -              Counter  backbone  1   no
+        backbone.layer3.11.conv2.weight                     256,256,3,3    Weight   backbone  1   yes
+        backbone.layer3.11.bn2.weight                       256            Weight   backbone  1   yes
+        backbone.layer3.11.bn2.bias                         256            Weight   backbone  1   yes
+        backbone.layer3.11.bn2.running_mean                 256            Buffer   backbone  1   no
+        backbone.layer3.11.bn2.running_var                  256            Buffer   backbone  1   no
+        backbone.layer3.11.bn2.num_batches_tracked          -              Counter  backbone  1   no
+        backbone.layer3.11.conv3.weight                     1024,256,1,1   Weight   backbone  1   yes
+        backbone.layer3.11.bn3.weight                       1024           Weight   backbone  1   yes
+        backbone.layer3.11.bn3.bias                         1024           Weight   backbone  1   yes
+        backbone.layer3.11.bn3.running_mean                 1024           Buffer   backbone  1   no
+        backbone.layer3.11.bn3.running_var                  1024           Buffer   backbone  1   no
+        backbone.layer3.11.bn3.num_batches_tracked          -              Counter  backbone  1   no
+        backbone.layer3.12.conv1.weight                     256,1024,1,1   Weight   backbone  1   yes
+        backbone.layer3.12.bn1.weight                       256            Weight   backbone  1   yes
+        backbone.layer3.12.bn1.bias                         256            Weight   backbone  1   yes
+        backbone.layer3.12.bn1.running_mean                 256            Buffer   backbone  1   no
+        backbone.layer3.12.bn1.running_var                  256            Buffer   backbone  1   no
+        backbone.layer3.12.bn1.num_batches_tracked          -              Counter  backbone  1   no
+        backbone.layer3.12.conv2.weight                     256,256,3,3    Weight   backbone  1   yes
+        backbone.layer3.12.bn2.weight                       256            Weight   backbone  1   yes
+        backbone.layer3.12.bn2.bias                         256            Weight   backbone  1   yes
+        backbone.layer3.12.bn2.running_mean                 256            Buffer   backbone  1   no
+        backbone.layer3.12.bn2.running_var                  256            Buffer   backbone  1   no
+        backbone.layer3.12.bn2.num_batches_tracked          -              Counter  backbone  1   no
+        backbone.layer3.12.conv3.weight                     1024,256,1,1   Weight   backbone  1   yes
+        backbone.layer3.12.bn3.weight                       1024           Weight   backbone  1   yes
+        backbone.layer3.12.bn3.bias                         1024           Weight   backbone  1   yes
+        backbone.layer3.12.bn3.running_mean                 1024           Buffer   backbone  1   no
+        backbone.layer3.12.bn3.running_var                  1024           Buffer   backbone  1   no
+        backbone.layer3.12.bn3.num_batches_tracked          -              Counter  backbone  1   no
+        backbone.layer3.13.conv1.weight                     256,1024,1,1   Weight   backbone  1   yes
+        backbone.layer3.13.bn1.weight                       256            Weight   backbone  1   yes
+        backbone.layer3.13.bn1.bias                         256            Weight   backbone  1   yes
+        backbone.layer3.13.bn1.running_mean                 256            Buffer   backbone  1   no
+        backbone.layer3.13.bn1.running_var                  256            Buffer   backbone  1   no
+        backbone.layer3.13.bn1.num_batches_tracked          -              Counter  backbone  1   no
+        backbone.layer3.13.conv2.weight                     256,256,3,3    Weight   backbone  1   yes
+        backbone.layer3.13.bn2.weight                       256            Weight   backbone  1   yes
+        backbone.layer3.13.bn2.bias                         256            Weight   backbone  1   yes
+        backbone.layer3.13.bn2.running_mean                 256            Buffer   backbone  1   no
+        backbone.layer3.13.bn2.running_var                  256            Buffer   backbone  1   no
+        backbone.layer3.13.bn2.num_batches_tracked          -              Counter  backbone  1   no
+        backbone.layer3.13.conv3.weight                     1024,256,1,1   Weight   backbone  1   yes
+        backbone.layer3.13.bn3.weight                       1024           Weight   backbone  1   yes
+        backbone.layer3.13.bn3.bias                         1024           Weight   backbone  1   yes
+        backbone.layer3.13.bn3.running_mean                 1024           Buffer   backbone  1   no
+        backbone.layer3.13.bn3.running_var                  1024           Buffer   backbone  1   no
+        backbone.layer3.13.bn3.num_batches_tracked          -              Counter  backbone  1   no
+        backbone.layer3.14.conv1.weight                     256,1024,1,1   Weight   backbone  1   yes
+        backbone.layer3.14.bn1.weight                       256            Weight   backbone  1   yes
+        backbone.layer3.14.bn1.bias                         256            Weight   backbone  1   yes
+        backbone.layer3.14.bn1.running_mean                 256            Buffer   backbone  1   no
+        backbone.layer3.14.bn1.running_var                  256            Buffer   backbone  1   no
+        backbone.layer3.14.bn1.num_batches_tracked          -              Counter  backbone  1   no
+        backbone.layer3.14.conv2.weight                     256,256,3,3    Weight   backbone  1   yes
+        backbone.layer3.14.bn2.weight                       256            Weight   backbone  1   yes
+        backbone.layer3.14.bn2.bias                         256            Weight   backbone  1   yes
+        backbone.layer3.14.bn2.running_mean                 256            Buffer   backbone  1   no
+        backbone.layer3.14.bn2.running_var                  256            Buffer   backbone  1   no
+        backbone.layer3.14.bn2.num_batches_tracked          -              Counter  backbone  1   no
+        backbone.layer3.14.conv3.weight                     1024,256,1,1   Weight   backbone  1   yes
+        backbone.layer3.14.bn3.weight                       1024           Weight   backbone  1   yes
+        backbone.layer3.14.bn3.bias                         1024           Weight   backbone  1   yes
+        backbone.layer3.14.bn3.running_mean                 1024           Buffer   backbone  1   no
+        backbone.layer3.14.bn3.running_var                  1024           Buffer   backbone  1   no
+        backbone.layer3.14.bn3.num_batches_tracked          -              Counter  backbone  1   no
+        backbone.layer3.15.conv1.weight                     256,1024,1,1   Weight   backbone  1   yes
+        backbone.layer3.15.bn1.weight                       256            Weight   backbone  1   yes
+        backbone.layer3.15.bn1.bias                         256            Weight   backbone  1   yes
+        backbone.layer3.15.bn1.running_mean                 256            Buffer   backbone  1   no
+        backbone.layer3.15.bn1.running_var                  256            Buffer   backbone  1   no
+        backbone.layer3.15.bn1.num_batches_tracked          -              Counter  backbone  1   no
+        backbone.layer3.15.conv2.weight                     256,256,3,3    Weight   backbone  1   yes
+        backbone.layer3.15.bn2.weight                       256            Weight   backbone  1   yes
+        backbone.layer3.15.bn2.bias                         256            Weight   backbone  1   yes
+        backbone.layer3.15.bn2.running_mean                 256            Buffer   backbone  1   no
+        backbone.layer3.15.bn2.running_var                  256            Buffer   backbone  1   no
+        backbone.layer3.15.bn2.num_batches_tracked          -              Counter  backbone  1   no
+        backbone.layer3.15.conv3.weight                     1024,256,1,1   Weight   backbone  1   yes
+        backbone.layer3.15.bn3.weight                       1024           Weight   backbone  1   yes
+        backbone.layer3.15.bn3.bias                         1024           Weight   backbone  1   yes
+        backbone.layer3.15.bn3.running_mean                 1024           Buffer   backbone  1   no
+        backbone.layer3.15.bn3.running_var                  1024           Buffer   backbone  1   no
+        backbone.layer3.15.bn3.num_batches_tracked          -              Counter  backbone  1   no
+        backbone.layer3.16.conv1.weight                     256,1024,1,1   Weight   backbone  1   yes
+        backbone.layer3.16.bn1.weight                       256            Weight   backbone  1   yes
+        backbone.layer3.16.bn1.bias                         256            Weight   backbone  1   yes
+        backbone.layer3.16.bn1.running_mean                 256            Buffer   backbone  1   no
+        backbone.layer3.16.bn1.running_var                  256            Buffer   backbone  1   no
+        backbone.layer3.16.bn1.num_batches_tracked          -              Counter  backbone  1   no
+        backbone.layer3.16.conv2.weight                     256,256,3,3    Weight   backbone  1   yes
+        backbone.layer3.16.bn2.weight                       256            Weight   backbone  1   yes
+        backbone.layer3.16.bn2.bias                         256            Weight   backbone  1   yes
+        backbone.layer3.16.bn2.running_mean                 256            Buffer   backbone  1   no
+        backbone.layer3.16.bn2.running_var                  256            Buffer   backbone  1   no
+        backbone.layer3.16.bn2.num_batches_tracked          -              Counter  backbone  1   no
+        backbone.layer3.16.conv3.weight                     1024,256,1,1   Weight   backbone  1   yes
+        backbone.layer3.16.bn3.weight                       1024           Weight   backbone  1   yes
+        backbone.layer3.16.bn3.bias                         1024           Weight   backbone  1   yes
+        backbone.layer3.16.bn3.running_mean                 1024           Buffer   backbone  1   no
+        backbone.layer3.16.bn3.running_var                  1024           Buffer   backbone  1   no
+        backbone.layer3.16.bn3.num_batches_tracked          -              Counter  backbone  1   no
+        backbone.layer3.17.conv1.weight                     256,1024,1,1   Weight   backbone  1   yes
+        backbone.layer3.17.bn1.weight                       256            Weight   backbone  1   yes
+        backbone.layer3.17.bn1.bias                         256            Weight   backbone  1   yes
+        backbone.layer3.17.bn1.running_mean                 256            Buffer   backbone  1   no
+        backbone.layer3.17.bn1.running_var                  256            Buffer   backbone  1   no
+        backbone.layer3.17.bn1.num_batches_tracked          -              Counter  backbone  1   no
+        backbone.layer3.17.conv2.weight                     256,256,3,3    Weight   backbone  1   yes
+        backbone.layer3.17.bn2.weight                       256            Weight   backbone  1   yes
+        backbone.layer3.17.bn2.bias                         256            Weight   backbone  1   yes
+        backbone.layer3.17.bn2.running_mean                 256            Buffer   backbone  1   no
+        backbone.layer3.17.bn2.running_var                  256            Buffer   backbone  1   no
+        backbone.layer3.17.bn2.num_batches_tracked          -              Counter  backbone  1   no
+        backbone.layer3.17.conv3.weight                     1024,256,1,1   Weight   backbone  1   yes
+        backbone.layer3.17.bn3.weight                       1024           Weight   backbone  1   yes
+        backbone.layer3.17.bn3.bias                         1024           Weight   backbone  1   yes
+        backbone.layer3.17.bn3.running_mean                 1024           Buffer   backbone  1   no
+        backbone.layer3.17.bn3.running_var                  1024           Buffer   backbone  1   no
+        backbone.layer3.17.bn3.num_batches_tracked          -              Counter  backbone  1   no
+        backbone.layer3.18.conv1.weight                     256,1024,1,1   Weight   backbone  1   yes
+        backbone.layer3.18.bn1.weight                       256            Weight   backbone  1   yes
+        backbone.layer3.18.bn1.bias                         256            Weight   backbone  1   yes
+        backbone.layer3.18.bn1.running_mean                 256            Buffer   backbone  1   no
+        backbone.layer3.18.bn1.running_var                  256            Buffer   backbone  1   no
+        backbone.layer3.18.bn1.num_batches_tracked          -              Counter  backbone  1   no
+        backbone.layer3.18.conv2.weight                     256,256,3,3    Weight   backbone  1   yes
+        backbone.layer3.18.bn2.weight                       256            Weight   backbone  1   yes
+        backbone.layer3.18.bn2.bias                         256            Weight   backbone  1   yes
+        backbone.layer3.18.bn2.running_mean                 256            Buffer   backbone  1   no
+        backbone.layer3.18.bn2.running_var                  256            Buffer   backbone  1   no
+        backbone.layer3.18.bn2.num_batches_tracked          -              Counter  backbone  1   no
+        backbone.layer3.18.conv3.weight                     1024,256,1,1   Weight   backbone  1   yes
+        backbone.layer3.18.bn3.weight                       1024           Weight   backbone  1   yes
+        backbone.layer3.18.bn3.bias                         1024           Weight   backbone  1   yes
+        backbone.layer3.18.bn3.running_mean                 1024           Buffer   backbone  1   no
+        backbone.layer3.18.bn3.running_var                  1024           Buffer   backbone  1   no
+        backbone.layer3.18.bn3.num_batches_tracked          -              Counter  backbone  1   no
+        backbone.layer3.19.conv1.weight                     256,1024,1,1   Weight   backbone  1   yes
+        backbone.layer3.19.bn1.weight                       256            Weight   backbone  1   yes
+        backbone.layer3.19.bn1.bias                         256            Weight   backbone  1   yes
+        backbone.layer3.19.bn1.running_mean                 256            Buffer   backbone  1   no
+        backbone.layer3.19.bn1.running_var                  256            Buffer   backbone  1   no
+        backbone.layer3.19.bn1.num_batches_tracked          -              Counter  backbone  1   no
+        backbone.layer3.19.conv2.weight                     256,256,3,3    Weight   backbone  1   yes
+        backbone.layer3.19.bn2.weight                       256            Weight   backbone  1   yes
+        backbone.layer3.19.bn2.bias                         256            Weight   backbone  1   yes
+        backbone.layer3.19.bn2.running_mean                 256            Buffer   backbone  1   no
+        backbone.layer3.19.bn2.running_var                  256            Buffer   backbone  1   no
+        backbone.layer3.19.bn2.num_batches_tracked          -              Counter  backbone  1   no
+        backbone.layer3.19.conv3.weight                     1024,256,1,1   Weight   backbone  1   yes
+        backbone.layer3.19.bn3.weight                       1024           Weight   backbone  1   yes
+        backbone.layer3.19.bn3.bias                         1024           Weight   backbone  1   yes
+        backbone.layer3.19.bn3.running_mean                 1024           Buffer   backbone  1   no
+        backbone.layer3.19.bn3.running_var                  1024           Buffer   backbone  1   no
+        backbone.layer3.19.bn3.num_batches_tracked          -              Counter  backbone  1   no
+        backbone.layer3.20.conv1.weight                     256,1024,1,1   Weight   backbone  1   yes
+        backbone.layer3.20.bn1.weight                       256            Weight   backbone  1   yes
+        backbone.layer3.20.bn1.bias                         256            Weight   backbone  1   yes
+        backbone.layer3.20.bn1.running_mean                 256            Buffer   backbone  1   no
+        backbone.layer3.20.bn1.running_var                  256            Buffer   backbone  1   no
+        backbone.layer3.20.bn1.num_batches_tracked          -              Counter  backbone  1   no
+        backbone.layer3.20.conv2.weight                     256,256,3,3    Weight   backbone  1   yes
+        backbone.layer3.20.bn2.weight                       256            Weight   backbone  1   yes
+        backbone.layer3.20.bn2.bias                         256            Weight   backbone  1   yes
+        backbone.layer3.20.bn2.running_mean                 256            Buffer   backbone  1   no
+        backbone.layer3.20.bn2.running_var                  256            Buffer   backbone  1   no
+        backbone.layer3.20.bn2.num_batches_tracked          -              Counter  backbone  1   no
+        backbone.layer3.20.conv3.weight                     1024,256,1,1   Weight   backbone  1   yes
+        backbone.layer3.20.bn3.weight                       1024           Weight   backbone  1   yes
+        backbone.layer3.20.bn3.bias                         1024           Weight   backbone  1   yes
+        backbone.layer3.20.bn3.running_mean                 1024           Buffer   backbone  1   no
+        backbone.layer3.20.bn3.running_var                  1024           Buffer   backbone  1   no
+        backbone.layer3.20.bn3.num_batches_tracked          -              Counter  backbone  1   no
+        backbone.layer3.21.conv1.weight                     256,1024,1,1   Weight   backbone  1   yes
+        backbone.layer3.21.bn1.weight                       256            Weight   backbone  1   yes
+        backbone.layer3.21.bn1.bias                         256            Weight   backbone  1   yes
+        backbone.layer3.21.bn1.running_mean                 256            Buffer   backbone  1   no
+        backbone.layer3.21.bn1.running_var                  256            Buffer   backbone  1   no
+        backbone.layer3.21.bn1.num_batches_tracked          -              Counter  backbone  1   no
+        backbone.layer3.21.conv2.weight                     256,256,3,3    Weight   backbone  1   yes
+        backbone.layer3.21.bn2.weight                       256            Weight   backbone  1   yes
+        backbone.layer3.21.bn2.bias                         256            Weight   backbone  1   yes
+        backbone.layer3.21.bn2.running_mean                 256            Buffer   backbone  1   no
+        backbone.layer3.21.bn2.running_var                  256            Buffer   backbone  1   no
+        backbone.layer3.21.bn2.num_batches_tracked          -              Counter  backbone  1   no
+        backbone.layer3.21.conv3.weight                     1024,256,1,1   Weight   backbone  1   yes
+        backbone.layer3.21.bn3.weight                       1024           Weight   backbone  1   yes
+        backbone.layer3.21.bn3.bias                         1024           Weight   backbone  1   yes
+        backbone.layer3.21.bn3.running_mean                 1024           Buffer   backbone  1   no
+        backbone.layer3.21.bn3.running_var                  1024           Buffer   backbone  1   no
+        backbone.layer3.21.bn3.num_batches_tracked          -              Counter  backbone  1   no
+        backbone.layer3.22.conv1.weight                     256,1024,1,1   Weight   backbone  1   yes
+        backbone.layer3.22.bn1.weight                       256            Weight   backbone  1   yes
+        backbone.layer3.22.bn1.bias                         256            Weight   backbone  1   yes
+        backbone.layer3.22.bn1.running_mean                 256            Buffer   backbone  1   no
+        backbone.layer3.22.bn1.running_var                  256            Buffer   backbone  1   no
+        backbone.layer3.22.bn1.num_batches_tracked          -              Counter  backbone  1   no
+        backbone.layer3.22.conv2.weight                     256,256,3,3    Weight   backbone  1   yes
+        backbone.layer3.22.bn2.weight                       256            Weight   backbone  1   yes
+        backbone.layer3.22.bn2.bias                         256            Weight   backbone  1   yes
+        backbone.layer3.22.bn2.running_mean                 256            Buffer   backbone  1   no
+        backbone.layer3.22.bn2.running_var                  256            Buffer   backbone  1   no
+        backbone.layer3.22.bn2.num_batches_tracked          -              Counter  backbone  1   no
+        backbone.layer3.22.conv3.weight                     1024,256,1,1   Weight   backbone  1   yes
+        backbone.layer3.22.bn3.weight                       1024           Weight   backbone  1   yes
+        backbone.layer3.22.bn3.bias                         1024           Weight   backbone  1   yes
+        backbone.layer3.22.bn3.running_mean                 1024           Buffer   backbone  1   no
+        backbone.layer3.22.bn3.running_var                  1024           Buffer   backbone  1   no
+        backbone.layer3.22.bn3.num_batches_tracked          -              Counter  backbone  1   no
+        backbone.layer4.0.conv1.weight                      512,1024,1,1   Weight   backbone  1   yes
+        backbone.layer4.0.bn1.weight                        512            Weight   backbone  1   yes
+        backbone.layer4.0.bn1.bias                          512            Weight   backbone  1   yes
+        backbone.layer4.0.bn1.running_mean                  512            Buffer   backbone  1   no
+        backbone.layer4.0.bn1.running_var                   512            Buffer   backbone  1   no
+        backbone.layer4.0.bn1.num_batches_tracked           -              Counter  backbone  1   no
+        backbone.layer4.0.conv2.weight                      512,512,3,3    Weight   backbone  1   yes
+        backbone.layer4.0.bn2.weight                        512            Weight   backbone  1   yes
+        backbone.layer4.0.bn2.bias                          512            Weight   backbone  1   yes
+        backbone.layer4.0.bn2.running_mean                  512            Buffer   backbone  1   no
+        backbone.layer4.0.bn2.running_var                   512            Buffer   backbone  1   no
+        backbone.layer4.0.bn2.num_batches_tracked           -              Counter  backbone  1   no
+        backbone.layer4.0.conv3.weight                      2048,512,1,1   Weight   backbone  1   yes
+        backbone.layer4.0.bn3.weight                        2048           Weight   backbone  1   yes
+        backbone.layer4.0.bn3.bias                          2048           Weight   backbone  1   yes
+        backbone.layer4.0.bn3.running_mean                  2048           Buffer   backbone  1   no
+        backbone.layer4.0.bn3.running_var                   2048           Buffer   backbone  1   no
+        backbone.layer4.0.bn3.num_batches_tracked           -              Counter  backbone  1   no
+        backbone.layer4.0.downsample.0.weight               2048,1024,1,1  Weight   backbone  1   yes
+        backbone.layer4.0.downsample.1.weight               2048           Weight   backbone  1   yes
+        backbone.layer4.0.downsample.1.bias                 2048           Weight   backbone  1   yes
+        backbone.layer4.0.downsample.1.running_mean         2048           Buffer   backbone  1   no
+        backbone.layer4.0.downsample.1.running_var          2048           Buffer   backbone  1   no
+        backbone.layer4.0.downsample.1.num_batches_tracked  -              Counter  backbone  1   no
+        backbone.layer4.1.conv1.weight                      512,2048,1,1   Weight   backbone  1   yes
+        backbone.layer4.1.bn1.weight                        512            Weight   backbone  1   yes
+        backbone.layer4.1.bn1.bias                          512            Weight   backbone  1   yes
+        backbone.layer4.1.bn1.running_mean                  512            Buffer   backbone  1   no
+        backbone.layer4.1.bn1.running_var                   512            Buffer   backbone  1   no
+        backbone.layer4.1.bn1.num_batches_tracked           -              Counter  backbone  1   no
+        backbone.layer4.1.conv2.weight                      512,512,3,3    Weight   backbone  1   yes
+        backbone.layer4.1.bn2.weight                        512            Weight   backbone  1   yes
+        backbone.layer4.1.bn2.bias                          512            Weight   backbone  1   yes
+        backbone.layer4.1.bn2.running_mean                  512            Buffer   backbone  1   no
+        backbone.layer4.1.bn2.running_var                   512            Buffer   backbone  1   no
+        backbone.layer4.1.bn2.num_batches_tracked           -              Counter  backbone  1   no
+        backbone.layer4.1.conv3.weight                      2048,512,1,1   Weight   backbone  1   yes
+        backbone.layer4.1.bn3.weight                        2048           Weight   backbone  1   yes
+        backbone.layer4.1.bn3.bias                          2048           Weight   backbone  1   yes
+        backbone.layer4.1.bn3.running_mean                  2048           Buffer   backbone  1   no
+        backbone.layer4.1.bn3.running_var                   2048           Buffer   backbone  1   no
+        backbone.layer4.1.bn3.num_batches_tracked           -              Counter  backbone  1   no
+        backbone.layer4.2.conv1.weight                      512,2048,1,1   Weight   backbone  1   yes
+        backbone.layer4.2.bn1.weight                        512            Weight   backbone  1   yes
+        backbone.layer4.2.bn1.bias                          512            Weight   backbone  1   yes
+        backbone.layer4.2.bn1.running_mean                  512            Buffer   backbone  1   no
+        backbone.layer4.2.bn1.running_var                   512            Buffer   backbone  1   no
+        backbone.layer4.2.bn1.num_batches_tracked           -              Counter  backbone  1   no
+        backbone.layer4.2.conv2.weight                      512,512,3,3    Weight   backbone  1   yes
+        backbone.layer4.2.bn2.weight                        512            Weight   backbone  1   yes
+        backbone.layer4.2.bn2.bias                          512            Weight   backbone  1   yes
+        backbone.layer4.2.bn2.running_mean                  512            Buffer   backbone  1   no
+        backbone.layer4.2.bn2.running_var                   512            Buffer   backbone  1   no
+        backbone.layer4.2.bn2.num_batches_tracked           -              Counter  backbone  1   no
+        backbone.layer4.2.conv3.weight                      2048,512,1,1   Weight   backbone  1   yes
+        backbone.layer4.2.bn3.weight                        2048           Weight   backbone  1   yes
+        backbone.layer4.2.bn3.bias                          2048           Weight   backbone  1   yes
+        backbone.layer4.2.bn3.running_mean                  2048           Buffer   backbone  1   no
+        backbone.layer4.2.bn3.running_var                   2048           Buffer   backbone  1   no
+        backbone.layer4.2.bn3.num_batches_tracked           -              Counter  backbone  1   no
+        head.sa1.conv_res.0.weight                          256,256,3,3    Weight   head      10  yes
+        head.sa1.conv_res.1.weight                          256            Weight   head      10  yes
+        head.sa1.conv_res.1.bias                            256            Weight   head      10  yes
+        head.sa1.conv_res.1.running_mean                    256            Buffer   head      10  no
+        head.sa1.conv_res.1.running_var                     256            Buffer   head      10  no
+        head.sa1.conv_res.1.num_batches_tracked             -              Counter  head      10  no
+        head.sa1.conv_res.3.weight                          256,256,3,3    Weight   head      10  yes
+        head.sa1.conv_res.4.weight                          256            Weight   head      10  yes
+        head.sa1.conv_res.4.bias                            256            Weight   head      10  yes
+        head.sa1.conv_res.4.running_mean                    256            Buffer   head      10  no
+        head.sa1.conv_res.4.running_var                     256            Buffer   head      10  no
+        head.sa1.conv_res.4.num_batches_tracked             -              Counter  head      10  no
+        head.sa1.conv_attn.0.weight                         256,256,3,3    Weight   head      10  yes
+        head.sa1.conv_attn.1.weight                         256            Weight   head      10  yes
+        head.sa1.conv_attn.1.bias                           256            Weight   head      10  yes
+        head.sa1.conv_attn.1.running_mean                   256            Buffer   head      10  no
+        head.sa1.conv_attn.1.running_var                    256            Buffer   head      10  no
+        head.sa1.conv_attn.1.num_batches_tracked            -              Counter  head      10  no
+        head.sa1.conv_attn.3.weight                         256,256,3,3    Weight   head      10  yes
+        head.sa1.conv_attn.4.weight                         256            Weight   head      10  yes
+        head.sa1.conv_attn.4.bias                           256            Weight   head      10  yes
+        head.sa1.conv_attn.4.running_mean                   256            Buffer   head      10  no
+        head.sa1.conv_attn.4.running_var                    256            Buffer   head      10  no
+        head.sa1.conv_attn.4.num_batches_tracked            -              Counter  head      10  no
+        head.cls1.weight                                    59,256,1,1     Weight   head      10  yes
+        head.cls1.bias                                      59             Weight   head      10  yes
+        head.sa2.conv_res.0.weight                          256,512,3,3    Weight   head      10  yes
+        head.sa2.conv_res.1.weight                          256            Weight   head      10  yes
+        head.sa2.conv_res.1.bias                            256            Weight   head      10  yes
+        head.sa2.conv_res.1.running_mean                    256            Buffer   head      10  no
+        head.sa2.conv_res.1.running_var                     256            Buffer   head      10  no
+        head.sa2.conv_res.1.num_batches_tracked             -              Counter  head      10  no
+        head.sa2.conv_res.3.weight                          256,256,3,3    Weight   head      10  yes
+        head.sa2.conv_res.4.weight                          256            Weight   head      10  yes
+        head.sa2.conv_res.4.bias                            256            Weight   head      10  yes
+        head.sa2.conv_res.4.running_mean                    256            Buffer   head      10  no
+        head.sa2.conv_res.4.running_var                     256            Buffer   head      10  no
+        head.sa2.conv_res.4.num_batches_tracked             -              Counter  head      10  no
+        head.sa2.conv_attn.0.weight                         256,512,3,3    Weight   head      10  yes
+        head.sa2.conv_attn.1.weight                         256            Weight   head      10  yes
+        head.sa2.conv_attn.1.bias                           256            Weight   head      10  yes
+        head.sa2.conv_attn.1.running_mean                   256            Buffer   head      10  no
+        head.sa2.conv_attn.1.running_var                    256            Buffer   head      10  no
+        head.sa2.conv_attn.1.num_batches_tracked            -              Counter  head      10  no
+        head.sa2.conv_attn.3.weight                         256,256,3,3    Weight   head      10  yes
+        head.sa2.conv_attn.4.weight                         256            Weight   head      10  yes
+        head.sa2.conv_attn.4.bias                           256            Weight   head      10  yes
+        head.sa2.conv_attn.4.running_mean                   256            Buffer   head      10  no
+        head.sa2.conv_attn.4.running_var                    256            Buffer   head      10  no
+        head.sa2.conv_attn.4.num_batches_tracked            -              Counter  head      10  no
+        head.cls2.weight                                    59,256,1,1     Weight   head      10  yes
+        head.cls2.bias                                      59             Weight   head      10  yes
+        head.sa3.conv_res.0.weight                          256,1024,3,3   Weight   head      10  yes
+        head.sa3.conv_res.1.weight                          256            Weight   head      10  yes
+        head.sa3.conv_res.1.bias                            256            Weight   head      10  yes
+        head.sa3.conv_res.1.running_mean                    256            Buffer   head      10  no
+        head.sa3.conv_res.1.running_var                     256            Buffer   head      10  no
+        head.sa3.conv_res.1.num_batches_tracked             -              Counter  head      10  no
+        head.sa3.conv_res.3.weight                          256,256,3,3    Weight   head      10  yes
+        head.sa3.conv_res.4.weight                          256            Weight   head      10  yes
+        head.sa3.conv_res.4.bias                            256            Weight   head      10  yes
+        head.sa3.conv_res.4.running_mean                    256            Buffer   head      10  no
+        head.sa3.conv_res.4.running_var                     256            Buffer   head      10  no
+        head.sa3.conv_res.4.num_batches_tracked             -              Counter  head      10  no
+        head.sa3.conv_attn.0.weight                         256,1024,3,3   Weight   head      10  yes
+        head.sa3.conv_attn.1.weight                         256            Weight   head      10  yes
+        head.sa3.conv_attn.1.bias                           256            Weight   head      10  yes
+        head.sa3.conv_attn.1.running_mean                   256            Buffer   head      10  no
+        head.sa3.conv_attn.1.running_var                    256            Buffer   head      10  no
+        head.sa3.conv_attn.1.num_batches_tracked            -              Counter  head      10  no
+        head.sa3.conv_attn.3.weight                         256,256,3,3    Weight   head      10  yes
+        head.sa3.conv_attn.4.weight                         256            Weight   head      10  yes
+        head.sa3.conv_attn.4.bias                           256            Weight   head      10  yes
+        head.sa3.conv_attn.4.running_mean                   256            Buffer   head      10  no
+        head.sa3.conv_attn.4.running_var                    256            Buffer   head      10  no
+        head.sa3.conv_attn.4.num_batches_tracked            -              Counter  head      10  no
+        head.cls3.weight                                    59,256,1,1     Weight   head      10  yes
+        head.cls3.bias                                      59             Weight   head      10  yes
+        head.sa4.conv_res.0.weight                          256,2048,3,3   Weight   head      10  yes
+        head.sa4.conv_res.1.weight                          256            Weight   head      10  yes
+        head.sa4.conv_res.1.bias                            256            Weight   head      10  yes
+        head.sa4.conv_res.1.running_mean                    256            Buffer   head      10  no
+        head.sa4.conv_res.1.running_var                     256            Buffer   head      10  no
+        head.sa4.conv_res.1.num_batches_tracked             -              Counter  head      10  no
+        head.sa4.conv_res.3.weight                          256,256,3,3    Weight   head      10  yes
+        head.sa4.conv_res.4.weight                          256            Weight   head      10  yes
+        head.sa4.conv_res.4.bias                            256            Weight   head      10  yes
+        head.sa4.conv_res.4.running_mean                    256            Buffer   head      10  no
+        head.sa4.conv_res.4.running_var                     256            Buffer   head      10  no
+        head.sa4.conv_res.4.num_batches_tracked             -              Counter  head      10  no
+        head.sa4.conv_attn.0.weight                         256,2048,3,3   Weight   head      10  yes
+        head.sa4.conv_attn.1.weight                         256            Weight   head      10  yes
+        head.sa4.conv_attn.1.bias                           256            Weight   head      10  yes
+        head.sa4.conv_attn.1.running_mean                   256            Buffer   head      10  no
+        head.sa4.conv_attn.1.running_var                    256            Buffer   head      10  no
+        head.sa4.conv_attn.1.num_batches_tracked            -              Counter  head      10  no
+        head.sa4.conv_attn.3.weight                         256,256,3,3    Weight   head      10  yes
+        head.sa4.conv_attn.4.weight                         256            Weight   head      10  yes
+        head.sa4.conv_attn.4.bias                           256            Weight   head      10  yes
+        head.sa4.conv_attn.4.running_mean                   256            Buffer   head      10  no
+        head.sa4.conv_attn.4.running_var                    256            Buffer   head      10  no
+        head.sa4.conv_attn.4.num_batches_tracked            -              Counter  head      10  no
+        head.cls4.weight                                    59,256,1,1     Weight   head      10  yes
+        head.cls4.bias                                      59             Weight   head      10  yes
+        head.mask_conv.weight                               59,236,1,1     Weight   head      10  yes
+        head.mask_conv.bias                                 59             Weight   head      10  yes
+        head.cat_fc.weight                                  59,236         Weight   head      10  yes
+        head.cat_fc.bias                                    59             Weight   head      10  yes
+        head.fcn.0.weight                                   512,2048,3,3   Weight   head      10  yes
+        head.fcn.1.weight                                   512            Weight   head      10  yes
+        head.fcn.1.bias                                     512            Weight   head      10  yes
+        head.fcn.1.running_mean                             512            Buffer   head      10  no
+        head.fcn.1.running_var                              512            Buffer   head      10  no
+        head.fcn.1.num_batches_tracked                      -              Counter  head      10  no
+        head.fcn.4.weight                                   59,512,1,1     Weight   head      10  yes
+        head.fcn.4.bias                                     59             Weight   head      10  yes
+        """;
+
     public SanetR101(Device device)
     {
         Device = device ?? throw new ArgumentNullException(nameof(device));
-        Accelerator a = device.Accelerator;
-        backbone_stem_0_weight = new Parameter(a, "backbone.stem.0.weight", new[] { 64, 3, 3, 3 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_stem_1_weight = new Parameter(a, "backbone.stem.1.weight", new[] { 64 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_stem_1_bias = new Parameter(a, "backbone.stem.1.bias", new[] { 64 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_stem_1_running_mean = new Parameter(a, "backbone.stem.1.running_mean", new[] { 64 }, ParameterKind.Buffer, "backbone", 1.0f, false);
-        backbone_stem_1_running_var = new Parameter(a, "backbone.stem.1.running_var", new[] { 64 }, ParameterKind.Buffer, "backbone", 1.0f, false);
-        backbone_stem_1_num_batches_tracked = new Parameter(a, "backbone.stem.1.num_batches_tracked", Array.Empty<int>(), ParameterKind.Counter, "backbone", 1.0f, false);
-        backbone_stem_3_weight = new Parameter(a, "backbone.stem.3.weight", new[] { 64, 64, 3, 3 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_stem_4_weight = new Parameter(a, "backbone.stem.4.weight", new[] { 64 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_stem_4_bias = new Parameter(a, "backbone.stem.4.bias", new[] { 64 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_stem_4_running_mean = new Parameter(a, "backbone.stem.4.running_mean", new[] { 64 }, ParameterKind.Buffer, "backbone", 1.0f, false);
-        backbone_stem_4_running_var = new Parameter(a, "backbone.stem.4.running_var", new[] { 64 }, ParameterKind.Buffer, "backbone", 1.0f, false);
-        backbone_stem_4_num_batches_tracked = new Parameter(a, "backbone.stem.4.num_batches_tracked", Array.Empty<int>(), ParameterKind.Counter, "backbone", 1.0f, false);
-        backbone_stem_6_weight = new Parameter(a, "backbone.stem.6.weight", new[] { 128, 64, 3, 3 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_stem_7_weight = new Parameter(a, "backbone.stem.7.weight", new[] { 128 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_stem_7_bias = new Parameter(a, "backbone.stem.7.bias", new[] { 128 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_stem_7_running_mean = new Parameter(a, "backbone.stem.7.running_mean", new[] { 128 }, ParameterKind.Buffer, "backbone", 1.0f, false);
-        backbone_stem_7_running_var = new Parameter(a, "backbone.stem.7.running_var", new[] { 128 }, ParameterKind.Buffer, "backbone", 1.0f, false);
-        backbone_stem_7_num_batches_tracked = new Parameter(a, "backbone.stem.7.num_batches_tracked", Array.Empty<int>(), ParameterKind.Counter, "backbone", 1.0f, false);
-        backbone_layer1_0_conv1_weight = new Parameter(a, "backbone.layer1.0.conv1.weight", new[] { 64, 128, 1, 1 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer1_0_bn1_weight = new Parameter(a, "backbone.layer1.0.bn1.weight", new[] { 64 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer1_0_bn1_bias = new Parameter(a, "backbone.layer1.0.bn1.bias", new[] { 64 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer1_0_bn1_running_mean = new Parameter(a, "backbone.layer1.0.bn1.running_mean", new[] { 64 }, ParameterKind.Buffer, "backbone", 1.0f, false);
-        backbone_layer1_0_bn1_running_var = new Parameter(a, "backbone.layer1.0.bn1.running_var", new[] { 64 }, ParameterKind.Buffer, "backbone", 1.0f, false);
-        backbone_layer1_0_bn1_num_batches_tracked = new Parameter(a, "backbone.layer1.0.bn1.num_batches_tracked", Array.Empty<int>(), ParameterKind.Counter, "backbone", 1.0f, false);
-        backbone_layer1_0_conv2_weight = new Parameter(a, "backbone.layer1.0.conv2.weight", new[] { 64, 64, 3, 3 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer1_0_bn2_weight = new Parameter(a, "backbone.layer1.0.bn2.weight", new[] { 64 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer1_0_bn2_bias = new Parameter(a, "backbone.layer1.0.bn2.bias", new[] { 64 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer1_0_bn2_running_mean = new Parameter(a, "backbone.layer1.0.bn2.running_mean", new[] { 64 }, ParameterKind.Buffer, "backbone", 1.0f, false);
-        backbone_layer1_0_bn2_running_var = new Parameter(a, "backbone.layer1.0.bn2.running_var", new[] { 64 }, ParameterKind.Buffer, "backbone", 1.0f, false);
-        backbone_layer1_0_bn2_num_batches_tracked = new Parameter(a, "backbone.layer1.0.bn2.num_batches_tracked", Array.Empty<int>(), ParameterKind.Counter, "backbone", 1.0f, false);
-        backbone_layer1_0_conv3_weight = new Parameter(a, "backbone.layer1.0.conv3.weight", new[] { 256, 64, 1, 1 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer1_0_bn3_weight = new Parameter(a, "backbone.layer1.0.bn3.weight", new[] { 256 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer1_0_bn3_bias = new Parameter(a, "backbone.layer1.0.bn3.bias", new[] { 256 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer1_0_bn3_running_mean = new Parameter(a, "backbone.layer1.0.bn3.running_mean", new[] { 256 }, ParameterKind.Buffer, "backbone", 1.0f, false);
-        backbone_layer1_0_bn3_running_var = new Parameter(a, "backbone.layer1.0.bn3.running_var", new[] { 256 }, ParameterKind.Buffer, "backbone", 1.0f, false);
-        backbone_layer1_0_bn3_num_batches_tracked = new Parameter(a, "backbone.layer1.0.bn3.num_batches_tracked", Array.Empty<int>(), ParameterKind.Counter, "backbone", 1.0f, false);
-        backbone_layer1_0_downsample_0_weight = new Parameter(a, "backbone.layer1.0.downsample.0.weight", new[] { 256, 128, 1, 1 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer1_0_downsample_1_weight = new Parameter(a, "backbone.layer1.0.downsample.1.weight", new[] { 256 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer1_0_downsample_1_bias = new Parameter(a, "backbone.layer1.0.downsample.1.bias", new[] { 256 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer1_0_downsample_1_running_mean = new Parameter(a, "backbone.layer1.0.downsample.1.running_mean", new[] { 256 }, ParameterKind.Buffer, "backbone", 1.0f, false);
-        backbone_layer1_0_downsample_1_running_var = new Parameter(a, "backbone.layer1.0.downsample.1.running_var", new[] { 256 }, ParameterKind.Buffer, "backbone", 1.0f, false);
-        backbone_layer1_0_downsample_1_num_batches_tracked = new Parameter(a, "backbone.layer1.0.downsample.1.num_batches_tracked", Array.Empty<int>(), ParameterKind.Counter, "backbone", 1.0f, false);
-        backbone_layer1_1_conv1_weight = new Parameter(a, "backbone.layer1.1.conv1.weight", new[] { 64, 256, 1, 1 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer1_1_bn1_weight = new Parameter(a, "backbone.layer1.1.bn1.weight", new[] { 64 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer1_1_bn1_bias = new Parameter(a, "backbone.layer1.1.bn1.bias", new[] { 64 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer1_1_bn1_running_mean = new Parameter(a, "backbone.layer1.1.bn1.running_mean", new[] { 64 }, ParameterKind.Buffer, "backbone", 1.0f, false);
-        backbone_layer1_1_bn1_running_var = new Parameter(a, "backbone.layer1.1.bn1.running_var", new[] { 64 }, ParameterKind.Buffer, "backbone", 1.0f, false);
-        backbone_layer1_1_bn1_num_batches_tracked = new Parameter(a, "backbone.layer1.1.bn1.num_batches_tracked", Array.Empty<int>(), ParameterKind.Counter, "backbone", 1.0f, false);
-        backbone_layer1_1_conv2_weight = new Parameter(a, "backbone.layer1.1.conv2.weight", new[] { 64, 64, 3, 3 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer1_1_bn2_weight = new Parameter(a, "backbone.layer1.1.bn2.weight", new[] { 64 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer1_1_bn2_bias = new Parameter(a, "backbone.layer1.1.bn2.bias", new[] { 64 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer1_1_bn2_running_mean = new Parameter(a, "backbone.layer1.1.bn2.running_mean", new[] { 64 }, ParameterKind.Buffer, "backbone", 1.0f, false);
-        backbone_layer1_1_bn2_running_var = new Parameter(a, "backbone.layer1.1.bn2.running_var", new[] { 64 }, ParameterKind.Buffer, "backbone", 1.0f, false);
-        backbone_layer1_1_bn2_num_batches_tracked = new Parameter(a, "backbone.layer1.1.bn2.num_batches_tracked", Array.Empty<int>(), ParameterKind.Counter, "backbone", 1.0f, false);
-        backbone_layer1_1_conv3_weight = new Parameter(a, "backbone.layer1.1.conv3.weight", new[] { 256, 64, 1, 1 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer1_1_bn3_weight = new Parameter(a, "backbone.layer1.1.bn3.weight", new[] { 256 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer1_1_bn3_bias = new Parameter(a, "backbone.layer1.1.bn3.bias", new[] { 256 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer1_1_bn3_running_mean = new Parameter(a, "backbone.layer1.1.bn3.running_mean", new[] { 256 }, ParameterKind.Buffer, "backbone", 1.0f, false);
-        backbone_layer1_1_bn3_running_var = new Parameter(a, "backbone.layer1.1.bn3.running_var", new[] { 256 }, ParameterKind.Buffer, "backbone", 1.0f, false);
-        backbone_layer1_1_bn3_num_batches_tracked = new Parameter(a, "backbone.layer1.1.bn3.num_batches_tracked", Array.Empty<int>(), ParameterKind.Counter, "backbone", 1.0f, false);
-        backbone_layer1_2_conv1_weight = new Parameter(a, "backbone.layer1.2.conv1.weight", new[] { 64, 256, 1, 1 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer1_2_bn1_weight = new Parameter(a, "backbone.layer1.2.bn1.weight", new[] { 64 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer1_2_bn1_bias = new Parameter(a, "backbone.layer1.2.bn1.bias", new[] { 64 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer1_2_bn1_running_mean = new Parameter(a, "backbone.layer1.2.bn1.running_mean", new[] { 64 }, ParameterKind.Buffer, "backbone", 1.0f, false);
-        backbone_layer1_2_bn1_running_var = new Parameter(a, "backbone.layer1.2.bn1.running_var", new[] { 64 }, ParameterKind.Buffer, "backbone", 1.0f, false);
-        backbone_layer1_2_bn1_num_batches_tracked = new Parameter(a, "backbone.layer1.2.bn1.num_batches_tracked", Array.Empty<int>(), ParameterKind.Counter, "backbone", 1.0f, false);
-        backbone_layer1_2_conv2_weight = new Parameter(a, "backbone.layer1.2.conv2.weight", new[] { 64, 64, 3, 3 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer1_2_bn2_weight = new Parameter(a, "backbone.layer1.2.bn2.weight", new[] { 64 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer1_2_bn2_bias = new Parameter(a, "backbone.layer1.2.bn2.bias", new[] { 64 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer1_2_bn2_running_mean = new Parameter(a, "backbone.layer1.2.bn2.running_mean", new[] { 64 }, ParameterKind.Buffer, "backbone", 1.0f, false);
-        backbone_layer1_2_bn2_running_var = new Parameter(a, "backbone.layer1.2.bn2.running_var", new[] { 64 }, ParameterKind.Buffer, "backbone", 1.0f, false);
-        backbone_layer1_2_bn2_num_batches_tracked = new Parameter(a, "backbone.layer1.2.bn2.num_batches_tracked", Array.Empty<int>(), ParameterKind.Counter, "backbone", 1.0f, false);
-        backbone_layer1_2_conv3_weight = new Parameter(a, "backbone.layer1.2.conv3.weight", new[] { 256, 64, 1, 1 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer1_2_bn3_weight = new Parameter(a, "backbone.layer1.2.bn3.weight", new[] { 256 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer1_2_bn3_bias = new Parameter(a, "backbone.layer1.2.bn3.bias", new[] { 256 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer1_2_bn3_running_mean = new Parameter(a, "backbone.layer1.2.bn3.running_mean", new[] { 256 }, ParameterKind.Buffer, "backbone", 1.0f, false);
-        backbone_layer1_2_bn3_running_var = new Parameter(a, "backbone.layer1.2.bn3.running_var", new[] { 256 }, ParameterKind.Buffer, "backbone", 1.0f, false);
-        backbone_layer1_2_bn3_num_batches_tracked = new Parameter(a, "backbone.layer1.2.bn3.num_batches_tracked", Array.Empty<int>(), ParameterKind.Counter, "backbone", 1.0f, false);
-        backbone_layer2_0_conv1_weight = new Parameter(a, "backbone.layer2.0.conv1.weight", new[] { 128, 256, 1, 1 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer2_0_bn1_weight = new Parameter(a, "backbone.layer2.0.bn1.weight", new[] { 128 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer2_0_bn1_bias = new Parameter(a, "backbone.layer2.0.bn1.bias", new[] { 128 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer2_0_bn1_running_mean = new Parameter(a, "backbone.layer2.0.bn1.running_mean", new[] { 128 }, ParameterKind.Buffer, "backbone", 1.0f, false);
-        backbone_layer2_0_bn1_running_var = new Parameter(a, "backbone.layer2.0.bn1.running_var", new[] { 128 }, ParameterKind.Buffer, "backbone", 1.0f, false);
-        backbone_layer2_0_bn1_num_batches_tracked = new Parameter(a, "backbone.layer2.0.bn1.num_batches_tracked", Array.Empty<int>(), ParameterKind.Counter, "backbone", 1.0f, false);
-        backbone_layer2_0_conv2_weight = new Parameter(a, "backbone.layer2.0.conv2.weight", new[] { 128, 128, 3, 3 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer2_0_bn2_weight = new Parameter(a, "backbone.layer2.0.bn2.weight", new[] { 128 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer2_0_bn2_bias = new Parameter(a, "backbone.layer2.0.bn2.bias", new[] { 128 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer2_0_bn2_running_mean = new Parameter(a, "backbone.layer2.0.bn2.running_mean", new[] { 128 }, ParameterKind.Buffer, "backbone", 1.0f, false);
-        backbone_layer2_0_bn2_running_var = new Parameter(a, "backbone.layer2.0.bn2.running_var", new[] { 128 }, ParameterKind.Buffer, "backbone", 1.0f, false);
-        backbone_layer2_0_bn2_num_batches_tracked = new Parameter(a, "backbone.layer2.0.bn2.num_batches_tracked", Array.Empty<int>(), ParameterKind.Counter, "backbone", 1.0f, false);
-        backbone_layer2_0_conv3_weight = new Parameter(a, "backbone.layer2.0.conv3.weight", new[] { 512, 128, 1, 1 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer2_0_bn3_weight = new Parameter(a, "backbone.layer2.0.bn3.weight", new[] { 512 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer2_0_bn3_bias = new Parameter(a, "backbone.layer2.0.bn3.bias", new[] { 512 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer2_0_bn3_running_mean = new Parameter(a, "backbone.layer2.0.bn3.running_mean", new[] { 512 }, ParameterKind.Buffer, "backbone", 1.0f, false);
-        backbone_layer2_0_bn3_running_var = new Parameter(a, "backbone.layer2.0.bn3.running_var", new[] { 512 }, ParameterKind.Buffer, "backbone", 1.0f, false);
-        backbone_layer2_0_bn3_num_batches_tracked = new Parameter(a, "backbone.layer2.0.bn3.num_batches_tracked", Array.Empty<int>(), ParameterKind.Counter, "backbone", 1.0f, false);
-        backbone_layer2_0_downsample_0_weight = new Parameter(a, "backbone.layer2.0.downsample.0.weight", new[] { 512, 256, 1, 1 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer2_0_downsample_1_weight = new Parameter(a, "backbone.layer2.0.downsample.1.weight", new[] { 512 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer2_0_downsample_1_bias = new Parameter(a, "backbone.layer2.0.downsample.1.bias", new[] { 512 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer2_0_downsample_1_running_mean = new Parameter(a, "backbone.layer2.0.downsample.1.running_mean", new[] { 512 }, ParameterKind.Buffer, "backbone", 1.0f, false);
-        backbone_layer2_0_downsample_1_running_var = new Parameter(a, "backbone.layer2.0.downsample.1.running_var", new[] { 512 }, ParameterKind.Buffer, "backbone", 1.0f, false);
-        backbone_layer2_0_downsample_1_num_batches_tracked = new Parameter(a, "backbone.layer2.0.downsample.1.num_batches_tracked", Array.Empty<int>(), ParameterKind.Counter, "backbone", 1.0f, false);
-        backbone_layer2_1_conv1_weight = new Parameter(a, "backbone.layer2.1.conv1.weight", new[] { 128, 512, 1, 1 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer2_1_bn1_weight = new Parameter(a, "backbone.layer2.1.bn1.weight", new[] { 128 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer2_1_bn1_bias = new Parameter(a, "backbone.layer2.1.bn1.bias", new[] { 128 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer2_1_bn1_running_mean = new Parameter(a, "backbone.layer2.1.bn1.running_mean", new[] { 128 }, ParameterKind.Buffer, "backbone", 1.0f, false);
-        backbone_layer2_1_bn1_running_var = new Parameter(a, "backbone.layer2.1.bn1.running_var", new[] { 128 }, ParameterKind.Buffer, "backbone", 1.0f, false);
-        backbone_layer2_1_bn1_num_batches_tracked = new Parameter(a, "backbone.layer2.1.bn1.num_batches_tracked", Array.Empty<int>(), ParameterKind.Counter, "backbone", 1.0f, false);
-        backbone_layer2_1_conv2_weight = new Parameter(a, "backbone.layer2.1.conv2.weight", new[] { 128, 128, 3, 3 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer2_1_bn2_weight = new Parameter(a, "backbone.layer2.1.bn2.weight", new[] { 128 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer2_1_bn2_bias = new Parameter(a, "backbone.layer2.1.bn2.bias", new[] { 128 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer2_1_bn2_running_mean = new Parameter(a, "backbone.layer2.1.bn2.running_mean", new[] { 128 }, ParameterKind.Buffer, "backbone", 1.0f, false);
-        backbone_layer2_1_bn2_running_var = new Parameter(a, "backbone.layer2.1.bn2.running_var", new[] { 128 }, ParameterKind.Buffer, "backbone", 1.0f, false);
-        backbone_layer2_1_bn2_num_batches_tracked = new Parameter(a, "backbone.layer2.1.bn2.num_batches_tracked", Array.Empty<int>(), ParameterKind.Counter, "backbone", 1.0f, false);
-        backbone_layer2_1_conv3_weight = new Parameter(a, "backbone.layer2.1.conv3.weight", new[] { 512, 128, 1, 1 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer2_1_bn3_weight = new Parameter(a, "backbone.layer2.1.bn3.weight", new[] { 512 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer2_1_bn3_bias = new Parameter(a, "backbone.layer2.1.bn3.bias", new[] { 512 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer2_1_bn3_running_mean = new Parameter(a, "backbone.layer2.1.bn3.running_mean", new[] { 512 }, ParameterKind.Buffer, "backbone", 1.0f, false);
-        backbone_layer2_1_bn3_running_var = new Parameter(a, "backbone.layer2.1.bn3.running_var", new[] { 512 }, ParameterKind.Buffer, "backbone", 1.0f, false);
-        backbone_layer2_1_bn3_num_batches_tracked = new Parameter(a, "backbone.layer2.1.bn3.num_batches_tracked", Array.Empty<int>(), ParameterKind.Counter, "backbone", 1.0f, false);
-        backbone_layer2_2_conv1_weight = new Parameter(a, "backbone.layer2.2.conv1.weight", new[] { 128, 512, 1, 1 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer2_2_bn1_weight = new Parameter(a, "backbone.layer2.2.bn1.weight", new[] { 128 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer2_2_bn1_bias = new Parameter(a, "backbone.layer2.2.bn1.bias", new[] { 128 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer2_2_bn1_running_mean = new Parameter(a, "backbone.layer2.2.bn1.running_mean", new[] { 128 }, ParameterKind.Buffer, "backbone", 1.0f, false);
-        backbone_layer2_2_bn1_running_var = new Parameter(a, "backbone.layer2.2.bn1.running_var", new[] { 128 }, ParameterKind.Buffer, "backbone", 1.0f, false);
-        backbone_layer2_2_bn1_num_batches_tracked = new Parameter(a, "backbone.layer2.2.bn1.num_batches_tracked", Array.Empty<int>(), ParameterKind.Counter, "backbone", 1.0f, false);
-        backbone_layer2_2_conv2_weight = new Parameter(a, "backbone.layer2.2.conv2.weight", new[] { 128, 128, 3, 3 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer2_2_bn2_weight = new Parameter(a, "backbone.layer2.2.bn2.weight", new[] { 128 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer2_2_bn2_bias = new Parameter(a, "backbone.layer2.2.bn2.bias", new[] { 128 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer2_2_bn2_running_mean = new Parameter(a, "backbone.layer2.2.bn2.running_mean", new[] { 128 }, ParameterKind.Buffer, "backbone", 1.0f, false);
-        backbone_layer2_2_bn2_running_var = new Parameter(a, "backbone.layer2.2.bn2.running_var", new[] { 128 }, ParameterKind.Buffer, "backbone", 1.0f, false);
-        backbone_layer2_2_bn2_num_batches_tracked = new Parameter(a, "backbone.layer2.2.bn2.num_batches_tracked", Array.Empty<int>(), ParameterKind.Counter, "backbone", 1.0f, false);
-        backbone_layer2_2_conv3_weight = new Parameter(a, "backbone.layer2.2.conv3.weight", new[] { 512, 128, 1, 1 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer2_2_bn3_weight = new Parameter(a, "backbone.layer2.2.bn3.weight", new[] { 512 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer2_2_bn3_bias = new Parameter(a, "backbone.layer2.2.bn3.bias", new[] { 512 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer2_2_bn3_running_mean = new Parameter(a, "backbone.layer2.2.bn3.running_mean", new[] { 512 }, ParameterKind.Buffer, "backbone", 1.0f, false);
-        backbone_layer2_2_bn3_running_var = new Parameter(a, "backbone.layer2.2.bn3.running_var", new[] { 512 }, ParameterKind.Buffer, "backbone", 1.0f, false);
-        backbone_layer2_2_bn3_num_batches_tracked = new Parameter(a, "backbone.layer2.2.bn3.num_batches_tracked", Array.Empty<int>(), ParameterKind.Counter, "backbone", 1.0f, false);
-        backbone_layer2_3_conv1_weight = new Parameter(a, "backbone.layer2.3.conv1.weight", new[] { 128, 512, 1, 1 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer2_3_bn1_weight = new Parameter(a, "backbone.layer2.3.bn1.weight", new[] { 128 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer2_3_bn1_bias = new Parameter(a, "backbone.layer2.3.bn1.bias", new[] { 128 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer2_3_bn1_running_mean = new Parameter(a, "backbone.layer2.3.bn1.running_mean", new[] { 128 }, ParameterKind.Buffer, "backbone", 1.0f, false);
-        backbone_layer2_3_bn1_running_var = new Parameter(a, "backbone.layer2.3.bn1.running_var", new[] { 128 }, ParameterKind.Buffer, "backbone", 1.0f, false);
-        backbone_layer2_3_bn1_num_batches_tracked = new Parameter(a, "backbone.layer2.3.bn1.num_batches_tracked", Array.Empty<int>(), ParameterKind.Counter, "backbone", 1.0f, false);
-        backbone_layer2_3_conv2_weight = new Parameter(a, "backbone.layer2.3.conv2.weight", new[] { 128, 128, 3, 3 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer2_3_bn2_weight = new Parameter(a, "backbone.layer2.3.bn2.weight", new[] { 128 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer2_3_bn2_bias = new Parameter(a, "backbone.layer2.3.bn2.bias", new[] { 128 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer2_3_bn2_running_mean = new Parameter(a, "backbone.layer2.3.bn2.running_mean", new[] { 128 }, ParameterKind.Buffer, "backbone", 1.0f, false);
-        backbone_layer2_3_bn2_running_var = new Parameter(a, "backbone.layer2.3.bn2.running_var", new[] { 128 }, ParameterKind.Buffer, "backbone", 1.0f, false);
-        backbone_layer2_3_bn2_num_batches_tracked = new Parameter(a, "backbone.layer2.3.bn2.num_batches_tracked", Array.Empty<int>(), ParameterKind.Counter, "backbone", 1.0f, false);
-        backbone_layer2_3_conv3_weight = new Parameter(a, "backbone.layer2.3.conv3.weight", new[] { 512, 128, 1, 1 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer2_3_bn3_weight = new Parameter(a, "backbone.layer2.3.bn3.weight", new[] { 512 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer2_3_bn3_bias = new Parameter(a, "backbone.layer2.3.bn3.bias", new[] { 512 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer2_3_bn3_running_mean = new Parameter(a, "backbone.layer2.3.bn3.running_mean", new[] { 512 }, ParameterKind.Buffer, "backbone", 1.0f, false);
-        backbone_layer2_3_bn3_running_var = new Parameter(a, "backbone.layer2.3.bn3.running_var", new[] { 512 }, ParameterKind.Buffer, "backbone", 1.0f, false);
-        backbone_layer2_3_bn3_num_batches_tracked = new Parameter(a, "backbone.layer2.3.bn3.num_batches_tracked", Array.Empty<int>(), ParameterKind.Counter, "backbone", 1.0f, false);
-        backbone_layer3_0_conv1_weight = new Parameter(a, "backbone.layer3.0.conv1.weight", new[] { 256, 512, 1, 1 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer3_0_bn1_weight = new Parameter(a, "backbone.layer3.0.bn1.weight", new[] { 256 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer3_0_bn1_bias = new Parameter(a, "backbone.layer3.0.bn1.bias", new[] { 256 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer3_0_bn1_running_mean = new Parameter(a, "backbone.layer3.0.bn1.running_mean", new[] { 256 }, ParameterKind.Buffer, "backbone", 1.0f, false);
-        backbone_layer3_0_bn1_running_var = new Parameter(a, "backbone.layer3.0.bn1.running_var", new[] { 256 }, ParameterKind.Buffer, "backbone", 1.0f, false);
-        backbone_layer3_0_bn1_num_batches_tracked = new Parameter(a, "backbone.layer3.0.bn1.num_batches_tracked", Array.Empty<int>(), ParameterKind.Counter, "backbone", 1.0f, false);
-        backbone_layer3_0_conv2_weight = new Parameter(a, "backbone.layer3.0.conv2.weight", new[] { 256, 256, 3, 3 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer3_0_bn2_weight = new Parameter(a, "backbone.layer3.0.bn2.weight", new[] { 256 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer3_0_bn2_bias = new Parameter(a, "backbone.layer3.0.bn2.bias", new[] { 256 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer3_0_bn2_running_mean = new Parameter(a, "backbone.layer3.0.bn2.running_mean", new[] { 256 }, ParameterKind.Buffer, "backbone", 1.0f, false);
-        backbone_layer3_0_bn2_running_var = new Parameter(a, "backbone.layer3.0.bn2.running_var", new[] { 256 }, ParameterKind.Buffer, "backbone", 1.0f, false);
-        backbone_layer3_0_bn2_num_batches_tracked = new Parameter(a, "backbone.layer3.0.bn2.num_batches_tracked", Array.Empty<int>(), ParameterKind.Counter, "backbone", 1.0f, false);
-        backbone_layer3_0_conv3_weight = new Parameter(a, "backbone.layer3.0.conv3.weight", new[] { 1024, 256, 1, 1 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer3_0_bn3_weight = new Parameter(a, "backbone.layer3.0.bn3.weight", new[] { 1024 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer3_0_bn3_bias = new Parameter(a, "backbone.layer3.0.bn3.bias", new[] { 1024 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer3_0_bn3_running_mean = new Parameter(a, "backbone.layer3.0.bn3.running_mean", new[] { 1024 }, ParameterKind.Buffer, "backbone", 1.0f, false);
-        backbone_layer3_0_bn3_running_var = new Parameter(a, "backbone.layer3.0.bn3.running_var", new[] { 1024 }, ParameterKind.Buffer, "backbone", 1.0f, false);
-        backbone_layer3_0_bn3_num_batches_tracked = new Parameter(a, "backbone.layer3.0.bn3.num_batches_tracked", Array.Empty<int>(), ParameterKind.Counter, "backbone", 1.0f, false);
-        backbone_layer3_0_downsample_0_weight = new Parameter(a, "backbone.layer3.0.downsample.0.weight", new[] { 1024, 512, 1, 1 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer3_0_downsample_1_weight = new Parameter(a, "backbone.layer3.0.downsample.1.weight", new[] { 1024 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer3_0_downsample_1_bias = new Parameter(a, "backbone.layer3.0.downsample.1.bias", new[] { 1024 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer3_0_downsample_1_running_mean = new Parameter(a, "backbone.layer3.0.downsample.1.running_mean", new[] { 1024 }, ParameterKind.Buffer, "backbone", 1.0f, false);
-        backbone_layer3_0_downsample_1_running_var = new Parameter(a, "backbone.layer3.0.downsample.1.running_var", new[] { 1024 }, ParameterKind.Buffer, "backbone", 1.0f, false);
-        backbone_layer3_0_downsample_1_num_batches_tracked = new Parameter(a, "backbone.layer3.0.downsample.1.num_batches_tracked", Array.Empty<int>(), ParameterKind.Counter, "backbone", 1.0f, false);
-        backbone_layer3_1_conv1_weight = new Parameter(a, "backbone.layer3.1.conv1.weight", new[] { 256, 1024, 1, 1 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer3_1_bn1_weight = new Parameter(a, "backbone.layer3.1.bn1.weight", new[] { 256 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer3_1_bn1_bias = new Parameter(a, "backbone.layer3.1.bn1.bias", new[] { 256 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer3_1_bn1_running_mean = new Parameter(a, "backbone.layer3.1.bn1.running_mean", new[] { 256 }, ParameterKind.Buffer, "backbone", 1.0f, false);
-        backbone_layer3_1_bn1_running_var = new Parameter(a, "backbone.layer3.1.bn1.running_var", new[] { 256 }, ParameterKind.Buffer, "backbone", 1.0f, false);
-        backbone_layer3_1_bn1_num_batches_tracked = new Parameter(a, "backbone.layer3.1.bn1.num_batches_tracked", Array.Empty<int>(), ParameterKind.Counter, "backbone", 1.0f, false);
-        backbone_layer3_1_conv2_weight = new Parameter(a, "backbone.layer3.1.conv2.weight", new[] { 256, 256, 3, 3 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer3_1_bn2_weight = new Parameter(a, "backbone.layer3.1.bn2.weight", new[] { 256 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer3_1_bn2_bias = new Parameter(a, "backbone.layer3.1.bn2.bias", new[] { 256 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer3_1_bn2_running_mean = new Parameter(a, "backbone.layer3.1.bn2.running_mean", new[] { 256 }, ParameterKind.Buffer, "backbone", 1.0f, false);
-        backbone_layer3_1_bn2_running_var = new Parameter(a, "backbone.layer3.1.bn2.running_var", new[] { 256 }, ParameterKind.Buffer, "backbone", 1.0f, false);
-        backbone_layer3_1_bn2_num_batches_tracked = new Parameter(a, "backbone.layer3.1.bn2.num_batches_tracked", Array.Empty<int>(), ParameterKind.Counter, "backbone", 1.0f, false);
-        backbone_layer3_1_conv3_weight = new Parameter(a, "backbone.layer3.1.conv3.weight", new[] { 1024, 256, 1, 1 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer3_1_bn3_weight = new Parameter(a, "backbone.layer3.1.bn3.weight", new[] { 1024 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer3_1_bn3_bias = new Parameter(a, "backbone.layer3.1.bn3.bias", new[] { 1024 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer3_1_bn3_running_mean = new Parameter(a, "backbone.layer3.1.bn3.running_mean", new[] { 1024 }, ParameterKind.Buffer, "backbone", 1.0f, false);
-        backbone_layer3_1_bn3_running_var = new Parameter(a, "backbone.layer3.1.bn3.running_var", new[] { 1024 }, ParameterKind.Buffer, "backbone", 1.0f, false);
-        backbone_layer3_1_bn3_num_batches_tracked = new Parameter(a, "backbone.layer3.1.bn3.num_batches_tracked", Array.Empty<int>(), ParameterKind.Counter, "backbone", 1.0f, false);
-        backbone_layer3_2_conv1_weight = new Parameter(a, "backbone.layer3.2.conv1.weight", new[] { 256, 1024, 1, 1 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer3_2_bn1_weight = new Parameter(a, "backbone.layer3.2.bn1.weight", new[] { 256 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer3_2_bn1_bias = new Parameter(a, "backbone.layer3.2.bn1.bias", new[] { 256 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer3_2_bn1_running_mean = new Parameter(a, "backbone.layer3.2.bn1.running_mean", new[] { 256 }, ParameterKind.Buffer, "backbone", 1.0f, false);
-        backbone_layer3_2_bn1_running_var = new Parameter(a, "backbone.layer3.2.bn1.running_var", new[] { 256 }, ParameterKind.Buffer, "backbone", 1.0f, false);
-        backbone_layer3_2_bn1_num_batches_tracked = new Parameter(a, "backbone.layer3.2.bn1.num_batches_tracked", Array.Empty<int>(), ParameterKind.Counter, "backbone", 1.0f, false);
-        backbone_layer3_2_conv2_weight = new Parameter(a, "backbone.layer3.2.conv2.weight", new[] { 256, 256, 3, 3 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer3_2_bn2_weight = new Parameter(a, "backbone.layer3.2.bn2.weight", new[] { 256 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer3_2_bn2_bias = new Parameter(a, "backbone.layer3.2.bn2.bias", new[] { 256 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer3_2_bn2_running_mean = new Parameter(a, "backbone.layer3.2.bn2.running_mean", new[] { 256 }, ParameterKind.Buffer, "backbone", 1.0f, false);
-        backbone_layer3_2_bn2_running_var = new Parameter(a, "backbone.layer3.2.bn2.running_var", new[] { 256 }, ParameterKind.Buffer, "backbone", 1.0f, false);
-        backbone_layer3_2_bn2_num_batches_tracked = new Parameter(a, "backbone.layer3.2.bn2.num_batches_tracked", Array.Empty<int>(), ParameterKind.Counter, "backbone", 1.0f, false);
-        backbone_layer3_2_conv3_weight = new Parameter(a, "backbone.layer3.2.conv3.weight", new[] { 1024, 256, 1, 1 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer3_2_bn3_weight = new Parameter(a, "backbone.layer3.2.bn3.weight", new[] { 1024 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer3_2_bn3_bias = new Parameter(a, "backbone.layer3.2.bn3.bias", new[] { 1024 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer3_2_bn3_running_mean = new Parameter(a, "backbone.layer3.2.bn3.running_mean", new[] { 1024 }, ParameterKind.Buffer, "backbone", 1.0f, false);
-        backbone_layer3_2_bn3_running_var = new Parameter(a, "backbone.layer3.2.bn3.running_var", new[] { 1024 }, ParameterKind.Buffer, "backbone", 1.0f, false);
-        backbone_layer3_2_bn3_num_batches_tracked = new Parameter(a, "backbone.layer3.2.bn3.num_batches_tracked", Array.Empty<int>(), ParameterKind.Counter, "backbone", 1.0f, false);
-        backbone_layer3_3_conv1_weight = new Parameter(a, "backbone.layer3.3.conv1.weight", new[] { 256, 1024, 1, 1 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer3_3_bn1_weight = new Parameter(a, "backbone.layer3.3.bn1.weight", new[] { 256 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer3_3_bn1_bias = new Parameter(a, "backbone.layer3.3.bn1.bias", new[] { 256 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer3_3_bn1_running_mean = new Parameter(a, "backbone.layer3.3.bn1.running_mean", new[] { 256 }, ParameterKind.Buffer, "backbone", 1.0f, false);
-        backbone_layer3_3_bn1_running_var = new Parameter(a, "backbone.layer3.3.bn1.running_var", new[] { 256 }, ParameterKind.Buffer, "backbone", 1.0f, false);
-        backbone_layer3_3_bn1_num_batches_tracked = new Parameter(a, "backbone.layer3.3.bn1.num_batches_tracked", Array.Empty<int>(), ParameterKind.Counter, "backbone", 1.0f, false);
-        backbone_layer3_3_conv2_weight = new Parameter(a, "backbone.layer3.3.conv2.weight", new[] { 256, 256, 3, 3 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer3_3_bn2_weight = new Parameter(a, "backbone.layer3.3.bn2.weight", new[] { 256 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer3_3_bn2_bias = new Parameter(a, "backbone.layer3.3.bn2.bias", new[] { 256 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer3_3_bn2_running_mean = new Parameter(a, "backbone.layer3.3.bn2.running_mean", new[] { 256 }, ParameterKind.Buffer, "backbone", 1.0f, false);
-        backbone_layer3_3_bn2_running_var = new Parameter(a, "backbone.layer3.3.bn2.running_var", new[] { 256 }, ParameterKind.Buffer, "backbone", 1.0f, false);
-        backbone_layer3_3_bn2_num_batches_tracked = new Parameter(a, "backbone.layer3.3.bn2.num_batches_tracked", Array.Empty<int>(), ParameterKind.Counter, "backbone", 1.0f, false);
-        backbone_layer3_3_conv3_weight = new Parameter(a, "backbone.layer3.3.conv3.weight", new[] { 1024, 256, 1, 1 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer3_3_bn3_weight = new Parameter(a, "backbone.layer3.3.bn3.weight", new[] { 1024 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer3_3_bn3_bias = new Parameter(a, "backbone.layer3.3.bn3.bias", new[] { 1024 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer3_3_bn3_running_mean = new Parameter(a, "backbone.layer3.3.bn3.running_mean", new[] { 1024 }, ParameterKind.Buffer, "backbone", 1.0f, false);
-        backbone_layer3_3_bn3_running_var = new Parameter(a, "backbone.layer3.3.bn3.running_var", new[] { 1024 }, ParameterKind.Buffer, "backbone", 1.0f, false);
-        backbone_layer3_3_bn3_num_batches_tracked = new Parameter(a, "backbone.layer3.3.bn3.num_batches_tracked", Array.Empty<int>(), ParameterKind.Counter, "backbone", 1.0f, false);
-        backbone_layer3_4_conv1_weight = new Parameter(a, "backbone.layer3.4.conv1.weight", new[] { 256, 1024, 1, 1 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer3_4_bn1_weight = new Parameter(a, "backbone.layer3.4.bn1.weight", new[] { 256 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer3_4_bn1_bias = new Parameter(a, "backbone.layer3.4.bn1.bias", new[] { 256 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer3_4_bn1_running_mean = new Parameter(a, "backbone.layer3.4.bn1.running_mean", new[] { 256 }, ParameterKind.Buffer, "backbone", 1.0f, false);
-        backbone_layer3_4_bn1_running_var = new Parameter(a, "backbone.layer3.4.bn1.running_var", new[] { 256 }, ParameterKind.Buffer, "backbone", 1.0f, false);
-        backbone_layer3_4_bn1_num_batches_tracked = new Parameter(a, "backbone.layer3.4.bn1.num_batches_tracked", Array.Empty<int>(), ParameterKind.Counter, "backbone", 1.0f, false);
-        backbone_layer3_4_conv2_weight = new Parameter(a, "backbone.layer3.4.conv2.weight", new[] { 256, 256, 3, 3 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer3_4_bn2_weight = new Parameter(a, "backbone.layer3.4.bn2.weight", new[] { 256 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer3_4_bn2_bias = new Parameter(a, "backbone.layer3.4.bn2.bias", new[] { 256 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer3_4_bn2_running_mean = new Parameter(a, "backbone.layer3.4.bn2.running_mean", new[] { 256 }, ParameterKind.Buffer, "backbone", 1.0f, false);
-        backbone_layer3_4_bn2_running_var = new Parameter(a, "backbone.layer3.4.bn2.running_var", new[] { 256 }, ParameterKind.Buffer, "backbone", 1.0f, false);
-        backbone_layer3_4_bn2_num_batches_tracked = new Parameter(a, "backbone.layer3.4.bn2.num_batches_tracked", Array.Empty<int>(), ParameterKind.Counter, "backbone", 1.0f, false);
-        backbone_layer3_4_conv3_weight = new Parameter(a, "backbone.layer3.4.conv3.weight", new[] { 1024, 256, 1, 1 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer3_4_bn3_weight = new Parameter(a, "backbone.layer3.4.bn3.weight", new[] { 1024 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer3_4_bn3_bias = new Parameter(a, "backbone.layer3.4.bn3.bias", new[] { 1024 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer3_4_bn3_running_mean = new Parameter(a, "backbone.layer3.4.bn3.running_mean", new[] { 1024 }, ParameterKind.Buffer, "backbone", 1.0f, false);
-        backbone_layer3_4_bn3_running_var = new Parameter(a, "backbone.layer3.4.bn3.running_var", new[] { 1024 }, ParameterKind.Buffer, "backbone", 1.0f, false);
-        backbone_layer3_4_bn3_num_batches_tracked = new Parameter(a, "backbone.layer3.4.bn3.num_batches_tracked", Array.Empty<int>(), ParameterKind.Counter, "backbone", 1.0f, false);
-        backbone_layer3_5_conv1_weight = new Parameter(a, "backbone.layer3.5.conv1.weight", new[] { 256, 1024, 1, 1 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer3_5_bn1_weight = new Parameter(a, "backbone.layer3.5.bn1.weight", new[] { 256 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer3_5_bn1_bias = new Parameter(a, "backbone.layer3.5.bn1.bias", new[] { 256 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer3_5_bn1_running_mean = new Parameter(a, "backbone.layer3.5.bn1.running_mean", new[] { 256 }, ParameterKind.Buffer, "backbone", 1.0f, false);
-        backbone_layer3_5_bn1_running_var = new Parameter(a, "backbone.layer3.5.bn1.running_var", new[] { 256 }, ParameterKind.Buffer, "backbone", 1.0f, false);
-        backbone_layer3_5_bn1_num_batches_tracked = new Parameter(a, "backbone.layer3.5.bn1.num_batches_tracked", Array.Empty<int>(), ParameterKind.Counter, "backbone", 1.0f, false);
-        backbone_layer3_5_conv2_weight = new Parameter(a, "backbone.layer3.5.conv2.weight", new[] { 256, 256, 3, 3 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer3_5_bn2_weight = new Parameter(a, "backbone.layer3.5.bn2.weight", new[] { 256 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer3_5_bn2_bias = new Parameter(a, "backbone.layer3.5.bn2.bias", new[] { 256 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer3_5_bn2_running_mean = new Parameter(a, "backbone.layer3.5.bn2.running_mean", new[] { 256 }, ParameterKind.Buffer, "backbone", 1.0f, false);
-        backbone_layer3_5_bn2_running_var = new Parameter(a, "backbone.layer3.5.bn2.running_var", new[] { 256 }, ParameterKind.Buffer, "backbone", 1.0f, false);
-        backbone_layer3_5_bn2_num_batches_tracked = new Parameter(a, "backbone.layer3.5.bn2.num_batches_tracked", Array.Empty<int>(), ParameterKind.Counter, "backbone", 1.0f, false);
-        backbone_layer3_5_conv3_weight = new Parameter(a, "backbone.layer3.5.conv3.weight", new[] { 1024, 256, 1, 1 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer3_5_bn3_weight = new Parameter(a, "backbone.layer3.5.bn3.weight", new[] { 1024 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer3_5_bn3_bias = new Parameter(a, "backbone.layer3.5.bn3.bias", new[] { 1024 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer3_5_bn3_running_mean = new Parameter(a, "backbone.layer3.5.bn3.running_mean", new[] { 1024 }, ParameterKind.Buffer, "backbone", 1.0f, false);
-        backbone_layer3_5_bn3_running_var = new Parameter(a, "backbone.layer3.5.bn3.running_var", new[] { 1024 }, ParameterKind.Buffer, "backbone", 1.0f, false);
-        backbone_layer3_5_bn3_num_batches_tracked = new Parameter(a, "backbone.layer3.5.bn3.num_batches_tracked", Array.Empty<int>(), ParameterKind.Counter, "backbone", 1.0f, false);
-        backbone_layer3_6_conv1_weight = new Parameter(a, "backbone.layer3.6.conv1.weight", new[] { 256, 1024, 1, 1 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer3_6_bn1_weight = new Parameter(a, "backbone.layer3.6.bn1.weight", new[] { 256 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer3_6_bn1_bias = new Parameter(a, "backbone.layer3.6.bn1.bias", new[] { 256 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer3_6_bn1_running_mean = new Parameter(a, "backbone.layer3.6.bn1.running_mean", new[] { 256 }, ParameterKind.Buffer, "backbone", 1.0f, false);
-        backbone_layer3_6_bn1_running_var = new Parameter(a, "backbone.layer3.6.bn1.running_var", new[] { 256 }, ParameterKind.Buffer, "backbone", 1.0f, false);
-        backbone_layer3_6_bn1_num_batches_tracked = new Parameter(a, "backbone.layer3.6.bn1.num_batches_tracked", Array.Empty<int>(), ParameterKind.Counter, "backbone", 1.0f, false);
-        backbone_layer3_6_conv2_weight = new Parameter(a, "backbone.layer3.6.conv2.weight", new[] { 256, 256, 3, 3 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer3_6_bn2_weight = new Parameter(a, "backbone.layer3.6.bn2.weight", new[] { 256 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer3_6_bn2_bias = new Parameter(a, "backbone.layer3.6.bn2.bias", new[] { 256 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer3_6_bn2_running_mean = new Parameter(a, "backbone.layer3.6.bn2.running_mean", new[] { 256 }, ParameterKind.Buffer, "backbone", 1.0f, false);
-        backbone_layer3_6_bn2_running_var = new Parameter(a, "backbone.layer3.6.bn2.running_var", new[] { 256 }, ParameterKind.Buffer, "backbone", 1.0f, false);
-        backbone_layer3_6_bn2_num_batches_tracked = new Parameter(a, "backbone.layer3.6.bn2.num_batches_tracked", Array.Empty<int>(), ParameterKind.Counter, "backbone", 1.0f, false);
-        backbone_layer3_6_conv3_weight = new Parameter(a, "backbone.layer3.6.conv3.weight", new[] { 1024, 256, 1, 1 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer3_6_bn3_weight = new Parameter(a, "backbone.layer3.6.bn3.weight", new[] { 1024 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer3_6_bn3_bias = new Parameter(a, "backbone.layer3.6.bn3.bias", new[] { 1024 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer3_6_bn3_running_mean = new Parameter(a, "backbone.layer3.6.bn3.running_mean", new[] { 1024 }, ParameterKind.Buffer, "backbone", 1.0f, false);
-        backbone_layer3_6_bn3_running_var = new Parameter(a, "backbone.layer3.6.bn3.running_var", new[] { 1024 }, ParameterKind.Buffer, "backbone", 1.0f, false);
-        backbone_layer3_6_bn3_num_batches_tracked = new Parameter(a, "backbone.layer3.6.bn3.num_batches_tracked", Array.Empty<int>(), ParameterKind.Counter, "backbone", 1.0f, false);
-        backbone_layer3_7_conv1_weight = new Parameter(a, "backbone.layer3.7.conv1.weight", new[] { 256, 1024, 1, 1 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer3_7_bn1_weight = new Parameter(a, "backbone.layer3.7.bn1.weight", new[] { 256 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer3_7_bn1_bias = new Parameter(a, "backbone.layer3.7.bn1.bias", new[] { 256 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer3_7_bn1_running_mean = new Parameter(a, "backbone.layer3.7.bn1.running_mean", new[] { 256 }, ParameterKind.Buffer, "backbone", 1.0f, false);
-        backbone_layer3_7_bn1_running_var = new Parameter(a, "backbone.layer3.7.bn1.running_var", new[] { 256 }, ParameterKind.Buffer, "backbone", 1.0f, false);
-        backbone_layer3_7_bn1_num_batches_tracked = new Parameter(a, "backbone.layer3.7.bn1.num_batches_tracked", Array.Empty<int>(), ParameterKind.Counter, "backbone", 1.0f, false);
-        backbone_layer3_7_conv2_weight = new Parameter(a, "backbone.layer3.7.conv2.weight", new[] { 256, 256, 3, 3 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer3_7_bn2_weight = new Parameter(a, "backbone.layer3.7.bn2.weight", new[] { 256 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer3_7_bn2_bias = new Parameter(a, "backbone.layer3.7.bn2.bias", new[] { 256 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer3_7_bn2_running_mean = new Parameter(a, "backbone.layer3.7.bn2.running_mean", new[] { 256 }, ParameterKind.Buffer, "backbone", 1.0f, false);
-        backbone_layer3_7_bn2_running_var = new Parameter(a, "backbone.layer3.7.bn2.running_var", new[] { 256 }, ParameterKind.Buffer, "backbone", 1.0f, false);
-        backbone_layer3_7_bn2_num_batches_tracked = new Parameter(a, "backbone.layer3.7.bn2.num_batches_tracked", Array.Empty<int>(), ParameterKind.Counter, "backbone", 1.0f, false);
-        backbone_layer3_7_conv3_weight = new Parameter(a, "backbone.layer3.7.conv3.weight", new[] { 1024, 256, 1, 1 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer3_7_bn3_weight = new Parameter(a, "backbone.layer3.7.bn3.weight", new[] { 1024 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer3_7_bn3_bias = new Parameter(a, "backbone.layer3.7.bn3.bias", new[] { 1024 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer3_7_bn3_running_mean = new Parameter(a, "backbone.layer3.7.bn3.running_mean", new[] { 1024 }, ParameterKind.Buffer, "backbone", 1.0f, false);
-        backbone_layer3_7_bn3_running_var = new Parameter(a, "backbone.layer3.7.bn3.running_var", new[] { 1024 }, ParameterKind.Buffer, "backbone", 1.0f, false);
-        backbone_layer3_7_bn3_num_batches_tracked = new Parameter(a, "backbone.layer3.7.bn3.num_batches_tracked", Array.Empty<int>(), ParameterKind.Counter, "backbone", 1.0f, false);
-        backbone_layer3_8_conv1_weight = new Parameter(a, "backbone.layer3.8.conv1.weight", new[] { 256, 1024, 1, 1 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer3_8_bn1_weight = new Parameter(a, "backbone.layer3.8.bn1.weight", new[] { 256 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer3_8_bn1_bias = new Parameter(a, "backbone.layer3.8.bn1.bias", new[] { 256 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer3_8_bn1_running_mean = new Parameter(a, "backbone.layer3.8.bn1.running_mean", new[] { 256 }, ParameterKind.Buffer, "backbone", 1.0f, false);
-        backbone_layer3_8_bn1_running_var = new Parameter(a, "backbone.layer3.8.bn1.running_var", new[] { 256 }, ParameterKind.Buffer, "backbone", 1.0f, false);
-        backbone_layer3_8_bn1_num_batches_tracked = new Parameter(a, "backbone.layer3.8.bn1.num_batches_tracked", Array.Empty<int>(), ParameterKind.Counter, "backbone", 1.0f, false);
-        backbone_layer3_8_conv2_weight = new Parameter(a, "backbone.layer3.8.conv2.weight", new[] { 256, 256, 3, 3 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer3_8_bn2_weight = new Parameter(a, "backbone.layer3.8.bn2.weight", new[] { 256 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer3_8_bn2_bias = new Parameter(a, "backbone.layer3.8.bn2.bias", new[] { 256 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer3_8_bn2_running_mean = new Parameter(a, "backbone.layer3.8.bn2.running_mean", new[] { 256 }, ParameterKind.Buffer, "backbone", 1.0f, false);
-        backbone_layer3_8_bn2_running_var = new Parameter(a, "backbone.layer3.8.bn2.running_var", new[] { 256 }, ParameterKind.Buffer, "backbone", 1.0f, false);
-        backbone_layer3_8_bn2_num_batches_tracked = new Parameter(a, "backbone.layer3.8.bn2.num_batches_tracked", Array.Empty<int>(), ParameterKind.Counter, "backbone", 1.0f, false);
-        backbone_layer3_8_conv3_weight = new Parameter(a, "backbone.layer3.8.conv3.weight", new[] { 1024, 256, 1, 1 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer3_8_bn3_weight = new Parameter(a, "backbone.layer3.8.bn3.weight", new[] { 1024 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer3_8_bn3_bias = new Parameter(a, "backbone.layer3.8.bn3.bias", new[] { 1024 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer3_8_bn3_running_mean = new Parameter(a, "backbone.layer3.8.bn3.running_mean", new[] { 1024 }, ParameterKind.Buffer, "backbone", 1.0f, false);
-        backbone_layer3_8_bn3_running_var = new Parameter(a, "backbone.layer3.8.bn3.running_var", new[] { 1024 }, ParameterKind.Buffer, "backbone", 1.0f, false);
-        backbone_layer3_8_bn3_num_batches_tracked = new Parameter(a, "backbone.layer3.8.bn3.num_batches_tracked", Array.Empty<int>(), ParameterKind.Counter, "backbone", 1.0f, false);
-        backbone_layer3_9_conv1_weight = new Parameter(a, "backbone.layer3.9.conv1.weight", new[] { 256, 1024, 1, 1 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer3_9_bn1_weight = new Parameter(a, "backbone.layer3.9.bn1.weight", new[] { 256 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer3_9_bn1_bias = new Parameter(a, "backbone.layer3.9.bn1.bias", new[] { 256 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer3_9_bn1_running_mean = new Parameter(a, "backbone.layer3.9.bn1.running_mean", new[] { 256 }, ParameterKind.Buffer, "backbone", 1.0f, false);
-        backbone_layer3_9_bn1_running_var = new Parameter(a, "backbone.layer3.9.bn1.running_var", new[] { 256 }, ParameterKind.Buffer, "backbone", 1.0f, false);
-        backbone_layer3_9_bn1_num_batches_tracked = new Parameter(a, "backbone.layer3.9.bn1.num_batches_tracked", Array.Empty<int>(), ParameterKind.Counter, "backbone", 1.0f, false);
-        backbone_layer3_9_conv2_weight = new Parameter(a, "backbone.layer3.9.conv2.weight", new[] { 256, 256, 3, 3 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer3_9_bn2_weight = new Parameter(a, "backbone.layer3.9.bn2.weight", new[] { 256 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer3_9_bn2_bias = new Parameter(a, "backbone.layer3.9.bn2.bias", new[] { 256 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer3_9_bn2_running_mean = new Parameter(a, "backbone.layer3.9.bn2.running_mean", new[] { 256 }, ParameterKind.Buffer, "backbone", 1.0f, false);
-        backbone_layer3_9_bn2_running_var = new Parameter(a, "backbone.layer3.9.bn2.running_var", new[] { 256 }, ParameterKind.Buffer, "backbone", 1.0f, false);
-        backbone_layer3_9_bn2_num_batches_tracked = new Parameter(a, "backbone.layer3.9.bn2.num_batches_tracked", Array.Empty<int>(), ParameterKind.Counter, "backbone", 1.0f, false);
-        backbone_layer3_9_conv3_weight = new Parameter(a, "backbone.layer3.9.conv3.weight", new[] { 1024, 256, 1, 1 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer3_9_bn3_weight = new Parameter(a, "backbone.layer3.9.bn3.weight", new[] { 1024 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer3_9_bn3_bias = new Parameter(a, "backbone.layer3.9.bn3.bias", new[] { 1024 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer3_9_bn3_running_mean = new Parameter(a, "backbone.layer3.9.bn3.running_mean", new[] { 1024 }, ParameterKind.Buffer, "backbone", 1.0f, false);
-        backbone_layer3_9_bn3_running_var = new Parameter(a, "backbone.layer3.9.bn3.running_var", new[] { 1024 }, ParameterKind.Buffer, "backbone", 1.0f, false);
-        backbone_layer3_9_bn3_num_batches_tracked = new Parameter(a, "backbone.layer3.9.bn3.num_batches_tracked", Array.Empty<int>(), ParameterKind.Counter, "backbone", 1.0f, false);
-        backbone_layer3_10_conv1_weight = new Parameter(a, "backbone.layer3.10.conv1.weight", new[] { 256, 1024, 1, 1 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer3_10_bn1_weight = new Parameter(a, "backbone.layer3.10.bn1.weight", new[] { 256 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer3_10_bn1_bias = new Parameter(a, "backbone.layer3.10.bn1.bias", new[] { 256 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer3_10_bn1_running_mean = new Parameter(a, "backbone.layer3.10.bn1.running_mean", new[] { 256 }, ParameterKind.Buffer, "backbone", 1.0f, false);
-        backbone_layer3_10_bn1_running_var = new Parameter(a, "backbone.layer3.10.bn1.running_var", new[] { 256 }, ParameterKind.Buffer, "backbone", 1.0f, false);
-        backbone_layer3_10_bn1_num_batches_tracked = new Parameter(a, "backbone.layer3.10.bn1.num_batches_tracked", Array.Empty<int>(), ParameterKind.Counter, "backbone", 1.0f, false);
-        backbone_layer3_10_conv2_weight = new Parameter(a, "backbone.layer3.10.conv2.weight", new[] { 256, 256, 3, 3 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer3_10_bn2_weight = new Parameter(a, "backbone.layer3.10.bn2.weight", new[] { 256 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer3_10_bn2_bias = new Parameter(a, "backbone.layer3.10.bn2.bias", new[] { 256 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer3_10_bn2_running_mean = new Parameter(a, "backbone.layer3.10.bn2.running_mean", new[] { 256 }, ParameterKind.Buffer, "backbone", 1.0f, false);
-        backbone_layer3_10_bn2_running_var = new Parameter(a, "backbone.layer3.10.bn2.running_var", new[] { 256 }, ParameterKind.Buffer, "backbone", 1.0f, false);
-        backbone_layer3_10_bn2_num_batches_tracked = new Parameter(a, "backbone.layer3.10.bn2.num_batches_tracked", Array.Empty<int>(), ParameterKind.Counter, "backbone", 1.0f, false);
-        backbone_layer3_10_conv3_weight = new Parameter(a, "backbone.layer3.10.conv3.weight", new[] { 1024, 256, 1, 1 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer3_10_bn3_weight = new Parameter(a, "backbone.layer3.10.bn3.weight", new[] { 1024 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer3_10_bn3_bias = new Parameter(a, "backbone.layer3.10.bn3.bias", new[] { 1024 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer3_10_bn3_running_mean = new Parameter(a, "backbone.layer3.10.bn3.running_mean", new[] { 1024 }, ParameterKind.Buffer, "backbone", 1.0f, false);
-        backbone_layer3_10_bn3_running_var = new Parameter(a, "backbone.layer3.10.bn3.running_var", new[] { 1024 }, ParameterKind.Buffer, "backbone", 1.0f, false);
-        backbone_layer3_10_bn3_num_batches_tracked = new Parameter(a, "backbone.layer3.10.bn3.num_batches_tracked", Array.Empty<int>(), ParameterKind.Counter, "backbone", 1.0f, false);
-        backbone_layer3_11_conv1_weight = new Parameter(a, "backbone.layer3.11.conv1.weight", new[] { 256, 1024, 1, 1 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer3_11_bn1_weight = new Parameter(a, "backbone.layer3.11.bn1.weight", new[] { 256 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer3_11_bn1_bias = new Parameter(a, "backbone.layer3.11.bn1.bias", new[] { 256 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer3_11_bn1_running_mean = new Parameter(a, "backbone.layer3.11.bn1.running_mean", new[] { 256 }, ParameterKind.Buffer, "backbone", 1.0f, false);
-        backbone_layer3_11_bn1_running_var = new Parameter(a, "backbone.layer3.11.bn1.running_var", new[] { 256 }, ParameterKind.Buffer, "backbone", 1.0f, false);
-        backbone_layer3_11_bn1_num_batches_tracked = new Parameter(a, "backbone.layer3.11.bn1.num_batches_tracked", Array.Empty<int>(), ParameterKind.Counter, "backbone", 1.0f, false);
-        backbone_layer3_11_conv2_weight = new Parameter(a, "backbone.layer3.11.conv2.weight", new[] { 256, 256, 3, 3 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer3_11_bn2_weight = new Parameter(a, "backbone.layer3.11.bn2.weight", new[] { 256 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer3_11_bn2_bias = new Parameter(a, "backbone.layer3.11.bn2.bias", new[] { 256 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer3_11_bn2_running_mean = new Parameter(a, "backbone.layer3.11.bn2.running_mean", new[] { 256 }, ParameterKind.Buffer, "backbone", 1.0f, false);
-        backbone_layer3_11_bn2_running_var = new Parameter(a, "backbone.layer3.11.bn2.running_var", new[] { 256 }, ParameterKind.Buffer, "backbone", 1.0f, false);
-        backbone_layer3_11_bn2_num_batches_tracked = new Parameter(a, "backbone.layer3.11.bn2.num_batches_tracked", Array.Empty<int>(), ParameterKind.Counter, "backbone", 1.0f, false);
-        backbone_layer3_11_conv3_weight = new Parameter(a, "backbone.layer3.11.conv3.weight", new[] { 1024, 256, 1, 1 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer3_11_bn3_weight = new Parameter(a, "backbone.layer3.11.bn3.weight", new[] { 1024 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer3_11_bn3_bias = new Parameter(a, "backbone.layer3.11.bn3.bias", new[] { 1024 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer3_11_bn3_running_mean = new Parameter(a, "backbone.layer3.11.bn3.running_mean", new[] { 1024 }, ParameterKind.Buffer, "backbone", 1.0f, false);
-        backbone_layer3_11_bn3_running_var = new Parameter(a, "backbone.layer3.11.bn3.running_var", new[] { 1024 }, ParameterKind.Buffer, "backbone", 1.0f, false);
-        backbone_layer3_11_bn3_num_batches_tracked = new Parameter(a, "backbone.layer3.11.bn3.num_batches_tracked", Array.Empty<int>(), ParameterKind.Counter, "backbone", 1.0f, false);
-        backbone_layer3_12_conv1_weight = new Parameter(a, "backbone.layer3.12.conv1.weight", new[] { 256, 1024, 1, 1 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer3_12_bn1_weight = new Parameter(a, "backbone.layer3.12.bn1.weight", new[] { 256 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer3_12_bn1_bias = new Parameter(a, "backbone.layer3.12.bn1.bias", new[] { 256 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer3_12_bn1_running_mean = new Parameter(a, "backbone.layer3.12.bn1.running_mean", new[] { 256 }, ParameterKind.Buffer, "backbone", 1.0f, false);
-        backbone_layer3_12_bn1_running_var = new Parameter(a, "backbone.layer3.12.bn1.running_var", new[] { 256 }, ParameterKind.Buffer, "backbone", 1.0f, false);
-        backbone_layer3_12_bn1_num_batches_tracked = new Parameter(a, "backbone.layer3.12.bn1.num_batches_tracked", Array.Empty<int>(), ParameterKind.Counter, "backbone", 1.0f, false);
-        backbone_layer3_12_conv2_weight = new Parameter(a, "backbone.layer3.12.conv2.weight", new[] { 256, 256, 3, 3 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer3_12_bn2_weight = new Parameter(a, "backbone.layer3.12.bn2.weight", new[] { 256 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer3_12_bn2_bias = new Parameter(a, "backbone.layer3.12.bn2.bias", new[] { 256 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer3_12_bn2_running_mean = new Parameter(a, "backbone.layer3.12.bn2.running_mean", new[] { 256 }, ParameterKind.Buffer, "backbone", 1.0f, false);
-        backbone_layer3_12_bn2_running_var = new Parameter(a, "backbone.layer3.12.bn2.running_var", new[] { 256 }, ParameterKind.Buffer, "backbone", 1.0f, false);
-        backbone_layer3_12_bn2_num_batches_tracked = new Parameter(a, "backbone.layer3.12.bn2.num_batches_tracked", Array.Empty<int>(), ParameterKind.Counter, "backbone", 1.0f, false);
-        backbone_layer3_12_conv3_weight = new Parameter(a, "backbone.layer3.12.conv3.weight", new[] { 1024, 256, 1, 1 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer3_12_bn3_weight = new Parameter(a, "backbone.layer3.12.bn3.weight", new[] { 1024 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer3_12_bn3_bias = new Parameter(a, "backbone.layer3.12.bn3.bias", new[] { 1024 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer3_12_bn3_running_mean = new Parameter(a, "backbone.layer3.12.bn3.running_mean", new[] { 1024 }, ParameterKind.Buffer, "backbone", 1.0f, false);
-        backbone_layer3_12_bn3_running_var = new Parameter(a, "backbone.layer3.12.bn3.running_var", new[] { 1024 }, ParameterKind.Buffer, "backbone", 1.0f, false);
-        backbone_layer3_12_bn3_num_batches_tracked = new Parameter(a, "backbone.layer3.12.bn3.num_batches_tracked", Array.Empty<int>(), ParameterKind.Counter, "backbone", 1.0f, false);
-        backbone_layer3_13_conv1_weight = new Parameter(a, "backbone.layer3.13.conv1.weight", new[] { 256, 1024, 1, 1 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer3_13_bn1_weight = new Parameter(a, "backbone.layer3.13.bn1.weight", new[] { 256 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer3_13_bn1_bias = new Parameter(a, "backbone.layer3.13.bn1.bias", new[] { 256 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer3_13_bn1_running_mean = new Parameter(a, "backbone.layer3.13.bn1.running_mean", new[] { 256 }, ParameterKind.Buffer, "backbone", 1.0f, false);
-        backbone_layer3_13_bn1_running_var = new Parameter(a, "backbone.layer3.13.bn1.running_var", new[] { 256 }, ParameterKind.Buffer, "backbone", 1.0f, false);
-        backbone_layer3_13_bn1_num_batches_tracked = new Parameter(a, "backbone.layer3.13.bn1.num_batches_tracked", Array.Empty<int>(), ParameterKind.Counter, "backbone", 1.0f, false);
-        backbone_layer3_13_conv2_weight = new Parameter(a, "backbone.layer3.13.conv2.weight", new[] { 256, 256, 3, 3 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer3_13_bn2_weight = new Parameter(a, "backbone.layer3.13.bn2.weight", new[] { 256 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer3_13_bn2_bias = new Parameter(a, "backbone.layer3.13.bn2.bias", new[] { 256 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer3_13_bn2_running_mean = new Parameter(a, "backbone.layer3.13.bn2.running_mean", new[] { 256 }, ParameterKind.Buffer, "backbone", 1.0f, false);
-        backbone_layer3_13_bn2_running_var = new Parameter(a, "backbone.layer3.13.bn2.running_var", new[] { 256 }, ParameterKind.Buffer, "backbone", 1.0f, false);
-        backbone_layer3_13_bn2_num_batches_tracked = new Parameter(a, "backbone.layer3.13.bn2.num_batches_tracked", Array.Empty<int>(), ParameterKind.Counter, "backbone", 1.0f, false);
-        backbone_layer3_13_conv3_weight = new Parameter(a, "backbone.layer3.13.conv3.weight", new[] { 1024, 256, 1, 1 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer3_13_bn3_weight = new Parameter(a, "backbone.layer3.13.bn3.weight", new[] { 1024 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer3_13_bn3_bias = new Parameter(a, "backbone.layer3.13.bn3.bias", new[] { 1024 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer3_13_bn3_running_mean = new Parameter(a, "backbone.layer3.13.bn3.running_mean", new[] { 1024 }, ParameterKind.Buffer, "backbone", 1.0f, false);
-        backbone_layer3_13_bn3_running_var = new Parameter(a, "backbone.layer3.13.bn3.running_var", new[] { 1024 }, ParameterKind.Buffer, "backbone", 1.0f, false);
-        backbone_layer3_13_bn3_num_batches_tracked = new Parameter(a, "backbone.layer3.13.bn3.num_batches_tracked", Array.Empty<int>(), ParameterKind.Counter, "backbone", 1.0f, false);
-        backbone_layer3_14_conv1_weight = new Parameter(a, "backbone.layer3.14.conv1.weight", new[] { 256, 1024, 1, 1 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer3_14_bn1_weight = new Parameter(a, "backbone.layer3.14.bn1.weight", new[] { 256 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer3_14_bn1_bias = new Parameter(a, "backbone.layer3.14.bn1.bias", new[] { 256 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer3_14_bn1_running_mean = new Parameter(a, "backbone.layer3.14.bn1.running_mean", new[] { 256 }, ParameterKind.Buffer, "backbone", 1.0f, false);
-        backbone_layer3_14_bn1_running_var = new Parameter(a, "backbone.layer3.14.bn1.running_var", new[] { 256 }, ParameterKind.Buffer, "backbone", 1.0f, false);
-        backbone_layer3_14_bn1_num_batches_tracked = new Parameter(a, "backbone.layer3.14.bn1.num_batches_tracked", Array.Empty<int>(), ParameterKind.Counter, "backbone", 1.0f, false);
-        backbone_layer3_14_conv2_weight = new Parameter(a, "backbone.layer3.14.conv2.weight", new[] { 256, 256, 3, 3 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer3_14_bn2_weight = new Parameter(a, "backbone.layer3.14.bn2.weight", new[] { 256 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer3_14_bn2_bias = new Parameter(a, "backbone.layer3.14.bn2.bias", new[] { 256 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer3_14_bn2_running_mean = new Parameter(a, "backbone.layer3.14.bn2.running_mean", new[] { 256 }, ParameterKind.Buffer, "backbone", 1.0f, false);
-        backbone_layer3_14_bn2_running_var = new Parameter(a, "backbone.layer3.14.bn2.running_var", new[] { 256 }, ParameterKind.Buffer, "backbone", 1.0f, false);
-        backbone_layer3_14_bn2_num_batches_tracked = new Parameter(a, "backbone.layer3.14.bn2.num_batches_tracked", Array.Empty<int>(), ParameterKind.Counter, "backbone", 1.0f, false);
-        backbone_layer3_14_conv3_weight = new Parameter(a, "backbone.layer3.14.conv3.weight", new[] { 1024, 256, 1, 1 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer3_14_bn3_weight = new Parameter(a, "backbone.layer3.14.bn3.weight", new[] { 1024 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer3_14_bn3_bias = new Parameter(a, "backbone.layer3.14.bn3.bias", new[] { 1024 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer3_14_bn3_running_mean = new Parameter(a, "backbone.layer3.14.bn3.running_mean", new[] { 1024 }, ParameterKind.Buffer, "backbone", 1.0f, false);
-        backbone_layer3_14_bn3_running_var = new Parameter(a, "backbone.layer3.14.bn3.running_var", new[] { 1024 }, ParameterKind.Buffer, "backbone", 1.0f, false);
-        backbone_layer3_14_bn3_num_batches_tracked = new Parameter(a, "backbone.layer3.14.bn3.num_batches_tracked", Array.Empty<int>(), ParameterKind.Counter, "backbone", 1.0f, false);
-        backbone_layer3_15_conv1_weight = new Parameter(a, "backbone.layer3.15.conv1.weight", new[] { 256, 1024, 1, 1 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer3_15_bn1_weight = new Parameter(a, "backbone.layer3.15.bn1.weight", new[] { 256 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer3_15_bn1_bias = new Parameter(a, "backbone.layer3.15.bn1.bias", new[] { 256 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer3_15_bn1_running_mean = new Parameter(a, "backbone.layer3.15.bn1.running_mean", new[] { 256 }, ParameterKind.Buffer, "backbone", 1.0f, false);
-        backbone_layer3_15_bn1_running_var = new Parameter(a, "backbone.layer3.15.bn1.running_var", new[] { 256 }, ParameterKind.Buffer, "backbone", 1.0f, false);
-        backbone_layer3_15_bn1_num_batches_tracked = new Parameter(a, "backbone.layer3.15.bn1.num_batches_tracked", Array.Empty<int>(), ParameterKind.Counter, "backbone", 1.0f, false);
-        backbone_layer3_15_conv2_weight = new Parameter(a, "backbone.layer3.15.conv2.weight", new[] { 256, 256, 3, 3 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer3_15_bn2_weight = new Parameter(a, "backbone.layer3.15.bn2.weight", new[] { 256 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer3_15_bn2_bias = new Parameter(a, "backbone.layer3.15.bn2.bias", new[] { 256 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer3_15_bn2_running_mean = new Parameter(a, "backbone.layer3.15.bn2.running_mean", new[] { 256 }, ParameterKind.Buffer, "backbone", 1.0f, false);
-        backbone_layer3_15_bn2_running_var = new Parameter(a, "backbone.layer3.15.bn2.running_var", new[] { 256 }, ParameterKind.Buffer, "backbone", 1.0f, false);
-        backbone_layer3_15_bn2_num_batches_tracked = new Parameter(a, "backbone.layer3.15.bn2.num_batches_tracked", Array.Empty<int>(), ParameterKind.Counter, "backbone", 1.0f, false);
-        backbone_layer3_15_conv3_weight = new Parameter(a, "backbone.layer3.15.conv3.weight", new[] { 1024, 256, 1, 1 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer3_15_bn3_weight = new Parameter(a, "backbone.layer3.15.bn3.weight", new[] { 1024 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer3_15_bn3_bias = new Parameter(a, "backbone.layer3.15.bn3.bias", new[] { 1024 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer3_15_bn3_running_mean = new Parameter(a, "backbone.layer3.15.bn3.running_mean", new[] { 1024 }, ParameterKind.Buffer, "backbone", 1.0f, false);
-        backbone_layer3_15_bn3_running_var = new Parameter(a, "backbone.layer3.15.bn3.running_var", new[] { 1024 }, ParameterKind.Buffer, "backbone", 1.0f, false);
-        backbone_layer3_15_bn3_num_batches_tracked = new Parameter(a, "backbone.layer3.15.bn3.num_batches_tracked", Array.Empty<int>(), ParameterKind.Counter, "backbone", 1.0f, false);
-        backbone_layer3_16_conv1_weight = new Parameter(a, "backbone.layer3.16.conv1.weight", new[] { 256, 1024, 1, 1 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer3_16_bn1_weight = new Parameter(a, "backbone.layer3.16.bn1.weight", new[] { 256 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer3_16_bn1_bias = new Parameter(a, "backbone.layer3.16.bn1.bias", new[] { 256 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer3_16_bn1_running_mean = new Parameter(a, "backbone.layer3.16.bn1.running_mean", new[] { 256 }, ParameterKind.Buffer, "backbone", 1.0f, false);
-        backbone_layer3_16_bn1_running_var = new Parameter(a, "backbone.layer3.16.bn1.running_var", new[] { 256 }, ParameterKind.Buffer, "backbone", 1.0f, false);
-        backbone_layer3_16_bn1_num_batches_tracked = new Parameter(a, "backbone.layer3.16.bn1.num_batches_tracked", Array.Empty<int>(), ParameterKind.Counter, "backbone", 1.0f, false);
-        backbone_layer3_16_conv2_weight = new Parameter(a, "backbone.layer3.16.conv2.weight", new[] { 256, 256, 3, 3 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer3_16_bn2_weight = new Parameter(a, "backbone.layer3.16.bn2.weight", new[] { 256 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer3_16_bn2_bias = new Parameter(a, "backbone.layer3.16.bn2.bias", new[] { 256 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer3_16_bn2_running_mean = new Parameter(a, "backbone.layer3.16.bn2.running_mean", new[] { 256 }, ParameterKind.Buffer, "backbone", 1.0f, false);
-        backbone_layer3_16_bn2_running_var = new Parameter(a, "backbone.layer3.16.bn2.running_var", new[] { 256 }, ParameterKind.Buffer, "backbone", 1.0f, false);
-        backbone_layer3_16_bn2_num_batches_tracked = new Parameter(a, "backbone.layer3.16.bn2.num_batches_tracked", Array.Empty<int>(), ParameterKind.Counter, "backbone", 1.0f, false);
-        backbone_layer3_16_conv3_weight = new Parameter(a, "backbone.layer3.16.conv3.weight", new[] { 1024, 256, 1, 1 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer3_16_bn3_weight = new Parameter(a, "backbone.layer3.16.bn3.weight", new[] { 1024 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer3_16_bn3_bias = new Parameter(a, "backbone.layer3.16.bn3.bias", new[] { 1024 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer3_16_bn3_running_mean = new Parameter(a, "backbone.layer3.16.bn3.running_mean", new[] { 1024 }, ParameterKind.Buffer, "backbone", 1.0f, false);
-        backbone_layer3_16_bn3_running_var = new Parameter(a, "backbone.layer3.16.bn3.running_var", new[] { 1024 }, ParameterKind.Buffer, "backbone", 1.0f, false);
-        backbone_layer3_16_bn3_num_batches_tracked = new Parameter(a, "backbone.layer3.16.bn3.num_batches_tracked", Array.Empty<int>(), ParameterKind.Counter, "backbone", 1.0f, false);
-        backbone_layer3_17_conv1_weight = new Parameter(a, "backbone.layer3.17.conv1.weight", new[] { 256, 1024, 1, 1 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer3_17_bn1_weight = new Parameter(a, "backbone.layer3.17.bn1.weight", new[] { 256 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer3_17_bn1_bias = new Parameter(a, "backbone.layer3.17.bn1.bias", new[] { 256 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer3_17_bn1_running_mean = new Parameter(a, "backbone.layer3.17.bn1.running_mean", new[] { 256 }, ParameterKind.Buffer, "backbone", 1.0f, false);
-        backbone_layer3_17_bn1_running_var = new Parameter(a, "backbone.layer3.17.bn1.running_var", new[] { 256 }, ParameterKind.Buffer, "backbone", 1.0f, false);
-        backbone_layer3_17_bn1_num_batches_tracked = new Parameter(a, "backbone.layer3.17.bn1.num_batches_tracked", Array.Empty<int>(), ParameterKind.Counter, "backbone", 1.0f, false);
-        backbone_layer3_17_conv2_weight = new Parameter(a, "backbone.layer3.17.conv2.weight", new[] { 256, 256, 3, 3 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer3_17_bn2_weight = new Parameter(a, "backbone.layer3.17.bn2.weight", new[] { 256 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer3_17_bn2_bias = new Parameter(a, "backbone.layer3.17.bn2.bias", new[] { 256 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer3_17_bn2_running_mean = new Parameter(a, "backbone.layer3.17.bn2.running_mean", new[] { 256 }, ParameterKind.Buffer, "backbone", 1.0f, false);
-        backbone_layer3_17_bn2_running_var = new Parameter(a, "backbone.layer3.17.bn2.running_var", new[] { 256 }, ParameterKind.Buffer, "backbone", 1.0f, false);
-        backbone_layer3_17_bn2_num_batches_tracked = new Parameter(a, "backbone.layer3.17.bn2.num_batches_tracked", Array.Empty<int>(), ParameterKind.Counter, "backbone", 1.0f, false);
-        backbone_layer3_17_conv3_weight = new Parameter(a, "backbone.layer3.17.conv3.weight", new[] { 1024, 256, 1, 1 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer3_17_bn3_weight = new Parameter(a, "backbone.layer3.17.bn3.weight", new[] { 1024 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer3_17_bn3_bias = new Parameter(a, "backbone.layer3.17.bn3.bias", new[] { 1024 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer3_17_bn3_running_mean = new Parameter(a, "backbone.layer3.17.bn3.running_mean", new[] { 1024 }, ParameterKind.Buffer, "backbone", 1.0f, false);
-        backbone_layer3_17_bn3_running_var = new Parameter(a, "backbone.layer3.17.bn3.running_var", new[] { 1024 }, ParameterKind.Buffer, "backbone", 1.0f, false);
-        backbone_layer3_17_bn3_num_batches_tracked = new Parameter(a, "backbone.layer3.17.bn3.num_batches_tracked", Array.Empty<int>(), ParameterKind.Counter, "backbone", 1.0f, false);
-        backbone_layer3_18_conv1_weight = new Parameter(a, "backbone.layer3.18.conv1.weight", new[] { 256, 1024, 1, 1 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer3_18_bn1_weight = new Parameter(a, "backbone.layer3.18.bn1.weight", new[] { 256 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer3_18_bn1_bias = new Parameter(a, "backbone.layer3.18.bn1.bias", new[] { 256 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer3_18_bn1_running_mean = new Parameter(a, "backbone.layer3.18.bn1.running_mean", new[] { 256 }, ParameterKind.Buffer, "backbone", 1.0f, false);
-        backbone_layer3_18_bn1_running_var = new Parameter(a, "backbone.layer3.18.bn1.running_var", new[] { 256 }, ParameterKind.Buffer, "backbone", 1.0f, false);
-        backbone_layer3_18_bn1_num_batches_tracked = new Parameter(a, "backbone.layer3.18.bn1.num_batches_tracked", Array.Empty<int>(), ParameterKind.Counter, "backbone", 1.0f, false);
-        backbone_layer3_18_conv2_weight = new Parameter(a, "backbone.layer3.18.conv2.weight", new[] { 256, 256, 3, 3 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer3_18_bn2_weight = new Parameter(a, "backbone.layer3.18.bn2.weight", new[] { 256 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer3_18_bn2_bias = new Parameter(a, "backbone.layer3.18.bn2.bias", new[] { 256 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer3_18_bn2_running_mean = new Parameter(a, "backbone.layer3.18.bn2.running_mean", new[] { 256 }, ParameterKind.Buffer, "backbone", 1.0f, false);
-        backbone_layer3_18_bn2_running_var = new Parameter(a, "backbone.layer3.18.bn2.running_var", new[] { 256 }, ParameterKind.Buffer, "backbone", 1.0f, false);
-        backbone_layer3_18_bn2_num_batches_tracked = new Parameter(a, "backbone.layer3.18.bn2.num_batches_tracked", Array.Empty<int>(), ParameterKind.Counter, "backbone", 1.0f, false);
-        backbone_layer3_18_conv3_weight = new Parameter(a, "backbone.layer3.18.conv3.weight", new[] { 1024, 256, 1, 1 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer3_18_bn3_weight = new Parameter(a, "backbone.layer3.18.bn3.weight", new[] { 1024 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer3_18_bn3_bias = new Parameter(a, "backbone.layer3.18.bn3.bias", new[] { 1024 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer3_18_bn3_running_mean = new Parameter(a, "backbone.layer3.18.bn3.running_mean", new[] { 1024 }, ParameterKind.Buffer, "backbone", 1.0f, false);
-        backbone_layer3_18_bn3_running_var = new Parameter(a, "backbone.layer3.18.bn3.running_var", new[] { 1024 }, ParameterKind.Buffer, "backbone", 1.0f, false);
-        backbone_layer3_18_bn3_num_batches_tracked = new Parameter(a, "backbone.layer3.18.bn3.num_batches_tracked", Array.Empty<int>(), ParameterKind.Counter, "backbone", 1.0f, false);
-        backbone_layer3_19_conv1_weight = new Parameter(a, "backbone.layer3.19.conv1.weight", new[] { 256, 1024, 1, 1 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer3_19_bn1_weight = new Parameter(a, "backbone.layer3.19.bn1.weight", new[] { 256 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer3_19_bn1_bias = new Parameter(a, "backbone.layer3.19.bn1.bias", new[] { 256 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer3_19_bn1_running_mean = new Parameter(a, "backbone.layer3.19.bn1.running_mean", new[] { 256 }, ParameterKind.Buffer, "backbone", 1.0f, false);
-        backbone_layer3_19_bn1_running_var = new Parameter(a, "backbone.layer3.19.bn1.running_var", new[] { 256 }, ParameterKind.Buffer, "backbone", 1.0f, false);
-        backbone_layer3_19_bn1_num_batches_tracked = new Parameter(a, "backbone.layer3.19.bn1.num_batches_tracked", Array.Empty<int>(), ParameterKind.Counter, "backbone", 1.0f, false);
-        backbone_layer3_19_conv2_weight = new Parameter(a, "backbone.layer3.19.conv2.weight", new[] { 256, 256, 3, 3 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer3_19_bn2_weight = new Parameter(a, "backbone.layer3.19.bn2.weight", new[] { 256 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer3_19_bn2_bias = new Parameter(a, "backbone.layer3.19.bn2.bias", new[] { 256 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer3_19_bn2_running_mean = new Parameter(a, "backbone.layer3.19.bn2.running_mean", new[] { 256 }, ParameterKind.Buffer, "backbone", 1.0f, false);
-        backbone_layer3_19_bn2_running_var = new Parameter(a, "backbone.layer3.19.bn2.running_var", new[] { 256 }, ParameterKind.Buffer, "backbone", 1.0f, false);
-        backbone_layer3_19_bn2_num_batches_tracked = new Parameter(a, "backbone.layer3.19.bn2.num_batches_tracked", Array.Empty<int>(), ParameterKind.Counter, "backbone", 1.0f, false);
-        backbone_layer3_19_conv3_weight = new Parameter(a, "backbone.layer3.19.conv3.weight", new[] { 1024, 256, 1, 1 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer3_19_bn3_weight = new Parameter(a, "backbone.layer3.19.bn3.weight", new[] { 1024 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer3_19_bn3_bias = new Parameter(a, "backbone.layer3.19.bn3.bias", new[] { 1024 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer3_19_bn3_running_mean = new Parameter(a, "backbone.layer3.19.bn3.running_mean", new[] { 1024 }, ParameterKind.Buffer, "backbone", 1.0f, false);
-        backbone_layer3_19_bn3_running_var = new Parameter(a, "backbone.layer3.19.bn3.running_var", new[] { 1024 }, ParameterKind.Buffer, "backbone", 1.0f, false);
-        backbone_layer3_19_bn3_num_batches_tracked = new Parameter(a, "backbone.layer3.19.bn3.num_batches_tracked", Array.Empty<int>(), ParameterKind.Counter, "backbone", 1.0f, false);
-        backbone_layer3_20_conv1_weight = new Parameter(a, "backbone.layer3.20.conv1.weight", new[] { 256, 1024, 1, 1 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer3_20_bn1_weight = new Parameter(a, "backbone.layer3.20.bn1.weight", new[] { 256 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer3_20_bn1_bias = new Parameter(a, "backbone.layer3.20.bn1.bias", new[] { 256 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer3_20_bn1_running_mean = new Parameter(a, "backbone.layer3.20.bn1.running_mean", new[] { 256 }, ParameterKind.Buffer, "backbone", 1.0f, false);
-        backbone_layer3_20_bn1_running_var = new Parameter(a, "backbone.layer3.20.bn1.running_var", new[] { 256 }, ParameterKind.Buffer, "backbone", 1.0f, false);
-        backbone_layer3_20_bn1_num_batches_tracked = new Parameter(a, "backbone.layer3.20.bn1.num_batches_tracked", Array.Empty<int>(), ParameterKind.Counter, "backbone", 1.0f, false);
-        backbone_layer3_20_conv2_weight = new Parameter(a, "backbone.layer3.20.conv2.weight", new[] { 256, 256, 3, 3 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer3_20_bn2_weight = new Parameter(a, "backbone.layer3.20.bn2.weight", new[] { 256 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer3_20_bn2_bias = new Parameter(a, "backbone.layer3.20.bn2.bias", new[] { 256 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer3_20_bn2_running_mean = new Parameter(a, "backbone.layer3.20.bn2.running_mean", new[] { 256 }, ParameterKind.Buffer, "backbone", 1.0f, false);
-        backbone_layer3_20_bn2_running_var = new Parameter(a, "backbone.layer3.20.bn2.running_var", new[] { 256 }, ParameterKind.Buffer, "backbone", 1.0f, false);
-        backbone_layer3_20_bn2_num_batches_tracked = new Parameter(a, "backbone.layer3.20.bn2.num_batches_tracked", Array.Empty<int>(), ParameterKind.Counter, "backbone", 1.0f, false);
-        backbone_layer3_20_conv3_weight = new Parameter(a, "backbone.layer3.20.conv3.weight", new[] { 1024, 256, 1, 1 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer3_20_bn3_weight = new Parameter(a, "backbone.layer3.20.bn3.weight", new[] { 1024 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer3_20_bn3_bias = new Parameter(a, "backbone.layer3.20.bn3.bias", new[] { 1024 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer3_20_bn3_running_mean = new Parameter(a, "backbone.layer3.20.bn3.running_mean", new[] { 1024 }, ParameterKind.Buffer, "backbone", 1.0f, false);
-        backbone_layer3_20_bn3_running_var = new Parameter(a, "backbone.layer3.20.bn3.running_var", new[] { 1024 }, ParameterKind.Buffer, "backbone", 1.0f, false);
-        backbone_layer3_20_bn3_num_batches_tracked = new Parameter(a, "backbone.layer3.20.bn3.num_batches_tracked", Array.Empty<int>(), ParameterKind.Counter, "backbone", 1.0f, false);
-        backbone_layer3_21_conv1_weight = new Parameter(a, "backbone.layer3.21.conv1.weight", new[] { 256, 1024, 1, 1 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer3_21_bn1_weight = new Parameter(a, "backbone.layer3.21.bn1.weight", new[] { 256 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer3_21_bn1_bias = new Parameter(a, "backbone.layer3.21.bn1.bias", new[] { 256 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer3_21_bn1_running_mean = new Parameter(a, "backbone.layer3.21.bn1.running_mean", new[] { 256 }, ParameterKind.Buffer, "backbone", 1.0f, false);
-        backbone_layer3_21_bn1_running_var = new Parameter(a, "backbone.layer3.21.bn1.running_var", new[] { 256 }, ParameterKind.Buffer, "backbone", 1.0f, false);
-        backbone_layer3_21_bn1_num_batches_tracked = new Parameter(a, "backbone.layer3.21.bn1.num_batches_tracked", Array.Empty<int>(), ParameterKind.Counter, "backbone", 1.0f, false);
-        backbone_layer3_21_conv2_weight = new Parameter(a, "backbone.layer3.21.conv2.weight", new[] { 256, 256, 3, 3 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer3_21_bn2_weight = new Parameter(a, "backbone.layer3.21.bn2.weight", new[] { 256 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer3_21_bn2_bias = new Parameter(a, "backbone.layer3.21.bn2.bias", new[] { 256 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer3_21_bn2_running_mean = new Parameter(a, "backbone.layer3.21.bn2.running_mean", new[] { 256 }, ParameterKind.Buffer, "backbone", 1.0f, false);
-        backbone_layer3_21_bn2_running_var = new Parameter(a, "backbone.layer3.21.bn2.running_var", new[] { 256 }, ParameterKind.Buffer, "backbone", 1.0f, false);
-        backbone_layer3_21_bn2_num_batches_tracked = new Parameter(a, "backbone.layer3.21.bn2.num_batches_tracked", Array.Empty<int>(), ParameterKind.Counter, "backbone", 1.0f, false);
-        backbone_layer3_21_conv3_weight = new Parameter(a, "backbone.layer3.21.conv3.weight", new[] { 1024, 256, 1, 1 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer3_21_bn3_weight = new Parameter(a, "backbone.layer3.21.bn3.weight", new[] { 1024 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer3_21_bn3_bias = new Parameter(a, "backbone.layer3.21.bn3.bias", new[] { 1024 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer3_21_bn3_running_mean = new Parameter(a, "backbone.layer3.21.bn3.running_mean", new[] { 1024 }, ParameterKind.Buffer, "backbone", 1.0f, false);
-        backbone_layer3_21_bn3_running_var = new Parameter(a, "backbone.layer3.21.bn3.running_var", new[] { 1024 }, ParameterKind.Buffer, "backbone", 1.0f, false);
-        backbone_layer3_21_bn3_num_batches_tracked = new Parameter(a, "backbone.layer3.21.bn3.num_batches_tracked", Array.Empty<int>(), ParameterKind.Counter, "backbone", 1.0f, false);
-        backbone_layer3_22_conv1_weight = new Parameter(a, "backbone.layer3.22.conv1.weight", new[] { 256, 1024, 1, 1 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer3_22_bn1_weight = new Parameter(a, "backbone.layer3.22.bn1.weight", new[] { 256 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer3_22_bn1_bias = new Parameter(a, "backbone.layer3.22.bn1.bias", new[] { 256 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer3_22_bn1_running_mean = new Parameter(a, "backbone.layer3.22.bn1.running_mean", new[] { 256 }, ParameterKind.Buffer, "backbone", 1.0f, false);
-        backbone_layer3_22_bn1_running_var = new Parameter(a, "backbone.layer3.22.bn1.running_var", new[] { 256 }, ParameterKind.Buffer, "backbone", 1.0f, false);
-        backbone_layer3_22_bn1_num_batches_tracked = new Parameter(a, "backbone.layer3.22.bn1.num_batches_tracked", Array.Empty<int>(), ParameterKind.Counter, "backbone", 1.0f, false);
-        backbone_layer3_22_conv2_weight = new Parameter(a, "backbone.layer3.22.conv2.weight", new[] { 256, 256, 3, 3 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer3_22_bn2_weight = new Parameter(a, "backbone.layer3.22.bn2.weight", new[] { 256 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer3_22_bn2_bias = new Parameter(a, "backbone.layer3.22.bn2.bias", new[] { 256 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer3_22_bn2_running_mean = new Parameter(a, "backbone.layer3.22.bn2.running_mean", new[] { 256 }, ParameterKind.Buffer, "backbone", 1.0f, false);
-        backbone_layer3_22_bn2_running_var = new Parameter(a, "backbone.layer3.22.bn2.running_var", new[] { 256 }, ParameterKind.Buffer, "backbone", 1.0f, false);
-        backbone_layer3_22_bn2_num_batches_tracked = new Parameter(a, "backbone.layer3.22.bn2.num_batches_tracked", Array.Empty<int>(), ParameterKind.Counter, "backbone", 1.0f, false);
-        backbone_layer3_22_conv3_weight = new Parameter(a, "backbone.layer3.22.conv3.weight", new[] { 1024, 256, 1, 1 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer3_22_bn3_weight = new Parameter(a, "backbone.layer3.22.bn3.weight", new[] { 1024 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer3_22_bn3_bias = new Parameter(a, "backbone.layer3.22.bn3.bias", new[] { 1024 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer3_22_bn3_running_mean = new Parameter(a, "backbone.layer3.22.bn3.running_mean", new[] { 1024 }, ParameterKind.Buffer, "backbone", 1.0f, false);
-        backbone_layer3_22_bn3_running_var = new Parameter(a, "backbone.layer3.22.bn3.running_var", new[] { 1024 }, ParameterKind.Buffer, "backbone", 1.0f, false);
-        backbone_layer3_22_bn3_num_batches_tracked = new Parameter(a, "backbone.layer3.22.bn3.num_batches_tracked", Array.Empty<int>(), ParameterKind.Counter, "backbone", 1.0f, false);
-        backbone_layer4_0_conv1_weight = new Parameter(a, "backbone.layer4.0.conv1.weight", new[] { 512, 1024, 1, 1 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer4_0_bn1_weight = new Parameter(a, "backbone.layer4.0.bn1.weight", new[] { 512 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer4_0_bn1_bias = new Parameter(a, "backbone.layer4.0.bn1.bias", new[] { 512 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer4_0_bn1_running_mean = new Parameter(a, "backbone.layer4.0.bn1.running_mean", new[] { 512 }, ParameterKind.Buffer, "backbone", 1.0f, false);
-        backbone_layer4_0_bn1_running_var = new Parameter(a, "backbone.layer4.0.bn1.running_var", new[] { 512 }, ParameterKind.Buffer, "backbone", 1.0f, false);
-        backbone_layer4_0_bn1_num_batches_tracked = new Parameter(a, "backbone.layer4.0.bn1.num_batches_tracked", Array.Empty<int>(), ParameterKind.Counter, "backbone", 1.0f, false);
-        backbone_layer4_0_conv2_weight = new Parameter(a, "backbone.layer4.0.conv2.weight", new[] { 512, 512, 3, 3 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer4_0_bn2_weight = new Parameter(a, "backbone.layer4.0.bn2.weight", new[] { 512 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer4_0_bn2_bias = new Parameter(a, "backbone.layer4.0.bn2.bias", new[] { 512 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer4_0_bn2_running_mean = new Parameter(a, "backbone.layer4.0.bn2.running_mean", new[] { 512 }, ParameterKind.Buffer, "backbone", 1.0f, false);
-        backbone_layer4_0_bn2_running_var = new Parameter(a, "backbone.layer4.0.bn2.running_var", new[] { 512 }, ParameterKind.Buffer, "backbone", 1.0f, false);
-        backbone_layer4_0_bn2_num_batches_tracked = new Parameter(a, "backbone.layer4.0.bn2.num_batches_tracked", Array.Empty<int>(), ParameterKind.Counter, "backbone", 1.0f, false);
-        backbone_layer4_0_conv3_weight = new Parameter(a, "backbone.layer4.0.conv3.weight", new[] { 2048, 512, 1, 1 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer4_0_bn3_weight = new Parameter(a, "backbone.layer4.0.bn3.weight", new[] { 2048 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer4_0_bn3_bias = new Parameter(a, "backbone.layer4.0.bn3.bias", new[] { 2048 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer4_0_bn3_running_mean = new Parameter(a, "backbone.layer4.0.bn3.running_mean", new[] { 2048 }, ParameterKind.Buffer, "backbone", 1.0f, false);
-        backbone_layer4_0_bn3_running_var = new Parameter(a, "backbone.layer4.0.bn3.running_var", new[] { 2048 }, ParameterKind.Buffer, "backbone", 1.0f, false);
-        backbone_layer4_0_bn3_num_batches_tracked = new Parameter(a, "backbone.layer4.0.bn3.num_batches_tracked", Array.Empty<int>(), ParameterKind.Counter, "backbone", 1.0f, false);
-        backbone_layer4_0_downsample_0_weight = new Parameter(a, "backbone.layer4.0.downsample.0.weight", new[] { 2048, 1024, 1, 1 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer4_0_downsample_1_weight = new Parameter(a, "backbone.layer4.0.downsample.1.weight", new[] { 2048 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer4_0_downsample_1_bias = new Parameter(a, "backbone.layer4.0.downsample.1.bias", new[] { 2048 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer4_0_downsample_1_running_mean = new Parameter(a, "backbone.layer4.0.downsample.1.running_mean", new[] { 2048 }, ParameterKind.Buffer, "backbone", 1.0f, false);
-        backbone_layer4_0_downsample_1_running_var = new Parameter(a, "backbone.layer4.0.downsample.1.running_var", new[] { 2048 }, ParameterKind.Buffer, "backbone", 1.0f, false);
-        backbone_layer4_0_downsample_1_num_batches_tracked = new Parameter(a, "backbone.layer4.0.downsample.1.num_batches_tracked", Array.Empty<int>(), ParameterKind.Counter, "backbone", 1.0f, false);
-        backbone_layer4_1_conv1_weight = new Parameter(a, "backbone.layer4.1.conv1.weight", new[] { 512, 2048, 1, 1 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer4_1_bn1_weight = new Parameter(a, "backbone.layer4.1.bn1.weight", new[] { 512 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer4_1_bn1_bias = new Parameter(a, "backbone.layer4.1.bn1.bias", new[] { 512 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer4_1_bn1_running_mean = new Parameter(a, "backbone.layer4.1.bn1.running_mean", new[] { 512 }, ParameterKind.Buffer, "backbone", 1.0f, false);
-        backbone_layer4_1_bn1_running_var = new Parameter(a, "backbone.layer4.1.bn1.running_var", new[] { 512 }, ParameterKind.Buffer, "backbone", 1.0f, false);
-        backbone_layer4_1_bn1_num_batches_tracked = new Parameter(a, "backbone.layer4.1.bn1.num_batches_tracked", Array.Empty<int>(), ParameterKind.Counter, "backbone", 1.0f, false);
-        backbone_layer4_1_conv2_weight = new Parameter(a, "backbone.layer4.1.conv2.weight", new[] { 512, 512, 3, 3 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer4_1_bn2_weight = new Parameter(a, "backbone.layer4.1.bn2.weight", new[] { 512 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer4_1_bn2_bias = new Parameter(a, "backbone.layer4.1.bn2.bias", new[] { 512 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer4_1_bn2_running_mean = new Parameter(a, "backbone.layer4.1.bn2.running_mean", new[] { 512 }, ParameterKind.Buffer, "backbone", 1.0f, false);
-        backbone_layer4_1_bn2_running_var = new Parameter(a, "backbone.layer4.1.bn2.running_var", new[] { 512 }, ParameterKind.Buffer, "backbone", 1.0f, false);
-        backbone_layer4_1_bn2_num_batches_tracked = new Parameter(a, "backbone.layer4.1.bn2.num_batches_tracked", Array.Empty<int>(), ParameterKind.Counter, "backbone", 1.0f, false);
-        backbone_layer4_1_conv3_weight = new Parameter(a, "backbone.layer4.1.conv3.weight", new[] { 2048, 512, 1, 1 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer4_1_bn3_weight = new Parameter(a, "backbone.layer4.1.bn3.weight", new[] { 2048 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer4_1_bn3_bias = new Parameter(a, "backbone.layer4.1.bn3.bias", new[] { 2048 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer4_1_bn3_running_mean = new Parameter(a, "backbone.layer4.1.bn3.running_mean", new[] { 2048 }, ParameterKind.Buffer, "backbone", 1.0f, false);
-        backbone_layer4_1_bn3_running_var = new Parameter(a, "backbone.layer4.1.bn3.running_var", new[] { 2048 }, ParameterKind.Buffer, "backbone", 1.0f, false);
-        backbone_layer4_1_bn3_num_batches_tracked = new Parameter(a, "backbone.layer4.1.bn3.num_batches_tracked", Array.Empty<int>(), ParameterKind.Counter, "backbone", 1.0f, false);
-        backbone_layer4_2_conv1_weight = new Parameter(a, "backbone.layer4.2.conv1.weight", new[] { 512, 2048, 1, 1 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer4_2_bn1_weight = new Parameter(a, "backbone.layer4.2.bn1.weight", new[] { 512 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer4_2_bn1_bias = new Parameter(a, "backbone.layer4.2.bn1.bias", new[] { 512 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer4_2_bn1_running_mean = new Parameter(a, "backbone.layer4.2.bn1.running_mean", new[] { 512 }, ParameterKind.Buffer, "backbone", 1.0f, false);
-        backbone_layer4_2_bn1_running_var = new Parameter(a, "backbone.layer4.2.bn1.running_var", new[] { 512 }, ParameterKind.Buffer, "backbone", 1.0f, false);
-        backbone_layer4_2_bn1_num_batches_tracked = new Parameter(a, "backbone.layer4.2.bn1.num_batches_tracked", Array.Empty<int>(), ParameterKind.Counter, "backbone", 1.0f, false);
-        backbone_layer4_2_conv2_weight = new Parameter(a, "backbone.layer4.2.conv2.weight", new[] { 512, 512, 3, 3 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer4_2_bn2_weight = new Parameter(a, "backbone.layer4.2.bn2.weight", new[] { 512 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer4_2_bn2_bias = new Parameter(a, "backbone.layer4.2.bn2.bias", new[] { 512 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer4_2_bn2_running_mean = new Parameter(a, "backbone.layer4.2.bn2.running_mean", new[] { 512 }, ParameterKind.Buffer, "backbone", 1.0f, false);
-        backbone_layer4_2_bn2_running_var = new Parameter(a, "backbone.layer4.2.bn2.running_var", new[] { 512 }, ParameterKind.Buffer, "backbone", 1.0f, false);
-        backbone_layer4_2_bn2_num_batches_tracked = new Parameter(a, "backbone.layer4.2.bn2.num_batches_tracked", Array.Empty<int>(), ParameterKind.Counter, "backbone", 1.0f, false);
-        backbone_layer4_2_conv3_weight = new Parameter(a, "backbone.layer4.2.conv3.weight", new[] { 2048, 512, 1, 1 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer4_2_bn3_weight = new Parameter(a, "backbone.layer4.2.bn3.weight", new[] { 2048 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer4_2_bn3_bias = new Parameter(a, "backbone.layer4.2.bn3.bias", new[] { 2048 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer4_2_bn3_running_mean = new Parameter(a, "backbone.layer4.2.bn3.running_mean", new[] { 2048 }, ParameterKind.Buffer, "backbone", 1.0f, false);
-        backbone_layer4_2_bn3_running_var = new Parameter(a, "backbone.layer4.2.bn3.running_var", new[] { 2048 }, ParameterKind.Buffer, "backbone", 1.0f, false);
-        backbone_layer4_2_bn3_num_batches_tracked = new Parameter(a, "backbone.layer4.2.bn3.num_batches_tracked", Array.Empty<int>(), ParameterKind.Counter, "backbone", 1.0f, false);
-        head_sa1_conv_res_0_weight = new Parameter(a, "head.sa1.conv_res.0.weight", new[] { 256, 256, 3, 3 }, ParameterKind.Weight, "head", 10.0f, true);
-        head_sa1_conv_res_1_weight = new Parameter(a, "head.sa1.conv_res.1.weight", new[] { 256 }, ParameterKind.Weight, "head", 10.0f, true);
-        head_sa1_conv_res_1_bias = new Parameter(a, "head.sa1.conv_res.1.bias", new[] { 256 }, ParameterKind.Weight, "head", 10.0f, true);
-        head_sa1_conv_res_1_running_mean = new Parameter(a, "head.sa1.conv_res.1.running_mean", new[] { 256 }, ParameterKind.Buffer, "head", 10.0f, false);
-        head_sa1_conv_res_1_running_var = new Parameter(a, "head.sa1.conv_res.1.running_var", new[] { 256 }, ParameterKind.Buffer, "head", 10.0f, false);
-        head_sa1_conv_res_1_num_batches_tracked = new Parameter(a, "head.sa1.conv_res.1.num_batches_tracked", Array.Empty<int>(), ParameterKind.Counter, "head", 10.0f, false);
-        head_sa1_conv_res_3_weight = new Parameter(a, "head.sa1.conv_res.3.weight", new[] { 256, 256, 3, 3 }, ParameterKind.Weight, "head", 10.0f, true);
-        head_sa1_conv_res_4_weight = new Parameter(a, "head.sa1.conv_res.4.weight", new[] { 256 }, ParameterKind.Weight, "head", 10.0f, true);
-        head_sa1_conv_res_4_bias = new Parameter(a, "head.sa1.conv_res.4.bias", new[] { 256 }, ParameterKind.Weight, "head", 10.0f, true);
-        head_sa1_conv_res_4_running_mean = new Parameter(a, "head.sa1.conv_res.4.running_mean", new[] { 256 }, ParameterKind.Buffer, "head", 10.0f, false);
-        head_sa1_conv_res_4_running_var = new Parameter(a, "head.sa1.conv_res.4.running_var", new[] { 256 }, ParameterKind.Buffer, "head", 10.0f, false);
-        head_sa1_conv_res_4_num_batches_tracked = new Parameter(a, "head.sa1.conv_res.4.num_batches_tracked", Array.Empty<int>(), ParameterKind.Counter, "head", 10.0f, false);
-        head_sa1_conv_attn_0_weight = new Parameter(a, "head.sa1.conv_attn.0.weight", new[] { 256, 256, 3, 3 }, ParameterKind.Weight, "head", 10.0f, true);
-        head_sa1_conv_attn_1_weight = new Parameter(a, "head.sa1.conv_attn.1.weight", new[] { 256 }, ParameterKind.Weight, "head", 10.0f, true);
-        head_sa1_conv_attn_1_bias = new Parameter(a, "head.sa1.conv_attn.1.bias", new[] { 256 }, ParameterKind.Weight, "head", 10.0f, true);
-        head_sa1_conv_attn_1_running_mean = new Parameter(a, "head.sa1.conv_attn.1.running_mean", new[] { 256 }, ParameterKind.Buffer, "head", 10.0f, false);
-        head_sa1_conv_attn_1_running_var = new Parameter(a, "head.sa1.conv_attn.1.running_var", new[] { 256 }, ParameterKind.Buffer, "head", 10.0f, false);
-        head_sa1_conv_attn_1_num_batches_tracked = new Parameter(a, "head.sa1.conv_attn.1.num_batches_tracked", Array.Empty<int>(), ParameterKind.Counter, "head", 10.0f, false);
-        head_sa1_conv_attn_3_weight = new Parameter(a, "head.sa1.conv_attn.3.weight", new[] { 256, 256, 3, 3 }, ParameterKind.Weight, "head", 10.0f, true);
-        head_sa1_conv_attn_4_weight = new Parameter(a, "head.sa1.conv_attn.4.weight", new[] { 256 }, ParameterKind.Weight, "head", 10.0f, true);
-        head_sa1_conv_attn_4_bias = new Parameter(a, "head.sa1.conv_attn.4.bias", new[] { 256 }, ParameterKind.Weight, "head", 10.0f, true);
-        head_sa1_conv_attn_4_running_mean = new Parameter(a, "head.sa1.conv_attn.4.running_mean", new[] { 256 }, ParameterKind.Buffer, "head", 10.0f, false);
-        head_sa1_conv_attn_4_running_var = new Parameter(a, "head.sa1.conv_attn.4.running_var", new[] { 256 }, ParameterKind.Buffer, "head", 10.0f, false);
-        head_sa1_conv_attn_4_num_batches_tracked = new Parameter(a, "head.sa1.conv_attn.4.num_batches_tracked", Array.Empty<int>(), ParameterKind.Counter, "head", 10.0f, false);
-        head_cls1_weight = new Parameter(a, "head.cls1.weight", new[] { 59, 256, 1, 1 }, ParameterKind.Weight, "head", 10.0f, true);
-        head_cls1_bias = new Parameter(a, "head.cls1.bias", new[] { 59 }, ParameterKind.Weight, "head", 10.0f, true);
-        head_sa2_conv_res_0_weight = new Parameter(a, "head.sa2.conv_res.0.weight", new[] { 256, 512, 3, 3 }, ParameterKind.Weight, "head", 10.0f, true);
-        head_sa2_conv_res_1_weight = new Parameter(a, "head.sa2.conv_res.1.weight", new[] { 256 }, ParameterKind.Weight, "head", 10.0f, true);
-        head_sa2_conv_res_1_bias = new Parameter(a, "head.sa2.conv_res.1.bias", new[] { 256 }, ParameterKind.Weight, "head", 10.0f, true);
-        head_sa2_conv_res_1_running_mean = new Parameter(a, "head.sa2.conv_res.1.running_mean", new[] { 256 }, ParameterKind.Buffer, "head", 10.0f, false);
-        head_sa2_conv_res_1_running_var = new Parameter(a, "head.sa2.conv_res.1.running_var", new[] { 256 }, ParameterKind.Buffer, "head", 10.0f, false);
-        head_sa2_conv_res_1_num_batches_tracked = new Parameter(a, "head.sa2.conv_res.1.num_batches_tracked", Array.Empty<int>(), ParameterKind.Counter, "head", 10.0f, false);
-        head_sa2_conv_res_3_weight = new Parameter(a, "head.sa2.conv_res.3.weight", new[] { 256, 256, 3, 3 }, ParameterKind.Weight, "head", 10.0f, true);
-        head_sa2_conv_res_4_weight = new Parameter(a, "head.sa2.conv_res.4.weight", new[] { 256 }, ParameterKind.Weight, "head", 10.0f, true);
-        head_sa2_conv_res_4_bias = new Parameter(a, "head.sa2.conv_res.4.bias", new[] { 256 }, ParameterKind.Weight, "head", 10.0f, true);
-        head_sa2_conv_res_4_running_mean = new Parameter(a, "head.sa2.conv_res.4.running_mean", new[] { 256 }, ParameterKind.Buffer, "head", 10.0f, false);
-        head_sa2_conv_res_4_running_var = new Parameter(a, "head.sa2.conv_res.4.running_var", new[] { 256 }, ParameterKind.Buffer, "head", 10.0f, false);
-        head_sa2_conv_res_4_num_batches_tracked = new Parameter(a, "head.sa2.conv_res.4.num_batches_tracked", Array.Empty<int>(), ParameterKind.Counter, "head", 10.0f, false);
-        head_sa2_conv_attn_0_weight = new Parameter(a, "head.sa2.conv_attn.0.weight", new[] { 256, 512, 3, 3 }, ParameterKind.Weight, "head", 10.0f, true);
-        head_sa2_conv_attn_1_weight = new Parameter(a, "head.sa2.conv_attn.1.weight", new[] { 256 }, ParameterKind.Weight, "head", 10.0f, true);
-        head_sa2_conv_attn_1_bias = new Parameter(a, "head.sa2.conv_attn.1.bias", new[] { 256 }, ParameterKind.Weight, "head", 10.0f, true);
-        head_sa2_conv_attn_1_running_mean = new Parameter(a, "head.sa2.conv_attn.1.running_mean", new[] { 256 }, ParameterKind.Buffer, "head", 10.0f, false);
-        head_sa2_conv_attn_1_running_var = new Parameter(a, "head.sa2.conv_attn.1.running_var", new[] { 256 }, ParameterKind.Buffer, "head", 10.0f, false);
-        head_sa2_conv_attn_1_num_batches_tracked = new Parameter(a, "head.sa2.conv_attn.1.num_batches_tracked", Array.Empty<int>(), ParameterKind.Counter, "head", 10.0f, false);
-        head_sa2_conv_attn_3_weight = new Parameter(a, "head.sa2.conv_attn.3.weight", new[] { 256, 256, 3, 3 }, ParameterKind.Weight, "head", 10.0f, true);
-        head_sa2_conv_attn_4_weight = new Parameter(a, "head.sa2.conv_attn.4.weight", new[] { 256 }, ParameterKind.Weight, "head", 10.0f, true);
-        head_sa2_conv_attn_4_bias = new Parameter(a, "head.sa2.conv_attn.4.bias", new[] { 256 }, ParameterKind.Weight, "head", 10.0f, true);
-        head_sa2_conv_attn_4_running_mean = new Parameter(a, "head.sa2.conv_attn.4.running_mean", new[] { 256 }, ParameterKind.Buffer, "head", 10.0f, false);
-        head_sa2_conv_attn_4_running_var = new Parameter(a, "head.sa2.conv_attn.4.running_var", new[] { 256 }, ParameterKind.Buffer, "head", 10.0f, false);
-        head_sa2_conv_attn_4_num_batches_tracked = new Parameter(a, "head.sa2.conv_attn.4.num_batches_tracked", Array.Empty<int>(), ParameterKind.Counter, "head", 10.0f, false);
-        head_cls2_weight = new Parameter(a, "head.cls2.weight", new[] { 59, 256, 1, 1 }, ParameterKind.Weight, "head", 10.0f, true);
-        head_cls2_bias = new Parameter(a, "head.cls2.bias", new[] { 59 }, ParameterKind.Weight, "head", 10.0f, true);
-        head_sa3_conv_res_0_weight = new Parameter(a, "head.sa3.conv_res.0.weight", new[] { 256, 1024, 3, 3 }, ParameterKind.Weight, "head", 10.0f, true);
-        head_sa3_conv_res_1_weight = new Parameter(a, "head.sa3.conv_res.1.weight", new[] { 256 }, ParameterKind.Weight, "head", 10.0f, true);
-        head_sa3_conv_res_1_bias = new Parameter(a, "head.sa3.conv_res.1.bias", new[] { 256 }, ParameterKind.Weight, "head", 10.0f, true);
-        head_sa3_conv_res_1_running_mean = new Parameter(a, "head.sa3.conv_res.1.running_mean", new[] { 256 }, ParameterKind.Buffer, "head", 10.0f, false);
-        head_sa3_conv_res_1_running_var = new Parameter(a, "head.sa3.conv_res.1.running_var", new[] { 256 }, ParameterKind.Buffer, "head", 10.0f, false);
-        head_sa3_conv_res_1_num_batches_tracked = new Parameter(a, "head.sa3.conv_res.1.num_batches_tracked", Array.Empty<int>(), ParameterKind.Counter, "head", 10.0f, false);
-        head_sa3_conv_res_3_weight = new Parameter(a, "head.sa3.conv_res.3.weight", new[] { 256, 256, 3, 3 }, ParameterKind.Weight, "head", 10.0f, true);
-        head_sa3_conv_res_4_weight = new Parameter(a, "head.sa3.conv_res.4.weight", new[] { 256 }, ParameterKind.Weight, "head", 10.0f, true);
-        head_sa3_conv_res_4_bias = new Parameter(a, "head.sa3.conv_res.4.bias", new[] { 256 }, ParameterKind.Weight, "head", 10.0f, true);
-        head_sa3_conv_res_4_running_mean = new Parameter(a, "head.sa3.conv_res.4.running_mean", new[] { 256 }, ParameterKind.Buffer, "head", 10.0f, false);
-        head_sa3_conv_res_4_running_var = new Parameter(a, "head.sa3.conv_res.4.running_var", new[] { 256 }, ParameterKind.Buffer, "head", 10.0f, false);
-        head_sa3_conv_res_4_num_batches_tracked = new Parameter(a, "head.sa3.conv_res.4.num_batches_tracked", Array.Empty<int>(), ParameterKind.Counter, "head", 10.0f, false);
-        head_sa3_conv_attn_0_weight = new Parameter(a, "head.sa3.conv_attn.0.weight", new[] { 256, 1024, 3, 3 }, ParameterKind.Weight, "head", 10.0f, true);
-        head_sa3_conv_attn_1_weight = new Parameter(a, "head.sa3.conv_attn.1.weight", new[] { 256 }, ParameterKind.Weight, "head", 10.0f, true);
-        head_sa3_conv_attn_1_bias = new Parameter(a, "head.sa3.conv_attn.1.bias", new[] { 256 }, ParameterKind.Weight, "head", 10.0f, true);
-        head_sa3_conv_attn_1_running_mean = new Parameter(a, "head.sa3.conv_attn.1.running_mean", new[] { 256 }, ParameterKind.Buffer, "head", 10.0f, false);
-        head_sa3_conv_attn_1_running_var = new Parameter(a, "head.sa3.conv_attn.1.running_var", new[] { 256 }, ParameterKind.Buffer, "head", 10.0f, false);
-        head_sa3_conv_attn_1_num_batches_tracked = new Parameter(a, "head.sa3.conv_attn.1.num_batches_tracked", Array.Empty<int>(), ParameterKind.Counter, "head", 10.0f, false);
-        head_sa3_conv_attn_3_weight = new Parameter(a, "head.sa3.conv_attn.3.weight", new[] { 256, 256, 3, 3 }, ParameterKind.Weight, "head", 10.0f, true);
-        head_sa3_conv_attn_4_weight = new Parameter(a, "head.sa3.conv_attn.4.weight", new[] { 256 }, ParameterKind.Weight, "head", 10.0f, true);
-        head_sa3_conv_attn_4_bias = new Parameter(a, "head.sa3.conv_attn.4.bias", new[] { 256 }, ParameterKind.Weight, "head", 10.0f, true);
-        head_sa3_conv_attn_4_running_mean = new Parameter(a, "head.sa3.conv_attn.4.running_mean", new[] { 256 }, ParameterKind.Buffer, "head", 10.0f, false);
-        head_sa3_conv_attn_4_running_var = new Parameter(a, "head.sa3.conv_attn.4.running_var", new[] { 256 }, ParameterKind.Buffer, "head", 10.0f, false);
-        head_sa3_conv_attn_4_num_batches_tracked = new Parameter(a, "head.sa3.conv_attn.4.num_batches_tracked", Array.Empty<int>(), ParameterKind.Counter, "head", 10.0f, false);
-        head_cls3_weight = new Parameter(a, "head.cls3.weight", new[] { 59, 256, 1, 1 }, ParameterKind.Weight, "head", 10.0f, true);
-        head_cls3_bias = new Parameter(a, "head.cls3.bias", new[] { 59 }, ParameterKind.Weight, "head", 10.0f, true);
-        head_sa4_conv_res_0_weight = new Parameter(a, "head.sa4.conv_res.0.weight", new[] { 256, 2048, 3, 3 }, ParameterKind.Weight, "head", 10.0f, true);
-        head_sa4_conv_res_1_weight = new Parameter(a, "head.sa4.conv_res.1.weight", new[] { 256 }, ParameterKind.Weight, "head", 10.0f, true);
-        head_sa4_conv_res_1_bias = new Parameter(a, "head.sa4.conv_res.1.bias", new[] { 256 }, ParameterKind.Weight, "head", 10.0f, true);
-        head_sa4_conv_res_1_running_mean = new Parameter(a, "head.sa4.conv_res.1.running_mean", new[] { 256 }, ParameterKind.Buffer, "head", 10.0f, false);
-        head_sa4_conv_res_1_running_var = new Parameter(a, "head.sa4.conv_res.1.running_var", new[] { 256 }, ParameterKind.Buffer, "head", 10.0f, false);
-        head_sa4_conv_res_1_num_batches_tracked = new Parameter(a, "head.sa4.conv_res.1.num_batches_tracked", Array.Empty<int>(), ParameterKind.Counter, "head", 10.0f, false);
-        head_sa4_conv_res_3_weight = new Parameter(a, "head.sa4.conv_res.3.weight", new[] { 256, 256, 3, 3 }, ParameterKind.Weight, "head", 10.0f, true);
-        head_sa4_conv_res_4_weight = new Parameter(a, "head.sa4.conv_res.4.weight", new[] { 256 }, ParameterKind.Weight, "head", 10.0f, true);
-        head_sa4_conv_res_4_bias = new Parameter(a, "head.sa4.conv_res.4.bias", new[] { 256 }, ParameterKind.Weight, "head", 10.0f, true);
-        head_sa4_conv_res_4_running_mean = new Parameter(a, "head.sa4.conv_res.4.running_mean", new[] { 256 }, ParameterKind.Buffer, "head", 10.0f, false);
-        head_sa4_conv_res_4_running_var = new Parameter(a, "head.sa4.conv_res.4.running_var", new[] { 256 }, ParameterKind.Buffer, "head", 10.0f, false);
-        head_sa4_conv_res_4_num_batches_tracked = new Parameter(a, "head.sa4.conv_res.4.num_batches_tracked", Array.Empty<int>(), ParameterKind.Counter, "head", 10.0f, false);
-        head_sa4_conv_attn_0_weight = new Parameter(a, "head.sa4.conv_attn.0.weight", new[] { 256, 2048, 3, 3 }, ParameterKind.Weight, "head", 10.0f, true);
-        head_sa4_conv_attn_1_weight = new Parameter(a, "head.sa4.conv_attn.1.weight", new[] { 256 }, ParameterKind.Weight, "head", 10.0f, true);
-        head_sa4_conv_attn_1_bias = new Parameter(a, "head.sa4.conv_attn.1.bias", new[] { 256 }, ParameterKind.Weight, "head", 10.0f, true);
-        head_sa4_conv_attn_1_running_mean = new Parameter(a, "head.sa4.conv_attn.1.running_mean", new[] { 256 }, ParameterKind.Buffer, "head", 10.0f, false);
-        head_sa4_conv_attn_1_running_var = new Parameter(a, "head.sa4.conv_attn.1.running_var", new[] { 256 }, ParameterKind.Buffer, "head", 10.0f, false);
-        head_sa4_conv_attn_1_num_batches_tracked = new Parameter(a, "head.sa4.conv_attn.1.num_batches_tracked", Array.Empty<int>(), ParameterKind.Counter, "head", 10.0f, false);
-        head_sa4_conv_attn_3_weight = new Parameter(a, "head.sa4.conv_attn.3.weight", new[] { 256, 256, 3, 3 }, ParameterKind.Weight, "head", 10.0f, true);
-        head_sa4_conv_attn_4_weight = new Parameter(a, "head.sa4.conv_attn.4.weight", new[] { 256 }, ParameterKind.Weight, "head", 10.0f, true);
-        head_sa4_conv_attn_4_bias = new Parameter(a, "head.sa4.conv_attn.4.bias", new[] { 256 }, ParameterKind.Weight, "head", 10.0f, true);
-        head_sa4_conv_attn_4_running_mean = new Parameter(a, "head.sa4.conv_attn.4.running_mean", new[] { 256 }, ParameterKind.Buffer, "head", 10.0f, false);
-        head_sa4_conv_attn_4_running_var = new Parameter(a, "head.sa4.conv_attn.4.running_var", new[] { 256 }, ParameterKind.Buffer, "head", 10.0f, false);
-        head_sa4_conv_attn_4_num_batches_tracked = new Parameter(a, "head.sa4.conv_attn.4.num_batches_tracked", Array.Empty<int>(), ParameterKind.Counter, "head", 10.0f, false);
-        head_cls4_weight = new Parameter(a, "head.cls4.weight", new[] { 59, 256, 1, 1 }, ParameterKind.Weight, "head", 10.0f, true);
-        head_cls4_bias = new Parameter(a, "head.cls4.bias", new[] { 59 }, ParameterKind.Weight, "head", 10.0f, true);
-        head_mask_conv_weight = new Parameter(a, "head.mask_conv.weight", new[] { 59, 236, 1, 1 }, ParameterKind.Weight, "head", 10.0f, true);
-        head_mask_conv_bias = new Parameter(a, "head.mask_conv.bias", new[] { 59 }, ParameterKind.Weight, "head", 10.0f, true);
-        head_cat_fc_weight = new Parameter(a, "head.cat_fc.weight", new[] { 59, 236 }, ParameterKind.Weight, "head", 10.0f, true);
-        head_cat_fc_bias = new Parameter(a, "head.cat_fc.bias", new[] { 59 }, ParameterKind.Weight, "head", 10.0f, true);
-        head_fcn_0_weight = new Parameter(a, "head.fcn.0.weight", new[] { 512, 2048, 3, 3 }, ParameterKind.Weight, "head", 10.0f, true);
-        head_fcn_1_weight = new Parameter(a, "head.fcn.1.weight", new[] { 512 }, ParameterKind.Weight, "head", 10.0f, true);
-        head_fcn_1_bias = new Parameter(a, "head.fcn.1.bias", new[] { 512 }, ParameterKind.Weight, "head", 10.0f, true);
-        head_fcn_1_running_mean = new Parameter(a, "head.fcn.1.running_mean", new[] { 512 }, ParameterKind.Buffer, "head", 10.0f, false);
-        head_fcn_1_running_var = new Parameter(a, "head.fcn.1.running_var", new[] { 512 }, ParameterKind.Buffer, "head", 10.0f, false);
-        head_fcn_1_num_batches_tracked = new Parameter(a, "head.fcn.1.num_batches_tracked", Array.Empty<int>(), ParameterKind.Counter, "head", 10.0f, false);
-        head_fcn_4_weight = new Parameter(a, "head.fcn.4.weight", new[] { 59, 512, 1, 1 }, ParameterKind.Weight, "head", 10.0f, true);
-        head_fcn_4_bias = new Parameter(a, "head.fcn.4.bias", new[] { 59 }, ParameterKind.Weight, "head", 10.0f, true);
-        _parameters = new[]
-        {
-            backbone_stem_0_weight,
-            backbone_stem_1_weight,
-            backbone_stem_1_bias,
-            backbone_stem_1_running_mean,
-            backbone_stem_1_running_var,
-            backbone_stem_1_num_batches_tracked,
-            backbone_stem_3_weight,
-            backbone_stem_4_weight,
-            backbone_stem_4_bias,
-            backbone_stem_4_running_mean,
-            backbone_stem_4_running_var,
-            backbone_stem_4_num_batches_tracked,
-            backbone_stem_6_weight,
-            backbone_stem_7_weight,
-            backbone_stem_7_bias,
-            backbone_stem_7_running_mean,
-            backbone_stem_7_running_var,
-            backbone_stem_7_num_batches_tracked,
-            backbone_layer1_0_conv1_weight,
-            backbone_layer1_0_bn1_weight,
-            backbone_layer1_0_bn1_bias,
-            backbone_layer1_0_bn1_running_mean,
-            backbone_layer1_0_bn1_running_var,
-            backbone_layer1_0_bn1_num_batches_tracked,
-            backbone_layer1_0_conv2_weight,
-            backbone_layer1_0_bn2_weight,
-            backbone_layer1_0_bn2_bias,
-            backbone_layer1_0_bn2_running_mean,
-            backbone_layer1_0_bn2_running_var,
-            backbone_layer1_0_bn2_num_batches_tracked,
-            backbone_layer1_0_conv3_weight,
-            backbone_layer1_0_bn3_weight,
-            backbone_layer1_0_bn3_bias,
-            backbone_layer1_0_bn3_running_mean,
-            backbone_layer1_0_bn3_running_var,
-            backbone_layer1_0_bn3_num_batches_tracked,
-            backbone_layer1_0_downsample_0_weight,
-            backbone_layer1_0_downsample_1_weight,
-            backbone_layer1_0_downsample_1_bias,
-            backbone_layer1_0_downsample_1_running_mean,
-            backbone_layer1_0_downsample_1_running_var,
-            backbone_layer1_0_downsample_1_num_batches_tracked,
-            backbone_layer1_1_conv1_weight,
-            backbone_layer1_1_bn1_weight,
-            backbone_layer1_1_bn1_bias,
-            backbone_layer1_1_bn1_running_mean,
-            backbone_layer1_1_bn1_running_var,
-            backbone_layer1_1_bn1_num_batches_tracked,
-            backbone_layer1_1_conv2_weight,
-            backbone_layer1_1_bn2_weight,
-            backbone_layer1_1_bn2_bias,
-            backbone_layer1_1_bn2_running_mean,
-            backbone_layer1_1_bn2_running_var,
-            backbone_layer1_1_bn2_num_batches_tracked,
-            backbone_layer1_1_conv3_weight,
-            backbone_layer1_1_bn3_weight,
-            backbone_layer1_1_bn3_bias,
-            backbone_layer1_1_bn3_running_mean,
-            backbone_layer1_1_bn3_running_var,
-            backbone_layer1_1_bn3_num_batches_tracked,
-            backbone_layer1_2_conv1_weight,
-            backbone_layer1_2_bn1_weight,
-            backbone_layer1_2_bn1_bias,
-            backbone_layer1_2_bn1_running_mean,
-            backbone_layer1_2_bn1_running_var,
-            backbone_layer1_2_bn1_num_batches_tracked,
-            backbone_layer1_2_conv2_weight,
-            backbone_layer1_2_bn2_weight,
-            backbone_layer1_2_bn2_bias,
-            backbone_layer1_2_bn2_running_mean,
-            backbone_layer1_2_bn2_running_var,
-            backbone_layer1_2_bn2_num_batches_tracked,
-            backbone_layer1_2_conv3_weight,
-            backbone_layer1_2_bn3_weight,
-            backbone_layer1_2_bn3_bias,
-            backbone_layer1_2_bn3_running_mean,
-            backbone_layer1_2_bn3_running_var,
-            backbone_layer1_2_bn3_num_batches_tracked,
-            backbone_layer2_0_conv1_weight,
-            backbone_layer2_0_bn1_weight,
-            backbone_layer2_0_bn1_bias,
-            backbone_layer2_0_bn1_running_mean,
-            backbone_layer2_0_bn1_running_var,
-            backbone_layer2_0_bn1_num_batches_tracked,
-            backbone_layer2_0_conv2_weight,
-            backbone_layer2_0_bn2_weight,
-            backbone_layer2_0_bn2_bias,
-            backbone_layer2_0_bn2_running_mean,
-            backbone_layer2_0_bn2_running_var,
-            backbone_layer2_0_bn2_num_batches_tracked,
-            backbone_layer2_0_conv3_weight,
-            backbone_layer2_0_bn3_weight,
-            backbone_layer2_0_bn3_bias,
-            backbone_layer2_0_bn3_running_mean,
-            backbone_layer2_0_bn3_running_var,
-            backbone_layer2_0_bn3_num_batches_tracked,
-            backbone_layer2_0_downsample_0_weight,
-            backbone_layer2_0_downsample_1_weight,
-            backbone_layer2_0_downsample_1_bias,
-            backbone_layer2_0_downsample_1_running_mean,
-            backbone_layer2_0_downsample_1_running_var,
-            backbone_layer2_0_downsample_1_num_batches_tracked,
-            backbone_layer2_1_conv1_weight,
-            backbone_layer2_1_bn1_weight,
-            backbone_layer2_1_bn1_bias,
-            backbone_layer2_1_bn1_running_mean,
-            backbone_layer2_1_bn1_running_var,
-            backbone_layer2_1_bn1_num_batches_tracked,
-            backbone_layer2_1_conv2_weight,
-            backbone_layer2_1_bn2_weight,
-            backbone_layer2_1_bn2_bias,
-            backbone_layer2_1_bn2_running_mean,
-            backbone_layer2_1_bn2_running_var,
-            backbone_layer2_1_bn2_num_batches_tracked,
-            backbone_layer2_1_conv3_weight,
-            backbone_layer2_1_bn3_weight,
-            backbone_layer2_1_bn3_bias,
-            backbone_layer2_1_bn3_running_mean,
-            backbone_layer2_1_bn3_running_var,
-            backbone_layer2_1_bn3_num_batches_tracked,
-            backbone_layer2_2_conv1_weight,
-            backbone_layer2_2_bn1_weight,
-            backbone_layer2_2_bn1_bias,
-            backbone_layer2_2_bn1_running_mean,
-            backbone_layer2_2_bn1_running_var,
-            backbone_layer2_2_bn1_num_batches_tracked,
-            backbone_layer2_2_conv2_weight,
-            backbone_layer2_2_bn2_weight,
-            backbone_layer2_2_bn2_bias,
-            backbone_layer2_2_bn2_running_mean,
-            backbone_layer2_2_bn2_running_var,
-            backbone_layer2_2_bn2_num_batches_tracked,
-            backbone_layer2_2_conv3_weight,
-            backbone_layer2_2_bn3_weight,
-            backbone_layer2_2_bn3_bias,
-            backbone_layer2_2_bn3_running_mean,
-            backbone_layer2_2_bn3_running_var,
-            backbone_layer2_2_bn3_num_batches_tracked,
-            backbone_layer2_3_conv1_weight,
-            backbone_layer2_3_bn1_weight,
-            backbone_layer2_3_bn1_bias,
-            backbone_layer2_3_bn1_running_mean,
-            backbone_layer2_3_bn1_running_var,
-            backbone_layer2_3_bn1_num_batches_tracked,
-            backbone_layer2_3_conv2_weight,
-            backbone_layer2_3_bn2_weight,
-            backbone_layer2_3_bn2_bias,
-            backbone_layer2_3_bn2_running_mean,
-            backbone_layer2_3_bn2_running_var,
-            backbone_layer2_3_bn2_num_batches_tracked,
-            backbone_layer2_3_conv3_weight,
-            backbone_layer2_3_bn3_weight,
-            backbone_layer2_3_bn3_bias,
-            backbone_layer2_3_bn3_running_mean,
-            backbone_layer2_3_bn3_running_var,
-            backbone_layer2_3_bn3_num_batches_tracked,
-            backbone_layer3_0_conv1_weight,
-            backbone_layer3_0_bn1_weight,
-            backbone_layer3_0_bn1_bias,
-            backbone_layer3_0_bn1_running_mean,
-            backbone_layer3_0_bn1_running_var,
-            backbone_layer3_0_bn1_num_batches_tracked,
-            backbone_layer3_0_conv2_weight,
-            backbone_layer3_0_bn2_weight,
-            backbone_layer3_0_bn2_bias,
-            backbone_layer3_0_bn2_running_mean,
-            backbone_layer3_0_bn2_running_var,
-            backbone_layer3_0_bn2_num_batches_tracked,
-            backbone_layer3_0_conv3_weight,
-            backbone_layer3_0_bn3_weight,
-            backbone_layer3_0_bn3_bias,
-            backbone_layer3_0_bn3_running_mean,
-            backbone_layer3_0_bn3_running_var,
-            backbone_layer3_0_bn3_num_batches_tracked,
-            backbone_layer3_0_downsample_0_weight,
-            backbone_layer3_0_downsample_1_weight,
-            backbone_layer3_0_downsample_1_bias,
-            backbone_layer3_0_downsample_1_running_mean,
-            backbone_layer3_0_downsample_1_running_var,
-            backbone_layer3_0_downsample_1_num_batches_tracked,
-            backbone_layer3_1_conv1_weight,
-            backbone_layer3_1_bn1_weight,
-            backbone_layer3_1_bn1_bias,
-            backbone_layer3_1_bn1_running_mean,
-            backbone_layer3_1_bn1_running_var,
-            backbone_layer3_1_bn1_num_batches_tracked,
-            backbone_layer3_1_conv2_weight,
-            backbone_layer3_1_bn2_weight,
-            backbone_layer3_1_bn2_bias,
-            backbone_layer3_1_bn2_running_mean,
-            backbone_layer3_1_bn2_running_var,
-            backbone_layer3_1_bn2_num_batches_tracked,
-            backbone_layer3_1_conv3_weight,
-            backbone_layer3_1_bn3_weight,
-            backbone_layer3_1_bn3_bias,
-            backbone_layer3_1_bn3_running_mean,
-            backbone_layer3_1_bn3_running_var,
-            backbone_layer3_1_bn3_num_batches_tracked,
-            backbone_layer3_2_conv1_weight,
-            backbone_layer3_2_bn1_weight,
-            backbone_layer3_2_bn1_bias,
-            backbone_layer3_2_bn1_running_mean,
-            backbone_layer3_2_bn1_running_var,
-            backbone_layer3_2_bn1_num_batches_tracked,
-            backbone_layer3_2_conv2_weight,
-            backbone_layer3_2_bn2_weight,
-            backbone_layer3_2_bn2_bias,
-            backbone_layer3_2_bn2_running_mean,
-            backbone_layer3_2_bn2_running_var,
-            backbone_layer3_2_bn2_num_batches_tracked,
-            backbone_layer3_2_conv3_weight,
-            backbone_layer3_2_bn3_weight,
-            backbone_layer3_2_bn3_bias,
-            backbone_layer3_2_bn3_running_mean,
-            backbone_layer3_2_bn3_running_var,
-            backbone_layer3_2_bn3_num_batches_tracked,
-            backbone_layer3_3_conv1_weight,
-            backbone_layer3_3_bn1_weight,
-            backbone_layer3_3_bn1_bias,
-            backbone_layer3_3_bn1_running_mean,
-            backbone_layer3_3_bn1_running_var,
-            backbone_layer3_3_bn1_num_batches_tracked,
-            backbone_layer3_3_conv2_weight,
-            backbone_layer3_3_bn2_weight,
-            backbone_layer3_3_bn2_bias,
-            backbone_layer3_3_bn2_running_mean,
-            backbone_layer3_3_bn2_running_var,
-            backbone_layer3_3_bn2_num_batches_tracked,
-            backbone_layer3_3_conv3_weight,
-            backbone_layer3_3_bn3_weight,
-            backbone_layer3_3_bn3_bias,
-            backbone_layer3_3_bn3_running_mean,
-            backbone_layer3_3_bn3_running_var,
-            backbone_layer3_3_bn3_num_batches_tracked,
-            backbone_layer3_4_conv1_weight,
-            backbone_layer3_4_bn1_weight,
-            backbone_layer3_4_bn1_bias,
-            backbone_layer3_4_bn1_running_mean,
-            backbone_layer3_4_bn1_running_var,
-            backbone_layer3_4_bn1_num_batches_tracked,
-            backbone_layer3_4_conv2_weight,
-            backbone_layer3_4_bn2_weight,
-            backbone_layer3_4_bn2_bias,
-            backbone_layer3_4_bn2_running_mean,
-            backbone_layer3_4_bn2_running_var,
-            backbone_layer3_4_bn2_num_batches_tracked,
-            backbone_layer3_4_conv3_weight,
-            backbone_layer3_4_bn3_weight,
-            backbone_layer3_4_bn3_bias,
-            backbone_layer3_4_bn3_running_mean,
-            backbone_layer3_4_bn3_running_var,
-            backbone_layer3_4_bn3_num_batches_tracked,
-            backbone_layer3_5_conv1_weight,
-            backbone_layer3_5_bn1_weight,
-            backbone_layer3_5_bn1_bias,
-            backbone_layer3_5_bn1_running_mean,
-            backbone_layer3_5_bn1_running_var,
-            backbone_layer3_5_bn1_num_batches_tracked,
-            backbone_layer3_5_conv2_weight,
-            backbone_layer3_5_bn2_weight,
-            backbone_layer3_5_bn2_bias,
-            backbone_layer3_5_bn2_running_mean,
-            backbone_layer3_5_bn2_running_var,
-            backbone_layer3_5_bn2_num_batches_tracked,
-            backbone_layer3_5_conv3_weight,
-            backbone_layer3_5_bn3_weight,
-            backbone_layer3_5_bn3_bias,
-            backbone_layer3_5_bn3_running_mean,
-            backbone_layer3_5_bn3_running_var,
-            backbone_layer3_5_bn3_num_batches_tracked,
-            backbone_layer3_6_conv1_weight,
-            backbone_layer3_6_bn1_weight,
-            backbone_layer3_6_bn1_bias,
-            backbone_layer3_6_bn1_running_mean,
-            backbone_layer3_6_bn1_running_var,
-            backbone_layer3_6_bn1_num_batches_tracked,
-            backbone_layer3_6_conv2_weight,
-            backbone_layer3_6_bn2_weight,
-            backbone_layer3_6_bn2_bias,
-            backbone_layer3_6_bn2_running_mean,
-            backbone_layer3_6_bn2_running_var,
-            backbone_layer3_6_bn2_num_batches_tracked,
-            backbone_layer3_6_conv3_weight,
-            backbone_layer3_6_bn3_weight,
-            backbone_layer3_6_bn3_bias,
-            backbone_layer3_6_bn3_running_mean,
-            backbone_layer3_6_bn3_running_var,
-            backbone_layer3_6_bn3_num_batches_tracked,
-            backbone_layer3_7_conv1_weight,
-            backbone_layer3_7_bn1_weight,
-            backbone_layer3_7_bn1_bias,
-            backbone_layer3_7_bn1_running_mean,
-            backbone_layer3_7_bn1_running_var,
-            backbone_layer3_7_bn1_num_batches_tracked,
-            backbone_layer3_7_conv2_weight,
-            backbone_layer3_7_bn2_weight,
-            backbone_layer3_7_bn2_bias,
-            backbone_layer3_7_bn2_running_mean,
-            backbone_layer3_7_bn2_running_var,
-            backbone_layer3_7_bn2_num_batches_tracked,
-            backbone_layer3_7_conv3_weight,
-            backbone_layer3_7_bn3_weight,
-            backbone_layer3_7_bn3_bias,
-            backbone_layer3_7_bn3_running_mean,
-            backbone_layer3_7_bn3_running_var,
-            backbone_layer3_7_bn3_num_batches_tracked,
-            backbone_layer3_8_conv1_weight,
-            backbone_layer3_8_bn1_weight,
-            backbone_layer3_8_bn1_bias,
-            backbone_layer3_8_bn1_running_mean,
-            backbone_layer3_8_bn1_running_var,
-            backbone_layer3_8_bn1_num_batches_tracked,
-            backbone_layer3_8_conv2_weight,
-            backbone_layer3_8_bn2_weight,
-            backbone_layer3_8_bn2_bias,
-            backbone_layer3_8_bn2_running_mean,
-            backbone_layer3_8_bn2_running_var,
-            backbone_layer3_8_bn2_num_batches_tracked,
-            backbone_layer3_8_conv3_weight,
-            backbone_layer3_8_bn3_weight,
-            backbone_layer3_8_bn3_bias,
-            backbone_layer3_8_bn3_running_mean,
-            backbone_layer3_8_bn3_running_var,
-            backbone_layer3_8_bn3_num_batches_tracked,
-            backbone_layer3_9_conv1_weight,
-            backbone_layer3_9_bn1_weight,
-            backbone_layer3_9_bn1_bias,
-            backbone_layer3_9_bn1_running_mean,
-            backbone_layer3_9_bn1_running_var,
-            backbone_layer3_9_bn1_num_batches_tracked,
-            backbone_layer3_9_conv2_weight,
-            backbone_layer3_9_bn2_weight,
-            backbone_layer3_9_bn2_bias,
-            backbone_layer3_9_bn2_running_mean,
-            backbone_layer3_9_bn2_running_var,
-            backbone_layer3_9_bn2_num_batches_tracked,
-            backbone_layer3_9_conv3_weight,
-            backbone_layer3_9_bn3_weight,
-            backbone_layer3_9_bn3_bias,
-            backbone_layer3_9_bn3_running_mean,
-            backbone_layer3_9_bn3_running_var,
-            backbone_layer3_9_bn3_num_batches_tracked,
-            backbone_layer3_10_conv1_weight,
-            backbone_layer3_10_bn1_weight,
-            backbone_layer3_10_bn1_bias,
-            backbone_layer3_10_bn1_running_mean,
-            backbone_layer3_10_bn1_running_var,
-            backbone_layer3_10_bn1_num_batches_tracked,
-            backbone_layer3_10_conv2_weight,
-            backbone_layer3_10_bn2_weight,
-            backbone_layer3_10_bn2_bias,
-            backbone_layer3_10_bn2_running_mean,
-            backbone_layer3_10_bn2_running_var,
-            backbone_layer3_10_bn2_num_batches_tracked,
-            backbone_layer3_10_conv3_weight,
-            backbone_layer3_10_bn3_weight,
-            backbone_layer3_10_bn3_bias,
-            backbone_layer3_10_bn3_running_mean,
-            backbone_layer3_10_bn3_running_var,
-            backbone_layer3_10_bn3_num_batches_tracked,
-            backbone_layer3_11_conv1_weight,
-            backbone_layer3_11_bn1_weight,
-            backbone_layer3_11_bn1_bias,
-            backbone_layer3_11_bn1_running_mean,
-            backbone_layer3_11_bn1_running_var,
-            backbone_layer3_11_bn1_num_batches_tracked,
-            backbone_layer3_11_conv2_weight,
-            backbone_layer3_11_bn2_weight,
-            backbone_layer3_11_bn2_bias,
-            backbone_layer3_11_bn2_running_mean,
-            backbone_layer3_11_bn2_running_var,
-            backbone_layer3_11_bn2_num_batches_tracked,
-            backbone_layer3_11_conv3_weight,
-            backbone_layer3_11_bn3_weight,
-            backbone_layer3_11_bn3_bias,
-            backbone_layer3_11_bn3_running_mean,
-            backbone_layer3_11_bn3_running_var,
-            backbone_layer3_11_bn3_num_batches_tracked,
-            backbone_layer3_12_conv1_weight,
-            backbone_layer3_12_bn1_weight,
-            backbone_layer3_12_bn1_bias,
-            backbone_layer3_12_bn1_running_mean,
-            backbone_layer3_12_bn1_running_var,
-            backbone_layer3_12_bn1_num_batches_tracked,
-            backbone_layer3_12_conv2_weight,
-            backbone_layer3_12_bn2_weight,
-            backbone_layer3_12_bn2_bias,
-            backbone_layer3_12_bn2_running_mean,
-            backbone_layer3_12_bn2_running_var,
-            backbone_layer3_12_bn2_num_batches_tracked,
-            backbone_layer3_12_conv3_weight,
-            backbone_layer3_12_bn3_weight,
-            backbone_layer3_12_bn3_bias,
-            backbone_layer3_12_bn3_running_mean,
-            backbone_layer3_12_bn3_running_var,
-            backbone_layer3_12_bn3_num_batches_tracked,
-            backbone_layer3_13_conv1_weight,
-            backbone_layer3_13_bn1_weight,
-            backbone_layer3_13_bn1_bias,
-            backbone_layer3_13_bn1_running_mean,
-            backbone_layer3_13_bn1_running_var,
-            backbone_layer3_13_bn1_num_batches_tracked,
-            backbone_layer3_13_conv2_weight,
-            backbone_layer3_13_bn2_weight,
-            backbone_layer3_13_bn2_bias,
-            backbone_layer3_13_bn2_running_mean,
-            backbone_layer3_13_bn2_running_var,
-            backbone_layer3_13_bn2_num_batches_tracked,
-            backbone_layer3_13_conv3_weight,
-            backbone_layer3_13_bn3_weight,
-            backbone_layer3_13_bn3_bias,
-            backbone_layer3_13_bn3_running_mean,
-            backbone_layer3_13_bn3_running_var,
-            backbone_layer3_13_bn3_num_batches_tracked,
-            backbone_layer3_14_conv1_weight,
-            backbone_layer3_14_bn1_weight,
-            backbone_layer3_14_bn1_bias,
-            backbone_layer3_14_bn1_running_mean,
-            backbone_layer3_14_bn1_running_var,
-            backbone_layer3_14_bn1_num_batches_tracked,
-            backbone_layer3_14_conv2_weight,
-            backbone_layer3_14_bn2_weight,
-            backbone_layer3_14_bn2_bias,
-            backbone_layer3_14_bn2_running_mean,
-            backbone_layer3_14_bn2_running_var,
-            backbone_layer3_14_bn2_num_batches_tracked,
-            backbone_layer3_14_conv3_weight,
-            backbone_layer3_14_bn3_weight,
-            backbone_layer3_14_bn3_bias,
-            backbone_layer3_14_bn3_running_mean,
-            backbone_layer3_14_bn3_running_var,
-            backbone_layer3_14_bn3_num_batches_tracked,
-            backbone_layer3_15_conv1_weight,
-            backbone_layer3_15_bn1_weight,
-            backbone_layer3_15_bn1_bias,
-            backbone_layer3_15_bn1_running_mean,
-            backbone_layer3_15_bn1_running_var,
-            backbone_layer3_15_bn1_num_batches_tracked,
-            backbone_layer3_15_conv2_weight,
-            backbone_layer3_15_bn2_weight,
-            backbone_layer3_15_bn2_bias,
-            backbone_layer3_15_bn2_running_mean,
-            backbone_layer3_15_bn2_running_var,
-            backbone_layer3_15_bn2_num_batches_tracked,
-            backbone_layer3_15_conv3_weight,
-            backbone_layer3_15_bn3_weight,
-            backbone_layer3_15_bn3_bias,
-            backbone_layer3_15_bn3_running_mean,
-            backbone_layer3_15_bn3_running_var,
-            backbone_layer3_15_bn3_num_batches_tracked,
-            backbone_layer3_16_conv1_weight,
-            backbone_layer3_16_bn1_weight,
-            backbone_layer3_16_bn1_bias,
-            backbone_layer3_16_bn1_running_mean,
-            backbone_layer3_16_bn1_running_var,
-            backbone_layer3_16_bn1_num_batches_tracked,
-            backbone_layer3_16_conv2_weight,
-            backbone_layer3_16_bn2_weight,
-            backbone_layer3_16_bn2_bias,
-            backbone_layer3_16_bn2_running_mean,
-            backbone_layer3_16_bn2_running_var,
-            backbone_layer3_16_bn2_num_batches_tracked,
-            backbone_layer3_16_conv3_weight,
-            backbone_layer3_16_bn3_weight,
-            backbone_layer3_16_bn3_bias,
-            backbone_layer3_16_bn3_running_mean,
-            backbone_layer3_16_bn3_running_var,
-            backbone_layer3_16_bn3_num_batches_tracked,
-            backbone_layer3_17_conv1_weight,
-            backbone_layer3_17_bn1_weight,
-            backbone_layer3_17_bn1_bias,
-            backbone_layer3_17_bn1_running_mean,
-            backbone_layer3_17_bn1_running_var,
-            backbone_layer3_17_bn1_num_batches_tracked,
-            backbone_layer3_17_conv2_weight,
-            backbone_layer3_17_bn2_weight,
-            backbone_layer3_17_bn2_bias,
-            backbone_layer3_17_bn2_running_mean,
-            backbone_layer3_17_bn2_running_var,
-            backbone_layer3_17_bn2_num_batches_tracked,
-            backbone_layer3_17_conv3_weight,
-            backbone_layer3_17_bn3_weight,
-            backbone_layer3_17_bn3_bias,
-            backbone_layer3_17_bn3_running_mean,
-            backbone_layer3_17_bn3_running_var,
-            backbone_layer3_17_bn3_num_batches_tracked,
-            backbone_layer3_18_conv1_weight,
-            backbone_layer3_18_bn1_weight,
-            backbone_layer3_18_bn1_bias,
-            backbone_layer3_18_bn1_running_mean,
-            backbone_layer3_18_bn1_running_var,
-            backbone_layer3_18_bn1_num_batches_tracked,
-            backbone_layer3_18_conv2_weight,
-            backbone_layer3_18_bn2_weight,
-            backbone_layer3_18_bn2_bias,
-            backbone_layer3_18_bn2_running_mean,
-            backbone_layer3_18_bn2_running_var,
-            backbone_layer3_18_bn2_num_batches_tracked,
-            backbone_layer3_18_conv3_weight,
-            backbone_layer3_18_bn3_weight,
-            backbone_layer3_18_bn3_bias,
-            backbone_layer3_18_bn3_running_mean,
-            backbone_layer3_18_bn3_running_var,
-            backbone_layer3_18_bn3_num_batches_tracked,
-            backbone_layer3_19_conv1_weight,
-            backbone_layer3_19_bn1_weight,
-            backbone_layer3_19_bn1_bias,
-            backbone_layer3_19_bn1_running_mean,
-            backbone_layer3_19_bn1_running_var,
-            backbone_layer3_19_bn1_num_batches_tracked,
-            backbone_layer3_19_conv2_weight,
-            backbone_layer3_19_bn2_weight,
-            backbone_layer3_19_bn2_bias,
-            backbone_layer3_19_bn2_running_mean,
-            backbone_layer3_19_bn2_running_var,
-            backbone_layer3_19_bn2_num_batches_tracked,
-            backbone_layer3_19_conv3_weight,
-            backbone_layer3_19_bn3_weight,
-            backbone_layer3_19_bn3_bias,
-            backbone_layer3_19_bn3_running_mean,
-            backbone_layer3_19_bn3_running_var,
-            backbone_layer3_19_bn3_num_batches_tracked,
-            backbone_layer3_20_conv1_weight,
-            backbone_layer3_20_bn1_weight,
-            backbone_layer3_20_bn1_bias,
-            backbone_layer3_20_bn1_running_mean,
-            backbone_layer3_20_bn1_running_var,
-            backbone_layer3_20_bn1_num_batches_tracked,
-            backbone_layer3_20_conv2_weight,
-            backbone_layer3_20_bn2_weight,
-            backbone_layer3_20_bn2_bias,
-            backbone_layer3_20_bn2_running_mean,
-            backbone_layer3_20_bn2_running_var,
-            backbone_layer3_20_bn2_num_batches_tracked,
-            backbone_layer3_20_conv3_weight,
-            backbone_layer3_20_bn3_weight,
-            backbone_layer3_20_bn3_bias,
-            backbone_layer3_20_bn3_running_mean,
-            backbone_layer3_20_bn3_running_var,
-            backbone_layer3_20_bn3_num_batches_tracked,
-            backbone_layer3_21_conv1_weight,
-            backbone_layer3_21_bn1_weight,
-            backbone_layer3_21_bn1_bias,
-            backbone_layer3_21_bn1_running_mean,
-            backbone_layer3_21_bn1_running_var,
-            backbone_layer3_21_bn1_num_batches_tracked,
-            backbone_layer3_21_conv2_weight,
-            backbone_layer3_21_bn2_weight,
-            backbone_layer3_21_bn2_bias,
-            backbone_layer3_21_bn2_running_mean,
-            backbone_layer3_21_bn2_running_var,
-            backbone_layer3_21_bn2_num_batches_tracked,
-            backbone_layer3_21_conv3_weight,
-            backbone_layer3_21_bn3_weight,
-            backbone_layer3_21_bn3_bias,
-            backbone_layer3_21_bn3_running_mean,
-            backbone_layer3_21_bn3_running_var,
-            backbone_layer3_21_bn3_num_batches_tracked,
-            backbone_layer3_22_conv1_weight,
-            backbone_layer3_22_bn1_weight,
-            backbone_layer3_22_bn1_bias,
-            backbone_layer3_22_bn1_running_mean,
-            backbone_layer3_22_bn1_running_var,
-            backbone_layer3_22_bn1_num_batches_tracked,
-            backbone_layer3_22_conv2_weight,
-            backbone_layer3_22_bn2_weight,
-            backbone_layer3_22_bn2_bias,
-            backbone_layer3_22_bn2_running_mean,
-            backbone_layer3_22_bn2_running_var,
-            backbone_layer3_22_bn2_num_batches_tracked,
-            backbone_layer3_22_conv3_weight,
-            backbone_layer3_22_bn3_weight,
-            backbone_layer3_22_bn3_bias,
-            backbone_layer3_22_bn3_running_mean,
-            backbone_layer3_22_bn3_running_var,
-            backbone_layer3_22_bn3_num_batches_tracked,
-            backbone_layer4_0_conv1_weight,
-            backbone_layer4_0_bn1_weight,
-            backbone_layer4_0_bn1_bias,
-            backbone_layer4_0_bn1_running_mean,
-            backbone_layer4_0_bn1_running_var,
-            backbone_layer4_0_bn1_num_batches_tracked,
-            backbone_layer4_0_conv2_weight,
-            backbone_layer4_0_bn2_weight,
-            backbone_layer4_0_bn2_bias,
-            backbone_layer4_0_bn2_running_mean,
-            backbone_layer4_0_bn2_running_var,
-            backbone_layer4_0_bn2_num_batches_tracked,
-            backbone_layer4_0_conv3_weight,
-            backbone_layer4_0_bn3_weight,
-            backbone_layer4_0_bn3_bias,
-            backbone_layer4_0_bn3_running_mean,
-            backbone_layer4_0_bn3_running_var,
-            backbone_layer4_0_bn3_num_batches_tracked,
-            backbone_layer4_0_downsample_0_weight,
-            backbone_layer4_0_downsample_1_weight,
-            backbone_layer4_0_downsample_1_bias,
-            backbone_layer4_0_downsample_1_running_mean,
-            backbone_layer4_0_downsample_1_running_var,
-            backbone_layer4_0_downsample_1_num_batches_tracked,
-            backbone_layer4_1_conv1_weight,
-            backbone_layer4_1_bn1_weight,
-            backbone_layer4_1_bn1_bias,
-            backbone_layer4_1_bn1_running_mean,
-            backbone_layer4_1_bn1_running_var,
-            backbone_layer4_1_bn1_num_batches_tracked,
-            backbone_layer4_1_conv2_weight,
-            backbone_layer4_1_bn2_weight,
-            backbone_layer4_1_bn2_bias,
-            backbone_layer4_1_bn2_running_mean,
-            backbone_layer4_1_bn2_running_var,
-            backbone_layer4_1_bn2_num_batches_tracked,
-            backbone_layer4_1_conv3_weight,
-            backbone_layer4_1_bn3_weight,
-            backbone_layer4_1_bn3_bias,
-            backbone_layer4_1_bn3_running_mean,
-            backbone_layer4_1_bn3_running_var,
-            backbone_layer4_1_bn3_num_batches_tracked,
-            backbone_layer4_2_conv1_weight,
-            backbone_layer4_2_bn1_weight,
-            backbone_layer4_2_bn1_bias,
-            backbone_layer4_2_bn1_running_mean,
-            backbone_layer4_2_bn1_running_var,
-            backbone_layer4_2_bn1_num_batches_tracked,
-            backbone_layer4_2_conv2_weight,
-            backbone_layer4_2_bn2_weight,
-            backbone_layer4_2_bn2_bias,
-            backbone_layer4_2_bn2_running_mean,
-            backbone_layer4_2_bn2_running_var,
-            backbone_layer4_2_bn2_num_batches_tracked,
-            backbone_layer4_2_conv3_weight,
-            backbone_layer4_2_bn3_weight,
-            backbone_layer4_2_bn3_bias,
-            backbone_layer4_2_bn3_running_mean,
-            backbone_layer4_2_bn3_running_var,
-            backbone_layer4_2_bn3_num_batches_tracked,
-            head_sa1_conv_res_0_weight,
-            head_sa1_conv_res_1_weight,
-            head_sa1_conv_res_1_bias,
-            head_sa1_conv_res_1_running_mean,
-            head_sa1_conv_res_1_running_var,
-            head_sa1_conv_res_1_num_batches_tracked,
-            head_sa1_conv_res_3_weight,
-            head_sa1_conv_res_4_weight,
-            head_sa1_conv_res_4_bias,
-            head_sa1_conv_res_4_running_mean,
-            head_sa1_conv_res_4_running_var,
-            head_sa1_conv_res_4_num_batches_tracked,
-            head_sa1_conv_attn_0_weight,
-            head_sa1_conv_attn_1_weight,
-            head_sa1_conv_attn_1_bias,
-            head_sa1_conv_attn_1_running_mean,
-            head_sa1_conv_attn_1_running_var,
-            head_sa1_conv_attn_1_num_batches_tracked,
-            head_sa1_conv_attn_3_weight,
-            head_sa1_conv_attn_4_weight,
-            head_sa1_conv_attn_4_bias,
-            head_sa1_conv_attn_4_running_mean,
-            head_sa1_conv_attn_4_running_var,
-            head_sa1_conv_attn_4_num_batches_tracked,
-            head_cls1_weight,
-            head_cls1_bias,
-            head_sa2_conv_res_0_weight,
-            head_sa2_conv_res_1_weight,
-            head_sa2_conv_res_1_bias,
-            head_sa2_conv_res_1_running_mean,
-            head_sa2_conv_res_1_running_var,
-            head_sa2_conv_res_1_num_batches_tracked,
-            head_sa2_conv_res_3_weight,
-            head_sa2_conv_res_4_weight,
-            head_sa2_conv_res_4_bias,
-            head_sa2_conv_res_4_running_mean,
-            head_sa2_conv_res_4_running_var,
-            head_sa2_conv_res_4_num_batches_tracked,
-            head_sa2_conv_attn_0_weight,
-            head_sa2_conv_attn_1_weight,
-            head_sa2_conv_attn_1_bias,
-            head_sa2_conv_attn_1_running_mean,
-            head_sa2_conv_attn_1_running_var,
-            head_sa2_conv_attn_1_num_batches_tracked,
-            head_sa2_conv_attn_3_weight,
-            head_sa2_conv_attn_4_weight,
-            head_sa2_conv_attn_4_bias,
-            head_sa2_conv_attn_4_running_mean,
-            head_sa2_conv_attn_4_running_var,
-            head_sa2_conv_attn_4_num_batches_tracked,
-            head_cls2_weight,
-            head_cls2_bias,
-            head_sa3_conv_res_0_weight,
-            head_sa3_conv_res_1_weight,
-            head_sa3_conv_res_1_bias,
-            head_sa3_conv_res_1_running_mean,
-            head_sa3_conv_res_1_running_var,
-            head_sa3_conv_res_1_num_batches_tracked,
-            head_sa3_conv_res_3_weight,
-            head_sa3_conv_res_4_weight,
-            head_sa3_conv_res_4_bias,
-            head_sa3_conv_res_4_running_mean,
-            head_sa3_conv_res_4_running_var,
-            head_sa3_conv_res_4_num_batches_tracked,
-            head_sa3_conv_attn_0_weight,
-            head_sa3_conv_attn_1_weight,
-            head_sa3_conv_attn_1_bias,
-            head_sa3_conv_attn_1_running_mean,
-            head_sa3_conv_attn_1_running_var,
-            head_sa3_conv_attn_1_num_batches_tracked,
-            head_sa3_conv_attn_3_weight,
-            head_sa3_conv_attn_4_weight,
-            head_sa3_conv_attn_4_bias,
-            head_sa3_conv_attn_4_running_mean,
-            head_sa3_conv_attn_4_running_var,
-            head_sa3_conv_attn_4_num_batches_tracked,
-            head_cls3_weight,
-            head_cls3_bias,
-            head_sa4_conv_res_0_weight,
-            head_sa4_conv_res_1_weight,
-            head_sa4_conv_res_1_bias,
-            head_sa4_conv_res_1_running_mean,
-            head_sa4_conv_res_1_running_var,
-            head_sa4_conv_res_1_num_batches_tracked,
-            head_sa4_conv_res_3_weight,
-            head_sa4_conv_res_4_weight,
-            head_sa4_conv_res_4_bias,
-            head_sa4_conv_res_4_running_mean,
-            head_sa4_conv_res_4_running_var,
-            head_sa4_conv_res_4_num_batches_tracked,
-            head_sa4_conv_attn_0_weight,
-            head_sa4_conv_attn_1_weight,
-            head_sa4_conv_attn_1_bias,
-            head_sa4_conv_attn_1_running_mean,
-            head_sa4_conv_attn_1_running_var,
-            head_sa4_conv_attn_1_num_batches_tracked,
-            head_sa4_conv_attn_3_weight,
-            head_sa4_conv_attn_4_weight,
-            head_sa4_conv_attn_4_bias,
-            head_sa4_conv_attn_4_running_mean,
-            head_sa4_conv_attn_4_running_var,
-            head_sa4_conv_attn_4_num_batches_tracked,
-            head_cls4_weight,
-            head_cls4_bias,
-            head_mask_conv_weight,
-            head_mask_conv_bias,
-            head_cat_fc_weight,
-            head_cat_fc_bias,
-            head_fcn_0_weight,
-            head_fcn_1_weight,
-            head_fcn_1_bias,
-            head_fcn_1_running_mean,
-            head_fcn_1_running_var,
-            head_fcn_1_num_batches_tracked,
-            head_fcn_4_weight,
-            head_fcn_4_bias,
-        };
+        _parameters = ParameterTable.Create(device.Accelerator, ParameterSpecs);
+        backbone_stem_0_weight = _parameters[0];
+        backbone_stem_1_weight = _parameters[1];
+        backbone_stem_1_bias = _parameters[2];
+        backbone_stem_1_running_mean = _parameters[3];
+        backbone_stem_1_running_var = _parameters[4];
+        backbone_stem_1_num_batches_tracked = _parameters[5];
+        backbone_stem_3_weight = _parameters[6];
+        backbone_stem_4_weight = _parameters[7];
+        backbone_stem_4_bias = _parameters[8];
+        backbone_stem_4_running_mean = _parameters[9];
+        backbone_stem_4_running_var = _parameters[10];
+        backbone_stem_4_num_batches_tracked = _parameters[11];
+        backbone_stem_6_weight = _parameters[12];
+        backbone_stem_7_weight = _parameters[13];
+        backbone_stem_7_bias = _parameters[14];
+        backbone_stem_7_running_mean = _parameters[15];
+        backbone_stem_7_running_var = _parameters[16];
+        backbone_stem_7_num_batches_tracked = _parameters[17];
+        backbone_layer1_0_conv1_weight = _parameters[18];
+        backbone_layer1_0_bn1_weight = _parameters[19];
+        backbone_layer1_0_bn1_bias = _parameters[20];
+        backbone_layer1_0_bn1_running_mean = _parameters[21];
+        backbone_layer1_0_bn1_running_var = _parameters[22];
+        backbone_layer1_0_bn1_num_batches_tracked = _parameters[23];
+        backbone_layer1_0_conv2_weight = _parameters[24];
+        backbone_layer1_0_bn2_weight = _parameters[25];
+        backbone_layer1_0_bn2_bias = _parameters[26];
+        backbone_layer1_0_bn2_running_mean = _parameters[27];
+        backbone_layer1_0_bn2_running_var = _parameters[28];
+        backbone_layer1_0_bn2_num_batches_tracked = _parameters[29];
+        backbone_layer1_0_conv3_weight = _parameters[30];
+        backbone_layer1_0_bn3_weight = _parameters[31];
+        backbone_layer1_0_bn3_bias = _parameters[32];
+        backbone_layer1_0_bn3_running_mean = _parameters[33];
+        backbone_layer1_0_bn3_running_var = _parameters[34];
+        backbone_layer1_0_bn3_num_batches_tracked = _parameters[35];
+        backbone_layer1_0_downsample_0_weight = _parameters[36];
+        backbone_layer1_0_downsample_1_weight = _parameters[37];
+        backbone_layer1_0_downsample_1_bias = _parameters[38];
+        backbone_layer1_0_downsample_1_running_mean = _parameters[39];
+        backbone_layer1_0_downsample_1_running_var = _parameters[40];
+        backbone_layer1_0_downsample_1_num_batches_tracked = _parameters[41];
+        backbone_layer1_1_conv1_weight = _parameters[42];
+        backbone_layer1_1_bn1_weight = _parameters[43];
+        backbone_layer1_1_bn1_bias = _parameters[44];
+        backbone_layer1_1_bn1_running_mean = _parameters[45];
+        backbone_layer1_1_bn1_running_var = _parameters[46];
+        backbone_layer1_1_bn1_num_batches_tracked = _parameters[47];
+        backbone_layer1_1_conv2_weight = _parameters[48];
+        backbone_layer1_1_bn2_weight = _parameters[49];
+        backbone_layer1_1_bn2_bias = _parameters[50];
+        backbone_layer1_1_bn2_running_mean = _parameters[51];
+        backbone_layer1_1_bn2_running_var = _parameters[52];
+        backbone_layer1_1_bn2_num_batches_tracked = _parameters[53];
+        backbone_layer1_1_conv3_weight = _parameters[54];
+        backbone_layer1_1_bn3_weight = _parameters[55];
+        backbone_layer1_1_bn3_bias = _parameters[56];
+        backbone_layer1_1_bn3_running_mean = _parameters[57];
+        backbone_layer1_1_bn3_running_var = _parameters[58];
+        backbone_layer1_1_bn3_num_batches_tracked = _parameters[59];
+        backbone_layer1_2_conv1_weight = _parameters[60];
+        backbone_layer1_2_bn1_weight = _parameters[61];
+        backbone_layer1_2_bn1_bias = _parameters[62];
+        backbone_layer1_2_bn1_running_mean = _parameters[63];
+        backbone_layer1_2_bn1_running_var = _parameters[64];
+        backbone_layer1_2_bn1_num_batches_tracked = _parameters[65];
+        backbone_layer1_2_conv2_weight = _parameters[66];
+        backbone_layer1_2_bn2_weight = _parameters[67];
+        backbone_layer1_2_bn2_bias = _parameters[68];
+        backbone_layer1_2_bn2_running_mean = _parameters[69];
+        backbone_layer1_2_bn2_running_var = _parameters[70];
+        backbone_layer1_2_bn2_num_batches_tracked = _parameters[71];
+        backbone_layer1_2_conv3_weight = _parameters[72];
+        backbone_layer1_2_bn3_weight = _parameters[73];
+        backbone_layer1_2_bn3_bias = _parameters[74];
+        backbone_layer1_2_bn3_running_mean = _parameters[75];
+        backbone_layer1_2_bn3_running_var = _parameters[76];
+        backbone_layer1_2_bn3_num_batches_tracked = _parameters[77];
+        backbone_layer2_0_conv1_weight = _parameters[78];
+        backbone_layer2_0_bn1_weight = _parameters[79];
+        backbone_layer2_0_bn1_bias = _parameters[80];
+        backbone_layer2_0_bn1_running_mean = _parameters[81];
+        backbone_layer2_0_bn1_running_var = _parameters[82];
+        backbone_layer2_0_bn1_num_batches_tracked = _parameters[83];
+        backbone_layer2_0_conv2_weight = _parameters[84];
+        backbone_layer2_0_bn2_weight = _parameters[85];
+        backbone_layer2_0_bn2_bias = _parameters[86];
+        backbone_layer2_0_bn2_running_mean = _parameters[87];
+        backbone_layer2_0_bn2_running_var = _parameters[88];
+        backbone_layer2_0_bn2_num_batches_tracked = _parameters[89];
+        backbone_layer2_0_conv3_weight = _parameters[90];
+        backbone_layer2_0_bn3_weight = _parameters[91];
+        backbone_layer2_0_bn3_bias = _parameters[92];
+        backbone_layer2_0_bn3_running_mean = _parameters[93];
+        backbone_layer2_0_bn3_running_var = _parameters[94];
+        backbone_layer2_0_bn3_num_batches_tracked = _parameters[95];
+        backbone_layer2_0_downsample_0_weight = _parameters[96];
+        backbone_layer2_0_downsample_1_weight = _parameters[97];
+        backbone_layer2_0_downsample_1_bias = _parameters[98];
+        backbone_layer2_0_downsample_1_running_mean = _parameters[99];
+        backbone_layer2_0_downsample_1_running_var = _parameters[100];
+        backbone_layer2_0_downsample_1_num_batches_tracked = _parameters[101];
+        backbone_layer2_1_conv1_weight = _parameters[102];
+        backbone_layer2_1_bn1_weight = _parameters[103];
+        backbone_layer2_1_bn1_bias = _parameters[104];
+        backbone_layer2_1_bn1_running_mean = _parameters[105];
+        backbone_layer2_1_bn1_running_var = _parameters[106];
+        backbone_layer2_1_bn1_num_batches_tracked = _parameters[107];
+        backbone_layer2_1_conv2_weight = _parameters[108];
+        backbone_layer2_1_bn2_weight = _parameters[109];
+        backbone_layer2_1_bn2_bias = _parameters[110];
+        backbone_layer2_1_bn2_running_mean = _parameters[111];
+        backbone_layer2_1_bn2_running_var = _parameters[112];
+        backbone_layer2_1_bn2_num_batches_tracked = _parameters[113];
+        backbone_layer2_1_conv3_weight = _parameters[114];
+        backbone_layer2_1_bn3_weight = _parameters[115];
+        backbone_layer2_1_bn3_bias = _parameters[116];
+        backbone_layer2_1_bn3_running_mean = _parameters[117];
+        backbone_layer2_1_bn3_running_var = _parameters[118];
+        backbone_layer2_1_bn3_num_batches_tracked = _parameters[119];
+        backbone_layer2_2_conv1_weight = _parameters[120];
+        backbone_layer2_2_bn1_weight = _parameters[121];
+        backbone_layer2_2_bn1_bias = _parameters[122];
+        backbone_layer2_2_bn1_running_mean = _parameters[123];
+        backbone_layer2_2_bn1_running_var = _parameters[124];
+        backbone_layer2_2_bn1_num_batches_tracked = _parameters[125];
+        backbone_layer2_2_conv2_weight = _parameters[126];
+        backbone_layer2_2_bn2_weight = _parameters[127];
+        backbone_layer2_2_bn2_bias = _parameters[128];
+        backbone_layer2_2_bn2_running_mean = _parameters[129];
+        backbone_layer2_2_bn2_running_var = _parameters[130];
+        backbone_layer2_2_bn2_num_batches_tracked = _parameters[131];
+        backbone_layer2_2_conv3_weight = _parameters[132];
+        backbone_layer2_2_bn3_weight = _parameters[133];
+        backbone_layer2_2_bn3_bias = _parameters[134];
+        backbone_layer2_2_bn3_running_mean = _parameters[135];
+        backbone_layer2_2_bn3_running_var = _parameters[136];
+        backbone_layer2_2_bn3_num_batches_tracked = _parameters[137];
+        backbone_layer2_3_conv1_weight = _parameters[138];
+        backbone_layer2_3_bn1_weight = _parameters[139];
+        backbone_layer2_3_bn1_bias = _parameters[140];
+        backbone_layer2_3_bn1_running_mean = _parameters[141];
+        backbone_layer2_3_bn1_running_var = _parameters[142];
+        backbone_layer2_3_bn1_num_batches_tracked = _parameters[143];
+        backbone_layer2_3_conv2_weight = _parameters[144];
+        backbone_layer2_3_bn2_weight = _parameters[145];
+        backbone_layer2_3_bn2_bias = _parameters[146];
+        backbone_layer2_3_bn2_running_mean = _parameters[147];
+        backbone_layer2_3_bn2_running_var = _parameters[148];
+        backbone_layer2_3_bn2_num_batches_tracked = _parameters[149];
+        backbone_layer2_3_conv3_weight = _parameters[150];
+        backbone_layer2_3_bn3_weight = _parameters[151];
+        backbone_layer2_3_bn3_bias = _parameters[152];
+        backbone_layer2_3_bn3_running_mean = _parameters[153];
+        backbone_layer2_3_bn3_running_var = _parameters[154];
+        backbone_layer2_3_bn3_num_batches_tracked = _parameters[155];
+        backbone_layer3_0_conv1_weight = _parameters[156];
+        backbone_layer3_0_bn1_weight = _parameters[157];
+        backbone_layer3_0_bn1_bias = _parameters[158];
+        backbone_layer3_0_bn1_running_mean = _parameters[159];
+        backbone_layer3_0_bn1_running_var = _parameters[160];
+        backbone_layer3_0_bn1_num_batches_tracked = _parameters[161];
+        backbone_layer3_0_conv2_weight = _parameters[162];
+        backbone_layer3_0_bn2_weight = _parameters[163];
+        backbone_layer3_0_bn2_bias = _parameters[164];
+        backbone_layer3_0_bn2_running_mean = _parameters[165];
+        backbone_layer3_0_bn2_running_var = _parameters[166];
+        backbone_layer3_0_bn2_num_batches_tracked = _parameters[167];
+        backbone_layer3_0_conv3_weight = _parameters[168];
+        backbone_layer3_0_bn3_weight = _parameters[169];
+        backbone_layer3_0_bn3_bias = _parameters[170];
+        backbone_layer3_0_bn3_running_mean = _parameters[171];
+        backbone_layer3_0_bn3_running_var = _parameters[172];
+        backbone_layer3_0_bn3_num_batches_tracked = _parameters[173];
+        backbone_layer3_0_downsample_0_weight = _parameters[174];
+        backbone_layer3_0_downsample_1_weight = _parameters[175];
+        backbone_layer3_0_downsample_1_bias = _parameters[176];
+        backbone_layer3_0_downsample_1_running_mean = _parameters[177];
+        backbone_layer3_0_downsample_1_running_var = _parameters[178];
+        backbone_layer3_0_downsample_1_num_batches_tracked = _parameters[179];
+        backbone_layer3_1_conv1_weight = _parameters[180];
+        backbone_layer3_1_bn1_weight = _parameters[181];
+        backbone_layer3_1_bn1_bias = _parameters[182];
+        backbone_layer3_1_bn1_running_mean = _parameters[183];
+        backbone_layer3_1_bn1_running_var = _parameters[184];
+        backbone_layer3_1_bn1_num_batches_tracked = _parameters[185];
+        backbone_layer3_1_conv2_weight = _parameters[186];
+        backbone_layer3_1_bn2_weight = _parameters[187];
+        backbone_layer3_1_bn2_bias = _parameters[188];
+        backbone_layer3_1_bn2_running_mean = _parameters[189];
+        backbone_layer3_1_bn2_running_var = _parameters[190];
+        backbone_layer3_1_bn2_num_batches_tracked = _parameters[191];
+        backbone_layer3_1_conv3_weight = _parameters[192];
+        backbone_layer3_1_bn3_weight = _parameters[193];
+        backbone_layer3_1_bn3_bias = _parameters[194];
+        backbone_layer3_1_bn3_running_mean = _parameters[195];
+        backbone_layer3_1_bn3_running_var = _parameters[196];
+        backbone_layer3_1_bn3_num_batches_tracked = _parameters[197];
+        backbone_layer3_2_conv1_weight = _parameters[198];
+        backbone_layer3_2_bn1_weight = _parameters[199];
+        backbone_layer3_2_bn1_bias = _parameters[200];
+        backbone_layer3_2_bn1_running_mean = _parameters[201];
+        backbone_layer3_2_bn1_running_var = _parameters[202];
+        backbone_layer3_2_bn1_num_batches_tracked = _parameters[203];
+        backbone_layer3_2_conv2_weight = _parameters[204];
+        backbone_layer3_2_bn2_weight = _parameters[205];
+        backbone_layer3_2_bn2_bias = _parameters[206];
+        backbone_layer3_2_bn2_running_mean = _parameters[207];
+        backbone_layer3_2_bn2_running_var = _parameters[208];
+        backbone_layer3_2_bn2_num_batches_tracked = _parameters[209];
+        backbone_layer3_2_conv3_weight = _parameters[210];
+        backbone_layer3_2_bn3_weight = _parameters[211];
+        backbone_layer3_2_bn3_bias = _parameters[212];
+        backbone_layer3_2_bn3_running_mean = _parameters[213];
+        backbone_layer3_2_bn3_running_var = _parameters[214];
+        backbone_layer3_2_bn3_num_batches_tracked = _parameters[215];
+        backbone_layer3_3_conv1_weight = _parameters[216];
+        backbone_layer3_3_bn1_weight = _parameters[217];
+        backbone_layer3_3_bn1_bias = _parameters[218];
+        backbone_layer3_3_bn1_running_mean = _parameters[219];
+        backbone_layer3_3_bn1_running_var = _parameters[220];
+        backbone_layer3_3_bn1_num_batches_tracked = _parameters[221];
+        backbone_layer3_3_conv2_weight = _parameters[222];
+        backbone_layer3_3_bn2_weight = _parameters[223];
+        backbone_layer3_3_bn2_bias = _parameters[224];
+        backbone_layer3_3_bn2_running_mean = _parameters[225];
+        backbone_layer3_3_bn2_running_var = _parameters[226];
+        backbone_layer3_3_bn2_num_batches_tracked = _parameters[227];
+        backbone_layer3_3_conv3_weight = _parameters[228];
+        backbone_layer3_3_bn3_weight = _parameters[229];
+        backbone_layer3_3_bn3_bias = _parameters[230];
+        backbone_layer3_3_bn3_running_mean = _parameters[231];
+        backbone_layer3_3_bn3_running_var = _parameters[232];
+        backbone_layer3_3_bn3_num_batches_tracked = _parameters[233];
+        backbone_layer3_4_conv1_weight = _parameters[234];
+        backbone_layer3_4_bn1_weight = _parameters[235];
+        backbone_layer3_4_bn1_bias = _parameters[236];
+        backbone_layer3_4_bn1_running_mean = _parameters[237];
+        backbone_layer3_4_bn1_running_var = _parameters[238];
+        backbone_layer3_4_bn1_num_batches_tracked = _parameters[239];
+        backbone_layer3_4_conv2_weight = _parameters[240];
+        backbone_layer3_4_bn2_weight = _parameters[241];
+        backbone_layer3_4_bn2_bias = _parameters[242];
+        backbone_layer3_4_bn2_running_mean = _parameters[243];
+        backbone_layer3_4_bn2_running_var = _parameters[244];
+        backbone_layer3_4_bn2_num_batches_tracked = _parameters[245];
+        backbone_layer3_4_conv3_weight = _parameters[246];
+        backbone_layer3_4_bn3_weight = _parameters[247];
+        backbone_layer3_4_bn3_bias = _parameters[248];
+        backbone_layer3_4_bn3_running_mean = _parameters[249];
+        backbone_layer3_4_bn3_running_var = _parameters[250];
+        backbone_layer3_4_bn3_num_batches_tracked = _parameters[251];
+        backbone_layer3_5_conv1_weight = _parameters[252];
+        backbone_layer3_5_bn1_weight = _parameters[253];
+        backbone_layer3_5_bn1_bias = _parameters[254];
+        backbone_layer3_5_bn1_running_mean = _parameters[255];
+        backbone_layer3_5_bn1_running_var = _parameters[256];
+        backbone_layer3_5_bn1_num_batches_tracked = _parameters[257];
+        backbone_layer3_5_conv2_weight = _parameters[258];
+        backbone_layer3_5_bn2_weight = _parameters[259];
+        backbone_layer3_5_bn2_bias = _parameters[260];
+        backbone_layer3_5_bn2_running_mean = _parameters[261];
+        backbone_layer3_5_bn2_running_var = _parameters[262];
+        backbone_layer3_5_bn2_num_batches_tracked = _parameters[263];
+        backbone_layer3_5_conv3_weight = _parameters[264];
+        backbone_layer3_5_bn3_weight = _parameters[265];
+        backbone_layer3_5_bn3_bias = _parameters[266];
+        backbone_layer3_5_bn3_running_mean = _parameters[267];
+        backbone_layer3_5_bn3_running_var = _parameters[268];
+        backbone_layer3_5_bn3_num_batches_tracked = _parameters[269];
+        backbone_layer3_6_conv1_weight = _parameters[270];
+        backbone_layer3_6_bn1_weight = _parameters[271];
+        backbone_layer3_6_bn1_bias = _parameters[272];
+        backbone_layer3_6_bn1_running_mean = _parameters[273];
+        backbone_layer3_6_bn1_running_var = _parameters[274];
+        backbone_layer3_6_bn1_num_batches_tracked = _parameters[275];
+        backbone_layer3_6_conv2_weight = _parameters[276];
+        backbone_layer3_6_bn2_weight = _parameters[277];
+        backbone_layer3_6_bn2_bias = _parameters[278];
+        backbone_layer3_6_bn2_running_mean = _parameters[279];
+        backbone_layer3_6_bn2_running_var = _parameters[280];
+        backbone_layer3_6_bn2_num_batches_tracked = _parameters[281];
+        backbone_layer3_6_conv3_weight = _parameters[282];
+        backbone_layer3_6_bn3_weight = _parameters[283];
+        backbone_layer3_6_bn3_bias = _parameters[284];
+        backbone_layer3_6_bn3_running_mean = _parameters[285];
+        backbone_layer3_6_bn3_running_var = _parameters[286];
+        backbone_layer3_6_bn3_num_batches_tracked = _parameters[287];
+        backbone_layer3_7_conv1_weight = _parameters[288];
+        backbone_layer3_7_bn1_weight = _parameters[289];
+        backbone_layer3_7_bn1_bias = _parameters[290];
+        backbone_layer3_7_bn1_running_mean = _parameters[291];
+        backbone_layer3_7_bn1_running_var = _parameters[292];
+        backbone_layer3_7_bn1_num_batches_tracked = _parameters[293];
+        backbone_layer3_7_conv2_weight = _parameters[294];
+        backbone_layer3_7_bn2_weight = _parameters[295];
+        backbone_layer3_7_bn2_bias = _parameters[296];
+        backbone_layer3_7_bn2_running_mean = _parameters[297];
+        backbone_layer3_7_bn2_running_var = _parameters[298];
+        backbone_layer3_7_bn2_num_batches_tracked = _parameters[299];
+        backbone_layer3_7_conv3_weight = _parameters[300];
+        backbone_layer3_7_bn3_weight = _parameters[301];
+        backbone_layer3_7_bn3_bias = _parameters[302];
+        backbone_layer3_7_bn3_running_mean = _parameters[303];
+        backbone_layer3_7_bn3_running_var = _parameters[304];
+        backbone_layer3_7_bn3_num_batches_tracked = _parameters[305];
+        backbone_layer3_8_conv1_weight = _parameters[306];
+        backbone_layer3_8_bn1_weight = _parameters[307];
+        backbone_layer3_8_bn1_bias = _parameters[308];
+        backbone_layer3_8_bn1_running_mean = _parameters[309];
+        backbone_layer3_8_bn1_running_var = _parameters[310];
+        backbone_layer3_8_bn1_num_batches_tracked = _parameters[311];
+        backbone_layer3_8_conv2_weight = _parameters[312];
+        backbone_layer3_8_bn2_weight = _parameters[313];
+        backbone_layer3_8_bn2_bias = _parameters[314];
+        backbone_layer3_8_bn2_running_mean = _parameters[315];
+        backbone_layer3_8_bn2_running_var = _parameters[316];
+        backbone_layer3_8_bn2_num_batches_tracked = _parameters[317];
+        backbone_layer3_8_conv3_weight = _parameters[318];
+        backbone_layer3_8_bn3_weight = _parameters[319];
+        backbone_layer3_8_bn3_bias = _parameters[320];
+        backbone_layer3_8_bn3_running_mean = _parameters[321];
+        backbone_layer3_8_bn3_running_var = _parameters[322];
+        backbone_layer3_8_bn3_num_batches_tracked = _parameters[323];
+        backbone_layer3_9_conv1_weight = _parameters[324];
+        backbone_layer3_9_bn1_weight = _parameters[325];
+        backbone_layer3_9_bn1_bias = _parameters[326];
+        backbone_layer3_9_bn1_running_mean = _parameters[327];
+        backbone_layer3_9_bn1_running_var = _parameters[328];
+        backbone_layer3_9_bn1_num_batches_tracked = _parameters[329];
+        backbone_layer3_9_conv2_weight = _parameters[330];
+        backbone_layer3_9_bn2_weight = _parameters[331];
+        backbone_layer3_9_bn2_bias = _parameters[332];
+        backbone_layer3_9_bn2_running_mean = _parameters[333];
+        backbone_layer3_9_bn2_running_var = _parameters[334];
+        backbone_layer3_9_bn2_num_batches_tracked = _parameters[335];
+        backbone_layer3_9_conv3_weight = _parameters[336];
+        backbone_layer3_9_bn3_weight = _parameters[337];
+        backbone_layer3_9_bn3_bias = _parameters[338];
+        backbone_layer3_9_bn3_running_mean = _parameters[339];
+        backbone_layer3_9_bn3_running_var = _parameters[340];
+        backbone_layer3_9_bn3_num_batches_tracked = _parameters[341];
+        backbone_layer3_10_conv1_weight = _parameters[342];
+        backbone_layer3_10_bn1_weight = _parameters[343];
+        backbone_layer3_10_bn1_bias = _parameters[344];
+        backbone_layer3_10_bn1_running_mean = _parameters[345];
+        backbone_layer3_10_bn1_running_var = _parameters[346];
+        backbone_layer3_10_bn1_num_batches_tracked = _parameters[347];
+        backbone_layer3_10_conv2_weight = _parameters[348];
+        backbone_layer3_10_bn2_weight = _parameters[349];
+        backbone_layer3_10_bn2_bias = _parameters[350];
+        backbone_layer3_10_bn2_running_mean = _parameters[351];
+        backbone_layer3_10_bn2_running_var = _parameters[352];
+        backbone_layer3_10_bn2_num_batches_tracked = _parameters[353];
+        backbone_layer3_10_conv3_weight = _parameters[354];
+        backbone_layer3_10_bn3_weight = _parameters[355];
+        backbone_layer3_10_bn3_bias = _parameters[356];
+        backbone_layer3_10_bn3_running_mean = _parameters[357];
+        backbone_layer3_10_bn3_running_var = _parameters[358];
+        backbone_layer3_10_bn3_num_batches_tracked = _parameters[359];
+        backbone_layer3_11_conv1_weight = _parameters[360];
+        backbone_layer3_11_bn1_weight = _parameters[361];
+        backbone_layer3_11_bn1_bias = _parameters[362];
+        backbone_layer3_11_bn1_running_mean = _parameters[363];
+        backbone_layer3_11_bn1_running_var = _parameters[364];
+        backbone_layer3_11_bn1_num_batches_tracked = _parameters[365];
+        backbone_layer3_11_conv2_weight = _parameters[366];
+        backbone_layer3_11_bn2_weight = _parameters[367];
+        backbone_layer3_11_bn2_bias = _parameters[368];
+        backbone_layer3_11_bn2_running_mean = _parameters[369];
+        backbone_layer3_11_bn2_running_var = _parameters[370];
+        backbone_layer3_11_bn2_num_batches_tracked = _parameters[371];
+        backbone_layer3_11_conv3_weight = _parameters[372];
+        backbone_layer3_11_bn3_weight = _parameters[373];
+        backbone_layer3_11_bn3_bias = _parameters[374];
+        backbone_layer3_11_bn3_running_mean = _parameters[375];
+        backbone_layer3_11_bn3_running_var = _parameters[376];
+        backbone_layer3_11_bn3_num_batches_tracked = _parameters[377];
+        backbone_layer3_12_conv1_weight = _parameters[378];
+        backbone_layer3_12_bn1_weight = _parameters[379];
+        backbone_layer3_12_bn1_bias = _parameters[380];
+        backbone_layer3_12_bn1_running_mean = _parameters[381];
+        backbone_layer3_12_bn1_running_var = _parameters[382];
+        backbone_layer3_12_bn1_num_batches_tracked = _parameters[383];
+        backbone_layer3_12_conv2_weight = _parameters[384];
+        backbone_layer3_12_bn2_weight = _parameters[385];
+        backbone_layer3_12_bn2_bias = _parameters[386];
+        backbone_layer3_12_bn2_running_mean = _parameters[387];
+        backbone_layer3_12_bn2_running_var = _parameters[388];
+        backbone_layer3_12_bn2_num_batches_tracked = _parameters[389];
+        backbone_layer3_12_conv3_weight = _parameters[390];
+        backbone_layer3_12_bn3_weight = _parameters[391];
+        backbone_layer3_12_bn3_bias = _parameters[392];
+        backbone_layer3_12_bn3_running_mean = _parameters[393];
+        backbone_layer3_12_bn3_running_var = _parameters[394];
+        backbone_layer3_12_bn3_num_batches_tracked = _parameters[395];
+        backbone_layer3_13_conv1_weight = _parameters[396];
+        backbone_layer3_13_bn1_weight = _parameters[397];
+        backbone_layer3_13_bn1_bias = _parameters[398];
+        backbone_layer3_13_bn1_running_mean = _parameters[399];
+        backbone_layer3_13_bn1_running_var = _parameters[400];
+        backbone_layer3_13_bn1_num_batches_tracked = _parameters[401];
+        backbone_layer3_13_conv2_weight = _parameters[402];
+        backbone_layer3_13_bn2_weight = _parameters[403];
+        backbone_layer3_13_bn2_bias = _parameters[404];
+        backbone_layer3_13_bn2_running_mean = _parameters[405];
+        backbone_layer3_13_bn2_running_var = _parameters[406];
+        backbone_layer3_13_bn2_num_batches_tracked = _parameters[407];
+        backbone_layer3_13_conv3_weight = _parameters[408];
+        backbone_layer3_13_bn3_weight = _parameters[409];
+        backbone_layer3_13_bn3_bias = _parameters[410];
+        backbone_layer3_13_bn3_running_mean = _parameters[411];
+        backbone_layer3_13_bn3_running_var = _parameters[412];
+        backbone_layer3_13_bn3_num_batches_tracked = _parameters[413];
+        backbone_layer3_14_conv1_weight = _parameters[414];
+        backbone_layer3_14_bn1_weight = _parameters[415];
+        backbone_layer3_14_bn1_bias = _parameters[416];
+        backbone_layer3_14_bn1_running_mean = _parameters[417];
+        backbone_layer3_14_bn1_running_var = _parameters[418];
+        backbone_layer3_14_bn1_num_batches_tracked = _parameters[419];
+        backbone_layer3_14_conv2_weight = _parameters[420];
+        backbone_layer3_14_bn2_weight = _parameters[421];
+        backbone_layer3_14_bn2_bias = _parameters[422];
+        backbone_layer3_14_bn2_running_mean = _parameters[423];
+        backbone_layer3_14_bn2_running_var = _parameters[424];
+        backbone_layer3_14_bn2_num_batches_tracked = _parameters[425];
+        backbone_layer3_14_conv3_weight = _parameters[426];
+        backbone_layer3_14_bn3_weight = _parameters[427];
+        backbone_layer3_14_bn3_bias = _parameters[428];
+        backbone_layer3_14_bn3_running_mean = _parameters[429];
+        backbone_layer3_14_bn3_running_var = _parameters[430];
+        backbone_layer3_14_bn3_num_batches_tracked = _parameters[431];
+        backbone_layer3_15_conv1_weight = _parameters[432];
+        backbone_layer3_15_bn1_weight = _parameters[433];
+        backbone_layer3_15_bn1_bias = _parameters[434];
+        backbone_layer3_15_bn1_running_mean = _parameters[435];
+        backbone_layer3_15_bn1_running_var = _parameters[436];
+        backbone_layer3_15_bn1_num_batches_tracked = _parameters[437];
+        backbone_layer3_15_conv2_weight = _parameters[438];
+        backbone_layer3_15_bn2_weight = _parameters[439];
+        backbone_layer3_15_bn2_bias = _parameters[440];
+        backbone_layer3_15_bn2_running_mean = _parameters[441];
+        backbone_layer3_15_bn2_running_var = _parameters[442];
+        backbone_layer3_15_bn2_num_batches_tracked = _parameters[443];
+        backbone_layer3_15_conv3_weight = _parameters[444];
+        backbone_layer3_15_bn3_weight = _parameters[445];
+        backbone_layer3_15_bn3_bias = _parameters[446];
+        backbone_layer3_15_bn3_running_mean = _parameters[447];
+        backbone_layer3_15_bn3_running_var = _parameters[448];
+        backbone_layer3_15_bn3_num_batches_tracked = _parameters[449];
+        backbone_layer3_16_conv1_weight = _parameters[450];
+        backbone_layer3_16_bn1_weight = _parameters[451];
+        backbone_layer3_16_bn1_bias = _parameters[452];
+        backbone_layer3_16_bn1_running_mean = _parameters[453];
+        backbone_layer3_16_bn1_running_var = _parameters[454];
+        backbone_layer3_16_bn1_num_batches_tracked = _parameters[455];
+        backbone_layer3_16_conv2_weight = _parameters[456];
+        backbone_layer3_16_bn2_weight = _parameters[457];
+        backbone_layer3_16_bn2_bias = _parameters[458];
+        backbone_layer3_16_bn2_running_mean = _parameters[459];
+        backbone_layer3_16_bn2_running_var = _parameters[460];
+        backbone_layer3_16_bn2_num_batches_tracked = _parameters[461];
+        backbone_layer3_16_conv3_weight = _parameters[462];
+        backbone_layer3_16_bn3_weight = _parameters[463];
+        backbone_layer3_16_bn3_bias = _parameters[464];
+        backbone_layer3_16_bn3_running_mean = _parameters[465];
+        backbone_layer3_16_bn3_running_var = _parameters[466];
+        backbone_layer3_16_bn3_num_batches_tracked = _parameters[467];
+        backbone_layer3_17_conv1_weight = _parameters[468];
+        backbone_layer3_17_bn1_weight = _parameters[469];
+        backbone_layer3_17_bn1_bias = _parameters[470];
+        backbone_layer3_17_bn1_running_mean = _parameters[471];
+        backbone_layer3_17_bn1_running_var = _parameters[472];
+        backbone_layer3_17_bn1_num_batches_tracked = _parameters[473];
+        backbone_layer3_17_conv2_weight = _parameters[474];
+        backbone_layer3_17_bn2_weight = _parameters[475];
+        backbone_layer3_17_bn2_bias = _parameters[476];
+        backbone_layer3_17_bn2_running_mean = _parameters[477];
+        backbone_layer3_17_bn2_running_var = _parameters[478];
+        backbone_layer3_17_bn2_num_batches_tracked = _parameters[479];
+        backbone_layer3_17_conv3_weight = _parameters[480];
+        backbone_layer3_17_bn3_weight = _parameters[481];
+        backbone_layer3_17_bn3_bias = _parameters[482];
+        backbone_layer3_17_bn3_running_mean = _parameters[483];
+        backbone_layer3_17_bn3_running_var = _parameters[484];
+        backbone_layer3_17_bn3_num_batches_tracked = _parameters[485];
+        backbone_layer3_18_conv1_weight = _parameters[486];
+        backbone_layer3_18_bn1_weight = _parameters[487];
+        backbone_layer3_18_bn1_bias = _parameters[488];
+        backbone_layer3_18_bn1_running_mean = _parameters[489];
+        backbone_layer3_18_bn1_running_var = _parameters[490];
+        backbone_layer3_18_bn1_num_batches_tracked = _parameters[491];
+        backbone_layer3_18_conv2_weight = _parameters[492];
+        backbone_layer3_18_bn2_weight = _parameters[493];
+        backbone_layer3_18_bn2_bias = _parameters[494];
+        backbone_layer3_18_bn2_running_mean = _parameters[495];
+        backbone_layer3_18_bn2_running_var = _parameters[496];
+        backbone_layer3_18_bn2_num_batches_tracked = _parameters[497];
+        backbone_layer3_18_conv3_weight = _parameters[498];
+        backbone_layer3_18_bn3_weight = _parameters[499];
+        backbone_layer3_18_bn3_bias = _parameters[500];
+        backbone_layer3_18_bn3_running_mean = _parameters[501];
+        backbone_layer3_18_bn3_running_var = _parameters[502];
+        backbone_layer3_18_bn3_num_batches_tracked = _parameters[503];
+        backbone_layer3_19_conv1_weight = _parameters[504];
+        backbone_layer3_19_bn1_weight = _parameters[505];
+        backbone_layer3_19_bn1_bias = _parameters[506];
+        backbone_layer3_19_bn1_running_mean = _parameters[507];
+        backbone_layer3_19_bn1_running_var = _parameters[508];
+        backbone_layer3_19_bn1_num_batches_tracked = _parameters[509];
+        backbone_layer3_19_conv2_weight = _parameters[510];
+        backbone_layer3_19_bn2_weight = _parameters[511];
+        backbone_layer3_19_bn2_bias = _parameters[512];
+        backbone_layer3_19_bn2_running_mean = _parameters[513];
+        backbone_layer3_19_bn2_running_var = _parameters[514];
+        backbone_layer3_19_bn2_num_batches_tracked = _parameters[515];
+        backbone_layer3_19_conv3_weight = _parameters[516];
+        backbone_layer3_19_bn3_weight = _parameters[517];
+        backbone_layer3_19_bn3_bias = _parameters[518];
+        backbone_layer3_19_bn3_running_mean = _parameters[519];
+        backbone_layer3_19_bn3_running_var = _parameters[520];
+        backbone_layer3_19_bn3_num_batches_tracked = _parameters[521];
+        backbone_layer3_20_conv1_weight = _parameters[522];
+        backbone_layer3_20_bn1_weight = _parameters[523];
+        backbone_layer3_20_bn1_bias = _parameters[524];
+        backbone_layer3_20_bn1_running_mean = _parameters[525];
+        backbone_layer3_20_bn1_running_var = _parameters[526];
+        backbone_layer3_20_bn1_num_batches_tracked = _parameters[527];
+        backbone_layer3_20_conv2_weight = _parameters[528];
+        backbone_layer3_20_bn2_weight = _parameters[529];
+        backbone_layer3_20_bn2_bias = _parameters[530];
+        backbone_layer3_20_bn2_running_mean = _parameters[531];
+        backbone_layer3_20_bn2_running_var = _parameters[532];
+        backbone_layer3_20_bn2_num_batches_tracked = _parameters[533];
+        backbone_layer3_20_conv3_weight = _parameters[534];
+        backbone_layer3_20_bn3_weight = _parameters[535];
+        backbone_layer3_20_bn3_bias = _parameters[536];
+        backbone_layer3_20_bn3_running_mean = _parameters[537];
+        backbone_layer3_20_bn3_running_var = _parameters[538];
+        backbone_layer3_20_bn3_num_batches_tracked = _parameters[539];
+        backbone_layer3_21_conv1_weight = _parameters[540];
+        backbone_layer3_21_bn1_weight = _parameters[541];
+        backbone_layer3_21_bn1_bias = _parameters[542];
+        backbone_layer3_21_bn1_running_mean = _parameters[543];
+        backbone_layer3_21_bn1_running_var = _parameters[544];
+        backbone_layer3_21_bn1_num_batches_tracked = _parameters[545];
+        backbone_layer3_21_conv2_weight = _parameters[546];
+        backbone_layer3_21_bn2_weight = _parameters[547];
+        backbone_layer3_21_bn2_bias = _parameters[548];
+        backbone_layer3_21_bn2_running_mean = _parameters[549];
+        backbone_layer3_21_bn2_running_var = _parameters[550];
+        backbone_layer3_21_bn2_num_batches_tracked = _parameters[551];
+        backbone_layer3_21_conv3_weight = _parameters[552];
+        backbone_layer3_21_bn3_weight = _parameters[553];
+        backbone_layer3_21_bn3_bias = _parameters[554];
+        backbone_layer3_21_bn3_running_mean = _parameters[555];
+        backbone_layer3_21_bn3_running_var = _parameters[556];
+        backbone_layer3_21_bn3_num_batches_tracked = _parameters[557];
+        backbone_layer3_22_conv1_weight = _parameters[558];
+        backbone_layer3_22_bn1_weight = _parameters[559];
+        backbone_layer3_22_bn1_bias = _parameters[560];
+        backbone_layer3_22_bn1_running_mean = _parameters[561];
+        backbone_layer3_22_bn1_running_var = _parameters[562];
+        backbone_layer3_22_bn1_num_batches_tracked = _parameters[563];
+        backbone_layer3_22_conv2_weight = _parameters[564];
+        backbone_layer3_22_bn2_weight = _parameters[565];
+        backbone_layer3_22_bn2_bias = _parameters[566];
+        backbone_layer3_22_bn2_running_mean = _parameters[567];
+        backbone_layer3_22_bn2_running_var = _parameters[568];
+        backbone_layer3_22_bn2_num_batches_tracked = _parameters[569];
+        backbone_layer3_22_conv3_weight = _parameters[570];
+        backbone_layer3_22_bn3_weight = _parameters[571];
+        backbone_layer3_22_bn3_bias = _parameters[572];
+        backbone_layer3_22_bn3_running_mean = _parameters[573];
+        backbone_layer3_22_bn3_running_var = _parameters[574];
+        backbone_layer3_22_bn3_num_batches_tracked = _parameters[575];
+        backbone_layer4_0_conv1_weight = _parameters[576];
+        backbone_layer4_0_bn1_weight = _parameters[577];
+        backbone_layer4_0_bn1_bias = _parameters[578];
+        backbone_layer4_0_bn1_running_mean = _parameters[579];
+        backbone_layer4_0_bn1_running_var = _parameters[580];
+        backbone_layer4_0_bn1_num_batches_tracked = _parameters[581];
+        backbone_layer4_0_conv2_weight = _parameters[582];
+        backbone_layer4_0_bn2_weight = _parameters[583];
+        backbone_layer4_0_bn2_bias = _parameters[584];
+        backbone_layer4_0_bn2_running_mean = _parameters[585];
+        backbone_layer4_0_bn2_running_var = _parameters[586];
+        backbone_layer4_0_bn2_num_batches_tracked = _parameters[587];
+        backbone_layer4_0_conv3_weight = _parameters[588];
+        backbone_layer4_0_bn3_weight = _parameters[589];
+        backbone_layer4_0_bn3_bias = _parameters[590];
+        backbone_layer4_0_bn3_running_mean = _parameters[591];
+        backbone_layer4_0_bn3_running_var = _parameters[592];
+        backbone_layer4_0_bn3_num_batches_tracked = _parameters[593];
+        backbone_layer4_0_downsample_0_weight = _parameters[594];
+        backbone_layer4_0_downsample_1_weight = _parameters[595];
+        backbone_layer4_0_downsample_1_bias = _parameters[596];
+        backbone_layer4_0_downsample_1_running_mean = _parameters[597];
+        backbone_layer4_0_downsample_1_running_var = _parameters[598];
+        backbone_layer4_0_downsample_1_num_batches_tracked = _parameters[599];
+        backbone_layer4_1_conv1_weight = _parameters[600];
+        backbone_layer4_1_bn1_weight = _parameters[601];
+        backbone_layer4_1_bn1_bias = _parameters[602];
+        backbone_layer4_1_bn1_running_mean = _parameters[603];
+        backbone_layer4_1_bn1_running_var = _parameters[604];
+        backbone_layer4_1_bn1_num_batches_tracked = _parameters[605];
+        backbone_layer4_1_conv2_weight = _parameters[606];
+        backbone_layer4_1_bn2_weight = _parameters[607];
+        backbone_layer4_1_bn2_bias = _parameters[608];
+        backbone_layer4_1_bn2_running_mean = _parameters[609];
+        backbone_layer4_1_bn2_running_var = _parameters[610];
+        backbone_layer4_1_bn2_num_batches_tracked = _parameters[611];
+        backbone_layer4_1_conv3_weight = _parameters[612];
+        backbone_layer4_1_bn3_weight = _parameters[613];
+        backbone_layer4_1_bn3_bias = _parameters[614];
+        backbone_layer4_1_bn3_running_mean = _parameters[615];
+        backbone_layer4_1_bn3_running_var = _parameters[616];
+        backbone_layer4_1_bn3_num_batches_tracked = _parameters[617];
+        backbone_layer4_2_conv1_weight = _parameters[618];
+        backbone_layer4_2_bn1_weight = _parameters[619];
+        backbone_layer4_2_bn1_bias = _parameters[620];
+        backbone_layer4_2_bn1_running_mean = _parameters[621];
+        backbone_layer4_2_bn1_running_var = _parameters[622];
+        backbone_layer4_2_bn1_num_batches_tracked = _parameters[623];
+        backbone_layer4_2_conv2_weight = _parameters[624];
+        backbone_layer4_2_bn2_weight = _parameters[625];
+        backbone_layer4_2_bn2_bias = _parameters[626];
+        backbone_layer4_2_bn2_running_mean = _parameters[627];
+        backbone_layer4_2_bn2_running_var = _parameters[628];
+        backbone_layer4_2_bn2_num_batches_tracked = _parameters[629];
+        backbone_layer4_2_conv3_weight = _parameters[630];
+        backbone_layer4_2_bn3_weight = _parameters[631];
+        backbone_layer4_2_bn3_bias = _parameters[632];
+        backbone_layer4_2_bn3_running_mean = _parameters[633];
+        backbone_layer4_2_bn3_running_var = _parameters[634];
+        backbone_layer4_2_bn3_num_batches_tracked = _parameters[635];
+        head_sa1_conv_res_0_weight = _parameters[636];
+        head_sa1_conv_res_1_weight = _parameters[637];
+        head_sa1_conv_res_1_bias = _parameters[638];
+        head_sa1_conv_res_1_running_mean = _parameters[639];
+        head_sa1_conv_res_1_running_var = _parameters[640];
+        head_sa1_conv_res_1_num_batches_tracked = _parameters[641];
+        head_sa1_conv_res_3_weight = _parameters[642];
+        head_sa1_conv_res_4_weight = _parameters[643];
+        head_sa1_conv_res_4_bias = _parameters[644];
+        head_sa1_conv_res_4_running_mean = _parameters[645];
+        head_sa1_conv_res_4_running_var = _parameters[646];
+        head_sa1_conv_res_4_num_batches_tracked = _parameters[647];
+        head_sa1_conv_attn_0_weight = _parameters[648];
+        head_sa1_conv_attn_1_weight = _parameters[649];
+        head_sa1_conv_attn_1_bias = _parameters[650];
+        head_sa1_conv_attn_1_running_mean = _parameters[651];
+        head_sa1_conv_attn_1_running_var = _parameters[652];
+        head_sa1_conv_attn_1_num_batches_tracked = _parameters[653];
+        head_sa1_conv_attn_3_weight = _parameters[654];
+        head_sa1_conv_attn_4_weight = _parameters[655];
+        head_sa1_conv_attn_4_bias = _parameters[656];
+        head_sa1_conv_attn_4_running_mean = _parameters[657];
+        head_sa1_conv_attn_4_running_var = _parameters[658];
+        head_sa1_conv_attn_4_num_batches_tracked = _parameters[659];
+        head_cls1_weight = _parameters[660];
+        head_cls1_bias = _parameters[661];
+        head_sa2_conv_res_0_weight = _parameters[662];
+        head_sa2_conv_res_1_weight = _parameters[663];
+        head_sa2_conv_res_1_bias = _parameters[664];
+        head_sa2_conv_res_1_running_mean = _parameters[665];
+        head_sa2_conv_res_1_running_var = _parameters[666];
+        head_sa2_conv_res_1_num_batches_tracked = _parameters[667];
+        head_sa2_conv_res_3_weight = _parameters[668];
+        head_sa2_conv_res_4_weight = _parameters[669];
+        head_sa2_conv_res_4_bias = _parameters[670];
+        head_sa2_conv_res_4_running_mean = _parameters[671];
+        head_sa2_conv_res_4_running_var = _parameters[672];
+        head_sa2_conv_res_4_num_batches_tracked = _parameters[673];
+        head_sa2_conv_attn_0_weight = _parameters[674];
+        head_sa2_conv_attn_1_weight = _parameters[675];
+        head_sa2_conv_attn_1_bias = _parameters[676];
+        head_sa2_conv_attn_1_running_mean = _parameters[677];
+        head_sa2_conv_attn_1_running_var = _parameters[678];
+        head_sa2_conv_attn_1_num_batches_tracked = _parameters[679];
+        head_sa2_conv_attn_3_weight = _parameters[680];
+        head_sa2_conv_attn_4_weight = _parameters[681];
+        head_sa2_conv_attn_4_bias = _parameters[682];
+        head_sa2_conv_attn_4_running_mean = _parameters[683];
+        head_sa2_conv_attn_4_running_var = _parameters[684];
+        head_sa2_conv_attn_4_num_batches_tracked = _parameters[685];
+        head_cls2_weight = _parameters[686];
+        head_cls2_bias = _parameters[687];
+        head_sa3_conv_res_0_weight = _parameters[688];
+        head_sa3_conv_res_1_weight = _parameters[689];
+        head_sa3_conv_res_1_bias = _parameters[690];
+        head_sa3_conv_res_1_running_mean = _parameters[691];
+        head_sa3_conv_res_1_running_var = _parameters[692];
+        head_sa3_conv_res_1_num_batches_tracked = _parameters[693];
+        head_sa3_conv_res_3_weight = _parameters[694];
+        head_sa3_conv_res_4_weight = _parameters[695];
+        head_sa3_conv_res_4_bias = _parameters[696];
+        head_sa3_conv_res_4_running_mean = _parameters[697];
+        head_sa3_conv_res_4_running_var = _parameters[698];
+        head_sa3_conv_res_4_num_batches_tracked = _parameters[699];
+        head_sa3_conv_attn_0_weight = _parameters[700];
+        head_sa3_conv_attn_1_weight = _parameters[701];
+        head_sa3_conv_attn_1_bias = _parameters[702];
+        head_sa3_conv_attn_1_running_mean = _parameters[703];
+        head_sa3_conv_attn_1_running_var = _parameters[704];
+        head_sa3_conv_attn_1_num_batches_tracked = _parameters[705];
+        head_sa3_conv_attn_3_weight = _parameters[706];
+        head_sa3_conv_attn_4_weight = _parameters[707];
+        head_sa3_conv_attn_4_bias = _parameters[708];
+        head_sa3_conv_attn_4_running_mean = _parameters[709];
+        head_sa3_conv_attn_4_running_var = _parameters[710];
+        head_sa3_conv_attn_4_num_batches_tracked = _parameters[711];
+        head_cls3_weight = _parameters[712];
+        head_cls3_bias = _parameters[713];
+        head_sa4_conv_res_0_weight = _parameters[714];
+        head_sa4_conv_res_1_weight = _parameters[715];
+        head_sa4_conv_res_1_bias = _parameters[716];
+        head_sa4_conv_res_1_running_mean = _parameters[717];
+        head_sa4_conv_res_1_running_var = _parameters[718];
+        head_sa4_conv_res_1_num_batches_tracked = _parameters[719];
+        head_sa4_conv_res_3_weight = _parameters[720];
+        head_sa4_conv_res_4_weight = _parameters[721];
+        head_sa4_conv_res_4_bias = _parameters[722];
+        head_sa4_conv_res_4_running_mean = _parameters[723];
+        head_sa4_conv_res_4_running_var = _parameters[724];
+        head_sa4_conv_res_4_num_batches_tracked = _parameters[725];
+        head_sa4_conv_attn_0_weight = _parameters[726];
+        head_sa4_conv_attn_1_weight = _parameters[727];
+        head_sa4_conv_attn_1_bias = _parameters[728];
+        head_sa4_conv_attn_1_running_mean = _parameters[729];
+        head_sa4_conv_attn_1_running_var = _parameters[730];
+        head_sa4_conv_attn_1_num_batches_tracked = _parameters[731];
+        head_sa4_conv_attn_3_weight = _parameters[732];
+        head_sa4_conv_attn_4_weight = _parameters[733];
+        head_sa4_conv_attn_4_bias = _parameters[734];
+        head_sa4_conv_attn_4_running_mean = _parameters[735];
+        head_sa4_conv_attn_4_running_var = _parameters[736];
+        head_sa4_conv_attn_4_num_batches_tracked = _parameters[737];
+        head_cls4_weight = _parameters[738];
+        head_cls4_bias = _parameters[739];
+        head_mask_conv_weight = _parameters[740];
+        head_mask_conv_bias = _parameters[741];
+        head_cat_fc_weight = _parameters[742];
+        head_cat_fc_bias = _parameters[743];
+        head_fcn_0_weight = _parameters[744];
+        head_fcn_1_weight = _parameters[745];
+        head_fcn_1_bias = _parameters[746];
+        head_fcn_1_running_mean = _parameters[747];
+        head_fcn_1_running_var = _parameters[748];
+        head_fcn_1_num_batches_tracked = _parameters[749];
+        head_fcn_4_weight = _parameters[750];
+        head_fcn_4_bias = _parameters[751];
     }
 
     /// <summary>Kaiming normal (fan_out) for conv weights as torchvision, BN weight 1 bias 0, linear and biases as PyTorch's default; deterministic in <paramref name="seed"/>.</summary>
@@ -5055,12 +5057,13 @@ public sealed partial class SanetR101 : INetwork
     }
 
     // Memory plan: buffer lifetimes over the schedule (forward steps, then backward steps) and placement order, decided at build time.
-    // Inference plan: 594 buffers; planned peak 2,064,400,384 bytes at the default size 16×3×480×480 (50,162,476,800 bytes without reuse).
-    private static readonly int[] InferenceFirst = { 0, 0, 0, 1, 1, 1, 2, 3, 3, 3, 4, 5, 5, 5, 6, 6, 7, 8, 8, 8, 9, 10, 10, 10, 11, 12, 12, 12, 13, 14, 14, 14, 15, 16, 17, 18, 18, 18, 19, 20, 20, 20, 21, 22, 22, 22, 23, 24, 25, 26, 26, 26, 27, 28, 28, 28, 29, 30, 30, 30, 31, 32, 33, 34, 34, 34, 35, 36, 36, 36, 37, 38, 38, 38, 39, 40, 40, 40, 41, 42, 43, 44, 44, 44, 45, 46, 46, 46, 47, 48, 48, 48, 49, 50, 51, 52, 52, 52, 53, 54, 54, 54, 55, 56, 56, 56, 57, 58, 59, 60, 60, 60, 61, 62, 62, 62, 63, 64, 64, 64, 65, 66, 67, 68, 68, 68, 69, 70, 70, 70, 71, 72, 72, 72, 73, 74, 74, 74, 75, 76, 77, 78, 78, 78, 79, 80, 80, 80, 81, 82, 82, 82, 83, 84, 85, 86, 86, 86, 87, 88, 88, 88, 89, 90, 90, 90, 91, 92, 93, 94, 94, 94, 95, 96, 96, 96, 97, 98, 98, 98, 99, 100, 101, 102, 102, 102, 103, 104, 104, 104, 105, 106, 106, 106, 107, 108, 109, 110, 110, 110, 111, 112, 112, 112, 113, 114, 114, 114, 115, 116, 117, 118, 118, 118, 119, 120, 120, 120, 121, 122, 122, 122, 123, 124, 125, 126, 126, 126, 127, 128, 128, 128, 129, 130, 130, 130, 131, 132, 133, 134, 134, 134, 135, 136, 136, 136, 137, 138, 138, 138, 139, 140, 141, 142, 142, 142, 143, 144, 144, 144, 145, 146, 146, 146, 147, 148, 149, 150, 150, 150, 151, 152, 152, 152, 153, 154, 154, 154, 155, 156, 157, 158, 158, 158, 159, 160, 160, 160, 161, 162, 162, 162, 163, 164, 165, 166, 166, 166, 167, 168, 168, 168, 169, 170, 170, 170, 171, 172, 173, 174, 174, 174, 175, 176, 176, 176, 177, 178, 178, 178, 179, 180, 181, 182, 182, 182, 183, 184, 184, 184, 185, 186, 186, 186, 187, 188, 189, 190, 190, 190, 191, 192, 192, 192, 193, 194, 194, 194, 195, 196, 197, 198, 198, 198, 199, 200, 200, 200, 201, 202, 202, 202, 203, 204, 205, 206, 206, 206, 207, 208, 208, 208, 209, 210, 210, 210, 211, 212, 213, 214, 214, 214, 215, 216, 216, 216, 217, 218, 218, 218, 219, 220, 221, 222, 222, 222, 223, 224, 224, 224, 225, 226, 226, 226, 227, 228, 229, 230, 230, 230, 231, 232, 232, 232, 233, 234, 234, 234, 235, 236, 237, 238, 238, 238, 239, 240, 240, 240, 241, 242, 242, 242, 243, 244, 245, 246, 246, 246, 247, 248, 248, 248, 249, 250, 250, 250, 251, 252, 253, 254, 254, 254, 255, 256, 256, 256, 257, 258, 258, 258, 259, 260, 260, 260, 261, 262, 263, 264, 264, 264, 265, 266, 266, 266, 267, 268, 268, 268, 269, 270, 271, 272, 272, 272, 273, 274, 274, 274, 275, 276, 276, 276, 277, 278, 279, 280, 280, 280, 281, 282, 282, 282, 283, 284, 285, 285, 285, 286, 287, 287, 287, 288, 289, 290, 291, 292, 292, 292, 293, 294, 294, 294, 295, 296, 297, 297, 297, 298, 299, 299, 299, 300, 301, 302, 303, 304, 304, 304, 305, 306, 306, 306, 307, 308, 309, 309, 309, 310, 311, 311, 311, 312, 313, 314, 315, 316, 316, 316, 317, 318, 318, 318, 319, 320, 321, 321, 321, 322, 323, 323, 323, 324, 325, 326, 327, 328, 329, 330, 331, 332, 333, 333, 333, 334, 334, 335, 336, 337, 338, 339, 339, 340, 341, 341 };
-    private static readonly int[] InferenceLast = { 341, 341, 1, 2, 1, 1, 3, 4, 3, 3, 5, 6, 5, 5, 13, 6, 8, 9, 8, 8, 10, 11, 10, 10, 12, 15, 12, 12, 14, 15, 14, 14, 16, 23, 18, 19, 18, 18, 20, 21, 20, 20, 22, 23, 22, 22, 24, 31, 26, 27, 26, 26, 28, 29, 28, 28, 30, 31, 30, 30, 32, 288, 34, 35, 34, 34, 36, 37, 36, 36, 38, 41, 38, 38, 40, 41, 40, 40, 42, 49, 44, 45, 44, 44, 46, 47, 46, 46, 48, 49, 48, 48, 50, 57, 52, 53, 52, 52, 54, 55, 54, 54, 56, 57, 56, 56, 58, 65, 60, 61, 60, 60, 62, 63, 62, 62, 64, 65, 64, 64, 66, 300, 68, 69, 68, 68, 70, 71, 70, 70, 72, 75, 72, 72, 74, 75, 74, 74, 76, 83, 78, 79, 78, 78, 80, 81, 80, 80, 82, 83, 82, 82, 84, 91, 86, 87, 86, 86, 88, 89, 88, 88, 90, 91, 90, 90, 92, 99, 94, 95, 94, 94, 96, 97, 96, 96, 98, 99, 98, 98, 100, 107, 102, 103, 102, 102, 104, 105, 104, 104, 106, 107, 106, 106, 108, 115, 110, 111, 110, 110, 112, 113, 112, 112, 114, 115, 114, 114, 116, 123, 118, 119, 118, 118, 120, 121, 120, 120, 122, 123, 122, 122, 124, 131, 126, 127, 126, 126, 128, 129, 128, 128, 130, 131, 130, 130, 132, 139, 134, 135, 134, 134, 136, 137, 136, 136, 138, 139, 138, 138, 140, 147, 142, 143, 142, 142, 144, 145, 144, 144, 146, 147, 146, 146, 148, 155, 150, 151, 150, 150, 152, 153, 152, 152, 154, 155, 154, 154, 156, 163, 158, 159, 158, 158, 160, 161, 160, 160, 162, 163, 162, 162, 164, 171, 166, 167, 166, 166, 168, 169, 168, 168, 170, 171, 170, 170, 172, 179, 174, 175, 174, 174, 176, 177, 176, 176, 178, 179, 178, 178, 180, 187, 182, 183, 182, 182, 184, 185, 184, 184, 186, 187, 186, 186, 188, 195, 190, 191, 190, 190, 192, 193, 192, 192, 194, 195, 194, 194, 196, 203, 198, 199, 198, 198, 200, 201, 200, 200, 202, 203, 202, 202, 204, 211, 206, 207, 206, 206, 208, 209, 208, 208, 210, 211, 210, 210, 212, 219, 214, 215, 214, 214, 216, 217, 216, 216, 218, 219, 218, 218, 220, 227, 222, 223, 222, 222, 224, 225, 224, 224, 226, 227, 226, 226, 228, 235, 230, 231, 230, 230, 232, 233, 232, 232, 234, 235, 234, 234, 236, 243, 238, 239, 238, 238, 240, 241, 240, 240, 242, 243, 242, 242, 244, 251, 246, 247, 246, 246, 248, 249, 248, 248, 250, 251, 250, 250, 252, 312, 254, 255, 254, 254, 256, 257, 256, 256, 258, 261, 258, 258, 260, 261, 260, 260, 262, 269, 264, 265, 264, 264, 266, 267, 266, 266, 268, 269, 268, 268, 270, 277, 272, 273, 272, 272, 274, 275, 274, 274, 276, 277, 276, 276, 278, 332, 280, 281, 280, 280, 282, 289, 282, 282, 284, 285, 286, 285, 285, 287, 288, 287, 287, 289, 290, 327, 292, 293, 292, 292, 294, 301, 294, 294, 296, 297, 298, 297, 297, 299, 300, 299, 299, 301, 302, 328, 304, 305, 304, 304, 306, 313, 306, 306, 308, 309, 310, 309, 309, 311, 312, 311, 311, 313, 314, 328, 316, 317, 316, 316, 318, 325, 318, 318, 320, 321, 322, 321, 321, 323, 324, 323, 323, 325, 326, 336, 328, 330, 337, 331, 341, 333, 334, 333, 333, 335, 334, 336, 338, 341, 341, 341, 339, 341, 341, 341 };
+    // Tables are indexed by buffer (the numbers in Bind); -1: the buffer is not in that plan.
+    // Inference plan: 594 of the 933 buffers; planned peak 2,064,400,384 bytes at the default size 16×3×480×480 (50,162,476,800 bytes without reuse).
+    private static readonly int[] InferenceFirst = { 0, 0, 0, 1, 1, 1, 2, 3, 3, 3, 4, 5, 5, 5, 6, 6, 7, 8, 8, 8, 9, 10, 10, 10, 11, 12, 12, 12, 13, 14, 14, 14, 15, 16, 17, 18, 18, 18, 19, 20, 20, 20, 21, 22, 22, 22, 23, 24, 25, 26, 26, 26, 27, 28, 28, 28, 29, 30, 30, 30, 31, 32, 33, 34, 34, 34, 35, 36, 36, 36, 37, 38, 38, 38, 39, 40, 40, 40, 41, 42, 43, 44, 44, 44, 45, 46, 46, 46, 47, 48, 48, 48, 49, 50, 51, 52, 52, 52, 53, 54, 54, 54, 55, 56, 56, 56, 57, 58, 59, 60, 60, 60, 61, 62, 62, 62, 63, 64, 64, 64, 65, 66, 67, 68, 68, 68, 69, 70, 70, 70, 71, 72, 72, 72, 73, 74, 74, 74, 75, 76, 77, 78, 78, 78, 79, 80, 80, 80, 81, 82, 82, 82, 83, 84, 85, 86, 86, 86, 87, 88, 88, 88, 89, 90, 90, 90, 91, 92, 93, 94, 94, 94, 95, 96, 96, 96, 97, 98, 98, 98, 99, 100, 101, 102, 102, 102, 103, 104, 104, 104, 105, 106, 106, 106, 107, 108, 109, 110, 110, 110, 111, 112, 112, 112, 113, 114, 114, 114, 115, 116, 117, 118, 118, 118, 119, 120, 120, 120, 121, 122, 122, 122, 123, 124, 125, 126, 126, 126, 127, 128, 128, 128, 129, 130, 130, 130, 131, 132, 133, 134, 134, 134, 135, 136, 136, 136, 137, 138, 138, 138, 139, 140, 141, 142, 142, 142, 143, 144, 144, 144, 145, 146, 146, 146, 147, 148, 149, 150, 150, 150, 151, 152, 152, 152, 153, 154, 154, 154, 155, 156, 157, 158, 158, 158, 159, 160, 160, 160, 161, 162, 162, 162, 163, 164, 165, 166, 166, 166, 167, 168, 168, 168, 169, 170, 170, 170, 171, 172, 173, 174, 174, 174, 175, 176, 176, 176, 177, 178, 178, 178, 179, 180, 181, 182, 182, 182, 183, 184, 184, 184, 185, 186, 186, 186, 187, 188, 189, 190, 190, 190, 191, 192, 192, 192, 193, 194, 194, 194, 195, 196, 197, 198, 198, 198, 199, 200, 200, 200, 201, 202, 202, 202, 203, 204, 205, 206, 206, 206, 207, 208, 208, 208, 209, 210, 210, 210, 211, 212, 213, 214, 214, 214, 215, 216, 216, 216, 217, 218, 218, 218, 219, 220, 221, 222, 222, 222, 223, 224, 224, 224, 225, 226, 226, 226, 227, 228, 229, 230, 230, 230, 231, 232, 232, 232, 233, 234, 234, 234, 235, 236, 237, 238, 238, 238, 239, 240, 240, 240, 241, 242, 242, 242, 243, 244, 245, 246, 246, 246, 247, 248, 248, 248, 249, 250, 250, 250, 251, 252, 253, 254, 254, 254, 255, 256, 256, 256, 257, 258, 258, 258, 259, 260, 260, 260, 261, 262, 263, 264, 264, 264, 265, 266, 266, 266, 267, 268, 268, 268, 269, 270, 271, 272, 272, 272, 273, 274, 274, 274, 275, 276, 276, 276, 277, 278, 279, 280, 280, 280, 281, 282, 282, 282, 283, 284, 285, 285, 285, 286, 287, 287, 287, 288, 289, 290, 291, 292, 292, 292, 293, 294, 294, 294, 295, 296, 297, 297, 297, 298, 299, 299, 299, 300, 301, 302, 303, 304, 304, 304, 305, 306, 306, 306, 307, 308, 309, 309, 309, 310, 311, 311, 311, 312, 313, 314, 315, 316, 316, 316, 317, 318, 318, 318, 319, 320, 321, 321, 321, 322, 323, 323, 323, 324, 325, 326, 327, 328, 329, 330, 331, 332, 333, 333, 333, 334, 334, 335, 336, 337, 338, 339, 339, 340, 341, 341, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1 };
+    private static readonly int[] InferenceLast = { 341, 341, 1, 2, 1, 1, 3, 4, 3, 3, 5, 6, 5, 5, 13, 6, 8, 9, 8, 8, 10, 11, 10, 10, 12, 15, 12, 12, 14, 15, 14, 14, 16, 23, 18, 19, 18, 18, 20, 21, 20, 20, 22, 23, 22, 22, 24, 31, 26, 27, 26, 26, 28, 29, 28, 28, 30, 31, 30, 30, 32, 288, 34, 35, 34, 34, 36, 37, 36, 36, 38, 41, 38, 38, 40, 41, 40, 40, 42, 49, 44, 45, 44, 44, 46, 47, 46, 46, 48, 49, 48, 48, 50, 57, 52, 53, 52, 52, 54, 55, 54, 54, 56, 57, 56, 56, 58, 65, 60, 61, 60, 60, 62, 63, 62, 62, 64, 65, 64, 64, 66, 300, 68, 69, 68, 68, 70, 71, 70, 70, 72, 75, 72, 72, 74, 75, 74, 74, 76, 83, 78, 79, 78, 78, 80, 81, 80, 80, 82, 83, 82, 82, 84, 91, 86, 87, 86, 86, 88, 89, 88, 88, 90, 91, 90, 90, 92, 99, 94, 95, 94, 94, 96, 97, 96, 96, 98, 99, 98, 98, 100, 107, 102, 103, 102, 102, 104, 105, 104, 104, 106, 107, 106, 106, 108, 115, 110, 111, 110, 110, 112, 113, 112, 112, 114, 115, 114, 114, 116, 123, 118, 119, 118, 118, 120, 121, 120, 120, 122, 123, 122, 122, 124, 131, 126, 127, 126, 126, 128, 129, 128, 128, 130, 131, 130, 130, 132, 139, 134, 135, 134, 134, 136, 137, 136, 136, 138, 139, 138, 138, 140, 147, 142, 143, 142, 142, 144, 145, 144, 144, 146, 147, 146, 146, 148, 155, 150, 151, 150, 150, 152, 153, 152, 152, 154, 155, 154, 154, 156, 163, 158, 159, 158, 158, 160, 161, 160, 160, 162, 163, 162, 162, 164, 171, 166, 167, 166, 166, 168, 169, 168, 168, 170, 171, 170, 170, 172, 179, 174, 175, 174, 174, 176, 177, 176, 176, 178, 179, 178, 178, 180, 187, 182, 183, 182, 182, 184, 185, 184, 184, 186, 187, 186, 186, 188, 195, 190, 191, 190, 190, 192, 193, 192, 192, 194, 195, 194, 194, 196, 203, 198, 199, 198, 198, 200, 201, 200, 200, 202, 203, 202, 202, 204, 211, 206, 207, 206, 206, 208, 209, 208, 208, 210, 211, 210, 210, 212, 219, 214, 215, 214, 214, 216, 217, 216, 216, 218, 219, 218, 218, 220, 227, 222, 223, 222, 222, 224, 225, 224, 224, 226, 227, 226, 226, 228, 235, 230, 231, 230, 230, 232, 233, 232, 232, 234, 235, 234, 234, 236, 243, 238, 239, 238, 238, 240, 241, 240, 240, 242, 243, 242, 242, 244, 251, 246, 247, 246, 246, 248, 249, 248, 248, 250, 251, 250, 250, 252, 312, 254, 255, 254, 254, 256, 257, 256, 256, 258, 261, 258, 258, 260, 261, 260, 260, 262, 269, 264, 265, 264, 264, 266, 267, 266, 266, 268, 269, 268, 268, 270, 277, 272, 273, 272, 272, 274, 275, 274, 274, 276, 277, 276, 276, 278, 332, 280, 281, 280, 280, 282, 289, 282, 282, 284, 285, 286, 285, 285, 287, 288, 287, 287, 289, 290, 327, 292, 293, 292, 292, 294, 301, 294, 294, 296, 297, 298, 297, 297, 299, 300, 299, 299, 301, 302, 328, 304, 305, 304, 304, 306, 313, 306, 306, 308, 309, 310, 309, 309, 311, 312, 311, 311, 313, 314, 328, 316, 317, 316, 316, 318, 325, 318, 318, 320, 321, 322, 321, 321, 323, 324, 323, 323, 325, 326, 336, 328, 330, 337, 331, 341, 333, 334, 333, 333, 335, 334, 336, 338, 341, 341, 341, 339, 341, 341, 341, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1 };
     private static readonly int[] InferenceOrder = { 587, 588, 10, 11, 456, 457, 460, 461, 464, 465, 474, 475, 478, 479, 488, 489, 492, 493, 2, 3, 6, 7, 24, 25, 28, 29, 32, 33, 42, 43, 46, 47, 56, 57, 60, 61, 130, 131, 134, 135, 138, 139, 148, 149, 152, 153, 162, 163, 166, 167, 176, 177, 180, 181, 190, 191, 194, 195, 204, 205, 208, 209, 218, 219, 222, 223, 232, 233, 236, 237, 246, 247, 250, 251, 260, 261, 264, 265, 274, 275, 278, 279, 288, 289, 292, 293, 302, 303, 306, 307, 316, 317, 320, 321, 330, 331, 334, 335, 344, 345, 348, 349, 358, 359, 362, 363, 372, 373, 376, 377, 386, 387, 390, 391, 400, 401, 404, 405, 414, 415, 418, 419, 428, 429, 432, 433, 442, 443, 446, 447, 494, 495, 498, 499, 511, 512, 14, 15, 62, 63, 70, 71, 74, 75, 78, 79, 88, 89, 92, 93, 102, 103, 106, 107, 116, 117, 120, 121, 448, 449, 452, 453, 466, 467, 470, 471, 480, 481, 484, 485, 562, 579, 580, 583, 584, 16, 17, 20, 21, 34, 35, 38, 39, 48, 49, 52, 53, 122, 123, 126, 127, 140, 141, 144, 145, 154, 155, 158, 159, 168, 169, 172, 173, 182, 183, 186, 187, 196, 197, 200, 201, 210, 211, 214, 215, 224, 225, 228, 229, 238, 239, 242, 243, 252, 253, 256, 257, 266, 267, 270, 271, 280, 281, 284, 285, 294, 295, 298, 299, 308, 309, 312, 313, 322, 323, 326, 327, 336, 337, 340, 341, 350, 351, 354, 355, 364, 365, 368, 369, 378, 379, 382, 383, 392, 393, 396, 397, 406, 407, 410, 411, 420, 421, 424, 425, 434, 435, 438, 439, 502, 503, 504, 507, 508, 514, 515, 518, 519, 531, 532, 534, 535, 538, 539, 542, 551, 552, 554, 555, 558, 559, 571, 572, 513, 575, 0, 66, 67, 80, 81, 84, 85, 94, 95, 98, 99, 108, 109, 112, 113, 522, 1, 523, 524, 527, 528, 543, 544, 547, 548, 563, 564, 567, 568, 533, 553, 573, 574, 576, 585, 586, 577, 458, 459, 462, 463, 476, 477, 490, 491, 132, 133, 136, 137, 150, 151, 164, 165, 178, 179, 192, 193, 206, 207, 220, 221, 234, 235, 248, 249, 262, 263, 276, 277, 290, 291, 304, 305, 318, 319, 332, 333, 346, 347, 360, 361, 374, 375, 388, 389, 402, 403, 416, 417, 430, 431, 444, 445, 578, 72, 73, 76, 77, 90, 91, 104, 105, 118, 119, 450, 451, 454, 455, 468, 469, 472, 473, 482, 483, 486, 487, 581, 582, 26, 27, 30, 31, 44, 45, 58, 59, 124, 125, 128, 129, 142, 143, 146, 147, 156, 157, 160, 161, 170, 171, 174, 175, 184, 185, 188, 189, 198, 199, 202, 203, 212, 213, 216, 217, 226, 227, 230, 231, 240, 241, 244, 245, 254, 255, 258, 259, 268, 269, 272, 273, 282, 283, 286, 287, 296, 297, 300, 301, 310, 311, 314, 315, 324, 325, 328, 329, 338, 339, 342, 343, 352, 353, 356, 357, 366, 367, 370, 371, 380, 381, 384, 385, 394, 395, 398, 399, 408, 409, 412, 413, 422, 423, 426, 427, 436, 437, 440, 441, 496, 497, 500, 501, 505, 506, 509, 510, 516, 517, 520, 521, 525, 526, 529, 530, 536, 537, 540, 541, 545, 546, 549, 550, 556, 557, 560, 561, 565, 566, 569, 570, 12, 13, 64, 65, 68, 69, 82, 83, 86, 87, 96, 97, 100, 101, 110, 111, 114, 115, 4, 5, 8, 9, 18, 19, 22, 23, 36, 37, 40, 41, 50, 51, 54, 55, 589, 590, 591, 592, 593 };
 
-    // Training plan: 933 buffers; planned peak 34,661,628,928 bytes at the default size 16×3×480×480 (100,029,580,544 bytes without reuse).
+    // Training plan: 933 of the 933 buffers; planned peak 34,661,628,928 bytes at the default size 16×3×480×480 (100,029,580,544 bytes without reuse).
     private static readonly int[] TrainingFirst = { 0, 0, 0, 1, 1, 1, 2, 3, 3, 3, 4, 5, 5, 5, 6, 6, 7, 8, 8, 8, 9, 10, 10, 10, 11, 12, 12, 12, 13, 14, 14, 14, 15, 16, 17, 18, 18, 18, 19, 20, 20, 20, 21, 22, 22, 22, 23, 24, 25, 26, 26, 26, 27, 28, 28, 28, 29, 30, 30, 30, 31, 32, 33, 34, 34, 34, 35, 36, 36, 36, 37, 38, 38, 38, 39, 40, 40, 40, 41, 42, 43, 44, 44, 44, 45, 46, 46, 46, 47, 48, 48, 48, 49, 50, 51, 52, 52, 52, 53, 54, 54, 54, 55, 56, 56, 56, 57, 58, 59, 60, 60, 60, 61, 62, 62, 62, 63, 64, 64, 64, 65, 66, 67, 68, 68, 68, 69, 70, 70, 70, 71, 72, 72, 72, 73, 74, 74, 74, 75, 76, 77, 78, 78, 78, 79, 80, 80, 80, 81, 82, 82, 82, 83, 84, 85, 86, 86, 86, 87, 88, 88, 88, 89, 90, 90, 90, 91, 92, 93, 94, 94, 94, 95, 96, 96, 96, 97, 98, 98, 98, 99, 100, 101, 102, 102, 102, 103, 104, 104, 104, 105, 106, 106, 106, 107, 108, 109, 110, 110, 110, 111, 112, 112, 112, 113, 114, 114, 114, 115, 116, 117, 118, 118, 118, 119, 120, 120, 120, 121, 122, 122, 122, 123, 124, 125, 126, 126, 126, 127, 128, 128, 128, 129, 130, 130, 130, 131, 132, 133, 134, 134, 134, 135, 136, 136, 136, 137, 138, 138, 138, 139, 140, 141, 142, 142, 142, 143, 144, 144, 144, 145, 146, 146, 146, 147, 148, 149, 150, 150, 150, 151, 152, 152, 152, 153, 154, 154, 154, 155, 156, 157, 158, 158, 158, 159, 160, 160, 160, 161, 162, 162, 162, 163, 164, 165, 166, 166, 166, 167, 168, 168, 168, 169, 170, 170, 170, 171, 172, 173, 174, 174, 174, 175, 176, 176, 176, 177, 178, 178, 178, 179, 180, 181, 182, 182, 182, 183, 184, 184, 184, 185, 186, 186, 186, 187, 188, 189, 190, 190, 190, 191, 192, 192, 192, 193, 194, 194, 194, 195, 196, 197, 198, 198, 198, 199, 200, 200, 200, 201, 202, 202, 202, 203, 204, 205, 206, 206, 206, 207, 208, 208, 208, 209, 210, 210, 210, 211, 212, 213, 214, 214, 214, 215, 216, 216, 216, 217, 218, 218, 218, 219, 220, 221, 222, 222, 222, 223, 224, 224, 224, 225, 226, 226, 226, 227, 228, 229, 230, 230, 230, 231, 232, 232, 232, 233, 234, 234, 234, 235, 236, 237, 238, 238, 238, 239, 240, 240, 240, 241, 242, 242, 242, 243, 244, 245, 246, 246, 246, 247, 248, 248, 248, 249, 250, 250, 250, 251, 252, 253, 254, 254, 254, 255, 256, 256, 256, 257, 258, 258, 258, 259, 260, 260, 260, 261, 262, 263, 264, 264, 264, 265, 266, 266, 266, 267, 268, 268, 268, 269, 270, 271, 272, 272, 272, 273, 274, 274, 274, 275, 276, 276, 276, 277, 278, 279, 280, 280, 280, 281, 282, 282, 282, 283, 284, 285, 285, 285, 286, 287, 287, 287, 288, 289, 290, 291, 292, 292, 292, 293, 294, 294, 294, 295, 296, 297, 297, 297, 298, 299, 299, 299, 300, 301, 302, 303, 304, 304, 304, 305, 306, 306, 306, 307, 308, 309, 309, 309, 310, 311, 311, 311, 312, 313, 314, 315, 316, 316, 316, 317, 318, 318, 318, 319, 320, 321, 321, 321, 322, 323, 323, 323, 324, 325, 326, 327, 328, 329, 330, 331, 332, 333, 333, 333, 334, 334, 335, 336, 337, 338, 339, 339, 340, 341, 341, 667, 668, 675, 673, 671, 669, 668, 674, 672, 660, 659, 660, 665, 663, 661, 664, 662, 652, 651, 652, 657, 655, 653, 656, 654, 400, 641, 642, 649, 647, 645, 643, 642, 648, 646, 634, 633, 634, 639, 637, 635, 638, 636, 626, 625, 626, 631, 629, 627, 630, 628, 618, 617, 618, 623, 621, 619, 622, 620, 388, 607, 608, 615, 613, 611, 609, 608, 614, 612, 600, 599, 600, 605, 603, 601, 604, 602, 592, 527, 528, 533, 531, 529, 532, 530, 520, 519, 520, 525, 523, 521, 524, 522, 512, 511, 512, 517, 515, 513, 516, 514, 504, 503, 504, 509, 507, 505, 508, 506, 496, 495, 496, 501, 499, 497, 500, 498, 488, 487, 488, 493, 491, 489, 492, 490, 480, 479, 480, 485, 483, 481, 484, 482, 472, 471, 472, 477, 475, 473, 476, 474, 464, 463, 464, 469, 467, 465, 468, 466, 456, 455, 456, 461, 459, 457, 460, 458, 448, 591, 592, 597, 595, 593, 596, 594, 584, 447, 448, 453, 451, 449, 452, 450, 440, 439, 440, 445, 443, 441, 444, 442, 432, 431, 432, 437, 435, 433, 436, 434, 376, 583, 584, 589, 587, 585, 588, 586, 576, 575, 576, 581, 579, 577, 580, 578, 568, 567, 568, 573, 571, 569, 572, 570, 560, 559, 560, 565, 563, 561, 564, 562, 552, 551, 552, 557, 555, 553, 556, 554, 544, 543, 544, 549, 547, 545, 548, 546, 536, 535, 536, 541, 539, 537, 540, 538, 528, 421, 422, 429, 427, 425, 423, 422, 428, 426, 414, 413, 414, 419, 417, 415, 418, 416, 406, 405, 406, 411, 409, 407, 410, 408, 351, 670, 682, 681, 680, 679, 678, 677, 343, 356, 355, 355, 347, 353, 345, 342, 350, 349, 348, 347, 352, 346, 344, 393, 398, 397, 396, 395, 403, 402, 401, 394, 399, 394, 381, 386, 385, 384, 383, 391, 390, 389, 382, 387, 382, 369, 374, 373, 372, 371, 379, 378, 377, 370, 375, 370, 357, 362, 361, 360, 359, 367, 366, 365, 358, 363, 358, 355 };
     private static readonly int[] TrainingLast = { 683, 683, 682, 682, 682, 682, 680, 680, 680, 680, 678, 678, 678, 678, 676, 677, 675, 675, 675, 675, 673, 673, 673, 673, 671, 15, 671, 671, 669, 15, 669, 669, 16, 667, 665, 665, 665, 665, 663, 663, 663, 663, 661, 23, 661, 661, 24, 659, 657, 657, 657, 657, 655, 655, 655, 655, 653, 31, 653, 653, 32, 651, 649, 649, 649, 649, 647, 647, 647, 647, 645, 41, 645, 645, 643, 41, 643, 643, 42, 641, 639, 639, 639, 639, 637, 637, 637, 637, 635, 49, 635, 635, 50, 633, 631, 631, 631, 631, 629, 629, 629, 629, 627, 57, 627, 627, 58, 625, 623, 623, 623, 623, 621, 621, 621, 621, 619, 65, 619, 619, 66, 617, 615, 615, 615, 615, 613, 613, 613, 613, 611, 75, 611, 611, 609, 75, 609, 609, 76, 607, 605, 605, 605, 605, 603, 603, 603, 603, 601, 83, 601, 601, 84, 599, 597, 597, 597, 597, 595, 595, 595, 595, 593, 91, 593, 593, 92, 591, 589, 589, 589, 589, 587, 587, 587, 587, 585, 99, 585, 585, 100, 583, 581, 581, 581, 581, 579, 579, 579, 579, 577, 107, 577, 577, 108, 575, 573, 573, 573, 573, 571, 571, 571, 571, 569, 115, 569, 569, 116, 567, 565, 565, 565, 565, 563, 563, 563, 563, 561, 123, 561, 561, 124, 559, 557, 557, 557, 557, 555, 555, 555, 555, 553, 131, 553, 553, 132, 551, 549, 549, 549, 549, 547, 547, 547, 547, 545, 139, 545, 545, 140, 543, 541, 541, 541, 541, 539, 539, 539, 539, 537, 147, 537, 537, 148, 535, 533, 533, 533, 533, 531, 531, 531, 531, 529, 155, 529, 529, 156, 527, 525, 525, 525, 525, 523, 523, 523, 523, 521, 163, 521, 521, 164, 519, 517, 517, 517, 517, 515, 515, 515, 515, 513, 171, 513, 513, 172, 511, 509, 509, 509, 509, 507, 507, 507, 507, 505, 179, 505, 505, 180, 503, 501, 501, 501, 501, 499, 499, 499, 499, 497, 187, 497, 497, 188, 495, 493, 493, 493, 493, 491, 491, 491, 491, 489, 195, 489, 489, 196, 487, 485, 485, 485, 485, 483, 483, 483, 483, 481, 203, 481, 481, 204, 479, 477, 477, 477, 477, 475, 475, 475, 475, 473, 211, 473, 473, 212, 471, 469, 469, 469, 469, 467, 467, 467, 467, 465, 219, 465, 465, 220, 463, 461, 461, 461, 461, 459, 459, 459, 459, 457, 227, 457, 457, 228, 455, 453, 453, 453, 453, 451, 451, 451, 451, 449, 235, 449, 449, 236, 447, 445, 445, 445, 445, 443, 443, 443, 443, 441, 243, 441, 441, 244, 439, 437, 437, 437, 437, 435, 435, 435, 435, 433, 251, 433, 433, 252, 431, 429, 429, 429, 429, 427, 427, 427, 427, 425, 261, 425, 425, 423, 261, 423, 423, 262, 421, 419, 419, 419, 419, 417, 417, 417, 417, 415, 269, 415, 415, 270, 413, 411, 411, 411, 411, 409, 409, 409, 409, 407, 277, 407, 407, 278, 405, 403, 403, 403, 403, 401, 401, 401, 401, 399, 398, 398, 398, 398, 396, 396, 396, 396, 394, 393, 327, 391, 391, 391, 391, 389, 389, 389, 389, 387, 386, 386, 386, 386, 384, 384, 384, 384, 382, 381, 328, 379, 379, 379, 379, 377, 377, 377, 377, 375, 374, 374, 374, 374, 372, 372, 372, 372, 370, 369, 328, 367, 367, 367, 367, 365, 365, 365, 365, 363, 362, 362, 362, 362, 360, 360, 360, 360, 358, 357, 336, 328, 354, 337, 352, 683, 350, 350, 350, 350, 348, 349, 336, 338, 683, 683, 683, 344, 683, 683, 342, 668, 671, 676, 674, 672, 670, 669, 675, 673, 667, 660, 661, 666, 664, 662, 665, 663, 659, 652, 653, 658, 656, 654, 657, 655, 651, 642, 645, 650, 648, 646, 644, 643, 649, 647, 641, 634, 635, 640, 638, 636, 639, 637, 633, 626, 627, 632, 630, 628, 631, 629, 625, 618, 619, 624, 622, 620, 623, 621, 617, 608, 611, 616, 614, 612, 610, 609, 615, 613, 607, 600, 601, 606, 604, 602, 605, 603, 599, 528, 529, 534, 532, 530, 533, 531, 527, 520, 521, 526, 524, 522, 525, 523, 519, 512, 513, 518, 516, 514, 517, 515, 511, 504, 505, 510, 508, 506, 509, 507, 503, 496, 497, 502, 500, 498, 501, 499, 495, 488, 489, 494, 492, 490, 493, 491, 487, 480, 481, 486, 484, 482, 485, 483, 479, 472, 473, 478, 476, 474, 477, 475, 471, 464, 465, 470, 468, 466, 469, 467, 463, 456, 457, 462, 460, 458, 461, 459, 455, 592, 593, 598, 596, 594, 597, 595, 591, 448, 449, 454, 452, 450, 453, 451, 447, 440, 441, 446, 444, 442, 445, 443, 439, 432, 433, 438, 436, 434, 437, 435, 431, 584, 585, 590, 588, 586, 589, 587, 583, 576, 577, 582, 580, 578, 581, 579, 575, 568, 569, 574, 572, 570, 573, 571, 567, 560, 561, 566, 564, 562, 565, 563, 559, 552, 553, 558, 556, 554, 557, 555, 551, 544, 545, 550, 548, 546, 549, 547, 543, 536, 537, 542, 540, 538, 541, 539, 535, 422, 425, 430, 428, 426, 424, 423, 429, 427, 421, 414, 415, 420, 418, 416, 419, 417, 413, 406, 407, 412, 410, 408, 411, 409, 405, 677, 683, 682, 681, 680, 679, 678, 352, 393, 381, 369, 357, 355, 347, 345, 351, 350, 349, 348, 353, 354, 346, 394, 399, 398, 397, 396, 404, 403, 402, 401, 400, 395, 382, 387, 386, 385, 384, 392, 391, 390, 389, 388, 383, 370, 375, 374, 373, 372, 380, 379, 378, 377, 376, 371, 358, 363, 362, 361, 360, 368, 367, 366, 365, 364, 359, 356 };
     private static readonly int[] TrainingOrder = { 587, 588, 880, 887, 10, 11, 456, 457, 460, 461, 464, 465, 474, 475, 478, 479, 488, 489, 492, 493, 865, 858, 857, 859, 862, 850, 849, 851, 854, 840, 841, 846, 845, 844, 872, 871, 2, 3, 6, 7, 24, 25, 28, 29, 32, 33, 42, 43, 46, 47, 56, 57, 60, 61, 130, 131, 134, 135, 138, 139, 148, 149, 152, 153, 162, 163, 166, 167, 176, 177, 180, 181, 190, 191, 194, 195, 204, 205, 208, 209, 218, 219, 222, 223, 232, 233, 236, 237, 246, 247, 250, 251, 260, 261, 264, 265, 274, 275, 278, 279, 288, 289, 292, 293, 302, 303, 306, 307, 316, 317, 320, 321, 330, 331, 334, 335, 344, 345, 348, 349, 358, 359, 362, 363, 372, 373, 376, 377, 386, 387, 390, 391, 400, 401, 404, 405, 414, 415, 418, 419, 428, 429, 432, 433, 442, 443, 446, 447, 494, 495, 498, 499, 511, 512, 783, 888, 896, 898, 619, 895, 894, 893, 776, 775, 777, 780, 768, 767, 769, 772, 760, 751, 761, 764, 744, 743, 745, 748, 736, 735, 737, 740, 728, 727, 729, 732, 720, 719, 721, 724, 712, 711, 713, 716, 704, 703, 705, 708, 696, 695, 697, 700, 688, 687, 689, 692, 680, 679, 681, 684, 672, 673, 839, 676, 832, 831, 833, 836, 824, 823, 825, 828, 816, 815, 817, 820, 808, 807, 809, 812, 800, 799, 801, 804, 792, 791, 793, 796, 784, 759, 785, 788, 752, 671, 753, 756, 664, 663, 665, 668, 654, 655, 660, 659, 658, 612, 611, 613, 616, 604, 603, 605, 608, 594, 595, 600, 599, 598, 870, 869, 868, 867, 14, 15, 62, 63, 70, 71, 74, 75, 78, 79, 88, 89, 92, 93, 102, 103, 106, 107, 116, 117, 120, 121, 448, 449, 452, 453, 466, 467, 470, 471, 480, 481, 484, 485, 562, 579, 580, 583, 584, 883, 882, 881, 930, 653, 864, 861, 863, 860, 856, 853, 855, 852, 848, 843, 847, 842, 646, 645, 647, 650, 638, 637, 639, 642, 630, 629, 631, 634, 620, 621, 626, 625, 624, 627, 622, 866, 16, 17, 20, 21, 34, 35, 38, 39, 48, 49, 52, 53, 122, 123, 126, 127, 140, 141, 144, 145, 154, 155, 158, 159, 168, 169, 172, 173, 182, 183, 186, 187, 196, 197, 200, 201, 210, 211, 214, 215, 224, 225, 228, 229, 238, 239, 242, 243, 252, 253, 256, 257, 266, 267, 270, 271, 280, 281, 284, 285, 294, 295, 298, 299, 308, 309, 312, 313, 322, 323, 326, 327, 336, 337, 340, 341, 350, 351, 354, 355, 364, 365, 368, 369, 378, 379, 382, 383, 392, 393, 396, 397, 406, 407, 410, 411, 420, 421, 424, 425, 434, 435, 438, 439, 502, 503, 504, 507, 508, 514, 515, 518, 519, 531, 532, 534, 535, 538, 539, 542, 551, 552, 554, 555, 558, 559, 571, 572, 921, 929, 931, 928, 927, 926, 910, 918, 920, 919, 917, 916, 915, 899, 907, 909, 906, 905, 904, 892, 891, 890, 889, 897, 782, 779, 781, 778, 774, 771, 773, 770, 766, 763, 765, 762, 750, 747, 749, 746, 742, 739, 741, 738, 734, 731, 733, 730, 726, 723, 725, 722, 718, 715, 717, 714, 710, 707, 709, 706, 702, 699, 701, 698, 694, 691, 693, 690, 686, 683, 685, 682, 678, 675, 677, 674, 838, 835, 837, 834, 830, 827, 829, 826, 822, 819, 821, 818, 814, 811, 813, 810, 806, 803, 805, 802, 798, 795, 797, 794, 790, 787, 789, 786, 758, 755, 757, 754, 670, 667, 669, 666, 662, 657, 661, 656, 618, 615, 617, 614, 610, 607, 609, 606, 602, 597, 601, 596, 513, 575, 878, 874, 0, 66, 67, 80, 81, 84, 85, 94, 95, 98, 99, 108, 109, 112, 113, 522, 908, 652, 649, 651, 648, 644, 641, 643, 640, 636, 633, 635, 632, 628, 623, 1, 523, 524, 527, 528, 543, 544, 547, 548, 563, 564, 567, 568, 925, 924, 923, 922, 914, 913, 912, 911, 903, 902, 901, 900, 533, 553, 573, 574, 576, 585, 586, 879, 886, 877, 884, 875, 876, 932, 577, 885, 458, 459, 462, 463, 476, 477, 490, 491, 132, 133, 136, 137, 150, 151, 164, 165, 178, 179, 192, 193, 206, 207, 220, 221, 234, 235, 248, 249, 262, 263, 276, 277, 290, 291, 304, 305, 318, 319, 332, 333, 346, 347, 360, 361, 374, 375, 388, 389, 402, 403, 416, 417, 430, 431, 444, 445, 578, 873, 72, 73, 76, 77, 90, 91, 104, 105, 118, 119, 450, 451, 454, 455, 468, 469, 472, 473, 482, 483, 486, 487, 581, 582, 26, 27, 30, 31, 44, 45, 58, 59, 124, 125, 128, 129, 142, 143, 146, 147, 156, 157, 160, 161, 170, 171, 174, 175, 184, 185, 188, 189, 198, 199, 202, 203, 212, 213, 216, 217, 226, 227, 230, 231, 240, 241, 244, 245, 254, 255, 258, 259, 268, 269, 272, 273, 282, 283, 286, 287, 296, 297, 300, 301, 310, 311, 314, 315, 324, 325, 328, 329, 338, 339, 342, 343, 352, 353, 356, 357, 366, 367, 370, 371, 380, 381, 384, 385, 394, 395, 398, 399, 408, 409, 412, 413, 422, 423, 426, 427, 436, 437, 440, 441, 496, 497, 500, 501, 505, 506, 509, 510, 516, 517, 520, 521, 525, 526, 529, 530, 536, 537, 540, 541, 545, 546, 549, 550, 556, 557, 560, 561, 565, 566, 569, 570, 12, 13, 64, 65, 68, 69, 82, 83, 86, 87, 96, 97, 100, 101, 110, 111, 114, 115, 4, 5, 8, 9, 18, 19, 22, 23, 36, 37, 40, 41, 50, 51, 54, 55, 589, 590, 591, 592, 593 };
@@ -5088,14 +5091,19 @@ public sealed partial class SanetR101 : INetwork
         int W_9 = (W + 7) / 16; // (W+7)/16
         if (Hc2 < 1 || Wc2 < 1 || Hc4 < 1 || Wc4 < 1 || Hc8 < 1 || Wc8 < 1 || H_6 < 1 || W_7 < 1 || H_8 < 1 || W_9 < 1)
             throw new ArgumentException($"sanet-r101: input {height}×{width} is too small: a feature map would have no pixels");
+        var arena = new ArenaBinder(933);
+        Bind(arena, N, H, W); // measures every buffer
         if (training)
-            BindTraining(N, H, W);
+            arena.Place(Device.Accelerator, ref _arena, TrainingFirst, TrainingLast, TrainingOrder);
         else
-            BindInference(N, H, W);
+            arena.Place(Device.Accelerator, ref _arena, InferenceFirst, InferenceLast, InferenceOrder);
+        Bind(arena, N, H, W); // binds every field to its slice (default where the plan has no such buffer)
+        PlannedPeakBytes = arena.PeakBytes;
         (BatchSize, Height, Width, _training) = (batch, height, width, training);
     }
 
-    private void BindInference(int N, int H, int W)
+    /// <summary>Every buffer, numbered as in the plan tables: measured on the first pass, bound to its arena slice on the second.</summary>
+    private void Bind(ArenaBinder arena, int N, int H, int W)
     {
         int Hc2 = (H + 1) / 2; // ⌈H/2⌉
         int Wc2 = (W + 1) / 2; // ⌈W/2⌉
@@ -5107,3437 +5115,939 @@ public sealed partial class SanetR101 : INetwork
         int W_7 = (W + 3) / 8; // (W+3)/8
         int H_8 = (H + 7) / 16; // (H+7)/16
         int W_9 = (W + 7) / 16; // (W+7)/16
-        long[] lengths =
-        {
-            (long)N * 3 * H * W, // image
-            (long)N * H * W, // label
-            (long)N * 64 * Hc2 * Wc2, // backbone.stem.0
-            (long)N * 64 * Hc2 * Wc2, // backbone.stem.2
-            (long)64, // backbone.stem.1.mean
-            (long)64, // backbone.stem.1.inv_std
-            (long)N * 64 * Hc2 * Wc2, // backbone.stem.3
-            (long)N * 64 * Hc2 * Wc2, // backbone.stem.5
-            (long)64, // backbone.stem.4.mean
-            (long)64, // backbone.stem.4.inv_std
-            (long)N * 128 * Hc2 * Wc2, // backbone.stem.6
-            (long)N * 128 * Hc2 * Wc2, // backbone.stem.8
-            (long)128, // backbone.stem.7.mean
-            (long)128, // backbone.stem.7.inv_std
-            (long)N * 128 * Hc4 * Wc4, // backbone.maxpool
-            (long)N * 128 * Hc4 * Wc4, // backbone.maxpool.argmax
-            (long)N * 64 * Hc4 * Wc4, // backbone.layer1.0.conv1
-            (long)N * 64 * Hc4 * Wc4, // backbone.layer1.0.relu1
-            (long)64, // backbone.layer1.0.bn1.mean
-            (long)64, // backbone.layer1.0.bn1.inv_std
-            (long)N * 64 * Hc4 * Wc4, // backbone.layer1.0.conv2
-            (long)N * 64 * Hc4 * Wc4, // backbone.layer1.0.relu2
-            (long)64, // backbone.layer1.0.bn2.mean
-            (long)64, // backbone.layer1.0.bn2.inv_std
-            (long)N * 256 * Hc4 * Wc4, // backbone.layer1.0.conv3
-            (long)N * 256 * Hc4 * Wc4, // backbone.layer1.0.bn3
-            (long)256, // backbone.layer1.0.bn3.mean
-            (long)256, // backbone.layer1.0.bn3.inv_std
-            (long)N * 256 * Hc4 * Wc4, // backbone.layer1.0.downsample.0
-            (long)N * 256 * Hc4 * Wc4, // backbone.layer1.0.downsample.1
-            (long)256, // backbone.layer1.0.downsample.1.mean
-            (long)256, // backbone.layer1.0.downsample.1.inv_std
-            (long)N * 256 * Hc4 * Wc4, // backbone.layer1.0.add
-            (long)N * 256 * Hc4 * Wc4, // backbone.layer1.0.relu3
-            (long)N * 64 * Hc4 * Wc4, // backbone.layer1.1.conv1
-            (long)N * 64 * Hc4 * Wc4, // backbone.layer1.1.relu1
-            (long)64, // backbone.layer1.1.bn1.mean
-            (long)64, // backbone.layer1.1.bn1.inv_std
-            (long)N * 64 * Hc4 * Wc4, // backbone.layer1.1.conv2
-            (long)N * 64 * Hc4 * Wc4, // backbone.layer1.1.relu2
-            (long)64, // backbone.layer1.1.bn2.mean
-            (long)64, // backbone.layer1.1.bn2.inv_std
-            (long)N * 256 * Hc4 * Wc4, // backbone.layer1.1.conv3
-            (long)N * 256 * Hc4 * Wc4, // backbone.layer1.1.bn3
-            (long)256, // backbone.layer1.1.bn3.mean
-            (long)256, // backbone.layer1.1.bn3.inv_std
-            (long)N * 256 * Hc4 * Wc4, // backbone.layer1.1.add
-            (long)N * 256 * Hc4 * Wc4, // backbone.layer1.1.relu3
-            (long)N * 64 * Hc4 * Wc4, // backbone.layer1.2.conv1
-            (long)N * 64 * Hc4 * Wc4, // backbone.layer1.2.relu1
-            (long)64, // backbone.layer1.2.bn1.mean
-            (long)64, // backbone.layer1.2.bn1.inv_std
-            (long)N * 64 * Hc4 * Wc4, // backbone.layer1.2.conv2
-            (long)N * 64 * Hc4 * Wc4, // backbone.layer1.2.relu2
-            (long)64, // backbone.layer1.2.bn2.mean
-            (long)64, // backbone.layer1.2.bn2.inv_std
-            (long)N * 256 * Hc4 * Wc4, // backbone.layer1.2.conv3
-            (long)N * 256 * Hc4 * Wc4, // backbone.layer1.2.bn3
-            (long)256, // backbone.layer1.2.bn3.mean
-            (long)256, // backbone.layer1.2.bn3.inv_std
-            (long)N * 256 * Hc4 * Wc4, // backbone.layer1.2.add
-            (long)N * 256 * Hc4 * Wc4, // backbone.layer1.2.relu3
-            (long)N * 128 * Hc4 * Wc4, // backbone.layer2.0.conv1
-            (long)N * 128 * Hc4 * Wc4, // backbone.layer2.0.relu1
-            (long)128, // backbone.layer2.0.bn1.mean
-            (long)128, // backbone.layer2.0.bn1.inv_std
-            (long)N * 128 * Hc8 * Wc8, // backbone.layer2.0.conv2
-            (long)N * 128 * Hc8 * Wc8, // backbone.layer2.0.relu2
-            (long)128, // backbone.layer2.0.bn2.mean
-            (long)128, // backbone.layer2.0.bn2.inv_std
-            (long)N * 512 * Hc8 * Wc8, // backbone.layer2.0.conv3
-            (long)N * 512 * Hc8 * Wc8, // backbone.layer2.0.bn3
-            (long)512, // backbone.layer2.0.bn3.mean
-            (long)512, // backbone.layer2.0.bn3.inv_std
-            (long)N * 512 * Hc8 * Wc8, // backbone.layer2.0.downsample.0
-            (long)N * 512 * Hc8 * Wc8, // backbone.layer2.0.downsample.1
-            (long)512, // backbone.layer2.0.downsample.1.mean
-            (long)512, // backbone.layer2.0.downsample.1.inv_std
-            (long)N * 512 * Hc8 * Wc8, // backbone.layer2.0.add
-            (long)N * 512 * Hc8 * Wc8, // backbone.layer2.0.relu3
-            (long)N * 128 * Hc8 * Wc8, // backbone.layer2.1.conv1
-            (long)N * 128 * Hc8 * Wc8, // backbone.layer2.1.relu1
-            (long)128, // backbone.layer2.1.bn1.mean
-            (long)128, // backbone.layer2.1.bn1.inv_std
-            (long)N * 128 * Hc8 * Wc8, // backbone.layer2.1.conv2
-            (long)N * 128 * Hc8 * Wc8, // backbone.layer2.1.relu2
-            (long)128, // backbone.layer2.1.bn2.mean
-            (long)128, // backbone.layer2.1.bn2.inv_std
-            (long)N * 512 * Hc8 * Wc8, // backbone.layer2.1.conv3
-            (long)N * 512 * Hc8 * Wc8, // backbone.layer2.1.bn3
-            (long)512, // backbone.layer2.1.bn3.mean
-            (long)512, // backbone.layer2.1.bn3.inv_std
-            (long)N * 512 * Hc8 * Wc8, // backbone.layer2.1.add
-            (long)N * 512 * Hc8 * Wc8, // backbone.layer2.1.relu3
-            (long)N * 128 * Hc8 * Wc8, // backbone.layer2.2.conv1
-            (long)N * 128 * Hc8 * Wc8, // backbone.layer2.2.relu1
-            (long)128, // backbone.layer2.2.bn1.mean
-            (long)128, // backbone.layer2.2.bn1.inv_std
-            (long)N * 128 * Hc8 * Wc8, // backbone.layer2.2.conv2
-            (long)N * 128 * Hc8 * Wc8, // backbone.layer2.2.relu2
-            (long)128, // backbone.layer2.2.bn2.mean
-            (long)128, // backbone.layer2.2.bn2.inv_std
-            (long)N * 512 * Hc8 * Wc8, // backbone.layer2.2.conv3
-            (long)N * 512 * Hc8 * Wc8, // backbone.layer2.2.bn3
-            (long)512, // backbone.layer2.2.bn3.mean
-            (long)512, // backbone.layer2.2.bn3.inv_std
-            (long)N * 512 * Hc8 * Wc8, // backbone.layer2.2.add
-            (long)N * 512 * Hc8 * Wc8, // backbone.layer2.2.relu3
-            (long)N * 128 * Hc8 * Wc8, // backbone.layer2.3.conv1
-            (long)N * 128 * Hc8 * Wc8, // backbone.layer2.3.relu1
-            (long)128, // backbone.layer2.3.bn1.mean
-            (long)128, // backbone.layer2.3.bn1.inv_std
-            (long)N * 128 * Hc8 * Wc8, // backbone.layer2.3.conv2
-            (long)N * 128 * Hc8 * Wc8, // backbone.layer2.3.relu2
-            (long)128, // backbone.layer2.3.bn2.mean
-            (long)128, // backbone.layer2.3.bn2.inv_std
-            (long)N * 512 * Hc8 * Wc8, // backbone.layer2.3.conv3
-            (long)N * 512 * Hc8 * Wc8, // backbone.layer2.3.bn3
-            (long)512, // backbone.layer2.3.bn3.mean
-            (long)512, // backbone.layer2.3.bn3.inv_std
-            (long)N * 512 * Hc8 * Wc8, // backbone.layer2.3.add
-            (long)N * 512 * Hc8 * Wc8, // backbone.layer2.3.relu3
-            (long)N * 256 * Hc8 * Wc8, // backbone.layer3.0.conv1
-            (long)N * 256 * Hc8 * Wc8, // backbone.layer3.0.relu1
-            (long)256, // backbone.layer3.0.bn1.mean
-            (long)256, // backbone.layer3.0.bn1.inv_std
-            (long)N * 256 * Hc8 * Wc8, // backbone.layer3.0.conv2
-            (long)N * 256 * Hc8 * Wc8, // backbone.layer3.0.relu2
-            (long)256, // backbone.layer3.0.bn2.mean
-            (long)256, // backbone.layer3.0.bn2.inv_std
-            (long)N * 1024 * Hc8 * Wc8, // backbone.layer3.0.conv3
-            (long)N * 1024 * Hc8 * Wc8, // backbone.layer3.0.bn3
-            (long)1024, // backbone.layer3.0.bn3.mean
-            (long)1024, // backbone.layer3.0.bn3.inv_std
-            (long)N * 1024 * Hc8 * Wc8, // backbone.layer3.0.downsample.0
-            (long)N * 1024 * Hc8 * Wc8, // backbone.layer3.0.downsample.1
-            (long)1024, // backbone.layer3.0.downsample.1.mean
-            (long)1024, // backbone.layer3.0.downsample.1.inv_std
-            (long)N * 1024 * Hc8 * Wc8, // backbone.layer3.0.add
-            (long)N * 1024 * Hc8 * Wc8, // backbone.layer3.0.relu3
-            (long)N * 256 * Hc8 * Wc8, // backbone.layer3.1.conv1
-            (long)N * 256 * Hc8 * Wc8, // backbone.layer3.1.relu1
-            (long)256, // backbone.layer3.1.bn1.mean
-            (long)256, // backbone.layer3.1.bn1.inv_std
-            (long)N * 256 * Hc8 * Wc8, // backbone.layer3.1.conv2
-            (long)N * 256 * Hc8 * Wc8, // backbone.layer3.1.relu2
-            (long)256, // backbone.layer3.1.bn2.mean
-            (long)256, // backbone.layer3.1.bn2.inv_std
-            (long)N * 1024 * Hc8 * Wc8, // backbone.layer3.1.conv3
-            (long)N * 1024 * Hc8 * Wc8, // backbone.layer3.1.bn3
-            (long)1024, // backbone.layer3.1.bn3.mean
-            (long)1024, // backbone.layer3.1.bn3.inv_std
-            (long)N * 1024 * Hc8 * Wc8, // backbone.layer3.1.add
-            (long)N * 1024 * Hc8 * Wc8, // backbone.layer3.1.relu3
-            (long)N * 256 * Hc8 * Wc8, // backbone.layer3.2.conv1
-            (long)N * 256 * Hc8 * Wc8, // backbone.layer3.2.relu1
-            (long)256, // backbone.layer3.2.bn1.mean
-            (long)256, // backbone.layer3.2.bn1.inv_std
-            (long)N * 256 * Hc8 * Wc8, // backbone.layer3.2.conv2
-            (long)N * 256 * Hc8 * Wc8, // backbone.layer3.2.relu2
-            (long)256, // backbone.layer3.2.bn2.mean
-            (long)256, // backbone.layer3.2.bn2.inv_std
-            (long)N * 1024 * Hc8 * Wc8, // backbone.layer3.2.conv3
-            (long)N * 1024 * Hc8 * Wc8, // backbone.layer3.2.bn3
-            (long)1024, // backbone.layer3.2.bn3.mean
-            (long)1024, // backbone.layer3.2.bn3.inv_std
-            (long)N * 1024 * Hc8 * Wc8, // backbone.layer3.2.add
-            (long)N * 1024 * Hc8 * Wc8, // backbone.layer3.2.relu3
-            (long)N * 256 * Hc8 * Wc8, // backbone.layer3.3.conv1
-            (long)N * 256 * Hc8 * Wc8, // backbone.layer3.3.relu1
-            (long)256, // backbone.layer3.3.bn1.mean
-            (long)256, // backbone.layer3.3.bn1.inv_std
-            (long)N * 256 * Hc8 * Wc8, // backbone.layer3.3.conv2
-            (long)N * 256 * Hc8 * Wc8, // backbone.layer3.3.relu2
-            (long)256, // backbone.layer3.3.bn2.mean
-            (long)256, // backbone.layer3.3.bn2.inv_std
-            (long)N * 1024 * Hc8 * Wc8, // backbone.layer3.3.conv3
-            (long)N * 1024 * Hc8 * Wc8, // backbone.layer3.3.bn3
-            (long)1024, // backbone.layer3.3.bn3.mean
-            (long)1024, // backbone.layer3.3.bn3.inv_std
-            (long)N * 1024 * Hc8 * Wc8, // backbone.layer3.3.add
-            (long)N * 1024 * Hc8 * Wc8, // backbone.layer3.3.relu3
-            (long)N * 256 * Hc8 * Wc8, // backbone.layer3.4.conv1
-            (long)N * 256 * Hc8 * Wc8, // backbone.layer3.4.relu1
-            (long)256, // backbone.layer3.4.bn1.mean
-            (long)256, // backbone.layer3.4.bn1.inv_std
-            (long)N * 256 * Hc8 * Wc8, // backbone.layer3.4.conv2
-            (long)N * 256 * Hc8 * Wc8, // backbone.layer3.4.relu2
-            (long)256, // backbone.layer3.4.bn2.mean
-            (long)256, // backbone.layer3.4.bn2.inv_std
-            (long)N * 1024 * Hc8 * Wc8, // backbone.layer3.4.conv3
-            (long)N * 1024 * Hc8 * Wc8, // backbone.layer3.4.bn3
-            (long)1024, // backbone.layer3.4.bn3.mean
-            (long)1024, // backbone.layer3.4.bn3.inv_std
-            (long)N * 1024 * Hc8 * Wc8, // backbone.layer3.4.add
-            (long)N * 1024 * Hc8 * Wc8, // backbone.layer3.4.relu3
-            (long)N * 256 * Hc8 * Wc8, // backbone.layer3.5.conv1
-            (long)N * 256 * Hc8 * Wc8, // backbone.layer3.5.relu1
-            (long)256, // backbone.layer3.5.bn1.mean
-            (long)256, // backbone.layer3.5.bn1.inv_std
-            (long)N * 256 * Hc8 * Wc8, // backbone.layer3.5.conv2
-            (long)N * 256 * Hc8 * Wc8, // backbone.layer3.5.relu2
-            (long)256, // backbone.layer3.5.bn2.mean
-            (long)256, // backbone.layer3.5.bn2.inv_std
-            (long)N * 1024 * Hc8 * Wc8, // backbone.layer3.5.conv3
-            (long)N * 1024 * Hc8 * Wc8, // backbone.layer3.5.bn3
-            (long)1024, // backbone.layer3.5.bn3.mean
-            (long)1024, // backbone.layer3.5.bn3.inv_std
-            (long)N * 1024 * Hc8 * Wc8, // backbone.layer3.5.add
-            (long)N * 1024 * Hc8 * Wc8, // backbone.layer3.5.relu3
-            (long)N * 256 * Hc8 * Wc8, // backbone.layer3.6.conv1
-            (long)N * 256 * Hc8 * Wc8, // backbone.layer3.6.relu1
-            (long)256, // backbone.layer3.6.bn1.mean
-            (long)256, // backbone.layer3.6.bn1.inv_std
-            (long)N * 256 * Hc8 * Wc8, // backbone.layer3.6.conv2
-            (long)N * 256 * Hc8 * Wc8, // backbone.layer3.6.relu2
-            (long)256, // backbone.layer3.6.bn2.mean
-            (long)256, // backbone.layer3.6.bn2.inv_std
-            (long)N * 1024 * Hc8 * Wc8, // backbone.layer3.6.conv3
-            (long)N * 1024 * Hc8 * Wc8, // backbone.layer3.6.bn3
-            (long)1024, // backbone.layer3.6.bn3.mean
-            (long)1024, // backbone.layer3.6.bn3.inv_std
-            (long)N * 1024 * Hc8 * Wc8, // backbone.layer3.6.add
-            (long)N * 1024 * Hc8 * Wc8, // backbone.layer3.6.relu3
-            (long)N * 256 * Hc8 * Wc8, // backbone.layer3.7.conv1
-            (long)N * 256 * Hc8 * Wc8, // backbone.layer3.7.relu1
-            (long)256, // backbone.layer3.7.bn1.mean
-            (long)256, // backbone.layer3.7.bn1.inv_std
-            (long)N * 256 * Hc8 * Wc8, // backbone.layer3.7.conv2
-            (long)N * 256 * Hc8 * Wc8, // backbone.layer3.7.relu2
-            (long)256, // backbone.layer3.7.bn2.mean
-            (long)256, // backbone.layer3.7.bn2.inv_std
-            (long)N * 1024 * Hc8 * Wc8, // backbone.layer3.7.conv3
-            (long)N * 1024 * Hc8 * Wc8, // backbone.layer3.7.bn3
-            (long)1024, // backbone.layer3.7.bn3.mean
-            (long)1024, // backbone.layer3.7.bn3.inv_std
-            (long)N * 1024 * Hc8 * Wc8, // backbone.layer3.7.add
-            (long)N * 1024 * Hc8 * Wc8, // backbone.layer3.7.relu3
-            (long)N * 256 * Hc8 * Wc8, // backbone.layer3.8.conv1
-            (long)N * 256 * Hc8 * Wc8, // backbone.layer3.8.relu1
-            (long)256, // backbone.layer3.8.bn1.mean
-            (long)256, // backbone.layer3.8.bn1.inv_std
-            (long)N * 256 * Hc8 * Wc8, // backbone.layer3.8.conv2
-            (long)N * 256 * Hc8 * Wc8, // backbone.layer3.8.relu2
-            (long)256, // backbone.layer3.8.bn2.mean
-            (long)256, // backbone.layer3.8.bn2.inv_std
-            (long)N * 1024 * Hc8 * Wc8, // backbone.layer3.8.conv3
-            (long)N * 1024 * Hc8 * Wc8, // backbone.layer3.8.bn3
-            (long)1024, // backbone.layer3.8.bn3.mean
-            (long)1024, // backbone.layer3.8.bn3.inv_std
-            (long)N * 1024 * Hc8 * Wc8, // backbone.layer3.8.add
-            (long)N * 1024 * Hc8 * Wc8, // backbone.layer3.8.relu3
-            (long)N * 256 * Hc8 * Wc8, // backbone.layer3.9.conv1
-            (long)N * 256 * Hc8 * Wc8, // backbone.layer3.9.relu1
-            (long)256, // backbone.layer3.9.bn1.mean
-            (long)256, // backbone.layer3.9.bn1.inv_std
-            (long)N * 256 * Hc8 * Wc8, // backbone.layer3.9.conv2
-            (long)N * 256 * Hc8 * Wc8, // backbone.layer3.9.relu2
-            (long)256, // backbone.layer3.9.bn2.mean
-            (long)256, // backbone.layer3.9.bn2.inv_std
-            (long)N * 1024 * Hc8 * Wc8, // backbone.layer3.9.conv3
-            (long)N * 1024 * Hc8 * Wc8, // backbone.layer3.9.bn3
-            (long)1024, // backbone.layer3.9.bn3.mean
-            (long)1024, // backbone.layer3.9.bn3.inv_std
-            (long)N * 1024 * Hc8 * Wc8, // backbone.layer3.9.add
-            (long)N * 1024 * Hc8 * Wc8, // backbone.layer3.9.relu3
-            (long)N * 256 * Hc8 * Wc8, // backbone.layer3.10.conv1
-            (long)N * 256 * Hc8 * Wc8, // backbone.layer3.10.relu1
-            (long)256, // backbone.layer3.10.bn1.mean
-            (long)256, // backbone.layer3.10.bn1.inv_std
-            (long)N * 256 * Hc8 * Wc8, // backbone.layer3.10.conv2
-            (long)N * 256 * Hc8 * Wc8, // backbone.layer3.10.relu2
-            (long)256, // backbone.layer3.10.bn2.mean
-            (long)256, // backbone.layer3.10.bn2.inv_std
-            (long)N * 1024 * Hc8 * Wc8, // backbone.layer3.10.conv3
-            (long)N * 1024 * Hc8 * Wc8, // backbone.layer3.10.bn3
-            (long)1024, // backbone.layer3.10.bn3.mean
-            (long)1024, // backbone.layer3.10.bn3.inv_std
-            (long)N * 1024 * Hc8 * Wc8, // backbone.layer3.10.add
-            (long)N * 1024 * Hc8 * Wc8, // backbone.layer3.10.relu3
-            (long)N * 256 * Hc8 * Wc8, // backbone.layer3.11.conv1
-            (long)N * 256 * Hc8 * Wc8, // backbone.layer3.11.relu1
-            (long)256, // backbone.layer3.11.bn1.mean
-            (long)256, // backbone.layer3.11.bn1.inv_std
-            (long)N * 256 * Hc8 * Wc8, // backbone.layer3.11.conv2
-            (long)N * 256 * Hc8 * Wc8, // backbone.layer3.11.relu2
-            (long)256, // backbone.layer3.11.bn2.mean
-            (long)256, // backbone.layer3.11.bn2.inv_std
-            (long)N * 1024 * Hc8 * Wc8, // backbone.layer3.11.conv3
-            (long)N * 1024 * Hc8 * Wc8, // backbone.layer3.11.bn3
-            (long)1024, // backbone.layer3.11.bn3.mean
-            (long)1024, // backbone.layer3.11.bn3.inv_std
-            (long)N * 1024 * Hc8 * Wc8, // backbone.layer3.11.add
-            (long)N * 1024 * Hc8 * Wc8, // backbone.layer3.11.relu3
-            (long)N * 256 * Hc8 * Wc8, // backbone.layer3.12.conv1
-            (long)N * 256 * Hc8 * Wc8, // backbone.layer3.12.relu1
-            (long)256, // backbone.layer3.12.bn1.mean
-            (long)256, // backbone.layer3.12.bn1.inv_std
-            (long)N * 256 * Hc8 * Wc8, // backbone.layer3.12.conv2
-            (long)N * 256 * Hc8 * Wc8, // backbone.layer3.12.relu2
-            (long)256, // backbone.layer3.12.bn2.mean
-            (long)256, // backbone.layer3.12.bn2.inv_std
-            (long)N * 1024 * Hc8 * Wc8, // backbone.layer3.12.conv3
-            (long)N * 1024 * Hc8 * Wc8, // backbone.layer3.12.bn3
-            (long)1024, // backbone.layer3.12.bn3.mean
-            (long)1024, // backbone.layer3.12.bn3.inv_std
-            (long)N * 1024 * Hc8 * Wc8, // backbone.layer3.12.add
-            (long)N * 1024 * Hc8 * Wc8, // backbone.layer3.12.relu3
-            (long)N * 256 * Hc8 * Wc8, // backbone.layer3.13.conv1
-            (long)N * 256 * Hc8 * Wc8, // backbone.layer3.13.relu1
-            (long)256, // backbone.layer3.13.bn1.mean
-            (long)256, // backbone.layer3.13.bn1.inv_std
-            (long)N * 256 * Hc8 * Wc8, // backbone.layer3.13.conv2
-            (long)N * 256 * Hc8 * Wc8, // backbone.layer3.13.relu2
-            (long)256, // backbone.layer3.13.bn2.mean
-            (long)256, // backbone.layer3.13.bn2.inv_std
-            (long)N * 1024 * Hc8 * Wc8, // backbone.layer3.13.conv3
-            (long)N * 1024 * Hc8 * Wc8, // backbone.layer3.13.bn3
-            (long)1024, // backbone.layer3.13.bn3.mean
-            (long)1024, // backbone.layer3.13.bn3.inv_std
-            (long)N * 1024 * Hc8 * Wc8, // backbone.layer3.13.add
-            (long)N * 1024 * Hc8 * Wc8, // backbone.layer3.13.relu3
-            (long)N * 256 * Hc8 * Wc8, // backbone.layer3.14.conv1
-            (long)N * 256 * Hc8 * Wc8, // backbone.layer3.14.relu1
-            (long)256, // backbone.layer3.14.bn1.mean
-            (long)256, // backbone.layer3.14.bn1.inv_std
-            (long)N * 256 * Hc8 * Wc8, // backbone.layer3.14.conv2
-            (long)N * 256 * Hc8 * Wc8, // backbone.layer3.14.relu2
-            (long)256, // backbone.layer3.14.bn2.mean
-            (long)256, // backbone.layer3.14.bn2.inv_std
-            (long)N * 1024 * Hc8 * Wc8, // backbone.layer3.14.conv3
-            (long)N * 1024 * Hc8 * Wc8, // backbone.layer3.14.bn3
-            (long)1024, // backbone.layer3.14.bn3.mean
-            (long)1024, // backbone.layer3.14.bn3.inv_std
-            (long)N * 1024 * Hc8 * Wc8, // backbone.layer3.14.add
-            (long)N * 1024 * Hc8 * Wc8, // backbone.layer3.14.relu3
-            (long)N * 256 * Hc8 * Wc8, // backbone.layer3.15.conv1
-            (long)N * 256 * Hc8 * Wc8, // backbone.layer3.15.relu1
-            (long)256, // backbone.layer3.15.bn1.mean
-            (long)256, // backbone.layer3.15.bn1.inv_std
-            (long)N * 256 * Hc8 * Wc8, // backbone.layer3.15.conv2
-            (long)N * 256 * Hc8 * Wc8, // backbone.layer3.15.relu2
-            (long)256, // backbone.layer3.15.bn2.mean
-            (long)256, // backbone.layer3.15.bn2.inv_std
-            (long)N * 1024 * Hc8 * Wc8, // backbone.layer3.15.conv3
-            (long)N * 1024 * Hc8 * Wc8, // backbone.layer3.15.bn3
-            (long)1024, // backbone.layer3.15.bn3.mean
-            (long)1024, // backbone.layer3.15.bn3.inv_std
-            (long)N * 1024 * Hc8 * Wc8, // backbone.layer3.15.add
-            (long)N * 1024 * Hc8 * Wc8, // backbone.layer3.15.relu3
-            (long)N * 256 * Hc8 * Wc8, // backbone.layer3.16.conv1
-            (long)N * 256 * Hc8 * Wc8, // backbone.layer3.16.relu1
-            (long)256, // backbone.layer3.16.bn1.mean
-            (long)256, // backbone.layer3.16.bn1.inv_std
-            (long)N * 256 * Hc8 * Wc8, // backbone.layer3.16.conv2
-            (long)N * 256 * Hc8 * Wc8, // backbone.layer3.16.relu2
-            (long)256, // backbone.layer3.16.bn2.mean
-            (long)256, // backbone.layer3.16.bn2.inv_std
-            (long)N * 1024 * Hc8 * Wc8, // backbone.layer3.16.conv3
-            (long)N * 1024 * Hc8 * Wc8, // backbone.layer3.16.bn3
-            (long)1024, // backbone.layer3.16.bn3.mean
-            (long)1024, // backbone.layer3.16.bn3.inv_std
-            (long)N * 1024 * Hc8 * Wc8, // backbone.layer3.16.add
-            (long)N * 1024 * Hc8 * Wc8, // backbone.layer3.16.relu3
-            (long)N * 256 * Hc8 * Wc8, // backbone.layer3.17.conv1
-            (long)N * 256 * Hc8 * Wc8, // backbone.layer3.17.relu1
-            (long)256, // backbone.layer3.17.bn1.mean
-            (long)256, // backbone.layer3.17.bn1.inv_std
-            (long)N * 256 * Hc8 * Wc8, // backbone.layer3.17.conv2
-            (long)N * 256 * Hc8 * Wc8, // backbone.layer3.17.relu2
-            (long)256, // backbone.layer3.17.bn2.mean
-            (long)256, // backbone.layer3.17.bn2.inv_std
-            (long)N * 1024 * Hc8 * Wc8, // backbone.layer3.17.conv3
-            (long)N * 1024 * Hc8 * Wc8, // backbone.layer3.17.bn3
-            (long)1024, // backbone.layer3.17.bn3.mean
-            (long)1024, // backbone.layer3.17.bn3.inv_std
-            (long)N * 1024 * Hc8 * Wc8, // backbone.layer3.17.add
-            (long)N * 1024 * Hc8 * Wc8, // backbone.layer3.17.relu3
-            (long)N * 256 * Hc8 * Wc8, // backbone.layer3.18.conv1
-            (long)N * 256 * Hc8 * Wc8, // backbone.layer3.18.relu1
-            (long)256, // backbone.layer3.18.bn1.mean
-            (long)256, // backbone.layer3.18.bn1.inv_std
-            (long)N * 256 * Hc8 * Wc8, // backbone.layer3.18.conv2
-            (long)N * 256 * Hc8 * Wc8, // backbone.layer3.18.relu2
-            (long)256, // backbone.layer3.18.bn2.mean
-            (long)256, // backbone.layer3.18.bn2.inv_std
-            (long)N * 1024 * Hc8 * Wc8, // backbone.layer3.18.conv3
-            (long)N * 1024 * Hc8 * Wc8, // backbone.layer3.18.bn3
-            (long)1024, // backbone.layer3.18.bn3.mean
-            (long)1024, // backbone.layer3.18.bn3.inv_std
-            (long)N * 1024 * Hc8 * Wc8, // backbone.layer3.18.add
-            (long)N * 1024 * Hc8 * Wc8, // backbone.layer3.18.relu3
-            (long)N * 256 * Hc8 * Wc8, // backbone.layer3.19.conv1
-            (long)N * 256 * Hc8 * Wc8, // backbone.layer3.19.relu1
-            (long)256, // backbone.layer3.19.bn1.mean
-            (long)256, // backbone.layer3.19.bn1.inv_std
-            (long)N * 256 * Hc8 * Wc8, // backbone.layer3.19.conv2
-            (long)N * 256 * Hc8 * Wc8, // backbone.layer3.19.relu2
-            (long)256, // backbone.layer3.19.bn2.mean
-            (long)256, // backbone.layer3.19.bn2.inv_std
-            (long)N * 1024 * Hc8 * Wc8, // backbone.layer3.19.conv3
-            (long)N * 1024 * Hc8 * Wc8, // backbone.layer3.19.bn3
-            (long)1024, // backbone.layer3.19.bn3.mean
-            (long)1024, // backbone.layer3.19.bn3.inv_std
-            (long)N * 1024 * Hc8 * Wc8, // backbone.layer3.19.add
-            (long)N * 1024 * Hc8 * Wc8, // backbone.layer3.19.relu3
-            (long)N * 256 * Hc8 * Wc8, // backbone.layer3.20.conv1
-            (long)N * 256 * Hc8 * Wc8, // backbone.layer3.20.relu1
-            (long)256, // backbone.layer3.20.bn1.mean
-            (long)256, // backbone.layer3.20.bn1.inv_std
-            (long)N * 256 * Hc8 * Wc8, // backbone.layer3.20.conv2
-            (long)N * 256 * Hc8 * Wc8, // backbone.layer3.20.relu2
-            (long)256, // backbone.layer3.20.bn2.mean
-            (long)256, // backbone.layer3.20.bn2.inv_std
-            (long)N * 1024 * Hc8 * Wc8, // backbone.layer3.20.conv3
-            (long)N * 1024 * Hc8 * Wc8, // backbone.layer3.20.bn3
-            (long)1024, // backbone.layer3.20.bn3.mean
-            (long)1024, // backbone.layer3.20.bn3.inv_std
-            (long)N * 1024 * Hc8 * Wc8, // backbone.layer3.20.add
-            (long)N * 1024 * Hc8 * Wc8, // backbone.layer3.20.relu3
-            (long)N * 256 * Hc8 * Wc8, // backbone.layer3.21.conv1
-            (long)N * 256 * Hc8 * Wc8, // backbone.layer3.21.relu1
-            (long)256, // backbone.layer3.21.bn1.mean
-            (long)256, // backbone.layer3.21.bn1.inv_std
-            (long)N * 256 * Hc8 * Wc8, // backbone.layer3.21.conv2
-            (long)N * 256 * Hc8 * Wc8, // backbone.layer3.21.relu2
-            (long)256, // backbone.layer3.21.bn2.mean
-            (long)256, // backbone.layer3.21.bn2.inv_std
-            (long)N * 1024 * Hc8 * Wc8, // backbone.layer3.21.conv3
-            (long)N * 1024 * Hc8 * Wc8, // backbone.layer3.21.bn3
-            (long)1024, // backbone.layer3.21.bn3.mean
-            (long)1024, // backbone.layer3.21.bn3.inv_std
-            (long)N * 1024 * Hc8 * Wc8, // backbone.layer3.21.add
-            (long)N * 1024 * Hc8 * Wc8, // backbone.layer3.21.relu3
-            (long)N * 256 * Hc8 * Wc8, // backbone.layer3.22.conv1
-            (long)N * 256 * Hc8 * Wc8, // backbone.layer3.22.relu1
-            (long)256, // backbone.layer3.22.bn1.mean
-            (long)256, // backbone.layer3.22.bn1.inv_std
-            (long)N * 256 * Hc8 * Wc8, // backbone.layer3.22.conv2
-            (long)N * 256 * Hc8 * Wc8, // backbone.layer3.22.relu2
-            (long)256, // backbone.layer3.22.bn2.mean
-            (long)256, // backbone.layer3.22.bn2.inv_std
-            (long)N * 1024 * Hc8 * Wc8, // backbone.layer3.22.conv3
-            (long)N * 1024 * Hc8 * Wc8, // backbone.layer3.22.bn3
-            (long)1024, // backbone.layer3.22.bn3.mean
-            (long)1024, // backbone.layer3.22.bn3.inv_std
-            (long)N * 1024 * Hc8 * Wc8, // backbone.layer3.22.add
-            (long)N * 1024 * Hc8 * Wc8, // backbone.layer3.22.relu3
-            (long)N * 512 * Hc8 * Wc8, // backbone.layer4.0.conv1
-            (long)N * 512 * Hc8 * Wc8, // backbone.layer4.0.relu1
-            (long)512, // backbone.layer4.0.bn1.mean
-            (long)512, // backbone.layer4.0.bn1.inv_std
-            (long)N * 512 * Hc8 * Wc8, // backbone.layer4.0.conv2
-            (long)N * 512 * Hc8 * Wc8, // backbone.layer4.0.relu2
-            (long)512, // backbone.layer4.0.bn2.mean
-            (long)512, // backbone.layer4.0.bn2.inv_std
-            (long)N * 2048 * Hc8 * Wc8, // backbone.layer4.0.conv3
-            (long)N * 2048 * Hc8 * Wc8, // backbone.layer4.0.bn3
-            (long)2048, // backbone.layer4.0.bn3.mean
-            (long)2048, // backbone.layer4.0.bn3.inv_std
-            (long)N * 2048 * Hc8 * Wc8, // backbone.layer4.0.downsample.0
-            (long)N * 2048 * Hc8 * Wc8, // backbone.layer4.0.downsample.1
-            (long)2048, // backbone.layer4.0.downsample.1.mean
-            (long)2048, // backbone.layer4.0.downsample.1.inv_std
-            (long)N * 2048 * Hc8 * Wc8, // backbone.layer4.0.add
-            (long)N * 2048 * Hc8 * Wc8, // backbone.layer4.0.relu3
-            (long)N * 512 * Hc8 * Wc8, // backbone.layer4.1.conv1
-            (long)N * 512 * Hc8 * Wc8, // backbone.layer4.1.relu1
-            (long)512, // backbone.layer4.1.bn1.mean
-            (long)512, // backbone.layer4.1.bn1.inv_std
-            (long)N * 512 * Hc8 * Wc8, // backbone.layer4.1.conv2
-            (long)N * 512 * Hc8 * Wc8, // backbone.layer4.1.relu2
-            (long)512, // backbone.layer4.1.bn2.mean
-            (long)512, // backbone.layer4.1.bn2.inv_std
-            (long)N * 2048 * Hc8 * Wc8, // backbone.layer4.1.conv3
-            (long)N * 2048 * Hc8 * Wc8, // backbone.layer4.1.bn3
-            (long)2048, // backbone.layer4.1.bn3.mean
-            (long)2048, // backbone.layer4.1.bn3.inv_std
-            (long)N * 2048 * Hc8 * Wc8, // backbone.layer4.1.add
-            (long)N * 2048 * Hc8 * Wc8, // backbone.layer4.1.relu3
-            (long)N * 512 * Hc8 * Wc8, // backbone.layer4.2.conv1
-            (long)N * 512 * Hc8 * Wc8, // backbone.layer4.2.relu1
-            (long)512, // backbone.layer4.2.bn1.mean
-            (long)512, // backbone.layer4.2.bn1.inv_std
-            (long)N * 512 * Hc8 * Wc8, // backbone.layer4.2.conv2
-            (long)N * 512 * Hc8 * Wc8, // backbone.layer4.2.relu2
-            (long)512, // backbone.layer4.2.bn2.mean
-            (long)512, // backbone.layer4.2.bn2.inv_std
-            (long)N * 2048 * Hc8 * Wc8, // backbone.layer4.2.conv3
-            (long)N * 2048 * Hc8 * Wc8, // backbone.layer4.2.bn3
-            (long)2048, // backbone.layer4.2.bn3.mean
-            (long)2048, // backbone.layer4.2.bn3.inv_std
-            (long)N * 2048 * Hc8 * Wc8, // backbone.layer4.2.add
-            (long)N * 2048 * Hc8 * Wc8, // backbone.layer4.2.relu3
-            (long)N * 256 * Hc4 * Wc4, // head.sa1.conv_res.0
-            (long)N * 256 * Hc4 * Wc4, // head.sa1.conv_res.2
-            (long)256, // head.sa1.conv_res.1.mean
-            (long)256, // head.sa1.conv_res.1.inv_std
-            (long)N * 256 * Hc4 * Wc4, // head.sa1.conv_res.3
-            (long)N * 256 * Hc4 * Wc4, // head.sa1.conv_res.5
-            (long)256, // head.sa1.conv_res.4.mean
-            (long)256, // head.sa1.conv_res.4.inv_std
-            (long)N * 256 * H_6 * W_7, // head.sa1.pool
-            (long)N * 256 * H_6 * W_7, // head.sa1.conv_attn.0
-            (long)N * 256 * H_6 * W_7, // head.sa1.conv_attn.2
-            (long)256, // head.sa1.conv_attn.1.mean
-            (long)256, // head.sa1.conv_attn.1.inv_std
-            (long)N * 256 * H_6 * W_7, // head.sa1.conv_attn.3
-            (long)N * 256 * H_6 * W_7, // head.sa1.conv_attn.5
-            (long)256, // head.sa1.conv_attn.4.mean
-            (long)256, // head.sa1.conv_attn.4.inv_std
-            (long)N * 256 * Hc4 * Wc4, // head.sa1.upsample
-            (long)N * 256 * Hc4 * Wc4, // head.sa1.add
-            (long)N * 59 * Hc4 * Wc4, // head.cls1
-            (long)N * 256 * Hc8 * Wc8, // head.sa2.conv_res.0
-            (long)N * 256 * Hc8 * Wc8, // head.sa2.conv_res.2
-            (long)256, // head.sa2.conv_res.1.mean
-            (long)256, // head.sa2.conv_res.1.inv_std
-            (long)N * 256 * Hc8 * Wc8, // head.sa2.conv_res.3
-            (long)N * 256 * Hc8 * Wc8, // head.sa2.conv_res.5
-            (long)256, // head.sa2.conv_res.4.mean
-            (long)256, // head.sa2.conv_res.4.inv_std
-            (long)N * 512 * H_8 * W_9, // head.sa2.pool
-            (long)N * 256 * H_8 * W_9, // head.sa2.conv_attn.0
-            (long)N * 256 * H_8 * W_9, // head.sa2.conv_attn.2
-            (long)256, // head.sa2.conv_attn.1.mean
-            (long)256, // head.sa2.conv_attn.1.inv_std
-            (long)N * 256 * H_8 * W_9, // head.sa2.conv_attn.3
-            (long)N * 256 * H_8 * W_9, // head.sa2.conv_attn.5
-            (long)256, // head.sa2.conv_attn.4.mean
-            (long)256, // head.sa2.conv_attn.4.inv_std
-            (long)N * 256 * Hc8 * Wc8, // head.sa2.upsample
-            (long)N * 256 * Hc8 * Wc8, // head.sa2.add
-            (long)N * 59 * Hc8 * Wc8, // head.cls2
-            (long)N * 256 * Hc8 * Wc8, // head.sa3.conv_res.0
-            (long)N * 256 * Hc8 * Wc8, // head.sa3.conv_res.2
-            (long)256, // head.sa3.conv_res.1.mean
-            (long)256, // head.sa3.conv_res.1.inv_std
-            (long)N * 256 * Hc8 * Wc8, // head.sa3.conv_res.3
-            (long)N * 256 * Hc8 * Wc8, // head.sa3.conv_res.5
-            (long)256, // head.sa3.conv_res.4.mean
-            (long)256, // head.sa3.conv_res.4.inv_std
-            (long)N * 1024 * H_8 * W_9, // head.sa3.pool
-            (long)N * 256 * H_8 * W_9, // head.sa3.conv_attn.0
-            (long)N * 256 * H_8 * W_9, // head.sa3.conv_attn.2
-            (long)256, // head.sa3.conv_attn.1.mean
-            (long)256, // head.sa3.conv_attn.1.inv_std
-            (long)N * 256 * H_8 * W_9, // head.sa3.conv_attn.3
-            (long)N * 256 * H_8 * W_9, // head.sa3.conv_attn.5
-            (long)256, // head.sa3.conv_attn.4.mean
-            (long)256, // head.sa3.conv_attn.4.inv_std
-            (long)N * 256 * Hc8 * Wc8, // head.sa3.upsample
-            (long)N * 256 * Hc8 * Wc8, // head.sa3.add
-            (long)N * 59 * Hc8 * Wc8, // head.cls3
-            (long)N * 256 * Hc8 * Wc8, // head.sa4.conv_res.0
-            (long)N * 256 * Hc8 * Wc8, // head.sa4.conv_res.2
-            (long)256, // head.sa4.conv_res.1.mean
-            (long)256, // head.sa4.conv_res.1.inv_std
-            (long)N * 256 * Hc8 * Wc8, // head.sa4.conv_res.3
-            (long)N * 256 * Hc8 * Wc8, // head.sa4.conv_res.5
-            (long)256, // head.sa4.conv_res.4.mean
-            (long)256, // head.sa4.conv_res.4.inv_std
-            (long)N * 2048 * H_8 * W_9, // head.sa4.pool
-            (long)N * 256 * H_8 * W_9, // head.sa4.conv_attn.0
-            (long)N * 256 * H_8 * W_9, // head.sa4.conv_attn.2
-            (long)256, // head.sa4.conv_attn.1.mean
-            (long)256, // head.sa4.conv_attn.1.inv_std
-            (long)N * 256 * H_8 * W_9, // head.sa4.conv_attn.3
-            (long)N * 256 * H_8 * W_9, // head.sa4.conv_attn.5
-            (long)256, // head.sa4.conv_attn.4.mean
-            (long)256, // head.sa4.conv_attn.4.inv_std
-            (long)N * 256 * Hc8 * Wc8, // head.sa4.upsample
-            (long)N * 256 * Hc8 * Wc8, // head.sa4.add
-            (long)N * 59 * Hc8 * Wc8, // head.cls4
-            (long)N * 59 * Hc8 * Wc8, // head.up1
-            (long)N * 236 * Hc8 * Wc8, // head.concat
-            (long)N * 59 * Hc8 * Wc8, // head.mask_conv
-            (long)N * 236 * 1 * 1, // head.gap
-            (long)N * 59 * 1 * 1, // head.cat_fc
-            (long)N * 512 * Hc8 * Wc8, // head.fcn.0
-            (long)N * 512 * Hc8 * Wc8, // head.fcn.2
-            (long)512, // head.fcn.1.mean
-            (long)512, // head.fcn.1.inv_std
-            (long)N * 512 * Hc8 * Wc8, // head.fcn.3
-            (long)N * 512 * Hc8 * Wc8, // head.fcn.3.mask
-            (long)N * 59 * Hc8 * Wc8, // head.fcn.4
-            (long)N * 59 * Hc8 * Wc8, // head.dense
-            (long)N * 59 * H * W, // head.mask_up
-            (long)N * 59 * H * W, // head.dense_up
-            1L, // loss.mask
-            (long)2, // loss.mask.sums
-            1L, // loss.cat
-            1L, // loss.dense
-            (long)2, // loss.dense.sums
-        };
-        long[] offsets = ArenaPlanner.Place(lengths, InferenceFirst, InferenceLast, InferenceOrder, out long slots);
-        _arena?.Dispose();
-        _arena = Device.Accelerator.Allocate1D<float>(Math.Max(1, slots));
-        PlannedPeakBytes = 4 * slots;
-        ArrayView<float> arena = _arena.View;
-        this.d_backbone_layer1_0_add = default;
-        this.d_backbone_layer1_0_bn3 = default;
-        this.d_backbone_layer1_0_conv1 = default;
-        this.d_backbone_layer1_0_conv2 = default;
-        this.d_backbone_layer1_0_conv3 = default;
-        this.d_backbone_layer1_0_downsample_0 = default;
-        this.d_backbone_layer1_0_downsample_1 = default;
-        this.d_backbone_layer1_0_relu1 = default;
-        this.d_backbone_layer1_0_relu2 = default;
-        this.d_backbone_layer1_0_relu3 = default;
-        this.d_backbone_layer1_1_add = default;
-        this.d_backbone_layer1_1_bn3 = default;
-        this.d_backbone_layer1_1_conv1 = default;
-        this.d_backbone_layer1_1_conv2 = default;
-        this.d_backbone_layer1_1_conv3 = default;
-        this.d_backbone_layer1_1_relu1 = default;
-        this.d_backbone_layer1_1_relu2 = default;
-        this.d_backbone_layer1_1_relu3 = default;
-        this.d_backbone_layer1_2_add = default;
-        this.d_backbone_layer1_2_bn3 = default;
-        this.d_backbone_layer1_2_conv1 = default;
-        this.d_backbone_layer1_2_conv2 = default;
-        this.d_backbone_layer1_2_conv3 = default;
-        this.d_backbone_layer1_2_relu1 = default;
-        this.d_backbone_layer1_2_relu2 = default;
-        this.d_backbone_layer1_2_relu3 = default;
-        this.d_backbone_layer2_0_add = default;
-        this.d_backbone_layer2_0_bn3 = default;
-        this.d_backbone_layer2_0_conv1 = default;
-        this.d_backbone_layer2_0_conv2 = default;
-        this.d_backbone_layer2_0_conv3 = default;
-        this.d_backbone_layer2_0_downsample_0 = default;
-        this.d_backbone_layer2_0_downsample_1 = default;
-        this.d_backbone_layer2_0_relu1 = default;
-        this.d_backbone_layer2_0_relu2 = default;
-        this.d_backbone_layer2_0_relu3 = default;
-        this.d_backbone_layer2_1_add = default;
-        this.d_backbone_layer2_1_bn3 = default;
-        this.d_backbone_layer2_1_conv1 = default;
-        this.d_backbone_layer2_1_conv2 = default;
-        this.d_backbone_layer2_1_conv3 = default;
-        this.d_backbone_layer2_1_relu1 = default;
-        this.d_backbone_layer2_1_relu2 = default;
-        this.d_backbone_layer2_1_relu3 = default;
-        this.d_backbone_layer2_2_add = default;
-        this.d_backbone_layer2_2_bn3 = default;
-        this.d_backbone_layer2_2_conv1 = default;
-        this.d_backbone_layer2_2_conv2 = default;
-        this.d_backbone_layer2_2_conv3 = default;
-        this.d_backbone_layer2_2_relu1 = default;
-        this.d_backbone_layer2_2_relu2 = default;
-        this.d_backbone_layer2_2_relu3 = default;
-        this.d_backbone_layer2_3_add = default;
-        this.d_backbone_layer2_3_bn3 = default;
-        this.d_backbone_layer2_3_conv1 = default;
-        this.d_backbone_layer2_3_conv2 = default;
-        this.d_backbone_layer2_3_conv3 = default;
-        this.d_backbone_layer2_3_relu1 = default;
-        this.d_backbone_layer2_3_relu2 = default;
-        this.d_backbone_layer2_3_relu3 = default;
-        this.d_backbone_layer3_0_add = default;
-        this.d_backbone_layer3_0_bn3 = default;
-        this.d_backbone_layer3_0_conv1 = default;
-        this.d_backbone_layer3_0_conv2 = default;
-        this.d_backbone_layer3_0_conv3 = default;
-        this.d_backbone_layer3_0_downsample_0 = default;
-        this.d_backbone_layer3_0_downsample_1 = default;
-        this.d_backbone_layer3_0_relu1 = default;
-        this.d_backbone_layer3_0_relu2 = default;
-        this.d_backbone_layer3_0_relu3 = default;
-        this.d_backbone_layer3_1_add = default;
-        this.d_backbone_layer3_1_bn3 = default;
-        this.d_backbone_layer3_1_conv1 = default;
-        this.d_backbone_layer3_1_conv2 = default;
-        this.d_backbone_layer3_1_conv3 = default;
-        this.d_backbone_layer3_1_relu1 = default;
-        this.d_backbone_layer3_1_relu2 = default;
-        this.d_backbone_layer3_1_relu3 = default;
-        this.d_backbone_layer3_10_add = default;
-        this.d_backbone_layer3_10_bn3 = default;
-        this.d_backbone_layer3_10_conv1 = default;
-        this.d_backbone_layer3_10_conv2 = default;
-        this.d_backbone_layer3_10_conv3 = default;
-        this.d_backbone_layer3_10_relu1 = default;
-        this.d_backbone_layer3_10_relu2 = default;
-        this.d_backbone_layer3_10_relu3 = default;
-        this.d_backbone_layer3_11_add = default;
-        this.d_backbone_layer3_11_bn3 = default;
-        this.d_backbone_layer3_11_conv1 = default;
-        this.d_backbone_layer3_11_conv2 = default;
-        this.d_backbone_layer3_11_conv3 = default;
-        this.d_backbone_layer3_11_relu1 = default;
-        this.d_backbone_layer3_11_relu2 = default;
-        this.d_backbone_layer3_11_relu3 = default;
-        this.d_backbone_layer3_12_add = default;
-        this.d_backbone_layer3_12_bn3 = default;
-        this.d_backbone_layer3_12_conv1 = default;
-        this.d_backbone_layer3_12_conv2 = default;
-        this.d_backbone_layer3_12_conv3 = default;
-        this.d_backbone_layer3_12_relu1 = default;
-        this.d_backbone_layer3_12_relu2 = default;
-        this.d_backbone_layer3_12_relu3 = default;
-        this.d_backbone_layer3_13_add = default;
-        this.d_backbone_layer3_13_bn3 = default;
-        this.d_backbone_layer3_13_conv1 = default;
-        this.d_backbone_layer3_13_conv2 = default;
-        this.d_backbone_layer3_13_conv3 = default;
-        this.d_backbone_layer3_13_relu1 = default;
-        this.d_backbone_layer3_13_relu2 = default;
-        this.d_backbone_layer3_13_relu3 = default;
-        this.d_backbone_layer3_14_add = default;
-        this.d_backbone_layer3_14_bn3 = default;
-        this.d_backbone_layer3_14_conv1 = default;
-        this.d_backbone_layer3_14_conv2 = default;
-        this.d_backbone_layer3_14_conv3 = default;
-        this.d_backbone_layer3_14_relu1 = default;
-        this.d_backbone_layer3_14_relu2 = default;
-        this.d_backbone_layer3_14_relu3 = default;
-        this.d_backbone_layer3_15_add = default;
-        this.d_backbone_layer3_15_bn3 = default;
-        this.d_backbone_layer3_15_conv1 = default;
-        this.d_backbone_layer3_15_conv2 = default;
-        this.d_backbone_layer3_15_conv3 = default;
-        this.d_backbone_layer3_15_relu1 = default;
-        this.d_backbone_layer3_15_relu2 = default;
-        this.d_backbone_layer3_15_relu3 = default;
-        this.d_backbone_layer3_16_add = default;
-        this.d_backbone_layer3_16_bn3 = default;
-        this.d_backbone_layer3_16_conv1 = default;
-        this.d_backbone_layer3_16_conv2 = default;
-        this.d_backbone_layer3_16_conv3 = default;
-        this.d_backbone_layer3_16_relu1 = default;
-        this.d_backbone_layer3_16_relu2 = default;
-        this.d_backbone_layer3_16_relu3 = default;
-        this.d_backbone_layer3_17_add = default;
-        this.d_backbone_layer3_17_bn3 = default;
-        this.d_backbone_layer3_17_conv1 = default;
-        this.d_backbone_layer3_17_conv2 = default;
-        this.d_backbone_layer3_17_conv3 = default;
-        this.d_backbone_layer3_17_relu1 = default;
-        this.d_backbone_layer3_17_relu2 = default;
-        this.d_backbone_layer3_17_relu3 = default;
-        this.d_backbone_layer3_18_add = default;
-        this.d_backbone_layer3_18_bn3 = default;
-        this.d_backbone_layer3_18_conv1 = default;
-        this.d_backbone_layer3_18_conv2 = default;
-        this.d_backbone_layer3_18_conv3 = default;
-        this.d_backbone_layer3_18_relu1 = default;
-        this.d_backbone_layer3_18_relu2 = default;
-        this.d_backbone_layer3_18_relu3 = default;
-        this.d_backbone_layer3_19_add = default;
-        this.d_backbone_layer3_19_bn3 = default;
-        this.d_backbone_layer3_19_conv1 = default;
-        this.d_backbone_layer3_19_conv2 = default;
-        this.d_backbone_layer3_19_conv3 = default;
-        this.d_backbone_layer3_19_relu1 = default;
-        this.d_backbone_layer3_19_relu2 = default;
-        this.d_backbone_layer3_19_relu3 = default;
-        this.d_backbone_layer3_2_add = default;
-        this.d_backbone_layer3_2_bn3 = default;
-        this.d_backbone_layer3_2_conv1 = default;
-        this.d_backbone_layer3_2_conv2 = default;
-        this.d_backbone_layer3_2_conv3 = default;
-        this.d_backbone_layer3_2_relu1 = default;
-        this.d_backbone_layer3_2_relu2 = default;
-        this.d_backbone_layer3_2_relu3 = default;
-        this.d_backbone_layer3_20_add = default;
-        this.d_backbone_layer3_20_bn3 = default;
-        this.d_backbone_layer3_20_conv1 = default;
-        this.d_backbone_layer3_20_conv2 = default;
-        this.d_backbone_layer3_20_conv3 = default;
-        this.d_backbone_layer3_20_relu1 = default;
-        this.d_backbone_layer3_20_relu2 = default;
-        this.d_backbone_layer3_20_relu3 = default;
-        this.d_backbone_layer3_21_add = default;
-        this.d_backbone_layer3_21_bn3 = default;
-        this.d_backbone_layer3_21_conv1 = default;
-        this.d_backbone_layer3_21_conv2 = default;
-        this.d_backbone_layer3_21_conv3 = default;
-        this.d_backbone_layer3_21_relu1 = default;
-        this.d_backbone_layer3_21_relu2 = default;
-        this.d_backbone_layer3_21_relu3 = default;
-        this.d_backbone_layer3_22_add = default;
-        this.d_backbone_layer3_22_bn3 = default;
-        this.d_backbone_layer3_22_conv1 = default;
-        this.d_backbone_layer3_22_conv2 = default;
-        this.d_backbone_layer3_22_conv3 = default;
-        this.d_backbone_layer3_22_relu1 = default;
-        this.d_backbone_layer3_22_relu2 = default;
-        this.d_backbone_layer3_22_relu3 = default;
-        this.d_backbone_layer3_3_add = default;
-        this.d_backbone_layer3_3_bn3 = default;
-        this.d_backbone_layer3_3_conv1 = default;
-        this.d_backbone_layer3_3_conv2 = default;
-        this.d_backbone_layer3_3_conv3 = default;
-        this.d_backbone_layer3_3_relu1 = default;
-        this.d_backbone_layer3_3_relu2 = default;
-        this.d_backbone_layer3_3_relu3 = default;
-        this.d_backbone_layer3_4_add = default;
-        this.d_backbone_layer3_4_bn3 = default;
-        this.d_backbone_layer3_4_conv1 = default;
-        this.d_backbone_layer3_4_conv2 = default;
-        this.d_backbone_layer3_4_conv3 = default;
-        this.d_backbone_layer3_4_relu1 = default;
-        this.d_backbone_layer3_4_relu2 = default;
-        this.d_backbone_layer3_4_relu3 = default;
-        this.d_backbone_layer3_5_add = default;
-        this.d_backbone_layer3_5_bn3 = default;
-        this.d_backbone_layer3_5_conv1 = default;
-        this.d_backbone_layer3_5_conv2 = default;
-        this.d_backbone_layer3_5_conv3 = default;
-        this.d_backbone_layer3_5_relu1 = default;
-        this.d_backbone_layer3_5_relu2 = default;
-        this.d_backbone_layer3_5_relu3 = default;
-        this.d_backbone_layer3_6_add = default;
-        this.d_backbone_layer3_6_bn3 = default;
-        this.d_backbone_layer3_6_conv1 = default;
-        this.d_backbone_layer3_6_conv2 = default;
-        this.d_backbone_layer3_6_conv3 = default;
-        this.d_backbone_layer3_6_relu1 = default;
-        this.d_backbone_layer3_6_relu2 = default;
-        this.d_backbone_layer3_6_relu3 = default;
-        this.d_backbone_layer3_7_add = default;
-        this.d_backbone_layer3_7_bn3 = default;
-        this.d_backbone_layer3_7_conv1 = default;
-        this.d_backbone_layer3_7_conv2 = default;
-        this.d_backbone_layer3_7_conv3 = default;
-        this.d_backbone_layer3_7_relu1 = default;
-        this.d_backbone_layer3_7_relu2 = default;
-        this.d_backbone_layer3_7_relu3 = default;
-        this.d_backbone_layer3_8_add = default;
-        this.d_backbone_layer3_8_bn3 = default;
-        this.d_backbone_layer3_8_conv1 = default;
-        this.d_backbone_layer3_8_conv2 = default;
-        this.d_backbone_layer3_8_conv3 = default;
-        this.d_backbone_layer3_8_relu1 = default;
-        this.d_backbone_layer3_8_relu2 = default;
-        this.d_backbone_layer3_8_relu3 = default;
-        this.d_backbone_layer3_9_add = default;
-        this.d_backbone_layer3_9_bn3 = default;
-        this.d_backbone_layer3_9_conv1 = default;
-        this.d_backbone_layer3_9_conv2 = default;
-        this.d_backbone_layer3_9_conv3 = default;
-        this.d_backbone_layer3_9_relu1 = default;
-        this.d_backbone_layer3_9_relu2 = default;
-        this.d_backbone_layer3_9_relu3 = default;
-        this.d_backbone_layer4_0_add = default;
-        this.d_backbone_layer4_0_bn3 = default;
-        this.d_backbone_layer4_0_conv1 = default;
-        this.d_backbone_layer4_0_conv2 = default;
-        this.d_backbone_layer4_0_conv3 = default;
-        this.d_backbone_layer4_0_downsample_0 = default;
-        this.d_backbone_layer4_0_downsample_1 = default;
-        this.d_backbone_layer4_0_relu1 = default;
-        this.d_backbone_layer4_0_relu2 = default;
-        this.d_backbone_layer4_0_relu3 = default;
-        this.d_backbone_layer4_1_add = default;
-        this.d_backbone_layer4_1_bn3 = default;
-        this.d_backbone_layer4_1_conv1 = default;
-        this.d_backbone_layer4_1_conv2 = default;
-        this.d_backbone_layer4_1_conv3 = default;
-        this.d_backbone_layer4_1_relu1 = default;
-        this.d_backbone_layer4_1_relu2 = default;
-        this.d_backbone_layer4_1_relu3 = default;
-        this.d_backbone_layer4_2_add = default;
-        this.d_backbone_layer4_2_bn3 = default;
-        this.d_backbone_layer4_2_conv1 = default;
-        this.d_backbone_layer4_2_conv2 = default;
-        this.d_backbone_layer4_2_conv3 = default;
-        this.d_backbone_layer4_2_relu1 = default;
-        this.d_backbone_layer4_2_relu2 = default;
-        this.d_backbone_layer4_2_relu3 = default;
-        this.d_backbone_maxpool = default;
-        this.d_backbone_stem_0 = default;
-        this.d_backbone_stem_2 = default;
-        this.d_backbone_stem_3 = default;
-        this.d_backbone_stem_5 = default;
-        this.d_backbone_stem_6 = default;
-        this.d_backbone_stem_8 = default;
-        this.d_head_cat_fc = default;
-        this.d_head_cls1 = default;
-        this.d_head_cls2 = default;
-        this.d_head_cls3 = default;
-        this.d_head_cls4 = default;
-        this.d_head_concat = default;
-        this.d_head_dense = default;
-        this.d_head_dense_up = default;
-        this.d_head_fcn_0 = default;
-        this.d_head_fcn_2 = default;
-        this.d_head_fcn_3 = default;
-        this.d_head_fcn_4 = default;
-        this.d_head_gap = default;
-        this.d_head_mask_conv = default;
-        this.d_head_mask_up = default;
-        this.d_head_sa1_add = default;
-        this.d_head_sa1_conv_attn_0 = default;
-        this.d_head_sa1_conv_attn_2 = default;
-        this.d_head_sa1_conv_attn_3 = default;
-        this.d_head_sa1_conv_attn_5 = default;
-        this.d_head_sa1_conv_res_0 = default;
-        this.d_head_sa1_conv_res_2 = default;
-        this.d_head_sa1_conv_res_3 = default;
-        this.d_head_sa1_conv_res_5 = default;
-        this.d_head_sa1_pool = default;
-        this.d_head_sa1_upsample = default;
-        this.d_head_sa2_add = default;
-        this.d_head_sa2_conv_attn_0 = default;
-        this.d_head_sa2_conv_attn_2 = default;
-        this.d_head_sa2_conv_attn_3 = default;
-        this.d_head_sa2_conv_attn_5 = default;
-        this.d_head_sa2_conv_res_0 = default;
-        this.d_head_sa2_conv_res_2 = default;
-        this.d_head_sa2_conv_res_3 = default;
-        this.d_head_sa2_conv_res_5 = default;
-        this.d_head_sa2_pool = default;
-        this.d_head_sa2_upsample = default;
-        this.d_head_sa3_add = default;
-        this.d_head_sa3_conv_attn_0 = default;
-        this.d_head_sa3_conv_attn_2 = default;
-        this.d_head_sa3_conv_attn_3 = default;
-        this.d_head_sa3_conv_attn_5 = default;
-        this.d_head_sa3_conv_res_0 = default;
-        this.d_head_sa3_conv_res_2 = default;
-        this.d_head_sa3_conv_res_3 = default;
-        this.d_head_sa3_conv_res_5 = default;
-        this.d_head_sa3_pool = default;
-        this.d_head_sa3_upsample = default;
-        this.d_head_sa4_add = default;
-        this.d_head_sa4_conv_attn_0 = default;
-        this.d_head_sa4_conv_attn_2 = default;
-        this.d_head_sa4_conv_attn_3 = default;
-        this.d_head_sa4_conv_attn_5 = default;
-        this.d_head_sa4_conv_res_0 = default;
-        this.d_head_sa4_conv_res_2 = default;
-        this.d_head_sa4_conv_res_3 = default;
-        this.d_head_sa4_conv_res_5 = default;
-        this.d_head_sa4_pool = default;
-        this.d_head_sa4_upsample = default;
-        this.d_head_up1 = default;
-        this.image = new Tensor(arena.SubView(offsets[0], lengths[0]), N, 3, H, W);
-        this._labels = new LabelMap(arena.SubView(offsets[1], lengths[1]).Cast<int>(), N, H, W);
-        this.backbone_stem_0 = new Tensor(arena.SubView(offsets[2], lengths[2]), N, 64, Hc2, Wc2);
-        this.backbone_stem_2 = new Tensor(arena.SubView(offsets[3], lengths[3]), N, 64, Hc2, Wc2);
-        this.backbone_stem_1_mean = arena.SubView(offsets[4], lengths[4]);
-        this.backbone_stem_1_inv_std = arena.SubView(offsets[5], lengths[5]);
-        this.backbone_stem_3 = new Tensor(arena.SubView(offsets[6], lengths[6]), N, 64, Hc2, Wc2);
-        this.backbone_stem_5 = new Tensor(arena.SubView(offsets[7], lengths[7]), N, 64, Hc2, Wc2);
-        this.backbone_stem_4_mean = arena.SubView(offsets[8], lengths[8]);
-        this.backbone_stem_4_inv_std = arena.SubView(offsets[9], lengths[9]);
-        this.backbone_stem_6 = new Tensor(arena.SubView(offsets[10], lengths[10]), N, 128, Hc2, Wc2);
-        this.backbone_stem_8 = new Tensor(arena.SubView(offsets[11], lengths[11]), N, 128, Hc2, Wc2);
-        this.backbone_stem_7_mean = arena.SubView(offsets[12], lengths[12]);
-        this.backbone_stem_7_inv_std = arena.SubView(offsets[13], lengths[13]);
-        this.backbone_maxpool = new Tensor(arena.SubView(offsets[14], lengths[14]), N, 128, Hc4, Wc4);
-        this.backbone_maxpool_argmax = arena.SubView(offsets[15], lengths[15]).Cast<int>();
-        this.backbone_layer1_0_conv1 = new Tensor(arena.SubView(offsets[16], lengths[16]), N, 64, Hc4, Wc4);
-        this.backbone_layer1_0_relu1 = new Tensor(arena.SubView(offsets[17], lengths[17]), N, 64, Hc4, Wc4);
-        this.backbone_layer1_0_bn1_mean = arena.SubView(offsets[18], lengths[18]);
-        this.backbone_layer1_0_bn1_inv_std = arena.SubView(offsets[19], lengths[19]);
-        this.backbone_layer1_0_conv2 = new Tensor(arena.SubView(offsets[20], lengths[20]), N, 64, Hc4, Wc4);
-        this.backbone_layer1_0_relu2 = new Tensor(arena.SubView(offsets[21], lengths[21]), N, 64, Hc4, Wc4);
-        this.backbone_layer1_0_bn2_mean = arena.SubView(offsets[22], lengths[22]);
-        this.backbone_layer1_0_bn2_inv_std = arena.SubView(offsets[23], lengths[23]);
-        this.backbone_layer1_0_conv3 = new Tensor(arena.SubView(offsets[24], lengths[24]), N, 256, Hc4, Wc4);
-        this.backbone_layer1_0_bn3 = new Tensor(arena.SubView(offsets[25], lengths[25]), N, 256, Hc4, Wc4);
-        this.backbone_layer1_0_bn3_mean = arena.SubView(offsets[26], lengths[26]);
-        this.backbone_layer1_0_bn3_inv_std = arena.SubView(offsets[27], lengths[27]);
-        this.backbone_layer1_0_downsample_0 = new Tensor(arena.SubView(offsets[28], lengths[28]), N, 256, Hc4, Wc4);
-        this.backbone_layer1_0_downsample_1 = new Tensor(arena.SubView(offsets[29], lengths[29]), N, 256, Hc4, Wc4);
-        this.backbone_layer1_0_downsample_1_mean = arena.SubView(offsets[30], lengths[30]);
-        this.backbone_layer1_0_downsample_1_inv_std = arena.SubView(offsets[31], lengths[31]);
-        this.backbone_layer1_0_add = new Tensor(arena.SubView(offsets[32], lengths[32]), N, 256, Hc4, Wc4);
-        this.backbone_layer1_0_relu3 = new Tensor(arena.SubView(offsets[33], lengths[33]), N, 256, Hc4, Wc4);
-        this.backbone_layer1_1_conv1 = new Tensor(arena.SubView(offsets[34], lengths[34]), N, 64, Hc4, Wc4);
-        this.backbone_layer1_1_relu1 = new Tensor(arena.SubView(offsets[35], lengths[35]), N, 64, Hc4, Wc4);
-        this.backbone_layer1_1_bn1_mean = arena.SubView(offsets[36], lengths[36]);
-        this.backbone_layer1_1_bn1_inv_std = arena.SubView(offsets[37], lengths[37]);
-        this.backbone_layer1_1_conv2 = new Tensor(arena.SubView(offsets[38], lengths[38]), N, 64, Hc4, Wc4);
-        this.backbone_layer1_1_relu2 = new Tensor(arena.SubView(offsets[39], lengths[39]), N, 64, Hc4, Wc4);
-        this.backbone_layer1_1_bn2_mean = arena.SubView(offsets[40], lengths[40]);
-        this.backbone_layer1_1_bn2_inv_std = arena.SubView(offsets[41], lengths[41]);
-        this.backbone_layer1_1_conv3 = new Tensor(arena.SubView(offsets[42], lengths[42]), N, 256, Hc4, Wc4);
-        this.backbone_layer1_1_bn3 = new Tensor(arena.SubView(offsets[43], lengths[43]), N, 256, Hc4, Wc4);
-        this.backbone_layer1_1_bn3_mean = arena.SubView(offsets[44], lengths[44]);
-        this.backbone_layer1_1_bn3_inv_std = arena.SubView(offsets[45], lengths[45]);
-        this.backbone_layer1_1_add = new Tensor(arena.SubView(offsets[46], lengths[46]), N, 256, Hc4, Wc4);
-        this.backbone_layer1_1_relu3 = new Tensor(arena.SubView(offsets[47], lengths[47]), N, 256, Hc4, Wc4);
-        this.backbone_layer1_2_conv1 = new Tensor(arena.SubView(offsets[48], lengths[48]), N, 64, Hc4, Wc4);
-        this.backbone_layer1_2_relu1 = new Tensor(arena.SubView(offsets[49], lengths[49]), N, 64, Hc4, Wc4);
-        this.backbone_layer1_2_bn1_mean = arena.SubView(offsets[50], lengths[50]);
-        this.backbone_layer1_2_bn1_inv_std = arena.SubView(offsets[51], lengths[51]);
-        this.backbone_layer1_2_conv2 = new Tensor(arena.SubView(offsets[52], lengths[52]), N, 64, Hc4, Wc4);
-        this.backbone_layer1_2_relu2 = new Tensor(arena.SubView(offsets[53], lengths[53]), N, 64, Hc4, Wc4);
-        this.backbone_layer1_2_bn2_mean = arena.SubView(offsets[54], lengths[54]);
-        this.backbone_layer1_2_bn2_inv_std = arena.SubView(offsets[55], lengths[55]);
-        this.backbone_layer1_2_conv3 = new Tensor(arena.SubView(offsets[56], lengths[56]), N, 256, Hc4, Wc4);
-        this.backbone_layer1_2_bn3 = new Tensor(arena.SubView(offsets[57], lengths[57]), N, 256, Hc4, Wc4);
-        this.backbone_layer1_2_bn3_mean = arena.SubView(offsets[58], lengths[58]);
-        this.backbone_layer1_2_bn3_inv_std = arena.SubView(offsets[59], lengths[59]);
-        this.backbone_layer1_2_add = new Tensor(arena.SubView(offsets[60], lengths[60]), N, 256, Hc4, Wc4);
-        this.backbone_layer1_2_relu3 = new Tensor(arena.SubView(offsets[61], lengths[61]), N, 256, Hc4, Wc4);
-        this.backbone_layer2_0_conv1 = new Tensor(arena.SubView(offsets[62], lengths[62]), N, 128, Hc4, Wc4);
-        this.backbone_layer2_0_relu1 = new Tensor(arena.SubView(offsets[63], lengths[63]), N, 128, Hc4, Wc4);
-        this.backbone_layer2_0_bn1_mean = arena.SubView(offsets[64], lengths[64]);
-        this.backbone_layer2_0_bn1_inv_std = arena.SubView(offsets[65], lengths[65]);
-        this.backbone_layer2_0_conv2 = new Tensor(arena.SubView(offsets[66], lengths[66]), N, 128, Hc8, Wc8);
-        this.backbone_layer2_0_relu2 = new Tensor(arena.SubView(offsets[67], lengths[67]), N, 128, Hc8, Wc8);
-        this.backbone_layer2_0_bn2_mean = arena.SubView(offsets[68], lengths[68]);
-        this.backbone_layer2_0_bn2_inv_std = arena.SubView(offsets[69], lengths[69]);
-        this.backbone_layer2_0_conv3 = new Tensor(arena.SubView(offsets[70], lengths[70]), N, 512, Hc8, Wc8);
-        this.backbone_layer2_0_bn3 = new Tensor(arena.SubView(offsets[71], lengths[71]), N, 512, Hc8, Wc8);
-        this.backbone_layer2_0_bn3_mean = arena.SubView(offsets[72], lengths[72]);
-        this.backbone_layer2_0_bn3_inv_std = arena.SubView(offsets[73], lengths[73]);
-        this.backbone_layer2_0_downsample_0 = new Tensor(arena.SubView(offsets[74], lengths[74]), N, 512, Hc8, Wc8);
-        this.backbone_layer2_0_downsample_1 = new Tensor(arena.SubView(offsets[75], lengths[75]), N, 512, Hc8, Wc8);
-        this.backbone_layer2_0_downsample_1_mean = arena.SubView(offsets[76], lengths[76]);
-        this.backbone_layer2_0_downsample_1_inv_std = arena.SubView(offsets[77], lengths[77]);
-        this.backbone_layer2_0_add = new Tensor(arena.SubView(offsets[78], lengths[78]), N, 512, Hc8, Wc8);
-        this.backbone_layer2_0_relu3 = new Tensor(arena.SubView(offsets[79], lengths[79]), N, 512, Hc8, Wc8);
-        this.backbone_layer2_1_conv1 = new Tensor(arena.SubView(offsets[80], lengths[80]), N, 128, Hc8, Wc8);
-        this.backbone_layer2_1_relu1 = new Tensor(arena.SubView(offsets[81], lengths[81]), N, 128, Hc8, Wc8);
-        this.backbone_layer2_1_bn1_mean = arena.SubView(offsets[82], lengths[82]);
-        this.backbone_layer2_1_bn1_inv_std = arena.SubView(offsets[83], lengths[83]);
-        this.backbone_layer2_1_conv2 = new Tensor(arena.SubView(offsets[84], lengths[84]), N, 128, Hc8, Wc8);
-        this.backbone_layer2_1_relu2 = new Tensor(arena.SubView(offsets[85], lengths[85]), N, 128, Hc8, Wc8);
-        this.backbone_layer2_1_bn2_mean = arena.SubView(offsets[86], lengths[86]);
-        this.backbone_layer2_1_bn2_inv_std = arena.SubView(offsets[87], lengths[87]);
-        this.backbone_layer2_1_conv3 = new Tensor(arena.SubView(offsets[88], lengths[88]), N, 512, Hc8, Wc8);
-        this.backbone_layer2_1_bn3 = new Tensor(arena.SubView(offsets[89], lengths[89]), N, 512, Hc8, Wc8);
-        this.backbone_layer2_1_bn3_mean = arena.SubView(offsets[90], lengths[90]);
-        this.backbone_layer2_1_bn3_inv_std = arena.SubView(offsets[91], lengths[91]);
-        this.backbone_layer2_1_add = new Tensor(arena.SubView(offsets[92], lengths[92]), N, 512, Hc8, Wc8);
-        this.backbone_layer2_1_relu3 = new Tensor(arena.SubView(offsets[93], lengths[93]), N, 512, Hc8, Wc8);
-        this.backbone_layer2_2_conv1 = new Tensor(arena.SubView(offsets[94], lengths[94]), N, 128, Hc8, Wc8);
-        this.backbone_layer2_2_relu1 = new Tensor(arena.SubView(offsets[95], lengths[95]), N, 128, Hc8, Wc8);
-        this.backbone_layer2_2_bn1_mean = arena.SubView(offsets[96], lengths[96]);
-        this.backbone_layer2_2_bn1_inv_std = arena.SubView(offsets[97], lengths[97]);
-        this.backbone_layer2_2_conv2 = new Tensor(arena.SubView(offsets[98], lengths[98]), N, 128, Hc8, Wc8);
-        this.backbone_layer2_2_relu2 = new Tensor(arena.SubView(offsets[99], lengths[99]), N, 128, Hc8, Wc8);
-        this.backbone_layer2_2_bn2_mean = arena.SubView(offsets[100], lengths[100]);
-        this.backbone_layer2_2_bn2_inv_std = arena.SubView(offsets[101], lengths[101]);
-        this.backbone_layer2_2_conv3 = new Tensor(arena.SubView(offsets[102], lengths[102]), N, 512, Hc8, Wc8);
-        this.backbone_layer2_2_bn3 = new Tensor(arena.SubView(offsets[103], lengths[103]), N, 512, Hc8, Wc8);
-        this.backbone_layer2_2_bn3_mean = arena.SubView(offsets[104], lengths[104]);
-        this.backbone_layer2_2_bn3_inv_std = arena.SubView(offsets[105], lengths[105]);
-        this.backbone_layer2_2_add = new Tensor(arena.SubView(offsets[106], lengths[106]), N, 512, Hc8, Wc8);
-        this.backbone_layer2_2_relu3 = new Tensor(arena.SubView(offsets[107], lengths[107]), N, 512, Hc8, Wc8);
-        this.backbone_layer2_3_conv1 = new Tensor(arena.SubView(offsets[108], lengths[108]), N, 128, Hc8, Wc8);
-        this.backbone_layer2_3_relu1 = new Tensor(arena.SubView(offsets[109], lengths[109]), N, 128, Hc8, Wc8);
-        this.backbone_layer2_3_bn1_mean = arena.SubView(offsets[110], lengths[110]);
-        this.backbone_layer2_3_bn1_inv_std = arena.SubView(offsets[111], lengths[111]);
-        this.backbone_layer2_3_conv2 = new Tensor(arena.SubView(offsets[112], lengths[112]), N, 128, Hc8, Wc8);
-        this.backbone_layer2_3_relu2 = new Tensor(arena.SubView(offsets[113], lengths[113]), N, 128, Hc8, Wc8);
-        this.backbone_layer2_3_bn2_mean = arena.SubView(offsets[114], lengths[114]);
-        this.backbone_layer2_3_bn2_inv_std = arena.SubView(offsets[115], lengths[115]);
-        this.backbone_layer2_3_conv3 = new Tensor(arena.SubView(offsets[116], lengths[116]), N, 512, Hc8, Wc8);
-        this.backbone_layer2_3_bn3 = new Tensor(arena.SubView(offsets[117], lengths[117]), N, 512, Hc8, Wc8);
-        this.backbone_layer2_3_bn3_mean = arena.SubView(offsets[118], lengths[118]);
-        this.backbone_layer2_3_bn3_inv_std = arena.SubView(offsets[119], lengths[119]);
-        this.backbone_layer2_3_add = new Tensor(arena.SubView(offsets[120], lengths[120]), N, 512, Hc8, Wc8);
-        this.backbone_layer2_3_relu3 = new Tensor(arena.SubView(offsets[121], lengths[121]), N, 512, Hc8, Wc8);
-        this.backbone_layer3_0_conv1 = new Tensor(arena.SubView(offsets[122], lengths[122]), N, 256, Hc8, Wc8);
-        this.backbone_layer3_0_relu1 = new Tensor(arena.SubView(offsets[123], lengths[123]), N, 256, Hc8, Wc8);
-        this.backbone_layer3_0_bn1_mean = arena.SubView(offsets[124], lengths[124]);
-        this.backbone_layer3_0_bn1_inv_std = arena.SubView(offsets[125], lengths[125]);
-        this.backbone_layer3_0_conv2 = new Tensor(arena.SubView(offsets[126], lengths[126]), N, 256, Hc8, Wc8);
-        this.backbone_layer3_0_relu2 = new Tensor(arena.SubView(offsets[127], lengths[127]), N, 256, Hc8, Wc8);
-        this.backbone_layer3_0_bn2_mean = arena.SubView(offsets[128], lengths[128]);
-        this.backbone_layer3_0_bn2_inv_std = arena.SubView(offsets[129], lengths[129]);
-        this.backbone_layer3_0_conv3 = new Tensor(arena.SubView(offsets[130], lengths[130]), N, 1024, Hc8, Wc8);
-        this.backbone_layer3_0_bn3 = new Tensor(arena.SubView(offsets[131], lengths[131]), N, 1024, Hc8, Wc8);
-        this.backbone_layer3_0_bn3_mean = arena.SubView(offsets[132], lengths[132]);
-        this.backbone_layer3_0_bn3_inv_std = arena.SubView(offsets[133], lengths[133]);
-        this.backbone_layer3_0_downsample_0 = new Tensor(arena.SubView(offsets[134], lengths[134]), N, 1024, Hc8, Wc8);
-        this.backbone_layer3_0_downsample_1 = new Tensor(arena.SubView(offsets[135], lengths[135]), N, 1024, Hc8, Wc8);
-        this.backbone_layer3_0_downsample_1_mean = arena.SubView(offsets[136], lengths[136]);
-        this.backbone_layer3_0_downsample_1_inv_std = arena.SubView(offsets[137], lengths[137]);
-        this.backbone_layer3_0_add = new Tensor(arena.SubView(offsets[138], lengths[138]), N, 1024, Hc8, Wc8);
-        this.backbone_layer3_0_relu3 = new Tensor(arena.SubView(offsets[139], lengths[139]), N, 1024, Hc8, Wc8);
-        this.backbone_layer3_1_conv1 = new Tensor(arena.SubView(offsets[140], lengths[140]), N, 256, Hc8, Wc8);
-        this.backbone_layer3_1_relu1 = new Tensor(arena.SubView(offsets[141], lengths[141]), N, 256, Hc8, Wc8);
-        this.backbone_layer3_1_bn1_mean = arena.SubView(offsets[142], lengths[142]);
-        this.backbone_layer3_1_bn1_inv_std = arena.SubView(offsets[143], lengths[143]);
-        this.backbone_layer3_1_conv2 = new Tensor(arena.SubView(offsets[144], lengths[144]), N, 256, Hc8, Wc8);
-        this.backbone_layer3_1_relu2 = new Tensor(arena.SubView(offsets[145], lengths[145]), N, 256, Hc8, Wc8);
-        this.backbone_layer3_1_bn2_mean = arena.SubView(offsets[146], lengths[146]);
-        this.backbone_layer3_1_bn2_inv_std = arena.SubView(offsets[147], lengths[147]);
-        this.backbone_layer3_1_conv3 = new Tensor(arena.SubView(offsets[148], lengths[148]), N, 1024, Hc8, Wc8);
-        this.backbone_layer3_1_bn3 = new Tensor(arena.SubView(offsets[149], lengths[149]), N, 1024, Hc8, Wc8);
-        this.backbone_layer3_1_bn3_mean = arena.SubView(offsets[150], lengths[150]);
-        this.backbone_layer3_1_bn3_inv_std = arena.SubView(offsets[151], lengths[151]);
-        this.backbone_layer3_1_add = new Tensor(arena.SubView(offsets[152], lengths[152]), N, 1024, Hc8, Wc8);
-        this.backbone_layer3_1_relu3 = new Tensor(arena.SubView(offsets[153], lengths[153]), N, 1024, Hc8, Wc8);
-        this.backbone_layer3_2_conv1 = new Tensor(arena.SubView(offsets[154], lengths[154]), N, 256, Hc8, Wc8);
-        this.backbone_layer3_2_relu1 = new Tensor(arena.SubView(offsets[155], lengths[155]), N, 256, Hc8, Wc8);
-        this.backbone_layer3_2_bn1_mean = arena.SubView(offsets[156], lengths[156]);
-        this.backbone_layer3_2_bn1_inv_std = arena.SubView(offsets[157], lengths[157]);
-        this.backbone_layer3_2_conv2 = new Tensor(arena.SubView(offsets[158], lengths[158]), N, 256, Hc8, Wc8);
-        this.backbone_layer3_2_relu2 = new Tensor(arena.SubView(offsets[159], lengths[159]), N, 256, Hc8, Wc8);
-        this.backbone_layer3_2_bn2_mean = arena.SubView(offsets[160], lengths[160]);
-        this.backbone_layer3_2_bn2_inv_std = arena.SubView(offsets[161], lengths[161]);
-        this.backbone_layer3_2_conv3 = new Tensor(arena.SubView(offsets[162], lengths[162]), N, 1024, Hc8, Wc8);
-        this.backbone_layer3_2_bn3 = new Tensor(arena.SubView(offsets[163], lengths[163]), N, 1024, Hc8, Wc8);
-        this.backbone_layer3_2_bn3_mean = arena.SubView(offsets[164], lengths[164]);
-        this.backbone_layer3_2_bn3_inv_std = arena.SubView(offsets[165], lengths[165]);
-        this.backbone_layer3_2_add = new Tensor(arena.SubView(offsets[166], lengths[166]), N, 1024, Hc8, Wc8);
-        this.backbone_layer3_2_relu3 = new Tensor(arena.SubView(offsets[167], lengths[167]), N, 1024, Hc8, Wc8);
-        this.backbone_layer3_3_conv1 = new Tensor(arena.SubView(offsets[168], lengths[168]), N, 256, Hc8, Wc8);
-        this.backbone_layer3_3_relu1 = new Tensor(arena.SubView(offsets[169], lengths[169]), N, 256, Hc8, Wc8);
-        this.backbone_layer3_3_bn1_mean = arena.SubView(offsets[170], lengths[170]);
-        this.backbone_layer3_3_bn1_inv_std = arena.SubView(offsets[171], lengths[171]);
-        this.backbone_layer3_3_conv2 = new Tensor(arena.SubView(offsets[172], lengths[172]), N, 256, Hc8, Wc8);
-        this.backbone_layer3_3_relu2 = new Tensor(arena.SubView(offsets[173], lengths[173]), N, 256, Hc8, Wc8);
-        this.backbone_layer3_3_bn2_mean = arena.SubView(offsets[174], lengths[174]);
-        this.backbone_layer3_3_bn2_inv_std = arena.SubView(offsets[175], lengths[175]);
-        this.backbone_layer3_3_conv3 = new Tensor(arena.SubView(offsets[176], lengths[176]), N, 1024, Hc8, Wc8);
-        this.backbone_layer3_3_bn3 = new Tensor(arena.SubView(offsets[177], lengths[177]), N, 1024, Hc8, Wc8);
-        this.backbone_layer3_3_bn3_mean = arena.SubView(offsets[178], lengths[178]);
-        this.backbone_layer3_3_bn3_inv_std = arena.SubView(offsets[179], lengths[179]);
-        this.backbone_layer3_3_add = new Tensor(arena.SubView(offsets[180], lengths[180]), N, 1024, Hc8, Wc8);
-        this.backbone_layer3_3_relu3 = new Tensor(arena.SubView(offsets[181], lengths[181]), N, 1024, Hc8, Wc8);
-        this.backbone_layer3_4_conv1 = new Tensor(arena.SubView(offsets[182], lengths[182]), N, 256, Hc8, Wc8);
-        this.backbone_layer3_4_relu1 = new Tensor(arena.SubView(offsets[183], lengths[183]), N, 256, Hc8, Wc8);
-        this.backbone_layer3_4_bn1_mean = arena.SubView(offsets[184], lengths[184]);
-        this.backbone_layer3_4_bn1_inv_std = arena.SubView(offsets[185], lengths[185]);
-        this.backbone_layer3_4_conv2 = new Tensor(arena.SubView(offsets[186], lengths[186]), N, 256, Hc8, Wc8);
-        this.backbone_layer3_4_relu2 = new Tensor(arena.SubView(offsets[187], lengths[187]), N, 256, Hc8, Wc8);
-        this.backbone_layer3_4_bn2_mean = arena.SubView(offsets[188], lengths[188]);
-        this.backbone_layer3_4_bn2_inv_std = arena.SubView(offsets[189], lengths[189]);
-        this.backbone_layer3_4_conv3 = new Tensor(arena.SubView(offsets[190], lengths[190]), N, 1024, Hc8, Wc8);
-        this.backbone_layer3_4_bn3 = new Tensor(arena.SubView(offsets[191], lengths[191]), N, 1024, Hc8, Wc8);
-        this.backbone_layer3_4_bn3_mean = arena.SubView(offsets[192], lengths[192]);
-        this.backbone_layer3_4_bn3_inv_std = arena.SubView(offsets[193], lengths[193]);
-        this.backbone_layer3_4_add = new Tensor(arena.SubView(offsets[194], lengths[194]), N, 1024, Hc8, Wc8);
-        this.backbone_layer3_4_relu3 = new Tensor(arena.SubView(offsets[195], lengths[195]), N, 1024, Hc8, Wc8);
-        this.backbone_layer3_5_conv1 = new Tensor(arena.SubView(offsets[196], lengths[196]), N, 256, Hc8, Wc8);
-        this.backbone_layer3_5_relu1 = new Tensor(arena.SubView(offsets[197], lengths[197]), N, 256, Hc8, Wc8);
-        this.backbone_layer3_5_bn1_mean = arena.SubView(offsets[198], lengths[198]);
-        this.backbone_layer3_5_bn1_inv_std = arena.SubView(offsets[199], lengths[199]);
-        this.backbone_layer3_5_conv2 = new Tensor(arena.SubView(offsets[200], lengths[200]), N, 256, Hc8, Wc8);
-        this.backbone_layer3_5_relu2 = new Tensor(arena.SubView(offsets[201], lengths[201]), N, 256, Hc8, Wc8);
-        this.backbone_layer3_5_bn2_mean = arena.SubView(offsets[202], lengths[202]);
-        this.backbone_layer3_5_bn2_inv_std = arena.SubView(offsets[203], lengths[203]);
-        this.backbone_layer3_5_conv3 = new Tensor(arena.SubView(offsets[204], lengths[204]), N, 1024, Hc8, Wc8);
-        this.backbone_layer3_5_bn3 = new Tensor(arena.SubView(offsets[205], lengths[205]), N, 1024, Hc8, Wc8);
-        this.backbone_layer3_5_bn3_mean = arena.SubView(offsets[206], lengths[206]);
-        this.backbone_layer3_5_bn3_inv_std = arena.SubView(offsets[207], lengths[207]);
-        this.backbone_layer3_5_add = new Tensor(arena.SubView(offsets[208], lengths[208]), N, 1024, Hc8, Wc8);
-        this.backbone_layer3_5_relu3 = new Tensor(arena.SubView(offsets[209], lengths[209]), N, 1024, Hc8, Wc8);
-        this.backbone_layer3_6_conv1 = new Tensor(arena.SubView(offsets[210], lengths[210]), N, 256, Hc8, Wc8);
-        this.backbone_layer3_6_relu1 = new Tensor(arena.SubView(offsets[211], lengths[211]), N, 256, Hc8, Wc8);
-        this.backbone_layer3_6_bn1_mean = arena.SubView(offsets[212], lengths[212]);
-        this.backbone_layer3_6_bn1_inv_std = arena.SubView(offsets[213], lengths[213]);
-        this.backbone_layer3_6_conv2 = new Tensor(arena.SubView(offsets[214], lengths[214]), N, 256, Hc8, Wc8);
-        this.backbone_layer3_6_relu2 = new Tensor(arena.SubView(offsets[215], lengths[215]), N, 256, Hc8, Wc8);
-        this.backbone_layer3_6_bn2_mean = arena.SubView(offsets[216], lengths[216]);
-        this.backbone_layer3_6_bn2_inv_std = arena.SubView(offsets[217], lengths[217]);
-        this.backbone_layer3_6_conv3 = new Tensor(arena.SubView(offsets[218], lengths[218]), N, 1024, Hc8, Wc8);
-        this.backbone_layer3_6_bn3 = new Tensor(arena.SubView(offsets[219], lengths[219]), N, 1024, Hc8, Wc8);
-        this.backbone_layer3_6_bn3_mean = arena.SubView(offsets[220], lengths[220]);
-        this.backbone_layer3_6_bn3_inv_std = arena.SubView(offsets[221], lengths[221]);
-        this.backbone_layer3_6_add = new Tensor(arena.SubView(offsets[222], lengths[222]), N, 1024, Hc8, Wc8);
-        this.backbone_layer3_6_relu3 = new Tensor(arena.SubView(offsets[223], lengths[223]), N, 1024, Hc8, Wc8);
-        this.backbone_layer3_7_conv1 = new Tensor(arena.SubView(offsets[224], lengths[224]), N, 256, Hc8, Wc8);
-        this.backbone_layer3_7_relu1 = new Tensor(arena.SubView(offsets[225], lengths[225]), N, 256, Hc8, Wc8);
-        this.backbone_layer3_7_bn1_mean = arena.SubView(offsets[226], lengths[226]);
-        this.backbone_layer3_7_bn1_inv_std = arena.SubView(offsets[227], lengths[227]);
-        this.backbone_layer3_7_conv2 = new Tensor(arena.SubView(offsets[228], lengths[228]), N, 256, Hc8, Wc8);
-        this.backbone_layer3_7_relu2 = new Tensor(arena.SubView(offsets[229], lengths[229]), N, 256, Hc8, Wc8);
-        this.backbone_layer3_7_bn2_mean = arena.SubView(offsets[230], lengths[230]);
-        this.backbone_layer3_7_bn2_inv_std = arena.SubView(offsets[231], lengths[231]);
-        this.backbone_layer3_7_conv3 = new Tensor(arena.SubView(offsets[232], lengths[232]), N, 1024, Hc8, Wc8);
-        this.backbone_layer3_7_bn3 = new Tensor(arena.SubView(offsets[233], lengths[233]), N, 1024, Hc8, Wc8);
-        this.backbone_layer3_7_bn3_mean = arena.SubView(offsets[234], lengths[234]);
-        this.backbone_layer3_7_bn3_inv_std = arena.SubView(offsets[235], lengths[235]);
-        this.backbone_layer3_7_add = new Tensor(arena.SubView(offsets[236], lengths[236]), N, 1024, Hc8, Wc8);
-        this.backbone_layer3_7_relu3 = new Tensor(arena.SubView(offsets[237], lengths[237]), N, 1024, Hc8, Wc8);
-        this.backbone_layer3_8_conv1 = new Tensor(arena.SubView(offsets[238], lengths[238]), N, 256, Hc8, Wc8);
-        this.backbone_layer3_8_relu1 = new Tensor(arena.SubView(offsets[239], lengths[239]), N, 256, Hc8, Wc8);
-        this.backbone_layer3_8_bn1_mean = arena.SubView(offsets[240], lengths[240]);
-        this.backbone_layer3_8_bn1_inv_std = arena.SubView(offsets[241], lengths[241]);
-        this.backbone_layer3_8_conv2 = new Tensor(arena.SubView(offsets[242], lengths[242]), N, 256, Hc8, Wc8);
-        this.backbone_layer3_8_relu2 = new Tensor(arena.SubView(offsets[243], lengths[243]), N, 256, Hc8, Wc8);
-        this.backbone_layer3_8_bn2_mean = arena.SubView(offsets[244], lengths[244]);
-        this.backbone_layer3_8_bn2_inv_std = arena.SubView(offsets[245], lengths[245]);
-        this.backbone_layer3_8_conv3 = new Tensor(arena.SubView(offsets[246], lengths[246]), N, 1024, Hc8, Wc8);
-        this.backbone_layer3_8_bn3 = new Tensor(arena.SubView(offsets[247], lengths[247]), N, 1024, Hc8, Wc8);
-        this.backbone_layer3_8_bn3_mean = arena.SubView(offsets[248], lengths[248]);
-        this.backbone_layer3_8_bn3_inv_std = arena.SubView(offsets[249], lengths[249]);
-        this.backbone_layer3_8_add = new Tensor(arena.SubView(offsets[250], lengths[250]), N, 1024, Hc8, Wc8);
-        this.backbone_layer3_8_relu3 = new Tensor(arena.SubView(offsets[251], lengths[251]), N, 1024, Hc8, Wc8);
-        this.backbone_layer3_9_conv1 = new Tensor(arena.SubView(offsets[252], lengths[252]), N, 256, Hc8, Wc8);
-        this.backbone_layer3_9_relu1 = new Tensor(arena.SubView(offsets[253], lengths[253]), N, 256, Hc8, Wc8);
-        this.backbone_layer3_9_bn1_mean = arena.SubView(offsets[254], lengths[254]);
-        this.backbone_layer3_9_bn1_inv_std = arena.SubView(offsets[255], lengths[255]);
-        this.backbone_layer3_9_conv2 = new Tensor(arena.SubView(offsets[256], lengths[256]), N, 256, Hc8, Wc8);
-        this.backbone_layer3_9_relu2 = new Tensor(arena.SubView(offsets[257], lengths[257]), N, 256, Hc8, Wc8);
-        this.backbone_layer3_9_bn2_mean = arena.SubView(offsets[258], lengths[258]);
-        this.backbone_layer3_9_bn2_inv_std = arena.SubView(offsets[259], lengths[259]);
-        this.backbone_layer3_9_conv3 = new Tensor(arena.SubView(offsets[260], lengths[260]), N, 1024, Hc8, Wc8);
-        this.backbone_layer3_9_bn3 = new Tensor(arena.SubView(offsets[261], lengths[261]), N, 1024, Hc8, Wc8);
-        this.backbone_layer3_9_bn3_mean = arena.SubView(offsets[262], lengths[262]);
-        this.backbone_layer3_9_bn3_inv_std = arena.SubView(offsets[263], lengths[263]);
-        this.backbone_layer3_9_add = new Tensor(arena.SubView(offsets[264], lengths[264]), N, 1024, Hc8, Wc8);
-        this.backbone_layer3_9_relu3 = new Tensor(arena.SubView(offsets[265], lengths[265]), N, 1024, Hc8, Wc8);
-        this.backbone_layer3_10_conv1 = new Tensor(arena.SubView(offsets[266], lengths[266]), N, 256, Hc8, Wc8);
-        this.backbone_layer3_10_relu1 = new Tensor(arena.SubView(offsets[267], lengths[267]), N, 256, Hc8, Wc8);
-        this.backbone_layer3_10_bn1_mean = arena.SubView(offsets[268], lengths[268]);
-        this.backbone_layer3_10_bn1_inv_std = arena.SubView(offsets[269], lengths[269]);
-        this.backbone_layer3_10_conv2 = new Tensor(arena.SubView(offsets[270], lengths[270]), N, 256, Hc8, Wc8);
-        this.backbone_layer3_10_relu2 = new Tensor(arena.SubView(offsets[271], lengths[271]), N, 256, Hc8, Wc8);
-        this.backbone_layer3_10_bn2_mean = arena.SubView(offsets[272], lengths[272]);
-        this.backbone_layer3_10_bn2_inv_std = arena.SubView(offsets[273], lengths[273]);
-        this.backbone_layer3_10_conv3 = new Tensor(arena.SubView(offsets[274], lengths[274]), N, 1024, Hc8, Wc8);
-        this.backbone_layer3_10_bn3 = new Tensor(arena.SubView(offsets[275], lengths[275]), N, 1024, Hc8, Wc8);
-        this.backbone_layer3_10_bn3_mean = arena.SubView(offsets[276], lengths[276]);
-        this.backbone_layer3_10_bn3_inv_std = arena.SubView(offsets[277], lengths[277]);
-        this.backbone_layer3_10_add = new Tensor(arena.SubView(offsets[278], lengths[278]), N, 1024, Hc8, Wc8);
-        this.backbone_layer3_10_relu3 = new Tensor(arena.SubView(offsets[279], lengths[279]), N, 1024, Hc8, Wc8);
-        this.backbone_layer3_11_conv1 = new Tensor(arena.SubView(offsets[280], lengths[280]), N, 256, Hc8, Wc8);
-        this.backbone_layer3_11_relu1 = new Tensor(arena.SubView(offsets[281], lengths[281]), N, 256, Hc8, Wc8);
-        this.backbone_layer3_11_bn1_mean = arena.SubView(offsets[282], lengths[282]);
-        this.backbone_layer3_11_bn1_inv_std = arena.SubView(offsets[283], lengths[283]);
-        this.backbone_layer3_11_conv2 = new Tensor(arena.SubView(offsets[284], lengths[284]), N, 256, Hc8, Wc8);
-        this.backbone_layer3_11_relu2 = new Tensor(arena.SubView(offsets[285], lengths[285]), N, 256, Hc8, Wc8);
-        this.backbone_layer3_11_bn2_mean = arena.SubView(offsets[286], lengths[286]);
-        this.backbone_layer3_11_bn2_inv_std = arena.SubView(offsets[287], lengths[287]);
-        this.backbone_layer3_11_conv3 = new Tensor(arena.SubView(offsets[288], lengths[288]), N, 1024, Hc8, Wc8);
-        this.backbone_layer3_11_bn3 = new Tensor(arena.SubView(offsets[289], lengths[289]), N, 1024, Hc8, Wc8);
-        this.backbone_layer3_11_bn3_mean = arena.SubView(offsets[290], lengths[290]);
-        this.backbone_layer3_11_bn3_inv_std = arena.SubView(offsets[291], lengths[291]);
-        this.backbone_layer3_11_add = new Tensor(arena.SubView(offsets[292], lengths[292]), N, 1024, Hc8, Wc8);
-        this.backbone_layer3_11_relu3 = new Tensor(arena.SubView(offsets[293], lengths[293]), N, 1024, Hc8, Wc8);
-        this.backbone_layer3_12_conv1 = new Tensor(arena.SubView(offsets[294], lengths[294]), N, 256, Hc8, Wc8);
-        this.backbone_layer3_12_relu1 = new Tensor(arena.SubView(offsets[295], lengths[295]), N, 256, Hc8, Wc8);
-        this.backbone_layer3_12_bn1_mean = arena.SubView(offsets[296], lengths[296]);
-        this.backbone_layer3_12_bn1_inv_std = arena.SubView(offsets[297], lengths[297]);
-        this.backbone_layer3_12_conv2 = new Tensor(arena.SubView(offsets[298], lengths[298]), N, 256, Hc8, Wc8);
-        this.backbone_layer3_12_relu2 = new Tensor(arena.SubView(offsets[299], lengths[299]), N, 256, Hc8, Wc8);
-        this.backbone_layer3_12_bn2_mean = arena.SubView(offsets[300], lengths[300]);
-        this.backbone_layer3_12_bn2_inv_std = arena.SubView(offsets[301], lengths[301]);
-        this.backbone_layer3_12_conv3 = new Tensor(arena.SubView(offsets[302], lengths[302]), N, 1024, Hc8, Wc8);
-        this.backbone_layer3_12_bn3 = new Tensor(arena.SubView(offsets[303], lengths[303]), N, 1024, Hc8, Wc8);
-        this.backbone_layer3_12_bn3_mean = arena.SubView(offsets[304], lengths[304]);
-        this.backbone_layer3_12_bn3_inv_std = arena.SubView(offsets[305], lengths[305]);
-        this.backbone_layer3_12_add = new Tensor(arena.SubView(offsets[306], lengths[306]), N, 1024, Hc8, Wc8);
-        this.backbone_layer3_12_relu3 = new Tensor(arena.SubView(offsets[307], lengths[307]), N, 1024, Hc8, Wc8);
-        this.backbone_layer3_13_conv1 = new Tensor(arena.SubView(offsets[308], lengths[308]), N, 256, Hc8, Wc8);
-        this.backbone_layer3_13_relu1 = new Tensor(arena.SubView(offsets[309], lengths[309]), N, 256, Hc8, Wc8);
-        this.backbone_layer3_13_bn1_mean = arena.SubView(offsets[310], lengths[310]);
-        this.backbone_layer3_13_bn1_inv_std = arena.SubView(offsets[311], lengths[311]);
-        this.backbone_layer3_13_conv2 = new Tensor(arena.SubView(offsets[312], lengths[312]), N, 256, Hc8, Wc8);
-        this.backbone_layer3_13_relu2 = new Tensor(arena.SubView(offsets[313], lengths[313]), N, 256, Hc8, Wc8);
-        this.backbone_layer3_13_bn2_mean = arena.SubView(offsets[314], lengths[314]);
-        this.backbone_layer3_13_bn2_inv_std = arena.SubView(offsets[315], lengths[315]);
-        this.backbone_layer3_13_conv3 = new Tensor(arena.SubView(offsets[316], lengths[316]), N, 1024, Hc8, Wc8);
-        this.backbone_layer3_13_bn3 = new Tensor(arena.SubView(offsets[317], lengths[317]), N, 1024, Hc8, Wc8);
-        this.backbone_layer3_13_bn3_mean = arena.SubView(offsets[318], lengths[318]);
-        this.backbone_layer3_13_bn3_inv_std = arena.SubView(offsets[319], lengths[319]);
-        this.backbone_layer3_13_add = new Tensor(arena.SubView(offsets[320], lengths[320]), N, 1024, Hc8, Wc8);
-        this.backbone_layer3_13_relu3 = new Tensor(arena.SubView(offsets[321], lengths[321]), N, 1024, Hc8, Wc8);
-        this.backbone_layer3_14_conv1 = new Tensor(arena.SubView(offsets[322], lengths[322]), N, 256, Hc8, Wc8);
-        this.backbone_layer3_14_relu1 = new Tensor(arena.SubView(offsets[323], lengths[323]), N, 256, Hc8, Wc8);
-        this.backbone_layer3_14_bn1_mean = arena.SubView(offsets[324], lengths[324]);
-        this.backbone_layer3_14_bn1_inv_std = arena.SubView(offsets[325], lengths[325]);
-        this.backbone_layer3_14_conv2 = new Tensor(arena.SubView(offsets[326], lengths[326]), N, 256, Hc8, Wc8);
-        this.backbone_layer3_14_relu2 = new Tensor(arena.SubView(offsets[327], lengths[327]), N, 256, Hc8, Wc8);
-        this.backbone_layer3_14_bn2_mean = arena.SubView(offsets[328], lengths[328]);
-        this.backbone_layer3_14_bn2_inv_std = arena.SubView(offsets[329], lengths[329]);
-        this.backbone_layer3_14_conv3 = new Tensor(arena.SubView(offsets[330], lengths[330]), N, 1024, Hc8, Wc8);
-        this.backbone_layer3_14_bn3 = new Tensor(arena.SubView(offsets[331], lengths[331]), N, 1024, Hc8, Wc8);
-        this.backbone_layer3_14_bn3_mean = arena.SubView(offsets[332], lengths[332]);
-        this.backbone_layer3_14_bn3_inv_std = arena.SubView(offsets[333], lengths[333]);
-        this.backbone_layer3_14_add = new Tensor(arena.SubView(offsets[334], lengths[334]), N, 1024, Hc8, Wc8);
-        this.backbone_layer3_14_relu3 = new Tensor(arena.SubView(offsets[335], lengths[335]), N, 1024, Hc8, Wc8);
-        this.backbone_layer3_15_conv1 = new Tensor(arena.SubView(offsets[336], lengths[336]), N, 256, Hc8, Wc8);
-        this.backbone_layer3_15_relu1 = new Tensor(arena.SubView(offsets[337], lengths[337]), N, 256, Hc8, Wc8);
-        this.backbone_layer3_15_bn1_mean = arena.SubView(offsets[338], lengths[338]);
-        this.backbone_layer3_15_bn1_inv_std = arena.SubView(offsets[339], lengths[339]);
-        this.backbone_layer3_15_conv2 = new Tensor(arena.SubView(offsets[340], lengths[340]), N, 256, Hc8, Wc8);
-        this.backbone_layer3_15_relu2 = new Tensor(arena.SubView(offsets[341], lengths[341]), N, 256, Hc8, Wc8);
-        this.backbone_layer3_15_bn2_mean = arena.SubView(offsets[342], lengths[342]);
-        this.backbone_layer3_15_bn2_inv_std = arena.SubView(offsets[343], lengths[343]);
-        this.backbone_layer3_15_conv3 = new Tensor(arena.SubView(offsets[344], lengths[344]), N, 1024, Hc8, Wc8);
-        this.backbone_layer3_15_bn3 = new Tensor(arena.SubView(offsets[345], lengths[345]), N, 1024, Hc8, Wc8);
-        this.backbone_layer3_15_bn3_mean = arena.SubView(offsets[346], lengths[346]);
-        this.backbone_layer3_15_bn3_inv_std = arena.SubView(offsets[347], lengths[347]);
-        this.backbone_layer3_15_add = new Tensor(arena.SubView(offsets[348], lengths[348]), N, 1024, Hc8, Wc8);
-        this.backbone_layer3_15_relu3 = new Tensor(arena.SubView(offsets[349], lengths[349]), N, 1024, Hc8, Wc8);
-        this.backbone_layer3_16_conv1 = new Tensor(arena.SubView(offsets[350], lengths[350]), N, 256, Hc8, Wc8);
-        this.backbone_layer3_16_relu1 = new Tensor(arena.SubView(offsets[351], lengths[351]), N, 256, Hc8, Wc8);
-        this.backbone_layer3_16_bn1_mean = arena.SubView(offsets[352], lengths[352]);
-        this.backbone_layer3_16_bn1_inv_std = arena.SubView(offsets[353], lengths[353]);
-        this.backbone_layer3_16_conv2 = new Tensor(arena.SubView(offsets[354], lengths[354]), N, 256, Hc8, Wc8);
-        this.backbone_layer3_16_relu2 = new Tensor(arena.SubView(offsets[355], lengths[355]), N, 256, Hc8, Wc8);
-        this.backbone_layer3_16_bn2_mean = arena.SubView(offsets[356], lengths[356]);
-        this.backbone_layer3_16_bn2_inv_std = arena.SubView(offsets[357], lengths[357]);
-        this.backbone_layer3_16_conv3 = new Tensor(arena.SubView(offsets[358], lengths[358]), N, 1024, Hc8, Wc8);
-        this.backbone_layer3_16_bn3 = new Tensor(arena.SubView(offsets[359], lengths[359]), N, 1024, Hc8, Wc8);
-        this.backbone_layer3_16_bn3_mean = arena.SubView(offsets[360], lengths[360]);
-        this.backbone_layer3_16_bn3_inv_std = arena.SubView(offsets[361], lengths[361]);
-        this.backbone_layer3_16_add = new Tensor(arena.SubView(offsets[362], lengths[362]), N, 1024, Hc8, Wc8);
-        this.backbone_layer3_16_relu3 = new Tensor(arena.SubView(offsets[363], lengths[363]), N, 1024, Hc8, Wc8);
-        this.backbone_layer3_17_conv1 = new Tensor(arena.SubView(offsets[364], lengths[364]), N, 256, Hc8, Wc8);
-        this.backbone_layer3_17_relu1 = new Tensor(arena.SubView(offsets[365], lengths[365]), N, 256, Hc8, Wc8);
-        this.backbone_layer3_17_bn1_mean = arena.SubView(offsets[366], lengths[366]);
-        this.backbone_layer3_17_bn1_inv_std = arena.SubView(offsets[367], lengths[367]);
-        this.backbone_layer3_17_conv2 = new Tensor(arena.SubView(offsets[368], lengths[368]), N, 256, Hc8, Wc8);
-        this.backbone_layer3_17_relu2 = new Tensor(arena.SubView(offsets[369], lengths[369]), N, 256, Hc8, Wc8);
-        this.backbone_layer3_17_bn2_mean = arena.SubView(offsets[370], lengths[370]);
-        this.backbone_layer3_17_bn2_inv_std = arena.SubView(offsets[371], lengths[371]);
-        this.backbone_layer3_17_conv3 = new Tensor(arena.SubView(offsets[372], lengths[372]), N, 1024, Hc8, Wc8);
-        this.backbone_layer3_17_bn3 = new Tensor(arena.SubView(offsets[373], lengths[373]), N, 1024, Hc8, Wc8);
-        this.backbone_layer3_17_bn3_mean = arena.SubView(offsets[374], lengths[374]);
-        this.backbone_layer3_17_bn3_inv_std = arena.SubView(offsets[375], lengths[375]);
-        this.backbone_layer3_17_add = new Tensor(arena.SubView(offsets[376], lengths[376]), N, 1024, Hc8, Wc8);
-        this.backbone_layer3_17_relu3 = new Tensor(arena.SubView(offsets[377], lengths[377]), N, 1024, Hc8, Wc8);
-        this.backbone_layer3_18_conv1 = new Tensor(arena.SubView(offsets[378], lengths[378]), N, 256, Hc8, Wc8);
-        this.backbone_layer3_18_relu1 = new Tensor(arena.SubView(offsets[379], lengths[379]), N, 256, Hc8, Wc8);
-        this.backbone_layer3_18_bn1_mean = arena.SubView(offsets[380], lengths[380]);
-        this.backbone_layer3_18_bn1_inv_std = arena.SubView(offsets[381], lengths[381]);
-        this.backbone_layer3_18_conv2 = new Tensor(arena.SubView(offsets[382], lengths[382]), N, 256, Hc8, Wc8);
-        this.backbone_layer3_18_relu2 = new Tensor(arena.SubView(offsets[383], lengths[383]), N, 256, Hc8, Wc8);
-        this.backbone_layer3_18_bn2_mean = arena.SubView(offsets[384], lengths[384]);
-        this.backbone_layer3_18_bn2_inv_std = arena.SubView(offsets[385], lengths[385]);
-        this.backbone_layer3_18_conv3 = new Tensor(arena.SubView(offsets[386], lengths[386]), N, 1024, Hc8, Wc8);
-        this.backbone_layer3_18_bn3 = new Tensor(arena.SubView(offsets[387], lengths[387]), N, 1024, Hc8, Wc8);
-        this.backbone_layer3_18_bn3_mean = arena.SubView(offsets[388], lengths[388]);
-        this.backbone_layer3_18_bn3_inv_std = arena.SubView(offsets[389], lengths[389]);
-        this.backbone_layer3_18_add = new Tensor(arena.SubView(offsets[390], lengths[390]), N, 1024, Hc8, Wc8);
-        this.backbone_layer3_18_relu3 = new Tensor(arena.SubView(offsets[391], lengths[391]), N, 1024, Hc8, Wc8);
-        this.backbone_layer3_19_conv1 = new Tensor(arena.SubView(offsets[392], lengths[392]), N, 256, Hc8, Wc8);
-        this.backbone_layer3_19_relu1 = new Tensor(arena.SubView(offsets[393], lengths[393]), N, 256, Hc8, Wc8);
-        this.backbone_layer3_19_bn1_mean = arena.SubView(offsets[394], lengths[394]);
-        this.backbone_layer3_19_bn1_inv_std = arena.SubView(offsets[395], lengths[395]);
-        this.backbone_layer3_19_conv2 = new Tensor(arena.SubView(offsets[396], lengths[396]), N, 256, Hc8, Wc8);
-        this.backbone_layer3_19_relu2 = new Tensor(arena.SubView(offsets[397], lengths[397]), N, 256, Hc8, Wc8);
-        this.backbone_layer3_19_bn2_mean = arena.SubView(offsets[398], lengths[398]);
-        this.backbone_layer3_19_bn2_inv_std = arena.SubView(offsets[399], lengths[399]);
-        this.backbone_layer3_19_conv3 = new Tensor(arena.SubView(offsets[400], lengths[400]), N, 1024, Hc8, Wc8);
-        this.backbone_layer3_19_bn3 = new Tensor(arena.SubView(offsets[401], lengths[401]), N, 1024, Hc8, Wc8);
-        this.backbone_layer3_19_bn3_mean = arena.SubView(offsets[402], lengths[402]);
-        this.backbone_layer3_19_bn3_inv_std = arena.SubView(offsets[403], lengths[403]);
-        this.backbone_layer3_19_add = new Tensor(arena.SubView(offsets[404], lengths[404]), N, 1024, Hc8, Wc8);
-        this.backbone_layer3_19_relu3 = new Tensor(arena.SubView(offsets[405], lengths[405]), N, 1024, Hc8, Wc8);
-        this.backbone_layer3_20_conv1 = new Tensor(arena.SubView(offsets[406], lengths[406]), N, 256, Hc8, Wc8);
-        this.backbone_layer3_20_relu1 = new Tensor(arena.SubView(offsets[407], lengths[407]), N, 256, Hc8, Wc8);
-        this.backbone_layer3_20_bn1_mean = arena.SubView(offsets[408], lengths[408]);
-        this.backbone_layer3_20_bn1_inv_std = arena.SubView(offsets[409], lengths[409]);
-        this.backbone_layer3_20_conv2 = new Tensor(arena.SubView(offsets[410], lengths[410]), N, 256, Hc8, Wc8);
-        this.backbone_layer3_20_relu2 = new Tensor(arena.SubView(offsets[411], lengths[411]), N, 256, Hc8, Wc8);
-        this.backbone_layer3_20_bn2_mean = arena.SubView(offsets[412], lengths[412]);
-        this.backbone_layer3_20_bn2_inv_std = arena.SubView(offsets[413], lengths[413]);
-        this.backbone_layer3_20_conv3 = new Tensor(arena.SubView(offsets[414], lengths[414]), N, 1024, Hc8, Wc8);
-        this.backbone_layer3_20_bn3 = new Tensor(arena.SubView(offsets[415], lengths[415]), N, 1024, Hc8, Wc8);
-        this.backbone_layer3_20_bn3_mean = arena.SubView(offsets[416], lengths[416]);
-        this.backbone_layer3_20_bn3_inv_std = arena.SubView(offsets[417], lengths[417]);
-        this.backbone_layer3_20_add = new Tensor(arena.SubView(offsets[418], lengths[418]), N, 1024, Hc8, Wc8);
-        this.backbone_layer3_20_relu3 = new Tensor(arena.SubView(offsets[419], lengths[419]), N, 1024, Hc8, Wc8);
-        this.backbone_layer3_21_conv1 = new Tensor(arena.SubView(offsets[420], lengths[420]), N, 256, Hc8, Wc8);
-        this.backbone_layer3_21_relu1 = new Tensor(arena.SubView(offsets[421], lengths[421]), N, 256, Hc8, Wc8);
-        this.backbone_layer3_21_bn1_mean = arena.SubView(offsets[422], lengths[422]);
-        this.backbone_layer3_21_bn1_inv_std = arena.SubView(offsets[423], lengths[423]);
-        this.backbone_layer3_21_conv2 = new Tensor(arena.SubView(offsets[424], lengths[424]), N, 256, Hc8, Wc8);
-        this.backbone_layer3_21_relu2 = new Tensor(arena.SubView(offsets[425], lengths[425]), N, 256, Hc8, Wc8);
-        this.backbone_layer3_21_bn2_mean = arena.SubView(offsets[426], lengths[426]);
-        this.backbone_layer3_21_bn2_inv_std = arena.SubView(offsets[427], lengths[427]);
-        this.backbone_layer3_21_conv3 = new Tensor(arena.SubView(offsets[428], lengths[428]), N, 1024, Hc8, Wc8);
-        this.backbone_layer3_21_bn3 = new Tensor(arena.SubView(offsets[429], lengths[429]), N, 1024, Hc8, Wc8);
-        this.backbone_layer3_21_bn3_mean = arena.SubView(offsets[430], lengths[430]);
-        this.backbone_layer3_21_bn3_inv_std = arena.SubView(offsets[431], lengths[431]);
-        this.backbone_layer3_21_add = new Tensor(arena.SubView(offsets[432], lengths[432]), N, 1024, Hc8, Wc8);
-        this.backbone_layer3_21_relu3 = new Tensor(arena.SubView(offsets[433], lengths[433]), N, 1024, Hc8, Wc8);
-        this.backbone_layer3_22_conv1 = new Tensor(arena.SubView(offsets[434], lengths[434]), N, 256, Hc8, Wc8);
-        this.backbone_layer3_22_relu1 = new Tensor(arena.SubView(offsets[435], lengths[435]), N, 256, Hc8, Wc8);
-        this.backbone_layer3_22_bn1_mean = arena.SubView(offsets[436], lengths[436]);
-        this.backbone_layer3_22_bn1_inv_std = arena.SubView(offsets[437], lengths[437]);
-        this.backbone_layer3_22_conv2 = new Tensor(arena.SubView(offsets[438], lengths[438]), N, 256, Hc8, Wc8);
-        this.backbone_layer3_22_relu2 = new Tensor(arena.SubView(offsets[439], lengths[439]), N, 256, Hc8, Wc8);
-        this.backbone_layer3_22_bn2_mean = arena.SubView(offsets[440], lengths[440]);
-        this.backbone_layer3_22_bn2_inv_std = arena.SubView(offsets[441], lengths[441]);
-        this.backbone_layer3_22_conv3 = new Tensor(arena.SubView(offsets[442], lengths[442]), N, 1024, Hc8, Wc8);
-        this.backbone_layer3_22_bn3 = new Tensor(arena.SubView(offsets[443], lengths[443]), N, 1024, Hc8, Wc8);
-        this.backbone_layer3_22_bn3_mean = arena.SubView(offsets[444], lengths[444]);
-        this.backbone_layer3_22_bn3_inv_std = arena.SubView(offsets[445], lengths[445]);
-        this.backbone_layer3_22_add = new Tensor(arena.SubView(offsets[446], lengths[446]), N, 1024, Hc8, Wc8);
-        this.backbone_layer3_22_relu3 = new Tensor(arena.SubView(offsets[447], lengths[447]), N, 1024, Hc8, Wc8);
-        this.backbone_layer4_0_conv1 = new Tensor(arena.SubView(offsets[448], lengths[448]), N, 512, Hc8, Wc8);
-        this.backbone_layer4_0_relu1 = new Tensor(arena.SubView(offsets[449], lengths[449]), N, 512, Hc8, Wc8);
-        this.backbone_layer4_0_bn1_mean = arena.SubView(offsets[450], lengths[450]);
-        this.backbone_layer4_0_bn1_inv_std = arena.SubView(offsets[451], lengths[451]);
-        this.backbone_layer4_0_conv2 = new Tensor(arena.SubView(offsets[452], lengths[452]), N, 512, Hc8, Wc8);
-        this.backbone_layer4_0_relu2 = new Tensor(arena.SubView(offsets[453], lengths[453]), N, 512, Hc8, Wc8);
-        this.backbone_layer4_0_bn2_mean = arena.SubView(offsets[454], lengths[454]);
-        this.backbone_layer4_0_bn2_inv_std = arena.SubView(offsets[455], lengths[455]);
-        this.backbone_layer4_0_conv3 = new Tensor(arena.SubView(offsets[456], lengths[456]), N, 2048, Hc8, Wc8);
-        this.backbone_layer4_0_bn3 = new Tensor(arena.SubView(offsets[457], lengths[457]), N, 2048, Hc8, Wc8);
-        this.backbone_layer4_0_bn3_mean = arena.SubView(offsets[458], lengths[458]);
-        this.backbone_layer4_0_bn3_inv_std = arena.SubView(offsets[459], lengths[459]);
-        this.backbone_layer4_0_downsample_0 = new Tensor(arena.SubView(offsets[460], lengths[460]), N, 2048, Hc8, Wc8);
-        this.backbone_layer4_0_downsample_1 = new Tensor(arena.SubView(offsets[461], lengths[461]), N, 2048, Hc8, Wc8);
-        this.backbone_layer4_0_downsample_1_mean = arena.SubView(offsets[462], lengths[462]);
-        this.backbone_layer4_0_downsample_1_inv_std = arena.SubView(offsets[463], lengths[463]);
-        this.backbone_layer4_0_add = new Tensor(arena.SubView(offsets[464], lengths[464]), N, 2048, Hc8, Wc8);
-        this.backbone_layer4_0_relu3 = new Tensor(arena.SubView(offsets[465], lengths[465]), N, 2048, Hc8, Wc8);
-        this.backbone_layer4_1_conv1 = new Tensor(arena.SubView(offsets[466], lengths[466]), N, 512, Hc8, Wc8);
-        this.backbone_layer4_1_relu1 = new Tensor(arena.SubView(offsets[467], lengths[467]), N, 512, Hc8, Wc8);
-        this.backbone_layer4_1_bn1_mean = arena.SubView(offsets[468], lengths[468]);
-        this.backbone_layer4_1_bn1_inv_std = arena.SubView(offsets[469], lengths[469]);
-        this.backbone_layer4_1_conv2 = new Tensor(arena.SubView(offsets[470], lengths[470]), N, 512, Hc8, Wc8);
-        this.backbone_layer4_1_relu2 = new Tensor(arena.SubView(offsets[471], lengths[471]), N, 512, Hc8, Wc8);
-        this.backbone_layer4_1_bn2_mean = arena.SubView(offsets[472], lengths[472]);
-        this.backbone_layer4_1_bn2_inv_std = arena.SubView(offsets[473], lengths[473]);
-        this.backbone_layer4_1_conv3 = new Tensor(arena.SubView(offsets[474], lengths[474]), N, 2048, Hc8, Wc8);
-        this.backbone_layer4_1_bn3 = new Tensor(arena.SubView(offsets[475], lengths[475]), N, 2048, Hc8, Wc8);
-        this.backbone_layer4_1_bn3_mean = arena.SubView(offsets[476], lengths[476]);
-        this.backbone_layer4_1_bn3_inv_std = arena.SubView(offsets[477], lengths[477]);
-        this.backbone_layer4_1_add = new Tensor(arena.SubView(offsets[478], lengths[478]), N, 2048, Hc8, Wc8);
-        this.backbone_layer4_1_relu3 = new Tensor(arena.SubView(offsets[479], lengths[479]), N, 2048, Hc8, Wc8);
-        this.backbone_layer4_2_conv1 = new Tensor(arena.SubView(offsets[480], lengths[480]), N, 512, Hc8, Wc8);
-        this.backbone_layer4_2_relu1 = new Tensor(arena.SubView(offsets[481], lengths[481]), N, 512, Hc8, Wc8);
-        this.backbone_layer4_2_bn1_mean = arena.SubView(offsets[482], lengths[482]);
-        this.backbone_layer4_2_bn1_inv_std = arena.SubView(offsets[483], lengths[483]);
-        this.backbone_layer4_2_conv2 = new Tensor(arena.SubView(offsets[484], lengths[484]), N, 512, Hc8, Wc8);
-        this.backbone_layer4_2_relu2 = new Tensor(arena.SubView(offsets[485], lengths[485]), N, 512, Hc8, Wc8);
-        this.backbone_layer4_2_bn2_mean = arena.SubView(offsets[486], lengths[486]);
-        this.backbone_layer4_2_bn2_inv_std = arena.SubView(offsets[487], lengths[487]);
-        this.backbone_layer4_2_conv3 = new Tensor(arena.SubView(offsets[488], lengths[488]), N, 2048, Hc8, Wc8);
-        this.backbone_layer4_2_bn3 = new Tensor(arena.SubView(offsets[489], lengths[489]), N, 2048, Hc8, Wc8);
-        this.backbone_layer4_2_bn3_mean = arena.SubView(offsets[490], lengths[490]);
-        this.backbone_layer4_2_bn3_inv_std = arena.SubView(offsets[491], lengths[491]);
-        this.backbone_layer4_2_add = new Tensor(arena.SubView(offsets[492], lengths[492]), N, 2048, Hc8, Wc8);
-        this.backbone_layer4_2_relu3 = new Tensor(arena.SubView(offsets[493], lengths[493]), N, 2048, Hc8, Wc8);
-        this.head_sa1_conv_res_0 = new Tensor(arena.SubView(offsets[494], lengths[494]), N, 256, Hc4, Wc4);
-        this.head_sa1_conv_res_2 = new Tensor(arena.SubView(offsets[495], lengths[495]), N, 256, Hc4, Wc4);
-        this.head_sa1_conv_res_1_mean = arena.SubView(offsets[496], lengths[496]);
-        this.head_sa1_conv_res_1_inv_std = arena.SubView(offsets[497], lengths[497]);
-        this.head_sa1_conv_res_3 = new Tensor(arena.SubView(offsets[498], lengths[498]), N, 256, Hc4, Wc4);
-        this.head_sa1_conv_res_5 = new Tensor(arena.SubView(offsets[499], lengths[499]), N, 256, Hc4, Wc4);
-        this.head_sa1_conv_res_4_mean = arena.SubView(offsets[500], lengths[500]);
-        this.head_sa1_conv_res_4_inv_std = arena.SubView(offsets[501], lengths[501]);
-        this.head_sa1_pool = new Tensor(arena.SubView(offsets[502], lengths[502]), N, 256, H_6, W_7);
-        this.head_sa1_conv_attn_0 = new Tensor(arena.SubView(offsets[503], lengths[503]), N, 256, H_6, W_7);
-        this.head_sa1_conv_attn_2 = new Tensor(arena.SubView(offsets[504], lengths[504]), N, 256, H_6, W_7);
-        this.head_sa1_conv_attn_1_mean = arena.SubView(offsets[505], lengths[505]);
-        this.head_sa1_conv_attn_1_inv_std = arena.SubView(offsets[506], lengths[506]);
-        this.head_sa1_conv_attn_3 = new Tensor(arena.SubView(offsets[507], lengths[507]), N, 256, H_6, W_7);
-        this.head_sa1_conv_attn_5 = new Tensor(arena.SubView(offsets[508], lengths[508]), N, 256, H_6, W_7);
-        this.head_sa1_conv_attn_4_mean = arena.SubView(offsets[509], lengths[509]);
-        this.head_sa1_conv_attn_4_inv_std = arena.SubView(offsets[510], lengths[510]);
-        this.head_sa1_upsample = new Tensor(arena.SubView(offsets[511], lengths[511]), N, 256, Hc4, Wc4);
-        this.head_sa1_add = new Tensor(arena.SubView(offsets[512], lengths[512]), N, 256, Hc4, Wc4);
-        this.head_cls1 = new Tensor(arena.SubView(offsets[513], lengths[513]), N, 59, Hc4, Wc4);
-        this.head_sa2_conv_res_0 = new Tensor(arena.SubView(offsets[514], lengths[514]), N, 256, Hc8, Wc8);
-        this.head_sa2_conv_res_2 = new Tensor(arena.SubView(offsets[515], lengths[515]), N, 256, Hc8, Wc8);
-        this.head_sa2_conv_res_1_mean = arena.SubView(offsets[516], lengths[516]);
-        this.head_sa2_conv_res_1_inv_std = arena.SubView(offsets[517], lengths[517]);
-        this.head_sa2_conv_res_3 = new Tensor(arena.SubView(offsets[518], lengths[518]), N, 256, Hc8, Wc8);
-        this.head_sa2_conv_res_5 = new Tensor(arena.SubView(offsets[519], lengths[519]), N, 256, Hc8, Wc8);
-        this.head_sa2_conv_res_4_mean = arena.SubView(offsets[520], lengths[520]);
-        this.head_sa2_conv_res_4_inv_std = arena.SubView(offsets[521], lengths[521]);
-        this.head_sa2_pool = new Tensor(arena.SubView(offsets[522], lengths[522]), N, 512, H_8, W_9);
-        this.head_sa2_conv_attn_0 = new Tensor(arena.SubView(offsets[523], lengths[523]), N, 256, H_8, W_9);
-        this.head_sa2_conv_attn_2 = new Tensor(arena.SubView(offsets[524], lengths[524]), N, 256, H_8, W_9);
-        this.head_sa2_conv_attn_1_mean = arena.SubView(offsets[525], lengths[525]);
-        this.head_sa2_conv_attn_1_inv_std = arena.SubView(offsets[526], lengths[526]);
-        this.head_sa2_conv_attn_3 = new Tensor(arena.SubView(offsets[527], lengths[527]), N, 256, H_8, W_9);
-        this.head_sa2_conv_attn_5 = new Tensor(arena.SubView(offsets[528], lengths[528]), N, 256, H_8, W_9);
-        this.head_sa2_conv_attn_4_mean = arena.SubView(offsets[529], lengths[529]);
-        this.head_sa2_conv_attn_4_inv_std = arena.SubView(offsets[530], lengths[530]);
-        this.head_sa2_upsample = new Tensor(arena.SubView(offsets[531], lengths[531]), N, 256, Hc8, Wc8);
-        this.head_sa2_add = new Tensor(arena.SubView(offsets[532], lengths[532]), N, 256, Hc8, Wc8);
-        this.head_cls2 = new Tensor(arena.SubView(offsets[533], lengths[533]), N, 59, Hc8, Wc8);
-        this.head_sa3_conv_res_0 = new Tensor(arena.SubView(offsets[534], lengths[534]), N, 256, Hc8, Wc8);
-        this.head_sa3_conv_res_2 = new Tensor(arena.SubView(offsets[535], lengths[535]), N, 256, Hc8, Wc8);
-        this.head_sa3_conv_res_1_mean = arena.SubView(offsets[536], lengths[536]);
-        this.head_sa3_conv_res_1_inv_std = arena.SubView(offsets[537], lengths[537]);
-        this.head_sa3_conv_res_3 = new Tensor(arena.SubView(offsets[538], lengths[538]), N, 256, Hc8, Wc8);
-        this.head_sa3_conv_res_5 = new Tensor(arena.SubView(offsets[539], lengths[539]), N, 256, Hc8, Wc8);
-        this.head_sa3_conv_res_4_mean = arena.SubView(offsets[540], lengths[540]);
-        this.head_sa3_conv_res_4_inv_std = arena.SubView(offsets[541], lengths[541]);
-        this.head_sa3_pool = new Tensor(arena.SubView(offsets[542], lengths[542]), N, 1024, H_8, W_9);
-        this.head_sa3_conv_attn_0 = new Tensor(arena.SubView(offsets[543], lengths[543]), N, 256, H_8, W_9);
-        this.head_sa3_conv_attn_2 = new Tensor(arena.SubView(offsets[544], lengths[544]), N, 256, H_8, W_9);
-        this.head_sa3_conv_attn_1_mean = arena.SubView(offsets[545], lengths[545]);
-        this.head_sa3_conv_attn_1_inv_std = arena.SubView(offsets[546], lengths[546]);
-        this.head_sa3_conv_attn_3 = new Tensor(arena.SubView(offsets[547], lengths[547]), N, 256, H_8, W_9);
-        this.head_sa3_conv_attn_5 = new Tensor(arena.SubView(offsets[548], lengths[548]), N, 256, H_8, W_9);
-        this.head_sa3_conv_attn_4_mean = arena.SubView(offsets[549], lengths[549]);
-        this.head_sa3_conv_attn_4_inv_std = arena.SubView(offsets[550], lengths[550]);
-        this.head_sa3_upsample = new Tensor(arena.SubView(offsets[551], lengths[551]), N, 256, Hc8, Wc8);
-        this.head_sa3_add = new Tensor(arena.SubView(offsets[552], lengths[552]), N, 256, Hc8, Wc8);
-        this.head_cls3 = new Tensor(arena.SubView(offsets[553], lengths[553]), N, 59, Hc8, Wc8);
-        this.head_sa4_conv_res_0 = new Tensor(arena.SubView(offsets[554], lengths[554]), N, 256, Hc8, Wc8);
-        this.head_sa4_conv_res_2 = new Tensor(arena.SubView(offsets[555], lengths[555]), N, 256, Hc8, Wc8);
-        this.head_sa4_conv_res_1_mean = arena.SubView(offsets[556], lengths[556]);
-        this.head_sa4_conv_res_1_inv_std = arena.SubView(offsets[557], lengths[557]);
-        this.head_sa4_conv_res_3 = new Tensor(arena.SubView(offsets[558], lengths[558]), N, 256, Hc8, Wc8);
-        this.head_sa4_conv_res_5 = new Tensor(arena.SubView(offsets[559], lengths[559]), N, 256, Hc8, Wc8);
-        this.head_sa4_conv_res_4_mean = arena.SubView(offsets[560], lengths[560]);
-        this.head_sa4_conv_res_4_inv_std = arena.SubView(offsets[561], lengths[561]);
-        this.head_sa4_pool = new Tensor(arena.SubView(offsets[562], lengths[562]), N, 2048, H_8, W_9);
-        this.head_sa4_conv_attn_0 = new Tensor(arena.SubView(offsets[563], lengths[563]), N, 256, H_8, W_9);
-        this.head_sa4_conv_attn_2 = new Tensor(arena.SubView(offsets[564], lengths[564]), N, 256, H_8, W_9);
-        this.head_sa4_conv_attn_1_mean = arena.SubView(offsets[565], lengths[565]);
-        this.head_sa4_conv_attn_1_inv_std = arena.SubView(offsets[566], lengths[566]);
-        this.head_sa4_conv_attn_3 = new Tensor(arena.SubView(offsets[567], lengths[567]), N, 256, H_8, W_9);
-        this.head_sa4_conv_attn_5 = new Tensor(arena.SubView(offsets[568], lengths[568]), N, 256, H_8, W_9);
-        this.head_sa4_conv_attn_4_mean = arena.SubView(offsets[569], lengths[569]);
-        this.head_sa4_conv_attn_4_inv_std = arena.SubView(offsets[570], lengths[570]);
-        this.head_sa4_upsample = new Tensor(arena.SubView(offsets[571], lengths[571]), N, 256, Hc8, Wc8);
-        this.head_sa4_add = new Tensor(arena.SubView(offsets[572], lengths[572]), N, 256, Hc8, Wc8);
-        this.head_cls4 = new Tensor(arena.SubView(offsets[573], lengths[573]), N, 59, Hc8, Wc8);
-        this.head_up1 = new Tensor(arena.SubView(offsets[574], lengths[574]), N, 59, Hc8, Wc8);
-        this.head_concat = new Tensor(arena.SubView(offsets[575], lengths[575]), N, 236, Hc8, Wc8);
-        this.head_mask_conv = new Tensor(arena.SubView(offsets[576], lengths[576]), N, 59, Hc8, Wc8);
-        this.head_gap = new Tensor(arena.SubView(offsets[577], lengths[577]), N, 236, 1, 1);
-        this.head_cat_fc = new Tensor(arena.SubView(offsets[578], lengths[578]), N, 59, 1, 1);
-        this.head_fcn_0 = new Tensor(arena.SubView(offsets[579], lengths[579]), N, 512, Hc8, Wc8);
-        this.head_fcn_2 = new Tensor(arena.SubView(offsets[580], lengths[580]), N, 512, Hc8, Wc8);
-        this.head_fcn_1_mean = arena.SubView(offsets[581], lengths[581]);
-        this.head_fcn_1_inv_std = arena.SubView(offsets[582], lengths[582]);
-        this.head_fcn_3 = new Tensor(arena.SubView(offsets[583], lengths[583]), N, 512, Hc8, Wc8);
-        this.head_fcn_3_mask = arena.SubView(offsets[584], lengths[584]);
-        this.head_fcn_4 = new Tensor(arena.SubView(offsets[585], lengths[585]), N, 59, Hc8, Wc8);
-        this.head_dense = new Tensor(arena.SubView(offsets[586], lengths[586]), N, 59, Hc8, Wc8);
-        this.head_mask_up = new Tensor(arena.SubView(offsets[587], lengths[587]), N, 59, H, W);
-        this.head_dense_up = new Tensor(arena.SubView(offsets[588], lengths[588]), N, 59, H, W);
-        this.loss_mask = arena.SubView(offsets[589], lengths[589]);
-        this.loss_mask_sums = arena.SubView(offsets[590], lengths[590]);
-        this.loss_cat = arena.SubView(offsets[591], lengths[591]);
-        this.loss_dense = arena.SubView(offsets[592], lengths[592]);
-        this.loss_dense_sums = arena.SubView(offsets[593], lengths[593]);
-        head_concat_inputs[0] = head_up1;
-        head_concat_inputGrads[0] = default;
-        head_concat_inputs[1] = head_cls2;
-        head_concat_inputGrads[1] = default;
-        head_concat_inputs[2] = head_cls3;
-        head_concat_inputGrads[2] = default;
-        head_concat_inputs[3] = head_cls4;
-        head_concat_inputGrads[3] = default;
-    }
-
-    private void BindTraining(int N, int H, int W)
-    {
-        int Hc2 = (H + 1) / 2; // ⌈H/2⌉
-        int Wc2 = (W + 1) / 2; // ⌈W/2⌉
-        int Hc4 = (H + 3) / 4; // ⌈H/4⌉
-        int Wc4 = (W + 3) / 4; // ⌈W/4⌉
-        int Hc8 = (H + 7) / 8; // ⌈H/8⌉
-        int Wc8 = (W + 7) / 8; // ⌈W/8⌉
-        int H_6 = (H + 3) / 8; // (H+3)/8
-        int W_7 = (W + 3) / 8; // (W+3)/8
-        int H_8 = (H + 7) / 16; // (H+7)/16
-        int W_9 = (W + 7) / 16; // (W+7)/16
-        long[] lengths =
-        {
-            (long)N * 3 * H * W, // image
-            (long)N * H * W, // label
-            (long)N * 64 * Hc2 * Wc2, // backbone.stem.0
-            (long)N * 64 * Hc2 * Wc2, // backbone.stem.2
-            (long)64, // backbone.stem.1.mean
-            (long)64, // backbone.stem.1.inv_std
-            (long)N * 64 * Hc2 * Wc2, // backbone.stem.3
-            (long)N * 64 * Hc2 * Wc2, // backbone.stem.5
-            (long)64, // backbone.stem.4.mean
-            (long)64, // backbone.stem.4.inv_std
-            (long)N * 128 * Hc2 * Wc2, // backbone.stem.6
-            (long)N * 128 * Hc2 * Wc2, // backbone.stem.8
-            (long)128, // backbone.stem.7.mean
-            (long)128, // backbone.stem.7.inv_std
-            (long)N * 128 * Hc4 * Wc4, // backbone.maxpool
-            (long)N * 128 * Hc4 * Wc4, // backbone.maxpool.argmax
-            (long)N * 64 * Hc4 * Wc4, // backbone.layer1.0.conv1
-            (long)N * 64 * Hc4 * Wc4, // backbone.layer1.0.relu1
-            (long)64, // backbone.layer1.0.bn1.mean
-            (long)64, // backbone.layer1.0.bn1.inv_std
-            (long)N * 64 * Hc4 * Wc4, // backbone.layer1.0.conv2
-            (long)N * 64 * Hc4 * Wc4, // backbone.layer1.0.relu2
-            (long)64, // backbone.layer1.0.bn2.mean
-            (long)64, // backbone.layer1.0.bn2.inv_std
-            (long)N * 256 * Hc4 * Wc4, // backbone.layer1.0.conv3
-            (long)N * 256 * Hc4 * Wc4, // backbone.layer1.0.bn3
-            (long)256, // backbone.layer1.0.bn3.mean
-            (long)256, // backbone.layer1.0.bn3.inv_std
-            (long)N * 256 * Hc4 * Wc4, // backbone.layer1.0.downsample.0
-            (long)N * 256 * Hc4 * Wc4, // backbone.layer1.0.downsample.1
-            (long)256, // backbone.layer1.0.downsample.1.mean
-            (long)256, // backbone.layer1.0.downsample.1.inv_std
-            (long)N * 256 * Hc4 * Wc4, // backbone.layer1.0.add
-            (long)N * 256 * Hc4 * Wc4, // backbone.layer1.0.relu3
-            (long)N * 64 * Hc4 * Wc4, // backbone.layer1.1.conv1
-            (long)N * 64 * Hc4 * Wc4, // backbone.layer1.1.relu1
-            (long)64, // backbone.layer1.1.bn1.mean
-            (long)64, // backbone.layer1.1.bn1.inv_std
-            (long)N * 64 * Hc4 * Wc4, // backbone.layer1.1.conv2
-            (long)N * 64 * Hc4 * Wc4, // backbone.layer1.1.relu2
-            (long)64, // backbone.layer1.1.bn2.mean
-            (long)64, // backbone.layer1.1.bn2.inv_std
-            (long)N * 256 * Hc4 * Wc4, // backbone.layer1.1.conv3
-            (long)N * 256 * Hc4 * Wc4, // backbone.layer1.1.bn3
-            (long)256, // backbone.layer1.1.bn3.mean
-            (long)256, // backbone.layer1.1.bn3.inv_std
-            (long)N * 256 * Hc4 * Wc4, // backbone.layer1.1.add
-            (long)N * 256 * Hc4 * Wc4, // backbone.layer1.1.relu3
-            (long)N * 64 * Hc4 * Wc4, // backbone.layer1.2.conv1
-            (long)N * 64 * Hc4 * Wc4, // backbone.layer1.2.relu1
-            (long)64, // backbone.layer1.2.bn1.mean
-            (long)64, // backbone.layer1.2.bn1.inv_std
-            (long)N * 64 * Hc4 * Wc4, // backbone.layer1.2.conv2
-            (long)N * 64 * Hc4 * Wc4, // backbone.layer1.2.relu2
-            (long)64, // backbone.layer1.2.bn2.mean
-            (long)64, // backbone.layer1.2.bn2.inv_std
-            (long)N * 256 * Hc4 * Wc4, // backbone.layer1.2.conv3
-            (long)N * 256 * Hc4 * Wc4, // backbone.layer1.2.bn3
-            (long)256, // backbone.layer1.2.bn3.mean
-            (long)256, // backbone.layer1.2.bn3.inv_std
-            (long)N * 256 * Hc4 * Wc4, // backbone.layer1.2.add
-            (long)N * 256 * Hc4 * Wc4, // backbone.layer1.2.relu3
-            (long)N * 128 * Hc4 * Wc4, // backbone.layer2.0.conv1
-            (long)N * 128 * Hc4 * Wc4, // backbone.layer2.0.relu1
-            (long)128, // backbone.layer2.0.bn1.mean
-            (long)128, // backbone.layer2.0.bn1.inv_std
-            (long)N * 128 * Hc8 * Wc8, // backbone.layer2.0.conv2
-            (long)N * 128 * Hc8 * Wc8, // backbone.layer2.0.relu2
-            (long)128, // backbone.layer2.0.bn2.mean
-            (long)128, // backbone.layer2.0.bn2.inv_std
-            (long)N * 512 * Hc8 * Wc8, // backbone.layer2.0.conv3
-            (long)N * 512 * Hc8 * Wc8, // backbone.layer2.0.bn3
-            (long)512, // backbone.layer2.0.bn3.mean
-            (long)512, // backbone.layer2.0.bn3.inv_std
-            (long)N * 512 * Hc8 * Wc8, // backbone.layer2.0.downsample.0
-            (long)N * 512 * Hc8 * Wc8, // backbone.layer2.0.downsample.1
-            (long)512, // backbone.layer2.0.downsample.1.mean
-            (long)512, // backbone.layer2.0.downsample.1.inv_std
-            (long)N * 512 * Hc8 * Wc8, // backbone.layer2.0.add
-            (long)N * 512 * Hc8 * Wc8, // backbone.layer2.0.relu3
-            (long)N * 128 * Hc8 * Wc8, // backbone.layer2.1.conv1
-            (long)N * 128 * Hc8 * Wc8, // backbone.layer2.1.relu1
-            (long)128, // backbone.layer2.1.bn1.mean
-            (long)128, // backbone.layer2.1.bn1.inv_std
-            (long)N * 128 * Hc8 * Wc8, // backbone.layer2.1.conv2
-            (long)N * 128 * Hc8 * Wc8, // backbone.layer2.1.relu2
-            (long)128, // backbone.layer2.1.bn2.mean
-            (long)128, // backbone.layer2.1.bn2.inv_std
-            (long)N * 512 * Hc8 * Wc8, // backbone.layer2.1.conv3
-            (long)N * 512 * Hc8 * Wc8, // backbone.layer2.1.bn3
-            (long)512, // backbone.layer2.1.bn3.mean
-            (long)512, // backbone.layer2.1.bn3.inv_std
-            (long)N * 512 * Hc8 * Wc8, // backbone.layer2.1.add
-            (long)N * 512 * Hc8 * Wc8, // backbone.layer2.1.relu3
-            (long)N * 128 * Hc8 * Wc8, // backbone.layer2.2.conv1
-            (long)N * 128 * Hc8 * Wc8, // backbone.layer2.2.relu1
-            (long)128, // backbone.layer2.2.bn1.mean
-            (long)128, // backbone.layer2.2.bn1.inv_std
-            (long)N * 128 * Hc8 * Wc8, // backbone.layer2.2.conv2
-            (long)N * 128 * Hc8 * Wc8, // backbone.layer2.2.relu2
-            (long)128, // backbone.layer2.2.bn2.mean
-            (long)128, // backbone.layer2.2.bn2.inv_std
-            (long)N * 512 * Hc8 * Wc8, // backbone.layer2.2.conv3
-            (long)N * 512 * Hc8 * Wc8, // backbone.layer2.2.bn3
-            (long)512, // backbone.layer2.2.bn3.mean
-            (long)512, // backbone.layer2.2.bn3.inv_std
-            (long)N * 512 * Hc8 * Wc8, // backbone.layer2.2.add
-            (long)N * 512 * Hc8 * Wc8, // backbone.layer2.2.relu3
-            (long)N * 128 * Hc8 * Wc8, // backbone.layer2.3.conv1
-            (long)N * 128 * Hc8 * Wc8, // backbone.layer2.3.relu1
-            (long)128, // backbone.layer2.3.bn1.mean
-            (long)128, // backbone.layer2.3.bn1.inv_std
-            (long)N * 128 * Hc8 * Wc8, // backbone.layer2.3.conv2
-            (long)N * 128 * Hc8 * Wc8, // backbone.layer2.3.relu2
-            (long)128, // backbone.layer2.3.bn2.mean
-            (long)128, // backbone.layer2.3.bn2.inv_std
-            (long)N * 512 * Hc8 * Wc8, // backbone.layer2.3.conv3
-            (long)N * 512 * Hc8 * Wc8, // backbone.layer2.3.bn3
-            (long)512, // backbone.layer2.3.bn3.mean
-            (long)512, // backbone.layer2.3.bn3.inv_std
-            (long)N * 512 * Hc8 * Wc8, // backbone.layer2.3.add
-            (long)N * 512 * Hc8 * Wc8, // backbone.layer2.3.relu3
-            (long)N * 256 * Hc8 * Wc8, // backbone.layer3.0.conv1
-            (long)N * 256 * Hc8 * Wc8, // backbone.layer3.0.relu1
-            (long)256, // backbone.layer3.0.bn1.mean
-            (long)256, // backbone.layer3.0.bn1.inv_std
-            (long)N * 256 * Hc8 * Wc8, // backbone.layer3.0.conv2
-            (long)N * 256 * Hc8 * Wc8, // backbone.layer3.0.relu2
-            (long)256, // backbone.layer3.0.bn2.mean
-            (long)256, // backbone.layer3.0.bn2.inv_std
-            (long)N * 1024 * Hc8 * Wc8, // backbone.layer3.0.conv3
-            (long)N * 1024 * Hc8 * Wc8, // backbone.layer3.0.bn3
-            (long)1024, // backbone.layer3.0.bn3.mean
-            (long)1024, // backbone.layer3.0.bn3.inv_std
-            (long)N * 1024 * Hc8 * Wc8, // backbone.layer3.0.downsample.0
-            (long)N * 1024 * Hc8 * Wc8, // backbone.layer3.0.downsample.1
-            (long)1024, // backbone.layer3.0.downsample.1.mean
-            (long)1024, // backbone.layer3.0.downsample.1.inv_std
-            (long)N * 1024 * Hc8 * Wc8, // backbone.layer3.0.add
-            (long)N * 1024 * Hc8 * Wc8, // backbone.layer3.0.relu3
-            (long)N * 256 * Hc8 * Wc8, // backbone.layer3.1.conv1
-            (long)N * 256 * Hc8 * Wc8, // backbone.layer3.1.relu1
-            (long)256, // backbone.layer3.1.bn1.mean
-            (long)256, // backbone.layer3.1.bn1.inv_std
-            (long)N * 256 * Hc8 * Wc8, // backbone.layer3.1.conv2
-            (long)N * 256 * Hc8 * Wc8, // backbone.layer3.1.relu2
-            (long)256, // backbone.layer3.1.bn2.mean
-            (long)256, // backbone.layer3.1.bn2.inv_std
-            (long)N * 1024 * Hc8 * Wc8, // backbone.layer3.1.conv3
-            (long)N * 1024 * Hc8 * Wc8, // backbone.layer3.1.bn3
-            (long)1024, // backbone.layer3.1.bn3.mean
-            (long)1024, // backbone.layer3.1.bn3.inv_std
-            (long)N * 1024 * Hc8 * Wc8, // backbone.layer3.1.add
-            (long)N * 1024 * Hc8 * Wc8, // backbone.layer3.1.relu3
-            (long)N * 256 * Hc8 * Wc8, // backbone.layer3.2.conv1
-            (long)N * 256 * Hc8 * Wc8, // backbone.layer3.2.relu1
-            (long)256, // backbone.layer3.2.bn1.mean
-            (long)256, // backbone.layer3.2.bn1.inv_std
-            (long)N * 256 * Hc8 * Wc8, // backbone.layer3.2.conv2
-            (long)N * 256 * Hc8 * Wc8, // backbone.layer3.2.relu2
-            (long)256, // backbone.layer3.2.bn2.mean
-            (long)256, // backbone.layer3.2.bn2.inv_std
-            (long)N * 1024 * Hc8 * Wc8, // backbone.layer3.2.conv3
-            (long)N * 1024 * Hc8 * Wc8, // backbone.layer3.2.bn3
-            (long)1024, // backbone.layer3.2.bn3.mean
-            (long)1024, // backbone.layer3.2.bn3.inv_std
-            (long)N * 1024 * Hc8 * Wc8, // backbone.layer3.2.add
-            (long)N * 1024 * Hc8 * Wc8, // backbone.layer3.2.relu3
-            (long)N * 256 * Hc8 * Wc8, // backbone.layer3.3.conv1
-            (long)N * 256 * Hc8 * Wc8, // backbone.layer3.3.relu1
-            (long)256, // backbone.layer3.3.bn1.mean
-            (long)256, // backbone.layer3.3.bn1.inv_std
-            (long)N * 256 * Hc8 * Wc8, // backbone.layer3.3.conv2
-            (long)N * 256 * Hc8 * Wc8, // backbone.layer3.3.relu2
-            (long)256, // backbone.layer3.3.bn2.mean
-            (long)256, // backbone.layer3.3.bn2.inv_std
-            (long)N * 1024 * Hc8 * Wc8, // backbone.layer3.3.conv3
-            (long)N * 1024 * Hc8 * Wc8, // backbone.layer3.3.bn3
-            (long)1024, // backbone.layer3.3.bn3.mean
-            (long)1024, // backbone.layer3.3.bn3.inv_std
-            (long)N * 1024 * Hc8 * Wc8, // backbone.layer3.3.add
-            (long)N * 1024 * Hc8 * Wc8, // backbone.layer3.3.relu3
-            (long)N * 256 * Hc8 * Wc8, // backbone.layer3.4.conv1
-            (long)N * 256 * Hc8 * Wc8, // backbone.layer3.4.relu1
-            (long)256, // backbone.layer3.4.bn1.mean
-            (long)256, // backbone.layer3.4.bn1.inv_std
-            (long)N * 256 * Hc8 * Wc8, // backbone.layer3.4.conv2
-            (long)N * 256 * Hc8 * Wc8, // backbone.layer3.4.relu2
-            (long)256, // backbone.layer3.4.bn2.mean
-            (long)256, // backbone.layer3.4.bn2.inv_std
-            (long)N * 1024 * Hc8 * Wc8, // backbone.layer3.4.conv3
-            (long)N * 1024 * Hc8 * Wc8, // backbone.layer3.4.bn3
-            (long)1024, // backbone.layer3.4.bn3.mean
-            (long)1024, // backbone.layer3.4.bn3.inv_std
-            (long)N * 1024 * Hc8 * Wc8, // backbone.layer3.4.add
-            (long)N * 1024 * Hc8 * Wc8, // backbone.layer3.4.relu3
-            (long)N * 256 * Hc8 * Wc8, // backbone.layer3.5.conv1
-            (long)N * 256 * Hc8 * Wc8, // backbone.layer3.5.relu1
-            (long)256, // backbone.layer3.5.bn1.mean
-            (long)256, // backbone.layer3.5.bn1.inv_std
-            (long)N * 256 * Hc8 * Wc8, // backbone.layer3.5.conv2
-            (long)N * 256 * Hc8 * Wc8, // backbone.layer3.5.relu2
-            (long)256, // backbone.layer3.5.bn2.mean
-            (long)256, // backbone.layer3.5.bn2.inv_std
-            (long)N * 1024 * Hc8 * Wc8, // backbone.layer3.5.conv3
-            (long)N * 1024 * Hc8 * Wc8, // backbone.layer3.5.bn3
-            (long)1024, // backbone.layer3.5.bn3.mean
-            (long)1024, // backbone.layer3.5.bn3.inv_std
-            (long)N * 1024 * Hc8 * Wc8, // backbone.layer3.5.add
-            (long)N * 1024 * Hc8 * Wc8, // backbone.layer3.5.relu3
-            (long)N * 256 * Hc8 * Wc8, // backbone.layer3.6.conv1
-            (long)N * 256 * Hc8 * Wc8, // backbone.layer3.6.relu1
-            (long)256, // backbone.layer3.6.bn1.mean
-            (long)256, // backbone.layer3.6.bn1.inv_std
-            (long)N * 256 * Hc8 * Wc8, // backbone.layer3.6.conv2
-            (long)N * 256 * Hc8 * Wc8, // backbone.layer3.6.relu2
-            (long)256, // backbone.layer3.6.bn2.mean
-            (long)256, // backbone.layer3.6.bn2.inv_std
-            (long)N * 1024 * Hc8 * Wc8, // backbone.layer3.6.conv3
-            (long)N * 1024 * Hc8 * Wc8, // backbone.layer3.6.bn3
-            (long)1024, // backbone.layer3.6.bn3.mean
-            (long)1024, // backbone.layer3.6.bn3.inv_std
-            (long)N * 1024 * Hc8 * Wc8, // backbone.layer3.6.add
-            (long)N * 1024 * Hc8 * Wc8, // backbone.layer3.6.relu3
-            (long)N * 256 * Hc8 * Wc8, // backbone.layer3.7.conv1
-            (long)N * 256 * Hc8 * Wc8, // backbone.layer3.7.relu1
-            (long)256, // backbone.layer3.7.bn1.mean
-            (long)256, // backbone.layer3.7.bn1.inv_std
-            (long)N * 256 * Hc8 * Wc8, // backbone.layer3.7.conv2
-            (long)N * 256 * Hc8 * Wc8, // backbone.layer3.7.relu2
-            (long)256, // backbone.layer3.7.bn2.mean
-            (long)256, // backbone.layer3.7.bn2.inv_std
-            (long)N * 1024 * Hc8 * Wc8, // backbone.layer3.7.conv3
-            (long)N * 1024 * Hc8 * Wc8, // backbone.layer3.7.bn3
-            (long)1024, // backbone.layer3.7.bn3.mean
-            (long)1024, // backbone.layer3.7.bn3.inv_std
-            (long)N * 1024 * Hc8 * Wc8, // backbone.layer3.7.add
-            (long)N * 1024 * Hc8 * Wc8, // backbone.layer3.7.relu3
-            (long)N * 256 * Hc8 * Wc8, // backbone.layer3.8.conv1
-            (long)N * 256 * Hc8 * Wc8, // backbone.layer3.8.relu1
-            (long)256, // backbone.layer3.8.bn1.mean
-            (long)256, // backbone.layer3.8.bn1.inv_std
-            (long)N * 256 * Hc8 * Wc8, // backbone.layer3.8.conv2
-            (long)N * 256 * Hc8 * Wc8, // backbone.layer3.8.relu2
-            (long)256, // backbone.layer3.8.bn2.mean
-            (long)256, // backbone.layer3.8.bn2.inv_std
-            (long)N * 1024 * Hc8 * Wc8, // backbone.layer3.8.conv3
-            (long)N * 1024 * Hc8 * Wc8, // backbone.layer3.8.bn3
-            (long)1024, // backbone.layer3.8.bn3.mean
-            (long)1024, // backbone.layer3.8.bn3.inv_std
-            (long)N * 1024 * Hc8 * Wc8, // backbone.layer3.8.add
-            (long)N * 1024 * Hc8 * Wc8, // backbone.layer3.8.relu3
-            (long)N * 256 * Hc8 * Wc8, // backbone.layer3.9.conv1
-            (long)N * 256 * Hc8 * Wc8, // backbone.layer3.9.relu1
-            (long)256, // backbone.layer3.9.bn1.mean
-            (long)256, // backbone.layer3.9.bn1.inv_std
-            (long)N * 256 * Hc8 * Wc8, // backbone.layer3.9.conv2
-            (long)N * 256 * Hc8 * Wc8, // backbone.layer3.9.relu2
-            (long)256, // backbone.layer3.9.bn2.mean
-            (long)256, // backbone.layer3.9.bn2.inv_std
-            (long)N * 1024 * Hc8 * Wc8, // backbone.layer3.9.conv3
-            (long)N * 1024 * Hc8 * Wc8, // backbone.layer3.9.bn3
-            (long)1024, // backbone.layer3.9.bn3.mean
-            (long)1024, // backbone.layer3.9.bn3.inv_std
-            (long)N * 1024 * Hc8 * Wc8, // backbone.layer3.9.add
-            (long)N * 1024 * Hc8 * Wc8, // backbone.layer3.9.relu3
-            (long)N * 256 * Hc8 * Wc8, // backbone.layer3.10.conv1
-            (long)N * 256 * Hc8 * Wc8, // backbone.layer3.10.relu1
-            (long)256, // backbone.layer3.10.bn1.mean
-            (long)256, // backbone.layer3.10.bn1.inv_std
-            (long)N * 256 * Hc8 * Wc8, // backbone.layer3.10.conv2
-            (long)N * 256 * Hc8 * Wc8, // backbone.layer3.10.relu2
-            (long)256, // backbone.layer3.10.bn2.mean
-            (long)256, // backbone.layer3.10.bn2.inv_std
-            (long)N * 1024 * Hc8 * Wc8, // backbone.layer3.10.conv3
-            (long)N * 1024 * Hc8 * Wc8, // backbone.layer3.10.bn3
-            (long)1024, // backbone.layer3.10.bn3.mean
-            (long)1024, // backbone.layer3.10.bn3.inv_std
-            (long)N * 1024 * Hc8 * Wc8, // backbone.layer3.10.add
-            (long)N * 1024 * Hc8 * Wc8, // backbone.layer3.10.relu3
-            (long)N * 256 * Hc8 * Wc8, // backbone.layer3.11.conv1
-            (long)N * 256 * Hc8 * Wc8, // backbone.layer3.11.relu1
-            (long)256, // backbone.layer3.11.bn1.mean
-            (long)256, // backbone.layer3.11.bn1.inv_std
-            (long)N * 256 * Hc8 * Wc8, // backbone.layer3.11.conv2
-            (long)N * 256 * Hc8 * Wc8, // backbone.layer3.11.relu2
-            (long)256, // backbone.layer3.11.bn2.mean
-            (long)256, // backbone.layer3.11.bn2.inv_std
-            (long)N * 1024 * Hc8 * Wc8, // backbone.layer3.11.conv3
-            (long)N * 1024 * Hc8 * Wc8, // backbone.layer3.11.bn3
-            (long)1024, // backbone.layer3.11.bn3.mean
-            (long)1024, // backbone.layer3.11.bn3.inv_std
-            (long)N * 1024 * Hc8 * Wc8, // backbone.layer3.11.add
-            (long)N * 1024 * Hc8 * Wc8, // backbone.layer3.11.relu3
-            (long)N * 256 * Hc8 * Wc8, // backbone.layer3.12.conv1
-            (long)N * 256 * Hc8 * Wc8, // backbone.layer3.12.relu1
-            (long)256, // backbone.layer3.12.bn1.mean
-            (long)256, // backbone.layer3.12.bn1.inv_std
-            (long)N * 256 * Hc8 * Wc8, // backbone.layer3.12.conv2
-            (long)N * 256 * Hc8 * Wc8, // backbone.layer3.12.relu2
-            (long)256, // backbone.layer3.12.bn2.mean
-            (long)256, // backbone.layer3.12.bn2.inv_std
-            (long)N * 1024 * Hc8 * Wc8, // backbone.layer3.12.conv3
-            (long)N * 1024 * Hc8 * Wc8, // backbone.layer3.12.bn3
-            (long)1024, // backbone.layer3.12.bn3.mean
-            (long)1024, // backbone.layer3.12.bn3.inv_std
-            (long)N * 1024 * Hc8 * Wc8, // backbone.layer3.12.add
-            (long)N * 1024 * Hc8 * Wc8, // backbone.layer3.12.relu3
-            (long)N * 256 * Hc8 * Wc8, // backbone.layer3.13.conv1
-            (long)N * 256 * Hc8 * Wc8, // backbone.layer3.13.relu1
-            (long)256, // backbone.layer3.13.bn1.mean
-            (long)256, // backbone.layer3.13.bn1.inv_std
-            (long)N * 256 * Hc8 * Wc8, // backbone.layer3.13.conv2
-            (long)N * 256 * Hc8 * Wc8, // backbone.layer3.13.relu2
-            (long)256, // backbone.layer3.13.bn2.mean
-            (long)256, // backbone.layer3.13.bn2.inv_std
-            (long)N * 1024 * Hc8 * Wc8, // backbone.layer3.13.conv3
-            (long)N * 1024 * Hc8 * Wc8, // backbone.layer3.13.bn3
-            (long)1024, // backbone.layer3.13.bn3.mean
-            (long)1024, // backbone.layer3.13.bn3.inv_std
-            (long)N * 1024 * Hc8 * Wc8, // backbone.layer3.13.add
-            (long)N * 1024 * Hc8 * Wc8, // backbone.layer3.13.relu3
-            (long)N * 256 * Hc8 * Wc8, // backbone.layer3.14.conv1
-            (long)N * 256 * Hc8 * Wc8, // backbone.layer3.14.relu1
-            (long)256, // backbone.layer3.14.bn1.mean
-            (long)256, // backbone.layer3.14.bn1.inv_std
-            (long)N * 256 * Hc8 * Wc8, // backbone.layer3.14.conv2
-            (long)N * 256 * Hc8 * Wc8, // backbone.layer3.14.relu2
-            (long)256, // backbone.layer3.14.bn2.mean
-            (long)256, // backbone.layer3.14.bn2.inv_std
-            (long)N * 1024 * Hc8 * Wc8, // backbone.layer3.14.conv3
-            (long)N * 1024 * Hc8 * Wc8, // backbone.layer3.14.bn3
-            (long)1024, // backbone.layer3.14.bn3.mean
-            (long)1024, // backbone.layer3.14.bn3.inv_std
-            (long)N * 1024 * Hc8 * Wc8, // backbone.layer3.14.add
-            (long)N * 1024 * Hc8 * Wc8, // backbone.layer3.14.relu3
-            (long)N * 256 * Hc8 * Wc8, // backbone.layer3.15.conv1
-            (long)N * 256 * Hc8 * Wc8, // backbone.layer3.15.relu1
-            (long)256, // backbone.layer3.15.bn1.mean
-            (long)256, // backbone.layer3.15.bn1.inv_std
-            (long)N * 256 * Hc8 * Wc8, // backbone.layer3.15.conv2
-            (long)N * 256 * Hc8 * Wc8, // backbone.layer3.15.relu2
-            (long)256, // backbone.layer3.15.bn2.mean
-            (long)256, // backbone.layer3.15.bn2.inv_std
-            (long)N * 1024 * Hc8 * Wc8, // backbone.layer3.15.conv3
-            (long)N * 1024 * Hc8 * Wc8, // backbone.layer3.15.bn3
-            (long)1024, // backbone.layer3.15.bn3.mean
-            (long)1024, // backbone.layer3.15.bn3.inv_std
-            (long)N * 1024 * Hc8 * Wc8, // backbone.layer3.15.add
-            (long)N * 1024 * Hc8 * Wc8, // backbone.layer3.15.relu3
-            (long)N * 256 * Hc8 * Wc8, // backbone.layer3.16.conv1
-            (long)N * 256 * Hc8 * Wc8, // backbone.layer3.16.relu1
-            (long)256, // backbone.layer3.16.bn1.mean
-            (long)256, // backbone.layer3.16.bn1.inv_std
-            (long)N * 256 * Hc8 * Wc8, // backbone.layer3.16.conv2
-            (long)N * 256 * Hc8 * Wc8, // backbone.layer3.16.relu2
-            (long)256, // backbone.layer3.16.bn2.mean
-            (long)256, // backbone.layer3.16.bn2.inv_std
-            (long)N * 1024 * Hc8 * Wc8, // backbone.layer3.16.conv3
-            (long)N * 1024 * Hc8 * Wc8, // backbone.layer3.16.bn3
-            (long)1024, // backbone.layer3.16.bn3.mean
-            (long)1024, // backbone.layer3.16.bn3.inv_std
-            (long)N * 1024 * Hc8 * Wc8, // backbone.layer3.16.add
-            (long)N * 1024 * Hc8 * Wc8, // backbone.layer3.16.relu3
-            (long)N * 256 * Hc8 * Wc8, // backbone.layer3.17.conv1
-            (long)N * 256 * Hc8 * Wc8, // backbone.layer3.17.relu1
-            (long)256, // backbone.layer3.17.bn1.mean
-            (long)256, // backbone.layer3.17.bn1.inv_std
-            (long)N * 256 * Hc8 * Wc8, // backbone.layer3.17.conv2
-            (long)N * 256 * Hc8 * Wc8, // backbone.layer3.17.relu2
-            (long)256, // backbone.layer3.17.bn2.mean
-            (long)256, // backbone.layer3.17.bn2.inv_std
-            (long)N * 1024 * Hc8 * Wc8, // backbone.layer3.17.conv3
-            (long)N * 1024 * Hc8 * Wc8, // backbone.layer3.17.bn3
-            (long)1024, // backbone.layer3.17.bn3.mean
-            (long)1024, // backbone.layer3.17.bn3.inv_std
-            (long)N * 1024 * Hc8 * Wc8, // backbone.layer3.17.add
-            (long)N * 1024 * Hc8 * Wc8, // backbone.layer3.17.relu3
-            (long)N * 256 * Hc8 * Wc8, // backbone.layer3.18.conv1
-            (long)N * 256 * Hc8 * Wc8, // backbone.layer3.18.relu1
-            (long)256, // backbone.layer3.18.bn1.mean
-            (long)256, // backbone.layer3.18.bn1.inv_std
-            (long)N * 256 * Hc8 * Wc8, // backbone.layer3.18.conv2
-            (long)N * 256 * Hc8 * Wc8, // backbone.layer3.18.relu2
-            (long)256, // backbone.layer3.18.bn2.mean
-            (long)256, // backbone.layer3.18.bn2.inv_std
-            (long)N * 1024 * Hc8 * Wc8, // backbone.layer3.18.conv3
-            (long)N * 1024 * Hc8 * Wc8, // backbone.layer3.18.bn3
-            (long)1024, // backbone.layer3.18.bn3.mean
-            (long)1024, // backbone.layer3.18.bn3.inv_std
-            (long)N * 1024 * Hc8 * Wc8, // backbone.layer3.18.add
-            (long)N * 1024 * Hc8 * Wc8, // backbone.layer3.18.relu3
-            (long)N * 256 * Hc8 * Wc8, // backbone.layer3.19.conv1
-            (long)N * 256 * Hc8 * Wc8, // backbone.layer3.19.relu1
-            (long)256, // backbone.layer3.19.bn1.mean
-            (long)256, // backbone.layer3.19.bn1.inv_std
-            (long)N * 256 * Hc8 * Wc8, // backbone.layer3.19.conv2
-            (long)N * 256 * Hc8 * Wc8, // backbone.layer3.19.relu2
-            (long)256, // backbone.layer3.19.bn2.mean
-            (long)256, // backbone.layer3.19.bn2.inv_std
-            (long)N * 1024 * Hc8 * Wc8, // backbone.layer3.19.conv3
-            (long)N * 1024 * Hc8 * Wc8, // backbone.layer3.19.bn3
-            (long)1024, // backbone.layer3.19.bn3.mean
-            (long)1024, // backbone.layer3.19.bn3.inv_std
-            (long)N * 1024 * Hc8 * Wc8, // backbone.layer3.19.add
-            (long)N * 1024 * Hc8 * Wc8, // backbone.layer3.19.relu3
-            (long)N * 256 * Hc8 * Wc8, // backbone.layer3.20.conv1
-            (long)N * 256 * Hc8 * Wc8, // backbone.layer3.20.relu1
-            (long)256, // backbone.layer3.20.bn1.mean
-            (long)256, // backbone.layer3.20.bn1.inv_std
-            (long)N * 256 * Hc8 * Wc8, // backbone.layer3.20.conv2
-            (long)N * 256 * Hc8 * Wc8, // backbone.layer3.20.relu2
-            (long)256, // backbone.layer3.20.bn2.mean
-            (long)256, // backbone.layer3.20.bn2.inv_std
-            (long)N * 1024 * Hc8 * Wc8, // backbone.layer3.20.conv3
-            (long)N * 1024 * Hc8 * Wc8, // backbone.layer3.20.bn3
-            (long)1024, // backbone.layer3.20.bn3.mean
-            (long)1024, // backbone.layer3.20.bn3.inv_std
-            (long)N * 1024 * Hc8 * Wc8, // backbone.layer3.20.add
-            (long)N * 1024 * Hc8 * Wc8, // backbone.layer3.20.relu3
-            (long)N * 256 * Hc8 * Wc8, // backbone.layer3.21.conv1
-            (long)N * 256 * Hc8 * Wc8, // backbone.layer3.21.relu1
-            (long)256, // backbone.layer3.21.bn1.mean
-            (long)256, // backbone.layer3.21.bn1.inv_std
-            (long)N * 256 * Hc8 * Wc8, // backbone.layer3.21.conv2
-            (long)N * 256 * Hc8 * Wc8, // backbone.layer3.21.relu2
-            (long)256, // backbone.layer3.21.bn2.mean
-            (long)256, // backbone.layer3.21.bn2.inv_std
-            (long)N * 1024 * Hc8 * Wc8, // backbone.layer3.21.conv3
-            (long)N * 1024 * Hc8 * Wc8, // backbone.layer3.21.bn3
-            (long)1024, // backbone.layer3.21.bn3.mean
-            (long)1024, // backbone.layer3.21.bn3.inv_std
-            (long)N * 1024 * Hc8 * Wc8, // backbone.layer3.21.add
-            (long)N * 1024 * Hc8 * Wc8, // backbone.layer3.21.relu3
-            (long)N * 256 * Hc8 * Wc8, // backbone.layer3.22.conv1
-            (long)N * 256 * Hc8 * Wc8, // backbone.layer3.22.relu1
-            (long)256, // backbone.layer3.22.bn1.mean
-            (long)256, // backbone.layer3.22.bn1.inv_std
-            (long)N * 256 * Hc8 * Wc8, // backbone.layer3.22.conv2
-            (long)N * 256 * Hc8 * Wc8, // backbone.layer3.22.relu2
-            (long)256, // backbone.layer3.22.bn2.mean
-            (long)256, // backbone.layer3.22.bn2.inv_std
-            (long)N * 1024 * Hc8 * Wc8, // backbone.layer3.22.conv3
-            (long)N * 1024 * Hc8 * Wc8, // backbone.layer3.22.bn3
-            (long)1024, // backbone.layer3.22.bn3.mean
-            (long)1024, // backbone.layer3.22.bn3.inv_std
-            (long)N * 1024 * Hc8 * Wc8, // backbone.layer3.22.add
-            (long)N * 1024 * Hc8 * Wc8, // backbone.layer3.22.relu3
-            (long)N * 512 * Hc8 * Wc8, // backbone.layer4.0.conv1
-            (long)N * 512 * Hc8 * Wc8, // backbone.layer4.0.relu1
-            (long)512, // backbone.layer4.0.bn1.mean
-            (long)512, // backbone.layer4.0.bn1.inv_std
-            (long)N * 512 * Hc8 * Wc8, // backbone.layer4.0.conv2
-            (long)N * 512 * Hc8 * Wc8, // backbone.layer4.0.relu2
-            (long)512, // backbone.layer4.0.bn2.mean
-            (long)512, // backbone.layer4.0.bn2.inv_std
-            (long)N * 2048 * Hc8 * Wc8, // backbone.layer4.0.conv3
-            (long)N * 2048 * Hc8 * Wc8, // backbone.layer4.0.bn3
-            (long)2048, // backbone.layer4.0.bn3.mean
-            (long)2048, // backbone.layer4.0.bn3.inv_std
-            (long)N * 2048 * Hc8 * Wc8, // backbone.layer4.0.downsample.0
-            (long)N * 2048 * Hc8 * Wc8, // backbone.layer4.0.downsample.1
-            (long)2048, // backbone.layer4.0.downsample.1.mean
-            (long)2048, // backbone.layer4.0.downsample.1.inv_std
-            (long)N * 2048 * Hc8 * Wc8, // backbone.layer4.0.add
-            (long)N * 2048 * Hc8 * Wc8, // backbone.layer4.0.relu3
-            (long)N * 512 * Hc8 * Wc8, // backbone.layer4.1.conv1
-            (long)N * 512 * Hc8 * Wc8, // backbone.layer4.1.relu1
-            (long)512, // backbone.layer4.1.bn1.mean
-            (long)512, // backbone.layer4.1.bn1.inv_std
-            (long)N * 512 * Hc8 * Wc8, // backbone.layer4.1.conv2
-            (long)N * 512 * Hc8 * Wc8, // backbone.layer4.1.relu2
-            (long)512, // backbone.layer4.1.bn2.mean
-            (long)512, // backbone.layer4.1.bn2.inv_std
-            (long)N * 2048 * Hc8 * Wc8, // backbone.layer4.1.conv3
-            (long)N * 2048 * Hc8 * Wc8, // backbone.layer4.1.bn3
-            (long)2048, // backbone.layer4.1.bn3.mean
-            (long)2048, // backbone.layer4.1.bn3.inv_std
-            (long)N * 2048 * Hc8 * Wc8, // backbone.layer4.1.add
-            (long)N * 2048 * Hc8 * Wc8, // backbone.layer4.1.relu3
-            (long)N * 512 * Hc8 * Wc8, // backbone.layer4.2.conv1
-            (long)N * 512 * Hc8 * Wc8, // backbone.layer4.2.relu1
-            (long)512, // backbone.layer4.2.bn1.mean
-            (long)512, // backbone.layer4.2.bn1.inv_std
-            (long)N * 512 * Hc8 * Wc8, // backbone.layer4.2.conv2
-            (long)N * 512 * Hc8 * Wc8, // backbone.layer4.2.relu2
-            (long)512, // backbone.layer4.2.bn2.mean
-            (long)512, // backbone.layer4.2.bn2.inv_std
-            (long)N * 2048 * Hc8 * Wc8, // backbone.layer4.2.conv3
-            (long)N * 2048 * Hc8 * Wc8, // backbone.layer4.2.bn3
-            (long)2048, // backbone.layer4.2.bn3.mean
-            (long)2048, // backbone.layer4.2.bn3.inv_std
-            (long)N * 2048 * Hc8 * Wc8, // backbone.layer4.2.add
-            (long)N * 2048 * Hc8 * Wc8, // backbone.layer4.2.relu3
-            (long)N * 256 * Hc4 * Wc4, // head.sa1.conv_res.0
-            (long)N * 256 * Hc4 * Wc4, // head.sa1.conv_res.2
-            (long)256, // head.sa1.conv_res.1.mean
-            (long)256, // head.sa1.conv_res.1.inv_std
-            (long)N * 256 * Hc4 * Wc4, // head.sa1.conv_res.3
-            (long)N * 256 * Hc4 * Wc4, // head.sa1.conv_res.5
-            (long)256, // head.sa1.conv_res.4.mean
-            (long)256, // head.sa1.conv_res.4.inv_std
-            (long)N * 256 * H_6 * W_7, // head.sa1.pool
-            (long)N * 256 * H_6 * W_7, // head.sa1.conv_attn.0
-            (long)N * 256 * H_6 * W_7, // head.sa1.conv_attn.2
-            (long)256, // head.sa1.conv_attn.1.mean
-            (long)256, // head.sa1.conv_attn.1.inv_std
-            (long)N * 256 * H_6 * W_7, // head.sa1.conv_attn.3
-            (long)N * 256 * H_6 * W_7, // head.sa1.conv_attn.5
-            (long)256, // head.sa1.conv_attn.4.mean
-            (long)256, // head.sa1.conv_attn.4.inv_std
-            (long)N * 256 * Hc4 * Wc4, // head.sa1.upsample
-            (long)N * 256 * Hc4 * Wc4, // head.sa1.add
-            (long)N * 59 * Hc4 * Wc4, // head.cls1
-            (long)N * 256 * Hc8 * Wc8, // head.sa2.conv_res.0
-            (long)N * 256 * Hc8 * Wc8, // head.sa2.conv_res.2
-            (long)256, // head.sa2.conv_res.1.mean
-            (long)256, // head.sa2.conv_res.1.inv_std
-            (long)N * 256 * Hc8 * Wc8, // head.sa2.conv_res.3
-            (long)N * 256 * Hc8 * Wc8, // head.sa2.conv_res.5
-            (long)256, // head.sa2.conv_res.4.mean
-            (long)256, // head.sa2.conv_res.4.inv_std
-            (long)N * 512 * H_8 * W_9, // head.sa2.pool
-            (long)N * 256 * H_8 * W_9, // head.sa2.conv_attn.0
-            (long)N * 256 * H_8 * W_9, // head.sa2.conv_attn.2
-            (long)256, // head.sa2.conv_attn.1.mean
-            (long)256, // head.sa2.conv_attn.1.inv_std
-            (long)N * 256 * H_8 * W_9, // head.sa2.conv_attn.3
-            (long)N * 256 * H_8 * W_9, // head.sa2.conv_attn.5
-            (long)256, // head.sa2.conv_attn.4.mean
-            (long)256, // head.sa2.conv_attn.4.inv_std
-            (long)N * 256 * Hc8 * Wc8, // head.sa2.upsample
-            (long)N * 256 * Hc8 * Wc8, // head.sa2.add
-            (long)N * 59 * Hc8 * Wc8, // head.cls2
-            (long)N * 256 * Hc8 * Wc8, // head.sa3.conv_res.0
-            (long)N * 256 * Hc8 * Wc8, // head.sa3.conv_res.2
-            (long)256, // head.sa3.conv_res.1.mean
-            (long)256, // head.sa3.conv_res.1.inv_std
-            (long)N * 256 * Hc8 * Wc8, // head.sa3.conv_res.3
-            (long)N * 256 * Hc8 * Wc8, // head.sa3.conv_res.5
-            (long)256, // head.sa3.conv_res.4.mean
-            (long)256, // head.sa3.conv_res.4.inv_std
-            (long)N * 1024 * H_8 * W_9, // head.sa3.pool
-            (long)N * 256 * H_8 * W_9, // head.sa3.conv_attn.0
-            (long)N * 256 * H_8 * W_9, // head.sa3.conv_attn.2
-            (long)256, // head.sa3.conv_attn.1.mean
-            (long)256, // head.sa3.conv_attn.1.inv_std
-            (long)N * 256 * H_8 * W_9, // head.sa3.conv_attn.3
-            (long)N * 256 * H_8 * W_9, // head.sa3.conv_attn.5
-            (long)256, // head.sa3.conv_attn.4.mean
-            (long)256, // head.sa3.conv_attn.4.inv_std
-            (long)N * 256 * Hc8 * Wc8, // head.sa3.upsample
-            (long)N * 256 * Hc8 * Wc8, // head.sa3.add
-            (long)N * 59 * Hc8 * Wc8, // head.cls3
-            (long)N * 256 * Hc8 * Wc8, // head.sa4.conv_res.0
-            (long)N * 256 * Hc8 * Wc8, // head.sa4.conv_res.2
-            (long)256, // head.sa4.conv_res.1.mean
-            (long)256, // head.sa4.conv_res.1.inv_std
-            (long)N * 256 * Hc8 * Wc8, // head.sa4.conv_res.3
-            (long)N * 256 * Hc8 * Wc8, // head.sa4.conv_res.5
-            (long)256, // head.sa4.conv_res.4.mean
-            (long)256, // head.sa4.conv_res.4.inv_std
-            (long)N * 2048 * H_8 * W_9, // head.sa4.pool
-            (long)N * 256 * H_8 * W_9, // head.sa4.conv_attn.0
-            (long)N * 256 * H_8 * W_9, // head.sa4.conv_attn.2
-            (long)256, // head.sa4.conv_attn.1.mean
-            (long)256, // head.sa4.conv_attn.1.inv_std
-            (long)N * 256 * H_8 * W_9, // head.sa4.conv_attn.3
-            (long)N * 256 * H_8 * W_9, // head.sa4.conv_attn.5
-            (long)256, // head.sa4.conv_attn.4.mean
-            (long)256, // head.sa4.conv_attn.4.inv_std
-            (long)N * 256 * Hc8 * Wc8, // head.sa4.upsample
-            (long)N * 256 * Hc8 * Wc8, // head.sa4.add
-            (long)N * 59 * Hc8 * Wc8, // head.cls4
-            (long)N * 59 * Hc8 * Wc8, // head.up1
-            (long)N * 236 * Hc8 * Wc8, // head.concat
-            (long)N * 59 * Hc8 * Wc8, // head.mask_conv
-            (long)N * 236 * 1 * 1, // head.gap
-            (long)N * 59 * 1 * 1, // head.cat_fc
-            (long)N * 512 * Hc8 * Wc8, // head.fcn.0
-            (long)N * 512 * Hc8 * Wc8, // head.fcn.2
-            (long)512, // head.fcn.1.mean
-            (long)512, // head.fcn.1.inv_std
-            (long)N * 512 * Hc8 * Wc8, // head.fcn.3
-            (long)N * 512 * Hc8 * Wc8, // head.fcn.3.mask
-            (long)N * 59 * Hc8 * Wc8, // head.fcn.4
-            (long)N * 59 * Hc8 * Wc8, // head.dense
-            (long)N * 59 * H * W, // head.mask_up
-            (long)N * 59 * H * W, // head.dense_up
-            1L, // loss.mask
-            (long)2, // loss.mask.sums
-            1L, // loss.cat
-            1L, // loss.dense
-            (long)2, // loss.dense.sums
-            (long)N * 256 * Hc4 * Wc4, // d(backbone.layer1.0.add)
-            (long)N * 256 * Hc4 * Wc4, // d(backbone.layer1.0.bn3)
-            (long)N * 64 * Hc4 * Wc4, // d(backbone.layer1.0.conv1)
-            (long)N * 64 * Hc4 * Wc4, // d(backbone.layer1.0.conv2)
-            (long)N * 256 * Hc4 * Wc4, // d(backbone.layer1.0.conv3)
-            (long)N * 256 * Hc4 * Wc4, // d(backbone.layer1.0.downsample.0)
-            (long)N * 256 * Hc4 * Wc4, // d(backbone.layer1.0.downsample.1)
-            (long)N * 64 * Hc4 * Wc4, // d(backbone.layer1.0.relu1)
-            (long)N * 64 * Hc4 * Wc4, // d(backbone.layer1.0.relu2)
-            (long)N * 256 * Hc4 * Wc4, // d(backbone.layer1.0.relu3)
-            (long)N * 256 * Hc4 * Wc4, // d(backbone.layer1.1.add)
-            (long)N * 256 * Hc4 * Wc4, // d(backbone.layer1.1.bn3)
-            (long)N * 64 * Hc4 * Wc4, // d(backbone.layer1.1.conv1)
-            (long)N * 64 * Hc4 * Wc4, // d(backbone.layer1.1.conv2)
-            (long)N * 256 * Hc4 * Wc4, // d(backbone.layer1.1.conv3)
-            (long)N * 64 * Hc4 * Wc4, // d(backbone.layer1.1.relu1)
-            (long)N * 64 * Hc4 * Wc4, // d(backbone.layer1.1.relu2)
-            (long)N * 256 * Hc4 * Wc4, // d(backbone.layer1.1.relu3)
-            (long)N * 256 * Hc4 * Wc4, // d(backbone.layer1.2.add)
-            (long)N * 256 * Hc4 * Wc4, // d(backbone.layer1.2.bn3)
-            (long)N * 64 * Hc4 * Wc4, // d(backbone.layer1.2.conv1)
-            (long)N * 64 * Hc4 * Wc4, // d(backbone.layer1.2.conv2)
-            (long)N * 256 * Hc4 * Wc4, // d(backbone.layer1.2.conv3)
-            (long)N * 64 * Hc4 * Wc4, // d(backbone.layer1.2.relu1)
-            (long)N * 64 * Hc4 * Wc4, // d(backbone.layer1.2.relu2)
-            (long)N * 256 * Hc4 * Wc4, // d(backbone.layer1.2.relu3)
-            (long)N * 512 * Hc8 * Wc8, // d(backbone.layer2.0.add)
-            (long)N * 512 * Hc8 * Wc8, // d(backbone.layer2.0.bn3)
-            (long)N * 128 * Hc4 * Wc4, // d(backbone.layer2.0.conv1)
-            (long)N * 128 * Hc8 * Wc8, // d(backbone.layer2.0.conv2)
-            (long)N * 512 * Hc8 * Wc8, // d(backbone.layer2.0.conv3)
-            (long)N * 512 * Hc8 * Wc8, // d(backbone.layer2.0.downsample.0)
-            (long)N * 512 * Hc8 * Wc8, // d(backbone.layer2.0.downsample.1)
-            (long)N * 128 * Hc4 * Wc4, // d(backbone.layer2.0.relu1)
-            (long)N * 128 * Hc8 * Wc8, // d(backbone.layer2.0.relu2)
-            (long)N * 512 * Hc8 * Wc8, // d(backbone.layer2.0.relu3)
-            (long)N * 512 * Hc8 * Wc8, // d(backbone.layer2.1.add)
-            (long)N * 512 * Hc8 * Wc8, // d(backbone.layer2.1.bn3)
-            (long)N * 128 * Hc8 * Wc8, // d(backbone.layer2.1.conv1)
-            (long)N * 128 * Hc8 * Wc8, // d(backbone.layer2.1.conv2)
-            (long)N * 512 * Hc8 * Wc8, // d(backbone.layer2.1.conv3)
-            (long)N * 128 * Hc8 * Wc8, // d(backbone.layer2.1.relu1)
-            (long)N * 128 * Hc8 * Wc8, // d(backbone.layer2.1.relu2)
-            (long)N * 512 * Hc8 * Wc8, // d(backbone.layer2.1.relu3)
-            (long)N * 512 * Hc8 * Wc8, // d(backbone.layer2.2.add)
-            (long)N * 512 * Hc8 * Wc8, // d(backbone.layer2.2.bn3)
-            (long)N * 128 * Hc8 * Wc8, // d(backbone.layer2.2.conv1)
-            (long)N * 128 * Hc8 * Wc8, // d(backbone.layer2.2.conv2)
-            (long)N * 512 * Hc8 * Wc8, // d(backbone.layer2.2.conv3)
-            (long)N * 128 * Hc8 * Wc8, // d(backbone.layer2.2.relu1)
-            (long)N * 128 * Hc8 * Wc8, // d(backbone.layer2.2.relu2)
-            (long)N * 512 * Hc8 * Wc8, // d(backbone.layer2.2.relu3)
-            (long)N * 512 * Hc8 * Wc8, // d(backbone.layer2.3.add)
-            (long)N * 512 * Hc8 * Wc8, // d(backbone.layer2.3.bn3)
-            (long)N * 128 * Hc8 * Wc8, // d(backbone.layer2.3.conv1)
-            (long)N * 128 * Hc8 * Wc8, // d(backbone.layer2.3.conv2)
-            (long)N * 512 * Hc8 * Wc8, // d(backbone.layer2.3.conv3)
-            (long)N * 128 * Hc8 * Wc8, // d(backbone.layer2.3.relu1)
-            (long)N * 128 * Hc8 * Wc8, // d(backbone.layer2.3.relu2)
-            (long)N * 512 * Hc8 * Wc8, // d(backbone.layer2.3.relu3)
-            (long)N * 1024 * Hc8 * Wc8, // d(backbone.layer3.0.add)
-            (long)N * 1024 * Hc8 * Wc8, // d(backbone.layer3.0.bn3)
-            (long)N * 256 * Hc8 * Wc8, // d(backbone.layer3.0.conv1)
-            (long)N * 256 * Hc8 * Wc8, // d(backbone.layer3.0.conv2)
-            (long)N * 1024 * Hc8 * Wc8, // d(backbone.layer3.0.conv3)
-            (long)N * 1024 * Hc8 * Wc8, // d(backbone.layer3.0.downsample.0)
-            (long)N * 1024 * Hc8 * Wc8, // d(backbone.layer3.0.downsample.1)
-            (long)N * 256 * Hc8 * Wc8, // d(backbone.layer3.0.relu1)
-            (long)N * 256 * Hc8 * Wc8, // d(backbone.layer3.0.relu2)
-            (long)N * 1024 * Hc8 * Wc8, // d(backbone.layer3.0.relu3)
-            (long)N * 1024 * Hc8 * Wc8, // d(backbone.layer3.1.add)
-            (long)N * 1024 * Hc8 * Wc8, // d(backbone.layer3.1.bn3)
-            (long)N * 256 * Hc8 * Wc8, // d(backbone.layer3.1.conv1)
-            (long)N * 256 * Hc8 * Wc8, // d(backbone.layer3.1.conv2)
-            (long)N * 1024 * Hc8 * Wc8, // d(backbone.layer3.1.conv3)
-            (long)N * 256 * Hc8 * Wc8, // d(backbone.layer3.1.relu1)
-            (long)N * 256 * Hc8 * Wc8, // d(backbone.layer3.1.relu2)
-            (long)N * 1024 * Hc8 * Wc8, // d(backbone.layer3.1.relu3)
-            (long)N * 1024 * Hc8 * Wc8, // d(backbone.layer3.10.add)
-            (long)N * 1024 * Hc8 * Wc8, // d(backbone.layer3.10.bn3)
-            (long)N * 256 * Hc8 * Wc8, // d(backbone.layer3.10.conv1)
-            (long)N * 256 * Hc8 * Wc8, // d(backbone.layer3.10.conv2)
-            (long)N * 1024 * Hc8 * Wc8, // d(backbone.layer3.10.conv3)
-            (long)N * 256 * Hc8 * Wc8, // d(backbone.layer3.10.relu1)
-            (long)N * 256 * Hc8 * Wc8, // d(backbone.layer3.10.relu2)
-            (long)N * 1024 * Hc8 * Wc8, // d(backbone.layer3.10.relu3)
-            (long)N * 1024 * Hc8 * Wc8, // d(backbone.layer3.11.add)
-            (long)N * 1024 * Hc8 * Wc8, // d(backbone.layer3.11.bn3)
-            (long)N * 256 * Hc8 * Wc8, // d(backbone.layer3.11.conv1)
-            (long)N * 256 * Hc8 * Wc8, // d(backbone.layer3.11.conv2)
-            (long)N * 1024 * Hc8 * Wc8, // d(backbone.layer3.11.conv3)
-            (long)N * 256 * Hc8 * Wc8, // d(backbone.layer3.11.relu1)
-            (long)N * 256 * Hc8 * Wc8, // d(backbone.layer3.11.relu2)
-            (long)N * 1024 * Hc8 * Wc8, // d(backbone.layer3.11.relu3)
-            (long)N * 1024 * Hc8 * Wc8, // d(backbone.layer3.12.add)
-            (long)N * 1024 * Hc8 * Wc8, // d(backbone.layer3.12.bn3)
-            (long)N * 256 * Hc8 * Wc8, // d(backbone.layer3.12.conv1)
-            (long)N * 256 * Hc8 * Wc8, // d(backbone.layer3.12.conv2)
-            (long)N * 1024 * Hc8 * Wc8, // d(backbone.layer3.12.conv3)
-            (long)N * 256 * Hc8 * Wc8, // d(backbone.layer3.12.relu1)
-            (long)N * 256 * Hc8 * Wc8, // d(backbone.layer3.12.relu2)
-            (long)N * 1024 * Hc8 * Wc8, // d(backbone.layer3.12.relu3)
-            (long)N * 1024 * Hc8 * Wc8, // d(backbone.layer3.13.add)
-            (long)N * 1024 * Hc8 * Wc8, // d(backbone.layer3.13.bn3)
-            (long)N * 256 * Hc8 * Wc8, // d(backbone.layer3.13.conv1)
-            (long)N * 256 * Hc8 * Wc8, // d(backbone.layer3.13.conv2)
-            (long)N * 1024 * Hc8 * Wc8, // d(backbone.layer3.13.conv3)
-            (long)N * 256 * Hc8 * Wc8, // d(backbone.layer3.13.relu1)
-            (long)N * 256 * Hc8 * Wc8, // d(backbone.layer3.13.relu2)
-            (long)N * 1024 * Hc8 * Wc8, // d(backbone.layer3.13.relu3)
-            (long)N * 1024 * Hc8 * Wc8, // d(backbone.layer3.14.add)
-            (long)N * 1024 * Hc8 * Wc8, // d(backbone.layer3.14.bn3)
-            (long)N * 256 * Hc8 * Wc8, // d(backbone.layer3.14.conv1)
-            (long)N * 256 * Hc8 * Wc8, // d(backbone.layer3.14.conv2)
-            (long)N * 1024 * Hc8 * Wc8, // d(backbone.layer3.14.conv3)
-            (long)N * 256 * Hc8 * Wc8, // d(backbone.layer3.14.relu1)
-            (long)N * 256 * Hc8 * Wc8, // d(backbone.layer3.14.relu2)
-            (long)N * 1024 * Hc8 * Wc8, // d(backbone.layer3.14.relu3)
-            (long)N * 1024 * Hc8 * Wc8, // d(backbone.layer3.15.add)
-            (long)N * 1024 * Hc8 * Wc8, // d(backbone.layer3.15.bn3)
-            (long)N * 256 * Hc8 * Wc8, // d(backbone.layer3.15.conv1)
-            (long)N * 256 * Hc8 * Wc8, // d(backbone.layer3.15.conv2)
-            (long)N * 1024 * Hc8 * Wc8, // d(backbone.layer3.15.conv3)
-            (long)N * 256 * Hc8 * Wc8, // d(backbone.layer3.15.relu1)
-            (long)N * 256 * Hc8 * Wc8, // d(backbone.layer3.15.relu2)
-            (long)N * 1024 * Hc8 * Wc8, // d(backbone.layer3.15.relu3)
-            (long)N * 1024 * Hc8 * Wc8, // d(backbone.layer3.16.add)
-            (long)N * 1024 * Hc8 * Wc8, // d(backbone.layer3.16.bn3)
-            (long)N * 256 * Hc8 * Wc8, // d(backbone.layer3.16.conv1)
-            (long)N * 256 * Hc8 * Wc8, // d(backbone.layer3.16.conv2)
-            (long)N * 1024 * Hc8 * Wc8, // d(backbone.layer3.16.conv3)
-            (long)N * 256 * Hc8 * Wc8, // d(backbone.layer3.16.relu1)
-            (long)N * 256 * Hc8 * Wc8, // d(backbone.layer3.16.relu2)
-            (long)N * 1024 * Hc8 * Wc8, // d(backbone.layer3.16.relu3)
-            (long)N * 1024 * Hc8 * Wc8, // d(backbone.layer3.17.add)
-            (long)N * 1024 * Hc8 * Wc8, // d(backbone.layer3.17.bn3)
-            (long)N * 256 * Hc8 * Wc8, // d(backbone.layer3.17.conv1)
-            (long)N * 256 * Hc8 * Wc8, // d(backbone.layer3.17.conv2)
-            (long)N * 1024 * Hc8 * Wc8, // d(backbone.layer3.17.conv3)
-            (long)N * 256 * Hc8 * Wc8, // d(backbone.layer3.17.relu1)
-            (long)N * 256 * Hc8 * Wc8, // d(backbone.layer3.17.relu2)
-            (long)N * 1024 * Hc8 * Wc8, // d(backbone.layer3.17.relu3)
-            (long)N * 1024 * Hc8 * Wc8, // d(backbone.layer3.18.add)
-            (long)N * 1024 * Hc8 * Wc8, // d(backbone.layer3.18.bn3)
-            (long)N * 256 * Hc8 * Wc8, // d(backbone.layer3.18.conv1)
-            (long)N * 256 * Hc8 * Wc8, // d(backbone.layer3.18.conv2)
-            (long)N * 1024 * Hc8 * Wc8, // d(backbone.layer3.18.conv3)
-            (long)N * 256 * Hc8 * Wc8, // d(backbone.layer3.18.relu1)
-            (long)N * 256 * Hc8 * Wc8, // d(backbone.layer3.18.relu2)
-            (long)N * 1024 * Hc8 * Wc8, // d(backbone.layer3.18.relu3)
-            (long)N * 1024 * Hc8 * Wc8, // d(backbone.layer3.19.add)
-            (long)N * 1024 * Hc8 * Wc8, // d(backbone.layer3.19.bn3)
-            (long)N * 256 * Hc8 * Wc8, // d(backbone.layer3.19.conv1)
-            (long)N * 256 * Hc8 * Wc8, // d(backbone.layer3.19.conv2)
-            (long)N * 1024 * Hc8 * Wc8, // d(backbone.layer3.19.conv3)
-            (long)N * 256 * Hc8 * Wc8, // d(backbone.layer3.19.relu1)
-            (long)N * 256 * Hc8 * Wc8, // d(backbone.layer3.19.relu2)
-            (long)N * 1024 * Hc8 * Wc8, // d(backbone.layer3.19.relu3)
-            (long)N * 1024 * Hc8 * Wc8, // d(backbone.layer3.2.add)
-            (long)N * 1024 * Hc8 * Wc8, // d(backbone.layer3.2.bn3)
-            (long)N * 256 * Hc8 * Wc8, // d(backbone.layer3.2.conv1)
-            (long)N * 256 * Hc8 * Wc8, // d(backbone.layer3.2.conv2)
-            (long)N * 1024 * Hc8 * Wc8, // d(backbone.layer3.2.conv3)
-            (long)N * 256 * Hc8 * Wc8, // d(backbone.layer3.2.relu1)
-            (long)N * 256 * Hc8 * Wc8, // d(backbone.layer3.2.relu2)
-            (long)N * 1024 * Hc8 * Wc8, // d(backbone.layer3.2.relu3)
-            (long)N * 1024 * Hc8 * Wc8, // d(backbone.layer3.20.add)
-            (long)N * 1024 * Hc8 * Wc8, // d(backbone.layer3.20.bn3)
-            (long)N * 256 * Hc8 * Wc8, // d(backbone.layer3.20.conv1)
-            (long)N * 256 * Hc8 * Wc8, // d(backbone.layer3.20.conv2)
-            (long)N * 1024 * Hc8 * Wc8, // d(backbone.layer3.20.conv3)
-            (long)N * 256 * Hc8 * Wc8, // d(backbone.layer3.20.relu1)
-            (long)N * 256 * Hc8 * Wc8, // d(backbone.layer3.20.relu2)
-            (long)N * 1024 * Hc8 * Wc8, // d(backbone.layer3.20.relu3)
-            (long)N * 1024 * Hc8 * Wc8, // d(backbone.layer3.21.add)
-            (long)N * 1024 * Hc8 * Wc8, // d(backbone.layer3.21.bn3)
-            (long)N * 256 * Hc8 * Wc8, // d(backbone.layer3.21.conv1)
-            (long)N * 256 * Hc8 * Wc8, // d(backbone.layer3.21.conv2)
-            (long)N * 1024 * Hc8 * Wc8, // d(backbone.layer3.21.conv3)
-            (long)N * 256 * Hc8 * Wc8, // d(backbone.layer3.21.relu1)
-            (long)N * 256 * Hc8 * Wc8, // d(backbone.layer3.21.relu2)
-            (long)N * 1024 * Hc8 * Wc8, // d(backbone.layer3.21.relu3)
-            (long)N * 1024 * Hc8 * Wc8, // d(backbone.layer3.22.add)
-            (long)N * 1024 * Hc8 * Wc8, // d(backbone.layer3.22.bn3)
-            (long)N * 256 * Hc8 * Wc8, // d(backbone.layer3.22.conv1)
-            (long)N * 256 * Hc8 * Wc8, // d(backbone.layer3.22.conv2)
-            (long)N * 1024 * Hc8 * Wc8, // d(backbone.layer3.22.conv3)
-            (long)N * 256 * Hc8 * Wc8, // d(backbone.layer3.22.relu1)
-            (long)N * 256 * Hc8 * Wc8, // d(backbone.layer3.22.relu2)
-            (long)N * 1024 * Hc8 * Wc8, // d(backbone.layer3.22.relu3)
-            (long)N * 1024 * Hc8 * Wc8, // d(backbone.layer3.3.add)
-            (long)N * 1024 * Hc8 * Wc8, // d(backbone.layer3.3.bn3)
-            (long)N * 256 * Hc8 * Wc8, // d(backbone.layer3.3.conv1)
-            (long)N * 256 * Hc8 * Wc8, // d(backbone.layer3.3.conv2)
-            (long)N * 1024 * Hc8 * Wc8, // d(backbone.layer3.3.conv3)
-            (long)N * 256 * Hc8 * Wc8, // d(backbone.layer3.3.relu1)
-            (long)N * 256 * Hc8 * Wc8, // d(backbone.layer3.3.relu2)
-            (long)N * 1024 * Hc8 * Wc8, // d(backbone.layer3.3.relu3)
-            (long)N * 1024 * Hc8 * Wc8, // d(backbone.layer3.4.add)
-            (long)N * 1024 * Hc8 * Wc8, // d(backbone.layer3.4.bn3)
-            (long)N * 256 * Hc8 * Wc8, // d(backbone.layer3.4.conv1)
-            (long)N * 256 * Hc8 * Wc8, // d(backbone.layer3.4.conv2)
-            (long)N * 1024 * Hc8 * Wc8, // d(backbone.layer3.4.conv3)
-            (long)N * 256 * Hc8 * Wc8, // d(backbone.layer3.4.relu1)
-            (long)N * 256 * Hc8 * Wc8, // d(backbone.layer3.4.relu2)
-            (long)N * 1024 * Hc8 * Wc8, // d(backbone.layer3.4.relu3)
-            (long)N * 1024 * Hc8 * Wc8, // d(backbone.layer3.5.add)
-            (long)N * 1024 * Hc8 * Wc8, // d(backbone.layer3.5.bn3)
-            (long)N * 256 * Hc8 * Wc8, // d(backbone.layer3.5.conv1)
-            (long)N * 256 * Hc8 * Wc8, // d(backbone.layer3.5.conv2)
-            (long)N * 1024 * Hc8 * Wc8, // d(backbone.layer3.5.conv3)
-            (long)N * 256 * Hc8 * Wc8, // d(backbone.layer3.5.relu1)
-            (long)N * 256 * Hc8 * Wc8, // d(backbone.layer3.5.relu2)
-            (long)N * 1024 * Hc8 * Wc8, // d(backbone.layer3.5.relu3)
-            (long)N * 1024 * Hc8 * Wc8, // d(backbone.layer3.6.add)
-            (long)N * 1024 * Hc8 * Wc8, // d(backbone.layer3.6.bn3)
-            (long)N * 256 * Hc8 * Wc8, // d(backbone.layer3.6.conv1)
-            (long)N * 256 * Hc8 * Wc8, // d(backbone.layer3.6.conv2)
-            (long)N * 1024 * Hc8 * Wc8, // d(backbone.layer3.6.conv3)
-            (long)N * 256 * Hc8 * Wc8, // d(backbone.layer3.6.relu1)
-            (long)N * 256 * Hc8 * Wc8, // d(backbone.layer3.6.relu2)
-            (long)N * 1024 * Hc8 * Wc8, // d(backbone.layer3.6.relu3)
-            (long)N * 1024 * Hc8 * Wc8, // d(backbone.layer3.7.add)
-            (long)N * 1024 * Hc8 * Wc8, // d(backbone.layer3.7.bn3)
-            (long)N * 256 * Hc8 * Wc8, // d(backbone.layer3.7.conv1)
-            (long)N * 256 * Hc8 * Wc8, // d(backbone.layer3.7.conv2)
-            (long)N * 1024 * Hc8 * Wc8, // d(backbone.layer3.7.conv3)
-            (long)N * 256 * Hc8 * Wc8, // d(backbone.layer3.7.relu1)
-            (long)N * 256 * Hc8 * Wc8, // d(backbone.layer3.7.relu2)
-            (long)N * 1024 * Hc8 * Wc8, // d(backbone.layer3.7.relu3)
-            (long)N * 1024 * Hc8 * Wc8, // d(backbone.layer3.8.add)
-            (long)N * 1024 * Hc8 * Wc8, // d(backbone.layer3.8.bn3)
-            (long)N * 256 * Hc8 * Wc8, // d(backbone.layer3.8.conv1)
-            (long)N * 256 * Hc8 * Wc8, // d(backbone.layer3.8.conv2)
-            (long)N * 1024 * Hc8 * Wc8, // d(backbone.layer3.8.conv3)
-            (long)N * 256 * Hc8 * Wc8, // d(backbone.layer3.8.relu1)
-            (long)N * 256 * Hc8 * Wc8, // d(backbone.layer3.8.relu2)
-            (long)N * 1024 * Hc8 * Wc8, // d(backbone.layer3.8.relu3)
-            (long)N * 1024 * Hc8 * Wc8, // d(backbone.layer3.9.add)
-            (long)N * 1024 * Hc8 * Wc8, // d(backbone.layer3.9.bn3)
-            (long)N * 256 * Hc8 * Wc8, // d(backbone.layer3.9.conv1)
-            (long)N * 256 * Hc8 * Wc8, // d(backbone.layer3.9.conv2)
-            (long)N * 1024 * Hc8 * Wc8, // d(backbone.layer3.9.conv3)
-            (long)N * 256 * Hc8 * Wc8, // d(backbone.layer3.9.relu1)
-            (long)N * 256 * Hc8 * Wc8, // d(backbone.layer3.9.relu2)
-            (long)N * 1024 * Hc8 * Wc8, // d(backbone.layer3.9.relu3)
-            (long)N * 2048 * Hc8 * Wc8, // d(backbone.layer4.0.add)
-            (long)N * 2048 * Hc8 * Wc8, // d(backbone.layer4.0.bn3)
-            (long)N * 512 * Hc8 * Wc8, // d(backbone.layer4.0.conv1)
-            (long)N * 512 * Hc8 * Wc8, // d(backbone.layer4.0.conv2)
-            (long)N * 2048 * Hc8 * Wc8, // d(backbone.layer4.0.conv3)
-            (long)N * 2048 * Hc8 * Wc8, // d(backbone.layer4.0.downsample.0)
-            (long)N * 2048 * Hc8 * Wc8, // d(backbone.layer4.0.downsample.1)
-            (long)N * 512 * Hc8 * Wc8, // d(backbone.layer4.0.relu1)
-            (long)N * 512 * Hc8 * Wc8, // d(backbone.layer4.0.relu2)
-            (long)N * 2048 * Hc8 * Wc8, // d(backbone.layer4.0.relu3)
-            (long)N * 2048 * Hc8 * Wc8, // d(backbone.layer4.1.add)
-            (long)N * 2048 * Hc8 * Wc8, // d(backbone.layer4.1.bn3)
-            (long)N * 512 * Hc8 * Wc8, // d(backbone.layer4.1.conv1)
-            (long)N * 512 * Hc8 * Wc8, // d(backbone.layer4.1.conv2)
-            (long)N * 2048 * Hc8 * Wc8, // d(backbone.layer4.1.conv3)
-            (long)N * 512 * Hc8 * Wc8, // d(backbone.layer4.1.relu1)
-            (long)N * 512 * Hc8 * Wc8, // d(backbone.layer4.1.relu2)
-            (long)N * 2048 * Hc8 * Wc8, // d(backbone.layer4.1.relu3)
-            (long)N * 2048 * Hc8 * Wc8, // d(backbone.layer4.2.add)
-            (long)N * 2048 * Hc8 * Wc8, // d(backbone.layer4.2.bn3)
-            (long)N * 512 * Hc8 * Wc8, // d(backbone.layer4.2.conv1)
-            (long)N * 512 * Hc8 * Wc8, // d(backbone.layer4.2.conv2)
-            (long)N * 2048 * Hc8 * Wc8, // d(backbone.layer4.2.conv3)
-            (long)N * 512 * Hc8 * Wc8, // d(backbone.layer4.2.relu1)
-            (long)N * 512 * Hc8 * Wc8, // d(backbone.layer4.2.relu2)
-            (long)N * 2048 * Hc8 * Wc8, // d(backbone.layer4.2.relu3)
-            (long)N * 128 * Hc4 * Wc4, // d(backbone.maxpool)
-            (long)N * 64 * Hc2 * Wc2, // d(backbone.stem.0)
-            (long)N * 64 * Hc2 * Wc2, // d(backbone.stem.2)
-            (long)N * 64 * Hc2 * Wc2, // d(backbone.stem.3)
-            (long)N * 64 * Hc2 * Wc2, // d(backbone.stem.5)
-            (long)N * 128 * Hc2 * Wc2, // d(backbone.stem.6)
-            (long)N * 128 * Hc2 * Wc2, // d(backbone.stem.8)
-            (long)N * 59 * 1 * 1, // d(head.cat_fc)
-            (long)N * 59 * Hc4 * Wc4, // d(head.cls1)
-            (long)N * 59 * Hc8 * Wc8, // d(head.cls2)
-            (long)N * 59 * Hc8 * Wc8, // d(head.cls3)
-            (long)N * 59 * Hc8 * Wc8, // d(head.cls4)
-            (long)N * 236 * Hc8 * Wc8, // d(head.concat)
-            (long)N * 59 * Hc8 * Wc8, // d(head.dense)
-            (long)N * 59 * H * W, // d(head.dense_up)
-            (long)N * 512 * Hc8 * Wc8, // d(head.fcn.0)
-            (long)N * 512 * Hc8 * Wc8, // d(head.fcn.2)
-            (long)N * 512 * Hc8 * Wc8, // d(head.fcn.3)
-            (long)N * 59 * Hc8 * Wc8, // d(head.fcn.4)
-            (long)N * 236 * 1 * 1, // d(head.gap)
-            (long)N * 59 * Hc8 * Wc8, // d(head.mask_conv)
-            (long)N * 59 * H * W, // d(head.mask_up)
-            (long)N * 256 * Hc4 * Wc4, // d(head.sa1.add)
-            (long)N * 256 * H_6 * W_7, // d(head.sa1.conv_attn.0)
-            (long)N * 256 * H_6 * W_7, // d(head.sa1.conv_attn.2)
-            (long)N * 256 * H_6 * W_7, // d(head.sa1.conv_attn.3)
-            (long)N * 256 * H_6 * W_7, // d(head.sa1.conv_attn.5)
-            (long)N * 256 * Hc4 * Wc4, // d(head.sa1.conv_res.0)
-            (long)N * 256 * Hc4 * Wc4, // d(head.sa1.conv_res.2)
-            (long)N * 256 * Hc4 * Wc4, // d(head.sa1.conv_res.3)
-            (long)N * 256 * Hc4 * Wc4, // d(head.sa1.conv_res.5)
-            (long)N * 256 * H_6 * W_7, // d(head.sa1.pool)
-            (long)N * 256 * Hc4 * Wc4, // d(head.sa1.upsample)
-            (long)N * 256 * Hc8 * Wc8, // d(head.sa2.add)
-            (long)N * 256 * H_8 * W_9, // d(head.sa2.conv_attn.0)
-            (long)N * 256 * H_8 * W_9, // d(head.sa2.conv_attn.2)
-            (long)N * 256 * H_8 * W_9, // d(head.sa2.conv_attn.3)
-            (long)N * 256 * H_8 * W_9, // d(head.sa2.conv_attn.5)
-            (long)N * 256 * Hc8 * Wc8, // d(head.sa2.conv_res.0)
-            (long)N * 256 * Hc8 * Wc8, // d(head.sa2.conv_res.2)
-            (long)N * 256 * Hc8 * Wc8, // d(head.sa2.conv_res.3)
-            (long)N * 256 * Hc8 * Wc8, // d(head.sa2.conv_res.5)
-            (long)N * 512 * H_8 * W_9, // d(head.sa2.pool)
-            (long)N * 256 * Hc8 * Wc8, // d(head.sa2.upsample)
-            (long)N * 256 * Hc8 * Wc8, // d(head.sa3.add)
-            (long)N * 256 * H_8 * W_9, // d(head.sa3.conv_attn.0)
-            (long)N * 256 * H_8 * W_9, // d(head.sa3.conv_attn.2)
-            (long)N * 256 * H_8 * W_9, // d(head.sa3.conv_attn.3)
-            (long)N * 256 * H_8 * W_9, // d(head.sa3.conv_attn.5)
-            (long)N * 256 * Hc8 * Wc8, // d(head.sa3.conv_res.0)
-            (long)N * 256 * Hc8 * Wc8, // d(head.sa3.conv_res.2)
-            (long)N * 256 * Hc8 * Wc8, // d(head.sa3.conv_res.3)
-            (long)N * 256 * Hc8 * Wc8, // d(head.sa3.conv_res.5)
-            (long)N * 1024 * H_8 * W_9, // d(head.sa3.pool)
-            (long)N * 256 * Hc8 * Wc8, // d(head.sa3.upsample)
-            (long)N * 256 * Hc8 * Wc8, // d(head.sa4.add)
-            (long)N * 256 * H_8 * W_9, // d(head.sa4.conv_attn.0)
-            (long)N * 256 * H_8 * W_9, // d(head.sa4.conv_attn.2)
-            (long)N * 256 * H_8 * W_9, // d(head.sa4.conv_attn.3)
-            (long)N * 256 * H_8 * W_9, // d(head.sa4.conv_attn.5)
-            (long)N * 256 * Hc8 * Wc8, // d(head.sa4.conv_res.0)
-            (long)N * 256 * Hc8 * Wc8, // d(head.sa4.conv_res.2)
-            (long)N * 256 * Hc8 * Wc8, // d(head.sa4.conv_res.3)
-            (long)N * 256 * Hc8 * Wc8, // d(head.sa4.conv_res.5)
-            (long)N * 2048 * H_8 * W_9, // d(head.sa4.pool)
-            (long)N * 256 * Hc8 * Wc8, // d(head.sa4.upsample)
-            (long)N * 59 * Hc8 * Wc8, // d(head.up1)
-        };
-        long[] offsets = ArenaPlanner.Place(lengths, TrainingFirst, TrainingLast, TrainingOrder, out long slots);
-        _arena?.Dispose();
-        _arena = Device.Accelerator.Allocate1D<float>(Math.Max(1, slots));
-        PlannedPeakBytes = 4 * slots;
-        ArrayView<float> arena = _arena.View;
-        this.image = new Tensor(arena.SubView(offsets[0], lengths[0]), N, 3, H, W);
-        this._labels = new LabelMap(arena.SubView(offsets[1], lengths[1]).Cast<int>(), N, H, W);
-        this.backbone_stem_0 = new Tensor(arena.SubView(offsets[2], lengths[2]), N, 64, Hc2, Wc2);
-        this.backbone_stem_2 = new Tensor(arena.SubView(offsets[3], lengths[3]), N, 64, Hc2, Wc2);
-        this.backbone_stem_1_mean = arena.SubView(offsets[4], lengths[4]);
-        this.backbone_stem_1_inv_std = arena.SubView(offsets[5], lengths[5]);
-        this.backbone_stem_3 = new Tensor(arena.SubView(offsets[6], lengths[6]), N, 64, Hc2, Wc2);
-        this.backbone_stem_5 = new Tensor(arena.SubView(offsets[7], lengths[7]), N, 64, Hc2, Wc2);
-        this.backbone_stem_4_mean = arena.SubView(offsets[8], lengths[8]);
-        this.backbone_stem_4_inv_std = arena.SubView(offsets[9], lengths[9]);
-        this.backbone_stem_6 = new Tensor(arena.SubView(offsets[10], lengths[10]), N, 128, Hc2, Wc2);
-        this.backbone_stem_8 = new Tensor(arena.SubView(offsets[11], lengths[11]), N, 128, Hc2, Wc2);
-        this.backbone_stem_7_mean = arena.SubView(offsets[12], lengths[12]);
-        this.backbone_stem_7_inv_std = arena.SubView(offsets[13], lengths[13]);
-        this.backbone_maxpool = new Tensor(arena.SubView(offsets[14], lengths[14]), N, 128, Hc4, Wc4);
-        this.backbone_maxpool_argmax = arena.SubView(offsets[15], lengths[15]).Cast<int>();
-        this.backbone_layer1_0_conv1 = new Tensor(arena.SubView(offsets[16], lengths[16]), N, 64, Hc4, Wc4);
-        this.backbone_layer1_0_relu1 = new Tensor(arena.SubView(offsets[17], lengths[17]), N, 64, Hc4, Wc4);
-        this.backbone_layer1_0_bn1_mean = arena.SubView(offsets[18], lengths[18]);
-        this.backbone_layer1_0_bn1_inv_std = arena.SubView(offsets[19], lengths[19]);
-        this.backbone_layer1_0_conv2 = new Tensor(arena.SubView(offsets[20], lengths[20]), N, 64, Hc4, Wc4);
-        this.backbone_layer1_0_relu2 = new Tensor(arena.SubView(offsets[21], lengths[21]), N, 64, Hc4, Wc4);
-        this.backbone_layer1_0_bn2_mean = arena.SubView(offsets[22], lengths[22]);
-        this.backbone_layer1_0_bn2_inv_std = arena.SubView(offsets[23], lengths[23]);
-        this.backbone_layer1_0_conv3 = new Tensor(arena.SubView(offsets[24], lengths[24]), N, 256, Hc4, Wc4);
-        this.backbone_layer1_0_bn3 = new Tensor(arena.SubView(offsets[25], lengths[25]), N, 256, Hc4, Wc4);
-        this.backbone_layer1_0_bn3_mean = arena.SubView(offsets[26], lengths[26]);
-        this.backbone_layer1_0_bn3_inv_std = arena.SubView(offsets[27], lengths[27]);
-        this.backbone_layer1_0_downsample_0 = new Tensor(arena.SubView(offsets[28], lengths[28]), N, 256, Hc4, Wc4);
-        this.backbone_layer1_0_downsample_1 = new Tensor(arena.SubView(offsets[29], lengths[29]), N, 256, Hc4, Wc4);
-        this.backbone_layer1_0_downsample_1_mean = arena.SubView(offsets[30], lengths[30]);
-        this.backbone_layer1_0_downsample_1_inv_std = arena.SubView(offsets[31], lengths[31]);
-        this.backbone_layer1_0_add = new Tensor(arena.SubView(offsets[32], lengths[32]), N, 256, Hc4, Wc4);
-        this.backbone_layer1_0_relu3 = new Tensor(arena.SubView(offsets[33], lengths[33]), N, 256, Hc4, Wc4);
-        this.backbone_layer1_1_conv1 = new Tensor(arena.SubView(offsets[34], lengths[34]), N, 64, Hc4, Wc4);
-        this.backbone_layer1_1_relu1 = new Tensor(arena.SubView(offsets[35], lengths[35]), N, 64, Hc4, Wc4);
-        this.backbone_layer1_1_bn1_mean = arena.SubView(offsets[36], lengths[36]);
-        this.backbone_layer1_1_bn1_inv_std = arena.SubView(offsets[37], lengths[37]);
-        this.backbone_layer1_1_conv2 = new Tensor(arena.SubView(offsets[38], lengths[38]), N, 64, Hc4, Wc4);
-        this.backbone_layer1_1_relu2 = new Tensor(arena.SubView(offsets[39], lengths[39]), N, 64, Hc4, Wc4);
-        this.backbone_layer1_1_bn2_mean = arena.SubView(offsets[40], lengths[40]);
-        this.backbone_layer1_1_bn2_inv_std = arena.SubView(offsets[41], lengths[41]);
-        this.backbone_layer1_1_conv3 = new Tensor(arena.SubView(offsets[42], lengths[42]), N, 256, Hc4, Wc4);
-        this.backbone_layer1_1_bn3 = new Tensor(arena.SubView(offsets[43], lengths[43]), N, 256, Hc4, Wc4);
-        this.backbone_layer1_1_bn3_mean = arena.SubView(offsets[44], lengths[44]);
-        this.backbone_layer1_1_bn3_inv_std = arena.SubView(offsets[45], lengths[45]);
-        this.backbone_layer1_1_add = new Tensor(arena.SubView(offsets[46], lengths[46]), N, 256, Hc4, Wc4);
-        this.backbone_layer1_1_relu3 = new Tensor(arena.SubView(offsets[47], lengths[47]), N, 256, Hc4, Wc4);
-        this.backbone_layer1_2_conv1 = new Tensor(arena.SubView(offsets[48], lengths[48]), N, 64, Hc4, Wc4);
-        this.backbone_layer1_2_relu1 = new Tensor(arena.SubView(offsets[49], lengths[49]), N, 64, Hc4, Wc4);
-        this.backbone_layer1_2_bn1_mean = arena.SubView(offsets[50], lengths[50]);
-        this.backbone_layer1_2_bn1_inv_std = arena.SubView(offsets[51], lengths[51]);
-        this.backbone_layer1_2_conv2 = new Tensor(arena.SubView(offsets[52], lengths[52]), N, 64, Hc4, Wc4);
-        this.backbone_layer1_2_relu2 = new Tensor(arena.SubView(offsets[53], lengths[53]), N, 64, Hc4, Wc4);
-        this.backbone_layer1_2_bn2_mean = arena.SubView(offsets[54], lengths[54]);
-        this.backbone_layer1_2_bn2_inv_std = arena.SubView(offsets[55], lengths[55]);
-        this.backbone_layer1_2_conv3 = new Tensor(arena.SubView(offsets[56], lengths[56]), N, 256, Hc4, Wc4);
-        this.backbone_layer1_2_bn3 = new Tensor(arena.SubView(offsets[57], lengths[57]), N, 256, Hc4, Wc4);
-        this.backbone_layer1_2_bn3_mean = arena.SubView(offsets[58], lengths[58]);
-        this.backbone_layer1_2_bn3_inv_std = arena.SubView(offsets[59], lengths[59]);
-        this.backbone_layer1_2_add = new Tensor(arena.SubView(offsets[60], lengths[60]), N, 256, Hc4, Wc4);
-        this.backbone_layer1_2_relu3 = new Tensor(arena.SubView(offsets[61], lengths[61]), N, 256, Hc4, Wc4);
-        this.backbone_layer2_0_conv1 = new Tensor(arena.SubView(offsets[62], lengths[62]), N, 128, Hc4, Wc4);
-        this.backbone_layer2_0_relu1 = new Tensor(arena.SubView(offsets[63], lengths[63]), N, 128, Hc4, Wc4);
-        this.backbone_layer2_0_bn1_mean = arena.SubView(offsets[64], lengths[64]);
-        this.backbone_layer2_0_bn1_inv_std = arena.SubView(offsets[65], lengths[65]);
-        this.backbone_layer2_0_conv2 = new Tensor(arena.SubView(offsets[66], lengths[66]), N, 128, Hc8, Wc8);
-        this.backbone_layer2_0_relu2 = new Tensor(arena.SubView(offsets[67], lengths[67]), N, 128, Hc8, Wc8);
-        this.backbone_layer2_0_bn2_mean = arena.SubView(offsets[68], lengths[68]);
-        this.backbone_layer2_0_bn2_inv_std = arena.SubView(offsets[69], lengths[69]);
-        this.backbone_layer2_0_conv3 = new Tensor(arena.SubView(offsets[70], lengths[70]), N, 512, Hc8, Wc8);
-        this.backbone_layer2_0_bn3 = new Tensor(arena.SubView(offsets[71], lengths[71]), N, 512, Hc8, Wc8);
-        this.backbone_layer2_0_bn3_mean = arena.SubView(offsets[72], lengths[72]);
-        this.backbone_layer2_0_bn3_inv_std = arena.SubView(offsets[73], lengths[73]);
-        this.backbone_layer2_0_downsample_0 = new Tensor(arena.SubView(offsets[74], lengths[74]), N, 512, Hc8, Wc8);
-        this.backbone_layer2_0_downsample_1 = new Tensor(arena.SubView(offsets[75], lengths[75]), N, 512, Hc8, Wc8);
-        this.backbone_layer2_0_downsample_1_mean = arena.SubView(offsets[76], lengths[76]);
-        this.backbone_layer2_0_downsample_1_inv_std = arena.SubView(offsets[77], lengths[77]);
-        this.backbone_layer2_0_add = new Tensor(arena.SubView(offsets[78], lengths[78]), N, 512, Hc8, Wc8);
-        this.backbone_layer2_0_relu3 = new Tensor(arena.SubView(offsets[79], lengths[79]), N, 512, Hc8, Wc8);
-        this.backbone_layer2_1_conv1 = new Tensor(arena.SubView(offsets[80], lengths[80]), N, 128, Hc8, Wc8);
-        this.backbone_layer2_1_relu1 = new Tensor(arena.SubView(offsets[81], lengths[81]), N, 128, Hc8, Wc8);
-        this.backbone_layer2_1_bn1_mean = arena.SubView(offsets[82], lengths[82]);
-        this.backbone_layer2_1_bn1_inv_std = arena.SubView(offsets[83], lengths[83]);
-        this.backbone_layer2_1_conv2 = new Tensor(arena.SubView(offsets[84], lengths[84]), N, 128, Hc8, Wc8);
-        this.backbone_layer2_1_relu2 = new Tensor(arena.SubView(offsets[85], lengths[85]), N, 128, Hc8, Wc8);
-        this.backbone_layer2_1_bn2_mean = arena.SubView(offsets[86], lengths[86]);
-        this.backbone_layer2_1_bn2_inv_std = arena.SubView(offsets[87], lengths[87]);
-        this.backbone_layer2_1_conv3 = new Tensor(arena.SubView(offsets[88], lengths[88]), N, 512, Hc8, Wc8);
-        this.backbone_layer2_1_bn3 = new Tensor(arena.SubView(offsets[89], lengths[89]), N, 512, Hc8, Wc8);
-        this.backbone_layer2_1_bn3_mean = arena.SubView(offsets[90], lengths[90]);
-        this.backbone_layer2_1_bn3_inv_std = arena.SubView(offsets[91], lengths[91]);
-        this.backbone_layer2_1_add = new Tensor(arena.SubView(offsets[92], lengths[92]), N, 512, Hc8, Wc8);
-        this.backbone_layer2_1_relu3 = new Tensor(arena.SubView(offsets[93], lengths[93]), N, 512, Hc8, Wc8);
-        this.backbone_layer2_2_conv1 = new Tensor(arena.SubView(offsets[94], lengths[94]), N, 128, Hc8, Wc8);
-        this.backbone_layer2_2_relu1 = new Tensor(arena.SubView(offsets[95], lengths[95]), N, 128, Hc8, Wc8);
-        this.backbone_layer2_2_bn1_mean = arena.SubView(offsets[96], lengths[96]);
-        this.backbone_layer2_2_bn1_inv_std = arena.SubView(offsets[97], lengths[97]);
-        this.backbone_layer2_2_conv2 = new Tensor(arena.SubView(offsets[98], lengths[98]), N, 128, Hc8, Wc8);
-        this.backbone_layer2_2_relu2 = new Tensor(arena.SubView(offsets[99], lengths[99]), N, 128, Hc8, Wc8);
-        this.backbone_layer2_2_bn2_mean = arena.SubView(offsets[100], lengths[100]);
-        this.backbone_layer2_2_bn2_inv_std = arena.SubView(offsets[101], lengths[101]);
-        this.backbone_layer2_2_conv3 = new Tensor(arena.SubView(offsets[102], lengths[102]), N, 512, Hc8, Wc8);
-        this.backbone_layer2_2_bn3 = new Tensor(arena.SubView(offsets[103], lengths[103]), N, 512, Hc8, Wc8);
-        this.backbone_layer2_2_bn3_mean = arena.SubView(offsets[104], lengths[104]);
-        this.backbone_layer2_2_bn3_inv_std = arena.SubView(offsets[105], lengths[105]);
-        this.backbone_layer2_2_add = new Tensor(arena.SubView(offsets[106], lengths[106]), N, 512, Hc8, Wc8);
-        this.backbone_layer2_2_relu3 = new Tensor(arena.SubView(offsets[107], lengths[107]), N, 512, Hc8, Wc8);
-        this.backbone_layer2_3_conv1 = new Tensor(arena.SubView(offsets[108], lengths[108]), N, 128, Hc8, Wc8);
-        this.backbone_layer2_3_relu1 = new Tensor(arena.SubView(offsets[109], lengths[109]), N, 128, Hc8, Wc8);
-        this.backbone_layer2_3_bn1_mean = arena.SubView(offsets[110], lengths[110]);
-        this.backbone_layer2_3_bn1_inv_std = arena.SubView(offsets[111], lengths[111]);
-        this.backbone_layer2_3_conv2 = new Tensor(arena.SubView(offsets[112], lengths[112]), N, 128, Hc8, Wc8);
-        this.backbone_layer2_3_relu2 = new Tensor(arena.SubView(offsets[113], lengths[113]), N, 128, Hc8, Wc8);
-        this.backbone_layer2_3_bn2_mean = arena.SubView(offsets[114], lengths[114]);
-        this.backbone_layer2_3_bn2_inv_std = arena.SubView(offsets[115], lengths[115]);
-        this.backbone_layer2_3_conv3 = new Tensor(arena.SubView(offsets[116], lengths[116]), N, 512, Hc8, Wc8);
-        this.backbone_layer2_3_bn3 = new Tensor(arena.SubView(offsets[117], lengths[117]), N, 512, Hc8, Wc8);
-        this.backbone_layer2_3_bn3_mean = arena.SubView(offsets[118], lengths[118]);
-        this.backbone_layer2_3_bn3_inv_std = arena.SubView(offsets[119], lengths[119]);
-        this.backbone_layer2_3_add = new Tensor(arena.SubView(offsets[120], lengths[120]), N, 512, Hc8, Wc8);
-        this.backbone_layer2_3_relu3 = new Tensor(arena.SubView(offsets[121], lengths[121]), N, 512, Hc8, Wc8);
-        this.backbone_layer3_0_conv1 = new Tensor(arena.SubView(offsets[122], lengths[122]), N, 256, Hc8, Wc8);
-        this.backbone_layer3_0_relu1 = new Tensor(arena.SubView(offsets[123], lengths[123]), N, 256, Hc8, Wc8);
-        this.backbone_layer3_0_bn1_mean = arena.SubView(offsets[124], lengths[124]);
-        this.backbone_layer3_0_bn1_inv_std = arena.SubView(offsets[125], lengths[125]);
-        this.backbone_layer3_0_conv2 = new Tensor(arena.SubView(offsets[126], lengths[126]), N, 256, Hc8, Wc8);
-        this.backbone_layer3_0_relu2 = new Tensor(arena.SubView(offsets[127], lengths[127]), N, 256, Hc8, Wc8);
-        this.backbone_layer3_0_bn2_mean = arena.SubView(offsets[128], lengths[128]);
-        this.backbone_layer3_0_bn2_inv_std = arena.SubView(offsets[129], lengths[129]);
-        this.backbone_layer3_0_conv3 = new Tensor(arena.SubView(offsets[130], lengths[130]), N, 1024, Hc8, Wc8);
-        this.backbone_layer3_0_bn3 = new Tensor(arena.SubView(offsets[131], lengths[131]), N, 1024, Hc8, Wc8);
-        this.backbone_layer3_0_bn3_mean = arena.SubView(offsets[132], lengths[132]);
-        this.backbone_layer3_0_bn3_inv_std = arena.SubView(offsets[133], lengths[133]);
-        this.backbone_layer3_0_downsample_0 = new Tensor(arena.SubView(offsets[134], lengths[134]), N, 1024, Hc8, Wc8);
-        this.backbone_layer3_0_downsample_1 = new Tensor(arena.SubView(offsets[135], lengths[135]), N, 1024, Hc8, Wc8);
-        this.backbone_layer3_0_downsample_1_mean = arena.SubView(offsets[136], lengths[136]);
-        this.backbone_layer3_0_downsample_1_inv_std = arena.SubView(offsets[137], lengths[137]);
-        this.backbone_layer3_0_add = new Tensor(arena.SubView(offsets[138], lengths[138]), N, 1024, Hc8, Wc8);
-        this.backbone_layer3_0_relu3 = new Tensor(arena.SubView(offsets[139], lengths[139]), N, 1024, Hc8, Wc8);
-        this.backbone_layer3_1_conv1 = new Tensor(arena.SubView(offsets[140], lengths[140]), N, 256, Hc8, Wc8);
-        this.backbone_layer3_1_relu1 = new Tensor(arena.SubView(offsets[141], lengths[141]), N, 256, Hc8, Wc8);
-        this.backbone_layer3_1_bn1_mean = arena.SubView(offsets[142], lengths[142]);
-        this.backbone_layer3_1_bn1_inv_std = arena.SubView(offsets[143], lengths[143]);
-        this.backbone_layer3_1_conv2 = new Tensor(arena.SubView(offsets[144], lengths[144]), N, 256, Hc8, Wc8);
-        this.backbone_layer3_1_relu2 = new Tensor(arena.SubView(offsets[145], lengths[145]), N, 256, Hc8, Wc8);
-        this.backbone_layer3_1_bn2_mean = arena.SubView(offsets[146], lengths[146]);
-        this.backbone_layer3_1_bn2_inv_std = arena.SubView(offsets[147], lengths[147]);
-        this.backbone_layer3_1_conv3 = new Tensor(arena.SubView(offsets[148], lengths[148]), N, 1024, Hc8, Wc8);
-        this.backbone_layer3_1_bn3 = new Tensor(arena.SubView(offsets[149], lengths[149]), N, 1024, Hc8, Wc8);
-        this.backbone_layer3_1_bn3_mean = arena.SubView(offsets[150], lengths[150]);
-        this.backbone_layer3_1_bn3_inv_std = arena.SubView(offsets[151], lengths[151]);
-        this.backbone_layer3_1_add = new Tensor(arena.SubView(offsets[152], lengths[152]), N, 1024, Hc8, Wc8);
-        this.backbone_layer3_1_relu3 = new Tensor(arena.SubView(offsets[153], lengths[153]), N, 1024, Hc8, Wc8);
-        this.backbone_layer3_2_conv1 = new Tensor(arena.SubView(offsets[154], lengths[154]), N, 256, Hc8, Wc8);
-        this.backbone_layer3_2_relu1 = new Tensor(arena.SubView(offsets[155], lengths[155]), N, 256, Hc8, Wc8);
-        this.backbone_layer3_2_bn1_mean = arena.SubView(offsets[156], lengths[156]);
-        this.backbone_layer3_2_bn1_inv_std = arena.SubView(offsets[157], lengths[157]);
-        this.backbone_layer3_2_conv2 = new Tensor(arena.SubView(offsets[158], lengths[158]), N, 256, Hc8, Wc8);
-        this.backbone_layer3_2_relu2 = new Tensor(arena.SubView(offsets[159], lengths[159]), N, 256, Hc8, Wc8);
-        this.backbone_layer3_2_bn2_mean = arena.SubView(offsets[160], lengths[160]);
-        this.backbone_layer3_2_bn2_inv_std = arena.SubView(offsets[161], lengths[161]);
-        this.backbone_layer3_2_conv3 = new Tensor(arena.SubView(offsets[162], lengths[162]), N, 1024, Hc8, Wc8);
-        this.backbone_layer3_2_bn3 = new Tensor(arena.SubView(offsets[163], lengths[163]), N, 1024, Hc8, Wc8);
-        this.backbone_layer3_2_bn3_mean = arena.SubView(offsets[164], lengths[164]);
-        this.backbone_layer3_2_bn3_inv_std = arena.SubView(offsets[165], lengths[165]);
-        this.backbone_layer3_2_add = new Tensor(arena.SubView(offsets[166], lengths[166]), N, 1024, Hc8, Wc8);
-        this.backbone_layer3_2_relu3 = new Tensor(arena.SubView(offsets[167], lengths[167]), N, 1024, Hc8, Wc8);
-        this.backbone_layer3_3_conv1 = new Tensor(arena.SubView(offsets[168], lengths[168]), N, 256, Hc8, Wc8);
-        this.backbone_layer3_3_relu1 = new Tensor(arena.SubView(offsets[169], lengths[169]), N, 256, Hc8, Wc8);
-        this.backbone_layer3_3_bn1_mean = arena.SubView(offsets[170], lengths[170]);
-        this.backbone_layer3_3_bn1_inv_std = arena.SubView(offsets[171], lengths[171]);
-        this.backbone_layer3_3_conv2 = new Tensor(arena.SubView(offsets[172], lengths[172]), N, 256, Hc8, Wc8);
-        this.backbone_layer3_3_relu2 = new Tensor(arena.SubView(offsets[173], lengths[173]), N, 256, Hc8, Wc8);
-        this.backbone_layer3_3_bn2_mean = arena.SubView(offsets[174], lengths[174]);
-        this.backbone_layer3_3_bn2_inv_std = arena.SubView(offsets[175], lengths[175]);
-        this.backbone_layer3_3_conv3 = new Tensor(arena.SubView(offsets[176], lengths[176]), N, 1024, Hc8, Wc8);
-        this.backbone_layer3_3_bn3 = new Tensor(arena.SubView(offsets[177], lengths[177]), N, 1024, Hc8, Wc8);
-        this.backbone_layer3_3_bn3_mean = arena.SubView(offsets[178], lengths[178]);
-        this.backbone_layer3_3_bn3_inv_std = arena.SubView(offsets[179], lengths[179]);
-        this.backbone_layer3_3_add = new Tensor(arena.SubView(offsets[180], lengths[180]), N, 1024, Hc8, Wc8);
-        this.backbone_layer3_3_relu3 = new Tensor(arena.SubView(offsets[181], lengths[181]), N, 1024, Hc8, Wc8);
-        this.backbone_layer3_4_conv1 = new Tensor(arena.SubView(offsets[182], lengths[182]), N, 256, Hc8, Wc8);
-        this.backbone_layer3_4_relu1 = new Tensor(arena.SubView(offsets[183], lengths[183]), N, 256, Hc8, Wc8);
-        this.backbone_layer3_4_bn1_mean = arena.SubView(offsets[184], lengths[184]);
-        this.backbone_layer3_4_bn1_inv_std = arena.SubView(offsets[185], lengths[185]);
-        this.backbone_layer3_4_conv2 = new Tensor(arena.SubView(offsets[186], lengths[186]), N, 256, Hc8, Wc8);
-        this.backbone_layer3_4_relu2 = new Tensor(arena.SubView(offsets[187], lengths[187]), N, 256, Hc8, Wc8);
-        this.backbone_layer3_4_bn2_mean = arena.SubView(offsets[188], lengths[188]);
-        this.backbone_layer3_4_bn2_inv_std = arena.SubView(offsets[189], lengths[189]);
-        this.backbone_layer3_4_conv3 = new Tensor(arena.SubView(offsets[190], lengths[190]), N, 1024, Hc8, Wc8);
-        this.backbone_layer3_4_bn3 = new Tensor(arena.SubView(offsets[191], lengths[191]), N, 1024, Hc8, Wc8);
-        this.backbone_layer3_4_bn3_mean = arena.SubView(offsets[192], lengths[192]);
-        this.backbone_layer3_4_bn3_inv_std = arena.SubView(offsets[193], lengths[193]);
-        this.backbone_layer3_4_add = new Tensor(arena.SubView(offsets[194], lengths[194]), N, 1024, Hc8, Wc8);
-        this.backbone_layer3_4_relu3 = new Tensor(arena.SubView(offsets[195], lengths[195]), N, 1024, Hc8, Wc8);
-        this.backbone_layer3_5_conv1 = new Tensor(arena.SubView(offsets[196], lengths[196]), N, 256, Hc8, Wc8);
-        this.backbone_layer3_5_relu1 = new Tensor(arena.SubView(offsets[197], lengths[197]), N, 256, Hc8, Wc8);
-        this.backbone_layer3_5_bn1_mean = arena.SubView(offsets[198], lengths[198]);
-        this.backbone_layer3_5_bn1_inv_std = arena.SubView(offsets[199], lengths[199]);
-        this.backbone_layer3_5_conv2 = new Tensor(arena.SubView(offsets[200], lengths[200]), N, 256, Hc8, Wc8);
-        this.backbone_layer3_5_relu2 = new Tensor(arena.SubView(offsets[201], lengths[201]), N, 256, Hc8, Wc8);
-        this.backbone_layer3_5_bn2_mean = arena.SubView(offsets[202], lengths[202]);
-        this.backbone_layer3_5_bn2_inv_std = arena.SubView(offsets[203], lengths[203]);
-        this.backbone_layer3_5_conv3 = new Tensor(arena.SubView(offsets[204], lengths[204]), N, 1024, Hc8, Wc8);
-        this.backbone_layer3_5_bn3 = new Tensor(arena.SubView(offsets[205], lengths[205]), N, 1024, Hc8, Wc8);
-        this.backbone_layer3_5_bn3_mean = arena.SubView(offsets[206], lengths[206]);
-        this.backbone_layer3_5_bn3_inv_std = arena.SubView(offsets[207], lengths[207]);
-        this.backbone_layer3_5_add = new Tensor(arena.SubView(offsets[208], lengths[208]), N, 1024, Hc8, Wc8);
-        this.backbone_layer3_5_relu3 = new Tensor(arena.SubView(offsets[209], lengths[209]), N, 1024, Hc8, Wc8);
-        this.backbone_layer3_6_conv1 = new Tensor(arena.SubView(offsets[210], lengths[210]), N, 256, Hc8, Wc8);
-        this.backbone_layer3_6_relu1 = new Tensor(arena.SubView(offsets[211], lengths[211]), N, 256, Hc8, Wc8);
-        this.backbone_layer3_6_bn1_mean = arena.SubView(offsets[212], lengths[212]);
-        this.backbone_layer3_6_bn1_inv_std = arena.SubView(offsets[213], lengths[213]);
-        this.backbone_layer3_6_conv2 = new Tensor(arena.SubView(offsets[214], lengths[214]), N, 256, Hc8, Wc8);
-        this.backbone_layer3_6_relu2 = new Tensor(arena.SubView(offsets[215], lengths[215]), N, 256, Hc8, Wc8);
-        this.backbone_layer3_6_bn2_mean = arena.SubView(offsets[216], lengths[216]);
-        this.backbone_layer3_6_bn2_inv_std = arena.SubView(offsets[217], lengths[217]);
-        this.backbone_layer3_6_conv3 = new Tensor(arena.SubView(offsets[218], lengths[218]), N, 1024, Hc8, Wc8);
-        this.backbone_layer3_6_bn3 = new Tensor(arena.SubView(offsets[219], lengths[219]), N, 1024, Hc8, Wc8);
-        this.backbone_layer3_6_bn3_mean = arena.SubView(offsets[220], lengths[220]);
-        this.backbone_layer3_6_bn3_inv_std = arena.SubView(offsets[221], lengths[221]);
-        this.backbone_layer3_6_add = new Tensor(arena.SubView(offsets[222], lengths[222]), N, 1024, Hc8, Wc8);
-        this.backbone_layer3_6_relu3 = new Tensor(arena.SubView(offsets[223], lengths[223]), N, 1024, Hc8, Wc8);
-        this.backbone_layer3_7_conv1 = new Tensor(arena.SubView(offsets[224], lengths[224]), N, 256, Hc8, Wc8);
-        this.backbone_layer3_7_relu1 = new Tensor(arena.SubView(offsets[225], lengths[225]), N, 256, Hc8, Wc8);
-        this.backbone_layer3_7_bn1_mean = arena.SubView(offsets[226], lengths[226]);
-        this.backbone_layer3_7_bn1_inv_std = arena.SubView(offsets[227], lengths[227]);
-        this.backbone_layer3_7_conv2 = new Tensor(arena.SubView(offsets[228], lengths[228]), N, 256, Hc8, Wc8);
-        this.backbone_layer3_7_relu2 = new Tensor(arena.SubView(offsets[229], lengths[229]), N, 256, Hc8, Wc8);
-        this.backbone_layer3_7_bn2_mean = arena.SubView(offsets[230], lengths[230]);
-        this.backbone_layer3_7_bn2_inv_std = arena.SubView(offsets[231], lengths[231]);
-        this.backbone_layer3_7_conv3 = new Tensor(arena.SubView(offsets[232], lengths[232]), N, 1024, Hc8, Wc8);
-        this.backbone_layer3_7_bn3 = new Tensor(arena.SubView(offsets[233], lengths[233]), N, 1024, Hc8, Wc8);
-        this.backbone_layer3_7_bn3_mean = arena.SubView(offsets[234], lengths[234]);
-        this.backbone_layer3_7_bn3_inv_std = arena.SubView(offsets[235], lengths[235]);
-        this.backbone_layer3_7_add = new Tensor(arena.SubView(offsets[236], lengths[236]), N, 1024, Hc8, Wc8);
-        this.backbone_layer3_7_relu3 = new Tensor(arena.SubView(offsets[237], lengths[237]), N, 1024, Hc8, Wc8);
-        this.backbone_layer3_8_conv1 = new Tensor(arena.SubView(offsets[238], lengths[238]), N, 256, Hc8, Wc8);
-        this.backbone_layer3_8_relu1 = new Tensor(arena.SubView(offsets[239], lengths[239]), N, 256, Hc8, Wc8);
-        this.backbone_layer3_8_bn1_mean = arena.SubView(offsets[240], lengths[240]);
-        this.backbone_layer3_8_bn1_inv_std = arena.SubView(offsets[241], lengths[241]);
-        this.backbone_layer3_8_conv2 = new Tensor(arena.SubView(offsets[242], lengths[242]), N, 256, Hc8, Wc8);
-        this.backbone_layer3_8_relu2 = new Tensor(arena.SubView(offsets[243], lengths[243]), N, 256, Hc8, Wc8);
-        this.backbone_layer3_8_bn2_mean = arena.SubView(offsets[244], lengths[244]);
-        this.backbone_layer3_8_bn2_inv_std = arena.SubView(offsets[245], lengths[245]);
-        this.backbone_layer3_8_conv3 = new Tensor(arena.SubView(offsets[246], lengths[246]), N, 1024, Hc8, Wc8);
-        this.backbone_layer3_8_bn3 = new Tensor(arena.SubView(offsets[247], lengths[247]), N, 1024, Hc8, Wc8);
-        this.backbone_layer3_8_bn3_mean = arena.SubView(offsets[248], lengths[248]);
-        this.backbone_layer3_8_bn3_inv_std = arena.SubView(offsets[249], lengths[249]);
-        this.backbone_layer3_8_add = new Tensor(arena.SubView(offsets[250], lengths[250]), N, 1024, Hc8, Wc8);
-        this.backbone_layer3_8_relu3 = new Tensor(arena.SubView(offsets[251], lengths[251]), N, 1024, Hc8, Wc8);
-        this.backbone_layer3_9_conv1 = new Tensor(arena.SubView(offsets[252], lengths[252]), N, 256, Hc8, Wc8);
-        this.backbone_layer3_9_relu1 = new Tensor(arena.SubView(offsets[253], lengths[253]), N, 256, Hc8, Wc8);
-        this.backbone_layer3_9_bn1_mean = arena.SubView(offsets[254], lengths[254]);
-        this.backbone_layer3_9_bn1_inv_std = arena.SubView(offsets[255], lengths[255]);
-        this.backbone_layer3_9_conv2 = new Tensor(arena.SubView(offsets[256], lengths[256]), N, 256, Hc8, Wc8);
-        this.backbone_layer3_9_relu2 = new Tensor(arena.SubView(offsets[257], lengths[257]), N, 256, Hc8, Wc8);
-        this.backbone_layer3_9_bn2_mean = arena.SubView(offsets[258], lengths[258]);
-        this.backbone_layer3_9_bn2_inv_std = arena.SubView(offsets[259], lengths[259]);
-        this.backbone_layer3_9_conv3 = new Tensor(arena.SubView(offsets[260], lengths[260]), N, 1024, Hc8, Wc8);
-        this.backbone_layer3_9_bn3 = new Tensor(arena.SubView(offsets[261], lengths[261]), N, 1024, Hc8, Wc8);
-        this.backbone_layer3_9_bn3_mean = arena.SubView(offsets[262], lengths[262]);
-        this.backbone_layer3_9_bn3_inv_std = arena.SubView(offsets[263], lengths[263]);
-        this.backbone_layer3_9_add = new Tensor(arena.SubView(offsets[264], lengths[264]), N, 1024, Hc8, Wc8);
-        this.backbone_layer3_9_relu3 = new Tensor(arena.SubView(offsets[265], lengths[265]), N, 1024, Hc8, Wc8);
-        this.backbone_layer3_10_conv1 = new Tensor(arena.SubView(offsets[266], lengths[266]), N, 256, Hc8, Wc8);
-        this.backbone_layer3_10_relu1 = new Tensor(arena.SubView(offsets[267], lengths[267]), N, 256, Hc8, Wc8);
-        this.backbone_layer3_10_bn1_mean = arena.SubView(offsets[268], lengths[268]);
-        this.backbone_layer3_10_bn1_inv_std = arena.SubView(offsets[269], lengths[269]);
-        this.backbone_layer3_10_conv2 = new Tensor(arena.SubView(offsets[270], lengths[270]), N, 256, Hc8, Wc8);
-        this.backbone_layer3_10_relu2 = new Tensor(arena.SubView(offsets[271], lengths[271]), N, 256, Hc8, Wc8);
-        this.backbone_layer3_10_bn2_mean = arena.SubView(offsets[272], lengths[272]);
-        this.backbone_layer3_10_bn2_inv_std = arena.SubView(offsets[273], lengths[273]);
-        this.backbone_layer3_10_conv3 = new Tensor(arena.SubView(offsets[274], lengths[274]), N, 1024, Hc8, Wc8);
-        this.backbone_layer3_10_bn3 = new Tensor(arena.SubView(offsets[275], lengths[275]), N, 1024, Hc8, Wc8);
-        this.backbone_layer3_10_bn3_mean = arena.SubView(offsets[276], lengths[276]);
-        this.backbone_layer3_10_bn3_inv_std = arena.SubView(offsets[277], lengths[277]);
-        this.backbone_layer3_10_add = new Tensor(arena.SubView(offsets[278], lengths[278]), N, 1024, Hc8, Wc8);
-        this.backbone_layer3_10_relu3 = new Tensor(arena.SubView(offsets[279], lengths[279]), N, 1024, Hc8, Wc8);
-        this.backbone_layer3_11_conv1 = new Tensor(arena.SubView(offsets[280], lengths[280]), N, 256, Hc8, Wc8);
-        this.backbone_layer3_11_relu1 = new Tensor(arena.SubView(offsets[281], lengths[281]), N, 256, Hc8, Wc8);
-        this.backbone_layer3_11_bn1_mean = arena.SubView(offsets[282], lengths[282]);
-        this.backbone_layer3_11_bn1_inv_std = arena.SubView(offsets[283], lengths[283]);
-        this.backbone_layer3_11_conv2 = new Tensor(arena.SubView(offsets[284], lengths[284]), N, 256, Hc8, Wc8);
-        this.backbone_layer3_11_relu2 = new Tensor(arena.SubView(offsets[285], lengths[285]), N, 256, Hc8, Wc8);
-        this.backbone_layer3_11_bn2_mean = arena.SubView(offsets[286], lengths[286]);
-        this.backbone_layer3_11_bn2_inv_std = arena.SubView(offsets[287], lengths[287]);
-        this.backbone_layer3_11_conv3 = new Tensor(arena.SubView(offsets[288], lengths[288]), N, 1024, Hc8, Wc8);
-        this.backbone_layer3_11_bn3 = new Tensor(arena.SubView(offsets[289], lengths[289]), N, 1024, Hc8, Wc8);
-        this.backbone_layer3_11_bn3_mean = arena.SubView(offsets[290], lengths[290]);
-        this.backbone_layer3_11_bn3_inv_std = arena.SubView(offsets[291], lengths[291]);
-        this.backbone_layer3_11_add = new Tensor(arena.SubView(offsets[292], lengths[292]), N, 1024, Hc8, Wc8);
-        this.backbone_layer3_11_relu3 = new Tensor(arena.SubView(offsets[293], lengths[293]), N, 1024, Hc8, Wc8);
-        this.backbone_layer3_12_conv1 = new Tensor(arena.SubView(offsets[294], lengths[294]), N, 256, Hc8, Wc8);
-        this.backbone_layer3_12_relu1 = new Tensor(arena.SubView(offsets[295], lengths[295]), N, 256, Hc8, Wc8);
-        this.backbone_layer3_12_bn1_mean = arena.SubView(offsets[296], lengths[296]);
-        this.backbone_layer3_12_bn1_inv_std = arena.SubView(offsets[297], lengths[297]);
-        this.backbone_layer3_12_conv2 = new Tensor(arena.SubView(offsets[298], lengths[298]), N, 256, Hc8, Wc8);
-        this.backbone_layer3_12_relu2 = new Tensor(arena.SubView(offsets[299], lengths[299]), N, 256, Hc8, Wc8);
-        this.backbone_layer3_12_bn2_mean = arena.SubView(offsets[300], lengths[300]);
-        this.backbone_layer3_12_bn2_inv_std = arena.SubView(offsets[301], lengths[301]);
-        this.backbone_layer3_12_conv3 = new Tensor(arena.SubView(offsets[302], lengths[302]), N, 1024, Hc8, Wc8);
-        this.backbone_layer3_12_bn3 = new Tensor(arena.SubView(offsets[303], lengths[303]), N, 1024, Hc8, Wc8);
-        this.backbone_layer3_12_bn3_mean = arena.SubView(offsets[304], lengths[304]);
-        this.backbone_layer3_12_bn3_inv_std = arena.SubView(offsets[305], lengths[305]);
-        this.backbone_layer3_12_add = new Tensor(arena.SubView(offsets[306], lengths[306]), N, 1024, Hc8, Wc8);
-        this.backbone_layer3_12_relu3 = new Tensor(arena.SubView(offsets[307], lengths[307]), N, 1024, Hc8, Wc8);
-        this.backbone_layer3_13_conv1 = new Tensor(arena.SubView(offsets[308], lengths[308]), N, 256, Hc8, Wc8);
-        this.backbone_layer3_13_relu1 = new Tensor(arena.SubView(offsets[309], lengths[309]), N, 256, Hc8, Wc8);
-        this.backbone_layer3_13_bn1_mean = arena.SubView(offsets[310], lengths[310]);
-        this.backbone_layer3_13_bn1_inv_std = arena.SubView(offsets[311], lengths[311]);
-        this.backbone_layer3_13_conv2 = new Tensor(arena.SubView(offsets[312], lengths[312]), N, 256, Hc8, Wc8);
-        this.backbone_layer3_13_relu2 = new Tensor(arena.SubView(offsets[313], lengths[313]), N, 256, Hc8, Wc8);
-        this.backbone_layer3_13_bn2_mean = arena.SubView(offsets[314], lengths[314]);
-        this.backbone_layer3_13_bn2_inv_std = arena.SubView(offsets[315], lengths[315]);
-        this.backbone_layer3_13_conv3 = new Tensor(arena.SubView(offsets[316], lengths[316]), N, 1024, Hc8, Wc8);
-        this.backbone_layer3_13_bn3 = new Tensor(arena.SubView(offsets[317], lengths[317]), N, 1024, Hc8, Wc8);
-        this.backbone_layer3_13_bn3_mean = arena.SubView(offsets[318], lengths[318]);
-        this.backbone_layer3_13_bn3_inv_std = arena.SubView(offsets[319], lengths[319]);
-        this.backbone_layer3_13_add = new Tensor(arena.SubView(offsets[320], lengths[320]), N, 1024, Hc8, Wc8);
-        this.backbone_layer3_13_relu3 = new Tensor(arena.SubView(offsets[321], lengths[321]), N, 1024, Hc8, Wc8);
-        this.backbone_layer3_14_conv1 = new Tensor(arena.SubView(offsets[322], lengths[322]), N, 256, Hc8, Wc8);
-        this.backbone_layer3_14_relu1 = new Tensor(arena.SubView(offsets[323], lengths[323]), N, 256, Hc8, Wc8);
-        this.backbone_layer3_14_bn1_mean = arena.SubView(offsets[324], lengths[324]);
-        this.backbone_layer3_14_bn1_inv_std = arena.SubView(offsets[325], lengths[325]);
-        this.backbone_layer3_14_conv2 = new Tensor(arena.SubView(offsets[326], lengths[326]), N, 256, Hc8, Wc8);
-        this.backbone_layer3_14_relu2 = new Tensor(arena.SubView(offsets[327], lengths[327]), N, 256, Hc8, Wc8);
-        this.backbone_layer3_14_bn2_mean = arena.SubView(offsets[328], lengths[328]);
-        this.backbone_layer3_14_bn2_inv_std = arena.SubView(offsets[329], lengths[329]);
-        this.backbone_layer3_14_conv3 = new Tensor(arena.SubView(offsets[330], lengths[330]), N, 1024, Hc8, Wc8);
-        this.backbone_layer3_14_bn3 = new Tensor(arena.SubView(offsets[331], lengths[331]), N, 1024, Hc8, Wc8);
-        this.backbone_layer3_14_bn3_mean = arena.SubView(offsets[332], lengths[332]);
-        this.backbone_layer3_14_bn3_inv_std = arena.SubView(offsets[333], lengths[333]);
-        this.backbone_layer3_14_add = new Tensor(arena.SubView(offsets[334], lengths[334]), N, 1024, Hc8, Wc8);
-        this.backbone_layer3_14_relu3 = new Tensor(arena.SubView(offsets[335], lengths[335]), N, 1024, Hc8, Wc8);
-        this.backbone_layer3_15_conv1 = new Tensor(arena.SubView(offsets[336], lengths[336]), N, 256, Hc8, Wc8);
-        this.backbone_layer3_15_relu1 = new Tensor(arena.SubView(offsets[337], lengths[337]), N, 256, Hc8, Wc8);
-        this.backbone_layer3_15_bn1_mean = arena.SubView(offsets[338], lengths[338]);
-        this.backbone_layer3_15_bn1_inv_std = arena.SubView(offsets[339], lengths[339]);
-        this.backbone_layer3_15_conv2 = new Tensor(arena.SubView(offsets[340], lengths[340]), N, 256, Hc8, Wc8);
-        this.backbone_layer3_15_relu2 = new Tensor(arena.SubView(offsets[341], lengths[341]), N, 256, Hc8, Wc8);
-        this.backbone_layer3_15_bn2_mean = arena.SubView(offsets[342], lengths[342]);
-        this.backbone_layer3_15_bn2_inv_std = arena.SubView(offsets[343], lengths[343]);
-        this.backbone_layer3_15_conv3 = new Tensor(arena.SubView(offsets[344], lengths[344]), N, 1024, Hc8, Wc8);
-        this.backbone_layer3_15_bn3 = new Tensor(arena.SubView(offsets[345], lengths[345]), N, 1024, Hc8, Wc8);
-        this.backbone_layer3_15_bn3_mean = arena.SubView(offsets[346], lengths[346]);
-        this.backbone_layer3_15_bn3_inv_std = arena.SubView(offsets[347], lengths[347]);
-        this.backbone_layer3_15_add = new Tensor(arena.SubView(offsets[348], lengths[348]), N, 1024, Hc8, Wc8);
-        this.backbone_layer3_15_relu3 = new Tensor(arena.SubView(offsets[349], lengths[349]), N, 1024, Hc8, Wc8);
-        this.backbone_layer3_16_conv1 = new Tensor(arena.SubView(offsets[350], lengths[350]), N, 256, Hc8, Wc8);
-        this.backbone_layer3_16_relu1 = new Tensor(arena.SubView(offsets[351], lengths[351]), N, 256, Hc8, Wc8);
-        this.backbone_layer3_16_bn1_mean = arena.SubView(offsets[352], lengths[352]);
-        this.backbone_layer3_16_bn1_inv_std = arena.SubView(offsets[353], lengths[353]);
-        this.backbone_layer3_16_conv2 = new Tensor(arena.SubView(offsets[354], lengths[354]), N, 256, Hc8, Wc8);
-        this.backbone_layer3_16_relu2 = new Tensor(arena.SubView(offsets[355], lengths[355]), N, 256, Hc8, Wc8);
-        this.backbone_layer3_16_bn2_mean = arena.SubView(offsets[356], lengths[356]);
-        this.backbone_layer3_16_bn2_inv_std = arena.SubView(offsets[357], lengths[357]);
-        this.backbone_layer3_16_conv3 = new Tensor(arena.SubView(offsets[358], lengths[358]), N, 1024, Hc8, Wc8);
-        this.backbone_layer3_16_bn3 = new Tensor(arena.SubView(offsets[359], lengths[359]), N, 1024, Hc8, Wc8);
-        this.backbone_layer3_16_bn3_mean = arena.SubView(offsets[360], lengths[360]);
-        this.backbone_layer3_16_bn3_inv_std = arena.SubView(offsets[361], lengths[361]);
-        this.backbone_layer3_16_add = new Tensor(arena.SubView(offsets[362], lengths[362]), N, 1024, Hc8, Wc8);
-        this.backbone_layer3_16_relu3 = new Tensor(arena.SubView(offsets[363], lengths[363]), N, 1024, Hc8, Wc8);
-        this.backbone_layer3_17_conv1 = new Tensor(arena.SubView(offsets[364], lengths[364]), N, 256, Hc8, Wc8);
-        this.backbone_layer3_17_relu1 = new Tensor(arena.SubView(offsets[365], lengths[365]), N, 256, Hc8, Wc8);
-        this.backbone_layer3_17_bn1_mean = arena.SubView(offsets[366], lengths[366]);
-        this.backbone_layer3_17_bn1_inv_std = arena.SubView(offsets[367], lengths[367]);
-        this.backbone_layer3_17_conv2 = new Tensor(arena.SubView(offsets[368], lengths[368]), N, 256, Hc8, Wc8);
-        this.backbone_layer3_17_relu2 = new Tensor(arena.SubView(offsets[369], lengths[369]), N, 256, Hc8, Wc8);
-        this.backbone_layer3_17_bn2_mean = arena.SubView(offsets[370], lengths[370]);
-        this.backbone_layer3_17_bn2_inv_std = arena.SubView(offsets[371], lengths[371]);
-        this.backbone_layer3_17_conv3 = new Tensor(arena.SubView(offsets[372], lengths[372]), N, 1024, Hc8, Wc8);
-        this.backbone_layer3_17_bn3 = new Tensor(arena.SubView(offsets[373], lengths[373]), N, 1024, Hc8, Wc8);
-        this.backbone_layer3_17_bn3_mean = arena.SubView(offsets[374], lengths[374]);
-        this.backbone_layer3_17_bn3_inv_std = arena.SubView(offsets[375], lengths[375]);
-        this.backbone_layer3_17_add = new Tensor(arena.SubView(offsets[376], lengths[376]), N, 1024, Hc8, Wc8);
-        this.backbone_layer3_17_relu3 = new Tensor(arena.SubView(offsets[377], lengths[377]), N, 1024, Hc8, Wc8);
-        this.backbone_layer3_18_conv1 = new Tensor(arena.SubView(offsets[378], lengths[378]), N, 256, Hc8, Wc8);
-        this.backbone_layer3_18_relu1 = new Tensor(arena.SubView(offsets[379], lengths[379]), N, 256, Hc8, Wc8);
-        this.backbone_layer3_18_bn1_mean = arena.SubView(offsets[380], lengths[380]);
-        this.backbone_layer3_18_bn1_inv_std = arena.SubView(offsets[381], lengths[381]);
-        this.backbone_layer3_18_conv2 = new Tensor(arena.SubView(offsets[382], lengths[382]), N, 256, Hc8, Wc8);
-        this.backbone_layer3_18_relu2 = new Tensor(arena.SubView(offsets[383], lengths[383]), N, 256, Hc8, Wc8);
-        this.backbone_layer3_18_bn2_mean = arena.SubView(offsets[384], lengths[384]);
-        this.backbone_layer3_18_bn2_inv_std = arena.SubView(offsets[385], lengths[385]);
-        this.backbone_layer3_18_conv3 = new Tensor(arena.SubView(offsets[386], lengths[386]), N, 1024, Hc8, Wc8);
-        this.backbone_layer3_18_bn3 = new Tensor(arena.SubView(offsets[387], lengths[387]), N, 1024, Hc8, Wc8);
-        this.backbone_layer3_18_bn3_mean = arena.SubView(offsets[388], lengths[388]);
-        this.backbone_layer3_18_bn3_inv_std = arena.SubView(offsets[389], lengths[389]);
-        this.backbone_layer3_18_add = new Tensor(arena.SubView(offsets[390], lengths[390]), N, 1024, Hc8, Wc8);
-        this.backbone_layer3_18_relu3 = new Tensor(arena.SubView(offsets[391], lengths[391]), N, 1024, Hc8, Wc8);
-        this.backbone_layer3_19_conv1 = new Tensor(arena.SubView(offsets[392], lengths[392]), N, 256, Hc8, Wc8);
-        this.backbone_layer3_19_relu1 = new Tensor(arena.SubView(offsets[393], lengths[393]), N, 256, Hc8, Wc8);
-        this.backbone_layer3_19_bn1_mean = arena.SubView(offsets[394], lengths[394]);
-        this.backbone_layer3_19_bn1_inv_std = arena.SubView(offsets[395], lengths[395]);
-        this.backbone_layer3_19_conv2 = new Tensor(arena.SubView(offsets[396], lengths[396]), N, 256, Hc8, Wc8);
-        this.backbone_layer3_19_relu2 = new Tensor(arena.SubView(offsets[397], lengths[397]), N, 256, Hc8, Wc8);
-        this.backbone_layer3_19_bn2_mean = arena.SubView(offsets[398], lengths[398]);
-        this.backbone_layer3_19_bn2_inv_std = arena.SubView(offsets[399], lengths[399]);
-        this.backbone_layer3_19_conv3 = new Tensor(arena.SubView(offsets[400], lengths[400]), N, 1024, Hc8, Wc8);
-        this.backbone_layer3_19_bn3 = new Tensor(arena.SubView(offsets[401], lengths[401]), N, 1024, Hc8, Wc8);
-        this.backbone_layer3_19_bn3_mean = arena.SubView(offsets[402], lengths[402]);
-        this.backbone_layer3_19_bn3_inv_std = arena.SubView(offsets[403], lengths[403]);
-        this.backbone_layer3_19_add = new Tensor(arena.SubView(offsets[404], lengths[404]), N, 1024, Hc8, Wc8);
-        this.backbone_layer3_19_relu3 = new Tensor(arena.SubView(offsets[405], lengths[405]), N, 1024, Hc8, Wc8);
-        this.backbone_layer3_20_conv1 = new Tensor(arena.SubView(offsets[406], lengths[406]), N, 256, Hc8, Wc8);
-        this.backbone_layer3_20_relu1 = new Tensor(arena.SubView(offsets[407], lengths[407]), N, 256, Hc8, Wc8);
-        this.backbone_layer3_20_bn1_mean = arena.SubView(offsets[408], lengths[408]);
-        this.backbone_layer3_20_bn1_inv_std = arena.SubView(offsets[409], lengths[409]);
-        this.backbone_layer3_20_conv2 = new Tensor(arena.SubView(offsets[410], lengths[410]), N, 256, Hc8, Wc8);
-        this.backbone_layer3_20_relu2 = new Tensor(arena.SubView(offsets[411], lengths[411]), N, 256, Hc8, Wc8);
-        this.backbone_layer3_20_bn2_mean = arena.SubView(offsets[412], lengths[412]);
-        this.backbone_layer3_20_bn2_inv_std = arena.SubView(offsets[413], lengths[413]);
-        this.backbone_layer3_20_conv3 = new Tensor(arena.SubView(offsets[414], lengths[414]), N, 1024, Hc8, Wc8);
-        this.backbone_layer3_20_bn3 = new Tensor(arena.SubView(offsets[415], lengths[415]), N, 1024, Hc8, Wc8);
-        this.backbone_layer3_20_bn3_mean = arena.SubView(offsets[416], lengths[416]);
-        this.backbone_layer3_20_bn3_inv_std = arena.SubView(offsets[417], lengths[417]);
-        this.backbone_layer3_20_add = new Tensor(arena.SubView(offsets[418], lengths[418]), N, 1024, Hc8, Wc8);
-        this.backbone_layer3_20_relu3 = new Tensor(arena.SubView(offsets[419], lengths[419]), N, 1024, Hc8, Wc8);
-        this.backbone_layer3_21_conv1 = new Tensor(arena.SubView(offsets[420], lengths[420]), N, 256, Hc8, Wc8);
-        this.backbone_layer3_21_relu1 = new Tensor(arena.SubView(offsets[421], lengths[421]), N, 256, Hc8, Wc8);
-        this.backbone_layer3_21_bn1_mean = arena.SubView(offsets[422], lengths[422]);
-        this.backbone_layer3_21_bn1_inv_std = arena.SubView(offsets[423], lengths[423]);
-        this.backbone_layer3_21_conv2 = new Tensor(arena.SubView(offsets[424], lengths[424]), N, 256, Hc8, Wc8);
-        this.backbone_layer3_21_relu2 = new Tensor(arena.SubView(offsets[425], lengths[425]), N, 256, Hc8, Wc8);
-        this.backbone_layer3_21_bn2_mean = arena.SubView(offsets[426], lengths[426]);
-        this.backbone_layer3_21_bn2_inv_std = arena.SubView(offsets[427], lengths[427]);
-        this.backbone_layer3_21_conv3 = new Tensor(arena.SubView(offsets[428], lengths[428]), N, 1024, Hc8, Wc8);
-        this.backbone_layer3_21_bn3 = new Tensor(arena.SubView(offsets[429], lengths[429]), N, 1024, Hc8, Wc8);
-        this.backbone_layer3_21_bn3_mean = arena.SubView(offsets[430], lengths[430]);
-        this.backbone_layer3_21_bn3_inv_std = arena.SubView(offsets[431], lengths[431]);
-        this.backbone_layer3_21_add = new Tensor(arena.SubView(offsets[432], lengths[432]), N, 1024, Hc8, Wc8);
-        this.backbone_layer3_21_relu3 = new Tensor(arena.SubView(offsets[433], lengths[433]), N, 1024, Hc8, Wc8);
-        this.backbone_layer3_22_conv1 = new Tensor(arena.SubView(offsets[434], lengths[434]), N, 256, Hc8, Wc8);
-        this.backbone_layer3_22_relu1 = new Tensor(arena.SubView(offsets[435], lengths[435]), N, 256, Hc8, Wc8);
-        this.backbone_layer3_22_bn1_mean = arena.SubView(offsets[436], lengths[436]);
-        this.backbone_layer3_22_bn1_inv_std = arena.SubView(offsets[437], lengths[437]);
-        this.backbone_layer3_22_conv2 = new Tensor(arena.SubView(offsets[438], lengths[438]), N, 256, Hc8, Wc8);
-        this.backbone_layer3_22_relu2 = new Tensor(arena.SubView(offsets[439], lengths[439]), N, 256, Hc8, Wc8);
-        this.backbone_layer3_22_bn2_mean = arena.SubView(offsets[440], lengths[440]);
-        this.backbone_layer3_22_bn2_inv_std = arena.SubView(offsets[441], lengths[441]);
-        this.backbone_layer3_22_conv3 = new Tensor(arena.SubView(offsets[442], lengths[442]), N, 1024, Hc8, Wc8);
-        this.backbone_layer3_22_bn3 = new Tensor(arena.SubView(offsets[443], lengths[443]), N, 1024, Hc8, Wc8);
-        this.backbone_layer3_22_bn3_mean = arena.SubView(offsets[444], lengths[444]);
-        this.backbone_layer3_22_bn3_inv_std = arena.SubView(offsets[445], lengths[445]);
-        this.backbone_layer3_22_add = new Tensor(arena.SubView(offsets[446], lengths[446]), N, 1024, Hc8, Wc8);
-        this.backbone_layer3_22_relu3 = new Tensor(arena.SubView(offsets[447], lengths[447]), N, 1024, Hc8, Wc8);
-        this.backbone_layer4_0_conv1 = new Tensor(arena.SubView(offsets[448], lengths[448]), N, 512, Hc8, Wc8);
-        this.backbone_layer4_0_relu1 = new Tensor(arena.SubView(offsets[449], lengths[449]), N, 512, Hc8, Wc8);
-        this.backbone_layer4_0_bn1_mean = arena.SubView(offsets[450], lengths[450]);
-        this.backbone_layer4_0_bn1_inv_std = arena.SubView(offsets[451], lengths[451]);
-        this.backbone_layer4_0_conv2 = new Tensor(arena.SubView(offsets[452], lengths[452]), N, 512, Hc8, Wc8);
-        this.backbone_layer4_0_relu2 = new Tensor(arena.SubView(offsets[453], lengths[453]), N, 512, Hc8, Wc8);
-        this.backbone_layer4_0_bn2_mean = arena.SubView(offsets[454], lengths[454]);
-        this.backbone_layer4_0_bn2_inv_std = arena.SubView(offsets[455], lengths[455]);
-        this.backbone_layer4_0_conv3 = new Tensor(arena.SubView(offsets[456], lengths[456]), N, 2048, Hc8, Wc8);
-        this.backbone_layer4_0_bn3 = new Tensor(arena.SubView(offsets[457], lengths[457]), N, 2048, Hc8, Wc8);
-        this.backbone_layer4_0_bn3_mean = arena.SubView(offsets[458], lengths[458]);
-        this.backbone_layer4_0_bn3_inv_std = arena.SubView(offsets[459], lengths[459]);
-        this.backbone_layer4_0_downsample_0 = new Tensor(arena.SubView(offsets[460], lengths[460]), N, 2048, Hc8, Wc8);
-        this.backbone_layer4_0_downsample_1 = new Tensor(arena.SubView(offsets[461], lengths[461]), N, 2048, Hc8, Wc8);
-        this.backbone_layer4_0_downsample_1_mean = arena.SubView(offsets[462], lengths[462]);
-        this.backbone_layer4_0_downsample_1_inv_std = arena.SubView(offsets[463], lengths[463]);
-        this.backbone_layer4_0_add = new Tensor(arena.SubView(offsets[464], lengths[464]), N, 2048, Hc8, Wc8);
-        this.backbone_layer4_0_relu3 = new Tensor(arena.SubView(offsets[465], lengths[465]), N, 2048, Hc8, Wc8);
-        this.backbone_layer4_1_conv1 = new Tensor(arena.SubView(offsets[466], lengths[466]), N, 512, Hc8, Wc8);
-        this.backbone_layer4_1_relu1 = new Tensor(arena.SubView(offsets[467], lengths[467]), N, 512, Hc8, Wc8);
-        this.backbone_layer4_1_bn1_mean = arena.SubView(offsets[468], lengths[468]);
-        this.backbone_layer4_1_bn1_inv_std = arena.SubView(offsets[469], lengths[469]);
-        this.backbone_layer4_1_conv2 = new Tensor(arena.SubView(offsets[470], lengths[470]), N, 512, Hc8, Wc8);
-        this.backbone_layer4_1_relu2 = new Tensor(arena.SubView(offsets[471], lengths[471]), N, 512, Hc8, Wc8);
-        this.backbone_layer4_1_bn2_mean = arena.SubView(offsets[472], lengths[472]);
-        this.backbone_layer4_1_bn2_inv_std = arena.SubView(offsets[473], lengths[473]);
-        this.backbone_layer4_1_conv3 = new Tensor(arena.SubView(offsets[474], lengths[474]), N, 2048, Hc8, Wc8);
-        this.backbone_layer4_1_bn3 = new Tensor(arena.SubView(offsets[475], lengths[475]), N, 2048, Hc8, Wc8);
-        this.backbone_layer4_1_bn3_mean = arena.SubView(offsets[476], lengths[476]);
-        this.backbone_layer4_1_bn3_inv_std = arena.SubView(offsets[477], lengths[477]);
-        this.backbone_layer4_1_add = new Tensor(arena.SubView(offsets[478], lengths[478]), N, 2048, Hc8, Wc8);
-        this.backbone_layer4_1_relu3 = new Tensor(arena.SubView(offsets[479], lengths[479]), N, 2048, Hc8, Wc8);
-        this.backbone_layer4_2_conv1 = new Tensor(arena.SubView(offsets[480], lengths[480]), N, 512, Hc8, Wc8);
-        this.backbone_layer4_2_relu1 = new Tensor(arena.SubView(offsets[481], lengths[481]), N, 512, Hc8, Wc8);
-        this.backbone_layer4_2_bn1_mean = arena.SubView(offsets[482], lengths[482]);
-        this.backbone_layer4_2_bn1_inv_std = arena.SubView(offsets[483], lengths[483]);
-        this.backbone_layer4_2_conv2 = new Tensor(arena.SubView(offsets[484], lengths[484]), N, 512, Hc8, Wc8);
-        this.backbone_layer4_2_relu2 = new Tensor(arena.SubView(offsets[485], lengths[485]), N, 512, Hc8, Wc8);
-        this.backbone_layer4_2_bn2_mean = arena.SubView(offsets[486], lengths[486]);
-        this.backbone_layer4_2_bn2_inv_std = arena.SubView(offsets[487], lengths[487]);
-        this.backbone_layer4_2_conv3 = new Tensor(arena.SubView(offsets[488], lengths[488]), N, 2048, Hc8, Wc8);
-        this.backbone_layer4_2_bn3 = new Tensor(arena.SubView(offsets[489], lengths[489]), N, 2048, Hc8, Wc8);
-        this.backbone_layer4_2_bn3_mean = arena.SubView(offsets[490], lengths[490]);
-        this.backbone_layer4_2_bn3_inv_std = arena.SubView(offsets[491], lengths[491]);
-        this.backbone_layer4_2_add = new Tensor(arena.SubView(offsets[492], lengths[492]), N, 2048, Hc8, Wc8);
-        this.backbone_layer4_2_relu3 = new Tensor(arena.SubView(offsets[493], lengths[493]), N, 2048, Hc8, Wc8);
-        this.head_sa1_conv_res_0 = new Tensor(arena.SubView(offsets[494], lengths[494]), N, 256, Hc4, Wc4);
-        this.head_sa1_conv_res_2 = new Tensor(arena.SubView(offsets[495], lengths[495]), N, 256, Hc4, Wc4);
-        this.head_sa1_conv_res_1_mean = arena.SubView(offsets[496], lengths[496]);
-        this.head_sa1_conv_res_1_inv_std = arena.SubView(offsets[497], lengths[497]);
-        this.head_sa1_conv_res_3 = new Tensor(arena.SubView(offsets[498], lengths[498]), N, 256, Hc4, Wc4);
-        this.head_sa1_conv_res_5 = new Tensor(arena.SubView(offsets[499], lengths[499]), N, 256, Hc4, Wc4);
-        this.head_sa1_conv_res_4_mean = arena.SubView(offsets[500], lengths[500]);
-        this.head_sa1_conv_res_4_inv_std = arena.SubView(offsets[501], lengths[501]);
-        this.head_sa1_pool = new Tensor(arena.SubView(offsets[502], lengths[502]), N, 256, H_6, W_7);
-        this.head_sa1_conv_attn_0 = new Tensor(arena.SubView(offsets[503], lengths[503]), N, 256, H_6, W_7);
-        this.head_sa1_conv_attn_2 = new Tensor(arena.SubView(offsets[504], lengths[504]), N, 256, H_6, W_7);
-        this.head_sa1_conv_attn_1_mean = arena.SubView(offsets[505], lengths[505]);
-        this.head_sa1_conv_attn_1_inv_std = arena.SubView(offsets[506], lengths[506]);
-        this.head_sa1_conv_attn_3 = new Tensor(arena.SubView(offsets[507], lengths[507]), N, 256, H_6, W_7);
-        this.head_sa1_conv_attn_5 = new Tensor(arena.SubView(offsets[508], lengths[508]), N, 256, H_6, W_7);
-        this.head_sa1_conv_attn_4_mean = arena.SubView(offsets[509], lengths[509]);
-        this.head_sa1_conv_attn_4_inv_std = arena.SubView(offsets[510], lengths[510]);
-        this.head_sa1_upsample = new Tensor(arena.SubView(offsets[511], lengths[511]), N, 256, Hc4, Wc4);
-        this.head_sa1_add = new Tensor(arena.SubView(offsets[512], lengths[512]), N, 256, Hc4, Wc4);
-        this.head_cls1 = new Tensor(arena.SubView(offsets[513], lengths[513]), N, 59, Hc4, Wc4);
-        this.head_sa2_conv_res_0 = new Tensor(arena.SubView(offsets[514], lengths[514]), N, 256, Hc8, Wc8);
-        this.head_sa2_conv_res_2 = new Tensor(arena.SubView(offsets[515], lengths[515]), N, 256, Hc8, Wc8);
-        this.head_sa2_conv_res_1_mean = arena.SubView(offsets[516], lengths[516]);
-        this.head_sa2_conv_res_1_inv_std = arena.SubView(offsets[517], lengths[517]);
-        this.head_sa2_conv_res_3 = new Tensor(arena.SubView(offsets[518], lengths[518]), N, 256, Hc8, Wc8);
-        this.head_sa2_conv_res_5 = new Tensor(arena.SubView(offsets[519], lengths[519]), N, 256, Hc8, Wc8);
-        this.head_sa2_conv_res_4_mean = arena.SubView(offsets[520], lengths[520]);
-        this.head_sa2_conv_res_4_inv_std = arena.SubView(offsets[521], lengths[521]);
-        this.head_sa2_pool = new Tensor(arena.SubView(offsets[522], lengths[522]), N, 512, H_8, W_9);
-        this.head_sa2_conv_attn_0 = new Tensor(arena.SubView(offsets[523], lengths[523]), N, 256, H_8, W_9);
-        this.head_sa2_conv_attn_2 = new Tensor(arena.SubView(offsets[524], lengths[524]), N, 256, H_8, W_9);
-        this.head_sa2_conv_attn_1_mean = arena.SubView(offsets[525], lengths[525]);
-        this.head_sa2_conv_attn_1_inv_std = arena.SubView(offsets[526], lengths[526]);
-        this.head_sa2_conv_attn_3 = new Tensor(arena.SubView(offsets[527], lengths[527]), N, 256, H_8, W_9);
-        this.head_sa2_conv_attn_5 = new Tensor(arena.SubView(offsets[528], lengths[528]), N, 256, H_8, W_9);
-        this.head_sa2_conv_attn_4_mean = arena.SubView(offsets[529], lengths[529]);
-        this.head_sa2_conv_attn_4_inv_std = arena.SubView(offsets[530], lengths[530]);
-        this.head_sa2_upsample = new Tensor(arena.SubView(offsets[531], lengths[531]), N, 256, Hc8, Wc8);
-        this.head_sa2_add = new Tensor(arena.SubView(offsets[532], lengths[532]), N, 256, Hc8, Wc8);
-        this.head_cls2 = new Tensor(arena.SubView(offsets[533], lengths[533]), N, 59, Hc8, Wc8);
-        this.head_sa3_conv_res_0 = new Tensor(arena.SubView(offsets[534], lengths[534]), N, 256, Hc8, Wc8);
-        this.head_sa3_conv_res_2 = new Tensor(arena.SubView(offsets[535], lengths[535]), N, 256, Hc8, Wc8);
-        this.head_sa3_conv_res_1_mean = arena.SubView(offsets[536], lengths[536]);
-        this.head_sa3_conv_res_1_inv_std = arena.SubView(offsets[537], lengths[537]);
-        this.head_sa3_conv_res_3 = new Tensor(arena.SubView(offsets[538], lengths[538]), N, 256, Hc8, Wc8);
-        this.head_sa3_conv_res_5 = new Tensor(arena.SubView(offsets[539], lengths[539]), N, 256, Hc8, Wc8);
-        this.head_sa3_conv_res_4_mean = arena.SubView(offsets[540], lengths[540]);
-        this.head_sa3_conv_res_4_inv_std = arena.SubView(offsets[541], lengths[541]);
-        this.head_sa3_pool = new Tensor(arena.SubView(offsets[542], lengths[542]), N, 1024, H_8, W_9);
-        this.head_sa3_conv_attn_0 = new Tensor(arena.SubView(offsets[543], lengths[543]), N, 256, H_8, W_9);
-        this.head_sa3_conv_attn_2 = new Tensor(arena.SubView(offsets[544], lengths[544]), N, 256, H_8, W_9);
-        this.head_sa3_conv_attn_1_mean = arena.SubView(offsets[545], lengths[545]);
-        this.head_sa3_conv_attn_1_inv_std = arena.SubView(offsets[546], lengths[546]);
-        this.head_sa3_conv_attn_3 = new Tensor(arena.SubView(offsets[547], lengths[547]), N, 256, H_8, W_9);
-        this.head_sa3_conv_attn_5 = new Tensor(arena.SubView(offsets[548], lengths[548]), N, 256, H_8, W_9);
-        this.head_sa3_conv_attn_4_mean = arena.SubView(offsets[549], lengths[549]);
-        this.head_sa3_conv_attn_4_inv_std = arena.SubView(offsets[550], lengths[550]);
-        this.head_sa3_upsample = new Tensor(arena.SubView(offsets[551], lengths[551]), N, 256, Hc8, Wc8);
-        this.head_sa3_add = new Tensor(arena.SubView(offsets[552], lengths[552]), N, 256, Hc8, Wc8);
-        this.head_cls3 = new Tensor(arena.SubView(offsets[553], lengths[553]), N, 59, Hc8, Wc8);
-        this.head_sa4_conv_res_0 = new Tensor(arena.SubView(offsets[554], lengths[554]), N, 256, Hc8, Wc8);
-        this.head_sa4_conv_res_2 = new Tensor(arena.SubView(offsets[555], lengths[555]), N, 256, Hc8, Wc8);
-        this.head_sa4_conv_res_1_mean = arena.SubView(offsets[556], lengths[556]);
-        this.head_sa4_conv_res_1_inv_std = arena.SubView(offsets[557], lengths[557]);
-        this.head_sa4_conv_res_3 = new Tensor(arena.SubView(offsets[558], lengths[558]), N, 256, Hc8, Wc8);
-        this.head_sa4_conv_res_5 = new Tensor(arena.SubView(offsets[559], lengths[559]), N, 256, Hc8, Wc8);
-        this.head_sa4_conv_res_4_mean = arena.SubView(offsets[560], lengths[560]);
-        this.head_sa4_conv_res_4_inv_std = arena.SubView(offsets[561], lengths[561]);
-        this.head_sa4_pool = new Tensor(arena.SubView(offsets[562], lengths[562]), N, 2048, H_8, W_9);
-        this.head_sa4_conv_attn_0 = new Tensor(arena.SubView(offsets[563], lengths[563]), N, 256, H_8, W_9);
-        this.head_sa4_conv_attn_2 = new Tensor(arena.SubView(offsets[564], lengths[564]), N, 256, H_8, W_9);
-        this.head_sa4_conv_attn_1_mean = arena.SubView(offsets[565], lengths[565]);
-        this.head_sa4_conv_attn_1_inv_std = arena.SubView(offsets[566], lengths[566]);
-        this.head_sa4_conv_attn_3 = new Tensor(arena.SubView(offsets[567], lengths[567]), N, 256, H_8, W_9);
-        this.head_sa4_conv_attn_5 = new Tensor(arena.SubView(offsets[568], lengths[568]), N, 256, H_8, W_9);
-        this.head_sa4_conv_attn_4_mean = arena.SubView(offsets[569], lengths[569]);
-        this.head_sa4_conv_attn_4_inv_std = arena.SubView(offsets[570], lengths[570]);
-        this.head_sa4_upsample = new Tensor(arena.SubView(offsets[571], lengths[571]), N, 256, Hc8, Wc8);
-        this.head_sa4_add = new Tensor(arena.SubView(offsets[572], lengths[572]), N, 256, Hc8, Wc8);
-        this.head_cls4 = new Tensor(arena.SubView(offsets[573], lengths[573]), N, 59, Hc8, Wc8);
-        this.head_up1 = new Tensor(arena.SubView(offsets[574], lengths[574]), N, 59, Hc8, Wc8);
-        this.head_concat = new Tensor(arena.SubView(offsets[575], lengths[575]), N, 236, Hc8, Wc8);
-        this.head_mask_conv = new Tensor(arena.SubView(offsets[576], lengths[576]), N, 59, Hc8, Wc8);
-        this.head_gap = new Tensor(arena.SubView(offsets[577], lengths[577]), N, 236, 1, 1);
-        this.head_cat_fc = new Tensor(arena.SubView(offsets[578], lengths[578]), N, 59, 1, 1);
-        this.head_fcn_0 = new Tensor(arena.SubView(offsets[579], lengths[579]), N, 512, Hc8, Wc8);
-        this.head_fcn_2 = new Tensor(arena.SubView(offsets[580], lengths[580]), N, 512, Hc8, Wc8);
-        this.head_fcn_1_mean = arena.SubView(offsets[581], lengths[581]);
-        this.head_fcn_1_inv_std = arena.SubView(offsets[582], lengths[582]);
-        this.head_fcn_3 = new Tensor(arena.SubView(offsets[583], lengths[583]), N, 512, Hc8, Wc8);
-        this.head_fcn_3_mask = arena.SubView(offsets[584], lengths[584]);
-        this.head_fcn_4 = new Tensor(arena.SubView(offsets[585], lengths[585]), N, 59, Hc8, Wc8);
-        this.head_dense = new Tensor(arena.SubView(offsets[586], lengths[586]), N, 59, Hc8, Wc8);
-        this.head_mask_up = new Tensor(arena.SubView(offsets[587], lengths[587]), N, 59, H, W);
-        this.head_dense_up = new Tensor(arena.SubView(offsets[588], lengths[588]), N, 59, H, W);
-        this.loss_mask = arena.SubView(offsets[589], lengths[589]);
-        this.loss_mask_sums = arena.SubView(offsets[590], lengths[590]);
-        this.loss_cat = arena.SubView(offsets[591], lengths[591]);
-        this.loss_dense = arena.SubView(offsets[592], lengths[592]);
-        this.loss_dense_sums = arena.SubView(offsets[593], lengths[593]);
-        this.d_backbone_layer1_0_add = new Tensor(arena.SubView(offsets[594], lengths[594]), N, 256, Hc4, Wc4);
-        this.d_backbone_layer1_0_bn3 = new Tensor(arena.SubView(offsets[595], lengths[595]), N, 256, Hc4, Wc4);
-        this.d_backbone_layer1_0_conv1 = new Tensor(arena.SubView(offsets[596], lengths[596]), N, 64, Hc4, Wc4);
-        this.d_backbone_layer1_0_conv2 = new Tensor(arena.SubView(offsets[597], lengths[597]), N, 64, Hc4, Wc4);
-        this.d_backbone_layer1_0_conv3 = new Tensor(arena.SubView(offsets[598], lengths[598]), N, 256, Hc4, Wc4);
-        this.d_backbone_layer1_0_downsample_0 = new Tensor(arena.SubView(offsets[599], lengths[599]), N, 256, Hc4, Wc4);
-        this.d_backbone_layer1_0_downsample_1 = new Tensor(arena.SubView(offsets[600], lengths[600]), N, 256, Hc4, Wc4);
-        this.d_backbone_layer1_0_relu1 = new Tensor(arena.SubView(offsets[601], lengths[601]), N, 64, Hc4, Wc4);
-        this.d_backbone_layer1_0_relu2 = new Tensor(arena.SubView(offsets[602], lengths[602]), N, 64, Hc4, Wc4);
-        this.d_backbone_layer1_0_relu3 = new Tensor(arena.SubView(offsets[603], lengths[603]), N, 256, Hc4, Wc4);
-        this.d_backbone_layer1_1_add = new Tensor(arena.SubView(offsets[604], lengths[604]), N, 256, Hc4, Wc4);
-        this.d_backbone_layer1_1_bn3 = new Tensor(arena.SubView(offsets[605], lengths[605]), N, 256, Hc4, Wc4);
-        this.d_backbone_layer1_1_conv1 = new Tensor(arena.SubView(offsets[606], lengths[606]), N, 64, Hc4, Wc4);
-        this.d_backbone_layer1_1_conv2 = new Tensor(arena.SubView(offsets[607], lengths[607]), N, 64, Hc4, Wc4);
-        this.d_backbone_layer1_1_conv3 = new Tensor(arena.SubView(offsets[608], lengths[608]), N, 256, Hc4, Wc4);
-        this.d_backbone_layer1_1_relu1 = new Tensor(arena.SubView(offsets[609], lengths[609]), N, 64, Hc4, Wc4);
-        this.d_backbone_layer1_1_relu2 = new Tensor(arena.SubView(offsets[610], lengths[610]), N, 64, Hc4, Wc4);
-        this.d_backbone_layer1_1_relu3 = new Tensor(arena.SubView(offsets[611], lengths[611]), N, 256, Hc4, Wc4);
-        this.d_backbone_layer1_2_add = new Tensor(arena.SubView(offsets[612], lengths[612]), N, 256, Hc4, Wc4);
-        this.d_backbone_layer1_2_bn3 = new Tensor(arena.SubView(offsets[613], lengths[613]), N, 256, Hc4, Wc4);
-        this.d_backbone_layer1_2_conv1 = new Tensor(arena.SubView(offsets[614], lengths[614]), N, 64, Hc4, Wc4);
-        this.d_backbone_layer1_2_conv2 = new Tensor(arena.SubView(offsets[615], lengths[615]), N, 64, Hc4, Wc4);
-        this.d_backbone_layer1_2_conv3 = new Tensor(arena.SubView(offsets[616], lengths[616]), N, 256, Hc4, Wc4);
-        this.d_backbone_layer1_2_relu1 = new Tensor(arena.SubView(offsets[617], lengths[617]), N, 64, Hc4, Wc4);
-        this.d_backbone_layer1_2_relu2 = new Tensor(arena.SubView(offsets[618], lengths[618]), N, 64, Hc4, Wc4);
-        this.d_backbone_layer1_2_relu3 = new Tensor(arena.SubView(offsets[619], lengths[619]), N, 256, Hc4, Wc4);
-        this.d_backbone_layer2_0_add = new Tensor(arena.SubView(offsets[620], lengths[620]), N, 512, Hc8, Wc8);
-        this.d_backbone_layer2_0_bn3 = new Tensor(arena.SubView(offsets[621], lengths[621]), N, 512, Hc8, Wc8);
-        this.d_backbone_layer2_0_conv1 = new Tensor(arena.SubView(offsets[622], lengths[622]), N, 128, Hc4, Wc4);
-        this.d_backbone_layer2_0_conv2 = new Tensor(arena.SubView(offsets[623], lengths[623]), N, 128, Hc8, Wc8);
-        this.d_backbone_layer2_0_conv3 = new Tensor(arena.SubView(offsets[624], lengths[624]), N, 512, Hc8, Wc8);
-        this.d_backbone_layer2_0_downsample_0 = new Tensor(arena.SubView(offsets[625], lengths[625]), N, 512, Hc8, Wc8);
-        this.d_backbone_layer2_0_downsample_1 = new Tensor(arena.SubView(offsets[626], lengths[626]), N, 512, Hc8, Wc8);
-        this.d_backbone_layer2_0_relu1 = new Tensor(arena.SubView(offsets[627], lengths[627]), N, 128, Hc4, Wc4);
-        this.d_backbone_layer2_0_relu2 = new Tensor(arena.SubView(offsets[628], lengths[628]), N, 128, Hc8, Wc8);
-        this.d_backbone_layer2_0_relu3 = new Tensor(arena.SubView(offsets[629], lengths[629]), N, 512, Hc8, Wc8);
-        this.d_backbone_layer2_1_add = new Tensor(arena.SubView(offsets[630], lengths[630]), N, 512, Hc8, Wc8);
-        this.d_backbone_layer2_1_bn3 = new Tensor(arena.SubView(offsets[631], lengths[631]), N, 512, Hc8, Wc8);
-        this.d_backbone_layer2_1_conv1 = new Tensor(arena.SubView(offsets[632], lengths[632]), N, 128, Hc8, Wc8);
-        this.d_backbone_layer2_1_conv2 = new Tensor(arena.SubView(offsets[633], lengths[633]), N, 128, Hc8, Wc8);
-        this.d_backbone_layer2_1_conv3 = new Tensor(arena.SubView(offsets[634], lengths[634]), N, 512, Hc8, Wc8);
-        this.d_backbone_layer2_1_relu1 = new Tensor(arena.SubView(offsets[635], lengths[635]), N, 128, Hc8, Wc8);
-        this.d_backbone_layer2_1_relu2 = new Tensor(arena.SubView(offsets[636], lengths[636]), N, 128, Hc8, Wc8);
-        this.d_backbone_layer2_1_relu3 = new Tensor(arena.SubView(offsets[637], lengths[637]), N, 512, Hc8, Wc8);
-        this.d_backbone_layer2_2_add = new Tensor(arena.SubView(offsets[638], lengths[638]), N, 512, Hc8, Wc8);
-        this.d_backbone_layer2_2_bn3 = new Tensor(arena.SubView(offsets[639], lengths[639]), N, 512, Hc8, Wc8);
-        this.d_backbone_layer2_2_conv1 = new Tensor(arena.SubView(offsets[640], lengths[640]), N, 128, Hc8, Wc8);
-        this.d_backbone_layer2_2_conv2 = new Tensor(arena.SubView(offsets[641], lengths[641]), N, 128, Hc8, Wc8);
-        this.d_backbone_layer2_2_conv3 = new Tensor(arena.SubView(offsets[642], lengths[642]), N, 512, Hc8, Wc8);
-        this.d_backbone_layer2_2_relu1 = new Tensor(arena.SubView(offsets[643], lengths[643]), N, 128, Hc8, Wc8);
-        this.d_backbone_layer2_2_relu2 = new Tensor(arena.SubView(offsets[644], lengths[644]), N, 128, Hc8, Wc8);
-        this.d_backbone_layer2_2_relu3 = new Tensor(arena.SubView(offsets[645], lengths[645]), N, 512, Hc8, Wc8);
-        this.d_backbone_layer2_3_add = new Tensor(arena.SubView(offsets[646], lengths[646]), N, 512, Hc8, Wc8);
-        this.d_backbone_layer2_3_bn3 = new Tensor(arena.SubView(offsets[647], lengths[647]), N, 512, Hc8, Wc8);
-        this.d_backbone_layer2_3_conv1 = new Tensor(arena.SubView(offsets[648], lengths[648]), N, 128, Hc8, Wc8);
-        this.d_backbone_layer2_3_conv2 = new Tensor(arena.SubView(offsets[649], lengths[649]), N, 128, Hc8, Wc8);
-        this.d_backbone_layer2_3_conv3 = new Tensor(arena.SubView(offsets[650], lengths[650]), N, 512, Hc8, Wc8);
-        this.d_backbone_layer2_3_relu1 = new Tensor(arena.SubView(offsets[651], lengths[651]), N, 128, Hc8, Wc8);
-        this.d_backbone_layer2_3_relu2 = new Tensor(arena.SubView(offsets[652], lengths[652]), N, 128, Hc8, Wc8);
-        this.d_backbone_layer2_3_relu3 = new Tensor(arena.SubView(offsets[653], lengths[653]), N, 512, Hc8, Wc8);
-        this.d_backbone_layer3_0_add = new Tensor(arena.SubView(offsets[654], lengths[654]), N, 1024, Hc8, Wc8);
-        this.d_backbone_layer3_0_bn3 = new Tensor(arena.SubView(offsets[655], lengths[655]), N, 1024, Hc8, Wc8);
-        this.d_backbone_layer3_0_conv1 = new Tensor(arena.SubView(offsets[656], lengths[656]), N, 256, Hc8, Wc8);
-        this.d_backbone_layer3_0_conv2 = new Tensor(arena.SubView(offsets[657], lengths[657]), N, 256, Hc8, Wc8);
-        this.d_backbone_layer3_0_conv3 = new Tensor(arena.SubView(offsets[658], lengths[658]), N, 1024, Hc8, Wc8);
-        this.d_backbone_layer3_0_downsample_0 = new Tensor(arena.SubView(offsets[659], lengths[659]), N, 1024, Hc8, Wc8);
-        this.d_backbone_layer3_0_downsample_1 = new Tensor(arena.SubView(offsets[660], lengths[660]), N, 1024, Hc8, Wc8);
-        this.d_backbone_layer3_0_relu1 = new Tensor(arena.SubView(offsets[661], lengths[661]), N, 256, Hc8, Wc8);
-        this.d_backbone_layer3_0_relu2 = new Tensor(arena.SubView(offsets[662], lengths[662]), N, 256, Hc8, Wc8);
-        this.d_backbone_layer3_0_relu3 = new Tensor(arena.SubView(offsets[663], lengths[663]), N, 1024, Hc8, Wc8);
-        this.d_backbone_layer3_1_add = new Tensor(arena.SubView(offsets[664], lengths[664]), N, 1024, Hc8, Wc8);
-        this.d_backbone_layer3_1_bn3 = new Tensor(arena.SubView(offsets[665], lengths[665]), N, 1024, Hc8, Wc8);
-        this.d_backbone_layer3_1_conv1 = new Tensor(arena.SubView(offsets[666], lengths[666]), N, 256, Hc8, Wc8);
-        this.d_backbone_layer3_1_conv2 = new Tensor(arena.SubView(offsets[667], lengths[667]), N, 256, Hc8, Wc8);
-        this.d_backbone_layer3_1_conv3 = new Tensor(arena.SubView(offsets[668], lengths[668]), N, 1024, Hc8, Wc8);
-        this.d_backbone_layer3_1_relu1 = new Tensor(arena.SubView(offsets[669], lengths[669]), N, 256, Hc8, Wc8);
-        this.d_backbone_layer3_1_relu2 = new Tensor(arena.SubView(offsets[670], lengths[670]), N, 256, Hc8, Wc8);
-        this.d_backbone_layer3_1_relu3 = new Tensor(arena.SubView(offsets[671], lengths[671]), N, 1024, Hc8, Wc8);
-        this.d_backbone_layer3_10_add = new Tensor(arena.SubView(offsets[672], lengths[672]), N, 1024, Hc8, Wc8);
-        this.d_backbone_layer3_10_bn3 = new Tensor(arena.SubView(offsets[673], lengths[673]), N, 1024, Hc8, Wc8);
-        this.d_backbone_layer3_10_conv1 = new Tensor(arena.SubView(offsets[674], lengths[674]), N, 256, Hc8, Wc8);
-        this.d_backbone_layer3_10_conv2 = new Tensor(arena.SubView(offsets[675], lengths[675]), N, 256, Hc8, Wc8);
-        this.d_backbone_layer3_10_conv3 = new Tensor(arena.SubView(offsets[676], lengths[676]), N, 1024, Hc8, Wc8);
-        this.d_backbone_layer3_10_relu1 = new Tensor(arena.SubView(offsets[677], lengths[677]), N, 256, Hc8, Wc8);
-        this.d_backbone_layer3_10_relu2 = new Tensor(arena.SubView(offsets[678], lengths[678]), N, 256, Hc8, Wc8);
-        this.d_backbone_layer3_10_relu3 = new Tensor(arena.SubView(offsets[679], lengths[679]), N, 1024, Hc8, Wc8);
-        this.d_backbone_layer3_11_add = new Tensor(arena.SubView(offsets[680], lengths[680]), N, 1024, Hc8, Wc8);
-        this.d_backbone_layer3_11_bn3 = new Tensor(arena.SubView(offsets[681], lengths[681]), N, 1024, Hc8, Wc8);
-        this.d_backbone_layer3_11_conv1 = new Tensor(arena.SubView(offsets[682], lengths[682]), N, 256, Hc8, Wc8);
-        this.d_backbone_layer3_11_conv2 = new Tensor(arena.SubView(offsets[683], lengths[683]), N, 256, Hc8, Wc8);
-        this.d_backbone_layer3_11_conv3 = new Tensor(arena.SubView(offsets[684], lengths[684]), N, 1024, Hc8, Wc8);
-        this.d_backbone_layer3_11_relu1 = new Tensor(arena.SubView(offsets[685], lengths[685]), N, 256, Hc8, Wc8);
-        this.d_backbone_layer3_11_relu2 = new Tensor(arena.SubView(offsets[686], lengths[686]), N, 256, Hc8, Wc8);
-        this.d_backbone_layer3_11_relu3 = new Tensor(arena.SubView(offsets[687], lengths[687]), N, 1024, Hc8, Wc8);
-        this.d_backbone_layer3_12_add = new Tensor(arena.SubView(offsets[688], lengths[688]), N, 1024, Hc8, Wc8);
-        this.d_backbone_layer3_12_bn3 = new Tensor(arena.SubView(offsets[689], lengths[689]), N, 1024, Hc8, Wc8);
-        this.d_backbone_layer3_12_conv1 = new Tensor(arena.SubView(offsets[690], lengths[690]), N, 256, Hc8, Wc8);
-        this.d_backbone_layer3_12_conv2 = new Tensor(arena.SubView(offsets[691], lengths[691]), N, 256, Hc8, Wc8);
-        this.d_backbone_layer3_12_conv3 = new Tensor(arena.SubView(offsets[692], lengths[692]), N, 1024, Hc8, Wc8);
-        this.d_backbone_layer3_12_relu1 = new Tensor(arena.SubView(offsets[693], lengths[693]), N, 256, Hc8, Wc8);
-        this.d_backbone_layer3_12_relu2 = new Tensor(arena.SubView(offsets[694], lengths[694]), N, 256, Hc8, Wc8);
-        this.d_backbone_layer3_12_relu3 = new Tensor(arena.SubView(offsets[695], lengths[695]), N, 1024, Hc8, Wc8);
-        this.d_backbone_layer3_13_add = new Tensor(arena.SubView(offsets[696], lengths[696]), N, 1024, Hc8, Wc8);
-        this.d_backbone_layer3_13_bn3 = new Tensor(arena.SubView(offsets[697], lengths[697]), N, 1024, Hc8, Wc8);
-        this.d_backbone_layer3_13_conv1 = new Tensor(arena.SubView(offsets[698], lengths[698]), N, 256, Hc8, Wc8);
-        this.d_backbone_layer3_13_conv2 = new Tensor(arena.SubView(offsets[699], lengths[699]), N, 256, Hc8, Wc8);
-        this.d_backbone_layer3_13_conv3 = new Tensor(arena.SubView(offsets[700], lengths[700]), N, 1024, Hc8, Wc8);
-        this.d_backbone_layer3_13_relu1 = new Tensor(arena.SubView(offsets[701], lengths[701]), N, 256, Hc8, Wc8);
-        this.d_backbone_layer3_13_relu2 = new Tensor(arena.SubView(offsets[702], lengths[702]), N, 256, Hc8, Wc8);
-        this.d_backbone_layer3_13_relu3 = new Tensor(arena.SubView(offsets[703], lengths[703]), N, 1024, Hc8, Wc8);
-        this.d_backbone_layer3_14_add = new Tensor(arena.SubView(offsets[704], lengths[704]), N, 1024, Hc8, Wc8);
-        this.d_backbone_layer3_14_bn3 = new Tensor(arena.SubView(offsets[705], lengths[705]), N, 1024, Hc8, Wc8);
-        this.d_backbone_layer3_14_conv1 = new Tensor(arena.SubView(offsets[706], lengths[706]), N, 256, Hc8, Wc8);
-        this.d_backbone_layer3_14_conv2 = new Tensor(arena.SubView(offsets[707], lengths[707]), N, 256, Hc8, Wc8);
-        this.d_backbone_layer3_14_conv3 = new Tensor(arena.SubView(offsets[708], lengths[708]), N, 1024, Hc8, Wc8);
-        this.d_backbone_layer3_14_relu1 = new Tensor(arena.SubView(offsets[709], lengths[709]), N, 256, Hc8, Wc8);
-        this.d_backbone_layer3_14_relu2 = new Tensor(arena.SubView(offsets[710], lengths[710]), N, 256, Hc8, Wc8);
-        this.d_backbone_layer3_14_relu3 = new Tensor(arena.SubView(offsets[711], lengths[711]), N, 1024, Hc8, Wc8);
-        this.d_backbone_layer3_15_add = new Tensor(arena.SubView(offsets[712], lengths[712]), N, 1024, Hc8, Wc8);
-        this.d_backbone_layer3_15_bn3 = new Tensor(arena.SubView(offsets[713], lengths[713]), N, 1024, Hc8, Wc8);
-        this.d_backbone_layer3_15_conv1 = new Tensor(arena.SubView(offsets[714], lengths[714]), N, 256, Hc8, Wc8);
-        this.d_backbone_layer3_15_conv2 = new Tensor(arena.SubView(offsets[715], lengths[715]), N, 256, Hc8, Wc8);
-        this.d_backbone_layer3_15_conv3 = new Tensor(arena.SubView(offsets[716], lengths[716]), N, 1024, Hc8, Wc8);
-        this.d_backbone_layer3_15_relu1 = new Tensor(arena.SubView(offsets[717], lengths[717]), N, 256, Hc8, Wc8);
-        this.d_backbone_layer3_15_relu2 = new Tensor(arena.SubView(offsets[718], lengths[718]), N, 256, Hc8, Wc8);
-        this.d_backbone_layer3_15_relu3 = new Tensor(arena.SubView(offsets[719], lengths[719]), N, 1024, Hc8, Wc8);
-        this.d_backbone_layer3_16_add = new Tensor(arena.SubView(offsets[720], lengths[720]), N, 1024, Hc8, Wc8);
-        this.d_backbone_layer3_16_bn3 = new Tensor(arena.SubView(offsets[721], lengths[721]), N, 1024, Hc8, Wc8);
-        this.d_backbone_layer3_16_conv1 = new Tensor(arena.SubView(offsets[722], lengths[722]), N, 256, Hc8, Wc8);
-        this.d_backbone_layer3_16_conv2 = new Tensor(arena.SubView(offsets[723], lengths[723]), N, 256, Hc8, Wc8);
-        this.d_backbone_layer3_16_conv3 = new Tensor(arena.SubView(offsets[724], lengths[724]), N, 1024, Hc8, Wc8);
-        this.d_backbone_layer3_16_relu1 = new Tensor(arena.SubView(offsets[725], lengths[725]), N, 256, Hc8, Wc8);
-        this.d_backbone_layer3_16_relu2 = new Tensor(arena.SubView(offsets[726], lengths[726]), N, 256, Hc8, Wc8);
-        this.d_backbone_layer3_16_relu3 = new Tensor(arena.SubView(offsets[727], lengths[727]), N, 1024, Hc8, Wc8);
-        this.d_backbone_layer3_17_add = new Tensor(arena.SubView(offsets[728], lengths[728]), N, 1024, Hc8, Wc8);
-        this.d_backbone_layer3_17_bn3 = new Tensor(arena.SubView(offsets[729], lengths[729]), N, 1024, Hc8, Wc8);
-        this.d_backbone_layer3_17_conv1 = new Tensor(arena.SubView(offsets[730], lengths[730]), N, 256, Hc8, Wc8);
-        this.d_backbone_layer3_17_conv2 = new Tensor(arena.SubView(offsets[731], lengths[731]), N, 256, Hc8, Wc8);
-        this.d_backbone_layer3_17_conv3 = new Tensor(arena.SubView(offsets[732], lengths[732]), N, 1024, Hc8, Wc8);
-        this.d_backbone_layer3_17_relu1 = new Tensor(arena.SubView(offsets[733], lengths[733]), N, 256, Hc8, Wc8);
-        this.d_backbone_layer3_17_relu2 = new Tensor(arena.SubView(offsets[734], lengths[734]), N, 256, Hc8, Wc8);
-        this.d_backbone_layer3_17_relu3 = new Tensor(arena.SubView(offsets[735], lengths[735]), N, 1024, Hc8, Wc8);
-        this.d_backbone_layer3_18_add = new Tensor(arena.SubView(offsets[736], lengths[736]), N, 1024, Hc8, Wc8);
-        this.d_backbone_layer3_18_bn3 = new Tensor(arena.SubView(offsets[737], lengths[737]), N, 1024, Hc8, Wc8);
-        this.d_backbone_layer3_18_conv1 = new Tensor(arena.SubView(offsets[738], lengths[738]), N, 256, Hc8, Wc8);
-        this.d_backbone_layer3_18_conv2 = new Tensor(arena.SubView(offsets[739], lengths[739]), N, 256, Hc8, Wc8);
-        this.d_backbone_layer3_18_conv3 = new Tensor(arena.SubView(offsets[740], lengths[740]), N, 1024, Hc8, Wc8);
-        this.d_backbone_layer3_18_relu1 = new Tensor(arena.SubView(offsets[741], lengths[741]), N, 256, Hc8, Wc8);
-        this.d_backbone_layer3_18_relu2 = new Tensor(arena.SubView(offsets[742], lengths[742]), N, 256, Hc8, Wc8);
-        this.d_backbone_layer3_18_relu3 = new Tensor(arena.SubView(offsets[743], lengths[743]), N, 1024, Hc8, Wc8);
-        this.d_backbone_layer3_19_add = new Tensor(arena.SubView(offsets[744], lengths[744]), N, 1024, Hc8, Wc8);
-        this.d_backbone_layer3_19_bn3 = new Tensor(arena.SubView(offsets[745], lengths[745]), N, 1024, Hc8, Wc8);
-        this.d_backbone_layer3_19_conv1 = new Tensor(arena.SubView(offsets[746], lengths[746]), N, 256, Hc8, Wc8);
-        this.d_backbone_layer3_19_conv2 = new Tensor(arena.SubView(offsets[747], lengths[747]), N, 256, Hc8, Wc8);
-        this.d_backbone_layer3_19_conv3 = new Tensor(arena.SubView(offsets[748], lengths[748]), N, 1024, Hc8, Wc8);
-        this.d_backbone_layer3_19_relu1 = new Tensor(arena.SubView(offsets[749], lengths[749]), N, 256, Hc8, Wc8);
-        this.d_backbone_layer3_19_relu2 = new Tensor(arena.SubView(offsets[750], lengths[750]), N, 256, Hc8, Wc8);
-        this.d_backbone_layer3_19_relu3 = new Tensor(arena.SubView(offsets[751], lengths[751]), N, 1024, Hc8, Wc8);
-        this.d_backbone_layer3_2_add = new Tensor(arena.SubView(offsets[752], lengths[752]), N, 1024, Hc8, Wc8);
-        this.d_backbone_layer3_2_bn3 = new Tensor(arena.SubView(offsets[753], lengths[753]), N, 1024, Hc8, Wc8);
-        this.d_backbone_layer3_2_conv1 = new Tensor(arena.SubView(offsets[754], lengths[754]), N, 256, Hc8, Wc8);
-        this.d_backbone_layer3_2_conv2 = new Tensor(arena.SubView(offsets[755], lengths[755]), N, 256, Hc8, Wc8);
-        this.d_backbone_layer3_2_conv3 = new Tensor(arena.SubView(offsets[756], lengths[756]), N, 1024, Hc8, Wc8);
-        this.d_backbone_layer3_2_relu1 = new Tensor(arena.SubView(offsets[757], lengths[757]), N, 256, Hc8, Wc8);
-        this.d_backbone_layer3_2_relu2 = new Tensor(arena.SubView(offsets[758], lengths[758]), N, 256, Hc8, Wc8);
-        this.d_backbone_layer3_2_relu3 = new Tensor(arena.SubView(offsets[759], lengths[759]), N, 1024, Hc8, Wc8);
-        this.d_backbone_layer3_20_add = new Tensor(arena.SubView(offsets[760], lengths[760]), N, 1024, Hc8, Wc8);
-        this.d_backbone_layer3_20_bn3 = new Tensor(arena.SubView(offsets[761], lengths[761]), N, 1024, Hc8, Wc8);
-        this.d_backbone_layer3_20_conv1 = new Tensor(arena.SubView(offsets[762], lengths[762]), N, 256, Hc8, Wc8);
-        this.d_backbone_layer3_20_conv2 = new Tensor(arena.SubView(offsets[763], lengths[763]), N, 256, Hc8, Wc8);
-        this.d_backbone_layer3_20_conv3 = new Tensor(arena.SubView(offsets[764], lengths[764]), N, 1024, Hc8, Wc8);
-        this.d_backbone_layer3_20_relu1 = new Tensor(arena.SubView(offsets[765], lengths[765]), N, 256, Hc8, Wc8);
-        this.d_backbone_layer3_20_relu2 = new Tensor(arena.SubView(offsets[766], lengths[766]), N, 256, Hc8, Wc8);
-        this.d_backbone_layer3_20_relu3 = new Tensor(arena.SubView(offsets[767], lengths[767]), N, 1024, Hc8, Wc8);
-        this.d_backbone_layer3_21_add = new Tensor(arena.SubView(offsets[768], lengths[768]), N, 1024, Hc8, Wc8);
-        this.d_backbone_layer3_21_bn3 = new Tensor(arena.SubView(offsets[769], lengths[769]), N, 1024, Hc8, Wc8);
-        this.d_backbone_layer3_21_conv1 = new Tensor(arena.SubView(offsets[770], lengths[770]), N, 256, Hc8, Wc8);
-        this.d_backbone_layer3_21_conv2 = new Tensor(arena.SubView(offsets[771], lengths[771]), N, 256, Hc8, Wc8);
-        this.d_backbone_layer3_21_conv3 = new Tensor(arena.SubView(offsets[772], lengths[772]), N, 1024, Hc8, Wc8);
-        this.d_backbone_layer3_21_relu1 = new Tensor(arena.SubView(offsets[773], lengths[773]), N, 256, Hc8, Wc8);
-        this.d_backbone_layer3_21_relu2 = new Tensor(arena.SubView(offsets[774], lengths[774]), N, 256, Hc8, Wc8);
-        this.d_backbone_layer3_21_relu3 = new Tensor(arena.SubView(offsets[775], lengths[775]), N, 1024, Hc8, Wc8);
-        this.d_backbone_layer3_22_add = new Tensor(arena.SubView(offsets[776], lengths[776]), N, 1024, Hc8, Wc8);
-        this.d_backbone_layer3_22_bn3 = new Tensor(arena.SubView(offsets[777], lengths[777]), N, 1024, Hc8, Wc8);
-        this.d_backbone_layer3_22_conv1 = new Tensor(arena.SubView(offsets[778], lengths[778]), N, 256, Hc8, Wc8);
-        this.d_backbone_layer3_22_conv2 = new Tensor(arena.SubView(offsets[779], lengths[779]), N, 256, Hc8, Wc8);
-        this.d_backbone_layer3_22_conv3 = new Tensor(arena.SubView(offsets[780], lengths[780]), N, 1024, Hc8, Wc8);
-        this.d_backbone_layer3_22_relu1 = new Tensor(arena.SubView(offsets[781], lengths[781]), N, 256, Hc8, Wc8);
-        this.d_backbone_layer3_22_relu2 = new Tensor(arena.SubView(offsets[782], lengths[782]), N, 256, Hc8, Wc8);
-        this.d_backbone_layer3_22_relu3 = new Tensor(arena.SubView(offsets[783], lengths[783]), N, 1024, Hc8, Wc8);
-        this.d_backbone_layer3_3_add = new Tensor(arena.SubView(offsets[784], lengths[784]), N, 1024, Hc8, Wc8);
-        this.d_backbone_layer3_3_bn3 = new Tensor(arena.SubView(offsets[785], lengths[785]), N, 1024, Hc8, Wc8);
-        this.d_backbone_layer3_3_conv1 = new Tensor(arena.SubView(offsets[786], lengths[786]), N, 256, Hc8, Wc8);
-        this.d_backbone_layer3_3_conv2 = new Tensor(arena.SubView(offsets[787], lengths[787]), N, 256, Hc8, Wc8);
-        this.d_backbone_layer3_3_conv3 = new Tensor(arena.SubView(offsets[788], lengths[788]), N, 1024, Hc8, Wc8);
-        this.d_backbone_layer3_3_relu1 = new Tensor(arena.SubView(offsets[789], lengths[789]), N, 256, Hc8, Wc8);
-        this.d_backbone_layer3_3_relu2 = new Tensor(arena.SubView(offsets[790], lengths[790]), N, 256, Hc8, Wc8);
-        this.d_backbone_layer3_3_relu3 = new Tensor(arena.SubView(offsets[791], lengths[791]), N, 1024, Hc8, Wc8);
-        this.d_backbone_layer3_4_add = new Tensor(arena.SubView(offsets[792], lengths[792]), N, 1024, Hc8, Wc8);
-        this.d_backbone_layer3_4_bn3 = new Tensor(arena.SubView(offsets[793], lengths[793]), N, 1024, Hc8, Wc8);
-        this.d_backbone_layer3_4_conv1 = new Tensor(arena.SubView(offsets[794], lengths[794]), N, 256, Hc8, Wc8);
-        this.d_backbone_layer3_4_conv2 = new Tensor(arena.SubView(offsets[795], lengths[795]), N, 256, Hc8, Wc8);
-        this.d_backbone_layer3_4_conv3 = new Tensor(arena.SubView(offsets[796], lengths[796]), N, 1024, Hc8, Wc8);
-        this.d_backbone_layer3_4_relu1 = new Tensor(arena.SubView(offsets[797], lengths[797]), N, 256, Hc8, Wc8);
-        this.d_backbone_layer3_4_relu2 = new Tensor(arena.SubView(offsets[798], lengths[798]), N, 256, Hc8, Wc8);
-        this.d_backbone_layer3_4_relu3 = new Tensor(arena.SubView(offsets[799], lengths[799]), N, 1024, Hc8, Wc8);
-        this.d_backbone_layer3_5_add = new Tensor(arena.SubView(offsets[800], lengths[800]), N, 1024, Hc8, Wc8);
-        this.d_backbone_layer3_5_bn3 = new Tensor(arena.SubView(offsets[801], lengths[801]), N, 1024, Hc8, Wc8);
-        this.d_backbone_layer3_5_conv1 = new Tensor(arena.SubView(offsets[802], lengths[802]), N, 256, Hc8, Wc8);
-        this.d_backbone_layer3_5_conv2 = new Tensor(arena.SubView(offsets[803], lengths[803]), N, 256, Hc8, Wc8);
-        this.d_backbone_layer3_5_conv3 = new Tensor(arena.SubView(offsets[804], lengths[804]), N, 1024, Hc8, Wc8);
-        this.d_backbone_layer3_5_relu1 = new Tensor(arena.SubView(offsets[805], lengths[805]), N, 256, Hc8, Wc8);
-        this.d_backbone_layer3_5_relu2 = new Tensor(arena.SubView(offsets[806], lengths[806]), N, 256, Hc8, Wc8);
-        this.d_backbone_layer3_5_relu3 = new Tensor(arena.SubView(offsets[807], lengths[807]), N, 1024, Hc8, Wc8);
-        this.d_backbone_layer3_6_add = new Tensor(arena.SubView(offsets[808], lengths[808]), N, 1024, Hc8, Wc8);
-        this.d_backbone_layer3_6_bn3 = new Tensor(arena.SubView(offsets[809], lengths[809]), N, 1024, Hc8, Wc8);
-        this.d_backbone_layer3_6_conv1 = new Tensor(arena.SubView(offsets[810], lengths[810]), N, 256, Hc8, Wc8);
-        this.d_backbone_layer3_6_conv2 = new Tensor(arena.SubView(offsets[811], lengths[811]), N, 256, Hc8, Wc8);
-        this.d_backbone_layer3_6_conv3 = new Tensor(arena.SubView(offsets[812], lengths[812]), N, 1024, Hc8, Wc8);
-        this.d_backbone_layer3_6_relu1 = new Tensor(arena.SubView(offsets[813], lengths[813]), N, 256, Hc8, Wc8);
-        this.d_backbone_layer3_6_relu2 = new Tensor(arena.SubView(offsets[814], lengths[814]), N, 256, Hc8, Wc8);
-        this.d_backbone_layer3_6_relu3 = new Tensor(arena.SubView(offsets[815], lengths[815]), N, 1024, Hc8, Wc8);
-        this.d_backbone_layer3_7_add = new Tensor(arena.SubView(offsets[816], lengths[816]), N, 1024, Hc8, Wc8);
-        this.d_backbone_layer3_7_bn3 = new Tensor(arena.SubView(offsets[817], lengths[817]), N, 1024, Hc8, Wc8);
-        this.d_backbone_layer3_7_conv1 = new Tensor(arena.SubView(offsets[818], lengths[818]), N, 256, Hc8, Wc8);
-        this.d_backbone_layer3_7_conv2 = new Tensor(arena.SubView(offsets[819], lengths[819]), N, 256, Hc8, Wc8);
-        this.d_backbone_layer3_7_conv3 = new Tensor(arena.SubView(offsets[820], lengths[820]), N, 1024, Hc8, Wc8);
-        this.d_backbone_layer3_7_relu1 = new Tensor(arena.SubView(offsets[821], lengths[821]), N, 256, Hc8, Wc8);
-        this.d_backbone_layer3_7_relu2 = new Tensor(arena.SubView(offsets[822], lengths[822]), N, 256, Hc8, Wc8);
-        this.d_backbone_layer3_7_relu3 = new Tensor(arena.SubView(offsets[823], lengths[823]), N, 1024, Hc8, Wc8);
-        this.d_backbone_layer3_8_add = new Tensor(arena.SubView(offsets[824], lengths[824]), N, 1024, Hc8, Wc8);
-        this.d_backbone_layer3_8_bn3 = new Tensor(arena.SubView(offsets[825], lengths[825]), N, 1024, Hc8, Wc8);
-        this.d_backbone_layer3_8_conv1 = new Tensor(arena.SubView(offsets[826], lengths[826]), N, 256, Hc8, Wc8);
-        this.d_backbone_layer3_8_conv2 = new Tensor(arena.SubView(offsets[827], lengths[827]), N, 256, Hc8, Wc8);
-        this.d_backbone_layer3_8_conv3 = new Tensor(arena.SubView(offsets[828], lengths[828]), N, 1024, Hc8, Wc8);
-        this.d_backbone_layer3_8_relu1 = new Tensor(arena.SubView(offsets[829], lengths[829]), N, 256, Hc8, Wc8);
-        this.d_backbone_layer3_8_relu2 = new Tensor(arena.SubView(offsets[830], lengths[830]), N, 256, Hc8, Wc8);
-        this.d_backbone_layer3_8_relu3 = new Tensor(arena.SubView(offsets[831], lengths[831]), N, 1024, Hc8, Wc8);
-        this.d_backbone_layer3_9_add = new Tensor(arena.SubView(offsets[832], lengths[832]), N, 1024, Hc8, Wc8);
-        this.d_backbone_layer3_9_bn3 = new Tensor(arena.SubView(offsets[833], lengths[833]), N, 1024, Hc8, Wc8);
-        this.d_backbone_layer3_9_conv1 = new Tensor(arena.SubView(offsets[834], lengths[834]), N, 256, Hc8, Wc8);
-        this.d_backbone_layer3_9_conv2 = new Tensor(arena.SubView(offsets[835], lengths[835]), N, 256, Hc8, Wc8);
-        this.d_backbone_layer3_9_conv3 = new Tensor(arena.SubView(offsets[836], lengths[836]), N, 1024, Hc8, Wc8);
-        this.d_backbone_layer3_9_relu1 = new Tensor(arena.SubView(offsets[837], lengths[837]), N, 256, Hc8, Wc8);
-        this.d_backbone_layer3_9_relu2 = new Tensor(arena.SubView(offsets[838], lengths[838]), N, 256, Hc8, Wc8);
-        this.d_backbone_layer3_9_relu3 = new Tensor(arena.SubView(offsets[839], lengths[839]), N, 1024, Hc8, Wc8);
-        this.d_backbone_layer4_0_add = new Tensor(arena.SubView(offsets[840], lengths[840]), N, 2048, Hc8, Wc8);
-        this.d_backbone_layer4_0_bn3 = new Tensor(arena.SubView(offsets[841], lengths[841]), N, 2048, Hc8, Wc8);
-        this.d_backbone_layer4_0_conv1 = new Tensor(arena.SubView(offsets[842], lengths[842]), N, 512, Hc8, Wc8);
-        this.d_backbone_layer4_0_conv2 = new Tensor(arena.SubView(offsets[843], lengths[843]), N, 512, Hc8, Wc8);
-        this.d_backbone_layer4_0_conv3 = new Tensor(arena.SubView(offsets[844], lengths[844]), N, 2048, Hc8, Wc8);
-        this.d_backbone_layer4_0_downsample_0 = new Tensor(arena.SubView(offsets[845], lengths[845]), N, 2048, Hc8, Wc8);
-        this.d_backbone_layer4_0_downsample_1 = new Tensor(arena.SubView(offsets[846], lengths[846]), N, 2048, Hc8, Wc8);
-        this.d_backbone_layer4_0_relu1 = new Tensor(arena.SubView(offsets[847], lengths[847]), N, 512, Hc8, Wc8);
-        this.d_backbone_layer4_0_relu2 = new Tensor(arena.SubView(offsets[848], lengths[848]), N, 512, Hc8, Wc8);
-        this.d_backbone_layer4_0_relu3 = new Tensor(arena.SubView(offsets[849], lengths[849]), N, 2048, Hc8, Wc8);
-        this.d_backbone_layer4_1_add = new Tensor(arena.SubView(offsets[850], lengths[850]), N, 2048, Hc8, Wc8);
-        this.d_backbone_layer4_1_bn3 = new Tensor(arena.SubView(offsets[851], lengths[851]), N, 2048, Hc8, Wc8);
-        this.d_backbone_layer4_1_conv1 = new Tensor(arena.SubView(offsets[852], lengths[852]), N, 512, Hc8, Wc8);
-        this.d_backbone_layer4_1_conv2 = new Tensor(arena.SubView(offsets[853], lengths[853]), N, 512, Hc8, Wc8);
-        this.d_backbone_layer4_1_conv3 = new Tensor(arena.SubView(offsets[854], lengths[854]), N, 2048, Hc8, Wc8);
-        this.d_backbone_layer4_1_relu1 = new Tensor(arena.SubView(offsets[855], lengths[855]), N, 512, Hc8, Wc8);
-        this.d_backbone_layer4_1_relu2 = new Tensor(arena.SubView(offsets[856], lengths[856]), N, 512, Hc8, Wc8);
-        this.d_backbone_layer4_1_relu3 = new Tensor(arena.SubView(offsets[857], lengths[857]), N, 2048, Hc8, Wc8);
-        this.d_backbone_layer4_2_add = new Tensor(arena.SubView(offsets[858], lengths[858]), N, 2048, Hc8, Wc8);
-        this.d_backbone_layer4_2_bn3 = new Tensor(arena.SubView(offsets[859], lengths[859]), N, 2048, Hc8, Wc8);
-        this.d_backbone_layer4_2_conv1 = new Tensor(arena.SubView(offsets[860], lengths[860]), N, 512, Hc8, Wc8);
-        this.d_backbone_layer4_2_conv2 = new Tensor(arena.SubView(offsets[861], lengths[861]), N, 512, Hc8, Wc8);
-        this.d_backbone_layer4_2_conv3 = new Tensor(arena.SubView(offsets[862], lengths[862]), N, 2048, Hc8, Wc8);
-        this.d_backbone_layer4_2_relu1 = new Tensor(arena.SubView(offsets[863], lengths[863]), N, 512, Hc8, Wc8);
-        this.d_backbone_layer4_2_relu2 = new Tensor(arena.SubView(offsets[864], lengths[864]), N, 512, Hc8, Wc8);
-        this.d_backbone_layer4_2_relu3 = new Tensor(arena.SubView(offsets[865], lengths[865]), N, 2048, Hc8, Wc8);
-        this.d_backbone_maxpool = new Tensor(arena.SubView(offsets[866], lengths[866]), N, 128, Hc4, Wc4);
-        this.d_backbone_stem_0 = new Tensor(arena.SubView(offsets[867], lengths[867]), N, 64, Hc2, Wc2);
-        this.d_backbone_stem_2 = new Tensor(arena.SubView(offsets[868], lengths[868]), N, 64, Hc2, Wc2);
-        this.d_backbone_stem_3 = new Tensor(arena.SubView(offsets[869], lengths[869]), N, 64, Hc2, Wc2);
-        this.d_backbone_stem_5 = new Tensor(arena.SubView(offsets[870], lengths[870]), N, 64, Hc2, Wc2);
-        this.d_backbone_stem_6 = new Tensor(arena.SubView(offsets[871], lengths[871]), N, 128, Hc2, Wc2);
-        this.d_backbone_stem_8 = new Tensor(arena.SubView(offsets[872], lengths[872]), N, 128, Hc2, Wc2);
-        this.d_head_cat_fc = new Tensor(arena.SubView(offsets[873], lengths[873]), N, 59, 1, 1);
-        this.d_head_cls1 = new Tensor(arena.SubView(offsets[874], lengths[874]), N, 59, Hc4, Wc4);
-        this.d_head_cls2 = new Tensor(arena.SubView(offsets[875], lengths[875]), N, 59, Hc8, Wc8);
-        this.d_head_cls3 = new Tensor(arena.SubView(offsets[876], lengths[876]), N, 59, Hc8, Wc8);
-        this.d_head_cls4 = new Tensor(arena.SubView(offsets[877], lengths[877]), N, 59, Hc8, Wc8);
-        this.d_head_concat = new Tensor(arena.SubView(offsets[878], lengths[878]), N, 236, Hc8, Wc8);
-        this.d_head_dense = new Tensor(arena.SubView(offsets[879], lengths[879]), N, 59, Hc8, Wc8);
-        this.d_head_dense_up = new Tensor(arena.SubView(offsets[880], lengths[880]), N, 59, H, W);
-        this.d_head_fcn_0 = new Tensor(arena.SubView(offsets[881], lengths[881]), N, 512, Hc8, Wc8);
-        this.d_head_fcn_2 = new Tensor(arena.SubView(offsets[882], lengths[882]), N, 512, Hc8, Wc8);
-        this.d_head_fcn_3 = new Tensor(arena.SubView(offsets[883], lengths[883]), N, 512, Hc8, Wc8);
-        this.d_head_fcn_4 = new Tensor(arena.SubView(offsets[884], lengths[884]), N, 59, Hc8, Wc8);
-        this.d_head_gap = new Tensor(arena.SubView(offsets[885], lengths[885]), N, 236, 1, 1);
-        this.d_head_mask_conv = new Tensor(arena.SubView(offsets[886], lengths[886]), N, 59, Hc8, Wc8);
-        this.d_head_mask_up = new Tensor(arena.SubView(offsets[887], lengths[887]), N, 59, H, W);
-        this.d_head_sa1_add = new Tensor(arena.SubView(offsets[888], lengths[888]), N, 256, Hc4, Wc4);
-        this.d_head_sa1_conv_attn_0 = new Tensor(arena.SubView(offsets[889], lengths[889]), N, 256, H_6, W_7);
-        this.d_head_sa1_conv_attn_2 = new Tensor(arena.SubView(offsets[890], lengths[890]), N, 256, H_6, W_7);
-        this.d_head_sa1_conv_attn_3 = new Tensor(arena.SubView(offsets[891], lengths[891]), N, 256, H_6, W_7);
-        this.d_head_sa1_conv_attn_5 = new Tensor(arena.SubView(offsets[892], lengths[892]), N, 256, H_6, W_7);
-        this.d_head_sa1_conv_res_0 = new Tensor(arena.SubView(offsets[893], lengths[893]), N, 256, Hc4, Wc4);
-        this.d_head_sa1_conv_res_2 = new Tensor(arena.SubView(offsets[894], lengths[894]), N, 256, Hc4, Wc4);
-        this.d_head_sa1_conv_res_3 = new Tensor(arena.SubView(offsets[895], lengths[895]), N, 256, Hc4, Wc4);
-        this.d_head_sa1_conv_res_5 = new Tensor(arena.SubView(offsets[896], lengths[896]), N, 256, Hc4, Wc4);
-        this.d_head_sa1_pool = new Tensor(arena.SubView(offsets[897], lengths[897]), N, 256, H_6, W_7);
-        this.d_head_sa1_upsample = new Tensor(arena.SubView(offsets[898], lengths[898]), N, 256, Hc4, Wc4);
-        this.d_head_sa2_add = new Tensor(arena.SubView(offsets[899], lengths[899]), N, 256, Hc8, Wc8);
-        this.d_head_sa2_conv_attn_0 = new Tensor(arena.SubView(offsets[900], lengths[900]), N, 256, H_8, W_9);
-        this.d_head_sa2_conv_attn_2 = new Tensor(arena.SubView(offsets[901], lengths[901]), N, 256, H_8, W_9);
-        this.d_head_sa2_conv_attn_3 = new Tensor(arena.SubView(offsets[902], lengths[902]), N, 256, H_8, W_9);
-        this.d_head_sa2_conv_attn_5 = new Tensor(arena.SubView(offsets[903], lengths[903]), N, 256, H_8, W_9);
-        this.d_head_sa2_conv_res_0 = new Tensor(arena.SubView(offsets[904], lengths[904]), N, 256, Hc8, Wc8);
-        this.d_head_sa2_conv_res_2 = new Tensor(arena.SubView(offsets[905], lengths[905]), N, 256, Hc8, Wc8);
-        this.d_head_sa2_conv_res_3 = new Tensor(arena.SubView(offsets[906], lengths[906]), N, 256, Hc8, Wc8);
-        this.d_head_sa2_conv_res_5 = new Tensor(arena.SubView(offsets[907], lengths[907]), N, 256, Hc8, Wc8);
-        this.d_head_sa2_pool = new Tensor(arena.SubView(offsets[908], lengths[908]), N, 512, H_8, W_9);
-        this.d_head_sa2_upsample = new Tensor(arena.SubView(offsets[909], lengths[909]), N, 256, Hc8, Wc8);
-        this.d_head_sa3_add = new Tensor(arena.SubView(offsets[910], lengths[910]), N, 256, Hc8, Wc8);
-        this.d_head_sa3_conv_attn_0 = new Tensor(arena.SubView(offsets[911], lengths[911]), N, 256, H_8, W_9);
-        this.d_head_sa3_conv_attn_2 = new Tensor(arena.SubView(offsets[912], lengths[912]), N, 256, H_8, W_9);
-        this.d_head_sa3_conv_attn_3 = new Tensor(arena.SubView(offsets[913], lengths[913]), N, 256, H_8, W_9);
-        this.d_head_sa3_conv_attn_5 = new Tensor(arena.SubView(offsets[914], lengths[914]), N, 256, H_8, W_9);
-        this.d_head_sa3_conv_res_0 = new Tensor(arena.SubView(offsets[915], lengths[915]), N, 256, Hc8, Wc8);
-        this.d_head_sa3_conv_res_2 = new Tensor(arena.SubView(offsets[916], lengths[916]), N, 256, Hc8, Wc8);
-        this.d_head_sa3_conv_res_3 = new Tensor(arena.SubView(offsets[917], lengths[917]), N, 256, Hc8, Wc8);
-        this.d_head_sa3_conv_res_5 = new Tensor(arena.SubView(offsets[918], lengths[918]), N, 256, Hc8, Wc8);
-        this.d_head_sa3_pool = new Tensor(arena.SubView(offsets[919], lengths[919]), N, 1024, H_8, W_9);
-        this.d_head_sa3_upsample = new Tensor(arena.SubView(offsets[920], lengths[920]), N, 256, Hc8, Wc8);
-        this.d_head_sa4_add = new Tensor(arena.SubView(offsets[921], lengths[921]), N, 256, Hc8, Wc8);
-        this.d_head_sa4_conv_attn_0 = new Tensor(arena.SubView(offsets[922], lengths[922]), N, 256, H_8, W_9);
-        this.d_head_sa4_conv_attn_2 = new Tensor(arena.SubView(offsets[923], lengths[923]), N, 256, H_8, W_9);
-        this.d_head_sa4_conv_attn_3 = new Tensor(arena.SubView(offsets[924], lengths[924]), N, 256, H_8, W_9);
-        this.d_head_sa4_conv_attn_5 = new Tensor(arena.SubView(offsets[925], lengths[925]), N, 256, H_8, W_9);
-        this.d_head_sa4_conv_res_0 = new Tensor(arena.SubView(offsets[926], lengths[926]), N, 256, Hc8, Wc8);
-        this.d_head_sa4_conv_res_2 = new Tensor(arena.SubView(offsets[927], lengths[927]), N, 256, Hc8, Wc8);
-        this.d_head_sa4_conv_res_3 = new Tensor(arena.SubView(offsets[928], lengths[928]), N, 256, Hc8, Wc8);
-        this.d_head_sa4_conv_res_5 = new Tensor(arena.SubView(offsets[929], lengths[929]), N, 256, Hc8, Wc8);
-        this.d_head_sa4_pool = new Tensor(arena.SubView(offsets[930], lengths[930]), N, 2048, H_8, W_9);
-        this.d_head_sa4_upsample = new Tensor(arena.SubView(offsets[931], lengths[931]), N, 256, Hc8, Wc8);
-        this.d_head_up1 = new Tensor(arena.SubView(offsets[932], lengths[932]), N, 59, Hc8, Wc8);
+        this.image = arena.Tensor(0, N, 3, H, W);
+        this._labels = arena.Labels(1, N, H, W);
+        this.backbone_stem_0 = arena.Tensor(2, N, 64, Hc2, Wc2);
+        this.backbone_stem_2 = arena.Tensor(3, N, 64, Hc2, Wc2);
+        this.backbone_stem_1_mean = arena.View(4, 64);
+        this.backbone_stem_1_inv_std = arena.View(5, 64);
+        this.backbone_stem_3 = arena.Tensor(6, N, 64, Hc2, Wc2);
+        this.backbone_stem_5 = arena.Tensor(7, N, 64, Hc2, Wc2);
+        this.backbone_stem_4_mean = arena.View(8, 64);
+        this.backbone_stem_4_inv_std = arena.View(9, 64);
+        this.backbone_stem_6 = arena.Tensor(10, N, 128, Hc2, Wc2);
+        this.backbone_stem_8 = arena.Tensor(11, N, 128, Hc2, Wc2);
+        this.backbone_stem_7_mean = arena.View(12, 128);
+        this.backbone_stem_7_inv_std = arena.View(13, 128);
+        this.backbone_maxpool = arena.Tensor(14, N, 128, Hc4, Wc4);
+        this.backbone_maxpool_argmax = arena.Ints(15, (long)N * 128 * Hc4 * Wc4);
+        this.backbone_layer1_0_conv1 = arena.Tensor(16, N, 64, Hc4, Wc4);
+        this.backbone_layer1_0_relu1 = arena.Tensor(17, N, 64, Hc4, Wc4);
+        this.backbone_layer1_0_bn1_mean = arena.View(18, 64);
+        this.backbone_layer1_0_bn1_inv_std = arena.View(19, 64);
+        this.backbone_layer1_0_conv2 = arena.Tensor(20, N, 64, Hc4, Wc4);
+        this.backbone_layer1_0_relu2 = arena.Tensor(21, N, 64, Hc4, Wc4);
+        this.backbone_layer1_0_bn2_mean = arena.View(22, 64);
+        this.backbone_layer1_0_bn2_inv_std = arena.View(23, 64);
+        this.backbone_layer1_0_conv3 = arena.Tensor(24, N, 256, Hc4, Wc4);
+        this.backbone_layer1_0_bn3 = arena.Tensor(25, N, 256, Hc4, Wc4);
+        this.backbone_layer1_0_bn3_mean = arena.View(26, 256);
+        this.backbone_layer1_0_bn3_inv_std = arena.View(27, 256);
+        this.backbone_layer1_0_downsample_0 = arena.Tensor(28, N, 256, Hc4, Wc4);
+        this.backbone_layer1_0_downsample_1 = arena.Tensor(29, N, 256, Hc4, Wc4);
+        this.backbone_layer1_0_downsample_1_mean = arena.View(30, 256);
+        this.backbone_layer1_0_downsample_1_inv_std = arena.View(31, 256);
+        this.backbone_layer1_0_add = arena.Tensor(32, N, 256, Hc4, Wc4);
+        this.backbone_layer1_0_relu3 = arena.Tensor(33, N, 256, Hc4, Wc4);
+        this.backbone_layer1_1_conv1 = arena.Tensor(34, N, 64, Hc4, Wc4);
+        this.backbone_layer1_1_relu1 = arena.Tensor(35, N, 64, Hc4, Wc4);
+        this.backbone_layer1_1_bn1_mean = arena.View(36, 64);
+        this.backbone_layer1_1_bn1_inv_std = arena.View(37, 64);
+        this.backbone_layer1_1_conv2 = arena.Tensor(38, N, 64, Hc4, Wc4);
+        this.backbone_layer1_1_relu2 = arena.Tensor(39, N, 64, Hc4, Wc4);
+        this.backbone_layer1_1_bn2_mean = arena.View(40, 64);
+        this.backbone_layer1_1_bn2_inv_std = arena.View(41, 64);
+        this.backbone_layer1_1_conv3 = arena.Tensor(42, N, 256, Hc4, Wc4);
+        this.backbone_layer1_1_bn3 = arena.Tensor(43, N, 256, Hc4, Wc4);
+        this.backbone_layer1_1_bn3_mean = arena.View(44, 256);
+        this.backbone_layer1_1_bn3_inv_std = arena.View(45, 256);
+        this.backbone_layer1_1_add = arena.Tensor(46, N, 256, Hc4, Wc4);
+        this.backbone_layer1_1_relu3 = arena.Tensor(47, N, 256, Hc4, Wc4);
+        this.backbone_layer1_2_conv1 = arena.Tensor(48, N, 64, Hc4, Wc4);
+        this.backbone_layer1_2_relu1 = arena.Tensor(49, N, 64, Hc4, Wc4);
+        this.backbone_layer1_2_bn1_mean = arena.View(50, 64);
+        this.backbone_layer1_2_bn1_inv_std = arena.View(51, 64);
+        this.backbone_layer1_2_conv2 = arena.Tensor(52, N, 64, Hc4, Wc4);
+        this.backbone_layer1_2_relu2 = arena.Tensor(53, N, 64, Hc4, Wc4);
+        this.backbone_layer1_2_bn2_mean = arena.View(54, 64);
+        this.backbone_layer1_2_bn2_inv_std = arena.View(55, 64);
+        this.backbone_layer1_2_conv3 = arena.Tensor(56, N, 256, Hc4, Wc4);
+        this.backbone_layer1_2_bn3 = arena.Tensor(57, N, 256, Hc4, Wc4);
+        this.backbone_layer1_2_bn3_mean = arena.View(58, 256);
+        this.backbone_layer1_2_bn3_inv_std = arena.View(59, 256);
+        this.backbone_layer1_2_add = arena.Tensor(60, N, 256, Hc4, Wc4);
+        this.backbone_layer1_2_relu3 = arena.Tensor(61, N, 256, Hc4, Wc4);
+        this.backbone_layer2_0_conv1 = arena.Tensor(62, N, 128, Hc4, Wc4);
+        this.backbone_layer2_0_relu1 = arena.Tensor(63, N, 128, Hc4, Wc4);
+        this.backbone_layer2_0_bn1_mean = arena.View(64, 128);
+        this.backbone_layer2_0_bn1_inv_std = arena.View(65, 128);
+        this.backbone_layer2_0_conv2 = arena.Tensor(66, N, 128, Hc8, Wc8);
+        this.backbone_layer2_0_relu2 = arena.Tensor(67, N, 128, Hc8, Wc8);
+        this.backbone_layer2_0_bn2_mean = arena.View(68, 128);
+        this.backbone_layer2_0_bn2_inv_std = arena.View(69, 128);
+        this.backbone_layer2_0_conv3 = arena.Tensor(70, N, 512, Hc8, Wc8);
+        this.backbone_layer2_0_bn3 = arena.Tensor(71, N, 512, Hc8, Wc8);
+        this.backbone_layer2_0_bn3_mean = arena.View(72, 512);
+        this.backbone_layer2_0_bn3_inv_std = arena.View(73, 512);
+        this.backbone_layer2_0_downsample_0 = arena.Tensor(74, N, 512, Hc8, Wc8);
+        this.backbone_layer2_0_downsample_1 = arena.Tensor(75, N, 512, Hc8, Wc8);
+        this.backbone_layer2_0_downsample_1_mean = arena.View(76, 512);
+        this.backbone_layer2_0_downsample_1_inv_std = arena.View(77, 512);
+        this.backbone_layer2_0_add = arena.Tensor(78, N, 512, Hc8, Wc8);
+        this.backbone_layer2_0_relu3 = arena.Tensor(79, N, 512, Hc8, Wc8);
+        this.backbone_layer2_1_conv1 = arena.Tensor(80, N, 128, Hc8, Wc8);
+        this.backbone_layer2_1_relu1 = arena.Tensor(81, N, 128, Hc8, Wc8);
+        this.backbone_layer2_1_bn1_mean = arena.View(82, 128);
+        this.backbone_layer2_1_bn1_inv_std = arena.View(83, 128);
+        this.backbone_layer2_1_conv2 = arena.Tensor(84, N, 128, Hc8, Wc8);
+        this.backbone_layer2_1_relu2 = arena.Tensor(85, N, 128, Hc8, Wc8);
+        this.backbone_layer2_1_bn2_mean = arena.View(86, 128);
+        this.backbone_layer2_1_bn2_inv_std = arena.View(87, 128);
+        this.backbone_layer2_1_conv3 = arena.Tensor(88, N, 512, Hc8, Wc8);
+        this.backbone_layer2_1_bn3 = arena.Tensor(89, N, 512, Hc8, Wc8);
+        this.backbone_layer2_1_bn3_mean = arena.View(90, 512);
+        this.backbone_layer2_1_bn3_inv_std = arena.View(91, 512);
+        this.backbone_layer2_1_add = arena.Tensor(92, N, 512, Hc8, Wc8);
+        this.backbone_layer2_1_relu3 = arena.Tensor(93, N, 512, Hc8, Wc8);
+        this.backbone_layer2_2_conv1 = arena.Tensor(94, N, 128, Hc8, Wc8);
+        this.backbone_layer2_2_relu1 = arena.Tensor(95, N, 128, Hc8, Wc8);
+        this.backbone_layer2_2_bn1_mean = arena.View(96, 128);
+        this.backbone_layer2_2_bn1_inv_std = arena.View(97, 128);
+        this.backbone_layer2_2_conv2 = arena.Tensor(98, N, 128, Hc8, Wc8);
+        this.backbone_layer2_2_relu2 = arena.Tensor(99, N, 128, Hc8, Wc8);
+        this.backbone_layer2_2_bn2_mean = arena.View(100, 128);
+        this.backbone_layer2_2_bn2_inv_std = arena.View(101, 128);
+        this.backbone_layer2_2_conv3 = arena.Tensor(102, N, 512, Hc8, Wc8);
+        this.backbone_layer2_2_bn3 = arena.Tensor(103, N, 512, Hc8, Wc8);
+        this.backbone_layer2_2_bn3_mean = arena.View(104, 512);
+        this.backbone_layer2_2_bn3_inv_std = arena.View(105, 512);
+        this.backbone_layer2_2_add = arena.Tensor(106, N, 512, Hc8, Wc8);
+        this.backbone_layer2_2_relu3 = arena.Tensor(107, N, 512, Hc8, Wc8);
+        this.backbone_layer2_3_conv1 = arena.Tensor(108, N, 128, Hc8, Wc8);
+        this.backbone_layer2_3_relu1 = arena.Tensor(109, N, 128, Hc8, Wc8);
+        this.backbone_layer2_3_bn1_mean = arena.View(110, 128);
+        this.backbone_layer2_3_bn1_inv_std = arena.View(111, 128);
+        this.backbone_layer2_3_conv2 = arena.Tensor(112, N, 128, Hc8, Wc8);
+        this.backbone_layer2_3_relu2 = arena.Tensor(113, N, 128, Hc8, Wc8);
+        this.backbone_layer2_3_bn2_mean = arena.View(114, 128);
+        this.backbone_layer2_3_bn2_inv_std = arena.View(115, 128);
+        this.backbone_layer2_3_conv3 = arena.Tensor(116, N, 512, Hc8, Wc8);
+        this.backbone_layer2_3_bn3 = arena.Tensor(117, N, 512, Hc8, Wc8);
+        this.backbone_layer2_3_bn3_mean = arena.View(118, 512);
+        this.backbone_layer2_3_bn3_inv_std = arena.View(119, 512);
+        this.backbone_layer2_3_add = arena.Tensor(120, N, 512, Hc8, Wc8);
+        this.backbone_layer2_3_relu3 = arena.Tensor(121, N, 512, Hc8, Wc8);
+        this.backbone_layer3_0_conv1 = arena.Tensor(122, N, 256, Hc8, Wc8);
+        this.backbone_layer3_0_relu1 = arena.Tensor(123, N, 256, Hc8, Wc8);
+        this.backbone_layer3_0_bn1_mean = arena.View(124, 256);
+        this.backbone_layer3_0_bn1_inv_std = arena.View(125, 256);
+        this.backbone_layer3_0_conv2 = arena.Tensor(126, N, 256, Hc8, Wc8);
+        this.backbone_layer3_0_relu2 = arena.Tensor(127, N, 256, Hc8, Wc8);
+        this.backbone_layer3_0_bn2_mean = arena.View(128, 256);
+        this.backbone_layer3_0_bn2_inv_std = arena.View(129, 256);
+        this.backbone_layer3_0_conv3 = arena.Tensor(130, N, 1024, Hc8, Wc8);
+        this.backbone_layer3_0_bn3 = arena.Tensor(131, N, 1024, Hc8, Wc8);
+        this.backbone_layer3_0_bn3_mean = arena.View(132, 1024);
+        this.backbone_layer3_0_bn3_inv_std = arena.View(133, 1024);
+        this.backbone_layer3_0_downsample_0 = arena.Tensor(134, N, 1024, Hc8, Wc8);
+        this.backbone_layer3_0_downsample_1 = arena.Tensor(135, N, 1024, Hc8, Wc8);
+        this.backbone_layer3_0_downsample_1_mean = arena.View(136, 1024);
+        this.backbone_layer3_0_downsample_1_inv_std = arena.View(137, 1024);
+        this.backbone_layer3_0_add = arena.Tensor(138, N, 1024, Hc8, Wc8);
+        this.backbone_layer3_0_relu3 = arena.Tensor(139, N, 1024, Hc8, Wc8);
+        this.backbone_layer3_1_conv1 = arena.Tensor(140, N, 256, Hc8, Wc8);
+        this.backbone_layer3_1_relu1 = arena.Tensor(141, N, 256, Hc8, Wc8);
+        this.backbone_layer3_1_bn1_mean = arena.View(142, 256);
+        this.backbone_layer3_1_bn1_inv_std = arena.View(143, 256);
+        this.backbone_layer3_1_conv2 = arena.Tensor(144, N, 256, Hc8, Wc8);
+        this.backbone_layer3_1_relu2 = arena.Tensor(145, N, 256, Hc8, Wc8);
+        this.backbone_layer3_1_bn2_mean = arena.View(146, 256);
+        this.backbone_layer3_1_bn2_inv_std = arena.View(147, 256);
+        this.backbone_layer3_1_conv3 = arena.Tensor(148, N, 1024, Hc8, Wc8);
+        this.backbone_layer3_1_bn3 = arena.Tensor(149, N, 1024, Hc8, Wc8);
+        this.backbone_layer3_1_bn3_mean = arena.View(150, 1024);
+        this.backbone_layer3_1_bn3_inv_std = arena.View(151, 1024);
+        this.backbone_layer3_1_add = arena.Tensor(152, N, 1024, Hc8, Wc8);
+        this.backbone_layer3_1_relu3 = arena.Tensor(153, N, 1024, Hc8, Wc8);
+        this.backbone_layer3_2_conv1 = arena.Tensor(154, N, 256, Hc8, Wc8);
+        this.backbone_layer3_2_relu1 = arena.Tensor(155, N, 256, Hc8, Wc8);
+        this.backbone_layer3_2_bn1_mean = arena.View(156, 256);
+        this.backbone_layer3_2_bn1_inv_std = arena.View(157, 256);
+        this.backbone_layer3_2_conv2 = arena.Tensor(158, N, 256, Hc8, Wc8);
+        this.backbone_layer3_2_relu2 = arena.Tensor(159, N, 256, Hc8, Wc8);
+        this.backbone_layer3_2_bn2_mean = arena.View(160, 256);
+        this.backbone_layer3_2_bn2_inv_std = arena.View(161, 256);
+        this.backbone_layer3_2_conv3 = arena.Tensor(162, N, 1024, Hc8, Wc8);
+        this.backbone_layer3_2_bn3 = arena.Tensor(163, N, 1024, Hc8, Wc8);
+        this.backbone_layer3_2_bn3_mean = arena.View(164, 1024);
+        this.backbone_layer3_2_bn3_inv_std = arena.View(165, 1024);
+        this.backbone_layer3_2_add = arena.Tensor(166, N, 1024, Hc8, Wc8);
+        this.backbone_layer3_2_relu3 = arena.Tensor(167, N, 1024, Hc8, Wc8);
+        this.backbone_layer3_3_conv1 = arena.Tensor(168, N, 256, Hc8, Wc8);
+        this.backbone_layer3_3_relu1 = arena.Tensor(169, N, 256, Hc8, Wc8);
+        this.backbone_layer3_3_bn1_mean = arena.View(170, 256);
+        this.backbone_layer3_3_bn1_inv_std = arena.View(171, 256);
+        this.backbone_layer3_3_conv2 = arena.Tensor(172, N, 256, Hc8, Wc8);
+        this.backbone_layer3_3_relu2 = arena.Tensor(173, N, 256, Hc8, Wc8);
+        this.backbone_layer3_3_bn2_mean = arena.View(174, 256);
+        this.backbone_layer3_3_bn2_inv_std = arena.View(175, 256);
+        this.backbone_layer3_3_conv3 = arena.Tensor(176, N, 1024, Hc8, Wc8);
+        this.backbone_layer3_3_bn3 = arena.Tensor(177, N, 1024, Hc8, Wc8);
+        this.backbone_layer3_3_bn3_mean = arena.View(178, 1024);
+        this.backbone_layer3_3_bn3_inv_std = arena.View(179, 1024);
+        this.backbone_layer3_3_add = arena.Tensor(180, N, 1024, Hc8, Wc8);
+        this.backbone_layer3_3_relu3 = arena.Tensor(181, N, 1024, Hc8, Wc8);
+        this.backbone_layer3_4_conv1 = arena.Tensor(182, N, 256, Hc8, Wc8);
+        this.backbone_layer3_4_relu1 = arena.Tensor(183, N, 256, Hc8, Wc8);
+        this.backbone_layer3_4_bn1_mean = arena.View(184, 256);
+        this.backbone_layer3_4_bn1_inv_std = arena.View(185, 256);
+        this.backbone_layer3_4_conv2 = arena.Tensor(186, N, 256, Hc8, Wc8);
+        this.backbone_layer3_4_relu2 = arena.Tensor(187, N, 256, Hc8, Wc8);
+        this.backbone_layer3_4_bn2_mean = arena.View(188, 256);
+        this.backbone_layer3_4_bn2_inv_std = arena.View(189, 256);
+        this.backbone_layer3_4_conv3 = arena.Tensor(190, N, 1024, Hc8, Wc8);
+        this.backbone_layer3_4_bn3 = arena.Tensor(191, N, 1024, Hc8, Wc8);
+        this.backbone_layer3_4_bn3_mean = arena.View(192, 1024);
+        this.backbone_layer3_4_bn3_inv_std = arena.View(193, 1024);
+        this.backbone_layer3_4_add = arena.Tensor(194, N, 1024, Hc8, Wc8);
+        this.backbone_layer3_4_relu3 = arena.Tensor(195, N, 1024, Hc8, Wc8);
+        this.backbone_layer3_5_conv1 = arena.Tensor(196, N, 256, Hc8, Wc8);
+        this.backbone_layer3_5_relu1 = arena.Tensor(197, N, 256, Hc8, Wc8);
+        this.backbone_layer3_5_bn1_mean = arena.View(198, 256);
+        this.backbone_layer3_5_bn1_inv_std = arena.View(199, 256);
+        this.backbone_layer3_5_conv2 = arena.Tensor(200, N, 256, Hc8, Wc8);
+        this.backbone_layer3_5_relu2 = arena.Tensor(201, N, 256, Hc8, Wc8);
+        this.backbone_layer3_5_bn2_mean = arena.View(202, 256);
+        this.backbone_layer3_5_bn2_inv_std = arena.View(203, 256);
+        this.backbone_layer3_5_conv3 = arena.Tensor(204, N, 1024, Hc8, Wc8);
+        this.backbone_layer3_5_bn3 = arena.Tensor(205, N, 1024, Hc8, Wc8);
+        this.backbone_layer3_5_bn3_mean = arena.View(206, 1024);
+        this.backbone_layer3_5_bn3_inv_std = arena.View(207, 1024);
+        this.backbone_layer3_5_add = arena.Tensor(208, N, 1024, Hc8, Wc8);
+        this.backbone_layer3_5_relu3 = arena.Tensor(209, N, 1024, Hc8, Wc8);
+        this.backbone_layer3_6_conv1 = arena.Tensor(210, N, 256, Hc8, Wc8);
+        this.backbone_layer3_6_relu1 = arena.Tensor(211, N, 256, Hc8, Wc8);
+        this.backbone_layer3_6_bn1_mean = arena.View(212, 256);
+        this.backbone_layer3_6_bn1_inv_std = arena.View(213, 256);
+        this.backbone_layer3_6_conv2 = arena.Tensor(214, N, 256, Hc8, Wc8);
+        this.backbone_layer3_6_relu2 = arena.Tensor(215, N, 256, Hc8, Wc8);
+        this.backbone_layer3_6_bn2_mean = arena.View(216, 256);
+        this.backbone_layer3_6_bn2_inv_std = arena.View(217, 256);
+        this.backbone_layer3_6_conv3 = arena.Tensor(218, N, 1024, Hc8, Wc8);
+        this.backbone_layer3_6_bn3 = arena.Tensor(219, N, 1024, Hc8, Wc8);
+        this.backbone_layer3_6_bn3_mean = arena.View(220, 1024);
+        this.backbone_layer3_6_bn3_inv_std = arena.View(221, 1024);
+        this.backbone_layer3_6_add = arena.Tensor(222, N, 1024, Hc8, Wc8);
+        this.backbone_layer3_6_relu3 = arena.Tensor(223, N, 1024, Hc8, Wc8);
+        this.backbone_layer3_7_conv1 = arena.Tensor(224, N, 256, Hc8, Wc8);
+        this.backbone_layer3_7_relu1 = arena.Tensor(225, N, 256, Hc8, Wc8);
+        this.backbone_layer3_7_bn1_mean = arena.View(226, 256);
+        this.backbone_layer3_7_bn1_inv_std = arena.View(227, 256);
+        this.backbone_layer3_7_conv2 = arena.Tensor(228, N, 256, Hc8, Wc8);
+        this.backbone_layer3_7_relu2 = arena.Tensor(229, N, 256, Hc8, Wc8);
+        this.backbone_layer3_7_bn2_mean = arena.View(230, 256);
+        this.backbone_layer3_7_bn2_inv_std = arena.View(231, 256);
+        this.backbone_layer3_7_conv3 = arena.Tensor(232, N, 1024, Hc8, Wc8);
+        this.backbone_layer3_7_bn3 = arena.Tensor(233, N, 1024, Hc8, Wc8);
+        this.backbone_layer3_7_bn3_mean = arena.View(234, 1024);
+        this.backbone_layer3_7_bn3_inv_std = arena.View(235, 1024);
+        this.backbone_layer3_7_add = arena.Tensor(236, N, 1024, Hc8, Wc8);
+        this.backbone_layer3_7_relu3 = arena.Tensor(237, N, 1024, Hc8, Wc8);
+        this.backbone_layer3_8_conv1 = arena.Tensor(238, N, 256, Hc8, Wc8);
+        this.backbone_layer3_8_relu1 = arena.Tensor(239, N, 256, Hc8, Wc8);
+        this.backbone_layer3_8_bn1_mean = arena.View(240, 256);
+        this.backbone_layer3_8_bn1_inv_std = arena.View(241, 256);
+        this.backbone_layer3_8_conv2 = arena.Tensor(242, N, 256, Hc8, Wc8);
+        this.backbone_layer3_8_relu2 = arena.Tensor(243, N, 256, Hc8, Wc8);
+        this.backbone_layer3_8_bn2_mean = arena.View(244, 256);
+        this.backbone_layer3_8_bn2_inv_std = arena.View(245, 256);
+        this.backbone_layer3_8_conv3 = arena.Tensor(246, N, 1024, Hc8, Wc8);
+        this.backbone_layer3_8_bn3 = arena.Tensor(247, N, 1024, Hc8, Wc8);
+        this.backbone_layer3_8_bn3_mean = arena.View(248, 1024);
+        this.backbone_layer3_8_bn3_inv_std = arena.View(249, 1024);
+        this.backbone_layer3_8_add = arena.Tensor(250, N, 1024, Hc8, Wc8);
+        this.backbone_layer3_8_relu3 = arena.Tensor(251, N, 1024, Hc8, Wc8);
+        this.backbone_layer3_9_conv1 = arena.Tensor(252, N, 256, Hc8, Wc8);
+        this.backbone_layer3_9_relu1 = arena.Tensor(253, N, 256, Hc8, Wc8);
+        this.backbone_layer3_9_bn1_mean = arena.View(254, 256);
+        this.backbone_layer3_9_bn1_inv_std = arena.View(255, 256);
+        this.backbone_layer3_9_conv2 = arena.Tensor(256, N, 256, Hc8, Wc8);
+        this.backbone_layer3_9_relu2 = arena.Tensor(257, N, 256, Hc8, Wc8);
+        this.backbone_layer3_9_bn2_mean = arena.View(258, 256);
+        this.backbone_layer3_9_bn2_inv_std = arena.View(259, 256);
+        this.backbone_layer3_9_conv3 = arena.Tensor(260, N, 1024, Hc8, Wc8);
+        this.backbone_layer3_9_bn3 = arena.Tensor(261, N, 1024, Hc8, Wc8);
+        this.backbone_layer3_9_bn3_mean = arena.View(262, 1024);
+        this.backbone_layer3_9_bn3_inv_std = arena.View(263, 1024);
+        this.backbone_layer3_9_add = arena.Tensor(264, N, 1024, Hc8, Wc8);
+        this.backbone_layer3_9_relu3 = arena.Tensor(265, N, 1024, Hc8, Wc8);
+        this.backbone_layer3_10_conv1 = arena.Tensor(266, N, 256, Hc8, Wc8);
+        this.backbone_layer3_10_relu1 = arena.Tensor(267, N, 256, Hc8, Wc8);
+        this.backbone_layer3_10_bn1_mean = arena.View(268, 256);
+        this.backbone_layer3_10_bn1_inv_std = arena.View(269, 256);
+        this.backbone_layer3_10_conv2 = arena.Tensor(270, N, 256, Hc8, Wc8);
+        this.backbone_layer3_10_relu2 = arena.Tensor(271, N, 256, Hc8, Wc8);
+        this.backbone_layer3_10_bn2_mean = arena.View(272, 256);
+        this.backbone_layer3_10_bn2_inv_std = arena.View(273, 256);
+        this.backbone_layer3_10_conv3 = arena.Tensor(274, N, 1024, Hc8, Wc8);
+        this.backbone_layer3_10_bn3 = arena.Tensor(275, N, 1024, Hc8, Wc8);
+        this.backbone_layer3_10_bn3_mean = arena.View(276, 1024);
+        this.backbone_layer3_10_bn3_inv_std = arena.View(277, 1024);
+        this.backbone_layer3_10_add = arena.Tensor(278, N, 1024, Hc8, Wc8);
+        this.backbone_layer3_10_relu3 = arena.Tensor(279, N, 1024, Hc8, Wc8);
+        this.backbone_layer3_11_conv1 = arena.Tensor(280, N, 256, Hc8, Wc8);
+        this.backbone_layer3_11_relu1 = arena.Tensor(281, N, 256, Hc8, Wc8);
+        this.backbone_layer3_11_bn1_mean = arena.View(282, 256);
+        this.backbone_layer3_11_bn1_inv_std = arena.View(283, 256);
+        this.backbone_layer3_11_conv2 = arena.Tensor(284, N, 256, Hc8, Wc8);
+        this.backbone_layer3_11_relu2 = arena.Tensor(285, N, 256, Hc8, Wc8);
+        this.backbone_layer3_11_bn2_mean = arena.View(286, 256);
+        this.backbone_layer3_11_bn2_inv_std = arena.View(287, 256);
+        this.backbone_layer3_11_conv3 = arena.Tensor(288, N, 1024, Hc8, Wc8);
+        this.backbone_layer3_11_bn3 = arena.Tensor(289, N, 1024, Hc8, Wc8);
+        this.backbone_layer3_11_bn3_mean = arena.View(290, 1024);
+        this.backbone_layer3_11_bn3_inv_std = arena.View(291, 1024);
+        this.backbone_layer3_11_add = arena.Tensor(292, N, 1024, Hc8, Wc8);
+        this.backbone_layer3_11_relu3 = arena.Tensor(293, N, 1024, Hc8, Wc8);
+        this.backbone_layer3_12_conv1 = arena.Tensor(294, N, 256, Hc8, Wc8);
+        this.backbone_layer3_12_relu1 = arena.Tensor(295, N, 256, Hc8, Wc8);
+        this.backbone_layer3_12_bn1_mean = arena.View(296, 256);
+        this.backbone_layer3_12_bn1_inv_std = arena.View(297, 256);
+        this.backbone_layer3_12_conv2 = arena.Tensor(298, N, 256, Hc8, Wc8);
+        this.backbone_layer3_12_relu2 = arena.Tensor(299, N, 256, Hc8, Wc8);
+        this.backbone_layer3_12_bn2_mean = arena.View(300, 256);
+        this.backbone_layer3_12_bn2_inv_std = arena.View(301, 256);
+        this.backbone_layer3_12_conv3 = arena.Tensor(302, N, 1024, Hc8, Wc8);
+        this.backbone_layer3_12_bn3 = arena.Tensor(303, N, 1024, Hc8, Wc8);
+        this.backbone_layer3_12_bn3_mean = arena.View(304, 1024);
+        this.backbone_layer3_12_bn3_inv_std = arena.View(305, 1024);
+        this.backbone_layer3_12_add = arena.Tensor(306, N, 1024, Hc8, Wc8);
+        this.backbone_layer3_12_relu3 = arena.Tensor(307, N, 1024, Hc8, Wc8);
+        this.backbone_layer3_13_conv1 = arena.Tensor(308, N, 256, Hc8, Wc8);
+        this.backbone_layer3_13_relu1 = arena.Tensor(309, N, 256, Hc8, Wc8);
+        this.backbone_layer3_13_bn1_mean = arena.View(310, 256);
+        this.backbone_layer3_13_bn1_inv_std = arena.View(311, 256);
+        this.backbone_layer3_13_conv2 = arena.Tensor(312, N, 256, Hc8, Wc8);
+        this.backbone_layer3_13_relu2 = arena.Tensor(313, N, 256, Hc8, Wc8);
+        this.backbone_layer3_13_bn2_mean = arena.View(314, 256);
+        this.backbone_layer3_13_bn2_inv_std = arena.View(315, 256);
+        this.backbone_layer3_13_conv3 = arena.Tensor(316, N, 1024, Hc8, Wc8);
+        this.backbone_layer3_13_bn3 = arena.Tensor(317, N, 1024, Hc8, Wc8);
+        this.backbone_layer3_13_bn3_mean = arena.View(318, 1024);
+        this.backbone_layer3_13_bn3_inv_std = arena.View(319, 1024);
+        this.backbone_layer3_13_add = arena.Tensor(320, N, 1024, Hc8, Wc8);
+        this.backbone_layer3_13_relu3 = arena.Tensor(321, N, 1024, Hc8, Wc8);
+        this.backbone_layer3_14_conv1 = arena.Tensor(322, N, 256, Hc8, Wc8);
+        this.backbone_layer3_14_relu1 = arena.Tensor(323, N, 256, Hc8, Wc8);
+        this.backbone_layer3_14_bn1_mean = arena.View(324, 256);
+        this.backbone_layer3_14_bn1_inv_std = arena.View(325, 256);
+        this.backbone_layer3_14_conv2 = arena.Tensor(326, N, 256, Hc8, Wc8);
+        this.backbone_layer3_14_relu2 = arena.Tensor(327, N, 256, Hc8, Wc8);
+        this.backbone_layer3_14_bn2_mean = arena.View(328, 256);
+        this.backbone_layer3_14_bn2_inv_std = arena.View(329, 256);
+        this.backbone_layer3_14_conv3 = arena.Tensor(330, N, 1024, Hc8, Wc8);
+        this.backbone_layer3_14_bn3 = arena.Tensor(331, N, 1024, Hc8, Wc8);
+        this.backbone_layer3_14_bn3_mean = arena.View(332, 1024);
+        this.backbone_layer3_14_bn3_inv_std = arena.View(333, 1024);
+        this.backbone_layer3_14_add = arena.Tensor(334, N, 1024, Hc8, Wc8);
+        this.backbone_layer3_14_relu3 = arena.Tensor(335, N, 1024, Hc8, Wc8);
+        this.backbone_layer3_15_conv1 = arena.Tensor(336, N, 256, Hc8, Wc8);
+        this.backbone_layer3_15_relu1 = arena.Tensor(337, N, 256, Hc8, Wc8);
+        this.backbone_layer3_15_bn1_mean = arena.View(338, 256);
+        this.backbone_layer3_15_bn1_inv_std = arena.View(339, 256);
+        this.backbone_layer3_15_conv2 = arena.Tensor(340, N, 256, Hc8, Wc8);
+        this.backbone_layer3_15_relu2 = arena.Tensor(341, N, 256, Hc8, Wc8);
+        this.backbone_layer3_15_bn2_mean = arena.View(342, 256);
+        this.backbone_layer3_15_bn2_inv_std = arena.View(343, 256);
+        this.backbone_layer3_15_conv3 = arena.Tensor(344, N, 1024, Hc8, Wc8);
+        this.backbone_layer3_15_bn3 = arena.Tensor(345, N, 1024, Hc8, Wc8);
+        this.backbone_layer3_15_bn3_mean = arena.View(346, 1024);
+        this.backbone_layer3_15_bn3_inv_std = arena.View(347, 1024);
+        this.backbone_layer3_15_add = arena.Tensor(348, N, 1024, Hc8, Wc8);
+        this.backbone_layer3_15_relu3 = arena.Tensor(349, N, 1024, Hc8, Wc8);
+        this.backbone_layer3_16_conv1 = arena.Tensor(350, N, 256, Hc8, Wc8);
+        this.backbone_layer3_16_relu1 = arena.Tensor(351, N, 256, Hc8, Wc8);
+        this.backbone_layer3_16_bn1_mean = arena.View(352, 256);
+        this.backbone_layer3_16_bn1_inv_std = arena.View(353, 256);
+        this.backbone_layer3_16_conv2 = arena.Tensor(354, N, 256, Hc8, Wc8);
+        this.backbone_layer3_16_relu2 = arena.Tensor(355, N, 256, Hc8, Wc8);
+        this.backbone_layer3_16_bn2_mean = arena.View(356, 256);
+        this.backbone_layer3_16_bn2_inv_std = arena.View(357, 256);
+        this.backbone_layer3_16_conv3 = arena.Tensor(358, N, 1024, Hc8, Wc8);
+        this.backbone_layer3_16_bn3 = arena.Tensor(359, N, 1024, Hc8, Wc8);
+        this.backbone_layer3_16_bn3_mean = arena.View(360, 1024);
+        this.backbone_layer3_16_bn3_inv_std = arena.View(361, 1024);
+        this.backbone_layer3_16_add = arena.Tensor(362, N, 1024, Hc8, Wc8);
+        this.backbone_layer3_16_relu3 = arena.Tensor(363, N, 1024, Hc8, Wc8);
+        this.backbone_layer3_17_conv1 = arena.Tensor(364, N, 256, Hc8, Wc8);
+        this.backbone_layer3_17_relu1 = arena.Tensor(365, N, 256, Hc8, Wc8);
+        this.backbone_layer3_17_bn1_mean = arena.View(366, 256);
+        this.backbone_layer3_17_bn1_inv_std = arena.View(367, 256);
+        this.backbone_layer3_17_conv2 = arena.Tensor(368, N, 256, Hc8, Wc8);
+        this.backbone_layer3_17_relu2 = arena.Tensor(369, N, 256, Hc8, Wc8);
+        this.backbone_layer3_17_bn2_mean = arena.View(370, 256);
+        this.backbone_layer3_17_bn2_inv_std = arena.View(371, 256);
+        this.backbone_layer3_17_conv3 = arena.Tensor(372, N, 1024, Hc8, Wc8);
+        this.backbone_layer3_17_bn3 = arena.Tensor(373, N, 1024, Hc8, Wc8);
+        this.backbone_layer3_17_bn3_mean = arena.View(374, 1024);
+        this.backbone_layer3_17_bn3_inv_std = arena.View(375, 1024);
+        this.backbone_layer3_17_add = arena.Tensor(376, N, 1024, Hc8, Wc8);
+        this.backbone_layer3_17_relu3 = arena.Tensor(377, N, 1024, Hc8, Wc8);
+        this.backbone_layer3_18_conv1 = arena.Tensor(378, N, 256, Hc8, Wc8);
+        this.backbone_layer3_18_relu1 = arena.Tensor(379, N, 256, Hc8, Wc8);
+        this.backbone_layer3_18_bn1_mean = arena.View(380, 256);
+        this.backbone_layer3_18_bn1_inv_std = arena.View(381, 256);
+        this.backbone_layer3_18_conv2 = arena.Tensor(382, N, 256, Hc8, Wc8);
+        this.backbone_layer3_18_relu2 = arena.Tensor(383, N, 256, Hc8, Wc8);
+        this.backbone_layer3_18_bn2_mean = arena.View(384, 256);
+        this.backbone_layer3_18_bn2_inv_std = arena.View(385, 256);
+        this.backbone_layer3_18_conv3 = arena.Tensor(386, N, 1024, Hc8, Wc8);
+        this.backbone_layer3_18_bn3 = arena.Tensor(387, N, 1024, Hc8, Wc8);
+        this.backbone_layer3_18_bn3_mean = arena.View(388, 1024);
+        this.backbone_layer3_18_bn3_inv_std = arena.View(389, 1024);
+        this.backbone_layer3_18_add = arena.Tensor(390, N, 1024, Hc8, Wc8);
+        this.backbone_layer3_18_relu3 = arena.Tensor(391, N, 1024, Hc8, Wc8);
+        this.backbone_layer3_19_conv1 = arena.Tensor(392, N, 256, Hc8, Wc8);
+        this.backbone_layer3_19_relu1 = arena.Tensor(393, N, 256, Hc8, Wc8);
+        this.backbone_layer3_19_bn1_mean = arena.View(394, 256);
+        this.backbone_layer3_19_bn1_inv_std = arena.View(395, 256);
+        this.backbone_layer3_19_conv2 = arena.Tensor(396, N, 256, Hc8, Wc8);
+        this.backbone_layer3_19_relu2 = arena.Tensor(397, N, 256, Hc8, Wc8);
+        this.backbone_layer3_19_bn2_mean = arena.View(398, 256);
+        this.backbone_layer3_19_bn2_inv_std = arena.View(399, 256);
+        this.backbone_layer3_19_conv3 = arena.Tensor(400, N, 1024, Hc8, Wc8);
+        this.backbone_layer3_19_bn3 = arena.Tensor(401, N, 1024, Hc8, Wc8);
+        this.backbone_layer3_19_bn3_mean = arena.View(402, 1024);
+        this.backbone_layer3_19_bn3_inv_std = arena.View(403, 1024);
+        this.backbone_layer3_19_add = arena.Tensor(404, N, 1024, Hc8, Wc8);
+        this.backbone_layer3_19_relu3 = arena.Tensor(405, N, 1024, Hc8, Wc8);
+        this.backbone_layer3_20_conv1 = arena.Tensor(406, N, 256, Hc8, Wc8);
+        this.backbone_layer3_20_relu1 = arena.Tensor(407, N, 256, Hc8, Wc8);
+        this.backbone_layer3_20_bn1_mean = arena.View(408, 256);
+        this.backbone_layer3_20_bn1_inv_std = arena.View(409, 256);
+        this.backbone_layer3_20_conv2 = arena.Tensor(410, N, 256, Hc8, Wc8);
+        this.backbone_layer3_20_relu2 = arena.Tensor(411, N, 256, Hc8, Wc8);
+        this.backbone_layer3_20_bn2_mean = arena.View(412, 256);
+        this.backbone_layer3_20_bn2_inv_std = arena.View(413, 256);
+        this.backbone_layer3_20_conv3 = arena.Tensor(414, N, 1024, Hc8, Wc8);
+        this.backbone_layer3_20_bn3 = arena.Tensor(415, N, 1024, Hc8, Wc8);
+        this.backbone_layer3_20_bn3_mean = arena.View(416, 1024);
+        this.backbone_layer3_20_bn3_inv_std = arena.View(417, 1024);
+        this.backbone_layer3_20_add = arena.Tensor(418, N, 1024, Hc8, Wc8);
+        this.backbone_layer3_20_relu3 = arena.Tensor(419, N, 1024, Hc8, Wc8);
+        this.backbone_layer3_21_conv1 = arena.Tensor(420, N, 256, Hc8, Wc8);
+        this.backbone_layer3_21_relu1 = arena.Tensor(421, N, 256, Hc8, Wc8);
+        this.backbone_layer3_21_bn1_mean = arena.View(422, 256);
+        this.backbone_layer3_21_bn1_inv_std = arena.View(423, 256);
+        this.backbone_layer3_21_conv2 = arena.Tensor(424, N, 256, Hc8, Wc8);
+        this.backbone_layer3_21_relu2 = arena.Tensor(425, N, 256, Hc8, Wc8);
+        this.backbone_layer3_21_bn2_mean = arena.View(426, 256);
+        this.backbone_layer3_21_bn2_inv_std = arena.View(427, 256);
+        this.backbone_layer3_21_conv3 = arena.Tensor(428, N, 1024, Hc8, Wc8);
+        this.backbone_layer3_21_bn3 = arena.Tensor(429, N, 1024, Hc8, Wc8);
+        this.backbone_layer3_21_bn3_mean = arena.View(430, 1024);
+        this.backbone_layer3_21_bn3_inv_std = arena.View(431, 1024);
+        this.backbone_layer3_21_add = arena.Tensor(432, N, 1024, Hc8, Wc8);
+        this.backbone_layer3_21_relu3 = arena.Tensor(433, N, 1024, Hc8, Wc8);
+        this.backbone_layer3_22_conv1 = arena.Tensor(434, N, 256, Hc8, Wc8);
+        this.backbone_layer3_22_relu1 = arena.Tensor(435, N, 256, Hc8, Wc8);
+        this.backbone_layer3_22_bn1_mean = arena.View(436, 256);
+        this.backbone_layer3_22_bn1_inv_std = arena.View(437, 256);
+        this.backbone_layer3_22_conv2 = arena.Tensor(438, N, 256, Hc8, Wc8);
+        this.backbone_layer3_22_relu2 = arena.Tensor(439, N, 256, Hc8, Wc8);
+        this.backbone_layer3_22_bn2_mean = arena.View(440, 256);
+        this.backbone_layer3_22_bn2_inv_std = arena.View(441, 256);
+        this.backbone_layer3_22_conv3 = arena.Tensor(442, N, 1024, Hc8, Wc8);
+        this.backbone_layer3_22_bn3 = arena.Tensor(443, N, 1024, Hc8, Wc8);
+        this.backbone_layer3_22_bn3_mean = arena.View(444, 1024);
+        this.backbone_layer3_22_bn3_inv_std = arena.View(445, 1024);
+        this.backbone_layer3_22_add = arena.Tensor(446, N, 1024, Hc8, Wc8);
+        this.backbone_layer3_22_relu3 = arena.Tensor(447, N, 1024, Hc8, Wc8);
+        this.backbone_layer4_0_conv1 = arena.Tensor(448, N, 512, Hc8, Wc8);
+        this.backbone_layer4_0_relu1 = arena.Tensor(449, N, 512, Hc8, Wc8);
+        this.backbone_layer4_0_bn1_mean = arena.View(450, 512);
+        this.backbone_layer4_0_bn1_inv_std = arena.View(451, 512);
+        this.backbone_layer4_0_conv2 = arena.Tensor(452, N, 512, Hc8, Wc8);
+        this.backbone_layer4_0_relu2 = arena.Tensor(453, N, 512, Hc8, Wc8);
+        this.backbone_layer4_0_bn2_mean = arena.View(454, 512);
+        this.backbone_layer4_0_bn2_inv_std = arena.View(455, 512);
+        this.backbone_layer4_0_conv3 = arena.Tensor(456, N, 2048, Hc8, Wc8);
+        this.backbone_layer4_0_bn3 = arena.Tensor(457, N, 2048, Hc8, Wc8);
+        this.backbone_layer4_0_bn3_mean = arena.View(458, 2048);
+        this.backbone_layer4_0_bn3_inv_std = arena.View(459, 2048);
+        this.backbone_layer4_0_downsample_0 = arena.Tensor(460, N, 2048, Hc8, Wc8);
+        this.backbone_layer4_0_downsample_1 = arena.Tensor(461, N, 2048, Hc8, Wc8);
+        this.backbone_layer4_0_downsample_1_mean = arena.View(462, 2048);
+        this.backbone_layer4_0_downsample_1_inv_std = arena.View(463, 2048);
+        this.backbone_layer4_0_add = arena.Tensor(464, N, 2048, Hc8, Wc8);
+        this.backbone_layer4_0_relu3 = arena.Tensor(465, N, 2048, Hc8, Wc8);
+        this.backbone_layer4_1_conv1 = arena.Tensor(466, N, 512, Hc8, Wc8);
+        this.backbone_layer4_1_relu1 = arena.Tensor(467, N, 512, Hc8, Wc8);
+        this.backbone_layer4_1_bn1_mean = arena.View(468, 512);
+        this.backbone_layer4_1_bn1_inv_std = arena.View(469, 512);
+        this.backbone_layer4_1_conv2 = arena.Tensor(470, N, 512, Hc8, Wc8);
+        this.backbone_layer4_1_relu2 = arena.Tensor(471, N, 512, Hc8, Wc8);
+        this.backbone_layer4_1_bn2_mean = arena.View(472, 512);
+        this.backbone_layer4_1_bn2_inv_std = arena.View(473, 512);
+        this.backbone_layer4_1_conv3 = arena.Tensor(474, N, 2048, Hc8, Wc8);
+        this.backbone_layer4_1_bn3 = arena.Tensor(475, N, 2048, Hc8, Wc8);
+        this.backbone_layer4_1_bn3_mean = arena.View(476, 2048);
+        this.backbone_layer4_1_bn3_inv_std = arena.View(477, 2048);
+        this.backbone_layer4_1_add = arena.Tensor(478, N, 2048, Hc8, Wc8);
+        this.backbone_layer4_1_relu3 = arena.Tensor(479, N, 2048, Hc8, Wc8);
+        this.backbone_layer4_2_conv1 = arena.Tensor(480, N, 512, Hc8, Wc8);
+        this.backbone_layer4_2_relu1 = arena.Tensor(481, N, 512, Hc8, Wc8);
+        this.backbone_layer4_2_bn1_mean = arena.View(482, 512);
+        this.backbone_layer4_2_bn1_inv_std = arena.View(483, 512);
+        this.backbone_layer4_2_conv2 = arena.Tensor(484, N, 512, Hc8, Wc8);
+        this.backbone_layer4_2_relu2 = arena.Tensor(485, N, 512, Hc8, Wc8);
+        this.backbone_layer4_2_bn2_mean = arena.View(486, 512);
+        this.backbone_layer4_2_bn2_inv_std = arena.View(487, 512);
+        this.backbone_layer4_2_conv3 = arena.Tensor(488, N, 2048, Hc8, Wc8);
+        this.backbone_layer4_2_bn3 = arena.Tensor(489, N, 2048, Hc8, Wc8);
+        this.backbone_layer4_2_bn3_mean = arena.View(490, 2048);
+        this.backbone_layer4_2_bn3_inv_std = arena.View(491, 2048);
+        this.backbone_layer4_2_add = arena.Tensor(492, N, 2048, Hc8, Wc8);
+        this.backbone_layer4_2_relu3 = arena.Tensor(493, N, 2048, Hc8, Wc8);
+        this.head_sa1_conv_res_0 = arena.Tensor(494, N, 256, Hc4, Wc4);
+        this.head_sa1_conv_res_2 = arena.Tensor(495, N, 256, Hc4, Wc4);
+        this.head_sa1_conv_res_1_mean = arena.View(496, 256);
+        this.head_sa1_conv_res_1_inv_std = arena.View(497, 256);
+        this.head_sa1_conv_res_3 = arena.Tensor(498, N, 256, Hc4, Wc4);
+        this.head_sa1_conv_res_5 = arena.Tensor(499, N, 256, Hc4, Wc4);
+        this.head_sa1_conv_res_4_mean = arena.View(500, 256);
+        this.head_sa1_conv_res_4_inv_std = arena.View(501, 256);
+        this.head_sa1_pool = arena.Tensor(502, N, 256, H_6, W_7);
+        this.head_sa1_conv_attn_0 = arena.Tensor(503, N, 256, H_6, W_7);
+        this.head_sa1_conv_attn_2 = arena.Tensor(504, N, 256, H_6, W_7);
+        this.head_sa1_conv_attn_1_mean = arena.View(505, 256);
+        this.head_sa1_conv_attn_1_inv_std = arena.View(506, 256);
+        this.head_sa1_conv_attn_3 = arena.Tensor(507, N, 256, H_6, W_7);
+        this.head_sa1_conv_attn_5 = arena.Tensor(508, N, 256, H_6, W_7);
+        this.head_sa1_conv_attn_4_mean = arena.View(509, 256);
+        this.head_sa1_conv_attn_4_inv_std = arena.View(510, 256);
+        this.head_sa1_upsample = arena.Tensor(511, N, 256, Hc4, Wc4);
+        this.head_sa1_add = arena.Tensor(512, N, 256, Hc4, Wc4);
+        this.head_cls1 = arena.Tensor(513, N, 59, Hc4, Wc4);
+        this.head_sa2_conv_res_0 = arena.Tensor(514, N, 256, Hc8, Wc8);
+        this.head_sa2_conv_res_2 = arena.Tensor(515, N, 256, Hc8, Wc8);
+        this.head_sa2_conv_res_1_mean = arena.View(516, 256);
+        this.head_sa2_conv_res_1_inv_std = arena.View(517, 256);
+        this.head_sa2_conv_res_3 = arena.Tensor(518, N, 256, Hc8, Wc8);
+        this.head_sa2_conv_res_5 = arena.Tensor(519, N, 256, Hc8, Wc8);
+        this.head_sa2_conv_res_4_mean = arena.View(520, 256);
+        this.head_sa2_conv_res_4_inv_std = arena.View(521, 256);
+        this.head_sa2_pool = arena.Tensor(522, N, 512, H_8, W_9);
+        this.head_sa2_conv_attn_0 = arena.Tensor(523, N, 256, H_8, W_9);
+        this.head_sa2_conv_attn_2 = arena.Tensor(524, N, 256, H_8, W_9);
+        this.head_sa2_conv_attn_1_mean = arena.View(525, 256);
+        this.head_sa2_conv_attn_1_inv_std = arena.View(526, 256);
+        this.head_sa2_conv_attn_3 = arena.Tensor(527, N, 256, H_8, W_9);
+        this.head_sa2_conv_attn_5 = arena.Tensor(528, N, 256, H_8, W_9);
+        this.head_sa2_conv_attn_4_mean = arena.View(529, 256);
+        this.head_sa2_conv_attn_4_inv_std = arena.View(530, 256);
+        this.head_sa2_upsample = arena.Tensor(531, N, 256, Hc8, Wc8);
+        this.head_sa2_add = arena.Tensor(532, N, 256, Hc8, Wc8);
+        this.head_cls2 = arena.Tensor(533, N, 59, Hc8, Wc8);
+        this.head_sa3_conv_res_0 = arena.Tensor(534, N, 256, Hc8, Wc8);
+        this.head_sa3_conv_res_2 = arena.Tensor(535, N, 256, Hc8, Wc8);
+        this.head_sa3_conv_res_1_mean = arena.View(536, 256);
+        this.head_sa3_conv_res_1_inv_std = arena.View(537, 256);
+        this.head_sa3_conv_res_3 = arena.Tensor(538, N, 256, Hc8, Wc8);
+        this.head_sa3_conv_res_5 = arena.Tensor(539, N, 256, Hc8, Wc8);
+        this.head_sa3_conv_res_4_mean = arena.View(540, 256);
+        this.head_sa3_conv_res_4_inv_std = arena.View(541, 256);
+        this.head_sa3_pool = arena.Tensor(542, N, 1024, H_8, W_9);
+        this.head_sa3_conv_attn_0 = arena.Tensor(543, N, 256, H_8, W_9);
+        this.head_sa3_conv_attn_2 = arena.Tensor(544, N, 256, H_8, W_9);
+        this.head_sa3_conv_attn_1_mean = arena.View(545, 256);
+        this.head_sa3_conv_attn_1_inv_std = arena.View(546, 256);
+        this.head_sa3_conv_attn_3 = arena.Tensor(547, N, 256, H_8, W_9);
+        this.head_sa3_conv_attn_5 = arena.Tensor(548, N, 256, H_8, W_9);
+        this.head_sa3_conv_attn_4_mean = arena.View(549, 256);
+        this.head_sa3_conv_attn_4_inv_std = arena.View(550, 256);
+        this.head_sa3_upsample = arena.Tensor(551, N, 256, Hc8, Wc8);
+        this.head_sa3_add = arena.Tensor(552, N, 256, Hc8, Wc8);
+        this.head_cls3 = arena.Tensor(553, N, 59, Hc8, Wc8);
+        this.head_sa4_conv_res_0 = arena.Tensor(554, N, 256, Hc8, Wc8);
+        this.head_sa4_conv_res_2 = arena.Tensor(555, N, 256, Hc8, Wc8);
+        this.head_sa4_conv_res_1_mean = arena.View(556, 256);
+        this.head_sa4_conv_res_1_inv_std = arena.View(557, 256);
+        this.head_sa4_conv_res_3 = arena.Tensor(558, N, 256, Hc8, Wc8);
+        this.head_sa4_conv_res_5 = arena.Tensor(559, N, 256, Hc8, Wc8);
+        this.head_sa4_conv_res_4_mean = arena.View(560, 256);
+        this.head_sa4_conv_res_4_inv_std = arena.View(561, 256);
+        this.head_sa4_pool = arena.Tensor(562, N, 2048, H_8, W_9);
+        this.head_sa4_conv_attn_0 = arena.Tensor(563, N, 256, H_8, W_9);
+        this.head_sa4_conv_attn_2 = arena.Tensor(564, N, 256, H_8, W_9);
+        this.head_sa4_conv_attn_1_mean = arena.View(565, 256);
+        this.head_sa4_conv_attn_1_inv_std = arena.View(566, 256);
+        this.head_sa4_conv_attn_3 = arena.Tensor(567, N, 256, H_8, W_9);
+        this.head_sa4_conv_attn_5 = arena.Tensor(568, N, 256, H_8, W_9);
+        this.head_sa4_conv_attn_4_mean = arena.View(569, 256);
+        this.head_sa4_conv_attn_4_inv_std = arena.View(570, 256);
+        this.head_sa4_upsample = arena.Tensor(571, N, 256, Hc8, Wc8);
+        this.head_sa4_add = arena.Tensor(572, N, 256, Hc8, Wc8);
+        this.head_cls4 = arena.Tensor(573, N, 59, Hc8, Wc8);
+        this.head_up1 = arena.Tensor(574, N, 59, Hc8, Wc8);
+        this.head_concat = arena.Tensor(575, N, 236, Hc8, Wc8);
+        this.head_mask_conv = arena.Tensor(576, N, 59, Hc8, Wc8);
+        this.head_gap = arena.Tensor(577, N, 236, 1, 1);
+        this.head_cat_fc = arena.Tensor(578, N, 59, 1, 1);
+        this.head_fcn_0 = arena.Tensor(579, N, 512, Hc8, Wc8);
+        this.head_fcn_2 = arena.Tensor(580, N, 512, Hc8, Wc8);
+        this.head_fcn_1_mean = arena.View(581, 512);
+        this.head_fcn_1_inv_std = arena.View(582, 512);
+        this.head_fcn_3 = arena.Tensor(583, N, 512, Hc8, Wc8);
+        this.head_fcn_3_mask = arena.View(584, (long)N * 512 * Hc8 * Wc8);
+        this.head_fcn_4 = arena.Tensor(585, N, 59, Hc8, Wc8);
+        this.head_dense = arena.Tensor(586, N, 59, Hc8, Wc8);
+        this.head_mask_up = arena.Tensor(587, N, 59, H, W);
+        this.head_dense_up = arena.Tensor(588, N, 59, H, W);
+        this.loss_mask = arena.View(589, 1);
+        this.loss_mask_sums = arena.View(590, 2);
+        this.loss_cat = arena.View(591, 1);
+        this.loss_dense = arena.View(592, 1);
+        this.loss_dense_sums = arena.View(593, 2);
+        this.d_backbone_layer1_0_add = arena.Tensor(594, N, 256, Hc4, Wc4);
+        this.d_backbone_layer1_0_bn3 = arena.Tensor(595, N, 256, Hc4, Wc4);
+        this.d_backbone_layer1_0_conv1 = arena.Tensor(596, N, 64, Hc4, Wc4);
+        this.d_backbone_layer1_0_conv2 = arena.Tensor(597, N, 64, Hc4, Wc4);
+        this.d_backbone_layer1_0_conv3 = arena.Tensor(598, N, 256, Hc4, Wc4);
+        this.d_backbone_layer1_0_downsample_0 = arena.Tensor(599, N, 256, Hc4, Wc4);
+        this.d_backbone_layer1_0_downsample_1 = arena.Tensor(600, N, 256, Hc4, Wc4);
+        this.d_backbone_layer1_0_relu1 = arena.Tensor(601, N, 64, Hc4, Wc4);
+        this.d_backbone_layer1_0_relu2 = arena.Tensor(602, N, 64, Hc4, Wc4);
+        this.d_backbone_layer1_0_relu3 = arena.Tensor(603, N, 256, Hc4, Wc4);
+        this.d_backbone_layer1_1_add = arena.Tensor(604, N, 256, Hc4, Wc4);
+        this.d_backbone_layer1_1_bn3 = arena.Tensor(605, N, 256, Hc4, Wc4);
+        this.d_backbone_layer1_1_conv1 = arena.Tensor(606, N, 64, Hc4, Wc4);
+        this.d_backbone_layer1_1_conv2 = arena.Tensor(607, N, 64, Hc4, Wc4);
+        this.d_backbone_layer1_1_conv3 = arena.Tensor(608, N, 256, Hc4, Wc4);
+        this.d_backbone_layer1_1_relu1 = arena.Tensor(609, N, 64, Hc4, Wc4);
+        this.d_backbone_layer1_1_relu2 = arena.Tensor(610, N, 64, Hc4, Wc4);
+        this.d_backbone_layer1_1_relu3 = arena.Tensor(611, N, 256, Hc4, Wc4);
+        this.d_backbone_layer1_2_add = arena.Tensor(612, N, 256, Hc4, Wc4);
+        this.d_backbone_layer1_2_bn3 = arena.Tensor(613, N, 256, Hc4, Wc4);
+        this.d_backbone_layer1_2_conv1 = arena.Tensor(614, N, 64, Hc4, Wc4);
+        this.d_backbone_layer1_2_conv2 = arena.Tensor(615, N, 64, Hc4, Wc4);
+        this.d_backbone_layer1_2_conv3 = arena.Tensor(616, N, 256, Hc4, Wc4);
+        this.d_backbone_layer1_2_relu1 = arena.Tensor(617, N, 64, Hc4, Wc4);
+        this.d_backbone_layer1_2_relu2 = arena.Tensor(618, N, 64, Hc4, Wc4);
+        this.d_backbone_layer1_2_relu3 = arena.Tensor(619, N, 256, Hc4, Wc4);
+        this.d_backbone_layer2_0_add = arena.Tensor(620, N, 512, Hc8, Wc8);
+        this.d_backbone_layer2_0_bn3 = arena.Tensor(621, N, 512, Hc8, Wc8);
+        this.d_backbone_layer2_0_conv1 = arena.Tensor(622, N, 128, Hc4, Wc4);
+        this.d_backbone_layer2_0_conv2 = arena.Tensor(623, N, 128, Hc8, Wc8);
+        this.d_backbone_layer2_0_conv3 = arena.Tensor(624, N, 512, Hc8, Wc8);
+        this.d_backbone_layer2_0_downsample_0 = arena.Tensor(625, N, 512, Hc8, Wc8);
+        this.d_backbone_layer2_0_downsample_1 = arena.Tensor(626, N, 512, Hc8, Wc8);
+        this.d_backbone_layer2_0_relu1 = arena.Tensor(627, N, 128, Hc4, Wc4);
+        this.d_backbone_layer2_0_relu2 = arena.Tensor(628, N, 128, Hc8, Wc8);
+        this.d_backbone_layer2_0_relu3 = arena.Tensor(629, N, 512, Hc8, Wc8);
+        this.d_backbone_layer2_1_add = arena.Tensor(630, N, 512, Hc8, Wc8);
+        this.d_backbone_layer2_1_bn3 = arena.Tensor(631, N, 512, Hc8, Wc8);
+        this.d_backbone_layer2_1_conv1 = arena.Tensor(632, N, 128, Hc8, Wc8);
+        this.d_backbone_layer2_1_conv2 = arena.Tensor(633, N, 128, Hc8, Wc8);
+        this.d_backbone_layer2_1_conv3 = arena.Tensor(634, N, 512, Hc8, Wc8);
+        this.d_backbone_layer2_1_relu1 = arena.Tensor(635, N, 128, Hc8, Wc8);
+        this.d_backbone_layer2_1_relu2 = arena.Tensor(636, N, 128, Hc8, Wc8);
+        this.d_backbone_layer2_1_relu3 = arena.Tensor(637, N, 512, Hc8, Wc8);
+        this.d_backbone_layer2_2_add = arena.Tensor(638, N, 512, Hc8, Wc8);
+        this.d_backbone_layer2_2_bn3 = arena.Tensor(639, N, 512, Hc8, Wc8);
+        this.d_backbone_layer2_2_conv1 = arena.Tensor(640, N, 128, Hc8, Wc8);
+        this.d_backbone_layer2_2_conv2 = arena.Tensor(641, N, 128, Hc8, Wc8);
+        this.d_backbone_layer2_2_conv3 = arena.Tensor(642, N, 512, Hc8, Wc8);
+        this.d_backbone_layer2_2_relu1 = arena.Tensor(643, N, 128, Hc8, Wc8);
+        this.d_backbone_layer2_2_relu2 = arena.Tensor(644, N, 128, Hc8, Wc8);
+        this.d_backbone_layer2_2_relu3 = arena.Tensor(645, N, 512, Hc8, Wc8);
+        this.d_backbone_layer2_3_add = arena.Tensor(646, N, 512, Hc8, Wc8);
+        this.d_backbone_layer2_3_bn3 = arena.Tensor(647, N, 512, Hc8, Wc8);
+        this.d_backbone_layer2_3_conv1 = arena.Tensor(648, N, 128, Hc8, Wc8);
+        this.d_backbone_layer2_3_conv2 = arena.Tensor(649, N, 128, Hc8, Wc8);
+        this.d_backbone_layer2_3_conv3 = arena.Tensor(650, N, 512, Hc8, Wc8);
+        this.d_backbone_layer2_3_relu1 = arena.Tensor(651, N, 128, Hc8, Wc8);
+        this.d_backbone_layer2_3_relu2 = arena.Tensor(652, N, 128, Hc8, Wc8);
+        this.d_backbone_layer2_3_relu3 = arena.Tensor(653, N, 512, Hc8, Wc8);
+        this.d_backbone_layer3_0_add = arena.Tensor(654, N, 1024, Hc8, Wc8);
+        this.d_backbone_layer3_0_bn3 = arena.Tensor(655, N, 1024, Hc8, Wc8);
+        this.d_backbone_layer3_0_conv1 = arena.Tensor(656, N, 256, Hc8, Wc8);
+        this.d_backbone_layer3_0_conv2 = arena.Tensor(657, N, 256, Hc8, Wc8);
+        this.d_backbone_layer3_0_conv3 = arena.Tensor(658, N, 1024, Hc8, Wc8);
+        this.d_backbone_layer3_0_downsample_0 = arena.Tensor(659, N, 1024, Hc8, Wc8);
+        this.d_backbone_layer3_0_downsample_1 = arena.Tensor(660, N, 1024, Hc8, Wc8);
+        this.d_backbone_layer3_0_relu1 = arena.Tensor(661, N, 256, Hc8, Wc8);
+        this.d_backbone_layer3_0_relu2 = arena.Tensor(662, N, 256, Hc8, Wc8);
+        this.d_backbone_layer3_0_relu3 = arena.Tensor(663, N, 1024, Hc8, Wc8);
+        this.d_backbone_layer3_1_add = arena.Tensor(664, N, 1024, Hc8, Wc8);
+        this.d_backbone_layer3_1_bn3 = arena.Tensor(665, N, 1024, Hc8, Wc8);
+        this.d_backbone_layer3_1_conv1 = arena.Tensor(666, N, 256, Hc8, Wc8);
+        this.d_backbone_layer3_1_conv2 = arena.Tensor(667, N, 256, Hc8, Wc8);
+        this.d_backbone_layer3_1_conv3 = arena.Tensor(668, N, 1024, Hc8, Wc8);
+        this.d_backbone_layer3_1_relu1 = arena.Tensor(669, N, 256, Hc8, Wc8);
+        this.d_backbone_layer3_1_relu2 = arena.Tensor(670, N, 256, Hc8, Wc8);
+        this.d_backbone_layer3_1_relu3 = arena.Tensor(671, N, 1024, Hc8, Wc8);
+        this.d_backbone_layer3_10_add = arena.Tensor(672, N, 1024, Hc8, Wc8);
+        this.d_backbone_layer3_10_bn3 = arena.Tensor(673, N, 1024, Hc8, Wc8);
+        this.d_backbone_layer3_10_conv1 = arena.Tensor(674, N, 256, Hc8, Wc8);
+        this.d_backbone_layer3_10_conv2 = arena.Tensor(675, N, 256, Hc8, Wc8);
+        this.d_backbone_layer3_10_conv3 = arena.Tensor(676, N, 1024, Hc8, Wc8);
+        this.d_backbone_layer3_10_relu1 = arena.Tensor(677, N, 256, Hc8, Wc8);
+        this.d_backbone_layer3_10_relu2 = arena.Tensor(678, N, 256, Hc8, Wc8);
+        this.d_backbone_layer3_10_relu3 = arena.Tensor(679, N, 1024, Hc8, Wc8);
+        this.d_backbone_layer3_11_add = arena.Tensor(680, N, 1024, Hc8, Wc8);
+        this.d_backbone_layer3_11_bn3 = arena.Tensor(681, N, 1024, Hc8, Wc8);
+        this.d_backbone_layer3_11_conv1 = arena.Tensor(682, N, 256, Hc8, Wc8);
+        this.d_backbone_layer3_11_conv2 = arena.Tensor(683, N, 256, Hc8, Wc8);
+        this.d_backbone_layer3_11_conv3 = arena.Tensor(684, N, 1024, Hc8, Wc8);
+        this.d_backbone_layer3_11_relu1 = arena.Tensor(685, N, 256, Hc8, Wc8);
+        this.d_backbone_layer3_11_relu2 = arena.Tensor(686, N, 256, Hc8, Wc8);
+        this.d_backbone_layer3_11_relu3 = arena.Tensor(687, N, 1024, Hc8, Wc8);
+        this.d_backbone_layer3_12_add = arena.Tensor(688, N, 1024, Hc8, Wc8);
+        this.d_backbone_layer3_12_bn3 = arena.Tensor(689, N, 1024, Hc8, Wc8);
+        this.d_backbone_layer3_12_conv1 = arena.Tensor(690, N, 256, Hc8, Wc8);
+        this.d_backbone_layer3_12_conv2 = arena.Tensor(691, N, 256, Hc8, Wc8);
+        this.d_backbone_layer3_12_conv3 = arena.Tensor(692, N, 1024, Hc8, Wc8);
+        this.d_backbone_layer3_12_relu1 = arena.Tensor(693, N, 256, Hc8, Wc8);
+        this.d_backbone_layer3_12_relu2 = arena.Tensor(694, N, 256, Hc8, Wc8);
+        this.d_backbone_layer3_12_relu3 = arena.Tensor(695, N, 1024, Hc8, Wc8);
+        this.d_backbone_layer3_13_add = arena.Tensor(696, N, 1024, Hc8, Wc8);
+        this.d_backbone_layer3_13_bn3 = arena.Tensor(697, N, 1024, Hc8, Wc8);
+        this.d_backbone_layer3_13_conv1 = arena.Tensor(698, N, 256, Hc8, Wc8);
+        this.d_backbone_layer3_13_conv2 = arena.Tensor(699, N, 256, Hc8, Wc8);
+        this.d_backbone_layer3_13_conv3 = arena.Tensor(700, N, 1024, Hc8, Wc8);
+        this.d_backbone_layer3_13_relu1 = arena.Tensor(701, N, 256, Hc8, Wc8);
+        this.d_backbone_layer3_13_relu2 = arena.Tensor(702, N, 256, Hc8, Wc8);
+        this.d_backbone_layer3_13_relu3 = arena.Tensor(703, N, 1024, Hc8, Wc8);
+        this.d_backbone_layer3_14_add = arena.Tensor(704, N, 1024, Hc8, Wc8);
+        this.d_backbone_layer3_14_bn3 = arena.Tensor(705, N, 1024, Hc8, Wc8);
+        this.d_backbone_layer3_14_conv1 = arena.Tensor(706, N, 256, Hc8, Wc8);
+        this.d_backbone_layer3_14_conv2 = arena.Tensor(707, N, 256, Hc8, Wc8);
+        this.d_backbone_layer3_14_conv3 = arena.Tensor(708, N, 1024, Hc8, Wc8);
+        this.d_backbone_layer3_14_relu1 = arena.Tensor(709, N, 256, Hc8, Wc8);
+        this.d_backbone_layer3_14_relu2 = arena.Tensor(710, N, 256, Hc8, Wc8);
+        this.d_backbone_layer3_14_relu3 = arena.Tensor(711, N, 1024, Hc8, Wc8);
+        this.d_backbone_layer3_15_add = arena.Tensor(712, N, 1024, Hc8, Wc8);
+        this.d_backbone_layer3_15_bn3 = arena.Tensor(713, N, 1024, Hc8, Wc8);
+        this.d_backbone_layer3_15_conv1 = arena.Tensor(714, N, 256, Hc8, Wc8);
+        this.d_backbone_layer3_15_conv2 = arena.Tensor(715, N, 256, Hc8, Wc8);
+        this.d_backbone_layer3_15_conv3 = arena.Tensor(716, N, 1024, Hc8, Wc8);
+        this.d_backbone_layer3_15_relu1 = arena.Tensor(717, N, 256, Hc8, Wc8);
+        this.d_backbone_layer3_15_relu2 = arena.Tensor(718, N, 256, Hc8, Wc8);
+        this.d_backbone_layer3_15_relu3 = arena.Tensor(719, N, 1024, Hc8, Wc8);
+        this.d_backbone_layer3_16_add = arena.Tensor(720, N, 1024, Hc8, Wc8);
+        this.d_backbone_layer3_16_bn3 = arena.Tensor(721, N, 1024, Hc8, Wc8);
+        this.d_backbone_layer3_16_conv1 = arena.Tensor(722, N, 256, Hc8, Wc8);
+        this.d_backbone_layer3_16_conv2 = arena.Tensor(723, N, 256, Hc8, Wc8);
+        this.d_backbone_layer3_16_conv3 = arena.Tensor(724, N, 1024, Hc8, Wc8);
+        this.d_backbone_layer3_16_relu1 = arena.Tensor(725, N, 256, Hc8, Wc8);
+        this.d_backbone_layer3_16_relu2 = arena.Tensor(726, N, 256, Hc8, Wc8);
+        this.d_backbone_layer3_16_relu3 = arena.Tensor(727, N, 1024, Hc8, Wc8);
+        this.d_backbone_layer3_17_add = arena.Tensor(728, N, 1024, Hc8, Wc8);
+        this.d_backbone_layer3_17_bn3 = arena.Tensor(729, N, 1024, Hc8, Wc8);
+        this.d_backbone_layer3_17_conv1 = arena.Tensor(730, N, 256, Hc8, Wc8);
+        this.d_backbone_layer3_17_conv2 = arena.Tensor(731, N, 256, Hc8, Wc8);
+        this.d_backbone_layer3_17_conv3 = arena.Tensor(732, N, 1024, Hc8, Wc8);
+        this.d_backbone_layer3_17_relu1 = arena.Tensor(733, N, 256, Hc8, Wc8);
+        this.d_backbone_layer3_17_relu2 = arena.Tensor(734, N, 256, Hc8, Wc8);
+        this.d_backbone_layer3_17_relu3 = arena.Tensor(735, N, 1024, Hc8, Wc8);
+        this.d_backbone_layer3_18_add = arena.Tensor(736, N, 1024, Hc8, Wc8);
+        this.d_backbone_layer3_18_bn3 = arena.Tensor(737, N, 1024, Hc8, Wc8);
+        this.d_backbone_layer3_18_conv1 = arena.Tensor(738, N, 256, Hc8, Wc8);
+        this.d_backbone_layer3_18_conv2 = arena.Tensor(739, N, 256, Hc8, Wc8);
+        this.d_backbone_layer3_18_conv3 = arena.Tensor(740, N, 1024, Hc8, Wc8);
+        this.d_backbone_layer3_18_relu1 = arena.Tensor(741, N, 256, Hc8, Wc8);
+        this.d_backbone_layer3_18_relu2 = arena.Tensor(742, N, 256, Hc8, Wc8);
+        this.d_backbone_layer3_18_relu3 = arena.Tensor(743, N, 1024, Hc8, Wc8);
+        this.d_backbone_layer3_19_add = arena.Tensor(744, N, 1024, Hc8, Wc8);
+        this.d_backbone_layer3_19_bn3 = arena.Tensor(745, N, 1024, Hc8, Wc8);
+        this.d_backbone_layer3_19_conv1 = arena.Tensor(746, N, 256, Hc8, Wc8);
+        this.d_backbone_layer3_19_conv2 = arena.Tensor(747, N, 256, Hc8, Wc8);
+        this.d_backbone_layer3_19_conv3 = arena.Tensor(748, N, 1024, Hc8, Wc8);
+        this.d_backbone_layer3_19_relu1 = arena.Tensor(749, N, 256, Hc8, Wc8);
+        this.d_backbone_layer3_19_relu2 = arena.Tensor(750, N, 256, Hc8, Wc8);
+        this.d_backbone_layer3_19_relu3 = arena.Tensor(751, N, 1024, Hc8, Wc8);
+        this.d_backbone_layer3_2_add = arena.Tensor(752, N, 1024, Hc8, Wc8);
+        this.d_backbone_layer3_2_bn3 = arena.Tensor(753, N, 1024, Hc8, Wc8);
+        this.d_backbone_layer3_2_conv1 = arena.Tensor(754, N, 256, Hc8, Wc8);
+        this.d_backbone_layer3_2_conv2 = arena.Tensor(755, N, 256, Hc8, Wc8);
+        this.d_backbone_layer3_2_conv3 = arena.Tensor(756, N, 1024, Hc8, Wc8);
+        this.d_backbone_layer3_2_relu1 = arena.Tensor(757, N, 256, Hc8, Wc8);
+        this.d_backbone_layer3_2_relu2 = arena.Tensor(758, N, 256, Hc8, Wc8);
+        this.d_backbone_layer3_2_relu3 = arena.Tensor(759, N, 1024, Hc8, Wc8);
+        this.d_backbone_layer3_20_add = arena.Tensor(760, N, 1024, Hc8, Wc8);
+        this.d_backbone_layer3_20_bn3 = arena.Tensor(761, N, 1024, Hc8, Wc8);
+        this.d_backbone_layer3_20_conv1 = arena.Tensor(762, N, 256, Hc8, Wc8);
+        this.d_backbone_layer3_20_conv2 = arena.Tensor(763, N, 256, Hc8, Wc8);
+        this.d_backbone_layer3_20_conv3 = arena.Tensor(764, N, 1024, Hc8, Wc8);
+        this.d_backbone_layer3_20_relu1 = arena.Tensor(765, N, 256, Hc8, Wc8);
+        this.d_backbone_layer3_20_relu2 = arena.Tensor(766, N, 256, Hc8, Wc8);
+        this.d_backbone_layer3_20_relu3 = arena.Tensor(767, N, 1024, Hc8, Wc8);
+        this.d_backbone_layer3_21_add = arena.Tensor(768, N, 1024, Hc8, Wc8);
+        this.d_backbone_layer3_21_bn3 = arena.Tensor(769, N, 1024, Hc8, Wc8);
+        this.d_backbone_layer3_21_conv1 = arena.Tensor(770, N, 256, Hc8, Wc8);
+        this.d_backbone_layer3_21_conv2 = arena.Tensor(771, N, 256, Hc8, Wc8);
+        this.d_backbone_layer3_21_conv3 = arena.Tensor(772, N, 1024, Hc8, Wc8);
+        this.d_backbone_layer3_21_relu1 = arena.Tensor(773, N, 256, Hc8, Wc8);
+        this.d_backbone_layer3_21_relu2 = arena.Tensor(774, N, 256, Hc8, Wc8);
+        this.d_backbone_layer3_21_relu3 = arena.Tensor(775, N, 1024, Hc8, Wc8);
+        this.d_backbone_layer3_22_add = arena.Tensor(776, N, 1024, Hc8, Wc8);
+        this.d_backbone_layer3_22_bn3 = arena.Tensor(777, N, 1024, Hc8, Wc8);
+        this.d_backbone_layer3_22_conv1 = arena.Tensor(778, N, 256, Hc8, Wc8);
+        this.d_backbone_layer3_22_conv2 = arena.Tensor(779, N, 256, Hc8, Wc8);
+        this.d_backbone_layer3_22_conv3 = arena.Tensor(780, N, 1024, Hc8, Wc8);
+        this.d_backbone_layer3_22_relu1 = arena.Tensor(781, N, 256, Hc8, Wc8);
+        this.d_backbone_layer3_22_relu2 = arena.Tensor(782, N, 256, Hc8, Wc8);
+        this.d_backbone_layer3_22_relu3 = arena.Tensor(783, N, 1024, Hc8, Wc8);
+        this.d_backbone_layer3_3_add = arena.Tensor(784, N, 1024, Hc8, Wc8);
+        this.d_backbone_layer3_3_bn3 = arena.Tensor(785, N, 1024, Hc8, Wc8);
+        this.d_backbone_layer3_3_conv1 = arena.Tensor(786, N, 256, Hc8, Wc8);
+        this.d_backbone_layer3_3_conv2 = arena.Tensor(787, N, 256, Hc8, Wc8);
+        this.d_backbone_layer3_3_conv3 = arena.Tensor(788, N, 1024, Hc8, Wc8);
+        this.d_backbone_layer3_3_relu1 = arena.Tensor(789, N, 256, Hc8, Wc8);
+        this.d_backbone_layer3_3_relu2 = arena.Tensor(790, N, 256, Hc8, Wc8);
+        this.d_backbone_layer3_3_relu3 = arena.Tensor(791, N, 1024, Hc8, Wc8);
+        this.d_backbone_layer3_4_add = arena.Tensor(792, N, 1024, Hc8, Wc8);
+        this.d_backbone_layer3_4_bn3 = arena.Tensor(793, N, 1024, Hc8, Wc8);
+        this.d_backbone_layer3_4_conv1 = arena.Tensor(794, N, 256, Hc8, Wc8);
+        this.d_backbone_layer3_4_conv2 = arena.Tensor(795, N, 256, Hc8, Wc8);
+        this.d_backbone_layer3_4_conv3 = arena.Tensor(796, N, 1024, Hc8, Wc8);
+        this.d_backbone_layer3_4_relu1 = arena.Tensor(797, N, 256, Hc8, Wc8);
+        this.d_backbone_layer3_4_relu2 = arena.Tensor(798, N, 256, Hc8, Wc8);
+        this.d_backbone_layer3_4_relu3 = arena.Tensor(799, N, 1024, Hc8, Wc8);
+        this.d_backbone_layer3_5_add = arena.Tensor(800, N, 1024, Hc8, Wc8);
+        this.d_backbone_layer3_5_bn3 = arena.Tensor(801, N, 1024, Hc8, Wc8);
+        this.d_backbone_layer3_5_conv1 = arena.Tensor(802, N, 256, Hc8, Wc8);
+        this.d_backbone_layer3_5_conv2 = arena.Tensor(803, N, 256, Hc8, Wc8);
+        this.d_backbone_layer3_5_conv3 = arena.Tensor(804, N, 1024, Hc8, Wc8);
+        this.d_backbone_layer3_5_relu1 = arena.Tensor(805, N, 256, Hc8, Wc8);
+        this.d_backbone_layer3_5_relu2 = arena.Tensor(806, N, 256, Hc8, Wc8);
+        this.d_backbone_layer3_5_relu3 = arena.Tensor(807, N, 1024, Hc8, Wc8);
+        this.d_backbone_layer3_6_add = arena.Tensor(808, N, 1024, Hc8, Wc8);
+        this.d_backbone_layer3_6_bn3 = arena.Tensor(809, N, 1024, Hc8, Wc8);
+        this.d_backbone_layer3_6_conv1 = arena.Tensor(810, N, 256, Hc8, Wc8);
+        this.d_backbone_layer3_6_conv2 = arena.Tensor(811, N, 256, Hc8, Wc8);
+        this.d_backbone_layer3_6_conv3 = arena.Tensor(812, N, 1024, Hc8, Wc8);
+        this.d_backbone_layer3_6_relu1 = arena.Tensor(813, N, 256, Hc8, Wc8);
+        this.d_backbone_layer3_6_relu2 = arena.Tensor(814, N, 256, Hc8, Wc8);
+        this.d_backbone_layer3_6_relu3 = arena.Tensor(815, N, 1024, Hc8, Wc8);
+        this.d_backbone_layer3_7_add = arena.Tensor(816, N, 1024, Hc8, Wc8);
+        this.d_backbone_layer3_7_bn3 = arena.Tensor(817, N, 1024, Hc8, Wc8);
+        this.d_backbone_layer3_7_conv1 = arena.Tensor(818, N, 256, Hc8, Wc8);
+        this.d_backbone_layer3_7_conv2 = arena.Tensor(819, N, 256, Hc8, Wc8);
+        this.d_backbone_layer3_7_conv3 = arena.Tensor(820, N, 1024, Hc8, Wc8);
+        this.d_backbone_layer3_7_relu1 = arena.Tensor(821, N, 256, Hc8, Wc8);
+        this.d_backbone_layer3_7_relu2 = arena.Tensor(822, N, 256, Hc8, Wc8);
+        this.d_backbone_layer3_7_relu3 = arena.Tensor(823, N, 1024, Hc8, Wc8);
+        this.d_backbone_layer3_8_add = arena.Tensor(824, N, 1024, Hc8, Wc8);
+        this.d_backbone_layer3_8_bn3 = arena.Tensor(825, N, 1024, Hc8, Wc8);
+        this.d_backbone_layer3_8_conv1 = arena.Tensor(826, N, 256, Hc8, Wc8);
+        this.d_backbone_layer3_8_conv2 = arena.Tensor(827, N, 256, Hc8, Wc8);
+        this.d_backbone_layer3_8_conv3 = arena.Tensor(828, N, 1024, Hc8, Wc8);
+        this.d_backbone_layer3_8_relu1 = arena.Tensor(829, N, 256, Hc8, Wc8);
+        this.d_backbone_layer3_8_relu2 = arena.Tensor(830, N, 256, Hc8, Wc8);
+        this.d_backbone_layer3_8_relu3 = arena.Tensor(831, N, 1024, Hc8, Wc8);
+        this.d_backbone_layer3_9_add = arena.Tensor(832, N, 1024, Hc8, Wc8);
+        this.d_backbone_layer3_9_bn3 = arena.Tensor(833, N, 1024, Hc8, Wc8);
+        this.d_backbone_layer3_9_conv1 = arena.Tensor(834, N, 256, Hc8, Wc8);
+        this.d_backbone_layer3_9_conv2 = arena.Tensor(835, N, 256, Hc8, Wc8);
+        this.d_backbone_layer3_9_conv3 = arena.Tensor(836, N, 1024, Hc8, Wc8);
+        this.d_backbone_layer3_9_relu1 = arena.Tensor(837, N, 256, Hc8, Wc8);
+        this.d_backbone_layer3_9_relu2 = arena.Tensor(838, N, 256, Hc8, Wc8);
+        this.d_backbone_layer3_9_relu3 = arena.Tensor(839, N, 1024, Hc8, Wc8);
+        this.d_backbone_layer4_0_add = arena.Tensor(840, N, 2048, Hc8, Wc8);
+        this.d_backbone_layer4_0_bn3 = arena.Tensor(841, N, 2048, Hc8, Wc8);
+        this.d_backbone_layer4_0_conv1 = arena.Tensor(842, N, 512, Hc8, Wc8);
+        this.d_backbone_layer4_0_conv2 = arena.Tensor(843, N, 512, Hc8, Wc8);
+        this.d_backbone_layer4_0_conv3 = arena.Tensor(844, N, 2048, Hc8, Wc8);
+        this.d_backbone_layer4_0_downsample_0 = arena.Tensor(845, N, 2048, Hc8, Wc8);
+        this.d_backbone_layer4_0_downsample_1 = arena.Tensor(846, N, 2048, Hc8, Wc8);
+        this.d_backbone_layer4_0_relu1 = arena.Tensor(847, N, 512, Hc8, Wc8);
+        this.d_backbone_layer4_0_relu2 = arena.Tensor(848, N, 512, Hc8, Wc8);
+        this.d_backbone_layer4_0_relu3 = arena.Tensor(849, N, 2048, Hc8, Wc8);
+        this.d_backbone_layer4_1_add = arena.Tensor(850, N, 2048, Hc8, Wc8);
+        this.d_backbone_layer4_1_bn3 = arena.Tensor(851, N, 2048, Hc8, Wc8);
+        this.d_backbone_layer4_1_conv1 = arena.Tensor(852, N, 512, Hc8, Wc8);
+        this.d_backbone_layer4_1_conv2 = arena.Tensor(853, N, 512, Hc8, Wc8);
+        this.d_backbone_layer4_1_conv3 = arena.Tensor(854, N, 2048, Hc8, Wc8);
+        this.d_backbone_layer4_1_relu1 = arena.Tensor(855, N, 512, Hc8, Wc8);
+        this.d_backbone_layer4_1_relu2 = arena.Tensor(856, N, 512, Hc8, Wc8);
+        this.d_backbone_layer4_1_relu3 = arena.Tensor(857, N, 2048, Hc8, Wc8);
+        this.d_backbone_layer4_2_add = arena.Tensor(858, N, 2048, Hc8, Wc8);
+        this.d_backbone_layer4_2_bn3 = arena.Tensor(859, N, 2048, Hc8, Wc8);
+        this.d_backbone_layer4_2_conv1 = arena.Tensor(860, N, 512, Hc8, Wc8);
+        this.d_backbone_layer4_2_conv2 = arena.Tensor(861, N, 512, Hc8, Wc8);
+        this.d_backbone_layer4_2_conv3 = arena.Tensor(862, N, 2048, Hc8, Wc8);
+        this.d_backbone_layer4_2_relu1 = arena.Tensor(863, N, 512, Hc8, Wc8);
+        this.d_backbone_layer4_2_relu2 = arena.Tensor(864, N, 512, Hc8, Wc8);
+        this.d_backbone_layer4_2_relu3 = arena.Tensor(865, N, 2048, Hc8, Wc8);
+        this.d_backbone_maxpool = arena.Tensor(866, N, 128, Hc4, Wc4);
+        this.d_backbone_stem_0 = arena.Tensor(867, N, 64, Hc2, Wc2);
+        this.d_backbone_stem_2 = arena.Tensor(868, N, 64, Hc2, Wc2);
+        this.d_backbone_stem_3 = arena.Tensor(869, N, 64, Hc2, Wc2);
+        this.d_backbone_stem_5 = arena.Tensor(870, N, 64, Hc2, Wc2);
+        this.d_backbone_stem_6 = arena.Tensor(871, N, 128, Hc2, Wc2);
+        this.d_backbone_stem_8 = arena.Tensor(872, N, 128, Hc2, Wc2);
+        this.d_head_cat_fc = arena.Tensor(873, N, 59, 1, 1);
+        this.d_head_cls1 = arena.Tensor(874, N, 59, Hc4, Wc4);
+        this.d_head_cls2 = arena.Tensor(875, N, 59, Hc8, Wc8);
+        this.d_head_cls3 = arena.Tensor(876, N, 59, Hc8, Wc8);
+        this.d_head_cls4 = arena.Tensor(877, N, 59, Hc8, Wc8);
+        this.d_head_concat = arena.Tensor(878, N, 236, Hc8, Wc8);
+        this.d_head_dense = arena.Tensor(879, N, 59, Hc8, Wc8);
+        this.d_head_dense_up = arena.Tensor(880, N, 59, H, W);
+        this.d_head_fcn_0 = arena.Tensor(881, N, 512, Hc8, Wc8);
+        this.d_head_fcn_2 = arena.Tensor(882, N, 512, Hc8, Wc8);
+        this.d_head_fcn_3 = arena.Tensor(883, N, 512, Hc8, Wc8);
+        this.d_head_fcn_4 = arena.Tensor(884, N, 59, Hc8, Wc8);
+        this.d_head_gap = arena.Tensor(885, N, 236, 1, 1);
+        this.d_head_mask_conv = arena.Tensor(886, N, 59, Hc8, Wc8);
+        this.d_head_mask_up = arena.Tensor(887, N, 59, H, W);
+        this.d_head_sa1_add = arena.Tensor(888, N, 256, Hc4, Wc4);
+        this.d_head_sa1_conv_attn_0 = arena.Tensor(889, N, 256, H_6, W_7);
+        this.d_head_sa1_conv_attn_2 = arena.Tensor(890, N, 256, H_6, W_7);
+        this.d_head_sa1_conv_attn_3 = arena.Tensor(891, N, 256, H_6, W_7);
+        this.d_head_sa1_conv_attn_5 = arena.Tensor(892, N, 256, H_6, W_7);
+        this.d_head_sa1_conv_res_0 = arena.Tensor(893, N, 256, Hc4, Wc4);
+        this.d_head_sa1_conv_res_2 = arena.Tensor(894, N, 256, Hc4, Wc4);
+        this.d_head_sa1_conv_res_3 = arena.Tensor(895, N, 256, Hc4, Wc4);
+        this.d_head_sa1_conv_res_5 = arena.Tensor(896, N, 256, Hc4, Wc4);
+        this.d_head_sa1_pool = arena.Tensor(897, N, 256, H_6, W_7);
+        this.d_head_sa1_upsample = arena.Tensor(898, N, 256, Hc4, Wc4);
+        this.d_head_sa2_add = arena.Tensor(899, N, 256, Hc8, Wc8);
+        this.d_head_sa2_conv_attn_0 = arena.Tensor(900, N, 256, H_8, W_9);
+        this.d_head_sa2_conv_attn_2 = arena.Tensor(901, N, 256, H_8, W_9);
+        this.d_head_sa2_conv_attn_3 = arena.Tensor(902, N, 256, H_8, W_9);
+        this.d_head_sa2_conv_attn_5 = arena.Tensor(903, N, 256, H_8, W_9);
+        this.d_head_sa2_conv_res_0 = arena.Tensor(904, N, 256, Hc8, Wc8);
+        this.d_head_sa2_conv_res_2 = arena.Tensor(905, N, 256, Hc8, Wc8);
+        this.d_head_sa2_conv_res_3 = arena.Tensor(906, N, 256, Hc8, Wc8);
+        this.d_head_sa2_conv_res_5 = arena.Tensor(907, N, 256, Hc8, Wc8);
+        this.d_head_sa2_pool = arena.Tensor(908, N, 512, H_8, W_9);
+        this.d_head_sa2_upsample = arena.Tensor(909, N, 256, Hc8, Wc8);
+        this.d_head_sa3_add = arena.Tensor(910, N, 256, Hc8, Wc8);
+        this.d_head_sa3_conv_attn_0 = arena.Tensor(911, N, 256, H_8, W_9);
+        this.d_head_sa3_conv_attn_2 = arena.Tensor(912, N, 256, H_8, W_9);
+        this.d_head_sa3_conv_attn_3 = arena.Tensor(913, N, 256, H_8, W_9);
+        this.d_head_sa3_conv_attn_5 = arena.Tensor(914, N, 256, H_8, W_9);
+        this.d_head_sa3_conv_res_0 = arena.Tensor(915, N, 256, Hc8, Wc8);
+        this.d_head_sa3_conv_res_2 = arena.Tensor(916, N, 256, Hc8, Wc8);
+        this.d_head_sa3_conv_res_3 = arena.Tensor(917, N, 256, Hc8, Wc8);
+        this.d_head_sa3_conv_res_5 = arena.Tensor(918, N, 256, Hc8, Wc8);
+        this.d_head_sa3_pool = arena.Tensor(919, N, 1024, H_8, W_9);
+        this.d_head_sa3_upsample = arena.Tensor(920, N, 256, Hc8, Wc8);
+        this.d_head_sa4_add = arena.Tensor(921, N, 256, Hc8, Wc8);
+        this.d_head_sa4_conv_attn_0 = arena.Tensor(922, N, 256, H_8, W_9);
+        this.d_head_sa4_conv_attn_2 = arena.Tensor(923, N, 256, H_8, W_9);
+        this.d_head_sa4_conv_attn_3 = arena.Tensor(924, N, 256, H_8, W_9);
+        this.d_head_sa4_conv_attn_5 = arena.Tensor(925, N, 256, H_8, W_9);
+        this.d_head_sa4_conv_res_0 = arena.Tensor(926, N, 256, Hc8, Wc8);
+        this.d_head_sa4_conv_res_2 = arena.Tensor(927, N, 256, Hc8, Wc8);
+        this.d_head_sa4_conv_res_3 = arena.Tensor(928, N, 256, Hc8, Wc8);
+        this.d_head_sa4_conv_res_5 = arena.Tensor(929, N, 256, Hc8, Wc8);
+        this.d_head_sa4_pool = arena.Tensor(930, N, 2048, H_8, W_9);
+        this.d_head_sa4_upsample = arena.Tensor(931, N, 256, Hc8, Wc8);
+        this.d_head_up1 = arena.Tensor(932, N, 59, Hc8, Wc8);
         head_concat_inputs[0] = head_up1;
         head_concat_inputGrads[0] = d_head_up1;
         head_concat_inputs[1] = head_cls2;

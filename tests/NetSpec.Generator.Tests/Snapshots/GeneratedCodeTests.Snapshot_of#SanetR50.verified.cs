@@ -1977,905 +1977,907 @@ public sealed partial class SanetR50 : INetwork
     /// <summary><c>head.fcn.4.bias</c> (59): head, lr×10, weight decay.</summary>
     private readonly Parameter head_fcn_4_bias;
 
+    // The constructor creates the parameters from this table, in state_dict order: name, shape (PyTorch order; - for a scalar),
+    // kind, group, learning-rate multiplier, weight decay.
+    private const string ParameterSpecs = """
+        backbone.stem.0.weight                              64,3,3,3       Weight   backbone  1   yes
+        backbone.stem.1.weight                              64             Weight   backbone  1   yes
+        backbone.stem.1.bias                                64             Weight   backbone  1   yes
+        backbone.stem.1.running_mean                        64             Buffer   backbone  1   no
+        backbone.stem.1.running_var                         64             Buffer   backbone  1   no
+        backbone.stem.1.num_batches_tracked                 -              Counter  backbone  1   no
+        backbone.stem.3.weight                              64,64,3,3      Weight   backbone  1   yes
+        backbone.stem.4.weight                              64             Weight   backbone  1   yes
+        backbone.stem.4.bias                                64             Weight   backbone  1   yes
+        backbone.stem.4.running_mean                        64             Buffer   backbone  1   no
+        backbone.stem.4.running_var                         64             Buffer   backbone  1   no
+        backbone.stem.4.num_batches_tracked                 -              Counter  backbone  1   no
+        backbone.stem.6.weight                              128,64,3,3     Weight   backbone  1   yes
+        backbone.stem.7.weight                              128            Weight   backbone  1   yes
+        backbone.stem.7.bias                                128            Weight   backbone  1   yes
+        backbone.stem.7.running_mean                        128            Buffer   backbone  1   no
+        backbone.stem.7.running_var                         128            Buffer   backbone  1   no
+        backbone.stem.7.num_batches_tracked                 -              Counter  backbone  1   no
+        backbone.layer1.0.conv1.weight                      64,128,1,1     Weight   backbone  1   yes
+        backbone.layer1.0.bn1.weight                        64             Weight   backbone  1   yes
+        backbone.layer1.0.bn1.bias                          64             Weight   backbone  1   yes
+        backbone.layer1.0.bn1.running_mean                  64             Buffer   backbone  1   no
+        backbone.layer1.0.bn1.running_var                   64             Buffer   backbone  1   no
+        backbone.layer1.0.bn1.num_batches_tracked           -              Counter  backbone  1   no
+        backbone.layer1.0.conv2.weight                      64,64,3,3      Weight   backbone  1   yes
+        backbone.layer1.0.bn2.weight                        64             Weight   backbone  1   yes
+        backbone.layer1.0.bn2.bias                          64             Weight   backbone  1   yes
+        backbone.layer1.0.bn2.running_mean                  64             Buffer   backbone  1   no
+        backbone.layer1.0.bn2.running_var                   64             Buffer   backbone  1   no
+        backbone.layer1.0.bn2.num_batches_tracked           -              Counter  backbone  1   no
+        backbone.layer1.0.conv3.weight                      256,64,1,1     Weight   backbone  1   yes
+        backbone.layer1.0.bn3.weight                        256            Weight   backbone  1   yes
+        backbone.layer1.0.bn3.bias                          256            Weight   backbone  1   yes
+        backbone.layer1.0.bn3.running_mean                  256            Buffer   backbone  1   no
+        backbone.layer1.0.bn3.running_var                   256            Buffer   backbone  1   no
+        backbone.layer1.0.bn3.num_batches_tracked           -              Counter  backbone  1   no
+        backbone.layer1.0.downsample.0.weight               256,128,1,1    Weight   backbone  1   yes
+        backbone.layer1.0.downsample.1.weight               256            Weight   backbone  1   yes
+        backbone.layer1.0.downsample.1.bias                 256            Weight   backbone  1   yes
+        backbone.layer1.0.downsample.1.running_mean         256            Buffer   backbone  1   no
+        backbone.layer1.0.downsample.1.running_var          256            Buffer   backbone  1   no
+        backbone.layer1.0.downsample.1.num_batches_tracked  -              Counter  backbone  1   no
+        backbone.layer1.1.conv1.weight                      64,256,1,1     Weight   backbone  1   yes
+        backbone.layer1.1.bn1.weight                        64             Weight   backbone  1   yes
+        backbone.layer1.1.bn1.bias                          64             Weight   backbone  1   yes
+        backbone.layer1.1.bn1.running_mean                  64             Buffer   backbone  1   no
+        backbone.layer1.1.bn1.running_var                   64             Buffer   backbone  1   no
+        backbone.layer1.1.bn1.num_batches_tracked           -              Counter  backbone  1   no
+        backbone.layer1.1.conv2.weight                      64,64,3,3      Weight   backbone  1   yes
+        backbone.layer1.1.bn2.weight                        64             Weight   backbone  1   yes
+        backbone.layer1.1.bn2.bias                          64             Weight   backbone  1   yes
+        backbone.layer1.1.bn2.running_mean                  64             Buffer   backbone  1   no
+        backbone.layer1.1.bn2.running_var                   64             Buffer   backbone  1   no
+        backbone.layer1.1.bn2.num_batches_tracked           -              Counter  backbone  1   no
+        backbone.layer1.1.conv3.weight                      256,64,1,1     Weight   backbone  1   yes
+        backbone.layer1.1.bn3.weight                        256            Weight   backbone  1   yes
+        backbone.layer1.1.bn3.bias                          256            Weight   backbone  1   yes
+        backbone.layer1.1.bn3.running_mean                  256            Buffer   backbone  1   no
+        backbone.layer1.1.bn3.running_var                   256            Buffer   backbone  1   no
+        backbone.layer1.1.bn3.num_batches_tracked           -              Counter  backbone  1   no
+        backbone.layer1.2.conv1.weight                      64,256,1,1     Weight   backbone  1   yes
+        backbone.layer1.2.bn1.weight                        64             Weight   backbone  1   yes
+        backbone.layer1.2.bn1.bias                          64             Weight   backbone  1   yes
+        backbone.layer1.2.bn1.running_mean                  64             Buffer   backbone  1   no
+        backbone.layer1.2.bn1.running_var                   64             Buffer   backbone  1   no
+        backbone.layer1.2.bn1.num_batches_tracked           -              Counter  backbone  1   no
+        backbone.layer1.2.conv2.weight                      64,64,3,3      Weight   backbone  1   yes
+        backbone.layer1.2.bn2.weight                        64             Weight   backbone  1   yes
+        backbone.layer1.2.bn2.bias                          64             Weight   backbone  1   yes
+        backbone.layer1.2.bn2.running_mean                  64             Buffer   backbone  1   no
+        backbone.layer1.2.bn2.running_var                   64             Buffer   backbone  1   no
+        backbone.layer1.2.bn2.num_batches_tracked           -              Counter  backbone  1   no
+        backbone.layer1.2.conv3.weight                      256,64,1,1     Weight   backbone  1   yes
+        backbone.layer1.2.bn3.weight                        256            Weight   backbone  1   yes
+        backbone.layer1.2.bn3.bias                          256            Weight   backbone  1   yes
+        backbone.layer1.2.bn3.running_mean                  256            Buffer   backbone  1   no
+        backbone.layer1.2.bn3.running_var                   256            Buffer   backbone  1   no
+        backbone.layer1.2.bn3.num_batches_tracked           -              Counter  backbone  1   no
+        backbone.layer2.0.conv1.weight                      128,256,1,1    Weight   backbone  1   yes
+        backbone.layer2.0.bn1.weight                        128            Weight   backbone  1   yes
+        backbone.layer2.0.bn1.bias                          128            Weight   backbone  1   yes
+        backbone.layer2.0.bn1.running_mean                  128            Buffer   backbone  1   no
+        backbone.layer2.0.bn1.running_var                   128            Buffer   backbone  1   no
+        backbone.layer2.0.bn1.num_batches_tracked           -              Counter  backbone  1   no
+        backbone.layer2.0.conv2.weight                      128,128,3,3    Weight   backbone  1   yes
+        backbone.layer2.0.bn2.weight                        128            Weight   backbone  1   yes
+        backbone.layer2.0.bn2.bias                          128            Weight   backbone  1   yes
+        backbone.layer2.0.bn2.running_mean                  128            Buffer   backbone  1   no
+        backbone.layer2.0.bn2.running_var                   128            Buffer   backbone  1   no
+        backbone.layer2.0.bn2.num_batches_tracked           -              Counter  backbone  1   no
+        backbone.layer2.0.conv3.weight                      512,128,1,1    Weight   backbone  1   yes
+        backbone.layer2.0.bn3.weight                        512            Weight   backbone  1   yes
+        backbone.layer2.0.bn3.bias                          512            Weight   backbone  1   yes
+        backbone.layer2.0.bn3.running_mean                  512            Buffer   backbone  1   no
+        backbone.layer2.0.bn3.running_var                   512            Buffer   backbone  1   no
+        backbone.layer2.0.bn3.num_batches_tracked           -              Counter  backbone  1   no
+        backbone.layer2.0.downsample.0.weight               512,256,1,1    Weight   backbone  1   yes
+        backbone.layer2.0.downsample.1.weight               512            Weight   backbone  1   yes
+        backbone.layer2.0.downsample.1.bias                 512            Weight   backbone  1   yes
+        backbone.layer2.0.downsample.1.running_mean         512            Buffer   backbone  1   no
+        backbone.layer2.0.downsample.1.running_var          512            Buffer   backbone  1   no
+        backbone.layer2.0.downsample.1.num_batches_tracked  -              Counter  backbone  1   no
+        backbone.layer2.1.conv1.weight                      128,512,1,1    Weight   backbone  1   yes
+        backbone.layer2.1.bn1.weight                        128            Weight   backbone  1   yes
+        backbone.layer2.1.bn1.bias                          128            Weight   backbone  1   yes
+        backbone.layer2.1.bn1.running_mean                  128            Buffer   backbone  1   no
+        backbone.layer2.1.bn1.running_var                   128            Buffer   backbone  1   no
+        backbone.layer2.1.bn1.num_batches_tracked           -              Counter  backbone  1   no
+        backbone.layer2.1.conv2.weight                      128,128,3,3    Weight   backbone  1   yes
+        backbone.layer2.1.bn2.weight                        128            Weight   backbone  1   yes
+        backbone.layer2.1.bn2.bias                          128            Weight   backbone  1   yes
+        backbone.layer2.1.bn2.running_mean                  128            Buffer   backbone  1   no
+        backbone.layer2.1.bn2.running_var                   128            Buffer   backbone  1   no
+        backbone.layer2.1.bn2.num_batches_tracked           -              Counter  backbone  1   no
+        backbone.layer2.1.conv3.weight                      512,128,1,1    Weight   backbone  1   yes
+        backbone.layer2.1.bn3.weight                        512            Weight   backbone  1   yes
+        backbone.layer2.1.bn3.bias                          512            Weight   backbone  1   yes
+        backbone.layer2.1.bn3.running_mean                  512            Buffer   backbone  1   no
+        backbone.layer2.1.bn3.running_var                   512            Buffer   backbone  1   no
+        backbone.layer2.1.bn3.num_batches_tracked           -              Counter  backbone  1   no
+        backbone.layer2.2.conv1.weight                      128,512,1,1    Weight   backbone  1   yes
+        backbone.layer2.2.bn1.weight                        128            Weight   backbone  1   yes
+        backbone.layer2.2.bn1.bias                          128            Weight   backbone  1   yes
+        backbone.layer2.2.bn1.running_mean                  128            Buffer   backbone  1   no
+        backbone.layer2.2.bn1.running_var                   128            Buffer   backbone  1   no
+        backbone.layer2.2.bn1.num_batches_tracked           -              Counter  backbone  1   no
+        backbone.layer2.2.conv2.weight                      128,128,3,3    Weight   backbone  1   yes
+        backbone.layer2.2.bn2.weight                        128            Weight   backbone  1   yes
+        backbone.layer2.2.bn2.bias                          128            Weight   backbone  1   yes
+        backbone.layer2.2.bn2.running_mean                  128            Buffer   backbone  1   no
+        backbone.layer2.2.bn2.running_var                   128            Buffer   backbone  1   no
+        backbone.layer2.2.bn2.num_batches_tracked           -              Counter  backbone  1   no
+        backbone.layer2.2.conv3.weight                      512,128,1,1    Weight   backbone  1   yes
+        backbone.layer2.2.bn3.weight                        512            Weight   backbone  1   yes
+        backbone.layer2.2.bn3.bias                          512            Weight   backbone  1   yes
+        backbone.layer2.2.bn3.running_mean                  512            Buffer   backbone  1   no
+        backbone.layer2.2.bn3.running_var                   512            Buffer   backbone  1   no
+        backbone.layer2.2.bn3.num_batches_tracked           -              Counter  backbone  1   no
+        backbone.layer2.3.conv1.weight                      128,512,1,1    Weight   backbone  1   yes
+        backbone.layer2.3.bn1.weight                        128            Weight   backbone  1   yes
+        backbone.layer2.3.bn1.bias                          128            Weight   backbone  1   yes
+        backbone.layer2.3.bn1.running_mean                  128            Buffer   backbone  1   no
+        backbone.layer2.3.bn1.running_var                   128            Buffer   backbone  1   no
+        backbone.layer2.3.bn1.num_batches_tracked           -              Counter  backbone  1   no
+        backbone.layer2.3.conv2.weight                      128,128,3,3    Weight   backbone  1   yes
+        backbone.layer2.3.bn2.weight                        128            Weight   backbone  1   yes
+        backbone.layer2.3.bn2.bias                          128            Weight   backbone  1   yes
+        backbone.layer2.3.bn2.running_mean                  128            Buffer   backbone  1   no
+        backbone.layer2.3.bn2.running_var                   128            Buffer   backbone  1   no
+        backbone.layer2.3.bn2.num_batches_tracked           -              Counter  backbone  1   no
+        backbone.layer2.3.conv3.weight                      512,128,1,1    Weight   backbone  1   yes
+        backbone.layer2.3.bn3.weight                        512            Weight   backbone  1   yes
+        backbone.layer2.3.bn3.bias                          512            Weight   backbone  1   yes
+        backbone.layer2.3.bn3.running_mean                  512            Buffer   backbone  1   no
+        backbone.layer2.3.bn3.running_var                   512            Buffer   backbone  1   no
+        backbone.layer2.3.bn3.num_batches_tracked           -              Counter  backbone  1   no
+        backbone.layer3.0.conv1.weight                      256,512,1,1    Weight   backbone  1   yes
+        backbone.layer3.0.bn1.weight                        256            Weight   backbone  1   yes
+        backbone.layer3.0.bn1.bias                          256            Weight   backbone  1   yes
+        backbone.layer3.0.bn1.running_mean                  256            Buffer   backbone  1   no
+        backbone.layer3.0.bn1.running_var                   256            Buffer   backbone  1   no
+        backbone.layer3.0.bn1.num_batches_tracked           -              Counter  backbone  1   no
+        backbone.layer3.0.conv2.weight                      256,256,3,3    Weight   backbone  1   yes
+        backbone.layer3.0.bn2.weight                        256            Weight   backbone  1   yes
+        backbone.layer3.0.bn2.bias                          256            Weight   backbone  1   yes
+        backbone.layer3.0.bn2.running_mean                  256            Buffer   backbone  1   no
+        backbone.layer3.0.bn2.running_var                   256            Buffer   backbone  1   no
+        backbone.layer3.0.bn2.num_batches_tracked           -              Counter  backbone  1   no
+        backbone.layer3.0.conv3.weight                      1024,256,1,1   Weight   backbone  1   yes
+        backbone.layer3.0.bn3.weight                        1024           Weight   backbone  1   yes
+        backbone.layer3.0.bn3.bias                          1024           Weight   backbone  1   yes
+        backbone.layer3.0.bn3.running_mean                  1024           Buffer   backbone  1   no
+        backbone.layer3.0.bn3.running_var                   1024           Buffer   backbone  1   no
+        backbone.layer3.0.bn3.num_batches_tracked           -              Counter  backbone  1   no
+        backbone.layer3.0.downsample.0.weight               1024,512,1,1   Weight   backbone  1   yes
+        backbone.layer3.0.downsample.1.weight               1024           Weight   backbone  1   yes
+        backbone.layer3.0.downsample.1.bias                 1024           Weight   backbone  1   yes
+        backbone.layer3.0.downsample.1.running_mean         1024           Buffer   backbone  1   no
+        backbone.layer3.0.downsample.1.running_var          1024           Buffer   backbone  1   no
+        backbone.layer3.0.downsample.1.num_batches_tracked  -              Counter  backbone  1   no
+        backbone.layer3.1.conv1.weight                      256,1024,1,1   Weight   backbone  1   yes
+        backbone.layer3.1.bn1.weight                        256            Weight   backbone  1   yes
+        backbone.layer3.1.bn1.bias                          256            Weight   backbone  1   yes
+        backbone.layer3.1.bn1.running_mean                  256            Buffer   backbone  1   no
+        backbone.layer3.1.bn1.running_var                   256            Buffer   backbone  1   no
+        backbone.layer3.1.bn1.num_batches_tracked           -              Counter  backbone  1   no
+        backbone.layer3.1.conv2.weight                      256,256,3,3    Weight   backbone  1   yes
+        backbone.layer3.1.bn2.weight                        256            Weight   backbone  1   yes
+        backbone.layer3.1.bn2.bias                          256            Weight   backbone  1   yes
+        backbone.layer3.1.bn2.running_mean                  256            Buffer   backbone  1   no
+        backbone.layer3.1.bn2.running_var                   256            Buffer   backbone  1   no
+        backbone.layer3.1.bn2.num_batches_tracked           -              Counter  backbone  1   no
+        backbone.layer3.1.conv3.weight                      1024,256,1,1   Weight   backbone  1   yes
+        backbone.layer3.1.bn3.weight                        1024           Weight   backbone  1   yes
+        backbone.layer3.1.bn3.bias                          1024           Weight   backbone  1   yes
+        backbone.layer3.1.bn3.running_mean                  1024           Buffer   backbone  1   no
+        backbone.layer3.1.bn3.running_var                   1024           Buffer   backbone  1   no
+        backbone.layer3.1.bn3.num_batches_tracked           -              Counter  backbone  1   no
+        backbone.layer3.2.conv1.weight                      256,1024,1,1   Weight   backbone  1   yes
+        backbone.layer3.2.bn1.weight                        256            Weight   backbone  1   yes
+        backbone.layer3.2.bn1.bias                          256            Weight   backbone  1   yes
+        backbone.layer3.2.bn1.running_mean                  256            Buffer   backbone  1   no
+        backbone.layer3.2.bn1.running_var                   256            Buffer   backbone  1   no
+        backbone.layer3.2.bn1.num_batches_tracked           -              Counter  backbone  1   no
+        backbone.layer3.2.conv2.weight                      256,256,3,3    Weight   backbone  1   yes
+        backbone.layer3.2.bn2.weight                        256            Weight   backbone  1   yes
+        backbone.layer3.2.bn2.bias                          256            Weight   backbone  1   yes
+        backbone.layer3.2.bn2.running_mean                  256            Buffer   backbone  1   no
+        backbone.layer3.2.bn2.running_var                   256            Buffer   backbone  1   no
+        backbone.layer3.2.bn2.num_batches_tracked           -              Counter  backbone  1   no
+        backbone.layer3.2.conv3.weight                      1024,256,1,1   Weight   backbone  1   yes
+        backbone.layer3.2.bn3.weight                        1024           Weight   backbone  1   yes
+        backbone.layer3.2.bn3.bias                          1024           Weight   backbone  1   yes
+        backbone.layer3.2.bn3.running_mean                  1024           Buffer   backbone  1   no
+        backbone.layer3.2.bn3.running_var                   1024           Buffer   backbone  1   no
+        backbone.layer3.2.bn3.num_batches_tracked           -              Counter  backbone  1   no
+        backbone.layer3.3.conv1.weight                      256,1024,1,1   Weight   backbone  1   yes
+        backbone.layer3.3.bn1.weight                        256            Weight   backbone  1   yes
+        backbone.layer3.3.bn1.bias                          256            Weight   backbone  1   yes
+        backbone.layer3.3.bn1.running_mean                  256            Buffer   backbone  1   no
+        backbone.layer3.3.bn1.running_var                   256            Buffer   backbone  1   no
+        backbone.layer3.3.bn1.num_batches_tracked           -              Counter  backbone  1   no
+        backbone.layer3.3.conv2.weight                      256,256,3,3    Weight   backbone  1   yes
+        backbone.layer3.3.bn2.weight                        256            Weight   backbone  1   yes
+        backbone.layer3.3.bn2.bias                          256            Weight   backbone  1   yes
+        backbone.layer3.3.bn2.running_mean                  256            Buffer   backbone  1   no
+        backbone.layer3.3.bn2.running_var                   256            Buffer   backbone  1   no
+        backbone.layer3.3.bn2.num_batches_tracked           -              Counter  backbone  1   no
+        backbone.layer3.3.conv3.weight                      1024,256,1,1   Weight   backbone  1   yes
+        backbone.layer3.3.bn3.weight                        1024           Weight   backbone  1   yes
+        backbone.layer3.3.bn3.bias                          1024           Weight   backbone  1   yes
+        backbone.layer3.3.bn3.running_mean                  1024           Buffer   backbone  1   no
+        backbone.layer3.3.bn3.running_var                   1024           Buffer   backbone  1   no
+        backbone.layer3.3.bn3.num_batches_tracked           -              Counter  backbone  1   no
+        backbone.layer3.4.conv1.weight                      256,1024,1,1   Weight   backbone  1   yes
+        backbone.layer3.4.bn1.weight                        256            Weight   backbone  1   yes
+        backbone.layer3.4.bn1.bias                          256            Weight   backbone  1   yes
+        backbone.layer3.4.bn1.running_mean                  256            Buffer   backbone  1   no
+        backbone.layer3.4.bn1.running_var                   256            Buffer   backbone  1   no
+        backbone.layer3.4.bn1.num_batches_tracked           -              Counter  backbone  1   no
+        backbone.layer3.4.conv2.weight                      256,256,3,3    Weight   backbone  1   yes
+        backbone.layer3.4.bn2.weight                        256            Weight   backbone  1   yes
+        backbone.layer3.4.bn2.bias                          256            Weight   backbone  1   yes
+        backbone.layer3.4.bn2.running_mean                  256            Buffer   backbone  1   no
+        backbone.layer3.4.bn2.running_var                   256            Buffer   backbone  1   no
+        backbone.layer3.4.bn2.num_batches_tracked           -              Counter  backbone  1   no
+        backbone.layer3.4.conv3.weight                      1024,256,1,1   Weight   backbone  1   yes
+        backbone.layer3.4.bn3.weight                        1024           Weight   backbone  1   yes
+        backbone.layer3.4.bn3.bias                          1024           Weight   backbone  1   yes
+        backbone.layer3.4.bn3.running_mean                  1024           Buffer   backbone  1   no
+        backbone.layer3.4.bn3.running_var                   1024           Buffer   backbone  1   no
+        backbone.layer3.4.bn3.num_batches_tracked           -              Counter  backbone  1   no
+        backbone.layer3.5.conv1.weight                      256,1024,1,1   Weight   backbone  1   yes
+        backbone.layer3.5.bn1.weight                        256            Weight   backbone  1   yes
+        backbone.layer3.5.bn1.bias                          256            Weight   backbone  1   yes
+        backbone.layer3.5.bn1.running_mean                  256            Buffer   backbone  1   no
+        backbone.layer3.5.bn1.running_var                   256            Buffer   backbone  1   no
+        backbone.layer3.5.bn1.num_batches_tracked           -              Counter  backbone  1   no
+        backbone.layer3.5.conv2.weight                      256,256,3,3    Weight   backbone  1   yes
+        backbone.layer3.5.bn2.weight                        256            Weight   backbone  1   yes
+        backbone.layer3.5.bn2.bias                          256            Weight   backbone  1   yes
+        backbone.layer3.5.bn2.running_mean                  256            Buffer   backbone  1   no
+        backbone.layer3.5.bn2.running_var                   256            Buffer   backbone  1   no
+        backbone.layer3.5.bn2.num_batches_tracked           -              Counter  backbone  1   no
+        backbone.layer3.5.conv3.weight                      1024,256,1,1   Weight   backbone  1   yes
+        backbone.layer3.5.bn3.weight                        1024           Weight   backbone  1   yes
+        backbone.layer3.5.bn3.bias                          1024           Weight   backbone  1   yes
+        backbone.layer3.5.bn3.running_mean                  1024           Buffer   backbone  1   no
+        backbone.layer3.5.bn3.running_var                   1024           Buffer   backbone  1   no
+        backbone.layer3.5.bn3.num_batches_tracked           -              Counter  backbone  1   no
+        backbone.layer4.0.conv1.weight                      512,1024,1,1   Weight   backbone  1   yes
+        backbone.layer4.0.bn1.weight                        512            Weight   backbone  1   yes
+        backbone.layer4.0.bn1.bias                          512            Weight   backbone  1   yes
+        backbone.layer4.0.bn1.running_mean                  512            Buffer   backbone  1   no
+        backbone.layer4.0.bn1.running_var                   512            Buffer   backbone  1   no
+        backbone.layer4.0.bn1.num_batches_tracked           -              Counter  backbone  1   no
+        backbone.layer4.0.conv2.weight                      512,512,3,3    Weight   backbone  1   yes
+        backbone.layer4.0.bn2.weight                        512            Weight   backbone  1   yes
+        backbone.layer4.0.bn2.bias                          512            Weight   backbone  1   yes
+        backbone.layer4.0.bn2.running_mean                  512            Buffer   backbone  1   no
+        backbone.layer4.0.bn2.running_var                   512            Buffer   backbone  1   no
+        backbone.layer4.0.bn2.num_batches_tracked           -              Counter  backbone  1   no
+        backbone.layer4.0.conv3.weight                      2048,512,1,1   Weight   backbone  1   yes
+        backbone.layer4.0.bn3.weight                        2048           Weight   backbone  1   yes
+        backbone.layer4.0.bn3.bias                          2048           Weight   backbone  1   yes
+        backbone.layer4.0.bn3.running_mean                  2048           Buffer   backbone  1   no
+        backbone.layer4.0.bn3.running_var                   2048           Buffer   backbone  1   no
+        backbone.layer4.0.bn3.num_batches_tracked           -              Counter  backbone  1   no
+        backbone.layer4.0.downsample.0.weight               2048,1024,1,1  Weight   backbone  1   yes
+        backbone.layer4.0.downsample.1.weight               2048           Weight   backbone  1   yes
+        backbone.layer4.0.downsample.1.bias                 2048           Weight   backbone  1   yes
+        backbone.layer4.0.downsample.1.running_mean         2048           Buffer   backbone  1   no
+        backbone.layer4.0.downsample.1.running_var          2048           Buffer   backbone  1   no
+        backbone.layer4.0.downsample.1.num_batches_tracked  -              Counter  backbone  1   no
+        backbone.layer4.1.conv1.weight                      512,2048,1,1   Weight   backbone  1   yes
+        backbone.layer4.1.bn1.weight                        512            Weight   backbone  1   yes
+        backbone.layer4.1.bn1.bias                          512            Weight   backbone  1   yes
+        backbone.layer4.1.bn1.running_mean                  512            Buffer   backbone  1   no
+        backbone.layer4.1.bn1.running_var                   512            Buffer   backbone  1   no
+        backbone.layer4.1.bn1.num_batches_tracked           -              Counter  backbone  1   no
+        backbone.layer4.1.conv2.weight                      512,512,3,3    Weight   backbone  1   yes
+        backbone.layer4.1.bn2.weight                        512            Weight   backbone  1   yes
+        backbone.layer4.1.bn2.bias                          512            Weight   backbone  1   yes
+        backbone.layer4.1.bn2.running_mean                  512            Buffer   backbone  1   no
+        backbone.layer4.1.bn2.running_var                   512            Buffer   backbone  1   no
+        backbone.layer4.1.bn2.num_batches_tracked           -              Counter  backbone  1   no
+        backbone.layer4.1.conv3.weight                      2048,512,1,1   Weight   backbone  1   yes
+        backbone.layer4.1.bn3.weight                        2048           Weight   backbone  1   yes
+        backbone.layer4.1.bn3.bias                          2048           Weight   backbone  1   yes
+        backbone.layer4.1.bn3.running_mean                  2048           Buffer   backbone  1   no
+        backbone.layer4.1.bn3.running_var                   2048           Buffer   backbone  1   no
+        backbone.layer4.1.bn3.num_batches_tracked           -              Counter  backbone  1   no
+        backbone.layer4.2.conv1.weight                      512,2048,1,1   Weight   backbone  1   yes
+        backbone.layer4.2.bn1.weight                        512            Weight   backbone  1   yes
+        backbone.layer4.2.bn1.bias                          512            Weight   backbone  1   yes
+        backbone.layer4.2.bn1.running_mean                  512            Buffer   backbone  1   no
+        backbone.layer4.2.bn1.running_var                   512            Buffer   backbone  1   no
+        backbone.layer4.2.bn1.num_batches_tracked           -              Counter  backbone  1   no
+        backbone.layer4.2.conv2.weight                      512,512,3,3    Weight   backbone  1   yes
+        backbone.layer4.2.bn2.weight                        512            Weight   backbone  1   yes
+        backbone.layer4.2.bn2.bias                          512            Weight   backbone  1   yes
+        backbone.layer4.2.bn2.running_mean                  512            Buffer   backbone  1   no
+        backbone.layer4.2.bn2.running_var                   512            Buffer   backbone  1   no
+        backbone.layer4.2.bn2.num_batches_tracked           -              Counter  backbone  1   no
+        backbone.layer4.2.conv3.weight                      2048,512,1,1   Weight   backbone  1   yes
+        backbone.layer4.2.bn3.weight                        2048           Weight   backbone  1   yes
+        backbone.layer4.2.bn3.bias                          2048           Weight   backbone  1   yes
+        backbone.layer4.2.bn3.running_mean                  2048           Buffer   backbone  1   no
+        backbone.layer4.2.bn3.running_var                   2048           Buffer   backbone  1   no
+        backbone.layer4.2.bn3.num_batches_tracked           -              Counter  backbone  1   no
+        head.sa1.conv_res.0.weight                          256,256,3,3    Weight   head      10  yes
+        head.sa1.conv_res.1.weight                          256            Weight   head      10  yes
+        head.sa1.conv_res.1.bias                            256            Weight   head      10  yes
+        head.sa1.conv_res.1.running_mean                    256            Buffer   head      10  no
+        head.sa1.conv_res.1.running_var                     256            Buffer   head      10  no
+        head.sa1.conv_res.1.num_batches_tracked             -              Counter  head      10  no
+        head.sa1.conv_res.3.weight                          256,256,3,3    Weight   head      10  yes
+        head.sa1.conv_res.4.weight                          256            Weight   head      10  yes
+        head.sa1.conv_res.4.bias                            256            Weight   head      10  yes
+        head.sa1.conv_res.4.running_mean                    256            Buffer   head      10  no
+        head.sa1.conv_res.4.running_var                     256            Buffer   head      10  no
+        head.sa1.conv_res.4.num_batches_tracked             -              Counter  head      10  no
+        head.sa1.conv_attn.0.weight                         256,256,3,3    Weight   head      10  yes
+        head.sa1.conv_attn.1.weight                         256            Weight   head      10  yes
+        head.sa1.conv_attn.1.bias                           256            Weight   head      10  yes
+        head.sa1.conv_attn.1.running_mean                   256            Buffer   head      10  no
+        head.sa1.conv_attn.1.running_var                    256            Buffer   head      10  no
+        head.sa1.conv_attn.1.num_batches_tracked            -              Counter  head      10  no
+        head.sa1.conv_attn.3.weight                         256,256,3,3    Weight   head      10  yes
+        head.sa1.conv_attn.4.weight                         256            Weight   head      10  yes
+        head.sa1.conv_attn.4.bias                           256            Weight   head      10  yes
+        head.sa1.conv_attn.4.running_mean                   256            Buffer   head      10  no
+        head.sa1.conv_attn.4.running_var                    256            Buffer   head      10  no
+        head.sa1.conv_attn.4.num_batches_tracked            -              Counter  head      10  no
+        head.cls1.weight                                    59,256,1,1     Weight   head      10  yes
+        head.cls1.bias                                      59             Weight   head      10  yes
+        head.sa2.conv_res.0.weight                          256,512,3,3    Weight   head      10  yes
+        head.sa2.conv_res.1.weight                          256            Weight   head      10  yes
+        head.sa2.conv_res.1.bias                            256            Weight   head      10  yes
+        head.sa2.conv_res.1.running_mean                    256            Buffer   head      10  no
+        head.sa2.conv_res.1.running_var                     256            Buffer   head      10  no
+        head.sa2.conv_res.1.num_batches_tracked             -              Counter  head      10  no
+        head.sa2.conv_res.3.weight                          256,256,3,3    Weight   head      10  yes
+        head.sa2.conv_res.4.weight                          256            Weight   head      10  yes
+        head.sa2.conv_res.4.bias                            256            Weight   head      10  yes
+        head.sa2.conv_res.4.running_mean                    256            Buffer   head      10  no
+        head.sa2.conv_res.4.running_var                     256            Buffer   head      10  no
+        head.sa2.conv_res.4.num_batches_tracked             -              Counter  head      10  no
+        head.sa2.conv_attn.0.weight                         256,512,3,3    Weight   head      10  yes
+        head.sa2.conv_attn.1.weight                         256            Weight   head      10  yes
+        head.sa2.conv_attn.1.bias                           256            Weight   head      10  yes
+        head.sa2.conv_attn.1.running_mean                   256            Buffer   head      10  no
+        head.sa2.conv_attn.1.running_var                    256            Buffer   head      10  no
+        head.sa2.conv_attn.1.num_batches_tracked            -              Counter  head      10  no
+        head.sa2.conv_attn.3.weight                         256,256,3,3    Weight   head      10  yes
+        head.sa2.conv_attn.4.weight                         256            Weight   head      10  yes
+        head.sa2.conv_attn.4.bias                           256            Weight   head      10  yes
+        head.sa2.conv_attn.4.running_mean                   256            Buffer   head      10  no
+        head.sa2.conv_attn.4.running_var                    256            Buffer   head      10  no
+        head.sa2.conv_attn.4.num_batches_tracked            -              Counter  head      10  no
+        head.cls2.weight                                    59,256,1,1     Weight   head      10  yes
+        head.cls2.bias                                      59             Weight   head      10  yes
+        head.sa3.conv_res.0.weight                          256,1024,3,3   Weight   head      10  yes
+        head.sa3.conv_res.1.weight                          256            Weight   head      10  yes
+        head.sa3.conv_res.1.bias                            256            Weight   head      10  yes
+        head.sa3.conv_res.1.running_mean                    256            Buffer   head      10  no
+        head.sa3.conv_res.1.running_var                     256            Buffer   head      10  no
+        head.sa3.conv_res.1.num_batches_tracked             -              Counter  head      10  no
+        head.sa3.conv_res.3.weight                          256,256,3,3    Weight   head      10  yes
+        head.sa3.conv_res.4.weight                          256            Weight   head      10  yes
+        head.sa3.conv_res.4.bias                            256            Weight   head      10  yes
+        head.sa3.conv_res.4.running_mean                    256            Buffer   head      10  no
+        head.sa3.conv_res.4.running_var                     256            Buffer   head      10  no
+        head.sa3.conv_res.4.num_batches_tracked             -              Counter  head      10  no
+        head.sa3.conv_attn.0.weight                         256,1024,3,3   Weight   head      10  yes
+        head.sa3.conv_attn.1.weight                         256            Weight   head      10  yes
+        head.sa3.conv_attn.1.bias                           256            Weight   head      10  yes
+        head.sa3.conv_attn.1.running_mean                   256            Buffer   head      10  no
+        head.sa3.conv_attn.1.running_var                    256            Buffer   head      10  no
+        head.sa3.conv_attn.1.num_batches_tracked            -              Counter  head      10  no
+        head.sa3.conv_attn.3.weight                         256,256,3,3    Weight   head      10  yes
+        head.sa3.conv_attn.4.weight                         256            Weight   head      10  yes
+        head.sa3.conv_attn.4.bias                           256            Weight   head      10  yes
+        head.sa3.conv_attn.4.running_mean                   256            Buffer   head      10  no
+        head.sa3.conv_attn.4.running_var                    256            Buffer   head      10  no
+        head.sa3.conv_attn.4.num_batches_tracked            -              Counter  head      10  no
+        head.cls3.weight                                    59,256,1,1     Weight   head      10  yes
+        head.cls3.bias                                      59             Weight   head      10  yes
+        head.sa4.conv_res.0.weight                          256,2048,3,3   Weight   head      10  yes
+        head.sa4.conv_res.1.weight                          256            Weight   head      10  yes
+        head.sa4.conv_res.1.bias                            256            Weight   head      10  yes
+        head.sa4.conv_res.1.running_mean                    256            Buffer   head      10  no
+        head.sa4.conv_res.1.running_var                     256            Buffer   head      10  no
+        head.sa4.conv_res.1.num_batches_tracked             -              Counter  head      10  no
+        head.sa4.conv_res.3.weight                          256,256,3,3    Weight   head      10  yes
+        head.sa4.conv_res.4.weight                          256            Weight   head      10  yes
+        head.sa4.conv_res.4.bias                            256            Weight   head      10  yes
+        head.sa4.conv_res.4.running_mean                    256            Buffer   head      10  no
+        head.sa4.conv_res.4.running_var                     256            Buffer   head      10  no
+        head.sa4.conv_res.4.num_batches_tracked             -              Counter  head      10  no
+        head.sa4.conv_attn.0.weight                         256,2048,3,3   Weight   head      10  yes
+        head.sa4.conv_attn.1.weight                         256            Weight   head      10  yes
+        head.sa4.conv_attn.1.bias                           256            Weight   head      10  yes
+        head.sa4.conv_attn.1.running_mean                   256            Buffer   head      10  no
+        head.sa4.conv_attn.1.running_var                    256            Buffer   head      10  no
+        head.sa4.conv_attn.1.num_batches_tracked            -              Counter  head      10  no
+        head.sa4.conv_attn.3.weight                         256,256,3,3    Weight   head      10  yes
+        head.sa4.conv_attn.4.weight                         256            Weight   head      10  yes
+        head.sa4.conv_attn.4.bias                           256            Weight   head      10  yes
+        head.sa4.conv_attn.4.running_mean                   256            Buffer   head      10  no
+        head.sa4.conv_attn.4.running_var                    256            Buffer   head      10  no
+        head.sa4.conv_attn.4.num_batches_tracked            -              Counter  head      10  no
+        head.cls4.weight                                    59,256,1,1     Weight   head      10  yes
+        head.cls4.bias                                      59             Weight   head      10  yes
+        head.mask_conv.weight                               59,236,1,1     Weight   head      10  yes
+        head.mask_conv.bias                                 59             Weight   head      10  yes
+        head.cat_fc.weight                                  59,236         Weight   head      10  yes
+        head.cat_fc.bias                                    59             Weight   head      10  yes
+        head.fcn.0.weight                                   512,2048,3,3   Weight   head      10  yes
+        head.fcn.1.weight                                   512            Weight   head      10  yes
+        head.fcn.1.bias                                     512            Weight   head      10  yes
+        head.fcn.1.running_mean                             512            Buffer   head      10  no
+        head.fcn.1.running_var                              512            Buffer   head      10  no
+        head.fcn.1.num_batches_tracked                      -              Counter  head      10  no
+        head.fcn.4.weight                                   59,512,1,1     Weight   head      10  yes
+        head.fcn.4.bias                                     59             Weight   head      10  yes
+        """;
+
     public SanetR50(Device device)
     {
         Device = device ?? throw new ArgumentNullException(nameof(device));
-        Accelerator a = device.Accelerator;
-        backbone_stem_0_weight = new Parameter(a, "backbone.stem.0.weight", new[] { 64, 3, 3, 3 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_stem_1_weight = new Parameter(a, "backbone.stem.1.weight", new[] { 64 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_stem_1_bias = new Parameter(a, "backbone.stem.1.bias", new[] { 64 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_stem_1_running_mean = new Parameter(a, "backbone.stem.1.running_mean", new[] { 64 }, ParameterKind.Buffer, "backbone", 1.0f, false);
-        backbone_stem_1_running_var = new Parameter(a, "backbone.stem.1.running_var", new[] { 64 }, ParameterKind.Buffer, "backbone", 1.0f, false);
-        backbone_stem_1_num_batches_tracked = new Parameter(a, "backbone.stem.1.num_batches_tracked", Array.Empty<int>(), ParameterKind.Counter, "backbone", 1.0f, false);
-        backbone_stem_3_weight = new Parameter(a, "backbone.stem.3.weight", new[] { 64, 64, 3, 3 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_stem_4_weight = new Parameter(a, "backbone.stem.4.weight", new[] { 64 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_stem_4_bias = new Parameter(a, "backbone.stem.4.bias", new[] { 64 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_stem_4_running_mean = new Parameter(a, "backbone.stem.4.running_mean", new[] { 64 }, ParameterKind.Buffer, "backbone", 1.0f, false);
-        backbone_stem_4_running_var = new Parameter(a, "backbone.stem.4.running_var", new[] { 64 }, ParameterKind.Buffer, "backbone", 1.0f, false);
-        backbone_stem_4_num_batches_tracked = new Parameter(a, "backbone.stem.4.num_batches_tracked", Array.Empty<int>(), ParameterKind.Counter, "backbone", 1.0f, false);
-        backbone_stem_6_weight = new Parameter(a, "backbone.stem.6.weight", new[] { 128, 64, 3, 3 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_stem_7_weight = new Parameter(a, "backbone.stem.7.weight", new[] { 128 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_stem_7_bias = new Parameter(a, "backbone.stem.7.bias", new[] { 128 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_stem_7_running_mean = new Parameter(a, "backbone.stem.7.running_mean", new[] { 128 }, ParameterKind.Buffer, "backbone", 1.0f, false);
-        backbone_stem_7_running_var = new Parameter(a, "backbone.stem.7.running_var", new[] { 128 }, ParameterKind.Buffer, "backbone", 1.0f, false);
-        backbone_stem_7_num_batches_tracked = new Parameter(a, "backbone.stem.7.num_batches_tracked", Array.Empty<int>(), ParameterKind.Counter, "backbone", 1.0f, false);
-        backbone_layer1_0_conv1_weight = new Parameter(a, "backbone.layer1.0.conv1.weight", new[] { 64, 128, 1, 1 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer1_0_bn1_weight = new Parameter(a, "backbone.layer1.0.bn1.weight", new[] { 64 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer1_0_bn1_bias = new Parameter(a, "backbone.layer1.0.bn1.bias", new[] { 64 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer1_0_bn1_running_mean = new Parameter(a, "backbone.layer1.0.bn1.running_mean", new[] { 64 }, ParameterKind.Buffer, "backbone", 1.0f, false);
-        backbone_layer1_0_bn1_running_var = new Parameter(a, "backbone.layer1.0.bn1.running_var", new[] { 64 }, ParameterKind.Buffer, "backbone", 1.0f, false);
-        backbone_layer1_0_bn1_num_batches_tracked = new Parameter(a, "backbone.layer1.0.bn1.num_batches_tracked", Array.Empty<int>(), ParameterKind.Counter, "backbone", 1.0f, false);
-        backbone_layer1_0_conv2_weight = new Parameter(a, "backbone.layer1.0.conv2.weight", new[] { 64, 64, 3, 3 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer1_0_bn2_weight = new Parameter(a, "backbone.layer1.0.bn2.weight", new[] { 64 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer1_0_bn2_bias = new Parameter(a, "backbone.layer1.0.bn2.bias", new[] { 64 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer1_0_bn2_running_mean = new Parameter(a, "backbone.layer1.0.bn2.running_mean", new[] { 64 }, ParameterKind.Buffer, "backbone", 1.0f, false);
-        backbone_layer1_0_bn2_running_var = new Parameter(a, "backbone.layer1.0.bn2.running_var", new[] { 64 }, ParameterKind.Buffer, "backbone", 1.0f, false);
-        backbone_layer1_0_bn2_num_batches_tracked = new Parameter(a, "backbone.layer1.0.bn2.num_batches_tracked", Array.Empty<int>(), ParameterKind.Counter, "backbone", 1.0f, false);
-        backbone_layer1_0_conv3_weight = new Parameter(a, "backbone.layer1.0.conv3.weight", new[] { 256, 64, 1, 1 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer1_0_bn3_weight = new Parameter(a, "backbone.layer1.0.bn3.weight", new[] { 256 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer1_0_bn3_bias = new Parameter(a, "backbone.layer1.0.bn3.bias", new[] { 256 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer1_0_bn3_running_mean = new Parameter(a, "backbone.layer1.0.bn3.running_mean", new[] { 256 }, ParameterKind.Buffer, "backbone", 1.0f, false);
-        backbone_layer1_0_bn3_running_var = new Parameter(a, "backbone.layer1.0.bn3.running_var", new[] { 256 }, ParameterKind.Buffer, "backbone", 1.0f, false);
-        backbone_layer1_0_bn3_num_batches_tracked = new Parameter(a, "backbone.layer1.0.bn3.num_batches_tracked", Array.Empty<int>(), ParameterKind.Counter, "backbone", 1.0f, false);
-        backbone_layer1_0_downsample_0_weight = new Parameter(a, "backbone.layer1.0.downsample.0.weight", new[] { 256, 128, 1, 1 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer1_0_downsample_1_weight = new Parameter(a, "backbone.layer1.0.downsample.1.weight", new[] { 256 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer1_0_downsample_1_bias = new Parameter(a, "backbone.layer1.0.downsample.1.bias", new[] { 256 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer1_0_downsample_1_running_mean = new Parameter(a, "backbone.layer1.0.downsample.1.running_mean", new[] { 256 }, ParameterKind.Buffer, "backbone", 1.0f, false);
-        backbone_layer1_0_downsample_1_running_var = new Parameter(a, "backbone.layer1.0.downsample.1.running_var", new[] { 256 }, ParameterKind.Buffer, "backbone", 1.0f, false);
-        backbone_layer1_0_downsample_1_num_batches_tracked = new Parameter(a, "backbone.layer1.0.downsample.1.num_batches_tracked", Array.Empty<int>(), ParameterKind.Counter, "backbone", 1.0f, false);
-        backbone_layer1_1_conv1_weight = new Parameter(a, "backbone.layer1.1.conv1.weight", new[] { 64, 256, 1, 1 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer1_1_bn1_weight = new Parameter(a, "backbone.layer1.1.bn1.weight", new[] { 64 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer1_1_bn1_bias = new Parameter(a, "backbone.layer1.1.bn1.bias", new[] { 64 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer1_1_bn1_running_mean = new Parameter(a, "backbone.layer1.1.bn1.running_mean", new[] { 64 }, ParameterKind.Buffer, "backbone", 1.0f, false);
-        backbone_layer1_1_bn1_running_var = new Parameter(a, "backbone.layer1.1.bn1.running_var", new[] { 64 }, ParameterKind.Buffer, "backbone", 1.0f, false);
-        backbone_layer1_1_bn1_num_batches_tracked = new Parameter(a, "backbone.layer1.1.bn1.num_batches_tracked", Array.Empty<int>(), ParameterKind.Counter, "backbone", 1.0f, false);
-        backbone_layer1_1_conv2_weight = new Parameter(a, "backbone.layer1.1.conv2.weight", new[] { 64, 64, 3, 3 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer1_1_bn2_weight = new Parameter(a, "backbone.layer1.1.bn2.weight", new[] { 64 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer1_1_bn2_bias = new Parameter(a, "backbone.layer1.1.bn2.bias", new[] { 64 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer1_1_bn2_running_mean = new Parameter(a, "backbone.layer1.1.bn2.running_mean", new[] { 64 }, ParameterKind.Buffer, "backbone", 1.0f, false);
-        backbone_layer1_1_bn2_running_var = new Parameter(a, "backbone.layer1.1.bn2.running_var", new[] { 64 }, ParameterKind.Buffer, "backbone", 1.0f, false);
-        backbone_layer1_1_bn2_num_batches_tracked = new Parameter(a, "backbone.layer1.1.bn2.num_batches_tracked", Array.Empty<int>(), ParameterKind.Counter, "backbone", 1.0f, false);
-        backbone_layer1_1_conv3_weight = new Parameter(a, "backbone.layer1.1.conv3.weight", new[] { 256, 64, 1, 1 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer1_1_bn3_weight = new Parameter(a, "backbone.layer1.1.bn3.weight", new[] { 256 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer1_1_bn3_bias = new Parameter(a, "backbone.layer1.1.bn3.bias", new[] { 256 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer1_1_bn3_running_mean = new Parameter(a, "backbone.layer1.1.bn3.running_mean", new[] { 256 }, ParameterKind.Buffer, "backbone", 1.0f, false);
-        backbone_layer1_1_bn3_running_var = new Parameter(a, "backbone.layer1.1.bn3.running_var", new[] { 256 }, ParameterKind.Buffer, "backbone", 1.0f, false);
-        backbone_layer1_1_bn3_num_batches_tracked = new Parameter(a, "backbone.layer1.1.bn3.num_batches_tracked", Array.Empty<int>(), ParameterKind.Counter, "backbone", 1.0f, false);
-        backbone_layer1_2_conv1_weight = new Parameter(a, "backbone.layer1.2.conv1.weight", new[] { 64, 256, 1, 1 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer1_2_bn1_weight = new Parameter(a, "backbone.layer1.2.bn1.weight", new[] { 64 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer1_2_bn1_bias = new Parameter(a, "backbone.layer1.2.bn1.bias", new[] { 64 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer1_2_bn1_running_mean = new Parameter(a, "backbone.layer1.2.bn1.running_mean", new[] { 64 }, ParameterKind.Buffer, "backbone", 1.0f, false);
-        backbone_layer1_2_bn1_running_var = new Parameter(a, "backbone.layer1.2.bn1.running_var", new[] { 64 }, ParameterKind.Buffer, "backbone", 1.0f, false);
-        backbone_layer1_2_bn1_num_batches_tracked = new Parameter(a, "backbone.layer1.2.bn1.num_batches_tracked", Array.Empty<int>(), ParameterKind.Counter, "backbone", 1.0f, false);
-        backbone_layer1_2_conv2_weight = new Parameter(a, "backbone.layer1.2.conv2.weight", new[] { 64, 64, 3, 3 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer1_2_bn2_weight = new Parameter(a, "backbone.layer1.2.bn2.weight", new[] { 64 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer1_2_bn2_bias = new Parameter(a, "backbone.layer1.2.bn2.bias", new[] { 64 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer1_2_bn2_running_mean = new Parameter(a, "backbone.layer1.2.bn2.running_mean", new[] { 64 }, ParameterKind.Buffer, "backbone", 1.0f, false);
-        backbone_layer1_2_bn2_running_var = new Parameter(a, "backbone.layer1.2.bn2.running_var", new[] { 64 }, ParameterKind.Buffer, "backbone", 1.0f, false);
-        backbone_layer1_2_bn2_num_batches_tracked = new Parameter(a, "backbone.layer1.2.bn2.num_batches_tracked", Array.Empty<int>(), ParameterKind.Counter, "backbone", 1.0f, false);
-        backbone_layer1_2_conv3_weight = new Parameter(a, "backbone.layer1.2.conv3.weight", new[] { 256, 64, 1, 1 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer1_2_bn3_weight = new Parameter(a, "backbone.layer1.2.bn3.weight", new[] { 256 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer1_2_bn3_bias = new Parameter(a, "backbone.layer1.2.bn3.bias", new[] { 256 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer1_2_bn3_running_mean = new Parameter(a, "backbone.layer1.2.bn3.running_mean", new[] { 256 }, ParameterKind.Buffer, "backbone", 1.0f, false);
-        backbone_layer1_2_bn3_running_var = new Parameter(a, "backbone.layer1.2.bn3.running_var", new[] { 256 }, ParameterKind.Buffer, "backbone", 1.0f, false);
-        backbone_layer1_2_bn3_num_batches_tracked = new Parameter(a, "backbone.layer1.2.bn3.num_batches_tracked", Array.Empty<int>(), ParameterKind.Counter, "backbone", 1.0f, false);
-        backbone_layer2_0_conv1_weight = new Parameter(a, "backbone.layer2.0.conv1.weight", new[] { 128, 256, 1, 1 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer2_0_bn1_weight = new Parameter(a, "backbone.layer2.0.bn1.weight", new[] { 128 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer2_0_bn1_bias = new Parameter(a, "backbone.layer2.0.bn1.bias", new[] { 128 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer2_0_bn1_running_mean = new Parameter(a, "backbone.layer2.0.bn1.running_mean", new[] { 128 }, ParameterKind.Buffer, "backbone", 1.0f, false);
-        backbone_layer2_0_bn1_running_var = new Parameter(a, "backbone.layer2.0.bn1.running_var", new[] { 128 }, ParameterKind.Buffer, "backbone", 1.0f, false);
-        backbone_layer2_0_bn1_num_batches_tracked = new Parameter(a, "backbone.layer2.0.bn1.num_batches_tracked", Array.Empty<int>(), ParameterKind.Counter, "backbone", 1.0f, false);
-        backbone_layer2_0_conv2_weight = new Parameter(a, "backbone.layer2.0.conv2.weight", new[] { 128, 128, 3, 3 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer2_0_bn2_weight = new Parameter(a, "backbone.layer2.0.bn2.weight", new[] { 128 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer2_0_bn2_bias = new Parameter(a, "backbone.layer2.0.bn2.bias", new[] { 128 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer2_0_bn2_running_mean = new Parameter(a, "backbone.layer2.0.bn2.running_mean", new[] { 128 }, ParameterKind.Buffer, "backbone", 1.0f, false);
-        backbone_layer2_0_bn2_running_var = new Parameter(a, "backbone.layer2.0.bn2.running_var", new[] { 128 }, ParameterKind.Buffer, "backbone", 1.0f, false);
-        backbone_layer2_0_bn2_num_batches_tracked = new Parameter(a, "backbone.layer2.0.bn2.num_batches_tracked", Array.Empty<int>(), ParameterKind.Counter, "backbone", 1.0f, false);
-        backbone_layer2_0_conv3_weight = new Parameter(a, "backbone.layer2.0.conv3.weight", new[] { 512, 128, 1, 1 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer2_0_bn3_weight = new Parameter(a, "backbone.layer2.0.bn3.weight", new[] { 512 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer2_0_bn3_bias = new Parameter(a, "backbone.layer2.0.bn3.bias", new[] { 512 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer2_0_bn3_running_mean = new Parameter(a, "backbone.layer2.0.bn3.running_mean", new[] { 512 }, ParameterKind.Buffer, "backbone", 1.0f, false);
-        backbone_layer2_0_bn3_running_var = new Parameter(a, "backbone.layer2.0.bn3.running_var", new[] { 512 }, ParameterKind.Buffer, "backbone", 1.0f, false);
-        backbone_layer2_0_bn3_num_batches_tracked = new Parameter(a, "backbone.layer2.0.bn3.num_batches_tracked", Array.Empty<int>(), ParameterKind.Counter, "backbone", 1.0f, false);
-        backbone_layer2_0_downsample_0_weight = new Parameter(a, "backbone.layer2.0.downsample.0.weight", new[] { 512, 256, 1, 1 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer2_0_downsample_1_weight = new Parameter(a, "backbone.layer2.0.downsample.1.weight", new[] { 512 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer2_0_downsample_1_bias = new Parameter(a, "backbone.layer2.0.downsample.1.bias", new[] { 512 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer2_0_downsample_1_running_mean = new Parameter(a, "backbone.layer2.0.downsample.1.running_mean", new[] { 512 }, ParameterKind.Buffer, "backbone", 1.0f, false);
-        backbone_layer2_0_downsample_1_running_var = new Parameter(a, "backbone.layer2.0.downsample.1.running_var", new[] { 512 }, ParameterKind.Buffer, "backbone", 1.0f, false);
-        backbone_layer2_0_downsample_1_num_batches_tracked = new Parameter(a, "backbone.layer2.0.downsample.1.num_batches_tracked", Array.Empty<int>(), ParameterKind.Counter, "backbone", 1.0f, false);
-        backbone_layer2_1_conv1_weight = new Parameter(a, "backbone.layer2.1.conv1.weight", new[] { 128, 512, 1, 1 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer2_1_bn1_weight = new Parameter(a, "backbone.layer2.1.bn1.weight", new[] { 128 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer2_1_bn1_bias = new Parameter(a, "backbone.layer2.1.bn1.bias", new[] { 128 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer2_1_bn1_running_mean = new Parameter(a, "backbone.layer2.1.bn1.running_mean", new[] { 128 }, ParameterKind.Buffer, "backbone", 1.0f, false);
-        backbone_layer2_1_bn1_running_var = new Parameter(a, "backbone.layer2.1.bn1.running_var", new[] { 128 }, ParameterKind.Buffer, "backbone", 1.0f, false);
-        backbone_layer2_1_bn1_num_batches_tracked = new Parameter(a, "backbone.layer2.1.bn1.num_batches_tracked", Array.Empty<int>(), ParameterKind.Counter, "backbone", 1.0f, false);
-        backbone_layer2_1_conv2_weight = new Parameter(a, "backbone.layer2.1.conv2.weight", new[] { 128, 128, 3, 3 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer2_1_bn2_weight = new Parameter(a, "backbone.layer2.1.bn2.weight", new[] { 128 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer2_1_bn2_bias = new Parameter(a, "backbone.layer2.1.bn2.bias", new[] { 128 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer2_1_bn2_running_mean = new Parameter(a, "backbone.layer2.1.bn2.running_mean", new[] { 128 }, ParameterKind.Buffer, "backbone", 1.0f, false);
-        backbone_layer2_1_bn2_running_var = new Parameter(a, "backbone.layer2.1.bn2.running_var", new[] { 128 }, ParameterKind.Buffer, "backbone", 1.0f, false);
-        backbone_layer2_1_bn2_num_batches_tracked = new Parameter(a, "backbone.layer2.1.bn2.num_batches_tracked", Array.Empty<int>(), ParameterKind.Counter, "backbone", 1.0f, false);
-        backbone_layer2_1_conv3_weight = new Parameter(a, "backbone.layer2.1.conv3.weight", new[] { 512, 128, 1, 1 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer2_1_bn3_weight = new Parameter(a, "backbone.layer2.1.bn3.weight", new[] { 512 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer2_1_bn3_bias = new Parameter(a, "backbone.layer2.1.bn3.bias", new[] { 512 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer2_1_bn3_running_mean = new Parameter(a, "backbone.layer2.1.bn3.running_mean", new[] { 512 }, ParameterKind.Buffer, "backbone", 1.0f, false);
-        backbone_layer2_1_bn3_running_var = new Parameter(a, "backbone.layer2.1.bn3.running_var", new[] { 512 }, ParameterKind.Buffer, "backbone", 1.0f, false);
-        backbone_layer2_1_bn3_num_batches_tracked = new Parameter(a, "backbone.layer2.1.bn3.num_batches_tracked", Array.Empty<int>(), ParameterKind.Counter, "backbone", 1.0f, false);
-        backbone_layer2_2_conv1_weight = new Parameter(a, "backbone.layer2.2.conv1.weight", new[] { 128, 512, 1, 1 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer2_2_bn1_weight = new Parameter(a, "backbone.layer2.2.bn1.weight", new[] { 128 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer2_2_bn1_bias = new Parameter(a, "backbone.layer2.2.bn1.bias", new[] { 128 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer2_2_bn1_running_mean = new Parameter(a, "backbone.layer2.2.bn1.running_mean", new[] { 128 }, ParameterKind.Buffer, "backbone", 1.0f, false);
-        backbone_layer2_2_bn1_running_var = new Parameter(a, "backbone.layer2.2.bn1.running_var", new[] { 128 }, ParameterKind.Buffer, "backbone", 1.0f, false);
-        backbone_layer2_2_bn1_num_batches_tracked = new Parameter(a, "backbone.layer2.2.bn1.num_batches_tracked", Array.Empty<int>(), ParameterKind.Counter, "backbone", 1.0f, false);
-        backbone_layer2_2_conv2_weight = new Parameter(a, "backbone.layer2.2.conv2.weight", new[] { 128, 128, 3, 3 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer2_2_bn2_weight = new Parameter(a, "backbone.layer2.2.bn2.weight", new[] { 128 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer2_2_bn2_bias = new Parameter(a, "backbone.layer2.2.bn2.bias", new[] { 128 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer2_2_bn2_running_mean = new Parameter(a, "backbone.layer2.2.bn2.running_mean", new[] { 128 }, ParameterKind.Buffer, "backbone", 1.0f, false);
-        backbone_layer2_2_bn2_running_var = new Parameter(a, "backbone.layer2.2.bn2.running_var", new[] { 128 }, ParameterKind.Buffer, "backbone", 1.0f, false);
-        backbone_layer2_2_bn2_num_batches_tracked = new Parameter(a, "backbone.layer2.2.bn2.num_batches_tracked", Array.Empty<int>(), ParameterKind.Counter, "backbone", 1.0f, false);
-        backbone_layer2_2_conv3_weight = new Parameter(a, "backbone.layer2.2.conv3.weight", new[] { 512, 128, 1, 1 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer2_2_bn3_weight = new Parameter(a, "backbone.layer2.2.bn3.weight", new[] { 512 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer2_2_bn3_bias = new Parameter(a, "backbone.layer2.2.bn3.bias", new[] { 512 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer2_2_bn3_running_mean = new Parameter(a, "backbone.layer2.2.bn3.running_mean", new[] { 512 }, ParameterKind.Buffer, "backbone", 1.0f, false);
-        backbone_layer2_2_bn3_running_var = new Parameter(a, "backbone.layer2.2.bn3.running_var", new[] { 512 }, ParameterKind.Buffer, "backbone", 1.0f, false);
-        backbone_layer2_2_bn3_num_batches_tracked = new Parameter(a, "backbone.layer2.2.bn3.num_batches_tracked", Array.Empty<int>(), ParameterKind.Counter, "backbone", 1.0f, false);
-        backbone_layer2_3_conv1_weight = new Parameter(a, "backbone.layer2.3.conv1.weight", new[] { 128, 512, 1, 1 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer2_3_bn1_weight = new Parameter(a, "backbone.layer2.3.bn1.weight", new[] { 128 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer2_3_bn1_bias = new Parameter(a, "backbone.layer2.3.bn1.bias", new[] { 128 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer2_3_bn1_running_mean = new Parameter(a, "backbone.layer2.3.bn1.running_mean", new[] { 128 }, ParameterKind.Buffer, "backbone", 1.0f, false);
-        backbone_layer2_3_bn1_running_var = new Parameter(a, "backbone.layer2.3.bn1.running_var", new[] { 128 }, ParameterKind.Buffer, "backbone", 1.0f, false);
-        backbone_layer2_3_bn1_num_batches_tracked = new Parameter(a, "backbone.layer2.3.bn1.num_batches_tracked", Array.Empty<int>(), ParameterKind.Counter, "backbone", 1.0f, false);
-        backbone_layer2_3_conv2_weight = new Parameter(a, "backbone.layer2.3.conv2.weight", new[] { 128, 128, 3, 3 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer2_3_bn2_weight = new Parameter(a, "backbone.layer2.3.bn2.weight", new[] { 128 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer2_3_bn2_bias = new Parameter(a, "backbone.layer2.3.bn2.bias", new[] { 128 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer2_3_bn2_running_mean = new Parameter(a, "backbone.layer2.3.bn2.running_mean", new[] { 128 }, ParameterKind.Buffer, "backbone", 1.0f, false);
-        backbone_layer2_3_bn2_running_var = new Parameter(a, "backbone.layer2.3.bn2.running_var", new[] { 128 }, ParameterKind.Buffer, "backbone", 1.0f, false);
-        backbone_layer2_3_bn2_num_batches_tracked = new Parameter(a, "backbone.layer2.3.bn2.num_batches_tracked", Array.Empty<int>(), ParameterKind.Counter, "backbone", 1.0f, false);
-        backbone_layer2_3_conv3_weight = new Parameter(a, "backbone.layer2.3.conv3.weight", new[] { 512, 128, 1, 1 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer2_3_bn3_weight = new Parameter(a, "backbone.layer2.3.bn3.weight", new[] { 512 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer2_3_bn3_bias = new Parameter(a, "backbone.layer2.3.bn3.bias", new[] { 512 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer2_3_bn3_running_mean = new Parameter(a, "backbone.layer2.3.bn3.running_mean", new[] { 512 }, ParameterKind.Buffer, "backbone", 1.0f, false);
-        backbone_layer2_3_bn3_running_var = new Parameter(a, "backbone.layer2.3.bn3.running_var", new[] { 512 }, ParameterKind.Buffer, "backbone", 1.0f, false);
-        backbone_layer2_3_bn3_num_batches_tracked = new Parameter(a, "backbone.layer2.3.bn3.num_batches_tracked", Array.Empty<int>(), ParameterKind.Counter, "backbone", 1.0f, false);
-        backbone_layer3_0_conv1_weight = new Parameter(a, "backbone.layer3.0.conv1.weight", new[] { 256, 512, 1, 1 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer3_0_bn1_weight = new Parameter(a, "backbone.layer3.0.bn1.weight", new[] { 256 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer3_0_bn1_bias = new Parameter(a, "backbone.layer3.0.bn1.bias", new[] { 256 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer3_0_bn1_running_mean = new Parameter(a, "backbone.layer3.0.bn1.running_mean", new[] { 256 }, ParameterKind.Buffer, "backbone", 1.0f, false);
-        backbone_layer3_0_bn1_running_var = new Parameter(a, "backbone.layer3.0.bn1.running_var", new[] { 256 }, ParameterKind.Buffer, "backbone", 1.0f, false);
-        backbone_layer3_0_bn1_num_batches_tracked = new Parameter(a, "backbone.layer3.0.bn1.num_batches_tracked", Array.Empty<int>(), ParameterKind.Counter, "backbone", 1.0f, false);
-        backbone_layer3_0_conv2_weight = new Parameter(a, "backbone.layer3.0.conv2.weight", new[] { 256, 256, 3, 3 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer3_0_bn2_weight = new Parameter(a, "backbone.layer3.0.bn2.weight", new[] { 256 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer3_0_bn2_bias = new Parameter(a, "backbone.layer3.0.bn2.bias", new[] { 256 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer3_0_bn2_running_mean = new Parameter(a, "backbone.layer3.0.bn2.running_mean", new[] { 256 }, ParameterKind.Buffer, "backbone", 1.0f, false);
-        backbone_layer3_0_bn2_running_var = new Parameter(a, "backbone.layer3.0.bn2.running_var", new[] { 256 }, ParameterKind.Buffer, "backbone", 1.0f, false);
-        backbone_layer3_0_bn2_num_batches_tracked = new Parameter(a, "backbone.layer3.0.bn2.num_batches_tracked", Array.Empty<int>(), ParameterKind.Counter, "backbone", 1.0f, false);
-        backbone_layer3_0_conv3_weight = new Parameter(a, "backbone.layer3.0.conv3.weight", new[] { 1024, 256, 1, 1 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer3_0_bn3_weight = new Parameter(a, "backbone.layer3.0.bn3.weight", new[] { 1024 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer3_0_bn3_bias = new Parameter(a, "backbone.layer3.0.bn3.bias", new[] { 1024 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer3_0_bn3_running_mean = new Parameter(a, "backbone.layer3.0.bn3.running_mean", new[] { 1024 }, ParameterKind.Buffer, "backbone", 1.0f, false);
-        backbone_layer3_0_bn3_running_var = new Parameter(a, "backbone.layer3.0.bn3.running_var", new[] { 1024 }, ParameterKind.Buffer, "backbone", 1.0f, false);
-        backbone_layer3_0_bn3_num_batches_tracked = new Parameter(a, "backbone.layer3.0.bn3.num_batches_tracked", Array.Empty<int>(), ParameterKind.Counter, "backbone", 1.0f, false);
-        backbone_layer3_0_downsample_0_weight = new Parameter(a, "backbone.layer3.0.downsample.0.weight", new[] { 1024, 512, 1, 1 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer3_0_downsample_1_weight = new Parameter(a, "backbone.layer3.0.downsample.1.weight", new[] { 1024 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer3_0_downsample_1_bias = new Parameter(a, "backbone.layer3.0.downsample.1.bias", new[] { 1024 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer3_0_downsample_1_running_mean = new Parameter(a, "backbone.layer3.0.downsample.1.running_mean", new[] { 1024 }, ParameterKind.Buffer, "backbone", 1.0f, false);
-        backbone_layer3_0_downsample_1_running_var = new Parameter(a, "backbone.layer3.0.downsample.1.running_var", new[] { 1024 }, ParameterKind.Buffer, "backbone", 1.0f, false);
-        backbone_layer3_0_downsample_1_num_batches_tracked = new Parameter(a, "backbone.layer3.0.downsample.1.num_batches_tracked", Array.Empty<int>(), ParameterKind.Counter, "backbone", 1.0f, false);
-        backbone_layer3_1_conv1_weight = new Parameter(a, "backbone.layer3.1.conv1.weight", new[] { 256, 1024, 1, 1 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer3_1_bn1_weight = new Parameter(a, "backbone.layer3.1.bn1.weight", new[] { 256 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer3_1_bn1_bias = new Parameter(a, "backbone.layer3.1.bn1.bias", new[] { 256 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer3_1_bn1_running_mean = new Parameter(a, "backbone.layer3.1.bn1.running_mean", new[] { 256 }, ParameterKind.Buffer, "backbone", 1.0f, false);
-        backbone_layer3_1_bn1_running_var = new Parameter(a, "backbone.layer3.1.bn1.running_var", new[] { 256 }, ParameterKind.Buffer, "backbone", 1.0f, false);
-        backbone_layer3_1_bn1_num_batches_tracked = new Parameter(a, "backbone.layer3.1.bn1.num_batches_tracked", Array.Empty<int>(), ParameterKind.Counter, "backbone", 1.0f, false);
-        backbone_layer3_1_conv2_weight = new Parameter(a, "backbone.layer3.1.conv2.weight", new[] { 256, 256, 3, 3 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer3_1_bn2_weight = new Parameter(a, "backbone.layer3.1.bn2.weight", new[] { 256 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer3_1_bn2_bias = new Parameter(a, "backbone.layer3.1.bn2.bias", new[] { 256 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer3_1_bn2_running_mean = new Parameter(a, "backbone.layer3.1.bn2.running_mean", new[] { 256 }, ParameterKind.Buffer, "backbone", 1.0f, false);
-        backbone_layer3_1_bn2_running_var = new Parameter(a, "backbone.layer3.1.bn2.running_var", new[] { 256 }, ParameterKind.Buffer, "backbone", 1.0f, false);
-        backbone_layer3_1_bn2_num_batches_tracked = new Parameter(a, "backbone.layer3.1.bn2.num_batches_tracked", Array.Empty<int>(), ParameterKind.Counter, "backbone", 1.0f, false);
-        backbone_layer3_1_conv3_weight = new Parameter(a, "backbone.layer3.1.conv3.weight", new[] { 1024, 256, 1, 1 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer3_1_bn3_weight = new Parameter(a, "backbone.layer3.1.bn3.weight", new[] { 1024 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer3_1_bn3_bias = new Parameter(a, "backbone.layer3.1.bn3.bias", new[] { 1024 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer3_1_bn3_running_mean = new Parameter(a, "backbone.layer3.1.bn3.running_mean", new[] { 1024 }, ParameterKind.Buffer, "backbone", 1.0f, false);
-        backbone_layer3_1_bn3_running_var = new Parameter(a, "backbone.layer3.1.bn3.running_var", new[] { 1024 }, ParameterKind.Buffer, "backbone", 1.0f, false);
-        backbone_layer3_1_bn3_num_batches_tracked = new Parameter(a, "backbone.layer3.1.bn3.num_batches_tracked", Array.Empty<int>(), ParameterKind.Counter, "backbone", 1.0f, false);
-        backbone_layer3_2_conv1_weight = new Parameter(a, "backbone.layer3.2.conv1.weight", new[] { 256, 1024, 1, 1 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer3_2_bn1_weight = new Parameter(a, "backbone.layer3.2.bn1.weight", new[] { 256 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer3_2_bn1_bias = new Parameter(a, "backbone.layer3.2.bn1.bias", new[] { 256 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer3_2_bn1_running_mean = new Parameter(a, "backbone.layer3.2.bn1.running_mean", new[] { 256 }, ParameterKind.Buffer, "backbone", 1.0f, false);
-        backbone_layer3_2_bn1_running_var = new Parameter(a, "backbone.layer3.2.bn1.running_var", new[] { 256 }, ParameterKind.Buffer, "backbone", 1.0f, false);
-        backbone_layer3_2_bn1_num_batches_tracked = new Parameter(a, "backbone.layer3.2.bn1.num_batches_tracked", Array.Empty<int>(), ParameterKind.Counter, "backbone", 1.0f, false);
-        backbone_layer3_2_conv2_weight = new Parameter(a, "backbone.layer3.2.conv2.weight", new[] { 256, 256, 3, 3 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer3_2_bn2_weight = new Parameter(a, "backbone.layer3.2.bn2.weight", new[] { 256 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer3_2_bn2_bias = new Parameter(a, "backbone.layer3.2.bn2.bias", new[] { 256 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer3_2_bn2_running_mean = new Parameter(a, "backbone.layer3.2.bn2.running_mean", new[] { 256 }, ParameterKind.Buffer, "backbone", 1.0f, false);
-        backbone_layer3_2_bn2_running_var = new Parameter(a, "backbone.layer3.2.bn2.running_var", new[] { 256 }, ParameterKind.Buffer, "backbone", 1.0f, false);
-        backbone_layer3_2_bn2_num_batches_tracked = new Parameter(a, "backbone.layer3.2.bn2.num_batches_tracked", Array.Empty<int>(), ParameterKind.Counter, "backbone", 1.0f, false);
-        backbone_layer3_2_conv3_weight = new Parameter(a, "backbone.layer3.2.conv3.weight", new[] { 1024, 256, 1, 1 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer3_2_bn3_weight = new Parameter(a, "backbone.layer3.2.bn3.weight", new[] { 1024 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer3_2_bn3_bias = new Parameter(a, "backbone.layer3.2.bn3.bias", new[] { 1024 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer3_2_bn3_running_mean = new Parameter(a, "backbone.layer3.2.bn3.running_mean", new[] { 1024 }, ParameterKind.Buffer, "backbone", 1.0f, false);
-        backbone_layer3_2_bn3_running_var = new Parameter(a, "backbone.layer3.2.bn3.running_var", new[] { 1024 }, ParameterKind.Buffer, "backbone", 1.0f, false);
-        backbone_layer3_2_bn3_num_batches_tracked = new Parameter(a, "backbone.layer3.2.bn3.num_batches_tracked", Array.Empty<int>(), ParameterKind.Counter, "backbone", 1.0f, false);
-        backbone_layer3_3_conv1_weight = new Parameter(a, "backbone.layer3.3.conv1.weight", new[] { 256, 1024, 1, 1 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer3_3_bn1_weight = new Parameter(a, "backbone.layer3.3.bn1.weight", new[] { 256 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer3_3_bn1_bias = new Parameter(a, "backbone.layer3.3.bn1.bias", new[] { 256 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer3_3_bn1_running_mean = new Parameter(a, "backbone.layer3.3.bn1.running_mean", new[] { 256 }, ParameterKind.Buffer, "backbone", 1.0f, false);
-        backbone_layer3_3_bn1_running_var = new Parameter(a, "backbone.layer3.3.bn1.running_var", new[] { 256 }, ParameterKind.Buffer, "backbone", 1.0f, false);
-        backbone_layer3_3_bn1_num_batches_tracked = new Parameter(a, "backbone.layer3.3.bn1.num_batches_tracked", Array.Empty<int>(), ParameterKind.Counter, "backbone", 1.0f, false);
-        backbone_layer3_3_conv2_weight = new Parameter(a, "backbone.layer3.3.conv2.weight", new[] { 256, 256, 3, 3 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer3_3_bn2_weight = new Parameter(a, "backbone.layer3.3.bn2.weight", new[] { 256 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer3_3_bn2_bias = new Parameter(a, "backbone.layer3.3.bn2.bias", new[] { 256 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer3_3_bn2_running_mean = new Parameter(a, "backbone.layer3.3.bn2.running_mean", new[] { 256 }, ParameterKind.Buffer, "backbone", 1.0f, false);
-        backbone_layer3_3_bn2_running_var = new Parameter(a, "backbone.layer3.3.bn2.running_var", new[] { 256 }, ParameterKind.Buffer, "backbone", 1.0f, false);
-        backbone_layer3_3_bn2_num_batches_tracked = new Parameter(a, "backbone.layer3.3.bn2.num_batches_tracked", Array.Empty<int>(), ParameterKind.Counter, "backbone", 1.0f, false);
-        backbone_layer3_3_conv3_weight = new Parameter(a, "backbone.layer3.3.conv3.weight", new[] { 1024, 256, 1, 1 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer3_3_bn3_weight = new Parameter(a, "backbone.layer3.3.bn3.weight", new[] { 1024 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer3_3_bn3_bias = new Parameter(a, "backbone.layer3.3.bn3.bias", new[] { 1024 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer3_3_bn3_running_mean = new Parameter(a, "backbone.layer3.3.bn3.running_mean", new[] { 1024 }, ParameterKind.Buffer, "backbone", 1.0f, false);
-        backbone_layer3_3_bn3_running_var = new Parameter(a, "backbone.layer3.3.bn3.running_var", new[] { 1024 }, ParameterKind.Buffer, "backbone", 1.0f, false);
-        backbone_layer3_3_bn3_num_batches_tracked = new Parameter(a, "backbone.layer3.3.bn3.num_batches_tracked", Array.Empty<int>(), ParameterKind.Counter, "backbone", 1.0f, false);
-        backbone_layer3_4_conv1_weight = new Parameter(a, "backbone.layer3.4.conv1.weight", new[] { 256, 1024, 1, 1 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer3_4_bn1_weight = new Parameter(a, "backbone.layer3.4.bn1.weight", new[] { 256 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer3_4_bn1_bias = new Parameter(a, "backbone.layer3.4.bn1.bias", new[] { 256 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer3_4_bn1_running_mean = new Parameter(a, "backbone.layer3.4.bn1.running_mean", new[] { 256 }, ParameterKind.Buffer, "backbone", 1.0f, false);
-        backbone_layer3_4_bn1_running_var = new Parameter(a, "backbone.layer3.4.bn1.running_var", new[] { 256 }, ParameterKind.Buffer, "backbone", 1.0f, false);
-        backbone_layer3_4_bn1_num_batches_tracked = new Parameter(a, "backbone.layer3.4.bn1.num_batches_tracked", Array.Empty<int>(), ParameterKind.Counter, "backbone", 1.0f, false);
-        backbone_layer3_4_conv2_weight = new Parameter(a, "backbone.layer3.4.conv2.weight", new[] { 256, 256, 3, 3 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer3_4_bn2_weight = new Parameter(a, "backbone.layer3.4.bn2.weight", new[] { 256 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer3_4_bn2_bias = new Parameter(a, "backbone.layer3.4.bn2.bias", new[] { 256 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer3_4_bn2_running_mean = new Parameter(a, "backbone.layer3.4.bn2.running_mean", new[] { 256 }, ParameterKind.Buffer, "backbone", 1.0f, false);
-        backbone_layer3_4_bn2_running_var = new Parameter(a, "backbone.layer3.4.bn2.running_var", new[] { 256 }, ParameterKind.Buffer, "backbone", 1.0f, false);
-        backbone_layer3_4_bn2_num_batches_tracked = new Parameter(a, "backbone.layer3.4.bn2.num_batches_tracked", Array.Empty<int>(), ParameterKind.Counter, "backbone", 1.0f, false);
-        backbone_layer3_4_conv3_weight = new Parameter(a, "backbone.layer3.4.conv3.weight", new[] { 1024, 256, 1, 1 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer3_4_bn3_weight = new Parameter(a, "backbone.layer3.4.bn3.weight", new[] { 1024 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer3_4_bn3_bias = new Parameter(a, "backbone.layer3.4.bn3.bias", new[] { 1024 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer3_4_bn3_running_mean = new Parameter(a, "backbone.layer3.4.bn3.running_mean", new[] { 1024 }, ParameterKind.Buffer, "backbone", 1.0f, false);
-        backbone_layer3_4_bn3_running_var = new Parameter(a, "backbone.layer3.4.bn3.running_var", new[] { 1024 }, ParameterKind.Buffer, "backbone", 1.0f, false);
-        backbone_layer3_4_bn3_num_batches_tracked = new Parameter(a, "backbone.layer3.4.bn3.num_batches_tracked", Array.Empty<int>(), ParameterKind.Counter, "backbone", 1.0f, false);
-        backbone_layer3_5_conv1_weight = new Parameter(a, "backbone.layer3.5.conv1.weight", new[] { 256, 1024, 1, 1 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer3_5_bn1_weight = new Parameter(a, "backbone.layer3.5.bn1.weight", new[] { 256 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer3_5_bn1_bias = new Parameter(a, "backbone.layer3.5.bn1.bias", new[] { 256 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer3_5_bn1_running_mean = new Parameter(a, "backbone.layer3.5.bn1.running_mean", new[] { 256 }, ParameterKind.Buffer, "backbone", 1.0f, false);
-        backbone_layer3_5_bn1_running_var = new Parameter(a, "backbone.layer3.5.bn1.running_var", new[] { 256 }, ParameterKind.Buffer, "backbone", 1.0f, false);
-        backbone_layer3_5_bn1_num_batches_tracked = new Parameter(a, "backbone.layer3.5.bn1.num_batches_tracked", Array.Empty<int>(), ParameterKind.Counter, "backbone", 1.0f, false);
-        backbone_layer3_5_conv2_weight = new Parameter(a, "backbone.layer3.5.conv2.weight", new[] { 256, 256, 3, 3 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer3_5_bn2_weight = new Parameter(a, "backbone.layer3.5.bn2.weight", new[] { 256 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer3_5_bn2_bias = new Parameter(a, "backbone.layer3.5.bn2.bias", new[] { 256 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer3_5_bn2_running_mean = new Parameter(a, "backbone.layer3.5.bn2.running_mean", new[] { 256 }, ParameterKind.Buffer, "backbone", 1.0f, false);
-        backbone_layer3_5_bn2_running_var = new Parameter(a, "backbone.layer3.5.bn2.running_var", new[] { 256 }, ParameterKind.Buffer, "backbone", 1.0f, false);
-        backbone_layer3_5_bn2_num_batches_tracked = new Parameter(a, "backbone.layer3.5.bn2.num_batches_tracked", Array.Empty<int>(), ParameterKind.Counter, "backbone", 1.0f, false);
-        backbone_layer3_5_conv3_weight = new Parameter(a, "backbone.layer3.5.conv3.weight", new[] { 1024, 256, 1, 1 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer3_5_bn3_weight = new Parameter(a, "backbone.layer3.5.bn3.weight", new[] { 1024 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer3_5_bn3_bias = new Parameter(a, "backbone.layer3.5.bn3.bias", new[] { 1024 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer3_5_bn3_running_mean = new Parameter(a, "backbone.layer3.5.bn3.running_mean", new[] { 1024 }, ParameterKind.Buffer, "backbone", 1.0f, false);
-        backbone_layer3_5_bn3_running_var = new Parameter(a, "backbone.layer3.5.bn3.running_var", new[] { 1024 }, ParameterKind.Buffer, "backbone", 1.0f, false);
-        backbone_layer3_5_bn3_num_batches_tracked = new Parameter(a, "backbone.layer3.5.bn3.num_batches_tracked", Array.Empty<int>(), ParameterKind.Counter, "backbone", 1.0f, false);
-        backbone_layer4_0_conv1_weight = new Parameter(a, "backbone.layer4.0.conv1.weight", new[] { 512, 1024, 1, 1 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer4_0_bn1_weight = new Parameter(a, "backbone.layer4.0.bn1.weight", new[] { 512 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer4_0_bn1_bias = new Parameter(a, "backbone.layer4.0.bn1.bias", new[] { 512 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer4_0_bn1_running_mean = new Parameter(a, "backbone.layer4.0.bn1.running_mean", new[] { 512 }, ParameterKind.Buffer, "backbone", 1.0f, false);
-        backbone_layer4_0_bn1_running_var = new Parameter(a, "backbone.layer4.0.bn1.running_var", new[] { 512 }, ParameterKind.Buffer, "backbone", 1.0f, false);
-        backbone_layer4_0_bn1_num_batches_tracked = new Parameter(a, "backbone.layer4.0.bn1.num_batches_tracked", Array.Empty<int>(), ParameterKind.Counter, "backbone", 1.0f, false);
-        backbone_layer4_0_conv2_weight = new Parameter(a, "backbone.layer4.0.conv2.weight", new[] { 512, 512, 3, 3 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer4_0_bn2_weight = new Parameter(a, "backbone.layer4.0.bn2.weight", new[] { 512 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer4_0_bn2_bias = new Parameter(a, "backbone.layer4.0.bn2.bias", new[] { 512 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer4_0_bn2_running_mean = new Parameter(a, "backbone.layer4.0.bn2.running_mean", new[] { 512 }, ParameterKind.Buffer, "backbone", 1.0f, false);
-        backbone_layer4_0_bn2_running_var = new Parameter(a, "backbone.layer4.0.bn2.running_var", new[] { 512 }, ParameterKind.Buffer, "backbone", 1.0f, false);
-        backbone_layer4_0_bn2_num_batches_tracked = new Parameter(a, "backbone.layer4.0.bn2.num_batches_tracked", Array.Empty<int>(), ParameterKind.Counter, "backbone", 1.0f, false);
-        backbone_layer4_0_conv3_weight = new Parameter(a, "backbone.layer4.0.conv3.weight", new[] { 2048, 512, 1, 1 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer4_0_bn3_weight = new Parameter(a, "backbone.layer4.0.bn3.weight", new[] { 2048 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer4_0_bn3_bias = new Parameter(a, "backbone.layer4.0.bn3.bias", new[] { 2048 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer4_0_bn3_running_mean = new Parameter(a, "backbone.layer4.0.bn3.running_mean", new[] { 2048 }, ParameterKind.Buffer, "backbone", 1.0f, false);
-        backbone_layer4_0_bn3_running_var = new Parameter(a, "backbone.layer4.0.bn3.running_var", new[] { 2048 }, ParameterKind.Buffer, "backbone", 1.0f, false);
-        backbone_layer4_0_bn3_num_batches_tracked = new Parameter(a, "backbone.layer4.0.bn3.num_batches_tracked", Array.Empty<int>(), ParameterKind.Counter, "backbone", 1.0f, false);
-        backbone_layer4_0_downsample_0_weight = new Parameter(a, "backbone.layer4.0.downsample.0.weight", new[] { 2048, 1024, 1, 1 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer4_0_downsample_1_weight = new Parameter(a, "backbone.layer4.0.downsample.1.weight", new[] { 2048 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer4_0_downsample_1_bias = new Parameter(a, "backbone.layer4.0.downsample.1.bias", new[] { 2048 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer4_0_downsample_1_running_mean = new Parameter(a, "backbone.layer4.0.downsample.1.running_mean", new[] { 2048 }, ParameterKind.Buffer, "backbone", 1.0f, false);
-        backbone_layer4_0_downsample_1_running_var = new Parameter(a, "backbone.layer4.0.downsample.1.running_var", new[] { 2048 }, ParameterKind.Buffer, "backbone", 1.0f, false);
-        backbone_layer4_0_downsample_1_num_batches_tracked = new Parameter(a, "backbone.layer4.0.downsample.1.num_batches_tracked", Array.Empty<int>(), ParameterKind.Counter, "backbone", 1.0f, false);
-        backbone_layer4_1_conv1_weight = new Parameter(a, "backbone.layer4.1.conv1.weight", new[] { 512, 2048, 1, 1 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer4_1_bn1_weight = new Parameter(a, "backbone.layer4.1.bn1.weight", new[] { 512 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer4_1_bn1_bias = new Parameter(a, "backbone.layer4.1.bn1.bias", new[] { 512 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer4_1_bn1_running_mean = new Parameter(a, "backbone.layer4.1.bn1.running_mean", new[] { 512 }, ParameterKind.Buffer, "backbone", 1.0f, false);
-        backbone_layer4_1_bn1_running_var = new Parameter(a, "backbone.layer4.1.bn1.running_var", new[] { 512 }, ParameterKind.Buffer, "backbone", 1.0f, false);
-        backbone_layer4_1_bn1_num_batches_tracked = new Parameter(a, "backbone.layer4.1.bn1.num_batches_tracked", Array.Empty<int>(), ParameterKind.Counter, "backbone", 1.0f, false);
-        backbone_layer4_1_conv2_weight = new Parameter(a, "backbone.layer4.1.conv2.weight", new[] { 512, 512, 3, 3 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer4_1_bn2_weight = new Parameter(a, "backbone.layer4.1.bn2.weight", new[] { 512 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer4_1_bn2_bias = new Parameter(a, "backbone.layer4.1.bn2.bias", new[] { 512 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer4_1_bn2_running_mean = new Parameter(a, "backbone.layer4.1.bn2.running_mean", new[] { 512 }, ParameterKind.Buffer, "backbone", 1.0f, false);
-        backbone_layer4_1_bn2_running_var = new Parameter(a, "backbone.layer4.1.bn2.running_var", new[] { 512 }, ParameterKind.Buffer, "backbone", 1.0f, false);
-        backbone_layer4_1_bn2_num_batches_tracked = new Parameter(a, "backbone.layer4.1.bn2.num_batches_tracked", Array.Empty<int>(), ParameterKind.Counter, "backbone", 1.0f, false);
-        backbone_layer4_1_conv3_weight = new Parameter(a, "backbone.layer4.1.conv3.weight", new[] { 2048, 512, 1, 1 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer4_1_bn3_weight = new Parameter(a, "backbone.layer4.1.bn3.weight", new[] { 2048 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer4_1_bn3_bias = new Parameter(a, "backbone.layer4.1.bn3.bias", new[] { 2048 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer4_1_bn3_running_mean = new Parameter(a, "backbone.layer4.1.bn3.running_mean", new[] { 2048 }, ParameterKind.Buffer, "backbone", 1.0f, false);
-        backbone_layer4_1_bn3_running_var = new Parameter(a, "backbone.layer4.1.bn3.running_var", new[] { 2048 }, ParameterKind.Buffer, "backbone", 1.0f, false);
-        backbone_layer4_1_bn3_num_batches_tracked = new Parameter(a, "backbone.layer4.1.bn3.num_batches_tracked", Array.Empty<int>(), ParameterKind.Counter, "backbone", 1.0f, false);
-        backbone_layer4_2_conv1_weight = new Parameter(a, "backbone.layer4.2.conv1.weight", new[] { 512, 2048, 1, 1 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer4_2_bn1_weight = new Parameter(a, "backbone.layer4.2.bn1.weight", new[] { 512 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer4_2_bn1_bias = new Parameter(a, "backbone.layer4.2.bn1.bias", new[] { 512 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer4_2_bn1_running_mean = new Parameter(a, "backbone.layer4.2.bn1.running_mean", new[] { 512 }, ParameterKind.Buffer, "backbone", 1.0f, false);
-        backbone_layer4_2_bn1_running_var = new Parameter(a, "backbone.layer4.2.bn1.running_var", new[] { 512 }, ParameterKind.Buffer, "backbone", 1.0f, false);
-        backbone_layer4_2_bn1_num_batches_tracked = new Parameter(a, "backbone.layer4.2.bn1.num_batches_tracked", Array.Empty<int>(), ParameterKind.Counter, "backbone", 1.0f, false);
-        backbone_layer4_2_conv2_weight = new Parameter(a, "backbone.layer4.2.conv2.weight", new[] { 512, 512, 3, 3 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer4_2_bn2_weight = new Parameter(a, "backbone.layer4.2.bn2.weight", new[] { 512 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer4_2_bn2_bias = new Parameter(a, "backbone.layer4.2.bn2.bias", new[] { 512 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer4_2_bn2_running_mean = new Parameter(a, "backbone.layer4.2.bn2.running_mean", new[] { 512 }, ParameterKind.Buffer, "backbone", 1.0f, false);
-        backbone_layer4_2_bn2_running_var = new Parameter(a, "backbone.layer4.2.bn2.running_var", new[] { 512 }, ParameterKind.Buffer, "backbone", 1.0f, false);
-        backbone_layer4_2_bn2_num_batches_tracked = new Parameter(a, "backbone.layer4.2.bn2.num_batches_tracked", Array.Empty<int>(), ParameterKind.Counter, "backbone", 1.0f, false);
-        backbone_layer4_2_conv3_weight = new Parameter(a, "backbone.layer4.2.conv3.weight", new[] { 2048, 512, 1, 1 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer4_2_bn3_weight = new Parameter(a, "backbone.layer4.2.bn3.weight", new[] { 2048 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer4_2_bn3_bias = new Parameter(a, "backbone.layer4.2.bn3.bias", new[] { 2048 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer4_2_bn3_running_mean = new Parameter(a, "backbone.layer4.2.bn3.running_mean", new[] { 2048 }, ParameterKind.Buffer, "backbone", 1.0f, false);
-        backbone_layer4_2_bn3_running_var = new Parameter(a, "backbone.layer4.2.bn3.running_var", new[] { 2048 }, ParameterKind.Buffer, "backbone", 1.0f, false);
-        backbone_layer4_2_bn3_num_batches_tracked = new Parameter(a, "backbone.layer4.2.bn3.num_batches_tracked", Array.Empty<int>(), ParameterKind.Counter, "backbone", 1.0f, false);
-        head_sa1_conv_res_0_weight = new Parameter(a, "head.sa1.conv_res.0.weight", new[] { 256, 256, 3, 3 }, ParameterKind.Weight, "head", 10.0f, true);
-        head_sa1_conv_res_1_weight = new Parameter(a, "head.sa1.conv_res.1.weight", new[] { 256 }, ParameterKind.Weight, "head", 10.0f, true);
-        head_sa1_conv_res_1_bias = new Parameter(a, "head.sa1.conv_res.1.bias", new[] { 256 }, ParameterKind.Weight, "head", 10.0f, true);
-        head_sa1_conv_res_1_running_mean = new Parameter(a, "head.sa1.conv_res.1.running_mean", new[] { 256 }, ParameterKind.Buffer, "head", 10.0f, false);
-        head_sa1_conv_res_1_running_var = new Parameter(a, "head.sa1.conv_res.1.running_var", new[] { 256 }, ParameterKind.Buffer, "head", 10.0f, false);
-        head_sa1_conv_res_1_num_batches_tracked = new Parameter(a, "head.sa1.conv_res.1.num_batches_tracked", Array.Empty<int>(), ParameterKind.Counter, "head", 10.0f, false);
-        head_sa1_conv_res_3_weight = new Parameter(a, "head.sa1.conv_res.3.weight", new[] { 256, 256, 3, 3 }, ParameterKind.Weight, "head", 10.0f, true);
-        head_sa1_conv_res_4_weight = new Parameter(a, "head.sa1.conv_res.4.weight", new[] { 256 }, ParameterKind.Weight, "head", 10.0f, true);
-        head_sa1_conv_res_4_bias = new Parameter(a, "head.sa1.conv_res.4.bias", new[] { 256 }, ParameterKind.Weight, "head", 10.0f, true);
-        head_sa1_conv_res_4_running_mean = new Parameter(a, "head.sa1.conv_res.4.running_mean", new[] { 256 }, ParameterKind.Buffer, "head", 10.0f, false);
-        head_sa1_conv_res_4_running_var = new Parameter(a, "head.sa1.conv_res.4.running_var", new[] { 256 }, ParameterKind.Buffer, "head", 10.0f, false);
-        head_sa1_conv_res_4_num_batches_tracked = new Parameter(a, "head.sa1.conv_res.4.num_batches_tracked", Array.Empty<int>(), ParameterKind.Counter, "head", 10.0f, false);
-        head_sa1_conv_attn_0_weight = new Parameter(a, "head.sa1.conv_attn.0.weight", new[] { 256, 256, 3, 3 }, ParameterKind.Weight, "head", 10.0f, true);
-        head_sa1_conv_attn_1_weight = new Parameter(a, "head.sa1.conv_attn.1.weight", new[] { 256 }, ParameterKind.Weight, "head", 10.0f, true);
-        head_sa1_conv_attn_1_bias = new Parameter(a, "head.sa1.conv_attn.1.bias", new[] { 256 }, ParameterKind.Weight, "head", 10.0f, true);
-        head_sa1_conv_attn_1_running_mean = new Parameter(a, "head.sa1.conv_attn.1.running_mean", new[] { 256 }, ParameterKind.Buffer, "head", 10.0f, false);
-        head_sa1_conv_attn_1_running_var = new Parameter(a, "head.sa1.conv_attn.1.running_var", new[] { 256 }, ParameterKind.Buffer, "head", 10.0f, false);
-        head_sa1_conv_attn_1_num_batches_tracked = new Parameter(a, "head.sa1.conv_attn.1.num_batches_tracked", Array.Empty<int>(), ParameterKind.Counter, "head", 10.0f, false);
-        head_sa1_conv_attn_3_weight = new Parameter(a, "head.sa1.conv_attn.3.weight", new[] { 256, 256, 3, 3 }, ParameterKind.Weight, "head", 10.0f, true);
-        head_sa1_conv_attn_4_weight = new Parameter(a, "head.sa1.conv_attn.4.weight", new[] { 256 }, ParameterKind.Weight, "head", 10.0f, true);
-        head_sa1_conv_attn_4_bias = new Parameter(a, "head.sa1.conv_attn.4.bias", new[] { 256 }, ParameterKind.Weight, "head", 10.0f, true);
-        head_sa1_conv_attn_4_running_mean = new Parameter(a, "head.sa1.conv_attn.4.running_mean", new[] { 256 }, ParameterKind.Buffer, "head", 10.0f, false);
-        head_sa1_conv_attn_4_running_var = new Parameter(a, "head.sa1.conv_attn.4.running_var", new[] { 256 }, ParameterKind.Buffer, "head", 10.0f, false);
-        head_sa1_conv_attn_4_num_batches_tracked = new Parameter(a, "head.sa1.conv_attn.4.num_batches_tracked", Array.Empty<int>(), ParameterKind.Counter, "head", 10.0f, false);
-        head_cls1_weight = new Parameter(a, "head.cls1.weight", new[] { 59, 256, 1, 1 }, ParameterKind.Weight, "head", 10.0f, true);
-        head_cls1_bias = new Parameter(a, "head.cls1.bias", new[] { 59 }, ParameterKind.Weight, "head", 10.0f, true);
-        head_sa2_conv_res_0_weight = new Parameter(a, "head.sa2.conv_res.0.weight", new[] { 256, 512, 3, 3 }, ParameterKind.Weight, "head", 10.0f, true);
-        head_sa2_conv_res_1_weight = new Parameter(a, "head.sa2.conv_res.1.weight", new[] { 256 }, ParameterKind.Weight, "head", 10.0f, true);
-        head_sa2_conv_res_1_bias = new Parameter(a, "head.sa2.conv_res.1.bias", new[] { 256 }, ParameterKind.Weight, "head", 10.0f, true);
-        head_sa2_conv_res_1_running_mean = new Parameter(a, "head.sa2.conv_res.1.running_mean", new[] { 256 }, ParameterKind.Buffer, "head", 10.0f, false);
-        head_sa2_conv_res_1_running_var = new Parameter(a, "head.sa2.conv_res.1.running_var", new[] { 256 }, ParameterKind.Buffer, "head", 10.0f, false);
-        head_sa2_conv_res_1_num_batches_tracked = new Parameter(a, "head.sa2.conv_res.1.num_batches_tracked", Array.Empty<int>(), ParameterKind.Counter, "head", 10.0f, false);
-        head_sa2_conv_res_3_weight = new Parameter(a, "head.sa2.conv_res.3.weight", new[] { 256, 256, 3, 3 }, ParameterKind.Weight, "head", 10.0f, true);
-        head_sa2_conv_res_4_weight = new Parameter(a, "head.sa2.conv_res.4.weight", new[] { 256 }, ParameterKind.Weight, "head", 10.0f, true);
-        head_sa2_conv_res_4_bias = new Parameter(a, "head.sa2.conv_res.4.bias", new[] { 256 }, ParameterKind.Weight, "head", 10.0f, true);
-        head_sa2_conv_res_4_running_mean = new Parameter(a, "head.sa2.conv_res.4.running_mean", new[] { 256 }, ParameterKind.Buffer, "head", 10.0f, false);
-        head_sa2_conv_res_4_running_var = new Parameter(a, "head.sa2.conv_res.4.running_var", new[] { 256 }, ParameterKind.Buffer, "head", 10.0f, false);
-        head_sa2_conv_res_4_num_batches_tracked = new Parameter(a, "head.sa2.conv_res.4.num_batches_tracked", Array.Empty<int>(), ParameterKind.Counter, "head", 10.0f, false);
-        head_sa2_conv_attn_0_weight = new Parameter(a, "head.sa2.conv_attn.0.weight", new[] { 256, 512, 3, 3 }, ParameterKind.Weight, "head", 10.0f, true);
-        head_sa2_conv_attn_1_weight = new Parameter(a, "head.sa2.conv_attn.1.weight", new[] { 256 }, ParameterKind.Weight, "head", 10.0f, true);
-        head_sa2_conv_attn_1_bias = new Parameter(a, "head.sa2.conv_attn.1.bias", new[] { 256 }, ParameterKind.Weight, "head", 10.0f, true);
-        head_sa2_conv_attn_1_running_mean = new Parameter(a, "head.sa2.conv_attn.1.running_mean", new[] { 256 }, ParameterKind.Buffer, "head", 10.0f, false);
-        head_sa2_conv_attn_1_running_var = new Parameter(a, "head.sa2.conv_attn.1.running_var", new[] { 256 }, ParameterKind.Buffer, "head", 10.0f, false);
-        head_sa2_conv_attn_1_num_batches_tracked = new Parameter(a, "head.sa2.conv_attn.1.num_batches_tracked", Array.Empty<int>(), ParameterKind.Counter, "head", 10.0f, false);
-        head_sa2_conv_attn_3_weight = new Parameter(a, "head.sa2.conv_attn.3.weight", new[] { 256, 256, 3, 3 }, ParameterKind.Weight, "head", 10.0f, true);
-        head_sa2_conv_attn_4_weight = new Parameter(a, "head.sa2.conv_attn.4.weight", new[] { 256 }, ParameterKind.Weight, "head", 10.0f, true);
-        head_sa2_conv_attn_4_bias = new Parameter(a, "head.sa2.conv_attn.4.bias", new[] { 256 }, ParameterKind.Weight, "head", 10.0f, true);
-        head_sa2_conv_attn_4_running_mean = new Parameter(a, "head.sa2.conv_attn.4.running_mean", new[] { 256 }, ParameterKind.Buffer, "head", 10.0f, false);
-        head_sa2_conv_attn_4_running_var = new Parameter(a, "head.sa2.conv_attn.4.running_var", new[] { 256 }, ParameterKind.Buffer, "head", 10.0f, false);
-        head_sa2_conv_attn_4_num_batches_tracked = new Parameter(a, "head.sa2.conv_attn.4.num_batches_tracked", Array.Empty<int>(), ParameterKind.Counter, "head", 10.0f, false);
-        head_cls2_weight = new Parameter(a, "head.cls2.weight", new[] { 59, 256, 1, 1 }, ParameterKind.Weight, "head", 10.0f, true);
-        head_cls2_bias = new Parameter(a, "head.cls2.bias", new[] { 59 }, ParameterKind.Weight, "head", 10.0f, true);
-        head_sa3_conv_res_0_weight = new Parameter(a, "head.sa3.conv_res.0.weight", new[] { 256, 1024, 3, 3 }, ParameterKind.Weight, "head", 10.0f, true);
-        head_sa3_conv_res_1_weight = new Parameter(a, "head.sa3.conv_res.1.weight", new[] { 256 }, ParameterKind.Weight, "head", 10.0f, true);
-        head_sa3_conv_res_1_bias = new Parameter(a, "head.sa3.conv_res.1.bias", new[] { 256 }, ParameterKind.Weight, "head", 10.0f, true);
-        head_sa3_conv_res_1_running_mean = new Parameter(a, "head.sa3.conv_res.1.running_mean", new[] { 256 }, ParameterKind.Buffer, "head", 10.0f, false);
-        head_sa3_conv_res_1_running_var = new Parameter(a, "head.sa3.conv_res.1.running_var", new[] { 256 }, ParameterKind.Buffer, "head", 10.0f, false);
-        head_sa3_conv_res_1_num_batches_tracked = new Parameter(a, "head.sa3.conv_res.1.num_batches_tracked", Array.Empty<int>(), ParameterKind.Counter, "head", 10.0f, false);
-        head_sa3_conv_res_3_weight = new Parameter(a, "head.sa3.conv_res.3.weight", new[] { 256, 256, 3, 3 }, ParameterKind.Weight, "head", 10.0f, true);
-        head_sa3_conv_res_4_weight = new Parameter(a, "head.sa3.conv_res.4.weight", new[] { 256 }, ParameterKind.Weight, "head", 10.0f, true);
-        head_sa3_conv_res_4_bias = new Parameter(a, "head.sa3.conv_res.4.bias", new[] { 256 }, ParameterKind.Weight, "head", 10.0f, true);
-        head_sa3_conv_res_4_running_mean = new Parameter(a, "head.sa3.conv_res.4.running_mean", new[] { 256 }, ParameterKind.Buffer, "head", 10.0f, false);
-        head_sa3_conv_res_4_running_var = new Parameter(a, "head.sa3.conv_res.4.running_var", new[] { 256 }, ParameterKind.Buffer, "head", 10.0f, false);
-        head_sa3_conv_res_4_num_batches_tracked = new Parameter(a, "head.sa3.conv_res.4.num_batches_tracked", Array.Empty<int>(), ParameterKind.Counter, "head", 10.0f, false);
-        head_sa3_conv_attn_0_weight = new Parameter(a, "head.sa3.conv_attn.0.weight", new[] { 256, 1024, 3, 3 }, ParameterKind.Weight, "head", 10.0f, true);
-        head_sa3_conv_attn_1_weight = new Parameter(a, "head.sa3.conv_attn.1.weight", new[] { 256 }, ParameterKind.Weight, "head", 10.0f, true);
-        head_sa3_conv_attn_1_bias = new Parameter(a, "head.sa3.conv_attn.1.bias", new[] { 256 }, ParameterKind.Weight, "head", 10.0f, true);
-        head_sa3_conv_attn_1_running_mean = new Parameter(a, "head.sa3.conv_attn.1.running_mean", new[] { 256 }, ParameterKind.Buffer, "head", 10.0f, false);
-        head_sa3_conv_attn_1_running_var = new Parameter(a, "head.sa3.conv_attn.1.running_var", new[] { 256 }, ParameterKind.Buffer, "head", 10.0f, false);
-        head_sa3_conv_attn_1_num_batches_tracked = new Parameter(a, "head.sa3.conv_attn.1.num_batches_tracked", Array.Empty<int>(), ParameterKind.Counter, "head", 10.0f, false);
-        head_sa3_conv_attn_3_weight = new Parameter(a, "head.sa3.conv_attn.3.weight", new[] { 256, 256, 3, 3 }, ParameterKind.Weight, "head", 10.0f, true);
-        head_sa3_conv_attn_4_weight = new Parameter(a, "head.sa3.conv_attn.4.weight", new[] { 256 }, ParameterKind.Weight, "head", 10.0f, true);
-        head_sa3_conv_attn_4_bias = new Parameter(a, "head.sa3.conv_attn.4.bias", new[] { 256 }, ParameterKind.Weight, "head", 10.0f, true);
-        head_sa3_conv_attn_4_running_mean = new Parameter(a, "head.sa3.conv_attn.4.running_mean", new[] { 256 }, ParameterKind.Buffer, "head", 10.0f, false);
-        head_sa3_conv_attn_4_running_var = new Parameter(a, "head.sa3.conv_attn.4.running_var", new[] { 256 }, ParameterKind.Buffer, "head", 10.0f, false);
-        head_sa3_conv_attn_4_num_batches_tracked = new Parameter(a, "head.sa3.conv_attn.4.num_batches_tracked", Array.Empty<int>(), ParameterKind.Counter, "head", 10.0f, false);
-        head_cls3_weight = new Parameter(a, "head.cls3.weight", new[] { 59, 256, 1, 1 }, ParameterKind.Weight, "head", 10.0f, true);
-        head_cls3_bias = new Parameter(a, "head.cls3.bias", new[] { 59 }, ParameterKind.Weight, "head", 10.0f, true);
-        head_sa4_conv_res_0_weight = new Parameter(a, "head.sa4.conv_res.0.weight", new[] { 256, 2048, 3, 3 }, ParameterKind.Weight, "head", 10.0f, true);
-        head_sa4_conv_res_1_weight = new Parameter(a, "head.sa4.conv_res.1.weight", new[] { 256 }, ParameterKind.Weight, "head", 10.0f, true);
-        head_sa4_conv_res_1_bias = new Parameter(a, "head.sa4.conv_res.1.bias", new[] { 256 }, ParameterKind.Weight, "head", 10.0f, true);
-        head_sa4_conv_res_1_running_mean = new Parameter(a, "head.sa4.conv_res.1.running_mean", new[] { 256 }, ParameterKind.Buffer, "head", 10.0f, false);
-        head_sa4_conv_res_1_running_var = new Parameter(a, "head.sa4.conv_res.1.running_var", new[] { 256 }, ParameterKind.Buffer, "head", 10.0f, false);
-        head_sa4_conv_res_1_num_batches_tracked = new Parameter(a, "head.sa4.conv_res.1.num_batches_tracked", Array.Empty<int>(), ParameterKind.Counter, "head", 10.0f, false);
-        head_sa4_conv_res_3_weight = new Parameter(a, "head.sa4.conv_res.3.weight", new[] { 256, 256, 3, 3 }, ParameterKind.Weight, "head", 10.0f, true);
-        head_sa4_conv_res_4_weight = new Parameter(a, "head.sa4.conv_res.4.weight", new[] { 256 }, ParameterKind.Weight, "head", 10.0f, true);
-        head_sa4_conv_res_4_bias = new Parameter(a, "head.sa4.conv_res.4.bias", new[] { 256 }, ParameterKind.Weight, "head", 10.0f, true);
-        head_sa4_conv_res_4_running_mean = new Parameter(a, "head.sa4.conv_res.4.running_mean", new[] { 256 }, ParameterKind.Buffer, "head", 10.0f, false);
-        head_sa4_conv_res_4_running_var = new Parameter(a, "head.sa4.conv_res.4.running_var", new[] { 256 }, ParameterKind.Buffer, "head", 10.0f, false);
-        head_sa4_conv_res_4_num_batches_tracked = new Parameter(a, "head.sa4.conv_res.4.num_batches_tracked", Array.Empty<int>(), ParameterKind.Counter, "head", 10.0f, false);
-        head_sa4_conv_attn_0_weight = new Parameter(a, "head.sa4.conv_attn.0.weight", new[] { 256, 2048, 3, 3 }, ParameterKind.Weight, "head", 10.0f, true);
-        head_sa4_conv_attn_1_weight = new Parameter(a, "head.sa4.conv_attn.1.weight", new[] { 256 }, ParameterKind.Weight, "head", 10.0f, true);
-        head_sa4_conv_attn_1_bias = new Parameter(a, "head.sa4.conv_attn.1.bias", new[] { 256 }, ParameterKind.Weight, "head", 10.0f, true);
-        head_sa4_conv_attn_1_running_mean = new Parameter(a, "head.sa4.conv_attn.1.running_mean", new[] { 256 }, ParameterKind.Buffer, "head", 10.0f, false);
-        head_sa4_conv_attn_1_running_var = new Parameter(a, "head.sa4.conv_attn.1.running_var", new[] { 256 }, ParameterKind.Buffer, "head", 10.0f, false);
-        head_sa4_conv_attn_1_num_batches_tracked = new Parameter(a, "head.sa4.conv_attn.1.num_batches_tracked", Array.Empty<int>(), ParameterKind.Counter, "head", 10.0f, false);
-        head_sa4_conv_attn_3_weight = new Parameter(a, "head.sa4.conv_attn.3.weight", new[] { 256, 256, 3, 3 }, ParameterKind.Weight, "head", 10.0f, true);
-        head_sa4_conv_attn_4_weight = new Parameter(a, "head.sa4.conv_attn.4.weight", new[] { 256 }, ParameterKind.Weight, "head", 10.0f, true);
-        head_sa4_conv_attn_4_bias = new Parameter(a, "head.sa4.conv_attn.4.bias", new[] { 256 }, ParameterKind.Weight, "head", 10.0f, true);
-        head_sa4_conv_attn_4_running_mean = new Parameter(a, "head.sa4.conv_attn.4.running_mean", new[] { 256 }, ParameterKind.Buffer, "head", 10.0f, false);
-        head_sa4_conv_attn_4_running_var = new Parameter(a, "head.sa4.conv_attn.4.running_var", new[] { 256 }, ParameterKind.Buffer, "head", 10.0f, false);
-        head_sa4_conv_attn_4_num_batches_tracked = new Parameter(a, "head.sa4.conv_attn.4.num_batches_tracked", Array.Empty<int>(), ParameterKind.Counter, "head", 10.0f, false);
-        head_cls4_weight = new Parameter(a, "head.cls4.weight", new[] { 59, 256, 1, 1 }, ParameterKind.Weight, "head", 10.0f, true);
-        head_cls4_bias = new Parameter(a, "head.cls4.bias", new[] { 59 }, ParameterKind.Weight, "head", 10.0f, true);
-        head_mask_conv_weight = new Parameter(a, "head.mask_conv.weight", new[] { 59, 236, 1, 1 }, ParameterKind.Weight, "head", 10.0f, true);
-        head_mask_conv_bias = new Parameter(a, "head.mask_conv.bias", new[] { 59 }, ParameterKind.Weight, "head", 10.0f, true);
-        head_cat_fc_weight = new Parameter(a, "head.cat_fc.weight", new[] { 59, 236 }, ParameterKind.Weight, "head", 10.0f, true);
-        head_cat_fc_bias = new Parameter(a, "head.cat_fc.bias", new[] { 59 }, ParameterKind.Weight, "head", 10.0f, true);
-        head_fcn_0_weight = new Parameter(a, "head.fcn.0.weight", new[] { 512, 2048, 3, 3 }, ParameterKind.Weight, "head", 10.0f, true);
-        head_fcn_1_weight = new Parameter(a, "head.fcn.1.weight", new[] { 512 }, ParameterKind.Weight, "head", 10.0f, true);
-        head_fcn_1_bias = new Parameter(a, "head.fcn.1.bias", new[] { 512 }, ParameterKind.Weight, "head", 10.0f, true);
-        head_fcn_1_running_mean = new Parameter(a, "head.fcn.1.running_mean", new[] { 512 }, ParameterKind.Buffer, "head", 10.0f, false);
-        head_fcn_1_running_var = new Parameter(a, "head.fcn.1.running_var", new[] { 512 }, ParameterKind.Buffer, "head", 10.0f, false);
-        head_fcn_1_num_batches_tracked = new Parameter(a, "head.fcn.1.num_batches_tracked", Array.Empty<int>(), ParameterKind.Counter, "head", 10.0f, false);
-        head_fcn_4_weight = new Parameter(a, "head.fcn.4.weight", new[] { 59, 512, 1, 1 }, ParameterKind.Weight, "head", 10.0f, true);
-        head_fcn_4_bias = new Parameter(a, "head.fcn.4.bias", new[] { 59 }, ParameterKind.Weight, "head", 10.0f, true);
-        _parameters = new[]
-        {
-            backbone_stem_0_weight,
-            backbone_stem_1_weight,
-            backbone_stem_1_bias,
-            backbone_stem_1_running_mean,
-            backbone_stem_1_running_var,
-            backbone_stem_1_num_batches_tracked,
-            backbone_stem_3_weight,
-            backbone_stem_4_weight,
-            backbone_stem_4_bias,
-            backbone_stem_4_running_mean,
-            backbone_stem_4_running_var,
-            backbone_stem_4_num_batches_tracked,
-            backbone_stem_6_weight,
-            backbone_stem_7_weight,
-            backbone_stem_7_bias,
-            backbone_stem_7_running_mean,
-            backbone_stem_7_running_var,
-            backbone_stem_7_num_batches_tracked,
-            backbone_layer1_0_conv1_weight,
-            backbone_layer1_0_bn1_weight,
-            backbone_layer1_0_bn1_bias,
-            backbone_layer1_0_bn1_running_mean,
-            backbone_layer1_0_bn1_running_var,
-            backbone_layer1_0_bn1_num_batches_tracked,
-            backbone_layer1_0_conv2_weight,
-            backbone_layer1_0_bn2_weight,
-            backbone_layer1_0_bn2_bias,
-            backbone_layer1_0_bn2_running_mean,
-            backbone_layer1_0_bn2_running_var,
-            backbone_layer1_0_bn2_num_batches_tracked,
-            backbone_layer1_0_conv3_weight,
-            backbone_layer1_0_bn3_weight,
-            backbone_layer1_0_bn3_bias,
-            backbone_layer1_0_bn3_running_mean,
-            backbone_layer1_0_bn3_running_var,
-            backbone_layer1_0_bn3_num_batches_tracked,
-            backbone_layer1_0_downsample_0_weight,
-            backbone_layer1_0_downsample_1_weight,
-            backbone_layer1_0_downsample_1_bias,
-            backbone_layer1_0_downsample_1_running_mean,
-            backbone_layer1_0_downsample_1_running_var,
-            backbone_layer1_0_downsample_1_num_batches_tracked,
-            backbone_layer1_1_conv1_weight,
-            backbone_layer1_1_bn1_weight,
-            backbone_layer1_1_bn1_bias,
-            backbone_layer1_1_bn1_running_mean,
-            backbone_layer1_1_bn1_running_var,
-            backbone_layer1_1_bn1_num_batches_tracked,
-            backbone_layer1_1_conv2_weight,
-            backbone_layer1_1_bn2_weight,
-            backbone_layer1_1_bn2_bias,
-            backbone_layer1_1_bn2_running_mean,
-            backbone_layer1_1_bn2_running_var,
-            backbone_layer1_1_bn2_num_batches_tracked,
-            backbone_layer1_1_conv3_weight,
-            backbone_layer1_1_bn3_weight,
-            backbone_layer1_1_bn3_bias,
-            backbone_layer1_1_bn3_running_mean,
-            backbone_layer1_1_bn3_running_var,
-            backbone_layer1_1_bn3_num_batches_tracked,
-            backbone_layer1_2_conv1_weight,
-            backbone_layer1_2_bn1_weight,
-            backbone_layer1_2_bn1_bias,
-            backbone_layer1_2_bn1_running_mean,
-            backbone_layer1_2_bn1_running_var,
-            backbone_layer1_2_bn1_num_batches_tracked,
-            backbone_layer1_2_conv2_weight,
-            backbone_layer1_2_bn2_weight,
-            backbone_layer1_2_bn2_bias,
-            backbone_layer1_2_bn2_running_mean,
-            backbone_layer1_2_bn2_running_var,
-            backbone_layer1_2_bn2_num_batches_tracked,
-            backbone_layer1_2_conv3_weight,
-            backbone_layer1_2_bn3_weight,
-            backbone_layer1_2_bn3_bias,
-            backbone_layer1_2_bn3_running_mean,
-            backbone_layer1_2_bn3_running_var,
-            backbone_layer1_2_bn3_num_batches_tracked,
-            backbone_layer2_0_conv1_weight,
-            backbone_layer2_0_bn1_weight,
-            backbone_layer2_0_bn1_bias,
-            backbone_layer2_0_bn1_running_mean,
-            backbone_layer2_0_bn1_running_var,
-            backbone_layer2_0_bn1_num_batches_tracked,
-            backbone_layer2_0_conv2_weight,
-            backbone_layer2_0_bn2_weight,
-            backbone_layer2_0_bn2_bias,
-            backbone_layer2_0_bn2_running_mean,
-            backbone_layer2_0_bn2_running_var,
-            backbone_layer2_0_bn2_num_batches_tracked,
-            backbone_layer2_0_conv3_weight,
-            backbone_layer2_0_bn3_weight,
-            backbone_layer2_0_bn3_bias,
-            backbone_layer2_0_bn3_running_mean,
-            backbone_layer2_0_bn3_running_var,
-            backbone_layer2_0_bn3_num_batches_tracked,
-            backbone_layer2_0_downsample_0_weight,
-            backbone_layer2_0_downsample_1_weight,
-            backbone_layer2_0_downsample_1_bias,
-            backbone_layer2_0_downsample_1_running_mean,
-            backbone_layer2_0_downsample_1_running_var,
-            backbone_layer2_0_downsample_1_num_batches_tracked,
-            backbone_layer2_1_conv1_weight,
-            backbone_layer2_1_bn1_weight,
-            backbone_layer2_1_bn1_bias,
-            backbone_layer2_1_bn1_running_mean,
-            backbone_layer2_1_bn1_running_var,
-            backbone_layer2_1_bn1_num_batches_tracked,
-            backbone_layer2_1_conv2_weight,
-            backbone_layer2_1_bn2_weight,
-            backbone_layer2_1_bn2_bias,
-            backbone_layer2_1_bn2_running_mean,
-            backbone_layer2_1_bn2_running_var,
-            backbone_layer2_1_bn2_num_batches_tracked,
-            backbone_layer2_1_conv3_weight,
-            backbone_layer2_1_bn3_weight,
-            backbone_layer2_1_bn3_bias,
-            backbone_layer2_1_bn3_running_mean,
-            backbone_layer2_1_bn3_running_var,
-            backbone_layer2_1_bn3_num_batches_tracked,
-            backbone_layer2_2_conv1_weight,
-            backbone_layer2_2_bn1_weight,
-            backbone_layer2_2_bn1_bias,
-            backbone_layer2_2_bn1_running_mean,
-            backbone_layer2_2_bn1_running_var,
-            backbone_layer2_2_bn1_num_batches_tracked,
-            backbone_layer2_2_conv2_weight,
-            backbone_layer2_2_bn2_weight,
-            backbone_layer2_2_bn2_bias,
-            backbone_layer2_2_bn2_running_mean,
-            backbone_layer2_2_bn2_running_var,
-            backbone_layer2_2_bn2_num_batches_tracked,
-            backbone_layer2_2_conv3_weight,
-            backbone_layer2_2_bn3_weight,
-            backbone_layer2_2_bn3_bias,
-            backbone_layer2_2_bn3_running_mean,
-            backbone_layer2_2_bn3_running_var,
-            backbone_layer2_2_bn3_num_batches_tracked,
-            backbone_layer2_3_conv1_weight,
-            backbone_layer2_3_bn1_weight,
-            backbone_layer2_3_bn1_bias,
-            backbone_layer2_3_bn1_running_mean,
-            backbone_layer2_3_bn1_running_var,
-            backbone_layer2_3_bn1_num_batches_tracked,
-            backbone_layer2_3_conv2_weight,
-            backbone_layer2_3_bn2_weight,
-            backbone_layer2_3_bn2_bias,
-            backbone_layer2_3_bn2_running_mean,
-            backbone_layer2_3_bn2_running_var,
-            backbone_layer2_3_bn2_num_batches_tracked,
-            backbone_layer2_3_conv3_weight,
-            backbone_layer2_3_bn3_weight,
-            backbone_layer2_3_bn3_bias,
-            backbone_layer2_3_bn3_running_mean,
-            backbone_layer2_3_bn3_running_var,
-            backbone_layer2_3_bn3_num_batches_tracked,
-            backbone_layer3_0_conv1_weight,
-            backbone_layer3_0_bn1_weight,
-            backbone_layer3_0_bn1_bias,
-            backbone_layer3_0_bn1_running_mean,
-            backbone_layer3_0_bn1_running_var,
-            backbone_layer3_0_bn1_num_batches_tracked,
-            backbone_layer3_0_conv2_weight,
-            backbone_layer3_0_bn2_weight,
-            backbone_layer3_0_bn2_bias,
-            backbone_layer3_0_bn2_running_mean,
-            backbone_layer3_0_bn2_running_var,
-            backbone_layer3_0_bn2_num_batches_tracked,
-            backbone_layer3_0_conv3_weight,
-            backbone_layer3_0_bn3_weight,
-            backbone_layer3_0_bn3_bias,
-            backbone_layer3_0_bn3_running_mean,
-            backbone_layer3_0_bn3_running_var,
-            backbone_layer3_0_bn3_num_batches_tracked,
-            backbone_layer3_0_downsample_0_weight,
-            backbone_layer3_0_downsample_1_weight,
-            backbone_layer3_0_downsample_1_bias,
-            backbone_layer3_0_downsample_1_running_mean,
-            backbone_layer3_0_downsample_1_running_var,
-            backbone_layer3_0_downsample_1_num_batches_tracked,
-            backbone_layer3_1_conv1_weight,
-            backbone_layer3_1_bn1_weight,
-            backbone_layer3_1_bn1_bias,
-            backbone_layer3_1_bn1_running_mean,
-            backbone_layer3_1_bn1_running_var,
-            backbone_layer3_1_bn1_num_batches_tracked,
-            backbone_layer3_1_conv2_weight,
-            backbone_layer3_1_bn2_weight,
-            backbone_layer3_1_bn2_bias,
-            backbone_layer3_1_bn2_running_mean,
-            backbone_layer3_1_bn2_running_var,
-            backbone_layer3_1_bn2_num_batches_tracked,
-            backbone_layer3_1_conv3_weight,
-            backbone_layer3_1_bn3_weight,
-            backbone_layer3_1_bn3_bias,
-            backbone_layer3_1_bn3_running_mean,
-            backbone_layer3_1_bn3_running_var,
-            backbone_layer3_1_bn3_num_batches_tracked,
-            backbone_layer3_2_conv1_weight,
-            backbone_layer3_2_bn1_weight,
-            backbone_layer3_2_bn1_bias,
-            backbone_layer3_2_bn1_running_mean,
-            backbone_layer3_2_bn1_running_var,
-            backbone_layer3_2_bn1_num_batches_tracked,
-            backbone_layer3_2_conv2_weight,
-            backbone_layer3_2_bn2_weight,
-            backbone_layer3_2_bn2_bias,
-            backbone_layer3_2_bn2_running_mean,
-            backbone_layer3_2_bn2_running_var,
-            backbone_layer3_2_bn2_num_batches_tracked,
-            backbone_layer3_2_conv3_weight,
-            backbone_layer3_2_bn3_weight,
-            backbone_layer3_2_bn3_bias,
-            backbone_layer3_2_bn3_running_mean,
-            backbone_layer3_2_bn3_running_var,
-            backbone_layer3_2_bn3_num_batches_tracked,
-            backbone_layer3_3_conv1_weight,
-            backbone_layer3_3_bn1_weight,
-            backbone_layer3_3_bn1_bias,
-            backbone_layer3_3_bn1_running_mean,
-            backbone_layer3_3_bn1_running_var,
-            backbone_layer3_3_bn1_num_batches_tracked,
-            backbone_layer3_3_conv2_weight,
-            backbone_layer3_3_bn2_weight,
-            backbone_layer3_3_bn2_bias,
-            backbone_layer3_3_bn2_running_mean,
-            backbone_layer3_3_bn2_running_var,
-            backbone_layer3_3_bn2_num_batches_tracked,
-            backbone_layer3_3_conv3_weight,
-            backbone_layer3_3_bn3_weight,
-            backbone_layer3_3_bn3_bias,
-            backbone_layer3_3_bn3_running_mean,
-            backbone_layer3_3_bn3_running_var,
-            backbone_layer3_3_bn3_num_batches_tracked,
-            backbone_layer3_4_conv1_weight,
-            backbone_layer3_4_bn1_weight,
-            backbone_layer3_4_bn1_bias,
-            backbone_layer3_4_bn1_running_mean,
-            backbone_layer3_4_bn1_running_var,
-            backbone_layer3_4_bn1_num_batches_tracked,
-            backbone_layer3_4_conv2_weight,
-            backbone_layer3_4_bn2_weight,
-            backbone_layer3_4_bn2_bias,
-            backbone_layer3_4_bn2_running_mean,
-            backbone_layer3_4_bn2_running_var,
-            backbone_layer3_4_bn2_num_batches_tracked,
-            backbone_layer3_4_conv3_weight,
-            backbone_layer3_4_bn3_weight,
-            backbone_layer3_4_bn3_bias,
-            backbone_layer3_4_bn3_running_mean,
-            backbone_layer3_4_bn3_running_var,
-            backbone_layer3_4_bn3_num_batches_tracked,
-            backbone_layer3_5_conv1_weight,
-            backbone_layer3_5_bn1_weight,
-            backbone_layer3_5_bn1_bias,
-            backbone_layer3_5_bn1_running_mean,
-            backbone_layer3_5_bn1_running_var,
-            backbone_layer3_5_bn1_num_batches_tracked,
-            backbone_layer3_5_conv2_weight,
-            backbone_layer3_5_bn2_weight,
-            backbone_layer3_5_bn2_bias,
-            backbone_layer3_5_bn2_running_mean,
-            backbone_layer3_5_bn2_running_var,
-            backbone_layer3_5_bn2_num_batches_tracked,
-            backbone_layer3_5_conv3_weight,
-            backbone_layer3_5_bn3_weight,
-            backbone_layer3_5_bn3_bias,
-            backbone_layer3_5_bn3_running_mean,
-            backbone_layer3_5_bn3_running_var,
-            backbone_layer3_5_bn3_num_batches_tracked,
-            backbone_layer4_0_conv1_weight,
-            backbone_layer4_0_bn1_weight,
-            backbone_layer4_0_bn1_bias,
-            backbone_layer4_0_bn1_running_mean,
-            backbone_layer4_0_bn1_running_var,
-            backbone_layer4_0_bn1_num_batches_tracked,
-            backbone_layer4_0_conv2_weight,
-            backbone_layer4_0_bn2_weight,
-            backbone_layer4_0_bn2_bias,
-            backbone_layer4_0_bn2_running_mean,
-            backbone_layer4_0_bn2_running_var,
-            backbone_layer4_0_bn2_num_batches_tracked,
-            backbone_layer4_0_conv3_weight,
-            backbone_layer4_0_bn3_weight,
-            backbone_layer4_0_bn3_bias,
-            backbone_layer4_0_bn3_running_mean,
-            backbone_layer4_0_bn3_running_var,
-            backbone_layer4_0_bn3_num_batches_tracked,
-            backbone_layer4_0_downsample_0_weight,
-            backbone_layer4_0_downsample_1_weight,
-            backbone_layer4_0_downsample_1_bias,
-            backbone_layer4_0_downsample_1_running_mean,
-            backbone_layer4_0_downsample_1_running_var,
-            backbone_layer4_0_downsample_1_num_batches_tracked,
-            backbone_layer4_1_conv1_weight,
-            backbone_layer4_1_bn1_weight,
-            backbone_layer4_1_bn1_bias,
-            backbone_layer4_1_bn1_running_mean,
-            backbone_layer4_1_bn1_running_var,
-            backbone_layer4_1_bn1_num_batches_tracked,
-            backbone_layer4_1_conv2_weight,
-            backbone_layer4_1_bn2_weight,
-            backbone_layer4_1_bn2_bias,
-            backbone_layer4_1_bn2_running_mean,
-            backbone_layer4_1_bn2_running_var,
-            backbone_layer4_1_bn2_num_batches_tracked,
-            backbone_layer4_1_conv3_weight,
-            backbone_layer4_1_bn3_weight,
-            backbone_layer4_1_bn3_bias,
-            backbone_layer4_1_bn3_running_mean,
-            backbone_layer4_1_bn3_running_var,
-            backbone_layer4_1_bn3_num_batches_tracked,
-            backbone_layer4_2_conv1_weight,
-            backbone_layer4_2_bn1_weight,
-            backbone_layer4_2_bn1_bias,
-            backbone_layer4_2_bn1_running_mean,
-            backbone_layer4_2_bn1_running_var,
-            backbone_layer4_2_bn1_num_batches_tracked,
-            backbone_layer4_2_conv2_weight,
-            backbone_layer4_2_bn2_weight,
-            backbone_layer4_2_bn2_bias,
-            backbone_layer4_2_bn2_running_mean,
-            backbone_layer4_2_bn2_running_var,
-            backbone_layer4_2_bn2_num_batches_tracked,
-            backbone_layer4_2_conv3_weight,
-            backbone_layer4_2_bn3_weight,
-            backbone_layer4_2_bn3_bias,
-            backbone_layer4_2_bn3_running_mean,
-            backbone_layer4_2_bn3_running_var,
-            backbone_layer4_2_bn3_num_batches_tracked,
-            head_sa1_conv_res_0_weight,
-            head_sa1_conv_res_1_weight,
-            head_sa1_conv_res_1_bias,
-            head_sa1_conv_res_1_running_mean,
-            head_sa1_conv_res_1_running_var,
-            head_sa1_conv_res_1_num_batches_tracked,
-            head_sa1_conv_res_3_weight,
-            head_sa1_conv_res_4_weight,
-            head_sa1_conv_res_4_bias,
-            head_sa1_conv_res_4_running_mean,
-            head_sa1_conv_res_4_running_var,
-            head_sa1_conv_res_4_num_batches_tracked,
-            head_sa1_conv_attn_0_weight,
-            head_sa1_conv_attn_1_weight,
-            head_sa1_conv_attn_1_bias,
-            head_sa1_conv_attn_1_running_mean,
-            head_sa1_conv_attn_1_running_var,
-            head_sa1_conv_attn_1_num_batches_tracked,
-            head_sa1_conv_attn_3_weight,
-            head_sa1_conv_attn_4_weight,
-            head_sa1_conv_attn_4_bias,
-            head_sa1_conv_attn_4_running_mean,
-            head_sa1_conv_attn_4_running_var,
-            head_sa1_conv_attn_4_num_batches_tracked,
-            head_cls1_weight,
-            head_cls1_bias,
-            head_sa2_conv_res_0_weight,
-            head_sa2_conv_res_1_weight,
-            head_sa2_conv_res_1_bias,
-            head_sa2_conv_res_1_running_mean,
-            head_sa2_conv_res_1_running_var,
-            head_sa2_conv_res_1_num_batches_tracked,
-            head_sa2_conv_res_3_weight,
-            head_sa2_conv_res_4_weight,
-            head_sa2_conv_res_4_bias,
-            head_sa2_conv_res_4_running_mean,
-            head_sa2_conv_res_4_running_var,
-            head_sa2_conv_res_4_num_batches_tracked,
-            head_sa2_conv_attn_0_weight,
-            head_sa2_conv_attn_1_weight,
-            head_sa2_conv_attn_1_bias,
-            head_sa2_conv_attn_1_running_mean,
-            head_sa2_conv_attn_1_running_var,
-            head_sa2_conv_attn_1_num_batches_tracked,
-            head_sa2_conv_attn_3_weight,
-            head_sa2_conv_attn_4_weight,
-            head_sa2_conv_attn_4_bias,
-            head_sa2_conv_attn_4_running_mean,
-            head_sa2_conv_attn_4_running_var,
-            head_sa2_conv_attn_4_num_batches_tracked,
-            head_cls2_weight,
-            head_cls2_bias,
-            head_sa3_conv_res_0_weight,
-            head_sa3_conv_res_1_weight,
-            head_sa3_conv_res_1_bias,
-            head_sa3_conv_res_1_running_mean,
-            head_sa3_conv_res_1_running_var,
-            head_sa3_conv_res_1_num_batches_tracked,
-            head_sa3_conv_res_3_weight,
-            head_sa3_conv_res_4_weight,
-            head_sa3_conv_res_4_bias,
-            head_sa3_conv_res_4_running_mean,
-            head_sa3_conv_res_4_running_var,
-            head_sa3_conv_res_4_num_batches_tracked,
-            head_sa3_conv_attn_0_weight,
-            head_sa3_conv_attn_1_weight,
-            head_sa3_conv_attn_1_bias,
-            head_sa3_conv_attn_1_running_mean,
-            head_sa3_conv_attn_1_running_var,
-            head_sa3_conv_attn_1_num_batches_tracked,
-            head_sa3_conv_attn_3_weight,
-            head_sa3_conv_attn_4_weight,
-            head_sa3_conv_attn_4_bias,
-            head_sa3_conv_attn_4_running_mean,
-            head_sa3_conv_attn_4_running_var,
-            head_sa3_conv_attn_4_num_batches_tracked,
-            head_cls3_weight,
-            head_cls3_bias,
-            head_sa4_conv_res_0_weight,
-            head_sa4_conv_res_1_weight,
-            head_sa4_conv_res_1_bias,
-            head_sa4_conv_res_1_running_mean,
-            head_sa4_conv_res_1_running_var,
-            head_sa4_conv_res_1_num_batches_tracked,
-            head_sa4_conv_res_3_weight,
-            head_sa4_conv_res_4_weight,
-            head_sa4_conv_res_4_bias,
-            head_sa4_conv_res_4_running_mean,
-            head_sa4_conv_res_4_running_var,
-            head_sa4_conv_res_4_num_batches_tracked,
-            head_sa4_conv_attn_0_weight,
-            head_sa4_conv_attn_1_weight,
-            head_sa4_conv_attn_1_bias,
-            head_sa4_conv_attn_1_running_mean,
-            head_sa4_conv_attn_1_running_var,
-            head_sa4_conv_attn_1_num_batches_tracked,
-            head_sa4_conv_attn_3_weight,
-            head_sa4_conv_attn_4_weight,
-            head_sa4_conv_attn_4_bias,
-            head_sa4_conv_attn_4_running_mean,
-            head_sa4_conv_attn_4_running_var,
-            head_sa4_conv_attn_4_num_batches_tracked,
-            head_cls4_weight,
-            head_cls4_bias,
-            head_mask_conv_weight,
-            head_mask_conv_bias,
-            head_cat_fc_weight,
-            head_cat_fc_bias,
-            head_fcn_0_weight,
-            head_fcn_1_weight,
-            head_fcn_1_bias,
-            head_fcn_1_running_mean,
-            head_fcn_1_running_var,
-            head_fcn_1_num_batches_tracked,
-            head_fcn_4_weight,
-            head_fcn_4_bias,
-        };
+        _parameters = ParameterTable.Create(device.Accelerator, ParameterSpecs);
+        backbone_stem_0_weight = _parameters[0];
+        backbone_stem_1_weight = _parameters[1];
+        backbone_stem_1_bias = _parameters[2];
+        backbone_stem_1_running_mean = _parameters[3];
+        backbone_stem_1_running_var = _parameters[4];
+        backbone_stem_1_num_batches_tracked = _parameters[5];
+        backbone_stem_3_weight = _parameters[6];
+        backbone_stem_4_weight = _parameters[7];
+        backbone_stem_4_bias = _parameters[8];
+        backbone_stem_4_running_mean = _parameters[9];
+        backbone_stem_4_running_var = _parameters[10];
+        backbone_stem_4_num_batches_tracked = _parameters[11];
+        backbone_stem_6_weight = _parameters[12];
+        backbone_stem_7_weight = _parameters[13];
+        backbone_stem_7_bias = _parameters[14];
+        backbone_stem_7_running_mean = _parameters[15];
+        backbone_stem_7_running_var = _parameters[16];
+        backbone_stem_7_num_batches_tracked = _parameters[17];
+        backbone_layer1_0_conv1_weight = _parameters[18];
+        backbone_layer1_0_bn1_weight = _parameters[19];
+        backbone_layer1_0_bn1_bias = _parameters[20];
+        backbone_layer1_0_bn1_running_mean = _parameters[21];
+        backbone_layer1_0_bn1_running_var = _parameters[22];
+        backbone_layer1_0_bn1_num_batches_tracked = _parameters[23];
+        backbone_layer1_0_conv2_weight = _parameters[24];
+        backbone_layer1_0_bn2_weight = _parameters[25];
+        backbone_layer1_0_bn2_bias = _parameters[26];
+        backbone_layer1_0_bn2_running_mean = _parameters[27];
+        backbone_layer1_0_bn2_running_var = _parameters[28];
+        backbone_layer1_0_bn2_num_batches_tracked = _parameters[29];
+        backbone_layer1_0_conv3_weight = _parameters[30];
+        backbone_layer1_0_bn3_weight = _parameters[31];
+        backbone_layer1_0_bn3_bias = _parameters[32];
+        backbone_layer1_0_bn3_running_mean = _parameters[33];
+        backbone_layer1_0_bn3_running_var = _parameters[34];
+        backbone_layer1_0_bn3_num_batches_tracked = _parameters[35];
+        backbone_layer1_0_downsample_0_weight = _parameters[36];
+        backbone_layer1_0_downsample_1_weight = _parameters[37];
+        backbone_layer1_0_downsample_1_bias = _parameters[38];
+        backbone_layer1_0_downsample_1_running_mean = _parameters[39];
+        backbone_layer1_0_downsample_1_running_var = _parameters[40];
+        backbone_layer1_0_downsample_1_num_batches_tracked = _parameters[41];
+        backbone_layer1_1_conv1_weight = _parameters[42];
+        backbone_layer1_1_bn1_weight = _parameters[43];
+        backbone_layer1_1_bn1_bias = _parameters[44];
+        backbone_layer1_1_bn1_running_mean = _parameters[45];
+        backbone_layer1_1_bn1_running_var = _parameters[46];
+        backbone_layer1_1_bn1_num_batches_tracked = _parameters[47];
+        backbone_layer1_1_conv2_weight = _parameters[48];
+        backbone_layer1_1_bn2_weight = _parameters[49];
+        backbone_layer1_1_bn2_bias = _parameters[50];
+        backbone_layer1_1_bn2_running_mean = _parameters[51];
+        backbone_layer1_1_bn2_running_var = _parameters[52];
+        backbone_layer1_1_bn2_num_batches_tracked = _parameters[53];
+        backbone_layer1_1_conv3_weight = _parameters[54];
+        backbone_layer1_1_bn3_weight = _parameters[55];
+        backbone_layer1_1_bn3_bias = _parameters[56];
+        backbone_layer1_1_bn3_running_mean = _parameters[57];
+        backbone_layer1_1_bn3_running_var = _parameters[58];
+        backbone_layer1_1_bn3_num_batches_tracked = _parameters[59];
+        backbone_layer1_2_conv1_weight = _parameters[60];
+        backbone_layer1_2_bn1_weight = _parameters[61];
+        backbone_layer1_2_bn1_bias = _parameters[62];
+        backbone_layer1_2_bn1_running_mean = _parameters[63];
+        backbone_layer1_2_bn1_running_var = _parameters[64];
+        backbone_layer1_2_bn1_num_batches_tracked = _parameters[65];
+        backbone_layer1_2_conv2_weight = _parameters[66];
+        backbone_layer1_2_bn2_weight = _parameters[67];
+        backbone_layer1_2_bn2_bias = _parameters[68];
+        backbone_layer1_2_bn2_running_mean = _parameters[69];
+        backbone_layer1_2_bn2_running_var = _parameters[70];
+        backbone_layer1_2_bn2_num_batches_tracked = _parameters[71];
+        backbone_layer1_2_conv3_weight = _parameters[72];
+        backbone_layer1_2_bn3_weight = _parameters[73];
+        backbone_layer1_2_bn3_bias = _parameters[74];
+        backbone_layer1_2_bn3_running_mean = _parameters[75];
+        backbone_layer1_2_bn3_running_var = _parameters[76];
+        backbone_layer1_2_bn3_num_batches_tracked = _parameters[77];
+        backbone_layer2_0_conv1_weight = _parameters[78];
+        backbone_layer2_0_bn1_weight = _parameters[79];
+        backbone_layer2_0_bn1_bias = _parameters[80];
+        backbone_layer2_0_bn1_running_mean = _parameters[81];
+        backbone_layer2_0_bn1_running_var = _parameters[82];
+        backbone_layer2_0_bn1_num_batches_tracked = _parameters[83];
+        backbone_layer2_0_conv2_weight = _parameters[84];
+        backbone_layer2_0_bn2_weight = _parameters[85];
+        backbone_layer2_0_bn2_bias = _parameters[86];
+        backbone_layer2_0_bn2_running_mean = _parameters[87];
+        backbone_layer2_0_bn2_running_var = _parameters[88];
+        backbone_layer2_0_bn2_num_batches_tracked = _parameters[89];
+        backbone_layer2_0_conv3_weight = _parameters[90];
+        backbone_layer2_0_bn3_weight = _parameters[91];
+        backbone_layer2_0_bn3_bias = _parameters[92];
+        backbone_layer2_0_bn3_running_mean = _parameters[93];
+        backbone_layer2_0_bn3_running_var = _parameters[94];
+        backbone_layer2_0_bn3_num_batches_tracked = _parameters[95];
+        backbone_layer2_0_downsample_0_weight = _parameters[96];
+        backbone_layer2_0_downsample_1_weight = _parameters[97];
+        backbone_layer2_0_downsample_1_bias = _parameters[98];
+        backbone_layer2_0_downsample_1_running_mean = _parameters[99];
+        backbone_layer2_0_downsample_1_running_var = _parameters[100];
+        backbone_layer2_0_downsample_1_num_batches_tracked = _parameters[101];
+        backbone_layer2_1_conv1_weight = _parameters[102];
+        backbone_layer2_1_bn1_weight = _parameters[103];
+        backbone_layer2_1_bn1_bias = _parameters[104];
+        backbone_layer2_1_bn1_running_mean = _parameters[105];
+        backbone_layer2_1_bn1_running_var = _parameters[106];
+        backbone_layer2_1_bn1_num_batches_tracked = _parameters[107];
+        backbone_layer2_1_conv2_weight = _parameters[108];
+        backbone_layer2_1_bn2_weight = _parameters[109];
+        backbone_layer2_1_bn2_bias = _parameters[110];
+        backbone_layer2_1_bn2_running_mean = _parameters[111];
+        backbone_layer2_1_bn2_running_var = _parameters[112];
+        backbone_layer2_1_bn2_num_batches_tracked = _parameters[113];
+        backbone_layer2_1_conv3_weight = _parameters[114];
+        backbone_layer2_1_bn3_weight = _parameters[115];
+        backbone_layer2_1_bn3_bias = _parameters[116];
+        backbone_layer2_1_bn3_running_mean = _parameters[117];
+        backbone_layer2_1_bn3_running_var = _parameters[118];
+        backbone_layer2_1_bn3_num_batches_tracked = _parameters[119];
+        backbone_layer2_2_conv1_weight = _parameters[120];
+        backbone_layer2_2_bn1_weight = _parameters[121];
+        backbone_layer2_2_bn1_bias = _parameters[122];
+        backbone_layer2_2_bn1_running_mean = _parameters[123];
+        backbone_layer2_2_bn1_running_var = _parameters[124];
+        backbone_layer2_2_bn1_num_batches_tracked = _parameters[125];
+        backbone_layer2_2_conv2_weight = _parameters[126];
+        backbone_layer2_2_bn2_weight = _parameters[127];
+        backbone_layer2_2_bn2_bias = _parameters[128];
+        backbone_layer2_2_bn2_running_mean = _parameters[129];
+        backbone_layer2_2_bn2_running_var = _parameters[130];
+        backbone_layer2_2_bn2_num_batches_tracked = _parameters[131];
+        backbone_layer2_2_conv3_weight = _parameters[132];
+        backbone_layer2_2_bn3_weight = _parameters[133];
+        backbone_layer2_2_bn3_bias = _parameters[134];
+        backbone_layer2_2_bn3_running_mean = _parameters[135];
+        backbone_layer2_2_bn3_running_var = _parameters[136];
+        backbone_layer2_2_bn3_num_batches_tracked = _parameters[137];
+        backbone_layer2_3_conv1_weight = _parameters[138];
+        backbone_layer2_3_bn1_weight = _parameters[139];
+        backbone_layer2_3_bn1_bias = _parameters[140];
+        backbone_layer2_3_bn1_running_mean = _parameters[141];
+        backbone_layer2_3_bn1_running_var = _parameters[142];
+        backbone_layer2_3_bn1_num_batches_tracked = _parameters[143];
+        backbone_layer2_3_conv2_weight = _parameters[144];
+        backbone_layer2_3_bn2_weight = _parameters[145];
+        backbone_layer2_3_bn2_bias = _parameters[146];
+        backbone_layer2_3_bn2_running_mean = _parameters[147];
+        backbone_layer2_3_bn2_running_var = _parameters[148];
+        backbone_layer2_3_bn2_num_batches_tracked = _parameters[149];
+        backbone_layer2_3_conv3_weight = _parameters[150];
+        backbone_layer2_3_bn3_weight = _parameters[151];
+        backbone_layer2_3_bn3_bias = _parameters[152];
+        backbone_layer2_3_bn3_running_mean = _parameters[153];
+        backbone_layer2_3_bn3_running_var = _parameters[154];
+        backbone_layer2_3_bn3_num_batches_tracked = _parameters[155];
+        backbone_layer3_0_conv1_weight = _parameters[156];
+        backbone_layer3_0_bn1_weight = _parameters[157];
+        backbone_layer3_0_bn1_bias = _parameters[158];
+        backbone_layer3_0_bn1_running_mean = _parameters[159];
+        backbone_layer3_0_bn1_running_var = _parameters[160];
+        backbone_layer3_0_bn1_num_batches_tracked = _parameters[161];
+        backbone_layer3_0_conv2_weight = _parameters[162];
+        backbone_layer3_0_bn2_weight = _parameters[163];
+        backbone_layer3_0_bn2_bias = _parameters[164];
+        backbone_layer3_0_bn2_running_mean = _parameters[165];
+        backbone_layer3_0_bn2_running_var = _parameters[166];
+        backbone_layer3_0_bn2_num_batches_tracked = _parameters[167];
+        backbone_layer3_0_conv3_weight = _parameters[168];
+        backbone_layer3_0_bn3_weight = _parameters[169];
+        backbone_layer3_0_bn3_bias = _parameters[170];
+        backbone_layer3_0_bn3_running_mean = _parameters[171];
+        backbone_layer3_0_bn3_running_var = _parameters[172];
+        backbone_layer3_0_bn3_num_batches_tracked = _parameters[173];
+        backbone_layer3_0_downsample_0_weight = _parameters[174];
+        backbone_layer3_0_downsample_1_weight = _parameters[175];
+        backbone_layer3_0_downsample_1_bias = _parameters[176];
+        backbone_layer3_0_downsample_1_running_mean = _parameters[177];
+        backbone_layer3_0_downsample_1_running_var = _parameters[178];
+        backbone_layer3_0_downsample_1_num_batches_tracked = _parameters[179];
+        backbone_layer3_1_conv1_weight = _parameters[180];
+        backbone_layer3_1_bn1_weight = _parameters[181];
+        backbone_layer3_1_bn1_bias = _parameters[182];
+        backbone_layer3_1_bn1_running_mean = _parameters[183];
+        backbone_layer3_1_bn1_running_var = _parameters[184];
+        backbone_layer3_1_bn1_num_batches_tracked = _parameters[185];
+        backbone_layer3_1_conv2_weight = _parameters[186];
+        backbone_layer3_1_bn2_weight = _parameters[187];
+        backbone_layer3_1_bn2_bias = _parameters[188];
+        backbone_layer3_1_bn2_running_mean = _parameters[189];
+        backbone_layer3_1_bn2_running_var = _parameters[190];
+        backbone_layer3_1_bn2_num_batches_tracked = _parameters[191];
+        backbone_layer3_1_conv3_weight = _parameters[192];
+        backbone_layer3_1_bn3_weight = _parameters[193];
+        backbone_layer3_1_bn3_bias = _parameters[194];
+        backbone_layer3_1_bn3_running_mean = _parameters[195];
+        backbone_layer3_1_bn3_running_var = _parameters[196];
+        backbone_layer3_1_bn3_num_batches_tracked = _parameters[197];
+        backbone_layer3_2_conv1_weight = _parameters[198];
+        backbone_layer3_2_bn1_weight = _parameters[199];
+        backbone_layer3_2_bn1_bias = _parameters[200];
+        backbone_layer3_2_bn1_running_mean = _parameters[201];
+        backbone_layer3_2_bn1_running_var = _parameters[202];
+        backbone_layer3_2_bn1_num_batches_tracked = _parameters[203];
+        backbone_layer3_2_conv2_weight = _parameters[204];
+        backbone_layer3_2_bn2_weight = _parameters[205];
+        backbone_layer3_2_bn2_bias = _parameters[206];
+        backbone_layer3_2_bn2_running_mean = _parameters[207];
+        backbone_layer3_2_bn2_running_var = _parameters[208];
+        backbone_layer3_2_bn2_num_batches_tracked = _parameters[209];
+        backbone_layer3_2_conv3_weight = _parameters[210];
+        backbone_layer3_2_bn3_weight = _parameters[211];
+        backbone_layer3_2_bn3_bias = _parameters[212];
+        backbone_layer3_2_bn3_running_mean = _parameters[213];
+        backbone_layer3_2_bn3_running_var = _parameters[214];
+        backbone_layer3_2_bn3_num_batches_tracked = _parameters[215];
+        backbone_layer3_3_conv1_weight = _parameters[216];
+        backbone_layer3_3_bn1_weight = _parameters[217];
+        backbone_layer3_3_bn1_bias = _parameters[218];
+        backbone_layer3_3_bn1_running_mean = _parameters[219];
+        backbone_layer3_3_bn1_running_var = _parameters[220];
+        backbone_layer3_3_bn1_num_batches_tracked = _parameters[221];
+        backbone_layer3_3_conv2_weight = _parameters[222];
+        backbone_layer3_3_bn2_weight = _parameters[223];
+        backbone_layer3_3_bn2_bias = _parameters[224];
+        backbone_layer3_3_bn2_running_mean = _parameters[225];
+        backbone_layer3_3_bn2_running_var = _parameters[226];
+        backbone_layer3_3_bn2_num_batches_tracked = _parameters[227];
+        backbone_layer3_3_conv3_weight = _parameters[228];
+        backbone_layer3_3_bn3_weight = _parameters[229];
+        backbone_layer3_3_bn3_bias = _parameters[230];
+        backbone_layer3_3_bn3_running_mean = _parameters[231];
+        backbone_layer3_3_bn3_running_var = _parameters[232];
+        backbone_layer3_3_bn3_num_batches_tracked = _parameters[233];
+        backbone_layer3_4_conv1_weight = _parameters[234];
+        backbone_layer3_4_bn1_weight = _parameters[235];
+        backbone_layer3_4_bn1_bias = _parameters[236];
+        backbone_layer3_4_bn1_running_mean = _parameters[237];
+        backbone_layer3_4_bn1_running_var = _parameters[238];
+        backbone_layer3_4_bn1_num_batches_tracked = _parameters[239];
+        backbone_layer3_4_conv2_weight = _parameters[240];
+        backbone_layer3_4_bn2_weight = _parameters[241];
+        backbone_layer3_4_bn2_bias = _parameters[242];
+        backbone_layer3_4_bn2_running_mean = _parameters[243];
+        backbone_layer3_4_bn2_running_var = _parameters[244];
+        backbone_layer3_4_bn2_num_batches_tracked = _parameters[245];
+        backbone_layer3_4_conv3_weight = _parameters[246];
+        backbone_layer3_4_bn3_weight = _parameters[247];
+        backbone_layer3_4_bn3_bias = _parameters[248];
+        backbone_layer3_4_bn3_running_mean = _parameters[249];
+        backbone_layer3_4_bn3_running_var = _parameters[250];
+        backbone_layer3_4_bn3_num_batches_tracked = _parameters[251];
+        backbone_layer3_5_conv1_weight = _parameters[252];
+        backbone_layer3_5_bn1_weight = _parameters[253];
+        backbone_layer3_5_bn1_bias = _parameters[254];
+        backbone_layer3_5_bn1_running_mean = _parameters[255];
+        backbone_layer3_5_bn1_running_var = _parameters[256];
+        backbone_layer3_5_bn1_num_batches_tracked = _parameters[257];
+        backbone_layer3_5_conv2_weight = _parameters[258];
+        backbone_layer3_5_bn2_weight = _parameters[259];
+        backbone_layer3_5_bn2_bias = _parameters[260];
+        backbone_layer3_5_bn2_running_mean = _parameters[261];
+        backbone_layer3_5_bn2_running_var = _parameters[262];
+        backbone_layer3_5_bn2_num_batches_tracked = _parameters[263];
+        backbone_layer3_5_conv3_weight = _parameters[264];
+        backbone_layer3_5_bn3_weight = _parameters[265];
+        backbone_layer3_5_bn3_bias = _parameters[266];
+        backbone_layer3_5_bn3_running_mean = _parameters[267];
+        backbone_layer3_5_bn3_running_var = _parameters[268];
+        backbone_layer3_5_bn3_num_batches_tracked = _parameters[269];
+        backbone_layer4_0_conv1_weight = _parameters[270];
+        backbone_layer4_0_bn1_weight = _parameters[271];
+        backbone_layer4_0_bn1_bias = _parameters[272];
+        backbone_layer4_0_bn1_running_mean = _parameters[273];
+        backbone_layer4_0_bn1_running_var = _parameters[274];
+        backbone_layer4_0_bn1_num_batches_tracked = _parameters[275];
+        backbone_layer4_0_conv2_weight = _parameters[276];
+        backbone_layer4_0_bn2_weight = _parameters[277];
+        backbone_layer4_0_bn2_bias = _parameters[278];
+        backbone_layer4_0_bn2_running_mean = _parameters[279];
+        backbone_layer4_0_bn2_running_var = _parameters[280];
+        backbone_layer4_0_bn2_num_batches_tracked = _parameters[281];
+        backbone_layer4_0_conv3_weight = _parameters[282];
+        backbone_layer4_0_bn3_weight = _parameters[283];
+        backbone_layer4_0_bn3_bias = _parameters[284];
+        backbone_layer4_0_bn3_running_mean = _parameters[285];
+        backbone_layer4_0_bn3_running_var = _parameters[286];
+        backbone_layer4_0_bn3_num_batches_tracked = _parameters[287];
+        backbone_layer4_0_downsample_0_weight = _parameters[288];
+        backbone_layer4_0_downsample_1_weight = _parameters[289];
+        backbone_layer4_0_downsample_1_bias = _parameters[290];
+        backbone_layer4_0_downsample_1_running_mean = _parameters[291];
+        backbone_layer4_0_downsample_1_running_var = _parameters[292];
+        backbone_layer4_0_downsample_1_num_batches_tracked = _parameters[293];
+        backbone_layer4_1_conv1_weight = _parameters[294];
+        backbone_layer4_1_bn1_weight = _parameters[295];
+        backbone_layer4_1_bn1_bias = _parameters[296];
+        backbone_layer4_1_bn1_running_mean = _parameters[297];
+        backbone_layer4_1_bn1_running_var = _parameters[298];
+        backbone_layer4_1_bn1_num_batches_tracked = _parameters[299];
+        backbone_layer4_1_conv2_weight = _parameters[300];
+        backbone_layer4_1_bn2_weight = _parameters[301];
+        backbone_layer4_1_bn2_bias = _parameters[302];
+        backbone_layer4_1_bn2_running_mean = _parameters[303];
+        backbone_layer4_1_bn2_running_var = _parameters[304];
+        backbone_layer4_1_bn2_num_batches_tracked = _parameters[305];
+        backbone_layer4_1_conv3_weight = _parameters[306];
+        backbone_layer4_1_bn3_weight = _parameters[307];
+        backbone_layer4_1_bn3_bias = _parameters[308];
+        backbone_layer4_1_bn3_running_mean = _parameters[309];
+        backbone_layer4_1_bn3_running_var = _parameters[310];
+        backbone_layer4_1_bn3_num_batches_tracked = _parameters[311];
+        backbone_layer4_2_conv1_weight = _parameters[312];
+        backbone_layer4_2_bn1_weight = _parameters[313];
+        backbone_layer4_2_bn1_bias = _parameters[314];
+        backbone_layer4_2_bn1_running_mean = _parameters[315];
+        backbone_layer4_2_bn1_running_var = _parameters[316];
+        backbone_layer4_2_bn1_num_batches_tracked = _parameters[317];
+        backbone_layer4_2_conv2_weight = _parameters[318];
+        backbone_layer4_2_bn2_weight = _parameters[319];
+        backbone_layer4_2_bn2_bias = _parameters[320];
+        backbone_layer4_2_bn2_running_mean = _parameters[321];
+        backbone_layer4_2_bn2_running_var = _parameters[322];
+        backbone_layer4_2_bn2_num_batches_tracked = _parameters[323];
+        backbone_layer4_2_conv3_weight = _parameters[324];
+        backbone_layer4_2_bn3_weight = _parameters[325];
+        backbone_layer4_2_bn3_bias = _parameters[326];
+        backbone_layer4_2_bn3_running_mean = _parameters[327];
+        backbone_layer4_2_bn3_running_var = _parameters[328];
+        backbone_layer4_2_bn3_num_batches_tracked = _parameters[329];
+        head_sa1_conv_res_0_weight = _parameters[330];
+        head_sa1_conv_res_1_weight = _parameters[331];
+        head_sa1_conv_res_1_bias = _parameters[332];
+        head_sa1_conv_res_1_running_mean = _parameters[333];
+        head_sa1_conv_res_1_running_var = _parameters[334];
+        head_sa1_conv_res_1_num_batches_tracked = _parameters[335];
+        head_sa1_conv_res_3_weight = _parameters[336];
+        head_sa1_conv_res_4_weight = _parameters[337];
+        head_sa1_conv_res_4_bias = _parameters[338];
+        head_sa1_conv_res_4_running_mean = _parameters[339];
+        head_sa1_conv_res_4_running_var = _parameters[340];
+        head_sa1_conv_res_4_num_batches_tracked = _parameters[341];
+        head_sa1_conv_attn_0_weight = _parameters[342];
+        head_sa1_conv_attn_1_weight = _parameters[343];
+        head_sa1_conv_attn_1_bias = _parameters[344];
+        head_sa1_conv_attn_1_running_mean = _parameters[345];
+        head_sa1_conv_attn_1_running_var = _parameters[346];
+        head_sa1_conv_attn_1_num_batches_tracked = _parameters[347];
+        head_sa1_conv_attn_3_weight = _parameters[348];
+        head_sa1_conv_attn_4_weight = _parameters[349];
+        head_sa1_conv_attn_4_bias = _parameters[350];
+        head_sa1_conv_attn_4_running_mean = _parameters[351];
+        head_sa1_conv_attn_4_running_var = _parameters[352];
+        head_sa1_conv_attn_4_num_batches_tracked = _parameters[353];
+        head_cls1_weight = _parameters[354];
+        head_cls1_bias = _parameters[355];
+        head_sa2_conv_res_0_weight = _parameters[356];
+        head_sa2_conv_res_1_weight = _parameters[357];
+        head_sa2_conv_res_1_bias = _parameters[358];
+        head_sa2_conv_res_1_running_mean = _parameters[359];
+        head_sa2_conv_res_1_running_var = _parameters[360];
+        head_sa2_conv_res_1_num_batches_tracked = _parameters[361];
+        head_sa2_conv_res_3_weight = _parameters[362];
+        head_sa2_conv_res_4_weight = _parameters[363];
+        head_sa2_conv_res_4_bias = _parameters[364];
+        head_sa2_conv_res_4_running_mean = _parameters[365];
+        head_sa2_conv_res_4_running_var = _parameters[366];
+        head_sa2_conv_res_4_num_batches_tracked = _parameters[367];
+        head_sa2_conv_attn_0_weight = _parameters[368];
+        head_sa2_conv_attn_1_weight = _parameters[369];
+        head_sa2_conv_attn_1_bias = _parameters[370];
+        head_sa2_conv_attn_1_running_mean = _parameters[371];
+        head_sa2_conv_attn_1_running_var = _parameters[372];
+        head_sa2_conv_attn_1_num_batches_tracked = _parameters[373];
+        head_sa2_conv_attn_3_weight = _parameters[374];
+        head_sa2_conv_attn_4_weight = _parameters[375];
+        head_sa2_conv_attn_4_bias = _parameters[376];
+        head_sa2_conv_attn_4_running_mean = _parameters[377];
+        head_sa2_conv_attn_4_running_var = _parameters[378];
+        head_sa2_conv_attn_4_num_batches_tracked = _parameters[379];
+        head_cls2_weight = _parameters[380];
+        head_cls2_bias = _parameters[381];
+        head_sa3_conv_res_0_weight = _parameters[382];
+        head_sa3_conv_res_1_weight = _parameters[383];
+        head_sa3_conv_res_1_bias = _parameters[384];
+        head_sa3_conv_res_1_running_mean = _parameters[385];
+        head_sa3_conv_res_1_running_var = _parameters[386];
+        head_sa3_conv_res_1_num_batches_tracked = _parameters[387];
+        head_sa3_conv_res_3_weight = _parameters[388];
+        head_sa3_conv_res_4_weight = _parameters[389];
+        head_sa3_conv_res_4_bias = _parameters[390];
+        head_sa3_conv_res_4_running_mean = _parameters[391];
+        head_sa3_conv_res_4_running_var = _parameters[392];
+        head_sa3_conv_res_4_num_batches_tracked = _parameters[393];
+        head_sa3_conv_attn_0_weight = _parameters[394];
+        head_sa3_conv_attn_1_weight = _parameters[395];
+        head_sa3_conv_attn_1_bias = _parameters[396];
+        head_sa3_conv_attn_1_running_mean = _parameters[397];
+        head_sa3_conv_attn_1_running_var = _parameters[398];
+        head_sa3_conv_attn_1_num_batches_tracked = _parameters[399];
+        head_sa3_conv_attn_3_weight = _parameters[400];
+        head_sa3_conv_attn_4_weight = _parameters[401];
+        head_sa3_conv_attn_4_bias = _parameters[402];
+        head_sa3_conv_attn_4_running_mean = _parameters[403];
+        head_sa3_conv_attn_4_running_var = _parameters[404];
+        head_sa3_conv_attn_4_num_batches_tracked = _parameters[405];
+        head_cls3_weight = _parameters[406];
+        head_cls3_bias = _parameters[407];
+        head_sa4_conv_res_0_weight = _parameters[408];
+        head_sa4_conv_res_1_weight = _parameters[409];
+        head_sa4_conv_res_1_bias = _parameters[410];
+        head_sa4_conv_res_1_running_mean = _parameters[411];
+        head_sa4_conv_res_1_running_var = _parameters[412];
+        head_sa4_conv_res_1_num_batches_tracked = _parameters[413];
+        head_sa4_conv_res_3_weight = _parameters[414];
+        head_sa4_conv_res_4_weight = _parameters[415];
+        head_sa4_conv_res_4_bias = _parameters[416];
+        head_sa4_conv_res_4_running_mean = _parameters[417];
+        head_sa4_conv_res_4_running_var = _parameters[418];
+        head_sa4_conv_res_4_num_batches_tracked = _parameters[419];
+        head_sa4_conv_attn_0_weight = _parameters[420];
+        head_sa4_conv_attn_1_weight = _parameters[421];
+        head_sa4_conv_attn_1_bias = _parameters[422];
+        head_sa4_conv_attn_1_running_mean = _parameters[423];
+        head_sa4_conv_attn_1_running_var = _parameters[424];
+        head_sa4_conv_attn_1_num_batches_tracked = _parameters[425];
+        head_sa4_conv_attn_3_weight = _parameters[426];
+        head_sa4_conv_attn_4_weight = _parameters[427];
+        head_sa4_conv_attn_4_bias = _parameters[428];
+        head_sa4_conv_attn_4_running_mean = _parameters[429];
+        head_sa4_conv_attn_4_running_var = _parameters[430];
+        head_sa4_conv_attn_4_num_batches_tracked = _parameters[431];
+        head_cls4_weight = _parameters[432];
+        head_cls4_bias = _parameters[433];
+        head_mask_conv_weight = _parameters[434];
+        head_mask_conv_bias = _parameters[435];
+        head_cat_fc_weight = _parameters[436];
+        head_cat_fc_bias = _parameters[437];
+        head_fcn_0_weight = _parameters[438];
+        head_fcn_1_weight = _parameters[439];
+        head_fcn_1_bias = _parameters[440];
+        head_fcn_1_running_mean = _parameters[441];
+        head_fcn_1_running_var = _parameters[442];
+        head_fcn_1_num_batches_tracked = _parameters[443];
+        head_fcn_4_weight = _parameters[444];
+        head_fcn_4_bias = _parameters[445];
     }
 
     /// <summary>Kaiming normal (fan_out) for conv weights as torchvision, BN weight 1 bias 0, linear and biases as PyTorch's default; deterministic in <paramref name="seed"/>.</summary>
@@ -3049,12 +3051,13 @@ public sealed partial class SanetR50 : INetwork
     }
 
     // Memory plan: buffer lifetimes over the schedule (forward steps, then backward steps) and placement order, decided at build time.
-    // Inference plan: 356 buffers; planned peak 2,064,400,384 bytes at the default size 16×3×480×480 (30,108,251,904 bytes without reuse).
-    private static readonly int[] InferenceFirst = { 0, 0, 0, 1, 1, 1, 2, 3, 3, 3, 4, 5, 5, 5, 6, 6, 7, 8, 8, 8, 9, 10, 10, 10, 11, 12, 12, 12, 13, 14, 14, 14, 15, 16, 17, 18, 18, 18, 19, 20, 20, 20, 21, 22, 22, 22, 23, 24, 25, 26, 26, 26, 27, 28, 28, 28, 29, 30, 30, 30, 31, 32, 33, 34, 34, 34, 35, 36, 36, 36, 37, 38, 38, 38, 39, 40, 40, 40, 41, 42, 43, 44, 44, 44, 45, 46, 46, 46, 47, 48, 48, 48, 49, 50, 51, 52, 52, 52, 53, 54, 54, 54, 55, 56, 56, 56, 57, 58, 59, 60, 60, 60, 61, 62, 62, 62, 63, 64, 64, 64, 65, 66, 67, 68, 68, 68, 69, 70, 70, 70, 71, 72, 72, 72, 73, 74, 74, 74, 75, 76, 77, 78, 78, 78, 79, 80, 80, 80, 81, 82, 82, 82, 83, 84, 85, 86, 86, 86, 87, 88, 88, 88, 89, 90, 90, 90, 91, 92, 93, 94, 94, 94, 95, 96, 96, 96, 97, 98, 98, 98, 99, 100, 101, 102, 102, 102, 103, 104, 104, 104, 105, 106, 106, 106, 107, 108, 109, 110, 110, 110, 111, 112, 112, 112, 113, 114, 114, 114, 115, 116, 117, 118, 118, 118, 119, 120, 120, 120, 121, 122, 122, 122, 123, 124, 124, 124, 125, 126, 127, 128, 128, 128, 129, 130, 130, 130, 131, 132, 132, 132, 133, 134, 135, 136, 136, 136, 137, 138, 138, 138, 139, 140, 140, 140, 141, 142, 143, 144, 144, 144, 145, 146, 146, 146, 147, 148, 149, 149, 149, 150, 151, 151, 151, 152, 153, 154, 155, 156, 156, 156, 157, 158, 158, 158, 159, 160, 161, 161, 161, 162, 163, 163, 163, 164, 165, 166, 167, 168, 168, 168, 169, 170, 170, 170, 171, 172, 173, 173, 173, 174, 175, 175, 175, 176, 177, 178, 179, 180, 180, 180, 181, 182, 182, 182, 183, 184, 185, 185, 185, 186, 187, 187, 187, 188, 189, 190, 191, 192, 193, 194, 195, 196, 197, 197, 197, 198, 198, 199, 200, 201, 202, 203, 203, 204, 205, 205 };
-    private static readonly int[] InferenceLast = { 205, 205, 1, 2, 1, 1, 3, 4, 3, 3, 5, 6, 5, 5, 13, 6, 8, 9, 8, 8, 10, 11, 10, 10, 12, 15, 12, 12, 14, 15, 14, 14, 16, 23, 18, 19, 18, 18, 20, 21, 20, 20, 22, 23, 22, 22, 24, 31, 26, 27, 26, 26, 28, 29, 28, 28, 30, 31, 30, 30, 32, 152, 34, 35, 34, 34, 36, 37, 36, 36, 38, 41, 38, 38, 40, 41, 40, 40, 42, 49, 44, 45, 44, 44, 46, 47, 46, 46, 48, 49, 48, 48, 50, 57, 52, 53, 52, 52, 54, 55, 54, 54, 56, 57, 56, 56, 58, 65, 60, 61, 60, 60, 62, 63, 62, 62, 64, 65, 64, 64, 66, 164, 68, 69, 68, 68, 70, 71, 70, 70, 72, 75, 72, 72, 74, 75, 74, 74, 76, 83, 78, 79, 78, 78, 80, 81, 80, 80, 82, 83, 82, 82, 84, 91, 86, 87, 86, 86, 88, 89, 88, 88, 90, 91, 90, 90, 92, 99, 94, 95, 94, 94, 96, 97, 96, 96, 98, 99, 98, 98, 100, 107, 102, 103, 102, 102, 104, 105, 104, 104, 106, 107, 106, 106, 108, 115, 110, 111, 110, 110, 112, 113, 112, 112, 114, 115, 114, 114, 116, 176, 118, 119, 118, 118, 120, 121, 120, 120, 122, 125, 122, 122, 124, 125, 124, 124, 126, 133, 128, 129, 128, 128, 130, 131, 130, 130, 132, 133, 132, 132, 134, 141, 136, 137, 136, 136, 138, 139, 138, 138, 140, 141, 140, 140, 142, 196, 144, 145, 144, 144, 146, 153, 146, 146, 148, 149, 150, 149, 149, 151, 152, 151, 151, 153, 154, 191, 156, 157, 156, 156, 158, 165, 158, 158, 160, 161, 162, 161, 161, 163, 164, 163, 163, 165, 166, 192, 168, 169, 168, 168, 170, 177, 170, 170, 172, 173, 174, 173, 173, 175, 176, 175, 175, 177, 178, 192, 180, 181, 180, 180, 182, 189, 182, 182, 184, 185, 186, 185, 185, 187, 188, 187, 187, 189, 190, 200, 192, 194, 201, 195, 205, 197, 198, 197, 197, 199, 198, 200, 202, 205, 205, 205, 203, 205, 205, 205 };
+    // Tables are indexed by buffer (the numbers in Bind); -1: the buffer is not in that plan.
+    // Inference plan: 356 of the 559 buffers; planned peak 2,064,400,384 bytes at the default size 16×3×480×480 (30,108,251,904 bytes without reuse).
+    private static readonly int[] InferenceFirst = { 0, 0, 0, 1, 1, 1, 2, 3, 3, 3, 4, 5, 5, 5, 6, 6, 7, 8, 8, 8, 9, 10, 10, 10, 11, 12, 12, 12, 13, 14, 14, 14, 15, 16, 17, 18, 18, 18, 19, 20, 20, 20, 21, 22, 22, 22, 23, 24, 25, 26, 26, 26, 27, 28, 28, 28, 29, 30, 30, 30, 31, 32, 33, 34, 34, 34, 35, 36, 36, 36, 37, 38, 38, 38, 39, 40, 40, 40, 41, 42, 43, 44, 44, 44, 45, 46, 46, 46, 47, 48, 48, 48, 49, 50, 51, 52, 52, 52, 53, 54, 54, 54, 55, 56, 56, 56, 57, 58, 59, 60, 60, 60, 61, 62, 62, 62, 63, 64, 64, 64, 65, 66, 67, 68, 68, 68, 69, 70, 70, 70, 71, 72, 72, 72, 73, 74, 74, 74, 75, 76, 77, 78, 78, 78, 79, 80, 80, 80, 81, 82, 82, 82, 83, 84, 85, 86, 86, 86, 87, 88, 88, 88, 89, 90, 90, 90, 91, 92, 93, 94, 94, 94, 95, 96, 96, 96, 97, 98, 98, 98, 99, 100, 101, 102, 102, 102, 103, 104, 104, 104, 105, 106, 106, 106, 107, 108, 109, 110, 110, 110, 111, 112, 112, 112, 113, 114, 114, 114, 115, 116, 117, 118, 118, 118, 119, 120, 120, 120, 121, 122, 122, 122, 123, 124, 124, 124, 125, 126, 127, 128, 128, 128, 129, 130, 130, 130, 131, 132, 132, 132, 133, 134, 135, 136, 136, 136, 137, 138, 138, 138, 139, 140, 140, 140, 141, 142, 143, 144, 144, 144, 145, 146, 146, 146, 147, 148, 149, 149, 149, 150, 151, 151, 151, 152, 153, 154, 155, 156, 156, 156, 157, 158, 158, 158, 159, 160, 161, 161, 161, 162, 163, 163, 163, 164, 165, 166, 167, 168, 168, 168, 169, 170, 170, 170, 171, 172, 173, 173, 173, 174, 175, 175, 175, 176, 177, 178, 179, 180, 180, 180, 181, 182, 182, 182, 183, 184, 185, 185, 185, 186, 187, 187, 187, 188, 189, 190, 191, 192, 193, 194, 195, 196, 197, 197, 197, 198, 198, 199, 200, 201, 202, 203, 203, 204, 205, 205, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1 };
+    private static readonly int[] InferenceLast = { 205, 205, 1, 2, 1, 1, 3, 4, 3, 3, 5, 6, 5, 5, 13, 6, 8, 9, 8, 8, 10, 11, 10, 10, 12, 15, 12, 12, 14, 15, 14, 14, 16, 23, 18, 19, 18, 18, 20, 21, 20, 20, 22, 23, 22, 22, 24, 31, 26, 27, 26, 26, 28, 29, 28, 28, 30, 31, 30, 30, 32, 152, 34, 35, 34, 34, 36, 37, 36, 36, 38, 41, 38, 38, 40, 41, 40, 40, 42, 49, 44, 45, 44, 44, 46, 47, 46, 46, 48, 49, 48, 48, 50, 57, 52, 53, 52, 52, 54, 55, 54, 54, 56, 57, 56, 56, 58, 65, 60, 61, 60, 60, 62, 63, 62, 62, 64, 65, 64, 64, 66, 164, 68, 69, 68, 68, 70, 71, 70, 70, 72, 75, 72, 72, 74, 75, 74, 74, 76, 83, 78, 79, 78, 78, 80, 81, 80, 80, 82, 83, 82, 82, 84, 91, 86, 87, 86, 86, 88, 89, 88, 88, 90, 91, 90, 90, 92, 99, 94, 95, 94, 94, 96, 97, 96, 96, 98, 99, 98, 98, 100, 107, 102, 103, 102, 102, 104, 105, 104, 104, 106, 107, 106, 106, 108, 115, 110, 111, 110, 110, 112, 113, 112, 112, 114, 115, 114, 114, 116, 176, 118, 119, 118, 118, 120, 121, 120, 120, 122, 125, 122, 122, 124, 125, 124, 124, 126, 133, 128, 129, 128, 128, 130, 131, 130, 130, 132, 133, 132, 132, 134, 141, 136, 137, 136, 136, 138, 139, 138, 138, 140, 141, 140, 140, 142, 196, 144, 145, 144, 144, 146, 153, 146, 146, 148, 149, 150, 149, 149, 151, 152, 151, 151, 153, 154, 191, 156, 157, 156, 156, 158, 165, 158, 158, 160, 161, 162, 161, 161, 163, 164, 163, 163, 165, 166, 192, 168, 169, 168, 168, 170, 177, 170, 170, 172, 173, 174, 173, 173, 175, 176, 175, 175, 177, 178, 192, 180, 181, 180, 180, 182, 189, 182, 182, 184, 185, 186, 185, 185, 187, 188, 187, 187, 189, 190, 200, 192, 194, 201, 195, 205, 197, 198, 197, 197, 199, 198, 200, 202, 205, 205, 205, 203, 205, 205, 205, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1 };
     private static readonly int[] InferenceOrder = { 349, 350, 10, 11, 218, 219, 222, 223, 226, 227, 236, 237, 240, 241, 250, 251, 254, 255, 2, 3, 6, 7, 24, 25, 28, 29, 32, 33, 42, 43, 46, 47, 56, 57, 60, 61, 130, 131, 134, 135, 138, 139, 148, 149, 152, 153, 162, 163, 166, 167, 176, 177, 180, 181, 190, 191, 194, 195, 204, 205, 208, 209, 256, 257, 260, 261, 273, 274, 14, 15, 62, 63, 70, 71, 74, 75, 78, 79, 88, 89, 92, 93, 102, 103, 106, 107, 116, 117, 120, 121, 210, 211, 214, 215, 228, 229, 232, 233, 242, 243, 246, 247, 324, 341, 342, 345, 346, 16, 17, 20, 21, 34, 35, 38, 39, 48, 49, 52, 53, 122, 123, 126, 127, 140, 141, 144, 145, 154, 155, 158, 159, 168, 169, 172, 173, 182, 183, 186, 187, 196, 197, 200, 201, 264, 265, 266, 269, 270, 276, 277, 280, 281, 293, 294, 296, 297, 300, 301, 304, 313, 314, 316, 317, 320, 321, 333, 334, 275, 337, 0, 66, 67, 80, 81, 84, 85, 94, 95, 98, 99, 108, 109, 112, 113, 284, 1, 285, 286, 289, 290, 305, 306, 309, 310, 325, 326, 329, 330, 295, 315, 335, 336, 338, 347, 348, 339, 220, 221, 224, 225, 238, 239, 252, 253, 132, 133, 136, 137, 150, 151, 164, 165, 178, 179, 192, 193, 206, 207, 340, 72, 73, 76, 77, 90, 91, 104, 105, 118, 119, 212, 213, 216, 217, 230, 231, 234, 235, 244, 245, 248, 249, 343, 344, 26, 27, 30, 31, 44, 45, 58, 59, 124, 125, 128, 129, 142, 143, 146, 147, 156, 157, 160, 161, 170, 171, 174, 175, 184, 185, 188, 189, 198, 199, 202, 203, 258, 259, 262, 263, 267, 268, 271, 272, 278, 279, 282, 283, 287, 288, 291, 292, 298, 299, 302, 303, 307, 308, 311, 312, 318, 319, 322, 323, 327, 328, 331, 332, 12, 13, 64, 65, 68, 69, 82, 83, 86, 87, 96, 97, 100, 101, 110, 111, 114, 115, 4, 5, 8, 9, 18, 19, 22, 23, 36, 37, 40, 41, 50, 51, 54, 55, 351, 352, 353, 354, 355 };
 
-    // Training plan: 559 buffers; planned peak 22,629,010,432 bytes at the default size 16×3×480×480 (59,921,339,648 bytes without reuse).
+    // Training plan: 559 of the 559 buffers; planned peak 22,629,010,432 bytes at the default size 16×3×480×480 (59,921,339,648 bytes without reuse).
     private static readonly int[] TrainingFirst = { 0, 0, 0, 1, 1, 1, 2, 3, 3, 3, 4, 5, 5, 5, 6, 6, 7, 8, 8, 8, 9, 10, 10, 10, 11, 12, 12, 12, 13, 14, 14, 14, 15, 16, 17, 18, 18, 18, 19, 20, 20, 20, 21, 22, 22, 22, 23, 24, 25, 26, 26, 26, 27, 28, 28, 28, 29, 30, 30, 30, 31, 32, 33, 34, 34, 34, 35, 36, 36, 36, 37, 38, 38, 38, 39, 40, 40, 40, 41, 42, 43, 44, 44, 44, 45, 46, 46, 46, 47, 48, 48, 48, 49, 50, 51, 52, 52, 52, 53, 54, 54, 54, 55, 56, 56, 56, 57, 58, 59, 60, 60, 60, 61, 62, 62, 62, 63, 64, 64, 64, 65, 66, 67, 68, 68, 68, 69, 70, 70, 70, 71, 72, 72, 72, 73, 74, 74, 74, 75, 76, 77, 78, 78, 78, 79, 80, 80, 80, 81, 82, 82, 82, 83, 84, 85, 86, 86, 86, 87, 88, 88, 88, 89, 90, 90, 90, 91, 92, 93, 94, 94, 94, 95, 96, 96, 96, 97, 98, 98, 98, 99, 100, 101, 102, 102, 102, 103, 104, 104, 104, 105, 106, 106, 106, 107, 108, 109, 110, 110, 110, 111, 112, 112, 112, 113, 114, 114, 114, 115, 116, 117, 118, 118, 118, 119, 120, 120, 120, 121, 122, 122, 122, 123, 124, 124, 124, 125, 126, 127, 128, 128, 128, 129, 130, 130, 130, 131, 132, 132, 132, 133, 134, 135, 136, 136, 136, 137, 138, 138, 138, 139, 140, 140, 140, 141, 142, 143, 144, 144, 144, 145, 146, 146, 146, 147, 148, 149, 149, 149, 150, 151, 151, 151, 152, 153, 154, 155, 156, 156, 156, 157, 158, 158, 158, 159, 160, 161, 161, 161, 162, 163, 163, 163, 164, 165, 166, 167, 168, 168, 168, 169, 170, 170, 170, 171, 172, 173, 173, 173, 174, 175, 175, 175, 176, 177, 178, 179, 180, 180, 180, 181, 182, 182, 182, 183, 184, 185, 185, 185, 186, 187, 187, 187, 188, 189, 190, 191, 192, 193, 194, 195, 196, 197, 197, 197, 198, 198, 199, 200, 201, 202, 203, 203, 204, 205, 205, 395, 396, 403, 401, 399, 397, 396, 402, 400, 388, 387, 388, 393, 391, 389, 392, 390, 380, 379, 380, 385, 383, 381, 384, 382, 264, 369, 370, 377, 375, 373, 371, 370, 376, 374, 362, 361, 362, 367, 365, 363, 366, 364, 354, 353, 354, 359, 357, 355, 358, 356, 346, 345, 346, 351, 349, 347, 350, 348, 252, 335, 336, 343, 341, 339, 337, 336, 342, 340, 328, 327, 328, 333, 331, 329, 332, 330, 320, 319, 320, 325, 323, 321, 324, 322, 312, 311, 312, 317, 315, 313, 316, 314, 304, 303, 304, 309, 307, 305, 308, 306, 296, 295, 296, 301, 299, 297, 300, 298, 240, 285, 286, 293, 291, 289, 287, 286, 292, 290, 278, 277, 278, 283, 281, 279, 282, 280, 270, 269, 270, 275, 273, 271, 274, 272, 215, 398, 410, 409, 408, 407, 406, 405, 207, 220, 219, 219, 211, 217, 209, 206, 214, 213, 212, 211, 216, 210, 208, 257, 262, 261, 260, 259, 267, 266, 265, 258, 263, 258, 245, 250, 249, 248, 247, 255, 254, 253, 246, 251, 246, 233, 238, 237, 236, 235, 243, 242, 241, 234, 239, 234, 221, 226, 225, 224, 223, 231, 230, 229, 222, 227, 222, 219 };
     private static readonly int[] TrainingLast = { 411, 411, 410, 410, 410, 410, 408, 408, 408, 408, 406, 406, 406, 406, 404, 405, 403, 403, 403, 403, 401, 401, 401, 401, 399, 15, 399, 399, 397, 15, 397, 397, 16, 395, 393, 393, 393, 393, 391, 391, 391, 391, 389, 23, 389, 389, 24, 387, 385, 385, 385, 385, 383, 383, 383, 383, 381, 31, 381, 381, 32, 379, 377, 377, 377, 377, 375, 375, 375, 375, 373, 41, 373, 373, 371, 41, 371, 371, 42, 369, 367, 367, 367, 367, 365, 365, 365, 365, 363, 49, 363, 363, 50, 361, 359, 359, 359, 359, 357, 357, 357, 357, 355, 57, 355, 355, 58, 353, 351, 351, 351, 351, 349, 349, 349, 349, 347, 65, 347, 347, 66, 345, 343, 343, 343, 343, 341, 341, 341, 341, 339, 75, 339, 339, 337, 75, 337, 337, 76, 335, 333, 333, 333, 333, 331, 331, 331, 331, 329, 83, 329, 329, 84, 327, 325, 325, 325, 325, 323, 323, 323, 323, 321, 91, 321, 321, 92, 319, 317, 317, 317, 317, 315, 315, 315, 315, 313, 99, 313, 313, 100, 311, 309, 309, 309, 309, 307, 307, 307, 307, 305, 107, 305, 305, 108, 303, 301, 301, 301, 301, 299, 299, 299, 299, 297, 115, 297, 297, 116, 295, 293, 293, 293, 293, 291, 291, 291, 291, 289, 125, 289, 289, 287, 125, 287, 287, 126, 285, 283, 283, 283, 283, 281, 281, 281, 281, 279, 133, 279, 279, 134, 277, 275, 275, 275, 275, 273, 273, 273, 273, 271, 141, 271, 271, 142, 269, 267, 267, 267, 267, 265, 265, 265, 265, 263, 262, 262, 262, 262, 260, 260, 260, 260, 258, 257, 191, 255, 255, 255, 255, 253, 253, 253, 253, 251, 250, 250, 250, 250, 248, 248, 248, 248, 246, 245, 192, 243, 243, 243, 243, 241, 241, 241, 241, 239, 238, 238, 238, 238, 236, 236, 236, 236, 234, 233, 192, 231, 231, 231, 231, 229, 229, 229, 229, 227, 226, 226, 226, 226, 224, 224, 224, 224, 222, 221, 200, 192, 218, 201, 216, 411, 214, 214, 214, 214, 212, 213, 200, 202, 411, 411, 411, 208, 411, 411, 206, 396, 399, 404, 402, 400, 398, 397, 403, 401, 395, 388, 389, 394, 392, 390, 393, 391, 387, 380, 381, 386, 384, 382, 385, 383, 379, 370, 373, 378, 376, 374, 372, 371, 377, 375, 369, 362, 363, 368, 366, 364, 367, 365, 361, 354, 355, 360, 358, 356, 359, 357, 353, 346, 347, 352, 350, 348, 351, 349, 345, 336, 339, 344, 342, 340, 338, 337, 343, 341, 335, 328, 329, 334, 332, 330, 333, 331, 327, 320, 321, 326, 324, 322, 325, 323, 319, 312, 313, 318, 316, 314, 317, 315, 311, 304, 305, 310, 308, 306, 309, 307, 303, 296, 297, 302, 300, 298, 301, 299, 295, 286, 289, 294, 292, 290, 288, 287, 293, 291, 285, 278, 279, 284, 282, 280, 283, 281, 277, 270, 271, 276, 274, 272, 275, 273, 269, 405, 411, 410, 409, 408, 407, 406, 216, 257, 245, 233, 221, 219, 211, 209, 215, 214, 213, 212, 217, 218, 210, 258, 263, 262, 261, 260, 268, 267, 266, 265, 264, 259, 246, 251, 250, 249, 248, 256, 255, 254, 253, 252, 247, 234, 239, 238, 237, 236, 244, 243, 242, 241, 240, 235, 222, 227, 226, 225, 224, 232, 231, 230, 229, 228, 223, 220 };
     private static readonly int[] TrainingOrder = { 349, 350, 506, 513, 10, 11, 218, 219, 222, 223, 226, 227, 236, 237, 240, 241, 250, 251, 254, 255, 491, 484, 483, 485, 488, 476, 475, 477, 480, 466, 467, 472, 471, 470, 498, 497, 2, 3, 6, 7, 24, 25, 28, 29, 32, 33, 42, 43, 46, 47, 56, 57, 60, 61, 130, 131, 134, 135, 138, 139, 148, 149, 152, 153, 162, 163, 166, 167, 176, 177, 180, 181, 190, 191, 194, 195, 204, 205, 208, 209, 256, 257, 260, 261, 273, 274, 465, 514, 522, 524, 381, 521, 520, 519, 458, 457, 459, 462, 450, 449, 451, 454, 442, 441, 443, 446, 434, 433, 435, 438, 426, 425, 427, 430, 416, 417, 422, 421, 420, 374, 373, 375, 378, 366, 365, 367, 370, 356, 357, 362, 361, 360, 496, 495, 494, 493, 14, 15, 62, 63, 70, 71, 74, 75, 78, 79, 88, 89, 92, 93, 102, 103, 106, 107, 116, 117, 120, 121, 210, 211, 214, 215, 228, 229, 232, 233, 242, 243, 246, 247, 324, 341, 342, 345, 346, 509, 508, 507, 556, 415, 490, 487, 489, 486, 482, 479, 481, 478, 474, 469, 473, 468, 408, 407, 409, 412, 400, 399, 401, 404, 392, 391, 393, 396, 382, 383, 388, 387, 386, 389, 384, 492, 16, 17, 20, 21, 34, 35, 38, 39, 48, 49, 52, 53, 122, 123, 126, 127, 140, 141, 144, 145, 154, 155, 158, 159, 168, 169, 172, 173, 182, 183, 186, 187, 196, 197, 200, 201, 264, 265, 266, 269, 270, 276, 277, 280, 281, 293, 294, 296, 297, 300, 301, 304, 313, 314, 316, 317, 320, 321, 333, 334, 547, 555, 557, 554, 553, 552, 536, 544, 546, 545, 543, 542, 541, 525, 533, 535, 532, 531, 530, 518, 517, 516, 515, 523, 464, 461, 463, 460, 456, 453, 455, 452, 448, 445, 447, 444, 440, 437, 439, 436, 432, 429, 431, 428, 424, 419, 423, 418, 380, 377, 379, 376, 372, 369, 371, 368, 364, 359, 363, 358, 275, 337, 504, 500, 0, 66, 67, 80, 81, 84, 85, 94, 95, 98, 99, 108, 109, 112, 113, 284, 534, 414, 411, 413, 410, 406, 403, 405, 402, 398, 395, 397, 394, 390, 385, 1, 285, 286, 289, 290, 305, 306, 309, 310, 325, 326, 329, 330, 551, 550, 549, 548, 540, 539, 538, 537, 529, 528, 527, 526, 295, 315, 335, 336, 338, 347, 348, 505, 512, 503, 510, 501, 502, 558, 339, 511, 220, 221, 224, 225, 238, 239, 252, 253, 132, 133, 136, 137, 150, 151, 164, 165, 178, 179, 192, 193, 206, 207, 340, 499, 72, 73, 76, 77, 90, 91, 104, 105, 118, 119, 212, 213, 216, 217, 230, 231, 234, 235, 244, 245, 248, 249, 343, 344, 26, 27, 30, 31, 44, 45, 58, 59, 124, 125, 128, 129, 142, 143, 146, 147, 156, 157, 160, 161, 170, 171, 174, 175, 184, 185, 188, 189, 198, 199, 202, 203, 258, 259, 262, 263, 267, 268, 271, 272, 278, 279, 282, 283, 287, 288, 291, 292, 298, 299, 302, 303, 307, 308, 311, 312, 318, 319, 322, 323, 327, 328, 331, 332, 12, 13, 64, 65, 68, 69, 82, 83, 86, 87, 96, 97, 100, 101, 110, 111, 114, 115, 4, 5, 8, 9, 18, 19, 22, 23, 36, 37, 40, 41, 50, 51, 54, 55, 351, 352, 353, 354, 355 };
@@ -3082,14 +3085,19 @@ public sealed partial class SanetR50 : INetwork
         int W_9 = (W + 7) / 16; // (W+7)/16
         if (Hc2 < 1 || Wc2 < 1 || Hc4 < 1 || Wc4 < 1 || Hc8 < 1 || Wc8 < 1 || H_6 < 1 || W_7 < 1 || H_8 < 1 || W_9 < 1)
             throw new ArgumentException($"sanet-r50: input {height}×{width} is too small: a feature map would have no pixels");
+        var arena = new ArenaBinder(559);
+        Bind(arena, N, H, W); // measures every buffer
         if (training)
-            BindTraining(N, H, W);
+            arena.Place(Device.Accelerator, ref _arena, TrainingFirst, TrainingLast, TrainingOrder);
         else
-            BindInference(N, H, W);
+            arena.Place(Device.Accelerator, ref _arena, InferenceFirst, InferenceLast, InferenceOrder);
+        Bind(arena, N, H, W); // binds every field to its slice (default where the plan has no such buffer)
+        PlannedPeakBytes = arena.PeakBytes;
         (BatchSize, Height, Width, _training) = (batch, height, width, training);
     }
 
-    private void BindInference(int N, int H, int W)
+    /// <summary>Every buffer, numbered as in the plan tables: measured on the first pass, bound to its arena slice on the second.</summary>
+    private void Bind(ArenaBinder arena, int N, int H, int W)
     {
         int Hc2 = (H + 1) / 2; // ⌈H/2⌉
         int Wc2 = (W + 1) / 2; // ⌈W/2⌉
@@ -3101,2077 +3109,565 @@ public sealed partial class SanetR50 : INetwork
         int W_7 = (W + 3) / 8; // (W+3)/8
         int H_8 = (H + 7) / 16; // (H+7)/16
         int W_9 = (W + 7) / 16; // (W+7)/16
-        long[] lengths =
-        {
-            (long)N * 3 * H * W, // image
-            (long)N * H * W, // label
-            (long)N * 64 * Hc2 * Wc2, // backbone.stem.0
-            (long)N * 64 * Hc2 * Wc2, // backbone.stem.2
-            (long)64, // backbone.stem.1.mean
-            (long)64, // backbone.stem.1.inv_std
-            (long)N * 64 * Hc2 * Wc2, // backbone.stem.3
-            (long)N * 64 * Hc2 * Wc2, // backbone.stem.5
-            (long)64, // backbone.stem.4.mean
-            (long)64, // backbone.stem.4.inv_std
-            (long)N * 128 * Hc2 * Wc2, // backbone.stem.6
-            (long)N * 128 * Hc2 * Wc2, // backbone.stem.8
-            (long)128, // backbone.stem.7.mean
-            (long)128, // backbone.stem.7.inv_std
-            (long)N * 128 * Hc4 * Wc4, // backbone.maxpool
-            (long)N * 128 * Hc4 * Wc4, // backbone.maxpool.argmax
-            (long)N * 64 * Hc4 * Wc4, // backbone.layer1.0.conv1
-            (long)N * 64 * Hc4 * Wc4, // backbone.layer1.0.relu1
-            (long)64, // backbone.layer1.0.bn1.mean
-            (long)64, // backbone.layer1.0.bn1.inv_std
-            (long)N * 64 * Hc4 * Wc4, // backbone.layer1.0.conv2
-            (long)N * 64 * Hc4 * Wc4, // backbone.layer1.0.relu2
-            (long)64, // backbone.layer1.0.bn2.mean
-            (long)64, // backbone.layer1.0.bn2.inv_std
-            (long)N * 256 * Hc4 * Wc4, // backbone.layer1.0.conv3
-            (long)N * 256 * Hc4 * Wc4, // backbone.layer1.0.bn3
-            (long)256, // backbone.layer1.0.bn3.mean
-            (long)256, // backbone.layer1.0.bn3.inv_std
-            (long)N * 256 * Hc4 * Wc4, // backbone.layer1.0.downsample.0
-            (long)N * 256 * Hc4 * Wc4, // backbone.layer1.0.downsample.1
-            (long)256, // backbone.layer1.0.downsample.1.mean
-            (long)256, // backbone.layer1.0.downsample.1.inv_std
-            (long)N * 256 * Hc4 * Wc4, // backbone.layer1.0.add
-            (long)N * 256 * Hc4 * Wc4, // backbone.layer1.0.relu3
-            (long)N * 64 * Hc4 * Wc4, // backbone.layer1.1.conv1
-            (long)N * 64 * Hc4 * Wc4, // backbone.layer1.1.relu1
-            (long)64, // backbone.layer1.1.bn1.mean
-            (long)64, // backbone.layer1.1.bn1.inv_std
-            (long)N * 64 * Hc4 * Wc4, // backbone.layer1.1.conv2
-            (long)N * 64 * Hc4 * Wc4, // backbone.layer1.1.relu2
-            (long)64, // backbone.layer1.1.bn2.mean
-            (long)64, // backbone.layer1.1.bn2.inv_std
-            (long)N * 256 * Hc4 * Wc4, // backbone.layer1.1.conv3
-            (long)N * 256 * Hc4 * Wc4, // backbone.layer1.1.bn3
-            (long)256, // backbone.layer1.1.bn3.mean
-            (long)256, // backbone.layer1.1.bn3.inv_std
-            (long)N * 256 * Hc4 * Wc4, // backbone.layer1.1.add
-            (long)N * 256 * Hc4 * Wc4, // backbone.layer1.1.relu3
-            (long)N * 64 * Hc4 * Wc4, // backbone.layer1.2.conv1
-            (long)N * 64 * Hc4 * Wc4, // backbone.layer1.2.relu1
-            (long)64, // backbone.layer1.2.bn1.mean
-            (long)64, // backbone.layer1.2.bn1.inv_std
-            (long)N * 64 * Hc4 * Wc4, // backbone.layer1.2.conv2
-            (long)N * 64 * Hc4 * Wc4, // backbone.layer1.2.relu2
-            (long)64, // backbone.layer1.2.bn2.mean
-            (long)64, // backbone.layer1.2.bn2.inv_std
-            (long)N * 256 * Hc4 * Wc4, // backbone.layer1.2.conv3
-            (long)N * 256 * Hc4 * Wc4, // backbone.layer1.2.bn3
-            (long)256, // backbone.layer1.2.bn3.mean
-            (long)256, // backbone.layer1.2.bn3.inv_std
-            (long)N * 256 * Hc4 * Wc4, // backbone.layer1.2.add
-            (long)N * 256 * Hc4 * Wc4, // backbone.layer1.2.relu3
-            (long)N * 128 * Hc4 * Wc4, // backbone.layer2.0.conv1
-            (long)N * 128 * Hc4 * Wc4, // backbone.layer2.0.relu1
-            (long)128, // backbone.layer2.0.bn1.mean
-            (long)128, // backbone.layer2.0.bn1.inv_std
-            (long)N * 128 * Hc8 * Wc8, // backbone.layer2.0.conv2
-            (long)N * 128 * Hc8 * Wc8, // backbone.layer2.0.relu2
-            (long)128, // backbone.layer2.0.bn2.mean
-            (long)128, // backbone.layer2.0.bn2.inv_std
-            (long)N * 512 * Hc8 * Wc8, // backbone.layer2.0.conv3
-            (long)N * 512 * Hc8 * Wc8, // backbone.layer2.0.bn3
-            (long)512, // backbone.layer2.0.bn3.mean
-            (long)512, // backbone.layer2.0.bn3.inv_std
-            (long)N * 512 * Hc8 * Wc8, // backbone.layer2.0.downsample.0
-            (long)N * 512 * Hc8 * Wc8, // backbone.layer2.0.downsample.1
-            (long)512, // backbone.layer2.0.downsample.1.mean
-            (long)512, // backbone.layer2.0.downsample.1.inv_std
-            (long)N * 512 * Hc8 * Wc8, // backbone.layer2.0.add
-            (long)N * 512 * Hc8 * Wc8, // backbone.layer2.0.relu3
-            (long)N * 128 * Hc8 * Wc8, // backbone.layer2.1.conv1
-            (long)N * 128 * Hc8 * Wc8, // backbone.layer2.1.relu1
-            (long)128, // backbone.layer2.1.bn1.mean
-            (long)128, // backbone.layer2.1.bn1.inv_std
-            (long)N * 128 * Hc8 * Wc8, // backbone.layer2.1.conv2
-            (long)N * 128 * Hc8 * Wc8, // backbone.layer2.1.relu2
-            (long)128, // backbone.layer2.1.bn2.mean
-            (long)128, // backbone.layer2.1.bn2.inv_std
-            (long)N * 512 * Hc8 * Wc8, // backbone.layer2.1.conv3
-            (long)N * 512 * Hc8 * Wc8, // backbone.layer2.1.bn3
-            (long)512, // backbone.layer2.1.bn3.mean
-            (long)512, // backbone.layer2.1.bn3.inv_std
-            (long)N * 512 * Hc8 * Wc8, // backbone.layer2.1.add
-            (long)N * 512 * Hc8 * Wc8, // backbone.layer2.1.relu3
-            (long)N * 128 * Hc8 * Wc8, // backbone.layer2.2.conv1
-            (long)N * 128 * Hc8 * Wc8, // backbone.layer2.2.relu1
-            (long)128, // backbone.layer2.2.bn1.mean
-            (long)128, // backbone.layer2.2.bn1.inv_std
-            (long)N * 128 * Hc8 * Wc8, // backbone.layer2.2.conv2
-            (long)N * 128 * Hc8 * Wc8, // backbone.layer2.2.relu2
-            (long)128, // backbone.layer2.2.bn2.mean
-            (long)128, // backbone.layer2.2.bn2.inv_std
-            (long)N * 512 * Hc8 * Wc8, // backbone.layer2.2.conv3
-            (long)N * 512 * Hc8 * Wc8, // backbone.layer2.2.bn3
-            (long)512, // backbone.layer2.2.bn3.mean
-            (long)512, // backbone.layer2.2.bn3.inv_std
-            (long)N * 512 * Hc8 * Wc8, // backbone.layer2.2.add
-            (long)N * 512 * Hc8 * Wc8, // backbone.layer2.2.relu3
-            (long)N * 128 * Hc8 * Wc8, // backbone.layer2.3.conv1
-            (long)N * 128 * Hc8 * Wc8, // backbone.layer2.3.relu1
-            (long)128, // backbone.layer2.3.bn1.mean
-            (long)128, // backbone.layer2.3.bn1.inv_std
-            (long)N * 128 * Hc8 * Wc8, // backbone.layer2.3.conv2
-            (long)N * 128 * Hc8 * Wc8, // backbone.layer2.3.relu2
-            (long)128, // backbone.layer2.3.bn2.mean
-            (long)128, // backbone.layer2.3.bn2.inv_std
-            (long)N * 512 * Hc8 * Wc8, // backbone.layer2.3.conv3
-            (long)N * 512 * Hc8 * Wc8, // backbone.layer2.3.bn3
-            (long)512, // backbone.layer2.3.bn3.mean
-            (long)512, // backbone.layer2.3.bn3.inv_std
-            (long)N * 512 * Hc8 * Wc8, // backbone.layer2.3.add
-            (long)N * 512 * Hc8 * Wc8, // backbone.layer2.3.relu3
-            (long)N * 256 * Hc8 * Wc8, // backbone.layer3.0.conv1
-            (long)N * 256 * Hc8 * Wc8, // backbone.layer3.0.relu1
-            (long)256, // backbone.layer3.0.bn1.mean
-            (long)256, // backbone.layer3.0.bn1.inv_std
-            (long)N * 256 * Hc8 * Wc8, // backbone.layer3.0.conv2
-            (long)N * 256 * Hc8 * Wc8, // backbone.layer3.0.relu2
-            (long)256, // backbone.layer3.0.bn2.mean
-            (long)256, // backbone.layer3.0.bn2.inv_std
-            (long)N * 1024 * Hc8 * Wc8, // backbone.layer3.0.conv3
-            (long)N * 1024 * Hc8 * Wc8, // backbone.layer3.0.bn3
-            (long)1024, // backbone.layer3.0.bn3.mean
-            (long)1024, // backbone.layer3.0.bn3.inv_std
-            (long)N * 1024 * Hc8 * Wc8, // backbone.layer3.0.downsample.0
-            (long)N * 1024 * Hc8 * Wc8, // backbone.layer3.0.downsample.1
-            (long)1024, // backbone.layer3.0.downsample.1.mean
-            (long)1024, // backbone.layer3.0.downsample.1.inv_std
-            (long)N * 1024 * Hc8 * Wc8, // backbone.layer3.0.add
-            (long)N * 1024 * Hc8 * Wc8, // backbone.layer3.0.relu3
-            (long)N * 256 * Hc8 * Wc8, // backbone.layer3.1.conv1
-            (long)N * 256 * Hc8 * Wc8, // backbone.layer3.1.relu1
-            (long)256, // backbone.layer3.1.bn1.mean
-            (long)256, // backbone.layer3.1.bn1.inv_std
-            (long)N * 256 * Hc8 * Wc8, // backbone.layer3.1.conv2
-            (long)N * 256 * Hc8 * Wc8, // backbone.layer3.1.relu2
-            (long)256, // backbone.layer3.1.bn2.mean
-            (long)256, // backbone.layer3.1.bn2.inv_std
-            (long)N * 1024 * Hc8 * Wc8, // backbone.layer3.1.conv3
-            (long)N * 1024 * Hc8 * Wc8, // backbone.layer3.1.bn3
-            (long)1024, // backbone.layer3.1.bn3.mean
-            (long)1024, // backbone.layer3.1.bn3.inv_std
-            (long)N * 1024 * Hc8 * Wc8, // backbone.layer3.1.add
-            (long)N * 1024 * Hc8 * Wc8, // backbone.layer3.1.relu3
-            (long)N * 256 * Hc8 * Wc8, // backbone.layer3.2.conv1
-            (long)N * 256 * Hc8 * Wc8, // backbone.layer3.2.relu1
-            (long)256, // backbone.layer3.2.bn1.mean
-            (long)256, // backbone.layer3.2.bn1.inv_std
-            (long)N * 256 * Hc8 * Wc8, // backbone.layer3.2.conv2
-            (long)N * 256 * Hc8 * Wc8, // backbone.layer3.2.relu2
-            (long)256, // backbone.layer3.2.bn2.mean
-            (long)256, // backbone.layer3.2.bn2.inv_std
-            (long)N * 1024 * Hc8 * Wc8, // backbone.layer3.2.conv3
-            (long)N * 1024 * Hc8 * Wc8, // backbone.layer3.2.bn3
-            (long)1024, // backbone.layer3.2.bn3.mean
-            (long)1024, // backbone.layer3.2.bn3.inv_std
-            (long)N * 1024 * Hc8 * Wc8, // backbone.layer3.2.add
-            (long)N * 1024 * Hc8 * Wc8, // backbone.layer3.2.relu3
-            (long)N * 256 * Hc8 * Wc8, // backbone.layer3.3.conv1
-            (long)N * 256 * Hc8 * Wc8, // backbone.layer3.3.relu1
-            (long)256, // backbone.layer3.3.bn1.mean
-            (long)256, // backbone.layer3.3.bn1.inv_std
-            (long)N * 256 * Hc8 * Wc8, // backbone.layer3.3.conv2
-            (long)N * 256 * Hc8 * Wc8, // backbone.layer3.3.relu2
-            (long)256, // backbone.layer3.3.bn2.mean
-            (long)256, // backbone.layer3.3.bn2.inv_std
-            (long)N * 1024 * Hc8 * Wc8, // backbone.layer3.3.conv3
-            (long)N * 1024 * Hc8 * Wc8, // backbone.layer3.3.bn3
-            (long)1024, // backbone.layer3.3.bn3.mean
-            (long)1024, // backbone.layer3.3.bn3.inv_std
-            (long)N * 1024 * Hc8 * Wc8, // backbone.layer3.3.add
-            (long)N * 1024 * Hc8 * Wc8, // backbone.layer3.3.relu3
-            (long)N * 256 * Hc8 * Wc8, // backbone.layer3.4.conv1
-            (long)N * 256 * Hc8 * Wc8, // backbone.layer3.4.relu1
-            (long)256, // backbone.layer3.4.bn1.mean
-            (long)256, // backbone.layer3.4.bn1.inv_std
-            (long)N * 256 * Hc8 * Wc8, // backbone.layer3.4.conv2
-            (long)N * 256 * Hc8 * Wc8, // backbone.layer3.4.relu2
-            (long)256, // backbone.layer3.4.bn2.mean
-            (long)256, // backbone.layer3.4.bn2.inv_std
-            (long)N * 1024 * Hc8 * Wc8, // backbone.layer3.4.conv3
-            (long)N * 1024 * Hc8 * Wc8, // backbone.layer3.4.bn3
-            (long)1024, // backbone.layer3.4.bn3.mean
-            (long)1024, // backbone.layer3.4.bn3.inv_std
-            (long)N * 1024 * Hc8 * Wc8, // backbone.layer3.4.add
-            (long)N * 1024 * Hc8 * Wc8, // backbone.layer3.4.relu3
-            (long)N * 256 * Hc8 * Wc8, // backbone.layer3.5.conv1
-            (long)N * 256 * Hc8 * Wc8, // backbone.layer3.5.relu1
-            (long)256, // backbone.layer3.5.bn1.mean
-            (long)256, // backbone.layer3.5.bn1.inv_std
-            (long)N * 256 * Hc8 * Wc8, // backbone.layer3.5.conv2
-            (long)N * 256 * Hc8 * Wc8, // backbone.layer3.5.relu2
-            (long)256, // backbone.layer3.5.bn2.mean
-            (long)256, // backbone.layer3.5.bn2.inv_std
-            (long)N * 1024 * Hc8 * Wc8, // backbone.layer3.5.conv3
-            (long)N * 1024 * Hc8 * Wc8, // backbone.layer3.5.bn3
-            (long)1024, // backbone.layer3.5.bn3.mean
-            (long)1024, // backbone.layer3.5.bn3.inv_std
-            (long)N * 1024 * Hc8 * Wc8, // backbone.layer3.5.add
-            (long)N * 1024 * Hc8 * Wc8, // backbone.layer3.5.relu3
-            (long)N * 512 * Hc8 * Wc8, // backbone.layer4.0.conv1
-            (long)N * 512 * Hc8 * Wc8, // backbone.layer4.0.relu1
-            (long)512, // backbone.layer4.0.bn1.mean
-            (long)512, // backbone.layer4.0.bn1.inv_std
-            (long)N * 512 * Hc8 * Wc8, // backbone.layer4.0.conv2
-            (long)N * 512 * Hc8 * Wc8, // backbone.layer4.0.relu2
-            (long)512, // backbone.layer4.0.bn2.mean
-            (long)512, // backbone.layer4.0.bn2.inv_std
-            (long)N * 2048 * Hc8 * Wc8, // backbone.layer4.0.conv3
-            (long)N * 2048 * Hc8 * Wc8, // backbone.layer4.0.bn3
-            (long)2048, // backbone.layer4.0.bn3.mean
-            (long)2048, // backbone.layer4.0.bn3.inv_std
-            (long)N * 2048 * Hc8 * Wc8, // backbone.layer4.0.downsample.0
-            (long)N * 2048 * Hc8 * Wc8, // backbone.layer4.0.downsample.1
-            (long)2048, // backbone.layer4.0.downsample.1.mean
-            (long)2048, // backbone.layer4.0.downsample.1.inv_std
-            (long)N * 2048 * Hc8 * Wc8, // backbone.layer4.0.add
-            (long)N * 2048 * Hc8 * Wc8, // backbone.layer4.0.relu3
-            (long)N * 512 * Hc8 * Wc8, // backbone.layer4.1.conv1
-            (long)N * 512 * Hc8 * Wc8, // backbone.layer4.1.relu1
-            (long)512, // backbone.layer4.1.bn1.mean
-            (long)512, // backbone.layer4.1.bn1.inv_std
-            (long)N * 512 * Hc8 * Wc8, // backbone.layer4.1.conv2
-            (long)N * 512 * Hc8 * Wc8, // backbone.layer4.1.relu2
-            (long)512, // backbone.layer4.1.bn2.mean
-            (long)512, // backbone.layer4.1.bn2.inv_std
-            (long)N * 2048 * Hc8 * Wc8, // backbone.layer4.1.conv3
-            (long)N * 2048 * Hc8 * Wc8, // backbone.layer4.1.bn3
-            (long)2048, // backbone.layer4.1.bn3.mean
-            (long)2048, // backbone.layer4.1.bn3.inv_std
-            (long)N * 2048 * Hc8 * Wc8, // backbone.layer4.1.add
-            (long)N * 2048 * Hc8 * Wc8, // backbone.layer4.1.relu3
-            (long)N * 512 * Hc8 * Wc8, // backbone.layer4.2.conv1
-            (long)N * 512 * Hc8 * Wc8, // backbone.layer4.2.relu1
-            (long)512, // backbone.layer4.2.bn1.mean
-            (long)512, // backbone.layer4.2.bn1.inv_std
-            (long)N * 512 * Hc8 * Wc8, // backbone.layer4.2.conv2
-            (long)N * 512 * Hc8 * Wc8, // backbone.layer4.2.relu2
-            (long)512, // backbone.layer4.2.bn2.mean
-            (long)512, // backbone.layer4.2.bn2.inv_std
-            (long)N * 2048 * Hc8 * Wc8, // backbone.layer4.2.conv3
-            (long)N * 2048 * Hc8 * Wc8, // backbone.layer4.2.bn3
-            (long)2048, // backbone.layer4.2.bn3.mean
-            (long)2048, // backbone.layer4.2.bn3.inv_std
-            (long)N * 2048 * Hc8 * Wc8, // backbone.layer4.2.add
-            (long)N * 2048 * Hc8 * Wc8, // backbone.layer4.2.relu3
-            (long)N * 256 * Hc4 * Wc4, // head.sa1.conv_res.0
-            (long)N * 256 * Hc4 * Wc4, // head.sa1.conv_res.2
-            (long)256, // head.sa1.conv_res.1.mean
-            (long)256, // head.sa1.conv_res.1.inv_std
-            (long)N * 256 * Hc4 * Wc4, // head.sa1.conv_res.3
-            (long)N * 256 * Hc4 * Wc4, // head.sa1.conv_res.5
-            (long)256, // head.sa1.conv_res.4.mean
-            (long)256, // head.sa1.conv_res.4.inv_std
-            (long)N * 256 * H_6 * W_7, // head.sa1.pool
-            (long)N * 256 * H_6 * W_7, // head.sa1.conv_attn.0
-            (long)N * 256 * H_6 * W_7, // head.sa1.conv_attn.2
-            (long)256, // head.sa1.conv_attn.1.mean
-            (long)256, // head.sa1.conv_attn.1.inv_std
-            (long)N * 256 * H_6 * W_7, // head.sa1.conv_attn.3
-            (long)N * 256 * H_6 * W_7, // head.sa1.conv_attn.5
-            (long)256, // head.sa1.conv_attn.4.mean
-            (long)256, // head.sa1.conv_attn.4.inv_std
-            (long)N * 256 * Hc4 * Wc4, // head.sa1.upsample
-            (long)N * 256 * Hc4 * Wc4, // head.sa1.add
-            (long)N * 59 * Hc4 * Wc4, // head.cls1
-            (long)N * 256 * Hc8 * Wc8, // head.sa2.conv_res.0
-            (long)N * 256 * Hc8 * Wc8, // head.sa2.conv_res.2
-            (long)256, // head.sa2.conv_res.1.mean
-            (long)256, // head.sa2.conv_res.1.inv_std
-            (long)N * 256 * Hc8 * Wc8, // head.sa2.conv_res.3
-            (long)N * 256 * Hc8 * Wc8, // head.sa2.conv_res.5
-            (long)256, // head.sa2.conv_res.4.mean
-            (long)256, // head.sa2.conv_res.4.inv_std
-            (long)N * 512 * H_8 * W_9, // head.sa2.pool
-            (long)N * 256 * H_8 * W_9, // head.sa2.conv_attn.0
-            (long)N * 256 * H_8 * W_9, // head.sa2.conv_attn.2
-            (long)256, // head.sa2.conv_attn.1.mean
-            (long)256, // head.sa2.conv_attn.1.inv_std
-            (long)N * 256 * H_8 * W_9, // head.sa2.conv_attn.3
-            (long)N * 256 * H_8 * W_9, // head.sa2.conv_attn.5
-            (long)256, // head.sa2.conv_attn.4.mean
-            (long)256, // head.sa2.conv_attn.4.inv_std
-            (long)N * 256 * Hc8 * Wc8, // head.sa2.upsample
-            (long)N * 256 * Hc8 * Wc8, // head.sa2.add
-            (long)N * 59 * Hc8 * Wc8, // head.cls2
-            (long)N * 256 * Hc8 * Wc8, // head.sa3.conv_res.0
-            (long)N * 256 * Hc8 * Wc8, // head.sa3.conv_res.2
-            (long)256, // head.sa3.conv_res.1.mean
-            (long)256, // head.sa3.conv_res.1.inv_std
-            (long)N * 256 * Hc8 * Wc8, // head.sa3.conv_res.3
-            (long)N * 256 * Hc8 * Wc8, // head.sa3.conv_res.5
-            (long)256, // head.sa3.conv_res.4.mean
-            (long)256, // head.sa3.conv_res.4.inv_std
-            (long)N * 1024 * H_8 * W_9, // head.sa3.pool
-            (long)N * 256 * H_8 * W_9, // head.sa3.conv_attn.0
-            (long)N * 256 * H_8 * W_9, // head.sa3.conv_attn.2
-            (long)256, // head.sa3.conv_attn.1.mean
-            (long)256, // head.sa3.conv_attn.1.inv_std
-            (long)N * 256 * H_8 * W_9, // head.sa3.conv_attn.3
-            (long)N * 256 * H_8 * W_9, // head.sa3.conv_attn.5
-            (long)256, // head.sa3.conv_attn.4.mean
-            (long)256, // head.sa3.conv_attn.4.inv_std
-            (long)N * 256 * Hc8 * Wc8, // head.sa3.upsample
-            (long)N * 256 * Hc8 * Wc8, // head.sa3.add
-            (long)N * 59 * Hc8 * Wc8, // head.cls3
-            (long)N * 256 * Hc8 * Wc8, // head.sa4.conv_res.0
-            (long)N * 256 * Hc8 * Wc8, // head.sa4.conv_res.2
-            (long)256, // head.sa4.conv_res.1.mean
-            (long)256, // head.sa4.conv_res.1.inv_std
-            (long)N * 256 * Hc8 * Wc8, // head.sa4.conv_res.3
-            (long)N * 256 * Hc8 * Wc8, // head.sa4.conv_res.5
-            (long)256, // head.sa4.conv_res.4.mean
-            (long)256, // head.sa4.conv_res.4.inv_std
-            (long)N * 2048 * H_8 * W_9, // head.sa4.pool
-            (long)N * 256 * H_8 * W_9, // head.sa4.conv_attn.0
-            (long)N * 256 * H_8 * W_9, // head.sa4.conv_attn.2
-            (long)256, // head.sa4.conv_attn.1.mean
-            (long)256, // head.sa4.conv_attn.1.inv_std
-            (long)N * 256 * H_8 * W_9, // head.sa4.conv_attn.3
-            (long)N * 256 * H_8 * W_9, // head.sa4.conv_attn.5
-            (long)256, // head.sa4.conv_attn.4.mean
-            (long)256, // head.sa4.conv_attn.4.inv_std
-            (long)N * 256 * Hc8 * Wc8, // head.sa4.upsample
-            (long)N * 256 * Hc8 * Wc8, // head.sa4.add
-            (long)N * 59 * Hc8 * Wc8, // head.cls4
-            (long)N * 59 * Hc8 * Wc8, // head.up1
-            (long)N * 236 * Hc8 * Wc8, // head.concat
-            (long)N * 59 * Hc8 * Wc8, // head.mask_conv
-            (long)N * 236 * 1 * 1, // head.gap
-            (long)N * 59 * 1 * 1, // head.cat_fc
-            (long)N * 512 * Hc8 * Wc8, // head.fcn.0
-            (long)N * 512 * Hc8 * Wc8, // head.fcn.2
-            (long)512, // head.fcn.1.mean
-            (long)512, // head.fcn.1.inv_std
-            (long)N * 512 * Hc8 * Wc8, // head.fcn.3
-            (long)N * 512 * Hc8 * Wc8, // head.fcn.3.mask
-            (long)N * 59 * Hc8 * Wc8, // head.fcn.4
-            (long)N * 59 * Hc8 * Wc8, // head.dense
-            (long)N * 59 * H * W, // head.mask_up
-            (long)N * 59 * H * W, // head.dense_up
-            1L, // loss.mask
-            (long)2, // loss.mask.sums
-            1L, // loss.cat
-            1L, // loss.dense
-            (long)2, // loss.dense.sums
-        };
-        long[] offsets = ArenaPlanner.Place(lengths, InferenceFirst, InferenceLast, InferenceOrder, out long slots);
-        _arena?.Dispose();
-        _arena = Device.Accelerator.Allocate1D<float>(Math.Max(1, slots));
-        PlannedPeakBytes = 4 * slots;
-        ArrayView<float> arena = _arena.View;
-        this.d_backbone_layer1_0_add = default;
-        this.d_backbone_layer1_0_bn3 = default;
-        this.d_backbone_layer1_0_conv1 = default;
-        this.d_backbone_layer1_0_conv2 = default;
-        this.d_backbone_layer1_0_conv3 = default;
-        this.d_backbone_layer1_0_downsample_0 = default;
-        this.d_backbone_layer1_0_downsample_1 = default;
-        this.d_backbone_layer1_0_relu1 = default;
-        this.d_backbone_layer1_0_relu2 = default;
-        this.d_backbone_layer1_0_relu3 = default;
-        this.d_backbone_layer1_1_add = default;
-        this.d_backbone_layer1_1_bn3 = default;
-        this.d_backbone_layer1_1_conv1 = default;
-        this.d_backbone_layer1_1_conv2 = default;
-        this.d_backbone_layer1_1_conv3 = default;
-        this.d_backbone_layer1_1_relu1 = default;
-        this.d_backbone_layer1_1_relu2 = default;
-        this.d_backbone_layer1_1_relu3 = default;
-        this.d_backbone_layer1_2_add = default;
-        this.d_backbone_layer1_2_bn3 = default;
-        this.d_backbone_layer1_2_conv1 = default;
-        this.d_backbone_layer1_2_conv2 = default;
-        this.d_backbone_layer1_2_conv3 = default;
-        this.d_backbone_layer1_2_relu1 = default;
-        this.d_backbone_layer1_2_relu2 = default;
-        this.d_backbone_layer1_2_relu3 = default;
-        this.d_backbone_layer2_0_add = default;
-        this.d_backbone_layer2_0_bn3 = default;
-        this.d_backbone_layer2_0_conv1 = default;
-        this.d_backbone_layer2_0_conv2 = default;
-        this.d_backbone_layer2_0_conv3 = default;
-        this.d_backbone_layer2_0_downsample_0 = default;
-        this.d_backbone_layer2_0_downsample_1 = default;
-        this.d_backbone_layer2_0_relu1 = default;
-        this.d_backbone_layer2_0_relu2 = default;
-        this.d_backbone_layer2_0_relu3 = default;
-        this.d_backbone_layer2_1_add = default;
-        this.d_backbone_layer2_1_bn3 = default;
-        this.d_backbone_layer2_1_conv1 = default;
-        this.d_backbone_layer2_1_conv2 = default;
-        this.d_backbone_layer2_1_conv3 = default;
-        this.d_backbone_layer2_1_relu1 = default;
-        this.d_backbone_layer2_1_relu2 = default;
-        this.d_backbone_layer2_1_relu3 = default;
-        this.d_backbone_layer2_2_add = default;
-        this.d_backbone_layer2_2_bn3 = default;
-        this.d_backbone_layer2_2_conv1 = default;
-        this.d_backbone_layer2_2_conv2 = default;
-        this.d_backbone_layer2_2_conv3 = default;
-        this.d_backbone_layer2_2_relu1 = default;
-        this.d_backbone_layer2_2_relu2 = default;
-        this.d_backbone_layer2_2_relu3 = default;
-        this.d_backbone_layer2_3_add = default;
-        this.d_backbone_layer2_3_bn3 = default;
-        this.d_backbone_layer2_3_conv1 = default;
-        this.d_backbone_layer2_3_conv2 = default;
-        this.d_backbone_layer2_3_conv3 = default;
-        this.d_backbone_layer2_3_relu1 = default;
-        this.d_backbone_layer2_3_relu2 = default;
-        this.d_backbone_layer2_3_relu3 = default;
-        this.d_backbone_layer3_0_add = default;
-        this.d_backbone_layer3_0_bn3 = default;
-        this.d_backbone_layer3_0_conv1 = default;
-        this.d_backbone_layer3_0_conv2 = default;
-        this.d_backbone_layer3_0_conv3 = default;
-        this.d_backbone_layer3_0_downsample_0 = default;
-        this.d_backbone_layer3_0_downsample_1 = default;
-        this.d_backbone_layer3_0_relu1 = default;
-        this.d_backbone_layer3_0_relu2 = default;
-        this.d_backbone_layer3_0_relu3 = default;
-        this.d_backbone_layer3_1_add = default;
-        this.d_backbone_layer3_1_bn3 = default;
-        this.d_backbone_layer3_1_conv1 = default;
-        this.d_backbone_layer3_1_conv2 = default;
-        this.d_backbone_layer3_1_conv3 = default;
-        this.d_backbone_layer3_1_relu1 = default;
-        this.d_backbone_layer3_1_relu2 = default;
-        this.d_backbone_layer3_1_relu3 = default;
-        this.d_backbone_layer3_2_add = default;
-        this.d_backbone_layer3_2_bn3 = default;
-        this.d_backbone_layer3_2_conv1 = default;
-        this.d_backbone_layer3_2_conv2 = default;
-        this.d_backbone_layer3_2_conv3 = default;
-        this.d_backbone_layer3_2_relu1 = default;
-        this.d_backbone_layer3_2_relu2 = default;
-        this.d_backbone_layer3_2_relu3 = default;
-        this.d_backbone_layer3_3_add = default;
-        this.d_backbone_layer3_3_bn3 = default;
-        this.d_backbone_layer3_3_conv1 = default;
-        this.d_backbone_layer3_3_conv2 = default;
-        this.d_backbone_layer3_3_conv3 = default;
-        this.d_backbone_layer3_3_relu1 = default;
-        this.d_backbone_layer3_3_relu2 = default;
-        this.d_backbone_layer3_3_relu3 = default;
-        this.d_backbone_layer3_4_add = default;
-        this.d_backbone_layer3_4_bn3 = default;
-        this.d_backbone_layer3_4_conv1 = default;
-        this.d_backbone_layer3_4_conv2 = default;
-        this.d_backbone_layer3_4_conv3 = default;
-        this.d_backbone_layer3_4_relu1 = default;
-        this.d_backbone_layer3_4_relu2 = default;
-        this.d_backbone_layer3_4_relu3 = default;
-        this.d_backbone_layer3_5_add = default;
-        this.d_backbone_layer3_5_bn3 = default;
-        this.d_backbone_layer3_5_conv1 = default;
-        this.d_backbone_layer3_5_conv2 = default;
-        this.d_backbone_layer3_5_conv3 = default;
-        this.d_backbone_layer3_5_relu1 = default;
-        this.d_backbone_layer3_5_relu2 = default;
-        this.d_backbone_layer3_5_relu3 = default;
-        this.d_backbone_layer4_0_add = default;
-        this.d_backbone_layer4_0_bn3 = default;
-        this.d_backbone_layer4_0_conv1 = default;
-        this.d_backbone_layer4_0_conv2 = default;
-        this.d_backbone_layer4_0_conv3 = default;
-        this.d_backbone_layer4_0_downsample_0 = default;
-        this.d_backbone_layer4_0_downsample_1 = default;
-        this.d_backbone_layer4_0_relu1 = default;
-        this.d_backbone_layer4_0_relu2 = default;
-        this.d_backbone_layer4_0_relu3 = default;
-        this.d_backbone_layer4_1_add = default;
-        this.d_backbone_layer4_1_bn3 = default;
-        this.d_backbone_layer4_1_conv1 = default;
-        this.d_backbone_layer4_1_conv2 = default;
-        this.d_backbone_layer4_1_conv3 = default;
-        this.d_backbone_layer4_1_relu1 = default;
-        this.d_backbone_layer4_1_relu2 = default;
-        this.d_backbone_layer4_1_relu3 = default;
-        this.d_backbone_layer4_2_add = default;
-        this.d_backbone_layer4_2_bn3 = default;
-        this.d_backbone_layer4_2_conv1 = default;
-        this.d_backbone_layer4_2_conv2 = default;
-        this.d_backbone_layer4_2_conv3 = default;
-        this.d_backbone_layer4_2_relu1 = default;
-        this.d_backbone_layer4_2_relu2 = default;
-        this.d_backbone_layer4_2_relu3 = default;
-        this.d_backbone_maxpool = default;
-        this.d_backbone_stem_0 = default;
-        this.d_backbone_stem_2 = default;
-        this.d_backbone_stem_3 = default;
-        this.d_backbone_stem_5 = default;
-        this.d_backbone_stem_6 = default;
-        this.d_backbone_stem_8 = default;
-        this.d_head_cat_fc = default;
-        this.d_head_cls1 = default;
-        this.d_head_cls2 = default;
-        this.d_head_cls3 = default;
-        this.d_head_cls4 = default;
-        this.d_head_concat = default;
-        this.d_head_dense = default;
-        this.d_head_dense_up = default;
-        this.d_head_fcn_0 = default;
-        this.d_head_fcn_2 = default;
-        this.d_head_fcn_3 = default;
-        this.d_head_fcn_4 = default;
-        this.d_head_gap = default;
-        this.d_head_mask_conv = default;
-        this.d_head_mask_up = default;
-        this.d_head_sa1_add = default;
-        this.d_head_sa1_conv_attn_0 = default;
-        this.d_head_sa1_conv_attn_2 = default;
-        this.d_head_sa1_conv_attn_3 = default;
-        this.d_head_sa1_conv_attn_5 = default;
-        this.d_head_sa1_conv_res_0 = default;
-        this.d_head_sa1_conv_res_2 = default;
-        this.d_head_sa1_conv_res_3 = default;
-        this.d_head_sa1_conv_res_5 = default;
-        this.d_head_sa1_pool = default;
-        this.d_head_sa1_upsample = default;
-        this.d_head_sa2_add = default;
-        this.d_head_sa2_conv_attn_0 = default;
-        this.d_head_sa2_conv_attn_2 = default;
-        this.d_head_sa2_conv_attn_3 = default;
-        this.d_head_sa2_conv_attn_5 = default;
-        this.d_head_sa2_conv_res_0 = default;
-        this.d_head_sa2_conv_res_2 = default;
-        this.d_head_sa2_conv_res_3 = default;
-        this.d_head_sa2_conv_res_5 = default;
-        this.d_head_sa2_pool = default;
-        this.d_head_sa2_upsample = default;
-        this.d_head_sa3_add = default;
-        this.d_head_sa3_conv_attn_0 = default;
-        this.d_head_sa3_conv_attn_2 = default;
-        this.d_head_sa3_conv_attn_3 = default;
-        this.d_head_sa3_conv_attn_5 = default;
-        this.d_head_sa3_conv_res_0 = default;
-        this.d_head_sa3_conv_res_2 = default;
-        this.d_head_sa3_conv_res_3 = default;
-        this.d_head_sa3_conv_res_5 = default;
-        this.d_head_sa3_pool = default;
-        this.d_head_sa3_upsample = default;
-        this.d_head_sa4_add = default;
-        this.d_head_sa4_conv_attn_0 = default;
-        this.d_head_sa4_conv_attn_2 = default;
-        this.d_head_sa4_conv_attn_3 = default;
-        this.d_head_sa4_conv_attn_5 = default;
-        this.d_head_sa4_conv_res_0 = default;
-        this.d_head_sa4_conv_res_2 = default;
-        this.d_head_sa4_conv_res_3 = default;
-        this.d_head_sa4_conv_res_5 = default;
-        this.d_head_sa4_pool = default;
-        this.d_head_sa4_upsample = default;
-        this.d_head_up1 = default;
-        this.image = new Tensor(arena.SubView(offsets[0], lengths[0]), N, 3, H, W);
-        this._labels = new LabelMap(arena.SubView(offsets[1], lengths[1]).Cast<int>(), N, H, W);
-        this.backbone_stem_0 = new Tensor(arena.SubView(offsets[2], lengths[2]), N, 64, Hc2, Wc2);
-        this.backbone_stem_2 = new Tensor(arena.SubView(offsets[3], lengths[3]), N, 64, Hc2, Wc2);
-        this.backbone_stem_1_mean = arena.SubView(offsets[4], lengths[4]);
-        this.backbone_stem_1_inv_std = arena.SubView(offsets[5], lengths[5]);
-        this.backbone_stem_3 = new Tensor(arena.SubView(offsets[6], lengths[6]), N, 64, Hc2, Wc2);
-        this.backbone_stem_5 = new Tensor(arena.SubView(offsets[7], lengths[7]), N, 64, Hc2, Wc2);
-        this.backbone_stem_4_mean = arena.SubView(offsets[8], lengths[8]);
-        this.backbone_stem_4_inv_std = arena.SubView(offsets[9], lengths[9]);
-        this.backbone_stem_6 = new Tensor(arena.SubView(offsets[10], lengths[10]), N, 128, Hc2, Wc2);
-        this.backbone_stem_8 = new Tensor(arena.SubView(offsets[11], lengths[11]), N, 128, Hc2, Wc2);
-        this.backbone_stem_7_mean = arena.SubView(offsets[12], lengths[12]);
-        this.backbone_stem_7_inv_std = arena.SubView(offsets[13], lengths[13]);
-        this.backbone_maxpool = new Tensor(arena.SubView(offsets[14], lengths[14]), N, 128, Hc4, Wc4);
-        this.backbone_maxpool_argmax = arena.SubView(offsets[15], lengths[15]).Cast<int>();
-        this.backbone_layer1_0_conv1 = new Tensor(arena.SubView(offsets[16], lengths[16]), N, 64, Hc4, Wc4);
-        this.backbone_layer1_0_relu1 = new Tensor(arena.SubView(offsets[17], lengths[17]), N, 64, Hc4, Wc4);
-        this.backbone_layer1_0_bn1_mean = arena.SubView(offsets[18], lengths[18]);
-        this.backbone_layer1_0_bn1_inv_std = arena.SubView(offsets[19], lengths[19]);
-        this.backbone_layer1_0_conv2 = new Tensor(arena.SubView(offsets[20], lengths[20]), N, 64, Hc4, Wc4);
-        this.backbone_layer1_0_relu2 = new Tensor(arena.SubView(offsets[21], lengths[21]), N, 64, Hc4, Wc4);
-        this.backbone_layer1_0_bn2_mean = arena.SubView(offsets[22], lengths[22]);
-        this.backbone_layer1_0_bn2_inv_std = arena.SubView(offsets[23], lengths[23]);
-        this.backbone_layer1_0_conv3 = new Tensor(arena.SubView(offsets[24], lengths[24]), N, 256, Hc4, Wc4);
-        this.backbone_layer1_0_bn3 = new Tensor(arena.SubView(offsets[25], lengths[25]), N, 256, Hc4, Wc4);
-        this.backbone_layer1_0_bn3_mean = arena.SubView(offsets[26], lengths[26]);
-        this.backbone_layer1_0_bn3_inv_std = arena.SubView(offsets[27], lengths[27]);
-        this.backbone_layer1_0_downsample_0 = new Tensor(arena.SubView(offsets[28], lengths[28]), N, 256, Hc4, Wc4);
-        this.backbone_layer1_0_downsample_1 = new Tensor(arena.SubView(offsets[29], lengths[29]), N, 256, Hc4, Wc4);
-        this.backbone_layer1_0_downsample_1_mean = arena.SubView(offsets[30], lengths[30]);
-        this.backbone_layer1_0_downsample_1_inv_std = arena.SubView(offsets[31], lengths[31]);
-        this.backbone_layer1_0_add = new Tensor(arena.SubView(offsets[32], lengths[32]), N, 256, Hc4, Wc4);
-        this.backbone_layer1_0_relu3 = new Tensor(arena.SubView(offsets[33], lengths[33]), N, 256, Hc4, Wc4);
-        this.backbone_layer1_1_conv1 = new Tensor(arena.SubView(offsets[34], lengths[34]), N, 64, Hc4, Wc4);
-        this.backbone_layer1_1_relu1 = new Tensor(arena.SubView(offsets[35], lengths[35]), N, 64, Hc4, Wc4);
-        this.backbone_layer1_1_bn1_mean = arena.SubView(offsets[36], lengths[36]);
-        this.backbone_layer1_1_bn1_inv_std = arena.SubView(offsets[37], lengths[37]);
-        this.backbone_layer1_1_conv2 = new Tensor(arena.SubView(offsets[38], lengths[38]), N, 64, Hc4, Wc4);
-        this.backbone_layer1_1_relu2 = new Tensor(arena.SubView(offsets[39], lengths[39]), N, 64, Hc4, Wc4);
-        this.backbone_layer1_1_bn2_mean = arena.SubView(offsets[40], lengths[40]);
-        this.backbone_layer1_1_bn2_inv_std = arena.SubView(offsets[41], lengths[41]);
-        this.backbone_layer1_1_conv3 = new Tensor(arena.SubView(offsets[42], lengths[42]), N, 256, Hc4, Wc4);
-        this.backbone_layer1_1_bn3 = new Tensor(arena.SubView(offsets[43], lengths[43]), N, 256, Hc4, Wc4);
-        this.backbone_layer1_1_bn3_mean = arena.SubView(offsets[44], lengths[44]);
-        this.backbone_layer1_1_bn3_inv_std = arena.SubView(offsets[45], lengths[45]);
-        this.backbone_layer1_1_add = new Tensor(arena.SubView(offsets[46], lengths[46]), N, 256, Hc4, Wc4);
-        this.backbone_layer1_1_relu3 = new Tensor(arena.SubView(offsets[47], lengths[47]), N, 256, Hc4, Wc4);
-        this.backbone_layer1_2_conv1 = new Tensor(arena.SubView(offsets[48], lengths[48]), N, 64, Hc4, Wc4);
-        this.backbone_layer1_2_relu1 = new Tensor(arena.SubView(offsets[49], lengths[49]), N, 64, Hc4, Wc4);
-        this.backbone_layer1_2_bn1_mean = arena.SubView(offsets[50], lengths[50]);
-        this.backbone_layer1_2_bn1_inv_std = arena.SubView(offsets[51], lengths[51]);
-        this.backbone_layer1_2_conv2 = new Tensor(arena.SubView(offsets[52], lengths[52]), N, 64, Hc4, Wc4);
-        this.backbone_layer1_2_relu2 = new Tensor(arena.SubView(offsets[53], lengths[53]), N, 64, Hc4, Wc4);
-        this.backbone_layer1_2_bn2_mean = arena.SubView(offsets[54], lengths[54]);
-        this.backbone_layer1_2_bn2_inv_std = arena.SubView(offsets[55], lengths[55]);
-        this.backbone_layer1_2_conv3 = new Tensor(arena.SubView(offsets[56], lengths[56]), N, 256, Hc4, Wc4);
-        this.backbone_layer1_2_bn3 = new Tensor(arena.SubView(offsets[57], lengths[57]), N, 256, Hc4, Wc4);
-        this.backbone_layer1_2_bn3_mean = arena.SubView(offsets[58], lengths[58]);
-        this.backbone_layer1_2_bn3_inv_std = arena.SubView(offsets[59], lengths[59]);
-        this.backbone_layer1_2_add = new Tensor(arena.SubView(offsets[60], lengths[60]), N, 256, Hc4, Wc4);
-        this.backbone_layer1_2_relu3 = new Tensor(arena.SubView(offsets[61], lengths[61]), N, 256, Hc4, Wc4);
-        this.backbone_layer2_0_conv1 = new Tensor(arena.SubView(offsets[62], lengths[62]), N, 128, Hc4, Wc4);
-        this.backbone_layer2_0_relu1 = new Tensor(arena.SubView(offsets[63], lengths[63]), N, 128, Hc4, Wc4);
-        this.backbone_layer2_0_bn1_mean = arena.SubView(offsets[64], lengths[64]);
-        this.backbone_layer2_0_bn1_inv_std = arena.SubView(offsets[65], lengths[65]);
-        this.backbone_layer2_0_conv2 = new Tensor(arena.SubView(offsets[66], lengths[66]), N, 128, Hc8, Wc8);
-        this.backbone_layer2_0_relu2 = new Tensor(arena.SubView(offsets[67], lengths[67]), N, 128, Hc8, Wc8);
-        this.backbone_layer2_0_bn2_mean = arena.SubView(offsets[68], lengths[68]);
-        this.backbone_layer2_0_bn2_inv_std = arena.SubView(offsets[69], lengths[69]);
-        this.backbone_layer2_0_conv3 = new Tensor(arena.SubView(offsets[70], lengths[70]), N, 512, Hc8, Wc8);
-        this.backbone_layer2_0_bn3 = new Tensor(arena.SubView(offsets[71], lengths[71]), N, 512, Hc8, Wc8);
-        this.backbone_layer2_0_bn3_mean = arena.SubView(offsets[72], lengths[72]);
-        this.backbone_layer2_0_bn3_inv_std = arena.SubView(offsets[73], lengths[73]);
-        this.backbone_layer2_0_downsample_0 = new Tensor(arena.SubView(offsets[74], lengths[74]), N, 512, Hc8, Wc8);
-        this.backbone_layer2_0_downsample_1 = new Tensor(arena.SubView(offsets[75], lengths[75]), N, 512, Hc8, Wc8);
-        this.backbone_layer2_0_downsample_1_mean = arena.SubView(offsets[76], lengths[76]);
-        this.backbone_layer2_0_downsample_1_inv_std = arena.SubView(offsets[77], lengths[77]);
-        this.backbone_layer2_0_add = new Tensor(arena.SubView(offsets[78], lengths[78]), N, 512, Hc8, Wc8);
-        this.backbone_layer2_0_relu3 = new Tensor(arena.SubView(offsets[79], lengths[79]), N, 512, Hc8, Wc8);
-        this.backbone_layer2_1_conv1 = new Tensor(arena.SubView(offsets[80], lengths[80]), N, 128, Hc8, Wc8);
-        this.backbone_layer2_1_relu1 = new Tensor(arena.SubView(offsets[81], lengths[81]), N, 128, Hc8, Wc8);
-        this.backbone_layer2_1_bn1_mean = arena.SubView(offsets[82], lengths[82]);
-        this.backbone_layer2_1_bn1_inv_std = arena.SubView(offsets[83], lengths[83]);
-        this.backbone_layer2_1_conv2 = new Tensor(arena.SubView(offsets[84], lengths[84]), N, 128, Hc8, Wc8);
-        this.backbone_layer2_1_relu2 = new Tensor(arena.SubView(offsets[85], lengths[85]), N, 128, Hc8, Wc8);
-        this.backbone_layer2_1_bn2_mean = arena.SubView(offsets[86], lengths[86]);
-        this.backbone_layer2_1_bn2_inv_std = arena.SubView(offsets[87], lengths[87]);
-        this.backbone_layer2_1_conv3 = new Tensor(arena.SubView(offsets[88], lengths[88]), N, 512, Hc8, Wc8);
-        this.backbone_layer2_1_bn3 = new Tensor(arena.SubView(offsets[89], lengths[89]), N, 512, Hc8, Wc8);
-        this.backbone_layer2_1_bn3_mean = arena.SubView(offsets[90], lengths[90]);
-        this.backbone_layer2_1_bn3_inv_std = arena.SubView(offsets[91], lengths[91]);
-        this.backbone_layer2_1_add = new Tensor(arena.SubView(offsets[92], lengths[92]), N, 512, Hc8, Wc8);
-        this.backbone_layer2_1_relu3 = new Tensor(arena.SubView(offsets[93], lengths[93]), N, 512, Hc8, Wc8);
-        this.backbone_layer2_2_conv1 = new Tensor(arena.SubView(offsets[94], lengths[94]), N, 128, Hc8, Wc8);
-        this.backbone_layer2_2_relu1 = new Tensor(arena.SubView(offsets[95], lengths[95]), N, 128, Hc8, Wc8);
-        this.backbone_layer2_2_bn1_mean = arena.SubView(offsets[96], lengths[96]);
-        this.backbone_layer2_2_bn1_inv_std = arena.SubView(offsets[97], lengths[97]);
-        this.backbone_layer2_2_conv2 = new Tensor(arena.SubView(offsets[98], lengths[98]), N, 128, Hc8, Wc8);
-        this.backbone_layer2_2_relu2 = new Tensor(arena.SubView(offsets[99], lengths[99]), N, 128, Hc8, Wc8);
-        this.backbone_layer2_2_bn2_mean = arena.SubView(offsets[100], lengths[100]);
-        this.backbone_layer2_2_bn2_inv_std = arena.SubView(offsets[101], lengths[101]);
-        this.backbone_layer2_2_conv3 = new Tensor(arena.SubView(offsets[102], lengths[102]), N, 512, Hc8, Wc8);
-        this.backbone_layer2_2_bn3 = new Tensor(arena.SubView(offsets[103], lengths[103]), N, 512, Hc8, Wc8);
-        this.backbone_layer2_2_bn3_mean = arena.SubView(offsets[104], lengths[104]);
-        this.backbone_layer2_2_bn3_inv_std = arena.SubView(offsets[105], lengths[105]);
-        this.backbone_layer2_2_add = new Tensor(arena.SubView(offsets[106], lengths[106]), N, 512, Hc8, Wc8);
-        this.backbone_layer2_2_relu3 = new Tensor(arena.SubView(offsets[107], lengths[107]), N, 512, Hc8, Wc8);
-        this.backbone_layer2_3_conv1 = new Tensor(arena.SubView(offsets[108], lengths[108]), N, 128, Hc8, Wc8);
-        this.backbone_layer2_3_relu1 = new Tensor(arena.SubView(offsets[109], lengths[109]), N, 128, Hc8, Wc8);
-        this.backbone_layer2_3_bn1_mean = arena.SubView(offsets[110], lengths[110]);
-        this.backbone_layer2_3_bn1_inv_std = arena.SubView(offsets[111], lengths[111]);
-        this.backbone_layer2_3_conv2 = new Tensor(arena.SubView(offsets[112], lengths[112]), N, 128, Hc8, Wc8);
-        this.backbone_layer2_3_relu2 = new Tensor(arena.SubView(offsets[113], lengths[113]), N, 128, Hc8, Wc8);
-        this.backbone_layer2_3_bn2_mean = arena.SubView(offsets[114], lengths[114]);
-        this.backbone_layer2_3_bn2_inv_std = arena.SubView(offsets[115], lengths[115]);
-        this.backbone_layer2_3_conv3 = new Tensor(arena.SubView(offsets[116], lengths[116]), N, 512, Hc8, Wc8);
-        this.backbone_layer2_3_bn3 = new Tensor(arena.SubView(offsets[117], lengths[117]), N, 512, Hc8, Wc8);
-        this.backbone_layer2_3_bn3_mean = arena.SubView(offsets[118], lengths[118]);
-        this.backbone_layer2_3_bn3_inv_std = arena.SubView(offsets[119], lengths[119]);
-        this.backbone_layer2_3_add = new Tensor(arena.SubView(offsets[120], lengths[120]), N, 512, Hc8, Wc8);
-        this.backbone_layer2_3_relu3 = new Tensor(arena.SubView(offsets[121], lengths[121]), N, 512, Hc8, Wc8);
-        this.backbone_layer3_0_conv1 = new Tensor(arena.SubView(offsets[122], lengths[122]), N, 256, Hc8, Wc8);
-        this.backbone_layer3_0_relu1 = new Tensor(arena.SubView(offsets[123], lengths[123]), N, 256, Hc8, Wc8);
-        this.backbone_layer3_0_bn1_mean = arena.SubView(offsets[124], lengths[124]);
-        this.backbone_layer3_0_bn1_inv_std = arena.SubView(offsets[125], lengths[125]);
-        this.backbone_layer3_0_conv2 = new Tensor(arena.SubView(offsets[126], lengths[126]), N, 256, Hc8, Wc8);
-        this.backbone_layer3_0_relu2 = new Tensor(arena.SubView(offsets[127], lengths[127]), N, 256, Hc8, Wc8);
-        this.backbone_layer3_0_bn2_mean = arena.SubView(offsets[128], lengths[128]);
-        this.backbone_layer3_0_bn2_inv_std = arena.SubView(offsets[129], lengths[129]);
-        this.backbone_layer3_0_conv3 = new Tensor(arena.SubView(offsets[130], lengths[130]), N, 1024, Hc8, Wc8);
-        this.backbone_layer3_0_bn3 = new Tensor(arena.SubView(offsets[131], lengths[131]), N, 1024, Hc8, Wc8);
-        this.backbone_layer3_0_bn3_mean = arena.SubView(offsets[132], lengths[132]);
-        this.backbone_layer3_0_bn3_inv_std = arena.SubView(offsets[133], lengths[133]);
-        this.backbone_layer3_0_downsample_0 = new Tensor(arena.SubView(offsets[134], lengths[134]), N, 1024, Hc8, Wc8);
-        this.backbone_layer3_0_downsample_1 = new Tensor(arena.SubView(offsets[135], lengths[135]), N, 1024, Hc8, Wc8);
-        this.backbone_layer3_0_downsample_1_mean = arena.SubView(offsets[136], lengths[136]);
-        this.backbone_layer3_0_downsample_1_inv_std = arena.SubView(offsets[137], lengths[137]);
-        this.backbone_layer3_0_add = new Tensor(arena.SubView(offsets[138], lengths[138]), N, 1024, Hc8, Wc8);
-        this.backbone_layer3_0_relu3 = new Tensor(arena.SubView(offsets[139], lengths[139]), N, 1024, Hc8, Wc8);
-        this.backbone_layer3_1_conv1 = new Tensor(arena.SubView(offsets[140], lengths[140]), N, 256, Hc8, Wc8);
-        this.backbone_layer3_1_relu1 = new Tensor(arena.SubView(offsets[141], lengths[141]), N, 256, Hc8, Wc8);
-        this.backbone_layer3_1_bn1_mean = arena.SubView(offsets[142], lengths[142]);
-        this.backbone_layer3_1_bn1_inv_std = arena.SubView(offsets[143], lengths[143]);
-        this.backbone_layer3_1_conv2 = new Tensor(arena.SubView(offsets[144], lengths[144]), N, 256, Hc8, Wc8);
-        this.backbone_layer3_1_relu2 = new Tensor(arena.SubView(offsets[145], lengths[145]), N, 256, Hc8, Wc8);
-        this.backbone_layer3_1_bn2_mean = arena.SubView(offsets[146], lengths[146]);
-        this.backbone_layer3_1_bn2_inv_std = arena.SubView(offsets[147], lengths[147]);
-        this.backbone_layer3_1_conv3 = new Tensor(arena.SubView(offsets[148], lengths[148]), N, 1024, Hc8, Wc8);
-        this.backbone_layer3_1_bn3 = new Tensor(arena.SubView(offsets[149], lengths[149]), N, 1024, Hc8, Wc8);
-        this.backbone_layer3_1_bn3_mean = arena.SubView(offsets[150], lengths[150]);
-        this.backbone_layer3_1_bn3_inv_std = arena.SubView(offsets[151], lengths[151]);
-        this.backbone_layer3_1_add = new Tensor(arena.SubView(offsets[152], lengths[152]), N, 1024, Hc8, Wc8);
-        this.backbone_layer3_1_relu3 = new Tensor(arena.SubView(offsets[153], lengths[153]), N, 1024, Hc8, Wc8);
-        this.backbone_layer3_2_conv1 = new Tensor(arena.SubView(offsets[154], lengths[154]), N, 256, Hc8, Wc8);
-        this.backbone_layer3_2_relu1 = new Tensor(arena.SubView(offsets[155], lengths[155]), N, 256, Hc8, Wc8);
-        this.backbone_layer3_2_bn1_mean = arena.SubView(offsets[156], lengths[156]);
-        this.backbone_layer3_2_bn1_inv_std = arena.SubView(offsets[157], lengths[157]);
-        this.backbone_layer3_2_conv2 = new Tensor(arena.SubView(offsets[158], lengths[158]), N, 256, Hc8, Wc8);
-        this.backbone_layer3_2_relu2 = new Tensor(arena.SubView(offsets[159], lengths[159]), N, 256, Hc8, Wc8);
-        this.backbone_layer3_2_bn2_mean = arena.SubView(offsets[160], lengths[160]);
-        this.backbone_layer3_2_bn2_inv_std = arena.SubView(offsets[161], lengths[161]);
-        this.backbone_layer3_2_conv3 = new Tensor(arena.SubView(offsets[162], lengths[162]), N, 1024, Hc8, Wc8);
-        this.backbone_layer3_2_bn3 = new Tensor(arena.SubView(offsets[163], lengths[163]), N, 1024, Hc8, Wc8);
-        this.backbone_layer3_2_bn3_mean = arena.SubView(offsets[164], lengths[164]);
-        this.backbone_layer3_2_bn3_inv_std = arena.SubView(offsets[165], lengths[165]);
-        this.backbone_layer3_2_add = new Tensor(arena.SubView(offsets[166], lengths[166]), N, 1024, Hc8, Wc8);
-        this.backbone_layer3_2_relu3 = new Tensor(arena.SubView(offsets[167], lengths[167]), N, 1024, Hc8, Wc8);
-        this.backbone_layer3_3_conv1 = new Tensor(arena.SubView(offsets[168], lengths[168]), N, 256, Hc8, Wc8);
-        this.backbone_layer3_3_relu1 = new Tensor(arena.SubView(offsets[169], lengths[169]), N, 256, Hc8, Wc8);
-        this.backbone_layer3_3_bn1_mean = arena.SubView(offsets[170], lengths[170]);
-        this.backbone_layer3_3_bn1_inv_std = arena.SubView(offsets[171], lengths[171]);
-        this.backbone_layer3_3_conv2 = new Tensor(arena.SubView(offsets[172], lengths[172]), N, 256, Hc8, Wc8);
-        this.backbone_layer3_3_relu2 = new Tensor(arena.SubView(offsets[173], lengths[173]), N, 256, Hc8, Wc8);
-        this.backbone_layer3_3_bn2_mean = arena.SubView(offsets[174], lengths[174]);
-        this.backbone_layer3_3_bn2_inv_std = arena.SubView(offsets[175], lengths[175]);
-        this.backbone_layer3_3_conv3 = new Tensor(arena.SubView(offsets[176], lengths[176]), N, 1024, Hc8, Wc8);
-        this.backbone_layer3_3_bn3 = new Tensor(arena.SubView(offsets[177], lengths[177]), N, 1024, Hc8, Wc8);
-        this.backbone_layer3_3_bn3_mean = arena.SubView(offsets[178], lengths[178]);
-        this.backbone_layer3_3_bn3_inv_std = arena.SubView(offsets[179], lengths[179]);
-        this.backbone_layer3_3_add = new Tensor(arena.SubView(offsets[180], lengths[180]), N, 1024, Hc8, Wc8);
-        this.backbone_layer3_3_relu3 = new Tensor(arena.SubView(offsets[181], lengths[181]), N, 1024, Hc8, Wc8);
-        this.backbone_layer3_4_conv1 = new Tensor(arena.SubView(offsets[182], lengths[182]), N, 256, Hc8, Wc8);
-        this.backbone_layer3_4_relu1 = new Tensor(arena.SubView(offsets[183], lengths[183]), N, 256, Hc8, Wc8);
-        this.backbone_layer3_4_bn1_mean = arena.SubView(offsets[184], lengths[184]);
-        this.backbone_layer3_4_bn1_inv_std = arena.SubView(offsets[185], lengths[185]);
-        this.backbone_layer3_4_conv2 = new Tensor(arena.SubView(offsets[186], lengths[186]), N, 256, Hc8, Wc8);
-        this.backbone_layer3_4_relu2 = new Tensor(arena.SubView(offsets[187], lengths[187]), N, 256, Hc8, Wc8);
-        this.backbone_layer3_4_bn2_mean = arena.SubView(offsets[188], lengths[188]);
-        this.backbone_layer3_4_bn2_inv_std = arena.SubView(offsets[189], lengths[189]);
-        this.backbone_layer3_4_conv3 = new Tensor(arena.SubView(offsets[190], lengths[190]), N, 1024, Hc8, Wc8);
-        this.backbone_layer3_4_bn3 = new Tensor(arena.SubView(offsets[191], lengths[191]), N, 1024, Hc8, Wc8);
-        this.backbone_layer3_4_bn3_mean = arena.SubView(offsets[192], lengths[192]);
-        this.backbone_layer3_4_bn3_inv_std = arena.SubView(offsets[193], lengths[193]);
-        this.backbone_layer3_4_add = new Tensor(arena.SubView(offsets[194], lengths[194]), N, 1024, Hc8, Wc8);
-        this.backbone_layer3_4_relu3 = new Tensor(arena.SubView(offsets[195], lengths[195]), N, 1024, Hc8, Wc8);
-        this.backbone_layer3_5_conv1 = new Tensor(arena.SubView(offsets[196], lengths[196]), N, 256, Hc8, Wc8);
-        this.backbone_layer3_5_relu1 = new Tensor(arena.SubView(offsets[197], lengths[197]), N, 256, Hc8, Wc8);
-        this.backbone_layer3_5_bn1_mean = arena.SubView(offsets[198], lengths[198]);
-        this.backbone_layer3_5_bn1_inv_std = arena.SubView(offsets[199], lengths[199]);
-        this.backbone_layer3_5_conv2 = new Tensor(arena.SubView(offsets[200], lengths[200]), N, 256, Hc8, Wc8);
-        this.backbone_layer3_5_relu2 = new Tensor(arena.SubView(offsets[201], lengths[201]), N, 256, Hc8, Wc8);
-        this.backbone_layer3_5_bn2_mean = arena.SubView(offsets[202], lengths[202]);
-        this.backbone_layer3_5_bn2_inv_std = arena.SubView(offsets[203], lengths[203]);
-        this.backbone_layer3_5_conv3 = new Tensor(arena.SubView(offsets[204], lengths[204]), N, 1024, Hc8, Wc8);
-        this.backbone_layer3_5_bn3 = new Tensor(arena.SubView(offsets[205], lengths[205]), N, 1024, Hc8, Wc8);
-        this.backbone_layer3_5_bn3_mean = arena.SubView(offsets[206], lengths[206]);
-        this.backbone_layer3_5_bn3_inv_std = arena.SubView(offsets[207], lengths[207]);
-        this.backbone_layer3_5_add = new Tensor(arena.SubView(offsets[208], lengths[208]), N, 1024, Hc8, Wc8);
-        this.backbone_layer3_5_relu3 = new Tensor(arena.SubView(offsets[209], lengths[209]), N, 1024, Hc8, Wc8);
-        this.backbone_layer4_0_conv1 = new Tensor(arena.SubView(offsets[210], lengths[210]), N, 512, Hc8, Wc8);
-        this.backbone_layer4_0_relu1 = new Tensor(arena.SubView(offsets[211], lengths[211]), N, 512, Hc8, Wc8);
-        this.backbone_layer4_0_bn1_mean = arena.SubView(offsets[212], lengths[212]);
-        this.backbone_layer4_0_bn1_inv_std = arena.SubView(offsets[213], lengths[213]);
-        this.backbone_layer4_0_conv2 = new Tensor(arena.SubView(offsets[214], lengths[214]), N, 512, Hc8, Wc8);
-        this.backbone_layer4_0_relu2 = new Tensor(arena.SubView(offsets[215], lengths[215]), N, 512, Hc8, Wc8);
-        this.backbone_layer4_0_bn2_mean = arena.SubView(offsets[216], lengths[216]);
-        this.backbone_layer4_0_bn2_inv_std = arena.SubView(offsets[217], lengths[217]);
-        this.backbone_layer4_0_conv3 = new Tensor(arena.SubView(offsets[218], lengths[218]), N, 2048, Hc8, Wc8);
-        this.backbone_layer4_0_bn3 = new Tensor(arena.SubView(offsets[219], lengths[219]), N, 2048, Hc8, Wc8);
-        this.backbone_layer4_0_bn3_mean = arena.SubView(offsets[220], lengths[220]);
-        this.backbone_layer4_0_bn3_inv_std = arena.SubView(offsets[221], lengths[221]);
-        this.backbone_layer4_0_downsample_0 = new Tensor(arena.SubView(offsets[222], lengths[222]), N, 2048, Hc8, Wc8);
-        this.backbone_layer4_0_downsample_1 = new Tensor(arena.SubView(offsets[223], lengths[223]), N, 2048, Hc8, Wc8);
-        this.backbone_layer4_0_downsample_1_mean = arena.SubView(offsets[224], lengths[224]);
-        this.backbone_layer4_0_downsample_1_inv_std = arena.SubView(offsets[225], lengths[225]);
-        this.backbone_layer4_0_add = new Tensor(arena.SubView(offsets[226], lengths[226]), N, 2048, Hc8, Wc8);
-        this.backbone_layer4_0_relu3 = new Tensor(arena.SubView(offsets[227], lengths[227]), N, 2048, Hc8, Wc8);
-        this.backbone_layer4_1_conv1 = new Tensor(arena.SubView(offsets[228], lengths[228]), N, 512, Hc8, Wc8);
-        this.backbone_layer4_1_relu1 = new Tensor(arena.SubView(offsets[229], lengths[229]), N, 512, Hc8, Wc8);
-        this.backbone_layer4_1_bn1_mean = arena.SubView(offsets[230], lengths[230]);
-        this.backbone_layer4_1_bn1_inv_std = arena.SubView(offsets[231], lengths[231]);
-        this.backbone_layer4_1_conv2 = new Tensor(arena.SubView(offsets[232], lengths[232]), N, 512, Hc8, Wc8);
-        this.backbone_layer4_1_relu2 = new Tensor(arena.SubView(offsets[233], lengths[233]), N, 512, Hc8, Wc8);
-        this.backbone_layer4_1_bn2_mean = arena.SubView(offsets[234], lengths[234]);
-        this.backbone_layer4_1_bn2_inv_std = arena.SubView(offsets[235], lengths[235]);
-        this.backbone_layer4_1_conv3 = new Tensor(arena.SubView(offsets[236], lengths[236]), N, 2048, Hc8, Wc8);
-        this.backbone_layer4_1_bn3 = new Tensor(arena.SubView(offsets[237], lengths[237]), N, 2048, Hc8, Wc8);
-        this.backbone_layer4_1_bn3_mean = arena.SubView(offsets[238], lengths[238]);
-        this.backbone_layer4_1_bn3_inv_std = arena.SubView(offsets[239], lengths[239]);
-        this.backbone_layer4_1_add = new Tensor(arena.SubView(offsets[240], lengths[240]), N, 2048, Hc8, Wc8);
-        this.backbone_layer4_1_relu3 = new Tensor(arena.SubView(offsets[241], lengths[241]), N, 2048, Hc8, Wc8);
-        this.backbone_layer4_2_conv1 = new Tensor(arena.SubView(offsets[242], lengths[242]), N, 512, Hc8, Wc8);
-        this.backbone_layer4_2_relu1 = new Tensor(arena.SubView(offsets[243], lengths[243]), N, 512, Hc8, Wc8);
-        this.backbone_layer4_2_bn1_mean = arena.SubView(offsets[244], lengths[244]);
-        this.backbone_layer4_2_bn1_inv_std = arena.SubView(offsets[245], lengths[245]);
-        this.backbone_layer4_2_conv2 = new Tensor(arena.SubView(offsets[246], lengths[246]), N, 512, Hc8, Wc8);
-        this.backbone_layer4_2_relu2 = new Tensor(arena.SubView(offsets[247], lengths[247]), N, 512, Hc8, Wc8);
-        this.backbone_layer4_2_bn2_mean = arena.SubView(offsets[248], lengths[248]);
-        this.backbone_layer4_2_bn2_inv_std = arena.SubView(offsets[249], lengths[249]);
-        this.backbone_layer4_2_conv3 = new Tensor(arena.SubView(offsets[250], lengths[250]), N, 2048, Hc8, Wc8);
-        this.backbone_layer4_2_bn3 = new Tensor(arena.SubView(offsets[251], lengths[251]), N, 2048, Hc8, Wc8);
-        this.backbone_layer4_2_bn3_mean = arena.SubView(offsets[252], lengths[252]);
-        this.backbone_layer4_2_bn3_inv_std = arena.SubView(offsets[253], lengths[253]);
-        this.backbone_layer4_2_add = new Tensor(arena.SubView(offsets[254], lengths[254]), N, 2048, Hc8, Wc8);
-        this.backbone_layer4_2_relu3 = new Tensor(arena.SubView(offsets[255], lengths[255]), N, 2048, Hc8, Wc8);
-        this.head_sa1_conv_res_0 = new Tensor(arena.SubView(offsets[256], lengths[256]), N, 256, Hc4, Wc4);
-        this.head_sa1_conv_res_2 = new Tensor(arena.SubView(offsets[257], lengths[257]), N, 256, Hc4, Wc4);
-        this.head_sa1_conv_res_1_mean = arena.SubView(offsets[258], lengths[258]);
-        this.head_sa1_conv_res_1_inv_std = arena.SubView(offsets[259], lengths[259]);
-        this.head_sa1_conv_res_3 = new Tensor(arena.SubView(offsets[260], lengths[260]), N, 256, Hc4, Wc4);
-        this.head_sa1_conv_res_5 = new Tensor(arena.SubView(offsets[261], lengths[261]), N, 256, Hc4, Wc4);
-        this.head_sa1_conv_res_4_mean = arena.SubView(offsets[262], lengths[262]);
-        this.head_sa1_conv_res_4_inv_std = arena.SubView(offsets[263], lengths[263]);
-        this.head_sa1_pool = new Tensor(arena.SubView(offsets[264], lengths[264]), N, 256, H_6, W_7);
-        this.head_sa1_conv_attn_0 = new Tensor(arena.SubView(offsets[265], lengths[265]), N, 256, H_6, W_7);
-        this.head_sa1_conv_attn_2 = new Tensor(arena.SubView(offsets[266], lengths[266]), N, 256, H_6, W_7);
-        this.head_sa1_conv_attn_1_mean = arena.SubView(offsets[267], lengths[267]);
-        this.head_sa1_conv_attn_1_inv_std = arena.SubView(offsets[268], lengths[268]);
-        this.head_sa1_conv_attn_3 = new Tensor(arena.SubView(offsets[269], lengths[269]), N, 256, H_6, W_7);
-        this.head_sa1_conv_attn_5 = new Tensor(arena.SubView(offsets[270], lengths[270]), N, 256, H_6, W_7);
-        this.head_sa1_conv_attn_4_mean = arena.SubView(offsets[271], lengths[271]);
-        this.head_sa1_conv_attn_4_inv_std = arena.SubView(offsets[272], lengths[272]);
-        this.head_sa1_upsample = new Tensor(arena.SubView(offsets[273], lengths[273]), N, 256, Hc4, Wc4);
-        this.head_sa1_add = new Tensor(arena.SubView(offsets[274], lengths[274]), N, 256, Hc4, Wc4);
-        this.head_cls1 = new Tensor(arena.SubView(offsets[275], lengths[275]), N, 59, Hc4, Wc4);
-        this.head_sa2_conv_res_0 = new Tensor(arena.SubView(offsets[276], lengths[276]), N, 256, Hc8, Wc8);
-        this.head_sa2_conv_res_2 = new Tensor(arena.SubView(offsets[277], lengths[277]), N, 256, Hc8, Wc8);
-        this.head_sa2_conv_res_1_mean = arena.SubView(offsets[278], lengths[278]);
-        this.head_sa2_conv_res_1_inv_std = arena.SubView(offsets[279], lengths[279]);
-        this.head_sa2_conv_res_3 = new Tensor(arena.SubView(offsets[280], lengths[280]), N, 256, Hc8, Wc8);
-        this.head_sa2_conv_res_5 = new Tensor(arena.SubView(offsets[281], lengths[281]), N, 256, Hc8, Wc8);
-        this.head_sa2_conv_res_4_mean = arena.SubView(offsets[282], lengths[282]);
-        this.head_sa2_conv_res_4_inv_std = arena.SubView(offsets[283], lengths[283]);
-        this.head_sa2_pool = new Tensor(arena.SubView(offsets[284], lengths[284]), N, 512, H_8, W_9);
-        this.head_sa2_conv_attn_0 = new Tensor(arena.SubView(offsets[285], lengths[285]), N, 256, H_8, W_9);
-        this.head_sa2_conv_attn_2 = new Tensor(arena.SubView(offsets[286], lengths[286]), N, 256, H_8, W_9);
-        this.head_sa2_conv_attn_1_mean = arena.SubView(offsets[287], lengths[287]);
-        this.head_sa2_conv_attn_1_inv_std = arena.SubView(offsets[288], lengths[288]);
-        this.head_sa2_conv_attn_3 = new Tensor(arena.SubView(offsets[289], lengths[289]), N, 256, H_8, W_9);
-        this.head_sa2_conv_attn_5 = new Tensor(arena.SubView(offsets[290], lengths[290]), N, 256, H_8, W_9);
-        this.head_sa2_conv_attn_4_mean = arena.SubView(offsets[291], lengths[291]);
-        this.head_sa2_conv_attn_4_inv_std = arena.SubView(offsets[292], lengths[292]);
-        this.head_sa2_upsample = new Tensor(arena.SubView(offsets[293], lengths[293]), N, 256, Hc8, Wc8);
-        this.head_sa2_add = new Tensor(arena.SubView(offsets[294], lengths[294]), N, 256, Hc8, Wc8);
-        this.head_cls2 = new Tensor(arena.SubView(offsets[295], lengths[295]), N, 59, Hc8, Wc8);
-        this.head_sa3_conv_res_0 = new Tensor(arena.SubView(offsets[296], lengths[296]), N, 256, Hc8, Wc8);
-        this.head_sa3_conv_res_2 = new Tensor(arena.SubView(offsets[297], lengths[297]), N, 256, Hc8, Wc8);
-        this.head_sa3_conv_res_1_mean = arena.SubView(offsets[298], lengths[298]);
-        this.head_sa3_conv_res_1_inv_std = arena.SubView(offsets[299], lengths[299]);
-        this.head_sa3_conv_res_3 = new Tensor(arena.SubView(offsets[300], lengths[300]), N, 256, Hc8, Wc8);
-        this.head_sa3_conv_res_5 = new Tensor(arena.SubView(offsets[301], lengths[301]), N, 256, Hc8, Wc8);
-        this.head_sa3_conv_res_4_mean = arena.SubView(offsets[302], lengths[302]);
-        this.head_sa3_conv_res_4_inv_std = arena.SubView(offsets[303], lengths[303]);
-        this.head_sa3_pool = new Tensor(arena.SubView(offsets[304], lengths[304]), N, 1024, H_8, W_9);
-        this.head_sa3_conv_attn_0 = new Tensor(arena.SubView(offsets[305], lengths[305]), N, 256, H_8, W_9);
-        this.head_sa3_conv_attn_2 = new Tensor(arena.SubView(offsets[306], lengths[306]), N, 256, H_8, W_9);
-        this.head_sa3_conv_attn_1_mean = arena.SubView(offsets[307], lengths[307]);
-        this.head_sa3_conv_attn_1_inv_std = arena.SubView(offsets[308], lengths[308]);
-        this.head_sa3_conv_attn_3 = new Tensor(arena.SubView(offsets[309], lengths[309]), N, 256, H_8, W_9);
-        this.head_sa3_conv_attn_5 = new Tensor(arena.SubView(offsets[310], lengths[310]), N, 256, H_8, W_9);
-        this.head_sa3_conv_attn_4_mean = arena.SubView(offsets[311], lengths[311]);
-        this.head_sa3_conv_attn_4_inv_std = arena.SubView(offsets[312], lengths[312]);
-        this.head_sa3_upsample = new Tensor(arena.SubView(offsets[313], lengths[313]), N, 256, Hc8, Wc8);
-        this.head_sa3_add = new Tensor(arena.SubView(offsets[314], lengths[314]), N, 256, Hc8, Wc8);
-        this.head_cls3 = new Tensor(arena.SubView(offsets[315], lengths[315]), N, 59, Hc8, Wc8);
-        this.head_sa4_conv_res_0 = new Tensor(arena.SubView(offsets[316], lengths[316]), N, 256, Hc8, Wc8);
-        this.head_sa4_conv_res_2 = new Tensor(arena.SubView(offsets[317], lengths[317]), N, 256, Hc8, Wc8);
-        this.head_sa4_conv_res_1_mean = arena.SubView(offsets[318], lengths[318]);
-        this.head_sa4_conv_res_1_inv_std = arena.SubView(offsets[319], lengths[319]);
-        this.head_sa4_conv_res_3 = new Tensor(arena.SubView(offsets[320], lengths[320]), N, 256, Hc8, Wc8);
-        this.head_sa4_conv_res_5 = new Tensor(arena.SubView(offsets[321], lengths[321]), N, 256, Hc8, Wc8);
-        this.head_sa4_conv_res_4_mean = arena.SubView(offsets[322], lengths[322]);
-        this.head_sa4_conv_res_4_inv_std = arena.SubView(offsets[323], lengths[323]);
-        this.head_sa4_pool = new Tensor(arena.SubView(offsets[324], lengths[324]), N, 2048, H_8, W_9);
-        this.head_sa4_conv_attn_0 = new Tensor(arena.SubView(offsets[325], lengths[325]), N, 256, H_8, W_9);
-        this.head_sa4_conv_attn_2 = new Tensor(arena.SubView(offsets[326], lengths[326]), N, 256, H_8, W_9);
-        this.head_sa4_conv_attn_1_mean = arena.SubView(offsets[327], lengths[327]);
-        this.head_sa4_conv_attn_1_inv_std = arena.SubView(offsets[328], lengths[328]);
-        this.head_sa4_conv_attn_3 = new Tensor(arena.SubView(offsets[329], lengths[329]), N, 256, H_8, W_9);
-        this.head_sa4_conv_attn_5 = new Tensor(arena.SubView(offsets[330], lengths[330]), N, 256, H_8, W_9);
-        this.head_sa4_conv_attn_4_mean = arena.SubView(offsets[331], lengths[331]);
-        this.head_sa4_conv_attn_4_inv_std = arena.SubView(offsets[332], lengths[332]);
-        this.head_sa4_upsample = new Tensor(arena.SubView(offsets[333], lengths[333]), N, 256, Hc8, Wc8);
-        this.head_sa4_add = new Tensor(arena.SubView(offsets[334], lengths[334]), N, 256, Hc8, Wc8);
-        this.head_cls4 = new Tensor(arena.SubView(offsets[335], lengths[335]), N, 59, Hc8, Wc8);
-        this.head_up1 = new Tensor(arena.SubView(offsets[336], lengths[336]), N, 59, Hc8, Wc8);
-        this.head_concat = new Tensor(arena.SubView(offsets[337], lengths[337]), N, 236, Hc8, Wc8);
-        this.head_mask_conv = new Tensor(arena.SubView(offsets[338], lengths[338]), N, 59, Hc8, Wc8);
-        this.head_gap = new Tensor(arena.SubView(offsets[339], lengths[339]), N, 236, 1, 1);
-        this.head_cat_fc = new Tensor(arena.SubView(offsets[340], lengths[340]), N, 59, 1, 1);
-        this.head_fcn_0 = new Tensor(arena.SubView(offsets[341], lengths[341]), N, 512, Hc8, Wc8);
-        this.head_fcn_2 = new Tensor(arena.SubView(offsets[342], lengths[342]), N, 512, Hc8, Wc8);
-        this.head_fcn_1_mean = arena.SubView(offsets[343], lengths[343]);
-        this.head_fcn_1_inv_std = arena.SubView(offsets[344], lengths[344]);
-        this.head_fcn_3 = new Tensor(arena.SubView(offsets[345], lengths[345]), N, 512, Hc8, Wc8);
-        this.head_fcn_3_mask = arena.SubView(offsets[346], lengths[346]);
-        this.head_fcn_4 = new Tensor(arena.SubView(offsets[347], lengths[347]), N, 59, Hc8, Wc8);
-        this.head_dense = new Tensor(arena.SubView(offsets[348], lengths[348]), N, 59, Hc8, Wc8);
-        this.head_mask_up = new Tensor(arena.SubView(offsets[349], lengths[349]), N, 59, H, W);
-        this.head_dense_up = new Tensor(arena.SubView(offsets[350], lengths[350]), N, 59, H, W);
-        this.loss_mask = arena.SubView(offsets[351], lengths[351]);
-        this.loss_mask_sums = arena.SubView(offsets[352], lengths[352]);
-        this.loss_cat = arena.SubView(offsets[353], lengths[353]);
-        this.loss_dense = arena.SubView(offsets[354], lengths[354]);
-        this.loss_dense_sums = arena.SubView(offsets[355], lengths[355]);
-        head_concat_inputs[0] = head_up1;
-        head_concat_inputGrads[0] = default;
-        head_concat_inputs[1] = head_cls2;
-        head_concat_inputGrads[1] = default;
-        head_concat_inputs[2] = head_cls3;
-        head_concat_inputGrads[2] = default;
-        head_concat_inputs[3] = head_cls4;
-        head_concat_inputGrads[3] = default;
-    }
-
-    private void BindTraining(int N, int H, int W)
-    {
-        int Hc2 = (H + 1) / 2; // ⌈H/2⌉
-        int Wc2 = (W + 1) / 2; // ⌈W/2⌉
-        int Hc4 = (H + 3) / 4; // ⌈H/4⌉
-        int Wc4 = (W + 3) / 4; // ⌈W/4⌉
-        int Hc8 = (H + 7) / 8; // ⌈H/8⌉
-        int Wc8 = (W + 7) / 8; // ⌈W/8⌉
-        int H_6 = (H + 3) / 8; // (H+3)/8
-        int W_7 = (W + 3) / 8; // (W+3)/8
-        int H_8 = (H + 7) / 16; // (H+7)/16
-        int W_9 = (W + 7) / 16; // (W+7)/16
-        long[] lengths =
-        {
-            (long)N * 3 * H * W, // image
-            (long)N * H * W, // label
-            (long)N * 64 * Hc2 * Wc2, // backbone.stem.0
-            (long)N * 64 * Hc2 * Wc2, // backbone.stem.2
-            (long)64, // backbone.stem.1.mean
-            (long)64, // backbone.stem.1.inv_std
-            (long)N * 64 * Hc2 * Wc2, // backbone.stem.3
-            (long)N * 64 * Hc2 * Wc2, // backbone.stem.5
-            (long)64, // backbone.stem.4.mean
-            (long)64, // backbone.stem.4.inv_std
-            (long)N * 128 * Hc2 * Wc2, // backbone.stem.6
-            (long)N * 128 * Hc2 * Wc2, // backbone.stem.8
-            (long)128, // backbone.stem.7.mean
-            (long)128, // backbone.stem.7.inv_std
-            (long)N * 128 * Hc4 * Wc4, // backbone.maxpool
-            (long)N * 128 * Hc4 * Wc4, // backbone.maxpool.argmax
-            (long)N * 64 * Hc4 * Wc4, // backbone.layer1.0.conv1
-            (long)N * 64 * Hc4 * Wc4, // backbone.layer1.0.relu1
-            (long)64, // backbone.layer1.0.bn1.mean
-            (long)64, // backbone.layer1.0.bn1.inv_std
-            (long)N * 64 * Hc4 * Wc4, // backbone.layer1.0.conv2
-            (long)N * 64 * Hc4 * Wc4, // backbone.layer1.0.relu2
-            (long)64, // backbone.layer1.0.bn2.mean
-            (long)64, // backbone.layer1.0.bn2.inv_std
-            (long)N * 256 * Hc4 * Wc4, // backbone.layer1.0.conv3
-            (long)N * 256 * Hc4 * Wc4, // backbone.layer1.0.bn3
-            (long)256, // backbone.layer1.0.bn3.mean
-            (long)256, // backbone.layer1.0.bn3.inv_std
-            (long)N * 256 * Hc4 * Wc4, // backbone.layer1.0.downsample.0
-            (long)N * 256 * Hc4 * Wc4, // backbone.layer1.0.downsample.1
-            (long)256, // backbone.layer1.0.downsample.1.mean
-            (long)256, // backbone.layer1.0.downsample.1.inv_std
-            (long)N * 256 * Hc4 * Wc4, // backbone.layer1.0.add
-            (long)N * 256 * Hc4 * Wc4, // backbone.layer1.0.relu3
-            (long)N * 64 * Hc4 * Wc4, // backbone.layer1.1.conv1
-            (long)N * 64 * Hc4 * Wc4, // backbone.layer1.1.relu1
-            (long)64, // backbone.layer1.1.bn1.mean
-            (long)64, // backbone.layer1.1.bn1.inv_std
-            (long)N * 64 * Hc4 * Wc4, // backbone.layer1.1.conv2
-            (long)N * 64 * Hc4 * Wc4, // backbone.layer1.1.relu2
-            (long)64, // backbone.layer1.1.bn2.mean
-            (long)64, // backbone.layer1.1.bn2.inv_std
-            (long)N * 256 * Hc4 * Wc4, // backbone.layer1.1.conv3
-            (long)N * 256 * Hc4 * Wc4, // backbone.layer1.1.bn3
-            (long)256, // backbone.layer1.1.bn3.mean
-            (long)256, // backbone.layer1.1.bn3.inv_std
-            (long)N * 256 * Hc4 * Wc4, // backbone.layer1.1.add
-            (long)N * 256 * Hc4 * Wc4, // backbone.layer1.1.relu3
-            (long)N * 64 * Hc4 * Wc4, // backbone.layer1.2.conv1
-            (long)N * 64 * Hc4 * Wc4, // backbone.layer1.2.relu1
-            (long)64, // backbone.layer1.2.bn1.mean
-            (long)64, // backbone.layer1.2.bn1.inv_std
-            (long)N * 64 * Hc4 * Wc4, // backbone.layer1.2.conv2
-            (long)N * 64 * Hc4 * Wc4, // backbone.layer1.2.relu2
-            (long)64, // backbone.layer1.2.bn2.mean
-            (long)64, // backbone.layer1.2.bn2.inv_std
-            (long)N * 256 * Hc4 * Wc4, // backbone.layer1.2.conv3
-            (long)N * 256 * Hc4 * Wc4, // backbone.layer1.2.bn3
-            (long)256, // backbone.layer1.2.bn3.mean
-            (long)256, // backbone.layer1.2.bn3.inv_std
-            (long)N * 256 * Hc4 * Wc4, // backbone.layer1.2.add
-            (long)N * 256 * Hc4 * Wc4, // backbone.layer1.2.relu3
-            (long)N * 128 * Hc4 * Wc4, // backbone.layer2.0.conv1
-            (long)N * 128 * Hc4 * Wc4, // backbone.layer2.0.relu1
-            (long)128, // backbone.layer2.0.bn1.mean
-            (long)128, // backbone.layer2.0.bn1.inv_std
-            (long)N * 128 * Hc8 * Wc8, // backbone.layer2.0.conv2
-            (long)N * 128 * Hc8 * Wc8, // backbone.layer2.0.relu2
-            (long)128, // backbone.layer2.0.bn2.mean
-            (long)128, // backbone.layer2.0.bn2.inv_std
-            (long)N * 512 * Hc8 * Wc8, // backbone.layer2.0.conv3
-            (long)N * 512 * Hc8 * Wc8, // backbone.layer2.0.bn3
-            (long)512, // backbone.layer2.0.bn3.mean
-            (long)512, // backbone.layer2.0.bn3.inv_std
-            (long)N * 512 * Hc8 * Wc8, // backbone.layer2.0.downsample.0
-            (long)N * 512 * Hc8 * Wc8, // backbone.layer2.0.downsample.1
-            (long)512, // backbone.layer2.0.downsample.1.mean
-            (long)512, // backbone.layer2.0.downsample.1.inv_std
-            (long)N * 512 * Hc8 * Wc8, // backbone.layer2.0.add
-            (long)N * 512 * Hc8 * Wc8, // backbone.layer2.0.relu3
-            (long)N * 128 * Hc8 * Wc8, // backbone.layer2.1.conv1
-            (long)N * 128 * Hc8 * Wc8, // backbone.layer2.1.relu1
-            (long)128, // backbone.layer2.1.bn1.mean
-            (long)128, // backbone.layer2.1.bn1.inv_std
-            (long)N * 128 * Hc8 * Wc8, // backbone.layer2.1.conv2
-            (long)N * 128 * Hc8 * Wc8, // backbone.layer2.1.relu2
-            (long)128, // backbone.layer2.1.bn2.mean
-            (long)128, // backbone.layer2.1.bn2.inv_std
-            (long)N * 512 * Hc8 * Wc8, // backbone.layer2.1.conv3
-            (long)N * 512 * Hc8 * Wc8, // backbone.layer2.1.bn3
-            (long)512, // backbone.layer2.1.bn3.mean
-            (long)512, // backbone.layer2.1.bn3.inv_std
-            (long)N * 512 * Hc8 * Wc8, // backbone.layer2.1.add
-            (long)N * 512 * Hc8 * Wc8, // backbone.layer2.1.relu3
-            (long)N * 128 * Hc8 * Wc8, // backbone.layer2.2.conv1
-            (long)N * 128 * Hc8 * Wc8, // backbone.layer2.2.relu1
-            (long)128, // backbone.layer2.2.bn1.mean
-            (long)128, // backbone.layer2.2.bn1.inv_std
-            (long)N * 128 * Hc8 * Wc8, // backbone.layer2.2.conv2
-            (long)N * 128 * Hc8 * Wc8, // backbone.layer2.2.relu2
-            (long)128, // backbone.layer2.2.bn2.mean
-            (long)128, // backbone.layer2.2.bn2.inv_std
-            (long)N * 512 * Hc8 * Wc8, // backbone.layer2.2.conv3
-            (long)N * 512 * Hc8 * Wc8, // backbone.layer2.2.bn3
-            (long)512, // backbone.layer2.2.bn3.mean
-            (long)512, // backbone.layer2.2.bn3.inv_std
-            (long)N * 512 * Hc8 * Wc8, // backbone.layer2.2.add
-            (long)N * 512 * Hc8 * Wc8, // backbone.layer2.2.relu3
-            (long)N * 128 * Hc8 * Wc8, // backbone.layer2.3.conv1
-            (long)N * 128 * Hc8 * Wc8, // backbone.layer2.3.relu1
-            (long)128, // backbone.layer2.3.bn1.mean
-            (long)128, // backbone.layer2.3.bn1.inv_std
-            (long)N * 128 * Hc8 * Wc8, // backbone.layer2.3.conv2
-            (long)N * 128 * Hc8 * Wc8, // backbone.layer2.3.relu2
-            (long)128, // backbone.layer2.3.bn2.mean
-            (long)128, // backbone.layer2.3.bn2.inv_std
-            (long)N * 512 * Hc8 * Wc8, // backbone.layer2.3.conv3
-            (long)N * 512 * Hc8 * Wc8, // backbone.layer2.3.bn3
-            (long)512, // backbone.layer2.3.bn3.mean
-            (long)512, // backbone.layer2.3.bn3.inv_std
-            (long)N * 512 * Hc8 * Wc8, // backbone.layer2.3.add
-            (long)N * 512 * Hc8 * Wc8, // backbone.layer2.3.relu3
-            (long)N * 256 * Hc8 * Wc8, // backbone.layer3.0.conv1
-            (long)N * 256 * Hc8 * Wc8, // backbone.layer3.0.relu1
-            (long)256, // backbone.layer3.0.bn1.mean
-            (long)256, // backbone.layer3.0.bn1.inv_std
-            (long)N * 256 * Hc8 * Wc8, // backbone.layer3.0.conv2
-            (long)N * 256 * Hc8 * Wc8, // backbone.layer3.0.relu2
-            (long)256, // backbone.layer3.0.bn2.mean
-            (long)256, // backbone.layer3.0.bn2.inv_std
-            (long)N * 1024 * Hc8 * Wc8, // backbone.layer3.0.conv3
-            (long)N * 1024 * Hc8 * Wc8, // backbone.layer3.0.bn3
-            (long)1024, // backbone.layer3.0.bn3.mean
-            (long)1024, // backbone.layer3.0.bn3.inv_std
-            (long)N * 1024 * Hc8 * Wc8, // backbone.layer3.0.downsample.0
-            (long)N * 1024 * Hc8 * Wc8, // backbone.layer3.0.downsample.1
-            (long)1024, // backbone.layer3.0.downsample.1.mean
-            (long)1024, // backbone.layer3.0.downsample.1.inv_std
-            (long)N * 1024 * Hc8 * Wc8, // backbone.layer3.0.add
-            (long)N * 1024 * Hc8 * Wc8, // backbone.layer3.0.relu3
-            (long)N * 256 * Hc8 * Wc8, // backbone.layer3.1.conv1
-            (long)N * 256 * Hc8 * Wc8, // backbone.layer3.1.relu1
-            (long)256, // backbone.layer3.1.bn1.mean
-            (long)256, // backbone.layer3.1.bn1.inv_std
-            (long)N * 256 * Hc8 * Wc8, // backbone.layer3.1.conv2
-            (long)N * 256 * Hc8 * Wc8, // backbone.layer3.1.relu2
-            (long)256, // backbone.layer3.1.bn2.mean
-            (long)256, // backbone.layer3.1.bn2.inv_std
-            (long)N * 1024 * Hc8 * Wc8, // backbone.layer3.1.conv3
-            (long)N * 1024 * Hc8 * Wc8, // backbone.layer3.1.bn3
-            (long)1024, // backbone.layer3.1.bn3.mean
-            (long)1024, // backbone.layer3.1.bn3.inv_std
-            (long)N * 1024 * Hc8 * Wc8, // backbone.layer3.1.add
-            (long)N * 1024 * Hc8 * Wc8, // backbone.layer3.1.relu3
-            (long)N * 256 * Hc8 * Wc8, // backbone.layer3.2.conv1
-            (long)N * 256 * Hc8 * Wc8, // backbone.layer3.2.relu1
-            (long)256, // backbone.layer3.2.bn1.mean
-            (long)256, // backbone.layer3.2.bn1.inv_std
-            (long)N * 256 * Hc8 * Wc8, // backbone.layer3.2.conv2
-            (long)N * 256 * Hc8 * Wc8, // backbone.layer3.2.relu2
-            (long)256, // backbone.layer3.2.bn2.mean
-            (long)256, // backbone.layer3.2.bn2.inv_std
-            (long)N * 1024 * Hc8 * Wc8, // backbone.layer3.2.conv3
-            (long)N * 1024 * Hc8 * Wc8, // backbone.layer3.2.bn3
-            (long)1024, // backbone.layer3.2.bn3.mean
-            (long)1024, // backbone.layer3.2.bn3.inv_std
-            (long)N * 1024 * Hc8 * Wc8, // backbone.layer3.2.add
-            (long)N * 1024 * Hc8 * Wc8, // backbone.layer3.2.relu3
-            (long)N * 256 * Hc8 * Wc8, // backbone.layer3.3.conv1
-            (long)N * 256 * Hc8 * Wc8, // backbone.layer3.3.relu1
-            (long)256, // backbone.layer3.3.bn1.mean
-            (long)256, // backbone.layer3.3.bn1.inv_std
-            (long)N * 256 * Hc8 * Wc8, // backbone.layer3.3.conv2
-            (long)N * 256 * Hc8 * Wc8, // backbone.layer3.3.relu2
-            (long)256, // backbone.layer3.3.bn2.mean
-            (long)256, // backbone.layer3.3.bn2.inv_std
-            (long)N * 1024 * Hc8 * Wc8, // backbone.layer3.3.conv3
-            (long)N * 1024 * Hc8 * Wc8, // backbone.layer3.3.bn3
-            (long)1024, // backbone.layer3.3.bn3.mean
-            (long)1024, // backbone.layer3.3.bn3.inv_std
-            (long)N * 1024 * Hc8 * Wc8, // backbone.layer3.3.add
-            (long)N * 1024 * Hc8 * Wc8, // backbone.layer3.3.relu3
-            (long)N * 256 * Hc8 * Wc8, // backbone.layer3.4.conv1
-            (long)N * 256 * Hc8 * Wc8, // backbone.layer3.4.relu1
-            (long)256, // backbone.layer3.4.bn1.mean
-            (long)256, // backbone.layer3.4.bn1.inv_std
-            (long)N * 256 * Hc8 * Wc8, // backbone.layer3.4.conv2
-            (long)N * 256 * Hc8 * Wc8, // backbone.layer3.4.relu2
-            (long)256, // backbone.layer3.4.bn2.mean
-            (long)256, // backbone.layer3.4.bn2.inv_std
-            (long)N * 1024 * Hc8 * Wc8, // backbone.layer3.4.conv3
-            (long)N * 1024 * Hc8 * Wc8, // backbone.layer3.4.bn3
-            (long)1024, // backbone.layer3.4.bn3.mean
-            (long)1024, // backbone.layer3.4.bn3.inv_std
-            (long)N * 1024 * Hc8 * Wc8, // backbone.layer3.4.add
-            (long)N * 1024 * Hc8 * Wc8, // backbone.layer3.4.relu3
-            (long)N * 256 * Hc8 * Wc8, // backbone.layer3.5.conv1
-            (long)N * 256 * Hc8 * Wc8, // backbone.layer3.5.relu1
-            (long)256, // backbone.layer3.5.bn1.mean
-            (long)256, // backbone.layer3.5.bn1.inv_std
-            (long)N * 256 * Hc8 * Wc8, // backbone.layer3.5.conv2
-            (long)N * 256 * Hc8 * Wc8, // backbone.layer3.5.relu2
-            (long)256, // backbone.layer3.5.bn2.mean
-            (long)256, // backbone.layer3.5.bn2.inv_std
-            (long)N * 1024 * Hc8 * Wc8, // backbone.layer3.5.conv3
-            (long)N * 1024 * Hc8 * Wc8, // backbone.layer3.5.bn3
-            (long)1024, // backbone.layer3.5.bn3.mean
-            (long)1024, // backbone.layer3.5.bn3.inv_std
-            (long)N * 1024 * Hc8 * Wc8, // backbone.layer3.5.add
-            (long)N * 1024 * Hc8 * Wc8, // backbone.layer3.5.relu3
-            (long)N * 512 * Hc8 * Wc8, // backbone.layer4.0.conv1
-            (long)N * 512 * Hc8 * Wc8, // backbone.layer4.0.relu1
-            (long)512, // backbone.layer4.0.bn1.mean
-            (long)512, // backbone.layer4.0.bn1.inv_std
-            (long)N * 512 * Hc8 * Wc8, // backbone.layer4.0.conv2
-            (long)N * 512 * Hc8 * Wc8, // backbone.layer4.0.relu2
-            (long)512, // backbone.layer4.0.bn2.mean
-            (long)512, // backbone.layer4.0.bn2.inv_std
-            (long)N * 2048 * Hc8 * Wc8, // backbone.layer4.0.conv3
-            (long)N * 2048 * Hc8 * Wc8, // backbone.layer4.0.bn3
-            (long)2048, // backbone.layer4.0.bn3.mean
-            (long)2048, // backbone.layer4.0.bn3.inv_std
-            (long)N * 2048 * Hc8 * Wc8, // backbone.layer4.0.downsample.0
-            (long)N * 2048 * Hc8 * Wc8, // backbone.layer4.0.downsample.1
-            (long)2048, // backbone.layer4.0.downsample.1.mean
-            (long)2048, // backbone.layer4.0.downsample.1.inv_std
-            (long)N * 2048 * Hc8 * Wc8, // backbone.layer4.0.add
-            (long)N * 2048 * Hc8 * Wc8, // backbone.layer4.0.relu3
-            (long)N * 512 * Hc8 * Wc8, // backbone.layer4.1.conv1
-            (long)N * 512 * Hc8 * Wc8, // backbone.layer4.1.relu1
-            (long)512, // backbone.layer4.1.bn1.mean
-            (long)512, // backbone.layer4.1.bn1.inv_std
-            (long)N * 512 * Hc8 * Wc8, // backbone.layer4.1.conv2
-            (long)N * 512 * Hc8 * Wc8, // backbone.layer4.1.relu2
-            (long)512, // backbone.layer4.1.bn2.mean
-            (long)512, // backbone.layer4.1.bn2.inv_std
-            (long)N * 2048 * Hc8 * Wc8, // backbone.layer4.1.conv3
-            (long)N * 2048 * Hc8 * Wc8, // backbone.layer4.1.bn3
-            (long)2048, // backbone.layer4.1.bn3.mean
-            (long)2048, // backbone.layer4.1.bn3.inv_std
-            (long)N * 2048 * Hc8 * Wc8, // backbone.layer4.1.add
-            (long)N * 2048 * Hc8 * Wc8, // backbone.layer4.1.relu3
-            (long)N * 512 * Hc8 * Wc8, // backbone.layer4.2.conv1
-            (long)N * 512 * Hc8 * Wc8, // backbone.layer4.2.relu1
-            (long)512, // backbone.layer4.2.bn1.mean
-            (long)512, // backbone.layer4.2.bn1.inv_std
-            (long)N * 512 * Hc8 * Wc8, // backbone.layer4.2.conv2
-            (long)N * 512 * Hc8 * Wc8, // backbone.layer4.2.relu2
-            (long)512, // backbone.layer4.2.bn2.mean
-            (long)512, // backbone.layer4.2.bn2.inv_std
-            (long)N * 2048 * Hc8 * Wc8, // backbone.layer4.2.conv3
-            (long)N * 2048 * Hc8 * Wc8, // backbone.layer4.2.bn3
-            (long)2048, // backbone.layer4.2.bn3.mean
-            (long)2048, // backbone.layer4.2.bn3.inv_std
-            (long)N * 2048 * Hc8 * Wc8, // backbone.layer4.2.add
-            (long)N * 2048 * Hc8 * Wc8, // backbone.layer4.2.relu3
-            (long)N * 256 * Hc4 * Wc4, // head.sa1.conv_res.0
-            (long)N * 256 * Hc4 * Wc4, // head.sa1.conv_res.2
-            (long)256, // head.sa1.conv_res.1.mean
-            (long)256, // head.sa1.conv_res.1.inv_std
-            (long)N * 256 * Hc4 * Wc4, // head.sa1.conv_res.3
-            (long)N * 256 * Hc4 * Wc4, // head.sa1.conv_res.5
-            (long)256, // head.sa1.conv_res.4.mean
-            (long)256, // head.sa1.conv_res.4.inv_std
-            (long)N * 256 * H_6 * W_7, // head.sa1.pool
-            (long)N * 256 * H_6 * W_7, // head.sa1.conv_attn.0
-            (long)N * 256 * H_6 * W_7, // head.sa1.conv_attn.2
-            (long)256, // head.sa1.conv_attn.1.mean
-            (long)256, // head.sa1.conv_attn.1.inv_std
-            (long)N * 256 * H_6 * W_7, // head.sa1.conv_attn.3
-            (long)N * 256 * H_6 * W_7, // head.sa1.conv_attn.5
-            (long)256, // head.sa1.conv_attn.4.mean
-            (long)256, // head.sa1.conv_attn.4.inv_std
-            (long)N * 256 * Hc4 * Wc4, // head.sa1.upsample
-            (long)N * 256 * Hc4 * Wc4, // head.sa1.add
-            (long)N * 59 * Hc4 * Wc4, // head.cls1
-            (long)N * 256 * Hc8 * Wc8, // head.sa2.conv_res.0
-            (long)N * 256 * Hc8 * Wc8, // head.sa2.conv_res.2
-            (long)256, // head.sa2.conv_res.1.mean
-            (long)256, // head.sa2.conv_res.1.inv_std
-            (long)N * 256 * Hc8 * Wc8, // head.sa2.conv_res.3
-            (long)N * 256 * Hc8 * Wc8, // head.sa2.conv_res.5
-            (long)256, // head.sa2.conv_res.4.mean
-            (long)256, // head.sa2.conv_res.4.inv_std
-            (long)N * 512 * H_8 * W_9, // head.sa2.pool
-            (long)N * 256 * H_8 * W_9, // head.sa2.conv_attn.0
-            (long)N * 256 * H_8 * W_9, // head.sa2.conv_attn.2
-            (long)256, // head.sa2.conv_attn.1.mean
-            (long)256, // head.sa2.conv_attn.1.inv_std
-            (long)N * 256 * H_8 * W_9, // head.sa2.conv_attn.3
-            (long)N * 256 * H_8 * W_9, // head.sa2.conv_attn.5
-            (long)256, // head.sa2.conv_attn.4.mean
-            (long)256, // head.sa2.conv_attn.4.inv_std
-            (long)N * 256 * Hc8 * Wc8, // head.sa2.upsample
-            (long)N * 256 * Hc8 * Wc8, // head.sa2.add
-            (long)N * 59 * Hc8 * Wc8, // head.cls2
-            (long)N * 256 * Hc8 * Wc8, // head.sa3.conv_res.0
-            (long)N * 256 * Hc8 * Wc8, // head.sa3.conv_res.2
-            (long)256, // head.sa3.conv_res.1.mean
-            (long)256, // head.sa3.conv_res.1.inv_std
-            (long)N * 256 * Hc8 * Wc8, // head.sa3.conv_res.3
-            (long)N * 256 * Hc8 * Wc8, // head.sa3.conv_res.5
-            (long)256, // head.sa3.conv_res.4.mean
-            (long)256, // head.sa3.conv_res.4.inv_std
-            (long)N * 1024 * H_8 * W_9, // head.sa3.pool
-            (long)N * 256 * H_8 * W_9, // head.sa3.conv_attn.0
-            (long)N * 256 * H_8 * W_9, // head.sa3.conv_attn.2
-            (long)256, // head.sa3.conv_attn.1.mean
-            (long)256, // head.sa3.conv_attn.1.inv_std
-            (long)N * 256 * H_8 * W_9, // head.sa3.conv_attn.3
-            (long)N * 256 * H_8 * W_9, // head.sa3.conv_attn.5
-            (long)256, // head.sa3.conv_attn.4.mean
-            (long)256, // head.sa3.conv_attn.4.inv_std
-            (long)N * 256 * Hc8 * Wc8, // head.sa3.upsample
-            (long)N * 256 * Hc8 * Wc8, // head.sa3.add
-            (long)N * 59 * Hc8 * Wc8, // head.cls3
-            (long)N * 256 * Hc8 * Wc8, // head.sa4.conv_res.0
-            (long)N * 256 * Hc8 * Wc8, // head.sa4.conv_res.2
-            (long)256, // head.sa4.conv_res.1.mean
-            (long)256, // head.sa4.conv_res.1.inv_std
-            (long)N * 256 * Hc8 * Wc8, // head.sa4.conv_res.3
-            (long)N * 256 * Hc8 * Wc8, // head.sa4.conv_res.5
-            (long)256, // head.sa4.conv_res.4.mean
-            (long)256, // head.sa4.conv_res.4.inv_std
-            (long)N * 2048 * H_8 * W_9, // head.sa4.pool
-            (long)N * 256 * H_8 * W_9, // head.sa4.conv_attn.0
-            (long)N * 256 * H_8 * W_9, // head.sa4.conv_attn.2
-            (long)256, // head.sa4.conv_attn.1.mean
-            (long)256, // head.sa4.conv_attn.1.inv_std
-            (long)N * 256 * H_8 * W_9, // head.sa4.conv_attn.3
-            (long)N * 256 * H_8 * W_9, // head.sa4.conv_attn.5
-            (long)256, // head.sa4.conv_attn.4.mean
-            (long)256, // head.sa4.conv_attn.4.inv_std
-            (long)N * 256 * Hc8 * Wc8, // head.sa4.upsample
-            (long)N * 256 * Hc8 * Wc8, // head.sa4.add
-            (long)N * 59 * Hc8 * Wc8, // head.cls4
-            (long)N * 59 * Hc8 * Wc8, // head.up1
-            (long)N * 236 * Hc8 * Wc8, // head.concat
-            (long)N * 59 * Hc8 * Wc8, // head.mask_conv
-            (long)N * 236 * 1 * 1, // head.gap
-            (long)N * 59 * 1 * 1, // head.cat_fc
-            (long)N * 512 * Hc8 * Wc8, // head.fcn.0
-            (long)N * 512 * Hc8 * Wc8, // head.fcn.2
-            (long)512, // head.fcn.1.mean
-            (long)512, // head.fcn.1.inv_std
-            (long)N * 512 * Hc8 * Wc8, // head.fcn.3
-            (long)N * 512 * Hc8 * Wc8, // head.fcn.3.mask
-            (long)N * 59 * Hc8 * Wc8, // head.fcn.4
-            (long)N * 59 * Hc8 * Wc8, // head.dense
-            (long)N * 59 * H * W, // head.mask_up
-            (long)N * 59 * H * W, // head.dense_up
-            1L, // loss.mask
-            (long)2, // loss.mask.sums
-            1L, // loss.cat
-            1L, // loss.dense
-            (long)2, // loss.dense.sums
-            (long)N * 256 * Hc4 * Wc4, // d(backbone.layer1.0.add)
-            (long)N * 256 * Hc4 * Wc4, // d(backbone.layer1.0.bn3)
-            (long)N * 64 * Hc4 * Wc4, // d(backbone.layer1.0.conv1)
-            (long)N * 64 * Hc4 * Wc4, // d(backbone.layer1.0.conv2)
-            (long)N * 256 * Hc4 * Wc4, // d(backbone.layer1.0.conv3)
-            (long)N * 256 * Hc4 * Wc4, // d(backbone.layer1.0.downsample.0)
-            (long)N * 256 * Hc4 * Wc4, // d(backbone.layer1.0.downsample.1)
-            (long)N * 64 * Hc4 * Wc4, // d(backbone.layer1.0.relu1)
-            (long)N * 64 * Hc4 * Wc4, // d(backbone.layer1.0.relu2)
-            (long)N * 256 * Hc4 * Wc4, // d(backbone.layer1.0.relu3)
-            (long)N * 256 * Hc4 * Wc4, // d(backbone.layer1.1.add)
-            (long)N * 256 * Hc4 * Wc4, // d(backbone.layer1.1.bn3)
-            (long)N * 64 * Hc4 * Wc4, // d(backbone.layer1.1.conv1)
-            (long)N * 64 * Hc4 * Wc4, // d(backbone.layer1.1.conv2)
-            (long)N * 256 * Hc4 * Wc4, // d(backbone.layer1.1.conv3)
-            (long)N * 64 * Hc4 * Wc4, // d(backbone.layer1.1.relu1)
-            (long)N * 64 * Hc4 * Wc4, // d(backbone.layer1.1.relu2)
-            (long)N * 256 * Hc4 * Wc4, // d(backbone.layer1.1.relu3)
-            (long)N * 256 * Hc4 * Wc4, // d(backbone.layer1.2.add)
-            (long)N * 256 * Hc4 * Wc4, // d(backbone.layer1.2.bn3)
-            (long)N * 64 * Hc4 * Wc4, // d(backbone.layer1.2.conv1)
-            (long)N * 64 * Hc4 * Wc4, // d(backbone.layer1.2.conv2)
-            (long)N * 256 * Hc4 * Wc4, // d(backbone.layer1.2.conv3)
-            (long)N * 64 * Hc4 * Wc4, // d(backbone.layer1.2.relu1)
-            (long)N * 64 * Hc4 * Wc4, // d(backbone.layer1.2.relu2)
-            (long)N * 256 * Hc4 * Wc4, // d(backbone.layer1.2.relu3)
-            (long)N * 512 * Hc8 * Wc8, // d(backbone.layer2.0.add)
-            (long)N * 512 * Hc8 * Wc8, // d(backbone.layer2.0.bn3)
-            (long)N * 128 * Hc4 * Wc4, // d(backbone.layer2.0.conv1)
-            (long)N * 128 * Hc8 * Wc8, // d(backbone.layer2.0.conv2)
-            (long)N * 512 * Hc8 * Wc8, // d(backbone.layer2.0.conv3)
-            (long)N * 512 * Hc8 * Wc8, // d(backbone.layer2.0.downsample.0)
-            (long)N * 512 * Hc8 * Wc8, // d(backbone.layer2.0.downsample.1)
-            (long)N * 128 * Hc4 * Wc4, // d(backbone.layer2.0.relu1)
-            (long)N * 128 * Hc8 * Wc8, // d(backbone.layer2.0.relu2)
-            (long)N * 512 * Hc8 * Wc8, // d(backbone.layer2.0.relu3)
-            (long)N * 512 * Hc8 * Wc8, // d(backbone.layer2.1.add)
-            (long)N * 512 * Hc8 * Wc8, // d(backbone.layer2.1.bn3)
-            (long)N * 128 * Hc8 * Wc8, // d(backbone.layer2.1.conv1)
-            (long)N * 128 * Hc8 * Wc8, // d(backbone.layer2.1.conv2)
-            (long)N * 512 * Hc8 * Wc8, // d(backbone.layer2.1.conv3)
-            (long)N * 128 * Hc8 * Wc8, // d(backbone.layer2.1.relu1)
-            (long)N * 128 * Hc8 * Wc8, // d(backbone.layer2.1.relu2)
-            (long)N * 512 * Hc8 * Wc8, // d(backbone.layer2.1.relu3)
-            (long)N * 512 * Hc8 * Wc8, // d(backbone.layer2.2.add)
-            (long)N * 512 * Hc8 * Wc8, // d(backbone.layer2.2.bn3)
-            (long)N * 128 * Hc8 * Wc8, // d(backbone.layer2.2.conv1)
-            (long)N * 128 * Hc8 * Wc8, // d(backbone.layer2.2.conv2)
-            (long)N * 512 * Hc8 * Wc8, // d(backbone.layer2.2.conv3)
-            (long)N * 128 * Hc8 * Wc8, // d(backbone.layer2.2.relu1)
-            (long)N * 128 * Hc8 * Wc8, // d(backbone.layer2.2.relu2)
-            (long)N * 512 * Hc8 * Wc8, // d(backbone.layer2.2.relu3)
-            (long)N * 512 * Hc8 * Wc8, // d(backbone.layer2.3.add)
-            (long)N * 512 * Hc8 * Wc8, // d(backbone.layer2.3.bn3)
-            (long)N * 128 * Hc8 * Wc8, // d(backbone.layer2.3.conv1)
-            (long)N * 128 * Hc8 * Wc8, // d(backbone.layer2.3.conv2)
-            (long)N * 512 * Hc8 * Wc8, // d(backbone.layer2.3.conv3)
-            (long)N * 128 * Hc8 * Wc8, // d(backbone.layer2.3.relu1)
-            (long)N * 128 * Hc8 * Wc8, // d(backbone.layer2.3.relu2)
-            (long)N * 512 * Hc8 * Wc8, // d(backbone.layer2.3.relu3)
-            (long)N * 1024 * Hc8 * Wc8, // d(backbone.layer3.0.add)
-            (long)N * 1024 * Hc8 * Wc8, // d(backbone.layer3.0.bn3)
-            (long)N * 256 * Hc8 * Wc8, // d(backbone.layer3.0.conv1)
-            (long)N * 256 * Hc8 * Wc8, // d(backbone.layer3.0.conv2)
-            (long)N * 1024 * Hc8 * Wc8, // d(backbone.layer3.0.conv3)
-            (long)N * 1024 * Hc8 * Wc8, // d(backbone.layer3.0.downsample.0)
-            (long)N * 1024 * Hc8 * Wc8, // d(backbone.layer3.0.downsample.1)
-            (long)N * 256 * Hc8 * Wc8, // d(backbone.layer3.0.relu1)
-            (long)N * 256 * Hc8 * Wc8, // d(backbone.layer3.0.relu2)
-            (long)N * 1024 * Hc8 * Wc8, // d(backbone.layer3.0.relu3)
-            (long)N * 1024 * Hc8 * Wc8, // d(backbone.layer3.1.add)
-            (long)N * 1024 * Hc8 * Wc8, // d(backbone.layer3.1.bn3)
-            (long)N * 256 * Hc8 * Wc8, // d(backbone.layer3.1.conv1)
-            (long)N * 256 * Hc8 * Wc8, // d(backbone.layer3.1.conv2)
-            (long)N * 1024 * Hc8 * Wc8, // d(backbone.layer3.1.conv3)
-            (long)N * 256 * Hc8 * Wc8, // d(backbone.layer3.1.relu1)
-            (long)N * 256 * Hc8 * Wc8, // d(backbone.layer3.1.relu2)
-            (long)N * 1024 * Hc8 * Wc8, // d(backbone.layer3.1.relu3)
-            (long)N * 1024 * Hc8 * Wc8, // d(backbone.layer3.2.add)
-            (long)N * 1024 * Hc8 * Wc8, // d(backbone.layer3.2.bn3)
-            (long)N * 256 * Hc8 * Wc8, // d(backbone.layer3.2.conv1)
-            (long)N * 256 * Hc8 * Wc8, // d(backbone.layer3.2.conv2)
-            (long)N * 1024 * Hc8 * Wc8, // d(backbone.layer3.2.conv3)
-            (long)N * 256 * Hc8 * Wc8, // d(backbone.layer3.2.relu1)
-            (long)N * 256 * Hc8 * Wc8, // d(backbone.layer3.2.relu2)
-            (long)N * 1024 * Hc8 * Wc8, // d(backbone.layer3.2.relu3)
-            (long)N * 1024 * Hc8 * Wc8, // d(backbone.layer3.3.add)
-            (long)N * 1024 * Hc8 * Wc8, // d(backbone.layer3.3.bn3)
-            (long)N * 256 * Hc8 * Wc8, // d(backbone.layer3.3.conv1)
-            (long)N * 256 * Hc8 * Wc8, // d(backbone.layer3.3.conv2)
-            (long)N * 1024 * Hc8 * Wc8, // d(backbone.layer3.3.conv3)
-            (long)N * 256 * Hc8 * Wc8, // d(backbone.layer3.3.relu1)
-            (long)N * 256 * Hc8 * Wc8, // d(backbone.layer3.3.relu2)
-            (long)N * 1024 * Hc8 * Wc8, // d(backbone.layer3.3.relu3)
-            (long)N * 1024 * Hc8 * Wc8, // d(backbone.layer3.4.add)
-            (long)N * 1024 * Hc8 * Wc8, // d(backbone.layer3.4.bn3)
-            (long)N * 256 * Hc8 * Wc8, // d(backbone.layer3.4.conv1)
-            (long)N * 256 * Hc8 * Wc8, // d(backbone.layer3.4.conv2)
-            (long)N * 1024 * Hc8 * Wc8, // d(backbone.layer3.4.conv3)
-            (long)N * 256 * Hc8 * Wc8, // d(backbone.layer3.4.relu1)
-            (long)N * 256 * Hc8 * Wc8, // d(backbone.layer3.4.relu2)
-            (long)N * 1024 * Hc8 * Wc8, // d(backbone.layer3.4.relu3)
-            (long)N * 1024 * Hc8 * Wc8, // d(backbone.layer3.5.add)
-            (long)N * 1024 * Hc8 * Wc8, // d(backbone.layer3.5.bn3)
-            (long)N * 256 * Hc8 * Wc8, // d(backbone.layer3.5.conv1)
-            (long)N * 256 * Hc8 * Wc8, // d(backbone.layer3.5.conv2)
-            (long)N * 1024 * Hc8 * Wc8, // d(backbone.layer3.5.conv3)
-            (long)N * 256 * Hc8 * Wc8, // d(backbone.layer3.5.relu1)
-            (long)N * 256 * Hc8 * Wc8, // d(backbone.layer3.5.relu2)
-            (long)N * 1024 * Hc8 * Wc8, // d(backbone.layer3.5.relu3)
-            (long)N * 2048 * Hc8 * Wc8, // d(backbone.layer4.0.add)
-            (long)N * 2048 * Hc8 * Wc8, // d(backbone.layer4.0.bn3)
-            (long)N * 512 * Hc8 * Wc8, // d(backbone.layer4.0.conv1)
-            (long)N * 512 * Hc8 * Wc8, // d(backbone.layer4.0.conv2)
-            (long)N * 2048 * Hc8 * Wc8, // d(backbone.layer4.0.conv3)
-            (long)N * 2048 * Hc8 * Wc8, // d(backbone.layer4.0.downsample.0)
-            (long)N * 2048 * Hc8 * Wc8, // d(backbone.layer4.0.downsample.1)
-            (long)N * 512 * Hc8 * Wc8, // d(backbone.layer4.0.relu1)
-            (long)N * 512 * Hc8 * Wc8, // d(backbone.layer4.0.relu2)
-            (long)N * 2048 * Hc8 * Wc8, // d(backbone.layer4.0.relu3)
-            (long)N * 2048 * Hc8 * Wc8, // d(backbone.layer4.1.add)
-            (long)N * 2048 * Hc8 * Wc8, // d(backbone.layer4.1.bn3)
-            (long)N * 512 * Hc8 * Wc8, // d(backbone.layer4.1.conv1)
-            (long)N * 512 * Hc8 * Wc8, // d(backbone.layer4.1.conv2)
-            (long)N * 2048 * Hc8 * Wc8, // d(backbone.layer4.1.conv3)
-            (long)N * 512 * Hc8 * Wc8, // d(backbone.layer4.1.relu1)
-            (long)N * 512 * Hc8 * Wc8, // d(backbone.layer4.1.relu2)
-            (long)N * 2048 * Hc8 * Wc8, // d(backbone.layer4.1.relu3)
-            (long)N * 2048 * Hc8 * Wc8, // d(backbone.layer4.2.add)
-            (long)N * 2048 * Hc8 * Wc8, // d(backbone.layer4.2.bn3)
-            (long)N * 512 * Hc8 * Wc8, // d(backbone.layer4.2.conv1)
-            (long)N * 512 * Hc8 * Wc8, // d(backbone.layer4.2.conv2)
-            (long)N * 2048 * Hc8 * Wc8, // d(backbone.layer4.2.conv3)
-            (long)N * 512 * Hc8 * Wc8, // d(backbone.layer4.2.relu1)
-            (long)N * 512 * Hc8 * Wc8, // d(backbone.layer4.2.relu2)
-            (long)N * 2048 * Hc8 * Wc8, // d(backbone.layer4.2.relu3)
-            (long)N * 128 * Hc4 * Wc4, // d(backbone.maxpool)
-            (long)N * 64 * Hc2 * Wc2, // d(backbone.stem.0)
-            (long)N * 64 * Hc2 * Wc2, // d(backbone.stem.2)
-            (long)N * 64 * Hc2 * Wc2, // d(backbone.stem.3)
-            (long)N * 64 * Hc2 * Wc2, // d(backbone.stem.5)
-            (long)N * 128 * Hc2 * Wc2, // d(backbone.stem.6)
-            (long)N * 128 * Hc2 * Wc2, // d(backbone.stem.8)
-            (long)N * 59 * 1 * 1, // d(head.cat_fc)
-            (long)N * 59 * Hc4 * Wc4, // d(head.cls1)
-            (long)N * 59 * Hc8 * Wc8, // d(head.cls2)
-            (long)N * 59 * Hc8 * Wc8, // d(head.cls3)
-            (long)N * 59 * Hc8 * Wc8, // d(head.cls4)
-            (long)N * 236 * Hc8 * Wc8, // d(head.concat)
-            (long)N * 59 * Hc8 * Wc8, // d(head.dense)
-            (long)N * 59 * H * W, // d(head.dense_up)
-            (long)N * 512 * Hc8 * Wc8, // d(head.fcn.0)
-            (long)N * 512 * Hc8 * Wc8, // d(head.fcn.2)
-            (long)N * 512 * Hc8 * Wc8, // d(head.fcn.3)
-            (long)N * 59 * Hc8 * Wc8, // d(head.fcn.4)
-            (long)N * 236 * 1 * 1, // d(head.gap)
-            (long)N * 59 * Hc8 * Wc8, // d(head.mask_conv)
-            (long)N * 59 * H * W, // d(head.mask_up)
-            (long)N * 256 * Hc4 * Wc4, // d(head.sa1.add)
-            (long)N * 256 * H_6 * W_7, // d(head.sa1.conv_attn.0)
-            (long)N * 256 * H_6 * W_7, // d(head.sa1.conv_attn.2)
-            (long)N * 256 * H_6 * W_7, // d(head.sa1.conv_attn.3)
-            (long)N * 256 * H_6 * W_7, // d(head.sa1.conv_attn.5)
-            (long)N * 256 * Hc4 * Wc4, // d(head.sa1.conv_res.0)
-            (long)N * 256 * Hc4 * Wc4, // d(head.sa1.conv_res.2)
-            (long)N * 256 * Hc4 * Wc4, // d(head.sa1.conv_res.3)
-            (long)N * 256 * Hc4 * Wc4, // d(head.sa1.conv_res.5)
-            (long)N * 256 * H_6 * W_7, // d(head.sa1.pool)
-            (long)N * 256 * Hc4 * Wc4, // d(head.sa1.upsample)
-            (long)N * 256 * Hc8 * Wc8, // d(head.sa2.add)
-            (long)N * 256 * H_8 * W_9, // d(head.sa2.conv_attn.0)
-            (long)N * 256 * H_8 * W_9, // d(head.sa2.conv_attn.2)
-            (long)N * 256 * H_8 * W_9, // d(head.sa2.conv_attn.3)
-            (long)N * 256 * H_8 * W_9, // d(head.sa2.conv_attn.5)
-            (long)N * 256 * Hc8 * Wc8, // d(head.sa2.conv_res.0)
-            (long)N * 256 * Hc8 * Wc8, // d(head.sa2.conv_res.2)
-            (long)N * 256 * Hc8 * Wc8, // d(head.sa2.conv_res.3)
-            (long)N * 256 * Hc8 * Wc8, // d(head.sa2.conv_res.5)
-            (long)N * 512 * H_8 * W_9, // d(head.sa2.pool)
-            (long)N * 256 * Hc8 * Wc8, // d(head.sa2.upsample)
-            (long)N * 256 * Hc8 * Wc8, // d(head.sa3.add)
-            (long)N * 256 * H_8 * W_9, // d(head.sa3.conv_attn.0)
-            (long)N * 256 * H_8 * W_9, // d(head.sa3.conv_attn.2)
-            (long)N * 256 * H_8 * W_9, // d(head.sa3.conv_attn.3)
-            (long)N * 256 * H_8 * W_9, // d(head.sa3.conv_attn.5)
-            (long)N * 256 * Hc8 * Wc8, // d(head.sa3.conv_res.0)
-            (long)N * 256 * Hc8 * Wc8, // d(head.sa3.conv_res.2)
-            (long)N * 256 * Hc8 * Wc8, // d(head.sa3.conv_res.3)
-            (long)N * 256 * Hc8 * Wc8, // d(head.sa3.conv_res.5)
-            (long)N * 1024 * H_8 * W_9, // d(head.sa3.pool)
-            (long)N * 256 * Hc8 * Wc8, // d(head.sa3.upsample)
-            (long)N * 256 * Hc8 * Wc8, // d(head.sa4.add)
-            (long)N * 256 * H_8 * W_9, // d(head.sa4.conv_attn.0)
-            (long)N * 256 * H_8 * W_9, // d(head.sa4.conv_attn.2)
-            (long)N * 256 * H_8 * W_9, // d(head.sa4.conv_attn.3)
-            (long)N * 256 * H_8 * W_9, // d(head.sa4.conv_attn.5)
-            (long)N * 256 * Hc8 * Wc8, // d(head.sa4.conv_res.0)
-            (long)N * 256 * Hc8 * Wc8, // d(head.sa4.conv_res.2)
-            (long)N * 256 * Hc8 * Wc8, // d(head.sa4.conv_res.3)
-            (long)N * 256 * Hc8 * Wc8, // d(head.sa4.conv_res.5)
-            (long)N * 2048 * H_8 * W_9, // d(head.sa4.pool)
-            (long)N * 256 * Hc8 * Wc8, // d(head.sa4.upsample)
-            (long)N * 59 * Hc8 * Wc8, // d(head.up1)
-        };
-        long[] offsets = ArenaPlanner.Place(lengths, TrainingFirst, TrainingLast, TrainingOrder, out long slots);
-        _arena?.Dispose();
-        _arena = Device.Accelerator.Allocate1D<float>(Math.Max(1, slots));
-        PlannedPeakBytes = 4 * slots;
-        ArrayView<float> arena = _arena.View;
-        this.image = new Tensor(arena.SubView(offsets[0], lengths[0]), N, 3, H, W);
-        this._labels = new LabelMap(arena.SubView(offsets[1], lengths[1]).Cast<int>(), N, H, W);
-        this.backbone_stem_0 = new Tensor(arena.SubView(offsets[2], lengths[2]), N, 64, Hc2, Wc2);
-        this.backbone_stem_2 = new Tensor(arena.SubView(offsets[3], lengths[3]), N, 64, Hc2, Wc2);
-        this.backbone_stem_1_mean = arena.SubView(offsets[4], lengths[4]);
-        this.backbone_stem_1_inv_std = arena.SubView(offsets[5], lengths[5]);
-        this.backbone_stem_3 = new Tensor(arena.SubView(offsets[6], lengths[6]), N, 64, Hc2, Wc2);
-        this.backbone_stem_5 = new Tensor(arena.SubView(offsets[7], lengths[7]), N, 64, Hc2, Wc2);
-        this.backbone_stem_4_mean = arena.SubView(offsets[8], lengths[8]);
-        this.backbone_stem_4_inv_std = arena.SubView(offsets[9], lengths[9]);
-        this.backbone_stem_6 = new Tensor(arena.SubView(offsets[10], lengths[10]), N, 128, Hc2, Wc2);
-        this.backbone_stem_8 = new Tensor(arena.SubView(offsets[11], lengths[11]), N, 128, Hc2, Wc2);
-        this.backbone_stem_7_mean = arena.SubView(offsets[12], lengths[12]);
-        this.backbone_stem_7_inv_std = arena.SubView(offsets[13], lengths[13]);
-        this.backbone_maxpool = new Tensor(arena.SubView(offsets[14], lengths[14]), N, 128, Hc4, Wc4);
-        this.backbone_maxpool_argmax = arena.SubView(offsets[15], lengths[15]).Cast<int>();
-        this.backbone_layer1_0_conv1 = new Tensor(arena.SubView(offsets[16], lengths[16]), N, 64, Hc4, Wc4);
-        this.backbone_layer1_0_relu1 = new Tensor(arena.SubView(offsets[17], lengths[17]), N, 64, Hc4, Wc4);
-        this.backbone_layer1_0_bn1_mean = arena.SubView(offsets[18], lengths[18]);
-        this.backbone_layer1_0_bn1_inv_std = arena.SubView(offsets[19], lengths[19]);
-        this.backbone_layer1_0_conv2 = new Tensor(arena.SubView(offsets[20], lengths[20]), N, 64, Hc4, Wc4);
-        this.backbone_layer1_0_relu2 = new Tensor(arena.SubView(offsets[21], lengths[21]), N, 64, Hc4, Wc4);
-        this.backbone_layer1_0_bn2_mean = arena.SubView(offsets[22], lengths[22]);
-        this.backbone_layer1_0_bn2_inv_std = arena.SubView(offsets[23], lengths[23]);
-        this.backbone_layer1_0_conv3 = new Tensor(arena.SubView(offsets[24], lengths[24]), N, 256, Hc4, Wc4);
-        this.backbone_layer1_0_bn3 = new Tensor(arena.SubView(offsets[25], lengths[25]), N, 256, Hc4, Wc4);
-        this.backbone_layer1_0_bn3_mean = arena.SubView(offsets[26], lengths[26]);
-        this.backbone_layer1_0_bn3_inv_std = arena.SubView(offsets[27], lengths[27]);
-        this.backbone_layer1_0_downsample_0 = new Tensor(arena.SubView(offsets[28], lengths[28]), N, 256, Hc4, Wc4);
-        this.backbone_layer1_0_downsample_1 = new Tensor(arena.SubView(offsets[29], lengths[29]), N, 256, Hc4, Wc4);
-        this.backbone_layer1_0_downsample_1_mean = arena.SubView(offsets[30], lengths[30]);
-        this.backbone_layer1_0_downsample_1_inv_std = arena.SubView(offsets[31], lengths[31]);
-        this.backbone_layer1_0_add = new Tensor(arena.SubView(offsets[32], lengths[32]), N, 256, Hc4, Wc4);
-        this.backbone_layer1_0_relu3 = new Tensor(arena.SubView(offsets[33], lengths[33]), N, 256, Hc4, Wc4);
-        this.backbone_layer1_1_conv1 = new Tensor(arena.SubView(offsets[34], lengths[34]), N, 64, Hc4, Wc4);
-        this.backbone_layer1_1_relu1 = new Tensor(arena.SubView(offsets[35], lengths[35]), N, 64, Hc4, Wc4);
-        this.backbone_layer1_1_bn1_mean = arena.SubView(offsets[36], lengths[36]);
-        this.backbone_layer1_1_bn1_inv_std = arena.SubView(offsets[37], lengths[37]);
-        this.backbone_layer1_1_conv2 = new Tensor(arena.SubView(offsets[38], lengths[38]), N, 64, Hc4, Wc4);
-        this.backbone_layer1_1_relu2 = new Tensor(arena.SubView(offsets[39], lengths[39]), N, 64, Hc4, Wc4);
-        this.backbone_layer1_1_bn2_mean = arena.SubView(offsets[40], lengths[40]);
-        this.backbone_layer1_1_bn2_inv_std = arena.SubView(offsets[41], lengths[41]);
-        this.backbone_layer1_1_conv3 = new Tensor(arena.SubView(offsets[42], lengths[42]), N, 256, Hc4, Wc4);
-        this.backbone_layer1_1_bn3 = new Tensor(arena.SubView(offsets[43], lengths[43]), N, 256, Hc4, Wc4);
-        this.backbone_layer1_1_bn3_mean = arena.SubView(offsets[44], lengths[44]);
-        this.backbone_layer1_1_bn3_inv_std = arena.SubView(offsets[45], lengths[45]);
-        this.backbone_layer1_1_add = new Tensor(arena.SubView(offsets[46], lengths[46]), N, 256, Hc4, Wc4);
-        this.backbone_layer1_1_relu3 = new Tensor(arena.SubView(offsets[47], lengths[47]), N, 256, Hc4, Wc4);
-        this.backbone_layer1_2_conv1 = new Tensor(arena.SubView(offsets[48], lengths[48]), N, 64, Hc4, Wc4);
-        this.backbone_layer1_2_relu1 = new Tensor(arena.SubView(offsets[49], lengths[49]), N, 64, Hc4, Wc4);
-        this.backbone_layer1_2_bn1_mean = arena.SubView(offsets[50], lengths[50]);
-        this.backbone_layer1_2_bn1_inv_std = arena.SubView(offsets[51], lengths[51]);
-        this.backbone_layer1_2_conv2 = new Tensor(arena.SubView(offsets[52], lengths[52]), N, 64, Hc4, Wc4);
-        this.backbone_layer1_2_relu2 = new Tensor(arena.SubView(offsets[53], lengths[53]), N, 64, Hc4, Wc4);
-        this.backbone_layer1_2_bn2_mean = arena.SubView(offsets[54], lengths[54]);
-        this.backbone_layer1_2_bn2_inv_std = arena.SubView(offsets[55], lengths[55]);
-        this.backbone_layer1_2_conv3 = new Tensor(arena.SubView(offsets[56], lengths[56]), N, 256, Hc4, Wc4);
-        this.backbone_layer1_2_bn3 = new Tensor(arena.SubView(offsets[57], lengths[57]), N, 256, Hc4, Wc4);
-        this.backbone_layer1_2_bn3_mean = arena.SubView(offsets[58], lengths[58]);
-        this.backbone_layer1_2_bn3_inv_std = arena.SubView(offsets[59], lengths[59]);
-        this.backbone_layer1_2_add = new Tensor(arena.SubView(offsets[60], lengths[60]), N, 256, Hc4, Wc4);
-        this.backbone_layer1_2_relu3 = new Tensor(arena.SubView(offsets[61], lengths[61]), N, 256, Hc4, Wc4);
-        this.backbone_layer2_0_conv1 = new Tensor(arena.SubView(offsets[62], lengths[62]), N, 128, Hc4, Wc4);
-        this.backbone_layer2_0_relu1 = new Tensor(arena.SubView(offsets[63], lengths[63]), N, 128, Hc4, Wc4);
-        this.backbone_layer2_0_bn1_mean = arena.SubView(offsets[64], lengths[64]);
-        this.backbone_layer2_0_bn1_inv_std = arena.SubView(offsets[65], lengths[65]);
-        this.backbone_layer2_0_conv2 = new Tensor(arena.SubView(offsets[66], lengths[66]), N, 128, Hc8, Wc8);
-        this.backbone_layer2_0_relu2 = new Tensor(arena.SubView(offsets[67], lengths[67]), N, 128, Hc8, Wc8);
-        this.backbone_layer2_0_bn2_mean = arena.SubView(offsets[68], lengths[68]);
-        this.backbone_layer2_0_bn2_inv_std = arena.SubView(offsets[69], lengths[69]);
-        this.backbone_layer2_0_conv3 = new Tensor(arena.SubView(offsets[70], lengths[70]), N, 512, Hc8, Wc8);
-        this.backbone_layer2_0_bn3 = new Tensor(arena.SubView(offsets[71], lengths[71]), N, 512, Hc8, Wc8);
-        this.backbone_layer2_0_bn3_mean = arena.SubView(offsets[72], lengths[72]);
-        this.backbone_layer2_0_bn3_inv_std = arena.SubView(offsets[73], lengths[73]);
-        this.backbone_layer2_0_downsample_0 = new Tensor(arena.SubView(offsets[74], lengths[74]), N, 512, Hc8, Wc8);
-        this.backbone_layer2_0_downsample_1 = new Tensor(arena.SubView(offsets[75], lengths[75]), N, 512, Hc8, Wc8);
-        this.backbone_layer2_0_downsample_1_mean = arena.SubView(offsets[76], lengths[76]);
-        this.backbone_layer2_0_downsample_1_inv_std = arena.SubView(offsets[77], lengths[77]);
-        this.backbone_layer2_0_add = new Tensor(arena.SubView(offsets[78], lengths[78]), N, 512, Hc8, Wc8);
-        this.backbone_layer2_0_relu3 = new Tensor(arena.SubView(offsets[79], lengths[79]), N, 512, Hc8, Wc8);
-        this.backbone_layer2_1_conv1 = new Tensor(arena.SubView(offsets[80], lengths[80]), N, 128, Hc8, Wc8);
-        this.backbone_layer2_1_relu1 = new Tensor(arena.SubView(offsets[81], lengths[81]), N, 128, Hc8, Wc8);
-        this.backbone_layer2_1_bn1_mean = arena.SubView(offsets[82], lengths[82]);
-        this.backbone_layer2_1_bn1_inv_std = arena.SubView(offsets[83], lengths[83]);
-        this.backbone_layer2_1_conv2 = new Tensor(arena.SubView(offsets[84], lengths[84]), N, 128, Hc8, Wc8);
-        this.backbone_layer2_1_relu2 = new Tensor(arena.SubView(offsets[85], lengths[85]), N, 128, Hc8, Wc8);
-        this.backbone_layer2_1_bn2_mean = arena.SubView(offsets[86], lengths[86]);
-        this.backbone_layer2_1_bn2_inv_std = arena.SubView(offsets[87], lengths[87]);
-        this.backbone_layer2_1_conv3 = new Tensor(arena.SubView(offsets[88], lengths[88]), N, 512, Hc8, Wc8);
-        this.backbone_layer2_1_bn3 = new Tensor(arena.SubView(offsets[89], lengths[89]), N, 512, Hc8, Wc8);
-        this.backbone_layer2_1_bn3_mean = arena.SubView(offsets[90], lengths[90]);
-        this.backbone_layer2_1_bn3_inv_std = arena.SubView(offsets[91], lengths[91]);
-        this.backbone_layer2_1_add = new Tensor(arena.SubView(offsets[92], lengths[92]), N, 512, Hc8, Wc8);
-        this.backbone_layer2_1_relu3 = new Tensor(arena.SubView(offsets[93], lengths[93]), N, 512, Hc8, Wc8);
-        this.backbone_layer2_2_conv1 = new Tensor(arena.SubView(offsets[94], lengths[94]), N, 128, Hc8, Wc8);
-        this.backbone_layer2_2_relu1 = new Tensor(arena.SubView(offsets[95], lengths[95]), N, 128, Hc8, Wc8);
-        this.backbone_layer2_2_bn1_mean = arena.SubView(offsets[96], lengths[96]);
-        this.backbone_layer2_2_bn1_inv_std = arena.SubView(offsets[97], lengths[97]);
-        this.backbone_layer2_2_conv2 = new Tensor(arena.SubView(offsets[98], lengths[98]), N, 128, Hc8, Wc8);
-        this.backbone_layer2_2_relu2 = new Tensor(arena.SubView(offsets[99], lengths[99]), N, 128, Hc8, Wc8);
-        this.backbone_layer2_2_bn2_mean = arena.SubView(offsets[100], lengths[100]);
-        this.backbone_layer2_2_bn2_inv_std = arena.SubView(offsets[101], lengths[101]);
-        this.backbone_layer2_2_conv3 = new Tensor(arena.SubView(offsets[102], lengths[102]), N, 512, Hc8, Wc8);
-        this.backbone_layer2_2_bn3 = new Tensor(arena.SubView(offsets[103], lengths[103]), N, 512, Hc8, Wc8);
-        this.backbone_layer2_2_bn3_mean = arena.SubView(offsets[104], lengths[104]);
-        this.backbone_layer2_2_bn3_inv_std = arena.SubView(offsets[105], lengths[105]);
-        this.backbone_layer2_2_add = new Tensor(arena.SubView(offsets[106], lengths[106]), N, 512, Hc8, Wc8);
-        this.backbone_layer2_2_relu3 = new Tensor(arena.SubView(offsets[107], lengths[107]), N, 512, Hc8, Wc8);
-        this.backbone_layer2_3_conv1 = new Tensor(arena.SubView(offsets[108], lengths[108]), N, 128, Hc8, Wc8);
-        this.backbone_layer2_3_relu1 = new Tensor(arena.SubView(offsets[109], lengths[109]), N, 128, Hc8, Wc8);
-        this.backbone_layer2_3_bn1_mean = arena.SubView(offsets[110], lengths[110]);
-        this.backbone_layer2_3_bn1_inv_std = arena.SubView(offsets[111], lengths[111]);
-        this.backbone_layer2_3_conv2 = new Tensor(arena.SubView(offsets[112], lengths[112]), N, 128, Hc8, Wc8);
-        this.backbone_layer2_3_relu2 = new Tensor(arena.SubView(offsets[113], lengths[113]), N, 128, Hc8, Wc8);
-        this.backbone_layer2_3_bn2_mean = arena.SubView(offsets[114], lengths[114]);
-        this.backbone_layer2_3_bn2_inv_std = arena.SubView(offsets[115], lengths[115]);
-        this.backbone_layer2_3_conv3 = new Tensor(arena.SubView(offsets[116], lengths[116]), N, 512, Hc8, Wc8);
-        this.backbone_layer2_3_bn3 = new Tensor(arena.SubView(offsets[117], lengths[117]), N, 512, Hc8, Wc8);
-        this.backbone_layer2_3_bn3_mean = arena.SubView(offsets[118], lengths[118]);
-        this.backbone_layer2_3_bn3_inv_std = arena.SubView(offsets[119], lengths[119]);
-        this.backbone_layer2_3_add = new Tensor(arena.SubView(offsets[120], lengths[120]), N, 512, Hc8, Wc8);
-        this.backbone_layer2_3_relu3 = new Tensor(arena.SubView(offsets[121], lengths[121]), N, 512, Hc8, Wc8);
-        this.backbone_layer3_0_conv1 = new Tensor(arena.SubView(offsets[122], lengths[122]), N, 256, Hc8, Wc8);
-        this.backbone_layer3_0_relu1 = new Tensor(arena.SubView(offsets[123], lengths[123]), N, 256, Hc8, Wc8);
-        this.backbone_layer3_0_bn1_mean = arena.SubView(offsets[124], lengths[124]);
-        this.backbone_layer3_0_bn1_inv_std = arena.SubView(offsets[125], lengths[125]);
-        this.backbone_layer3_0_conv2 = new Tensor(arena.SubView(offsets[126], lengths[126]), N, 256, Hc8, Wc8);
-        this.backbone_layer3_0_relu2 = new Tensor(arena.SubView(offsets[127], lengths[127]), N, 256, Hc8, Wc8);
-        this.backbone_layer3_0_bn2_mean = arena.SubView(offsets[128], lengths[128]);
-        this.backbone_layer3_0_bn2_inv_std = arena.SubView(offsets[129], lengths[129]);
-        this.backbone_layer3_0_conv3 = new Tensor(arena.SubView(offsets[130], lengths[130]), N, 1024, Hc8, Wc8);
-        this.backbone_layer3_0_bn3 = new Tensor(arena.SubView(offsets[131], lengths[131]), N, 1024, Hc8, Wc8);
-        this.backbone_layer3_0_bn3_mean = arena.SubView(offsets[132], lengths[132]);
-        this.backbone_layer3_0_bn3_inv_std = arena.SubView(offsets[133], lengths[133]);
-        this.backbone_layer3_0_downsample_0 = new Tensor(arena.SubView(offsets[134], lengths[134]), N, 1024, Hc8, Wc8);
-        this.backbone_layer3_0_downsample_1 = new Tensor(arena.SubView(offsets[135], lengths[135]), N, 1024, Hc8, Wc8);
-        this.backbone_layer3_0_downsample_1_mean = arena.SubView(offsets[136], lengths[136]);
-        this.backbone_layer3_0_downsample_1_inv_std = arena.SubView(offsets[137], lengths[137]);
-        this.backbone_layer3_0_add = new Tensor(arena.SubView(offsets[138], lengths[138]), N, 1024, Hc8, Wc8);
-        this.backbone_layer3_0_relu3 = new Tensor(arena.SubView(offsets[139], lengths[139]), N, 1024, Hc8, Wc8);
-        this.backbone_layer3_1_conv1 = new Tensor(arena.SubView(offsets[140], lengths[140]), N, 256, Hc8, Wc8);
-        this.backbone_layer3_1_relu1 = new Tensor(arena.SubView(offsets[141], lengths[141]), N, 256, Hc8, Wc8);
-        this.backbone_layer3_1_bn1_mean = arena.SubView(offsets[142], lengths[142]);
-        this.backbone_layer3_1_bn1_inv_std = arena.SubView(offsets[143], lengths[143]);
-        this.backbone_layer3_1_conv2 = new Tensor(arena.SubView(offsets[144], lengths[144]), N, 256, Hc8, Wc8);
-        this.backbone_layer3_1_relu2 = new Tensor(arena.SubView(offsets[145], lengths[145]), N, 256, Hc8, Wc8);
-        this.backbone_layer3_1_bn2_mean = arena.SubView(offsets[146], lengths[146]);
-        this.backbone_layer3_1_bn2_inv_std = arena.SubView(offsets[147], lengths[147]);
-        this.backbone_layer3_1_conv3 = new Tensor(arena.SubView(offsets[148], lengths[148]), N, 1024, Hc8, Wc8);
-        this.backbone_layer3_1_bn3 = new Tensor(arena.SubView(offsets[149], lengths[149]), N, 1024, Hc8, Wc8);
-        this.backbone_layer3_1_bn3_mean = arena.SubView(offsets[150], lengths[150]);
-        this.backbone_layer3_1_bn3_inv_std = arena.SubView(offsets[151], lengths[151]);
-        this.backbone_layer3_1_add = new Tensor(arena.SubView(offsets[152], lengths[152]), N, 1024, Hc8, Wc8);
-        this.backbone_layer3_1_relu3 = new Tensor(arena.SubView(offsets[153], lengths[153]), N, 1024, Hc8, Wc8);
-        this.backbone_layer3_2_conv1 = new Tensor(arena.SubView(offsets[154], lengths[154]), N, 256, Hc8, Wc8);
-        this.backbone_layer3_2_relu1 = new Tensor(arena.SubView(offsets[155], lengths[155]), N, 256, Hc8, Wc8);
-        this.backbone_layer3_2_bn1_mean = arena.SubView(offsets[156], lengths[156]);
-        this.backbone_layer3_2_bn1_inv_std = arena.SubView(offsets[157], lengths[157]);
-        this.backbone_layer3_2_conv2 = new Tensor(arena.SubView(offsets[158], lengths[158]), N, 256, Hc8, Wc8);
-        this.backbone_layer3_2_relu2 = new Tensor(arena.SubView(offsets[159], lengths[159]), N, 256, Hc8, Wc8);
-        this.backbone_layer3_2_bn2_mean = arena.SubView(offsets[160], lengths[160]);
-        this.backbone_layer3_2_bn2_inv_std = arena.SubView(offsets[161], lengths[161]);
-        this.backbone_layer3_2_conv3 = new Tensor(arena.SubView(offsets[162], lengths[162]), N, 1024, Hc8, Wc8);
-        this.backbone_layer3_2_bn3 = new Tensor(arena.SubView(offsets[163], lengths[163]), N, 1024, Hc8, Wc8);
-        this.backbone_layer3_2_bn3_mean = arena.SubView(offsets[164], lengths[164]);
-        this.backbone_layer3_2_bn3_inv_std = arena.SubView(offsets[165], lengths[165]);
-        this.backbone_layer3_2_add = new Tensor(arena.SubView(offsets[166], lengths[166]), N, 1024, Hc8, Wc8);
-        this.backbone_layer3_2_relu3 = new Tensor(arena.SubView(offsets[167], lengths[167]), N, 1024, Hc8, Wc8);
-        this.backbone_layer3_3_conv1 = new Tensor(arena.SubView(offsets[168], lengths[168]), N, 256, Hc8, Wc8);
-        this.backbone_layer3_3_relu1 = new Tensor(arena.SubView(offsets[169], lengths[169]), N, 256, Hc8, Wc8);
-        this.backbone_layer3_3_bn1_mean = arena.SubView(offsets[170], lengths[170]);
-        this.backbone_layer3_3_bn1_inv_std = arena.SubView(offsets[171], lengths[171]);
-        this.backbone_layer3_3_conv2 = new Tensor(arena.SubView(offsets[172], lengths[172]), N, 256, Hc8, Wc8);
-        this.backbone_layer3_3_relu2 = new Tensor(arena.SubView(offsets[173], lengths[173]), N, 256, Hc8, Wc8);
-        this.backbone_layer3_3_bn2_mean = arena.SubView(offsets[174], lengths[174]);
-        this.backbone_layer3_3_bn2_inv_std = arena.SubView(offsets[175], lengths[175]);
-        this.backbone_layer3_3_conv3 = new Tensor(arena.SubView(offsets[176], lengths[176]), N, 1024, Hc8, Wc8);
-        this.backbone_layer3_3_bn3 = new Tensor(arena.SubView(offsets[177], lengths[177]), N, 1024, Hc8, Wc8);
-        this.backbone_layer3_3_bn3_mean = arena.SubView(offsets[178], lengths[178]);
-        this.backbone_layer3_3_bn3_inv_std = arena.SubView(offsets[179], lengths[179]);
-        this.backbone_layer3_3_add = new Tensor(arena.SubView(offsets[180], lengths[180]), N, 1024, Hc8, Wc8);
-        this.backbone_layer3_3_relu3 = new Tensor(arena.SubView(offsets[181], lengths[181]), N, 1024, Hc8, Wc8);
-        this.backbone_layer3_4_conv1 = new Tensor(arena.SubView(offsets[182], lengths[182]), N, 256, Hc8, Wc8);
-        this.backbone_layer3_4_relu1 = new Tensor(arena.SubView(offsets[183], lengths[183]), N, 256, Hc8, Wc8);
-        this.backbone_layer3_4_bn1_mean = arena.SubView(offsets[184], lengths[184]);
-        this.backbone_layer3_4_bn1_inv_std = arena.SubView(offsets[185], lengths[185]);
-        this.backbone_layer3_4_conv2 = new Tensor(arena.SubView(offsets[186], lengths[186]), N, 256, Hc8, Wc8);
-        this.backbone_layer3_4_relu2 = new Tensor(arena.SubView(offsets[187], lengths[187]), N, 256, Hc8, Wc8);
-        this.backbone_layer3_4_bn2_mean = arena.SubView(offsets[188], lengths[188]);
-        this.backbone_layer3_4_bn2_inv_std = arena.SubView(offsets[189], lengths[189]);
-        this.backbone_layer3_4_conv3 = new Tensor(arena.SubView(offsets[190], lengths[190]), N, 1024, Hc8, Wc8);
-        this.backbone_layer3_4_bn3 = new Tensor(arena.SubView(offsets[191], lengths[191]), N, 1024, Hc8, Wc8);
-        this.backbone_layer3_4_bn3_mean = arena.SubView(offsets[192], lengths[192]);
-        this.backbone_layer3_4_bn3_inv_std = arena.SubView(offsets[193], lengths[193]);
-        this.backbone_layer3_4_add = new Tensor(arena.SubView(offsets[194], lengths[194]), N, 1024, Hc8, Wc8);
-        this.backbone_layer3_4_relu3 = new Tensor(arena.SubView(offsets[195], lengths[195]), N, 1024, Hc8, Wc8);
-        this.backbone_layer3_5_conv1 = new Tensor(arena.SubView(offsets[196], lengths[196]), N, 256, Hc8, Wc8);
-        this.backbone_layer3_5_relu1 = new Tensor(arena.SubView(offsets[197], lengths[197]), N, 256, Hc8, Wc8);
-        this.backbone_layer3_5_bn1_mean = arena.SubView(offsets[198], lengths[198]);
-        this.backbone_layer3_5_bn1_inv_std = arena.SubView(offsets[199], lengths[199]);
-        this.backbone_layer3_5_conv2 = new Tensor(arena.SubView(offsets[200], lengths[200]), N, 256, Hc8, Wc8);
-        this.backbone_layer3_5_relu2 = new Tensor(arena.SubView(offsets[201], lengths[201]), N, 256, Hc8, Wc8);
-        this.backbone_layer3_5_bn2_mean = arena.SubView(offsets[202], lengths[202]);
-        this.backbone_layer3_5_bn2_inv_std = arena.SubView(offsets[203], lengths[203]);
-        this.backbone_layer3_5_conv3 = new Tensor(arena.SubView(offsets[204], lengths[204]), N, 1024, Hc8, Wc8);
-        this.backbone_layer3_5_bn3 = new Tensor(arena.SubView(offsets[205], lengths[205]), N, 1024, Hc8, Wc8);
-        this.backbone_layer3_5_bn3_mean = arena.SubView(offsets[206], lengths[206]);
-        this.backbone_layer3_5_bn3_inv_std = arena.SubView(offsets[207], lengths[207]);
-        this.backbone_layer3_5_add = new Tensor(arena.SubView(offsets[208], lengths[208]), N, 1024, Hc8, Wc8);
-        this.backbone_layer3_5_relu3 = new Tensor(arena.SubView(offsets[209], lengths[209]), N, 1024, Hc8, Wc8);
-        this.backbone_layer4_0_conv1 = new Tensor(arena.SubView(offsets[210], lengths[210]), N, 512, Hc8, Wc8);
-        this.backbone_layer4_0_relu1 = new Tensor(arena.SubView(offsets[211], lengths[211]), N, 512, Hc8, Wc8);
-        this.backbone_layer4_0_bn1_mean = arena.SubView(offsets[212], lengths[212]);
-        this.backbone_layer4_0_bn1_inv_std = arena.SubView(offsets[213], lengths[213]);
-        this.backbone_layer4_0_conv2 = new Tensor(arena.SubView(offsets[214], lengths[214]), N, 512, Hc8, Wc8);
-        this.backbone_layer4_0_relu2 = new Tensor(arena.SubView(offsets[215], lengths[215]), N, 512, Hc8, Wc8);
-        this.backbone_layer4_0_bn2_mean = arena.SubView(offsets[216], lengths[216]);
-        this.backbone_layer4_0_bn2_inv_std = arena.SubView(offsets[217], lengths[217]);
-        this.backbone_layer4_0_conv3 = new Tensor(arena.SubView(offsets[218], lengths[218]), N, 2048, Hc8, Wc8);
-        this.backbone_layer4_0_bn3 = new Tensor(arena.SubView(offsets[219], lengths[219]), N, 2048, Hc8, Wc8);
-        this.backbone_layer4_0_bn3_mean = arena.SubView(offsets[220], lengths[220]);
-        this.backbone_layer4_0_bn3_inv_std = arena.SubView(offsets[221], lengths[221]);
-        this.backbone_layer4_0_downsample_0 = new Tensor(arena.SubView(offsets[222], lengths[222]), N, 2048, Hc8, Wc8);
-        this.backbone_layer4_0_downsample_1 = new Tensor(arena.SubView(offsets[223], lengths[223]), N, 2048, Hc8, Wc8);
-        this.backbone_layer4_0_downsample_1_mean = arena.SubView(offsets[224], lengths[224]);
-        this.backbone_layer4_0_downsample_1_inv_std = arena.SubView(offsets[225], lengths[225]);
-        this.backbone_layer4_0_add = new Tensor(arena.SubView(offsets[226], lengths[226]), N, 2048, Hc8, Wc8);
-        this.backbone_layer4_0_relu3 = new Tensor(arena.SubView(offsets[227], lengths[227]), N, 2048, Hc8, Wc8);
-        this.backbone_layer4_1_conv1 = new Tensor(arena.SubView(offsets[228], lengths[228]), N, 512, Hc8, Wc8);
-        this.backbone_layer4_1_relu1 = new Tensor(arena.SubView(offsets[229], lengths[229]), N, 512, Hc8, Wc8);
-        this.backbone_layer4_1_bn1_mean = arena.SubView(offsets[230], lengths[230]);
-        this.backbone_layer4_1_bn1_inv_std = arena.SubView(offsets[231], lengths[231]);
-        this.backbone_layer4_1_conv2 = new Tensor(arena.SubView(offsets[232], lengths[232]), N, 512, Hc8, Wc8);
-        this.backbone_layer4_1_relu2 = new Tensor(arena.SubView(offsets[233], lengths[233]), N, 512, Hc8, Wc8);
-        this.backbone_layer4_1_bn2_mean = arena.SubView(offsets[234], lengths[234]);
-        this.backbone_layer4_1_bn2_inv_std = arena.SubView(offsets[235], lengths[235]);
-        this.backbone_layer4_1_conv3 = new Tensor(arena.SubView(offsets[236], lengths[236]), N, 2048, Hc8, Wc8);
-        this.backbone_layer4_1_bn3 = new Tensor(arena.SubView(offsets[237], lengths[237]), N, 2048, Hc8, Wc8);
-        this.backbone_layer4_1_bn3_mean = arena.SubView(offsets[238], lengths[238]);
-        this.backbone_layer4_1_bn3_inv_std = arena.SubView(offsets[239], lengths[239]);
-        this.backbone_layer4_1_add = new Tensor(arena.SubView(offsets[240], lengths[240]), N, 2048, Hc8, Wc8);
-        this.backbone_layer4_1_relu3 = new Tensor(arena.SubView(offsets[241], lengths[241]), N, 2048, Hc8, Wc8);
-        this.backbone_layer4_2_conv1 = new Tensor(arena.SubView(offsets[242], lengths[242]), N, 512, Hc8, Wc8);
-        this.backbone_layer4_2_relu1 = new Tensor(arena.SubView(offsets[243], lengths[243]), N, 512, Hc8, Wc8);
-        this.backbone_layer4_2_bn1_mean = arena.SubView(offsets[244], lengths[244]);
-        this.backbone_layer4_2_bn1_inv_std = arena.SubView(offsets[245], lengths[245]);
-        this.backbone_layer4_2_conv2 = new Tensor(arena.SubView(offsets[246], lengths[246]), N, 512, Hc8, Wc8);
-        this.backbone_layer4_2_relu2 = new Tensor(arena.SubView(offsets[247], lengths[247]), N, 512, Hc8, Wc8);
-        this.backbone_layer4_2_bn2_mean = arena.SubView(offsets[248], lengths[248]);
-        this.backbone_layer4_2_bn2_inv_std = arena.SubView(offsets[249], lengths[249]);
-        this.backbone_layer4_2_conv3 = new Tensor(arena.SubView(offsets[250], lengths[250]), N, 2048, Hc8, Wc8);
-        this.backbone_layer4_2_bn3 = new Tensor(arena.SubView(offsets[251], lengths[251]), N, 2048, Hc8, Wc8);
-        this.backbone_layer4_2_bn3_mean = arena.SubView(offsets[252], lengths[252]);
-        this.backbone_layer4_2_bn3_inv_std = arena.SubView(offsets[253], lengths[253]);
-        this.backbone_layer4_2_add = new Tensor(arena.SubView(offsets[254], lengths[254]), N, 2048, Hc8, Wc8);
-        this.backbone_layer4_2_relu3 = new Tensor(arena.SubView(offsets[255], lengths[255]), N, 2048, Hc8, Wc8);
-        this.head_sa1_conv_res_0 = new Tensor(arena.SubView(offsets[256], lengths[256]), N, 256, Hc4, Wc4);
-        this.head_sa1_conv_res_2 = new Tensor(arena.SubView(offsets[257], lengths[257]), N, 256, Hc4, Wc4);
-        this.head_sa1_conv_res_1_mean = arena.SubView(offsets[258], lengths[258]);
-        this.head_sa1_conv_res_1_inv_std = arena.SubView(offsets[259], lengths[259]);
-        this.head_sa1_conv_res_3 = new Tensor(arena.SubView(offsets[260], lengths[260]), N, 256, Hc4, Wc4);
-        this.head_sa1_conv_res_5 = new Tensor(arena.SubView(offsets[261], lengths[261]), N, 256, Hc4, Wc4);
-        this.head_sa1_conv_res_4_mean = arena.SubView(offsets[262], lengths[262]);
-        this.head_sa1_conv_res_4_inv_std = arena.SubView(offsets[263], lengths[263]);
-        this.head_sa1_pool = new Tensor(arena.SubView(offsets[264], lengths[264]), N, 256, H_6, W_7);
-        this.head_sa1_conv_attn_0 = new Tensor(arena.SubView(offsets[265], lengths[265]), N, 256, H_6, W_7);
-        this.head_sa1_conv_attn_2 = new Tensor(arena.SubView(offsets[266], lengths[266]), N, 256, H_6, W_7);
-        this.head_sa1_conv_attn_1_mean = arena.SubView(offsets[267], lengths[267]);
-        this.head_sa1_conv_attn_1_inv_std = arena.SubView(offsets[268], lengths[268]);
-        this.head_sa1_conv_attn_3 = new Tensor(arena.SubView(offsets[269], lengths[269]), N, 256, H_6, W_7);
-        this.head_sa1_conv_attn_5 = new Tensor(arena.SubView(offsets[270], lengths[270]), N, 256, H_6, W_7);
-        this.head_sa1_conv_attn_4_mean = arena.SubView(offsets[271], lengths[271]);
-        this.head_sa1_conv_attn_4_inv_std = arena.SubView(offsets[272], lengths[272]);
-        this.head_sa1_upsample = new Tensor(arena.SubView(offsets[273], lengths[273]), N, 256, Hc4, Wc4);
-        this.head_sa1_add = new Tensor(arena.SubView(offsets[274], lengths[274]), N, 256, Hc4, Wc4);
-        this.head_cls1 = new Tensor(arena.SubView(offsets[275], lengths[275]), N, 59, Hc4, Wc4);
-        this.head_sa2_conv_res_0 = new Tensor(arena.SubView(offsets[276], lengths[276]), N, 256, Hc8, Wc8);
-        this.head_sa2_conv_res_2 = new Tensor(arena.SubView(offsets[277], lengths[277]), N, 256, Hc8, Wc8);
-        this.head_sa2_conv_res_1_mean = arena.SubView(offsets[278], lengths[278]);
-        this.head_sa2_conv_res_1_inv_std = arena.SubView(offsets[279], lengths[279]);
-        this.head_sa2_conv_res_3 = new Tensor(arena.SubView(offsets[280], lengths[280]), N, 256, Hc8, Wc8);
-        this.head_sa2_conv_res_5 = new Tensor(arena.SubView(offsets[281], lengths[281]), N, 256, Hc8, Wc8);
-        this.head_sa2_conv_res_4_mean = arena.SubView(offsets[282], lengths[282]);
-        this.head_sa2_conv_res_4_inv_std = arena.SubView(offsets[283], lengths[283]);
-        this.head_sa2_pool = new Tensor(arena.SubView(offsets[284], lengths[284]), N, 512, H_8, W_9);
-        this.head_sa2_conv_attn_0 = new Tensor(arena.SubView(offsets[285], lengths[285]), N, 256, H_8, W_9);
-        this.head_sa2_conv_attn_2 = new Tensor(arena.SubView(offsets[286], lengths[286]), N, 256, H_8, W_9);
-        this.head_sa2_conv_attn_1_mean = arena.SubView(offsets[287], lengths[287]);
-        this.head_sa2_conv_attn_1_inv_std = arena.SubView(offsets[288], lengths[288]);
-        this.head_sa2_conv_attn_3 = new Tensor(arena.SubView(offsets[289], lengths[289]), N, 256, H_8, W_9);
-        this.head_sa2_conv_attn_5 = new Tensor(arena.SubView(offsets[290], lengths[290]), N, 256, H_8, W_9);
-        this.head_sa2_conv_attn_4_mean = arena.SubView(offsets[291], lengths[291]);
-        this.head_sa2_conv_attn_4_inv_std = arena.SubView(offsets[292], lengths[292]);
-        this.head_sa2_upsample = new Tensor(arena.SubView(offsets[293], lengths[293]), N, 256, Hc8, Wc8);
-        this.head_sa2_add = new Tensor(arena.SubView(offsets[294], lengths[294]), N, 256, Hc8, Wc8);
-        this.head_cls2 = new Tensor(arena.SubView(offsets[295], lengths[295]), N, 59, Hc8, Wc8);
-        this.head_sa3_conv_res_0 = new Tensor(arena.SubView(offsets[296], lengths[296]), N, 256, Hc8, Wc8);
-        this.head_sa3_conv_res_2 = new Tensor(arena.SubView(offsets[297], lengths[297]), N, 256, Hc8, Wc8);
-        this.head_sa3_conv_res_1_mean = arena.SubView(offsets[298], lengths[298]);
-        this.head_sa3_conv_res_1_inv_std = arena.SubView(offsets[299], lengths[299]);
-        this.head_sa3_conv_res_3 = new Tensor(arena.SubView(offsets[300], lengths[300]), N, 256, Hc8, Wc8);
-        this.head_sa3_conv_res_5 = new Tensor(arena.SubView(offsets[301], lengths[301]), N, 256, Hc8, Wc8);
-        this.head_sa3_conv_res_4_mean = arena.SubView(offsets[302], lengths[302]);
-        this.head_sa3_conv_res_4_inv_std = arena.SubView(offsets[303], lengths[303]);
-        this.head_sa3_pool = new Tensor(arena.SubView(offsets[304], lengths[304]), N, 1024, H_8, W_9);
-        this.head_sa3_conv_attn_0 = new Tensor(arena.SubView(offsets[305], lengths[305]), N, 256, H_8, W_9);
-        this.head_sa3_conv_attn_2 = new Tensor(arena.SubView(offsets[306], lengths[306]), N, 256, H_8, W_9);
-        this.head_sa3_conv_attn_1_mean = arena.SubView(offsets[307], lengths[307]);
-        this.head_sa3_conv_attn_1_inv_std = arena.SubView(offsets[308], lengths[308]);
-        this.head_sa3_conv_attn_3 = new Tensor(arena.SubView(offsets[309], lengths[309]), N, 256, H_8, W_9);
-        this.head_sa3_conv_attn_5 = new Tensor(arena.SubView(offsets[310], lengths[310]), N, 256, H_8, W_9);
-        this.head_sa3_conv_attn_4_mean = arena.SubView(offsets[311], lengths[311]);
-        this.head_sa3_conv_attn_4_inv_std = arena.SubView(offsets[312], lengths[312]);
-        this.head_sa3_upsample = new Tensor(arena.SubView(offsets[313], lengths[313]), N, 256, Hc8, Wc8);
-        this.head_sa3_add = new Tensor(arena.SubView(offsets[314], lengths[314]), N, 256, Hc8, Wc8);
-        this.head_cls3 = new Tensor(arena.SubView(offsets[315], lengths[315]), N, 59, Hc8, Wc8);
-        this.head_sa4_conv_res_0 = new Tensor(arena.SubView(offsets[316], lengths[316]), N, 256, Hc8, Wc8);
-        this.head_sa4_conv_res_2 = new Tensor(arena.SubView(offsets[317], lengths[317]), N, 256, Hc8, Wc8);
-        this.head_sa4_conv_res_1_mean = arena.SubView(offsets[318], lengths[318]);
-        this.head_sa4_conv_res_1_inv_std = arena.SubView(offsets[319], lengths[319]);
-        this.head_sa4_conv_res_3 = new Tensor(arena.SubView(offsets[320], lengths[320]), N, 256, Hc8, Wc8);
-        this.head_sa4_conv_res_5 = new Tensor(arena.SubView(offsets[321], lengths[321]), N, 256, Hc8, Wc8);
-        this.head_sa4_conv_res_4_mean = arena.SubView(offsets[322], lengths[322]);
-        this.head_sa4_conv_res_4_inv_std = arena.SubView(offsets[323], lengths[323]);
-        this.head_sa4_pool = new Tensor(arena.SubView(offsets[324], lengths[324]), N, 2048, H_8, W_9);
-        this.head_sa4_conv_attn_0 = new Tensor(arena.SubView(offsets[325], lengths[325]), N, 256, H_8, W_9);
-        this.head_sa4_conv_attn_2 = new Tensor(arena.SubView(offsets[326], lengths[326]), N, 256, H_8, W_9);
-        this.head_sa4_conv_attn_1_mean = arena.SubView(offsets[327], lengths[327]);
-        this.head_sa4_conv_attn_1_inv_std = arena.SubView(offsets[328], lengths[328]);
-        this.head_sa4_conv_attn_3 = new Tensor(arena.SubView(offsets[329], lengths[329]), N, 256, H_8, W_9);
-        this.head_sa4_conv_attn_5 = new Tensor(arena.SubView(offsets[330], lengths[330]), N, 256, H_8, W_9);
-        this.head_sa4_conv_attn_4_mean = arena.SubView(offsets[331], lengths[331]);
-        this.head_sa4_conv_attn_4_inv_std = arena.SubView(offsets[332], lengths[332]);
-        this.head_sa4_upsample = new Tensor(arena.SubView(offsets[333], lengths[333]), N, 256, Hc8, Wc8);
-        this.head_sa4_add = new Tensor(arena.SubView(offsets[334], lengths[334]), N, 256, Hc8, Wc8);
-        this.head_cls4 = new Tensor(arena.SubView(offsets[335], lengths[335]), N, 59, Hc8, Wc8);
-        this.head_up1 = new Tensor(arena.SubView(offsets[336], lengths[336]), N, 59, Hc8, Wc8);
-        this.head_concat = new Tensor(arena.SubView(offsets[337], lengths[337]), N, 236, Hc8, Wc8);
-        this.head_mask_conv = new Tensor(arena.SubView(offsets[338], lengths[338]), N, 59, Hc8, Wc8);
-        this.head_gap = new Tensor(arena.SubView(offsets[339], lengths[339]), N, 236, 1, 1);
-        this.head_cat_fc = new Tensor(arena.SubView(offsets[340], lengths[340]), N, 59, 1, 1);
-        this.head_fcn_0 = new Tensor(arena.SubView(offsets[341], lengths[341]), N, 512, Hc8, Wc8);
-        this.head_fcn_2 = new Tensor(arena.SubView(offsets[342], lengths[342]), N, 512, Hc8, Wc8);
-        this.head_fcn_1_mean = arena.SubView(offsets[343], lengths[343]);
-        this.head_fcn_1_inv_std = arena.SubView(offsets[344], lengths[344]);
-        this.head_fcn_3 = new Tensor(arena.SubView(offsets[345], lengths[345]), N, 512, Hc8, Wc8);
-        this.head_fcn_3_mask = arena.SubView(offsets[346], lengths[346]);
-        this.head_fcn_4 = new Tensor(arena.SubView(offsets[347], lengths[347]), N, 59, Hc8, Wc8);
-        this.head_dense = new Tensor(arena.SubView(offsets[348], lengths[348]), N, 59, Hc8, Wc8);
-        this.head_mask_up = new Tensor(arena.SubView(offsets[349], lengths[349]), N, 59, H, W);
-        this.head_dense_up = new Tensor(arena.SubView(offsets[350], lengths[350]), N, 59, H, W);
-        this.loss_mask = arena.SubView(offsets[351], lengths[351]);
-        this.loss_mask_sums = arena.SubView(offsets[352], lengths[352]);
-        this.loss_cat = arena.SubView(offsets[353], lengths[353]);
-        this.loss_dense = arena.SubView(offsets[354], lengths[354]);
-        this.loss_dense_sums = arena.SubView(offsets[355], lengths[355]);
-        this.d_backbone_layer1_0_add = new Tensor(arena.SubView(offsets[356], lengths[356]), N, 256, Hc4, Wc4);
-        this.d_backbone_layer1_0_bn3 = new Tensor(arena.SubView(offsets[357], lengths[357]), N, 256, Hc4, Wc4);
-        this.d_backbone_layer1_0_conv1 = new Tensor(arena.SubView(offsets[358], lengths[358]), N, 64, Hc4, Wc4);
-        this.d_backbone_layer1_0_conv2 = new Tensor(arena.SubView(offsets[359], lengths[359]), N, 64, Hc4, Wc4);
-        this.d_backbone_layer1_0_conv3 = new Tensor(arena.SubView(offsets[360], lengths[360]), N, 256, Hc4, Wc4);
-        this.d_backbone_layer1_0_downsample_0 = new Tensor(arena.SubView(offsets[361], lengths[361]), N, 256, Hc4, Wc4);
-        this.d_backbone_layer1_0_downsample_1 = new Tensor(arena.SubView(offsets[362], lengths[362]), N, 256, Hc4, Wc4);
-        this.d_backbone_layer1_0_relu1 = new Tensor(arena.SubView(offsets[363], lengths[363]), N, 64, Hc4, Wc4);
-        this.d_backbone_layer1_0_relu2 = new Tensor(arena.SubView(offsets[364], lengths[364]), N, 64, Hc4, Wc4);
-        this.d_backbone_layer1_0_relu3 = new Tensor(arena.SubView(offsets[365], lengths[365]), N, 256, Hc4, Wc4);
-        this.d_backbone_layer1_1_add = new Tensor(arena.SubView(offsets[366], lengths[366]), N, 256, Hc4, Wc4);
-        this.d_backbone_layer1_1_bn3 = new Tensor(arena.SubView(offsets[367], lengths[367]), N, 256, Hc4, Wc4);
-        this.d_backbone_layer1_1_conv1 = new Tensor(arena.SubView(offsets[368], lengths[368]), N, 64, Hc4, Wc4);
-        this.d_backbone_layer1_1_conv2 = new Tensor(arena.SubView(offsets[369], lengths[369]), N, 64, Hc4, Wc4);
-        this.d_backbone_layer1_1_conv3 = new Tensor(arena.SubView(offsets[370], lengths[370]), N, 256, Hc4, Wc4);
-        this.d_backbone_layer1_1_relu1 = new Tensor(arena.SubView(offsets[371], lengths[371]), N, 64, Hc4, Wc4);
-        this.d_backbone_layer1_1_relu2 = new Tensor(arena.SubView(offsets[372], lengths[372]), N, 64, Hc4, Wc4);
-        this.d_backbone_layer1_1_relu3 = new Tensor(arena.SubView(offsets[373], lengths[373]), N, 256, Hc4, Wc4);
-        this.d_backbone_layer1_2_add = new Tensor(arena.SubView(offsets[374], lengths[374]), N, 256, Hc4, Wc4);
-        this.d_backbone_layer1_2_bn3 = new Tensor(arena.SubView(offsets[375], lengths[375]), N, 256, Hc4, Wc4);
-        this.d_backbone_layer1_2_conv1 = new Tensor(arena.SubView(offsets[376], lengths[376]), N, 64, Hc4, Wc4);
-        this.d_backbone_layer1_2_conv2 = new Tensor(arena.SubView(offsets[377], lengths[377]), N, 64, Hc4, Wc4);
-        this.d_backbone_layer1_2_conv3 = new Tensor(arena.SubView(offsets[378], lengths[378]), N, 256, Hc4, Wc4);
-        this.d_backbone_layer1_2_relu1 = new Tensor(arena.SubView(offsets[379], lengths[379]), N, 64, Hc4, Wc4);
-        this.d_backbone_layer1_2_relu2 = new Tensor(arena.SubView(offsets[380], lengths[380]), N, 64, Hc4, Wc4);
-        this.d_backbone_layer1_2_relu3 = new Tensor(arena.SubView(offsets[381], lengths[381]), N, 256, Hc4, Wc4);
-        this.d_backbone_layer2_0_add = new Tensor(arena.SubView(offsets[382], lengths[382]), N, 512, Hc8, Wc8);
-        this.d_backbone_layer2_0_bn3 = new Tensor(arena.SubView(offsets[383], lengths[383]), N, 512, Hc8, Wc8);
-        this.d_backbone_layer2_0_conv1 = new Tensor(arena.SubView(offsets[384], lengths[384]), N, 128, Hc4, Wc4);
-        this.d_backbone_layer2_0_conv2 = new Tensor(arena.SubView(offsets[385], lengths[385]), N, 128, Hc8, Wc8);
-        this.d_backbone_layer2_0_conv3 = new Tensor(arena.SubView(offsets[386], lengths[386]), N, 512, Hc8, Wc8);
-        this.d_backbone_layer2_0_downsample_0 = new Tensor(arena.SubView(offsets[387], lengths[387]), N, 512, Hc8, Wc8);
-        this.d_backbone_layer2_0_downsample_1 = new Tensor(arena.SubView(offsets[388], lengths[388]), N, 512, Hc8, Wc8);
-        this.d_backbone_layer2_0_relu1 = new Tensor(arena.SubView(offsets[389], lengths[389]), N, 128, Hc4, Wc4);
-        this.d_backbone_layer2_0_relu2 = new Tensor(arena.SubView(offsets[390], lengths[390]), N, 128, Hc8, Wc8);
-        this.d_backbone_layer2_0_relu3 = new Tensor(arena.SubView(offsets[391], lengths[391]), N, 512, Hc8, Wc8);
-        this.d_backbone_layer2_1_add = new Tensor(arena.SubView(offsets[392], lengths[392]), N, 512, Hc8, Wc8);
-        this.d_backbone_layer2_1_bn3 = new Tensor(arena.SubView(offsets[393], lengths[393]), N, 512, Hc8, Wc8);
-        this.d_backbone_layer2_1_conv1 = new Tensor(arena.SubView(offsets[394], lengths[394]), N, 128, Hc8, Wc8);
-        this.d_backbone_layer2_1_conv2 = new Tensor(arena.SubView(offsets[395], lengths[395]), N, 128, Hc8, Wc8);
-        this.d_backbone_layer2_1_conv3 = new Tensor(arena.SubView(offsets[396], lengths[396]), N, 512, Hc8, Wc8);
-        this.d_backbone_layer2_1_relu1 = new Tensor(arena.SubView(offsets[397], lengths[397]), N, 128, Hc8, Wc8);
-        this.d_backbone_layer2_1_relu2 = new Tensor(arena.SubView(offsets[398], lengths[398]), N, 128, Hc8, Wc8);
-        this.d_backbone_layer2_1_relu3 = new Tensor(arena.SubView(offsets[399], lengths[399]), N, 512, Hc8, Wc8);
-        this.d_backbone_layer2_2_add = new Tensor(arena.SubView(offsets[400], lengths[400]), N, 512, Hc8, Wc8);
-        this.d_backbone_layer2_2_bn3 = new Tensor(arena.SubView(offsets[401], lengths[401]), N, 512, Hc8, Wc8);
-        this.d_backbone_layer2_2_conv1 = new Tensor(arena.SubView(offsets[402], lengths[402]), N, 128, Hc8, Wc8);
-        this.d_backbone_layer2_2_conv2 = new Tensor(arena.SubView(offsets[403], lengths[403]), N, 128, Hc8, Wc8);
-        this.d_backbone_layer2_2_conv3 = new Tensor(arena.SubView(offsets[404], lengths[404]), N, 512, Hc8, Wc8);
-        this.d_backbone_layer2_2_relu1 = new Tensor(arena.SubView(offsets[405], lengths[405]), N, 128, Hc8, Wc8);
-        this.d_backbone_layer2_2_relu2 = new Tensor(arena.SubView(offsets[406], lengths[406]), N, 128, Hc8, Wc8);
-        this.d_backbone_layer2_2_relu3 = new Tensor(arena.SubView(offsets[407], lengths[407]), N, 512, Hc8, Wc8);
-        this.d_backbone_layer2_3_add = new Tensor(arena.SubView(offsets[408], lengths[408]), N, 512, Hc8, Wc8);
-        this.d_backbone_layer2_3_bn3 = new Tensor(arena.SubView(offsets[409], lengths[409]), N, 512, Hc8, Wc8);
-        this.d_backbone_layer2_3_conv1 = new Tensor(arena.SubView(offsets[410], lengths[410]), N, 128, Hc8, Wc8);
-        this.d_backbone_layer2_3_conv2 = new Tensor(arena.SubView(offsets[411], lengths[411]), N, 128, Hc8, Wc8);
-        this.d_backbone_layer2_3_conv3 = new Tensor(arena.SubView(offsets[412], lengths[412]), N, 512, Hc8, Wc8);
-        this.d_backbone_layer2_3_relu1 = new Tensor(arena.SubView(offsets[413], lengths[413]), N, 128, Hc8, Wc8);
-        this.d_backbone_layer2_3_relu2 = new Tensor(arena.SubView(offsets[414], lengths[414]), N, 128, Hc8, Wc8);
-        this.d_backbone_layer2_3_relu3 = new Tensor(arena.SubView(offsets[415], lengths[415]), N, 512, Hc8, Wc8);
-        this.d_backbone_layer3_0_add = new Tensor(arena.SubView(offsets[416], lengths[416]), N, 1024, Hc8, Wc8);
-        this.d_backbone_layer3_0_bn3 = new Tensor(arena.SubView(offsets[417], lengths[417]), N, 1024, Hc8, Wc8);
-        this.d_backbone_layer3_0_conv1 = new Tensor(arena.SubView(offsets[418], lengths[418]), N, 256, Hc8, Wc8);
-        this.d_backbone_layer3_0_conv2 = new Tensor(arena.SubView(offsets[419], lengths[419]), N, 256, Hc8, Wc8);
-        this.d_backbone_layer3_0_conv3 = new Tensor(arena.SubView(offsets[420], lengths[420]), N, 1024, Hc8, Wc8);
-        this.d_backbone_layer3_0_downsample_0 = new Tensor(arena.SubView(offsets[421], lengths[421]), N, 1024, Hc8, Wc8);
-        this.d_backbone_layer3_0_downsample_1 = new Tensor(arena.SubView(offsets[422], lengths[422]), N, 1024, Hc8, Wc8);
-        this.d_backbone_layer3_0_relu1 = new Tensor(arena.SubView(offsets[423], lengths[423]), N, 256, Hc8, Wc8);
-        this.d_backbone_layer3_0_relu2 = new Tensor(arena.SubView(offsets[424], lengths[424]), N, 256, Hc8, Wc8);
-        this.d_backbone_layer3_0_relu3 = new Tensor(arena.SubView(offsets[425], lengths[425]), N, 1024, Hc8, Wc8);
-        this.d_backbone_layer3_1_add = new Tensor(arena.SubView(offsets[426], lengths[426]), N, 1024, Hc8, Wc8);
-        this.d_backbone_layer3_1_bn3 = new Tensor(arena.SubView(offsets[427], lengths[427]), N, 1024, Hc8, Wc8);
-        this.d_backbone_layer3_1_conv1 = new Tensor(arena.SubView(offsets[428], lengths[428]), N, 256, Hc8, Wc8);
-        this.d_backbone_layer3_1_conv2 = new Tensor(arena.SubView(offsets[429], lengths[429]), N, 256, Hc8, Wc8);
-        this.d_backbone_layer3_1_conv3 = new Tensor(arena.SubView(offsets[430], lengths[430]), N, 1024, Hc8, Wc8);
-        this.d_backbone_layer3_1_relu1 = new Tensor(arena.SubView(offsets[431], lengths[431]), N, 256, Hc8, Wc8);
-        this.d_backbone_layer3_1_relu2 = new Tensor(arena.SubView(offsets[432], lengths[432]), N, 256, Hc8, Wc8);
-        this.d_backbone_layer3_1_relu3 = new Tensor(arena.SubView(offsets[433], lengths[433]), N, 1024, Hc8, Wc8);
-        this.d_backbone_layer3_2_add = new Tensor(arena.SubView(offsets[434], lengths[434]), N, 1024, Hc8, Wc8);
-        this.d_backbone_layer3_2_bn3 = new Tensor(arena.SubView(offsets[435], lengths[435]), N, 1024, Hc8, Wc8);
-        this.d_backbone_layer3_2_conv1 = new Tensor(arena.SubView(offsets[436], lengths[436]), N, 256, Hc8, Wc8);
-        this.d_backbone_layer3_2_conv2 = new Tensor(arena.SubView(offsets[437], lengths[437]), N, 256, Hc8, Wc8);
-        this.d_backbone_layer3_2_conv3 = new Tensor(arena.SubView(offsets[438], lengths[438]), N, 1024, Hc8, Wc8);
-        this.d_backbone_layer3_2_relu1 = new Tensor(arena.SubView(offsets[439], lengths[439]), N, 256, Hc8, Wc8);
-        this.d_backbone_layer3_2_relu2 = new Tensor(arena.SubView(offsets[440], lengths[440]), N, 256, Hc8, Wc8);
-        this.d_backbone_layer3_2_relu3 = new Tensor(arena.SubView(offsets[441], lengths[441]), N, 1024, Hc8, Wc8);
-        this.d_backbone_layer3_3_add = new Tensor(arena.SubView(offsets[442], lengths[442]), N, 1024, Hc8, Wc8);
-        this.d_backbone_layer3_3_bn3 = new Tensor(arena.SubView(offsets[443], lengths[443]), N, 1024, Hc8, Wc8);
-        this.d_backbone_layer3_3_conv1 = new Tensor(arena.SubView(offsets[444], lengths[444]), N, 256, Hc8, Wc8);
-        this.d_backbone_layer3_3_conv2 = new Tensor(arena.SubView(offsets[445], lengths[445]), N, 256, Hc8, Wc8);
-        this.d_backbone_layer3_3_conv3 = new Tensor(arena.SubView(offsets[446], lengths[446]), N, 1024, Hc8, Wc8);
-        this.d_backbone_layer3_3_relu1 = new Tensor(arena.SubView(offsets[447], lengths[447]), N, 256, Hc8, Wc8);
-        this.d_backbone_layer3_3_relu2 = new Tensor(arena.SubView(offsets[448], lengths[448]), N, 256, Hc8, Wc8);
-        this.d_backbone_layer3_3_relu3 = new Tensor(arena.SubView(offsets[449], lengths[449]), N, 1024, Hc8, Wc8);
-        this.d_backbone_layer3_4_add = new Tensor(arena.SubView(offsets[450], lengths[450]), N, 1024, Hc8, Wc8);
-        this.d_backbone_layer3_4_bn3 = new Tensor(arena.SubView(offsets[451], lengths[451]), N, 1024, Hc8, Wc8);
-        this.d_backbone_layer3_4_conv1 = new Tensor(arena.SubView(offsets[452], lengths[452]), N, 256, Hc8, Wc8);
-        this.d_backbone_layer3_4_conv2 = new Tensor(arena.SubView(offsets[453], lengths[453]), N, 256, Hc8, Wc8);
-        this.d_backbone_layer3_4_conv3 = new Tensor(arena.SubView(offsets[454], lengths[454]), N, 1024, Hc8, Wc8);
-        this.d_backbone_layer3_4_relu1 = new Tensor(arena.SubView(offsets[455], lengths[455]), N, 256, Hc8, Wc8);
-        this.d_backbone_layer3_4_relu2 = new Tensor(arena.SubView(offsets[456], lengths[456]), N, 256, Hc8, Wc8);
-        this.d_backbone_layer3_4_relu3 = new Tensor(arena.SubView(offsets[457], lengths[457]), N, 1024, Hc8, Wc8);
-        this.d_backbone_layer3_5_add = new Tensor(arena.SubView(offsets[458], lengths[458]), N, 1024, Hc8, Wc8);
-        this.d_backbone_layer3_5_bn3 = new Tensor(arena.SubView(offsets[459], lengths[459]), N, 1024, Hc8, Wc8);
-        this.d_backbone_layer3_5_conv1 = new Tensor(arena.SubView(offsets[460], lengths[460]), N, 256, Hc8, Wc8);
-        this.d_backbone_layer3_5_conv2 = new Tensor(arena.SubView(offsets[461], lengths[461]), N, 256, Hc8, Wc8);
-        this.d_backbone_layer3_5_conv3 = new Tensor(arena.SubView(offsets[462], lengths[462]), N, 1024, Hc8, Wc8);
-        this.d_backbone_layer3_5_relu1 = new Tensor(arena.SubView(offsets[463], lengths[463]), N, 256, Hc8, Wc8);
-        this.d_backbone_layer3_5_relu2 = new Tensor(arena.SubView(offsets[464], lengths[464]), N, 256, Hc8, Wc8);
-        this.d_backbone_layer3_5_relu3 = new Tensor(arena.SubView(offsets[465], lengths[465]), N, 1024, Hc8, Wc8);
-        this.d_backbone_layer4_0_add = new Tensor(arena.SubView(offsets[466], lengths[466]), N, 2048, Hc8, Wc8);
-        this.d_backbone_layer4_0_bn3 = new Tensor(arena.SubView(offsets[467], lengths[467]), N, 2048, Hc8, Wc8);
-        this.d_backbone_layer4_0_conv1 = new Tensor(arena.SubView(offsets[468], lengths[468]), N, 512, Hc8, Wc8);
-        this.d_backbone_layer4_0_conv2 = new Tensor(arena.SubView(offsets[469], lengths[469]), N, 512, Hc8, Wc8);
-        this.d_backbone_layer4_0_conv3 = new Tensor(arena.SubView(offsets[470], lengths[470]), N, 2048, Hc8, Wc8);
-        this.d_backbone_layer4_0_downsample_0 = new Tensor(arena.SubView(offsets[471], lengths[471]), N, 2048, Hc8, Wc8);
-        this.d_backbone_layer4_0_downsample_1 = new Tensor(arena.SubView(offsets[472], lengths[472]), N, 2048, Hc8, Wc8);
-        this.d_backbone_layer4_0_relu1 = new Tensor(arena.SubView(offsets[473], lengths[473]), N, 512, Hc8, Wc8);
-        this.d_backbone_layer4_0_relu2 = new Tensor(arena.SubView(offsets[474], lengths[474]), N, 512, Hc8, Wc8);
-        this.d_backbone_layer4_0_relu3 = new Tensor(arena.SubView(offsets[475], lengths[475]), N, 2048, Hc8, Wc8);
-        this.d_backbone_layer4_1_add = new Tensor(arena.SubView(offsets[476], lengths[476]), N, 2048, Hc8, Wc8);
-        this.d_backbone_layer4_1_bn3 = new Tensor(arena.SubView(offsets[477], lengths[477]), N, 2048, Hc8, Wc8);
-        this.d_backbone_layer4_1_conv1 = new Tensor(arena.SubView(offsets[478], lengths[478]), N, 512, Hc8, Wc8);
-        this.d_backbone_layer4_1_conv2 = new Tensor(arena.SubView(offsets[479], lengths[479]), N, 512, Hc8, Wc8);
-        this.d_backbone_layer4_1_conv3 = new Tensor(arena.SubView(offsets[480], lengths[480]), N, 2048, Hc8, Wc8);
-        this.d_backbone_layer4_1_relu1 = new Tensor(arena.SubView(offsets[481], lengths[481]), N, 512, Hc8, Wc8);
-        this.d_backbone_layer4_1_relu2 = new Tensor(arena.SubView(offsets[482], lengths[482]), N, 512, Hc8, Wc8);
-        this.d_backbone_layer4_1_relu3 = new Tensor(arena.SubView(offsets[483], lengths[483]), N, 2048, Hc8, Wc8);
-        this.d_backbone_layer4_2_add = new Tensor(arena.SubView(offsets[484], lengths[484]), N, 2048, Hc8, Wc8);
-        this.d_backbone_layer4_2_bn3 = new Tensor(arena.SubView(offsets[485], lengths[485]), N, 2048, Hc8, Wc8);
-        this.d_backbone_layer4_2_conv1 = new Tensor(arena.SubView(offsets[486], lengths[486]), N, 512, Hc8, Wc8);
-        this.d_backbone_layer4_2_conv2 = new Tensor(arena.SubView(offsets[487], lengths[487]), N, 512, Hc8, Wc8);
-        this.d_backbone_layer4_2_conv3 = new Tensor(arena.SubView(offsets[488], lengths[488]), N, 2048, Hc8, Wc8);
-        this.d_backbone_layer4_2_relu1 = new Tensor(arena.SubView(offsets[489], lengths[489]), N, 512, Hc8, Wc8);
-        this.d_backbone_layer4_2_relu2 = new Tensor(arena.SubView(offsets[490], lengths[490]), N, 512, Hc8, Wc8);
-        this.d_backbone_layer4_2_relu3 = new Tensor(arena.SubView(offsets[491], lengths[491]), N, 2048, Hc8, Wc8);
-        this.d_backbone_maxpool = new Tensor(arena.SubView(offsets[492], lengths[492]), N, 128, Hc4, Wc4);
-        this.d_backbone_stem_0 = new Tensor(arena.SubView(offsets[493], lengths[493]), N, 64, Hc2, Wc2);
-        this.d_backbone_stem_2 = new Tensor(arena.SubView(offsets[494], lengths[494]), N, 64, Hc2, Wc2);
-        this.d_backbone_stem_3 = new Tensor(arena.SubView(offsets[495], lengths[495]), N, 64, Hc2, Wc2);
-        this.d_backbone_stem_5 = new Tensor(arena.SubView(offsets[496], lengths[496]), N, 64, Hc2, Wc2);
-        this.d_backbone_stem_6 = new Tensor(arena.SubView(offsets[497], lengths[497]), N, 128, Hc2, Wc2);
-        this.d_backbone_stem_8 = new Tensor(arena.SubView(offsets[498], lengths[498]), N, 128, Hc2, Wc2);
-        this.d_head_cat_fc = new Tensor(arena.SubView(offsets[499], lengths[499]), N, 59, 1, 1);
-        this.d_head_cls1 = new Tensor(arena.SubView(offsets[500], lengths[500]), N, 59, Hc4, Wc4);
-        this.d_head_cls2 = new Tensor(arena.SubView(offsets[501], lengths[501]), N, 59, Hc8, Wc8);
-        this.d_head_cls3 = new Tensor(arena.SubView(offsets[502], lengths[502]), N, 59, Hc8, Wc8);
-        this.d_head_cls4 = new Tensor(arena.SubView(offsets[503], lengths[503]), N, 59, Hc8, Wc8);
-        this.d_head_concat = new Tensor(arena.SubView(offsets[504], lengths[504]), N, 236, Hc8, Wc8);
-        this.d_head_dense = new Tensor(arena.SubView(offsets[505], lengths[505]), N, 59, Hc8, Wc8);
-        this.d_head_dense_up = new Tensor(arena.SubView(offsets[506], lengths[506]), N, 59, H, W);
-        this.d_head_fcn_0 = new Tensor(arena.SubView(offsets[507], lengths[507]), N, 512, Hc8, Wc8);
-        this.d_head_fcn_2 = new Tensor(arena.SubView(offsets[508], lengths[508]), N, 512, Hc8, Wc8);
-        this.d_head_fcn_3 = new Tensor(arena.SubView(offsets[509], lengths[509]), N, 512, Hc8, Wc8);
-        this.d_head_fcn_4 = new Tensor(arena.SubView(offsets[510], lengths[510]), N, 59, Hc8, Wc8);
-        this.d_head_gap = new Tensor(arena.SubView(offsets[511], lengths[511]), N, 236, 1, 1);
-        this.d_head_mask_conv = new Tensor(arena.SubView(offsets[512], lengths[512]), N, 59, Hc8, Wc8);
-        this.d_head_mask_up = new Tensor(arena.SubView(offsets[513], lengths[513]), N, 59, H, W);
-        this.d_head_sa1_add = new Tensor(arena.SubView(offsets[514], lengths[514]), N, 256, Hc4, Wc4);
-        this.d_head_sa1_conv_attn_0 = new Tensor(arena.SubView(offsets[515], lengths[515]), N, 256, H_6, W_7);
-        this.d_head_sa1_conv_attn_2 = new Tensor(arena.SubView(offsets[516], lengths[516]), N, 256, H_6, W_7);
-        this.d_head_sa1_conv_attn_3 = new Tensor(arena.SubView(offsets[517], lengths[517]), N, 256, H_6, W_7);
-        this.d_head_sa1_conv_attn_5 = new Tensor(arena.SubView(offsets[518], lengths[518]), N, 256, H_6, W_7);
-        this.d_head_sa1_conv_res_0 = new Tensor(arena.SubView(offsets[519], lengths[519]), N, 256, Hc4, Wc4);
-        this.d_head_sa1_conv_res_2 = new Tensor(arena.SubView(offsets[520], lengths[520]), N, 256, Hc4, Wc4);
-        this.d_head_sa1_conv_res_3 = new Tensor(arena.SubView(offsets[521], lengths[521]), N, 256, Hc4, Wc4);
-        this.d_head_sa1_conv_res_5 = new Tensor(arena.SubView(offsets[522], lengths[522]), N, 256, Hc4, Wc4);
-        this.d_head_sa1_pool = new Tensor(arena.SubView(offsets[523], lengths[523]), N, 256, H_6, W_7);
-        this.d_head_sa1_upsample = new Tensor(arena.SubView(offsets[524], lengths[524]), N, 256, Hc4, Wc4);
-        this.d_head_sa2_add = new Tensor(arena.SubView(offsets[525], lengths[525]), N, 256, Hc8, Wc8);
-        this.d_head_sa2_conv_attn_0 = new Tensor(arena.SubView(offsets[526], lengths[526]), N, 256, H_8, W_9);
-        this.d_head_sa2_conv_attn_2 = new Tensor(arena.SubView(offsets[527], lengths[527]), N, 256, H_8, W_9);
-        this.d_head_sa2_conv_attn_3 = new Tensor(arena.SubView(offsets[528], lengths[528]), N, 256, H_8, W_9);
-        this.d_head_sa2_conv_attn_5 = new Tensor(arena.SubView(offsets[529], lengths[529]), N, 256, H_8, W_9);
-        this.d_head_sa2_conv_res_0 = new Tensor(arena.SubView(offsets[530], lengths[530]), N, 256, Hc8, Wc8);
-        this.d_head_sa2_conv_res_2 = new Tensor(arena.SubView(offsets[531], lengths[531]), N, 256, Hc8, Wc8);
-        this.d_head_sa2_conv_res_3 = new Tensor(arena.SubView(offsets[532], lengths[532]), N, 256, Hc8, Wc8);
-        this.d_head_sa2_conv_res_5 = new Tensor(arena.SubView(offsets[533], lengths[533]), N, 256, Hc8, Wc8);
-        this.d_head_sa2_pool = new Tensor(arena.SubView(offsets[534], lengths[534]), N, 512, H_8, W_9);
-        this.d_head_sa2_upsample = new Tensor(arena.SubView(offsets[535], lengths[535]), N, 256, Hc8, Wc8);
-        this.d_head_sa3_add = new Tensor(arena.SubView(offsets[536], lengths[536]), N, 256, Hc8, Wc8);
-        this.d_head_sa3_conv_attn_0 = new Tensor(arena.SubView(offsets[537], lengths[537]), N, 256, H_8, W_9);
-        this.d_head_sa3_conv_attn_2 = new Tensor(arena.SubView(offsets[538], lengths[538]), N, 256, H_8, W_9);
-        this.d_head_sa3_conv_attn_3 = new Tensor(arena.SubView(offsets[539], lengths[539]), N, 256, H_8, W_9);
-        this.d_head_sa3_conv_attn_5 = new Tensor(arena.SubView(offsets[540], lengths[540]), N, 256, H_8, W_9);
-        this.d_head_sa3_conv_res_0 = new Tensor(arena.SubView(offsets[541], lengths[541]), N, 256, Hc8, Wc8);
-        this.d_head_sa3_conv_res_2 = new Tensor(arena.SubView(offsets[542], lengths[542]), N, 256, Hc8, Wc8);
-        this.d_head_sa3_conv_res_3 = new Tensor(arena.SubView(offsets[543], lengths[543]), N, 256, Hc8, Wc8);
-        this.d_head_sa3_conv_res_5 = new Tensor(arena.SubView(offsets[544], lengths[544]), N, 256, Hc8, Wc8);
-        this.d_head_sa3_pool = new Tensor(arena.SubView(offsets[545], lengths[545]), N, 1024, H_8, W_9);
-        this.d_head_sa3_upsample = new Tensor(arena.SubView(offsets[546], lengths[546]), N, 256, Hc8, Wc8);
-        this.d_head_sa4_add = new Tensor(arena.SubView(offsets[547], lengths[547]), N, 256, Hc8, Wc8);
-        this.d_head_sa4_conv_attn_0 = new Tensor(arena.SubView(offsets[548], lengths[548]), N, 256, H_8, W_9);
-        this.d_head_sa4_conv_attn_2 = new Tensor(arena.SubView(offsets[549], lengths[549]), N, 256, H_8, W_9);
-        this.d_head_sa4_conv_attn_3 = new Tensor(arena.SubView(offsets[550], lengths[550]), N, 256, H_8, W_9);
-        this.d_head_sa4_conv_attn_5 = new Tensor(arena.SubView(offsets[551], lengths[551]), N, 256, H_8, W_9);
-        this.d_head_sa4_conv_res_0 = new Tensor(arena.SubView(offsets[552], lengths[552]), N, 256, Hc8, Wc8);
-        this.d_head_sa4_conv_res_2 = new Tensor(arena.SubView(offsets[553], lengths[553]), N, 256, Hc8, Wc8);
-        this.d_head_sa4_conv_res_3 = new Tensor(arena.SubView(offsets[554], lengths[554]), N, 256, Hc8, Wc8);
-        this.d_head_sa4_conv_res_5 = new Tensor(arena.SubView(offsets[555], lengths[555]), N, 256, Hc8, Wc8);
-        this.d_head_sa4_pool = new Tensor(arena.SubView(offsets[556], lengths[556]), N, 2048, H_8, W_9);
-        this.d_head_sa4_upsample = new Tensor(arena.SubView(offsets[557], lengths[557]), N, 256, Hc8, Wc8);
-        this.d_head_up1 = new Tensor(arena.SubView(offsets[558], lengths[558]), N, 59, Hc8, Wc8);
+        this.image = arena.Tensor(0, N, 3, H, W);
+        this._labels = arena.Labels(1, N, H, W);
+        this.backbone_stem_0 = arena.Tensor(2, N, 64, Hc2, Wc2);
+        this.backbone_stem_2 = arena.Tensor(3, N, 64, Hc2, Wc2);
+        this.backbone_stem_1_mean = arena.View(4, 64);
+        this.backbone_stem_1_inv_std = arena.View(5, 64);
+        this.backbone_stem_3 = arena.Tensor(6, N, 64, Hc2, Wc2);
+        this.backbone_stem_5 = arena.Tensor(7, N, 64, Hc2, Wc2);
+        this.backbone_stem_4_mean = arena.View(8, 64);
+        this.backbone_stem_4_inv_std = arena.View(9, 64);
+        this.backbone_stem_6 = arena.Tensor(10, N, 128, Hc2, Wc2);
+        this.backbone_stem_8 = arena.Tensor(11, N, 128, Hc2, Wc2);
+        this.backbone_stem_7_mean = arena.View(12, 128);
+        this.backbone_stem_7_inv_std = arena.View(13, 128);
+        this.backbone_maxpool = arena.Tensor(14, N, 128, Hc4, Wc4);
+        this.backbone_maxpool_argmax = arena.Ints(15, (long)N * 128 * Hc4 * Wc4);
+        this.backbone_layer1_0_conv1 = arena.Tensor(16, N, 64, Hc4, Wc4);
+        this.backbone_layer1_0_relu1 = arena.Tensor(17, N, 64, Hc4, Wc4);
+        this.backbone_layer1_0_bn1_mean = arena.View(18, 64);
+        this.backbone_layer1_0_bn1_inv_std = arena.View(19, 64);
+        this.backbone_layer1_0_conv2 = arena.Tensor(20, N, 64, Hc4, Wc4);
+        this.backbone_layer1_0_relu2 = arena.Tensor(21, N, 64, Hc4, Wc4);
+        this.backbone_layer1_0_bn2_mean = arena.View(22, 64);
+        this.backbone_layer1_0_bn2_inv_std = arena.View(23, 64);
+        this.backbone_layer1_0_conv3 = arena.Tensor(24, N, 256, Hc4, Wc4);
+        this.backbone_layer1_0_bn3 = arena.Tensor(25, N, 256, Hc4, Wc4);
+        this.backbone_layer1_0_bn3_mean = arena.View(26, 256);
+        this.backbone_layer1_0_bn3_inv_std = arena.View(27, 256);
+        this.backbone_layer1_0_downsample_0 = arena.Tensor(28, N, 256, Hc4, Wc4);
+        this.backbone_layer1_0_downsample_1 = arena.Tensor(29, N, 256, Hc4, Wc4);
+        this.backbone_layer1_0_downsample_1_mean = arena.View(30, 256);
+        this.backbone_layer1_0_downsample_1_inv_std = arena.View(31, 256);
+        this.backbone_layer1_0_add = arena.Tensor(32, N, 256, Hc4, Wc4);
+        this.backbone_layer1_0_relu3 = arena.Tensor(33, N, 256, Hc4, Wc4);
+        this.backbone_layer1_1_conv1 = arena.Tensor(34, N, 64, Hc4, Wc4);
+        this.backbone_layer1_1_relu1 = arena.Tensor(35, N, 64, Hc4, Wc4);
+        this.backbone_layer1_1_bn1_mean = arena.View(36, 64);
+        this.backbone_layer1_1_bn1_inv_std = arena.View(37, 64);
+        this.backbone_layer1_1_conv2 = arena.Tensor(38, N, 64, Hc4, Wc4);
+        this.backbone_layer1_1_relu2 = arena.Tensor(39, N, 64, Hc4, Wc4);
+        this.backbone_layer1_1_bn2_mean = arena.View(40, 64);
+        this.backbone_layer1_1_bn2_inv_std = arena.View(41, 64);
+        this.backbone_layer1_1_conv3 = arena.Tensor(42, N, 256, Hc4, Wc4);
+        this.backbone_layer1_1_bn3 = arena.Tensor(43, N, 256, Hc4, Wc4);
+        this.backbone_layer1_1_bn3_mean = arena.View(44, 256);
+        this.backbone_layer1_1_bn3_inv_std = arena.View(45, 256);
+        this.backbone_layer1_1_add = arena.Tensor(46, N, 256, Hc4, Wc4);
+        this.backbone_layer1_1_relu3 = arena.Tensor(47, N, 256, Hc4, Wc4);
+        this.backbone_layer1_2_conv1 = arena.Tensor(48, N, 64, Hc4, Wc4);
+        this.backbone_layer1_2_relu1 = arena.Tensor(49, N, 64, Hc4, Wc4);
+        this.backbone_layer1_2_bn1_mean = arena.View(50, 64);
+        this.backbone_layer1_2_bn1_inv_std = arena.View(51, 64);
+        this.backbone_layer1_2_conv2 = arena.Tensor(52, N, 64, Hc4, Wc4);
+        this.backbone_layer1_2_relu2 = arena.Tensor(53, N, 64, Hc4, Wc4);
+        this.backbone_layer1_2_bn2_mean = arena.View(54, 64);
+        this.backbone_layer1_2_bn2_inv_std = arena.View(55, 64);
+        this.backbone_layer1_2_conv3 = arena.Tensor(56, N, 256, Hc4, Wc4);
+        this.backbone_layer1_2_bn3 = arena.Tensor(57, N, 256, Hc4, Wc4);
+        this.backbone_layer1_2_bn3_mean = arena.View(58, 256);
+        this.backbone_layer1_2_bn3_inv_std = arena.View(59, 256);
+        this.backbone_layer1_2_add = arena.Tensor(60, N, 256, Hc4, Wc4);
+        this.backbone_layer1_2_relu3 = arena.Tensor(61, N, 256, Hc4, Wc4);
+        this.backbone_layer2_0_conv1 = arena.Tensor(62, N, 128, Hc4, Wc4);
+        this.backbone_layer2_0_relu1 = arena.Tensor(63, N, 128, Hc4, Wc4);
+        this.backbone_layer2_0_bn1_mean = arena.View(64, 128);
+        this.backbone_layer2_0_bn1_inv_std = arena.View(65, 128);
+        this.backbone_layer2_0_conv2 = arena.Tensor(66, N, 128, Hc8, Wc8);
+        this.backbone_layer2_0_relu2 = arena.Tensor(67, N, 128, Hc8, Wc8);
+        this.backbone_layer2_0_bn2_mean = arena.View(68, 128);
+        this.backbone_layer2_0_bn2_inv_std = arena.View(69, 128);
+        this.backbone_layer2_0_conv3 = arena.Tensor(70, N, 512, Hc8, Wc8);
+        this.backbone_layer2_0_bn3 = arena.Tensor(71, N, 512, Hc8, Wc8);
+        this.backbone_layer2_0_bn3_mean = arena.View(72, 512);
+        this.backbone_layer2_0_bn3_inv_std = arena.View(73, 512);
+        this.backbone_layer2_0_downsample_0 = arena.Tensor(74, N, 512, Hc8, Wc8);
+        this.backbone_layer2_0_downsample_1 = arena.Tensor(75, N, 512, Hc8, Wc8);
+        this.backbone_layer2_0_downsample_1_mean = arena.View(76, 512);
+        this.backbone_layer2_0_downsample_1_inv_std = arena.View(77, 512);
+        this.backbone_layer2_0_add = arena.Tensor(78, N, 512, Hc8, Wc8);
+        this.backbone_layer2_0_relu3 = arena.Tensor(79, N, 512, Hc8, Wc8);
+        this.backbone_layer2_1_conv1 = arena.Tensor(80, N, 128, Hc8, Wc8);
+        this.backbone_layer2_1_relu1 = arena.Tensor(81, N, 128, Hc8, Wc8);
+        this.backbone_layer2_1_bn1_mean = arena.View(82, 128);
+        this.backbone_layer2_1_bn1_inv_std = arena.View(83, 128);
+        this.backbone_layer2_1_conv2 = arena.Tensor(84, N, 128, Hc8, Wc8);
+        this.backbone_layer2_1_relu2 = arena.Tensor(85, N, 128, Hc8, Wc8);
+        this.backbone_layer2_1_bn2_mean = arena.View(86, 128);
+        this.backbone_layer2_1_bn2_inv_std = arena.View(87, 128);
+        this.backbone_layer2_1_conv3 = arena.Tensor(88, N, 512, Hc8, Wc8);
+        this.backbone_layer2_1_bn3 = arena.Tensor(89, N, 512, Hc8, Wc8);
+        this.backbone_layer2_1_bn3_mean = arena.View(90, 512);
+        this.backbone_layer2_1_bn3_inv_std = arena.View(91, 512);
+        this.backbone_layer2_1_add = arena.Tensor(92, N, 512, Hc8, Wc8);
+        this.backbone_layer2_1_relu3 = arena.Tensor(93, N, 512, Hc8, Wc8);
+        this.backbone_layer2_2_conv1 = arena.Tensor(94, N, 128, Hc8, Wc8);
+        this.backbone_layer2_2_relu1 = arena.Tensor(95, N, 128, Hc8, Wc8);
+        this.backbone_layer2_2_bn1_mean = arena.View(96, 128);
+        this.backbone_layer2_2_bn1_inv_std = arena.View(97, 128);
+        this.backbone_layer2_2_conv2 = arena.Tensor(98, N, 128, Hc8, Wc8);
+        this.backbone_layer2_2_relu2 = arena.Tensor(99, N, 128, Hc8, Wc8);
+        this.backbone_layer2_2_bn2_mean = arena.View(100, 128);
+        this.backbone_layer2_2_bn2_inv_std = arena.View(101, 128);
+        this.backbone_layer2_2_conv3 = arena.Tensor(102, N, 512, Hc8, Wc8);
+        this.backbone_layer2_2_bn3 = arena.Tensor(103, N, 512, Hc8, Wc8);
+        this.backbone_layer2_2_bn3_mean = arena.View(104, 512);
+        this.backbone_layer2_2_bn3_inv_std = arena.View(105, 512);
+        this.backbone_layer2_2_add = arena.Tensor(106, N, 512, Hc8, Wc8);
+        this.backbone_layer2_2_relu3 = arena.Tensor(107, N, 512, Hc8, Wc8);
+        this.backbone_layer2_3_conv1 = arena.Tensor(108, N, 128, Hc8, Wc8);
+        this.backbone_layer2_3_relu1 = arena.Tensor(109, N, 128, Hc8, Wc8);
+        this.backbone_layer2_3_bn1_mean = arena.View(110, 128);
+        this.backbone_layer2_3_bn1_inv_std = arena.View(111, 128);
+        this.backbone_layer2_3_conv2 = arena.Tensor(112, N, 128, Hc8, Wc8);
+        this.backbone_layer2_3_relu2 = arena.Tensor(113, N, 128, Hc8, Wc8);
+        this.backbone_layer2_3_bn2_mean = arena.View(114, 128);
+        this.backbone_layer2_3_bn2_inv_std = arena.View(115, 128);
+        this.backbone_layer2_3_conv3 = arena.Tensor(116, N, 512, Hc8, Wc8);
+        this.backbone_layer2_3_bn3 = arena.Tensor(117, N, 512, Hc8, Wc8);
+        this.backbone_layer2_3_bn3_mean = arena.View(118, 512);
+        this.backbone_layer2_3_bn3_inv_std = arena.View(119, 512);
+        this.backbone_layer2_3_add = arena.Tensor(120, N, 512, Hc8, Wc8);
+        this.backbone_layer2_3_relu3 = arena.Tensor(121, N, 512, Hc8, Wc8);
+        this.backbone_layer3_0_conv1 = arena.Tensor(122, N, 256, Hc8, Wc8);
+        this.backbone_layer3_0_relu1 = arena.Tensor(123, N, 256, Hc8, Wc8);
+        this.backbone_layer3_0_bn1_mean = arena.View(124, 256);
+        this.backbone_layer3_0_bn1_inv_std = arena.View(125, 256);
+        this.backbone_layer3_0_conv2 = arena.Tensor(126, N, 256, Hc8, Wc8);
+        this.backbone_layer3_0_relu2 = arena.Tensor(127, N, 256, Hc8, Wc8);
+        this.backbone_layer3_0_bn2_mean = arena.View(128, 256);
+        this.backbone_layer3_0_bn2_inv_std = arena.View(129, 256);
+        this.backbone_layer3_0_conv3 = arena.Tensor(130, N, 1024, Hc8, Wc8);
+        this.backbone_layer3_0_bn3 = arena.Tensor(131, N, 1024, Hc8, Wc8);
+        this.backbone_layer3_0_bn3_mean = arena.View(132, 1024);
+        this.backbone_layer3_0_bn3_inv_std = arena.View(133, 1024);
+        this.backbone_layer3_0_downsample_0 = arena.Tensor(134, N, 1024, Hc8, Wc8);
+        this.backbone_layer3_0_downsample_1 = arena.Tensor(135, N, 1024, Hc8, Wc8);
+        this.backbone_layer3_0_downsample_1_mean = arena.View(136, 1024);
+        this.backbone_layer3_0_downsample_1_inv_std = arena.View(137, 1024);
+        this.backbone_layer3_0_add = arena.Tensor(138, N, 1024, Hc8, Wc8);
+        this.backbone_layer3_0_relu3 = arena.Tensor(139, N, 1024, Hc8, Wc8);
+        this.backbone_layer3_1_conv1 = arena.Tensor(140, N, 256, Hc8, Wc8);
+        this.backbone_layer3_1_relu1 = arena.Tensor(141, N, 256, Hc8, Wc8);
+        this.backbone_layer3_1_bn1_mean = arena.View(142, 256);
+        this.backbone_layer3_1_bn1_inv_std = arena.View(143, 256);
+        this.backbone_layer3_1_conv2 = arena.Tensor(144, N, 256, Hc8, Wc8);
+        this.backbone_layer3_1_relu2 = arena.Tensor(145, N, 256, Hc8, Wc8);
+        this.backbone_layer3_1_bn2_mean = arena.View(146, 256);
+        this.backbone_layer3_1_bn2_inv_std = arena.View(147, 256);
+        this.backbone_layer3_1_conv3 = arena.Tensor(148, N, 1024, Hc8, Wc8);
+        this.backbone_layer3_1_bn3 = arena.Tensor(149, N, 1024, Hc8, Wc8);
+        this.backbone_layer3_1_bn3_mean = arena.View(150, 1024);
+        this.backbone_layer3_1_bn3_inv_std = arena.View(151, 1024);
+        this.backbone_layer3_1_add = arena.Tensor(152, N, 1024, Hc8, Wc8);
+        this.backbone_layer3_1_relu3 = arena.Tensor(153, N, 1024, Hc8, Wc8);
+        this.backbone_layer3_2_conv1 = arena.Tensor(154, N, 256, Hc8, Wc8);
+        this.backbone_layer3_2_relu1 = arena.Tensor(155, N, 256, Hc8, Wc8);
+        this.backbone_layer3_2_bn1_mean = arena.View(156, 256);
+        this.backbone_layer3_2_bn1_inv_std = arena.View(157, 256);
+        this.backbone_layer3_2_conv2 = arena.Tensor(158, N, 256, Hc8, Wc8);
+        this.backbone_layer3_2_relu2 = arena.Tensor(159, N, 256, Hc8, Wc8);
+        this.backbone_layer3_2_bn2_mean = arena.View(160, 256);
+        this.backbone_layer3_2_bn2_inv_std = arena.View(161, 256);
+        this.backbone_layer3_2_conv3 = arena.Tensor(162, N, 1024, Hc8, Wc8);
+        this.backbone_layer3_2_bn3 = arena.Tensor(163, N, 1024, Hc8, Wc8);
+        this.backbone_layer3_2_bn3_mean = arena.View(164, 1024);
+        this.backbone_layer3_2_bn3_inv_std = arena.View(165, 1024);
+        this.backbone_layer3_2_add = arena.Tensor(166, N, 1024, Hc8, Wc8);
+        this.backbone_layer3_2_relu3 = arena.Tensor(167, N, 1024, Hc8, Wc8);
+        this.backbone_layer3_3_conv1 = arena.Tensor(168, N, 256, Hc8, Wc8);
+        this.backbone_layer3_3_relu1 = arena.Tensor(169, N, 256, Hc8, Wc8);
+        this.backbone_layer3_3_bn1_mean = arena.View(170, 256);
+        this.backbone_layer3_3_bn1_inv_std = arena.View(171, 256);
+        this.backbone_layer3_3_conv2 = arena.Tensor(172, N, 256, Hc8, Wc8);
+        this.backbone_layer3_3_relu2 = arena.Tensor(173, N, 256, Hc8, Wc8);
+        this.backbone_layer3_3_bn2_mean = arena.View(174, 256);
+        this.backbone_layer3_3_bn2_inv_std = arena.View(175, 256);
+        this.backbone_layer3_3_conv3 = arena.Tensor(176, N, 1024, Hc8, Wc8);
+        this.backbone_layer3_3_bn3 = arena.Tensor(177, N, 1024, Hc8, Wc8);
+        this.backbone_layer3_3_bn3_mean = arena.View(178, 1024);
+        this.backbone_layer3_3_bn3_inv_std = arena.View(179, 1024);
+        this.backbone_layer3_3_add = arena.Tensor(180, N, 1024, Hc8, Wc8);
+        this.backbone_layer3_3_relu3 = arena.Tensor(181, N, 1024, Hc8, Wc8);
+        this.backbone_layer3_4_conv1 = arena.Tensor(182, N, 256, Hc8, Wc8);
+        this.backbone_layer3_4_relu1 = arena.Tensor(183, N, 256, Hc8, Wc8);
+        this.backbone_layer3_4_bn1_mean = arena.View(184, 256);
+        this.backbone_layer3_4_bn1_inv_std = arena.View(185, 256);
+        this.backbone_layer3_4_conv2 = arena.Tensor(186, N, 256, Hc8, Wc8);
+        this.backbone_layer3_4_relu2 = arena.Tensor(187, N, 256, Hc8, Wc8);
+        this.backbone_layer3_4_bn2_mean = arena.View(188, 256);
+        this.backbone_layer3_4_bn2_inv_std = arena.View(189, 256);
+        this.backbone_layer3_4_conv3 = arena.Tensor(190, N, 1024, Hc8, Wc8);
+        this.backbone_layer3_4_bn3 = arena.Tensor(191, N, 1024, Hc8, Wc8);
+        this.backbone_layer3_4_bn3_mean = arena.View(192, 1024);
+        this.backbone_layer3_4_bn3_inv_std = arena.View(193, 1024);
+        this.backbone_layer3_4_add = arena.Tensor(194, N, 1024, Hc8, Wc8);
+        this.backbone_layer3_4_relu3 = arena.Tensor(195, N, 1024, Hc8, Wc8);
+        this.backbone_layer3_5_conv1 = arena.Tensor(196, N, 256, Hc8, Wc8);
+        this.backbone_layer3_5_relu1 = arena.Tensor(197, N, 256, Hc8, Wc8);
+        this.backbone_layer3_5_bn1_mean = arena.View(198, 256);
+        this.backbone_layer3_5_bn1_inv_std = arena.View(199, 256);
+        this.backbone_layer3_5_conv2 = arena.Tensor(200, N, 256, Hc8, Wc8);
+        this.backbone_layer3_5_relu2 = arena.Tensor(201, N, 256, Hc8, Wc8);
+        this.backbone_layer3_5_bn2_mean = arena.View(202, 256);
+        this.backbone_layer3_5_bn2_inv_std = arena.View(203, 256);
+        this.backbone_layer3_5_conv3 = arena.Tensor(204, N, 1024, Hc8, Wc8);
+        this.backbone_layer3_5_bn3 = arena.Tensor(205, N, 1024, Hc8, Wc8);
+        this.backbone_layer3_5_bn3_mean = arena.View(206, 1024);
+        this.backbone_layer3_5_bn3_inv_std = arena.View(207, 1024);
+        this.backbone_layer3_5_add = arena.Tensor(208, N, 1024, Hc8, Wc8);
+        this.backbone_layer3_5_relu3 = arena.Tensor(209, N, 1024, Hc8, Wc8);
+        this.backbone_layer4_0_conv1 = arena.Tensor(210, N, 512, Hc8, Wc8);
+        this.backbone_layer4_0_relu1 = arena.Tensor(211, N, 512, Hc8, Wc8);
+        this.backbone_layer4_0_bn1_mean = arena.View(212, 512);
+        this.backbone_layer4_0_bn1_inv_std = arena.View(213, 512);
+        this.backbone_layer4_0_conv2 = arena.Tensor(214, N, 512, Hc8, Wc8);
+        this.backbone_layer4_0_relu2 = arena.Tensor(215, N, 512, Hc8, Wc8);
+        this.backbone_layer4_0_bn2_mean = arena.View(216, 512);
+        this.backbone_layer4_0_bn2_inv_std = arena.View(217, 512);
+        this.backbone_layer4_0_conv3 = arena.Tensor(218, N, 2048, Hc8, Wc8);
+        this.backbone_layer4_0_bn3 = arena.Tensor(219, N, 2048, Hc8, Wc8);
+        this.backbone_layer4_0_bn3_mean = arena.View(220, 2048);
+        this.backbone_layer4_0_bn3_inv_std = arena.View(221, 2048);
+        this.backbone_layer4_0_downsample_0 = arena.Tensor(222, N, 2048, Hc8, Wc8);
+        this.backbone_layer4_0_downsample_1 = arena.Tensor(223, N, 2048, Hc8, Wc8);
+        this.backbone_layer4_0_downsample_1_mean = arena.View(224, 2048);
+        this.backbone_layer4_0_downsample_1_inv_std = arena.View(225, 2048);
+        this.backbone_layer4_0_add = arena.Tensor(226, N, 2048, Hc8, Wc8);
+        this.backbone_layer4_0_relu3 = arena.Tensor(227, N, 2048, Hc8, Wc8);
+        this.backbone_layer4_1_conv1 = arena.Tensor(228, N, 512, Hc8, Wc8);
+        this.backbone_layer4_1_relu1 = arena.Tensor(229, N, 512, Hc8, Wc8);
+        this.backbone_layer4_1_bn1_mean = arena.View(230, 512);
+        this.backbone_layer4_1_bn1_inv_std = arena.View(231, 512);
+        this.backbone_layer4_1_conv2 = arena.Tensor(232, N, 512, Hc8, Wc8);
+        this.backbone_layer4_1_relu2 = arena.Tensor(233, N, 512, Hc8, Wc8);
+        this.backbone_layer4_1_bn2_mean = arena.View(234, 512);
+        this.backbone_layer4_1_bn2_inv_std = arena.View(235, 512);
+        this.backbone_layer4_1_conv3 = arena.Tensor(236, N, 2048, Hc8, Wc8);
+        this.backbone_layer4_1_bn3 = arena.Tensor(237, N, 2048, Hc8, Wc8);
+        this.backbone_layer4_1_bn3_mean = arena.View(238, 2048);
+        this.backbone_layer4_1_bn3_inv_std = arena.View(239, 2048);
+        this.backbone_layer4_1_add = arena.Tensor(240, N, 2048, Hc8, Wc8);
+        this.backbone_layer4_1_relu3 = arena.Tensor(241, N, 2048, Hc8, Wc8);
+        this.backbone_layer4_2_conv1 = arena.Tensor(242, N, 512, Hc8, Wc8);
+        this.backbone_layer4_2_relu1 = arena.Tensor(243, N, 512, Hc8, Wc8);
+        this.backbone_layer4_2_bn1_mean = arena.View(244, 512);
+        this.backbone_layer4_2_bn1_inv_std = arena.View(245, 512);
+        this.backbone_layer4_2_conv2 = arena.Tensor(246, N, 512, Hc8, Wc8);
+        this.backbone_layer4_2_relu2 = arena.Tensor(247, N, 512, Hc8, Wc8);
+        this.backbone_layer4_2_bn2_mean = arena.View(248, 512);
+        this.backbone_layer4_2_bn2_inv_std = arena.View(249, 512);
+        this.backbone_layer4_2_conv3 = arena.Tensor(250, N, 2048, Hc8, Wc8);
+        this.backbone_layer4_2_bn3 = arena.Tensor(251, N, 2048, Hc8, Wc8);
+        this.backbone_layer4_2_bn3_mean = arena.View(252, 2048);
+        this.backbone_layer4_2_bn3_inv_std = arena.View(253, 2048);
+        this.backbone_layer4_2_add = arena.Tensor(254, N, 2048, Hc8, Wc8);
+        this.backbone_layer4_2_relu3 = arena.Tensor(255, N, 2048, Hc8, Wc8);
+        this.head_sa1_conv_res_0 = arena.Tensor(256, N, 256, Hc4, Wc4);
+        this.head_sa1_conv_res_2 = arena.Tensor(257, N, 256, Hc4, Wc4);
+        this.head_sa1_conv_res_1_mean = arena.View(258, 256);
+        this.head_sa1_conv_res_1_inv_std = arena.View(259, 256);
+        this.head_sa1_conv_res_3 = arena.Tensor(260, N, 256, Hc4, Wc4);
+        this.head_sa1_conv_res_5 = arena.Tensor(261, N, 256, Hc4, Wc4);
+        this.head_sa1_conv_res_4_mean = arena.View(262, 256);
+        this.head_sa1_conv_res_4_inv_std = arena.View(263, 256);
+        this.head_sa1_pool = arena.Tensor(264, N, 256, H_6, W_7);
+        this.head_sa1_conv_attn_0 = arena.Tensor(265, N, 256, H_6, W_7);
+        this.head_sa1_conv_attn_2 = arena.Tensor(266, N, 256, H_6, W_7);
+        this.head_sa1_conv_attn_1_mean = arena.View(267, 256);
+        this.head_sa1_conv_attn_1_inv_std = arena.View(268, 256);
+        this.head_sa1_conv_attn_3 = arena.Tensor(269, N, 256, H_6, W_7);
+        this.head_sa1_conv_attn_5 = arena.Tensor(270, N, 256, H_6, W_7);
+        this.head_sa1_conv_attn_4_mean = arena.View(271, 256);
+        this.head_sa1_conv_attn_4_inv_std = arena.View(272, 256);
+        this.head_sa1_upsample = arena.Tensor(273, N, 256, Hc4, Wc4);
+        this.head_sa1_add = arena.Tensor(274, N, 256, Hc4, Wc4);
+        this.head_cls1 = arena.Tensor(275, N, 59, Hc4, Wc4);
+        this.head_sa2_conv_res_0 = arena.Tensor(276, N, 256, Hc8, Wc8);
+        this.head_sa2_conv_res_2 = arena.Tensor(277, N, 256, Hc8, Wc8);
+        this.head_sa2_conv_res_1_mean = arena.View(278, 256);
+        this.head_sa2_conv_res_1_inv_std = arena.View(279, 256);
+        this.head_sa2_conv_res_3 = arena.Tensor(280, N, 256, Hc8, Wc8);
+        this.head_sa2_conv_res_5 = arena.Tensor(281, N, 256, Hc8, Wc8);
+        this.head_sa2_conv_res_4_mean = arena.View(282, 256);
+        this.head_sa2_conv_res_4_inv_std = arena.View(283, 256);
+        this.head_sa2_pool = arena.Tensor(284, N, 512, H_8, W_9);
+        this.head_sa2_conv_attn_0 = arena.Tensor(285, N, 256, H_8, W_9);
+        this.head_sa2_conv_attn_2 = arena.Tensor(286, N, 256, H_8, W_9);
+        this.head_sa2_conv_attn_1_mean = arena.View(287, 256);
+        this.head_sa2_conv_attn_1_inv_std = arena.View(288, 256);
+        this.head_sa2_conv_attn_3 = arena.Tensor(289, N, 256, H_8, W_9);
+        this.head_sa2_conv_attn_5 = arena.Tensor(290, N, 256, H_8, W_9);
+        this.head_sa2_conv_attn_4_mean = arena.View(291, 256);
+        this.head_sa2_conv_attn_4_inv_std = arena.View(292, 256);
+        this.head_sa2_upsample = arena.Tensor(293, N, 256, Hc8, Wc8);
+        this.head_sa2_add = arena.Tensor(294, N, 256, Hc8, Wc8);
+        this.head_cls2 = arena.Tensor(295, N, 59, Hc8, Wc8);
+        this.head_sa3_conv_res_0 = arena.Tensor(296, N, 256, Hc8, Wc8);
+        this.head_sa3_conv_res_2 = arena.Tensor(297, N, 256, Hc8, Wc8);
+        this.head_sa3_conv_res_1_mean = arena.View(298, 256);
+        this.head_sa3_conv_res_1_inv_std = arena.View(299, 256);
+        this.head_sa3_conv_res_3 = arena.Tensor(300, N, 256, Hc8, Wc8);
+        this.head_sa3_conv_res_5 = arena.Tensor(301, N, 256, Hc8, Wc8);
+        this.head_sa3_conv_res_4_mean = arena.View(302, 256);
+        this.head_sa3_conv_res_4_inv_std = arena.View(303, 256);
+        this.head_sa3_pool = arena.Tensor(304, N, 1024, H_8, W_9);
+        this.head_sa3_conv_attn_0 = arena.Tensor(305, N, 256, H_8, W_9);
+        this.head_sa3_conv_attn_2 = arena.Tensor(306, N, 256, H_8, W_9);
+        this.head_sa3_conv_attn_1_mean = arena.View(307, 256);
+        this.head_sa3_conv_attn_1_inv_std = arena.View(308, 256);
+        this.head_sa3_conv_attn_3 = arena.Tensor(309, N, 256, H_8, W_9);
+        this.head_sa3_conv_attn_5 = arena.Tensor(310, N, 256, H_8, W_9);
+        this.head_sa3_conv_attn_4_mean = arena.View(311, 256);
+        this.head_sa3_conv_attn_4_inv_std = arena.View(312, 256);
+        this.head_sa3_upsample = arena.Tensor(313, N, 256, Hc8, Wc8);
+        this.head_sa3_add = arena.Tensor(314, N, 256, Hc8, Wc8);
+        this.head_cls3 = arena.Tensor(315, N, 59, Hc8, Wc8);
+        this.head_sa4_conv_res_0 = arena.Tensor(316, N, 256, Hc8, Wc8);
+        this.head_sa4_conv_res_2 = arena.Tensor(317, N, 256, Hc8, Wc8);
+        this.head_sa4_conv_res_1_mean = arena.View(318, 256);
+        this.head_sa4_conv_res_1_inv_std = arena.View(319, 256);
+        this.head_sa4_conv_res_3 = arena.Tensor(320, N, 256, Hc8, Wc8);
+        this.head_sa4_conv_res_5 = arena.Tensor(321, N, 256, Hc8, Wc8);
+        this.head_sa4_conv_res_4_mean = arena.View(322, 256);
+        this.head_sa4_conv_res_4_inv_std = arena.View(323, 256);
+        this.head_sa4_pool = arena.Tensor(324, N, 2048, H_8, W_9);
+        this.head_sa4_conv_attn_0 = arena.Tensor(325, N, 256, H_8, W_9);
+        this.head_sa4_conv_attn_2 = arena.Tensor(326, N, 256, H_8, W_9);
+        this.head_sa4_conv_attn_1_mean = arena.View(327, 256);
+        this.head_sa4_conv_attn_1_inv_std = arena.View(328, 256);
+        this.head_sa4_conv_attn_3 = arena.Tensor(329, N, 256, H_8, W_9);
+        this.head_sa4_conv_attn_5 = arena.Tensor(330, N, 256, H_8, W_9);
+        this.head_sa4_conv_attn_4_mean = arena.View(331, 256);
+        this.head_sa4_conv_attn_4_inv_std = arena.View(332, 256);
+        this.head_sa4_upsample = arena.Tensor(333, N, 256, Hc8, Wc8);
+        this.head_sa4_add = arena.Tensor(334, N, 256, Hc8, Wc8);
+        this.head_cls4 = arena.Tensor(335, N, 59, Hc8, Wc8);
+        this.head_up1 = arena.Tensor(336, N, 59, Hc8, Wc8);
+        this.head_concat = arena.Tensor(337, N, 236, Hc8, Wc8);
+        this.head_mask_conv = arena.Tensor(338, N, 59, Hc8, Wc8);
+        this.head_gap = arena.Tensor(339, N, 236, 1, 1);
+        this.head_cat_fc = arena.Tensor(340, N, 59, 1, 1);
+        this.head_fcn_0 = arena.Tensor(341, N, 512, Hc8, Wc8);
+        this.head_fcn_2 = arena.Tensor(342, N, 512, Hc8, Wc8);
+        this.head_fcn_1_mean = arena.View(343, 512);
+        this.head_fcn_1_inv_std = arena.View(344, 512);
+        this.head_fcn_3 = arena.Tensor(345, N, 512, Hc8, Wc8);
+        this.head_fcn_3_mask = arena.View(346, (long)N * 512 * Hc8 * Wc8);
+        this.head_fcn_4 = arena.Tensor(347, N, 59, Hc8, Wc8);
+        this.head_dense = arena.Tensor(348, N, 59, Hc8, Wc8);
+        this.head_mask_up = arena.Tensor(349, N, 59, H, W);
+        this.head_dense_up = arena.Tensor(350, N, 59, H, W);
+        this.loss_mask = arena.View(351, 1);
+        this.loss_mask_sums = arena.View(352, 2);
+        this.loss_cat = arena.View(353, 1);
+        this.loss_dense = arena.View(354, 1);
+        this.loss_dense_sums = arena.View(355, 2);
+        this.d_backbone_layer1_0_add = arena.Tensor(356, N, 256, Hc4, Wc4);
+        this.d_backbone_layer1_0_bn3 = arena.Tensor(357, N, 256, Hc4, Wc4);
+        this.d_backbone_layer1_0_conv1 = arena.Tensor(358, N, 64, Hc4, Wc4);
+        this.d_backbone_layer1_0_conv2 = arena.Tensor(359, N, 64, Hc4, Wc4);
+        this.d_backbone_layer1_0_conv3 = arena.Tensor(360, N, 256, Hc4, Wc4);
+        this.d_backbone_layer1_0_downsample_0 = arena.Tensor(361, N, 256, Hc4, Wc4);
+        this.d_backbone_layer1_0_downsample_1 = arena.Tensor(362, N, 256, Hc4, Wc4);
+        this.d_backbone_layer1_0_relu1 = arena.Tensor(363, N, 64, Hc4, Wc4);
+        this.d_backbone_layer1_0_relu2 = arena.Tensor(364, N, 64, Hc4, Wc4);
+        this.d_backbone_layer1_0_relu3 = arena.Tensor(365, N, 256, Hc4, Wc4);
+        this.d_backbone_layer1_1_add = arena.Tensor(366, N, 256, Hc4, Wc4);
+        this.d_backbone_layer1_1_bn3 = arena.Tensor(367, N, 256, Hc4, Wc4);
+        this.d_backbone_layer1_1_conv1 = arena.Tensor(368, N, 64, Hc4, Wc4);
+        this.d_backbone_layer1_1_conv2 = arena.Tensor(369, N, 64, Hc4, Wc4);
+        this.d_backbone_layer1_1_conv3 = arena.Tensor(370, N, 256, Hc4, Wc4);
+        this.d_backbone_layer1_1_relu1 = arena.Tensor(371, N, 64, Hc4, Wc4);
+        this.d_backbone_layer1_1_relu2 = arena.Tensor(372, N, 64, Hc4, Wc4);
+        this.d_backbone_layer1_1_relu3 = arena.Tensor(373, N, 256, Hc4, Wc4);
+        this.d_backbone_layer1_2_add = arena.Tensor(374, N, 256, Hc4, Wc4);
+        this.d_backbone_layer1_2_bn3 = arena.Tensor(375, N, 256, Hc4, Wc4);
+        this.d_backbone_layer1_2_conv1 = arena.Tensor(376, N, 64, Hc4, Wc4);
+        this.d_backbone_layer1_2_conv2 = arena.Tensor(377, N, 64, Hc4, Wc4);
+        this.d_backbone_layer1_2_conv3 = arena.Tensor(378, N, 256, Hc4, Wc4);
+        this.d_backbone_layer1_2_relu1 = arena.Tensor(379, N, 64, Hc4, Wc4);
+        this.d_backbone_layer1_2_relu2 = arena.Tensor(380, N, 64, Hc4, Wc4);
+        this.d_backbone_layer1_2_relu3 = arena.Tensor(381, N, 256, Hc4, Wc4);
+        this.d_backbone_layer2_0_add = arena.Tensor(382, N, 512, Hc8, Wc8);
+        this.d_backbone_layer2_0_bn3 = arena.Tensor(383, N, 512, Hc8, Wc8);
+        this.d_backbone_layer2_0_conv1 = arena.Tensor(384, N, 128, Hc4, Wc4);
+        this.d_backbone_layer2_0_conv2 = arena.Tensor(385, N, 128, Hc8, Wc8);
+        this.d_backbone_layer2_0_conv3 = arena.Tensor(386, N, 512, Hc8, Wc8);
+        this.d_backbone_layer2_0_downsample_0 = arena.Tensor(387, N, 512, Hc8, Wc8);
+        this.d_backbone_layer2_0_downsample_1 = arena.Tensor(388, N, 512, Hc8, Wc8);
+        this.d_backbone_layer2_0_relu1 = arena.Tensor(389, N, 128, Hc4, Wc4);
+        this.d_backbone_layer2_0_relu2 = arena.Tensor(390, N, 128, Hc8, Wc8);
+        this.d_backbone_layer2_0_relu3 = arena.Tensor(391, N, 512, Hc8, Wc8);
+        this.d_backbone_layer2_1_add = arena.Tensor(392, N, 512, Hc8, Wc8);
+        this.d_backbone_layer2_1_bn3 = arena.Tensor(393, N, 512, Hc8, Wc8);
+        this.d_backbone_layer2_1_conv1 = arena.Tensor(394, N, 128, Hc8, Wc8);
+        this.d_backbone_layer2_1_conv2 = arena.Tensor(395, N, 128, Hc8, Wc8);
+        this.d_backbone_layer2_1_conv3 = arena.Tensor(396, N, 512, Hc8, Wc8);
+        this.d_backbone_layer2_1_relu1 = arena.Tensor(397, N, 128, Hc8, Wc8);
+        this.d_backbone_layer2_1_relu2 = arena.Tensor(398, N, 128, Hc8, Wc8);
+        this.d_backbone_layer2_1_relu3 = arena.Tensor(399, N, 512, Hc8, Wc8);
+        this.d_backbone_layer2_2_add = arena.Tensor(400, N, 512, Hc8, Wc8);
+        this.d_backbone_layer2_2_bn3 = arena.Tensor(401, N, 512, Hc8, Wc8);
+        this.d_backbone_layer2_2_conv1 = arena.Tensor(402, N, 128, Hc8, Wc8);
+        this.d_backbone_layer2_2_conv2 = arena.Tensor(403, N, 128, Hc8, Wc8);
+        this.d_backbone_layer2_2_conv3 = arena.Tensor(404, N, 512, Hc8, Wc8);
+        this.d_backbone_layer2_2_relu1 = arena.Tensor(405, N, 128, Hc8, Wc8);
+        this.d_backbone_layer2_2_relu2 = arena.Tensor(406, N, 128, Hc8, Wc8);
+        this.d_backbone_layer2_2_relu3 = arena.Tensor(407, N, 512, Hc8, Wc8);
+        this.d_backbone_layer2_3_add = arena.Tensor(408, N, 512, Hc8, Wc8);
+        this.d_backbone_layer2_3_bn3 = arena.Tensor(409, N, 512, Hc8, Wc8);
+        this.d_backbone_layer2_3_conv1 = arena.Tensor(410, N, 128, Hc8, Wc8);
+        this.d_backbone_layer2_3_conv2 = arena.Tensor(411, N, 128, Hc8, Wc8);
+        this.d_backbone_layer2_3_conv3 = arena.Tensor(412, N, 512, Hc8, Wc8);
+        this.d_backbone_layer2_3_relu1 = arena.Tensor(413, N, 128, Hc8, Wc8);
+        this.d_backbone_layer2_3_relu2 = arena.Tensor(414, N, 128, Hc8, Wc8);
+        this.d_backbone_layer2_3_relu3 = arena.Tensor(415, N, 512, Hc8, Wc8);
+        this.d_backbone_layer3_0_add = arena.Tensor(416, N, 1024, Hc8, Wc8);
+        this.d_backbone_layer3_0_bn3 = arena.Tensor(417, N, 1024, Hc8, Wc8);
+        this.d_backbone_layer3_0_conv1 = arena.Tensor(418, N, 256, Hc8, Wc8);
+        this.d_backbone_layer3_0_conv2 = arena.Tensor(419, N, 256, Hc8, Wc8);
+        this.d_backbone_layer3_0_conv3 = arena.Tensor(420, N, 1024, Hc8, Wc8);
+        this.d_backbone_layer3_0_downsample_0 = arena.Tensor(421, N, 1024, Hc8, Wc8);
+        this.d_backbone_layer3_0_downsample_1 = arena.Tensor(422, N, 1024, Hc8, Wc8);
+        this.d_backbone_layer3_0_relu1 = arena.Tensor(423, N, 256, Hc8, Wc8);
+        this.d_backbone_layer3_0_relu2 = arena.Tensor(424, N, 256, Hc8, Wc8);
+        this.d_backbone_layer3_0_relu3 = arena.Tensor(425, N, 1024, Hc8, Wc8);
+        this.d_backbone_layer3_1_add = arena.Tensor(426, N, 1024, Hc8, Wc8);
+        this.d_backbone_layer3_1_bn3 = arena.Tensor(427, N, 1024, Hc8, Wc8);
+        this.d_backbone_layer3_1_conv1 = arena.Tensor(428, N, 256, Hc8, Wc8);
+        this.d_backbone_layer3_1_conv2 = arena.Tensor(429, N, 256, Hc8, Wc8);
+        this.d_backbone_layer3_1_conv3 = arena.Tensor(430, N, 1024, Hc8, Wc8);
+        this.d_backbone_layer3_1_relu1 = arena.Tensor(431, N, 256, Hc8, Wc8);
+        this.d_backbone_layer3_1_relu2 = arena.Tensor(432, N, 256, Hc8, Wc8);
+        this.d_backbone_layer3_1_relu3 = arena.Tensor(433, N, 1024, Hc8, Wc8);
+        this.d_backbone_layer3_2_add = arena.Tensor(434, N, 1024, Hc8, Wc8);
+        this.d_backbone_layer3_2_bn3 = arena.Tensor(435, N, 1024, Hc8, Wc8);
+        this.d_backbone_layer3_2_conv1 = arena.Tensor(436, N, 256, Hc8, Wc8);
+        this.d_backbone_layer3_2_conv2 = arena.Tensor(437, N, 256, Hc8, Wc8);
+        this.d_backbone_layer3_2_conv3 = arena.Tensor(438, N, 1024, Hc8, Wc8);
+        this.d_backbone_layer3_2_relu1 = arena.Tensor(439, N, 256, Hc8, Wc8);
+        this.d_backbone_layer3_2_relu2 = arena.Tensor(440, N, 256, Hc8, Wc8);
+        this.d_backbone_layer3_2_relu3 = arena.Tensor(441, N, 1024, Hc8, Wc8);
+        this.d_backbone_layer3_3_add = arena.Tensor(442, N, 1024, Hc8, Wc8);
+        this.d_backbone_layer3_3_bn3 = arena.Tensor(443, N, 1024, Hc8, Wc8);
+        this.d_backbone_layer3_3_conv1 = arena.Tensor(444, N, 256, Hc8, Wc8);
+        this.d_backbone_layer3_3_conv2 = arena.Tensor(445, N, 256, Hc8, Wc8);
+        this.d_backbone_layer3_3_conv3 = arena.Tensor(446, N, 1024, Hc8, Wc8);
+        this.d_backbone_layer3_3_relu1 = arena.Tensor(447, N, 256, Hc8, Wc8);
+        this.d_backbone_layer3_3_relu2 = arena.Tensor(448, N, 256, Hc8, Wc8);
+        this.d_backbone_layer3_3_relu3 = arena.Tensor(449, N, 1024, Hc8, Wc8);
+        this.d_backbone_layer3_4_add = arena.Tensor(450, N, 1024, Hc8, Wc8);
+        this.d_backbone_layer3_4_bn3 = arena.Tensor(451, N, 1024, Hc8, Wc8);
+        this.d_backbone_layer3_4_conv1 = arena.Tensor(452, N, 256, Hc8, Wc8);
+        this.d_backbone_layer3_4_conv2 = arena.Tensor(453, N, 256, Hc8, Wc8);
+        this.d_backbone_layer3_4_conv3 = arena.Tensor(454, N, 1024, Hc8, Wc8);
+        this.d_backbone_layer3_4_relu1 = arena.Tensor(455, N, 256, Hc8, Wc8);
+        this.d_backbone_layer3_4_relu2 = arena.Tensor(456, N, 256, Hc8, Wc8);
+        this.d_backbone_layer3_4_relu3 = arena.Tensor(457, N, 1024, Hc8, Wc8);
+        this.d_backbone_layer3_5_add = arena.Tensor(458, N, 1024, Hc8, Wc8);
+        this.d_backbone_layer3_5_bn3 = arena.Tensor(459, N, 1024, Hc8, Wc8);
+        this.d_backbone_layer3_5_conv1 = arena.Tensor(460, N, 256, Hc8, Wc8);
+        this.d_backbone_layer3_5_conv2 = arena.Tensor(461, N, 256, Hc8, Wc8);
+        this.d_backbone_layer3_5_conv3 = arena.Tensor(462, N, 1024, Hc8, Wc8);
+        this.d_backbone_layer3_5_relu1 = arena.Tensor(463, N, 256, Hc8, Wc8);
+        this.d_backbone_layer3_5_relu2 = arena.Tensor(464, N, 256, Hc8, Wc8);
+        this.d_backbone_layer3_5_relu3 = arena.Tensor(465, N, 1024, Hc8, Wc8);
+        this.d_backbone_layer4_0_add = arena.Tensor(466, N, 2048, Hc8, Wc8);
+        this.d_backbone_layer4_0_bn3 = arena.Tensor(467, N, 2048, Hc8, Wc8);
+        this.d_backbone_layer4_0_conv1 = arena.Tensor(468, N, 512, Hc8, Wc8);
+        this.d_backbone_layer4_0_conv2 = arena.Tensor(469, N, 512, Hc8, Wc8);
+        this.d_backbone_layer4_0_conv3 = arena.Tensor(470, N, 2048, Hc8, Wc8);
+        this.d_backbone_layer4_0_downsample_0 = arena.Tensor(471, N, 2048, Hc8, Wc8);
+        this.d_backbone_layer4_0_downsample_1 = arena.Tensor(472, N, 2048, Hc8, Wc8);
+        this.d_backbone_layer4_0_relu1 = arena.Tensor(473, N, 512, Hc8, Wc8);
+        this.d_backbone_layer4_0_relu2 = arena.Tensor(474, N, 512, Hc8, Wc8);
+        this.d_backbone_layer4_0_relu3 = arena.Tensor(475, N, 2048, Hc8, Wc8);
+        this.d_backbone_layer4_1_add = arena.Tensor(476, N, 2048, Hc8, Wc8);
+        this.d_backbone_layer4_1_bn3 = arena.Tensor(477, N, 2048, Hc8, Wc8);
+        this.d_backbone_layer4_1_conv1 = arena.Tensor(478, N, 512, Hc8, Wc8);
+        this.d_backbone_layer4_1_conv2 = arena.Tensor(479, N, 512, Hc8, Wc8);
+        this.d_backbone_layer4_1_conv3 = arena.Tensor(480, N, 2048, Hc8, Wc8);
+        this.d_backbone_layer4_1_relu1 = arena.Tensor(481, N, 512, Hc8, Wc8);
+        this.d_backbone_layer4_1_relu2 = arena.Tensor(482, N, 512, Hc8, Wc8);
+        this.d_backbone_layer4_1_relu3 = arena.Tensor(483, N, 2048, Hc8, Wc8);
+        this.d_backbone_layer4_2_add = arena.Tensor(484, N, 2048, Hc8, Wc8);
+        this.d_backbone_layer4_2_bn3 = arena.Tensor(485, N, 2048, Hc8, Wc8);
+        this.d_backbone_layer4_2_conv1 = arena.Tensor(486, N, 512, Hc8, Wc8);
+        this.d_backbone_layer4_2_conv2 = arena.Tensor(487, N, 512, Hc8, Wc8);
+        this.d_backbone_layer4_2_conv3 = arena.Tensor(488, N, 2048, Hc8, Wc8);
+        this.d_backbone_layer4_2_relu1 = arena.Tensor(489, N, 512, Hc8, Wc8);
+        this.d_backbone_layer4_2_relu2 = arena.Tensor(490, N, 512, Hc8, Wc8);
+        this.d_backbone_layer4_2_relu3 = arena.Tensor(491, N, 2048, Hc8, Wc8);
+        this.d_backbone_maxpool = arena.Tensor(492, N, 128, Hc4, Wc4);
+        this.d_backbone_stem_0 = arena.Tensor(493, N, 64, Hc2, Wc2);
+        this.d_backbone_stem_2 = arena.Tensor(494, N, 64, Hc2, Wc2);
+        this.d_backbone_stem_3 = arena.Tensor(495, N, 64, Hc2, Wc2);
+        this.d_backbone_stem_5 = arena.Tensor(496, N, 64, Hc2, Wc2);
+        this.d_backbone_stem_6 = arena.Tensor(497, N, 128, Hc2, Wc2);
+        this.d_backbone_stem_8 = arena.Tensor(498, N, 128, Hc2, Wc2);
+        this.d_head_cat_fc = arena.Tensor(499, N, 59, 1, 1);
+        this.d_head_cls1 = arena.Tensor(500, N, 59, Hc4, Wc4);
+        this.d_head_cls2 = arena.Tensor(501, N, 59, Hc8, Wc8);
+        this.d_head_cls3 = arena.Tensor(502, N, 59, Hc8, Wc8);
+        this.d_head_cls4 = arena.Tensor(503, N, 59, Hc8, Wc8);
+        this.d_head_concat = arena.Tensor(504, N, 236, Hc8, Wc8);
+        this.d_head_dense = arena.Tensor(505, N, 59, Hc8, Wc8);
+        this.d_head_dense_up = arena.Tensor(506, N, 59, H, W);
+        this.d_head_fcn_0 = arena.Tensor(507, N, 512, Hc8, Wc8);
+        this.d_head_fcn_2 = arena.Tensor(508, N, 512, Hc8, Wc8);
+        this.d_head_fcn_3 = arena.Tensor(509, N, 512, Hc8, Wc8);
+        this.d_head_fcn_4 = arena.Tensor(510, N, 59, Hc8, Wc8);
+        this.d_head_gap = arena.Tensor(511, N, 236, 1, 1);
+        this.d_head_mask_conv = arena.Tensor(512, N, 59, Hc8, Wc8);
+        this.d_head_mask_up = arena.Tensor(513, N, 59, H, W);
+        this.d_head_sa1_add = arena.Tensor(514, N, 256, Hc4, Wc4);
+        this.d_head_sa1_conv_attn_0 = arena.Tensor(515, N, 256, H_6, W_7);
+        this.d_head_sa1_conv_attn_2 = arena.Tensor(516, N, 256, H_6, W_7);
+        this.d_head_sa1_conv_attn_3 = arena.Tensor(517, N, 256, H_6, W_7);
+        this.d_head_sa1_conv_attn_5 = arena.Tensor(518, N, 256, H_6, W_7);
+        this.d_head_sa1_conv_res_0 = arena.Tensor(519, N, 256, Hc4, Wc4);
+        this.d_head_sa1_conv_res_2 = arena.Tensor(520, N, 256, Hc4, Wc4);
+        this.d_head_sa1_conv_res_3 = arena.Tensor(521, N, 256, Hc4, Wc4);
+        this.d_head_sa1_conv_res_5 = arena.Tensor(522, N, 256, Hc4, Wc4);
+        this.d_head_sa1_pool = arena.Tensor(523, N, 256, H_6, W_7);
+        this.d_head_sa1_upsample = arena.Tensor(524, N, 256, Hc4, Wc4);
+        this.d_head_sa2_add = arena.Tensor(525, N, 256, Hc8, Wc8);
+        this.d_head_sa2_conv_attn_0 = arena.Tensor(526, N, 256, H_8, W_9);
+        this.d_head_sa2_conv_attn_2 = arena.Tensor(527, N, 256, H_8, W_9);
+        this.d_head_sa2_conv_attn_3 = arena.Tensor(528, N, 256, H_8, W_9);
+        this.d_head_sa2_conv_attn_5 = arena.Tensor(529, N, 256, H_8, W_9);
+        this.d_head_sa2_conv_res_0 = arena.Tensor(530, N, 256, Hc8, Wc8);
+        this.d_head_sa2_conv_res_2 = arena.Tensor(531, N, 256, Hc8, Wc8);
+        this.d_head_sa2_conv_res_3 = arena.Tensor(532, N, 256, Hc8, Wc8);
+        this.d_head_sa2_conv_res_5 = arena.Tensor(533, N, 256, Hc8, Wc8);
+        this.d_head_sa2_pool = arena.Tensor(534, N, 512, H_8, W_9);
+        this.d_head_sa2_upsample = arena.Tensor(535, N, 256, Hc8, Wc8);
+        this.d_head_sa3_add = arena.Tensor(536, N, 256, Hc8, Wc8);
+        this.d_head_sa3_conv_attn_0 = arena.Tensor(537, N, 256, H_8, W_9);
+        this.d_head_sa3_conv_attn_2 = arena.Tensor(538, N, 256, H_8, W_9);
+        this.d_head_sa3_conv_attn_3 = arena.Tensor(539, N, 256, H_8, W_9);
+        this.d_head_sa3_conv_attn_5 = arena.Tensor(540, N, 256, H_8, W_9);
+        this.d_head_sa3_conv_res_0 = arena.Tensor(541, N, 256, Hc8, Wc8);
+        this.d_head_sa3_conv_res_2 = arena.Tensor(542, N, 256, Hc8, Wc8);
+        this.d_head_sa3_conv_res_3 = arena.Tensor(543, N, 256, Hc8, Wc8);
+        this.d_head_sa3_conv_res_5 = arena.Tensor(544, N, 256, Hc8, Wc8);
+        this.d_head_sa3_pool = arena.Tensor(545, N, 1024, H_8, W_9);
+        this.d_head_sa3_upsample = arena.Tensor(546, N, 256, Hc8, Wc8);
+        this.d_head_sa4_add = arena.Tensor(547, N, 256, Hc8, Wc8);
+        this.d_head_sa4_conv_attn_0 = arena.Tensor(548, N, 256, H_8, W_9);
+        this.d_head_sa4_conv_attn_2 = arena.Tensor(549, N, 256, H_8, W_9);
+        this.d_head_sa4_conv_attn_3 = arena.Tensor(550, N, 256, H_8, W_9);
+        this.d_head_sa4_conv_attn_5 = arena.Tensor(551, N, 256, H_8, W_9);
+        this.d_head_sa4_conv_res_0 = arena.Tensor(552, N, 256, Hc8, Wc8);
+        this.d_head_sa4_conv_res_2 = arena.Tensor(553, N, 256, Hc8, Wc8);
+        this.d_head_sa4_conv_res_3 = arena.Tensor(554, N, 256, Hc8, Wc8);
+        this.d_head_sa4_conv_res_5 = arena.Tensor(555, N, 256, Hc8, Wc8);
+        this.d_head_sa4_pool = arena.Tensor(556, N, 2048, H_8, W_9);
+        this.d_head_sa4_upsample = arena.Tensor(557, N, 256, Hc8, Wc8);
+        this.d_head_up1 = arena.Tensor(558, N, 59, Hc8, Wc8);
         head_concat_inputs[0] = head_up1;
         head_concat_inputGrads[0] = d_head_up1;
         head_concat_inputs[1] = head_cls2;

@@ -1041,461 +1041,463 @@ public sealed partial class SanetTiny : INetwork
     /// <summary><c>head.fcn.4.bias</c> (6): head, lr×10, weight decay.</summary>
     private readonly Parameter head_fcn_4_bias;
 
+    // The constructor creates the parameters from this table, in state_dict order: name, shape (PyTorch order; - for a scalar),
+    // kind, group, learning-rate multiplier, weight decay.
+    private const string ParameterSpecs = """
+        backbone.stem.0.weight                              16,3,3,3     Weight   backbone  1   yes
+        backbone.stem.1.weight                              16           Weight   backbone  1   yes
+        backbone.stem.1.bias                                16           Weight   backbone  1   yes
+        backbone.stem.1.running_mean                        16           Buffer   backbone  1   no
+        backbone.stem.1.running_var                         16           Buffer   backbone  1   no
+        backbone.stem.1.num_batches_tracked                 -            Counter  backbone  1   no
+        backbone.stem.3.weight                              16,16,3,3    Weight   backbone  1   yes
+        backbone.stem.4.weight                              16           Weight   backbone  1   yes
+        backbone.stem.4.bias                                16           Weight   backbone  1   yes
+        backbone.stem.4.running_mean                        16           Buffer   backbone  1   no
+        backbone.stem.4.running_var                         16           Buffer   backbone  1   no
+        backbone.stem.4.num_batches_tracked                 -            Counter  backbone  1   no
+        backbone.stem.6.weight                              32,16,3,3    Weight   backbone  1   yes
+        backbone.stem.7.weight                              32           Weight   backbone  1   yes
+        backbone.stem.7.bias                                32           Weight   backbone  1   yes
+        backbone.stem.7.running_mean                        32           Buffer   backbone  1   no
+        backbone.stem.7.running_var                         32           Buffer   backbone  1   no
+        backbone.stem.7.num_batches_tracked                 -            Counter  backbone  1   no
+        backbone.layer1.0.conv1.weight                      8,32,1,1     Weight   backbone  1   yes
+        backbone.layer1.0.bn1.weight                        8            Weight   backbone  1   yes
+        backbone.layer1.0.bn1.bias                          8            Weight   backbone  1   yes
+        backbone.layer1.0.bn1.running_mean                  8            Buffer   backbone  1   no
+        backbone.layer1.0.bn1.running_var                   8            Buffer   backbone  1   no
+        backbone.layer1.0.bn1.num_batches_tracked           -            Counter  backbone  1   no
+        backbone.layer1.0.conv2.weight                      8,8,3,3      Weight   backbone  1   yes
+        backbone.layer1.0.bn2.weight                        8            Weight   backbone  1   yes
+        backbone.layer1.0.bn2.bias                          8            Weight   backbone  1   yes
+        backbone.layer1.0.bn2.running_mean                  8            Buffer   backbone  1   no
+        backbone.layer1.0.bn2.running_var                   8            Buffer   backbone  1   no
+        backbone.layer1.0.bn2.num_batches_tracked           -            Counter  backbone  1   no
+        backbone.layer1.0.conv3.weight                      32,8,1,1     Weight   backbone  1   yes
+        backbone.layer1.0.bn3.weight                        32           Weight   backbone  1   yes
+        backbone.layer1.0.bn3.bias                          32           Weight   backbone  1   yes
+        backbone.layer1.0.bn3.running_mean                  32           Buffer   backbone  1   no
+        backbone.layer1.0.bn3.running_var                   32           Buffer   backbone  1   no
+        backbone.layer1.0.bn3.num_batches_tracked           -            Counter  backbone  1   no
+        backbone.layer2.0.conv1.weight                      16,32,1,1    Weight   backbone  1   yes
+        backbone.layer2.0.bn1.weight                        16           Weight   backbone  1   yes
+        backbone.layer2.0.bn1.bias                          16           Weight   backbone  1   yes
+        backbone.layer2.0.bn1.running_mean                  16           Buffer   backbone  1   no
+        backbone.layer2.0.bn1.running_var                   16           Buffer   backbone  1   no
+        backbone.layer2.0.bn1.num_batches_tracked           -            Counter  backbone  1   no
+        backbone.layer2.0.conv2.weight                      16,16,3,3    Weight   backbone  1   yes
+        backbone.layer2.0.bn2.weight                        16           Weight   backbone  1   yes
+        backbone.layer2.0.bn2.bias                          16           Weight   backbone  1   yes
+        backbone.layer2.0.bn2.running_mean                  16           Buffer   backbone  1   no
+        backbone.layer2.0.bn2.running_var                   16           Buffer   backbone  1   no
+        backbone.layer2.0.bn2.num_batches_tracked           -            Counter  backbone  1   no
+        backbone.layer2.0.conv3.weight                      64,16,1,1    Weight   backbone  1   yes
+        backbone.layer2.0.bn3.weight                        64           Weight   backbone  1   yes
+        backbone.layer2.0.bn3.bias                          64           Weight   backbone  1   yes
+        backbone.layer2.0.bn3.running_mean                  64           Buffer   backbone  1   no
+        backbone.layer2.0.bn3.running_var                   64           Buffer   backbone  1   no
+        backbone.layer2.0.bn3.num_batches_tracked           -            Counter  backbone  1   no
+        backbone.layer2.0.downsample.0.weight               64,32,1,1    Weight   backbone  1   yes
+        backbone.layer2.0.downsample.1.weight               64           Weight   backbone  1   yes
+        backbone.layer2.0.downsample.1.bias                 64           Weight   backbone  1   yes
+        backbone.layer2.0.downsample.1.running_mean         64           Buffer   backbone  1   no
+        backbone.layer2.0.downsample.1.running_var          64           Buffer   backbone  1   no
+        backbone.layer2.0.downsample.1.num_batches_tracked  -            Counter  backbone  1   no
+        backbone.layer3.0.conv1.weight                      32,64,1,1    Weight   backbone  1   yes
+        backbone.layer3.0.bn1.weight                        32           Weight   backbone  1   yes
+        backbone.layer3.0.bn1.bias                          32           Weight   backbone  1   yes
+        backbone.layer3.0.bn1.running_mean                  32           Buffer   backbone  1   no
+        backbone.layer3.0.bn1.running_var                   32           Buffer   backbone  1   no
+        backbone.layer3.0.bn1.num_batches_tracked           -            Counter  backbone  1   no
+        backbone.layer3.0.conv2.weight                      32,32,3,3    Weight   backbone  1   yes
+        backbone.layer3.0.bn2.weight                        32           Weight   backbone  1   yes
+        backbone.layer3.0.bn2.bias                          32           Weight   backbone  1   yes
+        backbone.layer3.0.bn2.running_mean                  32           Buffer   backbone  1   no
+        backbone.layer3.0.bn2.running_var                   32           Buffer   backbone  1   no
+        backbone.layer3.0.bn2.num_batches_tracked           -            Counter  backbone  1   no
+        backbone.layer3.0.conv3.weight                      128,32,1,1   Weight   backbone  1   yes
+        backbone.layer3.0.bn3.weight                        128          Weight   backbone  1   yes
+        backbone.layer3.0.bn3.bias                          128          Weight   backbone  1   yes
+        backbone.layer3.0.bn3.running_mean                  128          Buffer   backbone  1   no
+        backbone.layer3.0.bn3.running_var                   128          Buffer   backbone  1   no
+        backbone.layer3.0.bn3.num_batches_tracked           -            Counter  backbone  1   no
+        backbone.layer3.0.downsample.0.weight               128,64,1,1   Weight   backbone  1   yes
+        backbone.layer3.0.downsample.1.weight               128          Weight   backbone  1   yes
+        backbone.layer3.0.downsample.1.bias                 128          Weight   backbone  1   yes
+        backbone.layer3.0.downsample.1.running_mean         128          Buffer   backbone  1   no
+        backbone.layer3.0.downsample.1.running_var          128          Buffer   backbone  1   no
+        backbone.layer3.0.downsample.1.num_batches_tracked  -            Counter  backbone  1   no
+        backbone.layer4.0.conv1.weight                      64,128,1,1   Weight   backbone  1   yes
+        backbone.layer4.0.bn1.weight                        64           Weight   backbone  1   yes
+        backbone.layer4.0.bn1.bias                          64           Weight   backbone  1   yes
+        backbone.layer4.0.bn1.running_mean                  64           Buffer   backbone  1   no
+        backbone.layer4.0.bn1.running_var                   64           Buffer   backbone  1   no
+        backbone.layer4.0.bn1.num_batches_tracked           -            Counter  backbone  1   no
+        backbone.layer4.0.conv2.weight                      64,64,3,3    Weight   backbone  1   yes
+        backbone.layer4.0.bn2.weight                        64           Weight   backbone  1   yes
+        backbone.layer4.0.bn2.bias                          64           Weight   backbone  1   yes
+        backbone.layer4.0.bn2.running_mean                  64           Buffer   backbone  1   no
+        backbone.layer4.0.bn2.running_var                   64           Buffer   backbone  1   no
+        backbone.layer4.0.bn2.num_batches_tracked           -            Counter  backbone  1   no
+        backbone.layer4.0.conv3.weight                      256,64,1,1   Weight   backbone  1   yes
+        backbone.layer4.0.bn3.weight                        256          Weight   backbone  1   yes
+        backbone.layer4.0.bn3.bias                          256          Weight   backbone  1   yes
+        backbone.layer4.0.bn3.running_mean                  256          Buffer   backbone  1   no
+        backbone.layer4.0.bn3.running_var                   256          Buffer   backbone  1   no
+        backbone.layer4.0.bn3.num_batches_tracked           -            Counter  backbone  1   no
+        backbone.layer4.0.downsample.0.weight               256,128,1,1  Weight   backbone  1   yes
+        backbone.layer4.0.downsample.1.weight               256          Weight   backbone  1   yes
+        backbone.layer4.0.downsample.1.bias                 256          Weight   backbone  1   yes
+        backbone.layer4.0.downsample.1.running_mean         256          Buffer   backbone  1   no
+        backbone.layer4.0.downsample.1.running_var          256          Buffer   backbone  1   no
+        backbone.layer4.0.downsample.1.num_batches_tracked  -            Counter  backbone  1   no
+        head.sa1.conv_res.0.weight                          32,32,3,3    Weight   head      10  yes
+        head.sa1.conv_res.1.weight                          32           Weight   head      10  yes
+        head.sa1.conv_res.1.bias                            32           Weight   head      10  yes
+        head.sa1.conv_res.1.running_mean                    32           Buffer   head      10  no
+        head.sa1.conv_res.1.running_var                     32           Buffer   head      10  no
+        head.sa1.conv_res.1.num_batches_tracked             -            Counter  head      10  no
+        head.sa1.conv_res.3.weight                          32,32,3,3    Weight   head      10  yes
+        head.sa1.conv_res.4.weight                          32           Weight   head      10  yes
+        head.sa1.conv_res.4.bias                            32           Weight   head      10  yes
+        head.sa1.conv_res.4.running_mean                    32           Buffer   head      10  no
+        head.sa1.conv_res.4.running_var                     32           Buffer   head      10  no
+        head.sa1.conv_res.4.num_batches_tracked             -            Counter  head      10  no
+        head.sa1.conv_attn.0.weight                         32,32,3,3    Weight   head      10  yes
+        head.sa1.conv_attn.1.weight                         32           Weight   head      10  yes
+        head.sa1.conv_attn.1.bias                           32           Weight   head      10  yes
+        head.sa1.conv_attn.1.running_mean                   32           Buffer   head      10  no
+        head.sa1.conv_attn.1.running_var                    32           Buffer   head      10  no
+        head.sa1.conv_attn.1.num_batches_tracked            -            Counter  head      10  no
+        head.sa1.conv_attn.3.weight                         32,32,3,3    Weight   head      10  yes
+        head.sa1.conv_attn.4.weight                         32           Weight   head      10  yes
+        head.sa1.conv_attn.4.bias                           32           Weight   head      10  yes
+        head.sa1.conv_attn.4.running_mean                   32           Buffer   head      10  no
+        head.sa1.conv_attn.4.running_var                    32           Buffer   head      10  no
+        head.sa1.conv_attn.4.num_batches_tracked            -            Counter  head      10  no
+        head.cls1.weight                                    6,32,1,1     Weight   head      10  yes
+        head.cls1.bias                                      6            Weight   head      10  yes
+        head.sa2.conv_res.0.weight                          32,64,3,3    Weight   head      10  yes
+        head.sa2.conv_res.1.weight                          32           Weight   head      10  yes
+        head.sa2.conv_res.1.bias                            32           Weight   head      10  yes
+        head.sa2.conv_res.1.running_mean                    32           Buffer   head      10  no
+        head.sa2.conv_res.1.running_var                     32           Buffer   head      10  no
+        head.sa2.conv_res.1.num_batches_tracked             -            Counter  head      10  no
+        head.sa2.conv_res.3.weight                          32,32,3,3    Weight   head      10  yes
+        head.sa2.conv_res.4.weight                          32           Weight   head      10  yes
+        head.sa2.conv_res.4.bias                            32           Weight   head      10  yes
+        head.sa2.conv_res.4.running_mean                    32           Buffer   head      10  no
+        head.sa2.conv_res.4.running_var                     32           Buffer   head      10  no
+        head.sa2.conv_res.4.num_batches_tracked             -            Counter  head      10  no
+        head.sa2.conv_attn.0.weight                         32,64,3,3    Weight   head      10  yes
+        head.sa2.conv_attn.1.weight                         32           Weight   head      10  yes
+        head.sa2.conv_attn.1.bias                           32           Weight   head      10  yes
+        head.sa2.conv_attn.1.running_mean                   32           Buffer   head      10  no
+        head.sa2.conv_attn.1.running_var                    32           Buffer   head      10  no
+        head.sa2.conv_attn.1.num_batches_tracked            -            Counter  head      10  no
+        head.sa2.conv_attn.3.weight                         32,32,3,3    Weight   head      10  yes
+        head.sa2.conv_attn.4.weight                         32           Weight   head      10  yes
+        head.sa2.conv_attn.4.bias                           32           Weight   head      10  yes
+        head.sa2.conv_attn.4.running_mean                   32           Buffer   head      10  no
+        head.sa2.conv_attn.4.running_var                    32           Buffer   head      10  no
+        head.sa2.conv_attn.4.num_batches_tracked            -            Counter  head      10  no
+        head.cls2.weight                                    6,32,1,1     Weight   head      10  yes
+        head.cls2.bias                                      6            Weight   head      10  yes
+        head.sa3.conv_res.0.weight                          32,128,3,3   Weight   head      10  yes
+        head.sa3.conv_res.1.weight                          32           Weight   head      10  yes
+        head.sa3.conv_res.1.bias                            32           Weight   head      10  yes
+        head.sa3.conv_res.1.running_mean                    32           Buffer   head      10  no
+        head.sa3.conv_res.1.running_var                     32           Buffer   head      10  no
+        head.sa3.conv_res.1.num_batches_tracked             -            Counter  head      10  no
+        head.sa3.conv_res.3.weight                          32,32,3,3    Weight   head      10  yes
+        head.sa3.conv_res.4.weight                          32           Weight   head      10  yes
+        head.sa3.conv_res.4.bias                            32           Weight   head      10  yes
+        head.sa3.conv_res.4.running_mean                    32           Buffer   head      10  no
+        head.sa3.conv_res.4.running_var                     32           Buffer   head      10  no
+        head.sa3.conv_res.4.num_batches_tracked             -            Counter  head      10  no
+        head.sa3.conv_attn.0.weight                         32,128,3,3   Weight   head      10  yes
+        head.sa3.conv_attn.1.weight                         32           Weight   head      10  yes
+        head.sa3.conv_attn.1.bias                           32           Weight   head      10  yes
+        head.sa3.conv_attn.1.running_mean                   32           Buffer   head      10  no
+        head.sa3.conv_attn.1.running_var                    32           Buffer   head      10  no
+        head.sa3.conv_attn.1.num_batches_tracked            -            Counter  head      10  no
+        head.sa3.conv_attn.3.weight                         32,32,3,3    Weight   head      10  yes
+        head.sa3.conv_attn.4.weight                         32           Weight   head      10  yes
+        head.sa3.conv_attn.4.bias                           32           Weight   head      10  yes
+        head.sa3.conv_attn.4.running_mean                   32           Buffer   head      10  no
+        head.sa3.conv_attn.4.running_var                    32           Buffer   head      10  no
+        head.sa3.conv_attn.4.num_batches_tracked            -            Counter  head      10  no
+        head.cls3.weight                                    6,32,1,1     Weight   head      10  yes
+        head.cls3.bias                                      6            Weight   head      10  yes
+        head.sa4.conv_res.0.weight                          32,256,3,3   Weight   head      10  yes
+        head.sa4.conv_res.1.weight                          32           Weight   head      10  yes
+        head.sa4.conv_res.1.bias                            32           Weight   head      10  yes
+        head.sa4.conv_res.1.running_mean                    32           Buffer   head      10  no
+        head.sa4.conv_res.1.running_var                     32           Buffer   head      10  no
+        head.sa4.conv_res.1.num_batches_tracked             -            Counter  head      10  no
+        head.sa4.conv_res.3.weight                          32,32,3,3    Weight   head      10  yes
+        head.sa4.conv_res.4.weight                          32           Weight   head      10  yes
+        head.sa4.conv_res.4.bias                            32           Weight   head      10  yes
+        head.sa4.conv_res.4.running_mean                    32           Buffer   head      10  no
+        head.sa4.conv_res.4.running_var                     32           Buffer   head      10  no
+        head.sa4.conv_res.4.num_batches_tracked             -            Counter  head      10  no
+        head.sa4.conv_attn.0.weight                         32,256,3,3   Weight   head      10  yes
+        head.sa4.conv_attn.1.weight                         32           Weight   head      10  yes
+        head.sa4.conv_attn.1.bias                           32           Weight   head      10  yes
+        head.sa4.conv_attn.1.running_mean                   32           Buffer   head      10  no
+        head.sa4.conv_attn.1.running_var                    32           Buffer   head      10  no
+        head.sa4.conv_attn.1.num_batches_tracked            -            Counter  head      10  no
+        head.sa4.conv_attn.3.weight                         32,32,3,3    Weight   head      10  yes
+        head.sa4.conv_attn.4.weight                         32           Weight   head      10  yes
+        head.sa4.conv_attn.4.bias                           32           Weight   head      10  yes
+        head.sa4.conv_attn.4.running_mean                   32           Buffer   head      10  no
+        head.sa4.conv_attn.4.running_var                    32           Buffer   head      10  no
+        head.sa4.conv_attn.4.num_batches_tracked            -            Counter  head      10  no
+        head.cls4.weight                                    6,32,1,1     Weight   head      10  yes
+        head.cls4.bias                                      6            Weight   head      10  yes
+        head.mask_conv.weight                               6,24,1,1     Weight   head      10  yes
+        head.mask_conv.bias                                 6            Weight   head      10  yes
+        head.cat_fc.weight                                  6,24         Weight   head      10  yes
+        head.cat_fc.bias                                    6            Weight   head      10  yes
+        head.fcn.0.weight                                   64,256,3,3   Weight   head      10  yes
+        head.fcn.1.weight                                   64           Weight   head      10  yes
+        head.fcn.1.bias                                     64           Weight   head      10  yes
+        head.fcn.1.running_mean                             64           Buffer   head      10  no
+        head.fcn.1.running_var                              64           Buffer   head      10  no
+        head.fcn.1.num_batches_tracked                      -            Counter  head      10  no
+        head.fcn.4.weight                                   6,64,1,1     Weight   head      10  yes
+        head.fcn.4.bias                                     6            Weight   head      10  yes
+        """;
+
     public SanetTiny(Device device)
     {
         Device = device ?? throw new ArgumentNullException(nameof(device));
-        Accelerator a = device.Accelerator;
-        backbone_stem_0_weight = new Parameter(a, "backbone.stem.0.weight", new[] { 16, 3, 3, 3 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_stem_1_weight = new Parameter(a, "backbone.stem.1.weight", new[] { 16 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_stem_1_bias = new Parameter(a, "backbone.stem.1.bias", new[] { 16 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_stem_1_running_mean = new Parameter(a, "backbone.stem.1.running_mean", new[] { 16 }, ParameterKind.Buffer, "backbone", 1.0f, false);
-        backbone_stem_1_running_var = new Parameter(a, "backbone.stem.1.running_var", new[] { 16 }, ParameterKind.Buffer, "backbone", 1.0f, false);
-        backbone_stem_1_num_batches_tracked = new Parameter(a, "backbone.stem.1.num_batches_tracked", Array.Empty<int>(), ParameterKind.Counter, "backbone", 1.0f, false);
-        backbone_stem_3_weight = new Parameter(a, "backbone.stem.3.weight", new[] { 16, 16, 3, 3 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_stem_4_weight = new Parameter(a, "backbone.stem.4.weight", new[] { 16 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_stem_4_bias = new Parameter(a, "backbone.stem.4.bias", new[] { 16 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_stem_4_running_mean = new Parameter(a, "backbone.stem.4.running_mean", new[] { 16 }, ParameterKind.Buffer, "backbone", 1.0f, false);
-        backbone_stem_4_running_var = new Parameter(a, "backbone.stem.4.running_var", new[] { 16 }, ParameterKind.Buffer, "backbone", 1.0f, false);
-        backbone_stem_4_num_batches_tracked = new Parameter(a, "backbone.stem.4.num_batches_tracked", Array.Empty<int>(), ParameterKind.Counter, "backbone", 1.0f, false);
-        backbone_stem_6_weight = new Parameter(a, "backbone.stem.6.weight", new[] { 32, 16, 3, 3 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_stem_7_weight = new Parameter(a, "backbone.stem.7.weight", new[] { 32 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_stem_7_bias = new Parameter(a, "backbone.stem.7.bias", new[] { 32 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_stem_7_running_mean = new Parameter(a, "backbone.stem.7.running_mean", new[] { 32 }, ParameterKind.Buffer, "backbone", 1.0f, false);
-        backbone_stem_7_running_var = new Parameter(a, "backbone.stem.7.running_var", new[] { 32 }, ParameterKind.Buffer, "backbone", 1.0f, false);
-        backbone_stem_7_num_batches_tracked = new Parameter(a, "backbone.stem.7.num_batches_tracked", Array.Empty<int>(), ParameterKind.Counter, "backbone", 1.0f, false);
-        backbone_layer1_0_conv1_weight = new Parameter(a, "backbone.layer1.0.conv1.weight", new[] { 8, 32, 1, 1 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer1_0_bn1_weight = new Parameter(a, "backbone.layer1.0.bn1.weight", new[] { 8 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer1_0_bn1_bias = new Parameter(a, "backbone.layer1.0.bn1.bias", new[] { 8 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer1_0_bn1_running_mean = new Parameter(a, "backbone.layer1.0.bn1.running_mean", new[] { 8 }, ParameterKind.Buffer, "backbone", 1.0f, false);
-        backbone_layer1_0_bn1_running_var = new Parameter(a, "backbone.layer1.0.bn1.running_var", new[] { 8 }, ParameterKind.Buffer, "backbone", 1.0f, false);
-        backbone_layer1_0_bn1_num_batches_tracked = new Parameter(a, "backbone.layer1.0.bn1.num_batches_tracked", Array.Empty<int>(), ParameterKind.Counter, "backbone", 1.0f, false);
-        backbone_layer1_0_conv2_weight = new Parameter(a, "backbone.layer1.0.conv2.weight", new[] { 8, 8, 3, 3 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer1_0_bn2_weight = new Parameter(a, "backbone.layer1.0.bn2.weight", new[] { 8 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer1_0_bn2_bias = new Parameter(a, "backbone.layer1.0.bn2.bias", new[] { 8 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer1_0_bn2_running_mean = new Parameter(a, "backbone.layer1.0.bn2.running_mean", new[] { 8 }, ParameterKind.Buffer, "backbone", 1.0f, false);
-        backbone_layer1_0_bn2_running_var = new Parameter(a, "backbone.layer1.0.bn2.running_var", new[] { 8 }, ParameterKind.Buffer, "backbone", 1.0f, false);
-        backbone_layer1_0_bn2_num_batches_tracked = new Parameter(a, "backbone.layer1.0.bn2.num_batches_tracked", Array.Empty<int>(), ParameterKind.Counter, "backbone", 1.0f, false);
-        backbone_layer1_0_conv3_weight = new Parameter(a, "backbone.layer1.0.conv3.weight", new[] { 32, 8, 1, 1 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer1_0_bn3_weight = new Parameter(a, "backbone.layer1.0.bn3.weight", new[] { 32 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer1_0_bn3_bias = new Parameter(a, "backbone.layer1.0.bn3.bias", new[] { 32 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer1_0_bn3_running_mean = new Parameter(a, "backbone.layer1.0.bn3.running_mean", new[] { 32 }, ParameterKind.Buffer, "backbone", 1.0f, false);
-        backbone_layer1_0_bn3_running_var = new Parameter(a, "backbone.layer1.0.bn3.running_var", new[] { 32 }, ParameterKind.Buffer, "backbone", 1.0f, false);
-        backbone_layer1_0_bn3_num_batches_tracked = new Parameter(a, "backbone.layer1.0.bn3.num_batches_tracked", Array.Empty<int>(), ParameterKind.Counter, "backbone", 1.0f, false);
-        backbone_layer2_0_conv1_weight = new Parameter(a, "backbone.layer2.0.conv1.weight", new[] { 16, 32, 1, 1 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer2_0_bn1_weight = new Parameter(a, "backbone.layer2.0.bn1.weight", new[] { 16 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer2_0_bn1_bias = new Parameter(a, "backbone.layer2.0.bn1.bias", new[] { 16 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer2_0_bn1_running_mean = new Parameter(a, "backbone.layer2.0.bn1.running_mean", new[] { 16 }, ParameterKind.Buffer, "backbone", 1.0f, false);
-        backbone_layer2_0_bn1_running_var = new Parameter(a, "backbone.layer2.0.bn1.running_var", new[] { 16 }, ParameterKind.Buffer, "backbone", 1.0f, false);
-        backbone_layer2_0_bn1_num_batches_tracked = new Parameter(a, "backbone.layer2.0.bn1.num_batches_tracked", Array.Empty<int>(), ParameterKind.Counter, "backbone", 1.0f, false);
-        backbone_layer2_0_conv2_weight = new Parameter(a, "backbone.layer2.0.conv2.weight", new[] { 16, 16, 3, 3 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer2_0_bn2_weight = new Parameter(a, "backbone.layer2.0.bn2.weight", new[] { 16 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer2_0_bn2_bias = new Parameter(a, "backbone.layer2.0.bn2.bias", new[] { 16 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer2_0_bn2_running_mean = new Parameter(a, "backbone.layer2.0.bn2.running_mean", new[] { 16 }, ParameterKind.Buffer, "backbone", 1.0f, false);
-        backbone_layer2_0_bn2_running_var = new Parameter(a, "backbone.layer2.0.bn2.running_var", new[] { 16 }, ParameterKind.Buffer, "backbone", 1.0f, false);
-        backbone_layer2_0_bn2_num_batches_tracked = new Parameter(a, "backbone.layer2.0.bn2.num_batches_tracked", Array.Empty<int>(), ParameterKind.Counter, "backbone", 1.0f, false);
-        backbone_layer2_0_conv3_weight = new Parameter(a, "backbone.layer2.0.conv3.weight", new[] { 64, 16, 1, 1 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer2_0_bn3_weight = new Parameter(a, "backbone.layer2.0.bn3.weight", new[] { 64 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer2_0_bn3_bias = new Parameter(a, "backbone.layer2.0.bn3.bias", new[] { 64 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer2_0_bn3_running_mean = new Parameter(a, "backbone.layer2.0.bn3.running_mean", new[] { 64 }, ParameterKind.Buffer, "backbone", 1.0f, false);
-        backbone_layer2_0_bn3_running_var = new Parameter(a, "backbone.layer2.0.bn3.running_var", new[] { 64 }, ParameterKind.Buffer, "backbone", 1.0f, false);
-        backbone_layer2_0_bn3_num_batches_tracked = new Parameter(a, "backbone.layer2.0.bn3.num_batches_tracked", Array.Empty<int>(), ParameterKind.Counter, "backbone", 1.0f, false);
-        backbone_layer2_0_downsample_0_weight = new Parameter(a, "backbone.layer2.0.downsample.0.weight", new[] { 64, 32, 1, 1 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer2_0_downsample_1_weight = new Parameter(a, "backbone.layer2.0.downsample.1.weight", new[] { 64 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer2_0_downsample_1_bias = new Parameter(a, "backbone.layer2.0.downsample.1.bias", new[] { 64 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer2_0_downsample_1_running_mean = new Parameter(a, "backbone.layer2.0.downsample.1.running_mean", new[] { 64 }, ParameterKind.Buffer, "backbone", 1.0f, false);
-        backbone_layer2_0_downsample_1_running_var = new Parameter(a, "backbone.layer2.0.downsample.1.running_var", new[] { 64 }, ParameterKind.Buffer, "backbone", 1.0f, false);
-        backbone_layer2_0_downsample_1_num_batches_tracked = new Parameter(a, "backbone.layer2.0.downsample.1.num_batches_tracked", Array.Empty<int>(), ParameterKind.Counter, "backbone", 1.0f, false);
-        backbone_layer3_0_conv1_weight = new Parameter(a, "backbone.layer3.0.conv1.weight", new[] { 32, 64, 1, 1 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer3_0_bn1_weight = new Parameter(a, "backbone.layer3.0.bn1.weight", new[] { 32 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer3_0_bn1_bias = new Parameter(a, "backbone.layer3.0.bn1.bias", new[] { 32 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer3_0_bn1_running_mean = new Parameter(a, "backbone.layer3.0.bn1.running_mean", new[] { 32 }, ParameterKind.Buffer, "backbone", 1.0f, false);
-        backbone_layer3_0_bn1_running_var = new Parameter(a, "backbone.layer3.0.bn1.running_var", new[] { 32 }, ParameterKind.Buffer, "backbone", 1.0f, false);
-        backbone_layer3_0_bn1_num_batches_tracked = new Parameter(a, "backbone.layer3.0.bn1.num_batches_tracked", Array.Empty<int>(), ParameterKind.Counter, "backbone", 1.0f, false);
-        backbone_layer3_0_conv2_weight = new Parameter(a, "backbone.layer3.0.conv2.weight", new[] { 32, 32, 3, 3 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer3_0_bn2_weight = new Parameter(a, "backbone.layer3.0.bn2.weight", new[] { 32 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer3_0_bn2_bias = new Parameter(a, "backbone.layer3.0.bn2.bias", new[] { 32 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer3_0_bn2_running_mean = new Parameter(a, "backbone.layer3.0.bn2.running_mean", new[] { 32 }, ParameterKind.Buffer, "backbone", 1.0f, false);
-        backbone_layer3_0_bn2_running_var = new Parameter(a, "backbone.layer3.0.bn2.running_var", new[] { 32 }, ParameterKind.Buffer, "backbone", 1.0f, false);
-        backbone_layer3_0_bn2_num_batches_tracked = new Parameter(a, "backbone.layer3.0.bn2.num_batches_tracked", Array.Empty<int>(), ParameterKind.Counter, "backbone", 1.0f, false);
-        backbone_layer3_0_conv3_weight = new Parameter(a, "backbone.layer3.0.conv3.weight", new[] { 128, 32, 1, 1 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer3_0_bn3_weight = new Parameter(a, "backbone.layer3.0.bn3.weight", new[] { 128 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer3_0_bn3_bias = new Parameter(a, "backbone.layer3.0.bn3.bias", new[] { 128 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer3_0_bn3_running_mean = new Parameter(a, "backbone.layer3.0.bn3.running_mean", new[] { 128 }, ParameterKind.Buffer, "backbone", 1.0f, false);
-        backbone_layer3_0_bn3_running_var = new Parameter(a, "backbone.layer3.0.bn3.running_var", new[] { 128 }, ParameterKind.Buffer, "backbone", 1.0f, false);
-        backbone_layer3_0_bn3_num_batches_tracked = new Parameter(a, "backbone.layer3.0.bn3.num_batches_tracked", Array.Empty<int>(), ParameterKind.Counter, "backbone", 1.0f, false);
-        backbone_layer3_0_downsample_0_weight = new Parameter(a, "backbone.layer3.0.downsample.0.weight", new[] { 128, 64, 1, 1 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer3_0_downsample_1_weight = new Parameter(a, "backbone.layer3.0.downsample.1.weight", new[] { 128 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer3_0_downsample_1_bias = new Parameter(a, "backbone.layer3.0.downsample.1.bias", new[] { 128 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer3_0_downsample_1_running_mean = new Parameter(a, "backbone.layer3.0.downsample.1.running_mean", new[] { 128 }, ParameterKind.Buffer, "backbone", 1.0f, false);
-        backbone_layer3_0_downsample_1_running_var = new Parameter(a, "backbone.layer3.0.downsample.1.running_var", new[] { 128 }, ParameterKind.Buffer, "backbone", 1.0f, false);
-        backbone_layer3_0_downsample_1_num_batches_tracked = new Parameter(a, "backbone.layer3.0.downsample.1.num_batches_tracked", Array.Empty<int>(), ParameterKind.Counter, "backbone", 1.0f, false);
-        backbone_layer4_0_conv1_weight = new Parameter(a, "backbone.layer4.0.conv1.weight", new[] { 64, 128, 1, 1 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer4_0_bn1_weight = new Parameter(a, "backbone.layer4.0.bn1.weight", new[] { 64 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer4_0_bn1_bias = new Parameter(a, "backbone.layer4.0.bn1.bias", new[] { 64 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer4_0_bn1_running_mean = new Parameter(a, "backbone.layer4.0.bn1.running_mean", new[] { 64 }, ParameterKind.Buffer, "backbone", 1.0f, false);
-        backbone_layer4_0_bn1_running_var = new Parameter(a, "backbone.layer4.0.bn1.running_var", new[] { 64 }, ParameterKind.Buffer, "backbone", 1.0f, false);
-        backbone_layer4_0_bn1_num_batches_tracked = new Parameter(a, "backbone.layer4.0.bn1.num_batches_tracked", Array.Empty<int>(), ParameterKind.Counter, "backbone", 1.0f, false);
-        backbone_layer4_0_conv2_weight = new Parameter(a, "backbone.layer4.0.conv2.weight", new[] { 64, 64, 3, 3 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer4_0_bn2_weight = new Parameter(a, "backbone.layer4.0.bn2.weight", new[] { 64 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer4_0_bn2_bias = new Parameter(a, "backbone.layer4.0.bn2.bias", new[] { 64 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer4_0_bn2_running_mean = new Parameter(a, "backbone.layer4.0.bn2.running_mean", new[] { 64 }, ParameterKind.Buffer, "backbone", 1.0f, false);
-        backbone_layer4_0_bn2_running_var = new Parameter(a, "backbone.layer4.0.bn2.running_var", new[] { 64 }, ParameterKind.Buffer, "backbone", 1.0f, false);
-        backbone_layer4_0_bn2_num_batches_tracked = new Parameter(a, "backbone.layer4.0.bn2.num_batches_tracked", Array.Empty<int>(), ParameterKind.Counter, "backbone", 1.0f, false);
-        backbone_layer4_0_conv3_weight = new Parameter(a, "backbone.layer4.0.conv3.weight", new[] { 256, 64, 1, 1 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer4_0_bn3_weight = new Parameter(a, "backbone.layer4.0.bn3.weight", new[] { 256 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer4_0_bn3_bias = new Parameter(a, "backbone.layer4.0.bn3.bias", new[] { 256 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer4_0_bn3_running_mean = new Parameter(a, "backbone.layer4.0.bn3.running_mean", new[] { 256 }, ParameterKind.Buffer, "backbone", 1.0f, false);
-        backbone_layer4_0_bn3_running_var = new Parameter(a, "backbone.layer4.0.bn3.running_var", new[] { 256 }, ParameterKind.Buffer, "backbone", 1.0f, false);
-        backbone_layer4_0_bn3_num_batches_tracked = new Parameter(a, "backbone.layer4.0.bn3.num_batches_tracked", Array.Empty<int>(), ParameterKind.Counter, "backbone", 1.0f, false);
-        backbone_layer4_0_downsample_0_weight = new Parameter(a, "backbone.layer4.0.downsample.0.weight", new[] { 256, 128, 1, 1 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer4_0_downsample_1_weight = new Parameter(a, "backbone.layer4.0.downsample.1.weight", new[] { 256 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer4_0_downsample_1_bias = new Parameter(a, "backbone.layer4.0.downsample.1.bias", new[] { 256 }, ParameterKind.Weight, "backbone", 1.0f, true);
-        backbone_layer4_0_downsample_1_running_mean = new Parameter(a, "backbone.layer4.0.downsample.1.running_mean", new[] { 256 }, ParameterKind.Buffer, "backbone", 1.0f, false);
-        backbone_layer4_0_downsample_1_running_var = new Parameter(a, "backbone.layer4.0.downsample.1.running_var", new[] { 256 }, ParameterKind.Buffer, "backbone", 1.0f, false);
-        backbone_layer4_0_downsample_1_num_batches_tracked = new Parameter(a, "backbone.layer4.0.downsample.1.num_batches_tracked", Array.Empty<int>(), ParameterKind.Counter, "backbone", 1.0f, false);
-        head_sa1_conv_res_0_weight = new Parameter(a, "head.sa1.conv_res.0.weight", new[] { 32, 32, 3, 3 }, ParameterKind.Weight, "head", 10.0f, true);
-        head_sa1_conv_res_1_weight = new Parameter(a, "head.sa1.conv_res.1.weight", new[] { 32 }, ParameterKind.Weight, "head", 10.0f, true);
-        head_sa1_conv_res_1_bias = new Parameter(a, "head.sa1.conv_res.1.bias", new[] { 32 }, ParameterKind.Weight, "head", 10.0f, true);
-        head_sa1_conv_res_1_running_mean = new Parameter(a, "head.sa1.conv_res.1.running_mean", new[] { 32 }, ParameterKind.Buffer, "head", 10.0f, false);
-        head_sa1_conv_res_1_running_var = new Parameter(a, "head.sa1.conv_res.1.running_var", new[] { 32 }, ParameterKind.Buffer, "head", 10.0f, false);
-        head_sa1_conv_res_1_num_batches_tracked = new Parameter(a, "head.sa1.conv_res.1.num_batches_tracked", Array.Empty<int>(), ParameterKind.Counter, "head", 10.0f, false);
-        head_sa1_conv_res_3_weight = new Parameter(a, "head.sa1.conv_res.3.weight", new[] { 32, 32, 3, 3 }, ParameterKind.Weight, "head", 10.0f, true);
-        head_sa1_conv_res_4_weight = new Parameter(a, "head.sa1.conv_res.4.weight", new[] { 32 }, ParameterKind.Weight, "head", 10.0f, true);
-        head_sa1_conv_res_4_bias = new Parameter(a, "head.sa1.conv_res.4.bias", new[] { 32 }, ParameterKind.Weight, "head", 10.0f, true);
-        head_sa1_conv_res_4_running_mean = new Parameter(a, "head.sa1.conv_res.4.running_mean", new[] { 32 }, ParameterKind.Buffer, "head", 10.0f, false);
-        head_sa1_conv_res_4_running_var = new Parameter(a, "head.sa1.conv_res.4.running_var", new[] { 32 }, ParameterKind.Buffer, "head", 10.0f, false);
-        head_sa1_conv_res_4_num_batches_tracked = new Parameter(a, "head.sa1.conv_res.4.num_batches_tracked", Array.Empty<int>(), ParameterKind.Counter, "head", 10.0f, false);
-        head_sa1_conv_attn_0_weight = new Parameter(a, "head.sa1.conv_attn.0.weight", new[] { 32, 32, 3, 3 }, ParameterKind.Weight, "head", 10.0f, true);
-        head_sa1_conv_attn_1_weight = new Parameter(a, "head.sa1.conv_attn.1.weight", new[] { 32 }, ParameterKind.Weight, "head", 10.0f, true);
-        head_sa1_conv_attn_1_bias = new Parameter(a, "head.sa1.conv_attn.1.bias", new[] { 32 }, ParameterKind.Weight, "head", 10.0f, true);
-        head_sa1_conv_attn_1_running_mean = new Parameter(a, "head.sa1.conv_attn.1.running_mean", new[] { 32 }, ParameterKind.Buffer, "head", 10.0f, false);
-        head_sa1_conv_attn_1_running_var = new Parameter(a, "head.sa1.conv_attn.1.running_var", new[] { 32 }, ParameterKind.Buffer, "head", 10.0f, false);
-        head_sa1_conv_attn_1_num_batches_tracked = new Parameter(a, "head.sa1.conv_attn.1.num_batches_tracked", Array.Empty<int>(), ParameterKind.Counter, "head", 10.0f, false);
-        head_sa1_conv_attn_3_weight = new Parameter(a, "head.sa1.conv_attn.3.weight", new[] { 32, 32, 3, 3 }, ParameterKind.Weight, "head", 10.0f, true);
-        head_sa1_conv_attn_4_weight = new Parameter(a, "head.sa1.conv_attn.4.weight", new[] { 32 }, ParameterKind.Weight, "head", 10.0f, true);
-        head_sa1_conv_attn_4_bias = new Parameter(a, "head.sa1.conv_attn.4.bias", new[] { 32 }, ParameterKind.Weight, "head", 10.0f, true);
-        head_sa1_conv_attn_4_running_mean = new Parameter(a, "head.sa1.conv_attn.4.running_mean", new[] { 32 }, ParameterKind.Buffer, "head", 10.0f, false);
-        head_sa1_conv_attn_4_running_var = new Parameter(a, "head.sa1.conv_attn.4.running_var", new[] { 32 }, ParameterKind.Buffer, "head", 10.0f, false);
-        head_sa1_conv_attn_4_num_batches_tracked = new Parameter(a, "head.sa1.conv_attn.4.num_batches_tracked", Array.Empty<int>(), ParameterKind.Counter, "head", 10.0f, false);
-        head_cls1_weight = new Parameter(a, "head.cls1.weight", new[] { 6, 32, 1, 1 }, ParameterKind.Weight, "head", 10.0f, true);
-        head_cls1_bias = new Parameter(a, "head.cls1.bias", new[] { 6 }, ParameterKind.Weight, "head", 10.0f, true);
-        head_sa2_conv_res_0_weight = new Parameter(a, "head.sa2.conv_res.0.weight", new[] { 32, 64, 3, 3 }, ParameterKind.Weight, "head", 10.0f, true);
-        head_sa2_conv_res_1_weight = new Parameter(a, "head.sa2.conv_res.1.weight", new[] { 32 }, ParameterKind.Weight, "head", 10.0f, true);
-        head_sa2_conv_res_1_bias = new Parameter(a, "head.sa2.conv_res.1.bias", new[] { 32 }, ParameterKind.Weight, "head", 10.0f, true);
-        head_sa2_conv_res_1_running_mean = new Parameter(a, "head.sa2.conv_res.1.running_mean", new[] { 32 }, ParameterKind.Buffer, "head", 10.0f, false);
-        head_sa2_conv_res_1_running_var = new Parameter(a, "head.sa2.conv_res.1.running_var", new[] { 32 }, ParameterKind.Buffer, "head", 10.0f, false);
-        head_sa2_conv_res_1_num_batches_tracked = new Parameter(a, "head.sa2.conv_res.1.num_batches_tracked", Array.Empty<int>(), ParameterKind.Counter, "head", 10.0f, false);
-        head_sa2_conv_res_3_weight = new Parameter(a, "head.sa2.conv_res.3.weight", new[] { 32, 32, 3, 3 }, ParameterKind.Weight, "head", 10.0f, true);
-        head_sa2_conv_res_4_weight = new Parameter(a, "head.sa2.conv_res.4.weight", new[] { 32 }, ParameterKind.Weight, "head", 10.0f, true);
-        head_sa2_conv_res_4_bias = new Parameter(a, "head.sa2.conv_res.4.bias", new[] { 32 }, ParameterKind.Weight, "head", 10.0f, true);
-        head_sa2_conv_res_4_running_mean = new Parameter(a, "head.sa2.conv_res.4.running_mean", new[] { 32 }, ParameterKind.Buffer, "head", 10.0f, false);
-        head_sa2_conv_res_4_running_var = new Parameter(a, "head.sa2.conv_res.4.running_var", new[] { 32 }, ParameterKind.Buffer, "head", 10.0f, false);
-        head_sa2_conv_res_4_num_batches_tracked = new Parameter(a, "head.sa2.conv_res.4.num_batches_tracked", Array.Empty<int>(), ParameterKind.Counter, "head", 10.0f, false);
-        head_sa2_conv_attn_0_weight = new Parameter(a, "head.sa2.conv_attn.0.weight", new[] { 32, 64, 3, 3 }, ParameterKind.Weight, "head", 10.0f, true);
-        head_sa2_conv_attn_1_weight = new Parameter(a, "head.sa2.conv_attn.1.weight", new[] { 32 }, ParameterKind.Weight, "head", 10.0f, true);
-        head_sa2_conv_attn_1_bias = new Parameter(a, "head.sa2.conv_attn.1.bias", new[] { 32 }, ParameterKind.Weight, "head", 10.0f, true);
-        head_sa2_conv_attn_1_running_mean = new Parameter(a, "head.sa2.conv_attn.1.running_mean", new[] { 32 }, ParameterKind.Buffer, "head", 10.0f, false);
-        head_sa2_conv_attn_1_running_var = new Parameter(a, "head.sa2.conv_attn.1.running_var", new[] { 32 }, ParameterKind.Buffer, "head", 10.0f, false);
-        head_sa2_conv_attn_1_num_batches_tracked = new Parameter(a, "head.sa2.conv_attn.1.num_batches_tracked", Array.Empty<int>(), ParameterKind.Counter, "head", 10.0f, false);
-        head_sa2_conv_attn_3_weight = new Parameter(a, "head.sa2.conv_attn.3.weight", new[] { 32, 32, 3, 3 }, ParameterKind.Weight, "head", 10.0f, true);
-        head_sa2_conv_attn_4_weight = new Parameter(a, "head.sa2.conv_attn.4.weight", new[] { 32 }, ParameterKind.Weight, "head", 10.0f, true);
-        head_sa2_conv_attn_4_bias = new Parameter(a, "head.sa2.conv_attn.4.bias", new[] { 32 }, ParameterKind.Weight, "head", 10.0f, true);
-        head_sa2_conv_attn_4_running_mean = new Parameter(a, "head.sa2.conv_attn.4.running_mean", new[] { 32 }, ParameterKind.Buffer, "head", 10.0f, false);
-        head_sa2_conv_attn_4_running_var = new Parameter(a, "head.sa2.conv_attn.4.running_var", new[] { 32 }, ParameterKind.Buffer, "head", 10.0f, false);
-        head_sa2_conv_attn_4_num_batches_tracked = new Parameter(a, "head.sa2.conv_attn.4.num_batches_tracked", Array.Empty<int>(), ParameterKind.Counter, "head", 10.0f, false);
-        head_cls2_weight = new Parameter(a, "head.cls2.weight", new[] { 6, 32, 1, 1 }, ParameterKind.Weight, "head", 10.0f, true);
-        head_cls2_bias = new Parameter(a, "head.cls2.bias", new[] { 6 }, ParameterKind.Weight, "head", 10.0f, true);
-        head_sa3_conv_res_0_weight = new Parameter(a, "head.sa3.conv_res.0.weight", new[] { 32, 128, 3, 3 }, ParameterKind.Weight, "head", 10.0f, true);
-        head_sa3_conv_res_1_weight = new Parameter(a, "head.sa3.conv_res.1.weight", new[] { 32 }, ParameterKind.Weight, "head", 10.0f, true);
-        head_sa3_conv_res_1_bias = new Parameter(a, "head.sa3.conv_res.1.bias", new[] { 32 }, ParameterKind.Weight, "head", 10.0f, true);
-        head_sa3_conv_res_1_running_mean = new Parameter(a, "head.sa3.conv_res.1.running_mean", new[] { 32 }, ParameterKind.Buffer, "head", 10.0f, false);
-        head_sa3_conv_res_1_running_var = new Parameter(a, "head.sa3.conv_res.1.running_var", new[] { 32 }, ParameterKind.Buffer, "head", 10.0f, false);
-        head_sa3_conv_res_1_num_batches_tracked = new Parameter(a, "head.sa3.conv_res.1.num_batches_tracked", Array.Empty<int>(), ParameterKind.Counter, "head", 10.0f, false);
-        head_sa3_conv_res_3_weight = new Parameter(a, "head.sa3.conv_res.3.weight", new[] { 32, 32, 3, 3 }, ParameterKind.Weight, "head", 10.0f, true);
-        head_sa3_conv_res_4_weight = new Parameter(a, "head.sa3.conv_res.4.weight", new[] { 32 }, ParameterKind.Weight, "head", 10.0f, true);
-        head_sa3_conv_res_4_bias = new Parameter(a, "head.sa3.conv_res.4.bias", new[] { 32 }, ParameterKind.Weight, "head", 10.0f, true);
-        head_sa3_conv_res_4_running_mean = new Parameter(a, "head.sa3.conv_res.4.running_mean", new[] { 32 }, ParameterKind.Buffer, "head", 10.0f, false);
-        head_sa3_conv_res_4_running_var = new Parameter(a, "head.sa3.conv_res.4.running_var", new[] { 32 }, ParameterKind.Buffer, "head", 10.0f, false);
-        head_sa3_conv_res_4_num_batches_tracked = new Parameter(a, "head.sa3.conv_res.4.num_batches_tracked", Array.Empty<int>(), ParameterKind.Counter, "head", 10.0f, false);
-        head_sa3_conv_attn_0_weight = new Parameter(a, "head.sa3.conv_attn.0.weight", new[] { 32, 128, 3, 3 }, ParameterKind.Weight, "head", 10.0f, true);
-        head_sa3_conv_attn_1_weight = new Parameter(a, "head.sa3.conv_attn.1.weight", new[] { 32 }, ParameterKind.Weight, "head", 10.0f, true);
-        head_sa3_conv_attn_1_bias = new Parameter(a, "head.sa3.conv_attn.1.bias", new[] { 32 }, ParameterKind.Weight, "head", 10.0f, true);
-        head_sa3_conv_attn_1_running_mean = new Parameter(a, "head.sa3.conv_attn.1.running_mean", new[] { 32 }, ParameterKind.Buffer, "head", 10.0f, false);
-        head_sa3_conv_attn_1_running_var = new Parameter(a, "head.sa3.conv_attn.1.running_var", new[] { 32 }, ParameterKind.Buffer, "head", 10.0f, false);
-        head_sa3_conv_attn_1_num_batches_tracked = new Parameter(a, "head.sa3.conv_attn.1.num_batches_tracked", Array.Empty<int>(), ParameterKind.Counter, "head", 10.0f, false);
-        head_sa3_conv_attn_3_weight = new Parameter(a, "head.sa3.conv_attn.3.weight", new[] { 32, 32, 3, 3 }, ParameterKind.Weight, "head", 10.0f, true);
-        head_sa3_conv_attn_4_weight = new Parameter(a, "head.sa3.conv_attn.4.weight", new[] { 32 }, ParameterKind.Weight, "head", 10.0f, true);
-        head_sa3_conv_attn_4_bias = new Parameter(a, "head.sa3.conv_attn.4.bias", new[] { 32 }, ParameterKind.Weight, "head", 10.0f, true);
-        head_sa3_conv_attn_4_running_mean = new Parameter(a, "head.sa3.conv_attn.4.running_mean", new[] { 32 }, ParameterKind.Buffer, "head", 10.0f, false);
-        head_sa3_conv_attn_4_running_var = new Parameter(a, "head.sa3.conv_attn.4.running_var", new[] { 32 }, ParameterKind.Buffer, "head", 10.0f, false);
-        head_sa3_conv_attn_4_num_batches_tracked = new Parameter(a, "head.sa3.conv_attn.4.num_batches_tracked", Array.Empty<int>(), ParameterKind.Counter, "head", 10.0f, false);
-        head_cls3_weight = new Parameter(a, "head.cls3.weight", new[] { 6, 32, 1, 1 }, ParameterKind.Weight, "head", 10.0f, true);
-        head_cls3_bias = new Parameter(a, "head.cls3.bias", new[] { 6 }, ParameterKind.Weight, "head", 10.0f, true);
-        head_sa4_conv_res_0_weight = new Parameter(a, "head.sa4.conv_res.0.weight", new[] { 32, 256, 3, 3 }, ParameterKind.Weight, "head", 10.0f, true);
-        head_sa4_conv_res_1_weight = new Parameter(a, "head.sa4.conv_res.1.weight", new[] { 32 }, ParameterKind.Weight, "head", 10.0f, true);
-        head_sa4_conv_res_1_bias = new Parameter(a, "head.sa4.conv_res.1.bias", new[] { 32 }, ParameterKind.Weight, "head", 10.0f, true);
-        head_sa4_conv_res_1_running_mean = new Parameter(a, "head.sa4.conv_res.1.running_mean", new[] { 32 }, ParameterKind.Buffer, "head", 10.0f, false);
-        head_sa4_conv_res_1_running_var = new Parameter(a, "head.sa4.conv_res.1.running_var", new[] { 32 }, ParameterKind.Buffer, "head", 10.0f, false);
-        head_sa4_conv_res_1_num_batches_tracked = new Parameter(a, "head.sa4.conv_res.1.num_batches_tracked", Array.Empty<int>(), ParameterKind.Counter, "head", 10.0f, false);
-        head_sa4_conv_res_3_weight = new Parameter(a, "head.sa4.conv_res.3.weight", new[] { 32, 32, 3, 3 }, ParameterKind.Weight, "head", 10.0f, true);
-        head_sa4_conv_res_4_weight = new Parameter(a, "head.sa4.conv_res.4.weight", new[] { 32 }, ParameterKind.Weight, "head", 10.0f, true);
-        head_sa4_conv_res_4_bias = new Parameter(a, "head.sa4.conv_res.4.bias", new[] { 32 }, ParameterKind.Weight, "head", 10.0f, true);
-        head_sa4_conv_res_4_running_mean = new Parameter(a, "head.sa4.conv_res.4.running_mean", new[] { 32 }, ParameterKind.Buffer, "head", 10.0f, false);
-        head_sa4_conv_res_4_running_var = new Parameter(a, "head.sa4.conv_res.4.running_var", new[] { 32 }, ParameterKind.Buffer, "head", 10.0f, false);
-        head_sa4_conv_res_4_num_batches_tracked = new Parameter(a, "head.sa4.conv_res.4.num_batches_tracked", Array.Empty<int>(), ParameterKind.Counter, "head", 10.0f, false);
-        head_sa4_conv_attn_0_weight = new Parameter(a, "head.sa4.conv_attn.0.weight", new[] { 32, 256, 3, 3 }, ParameterKind.Weight, "head", 10.0f, true);
-        head_sa4_conv_attn_1_weight = new Parameter(a, "head.sa4.conv_attn.1.weight", new[] { 32 }, ParameterKind.Weight, "head", 10.0f, true);
-        head_sa4_conv_attn_1_bias = new Parameter(a, "head.sa4.conv_attn.1.bias", new[] { 32 }, ParameterKind.Weight, "head", 10.0f, true);
-        head_sa4_conv_attn_1_running_mean = new Parameter(a, "head.sa4.conv_attn.1.running_mean", new[] { 32 }, ParameterKind.Buffer, "head", 10.0f, false);
-        head_sa4_conv_attn_1_running_var = new Parameter(a, "head.sa4.conv_attn.1.running_var", new[] { 32 }, ParameterKind.Buffer, "head", 10.0f, false);
-        head_sa4_conv_attn_1_num_batches_tracked = new Parameter(a, "head.sa4.conv_attn.1.num_batches_tracked", Array.Empty<int>(), ParameterKind.Counter, "head", 10.0f, false);
-        head_sa4_conv_attn_3_weight = new Parameter(a, "head.sa4.conv_attn.3.weight", new[] { 32, 32, 3, 3 }, ParameterKind.Weight, "head", 10.0f, true);
-        head_sa4_conv_attn_4_weight = new Parameter(a, "head.sa4.conv_attn.4.weight", new[] { 32 }, ParameterKind.Weight, "head", 10.0f, true);
-        head_sa4_conv_attn_4_bias = new Parameter(a, "head.sa4.conv_attn.4.bias", new[] { 32 }, ParameterKind.Weight, "head", 10.0f, true);
-        head_sa4_conv_attn_4_running_mean = new Parameter(a, "head.sa4.conv_attn.4.running_mean", new[] { 32 }, ParameterKind.Buffer, "head", 10.0f, false);
-        head_sa4_conv_attn_4_running_var = new Parameter(a, "head.sa4.conv_attn.4.running_var", new[] { 32 }, ParameterKind.Buffer, "head", 10.0f, false);
-        head_sa4_conv_attn_4_num_batches_tracked = new Parameter(a, "head.sa4.conv_attn.4.num_batches_tracked", Array.Empty<int>(), ParameterKind.Counter, "head", 10.0f, false);
-        head_cls4_weight = new Parameter(a, "head.cls4.weight", new[] { 6, 32, 1, 1 }, ParameterKind.Weight, "head", 10.0f, true);
-        head_cls4_bias = new Parameter(a, "head.cls4.bias", new[] { 6 }, ParameterKind.Weight, "head", 10.0f, true);
-        head_mask_conv_weight = new Parameter(a, "head.mask_conv.weight", new[] { 6, 24, 1, 1 }, ParameterKind.Weight, "head", 10.0f, true);
-        head_mask_conv_bias = new Parameter(a, "head.mask_conv.bias", new[] { 6 }, ParameterKind.Weight, "head", 10.0f, true);
-        head_cat_fc_weight = new Parameter(a, "head.cat_fc.weight", new[] { 6, 24 }, ParameterKind.Weight, "head", 10.0f, true);
-        head_cat_fc_bias = new Parameter(a, "head.cat_fc.bias", new[] { 6 }, ParameterKind.Weight, "head", 10.0f, true);
-        head_fcn_0_weight = new Parameter(a, "head.fcn.0.weight", new[] { 64, 256, 3, 3 }, ParameterKind.Weight, "head", 10.0f, true);
-        head_fcn_1_weight = new Parameter(a, "head.fcn.1.weight", new[] { 64 }, ParameterKind.Weight, "head", 10.0f, true);
-        head_fcn_1_bias = new Parameter(a, "head.fcn.1.bias", new[] { 64 }, ParameterKind.Weight, "head", 10.0f, true);
-        head_fcn_1_running_mean = new Parameter(a, "head.fcn.1.running_mean", new[] { 64 }, ParameterKind.Buffer, "head", 10.0f, false);
-        head_fcn_1_running_var = new Parameter(a, "head.fcn.1.running_var", new[] { 64 }, ParameterKind.Buffer, "head", 10.0f, false);
-        head_fcn_1_num_batches_tracked = new Parameter(a, "head.fcn.1.num_batches_tracked", Array.Empty<int>(), ParameterKind.Counter, "head", 10.0f, false);
-        head_fcn_4_weight = new Parameter(a, "head.fcn.4.weight", new[] { 6, 64, 1, 1 }, ParameterKind.Weight, "head", 10.0f, true);
-        head_fcn_4_bias = new Parameter(a, "head.fcn.4.bias", new[] { 6 }, ParameterKind.Weight, "head", 10.0f, true);
-        _parameters = new[]
-        {
-            backbone_stem_0_weight,
-            backbone_stem_1_weight,
-            backbone_stem_1_bias,
-            backbone_stem_1_running_mean,
-            backbone_stem_1_running_var,
-            backbone_stem_1_num_batches_tracked,
-            backbone_stem_3_weight,
-            backbone_stem_4_weight,
-            backbone_stem_4_bias,
-            backbone_stem_4_running_mean,
-            backbone_stem_4_running_var,
-            backbone_stem_4_num_batches_tracked,
-            backbone_stem_6_weight,
-            backbone_stem_7_weight,
-            backbone_stem_7_bias,
-            backbone_stem_7_running_mean,
-            backbone_stem_7_running_var,
-            backbone_stem_7_num_batches_tracked,
-            backbone_layer1_0_conv1_weight,
-            backbone_layer1_0_bn1_weight,
-            backbone_layer1_0_bn1_bias,
-            backbone_layer1_0_bn1_running_mean,
-            backbone_layer1_0_bn1_running_var,
-            backbone_layer1_0_bn1_num_batches_tracked,
-            backbone_layer1_0_conv2_weight,
-            backbone_layer1_0_bn2_weight,
-            backbone_layer1_0_bn2_bias,
-            backbone_layer1_0_bn2_running_mean,
-            backbone_layer1_0_bn2_running_var,
-            backbone_layer1_0_bn2_num_batches_tracked,
-            backbone_layer1_0_conv3_weight,
-            backbone_layer1_0_bn3_weight,
-            backbone_layer1_0_bn3_bias,
-            backbone_layer1_0_bn3_running_mean,
-            backbone_layer1_0_bn3_running_var,
-            backbone_layer1_0_bn3_num_batches_tracked,
-            backbone_layer2_0_conv1_weight,
-            backbone_layer2_0_bn1_weight,
-            backbone_layer2_0_bn1_bias,
-            backbone_layer2_0_bn1_running_mean,
-            backbone_layer2_0_bn1_running_var,
-            backbone_layer2_0_bn1_num_batches_tracked,
-            backbone_layer2_0_conv2_weight,
-            backbone_layer2_0_bn2_weight,
-            backbone_layer2_0_bn2_bias,
-            backbone_layer2_0_bn2_running_mean,
-            backbone_layer2_0_bn2_running_var,
-            backbone_layer2_0_bn2_num_batches_tracked,
-            backbone_layer2_0_conv3_weight,
-            backbone_layer2_0_bn3_weight,
-            backbone_layer2_0_bn3_bias,
-            backbone_layer2_0_bn3_running_mean,
-            backbone_layer2_0_bn3_running_var,
-            backbone_layer2_0_bn3_num_batches_tracked,
-            backbone_layer2_0_downsample_0_weight,
-            backbone_layer2_0_downsample_1_weight,
-            backbone_layer2_0_downsample_1_bias,
-            backbone_layer2_0_downsample_1_running_mean,
-            backbone_layer2_0_downsample_1_running_var,
-            backbone_layer2_0_downsample_1_num_batches_tracked,
-            backbone_layer3_0_conv1_weight,
-            backbone_layer3_0_bn1_weight,
-            backbone_layer3_0_bn1_bias,
-            backbone_layer3_0_bn1_running_mean,
-            backbone_layer3_0_bn1_running_var,
-            backbone_layer3_0_bn1_num_batches_tracked,
-            backbone_layer3_0_conv2_weight,
-            backbone_layer3_0_bn2_weight,
-            backbone_layer3_0_bn2_bias,
-            backbone_layer3_0_bn2_running_mean,
-            backbone_layer3_0_bn2_running_var,
-            backbone_layer3_0_bn2_num_batches_tracked,
-            backbone_layer3_0_conv3_weight,
-            backbone_layer3_0_bn3_weight,
-            backbone_layer3_0_bn3_bias,
-            backbone_layer3_0_bn3_running_mean,
-            backbone_layer3_0_bn3_running_var,
-            backbone_layer3_0_bn3_num_batches_tracked,
-            backbone_layer3_0_downsample_0_weight,
-            backbone_layer3_0_downsample_1_weight,
-            backbone_layer3_0_downsample_1_bias,
-            backbone_layer3_0_downsample_1_running_mean,
-            backbone_layer3_0_downsample_1_running_var,
-            backbone_layer3_0_downsample_1_num_batches_tracked,
-            backbone_layer4_0_conv1_weight,
-            backbone_layer4_0_bn1_weight,
-            backbone_layer4_0_bn1_bias,
-            backbone_layer4_0_bn1_running_mean,
-            backbone_layer4_0_bn1_running_var,
-            backbone_layer4_0_bn1_num_batches_tracked,
-            backbone_layer4_0_conv2_weight,
-            backbone_layer4_0_bn2_weight,
-            backbone_layer4_0_bn2_bias,
-            backbone_layer4_0_bn2_running_mean,
-            backbone_layer4_0_bn2_running_var,
-            backbone_layer4_0_bn2_num_batches_tracked,
-            backbone_layer4_0_conv3_weight,
-            backbone_layer4_0_bn3_weight,
-            backbone_layer4_0_bn3_bias,
-            backbone_layer4_0_bn3_running_mean,
-            backbone_layer4_0_bn3_running_var,
-            backbone_layer4_0_bn3_num_batches_tracked,
-            backbone_layer4_0_downsample_0_weight,
-            backbone_layer4_0_downsample_1_weight,
-            backbone_layer4_0_downsample_1_bias,
-            backbone_layer4_0_downsample_1_running_mean,
-            backbone_layer4_0_downsample_1_running_var,
-            backbone_layer4_0_downsample_1_num_batches_tracked,
-            head_sa1_conv_res_0_weight,
-            head_sa1_conv_res_1_weight,
-            head_sa1_conv_res_1_bias,
-            head_sa1_conv_res_1_running_mean,
-            head_sa1_conv_res_1_running_var,
-            head_sa1_conv_res_1_num_batches_tracked,
-            head_sa1_conv_res_3_weight,
-            head_sa1_conv_res_4_weight,
-            head_sa1_conv_res_4_bias,
-            head_sa1_conv_res_4_running_mean,
-            head_sa1_conv_res_4_running_var,
-            head_sa1_conv_res_4_num_batches_tracked,
-            head_sa1_conv_attn_0_weight,
-            head_sa1_conv_attn_1_weight,
-            head_sa1_conv_attn_1_bias,
-            head_sa1_conv_attn_1_running_mean,
-            head_sa1_conv_attn_1_running_var,
-            head_sa1_conv_attn_1_num_batches_tracked,
-            head_sa1_conv_attn_3_weight,
-            head_sa1_conv_attn_4_weight,
-            head_sa1_conv_attn_4_bias,
-            head_sa1_conv_attn_4_running_mean,
-            head_sa1_conv_attn_4_running_var,
-            head_sa1_conv_attn_4_num_batches_tracked,
-            head_cls1_weight,
-            head_cls1_bias,
-            head_sa2_conv_res_0_weight,
-            head_sa2_conv_res_1_weight,
-            head_sa2_conv_res_1_bias,
-            head_sa2_conv_res_1_running_mean,
-            head_sa2_conv_res_1_running_var,
-            head_sa2_conv_res_1_num_batches_tracked,
-            head_sa2_conv_res_3_weight,
-            head_sa2_conv_res_4_weight,
-            head_sa2_conv_res_4_bias,
-            head_sa2_conv_res_4_running_mean,
-            head_sa2_conv_res_4_running_var,
-            head_sa2_conv_res_4_num_batches_tracked,
-            head_sa2_conv_attn_0_weight,
-            head_sa2_conv_attn_1_weight,
-            head_sa2_conv_attn_1_bias,
-            head_sa2_conv_attn_1_running_mean,
-            head_sa2_conv_attn_1_running_var,
-            head_sa2_conv_attn_1_num_batches_tracked,
-            head_sa2_conv_attn_3_weight,
-            head_sa2_conv_attn_4_weight,
-            head_sa2_conv_attn_4_bias,
-            head_sa2_conv_attn_4_running_mean,
-            head_sa2_conv_attn_4_running_var,
-            head_sa2_conv_attn_4_num_batches_tracked,
-            head_cls2_weight,
-            head_cls2_bias,
-            head_sa3_conv_res_0_weight,
-            head_sa3_conv_res_1_weight,
-            head_sa3_conv_res_1_bias,
-            head_sa3_conv_res_1_running_mean,
-            head_sa3_conv_res_1_running_var,
-            head_sa3_conv_res_1_num_batches_tracked,
-            head_sa3_conv_res_3_weight,
-            head_sa3_conv_res_4_weight,
-            head_sa3_conv_res_4_bias,
-            head_sa3_conv_res_4_running_mean,
-            head_sa3_conv_res_4_running_var,
-            head_sa3_conv_res_4_num_batches_tracked,
-            head_sa3_conv_attn_0_weight,
-            head_sa3_conv_attn_1_weight,
-            head_sa3_conv_attn_1_bias,
-            head_sa3_conv_attn_1_running_mean,
-            head_sa3_conv_attn_1_running_var,
-            head_sa3_conv_attn_1_num_batches_tracked,
-            head_sa3_conv_attn_3_weight,
-            head_sa3_conv_attn_4_weight,
-            head_sa3_conv_attn_4_bias,
-            head_sa3_conv_attn_4_running_mean,
-            head_sa3_conv_attn_4_running_var,
-            head_sa3_conv_attn_4_num_batches_tracked,
-            head_cls3_weight,
-            head_cls3_bias,
-            head_sa4_conv_res_0_weight,
-            head_sa4_conv_res_1_weight,
-            head_sa4_conv_res_1_bias,
-            head_sa4_conv_res_1_running_mean,
-            head_sa4_conv_res_1_running_var,
-            head_sa4_conv_res_1_num_batches_tracked,
-            head_sa4_conv_res_3_weight,
-            head_sa4_conv_res_4_weight,
-            head_sa4_conv_res_4_bias,
-            head_sa4_conv_res_4_running_mean,
-            head_sa4_conv_res_4_running_var,
-            head_sa4_conv_res_4_num_batches_tracked,
-            head_sa4_conv_attn_0_weight,
-            head_sa4_conv_attn_1_weight,
-            head_sa4_conv_attn_1_bias,
-            head_sa4_conv_attn_1_running_mean,
-            head_sa4_conv_attn_1_running_var,
-            head_sa4_conv_attn_1_num_batches_tracked,
-            head_sa4_conv_attn_3_weight,
-            head_sa4_conv_attn_4_weight,
-            head_sa4_conv_attn_4_bias,
-            head_sa4_conv_attn_4_running_mean,
-            head_sa4_conv_attn_4_running_var,
-            head_sa4_conv_attn_4_num_batches_tracked,
-            head_cls4_weight,
-            head_cls4_bias,
-            head_mask_conv_weight,
-            head_mask_conv_bias,
-            head_cat_fc_weight,
-            head_cat_fc_bias,
-            head_fcn_0_weight,
-            head_fcn_1_weight,
-            head_fcn_1_bias,
-            head_fcn_1_running_mean,
-            head_fcn_1_running_var,
-            head_fcn_1_num_batches_tracked,
-            head_fcn_4_weight,
-            head_fcn_4_bias,
-        };
+        _parameters = ParameterTable.Create(device.Accelerator, ParameterSpecs);
+        backbone_stem_0_weight = _parameters[0];
+        backbone_stem_1_weight = _parameters[1];
+        backbone_stem_1_bias = _parameters[2];
+        backbone_stem_1_running_mean = _parameters[3];
+        backbone_stem_1_running_var = _parameters[4];
+        backbone_stem_1_num_batches_tracked = _parameters[5];
+        backbone_stem_3_weight = _parameters[6];
+        backbone_stem_4_weight = _parameters[7];
+        backbone_stem_4_bias = _parameters[8];
+        backbone_stem_4_running_mean = _parameters[9];
+        backbone_stem_4_running_var = _parameters[10];
+        backbone_stem_4_num_batches_tracked = _parameters[11];
+        backbone_stem_6_weight = _parameters[12];
+        backbone_stem_7_weight = _parameters[13];
+        backbone_stem_7_bias = _parameters[14];
+        backbone_stem_7_running_mean = _parameters[15];
+        backbone_stem_7_running_var = _parameters[16];
+        backbone_stem_7_num_batches_tracked = _parameters[17];
+        backbone_layer1_0_conv1_weight = _parameters[18];
+        backbone_layer1_0_bn1_weight = _parameters[19];
+        backbone_layer1_0_bn1_bias = _parameters[20];
+        backbone_layer1_0_bn1_running_mean = _parameters[21];
+        backbone_layer1_0_bn1_running_var = _parameters[22];
+        backbone_layer1_0_bn1_num_batches_tracked = _parameters[23];
+        backbone_layer1_0_conv2_weight = _parameters[24];
+        backbone_layer1_0_bn2_weight = _parameters[25];
+        backbone_layer1_0_bn2_bias = _parameters[26];
+        backbone_layer1_0_bn2_running_mean = _parameters[27];
+        backbone_layer1_0_bn2_running_var = _parameters[28];
+        backbone_layer1_0_bn2_num_batches_tracked = _parameters[29];
+        backbone_layer1_0_conv3_weight = _parameters[30];
+        backbone_layer1_0_bn3_weight = _parameters[31];
+        backbone_layer1_0_bn3_bias = _parameters[32];
+        backbone_layer1_0_bn3_running_mean = _parameters[33];
+        backbone_layer1_0_bn3_running_var = _parameters[34];
+        backbone_layer1_0_bn3_num_batches_tracked = _parameters[35];
+        backbone_layer2_0_conv1_weight = _parameters[36];
+        backbone_layer2_0_bn1_weight = _parameters[37];
+        backbone_layer2_0_bn1_bias = _parameters[38];
+        backbone_layer2_0_bn1_running_mean = _parameters[39];
+        backbone_layer2_0_bn1_running_var = _parameters[40];
+        backbone_layer2_0_bn1_num_batches_tracked = _parameters[41];
+        backbone_layer2_0_conv2_weight = _parameters[42];
+        backbone_layer2_0_bn2_weight = _parameters[43];
+        backbone_layer2_0_bn2_bias = _parameters[44];
+        backbone_layer2_0_bn2_running_mean = _parameters[45];
+        backbone_layer2_0_bn2_running_var = _parameters[46];
+        backbone_layer2_0_bn2_num_batches_tracked = _parameters[47];
+        backbone_layer2_0_conv3_weight = _parameters[48];
+        backbone_layer2_0_bn3_weight = _parameters[49];
+        backbone_layer2_0_bn3_bias = _parameters[50];
+        backbone_layer2_0_bn3_running_mean = _parameters[51];
+        backbone_layer2_0_bn3_running_var = _parameters[52];
+        backbone_layer2_0_bn3_num_batches_tracked = _parameters[53];
+        backbone_layer2_0_downsample_0_weight = _parameters[54];
+        backbone_layer2_0_downsample_1_weight = _parameters[55];
+        backbone_layer2_0_downsample_1_bias = _parameters[56];
+        backbone_layer2_0_downsample_1_running_mean = _parameters[57];
+        backbone_layer2_0_downsample_1_running_var = _parameters[58];
+        backbone_layer2_0_downsample_1_num_batches_tracked = _parameters[59];
+        backbone_layer3_0_conv1_weight = _parameters[60];
+        backbone_layer3_0_bn1_weight = _parameters[61];
+        backbone_layer3_0_bn1_bias = _parameters[62];
+        backbone_layer3_0_bn1_running_mean = _parameters[63];
+        backbone_layer3_0_bn1_running_var = _parameters[64];
+        backbone_layer3_0_bn1_num_batches_tracked = _parameters[65];
+        backbone_layer3_0_conv2_weight = _parameters[66];
+        backbone_layer3_0_bn2_weight = _parameters[67];
+        backbone_layer3_0_bn2_bias = _parameters[68];
+        backbone_layer3_0_bn2_running_mean = _parameters[69];
+        backbone_layer3_0_bn2_running_var = _parameters[70];
+        backbone_layer3_0_bn2_num_batches_tracked = _parameters[71];
+        backbone_layer3_0_conv3_weight = _parameters[72];
+        backbone_layer3_0_bn3_weight = _parameters[73];
+        backbone_layer3_0_bn3_bias = _parameters[74];
+        backbone_layer3_0_bn3_running_mean = _parameters[75];
+        backbone_layer3_0_bn3_running_var = _parameters[76];
+        backbone_layer3_0_bn3_num_batches_tracked = _parameters[77];
+        backbone_layer3_0_downsample_0_weight = _parameters[78];
+        backbone_layer3_0_downsample_1_weight = _parameters[79];
+        backbone_layer3_0_downsample_1_bias = _parameters[80];
+        backbone_layer3_0_downsample_1_running_mean = _parameters[81];
+        backbone_layer3_0_downsample_1_running_var = _parameters[82];
+        backbone_layer3_0_downsample_1_num_batches_tracked = _parameters[83];
+        backbone_layer4_0_conv1_weight = _parameters[84];
+        backbone_layer4_0_bn1_weight = _parameters[85];
+        backbone_layer4_0_bn1_bias = _parameters[86];
+        backbone_layer4_0_bn1_running_mean = _parameters[87];
+        backbone_layer4_0_bn1_running_var = _parameters[88];
+        backbone_layer4_0_bn1_num_batches_tracked = _parameters[89];
+        backbone_layer4_0_conv2_weight = _parameters[90];
+        backbone_layer4_0_bn2_weight = _parameters[91];
+        backbone_layer4_0_bn2_bias = _parameters[92];
+        backbone_layer4_0_bn2_running_mean = _parameters[93];
+        backbone_layer4_0_bn2_running_var = _parameters[94];
+        backbone_layer4_0_bn2_num_batches_tracked = _parameters[95];
+        backbone_layer4_0_conv3_weight = _parameters[96];
+        backbone_layer4_0_bn3_weight = _parameters[97];
+        backbone_layer4_0_bn3_bias = _parameters[98];
+        backbone_layer4_0_bn3_running_mean = _parameters[99];
+        backbone_layer4_0_bn3_running_var = _parameters[100];
+        backbone_layer4_0_bn3_num_batches_tracked = _parameters[101];
+        backbone_layer4_0_downsample_0_weight = _parameters[102];
+        backbone_layer4_0_downsample_1_weight = _parameters[103];
+        backbone_layer4_0_downsample_1_bias = _parameters[104];
+        backbone_layer4_0_downsample_1_running_mean = _parameters[105];
+        backbone_layer4_0_downsample_1_running_var = _parameters[106];
+        backbone_layer4_0_downsample_1_num_batches_tracked = _parameters[107];
+        head_sa1_conv_res_0_weight = _parameters[108];
+        head_sa1_conv_res_1_weight = _parameters[109];
+        head_sa1_conv_res_1_bias = _parameters[110];
+        head_sa1_conv_res_1_running_mean = _parameters[111];
+        head_sa1_conv_res_1_running_var = _parameters[112];
+        head_sa1_conv_res_1_num_batches_tracked = _parameters[113];
+        head_sa1_conv_res_3_weight = _parameters[114];
+        head_sa1_conv_res_4_weight = _parameters[115];
+        head_sa1_conv_res_4_bias = _parameters[116];
+        head_sa1_conv_res_4_running_mean = _parameters[117];
+        head_sa1_conv_res_4_running_var = _parameters[118];
+        head_sa1_conv_res_4_num_batches_tracked = _parameters[119];
+        head_sa1_conv_attn_0_weight = _parameters[120];
+        head_sa1_conv_attn_1_weight = _parameters[121];
+        head_sa1_conv_attn_1_bias = _parameters[122];
+        head_sa1_conv_attn_1_running_mean = _parameters[123];
+        head_sa1_conv_attn_1_running_var = _parameters[124];
+        head_sa1_conv_attn_1_num_batches_tracked = _parameters[125];
+        head_sa1_conv_attn_3_weight = _parameters[126];
+        head_sa1_conv_attn_4_weight = _parameters[127];
+        head_sa1_conv_attn_4_bias = _parameters[128];
+        head_sa1_conv_attn_4_running_mean = _parameters[129];
+        head_sa1_conv_attn_4_running_var = _parameters[130];
+        head_sa1_conv_attn_4_num_batches_tracked = _parameters[131];
+        head_cls1_weight = _parameters[132];
+        head_cls1_bias = _parameters[133];
+        head_sa2_conv_res_0_weight = _parameters[134];
+        head_sa2_conv_res_1_weight = _parameters[135];
+        head_sa2_conv_res_1_bias = _parameters[136];
+        head_sa2_conv_res_1_running_mean = _parameters[137];
+        head_sa2_conv_res_1_running_var = _parameters[138];
+        head_sa2_conv_res_1_num_batches_tracked = _parameters[139];
+        head_sa2_conv_res_3_weight = _parameters[140];
+        head_sa2_conv_res_4_weight = _parameters[141];
+        head_sa2_conv_res_4_bias = _parameters[142];
+        head_sa2_conv_res_4_running_mean = _parameters[143];
+        head_sa2_conv_res_4_running_var = _parameters[144];
+        head_sa2_conv_res_4_num_batches_tracked = _parameters[145];
+        head_sa2_conv_attn_0_weight = _parameters[146];
+        head_sa2_conv_attn_1_weight = _parameters[147];
+        head_sa2_conv_attn_1_bias = _parameters[148];
+        head_sa2_conv_attn_1_running_mean = _parameters[149];
+        head_sa2_conv_attn_1_running_var = _parameters[150];
+        head_sa2_conv_attn_1_num_batches_tracked = _parameters[151];
+        head_sa2_conv_attn_3_weight = _parameters[152];
+        head_sa2_conv_attn_4_weight = _parameters[153];
+        head_sa2_conv_attn_4_bias = _parameters[154];
+        head_sa2_conv_attn_4_running_mean = _parameters[155];
+        head_sa2_conv_attn_4_running_var = _parameters[156];
+        head_sa2_conv_attn_4_num_batches_tracked = _parameters[157];
+        head_cls2_weight = _parameters[158];
+        head_cls2_bias = _parameters[159];
+        head_sa3_conv_res_0_weight = _parameters[160];
+        head_sa3_conv_res_1_weight = _parameters[161];
+        head_sa3_conv_res_1_bias = _parameters[162];
+        head_sa3_conv_res_1_running_mean = _parameters[163];
+        head_sa3_conv_res_1_running_var = _parameters[164];
+        head_sa3_conv_res_1_num_batches_tracked = _parameters[165];
+        head_sa3_conv_res_3_weight = _parameters[166];
+        head_sa3_conv_res_4_weight = _parameters[167];
+        head_sa3_conv_res_4_bias = _parameters[168];
+        head_sa3_conv_res_4_running_mean = _parameters[169];
+        head_sa3_conv_res_4_running_var = _parameters[170];
+        head_sa3_conv_res_4_num_batches_tracked = _parameters[171];
+        head_sa3_conv_attn_0_weight = _parameters[172];
+        head_sa3_conv_attn_1_weight = _parameters[173];
+        head_sa3_conv_attn_1_bias = _parameters[174];
+        head_sa3_conv_attn_1_running_mean = _parameters[175];
+        head_sa3_conv_attn_1_running_var = _parameters[176];
+        head_sa3_conv_attn_1_num_batches_tracked = _parameters[177];
+        head_sa3_conv_attn_3_weight = _parameters[178];
+        head_sa3_conv_attn_4_weight = _parameters[179];
+        head_sa3_conv_attn_4_bias = _parameters[180];
+        head_sa3_conv_attn_4_running_mean = _parameters[181];
+        head_sa3_conv_attn_4_running_var = _parameters[182];
+        head_sa3_conv_attn_4_num_batches_tracked = _parameters[183];
+        head_cls3_weight = _parameters[184];
+        head_cls3_bias = _parameters[185];
+        head_sa4_conv_res_0_weight = _parameters[186];
+        head_sa4_conv_res_1_weight = _parameters[187];
+        head_sa4_conv_res_1_bias = _parameters[188];
+        head_sa4_conv_res_1_running_mean = _parameters[189];
+        head_sa4_conv_res_1_running_var = _parameters[190];
+        head_sa4_conv_res_1_num_batches_tracked = _parameters[191];
+        head_sa4_conv_res_3_weight = _parameters[192];
+        head_sa4_conv_res_4_weight = _parameters[193];
+        head_sa4_conv_res_4_bias = _parameters[194];
+        head_sa4_conv_res_4_running_mean = _parameters[195];
+        head_sa4_conv_res_4_running_var = _parameters[196];
+        head_sa4_conv_res_4_num_batches_tracked = _parameters[197];
+        head_sa4_conv_attn_0_weight = _parameters[198];
+        head_sa4_conv_attn_1_weight = _parameters[199];
+        head_sa4_conv_attn_1_bias = _parameters[200];
+        head_sa4_conv_attn_1_running_mean = _parameters[201];
+        head_sa4_conv_attn_1_running_var = _parameters[202];
+        head_sa4_conv_attn_1_num_batches_tracked = _parameters[203];
+        head_sa4_conv_attn_3_weight = _parameters[204];
+        head_sa4_conv_attn_4_weight = _parameters[205];
+        head_sa4_conv_attn_4_bias = _parameters[206];
+        head_sa4_conv_attn_4_running_mean = _parameters[207];
+        head_sa4_conv_attn_4_running_var = _parameters[208];
+        head_sa4_conv_attn_4_num_batches_tracked = _parameters[209];
+        head_cls4_weight = _parameters[210];
+        head_cls4_bias = _parameters[211];
+        head_mask_conv_weight = _parameters[212];
+        head_mask_conv_bias = _parameters[213];
+        head_cat_fc_weight = _parameters[214];
+        head_cat_fc_bias = _parameters[215];
+        head_fcn_0_weight = _parameters[216];
+        head_fcn_1_weight = _parameters[217];
+        head_fcn_1_bias = _parameters[218];
+        head_fcn_1_running_mean = _parameters[219];
+        head_fcn_1_running_var = _parameters[220];
+        head_fcn_1_num_batches_tracked = _parameters[221];
+        head_fcn_4_weight = _parameters[222];
+        head_fcn_4_bias = _parameters[223];
     }
 
     /// <summary>Kaiming normal (fan_out) for conv weights as torchvision, BN weight 1 bias 0, linear and biases as PyTorch's default; deterministic in <paramref name="seed"/>.</summary>
@@ -1595,12 +1597,13 @@ public sealed partial class SanetTiny : INetwork
     }
 
     // Memory plan: buffer lifetimes over the schedule (forward steps, then backward steps) and placement order, decided at build time.
-    // Inference plan: 184 buffers; planned peak 6,195,200 bytes at the default size 8×3×96×96 (42,685,184 bytes without reuse).
-    private static readonly int[] InferenceFirst = { 0, 0, 0, 1, 1, 1, 2, 3, 3, 3, 4, 5, 5, 5, 6, 6, 7, 8, 8, 8, 9, 10, 10, 10, 11, 12, 12, 12, 13, 14, 15, 16, 16, 16, 17, 18, 18, 18, 19, 20, 20, 20, 21, 22, 22, 22, 23, 24, 25, 26, 26, 26, 27, 28, 28, 28, 29, 30, 30, 30, 31, 32, 32, 32, 33, 34, 35, 36, 36, 36, 37, 38, 38, 38, 39, 40, 40, 40, 41, 42, 42, 42, 43, 44, 45, 46, 46, 46, 47, 48, 48, 48, 49, 50, 51, 51, 51, 52, 53, 53, 53, 54, 55, 56, 57, 58, 58, 58, 59, 60, 60, 60, 61, 62, 63, 63, 63, 64, 65, 65, 65, 66, 67, 68, 69, 70, 70, 70, 71, 72, 72, 72, 73, 74, 75, 75, 75, 76, 77, 77, 77, 78, 79, 80, 81, 82, 82, 82, 83, 84, 84, 84, 85, 86, 87, 87, 87, 88, 89, 89, 89, 90, 91, 92, 93, 94, 95, 96, 97, 98, 99, 99, 99, 100, 100, 101, 102, 103, 104, 105, 105, 106, 107, 107 };
-    private static readonly int[] InferenceLast = { 107, 107, 1, 2, 1, 1, 3, 4, 3, 3, 5, 6, 5, 5, 13, 6, 8, 9, 8, 8, 10, 11, 10, 10, 12, 13, 12, 12, 14, 54, 16, 17, 16, 16, 18, 19, 18, 18, 20, 23, 20, 20, 22, 23, 22, 22, 24, 66, 26, 27, 26, 26, 28, 29, 28, 28, 30, 33, 30, 30, 32, 33, 32, 32, 34, 78, 36, 37, 36, 36, 38, 39, 38, 38, 40, 43, 40, 40, 42, 43, 42, 42, 44, 98, 46, 47, 46, 46, 48, 55, 48, 48, 50, 51, 52, 51, 51, 53, 54, 53, 53, 55, 56, 93, 58, 59, 58, 58, 60, 67, 60, 60, 62, 63, 64, 63, 63, 65, 66, 65, 65, 67, 68, 94, 70, 71, 70, 70, 72, 79, 72, 72, 74, 75, 76, 75, 75, 77, 78, 77, 77, 79, 80, 94, 82, 83, 82, 82, 84, 91, 84, 84, 86, 87, 88, 87, 87, 89, 90, 89, 89, 91, 92, 102, 94, 96, 103, 97, 107, 99, 100, 99, 99, 101, 100, 102, 104, 107, 107, 107, 105, 107, 107, 107 };
+    // Tables are indexed by buffer (the numbers in Bind); -1: the buffer is not in that plan.
+    // Inference plan: 184 of the 289 buffers; planned peak 6,195,200 bytes at the default size 8×3×96×96 (42,685,184 bytes without reuse).
+    private static readonly int[] InferenceFirst = { 0, 0, 0, 1, 1, 1, 2, 3, 3, 3, 4, 5, 5, 5, 6, 6, 7, 8, 8, 8, 9, 10, 10, 10, 11, 12, 12, 12, 13, 14, 15, 16, 16, 16, 17, 18, 18, 18, 19, 20, 20, 20, 21, 22, 22, 22, 23, 24, 25, 26, 26, 26, 27, 28, 28, 28, 29, 30, 30, 30, 31, 32, 32, 32, 33, 34, 35, 36, 36, 36, 37, 38, 38, 38, 39, 40, 40, 40, 41, 42, 42, 42, 43, 44, 45, 46, 46, 46, 47, 48, 48, 48, 49, 50, 51, 51, 51, 52, 53, 53, 53, 54, 55, 56, 57, 58, 58, 58, 59, 60, 60, 60, 61, 62, 63, 63, 63, 64, 65, 65, 65, 66, 67, 68, 69, 70, 70, 70, 71, 72, 72, 72, 73, 74, 75, 75, 75, 76, 77, 77, 77, 78, 79, 80, 81, 82, 82, 82, 83, 84, 84, 84, 85, 86, 87, 87, 87, 88, 89, 89, 89, 90, 91, 92, 93, 94, 95, 96, 97, 98, 99, 99, 99, 100, 100, 101, 102, 103, 104, 105, 105, 106, 107, 107, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1 };
+    private static readonly int[] InferenceLast = { 107, 107, 1, 2, 1, 1, 3, 4, 3, 3, 5, 6, 5, 5, 13, 6, 8, 9, 8, 8, 10, 11, 10, 10, 12, 13, 12, 12, 14, 54, 16, 17, 16, 16, 18, 19, 18, 18, 20, 23, 20, 20, 22, 23, 22, 22, 24, 66, 26, 27, 26, 26, 28, 29, 28, 28, 30, 33, 30, 30, 32, 33, 32, 32, 34, 78, 36, 37, 36, 36, 38, 39, 38, 38, 40, 43, 40, 40, 42, 43, 42, 42, 44, 98, 46, 47, 46, 46, 48, 55, 48, 48, 50, 51, 52, 51, 51, 53, 54, 53, 53, 55, 56, 93, 58, 59, 58, 58, 60, 67, 60, 60, 62, 63, 64, 63, 63, 65, 66, 65, 65, 67, 68, 94, 70, 71, 70, 70, 72, 79, 72, 72, 74, 75, 76, 75, 75, 77, 78, 77, 77, 79, 80, 94, 82, 83, 82, 82, 84, 91, 84, 84, 86, 87, 88, 87, 87, 89, 90, 89, 89, 91, 92, 102, 94, 96, 103, 97, 107, 99, 100, 99, 99, 101, 100, 102, 104, 107, 107, 107, 105, 107, 107, 107, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1 };
     private static readonly int[] InferenceOrder = { 10, 11, 177, 178, 2, 3, 6, 7, 74, 75, 78, 79, 82, 83, 0, 14, 15, 24, 25, 28, 29, 56, 57, 60, 61, 64, 65, 84, 85, 88, 89, 101, 102, 1, 30, 31, 38, 39, 42, 43, 46, 47, 66, 67, 70, 71, 152, 169, 170, 173, 174, 16, 17, 20, 21, 48, 49, 52, 53, 92, 93, 94, 97, 98, 104, 105, 108, 109, 121, 122, 124, 125, 128, 129, 132, 141, 142, 144, 145, 148, 149, 161, 162, 103, 165, 34, 35, 112, 113, 114, 117, 118, 133, 134, 137, 138, 153, 154, 157, 158, 123, 143, 163, 164, 166, 175, 176, 76, 77, 80, 81, 167, 58, 59, 62, 63, 4, 5, 8, 9, 12, 13, 18, 19, 22, 23, 26, 27, 32, 33, 36, 37, 40, 41, 44, 45, 50, 51, 54, 55, 68, 69, 72, 73, 86, 87, 90, 91, 95, 96, 99, 100, 106, 107, 110, 111, 115, 116, 119, 120, 126, 127, 130, 131, 135, 136, 139, 140, 146, 147, 150, 151, 155, 156, 159, 160, 168, 171, 172, 179, 180, 181, 182, 183 };
 
-    // Training plan: 289 buffers; planned peak 38,574,592 bytes at the default size 8×3×96×96 (83,282,688 bytes without reuse).
+    // Training plan: 289 of the 289 buffers; planned peak 38,574,592 bytes at the default size 8×3×96×96 (83,282,688 bytes without reuse).
     private static readonly int[] TrainingFirst = { 0, 0, 0, 1, 1, 1, 2, 3, 3, 3, 4, 5, 5, 5, 6, 6, 7, 8, 8, 8, 9, 10, 10, 10, 11, 12, 12, 12, 13, 14, 15, 16, 16, 16, 17, 18, 18, 18, 19, 20, 20, 20, 21, 22, 22, 22, 23, 24, 25, 26, 26, 26, 27, 28, 28, 28, 29, 30, 30, 30, 31, 32, 32, 32, 33, 34, 35, 36, 36, 36, 37, 38, 38, 38, 39, 40, 40, 40, 41, 42, 42, 42, 43, 44, 45, 46, 46, 46, 47, 48, 48, 48, 49, 50, 51, 51, 51, 52, 53, 53, 53, 54, 55, 56, 57, 58, 58, 58, 59, 60, 60, 60, 61, 62, 63, 63, 63, 64, 65, 65, 65, 66, 67, 68, 69, 70, 70, 70, 71, 72, 72, 72, 73, 74, 75, 75, 75, 76, 77, 77, 77, 78, 79, 80, 81, 82, 82, 82, 83, 84, 84, 84, 85, 86, 87, 87, 87, 88, 89, 89, 89, 90, 91, 92, 93, 94, 95, 96, 97, 98, 99, 99, 99, 100, 100, 101, 102, 103, 104, 105, 105, 106, 107, 107, 201, 202, 207, 205, 203, 206, 204, 166, 191, 192, 199, 197, 195, 193, 192, 198, 196, 154, 181, 182, 189, 187, 185, 183, 182, 188, 186, 142, 171, 172, 179, 177, 175, 173, 172, 178, 176, 117, 202, 214, 213, 212, 211, 210, 209, 109, 122, 121, 121, 113, 119, 111, 108, 116, 115, 114, 113, 118, 112, 110, 159, 164, 163, 162, 161, 169, 168, 167, 160, 165, 160, 147, 152, 151, 150, 149, 157, 156, 155, 148, 153, 148, 135, 140, 139, 138, 137, 145, 144, 143, 136, 141, 136, 123, 128, 127, 126, 125, 133, 132, 131, 124, 129, 124, 121 };
     private static readonly int[] TrainingLast = { 215, 215, 214, 214, 214, 214, 212, 212, 212, 212, 210, 210, 210, 210, 208, 209, 207, 207, 207, 207, 205, 205, 205, 205, 203, 13, 203, 203, 14, 201, 199, 199, 199, 199, 197, 197, 197, 197, 195, 23, 195, 195, 193, 23, 193, 193, 24, 191, 189, 189, 189, 189, 187, 187, 187, 187, 185, 33, 185, 185, 183, 33, 183, 183, 34, 181, 179, 179, 179, 179, 177, 177, 177, 177, 175, 43, 175, 175, 173, 43, 173, 173, 44, 171, 169, 169, 169, 169, 167, 167, 167, 167, 165, 164, 164, 164, 164, 162, 162, 162, 162, 160, 159, 93, 157, 157, 157, 157, 155, 155, 155, 155, 153, 152, 152, 152, 152, 150, 150, 150, 150, 148, 147, 94, 145, 145, 145, 145, 143, 143, 143, 143, 141, 140, 140, 140, 140, 138, 138, 138, 138, 136, 135, 94, 133, 133, 133, 133, 131, 131, 131, 131, 129, 128, 128, 128, 128, 126, 126, 126, 126, 124, 123, 102, 94, 120, 103, 118, 215, 116, 116, 116, 116, 114, 115, 102, 104, 215, 215, 215, 110, 215, 215, 108, 202, 203, 208, 206, 204, 207, 205, 201, 192, 195, 200, 198, 196, 194, 193, 199, 197, 191, 182, 185, 190, 188, 186, 184, 183, 189, 187, 181, 172, 175, 180, 178, 176, 174, 173, 179, 177, 171, 209, 215, 214, 213, 212, 211, 210, 118, 159, 147, 135, 123, 121, 113, 111, 117, 116, 115, 114, 119, 120, 112, 160, 165, 164, 163, 162, 170, 169, 168, 167, 166, 161, 148, 153, 152, 151, 150, 158, 157, 156, 155, 154, 149, 136, 141, 140, 139, 138, 146, 145, 144, 143, 142, 137, 124, 129, 128, 127, 126, 134, 133, 132, 131, 130, 125, 122 };
     private static readonly int[] TrainingOrder = { 10, 11, 228, 227, 177, 178, 236, 243, 2, 3, 6, 7, 74, 75, 78, 79, 82, 83, 221, 212, 213, 218, 217, 216, 226, 225, 224, 223, 0, 14, 15, 24, 25, 28, 29, 56, 57, 60, 61, 64, 65, 84, 85, 88, 89, 101, 102, 211, 244, 252, 254, 191, 251, 250, 249, 202, 203, 208, 207, 206, 184, 185, 222, 188, 1, 30, 31, 38, 39, 42, 43, 46, 47, 66, 67, 70, 71, 152, 169, 170, 173, 174, 239, 238, 237, 286, 201, 220, 215, 219, 214, 192, 193, 198, 197, 196, 199, 194, 16, 17, 20, 21, 48, 49, 52, 53, 92, 93, 94, 97, 98, 104, 105, 108, 109, 121, 122, 124, 125, 128, 129, 132, 141, 142, 144, 145, 148, 149, 161, 162, 277, 285, 287, 284, 283, 282, 266, 274, 276, 275, 273, 272, 271, 255, 263, 265, 262, 261, 260, 248, 247, 246, 245, 253, 210, 205, 209, 204, 190, 187, 189, 186, 103, 165, 234, 230, 34, 35, 112, 264, 200, 195, 113, 114, 117, 118, 133, 134, 137, 138, 153, 154, 157, 158, 281, 280, 279, 278, 270, 269, 268, 267, 259, 258, 257, 256, 123, 143, 163, 164, 166, 175, 176, 235, 242, 233, 240, 231, 232, 288, 76, 77, 80, 81, 167, 241, 58, 59, 62, 63, 4, 5, 8, 9, 12, 13, 18, 19, 22, 23, 26, 27, 32, 33, 36, 37, 40, 41, 44, 45, 50, 51, 54, 55, 68, 69, 72, 73, 86, 87, 90, 91, 95, 96, 99, 100, 106, 107, 110, 111, 115, 116, 119, 120, 126, 127, 130, 131, 135, 136, 139, 140, 146, 147, 150, 151, 155, 156, 159, 160, 168, 171, 172, 179, 180, 181, 182, 183, 229 };
@@ -1628,14 +1631,19 @@ public sealed partial class SanetTiny : INetwork
         int W_9 = (W + 7) / 16; // (W+7)/16
         if (Hc2 < 1 || Wc2 < 1 || Hc4 < 1 || Wc4 < 1 || Hc8 < 1 || Wc8 < 1 || H_6 < 1 || W_7 < 1 || H_8 < 1 || W_9 < 1)
             throw new ArgumentException($"sanet-tiny: input {height}×{width} is too small: a feature map would have no pixels");
+        var arena = new ArenaBinder(289);
+        Bind(arena, N, H, W); // measures every buffer
         if (training)
-            BindTraining(N, H, W);
+            arena.Place(Device.Accelerator, ref _arena, TrainingFirst, TrainingLast, TrainingOrder);
         else
-            BindInference(N, H, W);
+            arena.Place(Device.Accelerator, ref _arena, InferenceFirst, InferenceLast, InferenceOrder);
+        Bind(arena, N, H, W); // binds every field to its slice (default where the plan has no such buffer)
+        PlannedPeakBytes = arena.PeakBytes;
         (BatchSize, Height, Width, _training) = (batch, height, width, training);
     }
 
-    private void BindInference(int N, int H, int W)
+    /// <summary>Every buffer, numbered as in the plan tables: measured on the first pass, bound to its arena slice on the second.</summary>
+    private void Bind(ArenaBinder arena, int N, int H, int W)
     {
         int Hc2 = (H + 1) / 2; // ⌈H/2⌉
         int Wc2 = (W + 1) / 2; // ⌈W/2⌉
@@ -1647,1095 +1655,295 @@ public sealed partial class SanetTiny : INetwork
         int W_7 = (W + 3) / 8; // (W+3)/8
         int H_8 = (H + 7) / 16; // (H+7)/16
         int W_9 = (W + 7) / 16; // (W+7)/16
-        long[] lengths =
-        {
-            (long)N * 3 * H * W, // image
-            (long)N * H * W, // label
-            (long)N * 16 * Hc2 * Wc2, // backbone.stem.0
-            (long)N * 16 * Hc2 * Wc2, // backbone.stem.2
-            (long)16, // backbone.stem.1.mean
-            (long)16, // backbone.stem.1.inv_std
-            (long)N * 16 * Hc2 * Wc2, // backbone.stem.3
-            (long)N * 16 * Hc2 * Wc2, // backbone.stem.5
-            (long)16, // backbone.stem.4.mean
-            (long)16, // backbone.stem.4.inv_std
-            (long)N * 32 * Hc2 * Wc2, // backbone.stem.6
-            (long)N * 32 * Hc2 * Wc2, // backbone.stem.8
-            (long)32, // backbone.stem.7.mean
-            (long)32, // backbone.stem.7.inv_std
-            (long)N * 32 * Hc4 * Wc4, // backbone.maxpool
-            (long)N * 32 * Hc4 * Wc4, // backbone.maxpool.argmax
-            (long)N * 8 * Hc4 * Wc4, // backbone.layer1.0.conv1
-            (long)N * 8 * Hc4 * Wc4, // backbone.layer1.0.relu1
-            (long)8, // backbone.layer1.0.bn1.mean
-            (long)8, // backbone.layer1.0.bn1.inv_std
-            (long)N * 8 * Hc4 * Wc4, // backbone.layer1.0.conv2
-            (long)N * 8 * Hc4 * Wc4, // backbone.layer1.0.relu2
-            (long)8, // backbone.layer1.0.bn2.mean
-            (long)8, // backbone.layer1.0.bn2.inv_std
-            (long)N * 32 * Hc4 * Wc4, // backbone.layer1.0.conv3
-            (long)N * 32 * Hc4 * Wc4, // backbone.layer1.0.bn3
-            (long)32, // backbone.layer1.0.bn3.mean
-            (long)32, // backbone.layer1.0.bn3.inv_std
-            (long)N * 32 * Hc4 * Wc4, // backbone.layer1.0.add
-            (long)N * 32 * Hc4 * Wc4, // backbone.layer1.0.relu3
-            (long)N * 16 * Hc4 * Wc4, // backbone.layer2.0.conv1
-            (long)N * 16 * Hc4 * Wc4, // backbone.layer2.0.relu1
-            (long)16, // backbone.layer2.0.bn1.mean
-            (long)16, // backbone.layer2.0.bn1.inv_std
-            (long)N * 16 * Hc8 * Wc8, // backbone.layer2.0.conv2
-            (long)N * 16 * Hc8 * Wc8, // backbone.layer2.0.relu2
-            (long)16, // backbone.layer2.0.bn2.mean
-            (long)16, // backbone.layer2.0.bn2.inv_std
-            (long)N * 64 * Hc8 * Wc8, // backbone.layer2.0.conv3
-            (long)N * 64 * Hc8 * Wc8, // backbone.layer2.0.bn3
-            (long)64, // backbone.layer2.0.bn3.mean
-            (long)64, // backbone.layer2.0.bn3.inv_std
-            (long)N * 64 * Hc8 * Wc8, // backbone.layer2.0.downsample.0
-            (long)N * 64 * Hc8 * Wc8, // backbone.layer2.0.downsample.1
-            (long)64, // backbone.layer2.0.downsample.1.mean
-            (long)64, // backbone.layer2.0.downsample.1.inv_std
-            (long)N * 64 * Hc8 * Wc8, // backbone.layer2.0.add
-            (long)N * 64 * Hc8 * Wc8, // backbone.layer2.0.relu3
-            (long)N * 32 * Hc8 * Wc8, // backbone.layer3.0.conv1
-            (long)N * 32 * Hc8 * Wc8, // backbone.layer3.0.relu1
-            (long)32, // backbone.layer3.0.bn1.mean
-            (long)32, // backbone.layer3.0.bn1.inv_std
-            (long)N * 32 * Hc8 * Wc8, // backbone.layer3.0.conv2
-            (long)N * 32 * Hc8 * Wc8, // backbone.layer3.0.relu2
-            (long)32, // backbone.layer3.0.bn2.mean
-            (long)32, // backbone.layer3.0.bn2.inv_std
-            (long)N * 128 * Hc8 * Wc8, // backbone.layer3.0.conv3
-            (long)N * 128 * Hc8 * Wc8, // backbone.layer3.0.bn3
-            (long)128, // backbone.layer3.0.bn3.mean
-            (long)128, // backbone.layer3.0.bn3.inv_std
-            (long)N * 128 * Hc8 * Wc8, // backbone.layer3.0.downsample.0
-            (long)N * 128 * Hc8 * Wc8, // backbone.layer3.0.downsample.1
-            (long)128, // backbone.layer3.0.downsample.1.mean
-            (long)128, // backbone.layer3.0.downsample.1.inv_std
-            (long)N * 128 * Hc8 * Wc8, // backbone.layer3.0.add
-            (long)N * 128 * Hc8 * Wc8, // backbone.layer3.0.relu3
-            (long)N * 64 * Hc8 * Wc8, // backbone.layer4.0.conv1
-            (long)N * 64 * Hc8 * Wc8, // backbone.layer4.0.relu1
-            (long)64, // backbone.layer4.0.bn1.mean
-            (long)64, // backbone.layer4.0.bn1.inv_std
-            (long)N * 64 * Hc8 * Wc8, // backbone.layer4.0.conv2
-            (long)N * 64 * Hc8 * Wc8, // backbone.layer4.0.relu2
-            (long)64, // backbone.layer4.0.bn2.mean
-            (long)64, // backbone.layer4.0.bn2.inv_std
-            (long)N * 256 * Hc8 * Wc8, // backbone.layer4.0.conv3
-            (long)N * 256 * Hc8 * Wc8, // backbone.layer4.0.bn3
-            (long)256, // backbone.layer4.0.bn3.mean
-            (long)256, // backbone.layer4.0.bn3.inv_std
-            (long)N * 256 * Hc8 * Wc8, // backbone.layer4.0.downsample.0
-            (long)N * 256 * Hc8 * Wc8, // backbone.layer4.0.downsample.1
-            (long)256, // backbone.layer4.0.downsample.1.mean
-            (long)256, // backbone.layer4.0.downsample.1.inv_std
-            (long)N * 256 * Hc8 * Wc8, // backbone.layer4.0.add
-            (long)N * 256 * Hc8 * Wc8, // backbone.layer4.0.relu3
-            (long)N * 32 * Hc4 * Wc4, // head.sa1.conv_res.0
-            (long)N * 32 * Hc4 * Wc4, // head.sa1.conv_res.2
-            (long)32, // head.sa1.conv_res.1.mean
-            (long)32, // head.sa1.conv_res.1.inv_std
-            (long)N * 32 * Hc4 * Wc4, // head.sa1.conv_res.3
-            (long)N * 32 * Hc4 * Wc4, // head.sa1.conv_res.5
-            (long)32, // head.sa1.conv_res.4.mean
-            (long)32, // head.sa1.conv_res.4.inv_std
-            (long)N * 32 * H_6 * W_7, // head.sa1.pool
-            (long)N * 32 * H_6 * W_7, // head.sa1.conv_attn.0
-            (long)N * 32 * H_6 * W_7, // head.sa1.conv_attn.2
-            (long)32, // head.sa1.conv_attn.1.mean
-            (long)32, // head.sa1.conv_attn.1.inv_std
-            (long)N * 32 * H_6 * W_7, // head.sa1.conv_attn.3
-            (long)N * 32 * H_6 * W_7, // head.sa1.conv_attn.5
-            (long)32, // head.sa1.conv_attn.4.mean
-            (long)32, // head.sa1.conv_attn.4.inv_std
-            (long)N * 32 * Hc4 * Wc4, // head.sa1.upsample
-            (long)N * 32 * Hc4 * Wc4, // head.sa1.add
-            (long)N * 6 * Hc4 * Wc4, // head.cls1
-            (long)N * 32 * Hc8 * Wc8, // head.sa2.conv_res.0
-            (long)N * 32 * Hc8 * Wc8, // head.sa2.conv_res.2
-            (long)32, // head.sa2.conv_res.1.mean
-            (long)32, // head.sa2.conv_res.1.inv_std
-            (long)N * 32 * Hc8 * Wc8, // head.sa2.conv_res.3
-            (long)N * 32 * Hc8 * Wc8, // head.sa2.conv_res.5
-            (long)32, // head.sa2.conv_res.4.mean
-            (long)32, // head.sa2.conv_res.4.inv_std
-            (long)N * 64 * H_8 * W_9, // head.sa2.pool
-            (long)N * 32 * H_8 * W_9, // head.sa2.conv_attn.0
-            (long)N * 32 * H_8 * W_9, // head.sa2.conv_attn.2
-            (long)32, // head.sa2.conv_attn.1.mean
-            (long)32, // head.sa2.conv_attn.1.inv_std
-            (long)N * 32 * H_8 * W_9, // head.sa2.conv_attn.3
-            (long)N * 32 * H_8 * W_9, // head.sa2.conv_attn.5
-            (long)32, // head.sa2.conv_attn.4.mean
-            (long)32, // head.sa2.conv_attn.4.inv_std
-            (long)N * 32 * Hc8 * Wc8, // head.sa2.upsample
-            (long)N * 32 * Hc8 * Wc8, // head.sa2.add
-            (long)N * 6 * Hc8 * Wc8, // head.cls2
-            (long)N * 32 * Hc8 * Wc8, // head.sa3.conv_res.0
-            (long)N * 32 * Hc8 * Wc8, // head.sa3.conv_res.2
-            (long)32, // head.sa3.conv_res.1.mean
-            (long)32, // head.sa3.conv_res.1.inv_std
-            (long)N * 32 * Hc8 * Wc8, // head.sa3.conv_res.3
-            (long)N * 32 * Hc8 * Wc8, // head.sa3.conv_res.5
-            (long)32, // head.sa3.conv_res.4.mean
-            (long)32, // head.sa3.conv_res.4.inv_std
-            (long)N * 128 * H_8 * W_9, // head.sa3.pool
-            (long)N * 32 * H_8 * W_9, // head.sa3.conv_attn.0
-            (long)N * 32 * H_8 * W_9, // head.sa3.conv_attn.2
-            (long)32, // head.sa3.conv_attn.1.mean
-            (long)32, // head.sa3.conv_attn.1.inv_std
-            (long)N * 32 * H_8 * W_9, // head.sa3.conv_attn.3
-            (long)N * 32 * H_8 * W_9, // head.sa3.conv_attn.5
-            (long)32, // head.sa3.conv_attn.4.mean
-            (long)32, // head.sa3.conv_attn.4.inv_std
-            (long)N * 32 * Hc8 * Wc8, // head.sa3.upsample
-            (long)N * 32 * Hc8 * Wc8, // head.sa3.add
-            (long)N * 6 * Hc8 * Wc8, // head.cls3
-            (long)N * 32 * Hc8 * Wc8, // head.sa4.conv_res.0
-            (long)N * 32 * Hc8 * Wc8, // head.sa4.conv_res.2
-            (long)32, // head.sa4.conv_res.1.mean
-            (long)32, // head.sa4.conv_res.1.inv_std
-            (long)N * 32 * Hc8 * Wc8, // head.sa4.conv_res.3
-            (long)N * 32 * Hc8 * Wc8, // head.sa4.conv_res.5
-            (long)32, // head.sa4.conv_res.4.mean
-            (long)32, // head.sa4.conv_res.4.inv_std
-            (long)N * 256 * H_8 * W_9, // head.sa4.pool
-            (long)N * 32 * H_8 * W_9, // head.sa4.conv_attn.0
-            (long)N * 32 * H_8 * W_9, // head.sa4.conv_attn.2
-            (long)32, // head.sa4.conv_attn.1.mean
-            (long)32, // head.sa4.conv_attn.1.inv_std
-            (long)N * 32 * H_8 * W_9, // head.sa4.conv_attn.3
-            (long)N * 32 * H_8 * W_9, // head.sa4.conv_attn.5
-            (long)32, // head.sa4.conv_attn.4.mean
-            (long)32, // head.sa4.conv_attn.4.inv_std
-            (long)N * 32 * Hc8 * Wc8, // head.sa4.upsample
-            (long)N * 32 * Hc8 * Wc8, // head.sa4.add
-            (long)N * 6 * Hc8 * Wc8, // head.cls4
-            (long)N * 6 * Hc8 * Wc8, // head.up1
-            (long)N * 24 * Hc8 * Wc8, // head.concat
-            (long)N * 6 * Hc8 * Wc8, // head.mask_conv
-            (long)N * 24 * 1 * 1, // head.gap
-            (long)N * 6 * 1 * 1, // head.cat_fc
-            (long)N * 64 * Hc8 * Wc8, // head.fcn.0
-            (long)N * 64 * Hc8 * Wc8, // head.fcn.2
-            (long)64, // head.fcn.1.mean
-            (long)64, // head.fcn.1.inv_std
-            (long)N * 64 * Hc8 * Wc8, // head.fcn.3
-            (long)N * 64 * Hc8 * Wc8, // head.fcn.3.mask
-            (long)N * 6 * Hc8 * Wc8, // head.fcn.4
-            (long)N * 6 * Hc8 * Wc8, // head.dense
-            (long)N * 6 * H * W, // head.mask_up
-            (long)N * 6 * H * W, // head.dense_up
-            1L, // loss.mask
-            (long)2, // loss.mask.sums
-            1L, // loss.cat
-            1L, // loss.dense
-            (long)2, // loss.dense.sums
-        };
-        long[] offsets = ArenaPlanner.Place(lengths, InferenceFirst, InferenceLast, InferenceOrder, out long slots);
-        _arena?.Dispose();
-        _arena = Device.Accelerator.Allocate1D<float>(Math.Max(1, slots));
-        PlannedPeakBytes = 4 * slots;
-        ArrayView<float> arena = _arena.View;
-        this.d_backbone_layer1_0_add = default;
-        this.d_backbone_layer1_0_bn3 = default;
-        this.d_backbone_layer1_0_conv1 = default;
-        this.d_backbone_layer1_0_conv2 = default;
-        this.d_backbone_layer1_0_conv3 = default;
-        this.d_backbone_layer1_0_relu1 = default;
-        this.d_backbone_layer1_0_relu2 = default;
-        this.d_backbone_layer1_0_relu3 = default;
-        this.d_backbone_layer2_0_add = default;
-        this.d_backbone_layer2_0_bn3 = default;
-        this.d_backbone_layer2_0_conv1 = default;
-        this.d_backbone_layer2_0_conv2 = default;
-        this.d_backbone_layer2_0_conv3 = default;
-        this.d_backbone_layer2_0_downsample_0 = default;
-        this.d_backbone_layer2_0_downsample_1 = default;
-        this.d_backbone_layer2_0_relu1 = default;
-        this.d_backbone_layer2_0_relu2 = default;
-        this.d_backbone_layer2_0_relu3 = default;
-        this.d_backbone_layer3_0_add = default;
-        this.d_backbone_layer3_0_bn3 = default;
-        this.d_backbone_layer3_0_conv1 = default;
-        this.d_backbone_layer3_0_conv2 = default;
-        this.d_backbone_layer3_0_conv3 = default;
-        this.d_backbone_layer3_0_downsample_0 = default;
-        this.d_backbone_layer3_0_downsample_1 = default;
-        this.d_backbone_layer3_0_relu1 = default;
-        this.d_backbone_layer3_0_relu2 = default;
-        this.d_backbone_layer3_0_relu3 = default;
-        this.d_backbone_layer4_0_add = default;
-        this.d_backbone_layer4_0_bn3 = default;
-        this.d_backbone_layer4_0_conv1 = default;
-        this.d_backbone_layer4_0_conv2 = default;
-        this.d_backbone_layer4_0_conv3 = default;
-        this.d_backbone_layer4_0_downsample_0 = default;
-        this.d_backbone_layer4_0_downsample_1 = default;
-        this.d_backbone_layer4_0_relu1 = default;
-        this.d_backbone_layer4_0_relu2 = default;
-        this.d_backbone_layer4_0_relu3 = default;
-        this.d_backbone_maxpool = default;
-        this.d_backbone_stem_0 = default;
-        this.d_backbone_stem_2 = default;
-        this.d_backbone_stem_3 = default;
-        this.d_backbone_stem_5 = default;
-        this.d_backbone_stem_6 = default;
-        this.d_backbone_stem_8 = default;
-        this.d_head_cat_fc = default;
-        this.d_head_cls1 = default;
-        this.d_head_cls2 = default;
-        this.d_head_cls3 = default;
-        this.d_head_cls4 = default;
-        this.d_head_concat = default;
-        this.d_head_dense = default;
-        this.d_head_dense_up = default;
-        this.d_head_fcn_0 = default;
-        this.d_head_fcn_2 = default;
-        this.d_head_fcn_3 = default;
-        this.d_head_fcn_4 = default;
-        this.d_head_gap = default;
-        this.d_head_mask_conv = default;
-        this.d_head_mask_up = default;
-        this.d_head_sa1_add = default;
-        this.d_head_sa1_conv_attn_0 = default;
-        this.d_head_sa1_conv_attn_2 = default;
-        this.d_head_sa1_conv_attn_3 = default;
-        this.d_head_sa1_conv_attn_5 = default;
-        this.d_head_sa1_conv_res_0 = default;
-        this.d_head_sa1_conv_res_2 = default;
-        this.d_head_sa1_conv_res_3 = default;
-        this.d_head_sa1_conv_res_5 = default;
-        this.d_head_sa1_pool = default;
-        this.d_head_sa1_upsample = default;
-        this.d_head_sa2_add = default;
-        this.d_head_sa2_conv_attn_0 = default;
-        this.d_head_sa2_conv_attn_2 = default;
-        this.d_head_sa2_conv_attn_3 = default;
-        this.d_head_sa2_conv_attn_5 = default;
-        this.d_head_sa2_conv_res_0 = default;
-        this.d_head_sa2_conv_res_2 = default;
-        this.d_head_sa2_conv_res_3 = default;
-        this.d_head_sa2_conv_res_5 = default;
-        this.d_head_sa2_pool = default;
-        this.d_head_sa2_upsample = default;
-        this.d_head_sa3_add = default;
-        this.d_head_sa3_conv_attn_0 = default;
-        this.d_head_sa3_conv_attn_2 = default;
-        this.d_head_sa3_conv_attn_3 = default;
-        this.d_head_sa3_conv_attn_5 = default;
-        this.d_head_sa3_conv_res_0 = default;
-        this.d_head_sa3_conv_res_2 = default;
-        this.d_head_sa3_conv_res_3 = default;
-        this.d_head_sa3_conv_res_5 = default;
-        this.d_head_sa3_pool = default;
-        this.d_head_sa3_upsample = default;
-        this.d_head_sa4_add = default;
-        this.d_head_sa4_conv_attn_0 = default;
-        this.d_head_sa4_conv_attn_2 = default;
-        this.d_head_sa4_conv_attn_3 = default;
-        this.d_head_sa4_conv_attn_5 = default;
-        this.d_head_sa4_conv_res_0 = default;
-        this.d_head_sa4_conv_res_2 = default;
-        this.d_head_sa4_conv_res_3 = default;
-        this.d_head_sa4_conv_res_5 = default;
-        this.d_head_sa4_pool = default;
-        this.d_head_sa4_upsample = default;
-        this.d_head_up1 = default;
-        this.image = new Tensor(arena.SubView(offsets[0], lengths[0]), N, 3, H, W);
-        this._labels = new LabelMap(arena.SubView(offsets[1], lengths[1]).Cast<int>(), N, H, W);
-        this.backbone_stem_0 = new Tensor(arena.SubView(offsets[2], lengths[2]), N, 16, Hc2, Wc2);
-        this.backbone_stem_2 = new Tensor(arena.SubView(offsets[3], lengths[3]), N, 16, Hc2, Wc2);
-        this.backbone_stem_1_mean = arena.SubView(offsets[4], lengths[4]);
-        this.backbone_stem_1_inv_std = arena.SubView(offsets[5], lengths[5]);
-        this.backbone_stem_3 = new Tensor(arena.SubView(offsets[6], lengths[6]), N, 16, Hc2, Wc2);
-        this.backbone_stem_5 = new Tensor(arena.SubView(offsets[7], lengths[7]), N, 16, Hc2, Wc2);
-        this.backbone_stem_4_mean = arena.SubView(offsets[8], lengths[8]);
-        this.backbone_stem_4_inv_std = arena.SubView(offsets[9], lengths[9]);
-        this.backbone_stem_6 = new Tensor(arena.SubView(offsets[10], lengths[10]), N, 32, Hc2, Wc2);
-        this.backbone_stem_8 = new Tensor(arena.SubView(offsets[11], lengths[11]), N, 32, Hc2, Wc2);
-        this.backbone_stem_7_mean = arena.SubView(offsets[12], lengths[12]);
-        this.backbone_stem_7_inv_std = arena.SubView(offsets[13], lengths[13]);
-        this.backbone_maxpool = new Tensor(arena.SubView(offsets[14], lengths[14]), N, 32, Hc4, Wc4);
-        this.backbone_maxpool_argmax = arena.SubView(offsets[15], lengths[15]).Cast<int>();
-        this.backbone_layer1_0_conv1 = new Tensor(arena.SubView(offsets[16], lengths[16]), N, 8, Hc4, Wc4);
-        this.backbone_layer1_0_relu1 = new Tensor(arena.SubView(offsets[17], lengths[17]), N, 8, Hc4, Wc4);
-        this.backbone_layer1_0_bn1_mean = arena.SubView(offsets[18], lengths[18]);
-        this.backbone_layer1_0_bn1_inv_std = arena.SubView(offsets[19], lengths[19]);
-        this.backbone_layer1_0_conv2 = new Tensor(arena.SubView(offsets[20], lengths[20]), N, 8, Hc4, Wc4);
-        this.backbone_layer1_0_relu2 = new Tensor(arena.SubView(offsets[21], lengths[21]), N, 8, Hc4, Wc4);
-        this.backbone_layer1_0_bn2_mean = arena.SubView(offsets[22], lengths[22]);
-        this.backbone_layer1_0_bn2_inv_std = arena.SubView(offsets[23], lengths[23]);
-        this.backbone_layer1_0_conv3 = new Tensor(arena.SubView(offsets[24], lengths[24]), N, 32, Hc4, Wc4);
-        this.backbone_layer1_0_bn3 = new Tensor(arena.SubView(offsets[25], lengths[25]), N, 32, Hc4, Wc4);
-        this.backbone_layer1_0_bn3_mean = arena.SubView(offsets[26], lengths[26]);
-        this.backbone_layer1_0_bn3_inv_std = arena.SubView(offsets[27], lengths[27]);
-        this.backbone_layer1_0_add = new Tensor(arena.SubView(offsets[28], lengths[28]), N, 32, Hc4, Wc4);
-        this.backbone_layer1_0_relu3 = new Tensor(arena.SubView(offsets[29], lengths[29]), N, 32, Hc4, Wc4);
-        this.backbone_layer2_0_conv1 = new Tensor(arena.SubView(offsets[30], lengths[30]), N, 16, Hc4, Wc4);
-        this.backbone_layer2_0_relu1 = new Tensor(arena.SubView(offsets[31], lengths[31]), N, 16, Hc4, Wc4);
-        this.backbone_layer2_0_bn1_mean = arena.SubView(offsets[32], lengths[32]);
-        this.backbone_layer2_0_bn1_inv_std = arena.SubView(offsets[33], lengths[33]);
-        this.backbone_layer2_0_conv2 = new Tensor(arena.SubView(offsets[34], lengths[34]), N, 16, Hc8, Wc8);
-        this.backbone_layer2_0_relu2 = new Tensor(arena.SubView(offsets[35], lengths[35]), N, 16, Hc8, Wc8);
-        this.backbone_layer2_0_bn2_mean = arena.SubView(offsets[36], lengths[36]);
-        this.backbone_layer2_0_bn2_inv_std = arena.SubView(offsets[37], lengths[37]);
-        this.backbone_layer2_0_conv3 = new Tensor(arena.SubView(offsets[38], lengths[38]), N, 64, Hc8, Wc8);
-        this.backbone_layer2_0_bn3 = new Tensor(arena.SubView(offsets[39], lengths[39]), N, 64, Hc8, Wc8);
-        this.backbone_layer2_0_bn3_mean = arena.SubView(offsets[40], lengths[40]);
-        this.backbone_layer2_0_bn3_inv_std = arena.SubView(offsets[41], lengths[41]);
-        this.backbone_layer2_0_downsample_0 = new Tensor(arena.SubView(offsets[42], lengths[42]), N, 64, Hc8, Wc8);
-        this.backbone_layer2_0_downsample_1 = new Tensor(arena.SubView(offsets[43], lengths[43]), N, 64, Hc8, Wc8);
-        this.backbone_layer2_0_downsample_1_mean = arena.SubView(offsets[44], lengths[44]);
-        this.backbone_layer2_0_downsample_1_inv_std = arena.SubView(offsets[45], lengths[45]);
-        this.backbone_layer2_0_add = new Tensor(arena.SubView(offsets[46], lengths[46]), N, 64, Hc8, Wc8);
-        this.backbone_layer2_0_relu3 = new Tensor(arena.SubView(offsets[47], lengths[47]), N, 64, Hc8, Wc8);
-        this.backbone_layer3_0_conv1 = new Tensor(arena.SubView(offsets[48], lengths[48]), N, 32, Hc8, Wc8);
-        this.backbone_layer3_0_relu1 = new Tensor(arena.SubView(offsets[49], lengths[49]), N, 32, Hc8, Wc8);
-        this.backbone_layer3_0_bn1_mean = arena.SubView(offsets[50], lengths[50]);
-        this.backbone_layer3_0_bn1_inv_std = arena.SubView(offsets[51], lengths[51]);
-        this.backbone_layer3_0_conv2 = new Tensor(arena.SubView(offsets[52], lengths[52]), N, 32, Hc8, Wc8);
-        this.backbone_layer3_0_relu2 = new Tensor(arena.SubView(offsets[53], lengths[53]), N, 32, Hc8, Wc8);
-        this.backbone_layer3_0_bn2_mean = arena.SubView(offsets[54], lengths[54]);
-        this.backbone_layer3_0_bn2_inv_std = arena.SubView(offsets[55], lengths[55]);
-        this.backbone_layer3_0_conv3 = new Tensor(arena.SubView(offsets[56], lengths[56]), N, 128, Hc8, Wc8);
-        this.backbone_layer3_0_bn3 = new Tensor(arena.SubView(offsets[57], lengths[57]), N, 128, Hc8, Wc8);
-        this.backbone_layer3_0_bn3_mean = arena.SubView(offsets[58], lengths[58]);
-        this.backbone_layer3_0_bn3_inv_std = arena.SubView(offsets[59], lengths[59]);
-        this.backbone_layer3_0_downsample_0 = new Tensor(arena.SubView(offsets[60], lengths[60]), N, 128, Hc8, Wc8);
-        this.backbone_layer3_0_downsample_1 = new Tensor(arena.SubView(offsets[61], lengths[61]), N, 128, Hc8, Wc8);
-        this.backbone_layer3_0_downsample_1_mean = arena.SubView(offsets[62], lengths[62]);
-        this.backbone_layer3_0_downsample_1_inv_std = arena.SubView(offsets[63], lengths[63]);
-        this.backbone_layer3_0_add = new Tensor(arena.SubView(offsets[64], lengths[64]), N, 128, Hc8, Wc8);
-        this.backbone_layer3_0_relu3 = new Tensor(arena.SubView(offsets[65], lengths[65]), N, 128, Hc8, Wc8);
-        this.backbone_layer4_0_conv1 = new Tensor(arena.SubView(offsets[66], lengths[66]), N, 64, Hc8, Wc8);
-        this.backbone_layer4_0_relu1 = new Tensor(arena.SubView(offsets[67], lengths[67]), N, 64, Hc8, Wc8);
-        this.backbone_layer4_0_bn1_mean = arena.SubView(offsets[68], lengths[68]);
-        this.backbone_layer4_0_bn1_inv_std = arena.SubView(offsets[69], lengths[69]);
-        this.backbone_layer4_0_conv2 = new Tensor(arena.SubView(offsets[70], lengths[70]), N, 64, Hc8, Wc8);
-        this.backbone_layer4_0_relu2 = new Tensor(arena.SubView(offsets[71], lengths[71]), N, 64, Hc8, Wc8);
-        this.backbone_layer4_0_bn2_mean = arena.SubView(offsets[72], lengths[72]);
-        this.backbone_layer4_0_bn2_inv_std = arena.SubView(offsets[73], lengths[73]);
-        this.backbone_layer4_0_conv3 = new Tensor(arena.SubView(offsets[74], lengths[74]), N, 256, Hc8, Wc8);
-        this.backbone_layer4_0_bn3 = new Tensor(arena.SubView(offsets[75], lengths[75]), N, 256, Hc8, Wc8);
-        this.backbone_layer4_0_bn3_mean = arena.SubView(offsets[76], lengths[76]);
-        this.backbone_layer4_0_bn3_inv_std = arena.SubView(offsets[77], lengths[77]);
-        this.backbone_layer4_0_downsample_0 = new Tensor(arena.SubView(offsets[78], lengths[78]), N, 256, Hc8, Wc8);
-        this.backbone_layer4_0_downsample_1 = new Tensor(arena.SubView(offsets[79], lengths[79]), N, 256, Hc8, Wc8);
-        this.backbone_layer4_0_downsample_1_mean = arena.SubView(offsets[80], lengths[80]);
-        this.backbone_layer4_0_downsample_1_inv_std = arena.SubView(offsets[81], lengths[81]);
-        this.backbone_layer4_0_add = new Tensor(arena.SubView(offsets[82], lengths[82]), N, 256, Hc8, Wc8);
-        this.backbone_layer4_0_relu3 = new Tensor(arena.SubView(offsets[83], lengths[83]), N, 256, Hc8, Wc8);
-        this.head_sa1_conv_res_0 = new Tensor(arena.SubView(offsets[84], lengths[84]), N, 32, Hc4, Wc4);
-        this.head_sa1_conv_res_2 = new Tensor(arena.SubView(offsets[85], lengths[85]), N, 32, Hc4, Wc4);
-        this.head_sa1_conv_res_1_mean = arena.SubView(offsets[86], lengths[86]);
-        this.head_sa1_conv_res_1_inv_std = arena.SubView(offsets[87], lengths[87]);
-        this.head_sa1_conv_res_3 = new Tensor(arena.SubView(offsets[88], lengths[88]), N, 32, Hc4, Wc4);
-        this.head_sa1_conv_res_5 = new Tensor(arena.SubView(offsets[89], lengths[89]), N, 32, Hc4, Wc4);
-        this.head_sa1_conv_res_4_mean = arena.SubView(offsets[90], lengths[90]);
-        this.head_sa1_conv_res_4_inv_std = arena.SubView(offsets[91], lengths[91]);
-        this.head_sa1_pool = new Tensor(arena.SubView(offsets[92], lengths[92]), N, 32, H_6, W_7);
-        this.head_sa1_conv_attn_0 = new Tensor(arena.SubView(offsets[93], lengths[93]), N, 32, H_6, W_7);
-        this.head_sa1_conv_attn_2 = new Tensor(arena.SubView(offsets[94], lengths[94]), N, 32, H_6, W_7);
-        this.head_sa1_conv_attn_1_mean = arena.SubView(offsets[95], lengths[95]);
-        this.head_sa1_conv_attn_1_inv_std = arena.SubView(offsets[96], lengths[96]);
-        this.head_sa1_conv_attn_3 = new Tensor(arena.SubView(offsets[97], lengths[97]), N, 32, H_6, W_7);
-        this.head_sa1_conv_attn_5 = new Tensor(arena.SubView(offsets[98], lengths[98]), N, 32, H_6, W_7);
-        this.head_sa1_conv_attn_4_mean = arena.SubView(offsets[99], lengths[99]);
-        this.head_sa1_conv_attn_4_inv_std = arena.SubView(offsets[100], lengths[100]);
-        this.head_sa1_upsample = new Tensor(arena.SubView(offsets[101], lengths[101]), N, 32, Hc4, Wc4);
-        this.head_sa1_add = new Tensor(arena.SubView(offsets[102], lengths[102]), N, 32, Hc4, Wc4);
-        this.head_cls1 = new Tensor(arena.SubView(offsets[103], lengths[103]), N, 6, Hc4, Wc4);
-        this.head_sa2_conv_res_0 = new Tensor(arena.SubView(offsets[104], lengths[104]), N, 32, Hc8, Wc8);
-        this.head_sa2_conv_res_2 = new Tensor(arena.SubView(offsets[105], lengths[105]), N, 32, Hc8, Wc8);
-        this.head_sa2_conv_res_1_mean = arena.SubView(offsets[106], lengths[106]);
-        this.head_sa2_conv_res_1_inv_std = arena.SubView(offsets[107], lengths[107]);
-        this.head_sa2_conv_res_3 = new Tensor(arena.SubView(offsets[108], lengths[108]), N, 32, Hc8, Wc8);
-        this.head_sa2_conv_res_5 = new Tensor(arena.SubView(offsets[109], lengths[109]), N, 32, Hc8, Wc8);
-        this.head_sa2_conv_res_4_mean = arena.SubView(offsets[110], lengths[110]);
-        this.head_sa2_conv_res_4_inv_std = arena.SubView(offsets[111], lengths[111]);
-        this.head_sa2_pool = new Tensor(arena.SubView(offsets[112], lengths[112]), N, 64, H_8, W_9);
-        this.head_sa2_conv_attn_0 = new Tensor(arena.SubView(offsets[113], lengths[113]), N, 32, H_8, W_9);
-        this.head_sa2_conv_attn_2 = new Tensor(arena.SubView(offsets[114], lengths[114]), N, 32, H_8, W_9);
-        this.head_sa2_conv_attn_1_mean = arena.SubView(offsets[115], lengths[115]);
-        this.head_sa2_conv_attn_1_inv_std = arena.SubView(offsets[116], lengths[116]);
-        this.head_sa2_conv_attn_3 = new Tensor(arena.SubView(offsets[117], lengths[117]), N, 32, H_8, W_9);
-        this.head_sa2_conv_attn_5 = new Tensor(arena.SubView(offsets[118], lengths[118]), N, 32, H_8, W_9);
-        this.head_sa2_conv_attn_4_mean = arena.SubView(offsets[119], lengths[119]);
-        this.head_sa2_conv_attn_4_inv_std = arena.SubView(offsets[120], lengths[120]);
-        this.head_sa2_upsample = new Tensor(arena.SubView(offsets[121], lengths[121]), N, 32, Hc8, Wc8);
-        this.head_sa2_add = new Tensor(arena.SubView(offsets[122], lengths[122]), N, 32, Hc8, Wc8);
-        this.head_cls2 = new Tensor(arena.SubView(offsets[123], lengths[123]), N, 6, Hc8, Wc8);
-        this.head_sa3_conv_res_0 = new Tensor(arena.SubView(offsets[124], lengths[124]), N, 32, Hc8, Wc8);
-        this.head_sa3_conv_res_2 = new Tensor(arena.SubView(offsets[125], lengths[125]), N, 32, Hc8, Wc8);
-        this.head_sa3_conv_res_1_mean = arena.SubView(offsets[126], lengths[126]);
-        this.head_sa3_conv_res_1_inv_std = arena.SubView(offsets[127], lengths[127]);
-        this.head_sa3_conv_res_3 = new Tensor(arena.SubView(offsets[128], lengths[128]), N, 32, Hc8, Wc8);
-        this.head_sa3_conv_res_5 = new Tensor(arena.SubView(offsets[129], lengths[129]), N, 32, Hc8, Wc8);
-        this.head_sa3_conv_res_4_mean = arena.SubView(offsets[130], lengths[130]);
-        this.head_sa3_conv_res_4_inv_std = arena.SubView(offsets[131], lengths[131]);
-        this.head_sa3_pool = new Tensor(arena.SubView(offsets[132], lengths[132]), N, 128, H_8, W_9);
-        this.head_sa3_conv_attn_0 = new Tensor(arena.SubView(offsets[133], lengths[133]), N, 32, H_8, W_9);
-        this.head_sa3_conv_attn_2 = new Tensor(arena.SubView(offsets[134], lengths[134]), N, 32, H_8, W_9);
-        this.head_sa3_conv_attn_1_mean = arena.SubView(offsets[135], lengths[135]);
-        this.head_sa3_conv_attn_1_inv_std = arena.SubView(offsets[136], lengths[136]);
-        this.head_sa3_conv_attn_3 = new Tensor(arena.SubView(offsets[137], lengths[137]), N, 32, H_8, W_9);
-        this.head_sa3_conv_attn_5 = new Tensor(arena.SubView(offsets[138], lengths[138]), N, 32, H_8, W_9);
-        this.head_sa3_conv_attn_4_mean = arena.SubView(offsets[139], lengths[139]);
-        this.head_sa3_conv_attn_4_inv_std = arena.SubView(offsets[140], lengths[140]);
-        this.head_sa3_upsample = new Tensor(arena.SubView(offsets[141], lengths[141]), N, 32, Hc8, Wc8);
-        this.head_sa3_add = new Tensor(arena.SubView(offsets[142], lengths[142]), N, 32, Hc8, Wc8);
-        this.head_cls3 = new Tensor(arena.SubView(offsets[143], lengths[143]), N, 6, Hc8, Wc8);
-        this.head_sa4_conv_res_0 = new Tensor(arena.SubView(offsets[144], lengths[144]), N, 32, Hc8, Wc8);
-        this.head_sa4_conv_res_2 = new Tensor(arena.SubView(offsets[145], lengths[145]), N, 32, Hc8, Wc8);
-        this.head_sa4_conv_res_1_mean = arena.SubView(offsets[146], lengths[146]);
-        this.head_sa4_conv_res_1_inv_std = arena.SubView(offsets[147], lengths[147]);
-        this.head_sa4_conv_res_3 = new Tensor(arena.SubView(offsets[148], lengths[148]), N, 32, Hc8, Wc8);
-        this.head_sa4_conv_res_5 = new Tensor(arena.SubView(offsets[149], lengths[149]), N, 32, Hc8, Wc8);
-        this.head_sa4_conv_res_4_mean = arena.SubView(offsets[150], lengths[150]);
-        this.head_sa4_conv_res_4_inv_std = arena.SubView(offsets[151], lengths[151]);
-        this.head_sa4_pool = new Tensor(arena.SubView(offsets[152], lengths[152]), N, 256, H_8, W_9);
-        this.head_sa4_conv_attn_0 = new Tensor(arena.SubView(offsets[153], lengths[153]), N, 32, H_8, W_9);
-        this.head_sa4_conv_attn_2 = new Tensor(arena.SubView(offsets[154], lengths[154]), N, 32, H_8, W_9);
-        this.head_sa4_conv_attn_1_mean = arena.SubView(offsets[155], lengths[155]);
-        this.head_sa4_conv_attn_1_inv_std = arena.SubView(offsets[156], lengths[156]);
-        this.head_sa4_conv_attn_3 = new Tensor(arena.SubView(offsets[157], lengths[157]), N, 32, H_8, W_9);
-        this.head_sa4_conv_attn_5 = new Tensor(arena.SubView(offsets[158], lengths[158]), N, 32, H_8, W_9);
-        this.head_sa4_conv_attn_4_mean = arena.SubView(offsets[159], lengths[159]);
-        this.head_sa4_conv_attn_4_inv_std = arena.SubView(offsets[160], lengths[160]);
-        this.head_sa4_upsample = new Tensor(arena.SubView(offsets[161], lengths[161]), N, 32, Hc8, Wc8);
-        this.head_sa4_add = new Tensor(arena.SubView(offsets[162], lengths[162]), N, 32, Hc8, Wc8);
-        this.head_cls4 = new Tensor(arena.SubView(offsets[163], lengths[163]), N, 6, Hc8, Wc8);
-        this.head_up1 = new Tensor(arena.SubView(offsets[164], lengths[164]), N, 6, Hc8, Wc8);
-        this.head_concat = new Tensor(arena.SubView(offsets[165], lengths[165]), N, 24, Hc8, Wc8);
-        this.head_mask_conv = new Tensor(arena.SubView(offsets[166], lengths[166]), N, 6, Hc8, Wc8);
-        this.head_gap = new Tensor(arena.SubView(offsets[167], lengths[167]), N, 24, 1, 1);
-        this.head_cat_fc = new Tensor(arena.SubView(offsets[168], lengths[168]), N, 6, 1, 1);
-        this.head_fcn_0 = new Tensor(arena.SubView(offsets[169], lengths[169]), N, 64, Hc8, Wc8);
-        this.head_fcn_2 = new Tensor(arena.SubView(offsets[170], lengths[170]), N, 64, Hc8, Wc8);
-        this.head_fcn_1_mean = arena.SubView(offsets[171], lengths[171]);
-        this.head_fcn_1_inv_std = arena.SubView(offsets[172], lengths[172]);
-        this.head_fcn_3 = new Tensor(arena.SubView(offsets[173], lengths[173]), N, 64, Hc8, Wc8);
-        this.head_fcn_3_mask = arena.SubView(offsets[174], lengths[174]);
-        this.head_fcn_4 = new Tensor(arena.SubView(offsets[175], lengths[175]), N, 6, Hc8, Wc8);
-        this.head_dense = new Tensor(arena.SubView(offsets[176], lengths[176]), N, 6, Hc8, Wc8);
-        this.head_mask_up = new Tensor(arena.SubView(offsets[177], lengths[177]), N, 6, H, W);
-        this.head_dense_up = new Tensor(arena.SubView(offsets[178], lengths[178]), N, 6, H, W);
-        this.loss_mask = arena.SubView(offsets[179], lengths[179]);
-        this.loss_mask_sums = arena.SubView(offsets[180], lengths[180]);
-        this.loss_cat = arena.SubView(offsets[181], lengths[181]);
-        this.loss_dense = arena.SubView(offsets[182], lengths[182]);
-        this.loss_dense_sums = arena.SubView(offsets[183], lengths[183]);
-        head_concat_inputs[0] = head_up1;
-        head_concat_inputGrads[0] = default;
-        head_concat_inputs[1] = head_cls2;
-        head_concat_inputGrads[1] = default;
-        head_concat_inputs[2] = head_cls3;
-        head_concat_inputGrads[2] = default;
-        head_concat_inputs[3] = head_cls4;
-        head_concat_inputGrads[3] = default;
-    }
-
-    private void BindTraining(int N, int H, int W)
-    {
-        int Hc2 = (H + 1) / 2; // ⌈H/2⌉
-        int Wc2 = (W + 1) / 2; // ⌈W/2⌉
-        int Hc4 = (H + 3) / 4; // ⌈H/4⌉
-        int Wc4 = (W + 3) / 4; // ⌈W/4⌉
-        int Hc8 = (H + 7) / 8; // ⌈H/8⌉
-        int Wc8 = (W + 7) / 8; // ⌈W/8⌉
-        int H_6 = (H + 3) / 8; // (H+3)/8
-        int W_7 = (W + 3) / 8; // (W+3)/8
-        int H_8 = (H + 7) / 16; // (H+7)/16
-        int W_9 = (W + 7) / 16; // (W+7)/16
-        long[] lengths =
-        {
-            (long)N * 3 * H * W, // image
-            (long)N * H * W, // label
-            (long)N * 16 * Hc2 * Wc2, // backbone.stem.0
-            (long)N * 16 * Hc2 * Wc2, // backbone.stem.2
-            (long)16, // backbone.stem.1.mean
-            (long)16, // backbone.stem.1.inv_std
-            (long)N * 16 * Hc2 * Wc2, // backbone.stem.3
-            (long)N * 16 * Hc2 * Wc2, // backbone.stem.5
-            (long)16, // backbone.stem.4.mean
-            (long)16, // backbone.stem.4.inv_std
-            (long)N * 32 * Hc2 * Wc2, // backbone.stem.6
-            (long)N * 32 * Hc2 * Wc2, // backbone.stem.8
-            (long)32, // backbone.stem.7.mean
-            (long)32, // backbone.stem.7.inv_std
-            (long)N * 32 * Hc4 * Wc4, // backbone.maxpool
-            (long)N * 32 * Hc4 * Wc4, // backbone.maxpool.argmax
-            (long)N * 8 * Hc4 * Wc4, // backbone.layer1.0.conv1
-            (long)N * 8 * Hc4 * Wc4, // backbone.layer1.0.relu1
-            (long)8, // backbone.layer1.0.bn1.mean
-            (long)8, // backbone.layer1.0.bn1.inv_std
-            (long)N * 8 * Hc4 * Wc4, // backbone.layer1.0.conv2
-            (long)N * 8 * Hc4 * Wc4, // backbone.layer1.0.relu2
-            (long)8, // backbone.layer1.0.bn2.mean
-            (long)8, // backbone.layer1.0.bn2.inv_std
-            (long)N * 32 * Hc4 * Wc4, // backbone.layer1.0.conv3
-            (long)N * 32 * Hc4 * Wc4, // backbone.layer1.0.bn3
-            (long)32, // backbone.layer1.0.bn3.mean
-            (long)32, // backbone.layer1.0.bn3.inv_std
-            (long)N * 32 * Hc4 * Wc4, // backbone.layer1.0.add
-            (long)N * 32 * Hc4 * Wc4, // backbone.layer1.0.relu3
-            (long)N * 16 * Hc4 * Wc4, // backbone.layer2.0.conv1
-            (long)N * 16 * Hc4 * Wc4, // backbone.layer2.0.relu1
-            (long)16, // backbone.layer2.0.bn1.mean
-            (long)16, // backbone.layer2.0.bn1.inv_std
-            (long)N * 16 * Hc8 * Wc8, // backbone.layer2.0.conv2
-            (long)N * 16 * Hc8 * Wc8, // backbone.layer2.0.relu2
-            (long)16, // backbone.layer2.0.bn2.mean
-            (long)16, // backbone.layer2.0.bn2.inv_std
-            (long)N * 64 * Hc8 * Wc8, // backbone.layer2.0.conv3
-            (long)N * 64 * Hc8 * Wc8, // backbone.layer2.0.bn3
-            (long)64, // backbone.layer2.0.bn3.mean
-            (long)64, // backbone.layer2.0.bn3.inv_std
-            (long)N * 64 * Hc8 * Wc8, // backbone.layer2.0.downsample.0
-            (long)N * 64 * Hc8 * Wc8, // backbone.layer2.0.downsample.1
-            (long)64, // backbone.layer2.0.downsample.1.mean
-            (long)64, // backbone.layer2.0.downsample.1.inv_std
-            (long)N * 64 * Hc8 * Wc8, // backbone.layer2.0.add
-            (long)N * 64 * Hc8 * Wc8, // backbone.layer2.0.relu3
-            (long)N * 32 * Hc8 * Wc8, // backbone.layer3.0.conv1
-            (long)N * 32 * Hc8 * Wc8, // backbone.layer3.0.relu1
-            (long)32, // backbone.layer3.0.bn1.mean
-            (long)32, // backbone.layer3.0.bn1.inv_std
-            (long)N * 32 * Hc8 * Wc8, // backbone.layer3.0.conv2
-            (long)N * 32 * Hc8 * Wc8, // backbone.layer3.0.relu2
-            (long)32, // backbone.layer3.0.bn2.mean
-            (long)32, // backbone.layer3.0.bn2.inv_std
-            (long)N * 128 * Hc8 * Wc8, // backbone.layer3.0.conv3
-            (long)N * 128 * Hc8 * Wc8, // backbone.layer3.0.bn3
-            (long)128, // backbone.layer3.0.bn3.mean
-            (long)128, // backbone.layer3.0.bn3.inv_std
-            (long)N * 128 * Hc8 * Wc8, // backbone.layer3.0.downsample.0
-            (long)N * 128 * Hc8 * Wc8, // backbone.layer3.0.downsample.1
-            (long)128, // backbone.layer3.0.downsample.1.mean
-            (long)128, // backbone.layer3.0.downsample.1.inv_std
-            (long)N * 128 * Hc8 * Wc8, // backbone.layer3.0.add
-            (long)N * 128 * Hc8 * Wc8, // backbone.layer3.0.relu3
-            (long)N * 64 * Hc8 * Wc8, // backbone.layer4.0.conv1
-            (long)N * 64 * Hc8 * Wc8, // backbone.layer4.0.relu1
-            (long)64, // backbone.layer4.0.bn1.mean
-            (long)64, // backbone.layer4.0.bn1.inv_std
-            (long)N * 64 * Hc8 * Wc8, // backbone.layer4.0.conv2
-            (long)N * 64 * Hc8 * Wc8, // backbone.layer4.0.relu2
-            (long)64, // backbone.layer4.0.bn2.mean
-            (long)64, // backbone.layer4.0.bn2.inv_std
-            (long)N * 256 * Hc8 * Wc8, // backbone.layer4.0.conv3
-            (long)N * 256 * Hc8 * Wc8, // backbone.layer4.0.bn3
-            (long)256, // backbone.layer4.0.bn3.mean
-            (long)256, // backbone.layer4.0.bn3.inv_std
-            (long)N * 256 * Hc8 * Wc8, // backbone.layer4.0.downsample.0
-            (long)N * 256 * Hc8 * Wc8, // backbone.layer4.0.downsample.1
-            (long)256, // backbone.layer4.0.downsample.1.mean
-            (long)256, // backbone.layer4.0.downsample.1.inv_std
-            (long)N * 256 * Hc8 * Wc8, // backbone.layer4.0.add
-            (long)N * 256 * Hc8 * Wc8, // backbone.layer4.0.relu3
-            (long)N * 32 * Hc4 * Wc4, // head.sa1.conv_res.0
-            (long)N * 32 * Hc4 * Wc4, // head.sa1.conv_res.2
-            (long)32, // head.sa1.conv_res.1.mean
-            (long)32, // head.sa1.conv_res.1.inv_std
-            (long)N * 32 * Hc4 * Wc4, // head.sa1.conv_res.3
-            (long)N * 32 * Hc4 * Wc4, // head.sa1.conv_res.5
-            (long)32, // head.sa1.conv_res.4.mean
-            (long)32, // head.sa1.conv_res.4.inv_std
-            (long)N * 32 * H_6 * W_7, // head.sa1.pool
-            (long)N * 32 * H_6 * W_7, // head.sa1.conv_attn.0
-            (long)N * 32 * H_6 * W_7, // head.sa1.conv_attn.2
-            (long)32, // head.sa1.conv_attn.1.mean
-            (long)32, // head.sa1.conv_attn.1.inv_std
-            (long)N * 32 * H_6 * W_7, // head.sa1.conv_attn.3
-            (long)N * 32 * H_6 * W_7, // head.sa1.conv_attn.5
-            (long)32, // head.sa1.conv_attn.4.mean
-            (long)32, // head.sa1.conv_attn.4.inv_std
-            (long)N * 32 * Hc4 * Wc4, // head.sa1.upsample
-            (long)N * 32 * Hc4 * Wc4, // head.sa1.add
-            (long)N * 6 * Hc4 * Wc4, // head.cls1
-            (long)N * 32 * Hc8 * Wc8, // head.sa2.conv_res.0
-            (long)N * 32 * Hc8 * Wc8, // head.sa2.conv_res.2
-            (long)32, // head.sa2.conv_res.1.mean
-            (long)32, // head.sa2.conv_res.1.inv_std
-            (long)N * 32 * Hc8 * Wc8, // head.sa2.conv_res.3
-            (long)N * 32 * Hc8 * Wc8, // head.sa2.conv_res.5
-            (long)32, // head.sa2.conv_res.4.mean
-            (long)32, // head.sa2.conv_res.4.inv_std
-            (long)N * 64 * H_8 * W_9, // head.sa2.pool
-            (long)N * 32 * H_8 * W_9, // head.sa2.conv_attn.0
-            (long)N * 32 * H_8 * W_9, // head.sa2.conv_attn.2
-            (long)32, // head.sa2.conv_attn.1.mean
-            (long)32, // head.sa2.conv_attn.1.inv_std
-            (long)N * 32 * H_8 * W_9, // head.sa2.conv_attn.3
-            (long)N * 32 * H_8 * W_9, // head.sa2.conv_attn.5
-            (long)32, // head.sa2.conv_attn.4.mean
-            (long)32, // head.sa2.conv_attn.4.inv_std
-            (long)N * 32 * Hc8 * Wc8, // head.sa2.upsample
-            (long)N * 32 * Hc8 * Wc8, // head.sa2.add
-            (long)N * 6 * Hc8 * Wc8, // head.cls2
-            (long)N * 32 * Hc8 * Wc8, // head.sa3.conv_res.0
-            (long)N * 32 * Hc8 * Wc8, // head.sa3.conv_res.2
-            (long)32, // head.sa3.conv_res.1.mean
-            (long)32, // head.sa3.conv_res.1.inv_std
-            (long)N * 32 * Hc8 * Wc8, // head.sa3.conv_res.3
-            (long)N * 32 * Hc8 * Wc8, // head.sa3.conv_res.5
-            (long)32, // head.sa3.conv_res.4.mean
-            (long)32, // head.sa3.conv_res.4.inv_std
-            (long)N * 128 * H_8 * W_9, // head.sa3.pool
-            (long)N * 32 * H_8 * W_9, // head.sa3.conv_attn.0
-            (long)N * 32 * H_8 * W_9, // head.sa3.conv_attn.2
-            (long)32, // head.sa3.conv_attn.1.mean
-            (long)32, // head.sa3.conv_attn.1.inv_std
-            (long)N * 32 * H_8 * W_9, // head.sa3.conv_attn.3
-            (long)N * 32 * H_8 * W_9, // head.sa3.conv_attn.5
-            (long)32, // head.sa3.conv_attn.4.mean
-            (long)32, // head.sa3.conv_attn.4.inv_std
-            (long)N * 32 * Hc8 * Wc8, // head.sa3.upsample
-            (long)N * 32 * Hc8 * Wc8, // head.sa3.add
-            (long)N * 6 * Hc8 * Wc8, // head.cls3
-            (long)N * 32 * Hc8 * Wc8, // head.sa4.conv_res.0
-            (long)N * 32 * Hc8 * Wc8, // head.sa4.conv_res.2
-            (long)32, // head.sa4.conv_res.1.mean
-            (long)32, // head.sa4.conv_res.1.inv_std
-            (long)N * 32 * Hc8 * Wc8, // head.sa4.conv_res.3
-            (long)N * 32 * Hc8 * Wc8, // head.sa4.conv_res.5
-            (long)32, // head.sa4.conv_res.4.mean
-            (long)32, // head.sa4.conv_res.4.inv_std
-            (long)N * 256 * H_8 * W_9, // head.sa4.pool
-            (long)N * 32 * H_8 * W_9, // head.sa4.conv_attn.0
-            (long)N * 32 * H_8 * W_9, // head.sa4.conv_attn.2
-            (long)32, // head.sa4.conv_attn.1.mean
-            (long)32, // head.sa4.conv_attn.1.inv_std
-            (long)N * 32 * H_8 * W_9, // head.sa4.conv_attn.3
-            (long)N * 32 * H_8 * W_9, // head.sa4.conv_attn.5
-            (long)32, // head.sa4.conv_attn.4.mean
-            (long)32, // head.sa4.conv_attn.4.inv_std
-            (long)N * 32 * Hc8 * Wc8, // head.sa4.upsample
-            (long)N * 32 * Hc8 * Wc8, // head.sa4.add
-            (long)N * 6 * Hc8 * Wc8, // head.cls4
-            (long)N * 6 * Hc8 * Wc8, // head.up1
-            (long)N * 24 * Hc8 * Wc8, // head.concat
-            (long)N * 6 * Hc8 * Wc8, // head.mask_conv
-            (long)N * 24 * 1 * 1, // head.gap
-            (long)N * 6 * 1 * 1, // head.cat_fc
-            (long)N * 64 * Hc8 * Wc8, // head.fcn.0
-            (long)N * 64 * Hc8 * Wc8, // head.fcn.2
-            (long)64, // head.fcn.1.mean
-            (long)64, // head.fcn.1.inv_std
-            (long)N * 64 * Hc8 * Wc8, // head.fcn.3
-            (long)N * 64 * Hc8 * Wc8, // head.fcn.3.mask
-            (long)N * 6 * Hc8 * Wc8, // head.fcn.4
-            (long)N * 6 * Hc8 * Wc8, // head.dense
-            (long)N * 6 * H * W, // head.mask_up
-            (long)N * 6 * H * W, // head.dense_up
-            1L, // loss.mask
-            (long)2, // loss.mask.sums
-            1L, // loss.cat
-            1L, // loss.dense
-            (long)2, // loss.dense.sums
-            (long)N * 32 * Hc4 * Wc4, // d(backbone.layer1.0.add)
-            (long)N * 32 * Hc4 * Wc4, // d(backbone.layer1.0.bn3)
-            (long)N * 8 * Hc4 * Wc4, // d(backbone.layer1.0.conv1)
-            (long)N * 8 * Hc4 * Wc4, // d(backbone.layer1.0.conv2)
-            (long)N * 32 * Hc4 * Wc4, // d(backbone.layer1.0.conv3)
-            (long)N * 8 * Hc4 * Wc4, // d(backbone.layer1.0.relu1)
-            (long)N * 8 * Hc4 * Wc4, // d(backbone.layer1.0.relu2)
-            (long)N * 32 * Hc4 * Wc4, // d(backbone.layer1.0.relu3)
-            (long)N * 64 * Hc8 * Wc8, // d(backbone.layer2.0.add)
-            (long)N * 64 * Hc8 * Wc8, // d(backbone.layer2.0.bn3)
-            (long)N * 16 * Hc4 * Wc4, // d(backbone.layer2.0.conv1)
-            (long)N * 16 * Hc8 * Wc8, // d(backbone.layer2.0.conv2)
-            (long)N * 64 * Hc8 * Wc8, // d(backbone.layer2.0.conv3)
-            (long)N * 64 * Hc8 * Wc8, // d(backbone.layer2.0.downsample.0)
-            (long)N * 64 * Hc8 * Wc8, // d(backbone.layer2.0.downsample.1)
-            (long)N * 16 * Hc4 * Wc4, // d(backbone.layer2.0.relu1)
-            (long)N * 16 * Hc8 * Wc8, // d(backbone.layer2.0.relu2)
-            (long)N * 64 * Hc8 * Wc8, // d(backbone.layer2.0.relu3)
-            (long)N * 128 * Hc8 * Wc8, // d(backbone.layer3.0.add)
-            (long)N * 128 * Hc8 * Wc8, // d(backbone.layer3.0.bn3)
-            (long)N * 32 * Hc8 * Wc8, // d(backbone.layer3.0.conv1)
-            (long)N * 32 * Hc8 * Wc8, // d(backbone.layer3.0.conv2)
-            (long)N * 128 * Hc8 * Wc8, // d(backbone.layer3.0.conv3)
-            (long)N * 128 * Hc8 * Wc8, // d(backbone.layer3.0.downsample.0)
-            (long)N * 128 * Hc8 * Wc8, // d(backbone.layer3.0.downsample.1)
-            (long)N * 32 * Hc8 * Wc8, // d(backbone.layer3.0.relu1)
-            (long)N * 32 * Hc8 * Wc8, // d(backbone.layer3.0.relu2)
-            (long)N * 128 * Hc8 * Wc8, // d(backbone.layer3.0.relu3)
-            (long)N * 256 * Hc8 * Wc8, // d(backbone.layer4.0.add)
-            (long)N * 256 * Hc8 * Wc8, // d(backbone.layer4.0.bn3)
-            (long)N * 64 * Hc8 * Wc8, // d(backbone.layer4.0.conv1)
-            (long)N * 64 * Hc8 * Wc8, // d(backbone.layer4.0.conv2)
-            (long)N * 256 * Hc8 * Wc8, // d(backbone.layer4.0.conv3)
-            (long)N * 256 * Hc8 * Wc8, // d(backbone.layer4.0.downsample.0)
-            (long)N * 256 * Hc8 * Wc8, // d(backbone.layer4.0.downsample.1)
-            (long)N * 64 * Hc8 * Wc8, // d(backbone.layer4.0.relu1)
-            (long)N * 64 * Hc8 * Wc8, // d(backbone.layer4.0.relu2)
-            (long)N * 256 * Hc8 * Wc8, // d(backbone.layer4.0.relu3)
-            (long)N * 32 * Hc4 * Wc4, // d(backbone.maxpool)
-            (long)N * 16 * Hc2 * Wc2, // d(backbone.stem.0)
-            (long)N * 16 * Hc2 * Wc2, // d(backbone.stem.2)
-            (long)N * 16 * Hc2 * Wc2, // d(backbone.stem.3)
-            (long)N * 16 * Hc2 * Wc2, // d(backbone.stem.5)
-            (long)N * 32 * Hc2 * Wc2, // d(backbone.stem.6)
-            (long)N * 32 * Hc2 * Wc2, // d(backbone.stem.8)
-            (long)N * 6 * 1 * 1, // d(head.cat_fc)
-            (long)N * 6 * Hc4 * Wc4, // d(head.cls1)
-            (long)N * 6 * Hc8 * Wc8, // d(head.cls2)
-            (long)N * 6 * Hc8 * Wc8, // d(head.cls3)
-            (long)N * 6 * Hc8 * Wc8, // d(head.cls4)
-            (long)N * 24 * Hc8 * Wc8, // d(head.concat)
-            (long)N * 6 * Hc8 * Wc8, // d(head.dense)
-            (long)N * 6 * H * W, // d(head.dense_up)
-            (long)N * 64 * Hc8 * Wc8, // d(head.fcn.0)
-            (long)N * 64 * Hc8 * Wc8, // d(head.fcn.2)
-            (long)N * 64 * Hc8 * Wc8, // d(head.fcn.3)
-            (long)N * 6 * Hc8 * Wc8, // d(head.fcn.4)
-            (long)N * 24 * 1 * 1, // d(head.gap)
-            (long)N * 6 * Hc8 * Wc8, // d(head.mask_conv)
-            (long)N * 6 * H * W, // d(head.mask_up)
-            (long)N * 32 * Hc4 * Wc4, // d(head.sa1.add)
-            (long)N * 32 * H_6 * W_7, // d(head.sa1.conv_attn.0)
-            (long)N * 32 * H_6 * W_7, // d(head.sa1.conv_attn.2)
-            (long)N * 32 * H_6 * W_7, // d(head.sa1.conv_attn.3)
-            (long)N * 32 * H_6 * W_7, // d(head.sa1.conv_attn.5)
-            (long)N * 32 * Hc4 * Wc4, // d(head.sa1.conv_res.0)
-            (long)N * 32 * Hc4 * Wc4, // d(head.sa1.conv_res.2)
-            (long)N * 32 * Hc4 * Wc4, // d(head.sa1.conv_res.3)
-            (long)N * 32 * Hc4 * Wc4, // d(head.sa1.conv_res.5)
-            (long)N * 32 * H_6 * W_7, // d(head.sa1.pool)
-            (long)N * 32 * Hc4 * Wc4, // d(head.sa1.upsample)
-            (long)N * 32 * Hc8 * Wc8, // d(head.sa2.add)
-            (long)N * 32 * H_8 * W_9, // d(head.sa2.conv_attn.0)
-            (long)N * 32 * H_8 * W_9, // d(head.sa2.conv_attn.2)
-            (long)N * 32 * H_8 * W_9, // d(head.sa2.conv_attn.3)
-            (long)N * 32 * H_8 * W_9, // d(head.sa2.conv_attn.5)
-            (long)N * 32 * Hc8 * Wc8, // d(head.sa2.conv_res.0)
-            (long)N * 32 * Hc8 * Wc8, // d(head.sa2.conv_res.2)
-            (long)N * 32 * Hc8 * Wc8, // d(head.sa2.conv_res.3)
-            (long)N * 32 * Hc8 * Wc8, // d(head.sa2.conv_res.5)
-            (long)N * 64 * H_8 * W_9, // d(head.sa2.pool)
-            (long)N * 32 * Hc8 * Wc8, // d(head.sa2.upsample)
-            (long)N * 32 * Hc8 * Wc8, // d(head.sa3.add)
-            (long)N * 32 * H_8 * W_9, // d(head.sa3.conv_attn.0)
-            (long)N * 32 * H_8 * W_9, // d(head.sa3.conv_attn.2)
-            (long)N * 32 * H_8 * W_9, // d(head.sa3.conv_attn.3)
-            (long)N * 32 * H_8 * W_9, // d(head.sa3.conv_attn.5)
-            (long)N * 32 * Hc8 * Wc8, // d(head.sa3.conv_res.0)
-            (long)N * 32 * Hc8 * Wc8, // d(head.sa3.conv_res.2)
-            (long)N * 32 * Hc8 * Wc8, // d(head.sa3.conv_res.3)
-            (long)N * 32 * Hc8 * Wc8, // d(head.sa3.conv_res.5)
-            (long)N * 128 * H_8 * W_9, // d(head.sa3.pool)
-            (long)N * 32 * Hc8 * Wc8, // d(head.sa3.upsample)
-            (long)N * 32 * Hc8 * Wc8, // d(head.sa4.add)
-            (long)N * 32 * H_8 * W_9, // d(head.sa4.conv_attn.0)
-            (long)N * 32 * H_8 * W_9, // d(head.sa4.conv_attn.2)
-            (long)N * 32 * H_8 * W_9, // d(head.sa4.conv_attn.3)
-            (long)N * 32 * H_8 * W_9, // d(head.sa4.conv_attn.5)
-            (long)N * 32 * Hc8 * Wc8, // d(head.sa4.conv_res.0)
-            (long)N * 32 * Hc8 * Wc8, // d(head.sa4.conv_res.2)
-            (long)N * 32 * Hc8 * Wc8, // d(head.sa4.conv_res.3)
-            (long)N * 32 * Hc8 * Wc8, // d(head.sa4.conv_res.5)
-            (long)N * 256 * H_8 * W_9, // d(head.sa4.pool)
-            (long)N * 32 * Hc8 * Wc8, // d(head.sa4.upsample)
-            (long)N * 6 * Hc8 * Wc8, // d(head.up1)
-        };
-        long[] offsets = ArenaPlanner.Place(lengths, TrainingFirst, TrainingLast, TrainingOrder, out long slots);
-        _arena?.Dispose();
-        _arena = Device.Accelerator.Allocate1D<float>(Math.Max(1, slots));
-        PlannedPeakBytes = 4 * slots;
-        ArrayView<float> arena = _arena.View;
-        this.image = new Tensor(arena.SubView(offsets[0], lengths[0]), N, 3, H, W);
-        this._labels = new LabelMap(arena.SubView(offsets[1], lengths[1]).Cast<int>(), N, H, W);
-        this.backbone_stem_0 = new Tensor(arena.SubView(offsets[2], lengths[2]), N, 16, Hc2, Wc2);
-        this.backbone_stem_2 = new Tensor(arena.SubView(offsets[3], lengths[3]), N, 16, Hc2, Wc2);
-        this.backbone_stem_1_mean = arena.SubView(offsets[4], lengths[4]);
-        this.backbone_stem_1_inv_std = arena.SubView(offsets[5], lengths[5]);
-        this.backbone_stem_3 = new Tensor(arena.SubView(offsets[6], lengths[6]), N, 16, Hc2, Wc2);
-        this.backbone_stem_5 = new Tensor(arena.SubView(offsets[7], lengths[7]), N, 16, Hc2, Wc2);
-        this.backbone_stem_4_mean = arena.SubView(offsets[8], lengths[8]);
-        this.backbone_stem_4_inv_std = arena.SubView(offsets[9], lengths[9]);
-        this.backbone_stem_6 = new Tensor(arena.SubView(offsets[10], lengths[10]), N, 32, Hc2, Wc2);
-        this.backbone_stem_8 = new Tensor(arena.SubView(offsets[11], lengths[11]), N, 32, Hc2, Wc2);
-        this.backbone_stem_7_mean = arena.SubView(offsets[12], lengths[12]);
-        this.backbone_stem_7_inv_std = arena.SubView(offsets[13], lengths[13]);
-        this.backbone_maxpool = new Tensor(arena.SubView(offsets[14], lengths[14]), N, 32, Hc4, Wc4);
-        this.backbone_maxpool_argmax = arena.SubView(offsets[15], lengths[15]).Cast<int>();
-        this.backbone_layer1_0_conv1 = new Tensor(arena.SubView(offsets[16], lengths[16]), N, 8, Hc4, Wc4);
-        this.backbone_layer1_0_relu1 = new Tensor(arena.SubView(offsets[17], lengths[17]), N, 8, Hc4, Wc4);
-        this.backbone_layer1_0_bn1_mean = arena.SubView(offsets[18], lengths[18]);
-        this.backbone_layer1_0_bn1_inv_std = arena.SubView(offsets[19], lengths[19]);
-        this.backbone_layer1_0_conv2 = new Tensor(arena.SubView(offsets[20], lengths[20]), N, 8, Hc4, Wc4);
-        this.backbone_layer1_0_relu2 = new Tensor(arena.SubView(offsets[21], lengths[21]), N, 8, Hc4, Wc4);
-        this.backbone_layer1_0_bn2_mean = arena.SubView(offsets[22], lengths[22]);
-        this.backbone_layer1_0_bn2_inv_std = arena.SubView(offsets[23], lengths[23]);
-        this.backbone_layer1_0_conv3 = new Tensor(arena.SubView(offsets[24], lengths[24]), N, 32, Hc4, Wc4);
-        this.backbone_layer1_0_bn3 = new Tensor(arena.SubView(offsets[25], lengths[25]), N, 32, Hc4, Wc4);
-        this.backbone_layer1_0_bn3_mean = arena.SubView(offsets[26], lengths[26]);
-        this.backbone_layer1_0_bn3_inv_std = arena.SubView(offsets[27], lengths[27]);
-        this.backbone_layer1_0_add = new Tensor(arena.SubView(offsets[28], lengths[28]), N, 32, Hc4, Wc4);
-        this.backbone_layer1_0_relu3 = new Tensor(arena.SubView(offsets[29], lengths[29]), N, 32, Hc4, Wc4);
-        this.backbone_layer2_0_conv1 = new Tensor(arena.SubView(offsets[30], lengths[30]), N, 16, Hc4, Wc4);
-        this.backbone_layer2_0_relu1 = new Tensor(arena.SubView(offsets[31], lengths[31]), N, 16, Hc4, Wc4);
-        this.backbone_layer2_0_bn1_mean = arena.SubView(offsets[32], lengths[32]);
-        this.backbone_layer2_0_bn1_inv_std = arena.SubView(offsets[33], lengths[33]);
-        this.backbone_layer2_0_conv2 = new Tensor(arena.SubView(offsets[34], lengths[34]), N, 16, Hc8, Wc8);
-        this.backbone_layer2_0_relu2 = new Tensor(arena.SubView(offsets[35], lengths[35]), N, 16, Hc8, Wc8);
-        this.backbone_layer2_0_bn2_mean = arena.SubView(offsets[36], lengths[36]);
-        this.backbone_layer2_0_bn2_inv_std = arena.SubView(offsets[37], lengths[37]);
-        this.backbone_layer2_0_conv3 = new Tensor(arena.SubView(offsets[38], lengths[38]), N, 64, Hc8, Wc8);
-        this.backbone_layer2_0_bn3 = new Tensor(arena.SubView(offsets[39], lengths[39]), N, 64, Hc8, Wc8);
-        this.backbone_layer2_0_bn3_mean = arena.SubView(offsets[40], lengths[40]);
-        this.backbone_layer2_0_bn3_inv_std = arena.SubView(offsets[41], lengths[41]);
-        this.backbone_layer2_0_downsample_0 = new Tensor(arena.SubView(offsets[42], lengths[42]), N, 64, Hc8, Wc8);
-        this.backbone_layer2_0_downsample_1 = new Tensor(arena.SubView(offsets[43], lengths[43]), N, 64, Hc8, Wc8);
-        this.backbone_layer2_0_downsample_1_mean = arena.SubView(offsets[44], lengths[44]);
-        this.backbone_layer2_0_downsample_1_inv_std = arena.SubView(offsets[45], lengths[45]);
-        this.backbone_layer2_0_add = new Tensor(arena.SubView(offsets[46], lengths[46]), N, 64, Hc8, Wc8);
-        this.backbone_layer2_0_relu3 = new Tensor(arena.SubView(offsets[47], lengths[47]), N, 64, Hc8, Wc8);
-        this.backbone_layer3_0_conv1 = new Tensor(arena.SubView(offsets[48], lengths[48]), N, 32, Hc8, Wc8);
-        this.backbone_layer3_0_relu1 = new Tensor(arena.SubView(offsets[49], lengths[49]), N, 32, Hc8, Wc8);
-        this.backbone_layer3_0_bn1_mean = arena.SubView(offsets[50], lengths[50]);
-        this.backbone_layer3_0_bn1_inv_std = arena.SubView(offsets[51], lengths[51]);
-        this.backbone_layer3_0_conv2 = new Tensor(arena.SubView(offsets[52], lengths[52]), N, 32, Hc8, Wc8);
-        this.backbone_layer3_0_relu2 = new Tensor(arena.SubView(offsets[53], lengths[53]), N, 32, Hc8, Wc8);
-        this.backbone_layer3_0_bn2_mean = arena.SubView(offsets[54], lengths[54]);
-        this.backbone_layer3_0_bn2_inv_std = arena.SubView(offsets[55], lengths[55]);
-        this.backbone_layer3_0_conv3 = new Tensor(arena.SubView(offsets[56], lengths[56]), N, 128, Hc8, Wc8);
-        this.backbone_layer3_0_bn3 = new Tensor(arena.SubView(offsets[57], lengths[57]), N, 128, Hc8, Wc8);
-        this.backbone_layer3_0_bn3_mean = arena.SubView(offsets[58], lengths[58]);
-        this.backbone_layer3_0_bn3_inv_std = arena.SubView(offsets[59], lengths[59]);
-        this.backbone_layer3_0_downsample_0 = new Tensor(arena.SubView(offsets[60], lengths[60]), N, 128, Hc8, Wc8);
-        this.backbone_layer3_0_downsample_1 = new Tensor(arena.SubView(offsets[61], lengths[61]), N, 128, Hc8, Wc8);
-        this.backbone_layer3_0_downsample_1_mean = arena.SubView(offsets[62], lengths[62]);
-        this.backbone_layer3_0_downsample_1_inv_std = arena.SubView(offsets[63], lengths[63]);
-        this.backbone_layer3_0_add = new Tensor(arena.SubView(offsets[64], lengths[64]), N, 128, Hc8, Wc8);
-        this.backbone_layer3_0_relu3 = new Tensor(arena.SubView(offsets[65], lengths[65]), N, 128, Hc8, Wc8);
-        this.backbone_layer4_0_conv1 = new Tensor(arena.SubView(offsets[66], lengths[66]), N, 64, Hc8, Wc8);
-        this.backbone_layer4_0_relu1 = new Tensor(arena.SubView(offsets[67], lengths[67]), N, 64, Hc8, Wc8);
-        this.backbone_layer4_0_bn1_mean = arena.SubView(offsets[68], lengths[68]);
-        this.backbone_layer4_0_bn1_inv_std = arena.SubView(offsets[69], lengths[69]);
-        this.backbone_layer4_0_conv2 = new Tensor(arena.SubView(offsets[70], lengths[70]), N, 64, Hc8, Wc8);
-        this.backbone_layer4_0_relu2 = new Tensor(arena.SubView(offsets[71], lengths[71]), N, 64, Hc8, Wc8);
-        this.backbone_layer4_0_bn2_mean = arena.SubView(offsets[72], lengths[72]);
-        this.backbone_layer4_0_bn2_inv_std = arena.SubView(offsets[73], lengths[73]);
-        this.backbone_layer4_0_conv3 = new Tensor(arena.SubView(offsets[74], lengths[74]), N, 256, Hc8, Wc8);
-        this.backbone_layer4_0_bn3 = new Tensor(arena.SubView(offsets[75], lengths[75]), N, 256, Hc8, Wc8);
-        this.backbone_layer4_0_bn3_mean = arena.SubView(offsets[76], lengths[76]);
-        this.backbone_layer4_0_bn3_inv_std = arena.SubView(offsets[77], lengths[77]);
-        this.backbone_layer4_0_downsample_0 = new Tensor(arena.SubView(offsets[78], lengths[78]), N, 256, Hc8, Wc8);
-        this.backbone_layer4_0_downsample_1 = new Tensor(arena.SubView(offsets[79], lengths[79]), N, 256, Hc8, Wc8);
-        this.backbone_layer4_0_downsample_1_mean = arena.SubView(offsets[80], lengths[80]);
-        this.backbone_layer4_0_downsample_1_inv_std = arena.SubView(offsets[81], lengths[81]);
-        this.backbone_layer4_0_add = new Tensor(arena.SubView(offsets[82], lengths[82]), N, 256, Hc8, Wc8);
-        this.backbone_layer4_0_relu3 = new Tensor(arena.SubView(offsets[83], lengths[83]), N, 256, Hc8, Wc8);
-        this.head_sa1_conv_res_0 = new Tensor(arena.SubView(offsets[84], lengths[84]), N, 32, Hc4, Wc4);
-        this.head_sa1_conv_res_2 = new Tensor(arena.SubView(offsets[85], lengths[85]), N, 32, Hc4, Wc4);
-        this.head_sa1_conv_res_1_mean = arena.SubView(offsets[86], lengths[86]);
-        this.head_sa1_conv_res_1_inv_std = arena.SubView(offsets[87], lengths[87]);
-        this.head_sa1_conv_res_3 = new Tensor(arena.SubView(offsets[88], lengths[88]), N, 32, Hc4, Wc4);
-        this.head_sa1_conv_res_5 = new Tensor(arena.SubView(offsets[89], lengths[89]), N, 32, Hc4, Wc4);
-        this.head_sa1_conv_res_4_mean = arena.SubView(offsets[90], lengths[90]);
-        this.head_sa1_conv_res_4_inv_std = arena.SubView(offsets[91], lengths[91]);
-        this.head_sa1_pool = new Tensor(arena.SubView(offsets[92], lengths[92]), N, 32, H_6, W_7);
-        this.head_sa1_conv_attn_0 = new Tensor(arena.SubView(offsets[93], lengths[93]), N, 32, H_6, W_7);
-        this.head_sa1_conv_attn_2 = new Tensor(arena.SubView(offsets[94], lengths[94]), N, 32, H_6, W_7);
-        this.head_sa1_conv_attn_1_mean = arena.SubView(offsets[95], lengths[95]);
-        this.head_sa1_conv_attn_1_inv_std = arena.SubView(offsets[96], lengths[96]);
-        this.head_sa1_conv_attn_3 = new Tensor(arena.SubView(offsets[97], lengths[97]), N, 32, H_6, W_7);
-        this.head_sa1_conv_attn_5 = new Tensor(arena.SubView(offsets[98], lengths[98]), N, 32, H_6, W_7);
-        this.head_sa1_conv_attn_4_mean = arena.SubView(offsets[99], lengths[99]);
-        this.head_sa1_conv_attn_4_inv_std = arena.SubView(offsets[100], lengths[100]);
-        this.head_sa1_upsample = new Tensor(arena.SubView(offsets[101], lengths[101]), N, 32, Hc4, Wc4);
-        this.head_sa1_add = new Tensor(arena.SubView(offsets[102], lengths[102]), N, 32, Hc4, Wc4);
-        this.head_cls1 = new Tensor(arena.SubView(offsets[103], lengths[103]), N, 6, Hc4, Wc4);
-        this.head_sa2_conv_res_0 = new Tensor(arena.SubView(offsets[104], lengths[104]), N, 32, Hc8, Wc8);
-        this.head_sa2_conv_res_2 = new Tensor(arena.SubView(offsets[105], lengths[105]), N, 32, Hc8, Wc8);
-        this.head_sa2_conv_res_1_mean = arena.SubView(offsets[106], lengths[106]);
-        this.head_sa2_conv_res_1_inv_std = arena.SubView(offsets[107], lengths[107]);
-        this.head_sa2_conv_res_3 = new Tensor(arena.SubView(offsets[108], lengths[108]), N, 32, Hc8, Wc8);
-        this.head_sa2_conv_res_5 = new Tensor(arena.SubView(offsets[109], lengths[109]), N, 32, Hc8, Wc8);
-        this.head_sa2_conv_res_4_mean = arena.SubView(offsets[110], lengths[110]);
-        this.head_sa2_conv_res_4_inv_std = arena.SubView(offsets[111], lengths[111]);
-        this.head_sa2_pool = new Tensor(arena.SubView(offsets[112], lengths[112]), N, 64, H_8, W_9);
-        this.head_sa2_conv_attn_0 = new Tensor(arena.SubView(offsets[113], lengths[113]), N, 32, H_8, W_9);
-        this.head_sa2_conv_attn_2 = new Tensor(arena.SubView(offsets[114], lengths[114]), N, 32, H_8, W_9);
-        this.head_sa2_conv_attn_1_mean = arena.SubView(offsets[115], lengths[115]);
-        this.head_sa2_conv_attn_1_inv_std = arena.SubView(offsets[116], lengths[116]);
-        this.head_sa2_conv_attn_3 = new Tensor(arena.SubView(offsets[117], lengths[117]), N, 32, H_8, W_9);
-        this.head_sa2_conv_attn_5 = new Tensor(arena.SubView(offsets[118], lengths[118]), N, 32, H_8, W_9);
-        this.head_sa2_conv_attn_4_mean = arena.SubView(offsets[119], lengths[119]);
-        this.head_sa2_conv_attn_4_inv_std = arena.SubView(offsets[120], lengths[120]);
-        this.head_sa2_upsample = new Tensor(arena.SubView(offsets[121], lengths[121]), N, 32, Hc8, Wc8);
-        this.head_sa2_add = new Tensor(arena.SubView(offsets[122], lengths[122]), N, 32, Hc8, Wc8);
-        this.head_cls2 = new Tensor(arena.SubView(offsets[123], lengths[123]), N, 6, Hc8, Wc8);
-        this.head_sa3_conv_res_0 = new Tensor(arena.SubView(offsets[124], lengths[124]), N, 32, Hc8, Wc8);
-        this.head_sa3_conv_res_2 = new Tensor(arena.SubView(offsets[125], lengths[125]), N, 32, Hc8, Wc8);
-        this.head_sa3_conv_res_1_mean = arena.SubView(offsets[126], lengths[126]);
-        this.head_sa3_conv_res_1_inv_std = arena.SubView(offsets[127], lengths[127]);
-        this.head_sa3_conv_res_3 = new Tensor(arena.SubView(offsets[128], lengths[128]), N, 32, Hc8, Wc8);
-        this.head_sa3_conv_res_5 = new Tensor(arena.SubView(offsets[129], lengths[129]), N, 32, Hc8, Wc8);
-        this.head_sa3_conv_res_4_mean = arena.SubView(offsets[130], lengths[130]);
-        this.head_sa3_conv_res_4_inv_std = arena.SubView(offsets[131], lengths[131]);
-        this.head_sa3_pool = new Tensor(arena.SubView(offsets[132], lengths[132]), N, 128, H_8, W_9);
-        this.head_sa3_conv_attn_0 = new Tensor(arena.SubView(offsets[133], lengths[133]), N, 32, H_8, W_9);
-        this.head_sa3_conv_attn_2 = new Tensor(arena.SubView(offsets[134], lengths[134]), N, 32, H_8, W_9);
-        this.head_sa3_conv_attn_1_mean = arena.SubView(offsets[135], lengths[135]);
-        this.head_sa3_conv_attn_1_inv_std = arena.SubView(offsets[136], lengths[136]);
-        this.head_sa3_conv_attn_3 = new Tensor(arena.SubView(offsets[137], lengths[137]), N, 32, H_8, W_9);
-        this.head_sa3_conv_attn_5 = new Tensor(arena.SubView(offsets[138], lengths[138]), N, 32, H_8, W_9);
-        this.head_sa3_conv_attn_4_mean = arena.SubView(offsets[139], lengths[139]);
-        this.head_sa3_conv_attn_4_inv_std = arena.SubView(offsets[140], lengths[140]);
-        this.head_sa3_upsample = new Tensor(arena.SubView(offsets[141], lengths[141]), N, 32, Hc8, Wc8);
-        this.head_sa3_add = new Tensor(arena.SubView(offsets[142], lengths[142]), N, 32, Hc8, Wc8);
-        this.head_cls3 = new Tensor(arena.SubView(offsets[143], lengths[143]), N, 6, Hc8, Wc8);
-        this.head_sa4_conv_res_0 = new Tensor(arena.SubView(offsets[144], lengths[144]), N, 32, Hc8, Wc8);
-        this.head_sa4_conv_res_2 = new Tensor(arena.SubView(offsets[145], lengths[145]), N, 32, Hc8, Wc8);
-        this.head_sa4_conv_res_1_mean = arena.SubView(offsets[146], lengths[146]);
-        this.head_sa4_conv_res_1_inv_std = arena.SubView(offsets[147], lengths[147]);
-        this.head_sa4_conv_res_3 = new Tensor(arena.SubView(offsets[148], lengths[148]), N, 32, Hc8, Wc8);
-        this.head_sa4_conv_res_5 = new Tensor(arena.SubView(offsets[149], lengths[149]), N, 32, Hc8, Wc8);
-        this.head_sa4_conv_res_4_mean = arena.SubView(offsets[150], lengths[150]);
-        this.head_sa4_conv_res_4_inv_std = arena.SubView(offsets[151], lengths[151]);
-        this.head_sa4_pool = new Tensor(arena.SubView(offsets[152], lengths[152]), N, 256, H_8, W_9);
-        this.head_sa4_conv_attn_0 = new Tensor(arena.SubView(offsets[153], lengths[153]), N, 32, H_8, W_9);
-        this.head_sa4_conv_attn_2 = new Tensor(arena.SubView(offsets[154], lengths[154]), N, 32, H_8, W_9);
-        this.head_sa4_conv_attn_1_mean = arena.SubView(offsets[155], lengths[155]);
-        this.head_sa4_conv_attn_1_inv_std = arena.SubView(offsets[156], lengths[156]);
-        this.head_sa4_conv_attn_3 = new Tensor(arena.SubView(offsets[157], lengths[157]), N, 32, H_8, W_9);
-        this.head_sa4_conv_attn_5 = new Tensor(arena.SubView(offsets[158], lengths[158]), N, 32, H_8, W_9);
-        this.head_sa4_conv_attn_4_mean = arena.SubView(offsets[159], lengths[159]);
-        this.head_sa4_conv_attn_4_inv_std = arena.SubView(offsets[160], lengths[160]);
-        this.head_sa4_upsample = new Tensor(arena.SubView(offsets[161], lengths[161]), N, 32, Hc8, Wc8);
-        this.head_sa4_add = new Tensor(arena.SubView(offsets[162], lengths[162]), N, 32, Hc8, Wc8);
-        this.head_cls4 = new Tensor(arena.SubView(offsets[163], lengths[163]), N, 6, Hc8, Wc8);
-        this.head_up1 = new Tensor(arena.SubView(offsets[164], lengths[164]), N, 6, Hc8, Wc8);
-        this.head_concat = new Tensor(arena.SubView(offsets[165], lengths[165]), N, 24, Hc8, Wc8);
-        this.head_mask_conv = new Tensor(arena.SubView(offsets[166], lengths[166]), N, 6, Hc8, Wc8);
-        this.head_gap = new Tensor(arena.SubView(offsets[167], lengths[167]), N, 24, 1, 1);
-        this.head_cat_fc = new Tensor(arena.SubView(offsets[168], lengths[168]), N, 6, 1, 1);
-        this.head_fcn_0 = new Tensor(arena.SubView(offsets[169], lengths[169]), N, 64, Hc8, Wc8);
-        this.head_fcn_2 = new Tensor(arena.SubView(offsets[170], lengths[170]), N, 64, Hc8, Wc8);
-        this.head_fcn_1_mean = arena.SubView(offsets[171], lengths[171]);
-        this.head_fcn_1_inv_std = arena.SubView(offsets[172], lengths[172]);
-        this.head_fcn_3 = new Tensor(arena.SubView(offsets[173], lengths[173]), N, 64, Hc8, Wc8);
-        this.head_fcn_3_mask = arena.SubView(offsets[174], lengths[174]);
-        this.head_fcn_4 = new Tensor(arena.SubView(offsets[175], lengths[175]), N, 6, Hc8, Wc8);
-        this.head_dense = new Tensor(arena.SubView(offsets[176], lengths[176]), N, 6, Hc8, Wc8);
-        this.head_mask_up = new Tensor(arena.SubView(offsets[177], lengths[177]), N, 6, H, W);
-        this.head_dense_up = new Tensor(arena.SubView(offsets[178], lengths[178]), N, 6, H, W);
-        this.loss_mask = arena.SubView(offsets[179], lengths[179]);
-        this.loss_mask_sums = arena.SubView(offsets[180], lengths[180]);
-        this.loss_cat = arena.SubView(offsets[181], lengths[181]);
-        this.loss_dense = arena.SubView(offsets[182], lengths[182]);
-        this.loss_dense_sums = arena.SubView(offsets[183], lengths[183]);
-        this.d_backbone_layer1_0_add = new Tensor(arena.SubView(offsets[184], lengths[184]), N, 32, Hc4, Wc4);
-        this.d_backbone_layer1_0_bn3 = new Tensor(arena.SubView(offsets[185], lengths[185]), N, 32, Hc4, Wc4);
-        this.d_backbone_layer1_0_conv1 = new Tensor(arena.SubView(offsets[186], lengths[186]), N, 8, Hc4, Wc4);
-        this.d_backbone_layer1_0_conv2 = new Tensor(arena.SubView(offsets[187], lengths[187]), N, 8, Hc4, Wc4);
-        this.d_backbone_layer1_0_conv3 = new Tensor(arena.SubView(offsets[188], lengths[188]), N, 32, Hc4, Wc4);
-        this.d_backbone_layer1_0_relu1 = new Tensor(arena.SubView(offsets[189], lengths[189]), N, 8, Hc4, Wc4);
-        this.d_backbone_layer1_0_relu2 = new Tensor(arena.SubView(offsets[190], lengths[190]), N, 8, Hc4, Wc4);
-        this.d_backbone_layer1_0_relu3 = new Tensor(arena.SubView(offsets[191], lengths[191]), N, 32, Hc4, Wc4);
-        this.d_backbone_layer2_0_add = new Tensor(arena.SubView(offsets[192], lengths[192]), N, 64, Hc8, Wc8);
-        this.d_backbone_layer2_0_bn3 = new Tensor(arena.SubView(offsets[193], lengths[193]), N, 64, Hc8, Wc8);
-        this.d_backbone_layer2_0_conv1 = new Tensor(arena.SubView(offsets[194], lengths[194]), N, 16, Hc4, Wc4);
-        this.d_backbone_layer2_0_conv2 = new Tensor(arena.SubView(offsets[195], lengths[195]), N, 16, Hc8, Wc8);
-        this.d_backbone_layer2_0_conv3 = new Tensor(arena.SubView(offsets[196], lengths[196]), N, 64, Hc8, Wc8);
-        this.d_backbone_layer2_0_downsample_0 = new Tensor(arena.SubView(offsets[197], lengths[197]), N, 64, Hc8, Wc8);
-        this.d_backbone_layer2_0_downsample_1 = new Tensor(arena.SubView(offsets[198], lengths[198]), N, 64, Hc8, Wc8);
-        this.d_backbone_layer2_0_relu1 = new Tensor(arena.SubView(offsets[199], lengths[199]), N, 16, Hc4, Wc4);
-        this.d_backbone_layer2_0_relu2 = new Tensor(arena.SubView(offsets[200], lengths[200]), N, 16, Hc8, Wc8);
-        this.d_backbone_layer2_0_relu3 = new Tensor(arena.SubView(offsets[201], lengths[201]), N, 64, Hc8, Wc8);
-        this.d_backbone_layer3_0_add = new Tensor(arena.SubView(offsets[202], lengths[202]), N, 128, Hc8, Wc8);
-        this.d_backbone_layer3_0_bn3 = new Tensor(arena.SubView(offsets[203], lengths[203]), N, 128, Hc8, Wc8);
-        this.d_backbone_layer3_0_conv1 = new Tensor(arena.SubView(offsets[204], lengths[204]), N, 32, Hc8, Wc8);
-        this.d_backbone_layer3_0_conv2 = new Tensor(arena.SubView(offsets[205], lengths[205]), N, 32, Hc8, Wc8);
-        this.d_backbone_layer3_0_conv3 = new Tensor(arena.SubView(offsets[206], lengths[206]), N, 128, Hc8, Wc8);
-        this.d_backbone_layer3_0_downsample_0 = new Tensor(arena.SubView(offsets[207], lengths[207]), N, 128, Hc8, Wc8);
-        this.d_backbone_layer3_0_downsample_1 = new Tensor(arena.SubView(offsets[208], lengths[208]), N, 128, Hc8, Wc8);
-        this.d_backbone_layer3_0_relu1 = new Tensor(arena.SubView(offsets[209], lengths[209]), N, 32, Hc8, Wc8);
-        this.d_backbone_layer3_0_relu2 = new Tensor(arena.SubView(offsets[210], lengths[210]), N, 32, Hc8, Wc8);
-        this.d_backbone_layer3_0_relu3 = new Tensor(arena.SubView(offsets[211], lengths[211]), N, 128, Hc8, Wc8);
-        this.d_backbone_layer4_0_add = new Tensor(arena.SubView(offsets[212], lengths[212]), N, 256, Hc8, Wc8);
-        this.d_backbone_layer4_0_bn3 = new Tensor(arena.SubView(offsets[213], lengths[213]), N, 256, Hc8, Wc8);
-        this.d_backbone_layer4_0_conv1 = new Tensor(arena.SubView(offsets[214], lengths[214]), N, 64, Hc8, Wc8);
-        this.d_backbone_layer4_0_conv2 = new Tensor(arena.SubView(offsets[215], lengths[215]), N, 64, Hc8, Wc8);
-        this.d_backbone_layer4_0_conv3 = new Tensor(arena.SubView(offsets[216], lengths[216]), N, 256, Hc8, Wc8);
-        this.d_backbone_layer4_0_downsample_0 = new Tensor(arena.SubView(offsets[217], lengths[217]), N, 256, Hc8, Wc8);
-        this.d_backbone_layer4_0_downsample_1 = new Tensor(arena.SubView(offsets[218], lengths[218]), N, 256, Hc8, Wc8);
-        this.d_backbone_layer4_0_relu1 = new Tensor(arena.SubView(offsets[219], lengths[219]), N, 64, Hc8, Wc8);
-        this.d_backbone_layer4_0_relu2 = new Tensor(arena.SubView(offsets[220], lengths[220]), N, 64, Hc8, Wc8);
-        this.d_backbone_layer4_0_relu3 = new Tensor(arena.SubView(offsets[221], lengths[221]), N, 256, Hc8, Wc8);
-        this.d_backbone_maxpool = new Tensor(arena.SubView(offsets[222], lengths[222]), N, 32, Hc4, Wc4);
-        this.d_backbone_stem_0 = new Tensor(arena.SubView(offsets[223], lengths[223]), N, 16, Hc2, Wc2);
-        this.d_backbone_stem_2 = new Tensor(arena.SubView(offsets[224], lengths[224]), N, 16, Hc2, Wc2);
-        this.d_backbone_stem_3 = new Tensor(arena.SubView(offsets[225], lengths[225]), N, 16, Hc2, Wc2);
-        this.d_backbone_stem_5 = new Tensor(arena.SubView(offsets[226], lengths[226]), N, 16, Hc2, Wc2);
-        this.d_backbone_stem_6 = new Tensor(arena.SubView(offsets[227], lengths[227]), N, 32, Hc2, Wc2);
-        this.d_backbone_stem_8 = new Tensor(arena.SubView(offsets[228], lengths[228]), N, 32, Hc2, Wc2);
-        this.d_head_cat_fc = new Tensor(arena.SubView(offsets[229], lengths[229]), N, 6, 1, 1);
-        this.d_head_cls1 = new Tensor(arena.SubView(offsets[230], lengths[230]), N, 6, Hc4, Wc4);
-        this.d_head_cls2 = new Tensor(arena.SubView(offsets[231], lengths[231]), N, 6, Hc8, Wc8);
-        this.d_head_cls3 = new Tensor(arena.SubView(offsets[232], lengths[232]), N, 6, Hc8, Wc8);
-        this.d_head_cls4 = new Tensor(arena.SubView(offsets[233], lengths[233]), N, 6, Hc8, Wc8);
-        this.d_head_concat = new Tensor(arena.SubView(offsets[234], lengths[234]), N, 24, Hc8, Wc8);
-        this.d_head_dense = new Tensor(arena.SubView(offsets[235], lengths[235]), N, 6, Hc8, Wc8);
-        this.d_head_dense_up = new Tensor(arena.SubView(offsets[236], lengths[236]), N, 6, H, W);
-        this.d_head_fcn_0 = new Tensor(arena.SubView(offsets[237], lengths[237]), N, 64, Hc8, Wc8);
-        this.d_head_fcn_2 = new Tensor(arena.SubView(offsets[238], lengths[238]), N, 64, Hc8, Wc8);
-        this.d_head_fcn_3 = new Tensor(arena.SubView(offsets[239], lengths[239]), N, 64, Hc8, Wc8);
-        this.d_head_fcn_4 = new Tensor(arena.SubView(offsets[240], lengths[240]), N, 6, Hc8, Wc8);
-        this.d_head_gap = new Tensor(arena.SubView(offsets[241], lengths[241]), N, 24, 1, 1);
-        this.d_head_mask_conv = new Tensor(arena.SubView(offsets[242], lengths[242]), N, 6, Hc8, Wc8);
-        this.d_head_mask_up = new Tensor(arena.SubView(offsets[243], lengths[243]), N, 6, H, W);
-        this.d_head_sa1_add = new Tensor(arena.SubView(offsets[244], lengths[244]), N, 32, Hc4, Wc4);
-        this.d_head_sa1_conv_attn_0 = new Tensor(arena.SubView(offsets[245], lengths[245]), N, 32, H_6, W_7);
-        this.d_head_sa1_conv_attn_2 = new Tensor(arena.SubView(offsets[246], lengths[246]), N, 32, H_6, W_7);
-        this.d_head_sa1_conv_attn_3 = new Tensor(arena.SubView(offsets[247], lengths[247]), N, 32, H_6, W_7);
-        this.d_head_sa1_conv_attn_5 = new Tensor(arena.SubView(offsets[248], lengths[248]), N, 32, H_6, W_7);
-        this.d_head_sa1_conv_res_0 = new Tensor(arena.SubView(offsets[249], lengths[249]), N, 32, Hc4, Wc4);
-        this.d_head_sa1_conv_res_2 = new Tensor(arena.SubView(offsets[250], lengths[250]), N, 32, Hc4, Wc4);
-        this.d_head_sa1_conv_res_3 = new Tensor(arena.SubView(offsets[251], lengths[251]), N, 32, Hc4, Wc4);
-        this.d_head_sa1_conv_res_5 = new Tensor(arena.SubView(offsets[252], lengths[252]), N, 32, Hc4, Wc4);
-        this.d_head_sa1_pool = new Tensor(arena.SubView(offsets[253], lengths[253]), N, 32, H_6, W_7);
-        this.d_head_sa1_upsample = new Tensor(arena.SubView(offsets[254], lengths[254]), N, 32, Hc4, Wc4);
-        this.d_head_sa2_add = new Tensor(arena.SubView(offsets[255], lengths[255]), N, 32, Hc8, Wc8);
-        this.d_head_sa2_conv_attn_0 = new Tensor(arena.SubView(offsets[256], lengths[256]), N, 32, H_8, W_9);
-        this.d_head_sa2_conv_attn_2 = new Tensor(arena.SubView(offsets[257], lengths[257]), N, 32, H_8, W_9);
-        this.d_head_sa2_conv_attn_3 = new Tensor(arena.SubView(offsets[258], lengths[258]), N, 32, H_8, W_9);
-        this.d_head_sa2_conv_attn_5 = new Tensor(arena.SubView(offsets[259], lengths[259]), N, 32, H_8, W_9);
-        this.d_head_sa2_conv_res_0 = new Tensor(arena.SubView(offsets[260], lengths[260]), N, 32, Hc8, Wc8);
-        this.d_head_sa2_conv_res_2 = new Tensor(arena.SubView(offsets[261], lengths[261]), N, 32, Hc8, Wc8);
-        this.d_head_sa2_conv_res_3 = new Tensor(arena.SubView(offsets[262], lengths[262]), N, 32, Hc8, Wc8);
-        this.d_head_sa2_conv_res_5 = new Tensor(arena.SubView(offsets[263], lengths[263]), N, 32, Hc8, Wc8);
-        this.d_head_sa2_pool = new Tensor(arena.SubView(offsets[264], lengths[264]), N, 64, H_8, W_9);
-        this.d_head_sa2_upsample = new Tensor(arena.SubView(offsets[265], lengths[265]), N, 32, Hc8, Wc8);
-        this.d_head_sa3_add = new Tensor(arena.SubView(offsets[266], lengths[266]), N, 32, Hc8, Wc8);
-        this.d_head_sa3_conv_attn_0 = new Tensor(arena.SubView(offsets[267], lengths[267]), N, 32, H_8, W_9);
-        this.d_head_sa3_conv_attn_2 = new Tensor(arena.SubView(offsets[268], lengths[268]), N, 32, H_8, W_9);
-        this.d_head_sa3_conv_attn_3 = new Tensor(arena.SubView(offsets[269], lengths[269]), N, 32, H_8, W_9);
-        this.d_head_sa3_conv_attn_5 = new Tensor(arena.SubView(offsets[270], lengths[270]), N, 32, H_8, W_9);
-        this.d_head_sa3_conv_res_0 = new Tensor(arena.SubView(offsets[271], lengths[271]), N, 32, Hc8, Wc8);
-        this.d_head_sa3_conv_res_2 = new Tensor(arena.SubView(offsets[272], lengths[272]), N, 32, Hc8, Wc8);
-        this.d_head_sa3_conv_res_3 = new Tensor(arena.SubView(offsets[273], lengths[273]), N, 32, Hc8, Wc8);
-        this.d_head_sa3_conv_res_5 = new Tensor(arena.SubView(offsets[274], lengths[274]), N, 32, Hc8, Wc8);
-        this.d_head_sa3_pool = new Tensor(arena.SubView(offsets[275], lengths[275]), N, 128, H_8, W_9);
-        this.d_head_sa3_upsample = new Tensor(arena.SubView(offsets[276], lengths[276]), N, 32, Hc8, Wc8);
-        this.d_head_sa4_add = new Tensor(arena.SubView(offsets[277], lengths[277]), N, 32, Hc8, Wc8);
-        this.d_head_sa4_conv_attn_0 = new Tensor(arena.SubView(offsets[278], lengths[278]), N, 32, H_8, W_9);
-        this.d_head_sa4_conv_attn_2 = new Tensor(arena.SubView(offsets[279], lengths[279]), N, 32, H_8, W_9);
-        this.d_head_sa4_conv_attn_3 = new Tensor(arena.SubView(offsets[280], lengths[280]), N, 32, H_8, W_9);
-        this.d_head_sa4_conv_attn_5 = new Tensor(arena.SubView(offsets[281], lengths[281]), N, 32, H_8, W_9);
-        this.d_head_sa4_conv_res_0 = new Tensor(arena.SubView(offsets[282], lengths[282]), N, 32, Hc8, Wc8);
-        this.d_head_sa4_conv_res_2 = new Tensor(arena.SubView(offsets[283], lengths[283]), N, 32, Hc8, Wc8);
-        this.d_head_sa4_conv_res_3 = new Tensor(arena.SubView(offsets[284], lengths[284]), N, 32, Hc8, Wc8);
-        this.d_head_sa4_conv_res_5 = new Tensor(arena.SubView(offsets[285], lengths[285]), N, 32, Hc8, Wc8);
-        this.d_head_sa4_pool = new Tensor(arena.SubView(offsets[286], lengths[286]), N, 256, H_8, W_9);
-        this.d_head_sa4_upsample = new Tensor(arena.SubView(offsets[287], lengths[287]), N, 32, Hc8, Wc8);
-        this.d_head_up1 = new Tensor(arena.SubView(offsets[288], lengths[288]), N, 6, Hc8, Wc8);
+        this.image = arena.Tensor(0, N, 3, H, W);
+        this._labels = arena.Labels(1, N, H, W);
+        this.backbone_stem_0 = arena.Tensor(2, N, 16, Hc2, Wc2);
+        this.backbone_stem_2 = arena.Tensor(3, N, 16, Hc2, Wc2);
+        this.backbone_stem_1_mean = arena.View(4, 16);
+        this.backbone_stem_1_inv_std = arena.View(5, 16);
+        this.backbone_stem_3 = arena.Tensor(6, N, 16, Hc2, Wc2);
+        this.backbone_stem_5 = arena.Tensor(7, N, 16, Hc2, Wc2);
+        this.backbone_stem_4_mean = arena.View(8, 16);
+        this.backbone_stem_4_inv_std = arena.View(9, 16);
+        this.backbone_stem_6 = arena.Tensor(10, N, 32, Hc2, Wc2);
+        this.backbone_stem_8 = arena.Tensor(11, N, 32, Hc2, Wc2);
+        this.backbone_stem_7_mean = arena.View(12, 32);
+        this.backbone_stem_7_inv_std = arena.View(13, 32);
+        this.backbone_maxpool = arena.Tensor(14, N, 32, Hc4, Wc4);
+        this.backbone_maxpool_argmax = arena.Ints(15, (long)N * 32 * Hc4 * Wc4);
+        this.backbone_layer1_0_conv1 = arena.Tensor(16, N, 8, Hc4, Wc4);
+        this.backbone_layer1_0_relu1 = arena.Tensor(17, N, 8, Hc4, Wc4);
+        this.backbone_layer1_0_bn1_mean = arena.View(18, 8);
+        this.backbone_layer1_0_bn1_inv_std = arena.View(19, 8);
+        this.backbone_layer1_0_conv2 = arena.Tensor(20, N, 8, Hc4, Wc4);
+        this.backbone_layer1_0_relu2 = arena.Tensor(21, N, 8, Hc4, Wc4);
+        this.backbone_layer1_0_bn2_mean = arena.View(22, 8);
+        this.backbone_layer1_0_bn2_inv_std = arena.View(23, 8);
+        this.backbone_layer1_0_conv3 = arena.Tensor(24, N, 32, Hc4, Wc4);
+        this.backbone_layer1_0_bn3 = arena.Tensor(25, N, 32, Hc4, Wc4);
+        this.backbone_layer1_0_bn3_mean = arena.View(26, 32);
+        this.backbone_layer1_0_bn3_inv_std = arena.View(27, 32);
+        this.backbone_layer1_0_add = arena.Tensor(28, N, 32, Hc4, Wc4);
+        this.backbone_layer1_0_relu3 = arena.Tensor(29, N, 32, Hc4, Wc4);
+        this.backbone_layer2_0_conv1 = arena.Tensor(30, N, 16, Hc4, Wc4);
+        this.backbone_layer2_0_relu1 = arena.Tensor(31, N, 16, Hc4, Wc4);
+        this.backbone_layer2_0_bn1_mean = arena.View(32, 16);
+        this.backbone_layer2_0_bn1_inv_std = arena.View(33, 16);
+        this.backbone_layer2_0_conv2 = arena.Tensor(34, N, 16, Hc8, Wc8);
+        this.backbone_layer2_0_relu2 = arena.Tensor(35, N, 16, Hc8, Wc8);
+        this.backbone_layer2_0_bn2_mean = arena.View(36, 16);
+        this.backbone_layer2_0_bn2_inv_std = arena.View(37, 16);
+        this.backbone_layer2_0_conv3 = arena.Tensor(38, N, 64, Hc8, Wc8);
+        this.backbone_layer2_0_bn3 = arena.Tensor(39, N, 64, Hc8, Wc8);
+        this.backbone_layer2_0_bn3_mean = arena.View(40, 64);
+        this.backbone_layer2_0_bn3_inv_std = arena.View(41, 64);
+        this.backbone_layer2_0_downsample_0 = arena.Tensor(42, N, 64, Hc8, Wc8);
+        this.backbone_layer2_0_downsample_1 = arena.Tensor(43, N, 64, Hc8, Wc8);
+        this.backbone_layer2_0_downsample_1_mean = arena.View(44, 64);
+        this.backbone_layer2_0_downsample_1_inv_std = arena.View(45, 64);
+        this.backbone_layer2_0_add = arena.Tensor(46, N, 64, Hc8, Wc8);
+        this.backbone_layer2_0_relu3 = arena.Tensor(47, N, 64, Hc8, Wc8);
+        this.backbone_layer3_0_conv1 = arena.Tensor(48, N, 32, Hc8, Wc8);
+        this.backbone_layer3_0_relu1 = arena.Tensor(49, N, 32, Hc8, Wc8);
+        this.backbone_layer3_0_bn1_mean = arena.View(50, 32);
+        this.backbone_layer3_0_bn1_inv_std = arena.View(51, 32);
+        this.backbone_layer3_0_conv2 = arena.Tensor(52, N, 32, Hc8, Wc8);
+        this.backbone_layer3_0_relu2 = arena.Tensor(53, N, 32, Hc8, Wc8);
+        this.backbone_layer3_0_bn2_mean = arena.View(54, 32);
+        this.backbone_layer3_0_bn2_inv_std = arena.View(55, 32);
+        this.backbone_layer3_0_conv3 = arena.Tensor(56, N, 128, Hc8, Wc8);
+        this.backbone_layer3_0_bn3 = arena.Tensor(57, N, 128, Hc8, Wc8);
+        this.backbone_layer3_0_bn3_mean = arena.View(58, 128);
+        this.backbone_layer3_0_bn3_inv_std = arena.View(59, 128);
+        this.backbone_layer3_0_downsample_0 = arena.Tensor(60, N, 128, Hc8, Wc8);
+        this.backbone_layer3_0_downsample_1 = arena.Tensor(61, N, 128, Hc8, Wc8);
+        this.backbone_layer3_0_downsample_1_mean = arena.View(62, 128);
+        this.backbone_layer3_0_downsample_1_inv_std = arena.View(63, 128);
+        this.backbone_layer3_0_add = arena.Tensor(64, N, 128, Hc8, Wc8);
+        this.backbone_layer3_0_relu3 = arena.Tensor(65, N, 128, Hc8, Wc8);
+        this.backbone_layer4_0_conv1 = arena.Tensor(66, N, 64, Hc8, Wc8);
+        this.backbone_layer4_0_relu1 = arena.Tensor(67, N, 64, Hc8, Wc8);
+        this.backbone_layer4_0_bn1_mean = arena.View(68, 64);
+        this.backbone_layer4_0_bn1_inv_std = arena.View(69, 64);
+        this.backbone_layer4_0_conv2 = arena.Tensor(70, N, 64, Hc8, Wc8);
+        this.backbone_layer4_0_relu2 = arena.Tensor(71, N, 64, Hc8, Wc8);
+        this.backbone_layer4_0_bn2_mean = arena.View(72, 64);
+        this.backbone_layer4_0_bn2_inv_std = arena.View(73, 64);
+        this.backbone_layer4_0_conv3 = arena.Tensor(74, N, 256, Hc8, Wc8);
+        this.backbone_layer4_0_bn3 = arena.Tensor(75, N, 256, Hc8, Wc8);
+        this.backbone_layer4_0_bn3_mean = arena.View(76, 256);
+        this.backbone_layer4_0_bn3_inv_std = arena.View(77, 256);
+        this.backbone_layer4_0_downsample_0 = arena.Tensor(78, N, 256, Hc8, Wc8);
+        this.backbone_layer4_0_downsample_1 = arena.Tensor(79, N, 256, Hc8, Wc8);
+        this.backbone_layer4_0_downsample_1_mean = arena.View(80, 256);
+        this.backbone_layer4_0_downsample_1_inv_std = arena.View(81, 256);
+        this.backbone_layer4_0_add = arena.Tensor(82, N, 256, Hc8, Wc8);
+        this.backbone_layer4_0_relu3 = arena.Tensor(83, N, 256, Hc8, Wc8);
+        this.head_sa1_conv_res_0 = arena.Tensor(84, N, 32, Hc4, Wc4);
+        this.head_sa1_conv_res_2 = arena.Tensor(85, N, 32, Hc4, Wc4);
+        this.head_sa1_conv_res_1_mean = arena.View(86, 32);
+        this.head_sa1_conv_res_1_inv_std = arena.View(87, 32);
+        this.head_sa1_conv_res_3 = arena.Tensor(88, N, 32, Hc4, Wc4);
+        this.head_sa1_conv_res_5 = arena.Tensor(89, N, 32, Hc4, Wc4);
+        this.head_sa1_conv_res_4_mean = arena.View(90, 32);
+        this.head_sa1_conv_res_4_inv_std = arena.View(91, 32);
+        this.head_sa1_pool = arena.Tensor(92, N, 32, H_6, W_7);
+        this.head_sa1_conv_attn_0 = arena.Tensor(93, N, 32, H_6, W_7);
+        this.head_sa1_conv_attn_2 = arena.Tensor(94, N, 32, H_6, W_7);
+        this.head_sa1_conv_attn_1_mean = arena.View(95, 32);
+        this.head_sa1_conv_attn_1_inv_std = arena.View(96, 32);
+        this.head_sa1_conv_attn_3 = arena.Tensor(97, N, 32, H_6, W_7);
+        this.head_sa1_conv_attn_5 = arena.Tensor(98, N, 32, H_6, W_7);
+        this.head_sa1_conv_attn_4_mean = arena.View(99, 32);
+        this.head_sa1_conv_attn_4_inv_std = arena.View(100, 32);
+        this.head_sa1_upsample = arena.Tensor(101, N, 32, Hc4, Wc4);
+        this.head_sa1_add = arena.Tensor(102, N, 32, Hc4, Wc4);
+        this.head_cls1 = arena.Tensor(103, N, 6, Hc4, Wc4);
+        this.head_sa2_conv_res_0 = arena.Tensor(104, N, 32, Hc8, Wc8);
+        this.head_sa2_conv_res_2 = arena.Tensor(105, N, 32, Hc8, Wc8);
+        this.head_sa2_conv_res_1_mean = arena.View(106, 32);
+        this.head_sa2_conv_res_1_inv_std = arena.View(107, 32);
+        this.head_sa2_conv_res_3 = arena.Tensor(108, N, 32, Hc8, Wc8);
+        this.head_sa2_conv_res_5 = arena.Tensor(109, N, 32, Hc8, Wc8);
+        this.head_sa2_conv_res_4_mean = arena.View(110, 32);
+        this.head_sa2_conv_res_4_inv_std = arena.View(111, 32);
+        this.head_sa2_pool = arena.Tensor(112, N, 64, H_8, W_9);
+        this.head_sa2_conv_attn_0 = arena.Tensor(113, N, 32, H_8, W_9);
+        this.head_sa2_conv_attn_2 = arena.Tensor(114, N, 32, H_8, W_9);
+        this.head_sa2_conv_attn_1_mean = arena.View(115, 32);
+        this.head_sa2_conv_attn_1_inv_std = arena.View(116, 32);
+        this.head_sa2_conv_attn_3 = arena.Tensor(117, N, 32, H_8, W_9);
+        this.head_sa2_conv_attn_5 = arena.Tensor(118, N, 32, H_8, W_9);
+        this.head_sa2_conv_attn_4_mean = arena.View(119, 32);
+        this.head_sa2_conv_attn_4_inv_std = arena.View(120, 32);
+        this.head_sa2_upsample = arena.Tensor(121, N, 32, Hc8, Wc8);
+        this.head_sa2_add = arena.Tensor(122, N, 32, Hc8, Wc8);
+        this.head_cls2 = arena.Tensor(123, N, 6, Hc8, Wc8);
+        this.head_sa3_conv_res_0 = arena.Tensor(124, N, 32, Hc8, Wc8);
+        this.head_sa3_conv_res_2 = arena.Tensor(125, N, 32, Hc8, Wc8);
+        this.head_sa3_conv_res_1_mean = arena.View(126, 32);
+        this.head_sa3_conv_res_1_inv_std = arena.View(127, 32);
+        this.head_sa3_conv_res_3 = arena.Tensor(128, N, 32, Hc8, Wc8);
+        this.head_sa3_conv_res_5 = arena.Tensor(129, N, 32, Hc8, Wc8);
+        this.head_sa3_conv_res_4_mean = arena.View(130, 32);
+        this.head_sa3_conv_res_4_inv_std = arena.View(131, 32);
+        this.head_sa3_pool = arena.Tensor(132, N, 128, H_8, W_9);
+        this.head_sa3_conv_attn_0 = arena.Tensor(133, N, 32, H_8, W_9);
+        this.head_sa3_conv_attn_2 = arena.Tensor(134, N, 32, H_8, W_9);
+        this.head_sa3_conv_attn_1_mean = arena.View(135, 32);
+        this.head_sa3_conv_attn_1_inv_std = arena.View(136, 32);
+        this.head_sa3_conv_attn_3 = arena.Tensor(137, N, 32, H_8, W_9);
+        this.head_sa3_conv_attn_5 = arena.Tensor(138, N, 32, H_8, W_9);
+        this.head_sa3_conv_attn_4_mean = arena.View(139, 32);
+        this.head_sa3_conv_attn_4_inv_std = arena.View(140, 32);
+        this.head_sa3_upsample = arena.Tensor(141, N, 32, Hc8, Wc8);
+        this.head_sa3_add = arena.Tensor(142, N, 32, Hc8, Wc8);
+        this.head_cls3 = arena.Tensor(143, N, 6, Hc8, Wc8);
+        this.head_sa4_conv_res_0 = arena.Tensor(144, N, 32, Hc8, Wc8);
+        this.head_sa4_conv_res_2 = arena.Tensor(145, N, 32, Hc8, Wc8);
+        this.head_sa4_conv_res_1_mean = arena.View(146, 32);
+        this.head_sa4_conv_res_1_inv_std = arena.View(147, 32);
+        this.head_sa4_conv_res_3 = arena.Tensor(148, N, 32, Hc8, Wc8);
+        this.head_sa4_conv_res_5 = arena.Tensor(149, N, 32, Hc8, Wc8);
+        this.head_sa4_conv_res_4_mean = arena.View(150, 32);
+        this.head_sa4_conv_res_4_inv_std = arena.View(151, 32);
+        this.head_sa4_pool = arena.Tensor(152, N, 256, H_8, W_9);
+        this.head_sa4_conv_attn_0 = arena.Tensor(153, N, 32, H_8, W_9);
+        this.head_sa4_conv_attn_2 = arena.Tensor(154, N, 32, H_8, W_9);
+        this.head_sa4_conv_attn_1_mean = arena.View(155, 32);
+        this.head_sa4_conv_attn_1_inv_std = arena.View(156, 32);
+        this.head_sa4_conv_attn_3 = arena.Tensor(157, N, 32, H_8, W_9);
+        this.head_sa4_conv_attn_5 = arena.Tensor(158, N, 32, H_8, W_9);
+        this.head_sa4_conv_attn_4_mean = arena.View(159, 32);
+        this.head_sa4_conv_attn_4_inv_std = arena.View(160, 32);
+        this.head_sa4_upsample = arena.Tensor(161, N, 32, Hc8, Wc8);
+        this.head_sa4_add = arena.Tensor(162, N, 32, Hc8, Wc8);
+        this.head_cls4 = arena.Tensor(163, N, 6, Hc8, Wc8);
+        this.head_up1 = arena.Tensor(164, N, 6, Hc8, Wc8);
+        this.head_concat = arena.Tensor(165, N, 24, Hc8, Wc8);
+        this.head_mask_conv = arena.Tensor(166, N, 6, Hc8, Wc8);
+        this.head_gap = arena.Tensor(167, N, 24, 1, 1);
+        this.head_cat_fc = arena.Tensor(168, N, 6, 1, 1);
+        this.head_fcn_0 = arena.Tensor(169, N, 64, Hc8, Wc8);
+        this.head_fcn_2 = arena.Tensor(170, N, 64, Hc8, Wc8);
+        this.head_fcn_1_mean = arena.View(171, 64);
+        this.head_fcn_1_inv_std = arena.View(172, 64);
+        this.head_fcn_3 = arena.Tensor(173, N, 64, Hc8, Wc8);
+        this.head_fcn_3_mask = arena.View(174, (long)N * 64 * Hc8 * Wc8);
+        this.head_fcn_4 = arena.Tensor(175, N, 6, Hc8, Wc8);
+        this.head_dense = arena.Tensor(176, N, 6, Hc8, Wc8);
+        this.head_mask_up = arena.Tensor(177, N, 6, H, W);
+        this.head_dense_up = arena.Tensor(178, N, 6, H, W);
+        this.loss_mask = arena.View(179, 1);
+        this.loss_mask_sums = arena.View(180, 2);
+        this.loss_cat = arena.View(181, 1);
+        this.loss_dense = arena.View(182, 1);
+        this.loss_dense_sums = arena.View(183, 2);
+        this.d_backbone_layer1_0_add = arena.Tensor(184, N, 32, Hc4, Wc4);
+        this.d_backbone_layer1_0_bn3 = arena.Tensor(185, N, 32, Hc4, Wc4);
+        this.d_backbone_layer1_0_conv1 = arena.Tensor(186, N, 8, Hc4, Wc4);
+        this.d_backbone_layer1_0_conv2 = arena.Tensor(187, N, 8, Hc4, Wc4);
+        this.d_backbone_layer1_0_conv3 = arena.Tensor(188, N, 32, Hc4, Wc4);
+        this.d_backbone_layer1_0_relu1 = arena.Tensor(189, N, 8, Hc4, Wc4);
+        this.d_backbone_layer1_0_relu2 = arena.Tensor(190, N, 8, Hc4, Wc4);
+        this.d_backbone_layer1_0_relu3 = arena.Tensor(191, N, 32, Hc4, Wc4);
+        this.d_backbone_layer2_0_add = arena.Tensor(192, N, 64, Hc8, Wc8);
+        this.d_backbone_layer2_0_bn3 = arena.Tensor(193, N, 64, Hc8, Wc8);
+        this.d_backbone_layer2_0_conv1 = arena.Tensor(194, N, 16, Hc4, Wc4);
+        this.d_backbone_layer2_0_conv2 = arena.Tensor(195, N, 16, Hc8, Wc8);
+        this.d_backbone_layer2_0_conv3 = arena.Tensor(196, N, 64, Hc8, Wc8);
+        this.d_backbone_layer2_0_downsample_0 = arena.Tensor(197, N, 64, Hc8, Wc8);
+        this.d_backbone_layer2_0_downsample_1 = arena.Tensor(198, N, 64, Hc8, Wc8);
+        this.d_backbone_layer2_0_relu1 = arena.Tensor(199, N, 16, Hc4, Wc4);
+        this.d_backbone_layer2_0_relu2 = arena.Tensor(200, N, 16, Hc8, Wc8);
+        this.d_backbone_layer2_0_relu3 = arena.Tensor(201, N, 64, Hc8, Wc8);
+        this.d_backbone_layer3_0_add = arena.Tensor(202, N, 128, Hc8, Wc8);
+        this.d_backbone_layer3_0_bn3 = arena.Tensor(203, N, 128, Hc8, Wc8);
+        this.d_backbone_layer3_0_conv1 = arena.Tensor(204, N, 32, Hc8, Wc8);
+        this.d_backbone_layer3_0_conv2 = arena.Tensor(205, N, 32, Hc8, Wc8);
+        this.d_backbone_layer3_0_conv3 = arena.Tensor(206, N, 128, Hc8, Wc8);
+        this.d_backbone_layer3_0_downsample_0 = arena.Tensor(207, N, 128, Hc8, Wc8);
+        this.d_backbone_layer3_0_downsample_1 = arena.Tensor(208, N, 128, Hc8, Wc8);
+        this.d_backbone_layer3_0_relu1 = arena.Tensor(209, N, 32, Hc8, Wc8);
+        this.d_backbone_layer3_0_relu2 = arena.Tensor(210, N, 32, Hc8, Wc8);
+        this.d_backbone_layer3_0_relu3 = arena.Tensor(211, N, 128, Hc8, Wc8);
+        this.d_backbone_layer4_0_add = arena.Tensor(212, N, 256, Hc8, Wc8);
+        this.d_backbone_layer4_0_bn3 = arena.Tensor(213, N, 256, Hc8, Wc8);
+        this.d_backbone_layer4_0_conv1 = arena.Tensor(214, N, 64, Hc8, Wc8);
+        this.d_backbone_layer4_0_conv2 = arena.Tensor(215, N, 64, Hc8, Wc8);
+        this.d_backbone_layer4_0_conv3 = arena.Tensor(216, N, 256, Hc8, Wc8);
+        this.d_backbone_layer4_0_downsample_0 = arena.Tensor(217, N, 256, Hc8, Wc8);
+        this.d_backbone_layer4_0_downsample_1 = arena.Tensor(218, N, 256, Hc8, Wc8);
+        this.d_backbone_layer4_0_relu1 = arena.Tensor(219, N, 64, Hc8, Wc8);
+        this.d_backbone_layer4_0_relu2 = arena.Tensor(220, N, 64, Hc8, Wc8);
+        this.d_backbone_layer4_0_relu3 = arena.Tensor(221, N, 256, Hc8, Wc8);
+        this.d_backbone_maxpool = arena.Tensor(222, N, 32, Hc4, Wc4);
+        this.d_backbone_stem_0 = arena.Tensor(223, N, 16, Hc2, Wc2);
+        this.d_backbone_stem_2 = arena.Tensor(224, N, 16, Hc2, Wc2);
+        this.d_backbone_stem_3 = arena.Tensor(225, N, 16, Hc2, Wc2);
+        this.d_backbone_stem_5 = arena.Tensor(226, N, 16, Hc2, Wc2);
+        this.d_backbone_stem_6 = arena.Tensor(227, N, 32, Hc2, Wc2);
+        this.d_backbone_stem_8 = arena.Tensor(228, N, 32, Hc2, Wc2);
+        this.d_head_cat_fc = arena.Tensor(229, N, 6, 1, 1);
+        this.d_head_cls1 = arena.Tensor(230, N, 6, Hc4, Wc4);
+        this.d_head_cls2 = arena.Tensor(231, N, 6, Hc8, Wc8);
+        this.d_head_cls3 = arena.Tensor(232, N, 6, Hc8, Wc8);
+        this.d_head_cls4 = arena.Tensor(233, N, 6, Hc8, Wc8);
+        this.d_head_concat = arena.Tensor(234, N, 24, Hc8, Wc8);
+        this.d_head_dense = arena.Tensor(235, N, 6, Hc8, Wc8);
+        this.d_head_dense_up = arena.Tensor(236, N, 6, H, W);
+        this.d_head_fcn_0 = arena.Tensor(237, N, 64, Hc8, Wc8);
+        this.d_head_fcn_2 = arena.Tensor(238, N, 64, Hc8, Wc8);
+        this.d_head_fcn_3 = arena.Tensor(239, N, 64, Hc8, Wc8);
+        this.d_head_fcn_4 = arena.Tensor(240, N, 6, Hc8, Wc8);
+        this.d_head_gap = arena.Tensor(241, N, 24, 1, 1);
+        this.d_head_mask_conv = arena.Tensor(242, N, 6, Hc8, Wc8);
+        this.d_head_mask_up = arena.Tensor(243, N, 6, H, W);
+        this.d_head_sa1_add = arena.Tensor(244, N, 32, Hc4, Wc4);
+        this.d_head_sa1_conv_attn_0 = arena.Tensor(245, N, 32, H_6, W_7);
+        this.d_head_sa1_conv_attn_2 = arena.Tensor(246, N, 32, H_6, W_7);
+        this.d_head_sa1_conv_attn_3 = arena.Tensor(247, N, 32, H_6, W_7);
+        this.d_head_sa1_conv_attn_5 = arena.Tensor(248, N, 32, H_6, W_7);
+        this.d_head_sa1_conv_res_0 = arena.Tensor(249, N, 32, Hc4, Wc4);
+        this.d_head_sa1_conv_res_2 = arena.Tensor(250, N, 32, Hc4, Wc4);
+        this.d_head_sa1_conv_res_3 = arena.Tensor(251, N, 32, Hc4, Wc4);
+        this.d_head_sa1_conv_res_5 = arena.Tensor(252, N, 32, Hc4, Wc4);
+        this.d_head_sa1_pool = arena.Tensor(253, N, 32, H_6, W_7);
+        this.d_head_sa1_upsample = arena.Tensor(254, N, 32, Hc4, Wc4);
+        this.d_head_sa2_add = arena.Tensor(255, N, 32, Hc8, Wc8);
+        this.d_head_sa2_conv_attn_0 = arena.Tensor(256, N, 32, H_8, W_9);
+        this.d_head_sa2_conv_attn_2 = arena.Tensor(257, N, 32, H_8, W_9);
+        this.d_head_sa2_conv_attn_3 = arena.Tensor(258, N, 32, H_8, W_9);
+        this.d_head_sa2_conv_attn_5 = arena.Tensor(259, N, 32, H_8, W_9);
+        this.d_head_sa2_conv_res_0 = arena.Tensor(260, N, 32, Hc8, Wc8);
+        this.d_head_sa2_conv_res_2 = arena.Tensor(261, N, 32, Hc8, Wc8);
+        this.d_head_sa2_conv_res_3 = arena.Tensor(262, N, 32, Hc8, Wc8);
+        this.d_head_sa2_conv_res_5 = arena.Tensor(263, N, 32, Hc8, Wc8);
+        this.d_head_sa2_pool = arena.Tensor(264, N, 64, H_8, W_9);
+        this.d_head_sa2_upsample = arena.Tensor(265, N, 32, Hc8, Wc8);
+        this.d_head_sa3_add = arena.Tensor(266, N, 32, Hc8, Wc8);
+        this.d_head_sa3_conv_attn_0 = arena.Tensor(267, N, 32, H_8, W_9);
+        this.d_head_sa3_conv_attn_2 = arena.Tensor(268, N, 32, H_8, W_9);
+        this.d_head_sa3_conv_attn_3 = arena.Tensor(269, N, 32, H_8, W_9);
+        this.d_head_sa3_conv_attn_5 = arena.Tensor(270, N, 32, H_8, W_9);
+        this.d_head_sa3_conv_res_0 = arena.Tensor(271, N, 32, Hc8, Wc8);
+        this.d_head_sa3_conv_res_2 = arena.Tensor(272, N, 32, Hc8, Wc8);
+        this.d_head_sa3_conv_res_3 = arena.Tensor(273, N, 32, Hc8, Wc8);
+        this.d_head_sa3_conv_res_5 = arena.Tensor(274, N, 32, Hc8, Wc8);
+        this.d_head_sa3_pool = arena.Tensor(275, N, 128, H_8, W_9);
+        this.d_head_sa3_upsample = arena.Tensor(276, N, 32, Hc8, Wc8);
+        this.d_head_sa4_add = arena.Tensor(277, N, 32, Hc8, Wc8);
+        this.d_head_sa4_conv_attn_0 = arena.Tensor(278, N, 32, H_8, W_9);
+        this.d_head_sa4_conv_attn_2 = arena.Tensor(279, N, 32, H_8, W_9);
+        this.d_head_sa4_conv_attn_3 = arena.Tensor(280, N, 32, H_8, W_9);
+        this.d_head_sa4_conv_attn_5 = arena.Tensor(281, N, 32, H_8, W_9);
+        this.d_head_sa4_conv_res_0 = arena.Tensor(282, N, 32, Hc8, Wc8);
+        this.d_head_sa4_conv_res_2 = arena.Tensor(283, N, 32, Hc8, Wc8);
+        this.d_head_sa4_conv_res_3 = arena.Tensor(284, N, 32, Hc8, Wc8);
+        this.d_head_sa4_conv_res_5 = arena.Tensor(285, N, 32, Hc8, Wc8);
+        this.d_head_sa4_pool = arena.Tensor(286, N, 256, H_8, W_9);
+        this.d_head_sa4_upsample = arena.Tensor(287, N, 32, Hc8, Wc8);
+        this.d_head_up1 = arena.Tensor(288, N, 6, Hc8, Wc8);
         head_concat_inputs[0] = head_up1;
         head_concat_inputGrads[0] = d_head_up1;
         head_concat_inputs[1] = head_cls2;
