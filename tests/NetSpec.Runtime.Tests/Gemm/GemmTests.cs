@@ -8,7 +8,7 @@ namespace NetSpec.Runtime.Tests.Gemm;
 /// <summary>The device's GEMM and the tiled ILGPU GEMM against a naive double product, per backend.</summary>
 public abstract class GemmTests(DeviceFixture fixture)
 {
-    // sizes cover edge tiles, several K blocks (KC = 256), several column blocks, several row blocks (MC = 96)
+    // sizes cover edge tiles, several K blocks (KC = 512), several column blocks, several row blocks (MC = 96)
     // with A packed once for all column blocks, a single row, K = 0
     private static readonly (int M, int N, int K)[] Sizes = [(13, 37, 29), (1, 50, 7), (70, 1100, 300), (7, 5, 0), (64, 33, 520), (203, 90, 270)];
 
