@@ -97,9 +97,9 @@ public sealed unsafe partial class CpuGemm(Device device) : IGemm
                 ScaleBlock(c, ldc, rowStart, jc, rowEnd - rowStart, ncb, beta);
             if (k == 0 || alpha == 0f)
                 return;
-            packA ??= new float[((MC + 11) / 12 * 12) * KC];
-            packB ??= new float[KC * NCMax];
-            fixed (float* ap = packA, bp = packB)
+            packA ??= GC.AllocateUninitializedArray<float>((((MC + 11) / 12 * 12) * KC) + LineFloats, pinned: true);
+            packB ??= GC.AllocateUninitializedArray<float>((KC * NCMax) + LineFloats, pinned: true);
+            float* ap = LineAligned(packA), bp = LineAligned(packB);
             {
                 for (int pc = 0; pc < k; pc += KC)
                 {
@@ -134,9 +134,9 @@ public sealed unsafe partial class CpuGemm(Device device) : IGemm
     private static float* PackAll(bool transA, float* a, int lda, int m, int k, int mPad, bool parallel)
     {
         long need = (long)mPad * k;
-        if (sharedPack is null || sharedPack.Length < need)
-            sharedPack = GC.AllocateUninitializedArray<float>((int)need, pinned: true);
-        float* dst = (float*)Unsafe.AsPointer(ref sharedPack[0]);
+        if (sharedPack is null || sharedPack.Length < need + LineFloats)
+            sharedPack = GC.AllocateUninitializedArray<float>((int)need + LineFloats, pinned: true);
+        float* dst = LineAligned(sharedPack);
         int panels = mPad / MR, blocks = (k + KC - 1) / KC;
         if (parallel)
         {
@@ -159,6 +159,13 @@ public sealed unsafe partial class CpuGemm(Device device) : IGemm
         int kc = Math.Min(KC, k - pc);
         PackA(transA, a, lda, ir, pc, Math.Min(MR, m - ir), kc, dst + ((long)pc * mPad) + ((long)ir * kc));
     }
+
+    private const int LineFloats = 16; // a 64-byte cache line
+
+    // the first cache-line boundary inside a pinned array: packed panels are read with 64-byte vector loads,
+    // which cost two cache lines each when not aligned (where a GC array starts varies from run to run)
+    private static float* LineAligned(float[] pinned) =>
+        (float*)(((nint)Unsafe.AsPointer(ref pinned[0]) + 63) & ~(nint)63);
 
     private static int RoundUp(int v, int multiple) => Math.Max(multiple, (v + multiple - 1) / multiple * multiple);
 
