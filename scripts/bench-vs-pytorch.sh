@@ -1,13 +1,16 @@
 #!/usr/bin/env bash
 # NetSpec against PyTorch on the same machine, the same cases, timed the same way.
 #
-#   scripts/bench-vs-pytorch.sh [--threads 2] [--repeats 7] [--warmup 40] [--quick] [--pytorch-only] [--no-check] [--out DIR]
+#   scripts/bench-vs-pytorch.sh [--threads 2] [--repeats 7] [--rounds 3] [--warmup 40] [--quick] [--pytorch-only] [--no-check] [--out DIR]
 #
 # 1. Same computation: for each network, one safetensors file of weights (random, with randomised BN
 #    statistics) and one of inputs are loaded into both; NetSpec's eval-mode outputs must match
 #    PyTorch's within a tolerance derived from PyTorch's own float32 error (benchmarks/peer/check.py).
 # 2. Timing: for each case, benchmarks/peer/bench.py and NetSpec.Benchmarks --peer-json each run
-#    --warmup untimed steps, then --repeats timed ones; the median is reported, with the peak RSS growth.
+#    --warmup untimed steps, then --repeats timed ones, in --rounds alternating rounds (PyTorch first, then
+#    NetSpec first, ...); the median of all timed steps of a side is reported, with the median peak RSS
+#    growth. Rounds because this shared VM has slow phases lasting seconds (sanet-r50's forward moves
+#    between ~320 and ~390 ms within one process): alternating puts both sides in the same phases.
 #    40 warm-up steps by default: .NET compiles each method quickly first and recompiles it, optimised
 #    with the profile it gathered, after 30 calls; the generated Forward/Backward methods are called
 #    once a step, so a network reaches its steady speed after about 35 steps (sanet-tiny: ~55 ms a step
@@ -22,17 +25,18 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$(pwd)
 
-threads=2 repeats=7 warmup=40 quick=0 pytorch_only=0 check=1 out="$root/artifacts/bench-vs-pytorch"
+threads=2 repeats=7 rounds=3 warmup=40 quick=0 pytorch_only=0 check=1 out="$root/artifacts/bench-vs-pytorch"
 while [ $# -gt 0 ]; do
     case "$1" in
         --threads) threads=$2; shift 2 ;;
         --repeats) repeats=$2; shift 2 ;;
+        --rounds) rounds=$2; shift 2 ;;
         --warmup) warmup=$2; shift 2 ;;
         --quick) quick=1; shift ;;
         --pytorch-only) pytorch_only=1; shift ;;
         --no-check) check=0; shift ;;
         --out) out=$2; shift 2 ;;
-        -h|--help) sed -n '2,18p' "$0"; exit 0 ;;
+        -h|--help) sed -n '2,21p' "$0"; exit 0 ;;
         *) echo "unknown option $1 (see --help)" >&2; exit 2 ;;
     esac
 done
@@ -97,22 +101,33 @@ cases=("sanet-tiny train 8 96" "sanet-r50 forward 1 240" "sanet-tiny forward 8 9
 [ "$quick" = 1 ] && cases=("sanet-tiny train 8 96" "sanet-r50 forward 1 240")
 results="$out/results.jsonl"
 : >"$results"
-echo "== timing: $threads threads, $warmup warm-up + median of $repeats; load average before: $(cut -d' ' -f1-3 /proc/loadavg) =="
+echo "== timing: $threads threads, $rounds rounds of $warmup warm-up + $repeats timed steps a side, median of all; load average before: $(cut -d' ' -f1-3 /proc/loadavg) =="
 for c in "${cases[@]}"; do
     set -- $c
-    pt --net "$1" --mode "$2" --batch "$3" --size "$4" --repeats "$repeats" --warmup "$warmup" --json >>"$results"
-    if [ "$pytorch_only" = 0 ]; then
-        ns --net "$1" --mode "$2" --batch "$3" --size "$4" --repeats "$repeats" --warmup "$warmup" >>"$results"
-    fi
+    for ((r = 0; r < rounds; r++)); do
+        run_pt() { pt --net "$1" --mode "$2" --batch "$3" --size "$4" --repeats "$repeats" --warmup "$warmup" --json >>"$results"; }
+        run_ns() { [ "$pytorch_only" = 1 ] || ns --net "$1" --mode "$2" --batch "$3" --size "$4" --repeats "$repeats" --warmup "$warmup" >>"$results"; }
+        if ((r % 2 == 0)); then run_pt "$@"; run_ns "$@"; else run_ns "$@"; run_pt "$@"; fi
+    done
 done
 echo "load average after: $(cut -d' ' -f1-3 /proc/loadavg)"
 
 "$PY" - "$results" <<'PYEOF'
 import json, sys
+import statistics
 rows = [json.loads(l) for l in open(sys.argv[1]) if l.strip()]
-by = {}
+rounds = {}
 for r in rows:
-    by.setdefault((r["net"], r["mode"], r["batch"], r["size"]), {})[r["side"]] = r
+    rounds.setdefault((r["net"], r["mode"], r["batch"], r["size"]), {}).setdefault(r["side"], []).append(r)
+# one side of a case: its rounds merged, the median over all their timed steps and of their peak RSS growths
+def merge(rs):
+    m = dict(rs[0])
+    m["median_ms"] = statistics.median(t for r in rs for t in r["times_ms"])
+    m["peak_rss_delta_bytes"] = statistics.median(r["peak_rss_delta_bytes"] for r in rs)
+    m["idle_before"] = min(r.get("idle_before", 1) for r in rs)
+    m["rounds"] = len(rs)
+    return m
+by = {case: {side: merge(rs) for side, rs in sides.items()} for case, sides in rounds.items()}
 mib = lambda b: f"{b / 2**20:.0f} MiB"
 print(f"| case | NetSpec ms | PyTorch ms | ratio NetSpec/PyTorch | NetSpec peak mem | PyTorch peak mem | mem ratio |")
 print(f"|---|---:|---:|---:|---:|---:|---:|")
@@ -130,7 +145,7 @@ for (net, mode, b, s), sides in by.items():
     busy = [f"{side} {r['idle_before']:.0%}" for side, r in (("NetSpec", n), ("PyTorch", p)) if r and r.get("idle_before", 1) < 0.8]
     flag = " (busy machine: idle " + ", ".join(busy) + ")" if busy else ""
     print(f"| {case}{flag} | {nms} | {pms} | {ratio} | {nmem} | {pmem} | {mratio} |")
-print("\nms: median of the timed runs; peak mem: growth of the process peak RSS over the runs (see docs/benchmarks.md);")
+print("\nms: median of all timed steps of all rounds; peak mem: median over the rounds of the growth of the process peak RSS (see docs/benchmarks.md);")
 print("mem ratio: (NetSpec growth + its parameter gradients, for training) / PyTorch growth.")
 if any(r.get("idle_before", 1) < 0.8 for r in rows):
     print("WARNING: some cases started with less than 80% of the CPUs idle; other work was running and those times are inflated.")
