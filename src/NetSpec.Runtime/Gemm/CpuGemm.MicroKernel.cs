@@ -10,6 +10,7 @@ namespace NetSpec.Runtime.Gemm;
 public sealed unsafe partial class CpuGemm
 {
     // C[0..mr, 0..nr] += alpha · Σ_p ap[p,:] ⊗ bp[p,:], 12×32 with 512-bit registers
+    [SkipLocalsInit] // the stack tile is written before it is read
     private static void MicroTile512(int kc, float* ap, float* bp, float* c, int ldc, int mr, int nr, float alpha, bool overwrite)
     {
         Vector512<float> c00 = default, c01 = default, c10 = default, c11 = default, c20 = default, c21 = default;
@@ -60,80 +61,54 @@ public sealed unsafe partial class CpuGemm
             bp += 32;
         }
 
+        // one store sequence, straight into C for a whole tile, else into a stack tile copied after: the
+        // accumulators then have one use each after the loop, which keeps the JIT from spilling them inside
+        // it (with several epilogues and without PGO's block weights it stored every accumulator each step)
         var va = Vector512.Create(alpha);
-        if (mr == 12 && nr == 32 && overwrite)
-        {
-            Store512(c, ldc, 0, c00 * va, c01 * va);
-            Store512(c, ldc, 1, c10 * va, c11 * va);
-            Store512(c, ldc, 2, c20 * va, c21 * va);
-            Store512(c, ldc, 3, c30 * va, c31 * va);
-            Store512(c, ldc, 4, c40 * va, c41 * va);
-            Store512(c, ldc, 5, c50 * va, c51 * va);
-            Store512(c, ldc, 6, c60 * va, c61 * va);
-            Store512(c, ldc, 7, c70 * va, c71 * va);
-            Store512(c, ldc, 8, c80 * va, c81 * va);
-            Store512(c, ldc, 9, c90 * va, c91 * va);
-            Store512(c, ldc, 10, ca0 * va, ca1 * va);
-            Store512(c, ldc, 11, cb0 * va, cb1 * va);
-            return;
-        }
-
-        if (mr == 12 && nr == 32)
-        {
-            Add512(c, ldc, 0, c00 * va, c01 * va);
-            Add512(c, ldc, 1, c10 * va, c11 * va);
-            Add512(c, ldc, 2, c20 * va, c21 * va);
-            Add512(c, ldc, 3, c30 * va, c31 * va);
-            Add512(c, ldc, 4, c40 * va, c41 * va);
-            Add512(c, ldc, 5, c50 * va, c51 * va);
-            Add512(c, ldc, 6, c60 * va, c61 * va);
-            Add512(c, ldc, 7, c70 * va, c71 * va);
-            Add512(c, ldc, 8, c80 * va, c81 * va);
-            Add512(c, ldc, 9, c90 * va, c91 * va);
-            Add512(c, ldc, 10, ca0 * va, ca1 * va);
-            Add512(c, ldc, 11, cb0 * va, cb1 * va);
-            return;
-        }
-
+        bool whole = mr == 12 && nr == 32;
         float* tile = stackalloc float[12 * 32];
-        StoreTile512(tile, 0, c00 * va, c01 * va);
-        StoreTile512(tile, 1, c10 * va, c11 * va);
-        StoreTile512(tile, 2, c20 * va, c21 * va);
-        StoreTile512(tile, 3, c30 * va, c31 * va);
-        StoreTile512(tile, 4, c40 * va, c41 * va);
-        StoreTile512(tile, 5, c50 * va, c51 * va);
-        StoreTile512(tile, 6, c60 * va, c61 * va);
-        StoreTile512(tile, 7, c70 * va, c71 * va);
-        StoreTile512(tile, 8, c80 * va, c81 * va);
-        StoreTile512(tile, 9, c90 * va, c91 * va);
-        StoreTile512(tile, 10, ca0 * va, ca1 * va);
-        StoreTile512(tile, 11, cb0 * va, cb1 * va);
+        float* dst = whole ? c : tile;
+        long ldd = whole ? ldc : 32;
+        bool add = whole && !overwrite;
+        Put512(dst, ldd, 0, c00 * va, c01 * va, add);
+        Put512(dst, ldd, 1, c10 * va, c11 * va, add);
+        Put512(dst, ldd, 2, c20 * va, c21 * va, add);
+        Put512(dst, ldd, 3, c30 * va, c31 * va, add);
+        Put512(dst, ldd, 4, c40 * va, c41 * va, add);
+        Put512(dst, ldd, 5, c50 * va, c51 * va, add);
+        Put512(dst, ldd, 6, c60 * va, c61 * va, add);
+        Put512(dst, ldd, 7, c70 * va, c71 * va, add);
+        Put512(dst, ldd, 8, c80 * va, c81 * va, add);
+        Put512(dst, ldd, 9, c90 * va, c91 * va, add);
+        Put512(dst, ldd, 10, ca0 * va, ca1 * va, add);
+        Put512(dst, ldd, 11, cb0 * va, cb1 * va, add);
+        if (!whole)
+            CopyTile(tile, c, ldc, mr, nr, overwrite);
+    }
+
+    // row of a tile (stride ldd): stored, or added to what is there
+    private static void Put512(float* dst, long ldd, int row, Vector512<float> left, Vector512<float> right, bool add)
+    {
+        float* r = dst + (row * ldd);
+        if (add)
+        {
+            left += Vector512.Load(r);
+            right += Vector512.Load(r + 16);
+        }
+
+        left.Store(r);
+        right.Store(r + 16);
+    }
+
+    // rows [0, mr) and columns [0, nr) of a 12×32 stack tile into C: stored, or added
+    private static void CopyTile(float* tile, float* c, int ldc, int mr, int nr, bool overwrite)
+    {
         for (int i = 0; i < mr; i++)
         {
             float* row = c + ((long)i * ldc), t = tile + (i * 32);
             for (int j = 0; j < nr; j++)
                 row[j] = overwrite ? t[j] : row[j] + t[j];
         }
-    }
-
-    private static void Add512(float* c, int ldc, int row, Vector512<float> left, Vector512<float> right)
-    {
-        float* r = c + ((long)row * ldc);
-        (Vector512.Load(r) + left).Store(r);
-        (Vector512.Load(r + 16) + right).Store(r + 16);
-    }
-
-    private static void StoreTile512(float* tile, int row, Vector512<float> left, Vector512<float> right)
-    {
-        left.Store(tile + (row * 32));
-        right.Store(tile + (row * 32) + 16);
-    }
-
-    private static void Store512(float* c, int ldc, int row, Vector512<float> left, Vector512<float> right)
-    {
-        float* r = c + ((long)row * ldc);
-        left.Store(r);
-        right.Store(r + 16);
     }
 
     // C[0..mr, 0..nr] += alpha · Σ_p ap[p,:] ⊗ bp[p,:]
