@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # NetSpec against PyTorch on the same machine, the same cases, timed the same way.
 #
-#   scripts/bench-vs-pytorch.sh [--threads 2] [--repeats 7] [--rounds 3] [--warmup 40] [--quick] [--pytorch-only] [--no-check] [--out DIR]
+#   scripts/bench-vs-pytorch.sh [--threads 2] [--repeats 7] [--rounds 3] [--warmup 40] [--warmup-seconds 3] [--quick] [--pytorch-only] [--no-check] [--out DIR]
 #
 # 1. Same computation: for each network, one safetensors file of weights (random, with randomised BN
 #    statistics) and one of inputs are loaded into both; NetSpec's eval-mode outputs must match
@@ -15,7 +15,9 @@
 #    with the profile it gathered, after 30 calls; the generated Forward/Backward methods are called
 #    once a step, so a network reaches its steady speed after about 35 steps (sanet-tiny: ~55 ms a step
 #    before, ~41 ms after). A training run's steady state is what a user waits through (the default
-#    run is 1000 steps). PyTorch gets the same warm-up.
+#    run is 1000 steps). And at least --warmup-seconds (3) of warm-up: the recompilation runs in the
+#    background and can lag behind 40 small steps (sanet-tiny's forward once measured 20 ms in all three
+#    rounds of a run, 13 ms in runs around it). PyTorch gets the same warm-up.
 # Both sides are limited to --threads cores (torch.set_num_threads; DOTNET_PROCESSOR_COUNT and, where
 # available, taskset pinning both to the same cores).
 #
@@ -25,18 +27,19 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$(pwd)
 
-threads=2 repeats=7 rounds=3 warmup=40 quick=0 pytorch_only=0 check=1 out="$root/artifacts/bench-vs-pytorch"
+threads=2 repeats=7 rounds=3 warmup=40 warmup_seconds=3 quick=0 pytorch_only=0 check=1 out="$root/artifacts/bench-vs-pytorch"
 while [ $# -gt 0 ]; do
     case "$1" in
         --threads) threads=$2; shift 2 ;;
         --repeats) repeats=$2; shift 2 ;;
         --rounds) rounds=$2; shift 2 ;;
         --warmup) warmup=$2; shift 2 ;;
+        --warmup-seconds) warmup_seconds=$2; shift 2 ;;
         --quick) quick=1; shift ;;
         --pytorch-only) pytorch_only=1; shift ;;
         --no-check) check=0; shift ;;
         --out) out=$2; shift 2 ;;
-        -h|--help) sed -n '2,21p' "$0"; exit 0 ;;
+        -h|--help) sed -n '2,23p' "$0"; exit 0 ;;
         *) echo "unknown option $1 (see --help)" >&2; exit 2 ;;
     esac
 done
@@ -101,12 +104,12 @@ cases=("sanet-tiny train 8 96" "sanet-r50 forward 1 240" "sanet-tiny forward 8 9
 [ "$quick" = 1 ] && cases=("sanet-tiny train 8 96" "sanet-r50 forward 1 240")
 results="$out/results.jsonl"
 : >"$results"
-echo "== timing: $threads threads, $rounds rounds of $warmup warm-up + $repeats timed steps a side, median of all; load average before: $(cut -d' ' -f1-3 /proc/loadavg) =="
+echo "== timing: $threads threads, $rounds rounds of $warmup warm-up steps (and $warmup_seconds s at least) + $repeats timed steps a side, median of all; load average before: $(cut -d' ' -f1-3 /proc/loadavg) =="
 for c in "${cases[@]}"; do
     set -- $c
     for ((r = 0; r < rounds; r++)); do
-        run_pt() { pt --net "$1" --mode "$2" --batch "$3" --size "$4" --repeats "$repeats" --warmup "$warmup" --json >>"$results"; }
-        run_ns() { [ "$pytorch_only" = 1 ] || ns --net "$1" --mode "$2" --batch "$3" --size "$4" --repeats "$repeats" --warmup "$warmup" >>"$results"; }
+        run_pt() { pt --net "$1" --mode "$2" --batch "$3" --size "$4" --repeats "$repeats" --warmup "$warmup" --warmup-seconds "$warmup_seconds" --json >>"$results"; }
+        run_ns() { [ "$pytorch_only" = 1 ] || ns --net "$1" --mode "$2" --batch "$3" --size "$4" --repeats "$repeats" --warmup "$warmup" --warmup-seconds "$warmup_seconds" >>"$results"; }
         if ((r % 2 == 0)); then run_pt "$@"; run_ns "$@"; else run_ns "$@"; run_pt "$@"; fi
     done
 done

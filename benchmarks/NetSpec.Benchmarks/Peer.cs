@@ -9,7 +9,7 @@ namespace NetSpec.Benchmarks;
 /// --peer-json: times one case exactly as benchmarks/peer/bench.py does and prints one JSON line
 /// with the same keys, for scripts/bench-vs-pytorch.sh.
 ///
-///   --peer-json --net sanet-tiny --mode train --batch 8 --size 96 [--repeats 7] [--warmup 2]
+///   --peer-json --net sanet-tiny --mode train --batch 8 --size 96 [--repeats 7] [--warmup 2] [--warmup-seconds 0]
 ///               [--device cpu] [--weights W.safetensors] [--inputs I.safetensors] [--dump-outputs O.safetensors]
 ///
 /// With --dump-outputs it writes the eval-mode outputs and exits (no timing).
@@ -29,6 +29,7 @@ internal static class Peer
         if (mode is not ("forward" or "train"))
             throw new ArgumentException("--mode is forward or train");
         int batch = a.Int("batch", 1), size = a.Int("size", 96), repeats = a.Int("repeats", 7), warmup = a.Int("warmup", 2);
+        int warmupSeconds = a.Int("warmup-seconds", 0);
         if (repeats < 5)
             throw new ArgumentException("--repeats must be >= 5 (the median of at least 5 runs is reported)");
         bool training = mode == "train";
@@ -61,7 +62,10 @@ internal static class Peer
             device.Synchronize();
         };
 
-        for (int i = 0; i < warmup; i++)
+        // at least --warmup steps and --warmup-seconds: .NET recompiles hot methods with their profile
+        // in the background after their 30th call, which takes longer in wall time than a small step's 30 calls
+        var warming = Stopwatch.StartNew();
+        for (int i = 0; i < warmup || warming.Elapsed.TotalSeconds < warmupSeconds; i++)
             step();
         var times = new List<double>();
         var cpu = new List<double>();
@@ -90,6 +94,7 @@ internal static class Peer
             ["size"] = size,
             ["threads"] = Environment.ProcessorCount,
             ["warmup"] = warmup,
+            ["warmup_seconds"] = warmupSeconds,
             ["repeats"] = repeats,
             ["median_ms"] = median,
             ["min_ms"] = sorted[0],

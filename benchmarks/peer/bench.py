@@ -66,6 +66,7 @@ def main():
     ap.add_argument("--size", type=int, default=96, help="square input H = W")
     ap.add_argument("--repeats", type=int, default=7)
     ap.add_argument("--warmup", type=int, default=2)
+    ap.add_argument("--warmup-seconds", type=float, default=0.0, help="and warm up for at least this long")
     ap.add_argument("--threads", type=int, default=2)
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--weights", help="load this safetensors state_dict")
@@ -142,11 +143,11 @@ def main():
         def timed():
             step()
             torch.cuda.synchronize()
-    times = common.time_it(timed, a.warmup, a.repeats, cpu)
+    times = common.time_it(timed, a.warmup, a.repeats, cpu, a.warmup_seconds)
     rss1, hwm = common.rss_bytes()
 
     res = {"side": "pytorch", "net": net.spec_name, "mode": a.mode, "batch": a.batch, "size": a.size,
-           "threads": a.threads, "warmup": a.warmup, "repeats": a.repeats, **common.summary(times),
+           "threads": a.threads, "warmup": a.warmup, "warmup_seconds": a.warmup_seconds, "repeats": a.repeats, **common.summary(times),
            "baseline_rss_bytes": rss0, "peak_rss_bytes": hwm, "peak_rss_delta_bytes": hwm - rss0,
            "peak_reset": reset_ok, "cpu_median_ms": statistics.median(cpu), "idle_before": round(idle, 3), "params": sum(p.numel() for p in net.parameters()),
            "torch": torch.__version__, "cpu": common.cpu_name()}

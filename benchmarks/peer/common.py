@@ -70,12 +70,15 @@ def reset_peak_rss():
         return False
 
 
-def time_it(step, warmup, repeats, cpu_out=None):
-    """Runs step() warmup times untimed, then repeats times timed; returns the wall times in ms.
+def time_it(step, warmup, repeats, cpu_out=None, warmup_seconds=0.0):
+    """Runs step() untimed at least warmup times and for at least warmup_seconds, then repeats times timed;
+    returns the wall times in ms.
     cpu_out, when given, receives the process CPU time (all threads, user + system) of each step in ms:
     on a shared machine it moves less than the wall time (but counts OpenMP spin-waiting)."""
-    for _ in range(warmup):
+    start, done = time.perf_counter(), 0
+    while done < warmup or time.perf_counter() - start < warmup_seconds:
         step()
+        done += 1
     times = []
     for _ in range(repeats):
         c0 = time.process_time()
