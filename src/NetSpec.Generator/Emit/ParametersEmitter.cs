@@ -19,33 +19,14 @@ internal static class ParametersEmitter
              .Line();
         }
 
-        bool tabular = c.Graph.Params.All(p => Plain(p.Name) && Plain(p.Group));
-        if (tabular)
-            EmitTable(w, c);
+        EmitTable(w, c);
         using (w.Block($"public {c.Spec.ClassName}(Device device)"))
         {
-            w.Line("Device = device ?? throw new ArgumentNullException(nameof(device));");
-            if (tabular)
-            {
-                w.Line("_parameters = ParameterTable.Create(device.Accelerator, ParameterSpecs);");
-                int i = 0;
-                foreach (ParamInfo p in c.Graph.Params)
-                    w.Line($"{c.Param(p.Node, p.Role)} = _parameters[{i++}];");
-            }
-            else
-            {
-                // A name or group with whitespace cannot be a table cell: one statement per parameter instead.
-                w.Line("Accelerator a = device.Accelerator;");
-                foreach (ParamInfo p in c.Graph.Params)
-                {
-                    string shape = p.Shape.Count == 0 ? "Array.Empty<int>()" : $"new[] {{ {string.Join(", ", p.Shape)} }}";
-                    w.Line($"{c.Param(p.Node, p.Role)} = new Parameter(a, {Names.Literal(p.Name)}, {shape}, ParameterKind.{p.Kind}, {Names.Literal(p.Group)}, {Names.Float(p.LrMult)}, {Names.Bool(p.WeightDecay)});");
-                }
-
-                using (w.Initializer("_parameters = new[]"))
-                    foreach (ParamInfo p in c.Graph.Params)
-                        w.Line($"{c.Param(p.Node, p.Role)},");
-            }
+            w.Line("Device = device ?? throw new ArgumentNullException(nameof(device));")
+             .Line("_parameters = ParameterTable.Create(device.Accelerator, ParameterSpecs);");
+            int i = 0;
+            foreach (ParamInfo p in c.Graph.Params)
+                w.Line($"{c.Param(p.Node, p.Role)} = _parameters[{i++}];");
         }
 
         w.Line();
@@ -61,11 +42,11 @@ internal static class ParametersEmitter
         w.Line();
     }
 
-    private static bool Plain(string text) => text.Length > 0 && !text.Any(char.IsWhiteSpace) && !text.Contains("\"\"\"");
-
     /// <summary>
     /// The parameters as a table the constructor reads (ParameterTable.Create): one row per parameter, columns aligned.
-    /// A table compiles in a fraction of the time of one <c>new Parameter(...)</c> statement per parameter.
+    /// A table compiles in a fraction of the time of one <c>new Parameter(...)</c> statement per parameter. Its cells never
+    /// hold whitespace: parameter names are node names (segments of [A-Za-z0-9_], NamePattern) plus a role, and every
+    /// parameter's group is a declared group with such a name (NS0022 otherwise).
     /// </summary>
     private static void EmitTable(CodeWriter w, EmitContext c)
     {
