@@ -17,7 +17,7 @@ public readonly record struct ConvGeometry(int KernelH, int KernelW, int StrideH
 
 /// <summary>
 /// 2-D convolution as im2col + GEMM, per image and channel group (g groups of C/g inputs and K/g outputs);
-/// on the CPU, host code (Conv2d.Host.cs): a batch's (image, group) jobs side by side, columns in row chunks.
+/// on the CPU, host code (Conv2d.Host.cs): a batch's (image, group) jobs side by side, columns in chunks of channels.
 /// Shapes: x (N,C,H,W), w (K,C/g,R,S), b (K) or default, y (N,K,P,Q); col ((C/g)·R·S, P·Q) in the workspace.
 /// </summary>
 public static partial class Conv2d
