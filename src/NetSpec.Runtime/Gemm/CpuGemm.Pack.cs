@@ -30,8 +30,10 @@ public sealed unsafe partial class CpuGemm
             }
             else
             {
-                // row i of A is contiguous in p: whole 8×8 blocks go through registers, the rest one by one
-                int i8 = Avx.IsSupported ? mr / 8 * 8 : 0, p8 = kc / 8 * 8;
+                // row i of A is contiguous in p: blocks of 8 rows and then of 4 (MR = 12 = 8 + 4) × 8 columns go
+                // through registers, the rest one by one
+                bool avx = Avx.IsSupported;
+                int i8 = avx ? mr / 8 * 8 : 0, i4 = avx ? i8 + ((mr - i8) / 4 * 4) : 0, p8 = kc / 8 * 8;
                 for (int i = 0; i < i8; i += 8)
                 {
                     float* src = a + ((long)(ic + ir + i) * lda) + pc;
@@ -39,10 +41,17 @@ public sealed unsafe partial class CpuGemm
                         Transpose8x8(src + p, lda, dst + (p * MR) + i, MR);
                 }
 
+                if (i4 > i8)
+                {
+                    float* src = a + ((long)(ic + ir + i8) * lda) + pc;
+                    for (int p = 0; p < p8; p += 8)
+                        Transpose4x8(src + p, lda, dst + (p * MR) + i8, MR);
+                }
+
                 for (int i = 0; i < mr; i++)
                 {
                     float* src = a + ((long)(ic + ir + i) * lda) + pc;
-                    for (int p = i < i8 ? p8 : 0; p < kc; p++)
+                    for (int p = i < i4 ? p8 : 0; p < kc; p++)
                         dst[(p * MR) + i] = src[p];
                 }
             }
@@ -52,6 +61,27 @@ public sealed unsafe partial class CpuGemm
     // op(B)[pc.., jc..] → panels of NR columns: bp[(panel·kc + p)·NR + j]; reads run along B's rows
     private static void PackB(bool transB, float* b, int ldb, int pc, int jc, int kc, int nc, float* bp)
     {
+        int full = nc / NR * NR;
+        if (!transB && Wide && full > 0)
+        {
+            // the full panels row by row: each row of B is read once, front to back (the prefetcher follows it),
+            // a panel row being two 512-bit vectors; the last, partial panel below
+            for (int p = 0; p < kc; p++)
+            {
+                float* src = b + ((long)(pc + p) * ldb) + jc, dst = bp + (p * NR);
+                for (int jr = 0; jr < full; jr += NR)
+                {
+                    Vector512.Store(Vector512.Load(src + jr), dst + (jr * kc));
+                    Vector512.Store(Vector512.Load(src + jr + 16), dst + (jr * kc) + 16);
+                }
+            }
+
+            if (full == nc)
+                return;
+            PackB(false, b, ldb, pc, jc + full, kc, nc - full, bp + (full * kc));
+            return;
+        }
+
         for (int jr = 0; jr < nc; jr += NR)
         {
             int nr = Math.Min(NR, nc - jr);
@@ -82,22 +112,30 @@ public sealed unsafe partial class CpuGemm
                         dst[(p * NR) + j] = src[p];
                 }
             }
-            else if (nr == NR && Wide)
-            {
-                // a full panel row is two 512-bit vectors: copy them directly (a Memmove call a row cost more)
-                for (int p = 0; p < kc; p++)
-                {
-                    float* src = b + ((long)(pc + p) * ldb) + jc + jr;
-                    Vector512.Store(Vector512.Load(src), dst + (p * NR));
-                    Vector512.Store(Vector512.Load(src + 16), dst + (p * NR) + 16);
-                }
-            }
             else
             {
                 for (int p = 0; p < kc; p++)
                     new ReadOnlySpan<float>(b + ((long)(pc + p) * ldb) + jc + jr, nr).CopyTo(new Span<float>(dst + (p * NR), nr));
             }
         }
+    }
+
+    // dst[k·ldd + i] = src[i·lds + k] for i < 4, k < 8 (four rows in, eight columns of four out)
+    private static void Transpose4x8(float* src, int lds, float* dst, int ldd)
+    {
+        Vector256<float> r0 = Avx.LoadVector256(src), r1 = Avx.LoadVector256(src + lds);
+        Vector256<float> r2 = Avx.LoadVector256(src + (2 * lds)), r3 = Avx.LoadVector256(src + (3 * lds));
+        Vector256<float> t0 = Avx.UnpackLow(r0, r1), t1 = Avx.UnpackHigh(r0, r1), t2 = Avx.UnpackLow(r2, r3), t3 = Avx.UnpackHigh(r2, r3);
+        Vector256<float> u0 = Avx.Shuffle(t0, t2, 0x44), u1 = Avx.Shuffle(t0, t2, 0xEE); // k = 0, 4 | 1, 5
+        Vector256<float> u2 = Avx.Shuffle(t1, t3, 0x44), u3 = Avx.Shuffle(t1, t3, 0xEE); // k = 2, 6 | 3, 7
+        Sse.Store(dst, u0.GetLower());
+        Sse.Store(dst + ldd, u1.GetLower());
+        Sse.Store(dst + (2 * ldd), u2.GetLower());
+        Sse.Store(dst + (3 * ldd), u3.GetLower());
+        Sse.Store(dst + (4 * ldd), u0.GetUpper());
+        Sse.Store(dst + (5 * ldd), u1.GetUpper());
+        Sse.Store(dst + (6 * ldd), u2.GetUpper());
+        Sse.Store(dst + (7 * ldd), u3.GetUpper());
     }
 
     // dst[k·ldd + i] = src[i·lds + k] for i, k < 8 (eight rows in, eight columns out)

@@ -1,5 +1,7 @@
 using System.Buffers;
 using System.Numerics.Tensors;
+using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
 using ILGPU;
 
 namespace NetSpec.Runtime.Ops;
@@ -112,10 +114,19 @@ public static unsafe partial class Pooling
         HostOps.Tasks(xt.N * xt.C, yt.Length * g.KernelH * g.KernelW, plane =>
         {
             long baseX = (long)plane * h * w, baseY = (long)plane * ph * pw;
+            (int vq0, int vq1) = MaxVectorRange(g, w, pw);
             for (int p = 0; p < ph; p++)
             {
                 for (int q = 0; q < pw; q++)
                 {
+                    if (q == vq0 && rhi[p] > rlo[p])
+                    {
+                        for (; q + 16 <= vq1; q += 16)
+                            MaxSixteen(x, baseX, w, rlo[p], rhi[p], q, g, y + baseY + ((long)p * pw) + q, argmax + baseY + ((long)p * pw) + q);
+                        if (q >= pw)
+                            break;
+                    }
+
                     float best = float.NegativeInfinity;
                     long bestIndex = -1;
                     for (int r = rlo[p]; r < rhi[p]; r++)
@@ -137,6 +148,52 @@ public static unsafe partial class Pooling
                 }
             }
         });
+    }
+
+    // outputs [q0, q1) of a row whose windows lie inside the row, and whose vector loads (16 lanes, or 32
+    // floats for stride 2) end inside it too; empty where there are no 512-bit vectors or other strides
+    private static (int Q0, int Q1) MaxVectorRange(PoolGeometry g, int w, int pw)
+    {
+        if (!Avx512F.IsSupported || g.StrideW is not (1 or 2))
+            return (-1, -1);
+        int q0 = XMathInt.CeilDiv(g.PadW, g.StrideW);
+        int lanesRead = g.StrideW == 1 ? 16 : 32;
+        // the last read of outputs [q, q + 16) is x[(q · s) − pad + (k − 1) + lanesRead − 1] < w
+        int last = XMathInt.FloorDiv(w - 1 - (g.KernelW - 1) - lanesRead + 1 + g.PadW, g.StrideW);
+        return (q0, Math.Min(pw, last + 16));
+    }
+
+    // y, argmax of the 16 outputs [q, q + 16) of one output row: the window's first element, then every later
+    // one that is strictly greater (row-major order: the first maximum wins, as in the scalar loop)
+    private static void MaxSixteen(float* x, long baseX, int w, int r0, int r1, int q, PoolGeometry g, float* y, int* argmax)
+    {
+        var lane = Vector512.Create(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15) * g.StrideW;
+        var evens = Vector512.Create(0, 2, 4, 6, 8, 10, 12, 14, 16, 18, 20, 22, 24, 26, 28, 30);
+        Vector512<float> best = default;
+        Vector512<int> bestIndex = default;
+        for (int r = r0; r < r1; r++)
+        {
+            for (int s = 0; s < g.KernelW; s++)
+            {
+                long col = baseX + ((long)r * w) + ((long)q * g.StrideW) - g.PadW + s;
+                Vector512<float> v = g.StrideW == 1
+                    ? Vector512.Load(x + col)
+                    : Avx512F.PermuteVar16x32x2(Vector512.Load(x + col), evens, Vector512.Load(x + col + 16));
+                Vector512<int> index = Vector512.Create((int)col) + lane;
+                if (r == r0 && s == 0)
+                {
+                    (best, bestIndex) = (v, index);
+                    continue;
+                }
+
+                Vector512<float> greater = Vector512.GreaterThan(v, best);
+                best = Vector512.ConditionalSelect(greater, v, best);
+                bestIndex = Vector512.ConditionalSelect(greater.AsInt32(), index, bestIndex);
+            }
+        }
+
+        best.Store(y);
+        bestIndex.Store(argmax);
     }
 
     // dx[argmax[o]] += dy[o]; each plane's outputs point into the same plane of dx, which its task owns

@@ -19,6 +19,7 @@ public abstract class OpTests(DeviceFixture fixture) : OpTestBase(fixture)
         (2, 2, 5, 8, 3, 2, 3, 1, 2, 0, 1, 1, 3, 1, true),    // rectangular kernel, mixed stride and dilation
         (1, 3, 9, 8, 5, 3, 3, 1, 1, 1, 1, 1, 1, 1, false),   // one job: GEMMs on all cores; padded stride-1 rows
         (3, 3, 6, 7, 4, 3, 3, 1, 1, 2, 2, 2, 2, 1, true),    // odd batch over the host workers, dilated and padded
+        (1, 2, 3, 3, 2, 3, 3, 1, 1, 4, 4, 4, 4, 1, false),   // dilation past the input: whole kernel rows and columns in the padding
     ];
 
     [BackendFact]
@@ -180,8 +181,12 @@ public abstract class OpTests(DeviceFixture fixture) : OpTestBase(fixture)
     [BackendFact]
     public void MaxPool()
     {
-        const int n = 2, c = 2, h = 7, w = 8;
-        foreach (var g in new[] { new PoolGeometry(3, 3, 2, 2, 1, 1), new PoolGeometry(2, 3, 2, 1, 0, 1) })
+        // narrow rows (scalar edges only) and rows 41 wide, whose insides go through 16-lane vectors (stride 1 and 2)
+        foreach (var (n, c, h, w, g) in new[]
+        {
+            (2, 2, 7, 8, new PoolGeometry(3, 3, 2, 2, 1, 1)), (2, 2, 7, 8, new PoolGeometry(2, 3, 2, 1, 0, 1)),
+            (1, 2, 5, 41, new PoolGeometry(3, 3, 2, 2, 1, 1)), (1, 2, 5, 41, new PoolGeometry(3, 3, 1, 1, 1, 1)),
+        })
         {
             int p = g.OutH(h), q = g.OutW(w);
             GradientCheck.Run(new OpCase($"maxpool {g}", [Distinct(n * c * h * w, 70)], [GradKind.Input],
