@@ -1,4 +1,6 @@
 using System.Numerics.Tensors;
+using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
 
 namespace NetSpec.Runtime.Ops;
 
@@ -23,7 +25,8 @@ internal static unsafe partial class Im2Col
     private static void UnfoldParallel(float* x, float* col, int channels, OutputRows rows, ConvGeometry g) =>
         HostParallel.For(channels * g.KernelH, cr => UnfoldRows(x, col, cr, rows, g));
 
-    // x (channels, H, W) (+)= fold(col), col holding the output rows [op0, op1); one task per channel
+    // x (channels, H, W) (+)= fold(col), col holding the output rows [op0, op1); one task per channel. col is
+    // the caller's scratch: its entries that fall in the padding may be zeroed
     public static void FoldHost(float* col, float* x, int channels, int h, int w, int q, ConvGeometry g, int op0, int op1, bool accumulate, bool parallel)
     {
         var rows = new OutputRows(h, w, q, op0, op1);
@@ -81,13 +84,34 @@ internal static unsafe partial class Im2Col
                     continue;
                 }
 
-                for (int oq = 0; oq < q; oq++)
+                int from = 0;
+                if (g.StrideW == 2 && Avx512F.IsSupported)
+                    from = EvenColumns(srow, drow, off, w, q);
+                for (int oq = from; oq < q; oq++)
                 {
                     int iw = (oq * g.StrideW) + off;
                     drow[oq] = iw >= 0 && iw < w ? srow[iw] : 0f;
                 }
             }
         }
+    }
+
+    // stride 2: drow[oq] = srow[2·oq + off], the columns before the first inside one zero, then 16 at a time from
+    // two 512-bit loads (32 floats, all inside the row) and a permute that keeps the even ones; returns the
+    // first column left for the scalar loop
+    private static int EvenColumns(float* srow, float* drow, int off, int w, int q)
+    {
+        int oq = Math.Min(q, Math.Max(0, XMathInt.CeilDiv(-off, 2)));
+        for (int i = 0; i < oq; i++)
+            drow[i] = 0f;
+        var evens = Vector512.Create(0, 2, 4, 6, 8, 10, 12, 14, 16, 18, 20, 22, 24, 26, 28, 30);
+        for (; oq + 16 <= q && (2 * oq) + off + 31 < w; oq += 16)
+        {
+            float* s = srow + (2 * oq) + off;
+            Avx512F.PermuteVar16x32x2(Vector512.Load(s), evens, Vector512.Load(s + 16)).Store(drow + oq);
+        }
+
+        return oq;
     }
 
     // stride 1 and Q = W: output row op reads input row op + dh shifted by off, so all rows that fall inside the
@@ -132,6 +156,12 @@ internal static unsafe partial class Im2Col
                 float* src = col + ((((((long)c * g.KernelH) + r) * g.KernelW) + s) * rows.Length);
                 int off = (s * g.DilationW) - g.PadW;
                 (int lo, int hi) = g.StrideW == 1 ? Inside(off, q, w) : (0, 0);
+                if (g.StrideH == 1 && g.StrideW == 1 && q == w)
+                {
+                    AddShiftedPlane(src, plane, rows, (r * g.DilationH) - g.PadH, off, lo, hi);
+                    continue;
+                }
+
                 for (int op = rows.Op0; op < rows.Op1; op++)
                 {
                     int ih = (op * g.StrideH) - g.PadH + (r * g.DilationH);
@@ -155,6 +185,29 @@ internal static unsafe partial class Im2Col
                 }
             }
         }
+    }
+
+    // ShiftedPlane's reverse: plane[(op + dh)·W + oq + off] += src[(op − op0)·Q + oq] for the rows inside and
+    // oq in [lo, hi), as one addition over the rows inside once src's other columns ([0, lo) and [hi, Q) of
+    // each row, which fall in the padding) are zeroed: src is the caller's scratch, read only here
+    private static void AddShiftedPlane(float* src, float* plane, OutputRows rows, int dh, int off, int lo, int hi)
+    {
+        int q = rows.Q;
+        int first = Math.Clamp(-dh, rows.Op0, rows.Op1), end = Math.Clamp(rows.H - dh, first, rows.Op1);
+        if (end == first || hi <= lo)
+            return;
+        for (int op = first; op < end; op++)
+        {
+            float* srow = src + ((long)(op - rows.Op0) * q);
+            for (int i = 0; i < lo; i++)
+                srow[i] = 0f;
+            for (int i = hi; i < q; i++)
+                srow[i] = 0f;
+        }
+
+        long from = ((long)(first - rows.Op0) * q) + lo, to = ((long)(end - 1 - rows.Op0) * q) + hi;
+        var dst = new Span<float>(plane + ((long)(first + dh) * q) + lo + off, checked((int)(to - from)));
+        TensorPrimitives.Add(dst, new ReadOnlySpan<float>(src + from, (int)(to - from)), dst);
     }
 
     // the output columns oq in [lo, hi) whose input column oq + off lies in [0, w) (stride 1)

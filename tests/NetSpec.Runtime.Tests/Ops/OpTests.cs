@@ -13,6 +13,7 @@ public abstract class OpTests(DeviceFixture fixture) : OpTestBase(fixture)
     private static readonly (int N, int C, int H, int W, int K, int R, int S, int Sh, int Sw, int Ph, int Pw, int Dh, int Dw, int G, bool Bias)[] Convs =
     [
         (2, 3, 7, 6, 4, 3, 3, 2, 2, 1, 1, 1, 1, 1, true),    // strided 3×3 with bias
+        (1, 2, 3, 45, 3, 3, 3, 2, 2, 1, 1, 1, 1, 1, false),  // strided 3×3 over rows wide enough for 16-lane unfolding
         (2, 4, 7, 7, 6, 3, 3, 1, 1, 2, 2, 2, 2, 2, false),   // dilated, grouped
         (2, 5, 5, 3, 3, 1, 1, 1, 1, 0, 0, 1, 1, 1, true),    // pointwise (no im2col)
         (1, 4, 6, 5, 4, 1, 1, 2, 2, 0, 0, 1, 1, 4, false),   // strided 1×1, depthwise-like groups
