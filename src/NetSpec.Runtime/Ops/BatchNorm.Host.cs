@@ -56,12 +56,30 @@ public static unsafe partial class BatchNorm
             int ch = plane % c;
             float scale = invStd[ch] * gamma[ch];
             float shift = beta[ch] - (mean[ch] * scale);
-            var dst = new Span<float>(y + ((long)plane * hw), hw);
-            TensorPrimitives.Multiply(new ReadOnlySpan<float>(x + ((long)plane * hw), hw), scale, dst);
-            TensorPrimitives.Add(dst, shift, dst);
-            if (relu)
-                TensorPrimitives.Max(dst, 0f, dst);
+            ScaleShift(x + ((long)plane * hw), y + ((long)plane * hw), hw, scale, shift, relu);
         });
+    }
+
+    // y[i] = x[i]·scale + shift (one rounding), then max(·, 0) with relu: one pass over the plane (three calls
+    // of TensorPrimitives were three, and sanet-r50's 30×30 planes made their call overhead show)
+    private static void ScaleShift(float* x, float* y, int n, float scale, float shift, bool relu)
+    {
+        int i = 0;
+        var s = new Vector<float>(scale);
+        var b = new Vector<float>(shift);
+        for (; i + VC <= n; i += VC)
+        {
+            Vector<float> v = Vector.FusedMultiplyAdd(Vector.Load(x + i), s, b);
+            if (relu)
+                v = Vector.Max(v, Vector<float>.Zero); // IEEE maximum: a NaN stays NaN, as in TensorPrimitives.Max
+            v.Store(y + i);
+        }
+
+        for (; i < n; i++)
+        {
+            float v = MathF.FusedMultiplyAdd(x[i], scale, shift);
+            y[i] = relu ? MathF.Max(v, 0f) : v;
+        }
     }
 
     // dx = a·g + b + k·x with a = γ·invStd, k = −γ·invStd²·dγ/M, b = −γ·invStd·dβ/M − k·mean
