@@ -8,12 +8,20 @@ namespace NetSpec.Runtime;
 /// microseconds long; <see cref="Parallel.For(int, int, Action{int})"/> costs about a kilobyte of garbage
 /// and a thread-pool hand-off each, which showed in both the step time and the process's peak memory.
 /// A call made while a loop is running (from a body, or from another thread) runs serially on its caller.
+/// Workers poll for the next loop for <see cref="SpinMicroseconds"/> after finishing one before they sleep:
+/// a step makes hundreds of calls a few microseconds apart (sanet-r50's forward about 500), and a sleeping
+/// worker joins late. Measured by alternating the two in one process: sanet-tiny's training step 5% faster
+/// (40.0 against 42.0 ms), sanet-r50's forward and training step within 1%.
 /// </summary>
 internal static class HostParallel
 {
     private static readonly int Cores = Math.Max(1, Environment.ProcessorCount);
     private static readonly object Gate = new();
-    private static readonly SemaphoreSlim Wake = new(0);
+    private const int SpinMicroseconds = 100;
+    private static readonly long SpinTicks = System.Diagnostics.Stopwatch.Frequency * SpinMicroseconds / 1_000_000;
+    private static readonly object Sleep = new();
+    private static long generation; // loops started so far
+    private static int sleepers;
     private static Job? current;
     private static bool started;
 
@@ -42,7 +50,13 @@ internal static class HostParallel
             StartWorkers();
             var job = new Job(body, count);
             Volatile.Write(ref current, job);
-            Wake.Release(Math.Min(Cores - 1, count - 1));
+            Interlocked.Increment(ref generation);
+            if (Volatile.Read(ref sleepers) > 0)
+            {
+                lock (Sleep)
+                    Monitor.PulseAll(Sleep);
+            }
+
             inLoop = true;
             try
             {
@@ -93,12 +107,34 @@ internal static class HostParallel
         }
     }
 
+    // run each new loop: poll the generation for SpinTicks, then sleep until it changes. The increments of
+    // generation (For) and sleepers (here) are both full fences before the other is read, so either For
+    // sees the sleeper and pulses, or the sleeper sees the new generation and does not wait.
     private static void WorkerLoop()
     {
         inLoop = true;
+        long seen = 0;
         while (true)
         {
-            Wake.Wait();
+            long deadline = System.Diagnostics.Stopwatch.GetTimestamp() + SpinTicks;
+            while (Volatile.Read(ref generation) == seen)
+            {
+                if (System.Diagnostics.Stopwatch.GetTimestamp() < deadline)
+                {
+                    Thread.SpinWait(8);
+                    continue;
+                }
+
+                lock (Sleep)
+                {
+                    Interlocked.Increment(ref sleepers);
+                    while (Volatile.Read(ref generation) == seen)
+                        Monitor.Wait(Sleep);
+                    Interlocked.Decrement(ref sleepers);
+                }
+            }
+
+            seen = Volatile.Read(ref generation);
             Volatile.Read(ref current)?.Work();
         }
     }
