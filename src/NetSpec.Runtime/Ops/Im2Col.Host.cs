@@ -133,13 +133,19 @@ internal static unsafe partial class Im2Col
             Buffer.MemoryCopy(src, dst + from, (to - from) * sizeof(float), (to - from) * sizeof(float));
         }
 
+        ClearOutside(dst, rows, first, end, lo, hi);
+    }
+
+    // columns [0, lo) and [hi, Q) of the output rows [first, end) of a chunk (rows from op0, Q wide)
+    private static void ClearOutside(float* chunk, OutputRows rows, int first, int end, int lo, int hi)
+    {
         for (int op = first; op < end; op++)
         {
-            float* drow = dst + ((long)(op - rows.Op0) * q);
-            for (int i = 0; i < lo; i++)
-                drow[i] = 0f;
-            for (int i = hi; i < q; i++)
-                drow[i] = 0f;
+            float* row = chunk + ((long)(op - rows.Op0) * rows.Q);
+            for (int i = 0; i < lo; i++) // a few columns (the padding's width): a loop, not a call
+                row[i] = 0f;
+            for (int i = hi; i < rows.Q; i++)
+                row[i] = 0f;
         }
     }
 
@@ -196,15 +202,7 @@ internal static unsafe partial class Im2Col
         int first = Math.Clamp(-dh, rows.Op0, rows.Op1), end = Math.Clamp(rows.H - dh, first, rows.Op1);
         if (end == first || hi <= lo)
             return;
-        for (int op = first; op < end; op++)
-        {
-            float* srow = src + ((long)(op - rows.Op0) * q);
-            for (int i = 0; i < lo; i++)
-                srow[i] = 0f;
-            for (int i = hi; i < q; i++)
-                srow[i] = 0f;
-        }
-
+        ClearOutside(src, rows, first, end, lo, hi);
         long from = ((long)(first - rows.Op0) * q) + lo, to = ((long)(end - 1 - rows.Op0) * q) + hi;
         var dst = new Span<float>(plane + ((long)(first + dh) * q) + lo + off, checked((int)(to - from)));
         TensorPrimitives.Add(dst, new ReadOnlySpan<float>(src + from, (int)(to - from)), dst);
