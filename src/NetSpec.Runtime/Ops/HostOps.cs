@@ -1,5 +1,7 @@
 using System.Numerics;
 using System.Numerics.Tensors;
+using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
 using ILGPU;
 
 namespace NetSpec.Runtime.Ops;
@@ -12,6 +14,11 @@ internal static unsafe class HostOps
 {
     private const int Chunk = 1 << 16;
     private static readonly int VC = Vector<float>.Count;
+
+    /// <summary>p[0], p[2], …, p[30]: a stride-2 row's 16 values from two 512-bit loads (32 floats, all read) and
+    /// a permute. AVX-512 only.</summary>
+    public static Vector512<float> LoadEvens(float* p) =>
+        Avx512F.PermuteVar16x32x2(Vector512.Load(p), Vector512.Create(0, 2, 4, 6, 8, 10, 12, 14, 16, 18, 20, 22, 24, 26, 28, 30), Vector512.Load(p + 16));
 
     /// <summary>Runs <paramref name="body"/> over [0, n) in chunks on all cores.</summary>
     public static void Chunks(long n, Action<long, int> body)

@@ -96,20 +96,15 @@ internal static unsafe partial class Im2Col
         }
     }
 
-    // stride 2: drow[oq] = srow[2·oq + off], the columns before the first inside one zero, then 16 at a time from
-    // two 512-bit loads (32 floats, all inside the row) and a permute that keeps the even ones; returns the
-    // first column left for the scalar loop
+    // stride 2: drow[oq] = srow[2·oq + off], the columns before the first inside one zero, then 16 at a time
+    // (their 32 floats all inside the row); returns the first column left for the scalar loop
     private static int EvenColumns(float* srow, float* drow, int off, int w, int q)
     {
         int oq = Math.Min(q, Math.Max(0, XMathInt.CeilDiv(-off, 2)));
         for (int i = 0; i < oq; i++)
             drow[i] = 0f;
-        var evens = Vector512.Create(0, 2, 4, 6, 8, 10, 12, 14, 16, 18, 20, 22, 24, 26, 28, 30);
         for (; oq + 16 <= q && (2 * oq) + off + 31 < w; oq += 16)
-        {
-            float* s = srow + (2 * oq) + off;
-            Avx512F.PermuteVar16x32x2(Vector512.Load(s), evens, Vector512.Load(s + 16)).Store(drow + oq);
-        }
+            HostOps.LoadEvens(srow + (2 * oq) + off).Store(drow + oq);
 
         return oq;
     }

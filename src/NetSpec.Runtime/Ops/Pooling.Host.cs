@@ -168,7 +168,6 @@ public static unsafe partial class Pooling
     private static void MaxSixteen(float* x, long baseX, int w, int r0, int r1, int q, PoolGeometry g, float* y, int* argmax)
     {
         var lane = Vector512.Create(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15) * g.StrideW;
-        var evens = Vector512.Create(0, 2, 4, 6, 8, 10, 12, 14, 16, 18, 20, 22, 24, 26, 28, 30);
         Vector512<float> best = default;
         Vector512<int> bestIndex = default;
         for (int r = r0; r < r1; r++)
@@ -176,9 +175,7 @@ public static unsafe partial class Pooling
             for (int s = 0; s < g.KernelW; s++)
             {
                 long col = baseX + ((long)r * w) + ((long)q * g.StrideW) - g.PadW + s;
-                Vector512<float> v = g.StrideW == 1
-                    ? Vector512.Load(x + col)
-                    : Avx512F.PermuteVar16x32x2(Vector512.Load(x + col), evens, Vector512.Load(x + col + 16));
+                Vector512<float> v = g.StrideW == 1 ? Vector512.Load(x + col) : HostOps.LoadEvens(x + col);
                 Vector512<int> index = Vector512.Create((int)col) + lane;
                 if (r == r0 && s == 0)
                 {

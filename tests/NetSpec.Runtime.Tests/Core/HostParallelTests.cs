@@ -2,7 +2,16 @@ using NetSpec.Runtime;
 
 namespace NetSpec.Runtime.Tests.Core;
 
+/// <summary>
+/// Alone, after the parallel test classes: a loop started while another thread's loop holds the workers runs
+/// serially by design, which would make <see cref="HostParallelTests.ALoopOfOneLeavesTheCoresToTheLoopsInsideIt"/>
+/// fail whenever an op test ran beside it.
+/// </summary>
+[CollectionDefinition(nameof(HostParallelAlone), DisableParallelization = true)]
+public sealed class HostParallelAlone;
+
 /// <summary>The host ops' parallel loop: every index once, errors surface, nesting and concurrent callers work.</summary>
+[Collection(nameof(HostParallelAlone))]
 public sealed class HostParallelTests
 {
     [Fact]
