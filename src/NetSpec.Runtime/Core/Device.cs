@@ -170,6 +170,22 @@ public sealed class Device : IDisposable
     /// </summary>
     internal int ColumnMinK { get; set; } = 256;
 
+    /// <summary>
+    /// Host code: 3×3 stride-1 convs with at least this many input and output channels per group run through
+    /// Winograd F(2×2, 3×3) (2.25× fewer multiplies than im2col + GEMM; forward and input gradient); 0: never.
+    /// </summary>
+    internal int WinogradMinChannels { get; set; } = 16;
+
+    /// <summary>Host code: the most floats a Winograd conv's transformed weights, tiles and products may take
+    /// (all workers together); past it, tile rows and then input channels are taken a chunk at a time.
+    /// Chunks that stay in cache pay: sanet-r50's forward at 240×240 took 0.92 of the time with 2 Mi floats as with
+    /// 8 Mi (1 Mi: 1.11, 512 Ki: 1.43, alternating in one process, 2026-11-27); its training step 1.04.</summary>
+    internal long WinogradLimitFloats { get; set; } = 2L << 20;
+
+    /// <summary>Host code: Winograd's transforms through AVX-512 where the CPU has it (tests turn it off to check the
+    /// scalar transforms that other CPUs run).</summary>
+    internal bool WinogradAvx512 { get; set; } = System.Runtime.Intrinsics.X86.Avx512F.IsSupported;
+
     /// <summary>Bytes held by the scratch buffer (its high-water mark: it only grows).</summary>
     public long WorkspaceBytes => (workspace?.Length ?? 0) * sizeof(float);
 

@@ -79,6 +79,32 @@ public sealed unsafe partial class CpuGemm(Device device) : IGemm
                 product.Task(t); // no closure: a struct call
     }
 
+    /// <summary>Rows of op(A) padded to whole register-tile panels: the row count of a packed A.</summary>
+    internal static int PackedRows(int m) => RoundUp(m, MR);
+
+    /// <summary>Where op(A)[i, p] of an m×k product lies in a whole packed A (the layout <see cref="RunPacked"/>
+    /// reads): block of KC columns pc at pc·mPad, panel of MR rows at (i − i mod MR)·kc in it, then p-major.</summary>
+    internal static long PackedOffset(int i, int p, int k, int mPad)
+    {
+        int pc = p / KC * KC, kc = Math.Min(KC, k - pc);
+        return ((long)pc * mPad) + ((long)(i / MR * MR) * kc) + ((p - pc) * MR) + (i % MR);
+    }
+
+    /// <summary>
+    /// C = A·B + beta·C on the calling thread, with A already packed by the caller (mPad·k floats at
+    /// <see cref="PackedOffset"/>, padding rows zero): for operands made in packed form, such as Winograd's
+    /// transformed weights, which would otherwise be written out and packed again.
+    /// </summary>
+    internal static void RunPacked(int m, int n, int k, float* packedA, float* b, int ldb, float beta, float* c, int ldc)
+    {
+        if (m == 0 || n == 0)
+            return;
+        int nc = Math.Min(NCMax, RoundUp(n, NR)), colBlocks = (n + nc - 1) / nc, mPad = RoundUp(m, MR);
+        var product = new Product(false, false, m, n, k, 1f, null, 0, b, ldb, beta, c, ldc, nc, colBlocks, mPad, mPad, packedA);
+        for (int t = 0; t < colBlocks; t++)
+            product.Task(t);
+    }
+
     /// <summary>One product's arguments and blocking; Task(t) computes column block t % colBlocks of row group t / colBlocks.</summary>
     private readonly struct Product(bool transA, bool transB, int m, int n, int k, float alpha, float* a, int lda,
         float* b, int ldb, float beta, float* c, int ldc, int nc, int colBlocks, int rowsPerGroup, int mPad, float* packedA)

@@ -40,6 +40,12 @@ public static unsafe partial class Conv2d
     // y[n, group] = Σ_chunks W_g[:, chunk] · col(x[n, group, chunk])
     private static void ForwardHost(Device d, Tensor x, ArrayView<float> w, Tensor y, ConvGeometry g, Shapes s)
     {
+        if (WinogradFits(d, g, s))
+        {
+            ForwardWinograd(d, x, HostAccess.Pointer(w), y, g, s);
+            return;
+        }
+
         (int workers, bool inner) = Plan(x, g);
         (int channels, int rows) = Chunk(d, s, g, y.H, y.W, workers);
         int jobs = x.N * g.Groups, rs = g.KernelH * g.KernelW;
@@ -78,6 +84,12 @@ public static unsafe partial class Conv2d
     // dcol[chunk] = W_g[:, chunk]ᵀ · dy[n, group]; dx[n, group, chunk] (+)= fold(dcol[chunk])
     private static void BackwardInputHost(Device d, Tensor dy, ArrayView<float> w, Tensor dx, ConvGeometry g, Shapes s, bool accumulate)
     {
+        if (WinogradFitsBackward(d, g, s))
+        {
+            BackwardInputWinograd(d, dy, HostAccess.Pointer(w), dx, g, s, accumulate);
+            return;
+        }
+
         (int workers, bool inner) = Plan(dx, g);
         (int channels, int rows) = Chunk(d, s, g, dy.H, dy.W, workers);
         int jobs = dx.N * g.Groups, rs = g.KernelH * g.KernelW;

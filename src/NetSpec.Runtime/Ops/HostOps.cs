@@ -1,5 +1,6 @@
 using System.Numerics;
 using System.Numerics.Tensors;
+using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
 using System.Runtime.Intrinsics.X86;
 using ILGPU;
@@ -17,6 +18,7 @@ internal static unsafe class HostOps
 
     /// <summary>p[0], p[2], …, p[30]: a stride-2 row's 16 values from two 512-bit loads (32 floats, all read) and
     /// a permute. AVX-512 only.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector512<float> LoadEvens(float* p) =>
         Avx512F.PermuteVar16x32x2(Vector512.Load(p), Vector512.Create(0, 2, 4, 6, 8, 10, 12, 14, 16, 18, 20, 22, 24, 26, 28, 30), Vector512.Load(p + 16));
 

@@ -3,7 +3,8 @@ using NetSpec.Runtime;
 namespace NetSpec.Runtime.Tests.Backends;
 
 /// <summary>One device per test class, opened on first use (so an absent backend's class can be constructed and skipped).</summary>
-public abstract class DeviceFixture(DeviceKind kind, bool hostCode = true, long columnLimit = 0, int columnMinK = 0) : IDisposable
+public abstract class DeviceFixture(DeviceKind kind, bool hostCode = true, long columnLimit = 0, int columnMinK = 0,
+    int winogradMinChannels = -1, long winogradLimit = 0, bool winogradAvx512 = true) : IDisposable
 {
     private readonly Lazy<Device> device = new(() =>
     {
@@ -13,6 +14,11 @@ public abstract class DeviceFixture(DeviceKind kind, bool hostCode = true, long 
             d.ColumnLimitFloats = columnLimit;
         if (columnMinK > 0)
             d.ColumnMinK = columnMinK;
+        if (winogradMinChannels >= 0)
+            d.WinogradMinChannels = winogradMinChannels;
+        if (winogradLimit > 0)
+            d.WinogradLimitFloats = winogradLimit;
+        d.WinogradAvx512 &= winogradAvx512;
         return d;
     });
 
@@ -33,6 +39,18 @@ public sealed class CpuChannelChunksFixture() : DeviceFixture(DeviceKind.Cpu, co
 
 /// <summary>Host code with a tiny im2col limit and no split of K, so that those convs unfold one output row at a time.</summary>
 public sealed class CpuRowChunksFixture() : DeviceFixture(DeviceKind.Cpu, columnLimit: 64, columnMinK: int.MaxValue);
+
+/// <summary>Host code with every 3×3 stride-1 conv through Winograd, however few its channels.</summary>
+public sealed class CpuWinogradFixture() : DeviceFixture(DeviceKind.Cpu, winogradMinChannels: 1);
+
+/// <summary>Winograd for every 3×3 stride-1 conv, in a workspace so small that tile rows and input channels come in chunks.</summary>
+public sealed class CpuWinogradChunksFixture() : DeviceFixture(DeviceKind.Cpu, winogradMinChannels: 1, winogradLimit: 600);
+
+/// <summary>Winograd for every 3×3 stride-1 conv with the scalar transforms of CPUs without AVX-512.</summary>
+public sealed class CpuWinogradScalarFixture() : DeviceFixture(DeviceKind.Cpu, winogradMinChannels: 1, winogradAvx512: false);
+
+/// <summary>Host code with Winograd off: every conv through im2col + GEMM.</summary>
+public sealed class CpuIm2ColFixture() : DeviceFixture(DeviceKind.Cpu, winogradMinChannels: 0);
 
 /// <summary>The CPU accelerator running the ILGPU kernels instead of the host code.</summary>
 public sealed class CpuKernelFixture() : DeviceFixture(DeviceKind.Cpu, hostCode: false);

@@ -638,3 +638,15 @@ public sealed class CpuChannelChunksOpTests(CpuChannelChunksFixture f) : OpTests
 /// <summary>Host code unfolding conv columns one output row at a time (chunks overlapping in dx).</summary>
 [Backend(DeviceKind.Cpu)]
 public sealed class CpuRowChunksOpTests(CpuRowChunksFixture f) : OpTests(f), IClassFixture<CpuRowChunksFixture>;
+
+/// <summary>Host code with every 3×3 stride-1 conv (forward and input gradient) through Winograd F(2×2, 3×3).</summary>
+[Backend(DeviceKind.Cpu)]
+public sealed class CpuWinogradOpTests(CpuWinogradFixture f) : OpTests(f), IClassFixture<CpuWinogradFixture>;
+
+/// <summary>Winograd with its tile rows and input channels in chunks (products added into M).</summary>
+[Backend(DeviceKind.Cpu)]
+public sealed class CpuWinogradChunksOpTests(CpuWinogradChunksFixture f) : OpTests(f), IClassFixture<CpuWinogradChunksFixture>;
+
+/// <summary>Winograd with the scalar transforms of CPUs without AVX-512.</summary>
+[Backend(DeviceKind.Cpu)]
+public sealed class CpuWinogradScalarOpTests(CpuWinogradScalarFixture f) : OpTests(f), IClassFixture<CpuWinogradScalarFixture>;
