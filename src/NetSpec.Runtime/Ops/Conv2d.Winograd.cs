@@ -93,18 +93,22 @@ public static unsafe partial class Conv2d
                     if (!weightsOnce)
                         Winograd.Weights(wg, RowStride, ColStride, Flip, Kg, c0, cc, u, uStride, inner, avx512);
                     Winograd.Input(xg + (c0 * xPlane), xPlane, W, cc, rows, cols, rt0, rt1, v, vStride, tc, inner, avx512);
-                    float beta = c0 == 0 ? 0f : 1f;
-                    int kg = Kg;
-                    void Product(int e) => CpuGemm.RunPacked(kg, tc, cc, u + (e * uStride), v + (e * vStride), tc, beta, m + (e * mStride), tc);
+                    var products = new Products(Kg, tc, cc, u, uStride, v, vStride, c0 == 0 ? 0f : 1f, m, mStride);
                     if (inner)
-                        HostParallel.For(Winograd.Positions, Product);
+                        HostParallel.For(Winograd.Positions, products.Product);
                     else
                         for (int e = 0; e < Winograd.Positions; e++)
-                            Product(e);
+                            products.Product(e); // a struct call: no closure in the per-image path
                 }
 
                 Winograd.Output(m, mStride, tc, Kg, rows, cols, rt0, rt1, yg, yPlane, accumulate, inner, avx512);
             }
+        }
+
+        // M_e (kg, tc) (+)= U_e (kg, cc) · V_e (cc, tc), U packed
+        private readonly struct Products(int kg, int tc, int cc, float* u, long uStride, float* v, long vStride, float beta, float* m, long mStride)
+        {
+            public void Product(int e) => CpuGemm.RunPacked(kg, tc, cc, u + (e * uStride), v + (e * vStride), tc, beta, m + (e * mStride), tc);
         }
 
         // the same number of pieces, as even as they go: ceil(total / ceil(total / most))

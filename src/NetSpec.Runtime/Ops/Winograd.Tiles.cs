@@ -23,20 +23,24 @@ internal static unsafe partial class Winograd
         int widest = 0;
         for (int b = 0; b < cols.Phases; b++)
             widest = Math.Max(widest, (2 * cols.TilesOf(b)) + 2);
-        int planeFloats = (widest * ((2 * (rt1 - rt0)) + 2)) + PlaneSlack;
-        void Channel(int c)
+        var job = new InputChannels(x, xPlane, w, rows, cols, rt0, rt1, v, vStride, ldv, avx512, (widest * ((2 * (rt1 - rt0)) + 2)) + PlaneSlack);
+        if (parallel)
+            HostParallel.For(cc, job.Channel);
+        else
+            for (int c = 0; c < cc; c++)
+                job.Channel(c);
+    }
+
+    private readonly struct InputChannels(float* x, long xPlane, int w, WinogradAxis rows, WinogradAxis cols, int rt0, int rt1,
+        float* v, long vStride, int ldv, bool avx512, int planeFloats)
+    {
+        public void Channel(int c)
         {
             if (planeScratch is null || planeScratch.Length < planeFloats)
                 planeScratch = GC.AllocateUninitializedArray<float>(planeFloats, pinned: true);
             fixed (float* plane = planeScratch)
                 InputChannel(x + (c * xPlane), w, rows, cols, rt0, rt1, plane, v + ((long)c * ldv), vStride, avx512);
         }
-
-        if (parallel)
-            HostParallel.For(cc, Channel);
-        else
-            for (int c = 0; c < cc; c++)
-                Channel(c);
     }
 
     // one channel: for each phase pair (a, b), its grid rows of the chunk copied into a zero-padded plane, then
@@ -157,12 +161,18 @@ internal static unsafe partial class Winograd
     public static void Output(float* m, long mStride, int ldm, int k, WinogradAxis rows, WinogradAxis cols, int rt0, int rt1,
         float* y, long yPlane, bool accumulate, bool parallel, bool avx512)
     {
-        void Channel(int kk) => OutputChannel(m + ((long)kk * ldm), mStride, rows, cols, rt0, rt1, y + (kk * yPlane), accumulate, avx512);
+        var job = new OutputChannels(m, mStride, ldm, rows, cols, rt0, rt1, y, yPlane, accumulate, avx512);
         if (parallel)
-            HostParallel.For(k, Channel);
+            HostParallel.For(k, job.Channel);
         else
             for (int kk = 0; kk < k; kk++)
-                Channel(kk);
+                job.Channel(kk);
+    }
+
+    private readonly struct OutputChannels(float* m, long mStride, int ldm, WinogradAxis rows, WinogradAxis cols, int rt0, int rt1,
+        float* y, long yPlane, bool accumulate, bool avx512)
+    {
+        public void Channel(int kk) => OutputChannel(m + ((long)kk * ldm), mStride, rows, cols, rt0, rt1, y + (kk * yPlane), accumulate, avx512);
     }
 
     private static void OutputChannel(float* m, long mStride, WinogradAxis rows, WinogradAxis cols, int rt0, int rt1, float* y, bool accumulate, bool avx512)

@@ -71,12 +71,20 @@ internal static unsafe partial class Winograd
     /// </summary>
     public static void Weights(float* w, long rowStride, long colStride, bool flip, int k, int c0, int cc, float* u, long uStride, bool parallel, bool avx512)
     {
-        int mPad = CpuGemm.PackedRows(k), mr = CpuGemm.PackedRows(1);
-        int panels = mPad / mr;
-        bool vector = avx512 && mr == 12;
-        void Panel(int panel)
+        var job = new FilterPanels(w, rowStride, colStride, flip, k, c0, cc, u, uStride, avx512 && CpuGemm.PackedRows(1) == 12);
+        int panels = CpuGemm.PackedRows(k) / CpuGemm.PackedRows(1);
+        if (parallel)
+            HostParallel.For(panels, job.Panel);
+        else
+            for (int panel = 0; panel < panels; panel++)
+                job.Panel(panel); // a struct call: no closure in the per-image path
+    }
+
+    private readonly struct FilterPanels(float* w, long rowStride, long colStride, bool flip, int k, int c0, int cc, float* u, long uStride, bool vector)
+    {
+        public void Panel(int panel)
         {
-            int k0 = panel * mr;
+            int mr = CpuGemm.PackedRows(1), mPad = CpuGemm.PackedRows(k), k0 = panel * mr;
             if (vector)
             {
                 PanelVector(w, rowStride, colStride, flip, k, k0, c0, cc, u, uStride, mPad);
@@ -98,12 +106,6 @@ internal static unsafe partial class Winograd
                 }
             }
         }
-
-        if (parallel)
-            HostParallel.For(panels, Panel);
-        else
-            for (int panel = 0; panel < panels; panel++)
-                Panel(panel);
     }
 
     // G·g·Gᵀ of one 3×3 filter: G·g column by column (q, 4×3), then each row of q times Gᵀ
