@@ -176,10 +176,19 @@ public sealed class Device : IDisposable
     /// </summary>
     internal int WinogradMinChannels { get; set; } = 16;
 
-    /// <summary>Host code: the most floats a Winograd conv's transformed weights, tiles and products may take
-    /// (all workers together); past it, tile rows and then input channels are taken a chunk at a time.
-    /// Chunks that stay in cache pay: sanet-r50's forward at 240×240 took 0.92 of the time with 2 Mi floats as with
-    /// 8 Mi (1 Mi: 1.11, 512 Ki: 1.43, alternating in one process, 2026-11-27); its training step 1.04.</summary>
+    /// <summary>
+    /// Host code: the most floats a Winograd conv's products M (16·K·tiles) may take, all workers together; past
+    /// it, tile rows are taken a chunk at a time (and the filters transformed again for each chunk).
+    /// </summary>
+    internal long WinogradTileLimitFloats { get; set; } = 2L << 20;
+
+    /// <summary>
+    /// Host code: the most floats a Winograd conv's transformed filters U and tiles V may take, all workers
+    /// together; past it, input channels are taken a chunk at a time (their products add into M). Chunks that
+    /// stay in cache pay, and so does transforming each filter once: alternating steps in one process
+    /// (sanet-r50 at 240×240, 2026-11-27), 2 Mi floats for each limit against 1 Mi + 1 Mi: forward 0.94 of the
+    /// time (twice), training step 0.92; 4 Mi for either, within 2% of 2 Mi; one shared limit of 8 Mi, 1.09.
+    /// </summary>
     internal long WinogradLimitFloats { get; set; } = 2L << 20;
 
     /// <summary>Host code: Winograd's transforms through AVX-512 where the CPU has it (tests turn it off to check the

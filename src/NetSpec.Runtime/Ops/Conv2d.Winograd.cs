@@ -6,9 +6,9 @@ namespace NetSpec.Runtime.Ops;
 /// 3×3 stride-1 convs on the host through Winograd F(2×2, 3×3) (<see cref="Winograd"/>): the forward, and the
 /// input gradient, which is the same kind of conv over dy with the filters transposed and turned by 180°
 /// (padding 2·dilation − pad). Per (image, group) job: weights transformed straight into packed GEMM operands,
-/// input tiles into V, 16 GEMMs into M, M into y. All three buffers live in the workspace, within
-/// <see cref="Device.WinogradLimitFloats"/>: tile rows are split first where M alone would take half of it,
-/// then input channels (their products add into M).
+/// input tiles into V, 16 GEMMs into M, M into y. All three buffers live in the workspace: tile rows are split
+/// where M would pass <see cref="Device.WinogradTileLimitFloats"/>, input channels where U and V would pass
+/// <see cref="Device.WinogradLimitFloats"/> (their products add into M).
 /// </summary>
 public static unsafe partial class Conv2d
 {
@@ -49,13 +49,13 @@ public static unsafe partial class Conv2d
             int mPad = CpuGemm.PackedRows(Kg);
             const int E = Winograd.Positions;
 
-            // M (16·kg·tiles) within half the worker's share, then channels for U and V in the rest
-            long share = d.WinogradLimitFloats / workers;
-            int tileRows = (int)Math.Clamp(share / 2 / ((long)E * Kg * tw), 1, th);
+            // M (16·kg·tiles) within its limit, then channels for U and V within theirs (each a worker's share)
+            long mShare = d.WinogradTileLimitFloats / workers, share = d.WinogradLimitFloats / workers;
+            int tileRows = (int)Math.Clamp(mShare / ((long)E * Kg * tw), 1, th);
             tileRows = Split(th, tileRows);
             int tc = tileRows * tw;
             long mFloats = (long)E * Kg * tc;
-            int channels = (int)Math.Clamp((share - mFloats) / ((long)E * (mPad + tc)), 1, Cg);
+            int channels = (int)Math.Clamp(share / ((long)E * (mPad + tc)), 1, Cg);
             channels = Split(Cg, channels);
             long uStride = (long)mPad * channels, vStride = (long)channels * tc;
             long floats = (E * (uStride + vStride)) + mFloats + 16; // the output transform reads M 16 lanes at a time

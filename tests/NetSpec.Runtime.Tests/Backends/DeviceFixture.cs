@@ -17,7 +17,7 @@ public abstract class DeviceFixture(DeviceKind kind, bool hostCode = true, long 
         if (winogradMinChannels >= 0)
             d.WinogradMinChannels = winogradMinChannels;
         if (winogradLimit > 0)
-            d.WinogradLimitFloats = winogradLimit;
+            (d.WinogradLimitFloats, d.WinogradTileLimitFloats) = (winogradLimit, winogradLimit);
         d.WinogradAvx512 &= winogradAvx512;
         return d;
     });
