@@ -28,6 +28,24 @@ internal static class HostParallel
     [ThreadStatic]
     private static bool inLoop;
 
+    /// <summary>
+    /// Runs job.Run(i) for every i in [0, count): through <see cref="For(int, Action{int})"/> when
+    /// <paramref name="parallel"/>, else in order on the caller as plain struct calls (no delegate, no garbage: for
+    /// loops made once per image of a batch, whose callers already run on all cores).
+    /// </summary>
+    public static void For<TJob>(int count, bool parallel, TJob job)
+        where TJob : struct, IIndexedJob
+    {
+        if (parallel)
+        {
+            For(count, job.Run);
+            return;
+        }
+
+        for (int i = 0; i < count; i++)
+            job.Run(i);
+    }
+
     /// <summary>Runs body(i) for every i in [0, count) and returns when all have finished; rethrows the first exception.</summary>
     public static void For(int count, Action<int> body)
     {
@@ -168,4 +186,10 @@ internal static class HostParallel
             }
         }
     }
+}
+
+/// <summary>One loop's work, index by index, as a struct (see <see cref="HostParallel.For{TJob}"/>).</summary>
+internal interface IIndexedJob
+{
+    void Run(int index);
 }

@@ -94,11 +94,7 @@ public static unsafe partial class Conv2d
                         Winograd.Weights(wg, RowStride, ColStride, Flip, Kg, c0, cc, u, uStride, inner, avx512);
                     Winograd.Input(xg + (c0 * xPlane), xPlane, W, cc, rows, cols, rt0, rt1, v, vStride, tc, inner, avx512);
                     var products = new Products(Kg, tc, cc, u, uStride, v, vStride, c0 == 0 ? 0f : 1f, m, mStride);
-                    if (inner)
-                        HostParallel.For(Winograd.Positions, products.Product);
-                    else
-                        for (int e = 0; e < Winograd.Positions; e++)
-                            products.Product(e); // a struct call: no closure in the per-image path
+                    HostParallel.For(Winograd.Positions, inner, products);
                 }
 
                 Winograd.Output(m, mStride, tc, Kg, rows, cols, rt0, rt1, yg, yPlane, accumulate, inner, avx512);
@@ -107,8 +103,9 @@ public static unsafe partial class Conv2d
 
         // M_e (kg, tc) (+)= U_e (kg, cc) · V_e (cc, tc), U packed
         private readonly struct Products(int kg, int tc, int cc, float* u, long uStride, float* v, long vStride, float beta, float* m, long mStride)
+            : IIndexedJob
         {
-            public void Product(int e) => CpuGemm.RunPacked(kg, tc, cc, u + (e * uStride), v + (e * vStride), tc, beta, m + (e * mStride), tc);
+            public void Run(int e) => CpuGemm.RunPacked(kg, tc, cc, u + (e * uStride), v + (e * vStride), tc, beta, m + (e * mStride), tc);
         }
 
         // the same number of pieces, as even as they go: ceil(total / ceil(total / most))

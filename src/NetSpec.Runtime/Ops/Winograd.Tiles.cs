@@ -24,17 +24,13 @@ internal static unsafe partial class Winograd
         for (int b = 0; b < cols.Phases; b++)
             widest = Math.Max(widest, (2 * cols.TilesOf(b)) + 2);
         var job = new InputChannels(x, xPlane, w, rows, cols, rt0, rt1, v, vStride, ldv, avx512, (widest * ((2 * (rt1 - rt0)) + 2)) + PlaneSlack);
-        if (parallel)
-            HostParallel.For(cc, job.Channel);
-        else
-            for (int c = 0; c < cc; c++)
-                job.Channel(c);
+        HostParallel.For(cc, parallel, job);
     }
 
     private readonly struct InputChannels(float* x, long xPlane, int w, WinogradAxis rows, WinogradAxis cols, int rt0, int rt1,
-        float* v, long vStride, int ldv, bool avx512, int planeFloats)
+        float* v, long vStride, int ldv, bool avx512, int planeFloats) : IIndexedJob
     {
-        public void Channel(int c)
+        public void Run(int c)
         {
             if (planeScratch is null || planeScratch.Length < planeFloats)
                 planeScratch = GC.AllocateUninitializedArray<float>(planeFloats, pinned: true);
@@ -162,17 +158,13 @@ internal static unsafe partial class Winograd
         float* y, long yPlane, bool accumulate, bool parallel, bool avx512)
     {
         var job = new OutputChannels(m, mStride, ldm, rows, cols, rt0, rt1, y, yPlane, accumulate, avx512);
-        if (parallel)
-            HostParallel.For(k, job.Channel);
-        else
-            for (int kk = 0; kk < k; kk++)
-                job.Channel(kk);
+        HostParallel.For(k, parallel, job);
     }
 
     private readonly struct OutputChannels(float* m, long mStride, int ldm, WinogradAxis rows, WinogradAxis cols, int rt0, int rt1,
-        float* y, long yPlane, bool accumulate, bool avx512)
+        float* y, long yPlane, bool accumulate, bool avx512) : IIndexedJob
     {
-        public void Channel(int kk) => OutputChannel(m + ((long)kk * ldm), mStride, rows, cols, rt0, rt1, y + (kk * yPlane), accumulate, avx512);
+        public void Run(int kk) => OutputChannel(m + ((long)kk * ldm), mStride, rows, cols, rt0, rt1, y + (kk * yPlane), accumulate, avx512);
     }
 
     private static void OutputChannel(float* m, long mStride, WinogradAxis rows, WinogradAxis cols, int rt0, int rt1, float* y, bool accumulate, bool avx512)

@@ -73,16 +73,13 @@ internal static unsafe partial class Winograd
     {
         var job = new FilterPanels(w, rowStride, colStride, flip, k, c0, cc, u, uStride, avx512 && CpuGemm.PackedRows(1) == 12);
         int panels = CpuGemm.PackedRows(k) / CpuGemm.PackedRows(1);
-        if (parallel)
-            HostParallel.For(panels, job.Panel);
-        else
-            for (int panel = 0; panel < panels; panel++)
-                job.Panel(panel); // a struct call: no closure in the per-image path
+        HostParallel.For(panels, parallel, job);
     }
 
     private readonly struct FilterPanels(float* w, long rowStride, long colStride, bool flip, int k, int c0, int cc, float* u, long uStride, bool vector)
+        : IIndexedJob
     {
-        public void Panel(int panel)
+        public void Run(int panel)
         {
             int mr = CpuGemm.PackedRows(1), mPad = CpuGemm.PackedRows(k), k0 = panel * mr;
             if (vector)
