@@ -231,21 +231,11 @@ internal static unsafe partial class Winograd
     // interleaved (32 adjacent outputs, masked at the row's end); dilated, lane by lane
     private static void OutputTiles16(float* m, long mStride, float* y0, float* y1, int b, int dil, int j0, int n, int outputs, bool accumulate)
     {
-        Vector512<float> s00 = default, s01 = default, s02 = default, s03 = default, s10 = default, s11 = default, s12 = default, s13 = default;
-        for (int col = 0; col < 4; col++)
-        {
-            Vector512<float> m0 = Vector512.Load(m + (col * mStride)), m1 = Vector512.Load(m + ((4 + col) * mStride));
-            Vector512<float> m2 = Vector512.Load(m + ((8 + col) * mStride)), m3 = Vector512.Load(m + ((12 + col) * mStride));
-            Vector512<float> top = m0 + m1 + m2, bottom = m1 - m2 - m3;
-            switch (col)
-            {
-                case 0: s00 = top; s10 = bottom; break;
-                case 1: s01 = top; s11 = bottom; break;
-                case 2: s02 = top; s12 = bottom; break;
-                default: s03 = top; s13 = bottom; break;
-            }
-        }
-
+        // column col of Aᵀ·M: rows 0 (top) and 1 (bottom)
+        (Vector512<float> s00, Vector512<float> s10) = OutputColumn(m, mStride, 0);
+        (Vector512<float> s01, Vector512<float> s11) = OutputColumn(m, mStride, 1);
+        (Vector512<float> s02, Vector512<float> s12) = OutputColumn(m, mStride, 2);
+        (Vector512<float> s03, Vector512<float> s13) = OutputColumn(m, mStride, 3);
         Vector512<float> y00 = s00 + s01 + s02, y01 = s01 - s02 - s03, y10 = s10 + s11 + s12, y11 = s11 - s12 - s13;
         if (dil == 1)
         {
@@ -275,6 +265,14 @@ internal static unsafe partial class Winograd
                     Put(y1 + c0 + dil, lanes[48 + l], accumulate);
             }
         }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static (Vector512<float> Top, Vector512<float> Bottom) OutputColumn(float* m, long mStride, int col)
+    {
+        Vector512<float> m0 = Vector512.Load(m + (col * mStride)), m1 = Vector512.Load(m + ((4 + col) * mStride));
+        Vector512<float> m2 = Vector512.Load(m + ((8 + col) * mStride)), m3 = Vector512.Load(m + ((12 + col) * mStride));
+        return (m0 + m1 + m2, m1 - m2 - m3);
     }
 
     private static void Put(float* y, float value, bool accumulate) => *y = accumulate ? *y + value : value;

@@ -1,5 +1,3 @@
-using System.Runtime.Intrinsics;
-using System.Runtime.Intrinsics.X86;
 using NetSpec.Runtime.Gemm;
 
 namespace NetSpec.Runtime.Ops;
