@@ -12,7 +12,8 @@ namespace NetSpec.Generator;
 /// <summary>
 /// specs/*.yaml (AdditionalFiles) → one partial class per spec. Pipeline: read the spec files →
 /// compile each (front end, shapes, autodiff, memory plan; equatable values only) → emit C# and report
-/// diagnostics at their YAML line/column. Never crashes: anything unexpected becomes NS0015.
+/// diagnostics at their YAML line/column. Spec and class names are unique
+/// among the specs (NS0026). Never crashes: anything unexpected becomes NS0015.
 /// </summary>
 [Generator(LanguageNames.CSharp)]
 public sealed class NetSpecGenerator : IIncrementalGenerator
@@ -26,10 +27,21 @@ public sealed class NetSpecGenerator : IIncrementalGenerator
             .Select((text, token) => new SpecFile(text.Path, text.GetText(token)?.ToString() ?? ""))
             .WithTrackingName(StepNames.ReadSpecs);
 
-        IncrementalValuesProvider<SpecOutput> outputs = files
+        IncrementalValuesProvider<SpecOutput> compiled = files
             .Combine(files.Collect())
             .Select((pair, _) => SpecPipeline.Compile(pair.Left, pair.Right))
             .WithTrackingName(StepNames.CompileSpec);
+
+        IncrementalValueProvider<EquatableArray<SpecIdentity>> identities = compiled
+            .Where(output => output.Identity is not null)
+            .Select((output, _) => output.Identity!)
+            .Collect()
+            .Select((all, _) => all.ToEquatableArray());
+
+        IncrementalValuesProvider<SpecOutput> outputs = compiled
+            .Combine(identities)
+            .Select((pair, _) => SpecPipeline.Unique(pair.Left, pair.Right))
+            .WithTrackingName(StepNames.CheckUnique);
 
         context.RegisterSourceOutput(outputs, Emit);
     }

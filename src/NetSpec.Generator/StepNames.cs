@@ -5,4 +5,5 @@ public static class StepNames
 {
     public const string ReadSpecs = nameof(ReadSpecs);
     public const string CompileSpec = nameof(CompileSpec);
+    public const string CheckUnique = nameof(CheckUnique);
 }

@@ -82,12 +82,24 @@ public static class DiagnosticCatalog
     public static readonly DiagnosticDescriptor UnusedParameter = Warning("NS0024", "Unused spec parameter",
         "Spec parameter '{0}' is not used by this spec", "params: { unused: { type: int, default: 1 } }");
 
+    public static readonly DiagnosticDescriptor InvalidSpecName = Error("NS0025", "Invalid spec name",
+        "Invalid spec name '{0}'{1}: {2}; " + Validation.SpecNames.SpecNameRule, "name: 'sanet r50'");
+
+    public static readonly DiagnosticDescriptor DuplicateSpec = Error("NS0026", "Duplicate spec or class name",
+        "{0}", "two files with name: sanet-r50");
+
+    public static readonly DiagnosticDescriptor NameCollision = Error("NS0027", "Generated C# name collision",
+        "{0}", "nodes 'a_y' and 'a.y' both become the C# field a_y");
+
+    public static readonly DiagnosticDescriptor TooLarge = Error("NS0028", "Tensor too large",
+        "{0}", "sizes: { N: 1000000, H: 1000000, W: 1000000 }");
+
     public static readonly IReadOnlyList<DiagnosticDescriptor> All = new[]
     {
         YamlSyntax, Structure, UnknownOp, UnknownArgument, UnknownBlock, UnknownTensor, BadValue, Missing,
         Duplicate, Extends, GraphCycle, ShapeMismatch, UnusedTensor, InvalidOpConfig, Internal,
         BadExpression, UnknownVariable, DisabledReference, ForwardReference, InputCount, Recursion,
-        NoParamGroup, InvalidName, UnusedParameter,
+        NoParamGroup, InvalidName, UnusedParameter, InvalidSpecName, DuplicateSpec, NameCollision, TooLarge,
     };
 
     private static DiagnosticDescriptor Error(string id, string title, string format, string example) =>

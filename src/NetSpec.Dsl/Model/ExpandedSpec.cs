@@ -26,7 +26,14 @@ public sealed record ExpandedSpec(
     EquatableArray<OutputDecl> Outputs,
     EquatableArray<LossDecl> Losses,
     EquatableArray<ParamGroupDecl> Groups,
-    EquatableArray<SizeDefault> DefaultSizes);
+    EquatableArray<SizeDefault> DefaultSizes)
+{
+    /// <summary>Where the spec's name comes from: its <c>name:</c> value, else the start of the file.</summary>
+    public SourceLocation NameLocation { get; init; } = new(Path, 1, 1, 1);
+
+    /// <summary>Where the class name comes from: <c>class:</c>, else <c>name:</c>, else the start of the file.</summary>
+    public SourceLocation ClassNameLocation { get; init; } = new(Path, 1, 1, 1);
+}
 
 public enum InputKind
 {

@@ -1,5 +1,6 @@
 using System.Collections.Generic;
 using NetSpec.Dsl.Diagnostics;
+using NetSpec.Dsl.Model;
 
 namespace NetSpec.Dsl.Parsing;
 
@@ -21,9 +22,10 @@ internal static class SpecReader
                 case "name": spec.Name = shape.Scalar(e.Value, "name:"); break;
                 case "class":
                     spec.ClassName = shape.Scalar(e.Value, "class:");
-                    if (spec.ClassName is not null && !System.Text.RegularExpressions.Regex.IsMatch(spec.ClassName.Value, "^[A-Za-z_][A-Za-z0-9_]*$"))
+                    if (spec.ClassName is not null && Validation.SpecNames.ClassNameProblem(spec.ClassName.Value) is string problem)
                     {
-                        diagnostics.Report(DiagnosticCatalog.InvalidName, spec.ClassName.Location, spec.ClassName.Value, " (class: is a C# class name)");
+                        diagnostics.Report(DiagnosticCatalog.InvalidName, spec.ClassName.Location, MessageText.Quote(spec.ClassName.Value),
+                            $" ({Validation.SpecNames.ClassNameRule}); {problem}");
                         spec.ClassName = null;
                     }
 

@@ -54,12 +54,26 @@ internal sealed class SpecAssembler
         if (!diagnostics.HasErrors)
             foreach (ParamDecl p in spec.Params.Where(p => !graph.Used.Contains(p.Name)))
                 diagnostics.Report(DiagnosticCatalog.UnusedParameter, p.NameToken.Location, p.Name);
+        string name = SpecName();
         if (diagnostics.HasErrors)
             return null;
-        string name = spec.Name?.Value ?? StripExtension(PathText.FileName(path));
         return new ExpandedSpec(name, spec.ClassName?.Value ?? PascalCase(name), path, classes,
             inputs.ToEquatableArray(), expander.Nodes.ToEquatableArray(), outputs.ToEquatableArray(),
-            losses.ToEquatableArray(), groups.ToEquatableArray(), sizes.ToEquatableArray());
+            losses.ToEquatableArray(), groups.ToEquatableArray(), sizes.ToEquatableArray())
+        {
+            NameLocation = spec.Name?.Location ?? top,
+            ClassNameLocation = spec.ClassName?.Location ?? spec.Name?.Location ?? top,
+        };
+    }
+
+    /// <summary><c>name:</c>, else the file name without extension; NS0025 unless it follows <see cref="SpecNames"/>.</summary>
+    private string SpecName()
+    {
+        string name = spec.Name?.Value ?? StripExtension(PathText.FileName(path));
+        if (SpecNames.SpecNameProblem(name) is string problem)
+            diagnostics.Report(DiagnosticCatalog.InvalidSpecName, spec.Name?.Location ?? top, MessageText.Quote(name),
+                spec.Name is null ? " (from the file name)" : "", problem);
+        return name;
     }
 
     private int Classes()

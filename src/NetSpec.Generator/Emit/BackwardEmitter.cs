@@ -54,7 +54,7 @@ internal static class BackwardEmitter
         string Dx(int slot) => Target(slot) is GradTarget t ? Names.Gradient(t.Tensor) : "default";
         string Acc(int slot) => Names.Bool(Target(slot)?.Accumulate ?? false);
         string writes = string.Join(", ", b.InputGrads.Select(g => $"d({g.Tensor}) {(g.Accumulate ? "+=" : "=")}"));
-        w.Line($"// {string.Join(" + ", step.Nodes)}: {Describe.Step(c, step)}{(writes.Length > 0 ? "; " + writes : "")}");
+        w.Line($"// {CSharpText.Comment($"{string.Join(" + ", step.Nodes)}: {Describe.Step(c, step)}{(writes.Length > 0 ? "; " + writes : "")}")}");
         switch (step.Kind)
         {
             case StepKind.BatchNormRelu:

@@ -45,7 +45,7 @@ internal static class ForwardEmitter
         TypedNode node = c.Node(step.Head);
         string y = c.Field(step.Output);
         string X(int slot) => c.Field(step.Inputs[slot]);
-        w.Line($"// {string.Join(" + ", step.Nodes)}: {Describe.Step(c, step)} -> {Shape.Format(c.Tensor(step.Output).Shape)}");
+        w.Line($"// {CSharpText.Comment($"{string.Join(" + ", step.Nodes)}: {Describe.Step(c, step)} -> {Shape.Format(c.Tensor(step.Output).Shape)}")}");
         switch (step.Kind)
         {
             case StepKind.BatchNormRelu:

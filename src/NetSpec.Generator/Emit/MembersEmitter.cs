@@ -18,7 +18,7 @@ internal static class MembersEmitter
          .Line("private MemoryBuffer1D<float, Stride1D.Dense>? _arena;")
          .Line("private bool _training;")
          .Line()
-         .Line($"public string SpecName => {Names.Literal(spec.Name)};")
+         .Line($"public string SpecName => {CSharpText.Literal(spec.Name)};")
          .Line()
          .Line($"public int NumClasses => {spec.NumClasses};")
          .Line()
@@ -28,7 +28,7 @@ internal static class MembersEmitter
          .Line()
          .Line("public IReadOnlyList<Parameter> Parameters => _parameters;")
          .Line()
-         .Line($"public IReadOnlyList<string> OutputNames {{ get; }} = new[] {{ {string.Join(", ", spec.Outputs.Select(o => Names.Literal(o.Name)))} }};")
+         .Line($"public IReadOnlyList<string> OutputNames {{ get; }} = new[] {{ {string.Join(", ", spec.Outputs.Select(o => CSharpText.Literal(o.Name)))} }};")
          .Line()
          .Line("public int BatchSize { get; private set; }")
          .Line()
@@ -61,7 +61,7 @@ internal static class MembersEmitter
             if (!seen.Add(b.Name))
                 continue;
             (string type, string name) = Declaration(b, c);
-            w.Line($"private {type} {name}; // {Describe(b)}{Shape.Format(b.Elements)}");
+            w.Line($"private {type} {name}; // {CSharpText.Comment(Describe(b) + Shape.Format(b.Elements))}");
         }
 
         w.Line();
@@ -94,17 +94,17 @@ internal static class MembersEmitter
     {
         string known = string.Join(", ", c.Spec.Outputs.Select(o => o.Name));
         string fields = string.Join(", ", c.Spec.Outputs.Select(o => $"Tensor {Names.Pascal(o.Name)}"));
-        w.Line("/// <summary>The outputs of the last Forward, typed: " + string.Join("; ", c.Spec.Outputs.Select(o => $"{Names.Pascal(o.Name)} {Shape.Format(c.Tensor(o.Tensor).Shape)}")) + ".</summary>");
+        w.Line("/// <summary>The outputs of the last Forward, typed: " + CSharpText.DocComment(string.Join("; ", c.Spec.Outputs.Select(o => $"{Names.Pascal(o.Name)} {Shape.Format(c.Tensor(o.Tensor).Shape)}"))) + ".</summary>");
         w.Line($"public readonly record struct OutputTensors({fields});");
         w.Line();
         w.Line($"public OutputTensors Outputs => new({string.Join(", ", c.Spec.Outputs.Select(o => c.Field(o.Tensor)))});");
         w.Line();
-        w.Line("/// <summary>An output of the last Forward: " + known + ".</summary>");
+        w.Line("/// <summary>An output of the last Forward: " + CSharpText.DocComment(known) + ".</summary>");
         using (w.Initializer("public Tensor Output(string name) => name switch"))
         {
             foreach (OutputDecl o in c.Spec.Outputs)
-                w.Line($"{Names.Literal(o.Name)} => {c.Field(o.Tensor)}, // {Shape.Format(c.Tensor(o.Tensor).Shape)}");
-            w.Line($"_ => throw new ArgumentException($\"unknown output '{{name}}' of {c.Spec.Name}; outputs: {known}\", nameof(name)),");
+                w.Line($"{CSharpText.Literal(o.Name)} => {c.Field(o.Tensor)}, // {CSharpText.Comment(Shape.Format(c.Tensor(o.Tensor).Shape))}");
+            w.Line($"_ => throw new ArgumentException($\"unknown output '{{name}}' of {CSharpText.Interpolated(c.Spec.Name)}; outputs: {CSharpText.Interpolated(known)}\", nameof(name)),");
         }
 
         w.Line();
@@ -121,8 +121,8 @@ internal static class MembersEmitter
             foreach (LossDecl loss in c.Spec.Losses)
             {
                 string field = c.Field(c.Node(loss.Node).Node.Output);
-                w.Line($"terms[{Names.Literal(loss.Name)}] = DeviceData.Download({field})[0];");
-                total.Add($"{Names.Float(loss.Weight)} * terms[{Names.Literal(loss.Name)}]");
+                w.Line($"terms[{CSharpText.Literal(loss.Name)}] = DeviceData.Download({field})[0];");
+                total.Add($"{Names.Float(loss.Weight)} * terms[{CSharpText.Literal(loss.Name)}]");
             }
 
             w.Line($"return new LossValues({(total.Count == 0 ? "0f" : string.Join(" + ", total))}, terms);");

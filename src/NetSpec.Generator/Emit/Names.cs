@@ -34,8 +34,6 @@ internal static class Names
 
     public static string Bool(bool v) => v ? "true" : "false";
 
-    public static string Literal(string s) => SymbolDisplay.FormatLiteral(s, quote: true);
-
     /// <summary>FNV-1a 64 of a name: a fixed per-node salt for dropout seeds.</summary>
     public static ulong Salt(string name)
     {

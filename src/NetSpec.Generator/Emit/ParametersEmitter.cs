@@ -14,7 +14,7 @@ internal static class ParametersEmitter
         foreach (ParamInfo p in c.Graph.Params)
         {
             string decay = p.Kind != ParamKind.Weight ? p.Kind.ToString().ToLowerInvariant() : p.WeightDecay ? "weight decay" : "no weight decay";
-            w.Line($"/// <summary><c>{p.Name}</c> ({string.Join(",", p.Shape)}): {p.Group}, lr×{p.LrMult:G}, {decay}.</summary>")
+            w.Line($"/// <summary><c>{CSharpText.DocComment(p.Name)}</c> ({string.Join(",", p.Shape)}): {CSharpText.DocComment(p.Group)}, lr×{p.LrMult:G}, {decay}.</summary>")
              .Line($"private readonly Parameter {c.Param(p.Node, p.Role)};")
              .Line();
         }

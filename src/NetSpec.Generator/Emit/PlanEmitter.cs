@@ -75,14 +75,14 @@ internal static class PlanEmitter
             w.Line("if (_arena is not null && batch == BatchSize && height == Height && width == Width && training == _training)")
              .Line("    return;")
              .Line("if (batch < 1 || height < 1 || width < 1)")
-             .Line($"    throw new ArgumentOutOfRangeException(nameof(batch), $\"{c.Spec.Name}: sizes must be positive, got {{batch}}×3×{{height}}×{{width}}\");")
+             .Line($"    throw new ArgumentOutOfRangeException(nameof(batch), $\"{CSharpText.Interpolated(c.Spec.Name)}: sizes must be positive, got {{batch}}×3×{{height}}×{{width}}\");")
              .Line("int N = batch, H = height, W = width;");
             EmitDims(w, c);
             var checks = c.DimLocals.Select(d => $"{d.Name} < 1").ToList();
             if (checks.Count > 0)
             {
                 w.Line($"if ({string.Join(" || ", checks)})")
-                 .Line($"    throw new ArgumentException($\"{c.Spec.Name}: input {{height}}×{{width}} is too small: a feature map would have no pixels\");");
+                 .Line($"    throw new ArgumentException($\"{CSharpText.Interpolated(c.Spec.Name)}: input {{height}}×{{width}} is too small: a feature map would have no pixels\");");
             }
 
             w.Line($"var arena = new ArenaBinder({count});")
@@ -102,7 +102,7 @@ internal static class PlanEmitter
     public static void EmitDims(CodeWriter w, EmitContext c)
     {
         foreach ((string name, Dim d) in c.DimLocals)
-            w.Line($"int {name} = {d.ToCSharp(s => s)}; // {d}");
+            w.Line($"int {name} = {d.ToCSharp(s => s)}; // {CSharpText.Comment(d.ToString())}");
     }
 
     private static void EmitBind(CodeWriter w, List<PlannedBuffer> all, EmitContext c)
