@@ -34,6 +34,12 @@ public static class SpecCompiler
             TypedGraph? graph = ShapeInference.Run(spec, diagnostics);
             if (graph is null)
                 return new CompileResult(null, diagnostics.ToEquatableArray());
+            if (SizeLimits.Check(graph) is SpecDiagnostic tooLarge)
+            {
+                diagnostics.Add(tooLarge);
+                return new CompileResult(null, diagnostics.ToEquatableArray());
+            }
+
             return new CompileResult(Plan(graph), diagnostics.ToEquatableArray());
         }
         catch (Exception e)

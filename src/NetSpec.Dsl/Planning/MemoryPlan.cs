@@ -24,7 +24,7 @@ public sealed record MemoryPlan(EquatableArray<PlannedBuffer> Buffers, Equatable
     public static long[] Sizes(EquatableArray<PlannedBuffer> buffers, IReadOnlyDictionary<string, int> sizes) =>
         buffers.Select(b => Align(Shapes.Shape.Elements(b.Elements, sizes))).ToArray();
 
-    public static long Align(long slots) => (slots + Alignment - 1) / Alignment * Alignment;
+    public static long Align(long slots) => checked(slots + Alignment - 1) / Alignment * Alignment;
 
     /// <summary>Offsets (slots) of every buffer at concrete sizes, and the arena's length.</summary>
     public (long[] Offsets, long Peak) Place(IReadOnlyDictionary<string, int> sizes)
@@ -40,19 +40,19 @@ public sealed record MemoryPlan(EquatableArray<PlannedBuffer> Buffers, Equatable
             {
                 if (offset + length[i] <= offsets[j])
                     break;
-                offset = System.Math.Max(offset, offsets[j] + length[j]);
+                offset = System.Math.Max(offset, checked(offsets[j] + length[j]));
             }
 
             offsets[i] = offset;
             placed.Add(i);
-            peak = System.Math.Max(peak, offset + length[i]);
+            peak = System.Math.Max(peak, checked(offset + length[i]));
         }
 
         return (offsets, peak);
     }
 
-    public long PeakBytes(IReadOnlyDictionary<string, int> sizes) => 4 * Place(sizes).Peak;
+    public long PeakBytes(IReadOnlyDictionary<string, int> sizes) => checked(4 * Place(sizes).Peak);
 
     /// <summary>What the arena would need without reuse: every buffer in its own slot.</summary>
-    public long SumBytes(IReadOnlyDictionary<string, int> sizes) => 4 * Sizes(Buffers, sizes).Sum();
+    public long SumBytes(IReadOnlyDictionary<string, int> sizes) => checked(4 * Sizes(Buffers, sizes).Sum());
 }

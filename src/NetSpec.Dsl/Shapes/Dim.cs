@@ -20,9 +20,9 @@ public sealed record Dim(string? Symbol, long Offset, long Divisor)
     public Dim FloorDiv(long add, long divide)
     {
         if (IsConst)
-            return Const(FloorDivide(Offset + add, divide));
+            return Const(FloorDivide(checked(Offset + add), divide));
         // floor((floor((S + a) / d) + b) / e) = floor((S + a + b·d) / (d·e))
-        return new Dim(Symbol, Offset + add * Divisor, Divisor * divide);
+        return new Dim(Symbol, checked(Offset + (add * Divisor)), checked(Divisor * divide));
     }
 
     public Dim Plus(long add) => FloorDiv(add, 1);
@@ -37,7 +37,7 @@ public sealed record Dim(string? Symbol, long Offset, long Divisor)
             return Offset;
         if (!sizes.TryGetValue(Symbol!, out int s))
             throw new ArgumentException($"no value for size symbol '{Symbol}'");
-        return FloorDivide(s + Offset, Divisor);
+        return FloorDivide(checked(s + Offset), Divisor);
     }
 
     /// <summary>Readable form: 256, H, H/8 (floor), ⌈H/4⌉, (H+1)/2.</summary>

@@ -11,7 +11,10 @@ namespace NetSpec.Dsl.Shapes;
 /// </summary>
 public static class FlopRules
 {
-    public static long Forward(OpNode node, IReadOnlyList<long[]> inputs, long[] output)
+    /// <summary>Checked arithmetic: an OverflowException rather than a wrapped count (SizeLimits reports it as NS0028).</summary>
+    public static long Forward(OpNode node, IReadOnlyList<long[]> inputs, long[] output) => checked(Count(node, inputs, output));
+
+    private static long Count(OpNode node, IReadOnlyList<long[]> inputs, long[] output)
     {
         long outElements = 1;
         foreach (long d in output)

@@ -10,6 +10,7 @@ public static class MiddleDiagnostics
     public const string UnusedTensor = "NS0013";
     public const string InvalidConfiguration = "NS0014";
     public const string InternalError = "NS0015";
+    public const string TooLarge = "NS0028";
 
     public static SpecDiagnostic Error(string id, string message, SourceLocation at) => new(id, Severity.Error, message, at);
 

@@ -44,7 +44,7 @@ public sealed record ParamInfo(
         {
             long n = 1;
             foreach (int d in Shape)
-                n *= d;
+                n = checked(n * d);
             return n;
         }
     }

@@ -21,7 +21,7 @@ public static class Shape
     {
         long n = 1;
         foreach (Dim d in shape)
-            n *= d.Eval(sizes);
+            n = checked(n * d.Eval(sizes));
         return n;
     }
 }

@@ -127,7 +127,7 @@ public static class ShapeRules
                     return Mismatch($"'{node.Inputs[0]}' {Shape.Format(x[0])} and '{node.Inputs[i]}' {Shape.Format(x[i])} differ outside the channel dim");
                 if (!x[i][1].IsConst)
                     return Invalid($"channels of '{node.Inputs[i]}' are not a constant");
-                channels += x[i][1].Offset;
+                channels = checked(channels + x[i][1].Offset);
             }
 
             return Shape.Of(x[0][0], Dim.Const(channels), x[0][2], x[0][3]);
