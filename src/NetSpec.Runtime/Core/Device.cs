@@ -182,8 +182,9 @@ public sealed class Device : IDisposable
     /// <summary>
     /// Kernels: the most floats a conv's whole-batch workspace (im2col columns, per-image weight gradients) may take;
     /// past it, images come a chunk at a time (at least one), each chunk with its own launches. A 16th of the device's
-    /// memory (5 GiB on an 80 GB H100: sanet-r50's largest, layer4's 3×3 at 480×480, takes 19 Mi floats an image for its weight gradient),
-    /// at least 16 Mi floats and below 2^31 (the kernels index in 32 bits). Tests make it tiny to check the chunks.
+    /// memory, at least 16 Mi floats and below 2^31 (the kernels index in 32 bits): 1.24 Gi floats on an 80 GB H100, where
+    /// sanet-r50's widest conv at 480×480 (head.fcn.0's weight gradient) takes 72 Mi floats an image, so batches up to 17
+    /// are one chunk (docs/design/gpu-path.md). Tests make it tiny to check the chunks.
     /// </summary>
     internal long KernelColumnLimitFloats { get; set; }
 
