@@ -125,6 +125,44 @@ public sealed class ConvLaunchTests(CpuKernelFixture whole, CpuKernelChunksFixtu
         Assert.Contains(once, v => v != 0f);
     }
 
+    /// <summary>
+    /// Chunks of 2, 2 and 1 images (a limit just above two images' columns and dW products) give y, dx and dW with the
+    /// same bits as the whole batch in one chunk: each image's GEMMs do not depend on the chunk, and dW adds the images in order.
+    /// </summary>
+    [Fact]
+    public void UnevenChunksGiveTheBitsOfOneChunk()
+    {
+        var g = new ConvGeometry(3, 3, 2, 2, 1, 1, 1, 1, 2);
+        const int n = 5, c = 4, k = 6, h = 7, w = 6;
+        int p = g.OutH(h), q = g.OutW(w);
+        long perImage = ((long)c * 9 * p * q) + ((long)k * (c / 2) * 9);
+        using Device pairs = Device.Create("cpu");
+        pairs.HostCode = false;
+        pairs.KernelColumnLimitFloats = (2 * perImage) + 1;
+        var (y1, dx1, dw1) = Run(whole.Device);
+        var (y2, dx2, dw2) = Run(pairs);
+        Assert.Equal(y1, y2);
+        Assert.Equal(dx1, dx2);
+        Assert.Equal(dw1, dw2);
+
+        (float[] Y, float[] Dx, float[] Dw) Run(Device d)
+        {
+            var rng = new Random(9);
+            float[] Values(int count) => Enumerable.Range(0, count).Select(_ => (float)((rng.NextDouble() * 2) - 1)).ToArray();
+            using var s = new BuffersScope(d);
+            Tensor x = s.Tensor(Values(n * c * h * w), n, c, h, w), dy = s.Tensor(Values(n * k * p * q), n, k, p, q);
+            Tensor y = s.Tensor(n, k, p, q, float.NaN), dx = s.Tensor(n, c, h, w, float.NaN);
+            ArrayView<float> wt = s.Floats(Values(k * (c / 2) * 9)), dw = s.Filled(k * (c / 2) * 9, float.NaN);
+            long before = d.KernelRequests;
+            Conv2d.Forward(d, x, wt, default, y, g);
+            Conv2d.BackwardInput(d, dy, wt, dx, g, accumulate: false);
+            Conv2d.BackwardParams(d, x, dy, dw, default, g);
+            // three chunks where the limit splits the batch: 3 × ((1 + 2) + (2 + 1) + (1 + 2 + 1)) launches, else one chunk's
+            Assert.Equal(d == pairs ? 30 : 10, d.KernelRequests - before);
+            return (s.Read(y), s.Read(dx), s.Read(dw));
+        }
+    }
+
     private static (long Forward, long Input, long Weights) Count(Device d, int n, int c, int k, ConvGeometry g)
     {
         int h = 7, w = 6, p = g.OutH(h), q = g.OutW(w);
