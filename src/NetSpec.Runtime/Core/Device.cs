@@ -38,11 +38,14 @@ public sealed class Device : IDisposable
     private Gemm.IGemm? hostGemm;
     private Gemm.IGemm? deviceGemm;
 
+    private long kernelRequests;
+
     private Device(Accelerator accelerator, DeviceKind kind)
     {
         Accelerator = accelerator;
         Kind = kind;
         HostCode = kind == DeviceKind.Cpu;
+        KernelColumnLimitFloats = Math.Clamp(accelerator.MemorySize / sizeof(float) / 16, 1L << 24, int.MaxValue - 1L);
     }
 
     public DeviceKind Kind { get; }
@@ -132,15 +135,27 @@ public sealed class Device : IDisposable
     /// host path instead; a kernel launched anyway runs on the CPU accelerator's threads.)
     /// </summary>
     public TDelegate Kernel<TDelegate>(string key, TDelegate kernel)
-        where TDelegate : Delegate =>
-        (TDelegate)(kernels.TryGetValue(key, out Delegate? loaded)
+        where TDelegate : Delegate
+    {
+        Interlocked.Increment(ref kernelRequests);
+        return (TDelegate)(kernels.TryGetValue(key, out Delegate? loaded)
             ? loaded
             : kernels.GetOrAdd(key, KernelLoader.Load(Accelerator, kernel)));
+    }
 
     /// <summary>A kernel that needs ILGPU itself (groups, shared memory), loaded once and kept; never host code.</summary>
     public TDelegate GroupKernel<TDelegate>(string key, Func<Accelerator, TDelegate> load)
-        where TDelegate : Delegate =>
-        (TDelegate)kernels.GetOrAdd(key, _ => load(Accelerator));
+        where TDelegate : Delegate
+    {
+        Interlocked.Increment(ref kernelRequests);
+        return (TDelegate)kernels.GetOrAdd(key, _ => load(Accelerator));
+    }
+
+    /// <summary>
+    /// Launchers handed out by <see cref="Kernel{TDelegate}"/> and <see cref="GroupKernel{TDelegate}"/>; ops ask for a
+    /// launcher right before each launch, so this counts kernel launches (cuBLAS calls aside). Tests count an op's launches with it.
+    /// </summary>
+    internal long KernelRequests => Interlocked.Read(ref kernelRequests);
 
     /// <summary>
     /// Threads to launch for a grid-stride loop over <paramref name="n"/> items: few on the CPU
@@ -163,6 +178,15 @@ public sealed class Device : IDisposable
     /// 0.98), training step 0.955; sanet-tiny's training step 1.01. Earlier, 2 Mi floats beat 4 Mi and 32 Mi.
     /// </summary>
     internal long ColumnLimitFloats { get; set; } = 512L << 10;
+
+    /// <summary>
+    /// Kernels: the most floats a conv's whole-batch workspace (im2col columns, per-image weight gradients) may take;
+    /// past it, images come a chunk at a time (at least one), each chunk with its own launches. A 16th of the device's
+    /// memory, at least 16 Mi floats and below 2^31 (the kernels index in 32 bits): 1.24 Gi floats on an 80 GB H100, where
+    /// sanet-r50's widest conv at 480×480 (head.fcn.0's weight gradient) takes 72 Mi floats an image, so batches up to 17
+    /// are one chunk (docs/design/gpu-path.md). Tests make it tiny to check the chunks.
+    /// </summary>
+    internal long KernelColumnLimitFloats { get; set; }
 
     /// <summary>
     /// Host code: the shortest slice of a conv GEMM's K a column chunk of input channels may hold (a shorter K

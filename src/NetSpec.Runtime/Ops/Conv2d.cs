@@ -16,13 +16,16 @@ public readonly record struct ConvGeometry(int KernelH, int KernelW, int StrideH
 }
 
 /// <summary>
-/// 2-D convolution as im2col + GEMM, per image and channel group (g groups of C/g inputs and K/g outputs);
-/// on the CPU, host code (Conv2d.Host.cs): a batch's (image, group) jobs side by side, columns in chunks of channels.
-/// Shapes: x (N,C,H,W), w (K,C/g,R,S), b (K) or default, y (N,K,P,Q); col ((C/g)·R·S, P·Q) in the workspace.
+/// 2-D convolution as im2col + GEMM over channel groups (g groups of C/g inputs and K/g outputs).
+/// Kernels (GPUs): the whole batch at once — one im2col launch for every image, then per group one strided-batched
+/// GEMM (the weights' batch stride 0), so that the launches do not grow with the batch (docs/design/gpu-path.md);
+/// images come in chunks only where their columns pass <see cref="Device.KernelColumnLimitFloats"/>.
+/// On the CPU, host code (Conv2d.Host.cs): a batch's (image, group) jobs side by side, columns in chunks of channels.
+/// Shapes: x (N,C,H,W), w (K,C/g,R,S), b (K) or default, y (N,K,P,Q); col (n, C·R·S, P·Q) for a chunk of n images.
 /// </summary>
 public static partial class Conv2d
 {
-    // y[n, group] = W_g ((K/g), (C/g)RS) · col ((C/g)RS, PQ) + b
+    // y[n, group] = W_g ((K/g), (C/g)RS) · col[n, group] ((C/g)RS, PQ) + b, for every n in one GEMM
     public static void Forward(Device d, Tensor x, ArrayView<float> w, ArrayView<float> b, Tensor y, ConvGeometry g)
     {
         var s = Shapes.Of(x, y, g);
@@ -30,67 +33,26 @@ public static partial class Conv2d
         if (b.IsValid)
             Check.Length(b, y.C, "b");
         if (d.HostCode)
-        {
             ForwardHost(d, x, w, y, g, s);
-            if (b.IsValid)
-                Bias.Add(d, y, b);
-            return;
-        }
-
-        ArrayView<float> col = g.IsPointwise ? default : d.Workspace(s.ColLength);
-        for (int n = 0; n < x.N; n++)
-        {
-            for (int grp = 0; grp < g.Groups; grp++)
-            {
-                ArrayView<float> xg = x.View.SubView(s.XOffset(n, grp), s.XGroupLength);
-                ArrayView<float> yg = y.View.SubView(s.YOffset(n, grp), s.YGroupLength);
-                ArrayView<float> colg = xg;
-                if (!g.IsPointwise)
-                {
-                    Im2Col.Unfold(d, xg, col, s.Cg, x.H, x.W, y.H, y.W, g);
-                    colg = col;
-                }
-
-                d.Gemm.Gemm(false, false, s.Kg, s.PQ, s.Crs, 1f, w.SubView(grp * s.WeightGroupLength, s.WeightGroupLength), s.Crs, colg, s.PQ, 0f, yg, s.PQ);
-            }
-        }
+        else
+            ForwardKernels(d, x, w, y, g, s);
 
         if (b.IsValid)
             Bias.Add(d, y, b);
     }
 
-    // dcol = W_gᵀ ((C/g)RS, K/g) · dy_g (K/g, PQ); dx (+)= fold(dcol)
+    // dcol[n, group] = W_gᵀ ((C/g)RS, K/g) · dy[n, group] (K/g, PQ) for every n in one GEMM; dx (+)= fold(dcol)
     public static void BackwardInput(Device d, Tensor dy, ArrayView<float> w, Tensor dx, ConvGeometry g, bool accumulate)
     {
         var s = Shapes.Of(dx, dy, g);
         Check.Length(w, s.WeightLength, "w");
         if (d.HostCode)
-        {
             BackwardInputHost(d, dy, w, dx, g, s, accumulate);
-            return;
-        }
-
-        ArrayView<float> col = g.IsPointwise ? default : d.Workspace(s.ColLength);
-        for (int n = 0; n < dx.N; n++)
-        {
-            for (int grp = 0; grp < g.Groups; grp++)
-            {
-                ArrayView<float> dxg = dx.View.SubView(s.XOffset(n, grp), s.XGroupLength);
-                ArrayView<float> dyg = dy.View.SubView(s.YOffset(n, grp), s.YGroupLength);
-                ArrayView<float> wg = w.SubView(grp * s.WeightGroupLength, s.WeightGroupLength);
-                if (g.IsPointwise)
-                {
-                    d.Gemm.Gemm(true, false, s.Crs, s.PQ, s.Kg, 1f, wg, s.Crs, dyg, s.PQ, accumulate ? 1f : 0f, dxg, s.PQ);
-                    continue;
-                }
-
-                d.Gemm.Gemm(true, false, s.Crs, s.PQ, s.Kg, 1f, wg, s.Crs, dyg, s.PQ, 0f, col, s.PQ);
-                Im2Col.Fold(d, col, dxg, s.Cg, dx.H, dx.W, dy.H, dy.W, g, accumulate);
-            }
-        }
+        else
+            BackwardInputKernels(d, dy, w, dx, g, s, accumulate);
     }
 
-    // dW_g = Σ_n dy_g (K/g, PQ) · col_gᵀ (PQ, (C/g)RS); db = Σ_{n,p,q} dy
+    // dW_g = Σ_n dy[n, group] (K/g, PQ) · col[n, group]ᵀ (PQ, (C/g)RS); db = Σ_{n,p,q} dy
     public static void BackwardParams(Device d, Tensor x, Tensor dy, ArrayView<float> dw, ArrayView<float> db, ConvGeometry g)
     {
         var s = Shapes.Of(x, dy, g);
@@ -98,7 +60,7 @@ public static partial class Conv2d
         if (d.HostCode)
             BackwardWeightsHost(d, x, dy, dw, g, s);
         else
-            BackwardWeightsPerImage(d, x, dy, dw, g, s);
+            BackwardWeightsKernels(d, x, dy, dw, g, s);
 
         if (db.IsValid)
         {
@@ -107,34 +69,13 @@ public static partial class Conv2d
         }
     }
 
-    private static void BackwardWeightsPerImage(Device d, Tensor x, Tensor dy, ArrayView<float> dw, ConvGeometry g, Shapes s)
-    {
-        ArrayView<float> col = g.IsPointwise ? default : d.Workspace(s.ColLength);
-        for (int n = 0; n < x.N; n++)
-        {
-            for (int grp = 0; grp < g.Groups; grp++)
-            {
-                ArrayView<float> xg = x.View.SubView(s.XOffset(n, grp), s.XGroupLength);
-                ArrayView<float> dyg = dy.View.SubView(s.YOffset(n, grp), s.YGroupLength);
-                ArrayView<float> colg = xg;
-                if (!g.IsPointwise)
-                {
-                    Im2Col.Unfold(d, xg, col, s.Cg, x.H, x.W, dy.H, dy.W, g);
-                    colg = col;
-                }
-
-                d.Gemm.Gemm(false, true, s.Kg, s.Crs, s.PQ, 1f, dyg, s.PQ, colg, s.PQ, n == 0 ? 0f : 1f,
-                    dw.SubView(grp * s.WeightGroupLength, s.WeightGroupLength), s.Crs);
-            }
-        }
-    }
-
     /// <summary>Sizes of one conv call, checked once.</summary>
     private readonly record struct Shapes(int Cg, int Kg, int Crs, int PQ, long XGroupLength, long YGroupLength, int WeightGroupLength, Tensor X, Tensor Y)
     {
         public long WeightLength => (long)WeightGroupLength * (Y.C / Kg);
 
-        public long ColLength => (long)Crs * PQ;
+        /// <summary>One image's columns for all groups: C·R·S rows of P·Q.</summary>
+        public long ImageColLength => (long)Crs * (Y.C / Kg) * PQ;
 
         public long XOffset(int n, int grp) => (((long)n * X.C) + ((long)grp * Cg)) * X.Spatial;
 

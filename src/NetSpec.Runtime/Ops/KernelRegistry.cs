@@ -35,6 +35,7 @@ internal static class KernelRegistry
         Auto(typeof(Elementwise), nameof(Elementwise.CopyKernel)),
         Auto(typeof(Elementwise), nameof(Elementwise.ScaleKernel)),
         Auto(typeof(Elementwise), nameof(Elementwise.FillKernel)),
+        Auto(typeof(Conv2d), nameof(Conv2d.SumImagesKernel)),
         Auto(typeof(Im2Col), nameof(Im2Col.UnfoldKernel)),
         Auto(typeof(Im2Col), nameof(Im2Col.FoldKernel)),
         Auto(typeof(Losses), nameof(Losses.CrossEntropyPartialKernel)),

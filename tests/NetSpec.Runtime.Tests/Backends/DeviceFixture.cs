@@ -4,7 +4,7 @@ namespace NetSpec.Runtime.Tests.Backends;
 
 /// <summary>One device per test class, opened on first use (so an absent backend's class can be constructed and skipped).</summary>
 public abstract class DeviceFixture(DeviceKind kind, bool hostCode = true, long columnLimit = 0, int columnMinK = 0,
-    int winogradMinChannels = -1, long winogradLimit = 0, bool winogradAvx512 = true) : IDisposable
+    int winogradMinChannels = -1, long winogradLimit = 0, bool winogradAvx512 = true, long kernelColumnLimit = 0) : IDisposable
 {
     private readonly Lazy<Device> device = new(() =>
     {
@@ -19,6 +19,8 @@ public abstract class DeviceFixture(DeviceKind kind, bool hostCode = true, long 
         if (winogradLimit > 0)
             (d.WinogradLimitFloats, d.WinogradTileLimitFloats) = (winogradLimit, winogradLimit);
         d.WinogradAvx512 &= winogradAvx512;
+        if (kernelColumnLimit > 0)
+            d.KernelColumnLimitFloats = kernelColumnLimit;
         return d;
     });
 
@@ -54,6 +56,9 @@ public sealed class CpuIm2ColFixture() : DeviceFixture(DeviceKind.Cpu, winogradM
 
 /// <summary>The CPU accelerator running the ILGPU kernels instead of the host code.</summary>
 public sealed class CpuKernelFixture() : DeviceFixture(DeviceKind.Cpu, hostCode: false);
+
+/// <summary>The kernels with a conv workspace of one float: every conv takes its images one chunk (of one image) at a time.</summary>
+public sealed class CpuKernelChunksFixture() : DeviceFixture(DeviceKind.Cpu, hostCode: false, kernelColumnLimit: 1);
 
 public sealed class CudaFixture() : DeviceFixture(DeviceKind.Cuda);
 

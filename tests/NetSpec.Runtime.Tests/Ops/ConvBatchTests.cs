@@ -1,0 +1,192 @@
+using ILGPU;
+using NetSpec.Runtime;
+using NetSpec.Runtime.Ops;
+using NetSpec.Runtime.Tests.Backends;
+using NetSpec.Runtime.Tests.Reference;
+
+namespace NetSpec.Runtime.Tests.Ops;
+
+/// <summary>
+/// Convs over batches of several images (with groups, dilation, stride 2, padding) against the naive double
+/// reference and central differences, on the kernel paths: one chunk for the whole batch, and one image a chunk.
+/// </summary>
+public abstract class ConvBatchTests(DeviceFixture fixture) : OpTestBase(fixture)
+{
+    // (N,C,H,W,K,R,S,sh,sw,ph,pw,dh,dw,groups,bias)
+    internal static readonly (int N, int C, int H, int W, int K, int R, int S, int Sh, int Sw, int Ph, int Pw, int Dh, int Dw, int G, bool Bias)[] Cases =
+    [
+        (4, 4, 7, 7, 6, 3, 3, 2, 2, 1, 1, 1, 1, 2, true),   // stride 2, padded, 2 groups, bias
+        (3, 3, 8, 6, 4, 3, 3, 1, 1, 2, 2, 2, 2, 1, false),  // dilation 2, padded as far
+        (5, 4, 4, 5, 6, 1, 1, 1, 1, 0, 0, 1, 1, 2, true),   // pointwise, grouped: GEMMs on x as it lies
+        (4, 6, 5, 5, 3, 1, 1, 2, 2, 0, 0, 1, 1, 1, false),  // strided 1×1 (through im2col)
+        (2, 4, 9, 9, 4, 3, 3, 1, 1, 2, 2, 2, 2, 4, false),  // depthwise, dilated
+    ];
+
+    [BackendFact]
+    public void BatchedConvsMatchReference()
+    {
+        for (int i = 0; i < Cases.Length; i++)
+            GradientCheck.Run(Case(D, i));
+    }
+
+    /// <summary>
+    /// Tolerance (GradientCheck): the longest float sum an output takes part in — C/g·R·S products for y, K/g·R·S
+    /// for dx (at most K·R·S), N·P·Q for dW (P·Q per image, then the N images in order).
+    /// </summary>
+    internal static OpCase Case(Device d, int index)
+    {
+        var c = Cases[index];
+        var g = new ConvGeometry(c.R, c.S, c.Sh, c.Sw, c.Ph, c.Pw, c.Dh, c.Dw, c.G);
+        int p = g.OutH(c.H), q = g.OutW(c.W);
+        int wl = c.K * (c.C / c.G) * c.R * c.S;
+        double[][] inputs = c.Bias
+            ? [Rand(c.N * c.C * c.H * c.W, 40 + index), Rand(wl, 50 + index), Rand(c.K, 60 + index)]
+            : [Rand(c.N * c.C * c.H * c.W, 40 + index), Rand(wl, 50 + index)];
+        GradKind[] kinds = c.Bias ? [GradKind.Input, GradKind.Param, GradKind.Param] : [GradKind.Input, GradKind.Param];
+        int reduction = Math.Max(Math.Max(c.C / c.G * c.R * c.S, c.N * p * q), c.K * c.R * c.S);
+        return new OpCase($"batched conv#{index} N={c.N} {g}", inputs, kinds,
+            xs => Naive.Conv2d(xs[0], xs[1], c.Bias ? xs[2] : null, c.N, c.C, c.H, c.W, c.K, c.R, c.S, c.Sh, c.Sw, c.Ph, c.Pw, c.Dh, c.Dw, c.G, out _, out _),
+            (xs, dy, acc, pre) =>
+            {
+                using var s = new BuffersScope(d);
+                Tensor x = s.Tensor(xs[0], c.N, c.C, c.H, c.W);
+                ArrayView<float> w = s.Floats(xs[1]);
+                ArrayView<float> b = c.Bias ? s.Floats(xs[2]) : default;
+                Tensor y = s.Tensor(c.N, c.K, p, q, float.NaN);
+                Conv2d.Forward(d, x, w, b, y, g);
+                Tensor dyt = s.Tensor(dy, c.N, c.K, p, q);
+                Tensor dx = s.Tensor(c.N, c.C, c.H, c.W, pre);
+                ArrayView<float> dw = s.Filled(wl, pre);
+                ArrayView<float> db = c.Bias ? s.Filled(c.K, pre) : default;
+                Conv2d.BackwardInput(d, dyt, w, dx, g, acc);
+                Conv2d.BackwardParams(d, x, dyt, dw, db, g);
+                return (s.Read(y), [s.Read(dx), s.Read(dw), c.Bias ? s.Read(db) : null]);
+            },
+            reduction);
+    }
+}
+
+/// <summary>The kernels on ILGPU's CPU accelerator, the whole batch in one chunk.</summary>
+[Backend(DeviceKind.Cpu)]
+public sealed class CpuKernelConvBatchTests(CpuKernelFixture f) : ConvBatchTests(f), IClassFixture<CpuKernelFixture>;
+
+/// <summary>The kernels with one image a chunk.</summary>
+[Backend(DeviceKind.Cpu)]
+public sealed class CpuKernelChunksConvBatchTests(CpuKernelChunksFixture f) : ConvBatchTests(f), IClassFixture<CpuKernelChunksFixture>;
+
+/// <summary>The host code (Conv2d.Host.cs, Winograd) on the same batches.</summary>
+[Backend(DeviceKind.Cpu)]
+public sealed class CpuConvBatchTests(CpuFixture f) : ConvBatchTests(f), IClassFixture<CpuFixture>;
+
+[Backend(DeviceKind.Cuda)]
+public sealed class CudaConvBatchTests(CudaFixture f) : ConvBatchTests(f), IClassFixture<CudaFixture>;
+
+[Backend(DeviceKind.OpenCL)]
+public sealed class OpenClConvBatchTests(OpenClFixture f) : ConvBatchTests(f), IClassFixture<OpenClFixture>;
+
+/// <summary>Launches per conv call on the kernel path, and the order of dW's sum over the images.</summary>
+public sealed class ConvLaunchTests(CpuKernelFixture whole, CpuKernelChunksFixture chunks) : IClassFixture<CpuKernelFixture>, IClassFixture<CpuKernelChunksFixture>
+{
+    // (C, K, R, stride, pad, dilation, groups)
+    private static readonly (int C, int K, int R, int Stride, int Pad, int Dil, int G)[] Geometries =
+        [(4, 6, 3, 1, 1, 1, 1), (4, 6, 3, 2, 1, 1, 2), (4, 6, 3, 1, 2, 2, 1), (6, 4, 1, 1, 0, 0, 1), (6, 4, 1, 1, 0, 0, 2), (6, 4, 1, 2, 0, 0, 1)];
+
+    /// <summary>
+    /// Per call: forward = im2col + one GEMM a group; dx = one GEMM a group + col2im; dW = im2col + one GEMM a group
+    /// + the sum over images (a pointwise conv has no im2col/col2im) — the same at batch 1, 3 and 8.
+    /// </summary>
+    [Fact]
+    public void LaunchesPerConvCallDoNotDependOnTheBatch()
+    {
+        Device d = whole.Device;
+        foreach (var (c, k, r, stride, pad, dil, groups) in Geometries)
+        {
+            var g = new ConvGeometry(r, r, stride, stride, pad, pad, Math.Max(1, dil), Math.Max(1, dil), groups);
+            int unfold = g.IsPointwise ? 0 : 1;
+            foreach (int n in new[] { 1, 3, 8 })
+            {
+                (long forward, long input, long weights) = Count(d, n, c, k, g);
+                string what = $"{g} at batch {n}";
+                Assert.True(forward == unfold + groups, $"{what}: forward took {forward} launches");
+                Assert.True(input == groups + unfold, $"{what}: backward-input took {input} launches");
+                Assert.True(weights == unfold + groups + 1, $"{what}: backward-weights took {weights} launches");
+            }
+        }
+    }
+
+    /// <summary>dW summed over 5 images in one chunk equals, bit for bit, dW summed one image a chunk: both add the images in order.</summary>
+    [Fact]
+    public void WeightGradientAddsImagesInAFixedOrder()
+    {
+        var g = new ConvGeometry(3, 3, 1, 1, 1, 1, 1, 1, 1);
+        float[] once = WeightGradient(whole.Device, g);
+        float[] chunked = WeightGradient(chunks.Device, g);
+        Assert.Equal(once, chunked);
+        Assert.Contains(once, v => v != 0f);
+    }
+
+    /// <summary>
+    /// Chunks of 2, 2 and 1 images (a limit just above two images' columns and dW products) give y, dx and dW with the
+    /// same bits as the whole batch in one chunk: each image's GEMMs do not depend on the chunk, and dW adds the images in order.
+    /// </summary>
+    [Fact]
+    public void UnevenChunksGiveTheBitsOfOneChunk()
+    {
+        var g = new ConvGeometry(3, 3, 2, 2, 1, 1, 1, 1, 2);
+        const int n = 5, c = 4, k = 6, h = 7, w = 6;
+        int p = g.OutH(h), q = g.OutW(w);
+        long perImage = ((long)c * 9 * p * q) + ((long)k * (c / 2) * 9);
+        using Device pairs = Device.Create("cpu");
+        pairs.HostCode = false;
+        pairs.KernelColumnLimitFloats = (2 * perImage) + 1;
+        var (y1, dx1, dw1) = Run(whole.Device);
+        var (y2, dx2, dw2) = Run(pairs);
+        Assert.Equal(y1, y2);
+        Assert.Equal(dx1, dx2);
+        Assert.Equal(dw1, dw2);
+
+        (float[] Y, float[] Dx, float[] Dw) Run(Device d)
+        {
+            var rng = new Random(9);
+            float[] Values(int count) => Enumerable.Range(0, count).Select(_ => (float)((rng.NextDouble() * 2) - 1)).ToArray();
+            using var s = new BuffersScope(d);
+            Tensor x = s.Tensor(Values(n * c * h * w), n, c, h, w), dy = s.Tensor(Values(n * k * p * q), n, k, p, q);
+            Tensor y = s.Tensor(n, k, p, q, float.NaN), dx = s.Tensor(n, c, h, w, float.NaN);
+            ArrayView<float> wt = s.Floats(Values(k * (c / 2) * 9)), dw = s.Filled(k * (c / 2) * 9, float.NaN);
+            long before = d.KernelRequests;
+            Conv2d.Forward(d, x, wt, default, y, g);
+            Conv2d.BackwardInput(d, dy, wt, dx, g, accumulate: false);
+            Conv2d.BackwardParams(d, x, dy, dw, default, g);
+            // three chunks where the limit splits the batch: 3 × ((1 + 2) + (2 + 1) + (1 + 2 + 1)) launches, else one chunk's
+            Assert.Equal(d == pairs ? 30 : 10, d.KernelRequests - before);
+            return (s.Read(y), s.Read(dx), s.Read(dw));
+        }
+    }
+
+    private static (long Forward, long Input, long Weights) Count(Device d, int n, int c, int k, ConvGeometry g)
+    {
+        int h = 7, w = 6, p = g.OutH(h), q = g.OutW(w);
+        using var s = new BuffersScope(d);
+        Tensor x = s.Tensor(n, c, h, w, 0.5f), y = s.Tensor(n, k, p, q, 0f), dx = s.Tensor(n, c, h, w, 0f);
+        ArrayView<float> wt = s.Filled((long)k * (c / g.Groups) * g.KernelH * g.KernelW, 0.25f), dw = s.Filled(wt.Length, 0f);
+        long before = d.KernelRequests;
+        Conv2d.Forward(d, x, wt, default, y, g);
+        long forward = d.KernelRequests - before;
+        Conv2d.BackwardInput(d, y, wt, dx, g, accumulate: false);
+        long input = d.KernelRequests - before - forward;
+        Conv2d.BackwardParams(d, x, y, dw, default, g);
+        return (forward, input, d.KernelRequests - before - forward - input);
+    }
+
+    private static float[] WeightGradient(Device d, ConvGeometry g)
+    {
+        const int n = 5, c = 3, k = 4, h = 6, w = 5;
+        var rng = new Random(3);
+        float[] Values(int count) => Enumerable.Range(0, count).Select(_ => (float)((rng.NextDouble() * 2) - 1)).ToArray();
+        using var s = new BuffersScope(d);
+        Tensor x = s.Tensor(Values(n * c * h * w), n, c, h, w), dy = s.Tensor(Values(n * k * h * w), n, k, h, w);
+        ArrayView<float> dw = s.Filled(k * c * 9, float.NaN);
+        Conv2d.BackwardParams(d, x, dy, dw, default, g);
+        return s.Read(dw);
+    }
+}
