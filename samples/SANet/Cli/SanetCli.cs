@@ -27,6 +27,7 @@ public static class SanetCli
             config.AddCommand<EvalCommand>("eval").WithDescription("Evaluate a checkpoint: pixAcc, mIoU and per-class IoU.");
             config.AddCommand<PredictCommand>("predict").WithDescription("Write a palette label PNG and an overlay PNG per image.");
             config.AddCommand<InfoCommand>("info").WithDescription("Report a spec: shapes, parameters, FLOPs and planned memory at a size.");
+            config.AddCommand<ProfileCommand>("profile").WithDescription("Estimate a spec's eval forward and training step on a GPU from a traced step (cost model).");
             config.AddCommand<BaselineCommand>("baseline").WithDescription("Fit and score the colour-lookup baseline on a dataset.");
         });
 

@@ -34,9 +34,13 @@ public sealed class Device : IDisposable
     private static readonly Dictionary<ILGPU.Runtime.Device, Accelerator> Opened = new();
     private static Context? shared;
     private readonly ConcurrentDictionary<string, Delegate> kernels = new();
+    private readonly ConcurrentDictionary<string, Delegate> taps = new();
     private MemoryBuffer1D<float, Stride1D.Dense>? workspace;
     private Gemm.IGemm? hostGemm;
     private Gemm.IGemm? deviceGemm;
+    private Gemm.IGemm? tracingGemm;
+    private bool hostCodeBeforeTrace;
+    private long gridThreadsOverride;
 
     private long kernelRequests;
 
@@ -55,7 +59,9 @@ public sealed class Device : IDisposable
     public string Name => $"{Kind.ToString().ToLowerInvariant()}: {Accelerator.Name}";
 
     /// <summary>The GEMM for this device: vectorised host code (CPU), cuBLAS (CUDA), a tiled kernel (OpenCL).</summary>
-    public Gemm.IGemm Gemm => HostCode
+    public Gemm.IGemm Gemm => Trace is null ? UntracedGemm : tracingGemm ??= new Profiling.TracingGemm(this);
+
+    internal Gemm.IGemm UntracedGemm => HostCode
         ? hostGemm ??= new Gemm.CpuGemm(this)
         : deviceGemm ??= Kind == DeviceKind.Cuda ? new Gemm.CuBlasGemm(this) : new Gemm.TiledGemm(this);
 
@@ -127,7 +133,60 @@ public sealed class Device : IDisposable
         }
     }
 
-    public void Synchronize() => Accelerator.Synchronize();
+    /// <summary>The trace being recorded (Profiling/StepTrace.cs), or null.</summary>
+    public Profiling.StepTrace? Trace { get; private set; }
+
+    /// <summary>
+    /// Starts recording every kernel launch, GEMM, host copy, sync and workspace growth on this device (on this
+    /// thread, for copies). Record-only and <paramref name="kernelPath"/> traces drive ops through their
+    /// kernels (<see cref="HostCode"/> off) until <see cref="EndTrace"/>.
+    /// </summary>
+    /// <param name="mode">Execute, or record without running (Profiling/StepTrace.cs).</param>
+    /// <param name="kernelPath">Run ops through their kernels, as on a GPU, even on the CPU accelerator.</param>
+    /// <param name="gridThreads">Record-only: size grid-stride launches as a GPU with this many resident threads
+    /// would (SMs × threads per SM), so that the trace holds the launches that GPU would get; 0: this device's.</param>
+    public Profiling.StepTrace BeginTrace(Profiling.TraceMode mode, bool kernelPath = false, long gridThreads = 0)
+    {
+        if (Trace is not null)
+            throw new InvalidOperationException("a trace is already being recorded on this device");
+        if (gridThreads < 0 || (gridThreads > 0 && mode != Profiling.TraceMode.RecordOnly))
+            throw new ArgumentException("gridThreads applies to record-only traces and must not be negative", nameof(gridThreads));
+        gridThreadsOverride = gridThreads;
+        hostCodeBeforeTrace = HostCode;
+        if (mode == Profiling.TraceMode.RecordOnly || kernelPath)
+            HostCode = false;
+        Trace = new Profiling.StepTrace(mode, Accelerator);
+        Profiling.StepTrace.OnThisThread = Trace;
+        return Trace;
+    }
+
+    /// <summary>Stops recording and returns the trace (the device runs ops as before it began).</summary>
+    public Profiling.StepTrace EndTrace()
+    {
+        Profiling.StepTrace trace = Trace ?? throw new InvalidOperationException("no trace is being recorded on this device");
+        Trace = null;
+        gridThreadsOverride = 0;
+        if (ReferenceEquals(Profiling.StepTrace.OnThisThread, trace))
+            Profiling.StepTrace.OnThisThread = null;
+        HostCode = hostCodeBeforeTrace;
+        return trace;
+    }
+
+    /// <summary>Records a kernel launch on the trace; true when the kernel should run (not record-only).</summary>
+    internal bool RecordLaunch(string name, long threads, long viewBytes, long largestView)
+    {
+        if (Trace is not { } trace)
+            return true;
+        if (trace.GemmDepth == 0)
+            trace.Add(new Profiling.KernelLaunch(name, threads, viewBytes, largestView));
+        return !trace.RecordOnly;
+    }
+
+    public void Synchronize()
+    {
+        Trace?.Add(new Profiling.HostSync());
+        Accelerator.Synchronize();
+    }
 
     /// <summary>
     /// The launcher of a kernel method (<c>static void K(Index1D i, …)</c>): ILGPU's auto-grouped stream
@@ -138,9 +197,9 @@ public sealed class Device : IDisposable
         where TDelegate : Delegate
     {
         Interlocked.Increment(ref kernelRequests);
-        return (TDelegate)(kernels.TryGetValue(key, out Delegate? loaded)
-            ? loaded
-            : kernels.GetOrAdd(key, KernelLoader.Load(Accelerator, kernel)));
+        return Trace is null
+            ? LoadKernel(key, kernel)
+            : (TDelegate)taps.GetOrAdd(key, _ => Profiling.KernelTap<TDelegate>.Wrap(this, key, () => LoadKernel(key, kernel)));
     }
 
     /// <summary>A kernel that needs ILGPU itself (groups, shared memory), loaded once and kept; never host code.</summary>
@@ -148,7 +207,9 @@ public sealed class Device : IDisposable
         where TDelegate : Delegate
     {
         Interlocked.Increment(ref kernelRequests);
-        return (TDelegate)kernels.GetOrAdd(key, _ => load(Accelerator));
+        return Trace is null
+            ? LoadGroupKernel(key, load)
+            : (TDelegate)taps.GetOrAdd(key, _ => Profiling.KernelTap<TDelegate>.Wrap(this, key, () => LoadGroupKernel(key, load)));
     }
 
     /// <summary>
@@ -157,13 +218,24 @@ public sealed class Device : IDisposable
     /// </summary>
     internal long KernelRequests => Interlocked.Read(ref kernelRequests);
 
+    private TDelegate LoadKernel<TDelegate>(string key, TDelegate kernel)
+        where TDelegate : Delegate =>
+        (TDelegate)(kernels.TryGetValue(key, out Delegate? loaded)
+            ? loaded
+            : kernels.GetOrAdd(key, KernelLoader.Load(Accelerator, kernel)));
+
+    private TDelegate LoadGroupKernel<TDelegate>(string key, Func<Accelerator, TDelegate> load)
+        where TDelegate : Delegate =>
+        (TDelegate)kernels.GetOrAdd(key, _ => load(Accelerator));
+
     /// <summary>
     /// Threads to launch for a grid-stride loop over <paramref name="n"/> items: few on the CPU
     /// accelerator (each emulated thread costs about a microsecond), many on a GPU.
     /// </summary>
     public int GridStrideThreads(long n)
     {
-        long cap = Kind == DeviceKind.Cpu
+        long cap = gridThreadsOverride > 0 ? gridThreadsOverride
+            : Kind == DeviceKind.Cpu
             ? Accelerator.MaxNumThreadsPerGroup * Math.Max(1, Environment.ProcessorCount)
             : (long)Accelerator.NumMultiprocessors * Accelerator.MaxNumThreadsPerMultiprocessor;
         return (int)Math.Max(1, Math.Min(n, cap));
@@ -227,6 +299,7 @@ public sealed class Device : IDisposable
     {
         if (workspace is null || workspace.Length < floats)
         {
+            Trace?.Add(new Profiling.WorkspaceGrowth(WorkspaceBytes, Math.Max(floats, 1) * sizeof(float)));
             if (workspace is not null)
             {
                 Synchronize(); // a pending kernel may still read the old buffer

@@ -1,5 +1,6 @@
 using ILGPU;
 using ILGPU.Runtime;
+using NetSpec.Runtime.Profiling;
 
 namespace NetSpec.Runtime;
 
@@ -20,6 +21,8 @@ public static class DeviceData
         if (data.Length == 0)
             return;
         Accelerator accelerator = view.GetAccelerator();
+        if (Traced(accelerator, CopyKind.Upload, view.LengthInBytes))
+            return;
         accelerator.Synchronize();
         if (accelerator.AcceleratorType == AcceleratorType.CPU)
         {
@@ -37,6 +40,8 @@ public static class DeviceData
         where T : unmanaged
     {
         Accelerator accelerator = view.GetAccelerator();
+        if (Traced(accelerator, CopyKind.Zero, view.LengthInBytes))
+            return;
         accelerator.Synchronize();
         if (accelerator.AcceleratorType == AcceleratorType.CPU)
         {
@@ -46,6 +51,15 @@ public static class DeviceData
 
         view.MemSetToZero();
         accelerator.Synchronize();
+    }
+
+    // records the copy on this thread's trace of that accelerator; true when the trace is record-only (skip the copy)
+    private static bool Traced(Accelerator accelerator, CopyKind kind, long bytes)
+    {
+        if (StepTrace.For(accelerator) is not { } trace)
+            return false;
+        trace.Add(new HostCopy(kind, bytes));
+        return trace.RecordOnly;
     }
 
     private static unsafe Span<T> HostSpan<T>(ArrayView<T> view)
@@ -58,6 +72,8 @@ public static class DeviceData
         if (data.Length > 0)
         {
             Accelerator accelerator = view.GetAccelerator();
+            if (Traced(accelerator, CopyKind.Download, view.LengthInBytes))
+                return data; // record-only: zeros, the device's memory untouched
             accelerator.Synchronize();
             if (accelerator.AcceleratorType == AcceleratorType.CPU)
                 HostSpan(view).CopyTo(data);

@@ -1,0 +1,37 @@
+using ILGPU;
+using NetSpec.Runtime.Gemm;
+
+namespace NetSpec.Runtime.Profiling;
+
+/// <summary>
+/// Records each GEMM (shape, TF32, whether C is read) on the device's trace, then runs it on the device's own
+/// GEMM unless the trace is record-only. Kernels the GEMM launches itself are not recorded separately.
+/// </summary>
+internal sealed class TracingGemm(Device device) : IGemm
+{
+    public void Gemm(bool transA, bool transB, int m, int n, int k, float alpha, ArrayView<float> a, int lda,
+        ArrayView<float> b, int ldb, float beta, ArrayView<float> c, int ldc)
+    {
+        IGemm inner = device.UntracedGemm;
+        StepTrace? trace = device.Trace;
+        if (trace is null)
+        {
+            inner.Gemm(transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
+            return;
+        }
+
+        GemmChecks.Arguments(transA, transB, m, n, k, a, lda, b, ldb, c, ldc);
+        trace.Add(new GemmCall(transA, transB, m, n, k, 1, beta != 0f, device.AllowTf32));
+        if (trace.RecordOnly)
+            return;
+        trace.GemmDepth++;
+        try
+        {
+            inner.Gemm(transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
+        }
+        finally
+        {
+            trace.GemmDepth--;
+        }
+    }
+}
