@@ -34,4 +34,30 @@ internal sealed class TracingGemm(Device device) : IGemm
             trace.GemmDepth--;
         }
     }
+
+    public void GemmStridedBatched(bool transA, bool transB, int m, int n, int k, float alpha, ArrayView<float> a, int lda, long strideA,
+        ArrayView<float> b, int ldb, long strideB, float beta, ArrayView<float> c, int ldc, long strideC, int batch)
+    {
+        IGemm inner = device.UntracedGemm;
+        StepTrace? trace = device.Trace;
+        if (trace is null)
+        {
+            inner.GemmStridedBatched(transA, transB, m, n, k, alpha, a, lda, strideA, b, ldb, strideB, beta, c, ldc, strideC, batch);
+            return;
+        }
+
+        GemmChecks.Batched(transA, transB, m, n, k, a, lda, strideA, b, ldb, strideB, c, ldc, strideC, batch);
+        trace.Add(new GemmCall(transA, transB, m, n, k, batch, beta != 0f, device.AllowTf32));
+        if (trace.RecordOnly)
+            return;
+        trace.GemmDepth++;
+        try
+        {
+            inner.GemmStridedBatched(transA, transB, m, n, k, alpha, a, lda, strideA, b, ldb, strideB, beta, c, ldc, strideC, batch);
+        }
+        finally
+        {
+            trace.GemmDepth--;
+        }
+    }
 }
