@@ -25,6 +25,7 @@ public sealed unsafe class CuBlasGemm : IGemm, IDisposable
         blas = new CuBlas<CuBlasPointerModeHandlers.AutomaticMode>((CudaAccelerator)device.Accelerator);
         blas.Stream = (CudaStream)device.Accelerator.DefaultStream;
         blas.MathMode = device.AllowTf32 ? Tf32 : Pedantic;
+        blas.PointerMode = CuBlasPointerMode.Host; // alpha and beta are host floats in every call below
     }
 
     public void Gemm(bool transA, bool transB, int m, int n, int k, float alpha, ArrayView<float> a, int lda,
@@ -40,7 +41,6 @@ public sealed unsafe class CuBlasGemm : IGemm, IDisposable
         CuBlasMathMode mode = device.AllowTf32 ? Tf32 : Pedantic;
         if (blas.MathMode != mode)
             blas.MathMode = mode;
-        blas.PointerMode = CuBlasPointerMode.Host; // alpha and beta are host floats
         // an empty K still scales C: cuBLAS reads neither operand then, so pass C for both
         ColumnMajorGemm call = ColumnMajorGemm.FromRowMajor(transA, transB, m, n, k, lda, k == 0 ? 0 : strideA, ldb, k == 0 ? 0 : strideB, ldc, strideC, batch);
         ArrayView<float> first = k == 0 ? c : call.First == GemmOperand.A ? a : b;
