@@ -18,12 +18,13 @@ public readonly record struct ColumnMajorGemm(bool TransA, bool TransB, int M, i
     /// Maps a row-major call to column-major arguments. A row-major matrix (r×c, row stride ld) read column-major is
     /// its transpose (c×r, ld), so the row-major C = op(A)·op(B) is the column-major Cᵀ = op(B)ᵀ·op(A)ᵀ: B comes first,
     /// m and n swap, the transposes and the batch strides travel with their operands, and C keeps its ld. A leading
-    /// dimension of an operand that is never read (k = 0) is raised to 1, the least BLAS accepts.
+    /// dimension is raised to the least BLAS accepts (the stored rows, at least 1), which changes only operands that
+    /// are never read (k = 0): a checked row-major call already has ld ≥ its row length.
     /// </summary>
     public static ColumnMajorGemm FromRowMajor(bool transA, bool transB, int m, int n, int k, int lda, long strideA,
         int ldb, long strideB, int ldc, long strideC, int batch) =>
         new(TransA: transB, TransB: transA, M: n, N: m, K: k,
-            First: GemmOperand.B, Lda: Math.Max(1, ldb), StrideA: strideB,
-            Second: GemmOperand.A, Ldb: Math.Max(1, lda), StrideB: strideA,
-            Ldc: Math.Max(1, ldc), StrideC: strideC, Batch: batch);
+            First: GemmOperand.B, Lda: Math.Max(ldb, Math.Max(1, transB ? k : n)), StrideA: strideB,
+            Second: GemmOperand.A, Ldb: Math.Max(lda, Math.Max(1, transA ? m : k)), StrideB: strideA,
+            Ldc: Math.Max(ldc, Math.Max(1, n)), StrideC: strideC, Batch: batch);
 }

@@ -17,6 +17,7 @@ public sealed unsafe class CuBlasGemm : IGemm, IDisposable
     private const CuBlasMathMode Pedantic = (CuBlasMathMode)2; // CUBLAS_PEDANTIC_MATH: plain float32
     private readonly Device device;
     private readonly CuBlas<CuBlasPointerModeHandlers.AutomaticMode> blas;
+    private CuBlasMathMode mathMode; // the handle's, kept here: reading it back is a library call per GEMM
 
     public CuBlasGemm(Device device)
     {
@@ -24,7 +25,8 @@ public sealed unsafe class CuBlasGemm : IGemm, IDisposable
         CuBlasLibrary.RegisterResolver();
         blas = new CuBlas<CuBlasPointerModeHandlers.AutomaticMode>((CudaAccelerator)device.Accelerator);
         blas.Stream = (CudaStream)device.Accelerator.DefaultStream;
-        blas.MathMode = device.AllowTf32 ? Tf32 : Pedantic;
+        blas.MathMode = mathMode = device.AllowTf32 ? Tf32 : Pedantic;
+        blas.PointerMode = CuBlasPointerMode.Host; // alpha and beta are host floats in every call below
     }
 
     public void Gemm(bool transA, bool transB, int m, int n, int k, float alpha, ArrayView<float> a, int lda,
@@ -38,9 +40,8 @@ public sealed unsafe class CuBlasGemm : IGemm, IDisposable
         if (m == 0 || n == 0)
             return;
         CuBlasMathMode mode = device.AllowTf32 ? Tf32 : Pedantic;
-        if (blas.MathMode != mode)
-            blas.MathMode = mode;
-        blas.PointerMode = CuBlasPointerMode.Host; // alpha and beta are host floats
+        if (mathMode != mode)
+            blas.MathMode = mathMode = mode;
         // an empty K still scales C: cuBLAS reads neither operand then, so pass C for both
         ColumnMajorGemm call = ColumnMajorGemm.FromRowMajor(transA, transB, m, n, k, lda, k == 0 ? 0 : strideA, ldb, k == 0 ? 0 : strideB, ldc, strideC, batch);
         ArrayView<float> first = k == 0 ? c : call.First == GemmOperand.A ? a : b;

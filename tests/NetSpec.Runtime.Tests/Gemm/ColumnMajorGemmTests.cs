@@ -48,6 +48,16 @@ public sealed class ColumnMajorGemmTests
         Assert.Equal(new ColumnMajorGemm(false, true, 5, 3, 7, GemmOperand.B, 5, 0, GemmOperand.A, 3, 21, 6, 18, 4), call);
     }
 
+    /// <summary>BLAS rejects a leading dimension below the stored rows even where k = 0 reads nothing: those are raised.</summary>
+    [Fact]
+    public void LeadingDimensionsMeetTheBlasMinimumWhenKIsZero()
+    {
+        ColumnMajorGemm call = ColumnMajorGemm.FromRowMajor(false, false, 4, 6, 0, 0, 0, 0, 0, 6, 24, 2);
+        Assert.True(call.Lda >= call.M && call.Ldb >= 1 && call.Ldc >= call.M, call.ToString());
+        ColumnMajorGemm transposed = ColumnMajorGemm.FromRowMajor(true, true, 4, 6, 0, 0, 0, 0, 0, 6, 24, 2);
+        Assert.True(transposed.Lda >= 1 && transposed.Ldb >= transposed.N, transposed.ToString());
+    }
+
     // C_i (m×n, row-major, ldc) = alpha · op(A_i) · op(B_i) + beta · C_i
     private static void RowMajor(bool ta, bool tb, int m, int n, int k, double alpha, double[] a, int lda, long sa, double[] b, int ldb, long sb,
         double beta, double[] c, int ldc, long sc, int batch)
