@@ -14,6 +14,10 @@ public static class CliRunner
     /// </summary>
     public static (int Code, string Out, string Error) RunProcess(params string[] args) => RunDll("SANet.dll", new Dictionary<string, string>(), args);
 
+    /// <summary>As <see cref="RunProcess(string[])"/>, with extra environment variables.</summary>
+    public static (int Code, string Out, string Error) RunProcess(IReadOnlyDictionary<string, string> environment, params string[] args) =>
+        RunDll("SANet.dll", environment, args);
+
     /// <summary>
     /// Runs the sample's CLI with the test networks registered, in a child process (<c>dotnet NetSpec.SANet.Tests.dll
     /// sanet …</c>, see Program.cs) with extra environment variables (the fault points' SANET_KILL_AT, SANET_TRACE_POINTS).
