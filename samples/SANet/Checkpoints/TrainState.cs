@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
+using System.Text.Json.Serialization;
 
 namespace NetSpec.Samples.SANet.Checkpoints;
 
@@ -9,7 +10,10 @@ namespace NetSpec.Samples.SANet.Checkpoints;
 /// </summary>
 public sealed record TrainState(TrainRecipe Recipe, long Iteration, long MaxIterations, double BestMiou, long BestIteration)
 {
-    public string ToJson() => JsonSerializer.Serialize(this);
+    /// <summary>NaN or ∞ in a recipe value is written as a string rather than failing the save.</summary>
+    private static readonly JsonSerializerOptions Json = new() { NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals };
+
+    public string ToJson() => JsonSerializer.Serialize(this, Json);
 
     /// <summary>Parses and checks a recorded state (it comes from a file: untrusted).</summary>
     public static TrainState FromJson(string json, string path)
@@ -17,7 +21,7 @@ public sealed record TrainState(TrainRecipe Recipe, long Iteration, long MaxIter
         TrainState? state;
         try
         {
-            state = JsonSerializer.Deserialize<TrainState>(json);
+            state = JsonSerializer.Deserialize<TrainState>(json, Json);
         }
         catch (JsonException e)
         {
