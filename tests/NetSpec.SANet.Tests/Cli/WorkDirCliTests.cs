@@ -13,7 +13,7 @@ public class WorkDirCliTests
 
     /// <summary>Every file of the folder with its bytes: "nothing was written" means this did not change.</summary>
     private static Dictionary<string, byte[]> Snapshot(string dir) =>
-        Directory.GetFiles(dir).ToDictionary(Path.GetFileName, File.ReadAllBytes)!;
+        Directory.GetFiles(dir).ToDictionary(f => Path.GetFileName(f), File.ReadAllBytes);
 
     private static void AssertUnchanged(Dictionary<string, byte[]> before, string dir)
     {
