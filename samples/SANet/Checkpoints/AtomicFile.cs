@@ -2,32 +2,54 @@ namespace NetSpec.Samples.SANet.Checkpoints;
 
 /// <summary>
 /// Writes a file so that readers see the old content or the new, never a part: the bytes go to a temporary
-/// file in the same folder, are flushed to disk, and the temporary file is renamed over the target.
-/// On any failure the temporary file is deleted and the target is left as it was.
+/// file (<c>NAME.tmp-PID-GUID</c>) in the same folder, are flushed to disk, and the temporary file is renamed
+/// over the target. On a failure the temporary file is deleted and the target is left as it was; a kill leaves
+/// at most a stale temporary file, which <see cref="WorkDir"/> removes before the next run.
+/// I/O errors (disk full, no permission) become a <see cref="CheckpointException"/> naming the file.
 /// </summary>
 public static class AtomicFile
 {
+    public const string TempMarker = ".tmp-";
+
     public static void Write(string path, Action<Stream> write)
     {
         string full = Path.GetFullPath(path);
-        Directory.CreateDirectory(Path.GetDirectoryName(full)!);
-        string temp = $"{full}.tmp-{Environment.ProcessId}-{Guid.NewGuid():N}";
+        string name = Path.GetFileName(full);
+        string temp = $"{full}{TempMarker}{Environment.ProcessId}-{Guid.NewGuid():N}";
         try
         {
+            Directory.CreateDirectory(Path.GetDirectoryName(full)!);
             using (var stream = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None))
             {
+                FaultPoints.Reached($"{name}: temporary file created");
                 write(stream);
                 stream.Flush(flushToDisk: true);
             }
 
+            FaultPoints.Reached($"{name}: written and flushed, not yet renamed");
             File.Move(temp, full, overwrite: true);
+            FaultPoints.Reached($"{name}: renamed into place");
         }
-        catch
+        catch (Exception e)
         {
-            File.Delete(temp);
+            TryDelete(temp);
+            if (e is IOException or UnauthorizedAccessException)
+                throw new CheckpointException($"{full}: cannot write ({e.Message})");
             throw;
         }
     }
 
     public static void WriteAllBytes(string path, byte[] bytes) => Write(path, s => s.Write(bytes));
+
+    private static void TryDelete(string path)
+    {
+        try
+        {
+            File.Delete(path);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            // The original error is the one to report; a leftover temporary file is swept at the next start.
+        }
+    }
 }

@@ -6,12 +6,16 @@ using NetSpec.Samples.SANet.Training;
 namespace NetSpec.Samples.SANet.Checkpoints;
 
 /// <summary>
-/// The files of a work dir: <c>last.safetensors</c> (weights, PyTorch names), <c>last.state.safetensors</c>
-/// (momentum + <see cref="TrainState"/>), <c>best.safetensors</c> (weights with the best val mIoU).
-/// Each is written atomically; both "last" files carry the iteration, and resume checks they agree.
+/// The files of a work dir. <c>last.state.safetensors</c> is the one file resume reads: weights, momentum
+/// (<c>momentum.*</c>) and the <see cref="TrainState"/>, written atomically, so a kill at any instant leaves the
+/// previous complete checkpoint or the new one. <c>last.safetensors</c> (weights only, for eval/predict) is
+/// written just before it, so it is never older than the state; <c>best.safetensors</c> holds the weights with
+/// the best val mIoU. A fresh run writes the state file first (iteration 0), before any other file exists.
 /// </summary>
 public sealed class CheckpointStore(string workDir)
 {
+    private const string MomentumPrefix = "momentum.";
+
     public string WorkDir { get; } = workDir;
 
     public string LastWeights => Path.Combine(WorkDir, "last.safetensors");
@@ -20,13 +24,40 @@ public sealed class CheckpointStore(string workDir)
 
     public string BestWeights => Path.Combine(WorkDir, "best.safetensors");
 
-    public bool HasLast => File.Exists(LastWeights) && File.Exists(LastState);
+    public bool HasState => File.Exists(LastState);
 
+    /// <summary>The run's files present in the work dir (what a fresh run would replace), state first.</summary>
+    public List<string> ExistingFiles() => new[] { LastState, LastWeights, BestWeights }.Where(File.Exists).ToList();
+
+    /// <summary>Deletes the run's files, the state first: a kill midway leaves no resumable stale run.</summary>
+    public void DeleteRun()
+    {
+        foreach (string file in ExistingFiles())
+        {
+            try
+            {
+                File.Delete(file);
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                throw new CheckpointException($"{file}: cannot delete ({e.Message})");
+            }
+        }
+    }
+
+    /// <summary>Saves the eval weights, then the state (weights + momentum + <paramref name="state"/>).</summary>
     public void SaveLast(INetwork network, MomentumSgd sgd, TrainState state)
     {
-        var iteration = Meta(network, state.Iteration);
-        SafeTensorsFile.Write(LastState, sgd.SaveState(), new Dictionary<string, string>(iteration) { ["train_state"] = state.ToJson() });
-        SafeTensorsFile.Write(LastWeights, StateDict.Save(network), iteration);
+        List<SafeTensorEntry> weights = StateDict.Save(network);
+        SafeTensorsFile.Write(LastWeights, weights, Meta(network, state.Iteration));
+        SaveState(network, sgd, state, weights);
+    }
+
+    /// <summary>Saves the state file alone (a fresh run's iteration 0).</summary>
+    public void SaveState(INetwork network, MomentumSgd sgd, TrainState state, List<SafeTensorEntry>? weights = null)
+    {
+        var meta = new Dictionary<string, string>(Meta(network, state.Iteration)) { ["train_state"] = state.ToJson() };
+        SafeTensorsFile.Write(LastState, [.. weights ?? StateDict.Save(network), .. sgd.SaveState()], meta);
     }
 
     public void SaveBest(INetwork network, long iteration, double miou)
@@ -35,22 +66,36 @@ public sealed class CheckpointStore(string workDir)
         SafeTensorsFile.Write(BestWeights, StateDict.Save(network), meta);
     }
 
+    /// <summary>Loads weights and momentum from the state file alone and returns its training state.</summary>
     public TrainState LoadLast(INetwork network, MomentumSgd sgd)
     {
-        var (stateTensors, stateMeta) = SafeTensorsFile.Read(LastState);
-        var (weights, weightMeta) = SafeTensorsFile.Read(LastWeights);
-        if (!stateMeta.TryGetValue("train_state", out string? json))
-            throw new CheckpointException($"{LastState}: no train_state in its metadata; not a sidecar written by this sample");
+        var (tensors, meta) = SafeTensorsFile.Read(LastState);
+        if (!meta.TryGetValue("train_state", out string? json))
+            throw new CheckpointException($"{LastState}: no train_state in its metadata; not a checkpoint written by this sample");
         TrainState state = TrainState.FromJson(json, LastState);
-        if (weightMeta.GetValueOrDefault("iteration") != stateMeta.GetValueOrDefault("iteration"))
+        if (state.Recipe.Spec != network.SpecName)
+            throw new CheckpointException($"{LastState}: holds a run of spec {state.Recipe.Spec}, not {network.SpecName}");
+        var momentum = tensors.Where(t => t.Name.StartsWith(MomentumPrefix, StringComparison.Ordinal)).ToList();
+        if (momentum.Count == 0)
+            throw new CheckpointException($"{LastState}: holds no momentum; not a checkpoint written by this sample");
+        LoadWeights(network, tensors.Except(momentum), LastState);
+        sgd.LoadState(momentum, LastState);
+        return state;
+    }
+
+    /// <summary>The mIoU and iteration recorded in <c>best.safetensors</c>, or null when there is none.</summary>
+    public (double Miou, long Iteration)? ReadBest()
+    {
+        if (!File.Exists(BestWeights))
+            return null;
+        Dictionary<string, string> meta = SafeTensorsFile.ReadMetadata(BestWeights);
+        if (!double.TryParse(meta.GetValueOrDefault("miou"), NumberStyles.Float, CultureInfo.InvariantCulture, out double miou) || !double.IsFinite(miou)
+            || !long.TryParse(meta.GetValueOrDefault("iteration"), NumberStyles.None, CultureInfo.InvariantCulture, out long iteration))
         {
-            throw new CheckpointException(
-                $"{LastWeights}: weights are from iteration {weightMeta.GetValueOrDefault("iteration")} but {LastState} from {stateMeta.GetValueOrDefault("iteration")} (run stopped while saving); delete both to start over");
+            throw new CheckpointException($"{BestWeights}: no valid miou and iteration in its metadata; not written by this sample");
         }
 
-        LoadWeights(network, weights, LastWeights);
-        sgd.LoadState(stateTensors, LastState);
-        return state;
+        return (miou, iteration);
     }
 
     /// <summary>Loads a full checkpoint into <paramref name="network"/>; any missing or extra key is an error.</summary>

@@ -1,6 +1,6 @@
 using System.Buffers.Binary;
+using System.Runtime.InteropServices;
 using System.Text;
-using System.Text.Json;
 using System.Text.Json.Nodes;
 
 namespace NetSpec.Samples.SANet.Checkpoints;
@@ -8,16 +8,20 @@ namespace NetSpec.Samples.SANet.Checkpoints;
 /// <summary>
 /// The safetensors format: an 8-byte little-endian header length, a UTF-8 JSON header mapping each name to
 /// {dtype, shape, data_offsets} (plus an optional string map <c>__metadata__</c>), then the raw data.
-/// The header is padded with spaces to a multiple of 8 bytes, as the reference writer does.
+/// The header is padded with spaces to a multiple of 8 bytes, as the reference writer does. Reading checks
+/// the header by the format's rules (<see cref="SafeTensorsHeader"/>) and refuses NaN/Inf in F32 tensors.
 /// </summary>
 public static class SafeTensorsFile
 {
     public const string MetadataKey = "__metadata__";
 
-    public static void Write(string path, IReadOnlyList<SafeTensorEntry> tensors, IReadOnlyDictionary<string, string>? metadata = null) =>
-        AtomicFile.Write(path, stream => WriteTo(stream, tensors, metadata));
+    public static void Write(string path, IReadOnlyList<SafeTensorEntry> tensors, IReadOnlyDictionary<string, string>? metadata = null)
+    {
+        string name = Path.GetFileName(path);
+        AtomicFile.Write(path, stream => WriteTo(stream, tensors, metadata, () => FaultPoints.Reached($"{name}: header written, data not yet")));
+    }
 
-    public static void WriteTo(Stream stream, IReadOnlyList<SafeTensorEntry> tensors, IReadOnlyDictionary<string, string>? metadata)
+    public static void WriteTo(Stream stream, IReadOnlyList<SafeTensorEntry> tensors, IReadOnlyDictionary<string, string>? metadata, Action? afterHeader = null)
     {
         var header = new JsonObject();
         if (metadata is { Count: > 0 })
@@ -25,6 +29,8 @@ public static class SafeTensorsFile
         long offset = 0;
         foreach (SafeTensorEntry t in tensors)
         {
+            if (header.ContainsKey(t.Name))
+                throw new ArgumentException($"tensor name '{t.Name}' is used twice or is reserved", nameof(tensors));
             header[t.Name] = new JsonObject
             {
                 ["dtype"] = t.DType.ToString(),
@@ -42,61 +48,72 @@ public static class SafeTensorsFile
         stream.Write(json);
         for (int i = json.Length; i < padded; i++)
             stream.WriteByte((byte)' ');
+        afterHeader?.Invoke();
         foreach (SafeTensorEntry t in tensors)
             stream.Write(t.Data);
     }
 
-    public static (List<SafeTensorEntry> Tensors, Dictionary<string, string> Metadata) Read(string path)
+    /// <summary>Reads every tensor (in header order) and the metadata.</summary>
+    public static (List<SafeTensorEntry> Tensors, Dictionary<string, string> Metadata) Read(string path) => Open(path, (stream, slots, metadata, dataStart) =>
     {
-        if (!File.Exists(path))
-            throw new CheckpointException($"{path}: file not found");
-        byte[] bytes = File.ReadAllBytes(path);
-        if (bytes.Length < 8)
-            throw new CheckpointException($"{path}: not a safetensors file (shorter than its 8-byte header length)");
-        ulong headerLength = BinaryPrimitives.ReadUInt64LittleEndian(bytes);
-        if (headerLength > (ulong)(bytes.Length - 8))
-            throw new CheckpointException($"{path}: header length {headerLength} exceeds the file size {bytes.Length}; the file is truncated or not safetensors");
-
-        JsonObject header;
-        try
+        var tensors = new List<SafeTensorEntry>(slots.Count);
+        foreach (TensorSlot slot in slots)
         {
-            header = JsonNode.Parse(Encoding.UTF8.GetString(bytes, 8, (int)headerLength))?.AsObject()
-                ?? throw new CheckpointException($"{path}: empty header");
-        }
-        catch (JsonException e)
-        {
-            throw new CheckpointException($"{path}: header is not valid JSON ({e.Message})");
-        }
-
-        long dataStart = 8 + (long)headerLength;
-        var tensors = new List<SafeTensorEntry>();
-        var metadata = new Dictionary<string, string>();
-        foreach (var (name, node) in header)
-        {
-            if (name == MetadataKey)
-            {
-                foreach (var (key, value) in node!.AsObject())
-                    metadata[key] = value?.GetValue<string>() ?? "";
-                continue;
-            }
-
-            tensors.Add(ReadEntry(path, name, node!.AsObject(), bytes, dataStart));
+            if (slot.Length > Array.MaxLength)
+                throw new CheckpointException($"{path}: tensor '{slot.Name}' holds {slot.Length} bytes, more than this reader loads at once");
+            byte[] data = new byte[slot.Length];
+            stream.Position = dataStart + slot.Begin;
+            stream.ReadExactly(data);
+            RefuseNonFinite(path, slot, data);
+            tensors.Add(new SafeTensorEntry(slot.Name, slot.DType, slot.Shape, data));
         }
 
         return (tensors, metadata);
+    });
+
+    /// <summary>Reads and checks the header only (the data is not read): the metadata.</summary>
+    public static Dictionary<string, string> ReadMetadata(string path) => Open(path, (_, _, metadata, _) => metadata);
+
+    private static T Open<T>(string path, Func<FileStream, List<TensorSlot>, Dictionary<string, string>, long, T> read)
+    {
+        if (!File.Exists(path))
+            throw new CheckpointException($"{path}: file not found");
+        try
+        {
+            using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read);
+            long fileLength = stream.Length;
+            if (fileLength < 8)
+                throw new CheckpointException($"{path}: not a safetensors file (shorter than its 8-byte header length)");
+            Span<byte> prefix = stackalloc byte[8];
+            stream.ReadExactly(prefix);
+            ulong headerLength = BinaryPrimitives.ReadUInt64LittleEndian(prefix);
+            if (headerLength > SafeTensorsHeader.MaxLength)
+                throw new CheckpointException($"{path}: header length {headerLength} exceeds the format's limit of {SafeTensorsHeader.MaxLength} bytes; not a safetensors file");
+            if (headerLength > (ulong)(fileLength - 8))
+                throw new CheckpointException($"{path}: header length {headerLength} exceeds the file size {fileLength}; the file is truncated or not safetensors");
+
+            byte[] header = new byte[headerLength];
+            stream.ReadExactly(header);
+            long dataStart = 8 + (long)headerLength;
+            var (slots, metadata) = SafeTensorsHeader.Parse(path, header, fileLength - dataStart);
+            return read(stream, slots, metadata, dataStart);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new CheckpointException($"{path}: cannot read ({e.Message})");
+        }
     }
 
-    private static SafeTensorEntry ReadEntry(string path, string name, JsonObject info, byte[] bytes, long dataStart)
+    private static void RefuseNonFinite(string path, TensorSlot slot, byte[] data)
     {
-        string dtypeText = info["dtype"]?.GetValue<string>() ?? "";
-        if (!Enum.TryParse(dtypeText, out SafeDType dtype))
-            throw new CheckpointException($"{path}: tensor '{name}' has dtype '{dtypeText}'; only F32 and I64 are supported");
-        long[] shape = info["shape"]!.AsArray().Select(d => d!.GetValue<long>()).ToArray();
-        long begin = info["data_offsets"]![0]!.GetValue<long>(), end = info["data_offsets"]![1]!.GetValue<long>();
-        long expected = shape.Aggregate(1L, (a, b) => a * b) * (dtype == SafeDType.F32 ? 4 : 8);
-        if (end - begin != expected || begin < 0 || dataStart + end > bytes.Length)
-            throw new CheckpointException($"{path}: tensor '{name}' has data_offsets [{begin},{end}] that do not fit its shape [{string.Join(",", shape)}] or the file");
-        return new SafeTensorEntry(name, dtype, shape, bytes.AsSpan((int)(dataStart + begin), (int)expected).ToArray());
+        if (slot.DType != SafeDType.F32)
+            return;
+        ReadOnlySpan<float> values = MemoryMarshal.Cast<byte, float>(data);
+        for (int i = 0; i < values.Length; i++)
+        {
+            if (!float.IsFinite(values[i]))
+                throw new CheckpointException($"{path}: tensor '{slot.Name}' holds {(float.IsNaN(values[i]) ? "NaN" : values[i] > 0 ? "+Infinity" : "-Infinity")} at element {i}; refusing non-finite weights");
+        }
     }
 }
 

@@ -35,6 +35,8 @@ public sealed class TrainCommand : Command<TrainSettings>
         Positive("--log-every", s.LogEvery);
         if (s.Epochs is not null && s.Iters is not null)
             throw new UsageException("give --epochs or --iters, not both");
+        if (s.Resume && s.Force)
+            throw new UsageException("give --resume (continue the run) or --force (replace it with a fresh one), not both");
 
         var train = DatasetFactory.Open(kind, s.Data, train: true, s.Classes);
         var val = DatasetFactory.Open(kind, s.Data, train: false, s.Classes);
@@ -54,7 +56,7 @@ public sealed class TrainCommand : Command<TrainSettings>
             s.WorkDir ?? Path.Combine("work-dirs", specName), s.Resume, s.Seed, s.Pretrained,
             s.ValEvery, s.LogEvery, (int)recipe.Long("checkpoint-every", Math.Min(50, s.ValEvery)),
             recipe.Double("momentum", 0.9), recipe.Double("weight-decay", 1e-4), recipe.Double("power", 0.9),
-            recipe.Long("stop-after", 0));
+            recipe.Long("stop-after", 0), s.Force, IterationsGiven: s.Iters is not null || s.Epochs is not null);
     }
 
     private static void Positive(string option, long value)

@@ -31,8 +31,12 @@ public sealed class TrainSettings : DataSettings
     public string? WorkDir { get; init; }
 
     [CommandOption("--resume")]
-    [Description("Continue the run in --work-dir exactly where it stopped (weights, momentum, schedule, data order).")]
+    [Description("Continue the run in --work-dir exactly where it stopped (weights, momentum, schedule, data order); the recipe must match the recorded one, --iters N extends it.")]
     public bool Resume { get; init; }
+
+    [CommandOption("--force")]
+    [Description("Start a fresh run even if --work-dir holds one: its last*.safetensors and best.safetensors are replaced.")]
+    public bool Force { get; init; }
 
     [CommandOption("--seed <N>")]
     [DefaultValue(1UL)]

@@ -10,6 +10,9 @@ namespace NetSpec.Samples.SANet.Training;
 /// </summary>
 public static class PretrainedBackbone
 {
+    private static bool IsBackbone(Parameter p) => p.Name.StartsWith("backbone.", StringComparison.Ordinal);
+
+    /// <summary>Loads the matching keys; a file matching none is an error (training would start from random weights).</summary>
     public static (List<string> Missing, List<string> Unexpected) Load(INetwork network, string path)
     {
         Parameter? conv1 = network.Parameters.FirstOrDefault(p => p.Name == "backbone.conv1.weight");
@@ -20,6 +23,13 @@ public static class PretrainedBackbone
         }
 
         var (tensors, _) = SafeTensorsFile.Read(path);
-        return StateDict.Load(network, tensors, path, name => "backbone." + name, p => p.Name.StartsWith("backbone.", StringComparison.Ordinal));
+        var (missing, unexpected) = StateDict.Load(network, tensors, path, name => "backbone." + name, IsBackbone);
+        if (missing.Count == network.Parameters.Count(IsBackbone))
+        {
+            throw new CheckpointException(
+                $"{path}: none of its {tensors.Count} tensors matches a backbone parameter of {network.SpecName} (expected torchvision ResNet names such as conv1.weight, layer1.0.conv1.weight; found {string.Join(", ", unexpected.Take(3))}{(unexpected.Count > 3 ? ", …" : "")})");
+        }
+
+        return (missing, unexpected);
     }
 }

@@ -1,3 +1,4 @@
+using NetSpec.Samples.SANet.Checkpoints;
 using NetSpec.Samples.SANet.Data;
 using NetSpec.Samples.SANet.Data.Augment;
 
@@ -26,10 +27,16 @@ public sealed record TrainOptions(
     double Momentum = 0.9,
     double WeightDecay = 1e-4,
     double Power = 0.9,
-    long StopAfter = 0)
+    long StopAfter = 0,
+    bool Force = false,
+    bool IterationsGiven = false)
 {
     /// <summary>lr = base × batch / 16 (SANET.md §7); the head's 10× comes from each parameter's LrMult.</summary>
     public double ScaledLr => BaseLr * Batch / 16.0;
 
     public bool IsContext => DatasetName == "context";
+
+    /// <summary>The settings that decide the weights, as a resumed run must match them.</summary>
+    public TrainRecipe Recipe(string spec) => new(
+        spec, DatasetName, Batch, Augment.Crop, BaseLr, Momentum, WeightDecay, Power, Augment.ScaleMin, Augment.ScaleMax, Augment.Flip, Seed);
 }

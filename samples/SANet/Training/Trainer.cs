@@ -23,8 +23,10 @@ public sealed class Trainer(TrainOptions options, ITrainReporter reporter)
         CheckClasses(network);
         var store = new CheckpointStore(options.WorkDir);
         using var sgd = new MomentumSgd(network, options.Momentum, options.WeightDecay);
-        TrainState state = Start(network, sgd, store);
-        var schedule = new PolySchedule((float)state.BaseLr, state.MaxIterations, state.Power);
+        TrainState state = new RunStart(options, reporter).Begin(network, sgd, store);
+        if (state.Iteration == state.MaxIterations)
+            return state;
+        var schedule = new PolySchedule((float)options.ScaledLr, state.MaxIterations, options.Power);
         var filler = new BatchFiller(options.Train, options.Augment, options.Batch, options.Seed);
         var clock = Stopwatch.StartNew();
         long first = state.Iteration;
@@ -32,12 +34,13 @@ public sealed class Trainer(TrainOptions options, ITrainReporter reporter)
         reporter.Line($"{network.SpecName} on {device.Name}; {options.Train.Description}; iterations {state.Iteration}→{state.MaxIterations}, batch {options.Batch}, crop {options.Augment.Crop}, lr {schedule.BaseLr:G3} (heads ×LrMult)");
         for (long it = state.Iteration; it < state.MaxIterations; it++)
         {
+            FaultPoints.Reached($"iteration {it + 1}");
             network.Prepare(options.Batch, options.Augment.Crop, options.Augment.Crop, training: true);
             filler.Fill(network, it);
             network.StepSeed = new SeededRandom(options.Seed, 0xD20, (ulong)it).NextULong();
             network.Forward(training: true);
             LossValues losses = network.ReadLosses();
-            LossGuard.Check(losses, it + 1, store.HasLast ? store.LastWeights : "none (no checkpoint written yet)");
+            LossGuard.Check(losses, it + 1, File.Exists(store.LastWeights) ? store.LastWeights : $"{store.LastState} (iteration 0)");
             network.Backward();
             double lr = schedule.At(it);
             sgd.Step(lr);
@@ -60,39 +63,6 @@ public sealed class Trainer(TrainOptions options, ITrainReporter reporter)
         }
 
         return state;
-    }
-
-    private TrainState Start(INetwork network, MomentumSgd sgd, CheckpointStore store)
-    {
-        long max = options.MaxIterations;
-        var fresh = new TrainState(network.SpecName, options.DatasetName, 0, max, options.ScaledLr, options.Power,
-            options.Batch, options.Augment.Crop, options.Seed, -1, 0);
-        if (options.Resume && store.HasLast)
-        {
-            TrainState state = store.LoadLast(network, sgd);
-            if (state.Spec != network.SpecName || state.Batch != options.Batch || state.Crop != options.Augment.Crop || state.Seed != options.Seed)
-            {
-                throw new CheckpointException(
-                    $"{store.LastState}: was trained with spec {state.Spec}, batch {state.Batch}, crop {state.Crop}, seed {state.Seed}; resume with the same settings");
-            }
-
-            reporter.Line($"resumed from {store.LastWeights} at iteration {state.Iteration} of {state.MaxIterations}");
-            return state;
-        }
-
-        if (!options.Resume && store.HasLast)
-            throw new CheckpointException($"{store.LastWeights}: this work dir already holds a run; pass --resume to continue it, or choose another --work-dir");
-        if (options.Resume)
-            reporter.Line($"no checkpoint in {store.WorkDir}: starting from iteration 0");
-
-        network.InitializeParameters(options.Seed);
-        if (options.Pretrained is not null)
-        {
-            var (missing, unexpected) = PretrainedBackbone.Load(network, options.Pretrained);
-            reporter.Line($"pretrained {options.Pretrained}: missing {missing.Count} ({string.Join(", ", missing.Take(5))}), unexpected {unexpected.Count} ({string.Join(", ", unexpected.Take(5))})");
-        }
-
-        return fresh;
     }
 
     private TrainState Validate(INetwork network, CheckpointStore store, TrainState state)

@@ -22,6 +22,17 @@ public class AtomicFileTests
     }
 
     [Fact]
+    public void IoFailureIsACheckpointErrorNamingTheFile()
+    {
+        using var dir = new TempDir();
+        File.WriteAllText(dir["file"], "a file, not a folder");
+        string path = dir["file/last.safetensors"];
+        var e = Assert.Throws<CheckpointException>(() => AtomicFile.WriteAllBytes(path, [1]));
+        Assert.StartsWith($"{path}: cannot write (", e.Message);
+        Assert.Equal([dir["file"]], Directory.GetFiles(dir.Path));
+    }
+
+    [Fact]
     public void SuccessfulWriteReplacesTheFile()
     {
         using var dir = new TempDir();

@@ -34,6 +34,25 @@ public class PretrainedCliTests
         Assert.All(saved["backbone.bn1.running_mean"].ToFloats(), v => Assert.Equal(0.5f, v));
     }
 
+    /// <summary>A file whose keys match no backbone parameter used to train from random weights after one line.</summary>
+    [Fact]
+    public void PretrainedFileMatchingNoKeyIsAnError()
+    {
+        using var dir = new TempDir();
+        string spec = TestNetworks.SpecFile(dir.Path, TestNetworks.StandardStem);
+        string path = dir["other.safetensors"];
+        SafeTensorsFile.Write(path,
+        [
+            SafeTensorEntry.FromFloats("model.conv1.weight", [64, 3, 7, 7], new float[64 * 3 * 7 * 7]),
+            SafeTensorEntry.FromFloats("fc.weight", [10, 2], new float[20]),
+        ]);
+        var (code, output, error) = CliRunner.Run("train", "--spec", spec, "--pretrained", path, "--iters", "1", "--batch", "1",
+            "--crop", "16", "--val-every", "100", "--work-dir", dir["work"], "--device", "cpu");
+        Assert.Equal(2, code);
+        Assert.Equal($"error: {path}: none of its 2 tensors matches a backbone parameter of {TestNetworks.StandardStem} (expected torchvision ResNet names such as conv1.weight, layer1.0.conv1.weight; found model.conv1.weight, fc.weight)", error.Trim());
+        Assert.DoesNotContain("iter ", output);
+    }
+
     [Fact]
     public void DeepStemSpecRefusesTorchvisionWeights()
     {

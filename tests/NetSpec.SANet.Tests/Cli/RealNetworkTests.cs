@@ -20,7 +20,7 @@ public class RealNetworkTests
     {
         using var dir = new TempDir();
         string[] common = ["--iters", "2", "--val-every", "2", "--set", "val-limit=2", "--seed", "3"];
-        var (code, output, error) = CliRunner.RunProcess(TinyTrain(dir["straight"], common));
+        var (code, output, error) = CliRunner.RunProcess(new Dictionary<string, string> { ["SANET_TRACE_POINTS"] = "1" }, TinyTrain(dir["straight"], common));
         Assert.True(code == 0, error + output);
         Assert.Contains("sanet-tiny on cpu", output);
         Assert.Matches(@"iter 2/2 .* loss \d+\.\d+ .*mask \d+\.\d+ .*cat \d+\.\d+ .*dense \d+\.\d+", output);
@@ -49,6 +49,20 @@ public class RealNetworkTests
             float[] a = straight[i].ToFloats(), b = again[i].ToFloats();
             float worst = a.Zip(b, (x, y) => Math.Abs(x - y) / Math.Max(1f, Math.Abs(x))).DefaultIfEmpty(0f).Max();
             Assert.True(a.AsSpan().SequenceEqual(b), $"{straight[i].Name} differs by {worst} (relative) after resume");
+        }
+
+        // Killed (SIGKILL) at the start of iteration 2, and inside the final save between the state's flush and
+        // its rename (last.safetensors and best.safetensors already hold iteration 2): resumed, the same files.
+        string[] points = error.Split('\n').Where(l => l.StartsWith("point ", StringComparison.Ordinal)).ToArray();
+        foreach (string point in new[] { points.First(p => p.EndsWith(": iteration 2", StringComparison.Ordinal)), points.Last(p => p.EndsWith(": last.state.safetensors: written and flushed, not yet renamed", StringComparison.Ordinal)) })
+        {
+            string n = point["point ".Length..point.IndexOf(':', StringComparison.Ordinal)], work = dir[$"killed-{n}"];
+            var killed = CliRunner.RunProcess(new Dictionary<string, string> { ["SANET_KILL_AT"] = n }, TinyTrain(work, common));
+            Assert.True(killed.Code == 137 && killed.Error.Contains(point, StringComparison.Ordinal), $"{point}: exit {killed.Code} {killed.Error}");
+            var again2 = CliRunner.RunProcess(TinyTrain(work, [.. common, "--resume"]));
+            Assert.True(again2.Code == 0, again2.Error);
+            foreach (string file in new[] { "last.safetensors", "best.safetensors", "last.state.safetensors" })
+                Assert.True(File.ReadAllBytes(Path.Combine(work, file)).SequenceEqual(File.ReadAllBytes(dir[$"straight/{file}"])), $"{point}: {file} differs");
         }
     }
 
