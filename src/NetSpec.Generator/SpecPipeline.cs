@@ -3,11 +3,11 @@ using System.Collections.Generic;
 using System.Collections.Immutable;
 using System.Linq;
 using NetSpec.Dsl;
-using NetSpec.Dsl.Model;
 using NetSpec.Dsl.Diagnostics;
+using NetSpec.Dsl.Model;
 using NetSpec.Dsl.Parsing;
-using NetSpec.Generator.Emit;
 using NetSpec.Generator.Diagnostics;
+using NetSpec.Generator.Emit;
 using NetSpec.Generator.Model;
 
 namespace NetSpec.Generator;

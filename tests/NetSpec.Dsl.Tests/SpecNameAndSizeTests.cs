@@ -90,6 +90,17 @@ public class SpecNameAndSizeTests
         Assert.Equal(expected, MessageText.OneLine(text));
 
     [Fact]
+    public void An_input_size_other_than_N_H_W_is_NS0007_not_an_internal_error()
+    {
+        CompileResult r = Compile(Spec().Replace("sizes: { N: 1,", "sizes: { X: 4, N: 1,").Replace("[N, 3, H, W]", "[X, 3, H, W]"));
+        SpecDiagnostic d = Assert.Single(r.Diagnostics, d => d.Id == "NS0007");
+        Assert.Equal((5, 20), (d.Location.Line, d.Location.Column));
+        Assert.DoesNotContain(r.Diagnostics, other => other.Id == "NS0015");
+        Assert.Null(r.Network);
+        Assert.Equal("A size is a symbol (N, H, W) or an int in [1, 1048576], got 'X'", d.Message);
+    }
+
+    [Fact]
     public void Default_sizes_of_a_million_are_NS0028_naming_the_tensor_and_its_sizes()
     {
         CompileResult r = Compile(Spec(n: 1_000_000, h: 1_000_000, w: 1_000_000));

@@ -89,6 +89,20 @@ public class DiagnosticTests
     }
 
     [Fact]
+    public void NS0028_sizes_of_a_million_name_the_tensor_not_an_internal_error()
+    {
+        string spec = Header("x").Replace("N: 2, H: 32, W: 32", "N: 1000000, H: 1000000, W: 1000000") + """
+            graph:
+              x: { op: conv2d, in: image, out_channels: 3, kernel: 1 }
+            outputs:
+              out: x
+            """;
+        Diagnostic d = Single(spec, "NS0028");
+        At(d, Find(spec, "image:"));
+        Assert.StartsWith("Tensor 'image' (N,3,H,W) would have 1000000×3×1000000×1000000 elements", d.GetMessage(), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void NS0013_unused_tensor_is_a_warning_and_the_class_is_still_generated()
     {
         string spec = Header("x") + """

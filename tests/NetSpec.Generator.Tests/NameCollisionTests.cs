@@ -90,4 +90,38 @@ public class NameCollisionTests
     public void A_node_named_like_a_stage_method_is_NS0027() =>
         Collides(Spec(extra: "ForwardConv: { op: relu, in: conv }"), "ForwardConv:",
             "'ForwardConv' (node) and the forward stage method of 'conv' both become the C# member 'ForwardConv'; rename one");
+
+    [Fact]
+    public void A_node_name_too_long_for_a_CSharp_member_is_one_NS0027()
+    {
+        string name = "n" + new string('x', 499);
+        Collides(Spec(extra: name + ": { op: relu, in: conv }"), name + ":",
+            $"'{name}' (node) becomes a C# member of 500 characters, more than 480; shorten the names");
+    }
+
+    [Theory]
+    [InlineData("a_b", "aB", "The outputs 'a_b' and 'aB' both become the OutputTensors property 'AB'; rename one")]
+    [InlineData("to_string", null, "The output 'to_string' becomes the OutputTensors property 'ToString', a member every record struct has; rename it")]
+    [InlineData("1st", null, "The output '1st' becomes the OutputTensors property '1st', which is no C# name (it must start with a letter); rename it")]
+    [InlineData("_", null, "The output '_' becomes the OutputTensors property '', which is no C# name (it must start with a letter); rename it")]
+    public void Output_names_whose_property_collides_or_is_no_name_are_NS0027(string output, string? second, string message)
+    {
+        string outputs = "  mask: bn\n  " + output + ": conv\n" + (second is null ? "" : "  " + second + ": bn\n");
+        string spec = Spec().Replace("  mask: bn\n", outputs);
+        var run = GeneratorHarness.GenerateOne(spec);
+        Diagnostic d = Assert.Single(run.GeneratorDiagnostics);
+        Assert.Equal(("NS0027", message), (d.Id, d.GetMessage()));
+        Assert.Single(run.Result.Results.Single().GeneratedSources);
+        Assert.Empty(run.CompileDiagnostics());
+    }
+
+    [Fact]
+    public void Node_and_output_names_that_are_CSharp_keywords_compile()
+    {
+        string spec = Spec(extra: "class: { op: relu, in: bn }\n  out: { op: relu, in: class }").Replace("  mask: bn\n", "  mask: bn\n  if: out\n");
+        var run = GeneratorHarness.GenerateOne(spec);
+        Assert.Empty(run.GeneratorDiagnostics);
+        Assert.Empty(run.CompileDiagnostics());
+        Assert.Contains("private Tensor @class;", run.Source("Test.g.cs"));
+    }
 }

@@ -53,8 +53,7 @@ public static class ReverseMode
             }
 
             bool isLoss = lossWeights.TryGetValue(step.Head, out double weight);
-            bool paramGrads = step.Nodes.Any(n => graph.Node(n).Params.Any(p => p.Kind == ParamKind.Weight));
-            backward.Add(new BackwardStep(steps.Count + backward.Count, step, isLoss, isLoss ? weight : 0, targets.ToEquatableArray(), paramGrads));
+            backward.Add(new BackwardStep(steps.Count + backward.Count, step, isLoss, isLoss ? weight : 0, targets.ToEquatableArray()));
         }
 
         return new BackwardPlan(backward.ToEquatableArray(), written.OrderBy(t => t, System.StringComparer.Ordinal).ToEquatableArray());

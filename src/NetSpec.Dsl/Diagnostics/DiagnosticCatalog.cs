@@ -5,7 +5,8 @@ namespace NetSpec.Dsl.Diagnostics;
 
 /// <summary>
 /// Every NetSpec diagnostic, by id. docs/diagnostics.md mirrors this table with an example per rule.
-/// NS0011–NS0014 are raised by the middle (Shapes/), the others by the front end.
+/// NS0011–NS0014 and NS0028 are raised by the middle (Shapes/, through MiddleDiagnostics), NS0026–NS0027 by the
+/// generator (src/NetSpec.Generator/SpecPipeline.cs), the others by the front end.
 /// </summary>
 public static class DiagnosticCatalog
 {

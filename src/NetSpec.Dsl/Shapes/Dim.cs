@@ -25,8 +25,6 @@ public sealed record Dim(string? Symbol, long Offset, long Divisor)
         return new Dim(Symbol, checked(Offset + (add * Divisor)), checked(Divisor * divide));
     }
 
-    public Dim Plus(long add) => FloorDiv(add, 1);
-
     /// <summary>Conv/pool output size: floor((x + 2p − d(k−1) − 1) / s) + 1 (PyTorch, floor mode).</summary>
     public Dim Window(int kernel, int stride, int pad, int dilation) =>
         FloorDiv(2L * pad - (long)dilation * (kernel - 1) - 1 + stride, stride);

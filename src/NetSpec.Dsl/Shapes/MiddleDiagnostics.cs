@@ -1,16 +1,17 @@
+using NetSpec.Dsl.Diagnostics;
 using NetSpec.Dsl.Model;
 
 namespace NetSpec.Dsl.Shapes;
 
-/// <summary>The middle's diagnostics; IDs are those of the front end's catalogue (NS0011–NS0015).</summary>
+/// <summary>The middle's diagnostics: their ids come from the catalogue (NS0011–NS0015, NS0028), the one list of rules.</summary>
 public static class MiddleDiagnostics
 {
-    public const string Cycle = "NS0011";
-    public const string ShapeMismatch = "NS0012";
-    public const string UnusedTensor = "NS0013";
-    public const string InvalidConfiguration = "NS0014";
-    public const string InternalError = "NS0015";
-    public const string TooLarge = "NS0028";
+    public static readonly string Cycle = DiagnosticCatalog.GraphCycle.Id;
+    public static readonly string ShapeMismatch = DiagnosticCatalog.ShapeMismatch.Id;
+    public static readonly string UnusedTensor = DiagnosticCatalog.UnusedTensor.Id;
+    public static readonly string InvalidConfiguration = DiagnosticCatalog.InvalidOpConfig.Id;
+    public static readonly string InternalError = DiagnosticCatalog.Internal.Id;
+    public static readonly string TooLarge = DiagnosticCatalog.TooLarge.Id;
 
     public static SpecDiagnostic Error(string id, string message, SourceLocation at) => new(id, Severity.Error, message, at);
 

@@ -79,7 +79,7 @@ internal sealed class InputReader
 
             Value v = Value.FromLiteral(d);
             bool ok = v.Data is long n ? n >= 1 && n <= 1 << 20
-                : v.Data is string sym && System.Text.RegularExpressions.Regex.IsMatch(sym, "^[A-Za-z_][A-Za-z0-9_]*$");
+                : v.Data is "N" or "H" or "W"; // the generated code binds these three (Prepare(batch, height, width))
             if (!ok)
             {
                 diagnostics.Report(DiagnosticCatalog.BadValue, d.Location, $"A size is a symbol (N, H, W) or an int in [1, 1048576], got '{d.Value}'");

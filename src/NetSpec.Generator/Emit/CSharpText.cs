@@ -13,9 +13,15 @@ internal static class CSharpText
     /// <summary>A regular string literal, quotes included: <c>"a\"b"</c>.</summary>
     public static string Literal(string text) => SymbolDisplay.FormatLiteral(text, quote: true);
 
-    /// <summary>Text inside <c>$"…"</c>: escaped as in a literal, and <c>{</c>, <c>}</c> doubled so nothing is interpolated.</summary>
-    public static string Interpolated(string text) =>
-        SymbolDisplay.FormatLiteral(text, quote: false).Replace("{", "{{").Replace("}", "}}");
+    /// <summary>
+    /// Text inside <c>$"…"</c>: escaped as in a literal (quotes included: FormatLiteral escapes <c>"</c> only when it
+    /// adds the quotes, so they are added and cut off), and <c>{</c>, <c>}</c> doubled so nothing is interpolated.
+    /// </summary>
+    public static string Interpolated(string text)
+    {
+        string literal = Literal(text);
+        return literal.Substring(1, literal.Length - 2).Replace("{", "{{").Replace("}", "}}");
+    }
 
     /// <summary>Text for a <c>//</c> comment: one line (line breaks and other control characters escaped as <c>\uXXXX</c>), no <c>*/</c>.</summary>
     public static string Comment(string text)

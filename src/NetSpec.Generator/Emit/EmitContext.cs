@@ -39,8 +39,6 @@ internal sealed class EmitContext
 
     public string Dim(Dim d) => d.IsConst ? d.ToCSharp(s => s) : dimNames[d];
 
-    public string ShapeComment(EquatableArray<Dim> shape) => Shape.Format(shape);
-
     public TypedNode Node(string name) => Graph.Node(name);
 
     public TensorInfo Tensor(string name) => Graph.Tensor(name);

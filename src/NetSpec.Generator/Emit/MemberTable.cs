@@ -101,16 +101,33 @@ internal static class MemberTable
         return members;
     }
 
-    /// <summary>NS0027 for every member declared twice or too long, at the later of the spec names involved.</summary>
+    /// <summary>Members of every record struct: an output of one of these names in <c>OutputTensors</c> would clash or hide it.</summary>
+    private static readonly HashSet<string> RecordStructMembers = new()
+    {
+        "Deconstruct", "Equals", "Finalize", "GetHashCode", "GetType", "MemberwiseClone", "PrintMembers", "ReferenceEquals", "ToString",
+    };
+
+    /// <summary>
+    /// NS0027 for every member declared twice or too long, and for outputs whose <c>OutputTensors</c> property (the
+    /// output's name in PascalCase) is no C# name, a record's own member or another output's. One per spec position,
+    /// at the later of the spec names involved.
+    /// </summary>
     public static List<SpecDiagnostic> Conflicts(EmitContext c)
     {
         var diagnostics = new List<SpecDiagnostic>();
         var first = new Dictionary<string, Origin>();
+        var reported = new HashSet<SourceLocation?>();
+        void Report(string message, Origin at)
+        {
+            if (reported.Add(at.Location))
+                diagnostics.Add(Error(message, at, c));
+        }
+
         foreach ((string member, Origin origin) in Members(c))
         {
             if (member.Length > MaxMemberLength)
             {
-                diagnostics.Add(Error($"{origin.Description} becomes a C# member of {member.Length} characters, more than {MaxMemberLength}; shorten the names", origin, c));
+                Report($"{origin.Description} becomes a C# member of {member.Length} characters, more than {MaxMemberLength}; shorten the names", origin);
                 continue;
             }
 
@@ -120,8 +137,23 @@ internal static class MemberTable
                 continue;
             }
 
-            (Origin reported, Origin other) = Later(origin, earlier, c.Spec.Path) ? (origin, earlier) : (earlier, origin);
-            diagnostics.Add(Error($"{reported.Description} and {other.Description} both become the C# member '{member}'; rename one", reported, c));
+            (Origin later, Origin other) = Later(origin, earlier, c.Spec.Path) ? (origin, earlier) : (earlier, origin);
+            Report($"{later.Description} and {other.Description} both become the C# member '{member}'; rename one", later);
+        }
+
+        var outputs = new Dictionary<string, OutputDecl>();
+        foreach (OutputDecl o in c.Spec.Outputs)
+        {
+            string property = Names.Pascal(o.Name);
+            var at = new Origin($"the output '{o.Name}'", o.Location);
+            if (property.Length == 0 || !char.IsLetter(property[0]))
+                Report($"The output '{o.Name}' becomes the OutputTensors property '{property}', which is no C# name (it must start with a letter); rename it", at);
+            else if (RecordStructMembers.Contains(property))
+                Report($"The output '{o.Name}' becomes the OutputTensors property '{property}', a member every record struct has; rename it", at);
+            else if (outputs.TryGetValue(property, out OutputDecl? earlier))
+                Report($"The outputs '{earlier.Name}' and '{o.Name}' both become the OutputTensors property '{property}'; rename one", at);
+            else
+                outputs[property] = o;
         }
 
         return diagnostics;
