@@ -83,7 +83,7 @@ internal static class BackwardEmitter
                 w.Line($"Activation.SigmoidBackward({d}, {c.Field(step.Output)}, {dy}, {Dx(0)}, accumulate: {Acc(0)});");
                 break;
             case "maxpool":
-                w.Line($"Pooling.MaxBackward({d}, {dy}, {ForwardEmitter.Aux(step, "argmax")}, {Dx(0)}, accumulate: {Acc(0)});");
+                w.Line($"Pooling.MaxBackward({d}, {dy}, {ForwardEmitter.Aux(step, "argmax")}, {Dx(0)}, {Describe.PoolGeometry(node)}, accumulate: {Acc(0)});");
                 break;
             case "avgpool":
                 w.Line($"Pooling.AvgBackward({d}, {dy}, {Dx(0)}, {Describe.PoolGeometry(node)}, accumulate: {Acc(0)});");

@@ -93,6 +93,7 @@ public static partial class Losses
     private static void CheckDense(Tensor logits, LabelMap labels)
     {
         Check.Valid(logits, "logits");
+        Check.Fits32(logits, "logits"); // kernels take pixel indices apart in 32 bits (labels are shorter than logits)
         Check.Length(labels.View, labels.Length, "labels");
         Check.That(labels.N == logits.N && labels.H == logits.H && labels.W == logits.W,
             $"labels ({labels.N},{labels.H},{labels.W}) must match logits {logits} in N, H, W");
@@ -104,6 +105,7 @@ public static partial class Losses
         Check.That(logits.H == 1 && logits.W == 1, $"presence logits {logits} must be (N,K,1,1)");
         Check.That(labels.N == logits.N && labels.Length > 0, $"labels ({labels.N},{labels.H},{labels.W}) must have logits' batch {logits.N}");
         Check.Length(labels.View, labels.Length, "labels");
+        Check.That(labels.Length <= int.MaxValue, $"labels ({labels.N},{labels.H},{labels.W}) exceed 2^31 - 1 pixels");
         ArrayView<float> presence = d.Workspace((long)logits.N * logits.C);
         if (d.HostCode)
         {
@@ -134,8 +136,8 @@ public static partial class Losses
     // thread t: ws[t] = Σ loss over its pixels (when withLoss), ws[parts + t] = #valid pixels
     internal static void CrossEntropyPartialKernel(Index1D index, ArrayView<float> logits, ArrayView<int> labels, ArrayView<float> ws, Dims s, int ignore, int withLoss, int parts)
     {
-        long plane = (long)s.H * s.W;
-        long pixels = s.N * plane;
+        int plane = s.H * s.W;
+        long pixels = (long)s.N * plane;
         float sum = 0f;
         float count = 0f;
         for (long p = index; p < pixels; p += parts)
@@ -146,7 +148,7 @@ public static partial class Losses
             count += 1f;
             if (withLoss == 0)
                 continue;
-            long first = ((p / plane) * s.C * plane) + (p % plane);
+            long first = ((long)((int)p / plane) * s.C * plane) + ((int)p % plane); // 32-bit: the host checked the length
             sum += label < 0 || label >= s.C ? float.NaN : PixelLoss(logits, first, plane, s.C, label);
         }
 
@@ -178,13 +180,13 @@ public static partial class Losses
     internal static void CrossEntropyBackwardKernel(Index1D index, ArrayView<float> logits, ArrayView<int> labels, ArrayView<float> count,
         ArrayView<float> dlogits, Dims s, int ignore, float weight, int accumulate, int stride)
     {
-        long plane = (long)s.H * s.W;
-        long pixels = s.N * plane;
+        int plane = s.H * s.W;
+        long pixels = (long)s.N * plane;
         float scale = count[0] > 0f ? weight / count[0] : 0f;
         for (long p = index; p < pixels; p += stride)
         {
             int label = labels[p];
-            long first = ((p / plane) * s.C * plane) + (p % plane);
+            long first = ((long)((int)p / plane) * s.C * plane) + ((int)p % plane); // 32-bit: the host checked the length
             bool valid = label != ignore;
             float bad = label < 0 || label >= s.C ? float.NaN : 0f;
             float max = logits[first];
@@ -209,7 +211,7 @@ public static partial class Losses
             int label = labels[p];
             if (label == ignore)
                 continue;
-            long image = p / plane;
+            int image = (int)p / plane; // 32-bit: the host checked the length
             if (label >= 0 && label < k)
                 presence[(image * k) + label] = 1f;
             else

@@ -1467,7 +1467,7 @@ public sealed partial class FcnTiny : INetwork
     private void BackwardBackboneMaxpool()
     {
         // backbone.maxpool: maxpool 3x3 s2 p1; d(backbone.stem.8) =
-        Pooling.MaxBackward(Device, d_backbone_maxpool, backbone_maxpool_argmax, d_backbone_stem_8, accumulate: false);
+        Pooling.MaxBackward(Device, d_backbone_maxpool, backbone_maxpool_argmax, d_backbone_stem_8, new PoolGeometry(3, 3, 2, 2, 1, 1), accumulate: false);
     }
 
     private void BackwardBackboneStem()

@@ -198,7 +198,7 @@ public abstract class OpTests(DeviceFixture fixture) : OpTestBase(fixture)
                     Tensor x = s.Tensor(xs[0], n, c, h, w), y = s.Tensor(n, c, p, q, float.NaN), dx = s.Tensor(n, c, h, w, pre);
                     ArrayView<int> argmax = s.Ints(new int[n * c * p * q]);
                     Pooling.MaxForward(D, x, y, argmax, g);
-                    Pooling.MaxBackward(D, s.Tensor(dy, n, c, p, q), argmax, dx, acc);
+                    Pooling.MaxBackward(D, s.Tensor(dy, n, c, p, q), argmax, dx, g, acc);
                     return (s.Read(y), [s.Read(dx)]);
                 },
                 g.KernelH * g.KernelW));
@@ -331,7 +331,7 @@ public abstract class OpTests(DeviceFixture fixture) : OpTestBase(fixture)
                     {
                         ArrayView<int> argmax = s.Ints(new int[n * c * p * q]);
                         Pooling.MaxForward(D, xt, y, argmax, g);
-                        Pooling.MaxBackward(D, dy, argmax, dx, accumulate: false);
+                        Pooling.MaxBackward(D, dy, argmax, dx, g, accumulate: false);
                     }
                     else
                     {
