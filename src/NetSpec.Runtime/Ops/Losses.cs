@@ -7,7 +7,7 @@ namespace NetSpec.Runtime.Ops;
 /// <summary>
 /// Softmax cross-entropy (mean over non-ignored pixels) and binary cross-entropy with logits against
 /// class-presence targets built on the device from the label map. Sums are deterministic: each of a fixed
-/// number of threads sums a strided share into a partial, and one thread adds the partials in order.
+/// number of threads sums a strided share into a partial, and one group adds the partials as a fixed tree.
 /// A label outside [0, K) that is not the ignore label makes the loss NaN (visible, never silently dropped).
 /// </summary>
 public static partial class Losses
@@ -30,8 +30,8 @@ public static partial class Losses
         ArrayView<float> ws = d.Workspace(2L * parts);
         d.Kernel("ce.partial", CrossEntropyPartialKernel)(
             parts, logits.View, labels.View, ws, Dims.Of(logits), ignoreIndex, 1, parts);
-        d.Kernel("ce.finish", CrossEntropyFinishKernel)(
-            1, ws, loss, parts);
+        d.GroupKernel("ce.finish", acc => acc.LoadStreamKernel<ArrayView<float>, ArrayView<float>, int>(CrossEntropyFinishKernel))(
+            GroupSum.Config(d, 1), ws, loss, parts);
     }
 
     // dlogits (+)= weight · (softmax − onehot(label)) / #valid at valid pixels, 0 at ignored ones
@@ -50,7 +50,7 @@ public static partial class Losses
         ArrayView<float> ws = d.Workspace((2L * parts) + 1);
         d.Kernel("ce.partial", CrossEntropyPartialKernel)(
             parts, logits.View, labels.View, ws, Dims.Of(logits), ignoreIndex, 0, parts);
-        d.Kernel("ce.count", CountFinishKernel)(1, ws, parts);
+        d.GroupKernel("ce.count", acc => acc.LoadStreamKernel<ArrayView<float>, int>(CountFinishKernel))(GroupSum.Config(d, 1), ws, parts);
         int threads = d.GridStrideThreads(labels.Length);
         d.Kernel("ce.bwd", CrossEntropyBackwardKernel)(
             threads, logits.View, labels.View, ws.SubView(2L * parts, 1), dlogits.View, Dims.Of(logits), ignoreIndex, weight, accumulate ? 1 : 0, threads);
@@ -156,25 +156,32 @@ public static partial class Losses
         ws[parts + index] = count;
     }
 
-    internal static void CrossEntropyFinishKernel(Index1D index, ArrayView<float> ws, ArrayView<float> loss, int parts)
+    // one group: the partials summed as a tree (GroupSum), then loss = Σ loss / #valid (0 when none)
+    internal static void CrossEntropyFinishKernel(ArrayView<float> ws, ArrayView<float> loss, int parts)
     {
-        float sum = 0f;
-        float count = 0f;
-        for (int t = 0; t < parts; t++)
+        float ownSum = 0f;
+        float ownCount = 0f;
+        for (int t = Group.IdxX; t < parts; t += Group.DimX)
         {
-            sum += ws[t];
-            count += ws[parts + t];
+            ownSum += ws[t];
+            ownCount += ws[parts + t];
         }
 
-        loss[0] = count > 0f ? sum / count : 0f;
+        float sum = GroupSum.Of(ownSum);
+        float count = GroupSum.Of(ownCount);
+        if (Group.IdxX == 0)
+            loss[0] = count > 0f ? sum / count : 0f;
     }
 
-    internal static void CountFinishKernel(Index1D index, ArrayView<float> ws, int parts)
+    // one group: ws[2·parts] = #valid pixels, the partial counts summed as a tree
+    internal static void CountFinishKernel(ArrayView<float> ws, int parts)
     {
-        float count = 0f;
-        for (int t = 0; t < parts; t++)
-            count += ws[parts + t];
-        ws[2 * parts] = count;
+        float own = 0f;
+        for (int t = Group.IdxX; t < parts; t += Group.DimX)
+            own += ws[parts + t];
+        float count = GroupSum.Of(own);
+        if (Group.IdxX == 0)
+            ws[2 * parts] = count;
     }
 
     internal static void CrossEntropyBackwardKernel(Index1D index, ArrayView<float> logits, ArrayView<int> labels, ArrayView<float> count,
