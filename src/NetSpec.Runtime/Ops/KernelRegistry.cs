@@ -42,6 +42,7 @@ internal static class KernelRegistry
         Grouped(typeof(Losses), nameof(Losses.CountFinishKernel)),
         Auto(typeof(Losses), nameof(Losses.CrossEntropyBackwardKernel)),
         Auto(typeof(Losses), nameof(Losses.PresenceKernel)),
+        Auto(typeof(Losses), nameof(Losses.InvalidLabelKernel)),
         Auto(typeof(Losses), nameof(Losses.BceForwardKernel)),
         Auto(typeof(Losses), nameof(Losses.BceBackwardKernel)),
         Auto(typeof(Pooling), nameof(Pooling.MaxForwardKernel)),

@@ -106,7 +106,9 @@ public static partial class Losses
         Check.That(labels.N == logits.N && labels.Length > 0, $"labels ({labels.N},{labels.H},{labels.W}) must have logits' batch {logits.N}");
         Check.Length(labels.View, labels.Length, "labels");
         Check.That(labels.Length <= int.MaxValue, $"labels ({labels.N},{labels.H},{labels.W}) exceed 2^31 - 1 pixels");
-        ArrayView<float> presence = d.Workspace((long)logits.N * logits.C);
+        long targets = (long)logits.N * logits.C;
+        ArrayView<float> ws = d.Workspace(targets + logits.N);
+        ArrayView<float> presence = ws.SubView(0, targets);
         if (d.HostCode)
         {
             d.Synchronize();
@@ -114,10 +116,13 @@ public static partial class Losses
             return presence;
         }
 
-        Elementwise.Fill(d, presence, 0f);
+        ArrayView<float> invalid = ws.SubView(targets, logits.N);
+        Elementwise.Fill(d, ws.SubView(0, targets + logits.N), 0f);
         int threads = d.GridStrideThreads(labels.Length);
         d.Kernel("presence", PresenceKernel)(
-            threads, labels.View, presence, labels.Length, labels.H * labels.W, logits.C, ignoreIndex, threads);
+            threads, labels.View, presence, invalid, labels.Length, labels.H * labels.W, logits.C, ignoreIndex, threads);
+        d.Kernel("presence.invalid", InvalidLabelKernel)(
+            logits.N, presence, invalid, logits.C);
         return presence;
     }
 
@@ -211,7 +216,9 @@ public static partial class Losses
         }
     }
 
-    internal static void PresenceKernel(Index1D index, ArrayView<int> labels, ArrayView<float> presence, long n, int plane, int k, int ignore, int stride)
+    // every write to a slot writes the same value (1 for a class present, 1 for an image's invalid flag), so the
+    // result does not depend on which thread's write lands last
+    internal static void PresenceKernel(Index1D index, ArrayView<int> labels, ArrayView<float> presence, ArrayView<float> invalid, long n, int plane, int k, int ignore, int stride)
     {
         for (long p = index; p < n; p += stride)
         {
@@ -222,8 +229,16 @@ public static partial class Losses
             if (label >= 0 && label < k)
                 presence[(image * k) + label] = 1f;
             else
-                presence[image * k] = float.NaN; // out-of-range label: make the loss visibly wrong
+                invalid[image] = 1f;
         }
+    }
+
+    // after every presence is written: an image with a label outside [0, K) that is not ignored gets t(n,0) = NaN
+    // (the loss visibly wrong, as the host code does)
+    internal static void InvalidLabelKernel(Index1D image, ArrayView<float> presence, ArrayView<float> invalid, int k)
+    {
+        if (invalid[image] != 0f)
+            presence[image * k] = float.NaN;
     }
 
     // BCE(x, t) = max(x, 0) − x·t + log(1 + e^{−|x|})

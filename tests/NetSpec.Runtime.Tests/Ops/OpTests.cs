@@ -590,6 +590,20 @@ public abstract class OpTests(DeviceFixture fixture) : OpTestBase(fixture)
         RunLoss("BCE presence", Rand(n * k, 181, -3, 3), labels, n, k, h, w, ignore, dense: false);
     }
 
+    [BackendFact]
+    public void BcePresenceOfAnImageWithAnInvalidLabelIsNaNEvenWhereClassZeroFollows()
+    {
+        // pixel 0 holds a label that is neither a class nor ignored, every later pixel class 0: a grid-stride thread
+        // meets the bad label first and class 0 later, and must not let the later write hide the bad one
+        const int n = 2, k = 3, h = 9, w = 11;
+        int[] labels = Enumerable.Range(0, n * h * w).Select(i => i == 0 ? 7 : 0).ToArray();
+        using var s = new BuffersScope(D);
+        ArrayView<float> loss = s.Filled(1, 0f);
+        var map = new LabelMap(s.Ints(labels), n, h, w);
+        Losses.BceWithLogitsPresence(D, s.Tensor(n, k, 1, 1, 0.5f), map, 255, loss);
+        Assert.True(float.IsNaN(s.Read(loss)[0]), $"loss {s.Read(loss)[0]}: the invalid label vanished");
+    }
+
     private void RunLoss(string name, double[] logits, int[] labels, int n, int k, int h, int w, int ignore, bool dense)
     {
         int lh = dense ? h : 1, lw = dense ? w : 1;
