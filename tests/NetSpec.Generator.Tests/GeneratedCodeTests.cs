@@ -46,7 +46,8 @@ public class GeneratedCodeTests
         Assert.Contains("// Training plan:", source);
         Assert.Contains("AttentionGate.Forward(Device, head_sa1_upsample, head_sa1_conv_res_5, head_sa1_add);", source);
         Assert.Contains("relu: true);", source); // BN + ReLU fused
-        Assert.Contains("const int K = 59;", source);
+        Assert.Contains("Losses.SoftmaxCrossEntropy(Device, ", source); // the runtime's cross-entropy, no kernel of its own
+        Assert.DoesNotContain("Atomic.", source);
         Assert.DoesNotContain("Elementwise.Mul(", source);
     }
 }

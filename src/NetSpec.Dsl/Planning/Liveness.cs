@@ -67,7 +67,7 @@ public static class Liveness
         return buffers.ToEquatableArray();
     }
 
-    /// <summary>Aux buffers a step keeps beside its output: BN mean/invStd (C), max-pool argmax and dropout mask (output-sized), CE's (loss sum, valid pixels).</summary>
+    /// <summary>Aux buffers a step keeps beside its output: BN mean/invStd (C), max-pool argmax and dropout mask (output-sized).</summary>
     public static IEnumerable<(string Suffix, BufferKind Kind, EquatableArray<Dim> Elements)> Auxiliary(ForwardStep step, TypedGraph graph)
     {
         TypedNode head = graph.Node(step.Head);
@@ -83,9 +83,6 @@ public static class Liveness
                 break;
             case "dropout":
                 yield return ("mask", BufferKind.Mask, head.Output);
-                break;
-            case "softmax_cross_entropy":
-                yield return ("sums", BufferKind.LossSums, Shape.Of(Dim.Const(2)));
                 break;
         }
     }

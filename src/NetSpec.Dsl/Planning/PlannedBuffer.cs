@@ -23,9 +23,6 @@ public enum BufferKind
     /// <summary>Dropout mask.</summary>
     Mask,
 
-    /// <summary>Softmax CE's running (loss sum, valid pixel count), kept for backward's normalisation.</summary>
-    LossSums,
-
     /// <summary>Integer class-id map (int32, stored in float slots).</summary>
     Labels,
 }

@@ -83,7 +83,7 @@ internal static class BackwardEmitter
                 w.Line($"Activation.SigmoidBackward({d}, {c.Field(step.Output)}, {dy}, {Dx(0)}, accumulate: {Acc(0)});");
                 break;
             case "maxpool":
-                w.Line($"Pooling.MaxBackward({d}, {dy}, {ForwardEmitter.Aux(step, "argmax")}, {Dx(0)}, accumulate: {Acc(0)});");
+                w.Line($"Pooling.MaxBackward({d}, {dy}, {ForwardEmitter.Aux(step, "argmax")}, {Dx(0)}, {Describe.PoolGeometry(node)}, accumulate: {Acc(0)});");
                 break;
             case "avgpool":
                 w.Line($"Pooling.AvgBackward({d}, {dy}, {Dx(0)}, {Describe.PoolGeometry(node)}, accumulate: {Acc(0)});");
@@ -114,7 +114,7 @@ internal static class BackwardEmitter
                 w.Line($"Dropout.Backward({d}, {dy}, {ForwardEmitter.Aux(step, "mask")}, {Dx(0)}, accumulate: {Acc(0)});");
                 break;
             case "softmax_cross_entropy":
-                w.Line($"SoftmaxCrossEntropyBackwardK{c.Tensor(step.Inputs[0]).Shape[1].Offset}({X(0)}, {X(1)}, ignoreIndex: {NodeAttrs.Int(node.Node, "ignore_index", 255)}, {ForwardEmitter.Aux(step, "sums")}, weight: {Names.Float(b.LossWeight)}, {Dx(0)}, accumulate: {Acc(0)});");
+                w.Line($"Losses.SoftmaxCrossEntropyBackward({d}, {X(0)}, {X(1)}, ignoreIndex: {NodeAttrs.Int(node.Node, "ignore_index", 255)}, weight: {Names.Float(b.LossWeight)}, {Dx(0)}, accumulate: {Acc(0)});");
                 break;
             case "bce_with_logits":
                 w.Line($"Losses.BceWithLogitsPresenceBackward({d}, {X(0)}, {X(1)}, ignoreIndex: {NodeAttrs.Int(node.Node, "ignore_index", 255)}, weight: {Names.Float(b.LossWeight)}, {Dx(0)}, accumulate: {Acc(0)});");

@@ -106,7 +106,7 @@ internal static class ForwardEmitter
                  .Line($"    Elementwise.Copy({d}, {X(0)}, {y}, accumulate: false);");
                 break;
             case "softmax_cross_entropy":
-                w.Line($"SoftmaxCrossEntropyForwardK{c.Tensor(step.Inputs[0]).Shape[1].Offset}({X(0)}, {X(1)}, ignoreIndex: {NodeAttrs.Int(node.Node, "ignore_index", 255)}, {Aux(step, "sums")}, {y});");
+                w.Line($"Losses.SoftmaxCrossEntropy({d}, {X(0)}, {X(1)}, ignoreIndex: {NodeAttrs.Int(node.Node, "ignore_index", 255)}, {y});");
                 break;
             case "bce_with_logits":
                 w.Line($"Losses.BceWithLogitsPresence({d}, {X(0)}, {X(1)}, ignoreIndex: {NodeAttrs.Int(node.Node, "ignore_index", 255)}, {y});");

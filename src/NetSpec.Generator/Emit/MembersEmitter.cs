@@ -86,7 +86,6 @@ internal static class MembersEmitter
         BufferKind.InvStd => "batch 1/std ",
         BufferKind.Argmax => "argmax ",
         BufferKind.Mask => "dropout mask ",
-        BufferKind.LossSums => "(loss sum, valid pixels) ",
         _ => "",
     };
 

@@ -51,7 +51,6 @@ internal static class NetworkEmitter
             PlanEmitter.Emit(w, c);
             ForwardEmitter.Emit(w, c);
             BackwardEmitter.Emit(w, c);
-            KernelEmitter.Emit(w, c);
         }
 
         return w.ToString();

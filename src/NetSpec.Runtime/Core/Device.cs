@@ -61,7 +61,7 @@ public sealed class Device : IDisposable
     /// <summary>The GEMM for this device: vectorised host code (CPU), cuBLAS (CUDA), a tiled kernel (OpenCL).</summary>
     public Gemm.IGemm Gemm => Trace is null ? UntracedGemm : tracingGemm ??= new Profiling.TracingGemm(this);
 
-    internal Gemm.IGemm UntracedGemm => HostCode
+    internal Gemm.IGemm UntracedGemm => HostCode || HostGemm
         ? hostGemm ??= new Gemm.CpuGemm(this)
         : deviceGemm ??= Kind == DeviceKind.Cuda ? new Gemm.CuBlasGemm(this) : new Gemm.TiledGemm(this);
 
@@ -70,6 +70,12 @@ public sealed class Device : IDisposable
     /// of ILGPU kernels. Tests turn it off to run every kernel on the CPU accelerator too.
     /// </summary>
     public bool HostCode { get; internal set; }
+
+    /// <summary>
+    /// Tests: the GEMM as vectorised host code while every other op runs its kernels on the CPU accelerator (whose
+    /// emulated 4×4 groups make the tiled GEMM take minutes for a network; on CUDA the GEMM is cuBLAS anyway).
+    /// </summary>
+    internal bool HostGemm { get; set; }
 
     /// <summary>
     /// Whether cuBLAS may use TF32 tensor cores (10-bit mantissa inputs) for float32 GEMMs; on by default,

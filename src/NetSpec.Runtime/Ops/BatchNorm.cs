@@ -42,16 +42,18 @@ public static partial class BatchNorm
         int flags = (training ? 1 : 0) | (running ? 2 : 0) | (counter.IsValid ? 4 : 0);
         int threads = x.C * parts;
         var partialKernel = d.Kernel("bn.stats.partial", StatisticsPartialKernel);
-        var finishKernel = d.Kernel("bn.stats.finish", StatisticsFinishKernel);
+        var finishKernel = d.GroupKernel("bn.stats.finish", acc => acc.LoadStreamKernel<ArrayView<float>, ArrayView<float>, ArrayView<float>,
+            ArrayView<float>, ArrayView<float>, ArrayView<float>, Dims, float, float, int, int>(StatisticsFinishKernel));
+        KernelConfig perChannel = GroupSum.Config(d, x.C);
         ArrayView<float> rm = running ? runningMean : none, rv = running ? runningVar : none, cnt = counter.IsValid ? counter : none;
         if (training)
         {
             partialKernel(threads, x.View, partial, mean, dims, parts, 0);
-            finishKernel(x.C, partial, mean, invStd, rm, rv, cnt, dims, momentum, eps, parts, flags);
+            finishKernel(perChannel, partial, mean, invStd, rm, rv, cnt, dims, momentum, eps, parts, flags);
             partialKernel(threads, x.View, partial, mean, dims, parts, 1);
         }
 
-        finishKernel(x.C, partial, mean, invStd, rm, rv, cnt, dims, momentum, eps, parts, flags | 8);
+        finishKernel(perChannel, partial, mean, invStd, rm, rv, cnt, dims, momentum, eps, parts, flags | 8);
     }
 
     /// <summary>Partial sums per channel: enough threads to fill a GPU, a few on the CPU accelerator.</summary>
@@ -77,6 +79,7 @@ public static partial class BatchNorm
             return;
         }
 
+        Check.Fits32(x, "x");
         int threads = d.GridStrideThreads(x.Length);
         d.Kernel("bn.apply", ApplyKernel)(
             threads, x.View, mean, invStd, gamma, beta, y.View, Dims.Of(x), relu ? 1 : 0, threads);
@@ -106,12 +109,13 @@ public static partial class BatchNorm
             return;
         }
 
+        Check.Fits32(x, "x");
         int parts = Parts(d, x);
         ArrayView<float> partial = d.Workspace(2L * x.C * parts);
         d.Kernel("bn.bwd.partial", BackwardPartialKernel)(
             x.C * parts, x.View, y.View, dy.View, mean, partial, Dims.Of(x), parts, relu ? 1 : 0);
-        d.Kernel("bn.bwd.params", BackwardParamsKernel)(
-            x.C, partial, invStd, dgamma, dbeta, parts);
+        d.GroupKernel("bn.bwd.params", acc => acc.LoadStreamKernel<ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, int>(BackwardParamsKernel))(
+            GroupSum.Config(d, x.C), partial, invStd, dgamma, dbeta, parts);
         if (!wantInput)
             return;
         int threads = d.GridStrideThreads(x.Length);
@@ -146,21 +150,30 @@ public static partial class BatchNorm
         partial[index] = sum;
     }
 
+    // group c (GroupSum.Size threads) sums channel c's partials as a tree; thread 0 finishes.
     // flags: 1 training, 2 running stats present, 4 counter present, 8 variance pass (else mean pass)
-    internal static void StatisticsFinishKernel(Index1D c, ArrayView<float> partial, ArrayView<float> mean, ArrayView<float> invStd,
+    internal static void StatisticsFinishKernel(ArrayView<float> partial, ArrayView<float> mean, ArrayView<float> invStd,
         ArrayView<float> runningMean, ArrayView<float> runningVar, ArrayView<float> counter, Dims s, float momentum, float eps, int parts, int flags)
     {
+        int c = Grid.IdxX;
         if ((flags & 1) == 0)
         {
-            mean[c] = runningMean[c];
-            invStd[c] = 1f / XMath.Sqrt(runningVar[c] + eps);
+            if (Group.IdxX == 0)
+            {
+                mean[c] = runningMean[c];
+                invStd[c] = 1f / XMath.Sqrt(runningVar[c] + eps);
+            }
+
             return;
         }
 
         float m = (float)s.N * s.H * s.W;
-        float sum = 0f;
-        for (int j = 0; j < parts; j++)
-            sum += partial[(c * parts) + j];
+        float own = 0f;
+        for (int j = Group.IdxX; j < parts; j += Group.DimX)
+            own += partial[(c * parts) + j];
+        float sum = GroupSum.Of(own);
+        if (Group.IdxX != 0)
+            return;
         if ((flags & 8) == 0)
         {
             mean[c] = sum / m;
@@ -181,11 +194,11 @@ public static partial class BatchNorm
     internal static void ApplyKernel(Index1D index, ArrayView<float> x, ArrayView<float> mean, ArrayView<float> invStd,
         ArrayView<float> gamma, ArrayView<float> beta, ArrayView<float> y, Dims s, int relu, int stride)
     {
-        long spatial = (long)s.H * s.W;
+        int spatial = s.H * s.W;
         long total = s.Length;
         for (long i = index; i < total; i += stride)
         {
-            int c = (int)((i / spatial) % s.C);
+            int c = ((int)i / spatial) % s.C; // 32-bit: the host checked x's length
             float v = ((x[i] - mean[c]) * invStd[c] * gamma[c]) + beta[c];
             y[i] = relu != 0 && v < 0f ? 0f : v;
         }
@@ -214,31 +227,37 @@ public static partial class BatchNorm
         partial[(2 * index) + 1] = sumGX;
     }
 
-    // dβ = Σ g, dγ = invStd · Σ g·(x − mean)
-    internal static void BackwardParamsKernel(Index1D c, ArrayView<float> partial, ArrayView<float> invStd, ArrayView<float> dgamma, ArrayView<float> dbeta, int parts)
+    // dβ = Σ g, dγ = invStd · Σ g·(x − mean): group c sums channel c's partials as a tree
+    internal static void BackwardParamsKernel(ArrayView<float> partial, ArrayView<float> invStd, ArrayView<float> dgamma, ArrayView<float> dbeta, int parts)
     {
-        float sumG = 0f;
-        float sumGX = 0f;
-        for (int j = 0; j < parts; j++)
+        int c = Grid.IdxX;
+        float ownG = 0f;
+        float ownGX = 0f;
+        for (int j = Group.IdxX; j < parts; j += Group.DimX)
         {
-            sumG += partial[2 * ((c * parts) + j)];
-            sumGX += partial[(2 * ((c * parts) + j)) + 1];
+            ownG += partial[2 * ((c * parts) + j)];
+            ownGX += partial[(2 * ((c * parts) + j)) + 1];
         }
 
-        dbeta[c] = sumG;
-        dgamma[c] = sumGX * invStd[c];
+        float sumG = GroupSum.Of(ownG);
+        float sumGX = GroupSum.Of(ownGX);
+        if (Group.IdxX == 0)
+        {
+            dbeta[c] = sumG;
+            dgamma[c] = sumGX * invStd[c];
+        }
     }
 
     // flags: 1 relu, 2 accumulate
     internal static void BackwardInputKernel(Index1D index, ArrayView<float> x, ArrayView<float> y, ArrayView<float> dy, ArrayView<float> mean,
         ArrayView<float> invStd, ArrayView<float> gamma, ArrayView<float> dgamma, ArrayView<float> dbeta, ArrayView<float> dx, Dims s, int flags, int stride)
     {
-        long spatial = (long)s.H * s.W;
-        float m = s.N * spatial;
+        int spatial = s.H * s.W;
+        float m = (float)s.N * spatial;
         long total = s.Length;
         for (long i = index; i < total; i += stride)
         {
-            int c = (int)((i / spatial) % s.C);
+            int c = ((int)i / spatial) % s.C; // 32-bit: the host checked x's length
             float g = (flags & 1) != 0 && y[i] <= 0f ? 0f : dy[i];
             float xhat = (x[i] - mean[c]) * invStd[c];
             float v = gamma[c] * invStd[c] / m * ((m * g) - dbeta[c] - (xhat * dgamma[c]));

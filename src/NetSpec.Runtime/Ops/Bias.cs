@@ -3,7 +3,7 @@ using ILGPU.Runtime;
 
 namespace NetSpec.Runtime.Ops;
 
-/// <summary>Per-channel bias: y[n,k,·] += b[k], and its gradient db[k] = Σ_{n,·} dy[n,k,·].</summary>
+/// <summary>Per-channel bias: y[n,k,·] += b[k], and its gradient db[k] = Σ_{n,·} dy[n,k,·] (a group per channel on devices).</summary>
 internal static class Bias
 {
     // y (N,K,P,Q), b (K)
@@ -16,6 +16,7 @@ internal static class Bias
             return;
         }
 
+        Check.Fits32(y, "y");
         int threads = d.GridStrideThreads(y.Length);
         d.Kernel("bias.add", AddKernel)(
             threads, y.View, b, Dims.Of(y), threads);
@@ -31,33 +32,33 @@ internal static class Bias
             return;
         }
 
-        int threads = d.GridStrideThreads(dy.C);
-        d.Kernel("bias.grad", GradientKernel)(
-            threads, dy.View, db, Dims.Of(dy), threads);
+        d.GroupKernel("bias.grad", acc => acc.LoadStreamKernel<ArrayView<float>, ArrayView<float>, Dims>(GradientKernel))(
+            GroupSum.Config(d, dy.C), dy.View, db, Dims.Of(dy));
     }
 
     internal static void AddKernel(Index1D index, ArrayView<float> y, ArrayView<float> b, Dims s, int stride)
     {
-        long spatial = (long)s.H * s.W;
+        int spatial = s.H * s.W;
         long total = s.Length;
         for (long i = index; i < total; i += stride)
-            y[i] += b[(i / spatial) % s.C];
+            y[i] += b[((int)i / spatial) % s.C]; // 32-bit: the host checked y's length
     }
 
-    internal static void GradientKernel(Index1D index, ArrayView<float> dy, ArrayView<float> db, Dims s, int stride)
+    // group k: thread t sums elements t, t + size, … of each image's plane k, then the group's threads add as a tree
+    internal static void GradientKernel(ArrayView<float> dy, ArrayView<float> db, Dims s)
     {
-        long spatial = (long)s.H * s.W;
-        for (int k = index; k < s.C; k += stride)
+        int k = Grid.IdxX;
+        int spatial = s.H * s.W;
+        float own = 0f;
+        for (int n = 0; n < s.N; n++)
         {
-            float sum = 0f;
-            for (int n = 0; n < s.N; n++)
-            {
-                long b = ((long)n * s.C + k) * spatial;
-                for (long i = 0; i < spatial; i++)
-                    sum += dy[b + i];
-            }
-
-            db[k] = sum;
+            long b = (((long)n * s.C) + k) * spatial;
+            for (int i = Group.IdxX; i < spatial; i += Group.DimX)
+                own += dy[b + i];
         }
+
+        float sum = GroupSum.Of(own);
+        if (Group.IdxX == 0)
+            db[k] = sum;
     }
 }

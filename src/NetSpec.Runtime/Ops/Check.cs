@@ -27,6 +27,16 @@ internal static class Check
             throw new ArgumentException($"{nameA} {a} and {nameB} {b} must have the same shape");
     }
 
+    /// <summary>
+    /// Kernels take this tensor's element indices apart (n, c, h, w) in 32-bit integers: GPUs have no 64-bit
+    /// division instruction. Checked before every launch that does so.
+    /// </summary>
+    public static void Fits32(Tensor t, string name)
+    {
+        if (t.Length > int.MaxValue)
+            throw new ArgumentException($"{name} {t} has {t.Length} elements; device kernels index at most 2^31 - 1");
+    }
+
     public static void That(bool condition, string message)
     {
         if (!condition)

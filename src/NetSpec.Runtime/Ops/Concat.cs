@@ -59,6 +59,7 @@ public static partial class Concat
             return;
         }
 
+        Check.Fits32(part, "x");
         int threads = d.GridStrideThreads(part.Length);
         d.Kernel("concat.copy", SliceCopyKernel)(
             threads, part.View, whole.View, Dims.Of(part), whole.C, offset, toSlice ? 1 : 0, accumulate ? 1 : 0, threads);
@@ -67,15 +68,15 @@ public static partial class Concat
     // part (N,Cp,H,W) ↔ whole (N,Cw,H,W) at channel offset; toSlice: whole ← part, else part (+)= whole
     internal static void SliceCopyKernel(Index1D index, ArrayView<float> part, ArrayView<float> whole, Dims p, int wholeC, int offset, int toSlice, int accumulate, int stride)
     {
-        long hw = (long)p.H * p.W;
+        int hw = p.H * p.W;
         long n = p.Length;
         for (long i = index; i < n; i += stride)
         {
-            long s = i % hw;
-            long r = i / hw;
-            long c = r % p.C;
-            long b = r / p.C;
-            long j = ((b * wholeC) + offset + c) * hw + s;
+            int s = (int)i % hw; // 32-bit: the host checked the part's length
+            int r = (int)i / hw;
+            int c = r % p.C;
+            int b = r / p.C;
+            long j = ((((long)b * wholeC) + offset + c) * hw) + s;
             if (toSlice != 0)
                 whole[j] = part[i];
             else

@@ -40,6 +40,7 @@ public static partial class Elementwise
             }
             else
             {
+                Check.Fits32(a, "a");
                 int threads = d.GridStrideThreads(a.Length);
                 d.Kernel("mul.bwd.a", MulBackwardAKernel)(
                     threads, b.View, dy.View, da.View, Dims.Of(a), Dims.Of(b), accumulateA ? 1 : 0, threads);
@@ -115,6 +116,7 @@ public static partial class Elementwise
             return;
         }
 
+        Check.Fits32(a, "a");
         int threads = d.GridStrideThreads(a.Length);
         d.Kernel("binary", BinaryKernel)(
             threads, a.View, b.View, y.View, Dims.Of(a), Dims.Of(b), op, threads);
@@ -130,6 +132,7 @@ public static partial class Elementwise
             return;
         }
 
+        Check.Fits32(shapeA, "a");
         int threads = d.GridStrideThreads(db.Length);
         d.Kernel("broadcast.reduce", ReduceToBKernel)(
             threads, dy.View, useA ? a : dy.View, db.View, Dims.Of(dy), Dims.Of(db), useA ? 1 : 0, accumulate ? 1 : 0, threads);
@@ -142,15 +145,15 @@ public static partial class Elementwise
         Check.That(ok, $"b {b} does not broadcast to a {a}: each dim must equal a's or be 1");
     }
 
-    /// <summary>Flat index into b of the element that broadcasts to a's flat index i.</summary>
-    private static long BroadcastIndex(long i, Dims a, Dims b)
+    /// <summary>Flat index into b of the element that broadcasts to a's flat index i (32-bit: the host checked a's length).</summary>
+    private static long BroadcastIndex(int i, Dims a, Dims b)
     {
-        int w = (int)(i % a.W);
-        long r = i / a.W;
-        int h = (int)(r % a.H);
+        int w = i % a.W;
+        int r = i / a.W;
+        int h = r % a.H;
         r /= a.H;
-        int c = (int)(r % a.C);
-        int n = (int)(r / a.C);
+        int c = r % a.C;
+        int n = r / a.C;
         return (((long)(b.N == 1 ? 0 : n) * b.C + (b.C == 1 ? 0 : c)) * b.H + (b.H == 1 ? 0 : h)) * b.W + (b.W == 1 ? 0 : w);
     }
 
@@ -159,7 +162,7 @@ public static partial class Elementwise
         long n = da.Length;
         for (long i = index; i < n; i += stride)
         {
-            float bv = b[BroadcastIndex(i, da, db)];
+            float bv = b[BroadcastIndex((int)i, da, db)];
             y[i] = op == 0 ? a[i] + bv : a[i] * bv;
         }
     }
@@ -169,7 +172,7 @@ public static partial class Elementwise
         long n = shapeA.Length;
         for (long i = index; i < n; i += stride)
         {
-            float g = dy[i] * b[BroadcastIndex(i, shapeA, shapeB)];
+            float g = dy[i] * b[BroadcastIndex((int)i, shapeA, shapeB)];
             da[i] = accumulate != 0 ? da[i] + g : g;
         }
     }
@@ -180,12 +183,12 @@ public static partial class Elementwise
         long total = sb.Length;
         for (long j = index; j < total; j += stride)
         {
-            int w0 = (int)(j % sb.W);
-            long r = j / sb.W;
-            int h0 = (int)(r % sb.H);
+            int w0 = (int)j % sb.W; // b is no longer than a, whose length the host checked against 2^31
+            int r = (int)j / sb.W;
+            int h0 = r % sb.H;
             r /= sb.H;
-            int c0 = (int)(r % sb.C);
-            int n0 = (int)(r / sb.C);
+            int c0 = r % sb.C;
+            int n0 = r / sb.C;
             float sum = 0f;
             for (int n = sb.N == 1 ? 0 : n0; n < (sb.N == 1 ? sa.N : n0 + 1); n++)
             {

@@ -7,7 +7,7 @@ namespace NetSpec.Runtime.Ops;
 /// <summary>
 /// Softmax cross-entropy (mean over non-ignored pixels) and binary cross-entropy with logits against
 /// class-presence targets built on the device from the label map. Sums are deterministic: each of a fixed
-/// number of threads sums a strided share into a partial, and one thread adds the partials in order.
+/// number of threads sums a strided share into a partial, and one group adds the partials as a fixed tree.
 /// A label outside [0, K) that is not the ignore label makes the loss NaN (visible, never silently dropped).
 /// </summary>
 public static partial class Losses
@@ -30,8 +30,8 @@ public static partial class Losses
         ArrayView<float> ws = d.Workspace(2L * parts);
         d.Kernel("ce.partial", CrossEntropyPartialKernel)(
             parts, logits.View, labels.View, ws, Dims.Of(logits), ignoreIndex, 1, parts);
-        d.Kernel("ce.finish", CrossEntropyFinishKernel)(
-            1, ws, loss, parts);
+        d.GroupKernel("ce.finish", acc => acc.LoadStreamKernel<ArrayView<float>, ArrayView<float>, int>(CrossEntropyFinishKernel))(
+            GroupSum.Config(d, 1), ws, loss, parts);
     }
 
     // dlogits (+)= weight · (softmax − onehot(label)) / #valid at valid pixels, 0 at ignored ones
@@ -50,7 +50,7 @@ public static partial class Losses
         ArrayView<float> ws = d.Workspace((2L * parts) + 1);
         d.Kernel("ce.partial", CrossEntropyPartialKernel)(
             parts, logits.View, labels.View, ws, Dims.Of(logits), ignoreIndex, 0, parts);
-        d.Kernel("ce.count", CountFinishKernel)(1, ws, parts);
+        d.GroupKernel("ce.count", acc => acc.LoadStreamKernel<ArrayView<float>, int>(CountFinishKernel))(GroupSum.Config(d, 1), ws, parts);
         int threads = d.GridStrideThreads(labels.Length);
         d.Kernel("ce.bwd", CrossEntropyBackwardKernel)(
             threads, logits.View, labels.View, ws.SubView(2L * parts, 1), dlogits.View, Dims.Of(logits), ignoreIndex, weight, accumulate ? 1 : 0, threads);
@@ -93,6 +93,7 @@ public static partial class Losses
     private static void CheckDense(Tensor logits, LabelMap labels)
     {
         Check.Valid(logits, "logits");
+        Check.Fits32(logits, "logits"); // kernels take pixel indices apart in 32 bits (labels are shorter than logits)
         Check.Length(labels.View, labels.Length, "labels");
         Check.That(labels.N == logits.N && labels.H == logits.H && labels.W == logits.W,
             $"labels ({labels.N},{labels.H},{labels.W}) must match logits {logits} in N, H, W");
@@ -104,7 +105,10 @@ public static partial class Losses
         Check.That(logits.H == 1 && logits.W == 1, $"presence logits {logits} must be (N,K,1,1)");
         Check.That(labels.N == logits.N && labels.Length > 0, $"labels ({labels.N},{labels.H},{labels.W}) must have logits' batch {logits.N}");
         Check.Length(labels.View, labels.Length, "labels");
-        ArrayView<float> presence = d.Workspace((long)logits.N * logits.C);
+        Check.That(labels.Length <= int.MaxValue, $"labels ({labels.N},{labels.H},{labels.W}) exceed 2^31 - 1 pixels");
+        long targets = (long)logits.N * logits.C;
+        ArrayView<float> ws = d.Workspace(targets + logits.N);
+        ArrayView<float> presence = ws.SubView(0, targets);
         if (d.HostCode)
         {
             d.Synchronize();
@@ -112,10 +116,13 @@ public static partial class Losses
             return presence;
         }
 
-        Elementwise.Fill(d, presence, 0f);
+        ArrayView<float> invalid = ws.SubView(targets, logits.N);
+        Elementwise.Fill(d, ws.SubView(0, targets + logits.N), 0f);
         int threads = d.GridStrideThreads(labels.Length);
         d.Kernel("presence", PresenceKernel)(
-            threads, labels.View, presence, labels.Length, labels.H * labels.W, logits.C, ignoreIndex, threads);
+            threads, labels.View, presence, invalid, labels.Length, labels.H * labels.W, logits.C, ignoreIndex, threads);
+        d.Kernel("presence.invalid", InvalidLabelKernel)(
+            logits.N, presence, invalid, logits.C);
         return presence;
     }
 
@@ -134,8 +141,8 @@ public static partial class Losses
     // thread t: ws[t] = Σ loss over its pixels (when withLoss), ws[parts + t] = #valid pixels
     internal static void CrossEntropyPartialKernel(Index1D index, ArrayView<float> logits, ArrayView<int> labels, ArrayView<float> ws, Dims s, int ignore, int withLoss, int parts)
     {
-        long plane = (long)s.H * s.W;
-        long pixels = s.N * plane;
+        int plane = s.H * s.W;
+        long pixels = (long)s.N * plane;
         float sum = 0f;
         float count = 0f;
         for (long p = index; p < pixels; p += parts)
@@ -146,7 +153,7 @@ public static partial class Losses
             count += 1f;
             if (withLoss == 0)
                 continue;
-            long first = ((p / plane) * s.C * plane) + (p % plane);
+            long first = ((long)((int)p / plane) * s.C * plane) + ((int)p % plane); // 32-bit: the host checked the length
             sum += label < 0 || label >= s.C ? float.NaN : PixelLoss(logits, first, plane, s.C, label);
         }
 
@@ -154,37 +161,44 @@ public static partial class Losses
         ws[parts + index] = count;
     }
 
-    internal static void CrossEntropyFinishKernel(Index1D index, ArrayView<float> ws, ArrayView<float> loss, int parts)
+    // one group: the partials summed as a tree (GroupSum), then loss = Σ loss / #valid (0 when none)
+    internal static void CrossEntropyFinishKernel(ArrayView<float> ws, ArrayView<float> loss, int parts)
     {
-        float sum = 0f;
-        float count = 0f;
-        for (int t = 0; t < parts; t++)
+        float ownSum = 0f;
+        float ownCount = 0f;
+        for (int t = Group.IdxX; t < parts; t += Group.DimX)
         {
-            sum += ws[t];
-            count += ws[parts + t];
+            ownSum += ws[t];
+            ownCount += ws[parts + t];
         }
 
-        loss[0] = count > 0f ? sum / count : 0f;
+        float sum = GroupSum.Of(ownSum);
+        float count = GroupSum.Of(ownCount);
+        if (Group.IdxX == 0)
+            loss[0] = count > 0f ? sum / count : 0f;
     }
 
-    internal static void CountFinishKernel(Index1D index, ArrayView<float> ws, int parts)
+    // one group: ws[2·parts] = #valid pixels, the partial counts summed as a tree
+    internal static void CountFinishKernel(ArrayView<float> ws, int parts)
     {
-        float count = 0f;
-        for (int t = 0; t < parts; t++)
-            count += ws[parts + t];
-        ws[2 * parts] = count;
+        float own = 0f;
+        for (int t = Group.IdxX; t < parts; t += Group.DimX)
+            own += ws[parts + t];
+        float count = GroupSum.Of(own);
+        if (Group.IdxX == 0)
+            ws[2 * parts] = count;
     }
 
     internal static void CrossEntropyBackwardKernel(Index1D index, ArrayView<float> logits, ArrayView<int> labels, ArrayView<float> count,
         ArrayView<float> dlogits, Dims s, int ignore, float weight, int accumulate, int stride)
     {
-        long plane = (long)s.H * s.W;
-        long pixels = s.N * plane;
+        int plane = s.H * s.W;
+        long pixels = (long)s.N * plane;
         float scale = count[0] > 0f ? weight / count[0] : 0f;
         for (long p = index; p < pixels; p += stride)
         {
             int label = labels[p];
-            long first = ((p / plane) * s.C * plane) + (p % plane);
+            long first = ((long)((int)p / plane) * s.C * plane) + ((int)p % plane); // 32-bit: the host checked the length
             bool valid = label != ignore;
             float bad = label < 0 || label >= s.C ? float.NaN : 0f;
             float max = logits[first];
@@ -202,19 +216,29 @@ public static partial class Losses
         }
     }
 
-    internal static void PresenceKernel(Index1D index, ArrayView<int> labels, ArrayView<float> presence, long n, int plane, int k, int ignore, int stride)
+    // every write to a slot writes the same value (1 for a class present, 1 for an image's invalid flag), so the
+    // result does not depend on which thread's write lands last
+    internal static void PresenceKernel(Index1D index, ArrayView<int> labels, ArrayView<float> presence, ArrayView<float> invalid, long n, int plane, int k, int ignore, int stride)
     {
         for (long p = index; p < n; p += stride)
         {
             int label = labels[p];
             if (label == ignore)
                 continue;
-            long image = p / plane;
+            int image = (int)p / plane; // 32-bit: the host checked the length
             if (label >= 0 && label < k)
                 presence[(image * k) + label] = 1f;
             else
-                presence[image * k] = float.NaN; // out-of-range label: make the loss visibly wrong
+                invalid[image] = 1f;
         }
+    }
+
+    // after every presence is written: an image with a label outside [0, K) that is not ignored gets t(n,0) = NaN
+    // (the loss visibly wrong, as the host code does)
+    internal static void InvalidLabelKernel(Index1D image, ArrayView<float> presence, ArrayView<float> invalid, int k)
+    {
+        if (invalid[image] != 0f)
+            presence[image * k] = float.NaN;
     }
 
     // BCE(x, t) = max(x, 0) − x·t + log(1 + e^{−|x|})

@@ -26,18 +26,19 @@ public static partial class Pooling
             return;
         }
 
+        Check.Fits32(x, "x");
+        Check.Fits32(y, "y");
         int threads = d.GridStrideThreads(y.Length);
         d.Kernel("maxpool.fwd", MaxForwardKernel)(
             threads, x.View, y.View, argmax, Dims.Of(x), Dims.Of(y), g, threads);
     }
 
-    // dx[argmax[o]] += dy[o] (atomic scatter; dx zeroed first unless accumulating)
-    public static void MaxBackward(Device d, Tensor dy, ArrayView<int> argmax, Tensor dx, bool accumulate)
+    // dx[i] (=|+=) Σ dy[o] over the outputs o whose argmax is i: host code scatters in output order; the kernel
+    // gathers (one thread per dx element visits the windows that contain it, in order: no atomics, same bits every run)
+    public static void MaxBackward(Device d, Tensor dy, ArrayView<int> argmax, Tensor dx, PoolGeometry g, bool accumulate)
     {
-        Check.Valid(dy, "dy");
-        Check.Valid(dx, "dx");
+        CheckPool(dx, dy, g);
         Check.Length(argmax, dy.Length, "argmax");
-        Check.That(dy.N == dx.N && dy.C == dx.C, $"dy {dy} and dx {dx} differ in N or C");
         if (d.HostCode)
         {
             d.Synchronize();
@@ -45,11 +46,11 @@ public static partial class Pooling
             return;
         }
 
-        if (!accumulate)
-            Elementwise.Fill(d, dx.View.SubView(0, dx.Length), 0f);
-        int threads = d.GridStrideThreads(dy.Length);
+        Check.Fits32(dx, "dx");
+        Check.Fits32(dy, "dy");
+        int threads = d.GridStrideThreads(dx.Length);
         d.Kernel("maxpool.bwd", MaxBackwardKernel)(
-            threads, dy.View, argmax, dx.View, dy.Length, threads);
+            threads, dy.View, argmax, dx.View, Dims.Of(dy), Dims.Of(dx), g, accumulate ? 1 : 0, threads);
     }
 
     // y = mean over the k×k window, padding counted as zeros (divisor k·k)
@@ -63,6 +64,8 @@ public static partial class Pooling
             return;
         }
 
+        Check.Fits32(x, "x");
+        Check.Fits32(y, "y");
         int threads = d.GridStrideThreads(y.Length);
         d.Kernel("avgpool.fwd", AvgForwardKernel)(
             threads, x.View, y.View, Dims.Of(x), Dims.Of(y), g, threads);
@@ -79,6 +82,8 @@ public static partial class Pooling
             return;
         }
 
+        Check.Fits32(dx, "dx");
+        Check.Fits32(dy, "dy");
         int threads = d.GridStrideThreads(dx.Length);
         d.Kernel("avgpool.bwd", AvgBackwardKernel)(
             threads, dy.View, dx.View, Dims.Of(dy), Dims.Of(dx), g, accumulate ? 1 : 0, threads);
@@ -115,6 +120,7 @@ public static partial class Pooling
             return;
         }
 
+        Check.Fits32(dx, "dx");
         int threads = d.GridStrideThreads(dx.Length);
         d.Kernel("gap.bwd", GlobalAvgBackwardKernel)(
             threads, dy.View, dx.View, dx.Length, dx.Spatial, accumulate ? 1 : 0, threads);
@@ -135,10 +141,10 @@ public static partial class Pooling
         long total = dy.Length;
         for (long o = index; o < total; o += stride)
         {
-            int q = (int)(o % dy.W);
-            int p = (int)((o / dy.W) % dy.H);
-            long plane = o / ((long)dy.W * dy.H);
-            long baseX = plane * dx.H * dx.W;
+            int q = (int)o % dy.W; // 32-bit: the host checked both lengths
+            int p = ((int)o / dy.W) % dy.H;
+            int plane = (int)o / (dy.W * dy.H);
+            long baseX = (long)plane * dx.H * dx.W;
             float best = float.NegativeInfinity;
             long bestIndex = -1;
             for (int r = 0; r < g.KernelH; r++)
@@ -166,10 +172,32 @@ public static partial class Pooling
         }
     }
 
-    internal static void MaxBackwardKernel(Index1D index, ArrayView<float> dy, ArrayView<int> argmax, ArrayView<float> dx, long n, int stride)
+    // thread per dx element i: Σ dy[o] over the windows o that contain i and chose it, in (p, q) order
+    internal static void MaxBackwardKernel(Index1D index, ArrayView<float> dy, ArrayView<int> argmax, ArrayView<float> dx, Dims sdy, Dims sdx, PoolGeometry g, int accumulate, int stride)
     {
-        for (long o = index; o < n; o += stride)
-            Atomic.Add(ref dx[argmax[o]], dy[o]);
+        long total = sdx.Length;
+        for (long i = index; i < total; i += stride)
+        {
+            int w = (int)i % sdx.W; // 32-bit: the host checked both lengths
+            int h = ((int)i / sdx.W) % sdx.H;
+            long baseY = (long)((int)i / (sdx.W * sdx.H)) * sdy.H * sdy.W;
+            int p0 = XMathInt.CeilDiv(h + g.PadH - g.KernelH + 1, g.StrideH);
+            int p1 = XMathInt.FloorDiv(h + g.PadH, g.StrideH);
+            int q0 = XMathInt.CeilDiv(w + g.PadW - g.KernelW + 1, g.StrideW);
+            int q1 = XMathInt.FloorDiv(w + g.PadW, g.StrideW);
+            float sum = 0f;
+            for (int p = p0 < 0 ? 0 : p0; p <= p1 && p < sdy.H; p++)
+            {
+                for (int q = q0 < 0 ? 0 : q0; q <= q1 && q < sdy.W; q++)
+                {
+                    long o = baseY + ((long)p * sdy.W) + q;
+                    if (argmax[o] == (int)i)
+                        sum += dy[o];
+                }
+            }
+
+            dx[i] = accumulate != 0 ? dx[i] + sum : sum;
+        }
     }
 
     internal static void AvgForwardKernel(Index1D index, ArrayView<float> x, ArrayView<float> y, Dims dx, Dims dy, PoolGeometry g, int stride)
@@ -178,9 +206,9 @@ public static partial class Pooling
         float inv = 1f / (g.KernelH * g.KernelW);
         for (long o = index; o < total; o += stride)
         {
-            int q = (int)(o % dy.W);
-            int p = (int)((o / dy.W) % dy.H);
-            long baseX = (o / ((long)dy.W * dy.H)) * dx.H * dx.W;
+            int q = (int)o % dy.W; // 32-bit: the host checked both lengths
+            int p = ((int)o / dy.W) % dy.H;
+            long baseX = (long)((int)o / (dy.W * dy.H)) * dx.H * dx.W;
             float sum = 0f;
             for (int r = 0; r < g.KernelH; r++)
             {
@@ -205,9 +233,9 @@ public static partial class Pooling
         float inv = 1f / (g.KernelH * g.KernelW);
         for (long i = index; i < total; i += stride)
         {
-            int w = (int)(i % sdx.W);
-            int h = (int)((i / sdx.W) % sdx.H);
-            long baseY = (i / ((long)sdx.W * sdx.H)) * sdy.H * sdy.W;
+            int w = (int)i % sdx.W; // 32-bit: the host checked both lengths
+            int h = ((int)i / sdx.W) % sdx.H;
+            long baseY = (long)((int)i / (sdx.W * sdx.H)) * sdy.H * sdy.W;
             // outputs p whose window [p·s − pad, p·s − pad + k) contains h
             int p0 = XMathInt.CeilDiv(h + g.PadH - g.KernelH + 1, g.StrideH);
             int p1 = XMathInt.FloorDiv(h + g.PadH, g.StrideH);
@@ -241,7 +269,7 @@ public static partial class Pooling
     {
         for (long i = index; i < n; i += stride)
         {
-            float g = dy[i / spatial] / spatial;
+            float g = dy[(int)i / spatial] / spatial; // 32-bit: the host checked dx's length
             dx[i] = accumulate != 0 ? dx[i] + g : g;
         }
     }

@@ -5,7 +5,8 @@ namespace NetSpec.Runtime.Ops;
 
 /// <summary>
 /// Bilinear and nearest resizing to y's size with PyTorch's semantics (upsample_bilinear2d given an output
-/// size; nearest = floor(dst·in/out)). Backward scatters with atomic adds into dx (zeroed first unless accumulating); host code in Resize.Host.cs.
+/// size; nearest = floor(dst·in/out)). Backward: host code (Resize.Host.cs) scatters in a fixed order; the kernels gather, one thread
+/// per dx element summing its contributing outputs in the same order (no atomics: the same bits every run).
 /// </summary>
 public static partial class Resize
 {
@@ -20,6 +21,8 @@ public static partial class Resize
             return;
         }
 
+        Check.Fits32(x, "x");
+        Check.Fits32(y, "y");
         int threads = d.GridStrideThreads(y.Length);
         d.Kernel("bilinear.fwd", BilinearForwardKernel)(
             threads, x.View, y.View, Dims.Of(x), Dims.Of(y), alignCorners ? 1 : 0, threads);
@@ -35,11 +38,11 @@ public static partial class Resize
             return;
         }
 
-        if (!accumulate)
-            Elementwise.Fill(d, dx.View.SubView(0, dx.Length), 0f);
-        int threads = d.GridStrideThreads(dy.Length);
+        Check.Fits32(dx, "dx");
+        Check.Fits32(dy, "dy");
+        int threads = d.GridStrideThreads(dx.Length);
         d.Kernel("bilinear.bwd", BilinearBackwardKernel)(
-            threads, dy.View, dx.View, Dims.Of(dy), Dims.Of(dx), alignCorners ? 1 : 0, threads);
+            threads, dy.View, dx.View, Dims.Of(dy), Dims.Of(dx), alignCorners ? 1 : 0, accumulate ? 1 : 0, threads);
     }
 
     public static void NearestForward(Device d, Tensor x, Tensor y)
@@ -52,6 +55,8 @@ public static partial class Resize
             return;
         }
 
+        Check.Fits32(x, "x");
+        Check.Fits32(y, "y");
         int threads = d.GridStrideThreads(y.Length);
         d.Kernel("nearest.fwd", NearestForwardKernel)(
             threads, x.View, y.View, Dims.Of(x), Dims.Of(y), threads);
@@ -67,11 +72,11 @@ public static partial class Resize
             return;
         }
 
-        if (!accumulate)
-            Elementwise.Fill(d, dx.View.SubView(0, dx.Length), 0f);
-        int threads = d.GridStrideThreads(dy.Length);
+        Check.Fits32(dx, "dx");
+        Check.Fits32(dy, "dy");
+        int threads = d.GridStrideThreads(dx.Length);
         d.Kernel("nearest.bwd", NearestBackwardKernel)(
-            threads, dy.View, dx.View, Dims.Of(dy), Dims.Of(dx), threads);
+            threads, dy.View, dx.View, Dims.Of(dy), Dims.Of(dx), accumulate ? 1 : 0, threads);
     }
 
     private static void CheckPlanes(Tensor x, Tensor y)
@@ -96,14 +101,47 @@ public static partial class Resize
         return src < inSize - 1 ? src : inSize - 1;
     }
 
+    /// <summary>The first output index whose source index (truncated) is at least <paramref name="target"/>
+    /// (<paramref name="outSize"/> when none): a binary search, the truncated source index never falling as dst grows.</summary>
+    internal static int FirstBilinear(int target, int inSize, int outSize, int alignCorners)
+    {
+        int lo = 0, hi = outSize;
+        while (lo < hi)
+        {
+            int mid = (lo + hi) >> 1;
+            if ((int)SourceIndex(mid, inSize, outSize, alignCorners) < target)
+                lo = mid + 1;
+            else
+                hi = mid;
+        }
+
+        return lo;
+    }
+
+    /// <summary>The first output index whose nearest source index is at least <paramref name="target"/> (<paramref name="outSize"/> when none).</summary>
+    internal static int FirstNearest(int target, int inSize, int outSize)
+    {
+        int lo = 0, hi = outSize;
+        while (lo < hi)
+        {
+            int mid = (lo + hi) >> 1;
+            if (NearestIndex(mid, inSize, outSize) < target)
+                lo = mid + 1;
+            else
+                hi = mid;
+        }
+
+        return lo;
+    }
+
     internal static void BilinearForwardKernel(Index1D index, ArrayView<float> x, ArrayView<float> y, Dims sx, Dims sy, int alignCorners, int stride)
     {
         long total = sy.Length;
         for (long o = index; o < total; o += stride)
         {
-            int ow = (int)(o % sy.W);
-            int oh = (int)((o / sy.W) % sy.H);
-            long plane = (o / ((long)sy.W * sy.H)) * sx.H * sx.W;
+            int ow = (int)o % sy.W; // 32-bit: the host checked both lengths
+            int oh = ((int)o / sy.W) % sy.H;
+            long plane = (long)((int)o / (sy.W * sy.H)) * sx.H * sx.W;
             float hs = SourceIndex(oh, sx.H, sy.H, alignCorners);
             float ws = SourceIndex(ow, sx.W, sy.W, alignCorners);
             int h0 = (int)hs;
@@ -118,27 +156,52 @@ public static partial class Resize
         }
     }
 
-    internal static void BilinearBackwardKernel(Index1D index, ArrayView<float> dy, ArrayView<float> dx, Dims sy, Dims sx, int alignCorners, int stride)
+    // thread per dx element (ih, iw): Σ over the output columns ow that read column iw (in order) of their weight times
+    // Σ over the output rows oh that read row ih (in order) of theirs times dy[oh, ow]; the order of the host code's
+    // separable scatter, and no atomics
+    internal static void BilinearBackwardKernel(Index1D index, ArrayView<float> dy, ArrayView<float> dx, Dims sy, Dims sx, int alignCorners, int accumulate, int stride)
     {
-        long total = sy.Length;
-        for (long o = index; o < total; o += stride)
+        long total = sx.Length;
+        for (long i = index; i < total; i += stride)
         {
-            int ow = (int)(o % sy.W);
-            int oh = (int)((o / sy.W) % sy.H);
-            long plane = (o / ((long)sy.W * sy.H)) * sx.H * sx.W;
-            float hs = SourceIndex(oh, sx.H, sy.H, alignCorners);
-            float ws = SourceIndex(ow, sx.W, sy.W, alignCorners);
-            int h0 = (int)hs;
-            int w0 = (int)ws;
-            int h1 = h0 < sx.H - 1 ? h0 + 1 : h0;
-            int w1 = w0 < sx.W - 1 ? w0 + 1 : w0;
-            float lh = hs - h0;
-            float lw = ws - w0;
-            float g = dy[o];
-            Atomic.Add(ref dx[plane + ((long)h0 * sx.W) + w0], (1f - lh) * (1f - lw) * g);
-            Atomic.Add(ref dx[plane + ((long)h0 * sx.W) + w1], (1f - lh) * lw * g);
-            Atomic.Add(ref dx[plane + ((long)h1 * sx.W) + w0], lh * (1f - lw) * g);
-            Atomic.Add(ref dx[plane + ((long)h1 * sx.W) + w1], lh * lw * g);
+            int iw = (int)i % sx.W; // 32-bit: the host checked both lengths
+            int ih = ((int)i / sx.W) % sx.H;
+            long plane = (long)((int)i / (sx.W * sx.H)) * sy.H * sy.W;
+            int firstRow = FirstBilinear(ih - 1, sx.H, sy.H, alignCorners); // rows read by output rows with h0 ∈ {ih − 1, ih}
+            float sum = accumulate != 0 ? dx[i] : 0f;
+            for (int ow = FirstBilinear(iw - 1, sx.W, sy.W, alignCorners); ow < sy.W; ow++)
+            {
+                float ws = SourceIndex(ow, sx.W, sy.W, alignCorners);
+                int w0 = (int)ws;
+                if (w0 > iw)
+                    break;
+                int w1 = w0 < sx.W - 1 ? w0 + 1 : w0;
+                if (w0 != iw && w1 != iw)
+                    continue;
+                float column = 0f;
+                for (int oh = firstRow; oh < sy.H; oh++)
+                {
+                    float hs = SourceIndex(oh, sx.H, sy.H, alignCorners);
+                    int h0 = (int)hs;
+                    if (h0 > ih)
+                        break;
+                    int h1 = h0 < sx.H - 1 ? h0 + 1 : h0;
+                    float lh = hs - h0;
+                    float g = dy[plane + ((long)oh * sy.W) + ow];
+                    if (h0 == ih)
+                        column += (1f - lh) * g;
+                    if (h1 == ih)
+                        column += lh * g;
+                }
+
+                float lw = ws - w0;
+                if (w0 == iw)
+                    sum += (1f - lw) * column;
+                if (w1 == iw)
+                    sum += lw * column;
+            }
+
+            dx[i] = sum;
         }
     }
 
@@ -147,22 +210,31 @@ public static partial class Resize
         long total = sy.Length;
         for (long o = index; o < total; o += stride)
         {
-            int ow = (int)(o % sy.W);
-            int oh = (int)((o / sy.W) % sy.H);
-            long plane = (o / ((long)sy.W * sy.H)) * sx.H * sx.W;
+            int ow = (int)o % sy.W; // 32-bit: the host checked both lengths
+            int oh = ((int)o / sy.W) % sy.H;
+            long plane = (long)((int)o / (sy.W * sy.H)) * sx.H * sx.W;
             y[o] = x[plane + ((long)NearestIndex(oh, sx.H, sy.H) * sx.W) + NearestIndex(ow, sx.W, sy.W)];
         }
     }
 
-    internal static void NearestBackwardKernel(Index1D index, ArrayView<float> dy, ArrayView<float> dx, Dims sy, Dims sx, int stride)
+    // thread per dx element (ih, iw): Σ dy over the outputs whose nearest source it is, in row-major order (no atomics)
+    internal static void NearestBackwardKernel(Index1D index, ArrayView<float> dy, ArrayView<float> dx, Dims sy, Dims sx, int accumulate, int stride)
     {
-        long total = sy.Length;
-        for (long o = index; o < total; o += stride)
+        long total = sx.Length;
+        for (long i = index; i < total; i += stride)
         {
-            int ow = (int)(o % sy.W);
-            int oh = (int)((o / sy.W) % sy.H);
-            long plane = (o / ((long)sy.W * sy.H)) * sx.H * sx.W;
-            Atomic.Add(ref dx[plane + ((long)NearestIndex(oh, sx.H, sy.H) * sx.W) + NearestIndex(ow, sx.W, sy.W)], dy[o]);
+            int iw = (int)i % sx.W; // 32-bit: the host checked both lengths
+            int ih = ((int)i / sx.W) % sx.H;
+            long plane = (long)((int)i / (sx.W * sx.H)) * sy.H * sy.W;
+            int firstColumn = FirstNearest(iw, sx.W, sy.W);
+            float sum = accumulate != 0 ? dx[i] : 0f;
+            for (int oh = FirstNearest(ih, sx.H, sy.H); oh < sy.H && NearestIndex(oh, sx.H, sy.H) == ih; oh++)
+            {
+                for (int ow = firstColumn; ow < sy.W && NearestIndex(ow, sx.W, sy.W) == iw; ow++)
+                    sum += dy[plane + ((long)oh * sy.W) + ow];
+            }
+
+            dx[i] = sum;
         }
     }
 }

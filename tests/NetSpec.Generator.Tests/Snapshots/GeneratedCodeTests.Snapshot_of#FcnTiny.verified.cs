@@ -146,7 +146,6 @@ public sealed partial class FcnTiny : INetwork
     private Tensor head_fcn_4; // (N,6,⌈H/8⌉,⌈W/8⌉)
     private Tensor head_up; // (N,6,H,W)
     private ArrayView<float> loss_mask; // ()
-    private ArrayView<float> loss_mask_sums; // (loss sum, valid pixels) (2)
     private Tensor d_backbone_layer1_0_add; // gradient (N,32,⌈H/4⌉,⌈W/4⌉)
     private Tensor d_backbone_layer1_0_bn3; // gradient (N,32,⌈H/4⌉,⌈W/4⌉)
     private Tensor d_backbone_layer1_0_conv1; // gradient (N,8,⌈H/4⌉,⌈W/4⌉)
@@ -866,15 +865,15 @@ public sealed partial class FcnTiny : INetwork
 
     // Memory plan: buffer lifetimes over the schedule (forward steps, then backward steps) and placement order, decided at build time.
     // Tables are indexed by buffer (the numbers in Bind); -1: the buffer is not in that plan.
-    // Inference plan: 94 of the 144 buffers; planned peak 5,898,752 bytes at the default size 8×3×96×96 (32,629,760 bytes without reuse).
-    private static readonly int[] InferenceFirst = { 0, 0, 0, 1, 1, 1, 2, 3, 3, 3, 4, 5, 5, 5, 6, 6, 7, 8, 8, 8, 9, 10, 10, 10, 11, 12, 12, 12, 13, 14, 15, 16, 16, 16, 17, 18, 18, 18, 19, 20, 20, 20, 21, 22, 22, 22, 23, 24, 25, 26, 26, 26, 27, 28, 28, 28, 29, 30, 30, 30, 31, 32, 32, 32, 33, 34, 35, 36, 36, 36, 37, 38, 38, 38, 39, 40, 40, 40, 41, 42, 42, 42, 43, 44, 45, 46, 46, 46, 47, 47, 48, 49, 50, 50, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1 };
-    private static readonly int[] InferenceLast = { 50, 50, 1, 2, 1, 1, 3, 4, 3, 3, 5, 6, 5, 5, 13, 6, 8, 9, 8, 8, 10, 11, 10, 10, 12, 13, 12, 12, 14, 21, 16, 17, 16, 16, 18, 19, 18, 18, 20, 23, 20, 20, 22, 23, 22, 22, 24, 31, 26, 27, 26, 26, 28, 29, 28, 28, 30, 33, 30, 30, 32, 33, 32, 32, 34, 41, 36, 37, 36, 36, 38, 39, 38, 38, 40, 43, 40, 40, 42, 43, 42, 42, 44, 45, 46, 47, 46, 46, 48, 47, 49, 50, 50, 50, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1 };
-    private static readonly int[] InferenceOrder = { 10, 11, 91, 2, 3, 6, 7, 74, 75, 78, 79, 82, 83, 0, 14, 15, 24, 25, 28, 29, 56, 57, 60, 61, 64, 65, 1, 30, 31, 38, 39, 42, 43, 46, 47, 66, 67, 70, 71, 84, 85, 88, 89, 16, 17, 20, 21, 48, 49, 52, 53, 34, 35, 90, 76, 77, 80, 81, 58, 59, 62, 63, 4, 5, 8, 9, 12, 13, 18, 19, 22, 23, 26, 27, 32, 33, 36, 37, 40, 41, 44, 45, 50, 51, 54, 55, 68, 69, 72, 73, 86, 87, 92, 93 };
+    // Inference plan: 93 of the 143 buffers; planned peak 5,898,752 bytes at the default size 8×3×96×96 (32,629,504 bytes without reuse).
+    private static readonly int[] InferenceFirst = { 0, 0, 0, 1, 1, 1, 2, 3, 3, 3, 4, 5, 5, 5, 6, 6, 7, 8, 8, 8, 9, 10, 10, 10, 11, 12, 12, 12, 13, 14, 15, 16, 16, 16, 17, 18, 18, 18, 19, 20, 20, 20, 21, 22, 22, 22, 23, 24, 25, 26, 26, 26, 27, 28, 28, 28, 29, 30, 30, 30, 31, 32, 32, 32, 33, 34, 35, 36, 36, 36, 37, 38, 38, 38, 39, 40, 40, 40, 41, 42, 42, 42, 43, 44, 45, 46, 46, 46, 47, 47, 48, 49, 50, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1 };
+    private static readonly int[] InferenceLast = { 50, 50, 1, 2, 1, 1, 3, 4, 3, 3, 5, 6, 5, 5, 13, 6, 8, 9, 8, 8, 10, 11, 10, 10, 12, 13, 12, 12, 14, 21, 16, 17, 16, 16, 18, 19, 18, 18, 20, 23, 20, 20, 22, 23, 22, 22, 24, 31, 26, 27, 26, 26, 28, 29, 28, 28, 30, 33, 30, 30, 32, 33, 32, 32, 34, 41, 36, 37, 36, 36, 38, 39, 38, 38, 40, 43, 40, 40, 42, 43, 42, 42, 44, 45, 46, 47, 46, 46, 48, 47, 49, 50, 50, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1 };
+    private static readonly int[] InferenceOrder = { 10, 11, 91, 2, 3, 6, 7, 74, 75, 78, 79, 82, 83, 0, 14, 15, 24, 25, 28, 29, 56, 57, 60, 61, 64, 65, 1, 30, 31, 38, 39, 42, 43, 46, 47, 66, 67, 70, 71, 84, 85, 88, 89, 16, 17, 20, 21, 48, 49, 52, 53, 34, 35, 90, 76, 77, 80, 81, 58, 59, 62, 63, 4, 5, 8, 9, 12, 13, 18, 19, 22, 23, 26, 27, 32, 33, 36, 37, 40, 41, 44, 45, 50, 51, 54, 55, 68, 69, 72, 73, 86, 87, 92 };
 
-    // Training plan: 144 of the 144 buffers; planned peak 27,587,840 bytes at the default size 8×3×96×96 (63,180,800 bytes without reuse).
-    private static readonly int[] TrainingFirst = { 0, 0, 0, 1, 1, 1, 2, 3, 3, 3, 4, 5, 5, 5, 6, 6, 7, 8, 8, 8, 9, 10, 10, 10, 11, 12, 12, 12, 13, 14, 15, 16, 16, 16, 17, 18, 18, 18, 19, 20, 20, 20, 21, 22, 22, 22, 23, 24, 25, 26, 26, 26, 27, 28, 28, 28, 29, 30, 30, 30, 31, 32, 32, 32, 33, 34, 35, 36, 36, 36, 37, 38, 38, 38, 39, 40, 40, 40, 41, 42, 42, 42, 43, 44, 45, 46, 46, 46, 47, 47, 48, 49, 50, 50, 87, 88, 93, 91, 89, 92, 90, 80, 77, 78, 85, 83, 81, 79, 78, 84, 82, 70, 67, 68, 75, 73, 71, 69, 68, 74, 72, 60, 57, 58, 65, 63, 61, 59, 58, 64, 62, 56, 88, 100, 99, 98, 97, 96, 95, 55, 54, 53, 52, 51 };
-    private static readonly int[] TrainingLast = { 101, 101, 100, 100, 100, 100, 98, 98, 98, 98, 96, 96, 96, 96, 94, 95, 93, 93, 93, 93, 91, 91, 91, 91, 89, 13, 89, 89, 14, 87, 85, 85, 85, 85, 83, 83, 83, 83, 81, 23, 81, 81, 79, 23, 79, 79, 24, 77, 75, 75, 75, 75, 73, 73, 73, 73, 71, 33, 71, 71, 69, 33, 69, 69, 34, 67, 65, 65, 65, 65, 63, 63, 63, 63, 61, 43, 61, 61, 59, 43, 59, 59, 44, 57, 55, 55, 55, 55, 53, 54, 49, 101, 101, 51, 88, 89, 94, 92, 90, 93, 91, 87, 78, 81, 86, 84, 82, 80, 79, 85, 83, 77, 68, 71, 76, 74, 72, 70, 69, 75, 73, 67, 58, 61, 66, 64, 62, 60, 59, 65, 63, 57, 95, 101, 100, 99, 98, 97, 96, 56, 55, 54, 53, 52 };
-    private static readonly int[] TrainingOrder = { 10, 11, 138, 137, 91, 143, 2, 3, 6, 7, 74, 75, 78, 79, 82, 83, 131, 122, 123, 128, 127, 126, 136, 135, 134, 133, 0, 14, 15, 24, 25, 28, 29, 56, 57, 60, 61, 64, 65, 121, 112, 113, 118, 117, 116, 101, 94, 95, 132, 98, 1, 30, 31, 38, 39, 42, 43, 46, 47, 66, 67, 70, 71, 84, 85, 88, 89, 141, 140, 139, 130, 125, 129, 124, 111, 102, 103, 108, 107, 106, 109, 104, 16, 17, 20, 21, 48, 49, 52, 53, 120, 115, 119, 114, 100, 97, 99, 96, 34, 35, 110, 105, 90, 142, 76, 77, 80, 81, 58, 59, 62, 63, 4, 5, 8, 9, 12, 13, 18, 19, 22, 23, 26, 27, 32, 33, 36, 37, 40, 41, 44, 45, 50, 51, 54, 55, 68, 69, 72, 73, 86, 87, 92, 93 };
+    // Training plan: 143 of the 143 buffers; planned peak 27,587,840 bytes at the default size 8×3×96×96 (63,180,544 bytes without reuse).
+    private static readonly int[] TrainingFirst = { 0, 0, 0, 1, 1, 1, 2, 3, 3, 3, 4, 5, 5, 5, 6, 6, 7, 8, 8, 8, 9, 10, 10, 10, 11, 12, 12, 12, 13, 14, 15, 16, 16, 16, 17, 18, 18, 18, 19, 20, 20, 20, 21, 22, 22, 22, 23, 24, 25, 26, 26, 26, 27, 28, 28, 28, 29, 30, 30, 30, 31, 32, 32, 32, 33, 34, 35, 36, 36, 36, 37, 38, 38, 38, 39, 40, 40, 40, 41, 42, 42, 42, 43, 44, 45, 46, 46, 46, 47, 47, 48, 49, 50, 87, 88, 93, 91, 89, 92, 90, 80, 77, 78, 85, 83, 81, 79, 78, 84, 82, 70, 67, 68, 75, 73, 71, 69, 68, 74, 72, 60, 57, 58, 65, 63, 61, 59, 58, 64, 62, 56, 88, 100, 99, 98, 97, 96, 95, 55, 54, 53, 52, 51 };
+    private static readonly int[] TrainingLast = { 101, 101, 100, 100, 100, 100, 98, 98, 98, 98, 96, 96, 96, 96, 94, 95, 93, 93, 93, 93, 91, 91, 91, 91, 89, 13, 89, 89, 14, 87, 85, 85, 85, 85, 83, 83, 83, 83, 81, 23, 81, 81, 79, 23, 79, 79, 24, 77, 75, 75, 75, 75, 73, 73, 73, 73, 71, 33, 71, 71, 69, 33, 69, 69, 34, 67, 65, 65, 65, 65, 63, 63, 63, 63, 61, 43, 61, 61, 59, 43, 59, 59, 44, 57, 55, 55, 55, 55, 53, 54, 49, 101, 101, 88, 89, 94, 92, 90, 93, 91, 87, 78, 81, 86, 84, 82, 80, 79, 85, 83, 77, 68, 71, 76, 74, 72, 70, 69, 75, 73, 67, 58, 61, 66, 64, 62, 60, 59, 65, 63, 57, 95, 101, 100, 99, 98, 97, 96, 56, 55, 54, 53, 52 };
+    private static readonly int[] TrainingOrder = { 10, 11, 137, 136, 91, 142, 2, 3, 6, 7, 74, 75, 78, 79, 82, 83, 130, 121, 122, 127, 126, 125, 135, 134, 133, 132, 0, 14, 15, 24, 25, 28, 29, 56, 57, 60, 61, 64, 65, 120, 111, 112, 117, 116, 115, 100, 93, 94, 131, 97, 1, 30, 31, 38, 39, 42, 43, 46, 47, 66, 67, 70, 71, 84, 85, 88, 89, 140, 139, 138, 129, 124, 128, 123, 110, 101, 102, 107, 106, 105, 108, 103, 16, 17, 20, 21, 48, 49, 52, 53, 119, 114, 118, 113, 99, 96, 98, 95, 34, 35, 109, 104, 90, 141, 76, 77, 80, 81, 58, 59, 62, 63, 4, 5, 8, 9, 12, 13, 18, 19, 22, 23, 26, 27, 32, 33, 36, 37, 40, 41, 44, 45, 50, 51, 54, 55, 68, 69, 72, 73, 86, 87, 92 };
 
 
     public void Prepare(int batch, int height, int width, bool training)
@@ -892,7 +891,7 @@ public sealed partial class FcnTiny : INetwork
         int Wc8 = (W + 7) / 8; // ⌈W/8⌉
         if (Hc2 < 1 || Wc2 < 1 || Hc4 < 1 || Wc4 < 1 || Hc8 < 1 || Wc8 < 1)
             throw new ArgumentException($"fcn-tiny: input {height}×{width} is too small: a feature map would have no pixels");
-        var arena = new ArenaBinder(144);
+        var arena = new ArenaBinder(143);
         Bind(arena, N, H, W); // measures every buffer
         if (training)
             arena.Place(Device.Accelerator, ref _arena, TrainingFirst, TrainingLast, TrainingOrder);
@@ -1005,57 +1004,56 @@ public sealed partial class FcnTiny : INetwork
         this.head_fcn_4 = arena.Tensor(90, N, 6, Hc8, Wc8);
         this.head_up = arena.Tensor(91, N, 6, H, W);
         this.loss_mask = arena.View(92, 1);
-        this.loss_mask_sums = arena.View(93, 2);
-        this.d_backbone_layer1_0_add = arena.Tensor(94, N, 32, Hc4, Wc4);
-        this.d_backbone_layer1_0_bn3 = arena.Tensor(95, N, 32, Hc4, Wc4);
-        this.d_backbone_layer1_0_conv1 = arena.Tensor(96, N, 8, Hc4, Wc4);
-        this.d_backbone_layer1_0_conv2 = arena.Tensor(97, N, 8, Hc4, Wc4);
-        this.d_backbone_layer1_0_conv3 = arena.Tensor(98, N, 32, Hc4, Wc4);
-        this.d_backbone_layer1_0_relu1 = arena.Tensor(99, N, 8, Hc4, Wc4);
-        this.d_backbone_layer1_0_relu2 = arena.Tensor(100, N, 8, Hc4, Wc4);
-        this.d_backbone_layer1_0_relu3 = arena.Tensor(101, N, 32, Hc4, Wc4);
-        this.d_backbone_layer2_0_add = arena.Tensor(102, N, 64, Hc8, Wc8);
-        this.d_backbone_layer2_0_bn3 = arena.Tensor(103, N, 64, Hc8, Wc8);
-        this.d_backbone_layer2_0_conv1 = arena.Tensor(104, N, 16, Hc4, Wc4);
-        this.d_backbone_layer2_0_conv2 = arena.Tensor(105, N, 16, Hc8, Wc8);
-        this.d_backbone_layer2_0_conv3 = arena.Tensor(106, N, 64, Hc8, Wc8);
-        this.d_backbone_layer2_0_downsample_0 = arena.Tensor(107, N, 64, Hc8, Wc8);
-        this.d_backbone_layer2_0_downsample_1 = arena.Tensor(108, N, 64, Hc8, Wc8);
-        this.d_backbone_layer2_0_relu1 = arena.Tensor(109, N, 16, Hc4, Wc4);
-        this.d_backbone_layer2_0_relu2 = arena.Tensor(110, N, 16, Hc8, Wc8);
-        this.d_backbone_layer2_0_relu3 = arena.Tensor(111, N, 64, Hc8, Wc8);
-        this.d_backbone_layer3_0_add = arena.Tensor(112, N, 128, Hc8, Wc8);
-        this.d_backbone_layer3_0_bn3 = arena.Tensor(113, N, 128, Hc8, Wc8);
-        this.d_backbone_layer3_0_conv1 = arena.Tensor(114, N, 32, Hc8, Wc8);
-        this.d_backbone_layer3_0_conv2 = arena.Tensor(115, N, 32, Hc8, Wc8);
-        this.d_backbone_layer3_0_conv3 = arena.Tensor(116, N, 128, Hc8, Wc8);
-        this.d_backbone_layer3_0_downsample_0 = arena.Tensor(117, N, 128, Hc8, Wc8);
-        this.d_backbone_layer3_0_downsample_1 = arena.Tensor(118, N, 128, Hc8, Wc8);
-        this.d_backbone_layer3_0_relu1 = arena.Tensor(119, N, 32, Hc8, Wc8);
-        this.d_backbone_layer3_0_relu2 = arena.Tensor(120, N, 32, Hc8, Wc8);
-        this.d_backbone_layer3_0_relu3 = arena.Tensor(121, N, 128, Hc8, Wc8);
-        this.d_backbone_layer4_0_add = arena.Tensor(122, N, 256, Hc8, Wc8);
-        this.d_backbone_layer4_0_bn3 = arena.Tensor(123, N, 256, Hc8, Wc8);
-        this.d_backbone_layer4_0_conv1 = arena.Tensor(124, N, 64, Hc8, Wc8);
-        this.d_backbone_layer4_0_conv2 = arena.Tensor(125, N, 64, Hc8, Wc8);
-        this.d_backbone_layer4_0_conv3 = arena.Tensor(126, N, 256, Hc8, Wc8);
-        this.d_backbone_layer4_0_downsample_0 = arena.Tensor(127, N, 256, Hc8, Wc8);
-        this.d_backbone_layer4_0_downsample_1 = arena.Tensor(128, N, 256, Hc8, Wc8);
-        this.d_backbone_layer4_0_relu1 = arena.Tensor(129, N, 64, Hc8, Wc8);
-        this.d_backbone_layer4_0_relu2 = arena.Tensor(130, N, 64, Hc8, Wc8);
-        this.d_backbone_layer4_0_relu3 = arena.Tensor(131, N, 256, Hc8, Wc8);
-        this.d_backbone_maxpool = arena.Tensor(132, N, 32, Hc4, Wc4);
-        this.d_backbone_stem_0 = arena.Tensor(133, N, 16, Hc2, Wc2);
-        this.d_backbone_stem_2 = arena.Tensor(134, N, 16, Hc2, Wc2);
-        this.d_backbone_stem_3 = arena.Tensor(135, N, 16, Hc2, Wc2);
-        this.d_backbone_stem_5 = arena.Tensor(136, N, 16, Hc2, Wc2);
-        this.d_backbone_stem_6 = arena.Tensor(137, N, 32, Hc2, Wc2);
-        this.d_backbone_stem_8 = arena.Tensor(138, N, 32, Hc2, Wc2);
-        this.d_head_fcn_0 = arena.Tensor(139, N, 64, Hc8, Wc8);
-        this.d_head_fcn_2 = arena.Tensor(140, N, 64, Hc8, Wc8);
-        this.d_head_fcn_3 = arena.Tensor(141, N, 64, Hc8, Wc8);
-        this.d_head_fcn_4 = arena.Tensor(142, N, 6, Hc8, Wc8);
-        this.d_head_up = arena.Tensor(143, N, 6, H, W);
+        this.d_backbone_layer1_0_add = arena.Tensor(93, N, 32, Hc4, Wc4);
+        this.d_backbone_layer1_0_bn3 = arena.Tensor(94, N, 32, Hc4, Wc4);
+        this.d_backbone_layer1_0_conv1 = arena.Tensor(95, N, 8, Hc4, Wc4);
+        this.d_backbone_layer1_0_conv2 = arena.Tensor(96, N, 8, Hc4, Wc4);
+        this.d_backbone_layer1_0_conv3 = arena.Tensor(97, N, 32, Hc4, Wc4);
+        this.d_backbone_layer1_0_relu1 = arena.Tensor(98, N, 8, Hc4, Wc4);
+        this.d_backbone_layer1_0_relu2 = arena.Tensor(99, N, 8, Hc4, Wc4);
+        this.d_backbone_layer1_0_relu3 = arena.Tensor(100, N, 32, Hc4, Wc4);
+        this.d_backbone_layer2_0_add = arena.Tensor(101, N, 64, Hc8, Wc8);
+        this.d_backbone_layer2_0_bn3 = arena.Tensor(102, N, 64, Hc8, Wc8);
+        this.d_backbone_layer2_0_conv1 = arena.Tensor(103, N, 16, Hc4, Wc4);
+        this.d_backbone_layer2_0_conv2 = arena.Tensor(104, N, 16, Hc8, Wc8);
+        this.d_backbone_layer2_0_conv3 = arena.Tensor(105, N, 64, Hc8, Wc8);
+        this.d_backbone_layer2_0_downsample_0 = arena.Tensor(106, N, 64, Hc8, Wc8);
+        this.d_backbone_layer2_0_downsample_1 = arena.Tensor(107, N, 64, Hc8, Wc8);
+        this.d_backbone_layer2_0_relu1 = arena.Tensor(108, N, 16, Hc4, Wc4);
+        this.d_backbone_layer2_0_relu2 = arena.Tensor(109, N, 16, Hc8, Wc8);
+        this.d_backbone_layer2_0_relu3 = arena.Tensor(110, N, 64, Hc8, Wc8);
+        this.d_backbone_layer3_0_add = arena.Tensor(111, N, 128, Hc8, Wc8);
+        this.d_backbone_layer3_0_bn3 = arena.Tensor(112, N, 128, Hc8, Wc8);
+        this.d_backbone_layer3_0_conv1 = arena.Tensor(113, N, 32, Hc8, Wc8);
+        this.d_backbone_layer3_0_conv2 = arena.Tensor(114, N, 32, Hc8, Wc8);
+        this.d_backbone_layer3_0_conv3 = arena.Tensor(115, N, 128, Hc8, Wc8);
+        this.d_backbone_layer3_0_downsample_0 = arena.Tensor(116, N, 128, Hc8, Wc8);
+        this.d_backbone_layer3_0_downsample_1 = arena.Tensor(117, N, 128, Hc8, Wc8);
+        this.d_backbone_layer3_0_relu1 = arena.Tensor(118, N, 32, Hc8, Wc8);
+        this.d_backbone_layer3_0_relu2 = arena.Tensor(119, N, 32, Hc8, Wc8);
+        this.d_backbone_layer3_0_relu3 = arena.Tensor(120, N, 128, Hc8, Wc8);
+        this.d_backbone_layer4_0_add = arena.Tensor(121, N, 256, Hc8, Wc8);
+        this.d_backbone_layer4_0_bn3 = arena.Tensor(122, N, 256, Hc8, Wc8);
+        this.d_backbone_layer4_0_conv1 = arena.Tensor(123, N, 64, Hc8, Wc8);
+        this.d_backbone_layer4_0_conv2 = arena.Tensor(124, N, 64, Hc8, Wc8);
+        this.d_backbone_layer4_0_conv3 = arena.Tensor(125, N, 256, Hc8, Wc8);
+        this.d_backbone_layer4_0_downsample_0 = arena.Tensor(126, N, 256, Hc8, Wc8);
+        this.d_backbone_layer4_0_downsample_1 = arena.Tensor(127, N, 256, Hc8, Wc8);
+        this.d_backbone_layer4_0_relu1 = arena.Tensor(128, N, 64, Hc8, Wc8);
+        this.d_backbone_layer4_0_relu2 = arena.Tensor(129, N, 64, Hc8, Wc8);
+        this.d_backbone_layer4_0_relu3 = arena.Tensor(130, N, 256, Hc8, Wc8);
+        this.d_backbone_maxpool = arena.Tensor(131, N, 32, Hc4, Wc4);
+        this.d_backbone_stem_0 = arena.Tensor(132, N, 16, Hc2, Wc2);
+        this.d_backbone_stem_2 = arena.Tensor(133, N, 16, Hc2, Wc2);
+        this.d_backbone_stem_3 = arena.Tensor(134, N, 16, Hc2, Wc2);
+        this.d_backbone_stem_5 = arena.Tensor(135, N, 16, Hc2, Wc2);
+        this.d_backbone_stem_6 = arena.Tensor(136, N, 32, Hc2, Wc2);
+        this.d_backbone_stem_8 = arena.Tensor(137, N, 32, Hc2, Wc2);
+        this.d_head_fcn_0 = arena.Tensor(138, N, 64, Hc8, Wc8);
+        this.d_head_fcn_2 = arena.Tensor(139, N, 64, Hc8, Wc8);
+        this.d_head_fcn_3 = arena.Tensor(140, N, 64, Hc8, Wc8);
+        this.d_head_fcn_4 = arena.Tensor(141, N, 6, Hc8, Wc8);
+        this.d_head_up = arena.Tensor(142, N, 6, H, W);
     }
 
     /// <summary>Runs the network on <see cref="Image"/>; training: batch statistics, dropout and the losses.</summary>
@@ -1275,7 +1273,7 @@ public sealed partial class FcnTiny : INetwork
     private void ForwardLossMask(bool training)
     {
         // loss.mask: softmax_cross_entropy(head.up, label) -> ()
-        SoftmaxCrossEntropyForwardK6(head_up, _labels, ignoreIndex: 255, loss_mask_sums, loss_mask);
+        Losses.SoftmaxCrossEntropy(Device, head_up, _labels, ignoreIndex: 255, loss_mask);
     }
 
     /// <summary>Gradients of the weighted total loss into every weight's Grad (written, not added).</summary>
@@ -1297,7 +1295,7 @@ public sealed partial class FcnTiny : INetwork
     private void BackwardLossMask()
     {
         // loss.mask: softmax_cross_entropy(head.up, label); d(head.up) =
-        SoftmaxCrossEntropyBackwardK6(head_up, _labels, ignoreIndex: 255, loss_mask_sums, weight: 1.0f, d_head_up, accumulate: false);
+        Losses.SoftmaxCrossEntropyBackward(Device, head_up, _labels, ignoreIndex: 255, weight: 1.0f, d_head_up, accumulate: false);
     }
 
     private void BackwardHeadUp()
@@ -1467,7 +1465,7 @@ public sealed partial class FcnTiny : INetwork
     private void BackwardBackboneMaxpool()
     {
         // backbone.maxpool: maxpool 3x3 s2 p1; d(backbone.stem.8) =
-        Pooling.MaxBackward(Device, d_backbone_maxpool, backbone_maxpool_argmax, d_backbone_stem_8, accumulate: false);
+        Pooling.MaxBackward(Device, d_backbone_maxpool, backbone_maxpool_argmax, d_backbone_stem_8, new PoolGeometry(3, 3, 2, 2, 1, 1), accumulate: false);
     }
 
     private void BackwardBackboneStem()
@@ -1491,108 +1489,6 @@ public sealed partial class FcnTiny : INetwork
 
         // backbone.stem.0: conv 3x3 s2 p1, 3->16
         Conv2d.BackwardParams(Device, image, d_backbone_stem_0, backbone_stem_0_weight.Grad!.View, default, new ConvGeometry(3, 3, 2, 2, 1, 1, 1, 1, 1));
-    }
-
-    // Kernels specialised for this spec. Grid-stride: thread i handles items i, i + threads, i + 2·threads, …
-
-        /// <summary>
-    /// Softmax cross-entropy with K = 6 classes, per pixel: sums[0] += log Σ_k exp(z_k) − z_label, sums[1] += 1
-    /// over pixels whose label is not ignored (a label outside 0..K−1 makes the loss NaN, as in the runtime's op). One atomic add per thread.
-    /// </summary>
-    private static void SoftmaxCrossEntropyK6Kernel(Index1D index, ArrayView<float> logits, ArrayView<int> labels, ArrayView<float> sums, int spatial, int ignoreIndex, int threads)
-    {
-        const int K = 6;
-        float loss = 0f, valid = 0f;
-        for (long p = index; p < labels.Length; p += threads)
-        {
-            int label = labels[p];
-            if (label == ignoreIndex)
-                continue;
-            if (label < 0 || label >= K)
-            {
-                loss = float.NaN; // a label that is neither a class nor ignored: visible, never dropped
-                valid += 1f;
-                continue;
-            }
-
-            long first = p / spatial * K * spatial + p % spatial;
-            float max = logits[first];
-            for (int k = 1; k < K; k++)
-                max = XMath.Max(max, logits[first + k * spatial]);
-            float sum = 0f;
-            for (int k = 0; k < K; k++)
-                sum += XMath.Exp(logits[first + k * spatial] - max);
-            loss += max + XMath.Log(sum) - logits[first + label * spatial];
-            valid += 1f;
-        }
-
-        Atomic.Add(ref sums[0], loss);
-        Atomic.Add(ref sums[1], valid);
-    }
-
-    /// <summary>loss = sums[0] / sums[1], 0 when every pixel is ignored.</summary>
-    private static void SoftmaxCrossEntropyK6MeanKernel(Index1D index, ArrayView<float> sums, ArrayView<float> loss)
-    {
-        loss[0] = sums[1] > 0f ? sums[0] / sums[1] : 0f;
-    }
-
-    private void SoftmaxCrossEntropyForwardK6(Tensor logits, LabelMap labels, int ignoreIndex, ArrayView<float> sums, ArrayView<float> loss)
-    {
-        if (logits.C != 6 || logits.N != labels.N || logits.H != labels.H || logits.W != labels.W)
-            throw new ArgumentException($"softmax cross-entropy: logits {logits} must be (N,6,H,W) for labels ({labels.N},{labels.H},{labels.W})");
-        if (Device.HostCode)
-        {
-            Losses.SoftmaxCrossEntropy(Device, logits, labels, ignoreIndex, loss); // vectorised host code; the kernel is for GPUs
-            return;
-        }
-
-        var kernel = Device.Kernel("FcnTiny.SoftmaxCrossEntropyK6", SoftmaxCrossEntropyK6Kernel);
-        var mean = Device.Kernel("FcnTiny.SoftmaxCrossEntropyK6Mean", SoftmaxCrossEntropyK6MeanKernel);
-        Elementwise.Fill(Device, sums, 0f);
-        int threads = Device.GridStrideThreads(labels.Length);
-        kernel(threads, logits.View, labels.View, sums, logits.Spatial, ignoreIndex, threads);
-        mean(1, sums, loss);
-    }
-
-    /// <summary>dlogits (=|+=) weight / valid · (softmax(z) − onehot(label)) per pixel; 0 at ignored pixels.</summary>
-    private static void SoftmaxCrossEntropyK6BackwardKernel(Index1D index, ArrayView<float> logits, ArrayView<int> labels, ArrayView<float> sums, ArrayView<float> dlogits, int spatial, int ignoreIndex, float weight, int accumulate, int threads)
-    {
-        const int K = 6;
-        float scale = sums[1] > 0f ? weight / sums[1] : 0f;
-        for (long p = index; p < labels.Length; p += threads)
-        {
-            int label = labels[p];
-            bool ignored = label == ignoreIndex;
-            float bad = label < 0 || label >= K ? float.NaN : 0f;
-            long first = p / spatial * K * spatial + p % spatial;
-            float max = logits[first];
-            for (int k = 1; k < K; k++)
-                max = XMath.Max(max, logits[first + k * spatial]);
-            float sum = 0f;
-            for (int k = 0; k < K; k++)
-                sum += XMath.Exp(logits[first + k * spatial] - max);
-            for (int k = 0; k < K; k++)
-            {
-                long i = first + k * spatial;
-                float g = ignored ? 0f : scale * (XMath.Exp(logits[i] - max) / sum - (k == label ? 1f : 0f)) + bad;
-                dlogits[i] = accumulate != 0 ? dlogits[i] + g : g;
-            }
-        }
-    }
-
-    private void SoftmaxCrossEntropyBackwardK6(Tensor logits, LabelMap labels, int ignoreIndex, ArrayView<float> sums, float weight, Tensor dlogits, bool accumulate)
-    {
-        if (dlogits.Length != logits.Length)
-            throw new ArgumentException($"softmax cross-entropy backward: dlogits {dlogits} must match logits {logits}");
-        if (Device.HostCode)
-        {
-            Losses.SoftmaxCrossEntropyBackward(Device, logits, labels, ignoreIndex, weight, dlogits, accumulate);
-            return;
-        }
-
-        var kernel = Device.Kernel("FcnTiny.SoftmaxCrossEntropyK6Backward", SoftmaxCrossEntropyK6BackwardKernel);
-        int threads = Device.GridStrideThreads(labels.Length);
-        kernel(threads, logits.View, labels.View, sums, dlogits.View, logits.Spatial, ignoreIndex, weight, accumulate ? 1 : 0, threads);
     }
 
 }

@@ -233,10 +233,8 @@ public sealed partial class SanetTiny : INetwork
     private Tensor head_mask_up; // (N,6,H,W)
     private Tensor head_dense_up; // (N,6,H,W)
     private ArrayView<float> loss_mask; // ()
-    private ArrayView<float> loss_mask_sums; // (loss sum, valid pixels) (2)
     private ArrayView<float> loss_cat; // ()
     private ArrayView<float> loss_dense; // ()
-    private ArrayView<float> loss_dense_sums; // (loss sum, valid pixels) (2)
     private Tensor d_backbone_layer1_0_add; // gradient (N,32,⌈H/4⌉,⌈W/4⌉)
     private Tensor d_backbone_layer1_0_bn3; // gradient (N,32,⌈H/4⌉,⌈W/4⌉)
     private Tensor d_backbone_layer1_0_conv1; // gradient (N,8,⌈H/4⌉,⌈W/4⌉)
@@ -1598,15 +1596,15 @@ public sealed partial class SanetTiny : INetwork
 
     // Memory plan: buffer lifetimes over the schedule (forward steps, then backward steps) and placement order, decided at build time.
     // Tables are indexed by buffer (the numbers in Bind); -1: the buffer is not in that plan.
-    // Inference plan: 184 of the 289 buffers; planned peak 6,195,200 bytes at the default size 8×3×96×96 (42,685,184 bytes without reuse).
-    private static readonly int[] InferenceFirst = { 0, 0, 0, 1, 1, 1, 2, 3, 3, 3, 4, 5, 5, 5, 6, 6, 7, 8, 8, 8, 9, 10, 10, 10, 11, 12, 12, 12, 13, 14, 15, 16, 16, 16, 17, 18, 18, 18, 19, 20, 20, 20, 21, 22, 22, 22, 23, 24, 25, 26, 26, 26, 27, 28, 28, 28, 29, 30, 30, 30, 31, 32, 32, 32, 33, 34, 35, 36, 36, 36, 37, 38, 38, 38, 39, 40, 40, 40, 41, 42, 42, 42, 43, 44, 45, 46, 46, 46, 47, 48, 48, 48, 49, 50, 51, 51, 51, 52, 53, 53, 53, 54, 55, 56, 57, 58, 58, 58, 59, 60, 60, 60, 61, 62, 63, 63, 63, 64, 65, 65, 65, 66, 67, 68, 69, 70, 70, 70, 71, 72, 72, 72, 73, 74, 75, 75, 75, 76, 77, 77, 77, 78, 79, 80, 81, 82, 82, 82, 83, 84, 84, 84, 85, 86, 87, 87, 87, 88, 89, 89, 89, 90, 91, 92, 93, 94, 95, 96, 97, 98, 99, 99, 99, 100, 100, 101, 102, 103, 104, 105, 105, 106, 107, 107, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1 };
-    private static readonly int[] InferenceLast = { 107, 107, 1, 2, 1, 1, 3, 4, 3, 3, 5, 6, 5, 5, 13, 6, 8, 9, 8, 8, 10, 11, 10, 10, 12, 13, 12, 12, 14, 54, 16, 17, 16, 16, 18, 19, 18, 18, 20, 23, 20, 20, 22, 23, 22, 22, 24, 66, 26, 27, 26, 26, 28, 29, 28, 28, 30, 33, 30, 30, 32, 33, 32, 32, 34, 78, 36, 37, 36, 36, 38, 39, 38, 38, 40, 43, 40, 40, 42, 43, 42, 42, 44, 98, 46, 47, 46, 46, 48, 55, 48, 48, 50, 51, 52, 51, 51, 53, 54, 53, 53, 55, 56, 93, 58, 59, 58, 58, 60, 67, 60, 60, 62, 63, 64, 63, 63, 65, 66, 65, 65, 67, 68, 94, 70, 71, 70, 70, 72, 79, 72, 72, 74, 75, 76, 75, 75, 77, 78, 77, 77, 79, 80, 94, 82, 83, 82, 82, 84, 91, 84, 84, 86, 87, 88, 87, 87, 89, 90, 89, 89, 91, 92, 102, 94, 96, 103, 97, 107, 99, 100, 99, 99, 101, 100, 102, 104, 107, 107, 107, 105, 107, 107, 107, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1 };
-    private static readonly int[] InferenceOrder = { 10, 11, 177, 178, 2, 3, 6, 7, 74, 75, 78, 79, 82, 83, 0, 14, 15, 24, 25, 28, 29, 56, 57, 60, 61, 64, 65, 84, 85, 88, 89, 101, 102, 1, 30, 31, 38, 39, 42, 43, 46, 47, 66, 67, 70, 71, 152, 169, 170, 173, 174, 16, 17, 20, 21, 48, 49, 52, 53, 92, 93, 94, 97, 98, 104, 105, 108, 109, 121, 122, 124, 125, 128, 129, 132, 141, 142, 144, 145, 148, 149, 161, 162, 103, 165, 34, 35, 112, 113, 114, 117, 118, 133, 134, 137, 138, 153, 154, 157, 158, 123, 143, 163, 164, 166, 175, 176, 76, 77, 80, 81, 167, 58, 59, 62, 63, 4, 5, 8, 9, 12, 13, 18, 19, 22, 23, 26, 27, 32, 33, 36, 37, 40, 41, 44, 45, 50, 51, 54, 55, 68, 69, 72, 73, 86, 87, 90, 91, 95, 96, 99, 100, 106, 107, 110, 111, 115, 116, 119, 120, 126, 127, 130, 131, 135, 136, 139, 140, 146, 147, 150, 151, 155, 156, 159, 160, 168, 171, 172, 179, 180, 181, 182, 183 };
+    // Inference plan: 182 of the 287 buffers; planned peak 6,195,200 bytes at the default size 8×3×96×96 (42,684,672 bytes without reuse).
+    private static readonly int[] InferenceFirst = { 0, 0, 0, 1, 1, 1, 2, 3, 3, 3, 4, 5, 5, 5, 6, 6, 7, 8, 8, 8, 9, 10, 10, 10, 11, 12, 12, 12, 13, 14, 15, 16, 16, 16, 17, 18, 18, 18, 19, 20, 20, 20, 21, 22, 22, 22, 23, 24, 25, 26, 26, 26, 27, 28, 28, 28, 29, 30, 30, 30, 31, 32, 32, 32, 33, 34, 35, 36, 36, 36, 37, 38, 38, 38, 39, 40, 40, 40, 41, 42, 42, 42, 43, 44, 45, 46, 46, 46, 47, 48, 48, 48, 49, 50, 51, 51, 51, 52, 53, 53, 53, 54, 55, 56, 57, 58, 58, 58, 59, 60, 60, 60, 61, 62, 63, 63, 63, 64, 65, 65, 65, 66, 67, 68, 69, 70, 70, 70, 71, 72, 72, 72, 73, 74, 75, 75, 75, 76, 77, 77, 77, 78, 79, 80, 81, 82, 82, 82, 83, 84, 84, 84, 85, 86, 87, 87, 87, 88, 89, 89, 89, 90, 91, 92, 93, 94, 95, 96, 97, 98, 99, 99, 99, 100, 100, 101, 102, 103, 104, 105, 106, 107, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1 };
+    private static readonly int[] InferenceLast = { 107, 107, 1, 2, 1, 1, 3, 4, 3, 3, 5, 6, 5, 5, 13, 6, 8, 9, 8, 8, 10, 11, 10, 10, 12, 13, 12, 12, 14, 54, 16, 17, 16, 16, 18, 19, 18, 18, 20, 23, 20, 20, 22, 23, 22, 22, 24, 66, 26, 27, 26, 26, 28, 29, 28, 28, 30, 33, 30, 30, 32, 33, 32, 32, 34, 78, 36, 37, 36, 36, 38, 39, 38, 38, 40, 43, 40, 40, 42, 43, 42, 42, 44, 98, 46, 47, 46, 46, 48, 55, 48, 48, 50, 51, 52, 51, 51, 53, 54, 53, 53, 55, 56, 93, 58, 59, 58, 58, 60, 67, 60, 60, 62, 63, 64, 63, 63, 65, 66, 65, 65, 67, 68, 94, 70, 71, 70, 70, 72, 79, 72, 72, 74, 75, 76, 75, 75, 77, 78, 77, 77, 79, 80, 94, 82, 83, 82, 82, 84, 91, 84, 84, 86, 87, 88, 87, 87, 89, 90, 89, 89, 91, 92, 102, 94, 96, 103, 97, 107, 99, 100, 99, 99, 101, 100, 102, 104, 107, 107, 107, 107, 107, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1 };
+    private static readonly int[] InferenceOrder = { 10, 11, 177, 178, 2, 3, 6, 7, 74, 75, 78, 79, 82, 83, 0, 14, 15, 24, 25, 28, 29, 56, 57, 60, 61, 64, 65, 84, 85, 88, 89, 101, 102, 1, 30, 31, 38, 39, 42, 43, 46, 47, 66, 67, 70, 71, 152, 169, 170, 173, 174, 16, 17, 20, 21, 48, 49, 52, 53, 92, 93, 94, 97, 98, 104, 105, 108, 109, 121, 122, 124, 125, 128, 129, 132, 141, 142, 144, 145, 148, 149, 161, 162, 103, 165, 34, 35, 112, 113, 114, 117, 118, 133, 134, 137, 138, 153, 154, 157, 158, 123, 143, 163, 164, 166, 175, 176, 76, 77, 80, 81, 167, 58, 59, 62, 63, 4, 5, 8, 9, 12, 13, 18, 19, 22, 23, 26, 27, 32, 33, 36, 37, 40, 41, 44, 45, 50, 51, 54, 55, 68, 69, 72, 73, 86, 87, 90, 91, 95, 96, 99, 100, 106, 107, 110, 111, 115, 116, 119, 120, 126, 127, 130, 131, 135, 136, 139, 140, 146, 147, 150, 151, 155, 156, 159, 160, 168, 171, 172, 179, 180, 181 };
 
-    // Training plan: 289 of the 289 buffers; planned peak 38,574,592 bytes at the default size 8×3×96×96 (83,282,688 bytes without reuse).
-    private static readonly int[] TrainingFirst = { 0, 0, 0, 1, 1, 1, 2, 3, 3, 3, 4, 5, 5, 5, 6, 6, 7, 8, 8, 8, 9, 10, 10, 10, 11, 12, 12, 12, 13, 14, 15, 16, 16, 16, 17, 18, 18, 18, 19, 20, 20, 20, 21, 22, 22, 22, 23, 24, 25, 26, 26, 26, 27, 28, 28, 28, 29, 30, 30, 30, 31, 32, 32, 32, 33, 34, 35, 36, 36, 36, 37, 38, 38, 38, 39, 40, 40, 40, 41, 42, 42, 42, 43, 44, 45, 46, 46, 46, 47, 48, 48, 48, 49, 50, 51, 51, 51, 52, 53, 53, 53, 54, 55, 56, 57, 58, 58, 58, 59, 60, 60, 60, 61, 62, 63, 63, 63, 64, 65, 65, 65, 66, 67, 68, 69, 70, 70, 70, 71, 72, 72, 72, 73, 74, 75, 75, 75, 76, 77, 77, 77, 78, 79, 80, 81, 82, 82, 82, 83, 84, 84, 84, 85, 86, 87, 87, 87, 88, 89, 89, 89, 90, 91, 92, 93, 94, 95, 96, 97, 98, 99, 99, 99, 100, 100, 101, 102, 103, 104, 105, 105, 106, 107, 107, 201, 202, 207, 205, 203, 206, 204, 166, 191, 192, 199, 197, 195, 193, 192, 198, 196, 154, 181, 182, 189, 187, 185, 183, 182, 188, 186, 142, 171, 172, 179, 177, 175, 173, 172, 178, 176, 117, 202, 214, 213, 212, 211, 210, 209, 109, 122, 121, 121, 113, 119, 111, 108, 116, 115, 114, 113, 118, 112, 110, 159, 164, 163, 162, 161, 169, 168, 167, 160, 165, 160, 147, 152, 151, 150, 149, 157, 156, 155, 148, 153, 148, 135, 140, 139, 138, 137, 145, 144, 143, 136, 141, 136, 123, 128, 127, 126, 125, 133, 132, 131, 124, 129, 124, 121 };
-    private static readonly int[] TrainingLast = { 215, 215, 214, 214, 214, 214, 212, 212, 212, 212, 210, 210, 210, 210, 208, 209, 207, 207, 207, 207, 205, 205, 205, 205, 203, 13, 203, 203, 14, 201, 199, 199, 199, 199, 197, 197, 197, 197, 195, 23, 195, 195, 193, 23, 193, 193, 24, 191, 189, 189, 189, 189, 187, 187, 187, 187, 185, 33, 185, 185, 183, 33, 183, 183, 34, 181, 179, 179, 179, 179, 177, 177, 177, 177, 175, 43, 175, 175, 173, 43, 173, 173, 44, 171, 169, 169, 169, 169, 167, 167, 167, 167, 165, 164, 164, 164, 164, 162, 162, 162, 162, 160, 159, 93, 157, 157, 157, 157, 155, 155, 155, 155, 153, 152, 152, 152, 152, 150, 150, 150, 150, 148, 147, 94, 145, 145, 145, 145, 143, 143, 143, 143, 141, 140, 140, 140, 140, 138, 138, 138, 138, 136, 135, 94, 133, 133, 133, 133, 131, 131, 131, 131, 129, 128, 128, 128, 128, 126, 126, 126, 126, 124, 123, 102, 94, 120, 103, 118, 215, 116, 116, 116, 116, 114, 115, 102, 104, 215, 215, 215, 110, 215, 215, 108, 202, 203, 208, 206, 204, 207, 205, 201, 192, 195, 200, 198, 196, 194, 193, 199, 197, 191, 182, 185, 190, 188, 186, 184, 183, 189, 187, 181, 172, 175, 180, 178, 176, 174, 173, 179, 177, 171, 209, 215, 214, 213, 212, 211, 210, 118, 159, 147, 135, 123, 121, 113, 111, 117, 116, 115, 114, 119, 120, 112, 160, 165, 164, 163, 162, 170, 169, 168, 167, 166, 161, 148, 153, 152, 151, 150, 158, 157, 156, 155, 154, 149, 136, 141, 140, 139, 138, 146, 145, 144, 143, 142, 137, 124, 129, 128, 127, 126, 134, 133, 132, 131, 130, 125, 122 };
-    private static readonly int[] TrainingOrder = { 10, 11, 228, 227, 177, 178, 236, 243, 2, 3, 6, 7, 74, 75, 78, 79, 82, 83, 221, 212, 213, 218, 217, 216, 226, 225, 224, 223, 0, 14, 15, 24, 25, 28, 29, 56, 57, 60, 61, 64, 65, 84, 85, 88, 89, 101, 102, 211, 244, 252, 254, 191, 251, 250, 249, 202, 203, 208, 207, 206, 184, 185, 222, 188, 1, 30, 31, 38, 39, 42, 43, 46, 47, 66, 67, 70, 71, 152, 169, 170, 173, 174, 239, 238, 237, 286, 201, 220, 215, 219, 214, 192, 193, 198, 197, 196, 199, 194, 16, 17, 20, 21, 48, 49, 52, 53, 92, 93, 94, 97, 98, 104, 105, 108, 109, 121, 122, 124, 125, 128, 129, 132, 141, 142, 144, 145, 148, 149, 161, 162, 277, 285, 287, 284, 283, 282, 266, 274, 276, 275, 273, 272, 271, 255, 263, 265, 262, 261, 260, 248, 247, 246, 245, 253, 210, 205, 209, 204, 190, 187, 189, 186, 103, 165, 234, 230, 34, 35, 112, 264, 200, 195, 113, 114, 117, 118, 133, 134, 137, 138, 153, 154, 157, 158, 281, 280, 279, 278, 270, 269, 268, 267, 259, 258, 257, 256, 123, 143, 163, 164, 166, 175, 176, 235, 242, 233, 240, 231, 232, 288, 76, 77, 80, 81, 167, 241, 58, 59, 62, 63, 4, 5, 8, 9, 12, 13, 18, 19, 22, 23, 26, 27, 32, 33, 36, 37, 40, 41, 44, 45, 50, 51, 54, 55, 68, 69, 72, 73, 86, 87, 90, 91, 95, 96, 99, 100, 106, 107, 110, 111, 115, 116, 119, 120, 126, 127, 130, 131, 135, 136, 139, 140, 146, 147, 150, 151, 155, 156, 159, 160, 168, 171, 172, 179, 180, 181, 182, 183, 229 };
+    // Training plan: 287 of the 287 buffers; planned peak 38,574,592 bytes at the default size 8×3×96×96 (83,282,176 bytes without reuse).
+    private static readonly int[] TrainingFirst = { 0, 0, 0, 1, 1, 1, 2, 3, 3, 3, 4, 5, 5, 5, 6, 6, 7, 8, 8, 8, 9, 10, 10, 10, 11, 12, 12, 12, 13, 14, 15, 16, 16, 16, 17, 18, 18, 18, 19, 20, 20, 20, 21, 22, 22, 22, 23, 24, 25, 26, 26, 26, 27, 28, 28, 28, 29, 30, 30, 30, 31, 32, 32, 32, 33, 34, 35, 36, 36, 36, 37, 38, 38, 38, 39, 40, 40, 40, 41, 42, 42, 42, 43, 44, 45, 46, 46, 46, 47, 48, 48, 48, 49, 50, 51, 51, 51, 52, 53, 53, 53, 54, 55, 56, 57, 58, 58, 58, 59, 60, 60, 60, 61, 62, 63, 63, 63, 64, 65, 65, 65, 66, 67, 68, 69, 70, 70, 70, 71, 72, 72, 72, 73, 74, 75, 75, 75, 76, 77, 77, 77, 78, 79, 80, 81, 82, 82, 82, 83, 84, 84, 84, 85, 86, 87, 87, 87, 88, 89, 89, 89, 90, 91, 92, 93, 94, 95, 96, 97, 98, 99, 99, 99, 100, 100, 101, 102, 103, 104, 105, 106, 107, 201, 202, 207, 205, 203, 206, 204, 166, 191, 192, 199, 197, 195, 193, 192, 198, 196, 154, 181, 182, 189, 187, 185, 183, 182, 188, 186, 142, 171, 172, 179, 177, 175, 173, 172, 178, 176, 117, 202, 214, 213, 212, 211, 210, 209, 109, 122, 121, 121, 113, 119, 111, 108, 116, 115, 114, 113, 118, 112, 110, 159, 164, 163, 162, 161, 169, 168, 167, 160, 165, 160, 147, 152, 151, 150, 149, 157, 156, 155, 148, 153, 148, 135, 140, 139, 138, 137, 145, 144, 143, 136, 141, 136, 123, 128, 127, 126, 125, 133, 132, 131, 124, 129, 124, 121 };
+    private static readonly int[] TrainingLast = { 215, 215, 214, 214, 214, 214, 212, 212, 212, 212, 210, 210, 210, 210, 208, 209, 207, 207, 207, 207, 205, 205, 205, 205, 203, 13, 203, 203, 14, 201, 199, 199, 199, 199, 197, 197, 197, 197, 195, 23, 195, 195, 193, 23, 193, 193, 24, 191, 189, 189, 189, 189, 187, 187, 187, 187, 185, 33, 185, 185, 183, 33, 183, 183, 34, 181, 179, 179, 179, 179, 177, 177, 177, 177, 175, 43, 175, 175, 173, 43, 173, 173, 44, 171, 169, 169, 169, 169, 167, 167, 167, 167, 165, 164, 164, 164, 164, 162, 162, 162, 162, 160, 159, 93, 157, 157, 157, 157, 155, 155, 155, 155, 153, 152, 152, 152, 152, 150, 150, 150, 150, 148, 147, 94, 145, 145, 145, 145, 143, 143, 143, 143, 141, 140, 140, 140, 140, 138, 138, 138, 138, 136, 135, 94, 133, 133, 133, 133, 131, 131, 131, 131, 129, 128, 128, 128, 128, 126, 126, 126, 126, 124, 123, 102, 94, 120, 103, 118, 215, 116, 116, 116, 116, 114, 115, 102, 104, 215, 215, 215, 215, 215, 202, 203, 208, 206, 204, 207, 205, 201, 192, 195, 200, 198, 196, 194, 193, 199, 197, 191, 182, 185, 190, 188, 186, 184, 183, 189, 187, 181, 172, 175, 180, 178, 176, 174, 173, 179, 177, 171, 209, 215, 214, 213, 212, 211, 210, 118, 159, 147, 135, 123, 121, 113, 111, 117, 116, 115, 114, 119, 120, 112, 160, 165, 164, 163, 162, 170, 169, 168, 167, 166, 161, 148, 153, 152, 151, 150, 158, 157, 156, 155, 154, 149, 136, 141, 140, 139, 138, 146, 145, 144, 143, 142, 137, 124, 129, 128, 127, 126, 134, 133, 132, 131, 130, 125, 122 };
+    private static readonly int[] TrainingOrder = { 10, 11, 226, 225, 177, 178, 234, 241, 2, 3, 6, 7, 74, 75, 78, 79, 82, 83, 219, 210, 211, 216, 215, 214, 224, 223, 222, 221, 0, 14, 15, 24, 25, 28, 29, 56, 57, 60, 61, 64, 65, 84, 85, 88, 89, 101, 102, 209, 242, 250, 252, 189, 249, 248, 247, 200, 201, 206, 205, 204, 182, 183, 220, 186, 1, 30, 31, 38, 39, 42, 43, 46, 47, 66, 67, 70, 71, 152, 169, 170, 173, 174, 237, 236, 235, 284, 199, 218, 213, 217, 212, 190, 191, 196, 195, 194, 197, 192, 16, 17, 20, 21, 48, 49, 52, 53, 92, 93, 94, 97, 98, 104, 105, 108, 109, 121, 122, 124, 125, 128, 129, 132, 141, 142, 144, 145, 148, 149, 161, 162, 275, 283, 285, 282, 281, 280, 264, 272, 274, 273, 271, 270, 269, 253, 261, 263, 260, 259, 258, 246, 245, 244, 243, 251, 208, 203, 207, 202, 188, 185, 187, 184, 103, 165, 232, 228, 34, 35, 112, 262, 198, 193, 113, 114, 117, 118, 133, 134, 137, 138, 153, 154, 157, 158, 279, 278, 277, 276, 268, 267, 266, 265, 257, 256, 255, 254, 123, 143, 163, 164, 166, 175, 176, 233, 240, 231, 238, 229, 230, 286, 76, 77, 80, 81, 167, 239, 58, 59, 62, 63, 4, 5, 8, 9, 12, 13, 18, 19, 22, 23, 26, 27, 32, 33, 36, 37, 40, 41, 44, 45, 50, 51, 54, 55, 68, 69, 72, 73, 86, 87, 90, 91, 95, 96, 99, 100, 106, 107, 110, 111, 115, 116, 119, 120, 126, 127, 130, 131, 135, 136, 139, 140, 146, 147, 150, 151, 155, 156, 159, 160, 168, 171, 172, 179, 180, 181, 227 };
 
     private Tensor[] head_concat_inputs = new Tensor[4];
     private Tensor[] head_concat_inputGrads = new Tensor[4];
@@ -1631,7 +1629,7 @@ public sealed partial class SanetTiny : INetwork
         int W_9 = (W + 7) / 16; // (W+7)/16
         if (Hc2 < 1 || Wc2 < 1 || Hc4 < 1 || Wc4 < 1 || Hc8 < 1 || Wc8 < 1 || H_6 < 1 || W_7 < 1 || H_8 < 1 || W_9 < 1)
             throw new ArgumentException($"sanet-tiny: input {height}×{width} is too small: a feature map would have no pixels");
-        var arena = new ArenaBinder(289);
+        var arena = new ArenaBinder(287);
         Bind(arena, N, H, W); // measures every buffer
         if (training)
             arena.Place(Device.Accelerator, ref _arena, TrainingFirst, TrainingLast, TrainingOrder);
@@ -1835,115 +1833,113 @@ public sealed partial class SanetTiny : INetwork
         this.head_mask_up = arena.Tensor(177, N, 6, H, W);
         this.head_dense_up = arena.Tensor(178, N, 6, H, W);
         this.loss_mask = arena.View(179, 1);
-        this.loss_mask_sums = arena.View(180, 2);
-        this.loss_cat = arena.View(181, 1);
-        this.loss_dense = arena.View(182, 1);
-        this.loss_dense_sums = arena.View(183, 2);
-        this.d_backbone_layer1_0_add = arena.Tensor(184, N, 32, Hc4, Wc4);
-        this.d_backbone_layer1_0_bn3 = arena.Tensor(185, N, 32, Hc4, Wc4);
-        this.d_backbone_layer1_0_conv1 = arena.Tensor(186, N, 8, Hc4, Wc4);
-        this.d_backbone_layer1_0_conv2 = arena.Tensor(187, N, 8, Hc4, Wc4);
-        this.d_backbone_layer1_0_conv3 = arena.Tensor(188, N, 32, Hc4, Wc4);
-        this.d_backbone_layer1_0_relu1 = arena.Tensor(189, N, 8, Hc4, Wc4);
-        this.d_backbone_layer1_0_relu2 = arena.Tensor(190, N, 8, Hc4, Wc4);
-        this.d_backbone_layer1_0_relu3 = arena.Tensor(191, N, 32, Hc4, Wc4);
-        this.d_backbone_layer2_0_add = arena.Tensor(192, N, 64, Hc8, Wc8);
-        this.d_backbone_layer2_0_bn3 = arena.Tensor(193, N, 64, Hc8, Wc8);
-        this.d_backbone_layer2_0_conv1 = arena.Tensor(194, N, 16, Hc4, Wc4);
-        this.d_backbone_layer2_0_conv2 = arena.Tensor(195, N, 16, Hc8, Wc8);
-        this.d_backbone_layer2_0_conv3 = arena.Tensor(196, N, 64, Hc8, Wc8);
-        this.d_backbone_layer2_0_downsample_0 = arena.Tensor(197, N, 64, Hc8, Wc8);
-        this.d_backbone_layer2_0_downsample_1 = arena.Tensor(198, N, 64, Hc8, Wc8);
-        this.d_backbone_layer2_0_relu1 = arena.Tensor(199, N, 16, Hc4, Wc4);
-        this.d_backbone_layer2_0_relu2 = arena.Tensor(200, N, 16, Hc8, Wc8);
-        this.d_backbone_layer2_0_relu3 = arena.Tensor(201, N, 64, Hc8, Wc8);
-        this.d_backbone_layer3_0_add = arena.Tensor(202, N, 128, Hc8, Wc8);
-        this.d_backbone_layer3_0_bn3 = arena.Tensor(203, N, 128, Hc8, Wc8);
-        this.d_backbone_layer3_0_conv1 = arena.Tensor(204, N, 32, Hc8, Wc8);
-        this.d_backbone_layer3_0_conv2 = arena.Tensor(205, N, 32, Hc8, Wc8);
-        this.d_backbone_layer3_0_conv3 = arena.Tensor(206, N, 128, Hc8, Wc8);
-        this.d_backbone_layer3_0_downsample_0 = arena.Tensor(207, N, 128, Hc8, Wc8);
-        this.d_backbone_layer3_0_downsample_1 = arena.Tensor(208, N, 128, Hc8, Wc8);
-        this.d_backbone_layer3_0_relu1 = arena.Tensor(209, N, 32, Hc8, Wc8);
-        this.d_backbone_layer3_0_relu2 = arena.Tensor(210, N, 32, Hc8, Wc8);
-        this.d_backbone_layer3_0_relu3 = arena.Tensor(211, N, 128, Hc8, Wc8);
-        this.d_backbone_layer4_0_add = arena.Tensor(212, N, 256, Hc8, Wc8);
-        this.d_backbone_layer4_0_bn3 = arena.Tensor(213, N, 256, Hc8, Wc8);
-        this.d_backbone_layer4_0_conv1 = arena.Tensor(214, N, 64, Hc8, Wc8);
-        this.d_backbone_layer4_0_conv2 = arena.Tensor(215, N, 64, Hc8, Wc8);
-        this.d_backbone_layer4_0_conv3 = arena.Tensor(216, N, 256, Hc8, Wc8);
-        this.d_backbone_layer4_0_downsample_0 = arena.Tensor(217, N, 256, Hc8, Wc8);
-        this.d_backbone_layer4_0_downsample_1 = arena.Tensor(218, N, 256, Hc8, Wc8);
-        this.d_backbone_layer4_0_relu1 = arena.Tensor(219, N, 64, Hc8, Wc8);
-        this.d_backbone_layer4_0_relu2 = arena.Tensor(220, N, 64, Hc8, Wc8);
-        this.d_backbone_layer4_0_relu3 = arena.Tensor(221, N, 256, Hc8, Wc8);
-        this.d_backbone_maxpool = arena.Tensor(222, N, 32, Hc4, Wc4);
-        this.d_backbone_stem_0 = arena.Tensor(223, N, 16, Hc2, Wc2);
-        this.d_backbone_stem_2 = arena.Tensor(224, N, 16, Hc2, Wc2);
-        this.d_backbone_stem_3 = arena.Tensor(225, N, 16, Hc2, Wc2);
-        this.d_backbone_stem_5 = arena.Tensor(226, N, 16, Hc2, Wc2);
-        this.d_backbone_stem_6 = arena.Tensor(227, N, 32, Hc2, Wc2);
-        this.d_backbone_stem_8 = arena.Tensor(228, N, 32, Hc2, Wc2);
-        this.d_head_cat_fc = arena.Tensor(229, N, 6, 1, 1);
-        this.d_head_cls1 = arena.Tensor(230, N, 6, Hc4, Wc4);
-        this.d_head_cls2 = arena.Tensor(231, N, 6, Hc8, Wc8);
-        this.d_head_cls3 = arena.Tensor(232, N, 6, Hc8, Wc8);
-        this.d_head_cls4 = arena.Tensor(233, N, 6, Hc8, Wc8);
-        this.d_head_concat = arena.Tensor(234, N, 24, Hc8, Wc8);
-        this.d_head_dense = arena.Tensor(235, N, 6, Hc8, Wc8);
-        this.d_head_dense_up = arena.Tensor(236, N, 6, H, W);
-        this.d_head_fcn_0 = arena.Tensor(237, N, 64, Hc8, Wc8);
-        this.d_head_fcn_2 = arena.Tensor(238, N, 64, Hc8, Wc8);
-        this.d_head_fcn_3 = arena.Tensor(239, N, 64, Hc8, Wc8);
-        this.d_head_fcn_4 = arena.Tensor(240, N, 6, Hc8, Wc8);
-        this.d_head_gap = arena.Tensor(241, N, 24, 1, 1);
-        this.d_head_mask_conv = arena.Tensor(242, N, 6, Hc8, Wc8);
-        this.d_head_mask_up = arena.Tensor(243, N, 6, H, W);
-        this.d_head_sa1_add = arena.Tensor(244, N, 32, Hc4, Wc4);
-        this.d_head_sa1_conv_attn_0 = arena.Tensor(245, N, 32, H_6, W_7);
-        this.d_head_sa1_conv_attn_2 = arena.Tensor(246, N, 32, H_6, W_7);
-        this.d_head_sa1_conv_attn_3 = arena.Tensor(247, N, 32, H_6, W_7);
-        this.d_head_sa1_conv_attn_5 = arena.Tensor(248, N, 32, H_6, W_7);
-        this.d_head_sa1_conv_res_0 = arena.Tensor(249, N, 32, Hc4, Wc4);
-        this.d_head_sa1_conv_res_2 = arena.Tensor(250, N, 32, Hc4, Wc4);
-        this.d_head_sa1_conv_res_3 = arena.Tensor(251, N, 32, Hc4, Wc4);
-        this.d_head_sa1_conv_res_5 = arena.Tensor(252, N, 32, Hc4, Wc4);
-        this.d_head_sa1_pool = arena.Tensor(253, N, 32, H_6, W_7);
-        this.d_head_sa1_upsample = arena.Tensor(254, N, 32, Hc4, Wc4);
-        this.d_head_sa2_add = arena.Tensor(255, N, 32, Hc8, Wc8);
-        this.d_head_sa2_conv_attn_0 = arena.Tensor(256, N, 32, H_8, W_9);
-        this.d_head_sa2_conv_attn_2 = arena.Tensor(257, N, 32, H_8, W_9);
-        this.d_head_sa2_conv_attn_3 = arena.Tensor(258, N, 32, H_8, W_9);
-        this.d_head_sa2_conv_attn_5 = arena.Tensor(259, N, 32, H_8, W_9);
-        this.d_head_sa2_conv_res_0 = arena.Tensor(260, N, 32, Hc8, Wc8);
-        this.d_head_sa2_conv_res_2 = arena.Tensor(261, N, 32, Hc8, Wc8);
-        this.d_head_sa2_conv_res_3 = arena.Tensor(262, N, 32, Hc8, Wc8);
-        this.d_head_sa2_conv_res_5 = arena.Tensor(263, N, 32, Hc8, Wc8);
-        this.d_head_sa2_pool = arena.Tensor(264, N, 64, H_8, W_9);
-        this.d_head_sa2_upsample = arena.Tensor(265, N, 32, Hc8, Wc8);
-        this.d_head_sa3_add = arena.Tensor(266, N, 32, Hc8, Wc8);
-        this.d_head_sa3_conv_attn_0 = arena.Tensor(267, N, 32, H_8, W_9);
-        this.d_head_sa3_conv_attn_2 = arena.Tensor(268, N, 32, H_8, W_9);
-        this.d_head_sa3_conv_attn_3 = arena.Tensor(269, N, 32, H_8, W_9);
-        this.d_head_sa3_conv_attn_5 = arena.Tensor(270, N, 32, H_8, W_9);
-        this.d_head_sa3_conv_res_0 = arena.Tensor(271, N, 32, Hc8, Wc8);
-        this.d_head_sa3_conv_res_2 = arena.Tensor(272, N, 32, Hc8, Wc8);
-        this.d_head_sa3_conv_res_3 = arena.Tensor(273, N, 32, Hc8, Wc8);
-        this.d_head_sa3_conv_res_5 = arena.Tensor(274, N, 32, Hc8, Wc8);
-        this.d_head_sa3_pool = arena.Tensor(275, N, 128, H_8, W_9);
-        this.d_head_sa3_upsample = arena.Tensor(276, N, 32, Hc8, Wc8);
-        this.d_head_sa4_add = arena.Tensor(277, N, 32, Hc8, Wc8);
-        this.d_head_sa4_conv_attn_0 = arena.Tensor(278, N, 32, H_8, W_9);
-        this.d_head_sa4_conv_attn_2 = arena.Tensor(279, N, 32, H_8, W_9);
-        this.d_head_sa4_conv_attn_3 = arena.Tensor(280, N, 32, H_8, W_9);
-        this.d_head_sa4_conv_attn_5 = arena.Tensor(281, N, 32, H_8, W_9);
-        this.d_head_sa4_conv_res_0 = arena.Tensor(282, N, 32, Hc8, Wc8);
-        this.d_head_sa4_conv_res_2 = arena.Tensor(283, N, 32, Hc8, Wc8);
-        this.d_head_sa4_conv_res_3 = arena.Tensor(284, N, 32, Hc8, Wc8);
-        this.d_head_sa4_conv_res_5 = arena.Tensor(285, N, 32, Hc8, Wc8);
-        this.d_head_sa4_pool = arena.Tensor(286, N, 256, H_8, W_9);
-        this.d_head_sa4_upsample = arena.Tensor(287, N, 32, Hc8, Wc8);
-        this.d_head_up1 = arena.Tensor(288, N, 6, Hc8, Wc8);
+        this.loss_cat = arena.View(180, 1);
+        this.loss_dense = arena.View(181, 1);
+        this.d_backbone_layer1_0_add = arena.Tensor(182, N, 32, Hc4, Wc4);
+        this.d_backbone_layer1_0_bn3 = arena.Tensor(183, N, 32, Hc4, Wc4);
+        this.d_backbone_layer1_0_conv1 = arena.Tensor(184, N, 8, Hc4, Wc4);
+        this.d_backbone_layer1_0_conv2 = arena.Tensor(185, N, 8, Hc4, Wc4);
+        this.d_backbone_layer1_0_conv3 = arena.Tensor(186, N, 32, Hc4, Wc4);
+        this.d_backbone_layer1_0_relu1 = arena.Tensor(187, N, 8, Hc4, Wc4);
+        this.d_backbone_layer1_0_relu2 = arena.Tensor(188, N, 8, Hc4, Wc4);
+        this.d_backbone_layer1_0_relu3 = arena.Tensor(189, N, 32, Hc4, Wc4);
+        this.d_backbone_layer2_0_add = arena.Tensor(190, N, 64, Hc8, Wc8);
+        this.d_backbone_layer2_0_bn3 = arena.Tensor(191, N, 64, Hc8, Wc8);
+        this.d_backbone_layer2_0_conv1 = arena.Tensor(192, N, 16, Hc4, Wc4);
+        this.d_backbone_layer2_0_conv2 = arena.Tensor(193, N, 16, Hc8, Wc8);
+        this.d_backbone_layer2_0_conv3 = arena.Tensor(194, N, 64, Hc8, Wc8);
+        this.d_backbone_layer2_0_downsample_0 = arena.Tensor(195, N, 64, Hc8, Wc8);
+        this.d_backbone_layer2_0_downsample_1 = arena.Tensor(196, N, 64, Hc8, Wc8);
+        this.d_backbone_layer2_0_relu1 = arena.Tensor(197, N, 16, Hc4, Wc4);
+        this.d_backbone_layer2_0_relu2 = arena.Tensor(198, N, 16, Hc8, Wc8);
+        this.d_backbone_layer2_0_relu3 = arena.Tensor(199, N, 64, Hc8, Wc8);
+        this.d_backbone_layer3_0_add = arena.Tensor(200, N, 128, Hc8, Wc8);
+        this.d_backbone_layer3_0_bn3 = arena.Tensor(201, N, 128, Hc8, Wc8);
+        this.d_backbone_layer3_0_conv1 = arena.Tensor(202, N, 32, Hc8, Wc8);
+        this.d_backbone_layer3_0_conv2 = arena.Tensor(203, N, 32, Hc8, Wc8);
+        this.d_backbone_layer3_0_conv3 = arena.Tensor(204, N, 128, Hc8, Wc8);
+        this.d_backbone_layer3_0_downsample_0 = arena.Tensor(205, N, 128, Hc8, Wc8);
+        this.d_backbone_layer3_0_downsample_1 = arena.Tensor(206, N, 128, Hc8, Wc8);
+        this.d_backbone_layer3_0_relu1 = arena.Tensor(207, N, 32, Hc8, Wc8);
+        this.d_backbone_layer3_0_relu2 = arena.Tensor(208, N, 32, Hc8, Wc8);
+        this.d_backbone_layer3_0_relu3 = arena.Tensor(209, N, 128, Hc8, Wc8);
+        this.d_backbone_layer4_0_add = arena.Tensor(210, N, 256, Hc8, Wc8);
+        this.d_backbone_layer4_0_bn3 = arena.Tensor(211, N, 256, Hc8, Wc8);
+        this.d_backbone_layer4_0_conv1 = arena.Tensor(212, N, 64, Hc8, Wc8);
+        this.d_backbone_layer4_0_conv2 = arena.Tensor(213, N, 64, Hc8, Wc8);
+        this.d_backbone_layer4_0_conv3 = arena.Tensor(214, N, 256, Hc8, Wc8);
+        this.d_backbone_layer4_0_downsample_0 = arena.Tensor(215, N, 256, Hc8, Wc8);
+        this.d_backbone_layer4_0_downsample_1 = arena.Tensor(216, N, 256, Hc8, Wc8);
+        this.d_backbone_layer4_0_relu1 = arena.Tensor(217, N, 64, Hc8, Wc8);
+        this.d_backbone_layer4_0_relu2 = arena.Tensor(218, N, 64, Hc8, Wc8);
+        this.d_backbone_layer4_0_relu3 = arena.Tensor(219, N, 256, Hc8, Wc8);
+        this.d_backbone_maxpool = arena.Tensor(220, N, 32, Hc4, Wc4);
+        this.d_backbone_stem_0 = arena.Tensor(221, N, 16, Hc2, Wc2);
+        this.d_backbone_stem_2 = arena.Tensor(222, N, 16, Hc2, Wc2);
+        this.d_backbone_stem_3 = arena.Tensor(223, N, 16, Hc2, Wc2);
+        this.d_backbone_stem_5 = arena.Tensor(224, N, 16, Hc2, Wc2);
+        this.d_backbone_stem_6 = arena.Tensor(225, N, 32, Hc2, Wc2);
+        this.d_backbone_stem_8 = arena.Tensor(226, N, 32, Hc2, Wc2);
+        this.d_head_cat_fc = arena.Tensor(227, N, 6, 1, 1);
+        this.d_head_cls1 = arena.Tensor(228, N, 6, Hc4, Wc4);
+        this.d_head_cls2 = arena.Tensor(229, N, 6, Hc8, Wc8);
+        this.d_head_cls3 = arena.Tensor(230, N, 6, Hc8, Wc8);
+        this.d_head_cls4 = arena.Tensor(231, N, 6, Hc8, Wc8);
+        this.d_head_concat = arena.Tensor(232, N, 24, Hc8, Wc8);
+        this.d_head_dense = arena.Tensor(233, N, 6, Hc8, Wc8);
+        this.d_head_dense_up = arena.Tensor(234, N, 6, H, W);
+        this.d_head_fcn_0 = arena.Tensor(235, N, 64, Hc8, Wc8);
+        this.d_head_fcn_2 = arena.Tensor(236, N, 64, Hc8, Wc8);
+        this.d_head_fcn_3 = arena.Tensor(237, N, 64, Hc8, Wc8);
+        this.d_head_fcn_4 = arena.Tensor(238, N, 6, Hc8, Wc8);
+        this.d_head_gap = arena.Tensor(239, N, 24, 1, 1);
+        this.d_head_mask_conv = arena.Tensor(240, N, 6, Hc8, Wc8);
+        this.d_head_mask_up = arena.Tensor(241, N, 6, H, W);
+        this.d_head_sa1_add = arena.Tensor(242, N, 32, Hc4, Wc4);
+        this.d_head_sa1_conv_attn_0 = arena.Tensor(243, N, 32, H_6, W_7);
+        this.d_head_sa1_conv_attn_2 = arena.Tensor(244, N, 32, H_6, W_7);
+        this.d_head_sa1_conv_attn_3 = arena.Tensor(245, N, 32, H_6, W_7);
+        this.d_head_sa1_conv_attn_5 = arena.Tensor(246, N, 32, H_6, W_7);
+        this.d_head_sa1_conv_res_0 = arena.Tensor(247, N, 32, Hc4, Wc4);
+        this.d_head_sa1_conv_res_2 = arena.Tensor(248, N, 32, Hc4, Wc4);
+        this.d_head_sa1_conv_res_3 = arena.Tensor(249, N, 32, Hc4, Wc4);
+        this.d_head_sa1_conv_res_5 = arena.Tensor(250, N, 32, Hc4, Wc4);
+        this.d_head_sa1_pool = arena.Tensor(251, N, 32, H_6, W_7);
+        this.d_head_sa1_upsample = arena.Tensor(252, N, 32, Hc4, Wc4);
+        this.d_head_sa2_add = arena.Tensor(253, N, 32, Hc8, Wc8);
+        this.d_head_sa2_conv_attn_0 = arena.Tensor(254, N, 32, H_8, W_9);
+        this.d_head_sa2_conv_attn_2 = arena.Tensor(255, N, 32, H_8, W_9);
+        this.d_head_sa2_conv_attn_3 = arena.Tensor(256, N, 32, H_8, W_9);
+        this.d_head_sa2_conv_attn_5 = arena.Tensor(257, N, 32, H_8, W_9);
+        this.d_head_sa2_conv_res_0 = arena.Tensor(258, N, 32, Hc8, Wc8);
+        this.d_head_sa2_conv_res_2 = arena.Tensor(259, N, 32, Hc8, Wc8);
+        this.d_head_sa2_conv_res_3 = arena.Tensor(260, N, 32, Hc8, Wc8);
+        this.d_head_sa2_conv_res_5 = arena.Tensor(261, N, 32, Hc8, Wc8);
+        this.d_head_sa2_pool = arena.Tensor(262, N, 64, H_8, W_9);
+        this.d_head_sa2_upsample = arena.Tensor(263, N, 32, Hc8, Wc8);
+        this.d_head_sa3_add = arena.Tensor(264, N, 32, Hc8, Wc8);
+        this.d_head_sa3_conv_attn_0 = arena.Tensor(265, N, 32, H_8, W_9);
+        this.d_head_sa3_conv_attn_2 = arena.Tensor(266, N, 32, H_8, W_9);
+        this.d_head_sa3_conv_attn_3 = arena.Tensor(267, N, 32, H_8, W_9);
+        this.d_head_sa3_conv_attn_5 = arena.Tensor(268, N, 32, H_8, W_9);
+        this.d_head_sa3_conv_res_0 = arena.Tensor(269, N, 32, Hc8, Wc8);
+        this.d_head_sa3_conv_res_2 = arena.Tensor(270, N, 32, Hc8, Wc8);
+        this.d_head_sa3_conv_res_3 = arena.Tensor(271, N, 32, Hc8, Wc8);
+        this.d_head_sa3_conv_res_5 = arena.Tensor(272, N, 32, Hc8, Wc8);
+        this.d_head_sa3_pool = arena.Tensor(273, N, 128, H_8, W_9);
+        this.d_head_sa3_upsample = arena.Tensor(274, N, 32, Hc8, Wc8);
+        this.d_head_sa4_add = arena.Tensor(275, N, 32, Hc8, Wc8);
+        this.d_head_sa4_conv_attn_0 = arena.Tensor(276, N, 32, H_8, W_9);
+        this.d_head_sa4_conv_attn_2 = arena.Tensor(277, N, 32, H_8, W_9);
+        this.d_head_sa4_conv_attn_3 = arena.Tensor(278, N, 32, H_8, W_9);
+        this.d_head_sa4_conv_attn_5 = arena.Tensor(279, N, 32, H_8, W_9);
+        this.d_head_sa4_conv_res_0 = arena.Tensor(280, N, 32, Hc8, Wc8);
+        this.d_head_sa4_conv_res_2 = arena.Tensor(281, N, 32, Hc8, Wc8);
+        this.d_head_sa4_conv_res_3 = arena.Tensor(282, N, 32, Hc8, Wc8);
+        this.d_head_sa4_conv_res_5 = arena.Tensor(283, N, 32, Hc8, Wc8);
+        this.d_head_sa4_pool = arena.Tensor(284, N, 256, H_8, W_9);
+        this.d_head_sa4_upsample = arena.Tensor(285, N, 32, Hc8, Wc8);
+        this.d_head_up1 = arena.Tensor(286, N, 6, Hc8, Wc8);
         head_concat_inputs[0] = head_up1;
         head_concat_inputGrads[0] = d_head_up1;
         head_concat_inputs[1] = head_cls2;
@@ -2414,7 +2410,7 @@ public sealed partial class SanetTiny : INetwork
     private void ForwardLossMask(bool training)
     {
         // loss.mask: softmax_cross_entropy(head.mask_up, label) -> ()
-        SoftmaxCrossEntropyForwardK6(head_mask_up, _labels, ignoreIndex: 255, loss_mask_sums, loss_mask);
+        Losses.SoftmaxCrossEntropy(Device, head_mask_up, _labels, ignoreIndex: 255, loss_mask);
     }
 
     private void ForwardLossCat(bool training)
@@ -2426,7 +2422,7 @@ public sealed partial class SanetTiny : INetwork
     private void ForwardLossDense(bool training)
     {
         // loss.dense: softmax_cross_entropy(head.dense_up, label) -> ()
-        SoftmaxCrossEntropyForwardK6(head_dense_up, _labels, ignoreIndex: 255, loss_dense_sums, loss_dense);
+        Losses.SoftmaxCrossEntropy(Device, head_dense_up, _labels, ignoreIndex: 255, loss_dense);
     }
 
     /// <summary>Gradients of the weighted total loss into every weight's Grad (written, not added).</summary>
@@ -2465,7 +2461,7 @@ public sealed partial class SanetTiny : INetwork
     private void BackwardLossDense()
     {
         // loss.dense: softmax_cross_entropy(head.dense_up, label); d(head.dense_up) =
-        SoftmaxCrossEntropyBackwardK6(head_dense_up, _labels, ignoreIndex: 255, loss_dense_sums, weight: 0.8f, d_head_dense_up, accumulate: false);
+        Losses.SoftmaxCrossEntropyBackward(Device, head_dense_up, _labels, ignoreIndex: 255, weight: 0.8f, d_head_dense_up, accumulate: false);
     }
 
     private void BackwardLossCat()
@@ -2477,7 +2473,7 @@ public sealed partial class SanetTiny : INetwork
     private void BackwardLossMask()
     {
         // loss.mask: softmax_cross_entropy(head.mask_up, label); d(head.mask_up) =
-        SoftmaxCrossEntropyBackwardK6(head_mask_up, _labels, ignoreIndex: 255, loss_mask_sums, weight: 1.0f, d_head_mask_up, accumulate: false);
+        Losses.SoftmaxCrossEntropyBackward(Device, head_mask_up, _labels, ignoreIndex: 255, weight: 1.0f, d_head_mask_up, accumulate: false);
     }
 
     private void BackwardHeadDenseUp()
@@ -2879,7 +2875,7 @@ public sealed partial class SanetTiny : INetwork
     private void BackwardBackboneMaxpool()
     {
         // backbone.maxpool: maxpool 3x3 s2 p1; d(backbone.stem.8) =
-        Pooling.MaxBackward(Device, d_backbone_maxpool, backbone_maxpool_argmax, d_backbone_stem_8, accumulate: false);
+        Pooling.MaxBackward(Device, d_backbone_maxpool, backbone_maxpool_argmax, d_backbone_stem_8, new PoolGeometry(3, 3, 2, 2, 1, 1), accumulate: false);
     }
 
     private void BackwardBackboneStem()
@@ -2903,108 +2899,6 @@ public sealed partial class SanetTiny : INetwork
 
         // backbone.stem.0: conv 3x3 s2 p1, 3->16
         Conv2d.BackwardParams(Device, image, d_backbone_stem_0, backbone_stem_0_weight.Grad!.View, default, new ConvGeometry(3, 3, 2, 2, 1, 1, 1, 1, 1));
-    }
-
-    // Kernels specialised for this spec. Grid-stride: thread i handles items i, i + threads, i + 2·threads, …
-
-        /// <summary>
-    /// Softmax cross-entropy with K = 6 classes, per pixel: sums[0] += log Σ_k exp(z_k) − z_label, sums[1] += 1
-    /// over pixels whose label is not ignored (a label outside 0..K−1 makes the loss NaN, as in the runtime's op). One atomic add per thread.
-    /// </summary>
-    private static void SoftmaxCrossEntropyK6Kernel(Index1D index, ArrayView<float> logits, ArrayView<int> labels, ArrayView<float> sums, int spatial, int ignoreIndex, int threads)
-    {
-        const int K = 6;
-        float loss = 0f, valid = 0f;
-        for (long p = index; p < labels.Length; p += threads)
-        {
-            int label = labels[p];
-            if (label == ignoreIndex)
-                continue;
-            if (label < 0 || label >= K)
-            {
-                loss = float.NaN; // a label that is neither a class nor ignored: visible, never dropped
-                valid += 1f;
-                continue;
-            }
-
-            long first = p / spatial * K * spatial + p % spatial;
-            float max = logits[first];
-            for (int k = 1; k < K; k++)
-                max = XMath.Max(max, logits[first + k * spatial]);
-            float sum = 0f;
-            for (int k = 0; k < K; k++)
-                sum += XMath.Exp(logits[first + k * spatial] - max);
-            loss += max + XMath.Log(sum) - logits[first + label * spatial];
-            valid += 1f;
-        }
-
-        Atomic.Add(ref sums[0], loss);
-        Atomic.Add(ref sums[1], valid);
-    }
-
-    /// <summary>loss = sums[0] / sums[1], 0 when every pixel is ignored.</summary>
-    private static void SoftmaxCrossEntropyK6MeanKernel(Index1D index, ArrayView<float> sums, ArrayView<float> loss)
-    {
-        loss[0] = sums[1] > 0f ? sums[0] / sums[1] : 0f;
-    }
-
-    private void SoftmaxCrossEntropyForwardK6(Tensor logits, LabelMap labels, int ignoreIndex, ArrayView<float> sums, ArrayView<float> loss)
-    {
-        if (logits.C != 6 || logits.N != labels.N || logits.H != labels.H || logits.W != labels.W)
-            throw new ArgumentException($"softmax cross-entropy: logits {logits} must be (N,6,H,W) for labels ({labels.N},{labels.H},{labels.W})");
-        if (Device.HostCode)
-        {
-            Losses.SoftmaxCrossEntropy(Device, logits, labels, ignoreIndex, loss); // vectorised host code; the kernel is for GPUs
-            return;
-        }
-
-        var kernel = Device.Kernel("SanetTiny.SoftmaxCrossEntropyK6", SoftmaxCrossEntropyK6Kernel);
-        var mean = Device.Kernel("SanetTiny.SoftmaxCrossEntropyK6Mean", SoftmaxCrossEntropyK6MeanKernel);
-        Elementwise.Fill(Device, sums, 0f);
-        int threads = Device.GridStrideThreads(labels.Length);
-        kernel(threads, logits.View, labels.View, sums, logits.Spatial, ignoreIndex, threads);
-        mean(1, sums, loss);
-    }
-
-    /// <summary>dlogits (=|+=) weight / valid · (softmax(z) − onehot(label)) per pixel; 0 at ignored pixels.</summary>
-    private static void SoftmaxCrossEntropyK6BackwardKernel(Index1D index, ArrayView<float> logits, ArrayView<int> labels, ArrayView<float> sums, ArrayView<float> dlogits, int spatial, int ignoreIndex, float weight, int accumulate, int threads)
-    {
-        const int K = 6;
-        float scale = sums[1] > 0f ? weight / sums[1] : 0f;
-        for (long p = index; p < labels.Length; p += threads)
-        {
-            int label = labels[p];
-            bool ignored = label == ignoreIndex;
-            float bad = label < 0 || label >= K ? float.NaN : 0f;
-            long first = p / spatial * K * spatial + p % spatial;
-            float max = logits[first];
-            for (int k = 1; k < K; k++)
-                max = XMath.Max(max, logits[first + k * spatial]);
-            float sum = 0f;
-            for (int k = 0; k < K; k++)
-                sum += XMath.Exp(logits[first + k * spatial] - max);
-            for (int k = 0; k < K; k++)
-            {
-                long i = first + k * spatial;
-                float g = ignored ? 0f : scale * (XMath.Exp(logits[i] - max) / sum - (k == label ? 1f : 0f)) + bad;
-                dlogits[i] = accumulate != 0 ? dlogits[i] + g : g;
-            }
-        }
-    }
-
-    private void SoftmaxCrossEntropyBackwardK6(Tensor logits, LabelMap labels, int ignoreIndex, ArrayView<float> sums, float weight, Tensor dlogits, bool accumulate)
-    {
-        if (dlogits.Length != logits.Length)
-            throw new ArgumentException($"softmax cross-entropy backward: dlogits {dlogits} must match logits {logits}");
-        if (Device.HostCode)
-        {
-            Losses.SoftmaxCrossEntropyBackward(Device, logits, labels, ignoreIndex, weight, dlogits, accumulate);
-            return;
-        }
-
-        var kernel = Device.Kernel("SanetTiny.SoftmaxCrossEntropyK6Backward", SoftmaxCrossEntropyK6BackwardKernel);
-        int threads = Device.GridStrideThreads(labels.Length);
-        kernel(threads, logits.View, labels.View, sums, dlogits.View, logits.Spatial, ignoreIndex, weight, accumulate ? 1 : 0, threads);
     }
 
 }

@@ -229,10 +229,8 @@ public sealed partial class SanetTinySe : INetwork
     private Tensor head_mask_up; // (N,6,H,W)
     private Tensor head_dense_up; // (N,6,H,W)
     private ArrayView<float> loss_mask; // ()
-    private ArrayView<float> loss_mask_sums; // (loss sum, valid pixels) (2)
     private ArrayView<float> loss_cat; // ()
     private ArrayView<float> loss_dense; // ()
-    private ArrayView<float> loss_dense_sums; // (loss sum, valid pixels) (2)
     private Tensor d_backbone_layer1_0_add; // gradient (N,32,⌈H/4⌉,⌈W/4⌉)
     private Tensor d_backbone_layer1_0_bn3; // gradient (N,32,⌈H/4⌉,⌈W/4⌉)
     private Tensor d_backbone_layer1_0_conv1; // gradient (N,8,⌈H/4⌉,⌈W/4⌉)
@@ -1528,15 +1526,15 @@ public sealed partial class SanetTinySe : INetwork
 
     // Memory plan: buffer lifetimes over the schedule (forward steps, then backward steps) and placement order, decided at build time.
     // Tables are indexed by buffer (the numbers in Bind); -1: the buffer is not in that plan.
-    // Inference plan: 180 of the 291 buffers; planned peak 6,195,200 bytes at the default size 8×3×96×96 (41,897,216 bytes without reuse).
-    private static readonly int[] InferenceFirst = { 0, 0, 0, 1, 1, 1, 2, 3, 3, 3, 4, 5, 5, 5, 6, 6, 7, 8, 8, 8, 9, 10, 10, 10, 11, 12, 12, 12, 13, 14, 15, 16, 16, 16, 17, 18, 18, 18, 19, 20, 20, 20, 21, 22, 22, 22, 23, 24, 25, 26, 26, 26, 27, 28, 28, 28, 29, 30, 30, 30, 31, 32, 32, 32, 33, 34, 35, 36, 36, 36, 37, 38, 38, 38, 39, 40, 40, 40, 41, 42, 42, 42, 43, 44, 45, 46, 46, 46, 47, 48, 48, 48, 49, 50, 51, 52, 53, 54, 55, 56, 57, 58, 58, 58, 59, 60, 60, 60, 61, 62, 62, 62, 63, 64, 65, 66, 67, 68, 69, 70, 71, 72, 72, 72, 73, 74, 74, 74, 75, 76, 76, 76, 77, 78, 79, 80, 81, 82, 83, 84, 85, 86, 86, 86, 87, 88, 88, 88, 89, 90, 90, 90, 91, 92, 93, 94, 95, 96, 97, 98, 99, 100, 101, 102, 103, 104, 105, 105, 105, 106, 106, 107, 108, 109, 110, 111, 111, 112, 113, 113, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1 };
-    private static readonly int[] InferenceLast = { 113, 113, 1, 2, 1, 1, 3, 4, 3, 3, 5, 6, 5, 5, 13, 6, 8, 9, 8, 8, 10, 11, 10, 10, 12, 13, 12, 12, 14, 54, 16, 17, 16, 16, 18, 19, 18, 18, 20, 23, 20, 20, 22, 23, 22, 22, 24, 63, 26, 27, 26, 26, 28, 29, 28, 28, 30, 33, 30, 30, 32, 33, 32, 32, 34, 77, 36, 37, 36, 36, 38, 39, 38, 38, 40, 43, 40, 40, 42, 43, 42, 42, 44, 104, 46, 47, 46, 46, 48, 55, 48, 48, 50, 51, 52, 53, 54, 55, 56, 99, 58, 59, 58, 58, 60, 69, 60, 60, 62, 68, 62, 62, 64, 65, 66, 67, 68, 69, 70, 100, 72, 73, 72, 72, 74, 83, 74, 74, 76, 82, 76, 76, 78, 79, 80, 81, 82, 83, 84, 100, 86, 87, 86, 86, 88, 97, 88, 88, 90, 96, 90, 90, 92, 93, 94, 95, 96, 97, 98, 108, 100, 102, 109, 103, 113, 105, 106, 105, 105, 107, 106, 108, 110, 113, 113, 113, 111, 113, 113, 113, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1 };
-    private static readonly int[] InferenceOrder = { 10, 11, 173, 174, 2, 3, 6, 7, 74, 75, 78, 79, 82, 83, 0, 14, 15, 24, 25, 28, 29, 56, 57, 60, 61, 64, 65, 84, 85, 88, 89, 97, 98, 1, 30, 31, 38, 39, 42, 43, 46, 47, 66, 67, 70, 71, 165, 166, 169, 170, 16, 17, 20, 21, 48, 49, 52, 53, 100, 101, 104, 105, 108, 109, 117, 118, 120, 121, 124, 125, 128, 129, 137, 138, 140, 141, 144, 145, 148, 149, 157, 158, 99, 161, 34, 35, 119, 139, 159, 160, 162, 171, 172, 152, 132, 112, 76, 77, 80, 81, 92, 95, 96, 115, 116, 135, 136, 155, 156, 163, 58, 59, 62, 63, 4, 5, 8, 9, 12, 13, 18, 19, 22, 23, 26, 27, 32, 33, 36, 37, 40, 41, 44, 45, 50, 51, 54, 55, 68, 69, 72, 73, 86, 87, 90, 91, 93, 94, 102, 103, 106, 107, 110, 111, 113, 114, 122, 123, 126, 127, 130, 131, 133, 134, 142, 143, 146, 147, 150, 151, 153, 154, 164, 167, 168, 175, 176, 177, 178, 179 };
+    // Inference plan: 178 of the 289 buffers; planned peak 6,195,200 bytes at the default size 8×3×96×96 (41,896,704 bytes without reuse).
+    private static readonly int[] InferenceFirst = { 0, 0, 0, 1, 1, 1, 2, 3, 3, 3, 4, 5, 5, 5, 6, 6, 7, 8, 8, 8, 9, 10, 10, 10, 11, 12, 12, 12, 13, 14, 15, 16, 16, 16, 17, 18, 18, 18, 19, 20, 20, 20, 21, 22, 22, 22, 23, 24, 25, 26, 26, 26, 27, 28, 28, 28, 29, 30, 30, 30, 31, 32, 32, 32, 33, 34, 35, 36, 36, 36, 37, 38, 38, 38, 39, 40, 40, 40, 41, 42, 42, 42, 43, 44, 45, 46, 46, 46, 47, 48, 48, 48, 49, 50, 51, 52, 53, 54, 55, 56, 57, 58, 58, 58, 59, 60, 60, 60, 61, 62, 62, 62, 63, 64, 65, 66, 67, 68, 69, 70, 71, 72, 72, 72, 73, 74, 74, 74, 75, 76, 76, 76, 77, 78, 79, 80, 81, 82, 83, 84, 85, 86, 86, 86, 87, 88, 88, 88, 89, 90, 90, 90, 91, 92, 93, 94, 95, 96, 97, 98, 99, 100, 101, 102, 103, 104, 105, 105, 105, 106, 106, 107, 108, 109, 110, 111, 112, 113, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1 };
+    private static readonly int[] InferenceLast = { 113, 113, 1, 2, 1, 1, 3, 4, 3, 3, 5, 6, 5, 5, 13, 6, 8, 9, 8, 8, 10, 11, 10, 10, 12, 13, 12, 12, 14, 54, 16, 17, 16, 16, 18, 19, 18, 18, 20, 23, 20, 20, 22, 23, 22, 22, 24, 63, 26, 27, 26, 26, 28, 29, 28, 28, 30, 33, 30, 30, 32, 33, 32, 32, 34, 77, 36, 37, 36, 36, 38, 39, 38, 38, 40, 43, 40, 40, 42, 43, 42, 42, 44, 104, 46, 47, 46, 46, 48, 55, 48, 48, 50, 51, 52, 53, 54, 55, 56, 99, 58, 59, 58, 58, 60, 69, 60, 60, 62, 68, 62, 62, 64, 65, 66, 67, 68, 69, 70, 100, 72, 73, 72, 72, 74, 83, 74, 74, 76, 82, 76, 76, 78, 79, 80, 81, 82, 83, 84, 100, 86, 87, 86, 86, 88, 97, 88, 88, 90, 96, 90, 90, 92, 93, 94, 95, 96, 97, 98, 108, 100, 102, 109, 103, 113, 105, 106, 105, 105, 107, 106, 108, 110, 113, 113, 113, 113, 113, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1 };
+    private static readonly int[] InferenceOrder = { 10, 11, 173, 174, 2, 3, 6, 7, 74, 75, 78, 79, 82, 83, 0, 14, 15, 24, 25, 28, 29, 56, 57, 60, 61, 64, 65, 84, 85, 88, 89, 97, 98, 1, 30, 31, 38, 39, 42, 43, 46, 47, 66, 67, 70, 71, 165, 166, 169, 170, 16, 17, 20, 21, 48, 49, 52, 53, 100, 101, 104, 105, 108, 109, 117, 118, 120, 121, 124, 125, 128, 129, 137, 138, 140, 141, 144, 145, 148, 149, 157, 158, 99, 161, 34, 35, 119, 139, 159, 160, 162, 171, 172, 152, 132, 112, 76, 77, 80, 81, 92, 95, 96, 115, 116, 135, 136, 155, 156, 163, 58, 59, 62, 63, 4, 5, 8, 9, 12, 13, 18, 19, 22, 23, 26, 27, 32, 33, 36, 37, 40, 41, 44, 45, 50, 51, 54, 55, 68, 69, 72, 73, 86, 87, 90, 91, 93, 94, 102, 103, 106, 107, 110, 111, 113, 114, 122, 123, 126, 127, 130, 131, 133, 134, 142, 143, 146, 147, 150, 151, 153, 154, 164, 167, 168, 175, 176, 177 };
 
-    // Training plan: 291 of the 291 buffers; planned peak 36,749,312 bytes at the default size 8×3×96×96 (81,709,312 bytes without reuse).
-    private static readonly int[] TrainingFirst = { 0, 0, 0, 1, 1, 1, 2, 3, 3, 3, 4, 5, 5, 5, 6, 6, 7, 8, 8, 8, 9, 10, 10, 10, 11, 12, 12, 12, 13, 14, 15, 16, 16, 16, 17, 18, 18, 18, 19, 20, 20, 20, 21, 22, 22, 22, 23, 24, 25, 26, 26, 26, 27, 28, 28, 28, 29, 30, 30, 30, 31, 32, 32, 32, 33, 34, 35, 36, 36, 36, 37, 38, 38, 38, 39, 40, 40, 40, 41, 42, 42, 42, 43, 44, 45, 46, 46, 46, 47, 48, 48, 48, 49, 50, 51, 52, 53, 54, 55, 56, 57, 58, 58, 58, 59, 60, 60, 60, 61, 62, 62, 62, 63, 64, 65, 66, 67, 68, 69, 70, 71, 72, 72, 72, 73, 74, 74, 74, 75, 76, 76, 76, 77, 78, 79, 80, 81, 82, 83, 84, 85, 86, 86, 86, 87, 88, 88, 88, 89, 90, 90, 90, 91, 92, 93, 94, 95, 96, 97, 98, 99, 100, 101, 102, 103, 104, 105, 105, 105, 106, 106, 107, 108, 109, 110, 111, 111, 112, 113, 113, 213, 214, 219, 217, 215, 218, 216, 173, 203, 204, 211, 209, 207, 205, 204, 210, 208, 164, 193, 194, 201, 199, 197, 195, 194, 200, 198, 150, 183, 184, 191, 189, 187, 185, 184, 190, 188, 123, 214, 226, 225, 224, 223, 222, 221, 115, 128, 127, 127, 119, 125, 117, 114, 122, 121, 120, 119, 124, 118, 116, 171, 181, 180, 179, 172, 176, 174, 177, 172, 175, 173, 157, 169, 168, 167, 158, 162, 160, 163, 158, 161, 165, 159, 159, 143, 155, 154, 153, 144, 148, 146, 149, 144, 147, 151, 145, 145, 129, 141, 140, 139, 130, 134, 132, 135, 130, 133, 137, 131, 131, 127 };
-    private static readonly int[] TrainingLast = { 227, 227, 226, 226, 226, 226, 224, 224, 224, 224, 222, 222, 222, 222, 220, 221, 219, 219, 219, 219, 217, 217, 217, 217, 215, 13, 215, 215, 14, 213, 211, 211, 211, 211, 209, 209, 209, 209, 207, 23, 207, 207, 205, 23, 205, 205, 24, 203, 201, 201, 201, 201, 199, 199, 199, 199, 197, 33, 197, 197, 195, 33, 195, 195, 34, 193, 191, 191, 191, 191, 189, 189, 189, 189, 187, 43, 187, 187, 185, 43, 185, 185, 44, 183, 181, 181, 181, 181, 179, 179, 179, 179, 177, 51, 176, 53, 174, 55, 171, 99, 169, 169, 169, 169, 167, 167, 167, 167, 165, 159, 165, 165, 163, 65, 162, 67, 160, 69, 157, 100, 155, 155, 155, 155, 153, 153, 153, 153, 151, 145, 151, 151, 149, 79, 148, 81, 146, 83, 143, 100, 141, 141, 141, 141, 139, 139, 139, 139, 137, 131, 137, 137, 135, 93, 134, 95, 132, 97, 129, 108, 100, 126, 109, 124, 227, 122, 122, 122, 122, 120, 121, 108, 110, 227, 227, 227, 116, 227, 227, 114, 214, 215, 220, 218, 216, 219, 217, 213, 204, 207, 212, 210, 208, 206, 205, 211, 209, 203, 194, 197, 202, 200, 198, 196, 195, 201, 199, 193, 184, 187, 192, 190, 188, 186, 185, 191, 189, 183, 221, 227, 226, 225, 224, 223, 222, 124, 171, 157, 143, 129, 127, 119, 117, 123, 122, 121, 120, 125, 126, 118, 172, 182, 181, 180, 179, 177, 175, 178, 173, 176, 174, 158, 170, 169, 168, 167, 163, 161, 164, 159, 162, 166, 165, 160, 144, 156, 155, 154, 153, 149, 147, 150, 145, 148, 152, 151, 146, 130, 142, 141, 140, 139, 135, 133, 136, 131, 134, 138, 137, 132, 128 };
-    private static readonly int[] TrainingOrder = { 10, 11, 224, 223, 173, 174, 232, 239, 2, 3, 6, 7, 74, 75, 78, 79, 82, 83, 217, 208, 209, 214, 213, 212, 222, 221, 220, 219, 0, 14, 15, 24, 25, 28, 29, 56, 57, 60, 61, 64, 65, 84, 85, 88, 89, 97, 98, 207, 240, 244, 248, 187, 243, 242, 241, 198, 199, 204, 203, 202, 180, 181, 218, 184, 1, 30, 31, 38, 39, 42, 43, 46, 47, 66, 67, 70, 71, 165, 166, 169, 170, 235, 234, 233, 197, 216, 211, 215, 210, 188, 189, 194, 193, 192, 195, 190, 16, 17, 20, 21, 48, 49, 52, 53, 100, 101, 104, 105, 108, 109, 117, 118, 120, 121, 124, 125, 128, 129, 137, 138, 140, 141, 144, 145, 148, 149, 157, 158, 277, 281, 285, 288, 287, 280, 279, 278, 264, 268, 272, 275, 274, 267, 266, 265, 251, 255, 259, 262, 261, 254, 253, 252, 206, 201, 205, 200, 186, 183, 185, 182, 99, 161, 230, 226, 34, 35, 196, 191, 119, 139, 159, 160, 162, 171, 172, 231, 238, 229, 236, 227, 228, 290, 152, 284, 132, 271, 112, 258, 76, 77, 80, 81, 92, 95, 96, 115, 116, 135, 136, 155, 156, 289, 283, 276, 270, 263, 257, 250, 246, 247, 163, 237, 58, 59, 62, 63, 4, 5, 8, 9, 12, 13, 18, 19, 22, 23, 26, 27, 32, 33, 36, 37, 40, 41, 44, 45, 50, 51, 54, 55, 68, 69, 72, 73, 86, 87, 90, 91, 93, 94, 102, 103, 106, 107, 110, 111, 113, 114, 122, 123, 126, 127, 130, 131, 133, 134, 142, 143, 146, 147, 150, 151, 153, 154, 164, 167, 168, 175, 176, 177, 178, 179, 225, 286, 282, 273, 269, 260, 256, 249, 245 };
+    // Training plan: 289 of the 289 buffers; planned peak 36,749,312 bytes at the default size 8×3×96×96 (81,708,800 bytes without reuse).
+    private static readonly int[] TrainingFirst = { 0, 0, 0, 1, 1, 1, 2, 3, 3, 3, 4, 5, 5, 5, 6, 6, 7, 8, 8, 8, 9, 10, 10, 10, 11, 12, 12, 12, 13, 14, 15, 16, 16, 16, 17, 18, 18, 18, 19, 20, 20, 20, 21, 22, 22, 22, 23, 24, 25, 26, 26, 26, 27, 28, 28, 28, 29, 30, 30, 30, 31, 32, 32, 32, 33, 34, 35, 36, 36, 36, 37, 38, 38, 38, 39, 40, 40, 40, 41, 42, 42, 42, 43, 44, 45, 46, 46, 46, 47, 48, 48, 48, 49, 50, 51, 52, 53, 54, 55, 56, 57, 58, 58, 58, 59, 60, 60, 60, 61, 62, 62, 62, 63, 64, 65, 66, 67, 68, 69, 70, 71, 72, 72, 72, 73, 74, 74, 74, 75, 76, 76, 76, 77, 78, 79, 80, 81, 82, 83, 84, 85, 86, 86, 86, 87, 88, 88, 88, 89, 90, 90, 90, 91, 92, 93, 94, 95, 96, 97, 98, 99, 100, 101, 102, 103, 104, 105, 105, 105, 106, 106, 107, 108, 109, 110, 111, 112, 113, 213, 214, 219, 217, 215, 218, 216, 173, 203, 204, 211, 209, 207, 205, 204, 210, 208, 164, 193, 194, 201, 199, 197, 195, 194, 200, 198, 150, 183, 184, 191, 189, 187, 185, 184, 190, 188, 123, 214, 226, 225, 224, 223, 222, 221, 115, 128, 127, 127, 119, 125, 117, 114, 122, 121, 120, 119, 124, 118, 116, 171, 181, 180, 179, 172, 176, 174, 177, 172, 175, 173, 157, 169, 168, 167, 158, 162, 160, 163, 158, 161, 165, 159, 159, 143, 155, 154, 153, 144, 148, 146, 149, 144, 147, 151, 145, 145, 129, 141, 140, 139, 130, 134, 132, 135, 130, 133, 137, 131, 131, 127 };
+    private static readonly int[] TrainingLast = { 227, 227, 226, 226, 226, 226, 224, 224, 224, 224, 222, 222, 222, 222, 220, 221, 219, 219, 219, 219, 217, 217, 217, 217, 215, 13, 215, 215, 14, 213, 211, 211, 211, 211, 209, 209, 209, 209, 207, 23, 207, 207, 205, 23, 205, 205, 24, 203, 201, 201, 201, 201, 199, 199, 199, 199, 197, 33, 197, 197, 195, 33, 195, 195, 34, 193, 191, 191, 191, 191, 189, 189, 189, 189, 187, 43, 187, 187, 185, 43, 185, 185, 44, 183, 181, 181, 181, 181, 179, 179, 179, 179, 177, 51, 176, 53, 174, 55, 171, 99, 169, 169, 169, 169, 167, 167, 167, 167, 165, 159, 165, 165, 163, 65, 162, 67, 160, 69, 157, 100, 155, 155, 155, 155, 153, 153, 153, 153, 151, 145, 151, 151, 149, 79, 148, 81, 146, 83, 143, 100, 141, 141, 141, 141, 139, 139, 139, 139, 137, 131, 137, 137, 135, 93, 134, 95, 132, 97, 129, 108, 100, 126, 109, 124, 227, 122, 122, 122, 122, 120, 121, 108, 110, 227, 227, 227, 227, 227, 214, 215, 220, 218, 216, 219, 217, 213, 204, 207, 212, 210, 208, 206, 205, 211, 209, 203, 194, 197, 202, 200, 198, 196, 195, 201, 199, 193, 184, 187, 192, 190, 188, 186, 185, 191, 189, 183, 221, 227, 226, 225, 224, 223, 222, 124, 171, 157, 143, 129, 127, 119, 117, 123, 122, 121, 120, 125, 126, 118, 172, 182, 181, 180, 179, 177, 175, 178, 173, 176, 174, 158, 170, 169, 168, 167, 163, 161, 164, 159, 162, 166, 165, 160, 144, 156, 155, 154, 153, 149, 147, 150, 145, 148, 152, 151, 146, 130, 142, 141, 140, 139, 135, 133, 136, 131, 134, 138, 137, 132, 128 };
+    private static readonly int[] TrainingOrder = { 10, 11, 222, 221, 173, 174, 230, 237, 2, 3, 6, 7, 74, 75, 78, 79, 82, 83, 215, 206, 207, 212, 211, 210, 220, 219, 218, 217, 0, 14, 15, 24, 25, 28, 29, 56, 57, 60, 61, 64, 65, 84, 85, 88, 89, 97, 98, 205, 238, 242, 246, 185, 241, 240, 239, 196, 197, 202, 201, 200, 178, 179, 216, 182, 1, 30, 31, 38, 39, 42, 43, 46, 47, 66, 67, 70, 71, 165, 166, 169, 170, 233, 232, 231, 195, 214, 209, 213, 208, 186, 187, 192, 191, 190, 193, 188, 16, 17, 20, 21, 48, 49, 52, 53, 100, 101, 104, 105, 108, 109, 117, 118, 120, 121, 124, 125, 128, 129, 137, 138, 140, 141, 144, 145, 148, 149, 157, 158, 275, 279, 283, 286, 285, 278, 277, 276, 262, 266, 270, 273, 272, 265, 264, 263, 249, 253, 257, 260, 259, 252, 251, 250, 204, 199, 203, 198, 184, 181, 183, 180, 99, 161, 228, 224, 34, 35, 194, 189, 119, 139, 159, 160, 162, 171, 172, 229, 236, 227, 234, 225, 226, 288, 152, 282, 132, 269, 112, 256, 76, 77, 80, 81, 92, 95, 96, 115, 116, 135, 136, 155, 156, 287, 281, 274, 268, 261, 255, 248, 244, 245, 163, 235, 58, 59, 62, 63, 4, 5, 8, 9, 12, 13, 18, 19, 22, 23, 26, 27, 32, 33, 36, 37, 40, 41, 44, 45, 50, 51, 54, 55, 68, 69, 72, 73, 86, 87, 90, 91, 93, 94, 102, 103, 106, 107, 110, 111, 113, 114, 122, 123, 126, 127, 130, 131, 133, 134, 142, 143, 146, 147, 150, 151, 153, 154, 164, 167, 168, 175, 176, 177, 223, 284, 280, 271, 267, 258, 254, 247, 243 };
 
     private Tensor[] head_concat_inputs = new Tensor[4];
     private Tensor[] head_concat_inputGrads = new Tensor[4];
@@ -1557,7 +1555,7 @@ public sealed partial class SanetTinySe : INetwork
         int Wc8 = (W + 7) / 8; // ⌈W/8⌉
         if (Hc2 < 1 || Wc2 < 1 || Hc4 < 1 || Wc4 < 1 || Hc8 < 1 || Wc8 < 1)
             throw new ArgumentException($"sanet-tiny-se: input {height}×{width} is too small: a feature map would have no pixels");
-        var arena = new ArenaBinder(291);
+        var arena = new ArenaBinder(289);
         Bind(arena, N, H, W); // measures every buffer
         if (training)
             arena.Place(Device.Accelerator, ref _arena, TrainingFirst, TrainingLast, TrainingOrder);
@@ -1753,121 +1751,119 @@ public sealed partial class SanetTinySe : INetwork
         this.head_mask_up = arena.Tensor(173, N, 6, H, W);
         this.head_dense_up = arena.Tensor(174, N, 6, H, W);
         this.loss_mask = arena.View(175, 1);
-        this.loss_mask_sums = arena.View(176, 2);
-        this.loss_cat = arena.View(177, 1);
-        this.loss_dense = arena.View(178, 1);
-        this.loss_dense_sums = arena.View(179, 2);
-        this.d_backbone_layer1_0_add = arena.Tensor(180, N, 32, Hc4, Wc4);
-        this.d_backbone_layer1_0_bn3 = arena.Tensor(181, N, 32, Hc4, Wc4);
-        this.d_backbone_layer1_0_conv1 = arena.Tensor(182, N, 8, Hc4, Wc4);
-        this.d_backbone_layer1_0_conv2 = arena.Tensor(183, N, 8, Hc4, Wc4);
-        this.d_backbone_layer1_0_conv3 = arena.Tensor(184, N, 32, Hc4, Wc4);
-        this.d_backbone_layer1_0_relu1 = arena.Tensor(185, N, 8, Hc4, Wc4);
-        this.d_backbone_layer1_0_relu2 = arena.Tensor(186, N, 8, Hc4, Wc4);
-        this.d_backbone_layer1_0_relu3 = arena.Tensor(187, N, 32, Hc4, Wc4);
-        this.d_backbone_layer2_0_add = arena.Tensor(188, N, 64, Hc8, Wc8);
-        this.d_backbone_layer2_0_bn3 = arena.Tensor(189, N, 64, Hc8, Wc8);
-        this.d_backbone_layer2_0_conv1 = arena.Tensor(190, N, 16, Hc4, Wc4);
-        this.d_backbone_layer2_0_conv2 = arena.Tensor(191, N, 16, Hc8, Wc8);
-        this.d_backbone_layer2_0_conv3 = arena.Tensor(192, N, 64, Hc8, Wc8);
-        this.d_backbone_layer2_0_downsample_0 = arena.Tensor(193, N, 64, Hc8, Wc8);
-        this.d_backbone_layer2_0_downsample_1 = arena.Tensor(194, N, 64, Hc8, Wc8);
-        this.d_backbone_layer2_0_relu1 = arena.Tensor(195, N, 16, Hc4, Wc4);
-        this.d_backbone_layer2_0_relu2 = arena.Tensor(196, N, 16, Hc8, Wc8);
-        this.d_backbone_layer2_0_relu3 = arena.Tensor(197, N, 64, Hc8, Wc8);
-        this.d_backbone_layer3_0_add = arena.Tensor(198, N, 128, Hc8, Wc8);
-        this.d_backbone_layer3_0_bn3 = arena.Tensor(199, N, 128, Hc8, Wc8);
-        this.d_backbone_layer3_0_conv1 = arena.Tensor(200, N, 32, Hc8, Wc8);
-        this.d_backbone_layer3_0_conv2 = arena.Tensor(201, N, 32, Hc8, Wc8);
-        this.d_backbone_layer3_0_conv3 = arena.Tensor(202, N, 128, Hc8, Wc8);
-        this.d_backbone_layer3_0_downsample_0 = arena.Tensor(203, N, 128, Hc8, Wc8);
-        this.d_backbone_layer3_0_downsample_1 = arena.Tensor(204, N, 128, Hc8, Wc8);
-        this.d_backbone_layer3_0_relu1 = arena.Tensor(205, N, 32, Hc8, Wc8);
-        this.d_backbone_layer3_0_relu2 = arena.Tensor(206, N, 32, Hc8, Wc8);
-        this.d_backbone_layer3_0_relu3 = arena.Tensor(207, N, 128, Hc8, Wc8);
-        this.d_backbone_layer4_0_add = arena.Tensor(208, N, 256, Hc8, Wc8);
-        this.d_backbone_layer4_0_bn3 = arena.Tensor(209, N, 256, Hc8, Wc8);
-        this.d_backbone_layer4_0_conv1 = arena.Tensor(210, N, 64, Hc8, Wc8);
-        this.d_backbone_layer4_0_conv2 = arena.Tensor(211, N, 64, Hc8, Wc8);
-        this.d_backbone_layer4_0_conv3 = arena.Tensor(212, N, 256, Hc8, Wc8);
-        this.d_backbone_layer4_0_downsample_0 = arena.Tensor(213, N, 256, Hc8, Wc8);
-        this.d_backbone_layer4_0_downsample_1 = arena.Tensor(214, N, 256, Hc8, Wc8);
-        this.d_backbone_layer4_0_relu1 = arena.Tensor(215, N, 64, Hc8, Wc8);
-        this.d_backbone_layer4_0_relu2 = arena.Tensor(216, N, 64, Hc8, Wc8);
-        this.d_backbone_layer4_0_relu3 = arena.Tensor(217, N, 256, Hc8, Wc8);
-        this.d_backbone_maxpool = arena.Tensor(218, N, 32, Hc4, Wc4);
-        this.d_backbone_stem_0 = arena.Tensor(219, N, 16, Hc2, Wc2);
-        this.d_backbone_stem_2 = arena.Tensor(220, N, 16, Hc2, Wc2);
-        this.d_backbone_stem_3 = arena.Tensor(221, N, 16, Hc2, Wc2);
-        this.d_backbone_stem_5 = arena.Tensor(222, N, 16, Hc2, Wc2);
-        this.d_backbone_stem_6 = arena.Tensor(223, N, 32, Hc2, Wc2);
-        this.d_backbone_stem_8 = arena.Tensor(224, N, 32, Hc2, Wc2);
-        this.d_head_cat_fc = arena.Tensor(225, N, 6, 1, 1);
-        this.d_head_cls1 = arena.Tensor(226, N, 6, Hc4, Wc4);
-        this.d_head_cls2 = arena.Tensor(227, N, 6, Hc8, Wc8);
-        this.d_head_cls3 = arena.Tensor(228, N, 6, Hc8, Wc8);
-        this.d_head_cls4 = arena.Tensor(229, N, 6, Hc8, Wc8);
-        this.d_head_concat = arena.Tensor(230, N, 24, Hc8, Wc8);
-        this.d_head_dense = arena.Tensor(231, N, 6, Hc8, Wc8);
-        this.d_head_dense_up = arena.Tensor(232, N, 6, H, W);
-        this.d_head_fcn_0 = arena.Tensor(233, N, 64, Hc8, Wc8);
-        this.d_head_fcn_2 = arena.Tensor(234, N, 64, Hc8, Wc8);
-        this.d_head_fcn_3 = arena.Tensor(235, N, 64, Hc8, Wc8);
-        this.d_head_fcn_4 = arena.Tensor(236, N, 6, Hc8, Wc8);
-        this.d_head_gap = arena.Tensor(237, N, 24, 1, 1);
-        this.d_head_mask_conv = arena.Tensor(238, N, 6, Hc8, Wc8);
-        this.d_head_mask_up = arena.Tensor(239, N, 6, H, W);
-        this.d_head_se1_add = arena.Tensor(240, N, 32, Hc4, Wc4);
-        this.d_head_se1_conv_res_0 = arena.Tensor(241, N, 32, Hc4, Wc4);
-        this.d_head_se1_conv_res_2 = arena.Tensor(242, N, 32, Hc4, Wc4);
-        this.d_head_se1_conv_res_3 = arena.Tensor(243, N, 32, Hc4, Wc4);
-        this.d_head_se1_conv_res_5 = arena.Tensor(244, N, 32, Hc4, Wc4);
-        this.d_head_se1_fc1 = arena.Tensor(245, N, 2, 1, 1);
-        this.d_head_se1_fc2 = arena.Tensor(246, N, 32, 1, 1);
-        this.d_head_se1_gap = arena.Tensor(247, N, 32, 1, 1);
-        this.d_head_se1_mul = arena.Tensor(248, N, 32, Hc4, Wc4);
-        this.d_head_se1_relu = arena.Tensor(249, N, 2, 1, 1);
-        this.d_head_se1_sigmoid = arena.Tensor(250, N, 32, 1, 1);
-        this.d_head_se2_add = arena.Tensor(251, N, 32, Hc8, Wc8);
-        this.d_head_se2_conv_res_0 = arena.Tensor(252, N, 32, Hc8, Wc8);
-        this.d_head_se2_conv_res_2 = arena.Tensor(253, N, 32, Hc8, Wc8);
-        this.d_head_se2_conv_res_3 = arena.Tensor(254, N, 32, Hc8, Wc8);
-        this.d_head_se2_conv_res_5 = arena.Tensor(255, N, 32, Hc8, Wc8);
-        this.d_head_se2_fc1 = arena.Tensor(256, N, 2, 1, 1);
-        this.d_head_se2_fc2 = arena.Tensor(257, N, 32, 1, 1);
-        this.d_head_se2_gap = arena.Tensor(258, N, 64, 1, 1);
-        this.d_head_se2_mul = arena.Tensor(259, N, 32, Hc8, Wc8);
-        this.d_head_se2_relu = arena.Tensor(260, N, 2, 1, 1);
-        this.d_head_se2_shortcut_0 = arena.Tensor(261, N, 32, Hc8, Wc8);
-        this.d_head_se2_shortcut_1 = arena.Tensor(262, N, 32, Hc8, Wc8);
-        this.d_head_se2_sigmoid = arena.Tensor(263, N, 32, 1, 1);
-        this.d_head_se3_add = arena.Tensor(264, N, 32, Hc8, Wc8);
-        this.d_head_se3_conv_res_0 = arena.Tensor(265, N, 32, Hc8, Wc8);
-        this.d_head_se3_conv_res_2 = arena.Tensor(266, N, 32, Hc8, Wc8);
-        this.d_head_se3_conv_res_3 = arena.Tensor(267, N, 32, Hc8, Wc8);
-        this.d_head_se3_conv_res_5 = arena.Tensor(268, N, 32, Hc8, Wc8);
-        this.d_head_se3_fc1 = arena.Tensor(269, N, 2, 1, 1);
-        this.d_head_se3_fc2 = arena.Tensor(270, N, 32, 1, 1);
-        this.d_head_se3_gap = arena.Tensor(271, N, 128, 1, 1);
-        this.d_head_se3_mul = arena.Tensor(272, N, 32, Hc8, Wc8);
-        this.d_head_se3_relu = arena.Tensor(273, N, 2, 1, 1);
-        this.d_head_se3_shortcut_0 = arena.Tensor(274, N, 32, Hc8, Wc8);
-        this.d_head_se3_shortcut_1 = arena.Tensor(275, N, 32, Hc8, Wc8);
-        this.d_head_se3_sigmoid = arena.Tensor(276, N, 32, 1, 1);
-        this.d_head_se4_add = arena.Tensor(277, N, 32, Hc8, Wc8);
-        this.d_head_se4_conv_res_0 = arena.Tensor(278, N, 32, Hc8, Wc8);
-        this.d_head_se4_conv_res_2 = arena.Tensor(279, N, 32, Hc8, Wc8);
-        this.d_head_se4_conv_res_3 = arena.Tensor(280, N, 32, Hc8, Wc8);
-        this.d_head_se4_conv_res_5 = arena.Tensor(281, N, 32, Hc8, Wc8);
-        this.d_head_se4_fc1 = arena.Tensor(282, N, 2, 1, 1);
-        this.d_head_se4_fc2 = arena.Tensor(283, N, 32, 1, 1);
-        this.d_head_se4_gap = arena.Tensor(284, N, 256, 1, 1);
-        this.d_head_se4_mul = arena.Tensor(285, N, 32, Hc8, Wc8);
-        this.d_head_se4_relu = arena.Tensor(286, N, 2, 1, 1);
-        this.d_head_se4_shortcut_0 = arena.Tensor(287, N, 32, Hc8, Wc8);
-        this.d_head_se4_shortcut_1 = arena.Tensor(288, N, 32, Hc8, Wc8);
-        this.d_head_se4_sigmoid = arena.Tensor(289, N, 32, 1, 1);
-        this.d_head_up1 = arena.Tensor(290, N, 6, Hc8, Wc8);
+        this.loss_cat = arena.View(176, 1);
+        this.loss_dense = arena.View(177, 1);
+        this.d_backbone_layer1_0_add = arena.Tensor(178, N, 32, Hc4, Wc4);
+        this.d_backbone_layer1_0_bn3 = arena.Tensor(179, N, 32, Hc4, Wc4);
+        this.d_backbone_layer1_0_conv1 = arena.Tensor(180, N, 8, Hc4, Wc4);
+        this.d_backbone_layer1_0_conv2 = arena.Tensor(181, N, 8, Hc4, Wc4);
+        this.d_backbone_layer1_0_conv3 = arena.Tensor(182, N, 32, Hc4, Wc4);
+        this.d_backbone_layer1_0_relu1 = arena.Tensor(183, N, 8, Hc4, Wc4);
+        this.d_backbone_layer1_0_relu2 = arena.Tensor(184, N, 8, Hc4, Wc4);
+        this.d_backbone_layer1_0_relu3 = arena.Tensor(185, N, 32, Hc4, Wc4);
+        this.d_backbone_layer2_0_add = arena.Tensor(186, N, 64, Hc8, Wc8);
+        this.d_backbone_layer2_0_bn3 = arena.Tensor(187, N, 64, Hc8, Wc8);
+        this.d_backbone_layer2_0_conv1 = arena.Tensor(188, N, 16, Hc4, Wc4);
+        this.d_backbone_layer2_0_conv2 = arena.Tensor(189, N, 16, Hc8, Wc8);
+        this.d_backbone_layer2_0_conv3 = arena.Tensor(190, N, 64, Hc8, Wc8);
+        this.d_backbone_layer2_0_downsample_0 = arena.Tensor(191, N, 64, Hc8, Wc8);
+        this.d_backbone_layer2_0_downsample_1 = arena.Tensor(192, N, 64, Hc8, Wc8);
+        this.d_backbone_layer2_0_relu1 = arena.Tensor(193, N, 16, Hc4, Wc4);
+        this.d_backbone_layer2_0_relu2 = arena.Tensor(194, N, 16, Hc8, Wc8);
+        this.d_backbone_layer2_0_relu3 = arena.Tensor(195, N, 64, Hc8, Wc8);
+        this.d_backbone_layer3_0_add = arena.Tensor(196, N, 128, Hc8, Wc8);
+        this.d_backbone_layer3_0_bn3 = arena.Tensor(197, N, 128, Hc8, Wc8);
+        this.d_backbone_layer3_0_conv1 = arena.Tensor(198, N, 32, Hc8, Wc8);
+        this.d_backbone_layer3_0_conv2 = arena.Tensor(199, N, 32, Hc8, Wc8);
+        this.d_backbone_layer3_0_conv3 = arena.Tensor(200, N, 128, Hc8, Wc8);
+        this.d_backbone_layer3_0_downsample_0 = arena.Tensor(201, N, 128, Hc8, Wc8);
+        this.d_backbone_layer3_0_downsample_1 = arena.Tensor(202, N, 128, Hc8, Wc8);
+        this.d_backbone_layer3_0_relu1 = arena.Tensor(203, N, 32, Hc8, Wc8);
+        this.d_backbone_layer3_0_relu2 = arena.Tensor(204, N, 32, Hc8, Wc8);
+        this.d_backbone_layer3_0_relu3 = arena.Tensor(205, N, 128, Hc8, Wc8);
+        this.d_backbone_layer4_0_add = arena.Tensor(206, N, 256, Hc8, Wc8);
+        this.d_backbone_layer4_0_bn3 = arena.Tensor(207, N, 256, Hc8, Wc8);
+        this.d_backbone_layer4_0_conv1 = arena.Tensor(208, N, 64, Hc8, Wc8);
+        this.d_backbone_layer4_0_conv2 = arena.Tensor(209, N, 64, Hc8, Wc8);
+        this.d_backbone_layer4_0_conv3 = arena.Tensor(210, N, 256, Hc8, Wc8);
+        this.d_backbone_layer4_0_downsample_0 = arena.Tensor(211, N, 256, Hc8, Wc8);
+        this.d_backbone_layer4_0_downsample_1 = arena.Tensor(212, N, 256, Hc8, Wc8);
+        this.d_backbone_layer4_0_relu1 = arena.Tensor(213, N, 64, Hc8, Wc8);
+        this.d_backbone_layer4_0_relu2 = arena.Tensor(214, N, 64, Hc8, Wc8);
+        this.d_backbone_layer4_0_relu3 = arena.Tensor(215, N, 256, Hc8, Wc8);
+        this.d_backbone_maxpool = arena.Tensor(216, N, 32, Hc4, Wc4);
+        this.d_backbone_stem_0 = arena.Tensor(217, N, 16, Hc2, Wc2);
+        this.d_backbone_stem_2 = arena.Tensor(218, N, 16, Hc2, Wc2);
+        this.d_backbone_stem_3 = arena.Tensor(219, N, 16, Hc2, Wc2);
+        this.d_backbone_stem_5 = arena.Tensor(220, N, 16, Hc2, Wc2);
+        this.d_backbone_stem_6 = arena.Tensor(221, N, 32, Hc2, Wc2);
+        this.d_backbone_stem_8 = arena.Tensor(222, N, 32, Hc2, Wc2);
+        this.d_head_cat_fc = arena.Tensor(223, N, 6, 1, 1);
+        this.d_head_cls1 = arena.Tensor(224, N, 6, Hc4, Wc4);
+        this.d_head_cls2 = arena.Tensor(225, N, 6, Hc8, Wc8);
+        this.d_head_cls3 = arena.Tensor(226, N, 6, Hc8, Wc8);
+        this.d_head_cls4 = arena.Tensor(227, N, 6, Hc8, Wc8);
+        this.d_head_concat = arena.Tensor(228, N, 24, Hc8, Wc8);
+        this.d_head_dense = arena.Tensor(229, N, 6, Hc8, Wc8);
+        this.d_head_dense_up = arena.Tensor(230, N, 6, H, W);
+        this.d_head_fcn_0 = arena.Tensor(231, N, 64, Hc8, Wc8);
+        this.d_head_fcn_2 = arena.Tensor(232, N, 64, Hc8, Wc8);
+        this.d_head_fcn_3 = arena.Tensor(233, N, 64, Hc8, Wc8);
+        this.d_head_fcn_4 = arena.Tensor(234, N, 6, Hc8, Wc8);
+        this.d_head_gap = arena.Tensor(235, N, 24, 1, 1);
+        this.d_head_mask_conv = arena.Tensor(236, N, 6, Hc8, Wc8);
+        this.d_head_mask_up = arena.Tensor(237, N, 6, H, W);
+        this.d_head_se1_add = arena.Tensor(238, N, 32, Hc4, Wc4);
+        this.d_head_se1_conv_res_0 = arena.Tensor(239, N, 32, Hc4, Wc4);
+        this.d_head_se1_conv_res_2 = arena.Tensor(240, N, 32, Hc4, Wc4);
+        this.d_head_se1_conv_res_3 = arena.Tensor(241, N, 32, Hc4, Wc4);
+        this.d_head_se1_conv_res_5 = arena.Tensor(242, N, 32, Hc4, Wc4);
+        this.d_head_se1_fc1 = arena.Tensor(243, N, 2, 1, 1);
+        this.d_head_se1_fc2 = arena.Tensor(244, N, 32, 1, 1);
+        this.d_head_se1_gap = arena.Tensor(245, N, 32, 1, 1);
+        this.d_head_se1_mul = arena.Tensor(246, N, 32, Hc4, Wc4);
+        this.d_head_se1_relu = arena.Tensor(247, N, 2, 1, 1);
+        this.d_head_se1_sigmoid = arena.Tensor(248, N, 32, 1, 1);
+        this.d_head_se2_add = arena.Tensor(249, N, 32, Hc8, Wc8);
+        this.d_head_se2_conv_res_0 = arena.Tensor(250, N, 32, Hc8, Wc8);
+        this.d_head_se2_conv_res_2 = arena.Tensor(251, N, 32, Hc8, Wc8);
+        this.d_head_se2_conv_res_3 = arena.Tensor(252, N, 32, Hc8, Wc8);
+        this.d_head_se2_conv_res_5 = arena.Tensor(253, N, 32, Hc8, Wc8);
+        this.d_head_se2_fc1 = arena.Tensor(254, N, 2, 1, 1);
+        this.d_head_se2_fc2 = arena.Tensor(255, N, 32, 1, 1);
+        this.d_head_se2_gap = arena.Tensor(256, N, 64, 1, 1);
+        this.d_head_se2_mul = arena.Tensor(257, N, 32, Hc8, Wc8);
+        this.d_head_se2_relu = arena.Tensor(258, N, 2, 1, 1);
+        this.d_head_se2_shortcut_0 = arena.Tensor(259, N, 32, Hc8, Wc8);
+        this.d_head_se2_shortcut_1 = arena.Tensor(260, N, 32, Hc8, Wc8);
+        this.d_head_se2_sigmoid = arena.Tensor(261, N, 32, 1, 1);
+        this.d_head_se3_add = arena.Tensor(262, N, 32, Hc8, Wc8);
+        this.d_head_se3_conv_res_0 = arena.Tensor(263, N, 32, Hc8, Wc8);
+        this.d_head_se3_conv_res_2 = arena.Tensor(264, N, 32, Hc8, Wc8);
+        this.d_head_se3_conv_res_3 = arena.Tensor(265, N, 32, Hc8, Wc8);
+        this.d_head_se3_conv_res_5 = arena.Tensor(266, N, 32, Hc8, Wc8);
+        this.d_head_se3_fc1 = arena.Tensor(267, N, 2, 1, 1);
+        this.d_head_se3_fc2 = arena.Tensor(268, N, 32, 1, 1);
+        this.d_head_se3_gap = arena.Tensor(269, N, 128, 1, 1);
+        this.d_head_se3_mul = arena.Tensor(270, N, 32, Hc8, Wc8);
+        this.d_head_se3_relu = arena.Tensor(271, N, 2, 1, 1);
+        this.d_head_se3_shortcut_0 = arena.Tensor(272, N, 32, Hc8, Wc8);
+        this.d_head_se3_shortcut_1 = arena.Tensor(273, N, 32, Hc8, Wc8);
+        this.d_head_se3_sigmoid = arena.Tensor(274, N, 32, 1, 1);
+        this.d_head_se4_add = arena.Tensor(275, N, 32, Hc8, Wc8);
+        this.d_head_se4_conv_res_0 = arena.Tensor(276, N, 32, Hc8, Wc8);
+        this.d_head_se4_conv_res_2 = arena.Tensor(277, N, 32, Hc8, Wc8);
+        this.d_head_se4_conv_res_3 = arena.Tensor(278, N, 32, Hc8, Wc8);
+        this.d_head_se4_conv_res_5 = arena.Tensor(279, N, 32, Hc8, Wc8);
+        this.d_head_se4_fc1 = arena.Tensor(280, N, 2, 1, 1);
+        this.d_head_se4_fc2 = arena.Tensor(281, N, 32, 1, 1);
+        this.d_head_se4_gap = arena.Tensor(282, N, 256, 1, 1);
+        this.d_head_se4_mul = arena.Tensor(283, N, 32, Hc8, Wc8);
+        this.d_head_se4_relu = arena.Tensor(284, N, 2, 1, 1);
+        this.d_head_se4_shortcut_0 = arena.Tensor(285, N, 32, Hc8, Wc8);
+        this.d_head_se4_shortcut_1 = arena.Tensor(286, N, 32, Hc8, Wc8);
+        this.d_head_se4_sigmoid = arena.Tensor(287, N, 32, 1, 1);
+        this.d_head_up1 = arena.Tensor(288, N, 6, Hc8, Wc8);
         head_concat_inputs[0] = head_up1;
         head_concat_inputGrads[0] = d_head_up1;
         head_concat_inputs[1] = head_cls2;
@@ -2351,7 +2347,7 @@ public sealed partial class SanetTinySe : INetwork
     private void ForwardLossMask(bool training)
     {
         // loss.mask: softmax_cross_entropy(head.mask_up, label) -> ()
-        SoftmaxCrossEntropyForwardK6(head_mask_up, _labels, ignoreIndex: 255, loss_mask_sums, loss_mask);
+        Losses.SoftmaxCrossEntropy(Device, head_mask_up, _labels, ignoreIndex: 255, loss_mask);
     }
 
     private void ForwardLossCat(bool training)
@@ -2363,7 +2359,7 @@ public sealed partial class SanetTinySe : INetwork
     private void ForwardLossDense(bool training)
     {
         // loss.dense: softmax_cross_entropy(head.dense_up, label) -> ()
-        SoftmaxCrossEntropyForwardK6(head_dense_up, _labels, ignoreIndex: 255, loss_dense_sums, loss_dense);
+        Losses.SoftmaxCrossEntropy(Device, head_dense_up, _labels, ignoreIndex: 255, loss_dense);
     }
 
     /// <summary>Gradients of the weighted total loss into every weight's Grad (written, not added).</summary>
@@ -2402,7 +2398,7 @@ public sealed partial class SanetTinySe : INetwork
     private void BackwardLossDense()
     {
         // loss.dense: softmax_cross_entropy(head.dense_up, label); d(head.dense_up) =
-        SoftmaxCrossEntropyBackwardK6(head_dense_up, _labels, ignoreIndex: 255, loss_dense_sums, weight: 0.8f, d_head_dense_up, accumulate: false);
+        Losses.SoftmaxCrossEntropyBackward(Device, head_dense_up, _labels, ignoreIndex: 255, weight: 0.8f, d_head_dense_up, accumulate: false);
     }
 
     private void BackwardLossCat()
@@ -2414,7 +2410,7 @@ public sealed partial class SanetTinySe : INetwork
     private void BackwardLossMask()
     {
         // loss.mask: softmax_cross_entropy(head.mask_up, label); d(head.mask_up) =
-        SoftmaxCrossEntropyBackwardK6(head_mask_up, _labels, ignoreIndex: 255, loss_mask_sums, weight: 1.0f, d_head_mask_up, accumulate: false);
+        Losses.SoftmaxCrossEntropyBackward(Device, head_mask_up, _labels, ignoreIndex: 255, weight: 1.0f, d_head_mask_up, accumulate: false);
     }
 
     private void BackwardHeadDenseUp()
@@ -2837,7 +2833,7 @@ public sealed partial class SanetTinySe : INetwork
     private void BackwardBackboneMaxpool()
     {
         // backbone.maxpool: maxpool 3x3 s2 p1; d(backbone.stem.8) =
-        Pooling.MaxBackward(Device, d_backbone_maxpool, backbone_maxpool_argmax, d_backbone_stem_8, accumulate: false);
+        Pooling.MaxBackward(Device, d_backbone_maxpool, backbone_maxpool_argmax, d_backbone_stem_8, new PoolGeometry(3, 3, 2, 2, 1, 1), accumulate: false);
     }
 
     private void BackwardBackboneStem()
@@ -2861,108 +2857,6 @@ public sealed partial class SanetTinySe : INetwork
 
         // backbone.stem.0: conv 3x3 s2 p1, 3->16
         Conv2d.BackwardParams(Device, image, d_backbone_stem_0, backbone_stem_0_weight.Grad!.View, default, new ConvGeometry(3, 3, 2, 2, 1, 1, 1, 1, 1));
-    }
-
-    // Kernels specialised for this spec. Grid-stride: thread i handles items i, i + threads, i + 2·threads, …
-
-        /// <summary>
-    /// Softmax cross-entropy with K = 6 classes, per pixel: sums[0] += log Σ_k exp(z_k) − z_label, sums[1] += 1
-    /// over pixels whose label is not ignored (a label outside 0..K−1 makes the loss NaN, as in the runtime's op). One atomic add per thread.
-    /// </summary>
-    private static void SoftmaxCrossEntropyK6Kernel(Index1D index, ArrayView<float> logits, ArrayView<int> labels, ArrayView<float> sums, int spatial, int ignoreIndex, int threads)
-    {
-        const int K = 6;
-        float loss = 0f, valid = 0f;
-        for (long p = index; p < labels.Length; p += threads)
-        {
-            int label = labels[p];
-            if (label == ignoreIndex)
-                continue;
-            if (label < 0 || label >= K)
-            {
-                loss = float.NaN; // a label that is neither a class nor ignored: visible, never dropped
-                valid += 1f;
-                continue;
-            }
-
-            long first = p / spatial * K * spatial + p % spatial;
-            float max = logits[first];
-            for (int k = 1; k < K; k++)
-                max = XMath.Max(max, logits[first + k * spatial]);
-            float sum = 0f;
-            for (int k = 0; k < K; k++)
-                sum += XMath.Exp(logits[first + k * spatial] - max);
-            loss += max + XMath.Log(sum) - logits[first + label * spatial];
-            valid += 1f;
-        }
-
-        Atomic.Add(ref sums[0], loss);
-        Atomic.Add(ref sums[1], valid);
-    }
-
-    /// <summary>loss = sums[0] / sums[1], 0 when every pixel is ignored.</summary>
-    private static void SoftmaxCrossEntropyK6MeanKernel(Index1D index, ArrayView<float> sums, ArrayView<float> loss)
-    {
-        loss[0] = sums[1] > 0f ? sums[0] / sums[1] : 0f;
-    }
-
-    private void SoftmaxCrossEntropyForwardK6(Tensor logits, LabelMap labels, int ignoreIndex, ArrayView<float> sums, ArrayView<float> loss)
-    {
-        if (logits.C != 6 || logits.N != labels.N || logits.H != labels.H || logits.W != labels.W)
-            throw new ArgumentException($"softmax cross-entropy: logits {logits} must be (N,6,H,W) for labels ({labels.N},{labels.H},{labels.W})");
-        if (Device.HostCode)
-        {
-            Losses.SoftmaxCrossEntropy(Device, logits, labels, ignoreIndex, loss); // vectorised host code; the kernel is for GPUs
-            return;
-        }
-
-        var kernel = Device.Kernel("SanetTinySe.SoftmaxCrossEntropyK6", SoftmaxCrossEntropyK6Kernel);
-        var mean = Device.Kernel("SanetTinySe.SoftmaxCrossEntropyK6Mean", SoftmaxCrossEntropyK6MeanKernel);
-        Elementwise.Fill(Device, sums, 0f);
-        int threads = Device.GridStrideThreads(labels.Length);
-        kernel(threads, logits.View, labels.View, sums, logits.Spatial, ignoreIndex, threads);
-        mean(1, sums, loss);
-    }
-
-    /// <summary>dlogits (=|+=) weight / valid · (softmax(z) − onehot(label)) per pixel; 0 at ignored pixels.</summary>
-    private static void SoftmaxCrossEntropyK6BackwardKernel(Index1D index, ArrayView<float> logits, ArrayView<int> labels, ArrayView<float> sums, ArrayView<float> dlogits, int spatial, int ignoreIndex, float weight, int accumulate, int threads)
-    {
-        const int K = 6;
-        float scale = sums[1] > 0f ? weight / sums[1] : 0f;
-        for (long p = index; p < labels.Length; p += threads)
-        {
-            int label = labels[p];
-            bool ignored = label == ignoreIndex;
-            float bad = label < 0 || label >= K ? float.NaN : 0f;
-            long first = p / spatial * K * spatial + p % spatial;
-            float max = logits[first];
-            for (int k = 1; k < K; k++)
-                max = XMath.Max(max, logits[first + k * spatial]);
-            float sum = 0f;
-            for (int k = 0; k < K; k++)
-                sum += XMath.Exp(logits[first + k * spatial] - max);
-            for (int k = 0; k < K; k++)
-            {
-                long i = first + k * spatial;
-                float g = ignored ? 0f : scale * (XMath.Exp(logits[i] - max) / sum - (k == label ? 1f : 0f)) + bad;
-                dlogits[i] = accumulate != 0 ? dlogits[i] + g : g;
-            }
-        }
-    }
-
-    private void SoftmaxCrossEntropyBackwardK6(Tensor logits, LabelMap labels, int ignoreIndex, ArrayView<float> sums, float weight, Tensor dlogits, bool accumulate)
-    {
-        if (dlogits.Length != logits.Length)
-            throw new ArgumentException($"softmax cross-entropy backward: dlogits {dlogits} must match logits {logits}");
-        if (Device.HostCode)
-        {
-            Losses.SoftmaxCrossEntropyBackward(Device, logits, labels, ignoreIndex, weight, dlogits, accumulate);
-            return;
-        }
-
-        var kernel = Device.Kernel("SanetTinySe.SoftmaxCrossEntropyK6Backward", SoftmaxCrossEntropyK6BackwardKernel);
-        int threads = Device.GridStrideThreads(labels.Length);
-        kernel(threads, logits.View, labels.View, sums, dlogits.View, logits.Spatial, ignoreIndex, weight, accumulate ? 1 : 0, threads);
     }
 
 }

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Reflection;
+using System.Text.RegularExpressions;
 using ILGPU;
 using ILGPU.Backends.EntryPoints;
 using ILGPU.Backends.OpenCL;
@@ -47,12 +48,41 @@ public sealed class KernelCompileTests(ITestOutputHelper output) : IDisposable
 
     [Theory]
     [MemberData(nameof(Kernels))]
-    public void CompilesToPtx(string kernel)
+    public void CompilesToPtx(string kernel) => Assert.Contains(".entry", Ptx(Find(kernel)), StringComparison.Ordinal);
+
+    private string Ptx(KernelEntry entry)
     {
-        KernelEntry entry = Find(kernel);
         using var backend = new PTXBackend(context, new CudaCapabilityContext(CudaArchitecture.SM_80), CudaArchitecture.SM_80, CudaInstructionSet.ISA_80, null);
-        var compiled = (PTXCompiledKernel)backend.Compile(Describe(entry), default);
-        Assert.Contains(".entry", compiled.PTXAssembly, StringComparison.Ordinal);
+        return ((PTXCompiledKernel)backend.Compile(Describe(entry), default)).PTXAssembly;
+    }
+
+    /// <summary>
+    /// No 64-bit integer division or remainder: PTX has no such instruction, ptxas expands each into a long
+    /// software sequence (and ILGPU may call a helper for it), per element where it sits in a grid-stride loop.
+    /// Index math divides in 32 bits, the host having checked that the sizes fit.
+    /// </summary>
+    [Theory]
+    [MemberData(nameof(Kernels))]
+    public void PtxHasNo64BitIntegerDivision(string kernel)
+    {
+        string ptx = Ptx(Find(kernel));
+        string[] found = Regex.Matches(ptx, @"\b(div|rem)(\.[a-z]+)*\.[su]64\b").Select(m => m.Value).Distinct().ToArray();
+        Assert.True(found.Length == 0, $"{kernel}: 64-bit integer division in its PTX: {string.Join(", ", found)}");
+        Assert.DoesNotMatch(@"call[^;]*(Div|Rem|div|rem)", ptx);
+    }
+
+    /// <summary>
+    /// No atomics (atom.* / red.*): float atomic adds make the summation order, and so the last bits, depend on
+    /// thread timing. Every kernel writes each output from one thread (gathers, partials summed in a fixed order),
+    /// so GPU runs repeat bit for bit (docs/design/runtime-ops.md). The CPU accelerator may serialise atomics and
+    /// hide that, so the PTX is checked.
+    /// </summary>
+    [Theory]
+    [MemberData(nameof(Kernels))]
+    public void PtxHasNoAtomics(string kernel)
+    {
+        string[] found = Regex.Matches(Ptx(Find(kernel)), @"\b(atom|red)\.[a-z0-9.]+").Select(m => m.Value).Distinct().ToArray();
+        Assert.True(found.Length == 0, $"{kernel}: atomics in its PTX: {string.Join(", ", found)}");
     }
 
     [ClangTheory]

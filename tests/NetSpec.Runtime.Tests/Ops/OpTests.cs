@@ -198,7 +198,7 @@ public abstract class OpTests(DeviceFixture fixture) : OpTestBase(fixture)
                     Tensor x = s.Tensor(xs[0], n, c, h, w), y = s.Tensor(n, c, p, q, float.NaN), dx = s.Tensor(n, c, h, w, pre);
                     ArrayView<int> argmax = s.Ints(new int[n * c * p * q]);
                     Pooling.MaxForward(D, x, y, argmax, g);
-                    Pooling.MaxBackward(D, s.Tensor(dy, n, c, p, q), argmax, dx, acc);
+                    Pooling.MaxBackward(D, s.Tensor(dy, n, c, p, q), argmax, dx, g, acc);
                     return (s.Read(y), [s.Read(dx)]);
                 },
                 g.KernelH * g.KernelW));
@@ -331,7 +331,7 @@ public abstract class OpTests(DeviceFixture fixture) : OpTestBase(fixture)
                     {
                         ArrayView<int> argmax = s.Ints(new int[n * c * p * q]);
                         Pooling.MaxForward(D, xt, y, argmax, g);
-                        Pooling.MaxBackward(D, dy, argmax, dx, accumulate: false);
+                        Pooling.MaxBackward(D, dy, argmax, dx, g, accumulate: false);
                     }
                     else
                     {
@@ -588,6 +588,20 @@ public abstract class OpTests(DeviceFixture fixture) : OpTestBase(fixture)
             _ => i % 3 == 0 ? 4 : ignore,
         }).ToArray();
         RunLoss("BCE presence", Rand(n * k, 181, -3, 3), labels, n, k, h, w, ignore, dense: false);
+    }
+
+    [BackendFact]
+    public void BcePresenceOfAnImageWithAnInvalidLabelIsNaNEvenWhereClassZeroFollows()
+    {
+        // pixel 0 holds a label that is neither a class nor ignored, every later pixel class 0: a grid-stride thread
+        // meets the bad label first and class 0 later, and must not let the later write hide the bad one
+        const int n = 2, k = 3, h = 9, w = 11;
+        int[] labels = Enumerable.Range(0, n * h * w).Select(i => i == 0 ? 7 : 0).ToArray();
+        using var s = new BuffersScope(D);
+        ArrayView<float> loss = s.Filled(1, 0f);
+        var map = new LabelMap(s.Ints(labels), n, h, w);
+        Losses.BceWithLogitsPresence(D, s.Tensor(n, k, 1, 1, 0.5f), map, 255, loss);
+        Assert.True(float.IsNaN(s.Read(loss)[0]), $"loss {s.Read(loss)[0]}: the invalid label vanished");
     }
 
     private void RunLoss(string name, double[] logits, int[] labels, int n, int k, int h, int w, int ignore, bool dense)

@@ -44,6 +44,15 @@ public static class GradientCheck
         (float[] y, float[]?[] grads) = op.Run(inputs, dy, false, Prefill);
         Compare($"{op.Name} forward", y, yRef, op.ReductionLength, 0);
 
+        // the same bits again: every op sums in a fixed order (no atomics; docs/design/runtime-ops.md)
+        (float[] again, float[]?[] gradsAgain) = op.Run(inputs, dy, false, Prefill);
+        SameBits($"{op.Name} forward, second run", y, again);
+        for (int i = 0; i < grads.Length; i++)
+        {
+            if (grads[i] is { } first)
+                SameBits($"{op.Name} d(input {i}), second run", first, gradsAgain[i]!);
+        }
+
         // numeric gradients of Σ dy · f(x)
         double Loss(double[][] xs) => op.Reference(xs).Zip(dy, (a, b) => a * b).Sum();
         var numeric = new double[op.Inputs.Length][];
@@ -79,6 +88,16 @@ public static class GradientCheck
                 double offset = accumulate && op.Grads[i] == GradKind.Input ? Prefill : 0;
                 Compare($"{op.Name} d(input {i}) accumulate={accumulate}", g, numeric[i], op.ReductionLength, offset);
             }
+        }
+    }
+
+    public static void SameBits(string what, float[] first, float[] second)
+    {
+        Assert.Equal(first.Length, second.Length);
+        for (int i = 0; i < first.Length; i++)
+        {
+            if (BitConverter.SingleToInt32Bits(first[i]) != BitConverter.SingleToInt32Bits(second[i]))
+                Assert.Fail($"{what}: [{i}] {first[i]:R} then {second[i]:R}");
         }
     }
 

@@ -67,3 +67,7 @@ public sealed class CudaSgdTests(CudaFixture f) : SgdTests(f), IClassFixture<Cud
 
 [Backend(DeviceKind.OpenCL)]
 public sealed class OpenClSgdTests(OpenClFixture f) : SgdTests(f), IClassFixture<OpenClFixture>;
+
+/// <summary>The SGD kernel (the GPU path) on the CPU accelerator.</summary>
+[Backend(DeviceKind.Cpu)]
+public sealed class CpuKernelSgdTests(CpuKernelFixture f) : SgdTests(f), IClassFixture<CpuKernelFixture>;
