@@ -116,22 +116,22 @@ public sealed class CostModel(GpuSpec gpu)
         switch (e)
         {
             case KernelLaunch k:
-            {
-                double streaming = k.ViewBytes / bandwidth;
-                double perThread = SequentialPerThread(k.Name) ? LineBytes : BytesInFlightPerThread;
-                double inFlight = k.Threads <= 0 ? 0 : k.ViewBytes / (k.Threads * perThread / LoadLatencySeconds);
-                double index = IndexOpsPerElement(k.Name) * (double)k.LargestView / (Gpu.Int32Tops * 1e12);
-                double roofline = Math.Max(streaming, Math.Max(inFlight, index));
-                return new EventCost(0, k.ViewBytes, roofline, Math.Max(roofline, floor));
-            }
+                {
+                    double streaming = k.ViewBytes / bandwidth;
+                    double perThread = SequentialPerThread(k.Name) ? LineBytes : BytesInFlightPerThread;
+                    double inFlight = k.Threads <= 0 ? 0 : k.ViewBytes / (k.Threads * perThread / LoadLatencySeconds);
+                    double index = IndexOpsPerElement(k.Name) * (double)k.LargestView / (Gpu.Int32Tops * 1e12);
+                    double roofline = Math.Max(streaming, Math.Max(inFlight, index));
+                    return new EventCost(0, k.ViewBytes, roofline, Math.Max(roofline, floor));
+                }
 
             case GemmCall g:
-            {
-                double peak = (g.Tf32 ? Gpu.Tf32Tflops : Gpu.Fp32Tflops) * 1e12;
-                double compute = g.Flops == 0 ? 0 : g.Flops / (peak * GemmEfficiency(g.M, g.N, g.K, g.Tf32));
-                double roofline = Math.Max(compute, g.Bytes / bandwidth);
-                return new EventCost(g.Flops, g.Bytes, roofline, Math.Max(roofline, floor));
-            }
+                {
+                    double peak = (g.Tf32 ? Gpu.Tf32Tflops : Gpu.Fp32Tflops) * 1e12;
+                    double compute = g.Flops == 0 ? 0 : g.Flops / (peak * GemmEfficiency(g.M, g.N, g.K, g.Tf32));
+                    double roofline = Math.Max(compute, g.Bytes / bandwidth);
+                    return new EventCost(g.Flops, g.Bytes, roofline, Math.Max(roofline, floor));
+                }
 
             case HostCopy c:
                 return new EventCost(0, 0, 0, (SyncMicroseconds * 1e-6) + (c.Kind == CopyKind.Zero ? c.Bytes / bandwidth : c.Bytes / (PcieGBytesPerSecond * 1e9)));
