@@ -55,6 +55,18 @@ public class ProfileCliTests
         Assert.Equal("", output);
     }
 
+    [Theory]
+    [InlineData("1", "8")] // smaller than sanet-tiny's 1/16 feature map
+    [InlineData("1", "16")] // a batch norm in training over one value per channel
+    public void SizesTheNetworkRejectsAreOneLineAndExitTwo(string batch, string size)
+    {
+        var (code, output, error) = CliRunner.Run("profile", "--spec", Spec("sanet-tiny.yaml"), "--batch", batch, "--size", size);
+        Assert.Equal(2, code);
+        Assert.StartsWith($"error: --batch {batch} --size {size}: ", error);
+        Assert.Single(error.Trim().Split('\n'));
+        Assert.Equal("", output);
+    }
+
     [Fact]
     public void AnArenaTooLargeToReserveIsRefusedBeforeAllocating()
     {
