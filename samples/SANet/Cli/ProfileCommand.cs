@@ -72,10 +72,10 @@ public sealed class ProfileCommand : Command<ProfileSettings>
         device.AllowTf32 = !s.Fp32;
         using INetwork network = NetworkRegistry.Create(spec.Name, spec.ClassName, s.Spec, device);
         Prepare(network, s, training: false);
-        TracedSteps eval = StepTraces.Eval(network, TraceMode.RecordOnly, gpu.ResidentThreads);
+        TracedSteps eval = AtThisSize(s, () => StepTraces.Eval(network, TraceMode.RecordOnly, gpu.ResidentThreads));
         Prepare(network, s, training: true);
         using var sgd = new MomentumSgd(network, 0.9, 1e-4);
-        TracedSteps train = StepTraces.Train(network, sgd, TraceMode.RecordOnly, readLosses: true, gpu.ResidentThreads);
+        TracedSteps train = AtThisSize(s, () => StepTraces.Train(network, sgd, TraceMode.RecordOnly, readLosses: true, gpu.ResidentThreads));
 
         var model = new CostModel(gpu);
         var result = new ProfileResult(spec.Name, s.Batch, s.Size, gpu, !s.Fp32,
@@ -91,11 +91,31 @@ public sealed class ProfileCommand : Command<ProfileSettings>
     {
         try
         {
-            network.Prepare(s.Batch, s.Size, s.Size, training);
+            AtThisSize(s, () => network.Prepare(s.Batch, s.Size, s.Size, training));
         }
         catch (OutOfMemoryException)
         {
             throw new UsageException($"--batch {s.Batch} --size {s.Size}: this machine cannot reserve the {(training ? "training" : "inference")} arena");
+        }
+    }
+
+    // every shape of a traced step follows from --batch and --size: a shape the network or an op rejects
+    // (an input too small for the spec, a batch norm over a single value) is the options' fault
+    private static void AtThisSize(ProfileSettings s, Action run) => AtThisSize(s, () =>
+    {
+        run();
+        return 0;
+    });
+
+    private static T AtThisSize<T>(ProfileSettings s, Func<T> run)
+    {
+        try
+        {
+            return run();
+        }
+        catch (ArgumentException e)
+        {
+            throw new UsageException($"--batch {s.Batch} --size {s.Size}: {e.Message}");
         }
     }
 

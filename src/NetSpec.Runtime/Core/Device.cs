@@ -61,6 +61,13 @@ public sealed class Device : IDisposable
     /// <summary>The GEMM for this device: vectorised host code (CPU), cuBLAS (CUDA), a tiled kernel (OpenCL).</summary>
     public Gemm.IGemm Gemm => Trace is null ? UntracedGemm : tracingGemm ??= new Profiling.TracingGemm(this);
 
+    /// <summary>
+    /// The GEMM an executed trace runs: on the CPU accelerator the host GEMM, even on the kernel path (the trace
+    /// records the BLAS call, not what computes it; the tiled kernel's emulated group barriers would take seconds
+    /// a GEMM); elsewhere the device's own.
+    /// </summary>
+    internal Gemm.IGemm TracedExecutionGemm => Kind == DeviceKind.Cpu ? hostGemm ??= new Gemm.CpuGemm(this) : UntracedGemm;
+
     internal Gemm.IGemm UntracedGemm => HostCode || HostGemm
         ? hostGemm ??= new Gemm.CpuGemm(this)
         : deviceGemm ??= Kind == DeviceKind.Cuda ? new Gemm.CuBlasGemm(this) : new Gemm.TiledGemm(this);
@@ -190,7 +197,8 @@ public sealed class Device : IDisposable
 
     public void Synchronize()
     {
-        Trace?.Add(new Profiling.HostSync());
+        if (Trace is { GemmDepth: 0 } trace)
+            trace.Add(new Profiling.HostSync()); // a sync inside a GEMM call (the host GEMM's) is part of that call
         Accelerator.Synchronize();
     }
 

@@ -116,22 +116,22 @@ public sealed class CostModel(GpuSpec gpu)
         switch (e)
         {
             case KernelLaunch k:
-            {
-                double streaming = k.ViewBytes / bandwidth;
-                double perThread = SequentialPerThread(k.Name) ? LineBytes : BytesInFlightPerThread;
-                double inFlight = k.Threads <= 0 ? 0 : k.ViewBytes / (k.Threads * perThread / LoadLatencySeconds);
-                double index = IndexOpsPerElement(k.Name) * (double)k.LargestView / (Gpu.Int32Tops * 1e12);
-                double roofline = Math.Max(streaming, Math.Max(inFlight, index));
-                return new EventCost(0, k.ViewBytes, roofline, Math.Max(roofline, floor));
-            }
+                {
+                    double streaming = k.ViewBytes / bandwidth;
+                    double perThread = SequentialPerThread(k.Name) ? LineBytes : BytesInFlightPerThread;
+                    double inFlight = k.Threads <= 0 ? 0 : k.ViewBytes / (k.Threads * perThread / LoadLatencySeconds);
+                    double index = IndexOpsPerElement(k.Name) * (double)k.LargestView / (Gpu.Int32Tops * 1e12);
+                    double roofline = Math.Max(streaming, Math.Max(inFlight, index));
+                    return new EventCost(0, k.ViewBytes, roofline, Math.Max(roofline, floor));
+                }
 
             case GemmCall g:
-            {
-                double peak = (g.Tf32 ? Gpu.Tf32Tflops : Gpu.Fp32Tflops) * 1e12;
-                double compute = g.Flops == 0 ? 0 : g.Flops / (peak * GemmEfficiency(g.M, g.N, g.K, g.Tf32));
-                double roofline = Math.Max(compute, g.Bytes / bandwidth);
-                return new EventCost(g.Flops, g.Bytes, roofline, Math.Max(roofline, floor));
-            }
+                {
+                    double peak = (g.Tf32 ? Gpu.Tf32Tflops : Gpu.Fp32Tflops) * 1e12;
+                    double compute = g.Flops == 0 ? 0 : g.Flops / (peak * GemmEfficiency(g.M, g.N, g.K, g.Tf32));
+                    double roofline = Math.Max(compute, g.Bytes / bandwidth);
+                    return new EventCost(g.Flops, g.Bytes, roofline, Math.Max(roofline, floor));
+                }
 
             case HostCopy c:
                 return new EventCost(0, 0, 0, (SyncMicroseconds * 1e-6) + (c.Kind == CopyKind.Zero ? c.Bytes / bandwidth : c.Bytes / (PcieGBytesPerSecond * 1e9)));
@@ -145,17 +145,26 @@ public sealed class CostModel(GpuSpec gpu)
     }
 
     /// <summary>
-    /// 32-bit integer operations per element of a kernel's largest view, for the kernels whose index arithmetic
-    /// outweighs their memory traffic; 0 for the rest. A 32-bit division by a value known only at run time is
-    /// emulated in about 20 instructions (its remainder comes with it). im2col (Ops/Im2Col.cs) divides 5 times
-    /// per column element: 100, and 20 for addresses, bounds and the loop. col2im divides 3 times per input
-    /// element and once per kernel row and per tap, 15 divisions for a 3×3 kernel over its 9 column elements, and
-    /// adds ~10 operations a tap: about 45 per column element.
+    /// Integer operations per element of a kernel's largest view spent on index arithmetic, counted from the
+    /// kernels' code (Ops/*.cs). A division by a value known only at run time has no hardware instruction: a
+    /// 32-bit one is emulated in about 20 instructions, a 64-bit one (a <c>long</c> index) in about 80 (a
+    /// subroutine of 64-bit multiplies); its remainder comes with it; 10 more go to addresses, bounds and the loop.
+    /// im2col: 5 divisions per column element (120). col2im: 3 per input element plus one per kernel row and per
+    /// tap, 15 for a 3×3 kernel over its 9 column elements, ~10 operations a tap (45). Batch-norm partial sums: one
+    /// 32-bit division (30). bn.apply, bn.bwd.input, bias.add, concat.copy: two 64-bit divisions (170). binary and
+    /// mul.bwd.a (BroadcastIndex), bilinear and nearest resizes, avgpool.bwd: three (250); max- and avg-pool
+    /// forward: three per output, a quarter of the input at stride 2 (63). gap.bwd: one 64-bit division (90).
+    /// Other kernels: 0 (plain indices).
     /// </summary>
     public static double IndexOpsPerElement(string kernel) => kernel switch
     {
         "im2col" => 120,
         "col2im" => 45,
+        "bn.stats.partial" or "bn.bwd.partial" => 30,
+        "bn.apply" or "bn.bwd.input" or "bias.add" or "concat.copy" => 170,
+        "binary" or "mul.bwd.a" or "bilinear.fwd" or "bilinear.bwd" or "nearest.fwd" or "nearest.bwd" or "avgpool.bwd" => 250,
+        "maxpool.fwd" or "avgpool.fwd" => 63,
+        "gap.bwd" => 90,
         _ => 0,
     };
 

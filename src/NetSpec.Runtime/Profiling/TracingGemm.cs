@@ -4,19 +4,19 @@ using NetSpec.Runtime.Gemm;
 namespace NetSpec.Runtime.Profiling;
 
 /// <summary>
-/// Records each GEMM (shape, TF32, whether C is read) on the device's trace, then runs it on the device's own
-/// GEMM unless the trace is record-only. Kernels the GEMM launches itself are not recorded separately.
+/// Records each GEMM (shape, TF32, whether C is read) on the device's trace, then runs it unless the trace is
+/// record-only (on the CPU accelerator with the host GEMM: Device.TracedExecutionGemm). Kernels and syncs the
+/// GEMM issues itself are part of the call, not recorded separately.
 /// </summary>
 internal sealed class TracingGemm(Device device) : IGemm
 {
     public void Gemm(bool transA, bool transB, int m, int n, int k, float alpha, ArrayView<float> a, int lda,
         ArrayView<float> b, int ldb, float beta, ArrayView<float> c, int ldc)
     {
-        IGemm inner = device.UntracedGemm;
         StepTrace? trace = device.Trace;
         if (trace is null)
         {
-            inner.Gemm(transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
+            device.UntracedGemm.Gemm(transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
             return;
         }
 
@@ -27,7 +27,7 @@ internal sealed class TracingGemm(Device device) : IGemm
         trace.GemmDepth++;
         try
         {
-            inner.Gemm(transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
+            device.TracedExecutionGemm.Gemm(transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
         }
         finally
         {

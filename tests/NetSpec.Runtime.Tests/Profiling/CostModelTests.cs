@@ -54,12 +54,12 @@ public sealed class CostModelTests
     [Fact]
     public void AnElementwiseKernelIsBoundByBandwidthOrItsThreadsInFlight()
     {
-        // 12 MB through 132·2048 threads of 4 B each over 700 ns: 1.545 TB/s, below 0.9 × 3.35 TB/s
-        var big = new KernelLaunch("binary", 132 * 2048, 12_000_000, 1_000_000);
+        // relu (plain indices): 12 MB through 132·2048 threads of 4 B each over 700 ns: 1.545 TB/s, below 0.9 × 3.35 TB/s
+        var big = new KernelLaunch("relu.fwd", 132 * 2048, 12_000_000, 1_000_000);
         AssertClose(12e6 / (132 * 2048 * 4 / 700e-9), H100.Cost(big).Seconds);
 
         // 120 MB with threads to spare: bandwidth-bound (40 µs)
-        var wide = new KernelLaunch("binary", 1L << 30, 120_000_000, 10_000_000);
+        var wide = new KernelLaunch("relu.fwd", 1L << 30, 120_000_000, 10_000_000);
         AssertClose(120e6 / Bandwidth, H100.Cost(wide).Seconds);
 
         // 12 kB: far below a launch, which costs 4 µs
@@ -74,6 +74,16 @@ public sealed class CostModelTests
         // one image of the conv above: 576 × 14400 column elements × 120 integer operations at 132 · 64 · 1.98 G/s
         var k = new KernelLaunch("im2col", 132 * 2048, 4L * ((64 * 14400) + (576 * 14400)), 576 * 14400);
         AssertClose(120.0 * 576 * 14400 / (132 * 64 * 1.98e9), H100.Cost(k).Seconds);
+    }
+
+    [Fact]
+    public void ABroadcastingKernelIsBoundByItsSixtyFourBitDivisions()
+    {
+        // binary: three 64-bit divisions per element (BroadcastIndex), 250 operations: 1e6 elements take 14.9 µs,
+        // more than its 12 MB in flight (7.8 µs)
+        var k = new KernelLaunch("binary", 132 * 2048, 12_000_000, 1_000_000);
+        AssertClose(250.0 * 1_000_000 / (132 * 64 * 1.98e9), H100.Cost(k).Seconds);
+        Assert.True(12e6 / (132 * 2048 * 4 / 700e-9) < H100.Cost(k).Seconds);
     }
 
     [Fact]

@@ -53,8 +53,9 @@ public sealed class StepTraceTests : IDisposable
     }
 
     [Fact]
-    public void GemmIsRecordedOnceWithoutTheKernelItLaunches()
+    public void GemmIsRecordedOnceWithoutTheSyncItIssues()
     {
+        // executed on the CPU accelerator by the host GEMM, which drains the device first: part of the call
         using var s = new BuffersScope(d);
         // C (2,2) = A (2,3) · Bᵀ, B (2,3)
         ArrayView<float> a = s.Floats([1, 2, 3, 4, 5, 6]);

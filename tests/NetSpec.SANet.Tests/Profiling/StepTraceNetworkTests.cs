@@ -1,0 +1,87 @@
+using NetSpec.Networks;
+using NetSpec.Runtime;
+using NetSpec.Runtime.Profiling;
+using NetSpec.Samples.SANet.Profiling;
+using NetSpec.Samples.SANet.Training;
+
+namespace NetSpec.SANet.Tests.Profiling;
+
+/// <summary>
+/// Traces of sanet-tiny's steps on the CPU accelerator's kernel path (the launches a GPU gets): record-only equals
+/// executed, and a steady-state step neither syncs, copies nor grows the workspace.
+/// </summary>
+public class StepTraceNetworkTests
+{
+    private const int Size = 32; // the smallest input whose 1/16 feature map keeps pixels
+
+    [Fact]
+    public void RecordOnlyTracesWhatAnExecutedStepRuns()
+    {
+        var executed = Traces(TraceMode.Execute, batch: 2);
+        var recorded = Traces(TraceMode.RecordOnly, batch: 2);
+
+        Assert.NotEmpty(executed.Train.Steady.Events);
+        Assert.Equal(executed.Eval.First.Events, recorded.Eval.First.Events);
+        Assert.Equal(executed.Eval.Steady.Events, recorded.Eval.Steady.Events);
+        Assert.Equal(executed.Train.First.Events, recorded.Train.First.Events);
+        Assert.Equal(executed.Train.Steady.Events, recorded.Train.Steady.Events);
+    }
+
+    [Fact]
+    public void ASteadyStateStepDoesNoSyncNoCopyAndNoWorkspaceGrowth()
+    {
+        using Device device = Device.Create("cpu");
+        using var network = new SanetTiny(device);
+        network.Prepare(2, Size, Size, training: false);
+        TracedSteps eval = StepTraces.Eval(network, TraceMode.RecordOnly);
+        network.Prepare(2, Size, Size, training: true);
+        using var sgd = new MomentumSgd(network, 0.9, 1e-4);
+        TracedSteps quiet = StepTraces.Train(network, sgd, TraceMode.RecordOnly, readLosses: false);
+        TracedSteps asked = StepTraces.Train(network, sgd, TraceMode.RecordOnly, readLosses: true);
+
+        Assert.True(eval.First.WorkspaceGrowths > 0); // the first step sizes the workspace: growth is seen
+        foreach (StepTrace steady in new[] { eval.Steady, quiet.First, quiet.Steady })
+        {
+            Assert.Equal(0, steady.Syncs);
+            Assert.Equal(0, steady.Copies);
+            Assert.Equal(0, steady.WorkspaceGrowths);
+        }
+
+        // reading the losses: one download of one float per loss term (mask, cat, dense), nothing else
+        Assert.Equal(0, asked.Steady.Syncs);
+        Assert.Equal(0, asked.Steady.WorkspaceGrowths);
+        Assert.Equal(Enumerable.Repeat(new HostCopy(CopyKind.Download, 4), 3), asked.Steady.Events.OfType<HostCopy>());
+    }
+
+    [Fact]
+    public void LaunchesGrowWithTheBatchOnlyThroughThePerImageConvolutions()
+    {
+        // Today's convolutions loop over the images (Ops/Conv2d.cs): one im2col (or col2im) and one GEMM per image
+        // and conv. Every other kernel is launched per op whatever the batch, and so are the linear layers' GEMMs
+        // (all N rows at once): GEMM calls are affine in the batch. Pending/LaunchesVsBatchTests.cs holds the
+        // invariant batched convolutions should meet (launches do not grow with the batch).
+        StepTrace[] steps = new[] { 1, 2, 4 }.Select(b => Traces(TraceMode.RecordOnly, b).Train.Steady).ToArray();
+        int[] unfolds = steps.Select(t => t.Events.Count(e => e is KernelLaunch { Name: "im2col" or "col2im" })).ToArray();
+        int[] others = steps.Select(t => t.Launches).Zip(unfolds, (all, u) => all - u).ToArray();
+        int[] gemms = steps.Select(t => t.GemmCalls).ToArray();
+
+        Assert.All(others, n => Assert.Equal(others[0], n));
+        Assert.True(unfolds[0] > 0);
+        Assert.Equal([unfolds[0], 2 * unfolds[0], 4 * unfolds[0]], unfolds);
+        Assert.True(gemms[1] > gemms[0]);
+        Assert.Equal(2 * (gemms[1] - gemms[0]), gemms[2] - gemms[1]);
+    }
+
+    private static (TracedSteps Eval, TracedSteps Train) Traces(TraceMode mode, int batch)
+    {
+        using Device device = Device.Create("cpu");
+        using var network = new SanetTiny(device);
+        network.InitializeParameters(7);
+        network.Prepare(batch, Size, Size, training: false);
+        TracedSteps eval = StepTraces.Eval(network, mode);
+        network.Prepare(batch, Size, Size, training: true);
+        using var sgd = new MomentumSgd(network, 0.9, 1e-4);
+        TracedSteps train = StepTraces.Train(network, sgd, mode, readLosses: true);
+        return (eval, train);
+    }
+}
