@@ -57,14 +57,6 @@ internal static class MemberTable
         Add(spec.ClassName, $"the class '{spec.ClassName}' of spec '{spec.Name}'", spec.ClassNameLocation);
         foreach (string name in Fixed)
             Add(name, $"the generated member '{name}'", null);
-        foreach (int k in KernelEmitter.CrossEntropyClasses(c))
-        {
-            foreach (string kernel in new[] { "Kernel", "MeanKernel", "BackwardKernel" })
-                Add($"SoftmaxCrossEntropyK{k}{kernel}", $"the generated member 'SoftmaxCrossEntropyK{k}{kernel}'", null);
-            Add($"SoftmaxCrossEntropyForwardK{k}", $"the generated member 'SoftmaxCrossEntropyForwardK{k}'", null);
-            Add($"SoftmaxCrossEntropyBackwardK{k}", $"the generated member 'SoftmaxCrossEntropyBackwardK{k}'", null);
-        }
-
         foreach (ParamInfo p in c.Graph.Params)
             Add(c.Param(p.Node, p.Role), $"the parameter '{p.Name}'", At(p.Node));
         var seen = new HashSet<string>();
