@@ -30,8 +30,7 @@ public sealed class InfoCommand : Command<InfoSettings>
     {
         if (s.Spec.Length == 0)
             throw new UsageException("info needs --spec FILE");
-        if (s.Size <= 0 || s.Batch <= 0)
-            throw new UsageException("--size and --batch must be positive");
+        OptionRules.Check(s);
         ExpandedSpec spec = SpecFile.Expand(s.Spec);
         SpecReport report = SpecReport.Build(spec, s.Batch, s.Size, s.Size, out var diagnostics)
             ?? throw new SpecFileException(diagnostics.FirstOrDefault()?.ToString() ?? $"{s.Spec}: does not compile");
