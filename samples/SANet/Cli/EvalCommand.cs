@@ -41,8 +41,8 @@ public sealed class EvalCommand : Command<EvalSettings>
         OptionRules.Check(settings);
         string kind = DatasetFactory.Kind(settings);
         var val = DatasetFactory.Open(settings, train: false);
-        using var loaded = new CheckpointedNetwork(settings.Checkpoint, settings.Spec, settings.Device);
         int window = settings.Window ?? (kind == DatasetFactory.BuiltIn ? 96 : 480);
+        using var loaded = new CheckpointedNetwork(settings.Checkpoint, settings.Spec, settings.Device, window);
         OptionRules.Output(settings.Output, loaded.Network.OutputNames);
         NetworkSizes.Prepare(loaded.Network, 1, window, training: false, "--window");
         var options = new EvalOptions(window, Math.Max(1, window * 2 / 3), settings.MultiScale ? EvalOptions.PublishedScales : [1.0], settings.Flip);

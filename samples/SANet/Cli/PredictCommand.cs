@@ -60,7 +60,7 @@ public sealed class PredictCommand : Command<PredictSettings>
         IReadOnlyList<PredictOutput> plan = PredictOutputs.Plan(s.Input, inputs, s.Out, s.Overwrite);
         foreach (string input in inputs)
             ImageCodec.DecodeRgb(input);
-        using var loaded = new CheckpointedNetwork(s.Checkpoint, s.Spec, s.Device);
+        using var loaded = new CheckpointedNetwork(s.Checkpoint, s.Spec, s.Device, s.Window);
         NetworkSizes.Prepare(loaded.Network, 1, s.Window, training: false, "--window");
         var predictor = new Predictor(loaded.Network, EvalOptions.SingleScale(s.Window));
 

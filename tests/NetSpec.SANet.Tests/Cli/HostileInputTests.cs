@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using NetSpec.SANet.Tests.Data;
+using NetSpec.SANet.Tests.Doubles;
 
 namespace NetSpec.SANet.Tests.Cli;
 
@@ -87,6 +88,10 @@ public class HostileInputTests(HostileFixture fixture) : IClassFixture<HostileFi
     [InlineData("none", Eval + " --output foo", "--output foo: the network's outputs are mask, dense, cat")]
     [InlineData("none", "info --spec {dir}/none.yaml --size 2147483647", "--size 2147483647: must be in 1..8192")]
     [InlineData("none", "info --spec {dir}/none.yaml --batch 0", "--batch 0")]
+    // networks that would not fit the device: refused before anything is allocated, naming the options and tensors
+    [InlineData("spec-huge", "train --device cpu --iters 1 --batch 2 --crop 32 --spec {dir}/pixel-test-6.yaml --work-dir {dir}/work", "--crop 32 --batch 2: pixel-test-6 training at 2×3×32×32 plans")]
+    [InlineData("spec-huge", "train --device cpu --iters 1 --batch 2 --crop 32 --spec {dir}/pixel-test-6.yaml --work-dir {dir}/work", "largest tensors: ")]
+    [InlineData("none", Train + " --crop 8192 --batch 1024", "--crop 8192 --batch 1024: sanet-tiny training at 1024×3×8192×8192 plans")]
     // extends and --spec: regular files only, size-capped, where the build would look
     [InlineData("spec-extends-fifo", "info --spec {dir}/x.yaml", "{dir}/x.yaml: extends {dir}/fifo.yaml: is empty or not a regular file")]
     [InlineData("spec-extends-devzero", "info --spec {dir}/x.yaml", "{dir}/x.yaml: extends /dev/zero: not a .yaml/.yml spec file")]
@@ -172,6 +177,12 @@ public class HostileInputTests(HostileFixture fixture) : IClassFixture<HostileFi
         ["spec-extends-link"] = d => { Spec(d, "base.yaml"); File.CreateSymbolicLink(d["base.yaml"], "/etc/passwd"); },
         ["spec-extends-huge"] = d => { Spec(d, "big.yaml"); File.WriteAllText(d["big.yaml"], "#" + new string('x', 1_999_998) + "\n"); },
         ["spec-fifo"] = d => MakeFifo(d["x.yaml"]),
+        ["spec-huge"] = d =>
+        {
+            // sanet-tiny with SA modules of 65,536 channels: 309,807,829,210 parameters (SANet info), 3.4 TiB to train
+            TestNetworks.SpecFile(d.Path, TestNetworks.Six);
+            File.WriteAllText(d["pixel-test-6.yaml"], "extends: sanet-tiny.yaml\nname: pixel-test-6\nclasses: 6\nparams: { channels: 65536 }\n");
+        },
     };
 
     /// <summary>Two inputs whose default output names collide (a.png and a.jpg would both give a.png).</summary>
