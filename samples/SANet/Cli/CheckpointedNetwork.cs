@@ -19,7 +19,7 @@ public sealed class CheckpointedNetwork : IDisposable
         device = Device.Create(deviceName);
         try
         {
-            MemoryBudget.Check(specName, specPath, device, 1, window, training: false, $"--window {window}");
+            MemoryBudget.Check(specName, device, 1, window, training: false, $"--window {window}");
             Network = NetworkRegistry.Create(specName, spec?.ClassName, specPath ?? checkpoint, device);
             CheckpointStore.LoadWeights(Network, tensors, checkpoint);
         }

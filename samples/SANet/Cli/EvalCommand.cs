@@ -44,7 +44,6 @@ public sealed class EvalCommand : Command<EvalSettings>
         int window = settings.Window ?? (kind == DatasetFactory.BuiltIn ? 96 : 480);
         using var loaded = new CheckpointedNetwork(settings.Checkpoint, settings.Spec, settings.Device, window);
         OptionRules.Output(settings.Output, loaded.Network.OutputNames);
-        NetworkSizes.Prepare(loaded.Network, 1, window, training: false, "--window");
         var options = new EvalOptions(window, Math.Max(1, window * 2 / 3), settings.MultiScale ? EvalOptions.PublishedScales : [1.0], settings.Flip);
         var predictor = new Predictor(loaded.Network, options, settings.Output);
 

@@ -34,6 +34,8 @@ public sealed class InfoCommand : Command<InfoSettings>
         ExpandedSpec spec = SpecFile.Expand(s.Spec);
         SpecReport report = SpecReport.Build(spec, s.Batch, s.Size, s.Size, out var diagnostics)
             ?? throw new SpecFileException(diagnostics.FirstOrDefault()?.ToString() ?? $"{s.Spec}: does not compile");
+        if (report.Rows.FirstOrDefault(r => r.Shape.Any(d => d < 1)) is { } empty)
+            throw new UsageException($"--size {s.Size}: {report.SpecName}'s {empty.Name} would be {string.Join("×", empty.Shape)}, a feature map with no pixels");
 
         var table = new Table().Border(TableBorder.Simple)
             .AddColumn("node").AddColumn("op").AddColumn("output").AddColumn(new TableColumn("params").RightAligned()).AddColumn(new TableColumn("GFLOPs").RightAligned());

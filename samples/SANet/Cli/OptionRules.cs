@@ -5,8 +5,8 @@ namespace NetSpec.Samples.SANet.Cli;
 /// <summary>
 /// The range of every option of every command, in one place. Each command calls its Check first, before it
 /// opens or writes anything; a value out of range is a <see cref="UsageException"/> naming the option and value.
-/// Sizes the spec decides (the smallest crop or window a network can plan) are checked where the network is
-/// prepared (<see cref="Networks.NetworkSizes"/>), also naming the option.
+/// Sizes the spec decides (the smallest crop or window a network can plan, what fits the device) are checked from
+/// the compiler's plan before the network is created (<see cref="Networks.MemoryBudget"/>), also naming the option.
 /// </summary>
 public static class OptionRules
 {
@@ -48,12 +48,13 @@ public static class OptionRules
 
     /// <summary>
     /// The training scale range after defaults. Scales resize each image before the crop: a scale of 0 leaves no
-    /// pixels, and above 4× an image of the decode cap (8192²) would no longer fit int-indexed buffers (3 × 32768² floats).
+    /// pixels, and an image of the decode cap (8192²) scaled by 3 is 3 × 24576² = 1.8e9 floats, under the int-indexed
+    /// arrays' 2^31 − 1 (4× would be 3.2e9). The paper's range is 0.5–2.
     /// </summary>
     public static void Scales(double scaleMin, double scaleMax)
     {
-        InRange("--set scale-min", scaleMin, 0, 4, minIncluded: false);
-        InRange("--set scale-max", scaleMax, 0, 4, minIncluded: false);
+        InRange("--set scale-min", scaleMin, 0, 3, minIncluded: false);
+        InRange("--set scale-max", scaleMax, 0, 3, minIncluded: false);
         if (scaleMin > scaleMax)
             throw new UsageException($"--set scale-min={Text(scaleMin)} is above scale-max={Text(scaleMax)}");
     }

@@ -61,7 +61,6 @@ public sealed class PredictCommand : Command<PredictSettings>
         foreach (string input in inputs)
             ImageCodec.DecodeRgb(input);
         using var loaded = new CheckpointedNetwork(s.Checkpoint, s.Spec, s.Device, s.Window);
-        NetworkSizes.Prepare(loaded.Network, 1, s.Window, training: false, "--window");
         var predictor = new Predictor(loaded.Network, EvalOptions.SingleScale(s.Window));
 
         Directory.CreateDirectory(s.Out);

@@ -19,11 +19,10 @@ public sealed class Trainer(TrainOptions options, ITrainReporter reporter)
     public TrainState Run(CancellationToken cancel)
     {
         using Device device = Device.Create(options.Device);
-        MemoryBudget.Check(options.SpecName, options.SpecOrigin, device, options.Batch, options.Augment.Crop, training: true,
+        MemoryBudget.Check(options.SpecName, device, options.Batch, options.Augment.Crop, training: true,
             $"--crop {options.Augment.Crop} --batch {options.Batch}");
         using INetwork network = NetworkRegistry.Create(options.SpecName, options.SpecClass, options.SpecOrigin, device);
         CheckClasses(network);
-        NetworkSizes.Prepare(network, options.Batch, options.Augment.Crop, training: true, "--crop");
         var store = new CheckpointStore(options.WorkDir);
         using var sgd = new MomentumSgd(network, options.Momentum, options.WeightDecay);
         TrainState state = Start(network, sgd, store);

@@ -23,6 +23,20 @@ public class MemoryBudgetTests
     }
 
     [Fact]
+    public void SpecWith65536ChannelsNamesItsLargestTensorsAndHeaviestNode()
+    {
+        using var dir = new TempDir();
+        TestNetworks.SpecFile(dir.Path, TestNetworks.Six);
+        // SANet info: 309,807,829,210 parameters; with gradient and momentum 3.4 TiB, far over any device
+        File.WriteAllText(dir["huge.yaml"], "extends: sanet-tiny.yaml\nname: huge\nclasses: 6\nparams: { channels: 65536 }\n");
+        var spec = SpecFile.Expand(dir["huge.yaml"]);
+        var e = Assert.Throws<MemoryBudgetException>(() => MemoryBudget.Check(spec, 2, 32, training: true, available: 24L << 30, "--crop 32 --batch 2"));
+        Assert.StartsWith("--crop 32 --batch 2: huge training at 2×3×32×32 plans 3462.8 GiB (3462.4 GiB parameters with gradients and momentum", e.Message);
+        Assert.Contains("more than the 24.0 GiB the device has; largest tensors: head.sa1.conv_res.0 2×65536×8×8 (32.0 MiB)", e.Message);
+        Assert.Contains("most parameters: head.sa1.conv_res.3 (38,654,705,664)", e.Message);
+    }
+
+    [Fact]
     public void CompiledSpecsAreFoundByName()
     {
         Assert.Equal(6, EmbeddedSpecs.Find("sanet-tiny")?.NumClasses);
