@@ -16,10 +16,23 @@ public static class OutputFile
                 file.Write(bytes);
             File.Move(temporary, path, overwrite);
         }
-        catch (IOException e)
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
             File.Delete(temporary);
             throw new UsageException($"{path}: cannot write it ({e.Message})");
+        }
+    }
+
+    /// <summary>Creates <paramref name="folder"/> (and its parents); a file in the way or no permission names the option.</summary>
+    public static void CreateFolder(string folder, string option)
+    {
+        try
+        {
+            Directory.CreateDirectory(folder);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new UsageException($"{option} {folder}: cannot create this folder ({e.Message})");
         }
     }
 }

@@ -63,7 +63,7 @@ public sealed class PredictCommand : Command<PredictSettings>
         using var loaded = new CheckpointedNetwork(s.Checkpoint, s.Spec, s.Device, s.Window);
         var predictor = new Predictor(loaded.Network, EvalOptions.SingleScale(s.Window));
 
-        Directory.CreateDirectory(s.Out);
+        OutputFile.CreateFolder(s.Out, "--out");
         foreach (PredictOutput output in plan)
         {
             var (w, h, rgb) = ImageCodec.DecodeRgb(output.Input);

@@ -40,6 +40,7 @@ public class HostileInputTests(HostileFixture fixture) : IClassFixture<HostileFi
     [InlineData("images", "predict --device cpu --checkpoint {ckpt} --input {dir}/in --out {dir}/in", "--out {dir}/in: is the --input folder")]
     [InlineData("images", "predict --device cpu --checkpoint {ckpt} --input {dir}/in --out {dir}/in/", "is the --input folder")]
     [InlineData("images+file-out", Predict, "--out {dir}/out: is a file; give a folder")]
+    [InlineData("images+file-out", "predict --device cpu --checkpoint {ckpt} --input {dir}/in --out {dir}/out/sub", "--out {dir}/out/sub: cannot create this folder")]
     [InlineData("images+link-in-out", Predict, "{dir}/out/a.png: exists already; pass --overwrite")]
     [InlineData("images+existing-out", Predict, "{dir}/out/a_overlay.png: exists already; pass --overwrite")]
     [InlineData("images+out-is-link", Predict, "--out {dir}/out: is a symbolic link")]
