@@ -10,6 +10,7 @@ public sealed class BaselineCommand : Command<DataSettings>
 {
     public override int Execute(CommandContext context, DataSettings settings, CancellationToken cancellationToken)
     {
+        OptionRules.Check(settings);
         var train = DatasetFactory.Open(settings, train: true);
         var val = DatasetFactory.Open(settings, train: false);
         int k = train.ClassNames.Count;

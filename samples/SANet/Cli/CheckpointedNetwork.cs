@@ -9,7 +9,8 @@ public sealed class CheckpointedNetwork : IDisposable
 {
     private readonly Device device;
 
-    public CheckpointedNetwork(string checkpoint, string? specPath, string deviceName)
+    /// <summary>Loads the network, after checking that it fits the device at <paramref name="window"/>² (--window).</summary>
+    public CheckpointedNetwork(string checkpoint, string? specPath, string deviceName, int window)
     {
         var (tensors, metadata) = SafeTensorsFile.Read(checkpoint);
         var spec = specPath is not null ? SpecFile.Expand(specPath) : null;
@@ -18,6 +19,7 @@ public sealed class CheckpointedNetwork : IDisposable
         device = Device.Create(deviceName);
         try
         {
+            MemoryBudget.Check(specName, device, 1, window, training: false, $"--window {window}");
             Network = NetworkRegistry.Create(specName, spec?.ClassName, specPath ?? checkpoint, device);
             CheckpointStore.LoadWeights(Network, tensors, checkpoint);
         }

@@ -1,5 +1,6 @@
 using System.ComponentModel;
 using NetSpec.Samples.SANet.Evaluation;
+using NetSpec.Samples.SANet.Networks;
 using NetSpec.Samples.SANet.Training;
 using Spectre.Console;
 using Spectre.Console.Cli;
@@ -37,10 +38,12 @@ public sealed class EvalCommand : Command<EvalSettings>
     {
         if (settings.Checkpoint.Length == 0)
             throw new UsageException("eval needs --checkpoint FILE");
+        OptionRules.Check(settings);
         string kind = DatasetFactory.Kind(settings);
         var val = DatasetFactory.Open(settings, train: false);
-        using var loaded = new CheckpointedNetwork(settings.Checkpoint, settings.Spec, settings.Device);
         int window = settings.Window ?? (kind == DatasetFactory.BuiltIn ? 96 : 480);
+        using var loaded = new CheckpointedNetwork(settings.Checkpoint, settings.Spec, settings.Device, window);
+        OptionRules.Output(settings.Output, loaded.Network.OutputNames);
         var options = new EvalOptions(window, Math.Max(1, window * 2 / 3), settings.MultiScale ? EvalOptions.PublishedScales : [1.0], settings.Flip);
         var predictor = new Predictor(loaded.Network, options, settings.Output);
 

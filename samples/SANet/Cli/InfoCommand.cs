@@ -30,11 +30,12 @@ public sealed class InfoCommand : Command<InfoSettings>
     {
         if (s.Spec.Length == 0)
             throw new UsageException("info needs --spec FILE");
-        if (s.Size <= 0 || s.Batch <= 0)
-            throw new UsageException("--size and --batch must be positive");
+        OptionRules.Check(s);
         ExpandedSpec spec = SpecFile.Expand(s.Spec);
         SpecReport report = SpecReport.Build(spec, s.Batch, s.Size, s.Size, out var diagnostics)
             ?? throw new SpecFileException(diagnostics.FirstOrDefault()?.ToString() ?? $"{s.Spec}: does not compile");
+        if (report.Rows.FirstOrDefault(r => r.Shape.Any(d => d < 1)) is { } empty)
+            throw new UsageException($"--size {s.Size}: {report.SpecName}'s {empty.Name} would be {string.Join("×", empty.Shape)}, a feature map with no pixels");
 
         var table = new Table().Border(TableBorder.Simple)
             .AddColumn("node").AddColumn("op").AddColumn("output").AddColumn(new TableColumn("params").RightAligned()).AddColumn(new TableColumn("GFLOPs").RightAligned());

@@ -2,6 +2,7 @@ using System.ComponentModel;
 using NetSpec.Samples.SANet.Data;
 using NetSpec.Samples.SANet.Evaluation;
 using NetSpec.Samples.SANet.Imaging;
+using NetSpec.Samples.SANet.Networks;
 using Spectre.Console.Cli;
 
 namespace NetSpec.Samples.SANet.Cli;
@@ -16,7 +17,12 @@ public sealed class PredictSettings : CommandSettings
     public string Input { get; init; } = "";
 
     [CommandOption("--out <DIR>")]
+    [Description("Folder for the outputs (created if absent; not the input folder, not a link).")]
     public string Out { get; init; } = "";
+
+    [CommandOption("--overwrite")]
+    [Description("Replace outputs that exist already (never inputs; links are replaced, not followed).")]
+    public bool Overwrite { get; init; }
 
     [CommandOption("--opacity <X>")]
     [Description("Weight of the class colours in the overlay.")]
@@ -35,34 +41,44 @@ public sealed class PredictSettings : CommandSettings
     public string Device { get; init; } = "auto";
 }
 
-/// <summary><c>predict</c>: per image a palette PNG of class ids (VOC colours) and an overlay PNG.</summary>
+/// <summary>
+/// <c>predict</c>: per image a palette PNG of class ids (VOC colours) and an overlay PNG. Everything is checked
+/// first (options, every image decoded, output names, the network at the window size), then written.
+/// </summary>
 public sealed class PredictCommand : Command<PredictSettings>
 {
     public override int Execute(CommandContext context, PredictSettings s, CancellationToken cancellationToken)
     {
         if (s.Checkpoint.Length == 0 || s.Input.Length == 0 || s.Out.Length == 0)
             throw new UsageException("predict needs --checkpoint FILE --input IMG|DIR --out DIR");
-        if (s.Opacity is < 0 or > 1)
-            throw new UsageException($"--opacity {s.Opacity}: must be in [0, 1]");
+        OptionRules.Check(s);
         string[] inputs = Directory.Exists(s.Input)
-            ? Directory.EnumerateFiles(s.Input).Where(f => f.EndsWith(".jpg", StringComparison.OrdinalIgnoreCase) || f.EndsWith(".png", StringComparison.OrdinalIgnoreCase)).Order(StringComparer.Ordinal).ToArray()
-            : File.Exists(s.Input) ? [s.Input] : throw new UsageException($"{s.Input}: no such image or folder");
-        using var loaded = new CheckpointedNetwork(s.Checkpoint, s.Spec, s.Device);
-        var predictor = new Predictor(loaded.Network, EvalOptions.SingleScale(s.Window));
-        Directory.CreateDirectory(s.Out);
+            ? Directory.EnumerateFiles(s.Input).Where(IsImageName).Order(StringComparer.Ordinal).ToArray()
+            : File.Exists(s.Input) ? [s.Input] : throw new UsageException($"--input {s.Input}: no such image or folder");
+        if (inputs.Length == 0)
+            throw new UsageException($"--input {s.Input}: holds no .jpg/.jpeg/.png images");
+        IReadOnlyList<PredictOutput> plan = PredictOutputs.Plan(s.Input, inputs, s.Out, s.Overwrite);
         foreach (string input in inputs)
+            ImageCodec.DecodeRgb(input);
+        using var loaded = new CheckpointedNetwork(s.Checkpoint, s.Spec, s.Device, s.Window);
+        var predictor = new Predictor(loaded.Network, EvalOptions.SingleScale(s.Window));
+
+        OutputFile.CreateFolder(s.Out, "--out");
+        foreach (PredictOutput output in plan)
         {
-            var (w, h, rgb) = ImageCodec.TryDecodeRgb(input) ?? throw new DataException($"{input}: cannot read this image");
-            int[] classes = predictor.Predict(new SegmentationSample(input, w, h, rgb, new byte[w * h]));
-            string stem = Path.Combine(s.Out, Path.GetFileNameWithoutExtension(input));
+            var (w, h, rgb) = ImageCodec.DecodeRgb(output.Input);
+            int[] classes = predictor.Predict(new SegmentationSample(output.Input, w, h, rgb, new byte[w * h]));
             byte[] ids = classes.Select(c => (byte)c).ToArray();
-            File.WriteAllBytes(stem + ".png", IndexedPng.Encode(w, h, ids, VocPalette.Bytes()));
-            ImageCodec.WritePng(stem + "_overlay.png", w, h, Overlay(rgb, ids, s.Opacity));
-            Console.WriteLine($"{input} → {stem}.png, {stem}_overlay.png");
+            OutputFile.Write(output.Label, IndexedPng.Encode(w, h, ids, VocPalette.Bytes()), s.Overwrite);
+            OutputFile.Write(output.Overlay, ImageCodec.EncodePng(w, h, Overlay(rgb, ids, s.Opacity)), s.Overwrite);
+            Console.WriteLine($"{output.Input} → {output.Label}, {output.Overlay}");
         }
 
         return 0;
     }
+
+    private static bool IsImageName(string f) =>
+        f.EndsWith(".jpg", StringComparison.OrdinalIgnoreCase) || f.EndsWith(".jpeg", StringComparison.OrdinalIgnoreCase) || f.EndsWith(".png", StringComparison.OrdinalIgnoreCase);
 
     private static byte[] Overlay(byte[] rgb, byte[] ids, double opacity)
     {

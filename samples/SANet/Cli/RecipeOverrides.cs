@@ -27,6 +27,8 @@ public sealed class RecipeOverrides
 
     public bool Bool(string key, bool fallback) => Get(key, fallback, bool.Parse);
 
+    private static string Kind<T>() => typeof(T) == typeof(long) ? "whole number" : typeof(T) == typeof(bool) ? "true/false" : "number";
+
     private T Get<T>(string key, T fallback, Func<string, T> parse)
     {
         if (!values.TryGetValue(key, out string? text))
@@ -35,9 +37,9 @@ public sealed class RecipeOverrides
         {
             return parse(text);
         }
-        catch (FormatException)
+        catch (Exception e) when (e is FormatException or OverflowException)
         {
-            throw new UsageException($"--set {key}={text}: not a valid {typeof(T).Name.ToLowerInvariant()}");
+            throw new UsageException($"--set {key}={text}: not a valid {Kind<T>()}");
         }
     }
 }

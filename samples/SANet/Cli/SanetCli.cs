@@ -55,5 +55,5 @@ public static class SanetCli
 
     private static bool IsUserError(Exception e) => e is UsageException or DataException or CheckpointException
         or SpecNotCompiledException or SpecFileException or DeviceNotAvailableException or TrainingDivergedException or FileNotFoundException
-        or DirectoryNotFoundException or CommandAppException;
+        or DirectoryNotFoundException or CommandAppException or MemoryBudgetException;
 }

@@ -26,15 +26,11 @@ public sealed class TrainCommand : Command<TrainSettings>
 
     public static TrainOptions Resolve(TrainSettings s)
     {
+        var recipe = new RecipeOverrides(s.Set);
+        OptionRules.Check(s, recipe);
         var (specName, specClass, specOrigin) = DatasetFactory.Spec(s.Spec);
         string kind = DatasetFactory.Kind(s);
         bool builtIn = kind == DatasetFactory.BuiltIn;
-        var recipe = new RecipeOverrides(s.Set);
-        Positive("--batch", s.Batch);
-        Positive("--val-every", s.ValEvery);
-        Positive("--log-every", s.LogEvery);
-        if (s.Epochs is not null && s.Iters is not null)
-            throw new UsageException("give --epochs or --iters, not both");
         if (s.Resume && s.Force)
             throw new UsageException("give --resume (continue the run) or --force (replace it with a fresh one), not both");
 
@@ -45,11 +41,10 @@ public sealed class TrainCommand : Command<TrainSettings>
             val = new FirstImages(val, (int)Math.Min(valLimit, int.MaxValue));
         int epochs = s.Epochs ?? (kind == "context" ? 80 : 50);
         long iters = s.Iters ?? (builtIn && s.Epochs is null ? 1000 : (((long)epochs * train.Count) + s.Batch - 1) / s.Batch);
-        Positive("--iters", iters);
         int crop = s.Crop ?? (builtIn ? 96 : 480);
-        Positive("--crop", crop);
         double lr = s.Lr ?? (builtIn ? 0.02 : kind == "context" ? 0.001 : 0.0001);
         var augment = new AugmentOptions(crop, recipe.Double("scale-min", builtIn ? 0.75 : 0.5), recipe.Double("scale-max", builtIn ? 1.5 : 2.0), recipe.Bool("flip", true));
+        OptionRules.Scales(augment.ScaleMin, augment.ScaleMax);
 
         return new TrainOptions(
             specName, specClass, specOrigin, train, val, kind, iters, s.Batch, augment, lr, s.Device,
@@ -57,11 +52,5 @@ public sealed class TrainCommand : Command<TrainSettings>
             s.ValEvery, s.LogEvery, (int)recipe.Long("checkpoint-every", Math.Min(50, s.ValEvery)),
             recipe.Double("momentum", 0.9), recipe.Double("weight-decay", 1e-4), recipe.Double("power", 0.9),
             recipe.Long("stop-after", 0), s.Force, IterationsGiven: s.Iters is not null || s.Epochs is not null);
-    }
-
-    private static void Positive(string option, long value)
-    {
-        if (value <= 0)
-            throw new UsageException($"{option} {value}: must be positive");
     }
 }

@@ -38,7 +38,14 @@ public sealed class Predictor(INetwork network, EvalOptions options, string outp
         return total;
     }
 
-    public int[] Predict(SegmentationSample sample) => ArgMax(Logits(sample), network.NumClasses, sample.Height * sample.Width);
+    /// <summary>
+    /// Class ids (H,W). A single scale without flip streams (<see cref="StreamingWindows"/>): no full-image logits, so an
+    /// 8000×8000 image needs K × window × 8000 floats rather than K × 8000² several times over.
+    /// </summary>
+    public int[] Predict(SegmentationSample sample) =>
+        options.Scales is [1.0] && !options.Flip
+            ? StreamingWindows(sample)
+            : ArgMax(Logits(sample), network.NumClasses, sample.Height * sample.Width);
 
     public static int[] ArgMax(float[] logits, int k, int pixels)
     {
@@ -107,6 +114,95 @@ public sealed class Predictor(INetwork network, EvalOptions options, string outp
         }
 
         return sum;
+    }
+
+    /// <summary>
+    /// The sliding windows of <see cref="SlidingWindows"/> at scale 1, row of windows by row of windows. Window tops only
+    /// grow, so when a row of windows starts at <c>top</c> every image row above it has all its logits: those rows are
+    /// averaged and turned into class ids, and their slots in a ring of window-height rows are reused. Each pixel adds its
+    /// windows' logits in the same order as <see cref="SlidingWindows"/> and the input values are computed by the same
+    /// expression as <see cref="Normalisation.ToPlanar"/>, so the ids are the same, bit for bit.
+    /// </summary>
+    private int[] StreamingWindows(SegmentationSample sample)
+    {
+        int k = network.NumClasses, win = options.Window, h = sample.Height, w = sample.Width;
+        network.Prepare(1, win, win, training: false);
+        float[] ring = new float[k * win * w]; // (K, win rows, W): image row y lives in slot y % win
+        int[] hits = new int[win * w];
+        int[] ids = new int[h * w];
+        float[] window = new float[3 * win * win];
+        float[] pixel = new float[k];
+        int done = 0; // rows [0, done) are finished
+        foreach (int top in Starts(h, win, options.Stride))
+        {
+            for (; done < top; done++)
+                FinishRow(done);
+            foreach (int left in Starts(w, win, options.Stride))
+            {
+                FillWindow(sample, window, top, left, win);
+                DeviceData.Upload(network.Image.View, window);
+                network.Forward(training: false);
+                network.Device.Synchronize();
+                float[] logits = DeviceData.Download<float>(network.Output(output).View);
+                for (int y = 0; y < Math.Min(win, h - top); y++)
+                {
+                    int slot = (top + y) % win;
+                    for (int x = 0; x < Math.Min(win, w - left); x++)
+                    {
+                        hits[(slot * w) + left + x]++;
+                        for (int c = 0; c < k; c++)
+                            ring[(((c * win) + slot) * w) + left + x] += logits[(c * win * win) + (y * win) + x];
+                    }
+                }
+            }
+        }
+
+        for (; done < h; done++)
+            FinishRow(done);
+        return ids;
+
+        void FinishRow(int y)
+        {
+            int slot = y % win;
+            for (int x = 0; x < w; x++)
+            {
+                int at = (slot * w) + x;
+                for (int c = 0; c < k; c++)
+                {
+                    pixel[c] = ring[(((c * win) + slot) * w) + x] / hits[at];
+                    ring[(((c * win) + slot) * w) + x] = 0;
+                }
+
+                hits[at] = 0;
+                int best = 0;
+                for (int c = 1; c < k; c++)
+                {
+                    if (pixel[c] > pixel[best])
+                        best = c;
+                }
+
+                ids[(y * w) + x] = best;
+            }
+        }
+    }
+
+    /// <summary>The normalised (3,win,win) input at (top,left), black beyond the image (as <see cref="SlidingWindows"/> pads).</summary>
+    private static void FillWindow(SegmentationSample sample, float[] window, int top, int left, int win)
+    {
+        int h = sample.Height, w = sample.Width;
+        for (int c = 0; c < 3; c++)
+        {
+            for (int y = 0; y < win; y++)
+            {
+                for (int x = 0; x < win; x++)
+                {
+                    int sy = top + y, sx = left + x;
+                    window[(c * win * win) + (y * win) + x] = sy < h && sx < w
+                        ? ((sample.Rgb[(((sy * w) + sx) * 3) + c] / 255f) - Normalisation.Mean[c]) / Normalisation.Std[c]
+                        : Normalisation.Black(c);
+                }
+            }
+        }
     }
 
     /// <summary>Window origins covering 0..size: stride apart, the last one flush with the end.</summary>

@@ -13,7 +13,14 @@ public static class IndexedPng
     private static readonly byte[] Signature = [137, 80, 78, 71, 13, 10, 26, 10];
     private static readonly uint[] CrcTable = BuildCrcTable();
 
-    public static byte[] Encode(int width, int height, byte[] indices, byte[] paletteRgb)
+    public static byte[] Encode(int width, int height, byte[] indices, byte[] paletteRgb) =>
+        Encode(width, height, bitDepth: 8, colourType: PngHeader.Palette, indices, rowBytes: width, paletteRgb);
+
+    /// <summary>
+    /// Any PNG layout from raw rows of <paramref name="rowBytes"/> bytes each (samples packed as the PNG
+    /// specification lays them out, e.g. big-endian for 16 bits); <paramref name="paletteRgb"/> only for colour type 3.
+    /// </summary>
+    public static byte[] Encode(int width, int height, int bitDepth, int colourType, byte[] rows, int rowBytes, byte[]? paletteRgb)
     {
         using var png = new MemoryStream();
         png.Write(Signature);
@@ -21,10 +28,11 @@ public static class IndexedPng
         byte[] header = new byte[13];
         BinaryPrimitives.WriteInt32BigEndian(header, width);
         BinaryPrimitives.WriteInt32BigEndian(header.AsSpan(4), height);
-        header[8] = 8; // bit depth
-        header[9] = 3; // colour type: palette
+        header[8] = (byte)bitDepth;
+        header[9] = (byte)colourType;
         WriteChunk(png, "IHDR", header);
-        WriteChunk(png, "PLTE", paletteRgb);
+        if (paletteRgb is not null)
+            WriteChunk(png, "PLTE", paletteRgb);
 
         using var raw = new MemoryStream();
         using (var zlib = new ZLibStream(raw, CompressionLevel.Optimal, leaveOpen: true))
@@ -32,7 +40,7 @@ public static class IndexedPng
             for (int y = 0; y < height; y++)
             {
                 zlib.WriteByte(0); // filter: none
-                zlib.Write(indices, y * width, width);
+                zlib.Write(rows, y * rowBytes, rowBytes);
             }
         }
 

@@ -19,6 +19,8 @@ public sealed class Trainer(TrainOptions options, ITrainReporter reporter)
     public TrainState Run(CancellationToken cancel)
     {
         using Device device = Device.Create(options.Device);
+        MemoryBudget.Check(options.SpecName, device, options.Batch, options.Augment.Crop, training: true,
+            $"--crop {options.Augment.Crop} --batch {options.Batch}");
         using INetwork network = NetworkRegistry.Create(options.SpecName, options.SpecClass, options.SpecOrigin, device);
         CheckClasses(network);
         var store = new CheckpointStore(options.WorkDir);
@@ -86,12 +88,25 @@ public sealed class Trainer(TrainOptions options, ITrainReporter reporter)
         }
     }
 
+    /// <summary>
+    /// Hours:minutes:seconds with the hours counted on past a day (TimeSpan's "hh" wraps at 24 h), and capped at a
+    /// million hours (--iters may be up to 2^63, past what a TimeSpan holds).
+    /// </summary>
+    public static string Eta(double seconds)
+    {
+        const double Cap = 1e6 * 3600;
+        if (!(seconds < Cap))
+            return ">1000000:00:00";
+        long s = (long)Math.Max(0, seconds);
+        return string.Create(CultureInfo.InvariantCulture, $"{s / 3600:00}:{s / 60 % 60:00}:{s % 60:00}");
+    }
+
     private static string LogLine(INetwork network, LossValues losses, double lr, long done, long max, TimeSpan elapsed, long doneHere)
     {
         double perIter = elapsed.TotalSeconds / Math.Max(1, doneHere);
-        var eta = TimeSpan.FromSeconds(perIter * (max - done));
+        double eta = perIter * (max - done);
         string terms = string.Join("  ", losses.Terms.Select(t => string.Create(CultureInfo.InvariantCulture, $"{t.Key} {t.Value:F4}")));
         return string.Create(CultureInfo.InvariantCulture,
-            $"iter {done}/{max}  lr {lr:E2}  eta {eta:hh\\:mm\\:ss}  {perIter:F2}s/it  mem plan {network.PlannedPeakBytes / 1048576.0:F0}MiB proc {Environment.WorkingSet / 1048576.0:F0}MiB  loss {losses.Total:F4}  {terms}");
+            $"iter {done}/{max}  lr {lr:E2}  eta {Eta(eta)}  {perIter:F2}s/it  mem plan {network.PlannedPeakBytes / 1048576.0:F0}MiB proc {Environment.WorkingSet / 1048576.0:F0}MiB  loss {losses.Total:F4}  {terms}");
     }
 }

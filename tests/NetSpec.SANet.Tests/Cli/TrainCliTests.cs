@@ -86,7 +86,7 @@ public class TrainCliTests
 
     [Theory]
     [InlineData("--set", "warmup=3", "KEY one of")]
-    [InlineData("--batch", "0", "--batch 0: must be positive")]
+    [InlineData("--batch", "0", "--batch 0: must be in 1..1024")]
     [InlineData("--dataset", "coco", "--dataset coco needs --data")]
     public void BadOptionsAreOneLineErrors(string option, string value, string expected)
     {

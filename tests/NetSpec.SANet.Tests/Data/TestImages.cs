@@ -79,4 +79,20 @@ public static class TestImages
         File.WriteAllLines(Path.Combine(lists, "val.txt"), names[train..]);
         return voc;
     }
+
+    /// <summary>A grey PNG of any bit depth from sample values (big-endian pairs for 16 bits, packed bits below 8).</summary>
+    public static void GreyPng(string path, int width, int height, int bitDepth, byte[] rows)
+    {
+        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        int rowBytes = ((width * bitDepth) + 7) / 8;
+        File.WriteAllBytes(path, IndexedPng.Encode(width, height, bitDepth, PngHeader.Grey, rows, rowBytes, paletteRgb: null));
+    }
+
+    /// <summary>A small RGB PNG written by SkiaSharp (the sample's own encoder).</summary>
+    public static void Png(string path, int width, int height, byte shade)
+    {
+        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        byte[] rgb = Enumerable.Range(0, width * height * 3).Select(i => (byte)(shade + (i % 7))).ToArray();
+        File.WriteAllBytes(path, ImageCodec.EncodePng(width, height, rgb));
+    }
 }

@@ -47,4 +47,49 @@ public class PredictorTests
         for (int i = 0; i < plain.Length; i++)
             Assert.Equal(2 * plain[i], flipped[i], 4);
     }
+
+    /// <summary>The streaming path (single scale, no flip) gives the ids of the full-image logits, bit for bit.</summary>
+    [Theory]
+    [InlineData(80, 60, 32, 21)] // several rows and columns of windows, the last ones flush with the edges
+    [InlineData(50, 70, 16, 16)] // windows side by side, no overlap
+    [InlineData(20, 12, 32, 21)] // image smaller than one window: padded
+    [InlineData(97, 33, 32, 5)] // heavy overlap: up to seven windows a pixel in each direction
+    public void StreamingIdsEqualTheFullImageArgMax(int width, int height, int window, int stride)
+    {
+        using Device device = Device.Create("cpu");
+        using var net = new PixelNet(device, "t", 5);
+        net.InitializeParameters(3);
+        var image = RandomImage(width, height);
+        var predictor = new Predictor(net, new EvalOptions(window, stride, [1.0], false));
+
+        int[] full = Predictor.ArgMax(predictor.Logits(image), 5, width * height);
+        Assert.Equal(full, predictor.Predict(image));
+        Assert.True(full.Distinct().Count() > 1); // not a trivial all-one-class map
+    }
+
+    /// <summary>
+    /// At 1000×1000 and K = 4, the full-image path holds K×H×W = 16 MB of logits several times (the sum, its copy at
+    /// scale 1, the total); streaming holds a K × window × W ring (4 × 250 × 1000 × 4 B = 4 MB) and the ids (4 MB).
+    /// Both run the same 25 windows, so streaming must allocate at least two K×H×W arrays fewer.
+    /// </summary>
+    [Fact]
+    public void StreamingHoldsNoFullImageLogits()
+    {
+        using Device device = Device.Create("cpu");
+        using var net = new PixelNet(device, "t", 4);
+        net.InitializeParameters(4);
+        var image = RandomImage(1000, 1000);
+        var predictor = new Predictor(net, new EvalOptions(250, 250, [1.0], false));
+        predictor.Predict(image); // warm up: kernels, buffers
+
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        predictor.Predict(image);
+        long streaming = GC.GetAllocatedBytesForCurrentThread() - before;
+        before = GC.GetAllocatedBytesForCurrentThread();
+        Predictor.ArgMax(predictor.Logits(image), 4, 1000 * 1000);
+        long full = GC.GetAllocatedBytesForCurrentThread() - before;
+
+        long logits = 4L * 1000 * 1000 * sizeof(float);
+        Assert.True(streaming + (2 * logits) < full, $"streaming {streaming:N0} B, full image {full:N0} B");
+    }
 }

@@ -22,8 +22,7 @@ public sealed class DiskDataset(
     public SegmentationSample Load(int index)
     {
         LabelledFile file = files[index];
-        var image = ImageCodec.TryDecodeRgb(file.ImagePath)
-            ?? throw new DataException($"{file.ImagePath}: cannot read this image (not a format SkiaSharp decodes, or damaged)");
+        var image = ImageCodec.DecodeRgb(file.ImagePath);
         int valuesInFile = fileClasses > 0 ? fileClasses : ClassNames.Count;
         var (width, height, ids) = LabelDecoder.Read(file.LabelPath, valuesInFile);
         if (width != image.Width || height != image.Height)

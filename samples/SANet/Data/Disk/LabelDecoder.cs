@@ -4,7 +4,8 @@ namespace NetSpec.Samples.SANet.Data.Disk;
 
 /// <summary>
 /// Reads a label PNG into class ids. Palette PNGs (VOC) decode to colour: each colour is mapped back to
-/// its VOC palette index ((224,224,192) → 255). Grey-level PNGs (every pixel R = G = B) are class ids as is.
+/// its VOC palette index ((224,224,192) → 255). Grey-level PNGs (every pixel R = G = B) are class ids as is;
+/// 16-bit PNGs and grey PNGs under 8 bits are refused (their ids would not survive the 8-bit decode).
 /// Then checks what the file holds: ids below the class count or 255, and no 0/255 binary mask.
 /// </summary>
 public static class LabelDecoder
@@ -13,12 +14,29 @@ public static class LabelDecoder
 
     public static (int Width, int Height, byte[] Ids) Read(string path, int numClasses)
     {
-        var decoded = ImageCodec.TryDecodeRgb(path)
-            ?? throw new DataException($"{path}: cannot read this label file (not a PNG/JPEG SkiaSharp can decode, or damaged)");
-        var (width, height, rgb) = decoded;
+        byte[] file = UntrustedFile.ReadAll(path, ImageCodec.MaxFileBytes, problem => new DataException($"{path}: {problem}"));
+        CheckBitDepth(path, PngHeader.Read(file));
+        var (width, height, rgb) = ImageCodec.DecodeRgb(path, file, "label file");
         byte[] ids = IsGrey(rgb) ? GreyIds(rgb) : PaletteIds(path, rgb);
         Check(path, ids, numClasses);
         return (width, height, ids);
+    }
+
+    /// <summary>
+    /// SkiaSharp decodes to 8 bits a channel: a 16-bit PNG comes back as value / 257 (ids 0..256 all read 0) and a
+    /// 1, 2 or 4-bit grey PNG scaled up to 0..255 (id 1 of a 1-bit file reads 255). Neither holds class ids exactly.
+    /// Palette PNGs of any depth decode to their palette colours, exactly.
+    /// </summary>
+    private static void CheckBitDepth(string path, PngHeader? png)
+    {
+        if (png is null)
+            return; // not a PNG (a JPEG label): decoded as is
+        bool exact = png.ColourType == PngHeader.Palette ? png.BitDepth <= 8 : png.BitDepth == 8;
+        if (exact)
+            return;
+        throw new DataException(
+            $"{path}: {png.BitDepth}-bit PNG (colour type {png.ColourType}); label files must be 8-bit grey or palette PNGs " +
+            "(decoding it to 8 bits would change the class ids)");
     }
 
     private static bool IsGrey(byte[] rgb)
