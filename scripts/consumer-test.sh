@@ -7,7 +7,8 @@
 #  3. builds it (warnings as errors, so a generator that cannot load, CS8785, fails it), runs it: trains a few steps
 #     on random data, saves and reloads the parameters, and compares a forward pass bit for bit;
 #  4. swaps in tests/consumer/broken/tiny-seg.netspec.yaml and checks that the build fails with NS0003 at the
-#     misspelled op's line and column in that file.
+#     misspelled op's line and column in that file, and that a *.netspec.yaml outside a specs folder is named in a
+#     warning (the generator compiles only specs inside one).
 # Prints "consumer test passed" and exits 0, or names the failed check and exits 1.
 # The unique version keeps stale packages out; its folders in the NuGet cache are removed at the end.
 set -euo pipefail
@@ -20,7 +21,8 @@ version="0.1.0-consumer.$(date -u +%Y%m%d%H%M%S).$$"
 work=$(mktemp -d "${TMPDIR:-/tmp}/netspec-consumer.XXXXXX")
 cache="${NUGET_PACKAGES:-$HOME/.nuget/packages}"
 cleanup() {
-    rm -rf "$work" "$cache/netspec/$version" "$cache/netspec.runtime/$version"
+    rm -rf "$cache/netspec/$version" "$cache/netspec.runtime/$version"
+    [ -n "${NETSPEC_KEEP_CONSUMER:-}" ] || rm -rf "$work"   # NETSPEC_KEEP_CONSUMER=1 keeps the project to look at
 }
 trap cleanup EXIT
 fail() { echo "consumer test FAILED: $*" >&2; exit 1; }
@@ -80,6 +82,7 @@ dotnet bin/Release/net10.0/Consumer.dll "$work/tiny-seg.weights" || fail "the co
 
 echo "== a spec error fails the build at its YAML line"
 cp "$repo/tests/consumer/broken/tiny-seg.netspec.yaml" specs/tiny-seg.netspec.yaml
+mkdir -p models && cp specs/seg-base.netspec.yaml models/stray.netspec.yaml
 token=conv2dd
 line=$(grep -n "$token" specs/tiny-seg.netspec.yaml | head -1 | cut -d: -f1)
 column=$(awk -v n="$line" -v t="$token" 'NR == n { print index($0, t) }' specs/tiny-seg.netspec.yaml)   # at the op's name
@@ -87,5 +90,7 @@ expected="$app/specs/tiny-seg.netspec.yaml($line,$column): error NS0003: Unknown
 if dotnet build -c Release --nologo -v quiet > broken.log 2>&1; then fail "the build with a misspelled op succeeded"; fi
 grep -qF "$expected" broken.log || { cat broken.log; fail "expected: $expected"; }
 echo "$(grep -F "$expected" broken.log | head -1)"
+stray="$app/models/stray.netspec.yaml : warning NETSPEC001"   # outside specs/: picked up, named, not compiled
+grep -qF "$stray" broken.log || { cat broken.log; fail "expected: $stray"; }
 
 echo "consumer test passed ($((SECONDS - started)) s)"
