@@ -1,4 +1,4 @@
-"""The NetSpec networks written in plain PyTorch (no torchvision), from shared/SANET.md.
+"""The NetSpec networks written in plain PyTorch (no torchvision), from docs/sanet.md.
 
 Module attribute names ARE the state_dict names, and they must equal the parameter names that the
 NetSpec spec gives (specs/*.yaml on branch dsl-front): the same safetensors file is loaded into both.

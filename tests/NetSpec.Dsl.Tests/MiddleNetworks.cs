@@ -2,7 +2,7 @@ using NetSpec.Dsl.Model;
 
 namespace NetSpec.Dsl.Tests;
 
-/// <summary>SANET.md's networks built node by node (what the front end expands sanet-r50.yaml etc. into).</summary>
+/// <summary>docs/sanet.md's networks built node by node (what the front end expands sanet-r50.yaml etc. into).</summary>
 public static class MiddleNetworks
 {
     public sealed record Config(string Name, int[] Blocks, int StemWidth, int BasePlanes, int SaChannels, int FcnHidden, int K, bool Sanet, bool DeepStem = true);

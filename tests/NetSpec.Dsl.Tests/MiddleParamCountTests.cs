@@ -3,7 +3,7 @@ using NetSpec.Dsl.Model;
 namespace NetSpec.Dsl.Tests;
 
 /// <summary>
-/// Trainable parameter counts compared with closed formulas derived from SANET.md's tables (§1–§4, §6),
+/// Trainable parameter counts compared with closed formulas derived from docs/sanet.md's tables (§1–§4, §6),
 /// computed here without the compiler. BN contributes 2·C (weight, bias); running stats are buffers.
 /// </summary>
 public class MiddleParamCountTests

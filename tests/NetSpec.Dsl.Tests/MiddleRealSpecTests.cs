@@ -3,7 +3,7 @@ using NetSpec.Dsl.Reports;
 
 namespace NetSpec.Dsl.Tests;
 
-/// <summary>The repository's specs through front end and middle: no diagnostics, and parameter counts as SANET.md's formulas.</summary>
+/// <summary>The repository's specs through front end and middle: no diagnostics, and parameter counts as docs/sanet.md's formulas.</summary>
 public class MiddleRealSpecTests
 {
     private static CompiledNetwork Compile(string file)

@@ -14,7 +14,7 @@ public sealed class EvalSettings : DataSettings
     public string Checkpoint { get; init; } = "";
 
     [CommandOption("--multi-scale")]
-    [Description("Scales 0.5, 0.75, …, 2.0 of each image, logits summed (SANET.md §8).")]
+    [Description("Scales 0.5, 0.75, …, 2.0 of each image, logits summed (docs/sanet.md §8).")]
     public bool MultiScale { get; init; }
 
     [CommandOption("--flip")]

@@ -2,7 +2,7 @@ namespace NetSpec.Samples.SANet.Evaluation;
 
 /// <summary>
 /// Counts (true class, predicted class) over every non-ignored pixel of a set, summed over images
-/// (SANET.md §8): the metrics are computed once from the totals, not averaged per image.
+/// (docs/sanet.md §8): the metrics are computed once from the totals, not averaged per image.
 /// </summary>
 public sealed class ConfusionMatrix(int numClasses)
 {

@@ -31,7 +31,7 @@ public sealed record TrainOptions(
     bool Force = false,
     bool IterationsGiven = false)
 {
-    /// <summary>lr = base × batch / 16 (SANET.md §7); the head's 10× comes from each parameter's LrMult.</summary>
+    /// <summary>lr = base × batch / 16 (docs/sanet.md §7); the head's 10× comes from each parameter's LrMult.</summary>
     public double ScaledLr => BaseLr * Batch / 16.0;
 
     public bool IsContext => DatasetName == "context";

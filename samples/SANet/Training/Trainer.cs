@@ -11,7 +11,7 @@ using SeededRandom = NetSpec.Samples.SANet.Data.SeededRandom;
 namespace NetSpec.Samples.SANet.Training;
 
 /// <summary>
-/// The training loop (SANET.md §7): per iteration a seeded batch, forward with losses, NaN check, backward,
+/// The training loop (docs/sanet.md §7): per iteration a seeded batch, forward with losses, NaN check, backward,
 /// SGD at the poly lr; a log line every LogEvery, validation every ValEvery, atomic checkpoints.
 /// </summary>
 public sealed class Trainer(TrainOptions options, ITrainReporter reporter)

@@ -41,7 +41,7 @@ public sealed record OpSpec(
     bool IsLoss,
     string Doc);
 
-/// <summary>The op catalogue of SANET.md. Blocks (bottleneck, SA, SE, FCN head) are written in YAML from these.</summary>
+/// <summary>The op catalogue of docs/sanet.md. Blocks (bottleneck, SA, SE, FCN head) are written in YAML from these.</summary>
 public static class OpCatalog
 {
     private static readonly string[] None = new string[0];
