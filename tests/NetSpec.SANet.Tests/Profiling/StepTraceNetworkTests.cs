@@ -40,7 +40,11 @@ public class StepTraceNetworkTests
         TracedSteps asked = StepTraces.Train(network, sgd, TraceMode.RecordOnly, readLosses: true);
 
         Assert.True(eval.First.WorkspaceGrowths > 0); // the first step sizes the workspace: growth is seen
-        foreach (StepTrace steady in new[] { eval.Steady, quiet.First, quiet.Steady })
+        // The first training step may grow it once more (a batch's weight gradients need columns plus one product a
+        // image, more than the forward's columns); a growth waits for pending kernels, its only sync.
+        Assert.Equal(quiet.First.WorkspaceGrowths, quiet.First.Syncs);
+        Assert.Equal(0, quiet.First.Copies);
+        foreach (StepTrace steady in new[] { eval.Steady, quiet.Steady })
         {
             Assert.Equal(0, steady.Syncs);
             Assert.Equal(0, steady.Copies);
@@ -51,25 +55,6 @@ public class StepTraceNetworkTests
         Assert.Equal(0, asked.Steady.Syncs);
         Assert.Equal(0, asked.Steady.WorkspaceGrowths);
         Assert.Equal(Enumerable.Repeat(new HostCopy(CopyKind.Download, 4), 3), asked.Steady.Events.OfType<HostCopy>());
-    }
-
-    [Fact]
-    public void LaunchesGrowWithTheBatchOnlyThroughThePerImageConvolutions()
-    {
-        // Today's convolutions loop over the images (Ops/Conv2d.cs): one im2col (or col2im) and one GEMM per image
-        // and conv. Every other kernel is launched per op whatever the batch, and so are the linear layers' GEMMs
-        // (all N rows at once): GEMM calls are affine in the batch. Pending/LaunchesVsBatchTests.cs holds the
-        // invariant batched convolutions should meet (launches do not grow with the batch).
-        StepTrace[] steps = new[] { 1, 2, 4 }.Select(b => Traces(TraceMode.RecordOnly, b).Train.Steady).ToArray();
-        int[] unfolds = steps.Select(t => t.Events.Count(e => e is KernelLaunch { Name: "im2col" or "col2im" })).ToArray();
-        int[] others = steps.Select(t => t.Launches).Zip(unfolds, (all, u) => all - u).ToArray();
-        int[] gemms = steps.Select(t => t.GemmCalls).ToArray();
-
-        Assert.All(others, n => Assert.Equal(others[0], n));
-        Assert.True(unfolds[0] > 0);
-        Assert.Equal([unfolds[0], 2 * unfolds[0], 4 * unfolds[0]], unfolds);
-        Assert.True(gemms[1] > gemms[0]);
-        Assert.Equal(2 * (gemms[1] - gemms[0]), gemms[2] - gemms[1]);
     }
 
     private static (TracedSteps Eval, TracedSteps Train) Traces(TraceMode mode, int batch)

@@ -1,6 +1,3 @@
-// Excluded from the build (NetSpec.SANet.Tests.csproj: Compile Remove="Profiling/Pending/**"): it fails on
-// today's per-image convolutions (train step launches at 32×32: see docs/design/gpu-path.md). Include it when
-// the convolutions run batched (one im2col and one strided-batched GEMM a conv, whatever the batch).
 using NetSpec.Networks;
 using NetSpec.Runtime;
 using NetSpec.Runtime.Profiling;
@@ -9,6 +6,10 @@ using NetSpec.Samples.SANet.Training;
 
 namespace NetSpec.SANet.Tests.Profiling;
 
+/// <summary>
+/// Issue 15's invariant: a training step's kernel launches and GEMM calls do not grow with the batch (convolutions
+/// run whole batches: one im2col and one strided-batched GEMM a group, docs/design/gpu-path.md).
+/// </summary>
 public class LaunchesVsBatchTests
 {
     [Fact]
