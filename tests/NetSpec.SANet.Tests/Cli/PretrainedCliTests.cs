@@ -49,7 +49,7 @@ public class PretrainedCliTests
         var (code, output, error) = CliRunner.Run("train", "--spec", spec, "--pretrained", path, "--iters", "1", "--batch", "1",
             "--crop", "16", "--val-every", "100", "--work-dir", dir["work"], "--device", "cpu");
         Assert.Equal(2, code);
-        Assert.Equal($"error: {path}: none of its 2 tensors matches a backbone parameter of {TestNetworks.StandardStem} (expected torchvision ResNet names such as conv1.weight, layer1.0.conv1.weight; found model.conv1.weight, fc.weight)", error.Trim());
+        Assert.Equal($"error: {path}: none of its 2 tensors matches a backbone parameter of {TestNetworks.StandardStem} (expected ResNet names such as conv1.0.weight, stem.0.weight, conv1.weight; found model.conv1.weight, fc.weight)", error.Trim());
         Assert.DoesNotContain("iter ", output);
     }
 
