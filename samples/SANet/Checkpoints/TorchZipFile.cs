@@ -97,9 +97,9 @@ public static partial class TorchZipFile
         {
             throw new CheckpointException($"{path}: data.pkl: {e.Message}");
         }
-        catch (Exception e) when (e is InvalidCastException or IndexOutOfRangeException or ArgumentException or IOException
-            or FormatException or OverflowException or InvalidOperationException or NullReferenceException or KeyNotFoundException)
+        catch (Exception e) when (e is not OutOfMemoryException)
         {
+            // whatever the library trips over in a malformed pickle (stack underflow, wrong types) is a bad file
             throw new CheckpointException($"{path}: data.pkl is not a valid pickle ({e.GetType().Name}: {e.Message})");
         }
     }

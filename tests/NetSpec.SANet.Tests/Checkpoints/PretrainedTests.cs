@@ -209,4 +209,72 @@ public class PretrainedTests
         var e = Assert.Throws<CheckpointException>(() => PretrainedBackbone.ReadTensors(path));
         Assert.Equal($"{path}: data.pkl calls os.system, which is not part of a state_dict of tensors; refused (pickled code is never run)", e.Message);
     }
+
+    /// <summary>Copies a fixture and replaces one zip entry's bytes (or removes it with null).</summary>
+    private static string Tampered(TempDir dir, string fixture, Func<string, bool> which, Func<byte[], byte[]?> change)
+    {
+        string path = dir[fixture];
+        File.Copy(Fixture(fixture), path);
+        using var zip = System.IO.Compression.ZipFile.Open(path, System.IO.Compression.ZipArchiveMode.Update);
+        var entry = zip.Entries.Single(e => which(e.FullName));
+        byte[] data;
+        using (var stream = entry.Open())
+        {
+            using var copy = new MemoryStream();
+            stream.CopyTo(copy);
+            data = copy.ToArray();
+        }
+
+        string name = entry.FullName;
+        entry.Delete();
+        if (change(data) is byte[] changed)
+        {
+            using Stream replaced = zip.CreateEntry(name, System.IO.Compression.CompressionLevel.NoCompression).Open();
+            replaced.Write(changed);
+        }
+
+        return path;
+    }
+
+    [Fact]
+    public void AStorageShorterThanItsTensorsIsRefused()
+    {
+        using var dir = new TempDir();
+        string path = Tampered(dir, "torchvision-f32.pth", n => n.EndsWith("/data/0", StringComparison.Ordinal), d => d[..^4]);
+        var e = Assert.Throws<CheckpointException>(() => PretrainedBackbone.ReadTensors(path));
+        Assert.Equal($"{path}: storage '0' holds 9404 bytes, not the 2352 × 4 its tensors declare", e.Message); // conv1: 16×3×7×7
+    }
+
+    [Fact]
+    public void AMissingStorageIsRefused()
+    {
+        using var dir = new TempDir();
+        string path = Tampered(dir, "torchvision-f32.pth", n => n.EndsWith("/data/0", StringComparison.Ordinal), _ => null);
+        var e = Assert.Throws<CheckpointException>(() => PretrainedBackbone.ReadTensors(path));
+        Assert.Equal($"{path}: tensor 'conv1.weight' refers to storage '0', which the zip lacks", e.Message);
+    }
+
+    [Theory]
+    [InlineData(2)]
+    [InlineData(100)]
+    [InlineData(1000)]
+    public void ATruncatedOrScrambledPickleIsOneError(int keep)
+    {
+        using var dir = new TempDir();
+        string path = Tampered(dir, "encoding-f32.pth", n => n.EndsWith("/data.pkl", StringComparison.Ordinal),
+            d => [.. d[..Math.Min(keep, d.Length)], .. d[..Math.Min(keep, d.Length)]]);
+        var e = Assert.Throws<CheckpointException>(() => PretrainedBackbone.ReadTensors(path));
+        Assert.StartsWith($"{path}: data.pkl", e.Message);
+    }
+
+    [Fact]
+    public void ATruncatedZipIsOneError()
+    {
+        using var dir = new TempDir();
+        string path = dir["cut.pth"];
+        byte[] whole = File.ReadAllBytes(Fixture("v1c-f32.pth"));
+        File.WriteAllBytes(path, whole[..(whole.Length / 2)]);
+        var e = Assert.Throws<CheckpointException>(() => PretrainedBackbone.ReadTensors(path));
+        Assert.StartsWith($"{path}: ", e.Message);
+    }
 }
