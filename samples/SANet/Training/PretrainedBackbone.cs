@@ -54,12 +54,7 @@ public static class PretrainedBackbone
         }
 
         foreach (SafeTensorEntry t in tensors)
-        {
-            float[] values = t.ToFloats();
-            int bad = Array.FindIndex(values, v => !float.IsFinite(v));
-            if (bad >= 0)
-                throw new CheckpointException($"{path}: tensor '{t.Name}' holds {values[bad]} at element {bad}; refusing non-finite weights");
-        }
+            SafeTensorsFile.RefuseNonFinite(path, t); // safetensors checked this already; a .pth has not
 
         var (missing, unexpected) = StateDict.Load(network, tensors, path, layout.OurName, IsBackbone);
         int loaded = tensors.Count - unexpected.Count;
