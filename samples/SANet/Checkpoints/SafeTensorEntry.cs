@@ -1,3 +1,5 @@
+using System.Buffers.Binary;
+
 namespace NetSpec.Samples.SANet.Checkpoints;
 
 /// <summary>Tensor element types the sample reads and writes.</summary>
@@ -5,6 +7,9 @@ public enum SafeDType
 {
     F32,
     I64,
+    F16,
+    BF16,
+    F64,
 }
 
 /// <summary>One named tensor of a safetensors file: its type, PyTorch shape and little-endian bytes.</summary>
@@ -26,18 +31,45 @@ public sealed record SafeTensorEntry(string Name, SafeDType DType, long[] Shape,
         return new SafeTensorEntry(name, SafeDType.I64, shape.Select(d => (long)d).ToArray(), data);
     }
 
-    /// <summary>The values as floats (I64 counters are converted).</summary>
+    /// <summary>Bytes per element of <paramref name="dtype"/>.</summary>
+    public static int SizeOf(SafeDType dtype) => dtype switch
+    {
+        SafeDType.F16 or SafeDType.BF16 => 2,
+        SafeDType.F32 => 4,
+        _ => 8,
+    };
+
+    /// <summary>
+    /// The values as floats. F16 and BF16 widen exactly (every half and bfloat16 is a float); F64 and I64
+    /// round to the nearest float.
+    /// </summary>
     public float[] ToFloats()
     {
-        if (DType == SafeDType.F32)
+        float[] values = new float[Data.Length / SizeOf(DType)];
+        ReadOnlySpan<byte> data = Data;
+        switch (DType)
         {
-            float[] values = new float[Data.Length / 4];
-            Buffer.BlockCopy(Data, 0, values, 0, Data.Length);
-            return values;
+            case SafeDType.F32:
+                Buffer.BlockCopy(Data, 0, values, 0, Data.Length);
+                break;
+            case SafeDType.F16:
+                for (int i = 0; i < values.Length; i++)
+                    values[i] = (float)BinaryPrimitives.ReadHalfLittleEndian(data[(2 * i)..]);
+                break;
+            case SafeDType.BF16: // the top 16 bits of a float
+                for (int i = 0; i < values.Length; i++)
+                    values[i] = BitConverter.Int32BitsToSingle(BinaryPrimitives.ReadUInt16LittleEndian(data[(2 * i)..]) << 16);
+                break;
+            case SafeDType.F64:
+                for (int i = 0; i < values.Length; i++)
+                    values[i] = (float)BinaryPrimitives.ReadDoubleLittleEndian(data[(8 * i)..]);
+                break;
+            default:
+                for (int i = 0; i < values.Length; i++)
+                    values[i] = BinaryPrimitives.ReadInt64LittleEndian(data[(8 * i)..]);
+                break;
         }
 
-        long[] longs = new long[Data.Length / 8];
-        Buffer.BlockCopy(Data, 0, longs, 0, Data.Length);
-        return longs.Select(v => (float)v).ToArray();
+        return values;
     }
 }

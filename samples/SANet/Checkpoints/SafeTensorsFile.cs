@@ -64,8 +64,9 @@ public static class SafeTensorsFile
             byte[] data = new byte[slot.Length];
             stream.Position = dataStart + slot.Begin;
             stream.ReadExactly(data);
-            RefuseNonFinite(path, slot, data);
-            tensors.Add(new SafeTensorEntry(slot.Name, slot.DType, slot.Shape, data));
+            var entry = new SafeTensorEntry(slot.Name, slot.DType, slot.Shape, data);
+            RefuseNonFinite(path, entry);
+            tensors.Add(entry);
         }
 
         return (tensors, metadata);
@@ -104,16 +105,15 @@ public static class SafeTensorsFile
         }
     }
 
-    private static void RefuseNonFinite(string path, TensorSlot slot, byte[] data)
+    /// <summary>NaN or ±Infinity in a floating-point tensor (F32, F16, BF16, F64; each widens to a float as it is) is refused.</summary>
+    public static void RefuseNonFinite(string path, SafeTensorEntry entry)
     {
-        if (slot.DType != SafeDType.F32)
+        if (entry.DType == SafeDType.I64)
             return;
-        ReadOnlySpan<float> values = MemoryMarshal.Cast<byte, float>(data);
-        for (int i = 0; i < values.Length; i++)
-        {
-            if (!float.IsFinite(values[i]))
-                throw new CheckpointException($"{path}: tensor '{slot.Name}' holds {(float.IsNaN(values[i]) ? "NaN" : values[i] > 0 ? "+Infinity" : "-Infinity")} at element {i}; refusing non-finite weights");
-        }
+        float[] values = entry.DType == SafeDType.F32 ? MemoryMarshal.Cast<byte, float>(entry.Data).ToArray() : entry.ToFloats();
+        int i = Array.FindIndex(values, v => !float.IsFinite(v));
+        if (i >= 0)
+            throw new CheckpointException($"{path}: tensor '{entry.Name}' holds {(float.IsNaN(values[i]) ? "NaN" : values[i] > 0 ? "+Infinity" : "-Infinity")} at element {i}; refusing non-finite weights");
     }
 }
 

@@ -99,7 +99,10 @@ public static class SafeTensorsHeader
         {
             "F32" => SafeDType.F32,
             "I64" => SafeDType.I64,
-            var other => throw new CheckpointException($"{path}: tensor '{name}' has dtype '{other}'; only F32 and I64 are supported"),
+            "F16" => SafeDType.F16,
+            "BF16" => SafeDType.BF16,
+            "F64" => SafeDType.F64,
+            var other => throw new CheckpointException($"{path}: tensor '{name}' has dtype '{other}'; only F32, F16, BF16, F64 and I64 are supported"),
         } : throw new CheckpointException($"{path}: tensor '{name}' has a dtype that is not a string");
 
         ulong[] shape = Integers(path, name, "shape", Field("shape"));
@@ -111,7 +114,7 @@ public static class SafeTensorsHeader
         if (begin > end || end > (ulong)dataLength)
             throw new CheckpointException($"{path}: tensor '{name}' has data_offsets {range} outside the {dataLength}-byte data section (truncated file?)");
 
-        ulong bytes = ByteLength(path, name, shape, dtype == SafeDType.F32 ? 4UL : 8UL);
+        ulong bytes = ByteLength(path, name, shape, (ulong)SafeTensorEntry.SizeOf(dtype));
         if (end - begin != bytes)
             throw new CheckpointException($"{path}: tensor '{name}' has data_offsets {range} ({end - begin} bytes) but its shape [{string.Join(",", shape)}] of {dtype} needs {bytes}");
         if (shape.Any(d => d > long.MaxValue))

@@ -43,7 +43,7 @@ public sealed class TrainSettings : DataSettings
     public ulong Seed { get; init; } = 1;
 
     [CommandOption("--pretrained <FILE>")]
-    [Description("torchvision ResNet weights (.safetensors) for the backbone; the spec needs 'stem: standard'.")]
+    [Description("ImageNet ResNet weights for the backbone (.pth/.pt of torch >= 1.6, or .safetensors F32/F16/BF16): PyTorch-Encoding resnet50s/101s (deep stem, the specs' default), mmcv ResNetV1c ('stem_width: 32', e.g. sanet-r50-v1c) or torchvision ('stem: standard', e.g. sanet-r50-standard).")]
     public string? Pretrained { get; init; }
 
     [CommandOption("--set <KEY=VALUE>")]

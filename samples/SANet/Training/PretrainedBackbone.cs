@@ -4,32 +4,62 @@ using NetSpec.Samples.SANet.Networks;
 
 namespace NetSpec.Samples.SANet.Training;
 
+/// <summary>What loading a pretrained file did, as PyTorch's <c>load_state_dict(strict=False)</c> reports it.</summary>
+public sealed record PretrainedReport(string Layout, int Loaded, List<string> Missing, List<string> Unexpected);
+
 /// <summary>
-/// Loads an ImageNet backbone saved from torchvision's ResNet (<c>conv1.weight</c>, <c>layer1.0.conv1.weight</c>, …)
-/// into <c>backbone.*</c>. torchvision's stem is conv7×7, so the spec must use <c>stem: standard</c>.
+/// Loads an ImageNet backbone into <c>backbone.*</c> from a PyTorch zip checkpoint (.pth/.pt, <see cref="TorchZipFile"/>)
+/// or a safetensors file (F32, F16, BF16), in one of the <see cref="PretrainedLayout"/>s. Shape mismatches stop the
+/// load naming the tensor; a file that fills no backbone parameter is an error.
 /// </summary>
 public static class PretrainedBackbone
 {
     private static bool IsBackbone(Parameter p) => p.Name.StartsWith("backbone.", StringComparison.Ordinal);
 
-    /// <summary>Loads the matching keys; a file matching none is an error (training would start from random weights).</summary>
-    public static (List<string> Missing, List<string> Unexpected) Load(INetwork network, string path)
+    public static List<SafeTensorEntry> ReadTensors(string path)
     {
-        Parameter? conv1 = network.Parameters.FirstOrDefault(p => p.Name == "backbone.conv1.weight");
-        if (conv1 is null || !conv1.Shape.SequenceEqual(new[] { 64, 3, 7, 7 }))
+        if (!File.Exists(path))
+            throw new CheckpointException($"{path}: file not found");
+        byte[] head = new byte[4];
+        try
         {
-            throw new CheckpointException(
-                $"{path}: torchvision ResNet weights need a spec with 'stem: standard' (backbone.conv1.weight of 64×3×7×7); {network.SpecName} has {(conv1 is null ? "no backbone.conv1.weight" : $"[{string.Join(",", conv1.Shape)}]")}");
+            using var stream = File.OpenRead(path);
+            head = head[..stream.Read(head)];
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new CheckpointException($"{path}: cannot read ({e.Message})");
         }
 
-        var (tensors, _) = SafeTensorsFile.Read(path);
-        var (missing, unexpected) = StateDict.Load(network, tensors, path, name => "backbone." + name, IsBackbone);
-        if (missing.Count == network.Parameters.Count(IsBackbone))
+        if (TorchZipFile.LooksLikeZip(head))
+            return TorchZipFile.Read(path);
+        if (TorchZipFile.LooksLikeLegacy(head))
+            throw new CheckpointException($"{path}: PyTorch's legacy (pre-1.6) format is not read; re-save it with torch.save(torch.load(f), f2) from torch >= 1.6, or as safetensors");
+        return SafeTensorsFile.Read(path).Tensors;
+    }
+
+    public static PretrainedReport Load(INetwork network, string path)
+    {
+        List<SafeTensorEntry> tensors = ReadTensors(path);
+        PretrainedLayout layout = PretrainedLayout.Detect(tensors.Select(t => t.Name).ToHashSet(StringComparer.Ordinal))
+            ?? throw new CheckpointException(
+                $"{path}: none of its {tensors.Count} tensors matches a backbone parameter of {network.SpecName} (expected ResNet names such as {string.Join(", ", PretrainedLayout.All.Select(l => l.Marker))}; found {string.Join(", ", tensors.Take(3).Select(t => t.Name))}{(tensors.Count > 3 ? ", …" : "")})");
+
+        bool deep = network.Parameters.Any(p => p.Name == "backbone.stem.0.weight");
+        bool standard = network.Parameters.Any(p => p.Name == "backbone.conv1.weight");
+        if (layout.DeepStem ? !deep : !standard)
         {
             throw new CheckpointException(
-                $"{path}: none of its {tensors.Count} tensors matches a backbone parameter of {network.SpecName} (expected torchvision ResNet names such as conv1.weight, layer1.0.conv1.weight; found {string.Join(", ", unexpected.Take(3))}{(unexpected.Count > 3 ? ", …" : "")})");
+                $"{path}: {layout.Name} weights need a spec with 'stem: {(layout.DeepStem ? "deep" : "standard")}' (backbone.{(layout.DeepStem ? "stem.0" : "conv1")}.weight); {network.SpecName} has none");
         }
 
-        return (missing, unexpected);
+        foreach (SafeTensorEntry t in tensors)
+            SafeTensorsFile.RefuseNonFinite(path, t); // safetensors checked this already; a .pth has not
+
+        var (missing, unexpected) = StateDict.Load(network, tensors, path, layout.OurName, IsBackbone);
+        int loaded = tensors.Count - unexpected.Count;
+        if (loaded == 0)
+            throw new CheckpointException($"{path}: none of its {tensors.Count} {layout.Name} tensors matches a backbone parameter of {network.SpecName}");
+        return new PretrainedReport(layout.Name, loaded, missing, unexpected);
     }
 }

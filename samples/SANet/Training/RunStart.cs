@@ -49,8 +49,8 @@ public sealed class RunStart(TrainOptions options, ITrainReporter reporter)
         network.InitializeParameters(options.Seed);
         if (options.Pretrained is not null)
         {
-            var (missing, unexpected) = PretrainedBackbone.Load(network, options.Pretrained);
-            reporter.Line($"pretrained {options.Pretrained}: missing {missing.Count} ({string.Join(", ", missing.Take(5))}), unexpected {unexpected.Count} ({string.Join(", ", unexpected.Take(5))})");
+            PretrainedReport loaded = PretrainedBackbone.Load(network, options.Pretrained);
+            reporter.Line($"pretrained {options.Pretrained} ({loaded.Layout}): loaded {loaded.Loaded}, missing {loaded.Missing.Count} ({string.Join(", ", loaded.Missing)}), unexpected {loaded.Unexpected.Count} ({string.Join(", ", loaded.Unexpected)})");
         }
 
         var state = new TrainState(recipe, 0, options.MaxIterations, -1, 0);

@@ -49,7 +49,7 @@ public class PretrainedCliTests
         var (code, output, error) = CliRunner.Run("train", "--spec", spec, "--pretrained", path, "--iters", "1", "--batch", "1",
             "--crop", "16", "--val-every", "100", "--work-dir", dir["work"], "--device", "cpu");
         Assert.Equal(2, code);
-        Assert.Equal($"error: {path}: none of its 2 tensors matches a backbone parameter of {TestNetworks.StandardStem} (expected torchvision ResNet names such as conv1.weight, layer1.0.conv1.weight; found model.conv1.weight, fc.weight)", error.Trim());
+        Assert.Equal($"error: {path}: none of its 2 tensors matches a backbone parameter of {TestNetworks.StandardStem} (expected ResNet names such as conv1.0.weight, stem.0.weight, conv1.weight; found model.conv1.weight, fc.weight)", error.Trim());
         Assert.DoesNotContain("iter ", output);
     }
 
@@ -63,5 +63,26 @@ public class PretrainedCliTests
         Assert.Equal(2, code);
         Assert.Contains("stem: standard", error);
         Assert.Contains("resnet.safetensors", error);
+    }
+
+    /// <summary>
+    /// A PyTorch-written .pth (Fixtures/Pretrained) through the real CLI into sanet-tiny: the report line names the
+    /// layout, the count loaded and the keys by name, and the saved weights hold the file's values (lr 0: SGD moves nothing).
+    /// </summary>
+    [Fact]
+    public void PyTorchCheckpointLoadsThroughTrain()
+    {
+        using var dir = new TempDir();
+        string file = RepoFiles.Path("tests/NetSpec.SANet.Tests/Fixtures/Pretrained/encoding-f32.pth");
+        var (code, output, error) = CliRunner.RunProcess("train", "--pretrained", file, "--iters", "1", "--batch", "1", "--crop", "32",
+            "--val-every", "100", "--lr", "0", "--work-dir", dir["work"], "--device", "cpu");
+        Assert.True(code == 0, error + output);
+        Assert.Matches(@"pretrained .*encoding-f32\.pth \(PyTorch-Encoding ResNet-S\): loaded 36, missing \d+ \(backbone\.layer2\.0\.conv1\.weight, .*\), unexpected 2 \(fc\.weight, fc\.bias\)", output);
+
+        var saved = SafeTensorsFile.Read(dir["work/last.safetensors"]).Tensors.ToDictionary(t => t.Name);
+        var loaded = Samples.SANet.Training.PretrainedBackbone.ReadTensors(file).ToDictionary(t => t.Name);
+        Assert.Equal(loaded["conv1.6.weight"].ToFloats(), saved["backbone.stem.6.weight"].ToFloats());
+        Assert.Equal(loaded["bn1.weight"].ToFloats(), saved["backbone.stem.7.weight"].ToFloats());
+        Assert.Equal(loaded["layer1.0.conv3.weight"].ToFloats(), saved["backbone.layer1.0.conv3.weight"].ToFloats());
     }
 }
