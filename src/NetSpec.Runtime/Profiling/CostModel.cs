@@ -147,35 +147,41 @@ public sealed class CostModel(GpuSpec gpu)
     /// <summary>
     /// Integer operations per element of a kernel's largest view spent on index arithmetic, counted from the
     /// kernels' code (Ops/*.cs). A division by a value known only at run time has no hardware instruction: a
-    /// 32-bit one is emulated in about 20 instructions, a 64-bit one (a <c>long</c> index) in about 80 (a
-    /// subroutine of 64-bit multiplies); its remainder comes with it; 10 more go to addresses, bounds and the loop.
-    /// im2col: 5 divisions per column element (120). col2im: 3 per input element plus one per kernel row and per
-    /// tap, 15 for a 3×3 kernel over its 9 column elements, ~10 operations a tap (45). Batch-norm partial sums: one
-    /// 32-bit division (30). bn.apply, bn.bwd.input, bias.add, concat.copy: two 64-bit divisions (170). binary and
-    /// mul.bwd.a (BroadcastIndex), bilinear and nearest resizes, avgpool.bwd: three (250); max- and avg-pool
-    /// forward: three per output, a quarter of the input at stride 2 (63). gap.bwd: one 64-bit division (90).
-    /// Other kernels: 0 (plain indices).
+    /// 32-bit one is emulated in about 20 instructions (the kernels no longer divide 64-bit values); its remainder
+    /// comes with it; 10 more go to addresses, bounds and the loop. im2col: 6 divisions per column element (q, p,
+    /// rows, S, R, R·S: 130). col2im: 4 per input element plus one per kernel row and per tap, 16 for a 3×3 kernel
+    /// over its 9 column elements, ~10 operations a tap (46). Batch-norm partial sums, gap.bwd, presence: one (30).
+    /// bn.apply, bn.bwd.input, bias.add, concat.copy: two (50). binary and mul.bwd.a (BroadcastIndex), bilinear.fwd,
+    /// nearest.fwd: three (70). maxpool.bwd, avgpool.bwd (gathers): three plus four by the stride (CeilDiv/FloorDiv)
+    /// per input element (150). max- and avg-pool forward: three per output, a quarter of the input at stride 2 (25).
+    /// bilinear.bwd, nearest.bwd (gathers): three plus two binary searches of ~9 steps per input element (~220),
+    /// over the 4 or more output elements each gathers (55). ce.partial and ce.bwd divide once per pixel, counted 0
+    /// beside the pixel's K logits. Other kernels (conv.dw.sum, group-tree reductions, elementwise): 0.
     /// </summary>
     public static double IndexOpsPerElement(string kernel) => kernel switch
     {
-        "im2col" => 120,
-        "col2im" => 45,
-        "bn.stats.partial" or "bn.bwd.partial" => 30,
-        "bn.apply" or "bn.bwd.input" or "bias.add" or "concat.copy" => 170,
-        "binary" or "mul.bwd.a" or "bilinear.fwd" or "bilinear.bwd" or "nearest.fwd" or "nearest.bwd" or "avgpool.bwd" => 250,
-        "maxpool.fwd" or "avgpool.fwd" => 63,
-        "gap.bwd" => 90,
+        "im2col" => 130,
+        "col2im" => 46,
+        "bn.stats.partial" or "bn.bwd.partial" or "gap.bwd" or "presence" => 30,
+        "bn.apply" or "bn.bwd.input" or "bias.add" or "concat.copy" => 50,
+        "binary" or "mul.bwd.a" or "bilinear.fwd" or "nearest.fwd" => 70,
+        "maxpool.bwd" or "avgpool.bwd" => 150,
+        "bilinear.bwd" or "nearest.bwd" => 55,
+        "maxpool.fwd" or "avgpool.fwd" => 25,
         _ => 0,
     };
 
     /// <summary>
-    /// Kernels with a thread per output value that sums a contiguous run alone (a thread per channel or image:
-    /// Ops/Bias.cs, Ops/BatchNorm.cs, Ops/Pooling.cs, Ops/Elementwise.cs, Ops/Losses.cs, the generated losses'
-    /// means): few threads, each with a line in flight; the model counts every view passed to them, so where a
-    /// kernel skips one (the eval batch-norm finish never reads its partial sums) it overestimates.
+    /// Kernels with a thread per output value that sums a contiguous run alone (broadcast.reduce: a thread per
+    /// element of b; gap.fwd: a thread per plane; bce.fwd: one thread; the generated losses' means): few threads,
+    /// each with a line in flight. The group-tree reductions (bn.stats.finish, bn.bwd.params, bias.grad, ce.finish,
+    /// ce.count: Ops/GroupSum.cs) are not: their group's threads read adjacent floats, so the model treats them as
+    /// streaming kernels (their launch's threads, <see cref="BytesInFlightPerThread"/> each), the tree's barriers
+    /// not counted; it counts every view passed to them, so where a kernel skips one (the eval batch-norm finish
+    /// never reads its partial sums) it overestimates.
     /// </summary>
     public static bool SequentialPerThread(string kernel) =>
-        kernel is "bias.grad" or "broadcast.reduce" or "gap.fwd" or "bn.stats.finish" or "bn.bwd.params" or "ce.finish" or "ce.count" or "bce.fwd"
+        kernel is "broadcast.reduce" or "gap.fwd" or "bce.fwd"
         || kernel.EndsWith("Mean", StringComparison.Ordinal);
 
     /// <summary>The step's cost per op (kernel name, GEMM shape, host event) and in total, most expensive first.</summary>

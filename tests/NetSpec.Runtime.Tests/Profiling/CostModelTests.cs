@@ -71,26 +71,34 @@ public sealed class CostModelTests
     [Fact]
     public void Im2ColIsBoundByItsIndexArithmetic()
     {
-        // one image of the conv above: 576 × 14400 column elements × 120 integer operations at 132 · 64 · 1.98 G/s
+        // one image of the conv above: 576 × 14400 column elements × 130 integer operations at 132 · 64 · 1.98 G/s
         var k = new KernelLaunch("im2col", 132 * 2048, 4L * ((64 * 14400) + (576 * 14400)), 576 * 14400);
-        AssertClose(120.0 * 576 * 14400 / (132 * 64 * 1.98e9), H100.Cost(k).Seconds);
+        AssertClose(130.0 * 576 * 14400 / (132 * 64 * 1.98e9), H100.Cost(k).Seconds);
     }
 
     [Fact]
-    public void ABroadcastingKernelIsBoundByItsSixtyFourBitDivisions()
+    public void ABroadcastingKernelIsBoundByItsLoadsInFlight()
     {
-        // binary: three 64-bit divisions per element (BroadcastIndex), 250 operations: 1e6 elements take 14.9 µs,
-        // more than its 12 MB in flight (7.8 µs)
+        // binary: three 32-bit divisions per element (BroadcastIndex), 70 operations: 1e6 elements take 4.2 µs,
+        // less than its 12 MB in flight (7.8 µs)
         var k = new KernelLaunch("binary", 132 * 2048, 12_000_000, 1_000_000);
-        AssertClose(250.0 * 1_000_000 / (132 * 64 * 1.98e9), H100.Cost(k).Seconds);
-        Assert.True(12e6 / (132 * 2048 * 4 / 700e-9) < H100.Cost(k).Seconds);
+        AssertClose(12e6 / (132 * 2048 * 4 / 700e-9), H100.Cost(k).Seconds);
+        Assert.True(70.0 * 1_000_000 / (132 * 64 * 1.98e9) < H100.Cost(k).Seconds);
     }
 
     [Fact]
     public void ASequentialReductionHasALineInFlightPerThread()
     {
-        var k = new KernelLaunch("bias.grad", 256, 4L * 256 * 10_000, 256 * 10_000);
+        var k = new KernelLaunch("gap.fwd", 256, 4L * 256 * 10_000, 256 * 10_000);
         AssertClose(4.0 * 256 * 10_000 / (256 * 128 / 700e-9), H100.Cost(k).Seconds);
+    }
+
+    [Fact]
+    public void AGroupTreeReductionHasAFloatInFlightPerThread()
+    {
+        // bias.grad: 256 groups of 256 threads reading adjacent floats, 10.24 MB over 65536 · 4 B / 700 ns: 27.3 µs
+        var k = new KernelLaunch("bias.grad", 256 * 256, 4L * 256 * 10_000, 256 * 10_000);
+        AssertClose(4.0 * 256 * 10_000 / (256 * 256 * 4 / 700e-9), H100.Cost(k).Seconds);
     }
 
     [Fact]
