@@ -105,8 +105,10 @@ public static partial class TorchZipFile
     }
 
     /// <summary>Razorvine's message when a GLOBAL without a registered constructor is called with arguments.</summary>
-    [GeneratedRegex(@"ClassDict \(for ([^)]*)\)")]
-    private static partial Regex UnregisteredGlobal();
+    /// <remarks>A plain Regex, not [GeneratedRegex]: the Debug build (README's train command) leaves the framework's generators out (SANet.csproj).</remarks>
+    private static readonly Regex UnregisteredGlobalPattern = new(@"ClassDict \(for ([^)]*)\)", RegexOptions.CultureInvariant);
+
+    private static Regex UnregisteredGlobal() => UnregisteredGlobalPattern;
 
     private static Hashtable StateDictOf(string path, object root)
     {
