@@ -87,8 +87,8 @@ public static unsafe partial class Pooling
             for (int r = 0; r < h; r++)
             {
                 // outputs p whose window [p·s − pad, p·s − pad + k) contains r
-                int p0 = Math.Max(XMathInt.CeilDiv(r + g.PadH - g.KernelH + 1, g.StrideH), 0);
-                int p1 = Math.Min(XMathInt.FloorDiv(r + g.PadH, g.StrideH), ph - 1);
+                int p0 = g.FirstRowOver(r);
+                int p1 = g.LastRowOver(r, ph);
                 row.Clear();
                 for (int p = p0; p <= p1; p++)
                     TensorPrimitives.Add(row, t.Slice(p * w, w), row);

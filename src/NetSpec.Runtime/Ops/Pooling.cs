@@ -9,6 +9,20 @@ public readonly record struct PoolGeometry(int KernelH, int KernelW, int StrideH
     public int OutH(int h) => ((h + (2 * PadH) - KernelH) / StrideH) + 1;
 
     public int OutW(int w) => ((w + (2 * PadW) - KernelW) / StrideW) + 1;
+
+    /// <summary>The output rows [first, last] whose window [p·s − pad, p·s − pad + k) holds input row h, within [0, outH).</summary>
+    public int FirstRowOver(int h) => NotBelowZero(XMathInt.CeilDiv(h + PadH - KernelH + 1, StrideH));
+
+    public int LastRowOver(int h, int outH) => Below(XMathInt.FloorDiv(h + PadH, StrideH), outH);
+
+    /// <summary>The same for the output columns over input column w.</summary>
+    public int FirstColumnOver(int w) => NotBelowZero(XMathInt.CeilDiv(w + PadW - KernelW + 1, StrideW));
+
+    public int LastColumnOver(int w, int outW) => Below(XMathInt.FloorDiv(w + PadW, StrideW), outW);
+
+    private static int NotBelowZero(int v) => v < 0 ? 0 : v;
+
+    private static int Below(int v, int limit) => v < limit ? v : limit - 1;
 }
 
 /// <summary>Max pool (argmax kept for backward), average pool (count_include_pad), global average pool.</summary>
@@ -181,14 +195,13 @@ public static partial class Pooling
             int w = (int)i % sdx.W; // 32-bit: the host checked both lengths
             int h = ((int)i / sdx.W) % sdx.H;
             long baseY = (long)((int)i / (sdx.W * sdx.H)) * sdy.H * sdy.W;
-            int p0 = XMathInt.CeilDiv(h + g.PadH - g.KernelH + 1, g.StrideH);
-            int p1 = XMathInt.FloorDiv(h + g.PadH, g.StrideH);
-            int q0 = XMathInt.CeilDiv(w + g.PadW - g.KernelW + 1, g.StrideW);
-            int q1 = XMathInt.FloorDiv(w + g.PadW, g.StrideW);
+            int p1 = g.LastRowOver(h, sdy.H);
+            int q0 = g.FirstColumnOver(w);
+            int q1 = g.LastColumnOver(w, sdy.W);
             float sum = 0f;
-            for (int p = p0 < 0 ? 0 : p0; p <= p1 && p < sdy.H; p++)
+            for (int p = g.FirstRowOver(h); p <= p1; p++)
             {
-                for (int q = q0 < 0 ? 0 : q0; q <= q1 && q < sdy.W; q++)
+                for (int q = q0; q <= q1; q++)
                 {
                     long o = baseY + ((long)p * sdy.W) + q;
                     if (argmax[o] == (int)i)
@@ -236,15 +249,13 @@ public static partial class Pooling
             int w = (int)i % sdx.W; // 32-bit: the host checked both lengths
             int h = ((int)i / sdx.W) % sdx.H;
             long baseY = (long)((int)i / (sdx.W * sdx.H)) * sdy.H * sdy.W;
-            // outputs p whose window [p·s − pad, p·s − pad + k) contains h
-            int p0 = XMathInt.CeilDiv(h + g.PadH - g.KernelH + 1, g.StrideH);
-            int p1 = XMathInt.FloorDiv(h + g.PadH, g.StrideH);
-            int q0 = XMathInt.CeilDiv(w + g.PadW - g.KernelW + 1, g.StrideW);
-            int q1 = XMathInt.FloorDiv(w + g.PadW, g.StrideW);
+            int p1 = g.LastRowOver(h, sdy.H);
+            int q0 = g.FirstColumnOver(w);
+            int q1 = g.LastColumnOver(w, sdy.W);
             float sum = 0f;
-            for (int p = p0 < 0 ? 0 : p0; p <= p1 && p < sdy.H; p++)
+            for (int p = g.FirstRowOver(h); p <= p1; p++)
             {
-                for (int q = q0 < 0 ? 0 : q0; q <= q1 && q < sdy.W; q++)
+                for (int q = q0; q <= q1; q++)
                     sum += dy[baseY + ((long)p * sdy.W) + q];
             }
 
