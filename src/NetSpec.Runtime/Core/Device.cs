@@ -173,6 +173,12 @@ public sealed class Device : IDisposable
         return Trace;
     }
 
+    /// <summary>
+    /// Threads a group may hold: the accelerator's limit, or in a record-only trace sized for a GPU
+    /// (<see cref="BeginTrace"/> with gridThreads) CUDA's 1,024, so that group kernels are recorded as that GPU runs them.
+    /// </summary>
+    internal int MaxGroupThreads => gridThreadsOverride > 0 ? 1024 : Accelerator.MaxNumThreadsPerGroup;
+
     /// <summary>Stops recording and returns the trace (the device runs ops as before it began).</summary>
     public Profiling.StepTrace EndTrace()
     {

@@ -14,7 +14,7 @@ internal static class GroupSum
     public static int Size(Device d)
     {
         int size = 256;
-        while (size > d.Accelerator.MaxNumThreadsPerGroup)
+        while (size > d.MaxGroupThreads)
             size >>= 1;
         return size;
     }

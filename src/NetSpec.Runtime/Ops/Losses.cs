@@ -12,7 +12,11 @@ namespace NetSpec.Runtime.Ops;
 /// </summary>
 public static partial class Losses
 {
-    private const int MaxPartials = 4096;
+    // Threads of the partial-sum pass (and partials the finishing group adds). 4,096 left an H100 (132 SMs × 2,048
+    // threads) 98% idle on sanet-r50's 8×480² labels: the step's model put ce.partial at 75 of 281 ms
+    // (docs/design/gpu-path.md). 65,536 threads still give each ~28 pixels of that map, and one group of 1,024 adds
+    // their partials in 64 strided sums and a tree: a fixed order, so the bits stay reproducible.
+    private const int MaxPartials = 65536;
 
     // logits (N,K,h,w), labels (N,h,w) → loss[0] = Σ_valid −log softmax(logits)[label] / #valid  (0 when none)
     public static void SoftmaxCrossEntropy(Device d, Tensor logits, LabelMap labels, int ignoreIndex, ArrayView<float> loss)

@@ -141,6 +141,24 @@ public sealed class StepTraceTests : IDisposable
     }
 
     [Fact]
+    public void RecordOnlySizesGroupKernelsForTheGivenGpu()
+    {
+        // A GPU's groups hold 1,024 threads, so a tree reduction launches groups of GroupSum's 256 there, whatever
+        // the CPU accelerator allows: one group a channel for the bias gradient of a (2,3,4,5) dy, 3 × 256 threads.
+        using var s = new BuffersScope(d);
+        var dy = new Tensor(s.Floats(new float[120]), 2, 3, 4, 5);
+        ArrayView<float> db = s.Floats(new float[3]);
+        int own = GroupSum.Size(d);
+        StepTrace trace = d.BeginTrace(TraceMode.RecordOnly, gridThreads: 132 * 2048);
+        Assert.Equal(256, GroupSum.Size(d));
+        Bias.Gradient(d, dy, db);
+        d.EndTrace();
+
+        Assert.Equal(3 * 256, Assert.Single(trace.Events.OfType<KernelLaunch>()).Threads);
+        Assert.Equal(own, GroupSum.Size(d));
+    }
+
+    [Fact]
     public void TracesDoNotNestAndGridThreadsNeedRecordOnly()
     {
         Assert.Throws<ArgumentException>(() => d.BeginTrace(TraceMode.Execute, gridThreads: 1024));
