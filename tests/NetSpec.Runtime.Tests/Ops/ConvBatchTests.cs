@@ -26,43 +26,7 @@ public abstract class ConvBatchTests(DeviceFixture fixture) : OpTestBase(fixture
     public void BatchedConvsMatchReference()
     {
         for (int i = 0; i < Cases.Length; i++)
-            GradientCheck.Run(Case(D, i));
-    }
-
-    /// <summary>
-    /// Tolerance (GradientCheck): the longest float sum an output takes part in — C/g·R·S products for y, K/g·R·S
-    /// for dx (at most K·R·S), N·P·Q for dW (P·Q per image, then the N images in order).
-    /// </summary>
-    internal static OpCase Case(Device d, int index)
-    {
-        var c = Cases[index];
-        var g = new ConvGeometry(c.R, c.S, c.Sh, c.Sw, c.Ph, c.Pw, c.Dh, c.Dw, c.G);
-        int p = g.OutH(c.H), q = g.OutW(c.W);
-        int wl = c.K * (c.C / c.G) * c.R * c.S;
-        double[][] inputs = c.Bias
-            ? [Rand(c.N * c.C * c.H * c.W, 40 + index), Rand(wl, 50 + index), Rand(c.K, 60 + index)]
-            : [Rand(c.N * c.C * c.H * c.W, 40 + index), Rand(wl, 50 + index)];
-        GradKind[] kinds = c.Bias ? [GradKind.Input, GradKind.Param, GradKind.Param] : [GradKind.Input, GradKind.Param];
-        int reduction = Math.Max(Math.Max(c.C / c.G * c.R * c.S, c.N * p * q), c.K * c.R * c.S);
-        return new OpCase($"batched conv#{index} N={c.N} {g}", inputs, kinds,
-            xs => Naive.Conv2d(xs[0], xs[1], c.Bias ? xs[2] : null, c.N, c.C, c.H, c.W, c.K, c.R, c.S, c.Sh, c.Sw, c.Ph, c.Pw, c.Dh, c.Dw, c.G, out _, out _),
-            (xs, dy, acc, pre) =>
-            {
-                using var s = new BuffersScope(d);
-                Tensor x = s.Tensor(xs[0], c.N, c.C, c.H, c.W);
-                ArrayView<float> w = s.Floats(xs[1]);
-                ArrayView<float> b = c.Bias ? s.Floats(xs[2]) : default;
-                Tensor y = s.Tensor(c.N, c.K, p, q, float.NaN);
-                Conv2d.Forward(d, x, w, b, y, g);
-                Tensor dyt = s.Tensor(dy, c.N, c.K, p, q);
-                Tensor dx = s.Tensor(c.N, c.C, c.H, c.W, pre);
-                ArrayView<float> dw = s.Filled(wl, pre);
-                ArrayView<float> db = c.Bias ? s.Filled(c.K, pre) : default;
-                Conv2d.BackwardInput(d, dyt, w, dx, g, acc);
-                Conv2d.BackwardParams(d, x, dyt, dw, db, g);
-                return (s.Read(y), [s.Read(dx), s.Read(dw), c.Bias ? s.Read(db) : null]);
-            },
-            reduction);
+            GradientCheck.Run(ConvCase(D, Cases[i], $"batched conv#{i} N={Cases[i].N}", 40 + i));
     }
 }
 

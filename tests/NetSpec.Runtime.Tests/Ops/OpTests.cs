@@ -27,39 +27,7 @@ public abstract class OpTests(DeviceFixture fixture) : OpTestBase(fixture)
     public void Conv2dForwardAndBackward()
     {
         for (int i = 0; i < Convs.Length; i++)
-            GradientCheck.Run(ConvCase(i));
-    }
-
-    private OpCase ConvCase(int index)
-    {
-        var c = Convs[index];
-        var g = new ConvGeometry(c.R, c.S, c.Sh, c.Sw, c.Ph, c.Pw, c.Dh, c.Dw, c.G);
-        int p = g.OutH(c.H), q = g.OutW(c.W);
-        int wl = c.K * (c.C / c.G) * c.R * c.S;
-        double[][] inputs = c.Bias
-            ? [Rand(c.N * c.C * c.H * c.W, 10 + index), Rand(wl, 20 + index), Rand(c.K, 30 + index)]
-            : [Rand(c.N * c.C * c.H * c.W, 10 + index), Rand(wl, 20 + index)];
-        GradKind[] kinds = c.Bias ? [GradKind.Input, GradKind.Param, GradKind.Param] : [GradKind.Input, GradKind.Param];
-        int reduction = Math.Max(Math.Max(c.C / c.G * c.R * c.S, c.N * p * q), c.K * c.R * c.S);
-        return new OpCase($"conv#{index} {g}", inputs, kinds,
-            xs => Naive.Conv2d(xs[0], xs[1], c.Bias ? xs[2] : null, c.N, c.C, c.H, c.W, c.K, c.R, c.S, c.Sh, c.Sw, c.Ph, c.Pw, c.Dh, c.Dw, c.G, out _, out _),
-            (xs, dy, acc, pre) =>
-            {
-                using var s = new BuffersScope(D);
-                Tensor x = s.Tensor(xs[0], c.N, c.C, c.H, c.W);
-                ArrayView<float> w = s.Floats(xs[1]);
-                ArrayView<float> b = c.Bias ? s.Floats(xs[2]) : default;
-                Tensor y = s.Tensor(c.N, c.K, p, q, float.NaN);
-                Conv2d.Forward(D, x, w, b, y, g);
-                Tensor dyt = s.Tensor(dy, c.N, c.K, p, q);
-                Tensor dx = s.Tensor(c.N, c.C, c.H, c.W, pre);
-                ArrayView<float> dw = s.Filled(wl, pre);
-                ArrayView<float> db = c.Bias ? s.Filled(c.K, pre) : default;
-                Conv2d.BackwardInput(D, dyt, w, dx, g, acc);
-                Conv2d.BackwardParams(D, x, dyt, dw, db, g);
-                return (s.Read(y), [s.Read(dx), s.Read(dw), c.Bias ? s.Read(db) : null]);
-            },
-            reduction);
+            GradientCheck.Run(ConvCase(D, Convs[i], $"conv#{i}", 10 + i));
     }
 
     [BackendFact]
