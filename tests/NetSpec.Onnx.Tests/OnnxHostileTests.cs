@@ -38,6 +38,20 @@ public class OnnxHostileTests
     }
 
     [Fact]
+    public void An_output_that_is_the_label_is_left_out_and_one_that_is_the_image_is_a_copy()
+    {
+        using var dir = new TempDir();
+        File.Copy(SpecGraphs.TestSpec("onnx-ops"), dir["onnx-ops.yaml"]);
+        File.WriteAllText(dir["inputs-out.yaml"], "extends: onnx-ops.yaml\nname: inputs-out\noutputs:\n  lbl: label\n  img: image\n");
+        TypedGraph graph = SpecGraphs.Compile(dir["inputs-out.yaml"]);
+        OnnxModel model = OnnxExporter.Export(graph, Weights(graph, d => new OnnxOps(d)), new OnnxExportOptions(20, 20) { BatchSize = 2 });
+        Assert.Equal(["mask", "fine", "corners", "img"], model.Outputs);
+        Assert.Equal(["aux", "lbl"], model.LeftOutOutputs);
+        float[] image = Parity.Image(2, 20, 20, 1);
+        Assert.Equal(image, Parity.Ort(model.ToByteArray(), image, 2, 20, 20)["img"]);
+    }
+
+    [Fact]
     public void Weights_of_another_spec_are_listed_as_missing_or_unexpected()
     {
         TypedGraph tiny = SpecGraphs.Compile(TinyPath);

@@ -7,7 +7,8 @@ namespace NetSpec.Onnx.Export;
 /// <summary>
 /// What an inference model holds: the spec's outputs that eval computes, and the nodes they need, in the graph's
 /// topological order. Outputs that need a <c>train_only</c> node are left out (eval skips those nodes, as the
-/// generated Forward does); losses and the label input are never needed by an output that eval computes. An output
+/// generated Forward does), and so is an output that is the label input; losses and the label input are never needed by an
+/// output that eval computes. An output
 /// that needs a loss op is an error: a loss has no inference form.
 /// </summary>
 internal sealed record EvalPlan(IReadOnlyList<OutputDecl> Outputs, IReadOnlyList<string> LeftOut, IReadOnlyList<TypedNode> Nodes)
@@ -28,7 +29,8 @@ internal sealed record EvalPlan(IReadOnlyList<OutputDecl> Outputs, IReadOnlyList
                     $"{graph.Spec.Path}: output '{output.Name}' needs node '{loss.Name}' (op {loss.Op}), a loss, which has no inference form in ONNX");
             }
 
-            if (upstream.Any(n => byName[n].Node.TrainOnly))
+            // a training-only node, or the label input itself (labels are a training input: the model has no such input)
+            if (upstream.Any(n => byName[n].Node.TrainOnly) || graph.Tensor(output.Tensor).Role == TensorRole.Label)
             {
                 leftOut.Add(output.Name);
                 continue;
