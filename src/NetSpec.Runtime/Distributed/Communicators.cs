@@ -1,26 +1,16 @@
-using System.Reflection;
 using System.Security.Cryptography;
 using System.Text;
 
 namespace NetSpec.Runtime.Distributed;
 
 /// <summary>
-/// Picks the communicator of this process and applies the failure policy of a run of several ranks.
-/// <para>
-/// <b>Failure policy.</b> A rank that fails (an exception reaches <see cref="Run"/>, or an unhandled exception on any
-/// thread once <see cref="FromEnvironment"/> made an MPI communicator) writes one line to standard error,
-/// <c>netspec: rank R of N failed: Type: message (aborting all ranks)</c>, and calls MPI_Abort: mpirun then ends
-/// every rank, and every rank exits non-zero in bounded time (seconds), never blocked in a collective that the
-/// failed rank will not join. A rank killed by a signal is seen by mpirun, which ends the others the same way.
-/// A one-process run keeps .NET's behaviour (the exception propagates).
-/// </para>
+/// Picks the communicator of this process (<see cref="FromEnvironment"/>) and checks that the ranks agree
+/// (<see cref="RequireSame"/>). What happens when a rank fails is <see cref="FailurePolicy"/>'s.
 /// </summary>
 public static class Communicators
 {
     /// <summary>Set by Open MPI's mpirun (and prterun) in every rank: the number of ranks.</summary>
     public const string OpenMpiSizeVariable = "OMPI_COMM_WORLD_SIZE";
-
-    private static int unhandledHooked;
 
     /// <summary>
     /// <see cref="MpiCommunicator"/> when this process was started by Open MPI's <c>mpirun -np N</c> with N &gt; 1
@@ -29,7 +19,7 @@ public static class Communicators
     /// Throws <see cref="DistributedLibraryException"/> when launched by mpirun but libmpi.so.40 is missing, and
     /// NotSupportedException when launched by another MPI's launcher (MPICH, Intel MPI: <c>PMI_SIZE</c>), whose
     /// ABI this binding does not speak. An MPI communicator also gets the unhandled-exception hook of the failure
-    /// policy (<see cref="AbortOnUnhandledExceptions"/>).
+    /// policy (<see cref="FailurePolicy.AbortOnUnhandledExceptions"/>).
     /// </summary>
     public static ICommunicator FromEnvironment()
     {
@@ -47,7 +37,7 @@ public static class Communicators
                 $"this process was started by mpirun as one of {(launched > 0 ? launched.ToString() : "several")} ranks, but MPI is not usable here: {e.Message}", e);
         }
 
-        AbortOnUnhandledExceptions(mpi);
+        FailurePolicy.AbortOnUnhandledExceptions(mpi);
         return mpi;
     }
 
@@ -77,51 +67,15 @@ public static class Communicators
     }
 
     /// <summary>
-    /// Runs <paramref name="body"/> under the failure policy: on a run of several ranks an exception is reported in
-    /// one line and the run is aborted (<see cref="Fail"/>); on one process it propagates. Returns body's exit code.
+    /// This rank's index among the ranks on its own machine (<c>OMPI_COMM_WORLD_LOCAL_RANK</c>; 0 without a launcher):
+    /// the GPU a rank of a one-process-per-GPU run should take.
     /// </summary>
-    public static int Run(ICommunicator communicator, Func<int> body)
-    {
-        try
-        {
-            return body();
-        }
-        catch (Exception e) when (communicator.Size > 1)
-        {
-            Fail(communicator, e);
-            return 1;
-        }
-    }
+    public static int LocalRank() => LocalRank(Environment.GetEnvironmentVariable);
 
-    /// <summary>Writes the one line of the failure policy to standard error and aborts every rank. Does not return.</summary>
-    public static void Fail(ICommunicator communicator, Exception error, int exitCode = 1)
-    {
-        Console.Error.WriteLine(FailureLine(communicator.Rank, communicator.Size, error));
-        Console.Error.Flush();
-        communicator.Abort(exitCode);
-    }
-
-    /// <summary>The failure line: <c>netspec: rank R of N failed: Type: message (aborting all ranks)</c>, on one line.</summary>
-    public static string FailureLine(int rank, int size, Exception error)
-    {
-        while (error is TargetInvocationException { InnerException: { } inner } || error is AggregateException { InnerExceptions.Count: 1 })
-            error = error is AggregateException aggregate ? aggregate.InnerExceptions[0] : error.InnerException!;
-        string message = string.Join(' ', error.Message.Split(['\r', '\n'], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
-        return $"netspec: rank {rank} of {size} failed: {error.GetType().Name}: {message} (aborting all ranks)";
-    }
-
-    /// <summary>
-    /// An exception that no code catches, on any thread, ends the run by <see cref="Fail"/> (instead of .NET's crash
-    /// dump and SIGABRT, which mpirun would also notice, but with a stack trace per rank instead of one line).
-    /// Once per process.
-    /// </summary>
-    public static void AbortOnUnhandledExceptions(ICommunicator communicator)
-    {
-        if (communicator.Size <= 1 || Interlocked.Exchange(ref unhandledHooked, 1) == 1)
-            return;
-        AppDomain.CurrentDomain.UnhandledException += (_, e) =>
-            Fail(communicator, e.ExceptionObject as Exception ?? new Exception(e.ExceptionObject?.ToString() ?? "unknown error"));
-    }
+    internal static int LocalRank(Func<string, string?> variable) =>
+        variable("OMPI_COMM_WORLD_LOCAL_RANK") is not { } text ? 0
+        : int.TryParse(text, out int local) && local >= 0 ? local
+        : throw new InvalidOperationException($"OMPI_COMM_WORLD_LOCAL_RANK={text} is not a rank");
 
     /// <summary>
     /// Checks that every rank has the same <paramref name="value"/> (a spec's text, a batch size, a data

@@ -142,7 +142,7 @@ public sealed unsafe class MpiCommunicator : ICommunicator
                 }
             }
 
-            return new PendingReduce(this, pin, requests);
+            return new MpiPendingReduce(gate, pin, requests);
         }
     }
 
@@ -228,43 +228,4 @@ public sealed unsafe class MpiCommunicator : ICommunicator
     }
 
     private void ThrowIfDisposed() => ObjectDisposedException.ThrowIf(disposed, this);
-
-    private sealed class PendingReduce(MpiCommunicator owner, MemoryHandle pin, IntPtr[] requests) : IPendingReduce
-    {
-        private MemoryHandle pin = pin;
-        private bool done;
-
-        public void Wait()
-        {
-            lock (owner.gate)
-            {
-                if (done)
-                    return;
-                fixed (IntPtr* r = requests)
-                    MpiException.Check(MpiNative.Waitall(requests.Length, r, null), "MPI_Waitall");
-                Release();
-            }
-        }
-
-        public bool Test()
-        {
-            lock (owner.gate)
-            {
-                if (done)
-                    return true;
-                int flag;
-                fixed (IntPtr* r = requests)
-                    MpiException.Check(MpiNative.Testall(requests.Length, r, &flag, null), "MPI_Testall");
-                if (flag != 0)
-                    Release();
-                return done;
-            }
-        }
-
-        private void Release()
-        {
-            done = true;
-            pin.Dispose();
-        }
-    }
 }

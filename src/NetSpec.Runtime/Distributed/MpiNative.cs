@@ -70,38 +70,3 @@ internal static unsafe partial class MpiNative
     [LibraryImport(Lib, EntryPoint = "MPI_Get_library_version")]
     public static partial int GetLibraryVersion(byte* text, int* length);
 }
-
-/// <summary>Open MPI's predefined handles: the addresses of its exported globals.</summary>
-internal readonly record struct MpiHandles(IntPtr CommWorld, IntPtr Float, IntPtr Double, IntPtr Byte, IntPtr Sum, IntPtr ErrorsReturn)
-{
-    public static MpiHandles Load()
-    {
-        IntPtr library = DistributedLibraries.Mpi();
-        IntPtr Get(string symbol) => DistributedLibraries.Export(library, symbol, DistributedLibraries.MpiName);
-        return new MpiHandles(Get("ompi_mpi_comm_world"), Get("ompi_mpi_float"), Get("ompi_mpi_double"), Get("ompi_mpi_byte"),
-            Get("ompi_mpi_op_sum"), Get("ompi_mpi_errors_return"));
-    }
-}
-
-/// <summary>An MPI call returned an error (the communicator returns errors instead of aborting: MPI_ERRORS_RETURN).</summary>
-public sealed class MpiException(string call, int errorCode, string text)
-    : Exception($"{call} failed: MPI error {errorCode}: {text}")
-{
-    /// <summary>The MPI function that failed.</summary>
-    public string Call { get; } = call;
-
-    /// <summary>The error code it returned.</summary>
-    public int ErrorCode { get; } = errorCode;
-
-    internal static unsafe void Check(int code, string call)
-    {
-        if (code == MpiNative.Success)
-            return;
-        byte* text = stackalloc byte[MpiNative.MaxErrorString + 1];
-        int length = 0;
-        string message = MpiNative.ErrorString(code, text, &length) == MpiNative.Success && length > 0
-            ? System.Text.Encoding.UTF8.GetString(text, Math.Min(length, MpiNative.MaxErrorString))
-            : "(no description)";
-        throw new MpiException(call, code, message);
-    }
-}

@@ -1,4 +1,3 @@
-using System.Diagnostics.CodeAnalysis;
 using System.Runtime.InteropServices;
 
 namespace NetSpec.Runtime.Distributed;
@@ -39,45 +38,4 @@ internal static unsafe partial class NcclNative
     public static partial byte* GetErrorString(int result);
 
     public const int Sum = 0; // ncclSum
-}
-
-/// <summary>NCCL's element types (ncclDataType_t), the ones a gradient buffer can have.</summary>
-public enum NcclDataType
-{
-    Int32 = 2,
-    Float16 = 6,
-    Float32 = 7,
-    Float64 = 8,
-    BFloat16 = 9,
-}
-
-/// <summary>ncclUniqueId: 128 opaque bytes made by rank 0 (ncclGetUniqueId) and sent to every rank.</summary>
-[StructLayout(LayoutKind.Sequential, Size = Length)]
-public unsafe struct NcclUniqueId
-{
-    /// <summary>NCCL_UNIQUE_ID_BYTES.</summary>
-    public const int Length = 128;
-
-    private fixed byte bytes[Length];
-
-    /// <summary>The 128 bytes, in place.</summary>
-    [UnscopedRef]
-    public Span<byte> Bytes => MemoryMarshal.CreateSpan(ref bytes[0], Length);
-}
-
-/// <summary>An NCCL call failed; the message has ncclGetErrorString's text.</summary>
-public sealed class NcclException(string call, int result, string text) : Exception($"{call} failed: NCCL error {result}: {text}")
-{
-    public string Call { get; } = call;
-
-    /// <summary>The ncclResult_t (1 unhandled CUDA error, 2 system error, 3 internal, 4 invalid argument, 5 invalid usage, 6 remote error).</summary>
-    public int Result { get; } = result;
-
-    internal static unsafe void Check(int result, string call)
-    {
-        if (result == NcclNative.Success)
-            return;
-        byte* text = NcclNative.GetErrorString(result);
-        throw new NcclException(call, result, text is null ? "(no description)" : Marshal.PtrToStringUTF8((IntPtr)text) ?? "");
-    }
 }
