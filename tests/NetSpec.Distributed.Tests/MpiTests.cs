@@ -22,6 +22,14 @@ public sealed class MpiTests
     }
 
     [Fact]
+    public void One_rank_under_mpirun_is_the_single_process_without_mpi()
+    {
+        MpiRun run = MpiRun.Start("start", ranks: 1);
+        Assert.True(run.ExitCode == 0, run.ToString());
+        Assert.Contains("ok rank 0 of 1: NetSpec.Runtime.Distributed.SingleProcess", run.Output);
+    }
+
+    [Fact]
     public void A_rank_that_throws_aborts_every_rank_with_one_clear_line()
     {
         MpiRun run = MpiRun.Start("throw");
@@ -62,12 +70,14 @@ public sealed class MpiTests
     }
 }
 
-/// <summary>One <c>mpirun -np 2 … dotnet NetSpec.Distributed.Tests.dll probe &lt;case&gt;</c>; killed (and failed) after a minute.</summary>
+/// <summary>One <c>mpirun -np 2 (or N) … dotnet NetSpec.Distributed.Tests.dll probe &lt;case&gt;</c>; killed (and failed) after a minute.</summary>
 internal sealed record MpiRun(int ExitCode, string Output, TimeSpan Elapsed, string Command)
 {
     private static readonly TimeSpan Limit = TimeSpan.FromSeconds(60);
 
-    public static MpiRun Start(string probeCase, params string[] mpirunOptions)
+    public static MpiRun Start(string probeCase, params string[] mpirunOptions) => Start(probeCase, 2, mpirunOptions);
+
+    public static MpiRun Start(string probeCase, int ranks, params string[] mpirunOptions)
     {
         string mpirun = FindMpirun() ?? throw new InvalidOperationException(
             "mpirun not found on PATH: install Open MPI (apt-get install openmpi-bin libopenmpi-dev); scripts/test.sh does this when it is missing");
@@ -81,7 +91,7 @@ internal sealed record MpiRun(int ExitCode, string Output, TimeSpan Elapsed, str
         };
         // --oversubscribe: 2 ranks on a machine that may have 1 core; btl self,vader: shared memory only (no network
         // probing in a container); --bind-to none: the ranks and the test runner share the cores
-        foreach (string arg in (string[])["-np", "2", "--oversubscribe", "--bind-to", "none", "--mca", "btl", "self,vader", .. mpirunOptions,
+        foreach (string arg in (string[])["-np", ranks.ToString(System.Globalization.CultureInfo.InvariantCulture), "--oversubscribe", "--bind-to", "none", "--mca", "btl", "self,vader", .. mpirunOptions,
                      dotnet, typeof(Probe).Assembly.Location, "probe", probeCase])
             info.ArgumentList.Add(arg);
         info.Environment["OMPI_ALLOW_RUN_AS_ROOT"] = "1";

@@ -82,10 +82,21 @@ internal static class ProbeCollectives
         for (int i = 0; i < NcclUniqueId.Length; i++)
             Require(id.Bytes[i] == (byte)(255 - i), $"unique id byte {i} = {id.Bytes[i]}");
 
+        // errors come back as exceptions (MPI_ERRORS_RETURN), not as Open MPI's abort: a negative count is MPI_ERR_COUNT
+        string error = Expect<MpiException>(() => NegativeCount(), "MPI_Allreduce with count -1");
+        Require(error.StartsWith("MPI_Allreduce failed: MPI error 2: MPI_ERR_COUNT", StringComparison.Ordinal), error);
+
         // Open MPI must not have taken .NET's SIGSEGV handler: a null dereference is still an exception
         string? nothing = Environment.GetEnvironmentVariable("NETSPEC_PROBE_UNSET_VARIABLE");
         Expect<NullReferenceException>(() => _ = nothing!.Length, "null dereference after MPI_Init");
         Console.WriteLine($"rank {rank}: {polls} polls before the non-blocking sum was done");
+    }
+
+    private static unsafe void NegativeCount()
+    {
+        MpiHandles world = MpiHandles.Load();
+        float value = 0;
+        MpiException.Check(MpiNative.Allreduce(MpiNative.InPlace, &value, -1, world.Float, world.Sum, world.CommWorld), "MPI_Allreduce");
     }
 
     private static void Require(bool condition, string what)
