@@ -1,4 +1,5 @@
 using System.Globalization;
+using NetSpec.Runtime.Weights;
 using NetSpec.Runtime;
 using NetSpec.Samples.SANet.Networks;
 using NetSpec.Samples.SANet.Training;
@@ -49,7 +50,7 @@ public sealed class CheckpointStore(string workDir)
     public void SaveLast(INetwork network, MomentumSgd sgd, TrainState state)
     {
         List<SafeTensorEntry> weights = StateDict.Save(network);
-        SafeTensorsFile.Write(LastWeights, weights, Meta(network, state.Iteration));
+        SafeTensorsFile.Write(LastWeights, weights, Meta(network, state.Iteration), FaultPoints.Reached);
         SaveState(network, sgd, state, weights);
     }
 
@@ -57,13 +58,13 @@ public sealed class CheckpointStore(string workDir)
     public void SaveState(INetwork network, MomentumSgd sgd, TrainState state, List<SafeTensorEntry>? weights = null)
     {
         var meta = new Dictionary<string, string>(Meta(network, state.Iteration)) { ["train_state"] = state.ToJson() };
-        SafeTensorsFile.Write(LastState, [.. weights ?? StateDict.Save(network), .. sgd.SaveState()], meta);
+        SafeTensorsFile.Write(LastState, [.. weights ?? StateDict.Save(network), .. sgd.SaveState()], meta, FaultPoints.Reached);
     }
 
     public void SaveBest(INetwork network, long iteration, double miou)
     {
         var meta = new Dictionary<string, string>(Meta(network, iteration)) { ["miou"] = miou.ToString("R", CultureInfo.InvariantCulture) };
-        SafeTensorsFile.Write(BestWeights, StateDict.Save(network), meta);
+        SafeTensorsFile.Write(BestWeights, StateDict.Save(network), meta, FaultPoints.Reached);
     }
 
     /// <summary>Loads weights and momentum from the state file alone and returns its training state.</summary>

@@ -1,3 +1,4 @@
+using NetSpec.Runtime.Weights;
 using NetSpec.Runtime;
 using NetSpec.Samples.SANet.Checkpoints;
 using NetSpec.Samples.SANet.Networks;

@@ -2,7 +2,7 @@ using System.Globalization;
 using System.Text;
 using System.Text.Json;
 
-namespace NetSpec.Samples.SANet.Checkpoints;
+namespace NetSpec.Runtime.Weights;
 
 /// <summary>Where one tensor lies in the data section (offsets from its start), as the header declares it.</summary>
 public sealed record TensorSlot(string Name, SafeDType DType, long[] Shape, long Begin, long Length);

@@ -3,7 +3,7 @@ using System.Runtime.InteropServices;
 using System.Text;
 using System.Text.Json.Nodes;
 
-namespace NetSpec.Samples.SANet.Checkpoints;
+namespace NetSpec.Runtime.Weights;
 
 /// <summary>
 /// The safetensors format: an 8-byte little-endian header length, a UTF-8 JSON header mapping each name to
@@ -15,10 +15,11 @@ public static class SafeTensorsFile
 {
     public const string MetadataKey = "__metadata__";
 
-    public static void Write(string path, IReadOnlyList<SafeTensorEntry> tensors, IReadOnlyDictionary<string, string>? metadata = null)
+    /// <summary>Writes the file atomically (<see cref="AtomicFile"/>); <paramref name="reached"/> is its test hook.</summary>
+    public static void Write(string path, IReadOnlyList<SafeTensorEntry> tensors, IReadOnlyDictionary<string, string>? metadata = null, Action<string>? reached = null)
     {
         string name = Path.GetFileName(path);
-        AtomicFile.Write(path, stream => WriteTo(stream, tensors, metadata, () => FaultPoints.Reached($"{name}: header written, data not yet")));
+        AtomicFile.Write(path, stream => WriteTo(stream, tensors, metadata, () => reached?.Invoke($"{name}: header written, data not yet")), reached);
     }
 
     public static void WriteTo(Stream stream, IReadOnlyList<SafeTensorEntry> tensors, IReadOnlyDictionary<string, string>? metadata, Action? afterHeader = null)

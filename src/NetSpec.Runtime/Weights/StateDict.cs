@@ -1,7 +1,6 @@
 using NetSpec.Runtime;
-using NetSpec.Samples.SANet.Checkpoints;
 
-namespace NetSpec.Samples.SANet.Networks;
+namespace NetSpec.Runtime.Weights;
 
 /// <summary>A network's parameters as safetensors entries (PyTorch state_dict names), and back.</summary>
 public static class StateDict

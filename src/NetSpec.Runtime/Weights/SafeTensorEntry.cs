@@ -1,6 +1,6 @@
 using System.Buffers.Binary;
 
-namespace NetSpec.Samples.SANet.Checkpoints;
+namespace NetSpec.Runtime.Weights;
 
 /// <summary>Tensor element types the sample reads and writes.</summary>
 public enum SafeDType
