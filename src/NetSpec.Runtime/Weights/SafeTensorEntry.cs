@@ -1,4 +1,5 @@
 using System.Buffers.Binary;
+using System.Runtime.InteropServices;
 
 namespace NetSpec.Runtime.Weights;
 
@@ -46,11 +47,20 @@ public sealed record SafeTensorEntry(string Name, SafeDType DType, long[] Shape,
     public float[] ToFloats()
     {
         float[] values = new float[Data.Length / SizeOf(DType)];
-        ReadOnlySpan<byte> data = Data;
-        switch (DType)
+        Convert(Data, DType, values);
+        return values;
+    }
+
+    /// <summary>
+    /// Converts little-endian <paramref name="data"/> of <paramref name="dtype"/> to floats (as <see cref="ToFloats"/>);
+    /// <paramref name="values"/> holds data.Length / SizeOf(dtype) elements.
+    /// </summary>
+    public static void Convert(ReadOnlySpan<byte> data, SafeDType dtype, Span<float> values)
+    {
+        switch (dtype)
         {
             case SafeDType.F32:
-                Buffer.BlockCopy(Data, 0, values, 0, Data.Length);
+                MemoryMarshal.Cast<byte, float>(data[..(4 * values.Length)]).CopyTo(values);
                 break;
             case SafeDType.F16:
                 for (int i = 0; i < values.Length; i++)
@@ -69,7 +79,5 @@ public sealed record SafeTensorEntry(string Name, SafeDType DType, long[] Shape,
                     values[i] = BinaryPrimitives.ReadInt64LittleEndian(data[(8 * i)..]);
                 break;
         }
-
-        return values;
     }
 }

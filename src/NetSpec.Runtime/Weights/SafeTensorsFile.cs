@@ -83,27 +83,34 @@ public static class SafeTensorsFile
         try
         {
             using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read);
-            long fileLength = stream.Length;
-            if (fileLength < 8)
-                throw new CheckpointException($"{path}: not a safetensors file (shorter than its 8-byte header length)");
-            Span<byte> prefix = stackalloc byte[8];
-            stream.ReadExactly(prefix);
-            ulong headerLength = BinaryPrimitives.ReadUInt64LittleEndian(prefix);
-            if (headerLength > SafeTensorsHeader.MaxLength)
-                throw new CheckpointException($"{path}: header length {headerLength} exceeds the format's limit of {SafeTensorsHeader.MaxLength} bytes; not a safetensors file");
-            if (headerLength > (ulong)(fileLength - 8))
-                throw new CheckpointException($"{path}: header length {headerLength} exceeds the file size {fileLength}; the file is truncated or not safetensors");
-
-            byte[] header = new byte[headerLength];
-            stream.ReadExactly(header);
-            long dataStart = 8 + (long)headerLength;
-            var (slots, metadata) = SafeTensorsHeader.Parse(path, header, fileLength - dataStart);
+            var (slots, metadata, dataStart) = ReadHeader(stream, path);
             return read(stream, slots, metadata, dataStart);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
             throw new CheckpointException($"{path}: cannot read ({e.Message})");
         }
+    }
+
+    /// <summary>Reads and checks the length prefix and the header from the start of <paramref name="stream"/>.</summary>
+    internal static (List<TensorSlot> Slots, Dictionary<string, string> Metadata, long DataStart) ReadHeader(FileStream stream, string path)
+    {
+        long fileLength = stream.Length;
+        if (fileLength < 8)
+            throw new CheckpointException($"{path}: not a safetensors file (shorter than its 8-byte header length)");
+        Span<byte> prefix = stackalloc byte[8];
+        stream.ReadExactly(prefix);
+        ulong headerLength = BinaryPrimitives.ReadUInt64LittleEndian(prefix);
+        if (headerLength > SafeTensorsHeader.MaxLength)
+            throw new CheckpointException($"{path}: header length {headerLength} exceeds the format's limit of {SafeTensorsHeader.MaxLength} bytes; not a safetensors file");
+        if (headerLength > (ulong)(fileLength - 8))
+            throw new CheckpointException($"{path}: header length {headerLength} exceeds the file size {fileLength}; the file is truncated or not safetensors");
+
+        byte[] header = new byte[headerLength];
+        stream.ReadExactly(header);
+        long dataStart = 8 + (long)headerLength;
+        var (slots, metadata) = SafeTensorsHeader.Parse(path, header, fileLength - dataStart);
+        return (slots, metadata, dataStart);
     }
 
     /// <summary>NaN or ±Infinity in a floating-point tensor (F32, F16, BF16, F64; each widens to a float as it is) is refused.</summary>

@@ -1,10 +1,9 @@
-using NetSpec.Runtime;
-
 namespace NetSpec.Runtime.Weights;
 
-/// <summary>A network's parameters as safetensors entries (PyTorch state_dict names), and back.</summary>
+/// <summary>A network's parameters as safetensors entries (PyTorch state_dict names), and back, in memory.</summary>
 public static class StateDict
 {
+    /// <summary>Every parameter downloaded: weights and buffers as F32, counters (num_batches_tracked) as I64.</summary>
     public static List<SafeTensorEntry> Save(INetwork network)
     {
         network.Device.Synchronize();
@@ -18,36 +17,19 @@ public static class StateDict
     }
 
     /// <summary>
-    /// Loads every entry whose name matches a parameter. Shape mismatches are errors; keys the file lacks or
-    /// has in excess are returned for the caller to judge (a full checkpoint must match exactly).
+    /// Loads every entry whose name (after <paramref name="rename"/>) matches a parameter. Shape mismatches are one
+    /// error listing them all, before anything is loaded; keys the file lacks (among <paramref name="wanted"/>) or has
+    /// in excess are returned for the caller to judge.
     /// </summary>
     public static (List<string> Missing, List<string> Unexpected) Load(
         INetwork network, IEnumerable<SafeTensorEntry> entries, string path, Func<string, string>? rename = null, Func<Parameter, bool>? wanted = null)
     {
-        var byName = network.Parameters.ToDictionary(p => p.Name);
-        var loaded = new HashSet<string>();
-        var unexpected = new List<string>();
-        foreach (SafeTensorEntry entry in entries)
-        {
-            string name = rename?.Invoke(entry.Name) ?? entry.Name;
-            if (!byName.TryGetValue(name, out Parameter? p))
-            {
-                unexpected.Add(entry.Name);
-                continue;
-            }
-
-            if (!entry.Shape.SequenceEqual(p.Shape.Select(d => (long)d)))
-            {
-                throw new CheckpointException(
-                    $"{path}: tensor '{entry.Name}' has shape [{string.Join(",", entry.Shape)}] but {network.SpecName}'s '{name}' is [{string.Join(",", p.Shape)}]");
-            }
-
+        var match = StateDictMatch<SafeTensorEntry>.Build(network, entries, e => e.Name, e => e.Shape, rename, wanted);
+        if (match.Mismatched.Count > 0)
+            throw new CheckpointException($"{path}: {string.Join("; ", match.Mismatched.Select(m => m.Describe(network.SpecName)))}");
+        foreach (var (p, entry) in match.Matched)
             DeviceData.Upload(p.Value.View, entry.ToFloats());
-            loaded.Add(name);
-        }
-
-        var missing = network.Parameters.Where(p => (wanted?.Invoke(p) ?? true) && !loaded.Contains(p.Name)).Select(p => p.Name).ToList();
         network.Device.Synchronize();
-        return (missing, unexpected);
+        return (match.Missing, match.Unexpected);
     }
 }
