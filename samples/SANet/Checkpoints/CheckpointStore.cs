@@ -12,8 +12,10 @@ namespace NetSpec.Samples.SANet.Checkpoints;
 /// previous complete checkpoint or the new one. <c>last.safetensors</c> (weights only, for eval/predict) is
 /// written just before it, so it is never older than the state; <c>best.safetensors</c> holds the weights with
 /// the best val mIoU. A fresh run writes the state file first (iteration 0), before any other file exists.
+/// Every file's metadata is a <see cref="CheckpointMetadata"/>: spec, layout hash, the training crop (predict's
+/// default window), iteration.
 /// </summary>
-public sealed class CheckpointStore(string workDir)
+public sealed class CheckpointStore(string workDir, int? trainingCrop = null)
 {
     private const string MomentumPrefix = "momentum.";
 
@@ -111,10 +113,7 @@ public sealed class CheckpointStore(string workDir)
         }
     }
 
-    private static Dictionary<string, string> Meta(INetwork network, long iteration) => new()
-    {
-        ["spec"] = network.SpecName,
-        ["iteration"] = iteration.ToString(CultureInfo.InvariantCulture),
-        ["format"] = "pt",
-    };
+    private Dictionary<string, string> Meta(INetwork network, long iteration) =>
+        new CheckpointMetadata(network.SpecName, NetworkWeights.LayoutHash(network), TrainingCrop: trainingCrop,
+            Extra: new Dictionary<string, string> { ["iteration"] = iteration.ToString(CultureInfo.InvariantCulture) }).ToDictionary();
 }

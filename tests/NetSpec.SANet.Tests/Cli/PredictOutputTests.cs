@@ -1,3 +1,4 @@
+using NetSpec.Runtime.Weights;
 using NetSpec.SANet.Tests.Data;
 
 namespace NetSpec.SANet.Tests.Cli;
@@ -22,6 +23,34 @@ public class PredictOutputTests(HostileFixture fixture) : IClassFixture<HostileF
             ["a.png", "a_overlay.png", "a_overlay~2.png", "a_overlay~2_overlay.png", "a~2.png", "a~2_overlay.png"],
             Directory.GetFiles(dir["out"]).Select(Path.GetFileName).Order(StringComparer.Ordinal));
         Assert.All(inputs, kv => Assert.Equal(kv.Value, File.ReadAllBytes(kv.Key)));
+    }
+
+    /// <summary>The fixture trained with --crop 32: predict's window is 32 unless --window says otherwise, 96 when the checkpoint records no crop.</summary>
+    [Fact]
+    public void WindowDefaultsToTheTrainingCropAndMultiScaleWithFlipRuns()
+    {
+        using var dir = new TempDir();
+        TestImages.Png(dir["a.png"], 20, 16, 10);
+        Assert.Equal(32, NetworkWeights.ReadMetadata(fixture.Checkpoint).TrainingCrop);
+
+        var (code, output, error) = CliRunner.Run("predict", "--device", "cpu", "--checkpoint", fixture.Checkpoint, "--input", dir["a.png"],
+            "--out", dir["single"]);
+        Assert.True(code == 0, error + output);
+        Assert.Contains("scales 1, window 32", output);
+
+        (code, output, error) = CliRunner.Run("predict", "--device", "cpu", "--checkpoint", fixture.Checkpoint, "--input", dir["a.png"],
+            "--out", dir["multi"], "--multi-scale", "--flip");
+        Assert.True(code == 0, error + output);
+        Assert.Contains("scales 0.5,0.75,1,1.25,1.5,1.75,2 + flip, window 32", output);
+        Assert.True(File.Exists(dir["multi/a.png"]) && File.Exists(dir["multi/a_overlay.png"]));
+
+        var (tensors, meta) = SafeTensorsFile.Read(fixture.Checkpoint);
+        meta.Remove("crop");
+        SafeTensorsFile.Write(dir["old.safetensors"], tensors, meta);
+        (code, output, error) = CliRunner.Run("predict", "--device", "cpu", "--checkpoint", dir["old.safetensors"], "--input", dir["a.png"],
+            "--out", dir["old"]);
+        Assert.True(code == 0, error + output);
+        Assert.Contains("window 96", output);
     }
 
     [Fact]
