@@ -10,8 +10,10 @@ namespace NetSpec.Runtime.Weights;
 /// </summary>
 public static class AtomicFile
 {
+    /// <summary>What a temporary file's name holds after the target's name.</summary>
     public const string TempMarker = ".tmp-";
 
+    /// <summary>Writes <paramref name="path"/> atomically with <paramref name="write"/>; <paramref name="reached"/> is called at each step.</summary>
     public static void Write(string path, Action<Stream> write, Action<string>? reached = null)
     {
         string full = Path.GetFullPath(path);
@@ -40,6 +42,7 @@ public static class AtomicFile
         }
     }
 
+    /// <summary>Writes <paramref name="bytes"/> to <paramref name="path"/> atomically.</summary>
     public static void WriteAllBytes(string path, byte[] bytes) => Write(path, s => s.Write(bytes));
 
     private static void TryDelete(string path)

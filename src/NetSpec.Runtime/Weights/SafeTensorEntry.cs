@@ -3,21 +3,36 @@ using System.Runtime.InteropServices;
 
 namespace NetSpec.Runtime.Weights;
 
-/// <summary>Tensor element types the sample reads and writes.</summary>
+/// <summary>Tensor element types read and written (safetensors' names); every one converts to float.</summary>
 public enum SafeDType
 {
+    /// <summary>IEEE float32.</summary>
     F32,
+
+    /// <summary>Signed 64-bit integer (PyTorch's num_batches_tracked).</summary>
     I64,
+
+    /// <summary>IEEE float16.</summary>
     F16,
+
+    /// <summary>bfloat16: float32's top 16 bits.</summary>
     BF16,
+
+    /// <summary>IEEE float64.</summary>
     F64,
 }
 
 /// <summary>One named tensor of a safetensors file: its type, PyTorch shape and little-endian bytes.</summary>
+/// <param name="Name">The state_dict name, e.g. <c>backbone.conv1.weight</c>.</param>
+/// <param name="DType">The element type.</param>
+/// <param name="Shape">The PyTorch shape ([] for a scalar).</param>
+/// <param name="Data">The elements, little-endian, C order.</param>
 public sealed record SafeTensorEntry(string Name, SafeDType DType, long[] Shape, byte[] Data)
 {
+    /// <summary>The product of the shape (1 for a scalar).</summary>
     public long Elements => Shape.Aggregate(1L, (a, b) => a * b);
 
+    /// <summary>An F32 tensor of <paramref name="values"/> (C order).</summary>
     public static SafeTensorEntry FromFloats(string name, int[] shape, float[] values)
     {
         byte[] data = new byte[values.Length * 4];
@@ -25,6 +40,7 @@ public sealed record SafeTensorEntry(string Name, SafeDType DType, long[] Shape,
         return new SafeTensorEntry(name, SafeDType.F32, shape.Select(d => (long)d).ToArray(), data);
     }
 
+    /// <summary>An I64 tensor of <paramref name="values"/> (C order).</summary>
     public static SafeTensorEntry FromLongs(string name, int[] shape, long[] values)
     {
         byte[] data = new byte[values.Length * 8];

@@ -13,6 +13,7 @@ namespace NetSpec.Runtime.Weights;
 /// </summary>
 public static class SafeTensorsFile
 {
+    /// <summary>The header key of the string→string metadata map.</summary>
     public const string MetadataKey = "__metadata__";
 
     /// <summary>Writes the file atomically (<see cref="AtomicFile"/>); <paramref name="reached"/> is its test hook.</summary>
@@ -22,6 +23,7 @@ public static class SafeTensorsFile
         AtomicFile.Write(path, stream => WriteTo(stream, tensors, metadata, () => reached?.Invoke($"{name}: header written, data not yet")), reached);
     }
 
+    /// <summary>Writes the format to <paramref name="stream"/>; <paramref name="afterHeader"/> runs between header and data.</summary>
     public static void WriteTo(Stream stream, IReadOnlyList<SafeTensorEntry> tensors, IReadOnlyDictionary<string, string>? metadata, Action? afterHeader = null)
     {
         var header = new JsonObject();
@@ -125,5 +127,5 @@ public static class SafeTensorsFile
     }
 }
 
-/// <summary>A checkpoint that cannot be read or does not fit the network; the message names the file.</summary>
+/// <summary>A checkpoint that cannot be read, written or does not fit the network; the one-line message names the file.</summary>
 public sealed class CheckpointException(string message) : Exception(message);
