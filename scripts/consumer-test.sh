@@ -46,6 +46,7 @@ for entry in analyzers/dotnet/cs/NetSpec.Generator.dll analyzers/dotnet/cs/NetSp
     buildTransitive/NetSpec.props buildTransitive/NetSpec.targets README.md; do
     unzip -l "$generator" "$entry" > /dev/null || fail "NetSpec package lacks $entry"
 done
+unzip -l "$runtime" lib/net10.0/NetSpec.Runtime.xml > /dev/null || fail "NetSpec.Runtime package lacks its XML docs"
 if unzip -l "$generator" | grep -q ' lib/'; then fail "NetSpec package has a lib/ folder: it must only be an analyzer"; fi
 generator_nuspec=$(unzip -p "$generator" NetSpec.nuspec)
 grep -q '<developmentDependency>true</developmentDependency>' <<< "$generator_nuspec" || fail "NetSpec is not a development dependency"
