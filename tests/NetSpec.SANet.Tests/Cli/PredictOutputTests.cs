@@ -1,5 +1,6 @@
 using NetSpec.Runtime.Weights;
 using NetSpec.SANet.Tests.Data;
+using NetSpec.SANet.Tests.Doubles;
 
 namespace NetSpec.SANet.Tests.Cli;
 
@@ -51,6 +52,31 @@ public class PredictOutputTests(HostileFixture fixture) : IClassFixture<HostileF
             "--out", dir["old"]);
         Assert.True(code == 0, error + output);
         Assert.Contains("window 96", output);
+    }
+
+    /// <summary>A recorded crop out of range or malformed, and another spec's checkpoint: one line naming the file, exit 2.</summary>
+    [Theory]
+    [InlineData("crop", "100000", "{ckpt}: records a training crop of 100000, above 8192; pass --window")]
+    [InlineData("crop", "abc", "{ckpt}: metadata 'crop' is 'abc', not a positive integer")]
+    [InlineData("spec", "fcn-tiny", "{ckpt}: does not match spec fcn-tiny (it was saved from sanet-tiny): loaded ")]
+    public void BadCheckpointMetadataIsOneLineNamingTheFile(string key, string value, string expected)
+    {
+        using var dir = new TempDir();
+        TestImages.Png(dir["a.png"], 20, 16, 10);
+        var (tensors, meta) = SafeTensorsFile.Read(fixture.Checkpoint);
+        if (key != "spec")
+            meta[key] = value;
+        SafeTensorsFile.Write(dir["c.safetensors"], tensors, meta);
+
+        string[] args = ["predict", "--device", "cpu", "--checkpoint", dir["c.safetensors"], "--input", dir["a.png"], "--out", dir["out"]];
+        if (key == "spec")
+            args = [.. args, "--spec", RepoFiles.Path("specs/fcn-tiny.yaml")];
+        var (code, output, error) = CliRunner.Run(args);
+
+        Assert.True(code == 2, $"exit {code}\n{error}{output}");
+        Assert.Contains(expected.Replace("{ckpt}", dir["c.safetensors"]), error);
+        Assert.Single(error.Trim().Split('\n'));
+        Assert.False(Directory.Exists(dir["out"]));
     }
 
     [Fact]
