@@ -1,6 +1,6 @@
 using System.Globalization;
-using NetSpec.Runtime.Weights;
 using NetSpec.Runtime;
+using NetSpec.Runtime.Weights;
 using NetSpec.Samples.SANet.Networks;
 using NetSpec.Samples.SANet.Training;
 
