@@ -69,7 +69,8 @@ public static partial class OptionRules
     public static void Check(PredictSettings s)
     {
         InRange("--opacity", s.Opacity, 0, 1);
-        InRange("--window", s.Window, 1, MaxSize);
+        if (s.Window is { } window)
+            InRange("--window", window, 1, MaxSize);
     }
 
     public static void Check(InfoSettings s)

@@ -23,7 +23,7 @@ public sealed class Trainer(TrainOptions options, ITrainReporter reporter)
             $"--crop {options.Augment.Crop} --batch {options.Batch}");
         using INetwork network = NetworkRegistry.Create(options.SpecName, options.SpecClass, options.SpecOrigin, device);
         CheckClasses(network);
-        var store = new CheckpointStore(options.WorkDir);
+        var store = new CheckpointStore(options.WorkDir, options.Augment.Crop);
         using var sgd = new MomentumSgd(network, options.Momentum, options.WeightDecay);
         TrainState state = new RunStart(options, reporter).Begin(network, sgd, store);
         if (state.Iteration == state.MaxIterations)
