@@ -26,8 +26,15 @@ public sealed class CheckpointStore(string workDir)
 
     public bool HasState => File.Exists(LastState);
 
-    /// <summary>The run's files present in the work dir (what a fresh run would replace), state first.</summary>
-    public List<string> ExistingFiles() => new[] { LastState, LastWeights, BestWeights }.Where(File.Exists).ToList();
+    /// <summary>The class names written into each file's metadata as <c>class_names</c> (a JSON list), when set.</summary>
+    public IReadOnlyList<string>? ClassNames { get; init; }
+
+    /// <summary>
+    /// The run's files present in the work dir (what a fresh run would replace), state first; the run's record
+    /// (config.yaml, run.jsonl: samples/SANet/Records) last.
+    /// </summary>
+    public List<string> ExistingFiles() =>
+        new[] { LastState, LastWeights, BestWeights, Path.Combine(WorkDir, "config.yaml"), Path.Combine(WorkDir, "run.jsonl") }.Where(File.Exists).ToList();
 
     /// <summary>Deletes the run's files, the state first: a kill midway leaves no resumable stale run.</summary>
     public void DeleteRun()
@@ -110,10 +117,16 @@ public sealed class CheckpointStore(string workDir)
         }
     }
 
-    private static Dictionary<string, string> Meta(INetwork network, long iteration) => new()
+    private Dictionary<string, string> Meta(INetwork network, long iteration)
     {
-        ["spec"] = network.SpecName,
-        ["iteration"] = iteration.ToString(CultureInfo.InvariantCulture),
-        ["format"] = "pt",
-    };
+        var meta = new Dictionary<string, string>
+        {
+            ["spec"] = network.SpecName,
+            ["iteration"] = iteration.ToString(CultureInfo.InvariantCulture),
+            ["format"] = "pt",
+        };
+        if (ClassNames is not null)
+            meta["class_names"] = System.Text.Json.JsonSerializer.Serialize(ClassNames);
+        return meta;
+    }
 }
