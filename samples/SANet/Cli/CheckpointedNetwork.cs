@@ -13,6 +13,7 @@ public sealed class CheckpointedNetwork : IDisposable
     public CheckpointedNetwork(string checkpoint, string? specPath, string deviceName, int window)
     {
         var (tensors, metadata) = SafeTensorsFile.Read(checkpoint);
+        Metadata = metadata;
         var spec = specPath is not null ? SpecFile.Expand(specPath) : null;
         string specName = spec?.Name
             ?? metadata.GetValueOrDefault("spec") ?? throw new UsageException($"{checkpoint}: names no spec in its metadata; pass --spec");
@@ -32,6 +33,11 @@ public sealed class CheckpointedNetwork : IDisposable
     }
 
     public INetwork Network { get; }
+
+    /// <summary>The checkpoint's <c>__metadata__</c> (spec, iteration, class_names, …): read from a file, untrusted.</summary>
+    public IReadOnlyDictionary<string, string> Metadata { get; }
+
+    public string DeviceName => device.Name;
 
     public void Dispose()
     {

@@ -21,7 +21,7 @@ public sealed class RunLog(string path)
     /// <summary>Appends one line and flushes it to disk.</summary>
     public void Append(JsonObject line)
     {
-        byte[] bytes = Encoding.UTF8.GetBytes(line.ToJsonString() + "\n");
+        byte[] bytes = Encoding.UTF8.GetBytes(line.ToJsonString(RunLogLines.JsonOptions) + "\n");
         try
         {
             using var stream = new FileStream(Path, FileMode.Append, FileAccess.Write, FileShare.Read);

@@ -11,6 +11,9 @@ namespace NetSpec.Samples.SANet.Records;
 /// </summary>
 public static class RunLogLines
 {
+    /// <summary>Class names and descriptions as their characters (×, é), not \u escapes; still one valid JSON line.</summary>
+    public static readonly System.Text.Json.JsonSerializerOptions JsonOptions = new() { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+
     /// <summary>
     /// A logged training iteration: the lr it ran at, each loss term by name and their weighted total, the wall
     /// seconds per iteration since the previous logged one (validation excluded, checkpoints included), and memory:
