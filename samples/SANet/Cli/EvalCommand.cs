@@ -1,8 +1,8 @@
 using System.ComponentModel;
 using NetSpec.Samples.SANet.Data;
 using NetSpec.Samples.SANet.Evaluation;
-using NetSpec.Samples.SANet.Records;
 using NetSpec.Samples.SANet.Networks;
+using NetSpec.Samples.SANet.Records;
 using NetSpec.Samples.SANet.Training;
 using Spectre.Console;
 using Spectre.Console.Cli;

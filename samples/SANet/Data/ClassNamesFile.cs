@@ -18,7 +18,7 @@ public static class ClassNamesFile
     private const long MaxBytes = 256 * 1024;
 
     /// <param name="expected">The class count the names must match, or null to take the file's count.</param>
-    /// <param name="expectedWhat">What decides <paramref name="expected"/>, for the message (e.g. "spec sanet-tiny").</param>
+    /// <param name="expectedWhat">What decides <paramref name="expected"/>, for the message (e.g. "spec sanet-tiny", "--classes 6").</param>
     public static string[] Read(string path, int? expected, string expectedWhat)
     {
         string text = Encoding.UTF8.GetString(UntrustedFile.ReadAll(path, MaxBytes, problem => new DataException($"{path}: {problem}"))).TrimStart('\uFEFF');
@@ -44,7 +44,7 @@ public static class ClassNamesFile
         }
 
         if (expected is { } count && names.Length != count)
-            throw new DataException($"{path}: {names.Length} class name(s), but {expectedWhat} has {count} classes");
+            throw new DataException($"{path}: {names.Length} class name(s) for {count} classes ({expectedWhat})");
         return names;
     }
 }

@@ -18,8 +18,11 @@ public static class CurvesPlot
             Fonts.AddFontFile(FontName, fontFile);
         Plot[] panels = [Losses(curves, title), Lr(curves), Validation(curves)];
         double maxIteration = new[] { curves.Lr, curves.MeanIou }.SelectMany(s => s).Select(p => p.X).DefaultIfEmpty(1).Max();
-        foreach (Plot panel in panels)
+        for (int i = 0; i < panels.Length; i++)
         {
+            Plot panel = panels[i];
+            // The same left margin in every panel, so that their iteration axes line up.
+            panel.Layout.Fixed(new PixelPadding(90, 30, 55, i == 0 ? 45 : 15));
             panel.Axes.SetLimitsX(0, Math.Max(1, maxIteration));
             panel.XLabel("iteration");
             if (fontFile is not null)

@@ -36,8 +36,12 @@ public sealed class RunRecord
         string version = Version();
         var resume = new ResumeRecord
         {
-            Time = Now(), CommandLine = [.. provenance.CommandLine], FromIteration = state.Iteration,
-            Iterations = state.MaxIterations, Device = deviceName, NetspecVersion = version,
+            Time = Now(),
+            CommandLine = [.. provenance.CommandLine],
+            FromIteration = state.Iteration,
+            Iterations = state.MaxIterations,
+            Device = deviceName,
+            NetspecVersion = version,
         };
         if (File.Exists(configPath))
         {
@@ -99,10 +103,22 @@ public sealed class RunRecord
         Seed = o.Seed,
         Recipe = new RecipeRecord
         {
-            Iterations = state.MaxIterations, Batch = o.Batch, Crop = o.Augment.Crop, BaseLr = o.BaseLr, ScaledLr = o.ScaledLr,
-            Power = o.Power, Momentum = o.Momentum, WeightDecay = o.WeightDecay, ScaleMin = o.Augment.ScaleMin, ScaleMax = o.Augment.ScaleMax,
-            Flip = o.Augment.Flip, ValEvery = o.ValEvery, LogEvery = o.LogEvery, CheckpointEvery = o.CheckpointEvery,
-            StopAfter = o.StopAfter, Pretrained = o.Pretrained ?? "",
+            Iterations = state.MaxIterations,
+            Batch = o.Batch,
+            Crop = o.Augment.Crop,
+            BaseLr = o.BaseLr,
+            ScaledLr = o.ScaledLr,
+            Power = o.Power,
+            Momentum = o.Momentum,
+            WeightDecay = o.WeightDecay,
+            ScaleMin = o.Augment.ScaleMin,
+            ScaleMax = o.Augment.ScaleMax,
+            Flip = o.Augment.Flip,
+            ValEvery = o.ValEvery,
+            LogEvery = o.LogEvery,
+            CheckpointEvery = o.CheckpointEvery,
+            StopAfter = o.StopAfter,
+            Pretrained = o.Pretrained ?? "",
         },
     };
 
