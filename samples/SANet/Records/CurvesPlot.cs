@@ -100,7 +100,7 @@ public static class CurvesPlot
 
         plot.Axes.SetLimitsY(0, 100);
         plot.YLabel("val %");
-        plot.ShowLegend(Alignment.LowerRight);
+        plot.ShowLegend(Alignment.UpperLeft); // scores start low and rise: the upper left is the emptiest corner
         return plot;
     }
 }
