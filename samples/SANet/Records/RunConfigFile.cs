@@ -15,8 +15,13 @@ public static class RunConfigFile
     /// <summary>A config of a few KB; a file much larger than that is not one.</summary>
     private const long MaxBytes = 1 << 20;
 
+    /// <summary>
+    /// Strings that YAML would read as something else (null, ~, true, yes, 1e5, 0x10) are quoted, so that the file reads
+    /// back as written here and in other YAML readers (a command-line argument can be any of them).
+    /// </summary>
     private static readonly ISerializer Serializer = new SerializerBuilder()
         .WithNamingConvention(UnderscoredNamingConvention.Instance)
+        .WithQuotingNecessaryStrings()
         .Build();
 
     private static readonly IDeserializer Deserializer = new DeserializerBuilder()
