@@ -2,6 +2,7 @@ using Microsoft.ML.OnnxRuntime;
 using NetSpec.Networks;
 using NetSpec.Onnx.Tests.Support;
 using NetSpec.Runtime;
+using NetSpec.Runtime.Weights;
 using NetSpec.Samples.SANet.Checkpoints;
 using NetSpec.Samples.SANet.Cli;
 using NetSpec.Samples.SANet.Networks;

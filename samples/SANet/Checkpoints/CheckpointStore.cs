@@ -29,8 +29,15 @@ public sealed class CheckpointStore(string workDir, int? trainingCrop = null)
 
     public bool HasState => File.Exists(LastState);
 
-    /// <summary>The run's files present in the work dir (what a fresh run would replace), state first.</summary>
-    public List<string> ExistingFiles() => new[] { LastState, LastWeights, BestWeights }.Where(File.Exists).ToList();
+    /// <summary>The class names written into each file's metadata as <c>class_names</c> (a JSON list), when set.</summary>
+    public IReadOnlyList<string>? ClassNames { get; init; }
+
+    /// <summary>
+    /// The run's files present in the work dir (what a fresh run would replace), state first; the run's record
+    /// (config.yaml, run.jsonl: samples/SANet/Records) last.
+    /// </summary>
+    public List<string> ExistingFiles() =>
+        new[] { LastState, LastWeights, BestWeights, Path.Combine(WorkDir, "config.yaml"), Path.Combine(WorkDir, "run.jsonl") }.Where(File.Exists).ToList();
 
     /// <summary>Deletes the run's files, the state first: a kill midway leaves no resumable stale run.</summary>
     public void DeleteRun()
@@ -114,6 +121,6 @@ public sealed class CheckpointStore(string workDir, int? trainingCrop = null)
     }
 
     private Dictionary<string, string> Meta(INetwork network, long iteration) =>
-        new CheckpointMetadata(network.SpecName, NetworkWeights.LayoutHash(network), TrainingCrop: trainingCrop,
+        new CheckpointMetadata(network.SpecName, NetworkWeights.LayoutHash(network), ClassNames, trainingCrop,
             Extra: new Dictionary<string, string> { ["iteration"] = iteration.ToString(CultureInfo.InvariantCulture) }).ToDictionary();
 }

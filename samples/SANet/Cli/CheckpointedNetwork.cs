@@ -39,6 +39,8 @@ public sealed class CheckpointedNetwork : IDisposable
     /// <summary>What the checkpoint records: spec, training crop, class names.</summary>
     public CheckpointMetadata Metadata { get; }
 
+    public string DeviceName => device.Name;
+
     public void Dispose()
     {
         Network.Dispose();

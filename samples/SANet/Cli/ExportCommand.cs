@@ -3,6 +3,7 @@ using System.Globalization;
 using NetSpec.Dsl.Model;
 using NetSpec.Onnx;
 using NetSpec.Runtime;
+using NetSpec.Runtime.Weights;
 using NetSpec.Samples.SANet.Checkpoints;
 using NetSpec.Samples.SANet.Networks;
 using Spectre.Console.Cli;

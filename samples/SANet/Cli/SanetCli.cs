@@ -30,6 +30,7 @@ public static class SanetCli
             config.AddCommand<InfoCommand>("info").WithDescription("Report a spec: shapes, parameters, FLOPs and planned memory at a size.");
             config.AddCommand<ProfileCommand>("profile").WithDescription("Estimate a spec's eval forward and training step on a GPU from a traced step (cost model).");
             config.AddCommand<ExportCommand>("export").WithDescription("Export a checkpoint (or a spec's fresh weights) as an ONNX model for inference.");
+            config.AddCommand<PlotCommand>("plot").WithDescription("Draw a run's curves (loss terms, lr, val mIoU against iteration) from WORK_DIR/run.jsonl as a PNG.");
             config.AddCommand<BaselineCommand>("baseline").WithDescription("Fit and score the colour-lookup baseline on a dataset.");
         });
 
