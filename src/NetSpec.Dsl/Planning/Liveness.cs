@@ -3,6 +3,7 @@ using System.Linq;
 using NetSpec.Dsl.Autodiff;
 using NetSpec.Dsl.Catalog;
 using NetSpec.Dsl.Model;
+using NetSpec.Dsl.Scheduling;
 using NetSpec.Dsl.Shapes;
 
 namespace NetSpec.Dsl.Planning;

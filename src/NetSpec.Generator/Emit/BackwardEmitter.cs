@@ -2,7 +2,7 @@ using System.Linq;
 using NetSpec.Dsl.Autodiff;
 using NetSpec.Dsl.Catalog;
 using NetSpec.Dsl.Catalog.Ops;
-using NetSpec.Dsl.Planning;
+using NetSpec.Dsl.Scheduling;
 
 namespace NetSpec.Generator.Emit;
 

@@ -1,5 +1,5 @@
 using NetSpec.Dsl.Catalog;
-using NetSpec.Dsl.Planning;
+using NetSpec.Dsl.Scheduling;
 
 namespace NetSpec.Generator.Emit;
 

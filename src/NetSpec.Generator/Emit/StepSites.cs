@@ -1,7 +1,7 @@
 using System.Linq;
 using NetSpec.Dsl.Autodiff;
 using NetSpec.Dsl.Catalog;
-using NetSpec.Dsl.Planning;
+using NetSpec.Dsl.Scheduling;
 using NetSpec.Dsl.Shapes;
 
 namespace NetSpec.Generator.Emit;
