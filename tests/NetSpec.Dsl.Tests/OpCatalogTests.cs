@@ -87,6 +87,13 @@ public sealed class OpCatalogTests
 
         // every auxiliary buffer the rule declares is used by its emitted calls
         Assert.All(aux, a => Assert.Contains(forward.Lines, l => l.Contains($"<aux {a.Suffix}>")));
+
+        // what backward reads is exactly what the rule says it saves: Planning keeps those tensors alive until the
+        // backward step, so a read of an unsaved one would see a buffer already reused, and an unread one wastes memory
+        string back = string.Join("\n", backward.Lines);
+        var readInputs = Enumerable.Range(0, node.Node.Inputs.Count).Where(i => back.Contains($"<x{i}>")).ToArray();
+        Assert.Equal(rule.Saved.Inputs.OrderBy(i => i), readInputs);
+        Assert.Equal(rule.Saved.Output, back.Contains("<y>"));
     }
 
     /// <summary>Records what a rule emits, with placeholders for every name the generator would fill in.</summary>
