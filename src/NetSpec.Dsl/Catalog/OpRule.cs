@@ -1,6 +1,5 @@
 using System.Collections.Generic;
 using NetSpec.Dsl.Model;
-using NetSpec.Dsl.Planning;
 using NetSpec.Dsl.Shapes;
 
 namespace NetSpec.Dsl.Catalog;
@@ -64,16 +63,3 @@ public abstract class OpRule
     {
     }
 }
-
-/// <summary>The forward tensors a backward reads: inputs by slot, and the output when <see cref="Output"/>.</summary>
-public sealed record SavedTensors(int[] Inputs, bool Output)
-{
-    public static readonly SavedTensors Nothing = new(new int[0], false);
-
-    public static SavedTensors OfInputs(params int[] slots) => new(slots, false);
-
-    public static readonly SavedTensors OfOutput = new(new int[0], true);
-}
-
-/// <summary>A buffer a step keeps beside its output, named <c>node.suffix</c>, of <see cref="Elements"/> 4-byte slots.</summary>
-public sealed record AuxBuffer(string Suffix, BufferKind Kind, EquatableArray<Dim> Elements);
