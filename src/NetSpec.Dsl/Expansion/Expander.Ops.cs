@@ -5,7 +5,7 @@ using NetSpec.Dsl.Diagnostics;
 using NetSpec.Dsl.Model;
 using NetSpec.Dsl.Parsing;
 
-namespace NetSpec.Dsl.Validation;
+namespace NetSpec.Dsl.Expansion;
 
 internal sealed partial class Expander
 {

@@ -2,7 +2,7 @@ using System.Linq;
 using NetSpec.Dsl.Diagnostics;
 using NetSpec.Dsl.Model;
 
-namespace NetSpec.Dsl.Validation;
+namespace NetSpec.Dsl.Expansion;
 
 internal sealed partial class Expander
 {

@@ -4,7 +4,7 @@ using NetSpec.Dsl.Diagnostics;
 using NetSpec.Dsl.Model;
 using NetSpec.Dsl.Parsing;
 
-namespace NetSpec.Dsl.Validation;
+namespace NetSpec.Dsl.Expansion;
 
 /// <summary>
 /// Expands node entries into primitive ops, in the order written: a block instance becomes its nodes

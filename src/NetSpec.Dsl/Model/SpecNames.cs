@@ -1,6 +1,6 @@
 using System.Globalization;
 
-namespace NetSpec.Dsl.Validation;
+namespace NetSpec.Dsl.Model;
 
 /// <summary>
 /// The grammar of the two spec strings the generator turns into C# text besides node names: the spec name (a

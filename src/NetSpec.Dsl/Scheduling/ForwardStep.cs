@@ -1,6 +1,6 @@
 using NetSpec.Dsl.Model;
 
-namespace NetSpec.Dsl.Planning;
+namespace NetSpec.Dsl.Scheduling;
 
 public enum StepKind
 {

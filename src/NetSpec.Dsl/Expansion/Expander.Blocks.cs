@@ -3,7 +3,7 @@ using System.Linq;
 using NetSpec.Dsl.Diagnostics;
 using NetSpec.Dsl.Parsing;
 
-namespace NetSpec.Dsl.Validation;
+namespace NetSpec.Dsl.Expansion;
 
 internal sealed partial class Expander
 {

@@ -6,7 +6,7 @@ using NetSpec.Dsl.Catalog;
 using NetSpec.Dsl.Diagnostics;
 using NetSpec.Dsl.Parsing;
 
-namespace NetSpec.Dsl.Validation;
+namespace NetSpec.Dsl.Expansion;
 
 /// <summary>Evaluates YAML values in a scope and checks them against parameter and attribute types (NS0007).</summary>
 internal sealed class ValueChecks

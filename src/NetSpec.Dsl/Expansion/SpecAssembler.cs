@@ -6,7 +6,7 @@ using NetSpec.Dsl.Diagnostics;
 using NetSpec.Dsl.Model;
 using NetSpec.Dsl.Parsing;
 
-namespace NetSpec.Dsl.Validation;
+namespace NetSpec.Dsl.Expansion;
 
 /// <summary>Turns the declarations of a concrete spec into an <see cref="ExpandedSpec"/>.</summary>
 internal sealed class SpecAssembler

@@ -2,7 +2,7 @@ using System.Collections.Generic;
 using System.Linq;
 using NetSpec.Dsl.Parsing;
 
-namespace NetSpec.Dsl.Validation;
+namespace NetSpec.Dsl.Expansion;
 
 internal enum EntryState
 {

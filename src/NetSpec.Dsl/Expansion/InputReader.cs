@@ -4,7 +4,7 @@ using NetSpec.Dsl.Diagnostics;
 using NetSpec.Dsl.Model;
 using NetSpec.Dsl.Parsing;
 
-namespace NetSpec.Dsl.Validation;
+namespace NetSpec.Dsl.Expansion;
 
 /// <summary>
 /// Reads <c>inputs:</c>: <c>image: { shape: [N, 3, H, W] }</c>, <c>label: { shape: [N, H, W], kind: label,

@@ -4,7 +4,7 @@ using System.Linq;
 using NetSpec.Dsl.Catalog;
 using NetSpec.Dsl.Model;
 
-namespace NetSpec.Dsl.Validation;
+namespace NetSpec.Dsl.Expansion;
 
 /// <summary>
 /// An op with an <c>ignore_index</c> attribute that reads a label input and does not set it takes the

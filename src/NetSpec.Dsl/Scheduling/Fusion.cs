@@ -3,7 +3,7 @@ using System.Linq;
 using NetSpec.Dsl.Model;
 using NetSpec.Dsl.Shapes;
 
-namespace NetSpec.Dsl.Planning;
+namespace NetSpec.Dsl.Scheduling;
 
 /// <summary>Turns the typed graph's node order into forward steps, fusing BN+ReLU and SA's gate where legal.</summary>
 public static class Fusion

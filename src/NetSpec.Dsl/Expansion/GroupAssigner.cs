@@ -5,7 +5,7 @@ using NetSpec.Dsl.Diagnostics;
 using NetSpec.Dsl.Model;
 using NetSpec.Dsl.Parsing;
 
-namespace NetSpec.Dsl.Validation;
+namespace NetSpec.Dsl.Expansion;
 
 /// <summary>
 /// Reads <c>groups:</c> and puts every node in the first group with a member that is the node's name or a
