@@ -4,7 +4,7 @@ using System.Collections.Generic;
 namespace NetSpec.Dsl.Planning;
 
 /// <summary>
-/// The one arena placement algorithm, shared by the compiler's <see cref="MemoryPlan"/> (at build time, default sizes)
+/// The one arena placement algorithm, shared by the compiler's MemoryPlan (at build time, default sizes)
 /// and the runtime's ArenaBinder (in a network's Prepare, at the prepared sizes): this file is compiled into both
 /// NetSpec.Dsl and NetSpec.Runtime. Buffers are taken in <c>order</c>; each goes to the lowest offset (in 4-byte
 /// slots, <see cref="Alignment"/>-aligned) that overlaps no placed buffer alive at the same time (buffer i is alive
