@@ -96,6 +96,12 @@ public sealed class Device : IDisposable
     /// </summary>
     public Distributed.ICommunicator Communicator { get; set; } = Distributed.SingleProcess.Instance;
 
+    /// <summary>
+    /// Images of the global batch before this device's own (a data-parallel rank's shard starts at rank × shard size):
+    /// per-element random streams (dropout's mask) are drawn at their global index, as one process with the whole batch.
+    /// </summary>
+    public long BatchOffset { get; set; }
+
     /// <summary>The devices this machine offers, in <c>auto</c>'s order of preference, e.g. <c>cuda:0 NVIDIA H100</c>, <c>cpu</c>.</summary>
     public static IReadOnlyList<string> Available()
     {

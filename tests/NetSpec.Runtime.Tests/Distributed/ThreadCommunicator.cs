@@ -148,10 +148,12 @@ public sealed class ThreadCommunicator : ICommunicator
 
     private sealed class Group(int size)
     {
-        private static readonly TimeSpan Patience = TimeSpan.FromMinutes(2);
+        private static readonly TimeSpan Patience = TimeSpan.FromSeconds(60);
         private readonly Barrier barrier = new(size);
         private readonly CancellationTokenSource broken = new();
         private readonly object[] posts = new object[size];
+        private readonly long[] meetings = new long[size];
+        private readonly string[] lastCaller = new string[size];
 
         public int Size { get; } = size;
 
@@ -159,12 +161,17 @@ public sealed class ThreadCommunicator : ICommunicator
         public object[] Post(int rank, object post)
         {
             posts[rank] = post;
+            meetings[rank]++;
+            lastCaller[rank] = Environment.StackTrace;
             Wait();
             return posts;
         }
 
         /// <summary>Returns once every rank has read the posts (so that none is overwritten while read).</summary>
         public void Release() => Wait();
+
+        // on a timeout: how far each rank got and where it last met the others (a rank stuck outside any collective, or in another one)
+        private string Whereabouts() => string.Join("\n", Enumerable.Range(0, Size).Select(r => $"rank {r}: {meetings[r]} collectives, the last from {lastCaller[r]}"));
 
         public void Break() => broken.Cancel();
 
@@ -173,7 +180,7 @@ public sealed class ThreadCommunicator : ICommunicator
             try
             {
                 if (!barrier.SignalAndWait(Patience, broken.Token))
-                    throw new CommunicatorAbortedException($"a collective waited {Patience.TotalSeconds:F0} s for the other ranks");
+                    throw new CommunicatorAbortedException($"a collective waited {Patience.TotalSeconds:F0} s for the other ranks\n{Whereabouts()}");
             }
             catch (OperationCanceledException)
             {
