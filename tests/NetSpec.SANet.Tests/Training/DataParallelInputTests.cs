@@ -59,7 +59,13 @@ public sealed class DataParallelInputTests
 
     private static TrainOptions Options(string workDir, int batch, int crop = 48) => TrainCommand.Resolve(new TrainSettings
     {
-        Iters = 2, Batch = batch, Crop = crop, Device = "cpu", WorkDir = workDir, ValEvery = 1000, Set = ["val-limit=1"],
+        Iters = 2,
+        Batch = batch,
+        Crop = crop,
+        Device = "cpu",
+        WorkDir = workDir,
+        ValEvery = 1000,
+        Set = ["val-limit=1"],
     });
 
     // each rank's exception, or null where its run finished
