@@ -33,8 +33,8 @@ public sealed class TrainCommand : Command<TrainSettings>
         return 0;
     }
 
-    /// <summary>The ranks of this run: one process until the MPI communicator lands (docs/distributed.md).</summary>
-    private static ICommunicator OpenCommunicator() => SingleProcess.Instance;
+    /// <summary>The ranks of this run: Open MPI's under mpirun -np N > 1, else one process (docs/distributed.md).</summary>
+    private static ICommunicator OpenCommunicator() => Communicators.FromEnvironment();
 
     public static TrainOptions Resolve(TrainSettings s)
     {

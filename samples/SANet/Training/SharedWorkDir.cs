@@ -1,5 +1,6 @@
 using System.Text;
 using NetSpec.Runtime.Distributed;
+using NetSpec.Runtime.Weights;
 using NetSpec.Samples.SANet.Checkpoints;
 
 namespace NetSpec.Samples.SANet.Training;

@@ -2,6 +2,7 @@ using System.Runtime.InteropServices;
 using System.Text;
 using NetSpec.Runtime;
 using NetSpec.Runtime.Distributed;
+using NetSpec.Runtime.Weights;
 using NetSpec.Samples.SANet.Checkpoints;
 
 namespace NetSpec.Samples.SANet.Training;

@@ -41,7 +41,7 @@ public sealed class Trainer(TrainOptions options, ITrainReporter reporter, IComm
         {
             device.Communicator = comm;
             device.BatchOffset = (long)comm.Rank * local;
-            var store = new CheckpointStore(options.WorkDir);
+            var store = new CheckpointStore(options.WorkDir, options.Augment.Crop);
             using var sgd = new MomentumSgd(network, options.Momentum, options.WeightDecay);
             if (parallel)
                 RankAgreement.Run(comm, () => SharedWorkDir.Check(comm, options.WorkDir));

@@ -1,4 +1,5 @@
 using System.Globalization;
+using NetSpec.Runtime.Weights;
 using NetSpec.Samples.SANet.Checkpoints;
 using NetSpec.SANet.Tests.Doubles;
 

@@ -1,6 +1,7 @@
 using NetSpec.Runtime;
 using NetSpec.Runtime.Distributed;
 using NetSpec.Runtime.Tests.Distributed;
+using NetSpec.Runtime.Weights;
 using NetSpec.Samples.SANet.Checkpoints;
 using NetSpec.Samples.SANet.Cli;
 using NetSpec.Samples.SANet.Networks;

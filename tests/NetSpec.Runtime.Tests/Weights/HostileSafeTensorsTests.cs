@@ -1,8 +1,8 @@
 using System.Buffers.Binary;
 using System.Text;
-using NetSpec.Samples.SANet.Checkpoints;
+using NetSpec.Runtime.Weights;
 
-namespace NetSpec.SANet.Tests.Checkpoints;
+namespace NetSpec.Runtime.Tests.Weights;
 
 /// <summary>
 /// Files that break one rule of the safetensors format each (bytes built here), read by the sample's reader:

@@ -1,22 +1,38 @@
 using System.Buffers.Binary;
+using System.Runtime.InteropServices;
 
-namespace NetSpec.Samples.SANet.Checkpoints;
+namespace NetSpec.Runtime.Weights;
 
-/// <summary>Tensor element types the sample reads and writes.</summary>
+/// <summary>Tensor element types read and written (safetensors' names); every one converts to float.</summary>
 public enum SafeDType
 {
+    /// <summary>IEEE float32.</summary>
     F32,
+
+    /// <summary>Signed 64-bit integer (PyTorch's num_batches_tracked).</summary>
     I64,
+
+    /// <summary>IEEE float16.</summary>
     F16,
+
+    /// <summary>bfloat16: float32's top 16 bits.</summary>
     BF16,
+
+    /// <summary>IEEE float64.</summary>
     F64,
 }
 
 /// <summary>One named tensor of a safetensors file: its type, PyTorch shape and little-endian bytes.</summary>
+/// <param name="Name">The state_dict name, e.g. <c>backbone.conv1.weight</c>.</param>
+/// <param name="DType">The element type.</param>
+/// <param name="Shape">The PyTorch shape ([] for a scalar).</param>
+/// <param name="Data">The elements, little-endian, C order.</param>
 public sealed record SafeTensorEntry(string Name, SafeDType DType, long[] Shape, byte[] Data)
 {
+    /// <summary>The product of the shape (1 for a scalar).</summary>
     public long Elements => Shape.Aggregate(1L, (a, b) => a * b);
 
+    /// <summary>An F32 tensor of <paramref name="values"/> (C order).</summary>
     public static SafeTensorEntry FromFloats(string name, int[] shape, float[] values)
     {
         byte[] data = new byte[values.Length * 4];
@@ -24,6 +40,7 @@ public sealed record SafeTensorEntry(string Name, SafeDType DType, long[] Shape,
         return new SafeTensorEntry(name, SafeDType.F32, shape.Select(d => (long)d).ToArray(), data);
     }
 
+    /// <summary>An I64 tensor of <paramref name="values"/> (C order).</summary>
     public static SafeTensorEntry FromLongs(string name, int[] shape, long[] values)
     {
         byte[] data = new byte[values.Length * 8];
@@ -46,11 +63,20 @@ public sealed record SafeTensorEntry(string Name, SafeDType DType, long[] Shape,
     public float[] ToFloats()
     {
         float[] values = new float[Data.Length / SizeOf(DType)];
-        ReadOnlySpan<byte> data = Data;
-        switch (DType)
+        Convert(Data, DType, values);
+        return values;
+    }
+
+    /// <summary>
+    /// Converts little-endian <paramref name="data"/> of <paramref name="dtype"/> to floats (as <see cref="ToFloats"/>);
+    /// <paramref name="values"/> holds data.Length / SizeOf(dtype) elements.
+    /// </summary>
+    public static void Convert(ReadOnlySpan<byte> data, SafeDType dtype, Span<float> values)
+    {
+        switch (dtype)
         {
             case SafeDType.F32:
-                Buffer.BlockCopy(Data, 0, values, 0, Data.Length);
+                MemoryMarshal.Cast<byte, float>(data[..(4 * values.Length)]).CopyTo(values);
                 break;
             case SafeDType.F16:
                 for (int i = 0; i < values.Length; i++)
@@ -69,7 +95,5 @@ public sealed record SafeTensorEntry(string Name, SafeDType DType, long[] Shape,
                     values[i] = BinaryPrimitives.ReadInt64LittleEndian(data[(8 * i)..]);
                 break;
         }
-
-        return values;
     }
 }

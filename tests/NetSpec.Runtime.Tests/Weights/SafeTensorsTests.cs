@@ -1,7 +1,7 @@
 using System.Text;
-using NetSpec.Samples.SANet.Checkpoints;
+using NetSpec.Runtime.Weights;
 
-namespace NetSpec.SANet.Tests.Checkpoints;
+namespace NetSpec.Runtime.Tests.Weights;
 
 public class SafeTensorsTests
 {

@@ -3,7 +3,7 @@ using System.Runtime.InteropServices;
 using System.Text;
 using System.Text.Json.Nodes;
 
-namespace NetSpec.Samples.SANet.Checkpoints;
+namespace NetSpec.Runtime.Weights;
 
 /// <summary>
 /// The safetensors format: an 8-byte little-endian header length, a UTF-8 JSON header mapping each name to
@@ -13,14 +13,17 @@ namespace NetSpec.Samples.SANet.Checkpoints;
 /// </summary>
 public static class SafeTensorsFile
 {
+    /// <summary>The header key of the string→string metadata map.</summary>
     public const string MetadataKey = "__metadata__";
 
-    public static void Write(string path, IReadOnlyList<SafeTensorEntry> tensors, IReadOnlyDictionary<string, string>? metadata = null)
+    /// <summary>Writes the file atomically (<see cref="AtomicFile"/>); <paramref name="reached"/> is its test hook.</summary>
+    public static void Write(string path, IReadOnlyList<SafeTensorEntry> tensors, IReadOnlyDictionary<string, string>? metadata = null, Action<string>? reached = null)
     {
         string name = Path.GetFileName(path);
-        AtomicFile.Write(path, stream => WriteTo(stream, tensors, metadata, () => FaultPoints.Reached($"{name}: header written, data not yet")));
+        AtomicFile.Write(path, stream => WriteTo(stream, tensors, metadata, () => reached?.Invoke($"{name}: header written, data not yet")), reached);
     }
 
+    /// <summary>Writes the format to <paramref name="stream"/>; <paramref name="afterHeader"/> runs between header and data.</summary>
     public static void WriteTo(Stream stream, IReadOnlyList<SafeTensorEntry> tensors, IReadOnlyDictionary<string, string>? metadata, Action? afterHeader = null)
     {
         var header = new JsonObject();
@@ -82,27 +85,34 @@ public static class SafeTensorsFile
         try
         {
             using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read);
-            long fileLength = stream.Length;
-            if (fileLength < 8)
-                throw new CheckpointException($"{path}: not a safetensors file (shorter than its 8-byte header length)");
-            Span<byte> prefix = stackalloc byte[8];
-            stream.ReadExactly(prefix);
-            ulong headerLength = BinaryPrimitives.ReadUInt64LittleEndian(prefix);
-            if (headerLength > SafeTensorsHeader.MaxLength)
-                throw new CheckpointException($"{path}: header length {headerLength} exceeds the format's limit of {SafeTensorsHeader.MaxLength} bytes; not a safetensors file");
-            if (headerLength > (ulong)(fileLength - 8))
-                throw new CheckpointException($"{path}: header length {headerLength} exceeds the file size {fileLength}; the file is truncated or not safetensors");
-
-            byte[] header = new byte[headerLength];
-            stream.ReadExactly(header);
-            long dataStart = 8 + (long)headerLength;
-            var (slots, metadata) = SafeTensorsHeader.Parse(path, header, fileLength - dataStart);
+            var (slots, metadata, dataStart) = ReadHeader(stream, path);
             return read(stream, slots, metadata, dataStart);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
             throw new CheckpointException($"{path}: cannot read ({e.Message})");
         }
+    }
+
+    /// <summary>Reads and checks the length prefix and the header from the start of <paramref name="stream"/>.</summary>
+    internal static (List<TensorSlot> Slots, Dictionary<string, string> Metadata, long DataStart) ReadHeader(FileStream stream, string path)
+    {
+        long fileLength = stream.Length;
+        if (fileLength < 8)
+            throw new CheckpointException($"{path}: not a safetensors file (shorter than its 8-byte header length)");
+        Span<byte> prefix = stackalloc byte[8];
+        stream.ReadExactly(prefix);
+        ulong headerLength = BinaryPrimitives.ReadUInt64LittleEndian(prefix);
+        if (headerLength > SafeTensorsHeader.MaxLength)
+            throw new CheckpointException($"{path}: header length {headerLength} exceeds the format's limit of {SafeTensorsHeader.MaxLength} bytes; not a safetensors file");
+        if (headerLength > (ulong)(fileLength - 8))
+            throw new CheckpointException($"{path}: header length {headerLength} exceeds the file size {fileLength}; the file is truncated or not safetensors");
+
+        byte[] header = new byte[headerLength];
+        stream.ReadExactly(header);
+        long dataStart = 8 + (long)headerLength;
+        var (slots, metadata) = SafeTensorsHeader.Parse(path, header, fileLength - dataStart);
+        return (slots, metadata, dataStart);
     }
 
     /// <summary>NaN or ±Infinity in a floating-point tensor (F32, F16, BF16, F64; each widens to a float as it is) is refused.</summary>
@@ -117,5 +127,5 @@ public static class SafeTensorsFile
     }
 }
 
-/// <summary>A checkpoint that cannot be read or does not fit the network; the message names the file.</summary>
+/// <summary>A checkpoint that cannot be read, written or does not fit the network; the one-line message names the file.</summary>
 public sealed class CheckpointException(string message) : Exception(message);

@@ -2,9 +2,14 @@ using System.Globalization;
 using System.Text;
 using System.Text.Json;
 
-namespace NetSpec.Samples.SANet.Checkpoints;
+namespace NetSpec.Runtime.Weights;
 
 /// <summary>Where one tensor lies in the data section (offsets from its start), as the header declares it.</summary>
+/// <param name="Name">The tensor's name.</param>
+/// <param name="DType">Its element type.</param>
+/// <param name="Shape">Its PyTorch shape.</param>
+/// <param name="Begin">Its first byte, from the start of the data section.</param>
+/// <param name="Length">Its bytes: the shape's product times the dtype's size.</param>
 public sealed record TensorSlot(string Name, SafeDType DType, long[] Shape, long Begin, long Length);
 
 /// <summary>
@@ -21,6 +26,7 @@ public static class SafeTensorsHeader
 
     private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
 
+    /// <summary>The tensors and metadata of <paramref name="header"/>, checked against a data section of <paramref name="dataLength"/> bytes.</summary>
     public static (List<TensorSlot> Slots, Dictionary<string, string> Metadata) Parse(string path, byte[] header, long dataLength)
     {
         JsonElement root = ParseJson(path, header);

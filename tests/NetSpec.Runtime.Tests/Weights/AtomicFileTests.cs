@@ -1,6 +1,6 @@
-using NetSpec.Samples.SANet.Checkpoints;
+using NetSpec.Runtime.Weights;
 
-namespace NetSpec.SANet.Tests.Checkpoints;
+namespace NetSpec.Runtime.Tests.Weights;
 
 public class AtomicFileTests
 {
