@@ -45,6 +45,10 @@ public static class SanetCli
         {
             return app.Run(args, cancel.Token);
         }
+        catch (RankStoppedException)
+        {
+            return 2; // rank 0 printed the error every rank met
+        }
         catch (Exception e) when (IsUserError(e))
         {
             Console.Error.WriteLine($"error: {e.Message}");
@@ -58,5 +62,5 @@ public static class SanetCli
 
     private static bool IsUserError(Exception e) => e is UsageException or DataException or CheckpointException
         or SpecNotCompiledException or SpecFileException or DeviceNotAvailableException or TrainingDivergedException or FileNotFoundException
-        or DirectoryNotFoundException or CommandAppException or MemoryBudgetException or Onnx.OnnxExportException;
+        or DirectoryNotFoundException or CommandAppException or MemoryBudgetException or Onnx.OnnxExportException or RankFailedException;
 }

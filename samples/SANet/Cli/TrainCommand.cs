@@ -1,3 +1,4 @@
+using NetSpec.Runtime.Distributed;
 using NetSpec.Samples.SANet.Data;
 using NetSpec.Samples.SANet.Data.Augment;
 using NetSpec.Samples.SANet.Records;
@@ -12,18 +13,29 @@ public sealed class TrainCommand : Command<TrainSettings>
 {
     public override int Execute(CommandContext context, TrainSettings settings, CancellationToken cancellationToken)
     {
-        TrainOptions options = Resolve(settings, [.. context.Arguments]);
+        using ICommunicator comm = OpenCommunicator();
+        // every rank resolves the options; a rank that cannot stops them all, and rank 0 reports what they all met
+        TrainOptions options = RankAgreement.Run(comm, () => Resolve(settings, [.. context.Arguments]));
+        if (comm.Rank != 0)
+        {
+            new Trainer(options, QuietReporter.Instance, comm).Run(cancellationToken);
+            return 0;
+        }
+
         if (Console.IsOutputRedirected)
         {
-            new Trainer(options, new ConsoleReporter()).Run(cancellationToken);
+            new Trainer(options, new ConsoleReporter(), comm).Run(cancellationToken);
             return 0;
         }
 
         AnsiConsole.Progress()
             .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new RemainingTimeColumn())
-            .Start(ctx => new Trainer(options, new ConsoleReporter(ctx.AddTask("train"))).Run(cancellationToken));
+            .Start(ctx => new Trainer(options, new ConsoleReporter(ctx.AddTask("train")), comm).Run(cancellationToken));
         return 0;
     }
+
+    /// <summary>The ranks of this run: Open MPI's under mpirun -np N > 1, else one process (docs/distributed.md).</summary>
+    private static ICommunicator OpenCommunicator() => Communicators.FromEnvironment();
 
     /// <param name="commandLine">The arguments as typed, for the run's config.yaml.</param>
     public static TrainOptions Resolve(TrainSettings s, IReadOnlyList<string>? commandLine = null)

@@ -10,4 +10,9 @@ public interface ITrainReporter
     void Render(IRenderable table);
 
     void Progress(long done, long total);
+
+    /// <summary>The global batch's losses of each finished iteration (rank 0); for tests and tools, nothing by default.</summary>
+    void Losses(long iteration, NetSpec.Runtime.LossValues losses)
+    {
+    }
 }

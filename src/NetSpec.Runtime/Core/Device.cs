@@ -90,6 +90,18 @@ public sealed class Device : IDisposable
     /// </summary>
     public bool AllowTf32 { get; set; } = true;
 
+    /// <summary>
+    /// The ranks training one model with this device (docs/distributed.md). With more than one, batch norm's training
+    /// statistics and gradient sums are those of the global batch (SyncBN); the generated code is the same.
+    /// </summary>
+    public Distributed.ICommunicator Communicator { get; set; } = Distributed.SingleProcess.Instance;
+
+    /// <summary>
+    /// Images of the global batch before this device's own (a data-parallel rank's shard starts at rank × shard size):
+    /// per-element random streams (dropout's mask) are drawn at their global index, as one process with the whole batch.
+    /// </summary>
+    public long BatchOffset { get; set; }
+
     /// <summary>The devices this machine offers, in <c>auto</c>'s order of preference, e.g. <c>cuda:0 NVIDIA H100</c>, <c>cpu</c>.</summary>
     public static IReadOnlyList<string> Available()
     {

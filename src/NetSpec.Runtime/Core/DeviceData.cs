@@ -65,6 +65,24 @@ public static class DeviceData
     private static unsafe Span<T> HostSpan<T>(ArrayView<T> view)
         where T : unmanaged => new(HostAccess.Pointer(view), checked((int)view.Length));
 
+    /// <summary>Copies a view into <paramref name="into"/> (its length), without allocating on the CPU accelerator.</summary>
+    public static void Download<T>(ArrayView<T> view, Span<T> into)
+        where T : unmanaged
+    {
+        if (into.Length != view.Length)
+            throw new ArgumentException($"download of a view of {view.Length} values into {into.Length}");
+        if (into.Length == 0)
+            return;
+        Accelerator accelerator = view.GetAccelerator();
+        if (Traced(accelerator, CopyKind.Download, view.LengthInBytes))
+            return;
+        accelerator.Synchronize();
+        if (accelerator.AcceleratorType == AcceleratorType.CPU)
+            HostSpan(view).CopyTo(into);
+        else
+            view.CopyToCPU(ref into[0], into.Length);
+    }
+
     public static T[] Download<T>(ArrayView<T> view)
         where T : unmanaged
     {

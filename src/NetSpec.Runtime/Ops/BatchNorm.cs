@@ -30,7 +30,10 @@ public static partial class BatchNorm
         if (d.HostCode)
         {
             d.Synchronize();
-            StatisticsHost(x, mean, invStd, runningMean, runningVar, counter, momentum, eps, training);
+            if (training && Synced(d))
+                SyncStatisticsHost(d.Communicator, x, mean, invStd, runningMean, runningVar, counter, momentum, eps);
+            else
+                StatisticsHost(x, mean, invStd, runningMean, runningVar, counter, momentum, eps, training);
             return;
         }
 
@@ -43,18 +46,38 @@ public static partial class BatchNorm
         int threads = x.C * parts;
         var partialKernel = d.Kernel("bn.stats.partial", StatisticsPartialKernel);
         var finishKernel = d.GroupKernel("bn.stats.finish", acc => acc.LoadStreamKernel<ArrayView<float>, ArrayView<float>, ArrayView<float>,
-            ArrayView<float>, ArrayView<float>, ArrayView<float>, Dims, float, float, int, int>(StatisticsFinishKernel));
+            ArrayView<float>, ArrayView<float>, ArrayView<float>, float, float, float, int, int>(StatisticsFinishKernel));
         KernelConfig perChannel = GroupSum.Config(d, x.C);
         ArrayView<float> rm = running ? runningMean : none, rv = running ? runningVar : none, cnt = counter.IsValid ? counter : none;
+        float count = (float)x.N * x.Spatial;
+        if (training && Synced(d))
+        {
+            // SyncBN: each pass's per-channel sums go through the host (invStd holds them) and are all-reduced there
+            partialKernel(threads, x.View, partial, mean, dims, parts, 0);
+            finishKernel(perChannel, partial, mean, invStd, rm, rv, cnt, count, momentum, eps, parts, flags | 16);
+            double[] sums = AllReduceChannels(d.Communicator, ToDoubles(invStd), count);
+            double m = sums[x.C];
+            DeviceData.Upload(mean, Array.ConvertAll(sums[..x.C], v => (float)(v / m)));
+            partialKernel(threads, x.View, partial, mean, dims, parts, 1);
+            finishKernel(perChannel, partial, mean, invStd, rm, rv, cnt, count, momentum, eps, parts, flags | 16);
+            double[] squares = AllReduceChannels(d.Communicator, ToDoubles(invStd), 0);
+            ArrayView<float> totals = partial.SubView(0, x.C); // one "partial" per channel: the global Σ(x − mean)²
+            DeviceData.Upload(totals, Array.ConvertAll(squares[..x.C], v => (float)v));
+            finishKernel(perChannel, totals, mean, invStd, rm, rv, cnt, (float)m, momentum, eps, 1, flags | 8);
+            return;
+        }
+
         if (training)
         {
             partialKernel(threads, x.View, partial, mean, dims, parts, 0);
-            finishKernel(perChannel, partial, mean, invStd, rm, rv, cnt, dims, momentum, eps, parts, flags);
+            finishKernel(perChannel, partial, mean, invStd, rm, rv, cnt, count, momentum, eps, parts, flags);
             partialKernel(threads, x.View, partial, mean, dims, parts, 1);
         }
 
-        finishKernel(perChannel, partial, mean, invStd, rm, rv, cnt, dims, momentum, eps, parts, flags | 8);
+        finishKernel(perChannel, partial, mean, invStd, rm, rv, cnt, count, momentum, eps, parts, flags | 8);
     }
+
+    private static double[] ToDoubles(ArrayView<float> view) => Array.ConvertAll(DeviceData.Download(view), v => (double)v);
 
     /// <summary>Partial sums per channel: enough threads to fill a GPU, a few on the CPU accelerator.</summary>
     private static int Parts(Device d, Tensor x)
@@ -105,7 +128,10 @@ public static partial class BatchNorm
         if (d.HostCode)
         {
             d.Synchronize();
-            BackwardHost(x, y, dy, mean, invStd, gamma, dx, dgamma, dbeta, relu, accumulate);
+            if (Synced(d))
+                SyncBackwardHost(d.Communicator, x, y, dy, mean, invStd, gamma, dx, dgamma, dbeta, relu, accumulate);
+            else
+                BackwardHost(x, y, dy, mean, invStd, gamma, dx, dgamma, dbeta, relu, accumulate);
             return;
         }
 
@@ -118,9 +144,23 @@ public static partial class BatchNorm
             GroupSum.Config(d, x.C), partial, invStd, dgamma, dbeta, parts);
         if (!wantInput)
             return;
+        float count = (float)x.N * x.Spatial;
+        ArrayView<float> sumGX = dgamma, sumG = dbeta;
+        if (Synced(d))
+        {
+            // SyncBN: dγ, dβ stay this rank's; the input gradient takes every rank's (through the host, in the workspace)
+            double[] local = [.. ToDoubles(dgamma), .. ToDoubles(dbeta)];
+            double[] sums = AllReduceChannels(d.Communicator, local, count);
+            count = (float)sums[2 * x.C];
+            sumGX = partial.SubView(0, x.C);
+            sumG = partial.SubView(x.C, x.C);
+            DeviceData.Upload(sumGX, Array.ConvertAll(sums[..x.C], v => (float)v));
+            DeviceData.Upload(sumG, Array.ConvertAll(sums[x.C..(2 * x.C)], v => (float)v));
+        }
+
         int threads = d.GridStrideThreads(x.Length);
         d.Kernel("bn.bwd.input", BackwardInputKernel)(
-            threads, x.View, y.View, dy.View, mean, invStd, gamma, dgamma, dbeta, dx.View, Dims.Of(x), (relu ? 1 : 0) | (accumulate ? 2 : 0), threads);
+            threads, x.View, y.View, dy.View, mean, invStd, gamma, sumGX, sumG, dx.View, Dims.Of(x), count, (relu ? 1 : 0) | (accumulate ? 2 : 0), threads);
     }
 
     private static void CheckChannels(int c, ArrayView<float> mean, ArrayView<float> invStd, ArrayView<float> gamma, ArrayView<float> beta)
@@ -150,10 +190,11 @@ public static partial class BatchNorm
         partial[index] = sum;
     }
 
-    // group c (GroupSum.Size threads) sums channel c's partials as a tree; thread 0 finishes.
-    // flags: 1 training, 2 running stats present, 4 counter present, 8 variance pass (else mean pass)
+    // group c (GroupSum.Size threads) sums channel c's partials as a tree; thread 0 finishes over m values.
+    // flags: 1 training, 2 running stats present, 4 counter present, 8 variance pass (else mean pass),
+    // 16 only the channel's sum into invStd[c] (SyncBN all-reduces it on the host)
     internal static void StatisticsFinishKernel(ArrayView<float> partial, ArrayView<float> mean, ArrayView<float> invStd,
-        ArrayView<float> runningMean, ArrayView<float> runningVar, ArrayView<float> counter, Dims s, float momentum, float eps, int parts, int flags)
+        ArrayView<float> runningMean, ArrayView<float> runningVar, ArrayView<float> counter, float m, float momentum, float eps, int parts, int flags)
     {
         int c = Grid.IdxX;
         if ((flags & 1) == 0)
@@ -167,13 +208,17 @@ public static partial class BatchNorm
             return;
         }
 
-        float m = (float)s.N * s.H * s.W;
         float own = 0f;
         for (int j = Group.IdxX; j < parts; j += Group.DimX)
             own += partial[(c * parts) + j];
         float sum = GroupSum.Of(own);
         if (Group.IdxX != 0)
             return;
+        if ((flags & 16) != 0)
+        {
+            invStd[c] = sum;
+            return;
+        }
         if ((flags & 8) == 0)
         {
             mean[c] = sum / m;
@@ -248,12 +293,11 @@ public static partial class BatchNorm
         }
     }
 
-    // flags: 1 relu, 2 accumulate
+    // m values per channel (all ranks' under SyncBN, with dγ, dβ their sums); flags: 1 relu, 2 accumulate
     internal static void BackwardInputKernel(Index1D index, ArrayView<float> x, ArrayView<float> y, ArrayView<float> dy, ArrayView<float> mean,
-        ArrayView<float> invStd, ArrayView<float> gamma, ArrayView<float> dgamma, ArrayView<float> dbeta, ArrayView<float> dx, Dims s, int flags, int stride)
+        ArrayView<float> invStd, ArrayView<float> gamma, ArrayView<float> dgamma, ArrayView<float> dbeta, ArrayView<float> dx, Dims s, float m, int flags, int stride)
     {
         int spatial = s.H * s.W;
-        float m = (float)s.N * spatial;
         long total = s.Length;
         for (long i = index; i < total; i += stride)
         {

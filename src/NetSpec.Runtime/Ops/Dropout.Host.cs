@@ -6,15 +6,15 @@ namespace NetSpec.Runtime.Ops;
 /// <summary>Dropout as host code over CPU-accelerator memory, chunked over cores; the mask is the kernel's (seed, index) hash.</summary>
 public static unsafe partial class Dropout
 {
-    // mask[i] = [Uniform(seed, i) ≥ p] / (1 − p), y = x · mask
-    private static void ForwardHost(Tensor xt, Tensor yt, ArrayView<float> maskV, float p, ulong seed)
+    // mask[i] = [Uniform(seed, first + i) ≥ p] / (1 − p), y = x · mask
+    private static void ForwardHost(Tensor xt, Tensor yt, ArrayView<float> maskV, float p, ulong seed, long first)
     {
         float* x = HostOps.P(xt.View), y = HostOps.P(yt.View), mask = HostOps.P(maskV);
         float keep = 1f / (1f - p);
         HostOps.Chunks(xt.Length, (s, n) =>
         {
             for (long i = s; i < s + n; i++)
-                mask[i] = Uniform(seed, i) >= p ? keep : 0f;
+                mask[i] = Uniform(seed, first + i) >= p ? keep : 0f;
             TensorPrimitives.Multiply(HostOps.S(x, s, n), HostOps.S(mask, s, n), HostOps.S(y, s, n));
         });
     }

@@ -16,16 +16,17 @@ public static partial class Dropout
         Check.SameShape(x, y, "x", "y");
         Check.Length(mask, x.Length, "mask");
         Check.That(p >= 0f && p < 1f, $"dropout probability {p} must be in [0, 1)");
+        long first = d.BatchOffset * (x.Length / Math.Max(1, x.N)); // this shard's first element in the global batch
         if (d.HostCode)
         {
             d.Synchronize();
-            ForwardHost(x, y, mask, p, seed);
+            ForwardHost(x, y, mask, p, seed, first);
             return;
         }
 
         int threads = d.GridStrideThreads(x.Length);
         d.Kernel("dropout.fwd", ForwardKernel)(
-            threads, x.View, y.View, mask, x.Length, p, seed, threads);
+            threads, x.View, y.View, mask, x.Length, p, seed, first, threads);
     }
 
     // dx = dy · mask
@@ -56,12 +57,13 @@ public static partial class Dropout
         return (float)(z >> 40) * (1f / 16777216f);
     }
 
-    internal static void ForwardKernel(Index1D index, ArrayView<float> x, ArrayView<float> y, ArrayView<float> mask, long n, float p, ulong seed, int stride)
+    // element i draws at global index first + i (first: the shard's offset in the global batch, 0 in one process)
+    internal static void ForwardKernel(Index1D index, ArrayView<float> x, ArrayView<float> y, ArrayView<float> mask, long n, float p, ulong seed, long first, int stride)
     {
         float keep = 1f / (1f - p);
         for (long i = index; i < n; i += stride)
         {
-            float m = Uniform(seed, i) >= p ? keep : 0f;
+            float m = Uniform(seed, first + i) >= p ? keep : 0f;
             mask[i] = m;
             y[i] = x[i] * m;
         }

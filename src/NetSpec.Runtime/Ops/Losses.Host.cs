@@ -73,17 +73,18 @@ public static unsafe partial class Losses
         }
     }
 
-    private static void SoftmaxCrossEntropyHost(Tensor logits, LabelMap labels, int ignore, ArrayView<float> lossV)
+    private static void SoftmaxCrossEntropyHost(Device d, Tensor logits, LabelMap labels, int ignore, ArrayView<float> lossV)
     {
         (double sum, long count) = CrossEntropySumsHost(logits, labels, ignore, withLoss: true);
-        HostOps.P(lossV)[0] = count > 0 ? (float)(sum / count) : 0f;
+        double valid = ValidPerRank(d, count);
+        HostOps.P(lossV)[0] = valid > 0 ? (float)(sum / valid) : 0f;
     }
 
     // dlogits (+)= (softmax − onehot(label)) · weight/#valid at valid pixels (NaN for a label outside [0, K)), 0 at ignored ones
-    private static void SoftmaxCrossEntropyBackwardHost(Tensor logitsT, LabelMap labelsT, int ignore, float weight, Tensor dlogitsT, bool accumulate)
+    private static void SoftmaxCrossEntropyBackwardHost(Device d, Tensor logitsT, LabelMap labelsT, int ignore, float weight, Tensor dlogitsT, bool accumulate)
     {
-        long valid = CrossEntropySumsHost(logitsT, labelsT, ignore, withLoss: false).Count;
-        float scale = valid > 0 ? weight / valid : 0f;
+        double valid = ValidPerRank(d, CrossEntropySumsHost(logitsT, labelsT, ignore, withLoss: false).Count);
+        float scale = valid > 0 ? weight / (float)valid : 0f; // in one process as before: weight / (float)#valid
         float* logits = HostOps.P(logitsT.View), dlogits = HostOps.P(dlogitsT.View);
         int* labels = HostAccess.Pointer(labelsT.View);
         int k = logitsT.C, hw = logitsT.Spatial;

@@ -26,16 +26,18 @@ public static partial class Losses
         if (d.HostCode)
         {
             d.Synchronize();
-            SoftmaxCrossEntropyHost(logits, labels, ignoreIndex, loss);
+            SoftmaxCrossEntropyHost(d, logits, labels, ignoreIndex, loss);
             return;
         }
 
         int parts = Partials(d, labels.Length);
-        ArrayView<float> ws = d.Workspace(2L * parts);
+        ArrayView<float> ws = d.Workspace((2L * parts) + 1);
         d.Kernel("ce.partial", CrossEntropyPartialKernel)(
             parts, logits.View, labels.View, ws, Dims.Of(logits), ignoreIndex, 1, parts);
         d.GroupKernel("ce.finish", acc => acc.LoadStreamKernel<ArrayView<float>, ArrayView<float>, int>(CrossEntropyFinishKernel))(
             GroupSum.Config(d, 1), ws, loss, parts);
+        if (d.Communicator.Size > 1)
+            SyncLossKernels(d, ws, loss, parts);
     }
 
     // dlogits (+)= weight · (softmax − onehot(label)) / #valid at valid pixels, 0 at ignored ones
@@ -46,7 +48,7 @@ public static partial class Losses
         if (d.HostCode)
         {
             d.Synchronize();
-            SoftmaxCrossEntropyBackwardHost(logits, labels, ignoreIndex, weight, dlogits, accumulate);
+            SoftmaxCrossEntropyBackwardHost(d, logits, labels, ignoreIndex, weight, dlogits, accumulate);
             return;
         }
 
@@ -55,6 +57,8 @@ public static partial class Losses
         d.Kernel("ce.partial", CrossEntropyPartialKernel)(
             parts, logits.View, labels.View, ws, Dims.Of(logits), ignoreIndex, 0, parts);
         d.GroupKernel("ce.count", acc => acc.LoadStreamKernel<ArrayView<float>, int>(CountFinishKernel))(GroupSum.Config(d, 1), ws, parts);
+        if (d.Communicator.Size > 1)
+            SyncCountKernels(d, ws, parts);
         int threads = d.GridStrideThreads(labels.Length);
         d.Kernel("ce.bwd", CrossEntropyBackwardKernel)(
             threads, logits.View, labels.View, ws.SubView(2L * parts, 1), dlogits.View, Dims.Of(logits), ignoreIndex, weight, accumulate ? 1 : 0, threads);

@@ -1,0 +1,113 @@
+using System.Numerics.Tensors;
+using ILGPU;
+using NetSpec.Runtime.Distributed;
+
+namespace NetSpec.Runtime.Ops;
+
+/// <summary>
+/// Synchronised batch norm (docs/distributed.md, "Training"): with more than one rank on the device's communicator,
+/// training statistics are those of the global batch: Σx and the value count all-reduced, then Σ(x − mean)²
+/// all-reduced (two passes, as in one process); backward all-reduces Σg and Σg·(x − mean) for the input gradient,
+/// while dγ and dβ stay this rank's own sums (the trainer's gradient average over ranks makes them global). Sums
+/// cross ranks in double. N ranks × batch b then equal one process with batch N·b up to summation order.
+/// </summary>
+public static unsafe partial class BatchNorm
+{
+    /// <summary>Whether this device's batch norms in training reduce over all ranks.</summary>
+    private static bool Synced(Device d) => d.Communicator.Size > 1;
+
+    /// <summary>Per channel: this rank's sums, then <paramref name="count"/> appended; returns every rank's totals.</summary>
+    private static double[] AllReduceChannels(ICommunicator comm, ReadOnlySpan<double> local, double count)
+    {
+        var totals = new double[local.Length + 1];
+        local.CopyTo(totals);
+        totals[^1] = count;
+        comm.AllReduceSum(totals);
+        return totals;
+    }
+
+    // x (N,C,H,W): mean and biased variance of the global batch → invStd; running var takes the unbiased one (global M)
+    private static void SyncStatisticsHost(ICommunicator comm, Tensor xt, ArrayView<float> meanV, ArrayView<float> invStdV,
+        ArrayView<float> rmV, ArrayView<float> rvV, ArrayView<float> counterV, float momentum, float eps)
+    {
+        float* x = HostAccess.Pointer(xt.View), mean = HostAccess.Pointer(meanV), invStd = HostAccess.Pointer(invStdV);
+        float* rm = rmV.IsValid ? HostAccess.Pointer(rmV) : null, rv = rvV.IsValid ? HostAccess.Pointer(rvV) : null;
+        int n = xt.N, c = xt.C, hw = xt.Spatial;
+        var local = new double[c];
+        HostParallel.For(c, ch =>
+        {
+            double sum = 0;
+            for (int b = 0; b < n; b++)
+                sum += TensorPrimitives.Sum(new ReadOnlySpan<float>(x + ((((long)b * c) + ch) * hw), hw));
+            local[ch] = sum;
+        });
+        double[] sums = AllReduceChannels(comm, local, (double)n * hw);
+        double m = sums[c];
+        HostParallel.For(c, ch =>
+        {
+            float mu = (float)(sums[ch] / m);
+            double sq = 0;
+            for (int b = 0; b < n; b++)
+                sq += SquaredDeviation(x + ((((long)b * c) + ch) * hw), hw, mu);
+            mean[ch] = mu;
+            local[ch] = sq;
+        });
+        double[] squares = AllReduceChannels(comm, local, 0);
+        for (int ch = 0; ch < c; ch++)
+        {
+            invStd[ch] = (float)(1.0 / Math.Sqrt((squares[ch] / m) + eps));
+            if (rm != null)
+            {
+                rm[ch] = ((1f - momentum) * rm[ch]) + (momentum * mean[ch]);
+                rv[ch] = ((1f - momentum) * rv[ch]) + (momentum * (float)(squares[ch] / (m - 1)));
+            }
+        }
+
+        if (counterV.IsValid)
+            HostAccess.Pointer(counterV)[0] += 1f;
+    }
+
+    // dβ = Σg, dγ = invStd·Σg·(x − mean) over this rank; dx (=|+=) from the sums over all ranks and the global M
+    private static void SyncBackwardHost(ICommunicator comm, Tensor xt, Tensor yt, Tensor dyt, ArrayView<float> meanV, ArrayView<float> invStdV,
+        ArrayView<float> gammaV, Tensor dxt, ArrayView<float> dgammaV, ArrayView<float> dbetaV, bool relu, bool accumulate)
+    {
+        float* x = HostAccess.Pointer(xt.View), y = HostAccess.Pointer(yt.View), dy = HostAccess.Pointer(dyt.View);
+        float* dx = dxt.View.IsValid ? HostAccess.Pointer(dxt.View) : null;
+        float* mean = HostAccess.Pointer(meanV), invStd = HostAccess.Pointer(invStdV), gamma = HostAccess.Pointer(gammaV);
+        float* dgamma = HostAccess.Pointer(dgammaV), dbeta = HostAccess.Pointer(dbetaV);
+        int n = xt.N, c = xt.C, hw = xt.Spatial;
+        var local = new double[2 * c]; // (Σg, Σg·(x − mean)) per channel
+        HostParallel.For(c, ch =>
+        {
+            double sumG = 0, sumGX = 0;
+            for (int b = 0; b < n; b++)
+            {
+                long o = (((long)b * c) + ch) * hw;
+                (float g, float gx) = GradientSums(x + o, y + o, dy + o, hw, mean[ch], relu);
+                sumG += g;
+                sumGX += gx;
+            }
+
+            local[2 * ch] = sumG;
+            local[(2 * ch) + 1] = sumGX;
+            dbeta[ch] = (float)sumG;
+            dgamma[ch] = (float)(sumGX * invStd[ch]);
+        });
+        if (dx == null)
+            return; // every rank's graph is the same: all or none of them skip this all-reduce
+        double[] sums = AllReduceChannels(comm, local, (double)n * hw);
+        float m = (float)sums[2 * c];
+        HostParallel.For(c, ch =>
+        {
+            float a = gamma[ch] * invStd[ch];
+            float globalDgamma = (float)(sums[(2 * ch) + 1] * invStd[ch]), globalDbeta = (float)sums[2 * ch];
+            float k = -a * invStd[ch] * globalDgamma / m;
+            float shift = (-a * globalDbeta / m) - (k * mean[ch]);
+            for (int b = 0; b < n; b++)
+            {
+                long o = (((long)b * c) + ch) * hw;
+                InputGradient(x + o, y + o, dy + o, dx + o, hw, a, k, shift, relu, accumulate);
+            }
+        });
+    }
+}
