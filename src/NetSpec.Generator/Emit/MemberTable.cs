@@ -39,7 +39,7 @@ internal static class MemberTable
         "ArrayView", "Atomic", "AttentionGate", "BatchNorm", "Concat", "Conv2d", "ConvGeometry", "CultureInfo", "Device", "DeviceData",
         "Dictionary", "Dropout", "Elementwise", "Enum", "Group", "GridExtensions", "ILGPU", "INetwork", "IReadOnlyList", "Index1D",
         "Initializers", "InvalidOperationException", "LabelMap", "Linear", "List", "LossValues", "Losses", "Math", "MathF",
-        "MemoryBuffer1D", "NetSpec", "Networks", "Parameter", "ParameterKind", "ParameterTable", "PoolGeometry", "Pooling", "Resize", "Stride1D",
+        "MemoryBuffer1D", "NetSpec", "Networks", "Parameter", "ParameterArena", "ParameterKind", "ParameterSpec", "ParameterTable", "PoolGeometry", "Pooling", "Resize", "Stride1D",
         "StringSplitOptions", "Support", "System", "Tensor", "XMath",
     };
 

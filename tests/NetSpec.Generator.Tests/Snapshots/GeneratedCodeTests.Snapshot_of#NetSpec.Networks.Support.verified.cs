@@ -111,23 +111,28 @@ internal sealed class ArenaBinder
 }
 
 /// <summary>
-/// Creates a network's parameters from its table: one row per parameter, cells separated by spaces: name,
-/// shape (comma-separated; - for a scalar), kind, group, learning-rate multiplier, weight decay (yes/no).
+/// Creates a network's parameters from its table, all in one ParameterArena (so SGD updates them in one launch):
+/// one row per parameter, cells separated by spaces: name, shape (comma-separated; - for a scalar), kind, group,
+/// learning-rate multiplier, weight decay (yes/no).
 /// </summary>
 internal static class ParameterTable
 {
     public static Parameter[] Create(Accelerator accelerator, string table)
     {
         string[] rows = table.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
-        var parameters = new Parameter[rows.Length];
+        var specs = new ParameterSpec[rows.Length];
         for (int i = 0; i < rows.Length; i++)
         {
             string[] cell = rows[i].Split(' ', StringSplitOptions.RemoveEmptyEntries);
             int[] shape = cell[1] == "-" ? Array.Empty<int>() : Array.ConvertAll(cell[1].Split(','), d => int.Parse(d, CultureInfo.InvariantCulture));
-            parameters[i] = new Parameter(accelerator, cell[0], shape, Enum.Parse<ParameterKind>(cell[2]), cell[3],
+            specs[i] = new ParameterSpec(cell[0], shape, Enum.Parse<ParameterKind>(cell[2]), cell[3],
                 float.Parse(cell[4], CultureInfo.InvariantCulture), cell[5] == "yes");
         }
 
+        IReadOnlyList<Parameter> created = ParameterArena.Create(accelerator, specs).Parameters;
+        var parameters = new Parameter[created.Count];
+        for (int i = 0; i < parameters.Length; i++)
+            parameters[i] = created[i];
         return parameters;
     }
 }
