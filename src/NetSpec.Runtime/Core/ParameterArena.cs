@@ -30,7 +30,7 @@ public sealed class ParameterArena
         foreach ((ParameterSpec s, int i) in order)
         {
             offsets[i] = at;
-            at += s.Length;
+            at = AlignUp(at + s.Length);
             if (s.Kind == ParameterKind.Weight)
                 WeightLength = at;
         }
@@ -56,10 +56,17 @@ public sealed class ParameterArena
         live = parameters.Length;
     }
 
+    /// <summary>
+    /// Every parameter starts at a multiple of 64 floats (256 bytes, as cudaMalloc aligns a buffer of its own): cuBLAS
+    /// picks its vectorised kernels only for aligned matrices. The floats between two parameters are never written
+    /// but zero, so an update that runs over them leaves them zero (w −= lr·(0 + wd·0)).
+    /// </summary>
+    public const int AlignmentFloats = 64;
+
     /// <summary>The parameters in the order given (state_dict order).</summary>
     public IReadOnlyList<Parameter> Parameters { get; }
 
-    /// <summary>Floats of weights at the start of the arena (their gradients are as long).</summary>
+    /// <summary>Floats of weights (with their alignment gaps) at the start of the arena (their gradients are as long).</summary>
     public long WeightLength { get; }
 
     public static ParameterArena Create(Accelerator accelerator, IReadOnlyList<ParameterSpec> specs)
@@ -76,6 +83,9 @@ public sealed class ParameterArena
 
         return new ParameterArena(accelerator, specs);
     }
+
+    /// <summary>Where the parameter after one ending at <paramref name="end"/> starts.</summary>
+    public static long AlignUp(long end) => (end + AlignmentFloats - 1) / AlignmentFloats * AlignmentFloats;
 
     /// <summary>The values of the weights, [0, <see cref="WeightLength"/>).</summary>
     internal ArrayView1D<float, Stride1D.Dense> WeightValues => values.View.SubView(0, WeightLength);

@@ -137,7 +137,8 @@ public sealed class Sgd : IDisposable
 
     /// <summary>
     /// One run of weights, (n) floats: element i belongs to the first class c with i &lt; classEnd[c], whose rule is
-    /// rules[2c] (lr multiplier) and rules[2c+1] (decay). A thread's elements ascend, so its class only moves forward.
+    /// rules[2c] (lr multiplier) and rules[2c+1] (decay); an alignment gap belongs to the class after it (zeros stay zero).
+    /// A thread's elements ascend, so its class only moves forward.
     /// </summary>
     internal static void StepKernel(Index1D index, ArrayView<float> w, ArrayView<float> g, ArrayView<float> v, ArrayView<long> classEnd,
         ArrayView<float> rules, long n, float lr, float mu, int stride)

@@ -5,7 +5,7 @@ namespace NetSpec.Runtime.Training;
 
 /// <summary>
 /// Weights that lie back to back in one <see cref="ParameterArena"/> (floats [Start, Start + Length) of its values
-/// and gradients), with their momentum buffer and their update classes (runs of one lr multiplier and decay): what one
+/// and gradients, with the zero alignment gaps between them), with their momentum buffer and their update classes (runs of one lr multiplier and decay): what one
 /// SGD launch updates.
 /// </summary>
 internal sealed class SgdRun
@@ -57,7 +57,7 @@ internal sealed class SgdRun
             int first = 0;
             for (int i = 1; i <= ordered.Count; i++)
             {
-                if (i < ordered.Count && ordered[i].ArenaOffset == ordered[i - 1].ArenaOffset + ordered[i - 1].Length)
+                if (i < ordered.Count && ordered[i].ArenaOffset == ParameterArena.AlignUp(ordered[i - 1].ArenaOffset + ordered[i - 1].Length))
                     continue;
                 var run = ordered.GetRange(first, i - first);
                 long length = run[^1].ArenaOffset + run[^1].Length - run[0].ArenaOffset;

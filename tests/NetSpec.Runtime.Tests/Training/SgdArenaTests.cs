@@ -45,6 +45,8 @@ public sealed class SgdArenaTests : IDisposable
         using var sgdHost = new Sgd(host, expected, momentum: 0.9f, weightDecay: 1e-2f);
         using var sgdKernel = new Sgd(kernels, actual, momentum: 0.9f, weightDecay: 1e-2f);
         Assert.Equal(1, sgdKernel.LaunchesPerStep);
+        // each parameter 256-byte aligned (as a buffer of its own would be; cuBLAS's vectorised kernels need it)
+        Assert.All(actual, p => Assert.Equal(0, p.ArenaOffset % ParameterArena.AlignmentFloats));
         Assert.Equal(expected.Where(p => p.Kind == ParameterKind.Weight).Select(p => p.Name), sgdKernel.StateNames);
 
         float[] rates = [0.05f, 0.03f, 0.011f];
