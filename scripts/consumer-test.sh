@@ -5,7 +5,7 @@
 #  2. creates a fresh console project in a temporary folder: tests/consumer/NuGet.config (that feed plus nuget.org)
 #     and the project, specs and Program.cs from the marked blocks of docs/using-netspec.md; no ProjectReference;
 #  3. builds it (warnings as errors, so a generator that cannot load, CS8785, fails it), runs it: trains a few steps
-#     on random data, saves and reloads the parameters, and compares a forward pass bit for bit;
+#     on random data, saves and reloads the weights (safetensors), and compares the two networks' predictions bit for bit;
 #  4. swaps in tests/consumer/broken/tiny-seg.netspec.yaml and checks that the build fails with NS0003 at the
 #     misspelled op's line and column in that file, and that a *.netspec.yaml outside a specs folder is named in a
 #     warning (the generator compiles only specs inside one).
@@ -46,6 +46,7 @@ for entry in analyzers/dotnet/cs/NetSpec.Generator.dll analyzers/dotnet/cs/NetSp
     buildTransitive/NetSpec.props buildTransitive/NetSpec.targets README.md; do
     unzip -l "$generator" "$entry" > /dev/null || fail "NetSpec package lacks $entry"
 done
+unzip -l "$runtime" lib/net10.0/NetSpec.Runtime.xml > /dev/null || fail "NetSpec.Runtime package lacks its XML docs"
 if unzip -l "$generator" | grep -q ' lib/'; then fail "NetSpec package has a lib/ folder: it must only be an analyzer"; fi
 generator_nuspec=$(unzip -p "$generator" NetSpec.nuspec)
 grep -q '<developmentDependency>true</developmentDependency>' <<< "$generator_nuspec" || fail "NetSpec is not a development dependency"
@@ -77,8 +78,8 @@ sed -i "s|Version=\"0.1.0\"|Version=\"$version\"|g" "$app/Consumer.csproj"
 echo "== build and run"
 cd "$app"
 dotnet build -c Release -p:TreatWarningsAsErrors=true --nologo -v quiet > build.log 2>&1 || { cat build.log; fail "the consumer's build"; }
-dotnet bin/Release/net10.0/Consumer.dll "$work/tiny-seg.weights" || fail "the consumer's program (train, save, reload, forward)"
-[ -s "$work/tiny-seg.weights" ] || fail "no weights written"
+dotnet bin/Release/net10.0/Consumer.dll "$work/tiny-seg.safetensors" || fail "the consumer's program (train, save, reload, predict)"
+[ -s "$work/tiny-seg.safetensors" ] || fail "no weights written"
 
 echo "== a spec error fails the build at its YAML line"
 cp "$repo/tests/consumer/broken/tiny-seg.netspec.yaml" specs/tiny-seg.netspec.yaml

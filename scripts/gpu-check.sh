@@ -3,7 +3,8 @@
 #   scripts/gpu-check.sh publish        here: a self-contained linux-x64 build in .publish/gpucheck (about 40 MB)
 #   scripts/gpu-check.sh run [OUTDIR]   there: probe; sanet-r50 eval forward and training step at batch 8,
 #                                       480x480, then the same with the machine's PyTorch (cuDNN defaults) if it
-#                                       has one; then the op checks on CUDA (and OpenCL if an ICD is present).
+#                                       has one; the NCCL binding on one GPU (when a libnccl.so.2 is found); then
+#                                       the op checks on CUDA (and OpenCL if an ICD is present).
 # With the device tool: run `publish` here, then run `scripts/gpu-check.sh run $OUT` there with
 # carry [".publish/gpucheck"]. It finishes inside 8 minutes on an H100.
 set -uo pipefail
@@ -33,6 +34,14 @@ run)
                 --repeats 5 --device cuda 2>&1 | tee -a "$out/time-pytorch.txt" || status=1
         done
     fi
+    echo "== NCCL binding, 1 rank (libnccl.so.2 from the system, else from PyTorch's nvidia-nccl wheel)"
+    if ! ldconfig -p 2>/dev/null | grep -q libnccl.so.2 && [ -z "${NETSPEC_NCCL_LIBRARY:-}" ]; then
+        wheel=$(python3 -c 'import nvidia.nccl, os; print(os.path.join(list(nvidia.nccl.__path__)[0], "lib", "libnccl.so.2"))' 2>/dev/null)
+        [ -n "$wheel" ] && [ -f "$wheel" ] && export NETSPEC_NCCL_LIBRARY=$wheel
+    fi
+    timeout 60 "$exe" nccl 2>&1 | tee "$out/nccl.txt"
+    nccl_status=${PIPESTATUS[0]}
+    [ "$nccl_status" = 0 ] || [ "$nccl_status" = 3 ] || status=1 # 3: no libnccl here, not a failure
     echo "== op checks on CUDA"
     timeout 180 "$exe" ops cuda 2>&1 | tee "$out/ops-cuda.txt" | grep -Ev '^PASS' || status=1
     if ls /etc/OpenCL/vendors/*.icd >/dev/null 2>&1; then

@@ -4,12 +4,14 @@ using NetSpec.GpuCheck;
 //   probe                      which devices ILGPU sees; a kernel and cuBLAS on the first GPU
 //   ops cuda|opencl [bench]    every per-backend op test of NetSpec.Runtime.Tests on that device
 //   time [spec] [batch] [size] eval-forward and training-step timings of a generated network
+//   nccl                       the NCCL binding on one GPU (1-rank communicator, all-reduce on the device)
 
 string mode = args.Length > 0 ? args[0] : "probe";
 string device = Environment.GetEnvironmentVariable("NETSPEC_DEVICE") ?? "auto";
 return mode switch
 {
     "probe" => Probe.Run(device),
+    "nccl" => NcclCheck.Run(),
     "ops" => NetSpec.Runtime.Tests.DeviceCheck.Program.Main(args[1..]),
     "time" => NetworkTiming.Run(
         device,
@@ -22,6 +24,6 @@ return mode switch
 
 static int Usage()
 {
-    Console.Error.WriteLine("usage: NetSpec.GpuCheck probe | ops cuda|opencl [bench] | time [spec] [batch] [size] [repeats]   (device from NETSPEC_DEVICE, default auto)");
+    Console.Error.WriteLine("usage: NetSpec.GpuCheck probe | ops cuda|opencl [bench] | time [spec] [batch] [size] [repeats] | nccl   (device from NETSPEC_DEVICE, default auto)");
     return 2;
 }

@@ -1,6 +1,7 @@
 using NetSpec.Dsl.Autodiff;
 using NetSpec.Dsl.Model;
 using NetSpec.Dsl.Planning;
+using NetSpec.Dsl.Scheduling;
 using NetSpec.Dsl.Shapes;
 
 namespace NetSpec.Dsl;

@@ -4,6 +4,7 @@ using System.Linq;
 using NetSpec.Dsl.Autodiff;
 using NetSpec.Dsl.Model;
 using NetSpec.Dsl.Planning;
+using NetSpec.Dsl.Scheduling;
 using NetSpec.Dsl.Shapes;
 
 namespace NetSpec.Dsl;

@@ -1,8 +1,8 @@
 using System;
 using NetSpec.Dsl.Diagnostics;
+using NetSpec.Dsl.Expansion;
 using NetSpec.Dsl.Model;
 using NetSpec.Dsl.Parsing;
-using NetSpec.Dsl.Validation;
 
 namespace NetSpec.Dsl;
 

@@ -20,8 +20,6 @@ public sealed class NetSpecGenerator : IIncrementalGenerator
 {
     public void Initialize(IncrementalGeneratorInitializationContext context)
     {
-        context.RegisterPostInitializationOutput(c => c.AddSource(SupportSource.HintName, SourceText.From(SupportSource.Text, System.Text.Encoding.UTF8)));
-
         IncrementalValuesProvider<SpecFile> files = context.AdditionalTextsProvider
             .Where(text => SpecPipeline.IsSpec(text.Path))
             .Select((text, token) => new SpecFile(text.Path, text.GetText(token)?.ToString() ?? ""))

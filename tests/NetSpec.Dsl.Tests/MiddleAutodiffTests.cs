@@ -1,5 +1,5 @@
 using NetSpec.Dsl.Autodiff;
-using NetSpec.Dsl.Planning;
+using NetSpec.Dsl.Scheduling;
 
 namespace NetSpec.Dsl.Tests;
 

@@ -1,5 +1,4 @@
 using NetSpec.Dsl.Model;
-using NetSpec.Dsl.Validation;
 
 namespace NetSpec.Dsl.Tests;
 

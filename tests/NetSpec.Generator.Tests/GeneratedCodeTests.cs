@@ -9,7 +9,6 @@ public class GeneratedCodeTests
     {
         "FcnR50.g.cs",
         "FcnTiny.g.cs",
-        "NetSpec.Networks.Support.g.cs",
         "SanetR101.g.cs",
         "SanetR50.g.cs",
         "SanetTiny.g.cs",

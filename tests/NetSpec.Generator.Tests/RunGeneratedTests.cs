@@ -66,7 +66,7 @@ public sealed class RunGeneratedTests(Xunit.Abstractions.ITestOutputHelper outpu
         Assert.Equal(net.Output("mask"), (Tensor)typed.Outputs.Mask);
     }
 
-    /// <summary>Prepare's placement (generated ArenaPlanner) and the compiler's MemoryPlan are one algorithm written twice: same peak.</summary>
+    /// <summary>Prepare's placement (the runtime's ArenaBinder) and the compiler's MemoryPlan run one algorithm (FirstFitPlacement): same peak.</summary>
     [Theory]
     [InlineData("FcnTiny", "fcn-tiny.yaml", 2, 35, 29)]
     [InlineData("SanetTiny", "sanet-tiny.yaml", 3, 64, 48)]

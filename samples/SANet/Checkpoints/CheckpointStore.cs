@@ -1,5 +1,6 @@
 using System.Globalization;
 using NetSpec.Runtime;
+using NetSpec.Runtime.Weights;
 using NetSpec.Samples.SANet.Networks;
 using NetSpec.Samples.SANet.Training;
 
@@ -11,8 +12,10 @@ namespace NetSpec.Samples.SANet.Checkpoints;
 /// previous complete checkpoint or the new one. <c>last.safetensors</c> (weights only, for eval/predict) is
 /// written just before it, so it is never older than the state; <c>best.safetensors</c> holds the weights with
 /// the best val mIoU. A fresh run writes the state file first (iteration 0), before any other file exists.
+/// Every file's metadata is a <see cref="CheckpointMetadata"/>: spec, layout hash, the training crop (predict's
+/// default window), iteration.
 /// </summary>
-public sealed class CheckpointStore(string workDir)
+public sealed class CheckpointStore(string workDir, int? trainingCrop = null)
 {
     private const string MomentumPrefix = "momentum.";
 
@@ -26,8 +29,15 @@ public sealed class CheckpointStore(string workDir)
 
     public bool HasState => File.Exists(LastState);
 
-    /// <summary>The run's files present in the work dir (what a fresh run would replace), state first.</summary>
-    public List<string> ExistingFiles() => new[] { LastState, LastWeights, BestWeights }.Where(File.Exists).ToList();
+    /// <summary>The class names written into each file's metadata as <c>class_names</c> (a JSON list), when set.</summary>
+    public IReadOnlyList<string>? ClassNames { get; init; }
+
+    /// <summary>
+    /// The run's files present in the work dir (what a fresh run would replace), state first; the run's record
+    /// (config.yaml, run.jsonl: samples/SANet/Records) last.
+    /// </summary>
+    public List<string> ExistingFiles() =>
+        new[] { LastState, LastWeights, BestWeights, Path.Combine(WorkDir, "config.yaml"), Path.Combine(WorkDir, "run.jsonl") }.Where(File.Exists).ToList();
 
     /// <summary>Deletes the run's files, the state first: a kill midway leaves no resumable stale run.</summary>
     public void DeleteRun()
@@ -49,7 +59,7 @@ public sealed class CheckpointStore(string workDir)
     public void SaveLast(INetwork network, MomentumSgd sgd, TrainState state)
     {
         List<SafeTensorEntry> weights = StateDict.Save(network);
-        SafeTensorsFile.Write(LastWeights, weights, Meta(network, state.Iteration));
+        SafeTensorsFile.Write(LastWeights, weights, Meta(network, state.Iteration), FaultPoints.Reached);
         SaveState(network, sgd, state, weights);
     }
 
@@ -57,13 +67,13 @@ public sealed class CheckpointStore(string workDir)
     public void SaveState(INetwork network, MomentumSgd sgd, TrainState state, List<SafeTensorEntry>? weights = null)
     {
         var meta = new Dictionary<string, string>(Meta(network, state.Iteration)) { ["train_state"] = state.ToJson() };
-        SafeTensorsFile.Write(LastState, [.. weights ?? StateDict.Save(network), .. sgd.SaveState()], meta);
+        SafeTensorsFile.Write(LastState, [.. weights ?? StateDict.Save(network), .. sgd.SaveState()], meta, FaultPoints.Reached);
     }
 
     public void SaveBest(INetwork network, long iteration, double miou)
     {
         var meta = new Dictionary<string, string>(Meta(network, iteration)) { ["miou"] = miou.ToString("R", CultureInfo.InvariantCulture) };
-        SafeTensorsFile.Write(BestWeights, StateDict.Save(network), meta);
+        SafeTensorsFile.Write(BestWeights, StateDict.Save(network), meta, FaultPoints.Reached);
     }
 
     /// <summary>Loads weights and momentum from the state file alone and returns its training state.</summary>
@@ -110,10 +120,7 @@ public sealed class CheckpointStore(string workDir)
         }
     }
 
-    private static Dictionary<string, string> Meta(INetwork network, long iteration) => new()
-    {
-        ["spec"] = network.SpecName,
-        ["iteration"] = iteration.ToString(CultureInfo.InvariantCulture),
-        ["format"] = "pt",
-    };
+    private Dictionary<string, string> Meta(INetwork network, long iteration) =>
+        new CheckpointMetadata(network.SpecName, NetworkWeights.LayoutHash(network), ClassNames, trainingCrop,
+            Extra: new Dictionary<string, string> { ["iteration"] = iteration.ToString(CultureInfo.InvariantCulture) }).ToDictionary();
 }

@@ -1,4 +1,5 @@
 using System.Collections;
+using NetSpec.Runtime.Weights;
 using Razorvine.Pickle;
 using Razorvine.Pickle.Objects;
 

@@ -2,6 +2,7 @@ using System.Collections;
 using System.IO.Compression;
 using System.Numerics;
 using System.Text.RegularExpressions;
+using NetSpec.Runtime.Weights;
 using Razorvine.Pickle;
 
 namespace NetSpec.Samples.SANet.Checkpoints;

@@ -1,3 +1,5 @@
+using NetSpec.Runtime.Weights;
+
 namespace NetSpec.Samples.SANet.Checkpoints;
 
 /// <summary>

@@ -12,7 +12,9 @@ public sealed class BaselineCommand : Command<DataSettings>
     {
         OptionRules.Check(settings);
         var train = DatasetFactory.Open(settings, train: true);
-        var val = DatasetFactory.Open(settings, train: false);
+        string[]? names = settings.ClassNames is null ? null : Data.ClassNamesFile.Read(settings.ClassNames, train.ClassNames.Count, train.Description);
+        train = DatasetFactory.Rename(train, names, settings.ClassNames);
+        var val = DatasetFactory.Rename(DatasetFactory.Open(settings, train: false), names, settings.ClassNames);
         int k = train.ClassNames.Count;
         var metrics = ColourBaseline.Fit(train, k).Evaluate(val, k).Metrics();
         Console.WriteLine($"colour baseline ({ColourBaseline.Bits} bits/channel lookup, fitted on {train.Description}) on {val.Description}");

@@ -1,10 +1,13 @@
 using NetSpec.Runtime;
-using NetSpec.Samples.SANet.Checkpoints;
+using NetSpec.Runtime.Weights;
 using NetSpec.Samples.SANet.Networks;
 
 namespace NetSpec.Samples.SANet.Cli;
 
-/// <summary>Opens the device and the network a checkpoint was saved from (its metadata names the spec) and loads it.</summary>
+/// <summary>
+/// Opens the device and the network a checkpoint was saved from (its metadata names the spec) and loads it strictly
+/// (<see cref="NetworkWeights.Load"/>: any missing, unexpected or mis-shaped tensor is one error naming them).
+/// </summary>
 public sealed class CheckpointedNetwork : IDisposable
 {
     private readonly Device device;
@@ -12,16 +15,16 @@ public sealed class CheckpointedNetwork : IDisposable
     /// <summary>Loads the network, after checking that it fits the device at <paramref name="window"/>² (--window).</summary>
     public CheckpointedNetwork(string checkpoint, string? specPath, string deviceName, int window)
     {
-        var (tensors, metadata) = SafeTensorsFile.Read(checkpoint);
+        Metadata = NetworkWeights.ReadMetadata(checkpoint);
         var spec = specPath is not null ? SpecFile.Expand(specPath) : null;
         string specName = spec?.Name
-            ?? metadata.GetValueOrDefault("spec") ?? throw new UsageException($"{checkpoint}: names no spec in its metadata; pass --spec");
+            ?? Metadata.SpecName ?? throw new UsageException($"{checkpoint}: names no spec in its metadata; pass --spec");
         device = Device.Create(deviceName);
         try
         {
             MemoryBudget.Check(specName, device, 1, window, training: false, $"--window {window}");
             Network = NetworkRegistry.Create(specName, spec?.ClassName, specPath ?? checkpoint, device);
-            CheckpointStore.LoadWeights(Network, tensors, checkpoint);
+            NetworkWeights.Load(Network, checkpoint);
         }
         catch
         {
@@ -32,6 +35,11 @@ public sealed class CheckpointedNetwork : IDisposable
     }
 
     public INetwork Network { get; }
+
+    /// <summary>What the checkpoint records: spec, training crop, class names.</summary>
+    public CheckpointMetadata Metadata { get; }
+
+    public string DeviceName => device.Name;
 
     public void Dispose()
     {

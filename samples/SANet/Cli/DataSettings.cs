@@ -22,6 +22,10 @@ public class DataSettings : CommandSettings
     [Description("Number of classes of a --dataset folder (ids 0..N-1, 255 = ignore).")]
     public int? Classes { get; init; }
 
+    [CommandOption("--class-names <FILE>")]
+    [Description("Class names, one a line in class-id order (count = the spec's classes). Default: built in for the built-in data, VOC and Context; classes.txt in a folder dataset's root; else class0, class1, …")]
+    public string? ClassNames { get; init; }
+
     [CommandOption("--device <DEVICE>")]
     [Description("auto, cuda, opencl or cpu.")]
     [DefaultValue("auto")]

@@ -41,7 +41,34 @@ public static class DatasetFactory
         "voc" => DatasetLayouts.Voc(root!, train, augmented: false),
         "voc-aug" => DatasetLayouts.Voc(root!, train, augmented: train),
         "context" => DatasetLayouts.Context(root!, train),
-        "folder" => DatasetLayouts.Folder(root!, train, folderClasses ?? throw new UsageException("--dataset folder needs --classes N")),
+        "folder" => Folder(root!, train, folderClasses),
         _ => train ? SyntheticDataset.Train() : SyntheticDataset.Val(),
     };
+
+    /// <summary>A folder dataset, named by <c>classes.txt</c> in its root when there is one (its count is --classes' default).</summary>
+    private static ISegmentationDataset Folder(string root, bool train, int? classes)
+    {
+        string namesFile = Path.Combine(root, ClassNamesFile.FolderFileName);
+        if (!File.Exists(namesFile))
+            return DatasetLayouts.Folder(root, train, classes ?? throw new UsageException($"--dataset folder needs --classes N (or a {ClassNamesFile.FolderFileName} in its root)"));
+        string[] names = ClassNamesFile.Read(namesFile, classes, $"--classes {classes}");
+        return new NamedClasses(DatasetLayouts.Folder(root, train, names.Length), names);
+    }
+
+    /// <summary>Where the dataset's class names come from, for the run's record.</summary>
+    public static string ClassNamesFrom(string kind, string? root, string? classNamesFile) =>
+        classNamesFile is not null ? $"--class-names {Path.GetFullPath(classNamesFile)}"
+        : kind == "folder" && File.Exists(Path.Combine(root!, ClassNamesFile.FolderFileName)) ? Path.GetFullPath(Path.Combine(root!, ClassNamesFile.FolderFileName))
+        : kind == "folder" ? "numbered (class0, class1, …)"
+        : $"built in ({kind})";
+
+    /// <summary>The classes of spec <paramref name="specName"/>: from its file, or the compiled-in spec; null if neither is known.</summary>
+    public static int? SpecClasses(string? specPath, string specName) =>
+        specPath is not null ? SpecFile.Expand(specPath).NumClasses : EmbeddedSpecs.Find(specName)?.NumClasses;
+
+    /// <summary>The dataset under the names read from <paramref name="file"/> (--class-names), or as it is when null.</summary>
+    public static ISegmentationDataset Rename(ISegmentationDataset dataset, string[]? names, string? file) =>
+        names is null ? dataset
+        : names.Length == dataset.ClassNames.Count ? new NamedClasses(dataset, names)
+        : throw new DataException($"{file}: {names.Length} class names, but {dataset.Description} has {dataset.ClassNames.Count} classes");
 }

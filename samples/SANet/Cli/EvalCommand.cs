@@ -1,6 +1,8 @@
 using System.ComponentModel;
+using NetSpec.Samples.SANet.Data;
 using NetSpec.Samples.SANet.Evaluation;
 using NetSpec.Samples.SANet.Networks;
+using NetSpec.Samples.SANet.Records;
 using NetSpec.Samples.SANet.Training;
 using Spectre.Console;
 using Spectre.Console.Cli;
@@ -25,6 +27,14 @@ public sealed class EvalSettings : DataSettings
     [Description("Sliding window size (default: 96 built-in, 480 on disk); stride is 2/3 of it.")]
     public int? Window { get; init; }
 
+    [CommandOption("--json [FILE]")]
+    [Description("Also write the result as JSON (scores, per-class IoU by name, checkpoint, spec, dataset, timings): to FILE, or alone on stdout (the other lines go to stderr).")]
+    public FlagValue<string> Json { get; init; } = new();
+
+    [CommandOption("--overwrite")]
+    [Description("Let --json FILE replace an existing file.")]
+    public bool Overwrite { get; init; }
+
     [CommandOption("--output <NAME>")]
     [Description("Network output to score: mask (default) or dense.")]
     [DefaultValue("mask")]
@@ -39,23 +49,67 @@ public sealed class EvalCommand : Command<EvalSettings>
         if (settings.Checkpoint.Length == 0)
             throw new UsageException("eval needs --checkpoint FILE");
         OptionRules.Check(settings);
+        string? jsonFile = settings.Json.IsSet && !string.IsNullOrEmpty(settings.Json.Value) ? settings.Json.Value : null;
+        bool jsonOnStdout = settings.Json.IsSet && jsonFile is null;
+        if (jsonFile is not null)
+            JsonTarget(jsonFile, settings.Overwrite);
+        TextWriter human = jsonOnStdout ? Console.Error : Console.Out;
         string kind = DatasetFactory.Kind(settings);
         var val = DatasetFactory.Open(settings, train: false);
         int window = settings.Window ?? (kind == DatasetFactory.BuiltIn ? 96 : 480);
+        var clock = System.Diagnostics.Stopwatch.StartNew();
         using var loaded = new CheckpointedNetwork(settings.Checkpoint, settings.Spec, settings.Device, window);
+        TimeSpan load = clock.Elapsed;
         OptionRules.Output(settings.Output, loaded.Network.OutputNames);
+        var (names, namesFrom) = ClassNames(settings, loaded, val);
         var options = new EvalOptions(window, Math.Max(1, window * 2 / 3), settings.MultiScale ? EvalOptions.PublishedScales : [1.0], settings.Flip);
         var predictor = new Predictor(loaded.Network, options, settings.Output);
 
-        Console.WriteLine($"{loaded.Network.SpecName} {settings.Checkpoint} on {val.Description}; scales {string.Join(",", options.Scales)}{(options.Flip ? " + flip" : "")}, window {window}");
+        human.WriteLine($"{loaded.Network.SpecName} {settings.Checkpoint} on {val.Description}; scales {string.Join(",", options.Scales)}{(options.Flip ? " + flip" : "")}, window {window}");
+        clock.Restart();
         ConfusionMatrix matrix = DatasetEvaluator.Run(predictor, val, (done, total) =>
         {
             if (done % 10 == 0 || done == total)
-                Console.WriteLine($"  {done}/{total}");
+                human.WriteLine($"  {done}/{total}");
         });
+        TimeSpan evaluation = clock.Elapsed;
         SegmentationMetrics metrics = matrix.Metrics();
-        Terminal.Write(ValidationReport.ClassTable(metrics, val.ClassNames));
-        Console.WriteLine(ValidationReport.Summary(metrics, kind == "context"));
+        if (!jsonOnStdout)
+            Terminal.Write(ValidationReport.ClassTable(metrics, names));
+        human.WriteLine(ValidationReport.Summary(metrics, kind == "context"));
+        if (!settings.Json.IsSet)
+            return 0;
+
+        var inputs = new EvalReport.Inputs(settings.Checkpoint, loaded.Metadata, loaded.Network.SpecName, kind, settings.Data, val.Description, val.Count,
+            loaded.DeviceName, options, settings.Output, namesFrom);
+        string json = EvalReport.Json(inputs, metrics, names, kind == "context", load, evaluation);
+        if (jsonFile is null)
+            Console.Out.Write(json);
+        else
+            OutputFile.Write(Path.GetFullPath(jsonFile), System.Text.Encoding.UTF8.GetBytes(json), settings.Overwrite);
         return 0;
+    }
+
+    /// <summary>--class-names FILE, else the names recorded in the checkpoint, else the dataset's.</summary>
+    private static (IReadOnlyList<string> Names, string From) ClassNames(EvalSettings s, CheckpointedNetwork loaded, ISegmentationDataset val)
+    {
+        int classes = loaded.Network.NumClasses;
+        if (s.ClassNames is not null)
+            return (ClassNamesFile.Read(s.ClassNames, classes, $"spec {loaded.Network.SpecName}"), $"--class-names {Path.GetFullPath(s.ClassNames)}");
+        if (CheckpointClassNames.Read(loaded.Metadata, s.Checkpoint, classes) is { } recorded)
+            return (recorded, $"checkpoint {Path.GetFullPath(s.Checkpoint)}");
+        return (val.ClassNames, $"dataset ({val.Description})");
+    }
+
+    /// <summary>Checked before anything is evaluated: a folder that exists, and no file to replace without --overwrite.</summary>
+    private static void JsonTarget(string path, bool overwrite)
+    {
+        string full = Path.GetFullPath(path);
+        if (Directory.Exists(full))
+            throw new UsageException($"--json {path}: is a folder; give a file name");
+        if (!Directory.Exists(Path.GetDirectoryName(full)))
+            throw new UsageException($"--json {path}: folder {Path.GetDirectoryName(full)} not found");
+        if (!overwrite && (File.Exists(full) || new FileInfo(full).LinkTarget is not null))
+            throw new UsageException($"--json {path}: exists already; pass --overwrite to replace it");
     }
 }

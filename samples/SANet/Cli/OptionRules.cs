@@ -8,7 +8,7 @@ namespace NetSpec.Samples.SANet.Cli;
 /// Sizes the spec decides (the smallest crop or window a network can plan, what fits the device) are checked from
 /// the compiler's plan before the network is created (<see cref="Networks.MemoryBudget"/>), also naming the option.
 /// </summary>
-public static class OptionRules
+public static partial class OptionRules
 {
     /// <summary>Crop, window and info size cap: the image decode cap's side (ImageCodec.MaxPixels = 8192²).</summary>
     public const int MaxSize = 8192;
@@ -69,7 +69,8 @@ public static class OptionRules
     public static void Check(PredictSettings s)
     {
         InRange("--opacity", s.Opacity, 0, 1);
-        InRange("--window", s.Window, 1, MaxSize);
+        if (s.Window is { } window)
+            InRange("--window", window, 1, MaxSize);
     }
 
     public static void Check(InfoSettings s)

@@ -1,4 +1,6 @@
 using System.ComponentModel;
+using NetSpec.Runtime.Prediction;
+using NetSpec.Runtime.Weights;
 using NetSpec.Samples.SANet.Data;
 using NetSpec.Samples.SANet.Evaluation;
 using NetSpec.Samples.SANet.Imaging;
@@ -33,8 +35,16 @@ public sealed class PredictSettings : CommandSettings
     public string? Spec { get; init; }
 
     [CommandOption("--window <N>")]
-    [DefaultValue(96)]
-    public int Window { get; init; } = 96;
+    [Description("Sliding window size (default: the training crop the checkpoint records, else 96); stride is 2/3 of it.")]
+    public int? Window { get; init; }
+
+    [CommandOption("--multi-scale")]
+    [Description("Scales 0.5, 0.75, …, 2.0 of each image, logits summed (docs/sanet.md §8).")]
+    public bool MultiScale { get; init; }
+
+    [CommandOption("--flip")]
+    [Description("Add the logits of the horizontally flipped image.")]
+    public bool Flip { get; init; }
 
     [CommandOption("--device <DEVICE>")]
     [DefaultValue("auto")]
@@ -60,8 +70,11 @@ public sealed class PredictCommand : Command<PredictSettings>
         IReadOnlyList<PredictOutput> plan = PredictOutputs.Plan(s.Input, inputs, s.Out, s.Overwrite);
         foreach (string input in inputs)
             ImageCodec.DecodeRgb(input);
-        using var loaded = new CheckpointedNetwork(s.Checkpoint, s.Spec, s.Device, s.Window);
-        var predictor = new Predictor(loaded.Network, EvalOptions.SingleScale(s.Window));
+        int window = s.Window ?? DefaultWindow(s.Checkpoint);
+        using var loaded = new CheckpointedNetwork(s.Checkpoint, s.Spec, s.Device, window);
+        var options = new EvalOptions(window, PredictionOptions.DefaultStride(window), s.MultiScale ? EvalOptions.PublishedScales : [1.0], s.Flip);
+        var predictor = new Predictor(loaded.Network, options);
+        Console.WriteLine($"{loaded.Network.SpecName} {s.Checkpoint}; scales {string.Join(",", options.Scales)}{(options.Flip ? " + flip" : "")}, window {window}");
 
         OutputFile.CreateFolder(s.Out, "--out");
         foreach (PredictOutput output in plan)
@@ -75,6 +88,15 @@ public sealed class PredictCommand : Command<PredictSettings>
         }
 
         return 0;
+    }
+
+    /// <summary>The crop the checkpoint was trained on (its metadata), or 96 (the built-in data's crop) when it records none.</summary>
+    private static int DefaultWindow(string checkpoint)
+    {
+        int? crop = NetworkWeights.ReadMetadata(checkpoint).TrainingCrop;
+        if (crop > OptionRules.MaxSize)
+            throw new UsageException($"{checkpoint}: records a training crop of {crop}, above {OptionRules.MaxSize}; pass --window");
+        return crop ?? 96;
     }
 
     private static bool IsImageName(string f) =>

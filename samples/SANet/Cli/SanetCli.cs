@@ -1,4 +1,5 @@
 using NetSpec.Runtime;
+using NetSpec.Runtime.Weights;
 using NetSpec.Samples.SANet.Checkpoints;
 using NetSpec.Samples.SANet.Data;
 using NetSpec.Samples.SANet.Networks;
@@ -28,6 +29,8 @@ public static class SanetCli
             config.AddCommand<PredictCommand>("predict").WithDescription("Write a palette label PNG and an overlay PNG per image.");
             config.AddCommand<InfoCommand>("info").WithDescription("Report a spec: shapes, parameters, FLOPs and planned memory at a size.");
             config.AddCommand<ProfileCommand>("profile").WithDescription("Estimate a spec's eval forward and training step on a GPU from a traced step (cost model).");
+            config.AddCommand<ExportCommand>("export").WithDescription("Export a checkpoint (or a spec's fresh weights) as an ONNX model for inference.");
+            config.AddCommand<PlotCommand>("plot").WithDescription("Draw a run's curves (loss terms, lr, val mIoU against iteration) from WORK_DIR/run.jsonl as a PNG.");
             config.AddCommand<BaselineCommand>("baseline").WithDescription("Fit and score the colour-lookup baseline on a dataset.");
         });
 
@@ -55,5 +58,5 @@ public static class SanetCli
 
     private static bool IsUserError(Exception e) => e is UsageException or DataException or CheckpointException
         or SpecNotCompiledException or SpecFileException or DeviceNotAvailableException or TrainingDivergedException or FileNotFoundException
-        or DirectoryNotFoundException or CommandAppException or MemoryBudgetException;
+        or DirectoryNotFoundException or CommandAppException or MemoryBudgetException or Onnx.OnnxExportException;
 }

@@ -1,5 +1,6 @@
 using NetSpec.Samples.SANet.Data;
 using NetSpec.Samples.SANet.Data.Augment;
+using NetSpec.Samples.SANet.Records;
 using NetSpec.Samples.SANet.Training;
 using Spectre.Console;
 using Spectre.Console.Cli;
@@ -11,7 +12,7 @@ public sealed class TrainCommand : Command<TrainSettings>
 {
     public override int Execute(CommandContext context, TrainSettings settings, CancellationToken cancellationToken)
     {
-        TrainOptions options = Resolve(settings);
+        TrainOptions options = Resolve(settings, [.. context.Arguments]);
         if (Console.IsOutputRedirected)
         {
             new Trainer(options, new ConsoleReporter()).Run(cancellationToken);
@@ -24,7 +25,8 @@ public sealed class TrainCommand : Command<TrainSettings>
         return 0;
     }
 
-    public static TrainOptions Resolve(TrainSettings s)
+    /// <param name="commandLine">The arguments as typed, for the run's config.yaml.</param>
+    public static TrainOptions Resolve(TrainSettings s, IReadOnlyList<string>? commandLine = null)
     {
         var recipe = new RecipeOverrides(s.Set);
         OptionRules.Check(s, recipe);
@@ -35,7 +37,10 @@ public sealed class TrainCommand : Command<TrainSettings>
             throw new UsageException("give --resume (continue the run) or --force (replace it with a fresh one), not both");
 
         var train = DatasetFactory.Open(kind, s.Data, train: true, s.Classes);
-        var val = DatasetFactory.Open(kind, s.Data, train: false, s.Classes);
+        int specClasses = DatasetFactory.SpecClasses(s.Spec, specName) ?? train.ClassNames.Count;
+        string[]? names = s.ClassNames is null ? null : ClassNamesFile.Read(s.ClassNames, specClasses, $"spec {specName}");
+        train = DatasetFactory.Rename(train, names, s.ClassNames);
+        var val = DatasetFactory.Rename(DatasetFactory.Open(kind, s.Data, train: false, s.Classes), names, s.ClassNames);
         long valLimit = recipe.Long("val-limit", 0);
         if (valLimit > 0)
             val = new FirstImages(val, (int)Math.Min(valLimit, int.MaxValue));
@@ -51,6 +56,7 @@ public sealed class TrainCommand : Command<TrainSettings>
             s.WorkDir ?? Path.Combine("work-dirs", specName), s.Resume, s.Seed, s.Pretrained,
             s.ValEvery, s.LogEvery, (int)recipe.Long("checkpoint-every", Math.Min(50, s.ValEvery)),
             recipe.Double("momentum", 0.9), recipe.Double("weight-decay", 1e-4), recipe.Double("power", 0.9),
-            recipe.Long("stop-after", 0), s.Force, IterationsGiven: s.Iters is not null || s.Epochs is not null);
+            recipe.Long("stop-after", 0), s.Force, IterationsGiven: s.Iters is not null || s.Epochs is not null,
+            Provenance: new RunProvenance(commandLine ?? [], s.Data, DatasetFactory.ClassNamesFrom(kind, s.Data, s.ClassNames), SpecHash.Of(s.Spec), specClasses));
     }
 }

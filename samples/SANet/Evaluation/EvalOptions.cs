@@ -1,3 +1,5 @@
+using NetSpec.Runtime.Prediction;
+
 namespace NetSpec.Samples.SANet.Evaluation;
 
 /// <summary>
@@ -6,7 +8,7 @@ namespace NetSpec.Samples.SANet.Evaluation;
 /// </summary>
 public sealed record EvalOptions(int Window, int Stride, IReadOnlyList<double> Scales, bool Flip)
 {
-    public static readonly double[] PublishedScales = [0.5, 0.75, 1.0, 1.25, 1.5, 1.75, 2.0];
+    public static readonly double[] PublishedScales = [.. PredictionOptions.PublishedScales];
 
-    public static EvalOptions SingleScale(int window) => new(window, Math.Max(1, window * 2 / 3), [1.0], false);
+    public static EvalOptions SingleScale(int window) => new(window, PredictionOptions.DefaultStride(window), [1.0], false);
 }

@@ -1,5 +1,6 @@
 using NetSpec.Runtime;
 using NetSpec.Runtime.Training;
+using NetSpec.Runtime.Weights;
 using NetSpec.Samples.SANet.Checkpoints;
 
 namespace NetSpec.Samples.SANet.Training;

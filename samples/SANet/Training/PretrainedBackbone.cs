@@ -1,4 +1,5 @@
 using NetSpec.Runtime;
+using NetSpec.Runtime.Weights;
 using NetSpec.Samples.SANet.Checkpoints;
 using NetSpec.Samples.SANet.Networks;
 

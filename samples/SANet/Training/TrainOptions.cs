@@ -1,6 +1,7 @@
 using NetSpec.Samples.SANet.Checkpoints;
 using NetSpec.Samples.SANet.Data;
 using NetSpec.Samples.SANet.Data.Augment;
+using NetSpec.Samples.SANet.Records;
 
 namespace NetSpec.Samples.SANet.Training;
 
@@ -29,7 +30,8 @@ public sealed record TrainOptions(
     double Power = 0.9,
     long StopAfter = 0,
     bool Force = false,
-    bool IterationsGiven = false)
+    bool IterationsGiven = false,
+    RunProvenance? Provenance = null)
 {
     /// <summary>lr = base × batch / 16 (docs/sanet.md §7); the head's 10× comes from each parameter's LrMult.</summary>
     public double ScaledLr => BaseLr * Batch / 16.0;

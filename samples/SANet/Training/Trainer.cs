@@ -6,6 +6,7 @@ using NetSpec.Samples.SANet.Checkpoints;
 using NetSpec.Samples.SANet.Data;
 using NetSpec.Samples.SANet.Evaluation;
 using NetSpec.Samples.SANet.Networks;
+using NetSpec.Samples.SANet.Records;
 using SeededRandom = NetSpec.Samples.SANet.Data.SeededRandom;
 
 namespace NetSpec.Samples.SANet.Training;
@@ -23,11 +24,12 @@ public sealed class Trainer(TrainOptions options, ITrainReporter reporter)
             $"--crop {options.Augment.Crop} --batch {options.Batch}");
         using INetwork network = NetworkRegistry.Create(options.SpecName, options.SpecClass, options.SpecOrigin, device);
         CheckClasses(network);
-        var store = new CheckpointStore(options.WorkDir);
+        var store = new CheckpointStore(options.WorkDir, options.Augment.Crop) { ClassNames = options.Train.ClassNames };
         using var sgd = new MomentumSgd(network, options.Momentum, options.WeightDecay);
         TrainState state = new RunStart(options, reporter).Begin(network, sgd, store);
         if (state.Iteration == state.MaxIterations)
             return state;
+        RunRecord record = RunRecord.Open(options, network, device.Name, state, reporter);
         var schedule = new PolySchedule((float)options.ScaledLr, state.MaxIterations, options.Power);
         var filler = new BatchFiller(options.Train, options.Augment, options.Batch, options.Seed);
         var clock = Stopwatch.StartNew();
@@ -51,9 +53,13 @@ public sealed class Trainer(TrainOptions options, ITrainReporter reporter)
             state = state with { Iteration = done };
             reporter.Progress(done, state.MaxIterations);
             if (done % options.LogEvery == 0 || done == state.MaxIterations)
+            {
                 reporter.Line(LogLine(network, losses, lr, done, state.MaxIterations, clock.Elapsed, done - first));
+                record.Iteration(done, state.MaxIterations, lr, losses, network.PlannedPeakBytes);
+            }
+
             if (done % options.ValEvery == 0 || done == state.MaxIterations)
-                state = Validate(network, store, state);
+                state = Validate(network, store, state, record);
             bool stopping = cancel.IsCancellationRequested || done == options.StopAfter;
             if (done % options.CheckpointEvery == 0 || done == state.MaxIterations || done % options.ValEvery == 0 || stopping)
                 store.SaveLast(network, sgd, state);
@@ -67,10 +73,12 @@ public sealed class Trainer(TrainOptions options, ITrainReporter reporter)
         return state;
     }
 
-    private TrainState Validate(INetwork network, CheckpointStore store, TrainState state)
+    private TrainState Validate(INetwork network, CheckpointStore store, TrainState state, RunRecord record)
     {
         var predictor = new Predictor(network, EvalOptions.SingleScale(options.Augment.Crop));
+        var took = Stopwatch.StartNew();
         SegmentationMetrics metrics = DatasetEvaluator.Run(predictor, options.Val).Metrics();
+        record.Validation(state.Iteration, metrics, took.Elapsed);
         reporter.Line($"val @ {state.Iteration}: {ValidationReport.Summary(metrics, options.IsContext)}");
         reporter.Render(ValidationReport.ClassTable(metrics, options.Val.ClassNames));
         if (metrics.MeanIou <= state.BestMiou)

@@ -1,24 +1,17 @@
 using System.Collections.Generic;
-using NetSpec.Dsl.Planning;
+using System.Linq;
+using NetSpec.Dsl.Catalog;
+using NetSpec.Dsl.Scheduling;
 using NetSpec.Dsl.Shapes;
 
 namespace NetSpec.Dsl.Autodiff;
 
-/// <summary>The gradient rules' table: which inputs carry gradient, and what each backward reads from forward.</summary>
+/// <summary>Which inputs of a step carry gradient, and what its backward reads from forward: the op's rule, or the fused step's own.</summary>
 public static class BackwardNeeds
 {
-    /// <summary>Input slots a gradient flows into (the size reference of resize and the labels of a loss carry none).</summary>
-    public static bool Differentiable(ForwardStep step, TypedGraph graph, int slot)
-    {
-        if (step.Kind != StepKind.Op)
-            return true;
-        string op = graph.Node(step.Head).Op;
-        return op switch
-        {
-            "resize" or "softmax_cross_entropy" or "bce_with_logits" => slot == 0,
-            _ => true,
-        };
-    }
+    /// <summary>Input slots a gradient flows into (<see cref="OpRule.Differentiable"/>; every input of a fused step).</summary>
+    public static bool Differentiable(ForwardStep step, TypedGraph graph, int slot) =>
+        step.Kind != StepKind.Op || OpCatalog.Rule(graph.Node(step.Head).Op).Differentiable(slot);
 
     /// <summary>Forward tensors (inputs or output) the backward step reads; aux buffers (BN stats, argmax, masks) are Planning's.</summary>
     public static IEnumerable<string> SavedTensors(ForwardStep step, TypedGraph graph)
@@ -31,14 +24,8 @@ public static class BackwardNeeds
                 return new[] { step.Inputs[0], step.Inputs[1] };
         }
 
-        return graph.Node(step.Head).Op switch
-        {
-            "conv2d" or "linear" => new[] { step.Inputs[0] },
-            "batchnorm" => new[] { step.Inputs[0] }, // x̂ from x and the saved statistics; the output only for a fused ReLU's mask
-            "relu" or "sigmoid" => new[] { step.Output },
-            "mul" => new[] { step.Inputs[0], step.Inputs[1] },
-            "softmax_cross_entropy" or "bce_with_logits" => new[] { step.Inputs[0], step.Inputs[1] },
-            _ => new string[0],
-        };
+        SavedTensors saved = OpCatalog.Rule(graph.Node(step.Head).Op).Saved;
+        IEnumerable<string> inputs = saved.Inputs.Select(slot => step.Inputs[slot]);
+        return saved.Output ? inputs.Concat(new[] { step.Output }) : inputs;
     }
 }

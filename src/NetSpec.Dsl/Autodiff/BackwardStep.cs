@@ -1,5 +1,5 @@
 using NetSpec.Dsl.Model;
-using NetSpec.Dsl.Planning;
+using NetSpec.Dsl.Scheduling;
 
 namespace NetSpec.Dsl.Autodiff;
 

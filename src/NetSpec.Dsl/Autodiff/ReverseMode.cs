@@ -1,7 +1,7 @@
 using System.Collections.Generic;
 using System.Linq;
 using NetSpec.Dsl.Model;
-using NetSpec.Dsl.Planning;
+using NetSpec.Dsl.Scheduling;
 using NetSpec.Dsl.Shapes;
 
 namespace NetSpec.Dsl.Autodiff;

@@ -84,7 +84,7 @@ public static class DiagnosticCatalog
         "Spec parameter '{0}' is not used by this spec", "params: { unused: { type: int, default: 1 } }");
 
     public static readonly DiagnosticDescriptor InvalidSpecName = Error("NS0025", "Invalid spec name",
-        "Invalid spec name '{0}'{1}: {2}; " + Validation.SpecNames.SpecNameRule, "name: 'sanet r50'");
+        "Invalid spec name '{0}'{1}: {2}; " + SpecNames.SpecNameRule, "name: 'sanet r50'");
 
     public static readonly DiagnosticDescriptor DuplicateSpec = Error("NS0026", "Duplicate spec or class name",
         "{0}", "two files with name: sanet-r50");

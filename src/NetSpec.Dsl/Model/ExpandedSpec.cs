@@ -3,7 +3,7 @@ namespace NetSpec.Dsl.Model;
 /// <summary>
 /// A spec after parsing, <c>extends</c>, block expansion and stage repetition: a flat list of
 /// primitive ops over named tensors. This is the contract between the front end
-/// (Parsing/, Validation/) and the middle (Shapes/, Autodiff/, Planning/) and the generator.
+/// (Parsing/, Expansion/) and the middle (Shapes/, Scheduling/, Autodiff/, Planning/) and the generator.
 /// Everything here is a value: equal specs give equal models, which the incremental cache relies on.
 /// </summary>
 /// <param name="Name">Spec name, e.g. <c>sanet-r50</c>.</param>

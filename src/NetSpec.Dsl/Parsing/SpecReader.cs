@@ -22,10 +22,10 @@ internal static class SpecReader
                 case "name": spec.Name = shape.Scalar(e.Value, "name:"); break;
                 case "class":
                     spec.ClassName = shape.Scalar(e.Value, "class:");
-                    if (spec.ClassName is not null && Validation.SpecNames.ClassNameProblem(spec.ClassName.Value) is string problem)
+                    if (spec.ClassName is not null && SpecNames.ClassNameProblem(spec.ClassName.Value) is string problem)
                     {
                         diagnostics.Report(DiagnosticCatalog.InvalidName, spec.ClassName.Location, MessageText.Quote(spec.ClassName.Value),
-                            $" ({Validation.SpecNames.ClassNameRule}); {problem}");
+                            $" ({SpecNames.ClassNameRule}); {problem}");
                         spec.ClassName = null;
                     }
 

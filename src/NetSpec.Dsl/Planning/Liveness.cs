@@ -1,7 +1,9 @@
 using System.Collections.Generic;
 using System.Linq;
 using NetSpec.Dsl.Autodiff;
+using NetSpec.Dsl.Catalog;
 using NetSpec.Dsl.Model;
+using NetSpec.Dsl.Scheduling;
 using NetSpec.Dsl.Shapes;
 
 namespace NetSpec.Dsl.Planning;
@@ -67,23 +69,11 @@ public static class Liveness
         return buffers.ToEquatableArray();
     }
 
-    /// <summary>Aux buffers a step keeps beside its output: BN mean/invStd (C), max-pool argmax and dropout mask (output-sized).</summary>
+    /// <summary>Aux buffers a step keeps beside its output: its head op's (<see cref="OpRule.Auxiliary"/>: BN mean/invStd, max-pool argmax, dropout mask).</summary>
     public static IEnumerable<(string Suffix, BufferKind Kind, EquatableArray<Dim> Elements)> Auxiliary(ForwardStep step, TypedGraph graph)
     {
         TypedNode head = graph.Node(step.Head);
-        switch (head.Op)
-        {
-            case "batchnorm":
-                EquatableArray<Dim> channels = Shape.Of(head.Output[1]);
-                yield return ("mean", BufferKind.Mean, channels);
-                yield return ("inv_std", BufferKind.InvStd, channels);
-                break;
-            case "maxpool":
-                yield return ("argmax", BufferKind.Argmax, head.Output);
-                break;
-            case "dropout":
-                yield return ("mask", BufferKind.Mask, head.Output);
-                break;
-        }
+        foreach (AuxBuffer aux in OpCatalog.Rule(head.Op).Auxiliary(head))
+            yield return (aux.Suffix, aux.Kind, aux.Elements);
     }
 }

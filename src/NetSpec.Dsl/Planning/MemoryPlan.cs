@@ -7,12 +7,13 @@ namespace NetSpec.Dsl.Planning;
 /// <summary>
 /// Places buffers in one arena by first fit: buffers are taken in <see cref="Order"/> (largest first at the
 /// spec's default sizes, decided at build time) and each goes to the lowest offset that overlaps no placed
-/// buffer alive at the same time. The generated <c>Prepare</c> runs the same loop on the prepared sizes.
+/// buffer alive at the same time (<see cref="FirstFitPlacement"/>). The generated <c>Prepare</c> runs the same code, compiled
+/// into the runtime (ArenaBinder), on the prepared sizes.
 /// Offsets and sizes are in 4-byte slots, aligned to <see cref="Alignment"/> slots (256 bytes).
 /// </summary>
 public sealed record MemoryPlan(EquatableArray<PlannedBuffer> Buffers, EquatableArray<int> Order)
 {
-    public const long Alignment = 64;
+    public const long Alignment = FirstFitPlacement.Alignment;
 
     public static MemoryPlan Build(EquatableArray<PlannedBuffer> buffers, IReadOnlyDictionary<string, int> defaults)
     {
@@ -24,30 +25,13 @@ public sealed record MemoryPlan(EquatableArray<PlannedBuffer> Buffers, Equatable
     public static long[] Sizes(EquatableArray<PlannedBuffer> buffers, IReadOnlyDictionary<string, int> sizes) =>
         buffers.Select(b => Align(Shapes.Shape.Elements(b.Elements, sizes))).ToArray();
 
-    public static long Align(long slots) => checked(slots + Alignment - 1) / Alignment * Alignment;
+    public static long Align(long slots) => FirstFitPlacement.Align(slots);
 
-    /// <summary>Offsets (slots) of every buffer at concrete sizes, and the arena's length.</summary>
+    /// <summary>Offsets (slots) of every buffer at concrete sizes, and the arena's length (<see cref="FirstFitPlacement"/>, as Prepare runs it).</summary>
     public (long[] Offsets, long Peak) Place(IReadOnlyDictionary<string, int> sizes)
     {
-        long[] length = Sizes(Buffers, sizes);
-        long[] offsets = new long[Buffers.Count];
-        var placed = new List<int>();
-        long peak = 0;
-        foreach (int i in Order)
-        {
-            long offset = 0;
-            foreach (int j in placed.Where(j => Buffers[j].Overlaps(Buffers[i])).OrderBy(j => offsets[j]))
-            {
-                if (offset + length[i] <= offsets[j])
-                    break;
-                offset = System.Math.Max(offset, checked(offsets[j] + length[j]));
-            }
-
-            offsets[i] = offset;
-            placed.Add(i);
-            peak = System.Math.Max(peak, checked(offset + length[i]));
-        }
-
+        long[] offsets = FirstFitPlacement.Place(Sizes(Buffers, sizes), Buffers.Select(b => b.First).ToArray(), Buffers.Select(b => b.Last).ToArray(),
+            Order.ToArray(), out long peak);
         return (offsets, peak);
     }
 

@@ -1,7 +1,8 @@
 using System.Linq;
 using NetSpec.Dsl.Autodiff;
-using NetSpec.Dsl.Planning;
-using NetSpec.Dsl.Shapes;
+using NetSpec.Dsl.Catalog;
+using NetSpec.Dsl.Catalog.Ops;
+using NetSpec.Dsl.Scheduling;
 
 namespace NetSpec.Generator.Emit;
 
@@ -46,79 +47,19 @@ internal static class BackwardEmitter
     private static void EmitStep(CodeWriter w, EmitContext c, BackwardStep b)
     {
         ForwardStep step = b.Forward;
-        TypedNode node = c.Node(step.Head);
-        string d = "Device";
-        string dy = Names.Gradient(step.Output);
-        string X(int slot) => c.Field(step.Inputs[slot]);
-        GradTarget? Target(int slot) => b.InputGrads.FirstOrDefault(g => g.Slot == slot);
-        string Dx(int slot) => Target(slot) is GradTarget t ? Names.Gradient(t.Tensor) : "default";
-        string Acc(int slot) => Names.Bool(Target(slot)?.Accumulate ?? false);
+        var site = new BackwardSite(w, c, b);
         string writes = string.Join(", ", b.InputGrads.Select(g => $"d({g.Tensor}) {(g.Accumulate ? "+=" : "=")}"));
         w.Line($"// {CSharpText.Comment($"{string.Join(" + ", step.Nodes)}: {Describe.Step(c, step)}{(writes.Length > 0 ? "; " + writes : "")}")}");
         switch (step.Kind)
         {
             case StepKind.BatchNormRelu:
-                w.Line($"BatchNorm.Backward({d}, {X(0)}, {c.Field(step.Output)}, {dy}, {ForwardEmitter.Aux(step, "mean")}, {ForwardEmitter.Aux(step, "inv_std")}, {c.ParamView(node.Name, "weight")}, {Dx(0)}, {c.GradView(node.Name, "weight")}, {c.GradView(node.Name, "bias")}, relu: true, accumulate: {Acc(0)});");
+                BatchNormOp.EmitBackward(site, relu: true);
                 return;
             case StepKind.AttentionGate:
-                w.Line($"AttentionGate.Backward({d}, {X(0)}, {X(1)}, {dy}, {Dx(0)}, {Dx(1)}, accumulateAttention: {Acc(0)}, accumulateResidual: {Acc(1)});");
+                w.Line($"AttentionGate.Backward({site.Device}, {site.Input(0)}, {site.Input(1)}, {site.OutputGrad}, {site.InputGrad(0)}, {site.InputGrad(1)}, accumulateAttention: {site.Accumulate(0)}, accumulateResidual: {site.Accumulate(1)});");
                 return;
         }
 
-        switch (node.Op)
-        {
-            case "conv2d":
-                if (Target(0) is not null)
-                    w.Line($"Conv2d.BackwardInput({d}, {dy}, {c.ParamView(node.Name, "weight")}, {Dx(0)}, {Describe.ConvGeometry(node)}, accumulate: {Acc(0)});");
-                w.Line($"Conv2d.BackwardParams({d}, {X(0)}, {dy}, {c.GradView(node.Name, "weight")}, {c.GradView(node.Name, "bias")}, {Describe.ConvGeometry(node)});");
-                break;
-            case "batchnorm":
-                // the output is not saved (its buffer may hold another tensor by now): no ReLU, so backward never reads it
-                w.Line($"BatchNorm.Backward({d}, {X(0)}, default, {dy}, {ForwardEmitter.Aux(step, "mean")}, {ForwardEmitter.Aux(step, "inv_std")}, {c.ParamView(node.Name, "weight")}, {Dx(0)}, {c.GradView(node.Name, "weight")}, {c.GradView(node.Name, "bias")}, relu: false, accumulate: {Acc(0)});");
-                break;
-            case "relu":
-                w.Line($"Activation.ReluBackward({d}, {c.Field(step.Output)}, {dy}, {Dx(0)}, accumulate: {Acc(0)});");
-                break;
-            case "sigmoid":
-                w.Line($"Activation.SigmoidBackward({d}, {c.Field(step.Output)}, {dy}, {Dx(0)}, accumulate: {Acc(0)});");
-                break;
-            case "maxpool":
-                w.Line($"Pooling.MaxBackward({d}, {dy}, {ForwardEmitter.Aux(step, "argmax")}, {Dx(0)}, {Describe.PoolGeometry(node)}, accumulate: {Acc(0)});");
-                break;
-            case "avgpool":
-                w.Line($"Pooling.AvgBackward({d}, {dy}, {Dx(0)}, {Describe.PoolGeometry(node)}, accumulate: {Acc(0)});");
-                break;
-            case "global_avg_pool":
-                w.Line($"Pooling.GlobalAvgBackward({d}, {dy}, {Dx(0)}, accumulate: {Acc(0)});");
-                break;
-            case "linear":
-                if (Target(0) is not null)
-                    w.Line($"Linear.BackwardInput({d}, {dy}, {c.ParamView(node.Name, "weight")}, {Dx(0)}, accumulate: {Acc(0)});");
-                w.Line($"Linear.BackwardParams({d}, {X(0)}, {dy}, {c.GradView(node.Name, "weight")}, {c.GradView(node.Name, "bias")});");
-                break;
-            case "resize":
-                w.Line(NodeAttrs.Raw(node.Node, "mode") == "nearest"
-                    ? $"Resize.NearestBackward({d}, {dy}, {Dx(0)}, accumulate: {Acc(0)});"
-                    : $"Resize.BilinearBackward({d}, {dy}, {Dx(0)}, alignCorners: {Names.Bool(NodeAttrs.Bool(node.Node, "align_corners"))}, accumulate: {Acc(0)});");
-                break;
-            case "concat":
-                w.Line($"Concat.Backward({d}, {dy}, {Names.Field(step.Head).TrimStart('@')}_inputGrads, {Names.Field(step.Head).TrimStart('@')}_accumulate);");
-                break;
-            case "add":
-                w.Line($"Elementwise.AddBackward({d}, {dy}, {Dx(0)}, {Dx(1)}, accumulateA: {Acc(0)}, accumulateB: {Acc(1)});");
-                break;
-            case "mul":
-                w.Line($"Elementwise.MulBackward({d}, {X(0)}, {X(1)}, {dy}, {Dx(0)}, {Dx(1)}, accumulateA: {Acc(0)}, accumulateB: {Acc(1)});");
-                break;
-            case "dropout":
-                w.Line($"Dropout.Backward({d}, {dy}, {ForwardEmitter.Aux(step, "mask")}, {Dx(0)}, accumulate: {Acc(0)});");
-                break;
-            case "softmax_cross_entropy":
-                w.Line($"Losses.SoftmaxCrossEntropyBackward({d}, {X(0)}, {X(1)}, ignoreIndex: {NodeAttrs.Int(node.Node, "ignore_index", 255)}, weight: {Names.Float(b.LossWeight)}, {Dx(0)}, accumulate: {Acc(0)});");
-                break;
-            case "bce_with_logits":
-                w.Line($"Losses.BceWithLogitsPresenceBackward({d}, {X(0)}, {X(1)}, ignoreIndex: {NodeAttrs.Int(node.Node, "ignore_index", 255)}, weight: {Names.Float(b.LossWeight)}, {Dx(0)}, accumulate: {Acc(0)});");
-                break;
-        }
+        OpCatalog.Rule(site.Node.Op).EmitBackward(site);
     }
 }

@@ -26,7 +26,6 @@ internal static class NetworkEmitter
          .Line("using ILGPU;")
          .Line("using ILGPU.Algorithms;")
          .Line("using ILGPU.Runtime;")
-         .Line("using NetSpec.Networks.Support;")
          .Line("using NetSpec.Runtime;")
          .Line("using NetSpec.Runtime.Ops;")
          .Line("using NetSpec.Runtime.Training;")

@@ -1,6 +1,7 @@
 using System;
 using System.Globalization;
 using System.Linq;
+using NetSpec.Dsl.Catalog;
 using NetSpec.Dsl.Shapes;
 
 namespace NetSpec.Generator.Emit;
@@ -69,31 +70,14 @@ internal static class ParametersEmitter
          .Line();
     }
 
-    /// <summary>Per node, with NetSpec.Runtime.Training.Initializers (deterministic per seed and parameter name).</summary>
+    /// <summary>Per node (its rule's EmitInitialize), with NetSpec.Runtime.Training.Initializers (deterministic per seed and parameter name).</summary>
     private static void EmitInitialize(CodeWriter w, EmitContext c)
     {
         w.Line("/// <summary>Kaiming normal (fan_out) for conv weights as torchvision, BN weight 1 bias 0, linear and biases as PyTorch's default; deterministic in <paramref name=\"seed\"/>.</summary>");
         using (w.Block("public void InitializeParameters(ulong seed)"))
         {
             foreach (TypedNode node in c.Graph.Nodes.Where(n => n.Params.Count > 0))
-            {
-                string P(string role) => c.Param(node.Name, role);
-                string Optional(string role) => c.HasParam(node.Name, role) ? P(role) : "null";
-                switch (node.Op)
-                {
-                    case "conv2d":
-                        w.Line($"Initializers.KaimingNormalFanOut({P("weight")}, seed);");
-                        if (c.HasParam(node.Name, "bias"))
-                            w.Line($"Initializers.ConvBiasDefault({P("bias")}, {P("weight")}, seed);");
-                        break;
-                    case "linear":
-                        w.Line($"Initializers.LinearDefault({P("weight")}, {Optional("bias")}, seed);");
-                        break;
-                    case "batchnorm":
-                        w.Line($"Initializers.BatchNorm({P("weight")}, {P("bias")}, {Optional("running_mean")}, {Optional("running_var")}, {Optional("num_batches_tracked")});");
-                        break;
-                }
-            }
+                OpCatalog.Rule(node.Op).EmitInitialize(new InitSite(w, c, node));
         }
 
         w.Line();

@@ -2,8 +2,10 @@ using System.Collections.Generic;
 using System.Globalization;
 using System.Linq;
 using NetSpec.Dsl.Autodiff;
+using NetSpec.Dsl.Catalog;
 using NetSpec.Dsl.Model;
 using NetSpec.Dsl.Planning;
+using NetSpec.Dsl.Scheduling;
 using NetSpec.Dsl.Shapes;
 
 namespace NetSpec.Generator.Emit;
@@ -49,7 +51,7 @@ internal static class PlanEmitter
         w.Line();
     }
 
-    /// <summary>Concat takes lists: build them in Prepare, never in Forward/Backward.</summary>
+    /// <summary>Ops that take lists (concat, <see cref="OpRule.TakesInputList"/>): build them in Prepare, never in Forward/Backward.</summary>
     private static void EmitConcatArrays(CodeWriter w, EmitContext c)
     {
         foreach (ForwardStep s in ConcatSteps(c))
@@ -66,7 +68,7 @@ internal static class PlanEmitter
     }
 
     public static IEnumerable<ForwardStep> ConcatSteps(EmitContext c) =>
-        c.Network.Forward.Where(s => s.Kind == StepKind.Op && c.Node(s.Head).Op == "concat");
+        c.Network.Forward.Where(s => s.Kind == StepKind.Op && OpCatalog.Rule(c.Node(s.Head).Op).TakesInputList);
 
     private static void EmitPrepare(CodeWriter w, EmitContext c, int count)
     {

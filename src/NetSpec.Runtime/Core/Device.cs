@@ -301,9 +301,8 @@ public sealed class Device : IDisposable
     /// <summary>
     /// Host code: the most floats a Winograd conv's transformed filters U and tiles V may take, all workers
     /// together; past it, input channels are taken a chunk at a time (their products add into M). Chunks that
-    /// stay in cache pay, and so does transforming each filter once: alternating steps in one process
-    /// (sanet-r50 at 240×240, 2026-11-27), 2 Mi floats for each limit against 1 Mi + 1 Mi: forward 0.94 of the
-    /// time (twice), training step 0.92; 4 Mi for either, within 2% of 2 Mi; one shared limit of 8 Mi, 1.09.
+    /// stay in cache pay, and so does transforming each filter once (the limits' measurements: docs/benchmarks.md,
+    /// "Runtime constants and their measurements").
     /// </summary>
     internal long WinogradLimitFloats { get; set; } = 2L << 20;
 

@@ -10,8 +10,7 @@ namespace NetSpec.Runtime;
 /// A call made while a loop is running (from a body, or from another thread) runs serially on its caller.
 /// Workers poll for the next loop for <see cref="SpinMicroseconds"/> after finishing one before they sleep:
 /// a step makes hundreds of calls a few microseconds apart (sanet-r50's forward about 500), and a sleeping
-/// worker joins late. Measured by alternating the two in one process: sanet-tiny's training step 5% faster
-/// (40.0 against 42.0 ms), sanet-r50's forward and training step within 1%.
+/// worker joins late (the measurement: docs/benchmarks.md, "Runtime constants and their measurements").
 /// </summary>
 internal static class HostParallel
 {

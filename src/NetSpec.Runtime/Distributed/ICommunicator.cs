@@ -38,4 +38,16 @@ public interface ICommunicator : IDisposable
 public interface IPendingReduce
 {
     void Wait();
+
+    /// <summary>
+    /// Whether the sum is in place, without blocking (then the memory is free again, as after Wait). Also lets the
+    /// reduction move on: Open MPI progresses a non-blocking collective only inside MPI calls, so a caller that
+    /// overlaps it with computation should call Test now and then. The default waits (for communicators whose
+    /// reductions are done when started).
+    /// </summary>
+    bool Test()
+    {
+        Wait();
+        return true;
+    }
 }

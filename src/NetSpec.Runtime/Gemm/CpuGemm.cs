@@ -13,8 +13,8 @@ namespace NetSpec.Runtime.Gemm;
 /// </summary>
 public sealed unsafe partial class CpuGemm(Device device) : IGemm
 {
-    // K per block: 512 rather than 256 halves the passes over C and the packing calls (sanet-r50's forward at
-    // 240×240 about 3% faster, in 4 alternating runs); a 12×512 tile of A and a 512×32 one of B take 72 KB
+    // K per block: 512 rather than 256 halves the passes over C and the packing calls (measured: docs/benchmarks.md,
+    // "Runtime constants and their measurements"); a 12×512 tile of A and a 512×32 one of B take 72 KB
     private const int KC = 512;
     private const int MC = 96;
 

@@ -12,9 +12,9 @@ namespace NetSpec.Runtime.Ops;
 /// </summary>
 public static partial class Losses
 {
-    // Threads of the partial-sum pass (and partials the finishing group adds). 4,096 left an H100 (132 SMs × 2,048
-    // threads) 98% idle on sanet-r50's 8×480² labels: the step's model put ce.partial at 75 of 281 ms
-    // (docs/design/gpu-path.md). 65,536 threads still give each ~28 pixels of that map, and one group of 1,024 adds
+    // Threads of the partial-sum pass (and partials the finishing group adds). 4,096 left most of a GPU idle on
+    // sanet-r50's 8×480² labels (docs/benchmarks.md, "Runtime constants and their measurements"; docs/design/gpu-path.md).
+    // 65,536 threads still give each ~28 pixels of that map, and one group of 1,024 adds
     // their partials in 64 strided sums and a tree: a fixed order, so the bits stay reproducible.
     private const int MaxPartials = 65536;
 

@@ -7,7 +7,6 @@ using System.Collections.Generic;
 using ILGPU;
 using ILGPU.Algorithms;
 using ILGPU.Runtime;
-using NetSpec.Networks.Support;
 using NetSpec.Runtime;
 using NetSpec.Runtime.Ops;
 using NetSpec.Runtime.Training;

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using NetSpec.Runtime;
+using NetSpec.Runtime.Weights;
 using NetSpec.Samples.SANet.Checkpoints;
 using NetSpec.Samples.SANet.Networks;
 using NetSpec.Samples.SANet.Training;

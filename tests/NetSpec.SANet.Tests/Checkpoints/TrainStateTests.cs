@@ -1,3 +1,4 @@
+using NetSpec.Runtime.Weights;
 using NetSpec.Samples.SANet.Checkpoints;
 
 namespace NetSpec.SANet.Tests.Checkpoints;

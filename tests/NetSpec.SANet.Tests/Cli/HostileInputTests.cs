@@ -102,6 +102,29 @@ public class HostileInputTests(HostileFixture fixture) : IClassFixture<HostileFi
     [InlineData("spec-extends-link", "info --spec {dir}/x.yaml", "links to /etc/passwd, not a .yaml/.yml spec file")]
     [InlineData("spec-extends-huge", "info --spec {dir}/x.yaml", "{dir}/x.yaml: extends {dir}/big.yaml: is 2,000,000 bytes, more than the 1,048,576 allowed")]
     [InlineData("spec-fifo", "info --spec {dir}/x.yaml", "{dir}/x.yaml: is empty or not a regular file")]
+    // class names: one a line, as many as the spec's classes, non-empty and unique (samples/SANet/Data/ClassNamesFile.cs)
+    [InlineData("names-duplicate", Train + " --class-names {dir}/names.txt", "{dir}/names.txt:3: class name 'sky' is also on line 1; names must be unique")]
+    [InlineData("names-short", Train + " --class-names {dir}/names.txt", "{dir}/names.txt: 2 class name(s) for 6 classes (spec sanet-tiny)")]
+    [InlineData("names-blank-line", Train + " --class-names {dir}/names.txt", "{dir}/names.txt:2: empty class name")]
+    [InlineData("names-fifo", Train + " --class-names {dir}/names.txt", "{dir}/names.txt: is empty or not a regular file")]
+    [InlineData("none", Train + " --class-names {dir}/missing.txt", "{dir}/missing.txt: not found")]
+    [InlineData("names-short", Eval + " --class-names {dir}/names.txt", "{dir}/names.txt: 2 class name(s) for 6 classes (spec sanet-tiny)")]
+    [InlineData("folder-classes-txt-short", Folder, "{dir}/data/classes.txt: 2 class name(s) for 6 classes (--classes 6)")]
+    [InlineData("folder-classes-txt-duplicate", "baseline --data {dir}/data --dataset folder", "{dir}/data/classes.txt:2: class name 'a' is also on line 1")]
+    // plot: a work dir with a readable run.jsonl; never over an existing PNG without --force
+    [InlineData("none", "plot {dir}", "{dir}: no run.jsonl (train writes it into its --work-dir)")]
+    [InlineData("none", "plot {dir}/missing", "{dir}/missing: folder not found")]
+    [InlineData("runjsonl-not-json", "plot {dir}", "{dir}/run.jsonl:2: not valid JSON")]
+    [InlineData("runjsonl-no-iteration", "plot {dir}", "{dir}/run.jsonl:1: no 'iteration' (a whole number >= 0)")]
+    [InlineData("runjsonl-string-loss", "plot {dir}", "{dir}/run.jsonl:1: 'mask' is not a number")]
+    [InlineData("runjsonl-empty", "plot {dir}", "{dir}/run.jsonl: is empty or not a regular file")]
+    [InlineData("runjsonl+png", "plot {dir}", "{dir}/curves.png: exists already; pass --force to replace it")]
+    [InlineData("runjsonl+png", "plot {dir} --out {dir}/curves.jpg", "--out {dir}/curves.jpg: give a .png file name")]
+    [InlineData("runjsonl+png", "plot {dir} --width 10", "--width 10: must be in 200..8192")]
+    [InlineData("runjsonl+png", "plot {dir} --out {dir}/none/c.png", "folder {dir}/none not found")]
+    // eval --json FILE: never over an existing file without --overwrite
+    [InlineData("json-exists", Eval + " --json {dir}/r.json", "--json {dir}/r.json: exists already; pass --overwrite to replace it")]
+    [InlineData("none", Eval + " --json {dir}", "--json {dir}: is a folder; give a file name")]
     public void IsOneLineNamingTheCulpritAndWritesNothing(string setup, string args, string expected)
     {
         using var dir = new TempDir();
@@ -180,7 +203,28 @@ public class HostileInputTests(HostileFixture fixture) : IClassFixture<HostileFi
         ["spec-extends-huge"] = d => { Spec(d, "big.yaml"); File.WriteAllText(d["big.yaml"], "#" + new string('x', 1_999_998) + "\n"); },
         ["spec-fifo"] = d => MakeFifo(d["x.yaml"]),
         ["specs"] = d => TestNetworks.SpecFile(d.Path, TestNetworks.Six),
+        ["names-duplicate"] = d => File.WriteAllText(d["names.txt"], "sky\nsea\nsky\nsand\nrock\ncrab\n"),
+        ["names-short"] = d => File.WriteAllText(d["names.txt"], "sky\nsea\n"),
+        ["names-blank-line"] = d => File.WriteAllText(d["names.txt"], "sky\n\nsand\nrock\nshell\ncrab\n"),
+        ["names-fifo"] = d => MakeFifo(d["names.txt"]),
+        ["folder-classes-txt-short"] = d => { FolderData(d); File.WriteAllText(d["data/classes.txt"], "a\nb\n"); },
+        ["folder-classes-txt-duplicate"] = d => { FolderData(d); File.WriteAllText(d["data/classes.txt"], "a\na\n"); },
+        ["runjsonl-not-json"] = d => File.WriteAllText(d["run.jsonl"], TrainLine + "\n{oops\n" + TrainLine + "\n"),
+        ["runjsonl-no-iteration"] = d => File.WriteAllText(d["run.jsonl"], "{\"type\":\"train\",\"lr\":0.1}\n"),
+        ["runjsonl-string-loss"] = d => File.WriteAllText(d["run.jsonl"], TrainLine.Replace("0.5", "\"0.5\"") + "\n"),
+        ["runjsonl-empty"] = d => File.WriteAllText(d["run.jsonl"], ""),
+        ["runjsonl+png"] = d => { File.WriteAllText(d["run.jsonl"], TrainLine + "\n"); File.WriteAllText(d["curves.png"], "an earlier plot"); },
+        ["json-exists"] = d => File.WriteAllText(d["r.json"], "{}"),
     };
+
+    private const string TrainLine = "{\"type\":\"train\",\"iteration\":1,\"lr\":0.1,\"loss\":{\"mask\":0.5},\"total\":0.5}";
+
+    /// <summary>A folder dataset of one image with labels 0..5.</summary>
+    private static void FolderData(TempDir d)
+    {
+        TestImages.Png(d["data/images/a.png"], 4, 2, 50);
+        TestImages.GreyLabel(d["data/labels/a.png"], 4, 2, [0, 1, 2, 3, 4, 5, 0, 1]);
+    }
 
     /// <summary>Two inputs whose default output names collide (a.png and a.jpg would both give a.png).</summary>
     private static void Images(TempDir d)

@@ -1,3 +1,4 @@
+using NetSpec.Runtime.Weights;
 using NetSpec.Samples.SANet.Checkpoints;
 using NetSpec.SANet.Tests.Data;
 using NetSpec.SANet.Tests.Doubles;

@@ -1,4 +1,5 @@
 using System.Globalization;
+using NetSpec.Runtime.Weights;
 using NetSpec.Samples.SANet.Checkpoints;
 using NetSpec.SANet.Tests.Doubles;
 
@@ -59,7 +60,7 @@ public class WorkDirCliTests
         using var _ = dir;
         var (code, output, error) = CliRunner.Run(Train(spec, work, "--force", "--iters", "2", "--set", "stop-after=1"));
         Assert.True(code == 0, error);
-        Assert.Contains($"--force: a fresh run replaces last.state.safetensors, last.safetensors, best.safetensors in {work}", output);
+        Assert.Contains($"--force: a fresh run replaces last.state.safetensors, last.safetensors, best.safetensors, config.yaml, run.jsonl in {work}", output);
         Assert.Equal("1", SafeTensorsFile.Read(Path.Combine(work, "last.safetensors")).Metadata["iteration"]);
         Assert.False(File.Exists(Path.Combine(work, "best.safetensors")), "the old run's best must not outlive --force");
     }
@@ -118,7 +119,7 @@ public class WorkDirCliTests
         Assert.True(code == 0, error);
         Assert.Contains("removed 1 temporary file(s) left by an interrupted save: last.state.safetensors.tmp-123-abc", output);
         Assert.Contains("no checkpoint in", output);
-        Assert.Equal(["best.safetensors", "last.safetensors", "last.state.safetensors", "notes.txt"], Directory.GetFiles(dir["work"]).Select(Path.GetFileName).Order());
+        Assert.Equal(["best.safetensors", "config.yaml", "last.safetensors", "last.state.safetensors", "notes.txt", "run.jsonl"], Directory.GetFiles(dir["work"]).Select(Path.GetFileName).Order());
     }
 
     [Fact]

@@ -41,6 +41,9 @@ public sealed class PixelNet(Device device, string specName, int numClasses, boo
 
     public int Forwards { get; private set; }
 
+    /// <summary>Eval forwards so far, and the (H, W) each ran at.</summary>
+    public List<(int Height, int Width)> EvalForwards { get; } = [];
+
     public string SpecName { get; } = specName;
 
     public int NumClasses { get; } = numClasses;
@@ -94,6 +97,8 @@ public sealed class PixelNet(Device device, string specName, int numClasses, boo
         int n = BatchSize, hw = Height * Width, k = NumClasses;
         float[] x = DeviceData.Download<float>(image!.View);
         float[] w = DeviceData.Download<float>(weight.Value.View), b = DeviceData.Download<float>(bias.Value.View);
+        if (!training)
+            EvalForwards.Add((Height, Width));
         if (training)
         {
             var random = new NetSpec.Samples.SANet.Data.SeededRandom(StepSeed);

@@ -1,0 +1,69 @@
+using System.Collections.Generic;
+using NetSpec.Dsl.Model;
+using NetSpec.Dsl.Planning;
+using NetSpec.Dsl.Shapes;
+
+namespace NetSpec.Dsl.Catalog.Ops;
+
+/// <summary>
+/// batchnorm: (N, C, H, W) → same; weight and bias (C), running statistics (C) and a batch counter. Keeps the batch
+/// mean and inverse standard deviation (C) for backward. The fused batchnorm + relu step calls the same statistics
+/// and apply with <c>relu: true</c>.
+/// </summary>
+public sealed class BatchNormOp() : OpRule(new OpSpec("batchnorm", 1, 1, new[]
+{
+    new AttrSpec("eps", AttrType.Float, "1E-05", 0, 1),
+    new AttrSpec("momentum", AttrType.Float, "0.1", 0, 1),
+}, new[] { "weight", "bias" }, new[] { "running_mean", "running_var", "num_batches_tracked" }, false,
+    "Batch norm over N,H,W per channel; batch statistics in training, running statistics in eval."))
+{
+    public override EquatableArray<Dim>? Shape(ShapeContext x) => x.Rank(0, 4) ? x.X[0] : null;
+
+    /// <summary>2 per element (scale, shift).</summary>
+    public override long Flops(OpNode node, IReadOnlyList<long[]> inputs, long[] output, long outElements) => checked(2 * outElements);
+
+    public override void Parameters(ParamList p)
+    {
+        int channels = p.Channels;
+        p.Add("weight", new[] { channels }, ParamKind.Weight, ParamInit.Ones);
+        p.Add("bias", new[] { channels }, ParamKind.Weight, ParamInit.Zeros);
+        p.Add("running_mean", new[] { channels }, ParamKind.Buffer, ParamInit.Zeros);
+        p.Add("running_var", new[] { channels }, ParamKind.Buffer, ParamInit.Ones);
+        p.Add("num_batches_tracked", new int[0], ParamKind.Counter, ParamInit.Zeros);
+    }
+
+    /// <summary>x̂ from x and the saved statistics; the output only for a fused ReLU's mask (that step saves it itself).</summary>
+    public override SavedTensors Saved => SavedTensors.OfInputs(0);
+
+    public override IEnumerable<AuxBuffer> Auxiliary(TypedNode node)
+    {
+        EquatableArray<Dim> channels = Shapes.Shape.Of(node.Output[1]);
+        yield return new AuxBuffer("mean", BufferKind.Mean, channels);
+        yield return new AuxBuffer("inv_std", BufferKind.InvStd, channels);
+    }
+
+    public override void EmitForward(IForwardSite s) => EmitForward(s, relu: false);
+
+    /// <summary>Statistics (batch in training, running in eval), then the apply; <paramref name="relu"/> for the fused step.</summary>
+    public static void EmitForward(IStepSite s, bool relu)
+    {
+        TypedNode bn = s.Node;
+        string momentum = s.Float(NodeAttrs.Float(bn.Node, "momentum", 0.1));
+        string eps = s.Float(NodeAttrs.Float(bn.Node, "eps", 1e-5));
+        s.Line($"BatchNorm.Statistics({s.Device}, {s.Input(0)}, {s.Aux("mean")}, {s.Aux("inv_std")}, {s.Value("running_mean")}, {s.Value("running_var")}, {s.Value("num_batches_tracked")}, momentum: {momentum}, eps: {eps}, training);");
+        s.Line($"BatchNorm.Apply({s.Device}, {s.Input(0)}, {s.Aux("mean")}, {s.Aux("inv_std")}, {s.Value("weight")}, {s.Value("bias")}, {s.Output}, relu: {s.Bool(relu)});");
+    }
+
+    // the output is not saved (its buffer may hold another tensor by now): no ReLU, so backward never reads it
+    public override void EmitBackward(IBackwardSite s) => EmitBackward(s, relu: false);
+
+    /// <summary>The backward through the apply and the statistics; with <paramref name="relu"/> it reads the output for the mask.</summary>
+    public static void EmitBackward(IBackwardSite s, bool relu) =>
+        s.Line($"BatchNorm.Backward({s.Device}, {s.Input(0)}, {(relu ? s.Output : "default")}, {s.OutputGrad}, {s.Aux("mean")}, {s.Aux("inv_std")}, {s.Value("weight")}, {s.InputGrad(0)}, {s.Grad("weight")}, {s.Grad("bias")}, relu: {s.Bool(relu)}, accumulate: {s.Accumulate(0)});");
+
+    public override void EmitInitialize(IInitSite s)
+    {
+        string Optional(string role) => s.HasParam(role) ? s.Param(role) : "null";
+        s.Line($"Initializers.BatchNorm({s.Param("weight")}, {s.Param("bias")}, {Optional("running_mean")}, {Optional("running_var")}, {Optional("num_batches_tracked")});");
+    }
+}

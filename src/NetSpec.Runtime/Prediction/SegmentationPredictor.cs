@@ -1,0 +1,173 @@
+namespace NetSpec.Runtime.Prediction;
+
+/// <summary>
+/// Runs a segmentation network in eval mode over whole images of any size (<see cref="PredictionOptions"/>): scales,
+/// optional flip, sliding windows of one size (so the network is planned once), the output's logits averaged where
+/// windows overlap and summed over scales and flips at the image's size.
+/// </summary>
+public sealed class SegmentationPredictor
+{
+    private readonly INetwork network;
+    private readonly string output;
+
+    /// <param name="network">A network with weights loaded; it is re-planned at 1 × 3 × window × window.</param>
+    /// <param name="options">Window, stride, scales, flip, normalisation.</param>
+    /// <param name="output">The output holding (N, K, H, W) class logits at the input size.</param>
+    public SegmentationPredictor(INetwork network, PredictionOptions options, string output = "mask")
+    {
+        if (options.Window < 1 || options.Stride < 1)
+            throw new ArgumentException($"window {options.Window} and stride {options.Stride} must be positive", nameof(options));
+        if (options.Scales.Count == 0 || options.Scales.Any(s => !double.IsFinite(s) || s <= 0))
+            throw new ArgumentException($"scales [{string.Join(", ", options.Scales)}] must be positive numbers, at least one", nameof(options));
+        if (!network.OutputNames.Contains(output))
+            throw new ArgumentException($"{network.SpecName} has no output '{output}' (it has {string.Join(", ", network.OutputNames)})", nameof(output));
+        this.network = network;
+        this.output = output;
+        Options = options;
+    }
+
+    /// <summary>The options in effect.</summary>
+    public PredictionOptions Options { get; }
+
+    /// <summary>K, the network's classes.</summary>
+    public int NumClasses => network.NumClasses;
+
+    /// <summary>Class ids and probabilities of interleaved RGB bytes (H, W, 3), normalised by the options.</summary>
+    public SegmentationResult Predict(byte[] rgb, int height, int width) =>
+        Predict(Options.Norm.ToPlanar(rgb, height, width), height, width);
+
+    /// <summary>Class ids and probabilities of a normalised planar image (3, H, W).</summary>
+    public SegmentationResult Predict(float[] image, int height, int width)
+    {
+        float[] sum = Logits(image, height, width);
+        int k = NumClasses, pixels = height * width;
+        int[] classes = ArgMax(sum, k, pixels);
+        float passes = Options.Scales.Count * (Options.Flip ? 2 : 1);
+        float[] probabilities = new float[sum.Length];
+        for (int p = 0; p < pixels; p++)
+        {
+            float max = float.NegativeInfinity, total = 0;
+            for (int c = 0; c < k; c++)
+                max = Math.Max(max, sum[(c * pixels) + p] / passes);
+            for (int c = 0; c < k; c++)
+                total += probabilities[(c * pixels) + p] = MathF.Exp((sum[(c * pixels) + p] / passes) - max);
+            for (int c = 0; c < k; c++)
+                probabilities[(c * pixels) + p] /= total;
+        }
+
+        return new SegmentationResult(height, width, k, classes, probabilities);
+    }
+
+    /// <summary>
+    /// Class ids (H, W) of interleaved RGB bytes. One scale without flip streams row of windows by row of windows
+    /// (<see cref="StreamingClasses"/>): no full-image logits, the same ids bit for bit.
+    /// </summary>
+    public int[] PredictClasses(byte[] rgb, int height, int width) =>
+        Options.Scales is [1.0] && !Options.Flip
+            ? new StreamingClasses(network, output, Options, rgb, height, width).Run()
+            : ArgMax(Logits(Options.Norm.ToPlanar(rgb, height, width), height, width), NumClasses, height * width);
+
+    /// <summary>Summed logits (K, H, W) of a normalised planar image (3, H, W): each scale and flip's window average, resized back.</summary>
+    public float[] Logits(float[] image, int height, int width)
+    {
+        if (image.Length != 3 * height * width)
+            throw new ArgumentException($"a (3, {height}, {width}) image has {3 * height * width} values, not {image.Length}", nameof(image));
+        int k = NumClasses;
+        float[] total = new float[k * height * width];
+        foreach (double scale in Options.Scales)
+        {
+            var (sh, sw) = PredictionOptions.ScaledSize(height, width, scale);
+            float[] scaled = PlanarResize.Bilinear(image, 3, height, width, sh, sw);
+            foreach (bool flip in Options.Flip ? new[] { false, true } : [false])
+            {
+                float[] input = flip ? PlanarResize.FlipHorizontal(scaled, 3, sh, sw) : scaled;
+                float[] logits = SlidingWindows(input, sh, sw);
+                if (flip)
+                    logits = PlanarResize.FlipHorizontal(logits, k, sh, sw);
+                float[] back = PlanarResize.Bilinear(logits, k, sh, sw, height, width);
+                for (int i = 0; i < total.Length; i++)
+                    total[i] += back[i];
+            }
+        }
+
+        return total;
+    }
+
+    /// <summary>Per pixel, the first class with the largest logit; <paramref name="logits"/> is (K, pixels).</summary>
+    public static int[] ArgMax(float[] logits, int k, int pixels)
+    {
+        int[] best = new int[pixels];
+        for (int i = 0; i < pixels; i++)
+        {
+            float max = logits[i];
+            for (int c = 1; c < k; c++)
+            {
+                float v = logits[(c * pixels) + i];
+                if (v > max)
+                {
+                    max = v;
+                    best[i] = c;
+                }
+            }
+        }
+
+        return best;
+    }
+
+    /// <summary>(K, H, W) logits of one image at one scale: each window's, averaged where windows overlap.</summary>
+    private float[] SlidingWindows(float[] image, int h, int w)
+    {
+        int k = NumClasses, win = Options.Window;
+        Normalization norm = Options.Norm;
+        network.Prepare(1, win, win, training: false);
+        float[] sum = new float[k * h * w];
+        int[] hits = new int[h * w];
+        float[] window = new float[3 * win * win];
+        foreach (int top in PredictionOptions.WindowStarts(h, win, Options.Stride))
+        {
+            foreach (int left in PredictionOptions.WindowStarts(w, win, Options.Stride))
+            {
+                for (int c = 0; c < 3; c++)
+                {
+                    for (int y = 0; y < win; y++)
+                    {
+                        for (int x = 0; x < win; x++)
+                        {
+                            int sy = top + y, sx = left + x;
+                            window[(c * win * win) + (y * win) + x] = sy < h && sx < w ? image[(c * h * w) + (sy * w) + sx] : norm.Black(c);
+                        }
+                    }
+                }
+
+                float[] logits = WindowForward(network, output, window);
+                for (int y = 0; y < Math.Min(win, h - top); y++)
+                {
+                    for (int x = 0; x < Math.Min(win, w - left); x++)
+                    {
+                        int p = ((top + y) * w) + left + x;
+                        hits[p]++;
+                        for (int c = 0; c < k; c++)
+                            sum[(c * h * w) + p] += logits[(c * win * win) + (y * win) + x];
+                    }
+                }
+            }
+        }
+
+        for (int c = 0; c < k; c++)
+        {
+            for (int p = 0; p < h * w; p++)
+                sum[(c * h * w) + p] /= hits[p];
+        }
+
+        return sum;
+    }
+
+    /// <summary>One eval forward of a (3, win, win) window; its (K, win, win) logits.</summary>
+    internal static float[] WindowForward(INetwork network, string output, float[] window)
+    {
+        DeviceData.Upload<float>(network.Image.View, window);
+        network.Forward(training: false);
+        network.Device.Synchronize();
+        return DeviceData.Download<float>(network.Output(output).View);
+    }
+}

@@ -1,0 +1,131 @@
+using System.Buffers.Binary;
+using System.Runtime.InteropServices;
+using System.Text;
+using System.Text.Json.Nodes;
+
+namespace NetSpec.Runtime.Weights;
+
+/// <summary>
+/// The safetensors format: an 8-byte little-endian header length, a UTF-8 JSON header mapping each name to
+/// {dtype, shape, data_offsets} (plus an optional string map <c>__metadata__</c>), then the raw data.
+/// The header is padded with spaces to a multiple of 8 bytes, as the reference writer does. Reading checks
+/// the header by the format's rules (<see cref="SafeTensorsHeader"/>) and refuses NaN/Inf in F32 tensors.
+/// </summary>
+public static class SafeTensorsFile
+{
+    /// <summary>The header key of the string→string metadata map.</summary>
+    public const string MetadataKey = "__metadata__";
+
+    /// <summary>Writes the file atomically (<see cref="AtomicFile"/>); <paramref name="reached"/> is its test hook.</summary>
+    public static void Write(string path, IReadOnlyList<SafeTensorEntry> tensors, IReadOnlyDictionary<string, string>? metadata = null, Action<string>? reached = null)
+    {
+        string name = Path.GetFileName(path);
+        AtomicFile.Write(path, stream => WriteTo(stream, tensors, metadata, () => reached?.Invoke($"{name}: header written, data not yet")), reached);
+    }
+
+    /// <summary>Writes the format to <paramref name="stream"/>; <paramref name="afterHeader"/> runs between header and data.</summary>
+    public static void WriteTo(Stream stream, IReadOnlyList<SafeTensorEntry> tensors, IReadOnlyDictionary<string, string>? metadata, Action? afterHeader = null)
+    {
+        var header = new JsonObject();
+        if (metadata is { Count: > 0 })
+            header[MetadataKey] = new JsonObject(metadata.Select(kv => KeyValuePair.Create(kv.Key, (JsonNode?)JsonValue.Create(kv.Value))));
+        long offset = 0;
+        foreach (SafeTensorEntry t in tensors)
+        {
+            if (header.ContainsKey(t.Name))
+                throw new ArgumentException($"tensor name '{t.Name}' is used twice or is reserved", nameof(tensors));
+            header[t.Name] = new JsonObject
+            {
+                ["dtype"] = t.DType.ToString(),
+                ["shape"] = new JsonArray(t.Shape.Select(d => (JsonNode?)JsonValue.Create(d)).ToArray()),
+                ["data_offsets"] = new JsonArray(JsonValue.Create(offset), JsonValue.Create(offset + t.Data.Length)),
+            };
+            offset += t.Data.Length;
+        }
+
+        byte[] json = Encoding.UTF8.GetBytes(header.ToJsonString());
+        int padded = (json.Length + 7) / 8 * 8;
+        Span<byte> length = stackalloc byte[8];
+        BinaryPrimitives.WriteUInt64LittleEndian(length, (ulong)padded);
+        stream.Write(length);
+        stream.Write(json);
+        for (int i = json.Length; i < padded; i++)
+            stream.WriteByte((byte)' ');
+        afterHeader?.Invoke();
+        foreach (SafeTensorEntry t in tensors)
+            stream.Write(t.Data);
+    }
+
+    /// <summary>Reads every tensor (in header order) and the metadata.</summary>
+    public static (List<SafeTensorEntry> Tensors, Dictionary<string, string> Metadata) Read(string path) => Open(path, (stream, slots, metadata, dataStart) =>
+    {
+        var tensors = new List<SafeTensorEntry>(slots.Count);
+        foreach (TensorSlot slot in slots)
+        {
+            if (slot.Length > Array.MaxLength)
+                throw new CheckpointException($"{path}: tensor '{slot.Name}' holds {slot.Length} bytes, more than this reader loads at once");
+            byte[] data = new byte[slot.Length];
+            stream.Position = dataStart + slot.Begin;
+            stream.ReadExactly(data);
+            var entry = new SafeTensorEntry(slot.Name, slot.DType, slot.Shape, data);
+            RefuseNonFinite(path, entry);
+            tensors.Add(entry);
+        }
+
+        return (tensors, metadata);
+    });
+
+    /// <summary>Reads and checks the header only (the data is not read): the metadata.</summary>
+    public static Dictionary<string, string> ReadMetadata(string path) => Open(path, (_, _, metadata, _) => metadata);
+
+    private static T Open<T>(string path, Func<FileStream, List<TensorSlot>, Dictionary<string, string>, long, T> read)
+    {
+        if (!File.Exists(path))
+            throw new CheckpointException($"{path}: file not found");
+        try
+        {
+            using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read);
+            var (slots, metadata, dataStart) = ReadHeader(stream, path);
+            return read(stream, slots, metadata, dataStart);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new CheckpointException($"{path}: cannot read ({e.Message})");
+        }
+    }
+
+    /// <summary>Reads and checks the length prefix and the header from the start of <paramref name="stream"/>.</summary>
+    internal static (List<TensorSlot> Slots, Dictionary<string, string> Metadata, long DataStart) ReadHeader(FileStream stream, string path)
+    {
+        long fileLength = stream.Length;
+        if (fileLength < 8)
+            throw new CheckpointException($"{path}: not a safetensors file (shorter than its 8-byte header length)");
+        Span<byte> prefix = stackalloc byte[8];
+        stream.ReadExactly(prefix);
+        ulong headerLength = BinaryPrimitives.ReadUInt64LittleEndian(prefix);
+        if (headerLength > SafeTensorsHeader.MaxLength)
+            throw new CheckpointException($"{path}: header length {headerLength} exceeds the format's limit of {SafeTensorsHeader.MaxLength} bytes; not a safetensors file");
+        if (headerLength > (ulong)(fileLength - 8))
+            throw new CheckpointException($"{path}: header length {headerLength} exceeds the file size {fileLength}; the file is truncated or not safetensors");
+
+        byte[] header = new byte[headerLength];
+        stream.ReadExactly(header);
+        long dataStart = 8 + (long)headerLength;
+        var (slots, metadata) = SafeTensorsHeader.Parse(path, header, fileLength - dataStart);
+        return (slots, metadata, dataStart);
+    }
+
+    /// <summary>NaN or ±Infinity in a floating-point tensor (F32, F16, BF16, F64; each widens to a float as it is) is refused.</summary>
+    public static void RefuseNonFinite(string path, SafeTensorEntry entry)
+    {
+        if (entry.DType == SafeDType.I64)
+            return;
+        float[] values = entry.DType == SafeDType.F32 ? MemoryMarshal.Cast<byte, float>(entry.Data).ToArray() : entry.ToFloats();
+        int i = Array.FindIndex(values, v => !float.IsFinite(v));
+        if (i >= 0)
+            throw new CheckpointException($"{path}: tensor '{entry.Name}' holds {(float.IsNaN(values[i]) ? "NaN" : values[i] > 0 ? "+Infinity" : "-Infinity")} at element {i}; refusing non-finite weights");
+    }
+}
+
+/// <summary>A checkpoint that cannot be read, written or does not fit the network; the one-line message names the file.</summary>
+public sealed class CheckpointException(string message) : Exception(message);
