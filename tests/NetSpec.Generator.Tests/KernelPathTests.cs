@@ -87,6 +87,7 @@ public sealed class KernelPathTests(ITestOutputHelper output)
         // two updates from these gradients: the second adds the momentum of the first
         using var sgdExpected = new Sgd(host, expected.Parameters, momentum: 0.9f, weightDecay: 1e-4f);
         using var sgdActual = new Sgd(kernels, actual.Parameters, momentum: 0.9f, weightDecay: 1e-4f);
+        Assert.Equal(1, sgdActual.LaunchesPerStep); // the network's weights are one run of its parameter arena
         for (int step = 1; step <= 2; step++)
         {
             sgdExpected.Step(0.05f);

@@ -1,4 +1,3 @@
-using ILGPU;
 using ILGPU.Runtime;
 
 namespace NetSpec.Runtime;
@@ -17,29 +16,39 @@ public enum ParameterKind
 
 /// <summary>
 /// A named tensor of a network's state, named as in a PyTorch state_dict
-/// (<c>backbone.layer1.0.conv1.weight</c>), so checkpoints interoperate.
+/// (<c>backbone.layer1.0.conv1.weight</c>), so checkpoints interoperate. Its values (and a weight's gradient)
+/// live in a <see cref="ParameterArena"/>: a network's parameters share one (<see cref="ParameterArena.Create"/>),
+/// a parameter made on its own has its own.
 /// </summary>
 public sealed class Parameter : IDisposable
 {
+    private int disposed;
+
+    /// <summary>One parameter in an arena of its own (zeros).</summary>
     public Parameter(Accelerator accelerator, string name, int[] shape, ParameterKind kind, string group, float lrMult, bool weightDecay)
+        : this(ParameterArena.Create(accelerator, [new ParameterSpec(name, shape, kind, group, lrMult, weightDecay)]).Parameters[0])
     {
-        Name = name;
-        Shape = shape;
-        Kind = kind;
-        Group = group;
-        LrMult = lrMult;
-        WeightDecay = weightDecay;
-        long length = 1;
-        foreach (int d in shape)
-            length *= d;
-        Length = length;
-        Value = accelerator.Allocate1D<float>(length);
-        DeviceData.Zero<float>(Value.View);
-        if (kind == ParameterKind.Weight)
-        {
-            Grad = accelerator.Allocate1D<float>(length);
-            DeviceData.Zero<float>(Grad.View);
-        }
+    }
+
+    internal Parameter(ParameterSpec spec, DeviceSlice value, DeviceSlice? grad, ParameterArena arena, long offset)
+    {
+        Name = spec.Name;
+        Shape = spec.Shape;
+        Kind = spec.Kind;
+        Group = spec.Group;
+        LrMult = spec.LrMult;
+        WeightDecay = spec.WeightDecay;
+        Length = spec.Length;
+        Value = value;
+        Grad = grad;
+        Arena = arena;
+        ArenaOffset = offset;
+    }
+
+    // the public constructor's: takes over the arena's only parameter
+    private Parameter(Parameter only)
+        : this(new ParameterSpec(only.Name, only.Shape, only.Kind, only.Group, only.LrMult, only.WeightDecay), only.Value, only.Grad, only.Arena, only.ArenaOffset)
+    {
     }
 
     public string Name { get; }
@@ -58,14 +67,20 @@ public sealed class Parameter : IDisposable
 
     public bool WeightDecay { get; }
 
-    public MemoryBuffer1D<float, Stride1D.Dense> Value { get; }
+    public DeviceSlice Value { get; }
 
     /// <summary>Gradient of the total loss; null for buffers and counters.</summary>
-    public MemoryBuffer1D<float, Stride1D.Dense>? Grad { get; }
+    public DeviceSlice? Grad { get; }
+
+    /// <summary>The arena holding <see cref="Value"/> and <see cref="Grad"/>.</summary>
+    public ParameterArena Arena { get; }
+
+    /// <summary>Floats from the arena's start to this parameter's values (and, for a weight, its gradient).</summary>
+    public long ArenaOffset { get; }
 
     public void Dispose()
     {
-        Value.Dispose();
-        Grad?.Dispose();
+        if (Interlocked.Exchange(ref disposed, 1) == 0)
+            Arena.Release();
     }
 }

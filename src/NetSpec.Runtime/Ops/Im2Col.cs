@@ -29,8 +29,10 @@ internal static unsafe partial class Im2Col
         Check.Length(col, ColumnLength(sx, p, q, g), "col2im columns");
         Check.Length(x, sx.Length, "col2im x");
         int threads = d.GridStrideThreads(sx.Length);
-        d.Kernel("col2im", FoldKernel)(
-            threads, col, x, sx, p, q, g, accumulate ? 1 : 0, threads);
+        if (g.StrideH == 1 && g.StrideW == 1)
+            d.Kernel("col2im.s1", FoldUnitStrideKernel)(threads, col, x, sx, p, q, g, accumulate ? 1 : 0, threads);
+        else
+            d.Kernel("col2im", FoldKernel)(threads, col, x, sx, p, q, g, accumulate ? 1 : 0, threads);
     }
 
     // the kernels index in 32 bits (64-bit division is slow on GPUs): the columns and x must stay below 2^31
@@ -41,26 +43,26 @@ internal static unsafe partial class Im2Col
         return n;
     }
 
+    /// <summary>
+    /// col[i] for i = ((((image·C + c)·R + r)·S + s)·P + p)·Q + q, a grid-stride loop. A thread splits its first index
+    /// and the stride into those six digits once (the only divisions); each step then adds the stride's digits with
+    /// carries, a compare and a subtract a digit, instead of six divisions an element (docs/design/gpu-path.md).
+    /// </summary>
     internal static void UnfoldKernel(Index1D index, ArrayView<float> x, ArrayView<float> col, Dims sx, Dims sc, ConvGeometry g, int stride)
     {
         int p = sc.H;
         int q = sc.W;
-        int rows = sx.C * g.KernelH * g.KernelW;
-        int total = sx.N * rows * p * q;
-        for (int i = index; i < total; i += stride)
+        int total = sx.N * sx.C * g.KernelH * g.KernelW * p * q;
+        if (index >= total)
+            return;
+        ColumnDigits at = ColumnDigits.Of(index, p, q, sx.C, g);
+        ColumnDigits step = ColumnDigits.Of(stride, p, q, sx.C, g);
+        for (int i = index; i < total; i = i < total - stride ? i + stride : total)
         {
-            int oq = i % q;
-            int r1 = i / q;
-            int op = r1 % p;
-            int r2 = r1 / p;
-            int row = r2 % rows;
-            int image = r2 / rows;
-            int s = row % g.KernelW;
-            int r = (row / g.KernelW) % g.KernelH;
-            int c = row / (g.KernelW * g.KernelH);
-            int h = (op * g.StrideH) - g.PadH + (r * g.DilationH);
-            int w = (oq * g.StrideW) - g.PadW + (s * g.DilationW);
-            col[i] = h >= 0 && h < sx.H && w >= 0 && w < sx.W ? x[(((((image * sx.C) + c) * sx.H) + h) * sx.W) + w] : 0f;
+            int h = (at.Op * g.StrideH) - g.PadH + (at.R * g.DilationH);
+            int w = (at.Oq * g.StrideW) - g.PadW + (at.S * g.DilationW);
+            col[i] = h >= 0 && h < sx.H && w >= 0 && w < sx.W ? x[(((((at.Image * sx.C) + at.C) * sx.H) + h) * sx.W) + w] : 0f;
+            at = at.Add(step, p, q, sx.C, g);
         }
     }
 
@@ -94,6 +96,51 @@ internal static unsafe partial class Im2Col
             }
 
             x[i] = accumulate != 0 ? x[i] + sum : sum;
+        }
+    }
+
+    /// <summary>
+    /// col2im for stride 1: x element (image, c, h, w) gathers col at row (c, r, s), column (h + pad − r·dil, w + pad −
+    /// s·dil) where that lies inside (P, Q). No division: a thread splits its first index and the stride into (image, c,
+    /// h, w) once and steps by adding digits with carries, as <see cref="UnfoldKernel"/> does.
+    /// </summary>
+    internal static void FoldUnitStrideKernel(Index1D index, ArrayView<float> col, ArrayView<float> x, Dims sx, int p, int q, ConvGeometry g, int accumulate, int stride)
+    {
+        int total = sx.N * sx.C * sx.H * sx.W;
+        if (index >= total)
+            return;
+        int plane = p * q;
+        int rowsPerChannel = g.KernelH * g.KernelW;
+        int w = index % sx.W, h = (index / sx.W) % sx.H, c = (index / (sx.W * sx.H)) % sx.C, image = index / (sx.W * sx.H * sx.C);
+        int dw = stride % sx.W, dh = (stride / sx.W) % sx.H, dc = (stride / (sx.W * sx.H)) % sx.C, dn = stride / (sx.W * sx.H * sx.C);
+        for (int i = index; i < total; i = i < total - stride ? i + stride : total)
+        {
+            int rows0 = ((image * sx.C) + c) * rowsPerChannel; // the image's rows of channel c, counted from col's start
+            float sum = 0f;
+            for (int r = 0; r < g.KernelH; r++)
+            {
+                int op = h + g.PadH - (r * g.DilationH);
+                if (op < 0 || op >= p)
+                    continue;
+                for (int s = 0; s < g.KernelW; s++)
+                {
+                    int oq = w + g.PadW - (s * g.DilationW);
+                    if (oq >= 0 && oq < q)
+                        sum += col[((rows0 + (r * g.KernelW) + s) * plane) + (op * q) + oq];
+                }
+            }
+
+            x[i] = accumulate != 0 ? x[i] + sum : sum;
+            w += dw;
+            int carry = w >= sx.W ? 1 : 0;
+            w -= carry * sx.W;
+            h += dh + carry;
+            carry = h >= sx.H ? 1 : 0;
+            h -= carry * sx.H;
+            c += dc + carry;
+            carry = c >= sx.C ? 1 : 0;
+            c -= carry * sx.C;
+            image += dn + carry;
         }
     }
 }

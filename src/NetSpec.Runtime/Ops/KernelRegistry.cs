@@ -38,6 +38,7 @@ internal static class KernelRegistry
         Auto(typeof(Conv2d), nameof(Conv2d.SumImagesKernel)),
         Auto(typeof(Im2Col), nameof(Im2Col.UnfoldKernel)),
         Auto(typeof(Im2Col), nameof(Im2Col.FoldKernel)),
+        Auto(typeof(Im2Col), nameof(Im2Col.FoldUnitStrideKernel)),
         Auto(typeof(Losses), nameof(Losses.CrossEntropyPartialKernel)),
         Grouped(typeof(Losses), nameof(Losses.CrossEntropyFinishKernel)),
         Grouped(typeof(Losses), nameof(Losses.CountFinishKernel)),

@@ -148,9 +148,12 @@ public sealed class CostModel(GpuSpec gpu)
     /// Integer operations per element of a kernel's largest view spent on index arithmetic, counted from the
     /// kernels' code (Ops/*.cs). A division by a value known only at run time has no hardware instruction: a
     /// 32-bit one is emulated in about 20 instructions (the kernels no longer divide 64-bit values); its remainder
-    /// comes with it; 10 more go to addresses, bounds and the loop. im2col: 6 divisions per column element (q, p,
-    /// rows, S, R, R·S: 130). col2im: 4 per input element plus one per kernel row and per tap, 16 for a 3×3 kernel
-    /// over its 9 column elements, ~10 operations a tap (46). Batch-norm partial sums, gap.bwd, presence: one (30).
+    /// comes with it; 10 more go to addresses, bounds and the loop. im2col: no division per element since its threads
+    /// step by digits (ColumnDigits: five digits at an add, an add of the carry, a compare and a multiply-subtract,
+    /// 22; h and w 6; bounds 6; x's address 6; the store and the loop 5: 45). col2im (strided convs): 4 per input
+    /// element plus one per kernel row and per tap, 16 for a 3×3 kernel over its 9 column elements, ~10 operations a
+    /// tap (46). col2im.s1 (stride 1, digits as im2col): per input element 14 for its digits, 6 a kernel row and 11 a
+    /// tap, 140 for a 3×3 kernel over its 9 column elements (16). Batch-norm partial sums, gap.bwd, presence: one (30).
     /// bn.apply, bn.bwd.input, bias.add, concat.copy: two (50). binary and mul.bwd.a (BroadcastIndex), bilinear.fwd,
     /// nearest.fwd: three (70). maxpool.bwd, avgpool.bwd (gathers): three plus four by the stride (CeilDiv/FloorDiv)
     /// per input element (150). max- and avg-pool forward: three per output, a quarter of the input at stride 2 (25).
@@ -160,8 +163,9 @@ public sealed class CostModel(GpuSpec gpu)
     /// </summary>
     public static double IndexOpsPerElement(string kernel) => kernel switch
     {
-        "im2col" => 130,
+        "im2col" => 45,
         "col2im" => 46,
+        "col2im.s1" => 16,
         "bn.stats.partial" or "bn.bwd.partial" or "gap.bwd" or "presence" => 30,
         "bn.apply" or "bn.bwd.input" or "bias.add" or "concat.copy" => 50,
         "binary" or "mul.bwd.a" or "bilinear.fwd" or "nearest.fwd" => 70,

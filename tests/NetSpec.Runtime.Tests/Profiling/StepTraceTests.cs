@@ -53,6 +53,22 @@ public sealed class StepTraceTests : IDisposable
     }
 
     [Fact]
+    public void BatchNormPartialSumsFillAGpuForFewChannels()
+    {
+        // 64 channels of 2×60×60 on an H100 (132 SMs × 2,048 threads): 4,224 partial sums a channel, every resident
+        // thread busy (the cap was 1,024 a channel: 65,536 threads, a quarter of the GPU)
+        using var s = new BuffersScope(d);
+        var x = new Tensor(s.Filled(2 * 64 * 60 * 60, 1f), 2, 64, 60, 60);
+        ArrayView<float> mean = s.Filled(64, 0f), invStd = s.Filled(64, 0f);
+        StepTrace trace = d.BeginTrace(TraceMode.RecordOnly, kernelPath: true, gridThreads: 132 * 2048);
+        BatchNorm.Statistics(d, x, mean, invStd, default, default, default, 0.1f, 1e-5f, training: true);
+        d.EndTrace();
+
+        Assert.All(trace.Events.OfType<KernelLaunch>().Where(l => l.Name == "bn.stats.partial"), l => Assert.Equal(132 * 2048, l.Threads));
+        Assert.Equal(2, trace.Events.OfType<KernelLaunch>().Count(l => l.Name == "bn.stats.partial"));
+    }
+
+    [Fact]
     public void GemmIsRecordedOnceWithoutTheSyncItIssues()
     {
         // executed on the CPU accelerator by the host GEMM, which drains the device first: part of the call

@@ -51,6 +51,10 @@ public class StepTraceNetworkTests
             Assert.Equal(0, steady.WorkspaceGrowths);
         }
 
+        // the update: one SGD launch for every weight of the network (they lie back to back in its parameter arena)
+        Assert.True(network.Parameters.Count(p => p.Kind == ParameterKind.Weight) > 1);
+        Assert.Single(quiet.Steady.Events.OfType<KernelLaunch>(), l => l.Name == "sgd.step");
+
         // reading the losses: one download of one float per loss term (mask, cat, dense), nothing else
         Assert.Equal(0, asked.Steady.Syncs);
         Assert.Equal(0, asked.Steady.WorkspaceGrowths);
