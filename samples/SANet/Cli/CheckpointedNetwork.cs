@@ -13,14 +13,15 @@ public sealed class CheckpointedNetwork : IDisposable
     public CheckpointedNetwork(string checkpoint, string? specPath, string deviceName, int window)
     {
         var (tensors, metadata) = SafeTensorsFile.Read(checkpoint);
-        var spec = specPath is not null ? SpecFile.Expand(specPath) : null;
+        Metadata = metadata;
+        var (spec, origin) = specPath is not null ? SpecFile.Resolve(specPath) : (null, checkpoint);
         string specName = spec?.Name
             ?? metadata.GetValueOrDefault("spec") ?? throw new UsageException($"{checkpoint}: names no spec in its metadata; pass --spec");
         device = Device.Create(deviceName);
         try
         {
             MemoryBudget.Check(specName, device, 1, window, training: false, $"--window {window}");
-            Network = NetworkRegistry.Create(specName, spec?.ClassName, specPath ?? checkpoint, device);
+            Network = NetworkRegistry.Create(specName, spec?.ClassName, origin, device);
             CheckpointStore.LoadWeights(Network, tensors, checkpoint);
         }
         catch
@@ -32,6 +33,9 @@ public sealed class CheckpointedNetwork : IDisposable
     }
 
     public INetwork Network { get; }
+
+    /// <summary>The checkpoint's safetensors metadata (spec, iteration, …).</summary>
+    public IReadOnlyDictionary<string, string> Metadata { get; }
 
     public void Dispose()
     {

@@ -3,15 +3,11 @@ using Spectre.Console.Cli;
 
 namespace NetSpec.Samples.SANet.Cli;
 
-/// <summary>Options shared by the commands that read a dataset and a spec.</summary>
-public class DataSettings : CommandSettings
+/// <summary>The dataset options (baseline has these alone: it runs no network).</summary>
+public class DatasetSettings : CommandSettings
 {
-    [CommandOption("--spec <FILE>")]
-    [Description("Spec file (specs/*.yaml) compiled into this build; default: sanet-tiny.")]
-    public string? Spec { get; init; }
-
     [CommandOption("--data <DIR>")]
-    [Description("Dataset root; omit for the built-in synthetic data.")]
+    [Description("Dataset root; omit for the built-in synthetic data (6 classes, no download).")]
     public string? Data { get; init; }
 
     [CommandOption("--dataset <KIND>")]
@@ -21,6 +17,15 @@ public class DataSettings : CommandSettings
     [CommandOption("--classes <N>")]
     [Description("Number of classes of a --dataset folder (ids 0..N-1, 255 = ignore).")]
     public int? Classes { get; init; }
+}
+
+/// <summary>Options shared by the commands that read a dataset and run a spec on a device.</summary>
+public class DataSettings : DatasetSettings
+{
+    [CommandOption("--spec <SPEC>")]
+    [Description("A spec compiled into this build, by name (sanet-tiny, sanet-tiny-voc, sanet-r50, …) or file (specs/*.yaml). " +
+        "Default: train takes the one with the dataset's classes (sanet-tiny built-in, sanet-tiny-voc voc and voc-aug, sanet-r50 context); eval the checkpoint's.")]
+    public string? Spec { get; init; }
 
     [CommandOption("--device <DEVICE>")]
     [Description("auto, cuda, opencl or cpu.")]

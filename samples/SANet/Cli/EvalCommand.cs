@@ -1,4 +1,5 @@
 using System.ComponentModel;
+using NetSpec.Samples.SANet.Data;
 using NetSpec.Samples.SANet.Evaluation;
 using NetSpec.Samples.SANet.Networks;
 using NetSpec.Samples.SANet.Training;
@@ -26,12 +27,15 @@ public sealed class EvalSettings : DataSettings
     public int? Window { get; init; }
 
     [CommandOption("--output <NAME>")]
-    [Description("Network output to score: mask (default) or dense.")]
+    [Description("Network output to score: mask or dense.")]
     [DefaultValue("mask")]
     public string Output { get; init; } = "mask";
 }
 
-/// <summary><c>eval</c>: one confusion matrix over the val split, then pixAcc, mIoU (mIoU60 on Context) and a per-class table.</summary>
+/// <summary>
+/// <c>eval</c>: one confusion matrix over the val split, then pixAcc, mIoU (mIoU60 on Context) and a per-class table.
+/// Progress: a bar with the count, elapsed time and time left on a terminal; redirected, a line per tenth with the rate and ETA.
+/// </summary>
 public sealed class EvalCommand : Command<EvalSettings>
 {
     public override int Execute(CommandContext context, EvalSettings settings, CancellationToken cancellationToken)
@@ -48,14 +52,19 @@ public sealed class EvalCommand : Command<EvalSettings>
         var predictor = new Predictor(loaded.Network, options, settings.Output);
 
         Console.WriteLine($"{loaded.Network.SpecName} {settings.Checkpoint} on {val.Description}; scales {string.Join(",", options.Scales)}{(options.Flip ? " + flip" : "")}, window {window}");
-        ConfusionMatrix matrix = DatasetEvaluator.Run(predictor, val, (done, total) =>
-        {
-            if (done % 10 == 0 || done == total)
-                Console.WriteLine($"  {done}/{total}");
-        });
+        ConfusionMatrix matrix = Console.IsOutputRedirected
+            ? Evaluate(predictor, val, new ProgressLines("eval", "image", val.Count))
+            : ConsoleReporter.Progress().Start(ctx =>
+            {
+                ProgressTask task = ctx.AddTask("eval", maxValue: val.Count);
+                return DatasetEvaluator.Run(predictor, val, (done, _) => task.Value = done);
+            });
         SegmentationMetrics metrics = matrix.Metrics();
         Terminal.Write(ValidationReport.ClassTable(metrics, val.ClassNames));
         Console.WriteLine(ValidationReport.Summary(metrics, kind == "context"));
         return 0;
     }
+
+    private static ConfusionMatrix Evaluate(Predictor predictor, ISegmentationDataset val, ProgressLines lines) =>
+        DatasetEvaluator.Run(predictor, val, (done, _) => lines.Report(done, line => Console.WriteLine($"  {line}")));
 }

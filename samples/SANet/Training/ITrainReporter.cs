@@ -10,4 +10,9 @@ public interface ITrainReporter
     void Render(IRenderable table);
 
     void Progress(long done, long total);
+
+    /// <summary>A validation has predicted <paramref name="done"/> of its <paramref name="total"/> images.</summary>
+    void ValidationProgress(int done, int total)
+    {
+    }
 }

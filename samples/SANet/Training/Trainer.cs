@@ -70,7 +70,7 @@ public sealed class Trainer(TrainOptions options, ITrainReporter reporter)
     private TrainState Validate(INetwork network, CheckpointStore store, TrainState state)
     {
         var predictor = new Predictor(network, EvalOptions.SingleScale(options.Augment.Crop));
-        SegmentationMetrics metrics = DatasetEvaluator.Run(predictor, options.Val).Metrics();
+        SegmentationMetrics metrics = DatasetEvaluator.Run(predictor, options.Val, reporter.ValidationProgress).Metrics();
         reporter.Line($"val @ {state.Iteration}: {ValidationReport.Summary(metrics, options.IsContext)}");
         reporter.Render(ValidationReport.ClassTable(metrics, options.Val.ClassNames));
         if (metrics.MeanIou <= state.BestMiou)
