@@ -26,7 +26,7 @@ public static class SanetCli
             config.AddCommand<TrainCommand>("train")
                 .WithDescription("Train a spec (default: sanet-tiny on the built-in data, no download needed; on disk data the spec with its classes).");
             config.AddCommand<EvalCommand>("eval").WithDescription("Evaluate a checkpoint: pixAcc, mIoU and per-class IoU.");
-            config.AddCommand<PredictCommand>("predict").WithDescription("Write a palette label PNG and an overlay PNG per image.");
+            config.AddCommand<PredictCommand>("predict").WithDescription("Write a palette label PNG and an overlay PNG with a class legend per image.");
             config.AddCommand<InfoCommand>("info").WithDescription("Report a spec: shapes, parameters, FLOPs and planned memory at a size.");
             config.AddCommand<ProfileCommand>("profile").WithDescription("Estimate a spec's eval forward and training step on a GPU from a traced step (cost model).");
             config.AddCommand<BaselineCommand>("baseline").WithDescription("Fit and score the colour-lookup baseline on a dataset.");
