@@ -5,10 +5,13 @@ using Spectre.Console.Cli;
 
 namespace NetSpec.Samples.SANet.Cli;
 
-/// <summary><c>baseline</c>: the colour-lookup rule fitted on train, scored on val (how much colour alone explains).</summary>
-public sealed class BaselineCommand : Command<DataSettings>
+/// <summary>
+/// <c>baseline</c>: the colour-lookup rule fitted on train, scored on val (how much colour alone explains). It runs no
+/// network, so it takes the dataset options alone: --spec and --device are refused as unknown options.
+/// </summary>
+public sealed class BaselineCommand : Command<DatasetSettings>
 {
-    public override int Execute(CommandContext context, DataSettings settings, CancellationToken cancellationToken)
+    public override int Execute(CommandContext context, DatasetSettings settings, CancellationToken cancellationToken)
     {
         OptionRules.Check(settings);
         var train = DatasetFactory.Open(settings, train: true);

@@ -16,14 +16,14 @@ public sealed class CheckpointedNetwork : IDisposable
     public CheckpointedNetwork(string checkpoint, string? specPath, string deviceName, int window)
     {
         Metadata = NetworkWeights.ReadMetadata(checkpoint);
-        var spec = specPath is not null ? SpecFile.Expand(specPath) : null;
+        var (spec, origin) = specPath is not null ? SpecFile.Resolve(specPath) : (null, checkpoint);
         string specName = spec?.Name
             ?? Metadata.SpecName ?? throw new UsageException($"{checkpoint}: names no spec in its metadata; pass --spec");
         device = Device.Create(deviceName);
         try
         {
             MemoryBudget.Check(specName, device, 1, window, training: false, $"--window {window}");
-            Network = NetworkRegistry.Create(specName, spec?.ClassName, specPath ?? checkpoint, device);
+            Network = NetworkRegistry.Create(specName, spec?.ClassName, origin, device);
             NetworkWeights.Load(Network, checkpoint);
         }
         catch

@@ -5,21 +5,56 @@ using NetSpec.Samples.SANet.Networks;
 
 namespace NetSpec.Samples.SANet.Cli;
 
-/// <summary>Resolves --spec, --data and --dataset into a spec name and train/val datasets.</summary>
+/// <summary>A spec as the CLI resolved it: its name, class, class count and where it came from for messages.</summary>
+public sealed record ResolvedSpec(string Name, string? ClassName, int NumClasses, string Origin, bool IsDefault);
+
+/// <summary>Resolves --spec, --data and --dataset into a spec and train/val datasets.</summary>
 public static class DatasetFactory
 {
     public static string BuiltIn => "builtin";
 
-    /// <summary>The spec's name and class (from the file through the front end), and where it came from for messages.</summary>
-    public static (string Name, string? ClassName, string Origin) Spec(string? specPath)
+    /// <summary>
+    /// The specs train picks when --spec is omitted: the first with the dataset's class count, so the built-in data
+    /// (6 classes) gets sanet-tiny, voc/voc-aug (21) sanet-tiny-voc, context (59) sanet-r50, and a folder dataset
+    /// whichever matches its --classes.
+    /// </summary>
+    public static readonly string[] DefaultSpecs = [SpecFile.DefaultSpec, "sanet-tiny-voc", "sanet-r50"];
+
+    /// <summary>
+    /// --spec (a file, or a compiled spec's name), or the default spec for a dataset of <paramref name="classes"/>
+    /// classes; a spec whose class count differs from the dataset's is a usage error that names the spec to pass.
+    /// </summary>
+    public static ResolvedSpec Spec(string? specOption, ISegmentationDataset train)
     {
-        if (specPath is null)
-            return (SpecFile.DefaultSpec, null, $"specs/{SpecFile.DefaultSpec}.yaml");
-        var spec = SpecFile.Expand(specPath);
-        return (spec.Name, spec.ClassName, specPath);
+        int classes = train.ClassNames.Count;
+        if (specOption is null)
+        {
+            foreach (string name in DefaultSpecs)
+            {
+                if (EmbeddedSpecs.FindWithPath(name) is { } found && found.Spec.NumClasses == classes)
+                    return new ResolvedSpec(found.Spec.Name, found.Spec.ClassName, classes, found.Path, IsDefault: true);
+            }
+
+            throw new UsageException($"{train.Description}: no default spec has {classes} classes; {PassSpec(classes)}");
+        }
+
+        var (spec, origin) = SpecFile.Resolve(specOption);
+        if (spec.NumClasses != classes)
+            throw new UsageException($"--spec {specOption}: {spec.Name} predicts {spec.NumClasses} classes but {train.Description} has {classes}; {PassSpec(classes)}");
+        return new ResolvedSpec(spec.Name, spec.ClassName, spec.NumClasses, origin, IsDefault: false);
     }
 
-    public static string Kind(DataSettings s)
+    /// <summary>One clause saying which --spec fits <paramref name="classes"/> classes, or how to make one.</summary>
+    public static string PassSpec(int classes)
+    {
+        string[] fitting = EmbeddedSpecs.All().Where(s => s.Spec.NumClasses == classes && NetworkRegistry.IsCompiled(s.Spec.Name))
+            .Select(s => s.Spec.Name).Order(StringComparer.Ordinal).ToArray();
+        return fitting.Length > 0
+            ? $"pass --spec {string.Join(" or --spec ", fitting)}"
+            : $"no spec compiled into this build has {classes} classes: add one to samples/SANet/Specs/ (as sanet-tiny-voc.yaml: 'extends: ../../../specs/sanet-tiny.yaml' and 'classes: {classes}'), rebuild, and pass --spec with its name";
+    }
+
+    public static string Kind(DatasetSettings s)
     {
         if (s.Data is null)
         {
@@ -34,7 +69,7 @@ public static class DatasetFactory
             : throw new UsageException($"--dataset '{kind}': use voc, voc-aug, context or folder");
     }
 
-    public static ISegmentationDataset Open(DataSettings s, bool train) => Open(Kind(s), s.Data, train, s.Classes);
+    public static ISegmentationDataset Open(DatasetSettings s, bool train) => Open(Kind(s), s.Data, train, s.Classes);
 
     public static ISegmentationDataset Open(string kind, string? root, bool train, int? folderClasses) => kind switch
     {

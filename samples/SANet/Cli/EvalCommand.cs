@@ -36,12 +36,15 @@ public sealed class EvalSettings : DataSettings
     public bool Overwrite { get; init; }
 
     [CommandOption("--output <NAME>")]
-    [Description("Network output to score: mask (default) or dense.")]
+    [Description("Network output to score: mask or dense.")]
     [DefaultValue("mask")]
     public string Output { get; init; } = "mask";
 }
 
-/// <summary><c>eval</c>: one confusion matrix over the val split, then pixAcc, mIoU (mIoU60 on Context) and a per-class table.</summary>
+/// <summary>
+/// <c>eval</c>: one confusion matrix over the val split, then pixAcc, mIoU (mIoU60 on Context) and a per-class table.
+/// Progress: a bar with the count, elapsed time and time left on a terminal; redirected, a line per tenth with the rate and ETA.
+/// </summary>
 public sealed class EvalCommand : Command<EvalSettings>
 {
     public override int Execute(CommandContext context, EvalSettings settings, CancellationToken cancellationToken)
@@ -67,11 +70,13 @@ public sealed class EvalCommand : Command<EvalSettings>
 
         human.WriteLine($"{loaded.Network.SpecName} {settings.Checkpoint} on {val.Description}; scales {string.Join(",", options.Scales)}{(options.Flip ? " + flip" : "")}, window {window}");
         clock.Restart();
-        ConfusionMatrix matrix = DatasetEvaluator.Run(predictor, val, (done, total) =>
-        {
-            if (done % 10 == 0 || done == total)
-                human.WriteLine($"  {done}/{total}");
-        });
+        ConfusionMatrix matrix = Console.IsOutputRedirected
+            ? Evaluate(predictor, val, new ProgressLines("eval", "image", val.Count), human)
+            : ConsoleReporter.Progress().Start(ctx =>
+            {
+                ProgressTask task = ctx.AddTask("eval", maxValue: val.Count);
+                return DatasetEvaluator.Run(predictor, val, (done, _) => task.Value = done);
+            });
         TimeSpan evaluation = clock.Elapsed;
         SegmentationMetrics metrics = matrix.Metrics();
         if (!jsonOnStdout)
@@ -112,4 +117,7 @@ public sealed class EvalCommand : Command<EvalSettings>
         if (!overwrite && (File.Exists(full) || new FileInfo(full).LinkTarget is not null))
             throw new UsageException($"--json {path}: exists already; pass --overwrite to replace it");
     }
+
+    private static ConfusionMatrix Evaluate(Predictor predictor, ISegmentationDataset val, ProgressLines lines, TextWriter human) =>
+        DatasetEvaluator.Run(predictor, val, (done, _) => lines.Report(done, line => human.WriteLine($"  {line}")));
 }

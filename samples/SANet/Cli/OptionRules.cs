@@ -79,7 +79,7 @@ public static partial class OptionRules
         InRange("--batch", s.Batch, 1, MaxBatch);
     }
 
-    public static void Check(DataSettings s)
+    public static void Check(DatasetSettings s)
     {
         if (s.Classes is { } classes)
             InRange("--classes", classes, 1, MaxClasses);
@@ -92,7 +92,7 @@ public static partial class OptionRules
             throw new UsageException($"--output {name}: the network's outputs are {string.Join(", ", outputs)}");
     }
 
-    private static void Data(DataSettings s) => Check(s);
+    private static void Data(DatasetSettings s) => Check(s);
 
     private static void InRange(string option, long value, long min, long max)
     {

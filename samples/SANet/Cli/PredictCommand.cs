@@ -2,9 +2,11 @@ using System.ComponentModel;
 using NetSpec.Runtime.Prediction;
 using NetSpec.Runtime.Weights;
 using NetSpec.Samples.SANet.Data;
+using NetSpec.Samples.SANet.Data.Disk;
 using NetSpec.Samples.SANet.Evaluation;
 using NetSpec.Samples.SANet.Imaging;
 using NetSpec.Samples.SANet.Networks;
+using Spectre.Console;
 using Spectre.Console.Cli;
 
 namespace NetSpec.Samples.SANet.Cli;
@@ -12,14 +14,15 @@ namespace NetSpec.Samples.SANet.Cli;
 public sealed class PredictSettings : CommandSettings
 {
     [CommandOption("--checkpoint <FILE>")]
+    [Description("Weights (.safetensors) written by train (last or best); its metadata names the spec.")]
     public string Checkpoint { get; init; } = "";
 
     [CommandOption("--input <PATH>")]
-    [Description("An image, or a folder of .jpg/.png images.")]
+    [Description("An image, or a folder of .jpg/.jpeg/.png images.")]
     public string Input { get; init; } = "";
 
     [CommandOption("--out <DIR>")]
-    [Description("Folder for the outputs (created if absent; not the input folder, not a link).")]
+    [Description("Folder for the outputs, NAME.png (class ids, VOC palette) and NAME_overlay.png per image (created if absent; not the input folder, not a link).")]
     public string Out { get; init; } = "";
 
     [CommandOption("--overwrite")]
@@ -27,11 +30,12 @@ public sealed class PredictSettings : CommandSettings
     public bool Overwrite { get; init; }
 
     [CommandOption("--opacity <X>")]
-    [Description("Weight of the class colours in the overlay.")]
+    [Description("Weight of the class colours in the overlay (0..1).")]
     [DefaultValue(0.5)]
     public double Opacity { get; init; } = 0.5;
 
-    [CommandOption("--spec <FILE>")]
+    [CommandOption("--spec <SPEC>")]
+    [Description("The checkpoint's spec, by name or file; default: the one its metadata names.")]
     public string? Spec { get; init; }
 
     [CommandOption("--window <N>")]
@@ -46,14 +50,21 @@ public sealed class PredictSettings : CommandSettings
     [Description("Add the logits of the horizontally flipped image.")]
     public bool Flip { get; init; }
 
+    [CommandOption("--no-legend")]
+    [Description("Leave the class legend off the overlay (which is then exactly the image's size).")]
+    public bool NoLegend { get; init; }
+
     [CommandOption("--device <DEVICE>")]
+    [Description("auto, cuda, opencl or cpu.")]
     [DefaultValue("auto")]
     public string Device { get; init; } = "auto";
 }
 
 /// <summary>
-/// <c>predict</c>: per image a palette PNG of class ids (VOC colours) and an overlay PNG. Everything is checked
-/// first (options, every image decoded, output names, the network at the window size), then written.
+/// <c>predict</c>: per image a palette PNG of class ids (VOC colours) and an overlay PNG with a legend of the classes
+/// it shows. Everything is checked first (options, every image decoded, output names, the network at the window size),
+/// then written. Progress: a bar weighted by pixels (a large image counts for its size) on a terminal; redirected, a
+/// line per image with its time.
 /// </summary>
 public sealed class PredictCommand : Command<PredictSettings>
 {
@@ -68,25 +79,51 @@ public sealed class PredictCommand : Command<PredictSettings>
         if (inputs.Length == 0)
             throw new UsageException($"--input {s.Input}: holds no .jpg/.jpeg/.png images");
         IReadOnlyList<PredictOutput> plan = PredictOutputs.Plan(s.Input, inputs, s.Out, s.Overwrite);
+        var sizes = new Dictionary<string, (int Width, int Height)>(StringComparer.Ordinal);
         foreach (string input in inputs)
-            ImageCodec.DecodeRgb(input);
+        {
+            var (w, h, _) = ImageCodec.DecodeRgb(input);
+            sizes[input] = (w, h);
+        }
+
         int window = s.Window ?? DefaultWindow(s.Checkpoint);
         using var loaded = new CheckpointedNetwork(s.Checkpoint, s.Spec, s.Device, window);
         var options = new EvalOptions(window, PredictionOptions.DefaultStride(window), s.MultiScale ? EvalOptions.PublishedScales : [1.0], s.Flip);
         var predictor = new Predictor(loaded.Network, options);
         Console.WriteLine($"{loaded.Network.SpecName} {s.Checkpoint}; scales {string.Join(",", options.Scales)}{(options.Flip ? " + flip" : "")}, window {window}");
 
+        IReadOnlyList<string> names = ClassNames(loaded.Metadata, loaded.Network.NumClasses);
+
         OutputFile.CreateFolder(s.Out, "--out");
-        foreach (PredictOutput output in plan)
+        if (Console.IsOutputRedirected)
         {
-            var (w, h, rgb) = ImageCodec.DecodeRgb(output.Input);
-            int[] classes = predictor.Predict(new SegmentationSample(output.Input, w, h, rgb, new byte[w * h]));
-            byte[] ids = classes.Select(c => (byte)c).ToArray();
-            OutputFile.Write(output.Label, IndexedPng.Encode(w, h, ids, VocPalette.Bytes()), s.Overwrite);
-            OutputFile.Write(output.Overlay, ImageCodec.EncodePng(w, h, Overlay(rgb, ids, s.Opacity)), s.Overwrite);
-            Console.WriteLine($"{output.Input} → {output.Label}, {output.Overlay}");
+            for (int i = 0; i < plan.Count; i++)
+            {
+                var clock = System.Diagnostics.Stopwatch.StartNew();
+                var (w, h) = Predict(predictor, plan[i], s, names);
+                Console.WriteLine(string.Create(System.Globalization.CultureInfo.InvariantCulture,
+                    $"[{i + 1}/{plan.Count}] {plan[i].Input} ({w}×{h}, {clock.Elapsed.TotalSeconds:F1} s) → {plan[i].Label}, {plan[i].Overlay}"));
+            }
+
+            return 0;
         }
 
+        // Pixels decide the time: a bar over the pixels of every image, the current image named with its size.
+        new Progress(AnsiConsole.Console)
+            .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new ElapsedTimeColumn(), new RemainingTimeColumn())
+            .Start(ctx =>
+            {
+                ProgressTask task = ctx.AddTask("predict", maxValue: Math.Max(1, sizes.Values.Sum(d => (long)d.Width * d.Height)));
+                for (int i = 0; i < plan.Count; i++)
+                {
+                    var (w, h) = sizes[plan[i].Input];
+                    task.Description = Markup.Escape($"{i + 1}/{plan.Count} {Path.GetFileName(plan[i].Input)} {w}×{h}");
+                    ctx.Refresh();
+                    Predict(predictor, plan[i], s, names);
+                    task.Increment((long)w * h);
+                    Terminal.Write(new Text($"{plan[i].Input} → {plan[i].Label}, {plan[i].Overlay}\n"));
+                }
+            });
         return 0;
     }
 
@@ -97,6 +134,35 @@ public sealed class PredictCommand : Command<PredictSettings>
         if (crop > OptionRules.MaxSize)
             throw new UsageException($"{checkpoint}: records a training crop of {crop}, above {OptionRules.MaxSize}; pass --window");
         return crop ?? 96;
+    }
+
+    /// <summary>
+    /// The legend's class names: VOC's for 21 classes, Context's for 59, else "class N". A checkpoint that records its
+    /// names (metadata "class_names", CheckpointMetadata) gives them instead.
+    /// </summary>
+    public static IReadOnlyList<string> ClassNames(CheckpointMetadata metadata, int numClasses)
+    {
+        if (metadata.ClassNames is { } recorded && recorded.Count == numClasses)
+            return recorded;
+
+        return numClasses switch
+        {
+            21 => ClassLists.Voc,
+            59 => ClassLists.Context,
+            _ => Enumerable.Range(0, numClasses).Select(i => $"class {i}").ToArray(),
+        };
+    }
+
+    private static (int Width, int Height) Predict(Predictor predictor, PredictOutput output, PredictSettings s, IReadOnlyList<string> names)
+    {
+        var (w, h, rgb) = ImageCodec.DecodeRgb(output.Input);
+        int[] classes = predictor.Predict(new SegmentationSample(output.Input, w, h, rgb, new byte[w * h]));
+        byte[] ids = classes.Select(c => (byte)c).ToArray();
+        OutputFile.Write(output.Label, IndexedPng.Encode(w, h, ids, VocPalette.Bytes()), s.Overwrite);
+        byte[] overlay = Overlay(rgb, ids, s.Opacity);
+        var (ow, oh, pixels) = s.NoLegend ? (w, h, overlay) : OverlayLegend.Append(w, h, overlay, ids, names);
+        OutputFile.Write(output.Overlay, ImageCodec.EncodePng(ow, oh, pixels), s.Overwrite);
+        return (w, h);
     }
 
     private static bool IsImageName(string f) =>

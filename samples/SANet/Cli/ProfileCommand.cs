@@ -15,10 +15,12 @@ namespace NetSpec.Samples.SANet.Cli;
 
 public sealed class ProfileSettings : CommandSettings
 {
-    [CommandOption("--spec <FILE>")]
+    [CommandOption("--spec <SPEC>")]
+    [Description("A spec compiled into this build, by name (sanet-r50, sanet-tiny, …) or file (specs/*.yaml).")]
     public string Spec { get; init; } = "";
 
     [CommandOption("--batch <N>")]
+    [Description("Images per step.")]
     [DefaultValue(8)]
     public int Batch { get; init; } = 8;
 
@@ -57,12 +59,12 @@ public sealed class ProfileCommand : Command<ProfileSettings>
     public override int Execute(CommandContext context, ProfileSettings s, CancellationToken cancellationToken)
     {
         if (s.Spec.Length == 0)
-            throw new UsageException("profile needs --spec FILE");
+            throw new UsageException("profile needs --spec NAME|FILE");
         if (s.Batch is <= 0 or > 4096 || s.Size is <= 0 or > 16384)
             throw new UsageException("--batch must be 1..4096 and --size 1..16384");
         GpuSpec gpu = GpuSpec.Find(s.Gpu)
             ?? throw new UsageException($"--gpu '{s.Gpu}': unknown; known: {string.Join(", ", GpuSpec.Known.Select(g => g.Key))}");
-        ExpandedSpec spec = SpecFile.Expand(s.Spec);
+        var (spec, origin) = SpecFile.Resolve(s.Spec);
         SpecReport report = SpecReport.Build(spec, s.Batch, s.Size, s.Size, out var diagnostics)
             ?? throw new SpecFileException(diagnostics.FirstOrDefault()?.ToString() ?? $"{s.Spec}: does not compile");
         if (report.TrainingPeakBytes > MaxArenaBytes)
@@ -70,7 +72,7 @@ public sealed class ProfileCommand : Command<ProfileSettings>
 
         using Device device = Device.Create("cpu");
         device.AllowTf32 = !s.Fp32;
-        using INetwork network = NetworkRegistry.Create(spec.Name, spec.ClassName, s.Spec, device);
+        using INetwork network = NetworkRegistry.Create(spec.Name, spec.ClassName, origin, device);
         Prepare(network, s, training: false);
         TracedSteps eval = AtThisSize(s, () => StepTraces.Eval(network, TraceMode.RecordOnly, gpu.ResidentThreads));
         Prepare(network, s, training: true);

@@ -21,6 +21,9 @@ public sealed class RecipeOverrides
         }
     }
 
+    /// <summary>Whether --set gave <paramref name="key"/>.</summary>
+    public bool Has(string key) => values.ContainsKey(key);
+
     public double Double(string key, double fallback) => Get(key, fallback, s => double.Parse(s, CultureInfo.InvariantCulture));
 
     public long Long(string key, long fallback) => Get(key, fallback, s => long.Parse(s, CultureInfo.InvariantCulture));

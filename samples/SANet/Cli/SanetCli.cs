@@ -10,7 +10,7 @@ using Spectre.Console.Cli;
 namespace NetSpec.Samples.SANet.Cli;
 
 /// <summary>
-/// The command line: train (the default), eval, predict, baseline. User errors (bad data, bad checkpoint,
+/// The command line: train (the default), eval, predict, info, profile, baseline. User errors (bad data, bad checkpoint,
 /// wrong option, spec not compiled) print one line to stderr and exit 2; anything else is a bug and keeps its trace.
 /// </summary>
 public static class SanetCli
@@ -23,10 +23,11 @@ public static class SanetCli
             config.SetApplicationName("SANet");
             config.PropagateExceptions();
             config.UseStrictParsing();
+            config.SetHelpProvider(new SanetHelp(config.Settings));
             config.AddCommand<TrainCommand>("train")
-                .WithDescription("Train a spec (default: specs/sanet-tiny.yaml on the built-in data, no download needed).");
+                .WithDescription("Train a spec (default: sanet-tiny on the built-in data, no download needed; on disk data the spec with its classes).");
             config.AddCommand<EvalCommand>("eval").WithDescription("Evaluate a checkpoint: pixAcc, mIoU and per-class IoU.");
-            config.AddCommand<PredictCommand>("predict").WithDescription("Write a palette label PNG and an overlay PNG per image.");
+            config.AddCommand<PredictCommand>("predict").WithDescription("Write a palette label PNG and an overlay PNG with a class legend per image.");
             config.AddCommand<InfoCommand>("info").WithDescription("Report a spec: shapes, parameters, FLOPs and planned memory at a size.");
             config.AddCommand<ProfileCommand>("profile").WithDescription("Estimate a spec's eval forward and training step on a GPU from a traced step (cost model).");
             config.AddCommand<ExportCommand>("export").WithDescription("Export a checkpoint (or a spec's fresh weights) as an ONNX model for inference.");

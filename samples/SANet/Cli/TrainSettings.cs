@@ -6,14 +6,15 @@ namespace NetSpec.Samples.SANet.Cli;
 public sealed class TrainSettings : DataSettings
 {
     [CommandOption("--epochs <N>")]
-    [Description("Epochs over the train split (converted to iterations).")]
+    [Description("Epochs over the train split, converted to iterations (default on disk data: 50, context 80).")]
     public int? Epochs { get; init; }
 
     [CommandOption("--iters <N>")]
-    [Description("Iterations (default: 1000 on the built-in data, about 6 min on 2 CPU cores, 50 epochs on disk data).")]
+    [Description("Iterations (default: 1000 on the built-in data, about a minute on 2 CPU cores; the --epochs default on disk data). With --resume: the run's new total, which extends a finished run.")]
     public long? Iters { get; init; }
 
     [CommandOption("--batch <N>")]
+    [Description("Images per iteration.")]
     [DefaultValue(8)]
     public int Batch { get; init; } = 8;
 
@@ -22,8 +23,9 @@ public sealed class TrainSettings : DataSettings
     public int? Crop { get; init; }
 
     [CommandOption("--lr <X>")]
-    [Description("Base lr, scaled by batch/16; heads get their spec LrMult (10×). Default 0.02 on the built-in data " +
-        "(higher than the paper's, so the demo learns in minutes from scratch), 0.001 Context, 0.0001 VOC.")]
+    [Description("Base lr, scaled by batch/16; heads get their spec's LrMult (10×). Default per dataset: 0.02 built-in " +
+        "(higher than the paper's, so the demo learns from scratch in a minute), 0.001 context, 0.0001 voc, voc-aug and folder " +
+        "(the paper's VOC fine-tuning rate: raise it to train a folder dataset from scratch). The run's first line says which defaults it took.")]
     public double? Lr { get; init; }
 
     [CommandOption("--work-dir <DIR>")]
@@ -39,6 +41,7 @@ public sealed class TrainSettings : DataSettings
     public bool Force { get; init; }
 
     [CommandOption("--seed <N>")]
+    [Description("Seed of the initial weights, data order, augmentation and dropout.")]
     [DefaultValue(1UL)]
     public ulong Seed { get; init; } = 1;
 
@@ -51,11 +54,12 @@ public sealed class TrainSettings : DataSettings
     public string[] Set { get; init; } = [];
 
     [CommandOption("--val-every <M>")]
-    [Description("Validate every M iterations (default 100).")]
+    [Description("Validate every M iterations, and at the end.")]
     [DefaultValue(100)]
     public int ValEvery { get; init; } = 100;
 
     [CommandOption("--log-every <N>")]
+    [Description("Log a line every N iterations, and at the end.")]
     [DefaultValue(10)]
     public int LogEvery { get; init; } = 10;
 }

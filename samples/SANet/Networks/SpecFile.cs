@@ -18,6 +18,34 @@ public static class SpecFile
     /// <summary>1 MiB: a hundred times the largest spec in specs/.</summary>
     public const long MaxBytes = 1 << 20;
 
+    /// <summary>
+    /// <c>--spec</c>: a spec file, or a spec compiled into this build by name (<c>sanet-tiny-voc</c>, also
+    /// <c>sanet-tiny-voc.yaml</c>) or by repository path (<c>specs/sanet-r50.yaml</c> from another folder). A file that
+    /// exists wins. <c>Origin</c> names where the spec came from, for messages.
+    /// </summary>
+    public static (ExpandedSpec Spec, string Origin) Resolve(string pathOrName)
+    {
+        if (File.Exists(pathOrName) || new FileInfo(pathOrName).LinkTarget is not null)
+            return (Expand(pathOrName), pathOrName);
+        string relative = pathOrName.Replace('\\', '/');
+        bool isName = !relative.Contains('/', StringComparison.Ordinal);
+        string name = isName ? StripExtension(relative) : "";
+        foreach (var (file, spec) in EmbeddedSpecs.All())
+        {
+            if (isName ? spec.Name == name : file == relative)
+                return (spec, $"{file} (compiled into this build)");
+        }
+
+        if (!isName)
+            return (Expand(pathOrName), pathOrName); // "spec file not found"
+        throw new FileNotFoundException(
+            $"{pathOrName}: no such spec file, and no spec of that name is compiled into this build; give a spec file or one of {string.Join(", ", CompiledNames())}");
+    }
+
+    /// <summary>The names of the specs compiled into this build, as <c>--spec</c> accepts them.</summary>
+    public static IReadOnlyList<string> CompiledNames() =>
+        EmbeddedSpecs.All().Select(s => s.Spec.Name).Where(NetworkRegistry.IsCompiled).Order(StringComparer.Ordinal).ToList();
+
     public static ExpandedSpec Expand(string path)
     {
         if (!File.Exists(path))
@@ -50,6 +78,10 @@ public static class SpecFile
     }
 
     public static string NameOf(string path) => Expand(path).Name;
+
+    private static string StripExtension(string name) =>
+        name.EndsWith(".yaml", StringComparison.OrdinalIgnoreCase) ? name[..^5]
+        : name.EndsWith(".yml", StringComparison.OrdinalIgnoreCase) ? name[..^4] : name;
 
     private static string Read(string path, Func<string, Exception> error) =>
         System.Text.Encoding.UTF8.GetString(UntrustedFile.ReadAll(path, MaxBytes, error));

@@ -5,17 +5,19 @@ using NetSpec.Samples.SANet.Networks;
 namespace NetSpec.Samples.SANet.Records;
 
 /// <summary>
-/// The SHA-256 (lower-case hex) of a spec's text: the file --spec named, as read, or — for the default spec — the text
-/// compiled into this build (embedded under <c>specs/NAME.yaml</c>, SANet.csproj). Parents named by <c>extends</c>
+/// The SHA-256 (lower-case hex) of a spec's text: the file --spec named, as read, or — for a spec given by name or the default —
+/// the text compiled into this build (its embedded resource, SANet.csproj). Parents named by <c>extends</c>
 /// are not included: the hash tells whether the file itself changed.
 /// </summary>
 public static class SpecHash
 {
-    public static string Of(string? specPath)
+    /// <param name="specOption">--spec: a file, or the name of a spec compiled into this build (null: the default).</param>
+    /// <param name="specName">The spec that option resolved to.</param>
+    public static string Of(string? specOption, string specName)
     {
-        byte[] text = specPath is not null
-            ? UntrustedFile.ReadAll(specPath, SpecFile.MaxBytes, problem => new SpecFileException($"{specPath}: {problem}"))
-            : Embedded($"specs/{SpecFile.DefaultSpec}.yaml");
+        byte[] text = specOption is not null && File.Exists(specOption)
+            ? UntrustedFile.ReadAll(specOption, SpecFile.MaxBytes, problem => new SpecFileException($"{specOption}: {problem}"))
+            : Embedded(EmbeddedSpecs.FindWithPath(specName)?.Path ?? $"specs/{specName}.yaml");
         return Convert.ToHexStringLower(SHA256.HashData(text));
     }
 

@@ -15,4 +15,9 @@ public interface ITrainReporter
     void Losses(long iteration, NetSpec.Runtime.LossValues losses)
     {
     }
+
+    /// <summary>A validation has predicted <paramref name="done"/> of its <paramref name="total"/> images.</summary>
+    void ValidationProgress(int done, int total)
+    {
+    }
 }

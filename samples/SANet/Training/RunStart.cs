@@ -1,6 +1,7 @@
 using NetSpec.Runtime;
 using NetSpec.Runtime.Weights;
 using NetSpec.Samples.SANet.Checkpoints;
+using NetSpec.Samples.SANet.Data;
 
 namespace NetSpec.Samples.SANet.Training;
 
@@ -94,7 +95,7 @@ public sealed class RunStart(TrainOptions options, ITrainReporter reporter)
             state = state with { BestMiou = best.Miou, BestIteration = best.Iteration };
         if (total != state.MaxIterations)
         {
-            reporter.Line($"{(total > state.MaxIterations ? "extending" : "shortening")} the run from {state.MaxIterations} to {total} iterations; the poly lr schedule is recomputed over {total}");
+            reporter.Line($"{(total > state.MaxIterations ? "extending" : "shortening")} the run from {state.MaxIterations} to {Counted.Of(total, "iteration")}; the poly lr schedule is recomputed over {total}");
             state = state with { MaxIterations = total };
         }
 

@@ -194,7 +194,7 @@ public sealed class Trainer(TrainOptions options, ITrainReporter reporter, IComm
         network.Device.Communicator = SingleProcess.Instance; // rank 0 validates alone: its forward passes meet no other rank
         try
         {
-            metrics = DatasetEvaluator.Run(predictor, options.Val).Metrics();
+            metrics = DatasetEvaluator.Run(predictor, options.Val, reporter.ValidationProgress).Metrics();
         }
         finally
         {

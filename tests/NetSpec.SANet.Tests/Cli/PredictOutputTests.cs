@@ -105,7 +105,7 @@ public class PredictOutputTests(HostileFixture fixture) : IClassFixture<HostileF
         File.WriteAllText(dir["out/a_overlay.png"], "earlier");
 
         var (code, output, error) = CliRunner.Run("predict", "--device", "cpu", "--checkpoint", fixture.Checkpoint, "--input", dir["in"],
-            "--out", dir["out"], "--window", "16", "--overwrite");
+            "--out", dir["out"], "--window", "16", "--overwrite", "--no-legend");
 
         Assert.True(code == 0, error + output);
         Assert.Equal("must survive", File.ReadAllText(dir["victim.txt"]));

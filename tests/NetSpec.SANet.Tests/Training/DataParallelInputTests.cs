@@ -66,7 +66,7 @@ public sealed class DataParallelInputTests
         WorkDir = workDir,
         ValEvery = 1000,
         Set = ["val-limit=1"],
-    });
+    }).Options;
 
     // each rank's exception, or null where its run finished
     private static Exception?[] Train(Func<int, TrainOptions> options) => ThreadCommunicator.Run(2, comm =>

@@ -76,7 +76,7 @@ public sealed class DataParallelTests(ITestOutputHelper output)
         LogEvery = 1,
         ValEvery = 1000,
         Set = ["val-limit=2", "checkpoint-every=1"],
-    });
+    }).Options;
 
     private void CompareWeights(string what, Dictionary<string, float[]> expected, Dictionary<string, float[]> actual,
         Dictionary<string, float[]> initial, double relative)

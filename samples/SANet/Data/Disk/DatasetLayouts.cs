@@ -17,7 +17,7 @@ public static class DatasetLayouts
         string list = Path.Combine(listDir, augmented && train && File.Exists(Path.Combine(listDir, "trainaug.txt")) ? "trainaug.txt" : $"{split}.txt");
         var files = ReadList(list, stem => new LabelledFile(
             stem, Path.Combine(voc, "JPEGImages", stem + ".jpg"), Path.Combine(labels, stem + ".png")));
-        return new DiskDataset($"voc{(augmented ? "-aug" : "")} {split} ({files.Count} images, {voc})", ClassLists.Voc, files);
+        return new DiskDataset($"voc{(augmented ? "-aug" : "")} {split} ({Counted.Of(files.Count, "image")}, {voc})", ClassLists.Voc, files);
     }
 
     /// <summary>PASCAL Context: 59 classes; file value 0 (background) becomes ignore, the others shift down by one.</summary>
@@ -33,7 +33,7 @@ public static class DatasetLayouts
             ?? throw new DataException($"{dir}: no {split} list (expected ImageSets/SegmentationContext/{split}.txt)");
         var files = ReadList(list, stem => new LabelledFile(
             stem, Path.Combine(dir, "JPEGImages", stem + ".jpg"), Path.Combine(labels, stem + ".png")));
-        return new DiskDataset($"context {split} ({files.Count} images, {dir})", ClassLists.Context, files,
+        return new DiskDataset($"context {split} ({Counted.Of(files.Count, "image")}, {dir})", ClassLists.Context, files,
             v => v == 0 || v == 255 ? (byte)255 : (byte)(v - 1), fileClasses: 60);
     }
 
@@ -56,8 +56,8 @@ public static class DatasetLayouts
             })
             .ToList();
         if (files.Count == 0)
-            throw new DataException($"{images}: no .jpg/.png images");
-        return new DiskDataset($"folder {split} ({files.Count} images, {dir})", ClassLists.Numbered(numClasses), files);
+            throw new DataException($"{images}: no .jpg/.jpeg/.png images");
+        return new DiskDataset($"folder {split} ({Counted.Of(files.Count, "image")}, {dir})", ClassLists.Numbered(numClasses), files);
     }
 
     private static string FindDir(string root, string[] candidates, string marker, string what)

@@ -22,7 +22,7 @@ public sealed class SyntheticDataset : ISegmentationDataset
         split = train ? 0 : 1;
         this.size = size;
         cache = new SegmentationSample?[count];
-        Description = $"built-in synthetic {(train ? "train" : "val")} ({count} scenes, {size}×{size}, {ShapeKind.Names.Length} classes)";
+        Description = $"built-in synthetic {(train ? "train" : "val")} ({Counted.Of(count, "scene")}, {size}×{size}, {Counted.Of(ShapeKind.Names.Length, "class", "classes")})";
     }
 
     public static SyntheticDataset Train() => new(true, DefaultTrainCount);
