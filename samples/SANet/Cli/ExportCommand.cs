@@ -32,7 +32,8 @@ public sealed class ExportSettings : CommandSettings
     [Description("The batch dimension is symbolic (N): the model runs any batch size.")]
     public bool DynamicBatch { get; init; }
 
-    [CommandOption("--spec <FILE>")]
+    [CommandOption("--spec <SPEC>")]
+    [Description("The spec, by name (sanet-tiny, …) or file: needed with --init-seed, or when the checkpoint names none.")]
     public string? Spec { get; init; }
 
     [CommandOption("--no-fold")]
@@ -64,7 +65,7 @@ public sealed class ExportCommand : Command<ExportSettings>
         if (s.Checkpoint is not null)
         {
             var (tensors, metadata) = SafeTensorsFile.Read(s.Checkpoint);
-            spec = s.Spec is not null ? SpecFile.Expand(s.Spec)
+            spec = s.Spec is not null ? SpecFile.Resolve(s.Spec).Spec
                 : metadata.GetValueOrDefault("spec") is string name
                     ? EmbeddedSpecs.Find(name) ?? throw new UsageException($"{s.Checkpoint}: names spec '{name}', which is not compiled into this build; pass --spec FILE")
                     : throw new UsageException($"{s.Checkpoint}: names no spec in its metadata; pass --spec FILE");
@@ -72,9 +73,9 @@ public sealed class ExportCommand : Command<ExportSettings>
         }
         else
         {
-            spec = SpecFile.Expand(s.Spec!);
+            (spec, string origin) = SpecFile.Resolve(s.Spec!);
             using var device = Device.Create("cpu");
-            using INetwork network = NetworkRegistry.Create(spec.Name, spec.ClassName, s.Spec!, device);
+            using INetwork network = NetworkRegistry.Create(spec.Name, spec.ClassName, origin, device);
             network.InitializeParameters(s.InitSeed!.Value);
             weights = OnnxWeights.FromNetwork(network);
         }

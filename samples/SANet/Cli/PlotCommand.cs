@@ -19,10 +19,12 @@ public sealed class PlotSettings : CommandSettings
     public bool Force { get; init; }
 
     [CommandOption("--width <PX>")]
+    [Description("The image's width in pixels.")]
     [DefaultValue(1200)]
     public int Width { get; init; } = 1200;
 
     [CommandOption("--height <PX>")]
+    [Description("The image's height in pixels.")]
     [DefaultValue(1000)]
     public int Height { get; init; } = 1000;
 }

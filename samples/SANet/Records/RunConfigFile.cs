@@ -33,7 +33,11 @@ public static class RunConfigFile
         "# Written by `SANet train` when the run started; each `train --resume` appends to resumes (samples/SANet/README.md).\n"
         + Serializer.Serialize(config);
 
-    public static void Write(string path, RunConfig config) => AtomicFile.WriteAllBytes(path, Encoding.UTF8.GetBytes(ToYaml(config)));
+    public static void Write(string path, RunConfig config)
+    {
+        byte[] bytes = Encoding.UTF8.GetBytes(ToYaml(config));
+        AtomicFile.Write(path, s => s.Write(bytes), FaultPoints.Reached); // the kill test's points inside the save
+    }
 
     /// <summary>Reads a config written by <see cref="Write"/>; anything else is refused naming the file (and line).</summary>
     public static RunConfig Read(string path)

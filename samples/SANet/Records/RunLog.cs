@@ -77,7 +77,7 @@ public sealed class RunLog(string path)
         }
 
         if (dropped > 0)
-            AtomicFile.Write(Path, s => s.Write(bytes, 0, keep));
+            AtomicFile.Write(Path, s => s.Write(bytes, 0, keep), FaultPoints.Reached);
         return dropped;
     }
 
