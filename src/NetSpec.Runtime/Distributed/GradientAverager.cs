@@ -29,7 +29,12 @@ public sealed unsafe class GradientAverager : IGradientListener
     private readonly ArrayView1D<float, Stride1D.Dense> grads;
     private int started;
 
-    public GradientAverager(ICommunicator comm, INetwork network, long bucketFloats = 0)
+    /// <param name="comm">The ranks.</param>
+    /// <param name="network">The network whose weights' gradients are averaged (one arena).</param>
+    /// <param name="bucketFloats">Floats a bucket at most; 0: <see cref="GradientBuckets.DefaultFloats"/>.</param>
+    /// <param name="throughHostCopy">Copy each bucket to a host array and back even when the device's memory is host
+    /// memory (what other devices do; for tests on the CPU).</param>
+    public GradientAverager(ICommunicator comm, INetwork network, long bucketFloats = 0, bool throughHostCopy = false)
     {
         this.comm = comm;
         this.network = network;
@@ -53,7 +58,7 @@ public sealed unsafe class GradientAverager : IGradientListener
         if (arena is null)
             return;
         grads = arena.WeightGrads;
-        bool host = grads.GetAccelerator().AcceleratorType == AcceleratorType.CPU;
+        bool host = grads.GetAccelerator().AcceleratorType == AcceleratorType.CPU && !throughHostCopy;
         if (!host)
             staging = new float[checked((int)length)];
         for (int b = 0; b < buckets.Length; b++)

@@ -44,10 +44,13 @@ public sealed class GradientBucketTests
     /// <summary>
     /// 2 ranks as threads, different images: every bucket starts before the network's Backward returns, both ranks
     /// start them in the same order, the first is the top of the buffer (the head's last layers, which backward finishes
-    /// first), and each gradient ends as (own + other) / 2 to the bit (the thread communicator sums in rank order).
+    /// first), and each gradient ends as (own + other) / 2 to the bit (the thread communicator sums in rank order);
+    /// in place in the arena (host memory) and through a host copy (what a GPU's buckets take).
     /// </summary>
-    [Fact]
-    public void Buckets_start_during_backward_and_end_as_the_ranks_mean()
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void Buckets_start_during_backward_and_end_as_the_ranks_mean(bool throughHostCopy)
     {
         var results = ThreadCommunicator.Run(2, comm =>
         {
@@ -61,7 +64,7 @@ public sealed class GradientBucketTests
             net.Backward(); // SyncBN meets the other rank; the gradients are this rank's own
             Parameter[] weights = net.Parameters.Where(p => p.Grad is not null).ToArray();
             float[][] own = weights.Select(p => DeviceData.Download<float>(p.Grad!.View)).ToArray();
-            var averager = new GradientAverager(comm, net, 100_000);
+            var averager = new GradientAverager(comm, net, 100_000, throughHostCopy);
             net.Forward(training: true); // backward reuses forward's dead buffers: the same forward again
             averager.Backward();
             float[][] mean = weights.Select(p => DeviceData.Download<float>(p.Grad!.View)).ToArray();
