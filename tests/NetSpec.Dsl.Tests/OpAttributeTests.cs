@@ -86,7 +86,7 @@ public class OpAttributeTests
         OpRule conv = OpCatalog.Rule("conv2d");
         Attr Text(string key, string value) => new(key, value, new SourceLocation("x.yaml", 1, 1, 1));
         EquatableArray<Attr> Attrs(params Attr[] a) => a.ToEquatableArray();
-        Assert.Throws<InvalidOperationException>(() => conv.Bind(Attrs(Text("out_channels", "4"), Text("kernal", "3"))));
+        Assert.Throws<InvalidOperationException>(() => conv.Bind(Attrs(Text("out_channels", "4"), Text("kernel", "3"), Text("kernal", "3"))));
         Assert.Throws<InvalidOperationException>(() => conv.Bind(Attrs(Text("kernel", "3"))));
         Assert.Throws<FormatException>(() => conv.Bind(Attrs(Text("out_channels", "4"), Text("kernel", "3"), Text("bias", "yes"))));
         Assert.Throws<FormatException>(() => conv.Bind(Attrs(Text("out_channels", "4"), Text("kernel", "3,3,3"))));
