@@ -18,6 +18,7 @@ public sealed class OpCatalogTests
         ["conv2d"] = b => b.Op("op", "conv2d", new[] { "image" }, ("out_channels", 4), ("kernel", 3), ("padding", 1)),
         ["batchnorm"] = b => b.Bn("op", "image"),
         ["relu"] = b => b.Relu("op", "image"),
+        ["leaky_relu"] = b => b.Op("op", "leaky_relu", new[] { "image" }, ("slope", 0.2)),
         ["sigmoid"] = b => b.Op("op", "sigmoid", new[] { "image" }),
         ["maxpool"] = b => b.Op("op", "maxpool", new[] { "image" }, ("kernel", 2)),
         ["avgpool"] = b => b.Op("op", "avgpool", new[] { "image" }, ("kernel", 2)),

@@ -31,6 +31,7 @@ public static class OpCatalog
         new Conv2dOp(),
         new BatchNormOp(),
         new ReluOp(),
+        new LeakyReluOp(),
         new SigmoidOp(),
         new MaxPoolOp(),
         new AvgPoolOp(),
