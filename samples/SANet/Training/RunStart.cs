@@ -52,7 +52,7 @@ public sealed class RunStart(TrainOptions options, ITrainReporter reporter)
         if (options.Pretrained is not null)
         {
             PretrainedReport loaded = PretrainedBackbone.Load(network, options.Pretrained);
-            reporter.Line($"pretrained {options.Pretrained} ({loaded.Layout}): loaded {loaded.Loaded}, missing {loaded.Missing.Count} ({string.Join(", ", loaded.Missing)}), unexpected {loaded.Unexpected.Count} ({string.Join(", ", loaded.Unexpected)})");
+            reporter.Line($"pretrained {options.Pretrained} ({loaded.Detected}): loaded {loaded.Loaded}, missing {loaded.Missing.Count} ({string.Join(", ", loaded.Missing)}), unexpected {loaded.Unexpected.Count} ({string.Join(", ", loaded.Unexpected)})");
         }
 
         var state = new TrainState(recipe, 0, options.MaxIterations, -1, 0);

@@ -44,13 +44,13 @@ public class PretrainedCliTests
         string path = dir["other.safetensors"];
         SafeTensorsFile.Write(path,
         [
-            SafeTensorEntry.FromFloats("model.conv1.weight", [64, 3, 7, 7], new float[64 * 3 * 7 * 7]),
+            SafeTensorEntry.FromFloats("encoder.weight", [64, 3, 7, 7], new float[64 * 3 * 7 * 7]),
             SafeTensorEntry.FromFloats("fc.weight", [10, 2], new float[20]),
         ]);
         var (code, output, error) = CliRunner.Run("train", "--spec", spec, "--pretrained", path, "--iters", "1", "--batch", "1",
             "--crop", "16", "--val-every", "100", "--work-dir", dir["work"], "--device", "cpu");
         Assert.Equal(2, code);
-        Assert.Equal($"error: {path}: none of its 2 tensors matches a backbone parameter of {TestNetworks.StandardStem} (expected ResNet names such as conv1.0.weight, stem.0.weight, conv1.weight; found model.conv1.weight, fc.weight)", error.Trim());
+        Assert.Equal($"error: {path}: none of its 2 tensors matches a backbone parameter of {TestNetworks.StandardStem} (expected ResNet names such as conv1.0.weight, stem.0.weight, embedder.embedder.convolution.weight, conv1.weight, bare or under a prefix such as module. or backbone.; found encoder.weight, fc.weight)", error.Trim());
         Assert.DoesNotContain("iter ", output);
     }
 
