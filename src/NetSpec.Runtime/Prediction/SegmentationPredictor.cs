@@ -29,6 +29,13 @@ public sealed class SegmentationPredictor
     /// <summary>The options in effect.</summary>
     public PredictionOptions Options { get; }
 
+    /// <summary>
+    /// Called after each window's forward pass of every Predict, PredictClasses and Logits call, in the order the windows
+    /// run (scale by scale, the flip after the plain pass, rows of windows top to bottom, each left to right): progress
+    /// inside a large image. Null for none.
+    /// </summary>
+    public Action<WindowProgress>? OnWindow { get; set; }
+
     /// <summary>K, the network's classes.</summary>
     public int NumClasses => network.NumClasses;
 
@@ -64,7 +71,7 @@ public sealed class SegmentationPredictor
     /// </summary>
     public int[] PredictClasses(byte[] rgb, int height, int width) =>
         Options.Scales is [1.0] && !Options.Flip
-            ? new StreamingClasses(network, output, Options, rgb, height, width).Run()
+            ? new StreamingClasses(network, output, Options, rgb, height, width, new WindowCounter(OnWindow, Options.CountWindows(height, width))).Run()
             : ArgMax(Logits(Options.Norm.ToPlanar(rgb, height, width), height, width), NumClasses, height * width);
 
     /// <summary>Summed logits (K, H, W) of a normalised planar image (3, H, W): each scale and flip's window average, resized back.</summary>
@@ -74,6 +81,7 @@ public sealed class SegmentationPredictor
             throw new ArgumentException($"a (3, {height}, {width}) image has {3 * height * width} values, not {image.Length}", nameof(image));
         int k = NumClasses;
         float[] total = new float[k * height * width];
+        var windows = new WindowCounter(OnWindow, Options.CountWindows(height, width));
         foreach (double scale in Options.Scales)
         {
             var (sh, sw) = PredictionOptions.ScaledSize(height, width, scale);
@@ -81,7 +89,7 @@ public sealed class SegmentationPredictor
             foreach (bool flip in Options.Flip ? new[] { false, true } : [false])
             {
                 float[] input = flip ? PlanarResize.FlipHorizontal(scaled, 3, sh, sw) : scaled;
-                float[] logits = SlidingWindows(input, sh, sw);
+                float[] logits = SlidingWindows(input, sh, sw, scale, flip, windows);
                 if (flip)
                     logits = PlanarResize.FlipHorizontal(logits, k, sh, sw);
                 float[] back = PlanarResize.Bilinear(logits, k, sh, sw, height, width);
@@ -114,8 +122,8 @@ public sealed class SegmentationPredictor
         return best;
     }
 
-    /// <summary>(K, H, W) logits of one image at one scale: each window's, averaged where windows overlap.</summary>
-    private float[] SlidingWindows(float[] image, int h, int w)
+    /// <summary>(K, H, W) logits of one image at one scale (mirrored or not): each window's, averaged where windows overlap.</summary>
+    private float[] SlidingWindows(float[] image, int h, int w, double scale, bool flip, WindowCounter windows)
     {
         int k = NumClasses, win = Options.Window;
         Normalization norm = Options.Norm;
@@ -140,6 +148,7 @@ public sealed class SegmentationPredictor
                 }
 
                 float[] logits = WindowForward(network, output, window);
+                windows.Done(scale, flip, top, left);
                 for (int y = 0; y < Math.Min(win, h - top); y++)
                 {
                     for (int x = 0; x < Math.Min(win, w - left); x++)
