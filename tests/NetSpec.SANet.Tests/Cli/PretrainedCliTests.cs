@@ -86,4 +86,25 @@ public class PretrainedCliTests
         Assert.Equal(loaded["bn1.weight"].ToFloats(), saved["backbone.stem.7.weight"].ToFloats());
         Assert.Equal(loaded["layer1.0.conv3.weight"].ToFloats(), saved["backbone.layer1.0.conv3.weight"].ToFloats());
     }
+
+    /// <summary>
+    /// An mmseg segmentor's checkpoint (Fixtures/Pretrained/v1c-mmseg.pth: the backbone under backbone., heads beside it)
+    /// through the real CLI: the line names the layout and the prefix, and the heads are unexpected by name.
+    /// </summary>
+    [Fact]
+    public void PrefixedCheckpointSaysWhichPrefixItFound()
+    {
+        using var dir = new TempDir();
+        string file = RepoFiles.Path("tests/NetSpec.SANet.Tests/Fixtures/Pretrained/v1c-mmseg.pth");
+        var (code, output, error) = CliRunner.RunProcess("train", "--pretrained", file, "--iters", "1", "--batch", "1", "--crop", "32",
+            "--val-every", "100", "--set", "val-limit=1", "--lr", "0", "--work-dir", dir["work"], "--device", "cpu");
+        Assert.True(code == 0, error + output);
+        Assert.Matches(@"pretrained .*v1c-mmseg\.pth \(mmcv ResNetV1c under 'backbone\.'\): loaded 36, missing 72 \(backbone\.layer2\.0\.conv1\.weight, .*\), "
+            + @"unexpected 4 \(decode_head\.conv_seg\.weight, decode_head\.conv_seg\.bias, auxiliary_head\.conv_seg\.weight, auxiliary_head\.conv_seg\.bias\)", output);
+
+        var saved = SafeTensorsFile.Read(dir["work/last.safetensors"]).Tensors.ToDictionary(t => t.Name);
+        var loaded = Samples.SANet.Training.PretrainedBackbone.ReadTensors(file).ToDictionary(t => t.Name);
+        Assert.Equal(loaded["backbone.stem.0.weight"].ToFloats(), saved["backbone.stem.0.weight"].ToFloats());
+        Assert.Equal(loaded["backbone.layer1.0.bn3.weight"].ToFloats(), saved["backbone.layer1.0.bn3.weight"].ToFloats());
+    }
 }
