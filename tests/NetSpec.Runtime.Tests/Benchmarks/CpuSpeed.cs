@@ -2,7 +2,7 @@ using System.Diagnostics;
 using NetSpec.Runtime;
 using NetSpec.Runtime.Gemm;
 using NetSpec.Runtime.Ops;
-using NetSpec.Runtime.Tests.Backends;
+using NetSpec.DeviceChecks;
 using Xunit.Abstractions;
 
 namespace NetSpec.Runtime.Tests.Benchmarks;

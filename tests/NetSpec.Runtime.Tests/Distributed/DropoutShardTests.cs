@@ -1,6 +1,6 @@
 using ILGPU;
 using NetSpec.Runtime.Ops;
-using NetSpec.Runtime.Tests.Backends;
+using NetSpec.DeviceChecks;
 
 namespace NetSpec.Runtime.Tests.Distributed;
 

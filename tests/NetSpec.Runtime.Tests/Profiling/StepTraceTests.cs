@@ -3,7 +3,7 @@ using ILGPU.Runtime;
 using NetSpec.Runtime;
 using NetSpec.Runtime.Ops;
 using NetSpec.Runtime.Profiling;
-using NetSpec.Runtime.Tests.Backends;
+using NetSpec.DeviceChecks;
 
 namespace NetSpec.Runtime.Tests.Profiling;
 
