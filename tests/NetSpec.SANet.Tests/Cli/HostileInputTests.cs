@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using NetSpec.Samples.SANet.Checkpoints;
 using NetSpec.SANet.Tests.Data;
 using NetSpec.SANet.Tests.Doubles;
 
@@ -122,6 +123,9 @@ public class HostileInputTests(HostileFixture fixture) : IClassFixture<HostileFi
     [InlineData("runjsonl+png", "plot {dir} --out {dir}/curves.jpg", "--out {dir}/curves.jpg: give a .png file name")]
     [InlineData("runjsonl+png", "plot {dir} --width 10", "--width 10: must be in 200..8192")]
     [InlineData("runjsonl+png", "plot {dir} --out {dir}/none/c.png", "folder {dir}/none not found")]
+    // train: one run at a time in a work dir (samples/SANet/Checkpoints/WorkDirLock.cs); this process holds it here
+    [InlineData("work-locked", Train, "--work-dir {dir}/work: another train run (pid ")]
+    [InlineData("work-locked", Train + " --force", "is writing there; wait for it to end, or choose another --work-dir")]
     // eval --json FILE: never over an existing file without --overwrite
     [InlineData("json-exists", Eval + " --json {dir}/r.json", "--json {dir}/r.json: exists already; pass --overwrite to replace it")]
     [InlineData("none", Eval + " --json {dir}", "--json {dir}: is a folder; give a file name")]
@@ -129,6 +133,8 @@ public class HostileInputTests(HostileFixture fixture) : IClassFixture<HostileFi
     {
         using var dir = new TempDir();
         Setups[setup](dir);
+        using WorkDirLock? _ = heldLock;
+        heldLock = null;
         string Fill(string text) => text.Replace("{dir}", dir.Path).Replace("{ckpt}", fixture.Checkpoint);
         var before = Snapshot(dir.Path, fixture.Folder);
 
@@ -142,9 +148,13 @@ public class HostileInputTests(HostileFixture fixture) : IClassFixture<HostileFi
         Assert.Equal(before, Snapshot(dir.Path, fixture.Folder));
     }
 
+    /// <summary>The lock a "work-locked" setup takes, as a running train would; the row releases it when done.</summary>
+    private static WorkDirLock? heldLock;
+
     private static readonly Dictionary<string, Action<TempDir>> Setups = new()
     {
         ["none"] = _ => { },
+        ["work-locked"] = d => heldLock = WorkDirLock.Acquire(d["work"]),
         ["images"] = Images,
         ["images+file-out"] = d => { Images(d); File.WriteAllText(d["out"], "not a folder"); },
         ["images+link-in-out"] = d =>
