@@ -94,6 +94,8 @@ public class HostileInputTests(HostileFixture fixture) : IClassFixture<HostileFi
     // networks that would not fit the device: refused before anything is allocated, naming the options and tensors
     [InlineData("none", Train + " --crop 16", "--crop 16 --batch 1: sanet-tiny's batch norm head.")]
     [InlineData("specs", "info --spec {dir}/sanet-tiny.yaml --size 7", "--size 7: sanet-tiny's ")]
+    // sanet-tiny at width 2048 (issue 12's "huge specs"): layer4's 3×3 conv would have 2.4·10^9 weights, refused by name
+    [InlineData("spec-width-2048", "info --spec {dir}/wide.yaml --size 32", "error NS0028: Parameter 'backbone.layer4.0.conv2.weight' (16384,16384,3,3) would have 16384×16384×3×3 elements, more than 2147483647")]
     [InlineData("none", Train + " --crop 8192 --batch 1024", "--crop 8192 --batch 1024: sanet-tiny training at 1024×3×8192×8192 plans")]
     // extends and --spec: regular files only, size-capped, where the build would look
     [InlineData("spec-extends-fifo", "info --spec {dir}/x.yaml", "{dir}/x.yaml: extends {dir}/fifo.yaml: is empty or not a regular file")]
@@ -213,6 +215,11 @@ public class HostileInputTests(HostileFixture fixture) : IClassFixture<HostileFi
         ["spec-extends-huge"] = d => { Spec(d, "big.yaml"); File.WriteAllText(d["big.yaml"], "#" + new string('x', 1_999_998) + "\n"); },
         ["spec-fifo"] = d => MakeFifo(d["x.yaml"]),
         ["specs"] = d => TestNetworks.SpecFile(d.Path, TestNetworks.Six),
+        ["spec-width-2048"] = d =>
+        {
+            TestNetworks.SpecFile(d.Path, TestNetworks.Six);
+            File.WriteAllText(d["wide.yaml"], "extends: sanet-tiny.yaml\nname: wide\nparams:\n  width: 2048\n");
+        },
         ["names-duplicate"] = d => File.WriteAllText(d["names.txt"], "sky\nsea\nsky\nsand\nrock\ncrab\n"),
         ["names-short"] = d => File.WriteAllText(d["names.txt"], "sky\nsea\n"),
         ["names-blank-line"] = d => File.WriteAllText(d["names.txt"], "sky\n\nsand\nrock\nshell\ncrab\n"),
