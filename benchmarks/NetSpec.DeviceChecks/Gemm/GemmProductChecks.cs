@@ -1,6 +1,6 @@
+using NetSpec.DeviceChecks.Reference;
 using NetSpec.Runtime;
 using NetSpec.Runtime.Gemm;
-using NetSpec.DeviceChecks.Reference;
 
 namespace NetSpec.DeviceChecks.Gemm;
 

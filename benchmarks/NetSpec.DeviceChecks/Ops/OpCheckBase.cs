@@ -1,7 +1,7 @@
 using ILGPU;
+using NetSpec.DeviceChecks.Reference;
 using NetSpec.Runtime;
 using NetSpec.Runtime.Ops;
-using NetSpec.DeviceChecks.Reference;
 
 namespace NetSpec.DeviceChecks.Ops;
 

@@ -1,6 +1,6 @@
 using ILGPU;
-using NetSpec.Runtime.Ops;
 using NetSpec.DeviceChecks;
+using NetSpec.Runtime.Ops;
 
 namespace NetSpec.Runtime.Tests.Distributed;
 

@@ -1,9 +1,9 @@
-using NetSpec.Runtime;
-using NetSpec.Runtime.Gemm;
 using NetSpec.DeviceChecks;
 using NetSpec.DeviceChecks.Gemm;
-using NetSpec.Runtime.Tests.Backends;
 using NetSpec.DeviceChecks.Reference;
+using NetSpec.Runtime;
+using NetSpec.Runtime.Gemm;
+using NetSpec.Runtime.Tests.Backends;
 
 namespace NetSpec.Runtime.Tests.Gemm;
 

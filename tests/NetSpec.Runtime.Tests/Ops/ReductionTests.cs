@@ -1,10 +1,10 @@
 using ILGPU;
-using NetSpec.Runtime;
-using NetSpec.Runtime.Ops;
 using NetSpec.DeviceChecks;
 using NetSpec.DeviceChecks.Ops;
-using NetSpec.Runtime.Tests.Backends;
 using NetSpec.DeviceChecks.Reference;
+using NetSpec.Runtime;
+using NetSpec.Runtime.Ops;
+using NetSpec.Runtime.Tests.Backends;
 
 namespace NetSpec.Runtime.Tests.Ops;
 

@@ -1,6 +1,6 @@
-using NetSpec.Samples.SANet.Checkpoints;
 using NetSpec.Runtime.Tests.Distributed;
 using NetSpec.Runtime.Weights;
+using NetSpec.Samples.SANet.Checkpoints;
 using NetSpec.Samples.SANet.Cli;
 using NetSpec.Samples.SANet.Training;
 
