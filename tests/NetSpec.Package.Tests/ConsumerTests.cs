@@ -4,13 +4,15 @@ using System.Text.RegularExpressions;
 namespace NetSpec.Package.Tests;
 
 /// <summary>
-/// Issue 13: NetSpec used from the outside. scripts/consumer-test.sh packs both packages into a folder feed, builds
-/// docs/using-netspec.md's program in a fresh project from them, trains, saves, reloads and compares predictions,
-/// then checks that a misspelled op fails that project's build at its YAML line (tests/consumer/).
+/// Issue 13: NetSpec used from the outside. scripts/consumer-test.sh packs the three packages into a folder feed, packs
+/// them again from clean and compares every file (deterministic builds), builds docs/using-netspec.md's program in a
+/// fresh project from them, trains, saves, reloads and compares predictions, exports to ONNX and compares ONNX
+/// Runtime's logits with NetSpec's, then checks that a misspelled op fails that project's build at its YAML line
+/// (tests/consumer/).
 /// </summary>
 public sealed class ConsumerTests(Xunit.Abstractions.ITestOutputHelper output)
 {
-    /// <summary>Two packs, a restore, two consumer builds: about 2 minutes on 2 busy cores; a hang is stopped at 15.</summary>
+    /// <summary>Two packs of three packages, a restore, two consumer builds: about 4 minutes on 2 busy cores; a hang is stopped at 15.</summary>
     private static readonly TimeSpan Limit = TimeSpan.FromMinutes(15);
 
     private static string RepositoryRoot()
@@ -30,7 +32,7 @@ public sealed class ConsumerTests(Xunit.Abstractions.ITestOutputHelper output)
     }
 
     [Fact]
-    public void Packages_build_train_and_reload_a_fresh_project_and_a_spec_error_fails_its_build_at_the_yaml_line()
+    public void Packages_are_deterministic_build_train_reload_and_export_a_fresh_project_and_a_spec_error_fails_its_build_at_the_yaml_line()
     {
         string root = RepositoryRoot();
         string log = Path.GetTempFileName();
@@ -49,7 +51,9 @@ public sealed class ConsumerTests(Xunit.Abstractions.ITestOutputHelper output)
 
             Assert.True(exited, $"scripts/consumer-test.sh ran past {Limit}");
             Assert.Equal(0, script.ExitCode);
+            Assert.Matches(new Regex(@"\d+ files in 5 packages identical"), text);
             Assert.Matches(new Regex(@"loaded 8; classes background,a,b; predictions equal True, loss fell True"), text);
+            Assert.Matches(new Regex(@"onnx tiny-seg\.onnx: max \|ONNX Runtime - NetSpec\| \S+, bound \S+, within True"), text);
             var (line, column) = Position(File.ReadAllLines(Path.Combine(root, "tests/consumer/broken/tiny-seg.netspec.yaml")), "conv2dd");
             Assert.Contains($"/consumer/specs/tiny-seg.netspec.yaml({line},{column}): error NS0003: Unknown op 'conv2dd'", text);
             Assert.Matches(new Regex(@"consumer test passed \(\d+ s\)"), text);

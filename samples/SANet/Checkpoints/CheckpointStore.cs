@@ -79,17 +79,18 @@ public sealed class CheckpointStore(string workDir, int? trainingCrop = null)
     /// <summary>Loads weights and momentum from the state file alone and returns its training state.</summary>
     public TrainState LoadLast(INetwork network, MomentumSgd sgd)
     {
-        var (tensors, meta) = SafeTensorsFile.Read(LastState);
-        if (!meta.TryGetValue("train_state", out string? json))
+        using SafeTensorsReader reader = SafeTensorsReader.Open(LastState);
+        CheckpointMetadata meta = CheckpointMetadata.FromDictionary(reader.Metadata, LastState);
+        if (meta.Extra?.GetValueOrDefault("train_state") is not string json)
             throw new CheckpointException($"{LastState}: no train_state in its metadata; not a checkpoint written by this sample");
         TrainState state = TrainState.FromJson(json, LastState);
         if (state.Recipe.Spec != network.SpecName)
             throw new CheckpointException($"{LastState}: holds a run of spec {state.Recipe.Spec}, not {network.SpecName}");
-        var momentum = tensors.Where(t => t.Name.StartsWith(MomentumPrefix, StringComparison.Ordinal)).ToList();
+        var momentum = reader.Tensors.Where(t => t.Name.StartsWith(MomentumPrefix, StringComparison.Ordinal)).ToList();
         if (momentum.Count == 0)
             throw new CheckpointException($"{LastState}: holds no momentum; not a checkpoint written by this sample");
-        LoadWeights(network, tensors.Except(momentum), LastState);
-        sgd.LoadState(momentum, LastState);
+        LoadWeights(network, reader.Tensors.Except(momentum).Select(reader.ReadEntry), LastState);
+        sgd.LoadState(momentum.Select(reader.ReadEntry), LastState);
         return state;
     }
 
@@ -98,7 +99,7 @@ public sealed class CheckpointStore(string workDir, int? trainingCrop = null)
     {
         if (!File.Exists(BestWeights))
             return null;
-        Dictionary<string, string> meta = SafeTensorsFile.ReadMetadata(BestWeights);
+        IReadOnlyDictionary<string, string> meta = NetworkWeights.ReadMetadata(BestWeights).Extra ?? new Dictionary<string, string>();
         if (!double.TryParse(meta.GetValueOrDefault("miou"), NumberStyles.Float, CultureInfo.InvariantCulture, out double miou) || !double.IsFinite(miou)
             || !long.TryParse(meta.GetValueOrDefault("iteration"), NumberStyles.None, CultureInfo.InvariantCulture, out long iteration))
         {

@@ -9,22 +9,22 @@ using Spectre.Console.Cli;
 
 namespace NetSpec.Samples.SANet.Cli;
 
-public sealed class EvalSettings : DataSettings
+public sealed class EvalSettings : DataSettings, IWindowSettings
 {
     [CommandOption("--checkpoint <FILE>")]
     [Description("Weights (.safetensors) written by train (last or best).")]
     public string Checkpoint { get; init; } = "";
 
     [CommandOption("--multi-scale")]
-    [Description("Scales 0.5, 0.75, …, 2.0 of each image, logits summed (docs/sanet.md §8).")]
+    [Description(WindowSettings.MultiScaleHelp)]
     public bool MultiScale { get; init; }
 
     [CommandOption("--flip")]
-    [Description("Add the logits of the horizontally flipped image.")]
+    [Description(WindowSettings.FlipHelp)]
     public bool Flip { get; init; }
 
     [CommandOption("--window <N>")]
-    [Description("Sliding window size (default: 96 built-in, 480 on disk); stride is 2/3 of it.")]
+    [Description("Sliding window size (default: 96 built-in, 480 on disk)" + WindowSettings.WindowStride)]
     public int? Window { get; init; }
 
     [CommandOption("--json [FILE]")]
@@ -61,12 +61,12 @@ public sealed class EvalCommand : Command<EvalSettings>
         string kind = DatasetFactory.Kind(settings);
         var val = DatasetFactory.Open(settings, train: false);
         int window = settings.Window ?? (kind == DatasetFactory.BuiltIn ? 96 : 480);
+        var options = WindowSettings.Options(settings, window);
         var clock = System.Diagnostics.Stopwatch.StartNew();
         using var loaded = new CheckpointedNetwork(settings.Checkpoint, settings.Spec, settings.Device, window);
         TimeSpan load = clock.Elapsed;
         OptionRules.Output(settings.Output, loaded.Network.OutputNames);
         var (names, namesFrom) = ClassNames(settings, loaded, val);
-        var options = new EvalOptions(window, Math.Max(1, window * 2 / 3), settings.MultiScale ? EvalOptions.PublishedScales : [1.0], settings.Flip);
         var predictor = new Predictor(loaded.Network, options, settings.Output);
 
         human.WriteLine($"{loaded.Network.SpecName} {settings.Checkpoint} on {val.Description}; scales {string.Join(",", options.Scales)}{(options.Flip ? " + flip" : "")}, window {window}");

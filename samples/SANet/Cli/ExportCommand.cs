@@ -64,12 +64,13 @@ public sealed class ExportCommand : Command<ExportSettings>
         OnnxWeights weights;
         if (s.Checkpoint is not null)
         {
-            var (tensors, metadata) = SafeTensorsFile.Read(s.Checkpoint);
+            using SafeTensorsReader reader = SafeTensorsReader.Open(s.Checkpoint);
+            CheckpointMetadata metadata = CheckpointMetadata.FromDictionary(reader.Metadata, s.Checkpoint);
             spec = s.Spec is not null ? SpecFile.Resolve(s.Spec).Spec
-                : metadata.GetValueOrDefault("spec") is string name
+                : metadata.SpecName is string name
                     ? EmbeddedSpecs.Find(name) ?? throw new UsageException($"{s.Checkpoint}: names spec '{name}', which is not compiled into this build; pass --spec FILE")
                     : throw new UsageException($"{s.Checkpoint}: names no spec in its metadata; pass --spec FILE");
-            weights = OnnxWeights.FromTensors(s.Checkpoint, tensors.Select(t => new WeightTensor(t.Name, t.Shape, t.ToFloats())));
+            weights = OnnxWeights.FromTensors(s.Checkpoint, reader.Tensors.Select(t => new WeightTensor(t.Name, t.Shape, reader.ReadFloats(t))));
         }
         else
         {

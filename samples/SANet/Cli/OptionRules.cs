@@ -62,15 +62,13 @@ public static partial class OptionRules
     public static void Check(EvalSettings s)
     {
         Data(s);
-        if (s.Window is { } window)
-            InRange("--window", window, 1, MaxSize);
+        WindowSettings.Check(s);
     }
 
     public static void Check(PredictSettings s)
     {
         InRange("--opacity", s.Opacity, 0, 1);
-        if (s.Window is { } window)
-            InRange("--window", window, 1, MaxSize);
+        WindowSettings.Check(s);
     }
 
     public static void Check(InfoSettings s)
@@ -94,7 +92,7 @@ public static partial class OptionRules
 
     private static void Data(DatasetSettings s) => Check(s);
 
-    private static void InRange(string option, long value, long min, long max)
+    internal static void InRange(string option, long value, long min, long max)
     {
         if (value < min || value > max)
             throw new UsageException($"{option} {value}: must be in {min}..{max}");

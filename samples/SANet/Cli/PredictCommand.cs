@@ -1,5 +1,4 @@
 using System.ComponentModel;
-using NetSpec.Runtime.Prediction;
 using NetSpec.Runtime.Weights;
 using NetSpec.Samples.SANet.Data;
 using NetSpec.Samples.SANet.Data.Disk;
@@ -11,7 +10,7 @@ using Spectre.Console.Cli;
 
 namespace NetSpec.Samples.SANet.Cli;
 
-public sealed class PredictSettings : CommandSettings
+public sealed class PredictSettings : CommandSettings, IWindowSettings
 {
     [CommandOption("--checkpoint <FILE>")]
     [Description("Weights (.safetensors) written by train (last or best); its metadata names the spec.")]
@@ -39,16 +38,20 @@ public sealed class PredictSettings : CommandSettings
     public string? Spec { get; init; }
 
     [CommandOption("--window <N>")]
-    [Description("Sliding window size (default: the training crop the checkpoint records, else 96); stride is 2/3 of it.")]
+    [Description("Sliding window size (default: the training crop the checkpoint records, else 96)" + WindowSettings.WindowStride)]
     public int? Window { get; init; }
 
     [CommandOption("--multi-scale")]
-    [Description("Scales 0.5, 0.75, …, 2.0 of each image, logits summed (docs/sanet.md §8).")]
+    [Description(WindowSettings.MultiScaleHelp)]
     public bool MultiScale { get; init; }
 
     [CommandOption("--flip")]
-    [Description("Add the logits of the horizontally flipped image.")]
+    [Description(WindowSettings.FlipHelp)]
     public bool Flip { get; init; }
+
+    [CommandOption("--class-names <FILE>")]
+    [Description("The legend's class names, one a line in class-id order (count = the spec's classes). Default: those the checkpoint records, else VOC's (21 classes) or Context's (59), else class 0, class 1, …")]
+    public string? ClassNames { get; init; }
 
     [CommandOption("--no-legend")]
     [Description("Leave the class legend off the overlay (which is then exactly the image's size).")]
@@ -89,11 +92,14 @@ public sealed class PredictCommand : Command<PredictSettings>
 
         int window = s.Window ?? DefaultWindow(s.Checkpoint);
         using var loaded = new CheckpointedNetwork(s.Checkpoint, s.Spec, s.Device, window);
-        var options = new EvalOptions(window, PredictionOptions.DefaultStride(window), s.MultiScale ? EvalOptions.PublishedScales : [1.0], s.Flip);
+        var options = WindowSettings.Options(s, window);
         var predictor = new Predictor(loaded.Network, options);
         Console.WriteLine($"{loaded.Network.SpecName} {s.Checkpoint}; scales {string.Join(",", options.Scales)}{(options.Flip ? " + flip" : "")}, window {window}");
 
-        IReadOnlyList<string> names = ClassNames(loaded.Metadata, loaded.Network.NumClasses);
+        int classes = loaded.Network.NumClasses;
+        IReadOnlyList<string> names = s.ClassNames is not null
+            ? ClassNamesFile.Read(s.ClassNames, classes, $"spec {loaded.Network.SpecName}")
+            : ClassNames(loaded.Metadata, s.Checkpoint, classes);
 
         OutputFile.CreateFolder(s.Out, "--out");
         if (Console.IsOutputRedirected)
@@ -145,12 +151,12 @@ public sealed class PredictCommand : Command<PredictSettings>
     }
 
     /// <summary>
-    /// The legend's class names: VOC's for 21 classes, Context's for 59, else "class N". A checkpoint that records its
-    /// names (metadata "class_names", CheckpointMetadata) gives them instead.
+    /// The legend's class names without --class-names: those the checkpoint records (<see cref="CheckpointClassNames"/>:
+    /// a list that does not fit is refused, as eval refuses it), else VOC's for 21 classes, Context's for 59, else "class N".
     /// </summary>
-    public static IReadOnlyList<string> ClassNames(CheckpointMetadata metadata, int numClasses)
+    public static IReadOnlyList<string> ClassNames(CheckpointMetadata metadata, string checkpoint, int numClasses)
     {
-        if (metadata.ClassNames is { } recorded && recorded.Count == numClasses)
+        if (CheckpointClassNames.Read(metadata, checkpoint, numClasses) is { } recorded)
             return recorded;
 
         return numClasses switch

@@ -7,6 +7,10 @@ namespace NetSpec.Samples.SANet.Evaluation;
 /// The class names that <c>train</c> writes into each checkpoint's metadata (<c>class_names</c>, a JSON list of
 /// strings, CheckpointStore). The metadata comes from a file: a value that is not a JSON list of strings is refused
 /// when it is read (CheckpointMetadata); one that is not one name per class, or holds an empty or repeated name, here.
+/// One rule for eval (its table and JSON) and predict (its legend): such a list means the checkpoint is not what it
+/// claims, so both stop with one line naming the file and the way around it (--class-names), rather than label
+/// classes with names that may be shifted or wrong; a checkpoint without names falls back to the dataset's (eval) or
+/// the usual lists (predict).
 /// </summary>
 public static class CheckpointClassNames
 {

@@ -43,7 +43,8 @@ public static class PretrainedBackbone
             return TorchZipFile.Read(path);
         if (TorchZipFile.LooksLikeLegacy(head))
             throw new CheckpointException($"{path}: PyTorch's legacy (pre-1.6) format is not read; re-save it with torch.save(torch.load(f), f2) from torch >= 1.6, or as safetensors");
-        return SafeTensorsFile.Read(path).Tensors;
+        using SafeTensorsReader reader = SafeTensorsReader.Open(path);
+        return reader.ReadAll();
     }
 
     public static PretrainedReport Load(INetwork network, string path)

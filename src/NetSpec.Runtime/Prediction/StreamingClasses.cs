@@ -22,7 +22,7 @@ internal sealed class StreamingClasses(INetwork network, string output, Predicti
         float[] ring = new float[k * win * w]; // (K, win rows, W): image row y lives in slot y % win
         int[] hits = new int[win * w];
         int[] ids = new int[h * w];
-        float[] window = new float[3 * win * win];
+        float[] window = new float[3 * win * win], logits = new float[k * win * win];
         float[] pixel = new float[k];
         int done = 0; // rows [0, done) are finished
         foreach (int top in PredictionOptions.WindowStarts(h, win, options.Stride))
@@ -32,7 +32,7 @@ internal sealed class StreamingClasses(INetwork network, string output, Predicti
             foreach (int left in PredictionOptions.WindowStarts(w, win, options.Stride))
             {
                 FillWindow(window, top, left);
-                float[] logits = SegmentationPredictor.WindowForward(network, output, window);
+                SegmentationPredictor.WindowForward(network, output, window, logits);
                 windows.Done(1.0, false, top, left);
                 for (int y = 0; y < Math.Min(win, h - top); y++)
                 {

@@ -56,37 +56,22 @@ public static class SafeTensorsFile
             stream.Write(t.Data);
     }
 
-    /// <summary>Reads every tensor (in header order) and the metadata.</summary>
-    public static (List<SafeTensorEntry> Tensors, Dictionary<string, string> Metadata) Read(string path) => Open(path, (stream, slots, metadata, dataStart) =>
+    /// <summary>Reads every tensor (in header order, as stored) and the metadata: <see cref="SafeTensorsReader"/> in one call.</summary>
+    public static (List<SafeTensorEntry> Tensors, Dictionary<string, string> Metadata) Read(string path)
     {
-        var tensors = new List<SafeTensorEntry>(slots.Count);
-        foreach (TensorSlot slot in slots)
-        {
-            if (slot.Length > Array.MaxLength)
-                throw new CheckpointException($"{path}: tensor '{slot.Name}' holds {slot.Length} bytes, more than this reader loads at once");
-            byte[] data = new byte[slot.Length];
-            stream.Position = dataStart + slot.Begin;
-            stream.ReadExactly(data);
-            var entry = new SafeTensorEntry(slot.Name, slot.DType, slot.Shape, data);
-            RefuseNonFinite(path, entry);
-            tensors.Add(entry);
-        }
-
-        return (tensors, metadata);
-    });
+        using SafeTensorsReader reader = SafeTensorsReader.Open(path);
+        return (reader.ReadAll(), new Dictionary<string, string>(reader.Metadata, StringComparer.Ordinal));
+    }
 
     /// <summary>Reads and checks the header only (the data is not read): the metadata.</summary>
-    public static Dictionary<string, string> ReadMetadata(string path) => Open(path, (_, _, metadata, _) => metadata);
-
-    private static T Open<T>(string path, Func<FileStream, List<TensorSlot>, Dictionary<string, string>, long, T> read)
+    public static Dictionary<string, string> ReadMetadata(string path)
     {
         if (!File.Exists(path))
             throw new CheckpointException($"{path}: file not found");
         try
         {
             using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read);
-            var (slots, metadata, dataStart) = ReadHeader(stream, path);
-            return read(stream, slots, metadata, dataStart);
+            return ReadHeader(stream, path).Metadata;
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {

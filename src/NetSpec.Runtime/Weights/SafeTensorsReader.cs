@@ -3,9 +3,9 @@ using System.IO.MemoryMappedFiles;
 namespace NetSpec.Runtime.Weights;
 
 /// <summary>
-/// A safetensors file opened for reading one tensor at a time: the header is read and checked as
-/// <see cref="SafeTensorsFile.Read"/> does, and the file is memory-mapped, so a file of any size (over 2 GiB
-/// too) costs only the tensors asked for. Offsets are 64-bit throughout (<see cref="Locate"/>).
+/// A safetensors file opened for reading one tensor at a time, the one way this runtime reads the format: the header
+/// is read and checked (<see cref="SafeTensorsHeader"/>), and the file is memory-mapped, so a file of any size (over
+/// 2 GiB too) costs only the tensors asked for. Offsets are 64-bit throughout (<see cref="Locate"/>).
 /// </summary>
 public sealed unsafe class SafeTensorsReader : IDisposable
 {
@@ -97,6 +97,23 @@ public sealed unsafe class SafeTensorsReader : IDisposable
 
         return values;
     }
+
+    /// <summary>
+    /// The tensor as stored (its dtype and bytes copied out of the mapping), for callers that keep the dtype or rename
+    /// before converting. NaN or ±Infinity in a floating-point tensor is refused, naming the tensor and the element.
+    /// </summary>
+    public SafeTensorEntry ReadEntry(TensorSlot slot)
+    {
+        ObjectDisposedException.ThrowIf(disposed, this);
+        if (slot.Length > Array.MaxLength)
+            throw new CheckpointException($"{Path}: tensor '{slot.Name}' holds {slot.Length} bytes, more than one array can");
+        var entry = new SafeTensorEntry(slot.Name, slot.DType, slot.Shape, new ReadOnlySpan<byte>(start + Locate(DataStart, slot), (int)slot.Length).ToArray());
+        SafeTensorsFile.RefuseNonFinite(Path, entry);
+        return entry;
+    }
+
+    /// <summary>Every tensor as stored (<see cref="ReadEntry"/>), in header order.</summary>
+    public List<SafeTensorEntry> ReadAll() => Tensors.Select(ReadEntry).ToList();
 
     /// <summary>The tensor named <paramref name="name"/>, or a <see cref="CheckpointException"/> naming it.</summary>
     public TensorSlot this[string name] => Tensors.FirstOrDefault(t => t.Name == name)

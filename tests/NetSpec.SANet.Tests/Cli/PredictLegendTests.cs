@@ -70,9 +70,9 @@ public class PredictLegendTests
     [Fact]
     public void LegendNamesComeFromTheCheckpointWhenItRecordsThem()
     {
-        Assert.Equal(["sky", "sea"], PredictCommand.ClassNames(new CheckpointMetadata(ClassNames: ["sky", "sea"]), 2));
-        Assert.Equal("tvmonitor", PredictCommand.ClassNames(new CheckpointMetadata(), 21)[20]);
-        Assert.Equal("class 5", PredictCommand.ClassNames(new CheckpointMetadata(), 6)[5]);
+        Assert.Equal(["sky", "sea"], PredictCommand.ClassNames(new CheckpointMetadata(ClassNames: ["sky", "sea"]), "c.safetensors", 2));
+        Assert.Equal("tvmonitor", PredictCommand.ClassNames(new CheckpointMetadata(), "c.safetensors", 21)[20]);
+        Assert.Equal("class 5", PredictCommand.ClassNames(new CheckpointMetadata(), "c.safetensors", 6)[5]);
     }
 
     /// <summary>A narrow image gets a legend as wide as its widest entry, not a cut one.</summary>

@@ -4,6 +4,7 @@ using NetSpec.Runtime.Weights;
 using NetSpec.Samples.SANet.Checkpoints;
 using NetSpec.Samples.SANet.Data.Synthetic;
 using NetSpec.SANet.Tests.Cli;
+using NetSpec.SANet.Tests.Data;
 using NetSpec.SANet.Tests.Doubles;
 
 namespace NetSpec.SANet.Tests.Records;
@@ -61,7 +62,10 @@ public class EvalJsonTests
         Assert.Equal(0, CliRunner.Run([.. eval, "--overwrite"]).Code);
     }
 
-    /// <summary>A checkpoint whose class_names is not one distinct name per class is refused, naming the file.</summary>
+    /// <summary>
+    /// A checkpoint whose class_names is not one distinct name per class is refused, naming the file: by eval and, with
+    /// the same line (one rule, CheckpointClassNames), by predict, which writes nothing.
+    /// </summary>
     [Theory]
     [InlineData("not json", false)]
     [InlineData("[\"a\",\"b\"]", true)]
@@ -81,5 +85,23 @@ public class EvalJsonTests
             ? "its metadata's class_names is not a list of 6 distinct non-empty names; pass --class-names FILE to name the classes"
             : "metadata 'class_names' is not a JSON array of strings"; // refused when read (CheckpointMetadata)
         Assert.Equal($"error: {dir["bad.safetensors"]}: {why}", error.Trim());
+
+        TestImages.Png(dir["a.png"], 40, 30, 10);
+        var predict = CliRunner.Run("predict", "--checkpoint", dir["bad.safetensors"], "--input", dir["a.png"], "--out", dir["out"],
+            "--device", "cpu", "--window", "32");
+        Assert.Equal(2, predict.Code);
+        Assert.Equal($"error: {dir["bad.safetensors"]}: {why}", predict.Error.Trim());
+        Assert.False(Directory.Exists(dir["out"]) && Directory.EnumerateFileSystemEntries(dir["out"]).Any(), "predict wrote outputs");
+        if (!isList)
+            return; // refused when the metadata is read: no option gets past a header that is not what it claims
+
+        // The way around it that the message names, in both commands.
+        File.WriteAllLines(dir["names.txt"], ["sky", "sea", "sand", "rock", "shell", "crab"]);
+        var named = CliRunner.Run("predict", "--checkpoint", dir["bad.safetensors"], "--input", dir["a.png"], "--out", dir["out"],
+            "--device", "cpu", "--window", "32", "--class-names", dir["names.txt"]);
+        Assert.True(named.Code == 0, named.Error);
+        var evalNamed = CliRunner.Run("eval", "--checkpoint", dir["bad.safetensors"], "--device", "cpu", "--window", "32", "--class-names", dir["names.txt"]);
+        Assert.True(evalNamed.Code == 0, evalNamed.Error);
+        Assert.Contains("crab", evalNamed.Out);
     }
 }
