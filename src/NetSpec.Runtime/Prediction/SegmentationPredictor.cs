@@ -29,6 +29,13 @@ public sealed class SegmentationPredictor
     /// <summary>The options in effect.</summary>
     public PredictionOptions Options { get; }
 
+    /// <summary>
+    /// Called after each window's forward pass of every Predict, PredictClasses and Logits call, in the order the windows
+    /// run (scale by scale, the flip after the plain pass, rows of windows top to bottom, each left to right): progress
+    /// inside a large image. Null for none.
+    /// </summary>
+    public Action<WindowProgress>? OnWindow { get; set; }
+
     /// <summary>K, the network's classes.</summary>
     public int NumClasses => network.NumClasses;
 
@@ -64,7 +71,7 @@ public sealed class SegmentationPredictor
     /// </summary>
     public int[] PredictClasses(byte[] rgb, int height, int width) =>
         Options.Scales is [1.0] && !Options.Flip
-            ? new StreamingClasses(network, output, Options, rgb, height, width).Run()
+            ? new StreamingClasses(network, output, Options, rgb, height, width, new WindowCounter(OnWindow, Options.CountWindows(height, width))).Run()
             : ArgMax(Logits(Options.Norm.ToPlanar(rgb, height, width), height, width), NumClasses, height * width);
 
     /// <summary>
@@ -76,7 +83,7 @@ public sealed class SegmentationPredictor
         if (image.Length != 3 * height * width)
             throw new ArgumentException($"a (3, {height}, {width}) image has {3 * height * width} values, not {image.Length}", nameof(image));
         float[] total = new float[NumClasses * height * width];
-        var pass = new StreamingPass(network, output, Options, image, height, width);
+        var pass = new StreamingPass(network, output, Options, image, height, width, new WindowCounter(OnWindow, Options.CountWindows(height, width)));
         foreach (double scale in Options.Scales)
         {
             foreach (bool flip in Options.Flip ? new[] { false, true } : [false])

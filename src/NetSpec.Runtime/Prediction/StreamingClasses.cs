@@ -8,7 +8,7 @@ namespace NetSpec.Runtime.Prediction;
 /// <see cref="Normalization.Apply"/>, so the ids are the same, bit for bit; an 8000 × 8000 image needs K × window × 8000
 /// floats rather than K × 8000² several times over.
 /// </summary>
-internal sealed class StreamingClasses(INetwork network, string output, PredictionOptions options, byte[] rgb, int h, int w)
+internal sealed class StreamingClasses(INetwork network, string output, PredictionOptions options, byte[] rgb, int h, int w, WindowCounter windows)
 {
     private readonly int k = network.NumClasses;
     private readonly int win = options.Window;
@@ -33,6 +33,7 @@ internal sealed class StreamingClasses(INetwork network, string output, Predicti
             {
                 FillWindow(window, top, left);
                 SegmentationPredictor.WindowForward(network, output, window, logits);
+                windows.Done(1.0, false, top, left);
                 for (int y = 0; y < Math.Min(win, h - top); y++)
                 {
                     int slot = (top + y) % win;

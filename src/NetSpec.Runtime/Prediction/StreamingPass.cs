@@ -11,7 +11,7 @@ namespace NetSpec.Runtime.Prediction;
 /// the sum is the same, bit for bit. Memory: K × window × scaled width floats (the ring), 2 × K × scaled width (two
 /// finished rows), and one window's input and logits.
 /// </summary>
-internal sealed class StreamingPass(INetwork network, string output, PredictionOptions options, float[] image, int h, int w)
+internal sealed class StreamingPass(INetwork network, string output, PredictionOptions options, float[] image, int h, int w, WindowCounter windows)
 {
     private readonly int k = network.NumClasses;
     private readonly int win = options.Window;
@@ -38,6 +38,7 @@ internal sealed class StreamingPass(INetwork network, string output, PredictionO
             {
                 input.Fill(window, win, top, left, options.Norm);
                 SegmentationPredictor.WindowForward(network, output, window, logits);
+                windows.Done(scale, flip, top, left);
                 for (int y = 0; y < Math.Min(win, sh - top); y++)
                 {
                     int slot = (top + y) % win;
