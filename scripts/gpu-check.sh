@@ -1,10 +1,10 @@
 #!/usr/bin/env bash
 # The GPU check. Two halves, because the GPU machine has no .NET:
-#   scripts/gpu-check.sh publish        here: a self-contained linux-x64 build in .publish/gpucheck (about 40 MB)
+#   scripts/gpu-check.sh publish        here: a self-contained linux-x64 build in .publish/gpucheck (40 MiB; the device tool carries 64)
 #   scripts/gpu-check.sh run [OUTDIR]   there: probe; sanet-r50 eval forward and training step at batch 8,
 #                                       480x480, then the same with the machine's PyTorch (cuDNN defaults) if it
 #                                       has one; the NCCL binding on one GPU (when a libnccl.so.2 is found); then
-#                                       the op checks on CUDA (and OpenCL if an ICD is present).
+#                                       the op checks (benchmarks/NetSpec.DeviceChecks) on CUDA (and OpenCL if an ICD is present).
 # With the device tool: run `publish` here, then run `scripts/gpu-check.sh run $OUT` there with
 # carry [".publish/gpucheck"]. It finishes inside 8 minutes on an H100.
 set -uo pipefail

@@ -12,6 +12,13 @@ if ! python3 -c "import onnx" 2>/dev/null && ! /usr/bin/python3 -c "import onnx"
     (apt-get install -y -qq python3-onnx > /dev/null 2>&1 || { apt-get update -qq > /dev/null 2>&1 && apt-get install -y -qq python3-onnx > /dev/null 2>&1; }) \
         || echo "python3-onnx could not be installed: the ONNX checker test will be skipped"
 fi
+# PyTorch writes full-size ResNet-50 checkpoints at test time for --pretrained (tests/NetSpec.SANet.Tests/Checkpoints/
+# FullSizePretrainedTests.cs): Debian's python3-torch, installed likewise; elsewhere that test reports SKIPPED.
+if ! /usr/bin/python3 -c "import torch" 2>/dev/null && [ "$(id -u)" = 0 ] && command -v apt-get > /dev/null; then
+    (DEBIAN_FRONTEND=noninteractive apt-get install -y -qq python3-torch > /dev/null 2>&1 \
+        || { apt-get update -qq > /dev/null 2>&1 && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq python3-torch > /dev/null 2>&1; }) \
+        || echo "python3-torch could not be installed: the full-size --pretrained test will be skipped"
+fi
 
 # tests/NetSpec.Distributed.Tests starts 2 ranks under Open MPI's mpirun: install Open MPI when it is missing
 # (quietly; as root or with password-less sudo), so that a fresh machine needs nothing by hand.

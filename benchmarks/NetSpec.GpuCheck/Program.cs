@@ -1,8 +1,9 @@
+using NetSpec.DeviceChecks.Runner;
 using NetSpec.GpuCheck;
 
 // The GPU check, run on a lent GPU machine by scripts/gpu-check.sh:
 //   probe                      which devices ILGPU sees; a kernel and cuBLAS on the first GPU
-//   ops cuda|opencl [bench]    every per-backend op test of NetSpec.Runtime.Tests on that device
+//   ops cuda|opencl|cpu [bench] the per-device op checks (benchmarks/NetSpec.DeviceChecks) on that device
 //   time [spec] [batch] [size] eval-forward and training-step timings of a generated network
 //   nccl                       the NCCL binding on one GPU (1-rank communicator, all-reduce on the device)
 
@@ -12,7 +13,7 @@ return mode switch
 {
     "probe" => Probe.Run(device),
     "nccl" => NcclCheck.Run(),
-    "ops" => NetSpec.Runtime.Tests.DeviceCheck.Program.Main(args[1..]),
+    "ops" => DeviceCheckRunner.Run(args[1..]),
     "time" => NetworkTiming.Run(
         device,
         spec: args.Length > 1 ? args[1] : "sanet-r50",
@@ -24,6 +25,6 @@ return mode switch
 
 static int Usage()
 {
-    Console.Error.WriteLine("usage: NetSpec.GpuCheck probe | ops cuda|opencl [bench] | time [spec] [batch] [size] [repeats] | nccl   (device from NETSPEC_DEVICE, default auto)");
+    Console.Error.WriteLine("usage: NetSpec.GpuCheck probe | ops cuda|opencl|cpu [bench] | time [spec] [batch] [size] [repeats] | nccl   (device from NETSPEC_DEVICE, default auto)");
     return 2;
 }

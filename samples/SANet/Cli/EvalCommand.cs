@@ -43,7 +43,8 @@ public sealed class EvalSettings : DataSettings, IWindowSettings
 
 /// <summary>
 /// <c>eval</c>: one confusion matrix over the val split, then pixAcc, mIoU (mIoU60 on Context) and a per-class table.
-/// Progress: a bar with the count, elapsed time and time left on a terminal; redirected, a line per tenth with the rate and ETA.
+/// Progress: a bar with the count (moving window by window inside an image), elapsed time and time left on a terminal;
+/// redirected, a line per tenth with the rate and ETA.
 /// </summary>
 public sealed class EvalCommand : Command<EvalSettings>
 {
@@ -75,7 +76,9 @@ public sealed class EvalCommand : Command<EvalSettings>
             : ConsoleReporter.Progress().Start(ctx =>
             {
                 ProgressTask task = ctx.AddTask("eval", maxValue: val.Count);
-                return DatasetEvaluator.Run(predictor, val, (done, _) => task.Value = done);
+                int images = 0; // inside an image, the bar (and its ETA) moves with the windows done
+                predictor.OnWindow = p => task.Value = images + ((double)p.Done / p.Total);
+                return DatasetEvaluator.Run(predictor, val, (done, _) => task.Value = images = done);
             });
         TimeSpan evaluation = clock.Elapsed;
         SegmentationMetrics metrics = matrix.Metrics();

@@ -66,8 +66,9 @@ public sealed class PredictSettings : CommandSettings, IWindowSettings
 /// <summary>
 /// <c>predict</c>: per image a palette PNG of class ids (VOC colours) and an overlay PNG with a legend of the classes
 /// it shows. Everything is checked first (options, every image decoded, output names, the network at the window size),
-/// then written. Progress: a bar weighted by pixels (a large image counts for its size) on a terminal; redirected, a
-/// line per image with its time.
+/// then written. Progress: a bar weighted by pixels (a large image counts for its size, and moves it window by window) on
+/// a terminal; redirected, a line per image with its time, and inside an image that runs past 10 s a line at each
+/// tenth of its windows with the time left.
 /// </summary>
 public sealed class PredictCommand : Command<PredictSettings>
 {
@@ -106,6 +107,10 @@ public sealed class PredictCommand : Command<PredictSettings>
             for (int i = 0; i < plan.Count; i++)
             {
                 var clock = System.Diagnostics.Stopwatch.StartNew();
+                // a large image takes minutes: a line at each tenth of its windows, the first after 10 s
+                ProgressLines? windows = null;
+                string label = $"[{i + 1}/{plan.Count}] {plan[i].Input}";
+                predictor.OnWindow = p => (windows ??= new ProgressLines(label, "window", p.Total, minSeconds: 10)).Report(p.Done, Console.WriteLine);
                 var (w, h) = Predict(predictor, plan[i], s, names);
                 Console.WriteLine(string.Create(System.Globalization.CultureInfo.InvariantCulture,
                     $"[{i + 1}/{plan.Count}] {plan[i].Input} ({w}×{h}, {clock.Elapsed.TotalSeconds:F1} s) → {plan[i].Label}, {plan[i].Overlay}"));
@@ -125,8 +130,11 @@ public sealed class PredictCommand : Command<PredictSettings>
                     var (w, h) = sizes[plan[i].Input];
                     task.Description = Markup.Escape($"{i + 1}/{plan.Count} {Path.GetFileName(plan[i].Input)} {w}×{h}");
                     ctx.Refresh();
+                    // inside the image, its pixels advance with its windows (a large image moves the bar and the ETA)
+                    double before = task.Value, pixels = (double)w * h;
+                    predictor.OnWindow = p => task.Value = before + (pixels * p.Done / p.Total);
                     Predict(predictor, plan[i], s, names);
-                    task.Increment((long)w * h);
+                    task.Value = before + pixels;
                     Terminal.Write(new Text($"{plan[i].Input} → {plan[i].Label}, {plan[i].Overlay}\n"));
                 }
             });

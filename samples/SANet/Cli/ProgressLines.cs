@@ -11,18 +11,18 @@ namespace NetSpec.Samples.SANet.Cli;
 /// end. A line comes no sooner than <paramref name="minSeconds"/> after the start or the previous line, so quick work
 /// prints none (the end's line too is left out when nothing was printed before it).
 /// </summary>
-public sealed class ProgressLines(string label, string unit, int total, double minSeconds = 0)
+public sealed class ProgressLines(string label, string unit, long total, double minSeconds = 0)
 {
     private readonly Stopwatch clock = Stopwatch.StartNew();
     private int nextTenth = 1;
     private double lastLine;
     private bool printed;
 
-    public void Report(int done, Action<string> write)
+    public void Report(long done, Action<string> write)
     {
-        if (total <= 0 || done * 10L < (long)nextTenth * total)
+        if (total <= 0 || done * 10L < nextTenth * total)
             return;
-        while (nextTenth <= 10 && done * 10L >= (long)nextTenth * total)
+        while (nextTenth <= 10 && done * 10L >= nextTenth * total)
             nextTenth++;
         double elapsed = clock.Elapsed.TotalSeconds;
         bool last = done >= total;
@@ -33,7 +33,7 @@ public sealed class ProgressLines(string label, string unit, int total, double m
         write(Line(done, elapsed));
     }
 
-    public string Line(int done, double elapsedSeconds)
+    public string Line(long done, double elapsedSeconds)
     {
         double perUnit = elapsedSeconds / Math.Max(1, done);
         return string.Create(CultureInfo.InvariantCulture,

@@ -15,6 +15,13 @@ public sealed class Predictor(INetwork network, EvalOptions options, string outp
 
     public int NumClasses => network.NumClasses;
 
+    /// <summary>Called after each window's forward pass (<see cref="SegmentationPredictor.OnWindow"/>): progress inside an image.</summary>
+    public Action<WindowProgress>? OnWindow
+    {
+        get => predictor.OnWindow;
+        set => predictor.OnWindow = value;
+    }
+
     /// <summary>Summed logits (K,H,W) at the image's size.</summary>
     public float[] Logits(SegmentationSample sample) =>
         predictor.Logits(Normalisation.ToPlanar(sample.Rgb, sample.Height, sample.Width), sample.Height, sample.Width);

@@ -52,7 +52,7 @@ public sealed class RunStart(TrainOptions options, ITrainReporter reporter)
         if (options.Pretrained is not null)
         {
             PretrainedReport loaded = PretrainedBackbone.Load(network, options.Pretrained);
-            reporter.Line($"pretrained {options.Pretrained} ({loaded.Layout}): loaded {loaded.Loaded}, missing {loaded.Missing.Count} ({string.Join(", ", loaded.Missing)}), unexpected {loaded.Unexpected.Count} ({string.Join(", ", loaded.Unexpected)})");
+            reporter.Line($"pretrained {options.Pretrained} ({loaded.Detected}): loaded {loaded.Loaded}, missing {Named(loaded.Missing)}, unexpected {Named(loaded.Unexpected)}");
         }
 
         var state = new TrainState(recipe, 0, options.MaxIterations, -1, 0);
@@ -102,6 +102,9 @@ public sealed class RunStart(TrainOptions options, ITrainReporter reporter)
         reporter.Line($"resumed from {store.LastState} at iteration {state.Iteration} of {state.MaxIterations}");
         return state;
     }
+
+    /// <summary>"2 (fc.weight, fc.bias)", or "0".</summary>
+    private static string Named(List<string> keys) => keys.Count == 0 ? "0" : $"{keys.Count} ({string.Join(", ", keys)})";
 
     private void ReportStale(List<string> removed)
     {

@@ -46,6 +46,9 @@ public sealed class Trainer(TrainOptions options, ITrainReporter reporter, IComm
             using var sgd = new MomentumSgd(network, options.Momentum, options.WeightDecay);
             if (parallel)
                 RankAgreement.Run(comm, () => SharedWorkDir.Check(comm, options.WorkDir));
+            // rank 0 writes the work dir, so it alone holds the lock, from before it writes a run's file to the run's end
+            // (the shared-folder check before writes only its own token, and removes a folder it made for it)
+            using WorkDirLock? held = RankAgreement.Run(comm, () => comm.Rank == 0 ? WorkDirLock.Acquire(options.WorkDir) : null);
             TrainState? begun = RankAgreement.Run(comm, () => comm.Rank == 0 ? new RunStart(options, reporter).Begin(network, sgd, store) : null);
             TrainState state = parallel ? StartBroadcast.Share(comm, network, sgd, begun) : begun!;
             if (state.Iteration == state.MaxIterations)

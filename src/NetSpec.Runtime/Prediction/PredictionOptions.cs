@@ -31,6 +31,16 @@ public sealed record PredictionOptions(int Window, int Stride, IReadOnlyList<dou
     public static (int Height, int Width) ScaledSize(int height, int width, double scale) =>
         (Math.Max(1, (int)Math.Round(height * scale)), Math.Max(1, (int)Math.Round(width * scale)));
 
+    /// <summary>
+    /// The forward passes one H × W image takes: at each scale, window rows × window columns of the scaled size, twice
+    /// with <see cref="Flip"/>.
+    /// </summary>
+    public long CountWindows(int height, int width) => Scales.Sum(scale =>
+    {
+        var (h, w) = ScaledSize(height, width, scale);
+        return (long)WindowStarts(h, Window, Stride).Count() * WindowStarts(w, Window, Stride).Count() * (Flip ? 2 : 1);
+    });
+
     /// <summary>Window origins covering 0..<paramref name="size"/>: <paramref name="stride"/> apart, the last one flush with the end.</summary>
     public static IEnumerable<int> WindowStarts(int size, int window, int stride)
     {

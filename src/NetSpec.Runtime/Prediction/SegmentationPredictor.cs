@@ -29,6 +29,13 @@ public sealed class SegmentationPredictor
     /// <summary>The options in effect.</summary>
     public PredictionOptions Options { get; }
 
+    /// <summary>
+    /// Called after each window's forward pass of every Predict, PredictClasses and Logits call, in the order the windows
+    /// run (scale by scale, the flip after the plain pass, rows of windows top to bottom, each left to right): progress
+    /// inside a large image. Null for none.
+    /// </summary>
+    public Action<WindowProgress>? OnWindow { get; set; }
+
     /// <summary>K, the network's classes.</summary>
     public int NumClasses => network.NumClasses;
 
@@ -64,30 +71,23 @@ public sealed class SegmentationPredictor
     /// </summary>
     public int[] PredictClasses(byte[] rgb, int height, int width) =>
         Options.Scales is [1.0] && !Options.Flip
-            ? new StreamingClasses(network, output, Options, rgb, height, width).Run()
+            ? new StreamingClasses(network, output, Options, rgb, height, width, new WindowCounter(OnWindow, Options.CountWindows(height, width))).Run()
             : ArgMax(Logits(Options.Norm.ToPlanar(rgb, height, width), height, width), NumClasses, height * width);
 
-    /// <summary>Summed logits (K, H, W) of a normalised planar image (3, H, W): each scale and flip's window average, resized back.</summary>
+    /// <summary>
+    /// Summed logits (K, H, W) of a normalised planar image (3, H, W): each scale and flip's window average, resized back.
+    /// Each scale and flip streams (<see cref="StreamingPass"/>): beside the sum, only a row of windows at a time.
+    /// </summary>
     public float[] Logits(float[] image, int height, int width)
     {
         if (image.Length != 3 * height * width)
             throw new ArgumentException($"a (3, {height}, {width}) image has {3 * height * width} values, not {image.Length}", nameof(image));
-        int k = NumClasses;
-        float[] total = new float[k * height * width];
+        float[] total = new float[NumClasses * height * width];
+        var pass = new StreamingPass(network, output, Options, image, height, width, new WindowCounter(OnWindow, Options.CountWindows(height, width)));
         foreach (double scale in Options.Scales)
         {
-            var (sh, sw) = PredictionOptions.ScaledSize(height, width, scale);
-            float[] scaled = PlanarResize.Bilinear(image, 3, height, width, sh, sw);
             foreach (bool flip in Options.Flip ? new[] { false, true } : [false])
-            {
-                float[] input = flip ? PlanarResize.FlipHorizontal(scaled, 3, sh, sw) : scaled;
-                float[] logits = SlidingWindows(input, sh, sw);
-                if (flip)
-                    logits = PlanarResize.FlipHorizontal(logits, k, sh, sw);
-                float[] back = PlanarResize.Bilinear(logits, k, sh, sw, height, width);
-                for (int i = 0; i < total.Length; i++)
-                    total[i] += back[i];
-            }
+                pass.AddInto(total, scale, flip);
         }
 
         return total;
@@ -114,54 +114,6 @@ public sealed class SegmentationPredictor
         return best;
     }
 
-    /// <summary>(K, H, W) logits of one image at one scale: each window's, averaged where windows overlap.</summary>
-    private float[] SlidingWindows(float[] image, int h, int w)
-    {
-        int k = NumClasses, win = Options.Window;
-        Normalization norm = Options.Norm;
-        network.Prepare(1, win, win, training: false);
-        float[] sum = new float[k * h * w];
-        int[] hits = new int[h * w];
-        float[] window = new float[3 * win * win];
-        foreach (int top in PredictionOptions.WindowStarts(h, win, Options.Stride))
-        {
-            foreach (int left in PredictionOptions.WindowStarts(w, win, Options.Stride))
-            {
-                for (int c = 0; c < 3; c++)
-                {
-                    for (int y = 0; y < win; y++)
-                    {
-                        for (int x = 0; x < win; x++)
-                        {
-                            int sy = top + y, sx = left + x;
-                            window[(c * win * win) + (y * win) + x] = sy < h && sx < w ? image[(c * h * w) + (sy * w) + sx] : norm.Black(c);
-                        }
-                    }
-                }
-
-                float[] logits = WindowForward(network, output, window);
-                for (int y = 0; y < Math.Min(win, h - top); y++)
-                {
-                    for (int x = 0; x < Math.Min(win, w - left); x++)
-                    {
-                        int p = ((top + y) * w) + left + x;
-                        hits[p]++;
-                        for (int c = 0; c < k; c++)
-                            sum[(c * h * w) + p] += logits[(c * win * win) + (y * win) + x];
-                    }
-                }
-            }
-        }
-
-        for (int c = 0; c < k; c++)
-        {
-            for (int p = 0; p < h * w; p++)
-                sum[(c * h * w) + p] /= hits[p];
-        }
-
-        return sum;
-    }
-
     /// <summary>One eval forward of a (3, win, win) window; its (K, win, win) logits.</summary>
     internal static float[] WindowForward(INetwork network, string output, float[] window)
     {
@@ -169,5 +121,14 @@ public sealed class SegmentationPredictor
         network.Forward(training: false);
         network.Device.Synchronize();
         return DeviceData.Download<float>(network.Output(output).View);
+    }
+
+    /// <summary>One eval forward of a (3, win, win) window; its (K, win, win) logits into <paramref name="logits"/>.</summary>
+    internal static void WindowForward(INetwork network, string output, float[] window, float[] logits)
+    {
+        DeviceData.Upload<float>(network.Image.View, window);
+        network.Forward(training: false);
+        network.Device.Synchronize();
+        DeviceData.Download<float>(network.Output(output).View, logits);
     }
 }

@@ -8,7 +8,7 @@ namespace NetSpec.Runtime.Prediction;
 /// <see cref="Normalization.Apply"/>, so the ids are the same, bit for bit; an 8000 × 8000 image needs K × window × 8000
 /// floats rather than K × 8000² several times over.
 /// </summary>
-internal sealed class StreamingClasses(INetwork network, string output, PredictionOptions options, byte[] rgb, int h, int w)
+internal sealed class StreamingClasses(INetwork network, string output, PredictionOptions options, byte[] rgb, int h, int w, WindowCounter windows)
 {
     private readonly int k = network.NumClasses;
     private readonly int win = options.Window;
@@ -22,7 +22,7 @@ internal sealed class StreamingClasses(INetwork network, string output, Predicti
         float[] ring = new float[k * win * w]; // (K, win rows, W): image row y lives in slot y % win
         int[] hits = new int[win * w];
         int[] ids = new int[h * w];
-        float[] window = new float[3 * win * win];
+        float[] window = new float[3 * win * win], logits = new float[k * win * win];
         float[] pixel = new float[k];
         int done = 0; // rows [0, done) are finished
         foreach (int top in PredictionOptions.WindowStarts(h, win, options.Stride))
@@ -32,7 +32,8 @@ internal sealed class StreamingClasses(INetwork network, string output, Predicti
             foreach (int left in PredictionOptions.WindowStarts(w, win, options.Stride))
             {
                 FillWindow(window, top, left);
-                float[] logits = SegmentationPredictor.WindowForward(network, output, window);
+                SegmentationPredictor.WindowForward(network, output, window, logits);
+                windows.Done(1.0, false, top, left);
                 for (int y = 0; y < Math.Min(win, h - top); y++)
                 {
                     int slot = (top + y) % win;

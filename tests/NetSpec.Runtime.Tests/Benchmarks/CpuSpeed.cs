@@ -1,8 +1,8 @@
 using System.Diagnostics;
+using NetSpec.DeviceChecks;
 using NetSpec.Runtime;
 using NetSpec.Runtime.Gemm;
 using NetSpec.Runtime.Ops;
-using NetSpec.Runtime.Tests.Backends;
 using Xunit.Abstractions;
 
 namespace NetSpec.Runtime.Tests.Benchmarks;

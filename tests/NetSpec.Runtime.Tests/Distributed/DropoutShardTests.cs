@@ -1,6 +1,6 @@
 using ILGPU;
+using NetSpec.DeviceChecks;
 using NetSpec.Runtime.Ops;
-using NetSpec.Runtime.Tests.Backends;
 
 namespace NetSpec.Runtime.Tests.Distributed;
 

@@ -1,7 +1,7 @@
 using ILGPU;
+using NetSpec.DeviceChecks;
 using NetSpec.Runtime.Distributed;
 using NetSpec.Runtime.Ops;
-using NetSpec.Runtime.Tests.Backends;
 using Xunit.Abstractions;
 
 namespace NetSpec.Runtime.Tests.Distributed;

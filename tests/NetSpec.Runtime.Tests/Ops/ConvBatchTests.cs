@@ -1,52 +1,30 @@
 using ILGPU;
+using NetSpec.DeviceChecks;
+using NetSpec.DeviceChecks.Ops;
+using NetSpec.DeviceChecks.Reference;
 using NetSpec.Runtime;
 using NetSpec.Runtime.Ops;
 using NetSpec.Runtime.Tests.Backends;
-using NetSpec.Runtime.Tests.Reference;
 
 namespace NetSpec.Runtime.Tests.Ops;
 
-/// <summary>
-/// Convs over batches of several images (with groups, dilation, stride 2, padding) against the naive double
-/// reference and central differences, on the kernel paths: one chunk for the whole batch, and one image a chunk.
-/// </summary>
-public abstract class ConvBatchTests(DeviceFixture fixture) : OpTestBase(fixture)
-{
-    // (N,C,H,W,K,R,S,sh,sw,ph,pw,dh,dw,groups,bias)
-    internal static readonly (int N, int C, int H, int W, int K, int R, int S, int Sh, int Sw, int Ph, int Pw, int Dh, int Dw, int G, bool Bias)[] Cases =
-    [
-        (4, 4, 7, 7, 6, 3, 3, 2, 2, 1, 1, 1, 1, 2, true),   // stride 2, padded, 2 groups, bias
-        (3, 3, 8, 6, 4, 3, 3, 1, 1, 2, 2, 2, 2, 1, false),  // dilation 2, padded as far
-        (5, 4, 4, 5, 6, 1, 1, 1, 1, 0, 0, 1, 1, 2, true),   // pointwise, grouped: GEMMs on x as it lies
-        (4, 6, 5, 5, 3, 1, 1, 2, 2, 0, 0, 1, 1, 1, false),  // strided 1×1 (through im2col)
-        (2, 4, 9, 9, 4, 3, 3, 1, 1, 2, 2, 2, 2, 4, false),  // depthwise, dilated
-    ];
-
-    [BackendFact]
-    public void BatchedConvsMatchReference()
-    {
-        for (int i = 0; i < Cases.Length; i++)
-            GradientCheck.Run(ConvCase(D, Cases[i], $"batched conv#{i} N={Cases[i].N}", 40 + i));
-    }
-}
-
 /// <summary>The kernels on ILGPU's CPU accelerator, the whole batch in one chunk.</summary>
 [Backend(DeviceKind.Cpu)]
-public sealed class CpuKernelConvBatchTests(CpuKernelFixture f) : ConvBatchTests(f), IClassFixture<CpuKernelFixture>;
+public sealed class CpuKernelConvBatchTests(CpuKernelFixture f) : BackendChecks<ConvBatchChecks>(f), IClassFixture<CpuKernelFixture>;
 
 /// <summary>The kernels with one image a chunk.</summary>
 [Backend(DeviceKind.Cpu)]
-public sealed class CpuKernelChunksConvBatchTests(CpuKernelChunksFixture f) : ConvBatchTests(f), IClassFixture<CpuKernelChunksFixture>;
+public sealed class CpuKernelChunksConvBatchTests(CpuKernelChunksFixture f) : BackendChecks<ConvBatchChecks>(f), IClassFixture<CpuKernelChunksFixture>;
 
 /// <summary>The host code (Conv2d.Host.cs, Winograd) on the same batches.</summary>
 [Backend(DeviceKind.Cpu)]
-public sealed class CpuConvBatchTests(CpuFixture f) : ConvBatchTests(f), IClassFixture<CpuFixture>;
+public sealed class CpuConvBatchTests(CpuFixture f) : BackendChecks<ConvBatchChecks>(f), IClassFixture<CpuFixture>;
 
 [Backend(DeviceKind.Cuda)]
-public sealed class CudaConvBatchTests(CudaFixture f) : ConvBatchTests(f), IClassFixture<CudaFixture>;
+public sealed class CudaConvBatchTests(CudaFixture f) : BackendChecks<ConvBatchChecks>(f), IClassFixture<CudaFixture>;
 
 [Backend(DeviceKind.OpenCL)]
-public sealed class OpenClConvBatchTests(OpenClFixture f) : ConvBatchTests(f), IClassFixture<OpenClFixture>;
+public sealed class OpenClConvBatchTests(OpenClFixture f) : BackendChecks<ConvBatchChecks>(f), IClassFixture<OpenClFixture>;
 
 /// <summary>Launches per conv call on the kernel path, and the order of dW's sum over the images.</summary>
 public sealed class ConvLaunchTests(CpuKernelFixture whole, CpuKernelChunksFixture chunks) : IClassFixture<CpuKernelFixture>, IClassFixture<CpuKernelChunksFixture>

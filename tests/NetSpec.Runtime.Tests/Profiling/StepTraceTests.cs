@@ -1,9 +1,9 @@
 using ILGPU;
 using ILGPU.Runtime;
+using NetSpec.DeviceChecks;
 using NetSpec.Runtime;
 using NetSpec.Runtime.Ops;
 using NetSpec.Runtime.Profiling;
-using NetSpec.Runtime.Tests.Backends;
 
 namespace NetSpec.Runtime.Tests.Profiling;
 

@@ -48,6 +48,9 @@ public class PretrainedTests
     [InlineData("encoding-bf16.safetensors", "encoding")]
     [InlineData("v1c-f32.pth", "v1c")]
     [InlineData("v1c-bf16.safetensors", "v1c")]
+    [InlineData("torchvision-module.pth", "torchvision-module")]
+    [InlineData("v1c-mmseg.pth", "v1c-mmseg")]
+    [InlineData("hf-f32.safetensors", "hf")]
     public void FixtureTensorsReadAsPyTorchWroteThem(string file, string layout)
     {
         var tensors = PretrainedBackbone.ReadTensors(Fixture(file));
@@ -85,15 +88,18 @@ public class PretrainedTests
     }
 
     [Theory]
-    [InlineData("torchvision-f32.pth", "sanet-tiny-standard", "torchvision ResNet")]
-    [InlineData("torchvision-bf16.safetensors", "sanet-tiny-standard", "torchvision ResNet")]
-    [InlineData("encoding-f32.pth", "sanet-tiny", "PyTorch-Encoding ResNet-S")]
-    [InlineData("encoding-f16.pth", "sanet-tiny", "PyTorch-Encoding ResNet-S")]
-    [InlineData("encoding-wrapped.pth", "sanet-tiny", "PyTorch-Encoding ResNet-S")]
-    [InlineData("encoding-bf16.safetensors", "sanet-tiny", "PyTorch-Encoding ResNet-S")]
-    [InlineData("v1c-f32.pth", "sanet-tiny", "mmcv ResNetV1c")]
-    [InlineData("v1c-bf16.safetensors", "sanet-tiny", "mmcv ResNetV1c")]
-    public void NarrowFixturesLoadTensorForTensor(string file, string spec, string layout)
+    [InlineData("torchvision-f32.pth", "sanet-tiny-standard", "torchvision ResNet", "")]
+    [InlineData("torchvision-bf16.safetensors", "sanet-tiny-standard", "torchvision ResNet", "")]
+    [InlineData("torchvision-module.pth", "sanet-tiny-standard", "torchvision ResNet", "module.")]
+    [InlineData("hf-f32.safetensors", "sanet-tiny-standard", "Hugging Face ResNet", "resnet.")]
+    [InlineData("encoding-f32.pth", "sanet-tiny", "PyTorch-Encoding ResNet-S", "")]
+    [InlineData("encoding-f16.pth", "sanet-tiny", "PyTorch-Encoding ResNet-S", "")]
+    [InlineData("encoding-wrapped.pth", "sanet-tiny", "PyTorch-Encoding ResNet-S", "")]
+    [InlineData("encoding-bf16.safetensors", "sanet-tiny", "PyTorch-Encoding ResNet-S", "")]
+    [InlineData("v1c-f32.pth", "sanet-tiny", "mmcv ResNetV1c", "")]
+    [InlineData("v1c-bf16.safetensors", "sanet-tiny", "mmcv ResNetV1c", "")]
+    [InlineData("v1c-mmseg.pth", "sanet-tiny", "mmcv ResNetV1c", "backbone.")]
+    public void NarrowFixturesLoadTensorForTensor(string file, string spec, string layout, string prefix)
     {
         using Device device = Device.Create("cpu");
         INetwork network = NetworkRegistry.Create(spec, null, spec, device);
@@ -101,24 +107,57 @@ public class PretrainedTests
         PretrainedReport report = PretrainedBackbone.Load(network, Fixture(file));
 
         Assert.Equal(layout, report.Layout);
-        Assert.Equal(["fc.weight", "fc.bias"], report.Unexpected);
-        Assert.Equal(tensors.Count - 2, report.Loaded);
+        Assert.Equal(prefix, report.Prefix);
+        // what is not ResNet: ImageNet's classifier, or an mmseg segmentor's heads beside its backbone
+        string[] unexpected = prefix switch
+        {
+            "backbone." => ["decode_head.conv_seg.weight", "decode_head.conv_seg.bias", "auxiliary_head.conv_seg.weight", "auxiliary_head.conv_seg.bias"],
+            "resnet." => ["classifier.1.weight", "classifier.1.bias"],
+            _ => [prefix + "fc.weight", prefix + "fc.bias"],
+        };
+        Assert.Equal(unexpected, report.Unexpected);
+        Assert.Equal(tensors.Count - unexpected.Length, report.Loaded);
         // the fixtures hold the stem and layer1: everything else of the backbone is missing, by name
         var backbone = network.Parameters.Where(p => p.Name.StartsWith("backbone.", StringComparison.Ordinal)).ToList();
         Assert.Equal(backbone.Where(p => !p.Name.StartsWith("backbone.stem.", StringComparison.Ordinal) && !p.Name.StartsWith("backbone.layer1.", StringComparison.Ordinal)
             && !p.Name.StartsWith("backbone.conv1.", StringComparison.Ordinal) && !p.Name.StartsWith("backbone.bn1.", StringComparison.Ordinal)).Select(p => p.Name), report.Missing);
         Assert.Equal(backbone.Count, report.Loaded + report.Missing.Count);
 
-        AssertLoaded(network, tensors, EncodingOrIdentity(layout));
+        AssertLoaded(network, tensors, TheirName(layout, prefix), unexpected.Length);
     }
 
-    /// <summary>The file's name of our parameter, spelled out here independently of PretrainedLayout.</summary>
-    private static Func<string, string> EncodingOrIdentity(string layout) => layout.StartsWith("PyTorch-Encoding", StringComparison.Ordinal)
-        ? name => name.Replace("stem.0.", "conv1.0.").Replace("stem.1.", "conv1.1.").Replace("stem.3.", "conv1.3.")
-            .Replace("stem.4.", "conv1.4.").Replace("stem.6.", "conv1.6.").Replace("stem.7.", "bn1.")
-        : name => name;
+    /// <summary>The file's name of our parameter (without backbone.), spelled out here independently of PretrainedLayout.</summary>
+    internal static Func<string, string> TheirName(string layout, string prefix) => layout switch
+    {
+        "PyTorch-Encoding ResNet-S" => name => prefix + name.Replace("stem.0.", "conv1.0.").Replace("stem.1.", "conv1.1.").Replace("stem.3.", "conv1.3.")
+            .Replace("stem.4.", "conv1.4.").Replace("stem.6.", "conv1.6.").Replace("stem.7.", "bn1."),
+        "Hugging Face ResNet" => name => prefix + HuggingFaceName(name),
+        _ => name => prefix + name,
+    };
 
-    private static void AssertLoaded(INetwork network, List<SafeTensorEntry> tensors, Func<string, string> theirs)
+    /// <summary>
+    /// transformers' ResNet names (models/resnet/modeling_resnet.py): conv1/bn1 → embedder.embedder.convolution/normalization;
+    /// layerI.J.convK/bnK → encoder.stages.(I-1).layers.J.layer.(K-1).convolution/normalization; downsample.0/1 → shortcut.
+    /// </summary>
+    private static string HuggingFaceName(string ours)
+    {
+        var stem = System.Text.RegularExpressions.Regex.Match(ours, @"^(conv1|bn1)\.(.+)$");
+        if (stem.Success)
+            return $"embedder.embedder.{(stem.Groups[1].Value == "conv1" ? "convolution" : "normalization")}.{stem.Groups[2].Value}";
+        var m = System.Text.RegularExpressions.Regex.Match(ours, @"^layer(\d)\.(\d+)\.(?:(conv|bn)(\d)|downsample\.(\d))\.(.+)$");
+        Assert.True(m.Success, ours);
+        string block = $"encoder.stages.{int.Parse(m.Groups[1].Value) - 1}.layers.{m.Groups[2].Value}.";
+        string part = m.Groups[3].Success
+            ? $"layer.{int.Parse(m.Groups[4].Value) - 1}.{(m.Groups[3].Value == "conv" ? "convolution" : "normalization")}"
+            : $"shortcut.{(m.Groups[5].Value == "0" ? "convolution" : "normalization")}";
+        return block + part + "." + m.Groups[6].Value;
+    }
+
+    /// <summary>
+    /// Every backbone parameter the file names holds the file's tensor, value for value, and every file tensor but
+    /// the <paramref name="leftOver"/> unexpected ones was compared (so none went to a wrong or no parameter).
+    /// </summary>
+    internal static void AssertLoaded(INetwork network, List<SafeTensorEntry> tensors, Func<string, string> theirs, int leftOver)
     {
         var file = tensors.ToDictionary(t => t.Name);
         int compared = 0;
@@ -127,11 +166,11 @@ public class PretrainedTests
             if (!file.TryGetValue(theirs(ours.Name["backbone.".Length..]), out SafeTensorEntry? t))
                 continue;
             Assert.Equal(t.Shape, ours.Shape);
-            Assert.Equal(t.ToFloats(), ours.ToFloats());
+            Assert.True(t.ToFloats().AsSpan().SequenceEqual(ours.ToFloats()), $"{ours.Name} differs from the file's {t.Name}");
             compared++;
         }
 
-        Assert.Equal(tensors.Count - 2, compared);
+        Assert.Equal(tensors.Count - leftOver, compared);
     }
 
     /// <summary>
@@ -170,7 +209,7 @@ public class PretrainedTests
         Assert.Empty(report.Missing);
         Assert.Equal(["fc.weight", "fc.bias"], report.Unexpected);
         Assert.Equal(network.Parameters.Count(p => p.Name.StartsWith("backbone.", StringComparison.Ordinal)), report.Loaded);
-        AssertLoaded(network, entries, EncodingOrIdentity(report.Layout));
+        AssertLoaded(network, entries, TheirName(report.Layout, ""), 2);
     }
 
     [Fact]

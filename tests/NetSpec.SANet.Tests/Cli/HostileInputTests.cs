@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using NetSpec.Samples.SANet.Checkpoints;
 using NetSpec.SANet.Tests.Data;
 using NetSpec.SANet.Tests.Doubles;
 
@@ -93,6 +94,8 @@ public class HostileInputTests(HostileFixture fixture) : IClassFixture<HostileFi
     // networks that would not fit the device: refused before anything is allocated, naming the options and tensors
     [InlineData("none", Train + " --crop 16", "--crop 16 --batch 1: sanet-tiny's batch norm head.")]
     [InlineData("specs", "info --spec {dir}/sanet-tiny.yaml --size 7", "--size 7: sanet-tiny's ")]
+    // sanet-tiny at width 2048 (issue 12's "huge specs"): layer4's 3×3 conv would have 2.4·10^9 weights, refused by name
+    [InlineData("spec-width-2048", "info --spec {dir}/wide.yaml --size 32", "error NS0028: Parameter 'backbone.layer4.0.conv2.weight' (16384,16384,3,3) would have 16384×16384×3×3 elements, more than 2147483647")]
     [InlineData("none", Train + " --crop 8192 --batch 1024", "--crop 8192 --batch 1024: sanet-tiny training at 1024×3×8192×8192 plans")]
     // extends and --spec: regular files only, size-capped, where the build would look
     [InlineData("spec-extends-fifo", "info --spec {dir}/x.yaml", "{dir}/x.yaml: extends {dir}/fifo.yaml: is empty or not a regular file")]
@@ -122,6 +125,9 @@ public class HostileInputTests(HostileFixture fixture) : IClassFixture<HostileFi
     [InlineData("runjsonl+png", "plot {dir} --out {dir}/curves.jpg", "--out {dir}/curves.jpg: give a .png file name")]
     [InlineData("runjsonl+png", "plot {dir} --width 10", "--width 10: must be in 200..8192")]
     [InlineData("runjsonl+png", "plot {dir} --out {dir}/none/c.png", "folder {dir}/none not found")]
+    // train: one run at a time in a work dir (samples/SANet/Checkpoints/WorkDirLock.cs); this process holds it here
+    [InlineData("work-locked", Train, "--work-dir {dir}/work: another train run (pid ")]
+    [InlineData("work-locked", Train + " --force", "is writing there; wait for it to end, or choose another --work-dir")]
     // eval --json FILE: never over an existing file without --overwrite
     [InlineData("json-exists", Eval + " --json {dir}/r.json", "--json {dir}/r.json: exists already; pass --overwrite to replace it")]
     [InlineData("none", Eval + " --json {dir}", "--json {dir}: is a folder; give a file name")]
@@ -129,6 +135,8 @@ public class HostileInputTests(HostileFixture fixture) : IClassFixture<HostileFi
     {
         using var dir = new TempDir();
         Setups[setup](dir);
+        using WorkDirLock? _ = heldLock;
+        heldLock = null;
         string Fill(string text) => text.Replace("{dir}", dir.Path).Replace("{ckpt}", fixture.Checkpoint);
         var before = Snapshot(dir.Path, fixture.Folder);
 
@@ -142,9 +150,13 @@ public class HostileInputTests(HostileFixture fixture) : IClassFixture<HostileFi
         Assert.Equal(before, Snapshot(dir.Path, fixture.Folder));
     }
 
+    /// <summary>The lock a "work-locked" setup takes, as a running train would; the row releases it when done.</summary>
+    private static WorkDirLock? heldLock;
+
     private static readonly Dictionary<string, Action<TempDir>> Setups = new()
     {
         ["none"] = _ => { },
+        ["work-locked"] = d => heldLock = WorkDirLock.Acquire(d["work"]),
         ["images"] = Images,
         ["images+file-out"] = d => { Images(d); File.WriteAllText(d["out"], "not a folder"); },
         ["images+link-in-out"] = d =>
@@ -203,6 +215,11 @@ public class HostileInputTests(HostileFixture fixture) : IClassFixture<HostileFi
         ["spec-extends-huge"] = d => { Spec(d, "big.yaml"); File.WriteAllText(d["big.yaml"], "#" + new string('x', 1_999_998) + "\n"); },
         ["spec-fifo"] = d => MakeFifo(d["x.yaml"]),
         ["specs"] = d => TestNetworks.SpecFile(d.Path, TestNetworks.Six),
+        ["spec-width-2048"] = d =>
+        {
+            TestNetworks.SpecFile(d.Path, TestNetworks.Six);
+            File.WriteAllText(d["wide.yaml"], "extends: sanet-tiny.yaml\nname: wide\nparams:\n  width: 2048\n");
+        },
         ["names-duplicate"] = d => File.WriteAllText(d["names.txt"], "sky\nsea\nsky\nsand\nrock\ncrab\n"),
         ["names-short"] = d => File.WriteAllText(d["names.txt"], "sky\nsea\n"),
         ["names-blank-line"] = d => File.WriteAllText(d["names.txt"], "sky\n\nsand\nrock\nshell\ncrab\n"),

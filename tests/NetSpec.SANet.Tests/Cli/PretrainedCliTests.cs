@@ -44,13 +44,13 @@ public class PretrainedCliTests
         string path = dir["other.safetensors"];
         SafeTensorsFile.Write(path,
         [
-            SafeTensorEntry.FromFloats("model.conv1.weight", [64, 3, 7, 7], new float[64 * 3 * 7 * 7]),
+            SafeTensorEntry.FromFloats("encoder.weight", [64, 3, 7, 7], new float[64 * 3 * 7 * 7]),
             SafeTensorEntry.FromFloats("fc.weight", [10, 2], new float[20]),
         ]);
         var (code, output, error) = CliRunner.Run("train", "--spec", spec, "--pretrained", path, "--iters", "1", "--batch", "1",
             "--crop", "16", "--val-every", "100", "--work-dir", dir["work"], "--device", "cpu");
         Assert.Equal(2, code);
-        Assert.Equal($"error: {path}: none of its 2 tensors matches a backbone parameter of {TestNetworks.StandardStem} (expected ResNet names such as conv1.0.weight, stem.0.weight, conv1.weight; found model.conv1.weight, fc.weight)", error.Trim());
+        Assert.Equal($"error: {path}: none of its 2 tensors matches a backbone parameter of {TestNetworks.StandardStem} (expected ResNet names such as conv1.0.weight, stem.0.weight, embedder.embedder.convolution.weight, conv1.weight, bare or under a prefix such as module. or backbone.; found encoder.weight, fc.weight)", error.Trim());
         Assert.DoesNotContain("iter ", output);
     }
 
@@ -85,5 +85,26 @@ public class PretrainedCliTests
         Assert.Equal(loaded["conv1.6.weight"].ToFloats(), saved["backbone.stem.6.weight"].ToFloats());
         Assert.Equal(loaded["bn1.weight"].ToFloats(), saved["backbone.stem.7.weight"].ToFloats());
         Assert.Equal(loaded["layer1.0.conv3.weight"].ToFloats(), saved["backbone.layer1.0.conv3.weight"].ToFloats());
+    }
+
+    /// <summary>
+    /// An mmseg segmentor's checkpoint (Fixtures/Pretrained/v1c-mmseg.pth: the backbone under backbone., heads beside it)
+    /// through the real CLI: the line names the layout and the prefix, and the heads are unexpected by name.
+    /// </summary>
+    [Fact]
+    public void PrefixedCheckpointSaysWhichPrefixItFound()
+    {
+        using var dir = new TempDir();
+        string file = RepoFiles.Path("tests/NetSpec.SANet.Tests/Fixtures/Pretrained/v1c-mmseg.pth");
+        var (code, output, error) = CliRunner.RunProcess("train", "--pretrained", file, "--iters", "1", "--batch", "1", "--crop", "32",
+            "--val-every", "100", "--set", "val-limit=1", "--lr", "0", "--work-dir", dir["work"], "--device", "cpu");
+        Assert.True(code == 0, error + output);
+        Assert.Matches(@"pretrained .*v1c-mmseg\.pth \(mmcv ResNetV1c under 'backbone\.'\): loaded 36, missing 72 \(backbone\.layer2\.0\.conv1\.weight, .*\), "
+            + @"unexpected 4 \(decode_head\.conv_seg\.weight, decode_head\.conv_seg\.bias, auxiliary_head\.conv_seg\.weight, auxiliary_head\.conv_seg\.bias\)", output);
+
+        var saved = SafeTensorsFile.Read(dir["work/last.safetensors"]).Tensors.ToDictionary(t => t.Name);
+        var loaded = Samples.SANet.Training.PretrainedBackbone.ReadTensors(file).ToDictionary(t => t.Name);
+        Assert.Equal(loaded["backbone.stem.0.weight"].ToFloats(), saved["backbone.stem.0.weight"].ToFloats());
+        Assert.Equal(loaded["backbone.layer1.0.bn3.weight"].ToFloats(), saved["backbone.layer1.0.bn3.weight"].ToFloats());
     }
 }

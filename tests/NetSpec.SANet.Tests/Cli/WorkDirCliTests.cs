@@ -119,7 +119,7 @@ public class WorkDirCliTests
         Assert.True(code == 0, error);
         Assert.Contains("removed 1 temporary file(s) left by an interrupted save: last.state.safetensors.tmp-123-abc", output);
         Assert.Contains("no checkpoint in", output);
-        Assert.Equal(["best.safetensors", "config.yaml", "last.safetensors", "last.state.safetensors", "notes.txt", "run.jsonl"], Directory.GetFiles(dir["work"]).Select(Path.GetFileName).Order());
+        Assert.Equal([WorkDirLock.LockName, "best.safetensors", "config.yaml", "last.safetensors", "last.state.safetensors", "notes.txt", "run.jsonl"], Directory.GetFiles(dir["work"]).Select(Path.GetFileName).Order(StringComparer.Ordinal));
     }
 
     [Fact]

@@ -1,5 +1,6 @@
 using NetSpec.Runtime.Tests.Distributed;
 using NetSpec.Runtime.Weights;
+using NetSpec.Samples.SANet.Checkpoints;
 using NetSpec.Samples.SANet.Cli;
 using NetSpec.Samples.SANet.Training;
 
@@ -54,7 +55,7 @@ public sealed class DataParallelInputTests
         using var dir = new TempDir();
         Exception?[] outcomes = Train(rank => Options(dir["work"], batch: 4) with { MaxIterations = 1 });
         Assert.All(outcomes, Assert.Null);
-        Assert.Equal(["best.safetensors", "config.yaml", "last.safetensors", "last.state.safetensors", "run.jsonl"], Directory.GetFiles(dir["work"]).Select(f => Path.GetFileName(f)!).Order().ToArray());
+        Assert.Equal([WorkDirLock.LockName, "best.safetensors", "config.yaml", "last.safetensors", "last.state.safetensors", "run.jsonl"], Directory.GetFiles(dir["work"]).Select(f => Path.GetFileName(f)!).Order(StringComparer.Ordinal).ToArray());
     }
 
     private static TrainOptions Options(string workDir, int batch, int crop = 48) => TrainCommand.Resolve(new TrainSettings

@@ -1,4 +1,4 @@
-namespace NetSpec.Runtime.Tests.Reference;
+namespace NetSpec.DeviceChecks.Reference;
 
 /// <summary>
 /// Independent double-precision references: plain loops written from the definitions (PyTorch semantics),

@@ -1,52 +1,13 @@
 using System.Diagnostics;
-using System.Reflection;
 using NetSpec.Runtime;
 using NetSpec.Runtime.Ops;
-using NetSpec.Runtime.Tests.Backends;
 
-namespace NetSpec.Runtime.Tests.DeviceCheck;
+namespace NetSpec.DeviceChecks.Runner;
 
-/// <summary>
-/// A minimal runner for machines with a GPU but no .NET SDK: runs every [BackendFact] of the classes marked
-/// [Backend(kind)] and prints PASS/FAIL per test; <c>bench</c> also times GEMM and conv on that device.
-/// Usage: dotnet NetSpec.Runtime.Tests.dll cuda [bench]
-/// </summary>
-public static class Program
+/// <summary>Times GEMM (cuBLAS or the host's), a strided batch of GEMMs, and a 3×3 conv with batch norm on one device.</summary>
+public static class DeviceBench
 {
-    public static int Main(string[] args)
-    {
-        DeviceKind kind = Enum.Parse<DeviceKind>(args.FirstOrDefault() ?? "cuda", ignoreCase: true);
-        Console.WriteLine($"devices: {string.Join(", ", Device.Available())}");
-        int passed = 0, failed = 0;
-        foreach (Type type in typeof(Program).Assembly.GetTypes().Where(t => !t.IsAbstract && t.GetCustomAttribute<BackendAttribute>()?.Kind == kind))
-        {
-            ConstructorInfo ctor = type.GetConstructors().Single();
-            using var fixture = (IDisposable)Activator.CreateInstance(ctor.GetParameters()[0].ParameterType)!;
-            object instance = ctor.Invoke([fixture]);
-            foreach (MethodInfo method in type.GetMethods().Where(m => m.GetCustomAttribute<BackendFactAttribute>() is not null))
-            {
-                var clock = Stopwatch.StartNew();
-                try
-                {
-                    method.Invoke(instance, null);
-                    passed++;
-                    Console.WriteLine($"PASS {type.Name}.{method.Name} ({clock.ElapsedMilliseconds} ms)");
-                }
-                catch (TargetInvocationException e)
-                {
-                    failed++;
-                    Console.WriteLine($"FAIL {type.Name}.{method.Name}: {e.InnerException}");
-                }
-            }
-        }
-
-        Console.WriteLine($"{passed} passed, {failed} failed");
-        if (args.Contains("bench"))
-            Bench(kind);
-        return failed == 0 && passed > 0 ? 0 : 1;
-    }
-
-    private static void Bench(DeviceKind kind)
+    public static void Run(DeviceKind kind)
     {
         using Device d = Device.Create(kind.ToString().ToLowerInvariant());
         using var s = new BuffersScope(d);

@@ -1,13 +1,12 @@
 using ILGPU;
+using NetSpec.DeviceChecks.Reference;
 using NetSpec.Runtime;
 using NetSpec.Runtime.Ops;
-using NetSpec.Runtime.Tests.Backends;
-using NetSpec.Runtime.Tests.Reference;
 
-namespace NetSpec.Runtime.Tests.Ops;
+namespace NetSpec.DeviceChecks.Ops;
 
 /// <summary>Shared helpers for the per-backend op tests.</summary>
-public abstract class OpTestBase(DeviceFixture fixture)
+public abstract class OpCheckBase(DeviceFixture fixture)
 {
     /// <summary>The device, with cuBLAS held to float32 (TF32 would exceed float32 tolerances by design).</summary>
     protected Device D

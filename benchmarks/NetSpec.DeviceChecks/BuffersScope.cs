@@ -1,8 +1,9 @@
 using ILGPU;
 using ILGPU.Runtime;
 using NetSpec.Runtime;
+using Device = NetSpec.Runtime.Device;
 
-namespace NetSpec.Runtime.Tests.Backends;
+namespace NetSpec.DeviceChecks;
 
 /// <summary>Device buffers for one test step, freed together.</summary>
 public sealed class BuffersScope(Device device) : IDisposable

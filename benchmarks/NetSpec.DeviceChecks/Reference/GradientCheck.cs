@@ -1,4 +1,4 @@
-namespace NetSpec.Runtime.Tests.Reference;
+namespace NetSpec.DeviceChecks.Reference;
 
 public enum GradKind
 {
@@ -73,7 +73,7 @@ public static class GradientCheck
                 numeric[i][j] = (plus - minus) / (2 * h);
             }
 
-            Assert.True(numeric[i].Any(v => Math.Abs(v) > 1e-6), $"{op.Name}: gradient of input {i} is zero everywhere; the case checks nothing");
+            Expect.True(numeric[i].Any(v => Math.Abs(v) > 1e-6), $"{op.Name}: gradient of input {i} is zero everywhere; the case checks nothing");
         }
 
         foreach (bool accumulate in new[] { false, true })
@@ -93,17 +93,17 @@ public static class GradientCheck
 
     public static void SameBits(string what, float[] first, float[] second)
     {
-        Assert.Equal(first.Length, second.Length);
+        Expect.Equal(first.Length, second.Length);
         for (int i = 0; i < first.Length; i++)
         {
             if (BitConverter.SingleToInt32Bits(first[i]) != BitConverter.SingleToInt32Bits(second[i]))
-                Assert.Fail($"{what}: [{i}] {first[i]:R} then {second[i]:R}");
+                Expect.Fail($"{what}: [{i}] {first[i]:R} then {second[i]:R}");
         }
     }
 
     public static void Compare(string what, float[] actual, double[] expected, int reductionLength, double offset)
     {
-        Assert.True(actual.Length == expected.Length, $"{what}: {actual.Length} values, expected {expected.Length}");
+        Expect.True(actual.Length == expected.Length, $"{what}: {actual.Length} values, expected {expected.Length}");
         double scale = expected.Length == 0 ? 1 : expected.Max(Math.Abs);
         double tol = Tolerance(reductionLength, scale);
         double worst = 0;
@@ -118,6 +118,6 @@ public static class GradientCheck
             }
         }
 
-        Assert.True(worst <= tol, $"{what}: maxdiff {worst:E3} at {at} (device {(at >= 0 ? actual[at] - offset : 0)}, reference {(at >= 0 ? expected[at] : 0)}) > tolerance {tol:E3}");
+        Expect.True(worst <= tol, $"{what}: maxdiff {worst:E3} at {at} (device {(at >= 0 ? actual[at] - offset : 0)}, reference {(at >= 0 ? expected[at] : 0)}) > tolerance {tol:E3}");
     }
 }

@@ -1,6 +1,6 @@
 using NetSpec.Runtime;
 
-namespace NetSpec.Runtime.Tests.Backends;
+namespace NetSpec.DeviceChecks;
 
 /// <summary>One device per test class, opened on first use (so an absent backend's class can be constructed and skipped).</summary>
 public abstract class DeviceFixture(DeviceKind kind, bool hostCode = true, long columnLimit = 0, int columnMinK = 0,
