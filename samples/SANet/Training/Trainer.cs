@@ -73,11 +73,11 @@ public sealed class Trainer(TrainOptions options, ITrainReporter reporter, IComm
         bool parallel = comm.Size > 1;
         var schedule = new PolySchedule((float)options.ScaledLr, state.MaxIterations, options.Power);
         var filler = new BatchFiller(options.Train, options.Augment, options.Batch, options.Seed, comm.Rank * local, local);
-        GradientAverager? averager = parallel ? new GradientAverager(comm, network.Parameters) : null;
+        GradientAverager? averager = parallel ? new GradientAverager(comm, network) : null;
         var clock = Stopwatch.StartNew();
         long first = state.Iteration;
 
-        string ranks = parallel ? $" ({comm.Size} ranks × {local}; gradients {averager!.Floats:N0} floats in {averager.Buckets} all-reduce bucket(s))" : "";
+        string ranks = parallel ? $" ({comm.Size} ranks × {local}; gradients {averager!.Floats:N0} floats in {averager.Buckets.Count} all-reduce buckets, started during backward)" : "";
         reporter.Line($"{network.SpecName} on {device.Name}; {options.Train.Description}; iterations {state.Iteration}→{state.MaxIterations}, batch {options.Batch}{ranks}, crop {options.Augment.Crop}, lr {schedule.BaseLr:G3} (heads ×LrMult)");
         for (long it = state.Iteration; it < state.MaxIterations; it++)
         {
@@ -99,8 +99,10 @@ public sealed class Trainer(TrainOptions options, ITrainReporter reporter, IComm
                 throw new RankStoppedException(); // every rank sees the same global loss; rank 0 reports it
             }
 
-            network.Backward();
-            averager?.Average(device);
+            if (averager is null)
+                network.Backward();
+            else
+                averager.Backward(); // the ranks' mean gradients, all-reduced in buckets while backward runs
             double lr = schedule.At(it);
             sgd.Step(lr);
 

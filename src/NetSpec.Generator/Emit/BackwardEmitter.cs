@@ -3,6 +3,7 @@ using NetSpec.Dsl.Autodiff;
 using NetSpec.Dsl.Catalog;
 using NetSpec.Dsl.Catalog.Ops;
 using NetSpec.Dsl.Scheduling;
+using NetSpec.Dsl.Shapes;
 
 namespace NetSpec.Generator.Emit;
 
@@ -37,11 +38,23 @@ internal static class BackwardEmitter
                         w.Line();
                     first = false;
                     EmitStep(w, c, step);
+                    EmitGradientsReady(w, c, step.Forward);
                 }
             }
 
             w.Line();
         }
+    }
+
+    /// <summary>
+    /// After a step that writes weights' gradients (final then: no later step writes them), tells the device, so that
+    /// a data-parallel trainer can start all-reducing them while backward goes on (docs/distributed.md, "Training").
+    /// </summary>
+    private static void EmitGradientsReady(CodeWriter w, EmitContext c, ForwardStep step)
+    {
+        var weights = step.Nodes.SelectMany(n => c.Node(n).Params).Where(p => p.Kind == ParamKind.Weight).ToList();
+        if (weights.Count > 0)
+            w.Line($"Device.GradientsReady({string.Join(", ", weights.Select(p => c.Param(p.Node, p.Role)))});");
     }
 
     private static void EmitStep(CodeWriter w, EmitContext c, BackwardStep b)

@@ -28,7 +28,7 @@ public sealed class DeviceNotAvailableException(string message) : Exception(mess
 /// <c>Accelerator.ChildObjectsGC_SyncRoot</c>, which ends the process (seen in our tests, which open and
 /// close devices many times in one process). Accelerators are cheap to keep and costly to reopen anyway.
 /// </remarks>
-public sealed class Device : IDisposable
+public sealed partial class Device : IDisposable
 {
     private static readonly object OpenLock = new();
     private static readonly Dictionary<ILGPU.Runtime.Device, Accelerator> Opened = new();

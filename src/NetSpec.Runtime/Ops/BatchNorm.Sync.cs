@@ -1,6 +1,5 @@
 using System.Numerics.Tensors;
 using ILGPU;
-using NetSpec.Runtime.Distributed;
 
 namespace NetSpec.Runtime.Ops;
 
@@ -16,24 +15,45 @@ public static unsafe partial class BatchNorm
     /// <summary>Whether this device's batch norms in training reduce over all ranks.</summary>
     private static bool Synced(Device d) => d.Communicator.Size > 1;
 
-    /// <summary>Per channel: this rank's sums, then <paramref name="count"/> appended; returns every rank's totals.</summary>
-    private static double[] AllReduceChannels(ICommunicator comm, ReadOnlySpan<double> local, double count)
+    /// <summary>
+    /// Per channel: this rank's sums, then <paramref name="count"/> appended; returns every rank's totals (the first
+    /// local.Length + 1 values of the device's scratch array, valid until the next call).
+    /// </summary>
+    private static double[] AllReduceChannels(Device d, ReadOnlySpan<double> local, double count)
     {
-        var totals = new double[local.Length + 1];
+        double[] totals = d.Scratch.Totals(local.Length + 1);
         local.CopyTo(totals);
-        totals[^1] = count;
-        comm.AllReduceSum(totals);
+        totals[local.Length] = count;
+        d.Communicator.AllReduceSum(totals.AsSpan(0, local.Length + 1));
         return totals;
     }
 
+    /// <summary>Kernels' per-channel sums: <paramref name="view"/> downloaded into <paramref name="into"/> as doubles.</summary>
+    private static void ToDoubles(Device d, ArrayView<float> view, Span<double> into)
+    {
+        Span<float> floats = d.Scratch.Floats((int)view.Length);
+        DeviceData.Download(view, floats);
+        for (int i = 0; i < floats.Length; i++)
+            into[i] = floats[i];
+    }
+
+    /// <summary>values[i] / divisor as floats, uploaded into <paramref name="view"/>.</summary>
+    private static void UploadFloats(Device d, ReadOnlySpan<double> values, double divisor, ArrayView<float> view)
+    {
+        Span<float> floats = d.Scratch.Floats(values.Length);
+        for (int i = 0; i < floats.Length; i++)
+            floats[i] = (float)(values[i] / divisor);
+        DeviceData.Upload(view, floats);
+    }
+
     // x (N,C,H,W): mean and biased variance of the global batch → invStd; running var takes the unbiased one (global M)
-    private static void SyncStatisticsHost(ICommunicator comm, Tensor xt, ArrayView<float> meanV, ArrayView<float> invStdV,
+    private static void SyncStatisticsHost(Device d, Tensor xt, ArrayView<float> meanV, ArrayView<float> invStdV,
         ArrayView<float> rmV, ArrayView<float> rvV, ArrayView<float> counterV, float momentum, float eps)
     {
         float* x = HostAccess.Pointer(xt.View), mean = HostAccess.Pointer(meanV), invStd = HostAccess.Pointer(invStdV);
         float* rm = rmV.IsValid ? HostAccess.Pointer(rmV) : null, rv = rvV.IsValid ? HostAccess.Pointer(rvV) : null;
         int n = xt.N, c = xt.C, hw = xt.Spatial;
-        var local = new double[c];
+        double[] local = d.Scratch.Local(c);
         HostParallel.For(c, ch =>
         {
             double sum = 0;
@@ -41,7 +61,7 @@ public static unsafe partial class BatchNorm
                 sum += TensorPrimitives.Sum(new ReadOnlySpan<float>(x + ((((long)b * c) + ch) * hw), hw));
             local[ch] = sum;
         });
-        double[] sums = AllReduceChannels(comm, local, (double)n * hw);
+        double[] sums = AllReduceChannels(d, local.AsSpan(0, c), (double)n * hw);
         double m = sums[c];
         HostParallel.For(c, ch =>
         {
@@ -52,7 +72,7 @@ public static unsafe partial class BatchNorm
             mean[ch] = mu;
             local[ch] = sq;
         });
-        double[] squares = AllReduceChannels(comm, local, 0);
+        double[] squares = AllReduceChannels(d, local.AsSpan(0, c), 0); // sums is read no more: the same scratch
         for (int ch = 0; ch < c; ch++)
         {
             invStd[ch] = (float)(1.0 / Math.Sqrt((squares[ch] / m) + eps));
@@ -68,7 +88,7 @@ public static unsafe partial class BatchNorm
     }
 
     // dβ = Σg, dγ = invStd·Σg·(x − mean) over this rank; dx (=|+=) from the sums over all ranks and the global M
-    private static void SyncBackwardHost(ICommunicator comm, Tensor xt, Tensor yt, Tensor dyt, ArrayView<float> meanV, ArrayView<float> invStdV,
+    private static void SyncBackwardHost(Device d, Tensor xt, Tensor yt, Tensor dyt, ArrayView<float> meanV, ArrayView<float> invStdV,
         ArrayView<float> gammaV, Tensor dxt, ArrayView<float> dgammaV, ArrayView<float> dbetaV, bool relu, bool accumulate)
     {
         float* x = HostAccess.Pointer(xt.View), y = HostAccess.Pointer(yt.View), dy = HostAccess.Pointer(dyt.View);
@@ -76,7 +96,7 @@ public static unsafe partial class BatchNorm
         float* mean = HostAccess.Pointer(meanV), invStd = HostAccess.Pointer(invStdV), gamma = HostAccess.Pointer(gammaV);
         float* dgamma = HostAccess.Pointer(dgammaV), dbeta = HostAccess.Pointer(dbetaV);
         int n = xt.N, c = xt.C, hw = xt.Spatial;
-        var local = new double[2 * c]; // (Σg, Σg·(x − mean)) per channel
+        double[] local = d.Scratch.Local(2 * c); // (Σg, Σg·(x − mean)) per channel
         HostParallel.For(c, ch =>
         {
             double sumG = 0, sumGX = 0;
@@ -95,7 +115,7 @@ public static unsafe partial class BatchNorm
         });
         if (dx == null)
             return; // every rank's graph is the same: all or none of them skip this all-reduce
-        double[] sums = AllReduceChannels(comm, local, (double)n * hw);
+        double[] sums = AllReduceChannels(d, local.AsSpan(0, 2 * c), (double)n * hw);
         float m = (float)sums[2 * c];
         HostParallel.For(c, ch =>
         {

@@ -31,7 +31,7 @@ public static partial class BatchNorm
         {
             d.Synchronize();
             if (training && Synced(d))
-                SyncStatisticsHost(d.Communicator, x, mean, invStd, runningMean, runningVar, counter, momentum, eps);
+                SyncStatisticsHost(d, x, mean, invStd, runningMean, runningVar, counter, momentum, eps);
             else
                 StatisticsHost(x, mean, invStd, runningMean, runningVar, counter, momentum, eps, training);
             return;
@@ -55,14 +55,17 @@ public static partial class BatchNorm
             // SyncBN: each pass's per-channel sums go through the host (invStd holds them) and are all-reduced there
             partialKernel(threads, x.View, partial, mean, dims, parts, 0);
             finishKernel(perChannel, partial, mean, invStd, rm, rv, cnt, count, momentum, eps, parts, flags | 16);
-            double[] sums = AllReduceChannels(d.Communicator, ToDoubles(invStd), count);
+            Span<double> local = d.Scratch.Local(x.C).AsSpan(0, x.C);
+            ToDoubles(d, invStd, local);
+            double[] sums = AllReduceChannels(d, local, count);
             double m = sums[x.C];
-            DeviceData.Upload(mean, Array.ConvertAll(sums[..x.C], v => (float)(v / m)));
+            UploadFloats(d, sums.AsSpan(0, x.C), m, mean);
             partialKernel(threads, x.View, partial, mean, dims, parts, 1);
             finishKernel(perChannel, partial, mean, invStd, rm, rv, cnt, count, momentum, eps, parts, flags | 16);
-            double[] squares = AllReduceChannels(d.Communicator, ToDoubles(invStd), 0);
+            ToDoubles(d, invStd, local);
+            double[] squares = AllReduceChannels(d, local, 0);
             ArrayView<float> totals = partial.SubView(0, x.C); // one "partial" per channel: the global Σ(x − mean)²
-            DeviceData.Upload(totals, Array.ConvertAll(squares[..x.C], v => (float)v));
+            UploadFloats(d, squares.AsSpan(0, x.C), 1, totals);
             finishKernel(perChannel, totals, mean, invStd, rm, rv, cnt, (float)m, momentum, eps, 1, flags | 8);
             return;
         }
@@ -76,8 +79,6 @@ public static partial class BatchNorm
 
         finishKernel(perChannel, partial, mean, invStd, rm, rv, cnt, count, momentum, eps, parts, flags | 8);
     }
-
-    private static double[] ToDoubles(ArrayView<float> view) => Array.ConvertAll(DeviceData.Download(view), v => (double)v);
 
     /// <summary>
     /// Partial sums per channel: enough threads to fill a GPU, a few on the CPU accelerator. Up to 16,384 a channel (the
@@ -135,7 +136,7 @@ public static partial class BatchNorm
         {
             d.Synchronize();
             if (Synced(d))
-                SyncBackwardHost(d.Communicator, x, y, dy, mean, invStd, gamma, dx, dgamma, dbeta, relu, accumulate);
+                SyncBackwardHost(d, x, y, dy, mean, invStd, gamma, dx, dgamma, dbeta, relu, accumulate);
             else
                 BackwardHost(x, y, dy, mean, invStd, gamma, dx, dgamma, dbeta, relu, accumulate);
             return;
@@ -155,13 +156,15 @@ public static partial class BatchNorm
         if (Synced(d))
         {
             // SyncBN: dγ, dβ stay this rank's; the input gradient takes every rank's (through the host, in the workspace)
-            double[] local = [.. ToDoubles(dgamma), .. ToDoubles(dbeta)];
-            double[] sums = AllReduceChannels(d.Communicator, local, count);
+            Span<double> local = d.Scratch.Local(2 * x.C).AsSpan(0, 2 * x.C);
+            ToDoubles(d, dgamma, local[..x.C]);
+            ToDoubles(d, dbeta, local[x.C..]);
+            double[] sums = AllReduceChannels(d, local, count);
             count = (float)sums[2 * x.C];
             sumGX = partial.SubView(0, x.C);
             sumG = partial.SubView(x.C, x.C);
-            DeviceData.Upload(sumGX, Array.ConvertAll(sums[..x.C], v => (float)v));
-            DeviceData.Upload(sumG, Array.ConvertAll(sums[x.C..(2 * x.C)], v => (float)v));
+            UploadFloats(d, sums.AsSpan(0, x.C), 1, sumGX);
+            UploadFloats(d, sums.AsSpan(x.C, x.C), 1, sumG);
         }
 
         int threads = d.GridStrideThreads(x.Length);

@@ -3363,16 +3363,19 @@ public sealed partial class FcnR50 : INetwork
         // head.fcn.4: conv 1x1 s1 p0, 512->59; d(head.fcn.3) =
         Conv2d.BackwardInput(Device, d_head_fcn_4, head_fcn_4_weight.Value.View, d_head_fcn_3, new ConvGeometry(1, 1, 1, 1, 0, 0, 1, 1, 1), accumulate: false);
         Conv2d.BackwardParams(Device, head_fcn_3, d_head_fcn_4, head_fcn_4_weight.Grad!.View, head_fcn_4_bias.Grad!.View, new ConvGeometry(1, 1, 1, 1, 0, 0, 1, 1, 1));
+        Device.GradientsReady(head_fcn_4_weight, head_fcn_4_bias);
 
         // head.fcn.3: dropout(head.fcn.2); d(head.fcn.2) =
         Dropout.Backward(Device, d_head_fcn_3, head_fcn_3_mask, d_head_fcn_2, accumulate: false);
 
         // head.fcn.1 + head.fcn.2: batchnorm + relu (fused); d(head.fcn.0) =
         BatchNorm.Backward(Device, head_fcn_0, head_fcn_2, d_head_fcn_2, head_fcn_1_mean, head_fcn_1_inv_std, head_fcn_1_weight.Value.View, d_head_fcn_0, head_fcn_1_weight.Grad!.View, head_fcn_1_bias.Grad!.View, relu: true, accumulate: false);
+        Device.GradientsReady(head_fcn_1_weight, head_fcn_1_bias);
 
         // head.fcn.0: conv 3x3 s1 p1, 2048->512; d(backbone.layer4.2.relu3) =
         Conv2d.BackwardInput(Device, d_head_fcn_0, head_fcn_0_weight.Value.View, d_backbone_layer4_2_relu3, new ConvGeometry(3, 3, 1, 1, 1, 1, 1, 1, 1), accumulate: false);
         Conv2d.BackwardParams(Device, backbone_layer4_2_relu3, d_head_fcn_0, head_fcn_0_weight.Grad!.View, default, new ConvGeometry(3, 3, 1, 1, 1, 1, 1, 1, 1));
+        Device.GradientsReady(head_fcn_0_weight);
     }
 
     private void BackwardBackboneLayer4()
@@ -3385,24 +3388,30 @@ public sealed partial class FcnR50 : INetwork
 
         // backbone.layer4.2.bn3: batchnorm(backbone.layer4.2.conv3); d(backbone.layer4.2.conv3) =
         BatchNorm.Backward(Device, backbone_layer4_2_conv3, default, d_backbone_layer4_2_bn3, backbone_layer4_2_bn3_mean, backbone_layer4_2_bn3_inv_std, backbone_layer4_2_bn3_weight.Value.View, d_backbone_layer4_2_conv3, backbone_layer4_2_bn3_weight.Grad!.View, backbone_layer4_2_bn3_bias.Grad!.View, relu: false, accumulate: false);
+        Device.GradientsReady(backbone_layer4_2_bn3_weight, backbone_layer4_2_bn3_bias);
 
         // backbone.layer4.2.conv3: conv 1x1 s1 p0, 512->2048; d(backbone.layer4.2.relu2) =
         Conv2d.BackwardInput(Device, d_backbone_layer4_2_conv3, backbone_layer4_2_conv3_weight.Value.View, d_backbone_layer4_2_relu2, new ConvGeometry(1, 1, 1, 1, 0, 0, 1, 1, 1), accumulate: false);
         Conv2d.BackwardParams(Device, backbone_layer4_2_relu2, d_backbone_layer4_2_conv3, backbone_layer4_2_conv3_weight.Grad!.View, default, new ConvGeometry(1, 1, 1, 1, 0, 0, 1, 1, 1));
+        Device.GradientsReady(backbone_layer4_2_conv3_weight);
 
         // backbone.layer4.2.bn2 + backbone.layer4.2.relu2: batchnorm + relu (fused); d(backbone.layer4.2.conv2) =
         BatchNorm.Backward(Device, backbone_layer4_2_conv2, backbone_layer4_2_relu2, d_backbone_layer4_2_relu2, backbone_layer4_2_bn2_mean, backbone_layer4_2_bn2_inv_std, backbone_layer4_2_bn2_weight.Value.View, d_backbone_layer4_2_conv2, backbone_layer4_2_bn2_weight.Grad!.View, backbone_layer4_2_bn2_bias.Grad!.View, relu: true, accumulate: false);
+        Device.GradientsReady(backbone_layer4_2_bn2_weight, backbone_layer4_2_bn2_bias);
 
         // backbone.layer4.2.conv2: conv 3x3 s1 p4 d4, 512->512; d(backbone.layer4.2.relu1) =
         Conv2d.BackwardInput(Device, d_backbone_layer4_2_conv2, backbone_layer4_2_conv2_weight.Value.View, d_backbone_layer4_2_relu1, new ConvGeometry(3, 3, 1, 1, 4, 4, 4, 4, 1), accumulate: false);
         Conv2d.BackwardParams(Device, backbone_layer4_2_relu1, d_backbone_layer4_2_conv2, backbone_layer4_2_conv2_weight.Grad!.View, default, new ConvGeometry(3, 3, 1, 1, 4, 4, 4, 4, 1));
+        Device.GradientsReady(backbone_layer4_2_conv2_weight);
 
         // backbone.layer4.2.bn1 + backbone.layer4.2.relu1: batchnorm + relu (fused); d(backbone.layer4.2.conv1) =
         BatchNorm.Backward(Device, backbone_layer4_2_conv1, backbone_layer4_2_relu1, d_backbone_layer4_2_relu1, backbone_layer4_2_bn1_mean, backbone_layer4_2_bn1_inv_std, backbone_layer4_2_bn1_weight.Value.View, d_backbone_layer4_2_conv1, backbone_layer4_2_bn1_weight.Grad!.View, backbone_layer4_2_bn1_bias.Grad!.View, relu: true, accumulate: false);
+        Device.GradientsReady(backbone_layer4_2_bn1_weight, backbone_layer4_2_bn1_bias);
 
         // backbone.layer4.2.conv1: conv 1x1 s1 p0, 2048->512; d(backbone.layer4.1.relu3) +=
         Conv2d.BackwardInput(Device, d_backbone_layer4_2_conv1, backbone_layer4_2_conv1_weight.Value.View, d_backbone_layer4_1_relu3, new ConvGeometry(1, 1, 1, 1, 0, 0, 1, 1, 1), accumulate: true);
         Conv2d.BackwardParams(Device, backbone_layer4_1_relu3, d_backbone_layer4_2_conv1, backbone_layer4_2_conv1_weight.Grad!.View, default, new ConvGeometry(1, 1, 1, 1, 0, 0, 1, 1, 1));
+        Device.GradientsReady(backbone_layer4_2_conv1_weight);
 
         // backbone.layer4.1.relu3: relu(backbone.layer4.1.add); d(backbone.layer4.1.add) =
         Activation.ReluBackward(Device, backbone_layer4_1_relu3, d_backbone_layer4_1_relu3, d_backbone_layer4_1_add, accumulate: false);
@@ -3412,24 +3421,30 @@ public sealed partial class FcnR50 : INetwork
 
         // backbone.layer4.1.bn3: batchnorm(backbone.layer4.1.conv3); d(backbone.layer4.1.conv3) =
         BatchNorm.Backward(Device, backbone_layer4_1_conv3, default, d_backbone_layer4_1_bn3, backbone_layer4_1_bn3_mean, backbone_layer4_1_bn3_inv_std, backbone_layer4_1_bn3_weight.Value.View, d_backbone_layer4_1_conv3, backbone_layer4_1_bn3_weight.Grad!.View, backbone_layer4_1_bn3_bias.Grad!.View, relu: false, accumulate: false);
+        Device.GradientsReady(backbone_layer4_1_bn3_weight, backbone_layer4_1_bn3_bias);
 
         // backbone.layer4.1.conv3: conv 1x1 s1 p0, 512->2048; d(backbone.layer4.1.relu2) =
         Conv2d.BackwardInput(Device, d_backbone_layer4_1_conv3, backbone_layer4_1_conv3_weight.Value.View, d_backbone_layer4_1_relu2, new ConvGeometry(1, 1, 1, 1, 0, 0, 1, 1, 1), accumulate: false);
         Conv2d.BackwardParams(Device, backbone_layer4_1_relu2, d_backbone_layer4_1_conv3, backbone_layer4_1_conv3_weight.Grad!.View, default, new ConvGeometry(1, 1, 1, 1, 0, 0, 1, 1, 1));
+        Device.GradientsReady(backbone_layer4_1_conv3_weight);
 
         // backbone.layer4.1.bn2 + backbone.layer4.1.relu2: batchnorm + relu (fused); d(backbone.layer4.1.conv2) =
         BatchNorm.Backward(Device, backbone_layer4_1_conv2, backbone_layer4_1_relu2, d_backbone_layer4_1_relu2, backbone_layer4_1_bn2_mean, backbone_layer4_1_bn2_inv_std, backbone_layer4_1_bn2_weight.Value.View, d_backbone_layer4_1_conv2, backbone_layer4_1_bn2_weight.Grad!.View, backbone_layer4_1_bn2_bias.Grad!.View, relu: true, accumulate: false);
+        Device.GradientsReady(backbone_layer4_1_bn2_weight, backbone_layer4_1_bn2_bias);
 
         // backbone.layer4.1.conv2: conv 3x3 s1 p4 d4, 512->512; d(backbone.layer4.1.relu1) =
         Conv2d.BackwardInput(Device, d_backbone_layer4_1_conv2, backbone_layer4_1_conv2_weight.Value.View, d_backbone_layer4_1_relu1, new ConvGeometry(3, 3, 1, 1, 4, 4, 4, 4, 1), accumulate: false);
         Conv2d.BackwardParams(Device, backbone_layer4_1_relu1, d_backbone_layer4_1_conv2, backbone_layer4_1_conv2_weight.Grad!.View, default, new ConvGeometry(3, 3, 1, 1, 4, 4, 4, 4, 1));
+        Device.GradientsReady(backbone_layer4_1_conv2_weight);
 
         // backbone.layer4.1.bn1 + backbone.layer4.1.relu1: batchnorm + relu (fused); d(backbone.layer4.1.conv1) =
         BatchNorm.Backward(Device, backbone_layer4_1_conv1, backbone_layer4_1_relu1, d_backbone_layer4_1_relu1, backbone_layer4_1_bn1_mean, backbone_layer4_1_bn1_inv_std, backbone_layer4_1_bn1_weight.Value.View, d_backbone_layer4_1_conv1, backbone_layer4_1_bn1_weight.Grad!.View, backbone_layer4_1_bn1_bias.Grad!.View, relu: true, accumulate: false);
+        Device.GradientsReady(backbone_layer4_1_bn1_weight, backbone_layer4_1_bn1_bias);
 
         // backbone.layer4.1.conv1: conv 1x1 s1 p0, 2048->512; d(backbone.layer4.0.relu3) +=
         Conv2d.BackwardInput(Device, d_backbone_layer4_1_conv1, backbone_layer4_1_conv1_weight.Value.View, d_backbone_layer4_0_relu3, new ConvGeometry(1, 1, 1, 1, 0, 0, 1, 1, 1), accumulate: true);
         Conv2d.BackwardParams(Device, backbone_layer4_0_relu3, d_backbone_layer4_1_conv1, backbone_layer4_1_conv1_weight.Grad!.View, default, new ConvGeometry(1, 1, 1, 1, 0, 0, 1, 1, 1));
+        Device.GradientsReady(backbone_layer4_1_conv1_weight);
 
         // backbone.layer4.0.relu3: relu(backbone.layer4.0.add); d(backbone.layer4.0.add) =
         Activation.ReluBackward(Device, backbone_layer4_0_relu3, d_backbone_layer4_0_relu3, d_backbone_layer4_0_add, accumulate: false);
@@ -3439,31 +3454,39 @@ public sealed partial class FcnR50 : INetwork
 
         // backbone.layer4.0.downsample.1: batchnorm(backbone.layer4.0.downsample.0); d(backbone.layer4.0.downsample.0) =
         BatchNorm.Backward(Device, backbone_layer4_0_downsample_0, default, d_backbone_layer4_0_downsample_1, backbone_layer4_0_downsample_1_mean, backbone_layer4_0_downsample_1_inv_std, backbone_layer4_0_downsample_1_weight.Value.View, d_backbone_layer4_0_downsample_0, backbone_layer4_0_downsample_1_weight.Grad!.View, backbone_layer4_0_downsample_1_bias.Grad!.View, relu: false, accumulate: false);
+        Device.GradientsReady(backbone_layer4_0_downsample_1_weight, backbone_layer4_0_downsample_1_bias);
 
         // backbone.layer4.0.downsample.0: conv 1x1 s1 p0, 1024->2048; d(backbone.layer3.5.relu3) =
         Conv2d.BackwardInput(Device, d_backbone_layer4_0_downsample_0, backbone_layer4_0_downsample_0_weight.Value.View, d_backbone_layer3_5_relu3, new ConvGeometry(1, 1, 1, 1, 0, 0, 1, 1, 1), accumulate: false);
         Conv2d.BackwardParams(Device, backbone_layer3_5_relu3, d_backbone_layer4_0_downsample_0, backbone_layer4_0_downsample_0_weight.Grad!.View, default, new ConvGeometry(1, 1, 1, 1, 0, 0, 1, 1, 1));
+        Device.GradientsReady(backbone_layer4_0_downsample_0_weight);
 
         // backbone.layer4.0.bn3: batchnorm(backbone.layer4.0.conv3); d(backbone.layer4.0.conv3) =
         BatchNorm.Backward(Device, backbone_layer4_0_conv3, default, d_backbone_layer4_0_bn3, backbone_layer4_0_bn3_mean, backbone_layer4_0_bn3_inv_std, backbone_layer4_0_bn3_weight.Value.View, d_backbone_layer4_0_conv3, backbone_layer4_0_bn3_weight.Grad!.View, backbone_layer4_0_bn3_bias.Grad!.View, relu: false, accumulate: false);
+        Device.GradientsReady(backbone_layer4_0_bn3_weight, backbone_layer4_0_bn3_bias);
 
         // backbone.layer4.0.conv3: conv 1x1 s1 p0, 512->2048; d(backbone.layer4.0.relu2) =
         Conv2d.BackwardInput(Device, d_backbone_layer4_0_conv3, backbone_layer4_0_conv3_weight.Value.View, d_backbone_layer4_0_relu2, new ConvGeometry(1, 1, 1, 1, 0, 0, 1, 1, 1), accumulate: false);
         Conv2d.BackwardParams(Device, backbone_layer4_0_relu2, d_backbone_layer4_0_conv3, backbone_layer4_0_conv3_weight.Grad!.View, default, new ConvGeometry(1, 1, 1, 1, 0, 0, 1, 1, 1));
+        Device.GradientsReady(backbone_layer4_0_conv3_weight);
 
         // backbone.layer4.0.bn2 + backbone.layer4.0.relu2: batchnorm + relu (fused); d(backbone.layer4.0.conv2) =
         BatchNorm.Backward(Device, backbone_layer4_0_conv2, backbone_layer4_0_relu2, d_backbone_layer4_0_relu2, backbone_layer4_0_bn2_mean, backbone_layer4_0_bn2_inv_std, backbone_layer4_0_bn2_weight.Value.View, d_backbone_layer4_0_conv2, backbone_layer4_0_bn2_weight.Grad!.View, backbone_layer4_0_bn2_bias.Grad!.View, relu: true, accumulate: false);
+        Device.GradientsReady(backbone_layer4_0_bn2_weight, backbone_layer4_0_bn2_bias);
 
         // backbone.layer4.0.conv2: conv 3x3 s1 p2 d2, 512->512; d(backbone.layer4.0.relu1) =
         Conv2d.BackwardInput(Device, d_backbone_layer4_0_conv2, backbone_layer4_0_conv2_weight.Value.View, d_backbone_layer4_0_relu1, new ConvGeometry(3, 3, 1, 1, 2, 2, 2, 2, 1), accumulate: false);
         Conv2d.BackwardParams(Device, backbone_layer4_0_relu1, d_backbone_layer4_0_conv2, backbone_layer4_0_conv2_weight.Grad!.View, default, new ConvGeometry(3, 3, 1, 1, 2, 2, 2, 2, 1));
+        Device.GradientsReady(backbone_layer4_0_conv2_weight);
 
         // backbone.layer4.0.bn1 + backbone.layer4.0.relu1: batchnorm + relu (fused); d(backbone.layer4.0.conv1) =
         BatchNorm.Backward(Device, backbone_layer4_0_conv1, backbone_layer4_0_relu1, d_backbone_layer4_0_relu1, backbone_layer4_0_bn1_mean, backbone_layer4_0_bn1_inv_std, backbone_layer4_0_bn1_weight.Value.View, d_backbone_layer4_0_conv1, backbone_layer4_0_bn1_weight.Grad!.View, backbone_layer4_0_bn1_bias.Grad!.View, relu: true, accumulate: false);
+        Device.GradientsReady(backbone_layer4_0_bn1_weight, backbone_layer4_0_bn1_bias);
 
         // backbone.layer4.0.conv1: conv 1x1 s1 p0, 1024->512; d(backbone.layer3.5.relu3) +=
         Conv2d.BackwardInput(Device, d_backbone_layer4_0_conv1, backbone_layer4_0_conv1_weight.Value.View, d_backbone_layer3_5_relu3, new ConvGeometry(1, 1, 1, 1, 0, 0, 1, 1, 1), accumulate: true);
         Conv2d.BackwardParams(Device, backbone_layer3_5_relu3, d_backbone_layer4_0_conv1, backbone_layer4_0_conv1_weight.Grad!.View, default, new ConvGeometry(1, 1, 1, 1, 0, 0, 1, 1, 1));
+        Device.GradientsReady(backbone_layer4_0_conv1_weight);
     }
 
     private void BackwardBackboneLayer3()
@@ -3476,24 +3499,30 @@ public sealed partial class FcnR50 : INetwork
 
         // backbone.layer3.5.bn3: batchnorm(backbone.layer3.5.conv3); d(backbone.layer3.5.conv3) =
         BatchNorm.Backward(Device, backbone_layer3_5_conv3, default, d_backbone_layer3_5_bn3, backbone_layer3_5_bn3_mean, backbone_layer3_5_bn3_inv_std, backbone_layer3_5_bn3_weight.Value.View, d_backbone_layer3_5_conv3, backbone_layer3_5_bn3_weight.Grad!.View, backbone_layer3_5_bn3_bias.Grad!.View, relu: false, accumulate: false);
+        Device.GradientsReady(backbone_layer3_5_bn3_weight, backbone_layer3_5_bn3_bias);
 
         // backbone.layer3.5.conv3: conv 1x1 s1 p0, 256->1024; d(backbone.layer3.5.relu2) =
         Conv2d.BackwardInput(Device, d_backbone_layer3_5_conv3, backbone_layer3_5_conv3_weight.Value.View, d_backbone_layer3_5_relu2, new ConvGeometry(1, 1, 1, 1, 0, 0, 1, 1, 1), accumulate: false);
         Conv2d.BackwardParams(Device, backbone_layer3_5_relu2, d_backbone_layer3_5_conv3, backbone_layer3_5_conv3_weight.Grad!.View, default, new ConvGeometry(1, 1, 1, 1, 0, 0, 1, 1, 1));
+        Device.GradientsReady(backbone_layer3_5_conv3_weight);
 
         // backbone.layer3.5.bn2 + backbone.layer3.5.relu2: batchnorm + relu (fused); d(backbone.layer3.5.conv2) =
         BatchNorm.Backward(Device, backbone_layer3_5_conv2, backbone_layer3_5_relu2, d_backbone_layer3_5_relu2, backbone_layer3_5_bn2_mean, backbone_layer3_5_bn2_inv_std, backbone_layer3_5_bn2_weight.Value.View, d_backbone_layer3_5_conv2, backbone_layer3_5_bn2_weight.Grad!.View, backbone_layer3_5_bn2_bias.Grad!.View, relu: true, accumulate: false);
+        Device.GradientsReady(backbone_layer3_5_bn2_weight, backbone_layer3_5_bn2_bias);
 
         // backbone.layer3.5.conv2: conv 3x3 s1 p2 d2, 256->256; d(backbone.layer3.5.relu1) =
         Conv2d.BackwardInput(Device, d_backbone_layer3_5_conv2, backbone_layer3_5_conv2_weight.Value.View, d_backbone_layer3_5_relu1, new ConvGeometry(3, 3, 1, 1, 2, 2, 2, 2, 1), accumulate: false);
         Conv2d.BackwardParams(Device, backbone_layer3_5_relu1, d_backbone_layer3_5_conv2, backbone_layer3_5_conv2_weight.Grad!.View, default, new ConvGeometry(3, 3, 1, 1, 2, 2, 2, 2, 1));
+        Device.GradientsReady(backbone_layer3_5_conv2_weight);
 
         // backbone.layer3.5.bn1 + backbone.layer3.5.relu1: batchnorm + relu (fused); d(backbone.layer3.5.conv1) =
         BatchNorm.Backward(Device, backbone_layer3_5_conv1, backbone_layer3_5_relu1, d_backbone_layer3_5_relu1, backbone_layer3_5_bn1_mean, backbone_layer3_5_bn1_inv_std, backbone_layer3_5_bn1_weight.Value.View, d_backbone_layer3_5_conv1, backbone_layer3_5_bn1_weight.Grad!.View, backbone_layer3_5_bn1_bias.Grad!.View, relu: true, accumulate: false);
+        Device.GradientsReady(backbone_layer3_5_bn1_weight, backbone_layer3_5_bn1_bias);
 
         // backbone.layer3.5.conv1: conv 1x1 s1 p0, 1024->256; d(backbone.layer3.4.relu3) +=
         Conv2d.BackwardInput(Device, d_backbone_layer3_5_conv1, backbone_layer3_5_conv1_weight.Value.View, d_backbone_layer3_4_relu3, new ConvGeometry(1, 1, 1, 1, 0, 0, 1, 1, 1), accumulate: true);
         Conv2d.BackwardParams(Device, backbone_layer3_4_relu3, d_backbone_layer3_5_conv1, backbone_layer3_5_conv1_weight.Grad!.View, default, new ConvGeometry(1, 1, 1, 1, 0, 0, 1, 1, 1));
+        Device.GradientsReady(backbone_layer3_5_conv1_weight);
 
         // backbone.layer3.4.relu3: relu(backbone.layer3.4.add); d(backbone.layer3.4.add) =
         Activation.ReluBackward(Device, backbone_layer3_4_relu3, d_backbone_layer3_4_relu3, d_backbone_layer3_4_add, accumulate: false);
@@ -3503,24 +3532,30 @@ public sealed partial class FcnR50 : INetwork
 
         // backbone.layer3.4.bn3: batchnorm(backbone.layer3.4.conv3); d(backbone.layer3.4.conv3) =
         BatchNorm.Backward(Device, backbone_layer3_4_conv3, default, d_backbone_layer3_4_bn3, backbone_layer3_4_bn3_mean, backbone_layer3_4_bn3_inv_std, backbone_layer3_4_bn3_weight.Value.View, d_backbone_layer3_4_conv3, backbone_layer3_4_bn3_weight.Grad!.View, backbone_layer3_4_bn3_bias.Grad!.View, relu: false, accumulate: false);
+        Device.GradientsReady(backbone_layer3_4_bn3_weight, backbone_layer3_4_bn3_bias);
 
         // backbone.layer3.4.conv3: conv 1x1 s1 p0, 256->1024; d(backbone.layer3.4.relu2) =
         Conv2d.BackwardInput(Device, d_backbone_layer3_4_conv3, backbone_layer3_4_conv3_weight.Value.View, d_backbone_layer3_4_relu2, new ConvGeometry(1, 1, 1, 1, 0, 0, 1, 1, 1), accumulate: false);
         Conv2d.BackwardParams(Device, backbone_layer3_4_relu2, d_backbone_layer3_4_conv3, backbone_layer3_4_conv3_weight.Grad!.View, default, new ConvGeometry(1, 1, 1, 1, 0, 0, 1, 1, 1));
+        Device.GradientsReady(backbone_layer3_4_conv3_weight);
 
         // backbone.layer3.4.bn2 + backbone.layer3.4.relu2: batchnorm + relu (fused); d(backbone.layer3.4.conv2) =
         BatchNorm.Backward(Device, backbone_layer3_4_conv2, backbone_layer3_4_relu2, d_backbone_layer3_4_relu2, backbone_layer3_4_bn2_mean, backbone_layer3_4_bn2_inv_std, backbone_layer3_4_bn2_weight.Value.View, d_backbone_layer3_4_conv2, backbone_layer3_4_bn2_weight.Grad!.View, backbone_layer3_4_bn2_bias.Grad!.View, relu: true, accumulate: false);
+        Device.GradientsReady(backbone_layer3_4_bn2_weight, backbone_layer3_4_bn2_bias);
 
         // backbone.layer3.4.conv2: conv 3x3 s1 p2 d2, 256->256; d(backbone.layer3.4.relu1) =
         Conv2d.BackwardInput(Device, d_backbone_layer3_4_conv2, backbone_layer3_4_conv2_weight.Value.View, d_backbone_layer3_4_relu1, new ConvGeometry(3, 3, 1, 1, 2, 2, 2, 2, 1), accumulate: false);
         Conv2d.BackwardParams(Device, backbone_layer3_4_relu1, d_backbone_layer3_4_conv2, backbone_layer3_4_conv2_weight.Grad!.View, default, new ConvGeometry(3, 3, 1, 1, 2, 2, 2, 2, 1));
+        Device.GradientsReady(backbone_layer3_4_conv2_weight);
 
         // backbone.layer3.4.bn1 + backbone.layer3.4.relu1: batchnorm + relu (fused); d(backbone.layer3.4.conv1) =
         BatchNorm.Backward(Device, backbone_layer3_4_conv1, backbone_layer3_4_relu1, d_backbone_layer3_4_relu1, backbone_layer3_4_bn1_mean, backbone_layer3_4_bn1_inv_std, backbone_layer3_4_bn1_weight.Value.View, d_backbone_layer3_4_conv1, backbone_layer3_4_bn1_weight.Grad!.View, backbone_layer3_4_bn1_bias.Grad!.View, relu: true, accumulate: false);
+        Device.GradientsReady(backbone_layer3_4_bn1_weight, backbone_layer3_4_bn1_bias);
 
         // backbone.layer3.4.conv1: conv 1x1 s1 p0, 1024->256; d(backbone.layer3.3.relu3) +=
         Conv2d.BackwardInput(Device, d_backbone_layer3_4_conv1, backbone_layer3_4_conv1_weight.Value.View, d_backbone_layer3_3_relu3, new ConvGeometry(1, 1, 1, 1, 0, 0, 1, 1, 1), accumulate: true);
         Conv2d.BackwardParams(Device, backbone_layer3_3_relu3, d_backbone_layer3_4_conv1, backbone_layer3_4_conv1_weight.Grad!.View, default, new ConvGeometry(1, 1, 1, 1, 0, 0, 1, 1, 1));
+        Device.GradientsReady(backbone_layer3_4_conv1_weight);
 
         // backbone.layer3.3.relu3: relu(backbone.layer3.3.add); d(backbone.layer3.3.add) =
         Activation.ReluBackward(Device, backbone_layer3_3_relu3, d_backbone_layer3_3_relu3, d_backbone_layer3_3_add, accumulate: false);
@@ -3530,24 +3565,30 @@ public sealed partial class FcnR50 : INetwork
 
         // backbone.layer3.3.bn3: batchnorm(backbone.layer3.3.conv3); d(backbone.layer3.3.conv3) =
         BatchNorm.Backward(Device, backbone_layer3_3_conv3, default, d_backbone_layer3_3_bn3, backbone_layer3_3_bn3_mean, backbone_layer3_3_bn3_inv_std, backbone_layer3_3_bn3_weight.Value.View, d_backbone_layer3_3_conv3, backbone_layer3_3_bn3_weight.Grad!.View, backbone_layer3_3_bn3_bias.Grad!.View, relu: false, accumulate: false);
+        Device.GradientsReady(backbone_layer3_3_bn3_weight, backbone_layer3_3_bn3_bias);
 
         // backbone.layer3.3.conv3: conv 1x1 s1 p0, 256->1024; d(backbone.layer3.3.relu2) =
         Conv2d.BackwardInput(Device, d_backbone_layer3_3_conv3, backbone_layer3_3_conv3_weight.Value.View, d_backbone_layer3_3_relu2, new ConvGeometry(1, 1, 1, 1, 0, 0, 1, 1, 1), accumulate: false);
         Conv2d.BackwardParams(Device, backbone_layer3_3_relu2, d_backbone_layer3_3_conv3, backbone_layer3_3_conv3_weight.Grad!.View, default, new ConvGeometry(1, 1, 1, 1, 0, 0, 1, 1, 1));
+        Device.GradientsReady(backbone_layer3_3_conv3_weight);
 
         // backbone.layer3.3.bn2 + backbone.layer3.3.relu2: batchnorm + relu (fused); d(backbone.layer3.3.conv2) =
         BatchNorm.Backward(Device, backbone_layer3_3_conv2, backbone_layer3_3_relu2, d_backbone_layer3_3_relu2, backbone_layer3_3_bn2_mean, backbone_layer3_3_bn2_inv_std, backbone_layer3_3_bn2_weight.Value.View, d_backbone_layer3_3_conv2, backbone_layer3_3_bn2_weight.Grad!.View, backbone_layer3_3_bn2_bias.Grad!.View, relu: true, accumulate: false);
+        Device.GradientsReady(backbone_layer3_3_bn2_weight, backbone_layer3_3_bn2_bias);
 
         // backbone.layer3.3.conv2: conv 3x3 s1 p2 d2, 256->256; d(backbone.layer3.3.relu1) =
         Conv2d.BackwardInput(Device, d_backbone_layer3_3_conv2, backbone_layer3_3_conv2_weight.Value.View, d_backbone_layer3_3_relu1, new ConvGeometry(3, 3, 1, 1, 2, 2, 2, 2, 1), accumulate: false);
         Conv2d.BackwardParams(Device, backbone_layer3_3_relu1, d_backbone_layer3_3_conv2, backbone_layer3_3_conv2_weight.Grad!.View, default, new ConvGeometry(3, 3, 1, 1, 2, 2, 2, 2, 1));
+        Device.GradientsReady(backbone_layer3_3_conv2_weight);
 
         // backbone.layer3.3.bn1 + backbone.layer3.3.relu1: batchnorm + relu (fused); d(backbone.layer3.3.conv1) =
         BatchNorm.Backward(Device, backbone_layer3_3_conv1, backbone_layer3_3_relu1, d_backbone_layer3_3_relu1, backbone_layer3_3_bn1_mean, backbone_layer3_3_bn1_inv_std, backbone_layer3_3_bn1_weight.Value.View, d_backbone_layer3_3_conv1, backbone_layer3_3_bn1_weight.Grad!.View, backbone_layer3_3_bn1_bias.Grad!.View, relu: true, accumulate: false);
+        Device.GradientsReady(backbone_layer3_3_bn1_weight, backbone_layer3_3_bn1_bias);
 
         // backbone.layer3.3.conv1: conv 1x1 s1 p0, 1024->256; d(backbone.layer3.2.relu3) +=
         Conv2d.BackwardInput(Device, d_backbone_layer3_3_conv1, backbone_layer3_3_conv1_weight.Value.View, d_backbone_layer3_2_relu3, new ConvGeometry(1, 1, 1, 1, 0, 0, 1, 1, 1), accumulate: true);
         Conv2d.BackwardParams(Device, backbone_layer3_2_relu3, d_backbone_layer3_3_conv1, backbone_layer3_3_conv1_weight.Grad!.View, default, new ConvGeometry(1, 1, 1, 1, 0, 0, 1, 1, 1));
+        Device.GradientsReady(backbone_layer3_3_conv1_weight);
 
         // backbone.layer3.2.relu3: relu(backbone.layer3.2.add); d(backbone.layer3.2.add) =
         Activation.ReluBackward(Device, backbone_layer3_2_relu3, d_backbone_layer3_2_relu3, d_backbone_layer3_2_add, accumulate: false);
@@ -3557,24 +3598,30 @@ public sealed partial class FcnR50 : INetwork
 
         // backbone.layer3.2.bn3: batchnorm(backbone.layer3.2.conv3); d(backbone.layer3.2.conv3) =
         BatchNorm.Backward(Device, backbone_layer3_2_conv3, default, d_backbone_layer3_2_bn3, backbone_layer3_2_bn3_mean, backbone_layer3_2_bn3_inv_std, backbone_layer3_2_bn3_weight.Value.View, d_backbone_layer3_2_conv3, backbone_layer3_2_bn3_weight.Grad!.View, backbone_layer3_2_bn3_bias.Grad!.View, relu: false, accumulate: false);
+        Device.GradientsReady(backbone_layer3_2_bn3_weight, backbone_layer3_2_bn3_bias);
 
         // backbone.layer3.2.conv3: conv 1x1 s1 p0, 256->1024; d(backbone.layer3.2.relu2) =
         Conv2d.BackwardInput(Device, d_backbone_layer3_2_conv3, backbone_layer3_2_conv3_weight.Value.View, d_backbone_layer3_2_relu2, new ConvGeometry(1, 1, 1, 1, 0, 0, 1, 1, 1), accumulate: false);
         Conv2d.BackwardParams(Device, backbone_layer3_2_relu2, d_backbone_layer3_2_conv3, backbone_layer3_2_conv3_weight.Grad!.View, default, new ConvGeometry(1, 1, 1, 1, 0, 0, 1, 1, 1));
+        Device.GradientsReady(backbone_layer3_2_conv3_weight);
 
         // backbone.layer3.2.bn2 + backbone.layer3.2.relu2: batchnorm + relu (fused); d(backbone.layer3.2.conv2) =
         BatchNorm.Backward(Device, backbone_layer3_2_conv2, backbone_layer3_2_relu2, d_backbone_layer3_2_relu2, backbone_layer3_2_bn2_mean, backbone_layer3_2_bn2_inv_std, backbone_layer3_2_bn2_weight.Value.View, d_backbone_layer3_2_conv2, backbone_layer3_2_bn2_weight.Grad!.View, backbone_layer3_2_bn2_bias.Grad!.View, relu: true, accumulate: false);
+        Device.GradientsReady(backbone_layer3_2_bn2_weight, backbone_layer3_2_bn2_bias);
 
         // backbone.layer3.2.conv2: conv 3x3 s1 p2 d2, 256->256; d(backbone.layer3.2.relu1) =
         Conv2d.BackwardInput(Device, d_backbone_layer3_2_conv2, backbone_layer3_2_conv2_weight.Value.View, d_backbone_layer3_2_relu1, new ConvGeometry(3, 3, 1, 1, 2, 2, 2, 2, 1), accumulate: false);
         Conv2d.BackwardParams(Device, backbone_layer3_2_relu1, d_backbone_layer3_2_conv2, backbone_layer3_2_conv2_weight.Grad!.View, default, new ConvGeometry(3, 3, 1, 1, 2, 2, 2, 2, 1));
+        Device.GradientsReady(backbone_layer3_2_conv2_weight);
 
         // backbone.layer3.2.bn1 + backbone.layer3.2.relu1: batchnorm + relu (fused); d(backbone.layer3.2.conv1) =
         BatchNorm.Backward(Device, backbone_layer3_2_conv1, backbone_layer3_2_relu1, d_backbone_layer3_2_relu1, backbone_layer3_2_bn1_mean, backbone_layer3_2_bn1_inv_std, backbone_layer3_2_bn1_weight.Value.View, d_backbone_layer3_2_conv1, backbone_layer3_2_bn1_weight.Grad!.View, backbone_layer3_2_bn1_bias.Grad!.View, relu: true, accumulate: false);
+        Device.GradientsReady(backbone_layer3_2_bn1_weight, backbone_layer3_2_bn1_bias);
 
         // backbone.layer3.2.conv1: conv 1x1 s1 p0, 1024->256; d(backbone.layer3.1.relu3) +=
         Conv2d.BackwardInput(Device, d_backbone_layer3_2_conv1, backbone_layer3_2_conv1_weight.Value.View, d_backbone_layer3_1_relu3, new ConvGeometry(1, 1, 1, 1, 0, 0, 1, 1, 1), accumulate: true);
         Conv2d.BackwardParams(Device, backbone_layer3_1_relu3, d_backbone_layer3_2_conv1, backbone_layer3_2_conv1_weight.Grad!.View, default, new ConvGeometry(1, 1, 1, 1, 0, 0, 1, 1, 1));
+        Device.GradientsReady(backbone_layer3_2_conv1_weight);
 
         // backbone.layer3.1.relu3: relu(backbone.layer3.1.add); d(backbone.layer3.1.add) =
         Activation.ReluBackward(Device, backbone_layer3_1_relu3, d_backbone_layer3_1_relu3, d_backbone_layer3_1_add, accumulate: false);
@@ -3584,24 +3631,30 @@ public sealed partial class FcnR50 : INetwork
 
         // backbone.layer3.1.bn3: batchnorm(backbone.layer3.1.conv3); d(backbone.layer3.1.conv3) =
         BatchNorm.Backward(Device, backbone_layer3_1_conv3, default, d_backbone_layer3_1_bn3, backbone_layer3_1_bn3_mean, backbone_layer3_1_bn3_inv_std, backbone_layer3_1_bn3_weight.Value.View, d_backbone_layer3_1_conv3, backbone_layer3_1_bn3_weight.Grad!.View, backbone_layer3_1_bn3_bias.Grad!.View, relu: false, accumulate: false);
+        Device.GradientsReady(backbone_layer3_1_bn3_weight, backbone_layer3_1_bn3_bias);
 
         // backbone.layer3.1.conv3: conv 1x1 s1 p0, 256->1024; d(backbone.layer3.1.relu2) =
         Conv2d.BackwardInput(Device, d_backbone_layer3_1_conv3, backbone_layer3_1_conv3_weight.Value.View, d_backbone_layer3_1_relu2, new ConvGeometry(1, 1, 1, 1, 0, 0, 1, 1, 1), accumulate: false);
         Conv2d.BackwardParams(Device, backbone_layer3_1_relu2, d_backbone_layer3_1_conv3, backbone_layer3_1_conv3_weight.Grad!.View, default, new ConvGeometry(1, 1, 1, 1, 0, 0, 1, 1, 1));
+        Device.GradientsReady(backbone_layer3_1_conv3_weight);
 
         // backbone.layer3.1.bn2 + backbone.layer3.1.relu2: batchnorm + relu (fused); d(backbone.layer3.1.conv2) =
         BatchNorm.Backward(Device, backbone_layer3_1_conv2, backbone_layer3_1_relu2, d_backbone_layer3_1_relu2, backbone_layer3_1_bn2_mean, backbone_layer3_1_bn2_inv_std, backbone_layer3_1_bn2_weight.Value.View, d_backbone_layer3_1_conv2, backbone_layer3_1_bn2_weight.Grad!.View, backbone_layer3_1_bn2_bias.Grad!.View, relu: true, accumulate: false);
+        Device.GradientsReady(backbone_layer3_1_bn2_weight, backbone_layer3_1_bn2_bias);
 
         // backbone.layer3.1.conv2: conv 3x3 s1 p2 d2, 256->256; d(backbone.layer3.1.relu1) =
         Conv2d.BackwardInput(Device, d_backbone_layer3_1_conv2, backbone_layer3_1_conv2_weight.Value.View, d_backbone_layer3_1_relu1, new ConvGeometry(3, 3, 1, 1, 2, 2, 2, 2, 1), accumulate: false);
         Conv2d.BackwardParams(Device, backbone_layer3_1_relu1, d_backbone_layer3_1_conv2, backbone_layer3_1_conv2_weight.Grad!.View, default, new ConvGeometry(3, 3, 1, 1, 2, 2, 2, 2, 1));
+        Device.GradientsReady(backbone_layer3_1_conv2_weight);
 
         // backbone.layer3.1.bn1 + backbone.layer3.1.relu1: batchnorm + relu (fused); d(backbone.layer3.1.conv1) =
         BatchNorm.Backward(Device, backbone_layer3_1_conv1, backbone_layer3_1_relu1, d_backbone_layer3_1_relu1, backbone_layer3_1_bn1_mean, backbone_layer3_1_bn1_inv_std, backbone_layer3_1_bn1_weight.Value.View, d_backbone_layer3_1_conv1, backbone_layer3_1_bn1_weight.Grad!.View, backbone_layer3_1_bn1_bias.Grad!.View, relu: true, accumulate: false);
+        Device.GradientsReady(backbone_layer3_1_bn1_weight, backbone_layer3_1_bn1_bias);
 
         // backbone.layer3.1.conv1: conv 1x1 s1 p0, 1024->256; d(backbone.layer3.0.relu3) +=
         Conv2d.BackwardInput(Device, d_backbone_layer3_1_conv1, backbone_layer3_1_conv1_weight.Value.View, d_backbone_layer3_0_relu3, new ConvGeometry(1, 1, 1, 1, 0, 0, 1, 1, 1), accumulate: true);
         Conv2d.BackwardParams(Device, backbone_layer3_0_relu3, d_backbone_layer3_1_conv1, backbone_layer3_1_conv1_weight.Grad!.View, default, new ConvGeometry(1, 1, 1, 1, 0, 0, 1, 1, 1));
+        Device.GradientsReady(backbone_layer3_1_conv1_weight);
 
         // backbone.layer3.0.relu3: relu(backbone.layer3.0.add); d(backbone.layer3.0.add) =
         Activation.ReluBackward(Device, backbone_layer3_0_relu3, d_backbone_layer3_0_relu3, d_backbone_layer3_0_add, accumulate: false);
@@ -3611,31 +3664,39 @@ public sealed partial class FcnR50 : INetwork
 
         // backbone.layer3.0.downsample.1: batchnorm(backbone.layer3.0.downsample.0); d(backbone.layer3.0.downsample.0) =
         BatchNorm.Backward(Device, backbone_layer3_0_downsample_0, default, d_backbone_layer3_0_downsample_1, backbone_layer3_0_downsample_1_mean, backbone_layer3_0_downsample_1_inv_std, backbone_layer3_0_downsample_1_weight.Value.View, d_backbone_layer3_0_downsample_0, backbone_layer3_0_downsample_1_weight.Grad!.View, backbone_layer3_0_downsample_1_bias.Grad!.View, relu: false, accumulate: false);
+        Device.GradientsReady(backbone_layer3_0_downsample_1_weight, backbone_layer3_0_downsample_1_bias);
 
         // backbone.layer3.0.downsample.0: conv 1x1 s1 p0, 512->1024; d(backbone.layer2.3.relu3) =
         Conv2d.BackwardInput(Device, d_backbone_layer3_0_downsample_0, backbone_layer3_0_downsample_0_weight.Value.View, d_backbone_layer2_3_relu3, new ConvGeometry(1, 1, 1, 1, 0, 0, 1, 1, 1), accumulate: false);
         Conv2d.BackwardParams(Device, backbone_layer2_3_relu3, d_backbone_layer3_0_downsample_0, backbone_layer3_0_downsample_0_weight.Grad!.View, default, new ConvGeometry(1, 1, 1, 1, 0, 0, 1, 1, 1));
+        Device.GradientsReady(backbone_layer3_0_downsample_0_weight);
 
         // backbone.layer3.0.bn3: batchnorm(backbone.layer3.0.conv3); d(backbone.layer3.0.conv3) =
         BatchNorm.Backward(Device, backbone_layer3_0_conv3, default, d_backbone_layer3_0_bn3, backbone_layer3_0_bn3_mean, backbone_layer3_0_bn3_inv_std, backbone_layer3_0_bn3_weight.Value.View, d_backbone_layer3_0_conv3, backbone_layer3_0_bn3_weight.Grad!.View, backbone_layer3_0_bn3_bias.Grad!.View, relu: false, accumulate: false);
+        Device.GradientsReady(backbone_layer3_0_bn3_weight, backbone_layer3_0_bn3_bias);
 
         // backbone.layer3.0.conv3: conv 1x1 s1 p0, 256->1024; d(backbone.layer3.0.relu2) =
         Conv2d.BackwardInput(Device, d_backbone_layer3_0_conv3, backbone_layer3_0_conv3_weight.Value.View, d_backbone_layer3_0_relu2, new ConvGeometry(1, 1, 1, 1, 0, 0, 1, 1, 1), accumulate: false);
         Conv2d.BackwardParams(Device, backbone_layer3_0_relu2, d_backbone_layer3_0_conv3, backbone_layer3_0_conv3_weight.Grad!.View, default, new ConvGeometry(1, 1, 1, 1, 0, 0, 1, 1, 1));
+        Device.GradientsReady(backbone_layer3_0_conv3_weight);
 
         // backbone.layer3.0.bn2 + backbone.layer3.0.relu2: batchnorm + relu (fused); d(backbone.layer3.0.conv2) =
         BatchNorm.Backward(Device, backbone_layer3_0_conv2, backbone_layer3_0_relu2, d_backbone_layer3_0_relu2, backbone_layer3_0_bn2_mean, backbone_layer3_0_bn2_inv_std, backbone_layer3_0_bn2_weight.Value.View, d_backbone_layer3_0_conv2, backbone_layer3_0_bn2_weight.Grad!.View, backbone_layer3_0_bn2_bias.Grad!.View, relu: true, accumulate: false);
+        Device.GradientsReady(backbone_layer3_0_bn2_weight, backbone_layer3_0_bn2_bias);
 
         // backbone.layer3.0.conv2: conv 3x3 s1 p1, 256->256; d(backbone.layer3.0.relu1) =
         Conv2d.BackwardInput(Device, d_backbone_layer3_0_conv2, backbone_layer3_0_conv2_weight.Value.View, d_backbone_layer3_0_relu1, new ConvGeometry(3, 3, 1, 1, 1, 1, 1, 1, 1), accumulate: false);
         Conv2d.BackwardParams(Device, backbone_layer3_0_relu1, d_backbone_layer3_0_conv2, backbone_layer3_0_conv2_weight.Grad!.View, default, new ConvGeometry(3, 3, 1, 1, 1, 1, 1, 1, 1));
+        Device.GradientsReady(backbone_layer3_0_conv2_weight);
 
         // backbone.layer3.0.bn1 + backbone.layer3.0.relu1: batchnorm + relu (fused); d(backbone.layer3.0.conv1) =
         BatchNorm.Backward(Device, backbone_layer3_0_conv1, backbone_layer3_0_relu1, d_backbone_layer3_0_relu1, backbone_layer3_0_bn1_mean, backbone_layer3_0_bn1_inv_std, backbone_layer3_0_bn1_weight.Value.View, d_backbone_layer3_0_conv1, backbone_layer3_0_bn1_weight.Grad!.View, backbone_layer3_0_bn1_bias.Grad!.View, relu: true, accumulate: false);
+        Device.GradientsReady(backbone_layer3_0_bn1_weight, backbone_layer3_0_bn1_bias);
 
         // backbone.layer3.0.conv1: conv 1x1 s1 p0, 512->256; d(backbone.layer2.3.relu3) +=
         Conv2d.BackwardInput(Device, d_backbone_layer3_0_conv1, backbone_layer3_0_conv1_weight.Value.View, d_backbone_layer2_3_relu3, new ConvGeometry(1, 1, 1, 1, 0, 0, 1, 1, 1), accumulate: true);
         Conv2d.BackwardParams(Device, backbone_layer2_3_relu3, d_backbone_layer3_0_conv1, backbone_layer3_0_conv1_weight.Grad!.View, default, new ConvGeometry(1, 1, 1, 1, 0, 0, 1, 1, 1));
+        Device.GradientsReady(backbone_layer3_0_conv1_weight);
     }
 
     private void BackwardBackboneLayer2()
@@ -3648,24 +3709,30 @@ public sealed partial class FcnR50 : INetwork
 
         // backbone.layer2.3.bn3: batchnorm(backbone.layer2.3.conv3); d(backbone.layer2.3.conv3) =
         BatchNorm.Backward(Device, backbone_layer2_3_conv3, default, d_backbone_layer2_3_bn3, backbone_layer2_3_bn3_mean, backbone_layer2_3_bn3_inv_std, backbone_layer2_3_bn3_weight.Value.View, d_backbone_layer2_3_conv3, backbone_layer2_3_bn3_weight.Grad!.View, backbone_layer2_3_bn3_bias.Grad!.View, relu: false, accumulate: false);
+        Device.GradientsReady(backbone_layer2_3_bn3_weight, backbone_layer2_3_bn3_bias);
 
         // backbone.layer2.3.conv3: conv 1x1 s1 p0, 128->512; d(backbone.layer2.3.relu2) =
         Conv2d.BackwardInput(Device, d_backbone_layer2_3_conv3, backbone_layer2_3_conv3_weight.Value.View, d_backbone_layer2_3_relu2, new ConvGeometry(1, 1, 1, 1, 0, 0, 1, 1, 1), accumulate: false);
         Conv2d.BackwardParams(Device, backbone_layer2_3_relu2, d_backbone_layer2_3_conv3, backbone_layer2_3_conv3_weight.Grad!.View, default, new ConvGeometry(1, 1, 1, 1, 0, 0, 1, 1, 1));
+        Device.GradientsReady(backbone_layer2_3_conv3_weight);
 
         // backbone.layer2.3.bn2 + backbone.layer2.3.relu2: batchnorm + relu (fused); d(backbone.layer2.3.conv2) =
         BatchNorm.Backward(Device, backbone_layer2_3_conv2, backbone_layer2_3_relu2, d_backbone_layer2_3_relu2, backbone_layer2_3_bn2_mean, backbone_layer2_3_bn2_inv_std, backbone_layer2_3_bn2_weight.Value.View, d_backbone_layer2_3_conv2, backbone_layer2_3_bn2_weight.Grad!.View, backbone_layer2_3_bn2_bias.Grad!.View, relu: true, accumulate: false);
+        Device.GradientsReady(backbone_layer2_3_bn2_weight, backbone_layer2_3_bn2_bias);
 
         // backbone.layer2.3.conv2: conv 3x3 s1 p1, 128->128; d(backbone.layer2.3.relu1) =
         Conv2d.BackwardInput(Device, d_backbone_layer2_3_conv2, backbone_layer2_3_conv2_weight.Value.View, d_backbone_layer2_3_relu1, new ConvGeometry(3, 3, 1, 1, 1, 1, 1, 1, 1), accumulate: false);
         Conv2d.BackwardParams(Device, backbone_layer2_3_relu1, d_backbone_layer2_3_conv2, backbone_layer2_3_conv2_weight.Grad!.View, default, new ConvGeometry(3, 3, 1, 1, 1, 1, 1, 1, 1));
+        Device.GradientsReady(backbone_layer2_3_conv2_weight);
 
         // backbone.layer2.3.bn1 + backbone.layer2.3.relu1: batchnorm + relu (fused); d(backbone.layer2.3.conv1) =
         BatchNorm.Backward(Device, backbone_layer2_3_conv1, backbone_layer2_3_relu1, d_backbone_layer2_3_relu1, backbone_layer2_3_bn1_mean, backbone_layer2_3_bn1_inv_std, backbone_layer2_3_bn1_weight.Value.View, d_backbone_layer2_3_conv1, backbone_layer2_3_bn1_weight.Grad!.View, backbone_layer2_3_bn1_bias.Grad!.View, relu: true, accumulate: false);
+        Device.GradientsReady(backbone_layer2_3_bn1_weight, backbone_layer2_3_bn1_bias);
 
         // backbone.layer2.3.conv1: conv 1x1 s1 p0, 512->128; d(backbone.layer2.2.relu3) +=
         Conv2d.BackwardInput(Device, d_backbone_layer2_3_conv1, backbone_layer2_3_conv1_weight.Value.View, d_backbone_layer2_2_relu3, new ConvGeometry(1, 1, 1, 1, 0, 0, 1, 1, 1), accumulate: true);
         Conv2d.BackwardParams(Device, backbone_layer2_2_relu3, d_backbone_layer2_3_conv1, backbone_layer2_3_conv1_weight.Grad!.View, default, new ConvGeometry(1, 1, 1, 1, 0, 0, 1, 1, 1));
+        Device.GradientsReady(backbone_layer2_3_conv1_weight);
 
         // backbone.layer2.2.relu3: relu(backbone.layer2.2.add); d(backbone.layer2.2.add) =
         Activation.ReluBackward(Device, backbone_layer2_2_relu3, d_backbone_layer2_2_relu3, d_backbone_layer2_2_add, accumulate: false);
@@ -3675,24 +3742,30 @@ public sealed partial class FcnR50 : INetwork
 
         // backbone.layer2.2.bn3: batchnorm(backbone.layer2.2.conv3); d(backbone.layer2.2.conv3) =
         BatchNorm.Backward(Device, backbone_layer2_2_conv3, default, d_backbone_layer2_2_bn3, backbone_layer2_2_bn3_mean, backbone_layer2_2_bn3_inv_std, backbone_layer2_2_bn3_weight.Value.View, d_backbone_layer2_2_conv3, backbone_layer2_2_bn3_weight.Grad!.View, backbone_layer2_2_bn3_bias.Grad!.View, relu: false, accumulate: false);
+        Device.GradientsReady(backbone_layer2_2_bn3_weight, backbone_layer2_2_bn3_bias);
 
         // backbone.layer2.2.conv3: conv 1x1 s1 p0, 128->512; d(backbone.layer2.2.relu2) =
         Conv2d.BackwardInput(Device, d_backbone_layer2_2_conv3, backbone_layer2_2_conv3_weight.Value.View, d_backbone_layer2_2_relu2, new ConvGeometry(1, 1, 1, 1, 0, 0, 1, 1, 1), accumulate: false);
         Conv2d.BackwardParams(Device, backbone_layer2_2_relu2, d_backbone_layer2_2_conv3, backbone_layer2_2_conv3_weight.Grad!.View, default, new ConvGeometry(1, 1, 1, 1, 0, 0, 1, 1, 1));
+        Device.GradientsReady(backbone_layer2_2_conv3_weight);
 
         // backbone.layer2.2.bn2 + backbone.layer2.2.relu2: batchnorm + relu (fused); d(backbone.layer2.2.conv2) =
         BatchNorm.Backward(Device, backbone_layer2_2_conv2, backbone_layer2_2_relu2, d_backbone_layer2_2_relu2, backbone_layer2_2_bn2_mean, backbone_layer2_2_bn2_inv_std, backbone_layer2_2_bn2_weight.Value.View, d_backbone_layer2_2_conv2, backbone_layer2_2_bn2_weight.Grad!.View, backbone_layer2_2_bn2_bias.Grad!.View, relu: true, accumulate: false);
+        Device.GradientsReady(backbone_layer2_2_bn2_weight, backbone_layer2_2_bn2_bias);
 
         // backbone.layer2.2.conv2: conv 3x3 s1 p1, 128->128; d(backbone.layer2.2.relu1) =
         Conv2d.BackwardInput(Device, d_backbone_layer2_2_conv2, backbone_layer2_2_conv2_weight.Value.View, d_backbone_layer2_2_relu1, new ConvGeometry(3, 3, 1, 1, 1, 1, 1, 1, 1), accumulate: false);
         Conv2d.BackwardParams(Device, backbone_layer2_2_relu1, d_backbone_layer2_2_conv2, backbone_layer2_2_conv2_weight.Grad!.View, default, new ConvGeometry(3, 3, 1, 1, 1, 1, 1, 1, 1));
+        Device.GradientsReady(backbone_layer2_2_conv2_weight);
 
         // backbone.layer2.2.bn1 + backbone.layer2.2.relu1: batchnorm + relu (fused); d(backbone.layer2.2.conv1) =
         BatchNorm.Backward(Device, backbone_layer2_2_conv1, backbone_layer2_2_relu1, d_backbone_layer2_2_relu1, backbone_layer2_2_bn1_mean, backbone_layer2_2_bn1_inv_std, backbone_layer2_2_bn1_weight.Value.View, d_backbone_layer2_2_conv1, backbone_layer2_2_bn1_weight.Grad!.View, backbone_layer2_2_bn1_bias.Grad!.View, relu: true, accumulate: false);
+        Device.GradientsReady(backbone_layer2_2_bn1_weight, backbone_layer2_2_bn1_bias);
 
         // backbone.layer2.2.conv1: conv 1x1 s1 p0, 512->128; d(backbone.layer2.1.relu3) +=
         Conv2d.BackwardInput(Device, d_backbone_layer2_2_conv1, backbone_layer2_2_conv1_weight.Value.View, d_backbone_layer2_1_relu3, new ConvGeometry(1, 1, 1, 1, 0, 0, 1, 1, 1), accumulate: true);
         Conv2d.BackwardParams(Device, backbone_layer2_1_relu3, d_backbone_layer2_2_conv1, backbone_layer2_2_conv1_weight.Grad!.View, default, new ConvGeometry(1, 1, 1, 1, 0, 0, 1, 1, 1));
+        Device.GradientsReady(backbone_layer2_2_conv1_weight);
 
         // backbone.layer2.1.relu3: relu(backbone.layer2.1.add); d(backbone.layer2.1.add) =
         Activation.ReluBackward(Device, backbone_layer2_1_relu3, d_backbone_layer2_1_relu3, d_backbone_layer2_1_add, accumulate: false);
@@ -3702,24 +3775,30 @@ public sealed partial class FcnR50 : INetwork
 
         // backbone.layer2.1.bn3: batchnorm(backbone.layer2.1.conv3); d(backbone.layer2.1.conv3) =
         BatchNorm.Backward(Device, backbone_layer2_1_conv3, default, d_backbone_layer2_1_bn3, backbone_layer2_1_bn3_mean, backbone_layer2_1_bn3_inv_std, backbone_layer2_1_bn3_weight.Value.View, d_backbone_layer2_1_conv3, backbone_layer2_1_bn3_weight.Grad!.View, backbone_layer2_1_bn3_bias.Grad!.View, relu: false, accumulate: false);
+        Device.GradientsReady(backbone_layer2_1_bn3_weight, backbone_layer2_1_bn3_bias);
 
         // backbone.layer2.1.conv3: conv 1x1 s1 p0, 128->512; d(backbone.layer2.1.relu2) =
         Conv2d.BackwardInput(Device, d_backbone_layer2_1_conv3, backbone_layer2_1_conv3_weight.Value.View, d_backbone_layer2_1_relu2, new ConvGeometry(1, 1, 1, 1, 0, 0, 1, 1, 1), accumulate: false);
         Conv2d.BackwardParams(Device, backbone_layer2_1_relu2, d_backbone_layer2_1_conv3, backbone_layer2_1_conv3_weight.Grad!.View, default, new ConvGeometry(1, 1, 1, 1, 0, 0, 1, 1, 1));
+        Device.GradientsReady(backbone_layer2_1_conv3_weight);
 
         // backbone.layer2.1.bn2 + backbone.layer2.1.relu2: batchnorm + relu (fused); d(backbone.layer2.1.conv2) =
         BatchNorm.Backward(Device, backbone_layer2_1_conv2, backbone_layer2_1_relu2, d_backbone_layer2_1_relu2, backbone_layer2_1_bn2_mean, backbone_layer2_1_bn2_inv_std, backbone_layer2_1_bn2_weight.Value.View, d_backbone_layer2_1_conv2, backbone_layer2_1_bn2_weight.Grad!.View, backbone_layer2_1_bn2_bias.Grad!.View, relu: true, accumulate: false);
+        Device.GradientsReady(backbone_layer2_1_bn2_weight, backbone_layer2_1_bn2_bias);
 
         // backbone.layer2.1.conv2: conv 3x3 s1 p1, 128->128; d(backbone.layer2.1.relu1) =
         Conv2d.BackwardInput(Device, d_backbone_layer2_1_conv2, backbone_layer2_1_conv2_weight.Value.View, d_backbone_layer2_1_relu1, new ConvGeometry(3, 3, 1, 1, 1, 1, 1, 1, 1), accumulate: false);
         Conv2d.BackwardParams(Device, backbone_layer2_1_relu1, d_backbone_layer2_1_conv2, backbone_layer2_1_conv2_weight.Grad!.View, default, new ConvGeometry(3, 3, 1, 1, 1, 1, 1, 1, 1));
+        Device.GradientsReady(backbone_layer2_1_conv2_weight);
 
         // backbone.layer2.1.bn1 + backbone.layer2.1.relu1: batchnorm + relu (fused); d(backbone.layer2.1.conv1) =
         BatchNorm.Backward(Device, backbone_layer2_1_conv1, backbone_layer2_1_relu1, d_backbone_layer2_1_relu1, backbone_layer2_1_bn1_mean, backbone_layer2_1_bn1_inv_std, backbone_layer2_1_bn1_weight.Value.View, d_backbone_layer2_1_conv1, backbone_layer2_1_bn1_weight.Grad!.View, backbone_layer2_1_bn1_bias.Grad!.View, relu: true, accumulate: false);
+        Device.GradientsReady(backbone_layer2_1_bn1_weight, backbone_layer2_1_bn1_bias);
 
         // backbone.layer2.1.conv1: conv 1x1 s1 p0, 512->128; d(backbone.layer2.0.relu3) +=
         Conv2d.BackwardInput(Device, d_backbone_layer2_1_conv1, backbone_layer2_1_conv1_weight.Value.View, d_backbone_layer2_0_relu3, new ConvGeometry(1, 1, 1, 1, 0, 0, 1, 1, 1), accumulate: true);
         Conv2d.BackwardParams(Device, backbone_layer2_0_relu3, d_backbone_layer2_1_conv1, backbone_layer2_1_conv1_weight.Grad!.View, default, new ConvGeometry(1, 1, 1, 1, 0, 0, 1, 1, 1));
+        Device.GradientsReady(backbone_layer2_1_conv1_weight);
 
         // backbone.layer2.0.relu3: relu(backbone.layer2.0.add); d(backbone.layer2.0.add) =
         Activation.ReluBackward(Device, backbone_layer2_0_relu3, d_backbone_layer2_0_relu3, d_backbone_layer2_0_add, accumulate: false);
@@ -3729,31 +3808,39 @@ public sealed partial class FcnR50 : INetwork
 
         // backbone.layer2.0.downsample.1: batchnorm(backbone.layer2.0.downsample.0); d(backbone.layer2.0.downsample.0) =
         BatchNorm.Backward(Device, backbone_layer2_0_downsample_0, default, d_backbone_layer2_0_downsample_1, backbone_layer2_0_downsample_1_mean, backbone_layer2_0_downsample_1_inv_std, backbone_layer2_0_downsample_1_weight.Value.View, d_backbone_layer2_0_downsample_0, backbone_layer2_0_downsample_1_weight.Grad!.View, backbone_layer2_0_downsample_1_bias.Grad!.View, relu: false, accumulate: false);
+        Device.GradientsReady(backbone_layer2_0_downsample_1_weight, backbone_layer2_0_downsample_1_bias);
 
         // backbone.layer2.0.downsample.0: conv 1x1 s2 p0, 256->512; d(backbone.layer1.2.relu3) =
         Conv2d.BackwardInput(Device, d_backbone_layer2_0_downsample_0, backbone_layer2_0_downsample_0_weight.Value.View, d_backbone_layer1_2_relu3, new ConvGeometry(1, 1, 2, 2, 0, 0, 1, 1, 1), accumulate: false);
         Conv2d.BackwardParams(Device, backbone_layer1_2_relu3, d_backbone_layer2_0_downsample_0, backbone_layer2_0_downsample_0_weight.Grad!.View, default, new ConvGeometry(1, 1, 2, 2, 0, 0, 1, 1, 1));
+        Device.GradientsReady(backbone_layer2_0_downsample_0_weight);
 
         // backbone.layer2.0.bn3: batchnorm(backbone.layer2.0.conv3); d(backbone.layer2.0.conv3) =
         BatchNorm.Backward(Device, backbone_layer2_0_conv3, default, d_backbone_layer2_0_bn3, backbone_layer2_0_bn3_mean, backbone_layer2_0_bn3_inv_std, backbone_layer2_0_bn3_weight.Value.View, d_backbone_layer2_0_conv3, backbone_layer2_0_bn3_weight.Grad!.View, backbone_layer2_0_bn3_bias.Grad!.View, relu: false, accumulate: false);
+        Device.GradientsReady(backbone_layer2_0_bn3_weight, backbone_layer2_0_bn3_bias);
 
         // backbone.layer2.0.conv3: conv 1x1 s1 p0, 128->512; d(backbone.layer2.0.relu2) =
         Conv2d.BackwardInput(Device, d_backbone_layer2_0_conv3, backbone_layer2_0_conv3_weight.Value.View, d_backbone_layer2_0_relu2, new ConvGeometry(1, 1, 1, 1, 0, 0, 1, 1, 1), accumulate: false);
         Conv2d.BackwardParams(Device, backbone_layer2_0_relu2, d_backbone_layer2_0_conv3, backbone_layer2_0_conv3_weight.Grad!.View, default, new ConvGeometry(1, 1, 1, 1, 0, 0, 1, 1, 1));
+        Device.GradientsReady(backbone_layer2_0_conv3_weight);
 
         // backbone.layer2.0.bn2 + backbone.layer2.0.relu2: batchnorm + relu (fused); d(backbone.layer2.0.conv2) =
         BatchNorm.Backward(Device, backbone_layer2_0_conv2, backbone_layer2_0_relu2, d_backbone_layer2_0_relu2, backbone_layer2_0_bn2_mean, backbone_layer2_0_bn2_inv_std, backbone_layer2_0_bn2_weight.Value.View, d_backbone_layer2_0_conv2, backbone_layer2_0_bn2_weight.Grad!.View, backbone_layer2_0_bn2_bias.Grad!.View, relu: true, accumulate: false);
+        Device.GradientsReady(backbone_layer2_0_bn2_weight, backbone_layer2_0_bn2_bias);
 
         // backbone.layer2.0.conv2: conv 3x3 s2 p1, 128->128; d(backbone.layer2.0.relu1) =
         Conv2d.BackwardInput(Device, d_backbone_layer2_0_conv2, backbone_layer2_0_conv2_weight.Value.View, d_backbone_layer2_0_relu1, new ConvGeometry(3, 3, 2, 2, 1, 1, 1, 1, 1), accumulate: false);
         Conv2d.BackwardParams(Device, backbone_layer2_0_relu1, d_backbone_layer2_0_conv2, backbone_layer2_0_conv2_weight.Grad!.View, default, new ConvGeometry(3, 3, 2, 2, 1, 1, 1, 1, 1));
+        Device.GradientsReady(backbone_layer2_0_conv2_weight);
 
         // backbone.layer2.0.bn1 + backbone.layer2.0.relu1: batchnorm + relu (fused); d(backbone.layer2.0.conv1) =
         BatchNorm.Backward(Device, backbone_layer2_0_conv1, backbone_layer2_0_relu1, d_backbone_layer2_0_relu1, backbone_layer2_0_bn1_mean, backbone_layer2_0_bn1_inv_std, backbone_layer2_0_bn1_weight.Value.View, d_backbone_layer2_0_conv1, backbone_layer2_0_bn1_weight.Grad!.View, backbone_layer2_0_bn1_bias.Grad!.View, relu: true, accumulate: false);
+        Device.GradientsReady(backbone_layer2_0_bn1_weight, backbone_layer2_0_bn1_bias);
 
         // backbone.layer2.0.conv1: conv 1x1 s1 p0, 256->128; d(backbone.layer1.2.relu3) +=
         Conv2d.BackwardInput(Device, d_backbone_layer2_0_conv1, backbone_layer2_0_conv1_weight.Value.View, d_backbone_layer1_2_relu3, new ConvGeometry(1, 1, 1, 1, 0, 0, 1, 1, 1), accumulate: true);
         Conv2d.BackwardParams(Device, backbone_layer1_2_relu3, d_backbone_layer2_0_conv1, backbone_layer2_0_conv1_weight.Grad!.View, default, new ConvGeometry(1, 1, 1, 1, 0, 0, 1, 1, 1));
+        Device.GradientsReady(backbone_layer2_0_conv1_weight);
     }
 
     private void BackwardBackboneLayer1()
@@ -3766,24 +3853,30 @@ public sealed partial class FcnR50 : INetwork
 
         // backbone.layer1.2.bn3: batchnorm(backbone.layer1.2.conv3); d(backbone.layer1.2.conv3) =
         BatchNorm.Backward(Device, backbone_layer1_2_conv3, default, d_backbone_layer1_2_bn3, backbone_layer1_2_bn3_mean, backbone_layer1_2_bn3_inv_std, backbone_layer1_2_bn3_weight.Value.View, d_backbone_layer1_2_conv3, backbone_layer1_2_bn3_weight.Grad!.View, backbone_layer1_2_bn3_bias.Grad!.View, relu: false, accumulate: false);
+        Device.GradientsReady(backbone_layer1_2_bn3_weight, backbone_layer1_2_bn3_bias);
 
         // backbone.layer1.2.conv3: conv 1x1 s1 p0, 64->256; d(backbone.layer1.2.relu2) =
         Conv2d.BackwardInput(Device, d_backbone_layer1_2_conv3, backbone_layer1_2_conv3_weight.Value.View, d_backbone_layer1_2_relu2, new ConvGeometry(1, 1, 1, 1, 0, 0, 1, 1, 1), accumulate: false);
         Conv2d.BackwardParams(Device, backbone_layer1_2_relu2, d_backbone_layer1_2_conv3, backbone_layer1_2_conv3_weight.Grad!.View, default, new ConvGeometry(1, 1, 1, 1, 0, 0, 1, 1, 1));
+        Device.GradientsReady(backbone_layer1_2_conv3_weight);
 
         // backbone.layer1.2.bn2 + backbone.layer1.2.relu2: batchnorm + relu (fused); d(backbone.layer1.2.conv2) =
         BatchNorm.Backward(Device, backbone_layer1_2_conv2, backbone_layer1_2_relu2, d_backbone_layer1_2_relu2, backbone_layer1_2_bn2_mean, backbone_layer1_2_bn2_inv_std, backbone_layer1_2_bn2_weight.Value.View, d_backbone_layer1_2_conv2, backbone_layer1_2_bn2_weight.Grad!.View, backbone_layer1_2_bn2_bias.Grad!.View, relu: true, accumulate: false);
+        Device.GradientsReady(backbone_layer1_2_bn2_weight, backbone_layer1_2_bn2_bias);
 
         // backbone.layer1.2.conv2: conv 3x3 s1 p1, 64->64; d(backbone.layer1.2.relu1) =
         Conv2d.BackwardInput(Device, d_backbone_layer1_2_conv2, backbone_layer1_2_conv2_weight.Value.View, d_backbone_layer1_2_relu1, new ConvGeometry(3, 3, 1, 1, 1, 1, 1, 1, 1), accumulate: false);
         Conv2d.BackwardParams(Device, backbone_layer1_2_relu1, d_backbone_layer1_2_conv2, backbone_layer1_2_conv2_weight.Grad!.View, default, new ConvGeometry(3, 3, 1, 1, 1, 1, 1, 1, 1));
+        Device.GradientsReady(backbone_layer1_2_conv2_weight);
 
         // backbone.layer1.2.bn1 + backbone.layer1.2.relu1: batchnorm + relu (fused); d(backbone.layer1.2.conv1) =
         BatchNorm.Backward(Device, backbone_layer1_2_conv1, backbone_layer1_2_relu1, d_backbone_layer1_2_relu1, backbone_layer1_2_bn1_mean, backbone_layer1_2_bn1_inv_std, backbone_layer1_2_bn1_weight.Value.View, d_backbone_layer1_2_conv1, backbone_layer1_2_bn1_weight.Grad!.View, backbone_layer1_2_bn1_bias.Grad!.View, relu: true, accumulate: false);
+        Device.GradientsReady(backbone_layer1_2_bn1_weight, backbone_layer1_2_bn1_bias);
 
         // backbone.layer1.2.conv1: conv 1x1 s1 p0, 256->64; d(backbone.layer1.1.relu3) +=
         Conv2d.BackwardInput(Device, d_backbone_layer1_2_conv1, backbone_layer1_2_conv1_weight.Value.View, d_backbone_layer1_1_relu3, new ConvGeometry(1, 1, 1, 1, 0, 0, 1, 1, 1), accumulate: true);
         Conv2d.BackwardParams(Device, backbone_layer1_1_relu3, d_backbone_layer1_2_conv1, backbone_layer1_2_conv1_weight.Grad!.View, default, new ConvGeometry(1, 1, 1, 1, 0, 0, 1, 1, 1));
+        Device.GradientsReady(backbone_layer1_2_conv1_weight);
 
         // backbone.layer1.1.relu3: relu(backbone.layer1.1.add); d(backbone.layer1.1.add) =
         Activation.ReluBackward(Device, backbone_layer1_1_relu3, d_backbone_layer1_1_relu3, d_backbone_layer1_1_add, accumulate: false);
@@ -3793,24 +3886,30 @@ public sealed partial class FcnR50 : INetwork
 
         // backbone.layer1.1.bn3: batchnorm(backbone.layer1.1.conv3); d(backbone.layer1.1.conv3) =
         BatchNorm.Backward(Device, backbone_layer1_1_conv3, default, d_backbone_layer1_1_bn3, backbone_layer1_1_bn3_mean, backbone_layer1_1_bn3_inv_std, backbone_layer1_1_bn3_weight.Value.View, d_backbone_layer1_1_conv3, backbone_layer1_1_bn3_weight.Grad!.View, backbone_layer1_1_bn3_bias.Grad!.View, relu: false, accumulate: false);
+        Device.GradientsReady(backbone_layer1_1_bn3_weight, backbone_layer1_1_bn3_bias);
 
         // backbone.layer1.1.conv3: conv 1x1 s1 p0, 64->256; d(backbone.layer1.1.relu2) =
         Conv2d.BackwardInput(Device, d_backbone_layer1_1_conv3, backbone_layer1_1_conv3_weight.Value.View, d_backbone_layer1_1_relu2, new ConvGeometry(1, 1, 1, 1, 0, 0, 1, 1, 1), accumulate: false);
         Conv2d.BackwardParams(Device, backbone_layer1_1_relu2, d_backbone_layer1_1_conv3, backbone_layer1_1_conv3_weight.Grad!.View, default, new ConvGeometry(1, 1, 1, 1, 0, 0, 1, 1, 1));
+        Device.GradientsReady(backbone_layer1_1_conv3_weight);
 
         // backbone.layer1.1.bn2 + backbone.layer1.1.relu2: batchnorm + relu (fused); d(backbone.layer1.1.conv2) =
         BatchNorm.Backward(Device, backbone_layer1_1_conv2, backbone_layer1_1_relu2, d_backbone_layer1_1_relu2, backbone_layer1_1_bn2_mean, backbone_layer1_1_bn2_inv_std, backbone_layer1_1_bn2_weight.Value.View, d_backbone_layer1_1_conv2, backbone_layer1_1_bn2_weight.Grad!.View, backbone_layer1_1_bn2_bias.Grad!.View, relu: true, accumulate: false);
+        Device.GradientsReady(backbone_layer1_1_bn2_weight, backbone_layer1_1_bn2_bias);
 
         // backbone.layer1.1.conv2: conv 3x3 s1 p1, 64->64; d(backbone.layer1.1.relu1) =
         Conv2d.BackwardInput(Device, d_backbone_layer1_1_conv2, backbone_layer1_1_conv2_weight.Value.View, d_backbone_layer1_1_relu1, new ConvGeometry(3, 3, 1, 1, 1, 1, 1, 1, 1), accumulate: false);
         Conv2d.BackwardParams(Device, backbone_layer1_1_relu1, d_backbone_layer1_1_conv2, backbone_layer1_1_conv2_weight.Grad!.View, default, new ConvGeometry(3, 3, 1, 1, 1, 1, 1, 1, 1));
+        Device.GradientsReady(backbone_layer1_1_conv2_weight);
 
         // backbone.layer1.1.bn1 + backbone.layer1.1.relu1: batchnorm + relu (fused); d(backbone.layer1.1.conv1) =
         BatchNorm.Backward(Device, backbone_layer1_1_conv1, backbone_layer1_1_relu1, d_backbone_layer1_1_relu1, backbone_layer1_1_bn1_mean, backbone_layer1_1_bn1_inv_std, backbone_layer1_1_bn1_weight.Value.View, d_backbone_layer1_1_conv1, backbone_layer1_1_bn1_weight.Grad!.View, backbone_layer1_1_bn1_bias.Grad!.View, relu: true, accumulate: false);
+        Device.GradientsReady(backbone_layer1_1_bn1_weight, backbone_layer1_1_bn1_bias);
 
         // backbone.layer1.1.conv1: conv 1x1 s1 p0, 256->64; d(backbone.layer1.0.relu3) +=
         Conv2d.BackwardInput(Device, d_backbone_layer1_1_conv1, backbone_layer1_1_conv1_weight.Value.View, d_backbone_layer1_0_relu3, new ConvGeometry(1, 1, 1, 1, 0, 0, 1, 1, 1), accumulate: true);
         Conv2d.BackwardParams(Device, backbone_layer1_0_relu3, d_backbone_layer1_1_conv1, backbone_layer1_1_conv1_weight.Grad!.View, default, new ConvGeometry(1, 1, 1, 1, 0, 0, 1, 1, 1));
+        Device.GradientsReady(backbone_layer1_1_conv1_weight);
 
         // backbone.layer1.0.relu3: relu(backbone.layer1.0.add); d(backbone.layer1.0.add) =
         Activation.ReluBackward(Device, backbone_layer1_0_relu3, d_backbone_layer1_0_relu3, d_backbone_layer1_0_add, accumulate: false);
@@ -3820,31 +3919,39 @@ public sealed partial class FcnR50 : INetwork
 
         // backbone.layer1.0.downsample.1: batchnorm(backbone.layer1.0.downsample.0); d(backbone.layer1.0.downsample.0) =
         BatchNorm.Backward(Device, backbone_layer1_0_downsample_0, default, d_backbone_layer1_0_downsample_1, backbone_layer1_0_downsample_1_mean, backbone_layer1_0_downsample_1_inv_std, backbone_layer1_0_downsample_1_weight.Value.View, d_backbone_layer1_0_downsample_0, backbone_layer1_0_downsample_1_weight.Grad!.View, backbone_layer1_0_downsample_1_bias.Grad!.View, relu: false, accumulate: false);
+        Device.GradientsReady(backbone_layer1_0_downsample_1_weight, backbone_layer1_0_downsample_1_bias);
 
         // backbone.layer1.0.downsample.0: conv 1x1 s1 p0, 128->256; d(backbone.maxpool) =
         Conv2d.BackwardInput(Device, d_backbone_layer1_0_downsample_0, backbone_layer1_0_downsample_0_weight.Value.View, d_backbone_maxpool, new ConvGeometry(1, 1, 1, 1, 0, 0, 1, 1, 1), accumulate: false);
         Conv2d.BackwardParams(Device, backbone_maxpool, d_backbone_layer1_0_downsample_0, backbone_layer1_0_downsample_0_weight.Grad!.View, default, new ConvGeometry(1, 1, 1, 1, 0, 0, 1, 1, 1));
+        Device.GradientsReady(backbone_layer1_0_downsample_0_weight);
 
         // backbone.layer1.0.bn3: batchnorm(backbone.layer1.0.conv3); d(backbone.layer1.0.conv3) =
         BatchNorm.Backward(Device, backbone_layer1_0_conv3, default, d_backbone_layer1_0_bn3, backbone_layer1_0_bn3_mean, backbone_layer1_0_bn3_inv_std, backbone_layer1_0_bn3_weight.Value.View, d_backbone_layer1_0_conv3, backbone_layer1_0_bn3_weight.Grad!.View, backbone_layer1_0_bn3_bias.Grad!.View, relu: false, accumulate: false);
+        Device.GradientsReady(backbone_layer1_0_bn3_weight, backbone_layer1_0_bn3_bias);
 
         // backbone.layer1.0.conv3: conv 1x1 s1 p0, 64->256; d(backbone.layer1.0.relu2) =
         Conv2d.BackwardInput(Device, d_backbone_layer1_0_conv3, backbone_layer1_0_conv3_weight.Value.View, d_backbone_layer1_0_relu2, new ConvGeometry(1, 1, 1, 1, 0, 0, 1, 1, 1), accumulate: false);
         Conv2d.BackwardParams(Device, backbone_layer1_0_relu2, d_backbone_layer1_0_conv3, backbone_layer1_0_conv3_weight.Grad!.View, default, new ConvGeometry(1, 1, 1, 1, 0, 0, 1, 1, 1));
+        Device.GradientsReady(backbone_layer1_0_conv3_weight);
 
         // backbone.layer1.0.bn2 + backbone.layer1.0.relu2: batchnorm + relu (fused); d(backbone.layer1.0.conv2) =
         BatchNorm.Backward(Device, backbone_layer1_0_conv2, backbone_layer1_0_relu2, d_backbone_layer1_0_relu2, backbone_layer1_0_bn2_mean, backbone_layer1_0_bn2_inv_std, backbone_layer1_0_bn2_weight.Value.View, d_backbone_layer1_0_conv2, backbone_layer1_0_bn2_weight.Grad!.View, backbone_layer1_0_bn2_bias.Grad!.View, relu: true, accumulate: false);
+        Device.GradientsReady(backbone_layer1_0_bn2_weight, backbone_layer1_0_bn2_bias);
 
         // backbone.layer1.0.conv2: conv 3x3 s1 p1, 64->64; d(backbone.layer1.0.relu1) =
         Conv2d.BackwardInput(Device, d_backbone_layer1_0_conv2, backbone_layer1_0_conv2_weight.Value.View, d_backbone_layer1_0_relu1, new ConvGeometry(3, 3, 1, 1, 1, 1, 1, 1, 1), accumulate: false);
         Conv2d.BackwardParams(Device, backbone_layer1_0_relu1, d_backbone_layer1_0_conv2, backbone_layer1_0_conv2_weight.Grad!.View, default, new ConvGeometry(3, 3, 1, 1, 1, 1, 1, 1, 1));
+        Device.GradientsReady(backbone_layer1_0_conv2_weight);
 
         // backbone.layer1.0.bn1 + backbone.layer1.0.relu1: batchnorm + relu (fused); d(backbone.layer1.0.conv1) =
         BatchNorm.Backward(Device, backbone_layer1_0_conv1, backbone_layer1_0_relu1, d_backbone_layer1_0_relu1, backbone_layer1_0_bn1_mean, backbone_layer1_0_bn1_inv_std, backbone_layer1_0_bn1_weight.Value.View, d_backbone_layer1_0_conv1, backbone_layer1_0_bn1_weight.Grad!.View, backbone_layer1_0_bn1_bias.Grad!.View, relu: true, accumulate: false);
+        Device.GradientsReady(backbone_layer1_0_bn1_weight, backbone_layer1_0_bn1_bias);
 
         // backbone.layer1.0.conv1: conv 1x1 s1 p0, 128->64; d(backbone.maxpool) +=
         Conv2d.BackwardInput(Device, d_backbone_layer1_0_conv1, backbone_layer1_0_conv1_weight.Value.View, d_backbone_maxpool, new ConvGeometry(1, 1, 1, 1, 0, 0, 1, 1, 1), accumulate: true);
         Conv2d.BackwardParams(Device, backbone_maxpool, d_backbone_layer1_0_conv1, backbone_layer1_0_conv1_weight.Grad!.View, default, new ConvGeometry(1, 1, 1, 1, 0, 0, 1, 1, 1));
+        Device.GradientsReady(backbone_layer1_0_conv1_weight);
     }
 
     private void BackwardBackboneMaxpool()
@@ -3857,23 +3964,29 @@ public sealed partial class FcnR50 : INetwork
     {
         // backbone.stem.7 + backbone.stem.8: batchnorm + relu (fused); d(backbone.stem.6) =
         BatchNorm.Backward(Device, backbone_stem_6, backbone_stem_8, d_backbone_stem_8, backbone_stem_7_mean, backbone_stem_7_inv_std, backbone_stem_7_weight.Value.View, d_backbone_stem_6, backbone_stem_7_weight.Grad!.View, backbone_stem_7_bias.Grad!.View, relu: true, accumulate: false);
+        Device.GradientsReady(backbone_stem_7_weight, backbone_stem_7_bias);
 
         // backbone.stem.6: conv 3x3 s1 p1, 64->128; d(backbone.stem.5) =
         Conv2d.BackwardInput(Device, d_backbone_stem_6, backbone_stem_6_weight.Value.View, d_backbone_stem_5, new ConvGeometry(3, 3, 1, 1, 1, 1, 1, 1, 1), accumulate: false);
         Conv2d.BackwardParams(Device, backbone_stem_5, d_backbone_stem_6, backbone_stem_6_weight.Grad!.View, default, new ConvGeometry(3, 3, 1, 1, 1, 1, 1, 1, 1));
+        Device.GradientsReady(backbone_stem_6_weight);
 
         // backbone.stem.4 + backbone.stem.5: batchnorm + relu (fused); d(backbone.stem.3) =
         BatchNorm.Backward(Device, backbone_stem_3, backbone_stem_5, d_backbone_stem_5, backbone_stem_4_mean, backbone_stem_4_inv_std, backbone_stem_4_weight.Value.View, d_backbone_stem_3, backbone_stem_4_weight.Grad!.View, backbone_stem_4_bias.Grad!.View, relu: true, accumulate: false);
+        Device.GradientsReady(backbone_stem_4_weight, backbone_stem_4_bias);
 
         // backbone.stem.3: conv 3x3 s1 p1, 64->64; d(backbone.stem.2) =
         Conv2d.BackwardInput(Device, d_backbone_stem_3, backbone_stem_3_weight.Value.View, d_backbone_stem_2, new ConvGeometry(3, 3, 1, 1, 1, 1, 1, 1, 1), accumulate: false);
         Conv2d.BackwardParams(Device, backbone_stem_2, d_backbone_stem_3, backbone_stem_3_weight.Grad!.View, default, new ConvGeometry(3, 3, 1, 1, 1, 1, 1, 1, 1));
+        Device.GradientsReady(backbone_stem_3_weight);
 
         // backbone.stem.1 + backbone.stem.2: batchnorm + relu (fused); d(backbone.stem.0) =
         BatchNorm.Backward(Device, backbone_stem_0, backbone_stem_2, d_backbone_stem_2, backbone_stem_1_mean, backbone_stem_1_inv_std, backbone_stem_1_weight.Value.View, d_backbone_stem_0, backbone_stem_1_weight.Grad!.View, backbone_stem_1_bias.Grad!.View, relu: true, accumulate: false);
+        Device.GradientsReady(backbone_stem_1_weight, backbone_stem_1_bias);
 
         // backbone.stem.0: conv 3x3 s2 p1, 3->64
         Conv2d.BackwardParams(Device, image, d_backbone_stem_0, backbone_stem_0_weight.Grad!.View, default, new ConvGeometry(3, 3, 2, 2, 1, 1, 1, 1, 1));
+        Device.GradientsReady(backbone_stem_0_weight);
     }
 
 }

@@ -1308,16 +1308,19 @@ public sealed partial class FcnTiny : INetwork
         // head.fcn.4: conv 1x1 s1 p0, 64->6; d(head.fcn.3) =
         Conv2d.BackwardInput(Device, d_head_fcn_4, head_fcn_4_weight.Value.View, d_head_fcn_3, new ConvGeometry(1, 1, 1, 1, 0, 0, 1, 1, 1), accumulate: false);
         Conv2d.BackwardParams(Device, head_fcn_3, d_head_fcn_4, head_fcn_4_weight.Grad!.View, head_fcn_4_bias.Grad!.View, new ConvGeometry(1, 1, 1, 1, 0, 0, 1, 1, 1));
+        Device.GradientsReady(head_fcn_4_weight, head_fcn_4_bias);
 
         // head.fcn.3: dropout(head.fcn.2); d(head.fcn.2) =
         Dropout.Backward(Device, d_head_fcn_3, head_fcn_3_mask, d_head_fcn_2, accumulate: false);
 
         // head.fcn.1 + head.fcn.2: batchnorm + relu (fused); d(head.fcn.0) =
         BatchNorm.Backward(Device, head_fcn_0, head_fcn_2, d_head_fcn_2, head_fcn_1_mean, head_fcn_1_inv_std, head_fcn_1_weight.Value.View, d_head_fcn_0, head_fcn_1_weight.Grad!.View, head_fcn_1_bias.Grad!.View, relu: true, accumulate: false);
+        Device.GradientsReady(head_fcn_1_weight, head_fcn_1_bias);
 
         // head.fcn.0: conv 3x3 s1 p1, 256->64; d(backbone.layer4.0.relu3) =
         Conv2d.BackwardInput(Device, d_head_fcn_0, head_fcn_0_weight.Value.View, d_backbone_layer4_0_relu3, new ConvGeometry(3, 3, 1, 1, 1, 1, 1, 1, 1), accumulate: false);
         Conv2d.BackwardParams(Device, backbone_layer4_0_relu3, d_head_fcn_0, head_fcn_0_weight.Grad!.View, default, new ConvGeometry(3, 3, 1, 1, 1, 1, 1, 1, 1));
+        Device.GradientsReady(head_fcn_0_weight);
     }
 
     private void BackwardBackboneLayer4()
@@ -1330,31 +1333,39 @@ public sealed partial class FcnTiny : INetwork
 
         // backbone.layer4.0.downsample.1: batchnorm(backbone.layer4.0.downsample.0); d(backbone.layer4.0.downsample.0) =
         BatchNorm.Backward(Device, backbone_layer4_0_downsample_0, default, d_backbone_layer4_0_downsample_1, backbone_layer4_0_downsample_1_mean, backbone_layer4_0_downsample_1_inv_std, backbone_layer4_0_downsample_1_weight.Value.View, d_backbone_layer4_0_downsample_0, backbone_layer4_0_downsample_1_weight.Grad!.View, backbone_layer4_0_downsample_1_bias.Grad!.View, relu: false, accumulate: false);
+        Device.GradientsReady(backbone_layer4_0_downsample_1_weight, backbone_layer4_0_downsample_1_bias);
 
         // backbone.layer4.0.downsample.0: conv 1x1 s1 p0, 128->256; d(backbone.layer3.0.relu3) =
         Conv2d.BackwardInput(Device, d_backbone_layer4_0_downsample_0, backbone_layer4_0_downsample_0_weight.Value.View, d_backbone_layer3_0_relu3, new ConvGeometry(1, 1, 1, 1, 0, 0, 1, 1, 1), accumulate: false);
         Conv2d.BackwardParams(Device, backbone_layer3_0_relu3, d_backbone_layer4_0_downsample_0, backbone_layer4_0_downsample_0_weight.Grad!.View, default, new ConvGeometry(1, 1, 1, 1, 0, 0, 1, 1, 1));
+        Device.GradientsReady(backbone_layer4_0_downsample_0_weight);
 
         // backbone.layer4.0.bn3: batchnorm(backbone.layer4.0.conv3); d(backbone.layer4.0.conv3) =
         BatchNorm.Backward(Device, backbone_layer4_0_conv3, default, d_backbone_layer4_0_bn3, backbone_layer4_0_bn3_mean, backbone_layer4_0_bn3_inv_std, backbone_layer4_0_bn3_weight.Value.View, d_backbone_layer4_0_conv3, backbone_layer4_0_bn3_weight.Grad!.View, backbone_layer4_0_bn3_bias.Grad!.View, relu: false, accumulate: false);
+        Device.GradientsReady(backbone_layer4_0_bn3_weight, backbone_layer4_0_bn3_bias);
 
         // backbone.layer4.0.conv3: conv 1x1 s1 p0, 64->256; d(backbone.layer4.0.relu2) =
         Conv2d.BackwardInput(Device, d_backbone_layer4_0_conv3, backbone_layer4_0_conv3_weight.Value.View, d_backbone_layer4_0_relu2, new ConvGeometry(1, 1, 1, 1, 0, 0, 1, 1, 1), accumulate: false);
         Conv2d.BackwardParams(Device, backbone_layer4_0_relu2, d_backbone_layer4_0_conv3, backbone_layer4_0_conv3_weight.Grad!.View, default, new ConvGeometry(1, 1, 1, 1, 0, 0, 1, 1, 1));
+        Device.GradientsReady(backbone_layer4_0_conv3_weight);
 
         // backbone.layer4.0.bn2 + backbone.layer4.0.relu2: batchnorm + relu (fused); d(backbone.layer4.0.conv2) =
         BatchNorm.Backward(Device, backbone_layer4_0_conv2, backbone_layer4_0_relu2, d_backbone_layer4_0_relu2, backbone_layer4_0_bn2_mean, backbone_layer4_0_bn2_inv_std, backbone_layer4_0_bn2_weight.Value.View, d_backbone_layer4_0_conv2, backbone_layer4_0_bn2_weight.Grad!.View, backbone_layer4_0_bn2_bias.Grad!.View, relu: true, accumulate: false);
+        Device.GradientsReady(backbone_layer4_0_bn2_weight, backbone_layer4_0_bn2_bias);
 
         // backbone.layer4.0.conv2: conv 3x3 s1 p2 d2, 64->64; d(backbone.layer4.0.relu1) =
         Conv2d.BackwardInput(Device, d_backbone_layer4_0_conv2, backbone_layer4_0_conv2_weight.Value.View, d_backbone_layer4_0_relu1, new ConvGeometry(3, 3, 1, 1, 2, 2, 2, 2, 1), accumulate: false);
         Conv2d.BackwardParams(Device, backbone_layer4_0_relu1, d_backbone_layer4_0_conv2, backbone_layer4_0_conv2_weight.Grad!.View, default, new ConvGeometry(3, 3, 1, 1, 2, 2, 2, 2, 1));
+        Device.GradientsReady(backbone_layer4_0_conv2_weight);
 
         // backbone.layer4.0.bn1 + backbone.layer4.0.relu1: batchnorm + relu (fused); d(backbone.layer4.0.conv1) =
         BatchNorm.Backward(Device, backbone_layer4_0_conv1, backbone_layer4_0_relu1, d_backbone_layer4_0_relu1, backbone_layer4_0_bn1_mean, backbone_layer4_0_bn1_inv_std, backbone_layer4_0_bn1_weight.Value.View, d_backbone_layer4_0_conv1, backbone_layer4_0_bn1_weight.Grad!.View, backbone_layer4_0_bn1_bias.Grad!.View, relu: true, accumulate: false);
+        Device.GradientsReady(backbone_layer4_0_bn1_weight, backbone_layer4_0_bn1_bias);
 
         // backbone.layer4.0.conv1: conv 1x1 s1 p0, 128->64; d(backbone.layer3.0.relu3) +=
         Conv2d.BackwardInput(Device, d_backbone_layer4_0_conv1, backbone_layer4_0_conv1_weight.Value.View, d_backbone_layer3_0_relu3, new ConvGeometry(1, 1, 1, 1, 0, 0, 1, 1, 1), accumulate: true);
         Conv2d.BackwardParams(Device, backbone_layer3_0_relu3, d_backbone_layer4_0_conv1, backbone_layer4_0_conv1_weight.Grad!.View, default, new ConvGeometry(1, 1, 1, 1, 0, 0, 1, 1, 1));
+        Device.GradientsReady(backbone_layer4_0_conv1_weight);
     }
 
     private void BackwardBackboneLayer3()
@@ -1367,31 +1378,39 @@ public sealed partial class FcnTiny : INetwork
 
         // backbone.layer3.0.downsample.1: batchnorm(backbone.layer3.0.downsample.0); d(backbone.layer3.0.downsample.0) =
         BatchNorm.Backward(Device, backbone_layer3_0_downsample_0, default, d_backbone_layer3_0_downsample_1, backbone_layer3_0_downsample_1_mean, backbone_layer3_0_downsample_1_inv_std, backbone_layer3_0_downsample_1_weight.Value.View, d_backbone_layer3_0_downsample_0, backbone_layer3_0_downsample_1_weight.Grad!.View, backbone_layer3_0_downsample_1_bias.Grad!.View, relu: false, accumulate: false);
+        Device.GradientsReady(backbone_layer3_0_downsample_1_weight, backbone_layer3_0_downsample_1_bias);
 
         // backbone.layer3.0.downsample.0: conv 1x1 s1 p0, 64->128; d(backbone.layer2.0.relu3) =
         Conv2d.BackwardInput(Device, d_backbone_layer3_0_downsample_0, backbone_layer3_0_downsample_0_weight.Value.View, d_backbone_layer2_0_relu3, new ConvGeometry(1, 1, 1, 1, 0, 0, 1, 1, 1), accumulate: false);
         Conv2d.BackwardParams(Device, backbone_layer2_0_relu3, d_backbone_layer3_0_downsample_0, backbone_layer3_0_downsample_0_weight.Grad!.View, default, new ConvGeometry(1, 1, 1, 1, 0, 0, 1, 1, 1));
+        Device.GradientsReady(backbone_layer3_0_downsample_0_weight);
 
         // backbone.layer3.0.bn3: batchnorm(backbone.layer3.0.conv3); d(backbone.layer3.0.conv3) =
         BatchNorm.Backward(Device, backbone_layer3_0_conv3, default, d_backbone_layer3_0_bn3, backbone_layer3_0_bn3_mean, backbone_layer3_0_bn3_inv_std, backbone_layer3_0_bn3_weight.Value.View, d_backbone_layer3_0_conv3, backbone_layer3_0_bn3_weight.Grad!.View, backbone_layer3_0_bn3_bias.Grad!.View, relu: false, accumulate: false);
+        Device.GradientsReady(backbone_layer3_0_bn3_weight, backbone_layer3_0_bn3_bias);
 
         // backbone.layer3.0.conv3: conv 1x1 s1 p0, 32->128; d(backbone.layer3.0.relu2) =
         Conv2d.BackwardInput(Device, d_backbone_layer3_0_conv3, backbone_layer3_0_conv3_weight.Value.View, d_backbone_layer3_0_relu2, new ConvGeometry(1, 1, 1, 1, 0, 0, 1, 1, 1), accumulate: false);
         Conv2d.BackwardParams(Device, backbone_layer3_0_relu2, d_backbone_layer3_0_conv3, backbone_layer3_0_conv3_weight.Grad!.View, default, new ConvGeometry(1, 1, 1, 1, 0, 0, 1, 1, 1));
+        Device.GradientsReady(backbone_layer3_0_conv3_weight);
 
         // backbone.layer3.0.bn2 + backbone.layer3.0.relu2: batchnorm + relu (fused); d(backbone.layer3.0.conv2) =
         BatchNorm.Backward(Device, backbone_layer3_0_conv2, backbone_layer3_0_relu2, d_backbone_layer3_0_relu2, backbone_layer3_0_bn2_mean, backbone_layer3_0_bn2_inv_std, backbone_layer3_0_bn2_weight.Value.View, d_backbone_layer3_0_conv2, backbone_layer3_0_bn2_weight.Grad!.View, backbone_layer3_0_bn2_bias.Grad!.View, relu: true, accumulate: false);
+        Device.GradientsReady(backbone_layer3_0_bn2_weight, backbone_layer3_0_bn2_bias);
 
         // backbone.layer3.0.conv2: conv 3x3 s1 p1, 32->32; d(backbone.layer3.0.relu1) =
         Conv2d.BackwardInput(Device, d_backbone_layer3_0_conv2, backbone_layer3_0_conv2_weight.Value.View, d_backbone_layer3_0_relu1, new ConvGeometry(3, 3, 1, 1, 1, 1, 1, 1, 1), accumulate: false);
         Conv2d.BackwardParams(Device, backbone_layer3_0_relu1, d_backbone_layer3_0_conv2, backbone_layer3_0_conv2_weight.Grad!.View, default, new ConvGeometry(3, 3, 1, 1, 1, 1, 1, 1, 1));
+        Device.GradientsReady(backbone_layer3_0_conv2_weight);
 
         // backbone.layer3.0.bn1 + backbone.layer3.0.relu1: batchnorm + relu (fused); d(backbone.layer3.0.conv1) =
         BatchNorm.Backward(Device, backbone_layer3_0_conv1, backbone_layer3_0_relu1, d_backbone_layer3_0_relu1, backbone_layer3_0_bn1_mean, backbone_layer3_0_bn1_inv_std, backbone_layer3_0_bn1_weight.Value.View, d_backbone_layer3_0_conv1, backbone_layer3_0_bn1_weight.Grad!.View, backbone_layer3_0_bn1_bias.Grad!.View, relu: true, accumulate: false);
+        Device.GradientsReady(backbone_layer3_0_bn1_weight, backbone_layer3_0_bn1_bias);
 
         // backbone.layer3.0.conv1: conv 1x1 s1 p0, 64->32; d(backbone.layer2.0.relu3) +=
         Conv2d.BackwardInput(Device, d_backbone_layer3_0_conv1, backbone_layer3_0_conv1_weight.Value.View, d_backbone_layer2_0_relu3, new ConvGeometry(1, 1, 1, 1, 0, 0, 1, 1, 1), accumulate: true);
         Conv2d.BackwardParams(Device, backbone_layer2_0_relu3, d_backbone_layer3_0_conv1, backbone_layer3_0_conv1_weight.Grad!.View, default, new ConvGeometry(1, 1, 1, 1, 0, 0, 1, 1, 1));
+        Device.GradientsReady(backbone_layer3_0_conv1_weight);
     }
 
     private void BackwardBackboneLayer2()
@@ -1404,31 +1423,39 @@ public sealed partial class FcnTiny : INetwork
 
         // backbone.layer2.0.downsample.1: batchnorm(backbone.layer2.0.downsample.0); d(backbone.layer2.0.downsample.0) =
         BatchNorm.Backward(Device, backbone_layer2_0_downsample_0, default, d_backbone_layer2_0_downsample_1, backbone_layer2_0_downsample_1_mean, backbone_layer2_0_downsample_1_inv_std, backbone_layer2_0_downsample_1_weight.Value.View, d_backbone_layer2_0_downsample_0, backbone_layer2_0_downsample_1_weight.Grad!.View, backbone_layer2_0_downsample_1_bias.Grad!.View, relu: false, accumulate: false);
+        Device.GradientsReady(backbone_layer2_0_downsample_1_weight, backbone_layer2_0_downsample_1_bias);
 
         // backbone.layer2.0.downsample.0: conv 1x1 s2 p0, 32->64; d(backbone.layer1.0.relu3) =
         Conv2d.BackwardInput(Device, d_backbone_layer2_0_downsample_0, backbone_layer2_0_downsample_0_weight.Value.View, d_backbone_layer1_0_relu3, new ConvGeometry(1, 1, 2, 2, 0, 0, 1, 1, 1), accumulate: false);
         Conv2d.BackwardParams(Device, backbone_layer1_0_relu3, d_backbone_layer2_0_downsample_0, backbone_layer2_0_downsample_0_weight.Grad!.View, default, new ConvGeometry(1, 1, 2, 2, 0, 0, 1, 1, 1));
+        Device.GradientsReady(backbone_layer2_0_downsample_0_weight);
 
         // backbone.layer2.0.bn3: batchnorm(backbone.layer2.0.conv3); d(backbone.layer2.0.conv3) =
         BatchNorm.Backward(Device, backbone_layer2_0_conv3, default, d_backbone_layer2_0_bn3, backbone_layer2_0_bn3_mean, backbone_layer2_0_bn3_inv_std, backbone_layer2_0_bn3_weight.Value.View, d_backbone_layer2_0_conv3, backbone_layer2_0_bn3_weight.Grad!.View, backbone_layer2_0_bn3_bias.Grad!.View, relu: false, accumulate: false);
+        Device.GradientsReady(backbone_layer2_0_bn3_weight, backbone_layer2_0_bn3_bias);
 
         // backbone.layer2.0.conv3: conv 1x1 s1 p0, 16->64; d(backbone.layer2.0.relu2) =
         Conv2d.BackwardInput(Device, d_backbone_layer2_0_conv3, backbone_layer2_0_conv3_weight.Value.View, d_backbone_layer2_0_relu2, new ConvGeometry(1, 1, 1, 1, 0, 0, 1, 1, 1), accumulate: false);
         Conv2d.BackwardParams(Device, backbone_layer2_0_relu2, d_backbone_layer2_0_conv3, backbone_layer2_0_conv3_weight.Grad!.View, default, new ConvGeometry(1, 1, 1, 1, 0, 0, 1, 1, 1));
+        Device.GradientsReady(backbone_layer2_0_conv3_weight);
 
         // backbone.layer2.0.bn2 + backbone.layer2.0.relu2: batchnorm + relu (fused); d(backbone.layer2.0.conv2) =
         BatchNorm.Backward(Device, backbone_layer2_0_conv2, backbone_layer2_0_relu2, d_backbone_layer2_0_relu2, backbone_layer2_0_bn2_mean, backbone_layer2_0_bn2_inv_std, backbone_layer2_0_bn2_weight.Value.View, d_backbone_layer2_0_conv2, backbone_layer2_0_bn2_weight.Grad!.View, backbone_layer2_0_bn2_bias.Grad!.View, relu: true, accumulate: false);
+        Device.GradientsReady(backbone_layer2_0_bn2_weight, backbone_layer2_0_bn2_bias);
 
         // backbone.layer2.0.conv2: conv 3x3 s2 p1, 16->16; d(backbone.layer2.0.relu1) =
         Conv2d.BackwardInput(Device, d_backbone_layer2_0_conv2, backbone_layer2_0_conv2_weight.Value.View, d_backbone_layer2_0_relu1, new ConvGeometry(3, 3, 2, 2, 1, 1, 1, 1, 1), accumulate: false);
         Conv2d.BackwardParams(Device, backbone_layer2_0_relu1, d_backbone_layer2_0_conv2, backbone_layer2_0_conv2_weight.Grad!.View, default, new ConvGeometry(3, 3, 2, 2, 1, 1, 1, 1, 1));
+        Device.GradientsReady(backbone_layer2_0_conv2_weight);
 
         // backbone.layer2.0.bn1 + backbone.layer2.0.relu1: batchnorm + relu (fused); d(backbone.layer2.0.conv1) =
         BatchNorm.Backward(Device, backbone_layer2_0_conv1, backbone_layer2_0_relu1, d_backbone_layer2_0_relu1, backbone_layer2_0_bn1_mean, backbone_layer2_0_bn1_inv_std, backbone_layer2_0_bn1_weight.Value.View, d_backbone_layer2_0_conv1, backbone_layer2_0_bn1_weight.Grad!.View, backbone_layer2_0_bn1_bias.Grad!.View, relu: true, accumulate: false);
+        Device.GradientsReady(backbone_layer2_0_bn1_weight, backbone_layer2_0_bn1_bias);
 
         // backbone.layer2.0.conv1: conv 1x1 s1 p0, 32->16; d(backbone.layer1.0.relu3) +=
         Conv2d.BackwardInput(Device, d_backbone_layer2_0_conv1, backbone_layer2_0_conv1_weight.Value.View, d_backbone_layer1_0_relu3, new ConvGeometry(1, 1, 1, 1, 0, 0, 1, 1, 1), accumulate: true);
         Conv2d.BackwardParams(Device, backbone_layer1_0_relu3, d_backbone_layer2_0_conv1, backbone_layer2_0_conv1_weight.Grad!.View, default, new ConvGeometry(1, 1, 1, 1, 0, 0, 1, 1, 1));
+        Device.GradientsReady(backbone_layer2_0_conv1_weight);
     }
 
     private void BackwardBackboneLayer1()
@@ -1441,24 +1468,30 @@ public sealed partial class FcnTiny : INetwork
 
         // backbone.layer1.0.bn3: batchnorm(backbone.layer1.0.conv3); d(backbone.layer1.0.conv3) =
         BatchNorm.Backward(Device, backbone_layer1_0_conv3, default, d_backbone_layer1_0_bn3, backbone_layer1_0_bn3_mean, backbone_layer1_0_bn3_inv_std, backbone_layer1_0_bn3_weight.Value.View, d_backbone_layer1_0_conv3, backbone_layer1_0_bn3_weight.Grad!.View, backbone_layer1_0_bn3_bias.Grad!.View, relu: false, accumulate: false);
+        Device.GradientsReady(backbone_layer1_0_bn3_weight, backbone_layer1_0_bn3_bias);
 
         // backbone.layer1.0.conv3: conv 1x1 s1 p0, 8->32; d(backbone.layer1.0.relu2) =
         Conv2d.BackwardInput(Device, d_backbone_layer1_0_conv3, backbone_layer1_0_conv3_weight.Value.View, d_backbone_layer1_0_relu2, new ConvGeometry(1, 1, 1, 1, 0, 0, 1, 1, 1), accumulate: false);
         Conv2d.BackwardParams(Device, backbone_layer1_0_relu2, d_backbone_layer1_0_conv3, backbone_layer1_0_conv3_weight.Grad!.View, default, new ConvGeometry(1, 1, 1, 1, 0, 0, 1, 1, 1));
+        Device.GradientsReady(backbone_layer1_0_conv3_weight);
 
         // backbone.layer1.0.bn2 + backbone.layer1.0.relu2: batchnorm + relu (fused); d(backbone.layer1.0.conv2) =
         BatchNorm.Backward(Device, backbone_layer1_0_conv2, backbone_layer1_0_relu2, d_backbone_layer1_0_relu2, backbone_layer1_0_bn2_mean, backbone_layer1_0_bn2_inv_std, backbone_layer1_0_bn2_weight.Value.View, d_backbone_layer1_0_conv2, backbone_layer1_0_bn2_weight.Grad!.View, backbone_layer1_0_bn2_bias.Grad!.View, relu: true, accumulate: false);
+        Device.GradientsReady(backbone_layer1_0_bn2_weight, backbone_layer1_0_bn2_bias);
 
         // backbone.layer1.0.conv2: conv 3x3 s1 p1, 8->8; d(backbone.layer1.0.relu1) =
         Conv2d.BackwardInput(Device, d_backbone_layer1_0_conv2, backbone_layer1_0_conv2_weight.Value.View, d_backbone_layer1_0_relu1, new ConvGeometry(3, 3, 1, 1, 1, 1, 1, 1, 1), accumulate: false);
         Conv2d.BackwardParams(Device, backbone_layer1_0_relu1, d_backbone_layer1_0_conv2, backbone_layer1_0_conv2_weight.Grad!.View, default, new ConvGeometry(3, 3, 1, 1, 1, 1, 1, 1, 1));
+        Device.GradientsReady(backbone_layer1_0_conv2_weight);
 
         // backbone.layer1.0.bn1 + backbone.layer1.0.relu1: batchnorm + relu (fused); d(backbone.layer1.0.conv1) =
         BatchNorm.Backward(Device, backbone_layer1_0_conv1, backbone_layer1_0_relu1, d_backbone_layer1_0_relu1, backbone_layer1_0_bn1_mean, backbone_layer1_0_bn1_inv_std, backbone_layer1_0_bn1_weight.Value.View, d_backbone_layer1_0_conv1, backbone_layer1_0_bn1_weight.Grad!.View, backbone_layer1_0_bn1_bias.Grad!.View, relu: true, accumulate: false);
+        Device.GradientsReady(backbone_layer1_0_bn1_weight, backbone_layer1_0_bn1_bias);
 
         // backbone.layer1.0.conv1: conv 1x1 s1 p0, 32->8; d(backbone.maxpool) +=
         Conv2d.BackwardInput(Device, d_backbone_layer1_0_conv1, backbone_layer1_0_conv1_weight.Value.View, d_backbone_maxpool, new ConvGeometry(1, 1, 1, 1, 0, 0, 1, 1, 1), accumulate: true);
         Conv2d.BackwardParams(Device, backbone_maxpool, d_backbone_layer1_0_conv1, backbone_layer1_0_conv1_weight.Grad!.View, default, new ConvGeometry(1, 1, 1, 1, 0, 0, 1, 1, 1));
+        Device.GradientsReady(backbone_layer1_0_conv1_weight);
     }
 
     private void BackwardBackboneMaxpool()
@@ -1471,23 +1504,29 @@ public sealed partial class FcnTiny : INetwork
     {
         // backbone.stem.7 + backbone.stem.8: batchnorm + relu (fused); d(backbone.stem.6) =
         BatchNorm.Backward(Device, backbone_stem_6, backbone_stem_8, d_backbone_stem_8, backbone_stem_7_mean, backbone_stem_7_inv_std, backbone_stem_7_weight.Value.View, d_backbone_stem_6, backbone_stem_7_weight.Grad!.View, backbone_stem_7_bias.Grad!.View, relu: true, accumulate: false);
+        Device.GradientsReady(backbone_stem_7_weight, backbone_stem_7_bias);
 
         // backbone.stem.6: conv 3x3 s1 p1, 16->32; d(backbone.stem.5) =
         Conv2d.BackwardInput(Device, d_backbone_stem_6, backbone_stem_6_weight.Value.View, d_backbone_stem_5, new ConvGeometry(3, 3, 1, 1, 1, 1, 1, 1, 1), accumulate: false);
         Conv2d.BackwardParams(Device, backbone_stem_5, d_backbone_stem_6, backbone_stem_6_weight.Grad!.View, default, new ConvGeometry(3, 3, 1, 1, 1, 1, 1, 1, 1));
+        Device.GradientsReady(backbone_stem_6_weight);
 
         // backbone.stem.4 + backbone.stem.5: batchnorm + relu (fused); d(backbone.stem.3) =
         BatchNorm.Backward(Device, backbone_stem_3, backbone_stem_5, d_backbone_stem_5, backbone_stem_4_mean, backbone_stem_4_inv_std, backbone_stem_4_weight.Value.View, d_backbone_stem_3, backbone_stem_4_weight.Grad!.View, backbone_stem_4_bias.Grad!.View, relu: true, accumulate: false);
+        Device.GradientsReady(backbone_stem_4_weight, backbone_stem_4_bias);
 
         // backbone.stem.3: conv 3x3 s1 p1, 16->16; d(backbone.stem.2) =
         Conv2d.BackwardInput(Device, d_backbone_stem_3, backbone_stem_3_weight.Value.View, d_backbone_stem_2, new ConvGeometry(3, 3, 1, 1, 1, 1, 1, 1, 1), accumulate: false);
         Conv2d.BackwardParams(Device, backbone_stem_2, d_backbone_stem_3, backbone_stem_3_weight.Grad!.View, default, new ConvGeometry(3, 3, 1, 1, 1, 1, 1, 1, 1));
+        Device.GradientsReady(backbone_stem_3_weight);
 
         // backbone.stem.1 + backbone.stem.2: batchnorm + relu (fused); d(backbone.stem.0) =
         BatchNorm.Backward(Device, backbone_stem_0, backbone_stem_2, d_backbone_stem_2, backbone_stem_1_mean, backbone_stem_1_inv_std, backbone_stem_1_weight.Value.View, d_backbone_stem_0, backbone_stem_1_weight.Grad!.View, backbone_stem_1_bias.Grad!.View, relu: true, accumulate: false);
+        Device.GradientsReady(backbone_stem_1_weight, backbone_stem_1_bias);
 
         // backbone.stem.0: conv 3x3 s2 p1, 3->16
         Conv2d.BackwardParams(Device, image, d_backbone_stem_0, backbone_stem_0_weight.Grad!.View, default, new ConvGeometry(3, 3, 2, 2, 1, 1, 1, 1, 1));
+        Device.GradientsReady(backbone_stem_0_weight);
     }
 
 }

@@ -7392,16 +7392,19 @@ public sealed partial class SanetR101 : INetwork
         // head.fcn.4: conv 1x1 s1 p0, 512->59; d(head.fcn.3) =
         Conv2d.BackwardInput(Device, d_head_fcn_4, head_fcn_4_weight.Value.View, d_head_fcn_3, new ConvGeometry(1, 1, 1, 1, 0, 0, 1, 1, 1), accumulate: false);
         Conv2d.BackwardParams(Device, head_fcn_3, d_head_fcn_4, head_fcn_4_weight.Grad!.View, head_fcn_4_bias.Grad!.View, new ConvGeometry(1, 1, 1, 1, 0, 0, 1, 1, 1));
+        Device.GradientsReady(head_fcn_4_weight, head_fcn_4_bias);
 
         // head.fcn.3: dropout(head.fcn.2); d(head.fcn.2) =
         Dropout.Backward(Device, d_head_fcn_3, head_fcn_3_mask, d_head_fcn_2, accumulate: false);
 
         // head.fcn.1 + head.fcn.2: batchnorm + relu (fused); d(head.fcn.0) =
         BatchNorm.Backward(Device, head_fcn_0, head_fcn_2, d_head_fcn_2, head_fcn_1_mean, head_fcn_1_inv_std, head_fcn_1_weight.Value.View, d_head_fcn_0, head_fcn_1_weight.Grad!.View, head_fcn_1_bias.Grad!.View, relu: true, accumulate: false);
+        Device.GradientsReady(head_fcn_1_weight, head_fcn_1_bias);
 
         // head.fcn.0: conv 3x3 s1 p1, 2048->512; d(backbone.layer4.2.relu3) =
         Conv2d.BackwardInput(Device, d_head_fcn_0, head_fcn_0_weight.Value.View, d_backbone_layer4_2_relu3, new ConvGeometry(3, 3, 1, 1, 1, 1, 1, 1, 1), accumulate: false);
         Conv2d.BackwardParams(Device, backbone_layer4_2_relu3, d_head_fcn_0, head_fcn_0_weight.Grad!.View, default, new ConvGeometry(3, 3, 1, 1, 1, 1, 1, 1, 1));
+        Device.GradientsReady(head_fcn_0_weight);
     }
 
     private void BackwardHeadCatFc()
@@ -7409,6 +7412,7 @@ public sealed partial class SanetR101 : INetwork
         // head.cat_fc: linear(head.gap); d(head.gap) =
         Linear.BackwardInput(Device, d_head_cat_fc, head_cat_fc_weight.Value.View, d_head_gap, accumulate: false);
         Linear.BackwardParams(Device, head_gap, d_head_cat_fc, head_cat_fc_weight.Grad!.View, head_cat_fc_bias.Grad!.View);
+        Device.GradientsReady(head_cat_fc_weight, head_cat_fc_bias);
     }
 
     private void BackwardHeadGap()
@@ -7422,6 +7426,7 @@ public sealed partial class SanetR101 : INetwork
         // head.mask_conv: conv 1x1 s1 p0, 236->59; d(head.concat) +=
         Conv2d.BackwardInput(Device, d_head_mask_conv, head_mask_conv_weight.Value.View, d_head_concat, new ConvGeometry(1, 1, 1, 1, 0, 0, 1, 1, 1), accumulate: true);
         Conv2d.BackwardParams(Device, head_concat, d_head_mask_conv, head_mask_conv_weight.Grad!.View, head_mask_conv_bias.Grad!.View, new ConvGeometry(1, 1, 1, 1, 0, 0, 1, 1, 1));
+        Device.GradientsReady(head_mask_conv_weight, head_mask_conv_bias);
     }
 
     private void BackwardHeadConcat()
@@ -7441,6 +7446,7 @@ public sealed partial class SanetR101 : INetwork
         // head.cls4: conv 1x1 s1 p0, 256->59; d(head.sa4.add) =
         Conv2d.BackwardInput(Device, d_head_cls4, head_cls4_weight.Value.View, d_head_sa4_add, new ConvGeometry(1, 1, 1, 1, 0, 0, 1, 1, 1), accumulate: false);
         Conv2d.BackwardParams(Device, head_sa4_add, d_head_cls4, head_cls4_weight.Grad!.View, head_cls4_bias.Grad!.View, new ConvGeometry(1, 1, 1, 1, 0, 0, 1, 1, 1));
+        Device.GradientsReady(head_cls4_weight, head_cls4_bias);
     }
 
     private void BackwardHeadSa4()
@@ -7453,34 +7459,42 @@ public sealed partial class SanetR101 : INetwork
 
         // head.sa4.conv_attn.4 + head.sa4.conv_attn.5: batchnorm + relu (fused); d(head.sa4.conv_attn.3) =
         BatchNorm.Backward(Device, head_sa4_conv_attn_3, head_sa4_conv_attn_5, d_head_sa4_conv_attn_5, head_sa4_conv_attn_4_mean, head_sa4_conv_attn_4_inv_std, head_sa4_conv_attn_4_weight.Value.View, d_head_sa4_conv_attn_3, head_sa4_conv_attn_4_weight.Grad!.View, head_sa4_conv_attn_4_bias.Grad!.View, relu: true, accumulate: false);
+        Device.GradientsReady(head_sa4_conv_attn_4_weight, head_sa4_conv_attn_4_bias);
 
         // head.sa4.conv_attn.3: conv 3x3 s1 p1, 256->256; d(head.sa4.conv_attn.2) =
         Conv2d.BackwardInput(Device, d_head_sa4_conv_attn_3, head_sa4_conv_attn_3_weight.Value.View, d_head_sa4_conv_attn_2, new ConvGeometry(3, 3, 1, 1, 1, 1, 1, 1, 1), accumulate: false);
         Conv2d.BackwardParams(Device, head_sa4_conv_attn_2, d_head_sa4_conv_attn_3, head_sa4_conv_attn_3_weight.Grad!.View, default, new ConvGeometry(3, 3, 1, 1, 1, 1, 1, 1, 1));
+        Device.GradientsReady(head_sa4_conv_attn_3_weight);
 
         // head.sa4.conv_attn.1 + head.sa4.conv_attn.2: batchnorm + relu (fused); d(head.sa4.conv_attn.0) =
         BatchNorm.Backward(Device, head_sa4_conv_attn_0, head_sa4_conv_attn_2, d_head_sa4_conv_attn_2, head_sa4_conv_attn_1_mean, head_sa4_conv_attn_1_inv_std, head_sa4_conv_attn_1_weight.Value.View, d_head_sa4_conv_attn_0, head_sa4_conv_attn_1_weight.Grad!.View, head_sa4_conv_attn_1_bias.Grad!.View, relu: true, accumulate: false);
+        Device.GradientsReady(head_sa4_conv_attn_1_weight, head_sa4_conv_attn_1_bias);
 
         // head.sa4.conv_attn.0: conv 3x3 s1 p1, 2048->256; d(head.sa4.pool) =
         Conv2d.BackwardInput(Device, d_head_sa4_conv_attn_0, head_sa4_conv_attn_0_weight.Value.View, d_head_sa4_pool, new ConvGeometry(3, 3, 1, 1, 1, 1, 1, 1, 1), accumulate: false);
         Conv2d.BackwardParams(Device, head_sa4_pool, d_head_sa4_conv_attn_0, head_sa4_conv_attn_0_weight.Grad!.View, default, new ConvGeometry(3, 3, 1, 1, 1, 1, 1, 1, 1));
+        Device.GradientsReady(head_sa4_conv_attn_0_weight);
 
         // head.sa4.pool: avgpool 2x2 s2 p0; d(backbone.layer4.2.relu3) +=
         Pooling.AvgBackward(Device, d_head_sa4_pool, d_backbone_layer4_2_relu3, new PoolGeometry(2, 2, 2, 2, 0, 0), accumulate: true);
 
         // head.sa4.conv_res.4 + head.sa4.conv_res.5: batchnorm + relu (fused); d(head.sa4.conv_res.3) =
         BatchNorm.Backward(Device, head_sa4_conv_res_3, head_sa4_conv_res_5, d_head_sa4_conv_res_5, head_sa4_conv_res_4_mean, head_sa4_conv_res_4_inv_std, head_sa4_conv_res_4_weight.Value.View, d_head_sa4_conv_res_3, head_sa4_conv_res_4_weight.Grad!.View, head_sa4_conv_res_4_bias.Grad!.View, relu: true, accumulate: false);
+        Device.GradientsReady(head_sa4_conv_res_4_weight, head_sa4_conv_res_4_bias);
 
         // head.sa4.conv_res.3: conv 3x3 s1 p1, 256->256; d(head.sa4.conv_res.2) =
         Conv2d.BackwardInput(Device, d_head_sa4_conv_res_3, head_sa4_conv_res_3_weight.Value.View, d_head_sa4_conv_res_2, new ConvGeometry(3, 3, 1, 1, 1, 1, 1, 1, 1), accumulate: false);
         Conv2d.BackwardParams(Device, head_sa4_conv_res_2, d_head_sa4_conv_res_3, head_sa4_conv_res_3_weight.Grad!.View, default, new ConvGeometry(3, 3, 1, 1, 1, 1, 1, 1, 1));
+        Device.GradientsReady(head_sa4_conv_res_3_weight);
 
         // head.sa4.conv_res.1 + head.sa4.conv_res.2: batchnorm + relu (fused); d(head.sa4.conv_res.0) =
         BatchNorm.Backward(Device, head_sa4_conv_res_0, head_sa4_conv_res_2, d_head_sa4_conv_res_2, head_sa4_conv_res_1_mean, head_sa4_conv_res_1_inv_std, head_sa4_conv_res_1_weight.Value.View, d_head_sa4_conv_res_0, head_sa4_conv_res_1_weight.Grad!.View, head_sa4_conv_res_1_bias.Grad!.View, relu: true, accumulate: false);
+        Device.GradientsReady(head_sa4_conv_res_1_weight, head_sa4_conv_res_1_bias);
 
         // head.sa4.conv_res.0: conv 3x3 s1 p1, 2048->256; d(backbone.layer4.2.relu3) +=
         Conv2d.BackwardInput(Device, d_head_sa4_conv_res_0, head_sa4_conv_res_0_weight.Value.View, d_backbone_layer4_2_relu3, new ConvGeometry(3, 3, 1, 1, 1, 1, 1, 1, 1), accumulate: true);
         Conv2d.BackwardParams(Device, backbone_layer4_2_relu3, d_head_sa4_conv_res_0, head_sa4_conv_res_0_weight.Grad!.View, default, new ConvGeometry(3, 3, 1, 1, 1, 1, 1, 1, 1));
+        Device.GradientsReady(head_sa4_conv_res_0_weight);
     }
 
     private void BackwardHeadCls3()
@@ -7488,6 +7502,7 @@ public sealed partial class SanetR101 : INetwork
         // head.cls3: conv 1x1 s1 p0, 256->59; d(head.sa3.add) =
         Conv2d.BackwardInput(Device, d_head_cls3, head_cls3_weight.Value.View, d_head_sa3_add, new ConvGeometry(1, 1, 1, 1, 0, 0, 1, 1, 1), accumulate: false);
         Conv2d.BackwardParams(Device, head_sa3_add, d_head_cls3, head_cls3_weight.Grad!.View, head_cls3_bias.Grad!.View, new ConvGeometry(1, 1, 1, 1, 0, 0, 1, 1, 1));
+        Device.GradientsReady(head_cls3_weight, head_cls3_bias);
     }
 
     private void BackwardHeadSa3()
@@ -7500,34 +7515,42 @@ public sealed partial class SanetR101 : INetwork
 
         // head.sa3.conv_attn.4 + head.sa3.conv_attn.5: batchnorm + relu (fused); d(head.sa3.conv_attn.3) =
         BatchNorm.Backward(Device, head_sa3_conv_attn_3, head_sa3_conv_attn_5, d_head_sa3_conv_attn_5, head_sa3_conv_attn_4_mean, head_sa3_conv_attn_4_inv_std, head_sa3_conv_attn_4_weight.Value.View, d_head_sa3_conv_attn_3, head_sa3_conv_attn_4_weight.Grad!.View, head_sa3_conv_attn_4_bias.Grad!.View, relu: true, accumulate: false);
+        Device.GradientsReady(head_sa3_conv_attn_4_weight, head_sa3_conv_attn_4_bias);
 
         // head.sa3.conv_attn.3: conv 3x3 s1 p1, 256->256; d(head.sa3.conv_attn.2) =
         Conv2d.BackwardInput(Device, d_head_sa3_conv_attn_3, head_sa3_conv_attn_3_weight.Value.View, d_head_sa3_conv_attn_2, new ConvGeometry(3, 3, 1, 1, 1, 1, 1, 1, 1), accumulate: false);
         Conv2d.BackwardParams(Device, head_sa3_conv_attn_2, d_head_sa3_conv_attn_3, head_sa3_conv_attn_3_weight.Grad!.View, default, new ConvGeometry(3, 3, 1, 1, 1, 1, 1, 1, 1));
+        Device.GradientsReady(head_sa3_conv_attn_3_weight);
 
         // head.sa3.conv_attn.1 + head.sa3.conv_attn.2: batchnorm + relu (fused); d(head.sa3.conv_attn.0) =
         BatchNorm.Backward(Device, head_sa3_conv_attn_0, head_sa3_conv_attn_2, d_head_sa3_conv_attn_2, head_sa3_conv_attn_1_mean, head_sa3_conv_attn_1_inv_std, head_sa3_conv_attn_1_weight.Value.View, d_head_sa3_conv_attn_0, head_sa3_conv_attn_1_weight.Grad!.View, head_sa3_conv_attn_1_bias.Grad!.View, relu: true, accumulate: false);
+        Device.GradientsReady(head_sa3_conv_attn_1_weight, head_sa3_conv_attn_1_bias);
 
         // head.sa3.conv_attn.0: conv 3x3 s1 p1, 1024->256; d(head.sa3.pool) =
         Conv2d.BackwardInput(Device, d_head_sa3_conv_attn_0, head_sa3_conv_attn_0_weight.Value.View, d_head_sa3_pool, new ConvGeometry(3, 3, 1, 1, 1, 1, 1, 1, 1), accumulate: false);
         Conv2d.BackwardParams(Device, head_sa3_pool, d_head_sa3_conv_attn_0, head_sa3_conv_attn_0_weight.Grad!.View, default, new ConvGeometry(3, 3, 1, 1, 1, 1, 1, 1, 1));
+        Device.GradientsReady(head_sa3_conv_attn_0_weight);
 
         // head.sa3.pool: avgpool 2x2 s2 p0; d(backbone.layer3.22.relu3) =
         Pooling.AvgBackward(Device, d_head_sa3_pool, d_backbone_layer3_22_relu3, new PoolGeometry(2, 2, 2, 2, 0, 0), accumulate: false);
 
         // head.sa3.conv_res.4 + head.sa3.conv_res.5: batchnorm + relu (fused); d(head.sa3.conv_res.3) =
         BatchNorm.Backward(Device, head_sa3_conv_res_3, head_sa3_conv_res_5, d_head_sa3_conv_res_5, head_sa3_conv_res_4_mean, head_sa3_conv_res_4_inv_std, head_sa3_conv_res_4_weight.Value.View, d_head_sa3_conv_res_3, head_sa3_conv_res_4_weight.Grad!.View, head_sa3_conv_res_4_bias.Grad!.View, relu: true, accumulate: false);
+        Device.GradientsReady(head_sa3_conv_res_4_weight, head_sa3_conv_res_4_bias);
 
         // head.sa3.conv_res.3: conv 3x3 s1 p1, 256->256; d(head.sa3.conv_res.2) =
         Conv2d.BackwardInput(Device, d_head_sa3_conv_res_3, head_sa3_conv_res_3_weight.Value.View, d_head_sa3_conv_res_2, new ConvGeometry(3, 3, 1, 1, 1, 1, 1, 1, 1), accumulate: false);
         Conv2d.BackwardParams(Device, head_sa3_conv_res_2, d_head_sa3_conv_res_3, head_sa3_conv_res_3_weight.Grad!.View, default, new ConvGeometry(3, 3, 1, 1, 1, 1, 1, 1, 1));
+        Device.GradientsReady(head_sa3_conv_res_3_weight);
 
         // head.sa3.conv_res.1 + head.sa3.conv_res.2: batchnorm + relu (fused); d(head.sa3.conv_res.0) =
         BatchNorm.Backward(Device, head_sa3_conv_res_0, head_sa3_conv_res_2, d_head_sa3_conv_res_2, head_sa3_conv_res_1_mean, head_sa3_conv_res_1_inv_std, head_sa3_conv_res_1_weight.Value.View, d_head_sa3_conv_res_0, head_sa3_conv_res_1_weight.Grad!.View, head_sa3_conv_res_1_bias.Grad!.View, relu: true, accumulate: false);
+        Device.GradientsReady(head_sa3_conv_res_1_weight, head_sa3_conv_res_1_bias);
 
         // head.sa3.conv_res.0: conv 3x3 s1 p1, 1024->256; d(backbone.layer3.22.relu3) +=
         Conv2d.BackwardInput(Device, d_head_sa3_conv_res_0, head_sa3_conv_res_0_weight.Value.View, d_backbone_layer3_22_relu3, new ConvGeometry(3, 3, 1, 1, 1, 1, 1, 1, 1), accumulate: true);
         Conv2d.BackwardParams(Device, backbone_layer3_22_relu3, d_head_sa3_conv_res_0, head_sa3_conv_res_0_weight.Grad!.View, default, new ConvGeometry(3, 3, 1, 1, 1, 1, 1, 1, 1));
+        Device.GradientsReady(head_sa3_conv_res_0_weight);
     }
 
     private void BackwardHeadCls2()
@@ -7535,6 +7558,7 @@ public sealed partial class SanetR101 : INetwork
         // head.cls2: conv 1x1 s1 p0, 256->59; d(head.sa2.add) =
         Conv2d.BackwardInput(Device, d_head_cls2, head_cls2_weight.Value.View, d_head_sa2_add, new ConvGeometry(1, 1, 1, 1, 0, 0, 1, 1, 1), accumulate: false);
         Conv2d.BackwardParams(Device, head_sa2_add, d_head_cls2, head_cls2_weight.Grad!.View, head_cls2_bias.Grad!.View, new ConvGeometry(1, 1, 1, 1, 0, 0, 1, 1, 1));
+        Device.GradientsReady(head_cls2_weight, head_cls2_bias);
     }
 
     private void BackwardHeadSa2()
@@ -7547,34 +7571,42 @@ public sealed partial class SanetR101 : INetwork
 
         // head.sa2.conv_attn.4 + head.sa2.conv_attn.5: batchnorm + relu (fused); d(head.sa2.conv_attn.3) =
         BatchNorm.Backward(Device, head_sa2_conv_attn_3, head_sa2_conv_attn_5, d_head_sa2_conv_attn_5, head_sa2_conv_attn_4_mean, head_sa2_conv_attn_4_inv_std, head_sa2_conv_attn_4_weight.Value.View, d_head_sa2_conv_attn_3, head_sa2_conv_attn_4_weight.Grad!.View, head_sa2_conv_attn_4_bias.Grad!.View, relu: true, accumulate: false);
+        Device.GradientsReady(head_sa2_conv_attn_4_weight, head_sa2_conv_attn_4_bias);
 
         // head.sa2.conv_attn.3: conv 3x3 s1 p1, 256->256; d(head.sa2.conv_attn.2) =
         Conv2d.BackwardInput(Device, d_head_sa2_conv_attn_3, head_sa2_conv_attn_3_weight.Value.View, d_head_sa2_conv_attn_2, new ConvGeometry(3, 3, 1, 1, 1, 1, 1, 1, 1), accumulate: false);
         Conv2d.BackwardParams(Device, head_sa2_conv_attn_2, d_head_sa2_conv_attn_3, head_sa2_conv_attn_3_weight.Grad!.View, default, new ConvGeometry(3, 3, 1, 1, 1, 1, 1, 1, 1));
+        Device.GradientsReady(head_sa2_conv_attn_3_weight);
 
         // head.sa2.conv_attn.1 + head.sa2.conv_attn.2: batchnorm + relu (fused); d(head.sa2.conv_attn.0) =
         BatchNorm.Backward(Device, head_sa2_conv_attn_0, head_sa2_conv_attn_2, d_head_sa2_conv_attn_2, head_sa2_conv_attn_1_mean, head_sa2_conv_attn_1_inv_std, head_sa2_conv_attn_1_weight.Value.View, d_head_sa2_conv_attn_0, head_sa2_conv_attn_1_weight.Grad!.View, head_sa2_conv_attn_1_bias.Grad!.View, relu: true, accumulate: false);
+        Device.GradientsReady(head_sa2_conv_attn_1_weight, head_sa2_conv_attn_1_bias);
 
         // head.sa2.conv_attn.0: conv 3x3 s1 p1, 512->256; d(head.sa2.pool) =
         Conv2d.BackwardInput(Device, d_head_sa2_conv_attn_0, head_sa2_conv_attn_0_weight.Value.View, d_head_sa2_pool, new ConvGeometry(3, 3, 1, 1, 1, 1, 1, 1, 1), accumulate: false);
         Conv2d.BackwardParams(Device, head_sa2_pool, d_head_sa2_conv_attn_0, head_sa2_conv_attn_0_weight.Grad!.View, default, new ConvGeometry(3, 3, 1, 1, 1, 1, 1, 1, 1));
+        Device.GradientsReady(head_sa2_conv_attn_0_weight);
 
         // head.sa2.pool: avgpool 2x2 s2 p0; d(backbone.layer2.3.relu3) =
         Pooling.AvgBackward(Device, d_head_sa2_pool, d_backbone_layer2_3_relu3, new PoolGeometry(2, 2, 2, 2, 0, 0), accumulate: false);
 
         // head.sa2.conv_res.4 + head.sa2.conv_res.5: batchnorm + relu (fused); d(head.sa2.conv_res.3) =
         BatchNorm.Backward(Device, head_sa2_conv_res_3, head_sa2_conv_res_5, d_head_sa2_conv_res_5, head_sa2_conv_res_4_mean, head_sa2_conv_res_4_inv_std, head_sa2_conv_res_4_weight.Value.View, d_head_sa2_conv_res_3, head_sa2_conv_res_4_weight.Grad!.View, head_sa2_conv_res_4_bias.Grad!.View, relu: true, accumulate: false);
+        Device.GradientsReady(head_sa2_conv_res_4_weight, head_sa2_conv_res_4_bias);
 
         // head.sa2.conv_res.3: conv 3x3 s1 p1, 256->256; d(head.sa2.conv_res.2) =
         Conv2d.BackwardInput(Device, d_head_sa2_conv_res_3, head_sa2_conv_res_3_weight.Value.View, d_head_sa2_conv_res_2, new ConvGeometry(3, 3, 1, 1, 1, 1, 1, 1, 1), accumulate: false);
         Conv2d.BackwardParams(Device, head_sa2_conv_res_2, d_head_sa2_conv_res_3, head_sa2_conv_res_3_weight.Grad!.View, default, new ConvGeometry(3, 3, 1, 1, 1, 1, 1, 1, 1));
+        Device.GradientsReady(head_sa2_conv_res_3_weight);
 
         // head.sa2.conv_res.1 + head.sa2.conv_res.2: batchnorm + relu (fused); d(head.sa2.conv_res.0) =
         BatchNorm.Backward(Device, head_sa2_conv_res_0, head_sa2_conv_res_2, d_head_sa2_conv_res_2, head_sa2_conv_res_1_mean, head_sa2_conv_res_1_inv_std, head_sa2_conv_res_1_weight.Value.View, d_head_sa2_conv_res_0, head_sa2_conv_res_1_weight.Grad!.View, head_sa2_conv_res_1_bias.Grad!.View, relu: true, accumulate: false);
+        Device.GradientsReady(head_sa2_conv_res_1_weight, head_sa2_conv_res_1_bias);
 
         // head.sa2.conv_res.0: conv 3x3 s1 p1, 512->256; d(backbone.layer2.3.relu3) +=
         Conv2d.BackwardInput(Device, d_head_sa2_conv_res_0, head_sa2_conv_res_0_weight.Value.View, d_backbone_layer2_3_relu3, new ConvGeometry(3, 3, 1, 1, 1, 1, 1, 1, 1), accumulate: true);
         Conv2d.BackwardParams(Device, backbone_layer2_3_relu3, d_head_sa2_conv_res_0, head_sa2_conv_res_0_weight.Grad!.View, default, new ConvGeometry(3, 3, 1, 1, 1, 1, 1, 1, 1));
+        Device.GradientsReady(head_sa2_conv_res_0_weight);
     }
 
     private void BackwardHeadCls1()
@@ -7582,6 +7614,7 @@ public sealed partial class SanetR101 : INetwork
         // head.cls1: conv 1x1 s1 p0, 256->59; d(head.sa1.add) =
         Conv2d.BackwardInput(Device, d_head_cls1, head_cls1_weight.Value.View, d_head_sa1_add, new ConvGeometry(1, 1, 1, 1, 0, 0, 1, 1, 1), accumulate: false);
         Conv2d.BackwardParams(Device, head_sa1_add, d_head_cls1, head_cls1_weight.Grad!.View, head_cls1_bias.Grad!.View, new ConvGeometry(1, 1, 1, 1, 0, 0, 1, 1, 1));
+        Device.GradientsReady(head_cls1_weight, head_cls1_bias);
     }
 
     private void BackwardHeadSa1()
@@ -7594,34 +7627,42 @@ public sealed partial class SanetR101 : INetwork
 
         // head.sa1.conv_attn.4 + head.sa1.conv_attn.5: batchnorm + relu (fused); d(head.sa1.conv_attn.3) =
         BatchNorm.Backward(Device, head_sa1_conv_attn_3, head_sa1_conv_attn_5, d_head_sa1_conv_attn_5, head_sa1_conv_attn_4_mean, head_sa1_conv_attn_4_inv_std, head_sa1_conv_attn_4_weight.Value.View, d_head_sa1_conv_attn_3, head_sa1_conv_attn_4_weight.Grad!.View, head_sa1_conv_attn_4_bias.Grad!.View, relu: true, accumulate: false);
+        Device.GradientsReady(head_sa1_conv_attn_4_weight, head_sa1_conv_attn_4_bias);
 
         // head.sa1.conv_attn.3: conv 3x3 s1 p1, 256->256; d(head.sa1.conv_attn.2) =
         Conv2d.BackwardInput(Device, d_head_sa1_conv_attn_3, head_sa1_conv_attn_3_weight.Value.View, d_head_sa1_conv_attn_2, new ConvGeometry(3, 3, 1, 1, 1, 1, 1, 1, 1), accumulate: false);
         Conv2d.BackwardParams(Device, head_sa1_conv_attn_2, d_head_sa1_conv_attn_3, head_sa1_conv_attn_3_weight.Grad!.View, default, new ConvGeometry(3, 3, 1, 1, 1, 1, 1, 1, 1));
+        Device.GradientsReady(head_sa1_conv_attn_3_weight);
 
         // head.sa1.conv_attn.1 + head.sa1.conv_attn.2: batchnorm + relu (fused); d(head.sa1.conv_attn.0) =
         BatchNorm.Backward(Device, head_sa1_conv_attn_0, head_sa1_conv_attn_2, d_head_sa1_conv_attn_2, head_sa1_conv_attn_1_mean, head_sa1_conv_attn_1_inv_std, head_sa1_conv_attn_1_weight.Value.View, d_head_sa1_conv_attn_0, head_sa1_conv_attn_1_weight.Grad!.View, head_sa1_conv_attn_1_bias.Grad!.View, relu: true, accumulate: false);
+        Device.GradientsReady(head_sa1_conv_attn_1_weight, head_sa1_conv_attn_1_bias);
 
         // head.sa1.conv_attn.0: conv 3x3 s1 p1, 256->256; d(head.sa1.pool) =
         Conv2d.BackwardInput(Device, d_head_sa1_conv_attn_0, head_sa1_conv_attn_0_weight.Value.View, d_head_sa1_pool, new ConvGeometry(3, 3, 1, 1, 1, 1, 1, 1, 1), accumulate: false);
         Conv2d.BackwardParams(Device, head_sa1_pool, d_head_sa1_conv_attn_0, head_sa1_conv_attn_0_weight.Grad!.View, default, new ConvGeometry(3, 3, 1, 1, 1, 1, 1, 1, 1));
+        Device.GradientsReady(head_sa1_conv_attn_0_weight);
 
         // head.sa1.pool: avgpool 2x2 s2 p0; d(backbone.layer1.2.relu3) =
         Pooling.AvgBackward(Device, d_head_sa1_pool, d_backbone_layer1_2_relu3, new PoolGeometry(2, 2, 2, 2, 0, 0), accumulate: false);
 
         // head.sa1.conv_res.4 + head.sa1.conv_res.5: batchnorm + relu (fused); d(head.sa1.conv_res.3) =
         BatchNorm.Backward(Device, head_sa1_conv_res_3, head_sa1_conv_res_5, d_head_sa1_conv_res_5, head_sa1_conv_res_4_mean, head_sa1_conv_res_4_inv_std, head_sa1_conv_res_4_weight.Value.View, d_head_sa1_conv_res_3, head_sa1_conv_res_4_weight.Grad!.View, head_sa1_conv_res_4_bias.Grad!.View, relu: true, accumulate: false);
+        Device.GradientsReady(head_sa1_conv_res_4_weight, head_sa1_conv_res_4_bias);
 
         // head.sa1.conv_res.3: conv 3x3 s1 p1, 256->256; d(head.sa1.conv_res.2) =
         Conv2d.BackwardInput(Device, d_head_sa1_conv_res_3, head_sa1_conv_res_3_weight.Value.View, d_head_sa1_conv_res_2, new ConvGeometry(3, 3, 1, 1, 1, 1, 1, 1, 1), accumulate: false);
         Conv2d.BackwardParams(Device, head_sa1_conv_res_2, d_head_sa1_conv_res_3, head_sa1_conv_res_3_weight.Grad!.View, default, new ConvGeometry(3, 3, 1, 1, 1, 1, 1, 1, 1));
+        Device.GradientsReady(head_sa1_conv_res_3_weight);
 
         // head.sa1.conv_res.1 + head.sa1.conv_res.2: batchnorm + relu (fused); d(head.sa1.conv_res.0) =
         BatchNorm.Backward(Device, head_sa1_conv_res_0, head_sa1_conv_res_2, d_head_sa1_conv_res_2, head_sa1_conv_res_1_mean, head_sa1_conv_res_1_inv_std, head_sa1_conv_res_1_weight.Value.View, d_head_sa1_conv_res_0, head_sa1_conv_res_1_weight.Grad!.View, head_sa1_conv_res_1_bias.Grad!.View, relu: true, accumulate: false);
+        Device.GradientsReady(head_sa1_conv_res_1_weight, head_sa1_conv_res_1_bias);
 
         // head.sa1.conv_res.0: conv 3x3 s1 p1, 256->256; d(backbone.layer1.2.relu3) +=
         Conv2d.BackwardInput(Device, d_head_sa1_conv_res_0, head_sa1_conv_res_0_weight.Value.View, d_backbone_layer1_2_relu3, new ConvGeometry(3, 3, 1, 1, 1, 1, 1, 1, 1), accumulate: true);
         Conv2d.BackwardParams(Device, backbone_layer1_2_relu3, d_head_sa1_conv_res_0, head_sa1_conv_res_0_weight.Grad!.View, default, new ConvGeometry(3, 3, 1, 1, 1, 1, 1, 1, 1));
+        Device.GradientsReady(head_sa1_conv_res_0_weight);
     }
 
     private void BackwardBackboneLayer4()
@@ -7634,24 +7675,30 @@ public sealed partial class SanetR101 : INetwork
 
         // backbone.layer4.2.bn3: batchnorm(backbone.layer4.2.conv3); d(backbone.layer4.2.conv3) =
         BatchNorm.Backward(Device, backbone_layer4_2_conv3, default, d_backbone_layer4_2_bn3, backbone_layer4_2_bn3_mean, backbone_layer4_2_bn3_inv_std, backbone_layer4_2_bn3_weight.Value.View, d_backbone_layer4_2_conv3, backbone_layer4_2_bn3_weight.Grad!.View, backbone_layer4_2_bn3_bias.Grad!.View, relu: false, accumulate: false);
+        Device.GradientsReady(backbone_layer4_2_bn3_weight, backbone_layer4_2_bn3_bias);
 
         // backbone.layer4.2.conv3: conv 1x1 s1 p0, 512->2048; d(backbone.layer4.2.relu2) =
         Conv2d.BackwardInput(Device, d_backbone_layer4_2_conv3, backbone_layer4_2_conv3_weight.Value.View, d_backbone_layer4_2_relu2, new ConvGeometry(1, 1, 1, 1, 0, 0, 1, 1, 1), accumulate: false);
         Conv2d.BackwardParams(Device, backbone_layer4_2_relu2, d_backbone_layer4_2_conv3, backbone_layer4_2_conv3_weight.Grad!.View, default, new ConvGeometry(1, 1, 1, 1, 0, 0, 1, 1, 1));
+        Device.GradientsReady(backbone_layer4_2_conv3_weight);
 
         // backbone.layer4.2.bn2 + backbone.layer4.2.relu2: batchnorm + relu (fused); d(backbone.layer4.2.conv2) =
         BatchNorm.Backward(Device, backbone_layer4_2_conv2, backbone_layer4_2_relu2, d_backbone_layer4_2_relu2, backbone_layer4_2_bn2_mean, backbone_layer4_2_bn2_inv_std, backbone_layer4_2_bn2_weight.Value.View, d_backbone_layer4_2_conv2, backbone_layer4_2_bn2_weight.Grad!.View, backbone_layer4_2_bn2_bias.Grad!.View, relu: true, accumulate: false);
+        Device.GradientsReady(backbone_layer4_2_bn2_weight, backbone_layer4_2_bn2_bias);
 
         // backbone.layer4.2.conv2: conv 3x3 s1 p4 d4, 512->512; d(backbone.layer4.2.relu1) =
         Conv2d.BackwardInput(Device, d_backbone_layer4_2_conv2, backbone_layer4_2_conv2_weight.Value.View, d_backbone_layer4_2_relu1, new ConvGeometry(3, 3, 1, 1, 4, 4, 4, 4, 1), accumulate: false);
         Conv2d.BackwardParams(Device, backbone_layer4_2_relu1, d_backbone_layer4_2_conv2, backbone_layer4_2_conv2_weight.Grad!.View, default, new ConvGeometry(3, 3, 1, 1, 4, 4, 4, 4, 1));
+        Device.GradientsReady(backbone_layer4_2_conv2_weight);
 
         // backbone.layer4.2.bn1 + backbone.layer4.2.relu1: batchnorm + relu (fused); d(backbone.layer4.2.conv1) =
         BatchNorm.Backward(Device, backbone_layer4_2_conv1, backbone_layer4_2_relu1, d_backbone_layer4_2_relu1, backbone_layer4_2_bn1_mean, backbone_layer4_2_bn1_inv_std, backbone_layer4_2_bn1_weight.Value.View, d_backbone_layer4_2_conv1, backbone_layer4_2_bn1_weight.Grad!.View, backbone_layer4_2_bn1_bias.Grad!.View, relu: true, accumulate: false);
+        Device.GradientsReady(backbone_layer4_2_bn1_weight, backbone_layer4_2_bn1_bias);
 
         // backbone.layer4.2.conv1: conv 1x1 s1 p0, 2048->512; d(backbone.layer4.1.relu3) +=
         Conv2d.BackwardInput(Device, d_backbone_layer4_2_conv1, backbone_layer4_2_conv1_weight.Value.View, d_backbone_layer4_1_relu3, new ConvGeometry(1, 1, 1, 1, 0, 0, 1, 1, 1), accumulate: true);
         Conv2d.BackwardParams(Device, backbone_layer4_1_relu3, d_backbone_layer4_2_conv1, backbone_layer4_2_conv1_weight.Grad!.View, default, new ConvGeometry(1, 1, 1, 1, 0, 0, 1, 1, 1));
+        Device.GradientsReady(backbone_layer4_2_conv1_weight);
 
         // backbone.layer4.1.relu3: relu(backbone.layer4.1.add); d(backbone.layer4.1.add) =
         Activation.ReluBackward(Device, backbone_layer4_1_relu3, d_backbone_layer4_1_relu3, d_backbone_layer4_1_add, accumulate: false);
@@ -7661,24 +7708,30 @@ public sealed partial class SanetR101 : INetwork
 
         // backbone.layer4.1.bn3: batchnorm(backbone.layer4.1.conv3); d(backbone.layer4.1.conv3) =
         BatchNorm.Backward(Device, backbone_layer4_1_conv3, default, d_backbone_layer4_1_bn3, backbone_layer4_1_bn3_mean, backbone_layer4_1_bn3_inv_std, backbone_layer4_1_bn3_weight.Value.View, d_backbone_layer4_1_conv3, backbone_layer4_1_bn3_weight.Grad!.View, backbone_layer4_1_bn3_bias.Grad!.View, relu: false, accumulate: false);
+        Device.GradientsReady(backbone_layer4_1_bn3_weight, backbone_layer4_1_bn3_bias);
 
         // backbone.layer4.1.conv3: conv 1x1 s1 p0, 512->2048; d(backbone.layer4.1.relu2) =
         Conv2d.BackwardInput(Device, d_backbone_layer4_1_conv3, backbone_layer4_1_conv3_weight.Value.View, d_backbone_layer4_1_relu2, new ConvGeometry(1, 1, 1, 1, 0, 0, 1, 1, 1), accumulate: false);
         Conv2d.BackwardParams(Device, backbone_layer4_1_relu2, d_backbone_layer4_1_conv3, backbone_layer4_1_conv3_weight.Grad!.View, default, new ConvGeometry(1, 1, 1, 1, 0, 0, 1, 1, 1));
+        Device.GradientsReady(backbone_layer4_1_conv3_weight);
 
         // backbone.layer4.1.bn2 + backbone.layer4.1.relu2: batchnorm + relu (fused); d(backbone.layer4.1.conv2) =
         BatchNorm.Backward(Device, backbone_layer4_1_conv2, backbone_layer4_1_relu2, d_backbone_layer4_1_relu2, backbone_layer4_1_bn2_mean, backbone_layer4_1_bn2_inv_std, backbone_layer4_1_bn2_weight.Value.View, d_backbone_layer4_1_conv2, backbone_layer4_1_bn2_weight.Grad!.View, backbone_layer4_1_bn2_bias.Grad!.View, relu: true, accumulate: false);
+        Device.GradientsReady(backbone_layer4_1_bn2_weight, backbone_layer4_1_bn2_bias);
 
         // backbone.layer4.1.conv2: conv 3x3 s1 p4 d4, 512->512; d(backbone.layer4.1.relu1) =
         Conv2d.BackwardInput(Device, d_backbone_layer4_1_conv2, backbone_layer4_1_conv2_weight.Value.View, d_backbone_layer4_1_relu1, new ConvGeometry(3, 3, 1, 1, 4, 4, 4, 4, 1), accumulate: false);
         Conv2d.BackwardParams(Device, backbone_layer4_1_relu1, d_backbone_layer4_1_conv2, backbone_layer4_1_conv2_weight.Grad!.View, default, new ConvGeometry(3, 3, 1, 1, 4, 4, 4, 4, 1));
+        Device.GradientsReady(backbone_layer4_1_conv2_weight);
 
         // backbone.layer4.1.bn1 + backbone.layer4.1.relu1: batchnorm + relu (fused); d(backbone.layer4.1.conv1) =
         BatchNorm.Backward(Device, backbone_layer4_1_conv1, backbone_layer4_1_relu1, d_backbone_layer4_1_relu1, backbone_layer4_1_bn1_mean, backbone_layer4_1_bn1_inv_std, backbone_layer4_1_bn1_weight.Value.View, d_backbone_layer4_1_conv1, backbone_layer4_1_bn1_weight.Grad!.View, backbone_layer4_1_bn1_bias.Grad!.View, relu: true, accumulate: false);
+        Device.GradientsReady(backbone_layer4_1_bn1_weight, backbone_layer4_1_bn1_bias);
 
         // backbone.layer4.1.conv1: conv 1x1 s1 p0, 2048->512; d(backbone.layer4.0.relu3) +=
         Conv2d.BackwardInput(Device, d_backbone_layer4_1_conv1, backbone_layer4_1_conv1_weight.Value.View, d_backbone_layer4_0_relu3, new ConvGeometry(1, 1, 1, 1, 0, 0, 1, 1, 1), accumulate: true);
         Conv2d.BackwardParams(Device, backbone_layer4_0_relu3, d_backbone_layer4_1_conv1, backbone_layer4_1_conv1_weight.Grad!.View, default, new ConvGeometry(1, 1, 1, 1, 0, 0, 1, 1, 1));
+        Device.GradientsReady(backbone_layer4_1_conv1_weight);
 
         // backbone.layer4.0.relu3: relu(backbone.layer4.0.add); d(backbone.layer4.0.add) =
         Activation.ReluBackward(Device, backbone_layer4_0_relu3, d_backbone_layer4_0_relu3, d_backbone_layer4_0_add, accumulate: false);
@@ -7688,31 +7741,39 @@ public sealed partial class SanetR101 : INetwork
 
         // backbone.layer4.0.downsample.1: batchnorm(backbone.layer4.0.downsample.0); d(backbone.layer4.0.downsample.0) =
         BatchNorm.Backward(Device, backbone_layer4_0_downsample_0, default, d_backbone_layer4_0_downsample_1, backbone_layer4_0_downsample_1_mean, backbone_layer4_0_downsample_1_inv_std, backbone_layer4_0_downsample_1_weight.Value.View, d_backbone_layer4_0_downsample_0, backbone_layer4_0_downsample_1_weight.Grad!.View, backbone_layer4_0_downsample_1_bias.Grad!.View, relu: false, accumulate: false);
+        Device.GradientsReady(backbone_layer4_0_downsample_1_weight, backbone_layer4_0_downsample_1_bias);
 
         // backbone.layer4.0.downsample.0: conv 1x1 s1 p0, 1024->2048; d(backbone.layer3.22.relu3) +=
         Conv2d.BackwardInput(Device, d_backbone_layer4_0_downsample_0, backbone_layer4_0_downsample_0_weight.Value.View, d_backbone_layer3_22_relu3, new ConvGeometry(1, 1, 1, 1, 0, 0, 1, 1, 1), accumulate: true);
         Conv2d.BackwardParams(Device, backbone_layer3_22_relu3, d_backbone_layer4_0_downsample_0, backbone_layer4_0_downsample_0_weight.Grad!.View, default, new ConvGeometry(1, 1, 1, 1, 0, 0, 1, 1, 1));
+        Device.GradientsReady(backbone_layer4_0_downsample_0_weight);
 
         // backbone.layer4.0.bn3: batchnorm(backbone.layer4.0.conv3); d(backbone.layer4.0.conv3) =
         BatchNorm.Backward(Device, backbone_layer4_0_conv3, default, d_backbone_layer4_0_bn3, backbone_layer4_0_bn3_mean, backbone_layer4_0_bn3_inv_std, backbone_layer4_0_bn3_weight.Value.View, d_backbone_layer4_0_conv3, backbone_layer4_0_bn3_weight.Grad!.View, backbone_layer4_0_bn3_bias.Grad!.View, relu: false, accumulate: false);
+        Device.GradientsReady(backbone_layer4_0_bn3_weight, backbone_layer4_0_bn3_bias);
 
         // backbone.layer4.0.conv3: conv 1x1 s1 p0, 512->2048; d(backbone.layer4.0.relu2) =
         Conv2d.BackwardInput(Device, d_backbone_layer4_0_conv3, backbone_layer4_0_conv3_weight.Value.View, d_backbone_layer4_0_relu2, new ConvGeometry(1, 1, 1, 1, 0, 0, 1, 1, 1), accumulate: false);
         Conv2d.BackwardParams(Device, backbone_layer4_0_relu2, d_backbone_layer4_0_conv3, backbone_layer4_0_conv3_weight.Grad!.View, default, new ConvGeometry(1, 1, 1, 1, 0, 0, 1, 1, 1));
+        Device.GradientsReady(backbone_layer4_0_conv3_weight);
 
         // backbone.layer4.0.bn2 + backbone.layer4.0.relu2: batchnorm + relu (fused); d(backbone.layer4.0.conv2) =
         BatchNorm.Backward(Device, backbone_layer4_0_conv2, backbone_layer4_0_relu2, d_backbone_layer4_0_relu2, backbone_layer4_0_bn2_mean, backbone_layer4_0_bn2_inv_std, backbone_layer4_0_bn2_weight.Value.View, d_backbone_layer4_0_conv2, backbone_layer4_0_bn2_weight.Grad!.View, backbone_layer4_0_bn2_bias.Grad!.View, relu: true, accumulate: false);
+        Device.GradientsReady(backbone_layer4_0_bn2_weight, backbone_layer4_0_bn2_bias);
 
         // backbone.layer4.0.conv2: conv 3x3 s1 p2 d2, 512->512; d(backbone.layer4.0.relu1) =
         Conv2d.BackwardInput(Device, d_backbone_layer4_0_conv2, backbone_layer4_0_conv2_weight.Value.View, d_backbone_layer4_0_relu1, new ConvGeometry(3, 3, 1, 1, 2, 2, 2, 2, 1), accumulate: false);
         Conv2d.BackwardParams(Device, backbone_layer4_0_relu1, d_backbone_layer4_0_conv2, backbone_layer4_0_conv2_weight.Grad!.View, default, new ConvGeometry(3, 3, 1, 1, 2, 2, 2, 2, 1));
+        Device.GradientsReady(backbone_layer4_0_conv2_weight);
 
         // backbone.layer4.0.bn1 + backbone.layer4.0.relu1: batchnorm + relu (fused); d(backbone.layer4.0.conv1) =
         BatchNorm.Backward(Device, backbone_layer4_0_conv1, backbone_layer4_0_relu1, d_backbone_layer4_0_relu1, backbone_layer4_0_bn1_mean, backbone_layer4_0_bn1_inv_std, backbone_layer4_0_bn1_weight.Value.View, d_backbone_layer4_0_conv1, backbone_layer4_0_bn1_weight.Grad!.View, backbone_layer4_0_bn1_bias.Grad!.View, relu: true, accumulate: false);
+        Device.GradientsReady(backbone_layer4_0_bn1_weight, backbone_layer4_0_bn1_bias);
 
         // backbone.layer4.0.conv1: conv 1x1 s1 p0, 1024->512; d(backbone.layer3.22.relu3) +=
         Conv2d.BackwardInput(Device, d_backbone_layer4_0_conv1, backbone_layer4_0_conv1_weight.Value.View, d_backbone_layer3_22_relu3, new ConvGeometry(1, 1, 1, 1, 0, 0, 1, 1, 1), accumulate: true);
         Conv2d.BackwardParams(Device, backbone_layer3_22_relu3, d_backbone_layer4_0_conv1, backbone_layer4_0_conv1_weight.Grad!.View, default, new ConvGeometry(1, 1, 1, 1, 0, 0, 1, 1, 1));
+        Device.GradientsReady(backbone_layer4_0_conv1_weight);
     }
 
     private void BackwardBackboneLayer3()
@@ -7725,24 +7786,30 @@ public sealed partial class SanetR101 : INetwork
 
         // backbone.layer3.22.bn3: batchnorm(backbone.layer3.22.conv3); d(backbone.layer3.22.conv3) =
         BatchNorm.Backward(Device, backbone_layer3_22_conv3, default, d_backbone_layer3_22_bn3, backbone_layer3_22_bn3_mean, backbone_layer3_22_bn3_inv_std, backbone_layer3_22_bn3_weight.Value.View, d_backbone_layer3_22_conv3, backbone_layer3_22_bn3_weight.Grad!.View, backbone_layer3_22_bn3_bias.Grad!.View, relu: false, accumulate: false);
+        Device.GradientsReady(backbone_layer3_22_bn3_weight, backbone_layer3_22_bn3_bias);
 
         // backbone.layer3.22.conv3: conv 1x1 s1 p0, 256->1024; d(backbone.layer3.22.relu2) =
         Conv2d.BackwardInput(Device, d_backbone_layer3_22_conv3, backbone_layer3_22_conv3_weight.Value.View, d_backbone_layer3_22_relu2, new ConvGeometry(1, 1, 1, 1, 0, 0, 1, 1, 1), accumulate: false);
         Conv2d.BackwardParams(Device, backbone_layer3_22_relu2, d_backbone_layer3_22_conv3, backbone_layer3_22_conv3_weight.Grad!.View, default, new ConvGeometry(1, 1, 1, 1, 0, 0, 1, 1, 1));
+        Device.GradientsReady(backbone_layer3_22_conv3_weight);
 
         // backbone.layer3.22.bn2 + backbone.layer3.22.relu2: batchnorm + relu (fused); d(backbone.layer3.22.conv2) =
         BatchNorm.Backward(Device, backbone_layer3_22_conv2, backbone_layer3_22_relu2, d_backbone_layer3_22_relu2, backbone_layer3_22_bn2_mean, backbone_layer3_22_bn2_inv_std, backbone_layer3_22_bn2_weight.Value.View, d_backbone_layer3_22_conv2, backbone_layer3_22_bn2_weight.Grad!.View, backbone_layer3_22_bn2_bias.Grad!.View, relu: true, accumulate: false);
+        Device.GradientsReady(backbone_layer3_22_bn2_weight, backbone_layer3_22_bn2_bias);
 
         // backbone.layer3.22.conv2: conv 3x3 s1 p2 d2, 256->256; d(backbone.layer3.22.relu1) =
         Conv2d.BackwardInput(Device, d_backbone_layer3_22_conv2, backbone_layer3_22_conv2_weight.Value.View, d_backbone_layer3_22_relu1, new ConvGeometry(3, 3, 1, 1, 2, 2, 2, 2, 1), accumulate: false);
         Conv2d.BackwardParams(Device, backbone_layer3_22_relu1, d_backbone_layer3_22_conv2, backbone_layer3_22_conv2_weight.Grad!.View, default, new ConvGeometry(3, 3, 1, 1, 2, 2, 2, 2, 1));
+        Device.GradientsReady(backbone_layer3_22_conv2_weight);
 
         // backbone.layer3.22.bn1 + backbone.layer3.22.relu1: batchnorm + relu (fused); d(backbone.layer3.22.conv1) =
         BatchNorm.Backward(Device, backbone_layer3_22_conv1, backbone_layer3_22_relu1, d_backbone_layer3_22_relu1, backbone_layer3_22_bn1_mean, backbone_layer3_22_bn1_inv_std, backbone_layer3_22_bn1_weight.Value.View, d_backbone_layer3_22_conv1, backbone_layer3_22_bn1_weight.Grad!.View, backbone_layer3_22_bn1_bias.Grad!.View, relu: true, accumulate: false);
+        Device.GradientsReady(backbone_layer3_22_bn1_weight, backbone_layer3_22_bn1_bias);
 
         // backbone.layer3.22.conv1: conv 1x1 s1 p0, 1024->256; d(backbone.layer3.21.relu3) +=
         Conv2d.BackwardInput(Device, d_backbone_layer3_22_conv1, backbone_layer3_22_conv1_weight.Value.View, d_backbone_layer3_21_relu3, new ConvGeometry(1, 1, 1, 1, 0, 0, 1, 1, 1), accumulate: true);
         Conv2d.BackwardParams(Device, backbone_layer3_21_relu3, d_backbone_layer3_22_conv1, backbone_layer3_22_conv1_weight.Grad!.View, default, new ConvGeometry(1, 1, 1, 1, 0, 0, 1, 1, 1));
+        Device.GradientsReady(backbone_layer3_22_conv1_weight);
 
         // backbone.layer3.21.relu3: relu(backbone.layer3.21.add); d(backbone.layer3.21.add) =
         Activation.ReluBackward(Device, backbone_layer3_21_relu3, d_backbone_layer3_21_relu3, d_backbone_layer3_21_add, accumulate: false);
@@ -7752,24 +7819,30 @@ public sealed partial class SanetR101 : INetwork
 
         // backbone.layer3.21.bn3: batchnorm(backbone.layer3.21.conv3); d(backbone.layer3.21.conv3) =
         BatchNorm.Backward(Device, backbone_layer3_21_conv3, default, d_backbone_layer3_21_bn3, backbone_layer3_21_bn3_mean, backbone_layer3_21_bn3_inv_std, backbone_layer3_21_bn3_weight.Value.View, d_backbone_layer3_21_conv3, backbone_layer3_21_bn3_weight.Grad!.View, backbone_layer3_21_bn3_bias.Grad!.View, relu: false, accumulate: false);
+        Device.GradientsReady(backbone_layer3_21_bn3_weight, backbone_layer3_21_bn3_bias);
 
         // backbone.layer3.21.conv3: conv 1x1 s1 p0, 256->1024; d(backbone.layer3.21.relu2) =
         Conv2d.BackwardInput(Device, d_backbone_layer3_21_conv3, backbone_layer3_21_conv3_weight.Value.View, d_backbone_layer3_21_relu2, new ConvGeometry(1, 1, 1, 1, 0, 0, 1, 1, 1), accumulate: false);
         Conv2d.BackwardParams(Device, backbone_layer3_21_relu2, d_backbone_layer3_21_conv3, backbone_layer3_21_conv3_weight.Grad!.View, default, new ConvGeometry(1, 1, 1, 1, 0, 0, 1, 1, 1));
+        Device.GradientsReady(backbone_layer3_21_conv3_weight);
 
         // backbone.layer3.21.bn2 + backbone.layer3.21.relu2: batchnorm + relu (fused); d(backbone.layer3.21.conv2) =
         BatchNorm.Backward(Device, backbone_layer3_21_conv2, backbone_layer3_21_relu2, d_backbone_layer3_21_relu2, backbone_layer3_21_bn2_mean, backbone_layer3_21_bn2_inv_std, backbone_layer3_21_bn2_weight.Value.View, d_backbone_layer3_21_conv2, backbone_layer3_21_bn2_weight.Grad!.View, backbone_layer3_21_bn2_bias.Grad!.View, relu: true, accumulate: false);
+        Device.GradientsReady(backbone_layer3_21_bn2_weight, backbone_layer3_21_bn2_bias);
 
         // backbone.layer3.21.conv2: conv 3x3 s1 p2 d2, 256->256; d(backbone.layer3.21.relu1) =
         Conv2d.BackwardInput(Device, d_backbone_layer3_21_conv2, backbone_layer3_21_conv2_weight.Value.View, d_backbone_layer3_21_relu1, new ConvGeometry(3, 3, 1, 1, 2, 2, 2, 2, 1), accumulate: false);
         Conv2d.BackwardParams(Device, backbone_layer3_21_relu1, d_backbone_layer3_21_conv2, backbone_layer3_21_conv2_weight.Grad!.View, default, new ConvGeometry(3, 3, 1, 1, 2, 2, 2, 2, 1));
+        Device.GradientsReady(backbone_layer3_21_conv2_weight);
 
         // backbone.layer3.21.bn1 + backbone.layer3.21.relu1: batchnorm + relu (fused); d(backbone.layer3.21.conv1) =
         BatchNorm.Backward(Device, backbone_layer3_21_conv1, backbone_layer3_21_relu1, d_backbone_layer3_21_relu1, backbone_layer3_21_bn1_mean, backbone_layer3_21_bn1_inv_std, backbone_layer3_21_bn1_weight.Value.View, d_backbone_layer3_21_conv1, backbone_layer3_21_bn1_weight.Grad!.View, backbone_layer3_21_bn1_bias.Grad!.View, relu: true, accumulate: false);
+        Device.GradientsReady(backbone_layer3_21_bn1_weight, backbone_layer3_21_bn1_bias);
 
         // backbone.layer3.21.conv1: conv 1x1 s1 p0, 1024->256; d(backbone.layer3.20.relu3) +=
         Conv2d.BackwardInput(Device, d_backbone_layer3_21_conv1, backbone_layer3_21_conv1_weight.Value.View, d_backbone_layer3_20_relu3, new ConvGeometry(1, 1, 1, 1, 0, 0, 1, 1, 1), accumulate: true);
         Conv2d.BackwardParams(Device, backbone_layer3_20_relu3, d_backbone_layer3_21_conv1, backbone_layer3_21_conv1_weight.Grad!.View, default, new ConvGeometry(1, 1, 1, 1, 0, 0, 1, 1, 1));
+        Device.GradientsReady(backbone_layer3_21_conv1_weight);
 
         // backbone.layer3.20.relu3: relu(backbone.layer3.20.add); d(backbone.layer3.20.add) =
         Activation.ReluBackward(Device, backbone_layer3_20_relu3, d_backbone_layer3_20_relu3, d_backbone_layer3_20_add, accumulate: false);
@@ -7779,24 +7852,30 @@ public sealed partial class SanetR101 : INetwork
 
         // backbone.layer3.20.bn3: batchnorm(backbone.layer3.20.conv3); d(backbone.layer3.20.conv3) =
         BatchNorm.Backward(Device, backbone_layer3_20_conv3, default, d_backbone_layer3_20_bn3, backbone_layer3_20_bn3_mean, backbone_layer3_20_bn3_inv_std, backbone_layer3_20_bn3_weight.Value.View, d_backbone_layer3_20_conv3, backbone_layer3_20_bn3_weight.Grad!.View, backbone_layer3_20_bn3_bias.Grad!.View, relu: false, accumulate: false);
+        Device.GradientsReady(backbone_layer3_20_bn3_weight, backbone_layer3_20_bn3_bias);
 
         // backbone.layer3.20.conv3: conv 1x1 s1 p0, 256->1024; d(backbone.layer3.20.relu2) =
         Conv2d.BackwardInput(Device, d_backbone_layer3_20_conv3, backbone_layer3_20_conv3_weight.Value.View, d_backbone_layer3_20_relu2, new ConvGeometry(1, 1, 1, 1, 0, 0, 1, 1, 1), accumulate: false);
         Conv2d.BackwardParams(Device, backbone_layer3_20_relu2, d_backbone_layer3_20_conv3, backbone_layer3_20_conv3_weight.Grad!.View, default, new ConvGeometry(1, 1, 1, 1, 0, 0, 1, 1, 1));
+        Device.GradientsReady(backbone_layer3_20_conv3_weight);
 
         // backbone.layer3.20.bn2 + backbone.layer3.20.relu2: batchnorm + relu (fused); d(backbone.layer3.20.conv2) =
         BatchNorm.Backward(Device, backbone_layer3_20_conv2, backbone_layer3_20_relu2, d_backbone_layer3_20_relu2, backbone_layer3_20_bn2_mean, backbone_layer3_20_bn2_inv_std, backbone_layer3_20_bn2_weight.Value.View, d_backbone_layer3_20_conv2, backbone_layer3_20_bn2_weight.Grad!.View, backbone_layer3_20_bn2_bias.Grad!.View, relu: true, accumulate: false);
+        Device.GradientsReady(backbone_layer3_20_bn2_weight, backbone_layer3_20_bn2_bias);
 
         // backbone.layer3.20.conv2: conv 3x3 s1 p2 d2, 256->256; d(backbone.layer3.20.relu1) =
         Conv2d.BackwardInput(Device, d_backbone_layer3_20_conv2, backbone_layer3_20_conv2_weight.Value.View, d_backbone_layer3_20_relu1, new ConvGeometry(3, 3, 1, 1, 2, 2, 2, 2, 1), accumulate: false);
         Conv2d.BackwardParams(Device, backbone_layer3_20_relu1, d_backbone_layer3_20_conv2, backbone_layer3_20_conv2_weight.Grad!.View, default, new ConvGeometry(3, 3, 1, 1, 2, 2, 2, 2, 1));
+        Device.GradientsReady(backbone_layer3_20_conv2_weight);
 
         // backbone.layer3.20.bn1 + backbone.layer3.20.relu1: batchnorm + relu (fused); d(backbone.layer3.20.conv1) =
         BatchNorm.Backward(Device, backbone_layer3_20_conv1, backbone_layer3_20_relu1, d_backbone_layer3_20_relu1, backbone_layer3_20_bn1_mean, backbone_layer3_20_bn1_inv_std, backbone_layer3_20_bn1_weight.Value.View, d_backbone_layer3_20_conv1, backbone_layer3_20_bn1_weight.Grad!.View, backbone_layer3_20_bn1_bias.Grad!.View, relu: true, accumulate: false);
+        Device.GradientsReady(backbone_layer3_20_bn1_weight, backbone_layer3_20_bn1_bias);
 
         // backbone.layer3.20.conv1: conv 1x1 s1 p0, 1024->256; d(backbone.layer3.19.relu3) +=
         Conv2d.BackwardInput(Device, d_backbone_layer3_20_conv1, backbone_layer3_20_conv1_weight.Value.View, d_backbone_layer3_19_relu3, new ConvGeometry(1, 1, 1, 1, 0, 0, 1, 1, 1), accumulate: true);
         Conv2d.BackwardParams(Device, backbone_layer3_19_relu3, d_backbone_layer3_20_conv1, backbone_layer3_20_conv1_weight.Grad!.View, default, new ConvGeometry(1, 1, 1, 1, 0, 0, 1, 1, 1));
+        Device.GradientsReady(backbone_layer3_20_conv1_weight);
 
         // backbone.layer3.19.relu3: relu(backbone.layer3.19.add); d(backbone.layer3.19.add) =
         Activation.ReluBackward(Device, backbone_layer3_19_relu3, d_backbone_layer3_19_relu3, d_backbone_layer3_19_add, accumulate: false);
@@ -7806,24 +7885,30 @@ public sealed partial class SanetR101 : INetwork
 
         // backbone.layer3.19.bn3: batchnorm(backbone.layer3.19.conv3); d(backbone.layer3.19.conv3) =
         BatchNorm.Backward(Device, backbone_layer3_19_conv3, default, d_backbone_layer3_19_bn3, backbone_layer3_19_bn3_mean, backbone_layer3_19_bn3_inv_std, backbone_layer3_19_bn3_weight.Value.View, d_backbone_layer3_19_conv3, backbone_layer3_19_bn3_weight.Grad!.View, backbone_layer3_19_bn3_bias.Grad!.View, relu: false, accumulate: false);
+        Device.GradientsReady(backbone_layer3_19_bn3_weight, backbone_layer3_19_bn3_bias);
 
         // backbone.layer3.19.conv3: conv 1x1 s1 p0, 256->1024; d(backbone.layer3.19.relu2) =
         Conv2d.BackwardInput(Device, d_backbone_layer3_19_conv3, backbone_layer3_19_conv3_weight.Value.View, d_backbone_layer3_19_relu2, new ConvGeometry(1, 1, 1, 1, 0, 0, 1, 1, 1), accumulate: false);
         Conv2d.BackwardParams(Device, backbone_layer3_19_relu2, d_backbone_layer3_19_conv3, backbone_layer3_19_conv3_weight.Grad!.View, default, new ConvGeometry(1, 1, 1, 1, 0, 0, 1, 1, 1));
+        Device.GradientsReady(backbone_layer3_19_conv3_weight);
 
         // backbone.layer3.19.bn2 + backbone.layer3.19.relu2: batchnorm + relu (fused); d(backbone.layer3.19.conv2) =
         BatchNorm.Backward(Device, backbone_layer3_19_conv2, backbone_layer3_19_relu2, d_backbone_layer3_19_relu2, backbone_layer3_19_bn2_mean, backbone_layer3_19_bn2_inv_std, backbone_layer3_19_bn2_weight.Value.View, d_backbone_layer3_19_conv2, backbone_layer3_19_bn2_weight.Grad!.View, backbone_layer3_19_bn2_bias.Grad!.View, relu: true, accumulate: false);
+        Device.GradientsReady(backbone_layer3_19_bn2_weight, backbone_layer3_19_bn2_bias);
 
         // backbone.layer3.19.conv2: conv 3x3 s1 p2 d2, 256->256; d(backbone.layer3.19.relu1) =
         Conv2d.BackwardInput(Device, d_backbone_layer3_19_conv2, backbone_layer3_19_conv2_weight.Value.View, d_backbone_layer3_19_relu1, new ConvGeometry(3, 3, 1, 1, 2, 2, 2, 2, 1), accumulate: false);
         Conv2d.BackwardParams(Device, backbone_layer3_19_relu1, d_backbone_layer3_19_conv2, backbone_layer3_19_conv2_weight.Grad!.View, default, new ConvGeometry(3, 3, 1, 1, 2, 2, 2, 2, 1));
+        Device.GradientsReady(backbone_layer3_19_conv2_weight);
 
         // backbone.layer3.19.bn1 + backbone.layer3.19.relu1: batchnorm + relu (fused); d(backbone.layer3.19.conv1) =
         BatchNorm.Backward(Device, backbone_layer3_19_conv1, backbone_layer3_19_relu1, d_backbone_layer3_19_relu1, backbone_layer3_19_bn1_mean, backbone_layer3_19_bn1_inv_std, backbone_layer3_19_bn1_weight.Value.View, d_backbone_layer3_19_conv1, backbone_layer3_19_bn1_weight.Grad!.View, backbone_layer3_19_bn1_bias.Grad!.View, relu: true, accumulate: false);
+        Device.GradientsReady(backbone_layer3_19_bn1_weight, backbone_layer3_19_bn1_bias);
 
         // backbone.layer3.19.conv1: conv 1x1 s1 p0, 1024->256; d(backbone.layer3.18.relu3) +=
         Conv2d.BackwardInput(Device, d_backbone_layer3_19_conv1, backbone_layer3_19_conv1_weight.Value.View, d_backbone_layer3_18_relu3, new ConvGeometry(1, 1, 1, 1, 0, 0, 1, 1, 1), accumulate: true);
         Conv2d.BackwardParams(Device, backbone_layer3_18_relu3, d_backbone_layer3_19_conv1, backbone_layer3_19_conv1_weight.Grad!.View, default, new ConvGeometry(1, 1, 1, 1, 0, 0, 1, 1, 1));
+        Device.GradientsReady(backbone_layer3_19_conv1_weight);
 
         // backbone.layer3.18.relu3: relu(backbone.layer3.18.add); d(backbone.layer3.18.add) =
         Activation.ReluBackward(Device, backbone_layer3_18_relu3, d_backbone_layer3_18_relu3, d_backbone_layer3_18_add, accumulate: false);
@@ -7833,24 +7918,30 @@ public sealed partial class SanetR101 : INetwork
 
         // backbone.layer3.18.bn3: batchnorm(backbone.layer3.18.conv3); d(backbone.layer3.18.conv3) =
         BatchNorm.Backward(Device, backbone_layer3_18_conv3, default, d_backbone_layer3_18_bn3, backbone_layer3_18_bn3_mean, backbone_layer3_18_bn3_inv_std, backbone_layer3_18_bn3_weight.Value.View, d_backbone_layer3_18_conv3, backbone_layer3_18_bn3_weight.Grad!.View, backbone_layer3_18_bn3_bias.Grad!.View, relu: false, accumulate: false);
+        Device.GradientsReady(backbone_layer3_18_bn3_weight, backbone_layer3_18_bn3_bias);
 
         // backbone.layer3.18.conv3: conv 1x1 s1 p0, 256->1024; d(backbone.layer3.18.relu2) =
         Conv2d.BackwardInput(Device, d_backbone_layer3_18_conv3, backbone_layer3_18_conv3_weight.Value.View, d_backbone_layer3_18_relu2, new ConvGeometry(1, 1, 1, 1, 0, 0, 1, 1, 1), accumulate: false);
         Conv2d.BackwardParams(Device, backbone_layer3_18_relu2, d_backbone_layer3_18_conv3, backbone_layer3_18_conv3_weight.Grad!.View, default, new ConvGeometry(1, 1, 1, 1, 0, 0, 1, 1, 1));
+        Device.GradientsReady(backbone_layer3_18_conv3_weight);
 
         // backbone.layer3.18.bn2 + backbone.layer3.18.relu2: batchnorm + relu (fused); d(backbone.layer3.18.conv2) =
         BatchNorm.Backward(Device, backbone_layer3_18_conv2, backbone_layer3_18_relu2, d_backbone_layer3_18_relu2, backbone_layer3_18_bn2_mean, backbone_layer3_18_bn2_inv_std, backbone_layer3_18_bn2_weight.Value.View, d_backbone_layer3_18_conv2, backbone_layer3_18_bn2_weight.Grad!.View, backbone_layer3_18_bn2_bias.Grad!.View, relu: true, accumulate: false);
+        Device.GradientsReady(backbone_layer3_18_bn2_weight, backbone_layer3_18_bn2_bias);
 
         // backbone.layer3.18.conv2: conv 3x3 s1 p2 d2, 256->256; d(backbone.layer3.18.relu1) =
         Conv2d.BackwardInput(Device, d_backbone_layer3_18_conv2, backbone_layer3_18_conv2_weight.Value.View, d_backbone_layer3_18_relu1, new ConvGeometry(3, 3, 1, 1, 2, 2, 2, 2, 1), accumulate: false);
         Conv2d.BackwardParams(Device, backbone_layer3_18_relu1, d_backbone_layer3_18_conv2, backbone_layer3_18_conv2_weight.Grad!.View, default, new ConvGeometry(3, 3, 1, 1, 2, 2, 2, 2, 1));
+        Device.GradientsReady(backbone_layer3_18_conv2_weight);
 
         // backbone.layer3.18.bn1 + backbone.layer3.18.relu1: batchnorm + relu (fused); d(backbone.layer3.18.conv1) =
         BatchNorm.Backward(Device, backbone_layer3_18_conv1, backbone_layer3_18_relu1, d_backbone_layer3_18_relu1, backbone_layer3_18_bn1_mean, backbone_layer3_18_bn1_inv_std, backbone_layer3_18_bn1_weight.Value.View, d_backbone_layer3_18_conv1, backbone_layer3_18_bn1_weight.Grad!.View, backbone_layer3_18_bn1_bias.Grad!.View, relu: true, accumulate: false);
+        Device.GradientsReady(backbone_layer3_18_bn1_weight, backbone_layer3_18_bn1_bias);
 
         // backbone.layer3.18.conv1: conv 1x1 s1 p0, 1024->256; d(backbone.layer3.17.relu3) +=
         Conv2d.BackwardInput(Device, d_backbone_layer3_18_conv1, backbone_layer3_18_conv1_weight.Value.View, d_backbone_layer3_17_relu3, new ConvGeometry(1, 1, 1, 1, 0, 0, 1, 1, 1), accumulate: true);
         Conv2d.BackwardParams(Device, backbone_layer3_17_relu3, d_backbone_layer3_18_conv1, backbone_layer3_18_conv1_weight.Grad!.View, default, new ConvGeometry(1, 1, 1, 1, 0, 0, 1, 1, 1));
+        Device.GradientsReady(backbone_layer3_18_conv1_weight);
 
         // backbone.layer3.17.relu3: relu(backbone.layer3.17.add); d(backbone.layer3.17.add) =
         Activation.ReluBackward(Device, backbone_layer3_17_relu3, d_backbone_layer3_17_relu3, d_backbone_layer3_17_add, accumulate: false);
@@ -7860,24 +7951,30 @@ public sealed partial class SanetR101 : INetwork
 
         // backbone.layer3.17.bn3: batchnorm(backbone.layer3.17.conv3); d(backbone.layer3.17.conv3) =
         BatchNorm.Backward(Device, backbone_layer3_17_conv3, default, d_backbone_layer3_17_bn3, backbone_layer3_17_bn3_mean, backbone_layer3_17_bn3_inv_std, backbone_layer3_17_bn3_weight.Value.View, d_backbone_layer3_17_conv3, backbone_layer3_17_bn3_weight.Grad!.View, backbone_layer3_17_bn3_bias.Grad!.View, relu: false, accumulate: false);
+        Device.GradientsReady(backbone_layer3_17_bn3_weight, backbone_layer3_17_bn3_bias);
 
         // backbone.layer3.17.conv3: conv 1x1 s1 p0, 256->1024; d(backbone.layer3.17.relu2) =
         Conv2d.BackwardInput(Device, d_backbone_layer3_17_conv3, backbone_layer3_17_conv3_weight.Value.View, d_backbone_layer3_17_relu2, new ConvGeometry(1, 1, 1, 1, 0, 0, 1, 1, 1), accumulate: false);
         Conv2d.BackwardParams(Device, backbone_layer3_17_relu2, d_backbone_layer3_17_conv3, backbone_layer3_17_conv3_weight.Grad!.View, default, new ConvGeometry(1, 1, 1, 1, 0, 0, 1, 1, 1));
+        Device.GradientsReady(backbone_layer3_17_conv3_weight);
 
         // backbone.layer3.17.bn2 + backbone.layer3.17.relu2: batchnorm + relu (fused); d(backbone.layer3.17.conv2) =
         BatchNorm.Backward(Device, backbone_layer3_17_conv2, backbone_layer3_17_relu2, d_backbone_layer3_17_relu2, backbone_layer3_17_bn2_mean, backbone_layer3_17_bn2_inv_std, backbone_layer3_17_bn2_weight.Value.View, d_backbone_layer3_17_conv2, backbone_layer3_17_bn2_weight.Grad!.View, backbone_layer3_17_bn2_bias.Grad!.View, relu: true, accumulate: false);
+        Device.GradientsReady(backbone_layer3_17_bn2_weight, backbone_layer3_17_bn2_bias);
 
         // backbone.layer3.17.conv2: conv 3x3 s1 p2 d2, 256->256; d(backbone.layer3.17.relu1) =
         Conv2d.BackwardInput(Device, d_backbone_layer3_17_conv2, backbone_layer3_17_conv2_weight.Value.View, d_backbone_layer3_17_relu1, new ConvGeometry(3, 3, 1, 1, 2, 2, 2, 2, 1), accumulate: false);
         Conv2d.BackwardParams(Device, backbone_layer3_17_relu1, d_backbone_layer3_17_conv2, backbone_layer3_17_conv2_weight.Grad!.View, default, new ConvGeometry(3, 3, 1, 1, 2, 2, 2, 2, 1));
+        Device.GradientsReady(backbone_layer3_17_conv2_weight);
 
         // backbone.layer3.17.bn1 + backbone.layer3.17.relu1: batchnorm + relu (fused); d(backbone.layer3.17.conv1) =
         BatchNorm.Backward(Device, backbone_layer3_17_conv1, backbone_layer3_17_relu1, d_backbone_layer3_17_relu1, backbone_layer3_17_bn1_mean, backbone_layer3_17_bn1_inv_std, backbone_layer3_17_bn1_weight.Value.View, d_backbone_layer3_17_conv1, backbone_layer3_17_bn1_weight.Grad!.View, backbone_layer3_17_bn1_bias.Grad!.View, relu: true, accumulate: false);
+        Device.GradientsReady(backbone_layer3_17_bn1_weight, backbone_layer3_17_bn1_bias);
 
         // backbone.layer3.17.conv1: conv 1x1 s1 p0, 1024->256; d(backbone.layer3.16.relu3) +=
         Conv2d.BackwardInput(Device, d_backbone_layer3_17_conv1, backbone_layer3_17_conv1_weight.Value.View, d_backbone_layer3_16_relu3, new ConvGeometry(1, 1, 1, 1, 0, 0, 1, 1, 1), accumulate: true);
         Conv2d.BackwardParams(Device, backbone_layer3_16_relu3, d_backbone_layer3_17_conv1, backbone_layer3_17_conv1_weight.Grad!.View, default, new ConvGeometry(1, 1, 1, 1, 0, 0, 1, 1, 1));
+        Device.GradientsReady(backbone_layer3_17_conv1_weight);
 
         // backbone.layer3.16.relu3: relu(backbone.layer3.16.add); d(backbone.layer3.16.add) =
         Activation.ReluBackward(Device, backbone_layer3_16_relu3, d_backbone_layer3_16_relu3, d_backbone_layer3_16_add, accumulate: false);
@@ -7887,24 +7984,30 @@ public sealed partial class SanetR101 : INetwork
 
         // backbone.layer3.16.bn3: batchnorm(backbone.layer3.16.conv3); d(backbone.layer3.16.conv3) =
         BatchNorm.Backward(Device, backbone_layer3_16_conv3, default, d_backbone_layer3_16_bn3, backbone_layer3_16_bn3_mean, backbone_layer3_16_bn3_inv_std, backbone_layer3_16_bn3_weight.Value.View, d_backbone_layer3_16_conv3, backbone_layer3_16_bn3_weight.Grad!.View, backbone_layer3_16_bn3_bias.Grad!.View, relu: false, accumulate: false);
+        Device.GradientsReady(backbone_layer3_16_bn3_weight, backbone_layer3_16_bn3_bias);
 
         // backbone.layer3.16.conv3: conv 1x1 s1 p0, 256->1024; d(backbone.layer3.16.relu2) =
         Conv2d.BackwardInput(Device, d_backbone_layer3_16_conv3, backbone_layer3_16_conv3_weight.Value.View, d_backbone_layer3_16_relu2, new ConvGeometry(1, 1, 1, 1, 0, 0, 1, 1, 1), accumulate: false);
         Conv2d.BackwardParams(Device, backbone_layer3_16_relu2, d_backbone_layer3_16_conv3, backbone_layer3_16_conv3_weight.Grad!.View, default, new ConvGeometry(1, 1, 1, 1, 0, 0, 1, 1, 1));
+        Device.GradientsReady(backbone_layer3_16_conv3_weight);
 
         // backbone.layer3.16.bn2 + backbone.layer3.16.relu2: batchnorm + relu (fused); d(backbone.layer3.16.conv2) =
         BatchNorm.Backward(Device, backbone_layer3_16_conv2, backbone_layer3_16_relu2, d_backbone_layer3_16_relu2, backbone_layer3_16_bn2_mean, backbone_layer3_16_bn2_inv_std, backbone_layer3_16_bn2_weight.Value.View, d_backbone_layer3_16_conv2, backbone_layer3_16_bn2_weight.Grad!.View, backbone_layer3_16_bn2_bias.Grad!.View, relu: true, accumulate: false);
+        Device.GradientsReady(backbone_layer3_16_bn2_weight, backbone_layer3_16_bn2_bias);
 
         // backbone.layer3.16.conv2: conv 3x3 s1 p2 d2, 256->256; d(backbone.layer3.16.relu1) =
         Conv2d.BackwardInput(Device, d_backbone_layer3_16_conv2, backbone_layer3_16_conv2_weight.Value.View, d_backbone_layer3_16_relu1, new ConvGeometry(3, 3, 1, 1, 2, 2, 2, 2, 1), accumulate: false);
         Conv2d.BackwardParams(Device, backbone_layer3_16_relu1, d_backbone_layer3_16_conv2, backbone_layer3_16_conv2_weight.Grad!.View, default, new ConvGeometry(3, 3, 1, 1, 2, 2, 2, 2, 1));
+        Device.GradientsReady(backbone_layer3_16_conv2_weight);
 
         // backbone.layer3.16.bn1 + backbone.layer3.16.relu1: batchnorm + relu (fused); d(backbone.layer3.16.conv1) =
         BatchNorm.Backward(Device, backbone_layer3_16_conv1, backbone_layer3_16_relu1, d_backbone_layer3_16_relu1, backbone_layer3_16_bn1_mean, backbone_layer3_16_bn1_inv_std, backbone_layer3_16_bn1_weight.Value.View, d_backbone_layer3_16_conv1, backbone_layer3_16_bn1_weight.Grad!.View, backbone_layer3_16_bn1_bias.Grad!.View, relu: true, accumulate: false);
+        Device.GradientsReady(backbone_layer3_16_bn1_weight, backbone_layer3_16_bn1_bias);
 
         // backbone.layer3.16.conv1: conv 1x1 s1 p0, 1024->256; d(backbone.layer3.15.relu3) +=
         Conv2d.BackwardInput(Device, d_backbone_layer3_16_conv1, backbone_layer3_16_conv1_weight.Value.View, d_backbone_layer3_15_relu3, new ConvGeometry(1, 1, 1, 1, 0, 0, 1, 1, 1), accumulate: true);
         Conv2d.BackwardParams(Device, backbone_layer3_15_relu3, d_backbone_layer3_16_conv1, backbone_layer3_16_conv1_weight.Grad!.View, default, new ConvGeometry(1, 1, 1, 1, 0, 0, 1, 1, 1));
+        Device.GradientsReady(backbone_layer3_16_conv1_weight);
 
         // backbone.layer3.15.relu3: relu(backbone.layer3.15.add); d(backbone.layer3.15.add) =
         Activation.ReluBackward(Device, backbone_layer3_15_relu3, d_backbone_layer3_15_relu3, d_backbone_layer3_15_add, accumulate: false);
@@ -7914,24 +8017,30 @@ public sealed partial class SanetR101 : INetwork
 
         // backbone.layer3.15.bn3: batchnorm(backbone.layer3.15.conv3); d(backbone.layer3.15.conv3) =
         BatchNorm.Backward(Device, backbone_layer3_15_conv3, default, d_backbone_layer3_15_bn3, backbone_layer3_15_bn3_mean, backbone_layer3_15_bn3_inv_std, backbone_layer3_15_bn3_weight.Value.View, d_backbone_layer3_15_conv3, backbone_layer3_15_bn3_weight.Grad!.View, backbone_layer3_15_bn3_bias.Grad!.View, relu: false, accumulate: false);
+        Device.GradientsReady(backbone_layer3_15_bn3_weight, backbone_layer3_15_bn3_bias);
 
         // backbone.layer3.15.conv3: conv 1x1 s1 p0, 256->1024; d(backbone.layer3.15.relu2) =
         Conv2d.BackwardInput(Device, d_backbone_layer3_15_conv3, backbone_layer3_15_conv3_weight.Value.View, d_backbone_layer3_15_relu2, new ConvGeometry(1, 1, 1, 1, 0, 0, 1, 1, 1), accumulate: false);
         Conv2d.BackwardParams(Device, backbone_layer3_15_relu2, d_backbone_layer3_15_conv3, backbone_layer3_15_conv3_weight.Grad!.View, default, new ConvGeometry(1, 1, 1, 1, 0, 0, 1, 1, 1));
+        Device.GradientsReady(backbone_layer3_15_conv3_weight);
 
         // backbone.layer3.15.bn2 + backbone.layer3.15.relu2: batchnorm + relu (fused); d(backbone.layer3.15.conv2) =
         BatchNorm.Backward(Device, backbone_layer3_15_conv2, backbone_layer3_15_relu2, d_backbone_layer3_15_relu2, backbone_layer3_15_bn2_mean, backbone_layer3_15_bn2_inv_std, backbone_layer3_15_bn2_weight.Value.View, d_backbone_layer3_15_conv2, backbone_layer3_15_bn2_weight.Grad!.View, backbone_layer3_15_bn2_bias.Grad!.View, relu: true, accumulate: false);
+        Device.GradientsReady(backbone_layer3_15_bn2_weight, backbone_layer3_15_bn2_bias);
 
         // backbone.layer3.15.conv2: conv 3x3 s1 p2 d2, 256->256; d(backbone.layer3.15.relu1) =
         Conv2d.BackwardInput(Device, d_backbone_layer3_15_conv2, backbone_layer3_15_conv2_weight.Value.View, d_backbone_layer3_15_relu1, new ConvGeometry(3, 3, 1, 1, 2, 2, 2, 2, 1), accumulate: false);
         Conv2d.BackwardParams(Device, backbone_layer3_15_relu1, d_backbone_layer3_15_conv2, backbone_layer3_15_conv2_weight.Grad!.View, default, new ConvGeometry(3, 3, 1, 1, 2, 2, 2, 2, 1));
+        Device.GradientsReady(backbone_layer3_15_conv2_weight);
 
         // backbone.layer3.15.bn1 + backbone.layer3.15.relu1: batchnorm + relu (fused); d(backbone.layer3.15.conv1) =
         BatchNorm.Backward(Device, backbone_layer3_15_conv1, backbone_layer3_15_relu1, d_backbone_layer3_15_relu1, backbone_layer3_15_bn1_mean, backbone_layer3_15_bn1_inv_std, backbone_layer3_15_bn1_weight.Value.View, d_backbone_layer3_15_conv1, backbone_layer3_15_bn1_weight.Grad!.View, backbone_layer3_15_bn1_bias.Grad!.View, relu: true, accumulate: false);
+        Device.GradientsReady(backbone_layer3_15_bn1_weight, backbone_layer3_15_bn1_bias);
 
         // backbone.layer3.15.conv1: conv 1x1 s1 p0, 1024->256; d(backbone.layer3.14.relu3) +=
         Conv2d.BackwardInput(Device, d_backbone_layer3_15_conv1, backbone_layer3_15_conv1_weight.Value.View, d_backbone_layer3_14_relu3, new ConvGeometry(1, 1, 1, 1, 0, 0, 1, 1, 1), accumulate: true);
         Conv2d.BackwardParams(Device, backbone_layer3_14_relu3, d_backbone_layer3_15_conv1, backbone_layer3_15_conv1_weight.Grad!.View, default, new ConvGeometry(1, 1, 1, 1, 0, 0, 1, 1, 1));
+        Device.GradientsReady(backbone_layer3_15_conv1_weight);
 
         // backbone.layer3.14.relu3: relu(backbone.layer3.14.add); d(backbone.layer3.14.add) =
         Activation.ReluBackward(Device, backbone_layer3_14_relu3, d_backbone_layer3_14_relu3, d_backbone_layer3_14_add, accumulate: false);
@@ -7941,24 +8050,30 @@ public sealed partial class SanetR101 : INetwork
 
         // backbone.layer3.14.bn3: batchnorm(backbone.layer3.14.conv3); d(backbone.layer3.14.conv3) =
         BatchNorm.Backward(Device, backbone_layer3_14_conv3, default, d_backbone_layer3_14_bn3, backbone_layer3_14_bn3_mean, backbone_layer3_14_bn3_inv_std, backbone_layer3_14_bn3_weight.Value.View, d_backbone_layer3_14_conv3, backbone_layer3_14_bn3_weight.Grad!.View, backbone_layer3_14_bn3_bias.Grad!.View, relu: false, accumulate: false);
+        Device.GradientsReady(backbone_layer3_14_bn3_weight, backbone_layer3_14_bn3_bias);
 
         // backbone.layer3.14.conv3: conv 1x1 s1 p0, 256->1024; d(backbone.layer3.14.relu2) =
         Conv2d.BackwardInput(Device, d_backbone_layer3_14_conv3, backbone_layer3_14_conv3_weight.Value.View, d_backbone_layer3_14_relu2, new ConvGeometry(1, 1, 1, 1, 0, 0, 1, 1, 1), accumulate: false);
         Conv2d.BackwardParams(Device, backbone_layer3_14_relu2, d_backbone_layer3_14_conv3, backbone_layer3_14_conv3_weight.Grad!.View, default, new ConvGeometry(1, 1, 1, 1, 0, 0, 1, 1, 1));
+        Device.GradientsReady(backbone_layer3_14_conv3_weight);
 
         // backbone.layer3.14.bn2 + backbone.layer3.14.relu2: batchnorm + relu (fused); d(backbone.layer3.14.conv2) =
         BatchNorm.Backward(Device, backbone_layer3_14_conv2, backbone_layer3_14_relu2, d_backbone_layer3_14_relu2, backbone_layer3_14_bn2_mean, backbone_layer3_14_bn2_inv_std, backbone_layer3_14_bn2_weight.Value.View, d_backbone_layer3_14_conv2, backbone_layer3_14_bn2_weight.Grad!.View, backbone_layer3_14_bn2_bias.Grad!.View, relu: true, accumulate: false);
+        Device.GradientsReady(backbone_layer3_14_bn2_weight, backbone_layer3_14_bn2_bias);
 
         // backbone.layer3.14.conv2: conv 3x3 s1 p2 d2, 256->256; d(backbone.layer3.14.relu1) =
         Conv2d.BackwardInput(Device, d_backbone_layer3_14_conv2, backbone_layer3_14_conv2_weight.Value.View, d_backbone_layer3_14_relu1, new ConvGeometry(3, 3, 1, 1, 2, 2, 2, 2, 1), accumulate: false);
         Conv2d.BackwardParams(Device, backbone_layer3_14_relu1, d_backbone_layer3_14_conv2, backbone_layer3_14_conv2_weight.Grad!.View, default, new ConvGeometry(3, 3, 1, 1, 2, 2, 2, 2, 1));
+        Device.GradientsReady(backbone_layer3_14_conv2_weight);
 
         // backbone.layer3.14.bn1 + backbone.layer3.14.relu1: batchnorm + relu (fused); d(backbone.layer3.14.conv1) =
         BatchNorm.Backward(Device, backbone_layer3_14_conv1, backbone_layer3_14_relu1, d_backbone_layer3_14_relu1, backbone_layer3_14_bn1_mean, backbone_layer3_14_bn1_inv_std, backbone_layer3_14_bn1_weight.Value.View, d_backbone_layer3_14_conv1, backbone_layer3_14_bn1_weight.Grad!.View, backbone_layer3_14_bn1_bias.Grad!.View, relu: true, accumulate: false);
+        Device.GradientsReady(backbone_layer3_14_bn1_weight, backbone_layer3_14_bn1_bias);
 
         // backbone.layer3.14.conv1: conv 1x1 s1 p0, 1024->256; d(backbone.layer3.13.relu3) +=
         Conv2d.BackwardInput(Device, d_backbone_layer3_14_conv1, backbone_layer3_14_conv1_weight.Value.View, d_backbone_layer3_13_relu3, new ConvGeometry(1, 1, 1, 1, 0, 0, 1, 1, 1), accumulate: true);
         Conv2d.BackwardParams(Device, backbone_layer3_13_relu3, d_backbone_layer3_14_conv1, backbone_layer3_14_conv1_weight.Grad!.View, default, new ConvGeometry(1, 1, 1, 1, 0, 0, 1, 1, 1));
+        Device.GradientsReady(backbone_layer3_14_conv1_weight);
 
         // backbone.layer3.13.relu3: relu(backbone.layer3.13.add); d(backbone.layer3.13.add) =
         Activation.ReluBackward(Device, backbone_layer3_13_relu3, d_backbone_layer3_13_relu3, d_backbone_layer3_13_add, accumulate: false);
@@ -7968,24 +8083,30 @@ public sealed partial class SanetR101 : INetwork
 
         // backbone.layer3.13.bn3: batchnorm(backbone.layer3.13.conv3); d(backbone.layer3.13.conv3) =
         BatchNorm.Backward(Device, backbone_layer3_13_conv3, default, d_backbone_layer3_13_bn3, backbone_layer3_13_bn3_mean, backbone_layer3_13_bn3_inv_std, backbone_layer3_13_bn3_weight.Value.View, d_backbone_layer3_13_conv3, backbone_layer3_13_bn3_weight.Grad!.View, backbone_layer3_13_bn3_bias.Grad!.View, relu: false, accumulate: false);
+        Device.GradientsReady(backbone_layer3_13_bn3_weight, backbone_layer3_13_bn3_bias);
 
         // backbone.layer3.13.conv3: conv 1x1 s1 p0, 256->1024; d(backbone.layer3.13.relu2) =
         Conv2d.BackwardInput(Device, d_backbone_layer3_13_conv3, backbone_layer3_13_conv3_weight.Value.View, d_backbone_layer3_13_relu2, new ConvGeometry(1, 1, 1, 1, 0, 0, 1, 1, 1), accumulate: false);
         Conv2d.BackwardParams(Device, backbone_layer3_13_relu2, d_backbone_layer3_13_conv3, backbone_layer3_13_conv3_weight.Grad!.View, default, new ConvGeometry(1, 1, 1, 1, 0, 0, 1, 1, 1));
+        Device.GradientsReady(backbone_layer3_13_conv3_weight);
 
         // backbone.layer3.13.bn2 + backbone.layer3.13.relu2: batchnorm + relu (fused); d(backbone.layer3.13.conv2) =
         BatchNorm.Backward(Device, backbone_layer3_13_conv2, backbone_layer3_13_relu2, d_backbone_layer3_13_relu2, backbone_layer3_13_bn2_mean, backbone_layer3_13_bn2_inv_std, backbone_layer3_13_bn2_weight.Value.View, d_backbone_layer3_13_conv2, backbone_layer3_13_bn2_weight.Grad!.View, backbone_layer3_13_bn2_bias.Grad!.View, relu: true, accumulate: false);
+        Device.GradientsReady(backbone_layer3_13_bn2_weight, backbone_layer3_13_bn2_bias);
 
         // backbone.layer3.13.conv2: conv 3x3 s1 p2 d2, 256->256; d(backbone.layer3.13.relu1) =
         Conv2d.BackwardInput(Device, d_backbone_layer3_13_conv2, backbone_layer3_13_conv2_weight.Value.View, d_backbone_layer3_13_relu1, new ConvGeometry(3, 3, 1, 1, 2, 2, 2, 2, 1), accumulate: false);
         Conv2d.BackwardParams(Device, backbone_layer3_13_relu1, d_backbone_layer3_13_conv2, backbone_layer3_13_conv2_weight.Grad!.View, default, new ConvGeometry(3, 3, 1, 1, 2, 2, 2, 2, 1));
+        Device.GradientsReady(backbone_layer3_13_conv2_weight);
 
         // backbone.layer3.13.bn1 + backbone.layer3.13.relu1: batchnorm + relu (fused); d(backbone.layer3.13.conv1) =
         BatchNorm.Backward(Device, backbone_layer3_13_conv1, backbone_layer3_13_relu1, d_backbone_layer3_13_relu1, backbone_layer3_13_bn1_mean, backbone_layer3_13_bn1_inv_std, backbone_layer3_13_bn1_weight.Value.View, d_backbone_layer3_13_conv1, backbone_layer3_13_bn1_weight.Grad!.View, backbone_layer3_13_bn1_bias.Grad!.View, relu: true, accumulate: false);
+        Device.GradientsReady(backbone_layer3_13_bn1_weight, backbone_layer3_13_bn1_bias);
 
         // backbone.layer3.13.conv1: conv 1x1 s1 p0, 1024->256; d(backbone.layer3.12.relu3) +=
         Conv2d.BackwardInput(Device, d_backbone_layer3_13_conv1, backbone_layer3_13_conv1_weight.Value.View, d_backbone_layer3_12_relu3, new ConvGeometry(1, 1, 1, 1, 0, 0, 1, 1, 1), accumulate: true);
         Conv2d.BackwardParams(Device, backbone_layer3_12_relu3, d_backbone_layer3_13_conv1, backbone_layer3_13_conv1_weight.Grad!.View, default, new ConvGeometry(1, 1, 1, 1, 0, 0, 1, 1, 1));
+        Device.GradientsReady(backbone_layer3_13_conv1_weight);
 
         // backbone.layer3.12.relu3: relu(backbone.layer3.12.add); d(backbone.layer3.12.add) =
         Activation.ReluBackward(Device, backbone_layer3_12_relu3, d_backbone_layer3_12_relu3, d_backbone_layer3_12_add, accumulate: false);
@@ -7995,24 +8116,30 @@ public sealed partial class SanetR101 : INetwork
 
         // backbone.layer3.12.bn3: batchnorm(backbone.layer3.12.conv3); d(backbone.layer3.12.conv3) =
         BatchNorm.Backward(Device, backbone_layer3_12_conv3, default, d_backbone_layer3_12_bn3, backbone_layer3_12_bn3_mean, backbone_layer3_12_bn3_inv_std, backbone_layer3_12_bn3_weight.Value.View, d_backbone_layer3_12_conv3, backbone_layer3_12_bn3_weight.Grad!.View, backbone_layer3_12_bn3_bias.Grad!.View, relu: false, accumulate: false);
+        Device.GradientsReady(backbone_layer3_12_bn3_weight, backbone_layer3_12_bn3_bias);
 
         // backbone.layer3.12.conv3: conv 1x1 s1 p0, 256->1024; d(backbone.layer3.12.relu2) =
         Conv2d.BackwardInput(Device, d_backbone_layer3_12_conv3, backbone_layer3_12_conv3_weight.Value.View, d_backbone_layer3_12_relu2, new ConvGeometry(1, 1, 1, 1, 0, 0, 1, 1, 1), accumulate: false);
         Conv2d.BackwardParams(Device, backbone_layer3_12_relu2, d_backbone_layer3_12_conv3, backbone_layer3_12_conv3_weight.Grad!.View, default, new ConvGeometry(1, 1, 1, 1, 0, 0, 1, 1, 1));
+        Device.GradientsReady(backbone_layer3_12_conv3_weight);
 
         // backbone.layer3.12.bn2 + backbone.layer3.12.relu2: batchnorm + relu (fused); d(backbone.layer3.12.conv2) =
         BatchNorm.Backward(Device, backbone_layer3_12_conv2, backbone_layer3_12_relu2, d_backbone_layer3_12_relu2, backbone_layer3_12_bn2_mean, backbone_layer3_12_bn2_inv_std, backbone_layer3_12_bn2_weight.Value.View, d_backbone_layer3_12_conv2, backbone_layer3_12_bn2_weight.Grad!.View, backbone_layer3_12_bn2_bias.Grad!.View, relu: true, accumulate: false);
+        Device.GradientsReady(backbone_layer3_12_bn2_weight, backbone_layer3_12_bn2_bias);
 
         // backbone.layer3.12.conv2: conv 3x3 s1 p2 d2, 256->256; d(backbone.layer3.12.relu1) =
         Conv2d.BackwardInput(Device, d_backbone_layer3_12_conv2, backbone_layer3_12_conv2_weight.Value.View, d_backbone_layer3_12_relu1, new ConvGeometry(3, 3, 1, 1, 2, 2, 2, 2, 1), accumulate: false);
         Conv2d.BackwardParams(Device, backbone_layer3_12_relu1, d_backbone_layer3_12_conv2, backbone_layer3_12_conv2_weight.Grad!.View, default, new ConvGeometry(3, 3, 1, 1, 2, 2, 2, 2, 1));
+        Device.GradientsReady(backbone_layer3_12_conv2_weight);
 
         // backbone.layer3.12.bn1 + backbone.layer3.12.relu1: batchnorm + relu (fused); d(backbone.layer3.12.conv1) =
         BatchNorm.Backward(Device, backbone_layer3_12_conv1, backbone_layer3_12_relu1, d_backbone_layer3_12_relu1, backbone_layer3_12_bn1_mean, backbone_layer3_12_bn1_inv_std, backbone_layer3_12_bn1_weight.Value.View, d_backbone_layer3_12_conv1, backbone_layer3_12_bn1_weight.Grad!.View, backbone_layer3_12_bn1_bias.Grad!.View, relu: true, accumulate: false);
+        Device.GradientsReady(backbone_layer3_12_bn1_weight, backbone_layer3_12_bn1_bias);
 
         // backbone.layer3.12.conv1: conv 1x1 s1 p0, 1024->256; d(backbone.layer3.11.relu3) +=
         Conv2d.BackwardInput(Device, d_backbone_layer3_12_conv1, backbone_layer3_12_conv1_weight.Value.View, d_backbone_layer3_11_relu3, new ConvGeometry(1, 1, 1, 1, 0, 0, 1, 1, 1), accumulate: true);
         Conv2d.BackwardParams(Device, backbone_layer3_11_relu3, d_backbone_layer3_12_conv1, backbone_layer3_12_conv1_weight.Grad!.View, default, new ConvGeometry(1, 1, 1, 1, 0, 0, 1, 1, 1));
+        Device.GradientsReady(backbone_layer3_12_conv1_weight);
 
         // backbone.layer3.11.relu3: relu(backbone.layer3.11.add); d(backbone.layer3.11.add) =
         Activation.ReluBackward(Device, backbone_layer3_11_relu3, d_backbone_layer3_11_relu3, d_backbone_layer3_11_add, accumulate: false);
@@ -8022,24 +8149,30 @@ public sealed partial class SanetR101 : INetwork
 
         // backbone.layer3.11.bn3: batchnorm(backbone.layer3.11.conv3); d(backbone.layer3.11.conv3) =
         BatchNorm.Backward(Device, backbone_layer3_11_conv3, default, d_backbone_layer3_11_bn3, backbone_layer3_11_bn3_mean, backbone_layer3_11_bn3_inv_std, backbone_layer3_11_bn3_weight.Value.View, d_backbone_layer3_11_conv3, backbone_layer3_11_bn3_weight.Grad!.View, backbone_layer3_11_bn3_bias.Grad!.View, relu: false, accumulate: false);
+        Device.GradientsReady(backbone_layer3_11_bn3_weight, backbone_layer3_11_bn3_bias);
 
         // backbone.layer3.11.conv3: conv 1x1 s1 p0, 256->1024; d(backbone.layer3.11.relu2) =
         Conv2d.BackwardInput(Device, d_backbone_layer3_11_conv3, backbone_layer3_11_conv3_weight.Value.View, d_backbone_layer3_11_relu2, new ConvGeometry(1, 1, 1, 1, 0, 0, 1, 1, 1), accumulate: false);
         Conv2d.BackwardParams(Device, backbone_layer3_11_relu2, d_backbone_layer3_11_conv3, backbone_layer3_11_conv3_weight.Grad!.View, default, new ConvGeometry(1, 1, 1, 1, 0, 0, 1, 1, 1));
+        Device.GradientsReady(backbone_layer3_11_conv3_weight);
 
         // backbone.layer3.11.bn2 + backbone.layer3.11.relu2: batchnorm + relu (fused); d(backbone.layer3.11.conv2) =
         BatchNorm.Backward(Device, backbone_layer3_11_conv2, backbone_layer3_11_relu2, d_backbone_layer3_11_relu2, backbone_layer3_11_bn2_mean, backbone_layer3_11_bn2_inv_std, backbone_layer3_11_bn2_weight.Value.View, d_backbone_layer3_11_conv2, backbone_layer3_11_bn2_weight.Grad!.View, backbone_layer3_11_bn2_bias.Grad!.View, relu: true, accumulate: false);
+        Device.GradientsReady(backbone_layer3_11_bn2_weight, backbone_layer3_11_bn2_bias);
 
         // backbone.layer3.11.conv2: conv 3x3 s1 p2 d2, 256->256; d(backbone.layer3.11.relu1) =
         Conv2d.BackwardInput(Device, d_backbone_layer3_11_conv2, backbone_layer3_11_conv2_weight.Value.View, d_backbone_layer3_11_relu1, new ConvGeometry(3, 3, 1, 1, 2, 2, 2, 2, 1), accumulate: false);
         Conv2d.BackwardParams(Device, backbone_layer3_11_relu1, d_backbone_layer3_11_conv2, backbone_layer3_11_conv2_weight.Grad!.View, default, new ConvGeometry(3, 3, 1, 1, 2, 2, 2, 2, 1));
+        Device.GradientsReady(backbone_layer3_11_conv2_weight);
 
         // backbone.layer3.11.bn1 + backbone.layer3.11.relu1: batchnorm + relu (fused); d(backbone.layer3.11.conv1) =
         BatchNorm.Backward(Device, backbone_layer3_11_conv1, backbone_layer3_11_relu1, d_backbone_layer3_11_relu1, backbone_layer3_11_bn1_mean, backbone_layer3_11_bn1_inv_std, backbone_layer3_11_bn1_weight.Value.View, d_backbone_layer3_11_conv1, backbone_layer3_11_bn1_weight.Grad!.View, backbone_layer3_11_bn1_bias.Grad!.View, relu: true, accumulate: false);
+        Device.GradientsReady(backbone_layer3_11_bn1_weight, backbone_layer3_11_bn1_bias);
 
         // backbone.layer3.11.conv1: conv 1x1 s1 p0, 1024->256; d(backbone.layer3.10.relu3) +=
         Conv2d.BackwardInput(Device, d_backbone_layer3_11_conv1, backbone_layer3_11_conv1_weight.Value.View, d_backbone_layer3_10_relu3, new ConvGeometry(1, 1, 1, 1, 0, 0, 1, 1, 1), accumulate: true);
         Conv2d.BackwardParams(Device, backbone_layer3_10_relu3, d_backbone_layer3_11_conv1, backbone_layer3_11_conv1_weight.Grad!.View, default, new ConvGeometry(1, 1, 1, 1, 0, 0, 1, 1, 1));
+        Device.GradientsReady(backbone_layer3_11_conv1_weight);
 
         // backbone.layer3.10.relu3: relu(backbone.layer3.10.add); d(backbone.layer3.10.add) =
         Activation.ReluBackward(Device, backbone_layer3_10_relu3, d_backbone_layer3_10_relu3, d_backbone_layer3_10_add, accumulate: false);
@@ -8049,24 +8182,30 @@ public sealed partial class SanetR101 : INetwork
 
         // backbone.layer3.10.bn3: batchnorm(backbone.layer3.10.conv3); d(backbone.layer3.10.conv3) =
         BatchNorm.Backward(Device, backbone_layer3_10_conv3, default, d_backbone_layer3_10_bn3, backbone_layer3_10_bn3_mean, backbone_layer3_10_bn3_inv_std, backbone_layer3_10_bn3_weight.Value.View, d_backbone_layer3_10_conv3, backbone_layer3_10_bn3_weight.Grad!.View, backbone_layer3_10_bn3_bias.Grad!.View, relu: false, accumulate: false);
+        Device.GradientsReady(backbone_layer3_10_bn3_weight, backbone_layer3_10_bn3_bias);
 
         // backbone.layer3.10.conv3: conv 1x1 s1 p0, 256->1024; d(backbone.layer3.10.relu2) =
         Conv2d.BackwardInput(Device, d_backbone_layer3_10_conv3, backbone_layer3_10_conv3_weight.Value.View, d_backbone_layer3_10_relu2, new ConvGeometry(1, 1, 1, 1, 0, 0, 1, 1, 1), accumulate: false);
         Conv2d.BackwardParams(Device, backbone_layer3_10_relu2, d_backbone_layer3_10_conv3, backbone_layer3_10_conv3_weight.Grad!.View, default, new ConvGeometry(1, 1, 1, 1, 0, 0, 1, 1, 1));
+        Device.GradientsReady(backbone_layer3_10_conv3_weight);
 
         // backbone.layer3.10.bn2 + backbone.layer3.10.relu2: batchnorm + relu (fused); d(backbone.layer3.10.conv2) =
         BatchNorm.Backward(Device, backbone_layer3_10_conv2, backbone_layer3_10_relu2, d_backbone_layer3_10_relu2, backbone_layer3_10_bn2_mean, backbone_layer3_10_bn2_inv_std, backbone_layer3_10_bn2_weight.Value.View, d_backbone_layer3_10_conv2, backbone_layer3_10_bn2_weight.Grad!.View, backbone_layer3_10_bn2_bias.Grad!.View, relu: true, accumulate: false);
+        Device.GradientsReady(backbone_layer3_10_bn2_weight, backbone_layer3_10_bn2_bias);
 
         // backbone.layer3.10.conv2: conv 3x3 s1 p2 d2, 256->256; d(backbone.layer3.10.relu1) =
         Conv2d.BackwardInput(Device, d_backbone_layer3_10_conv2, backbone_layer3_10_conv2_weight.Value.View, d_backbone_layer3_10_relu1, new ConvGeometry(3, 3, 1, 1, 2, 2, 2, 2, 1), accumulate: false);
         Conv2d.BackwardParams(Device, backbone_layer3_10_relu1, d_backbone_layer3_10_conv2, backbone_layer3_10_conv2_weight.Grad!.View, default, new ConvGeometry(3, 3, 1, 1, 2, 2, 2, 2, 1));
+        Device.GradientsReady(backbone_layer3_10_conv2_weight);
 
         // backbone.layer3.10.bn1 + backbone.layer3.10.relu1: batchnorm + relu (fused); d(backbone.layer3.10.conv1) =
         BatchNorm.Backward(Device, backbone_layer3_10_conv1, backbone_layer3_10_relu1, d_backbone_layer3_10_relu1, backbone_layer3_10_bn1_mean, backbone_layer3_10_bn1_inv_std, backbone_layer3_10_bn1_weight.Value.View, d_backbone_layer3_10_conv1, backbone_layer3_10_bn1_weight.Grad!.View, backbone_layer3_10_bn1_bias.Grad!.View, relu: true, accumulate: false);
+        Device.GradientsReady(backbone_layer3_10_bn1_weight, backbone_layer3_10_bn1_bias);
 
         // backbone.layer3.10.conv1: conv 1x1 s1 p0, 1024->256; d(backbone.layer3.9.relu3) +=
         Conv2d.BackwardInput(Device, d_backbone_layer3_10_conv1, backbone_layer3_10_conv1_weight.Value.View, d_backbone_layer3_9_relu3, new ConvGeometry(1, 1, 1, 1, 0, 0, 1, 1, 1), accumulate: true);
         Conv2d.BackwardParams(Device, backbone_layer3_9_relu3, d_backbone_layer3_10_conv1, backbone_layer3_10_conv1_weight.Grad!.View, default, new ConvGeometry(1, 1, 1, 1, 0, 0, 1, 1, 1));
+        Device.GradientsReady(backbone_layer3_10_conv1_weight);
 
         // backbone.layer3.9.relu3: relu(backbone.layer3.9.add); d(backbone.layer3.9.add) =
         Activation.ReluBackward(Device, backbone_layer3_9_relu3, d_backbone_layer3_9_relu3, d_backbone_layer3_9_add, accumulate: false);
@@ -8076,24 +8215,30 @@ public sealed partial class SanetR101 : INetwork
 
         // backbone.layer3.9.bn3: batchnorm(backbone.layer3.9.conv3); d(backbone.layer3.9.conv3) =
         BatchNorm.Backward(Device, backbone_layer3_9_conv3, default, d_backbone_layer3_9_bn3, backbone_layer3_9_bn3_mean, backbone_layer3_9_bn3_inv_std, backbone_layer3_9_bn3_weight.Value.View, d_backbone_layer3_9_conv3, backbone_layer3_9_bn3_weight.Grad!.View, backbone_layer3_9_bn3_bias.Grad!.View, relu: false, accumulate: false);
+        Device.GradientsReady(backbone_layer3_9_bn3_weight, backbone_layer3_9_bn3_bias);
 
         // backbone.layer3.9.conv3: conv 1x1 s1 p0, 256->1024; d(backbone.layer3.9.relu2) =
         Conv2d.BackwardInput(Device, d_backbone_layer3_9_conv3, backbone_layer3_9_conv3_weight.Value.View, d_backbone_layer3_9_relu2, new ConvGeometry(1, 1, 1, 1, 0, 0, 1, 1, 1), accumulate: false);
         Conv2d.BackwardParams(Device, backbone_layer3_9_relu2, d_backbone_layer3_9_conv3, backbone_layer3_9_conv3_weight.Grad!.View, default, new ConvGeometry(1, 1, 1, 1, 0, 0, 1, 1, 1));
+        Device.GradientsReady(backbone_layer3_9_conv3_weight);
 
         // backbone.layer3.9.bn2 + backbone.layer3.9.relu2: batchnorm + relu (fused); d(backbone.layer3.9.conv2) =
         BatchNorm.Backward(Device, backbone_layer3_9_conv2, backbone_layer3_9_relu2, d_backbone_layer3_9_relu2, backbone_layer3_9_bn2_mean, backbone_layer3_9_bn2_inv_std, backbone_layer3_9_bn2_weight.Value.View, d_backbone_layer3_9_conv2, backbone_layer3_9_bn2_weight.Grad!.View, backbone_layer3_9_bn2_bias.Grad!.View, relu: true, accumulate: false);
+        Device.GradientsReady(backbone_layer3_9_bn2_weight, backbone_layer3_9_bn2_bias);
 
         // backbone.layer3.9.conv2: conv 3x3 s1 p2 d2, 256->256; d(backbone.layer3.9.relu1) =
         Conv2d.BackwardInput(Device, d_backbone_layer3_9_conv2, backbone_layer3_9_conv2_weight.Value.View, d_backbone_layer3_9_relu1, new ConvGeometry(3, 3, 1, 1, 2, 2, 2, 2, 1), accumulate: false);
         Conv2d.BackwardParams(Device, backbone_layer3_9_relu1, d_backbone_layer3_9_conv2, backbone_layer3_9_conv2_weight.Grad!.View, default, new ConvGeometry(3, 3, 1, 1, 2, 2, 2, 2, 1));
+        Device.GradientsReady(backbone_layer3_9_conv2_weight);
 
         // backbone.layer3.9.bn1 + backbone.layer3.9.relu1: batchnorm + relu (fused); d(backbone.layer3.9.conv1) =
         BatchNorm.Backward(Device, backbone_layer3_9_conv1, backbone_layer3_9_relu1, d_backbone_layer3_9_relu1, backbone_layer3_9_bn1_mean, backbone_layer3_9_bn1_inv_std, backbone_layer3_9_bn1_weight.Value.View, d_backbone_layer3_9_conv1, backbone_layer3_9_bn1_weight.Grad!.View, backbone_layer3_9_bn1_bias.Grad!.View, relu: true, accumulate: false);
+        Device.GradientsReady(backbone_layer3_9_bn1_weight, backbone_layer3_9_bn1_bias);
 
         // backbone.layer3.9.conv1: conv 1x1 s1 p0, 1024->256; d(backbone.layer3.8.relu3) +=
         Conv2d.BackwardInput(Device, d_backbone_layer3_9_conv1, backbone_layer3_9_conv1_weight.Value.View, d_backbone_layer3_8_relu3, new ConvGeometry(1, 1, 1, 1, 0, 0, 1, 1, 1), accumulate: true);
         Conv2d.BackwardParams(Device, backbone_layer3_8_relu3, d_backbone_layer3_9_conv1, backbone_layer3_9_conv1_weight.Grad!.View, default, new ConvGeometry(1, 1, 1, 1, 0, 0, 1, 1, 1));
+        Device.GradientsReady(backbone_layer3_9_conv1_weight);
 
         // backbone.layer3.8.relu3: relu(backbone.layer3.8.add); d(backbone.layer3.8.add) =
         Activation.ReluBackward(Device, backbone_layer3_8_relu3, d_backbone_layer3_8_relu3, d_backbone_layer3_8_add, accumulate: false);
@@ -8103,24 +8248,30 @@ public sealed partial class SanetR101 : INetwork
 
         // backbone.layer3.8.bn3: batchnorm(backbone.layer3.8.conv3); d(backbone.layer3.8.conv3) =
         BatchNorm.Backward(Device, backbone_layer3_8_conv3, default, d_backbone_layer3_8_bn3, backbone_layer3_8_bn3_mean, backbone_layer3_8_bn3_inv_std, backbone_layer3_8_bn3_weight.Value.View, d_backbone_layer3_8_conv3, backbone_layer3_8_bn3_weight.Grad!.View, backbone_layer3_8_bn3_bias.Grad!.View, relu: false, accumulate: false);
+        Device.GradientsReady(backbone_layer3_8_bn3_weight, backbone_layer3_8_bn3_bias);
 
         // backbone.layer3.8.conv3: conv 1x1 s1 p0, 256->1024; d(backbone.layer3.8.relu2) =
         Conv2d.BackwardInput(Device, d_backbone_layer3_8_conv3, backbone_layer3_8_conv3_weight.Value.View, d_backbone_layer3_8_relu2, new ConvGeometry(1, 1, 1, 1, 0, 0, 1, 1, 1), accumulate: false);
         Conv2d.BackwardParams(Device, backbone_layer3_8_relu2, d_backbone_layer3_8_conv3, backbone_layer3_8_conv3_weight.Grad!.View, default, new ConvGeometry(1, 1, 1, 1, 0, 0, 1, 1, 1));
+        Device.GradientsReady(backbone_layer3_8_conv3_weight);
 
         // backbone.layer3.8.bn2 + backbone.layer3.8.relu2: batchnorm + relu (fused); d(backbone.layer3.8.conv2) =
         BatchNorm.Backward(Device, backbone_layer3_8_conv2, backbone_layer3_8_relu2, d_backbone_layer3_8_relu2, backbone_layer3_8_bn2_mean, backbone_layer3_8_bn2_inv_std, backbone_layer3_8_bn2_weight.Value.View, d_backbone_layer3_8_conv2, backbone_layer3_8_bn2_weight.Grad!.View, backbone_layer3_8_bn2_bias.Grad!.View, relu: true, accumulate: false);
+        Device.GradientsReady(backbone_layer3_8_bn2_weight, backbone_layer3_8_bn2_bias);
 
         // backbone.layer3.8.conv2: conv 3x3 s1 p2 d2, 256->256; d(backbone.layer3.8.relu1) =
         Conv2d.BackwardInput(Device, d_backbone_layer3_8_conv2, backbone_layer3_8_conv2_weight.Value.View, d_backbone_layer3_8_relu1, new ConvGeometry(3, 3, 1, 1, 2, 2, 2, 2, 1), accumulate: false);
         Conv2d.BackwardParams(Device, backbone_layer3_8_relu1, d_backbone_layer3_8_conv2, backbone_layer3_8_conv2_weight.Grad!.View, default, new ConvGeometry(3, 3, 1, 1, 2, 2, 2, 2, 1));
+        Device.GradientsReady(backbone_layer3_8_conv2_weight);
 
         // backbone.layer3.8.bn1 + backbone.layer3.8.relu1: batchnorm + relu (fused); d(backbone.layer3.8.conv1) =
         BatchNorm.Backward(Device, backbone_layer3_8_conv1, backbone_layer3_8_relu1, d_backbone_layer3_8_relu1, backbone_layer3_8_bn1_mean, backbone_layer3_8_bn1_inv_std, backbone_layer3_8_bn1_weight.Value.View, d_backbone_layer3_8_conv1, backbone_layer3_8_bn1_weight.Grad!.View, backbone_layer3_8_bn1_bias.Grad!.View, relu: true, accumulate: false);
+        Device.GradientsReady(backbone_layer3_8_bn1_weight, backbone_layer3_8_bn1_bias);
 
         // backbone.layer3.8.conv1: conv 1x1 s1 p0, 1024->256; d(backbone.layer3.7.relu3) +=
         Conv2d.BackwardInput(Device, d_backbone_layer3_8_conv1, backbone_layer3_8_conv1_weight.Value.View, d_backbone_layer3_7_relu3, new ConvGeometry(1, 1, 1, 1, 0, 0, 1, 1, 1), accumulate: true);
         Conv2d.BackwardParams(Device, backbone_layer3_7_relu3, d_backbone_layer3_8_conv1, backbone_layer3_8_conv1_weight.Grad!.View, default, new ConvGeometry(1, 1, 1, 1, 0, 0, 1, 1, 1));
+        Device.GradientsReady(backbone_layer3_8_conv1_weight);
 
         // backbone.layer3.7.relu3: relu(backbone.layer3.7.add); d(backbone.layer3.7.add) =
         Activation.ReluBackward(Device, backbone_layer3_7_relu3, d_backbone_layer3_7_relu3, d_backbone_layer3_7_add, accumulate: false);
@@ -8130,24 +8281,30 @@ public sealed partial class SanetR101 : INetwork
 
         // backbone.layer3.7.bn3: batchnorm(backbone.layer3.7.conv3); d(backbone.layer3.7.conv3) =
         BatchNorm.Backward(Device, backbone_layer3_7_conv3, default, d_backbone_layer3_7_bn3, backbone_layer3_7_bn3_mean, backbone_layer3_7_bn3_inv_std, backbone_layer3_7_bn3_weight.Value.View, d_backbone_layer3_7_conv3, backbone_layer3_7_bn3_weight.Grad!.View, backbone_layer3_7_bn3_bias.Grad!.View, relu: false, accumulate: false);
+        Device.GradientsReady(backbone_layer3_7_bn3_weight, backbone_layer3_7_bn3_bias);
 
         // backbone.layer3.7.conv3: conv 1x1 s1 p0, 256->1024; d(backbone.layer3.7.relu2) =
         Conv2d.BackwardInput(Device, d_backbone_layer3_7_conv3, backbone_layer3_7_conv3_weight.Value.View, d_backbone_layer3_7_relu2, new ConvGeometry(1, 1, 1, 1, 0, 0, 1, 1, 1), accumulate: false);
         Conv2d.BackwardParams(Device, backbone_layer3_7_relu2, d_backbone_layer3_7_conv3, backbone_layer3_7_conv3_weight.Grad!.View, default, new ConvGeometry(1, 1, 1, 1, 0, 0, 1, 1, 1));
+        Device.GradientsReady(backbone_layer3_7_conv3_weight);
 
         // backbone.layer3.7.bn2 + backbone.layer3.7.relu2: batchnorm + relu (fused); d(backbone.layer3.7.conv2) =
         BatchNorm.Backward(Device, backbone_layer3_7_conv2, backbone_layer3_7_relu2, d_backbone_layer3_7_relu2, backbone_layer3_7_bn2_mean, backbone_layer3_7_bn2_inv_std, backbone_layer3_7_bn2_weight.Value.View, d_backbone_layer3_7_conv2, backbone_layer3_7_bn2_weight.Grad!.View, backbone_layer3_7_bn2_bias.Grad!.View, relu: true, accumulate: false);
+        Device.GradientsReady(backbone_layer3_7_bn2_weight, backbone_layer3_7_bn2_bias);
 
         // backbone.layer3.7.conv2: conv 3x3 s1 p2 d2, 256->256; d(backbone.layer3.7.relu1) =
         Conv2d.BackwardInput(Device, d_backbone_layer3_7_conv2, backbone_layer3_7_conv2_weight.Value.View, d_backbone_layer3_7_relu1, new ConvGeometry(3, 3, 1, 1, 2, 2, 2, 2, 1), accumulate: false);
         Conv2d.BackwardParams(Device, backbone_layer3_7_relu1, d_backbone_layer3_7_conv2, backbone_layer3_7_conv2_weight.Grad!.View, default, new ConvGeometry(3, 3, 1, 1, 2, 2, 2, 2, 1));
+        Device.GradientsReady(backbone_layer3_7_conv2_weight);
 
         // backbone.layer3.7.bn1 + backbone.layer3.7.relu1: batchnorm + relu (fused); d(backbone.layer3.7.conv1) =
         BatchNorm.Backward(Device, backbone_layer3_7_conv1, backbone_layer3_7_relu1, d_backbone_layer3_7_relu1, backbone_layer3_7_bn1_mean, backbone_layer3_7_bn1_inv_std, backbone_layer3_7_bn1_weight.Value.View, d_backbone_layer3_7_conv1, backbone_layer3_7_bn1_weight.Grad!.View, backbone_layer3_7_bn1_bias.Grad!.View, relu: true, accumulate: false);
+        Device.GradientsReady(backbone_layer3_7_bn1_weight, backbone_layer3_7_bn1_bias);
 
         // backbone.layer3.7.conv1: conv 1x1 s1 p0, 1024->256; d(backbone.layer3.6.relu3) +=
         Conv2d.BackwardInput(Device, d_backbone_layer3_7_conv1, backbone_layer3_7_conv1_weight.Value.View, d_backbone_layer3_6_relu3, new ConvGeometry(1, 1, 1, 1, 0, 0, 1, 1, 1), accumulate: true);
         Conv2d.BackwardParams(Device, backbone_layer3_6_relu3, d_backbone_layer3_7_conv1, backbone_layer3_7_conv1_weight.Grad!.View, default, new ConvGeometry(1, 1, 1, 1, 0, 0, 1, 1, 1));
+        Device.GradientsReady(backbone_layer3_7_conv1_weight);
 
         // backbone.layer3.6.relu3: relu(backbone.layer3.6.add); d(backbone.layer3.6.add) =
         Activation.ReluBackward(Device, backbone_layer3_6_relu3, d_backbone_layer3_6_relu3, d_backbone_layer3_6_add, accumulate: false);
@@ -8157,24 +8314,30 @@ public sealed partial class SanetR101 : INetwork
 
         // backbone.layer3.6.bn3: batchnorm(backbone.layer3.6.conv3); d(backbone.layer3.6.conv3) =
         BatchNorm.Backward(Device, backbone_layer3_6_conv3, default, d_backbone_layer3_6_bn3, backbone_layer3_6_bn3_mean, backbone_layer3_6_bn3_inv_std, backbone_layer3_6_bn3_weight.Value.View, d_backbone_layer3_6_conv3, backbone_layer3_6_bn3_weight.Grad!.View, backbone_layer3_6_bn3_bias.Grad!.View, relu: false, accumulate: false);
+        Device.GradientsReady(backbone_layer3_6_bn3_weight, backbone_layer3_6_bn3_bias);
 
         // backbone.layer3.6.conv3: conv 1x1 s1 p0, 256->1024; d(backbone.layer3.6.relu2) =
         Conv2d.BackwardInput(Device, d_backbone_layer3_6_conv3, backbone_layer3_6_conv3_weight.Value.View, d_backbone_layer3_6_relu2, new ConvGeometry(1, 1, 1, 1, 0, 0, 1, 1, 1), accumulate: false);
         Conv2d.BackwardParams(Device, backbone_layer3_6_relu2, d_backbone_layer3_6_conv3, backbone_layer3_6_conv3_weight.Grad!.View, default, new ConvGeometry(1, 1, 1, 1, 0, 0, 1, 1, 1));
+        Device.GradientsReady(backbone_layer3_6_conv3_weight);
 
         // backbone.layer3.6.bn2 + backbone.layer3.6.relu2: batchnorm + relu (fused); d(backbone.layer3.6.conv2) =
         BatchNorm.Backward(Device, backbone_layer3_6_conv2, backbone_layer3_6_relu2, d_backbone_layer3_6_relu2, backbone_layer3_6_bn2_mean, backbone_layer3_6_bn2_inv_std, backbone_layer3_6_bn2_weight.Value.View, d_backbone_layer3_6_conv2, backbone_layer3_6_bn2_weight.Grad!.View, backbone_layer3_6_bn2_bias.Grad!.View, relu: true, accumulate: false);
+        Device.GradientsReady(backbone_layer3_6_bn2_weight, backbone_layer3_6_bn2_bias);
 
         // backbone.layer3.6.conv2: conv 3x3 s1 p2 d2, 256->256; d(backbone.layer3.6.relu1) =
         Conv2d.BackwardInput(Device, d_backbone_layer3_6_conv2, backbone_layer3_6_conv2_weight.Value.View, d_backbone_layer3_6_relu1, new ConvGeometry(3, 3, 1, 1, 2, 2, 2, 2, 1), accumulate: false);
         Conv2d.BackwardParams(Device, backbone_layer3_6_relu1, d_backbone_layer3_6_conv2, backbone_layer3_6_conv2_weight.Grad!.View, default, new ConvGeometry(3, 3, 1, 1, 2, 2, 2, 2, 1));
+        Device.GradientsReady(backbone_layer3_6_conv2_weight);
 
         // backbone.layer3.6.bn1 + backbone.layer3.6.relu1: batchnorm + relu (fused); d(backbone.layer3.6.conv1) =
         BatchNorm.Backward(Device, backbone_layer3_6_conv1, backbone_layer3_6_relu1, d_backbone_layer3_6_relu1, backbone_layer3_6_bn1_mean, backbone_layer3_6_bn1_inv_std, backbone_layer3_6_bn1_weight.Value.View, d_backbone_layer3_6_conv1, backbone_layer3_6_bn1_weight.Grad!.View, backbone_layer3_6_bn1_bias.Grad!.View, relu: true, accumulate: false);
+        Device.GradientsReady(backbone_layer3_6_bn1_weight, backbone_layer3_6_bn1_bias);
 
         // backbone.layer3.6.conv1: conv 1x1 s1 p0, 1024->256; d(backbone.layer3.5.relu3) +=
         Conv2d.BackwardInput(Device, d_backbone_layer3_6_conv1, backbone_layer3_6_conv1_weight.Value.View, d_backbone_layer3_5_relu3, new ConvGeometry(1, 1, 1, 1, 0, 0, 1, 1, 1), accumulate: true);
         Conv2d.BackwardParams(Device, backbone_layer3_5_relu3, d_backbone_layer3_6_conv1, backbone_layer3_6_conv1_weight.Grad!.View, default, new ConvGeometry(1, 1, 1, 1, 0, 0, 1, 1, 1));
+        Device.GradientsReady(backbone_layer3_6_conv1_weight);
 
         // backbone.layer3.5.relu3: relu(backbone.layer3.5.add); d(backbone.layer3.5.add) =
         Activation.ReluBackward(Device, backbone_layer3_5_relu3, d_backbone_layer3_5_relu3, d_backbone_layer3_5_add, accumulate: false);
@@ -8184,24 +8347,30 @@ public sealed partial class SanetR101 : INetwork
 
         // backbone.layer3.5.bn3: batchnorm(backbone.layer3.5.conv3); d(backbone.layer3.5.conv3) =
         BatchNorm.Backward(Device, backbone_layer3_5_conv3, default, d_backbone_layer3_5_bn3, backbone_layer3_5_bn3_mean, backbone_layer3_5_bn3_inv_std, backbone_layer3_5_bn3_weight.Value.View, d_backbone_layer3_5_conv3, backbone_layer3_5_bn3_weight.Grad!.View, backbone_layer3_5_bn3_bias.Grad!.View, relu: false, accumulate: false);
+        Device.GradientsReady(backbone_layer3_5_bn3_weight, backbone_layer3_5_bn3_bias);
 
         // backbone.layer3.5.conv3: conv 1x1 s1 p0, 256->1024; d(backbone.layer3.5.relu2) =
         Conv2d.BackwardInput(Device, d_backbone_layer3_5_conv3, backbone_layer3_5_conv3_weight.Value.View, d_backbone_layer3_5_relu2, new ConvGeometry(1, 1, 1, 1, 0, 0, 1, 1, 1), accumulate: false);
         Conv2d.BackwardParams(Device, backbone_layer3_5_relu2, d_backbone_layer3_5_conv3, backbone_layer3_5_conv3_weight.Grad!.View, default, new ConvGeometry(1, 1, 1, 1, 0, 0, 1, 1, 1));
+        Device.GradientsReady(backbone_layer3_5_conv3_weight);
 
         // backbone.layer3.5.bn2 + backbone.layer3.5.relu2: batchnorm + relu (fused); d(backbone.layer3.5.conv2) =
         BatchNorm.Backward(Device, backbone_layer3_5_conv2, backbone_layer3_5_relu2, d_backbone_layer3_5_relu2, backbone_layer3_5_bn2_mean, backbone_layer3_5_bn2_inv_std, backbone_layer3_5_bn2_weight.Value.View, d_backbone_layer3_5_conv2, backbone_layer3_5_bn2_weight.Grad!.View, backbone_layer3_5_bn2_bias.Grad!.View, relu: true, accumulate: false);
+        Device.GradientsReady(backbone_layer3_5_bn2_weight, backbone_layer3_5_bn2_bias);
 
         // backbone.layer3.5.conv2: conv 3x3 s1 p2 d2, 256->256; d(backbone.layer3.5.relu1) =
         Conv2d.BackwardInput(Device, d_backbone_layer3_5_conv2, backbone_layer3_5_conv2_weight.Value.View, d_backbone_layer3_5_relu1, new ConvGeometry(3, 3, 1, 1, 2, 2, 2, 2, 1), accumulate: false);
         Conv2d.BackwardParams(Device, backbone_layer3_5_relu1, d_backbone_layer3_5_conv2, backbone_layer3_5_conv2_weight.Grad!.View, default, new ConvGeometry(3, 3, 1, 1, 2, 2, 2, 2, 1));
+        Device.GradientsReady(backbone_layer3_5_conv2_weight);
 
         // backbone.layer3.5.bn1 + backbone.layer3.5.relu1: batchnorm + relu (fused); d(backbone.layer3.5.conv1) =
         BatchNorm.Backward(Device, backbone_layer3_5_conv1, backbone_layer3_5_relu1, d_backbone_layer3_5_relu1, backbone_layer3_5_bn1_mean, backbone_layer3_5_bn1_inv_std, backbone_layer3_5_bn1_weight.Value.View, d_backbone_layer3_5_conv1, backbone_layer3_5_bn1_weight.Grad!.View, backbone_layer3_5_bn1_bias.Grad!.View, relu: true, accumulate: false);
+        Device.GradientsReady(backbone_layer3_5_bn1_weight, backbone_layer3_5_bn1_bias);
 
         // backbone.layer3.5.conv1: conv 1x1 s1 p0, 1024->256; d(backbone.layer3.4.relu3) +=
         Conv2d.BackwardInput(Device, d_backbone_layer3_5_conv1, backbone_layer3_5_conv1_weight.Value.View, d_backbone_layer3_4_relu3, new ConvGeometry(1, 1, 1, 1, 0, 0, 1, 1, 1), accumulate: true);
         Conv2d.BackwardParams(Device, backbone_layer3_4_relu3, d_backbone_layer3_5_conv1, backbone_layer3_5_conv1_weight.Grad!.View, default, new ConvGeometry(1, 1, 1, 1, 0, 0, 1, 1, 1));
+        Device.GradientsReady(backbone_layer3_5_conv1_weight);
 
         // backbone.layer3.4.relu3: relu(backbone.layer3.4.add); d(backbone.layer3.4.add) =
         Activation.ReluBackward(Device, backbone_layer3_4_relu3, d_backbone_layer3_4_relu3, d_backbone_layer3_4_add, accumulate: false);
@@ -8211,24 +8380,30 @@ public sealed partial class SanetR101 : INetwork
 
         // backbone.layer3.4.bn3: batchnorm(backbone.layer3.4.conv3); d(backbone.layer3.4.conv3) =
         BatchNorm.Backward(Device, backbone_layer3_4_conv3, default, d_backbone_layer3_4_bn3, backbone_layer3_4_bn3_mean, backbone_layer3_4_bn3_inv_std, backbone_layer3_4_bn3_weight.Value.View, d_backbone_layer3_4_conv3, backbone_layer3_4_bn3_weight.Grad!.View, backbone_layer3_4_bn3_bias.Grad!.View, relu: false, accumulate: false);
+        Device.GradientsReady(backbone_layer3_4_bn3_weight, backbone_layer3_4_bn3_bias);
 
         // backbone.layer3.4.conv3: conv 1x1 s1 p0, 256->1024; d(backbone.layer3.4.relu2) =
         Conv2d.BackwardInput(Device, d_backbone_layer3_4_conv3, backbone_layer3_4_conv3_weight.Value.View, d_backbone_layer3_4_relu2, new ConvGeometry(1, 1, 1, 1, 0, 0, 1, 1, 1), accumulate: false);
         Conv2d.BackwardParams(Device, backbone_layer3_4_relu2, d_backbone_layer3_4_conv3, backbone_layer3_4_conv3_weight.Grad!.View, default, new ConvGeometry(1, 1, 1, 1, 0, 0, 1, 1, 1));
+        Device.GradientsReady(backbone_layer3_4_conv3_weight);
 
         // backbone.layer3.4.bn2 + backbone.layer3.4.relu2: batchnorm + relu (fused); d(backbone.layer3.4.conv2) =
         BatchNorm.Backward(Device, backbone_layer3_4_conv2, backbone_layer3_4_relu2, d_backbone_layer3_4_relu2, backbone_layer3_4_bn2_mean, backbone_layer3_4_bn2_inv_std, backbone_layer3_4_bn2_weight.Value.View, d_backbone_layer3_4_conv2, backbone_layer3_4_bn2_weight.Grad!.View, backbone_layer3_4_bn2_bias.Grad!.View, relu: true, accumulate: false);
+        Device.GradientsReady(backbone_layer3_4_bn2_weight, backbone_layer3_4_bn2_bias);
 
         // backbone.layer3.4.conv2: conv 3x3 s1 p2 d2, 256->256; d(backbone.layer3.4.relu1) =
         Conv2d.BackwardInput(Device, d_backbone_layer3_4_conv2, backbone_layer3_4_conv2_weight.Value.View, d_backbone_layer3_4_relu1, new ConvGeometry(3, 3, 1, 1, 2, 2, 2, 2, 1), accumulate: false);
         Conv2d.BackwardParams(Device, backbone_layer3_4_relu1, d_backbone_layer3_4_conv2, backbone_layer3_4_conv2_weight.Grad!.View, default, new ConvGeometry(3, 3, 1, 1, 2, 2, 2, 2, 1));
+        Device.GradientsReady(backbone_layer3_4_conv2_weight);
 
         // backbone.layer3.4.bn1 + backbone.layer3.4.relu1: batchnorm + relu (fused); d(backbone.layer3.4.conv1) =
         BatchNorm.Backward(Device, backbone_layer3_4_conv1, backbone_layer3_4_relu1, d_backbone_layer3_4_relu1, backbone_layer3_4_bn1_mean, backbone_layer3_4_bn1_inv_std, backbone_layer3_4_bn1_weight.Value.View, d_backbone_layer3_4_conv1, backbone_layer3_4_bn1_weight.Grad!.View, backbone_layer3_4_bn1_bias.Grad!.View, relu: true, accumulate: false);
+        Device.GradientsReady(backbone_layer3_4_bn1_weight, backbone_layer3_4_bn1_bias);
 
         // backbone.layer3.4.conv1: conv 1x1 s1 p0, 1024->256; d(backbone.layer3.3.relu3) +=
         Conv2d.BackwardInput(Device, d_backbone_layer3_4_conv1, backbone_layer3_4_conv1_weight.Value.View, d_backbone_layer3_3_relu3, new ConvGeometry(1, 1, 1, 1, 0, 0, 1, 1, 1), accumulate: true);
         Conv2d.BackwardParams(Device, backbone_layer3_3_relu3, d_backbone_layer3_4_conv1, backbone_layer3_4_conv1_weight.Grad!.View, default, new ConvGeometry(1, 1, 1, 1, 0, 0, 1, 1, 1));
+        Device.GradientsReady(backbone_layer3_4_conv1_weight);
 
         // backbone.layer3.3.relu3: relu(backbone.layer3.3.add); d(backbone.layer3.3.add) =
         Activation.ReluBackward(Device, backbone_layer3_3_relu3, d_backbone_layer3_3_relu3, d_backbone_layer3_3_add, accumulate: false);
@@ -8238,24 +8413,30 @@ public sealed partial class SanetR101 : INetwork
 
         // backbone.layer3.3.bn3: batchnorm(backbone.layer3.3.conv3); d(backbone.layer3.3.conv3) =
         BatchNorm.Backward(Device, backbone_layer3_3_conv3, default, d_backbone_layer3_3_bn3, backbone_layer3_3_bn3_mean, backbone_layer3_3_bn3_inv_std, backbone_layer3_3_bn3_weight.Value.View, d_backbone_layer3_3_conv3, backbone_layer3_3_bn3_weight.Grad!.View, backbone_layer3_3_bn3_bias.Grad!.View, relu: false, accumulate: false);
+        Device.GradientsReady(backbone_layer3_3_bn3_weight, backbone_layer3_3_bn3_bias);
 
         // backbone.layer3.3.conv3: conv 1x1 s1 p0, 256->1024; d(backbone.layer3.3.relu2) =
         Conv2d.BackwardInput(Device, d_backbone_layer3_3_conv3, backbone_layer3_3_conv3_weight.Value.View, d_backbone_layer3_3_relu2, new ConvGeometry(1, 1, 1, 1, 0, 0, 1, 1, 1), accumulate: false);
         Conv2d.BackwardParams(Device, backbone_layer3_3_relu2, d_backbone_layer3_3_conv3, backbone_layer3_3_conv3_weight.Grad!.View, default, new ConvGeometry(1, 1, 1, 1, 0, 0, 1, 1, 1));
+        Device.GradientsReady(backbone_layer3_3_conv3_weight);
 
         // backbone.layer3.3.bn2 + backbone.layer3.3.relu2: batchnorm + relu (fused); d(backbone.layer3.3.conv2) =
         BatchNorm.Backward(Device, backbone_layer3_3_conv2, backbone_layer3_3_relu2, d_backbone_layer3_3_relu2, backbone_layer3_3_bn2_mean, backbone_layer3_3_bn2_inv_std, backbone_layer3_3_bn2_weight.Value.View, d_backbone_layer3_3_conv2, backbone_layer3_3_bn2_weight.Grad!.View, backbone_layer3_3_bn2_bias.Grad!.View, relu: true, accumulate: false);
+        Device.GradientsReady(backbone_layer3_3_bn2_weight, backbone_layer3_3_bn2_bias);
 
         // backbone.layer3.3.conv2: conv 3x3 s1 p2 d2, 256->256; d(backbone.layer3.3.relu1) =
         Conv2d.BackwardInput(Device, d_backbone_layer3_3_conv2, backbone_layer3_3_conv2_weight.Value.View, d_backbone_layer3_3_relu1, new ConvGeometry(3, 3, 1, 1, 2, 2, 2, 2, 1), accumulate: false);
         Conv2d.BackwardParams(Device, backbone_layer3_3_relu1, d_backbone_layer3_3_conv2, backbone_layer3_3_conv2_weight.Grad!.View, default, new ConvGeometry(3, 3, 1, 1, 2, 2, 2, 2, 1));
+        Device.GradientsReady(backbone_layer3_3_conv2_weight);
 
         // backbone.layer3.3.bn1 + backbone.layer3.3.relu1: batchnorm + relu (fused); d(backbone.layer3.3.conv1) =
         BatchNorm.Backward(Device, backbone_layer3_3_conv1, backbone_layer3_3_relu1, d_backbone_layer3_3_relu1, backbone_layer3_3_bn1_mean, backbone_layer3_3_bn1_inv_std, backbone_layer3_3_bn1_weight.Value.View, d_backbone_layer3_3_conv1, backbone_layer3_3_bn1_weight.Grad!.View, backbone_layer3_3_bn1_bias.Grad!.View, relu: true, accumulate: false);
+        Device.GradientsReady(backbone_layer3_3_bn1_weight, backbone_layer3_3_bn1_bias);
 
         // backbone.layer3.3.conv1: conv 1x1 s1 p0, 1024->256; d(backbone.layer3.2.relu3) +=
         Conv2d.BackwardInput(Device, d_backbone_layer3_3_conv1, backbone_layer3_3_conv1_weight.Value.View, d_backbone_layer3_2_relu3, new ConvGeometry(1, 1, 1, 1, 0, 0, 1, 1, 1), accumulate: true);
         Conv2d.BackwardParams(Device, backbone_layer3_2_relu3, d_backbone_layer3_3_conv1, backbone_layer3_3_conv1_weight.Grad!.View, default, new ConvGeometry(1, 1, 1, 1, 0, 0, 1, 1, 1));
+        Device.GradientsReady(backbone_layer3_3_conv1_weight);
 
         // backbone.layer3.2.relu3: relu(backbone.layer3.2.add); d(backbone.layer3.2.add) =
         Activation.ReluBackward(Device, backbone_layer3_2_relu3, d_backbone_layer3_2_relu3, d_backbone_layer3_2_add, accumulate: false);
@@ -8265,24 +8446,30 @@ public sealed partial class SanetR101 : INetwork
 
         // backbone.layer3.2.bn3: batchnorm(backbone.layer3.2.conv3); d(backbone.layer3.2.conv3) =
         BatchNorm.Backward(Device, backbone_layer3_2_conv3, default, d_backbone_layer3_2_bn3, backbone_layer3_2_bn3_mean, backbone_layer3_2_bn3_inv_std, backbone_layer3_2_bn3_weight.Value.View, d_backbone_layer3_2_conv3, backbone_layer3_2_bn3_weight.Grad!.View, backbone_layer3_2_bn3_bias.Grad!.View, relu: false, accumulate: false);
+        Device.GradientsReady(backbone_layer3_2_bn3_weight, backbone_layer3_2_bn3_bias);
 
         // backbone.layer3.2.conv3: conv 1x1 s1 p0, 256->1024; d(backbone.layer3.2.relu2) =
         Conv2d.BackwardInput(Device, d_backbone_layer3_2_conv3, backbone_layer3_2_conv3_weight.Value.View, d_backbone_layer3_2_relu2, new ConvGeometry(1, 1, 1, 1, 0, 0, 1, 1, 1), accumulate: false);
         Conv2d.BackwardParams(Device, backbone_layer3_2_relu2, d_backbone_layer3_2_conv3, backbone_layer3_2_conv3_weight.Grad!.View, default, new ConvGeometry(1, 1, 1, 1, 0, 0, 1, 1, 1));
+        Device.GradientsReady(backbone_layer3_2_conv3_weight);
 
         // backbone.layer3.2.bn2 + backbone.layer3.2.relu2: batchnorm + relu (fused); d(backbone.layer3.2.conv2) =
         BatchNorm.Backward(Device, backbone_layer3_2_conv2, backbone_layer3_2_relu2, d_backbone_layer3_2_relu2, backbone_layer3_2_bn2_mean, backbone_layer3_2_bn2_inv_std, backbone_layer3_2_bn2_weight.Value.View, d_backbone_layer3_2_conv2, backbone_layer3_2_bn2_weight.Grad!.View, backbone_layer3_2_bn2_bias.Grad!.View, relu: true, accumulate: false);
+        Device.GradientsReady(backbone_layer3_2_bn2_weight, backbone_layer3_2_bn2_bias);
 
         // backbone.layer3.2.conv2: conv 3x3 s1 p2 d2, 256->256; d(backbone.layer3.2.relu1) =
         Conv2d.BackwardInput(Device, d_backbone_layer3_2_conv2, backbone_layer3_2_conv2_weight.Value.View, d_backbone_layer3_2_relu1, new ConvGeometry(3, 3, 1, 1, 2, 2, 2, 2, 1), accumulate: false);
         Conv2d.BackwardParams(Device, backbone_layer3_2_relu1, d_backbone_layer3_2_conv2, backbone_layer3_2_conv2_weight.Grad!.View, default, new ConvGeometry(3, 3, 1, 1, 2, 2, 2, 2, 1));
+        Device.GradientsReady(backbone_layer3_2_conv2_weight);
 
         // backbone.layer3.2.bn1 + backbone.layer3.2.relu1: batchnorm + relu (fused); d(backbone.layer3.2.conv1) =
         BatchNorm.Backward(Device, backbone_layer3_2_conv1, backbone_layer3_2_relu1, d_backbone_layer3_2_relu1, backbone_layer3_2_bn1_mean, backbone_layer3_2_bn1_inv_std, backbone_layer3_2_bn1_weight.Value.View, d_backbone_layer3_2_conv1, backbone_layer3_2_bn1_weight.Grad!.View, backbone_layer3_2_bn1_bias.Grad!.View, relu: true, accumulate: false);
+        Device.GradientsReady(backbone_layer3_2_bn1_weight, backbone_layer3_2_bn1_bias);
 
         // backbone.layer3.2.conv1: conv 1x1 s1 p0, 1024->256; d(backbone.layer3.1.relu3) +=
         Conv2d.BackwardInput(Device, d_backbone_layer3_2_conv1, backbone_layer3_2_conv1_weight.Value.View, d_backbone_layer3_1_relu3, new ConvGeometry(1, 1, 1, 1, 0, 0, 1, 1, 1), accumulate: true);
         Conv2d.BackwardParams(Device, backbone_layer3_1_relu3, d_backbone_layer3_2_conv1, backbone_layer3_2_conv1_weight.Grad!.View, default, new ConvGeometry(1, 1, 1, 1, 0, 0, 1, 1, 1));
+        Device.GradientsReady(backbone_layer3_2_conv1_weight);
 
         // backbone.layer3.1.relu3: relu(backbone.layer3.1.add); d(backbone.layer3.1.add) =
         Activation.ReluBackward(Device, backbone_layer3_1_relu3, d_backbone_layer3_1_relu3, d_backbone_layer3_1_add, accumulate: false);
@@ -8292,24 +8479,30 @@ public sealed partial class SanetR101 : INetwork
 
         // backbone.layer3.1.bn3: batchnorm(backbone.layer3.1.conv3); d(backbone.layer3.1.conv3) =
         BatchNorm.Backward(Device, backbone_layer3_1_conv3, default, d_backbone_layer3_1_bn3, backbone_layer3_1_bn3_mean, backbone_layer3_1_bn3_inv_std, backbone_layer3_1_bn3_weight.Value.View, d_backbone_layer3_1_conv3, backbone_layer3_1_bn3_weight.Grad!.View, backbone_layer3_1_bn3_bias.Grad!.View, relu: false, accumulate: false);
+        Device.GradientsReady(backbone_layer3_1_bn3_weight, backbone_layer3_1_bn3_bias);
 
         // backbone.layer3.1.conv3: conv 1x1 s1 p0, 256->1024; d(backbone.layer3.1.relu2) =
         Conv2d.BackwardInput(Device, d_backbone_layer3_1_conv3, backbone_layer3_1_conv3_weight.Value.View, d_backbone_layer3_1_relu2, new ConvGeometry(1, 1, 1, 1, 0, 0, 1, 1, 1), accumulate: false);
         Conv2d.BackwardParams(Device, backbone_layer3_1_relu2, d_backbone_layer3_1_conv3, backbone_layer3_1_conv3_weight.Grad!.View, default, new ConvGeometry(1, 1, 1, 1, 0, 0, 1, 1, 1));
+        Device.GradientsReady(backbone_layer3_1_conv3_weight);
 
         // backbone.layer3.1.bn2 + backbone.layer3.1.relu2: batchnorm + relu (fused); d(backbone.layer3.1.conv2) =
         BatchNorm.Backward(Device, backbone_layer3_1_conv2, backbone_layer3_1_relu2, d_backbone_layer3_1_relu2, backbone_layer3_1_bn2_mean, backbone_layer3_1_bn2_inv_std, backbone_layer3_1_bn2_weight.Value.View, d_backbone_layer3_1_conv2, backbone_layer3_1_bn2_weight.Grad!.View, backbone_layer3_1_bn2_bias.Grad!.View, relu: true, accumulate: false);
+        Device.GradientsReady(backbone_layer3_1_bn2_weight, backbone_layer3_1_bn2_bias);
 
         // backbone.layer3.1.conv2: conv 3x3 s1 p2 d2, 256->256; d(backbone.layer3.1.relu1) =
         Conv2d.BackwardInput(Device, d_backbone_layer3_1_conv2, backbone_layer3_1_conv2_weight.Value.View, d_backbone_layer3_1_relu1, new ConvGeometry(3, 3, 1, 1, 2, 2, 2, 2, 1), accumulate: false);
         Conv2d.BackwardParams(Device, backbone_layer3_1_relu1, d_backbone_layer3_1_conv2, backbone_layer3_1_conv2_weight.Grad!.View, default, new ConvGeometry(3, 3, 1, 1, 2, 2, 2, 2, 1));
+        Device.GradientsReady(backbone_layer3_1_conv2_weight);
 
         // backbone.layer3.1.bn1 + backbone.layer3.1.relu1: batchnorm + relu (fused); d(backbone.layer3.1.conv1) =
         BatchNorm.Backward(Device, backbone_layer3_1_conv1, backbone_layer3_1_relu1, d_backbone_layer3_1_relu1, backbone_layer3_1_bn1_mean, backbone_layer3_1_bn1_inv_std, backbone_layer3_1_bn1_weight.Value.View, d_backbone_layer3_1_conv1, backbone_layer3_1_bn1_weight.Grad!.View, backbone_layer3_1_bn1_bias.Grad!.View, relu: true, accumulate: false);
+        Device.GradientsReady(backbone_layer3_1_bn1_weight, backbone_layer3_1_bn1_bias);
 
         // backbone.layer3.1.conv1: conv 1x1 s1 p0, 1024->256; d(backbone.layer3.0.relu3) +=
         Conv2d.BackwardInput(Device, d_backbone_layer3_1_conv1, backbone_layer3_1_conv1_weight.Value.View, d_backbone_layer3_0_relu3, new ConvGeometry(1, 1, 1, 1, 0, 0, 1, 1, 1), accumulate: true);
         Conv2d.BackwardParams(Device, backbone_layer3_0_relu3, d_backbone_layer3_1_conv1, backbone_layer3_1_conv1_weight.Grad!.View, default, new ConvGeometry(1, 1, 1, 1, 0, 0, 1, 1, 1));
+        Device.GradientsReady(backbone_layer3_1_conv1_weight);
 
         // backbone.layer3.0.relu3: relu(backbone.layer3.0.add); d(backbone.layer3.0.add) =
         Activation.ReluBackward(Device, backbone_layer3_0_relu3, d_backbone_layer3_0_relu3, d_backbone_layer3_0_add, accumulate: false);
@@ -8319,31 +8512,39 @@ public sealed partial class SanetR101 : INetwork
 
         // backbone.layer3.0.downsample.1: batchnorm(backbone.layer3.0.downsample.0); d(backbone.layer3.0.downsample.0) =
         BatchNorm.Backward(Device, backbone_layer3_0_downsample_0, default, d_backbone_layer3_0_downsample_1, backbone_layer3_0_downsample_1_mean, backbone_layer3_0_downsample_1_inv_std, backbone_layer3_0_downsample_1_weight.Value.View, d_backbone_layer3_0_downsample_0, backbone_layer3_0_downsample_1_weight.Grad!.View, backbone_layer3_0_downsample_1_bias.Grad!.View, relu: false, accumulate: false);
+        Device.GradientsReady(backbone_layer3_0_downsample_1_weight, backbone_layer3_0_downsample_1_bias);
 
         // backbone.layer3.0.downsample.0: conv 1x1 s1 p0, 512->1024; d(backbone.layer2.3.relu3) +=
         Conv2d.BackwardInput(Device, d_backbone_layer3_0_downsample_0, backbone_layer3_0_downsample_0_weight.Value.View, d_backbone_layer2_3_relu3, new ConvGeometry(1, 1, 1, 1, 0, 0, 1, 1, 1), accumulate: true);
         Conv2d.BackwardParams(Device, backbone_layer2_3_relu3, d_backbone_layer3_0_downsample_0, backbone_layer3_0_downsample_0_weight.Grad!.View, default, new ConvGeometry(1, 1, 1, 1, 0, 0, 1, 1, 1));
+        Device.GradientsReady(backbone_layer3_0_downsample_0_weight);
 
         // backbone.layer3.0.bn3: batchnorm(backbone.layer3.0.conv3); d(backbone.layer3.0.conv3) =
         BatchNorm.Backward(Device, backbone_layer3_0_conv3, default, d_backbone_layer3_0_bn3, backbone_layer3_0_bn3_mean, backbone_layer3_0_bn3_inv_std, backbone_layer3_0_bn3_weight.Value.View, d_backbone_layer3_0_conv3, backbone_layer3_0_bn3_weight.Grad!.View, backbone_layer3_0_bn3_bias.Grad!.View, relu: false, accumulate: false);
+        Device.GradientsReady(backbone_layer3_0_bn3_weight, backbone_layer3_0_bn3_bias);
 
         // backbone.layer3.0.conv3: conv 1x1 s1 p0, 256->1024; d(backbone.layer3.0.relu2) =
         Conv2d.BackwardInput(Device, d_backbone_layer3_0_conv3, backbone_layer3_0_conv3_weight.Value.View, d_backbone_layer3_0_relu2, new ConvGeometry(1, 1, 1, 1, 0, 0, 1, 1, 1), accumulate: false);
         Conv2d.BackwardParams(Device, backbone_layer3_0_relu2, d_backbone_layer3_0_conv3, backbone_layer3_0_conv3_weight.Grad!.View, default, new ConvGeometry(1, 1, 1, 1, 0, 0, 1, 1, 1));
+        Device.GradientsReady(backbone_layer3_0_conv3_weight);
 
         // backbone.layer3.0.bn2 + backbone.layer3.0.relu2: batchnorm + relu (fused); d(backbone.layer3.0.conv2) =
         BatchNorm.Backward(Device, backbone_layer3_0_conv2, backbone_layer3_0_relu2, d_backbone_layer3_0_relu2, backbone_layer3_0_bn2_mean, backbone_layer3_0_bn2_inv_std, backbone_layer3_0_bn2_weight.Value.View, d_backbone_layer3_0_conv2, backbone_layer3_0_bn2_weight.Grad!.View, backbone_layer3_0_bn2_bias.Grad!.View, relu: true, accumulate: false);
+        Device.GradientsReady(backbone_layer3_0_bn2_weight, backbone_layer3_0_bn2_bias);
 
         // backbone.layer3.0.conv2: conv 3x3 s1 p1, 256->256; d(backbone.layer3.0.relu1) =
         Conv2d.BackwardInput(Device, d_backbone_layer3_0_conv2, backbone_layer3_0_conv2_weight.Value.View, d_backbone_layer3_0_relu1, new ConvGeometry(3, 3, 1, 1, 1, 1, 1, 1, 1), accumulate: false);
         Conv2d.BackwardParams(Device, backbone_layer3_0_relu1, d_backbone_layer3_0_conv2, backbone_layer3_0_conv2_weight.Grad!.View, default, new ConvGeometry(3, 3, 1, 1, 1, 1, 1, 1, 1));
+        Device.GradientsReady(backbone_layer3_0_conv2_weight);
 
         // backbone.layer3.0.bn1 + backbone.layer3.0.relu1: batchnorm + relu (fused); d(backbone.layer3.0.conv1) =
         BatchNorm.Backward(Device, backbone_layer3_0_conv1, backbone_layer3_0_relu1, d_backbone_layer3_0_relu1, backbone_layer3_0_bn1_mean, backbone_layer3_0_bn1_inv_std, backbone_layer3_0_bn1_weight.Value.View, d_backbone_layer3_0_conv1, backbone_layer3_0_bn1_weight.Grad!.View, backbone_layer3_0_bn1_bias.Grad!.View, relu: true, accumulate: false);
+        Device.GradientsReady(backbone_layer3_0_bn1_weight, backbone_layer3_0_bn1_bias);
 
         // backbone.layer3.0.conv1: conv 1x1 s1 p0, 512->256; d(backbone.layer2.3.relu3) +=
         Conv2d.BackwardInput(Device, d_backbone_layer3_0_conv1, backbone_layer3_0_conv1_weight.Value.View, d_backbone_layer2_3_relu3, new ConvGeometry(1, 1, 1, 1, 0, 0, 1, 1, 1), accumulate: true);
         Conv2d.BackwardParams(Device, backbone_layer2_3_relu3, d_backbone_layer3_0_conv1, backbone_layer3_0_conv1_weight.Grad!.View, default, new ConvGeometry(1, 1, 1, 1, 0, 0, 1, 1, 1));
+        Device.GradientsReady(backbone_layer3_0_conv1_weight);
     }
 
     private void BackwardBackboneLayer2()
@@ -8356,24 +8557,30 @@ public sealed partial class SanetR101 : INetwork
 
         // backbone.layer2.3.bn3: batchnorm(backbone.layer2.3.conv3); d(backbone.layer2.3.conv3) =
         BatchNorm.Backward(Device, backbone_layer2_3_conv3, default, d_backbone_layer2_3_bn3, backbone_layer2_3_bn3_mean, backbone_layer2_3_bn3_inv_std, backbone_layer2_3_bn3_weight.Value.View, d_backbone_layer2_3_conv3, backbone_layer2_3_bn3_weight.Grad!.View, backbone_layer2_3_bn3_bias.Grad!.View, relu: false, accumulate: false);
+        Device.GradientsReady(backbone_layer2_3_bn3_weight, backbone_layer2_3_bn3_bias);
 
         // backbone.layer2.3.conv3: conv 1x1 s1 p0, 128->512; d(backbone.layer2.3.relu2) =
         Conv2d.BackwardInput(Device, d_backbone_layer2_3_conv3, backbone_layer2_3_conv3_weight.Value.View, d_backbone_layer2_3_relu2, new ConvGeometry(1, 1, 1, 1, 0, 0, 1, 1, 1), accumulate: false);
         Conv2d.BackwardParams(Device, backbone_layer2_3_relu2, d_backbone_layer2_3_conv3, backbone_layer2_3_conv3_weight.Grad!.View, default, new ConvGeometry(1, 1, 1, 1, 0, 0, 1, 1, 1));
+        Device.GradientsReady(backbone_layer2_3_conv3_weight);
 
         // backbone.layer2.3.bn2 + backbone.layer2.3.relu2: batchnorm + relu (fused); d(backbone.layer2.3.conv2) =
         BatchNorm.Backward(Device, backbone_layer2_3_conv2, backbone_layer2_3_relu2, d_backbone_layer2_3_relu2, backbone_layer2_3_bn2_mean, backbone_layer2_3_bn2_inv_std, backbone_layer2_3_bn2_weight.Value.View, d_backbone_layer2_3_conv2, backbone_layer2_3_bn2_weight.Grad!.View, backbone_layer2_3_bn2_bias.Grad!.View, relu: true, accumulate: false);
+        Device.GradientsReady(backbone_layer2_3_bn2_weight, backbone_layer2_3_bn2_bias);
 
         // backbone.layer2.3.conv2: conv 3x3 s1 p1, 128->128; d(backbone.layer2.3.relu1) =
         Conv2d.BackwardInput(Device, d_backbone_layer2_3_conv2, backbone_layer2_3_conv2_weight.Value.View, d_backbone_layer2_3_relu1, new ConvGeometry(3, 3, 1, 1, 1, 1, 1, 1, 1), accumulate: false);
         Conv2d.BackwardParams(Device, backbone_layer2_3_relu1, d_backbone_layer2_3_conv2, backbone_layer2_3_conv2_weight.Grad!.View, default, new ConvGeometry(3, 3, 1, 1, 1, 1, 1, 1, 1));
+        Device.GradientsReady(backbone_layer2_3_conv2_weight);
 
         // backbone.layer2.3.bn1 + backbone.layer2.3.relu1: batchnorm + relu (fused); d(backbone.layer2.3.conv1) =
         BatchNorm.Backward(Device, backbone_layer2_3_conv1, backbone_layer2_3_relu1, d_backbone_layer2_3_relu1, backbone_layer2_3_bn1_mean, backbone_layer2_3_bn1_inv_std, backbone_layer2_3_bn1_weight.Value.View, d_backbone_layer2_3_conv1, backbone_layer2_3_bn1_weight.Grad!.View, backbone_layer2_3_bn1_bias.Grad!.View, relu: true, accumulate: false);
+        Device.GradientsReady(backbone_layer2_3_bn1_weight, backbone_layer2_3_bn1_bias);
 
         // backbone.layer2.3.conv1: conv 1x1 s1 p0, 512->128; d(backbone.layer2.2.relu3) +=
         Conv2d.BackwardInput(Device, d_backbone_layer2_3_conv1, backbone_layer2_3_conv1_weight.Value.View, d_backbone_layer2_2_relu3, new ConvGeometry(1, 1, 1, 1, 0, 0, 1, 1, 1), accumulate: true);
         Conv2d.BackwardParams(Device, backbone_layer2_2_relu3, d_backbone_layer2_3_conv1, backbone_layer2_3_conv1_weight.Grad!.View, default, new ConvGeometry(1, 1, 1, 1, 0, 0, 1, 1, 1));
+        Device.GradientsReady(backbone_layer2_3_conv1_weight);
 
         // backbone.layer2.2.relu3: relu(backbone.layer2.2.add); d(backbone.layer2.2.add) =
         Activation.ReluBackward(Device, backbone_layer2_2_relu3, d_backbone_layer2_2_relu3, d_backbone_layer2_2_add, accumulate: false);
@@ -8383,24 +8590,30 @@ public sealed partial class SanetR101 : INetwork
 
         // backbone.layer2.2.bn3: batchnorm(backbone.layer2.2.conv3); d(backbone.layer2.2.conv3) =
         BatchNorm.Backward(Device, backbone_layer2_2_conv3, default, d_backbone_layer2_2_bn3, backbone_layer2_2_bn3_mean, backbone_layer2_2_bn3_inv_std, backbone_layer2_2_bn3_weight.Value.View, d_backbone_layer2_2_conv3, backbone_layer2_2_bn3_weight.Grad!.View, backbone_layer2_2_bn3_bias.Grad!.View, relu: false, accumulate: false);
+        Device.GradientsReady(backbone_layer2_2_bn3_weight, backbone_layer2_2_bn3_bias);
 
         // backbone.layer2.2.conv3: conv 1x1 s1 p0, 128->512; d(backbone.layer2.2.relu2) =
         Conv2d.BackwardInput(Device, d_backbone_layer2_2_conv3, backbone_layer2_2_conv3_weight.Value.View, d_backbone_layer2_2_relu2, new ConvGeometry(1, 1, 1, 1, 0, 0, 1, 1, 1), accumulate: false);
         Conv2d.BackwardParams(Device, backbone_layer2_2_relu2, d_backbone_layer2_2_conv3, backbone_layer2_2_conv3_weight.Grad!.View, default, new ConvGeometry(1, 1, 1, 1, 0, 0, 1, 1, 1));
+        Device.GradientsReady(backbone_layer2_2_conv3_weight);
 
         // backbone.layer2.2.bn2 + backbone.layer2.2.relu2: batchnorm + relu (fused); d(backbone.layer2.2.conv2) =
         BatchNorm.Backward(Device, backbone_layer2_2_conv2, backbone_layer2_2_relu2, d_backbone_layer2_2_relu2, backbone_layer2_2_bn2_mean, backbone_layer2_2_bn2_inv_std, backbone_layer2_2_bn2_weight.Value.View, d_backbone_layer2_2_conv2, backbone_layer2_2_bn2_weight.Grad!.View, backbone_layer2_2_bn2_bias.Grad!.View, relu: true, accumulate: false);
+        Device.GradientsReady(backbone_layer2_2_bn2_weight, backbone_layer2_2_bn2_bias);
 
         // backbone.layer2.2.conv2: conv 3x3 s1 p1, 128->128; d(backbone.layer2.2.relu1) =
         Conv2d.BackwardInput(Device, d_backbone_layer2_2_conv2, backbone_layer2_2_conv2_weight.Value.View, d_backbone_layer2_2_relu1, new ConvGeometry(3, 3, 1, 1, 1, 1, 1, 1, 1), accumulate: false);
         Conv2d.BackwardParams(Device, backbone_layer2_2_relu1, d_backbone_layer2_2_conv2, backbone_layer2_2_conv2_weight.Grad!.View, default, new ConvGeometry(3, 3, 1, 1, 1, 1, 1, 1, 1));
+        Device.GradientsReady(backbone_layer2_2_conv2_weight);
 
         // backbone.layer2.2.bn1 + backbone.layer2.2.relu1: batchnorm + relu (fused); d(backbone.layer2.2.conv1) =
         BatchNorm.Backward(Device, backbone_layer2_2_conv1, backbone_layer2_2_relu1, d_backbone_layer2_2_relu1, backbone_layer2_2_bn1_mean, backbone_layer2_2_bn1_inv_std, backbone_layer2_2_bn1_weight.Value.View, d_backbone_layer2_2_conv1, backbone_layer2_2_bn1_weight.Grad!.View, backbone_layer2_2_bn1_bias.Grad!.View, relu: true, accumulate: false);
+        Device.GradientsReady(backbone_layer2_2_bn1_weight, backbone_layer2_2_bn1_bias);
 
         // backbone.layer2.2.conv1: conv 1x1 s1 p0, 512->128; d(backbone.layer2.1.relu3) +=
         Conv2d.BackwardInput(Device, d_backbone_layer2_2_conv1, backbone_layer2_2_conv1_weight.Value.View, d_backbone_layer2_1_relu3, new ConvGeometry(1, 1, 1, 1, 0, 0, 1, 1, 1), accumulate: true);
         Conv2d.BackwardParams(Device, backbone_layer2_1_relu3, d_backbone_layer2_2_conv1, backbone_layer2_2_conv1_weight.Grad!.View, default, new ConvGeometry(1, 1, 1, 1, 0, 0, 1, 1, 1));
+        Device.GradientsReady(backbone_layer2_2_conv1_weight);
 
         // backbone.layer2.1.relu3: relu(backbone.layer2.1.add); d(backbone.layer2.1.add) =
         Activation.ReluBackward(Device, backbone_layer2_1_relu3, d_backbone_layer2_1_relu3, d_backbone_layer2_1_add, accumulate: false);
@@ -8410,24 +8623,30 @@ public sealed partial class SanetR101 : INetwork
 
         // backbone.layer2.1.bn3: batchnorm(backbone.layer2.1.conv3); d(backbone.layer2.1.conv3) =
         BatchNorm.Backward(Device, backbone_layer2_1_conv3, default, d_backbone_layer2_1_bn3, backbone_layer2_1_bn3_mean, backbone_layer2_1_bn3_inv_std, backbone_layer2_1_bn3_weight.Value.View, d_backbone_layer2_1_conv3, backbone_layer2_1_bn3_weight.Grad!.View, backbone_layer2_1_bn3_bias.Grad!.View, relu: false, accumulate: false);
+        Device.GradientsReady(backbone_layer2_1_bn3_weight, backbone_layer2_1_bn3_bias);
 
         // backbone.layer2.1.conv3: conv 1x1 s1 p0, 128->512; d(backbone.layer2.1.relu2) =
         Conv2d.BackwardInput(Device, d_backbone_layer2_1_conv3, backbone_layer2_1_conv3_weight.Value.View, d_backbone_layer2_1_relu2, new ConvGeometry(1, 1, 1, 1, 0, 0, 1, 1, 1), accumulate: false);
         Conv2d.BackwardParams(Device, backbone_layer2_1_relu2, d_backbone_layer2_1_conv3, backbone_layer2_1_conv3_weight.Grad!.View, default, new ConvGeometry(1, 1, 1, 1, 0, 0, 1, 1, 1));
+        Device.GradientsReady(backbone_layer2_1_conv3_weight);
 
         // backbone.layer2.1.bn2 + backbone.layer2.1.relu2: batchnorm + relu (fused); d(backbone.layer2.1.conv2) =
         BatchNorm.Backward(Device, backbone_layer2_1_conv2, backbone_layer2_1_relu2, d_backbone_layer2_1_relu2, backbone_layer2_1_bn2_mean, backbone_layer2_1_bn2_inv_std, backbone_layer2_1_bn2_weight.Value.View, d_backbone_layer2_1_conv2, backbone_layer2_1_bn2_weight.Grad!.View, backbone_layer2_1_bn2_bias.Grad!.View, relu: true, accumulate: false);
+        Device.GradientsReady(backbone_layer2_1_bn2_weight, backbone_layer2_1_bn2_bias);
 
         // backbone.layer2.1.conv2: conv 3x3 s1 p1, 128->128; d(backbone.layer2.1.relu1) =
         Conv2d.BackwardInput(Device, d_backbone_layer2_1_conv2, backbone_layer2_1_conv2_weight.Value.View, d_backbone_layer2_1_relu1, new ConvGeometry(3, 3, 1, 1, 1, 1, 1, 1, 1), accumulate: false);
         Conv2d.BackwardParams(Device, backbone_layer2_1_relu1, d_backbone_layer2_1_conv2, backbone_layer2_1_conv2_weight.Grad!.View, default, new ConvGeometry(3, 3, 1, 1, 1, 1, 1, 1, 1));
+        Device.GradientsReady(backbone_layer2_1_conv2_weight);
 
         // backbone.layer2.1.bn1 + backbone.layer2.1.relu1: batchnorm + relu (fused); d(backbone.layer2.1.conv1) =
         BatchNorm.Backward(Device, backbone_layer2_1_conv1, backbone_layer2_1_relu1, d_backbone_layer2_1_relu1, backbone_layer2_1_bn1_mean, backbone_layer2_1_bn1_inv_std, backbone_layer2_1_bn1_weight.Value.View, d_backbone_layer2_1_conv1, backbone_layer2_1_bn1_weight.Grad!.View, backbone_layer2_1_bn1_bias.Grad!.View, relu: true, accumulate: false);
+        Device.GradientsReady(backbone_layer2_1_bn1_weight, backbone_layer2_1_bn1_bias);
 
         // backbone.layer2.1.conv1: conv 1x1 s1 p0, 512->128; d(backbone.layer2.0.relu3) +=
         Conv2d.BackwardInput(Device, d_backbone_layer2_1_conv1, backbone_layer2_1_conv1_weight.Value.View, d_backbone_layer2_0_relu3, new ConvGeometry(1, 1, 1, 1, 0, 0, 1, 1, 1), accumulate: true);
         Conv2d.BackwardParams(Device, backbone_layer2_0_relu3, d_backbone_layer2_1_conv1, backbone_layer2_1_conv1_weight.Grad!.View, default, new ConvGeometry(1, 1, 1, 1, 0, 0, 1, 1, 1));
+        Device.GradientsReady(backbone_layer2_1_conv1_weight);
 
         // backbone.layer2.0.relu3: relu(backbone.layer2.0.add); d(backbone.layer2.0.add) =
         Activation.ReluBackward(Device, backbone_layer2_0_relu3, d_backbone_layer2_0_relu3, d_backbone_layer2_0_add, accumulate: false);
@@ -8437,31 +8656,39 @@ public sealed partial class SanetR101 : INetwork
 
         // backbone.layer2.0.downsample.1: batchnorm(backbone.layer2.0.downsample.0); d(backbone.layer2.0.downsample.0) =
         BatchNorm.Backward(Device, backbone_layer2_0_downsample_0, default, d_backbone_layer2_0_downsample_1, backbone_layer2_0_downsample_1_mean, backbone_layer2_0_downsample_1_inv_std, backbone_layer2_0_downsample_1_weight.Value.View, d_backbone_layer2_0_downsample_0, backbone_layer2_0_downsample_1_weight.Grad!.View, backbone_layer2_0_downsample_1_bias.Grad!.View, relu: false, accumulate: false);
+        Device.GradientsReady(backbone_layer2_0_downsample_1_weight, backbone_layer2_0_downsample_1_bias);
 
         // backbone.layer2.0.downsample.0: conv 1x1 s2 p0, 256->512; d(backbone.layer1.2.relu3) +=
         Conv2d.BackwardInput(Device, d_backbone_layer2_0_downsample_0, backbone_layer2_0_downsample_0_weight.Value.View, d_backbone_layer1_2_relu3, new ConvGeometry(1, 1, 2, 2, 0, 0, 1, 1, 1), accumulate: true);
         Conv2d.BackwardParams(Device, backbone_layer1_2_relu3, d_backbone_layer2_0_downsample_0, backbone_layer2_0_downsample_0_weight.Grad!.View, default, new ConvGeometry(1, 1, 2, 2, 0, 0, 1, 1, 1));
+        Device.GradientsReady(backbone_layer2_0_downsample_0_weight);
 
         // backbone.layer2.0.bn3: batchnorm(backbone.layer2.0.conv3); d(backbone.layer2.0.conv3) =
         BatchNorm.Backward(Device, backbone_layer2_0_conv3, default, d_backbone_layer2_0_bn3, backbone_layer2_0_bn3_mean, backbone_layer2_0_bn3_inv_std, backbone_layer2_0_bn3_weight.Value.View, d_backbone_layer2_0_conv3, backbone_layer2_0_bn3_weight.Grad!.View, backbone_layer2_0_bn3_bias.Grad!.View, relu: false, accumulate: false);
+        Device.GradientsReady(backbone_layer2_0_bn3_weight, backbone_layer2_0_bn3_bias);
 
         // backbone.layer2.0.conv3: conv 1x1 s1 p0, 128->512; d(backbone.layer2.0.relu2) =
         Conv2d.BackwardInput(Device, d_backbone_layer2_0_conv3, backbone_layer2_0_conv3_weight.Value.View, d_backbone_layer2_0_relu2, new ConvGeometry(1, 1, 1, 1, 0, 0, 1, 1, 1), accumulate: false);
         Conv2d.BackwardParams(Device, backbone_layer2_0_relu2, d_backbone_layer2_0_conv3, backbone_layer2_0_conv3_weight.Grad!.View, default, new ConvGeometry(1, 1, 1, 1, 0, 0, 1, 1, 1));
+        Device.GradientsReady(backbone_layer2_0_conv3_weight);
 
         // backbone.layer2.0.bn2 + backbone.layer2.0.relu2: batchnorm + relu (fused); d(backbone.layer2.0.conv2) =
         BatchNorm.Backward(Device, backbone_layer2_0_conv2, backbone_layer2_0_relu2, d_backbone_layer2_0_relu2, backbone_layer2_0_bn2_mean, backbone_layer2_0_bn2_inv_std, backbone_layer2_0_bn2_weight.Value.View, d_backbone_layer2_0_conv2, backbone_layer2_0_bn2_weight.Grad!.View, backbone_layer2_0_bn2_bias.Grad!.View, relu: true, accumulate: false);
+        Device.GradientsReady(backbone_layer2_0_bn2_weight, backbone_layer2_0_bn2_bias);
 
         // backbone.layer2.0.conv2: conv 3x3 s2 p1, 128->128; d(backbone.layer2.0.relu1) =
         Conv2d.BackwardInput(Device, d_backbone_layer2_0_conv2, backbone_layer2_0_conv2_weight.Value.View, d_backbone_layer2_0_relu1, new ConvGeometry(3, 3, 2, 2, 1, 1, 1, 1, 1), accumulate: false);
         Conv2d.BackwardParams(Device, backbone_layer2_0_relu1, d_backbone_layer2_0_conv2, backbone_layer2_0_conv2_weight.Grad!.View, default, new ConvGeometry(3, 3, 2, 2, 1, 1, 1, 1, 1));
+        Device.GradientsReady(backbone_layer2_0_conv2_weight);
 
         // backbone.layer2.0.bn1 + backbone.layer2.0.relu1: batchnorm + relu (fused); d(backbone.layer2.0.conv1) =
         BatchNorm.Backward(Device, backbone_layer2_0_conv1, backbone_layer2_0_relu1, d_backbone_layer2_0_relu1, backbone_layer2_0_bn1_mean, backbone_layer2_0_bn1_inv_std, backbone_layer2_0_bn1_weight.Value.View, d_backbone_layer2_0_conv1, backbone_layer2_0_bn1_weight.Grad!.View, backbone_layer2_0_bn1_bias.Grad!.View, relu: true, accumulate: false);
+        Device.GradientsReady(backbone_layer2_0_bn1_weight, backbone_layer2_0_bn1_bias);
 
         // backbone.layer2.0.conv1: conv 1x1 s1 p0, 256->128; d(backbone.layer1.2.relu3) +=
         Conv2d.BackwardInput(Device, d_backbone_layer2_0_conv1, backbone_layer2_0_conv1_weight.Value.View, d_backbone_layer1_2_relu3, new ConvGeometry(1, 1, 1, 1, 0, 0, 1, 1, 1), accumulate: true);
         Conv2d.BackwardParams(Device, backbone_layer1_2_relu3, d_backbone_layer2_0_conv1, backbone_layer2_0_conv1_weight.Grad!.View, default, new ConvGeometry(1, 1, 1, 1, 0, 0, 1, 1, 1));
+        Device.GradientsReady(backbone_layer2_0_conv1_weight);
     }
 
     private void BackwardBackboneLayer1()
@@ -8474,24 +8701,30 @@ public sealed partial class SanetR101 : INetwork
 
         // backbone.layer1.2.bn3: batchnorm(backbone.layer1.2.conv3); d(backbone.layer1.2.conv3) =
         BatchNorm.Backward(Device, backbone_layer1_2_conv3, default, d_backbone_layer1_2_bn3, backbone_layer1_2_bn3_mean, backbone_layer1_2_bn3_inv_std, backbone_layer1_2_bn3_weight.Value.View, d_backbone_layer1_2_conv3, backbone_layer1_2_bn3_weight.Grad!.View, backbone_layer1_2_bn3_bias.Grad!.View, relu: false, accumulate: false);
+        Device.GradientsReady(backbone_layer1_2_bn3_weight, backbone_layer1_2_bn3_bias);
 
         // backbone.layer1.2.conv3: conv 1x1 s1 p0, 64->256; d(backbone.layer1.2.relu2) =
         Conv2d.BackwardInput(Device, d_backbone_layer1_2_conv3, backbone_layer1_2_conv3_weight.Value.View, d_backbone_layer1_2_relu2, new ConvGeometry(1, 1, 1, 1, 0, 0, 1, 1, 1), accumulate: false);
         Conv2d.BackwardParams(Device, backbone_layer1_2_relu2, d_backbone_layer1_2_conv3, backbone_layer1_2_conv3_weight.Grad!.View, default, new ConvGeometry(1, 1, 1, 1, 0, 0, 1, 1, 1));
+        Device.GradientsReady(backbone_layer1_2_conv3_weight);
 
         // backbone.layer1.2.bn2 + backbone.layer1.2.relu2: batchnorm + relu (fused); d(backbone.layer1.2.conv2) =
         BatchNorm.Backward(Device, backbone_layer1_2_conv2, backbone_layer1_2_relu2, d_backbone_layer1_2_relu2, backbone_layer1_2_bn2_mean, backbone_layer1_2_bn2_inv_std, backbone_layer1_2_bn2_weight.Value.View, d_backbone_layer1_2_conv2, backbone_layer1_2_bn2_weight.Grad!.View, backbone_layer1_2_bn2_bias.Grad!.View, relu: true, accumulate: false);
+        Device.GradientsReady(backbone_layer1_2_bn2_weight, backbone_layer1_2_bn2_bias);
 
         // backbone.layer1.2.conv2: conv 3x3 s1 p1, 64->64; d(backbone.layer1.2.relu1) =
         Conv2d.BackwardInput(Device, d_backbone_layer1_2_conv2, backbone_layer1_2_conv2_weight.Value.View, d_backbone_layer1_2_relu1, new ConvGeometry(3, 3, 1, 1, 1, 1, 1, 1, 1), accumulate: false);
         Conv2d.BackwardParams(Device, backbone_layer1_2_relu1, d_backbone_layer1_2_conv2, backbone_layer1_2_conv2_weight.Grad!.View, default, new ConvGeometry(3, 3, 1, 1, 1, 1, 1, 1, 1));
+        Device.GradientsReady(backbone_layer1_2_conv2_weight);
 
         // backbone.layer1.2.bn1 + backbone.layer1.2.relu1: batchnorm + relu (fused); d(backbone.layer1.2.conv1) =
         BatchNorm.Backward(Device, backbone_layer1_2_conv1, backbone_layer1_2_relu1, d_backbone_layer1_2_relu1, backbone_layer1_2_bn1_mean, backbone_layer1_2_bn1_inv_std, backbone_layer1_2_bn1_weight.Value.View, d_backbone_layer1_2_conv1, backbone_layer1_2_bn1_weight.Grad!.View, backbone_layer1_2_bn1_bias.Grad!.View, relu: true, accumulate: false);
+        Device.GradientsReady(backbone_layer1_2_bn1_weight, backbone_layer1_2_bn1_bias);
 
         // backbone.layer1.2.conv1: conv 1x1 s1 p0, 256->64; d(backbone.layer1.1.relu3) +=
         Conv2d.BackwardInput(Device, d_backbone_layer1_2_conv1, backbone_layer1_2_conv1_weight.Value.View, d_backbone_layer1_1_relu3, new ConvGeometry(1, 1, 1, 1, 0, 0, 1, 1, 1), accumulate: true);
         Conv2d.BackwardParams(Device, backbone_layer1_1_relu3, d_backbone_layer1_2_conv1, backbone_layer1_2_conv1_weight.Grad!.View, default, new ConvGeometry(1, 1, 1, 1, 0, 0, 1, 1, 1));
+        Device.GradientsReady(backbone_layer1_2_conv1_weight);
 
         // backbone.layer1.1.relu3: relu(backbone.layer1.1.add); d(backbone.layer1.1.add) =
         Activation.ReluBackward(Device, backbone_layer1_1_relu3, d_backbone_layer1_1_relu3, d_backbone_layer1_1_add, accumulate: false);
@@ -8501,24 +8734,30 @@ public sealed partial class SanetR101 : INetwork
 
         // backbone.layer1.1.bn3: batchnorm(backbone.layer1.1.conv3); d(backbone.layer1.1.conv3) =
         BatchNorm.Backward(Device, backbone_layer1_1_conv3, default, d_backbone_layer1_1_bn3, backbone_layer1_1_bn3_mean, backbone_layer1_1_bn3_inv_std, backbone_layer1_1_bn3_weight.Value.View, d_backbone_layer1_1_conv3, backbone_layer1_1_bn3_weight.Grad!.View, backbone_layer1_1_bn3_bias.Grad!.View, relu: false, accumulate: false);
+        Device.GradientsReady(backbone_layer1_1_bn3_weight, backbone_layer1_1_bn3_bias);
 
         // backbone.layer1.1.conv3: conv 1x1 s1 p0, 64->256; d(backbone.layer1.1.relu2) =
         Conv2d.BackwardInput(Device, d_backbone_layer1_1_conv3, backbone_layer1_1_conv3_weight.Value.View, d_backbone_layer1_1_relu2, new ConvGeometry(1, 1, 1, 1, 0, 0, 1, 1, 1), accumulate: false);
         Conv2d.BackwardParams(Device, backbone_layer1_1_relu2, d_backbone_layer1_1_conv3, backbone_layer1_1_conv3_weight.Grad!.View, default, new ConvGeometry(1, 1, 1, 1, 0, 0, 1, 1, 1));
+        Device.GradientsReady(backbone_layer1_1_conv3_weight);
 
         // backbone.layer1.1.bn2 + backbone.layer1.1.relu2: batchnorm + relu (fused); d(backbone.layer1.1.conv2) =
         BatchNorm.Backward(Device, backbone_layer1_1_conv2, backbone_layer1_1_relu2, d_backbone_layer1_1_relu2, backbone_layer1_1_bn2_mean, backbone_layer1_1_bn2_inv_std, backbone_layer1_1_bn2_weight.Value.View, d_backbone_layer1_1_conv2, backbone_layer1_1_bn2_weight.Grad!.View, backbone_layer1_1_bn2_bias.Grad!.View, relu: true, accumulate: false);
+        Device.GradientsReady(backbone_layer1_1_bn2_weight, backbone_layer1_1_bn2_bias);
 
         // backbone.layer1.1.conv2: conv 3x3 s1 p1, 64->64; d(backbone.layer1.1.relu1) =
         Conv2d.BackwardInput(Device, d_backbone_layer1_1_conv2, backbone_layer1_1_conv2_weight.Value.View, d_backbone_layer1_1_relu1, new ConvGeometry(3, 3, 1, 1, 1, 1, 1, 1, 1), accumulate: false);
         Conv2d.BackwardParams(Device, backbone_layer1_1_relu1, d_backbone_layer1_1_conv2, backbone_layer1_1_conv2_weight.Grad!.View, default, new ConvGeometry(3, 3, 1, 1, 1, 1, 1, 1, 1));
+        Device.GradientsReady(backbone_layer1_1_conv2_weight);
 
         // backbone.layer1.1.bn1 + backbone.layer1.1.relu1: batchnorm + relu (fused); d(backbone.layer1.1.conv1) =
         BatchNorm.Backward(Device, backbone_layer1_1_conv1, backbone_layer1_1_relu1, d_backbone_layer1_1_relu1, backbone_layer1_1_bn1_mean, backbone_layer1_1_bn1_inv_std, backbone_layer1_1_bn1_weight.Value.View, d_backbone_layer1_1_conv1, backbone_layer1_1_bn1_weight.Grad!.View, backbone_layer1_1_bn1_bias.Grad!.View, relu: true, accumulate: false);
+        Device.GradientsReady(backbone_layer1_1_bn1_weight, backbone_layer1_1_bn1_bias);
 
         // backbone.layer1.1.conv1: conv 1x1 s1 p0, 256->64; d(backbone.layer1.0.relu3) +=
         Conv2d.BackwardInput(Device, d_backbone_layer1_1_conv1, backbone_layer1_1_conv1_weight.Value.View, d_backbone_layer1_0_relu3, new ConvGeometry(1, 1, 1, 1, 0, 0, 1, 1, 1), accumulate: true);
         Conv2d.BackwardParams(Device, backbone_layer1_0_relu3, d_backbone_layer1_1_conv1, backbone_layer1_1_conv1_weight.Grad!.View, default, new ConvGeometry(1, 1, 1, 1, 0, 0, 1, 1, 1));
+        Device.GradientsReady(backbone_layer1_1_conv1_weight);
 
         // backbone.layer1.0.relu3: relu(backbone.layer1.0.add); d(backbone.layer1.0.add) =
         Activation.ReluBackward(Device, backbone_layer1_0_relu3, d_backbone_layer1_0_relu3, d_backbone_layer1_0_add, accumulate: false);
@@ -8528,31 +8767,39 @@ public sealed partial class SanetR101 : INetwork
 
         // backbone.layer1.0.downsample.1: batchnorm(backbone.layer1.0.downsample.0); d(backbone.layer1.0.downsample.0) =
         BatchNorm.Backward(Device, backbone_layer1_0_downsample_0, default, d_backbone_layer1_0_downsample_1, backbone_layer1_0_downsample_1_mean, backbone_layer1_0_downsample_1_inv_std, backbone_layer1_0_downsample_1_weight.Value.View, d_backbone_layer1_0_downsample_0, backbone_layer1_0_downsample_1_weight.Grad!.View, backbone_layer1_0_downsample_1_bias.Grad!.View, relu: false, accumulate: false);
+        Device.GradientsReady(backbone_layer1_0_downsample_1_weight, backbone_layer1_0_downsample_1_bias);
 
         // backbone.layer1.0.downsample.0: conv 1x1 s1 p0, 128->256; d(backbone.maxpool) =
         Conv2d.BackwardInput(Device, d_backbone_layer1_0_downsample_0, backbone_layer1_0_downsample_0_weight.Value.View, d_backbone_maxpool, new ConvGeometry(1, 1, 1, 1, 0, 0, 1, 1, 1), accumulate: false);
         Conv2d.BackwardParams(Device, backbone_maxpool, d_backbone_layer1_0_downsample_0, backbone_layer1_0_downsample_0_weight.Grad!.View, default, new ConvGeometry(1, 1, 1, 1, 0, 0, 1, 1, 1));
+        Device.GradientsReady(backbone_layer1_0_downsample_0_weight);
 
         // backbone.layer1.0.bn3: batchnorm(backbone.layer1.0.conv3); d(backbone.layer1.0.conv3) =
         BatchNorm.Backward(Device, backbone_layer1_0_conv3, default, d_backbone_layer1_0_bn3, backbone_layer1_0_bn3_mean, backbone_layer1_0_bn3_inv_std, backbone_layer1_0_bn3_weight.Value.View, d_backbone_layer1_0_conv3, backbone_layer1_0_bn3_weight.Grad!.View, backbone_layer1_0_bn3_bias.Grad!.View, relu: false, accumulate: false);
+        Device.GradientsReady(backbone_layer1_0_bn3_weight, backbone_layer1_0_bn3_bias);
 
         // backbone.layer1.0.conv3: conv 1x1 s1 p0, 64->256; d(backbone.layer1.0.relu2) =
         Conv2d.BackwardInput(Device, d_backbone_layer1_0_conv3, backbone_layer1_0_conv3_weight.Value.View, d_backbone_layer1_0_relu2, new ConvGeometry(1, 1, 1, 1, 0, 0, 1, 1, 1), accumulate: false);
         Conv2d.BackwardParams(Device, backbone_layer1_0_relu2, d_backbone_layer1_0_conv3, backbone_layer1_0_conv3_weight.Grad!.View, default, new ConvGeometry(1, 1, 1, 1, 0, 0, 1, 1, 1));
+        Device.GradientsReady(backbone_layer1_0_conv3_weight);
 
         // backbone.layer1.0.bn2 + backbone.layer1.0.relu2: batchnorm + relu (fused); d(backbone.layer1.0.conv2) =
         BatchNorm.Backward(Device, backbone_layer1_0_conv2, backbone_layer1_0_relu2, d_backbone_layer1_0_relu2, backbone_layer1_0_bn2_mean, backbone_layer1_0_bn2_inv_std, backbone_layer1_0_bn2_weight.Value.View, d_backbone_layer1_0_conv2, backbone_layer1_0_bn2_weight.Grad!.View, backbone_layer1_0_bn2_bias.Grad!.View, relu: true, accumulate: false);
+        Device.GradientsReady(backbone_layer1_0_bn2_weight, backbone_layer1_0_bn2_bias);
 
         // backbone.layer1.0.conv2: conv 3x3 s1 p1, 64->64; d(backbone.layer1.0.relu1) =
         Conv2d.BackwardInput(Device, d_backbone_layer1_0_conv2, backbone_layer1_0_conv2_weight.Value.View, d_backbone_layer1_0_relu1, new ConvGeometry(3, 3, 1, 1, 1, 1, 1, 1, 1), accumulate: false);
         Conv2d.BackwardParams(Device, backbone_layer1_0_relu1, d_backbone_layer1_0_conv2, backbone_layer1_0_conv2_weight.Grad!.View, default, new ConvGeometry(3, 3, 1, 1, 1, 1, 1, 1, 1));
+        Device.GradientsReady(backbone_layer1_0_conv2_weight);
 
         // backbone.layer1.0.bn1 + backbone.layer1.0.relu1: batchnorm + relu (fused); d(backbone.layer1.0.conv1) =
         BatchNorm.Backward(Device, backbone_layer1_0_conv1, backbone_layer1_0_relu1, d_backbone_layer1_0_relu1, backbone_layer1_0_bn1_mean, backbone_layer1_0_bn1_inv_std, backbone_layer1_0_bn1_weight.Value.View, d_backbone_layer1_0_conv1, backbone_layer1_0_bn1_weight.Grad!.View, backbone_layer1_0_bn1_bias.Grad!.View, relu: true, accumulate: false);
+        Device.GradientsReady(backbone_layer1_0_bn1_weight, backbone_layer1_0_bn1_bias);
 
         // backbone.layer1.0.conv1: conv 1x1 s1 p0, 128->64; d(backbone.maxpool) +=
         Conv2d.BackwardInput(Device, d_backbone_layer1_0_conv1, backbone_layer1_0_conv1_weight.Value.View, d_backbone_maxpool, new ConvGeometry(1, 1, 1, 1, 0, 0, 1, 1, 1), accumulate: true);
         Conv2d.BackwardParams(Device, backbone_maxpool, d_backbone_layer1_0_conv1, backbone_layer1_0_conv1_weight.Grad!.View, default, new ConvGeometry(1, 1, 1, 1, 0, 0, 1, 1, 1));
+        Device.GradientsReady(backbone_layer1_0_conv1_weight);
     }
 
     private void BackwardBackboneMaxpool()
@@ -8565,23 +8812,29 @@ public sealed partial class SanetR101 : INetwork
     {
         // backbone.stem.7 + backbone.stem.8: batchnorm + relu (fused); d(backbone.stem.6) =
         BatchNorm.Backward(Device, backbone_stem_6, backbone_stem_8, d_backbone_stem_8, backbone_stem_7_mean, backbone_stem_7_inv_std, backbone_stem_7_weight.Value.View, d_backbone_stem_6, backbone_stem_7_weight.Grad!.View, backbone_stem_7_bias.Grad!.View, relu: true, accumulate: false);
+        Device.GradientsReady(backbone_stem_7_weight, backbone_stem_7_bias);
 
         // backbone.stem.6: conv 3x3 s1 p1, 64->128; d(backbone.stem.5) =
         Conv2d.BackwardInput(Device, d_backbone_stem_6, backbone_stem_6_weight.Value.View, d_backbone_stem_5, new ConvGeometry(3, 3, 1, 1, 1, 1, 1, 1, 1), accumulate: false);
         Conv2d.BackwardParams(Device, backbone_stem_5, d_backbone_stem_6, backbone_stem_6_weight.Grad!.View, default, new ConvGeometry(3, 3, 1, 1, 1, 1, 1, 1, 1));
+        Device.GradientsReady(backbone_stem_6_weight);
 
         // backbone.stem.4 + backbone.stem.5: batchnorm + relu (fused); d(backbone.stem.3) =
         BatchNorm.Backward(Device, backbone_stem_3, backbone_stem_5, d_backbone_stem_5, backbone_stem_4_mean, backbone_stem_4_inv_std, backbone_stem_4_weight.Value.View, d_backbone_stem_3, backbone_stem_4_weight.Grad!.View, backbone_stem_4_bias.Grad!.View, relu: true, accumulate: false);
+        Device.GradientsReady(backbone_stem_4_weight, backbone_stem_4_bias);
 
         // backbone.stem.3: conv 3x3 s1 p1, 64->64; d(backbone.stem.2) =
         Conv2d.BackwardInput(Device, d_backbone_stem_3, backbone_stem_3_weight.Value.View, d_backbone_stem_2, new ConvGeometry(3, 3, 1, 1, 1, 1, 1, 1, 1), accumulate: false);
         Conv2d.BackwardParams(Device, backbone_stem_2, d_backbone_stem_3, backbone_stem_3_weight.Grad!.View, default, new ConvGeometry(3, 3, 1, 1, 1, 1, 1, 1, 1));
+        Device.GradientsReady(backbone_stem_3_weight);
 
         // backbone.stem.1 + backbone.stem.2: batchnorm + relu (fused); d(backbone.stem.0) =
         BatchNorm.Backward(Device, backbone_stem_0, backbone_stem_2, d_backbone_stem_2, backbone_stem_1_mean, backbone_stem_1_inv_std, backbone_stem_1_weight.Value.View, d_backbone_stem_0, backbone_stem_1_weight.Grad!.View, backbone_stem_1_bias.Grad!.View, relu: true, accumulate: false);
+        Device.GradientsReady(backbone_stem_1_weight, backbone_stem_1_bias);
 
         // backbone.stem.0: conv 3x3 s2 p1, 3->64
         Conv2d.BackwardParams(Device, image, d_backbone_stem_0, backbone_stem_0_weight.Grad!.View, default, new ConvGeometry(3, 3, 2, 2, 1, 1, 1, 1, 1));
+        Device.GradientsReady(backbone_stem_0_weight);
     }
 
 }

@@ -2498,16 +2498,19 @@ public sealed partial class SanetTiny : INetwork
         // head.fcn.4: conv 1x1 s1 p0, 64->6; d(head.fcn.3) =
         Conv2d.BackwardInput(Device, d_head_fcn_4, head_fcn_4_weight.Value.View, d_head_fcn_3, new ConvGeometry(1, 1, 1, 1, 0, 0, 1, 1, 1), accumulate: false);
         Conv2d.BackwardParams(Device, head_fcn_3, d_head_fcn_4, head_fcn_4_weight.Grad!.View, head_fcn_4_bias.Grad!.View, new ConvGeometry(1, 1, 1, 1, 0, 0, 1, 1, 1));
+        Device.GradientsReady(head_fcn_4_weight, head_fcn_4_bias);
 
         // head.fcn.3: dropout(head.fcn.2); d(head.fcn.2) =
         Dropout.Backward(Device, d_head_fcn_3, head_fcn_3_mask, d_head_fcn_2, accumulate: false);
 
         // head.fcn.1 + head.fcn.2: batchnorm + relu (fused); d(head.fcn.0) =
         BatchNorm.Backward(Device, head_fcn_0, head_fcn_2, d_head_fcn_2, head_fcn_1_mean, head_fcn_1_inv_std, head_fcn_1_weight.Value.View, d_head_fcn_0, head_fcn_1_weight.Grad!.View, head_fcn_1_bias.Grad!.View, relu: true, accumulate: false);
+        Device.GradientsReady(head_fcn_1_weight, head_fcn_1_bias);
 
         // head.fcn.0: conv 3x3 s1 p1, 256->64; d(backbone.layer4.0.relu3) =
         Conv2d.BackwardInput(Device, d_head_fcn_0, head_fcn_0_weight.Value.View, d_backbone_layer4_0_relu3, new ConvGeometry(3, 3, 1, 1, 1, 1, 1, 1, 1), accumulate: false);
         Conv2d.BackwardParams(Device, backbone_layer4_0_relu3, d_head_fcn_0, head_fcn_0_weight.Grad!.View, default, new ConvGeometry(3, 3, 1, 1, 1, 1, 1, 1, 1));
+        Device.GradientsReady(head_fcn_0_weight);
     }
 
     private void BackwardHeadCatFc()
@@ -2515,6 +2518,7 @@ public sealed partial class SanetTiny : INetwork
         // head.cat_fc: linear(head.gap); d(head.gap) =
         Linear.BackwardInput(Device, d_head_cat_fc, head_cat_fc_weight.Value.View, d_head_gap, accumulate: false);
         Linear.BackwardParams(Device, head_gap, d_head_cat_fc, head_cat_fc_weight.Grad!.View, head_cat_fc_bias.Grad!.View);
+        Device.GradientsReady(head_cat_fc_weight, head_cat_fc_bias);
     }
 
     private void BackwardHeadGap()
@@ -2528,6 +2532,7 @@ public sealed partial class SanetTiny : INetwork
         // head.mask_conv: conv 1x1 s1 p0, 24->6; d(head.concat) +=
         Conv2d.BackwardInput(Device, d_head_mask_conv, head_mask_conv_weight.Value.View, d_head_concat, new ConvGeometry(1, 1, 1, 1, 0, 0, 1, 1, 1), accumulate: true);
         Conv2d.BackwardParams(Device, head_concat, d_head_mask_conv, head_mask_conv_weight.Grad!.View, head_mask_conv_bias.Grad!.View, new ConvGeometry(1, 1, 1, 1, 0, 0, 1, 1, 1));
+        Device.GradientsReady(head_mask_conv_weight, head_mask_conv_bias);
     }
 
     private void BackwardHeadConcat()
@@ -2547,6 +2552,7 @@ public sealed partial class SanetTiny : INetwork
         // head.cls4: conv 1x1 s1 p0, 32->6; d(head.sa4.add) =
         Conv2d.BackwardInput(Device, d_head_cls4, head_cls4_weight.Value.View, d_head_sa4_add, new ConvGeometry(1, 1, 1, 1, 0, 0, 1, 1, 1), accumulate: false);
         Conv2d.BackwardParams(Device, head_sa4_add, d_head_cls4, head_cls4_weight.Grad!.View, head_cls4_bias.Grad!.View, new ConvGeometry(1, 1, 1, 1, 0, 0, 1, 1, 1));
+        Device.GradientsReady(head_cls4_weight, head_cls4_bias);
     }
 
     private void BackwardHeadSa4()
@@ -2559,34 +2565,42 @@ public sealed partial class SanetTiny : INetwork
 
         // head.sa4.conv_attn.4 + head.sa4.conv_attn.5: batchnorm + relu (fused); d(head.sa4.conv_attn.3) =
         BatchNorm.Backward(Device, head_sa4_conv_attn_3, head_sa4_conv_attn_5, d_head_sa4_conv_attn_5, head_sa4_conv_attn_4_mean, head_sa4_conv_attn_4_inv_std, head_sa4_conv_attn_4_weight.Value.View, d_head_sa4_conv_attn_3, head_sa4_conv_attn_4_weight.Grad!.View, head_sa4_conv_attn_4_bias.Grad!.View, relu: true, accumulate: false);
+        Device.GradientsReady(head_sa4_conv_attn_4_weight, head_sa4_conv_attn_4_bias);
 
         // head.sa4.conv_attn.3: conv 3x3 s1 p1, 32->32; d(head.sa4.conv_attn.2) =
         Conv2d.BackwardInput(Device, d_head_sa4_conv_attn_3, head_sa4_conv_attn_3_weight.Value.View, d_head_sa4_conv_attn_2, new ConvGeometry(3, 3, 1, 1, 1, 1, 1, 1, 1), accumulate: false);
         Conv2d.BackwardParams(Device, head_sa4_conv_attn_2, d_head_sa4_conv_attn_3, head_sa4_conv_attn_3_weight.Grad!.View, default, new ConvGeometry(3, 3, 1, 1, 1, 1, 1, 1, 1));
+        Device.GradientsReady(head_sa4_conv_attn_3_weight);
 
         // head.sa4.conv_attn.1 + head.sa4.conv_attn.2: batchnorm + relu (fused); d(head.sa4.conv_attn.0) =
         BatchNorm.Backward(Device, head_sa4_conv_attn_0, head_sa4_conv_attn_2, d_head_sa4_conv_attn_2, head_sa4_conv_attn_1_mean, head_sa4_conv_attn_1_inv_std, head_sa4_conv_attn_1_weight.Value.View, d_head_sa4_conv_attn_0, head_sa4_conv_attn_1_weight.Grad!.View, head_sa4_conv_attn_1_bias.Grad!.View, relu: true, accumulate: false);
+        Device.GradientsReady(head_sa4_conv_attn_1_weight, head_sa4_conv_attn_1_bias);
 
         // head.sa4.conv_attn.0: conv 3x3 s1 p1, 256->32; d(head.sa4.pool) =
         Conv2d.BackwardInput(Device, d_head_sa4_conv_attn_0, head_sa4_conv_attn_0_weight.Value.View, d_head_sa4_pool, new ConvGeometry(3, 3, 1, 1, 1, 1, 1, 1, 1), accumulate: false);
         Conv2d.BackwardParams(Device, head_sa4_pool, d_head_sa4_conv_attn_0, head_sa4_conv_attn_0_weight.Grad!.View, default, new ConvGeometry(3, 3, 1, 1, 1, 1, 1, 1, 1));
+        Device.GradientsReady(head_sa4_conv_attn_0_weight);
 
         // head.sa4.pool: avgpool 2x2 s2 p0; d(backbone.layer4.0.relu3) +=
         Pooling.AvgBackward(Device, d_head_sa4_pool, d_backbone_layer4_0_relu3, new PoolGeometry(2, 2, 2, 2, 0, 0), accumulate: true);
 
         // head.sa4.conv_res.4 + head.sa4.conv_res.5: batchnorm + relu (fused); d(head.sa4.conv_res.3) =
         BatchNorm.Backward(Device, head_sa4_conv_res_3, head_sa4_conv_res_5, d_head_sa4_conv_res_5, head_sa4_conv_res_4_mean, head_sa4_conv_res_4_inv_std, head_sa4_conv_res_4_weight.Value.View, d_head_sa4_conv_res_3, head_sa4_conv_res_4_weight.Grad!.View, head_sa4_conv_res_4_bias.Grad!.View, relu: true, accumulate: false);
+        Device.GradientsReady(head_sa4_conv_res_4_weight, head_sa4_conv_res_4_bias);
 
         // head.sa4.conv_res.3: conv 3x3 s1 p1, 32->32; d(head.sa4.conv_res.2) =
         Conv2d.BackwardInput(Device, d_head_sa4_conv_res_3, head_sa4_conv_res_3_weight.Value.View, d_head_sa4_conv_res_2, new ConvGeometry(3, 3, 1, 1, 1, 1, 1, 1, 1), accumulate: false);
         Conv2d.BackwardParams(Device, head_sa4_conv_res_2, d_head_sa4_conv_res_3, head_sa4_conv_res_3_weight.Grad!.View, default, new ConvGeometry(3, 3, 1, 1, 1, 1, 1, 1, 1));
+        Device.GradientsReady(head_sa4_conv_res_3_weight);
 
         // head.sa4.conv_res.1 + head.sa4.conv_res.2: batchnorm + relu (fused); d(head.sa4.conv_res.0) =
         BatchNorm.Backward(Device, head_sa4_conv_res_0, head_sa4_conv_res_2, d_head_sa4_conv_res_2, head_sa4_conv_res_1_mean, head_sa4_conv_res_1_inv_std, head_sa4_conv_res_1_weight.Value.View, d_head_sa4_conv_res_0, head_sa4_conv_res_1_weight.Grad!.View, head_sa4_conv_res_1_bias.Grad!.View, relu: true, accumulate: false);
+        Device.GradientsReady(head_sa4_conv_res_1_weight, head_sa4_conv_res_1_bias);
 
         // head.sa4.conv_res.0: conv 3x3 s1 p1, 256->32; d(backbone.layer4.0.relu3) +=
         Conv2d.BackwardInput(Device, d_head_sa4_conv_res_0, head_sa4_conv_res_0_weight.Value.View, d_backbone_layer4_0_relu3, new ConvGeometry(3, 3, 1, 1, 1, 1, 1, 1, 1), accumulate: true);
         Conv2d.BackwardParams(Device, backbone_layer4_0_relu3, d_head_sa4_conv_res_0, head_sa4_conv_res_0_weight.Grad!.View, default, new ConvGeometry(3, 3, 1, 1, 1, 1, 1, 1, 1));
+        Device.GradientsReady(head_sa4_conv_res_0_weight);
     }
 
     private void BackwardHeadCls3()
@@ -2594,6 +2608,7 @@ public sealed partial class SanetTiny : INetwork
         // head.cls3: conv 1x1 s1 p0, 32->6; d(head.sa3.add) =
         Conv2d.BackwardInput(Device, d_head_cls3, head_cls3_weight.Value.View, d_head_sa3_add, new ConvGeometry(1, 1, 1, 1, 0, 0, 1, 1, 1), accumulate: false);
         Conv2d.BackwardParams(Device, head_sa3_add, d_head_cls3, head_cls3_weight.Grad!.View, head_cls3_bias.Grad!.View, new ConvGeometry(1, 1, 1, 1, 0, 0, 1, 1, 1));
+        Device.GradientsReady(head_cls3_weight, head_cls3_bias);
     }
 
     private void BackwardHeadSa3()
@@ -2606,34 +2621,42 @@ public sealed partial class SanetTiny : INetwork
 
         // head.sa3.conv_attn.4 + head.sa3.conv_attn.5: batchnorm + relu (fused); d(head.sa3.conv_attn.3) =
         BatchNorm.Backward(Device, head_sa3_conv_attn_3, head_sa3_conv_attn_5, d_head_sa3_conv_attn_5, head_sa3_conv_attn_4_mean, head_sa3_conv_attn_4_inv_std, head_sa3_conv_attn_4_weight.Value.View, d_head_sa3_conv_attn_3, head_sa3_conv_attn_4_weight.Grad!.View, head_sa3_conv_attn_4_bias.Grad!.View, relu: true, accumulate: false);
+        Device.GradientsReady(head_sa3_conv_attn_4_weight, head_sa3_conv_attn_4_bias);
 
         // head.sa3.conv_attn.3: conv 3x3 s1 p1, 32->32; d(head.sa3.conv_attn.2) =
         Conv2d.BackwardInput(Device, d_head_sa3_conv_attn_3, head_sa3_conv_attn_3_weight.Value.View, d_head_sa3_conv_attn_2, new ConvGeometry(3, 3, 1, 1, 1, 1, 1, 1, 1), accumulate: false);
         Conv2d.BackwardParams(Device, head_sa3_conv_attn_2, d_head_sa3_conv_attn_3, head_sa3_conv_attn_3_weight.Grad!.View, default, new ConvGeometry(3, 3, 1, 1, 1, 1, 1, 1, 1));
+        Device.GradientsReady(head_sa3_conv_attn_3_weight);
 
         // head.sa3.conv_attn.1 + head.sa3.conv_attn.2: batchnorm + relu (fused); d(head.sa3.conv_attn.0) =
         BatchNorm.Backward(Device, head_sa3_conv_attn_0, head_sa3_conv_attn_2, d_head_sa3_conv_attn_2, head_sa3_conv_attn_1_mean, head_sa3_conv_attn_1_inv_std, head_sa3_conv_attn_1_weight.Value.View, d_head_sa3_conv_attn_0, head_sa3_conv_attn_1_weight.Grad!.View, head_sa3_conv_attn_1_bias.Grad!.View, relu: true, accumulate: false);
+        Device.GradientsReady(head_sa3_conv_attn_1_weight, head_sa3_conv_attn_1_bias);
 
         // head.sa3.conv_attn.0: conv 3x3 s1 p1, 128->32; d(head.sa3.pool) =
         Conv2d.BackwardInput(Device, d_head_sa3_conv_attn_0, head_sa3_conv_attn_0_weight.Value.View, d_head_sa3_pool, new ConvGeometry(3, 3, 1, 1, 1, 1, 1, 1, 1), accumulate: false);
         Conv2d.BackwardParams(Device, head_sa3_pool, d_head_sa3_conv_attn_0, head_sa3_conv_attn_0_weight.Grad!.View, default, new ConvGeometry(3, 3, 1, 1, 1, 1, 1, 1, 1));
+        Device.GradientsReady(head_sa3_conv_attn_0_weight);
 
         // head.sa3.pool: avgpool 2x2 s2 p0; d(backbone.layer3.0.relu3) =
         Pooling.AvgBackward(Device, d_head_sa3_pool, d_backbone_layer3_0_relu3, new PoolGeometry(2, 2, 2, 2, 0, 0), accumulate: false);
 
         // head.sa3.conv_res.4 + head.sa3.conv_res.5: batchnorm + relu (fused); d(head.sa3.conv_res.3) =
         BatchNorm.Backward(Device, head_sa3_conv_res_3, head_sa3_conv_res_5, d_head_sa3_conv_res_5, head_sa3_conv_res_4_mean, head_sa3_conv_res_4_inv_std, head_sa3_conv_res_4_weight.Value.View, d_head_sa3_conv_res_3, head_sa3_conv_res_4_weight.Grad!.View, head_sa3_conv_res_4_bias.Grad!.View, relu: true, accumulate: false);
+        Device.GradientsReady(head_sa3_conv_res_4_weight, head_sa3_conv_res_4_bias);
 
         // head.sa3.conv_res.3: conv 3x3 s1 p1, 32->32; d(head.sa3.conv_res.2) =
         Conv2d.BackwardInput(Device, d_head_sa3_conv_res_3, head_sa3_conv_res_3_weight.Value.View, d_head_sa3_conv_res_2, new ConvGeometry(3, 3, 1, 1, 1, 1, 1, 1, 1), accumulate: false);
         Conv2d.BackwardParams(Device, head_sa3_conv_res_2, d_head_sa3_conv_res_3, head_sa3_conv_res_3_weight.Grad!.View, default, new ConvGeometry(3, 3, 1, 1, 1, 1, 1, 1, 1));
+        Device.GradientsReady(head_sa3_conv_res_3_weight);
 
         // head.sa3.conv_res.1 + head.sa3.conv_res.2: batchnorm + relu (fused); d(head.sa3.conv_res.0) =
         BatchNorm.Backward(Device, head_sa3_conv_res_0, head_sa3_conv_res_2, d_head_sa3_conv_res_2, head_sa3_conv_res_1_mean, head_sa3_conv_res_1_inv_std, head_sa3_conv_res_1_weight.Value.View, d_head_sa3_conv_res_0, head_sa3_conv_res_1_weight.Grad!.View, head_sa3_conv_res_1_bias.Grad!.View, relu: true, accumulate: false);
+        Device.GradientsReady(head_sa3_conv_res_1_weight, head_sa3_conv_res_1_bias);
 
         // head.sa3.conv_res.0: conv 3x3 s1 p1, 128->32; d(backbone.layer3.0.relu3) +=
         Conv2d.BackwardInput(Device, d_head_sa3_conv_res_0, head_sa3_conv_res_0_weight.Value.View, d_backbone_layer3_0_relu3, new ConvGeometry(3, 3, 1, 1, 1, 1, 1, 1, 1), accumulate: true);
         Conv2d.BackwardParams(Device, backbone_layer3_0_relu3, d_head_sa3_conv_res_0, head_sa3_conv_res_0_weight.Grad!.View, default, new ConvGeometry(3, 3, 1, 1, 1, 1, 1, 1, 1));
+        Device.GradientsReady(head_sa3_conv_res_0_weight);
     }
 
     private void BackwardHeadCls2()
@@ -2641,6 +2664,7 @@ public sealed partial class SanetTiny : INetwork
         // head.cls2: conv 1x1 s1 p0, 32->6; d(head.sa2.add) =
         Conv2d.BackwardInput(Device, d_head_cls2, head_cls2_weight.Value.View, d_head_sa2_add, new ConvGeometry(1, 1, 1, 1, 0, 0, 1, 1, 1), accumulate: false);
         Conv2d.BackwardParams(Device, head_sa2_add, d_head_cls2, head_cls2_weight.Grad!.View, head_cls2_bias.Grad!.View, new ConvGeometry(1, 1, 1, 1, 0, 0, 1, 1, 1));
+        Device.GradientsReady(head_cls2_weight, head_cls2_bias);
     }
 
     private void BackwardHeadSa2()
@@ -2653,34 +2677,42 @@ public sealed partial class SanetTiny : INetwork
 
         // head.sa2.conv_attn.4 + head.sa2.conv_attn.5: batchnorm + relu (fused); d(head.sa2.conv_attn.3) =
         BatchNorm.Backward(Device, head_sa2_conv_attn_3, head_sa2_conv_attn_5, d_head_sa2_conv_attn_5, head_sa2_conv_attn_4_mean, head_sa2_conv_attn_4_inv_std, head_sa2_conv_attn_4_weight.Value.View, d_head_sa2_conv_attn_3, head_sa2_conv_attn_4_weight.Grad!.View, head_sa2_conv_attn_4_bias.Grad!.View, relu: true, accumulate: false);
+        Device.GradientsReady(head_sa2_conv_attn_4_weight, head_sa2_conv_attn_4_bias);
 
         // head.sa2.conv_attn.3: conv 3x3 s1 p1, 32->32; d(head.sa2.conv_attn.2) =
         Conv2d.BackwardInput(Device, d_head_sa2_conv_attn_3, head_sa2_conv_attn_3_weight.Value.View, d_head_sa2_conv_attn_2, new ConvGeometry(3, 3, 1, 1, 1, 1, 1, 1, 1), accumulate: false);
         Conv2d.BackwardParams(Device, head_sa2_conv_attn_2, d_head_sa2_conv_attn_3, head_sa2_conv_attn_3_weight.Grad!.View, default, new ConvGeometry(3, 3, 1, 1, 1, 1, 1, 1, 1));
+        Device.GradientsReady(head_sa2_conv_attn_3_weight);
 
         // head.sa2.conv_attn.1 + head.sa2.conv_attn.2: batchnorm + relu (fused); d(head.sa2.conv_attn.0) =
         BatchNorm.Backward(Device, head_sa2_conv_attn_0, head_sa2_conv_attn_2, d_head_sa2_conv_attn_2, head_sa2_conv_attn_1_mean, head_sa2_conv_attn_1_inv_std, head_sa2_conv_attn_1_weight.Value.View, d_head_sa2_conv_attn_0, head_sa2_conv_attn_1_weight.Grad!.View, head_sa2_conv_attn_1_bias.Grad!.View, relu: true, accumulate: false);
+        Device.GradientsReady(head_sa2_conv_attn_1_weight, head_sa2_conv_attn_1_bias);
 
         // head.sa2.conv_attn.0: conv 3x3 s1 p1, 64->32; d(head.sa2.pool) =
         Conv2d.BackwardInput(Device, d_head_sa2_conv_attn_0, head_sa2_conv_attn_0_weight.Value.View, d_head_sa2_pool, new ConvGeometry(3, 3, 1, 1, 1, 1, 1, 1, 1), accumulate: false);
         Conv2d.BackwardParams(Device, head_sa2_pool, d_head_sa2_conv_attn_0, head_sa2_conv_attn_0_weight.Grad!.View, default, new ConvGeometry(3, 3, 1, 1, 1, 1, 1, 1, 1));
+        Device.GradientsReady(head_sa2_conv_attn_0_weight);
 
         // head.sa2.pool: avgpool 2x2 s2 p0; d(backbone.layer2.0.relu3) =
         Pooling.AvgBackward(Device, d_head_sa2_pool, d_backbone_layer2_0_relu3, new PoolGeometry(2, 2, 2, 2, 0, 0), accumulate: false);
 
         // head.sa2.conv_res.4 + head.sa2.conv_res.5: batchnorm + relu (fused); d(head.sa2.conv_res.3) =
         BatchNorm.Backward(Device, head_sa2_conv_res_3, head_sa2_conv_res_5, d_head_sa2_conv_res_5, head_sa2_conv_res_4_mean, head_sa2_conv_res_4_inv_std, head_sa2_conv_res_4_weight.Value.View, d_head_sa2_conv_res_3, head_sa2_conv_res_4_weight.Grad!.View, head_sa2_conv_res_4_bias.Grad!.View, relu: true, accumulate: false);
+        Device.GradientsReady(head_sa2_conv_res_4_weight, head_sa2_conv_res_4_bias);
 
         // head.sa2.conv_res.3: conv 3x3 s1 p1, 32->32; d(head.sa2.conv_res.2) =
         Conv2d.BackwardInput(Device, d_head_sa2_conv_res_3, head_sa2_conv_res_3_weight.Value.View, d_head_sa2_conv_res_2, new ConvGeometry(3, 3, 1, 1, 1, 1, 1, 1, 1), accumulate: false);
         Conv2d.BackwardParams(Device, head_sa2_conv_res_2, d_head_sa2_conv_res_3, head_sa2_conv_res_3_weight.Grad!.View, default, new ConvGeometry(3, 3, 1, 1, 1, 1, 1, 1, 1));
+        Device.GradientsReady(head_sa2_conv_res_3_weight);
 
         // head.sa2.conv_res.1 + head.sa2.conv_res.2: batchnorm + relu (fused); d(head.sa2.conv_res.0) =
         BatchNorm.Backward(Device, head_sa2_conv_res_0, head_sa2_conv_res_2, d_head_sa2_conv_res_2, head_sa2_conv_res_1_mean, head_sa2_conv_res_1_inv_std, head_sa2_conv_res_1_weight.Value.View, d_head_sa2_conv_res_0, head_sa2_conv_res_1_weight.Grad!.View, head_sa2_conv_res_1_bias.Grad!.View, relu: true, accumulate: false);
+        Device.GradientsReady(head_sa2_conv_res_1_weight, head_sa2_conv_res_1_bias);
 
         // head.sa2.conv_res.0: conv 3x3 s1 p1, 64->32; d(backbone.layer2.0.relu3) +=
         Conv2d.BackwardInput(Device, d_head_sa2_conv_res_0, head_sa2_conv_res_0_weight.Value.View, d_backbone_layer2_0_relu3, new ConvGeometry(3, 3, 1, 1, 1, 1, 1, 1, 1), accumulate: true);
         Conv2d.BackwardParams(Device, backbone_layer2_0_relu3, d_head_sa2_conv_res_0, head_sa2_conv_res_0_weight.Grad!.View, default, new ConvGeometry(3, 3, 1, 1, 1, 1, 1, 1, 1));
+        Device.GradientsReady(head_sa2_conv_res_0_weight);
     }
 
     private void BackwardHeadCls1()
@@ -2688,6 +2720,7 @@ public sealed partial class SanetTiny : INetwork
         // head.cls1: conv 1x1 s1 p0, 32->6; d(head.sa1.add) =
         Conv2d.BackwardInput(Device, d_head_cls1, head_cls1_weight.Value.View, d_head_sa1_add, new ConvGeometry(1, 1, 1, 1, 0, 0, 1, 1, 1), accumulate: false);
         Conv2d.BackwardParams(Device, head_sa1_add, d_head_cls1, head_cls1_weight.Grad!.View, head_cls1_bias.Grad!.View, new ConvGeometry(1, 1, 1, 1, 0, 0, 1, 1, 1));
+        Device.GradientsReady(head_cls1_weight, head_cls1_bias);
     }
 
     private void BackwardHeadSa1()
@@ -2700,34 +2733,42 @@ public sealed partial class SanetTiny : INetwork
 
         // head.sa1.conv_attn.4 + head.sa1.conv_attn.5: batchnorm + relu (fused); d(head.sa1.conv_attn.3) =
         BatchNorm.Backward(Device, head_sa1_conv_attn_3, head_sa1_conv_attn_5, d_head_sa1_conv_attn_5, head_sa1_conv_attn_4_mean, head_sa1_conv_attn_4_inv_std, head_sa1_conv_attn_4_weight.Value.View, d_head_sa1_conv_attn_3, head_sa1_conv_attn_4_weight.Grad!.View, head_sa1_conv_attn_4_bias.Grad!.View, relu: true, accumulate: false);
+        Device.GradientsReady(head_sa1_conv_attn_4_weight, head_sa1_conv_attn_4_bias);
 
         // head.sa1.conv_attn.3: conv 3x3 s1 p1, 32->32; d(head.sa1.conv_attn.2) =
         Conv2d.BackwardInput(Device, d_head_sa1_conv_attn_3, head_sa1_conv_attn_3_weight.Value.View, d_head_sa1_conv_attn_2, new ConvGeometry(3, 3, 1, 1, 1, 1, 1, 1, 1), accumulate: false);
         Conv2d.BackwardParams(Device, head_sa1_conv_attn_2, d_head_sa1_conv_attn_3, head_sa1_conv_attn_3_weight.Grad!.View, default, new ConvGeometry(3, 3, 1, 1, 1, 1, 1, 1, 1));
+        Device.GradientsReady(head_sa1_conv_attn_3_weight);
 
         // head.sa1.conv_attn.1 + head.sa1.conv_attn.2: batchnorm + relu (fused); d(head.sa1.conv_attn.0) =
         BatchNorm.Backward(Device, head_sa1_conv_attn_0, head_sa1_conv_attn_2, d_head_sa1_conv_attn_2, head_sa1_conv_attn_1_mean, head_sa1_conv_attn_1_inv_std, head_sa1_conv_attn_1_weight.Value.View, d_head_sa1_conv_attn_0, head_sa1_conv_attn_1_weight.Grad!.View, head_sa1_conv_attn_1_bias.Grad!.View, relu: true, accumulate: false);
+        Device.GradientsReady(head_sa1_conv_attn_1_weight, head_sa1_conv_attn_1_bias);
 
         // head.sa1.conv_attn.0: conv 3x3 s1 p1, 32->32; d(head.sa1.pool) =
         Conv2d.BackwardInput(Device, d_head_sa1_conv_attn_0, head_sa1_conv_attn_0_weight.Value.View, d_head_sa1_pool, new ConvGeometry(3, 3, 1, 1, 1, 1, 1, 1, 1), accumulate: false);
         Conv2d.BackwardParams(Device, head_sa1_pool, d_head_sa1_conv_attn_0, head_sa1_conv_attn_0_weight.Grad!.View, default, new ConvGeometry(3, 3, 1, 1, 1, 1, 1, 1, 1));
+        Device.GradientsReady(head_sa1_conv_attn_0_weight);
 
         // head.sa1.pool: avgpool 2x2 s2 p0; d(backbone.layer1.0.relu3) =
         Pooling.AvgBackward(Device, d_head_sa1_pool, d_backbone_layer1_0_relu3, new PoolGeometry(2, 2, 2, 2, 0, 0), accumulate: false);
 
         // head.sa1.conv_res.4 + head.sa1.conv_res.5: batchnorm + relu (fused); d(head.sa1.conv_res.3) =
         BatchNorm.Backward(Device, head_sa1_conv_res_3, head_sa1_conv_res_5, d_head_sa1_conv_res_5, head_sa1_conv_res_4_mean, head_sa1_conv_res_4_inv_std, head_sa1_conv_res_4_weight.Value.View, d_head_sa1_conv_res_3, head_sa1_conv_res_4_weight.Grad!.View, head_sa1_conv_res_4_bias.Grad!.View, relu: true, accumulate: false);
+        Device.GradientsReady(head_sa1_conv_res_4_weight, head_sa1_conv_res_4_bias);
 
         // head.sa1.conv_res.3: conv 3x3 s1 p1, 32->32; d(head.sa1.conv_res.2) =
         Conv2d.BackwardInput(Device, d_head_sa1_conv_res_3, head_sa1_conv_res_3_weight.Value.View, d_head_sa1_conv_res_2, new ConvGeometry(3, 3, 1, 1, 1, 1, 1, 1, 1), accumulate: false);
         Conv2d.BackwardParams(Device, head_sa1_conv_res_2, d_head_sa1_conv_res_3, head_sa1_conv_res_3_weight.Grad!.View, default, new ConvGeometry(3, 3, 1, 1, 1, 1, 1, 1, 1));
+        Device.GradientsReady(head_sa1_conv_res_3_weight);
 
         // head.sa1.conv_res.1 + head.sa1.conv_res.2: batchnorm + relu (fused); d(head.sa1.conv_res.0) =
         BatchNorm.Backward(Device, head_sa1_conv_res_0, head_sa1_conv_res_2, d_head_sa1_conv_res_2, head_sa1_conv_res_1_mean, head_sa1_conv_res_1_inv_std, head_sa1_conv_res_1_weight.Value.View, d_head_sa1_conv_res_0, head_sa1_conv_res_1_weight.Grad!.View, head_sa1_conv_res_1_bias.Grad!.View, relu: true, accumulate: false);
+        Device.GradientsReady(head_sa1_conv_res_1_weight, head_sa1_conv_res_1_bias);
 
         // head.sa1.conv_res.0: conv 3x3 s1 p1, 32->32; d(backbone.layer1.0.relu3) +=
         Conv2d.BackwardInput(Device, d_head_sa1_conv_res_0, head_sa1_conv_res_0_weight.Value.View, d_backbone_layer1_0_relu3, new ConvGeometry(3, 3, 1, 1, 1, 1, 1, 1, 1), accumulate: true);
         Conv2d.BackwardParams(Device, backbone_layer1_0_relu3, d_head_sa1_conv_res_0, head_sa1_conv_res_0_weight.Grad!.View, default, new ConvGeometry(3, 3, 1, 1, 1, 1, 1, 1, 1));
+        Device.GradientsReady(head_sa1_conv_res_0_weight);
     }
 
     private void BackwardBackboneLayer4()
@@ -2740,31 +2781,39 @@ public sealed partial class SanetTiny : INetwork
 
         // backbone.layer4.0.downsample.1: batchnorm(backbone.layer4.0.downsample.0); d(backbone.layer4.0.downsample.0) =
         BatchNorm.Backward(Device, backbone_layer4_0_downsample_0, default, d_backbone_layer4_0_downsample_1, backbone_layer4_0_downsample_1_mean, backbone_layer4_0_downsample_1_inv_std, backbone_layer4_0_downsample_1_weight.Value.View, d_backbone_layer4_0_downsample_0, backbone_layer4_0_downsample_1_weight.Grad!.View, backbone_layer4_0_downsample_1_bias.Grad!.View, relu: false, accumulate: false);
+        Device.GradientsReady(backbone_layer4_0_downsample_1_weight, backbone_layer4_0_downsample_1_bias);
 
         // backbone.layer4.0.downsample.0: conv 1x1 s1 p0, 128->256; d(backbone.layer3.0.relu3) +=
         Conv2d.BackwardInput(Device, d_backbone_layer4_0_downsample_0, backbone_layer4_0_downsample_0_weight.Value.View, d_backbone_layer3_0_relu3, new ConvGeometry(1, 1, 1, 1, 0, 0, 1, 1, 1), accumulate: true);
         Conv2d.BackwardParams(Device, backbone_layer3_0_relu3, d_backbone_layer4_0_downsample_0, backbone_layer4_0_downsample_0_weight.Grad!.View, default, new ConvGeometry(1, 1, 1, 1, 0, 0, 1, 1, 1));
+        Device.GradientsReady(backbone_layer4_0_downsample_0_weight);
 
         // backbone.layer4.0.bn3: batchnorm(backbone.layer4.0.conv3); d(backbone.layer4.0.conv3) =
         BatchNorm.Backward(Device, backbone_layer4_0_conv3, default, d_backbone_layer4_0_bn3, backbone_layer4_0_bn3_mean, backbone_layer4_0_bn3_inv_std, backbone_layer4_0_bn3_weight.Value.View, d_backbone_layer4_0_conv3, backbone_layer4_0_bn3_weight.Grad!.View, backbone_layer4_0_bn3_bias.Grad!.View, relu: false, accumulate: false);
+        Device.GradientsReady(backbone_layer4_0_bn3_weight, backbone_layer4_0_bn3_bias);
 
         // backbone.layer4.0.conv3: conv 1x1 s1 p0, 64->256; d(backbone.layer4.0.relu2) =
         Conv2d.BackwardInput(Device, d_backbone_layer4_0_conv3, backbone_layer4_0_conv3_weight.Value.View, d_backbone_layer4_0_relu2, new ConvGeometry(1, 1, 1, 1, 0, 0, 1, 1, 1), accumulate: false);
         Conv2d.BackwardParams(Device, backbone_layer4_0_relu2, d_backbone_layer4_0_conv3, backbone_layer4_0_conv3_weight.Grad!.View, default, new ConvGeometry(1, 1, 1, 1, 0, 0, 1, 1, 1));
+        Device.GradientsReady(backbone_layer4_0_conv3_weight);
 
         // backbone.layer4.0.bn2 + backbone.layer4.0.relu2: batchnorm + relu (fused); d(backbone.layer4.0.conv2) =
         BatchNorm.Backward(Device, backbone_layer4_0_conv2, backbone_layer4_0_relu2, d_backbone_layer4_0_relu2, backbone_layer4_0_bn2_mean, backbone_layer4_0_bn2_inv_std, backbone_layer4_0_bn2_weight.Value.View, d_backbone_layer4_0_conv2, backbone_layer4_0_bn2_weight.Grad!.View, backbone_layer4_0_bn2_bias.Grad!.View, relu: true, accumulate: false);
+        Device.GradientsReady(backbone_layer4_0_bn2_weight, backbone_layer4_0_bn2_bias);
 
         // backbone.layer4.0.conv2: conv 3x3 s1 p2 d2, 64->64; d(backbone.layer4.0.relu1) =
         Conv2d.BackwardInput(Device, d_backbone_layer4_0_conv2, backbone_layer4_0_conv2_weight.Value.View, d_backbone_layer4_0_relu1, new ConvGeometry(3, 3, 1, 1, 2, 2, 2, 2, 1), accumulate: false);
         Conv2d.BackwardParams(Device, backbone_layer4_0_relu1, d_backbone_layer4_0_conv2, backbone_layer4_0_conv2_weight.Grad!.View, default, new ConvGeometry(3, 3, 1, 1, 2, 2, 2, 2, 1));
+        Device.GradientsReady(backbone_layer4_0_conv2_weight);
 
         // backbone.layer4.0.bn1 + backbone.layer4.0.relu1: batchnorm + relu (fused); d(backbone.layer4.0.conv1) =
         BatchNorm.Backward(Device, backbone_layer4_0_conv1, backbone_layer4_0_relu1, d_backbone_layer4_0_relu1, backbone_layer4_0_bn1_mean, backbone_layer4_0_bn1_inv_std, backbone_layer4_0_bn1_weight.Value.View, d_backbone_layer4_0_conv1, backbone_layer4_0_bn1_weight.Grad!.View, backbone_layer4_0_bn1_bias.Grad!.View, relu: true, accumulate: false);
+        Device.GradientsReady(backbone_layer4_0_bn1_weight, backbone_layer4_0_bn1_bias);
 
         // backbone.layer4.0.conv1: conv 1x1 s1 p0, 128->64; d(backbone.layer3.0.relu3) +=
         Conv2d.BackwardInput(Device, d_backbone_layer4_0_conv1, backbone_layer4_0_conv1_weight.Value.View, d_backbone_layer3_0_relu3, new ConvGeometry(1, 1, 1, 1, 0, 0, 1, 1, 1), accumulate: true);
         Conv2d.BackwardParams(Device, backbone_layer3_0_relu3, d_backbone_layer4_0_conv1, backbone_layer4_0_conv1_weight.Grad!.View, default, new ConvGeometry(1, 1, 1, 1, 0, 0, 1, 1, 1));
+        Device.GradientsReady(backbone_layer4_0_conv1_weight);
     }
 
     private void BackwardBackboneLayer3()
@@ -2777,31 +2826,39 @@ public sealed partial class SanetTiny : INetwork
 
         // backbone.layer3.0.downsample.1: batchnorm(backbone.layer3.0.downsample.0); d(backbone.layer3.0.downsample.0) =
         BatchNorm.Backward(Device, backbone_layer3_0_downsample_0, default, d_backbone_layer3_0_downsample_1, backbone_layer3_0_downsample_1_mean, backbone_layer3_0_downsample_1_inv_std, backbone_layer3_0_downsample_1_weight.Value.View, d_backbone_layer3_0_downsample_0, backbone_layer3_0_downsample_1_weight.Grad!.View, backbone_layer3_0_downsample_1_bias.Grad!.View, relu: false, accumulate: false);
+        Device.GradientsReady(backbone_layer3_0_downsample_1_weight, backbone_layer3_0_downsample_1_bias);
 
         // backbone.layer3.0.downsample.0: conv 1x1 s1 p0, 64->128; d(backbone.layer2.0.relu3) +=
         Conv2d.BackwardInput(Device, d_backbone_layer3_0_downsample_0, backbone_layer3_0_downsample_0_weight.Value.View, d_backbone_layer2_0_relu3, new ConvGeometry(1, 1, 1, 1, 0, 0, 1, 1, 1), accumulate: true);
         Conv2d.BackwardParams(Device, backbone_layer2_0_relu3, d_backbone_layer3_0_downsample_0, backbone_layer3_0_downsample_0_weight.Grad!.View, default, new ConvGeometry(1, 1, 1, 1, 0, 0, 1, 1, 1));
+        Device.GradientsReady(backbone_layer3_0_downsample_0_weight);
 
         // backbone.layer3.0.bn3: batchnorm(backbone.layer3.0.conv3); d(backbone.layer3.0.conv3) =
         BatchNorm.Backward(Device, backbone_layer3_0_conv3, default, d_backbone_layer3_0_bn3, backbone_layer3_0_bn3_mean, backbone_layer3_0_bn3_inv_std, backbone_layer3_0_bn3_weight.Value.View, d_backbone_layer3_0_conv3, backbone_layer3_0_bn3_weight.Grad!.View, backbone_layer3_0_bn3_bias.Grad!.View, relu: false, accumulate: false);
+        Device.GradientsReady(backbone_layer3_0_bn3_weight, backbone_layer3_0_bn3_bias);
 
         // backbone.layer3.0.conv3: conv 1x1 s1 p0, 32->128; d(backbone.layer3.0.relu2) =
         Conv2d.BackwardInput(Device, d_backbone_layer3_0_conv3, backbone_layer3_0_conv3_weight.Value.View, d_backbone_layer3_0_relu2, new ConvGeometry(1, 1, 1, 1, 0, 0, 1, 1, 1), accumulate: false);
         Conv2d.BackwardParams(Device, backbone_layer3_0_relu2, d_backbone_layer3_0_conv3, backbone_layer3_0_conv3_weight.Grad!.View, default, new ConvGeometry(1, 1, 1, 1, 0, 0, 1, 1, 1));
+        Device.GradientsReady(backbone_layer3_0_conv3_weight);
 
         // backbone.layer3.0.bn2 + backbone.layer3.0.relu2: batchnorm + relu (fused); d(backbone.layer3.0.conv2) =
         BatchNorm.Backward(Device, backbone_layer3_0_conv2, backbone_layer3_0_relu2, d_backbone_layer3_0_relu2, backbone_layer3_0_bn2_mean, backbone_layer3_0_bn2_inv_std, backbone_layer3_0_bn2_weight.Value.View, d_backbone_layer3_0_conv2, backbone_layer3_0_bn2_weight.Grad!.View, backbone_layer3_0_bn2_bias.Grad!.View, relu: true, accumulate: false);
+        Device.GradientsReady(backbone_layer3_0_bn2_weight, backbone_layer3_0_bn2_bias);
 
         // backbone.layer3.0.conv2: conv 3x3 s1 p1, 32->32; d(backbone.layer3.0.relu1) =
         Conv2d.BackwardInput(Device, d_backbone_layer3_0_conv2, backbone_layer3_0_conv2_weight.Value.View, d_backbone_layer3_0_relu1, new ConvGeometry(3, 3, 1, 1, 1, 1, 1, 1, 1), accumulate: false);
         Conv2d.BackwardParams(Device, backbone_layer3_0_relu1, d_backbone_layer3_0_conv2, backbone_layer3_0_conv2_weight.Grad!.View, default, new ConvGeometry(3, 3, 1, 1, 1, 1, 1, 1, 1));
+        Device.GradientsReady(backbone_layer3_0_conv2_weight);
 
         // backbone.layer3.0.bn1 + backbone.layer3.0.relu1: batchnorm + relu (fused); d(backbone.layer3.0.conv1) =
         BatchNorm.Backward(Device, backbone_layer3_0_conv1, backbone_layer3_0_relu1, d_backbone_layer3_0_relu1, backbone_layer3_0_bn1_mean, backbone_layer3_0_bn1_inv_std, backbone_layer3_0_bn1_weight.Value.View, d_backbone_layer3_0_conv1, backbone_layer3_0_bn1_weight.Grad!.View, backbone_layer3_0_bn1_bias.Grad!.View, relu: true, accumulate: false);
+        Device.GradientsReady(backbone_layer3_0_bn1_weight, backbone_layer3_0_bn1_bias);
 
         // backbone.layer3.0.conv1: conv 1x1 s1 p0, 64->32; d(backbone.layer2.0.relu3) +=
         Conv2d.BackwardInput(Device, d_backbone_layer3_0_conv1, backbone_layer3_0_conv1_weight.Value.View, d_backbone_layer2_0_relu3, new ConvGeometry(1, 1, 1, 1, 0, 0, 1, 1, 1), accumulate: true);
         Conv2d.BackwardParams(Device, backbone_layer2_0_relu3, d_backbone_layer3_0_conv1, backbone_layer3_0_conv1_weight.Grad!.View, default, new ConvGeometry(1, 1, 1, 1, 0, 0, 1, 1, 1));
+        Device.GradientsReady(backbone_layer3_0_conv1_weight);
     }
 
     private void BackwardBackboneLayer2()
@@ -2814,31 +2871,39 @@ public sealed partial class SanetTiny : INetwork
 
         // backbone.layer2.0.downsample.1: batchnorm(backbone.layer2.0.downsample.0); d(backbone.layer2.0.downsample.0) =
         BatchNorm.Backward(Device, backbone_layer2_0_downsample_0, default, d_backbone_layer2_0_downsample_1, backbone_layer2_0_downsample_1_mean, backbone_layer2_0_downsample_1_inv_std, backbone_layer2_0_downsample_1_weight.Value.View, d_backbone_layer2_0_downsample_0, backbone_layer2_0_downsample_1_weight.Grad!.View, backbone_layer2_0_downsample_1_bias.Grad!.View, relu: false, accumulate: false);
+        Device.GradientsReady(backbone_layer2_0_downsample_1_weight, backbone_layer2_0_downsample_1_bias);
 
         // backbone.layer2.0.downsample.0: conv 1x1 s2 p0, 32->64; d(backbone.layer1.0.relu3) +=
         Conv2d.BackwardInput(Device, d_backbone_layer2_0_downsample_0, backbone_layer2_0_downsample_0_weight.Value.View, d_backbone_layer1_0_relu3, new ConvGeometry(1, 1, 2, 2, 0, 0, 1, 1, 1), accumulate: true);
         Conv2d.BackwardParams(Device, backbone_layer1_0_relu3, d_backbone_layer2_0_downsample_0, backbone_layer2_0_downsample_0_weight.Grad!.View, default, new ConvGeometry(1, 1, 2, 2, 0, 0, 1, 1, 1));
+        Device.GradientsReady(backbone_layer2_0_downsample_0_weight);
 
         // backbone.layer2.0.bn3: batchnorm(backbone.layer2.0.conv3); d(backbone.layer2.0.conv3) =
         BatchNorm.Backward(Device, backbone_layer2_0_conv3, default, d_backbone_layer2_0_bn3, backbone_layer2_0_bn3_mean, backbone_layer2_0_bn3_inv_std, backbone_layer2_0_bn3_weight.Value.View, d_backbone_layer2_0_conv3, backbone_layer2_0_bn3_weight.Grad!.View, backbone_layer2_0_bn3_bias.Grad!.View, relu: false, accumulate: false);
+        Device.GradientsReady(backbone_layer2_0_bn3_weight, backbone_layer2_0_bn3_bias);
 
         // backbone.layer2.0.conv3: conv 1x1 s1 p0, 16->64; d(backbone.layer2.0.relu2) =
         Conv2d.BackwardInput(Device, d_backbone_layer2_0_conv3, backbone_layer2_0_conv3_weight.Value.View, d_backbone_layer2_0_relu2, new ConvGeometry(1, 1, 1, 1, 0, 0, 1, 1, 1), accumulate: false);
         Conv2d.BackwardParams(Device, backbone_layer2_0_relu2, d_backbone_layer2_0_conv3, backbone_layer2_0_conv3_weight.Grad!.View, default, new ConvGeometry(1, 1, 1, 1, 0, 0, 1, 1, 1));
+        Device.GradientsReady(backbone_layer2_0_conv3_weight);
 
         // backbone.layer2.0.bn2 + backbone.layer2.0.relu2: batchnorm + relu (fused); d(backbone.layer2.0.conv2) =
         BatchNorm.Backward(Device, backbone_layer2_0_conv2, backbone_layer2_0_relu2, d_backbone_layer2_0_relu2, backbone_layer2_0_bn2_mean, backbone_layer2_0_bn2_inv_std, backbone_layer2_0_bn2_weight.Value.View, d_backbone_layer2_0_conv2, backbone_layer2_0_bn2_weight.Grad!.View, backbone_layer2_0_bn2_bias.Grad!.View, relu: true, accumulate: false);
+        Device.GradientsReady(backbone_layer2_0_bn2_weight, backbone_layer2_0_bn2_bias);
 
         // backbone.layer2.0.conv2: conv 3x3 s2 p1, 16->16; d(backbone.layer2.0.relu1) =
         Conv2d.BackwardInput(Device, d_backbone_layer2_0_conv2, backbone_layer2_0_conv2_weight.Value.View, d_backbone_layer2_0_relu1, new ConvGeometry(3, 3, 2, 2, 1, 1, 1, 1, 1), accumulate: false);
         Conv2d.BackwardParams(Device, backbone_layer2_0_relu1, d_backbone_layer2_0_conv2, backbone_layer2_0_conv2_weight.Grad!.View, default, new ConvGeometry(3, 3, 2, 2, 1, 1, 1, 1, 1));
+        Device.GradientsReady(backbone_layer2_0_conv2_weight);
 
         // backbone.layer2.0.bn1 + backbone.layer2.0.relu1: batchnorm + relu (fused); d(backbone.layer2.0.conv1) =
         BatchNorm.Backward(Device, backbone_layer2_0_conv1, backbone_layer2_0_relu1, d_backbone_layer2_0_relu1, backbone_layer2_0_bn1_mean, backbone_layer2_0_bn1_inv_std, backbone_layer2_0_bn1_weight.Value.View, d_backbone_layer2_0_conv1, backbone_layer2_0_bn1_weight.Grad!.View, backbone_layer2_0_bn1_bias.Grad!.View, relu: true, accumulate: false);
+        Device.GradientsReady(backbone_layer2_0_bn1_weight, backbone_layer2_0_bn1_bias);
 
         // backbone.layer2.0.conv1: conv 1x1 s1 p0, 32->16; d(backbone.layer1.0.relu3) +=
         Conv2d.BackwardInput(Device, d_backbone_layer2_0_conv1, backbone_layer2_0_conv1_weight.Value.View, d_backbone_layer1_0_relu3, new ConvGeometry(1, 1, 1, 1, 0, 0, 1, 1, 1), accumulate: true);
         Conv2d.BackwardParams(Device, backbone_layer1_0_relu3, d_backbone_layer2_0_conv1, backbone_layer2_0_conv1_weight.Grad!.View, default, new ConvGeometry(1, 1, 1, 1, 0, 0, 1, 1, 1));
+        Device.GradientsReady(backbone_layer2_0_conv1_weight);
     }
 
     private void BackwardBackboneLayer1()
@@ -2851,24 +2916,30 @@ public sealed partial class SanetTiny : INetwork
 
         // backbone.layer1.0.bn3: batchnorm(backbone.layer1.0.conv3); d(backbone.layer1.0.conv3) =
         BatchNorm.Backward(Device, backbone_layer1_0_conv3, default, d_backbone_layer1_0_bn3, backbone_layer1_0_bn3_mean, backbone_layer1_0_bn3_inv_std, backbone_layer1_0_bn3_weight.Value.View, d_backbone_layer1_0_conv3, backbone_layer1_0_bn3_weight.Grad!.View, backbone_layer1_0_bn3_bias.Grad!.View, relu: false, accumulate: false);
+        Device.GradientsReady(backbone_layer1_0_bn3_weight, backbone_layer1_0_bn3_bias);
 
         // backbone.layer1.0.conv3: conv 1x1 s1 p0, 8->32; d(backbone.layer1.0.relu2) =
         Conv2d.BackwardInput(Device, d_backbone_layer1_0_conv3, backbone_layer1_0_conv3_weight.Value.View, d_backbone_layer1_0_relu2, new ConvGeometry(1, 1, 1, 1, 0, 0, 1, 1, 1), accumulate: false);
         Conv2d.BackwardParams(Device, backbone_layer1_0_relu2, d_backbone_layer1_0_conv3, backbone_layer1_0_conv3_weight.Grad!.View, default, new ConvGeometry(1, 1, 1, 1, 0, 0, 1, 1, 1));
+        Device.GradientsReady(backbone_layer1_0_conv3_weight);
 
         // backbone.layer1.0.bn2 + backbone.layer1.0.relu2: batchnorm + relu (fused); d(backbone.layer1.0.conv2) =
         BatchNorm.Backward(Device, backbone_layer1_0_conv2, backbone_layer1_0_relu2, d_backbone_layer1_0_relu2, backbone_layer1_0_bn2_mean, backbone_layer1_0_bn2_inv_std, backbone_layer1_0_bn2_weight.Value.View, d_backbone_layer1_0_conv2, backbone_layer1_0_bn2_weight.Grad!.View, backbone_layer1_0_bn2_bias.Grad!.View, relu: true, accumulate: false);
+        Device.GradientsReady(backbone_layer1_0_bn2_weight, backbone_layer1_0_bn2_bias);
 
         // backbone.layer1.0.conv2: conv 3x3 s1 p1, 8->8; d(backbone.layer1.0.relu1) =
         Conv2d.BackwardInput(Device, d_backbone_layer1_0_conv2, backbone_layer1_0_conv2_weight.Value.View, d_backbone_layer1_0_relu1, new ConvGeometry(3, 3, 1, 1, 1, 1, 1, 1, 1), accumulate: false);
         Conv2d.BackwardParams(Device, backbone_layer1_0_relu1, d_backbone_layer1_0_conv2, backbone_layer1_0_conv2_weight.Grad!.View, default, new ConvGeometry(3, 3, 1, 1, 1, 1, 1, 1, 1));
+        Device.GradientsReady(backbone_layer1_0_conv2_weight);
 
         // backbone.layer1.0.bn1 + backbone.layer1.0.relu1: batchnorm + relu (fused); d(backbone.layer1.0.conv1) =
         BatchNorm.Backward(Device, backbone_layer1_0_conv1, backbone_layer1_0_relu1, d_backbone_layer1_0_relu1, backbone_layer1_0_bn1_mean, backbone_layer1_0_bn1_inv_std, backbone_layer1_0_bn1_weight.Value.View, d_backbone_layer1_0_conv1, backbone_layer1_0_bn1_weight.Grad!.View, backbone_layer1_0_bn1_bias.Grad!.View, relu: true, accumulate: false);
+        Device.GradientsReady(backbone_layer1_0_bn1_weight, backbone_layer1_0_bn1_bias);
 
         // backbone.layer1.0.conv1: conv 1x1 s1 p0, 32->8; d(backbone.maxpool) +=
         Conv2d.BackwardInput(Device, d_backbone_layer1_0_conv1, backbone_layer1_0_conv1_weight.Value.View, d_backbone_maxpool, new ConvGeometry(1, 1, 1, 1, 0, 0, 1, 1, 1), accumulate: true);
         Conv2d.BackwardParams(Device, backbone_maxpool, d_backbone_layer1_0_conv1, backbone_layer1_0_conv1_weight.Grad!.View, default, new ConvGeometry(1, 1, 1, 1, 0, 0, 1, 1, 1));
+        Device.GradientsReady(backbone_layer1_0_conv1_weight);
     }
 
     private void BackwardBackboneMaxpool()
@@ -2881,23 +2952,29 @@ public sealed partial class SanetTiny : INetwork
     {
         // backbone.stem.7 + backbone.stem.8: batchnorm + relu (fused); d(backbone.stem.6) =
         BatchNorm.Backward(Device, backbone_stem_6, backbone_stem_8, d_backbone_stem_8, backbone_stem_7_mean, backbone_stem_7_inv_std, backbone_stem_7_weight.Value.View, d_backbone_stem_6, backbone_stem_7_weight.Grad!.View, backbone_stem_7_bias.Grad!.View, relu: true, accumulate: false);
+        Device.GradientsReady(backbone_stem_7_weight, backbone_stem_7_bias);
 
         // backbone.stem.6: conv 3x3 s1 p1, 16->32; d(backbone.stem.5) =
         Conv2d.BackwardInput(Device, d_backbone_stem_6, backbone_stem_6_weight.Value.View, d_backbone_stem_5, new ConvGeometry(3, 3, 1, 1, 1, 1, 1, 1, 1), accumulate: false);
         Conv2d.BackwardParams(Device, backbone_stem_5, d_backbone_stem_6, backbone_stem_6_weight.Grad!.View, default, new ConvGeometry(3, 3, 1, 1, 1, 1, 1, 1, 1));
+        Device.GradientsReady(backbone_stem_6_weight);
 
         // backbone.stem.4 + backbone.stem.5: batchnorm + relu (fused); d(backbone.stem.3) =
         BatchNorm.Backward(Device, backbone_stem_3, backbone_stem_5, d_backbone_stem_5, backbone_stem_4_mean, backbone_stem_4_inv_std, backbone_stem_4_weight.Value.View, d_backbone_stem_3, backbone_stem_4_weight.Grad!.View, backbone_stem_4_bias.Grad!.View, relu: true, accumulate: false);
+        Device.GradientsReady(backbone_stem_4_weight, backbone_stem_4_bias);
 
         // backbone.stem.3: conv 3x3 s1 p1, 16->16; d(backbone.stem.2) =
         Conv2d.BackwardInput(Device, d_backbone_stem_3, backbone_stem_3_weight.Value.View, d_backbone_stem_2, new ConvGeometry(3, 3, 1, 1, 1, 1, 1, 1, 1), accumulate: false);
         Conv2d.BackwardParams(Device, backbone_stem_2, d_backbone_stem_3, backbone_stem_3_weight.Grad!.View, default, new ConvGeometry(3, 3, 1, 1, 1, 1, 1, 1, 1));
+        Device.GradientsReady(backbone_stem_3_weight);
 
         // backbone.stem.1 + backbone.stem.2: batchnorm + relu (fused); d(backbone.stem.0) =
         BatchNorm.Backward(Device, backbone_stem_0, backbone_stem_2, d_backbone_stem_2, backbone_stem_1_mean, backbone_stem_1_inv_std, backbone_stem_1_weight.Value.View, d_backbone_stem_0, backbone_stem_1_weight.Grad!.View, backbone_stem_1_bias.Grad!.View, relu: true, accumulate: false);
+        Device.GradientsReady(backbone_stem_1_weight, backbone_stem_1_bias);
 
         // backbone.stem.0: conv 3x3 s2 p1, 3->16
         Conv2d.BackwardParams(Device, image, d_backbone_stem_0, backbone_stem_0_weight.Grad!.View, default, new ConvGeometry(3, 3, 2, 2, 1, 1, 1, 1, 1));
+        Device.GradientsReady(backbone_stem_0_weight);
     }
 
 }
