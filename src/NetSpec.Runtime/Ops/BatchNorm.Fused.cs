@@ -125,8 +125,8 @@ public static partial class BatchNorm
         int size = GroupSum.Size(d);
         Check.That(m + (2L * MaxSlices * size) < int.MaxValue, $"batch norm over {m} values per channel exceeds 2^31");
         long groups = d.GridStrideThreads(m * x.C) / size;
-        int perChannel = d.BatchNormSlices > 0 ? d.BatchNormSlices
-            : (int)Math.Clamp(groups / x.C, 1, Math.Max(1, Math.Min(MaxSlices, m / (2L * size))));
+        long most = Math.Max(1, Math.Min(MaxSlices, m / size)); // every slice holds at least a group's worth
+        int perChannel = (int)Math.Clamp(d.BatchNormSlices > 0 ? d.BatchNormSlices : Math.Min(groups / x.C, m / (2L * size)), 1, most);
         return new ChannelSlices(perChannel, size, (int)m);
     }
 

@@ -49,7 +49,7 @@ public static partial class BatchNorm
         }
 
         float n = ChannelSlices.Count(b, slices, size, m);
-        float groupMean = GroupSum.Of(count * mean) / n;
+        float groupMean = GroupSum.Of(count * mean) / (n > 0f ? n : 1f); // an empty slice: 0, weighted by its count 0
         float dev = mean - groupMean;
         float groupM2 = GroupSum.Of(m2 + (count * dev * dev));
         if (t == 0)
