@@ -154,7 +154,7 @@ public sealed class CostModel(GpuSpec gpu)
     /// element plus one per kernel row and per tap, 16 for a 3×3 kernel over its 9 column elements, ~10 operations a
     /// tap (46). col2im.s1 (stride 1, digits as im2col): per input element 14 for its digits, 6 a kernel row and 11 a
     /// tap, 140 for a 3×3 kernel over its 9 column elements (16). Batch-norm partial sums, gap.bwd, presence: one (30).
-    /// bn.apply, bn.bwd.input, bias.add, concat.copy: two (50). binary and mul.bwd.a (BroadcastIndex), bilinear.fwd,
+    /// bn.bwd.input (SyncBN's), bias.add, concat.copy: two (50). binary and mul.bwd.a (BroadcastIndex), bilinear.fwd,
     /// nearest.fwd: three (70). maxpool.bwd, avgpool.bwd (gathers): three plus four by the stride (CeilDiv/FloorDiv)
     /// per input element (150). max- and avg-pool forward: three per output, a quarter of the input at stride 2 (25).
     /// bilinear.bwd, nearest.bwd (gathers): three plus two binary searches of ~9 steps per input element (~220),
@@ -170,7 +170,7 @@ public sealed class CostModel(GpuSpec gpu)
         "col2im" => 46,
         "col2im.s1" => 16,
         "bn.stats.partial" or "bn.bwd.partial" or "gap.bwd" or "presence" => 30,
-        "bn.apply" or "bn.bwd.input" or "bias.add" or "concat.copy" => 50,
+        "bn.bwd.input" or "bias.add" or "concat.copy" => 50,
         "binary" or "mul.bwd.a" or "bilinear.fwd" or "nearest.fwd" => 70,
         "maxpool.bwd" or "avgpool.bwd" => 150,
         "bilinear.bwd" or "nearest.bwd" => 55,
