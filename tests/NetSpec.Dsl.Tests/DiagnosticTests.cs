@@ -108,6 +108,14 @@ public class DiagnosticTests
         Expect(Replace("out_channels: 4, kernel: 3 }", "out_channels: 4, kernel: big }"), "NS0007", 15, "big");
 
     [Fact]
+    public void NS0007_attribute_out_of_its_declared_range() =>
+        Expect(Replace("out_channels: 4, kernel: 3 }", "out_channels: 4, kernel: 16 }"), "NS0007", 15, "16");
+
+    [Fact]
+    public void NS0007_attribute_not_among_its_choices() =>
+        Expect(Replace("  net: { op: conv2d, out_channels: 4, kernel: 3 }", "  net: { op: resize, in: image, size: 8, mode: cubic }"), "NS0007", 15, "cubic");
+
+    [Fact]
     public void NS0008_missing_required_attribute() =>
         Expect(Replace("  net: { op: conv2d, out_channels: 4, kernel: 3 }", "  net: { op: conv2d, kernel: 3 }"), "NS0008", 15, "net");
 

@@ -1,4 +1,5 @@
 using System.Globalization;
+using NetSpec.Dsl.Catalog;
 using NetSpec.Dsl.Model;
 
 namespace NetSpec.Dsl.Tests;
@@ -29,7 +30,7 @@ public sealed class MiddleSpecBuilder(string name = "test-net", int numClasses =
         int index = nodes.Count;
         var list = attrs.Select((a, j) => new Attr(a.Key, Canonical(a.Value), LocationOfAttr(index, j, path))).ToEquatableArray();
         bool trainOnly = op is "softmax_cross_entropy" or "bce_with_logits";
-        nodes.Add(new OpNode(nodeName, op, inputs.ToEquatableArray(), nodeName, list, trainOnly, Group, LocationOfNode(index, path)));
+        nodes.Add(new OpNode(nodeName, op, inputs.ToEquatableArray(), nodeName, list, OpCatalog.Rule(op).Bind(list), trainOnly, Group, LocationOfNode(index, path)));
         return nodeName;
     }
 

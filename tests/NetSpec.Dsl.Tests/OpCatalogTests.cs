@@ -18,6 +18,7 @@ public sealed class OpCatalogTests
         ["conv2d"] = b => b.Op("op", "conv2d", new[] { "image" }, ("out_channels", 4), ("kernel", 3), ("padding", 1)),
         ["batchnorm"] = b => b.Bn("op", "image"),
         ["relu"] = b => b.Relu("op", "image"),
+        ["leaky_relu"] = b => b.Op("op", "leaky_relu", new[] { "image" }, ("slope", 0.2)),
         ["sigmoid"] = b => b.Op("op", "sigmoid", new[] { "image" }),
         ["maxpool"] = b => b.Op("op", "maxpool", new[] { "image" }, ("kernel", 2)),
         ["avgpool"] = b => b.Op("op", "avgpool", new[] { "image" }, ("kernel", 2)),
@@ -33,6 +34,20 @@ public sealed class OpCatalogTests
     };
 
     public static TheoryData<string> Ops() => new(OpCatalog.Rules.Select(r => r.Name));
+
+    /// <summary>docs/spec-language.md's op table has a row per op naming each of its attributes, and no row for an op that is not in the catalogue.</summary>
+    [Fact]
+    public void EveryOpIsInTheDocumentedOpTable()
+    {
+        string[] rows = File.ReadAllLines(Path.Combine(AppContext.BaseDirectory, "spec-language.md"))
+            .SkipWhile(l => l != "### Ops").Skip(1).TakeWhile(l => !l.StartsWith('#')).Where(l => l.StartsWith("| `", StringComparison.Ordinal)).ToArray();
+        Assert.Equal(OpCatalog.Rules.Select(r => r.Name).Order(), rows.Select(l => l.Split('`')[1]).Order());
+        foreach (OpRule rule in OpCatalog.Rules)
+        {
+            string row = rows.Single(l => l.StartsWith($"| `{rule.Name}` |", StringComparison.Ordinal));
+            Assert.All(rule.Spec.Attrs, a => Assert.Contains($"`{a.Name}", row));
+        }
+    }
 
     [Fact]
     public void EveryOpHasASample() =>

@@ -77,8 +77,6 @@ public static class SpecFile
         return result.Spec;
     }
 
-    public static string NameOf(string path) => Expand(path).Name;
-
     private static string StripExtension(string name) =>
         name.EndsWith(".yaml", StringComparison.OrdinalIgnoreCase) ? name[..^5]
         : name.EndsWith(".yml", StringComparison.OrdinalIgnoreCase) ? name[..^4] : name;

@@ -4,29 +4,6 @@ using NetSpec.Dsl.Catalog.Ops;
 
 namespace NetSpec.Dsl.Catalog;
 
-public enum AttrType
-{
-    Int,
-
-    /// <summary>An int, or a pair "h,w" written as [h, w] in YAML.</summary>
-    IntPair,
-    Float,
-    Bool,
-
-    /// <summary>One of <see cref="AttrSpec.Choices"/>.</summary>
-    Choice,
-}
-
-/// <summary>One attribute an op accepts: type, default (canonical string; null = required) and range.</summary>
-public sealed record AttrSpec(
-    string Name,
-    AttrType Type,
-    string? Default,
-    double Min = double.NegativeInfinity,
-    double Max = double.PositiveInfinity,
-    string[]? Choices = null,
-    string Doc = "");
-
 /// <summary>
 /// A primitive op: its tensor inputs (MinInputs..MaxInputs), its attributes, and the names of the
 /// parameters (trainable) and buffers (saved, not trained) it owns, as PyTorch names them.
@@ -54,6 +31,7 @@ public static class OpCatalog
         new Conv2dOp(),
         new BatchNormOp(),
         new ReluOp(),
+        new LeakyReluOp(),
         new SigmoidOp(),
         new MaxPoolOp(),
         new AvgPoolOp(),

@@ -1,5 +1,8 @@
+using System;
 using System.Collections.Generic;
+using System.Linq;
 using NetSpec.Dsl.Model;
+using NetSpec.Dsl.Scheduling;
 using NetSpec.Dsl.Shapes;
 
 namespace NetSpec.Dsl.Catalog;
@@ -19,6 +22,22 @@ public abstract class OpRule
     public OpSpec Spec { get; }
 
     public string Name => Spec.Name;
+
+    /// <summary>
+    /// The typed attributes of a node from its checked attributes as written (canonical text), defaults filled in from
+    /// the declarations in <see cref="Spec"/>. A key the op does not declare is a compiler bug (the front end reports
+    /// NS0004), as is text the front end could not have written.
+    /// </summary>
+    public OpAttributes Bind(EquatableArray<Attr> written)
+    {
+        foreach (Attr a in written)
+            if (!Spec.Attrs.Any(s => s.Name == a.Key))
+                throw new InvalidOperationException($"{Name} has no attribute '{a.Key}' (the front end reports NS0004)");
+        return Read(new AttrReader(Name, written));
+    }
+
+    /// <summary>Reads the op's typed record; ops without attributes keep this default.</summary>
+    protected virtual OpAttributes Read(AttrReader attrs) => NoAttributes.Instance;
 
     /// <summary>The output shape from the input shapes and attributes, or null after reporting NS0012/NS0014 through <paramref name="x"/>.</summary>
     public abstract EquatableArray<Dim>? Shape(ShapeContext x);
@@ -46,6 +65,12 @@ public abstract class OpRule
         yield break;
     }
 
+    /// <summary>
+    /// The fused step this op heads when <paramref name="next"/> is the only reader of its output (in the same mode), or
+    /// null for none. The scheduler (Scheduling/Fusion.cs) asks it and checks what else a fusion needs (a gate's shapes).
+    /// </summary>
+    public virtual StepKind? Absorbs(OpRule next) => null;
+
     /// <summary>Whether its runtime call takes its inputs as one list (an array the generated Prepare fills).</summary>
     public virtual bool TakesInputList => false;
 
@@ -62,4 +87,19 @@ public abstract class OpRule
     public virtual void EmitInitialize(IInitSite s)
     {
     }
+}
+
+/// <summary>A rule whose op has attributes: its typed record <typeparamref name="TAttributes"/>, declared beside the rule.</summary>
+public abstract class OpRule<TAttributes>(OpSpec spec) : OpRule(spec)
+    where TAttributes : OpAttributes
+{
+    /// <summary>The node's typed attributes.</summary>
+    public static TAttributes Of(OpNode node) => node.AttributesAs<TAttributes>();
+
+    public static TAttributes Of(TypedNode node) => node.Node.AttributesAs<TAttributes>();
+
+    protected sealed override OpAttributes Read(AttrReader attrs) => ReadAttributes(attrs);
+
+    /// <summary>Builds the record from the declared attributes (<see cref="AttrReader.Get{T}"/>).</summary>
+    protected abstract TAttributes ReadAttributes(AttrReader attrs);
 }

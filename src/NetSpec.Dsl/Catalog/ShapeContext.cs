@@ -28,6 +28,9 @@ public sealed class ShapeContext(OpNode node, IReadOnlyList<EquatableArray<Dim>>
         return null;
     }
 
+    /// <summary>Where attribute <paramref name="attr"/> is written, or the node when it is not (for a diagnostic's location).</summary>
+    public SourceLocation At(AttrSpec attr) => node.Where(attr.Name);
+
     public bool Rank(int input, int rank)
     {
         if (inputs[input].Count == rank)
@@ -37,7 +40,7 @@ public sealed class ShapeContext(OpNode node, IReadOnlyList<EquatableArray<Dim>>
     }
 
     /// <summary>The (N, channels, H', W') of a conv or pool window over input 0, or NS0014 when it has no pixels.</summary>
-    public EquatableArray<Dim>? Windowed(ConvGeometry g, Dim channels)
+    public EquatableArray<Dim>? Windowed(ConvGeometry g, Dim channels, AttrSpec kernel)
     {
         var x = inputs;
         if (g.KernelH < 1 || g.KernelW < 1 || g.StrideH < 1 || g.StrideW < 1 || g.DilationH < 1 || g.DilationW < 1 || g.PadH < 0 || g.PadW < 0)
@@ -45,18 +48,7 @@ public sealed class ShapeContext(OpNode node, IReadOnlyList<EquatableArray<Dim>>
         Dim h = x[0][2].Window(g.KernelH, g.StrideH, g.PadH, g.DilationH);
         Dim w = x[0][3].Window(g.KernelW, g.StrideW, g.PadW, g.DilationW);
         if ((h.IsConst && h.Offset < 1) || (w.IsConst && w.Offset < 1))
-            return Invalid($"output size ({h},{w}) is not positive for input {Shape.Format(x[0])}", NodeAttrs.Where(node, "kernel"));
+            return Invalid($"output size ({h},{w}) is not positive for input {Shape.Format(x[0])}", At(kernel));
         return Shape.Of(x[0][0], channels, h, w);
-    }
-
-    /// <summary>A pool's shape: NS0014 when padding exceeds half the kernel.</summary>
-    public EquatableArray<Dim>? Pool()
-    {
-        if (!Rank(0, 4))
-            return null;
-        ConvGeometry g = NodeAttrs.Pool(node);
-        if (2 * g.PadH > g.KernelH || 2 * g.PadW > g.KernelW)
-            return Invalid($"padding ({g.PadH},{g.PadW}) must be at most half the kernel ({g.KernelH},{g.KernelW})", NodeAttrs.Where(node, "padding"));
-        return Windowed(g, inputs[0][1]);
     }
 }

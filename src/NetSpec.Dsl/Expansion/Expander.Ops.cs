@@ -11,14 +11,15 @@ internal sealed partial class Expander
 {
     private Instance? ExpandOp(NodeDecl d, YScalar opToken, string fullName, List<string> inputs, List<Arg> args, Scope scope, bool trainOnly)
     {
-        OpSpec? op = OpCatalog.Find(opToken.Value);
-        if (op is null)
+        OpRule? rule = OpCatalog.FindRule(opToken.Value);
+        if (rule is null)
         {
             diagnostics.Report(DiagnosticCatalog.UnknownOp, opToken.Location, opToken.Value, string.Join(", ", OpCatalog.All.Select(o => o.Name)),
                 Suggestion.For(opToken.Value, OpCatalog.All.Select(o => o.Name)));
             return null;
         }
 
+        OpSpec op = rule.Spec;
         if (inputs.Count < op.MinInputs || inputs.Count > op.MaxInputs)
         {
             string expected = op.MinInputs == op.MaxInputs ? $"{op.MinInputs}" : $"{op.MinInputs} to {op.MaxInputs}";
@@ -48,7 +49,7 @@ internal sealed partial class Expander
         }
 
         bool misspelt = args.Any(a => !op.Attrs.Any(s => s.Name == a.Key.Value));
-        foreach (AttrSpec required in op.Attrs.Where(s => s.Default is null && !s.Doc.StartsWith("defaults to", System.StringComparison.Ordinal)))
+        foreach (AttrSpec required in op.Attrs.Where(s => s.Required))
         {
             if (!misspelt && !args.Any(a => a.Key.Value == required.Name))
             {
@@ -59,7 +60,8 @@ internal sealed partial class Expander
 
         if (!ok || !AddTensor(fullName, d.NameToken))
             return null;
-        Nodes.Add(new OpNode(fullName, op.Name, inputs.ToEquatableArray(), fullName, attrs.ToEquatableArray(), trainOnly, "", d.NameToken.Location));
+        EquatableArray<Attr> written = attrs.ToEquatableArray();
+        Nodes.Add(new OpNode(fullName, op.Name, inputs.ToEquatableArray(), fullName, written, rule.Bind(written), trainOnly, "", d.NameToken.Location));
         return new Instance(fullName, new Dictionary<string, string>());
     }
 

@@ -51,8 +51,9 @@ public sealed record InputDecl(string Name, InputKind Kind, EquatableArray<strin
 /// One primitive op. <see cref="Name"/> is hierarchical and doubles as the PyTorch state_dict prefix
 /// of its parameters (<c>backbone.layer1.0.conv1</c> → <c>backbone.layer1.0.conv1.weight</c>).
 /// <see cref="Output"/> is the name of the tensor it produces (by default the node name).
-/// Attribute values are canonical strings: ints "3", lists "3,3", floats "1E-05" (invariant "R"),
-/// bools "true"/"false", enums "bilinear", tensor references by tensor name.
+/// <see cref="Attrs"/> are the attributes as written, checked, with their YAML locations: canonical strings, ints "3",
+/// lists "3,3", floats "1E-05" (invariant "R"), bools "true"/"false", enums "bilinear". <see cref="Attributes"/> are
+/// the same values typed, defaults filled in, as the op's rule reads them (the record type is the op's).
 /// </summary>
 public sealed record OpNode(
     string Name,
@@ -60,10 +61,26 @@ public sealed record OpNode(
     EquatableArray<string> Inputs,
     string Output,
     EquatableArray<Attr> Attrs,
+    OpAttributes Attributes,
     bool TrainOnly,
     string ParamGroup,
     SourceLocation Location)
 {
+    /// <summary>The typed attributes, as the op's record type; another type is a compiler bug.</summary>
+    public T AttributesAs<T>()
+        where T : OpAttributes =>
+        Attributes as T ?? throw new System.InvalidOperationException($"{Op} '{Name}' has {Attributes.GetType().Name}, not {typeof(T).Name}");
+
+    /// <summary>Where attribute <paramref name="key"/> is written, or the node's location when it is not.</summary>
+    public SourceLocation Where(string key)
+    {
+        foreach (Attr a in Attrs)
+            if (a.Key == key)
+                return a.Location;
+        return Location;
+    }
+
+    /// <summary>An attribute's canonical text as written, or null (for tests and golden dumps; rules read <see cref="Attributes"/>).</summary>
     public string? Get(string key)
     {
         foreach (Attr a in Attrs)

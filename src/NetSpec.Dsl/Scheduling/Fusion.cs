@@ -1,11 +1,16 @@
 using System.Collections.Generic;
 using System.Linq;
+using NetSpec.Dsl.Catalog;
 using NetSpec.Dsl.Model;
 using NetSpec.Dsl.Shapes;
 
 namespace NetSpec.Dsl.Scheduling;
 
-/// <summary>Turns the typed graph's node order into forward steps, fusing BN+ReLU, BN+add+ReLU and SA's gate where legal.</summary>
+/// <summary>
+/// Turns the typed graph's node order into forward steps, fusing where legal: a node whose output has one reader (not
+/// a spec output, same train_only) heads a fused step when its rule absorbs the reader's op (<c>OpRule.Absorbs</c>:
+/// batch norm + relu, SA's gate mul + add); and a ResNet bottleneck's end, batchnorm → add → relu, is one step.
+/// </summary>
 public static class Fusion
 {
     public static EquatableArray<ForwardStep> Schedule(TypedGraph graph)
@@ -40,26 +45,27 @@ public static class Fusion
         foreach (TypedNode node in graph.Nodes)
         {
             int index = steps.Count;
-            if (residualEnds.TryGetValue(node.Name, out var fused))
+            if (residualEnds.TryGetValue(node.Name, out var end))
             {
-                steps.Add(new ForwardStep(index, StepKind.BatchNormAddRelu, Names(fused.Bn, node, fused.Relu),
-                    new[] { fused.Bn.Node.Inputs[0], fused.Residual }.ToEquatableArray(), fused.Relu.Node.Output, node.Node.TrainOnly));
+                steps.Add(new ForwardStep(index, StepKind.BatchNormAddRelu, Names(end.Bn, node, end.Relu),
+                    new[] { end.Bn.Node.Inputs[0], end.Residual }.ToEquatableArray(), end.Relu.Node.Output, node.Node.TrainOnly));
                 continue;
             }
 
             if (absorbed.Contains(node.Name))
                 continue;
-            if (node.Op == "batchnorm" && SoleConsumer(node, out TypedNode relu) && relu.Op == "relu")
+            StepKind? fused = SoleConsumer(node, out TypedNode next) ? OpCatalog.Rule(node.Op).Absorbs(OpCatalog.Rule(next.Op)) : null;
+            if (fused == StepKind.BatchNormRelu)
             {
-                absorbed.Add(relu.Name);
-                steps.Add(new ForwardStep(index, StepKind.BatchNormRelu, Names(node, relu), node.Node.Inputs, relu.Node.Output, node.Node.TrainOnly));
+                absorbed.Add(next.Name);
+                steps.Add(new ForwardStep(index, StepKind.BatchNormRelu, Names(node, next), node.Node.Inputs, next.Node.Output, node.Node.TrainOnly));
                 continue;
             }
 
-            if (node.Op == "mul" && IsGate(node, graph, out TypedNode add, out string attn, out string res) && SoleConsumer(node, out TypedNode next) && next == add)
+            if (fused == StepKind.AttentionGate && IsGate(node, next, graph, out string attn, out string res))
             {
-                absorbed.Add(add.Name);
-                steps.Add(new ForwardStep(index, StepKind.AttentionGate, Names(node, add), new[] { attn, res }.ToEquatableArray(), add.Node.Output, node.Node.TrainOnly));
+                absorbed.Add(next.Name);
+                steps.Add(new ForwardStep(index, StepKind.AttentionGate, Names(node, next), new[] { attn, res }.ToEquatableArray(), next.Node.Output, node.Node.TrainOnly));
                 continue;
             }
 
@@ -87,20 +93,15 @@ public static class Fusion
     private static EquatableArray<string> Names(params TypedNode[] nodes) => nodes.Select(n => n.Name).ToEquatableArray();
 
     /// <summary>mul(a, r) → m; add(m, a) or add(a, m) with every shape equal (no broadcasting).</summary>
-    private static bool IsGate(TypedNode mul, TypedGraph graph, out TypedNode add, out string attn, out string res)
+    private static bool IsGate(TypedNode mul, TypedNode add, TypedGraph graph, out string attn, out string res)
     {
-        add = null!;
         attn = res = "";
-        TypedNode? candidate = graph.Nodes.FirstOrDefault(n => n.Op == "add" && n.Node.Inputs.Contains(mul.Node.Output));
-        if (candidate is null)
-            return false;
-        string other = candidate.Node.Inputs.First(i => i != mul.Node.Output);
+        string other = add.Node.Inputs.First(i => i != mul.Node.Output);
         if (!mul.Node.Inputs.Contains(other) || mul.Node.Inputs[0] == mul.Node.Inputs[1])
             return false;
         EquatableArray<Dim> shape = mul.Output;
-        if (!mul.Node.Inputs.All(i => graph.Tensor(i).Shape.Equals(shape)) || !candidate.Output.Equals(shape))
+        if (!mul.Node.Inputs.All(i => graph.Tensor(i).Shape.Equals(shape)) || !add.Output.Equals(shape))
             return false;
-        add = candidate;
         attn = other;
         res = mul.Node.Inputs.First(i => i != other);
         return true;

@@ -60,7 +60,15 @@ internal static class ParametersEmitter
             ((float)p.LrMult).ToString("R", CultureInfo.InvariantCulture),
             p.WeightDecay ? "yes" : "no",
         }).ToList();
-        int[] widths = Enumerable.Range(0, 6).Select(i => rows.Max(r => r[i].Length)).ToArray();
+        int[] widths = Enumerable.Range(0, 6).Select(i => rows.Select(r => r[i].Length).DefaultIfEmpty(0).Max()).ToArray();
+        if (rows.Count == 0)
+        {
+            w.Line("// The spec has no parameters.")
+             .Line("private const string ParameterSpecs = \"\";")
+             .Line();
+            return;
+        }
+
         w.Line("// The constructor creates the parameters from this table, in state_dict order: name, shape (PyTorch order; - for a scalar),")
          .Line("// kind, group, learning-rate multiplier, weight decay.")
          .Line("private const string ParameterSpecs = \"\"\"");

@@ -1,3 +1,4 @@
+using NetSpec.Dsl.Catalog.Ops;
 using NetSpec.Dsl.Shapes;
 
 namespace NetSpec.Onnx.Export;
@@ -20,10 +21,10 @@ internal sealed class BatchNormFolding
         var consumers = graph.Consumers();
         var producers = graph.Nodes.ToDictionary(n => n.Node.Output, StringComparer.Ordinal);
         var outputs = graph.Spec.Outputs.Select(o => o.Tensor).ToHashSet(StringComparer.Ordinal);
-        foreach (TypedNode bn in nodes.Where(n => n.Op == "batchnorm"))
+        foreach (TypedNode bn in nodes.Where(n => n.Node.Attributes is BatchNormAttributes))
         {
             string input = bn.Node.Inputs[0];
-            if (producers.TryGetValue(input, out TypedNode? conv) && conv.Op == "conv2d" && consumers[input].Count == 1 && !outputs.Contains(input))
+            if (producers.TryGetValue(input, out TypedNode? conv) && conv.Node.Attributes is Conv2dAttributes && consumers[input].Count == 1 && !outputs.Contains(input))
             {
                 bnAfterConv[conv.Name] = bn;
                 folded.Add(bn.Name);
@@ -44,7 +45,7 @@ internal sealed class BatchNormFolding
         float[]? b = weights.Contains($"{conv.Name}.bias") ? weights[$"{conv.Name}.bias"].Values : null;
         float[] gamma = weights[$"{bn.Name}.weight"].Values, beta = weights[$"{bn.Name}.bias"].Values;
         float[] mean = weights[$"{bn.Name}.running_mean"].Values, variance = weights[$"{bn.Name}.running_var"].Values;
-        double eps = NodeAttrs.Float(bn.Node, "eps", 1e-5);
+        double eps = bn.Node.AttributesAs<BatchNormAttributes>().Eps;
         int k = gamma.Length, perFilter = w.Length / k;
         var weight = new float[w.Length];
         var bias = new float[k];

@@ -1,3 +1,4 @@
+using NetSpec.Dsl.Catalog.Ops;
 using NetSpec.Dsl.Shapes;
 using NetSpec.Onnx.Format;
 using static NetSpec.Onnx.Export.GraphWriter;
@@ -39,10 +40,10 @@ internal sealed class OpEmitter(TypedGraph graph, OnnxWeights weights, GraphWrit
                 w.Node("Sigmoid", node.Name, [x], y);
                 break;
             case "maxpool":
-                w.Node("MaxPool", node.Name, [x], y, Window(NodeAttrs.Pool(node.Node)));
+                w.Node("MaxPool", node.Name, [x], y, Window(node.Node.AttributesAs<PoolAttributes>().Geometry));
                 break;
             case "avgpool":
-                w.Node("AveragePool", node.Name, [x], y, [.. Window(NodeAttrs.Pool(node.Node)), Int("count_include_pad", 1)]);
+                w.Node("AveragePool", node.Name, [x], y, [.. Window(node.Node.AttributesAs<PoolAttributes>().Geometry), Int("count_include_pad", 1)]);
                 break;
             case "global_avg_pool":
                 w.Node("GlobalAveragePool", node.Name, [x], y);
@@ -77,7 +78,7 @@ internal sealed class OpEmitter(TypedGraph graph, OnnxWeights weights, GraphWrit
     // x (N,C,H,W) · W (K,C/g,R,S) [+ b (K)] → y (N,K,P,Q); with a folded batch norm, W·s and (b − μ)·s + β, writing the BN's tensor
     private void Conv(TypedNode node, string x)
     {
-        ConvGeometry g = NodeAttrs.Conv(node.Node);
+        ConvGeometry g = node.Node.AttributesAs<Conv2dAttributes>().Geometry;
         var attributes = new[]
         {
             Ints("kernel_shape", g.KernelH, g.KernelW), Ints("strides", g.StrideH, g.StrideW),
@@ -102,7 +103,7 @@ internal sealed class OpEmitter(TypedGraph graph, OnnxWeights weights, GraphWrit
     // y = (x − running_mean) / sqrt(running_var + eps) · weight + bias, per channel
     private void BatchNorm(TypedNode node, string x, string y)
     {
-        float eps = (float)NodeAttrs.Float(node.Node, "eps", 1e-5);
+        float eps = (float)node.Node.AttributesAs<BatchNormAttributes>().Eps;
         string[] inputs = [x, Weight(node, "weight"), Weight(node, "bias"), Weight(node, "running_mean"), Weight(node, "running_var")];
         w.Node("BatchNormalization", node.Name, inputs, y, Float("epsilon", eps));
     }
@@ -128,10 +129,10 @@ internal sealed class OpEmitter(TypedGraph graph, OnnxWeights weights, GraphWrit
     private void Resize(TypedNode node, string x, string y)
     {
         long[] shape = Shape.Eval(node.Output, sizes);
-        bool nearest = NodeAttrs.Raw(node.Node, "mode") == "nearest";
-        AttributeProto[] attributes = nearest
+        ResizeAttributes resize = node.Node.AttributesAs<ResizeAttributes>();
+        AttributeProto[] attributes = resize.Mode == ResizeMode.Nearest
             ? [String("mode", "nearest"), String("coordinate_transformation_mode", "asymmetric"), String("nearest_mode", "floor")]
-            : [String("mode", "linear"), String("coordinate_transformation_mode", NodeAttrs.Bool(node.Node, "align_corners") ? "align_corners" : "half_pixel")];
+            : [String("mode", "linear"), String("coordinate_transformation_mode", resize.AlignCorners ? "align_corners" : "half_pixel")];
         string sizesName;
         if (options.DynamicBatch)
         {

@@ -4,7 +4,7 @@ using ILGPU.Runtime;
 
 namespace NetSpec.Runtime.Ops;
 
-/// <summary>ReLU and sigmoid; the backward passes read the forward output y (x is not kept).</summary>
+/// <summary>ReLU, leaky ReLU and sigmoid; the backward passes read the forward output y (x is not kept).</summary>
 public static class Activation
 {
     // x (any), y (same)
@@ -40,6 +40,41 @@ public static class Activation
         int threads = d.GridStrideThreads(y.Length);
         d.Kernel("relu.bwd", ReluBackwardKernel)(
             threads, y.View, dy.View, dx.View, y.Length, accumulate ? 1 : 0, threads);
+    }
+
+    // x (any), y (same): y = x for x > 0, slope · x otherwise
+    public static void LeakyRelu(Device d, Tensor x, Tensor y, float slope)
+    {
+        Check.Valid(x, "x");
+        Check.SameShape(x, y, "x", "y");
+        if (d.HostCode)
+        {
+            d.Synchronize();
+            HostOps.LeakyRelu(x, y, slope);
+            return;
+        }
+
+        int threads = d.GridStrideThreads(x.Length);
+        d.Kernel("leaky_relu.fwd", LeakyReluForwardKernel)(
+            threads, x.View, y.View, slope, x.Length, threads);
+    }
+
+    // dx = dy · (y > 0 ? 1 : slope); with slope ≥ 0, y > 0 exactly when x > 0
+    public static void LeakyReluBackward(Device d, Tensor y, Tensor dy, Tensor dx, float slope, bool accumulate)
+    {
+        Check.Valid(y, "y");
+        Check.SameShape(y, dy, "y", "dy");
+        Check.SameShape(y, dx, "y", "dx");
+        if (d.HostCode)
+        {
+            d.Synchronize();
+            HostOps.LeakyReluBackward(y, dy, dx, slope, accumulate);
+            return;
+        }
+
+        int threads = d.GridStrideThreads(y.Length);
+        d.Kernel("leaky_relu.bwd", LeakyReluBackwardKernel)(
+            threads, y.View, dy.View, dx.View, slope, y.Length, accumulate ? 1 : 0, threads);
     }
 
     public static void Sigmoid(Device d, Tensor x, Tensor y)
@@ -87,6 +122,21 @@ public static class Activation
         for (long i = index; i < n; i += stride)
         {
             float g = y[i] > 0f ? dy[i] : 0f;
+            dx[i] = accumulate != 0 ? dx[i] + g : g;
+        }
+    }
+
+    internal static void LeakyReluForwardKernel(Index1D index, ArrayView<float> x, ArrayView<float> y, float slope, long n, int stride)
+    {
+        for (long i = index; i < n; i += stride)
+            y[i] = x[i] > 0f ? x[i] : slope * x[i];
+    }
+
+    internal static void LeakyReluBackwardKernel(Index1D index, ArrayView<float> y, ArrayView<float> dy, ArrayView<float> dx, float slope, long n, int accumulate, int stride)
+    {
+        for (long i = index; i < n; i += stride)
+        {
+            float g = y[i] > 0f ? dy[i] : slope * dy[i];
             dx[i] = accumulate != 0 ? dx[i] + g : g;
         }
     }

@@ -89,6 +89,31 @@ internal static unsafe class HostOps
         });
     }
 
+    // y = x for x > 0, slope · x otherwise
+    public static void LeakyRelu(Tensor x, Tensor y, float slope)
+    {
+        float* xp = P(x.View), yp = P(y.View);
+        Chunks(x.Length, (s, n) =>
+        {
+            for (long i = s, end = s + n; i < end; i++)
+                yp[i] = xp[i] > 0f ? xp[i] : slope * xp[i];
+        });
+    }
+
+    // dx (+)= dy · (y > 0 ? 1 : slope)
+    public static void LeakyReluBackward(Tensor y, Tensor dy, Tensor dx, float slope, bool accumulate)
+    {
+        float* yp = P(y.View), gp = P(dy.View), dp = P(dx.View);
+        Chunks(y.Length, (s, n) =>
+        {
+            for (long i = s, end = s + n; i < end; i++)
+            {
+                float g = yp[i] > 0f ? gp[i] : slope * gp[i];
+                dp[i] = accumulate ? dp[i] + g : g;
+            }
+        });
+    }
+
     // y = 1 / (1 + e^{−x})
     public static void Sigmoid(Tensor x, Tensor y)
     {

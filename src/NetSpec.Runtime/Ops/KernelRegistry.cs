@@ -14,6 +14,8 @@ internal static class KernelRegistry
     [
         Auto(typeof(Activation), nameof(Activation.ReluForwardKernel)),
         Auto(typeof(Activation), nameof(Activation.ReluBackwardKernel)),
+        Auto(typeof(Activation), nameof(Activation.LeakyReluForwardKernel)),
+        Auto(typeof(Activation), nameof(Activation.LeakyReluBackwardKernel)),
         Auto(typeof(Activation), nameof(Activation.SigmoidForwardKernel)),
         Auto(typeof(Activation), nameof(Activation.SigmoidBackwardKernel)),
         Auto(typeof(AttentionGate), nameof(AttentionGate.ForwardKernel)),

@@ -1,3 +1,4 @@
+using NetSpec.Dsl.Catalog.Ops;
 using NetSpec.Dsl.Shapes;
 
 namespace NetSpec.Onnx.Tests.Support;
@@ -48,19 +49,19 @@ public static class FloatBound
         switch (node.Op)
         {
             case "conv2d":
-                ConvGeometry g = NodeAttrs.Conv(node.Node);
+                ConvGeometry g = node.Node.AttributesAs<Conv2dAttributes>().Geometry;
                 return Math.Sqrt(x[1] / g.Groups * g.KernelH * g.KernelW) + 2;
             case "linear":
                 return Math.Sqrt(x[1]) + 1;
             case "global_avg_pool":
                 return Math.Sqrt(x[2] * x[3]) + 1;
             case "avgpool":
-                ConvGeometry p = NodeAttrs.Pool(node.Node);
+                ConvGeometry p = node.Node.AttributesAs<PoolAttributes>().Geometry;
                 return Math.Sqrt(p.KernelH * p.KernelW) + 1;
             case "batchnorm":
                 return 2;
             case "resize":
-                return NodeAttrs.Raw(node.Node, "mode") == "nearest" ? 0 : 4;
+                return node.Node.AttributesAs<ResizeAttributes>().Mode == ResizeMode.Nearest ? 0 : 4;
             case "sigmoid":
                 return 4;
             case "add" or "mul":

@@ -201,6 +201,27 @@ public abstract class OpTests(DeviceFixture fixture) : OpTestBase(fixture)
         }
     }
 
+    /// <summary>Reduction length 2: one rounding for slope·x (or slope·dy), one more when the gradient is added.</summary>
+    [BackendFact]
+    public void LeakyRelu()
+    {
+        const int n = 2, c = 3, h = 5, w = 3;
+        foreach (float slope in new[] { 0.01f, 0.2f, 0f })
+        {
+            GradientCheck.Run(new OpCase($"leaky_relu slope {slope}", [AwayFromZero(n * c * h * w, 61)], [GradKind.Input],
+                xs => Naive.Map(xs[0], v => v > 0 ? v : slope * v),
+                (xs, dy, acc, pre) =>
+                {
+                    using var s = new BuffersScope(D);
+                    Tensor x = s.Tensor(xs[0], n, c, h, w), y = s.Tensor(n, c, h, w, float.NaN), dx = s.Tensor(n, c, h, w, pre);
+                    Activation.LeakyRelu(D, x, y, slope);
+                    Activation.LeakyReluBackward(D, y, s.Tensor(dy, n, c, h, w), dx, slope, acc);
+                    return (s.Read(y), [s.Read(dx)]);
+                },
+                2));
+        }
+    }
+
     [BackendFact]
     public void MaxPool()
     {

@@ -1,22 +1,30 @@
 using System.Collections.Generic;
 using NetSpec.Dsl.Model;
 using NetSpec.Dsl.Planning;
+using NetSpec.Dsl.Scheduling;
 using NetSpec.Dsl.Shapes;
 
 namespace NetSpec.Dsl.Catalog.Ops;
+
+/// <summary>batchnorm's attributes: ε added to the variance, and the running statistics' momentum.</summary>
+public sealed record BatchNormAttributes(double Eps, double Momentum) : OpAttributes;
 
 /// <summary>
 /// batchnorm: (N, C, H, W) → same; weight and bias (C), running statistics (C) and a batch counter. Keeps the batch
 /// mean and inverse standard deviation (C) for backward. The fused batchnorm + relu and batchnorm + add + relu steps call
 /// the same runtime op with <c>relu: true</c> (and the residual).
 /// </summary>
-public sealed class BatchNormOp() : OpRule(new OpSpec("batchnorm", 1, 1, new[]
+public sealed class BatchNormOp() : OpRule<BatchNormAttributes>(new OpSpec("batchnorm", 1, 1, new AttrSpec[]
 {
-    new AttrSpec("eps", AttrType.Float, "1E-05", 0, 1),
-    new AttrSpec("momentum", AttrType.Float, "0.1", 0, 1),
+    Eps, Momentum,
 }, new[] { "weight", "bias" }, new[] { "running_mean", "running_var", "num_batches_tracked" }, false,
     "Batch norm over N,H,W per channel; batch statistics in training, running statistics in eval."))
 {
+    private static readonly FloatAttr Eps = new("eps", 1e-5, 0, 1);
+    private static readonly FloatAttr Momentum = new("momentum", 0.1, 0, 1);
+
+    protected override BatchNormAttributes ReadAttributes(AttrReader a) => new(a.Get(Eps), a.Get(Momentum));
+
     public override EquatableArray<Dim>? Shape(ShapeContext x) => x.Rank(0, 4) ? x.X[0] : null;
 
     /// <summary>2 per element (scale, shift).</summary>
@@ -42,6 +50,9 @@ public sealed class BatchNormOp() : OpRule(new OpSpec("batchnorm", 1, 1, new[]
         yield return new AuxBuffer("inv_std", BufferKind.InvStd, channels);
     }
 
+    /// <summary>A relu after it: one fused apply (<see cref="StepKind.BatchNormRelu"/>), the pre-ReLU tensor never stored.</summary>
+    public override StepKind? Absorbs(OpRule next) => next is ReluOp ? StepKind.BatchNormRelu : null;
+
     public override void EmitForward(IForwardSite s) => EmitForward(s, relu: false);
 
     /// <summary>
@@ -51,8 +62,9 @@ public sealed class BatchNormOp() : OpRule(new OpSpec("batchnorm", 1, 1, new[]
     public static void EmitForward(IStepSite s, bool relu, string residual = "default")
     {
         TypedNode bn = s.Node;
-        string momentum = s.Float(NodeAttrs.Float(bn.Node, "momentum", 0.1));
-        string eps = s.Float(NodeAttrs.Float(bn.Node, "eps", 1e-5));
+        BatchNormAttributes a = Of(bn);
+        string momentum = s.Float(a.Momentum);
+        string eps = s.Float(a.Eps);
         s.Line($"BatchNorm.Forward({s.Device}, {s.Input(0)}, {residual}, {s.Aux("mean")}, {s.Aux("inv_std")}, {s.Value("running_mean")}, {s.Value("running_var")}, {s.Value("num_batches_tracked")}, {s.Value("weight")}, {s.Value("bias")}, {s.Output}, momentum: {momentum}, eps: {eps}, training, relu: {s.Bool(relu)});");
     }
 

@@ -5,11 +5,13 @@ using NetSpec.Dsl.Shapes;
 namespace NetSpec.Dsl.Catalog.Ops;
 
 /// <summary>bce_with_logits: logits (N, K, 1, 1) against class presence in a label map (N, h, w) → a scalar; no gradient into the labels.</summary>
-public sealed class BceWithLogitsOp() : OpRule(new OpSpec("bce_with_logits", 2, 2, new[]
+public sealed class BceWithLogitsOp() : OpRule<LossAttributes>(new OpSpec("bce_with_logits", 2, 2, new AttrSpec[]
 {
-    new AttrSpec("ignore_index", AttrType.Int, "255", -1, 65535),
+    LossAttributes.IgnoreIndexAttr,
 }, new string[0], new string[0], true, "BCE with logits (N,K,1,1) against class presence (N,K) derived from a label map; mean over N*K."))
 {
+    protected override LossAttributes ReadAttributes(AttrReader a) => LossAttributes.Read(a);
+
     public override EquatableArray<Dim>? Shape(ShapeContext x)
     {
         if (!x.Rank(0, 4) || !x.Rank(1, 3))
@@ -28,8 +30,8 @@ public sealed class BceWithLogitsOp() : OpRule(new OpSpec("bce_with_logits", 2, 
     public override SavedTensors Saved => SavedTensors.OfInputs(0, 1);
 
     public override void EmitForward(IForwardSite s) =>
-        s.Line($"Losses.BceWithLogitsPresence({s.Device}, {s.Input(0)}, {s.Input(1)}, ignoreIndex: {NodeAttrs.Int(s.Node.Node, "ignore_index", 255)}, {s.Output});");
+        s.Line($"Losses.BceWithLogitsPresence({s.Device}, {s.Input(0)}, {s.Input(1)}, ignoreIndex: {Of(s.Node).IgnoreIndex}, {s.Output});");
 
     public override void EmitBackward(IBackwardSite s) =>
-        s.Line($"Losses.BceWithLogitsPresenceBackward({s.Device}, {s.Input(0)}, {s.Input(1)}, ignoreIndex: {NodeAttrs.Int(s.Node.Node, "ignore_index", 255)}, weight: {s.Float(s.LossWeight)}, {s.InputGrad(0)}, accumulate: {s.Accumulate(0)});");
+        s.Line($"Losses.BceWithLogitsPresenceBackward({s.Device}, {s.Input(0)}, {s.Input(1)}, ignoreIndex: {Of(s.Node).IgnoreIndex}, weight: {s.Float(s.LossWeight)}, {s.InputGrad(0)}, accumulate: {s.Accumulate(0)});");
 }

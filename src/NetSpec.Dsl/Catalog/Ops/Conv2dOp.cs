@@ -4,50 +4,63 @@ using NetSpec.Dsl.Shapes;
 
 namespace NetSpec.Dsl.Catalog.Ops;
 
-/// <summary>conv2d: (N, C, H, W) → (N, K, H', W'); weight (K, C/groups, R, S), optional bias (K).</summary>
-public sealed class Conv2dOp() : OpRule(new OpSpec("conv2d", 1, 1, new[]
+/// <summary>conv2d's attributes: K, the window (R, S), stride, padding, dilation, groups, and whether it has a bias.</summary>
+public sealed record Conv2dAttributes(int OutChannels, IntPair Kernel, IntPair Stride, IntPair Padding, IntPair Dilation, int Groups, bool Bias)
+    : OpAttributes
 {
-    new AttrSpec("out_channels", AttrType.Int, null, 1, 65536),
-    new AttrSpec("kernel", AttrType.IntPair, null, 1, 15),
-    new AttrSpec("stride", AttrType.IntPair, "1", 1, 16),
-    new AttrSpec("padding", AttrType.IntPair, "0", 0, 64),
-    new AttrSpec("dilation", AttrType.IntPair, "1", 1, 64),
-    new AttrSpec("groups", AttrType.Int, "1", 1, 65536),
-    new AttrSpec("bias", AttrType.Bool, "true"),
+    public ConvGeometry Geometry => new(Kernel.H, Kernel.W, Stride.H, Stride.W, Padding.H, Padding.W, Dilation.H, Dilation.W, Groups);
+}
+
+/// <summary>conv2d: (N, C, H, W) → (N, K, H', W'); weight (K, C/groups, R, S), optional bias (K).</summary>
+public sealed class Conv2dOp() : OpRule<Conv2dAttributes>(new OpSpec("conv2d", 1, 1, new AttrSpec[]
+{
+    OutChannels, Kernel, Stride, Padding, Dilation, Groups, Bias,
 }, new[] { "weight", "bias" }, new string[0], false, "2-D convolution, weight (K, C/groups, R, S); bias only when bias: true."))
 {
+    private static readonly IntAttr OutChannels = new("out_channels", null, 1, 65536);
+    private static readonly PairAttr Kernel = new("kernel", null, 1, 15);
+    private static readonly PairAttr Stride = new("stride", 1, 1, 16);
+    private static readonly PairAttr Padding = new("padding", 0, 0, 64);
+    private static readonly PairAttr Dilation = new("dilation", 1, 1, 64);
+    private static readonly IntAttr Groups = new("groups", 1, 1, 65536);
+    private static readonly BoolAttr Bias = new("bias", true);
+
+    protected override Conv2dAttributes ReadAttributes(AttrReader a) =>
+        new(a.Get(OutChannels), a.Get(Kernel), a.Get(Stride), a.Get(Padding), a.Get(Dilation), a.Get(Groups), a.Get(Bias));
+
     public override EquatableArray<Dim>? Shape(ShapeContext x)
     {
         if (!x.Rank(0, 4))
             return null;
-        OpNode node = x.Node;
-        ConvGeometry g = NodeAttrs.Conv(node);
-        int outChannels = NodeAttrs.Int(node, "out_channels");
+        Conv2dAttributes a = Of(x.Node);
+        ConvGeometry g = a.Geometry;
+        int outChannels = a.OutChannels;
         if (!x.X[0][1].IsConst)
             return x.Invalid($"input channels {x.X[0][1]} are not a constant");
         long inChannels = x.X[0][1].Offset;
         if (g.Groups < 1 || inChannels % g.Groups != 0 || outChannels % g.Groups != 0)
-            return x.Invalid($"groups {g.Groups} must divide input channels {inChannels} and out_channels {outChannels}", NodeAttrs.Where(node, "groups"));
+            return x.Invalid($"groups {g.Groups} must divide input channels {inChannels} and out_channels {outChannels}", x.At(Groups));
         if (outChannels < 1)
-            return x.Invalid($"out_channels must be positive, got {outChannels}", NodeAttrs.Where(node, "out_channels"));
-        return x.Windowed(g, Dim.Const(outChannels));
+            return x.Invalid($"out_channels must be positive, got {outChannels}", x.At(OutChannels));
+        return x.Windowed(g, Dim.Const(outChannels), Kernel);
     }
 
     /// <summary>2 per multiply-accumulate, 1 per output for the bias.</summary>
     public override long Flops(OpNode node, IReadOnlyList<long[]> inputs, long[] output, long outElements)
     {
-        ConvGeometry g = NodeAttrs.Conv(node);
-        long macs = checked(outElements * (inputs[0][1] / g.Groups) * g.KernelH * g.KernelW);
-        return checked(2 * macs + (NodeAttrs.Bool(node, "bias", true) ? outElements : 0));
+        Conv2dAttributes a = Of(node);
+        long macs = checked(outElements * (inputs[0][1] / a.Groups) * a.Kernel.H * a.Kernel.W);
+        return checked(2 * macs + (a.Bias ? outElements : 0));
     }
 
     public override void Parameters(ParamList p)
     {
-        ConvGeometry g = NodeAttrs.Conv(p.Node);
-        int k = NodeAttrs.Int(p.Node, "out_channels");
+        Conv2dAttributes a = Of(p.Node);
+        ConvGeometry g = a.Geometry;
+        int k = a.OutChannels;
         int fanIn = p.Channels / g.Groups * g.KernelH * g.KernelW;
         p.Add("weight", new[] { k, p.Channels / g.Groups, g.KernelH, g.KernelW }, ParamKind.Weight, ParamInit.KaimingNormalFanOut, fanIn);
-        if (NodeAttrs.Bool(p.Node, "bias", true))
+        if (a.Bias)
             p.Add("bias", new[] { k }, ParamKind.Weight, ParamInit.UniformFanIn, fanIn);
     }
 
@@ -55,7 +68,7 @@ public sealed class Conv2dOp() : OpRule(new OpSpec("conv2d", 1, 1, new[]
 
     public override string Describe(TypedNode node, IReadOnlyList<string> inputs)
     {
-        ConvGeometry g = NodeAttrs.Conv(node.Node);
+        ConvGeometry g = Of(node).Geometry;
         string dil = g.DilationH > 1 ? $" d{g.DilationH}" : "";
         string grp = g.Groups > 1 ? $" g{g.Groups}" : "";
         return $"conv {g.KernelH}x{g.KernelW} s{g.StrideH} p{g.PadH}{dil}{grp}, {node.Params[0].Shape[1] * g.Groups}->{node.Params[0].Shape[0]}";
@@ -81,7 +94,7 @@ public sealed class Conv2dOp() : OpRule(new OpSpec("conv2d", 1, 1, new[]
     /// <summary>The runtime's ConvGeometry for this node, as a C# expression.</summary>
     private static string Geometry(TypedNode node)
     {
-        ConvGeometry g = NodeAttrs.Conv(node.Node);
+        ConvGeometry g = Of(node).Geometry;
         return $"new ConvGeometry({g.KernelH}, {g.KernelW}, {g.StrideH}, {g.StrideW}, {g.PadH}, {g.PadW}, {g.DilationH}, {g.DilationW}, {g.Groups})";
     }
 }

@@ -5,12 +5,19 @@ using NetSpec.Dsl.Shapes;
 
 namespace NetSpec.Dsl.Catalog.Ops;
 
+/// <summary>dropout's attribute: the probability of zeroing an element in training.</summary>
+public sealed record DropoutAttributes(double P) : OpAttributes;
+
 /// <summary>dropout: inverted dropout in training (seeded per step and node), a copy in eval; keeps its mask for backward.</summary>
-public sealed class DropoutOp() : OpRule(new OpSpec("dropout", 1, 1, new[]
+public sealed class DropoutOp() : OpRule<DropoutAttributes>(new OpSpec("dropout", 1, 1, new AttrSpec[]
 {
-    new AttrSpec("p", AttrType.Float, "0.5", 0, 0.999),
+    P,
 }, new string[0], new string[0], false, "Inverted dropout in training (seeded), identity in eval."))
 {
+    private static readonly FloatAttr P = new("p", 0.5, 0, 0.999);
+
+    protected override DropoutAttributes ReadAttributes(AttrReader a) => new(a.Get(P));
+
     public override EquatableArray<Dim>? Shape(ShapeContext x) => x.Rank(0, 4) ? x.X[0] : null;
 
     public override long Flops(OpNode node, IReadOnlyList<long[]> inputs, long[] output, long outElements) => outElements;
@@ -25,7 +32,7 @@ public sealed class DropoutOp() : OpRule(new OpSpec("dropout", 1, 1, new[]
     public override void EmitForward(IForwardSite s)
     {
         s.Line("if (training)");
-        s.Line($"    Dropout.Forward({s.Device}, {s.Input(0)}, {s.Output}, {s.Aux("mask")}, p: {s.Float(NodeAttrs.Float(s.Node.Node, "p"))}, seed: StepSeed ^ 0x{s.Salt:X16}UL);");
+        s.Line($"    Dropout.Forward({s.Device}, {s.Input(0)}, {s.Output}, {s.Aux("mask")}, p: {s.Float(Of(s.Node).P)}, seed: StepSeed ^ 0x{s.Salt:X16}UL);");
         s.Line("else");
         s.Line($"    Elementwise.Copy({s.Device}, {s.Input(0)}, {s.Output}, accumulate: false);");
     }

@@ -4,13 +4,20 @@ using NetSpec.Dsl.Shapes;
 
 namespace NetSpec.Dsl.Catalog.Ops;
 
+/// <summary>linear's attributes: the output features and whether it has a bias.</summary>
+public sealed record LinearAttributes(int OutFeatures, bool Bias) : OpAttributes;
+
 /// <summary>linear: (N, C, 1, 1) → (N, out, 1, 1); weight (out, C), optional bias (out).</summary>
-public sealed class LinearOp() : OpRule(new OpSpec("linear", 1, 1, new[]
+public sealed class LinearOp() : OpRule<LinearAttributes>(new OpSpec("linear", 1, 1, new AttrSpec[]
 {
-    new AttrSpec("out_features", AttrType.Int, null, 1, 1 << 20),
-    new AttrSpec("bias", AttrType.Bool, "true"),
+    OutFeatures, Bias,
 }, new[] { "weight", "bias" }, new string[0], false, "Fully connected on (N,C,1,1) -> (N,out,1,1); weight (out, C)."))
 {
+    private static readonly IntAttr OutFeatures = new("out_features", null, 1, 1 << 20);
+    private static readonly BoolAttr Bias = new("bias", true);
+
+    protected override LinearAttributes ReadAttributes(AttrReader a) => new(a.Get(OutFeatures), a.Get(Bias));
+
     public override EquatableArray<Dim>? Shape(ShapeContext x)
     {
         if (!x.Rank(0, 4))
@@ -18,18 +25,19 @@ public sealed class LinearOp() : OpRule(new OpSpec("linear", 1, 1, new[]
         EquatableArray<Dim> input = x.X[0];
         if (!input[2].Equals(Dim.Const(1)) || !input[3].Equals(Dim.Const(1)))
             return x.Mismatch($"input '{x.Node.Inputs[0]}' {Shapes.Shape.Format(input)} must be (N,C,1,1) (use global_avg_pool first)");
-        return Shapes.Shape.Of(input[0], Dim.Const(NodeAttrs.Int(x.Node, "out_features")), Dim.Const(1), Dim.Const(1));
+        return Shapes.Shape.Of(input[0], Dim.Const(Of(x.Node).OutFeatures), Dim.Const(1), Dim.Const(1));
     }
 
     /// <summary>2 per multiply-accumulate, 1 per output for the bias.</summary>
     public override long Flops(OpNode node, IReadOnlyList<long[]> inputs, long[] output, long outElements) =>
-        checked(2 * outElements * inputs[0][1] + (NodeAttrs.Bool(node, "bias", true) ? outElements : 0));
+        checked(2 * outElements * inputs[0][1] + (Of(node).Bias ? outElements : 0));
 
     public override void Parameters(ParamList p)
     {
-        int outFeatures = NodeAttrs.Int(p.Node, "out_features");
+        LinearAttributes a = Of(p.Node);
+        int outFeatures = a.OutFeatures;
         p.Add("weight", new[] { outFeatures, p.Channels }, ParamKind.Weight, ParamInit.UniformFanIn, p.Channels);
-        if (NodeAttrs.Bool(p.Node, "bias", true))
+        if (a.Bias)
             p.Add("bias", new[] { outFeatures }, ParamKind.Weight, ParamInit.UniformFanIn, p.Channels);
     }
 

@@ -1,5 +1,6 @@
 using System.Collections.Generic;
 using NetSpec.Dsl.Model;
+using NetSpec.Dsl.Scheduling;
 using NetSpec.Dsl.Shapes;
 
 namespace NetSpec.Dsl.Catalog.Ops;
@@ -12,6 +13,9 @@ public sealed class MulOp() : OpRule(new OpSpec("mul", 2, 2, new AttrSpec[0], ne
     public override long Flops(OpNode node, IReadOnlyList<long[]> inputs, long[] output, long outElements) => outElements;
 
     public override SavedTensors Saved => SavedTensors.OfInputs(0, 1);
+
+    /// <summary>An add of the product and one of its factors: SA's gate (<see cref="StepKind.AttentionGate"/>), one kernel.</summary>
+    public override StepKind? Absorbs(OpRule next) => next is AddOp ? StepKind.AttentionGate : null;
 
     public override void EmitForward(IForwardSite s) => s.Line($"Elementwise.Mul({s.Device}, {s.Input(0)}, {s.Input(1)}, {s.Output});");
 

@@ -4,23 +4,36 @@ using NetSpec.Dsl.Shapes;
 
 namespace NetSpec.Dsl.Catalog.Ops;
 
+public enum ResizeMode
+{
+    Bilinear,
+    Nearest,
+}
+
+/// <summary>resize's attributes: interpolation, corner alignment (bilinear), and the fixed size ((0, 0): a second input gives it).</summary>
+public sealed record ResizeAttributes(ResizeMode Mode, bool AlignCorners, IntPair Size) : OpAttributes;
+
 /// <summary>
 /// resize: (N, C, H, W) → (N, C, h, w), h and w from <c>size</c> or from a second input's last two dims (a size
 /// reference: no gradient flows into it).
 /// </summary>
-public sealed class ResizeOp() : OpRule(new OpSpec("resize", 1, 2, new[]
+public sealed class ResizeOp() : OpRule<ResizeAttributes>(new OpSpec("resize", 1, 2, new AttrSpec[]
 {
-    new AttrSpec("mode", AttrType.Choice, "bilinear", Choices: new[] { "bilinear", "nearest" }),
-    new AttrSpec("align_corners", AttrType.Bool, "false"),
-    new AttrSpec("size", AttrType.IntPair, "0", 0, 1 << 16, Doc: "target (h, w); or give a second input whose H,W to match"),
+    Mode, AlignCorners, Size,
 }, new string[0], new string[0], false, "Resize to a fixed size or to the spatial size of the second input."))
 {
+    private static readonly ChoiceAttr<ResizeMode> Mode = new("mode", ResizeMode.Bilinear, ("bilinear", ResizeMode.Bilinear), ("nearest", ResizeMode.Nearest));
+    private static readonly BoolAttr AlignCorners = new("align_corners", false);
+    private static readonly PairAttr Size = new("size", 0, 0, 1 << 16, "target (h, w); or give a second input whose H,W to match");
+
+    protected override ResizeAttributes ReadAttributes(AttrReader a) => new(a.Get(Mode), a.Get(AlignCorners), a.Get(Size));
+
     public override EquatableArray<Dim>? Shape(ShapeContext x)
     {
         if (!x.Rank(0, 4))
             return null;
         EquatableArray<Dim> input = x.X[0];
-        (int h, int w) = NodeAttrs.Pair(x.Node, "size", (0, 0));
+        (int h, int w) = Of(x.Node).Size;
         if (x.X.Count == 2)
         {
             EquatableArray<Dim> like = x.X[1];
@@ -30,7 +43,7 @@ public sealed class ResizeOp() : OpRule(new OpSpec("resize", 1, 2, new[]
         }
 
         if (h < 1 || w < 1)
-            return x.Invalid($"resize needs a positive size or a second input to match, got size ({h},{w})", NodeAttrs.Where(x.Node, "size"));
+            return x.Invalid($"resize needs a positive size or a second input to match, got size ({h},{w})", x.At(Size));
         return Shapes.Shape.Of(input[0], input[1], Dim.Const(h), Dim.Const(w));
     }
 
@@ -45,14 +58,14 @@ public sealed class ResizeOp() : OpRule(new OpSpec("resize", 1, 2, new[]
     public override void EmitForward(IForwardSite s) =>
         s.Line(Nearest(s.Node.Node)
             ? $"Resize.NearestForward({s.Device}, {s.Input(0)}, {s.Output});"
-            : $"Resize.BilinearForward({s.Device}, {s.Input(0)}, {s.Output}, alignCorners: {AlignCorners(s)});");
+            : $"Resize.BilinearForward({s.Device}, {s.Input(0)}, {s.Output}, alignCorners: {Aligned(s)});");
 
     public override void EmitBackward(IBackwardSite s) =>
         s.Line(Nearest(s.Node.Node)
             ? $"Resize.NearestBackward({s.Device}, {s.OutputGrad}, {s.InputGrad(0)}, accumulate: {s.Accumulate(0)});"
-            : $"Resize.BilinearBackward({s.Device}, {s.OutputGrad}, {s.InputGrad(0)}, alignCorners: {AlignCorners(s)}, accumulate: {s.Accumulate(0)});");
+            : $"Resize.BilinearBackward({s.Device}, {s.OutputGrad}, {s.InputGrad(0)}, alignCorners: {Aligned(s)}, accumulate: {s.Accumulate(0)});");
 
-    private static bool Nearest(OpNode node) => NodeAttrs.Raw(node, "mode") == "nearest";
+    private static bool Nearest(OpNode node) => Of(node).Mode == ResizeMode.Nearest;
 
-    private static string AlignCorners(IStepSite s) => s.Bool(NodeAttrs.Bool(s.Node.Node, "align_corners"));
+    private static string Aligned(IStepSite s) => s.Bool(Of(s.Node).AlignCorners);
 }

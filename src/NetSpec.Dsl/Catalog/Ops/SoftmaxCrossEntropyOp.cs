@@ -5,11 +5,13 @@ using NetSpec.Dsl.Shapes;
 namespace NetSpec.Dsl.Catalog.Ops;
 
 /// <summary>softmax_cross_entropy: logits (N, K, h, w) and labels (N, h, w) → a scalar; no gradient into the labels.</summary>
-public sealed class SoftmaxCrossEntropyOp() : OpRule(new OpSpec("softmax_cross_entropy", 2, 2, new[]
+public sealed class SoftmaxCrossEntropyOp() : OpRule<LossAttributes>(new OpSpec("softmax_cross_entropy", 2, 2, new AttrSpec[]
 {
-    new AttrSpec("ignore_index", AttrType.Int, "255", -1, 65535),
+    LossAttributes.IgnoreIndexAttr,
 }, new string[0], new string[0], true, "Softmax CE of logits (N,K,h,w) against a label map (N,h,w) of the same size; mean over non-ignored pixels."))
 {
+    protected override LossAttributes ReadAttributes(AttrReader a) => LossAttributes.Read(a);
+
     public override EquatableArray<Dim>? Shape(ShapeContext x)
     {
         if (!x.Rank(0, 4) || !x.Rank(1, 3))
@@ -28,8 +30,8 @@ public sealed class SoftmaxCrossEntropyOp() : OpRule(new OpSpec("softmax_cross_e
     public override SavedTensors Saved => SavedTensors.OfInputs(0, 1);
 
     public override void EmitForward(IForwardSite s) =>
-        s.Line($"Losses.SoftmaxCrossEntropy({s.Device}, {s.Input(0)}, {s.Input(1)}, ignoreIndex: {NodeAttrs.Int(s.Node.Node, "ignore_index", 255)}, {s.Output});");
+        s.Line($"Losses.SoftmaxCrossEntropy({s.Device}, {s.Input(0)}, {s.Input(1)}, ignoreIndex: {Of(s.Node).IgnoreIndex}, {s.Output});");
 
     public override void EmitBackward(IBackwardSite s) =>
-        s.Line($"Losses.SoftmaxCrossEntropyBackward({s.Device}, {s.Input(0)}, {s.Input(1)}, ignoreIndex: {NodeAttrs.Int(s.Node.Node, "ignore_index", 255)}, weight: {s.Float(s.LossWeight)}, {s.InputGrad(0)}, accumulate: {s.Accumulate(0)});");
+        s.Line($"Losses.SoftmaxCrossEntropyBackward({s.Device}, {s.Input(0)}, {s.Input(1)}, ignoreIndex: {Of(s.Node).IgnoreIndex}, weight: {s.Float(s.LossWeight)}, {s.InputGrad(0)}, accumulate: {s.Accumulate(0)});");
 }
