@@ -44,7 +44,7 @@ public class MiddleAutodiffTests
     }
 
     [Fact]
-    public void Sanet_fuses_bn_relu_and_the_sa_gate_and_differentiates_both_gate_inputs()
+    public void Sanet_fuses_bn_relu_bn_add_relu_and_the_sa_gate_and_differentiates_their_inputs()
     {
         CompiledNetwork net = MiddleShapeTests.Compile(MiddleNetworks.Build(MiddleNetworks.SanetTiny));
         ForwardStep gate = net.Forward.Single(s => s.Head == "head.sa1.gate");
@@ -52,8 +52,16 @@ public class MiddleAutodiffTests
         Assert.Equal(new[] { "head.sa1.attn_up", "head.sa1.res2.relu" }, gate.Inputs);
         Assert.Equal("head.sa1.out", gate.Output);
         Assert.Contains(net.Forward, s => s.Kind == StepKind.BatchNormRelu && s.Head == "backbone.stem1.bn");
-        // bottleneck's bn3 feeds the add, not a relu: stays a plain step
-        Assert.Equal(StepKind.Op, net.Forward.Single(s => s.Head == "backbone.layer1.0.bn3").Kind);
+        // a bottleneck's end, bn3 → add(bn3, shortcut) → relu, is one step where the add was (after the shortcut's conv + bn)
+        ForwardStep end = net.Forward.Single(s => s.Head == "backbone.layer1.0.bn3");
+        Assert.Equal(StepKind.BatchNormAddRelu, end.Kind);
+        Assert.Equal(new[] { "backbone.layer1.0.bn3", "backbone.layer1.0.sum", "backbone.layer1.0.out" }, end.Nodes);
+        Assert.Equal(new[] { "backbone.layer1.0.conv3", "backbone.layer1.0.downsample.1" }, end.Inputs);
+        Assert.Equal("backbone.layer1.0.out", end.Output);
+        Assert.True(end.Index > net.Forward.Single(s => s.Head == "backbone.layer1.0.downsample.1").Index);
+        Assert.DoesNotContain(net.Forward, s => s.Nodes.Contains("backbone.layer1.0.downsample.1") && s.Kind != StepKind.Op);
+        BackwardStep endBack = net.Backward.Steps.Single(s => s.Forward.Head == "backbone.layer1.0.bn3");
+        Assert.Equal(new[] { "backbone.layer1.0.conv3", "backbone.layer1.0.downsample.1" }, endBack.InputGrads.Select(g => g.Tensor));
         BackwardStep back = net.Backward.Steps.Single(s => s.Forward.Head == "head.sa1.gate");
         Assert.Equal(new[] { "head.sa1.attn_up", "head.sa1.res2.relu" }, back.InputGrads.Select(g => g.Tensor));
         // c1 fans out into layer2 (conv a, downsample) and SA1 (res1, pool): one write, the rest add

@@ -62,6 +62,60 @@ public sealed class OpChecks(DeviceFixture fixture) : OpCheckBase(fixture)
     }
 
     [DeviceCheck]
+    public void BatchNormResidualReluForwardAndBackward()
+    {
+        // y = ReLU(BN(x) + r), a bottleneck's end in one step; gradients into x, r, γ and β
+        const int n = 2, c = 3, h = 4, w = 5, len = n * c * h * w;
+        double[] x = Rand(len, 70, -2, 3), gamma = Rand(c, 71, 0.5, 1.5), beta = Rand(c, 72, -0.5, 0.5);
+        double[] Reference(double[][] xs)
+        {
+            double[] bn = Naive.BatchNormTrain(xs[0], xs[2], xs[3], n, c, h * w, 1e-5, false, out _, out _);
+            return bn.Select((v, i) => Math.Max(v + xs[1][i], 0)).ToArray();
+        }
+
+        // r keeps every pre-ReLU value at least 0.05 from the kink, so that the finite difference never crosses it
+        double[] bnOut = Naive.BatchNormTrain(x, gamma, beta, n, c, h * w, 1e-5, false, out _, out _);
+        double[] r = AwayFromZero(len, 73).Select((v, i) => v - bnOut[i] + (0.2 * Math.Sign(v))).ToArray();
+        GradientCheck.Run(new OpCase("batchnorm + add + relu", [x, r, gamma, beta], [GradKind.Input, GradKind.Input, GradKind.Param, GradKind.Param],
+            Reference,
+            (xs, dy, acc, pre) =>
+            {
+                using var s = new BuffersScope(D);
+                Tensor xt = s.Tensor(xs[0], n, c, h, w), rt = s.Tensor(xs[1], n, c, h, w);
+                ArrayView<float> g = s.Floats(xs[2]), b = s.Floats(xs[3]);
+                ArrayView<float> mean = s.Filled(c, 0), inv = s.Filled(c, 0), rm = s.Filled(c, 0), rv = s.Filled(c, 1), counter = s.Filled(1, 0);
+                Tensor y = s.Tensor(n, c, h, w, float.NaN);
+                BatchNorm.Forward(D, xt, rt, mean, inv, rm, rv, counter, g, b, y, 0.1f, 1e-5f, training: true, relu: true);
+                Tensor dx = s.Tensor(n, c, h, w, pre), dr = s.Tensor(n, c, h, w, pre);
+                ArrayView<float> dg = s.Filled(c, pre), db = s.Filled(c, pre);
+                BatchNorm.Backward(D, xt, y, s.Tensor(dy, n, c, h, w), mean, inv, g, dx, dg, db, dr, relu: true, accumulate: acc, accumulateResidual: acc);
+                return (s.Read(y), [s.Read(dx), s.Read(dr), s.Read(dg), s.Read(db)]);
+            },
+            n * h * w));
+    }
+
+    [DeviceCheck]
+    public void BatchNormEvalForwardWithResidualUsesTheRunningStatistics()
+    {
+        const int n = 2, c = 2, h = 3, w = 3, len = n * c * h * w;
+        double[] x = Rand(len, 80, -1, 2), r = Rand(len, 81, -1, 1);
+        float[] rm0 = [0.2f, -0.1f], rv0 = [1.5f, 0.7f], g0 = [1.5f, 0.5f], b0 = [0.25f, -1f];
+        using var s = new BuffersScope(D);
+        Tensor xt = s.Tensor(x.Select(v => (float)v).ToArray(), n, c, h, w), rt = s.Tensor(r.Select(v => (float)v).ToArray(), n, c, h, w);
+        ArrayView<float> rm = s.Floats(rm0), rv = s.Floats(rv0), counter = s.Filled(1, 3);
+        Tensor y = s.Tensor(n, c, h, w, float.NaN);
+        BatchNorm.Forward(D, xt, rt, s.Filled(c, 0), s.Filled(c, 0), rm, rv, counter, s.Floats(g0), s.Floats(b0), y, 0.1f, 1e-5f, training: false, relu: true);
+        double[] expected = x.Select((v, i) =>
+        {
+            int ch = i / (h * w) % c;
+            return Math.Max((((float)v - rm0[ch]) / Math.Sqrt(rv0[ch] + 1e-5) * g0[ch]) + b0[ch] + (float)r[i], 0);
+        }).ToArray();
+        GradientCheck.Compare("eval batch norm + add + relu", s.Read(y), expected, 4, 0);
+        Expect.SameValues(rm0, s.Read(rm));
+        Expect.Equal(3f, s.Read(counter)[0]);
+    }
+
+    [DeviceCheck]
     public void BatchNormBackwardWithoutAnInputGradientStillGivesTheParameterGradients()
     {
         // the generator passes no dx when a BN's input needs no gradient; dγ and dβ must not change

@@ -19,6 +19,7 @@ public static class BackwardNeeds
         switch (step.Kind)
         {
             case StepKind.BatchNormRelu:
+            case StepKind.BatchNormAddRelu:
                 return new[] { step.Inputs[0], step.Output };
             case StepKind.AttentionGate:
                 return new[] { step.Inputs[0], step.Inputs[1] };

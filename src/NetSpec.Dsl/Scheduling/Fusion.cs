@@ -9,7 +9,7 @@ namespace NetSpec.Dsl.Scheduling;
 /// <summary>
 /// Turns the typed graph's node order into forward steps, fusing where legal: a node whose output has one reader (not
 /// a spec output, same train_only) heads a fused step when its rule absorbs the reader's op (<c>OpRule.Absorbs</c>:
-/// batch norm + relu, SA's gate mul + add).
+/// batch norm + relu, SA's gate mul + add); and a ResNet bottleneck's end, batchnorm → add → relu, is one step.
 /// </summary>
 public static class Fusion
 {
@@ -28,11 +28,32 @@ public static class Fusion
             return next.Node.TrainOnly == node.Node.TrainOnly && next.Node.Inputs.Count(i => i == node.Node.Output) == 1;
         }
 
+        // bn → add(bn, r) → relu: the fused step goes where the add was (r may be computed after the bn)
+        var residualEnds = new Dictionary<string, (TypedNode Bn, TypedNode Relu, string Residual)>();
         foreach (TypedNode node in graph.Nodes)
         {
+            // the first such bn claims the add (in a block with a conv_bn shortcut, the residual is the other bn's output)
+            if (node.Op == "batchnorm" && IsResidualEnd(node, graph, SoleConsumer, out TypedNode add, out TypedNode end, out string residual)
+                && !residualEnds.ContainsKey(add.Name))
+            {
+                residualEnds[add.Name] = (node, end, residual);
+                absorbed.Add(node.Name);
+                absorbed.Add(end.Name);
+            }
+        }
+
+        foreach (TypedNode node in graph.Nodes)
+        {
+            int index = steps.Count;
+            if (residualEnds.TryGetValue(node.Name, out var end))
+            {
+                steps.Add(new ForwardStep(index, StepKind.BatchNormAddRelu, Names(end.Bn, node, end.Relu),
+                    new[] { end.Bn.Node.Inputs[0], end.Residual }.ToEquatableArray(), end.Relu.Node.Output, node.Node.TrainOnly));
+                continue;
+            }
+
             if (absorbed.Contains(node.Name))
                 continue;
-            int index = steps.Count;
             StepKind? fused = SoleConsumer(node, out TypedNode next) ? OpCatalog.Rule(node.Op).Absorbs(OpCatalog.Rule(next.Op)) : null;
             if (fused == StepKind.BatchNormRelu)
             {
@@ -52,6 +73,21 @@ public static class Fusion
         }
 
         return steps.ToEquatableArray();
+    }
+
+    private delegate bool Consumer(TypedNode node, out TypedNode next);
+
+    /// <summary>bn → add(bn, r) or add(r, bn) → relu, each the sole consumer of the one before; r a tensor of the same shape, not bn's input.</summary>
+    private static bool IsResidualEnd(TypedNode bn, TypedGraph graph, Consumer soleConsumer, out TypedNode add, out TypedNode relu, out string residual)
+    {
+        relu = null!;
+        residual = "";
+        if (!soleConsumer(bn, out add) || add.Op != "add" || !soleConsumer(add, out relu) || relu.Op != "relu")
+            return false;
+        string output = bn.Node.Output;
+        residual = add.Node.Inputs.First(i => i != output);
+        EquatableArray<Dim> shape = bn.Output;
+        return residual != bn.Node.Inputs[0] && graph.Tensor(residual).Shape.Equals(shape) && add.Output.Equals(shape);
     }
 
     private static EquatableArray<string> Names(params TypedNode[] nodes) => nodes.Select(n => n.Name).ToEquatableArray();

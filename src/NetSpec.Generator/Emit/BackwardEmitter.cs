@@ -68,6 +68,9 @@ internal static class BackwardEmitter
             case StepKind.BatchNormRelu:
                 BatchNormOp.EmitBackward(site, relu: true);
                 return;
+            case StepKind.BatchNormAddRelu:
+                BatchNormOp.EmitBackwardWithResidual(site);
+                return;
             case StepKind.AttentionGate:
                 w.Line($"AttentionGate.Backward({site.Device}, {site.Input(0)}, {site.Input(1)}, {site.OutputGrad}, {site.InputGrad(0)}, {site.InputGrad(1)}, accumulateAttention: {site.Accumulate(0)}, accumulateResidual: {site.Accumulate(1)});");
                 return;

@@ -51,6 +51,9 @@ internal static class ForwardEmitter
             case StepKind.BatchNormRelu:
                 BatchNormOp.EmitForward(site, relu: true);
                 return;
+            case StepKind.BatchNormAddRelu:
+                BatchNormOp.EmitForward(site, relu: true, residual: site.Input(1));
+                return;
             case StepKind.AttentionGate:
                 w.Line($"AttentionGate.Forward(Device, {site.Input(0)}, {site.Input(1)}, {site.Output});");
                 return;

@@ -292,6 +292,9 @@ public sealed partial class Device : IDisposable
     /// </summary>
     internal long KernelColumnLimitFloats { get; set; }
 
+    /// <summary>Kernels: groups a channel the batch-norm kernels use (0: as many as fill the device); tests force several.</summary>
+    internal int BatchNormSlices { get; set; }
+
     /// <summary>
     /// Host code: the shortest slice of a conv GEMM's K a column chunk of input channels may hold (a shorter K
     /// leaves the register tile too little work per load of C); past the limit, output rows are split instead.

@@ -95,7 +95,7 @@ public static partial class BatchNorm
 
     internal const int MaxParts = 16384;
 
-    // y = (x − mean)·invStd·γ + β, then ReLU when relu
+    // y = (x − mean)·invStd·γ + β, then ReLU when relu (mean, invStd as given)
     public static void Apply(Device d, Tensor x, ArrayView<float> mean, ArrayView<float> invStd, ArrayView<float> gamma, ArrayView<float> beta, Tensor y, bool relu)
     {
         Check.Valid(x, "x");
@@ -109,15 +109,17 @@ public static partial class BatchNorm
             return;
         }
 
-        Check.Fits32(x, "x");
-        int threads = d.GridStrideThreads(x.Length);
-        d.Kernel("bn.apply", ApplyKernel)(
-            threads, x.View, mean, invStd, gamma, beta, y.View, Dims.Of(x), relu ? 1 : 0, threads);
+        ApplySlices(d, x, default, mean, invStd, default, default, default, gamma, beta, y, 0, 1f, ApplyGiven | (relu ? ApplyRelu : 0));
     }
 
     // g = dy·[y > 0 when relu]; dβ = Σg; dγ = Σg·x̂; dx (=|+=) γ·invStd/M · (M·g − dβ − x̂·dγ)   (training statistics;
     // y is read only for the ReLU's mask and may be absent without it; dx may be absent)
     public static void Backward(Device d, Tensor x, Tensor y, Tensor dy, ArrayView<float> mean, ArrayView<float> invStd, ArrayView<float> gamma,
+        Tensor dx, ArrayView<float> dgamma, ArrayView<float> dbeta, bool relu, bool accumulate) =>
+        Backward(d, x, y, dy, mean, invStd, gamma, dx, dgamma, dbeta, default, relu, accumulate, accumulateResidual: false);
+
+    // the backward as three launches (partials, their finish, dx): host code, and SyncBN (its sums cross the host between them)
+    private static void BackwardUnfused(Device d, Tensor x, Tensor y, Tensor dy, ArrayView<float> mean, ArrayView<float> invStd, ArrayView<float> gamma,
         Tensor dx, ArrayView<float> dgamma, ArrayView<float> dbeta, bool relu, bool accumulate)
     {
         Check.Valid(x, "x");
@@ -243,19 +245,6 @@ public static partial class BatchNorm
 
         if ((flags & 4) != 0 && c == 0)
             counter[0] += 1f;
-    }
-
-    internal static void ApplyKernel(Index1D index, ArrayView<float> x, ArrayView<float> mean, ArrayView<float> invStd,
-        ArrayView<float> gamma, ArrayView<float> beta, ArrayView<float> y, Dims s, int relu, int stride)
-    {
-        int spatial = s.H * s.W;
-        long total = s.Length;
-        for (long i = index; i < total; i += stride)
-        {
-            int c = ((int)i / spatial) % s.C; // 32-bit: the host checked x's length
-            float v = ((x[i] - mean[c]) * invStd[c] * gamma[c]) + beta[c];
-            y[i] = relu != 0 && v < 0f ? 0f : v;
-        }
     }
 
     // thread (c, j): Σ g and Σ g·(x − mean) over elements j, j + parts, … of channel c; g = dy masked by ReLU

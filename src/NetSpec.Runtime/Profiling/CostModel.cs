@@ -118,7 +118,7 @@ public sealed class CostModel(GpuSpec gpu)
             case KernelLaunch k:
                 {
                     double streaming = k.ViewBytes / bandwidth;
-                    double perThread = SequentialPerThread(k.Name) ? LineBytes : BytesInFlightPerThread;
+                    double perThread = SequentialPerThread(k.Name) ? LineBytes : BytesInFlightPerThread * ElementsPerIteration(k.Name);
                     double inFlight = k.Threads <= 0 ? 0 : k.ViewBytes / (k.Threads * perThread / LoadLatencySeconds);
                     double index = IndexOpsPerElement(k.Name) * (double)k.LargestView / (Gpu.Int32Tops * 1e12);
                     double roofline = Math.Max(streaming, Math.Max(inFlight, index));
@@ -154,12 +154,15 @@ public sealed class CostModel(GpuSpec gpu)
     /// element plus one per kernel row and per tap, 16 for a 3×3 kernel over its 9 column elements, ~10 operations a
     /// tap (46). col2im.s1 (stride 1, digits as im2col): per input element 14 for its digits, 6 a kernel row and 11 a
     /// tap, 140 for a 3×3 kernel over its 9 column elements (16). Batch-norm partial sums, gap.bwd, presence: one (30).
-    /// bn.apply, bn.bwd.input, bias.add, concat.copy: two (50). binary and mul.bwd.a (BroadcastIndex), bilinear.fwd,
+    /// bn.bwd.input (SyncBN's), bias.add, concat.copy: two (50). binary and mul.bwd.a (BroadcastIndex), bilinear.fwd,
     /// nearest.fwd: three (70). maxpool.bwd, avgpool.bwd (gathers): three plus four by the stride (CeilDiv/FloorDiv)
     /// per input element (150). max- and avg-pool forward: three per output, a quarter of the input at stride 2 (25).
     /// bilinear.bwd, nearest.bwd (gathers): three plus two binary searches of ~9 steps per input element (~220),
     /// over the 4 or more output elements each gathers (55). ce.partial and ce.bwd divide once per pixel, counted 0
-    /// beside the pixel's K logits. Other kernels (conv.dw.sum, group-tree reductions, elementwise): 0.
+    /// beside the pixel's K logits. The batch-norm slice kernels (bn.fwd.stats, bn.fwd.apply, bn.bwd.sums, bn.bwd.apply:
+    /// PlaneCursor) step by digits: the cursor's add, compare and carry 7, the address 4, the second element's select and
+    /// the loop's add and compare shared by two elements 2 (13); their finishing prologue reads a channel's partials once a
+    /// group, not counted. Other kernels (conv.dw.sum, group-tree reductions, elementwise): 0.
     /// </summary>
     public static double IndexOpsPerElement(string kernel) => kernel switch
     {
@@ -167,13 +170,22 @@ public sealed class CostModel(GpuSpec gpu)
         "col2im" => 46,
         "col2im.s1" => 16,
         "bn.stats.partial" or "bn.bwd.partial" or "gap.bwd" or "presence" => 30,
-        "bn.apply" or "bn.bwd.input" or "bias.add" or "concat.copy" => 50,
+        "bn.bwd.input" or "bias.add" or "concat.copy" => 50,
         "binary" or "mul.bwd.a" or "bilinear.fwd" or "nearest.fwd" => 70,
         "maxpool.bwd" or "avgpool.bwd" => 150,
         "bilinear.bwd" or "nearest.bwd" => 55,
         "maxpool.fwd" or "avgpool.fwd" => 25,
+        "bn.fwd.stats" or "bn.fwd.apply" or "bn.bwd.sums" or "bn.bwd.apply" => 13,
         _ => 0,
     };
+
+    /// <summary>
+    /// Elements a thread of a grid-stride kernel loads in one iteration, every load issued before the first is used: 1 (the
+    /// loops are not unrolled), except the batch-norm slice kernels, written to take two elements an iteration (their
+    /// bytes in flight a thread are twice <see cref="BytesInFlightPerThread"/>).
+    /// </summary>
+    public static int ElementsPerIteration(string kernel) =>
+        kernel is "bn.fwd.stats" or "bn.fwd.apply" or "bn.bwd.sums" or "bn.bwd.apply" ? 2 : 1;
 
     /// <summary>
     /// Kernels with a thread per output value that sums a contiguous run alone (broadcast.reduce: a thread per

@@ -16,8 +16,8 @@ namespace NetSpec.Networks;
 
 /// <summary>fcn-r50: 33,100,283 parameters, 4101.91 GFLOPs at 16×3×480×480 (a multiply-accumulate = 2 FLOPs).</summary>
 /// <remarks>
-/// Planned arena peak at 16×3×480×480: 1,474,576,384 bytes forward only, 17,679,040,768 bytes training (activations, saved tensors, gradients).
-/// 149 forward steps, 149 backward steps.
+/// Planned arena peak at 16×3×480×480: 1,474,576,384 bytes forward only, 18,137,302,272 bytes training (activations, saved tensors, gradients).
+/// 117 forward steps, 117 backward steps.
 /// </remarks>
 public sealed partial class FcnR50 : INetwork
 {
@@ -77,15 +77,13 @@ public sealed partial class FcnR50 : INetwork
     private ArrayView<float> backbone_layer1_0_bn2_mean; // batch mean (64)
     private ArrayView<float> backbone_layer1_0_bn2_inv_std; // batch 1/std (64)
     private Tensor backbone_layer1_0_conv3; // (N,256,⌈H/4⌉,⌈W/4⌉)
-    private Tensor backbone_layer1_0_bn3; // (N,256,⌈H/4⌉,⌈W/4⌉)
-    private ArrayView<float> backbone_layer1_0_bn3_mean; // batch mean (256)
-    private ArrayView<float> backbone_layer1_0_bn3_inv_std; // batch 1/std (256)
     private Tensor backbone_layer1_0_downsample_0; // (N,256,⌈H/4⌉,⌈W/4⌉)
     private Tensor backbone_layer1_0_downsample_1; // (N,256,⌈H/4⌉,⌈W/4⌉)
     private ArrayView<float> backbone_layer1_0_downsample_1_mean; // batch mean (256)
     private ArrayView<float> backbone_layer1_0_downsample_1_inv_std; // batch 1/std (256)
-    private Tensor backbone_layer1_0_add; // (N,256,⌈H/4⌉,⌈W/4⌉)
     private Tensor backbone_layer1_0_relu3; // (N,256,⌈H/4⌉,⌈W/4⌉)
+    private ArrayView<float> backbone_layer1_0_bn3_mean; // batch mean (256)
+    private ArrayView<float> backbone_layer1_0_bn3_inv_std; // batch 1/std (256)
     private Tensor backbone_layer1_1_conv1; // (N,64,⌈H/4⌉,⌈W/4⌉)
     private Tensor backbone_layer1_1_relu1; // (N,64,⌈H/4⌉,⌈W/4⌉)
     private ArrayView<float> backbone_layer1_1_bn1_mean; // batch mean (64)
@@ -95,11 +93,9 @@ public sealed partial class FcnR50 : INetwork
     private ArrayView<float> backbone_layer1_1_bn2_mean; // batch mean (64)
     private ArrayView<float> backbone_layer1_1_bn2_inv_std; // batch 1/std (64)
     private Tensor backbone_layer1_1_conv3; // (N,256,⌈H/4⌉,⌈W/4⌉)
-    private Tensor backbone_layer1_1_bn3; // (N,256,⌈H/4⌉,⌈W/4⌉)
+    private Tensor backbone_layer1_1_relu3; // (N,256,⌈H/4⌉,⌈W/4⌉)
     private ArrayView<float> backbone_layer1_1_bn3_mean; // batch mean (256)
     private ArrayView<float> backbone_layer1_1_bn3_inv_std; // batch 1/std (256)
-    private Tensor backbone_layer1_1_add; // (N,256,⌈H/4⌉,⌈W/4⌉)
-    private Tensor backbone_layer1_1_relu3; // (N,256,⌈H/4⌉,⌈W/4⌉)
     private Tensor backbone_layer1_2_conv1; // (N,64,⌈H/4⌉,⌈W/4⌉)
     private Tensor backbone_layer1_2_relu1; // (N,64,⌈H/4⌉,⌈W/4⌉)
     private ArrayView<float> backbone_layer1_2_bn1_mean; // batch mean (64)
@@ -109,11 +105,9 @@ public sealed partial class FcnR50 : INetwork
     private ArrayView<float> backbone_layer1_2_bn2_mean; // batch mean (64)
     private ArrayView<float> backbone_layer1_2_bn2_inv_std; // batch 1/std (64)
     private Tensor backbone_layer1_2_conv3; // (N,256,⌈H/4⌉,⌈W/4⌉)
-    private Tensor backbone_layer1_2_bn3; // (N,256,⌈H/4⌉,⌈W/4⌉)
+    private Tensor backbone_layer1_2_relu3; // (N,256,⌈H/4⌉,⌈W/4⌉)
     private ArrayView<float> backbone_layer1_2_bn3_mean; // batch mean (256)
     private ArrayView<float> backbone_layer1_2_bn3_inv_std; // batch 1/std (256)
-    private Tensor backbone_layer1_2_add; // (N,256,⌈H/4⌉,⌈W/4⌉)
-    private Tensor backbone_layer1_2_relu3; // (N,256,⌈H/4⌉,⌈W/4⌉)
     private Tensor backbone_layer2_0_conv1; // (N,128,⌈H/4⌉,⌈W/4⌉)
     private Tensor backbone_layer2_0_relu1; // (N,128,⌈H/4⌉,⌈W/4⌉)
     private ArrayView<float> backbone_layer2_0_bn1_mean; // batch mean (128)
@@ -123,15 +117,13 @@ public sealed partial class FcnR50 : INetwork
     private ArrayView<float> backbone_layer2_0_bn2_mean; // batch mean (128)
     private ArrayView<float> backbone_layer2_0_bn2_inv_std; // batch 1/std (128)
     private Tensor backbone_layer2_0_conv3; // (N,512,⌈H/8⌉,⌈W/8⌉)
-    private Tensor backbone_layer2_0_bn3; // (N,512,⌈H/8⌉,⌈W/8⌉)
-    private ArrayView<float> backbone_layer2_0_bn3_mean; // batch mean (512)
-    private ArrayView<float> backbone_layer2_0_bn3_inv_std; // batch 1/std (512)
     private Tensor backbone_layer2_0_downsample_0; // (N,512,⌈H/8⌉,⌈W/8⌉)
     private Tensor backbone_layer2_0_downsample_1; // (N,512,⌈H/8⌉,⌈W/8⌉)
     private ArrayView<float> backbone_layer2_0_downsample_1_mean; // batch mean (512)
     private ArrayView<float> backbone_layer2_0_downsample_1_inv_std; // batch 1/std (512)
-    private Tensor backbone_layer2_0_add; // (N,512,⌈H/8⌉,⌈W/8⌉)
     private Tensor backbone_layer2_0_relu3; // (N,512,⌈H/8⌉,⌈W/8⌉)
+    private ArrayView<float> backbone_layer2_0_bn3_mean; // batch mean (512)
+    private ArrayView<float> backbone_layer2_0_bn3_inv_std; // batch 1/std (512)
     private Tensor backbone_layer2_1_conv1; // (N,128,⌈H/8⌉,⌈W/8⌉)
     private Tensor backbone_layer2_1_relu1; // (N,128,⌈H/8⌉,⌈W/8⌉)
     private ArrayView<float> backbone_layer2_1_bn1_mean; // batch mean (128)
@@ -141,11 +133,9 @@ public sealed partial class FcnR50 : INetwork
     private ArrayView<float> backbone_layer2_1_bn2_mean; // batch mean (128)
     private ArrayView<float> backbone_layer2_1_bn2_inv_std; // batch 1/std (128)
     private Tensor backbone_layer2_1_conv3; // (N,512,⌈H/8⌉,⌈W/8⌉)
-    private Tensor backbone_layer2_1_bn3; // (N,512,⌈H/8⌉,⌈W/8⌉)
+    private Tensor backbone_layer2_1_relu3; // (N,512,⌈H/8⌉,⌈W/8⌉)
     private ArrayView<float> backbone_layer2_1_bn3_mean; // batch mean (512)
     private ArrayView<float> backbone_layer2_1_bn3_inv_std; // batch 1/std (512)
-    private Tensor backbone_layer2_1_add; // (N,512,⌈H/8⌉,⌈W/8⌉)
-    private Tensor backbone_layer2_1_relu3; // (N,512,⌈H/8⌉,⌈W/8⌉)
     private Tensor backbone_layer2_2_conv1; // (N,128,⌈H/8⌉,⌈W/8⌉)
     private Tensor backbone_layer2_2_relu1; // (N,128,⌈H/8⌉,⌈W/8⌉)
     private ArrayView<float> backbone_layer2_2_bn1_mean; // batch mean (128)
@@ -155,11 +145,9 @@ public sealed partial class FcnR50 : INetwork
     private ArrayView<float> backbone_layer2_2_bn2_mean; // batch mean (128)
     private ArrayView<float> backbone_layer2_2_bn2_inv_std; // batch 1/std (128)
     private Tensor backbone_layer2_2_conv3; // (N,512,⌈H/8⌉,⌈W/8⌉)
-    private Tensor backbone_layer2_2_bn3; // (N,512,⌈H/8⌉,⌈W/8⌉)
+    private Tensor backbone_layer2_2_relu3; // (N,512,⌈H/8⌉,⌈W/8⌉)
     private ArrayView<float> backbone_layer2_2_bn3_mean; // batch mean (512)
     private ArrayView<float> backbone_layer2_2_bn3_inv_std; // batch 1/std (512)
-    private Tensor backbone_layer2_2_add; // (N,512,⌈H/8⌉,⌈W/8⌉)
-    private Tensor backbone_layer2_2_relu3; // (N,512,⌈H/8⌉,⌈W/8⌉)
     private Tensor backbone_layer2_3_conv1; // (N,128,⌈H/8⌉,⌈W/8⌉)
     private Tensor backbone_layer2_3_relu1; // (N,128,⌈H/8⌉,⌈W/8⌉)
     private ArrayView<float> backbone_layer2_3_bn1_mean; // batch mean (128)
@@ -169,11 +157,9 @@ public sealed partial class FcnR50 : INetwork
     private ArrayView<float> backbone_layer2_3_bn2_mean; // batch mean (128)
     private ArrayView<float> backbone_layer2_3_bn2_inv_std; // batch 1/std (128)
     private Tensor backbone_layer2_3_conv3; // (N,512,⌈H/8⌉,⌈W/8⌉)
-    private Tensor backbone_layer2_3_bn3; // (N,512,⌈H/8⌉,⌈W/8⌉)
+    private Tensor backbone_layer2_3_relu3; // (N,512,⌈H/8⌉,⌈W/8⌉)
     private ArrayView<float> backbone_layer2_3_bn3_mean; // batch mean (512)
     private ArrayView<float> backbone_layer2_3_bn3_inv_std; // batch 1/std (512)
-    private Tensor backbone_layer2_3_add; // (N,512,⌈H/8⌉,⌈W/8⌉)
-    private Tensor backbone_layer2_3_relu3; // (N,512,⌈H/8⌉,⌈W/8⌉)
     private Tensor backbone_layer3_0_conv1; // (N,256,⌈H/8⌉,⌈W/8⌉)
     private Tensor backbone_layer3_0_relu1; // (N,256,⌈H/8⌉,⌈W/8⌉)
     private ArrayView<float> backbone_layer3_0_bn1_mean; // batch mean (256)
@@ -183,15 +169,13 @@ public sealed partial class FcnR50 : INetwork
     private ArrayView<float> backbone_layer3_0_bn2_mean; // batch mean (256)
     private ArrayView<float> backbone_layer3_0_bn2_inv_std; // batch 1/std (256)
     private Tensor backbone_layer3_0_conv3; // (N,1024,⌈H/8⌉,⌈W/8⌉)
-    private Tensor backbone_layer3_0_bn3; // (N,1024,⌈H/8⌉,⌈W/8⌉)
-    private ArrayView<float> backbone_layer3_0_bn3_mean; // batch mean (1024)
-    private ArrayView<float> backbone_layer3_0_bn3_inv_std; // batch 1/std (1024)
     private Tensor backbone_layer3_0_downsample_0; // (N,1024,⌈H/8⌉,⌈W/8⌉)
     private Tensor backbone_layer3_0_downsample_1; // (N,1024,⌈H/8⌉,⌈W/8⌉)
     private ArrayView<float> backbone_layer3_0_downsample_1_mean; // batch mean (1024)
     private ArrayView<float> backbone_layer3_0_downsample_1_inv_std; // batch 1/std (1024)
-    private Tensor backbone_layer3_0_add; // (N,1024,⌈H/8⌉,⌈W/8⌉)
     private Tensor backbone_layer3_0_relu3; // (N,1024,⌈H/8⌉,⌈W/8⌉)
+    private ArrayView<float> backbone_layer3_0_bn3_mean; // batch mean (1024)
+    private ArrayView<float> backbone_layer3_0_bn3_inv_std; // batch 1/std (1024)
     private Tensor backbone_layer3_1_conv1; // (N,256,⌈H/8⌉,⌈W/8⌉)
     private Tensor backbone_layer3_1_relu1; // (N,256,⌈H/8⌉,⌈W/8⌉)
     private ArrayView<float> backbone_layer3_1_bn1_mean; // batch mean (256)
@@ -201,11 +185,9 @@ public sealed partial class FcnR50 : INetwork
     private ArrayView<float> backbone_layer3_1_bn2_mean; // batch mean (256)
     private ArrayView<float> backbone_layer3_1_bn2_inv_std; // batch 1/std (256)
     private Tensor backbone_layer3_1_conv3; // (N,1024,⌈H/8⌉,⌈W/8⌉)
-    private Tensor backbone_layer3_1_bn3; // (N,1024,⌈H/8⌉,⌈W/8⌉)
+    private Tensor backbone_layer3_1_relu3; // (N,1024,⌈H/8⌉,⌈W/8⌉)
     private ArrayView<float> backbone_layer3_1_bn3_mean; // batch mean (1024)
     private ArrayView<float> backbone_layer3_1_bn3_inv_std; // batch 1/std (1024)
-    private Tensor backbone_layer3_1_add; // (N,1024,⌈H/8⌉,⌈W/8⌉)
-    private Tensor backbone_layer3_1_relu3; // (N,1024,⌈H/8⌉,⌈W/8⌉)
     private Tensor backbone_layer3_2_conv1; // (N,256,⌈H/8⌉,⌈W/8⌉)
     private Tensor backbone_layer3_2_relu1; // (N,256,⌈H/8⌉,⌈W/8⌉)
     private ArrayView<float> backbone_layer3_2_bn1_mean; // batch mean (256)
@@ -215,11 +197,9 @@ public sealed partial class FcnR50 : INetwork
     private ArrayView<float> backbone_layer3_2_bn2_mean; // batch mean (256)
     private ArrayView<float> backbone_layer3_2_bn2_inv_std; // batch 1/std (256)
     private Tensor backbone_layer3_2_conv3; // (N,1024,⌈H/8⌉,⌈W/8⌉)
-    private Tensor backbone_layer3_2_bn3; // (N,1024,⌈H/8⌉,⌈W/8⌉)
+    private Tensor backbone_layer3_2_relu3; // (N,1024,⌈H/8⌉,⌈W/8⌉)
     private ArrayView<float> backbone_layer3_2_bn3_mean; // batch mean (1024)
     private ArrayView<float> backbone_layer3_2_bn3_inv_std; // batch 1/std (1024)
-    private Tensor backbone_layer3_2_add; // (N,1024,⌈H/8⌉,⌈W/8⌉)
-    private Tensor backbone_layer3_2_relu3; // (N,1024,⌈H/8⌉,⌈W/8⌉)
     private Tensor backbone_layer3_3_conv1; // (N,256,⌈H/8⌉,⌈W/8⌉)
     private Tensor backbone_layer3_3_relu1; // (N,256,⌈H/8⌉,⌈W/8⌉)
     private ArrayView<float> backbone_layer3_3_bn1_mean; // batch mean (256)
@@ -229,11 +209,9 @@ public sealed partial class FcnR50 : INetwork
     private ArrayView<float> backbone_layer3_3_bn2_mean; // batch mean (256)
     private ArrayView<float> backbone_layer3_3_bn2_inv_std; // batch 1/std (256)
     private Tensor backbone_layer3_3_conv3; // (N,1024,⌈H/8⌉,⌈W/8⌉)
-    private Tensor backbone_layer3_3_bn3; // (N,1024,⌈H/8⌉,⌈W/8⌉)
+    private Tensor backbone_layer3_3_relu3; // (N,1024,⌈H/8⌉,⌈W/8⌉)
     private ArrayView<float> backbone_layer3_3_bn3_mean; // batch mean (1024)
     private ArrayView<float> backbone_layer3_3_bn3_inv_std; // batch 1/std (1024)
-    private Tensor backbone_layer3_3_add; // (N,1024,⌈H/8⌉,⌈W/8⌉)
-    private Tensor backbone_layer3_3_relu3; // (N,1024,⌈H/8⌉,⌈W/8⌉)
     private Tensor backbone_layer3_4_conv1; // (N,256,⌈H/8⌉,⌈W/8⌉)
     private Tensor backbone_layer3_4_relu1; // (N,256,⌈H/8⌉,⌈W/8⌉)
     private ArrayView<float> backbone_layer3_4_bn1_mean; // batch mean (256)
@@ -243,11 +221,9 @@ public sealed partial class FcnR50 : INetwork
     private ArrayView<float> backbone_layer3_4_bn2_mean; // batch mean (256)
     private ArrayView<float> backbone_layer3_4_bn2_inv_std; // batch 1/std (256)
     private Tensor backbone_layer3_4_conv3; // (N,1024,⌈H/8⌉,⌈W/8⌉)
-    private Tensor backbone_layer3_4_bn3; // (N,1024,⌈H/8⌉,⌈W/8⌉)
+    private Tensor backbone_layer3_4_relu3; // (N,1024,⌈H/8⌉,⌈W/8⌉)
     private ArrayView<float> backbone_layer3_4_bn3_mean; // batch mean (1024)
     private ArrayView<float> backbone_layer3_4_bn3_inv_std; // batch 1/std (1024)
-    private Tensor backbone_layer3_4_add; // (N,1024,⌈H/8⌉,⌈W/8⌉)
-    private Tensor backbone_layer3_4_relu3; // (N,1024,⌈H/8⌉,⌈W/8⌉)
     private Tensor backbone_layer3_5_conv1; // (N,256,⌈H/8⌉,⌈W/8⌉)
     private Tensor backbone_layer3_5_relu1; // (N,256,⌈H/8⌉,⌈W/8⌉)
     private ArrayView<float> backbone_layer3_5_bn1_mean; // batch mean (256)
@@ -257,11 +233,9 @@ public sealed partial class FcnR50 : INetwork
     private ArrayView<float> backbone_layer3_5_bn2_mean; // batch mean (256)
     private ArrayView<float> backbone_layer3_5_bn2_inv_std; // batch 1/std (256)
     private Tensor backbone_layer3_5_conv3; // (N,1024,⌈H/8⌉,⌈W/8⌉)
-    private Tensor backbone_layer3_5_bn3; // (N,1024,⌈H/8⌉,⌈W/8⌉)
+    private Tensor backbone_layer3_5_relu3; // (N,1024,⌈H/8⌉,⌈W/8⌉)
     private ArrayView<float> backbone_layer3_5_bn3_mean; // batch mean (1024)
     private ArrayView<float> backbone_layer3_5_bn3_inv_std; // batch 1/std (1024)
-    private Tensor backbone_layer3_5_add; // (N,1024,⌈H/8⌉,⌈W/8⌉)
-    private Tensor backbone_layer3_5_relu3; // (N,1024,⌈H/8⌉,⌈W/8⌉)
     private Tensor backbone_layer4_0_conv1; // (N,512,⌈H/8⌉,⌈W/8⌉)
     private Tensor backbone_layer4_0_relu1; // (N,512,⌈H/8⌉,⌈W/8⌉)
     private ArrayView<float> backbone_layer4_0_bn1_mean; // batch mean (512)
@@ -271,15 +245,13 @@ public sealed partial class FcnR50 : INetwork
     private ArrayView<float> backbone_layer4_0_bn2_mean; // batch mean (512)
     private ArrayView<float> backbone_layer4_0_bn2_inv_std; // batch 1/std (512)
     private Tensor backbone_layer4_0_conv3; // (N,2048,⌈H/8⌉,⌈W/8⌉)
-    private Tensor backbone_layer4_0_bn3; // (N,2048,⌈H/8⌉,⌈W/8⌉)
-    private ArrayView<float> backbone_layer4_0_bn3_mean; // batch mean (2048)
-    private ArrayView<float> backbone_layer4_0_bn3_inv_std; // batch 1/std (2048)
     private Tensor backbone_layer4_0_downsample_0; // (N,2048,⌈H/8⌉,⌈W/8⌉)
     private Tensor backbone_layer4_0_downsample_1; // (N,2048,⌈H/8⌉,⌈W/8⌉)
     private ArrayView<float> backbone_layer4_0_downsample_1_mean; // batch mean (2048)
     private ArrayView<float> backbone_layer4_0_downsample_1_inv_std; // batch 1/std (2048)
-    private Tensor backbone_layer4_0_add; // (N,2048,⌈H/8⌉,⌈W/8⌉)
     private Tensor backbone_layer4_0_relu3; // (N,2048,⌈H/8⌉,⌈W/8⌉)
+    private ArrayView<float> backbone_layer4_0_bn3_mean; // batch mean (2048)
+    private ArrayView<float> backbone_layer4_0_bn3_inv_std; // batch 1/std (2048)
     private Tensor backbone_layer4_1_conv1; // (N,512,⌈H/8⌉,⌈W/8⌉)
     private Tensor backbone_layer4_1_relu1; // (N,512,⌈H/8⌉,⌈W/8⌉)
     private ArrayView<float> backbone_layer4_1_bn1_mean; // batch mean (512)
@@ -289,11 +261,9 @@ public sealed partial class FcnR50 : INetwork
     private ArrayView<float> backbone_layer4_1_bn2_mean; // batch mean (512)
     private ArrayView<float> backbone_layer4_1_bn2_inv_std; // batch 1/std (512)
     private Tensor backbone_layer4_1_conv3; // (N,2048,⌈H/8⌉,⌈W/8⌉)
-    private Tensor backbone_layer4_1_bn3; // (N,2048,⌈H/8⌉,⌈W/8⌉)
+    private Tensor backbone_layer4_1_relu3; // (N,2048,⌈H/8⌉,⌈W/8⌉)
     private ArrayView<float> backbone_layer4_1_bn3_mean; // batch mean (2048)
     private ArrayView<float> backbone_layer4_1_bn3_inv_std; // batch 1/std (2048)
-    private Tensor backbone_layer4_1_add; // (N,2048,⌈H/8⌉,⌈W/8⌉)
-    private Tensor backbone_layer4_1_relu3; // (N,2048,⌈H/8⌉,⌈W/8⌉)
     private Tensor backbone_layer4_2_conv1; // (N,512,⌈H/8⌉,⌈W/8⌉)
     private Tensor backbone_layer4_2_relu1; // (N,512,⌈H/8⌉,⌈W/8⌉)
     private ArrayView<float> backbone_layer4_2_bn1_mean; // batch mean (512)
@@ -303,11 +273,9 @@ public sealed partial class FcnR50 : INetwork
     private ArrayView<float> backbone_layer4_2_bn2_mean; // batch mean (512)
     private ArrayView<float> backbone_layer4_2_bn2_inv_std; // batch 1/std (512)
     private Tensor backbone_layer4_2_conv3; // (N,2048,⌈H/8⌉,⌈W/8⌉)
-    private Tensor backbone_layer4_2_bn3; // (N,2048,⌈H/8⌉,⌈W/8⌉)
+    private Tensor backbone_layer4_2_relu3; // (N,2048,⌈H/8⌉,⌈W/8⌉)
     private ArrayView<float> backbone_layer4_2_bn3_mean; // batch mean (2048)
     private ArrayView<float> backbone_layer4_2_bn3_inv_std; // batch 1/std (2048)
-    private Tensor backbone_layer4_2_add; // (N,2048,⌈H/8⌉,⌈W/8⌉)
-    private Tensor backbone_layer4_2_relu3; // (N,2048,⌈H/8⌉,⌈W/8⌉)
     private Tensor head_fcn_0; // (N,512,⌈H/8⌉,⌈W/8⌉)
     private Tensor head_fcn_2; // (N,512,⌈H/8⌉,⌈W/8⌉)
     private ArrayView<float> head_fcn_1_mean; // batch mean (512)
@@ -317,8 +285,6 @@ public sealed partial class FcnR50 : INetwork
     private Tensor head_fcn_4; // (N,59,⌈H/8⌉,⌈W/8⌉)
     private Tensor head_up; // (N,59,H,W)
     private ArrayView<float> loss_mask; // ()
-    private Tensor d_backbone_layer1_0_add; // gradient (N,256,⌈H/4⌉,⌈W/4⌉)
-    private Tensor d_backbone_layer1_0_bn3; // gradient (N,256,⌈H/4⌉,⌈W/4⌉)
     private Tensor d_backbone_layer1_0_conv1; // gradient (N,64,⌈H/4⌉,⌈W/4⌉)
     private Tensor d_backbone_layer1_0_conv2; // gradient (N,64,⌈H/4⌉,⌈W/4⌉)
     private Tensor d_backbone_layer1_0_conv3; // gradient (N,256,⌈H/4⌉,⌈W/4⌉)
@@ -327,24 +293,18 @@ public sealed partial class FcnR50 : INetwork
     private Tensor d_backbone_layer1_0_relu1; // gradient (N,64,⌈H/4⌉,⌈W/4⌉)
     private Tensor d_backbone_layer1_0_relu2; // gradient (N,64,⌈H/4⌉,⌈W/4⌉)
     private Tensor d_backbone_layer1_0_relu3; // gradient (N,256,⌈H/4⌉,⌈W/4⌉)
-    private Tensor d_backbone_layer1_1_add; // gradient (N,256,⌈H/4⌉,⌈W/4⌉)
-    private Tensor d_backbone_layer1_1_bn3; // gradient (N,256,⌈H/4⌉,⌈W/4⌉)
     private Tensor d_backbone_layer1_1_conv1; // gradient (N,64,⌈H/4⌉,⌈W/4⌉)
     private Tensor d_backbone_layer1_1_conv2; // gradient (N,64,⌈H/4⌉,⌈W/4⌉)
     private Tensor d_backbone_layer1_1_conv3; // gradient (N,256,⌈H/4⌉,⌈W/4⌉)
     private Tensor d_backbone_layer1_1_relu1; // gradient (N,64,⌈H/4⌉,⌈W/4⌉)
     private Tensor d_backbone_layer1_1_relu2; // gradient (N,64,⌈H/4⌉,⌈W/4⌉)
     private Tensor d_backbone_layer1_1_relu3; // gradient (N,256,⌈H/4⌉,⌈W/4⌉)
-    private Tensor d_backbone_layer1_2_add; // gradient (N,256,⌈H/4⌉,⌈W/4⌉)
-    private Tensor d_backbone_layer1_2_bn3; // gradient (N,256,⌈H/4⌉,⌈W/4⌉)
     private Tensor d_backbone_layer1_2_conv1; // gradient (N,64,⌈H/4⌉,⌈W/4⌉)
     private Tensor d_backbone_layer1_2_conv2; // gradient (N,64,⌈H/4⌉,⌈W/4⌉)
     private Tensor d_backbone_layer1_2_conv3; // gradient (N,256,⌈H/4⌉,⌈W/4⌉)
     private Tensor d_backbone_layer1_2_relu1; // gradient (N,64,⌈H/4⌉,⌈W/4⌉)
     private Tensor d_backbone_layer1_2_relu2; // gradient (N,64,⌈H/4⌉,⌈W/4⌉)
     private Tensor d_backbone_layer1_2_relu3; // gradient (N,256,⌈H/4⌉,⌈W/4⌉)
-    private Tensor d_backbone_layer2_0_add; // gradient (N,512,⌈H/8⌉,⌈W/8⌉)
-    private Tensor d_backbone_layer2_0_bn3; // gradient (N,512,⌈H/8⌉,⌈W/8⌉)
     private Tensor d_backbone_layer2_0_conv1; // gradient (N,128,⌈H/4⌉,⌈W/4⌉)
     private Tensor d_backbone_layer2_0_conv2; // gradient (N,128,⌈H/8⌉,⌈W/8⌉)
     private Tensor d_backbone_layer2_0_conv3; // gradient (N,512,⌈H/8⌉,⌈W/8⌉)
@@ -353,32 +313,24 @@ public sealed partial class FcnR50 : INetwork
     private Tensor d_backbone_layer2_0_relu1; // gradient (N,128,⌈H/4⌉,⌈W/4⌉)
     private Tensor d_backbone_layer2_0_relu2; // gradient (N,128,⌈H/8⌉,⌈W/8⌉)
     private Tensor d_backbone_layer2_0_relu3; // gradient (N,512,⌈H/8⌉,⌈W/8⌉)
-    private Tensor d_backbone_layer2_1_add; // gradient (N,512,⌈H/8⌉,⌈W/8⌉)
-    private Tensor d_backbone_layer2_1_bn3; // gradient (N,512,⌈H/8⌉,⌈W/8⌉)
     private Tensor d_backbone_layer2_1_conv1; // gradient (N,128,⌈H/8⌉,⌈W/8⌉)
     private Tensor d_backbone_layer2_1_conv2; // gradient (N,128,⌈H/8⌉,⌈W/8⌉)
     private Tensor d_backbone_layer2_1_conv3; // gradient (N,512,⌈H/8⌉,⌈W/8⌉)
     private Tensor d_backbone_layer2_1_relu1; // gradient (N,128,⌈H/8⌉,⌈W/8⌉)
     private Tensor d_backbone_layer2_1_relu2; // gradient (N,128,⌈H/8⌉,⌈W/8⌉)
     private Tensor d_backbone_layer2_1_relu3; // gradient (N,512,⌈H/8⌉,⌈W/8⌉)
-    private Tensor d_backbone_layer2_2_add; // gradient (N,512,⌈H/8⌉,⌈W/8⌉)
-    private Tensor d_backbone_layer2_2_bn3; // gradient (N,512,⌈H/8⌉,⌈W/8⌉)
     private Tensor d_backbone_layer2_2_conv1; // gradient (N,128,⌈H/8⌉,⌈W/8⌉)
     private Tensor d_backbone_layer2_2_conv2; // gradient (N,128,⌈H/8⌉,⌈W/8⌉)
     private Tensor d_backbone_layer2_2_conv3; // gradient (N,512,⌈H/8⌉,⌈W/8⌉)
     private Tensor d_backbone_layer2_2_relu1; // gradient (N,128,⌈H/8⌉,⌈W/8⌉)
     private Tensor d_backbone_layer2_2_relu2; // gradient (N,128,⌈H/8⌉,⌈W/8⌉)
     private Tensor d_backbone_layer2_2_relu3; // gradient (N,512,⌈H/8⌉,⌈W/8⌉)
-    private Tensor d_backbone_layer2_3_add; // gradient (N,512,⌈H/8⌉,⌈W/8⌉)
-    private Tensor d_backbone_layer2_3_bn3; // gradient (N,512,⌈H/8⌉,⌈W/8⌉)
     private Tensor d_backbone_layer2_3_conv1; // gradient (N,128,⌈H/8⌉,⌈W/8⌉)
     private Tensor d_backbone_layer2_3_conv2; // gradient (N,128,⌈H/8⌉,⌈W/8⌉)
     private Tensor d_backbone_layer2_3_conv3; // gradient (N,512,⌈H/8⌉,⌈W/8⌉)
     private Tensor d_backbone_layer2_3_relu1; // gradient (N,128,⌈H/8⌉,⌈W/8⌉)
     private Tensor d_backbone_layer2_3_relu2; // gradient (N,128,⌈H/8⌉,⌈W/8⌉)
     private Tensor d_backbone_layer2_3_relu3; // gradient (N,512,⌈H/8⌉,⌈W/8⌉)
-    private Tensor d_backbone_layer3_0_add; // gradient (N,1024,⌈H/8⌉,⌈W/8⌉)
-    private Tensor d_backbone_layer3_0_bn3; // gradient (N,1024,⌈H/8⌉,⌈W/8⌉)
     private Tensor d_backbone_layer3_0_conv1; // gradient (N,256,⌈H/8⌉,⌈W/8⌉)
     private Tensor d_backbone_layer3_0_conv2; // gradient (N,256,⌈H/8⌉,⌈W/8⌉)
     private Tensor d_backbone_layer3_0_conv3; // gradient (N,1024,⌈H/8⌉,⌈W/8⌉)
@@ -387,48 +339,36 @@ public sealed partial class FcnR50 : INetwork
     private Tensor d_backbone_layer3_0_relu1; // gradient (N,256,⌈H/8⌉,⌈W/8⌉)
     private Tensor d_backbone_layer3_0_relu2; // gradient (N,256,⌈H/8⌉,⌈W/8⌉)
     private Tensor d_backbone_layer3_0_relu3; // gradient (N,1024,⌈H/8⌉,⌈W/8⌉)
-    private Tensor d_backbone_layer3_1_add; // gradient (N,1024,⌈H/8⌉,⌈W/8⌉)
-    private Tensor d_backbone_layer3_1_bn3; // gradient (N,1024,⌈H/8⌉,⌈W/8⌉)
     private Tensor d_backbone_layer3_1_conv1; // gradient (N,256,⌈H/8⌉,⌈W/8⌉)
     private Tensor d_backbone_layer3_1_conv2; // gradient (N,256,⌈H/8⌉,⌈W/8⌉)
     private Tensor d_backbone_layer3_1_conv3; // gradient (N,1024,⌈H/8⌉,⌈W/8⌉)
     private Tensor d_backbone_layer3_1_relu1; // gradient (N,256,⌈H/8⌉,⌈W/8⌉)
     private Tensor d_backbone_layer3_1_relu2; // gradient (N,256,⌈H/8⌉,⌈W/8⌉)
     private Tensor d_backbone_layer3_1_relu3; // gradient (N,1024,⌈H/8⌉,⌈W/8⌉)
-    private Tensor d_backbone_layer3_2_add; // gradient (N,1024,⌈H/8⌉,⌈W/8⌉)
-    private Tensor d_backbone_layer3_2_bn3; // gradient (N,1024,⌈H/8⌉,⌈W/8⌉)
     private Tensor d_backbone_layer3_2_conv1; // gradient (N,256,⌈H/8⌉,⌈W/8⌉)
     private Tensor d_backbone_layer3_2_conv2; // gradient (N,256,⌈H/8⌉,⌈W/8⌉)
     private Tensor d_backbone_layer3_2_conv3; // gradient (N,1024,⌈H/8⌉,⌈W/8⌉)
     private Tensor d_backbone_layer3_2_relu1; // gradient (N,256,⌈H/8⌉,⌈W/8⌉)
     private Tensor d_backbone_layer3_2_relu2; // gradient (N,256,⌈H/8⌉,⌈W/8⌉)
     private Tensor d_backbone_layer3_2_relu3; // gradient (N,1024,⌈H/8⌉,⌈W/8⌉)
-    private Tensor d_backbone_layer3_3_add; // gradient (N,1024,⌈H/8⌉,⌈W/8⌉)
-    private Tensor d_backbone_layer3_3_bn3; // gradient (N,1024,⌈H/8⌉,⌈W/8⌉)
     private Tensor d_backbone_layer3_3_conv1; // gradient (N,256,⌈H/8⌉,⌈W/8⌉)
     private Tensor d_backbone_layer3_3_conv2; // gradient (N,256,⌈H/8⌉,⌈W/8⌉)
     private Tensor d_backbone_layer3_3_conv3; // gradient (N,1024,⌈H/8⌉,⌈W/8⌉)
     private Tensor d_backbone_layer3_3_relu1; // gradient (N,256,⌈H/8⌉,⌈W/8⌉)
     private Tensor d_backbone_layer3_3_relu2; // gradient (N,256,⌈H/8⌉,⌈W/8⌉)
     private Tensor d_backbone_layer3_3_relu3; // gradient (N,1024,⌈H/8⌉,⌈W/8⌉)
-    private Tensor d_backbone_layer3_4_add; // gradient (N,1024,⌈H/8⌉,⌈W/8⌉)
-    private Tensor d_backbone_layer3_4_bn3; // gradient (N,1024,⌈H/8⌉,⌈W/8⌉)
     private Tensor d_backbone_layer3_4_conv1; // gradient (N,256,⌈H/8⌉,⌈W/8⌉)
     private Tensor d_backbone_layer3_4_conv2; // gradient (N,256,⌈H/8⌉,⌈W/8⌉)
     private Tensor d_backbone_layer3_4_conv3; // gradient (N,1024,⌈H/8⌉,⌈W/8⌉)
     private Tensor d_backbone_layer3_4_relu1; // gradient (N,256,⌈H/8⌉,⌈W/8⌉)
     private Tensor d_backbone_layer3_4_relu2; // gradient (N,256,⌈H/8⌉,⌈W/8⌉)
     private Tensor d_backbone_layer3_4_relu3; // gradient (N,1024,⌈H/8⌉,⌈W/8⌉)
-    private Tensor d_backbone_layer3_5_add; // gradient (N,1024,⌈H/8⌉,⌈W/8⌉)
-    private Tensor d_backbone_layer3_5_bn3; // gradient (N,1024,⌈H/8⌉,⌈W/8⌉)
     private Tensor d_backbone_layer3_5_conv1; // gradient (N,256,⌈H/8⌉,⌈W/8⌉)
     private Tensor d_backbone_layer3_5_conv2; // gradient (N,256,⌈H/8⌉,⌈W/8⌉)
     private Tensor d_backbone_layer3_5_conv3; // gradient (N,1024,⌈H/8⌉,⌈W/8⌉)
     private Tensor d_backbone_layer3_5_relu1; // gradient (N,256,⌈H/8⌉,⌈W/8⌉)
     private Tensor d_backbone_layer3_5_relu2; // gradient (N,256,⌈H/8⌉,⌈W/8⌉)
     private Tensor d_backbone_layer3_5_relu3; // gradient (N,1024,⌈H/8⌉,⌈W/8⌉)
-    private Tensor d_backbone_layer4_0_add; // gradient (N,2048,⌈H/8⌉,⌈W/8⌉)
-    private Tensor d_backbone_layer4_0_bn3; // gradient (N,2048,⌈H/8⌉,⌈W/8⌉)
     private Tensor d_backbone_layer4_0_conv1; // gradient (N,512,⌈H/8⌉,⌈W/8⌉)
     private Tensor d_backbone_layer4_0_conv2; // gradient (N,512,⌈H/8⌉,⌈W/8⌉)
     private Tensor d_backbone_layer4_0_conv3; // gradient (N,2048,⌈H/8⌉,⌈W/8⌉)
@@ -437,16 +377,12 @@ public sealed partial class FcnR50 : INetwork
     private Tensor d_backbone_layer4_0_relu1; // gradient (N,512,⌈H/8⌉,⌈W/8⌉)
     private Tensor d_backbone_layer4_0_relu2; // gradient (N,512,⌈H/8⌉,⌈W/8⌉)
     private Tensor d_backbone_layer4_0_relu3; // gradient (N,2048,⌈H/8⌉,⌈W/8⌉)
-    private Tensor d_backbone_layer4_1_add; // gradient (N,2048,⌈H/8⌉,⌈W/8⌉)
-    private Tensor d_backbone_layer4_1_bn3; // gradient (N,2048,⌈H/8⌉,⌈W/8⌉)
     private Tensor d_backbone_layer4_1_conv1; // gradient (N,512,⌈H/8⌉,⌈W/8⌉)
     private Tensor d_backbone_layer4_1_conv2; // gradient (N,512,⌈H/8⌉,⌈W/8⌉)
     private Tensor d_backbone_layer4_1_conv3; // gradient (N,2048,⌈H/8⌉,⌈W/8⌉)
     private Tensor d_backbone_layer4_1_relu1; // gradient (N,512,⌈H/8⌉,⌈W/8⌉)
     private Tensor d_backbone_layer4_1_relu2; // gradient (N,512,⌈H/8⌉,⌈W/8⌉)
     private Tensor d_backbone_layer4_1_relu3; // gradient (N,2048,⌈H/8⌉,⌈W/8⌉)
-    private Tensor d_backbone_layer4_2_add; // gradient (N,2048,⌈H/8⌉,⌈W/8⌉)
-    private Tensor d_backbone_layer4_2_bn3; // gradient (N,2048,⌈H/8⌉,⌈W/8⌉)
     private Tensor d_backbone_layer4_2_conv1; // gradient (N,512,⌈H/8⌉,⌈W/8⌉)
     private Tensor d_backbone_layer4_2_conv2; // gradient (N,512,⌈H/8⌉,⌈W/8⌉)
     private Tensor d_backbone_layer4_2_conv3; // gradient (N,2048,⌈H/8⌉,⌈W/8⌉)
@@ -2318,15 +2254,15 @@ public sealed partial class FcnR50 : INetwork
 
     // Memory plan: buffer lifetimes over the schedule (forward steps, then backward steps) and placement order, decided at build time.
     // Tables are indexed by buffer (the numbers in Bind); -1: the buffer is not in that plan.
-    // Inference plan: 265 of the 413 buffers; planned peak 1,474,576,384 bytes at the default size 16×3×480×480 (25,892,339,968 bytes without reuse).
-    private static readonly int[] InferenceFirst = { 0, 0, 0, 1, 1, 1, 2, 3, 3, 3, 4, 5, 5, 5, 6, 6, 7, 8, 8, 8, 9, 10, 10, 10, 11, 12, 12, 12, 13, 14, 14, 14, 15, 16, 17, 18, 18, 18, 19, 20, 20, 20, 21, 22, 22, 22, 23, 24, 25, 26, 26, 26, 27, 28, 28, 28, 29, 30, 30, 30, 31, 32, 33, 34, 34, 34, 35, 36, 36, 36, 37, 38, 38, 38, 39, 40, 40, 40, 41, 42, 43, 44, 44, 44, 45, 46, 46, 46, 47, 48, 48, 48, 49, 50, 51, 52, 52, 52, 53, 54, 54, 54, 55, 56, 56, 56, 57, 58, 59, 60, 60, 60, 61, 62, 62, 62, 63, 64, 64, 64, 65, 66, 67, 68, 68, 68, 69, 70, 70, 70, 71, 72, 72, 72, 73, 74, 74, 74, 75, 76, 77, 78, 78, 78, 79, 80, 80, 80, 81, 82, 82, 82, 83, 84, 85, 86, 86, 86, 87, 88, 88, 88, 89, 90, 90, 90, 91, 92, 93, 94, 94, 94, 95, 96, 96, 96, 97, 98, 98, 98, 99, 100, 101, 102, 102, 102, 103, 104, 104, 104, 105, 106, 106, 106, 107, 108, 109, 110, 110, 110, 111, 112, 112, 112, 113, 114, 114, 114, 115, 116, 117, 118, 118, 118, 119, 120, 120, 120, 121, 122, 122, 122, 123, 124, 124, 124, 125, 126, 127, 128, 128, 128, 129, 130, 130, 130, 131, 132, 132, 132, 133, 134, 135, 136, 136, 136, 137, 138, 138, 138, 139, 140, 140, 140, 141, 142, 143, 144, 144, 144, 145, 145, 146, 147, 148, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1 };
-    private static readonly int[] InferenceLast = { 148, 148, 1, 2, 1, 1, 3, 4, 3, 3, 5, 6, 5, 5, 13, 6, 8, 9, 8, 8, 10, 11, 10, 10, 12, 15, 12, 12, 14, 15, 14, 14, 16, 23, 18, 19, 18, 18, 20, 21, 20, 20, 22, 23, 22, 22, 24, 31, 26, 27, 26, 26, 28, 29, 28, 28, 30, 31, 30, 30, 32, 39, 34, 35, 34, 34, 36, 37, 36, 36, 38, 41, 38, 38, 40, 41, 40, 40, 42, 49, 44, 45, 44, 44, 46, 47, 46, 46, 48, 49, 48, 48, 50, 57, 52, 53, 52, 52, 54, 55, 54, 54, 56, 57, 56, 56, 58, 65, 60, 61, 60, 60, 62, 63, 62, 62, 64, 65, 64, 64, 66, 73, 68, 69, 68, 68, 70, 71, 70, 70, 72, 75, 72, 72, 74, 75, 74, 74, 76, 83, 78, 79, 78, 78, 80, 81, 80, 80, 82, 83, 82, 82, 84, 91, 86, 87, 86, 86, 88, 89, 88, 88, 90, 91, 90, 90, 92, 99, 94, 95, 94, 94, 96, 97, 96, 96, 98, 99, 98, 98, 100, 107, 102, 103, 102, 102, 104, 105, 104, 104, 106, 107, 106, 106, 108, 115, 110, 111, 110, 110, 112, 113, 112, 112, 114, 115, 114, 114, 116, 123, 118, 119, 118, 118, 120, 121, 120, 120, 122, 125, 122, 122, 124, 125, 124, 124, 126, 133, 128, 129, 128, 128, 130, 131, 130, 130, 132, 133, 132, 132, 134, 141, 136, 137, 136, 136, 138, 139, 138, 138, 140, 141, 140, 140, 142, 143, 144, 145, 144, 144, 146, 145, 147, 148, 148, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1 };
-    private static readonly int[] InferenceOrder = { 263, 10, 11, 218, 219, 222, 223, 226, 227, 236, 237, 240, 241, 250, 251, 254, 255, 2, 3, 6, 7, 24, 25, 28, 29, 32, 33, 42, 43, 46, 47, 56, 57, 60, 61, 130, 131, 134, 135, 138, 139, 148, 149, 152, 153, 162, 163, 166, 167, 176, 177, 180, 181, 190, 191, 194, 195, 204, 205, 208, 209, 14, 15, 62, 63, 70, 71, 74, 75, 78, 79, 88, 89, 92, 93, 102, 103, 106, 107, 116, 117, 120, 121, 210, 211, 214, 215, 228, 229, 232, 233, 242, 243, 246, 247, 256, 257, 260, 261, 16, 17, 20, 21, 34, 35, 38, 39, 48, 49, 52, 53, 122, 123, 126, 127, 140, 141, 144, 145, 154, 155, 158, 159, 168, 169, 172, 173, 182, 183, 186, 187, 196, 197, 200, 201, 0, 66, 67, 80, 81, 84, 85, 94, 95, 98, 99, 108, 109, 112, 113, 1, 262, 220, 221, 224, 225, 238, 239, 252, 253, 132, 133, 136, 137, 150, 151, 164, 165, 178, 179, 192, 193, 206, 207, 72, 73, 76, 77, 90, 91, 104, 105, 118, 119, 212, 213, 216, 217, 230, 231, 234, 235, 244, 245, 248, 249, 258, 259, 26, 27, 30, 31, 44, 45, 58, 59, 124, 125, 128, 129, 142, 143, 146, 147, 156, 157, 160, 161, 170, 171, 174, 175, 184, 185, 188, 189, 198, 199, 202, 203, 12, 13, 64, 65, 68, 69, 82, 83, 86, 87, 96, 97, 100, 101, 110, 111, 114, 115, 4, 5, 8, 9, 18, 19, 22, 23, 36, 37, 40, 41, 50, 51, 54, 55, 264 };
+    // Inference plan: 233 of the 349 buffers; planned peak 1,474,576,384 bytes at the default size 16×3×480×480 (17,870,733,568 bytes without reuse).
+    private static readonly int[] InferenceFirst = { 0, 0, 0, 1, 1, 1, 2, 3, 3, 3, 4, 5, 5, 5, 6, 6, 7, 8, 8, 8, 9, 10, 10, 10, 11, 12, 13, 13, 13, 14, 14, 14, 15, 16, 16, 16, 17, 18, 18, 18, 19, 20, 20, 20, 21, 22, 22, 22, 23, 24, 24, 24, 25, 26, 26, 26, 27, 28, 28, 28, 29, 30, 30, 30, 31, 32, 33, 33, 33, 34, 34, 34, 35, 36, 36, 36, 37, 38, 38, 38, 39, 40, 40, 40, 41, 42, 42, 42, 43, 44, 44, 44, 45, 46, 46, 46, 47, 48, 48, 48, 49, 50, 50, 50, 51, 52, 52, 52, 53, 54, 54, 54, 55, 56, 56, 56, 57, 58, 59, 59, 59, 60, 60, 60, 61, 62, 62, 62, 63, 64, 64, 64, 65, 66, 66, 66, 67, 68, 68, 68, 69, 70, 70, 70, 71, 72, 72, 72, 73, 74, 74, 74, 75, 76, 76, 76, 77, 78, 78, 78, 79, 80, 80, 80, 81, 82, 82, 82, 83, 84, 84, 84, 85, 86, 86, 86, 87, 88, 88, 88, 89, 90, 90, 90, 91, 92, 92, 92, 93, 94, 94, 94, 95, 96, 97, 97, 97, 98, 98, 98, 99, 100, 100, 100, 101, 102, 102, 102, 103, 104, 104, 104, 105, 106, 106, 106, 107, 108, 108, 108, 109, 110, 110, 110, 111, 112, 112, 112, 113, 113, 114, 115, 116, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1 };
+    private static readonly int[] InferenceLast = { 116, 116, 1, 2, 1, 1, 3, 4, 3, 3, 5, 6, 5, 5, 12, 6, 8, 9, 8, 8, 10, 11, 10, 10, 14, 13, 14, 13, 13, 20, 14, 14, 16, 17, 16, 16, 18, 19, 18, 18, 20, 26, 20, 20, 22, 23, 22, 22, 24, 25, 24, 24, 26, 32, 26, 26, 28, 29, 28, 28, 30, 31, 30, 30, 34, 33, 34, 33, 33, 40, 34, 34, 36, 37, 36, 36, 38, 39, 38, 38, 40, 46, 40, 40, 42, 43, 42, 42, 44, 45, 44, 44, 46, 52, 46, 46, 48, 49, 48, 48, 50, 51, 50, 50, 52, 58, 52, 52, 54, 55, 54, 54, 56, 57, 56, 56, 60, 59, 60, 59, 59, 66, 60, 60, 62, 63, 62, 62, 64, 65, 64, 64, 66, 72, 66, 66, 68, 69, 68, 68, 70, 71, 70, 70, 72, 78, 72, 72, 74, 75, 74, 74, 76, 77, 76, 76, 78, 84, 78, 78, 80, 81, 80, 80, 82, 83, 82, 82, 84, 90, 84, 84, 86, 87, 86, 86, 88, 89, 88, 88, 90, 96, 90, 90, 92, 93, 92, 92, 94, 95, 94, 94, 98, 97, 98, 97, 97, 104, 98, 98, 100, 101, 100, 100, 102, 103, 102, 102, 104, 110, 104, 104, 106, 107, 106, 106, 108, 109, 108, 108, 110, 111, 110, 110, 112, 113, 112, 112, 114, 113, 115, 116, 116, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1 };
+    private static readonly int[] InferenceOrder = { 231, 10, 11, 192, 193, 194, 197, 208, 209, 220, 221, 2, 3, 6, 7, 24, 25, 26, 29, 40, 41, 52, 53, 116, 117, 118, 121, 132, 133, 144, 145, 156, 157, 168, 169, 180, 181, 14, 15, 56, 57, 64, 65, 66, 69, 80, 81, 92, 93, 104, 105, 184, 185, 188, 189, 200, 201, 204, 205, 212, 213, 216, 217, 224, 225, 228, 229, 16, 17, 20, 21, 32, 33, 36, 37, 44, 45, 48, 49, 108, 109, 112, 113, 124, 125, 128, 129, 136, 137, 140, 141, 148, 149, 152, 153, 160, 161, 164, 165, 172, 173, 176, 177, 0, 60, 61, 72, 73, 76, 77, 84, 85, 88, 89, 96, 97, 100, 101, 1, 230, 195, 196, 198, 199, 210, 211, 222, 223, 119, 120, 122, 123, 134, 135, 146, 147, 158, 159, 170, 171, 182, 183, 67, 68, 70, 71, 82, 83, 94, 95, 106, 107, 186, 187, 190, 191, 202, 203, 206, 207, 214, 215, 218, 219, 226, 227, 27, 28, 30, 31, 42, 43, 54, 55, 110, 111, 114, 115, 126, 127, 130, 131, 138, 139, 142, 143, 150, 151, 154, 155, 162, 163, 166, 167, 174, 175, 178, 179, 12, 13, 58, 59, 62, 63, 74, 75, 78, 79, 86, 87, 90, 91, 98, 99, 102, 103, 4, 5, 8, 9, 18, 19, 22, 23, 34, 35, 38, 39, 46, 47, 50, 51, 232 };
 
-    // Training plan: 413 of the 413 buffers; planned peak 17,679,040,768 bytes at the default size 16×3×480×480 (51,489,549,568 bytes without reuse).
-    private static readonly int[] TrainingFirst = { 0, 0, 0, 1, 1, 1, 2, 3, 3, 3, 4, 5, 5, 5, 6, 6, 7, 8, 8, 8, 9, 10, 10, 10, 11, 12, 12, 12, 13, 14, 14, 14, 15, 16, 17, 18, 18, 18, 19, 20, 20, 20, 21, 22, 22, 22, 23, 24, 25, 26, 26, 26, 27, 28, 28, 28, 29, 30, 30, 30, 31, 32, 33, 34, 34, 34, 35, 36, 36, 36, 37, 38, 38, 38, 39, 40, 40, 40, 41, 42, 43, 44, 44, 44, 45, 46, 46, 46, 47, 48, 48, 48, 49, 50, 51, 52, 52, 52, 53, 54, 54, 54, 55, 56, 56, 56, 57, 58, 59, 60, 60, 60, 61, 62, 62, 62, 63, 64, 64, 64, 65, 66, 67, 68, 68, 68, 69, 70, 70, 70, 71, 72, 72, 72, 73, 74, 74, 74, 75, 76, 77, 78, 78, 78, 79, 80, 80, 80, 81, 82, 82, 82, 83, 84, 85, 86, 86, 86, 87, 88, 88, 88, 89, 90, 90, 90, 91, 92, 93, 94, 94, 94, 95, 96, 96, 96, 97, 98, 98, 98, 99, 100, 101, 102, 102, 102, 103, 104, 104, 104, 105, 106, 106, 106, 107, 108, 109, 110, 110, 110, 111, 112, 112, 112, 113, 114, 114, 114, 115, 116, 117, 118, 118, 118, 119, 120, 120, 120, 121, 122, 122, 122, 123, 124, 124, 124, 125, 126, 127, 128, 128, 128, 129, 130, 130, 130, 131, 132, 132, 132, 133, 134, 135, 136, 136, 136, 137, 138, 138, 138, 139, 140, 140, 140, 141, 142, 143, 144, 144, 144, 145, 145, 146, 147, 148, 281, 282, 289, 287, 285, 283, 282, 288, 286, 274, 273, 274, 279, 277, 275, 278, 276, 266, 265, 266, 271, 269, 267, 270, 268, 258, 255, 256, 263, 261, 259, 257, 256, 262, 260, 248, 247, 248, 253, 251, 249, 252, 250, 240, 239, 240, 245, 243, 241, 244, 242, 232, 231, 232, 237, 235, 233, 236, 234, 224, 221, 222, 229, 227, 225, 223, 222, 228, 226, 214, 213, 214, 219, 217, 215, 218, 216, 206, 205, 206, 211, 209, 207, 210, 208, 198, 197, 198, 203, 201, 199, 202, 200, 190, 189, 190, 195, 193, 191, 194, 192, 182, 181, 182, 187, 185, 183, 186, 184, 174, 171, 172, 179, 177, 175, 173, 172, 178, 176, 164, 163, 164, 169, 167, 165, 168, 166, 156, 155, 156, 161, 159, 157, 160, 158, 154, 284, 296, 295, 294, 293, 292, 291, 153, 152, 151, 150, 149 };
-    private static readonly int[] TrainingLast = { 297, 297, 296, 296, 296, 296, 294, 294, 294, 294, 292, 292, 292, 292, 290, 291, 289, 289, 289, 289, 287, 287, 287, 287, 285, 15, 285, 285, 283, 15, 283, 283, 16, 281, 279, 279, 279, 279, 277, 277, 277, 277, 275, 23, 275, 275, 24, 273, 271, 271, 271, 271, 269, 269, 269, 269, 267, 31, 267, 267, 32, 265, 263, 263, 263, 263, 261, 261, 261, 261, 259, 41, 259, 259, 257, 41, 257, 257, 42, 255, 253, 253, 253, 253, 251, 251, 251, 251, 249, 49, 249, 249, 50, 247, 245, 245, 245, 245, 243, 243, 243, 243, 241, 57, 241, 241, 58, 239, 237, 237, 237, 237, 235, 235, 235, 235, 233, 65, 233, 233, 66, 231, 229, 229, 229, 229, 227, 227, 227, 227, 225, 75, 225, 225, 223, 75, 223, 223, 76, 221, 219, 219, 219, 219, 217, 217, 217, 217, 215, 83, 215, 215, 84, 213, 211, 211, 211, 211, 209, 209, 209, 209, 207, 91, 207, 207, 92, 205, 203, 203, 203, 203, 201, 201, 201, 201, 199, 99, 199, 199, 100, 197, 195, 195, 195, 195, 193, 193, 193, 193, 191, 107, 191, 191, 108, 189, 187, 187, 187, 187, 185, 185, 185, 185, 183, 115, 183, 183, 116, 181, 179, 179, 179, 179, 177, 177, 177, 177, 175, 125, 175, 175, 173, 125, 173, 173, 126, 171, 169, 169, 169, 169, 167, 167, 167, 167, 165, 133, 165, 165, 134, 163, 161, 161, 161, 161, 159, 159, 159, 159, 157, 141, 157, 157, 142, 155, 153, 153, 153, 153, 151, 152, 147, 297, 297, 282, 285, 290, 288, 286, 284, 283, 289, 287, 281, 274, 275, 280, 278, 276, 279, 277, 273, 266, 267, 272, 270, 268, 271, 269, 265, 256, 259, 264, 262, 260, 258, 257, 263, 261, 255, 248, 249, 254, 252, 250, 253, 251, 247, 240, 241, 246, 244, 242, 245, 243, 239, 232, 233, 238, 236, 234, 237, 235, 231, 222, 225, 230, 228, 226, 224, 223, 229, 227, 221, 214, 215, 220, 218, 216, 219, 217, 213, 206, 207, 212, 210, 208, 211, 209, 205, 198, 199, 204, 202, 200, 203, 201, 197, 190, 191, 196, 194, 192, 195, 193, 189, 182, 183, 188, 186, 184, 187, 185, 181, 172, 175, 180, 178, 176, 174, 173, 179, 177, 171, 164, 165, 170, 168, 166, 169, 167, 163, 156, 157, 162, 160, 158, 161, 159, 155, 291, 297, 296, 295, 294, 293, 292, 154, 153, 152, 151, 150 };
-    private static readonly int[] TrainingOrder = { 263, 412, 10, 11, 218, 219, 222, 223, 226, 227, 236, 237, 240, 241, 250, 251, 254, 255, 400, 393, 392, 394, 397, 385, 384, 386, 389, 375, 376, 381, 380, 379, 407, 406, 2, 3, 6, 7, 24, 25, 28, 29, 32, 33, 42, 43, 46, 47, 56, 57, 60, 61, 130, 131, 134, 135, 138, 139, 148, 149, 152, 153, 162, 163, 166, 167, 176, 177, 180, 181, 190, 191, 194, 195, 204, 205, 208, 209, 374, 367, 366, 368, 371, 359, 358, 360, 363, 351, 350, 352, 355, 343, 342, 344, 347, 335, 334, 336, 339, 325, 326, 331, 330, 329, 290, 283, 282, 284, 287, 275, 274, 276, 279, 265, 266, 271, 270, 269, 405, 404, 403, 402, 14, 15, 62, 63, 70, 71, 74, 75, 78, 79, 88, 89, 92, 93, 102, 103, 106, 107, 116, 117, 120, 121, 210, 211, 214, 215, 228, 229, 232, 233, 242, 243, 246, 247, 256, 257, 260, 261, 410, 409, 408, 399, 396, 398, 395, 391, 388, 390, 387, 383, 378, 382, 377, 324, 317, 316, 318, 321, 309, 308, 310, 313, 301, 300, 302, 305, 291, 292, 297, 296, 295, 298, 293, 401, 16, 17, 20, 21, 34, 35, 38, 39, 48, 49, 52, 53, 122, 123, 126, 127, 140, 141, 144, 145, 154, 155, 158, 159, 168, 169, 172, 173, 182, 183, 186, 187, 196, 197, 200, 201, 373, 370, 372, 369, 365, 362, 364, 361, 357, 354, 356, 353, 349, 346, 348, 345, 341, 338, 340, 337, 333, 328, 332, 327, 289, 286, 288, 285, 281, 278, 280, 277, 273, 268, 272, 267, 0, 66, 67, 80, 81, 84, 85, 94, 95, 98, 99, 108, 109, 112, 113, 323, 320, 322, 319, 315, 312, 314, 311, 307, 304, 306, 303, 299, 294, 1, 262, 411, 220, 221, 224, 225, 238, 239, 252, 253, 132, 133, 136, 137, 150, 151, 164, 165, 178, 179, 192, 193, 206, 207, 72, 73, 76, 77, 90, 91, 104, 105, 118, 119, 212, 213, 216, 217, 230, 231, 234, 235, 244, 245, 248, 249, 258, 259, 26, 27, 30, 31, 44, 45, 58, 59, 124, 125, 128, 129, 142, 143, 146, 147, 156, 157, 160, 161, 170, 171, 174, 175, 184, 185, 188, 189, 198, 199, 202, 203, 12, 13, 64, 65, 68, 69, 82, 83, 86, 87, 96, 97, 100, 101, 110, 111, 114, 115, 4, 5, 8, 9, 18, 19, 22, 23, 36, 37, 40, 41, 50, 51, 54, 55, 264 };
+    // Training plan: 349 of the 349 buffers; planned peak 18,137,302,272 bytes at the default size 16×3×480×480 (35,446,336,768 bytes without reuse).
+    private static readonly int[] TrainingFirst = { 0, 0, 0, 1, 1, 1, 2, 3, 3, 3, 4, 5, 5, 5, 6, 6, 7, 8, 8, 8, 9, 10, 10, 10, 11, 12, 13, 13, 13, 14, 14, 14, 15, 16, 16, 16, 17, 18, 18, 18, 19, 20, 20, 20, 21, 22, 22, 22, 23, 24, 24, 24, 25, 26, 26, 26, 27, 28, 28, 28, 29, 30, 30, 30, 31, 32, 33, 33, 33, 34, 34, 34, 35, 36, 36, 36, 37, 38, 38, 38, 39, 40, 40, 40, 41, 42, 42, 42, 43, 44, 44, 44, 45, 46, 46, 46, 47, 48, 48, 48, 49, 50, 50, 50, 51, 52, 52, 52, 53, 54, 54, 54, 55, 56, 56, 56, 57, 58, 59, 59, 59, 60, 60, 60, 61, 62, 62, 62, 63, 64, 64, 64, 65, 66, 66, 66, 67, 68, 68, 68, 69, 70, 70, 70, 71, 72, 72, 72, 73, 74, 74, 74, 75, 76, 76, 76, 77, 78, 78, 78, 79, 80, 80, 80, 81, 82, 82, 82, 83, 84, 84, 84, 85, 86, 86, 86, 87, 88, 88, 88, 89, 90, 90, 90, 91, 92, 92, 92, 93, 94, 94, 94, 95, 96, 97, 97, 97, 98, 98, 98, 99, 100, 100, 100, 101, 102, 102, 102, 103, 104, 104, 104, 105, 106, 106, 106, 107, 108, 108, 108, 109, 110, 110, 110, 111, 112, 112, 112, 113, 113, 114, 115, 116, 225, 223, 219, 220, 219, 224, 222, 213, 217, 215, 213, 216, 214, 207, 211, 209, 207, 210, 208, 201, 205, 203, 199, 200, 199, 204, 202, 193, 197, 195, 193, 196, 194, 187, 191, 189, 187, 190, 188, 181, 185, 183, 181, 184, 182, 175, 179, 177, 173, 174, 173, 178, 176, 167, 171, 169, 167, 170, 168, 161, 165, 163, 161, 164, 162, 155, 159, 157, 155, 158, 156, 149, 153, 151, 149, 152, 150, 143, 147, 145, 143, 146, 144, 137, 141, 139, 135, 136, 135, 140, 138, 129, 133, 131, 129, 132, 130, 123, 127, 125, 123, 126, 124, 122, 221, 232, 231, 230, 229, 228, 227, 121, 120, 119, 118, 117 };
+    private static readonly int[] TrainingLast = { 233, 233, 232, 232, 232, 232, 230, 230, 230, 230, 228, 228, 228, 228, 226, 227, 225, 225, 225, 225, 223, 223, 223, 223, 219, 220, 14, 220, 220, 219, 219, 219, 217, 217, 217, 217, 215, 215, 215, 215, 213, 213, 213, 213, 211, 211, 211, 211, 209, 209, 209, 209, 207, 207, 207, 207, 205, 205, 205, 205, 203, 203, 203, 203, 199, 200, 34, 200, 200, 199, 199, 199, 197, 197, 197, 197, 195, 195, 195, 195, 193, 193, 193, 193, 191, 191, 191, 191, 189, 189, 189, 189, 187, 187, 187, 187, 185, 185, 185, 185, 183, 183, 183, 183, 181, 181, 181, 181, 179, 179, 179, 179, 177, 177, 177, 177, 173, 174, 60, 174, 174, 173, 173, 173, 171, 171, 171, 171, 169, 169, 169, 169, 167, 167, 167, 167, 165, 165, 165, 165, 163, 163, 163, 163, 161, 161, 161, 161, 159, 159, 159, 159, 157, 157, 157, 157, 155, 155, 155, 155, 153, 153, 153, 153, 151, 151, 151, 151, 149, 149, 149, 149, 147, 147, 147, 147, 145, 145, 145, 145, 143, 143, 143, 143, 141, 141, 141, 141, 139, 139, 139, 139, 135, 136, 98, 136, 136, 135, 135, 135, 133, 133, 133, 133, 131, 131, 131, 131, 129, 129, 129, 129, 127, 127, 127, 127, 125, 125, 125, 125, 123, 123, 123, 123, 121, 121, 121, 121, 119, 120, 115, 233, 233, 226, 224, 222, 221, 220, 225, 223, 219, 218, 216, 214, 217, 215, 213, 212, 210, 208, 211, 209, 207, 206, 204, 202, 201, 200, 205, 203, 199, 198, 196, 194, 197, 195, 193, 192, 190, 188, 191, 189, 187, 186, 184, 182, 185, 183, 181, 180, 178, 176, 175, 174, 179, 177, 173, 172, 170, 168, 171, 169, 167, 166, 164, 162, 165, 163, 161, 160, 158, 156, 159, 157, 155, 154, 152, 150, 153, 151, 149, 148, 146, 144, 147, 145, 143, 142, 140, 138, 137, 136, 141, 139, 135, 134, 132, 130, 133, 131, 129, 128, 126, 124, 127, 125, 123, 227, 233, 232, 231, 230, 229, 228, 122, 121, 120, 119, 118 };
+    private static readonly int[] TrainingOrder = { 231, 348, 10, 11, 192, 193, 194, 197, 208, 209, 220, 221, 336, 330, 333, 324, 327, 319, 321, 320, 343, 342, 2, 3, 6, 7, 24, 25, 26, 29, 40, 41, 52, 53, 116, 117, 118, 121, 132, 133, 144, 145, 156, 157, 168, 169, 180, 181, 316, 310, 313, 304, 307, 298, 301, 292, 295, 286, 289, 281, 283, 282, 252, 246, 249, 240, 243, 235, 237, 236, 341, 340, 339, 338, 14, 15, 56, 57, 64, 65, 66, 69, 80, 81, 92, 93, 104, 105, 184, 185, 188, 189, 200, 201, 204, 205, 212, 213, 216, 217, 224, 225, 228, 229, 346, 345, 344, 335, 332, 334, 331, 329, 326, 328, 325, 323, 318, 322, 317, 278, 272, 275, 266, 269, 260, 263, 255, 257, 256, 258, 253, 337, 16, 17, 20, 21, 32, 33, 36, 37, 44, 45, 48, 49, 108, 109, 112, 113, 124, 125, 128, 129, 136, 137, 140, 141, 148, 149, 152, 153, 160, 161, 164, 165, 172, 173, 176, 177, 315, 312, 314, 311, 309, 306, 308, 305, 303, 300, 302, 299, 297, 294, 296, 293, 291, 288, 290, 287, 285, 280, 284, 279, 251, 248, 250, 247, 245, 242, 244, 241, 239, 234, 238, 233, 0, 60, 61, 72, 73, 76, 77, 84, 85, 88, 89, 96, 97, 100, 101, 277, 274, 276, 273, 271, 268, 270, 267, 265, 262, 264, 261, 259, 254, 1, 230, 347, 195, 196, 198, 199, 210, 211, 222, 223, 119, 120, 122, 123, 134, 135, 146, 147, 158, 159, 170, 171, 182, 183, 67, 68, 70, 71, 82, 83, 94, 95, 106, 107, 186, 187, 190, 191, 202, 203, 206, 207, 214, 215, 218, 219, 226, 227, 27, 28, 30, 31, 42, 43, 54, 55, 110, 111, 114, 115, 126, 127, 130, 131, 138, 139, 142, 143, 150, 151, 154, 155, 162, 163, 166, 167, 174, 175, 178, 179, 12, 13, 58, 59, 62, 63, 74, 75, 78, 79, 86, 87, 90, 91, 98, 99, 102, 103, 4, 5, 8, 9, 18, 19, 22, 23, 34, 35, 38, 39, 46, 47, 50, 51, 232 };
 
 
     public void Prepare(int batch, int height, int width, bool training)
@@ -2344,7 +2280,7 @@ public sealed partial class FcnR50 : INetwork
         int Wc8 = (W + 7) / 8; // ⌈W/8⌉
         if (Hc2 < 1 || Wc2 < 1 || Hc4 < 1 || Wc4 < 1 || Hc8 < 1 || Wc8 < 1)
             throw new ArgumentException($"fcn-r50: input {height}×{width} is too small: a feature map would have no pixels");
-        var arena = new ArenaBinder(413);
+        var arena = new ArenaBinder(349);
         Bind(arena, N, H, W); // measures every buffer
         if (training)
             arena.Place(Device.Accelerator, ref _arena, TrainingFirst, TrainingLast, TrainingOrder);
@@ -2389,394 +2325,330 @@ public sealed partial class FcnR50 : INetwork
         this.backbone_layer1_0_bn2_mean = arena.View(22, 64);
         this.backbone_layer1_0_bn2_inv_std = arena.View(23, 64);
         this.backbone_layer1_0_conv3 = arena.Tensor(24, N, 256, Hc4, Wc4);
-        this.backbone_layer1_0_bn3 = arena.Tensor(25, N, 256, Hc4, Wc4);
-        this.backbone_layer1_0_bn3_mean = arena.View(26, 256);
-        this.backbone_layer1_0_bn3_inv_std = arena.View(27, 256);
-        this.backbone_layer1_0_downsample_0 = arena.Tensor(28, N, 256, Hc4, Wc4);
-        this.backbone_layer1_0_downsample_1 = arena.Tensor(29, N, 256, Hc4, Wc4);
-        this.backbone_layer1_0_downsample_1_mean = arena.View(30, 256);
-        this.backbone_layer1_0_downsample_1_inv_std = arena.View(31, 256);
-        this.backbone_layer1_0_add = arena.Tensor(32, N, 256, Hc4, Wc4);
-        this.backbone_layer1_0_relu3 = arena.Tensor(33, N, 256, Hc4, Wc4);
-        this.backbone_layer1_1_conv1 = arena.Tensor(34, N, 64, Hc4, Wc4);
-        this.backbone_layer1_1_relu1 = arena.Tensor(35, N, 64, Hc4, Wc4);
-        this.backbone_layer1_1_bn1_mean = arena.View(36, 64);
-        this.backbone_layer1_1_bn1_inv_std = arena.View(37, 64);
-        this.backbone_layer1_1_conv2 = arena.Tensor(38, N, 64, Hc4, Wc4);
-        this.backbone_layer1_1_relu2 = arena.Tensor(39, N, 64, Hc4, Wc4);
-        this.backbone_layer1_1_bn2_mean = arena.View(40, 64);
-        this.backbone_layer1_1_bn2_inv_std = arena.View(41, 64);
-        this.backbone_layer1_1_conv3 = arena.Tensor(42, N, 256, Hc4, Wc4);
-        this.backbone_layer1_1_bn3 = arena.Tensor(43, N, 256, Hc4, Wc4);
-        this.backbone_layer1_1_bn3_mean = arena.View(44, 256);
-        this.backbone_layer1_1_bn3_inv_std = arena.View(45, 256);
-        this.backbone_layer1_1_add = arena.Tensor(46, N, 256, Hc4, Wc4);
-        this.backbone_layer1_1_relu3 = arena.Tensor(47, N, 256, Hc4, Wc4);
-        this.backbone_layer1_2_conv1 = arena.Tensor(48, N, 64, Hc4, Wc4);
-        this.backbone_layer1_2_relu1 = arena.Tensor(49, N, 64, Hc4, Wc4);
-        this.backbone_layer1_2_bn1_mean = arena.View(50, 64);
-        this.backbone_layer1_2_bn1_inv_std = arena.View(51, 64);
-        this.backbone_layer1_2_conv2 = arena.Tensor(52, N, 64, Hc4, Wc4);
-        this.backbone_layer1_2_relu2 = arena.Tensor(53, N, 64, Hc4, Wc4);
-        this.backbone_layer1_2_bn2_mean = arena.View(54, 64);
-        this.backbone_layer1_2_bn2_inv_std = arena.View(55, 64);
-        this.backbone_layer1_2_conv3 = arena.Tensor(56, N, 256, Hc4, Wc4);
-        this.backbone_layer1_2_bn3 = arena.Tensor(57, N, 256, Hc4, Wc4);
-        this.backbone_layer1_2_bn3_mean = arena.View(58, 256);
-        this.backbone_layer1_2_bn3_inv_std = arena.View(59, 256);
-        this.backbone_layer1_2_add = arena.Tensor(60, N, 256, Hc4, Wc4);
-        this.backbone_layer1_2_relu3 = arena.Tensor(61, N, 256, Hc4, Wc4);
-        this.backbone_layer2_0_conv1 = arena.Tensor(62, N, 128, Hc4, Wc4);
-        this.backbone_layer2_0_relu1 = arena.Tensor(63, N, 128, Hc4, Wc4);
-        this.backbone_layer2_0_bn1_mean = arena.View(64, 128);
-        this.backbone_layer2_0_bn1_inv_std = arena.View(65, 128);
-        this.backbone_layer2_0_conv2 = arena.Tensor(66, N, 128, Hc8, Wc8);
-        this.backbone_layer2_0_relu2 = arena.Tensor(67, N, 128, Hc8, Wc8);
-        this.backbone_layer2_0_bn2_mean = arena.View(68, 128);
-        this.backbone_layer2_0_bn2_inv_std = arena.View(69, 128);
-        this.backbone_layer2_0_conv3 = arena.Tensor(70, N, 512, Hc8, Wc8);
-        this.backbone_layer2_0_bn3 = arena.Tensor(71, N, 512, Hc8, Wc8);
-        this.backbone_layer2_0_bn3_mean = arena.View(72, 512);
-        this.backbone_layer2_0_bn3_inv_std = arena.View(73, 512);
-        this.backbone_layer2_0_downsample_0 = arena.Tensor(74, N, 512, Hc8, Wc8);
-        this.backbone_layer2_0_downsample_1 = arena.Tensor(75, N, 512, Hc8, Wc8);
-        this.backbone_layer2_0_downsample_1_mean = arena.View(76, 512);
-        this.backbone_layer2_0_downsample_1_inv_std = arena.View(77, 512);
-        this.backbone_layer2_0_add = arena.Tensor(78, N, 512, Hc8, Wc8);
-        this.backbone_layer2_0_relu3 = arena.Tensor(79, N, 512, Hc8, Wc8);
-        this.backbone_layer2_1_conv1 = arena.Tensor(80, N, 128, Hc8, Wc8);
-        this.backbone_layer2_1_relu1 = arena.Tensor(81, N, 128, Hc8, Wc8);
-        this.backbone_layer2_1_bn1_mean = arena.View(82, 128);
-        this.backbone_layer2_1_bn1_inv_std = arena.View(83, 128);
-        this.backbone_layer2_1_conv2 = arena.Tensor(84, N, 128, Hc8, Wc8);
-        this.backbone_layer2_1_relu2 = arena.Tensor(85, N, 128, Hc8, Wc8);
-        this.backbone_layer2_1_bn2_mean = arena.View(86, 128);
-        this.backbone_layer2_1_bn2_inv_std = arena.View(87, 128);
-        this.backbone_layer2_1_conv3 = arena.Tensor(88, N, 512, Hc8, Wc8);
-        this.backbone_layer2_1_bn3 = arena.Tensor(89, N, 512, Hc8, Wc8);
-        this.backbone_layer2_1_bn3_mean = arena.View(90, 512);
-        this.backbone_layer2_1_bn3_inv_std = arena.View(91, 512);
-        this.backbone_layer2_1_add = arena.Tensor(92, N, 512, Hc8, Wc8);
-        this.backbone_layer2_1_relu3 = arena.Tensor(93, N, 512, Hc8, Wc8);
-        this.backbone_layer2_2_conv1 = arena.Tensor(94, N, 128, Hc8, Wc8);
-        this.backbone_layer2_2_relu1 = arena.Tensor(95, N, 128, Hc8, Wc8);
-        this.backbone_layer2_2_bn1_mean = arena.View(96, 128);
-        this.backbone_layer2_2_bn1_inv_std = arena.View(97, 128);
-        this.backbone_layer2_2_conv2 = arena.Tensor(98, N, 128, Hc8, Wc8);
-        this.backbone_layer2_2_relu2 = arena.Tensor(99, N, 128, Hc8, Wc8);
-        this.backbone_layer2_2_bn2_mean = arena.View(100, 128);
-        this.backbone_layer2_2_bn2_inv_std = arena.View(101, 128);
-        this.backbone_layer2_2_conv3 = arena.Tensor(102, N, 512, Hc8, Wc8);
-        this.backbone_layer2_2_bn3 = arena.Tensor(103, N, 512, Hc8, Wc8);
-        this.backbone_layer2_2_bn3_mean = arena.View(104, 512);
-        this.backbone_layer2_2_bn3_inv_std = arena.View(105, 512);
-        this.backbone_layer2_2_add = arena.Tensor(106, N, 512, Hc8, Wc8);
-        this.backbone_layer2_2_relu3 = arena.Tensor(107, N, 512, Hc8, Wc8);
-        this.backbone_layer2_3_conv1 = arena.Tensor(108, N, 128, Hc8, Wc8);
-        this.backbone_layer2_3_relu1 = arena.Tensor(109, N, 128, Hc8, Wc8);
-        this.backbone_layer2_3_bn1_mean = arena.View(110, 128);
-        this.backbone_layer2_3_bn1_inv_std = arena.View(111, 128);
-        this.backbone_layer2_3_conv2 = arena.Tensor(112, N, 128, Hc8, Wc8);
-        this.backbone_layer2_3_relu2 = arena.Tensor(113, N, 128, Hc8, Wc8);
-        this.backbone_layer2_3_bn2_mean = arena.View(114, 128);
-        this.backbone_layer2_3_bn2_inv_std = arena.View(115, 128);
-        this.backbone_layer2_3_conv3 = arena.Tensor(116, N, 512, Hc8, Wc8);
-        this.backbone_layer2_3_bn3 = arena.Tensor(117, N, 512, Hc8, Wc8);
-        this.backbone_layer2_3_bn3_mean = arena.View(118, 512);
-        this.backbone_layer2_3_bn3_inv_std = arena.View(119, 512);
-        this.backbone_layer2_3_add = arena.Tensor(120, N, 512, Hc8, Wc8);
-        this.backbone_layer2_3_relu3 = arena.Tensor(121, N, 512, Hc8, Wc8);
-        this.backbone_layer3_0_conv1 = arena.Tensor(122, N, 256, Hc8, Wc8);
-        this.backbone_layer3_0_relu1 = arena.Tensor(123, N, 256, Hc8, Wc8);
-        this.backbone_layer3_0_bn1_mean = arena.View(124, 256);
-        this.backbone_layer3_0_bn1_inv_std = arena.View(125, 256);
-        this.backbone_layer3_0_conv2 = arena.Tensor(126, N, 256, Hc8, Wc8);
-        this.backbone_layer3_0_relu2 = arena.Tensor(127, N, 256, Hc8, Wc8);
-        this.backbone_layer3_0_bn2_mean = arena.View(128, 256);
-        this.backbone_layer3_0_bn2_inv_std = arena.View(129, 256);
-        this.backbone_layer3_0_conv3 = arena.Tensor(130, N, 1024, Hc8, Wc8);
-        this.backbone_layer3_0_bn3 = arena.Tensor(131, N, 1024, Hc8, Wc8);
-        this.backbone_layer3_0_bn3_mean = arena.View(132, 1024);
-        this.backbone_layer3_0_bn3_inv_std = arena.View(133, 1024);
-        this.backbone_layer3_0_downsample_0 = arena.Tensor(134, N, 1024, Hc8, Wc8);
-        this.backbone_layer3_0_downsample_1 = arena.Tensor(135, N, 1024, Hc8, Wc8);
-        this.backbone_layer3_0_downsample_1_mean = arena.View(136, 1024);
-        this.backbone_layer3_0_downsample_1_inv_std = arena.View(137, 1024);
-        this.backbone_layer3_0_add = arena.Tensor(138, N, 1024, Hc8, Wc8);
-        this.backbone_layer3_0_relu3 = arena.Tensor(139, N, 1024, Hc8, Wc8);
-        this.backbone_layer3_1_conv1 = arena.Tensor(140, N, 256, Hc8, Wc8);
-        this.backbone_layer3_1_relu1 = arena.Tensor(141, N, 256, Hc8, Wc8);
-        this.backbone_layer3_1_bn1_mean = arena.View(142, 256);
-        this.backbone_layer3_1_bn1_inv_std = arena.View(143, 256);
-        this.backbone_layer3_1_conv2 = arena.Tensor(144, N, 256, Hc8, Wc8);
-        this.backbone_layer3_1_relu2 = arena.Tensor(145, N, 256, Hc8, Wc8);
-        this.backbone_layer3_1_bn2_mean = arena.View(146, 256);
-        this.backbone_layer3_1_bn2_inv_std = arena.View(147, 256);
-        this.backbone_layer3_1_conv3 = arena.Tensor(148, N, 1024, Hc8, Wc8);
-        this.backbone_layer3_1_bn3 = arena.Tensor(149, N, 1024, Hc8, Wc8);
-        this.backbone_layer3_1_bn3_mean = arena.View(150, 1024);
-        this.backbone_layer3_1_bn3_inv_std = arena.View(151, 1024);
-        this.backbone_layer3_1_add = arena.Tensor(152, N, 1024, Hc8, Wc8);
-        this.backbone_layer3_1_relu3 = arena.Tensor(153, N, 1024, Hc8, Wc8);
-        this.backbone_layer3_2_conv1 = arena.Tensor(154, N, 256, Hc8, Wc8);
-        this.backbone_layer3_2_relu1 = arena.Tensor(155, N, 256, Hc8, Wc8);
-        this.backbone_layer3_2_bn1_mean = arena.View(156, 256);
-        this.backbone_layer3_2_bn1_inv_std = arena.View(157, 256);
-        this.backbone_layer3_2_conv2 = arena.Tensor(158, N, 256, Hc8, Wc8);
-        this.backbone_layer3_2_relu2 = arena.Tensor(159, N, 256, Hc8, Wc8);
-        this.backbone_layer3_2_bn2_mean = arena.View(160, 256);
-        this.backbone_layer3_2_bn2_inv_std = arena.View(161, 256);
-        this.backbone_layer3_2_conv3 = arena.Tensor(162, N, 1024, Hc8, Wc8);
-        this.backbone_layer3_2_bn3 = arena.Tensor(163, N, 1024, Hc8, Wc8);
-        this.backbone_layer3_2_bn3_mean = arena.View(164, 1024);
-        this.backbone_layer3_2_bn3_inv_std = arena.View(165, 1024);
-        this.backbone_layer3_2_add = arena.Tensor(166, N, 1024, Hc8, Wc8);
-        this.backbone_layer3_2_relu3 = arena.Tensor(167, N, 1024, Hc8, Wc8);
-        this.backbone_layer3_3_conv1 = arena.Tensor(168, N, 256, Hc8, Wc8);
-        this.backbone_layer3_3_relu1 = arena.Tensor(169, N, 256, Hc8, Wc8);
-        this.backbone_layer3_3_bn1_mean = arena.View(170, 256);
-        this.backbone_layer3_3_bn1_inv_std = arena.View(171, 256);
-        this.backbone_layer3_3_conv2 = arena.Tensor(172, N, 256, Hc8, Wc8);
-        this.backbone_layer3_3_relu2 = arena.Tensor(173, N, 256, Hc8, Wc8);
-        this.backbone_layer3_3_bn2_mean = arena.View(174, 256);
-        this.backbone_layer3_3_bn2_inv_std = arena.View(175, 256);
-        this.backbone_layer3_3_conv3 = arena.Tensor(176, N, 1024, Hc8, Wc8);
-        this.backbone_layer3_3_bn3 = arena.Tensor(177, N, 1024, Hc8, Wc8);
-        this.backbone_layer3_3_bn3_mean = arena.View(178, 1024);
-        this.backbone_layer3_3_bn3_inv_std = arena.View(179, 1024);
-        this.backbone_layer3_3_add = arena.Tensor(180, N, 1024, Hc8, Wc8);
-        this.backbone_layer3_3_relu3 = arena.Tensor(181, N, 1024, Hc8, Wc8);
-        this.backbone_layer3_4_conv1 = arena.Tensor(182, N, 256, Hc8, Wc8);
-        this.backbone_layer3_4_relu1 = arena.Tensor(183, N, 256, Hc8, Wc8);
-        this.backbone_layer3_4_bn1_mean = arena.View(184, 256);
-        this.backbone_layer3_4_bn1_inv_std = arena.View(185, 256);
-        this.backbone_layer3_4_conv2 = arena.Tensor(186, N, 256, Hc8, Wc8);
-        this.backbone_layer3_4_relu2 = arena.Tensor(187, N, 256, Hc8, Wc8);
-        this.backbone_layer3_4_bn2_mean = arena.View(188, 256);
-        this.backbone_layer3_4_bn2_inv_std = arena.View(189, 256);
-        this.backbone_layer3_4_conv3 = arena.Tensor(190, N, 1024, Hc8, Wc8);
-        this.backbone_layer3_4_bn3 = arena.Tensor(191, N, 1024, Hc8, Wc8);
-        this.backbone_layer3_4_bn3_mean = arena.View(192, 1024);
-        this.backbone_layer3_4_bn3_inv_std = arena.View(193, 1024);
-        this.backbone_layer3_4_add = arena.Tensor(194, N, 1024, Hc8, Wc8);
-        this.backbone_layer3_4_relu3 = arena.Tensor(195, N, 1024, Hc8, Wc8);
-        this.backbone_layer3_5_conv1 = arena.Tensor(196, N, 256, Hc8, Wc8);
-        this.backbone_layer3_5_relu1 = arena.Tensor(197, N, 256, Hc8, Wc8);
-        this.backbone_layer3_5_bn1_mean = arena.View(198, 256);
-        this.backbone_layer3_5_bn1_inv_std = arena.View(199, 256);
-        this.backbone_layer3_5_conv2 = arena.Tensor(200, N, 256, Hc8, Wc8);
-        this.backbone_layer3_5_relu2 = arena.Tensor(201, N, 256, Hc8, Wc8);
-        this.backbone_layer3_5_bn2_mean = arena.View(202, 256);
-        this.backbone_layer3_5_bn2_inv_std = arena.View(203, 256);
-        this.backbone_layer3_5_conv3 = arena.Tensor(204, N, 1024, Hc8, Wc8);
-        this.backbone_layer3_5_bn3 = arena.Tensor(205, N, 1024, Hc8, Wc8);
-        this.backbone_layer3_5_bn3_mean = arena.View(206, 1024);
-        this.backbone_layer3_5_bn3_inv_std = arena.View(207, 1024);
-        this.backbone_layer3_5_add = arena.Tensor(208, N, 1024, Hc8, Wc8);
-        this.backbone_layer3_5_relu3 = arena.Tensor(209, N, 1024, Hc8, Wc8);
-        this.backbone_layer4_0_conv1 = arena.Tensor(210, N, 512, Hc8, Wc8);
-        this.backbone_layer4_0_relu1 = arena.Tensor(211, N, 512, Hc8, Wc8);
-        this.backbone_layer4_0_bn1_mean = arena.View(212, 512);
-        this.backbone_layer4_0_bn1_inv_std = arena.View(213, 512);
-        this.backbone_layer4_0_conv2 = arena.Tensor(214, N, 512, Hc8, Wc8);
-        this.backbone_layer4_0_relu2 = arena.Tensor(215, N, 512, Hc8, Wc8);
-        this.backbone_layer4_0_bn2_mean = arena.View(216, 512);
-        this.backbone_layer4_0_bn2_inv_std = arena.View(217, 512);
-        this.backbone_layer4_0_conv3 = arena.Tensor(218, N, 2048, Hc8, Wc8);
-        this.backbone_layer4_0_bn3 = arena.Tensor(219, N, 2048, Hc8, Wc8);
-        this.backbone_layer4_0_bn3_mean = arena.View(220, 2048);
-        this.backbone_layer4_0_bn3_inv_std = arena.View(221, 2048);
-        this.backbone_layer4_0_downsample_0 = arena.Tensor(222, N, 2048, Hc8, Wc8);
-        this.backbone_layer4_0_downsample_1 = arena.Tensor(223, N, 2048, Hc8, Wc8);
-        this.backbone_layer4_0_downsample_1_mean = arena.View(224, 2048);
-        this.backbone_layer4_0_downsample_1_inv_std = arena.View(225, 2048);
-        this.backbone_layer4_0_add = arena.Tensor(226, N, 2048, Hc8, Wc8);
-        this.backbone_layer4_0_relu3 = arena.Tensor(227, N, 2048, Hc8, Wc8);
-        this.backbone_layer4_1_conv1 = arena.Tensor(228, N, 512, Hc8, Wc8);
-        this.backbone_layer4_1_relu1 = arena.Tensor(229, N, 512, Hc8, Wc8);
-        this.backbone_layer4_1_bn1_mean = arena.View(230, 512);
-        this.backbone_layer4_1_bn1_inv_std = arena.View(231, 512);
-        this.backbone_layer4_1_conv2 = arena.Tensor(232, N, 512, Hc8, Wc8);
-        this.backbone_layer4_1_relu2 = arena.Tensor(233, N, 512, Hc8, Wc8);
-        this.backbone_layer4_1_bn2_mean = arena.View(234, 512);
-        this.backbone_layer4_1_bn2_inv_std = arena.View(235, 512);
-        this.backbone_layer4_1_conv3 = arena.Tensor(236, N, 2048, Hc8, Wc8);
-        this.backbone_layer4_1_bn3 = arena.Tensor(237, N, 2048, Hc8, Wc8);
-        this.backbone_layer4_1_bn3_mean = arena.View(238, 2048);
-        this.backbone_layer4_1_bn3_inv_std = arena.View(239, 2048);
-        this.backbone_layer4_1_add = arena.Tensor(240, N, 2048, Hc8, Wc8);
-        this.backbone_layer4_1_relu3 = arena.Tensor(241, N, 2048, Hc8, Wc8);
-        this.backbone_layer4_2_conv1 = arena.Tensor(242, N, 512, Hc8, Wc8);
-        this.backbone_layer4_2_relu1 = arena.Tensor(243, N, 512, Hc8, Wc8);
-        this.backbone_layer4_2_bn1_mean = arena.View(244, 512);
-        this.backbone_layer4_2_bn1_inv_std = arena.View(245, 512);
-        this.backbone_layer4_2_conv2 = arena.Tensor(246, N, 512, Hc8, Wc8);
-        this.backbone_layer4_2_relu2 = arena.Tensor(247, N, 512, Hc8, Wc8);
-        this.backbone_layer4_2_bn2_mean = arena.View(248, 512);
-        this.backbone_layer4_2_bn2_inv_std = arena.View(249, 512);
-        this.backbone_layer4_2_conv3 = arena.Tensor(250, N, 2048, Hc8, Wc8);
-        this.backbone_layer4_2_bn3 = arena.Tensor(251, N, 2048, Hc8, Wc8);
-        this.backbone_layer4_2_bn3_mean = arena.View(252, 2048);
-        this.backbone_layer4_2_bn3_inv_std = arena.View(253, 2048);
-        this.backbone_layer4_2_add = arena.Tensor(254, N, 2048, Hc8, Wc8);
-        this.backbone_layer4_2_relu3 = arena.Tensor(255, N, 2048, Hc8, Wc8);
-        this.head_fcn_0 = arena.Tensor(256, N, 512, Hc8, Wc8);
-        this.head_fcn_2 = arena.Tensor(257, N, 512, Hc8, Wc8);
-        this.head_fcn_1_mean = arena.View(258, 512);
-        this.head_fcn_1_inv_std = arena.View(259, 512);
-        this.head_fcn_3 = arena.Tensor(260, N, 512, Hc8, Wc8);
-        this.head_fcn_3_mask = arena.View(261, (long)N * 512 * Hc8 * Wc8);
-        this.head_fcn_4 = arena.Tensor(262, N, 59, Hc8, Wc8);
-        this.head_up = arena.Tensor(263, N, 59, H, W);
-        this.loss_mask = arena.View(264, 1);
-        this.d_backbone_layer1_0_add = arena.Tensor(265, N, 256, Hc4, Wc4);
-        this.d_backbone_layer1_0_bn3 = arena.Tensor(266, N, 256, Hc4, Wc4);
-        this.d_backbone_layer1_0_conv1 = arena.Tensor(267, N, 64, Hc4, Wc4);
-        this.d_backbone_layer1_0_conv2 = arena.Tensor(268, N, 64, Hc4, Wc4);
-        this.d_backbone_layer1_0_conv3 = arena.Tensor(269, N, 256, Hc4, Wc4);
-        this.d_backbone_layer1_0_downsample_0 = arena.Tensor(270, N, 256, Hc4, Wc4);
-        this.d_backbone_layer1_0_downsample_1 = arena.Tensor(271, N, 256, Hc4, Wc4);
-        this.d_backbone_layer1_0_relu1 = arena.Tensor(272, N, 64, Hc4, Wc4);
-        this.d_backbone_layer1_0_relu2 = arena.Tensor(273, N, 64, Hc4, Wc4);
-        this.d_backbone_layer1_0_relu3 = arena.Tensor(274, N, 256, Hc4, Wc4);
-        this.d_backbone_layer1_1_add = arena.Tensor(275, N, 256, Hc4, Wc4);
-        this.d_backbone_layer1_1_bn3 = arena.Tensor(276, N, 256, Hc4, Wc4);
-        this.d_backbone_layer1_1_conv1 = arena.Tensor(277, N, 64, Hc4, Wc4);
-        this.d_backbone_layer1_1_conv2 = arena.Tensor(278, N, 64, Hc4, Wc4);
-        this.d_backbone_layer1_1_conv3 = arena.Tensor(279, N, 256, Hc4, Wc4);
-        this.d_backbone_layer1_1_relu1 = arena.Tensor(280, N, 64, Hc4, Wc4);
-        this.d_backbone_layer1_1_relu2 = arena.Tensor(281, N, 64, Hc4, Wc4);
-        this.d_backbone_layer1_1_relu3 = arena.Tensor(282, N, 256, Hc4, Wc4);
-        this.d_backbone_layer1_2_add = arena.Tensor(283, N, 256, Hc4, Wc4);
-        this.d_backbone_layer1_2_bn3 = arena.Tensor(284, N, 256, Hc4, Wc4);
-        this.d_backbone_layer1_2_conv1 = arena.Tensor(285, N, 64, Hc4, Wc4);
-        this.d_backbone_layer1_2_conv2 = arena.Tensor(286, N, 64, Hc4, Wc4);
-        this.d_backbone_layer1_2_conv3 = arena.Tensor(287, N, 256, Hc4, Wc4);
-        this.d_backbone_layer1_2_relu1 = arena.Tensor(288, N, 64, Hc4, Wc4);
-        this.d_backbone_layer1_2_relu2 = arena.Tensor(289, N, 64, Hc4, Wc4);
-        this.d_backbone_layer1_2_relu3 = arena.Tensor(290, N, 256, Hc4, Wc4);
-        this.d_backbone_layer2_0_add = arena.Tensor(291, N, 512, Hc8, Wc8);
-        this.d_backbone_layer2_0_bn3 = arena.Tensor(292, N, 512, Hc8, Wc8);
-        this.d_backbone_layer2_0_conv1 = arena.Tensor(293, N, 128, Hc4, Wc4);
-        this.d_backbone_layer2_0_conv2 = arena.Tensor(294, N, 128, Hc8, Wc8);
-        this.d_backbone_layer2_0_conv3 = arena.Tensor(295, N, 512, Hc8, Wc8);
-        this.d_backbone_layer2_0_downsample_0 = arena.Tensor(296, N, 512, Hc8, Wc8);
-        this.d_backbone_layer2_0_downsample_1 = arena.Tensor(297, N, 512, Hc8, Wc8);
-        this.d_backbone_layer2_0_relu1 = arena.Tensor(298, N, 128, Hc4, Wc4);
-        this.d_backbone_layer2_0_relu2 = arena.Tensor(299, N, 128, Hc8, Wc8);
-        this.d_backbone_layer2_0_relu3 = arena.Tensor(300, N, 512, Hc8, Wc8);
-        this.d_backbone_layer2_1_add = arena.Tensor(301, N, 512, Hc8, Wc8);
-        this.d_backbone_layer2_1_bn3 = arena.Tensor(302, N, 512, Hc8, Wc8);
-        this.d_backbone_layer2_1_conv1 = arena.Tensor(303, N, 128, Hc8, Wc8);
-        this.d_backbone_layer2_1_conv2 = arena.Tensor(304, N, 128, Hc8, Wc8);
-        this.d_backbone_layer2_1_conv3 = arena.Tensor(305, N, 512, Hc8, Wc8);
-        this.d_backbone_layer2_1_relu1 = arena.Tensor(306, N, 128, Hc8, Wc8);
-        this.d_backbone_layer2_1_relu2 = arena.Tensor(307, N, 128, Hc8, Wc8);
-        this.d_backbone_layer2_1_relu3 = arena.Tensor(308, N, 512, Hc8, Wc8);
-        this.d_backbone_layer2_2_add = arena.Tensor(309, N, 512, Hc8, Wc8);
-        this.d_backbone_layer2_2_bn3 = arena.Tensor(310, N, 512, Hc8, Wc8);
-        this.d_backbone_layer2_2_conv1 = arena.Tensor(311, N, 128, Hc8, Wc8);
-        this.d_backbone_layer2_2_conv2 = arena.Tensor(312, N, 128, Hc8, Wc8);
-        this.d_backbone_layer2_2_conv3 = arena.Tensor(313, N, 512, Hc8, Wc8);
-        this.d_backbone_layer2_2_relu1 = arena.Tensor(314, N, 128, Hc8, Wc8);
-        this.d_backbone_layer2_2_relu2 = arena.Tensor(315, N, 128, Hc8, Wc8);
-        this.d_backbone_layer2_2_relu3 = arena.Tensor(316, N, 512, Hc8, Wc8);
-        this.d_backbone_layer2_3_add = arena.Tensor(317, N, 512, Hc8, Wc8);
-        this.d_backbone_layer2_3_bn3 = arena.Tensor(318, N, 512, Hc8, Wc8);
-        this.d_backbone_layer2_3_conv1 = arena.Tensor(319, N, 128, Hc8, Wc8);
-        this.d_backbone_layer2_3_conv2 = arena.Tensor(320, N, 128, Hc8, Wc8);
-        this.d_backbone_layer2_3_conv3 = arena.Tensor(321, N, 512, Hc8, Wc8);
-        this.d_backbone_layer2_3_relu1 = arena.Tensor(322, N, 128, Hc8, Wc8);
-        this.d_backbone_layer2_3_relu2 = arena.Tensor(323, N, 128, Hc8, Wc8);
-        this.d_backbone_layer2_3_relu3 = arena.Tensor(324, N, 512, Hc8, Wc8);
-        this.d_backbone_layer3_0_add = arena.Tensor(325, N, 1024, Hc8, Wc8);
-        this.d_backbone_layer3_0_bn3 = arena.Tensor(326, N, 1024, Hc8, Wc8);
-        this.d_backbone_layer3_0_conv1 = arena.Tensor(327, N, 256, Hc8, Wc8);
-        this.d_backbone_layer3_0_conv2 = arena.Tensor(328, N, 256, Hc8, Wc8);
-        this.d_backbone_layer3_0_conv3 = arena.Tensor(329, N, 1024, Hc8, Wc8);
-        this.d_backbone_layer3_0_downsample_0 = arena.Tensor(330, N, 1024, Hc8, Wc8);
-        this.d_backbone_layer3_0_downsample_1 = arena.Tensor(331, N, 1024, Hc8, Wc8);
-        this.d_backbone_layer3_0_relu1 = arena.Tensor(332, N, 256, Hc8, Wc8);
-        this.d_backbone_layer3_0_relu2 = arena.Tensor(333, N, 256, Hc8, Wc8);
-        this.d_backbone_layer3_0_relu3 = arena.Tensor(334, N, 1024, Hc8, Wc8);
-        this.d_backbone_layer3_1_add = arena.Tensor(335, N, 1024, Hc8, Wc8);
-        this.d_backbone_layer3_1_bn3 = arena.Tensor(336, N, 1024, Hc8, Wc8);
-        this.d_backbone_layer3_1_conv1 = arena.Tensor(337, N, 256, Hc8, Wc8);
-        this.d_backbone_layer3_1_conv2 = arena.Tensor(338, N, 256, Hc8, Wc8);
-        this.d_backbone_layer3_1_conv3 = arena.Tensor(339, N, 1024, Hc8, Wc8);
-        this.d_backbone_layer3_1_relu1 = arena.Tensor(340, N, 256, Hc8, Wc8);
-        this.d_backbone_layer3_1_relu2 = arena.Tensor(341, N, 256, Hc8, Wc8);
-        this.d_backbone_layer3_1_relu3 = arena.Tensor(342, N, 1024, Hc8, Wc8);
-        this.d_backbone_layer3_2_add = arena.Tensor(343, N, 1024, Hc8, Wc8);
-        this.d_backbone_layer3_2_bn3 = arena.Tensor(344, N, 1024, Hc8, Wc8);
-        this.d_backbone_layer3_2_conv1 = arena.Tensor(345, N, 256, Hc8, Wc8);
-        this.d_backbone_layer3_2_conv2 = arena.Tensor(346, N, 256, Hc8, Wc8);
-        this.d_backbone_layer3_2_conv3 = arena.Tensor(347, N, 1024, Hc8, Wc8);
-        this.d_backbone_layer3_2_relu1 = arena.Tensor(348, N, 256, Hc8, Wc8);
-        this.d_backbone_layer3_2_relu2 = arena.Tensor(349, N, 256, Hc8, Wc8);
-        this.d_backbone_layer3_2_relu3 = arena.Tensor(350, N, 1024, Hc8, Wc8);
-        this.d_backbone_layer3_3_add = arena.Tensor(351, N, 1024, Hc8, Wc8);
-        this.d_backbone_layer3_3_bn3 = arena.Tensor(352, N, 1024, Hc8, Wc8);
-        this.d_backbone_layer3_3_conv1 = arena.Tensor(353, N, 256, Hc8, Wc8);
-        this.d_backbone_layer3_3_conv2 = arena.Tensor(354, N, 256, Hc8, Wc8);
-        this.d_backbone_layer3_3_conv3 = arena.Tensor(355, N, 1024, Hc8, Wc8);
-        this.d_backbone_layer3_3_relu1 = arena.Tensor(356, N, 256, Hc8, Wc8);
-        this.d_backbone_layer3_3_relu2 = arena.Tensor(357, N, 256, Hc8, Wc8);
-        this.d_backbone_layer3_3_relu3 = arena.Tensor(358, N, 1024, Hc8, Wc8);
-        this.d_backbone_layer3_4_add = arena.Tensor(359, N, 1024, Hc8, Wc8);
-        this.d_backbone_layer3_4_bn3 = arena.Tensor(360, N, 1024, Hc8, Wc8);
-        this.d_backbone_layer3_4_conv1 = arena.Tensor(361, N, 256, Hc8, Wc8);
-        this.d_backbone_layer3_4_conv2 = arena.Tensor(362, N, 256, Hc8, Wc8);
-        this.d_backbone_layer3_4_conv3 = arena.Tensor(363, N, 1024, Hc8, Wc8);
-        this.d_backbone_layer3_4_relu1 = arena.Tensor(364, N, 256, Hc8, Wc8);
-        this.d_backbone_layer3_4_relu2 = arena.Tensor(365, N, 256, Hc8, Wc8);
-        this.d_backbone_layer3_4_relu3 = arena.Tensor(366, N, 1024, Hc8, Wc8);
-        this.d_backbone_layer3_5_add = arena.Tensor(367, N, 1024, Hc8, Wc8);
-        this.d_backbone_layer3_5_bn3 = arena.Tensor(368, N, 1024, Hc8, Wc8);
-        this.d_backbone_layer3_5_conv1 = arena.Tensor(369, N, 256, Hc8, Wc8);
-        this.d_backbone_layer3_5_conv2 = arena.Tensor(370, N, 256, Hc8, Wc8);
-        this.d_backbone_layer3_5_conv3 = arena.Tensor(371, N, 1024, Hc8, Wc8);
-        this.d_backbone_layer3_5_relu1 = arena.Tensor(372, N, 256, Hc8, Wc8);
-        this.d_backbone_layer3_5_relu2 = arena.Tensor(373, N, 256, Hc8, Wc8);
-        this.d_backbone_layer3_5_relu3 = arena.Tensor(374, N, 1024, Hc8, Wc8);
-        this.d_backbone_layer4_0_add = arena.Tensor(375, N, 2048, Hc8, Wc8);
-        this.d_backbone_layer4_0_bn3 = arena.Tensor(376, N, 2048, Hc8, Wc8);
-        this.d_backbone_layer4_0_conv1 = arena.Tensor(377, N, 512, Hc8, Wc8);
-        this.d_backbone_layer4_0_conv2 = arena.Tensor(378, N, 512, Hc8, Wc8);
-        this.d_backbone_layer4_0_conv3 = arena.Tensor(379, N, 2048, Hc8, Wc8);
-        this.d_backbone_layer4_0_downsample_0 = arena.Tensor(380, N, 2048, Hc8, Wc8);
-        this.d_backbone_layer4_0_downsample_1 = arena.Tensor(381, N, 2048, Hc8, Wc8);
-        this.d_backbone_layer4_0_relu1 = arena.Tensor(382, N, 512, Hc8, Wc8);
-        this.d_backbone_layer4_0_relu2 = arena.Tensor(383, N, 512, Hc8, Wc8);
-        this.d_backbone_layer4_0_relu3 = arena.Tensor(384, N, 2048, Hc8, Wc8);
-        this.d_backbone_layer4_1_add = arena.Tensor(385, N, 2048, Hc8, Wc8);
-        this.d_backbone_layer4_1_bn3 = arena.Tensor(386, N, 2048, Hc8, Wc8);
-        this.d_backbone_layer4_1_conv1 = arena.Tensor(387, N, 512, Hc8, Wc8);
-        this.d_backbone_layer4_1_conv2 = arena.Tensor(388, N, 512, Hc8, Wc8);
-        this.d_backbone_layer4_1_conv3 = arena.Tensor(389, N, 2048, Hc8, Wc8);
-        this.d_backbone_layer4_1_relu1 = arena.Tensor(390, N, 512, Hc8, Wc8);
-        this.d_backbone_layer4_1_relu2 = arena.Tensor(391, N, 512, Hc8, Wc8);
-        this.d_backbone_layer4_1_relu3 = arena.Tensor(392, N, 2048, Hc8, Wc8);
-        this.d_backbone_layer4_2_add = arena.Tensor(393, N, 2048, Hc8, Wc8);
-        this.d_backbone_layer4_2_bn3 = arena.Tensor(394, N, 2048, Hc8, Wc8);
-        this.d_backbone_layer4_2_conv1 = arena.Tensor(395, N, 512, Hc8, Wc8);
-        this.d_backbone_layer4_2_conv2 = arena.Tensor(396, N, 512, Hc8, Wc8);
-        this.d_backbone_layer4_2_conv3 = arena.Tensor(397, N, 2048, Hc8, Wc8);
-        this.d_backbone_layer4_2_relu1 = arena.Tensor(398, N, 512, Hc8, Wc8);
-        this.d_backbone_layer4_2_relu2 = arena.Tensor(399, N, 512, Hc8, Wc8);
-        this.d_backbone_layer4_2_relu3 = arena.Tensor(400, N, 2048, Hc8, Wc8);
-        this.d_backbone_maxpool = arena.Tensor(401, N, 128, Hc4, Wc4);
-        this.d_backbone_stem_0 = arena.Tensor(402, N, 64, Hc2, Wc2);
-        this.d_backbone_stem_2 = arena.Tensor(403, N, 64, Hc2, Wc2);
-        this.d_backbone_stem_3 = arena.Tensor(404, N, 64, Hc2, Wc2);
-        this.d_backbone_stem_5 = arena.Tensor(405, N, 64, Hc2, Wc2);
-        this.d_backbone_stem_6 = arena.Tensor(406, N, 128, Hc2, Wc2);
-        this.d_backbone_stem_8 = arena.Tensor(407, N, 128, Hc2, Wc2);
-        this.d_head_fcn_0 = arena.Tensor(408, N, 512, Hc8, Wc8);
-        this.d_head_fcn_2 = arena.Tensor(409, N, 512, Hc8, Wc8);
-        this.d_head_fcn_3 = arena.Tensor(410, N, 512, Hc8, Wc8);
-        this.d_head_fcn_4 = arena.Tensor(411, N, 59, Hc8, Wc8);
-        this.d_head_up = arena.Tensor(412, N, 59, H, W);
+        this.backbone_layer1_0_downsample_0 = arena.Tensor(25, N, 256, Hc4, Wc4);
+        this.backbone_layer1_0_downsample_1 = arena.Tensor(26, N, 256, Hc4, Wc4);
+        this.backbone_layer1_0_downsample_1_mean = arena.View(27, 256);
+        this.backbone_layer1_0_downsample_1_inv_std = arena.View(28, 256);
+        this.backbone_layer1_0_relu3 = arena.Tensor(29, N, 256, Hc4, Wc4);
+        this.backbone_layer1_0_bn3_mean = arena.View(30, 256);
+        this.backbone_layer1_0_bn3_inv_std = arena.View(31, 256);
+        this.backbone_layer1_1_conv1 = arena.Tensor(32, N, 64, Hc4, Wc4);
+        this.backbone_layer1_1_relu1 = arena.Tensor(33, N, 64, Hc4, Wc4);
+        this.backbone_layer1_1_bn1_mean = arena.View(34, 64);
+        this.backbone_layer1_1_bn1_inv_std = arena.View(35, 64);
+        this.backbone_layer1_1_conv2 = arena.Tensor(36, N, 64, Hc4, Wc4);
+        this.backbone_layer1_1_relu2 = arena.Tensor(37, N, 64, Hc4, Wc4);
+        this.backbone_layer1_1_bn2_mean = arena.View(38, 64);
+        this.backbone_layer1_1_bn2_inv_std = arena.View(39, 64);
+        this.backbone_layer1_1_conv3 = arena.Tensor(40, N, 256, Hc4, Wc4);
+        this.backbone_layer1_1_relu3 = arena.Tensor(41, N, 256, Hc4, Wc4);
+        this.backbone_layer1_1_bn3_mean = arena.View(42, 256);
+        this.backbone_layer1_1_bn3_inv_std = arena.View(43, 256);
+        this.backbone_layer1_2_conv1 = arena.Tensor(44, N, 64, Hc4, Wc4);
+        this.backbone_layer1_2_relu1 = arena.Tensor(45, N, 64, Hc4, Wc4);
+        this.backbone_layer1_2_bn1_mean = arena.View(46, 64);
+        this.backbone_layer1_2_bn1_inv_std = arena.View(47, 64);
+        this.backbone_layer1_2_conv2 = arena.Tensor(48, N, 64, Hc4, Wc4);
+        this.backbone_layer1_2_relu2 = arena.Tensor(49, N, 64, Hc4, Wc4);
+        this.backbone_layer1_2_bn2_mean = arena.View(50, 64);
+        this.backbone_layer1_2_bn2_inv_std = arena.View(51, 64);
+        this.backbone_layer1_2_conv3 = arena.Tensor(52, N, 256, Hc4, Wc4);
+        this.backbone_layer1_2_relu3 = arena.Tensor(53, N, 256, Hc4, Wc4);
+        this.backbone_layer1_2_bn3_mean = arena.View(54, 256);
+        this.backbone_layer1_2_bn3_inv_std = arena.View(55, 256);
+        this.backbone_layer2_0_conv1 = arena.Tensor(56, N, 128, Hc4, Wc4);
+        this.backbone_layer2_0_relu1 = arena.Tensor(57, N, 128, Hc4, Wc4);
+        this.backbone_layer2_0_bn1_mean = arena.View(58, 128);
+        this.backbone_layer2_0_bn1_inv_std = arena.View(59, 128);
+        this.backbone_layer2_0_conv2 = arena.Tensor(60, N, 128, Hc8, Wc8);
+        this.backbone_layer2_0_relu2 = arena.Tensor(61, N, 128, Hc8, Wc8);
+        this.backbone_layer2_0_bn2_mean = arena.View(62, 128);
+        this.backbone_layer2_0_bn2_inv_std = arena.View(63, 128);
+        this.backbone_layer2_0_conv3 = arena.Tensor(64, N, 512, Hc8, Wc8);
+        this.backbone_layer2_0_downsample_0 = arena.Tensor(65, N, 512, Hc8, Wc8);
+        this.backbone_layer2_0_downsample_1 = arena.Tensor(66, N, 512, Hc8, Wc8);
+        this.backbone_layer2_0_downsample_1_mean = arena.View(67, 512);
+        this.backbone_layer2_0_downsample_1_inv_std = arena.View(68, 512);
+        this.backbone_layer2_0_relu3 = arena.Tensor(69, N, 512, Hc8, Wc8);
+        this.backbone_layer2_0_bn3_mean = arena.View(70, 512);
+        this.backbone_layer2_0_bn3_inv_std = arena.View(71, 512);
+        this.backbone_layer2_1_conv1 = arena.Tensor(72, N, 128, Hc8, Wc8);
+        this.backbone_layer2_1_relu1 = arena.Tensor(73, N, 128, Hc8, Wc8);
+        this.backbone_layer2_1_bn1_mean = arena.View(74, 128);
+        this.backbone_layer2_1_bn1_inv_std = arena.View(75, 128);
+        this.backbone_layer2_1_conv2 = arena.Tensor(76, N, 128, Hc8, Wc8);
+        this.backbone_layer2_1_relu2 = arena.Tensor(77, N, 128, Hc8, Wc8);
+        this.backbone_layer2_1_bn2_mean = arena.View(78, 128);
+        this.backbone_layer2_1_bn2_inv_std = arena.View(79, 128);
+        this.backbone_layer2_1_conv3 = arena.Tensor(80, N, 512, Hc8, Wc8);
+        this.backbone_layer2_1_relu3 = arena.Tensor(81, N, 512, Hc8, Wc8);
+        this.backbone_layer2_1_bn3_mean = arena.View(82, 512);
+        this.backbone_layer2_1_bn3_inv_std = arena.View(83, 512);
+        this.backbone_layer2_2_conv1 = arena.Tensor(84, N, 128, Hc8, Wc8);
+        this.backbone_layer2_2_relu1 = arena.Tensor(85, N, 128, Hc8, Wc8);
+        this.backbone_layer2_2_bn1_mean = arena.View(86, 128);
+        this.backbone_layer2_2_bn1_inv_std = arena.View(87, 128);
+        this.backbone_layer2_2_conv2 = arena.Tensor(88, N, 128, Hc8, Wc8);
+        this.backbone_layer2_2_relu2 = arena.Tensor(89, N, 128, Hc8, Wc8);
+        this.backbone_layer2_2_bn2_mean = arena.View(90, 128);
+        this.backbone_layer2_2_bn2_inv_std = arena.View(91, 128);
+        this.backbone_layer2_2_conv3 = arena.Tensor(92, N, 512, Hc8, Wc8);
+        this.backbone_layer2_2_relu3 = arena.Tensor(93, N, 512, Hc8, Wc8);
+        this.backbone_layer2_2_bn3_mean = arena.View(94, 512);
+        this.backbone_layer2_2_bn3_inv_std = arena.View(95, 512);
+        this.backbone_layer2_3_conv1 = arena.Tensor(96, N, 128, Hc8, Wc8);
+        this.backbone_layer2_3_relu1 = arena.Tensor(97, N, 128, Hc8, Wc8);
+        this.backbone_layer2_3_bn1_mean = arena.View(98, 128);
+        this.backbone_layer2_3_bn1_inv_std = arena.View(99, 128);
+        this.backbone_layer2_3_conv2 = arena.Tensor(100, N, 128, Hc8, Wc8);
+        this.backbone_layer2_3_relu2 = arena.Tensor(101, N, 128, Hc8, Wc8);
+        this.backbone_layer2_3_bn2_mean = arena.View(102, 128);
+        this.backbone_layer2_3_bn2_inv_std = arena.View(103, 128);
+        this.backbone_layer2_3_conv3 = arena.Tensor(104, N, 512, Hc8, Wc8);
+        this.backbone_layer2_3_relu3 = arena.Tensor(105, N, 512, Hc8, Wc8);
+        this.backbone_layer2_3_bn3_mean = arena.View(106, 512);
+        this.backbone_layer2_3_bn3_inv_std = arena.View(107, 512);
+        this.backbone_layer3_0_conv1 = arena.Tensor(108, N, 256, Hc8, Wc8);
+        this.backbone_layer3_0_relu1 = arena.Tensor(109, N, 256, Hc8, Wc8);
+        this.backbone_layer3_0_bn1_mean = arena.View(110, 256);
+        this.backbone_layer3_0_bn1_inv_std = arena.View(111, 256);
+        this.backbone_layer3_0_conv2 = arena.Tensor(112, N, 256, Hc8, Wc8);
+        this.backbone_layer3_0_relu2 = arena.Tensor(113, N, 256, Hc8, Wc8);
+        this.backbone_layer3_0_bn2_mean = arena.View(114, 256);
+        this.backbone_layer3_0_bn2_inv_std = arena.View(115, 256);
+        this.backbone_layer3_0_conv3 = arena.Tensor(116, N, 1024, Hc8, Wc8);
+        this.backbone_layer3_0_downsample_0 = arena.Tensor(117, N, 1024, Hc8, Wc8);
+        this.backbone_layer3_0_downsample_1 = arena.Tensor(118, N, 1024, Hc8, Wc8);
+        this.backbone_layer3_0_downsample_1_mean = arena.View(119, 1024);
+        this.backbone_layer3_0_downsample_1_inv_std = arena.View(120, 1024);
+        this.backbone_layer3_0_relu3 = arena.Tensor(121, N, 1024, Hc8, Wc8);
+        this.backbone_layer3_0_bn3_mean = arena.View(122, 1024);
+        this.backbone_layer3_0_bn3_inv_std = arena.View(123, 1024);
+        this.backbone_layer3_1_conv1 = arena.Tensor(124, N, 256, Hc8, Wc8);
+        this.backbone_layer3_1_relu1 = arena.Tensor(125, N, 256, Hc8, Wc8);
+        this.backbone_layer3_1_bn1_mean = arena.View(126, 256);
+        this.backbone_layer3_1_bn1_inv_std = arena.View(127, 256);
+        this.backbone_layer3_1_conv2 = arena.Tensor(128, N, 256, Hc8, Wc8);
+        this.backbone_layer3_1_relu2 = arena.Tensor(129, N, 256, Hc8, Wc8);
+        this.backbone_layer3_1_bn2_mean = arena.View(130, 256);
+        this.backbone_layer3_1_bn2_inv_std = arena.View(131, 256);
+        this.backbone_layer3_1_conv3 = arena.Tensor(132, N, 1024, Hc8, Wc8);
+        this.backbone_layer3_1_relu3 = arena.Tensor(133, N, 1024, Hc8, Wc8);
+        this.backbone_layer3_1_bn3_mean = arena.View(134, 1024);
+        this.backbone_layer3_1_bn3_inv_std = arena.View(135, 1024);
+        this.backbone_layer3_2_conv1 = arena.Tensor(136, N, 256, Hc8, Wc8);
+        this.backbone_layer3_2_relu1 = arena.Tensor(137, N, 256, Hc8, Wc8);
+        this.backbone_layer3_2_bn1_mean = arena.View(138, 256);
+        this.backbone_layer3_2_bn1_inv_std = arena.View(139, 256);
+        this.backbone_layer3_2_conv2 = arena.Tensor(140, N, 256, Hc8, Wc8);
+        this.backbone_layer3_2_relu2 = arena.Tensor(141, N, 256, Hc8, Wc8);
+        this.backbone_layer3_2_bn2_mean = arena.View(142, 256);
+        this.backbone_layer3_2_bn2_inv_std = arena.View(143, 256);
+        this.backbone_layer3_2_conv3 = arena.Tensor(144, N, 1024, Hc8, Wc8);
+        this.backbone_layer3_2_relu3 = arena.Tensor(145, N, 1024, Hc8, Wc8);
+        this.backbone_layer3_2_bn3_mean = arena.View(146, 1024);
+        this.backbone_layer3_2_bn3_inv_std = arena.View(147, 1024);
+        this.backbone_layer3_3_conv1 = arena.Tensor(148, N, 256, Hc8, Wc8);
+        this.backbone_layer3_3_relu1 = arena.Tensor(149, N, 256, Hc8, Wc8);
+        this.backbone_layer3_3_bn1_mean = arena.View(150, 256);
+        this.backbone_layer3_3_bn1_inv_std = arena.View(151, 256);
+        this.backbone_layer3_3_conv2 = arena.Tensor(152, N, 256, Hc8, Wc8);
+        this.backbone_layer3_3_relu2 = arena.Tensor(153, N, 256, Hc8, Wc8);
+        this.backbone_layer3_3_bn2_mean = arena.View(154, 256);
+        this.backbone_layer3_3_bn2_inv_std = arena.View(155, 256);
+        this.backbone_layer3_3_conv3 = arena.Tensor(156, N, 1024, Hc8, Wc8);
+        this.backbone_layer3_3_relu3 = arena.Tensor(157, N, 1024, Hc8, Wc8);
+        this.backbone_layer3_3_bn3_mean = arena.View(158, 1024);
+        this.backbone_layer3_3_bn3_inv_std = arena.View(159, 1024);
+        this.backbone_layer3_4_conv1 = arena.Tensor(160, N, 256, Hc8, Wc8);
+        this.backbone_layer3_4_relu1 = arena.Tensor(161, N, 256, Hc8, Wc8);
+        this.backbone_layer3_4_bn1_mean = arena.View(162, 256);
+        this.backbone_layer3_4_bn1_inv_std = arena.View(163, 256);
+        this.backbone_layer3_4_conv2 = arena.Tensor(164, N, 256, Hc8, Wc8);
+        this.backbone_layer3_4_relu2 = arena.Tensor(165, N, 256, Hc8, Wc8);
+        this.backbone_layer3_4_bn2_mean = arena.View(166, 256);
+        this.backbone_layer3_4_bn2_inv_std = arena.View(167, 256);
+        this.backbone_layer3_4_conv3 = arena.Tensor(168, N, 1024, Hc8, Wc8);
+        this.backbone_layer3_4_relu3 = arena.Tensor(169, N, 1024, Hc8, Wc8);
+        this.backbone_layer3_4_bn3_mean = arena.View(170, 1024);
+        this.backbone_layer3_4_bn3_inv_std = arena.View(171, 1024);
+        this.backbone_layer3_5_conv1 = arena.Tensor(172, N, 256, Hc8, Wc8);
+        this.backbone_layer3_5_relu1 = arena.Tensor(173, N, 256, Hc8, Wc8);
+        this.backbone_layer3_5_bn1_mean = arena.View(174, 256);
+        this.backbone_layer3_5_bn1_inv_std = arena.View(175, 256);
+        this.backbone_layer3_5_conv2 = arena.Tensor(176, N, 256, Hc8, Wc8);
+        this.backbone_layer3_5_relu2 = arena.Tensor(177, N, 256, Hc8, Wc8);
+        this.backbone_layer3_5_bn2_mean = arena.View(178, 256);
+        this.backbone_layer3_5_bn2_inv_std = arena.View(179, 256);
+        this.backbone_layer3_5_conv3 = arena.Tensor(180, N, 1024, Hc8, Wc8);
+        this.backbone_layer3_5_relu3 = arena.Tensor(181, N, 1024, Hc8, Wc8);
+        this.backbone_layer3_5_bn3_mean = arena.View(182, 1024);
+        this.backbone_layer3_5_bn3_inv_std = arena.View(183, 1024);
+        this.backbone_layer4_0_conv1 = arena.Tensor(184, N, 512, Hc8, Wc8);
+        this.backbone_layer4_0_relu1 = arena.Tensor(185, N, 512, Hc8, Wc8);
+        this.backbone_layer4_0_bn1_mean = arena.View(186, 512);
+        this.backbone_layer4_0_bn1_inv_std = arena.View(187, 512);
+        this.backbone_layer4_0_conv2 = arena.Tensor(188, N, 512, Hc8, Wc8);
+        this.backbone_layer4_0_relu2 = arena.Tensor(189, N, 512, Hc8, Wc8);
+        this.backbone_layer4_0_bn2_mean = arena.View(190, 512);
+        this.backbone_layer4_0_bn2_inv_std = arena.View(191, 512);
+        this.backbone_layer4_0_conv3 = arena.Tensor(192, N, 2048, Hc8, Wc8);
+        this.backbone_layer4_0_downsample_0 = arena.Tensor(193, N, 2048, Hc8, Wc8);
+        this.backbone_layer4_0_downsample_1 = arena.Tensor(194, N, 2048, Hc8, Wc8);
+        this.backbone_layer4_0_downsample_1_mean = arena.View(195, 2048);
+        this.backbone_layer4_0_downsample_1_inv_std = arena.View(196, 2048);
+        this.backbone_layer4_0_relu3 = arena.Tensor(197, N, 2048, Hc8, Wc8);
+        this.backbone_layer4_0_bn3_mean = arena.View(198, 2048);
+        this.backbone_layer4_0_bn3_inv_std = arena.View(199, 2048);
+        this.backbone_layer4_1_conv1 = arena.Tensor(200, N, 512, Hc8, Wc8);
+        this.backbone_layer4_1_relu1 = arena.Tensor(201, N, 512, Hc8, Wc8);
+        this.backbone_layer4_1_bn1_mean = arena.View(202, 512);
+        this.backbone_layer4_1_bn1_inv_std = arena.View(203, 512);
+        this.backbone_layer4_1_conv2 = arena.Tensor(204, N, 512, Hc8, Wc8);
+        this.backbone_layer4_1_relu2 = arena.Tensor(205, N, 512, Hc8, Wc8);
+        this.backbone_layer4_1_bn2_mean = arena.View(206, 512);
+        this.backbone_layer4_1_bn2_inv_std = arena.View(207, 512);
+        this.backbone_layer4_1_conv3 = arena.Tensor(208, N, 2048, Hc8, Wc8);
+        this.backbone_layer4_1_relu3 = arena.Tensor(209, N, 2048, Hc8, Wc8);
+        this.backbone_layer4_1_bn3_mean = arena.View(210, 2048);
+        this.backbone_layer4_1_bn3_inv_std = arena.View(211, 2048);
+        this.backbone_layer4_2_conv1 = arena.Tensor(212, N, 512, Hc8, Wc8);
+        this.backbone_layer4_2_relu1 = arena.Tensor(213, N, 512, Hc8, Wc8);
+        this.backbone_layer4_2_bn1_mean = arena.View(214, 512);
+        this.backbone_layer4_2_bn1_inv_std = arena.View(215, 512);
+        this.backbone_layer4_2_conv2 = arena.Tensor(216, N, 512, Hc8, Wc8);
+        this.backbone_layer4_2_relu2 = arena.Tensor(217, N, 512, Hc8, Wc8);
+        this.backbone_layer4_2_bn2_mean = arena.View(218, 512);
+        this.backbone_layer4_2_bn2_inv_std = arena.View(219, 512);
+        this.backbone_layer4_2_conv3 = arena.Tensor(220, N, 2048, Hc8, Wc8);
+        this.backbone_layer4_2_relu3 = arena.Tensor(221, N, 2048, Hc8, Wc8);
+        this.backbone_layer4_2_bn3_mean = arena.View(222, 2048);
+        this.backbone_layer4_2_bn3_inv_std = arena.View(223, 2048);
+        this.head_fcn_0 = arena.Tensor(224, N, 512, Hc8, Wc8);
+        this.head_fcn_2 = arena.Tensor(225, N, 512, Hc8, Wc8);
+        this.head_fcn_1_mean = arena.View(226, 512);
+        this.head_fcn_1_inv_std = arena.View(227, 512);
+        this.head_fcn_3 = arena.Tensor(228, N, 512, Hc8, Wc8);
+        this.head_fcn_3_mask = arena.View(229, (long)N * 512 * Hc8 * Wc8);
+        this.head_fcn_4 = arena.Tensor(230, N, 59, Hc8, Wc8);
+        this.head_up = arena.Tensor(231, N, 59, H, W);
+        this.loss_mask = arena.View(232, 1);
+        this.d_backbone_layer1_0_conv1 = arena.Tensor(233, N, 64, Hc4, Wc4);
+        this.d_backbone_layer1_0_conv2 = arena.Tensor(234, N, 64, Hc4, Wc4);
+        this.d_backbone_layer1_0_conv3 = arena.Tensor(235, N, 256, Hc4, Wc4);
+        this.d_backbone_layer1_0_downsample_0 = arena.Tensor(236, N, 256, Hc4, Wc4);
+        this.d_backbone_layer1_0_downsample_1 = arena.Tensor(237, N, 256, Hc4, Wc4);
+        this.d_backbone_layer1_0_relu1 = arena.Tensor(238, N, 64, Hc4, Wc4);
+        this.d_backbone_layer1_0_relu2 = arena.Tensor(239, N, 64, Hc4, Wc4);
+        this.d_backbone_layer1_0_relu3 = arena.Tensor(240, N, 256, Hc4, Wc4);
+        this.d_backbone_layer1_1_conv1 = arena.Tensor(241, N, 64, Hc4, Wc4);
+        this.d_backbone_layer1_1_conv2 = arena.Tensor(242, N, 64, Hc4, Wc4);
+        this.d_backbone_layer1_1_conv3 = arena.Tensor(243, N, 256, Hc4, Wc4);
+        this.d_backbone_layer1_1_relu1 = arena.Tensor(244, N, 64, Hc4, Wc4);
+        this.d_backbone_layer1_1_relu2 = arena.Tensor(245, N, 64, Hc4, Wc4);
+        this.d_backbone_layer1_1_relu3 = arena.Tensor(246, N, 256, Hc4, Wc4);
+        this.d_backbone_layer1_2_conv1 = arena.Tensor(247, N, 64, Hc4, Wc4);
+        this.d_backbone_layer1_2_conv2 = arena.Tensor(248, N, 64, Hc4, Wc4);
+        this.d_backbone_layer1_2_conv3 = arena.Tensor(249, N, 256, Hc4, Wc4);
+        this.d_backbone_layer1_2_relu1 = arena.Tensor(250, N, 64, Hc4, Wc4);
+        this.d_backbone_layer1_2_relu2 = arena.Tensor(251, N, 64, Hc4, Wc4);
+        this.d_backbone_layer1_2_relu3 = arena.Tensor(252, N, 256, Hc4, Wc4);
+        this.d_backbone_layer2_0_conv1 = arena.Tensor(253, N, 128, Hc4, Wc4);
+        this.d_backbone_layer2_0_conv2 = arena.Tensor(254, N, 128, Hc8, Wc8);
+        this.d_backbone_layer2_0_conv3 = arena.Tensor(255, N, 512, Hc8, Wc8);
+        this.d_backbone_layer2_0_downsample_0 = arena.Tensor(256, N, 512, Hc8, Wc8);
+        this.d_backbone_layer2_0_downsample_1 = arena.Tensor(257, N, 512, Hc8, Wc8);
+        this.d_backbone_layer2_0_relu1 = arena.Tensor(258, N, 128, Hc4, Wc4);
+        this.d_backbone_layer2_0_relu2 = arena.Tensor(259, N, 128, Hc8, Wc8);
+        this.d_backbone_layer2_0_relu3 = arena.Tensor(260, N, 512, Hc8, Wc8);
+        this.d_backbone_layer2_1_conv1 = arena.Tensor(261, N, 128, Hc8, Wc8);
+        this.d_backbone_layer2_1_conv2 = arena.Tensor(262, N, 128, Hc8, Wc8);
+        this.d_backbone_layer2_1_conv3 = arena.Tensor(263, N, 512, Hc8, Wc8);
+        this.d_backbone_layer2_1_relu1 = arena.Tensor(264, N, 128, Hc8, Wc8);
+        this.d_backbone_layer2_1_relu2 = arena.Tensor(265, N, 128, Hc8, Wc8);
+        this.d_backbone_layer2_1_relu3 = arena.Tensor(266, N, 512, Hc8, Wc8);
+        this.d_backbone_layer2_2_conv1 = arena.Tensor(267, N, 128, Hc8, Wc8);
+        this.d_backbone_layer2_2_conv2 = arena.Tensor(268, N, 128, Hc8, Wc8);
+        this.d_backbone_layer2_2_conv3 = arena.Tensor(269, N, 512, Hc8, Wc8);
+        this.d_backbone_layer2_2_relu1 = arena.Tensor(270, N, 128, Hc8, Wc8);
+        this.d_backbone_layer2_2_relu2 = arena.Tensor(271, N, 128, Hc8, Wc8);
+        this.d_backbone_layer2_2_relu3 = arena.Tensor(272, N, 512, Hc8, Wc8);
+        this.d_backbone_layer2_3_conv1 = arena.Tensor(273, N, 128, Hc8, Wc8);
+        this.d_backbone_layer2_3_conv2 = arena.Tensor(274, N, 128, Hc8, Wc8);
+        this.d_backbone_layer2_3_conv3 = arena.Tensor(275, N, 512, Hc8, Wc8);
+        this.d_backbone_layer2_3_relu1 = arena.Tensor(276, N, 128, Hc8, Wc8);
+        this.d_backbone_layer2_3_relu2 = arena.Tensor(277, N, 128, Hc8, Wc8);
+        this.d_backbone_layer2_3_relu3 = arena.Tensor(278, N, 512, Hc8, Wc8);
+        this.d_backbone_layer3_0_conv1 = arena.Tensor(279, N, 256, Hc8, Wc8);
+        this.d_backbone_layer3_0_conv2 = arena.Tensor(280, N, 256, Hc8, Wc8);
+        this.d_backbone_layer3_0_conv3 = arena.Tensor(281, N, 1024, Hc8, Wc8);
+        this.d_backbone_layer3_0_downsample_0 = arena.Tensor(282, N, 1024, Hc8, Wc8);
+        this.d_backbone_layer3_0_downsample_1 = arena.Tensor(283, N, 1024, Hc8, Wc8);
+        this.d_backbone_layer3_0_relu1 = arena.Tensor(284, N, 256, Hc8, Wc8);
+        this.d_backbone_layer3_0_relu2 = arena.Tensor(285, N, 256, Hc8, Wc8);
+        this.d_backbone_layer3_0_relu3 = arena.Tensor(286, N, 1024, Hc8, Wc8);
+        this.d_backbone_layer3_1_conv1 = arena.Tensor(287, N, 256, Hc8, Wc8);
+        this.d_backbone_layer3_1_conv2 = arena.Tensor(288, N, 256, Hc8, Wc8);
+        this.d_backbone_layer3_1_conv3 = arena.Tensor(289, N, 1024, Hc8, Wc8);
+        this.d_backbone_layer3_1_relu1 = arena.Tensor(290, N, 256, Hc8, Wc8);
+        this.d_backbone_layer3_1_relu2 = arena.Tensor(291, N, 256, Hc8, Wc8);
+        this.d_backbone_layer3_1_relu3 = arena.Tensor(292, N, 1024, Hc8, Wc8);
+        this.d_backbone_layer3_2_conv1 = arena.Tensor(293, N, 256, Hc8, Wc8);
+        this.d_backbone_layer3_2_conv2 = arena.Tensor(294, N, 256, Hc8, Wc8);
+        this.d_backbone_layer3_2_conv3 = arena.Tensor(295, N, 1024, Hc8, Wc8);
+        this.d_backbone_layer3_2_relu1 = arena.Tensor(296, N, 256, Hc8, Wc8);
+        this.d_backbone_layer3_2_relu2 = arena.Tensor(297, N, 256, Hc8, Wc8);
+        this.d_backbone_layer3_2_relu3 = arena.Tensor(298, N, 1024, Hc8, Wc8);
+        this.d_backbone_layer3_3_conv1 = arena.Tensor(299, N, 256, Hc8, Wc8);
+        this.d_backbone_layer3_3_conv2 = arena.Tensor(300, N, 256, Hc8, Wc8);
+        this.d_backbone_layer3_3_conv3 = arena.Tensor(301, N, 1024, Hc8, Wc8);
+        this.d_backbone_layer3_3_relu1 = arena.Tensor(302, N, 256, Hc8, Wc8);
+        this.d_backbone_layer3_3_relu2 = arena.Tensor(303, N, 256, Hc8, Wc8);
+        this.d_backbone_layer3_3_relu3 = arena.Tensor(304, N, 1024, Hc8, Wc8);
+        this.d_backbone_layer3_4_conv1 = arena.Tensor(305, N, 256, Hc8, Wc8);
+        this.d_backbone_layer3_4_conv2 = arena.Tensor(306, N, 256, Hc8, Wc8);
+        this.d_backbone_layer3_4_conv3 = arena.Tensor(307, N, 1024, Hc8, Wc8);
+        this.d_backbone_layer3_4_relu1 = arena.Tensor(308, N, 256, Hc8, Wc8);
+        this.d_backbone_layer3_4_relu2 = arena.Tensor(309, N, 256, Hc8, Wc8);
+        this.d_backbone_layer3_4_relu3 = arena.Tensor(310, N, 1024, Hc8, Wc8);
+        this.d_backbone_layer3_5_conv1 = arena.Tensor(311, N, 256, Hc8, Wc8);
+        this.d_backbone_layer3_5_conv2 = arena.Tensor(312, N, 256, Hc8, Wc8);
+        this.d_backbone_layer3_5_conv3 = arena.Tensor(313, N, 1024, Hc8, Wc8);
+        this.d_backbone_layer3_5_relu1 = arena.Tensor(314, N, 256, Hc8, Wc8);
+        this.d_backbone_layer3_5_relu2 = arena.Tensor(315, N, 256, Hc8, Wc8);
+        this.d_backbone_layer3_5_relu3 = arena.Tensor(316, N, 1024, Hc8, Wc8);
+        this.d_backbone_layer4_0_conv1 = arena.Tensor(317, N, 512, Hc8, Wc8);
+        this.d_backbone_layer4_0_conv2 = arena.Tensor(318, N, 512, Hc8, Wc8);
+        this.d_backbone_layer4_0_conv3 = arena.Tensor(319, N, 2048, Hc8, Wc8);
+        this.d_backbone_layer4_0_downsample_0 = arena.Tensor(320, N, 2048, Hc8, Wc8);
+        this.d_backbone_layer4_0_downsample_1 = arena.Tensor(321, N, 2048, Hc8, Wc8);
+        this.d_backbone_layer4_0_relu1 = arena.Tensor(322, N, 512, Hc8, Wc8);
+        this.d_backbone_layer4_0_relu2 = arena.Tensor(323, N, 512, Hc8, Wc8);
+        this.d_backbone_layer4_0_relu3 = arena.Tensor(324, N, 2048, Hc8, Wc8);
+        this.d_backbone_layer4_1_conv1 = arena.Tensor(325, N, 512, Hc8, Wc8);
+        this.d_backbone_layer4_1_conv2 = arena.Tensor(326, N, 512, Hc8, Wc8);
+        this.d_backbone_layer4_1_conv3 = arena.Tensor(327, N, 2048, Hc8, Wc8);
+        this.d_backbone_layer4_1_relu1 = arena.Tensor(328, N, 512, Hc8, Wc8);
+        this.d_backbone_layer4_1_relu2 = arena.Tensor(329, N, 512, Hc8, Wc8);
+        this.d_backbone_layer4_1_relu3 = arena.Tensor(330, N, 2048, Hc8, Wc8);
+        this.d_backbone_layer4_2_conv1 = arena.Tensor(331, N, 512, Hc8, Wc8);
+        this.d_backbone_layer4_2_conv2 = arena.Tensor(332, N, 512, Hc8, Wc8);
+        this.d_backbone_layer4_2_conv3 = arena.Tensor(333, N, 2048, Hc8, Wc8);
+        this.d_backbone_layer4_2_relu1 = arena.Tensor(334, N, 512, Hc8, Wc8);
+        this.d_backbone_layer4_2_relu2 = arena.Tensor(335, N, 512, Hc8, Wc8);
+        this.d_backbone_layer4_2_relu3 = arena.Tensor(336, N, 2048, Hc8, Wc8);
+        this.d_backbone_maxpool = arena.Tensor(337, N, 128, Hc4, Wc4);
+        this.d_backbone_stem_0 = arena.Tensor(338, N, 64, Hc2, Wc2);
+        this.d_backbone_stem_2 = arena.Tensor(339, N, 64, Hc2, Wc2);
+        this.d_backbone_stem_3 = arena.Tensor(340, N, 64, Hc2, Wc2);
+        this.d_backbone_stem_5 = arena.Tensor(341, N, 64, Hc2, Wc2);
+        this.d_backbone_stem_6 = arena.Tensor(342, N, 128, Hc2, Wc2);
+        this.d_backbone_stem_8 = arena.Tensor(343, N, 128, Hc2, Wc2);
+        this.d_head_fcn_0 = arena.Tensor(344, N, 512, Hc8, Wc8);
+        this.d_head_fcn_2 = arena.Tensor(345, N, 512, Hc8, Wc8);
+        this.d_head_fcn_3 = arena.Tensor(346, N, 512, Hc8, Wc8);
+        this.d_head_fcn_4 = arena.Tensor(347, N, 59, Hc8, Wc8);
+        this.d_head_up = arena.Tensor(348, N, 59, H, W);
     }
 
     /// <summary>Runs the network on <see cref="Image"/>; training: batch statistics, dropout and the losses.</summary>
@@ -2803,22 +2675,19 @@ public sealed partial class FcnR50 : INetwork
         Conv2d.Forward(Device, image, backbone_stem_0_weight.Value.View, default, backbone_stem_0, new ConvGeometry(3, 3, 2, 2, 1, 1, 1, 1, 1));
 
         // backbone.stem.1 + backbone.stem.2: batchnorm + relu (fused) -> (N,64,⌈H/2⌉,⌈W/2⌉)
-        BatchNorm.Statistics(Device, backbone_stem_0, backbone_stem_1_mean, backbone_stem_1_inv_std, backbone_stem_1_running_mean.Value.View, backbone_stem_1_running_var.Value.View, backbone_stem_1_num_batches_tracked.Value.View, momentum: 0.1f, eps: 1E-05f, training);
-        BatchNorm.Apply(Device, backbone_stem_0, backbone_stem_1_mean, backbone_stem_1_inv_std, backbone_stem_1_weight.Value.View, backbone_stem_1_bias.Value.View, backbone_stem_2, relu: true);
+        BatchNorm.Forward(Device, backbone_stem_0, default, backbone_stem_1_mean, backbone_stem_1_inv_std, backbone_stem_1_running_mean.Value.View, backbone_stem_1_running_var.Value.View, backbone_stem_1_num_batches_tracked.Value.View, backbone_stem_1_weight.Value.View, backbone_stem_1_bias.Value.View, backbone_stem_2, momentum: 0.1f, eps: 1E-05f, training, relu: true);
 
         // backbone.stem.3: conv 3x3 s1 p1, 64->64 -> (N,64,⌈H/2⌉,⌈W/2⌉)
         Conv2d.Forward(Device, backbone_stem_2, backbone_stem_3_weight.Value.View, default, backbone_stem_3, new ConvGeometry(3, 3, 1, 1, 1, 1, 1, 1, 1));
 
         // backbone.stem.4 + backbone.stem.5: batchnorm + relu (fused) -> (N,64,⌈H/2⌉,⌈W/2⌉)
-        BatchNorm.Statistics(Device, backbone_stem_3, backbone_stem_4_mean, backbone_stem_4_inv_std, backbone_stem_4_running_mean.Value.View, backbone_stem_4_running_var.Value.View, backbone_stem_4_num_batches_tracked.Value.View, momentum: 0.1f, eps: 1E-05f, training);
-        BatchNorm.Apply(Device, backbone_stem_3, backbone_stem_4_mean, backbone_stem_4_inv_std, backbone_stem_4_weight.Value.View, backbone_stem_4_bias.Value.View, backbone_stem_5, relu: true);
+        BatchNorm.Forward(Device, backbone_stem_3, default, backbone_stem_4_mean, backbone_stem_4_inv_std, backbone_stem_4_running_mean.Value.View, backbone_stem_4_running_var.Value.View, backbone_stem_4_num_batches_tracked.Value.View, backbone_stem_4_weight.Value.View, backbone_stem_4_bias.Value.View, backbone_stem_5, momentum: 0.1f, eps: 1E-05f, training, relu: true);
 
         // backbone.stem.6: conv 3x3 s1 p1, 64->128 -> (N,128,⌈H/2⌉,⌈W/2⌉)
         Conv2d.Forward(Device, backbone_stem_5, backbone_stem_6_weight.Value.View, default, backbone_stem_6, new ConvGeometry(3, 3, 1, 1, 1, 1, 1, 1, 1));
 
         // backbone.stem.7 + backbone.stem.8: batchnorm + relu (fused) -> (N,128,⌈H/2⌉,⌈W/2⌉)
-        BatchNorm.Statistics(Device, backbone_stem_6, backbone_stem_7_mean, backbone_stem_7_inv_std, backbone_stem_7_running_mean.Value.View, backbone_stem_7_running_var.Value.View, backbone_stem_7_num_batches_tracked.Value.View, momentum: 0.1f, eps: 1E-05f, training);
-        BatchNorm.Apply(Device, backbone_stem_6, backbone_stem_7_mean, backbone_stem_7_inv_std, backbone_stem_7_weight.Value.View, backbone_stem_7_bias.Value.View, backbone_stem_8, relu: true);
+        BatchNorm.Forward(Device, backbone_stem_6, default, backbone_stem_7_mean, backbone_stem_7_inv_std, backbone_stem_7_running_mean.Value.View, backbone_stem_7_running_var.Value.View, backbone_stem_7_num_batches_tracked.Value.View, backbone_stem_7_weight.Value.View, backbone_stem_7_bias.Value.View, backbone_stem_8, momentum: 0.1f, eps: 1E-05f, training, relu: true);
     }
 
     private void ForwardBackboneMaxpool(bool training)
@@ -2833,89 +2702,61 @@ public sealed partial class FcnR50 : INetwork
         Conv2d.Forward(Device, backbone_maxpool, backbone_layer1_0_conv1_weight.Value.View, default, backbone_layer1_0_conv1, new ConvGeometry(1, 1, 1, 1, 0, 0, 1, 1, 1));
 
         // backbone.layer1.0.bn1 + backbone.layer1.0.relu1: batchnorm + relu (fused) -> (N,64,⌈H/4⌉,⌈W/4⌉)
-        BatchNorm.Statistics(Device, backbone_layer1_0_conv1, backbone_layer1_0_bn1_mean, backbone_layer1_0_bn1_inv_std, backbone_layer1_0_bn1_running_mean.Value.View, backbone_layer1_0_bn1_running_var.Value.View, backbone_layer1_0_bn1_num_batches_tracked.Value.View, momentum: 0.1f, eps: 1E-05f, training);
-        BatchNorm.Apply(Device, backbone_layer1_0_conv1, backbone_layer1_0_bn1_mean, backbone_layer1_0_bn1_inv_std, backbone_layer1_0_bn1_weight.Value.View, backbone_layer1_0_bn1_bias.Value.View, backbone_layer1_0_relu1, relu: true);
+        BatchNorm.Forward(Device, backbone_layer1_0_conv1, default, backbone_layer1_0_bn1_mean, backbone_layer1_0_bn1_inv_std, backbone_layer1_0_bn1_running_mean.Value.View, backbone_layer1_0_bn1_running_var.Value.View, backbone_layer1_0_bn1_num_batches_tracked.Value.View, backbone_layer1_0_bn1_weight.Value.View, backbone_layer1_0_bn1_bias.Value.View, backbone_layer1_0_relu1, momentum: 0.1f, eps: 1E-05f, training, relu: true);
 
         // backbone.layer1.0.conv2: conv 3x3 s1 p1, 64->64 -> (N,64,⌈H/4⌉,⌈W/4⌉)
         Conv2d.Forward(Device, backbone_layer1_0_relu1, backbone_layer1_0_conv2_weight.Value.View, default, backbone_layer1_0_conv2, new ConvGeometry(3, 3, 1, 1, 1, 1, 1, 1, 1));
 
         // backbone.layer1.0.bn2 + backbone.layer1.0.relu2: batchnorm + relu (fused) -> (N,64,⌈H/4⌉,⌈W/4⌉)
-        BatchNorm.Statistics(Device, backbone_layer1_0_conv2, backbone_layer1_0_bn2_mean, backbone_layer1_0_bn2_inv_std, backbone_layer1_0_bn2_running_mean.Value.View, backbone_layer1_0_bn2_running_var.Value.View, backbone_layer1_0_bn2_num_batches_tracked.Value.View, momentum: 0.1f, eps: 1E-05f, training);
-        BatchNorm.Apply(Device, backbone_layer1_0_conv2, backbone_layer1_0_bn2_mean, backbone_layer1_0_bn2_inv_std, backbone_layer1_0_bn2_weight.Value.View, backbone_layer1_0_bn2_bias.Value.View, backbone_layer1_0_relu2, relu: true);
+        BatchNorm.Forward(Device, backbone_layer1_0_conv2, default, backbone_layer1_0_bn2_mean, backbone_layer1_0_bn2_inv_std, backbone_layer1_0_bn2_running_mean.Value.View, backbone_layer1_0_bn2_running_var.Value.View, backbone_layer1_0_bn2_num_batches_tracked.Value.View, backbone_layer1_0_bn2_weight.Value.View, backbone_layer1_0_bn2_bias.Value.View, backbone_layer1_0_relu2, momentum: 0.1f, eps: 1E-05f, training, relu: true);
 
         // backbone.layer1.0.conv3: conv 1x1 s1 p0, 64->256 -> (N,256,⌈H/4⌉,⌈W/4⌉)
         Conv2d.Forward(Device, backbone_layer1_0_relu2, backbone_layer1_0_conv3_weight.Value.View, default, backbone_layer1_0_conv3, new ConvGeometry(1, 1, 1, 1, 0, 0, 1, 1, 1));
-
-        // backbone.layer1.0.bn3: batchnorm(backbone.layer1.0.conv3) -> (N,256,⌈H/4⌉,⌈W/4⌉)
-        BatchNorm.Statistics(Device, backbone_layer1_0_conv3, backbone_layer1_0_bn3_mean, backbone_layer1_0_bn3_inv_std, backbone_layer1_0_bn3_running_mean.Value.View, backbone_layer1_0_bn3_running_var.Value.View, backbone_layer1_0_bn3_num_batches_tracked.Value.View, momentum: 0.1f, eps: 1E-05f, training);
-        BatchNorm.Apply(Device, backbone_layer1_0_conv3, backbone_layer1_0_bn3_mean, backbone_layer1_0_bn3_inv_std, backbone_layer1_0_bn3_weight.Value.View, backbone_layer1_0_bn3_bias.Value.View, backbone_layer1_0_bn3, relu: false);
 
         // backbone.layer1.0.downsample.0: conv 1x1 s1 p0, 128->256 -> (N,256,⌈H/4⌉,⌈W/4⌉)
         Conv2d.Forward(Device, backbone_maxpool, backbone_layer1_0_downsample_0_weight.Value.View, default, backbone_layer1_0_downsample_0, new ConvGeometry(1, 1, 1, 1, 0, 0, 1, 1, 1));
 
         // backbone.layer1.0.downsample.1: batchnorm(backbone.layer1.0.downsample.0) -> (N,256,⌈H/4⌉,⌈W/4⌉)
-        BatchNorm.Statistics(Device, backbone_layer1_0_downsample_0, backbone_layer1_0_downsample_1_mean, backbone_layer1_0_downsample_1_inv_std, backbone_layer1_0_downsample_1_running_mean.Value.View, backbone_layer1_0_downsample_1_running_var.Value.View, backbone_layer1_0_downsample_1_num_batches_tracked.Value.View, momentum: 0.1f, eps: 1E-05f, training);
-        BatchNorm.Apply(Device, backbone_layer1_0_downsample_0, backbone_layer1_0_downsample_1_mean, backbone_layer1_0_downsample_1_inv_std, backbone_layer1_0_downsample_1_weight.Value.View, backbone_layer1_0_downsample_1_bias.Value.View, backbone_layer1_0_downsample_1, relu: false);
+        BatchNorm.Forward(Device, backbone_layer1_0_downsample_0, default, backbone_layer1_0_downsample_1_mean, backbone_layer1_0_downsample_1_inv_std, backbone_layer1_0_downsample_1_running_mean.Value.View, backbone_layer1_0_downsample_1_running_var.Value.View, backbone_layer1_0_downsample_1_num_batches_tracked.Value.View, backbone_layer1_0_downsample_1_weight.Value.View, backbone_layer1_0_downsample_1_bias.Value.View, backbone_layer1_0_downsample_1, momentum: 0.1f, eps: 1E-05f, training, relu: false);
 
-        // backbone.layer1.0.add: add(backbone.layer1.0.bn3, backbone.layer1.0.downsample.1) -> (N,256,⌈H/4⌉,⌈W/4⌉)
-        Elementwise.Add(Device, backbone_layer1_0_bn3, backbone_layer1_0_downsample_1, backbone_layer1_0_add);
-
-        // backbone.layer1.0.relu3: relu(backbone.layer1.0.add) -> (N,256,⌈H/4⌉,⌈W/4⌉)
-        Activation.Relu(Device, backbone_layer1_0_add, backbone_layer1_0_relu3);
+        // backbone.layer1.0.bn3 + backbone.layer1.0.add + backbone.layer1.0.relu3: relu(batchnorm + backbone.layer1.0.downsample.1) (fused) -> (N,256,⌈H/4⌉,⌈W/4⌉)
+        BatchNorm.Forward(Device, backbone_layer1_0_conv3, backbone_layer1_0_downsample_1, backbone_layer1_0_bn3_mean, backbone_layer1_0_bn3_inv_std, backbone_layer1_0_bn3_running_mean.Value.View, backbone_layer1_0_bn3_running_var.Value.View, backbone_layer1_0_bn3_num_batches_tracked.Value.View, backbone_layer1_0_bn3_weight.Value.View, backbone_layer1_0_bn3_bias.Value.View, backbone_layer1_0_relu3, momentum: 0.1f, eps: 1E-05f, training, relu: true);
 
         // backbone.layer1.1.conv1: conv 1x1 s1 p0, 256->64 -> (N,64,⌈H/4⌉,⌈W/4⌉)
         Conv2d.Forward(Device, backbone_layer1_0_relu3, backbone_layer1_1_conv1_weight.Value.View, default, backbone_layer1_1_conv1, new ConvGeometry(1, 1, 1, 1, 0, 0, 1, 1, 1));
 
         // backbone.layer1.1.bn1 + backbone.layer1.1.relu1: batchnorm + relu (fused) -> (N,64,⌈H/4⌉,⌈W/4⌉)
-        BatchNorm.Statistics(Device, backbone_layer1_1_conv1, backbone_layer1_1_bn1_mean, backbone_layer1_1_bn1_inv_std, backbone_layer1_1_bn1_running_mean.Value.View, backbone_layer1_1_bn1_running_var.Value.View, backbone_layer1_1_bn1_num_batches_tracked.Value.View, momentum: 0.1f, eps: 1E-05f, training);
-        BatchNorm.Apply(Device, backbone_layer1_1_conv1, backbone_layer1_1_bn1_mean, backbone_layer1_1_bn1_inv_std, backbone_layer1_1_bn1_weight.Value.View, backbone_layer1_1_bn1_bias.Value.View, backbone_layer1_1_relu1, relu: true);
+        BatchNorm.Forward(Device, backbone_layer1_1_conv1, default, backbone_layer1_1_bn1_mean, backbone_layer1_1_bn1_inv_std, backbone_layer1_1_bn1_running_mean.Value.View, backbone_layer1_1_bn1_running_var.Value.View, backbone_layer1_1_bn1_num_batches_tracked.Value.View, backbone_layer1_1_bn1_weight.Value.View, backbone_layer1_1_bn1_bias.Value.View, backbone_layer1_1_relu1, momentum: 0.1f, eps: 1E-05f, training, relu: true);
 
         // backbone.layer1.1.conv2: conv 3x3 s1 p1, 64->64 -> (N,64,⌈H/4⌉,⌈W/4⌉)
         Conv2d.Forward(Device, backbone_layer1_1_relu1, backbone_layer1_1_conv2_weight.Value.View, default, backbone_layer1_1_conv2, new ConvGeometry(3, 3, 1, 1, 1, 1, 1, 1, 1));
 
         // backbone.layer1.1.bn2 + backbone.layer1.1.relu2: batchnorm + relu (fused) -> (N,64,⌈H/4⌉,⌈W/4⌉)
-        BatchNorm.Statistics(Device, backbone_layer1_1_conv2, backbone_layer1_1_bn2_mean, backbone_layer1_1_bn2_inv_std, backbone_layer1_1_bn2_running_mean.Value.View, backbone_layer1_1_bn2_running_var.Value.View, backbone_layer1_1_bn2_num_batches_tracked.Value.View, momentum: 0.1f, eps: 1E-05f, training);
-        BatchNorm.Apply(Device, backbone_layer1_1_conv2, backbone_layer1_1_bn2_mean, backbone_layer1_1_bn2_inv_std, backbone_layer1_1_bn2_weight.Value.View, backbone_layer1_1_bn2_bias.Value.View, backbone_layer1_1_relu2, relu: true);
+        BatchNorm.Forward(Device, backbone_layer1_1_conv2, default, backbone_layer1_1_bn2_mean, backbone_layer1_1_bn2_inv_std, backbone_layer1_1_bn2_running_mean.Value.View, backbone_layer1_1_bn2_running_var.Value.View, backbone_layer1_1_bn2_num_batches_tracked.Value.View, backbone_layer1_1_bn2_weight.Value.View, backbone_layer1_1_bn2_bias.Value.View, backbone_layer1_1_relu2, momentum: 0.1f, eps: 1E-05f, training, relu: true);
 
         // backbone.layer1.1.conv3: conv 1x1 s1 p0, 64->256 -> (N,256,⌈H/4⌉,⌈W/4⌉)
         Conv2d.Forward(Device, backbone_layer1_1_relu2, backbone_layer1_1_conv3_weight.Value.View, default, backbone_layer1_1_conv3, new ConvGeometry(1, 1, 1, 1, 0, 0, 1, 1, 1));
 
-        // backbone.layer1.1.bn3: batchnorm(backbone.layer1.1.conv3) -> (N,256,⌈H/4⌉,⌈W/4⌉)
-        BatchNorm.Statistics(Device, backbone_layer1_1_conv3, backbone_layer1_1_bn3_mean, backbone_layer1_1_bn3_inv_std, backbone_layer1_1_bn3_running_mean.Value.View, backbone_layer1_1_bn3_running_var.Value.View, backbone_layer1_1_bn3_num_batches_tracked.Value.View, momentum: 0.1f, eps: 1E-05f, training);
-        BatchNorm.Apply(Device, backbone_layer1_1_conv3, backbone_layer1_1_bn3_mean, backbone_layer1_1_bn3_inv_std, backbone_layer1_1_bn3_weight.Value.View, backbone_layer1_1_bn3_bias.Value.View, backbone_layer1_1_bn3, relu: false);
-
-        // backbone.layer1.1.add: add(backbone.layer1.1.bn3, backbone.layer1.0.relu3) -> (N,256,⌈H/4⌉,⌈W/4⌉)
-        Elementwise.Add(Device, backbone_layer1_1_bn3, backbone_layer1_0_relu3, backbone_layer1_1_add);
-
-        // backbone.layer1.1.relu3: relu(backbone.layer1.1.add) -> (N,256,⌈H/4⌉,⌈W/4⌉)
-        Activation.Relu(Device, backbone_layer1_1_add, backbone_layer1_1_relu3);
+        // backbone.layer1.1.bn3 + backbone.layer1.1.add + backbone.layer1.1.relu3: relu(batchnorm + backbone.layer1.0.relu3) (fused) -> (N,256,⌈H/4⌉,⌈W/4⌉)
+        BatchNorm.Forward(Device, backbone_layer1_1_conv3, backbone_layer1_0_relu3, backbone_layer1_1_bn3_mean, backbone_layer1_1_bn3_inv_std, backbone_layer1_1_bn3_running_mean.Value.View, backbone_layer1_1_bn3_running_var.Value.View, backbone_layer1_1_bn3_num_batches_tracked.Value.View, backbone_layer1_1_bn3_weight.Value.View, backbone_layer1_1_bn3_bias.Value.View, backbone_layer1_1_relu3, momentum: 0.1f, eps: 1E-05f, training, relu: true);
 
         // backbone.layer1.2.conv1: conv 1x1 s1 p0, 256->64 -> (N,64,⌈H/4⌉,⌈W/4⌉)
         Conv2d.Forward(Device, backbone_layer1_1_relu3, backbone_layer1_2_conv1_weight.Value.View, default, backbone_layer1_2_conv1, new ConvGeometry(1, 1, 1, 1, 0, 0, 1, 1, 1));
 
         // backbone.layer1.2.bn1 + backbone.layer1.2.relu1: batchnorm + relu (fused) -> (N,64,⌈H/4⌉,⌈W/4⌉)
-        BatchNorm.Statistics(Device, backbone_layer1_2_conv1, backbone_layer1_2_bn1_mean, backbone_layer1_2_bn1_inv_std, backbone_layer1_2_bn1_running_mean.Value.View, backbone_layer1_2_bn1_running_var.Value.View, backbone_layer1_2_bn1_num_batches_tracked.Value.View, momentum: 0.1f, eps: 1E-05f, training);
-        BatchNorm.Apply(Device, backbone_layer1_2_conv1, backbone_layer1_2_bn1_mean, backbone_layer1_2_bn1_inv_std, backbone_layer1_2_bn1_weight.Value.View, backbone_layer1_2_bn1_bias.Value.View, backbone_layer1_2_relu1, relu: true);
+        BatchNorm.Forward(Device, backbone_layer1_2_conv1, default, backbone_layer1_2_bn1_mean, backbone_layer1_2_bn1_inv_std, backbone_layer1_2_bn1_running_mean.Value.View, backbone_layer1_2_bn1_running_var.Value.View, backbone_layer1_2_bn1_num_batches_tracked.Value.View, backbone_layer1_2_bn1_weight.Value.View, backbone_layer1_2_bn1_bias.Value.View, backbone_layer1_2_relu1, momentum: 0.1f, eps: 1E-05f, training, relu: true);
 
         // backbone.layer1.2.conv2: conv 3x3 s1 p1, 64->64 -> (N,64,⌈H/4⌉,⌈W/4⌉)
         Conv2d.Forward(Device, backbone_layer1_2_relu1, backbone_layer1_2_conv2_weight.Value.View, default, backbone_layer1_2_conv2, new ConvGeometry(3, 3, 1, 1, 1, 1, 1, 1, 1));
 
         // backbone.layer1.2.bn2 + backbone.layer1.2.relu2: batchnorm + relu (fused) -> (N,64,⌈H/4⌉,⌈W/4⌉)
-        BatchNorm.Statistics(Device, backbone_layer1_2_conv2, backbone_layer1_2_bn2_mean, backbone_layer1_2_bn2_inv_std, backbone_layer1_2_bn2_running_mean.Value.View, backbone_layer1_2_bn2_running_var.Value.View, backbone_layer1_2_bn2_num_batches_tracked.Value.View, momentum: 0.1f, eps: 1E-05f, training);
-        BatchNorm.Apply(Device, backbone_layer1_2_conv2, backbone_layer1_2_bn2_mean, backbone_layer1_2_bn2_inv_std, backbone_layer1_2_bn2_weight.Value.View, backbone_layer1_2_bn2_bias.Value.View, backbone_layer1_2_relu2, relu: true);
+        BatchNorm.Forward(Device, backbone_layer1_2_conv2, default, backbone_layer1_2_bn2_mean, backbone_layer1_2_bn2_inv_std, backbone_layer1_2_bn2_running_mean.Value.View, backbone_layer1_2_bn2_running_var.Value.View, backbone_layer1_2_bn2_num_batches_tracked.Value.View, backbone_layer1_2_bn2_weight.Value.View, backbone_layer1_2_bn2_bias.Value.View, backbone_layer1_2_relu2, momentum: 0.1f, eps: 1E-05f, training, relu: true);
 
         // backbone.layer1.2.conv3: conv 1x1 s1 p0, 64->256 -> (N,256,⌈H/4⌉,⌈W/4⌉)
         Conv2d.Forward(Device, backbone_layer1_2_relu2, backbone_layer1_2_conv3_weight.Value.View, default, backbone_layer1_2_conv3, new ConvGeometry(1, 1, 1, 1, 0, 0, 1, 1, 1));
 
-        // backbone.layer1.2.bn3: batchnorm(backbone.layer1.2.conv3) -> (N,256,⌈H/4⌉,⌈W/4⌉)
-        BatchNorm.Statistics(Device, backbone_layer1_2_conv3, backbone_layer1_2_bn3_mean, backbone_layer1_2_bn3_inv_std, backbone_layer1_2_bn3_running_mean.Value.View, backbone_layer1_2_bn3_running_var.Value.View, backbone_layer1_2_bn3_num_batches_tracked.Value.View, momentum: 0.1f, eps: 1E-05f, training);
-        BatchNorm.Apply(Device, backbone_layer1_2_conv3, backbone_layer1_2_bn3_mean, backbone_layer1_2_bn3_inv_std, backbone_layer1_2_bn3_weight.Value.View, backbone_layer1_2_bn3_bias.Value.View, backbone_layer1_2_bn3, relu: false);
-
-        // backbone.layer1.2.add: add(backbone.layer1.2.bn3, backbone.layer1.1.relu3) -> (N,256,⌈H/4⌉,⌈W/4⌉)
-        Elementwise.Add(Device, backbone_layer1_2_bn3, backbone_layer1_1_relu3, backbone_layer1_2_add);
-
-        // backbone.layer1.2.relu3: relu(backbone.layer1.2.add) -> (N,256,⌈H/4⌉,⌈W/4⌉)
-        Activation.Relu(Device, backbone_layer1_2_add, backbone_layer1_2_relu3);
+        // backbone.layer1.2.bn3 + backbone.layer1.2.add + backbone.layer1.2.relu3: relu(batchnorm + backbone.layer1.1.relu3) (fused) -> (N,256,⌈H/4⌉,⌈W/4⌉)
+        BatchNorm.Forward(Device, backbone_layer1_2_conv3, backbone_layer1_1_relu3, backbone_layer1_2_bn3_mean, backbone_layer1_2_bn3_inv_std, backbone_layer1_2_bn3_running_mean.Value.View, backbone_layer1_2_bn3_running_var.Value.View, backbone_layer1_2_bn3_num_batches_tracked.Value.View, backbone_layer1_2_bn3_weight.Value.View, backbone_layer1_2_bn3_bias.Value.View, backbone_layer1_2_relu3, momentum: 0.1f, eps: 1E-05f, training, relu: true);
     }
 
     private void ForwardBackboneLayer2(bool training)
@@ -2924,116 +2765,79 @@ public sealed partial class FcnR50 : INetwork
         Conv2d.Forward(Device, backbone_layer1_2_relu3, backbone_layer2_0_conv1_weight.Value.View, default, backbone_layer2_0_conv1, new ConvGeometry(1, 1, 1, 1, 0, 0, 1, 1, 1));
 
         // backbone.layer2.0.bn1 + backbone.layer2.0.relu1: batchnorm + relu (fused) -> (N,128,⌈H/4⌉,⌈W/4⌉)
-        BatchNorm.Statistics(Device, backbone_layer2_0_conv1, backbone_layer2_0_bn1_mean, backbone_layer2_0_bn1_inv_std, backbone_layer2_0_bn1_running_mean.Value.View, backbone_layer2_0_bn1_running_var.Value.View, backbone_layer2_0_bn1_num_batches_tracked.Value.View, momentum: 0.1f, eps: 1E-05f, training);
-        BatchNorm.Apply(Device, backbone_layer2_0_conv1, backbone_layer2_0_bn1_mean, backbone_layer2_0_bn1_inv_std, backbone_layer2_0_bn1_weight.Value.View, backbone_layer2_0_bn1_bias.Value.View, backbone_layer2_0_relu1, relu: true);
+        BatchNorm.Forward(Device, backbone_layer2_0_conv1, default, backbone_layer2_0_bn1_mean, backbone_layer2_0_bn1_inv_std, backbone_layer2_0_bn1_running_mean.Value.View, backbone_layer2_0_bn1_running_var.Value.View, backbone_layer2_0_bn1_num_batches_tracked.Value.View, backbone_layer2_0_bn1_weight.Value.View, backbone_layer2_0_bn1_bias.Value.View, backbone_layer2_0_relu1, momentum: 0.1f, eps: 1E-05f, training, relu: true);
 
         // backbone.layer2.0.conv2: conv 3x3 s2 p1, 128->128 -> (N,128,⌈H/8⌉,⌈W/8⌉)
         Conv2d.Forward(Device, backbone_layer2_0_relu1, backbone_layer2_0_conv2_weight.Value.View, default, backbone_layer2_0_conv2, new ConvGeometry(3, 3, 2, 2, 1, 1, 1, 1, 1));
 
         // backbone.layer2.0.bn2 + backbone.layer2.0.relu2: batchnorm + relu (fused) -> (N,128,⌈H/8⌉,⌈W/8⌉)
-        BatchNorm.Statistics(Device, backbone_layer2_0_conv2, backbone_layer2_0_bn2_mean, backbone_layer2_0_bn2_inv_std, backbone_layer2_0_bn2_running_mean.Value.View, backbone_layer2_0_bn2_running_var.Value.View, backbone_layer2_0_bn2_num_batches_tracked.Value.View, momentum: 0.1f, eps: 1E-05f, training);
-        BatchNorm.Apply(Device, backbone_layer2_0_conv2, backbone_layer2_0_bn2_mean, backbone_layer2_0_bn2_inv_std, backbone_layer2_0_bn2_weight.Value.View, backbone_layer2_0_bn2_bias.Value.View, backbone_layer2_0_relu2, relu: true);
+        BatchNorm.Forward(Device, backbone_layer2_0_conv2, default, backbone_layer2_0_bn2_mean, backbone_layer2_0_bn2_inv_std, backbone_layer2_0_bn2_running_mean.Value.View, backbone_layer2_0_bn2_running_var.Value.View, backbone_layer2_0_bn2_num_batches_tracked.Value.View, backbone_layer2_0_bn2_weight.Value.View, backbone_layer2_0_bn2_bias.Value.View, backbone_layer2_0_relu2, momentum: 0.1f, eps: 1E-05f, training, relu: true);
 
         // backbone.layer2.0.conv3: conv 1x1 s1 p0, 128->512 -> (N,512,⌈H/8⌉,⌈W/8⌉)
         Conv2d.Forward(Device, backbone_layer2_0_relu2, backbone_layer2_0_conv3_weight.Value.View, default, backbone_layer2_0_conv3, new ConvGeometry(1, 1, 1, 1, 0, 0, 1, 1, 1));
-
-        // backbone.layer2.0.bn3: batchnorm(backbone.layer2.0.conv3) -> (N,512,⌈H/8⌉,⌈W/8⌉)
-        BatchNorm.Statistics(Device, backbone_layer2_0_conv3, backbone_layer2_0_bn3_mean, backbone_layer2_0_bn3_inv_std, backbone_layer2_0_bn3_running_mean.Value.View, backbone_layer2_0_bn3_running_var.Value.View, backbone_layer2_0_bn3_num_batches_tracked.Value.View, momentum: 0.1f, eps: 1E-05f, training);
-        BatchNorm.Apply(Device, backbone_layer2_0_conv3, backbone_layer2_0_bn3_mean, backbone_layer2_0_bn3_inv_std, backbone_layer2_0_bn3_weight.Value.View, backbone_layer2_0_bn3_bias.Value.View, backbone_layer2_0_bn3, relu: false);
 
         // backbone.layer2.0.downsample.0: conv 1x1 s2 p0, 256->512 -> (N,512,⌈H/8⌉,⌈W/8⌉)
         Conv2d.Forward(Device, backbone_layer1_2_relu3, backbone_layer2_0_downsample_0_weight.Value.View, default, backbone_layer2_0_downsample_0, new ConvGeometry(1, 1, 2, 2, 0, 0, 1, 1, 1));
 
         // backbone.layer2.0.downsample.1: batchnorm(backbone.layer2.0.downsample.0) -> (N,512,⌈H/8⌉,⌈W/8⌉)
-        BatchNorm.Statistics(Device, backbone_layer2_0_downsample_0, backbone_layer2_0_downsample_1_mean, backbone_layer2_0_downsample_1_inv_std, backbone_layer2_0_downsample_1_running_mean.Value.View, backbone_layer2_0_downsample_1_running_var.Value.View, backbone_layer2_0_downsample_1_num_batches_tracked.Value.View, momentum: 0.1f, eps: 1E-05f, training);
-        BatchNorm.Apply(Device, backbone_layer2_0_downsample_0, backbone_layer2_0_downsample_1_mean, backbone_layer2_0_downsample_1_inv_std, backbone_layer2_0_downsample_1_weight.Value.View, backbone_layer2_0_downsample_1_bias.Value.View, backbone_layer2_0_downsample_1, relu: false);
+        BatchNorm.Forward(Device, backbone_layer2_0_downsample_0, default, backbone_layer2_0_downsample_1_mean, backbone_layer2_0_downsample_1_inv_std, backbone_layer2_0_downsample_1_running_mean.Value.View, backbone_layer2_0_downsample_1_running_var.Value.View, backbone_layer2_0_downsample_1_num_batches_tracked.Value.View, backbone_layer2_0_downsample_1_weight.Value.View, backbone_layer2_0_downsample_1_bias.Value.View, backbone_layer2_0_downsample_1, momentum: 0.1f, eps: 1E-05f, training, relu: false);
 
-        // backbone.layer2.0.add: add(backbone.layer2.0.bn3, backbone.layer2.0.downsample.1) -> (N,512,⌈H/8⌉,⌈W/8⌉)
-        Elementwise.Add(Device, backbone_layer2_0_bn3, backbone_layer2_0_downsample_1, backbone_layer2_0_add);
-
-        // backbone.layer2.0.relu3: relu(backbone.layer2.0.add) -> (N,512,⌈H/8⌉,⌈W/8⌉)
-        Activation.Relu(Device, backbone_layer2_0_add, backbone_layer2_0_relu3);
+        // backbone.layer2.0.bn3 + backbone.layer2.0.add + backbone.layer2.0.relu3: relu(batchnorm + backbone.layer2.0.downsample.1) (fused) -> (N,512,⌈H/8⌉,⌈W/8⌉)
+        BatchNorm.Forward(Device, backbone_layer2_0_conv3, backbone_layer2_0_downsample_1, backbone_layer2_0_bn3_mean, backbone_layer2_0_bn3_inv_std, backbone_layer2_0_bn3_running_mean.Value.View, backbone_layer2_0_bn3_running_var.Value.View, backbone_layer2_0_bn3_num_batches_tracked.Value.View, backbone_layer2_0_bn3_weight.Value.View, backbone_layer2_0_bn3_bias.Value.View, backbone_layer2_0_relu3, momentum: 0.1f, eps: 1E-05f, training, relu: true);
 
         // backbone.layer2.1.conv1: conv 1x1 s1 p0, 512->128 -> (N,128,⌈H/8⌉,⌈W/8⌉)
         Conv2d.Forward(Device, backbone_layer2_0_relu3, backbone_layer2_1_conv1_weight.Value.View, default, backbone_layer2_1_conv1, new ConvGeometry(1, 1, 1, 1, 0, 0, 1, 1, 1));
 
         // backbone.layer2.1.bn1 + backbone.layer2.1.relu1: batchnorm + relu (fused) -> (N,128,⌈H/8⌉,⌈W/8⌉)
-        BatchNorm.Statistics(Device, backbone_layer2_1_conv1, backbone_layer2_1_bn1_mean, backbone_layer2_1_bn1_inv_std, backbone_layer2_1_bn1_running_mean.Value.View, backbone_layer2_1_bn1_running_var.Value.View, backbone_layer2_1_bn1_num_batches_tracked.Value.View, momentum: 0.1f, eps: 1E-05f, training);
-        BatchNorm.Apply(Device, backbone_layer2_1_conv1, backbone_layer2_1_bn1_mean, backbone_layer2_1_bn1_inv_std, backbone_layer2_1_bn1_weight.Value.View, backbone_layer2_1_bn1_bias.Value.View, backbone_layer2_1_relu1, relu: true);
+        BatchNorm.Forward(Device, backbone_layer2_1_conv1, default, backbone_layer2_1_bn1_mean, backbone_layer2_1_bn1_inv_std, backbone_layer2_1_bn1_running_mean.Value.View, backbone_layer2_1_bn1_running_var.Value.View, backbone_layer2_1_bn1_num_batches_tracked.Value.View, backbone_layer2_1_bn1_weight.Value.View, backbone_layer2_1_bn1_bias.Value.View, backbone_layer2_1_relu1, momentum: 0.1f, eps: 1E-05f, training, relu: true);
 
         // backbone.layer2.1.conv2: conv 3x3 s1 p1, 128->128 -> (N,128,⌈H/8⌉,⌈W/8⌉)
         Conv2d.Forward(Device, backbone_layer2_1_relu1, backbone_layer2_1_conv2_weight.Value.View, default, backbone_layer2_1_conv2, new ConvGeometry(3, 3, 1, 1, 1, 1, 1, 1, 1));
 
         // backbone.layer2.1.bn2 + backbone.layer2.1.relu2: batchnorm + relu (fused) -> (N,128,⌈H/8⌉,⌈W/8⌉)
-        BatchNorm.Statistics(Device, backbone_layer2_1_conv2, backbone_layer2_1_bn2_mean, backbone_layer2_1_bn2_inv_std, backbone_layer2_1_bn2_running_mean.Value.View, backbone_layer2_1_bn2_running_var.Value.View, backbone_layer2_1_bn2_num_batches_tracked.Value.View, momentum: 0.1f, eps: 1E-05f, training);
-        BatchNorm.Apply(Device, backbone_layer2_1_conv2, backbone_layer2_1_bn2_mean, backbone_layer2_1_bn2_inv_std, backbone_layer2_1_bn2_weight.Value.View, backbone_layer2_1_bn2_bias.Value.View, backbone_layer2_1_relu2, relu: true);
+        BatchNorm.Forward(Device, backbone_layer2_1_conv2, default, backbone_layer2_1_bn2_mean, backbone_layer2_1_bn2_inv_std, backbone_layer2_1_bn2_running_mean.Value.View, backbone_layer2_1_bn2_running_var.Value.View, backbone_layer2_1_bn2_num_batches_tracked.Value.View, backbone_layer2_1_bn2_weight.Value.View, backbone_layer2_1_bn2_bias.Value.View, backbone_layer2_1_relu2, momentum: 0.1f, eps: 1E-05f, training, relu: true);
 
         // backbone.layer2.1.conv3: conv 1x1 s1 p0, 128->512 -> (N,512,⌈H/8⌉,⌈W/8⌉)
         Conv2d.Forward(Device, backbone_layer2_1_relu2, backbone_layer2_1_conv3_weight.Value.View, default, backbone_layer2_1_conv3, new ConvGeometry(1, 1, 1, 1, 0, 0, 1, 1, 1));
 
-        // backbone.layer2.1.bn3: batchnorm(backbone.layer2.1.conv3) -> (N,512,⌈H/8⌉,⌈W/8⌉)
-        BatchNorm.Statistics(Device, backbone_layer2_1_conv3, backbone_layer2_1_bn3_mean, backbone_layer2_1_bn3_inv_std, backbone_layer2_1_bn3_running_mean.Value.View, backbone_layer2_1_bn3_running_var.Value.View, backbone_layer2_1_bn3_num_batches_tracked.Value.View, momentum: 0.1f, eps: 1E-05f, training);
-        BatchNorm.Apply(Device, backbone_layer2_1_conv3, backbone_layer2_1_bn3_mean, backbone_layer2_1_bn3_inv_std, backbone_layer2_1_bn3_weight.Value.View, backbone_layer2_1_bn3_bias.Value.View, backbone_layer2_1_bn3, relu: false);
-
-        // backbone.layer2.1.add: add(backbone.layer2.1.bn3, backbone.layer2.0.relu3) -> (N,512,⌈H/8⌉,⌈W/8⌉)
-        Elementwise.Add(Device, backbone_layer2_1_bn3, backbone_layer2_0_relu3, backbone_layer2_1_add);
-
-        // backbone.layer2.1.relu3: relu(backbone.layer2.1.add) -> (N,512,⌈H/8⌉,⌈W/8⌉)
-        Activation.Relu(Device, backbone_layer2_1_add, backbone_layer2_1_relu3);
+        // backbone.layer2.1.bn3 + backbone.layer2.1.add + backbone.layer2.1.relu3: relu(batchnorm + backbone.layer2.0.relu3) (fused) -> (N,512,⌈H/8⌉,⌈W/8⌉)
+        BatchNorm.Forward(Device, backbone_layer2_1_conv3, backbone_layer2_0_relu3, backbone_layer2_1_bn3_mean, backbone_layer2_1_bn3_inv_std, backbone_layer2_1_bn3_running_mean.Value.View, backbone_layer2_1_bn3_running_var.Value.View, backbone_layer2_1_bn3_num_batches_tracked.Value.View, backbone_layer2_1_bn3_weight.Value.View, backbone_layer2_1_bn3_bias.Value.View, backbone_layer2_1_relu3, momentum: 0.1f, eps: 1E-05f, training, relu: true);
 
         // backbone.layer2.2.conv1: conv 1x1 s1 p0, 512->128 -> (N,128,⌈H/8⌉,⌈W/8⌉)
         Conv2d.Forward(Device, backbone_layer2_1_relu3, backbone_layer2_2_conv1_weight.Value.View, default, backbone_layer2_2_conv1, new ConvGeometry(1, 1, 1, 1, 0, 0, 1, 1, 1));
 
         // backbone.layer2.2.bn1 + backbone.layer2.2.relu1: batchnorm + relu (fused) -> (N,128,⌈H/8⌉,⌈W/8⌉)
-        BatchNorm.Statistics(Device, backbone_layer2_2_conv1, backbone_layer2_2_bn1_mean, backbone_layer2_2_bn1_inv_std, backbone_layer2_2_bn1_running_mean.Value.View, backbone_layer2_2_bn1_running_var.Value.View, backbone_layer2_2_bn1_num_batches_tracked.Value.View, momentum: 0.1f, eps: 1E-05f, training);
-        BatchNorm.Apply(Device, backbone_layer2_2_conv1, backbone_layer2_2_bn1_mean, backbone_layer2_2_bn1_inv_std, backbone_layer2_2_bn1_weight.Value.View, backbone_layer2_2_bn1_bias.Value.View, backbone_layer2_2_relu1, relu: true);
+        BatchNorm.Forward(Device, backbone_layer2_2_conv1, default, backbone_layer2_2_bn1_mean, backbone_layer2_2_bn1_inv_std, backbone_layer2_2_bn1_running_mean.Value.View, backbone_layer2_2_bn1_running_var.Value.View, backbone_layer2_2_bn1_num_batches_tracked.Value.View, backbone_layer2_2_bn1_weight.Value.View, backbone_layer2_2_bn1_bias.Value.View, backbone_layer2_2_relu1, momentum: 0.1f, eps: 1E-05f, training, relu: true);
 
         // backbone.layer2.2.conv2: conv 3x3 s1 p1, 128->128 -> (N,128,⌈H/8⌉,⌈W/8⌉)
         Conv2d.Forward(Device, backbone_layer2_2_relu1, backbone_layer2_2_conv2_weight.Value.View, default, backbone_layer2_2_conv2, new ConvGeometry(3, 3, 1, 1, 1, 1, 1, 1, 1));
 
         // backbone.layer2.2.bn2 + backbone.layer2.2.relu2: batchnorm + relu (fused) -> (N,128,⌈H/8⌉,⌈W/8⌉)
-        BatchNorm.Statistics(Device, backbone_layer2_2_conv2, backbone_layer2_2_bn2_mean, backbone_layer2_2_bn2_inv_std, backbone_layer2_2_bn2_running_mean.Value.View, backbone_layer2_2_bn2_running_var.Value.View, backbone_layer2_2_bn2_num_batches_tracked.Value.View, momentum: 0.1f, eps: 1E-05f, training);
-        BatchNorm.Apply(Device, backbone_layer2_2_conv2, backbone_layer2_2_bn2_mean, backbone_layer2_2_bn2_inv_std, backbone_layer2_2_bn2_weight.Value.View, backbone_layer2_2_bn2_bias.Value.View, backbone_layer2_2_relu2, relu: true);
+        BatchNorm.Forward(Device, backbone_layer2_2_conv2, default, backbone_layer2_2_bn2_mean, backbone_layer2_2_bn2_inv_std, backbone_layer2_2_bn2_running_mean.Value.View, backbone_layer2_2_bn2_running_var.Value.View, backbone_layer2_2_bn2_num_batches_tracked.Value.View, backbone_layer2_2_bn2_weight.Value.View, backbone_layer2_2_bn2_bias.Value.View, backbone_layer2_2_relu2, momentum: 0.1f, eps: 1E-05f, training, relu: true);
 
         // backbone.layer2.2.conv3: conv 1x1 s1 p0, 128->512 -> (N,512,⌈H/8⌉,⌈W/8⌉)
         Conv2d.Forward(Device, backbone_layer2_2_relu2, backbone_layer2_2_conv3_weight.Value.View, default, backbone_layer2_2_conv3, new ConvGeometry(1, 1, 1, 1, 0, 0, 1, 1, 1));
 
-        // backbone.layer2.2.bn3: batchnorm(backbone.layer2.2.conv3) -> (N,512,⌈H/8⌉,⌈W/8⌉)
-        BatchNorm.Statistics(Device, backbone_layer2_2_conv3, backbone_layer2_2_bn3_mean, backbone_layer2_2_bn3_inv_std, backbone_layer2_2_bn3_running_mean.Value.View, backbone_layer2_2_bn3_running_var.Value.View, backbone_layer2_2_bn3_num_batches_tracked.Value.View, momentum: 0.1f, eps: 1E-05f, training);
-        BatchNorm.Apply(Device, backbone_layer2_2_conv3, backbone_layer2_2_bn3_mean, backbone_layer2_2_bn3_inv_std, backbone_layer2_2_bn3_weight.Value.View, backbone_layer2_2_bn3_bias.Value.View, backbone_layer2_2_bn3, relu: false);
-
-        // backbone.layer2.2.add: add(backbone.layer2.2.bn3, backbone.layer2.1.relu3) -> (N,512,⌈H/8⌉,⌈W/8⌉)
-        Elementwise.Add(Device, backbone_layer2_2_bn3, backbone_layer2_1_relu3, backbone_layer2_2_add);
-
-        // backbone.layer2.2.relu3: relu(backbone.layer2.2.add) -> (N,512,⌈H/8⌉,⌈W/8⌉)
-        Activation.Relu(Device, backbone_layer2_2_add, backbone_layer2_2_relu3);
+        // backbone.layer2.2.bn3 + backbone.layer2.2.add + backbone.layer2.2.relu3: relu(batchnorm + backbone.layer2.1.relu3) (fused) -> (N,512,⌈H/8⌉,⌈W/8⌉)
+        BatchNorm.Forward(Device, backbone_layer2_2_conv3, backbone_layer2_1_relu3, backbone_layer2_2_bn3_mean, backbone_layer2_2_bn3_inv_std, backbone_layer2_2_bn3_running_mean.Value.View, backbone_layer2_2_bn3_running_var.Value.View, backbone_layer2_2_bn3_num_batches_tracked.Value.View, backbone_layer2_2_bn3_weight.Value.View, backbone_layer2_2_bn3_bias.Value.View, backbone_layer2_2_relu3, momentum: 0.1f, eps: 1E-05f, training, relu: true);
 
         // backbone.layer2.3.conv1: conv 1x1 s1 p0, 512->128 -> (N,128,⌈H/8⌉,⌈W/8⌉)
         Conv2d.Forward(Device, backbone_layer2_2_relu3, backbone_layer2_3_conv1_weight.Value.View, default, backbone_layer2_3_conv1, new ConvGeometry(1, 1, 1, 1, 0, 0, 1, 1, 1));
 
         // backbone.layer2.3.bn1 + backbone.layer2.3.relu1: batchnorm + relu (fused) -> (N,128,⌈H/8⌉,⌈W/8⌉)
-        BatchNorm.Statistics(Device, backbone_layer2_3_conv1, backbone_layer2_3_bn1_mean, backbone_layer2_3_bn1_inv_std, backbone_layer2_3_bn1_running_mean.Value.View, backbone_layer2_3_bn1_running_var.Value.View, backbone_layer2_3_bn1_num_batches_tracked.Value.View, momentum: 0.1f, eps: 1E-05f, training);
-        BatchNorm.Apply(Device, backbone_layer2_3_conv1, backbone_layer2_3_bn1_mean, backbone_layer2_3_bn1_inv_std, backbone_layer2_3_bn1_weight.Value.View, backbone_layer2_3_bn1_bias.Value.View, backbone_layer2_3_relu1, relu: true);
+        BatchNorm.Forward(Device, backbone_layer2_3_conv1, default, backbone_layer2_3_bn1_mean, backbone_layer2_3_bn1_inv_std, backbone_layer2_3_bn1_running_mean.Value.View, backbone_layer2_3_bn1_running_var.Value.View, backbone_layer2_3_bn1_num_batches_tracked.Value.View, backbone_layer2_3_bn1_weight.Value.View, backbone_layer2_3_bn1_bias.Value.View, backbone_layer2_3_relu1, momentum: 0.1f, eps: 1E-05f, training, relu: true);
 
         // backbone.layer2.3.conv2: conv 3x3 s1 p1, 128->128 -> (N,128,⌈H/8⌉,⌈W/8⌉)
         Conv2d.Forward(Device, backbone_layer2_3_relu1, backbone_layer2_3_conv2_weight.Value.View, default, backbone_layer2_3_conv2, new ConvGeometry(3, 3, 1, 1, 1, 1, 1, 1, 1));
 
         // backbone.layer2.3.bn2 + backbone.layer2.3.relu2: batchnorm + relu (fused) -> (N,128,⌈H/8⌉,⌈W/8⌉)
-        BatchNorm.Statistics(Device, backbone_layer2_3_conv2, backbone_layer2_3_bn2_mean, backbone_layer2_3_bn2_inv_std, backbone_layer2_3_bn2_running_mean.Value.View, backbone_layer2_3_bn2_running_var.Value.View, backbone_layer2_3_bn2_num_batches_tracked.Value.View, momentum: 0.1f, eps: 1E-05f, training);
-        BatchNorm.Apply(Device, backbone_layer2_3_conv2, backbone_layer2_3_bn2_mean, backbone_layer2_3_bn2_inv_std, backbone_layer2_3_bn2_weight.Value.View, backbone_layer2_3_bn2_bias.Value.View, backbone_layer2_3_relu2, relu: true);
+        BatchNorm.Forward(Device, backbone_layer2_3_conv2, default, backbone_layer2_3_bn2_mean, backbone_layer2_3_bn2_inv_std, backbone_layer2_3_bn2_running_mean.Value.View, backbone_layer2_3_bn2_running_var.Value.View, backbone_layer2_3_bn2_num_batches_tracked.Value.View, backbone_layer2_3_bn2_weight.Value.View, backbone_layer2_3_bn2_bias.Value.View, backbone_layer2_3_relu2, momentum: 0.1f, eps: 1E-05f, training, relu: true);
 
         // backbone.layer2.3.conv3: conv 1x1 s1 p0, 128->512 -> (N,512,⌈H/8⌉,⌈W/8⌉)
         Conv2d.Forward(Device, backbone_layer2_3_relu2, backbone_layer2_3_conv3_weight.Value.View, default, backbone_layer2_3_conv3, new ConvGeometry(1, 1, 1, 1, 0, 0, 1, 1, 1));
 
-        // backbone.layer2.3.bn3: batchnorm(backbone.layer2.3.conv3) -> (N,512,⌈H/8⌉,⌈W/8⌉)
-        BatchNorm.Statistics(Device, backbone_layer2_3_conv3, backbone_layer2_3_bn3_mean, backbone_layer2_3_bn3_inv_std, backbone_layer2_3_bn3_running_mean.Value.View, backbone_layer2_3_bn3_running_var.Value.View, backbone_layer2_3_bn3_num_batches_tracked.Value.View, momentum: 0.1f, eps: 1E-05f, training);
-        BatchNorm.Apply(Device, backbone_layer2_3_conv3, backbone_layer2_3_bn3_mean, backbone_layer2_3_bn3_inv_std, backbone_layer2_3_bn3_weight.Value.View, backbone_layer2_3_bn3_bias.Value.View, backbone_layer2_3_bn3, relu: false);
-
-        // backbone.layer2.3.add: add(backbone.layer2.3.bn3, backbone.layer2.2.relu3) -> (N,512,⌈H/8⌉,⌈W/8⌉)
-        Elementwise.Add(Device, backbone_layer2_3_bn3, backbone_layer2_2_relu3, backbone_layer2_3_add);
-
-        // backbone.layer2.3.relu3: relu(backbone.layer2.3.add) -> (N,512,⌈H/8⌉,⌈W/8⌉)
-        Activation.Relu(Device, backbone_layer2_3_add, backbone_layer2_3_relu3);
+        // backbone.layer2.3.bn3 + backbone.layer2.3.add + backbone.layer2.3.relu3: relu(batchnorm + backbone.layer2.2.relu3) (fused) -> (N,512,⌈H/8⌉,⌈W/8⌉)
+        BatchNorm.Forward(Device, backbone_layer2_3_conv3, backbone_layer2_2_relu3, backbone_layer2_3_bn3_mean, backbone_layer2_3_bn3_inv_std, backbone_layer2_3_bn3_running_mean.Value.View, backbone_layer2_3_bn3_running_var.Value.View, backbone_layer2_3_bn3_num_batches_tracked.Value.View, backbone_layer2_3_bn3_weight.Value.View, backbone_layer2_3_bn3_bias.Value.View, backbone_layer2_3_relu3, momentum: 0.1f, eps: 1E-05f, training, relu: true);
     }
 
     private void ForwardBackboneLayer3(bool training)
@@ -3042,170 +2846,115 @@ public sealed partial class FcnR50 : INetwork
         Conv2d.Forward(Device, backbone_layer2_3_relu3, backbone_layer3_0_conv1_weight.Value.View, default, backbone_layer3_0_conv1, new ConvGeometry(1, 1, 1, 1, 0, 0, 1, 1, 1));
 
         // backbone.layer3.0.bn1 + backbone.layer3.0.relu1: batchnorm + relu (fused) -> (N,256,⌈H/8⌉,⌈W/8⌉)
-        BatchNorm.Statistics(Device, backbone_layer3_0_conv1, backbone_layer3_0_bn1_mean, backbone_layer3_0_bn1_inv_std, backbone_layer3_0_bn1_running_mean.Value.View, backbone_layer3_0_bn1_running_var.Value.View, backbone_layer3_0_bn1_num_batches_tracked.Value.View, momentum: 0.1f, eps: 1E-05f, training);
-        BatchNorm.Apply(Device, backbone_layer3_0_conv1, backbone_layer3_0_bn1_mean, backbone_layer3_0_bn1_inv_std, backbone_layer3_0_bn1_weight.Value.View, backbone_layer3_0_bn1_bias.Value.View, backbone_layer3_0_relu1, relu: true);
+        BatchNorm.Forward(Device, backbone_layer3_0_conv1, default, backbone_layer3_0_bn1_mean, backbone_layer3_0_bn1_inv_std, backbone_layer3_0_bn1_running_mean.Value.View, backbone_layer3_0_bn1_running_var.Value.View, backbone_layer3_0_bn1_num_batches_tracked.Value.View, backbone_layer3_0_bn1_weight.Value.View, backbone_layer3_0_bn1_bias.Value.View, backbone_layer3_0_relu1, momentum: 0.1f, eps: 1E-05f, training, relu: true);
 
         // backbone.layer3.0.conv2: conv 3x3 s1 p1, 256->256 -> (N,256,⌈H/8⌉,⌈W/8⌉)
         Conv2d.Forward(Device, backbone_layer3_0_relu1, backbone_layer3_0_conv2_weight.Value.View, default, backbone_layer3_0_conv2, new ConvGeometry(3, 3, 1, 1, 1, 1, 1, 1, 1));
 
         // backbone.layer3.0.bn2 + backbone.layer3.0.relu2: batchnorm + relu (fused) -> (N,256,⌈H/8⌉,⌈W/8⌉)
-        BatchNorm.Statistics(Device, backbone_layer3_0_conv2, backbone_layer3_0_bn2_mean, backbone_layer3_0_bn2_inv_std, backbone_layer3_0_bn2_running_mean.Value.View, backbone_layer3_0_bn2_running_var.Value.View, backbone_layer3_0_bn2_num_batches_tracked.Value.View, momentum: 0.1f, eps: 1E-05f, training);
-        BatchNorm.Apply(Device, backbone_layer3_0_conv2, backbone_layer3_0_bn2_mean, backbone_layer3_0_bn2_inv_std, backbone_layer3_0_bn2_weight.Value.View, backbone_layer3_0_bn2_bias.Value.View, backbone_layer3_0_relu2, relu: true);
+        BatchNorm.Forward(Device, backbone_layer3_0_conv2, default, backbone_layer3_0_bn2_mean, backbone_layer3_0_bn2_inv_std, backbone_layer3_0_bn2_running_mean.Value.View, backbone_layer3_0_bn2_running_var.Value.View, backbone_layer3_0_bn2_num_batches_tracked.Value.View, backbone_layer3_0_bn2_weight.Value.View, backbone_layer3_0_bn2_bias.Value.View, backbone_layer3_0_relu2, momentum: 0.1f, eps: 1E-05f, training, relu: true);
 
         // backbone.layer3.0.conv3: conv 1x1 s1 p0, 256->1024 -> (N,1024,⌈H/8⌉,⌈W/8⌉)
         Conv2d.Forward(Device, backbone_layer3_0_relu2, backbone_layer3_0_conv3_weight.Value.View, default, backbone_layer3_0_conv3, new ConvGeometry(1, 1, 1, 1, 0, 0, 1, 1, 1));
-
-        // backbone.layer3.0.bn3: batchnorm(backbone.layer3.0.conv3) -> (N,1024,⌈H/8⌉,⌈W/8⌉)
-        BatchNorm.Statistics(Device, backbone_layer3_0_conv3, backbone_layer3_0_bn3_mean, backbone_layer3_0_bn3_inv_std, backbone_layer3_0_bn3_running_mean.Value.View, backbone_layer3_0_bn3_running_var.Value.View, backbone_layer3_0_bn3_num_batches_tracked.Value.View, momentum: 0.1f, eps: 1E-05f, training);
-        BatchNorm.Apply(Device, backbone_layer3_0_conv3, backbone_layer3_0_bn3_mean, backbone_layer3_0_bn3_inv_std, backbone_layer3_0_bn3_weight.Value.View, backbone_layer3_0_bn3_bias.Value.View, backbone_layer3_0_bn3, relu: false);
 
         // backbone.layer3.0.downsample.0: conv 1x1 s1 p0, 512->1024 -> (N,1024,⌈H/8⌉,⌈W/8⌉)
         Conv2d.Forward(Device, backbone_layer2_3_relu3, backbone_layer3_0_downsample_0_weight.Value.View, default, backbone_layer3_0_downsample_0, new ConvGeometry(1, 1, 1, 1, 0, 0, 1, 1, 1));
 
         // backbone.layer3.0.downsample.1: batchnorm(backbone.layer3.0.downsample.0) -> (N,1024,⌈H/8⌉,⌈W/8⌉)
-        BatchNorm.Statistics(Device, backbone_layer3_0_downsample_0, backbone_layer3_0_downsample_1_mean, backbone_layer3_0_downsample_1_inv_std, backbone_layer3_0_downsample_1_running_mean.Value.View, backbone_layer3_0_downsample_1_running_var.Value.View, backbone_layer3_0_downsample_1_num_batches_tracked.Value.View, momentum: 0.1f, eps: 1E-05f, training);
-        BatchNorm.Apply(Device, backbone_layer3_0_downsample_0, backbone_layer3_0_downsample_1_mean, backbone_layer3_0_downsample_1_inv_std, backbone_layer3_0_downsample_1_weight.Value.View, backbone_layer3_0_downsample_1_bias.Value.View, backbone_layer3_0_downsample_1, relu: false);
+        BatchNorm.Forward(Device, backbone_layer3_0_downsample_0, default, backbone_layer3_0_downsample_1_mean, backbone_layer3_0_downsample_1_inv_std, backbone_layer3_0_downsample_1_running_mean.Value.View, backbone_layer3_0_downsample_1_running_var.Value.View, backbone_layer3_0_downsample_1_num_batches_tracked.Value.View, backbone_layer3_0_downsample_1_weight.Value.View, backbone_layer3_0_downsample_1_bias.Value.View, backbone_layer3_0_downsample_1, momentum: 0.1f, eps: 1E-05f, training, relu: false);
 
-        // backbone.layer3.0.add: add(backbone.layer3.0.bn3, backbone.layer3.0.downsample.1) -> (N,1024,⌈H/8⌉,⌈W/8⌉)
-        Elementwise.Add(Device, backbone_layer3_0_bn3, backbone_layer3_0_downsample_1, backbone_layer3_0_add);
-
-        // backbone.layer3.0.relu3: relu(backbone.layer3.0.add) -> (N,1024,⌈H/8⌉,⌈W/8⌉)
-        Activation.Relu(Device, backbone_layer3_0_add, backbone_layer3_0_relu3);
+        // backbone.layer3.0.bn3 + backbone.layer3.0.add + backbone.layer3.0.relu3: relu(batchnorm + backbone.layer3.0.downsample.1) (fused) -> (N,1024,⌈H/8⌉,⌈W/8⌉)
+        BatchNorm.Forward(Device, backbone_layer3_0_conv3, backbone_layer3_0_downsample_1, backbone_layer3_0_bn3_mean, backbone_layer3_0_bn3_inv_std, backbone_layer3_0_bn3_running_mean.Value.View, backbone_layer3_0_bn3_running_var.Value.View, backbone_layer3_0_bn3_num_batches_tracked.Value.View, backbone_layer3_0_bn3_weight.Value.View, backbone_layer3_0_bn3_bias.Value.View, backbone_layer3_0_relu3, momentum: 0.1f, eps: 1E-05f, training, relu: true);
 
         // backbone.layer3.1.conv1: conv 1x1 s1 p0, 1024->256 -> (N,256,⌈H/8⌉,⌈W/8⌉)
         Conv2d.Forward(Device, backbone_layer3_0_relu3, backbone_layer3_1_conv1_weight.Value.View, default, backbone_layer3_1_conv1, new ConvGeometry(1, 1, 1, 1, 0, 0, 1, 1, 1));
 
         // backbone.layer3.1.bn1 + backbone.layer3.1.relu1: batchnorm + relu (fused) -> (N,256,⌈H/8⌉,⌈W/8⌉)
-        BatchNorm.Statistics(Device, backbone_layer3_1_conv1, backbone_layer3_1_bn1_mean, backbone_layer3_1_bn1_inv_std, backbone_layer3_1_bn1_running_mean.Value.View, backbone_layer3_1_bn1_running_var.Value.View, backbone_layer3_1_bn1_num_batches_tracked.Value.View, momentum: 0.1f, eps: 1E-05f, training);
-        BatchNorm.Apply(Device, backbone_layer3_1_conv1, backbone_layer3_1_bn1_mean, backbone_layer3_1_bn1_inv_std, backbone_layer3_1_bn1_weight.Value.View, backbone_layer3_1_bn1_bias.Value.View, backbone_layer3_1_relu1, relu: true);
+        BatchNorm.Forward(Device, backbone_layer3_1_conv1, default, backbone_layer3_1_bn1_mean, backbone_layer3_1_bn1_inv_std, backbone_layer3_1_bn1_running_mean.Value.View, backbone_layer3_1_bn1_running_var.Value.View, backbone_layer3_1_bn1_num_batches_tracked.Value.View, backbone_layer3_1_bn1_weight.Value.View, backbone_layer3_1_bn1_bias.Value.View, backbone_layer3_1_relu1, momentum: 0.1f, eps: 1E-05f, training, relu: true);
 
         // backbone.layer3.1.conv2: conv 3x3 s1 p2 d2, 256->256 -> (N,256,⌈H/8⌉,⌈W/8⌉)
         Conv2d.Forward(Device, backbone_layer3_1_relu1, backbone_layer3_1_conv2_weight.Value.View, default, backbone_layer3_1_conv2, new ConvGeometry(3, 3, 1, 1, 2, 2, 2, 2, 1));
 
         // backbone.layer3.1.bn2 + backbone.layer3.1.relu2: batchnorm + relu (fused) -> (N,256,⌈H/8⌉,⌈W/8⌉)
-        BatchNorm.Statistics(Device, backbone_layer3_1_conv2, backbone_layer3_1_bn2_mean, backbone_layer3_1_bn2_inv_std, backbone_layer3_1_bn2_running_mean.Value.View, backbone_layer3_1_bn2_running_var.Value.View, backbone_layer3_1_bn2_num_batches_tracked.Value.View, momentum: 0.1f, eps: 1E-05f, training);
-        BatchNorm.Apply(Device, backbone_layer3_1_conv2, backbone_layer3_1_bn2_mean, backbone_layer3_1_bn2_inv_std, backbone_layer3_1_bn2_weight.Value.View, backbone_layer3_1_bn2_bias.Value.View, backbone_layer3_1_relu2, relu: true);
+        BatchNorm.Forward(Device, backbone_layer3_1_conv2, default, backbone_layer3_1_bn2_mean, backbone_layer3_1_bn2_inv_std, backbone_layer3_1_bn2_running_mean.Value.View, backbone_layer3_1_bn2_running_var.Value.View, backbone_layer3_1_bn2_num_batches_tracked.Value.View, backbone_layer3_1_bn2_weight.Value.View, backbone_layer3_1_bn2_bias.Value.View, backbone_layer3_1_relu2, momentum: 0.1f, eps: 1E-05f, training, relu: true);
 
         // backbone.layer3.1.conv3: conv 1x1 s1 p0, 256->1024 -> (N,1024,⌈H/8⌉,⌈W/8⌉)
         Conv2d.Forward(Device, backbone_layer3_1_relu2, backbone_layer3_1_conv3_weight.Value.View, default, backbone_layer3_1_conv3, new ConvGeometry(1, 1, 1, 1, 0, 0, 1, 1, 1));
 
-        // backbone.layer3.1.bn3: batchnorm(backbone.layer3.1.conv3) -> (N,1024,⌈H/8⌉,⌈W/8⌉)
-        BatchNorm.Statistics(Device, backbone_layer3_1_conv3, backbone_layer3_1_bn3_mean, backbone_layer3_1_bn3_inv_std, backbone_layer3_1_bn3_running_mean.Value.View, backbone_layer3_1_bn3_running_var.Value.View, backbone_layer3_1_bn3_num_batches_tracked.Value.View, momentum: 0.1f, eps: 1E-05f, training);
-        BatchNorm.Apply(Device, backbone_layer3_1_conv3, backbone_layer3_1_bn3_mean, backbone_layer3_1_bn3_inv_std, backbone_layer3_1_bn3_weight.Value.View, backbone_layer3_1_bn3_bias.Value.View, backbone_layer3_1_bn3, relu: false);
-
-        // backbone.layer3.1.add: add(backbone.layer3.1.bn3, backbone.layer3.0.relu3) -> (N,1024,⌈H/8⌉,⌈W/8⌉)
-        Elementwise.Add(Device, backbone_layer3_1_bn3, backbone_layer3_0_relu3, backbone_layer3_1_add);
-
-        // backbone.layer3.1.relu3: relu(backbone.layer3.1.add) -> (N,1024,⌈H/8⌉,⌈W/8⌉)
-        Activation.Relu(Device, backbone_layer3_1_add, backbone_layer3_1_relu3);
+        // backbone.layer3.1.bn3 + backbone.layer3.1.add + backbone.layer3.1.relu3: relu(batchnorm + backbone.layer3.0.relu3) (fused) -> (N,1024,⌈H/8⌉,⌈W/8⌉)
+        BatchNorm.Forward(Device, backbone_layer3_1_conv3, backbone_layer3_0_relu3, backbone_layer3_1_bn3_mean, backbone_layer3_1_bn3_inv_std, backbone_layer3_1_bn3_running_mean.Value.View, backbone_layer3_1_bn3_running_var.Value.View, backbone_layer3_1_bn3_num_batches_tracked.Value.View, backbone_layer3_1_bn3_weight.Value.View, backbone_layer3_1_bn3_bias.Value.View, backbone_layer3_1_relu3, momentum: 0.1f, eps: 1E-05f, training, relu: true);
 
         // backbone.layer3.2.conv1: conv 1x1 s1 p0, 1024->256 -> (N,256,⌈H/8⌉,⌈W/8⌉)
         Conv2d.Forward(Device, backbone_layer3_1_relu3, backbone_layer3_2_conv1_weight.Value.View, default, backbone_layer3_2_conv1, new ConvGeometry(1, 1, 1, 1, 0, 0, 1, 1, 1));
 
         // backbone.layer3.2.bn1 + backbone.layer3.2.relu1: batchnorm + relu (fused) -> (N,256,⌈H/8⌉,⌈W/8⌉)
-        BatchNorm.Statistics(Device, backbone_layer3_2_conv1, backbone_layer3_2_bn1_mean, backbone_layer3_2_bn1_inv_std, backbone_layer3_2_bn1_running_mean.Value.View, backbone_layer3_2_bn1_running_var.Value.View, backbone_layer3_2_bn1_num_batches_tracked.Value.View, momentum: 0.1f, eps: 1E-05f, training);
-        BatchNorm.Apply(Device, backbone_layer3_2_conv1, backbone_layer3_2_bn1_mean, backbone_layer3_2_bn1_inv_std, backbone_layer3_2_bn1_weight.Value.View, backbone_layer3_2_bn1_bias.Value.View, backbone_layer3_2_relu1, relu: true);
+        BatchNorm.Forward(Device, backbone_layer3_2_conv1, default, backbone_layer3_2_bn1_mean, backbone_layer3_2_bn1_inv_std, backbone_layer3_2_bn1_running_mean.Value.View, backbone_layer3_2_bn1_running_var.Value.View, backbone_layer3_2_bn1_num_batches_tracked.Value.View, backbone_layer3_2_bn1_weight.Value.View, backbone_layer3_2_bn1_bias.Value.View, backbone_layer3_2_relu1, momentum: 0.1f, eps: 1E-05f, training, relu: true);
 
         // backbone.layer3.2.conv2: conv 3x3 s1 p2 d2, 256->256 -> (N,256,⌈H/8⌉,⌈W/8⌉)
         Conv2d.Forward(Device, backbone_layer3_2_relu1, backbone_layer3_2_conv2_weight.Value.View, default, backbone_layer3_2_conv2, new ConvGeometry(3, 3, 1, 1, 2, 2, 2, 2, 1));
 
         // backbone.layer3.2.bn2 + backbone.layer3.2.relu2: batchnorm + relu (fused) -> (N,256,⌈H/8⌉,⌈W/8⌉)
-        BatchNorm.Statistics(Device, backbone_layer3_2_conv2, backbone_layer3_2_bn2_mean, backbone_layer3_2_bn2_inv_std, backbone_layer3_2_bn2_running_mean.Value.View, backbone_layer3_2_bn2_running_var.Value.View, backbone_layer3_2_bn2_num_batches_tracked.Value.View, momentum: 0.1f, eps: 1E-05f, training);
-        BatchNorm.Apply(Device, backbone_layer3_2_conv2, backbone_layer3_2_bn2_mean, backbone_layer3_2_bn2_inv_std, backbone_layer3_2_bn2_weight.Value.View, backbone_layer3_2_bn2_bias.Value.View, backbone_layer3_2_relu2, relu: true);
+        BatchNorm.Forward(Device, backbone_layer3_2_conv2, default, backbone_layer3_2_bn2_mean, backbone_layer3_2_bn2_inv_std, backbone_layer3_2_bn2_running_mean.Value.View, backbone_layer3_2_bn2_running_var.Value.View, backbone_layer3_2_bn2_num_batches_tracked.Value.View, backbone_layer3_2_bn2_weight.Value.View, backbone_layer3_2_bn2_bias.Value.View, backbone_layer3_2_relu2, momentum: 0.1f, eps: 1E-05f, training, relu: true);
 
         // backbone.layer3.2.conv3: conv 1x1 s1 p0, 256->1024 -> (N,1024,⌈H/8⌉,⌈W/8⌉)
         Conv2d.Forward(Device, backbone_layer3_2_relu2, backbone_layer3_2_conv3_weight.Value.View, default, backbone_layer3_2_conv3, new ConvGeometry(1, 1, 1, 1, 0, 0, 1, 1, 1));
 
-        // backbone.layer3.2.bn3: batchnorm(backbone.layer3.2.conv3) -> (N,1024,⌈H/8⌉,⌈W/8⌉)
-        BatchNorm.Statistics(Device, backbone_layer3_2_conv3, backbone_layer3_2_bn3_mean, backbone_layer3_2_bn3_inv_std, backbone_layer3_2_bn3_running_mean.Value.View, backbone_layer3_2_bn3_running_var.Value.View, backbone_layer3_2_bn3_num_batches_tracked.Value.View, momentum: 0.1f, eps: 1E-05f, training);
-        BatchNorm.Apply(Device, backbone_layer3_2_conv3, backbone_layer3_2_bn3_mean, backbone_layer3_2_bn3_inv_std, backbone_layer3_2_bn3_weight.Value.View, backbone_layer3_2_bn3_bias.Value.View, backbone_layer3_2_bn3, relu: false);
-
-        // backbone.layer3.2.add: add(backbone.layer3.2.bn3, backbone.layer3.1.relu3) -> (N,1024,⌈H/8⌉,⌈W/8⌉)
-        Elementwise.Add(Device, backbone_layer3_2_bn3, backbone_layer3_1_relu3, backbone_layer3_2_add);
-
-        // backbone.layer3.2.relu3: relu(backbone.layer3.2.add) -> (N,1024,⌈H/8⌉,⌈W/8⌉)
-        Activation.Relu(Device, backbone_layer3_2_add, backbone_layer3_2_relu3);
+        // backbone.layer3.2.bn3 + backbone.layer3.2.add + backbone.layer3.2.relu3: relu(batchnorm + backbone.layer3.1.relu3) (fused) -> (N,1024,⌈H/8⌉,⌈W/8⌉)
+        BatchNorm.Forward(Device, backbone_layer3_2_conv3, backbone_layer3_1_relu3, backbone_layer3_2_bn3_mean, backbone_layer3_2_bn3_inv_std, backbone_layer3_2_bn3_running_mean.Value.View, backbone_layer3_2_bn3_running_var.Value.View, backbone_layer3_2_bn3_num_batches_tracked.Value.View, backbone_layer3_2_bn3_weight.Value.View, backbone_layer3_2_bn3_bias.Value.View, backbone_layer3_2_relu3, momentum: 0.1f, eps: 1E-05f, training, relu: true);
 
         // backbone.layer3.3.conv1: conv 1x1 s1 p0, 1024->256 -> (N,256,⌈H/8⌉,⌈W/8⌉)
         Conv2d.Forward(Device, backbone_layer3_2_relu3, backbone_layer3_3_conv1_weight.Value.View, default, backbone_layer3_3_conv1, new ConvGeometry(1, 1, 1, 1, 0, 0, 1, 1, 1));
 
         // backbone.layer3.3.bn1 + backbone.layer3.3.relu1: batchnorm + relu (fused) -> (N,256,⌈H/8⌉,⌈W/8⌉)
-        BatchNorm.Statistics(Device, backbone_layer3_3_conv1, backbone_layer3_3_bn1_mean, backbone_layer3_3_bn1_inv_std, backbone_layer3_3_bn1_running_mean.Value.View, backbone_layer3_3_bn1_running_var.Value.View, backbone_layer3_3_bn1_num_batches_tracked.Value.View, momentum: 0.1f, eps: 1E-05f, training);
-        BatchNorm.Apply(Device, backbone_layer3_3_conv1, backbone_layer3_3_bn1_mean, backbone_layer3_3_bn1_inv_std, backbone_layer3_3_bn1_weight.Value.View, backbone_layer3_3_bn1_bias.Value.View, backbone_layer3_3_relu1, relu: true);
+        BatchNorm.Forward(Device, backbone_layer3_3_conv1, default, backbone_layer3_3_bn1_mean, backbone_layer3_3_bn1_inv_std, backbone_layer3_3_bn1_running_mean.Value.View, backbone_layer3_3_bn1_running_var.Value.View, backbone_layer3_3_bn1_num_batches_tracked.Value.View, backbone_layer3_3_bn1_weight.Value.View, backbone_layer3_3_bn1_bias.Value.View, backbone_layer3_3_relu1, momentum: 0.1f, eps: 1E-05f, training, relu: true);
 
         // backbone.layer3.3.conv2: conv 3x3 s1 p2 d2, 256->256 -> (N,256,⌈H/8⌉,⌈W/8⌉)
         Conv2d.Forward(Device, backbone_layer3_3_relu1, backbone_layer3_3_conv2_weight.Value.View, default, backbone_layer3_3_conv2, new ConvGeometry(3, 3, 1, 1, 2, 2, 2, 2, 1));
 
         // backbone.layer3.3.bn2 + backbone.layer3.3.relu2: batchnorm + relu (fused) -> (N,256,⌈H/8⌉,⌈W/8⌉)
-        BatchNorm.Statistics(Device, backbone_layer3_3_conv2, backbone_layer3_3_bn2_mean, backbone_layer3_3_bn2_inv_std, backbone_layer3_3_bn2_running_mean.Value.View, backbone_layer3_3_bn2_running_var.Value.View, backbone_layer3_3_bn2_num_batches_tracked.Value.View, momentum: 0.1f, eps: 1E-05f, training);
-        BatchNorm.Apply(Device, backbone_layer3_3_conv2, backbone_layer3_3_bn2_mean, backbone_layer3_3_bn2_inv_std, backbone_layer3_3_bn2_weight.Value.View, backbone_layer3_3_bn2_bias.Value.View, backbone_layer3_3_relu2, relu: true);
+        BatchNorm.Forward(Device, backbone_layer3_3_conv2, default, backbone_layer3_3_bn2_mean, backbone_layer3_3_bn2_inv_std, backbone_layer3_3_bn2_running_mean.Value.View, backbone_layer3_3_bn2_running_var.Value.View, backbone_layer3_3_bn2_num_batches_tracked.Value.View, backbone_layer3_3_bn2_weight.Value.View, backbone_layer3_3_bn2_bias.Value.View, backbone_layer3_3_relu2, momentum: 0.1f, eps: 1E-05f, training, relu: true);
 
         // backbone.layer3.3.conv3: conv 1x1 s1 p0, 256->1024 -> (N,1024,⌈H/8⌉,⌈W/8⌉)
         Conv2d.Forward(Device, backbone_layer3_3_relu2, backbone_layer3_3_conv3_weight.Value.View, default, backbone_layer3_3_conv3, new ConvGeometry(1, 1, 1, 1, 0, 0, 1, 1, 1));
 
-        // backbone.layer3.3.bn3: batchnorm(backbone.layer3.3.conv3) -> (N,1024,⌈H/8⌉,⌈W/8⌉)
-        BatchNorm.Statistics(Device, backbone_layer3_3_conv3, backbone_layer3_3_bn3_mean, backbone_layer3_3_bn3_inv_std, backbone_layer3_3_bn3_running_mean.Value.View, backbone_layer3_3_bn3_running_var.Value.View, backbone_layer3_3_bn3_num_batches_tracked.Value.View, momentum: 0.1f, eps: 1E-05f, training);
-        BatchNorm.Apply(Device, backbone_layer3_3_conv3, backbone_layer3_3_bn3_mean, backbone_layer3_3_bn3_inv_std, backbone_layer3_3_bn3_weight.Value.View, backbone_layer3_3_bn3_bias.Value.View, backbone_layer3_3_bn3, relu: false);
-
-        // backbone.layer3.3.add: add(backbone.layer3.3.bn3, backbone.layer3.2.relu3) -> (N,1024,⌈H/8⌉,⌈W/8⌉)
-        Elementwise.Add(Device, backbone_layer3_3_bn3, backbone_layer3_2_relu3, backbone_layer3_3_add);
-
-        // backbone.layer3.3.relu3: relu(backbone.layer3.3.add) -> (N,1024,⌈H/8⌉,⌈W/8⌉)
-        Activation.Relu(Device, backbone_layer3_3_add, backbone_layer3_3_relu3);
+        // backbone.layer3.3.bn3 + backbone.layer3.3.add + backbone.layer3.3.relu3: relu(batchnorm + backbone.layer3.2.relu3) (fused) -> (N,1024,⌈H/8⌉,⌈W/8⌉)
+        BatchNorm.Forward(Device, backbone_layer3_3_conv3, backbone_layer3_2_relu3, backbone_layer3_3_bn3_mean, backbone_layer3_3_bn3_inv_std, backbone_layer3_3_bn3_running_mean.Value.View, backbone_layer3_3_bn3_running_var.Value.View, backbone_layer3_3_bn3_num_batches_tracked.Value.View, backbone_layer3_3_bn3_weight.Value.View, backbone_layer3_3_bn3_bias.Value.View, backbone_layer3_3_relu3, momentum: 0.1f, eps: 1E-05f, training, relu: true);
 
         // backbone.layer3.4.conv1: conv 1x1 s1 p0, 1024->256 -> (N,256,⌈H/8⌉,⌈W/8⌉)
         Conv2d.Forward(Device, backbone_layer3_3_relu3, backbone_layer3_4_conv1_weight.Value.View, default, backbone_layer3_4_conv1, new ConvGeometry(1, 1, 1, 1, 0, 0, 1, 1, 1));
 
         // backbone.layer3.4.bn1 + backbone.layer3.4.relu1: batchnorm + relu (fused) -> (N,256,⌈H/8⌉,⌈W/8⌉)
-        BatchNorm.Statistics(Device, backbone_layer3_4_conv1, backbone_layer3_4_bn1_mean, backbone_layer3_4_bn1_inv_std, backbone_layer3_4_bn1_running_mean.Value.View, backbone_layer3_4_bn1_running_var.Value.View, backbone_layer3_4_bn1_num_batches_tracked.Value.View, momentum: 0.1f, eps: 1E-05f, training);
-        BatchNorm.Apply(Device, backbone_layer3_4_conv1, backbone_layer3_4_bn1_mean, backbone_layer3_4_bn1_inv_std, backbone_layer3_4_bn1_weight.Value.View, backbone_layer3_4_bn1_bias.Value.View, backbone_layer3_4_relu1, relu: true);
+        BatchNorm.Forward(Device, backbone_layer3_4_conv1, default, backbone_layer3_4_bn1_mean, backbone_layer3_4_bn1_inv_std, backbone_layer3_4_bn1_running_mean.Value.View, backbone_layer3_4_bn1_running_var.Value.View, backbone_layer3_4_bn1_num_batches_tracked.Value.View, backbone_layer3_4_bn1_weight.Value.View, backbone_layer3_4_bn1_bias.Value.View, backbone_layer3_4_relu1, momentum: 0.1f, eps: 1E-05f, training, relu: true);
 
         // backbone.layer3.4.conv2: conv 3x3 s1 p2 d2, 256->256 -> (N,256,⌈H/8⌉,⌈W/8⌉)
         Conv2d.Forward(Device, backbone_layer3_4_relu1, backbone_layer3_4_conv2_weight.Value.View, default, backbone_layer3_4_conv2, new ConvGeometry(3, 3, 1, 1, 2, 2, 2, 2, 1));
 
         // backbone.layer3.4.bn2 + backbone.layer3.4.relu2: batchnorm + relu (fused) -> (N,256,⌈H/8⌉,⌈W/8⌉)
-        BatchNorm.Statistics(Device, backbone_layer3_4_conv2, backbone_layer3_4_bn2_mean, backbone_layer3_4_bn2_inv_std, backbone_layer3_4_bn2_running_mean.Value.View, backbone_layer3_4_bn2_running_var.Value.View, backbone_layer3_4_bn2_num_batches_tracked.Value.View, momentum: 0.1f, eps: 1E-05f, training);
-        BatchNorm.Apply(Device, backbone_layer3_4_conv2, backbone_layer3_4_bn2_mean, backbone_layer3_4_bn2_inv_std, backbone_layer3_4_bn2_weight.Value.View, backbone_layer3_4_bn2_bias.Value.View, backbone_layer3_4_relu2, relu: true);
+        BatchNorm.Forward(Device, backbone_layer3_4_conv2, default, backbone_layer3_4_bn2_mean, backbone_layer3_4_bn2_inv_std, backbone_layer3_4_bn2_running_mean.Value.View, backbone_layer3_4_bn2_running_var.Value.View, backbone_layer3_4_bn2_num_batches_tracked.Value.View, backbone_layer3_4_bn2_weight.Value.View, backbone_layer3_4_bn2_bias.Value.View, backbone_layer3_4_relu2, momentum: 0.1f, eps: 1E-05f, training, relu: true);
 
         // backbone.layer3.4.conv3: conv 1x1 s1 p0, 256->1024 -> (N,1024,⌈H/8⌉,⌈W/8⌉)
         Conv2d.Forward(Device, backbone_layer3_4_relu2, backbone_layer3_4_conv3_weight.Value.View, default, backbone_layer3_4_conv3, new ConvGeometry(1, 1, 1, 1, 0, 0, 1, 1, 1));
 
-        // backbone.layer3.4.bn3: batchnorm(backbone.layer3.4.conv3) -> (N,1024,⌈H/8⌉,⌈W/8⌉)
-        BatchNorm.Statistics(Device, backbone_layer3_4_conv3, backbone_layer3_4_bn3_mean, backbone_layer3_4_bn3_inv_std, backbone_layer3_4_bn3_running_mean.Value.View, backbone_layer3_4_bn3_running_var.Value.View, backbone_layer3_4_bn3_num_batches_tracked.Value.View, momentum: 0.1f, eps: 1E-05f, training);
-        BatchNorm.Apply(Device, backbone_layer3_4_conv3, backbone_layer3_4_bn3_mean, backbone_layer3_4_bn3_inv_std, backbone_layer3_4_bn3_weight.Value.View, backbone_layer3_4_bn3_bias.Value.View, backbone_layer3_4_bn3, relu: false);
-
-        // backbone.layer3.4.add: add(backbone.layer3.4.bn3, backbone.layer3.3.relu3) -> (N,1024,⌈H/8⌉,⌈W/8⌉)
-        Elementwise.Add(Device, backbone_layer3_4_bn3, backbone_layer3_3_relu3, backbone_layer3_4_add);
-
-        // backbone.layer3.4.relu3: relu(backbone.layer3.4.add) -> (N,1024,⌈H/8⌉,⌈W/8⌉)
-        Activation.Relu(Device, backbone_layer3_4_add, backbone_layer3_4_relu3);
+        // backbone.layer3.4.bn3 + backbone.layer3.4.add + backbone.layer3.4.relu3: relu(batchnorm + backbone.layer3.3.relu3) (fused) -> (N,1024,⌈H/8⌉,⌈W/8⌉)
+        BatchNorm.Forward(Device, backbone_layer3_4_conv3, backbone_layer3_3_relu3, backbone_layer3_4_bn3_mean, backbone_layer3_4_bn3_inv_std, backbone_layer3_4_bn3_running_mean.Value.View, backbone_layer3_4_bn3_running_var.Value.View, backbone_layer3_4_bn3_num_batches_tracked.Value.View, backbone_layer3_4_bn3_weight.Value.View, backbone_layer3_4_bn3_bias.Value.View, backbone_layer3_4_relu3, momentum: 0.1f, eps: 1E-05f, training, relu: true);
 
         // backbone.layer3.5.conv1: conv 1x1 s1 p0, 1024->256 -> (N,256,⌈H/8⌉,⌈W/8⌉)
         Conv2d.Forward(Device, backbone_layer3_4_relu3, backbone_layer3_5_conv1_weight.Value.View, default, backbone_layer3_5_conv1, new ConvGeometry(1, 1, 1, 1, 0, 0, 1, 1, 1));
 
         // backbone.layer3.5.bn1 + backbone.layer3.5.relu1: batchnorm + relu (fused) -> (N,256,⌈H/8⌉,⌈W/8⌉)
-        BatchNorm.Statistics(Device, backbone_layer3_5_conv1, backbone_layer3_5_bn1_mean, backbone_layer3_5_bn1_inv_std, backbone_layer3_5_bn1_running_mean.Value.View, backbone_layer3_5_bn1_running_var.Value.View, backbone_layer3_5_bn1_num_batches_tracked.Value.View, momentum: 0.1f, eps: 1E-05f, training);
-        BatchNorm.Apply(Device, backbone_layer3_5_conv1, backbone_layer3_5_bn1_mean, backbone_layer3_5_bn1_inv_std, backbone_layer3_5_bn1_weight.Value.View, backbone_layer3_5_bn1_bias.Value.View, backbone_layer3_5_relu1, relu: true);
+        BatchNorm.Forward(Device, backbone_layer3_5_conv1, default, backbone_layer3_5_bn1_mean, backbone_layer3_5_bn1_inv_std, backbone_layer3_5_bn1_running_mean.Value.View, backbone_layer3_5_bn1_running_var.Value.View, backbone_layer3_5_bn1_num_batches_tracked.Value.View, backbone_layer3_5_bn1_weight.Value.View, backbone_layer3_5_bn1_bias.Value.View, backbone_layer3_5_relu1, momentum: 0.1f, eps: 1E-05f, training, relu: true);
 
         // backbone.layer3.5.conv2: conv 3x3 s1 p2 d2, 256->256 -> (N,256,⌈H/8⌉,⌈W/8⌉)
         Conv2d.Forward(Device, backbone_layer3_5_relu1, backbone_layer3_5_conv2_weight.Value.View, default, backbone_layer3_5_conv2, new ConvGeometry(3, 3, 1, 1, 2, 2, 2, 2, 1));
 
         // backbone.layer3.5.bn2 + backbone.layer3.5.relu2: batchnorm + relu (fused) -> (N,256,⌈H/8⌉,⌈W/8⌉)
-        BatchNorm.Statistics(Device, backbone_layer3_5_conv2, backbone_layer3_5_bn2_mean, backbone_layer3_5_bn2_inv_std, backbone_layer3_5_bn2_running_mean.Value.View, backbone_layer3_5_bn2_running_var.Value.View, backbone_layer3_5_bn2_num_batches_tracked.Value.View, momentum: 0.1f, eps: 1E-05f, training);
-        BatchNorm.Apply(Device, backbone_layer3_5_conv2, backbone_layer3_5_bn2_mean, backbone_layer3_5_bn2_inv_std, backbone_layer3_5_bn2_weight.Value.View, backbone_layer3_5_bn2_bias.Value.View, backbone_layer3_5_relu2, relu: true);
+        BatchNorm.Forward(Device, backbone_layer3_5_conv2, default, backbone_layer3_5_bn2_mean, backbone_layer3_5_bn2_inv_std, backbone_layer3_5_bn2_running_mean.Value.View, backbone_layer3_5_bn2_running_var.Value.View, backbone_layer3_5_bn2_num_batches_tracked.Value.View, backbone_layer3_5_bn2_weight.Value.View, backbone_layer3_5_bn2_bias.Value.View, backbone_layer3_5_relu2, momentum: 0.1f, eps: 1E-05f, training, relu: true);
 
         // backbone.layer3.5.conv3: conv 1x1 s1 p0, 256->1024 -> (N,1024,⌈H/8⌉,⌈W/8⌉)
         Conv2d.Forward(Device, backbone_layer3_5_relu2, backbone_layer3_5_conv3_weight.Value.View, default, backbone_layer3_5_conv3, new ConvGeometry(1, 1, 1, 1, 0, 0, 1, 1, 1));
 
-        // backbone.layer3.5.bn3: batchnorm(backbone.layer3.5.conv3) -> (N,1024,⌈H/8⌉,⌈W/8⌉)
-        BatchNorm.Statistics(Device, backbone_layer3_5_conv3, backbone_layer3_5_bn3_mean, backbone_layer3_5_bn3_inv_std, backbone_layer3_5_bn3_running_mean.Value.View, backbone_layer3_5_bn3_running_var.Value.View, backbone_layer3_5_bn3_num_batches_tracked.Value.View, momentum: 0.1f, eps: 1E-05f, training);
-        BatchNorm.Apply(Device, backbone_layer3_5_conv3, backbone_layer3_5_bn3_mean, backbone_layer3_5_bn3_inv_std, backbone_layer3_5_bn3_weight.Value.View, backbone_layer3_5_bn3_bias.Value.View, backbone_layer3_5_bn3, relu: false);
-
-        // backbone.layer3.5.add: add(backbone.layer3.5.bn3, backbone.layer3.4.relu3) -> (N,1024,⌈H/8⌉,⌈W/8⌉)
-        Elementwise.Add(Device, backbone_layer3_5_bn3, backbone_layer3_4_relu3, backbone_layer3_5_add);
-
-        // backbone.layer3.5.relu3: relu(backbone.layer3.5.add) -> (N,1024,⌈H/8⌉,⌈W/8⌉)
-        Activation.Relu(Device, backbone_layer3_5_add, backbone_layer3_5_relu3);
+        // backbone.layer3.5.bn3 + backbone.layer3.5.add + backbone.layer3.5.relu3: relu(batchnorm + backbone.layer3.4.relu3) (fused) -> (N,1024,⌈H/8⌉,⌈W/8⌉)
+        BatchNorm.Forward(Device, backbone_layer3_5_conv3, backbone_layer3_4_relu3, backbone_layer3_5_bn3_mean, backbone_layer3_5_bn3_inv_std, backbone_layer3_5_bn3_running_mean.Value.View, backbone_layer3_5_bn3_running_var.Value.View, backbone_layer3_5_bn3_num_batches_tracked.Value.View, backbone_layer3_5_bn3_weight.Value.View, backbone_layer3_5_bn3_bias.Value.View, backbone_layer3_5_relu3, momentum: 0.1f, eps: 1E-05f, training, relu: true);
     }
 
     private void ForwardBackboneLayer4(bool training)
@@ -3214,89 +2963,61 @@ public sealed partial class FcnR50 : INetwork
         Conv2d.Forward(Device, backbone_layer3_5_relu3, backbone_layer4_0_conv1_weight.Value.View, default, backbone_layer4_0_conv1, new ConvGeometry(1, 1, 1, 1, 0, 0, 1, 1, 1));
 
         // backbone.layer4.0.bn1 + backbone.layer4.0.relu1: batchnorm + relu (fused) -> (N,512,⌈H/8⌉,⌈W/8⌉)
-        BatchNorm.Statistics(Device, backbone_layer4_0_conv1, backbone_layer4_0_bn1_mean, backbone_layer4_0_bn1_inv_std, backbone_layer4_0_bn1_running_mean.Value.View, backbone_layer4_0_bn1_running_var.Value.View, backbone_layer4_0_bn1_num_batches_tracked.Value.View, momentum: 0.1f, eps: 1E-05f, training);
-        BatchNorm.Apply(Device, backbone_layer4_0_conv1, backbone_layer4_0_bn1_mean, backbone_layer4_0_bn1_inv_std, backbone_layer4_0_bn1_weight.Value.View, backbone_layer4_0_bn1_bias.Value.View, backbone_layer4_0_relu1, relu: true);
+        BatchNorm.Forward(Device, backbone_layer4_0_conv1, default, backbone_layer4_0_bn1_mean, backbone_layer4_0_bn1_inv_std, backbone_layer4_0_bn1_running_mean.Value.View, backbone_layer4_0_bn1_running_var.Value.View, backbone_layer4_0_bn1_num_batches_tracked.Value.View, backbone_layer4_0_bn1_weight.Value.View, backbone_layer4_0_bn1_bias.Value.View, backbone_layer4_0_relu1, momentum: 0.1f, eps: 1E-05f, training, relu: true);
 
         // backbone.layer4.0.conv2: conv 3x3 s1 p2 d2, 512->512 -> (N,512,⌈H/8⌉,⌈W/8⌉)
         Conv2d.Forward(Device, backbone_layer4_0_relu1, backbone_layer4_0_conv2_weight.Value.View, default, backbone_layer4_0_conv2, new ConvGeometry(3, 3, 1, 1, 2, 2, 2, 2, 1));
 
         // backbone.layer4.0.bn2 + backbone.layer4.0.relu2: batchnorm + relu (fused) -> (N,512,⌈H/8⌉,⌈W/8⌉)
-        BatchNorm.Statistics(Device, backbone_layer4_0_conv2, backbone_layer4_0_bn2_mean, backbone_layer4_0_bn2_inv_std, backbone_layer4_0_bn2_running_mean.Value.View, backbone_layer4_0_bn2_running_var.Value.View, backbone_layer4_0_bn2_num_batches_tracked.Value.View, momentum: 0.1f, eps: 1E-05f, training);
-        BatchNorm.Apply(Device, backbone_layer4_0_conv2, backbone_layer4_0_bn2_mean, backbone_layer4_0_bn2_inv_std, backbone_layer4_0_bn2_weight.Value.View, backbone_layer4_0_bn2_bias.Value.View, backbone_layer4_0_relu2, relu: true);
+        BatchNorm.Forward(Device, backbone_layer4_0_conv2, default, backbone_layer4_0_bn2_mean, backbone_layer4_0_bn2_inv_std, backbone_layer4_0_bn2_running_mean.Value.View, backbone_layer4_0_bn2_running_var.Value.View, backbone_layer4_0_bn2_num_batches_tracked.Value.View, backbone_layer4_0_bn2_weight.Value.View, backbone_layer4_0_bn2_bias.Value.View, backbone_layer4_0_relu2, momentum: 0.1f, eps: 1E-05f, training, relu: true);
 
         // backbone.layer4.0.conv3: conv 1x1 s1 p0, 512->2048 -> (N,2048,⌈H/8⌉,⌈W/8⌉)
         Conv2d.Forward(Device, backbone_layer4_0_relu2, backbone_layer4_0_conv3_weight.Value.View, default, backbone_layer4_0_conv3, new ConvGeometry(1, 1, 1, 1, 0, 0, 1, 1, 1));
-
-        // backbone.layer4.0.bn3: batchnorm(backbone.layer4.0.conv3) -> (N,2048,⌈H/8⌉,⌈W/8⌉)
-        BatchNorm.Statistics(Device, backbone_layer4_0_conv3, backbone_layer4_0_bn3_mean, backbone_layer4_0_bn3_inv_std, backbone_layer4_0_bn3_running_mean.Value.View, backbone_layer4_0_bn3_running_var.Value.View, backbone_layer4_0_bn3_num_batches_tracked.Value.View, momentum: 0.1f, eps: 1E-05f, training);
-        BatchNorm.Apply(Device, backbone_layer4_0_conv3, backbone_layer4_0_bn3_mean, backbone_layer4_0_bn3_inv_std, backbone_layer4_0_bn3_weight.Value.View, backbone_layer4_0_bn3_bias.Value.View, backbone_layer4_0_bn3, relu: false);
 
         // backbone.layer4.0.downsample.0: conv 1x1 s1 p0, 1024->2048 -> (N,2048,⌈H/8⌉,⌈W/8⌉)
         Conv2d.Forward(Device, backbone_layer3_5_relu3, backbone_layer4_0_downsample_0_weight.Value.View, default, backbone_layer4_0_downsample_0, new ConvGeometry(1, 1, 1, 1, 0, 0, 1, 1, 1));
 
         // backbone.layer4.0.downsample.1: batchnorm(backbone.layer4.0.downsample.0) -> (N,2048,⌈H/8⌉,⌈W/8⌉)
-        BatchNorm.Statistics(Device, backbone_layer4_0_downsample_0, backbone_layer4_0_downsample_1_mean, backbone_layer4_0_downsample_1_inv_std, backbone_layer4_0_downsample_1_running_mean.Value.View, backbone_layer4_0_downsample_1_running_var.Value.View, backbone_layer4_0_downsample_1_num_batches_tracked.Value.View, momentum: 0.1f, eps: 1E-05f, training);
-        BatchNorm.Apply(Device, backbone_layer4_0_downsample_0, backbone_layer4_0_downsample_1_mean, backbone_layer4_0_downsample_1_inv_std, backbone_layer4_0_downsample_1_weight.Value.View, backbone_layer4_0_downsample_1_bias.Value.View, backbone_layer4_0_downsample_1, relu: false);
+        BatchNorm.Forward(Device, backbone_layer4_0_downsample_0, default, backbone_layer4_0_downsample_1_mean, backbone_layer4_0_downsample_1_inv_std, backbone_layer4_0_downsample_1_running_mean.Value.View, backbone_layer4_0_downsample_1_running_var.Value.View, backbone_layer4_0_downsample_1_num_batches_tracked.Value.View, backbone_layer4_0_downsample_1_weight.Value.View, backbone_layer4_0_downsample_1_bias.Value.View, backbone_layer4_0_downsample_1, momentum: 0.1f, eps: 1E-05f, training, relu: false);
 
-        // backbone.layer4.0.add: add(backbone.layer4.0.bn3, backbone.layer4.0.downsample.1) -> (N,2048,⌈H/8⌉,⌈W/8⌉)
-        Elementwise.Add(Device, backbone_layer4_0_bn3, backbone_layer4_0_downsample_1, backbone_layer4_0_add);
-
-        // backbone.layer4.0.relu3: relu(backbone.layer4.0.add) -> (N,2048,⌈H/8⌉,⌈W/8⌉)
-        Activation.Relu(Device, backbone_layer4_0_add, backbone_layer4_0_relu3);
+        // backbone.layer4.0.bn3 + backbone.layer4.0.add + backbone.layer4.0.relu3: relu(batchnorm + backbone.layer4.0.downsample.1) (fused) -> (N,2048,⌈H/8⌉,⌈W/8⌉)
+        BatchNorm.Forward(Device, backbone_layer4_0_conv3, backbone_layer4_0_downsample_1, backbone_layer4_0_bn3_mean, backbone_layer4_0_bn3_inv_std, backbone_layer4_0_bn3_running_mean.Value.View, backbone_layer4_0_bn3_running_var.Value.View, backbone_layer4_0_bn3_num_batches_tracked.Value.View, backbone_layer4_0_bn3_weight.Value.View, backbone_layer4_0_bn3_bias.Value.View, backbone_layer4_0_relu3, momentum: 0.1f, eps: 1E-05f, training, relu: true);
 
         // backbone.layer4.1.conv1: conv 1x1 s1 p0, 2048->512 -> (N,512,⌈H/8⌉,⌈W/8⌉)
         Conv2d.Forward(Device, backbone_layer4_0_relu3, backbone_layer4_1_conv1_weight.Value.View, default, backbone_layer4_1_conv1, new ConvGeometry(1, 1, 1, 1, 0, 0, 1, 1, 1));
 
         // backbone.layer4.1.bn1 + backbone.layer4.1.relu1: batchnorm + relu (fused) -> (N,512,⌈H/8⌉,⌈W/8⌉)
-        BatchNorm.Statistics(Device, backbone_layer4_1_conv1, backbone_layer4_1_bn1_mean, backbone_layer4_1_bn1_inv_std, backbone_layer4_1_bn1_running_mean.Value.View, backbone_layer4_1_bn1_running_var.Value.View, backbone_layer4_1_bn1_num_batches_tracked.Value.View, momentum: 0.1f, eps: 1E-05f, training);
-        BatchNorm.Apply(Device, backbone_layer4_1_conv1, backbone_layer4_1_bn1_mean, backbone_layer4_1_bn1_inv_std, backbone_layer4_1_bn1_weight.Value.View, backbone_layer4_1_bn1_bias.Value.View, backbone_layer4_1_relu1, relu: true);
+        BatchNorm.Forward(Device, backbone_layer4_1_conv1, default, backbone_layer4_1_bn1_mean, backbone_layer4_1_bn1_inv_std, backbone_layer4_1_bn1_running_mean.Value.View, backbone_layer4_1_bn1_running_var.Value.View, backbone_layer4_1_bn1_num_batches_tracked.Value.View, backbone_layer4_1_bn1_weight.Value.View, backbone_layer4_1_bn1_bias.Value.View, backbone_layer4_1_relu1, momentum: 0.1f, eps: 1E-05f, training, relu: true);
 
         // backbone.layer4.1.conv2: conv 3x3 s1 p4 d4, 512->512 -> (N,512,⌈H/8⌉,⌈W/8⌉)
         Conv2d.Forward(Device, backbone_layer4_1_relu1, backbone_layer4_1_conv2_weight.Value.View, default, backbone_layer4_1_conv2, new ConvGeometry(3, 3, 1, 1, 4, 4, 4, 4, 1));
 
         // backbone.layer4.1.bn2 + backbone.layer4.1.relu2: batchnorm + relu (fused) -> (N,512,⌈H/8⌉,⌈W/8⌉)
-        BatchNorm.Statistics(Device, backbone_layer4_1_conv2, backbone_layer4_1_bn2_mean, backbone_layer4_1_bn2_inv_std, backbone_layer4_1_bn2_running_mean.Value.View, backbone_layer4_1_bn2_running_var.Value.View, backbone_layer4_1_bn2_num_batches_tracked.Value.View, momentum: 0.1f, eps: 1E-05f, training);
-        BatchNorm.Apply(Device, backbone_layer4_1_conv2, backbone_layer4_1_bn2_mean, backbone_layer4_1_bn2_inv_std, backbone_layer4_1_bn2_weight.Value.View, backbone_layer4_1_bn2_bias.Value.View, backbone_layer4_1_relu2, relu: true);
+        BatchNorm.Forward(Device, backbone_layer4_1_conv2, default, backbone_layer4_1_bn2_mean, backbone_layer4_1_bn2_inv_std, backbone_layer4_1_bn2_running_mean.Value.View, backbone_layer4_1_bn2_running_var.Value.View, backbone_layer4_1_bn2_num_batches_tracked.Value.View, backbone_layer4_1_bn2_weight.Value.View, backbone_layer4_1_bn2_bias.Value.View, backbone_layer4_1_relu2, momentum: 0.1f, eps: 1E-05f, training, relu: true);
 
         // backbone.layer4.1.conv3: conv 1x1 s1 p0, 512->2048 -> (N,2048,⌈H/8⌉,⌈W/8⌉)
         Conv2d.Forward(Device, backbone_layer4_1_relu2, backbone_layer4_1_conv3_weight.Value.View, default, backbone_layer4_1_conv3, new ConvGeometry(1, 1, 1, 1, 0, 0, 1, 1, 1));
 
-        // backbone.layer4.1.bn3: batchnorm(backbone.layer4.1.conv3) -> (N,2048,⌈H/8⌉,⌈W/8⌉)
-        BatchNorm.Statistics(Device, backbone_layer4_1_conv3, backbone_layer4_1_bn3_mean, backbone_layer4_1_bn3_inv_std, backbone_layer4_1_bn3_running_mean.Value.View, backbone_layer4_1_bn3_running_var.Value.View, backbone_layer4_1_bn3_num_batches_tracked.Value.View, momentum: 0.1f, eps: 1E-05f, training);
-        BatchNorm.Apply(Device, backbone_layer4_1_conv3, backbone_layer4_1_bn3_mean, backbone_layer4_1_bn3_inv_std, backbone_layer4_1_bn3_weight.Value.View, backbone_layer4_1_bn3_bias.Value.View, backbone_layer4_1_bn3, relu: false);
-
-        // backbone.layer4.1.add: add(backbone.layer4.1.bn3, backbone.layer4.0.relu3) -> (N,2048,⌈H/8⌉,⌈W/8⌉)
-        Elementwise.Add(Device, backbone_layer4_1_bn3, backbone_layer4_0_relu3, backbone_layer4_1_add);
-
-        // backbone.layer4.1.relu3: relu(backbone.layer4.1.add) -> (N,2048,⌈H/8⌉,⌈W/8⌉)
-        Activation.Relu(Device, backbone_layer4_1_add, backbone_layer4_1_relu3);
+        // backbone.layer4.1.bn3 + backbone.layer4.1.add + backbone.layer4.1.relu3: relu(batchnorm + backbone.layer4.0.relu3) (fused) -> (N,2048,⌈H/8⌉,⌈W/8⌉)
+        BatchNorm.Forward(Device, backbone_layer4_1_conv3, backbone_layer4_0_relu3, backbone_layer4_1_bn3_mean, backbone_layer4_1_bn3_inv_std, backbone_layer4_1_bn3_running_mean.Value.View, backbone_layer4_1_bn3_running_var.Value.View, backbone_layer4_1_bn3_num_batches_tracked.Value.View, backbone_layer4_1_bn3_weight.Value.View, backbone_layer4_1_bn3_bias.Value.View, backbone_layer4_1_relu3, momentum: 0.1f, eps: 1E-05f, training, relu: true);
 
         // backbone.layer4.2.conv1: conv 1x1 s1 p0, 2048->512 -> (N,512,⌈H/8⌉,⌈W/8⌉)
         Conv2d.Forward(Device, backbone_layer4_1_relu3, backbone_layer4_2_conv1_weight.Value.View, default, backbone_layer4_2_conv1, new ConvGeometry(1, 1, 1, 1, 0, 0, 1, 1, 1));
 
         // backbone.layer4.2.bn1 + backbone.layer4.2.relu1: batchnorm + relu (fused) -> (N,512,⌈H/8⌉,⌈W/8⌉)
-        BatchNorm.Statistics(Device, backbone_layer4_2_conv1, backbone_layer4_2_bn1_mean, backbone_layer4_2_bn1_inv_std, backbone_layer4_2_bn1_running_mean.Value.View, backbone_layer4_2_bn1_running_var.Value.View, backbone_layer4_2_bn1_num_batches_tracked.Value.View, momentum: 0.1f, eps: 1E-05f, training);
-        BatchNorm.Apply(Device, backbone_layer4_2_conv1, backbone_layer4_2_bn1_mean, backbone_layer4_2_bn1_inv_std, backbone_layer4_2_bn1_weight.Value.View, backbone_layer4_2_bn1_bias.Value.View, backbone_layer4_2_relu1, relu: true);
+        BatchNorm.Forward(Device, backbone_layer4_2_conv1, default, backbone_layer4_2_bn1_mean, backbone_layer4_2_bn1_inv_std, backbone_layer4_2_bn1_running_mean.Value.View, backbone_layer4_2_bn1_running_var.Value.View, backbone_layer4_2_bn1_num_batches_tracked.Value.View, backbone_layer4_2_bn1_weight.Value.View, backbone_layer4_2_bn1_bias.Value.View, backbone_layer4_2_relu1, momentum: 0.1f, eps: 1E-05f, training, relu: true);
 
         // backbone.layer4.2.conv2: conv 3x3 s1 p4 d4, 512->512 -> (N,512,⌈H/8⌉,⌈W/8⌉)
         Conv2d.Forward(Device, backbone_layer4_2_relu1, backbone_layer4_2_conv2_weight.Value.View, default, backbone_layer4_2_conv2, new ConvGeometry(3, 3, 1, 1, 4, 4, 4, 4, 1));
 
         // backbone.layer4.2.bn2 + backbone.layer4.2.relu2: batchnorm + relu (fused) -> (N,512,⌈H/8⌉,⌈W/8⌉)
-        BatchNorm.Statistics(Device, backbone_layer4_2_conv2, backbone_layer4_2_bn2_mean, backbone_layer4_2_bn2_inv_std, backbone_layer4_2_bn2_running_mean.Value.View, backbone_layer4_2_bn2_running_var.Value.View, backbone_layer4_2_bn2_num_batches_tracked.Value.View, momentum: 0.1f, eps: 1E-05f, training);
-        BatchNorm.Apply(Device, backbone_layer4_2_conv2, backbone_layer4_2_bn2_mean, backbone_layer4_2_bn2_inv_std, backbone_layer4_2_bn2_weight.Value.View, backbone_layer4_2_bn2_bias.Value.View, backbone_layer4_2_relu2, relu: true);
+        BatchNorm.Forward(Device, backbone_layer4_2_conv2, default, backbone_layer4_2_bn2_mean, backbone_layer4_2_bn2_inv_std, backbone_layer4_2_bn2_running_mean.Value.View, backbone_layer4_2_bn2_running_var.Value.View, backbone_layer4_2_bn2_num_batches_tracked.Value.View, backbone_layer4_2_bn2_weight.Value.View, backbone_layer4_2_bn2_bias.Value.View, backbone_layer4_2_relu2, momentum: 0.1f, eps: 1E-05f, training, relu: true);
 
         // backbone.layer4.2.conv3: conv 1x1 s1 p0, 512->2048 -> (N,2048,⌈H/8⌉,⌈W/8⌉)
         Conv2d.Forward(Device, backbone_layer4_2_relu2, backbone_layer4_2_conv3_weight.Value.View, default, backbone_layer4_2_conv3, new ConvGeometry(1, 1, 1, 1, 0, 0, 1, 1, 1));
 
-        // backbone.layer4.2.bn3: batchnorm(backbone.layer4.2.conv3) -> (N,2048,⌈H/8⌉,⌈W/8⌉)
-        BatchNorm.Statistics(Device, backbone_layer4_2_conv3, backbone_layer4_2_bn3_mean, backbone_layer4_2_bn3_inv_std, backbone_layer4_2_bn3_running_mean.Value.View, backbone_layer4_2_bn3_running_var.Value.View, backbone_layer4_2_bn3_num_batches_tracked.Value.View, momentum: 0.1f, eps: 1E-05f, training);
-        BatchNorm.Apply(Device, backbone_layer4_2_conv3, backbone_layer4_2_bn3_mean, backbone_layer4_2_bn3_inv_std, backbone_layer4_2_bn3_weight.Value.View, backbone_layer4_2_bn3_bias.Value.View, backbone_layer4_2_bn3, relu: false);
-
-        // backbone.layer4.2.add: add(backbone.layer4.2.bn3, backbone.layer4.1.relu3) -> (N,2048,⌈H/8⌉,⌈W/8⌉)
-        Elementwise.Add(Device, backbone_layer4_2_bn3, backbone_layer4_1_relu3, backbone_layer4_2_add);
-
-        // backbone.layer4.2.relu3: relu(backbone.layer4.2.add) -> (N,2048,⌈H/8⌉,⌈W/8⌉)
-        Activation.Relu(Device, backbone_layer4_2_add, backbone_layer4_2_relu3);
+        // backbone.layer4.2.bn3 + backbone.layer4.2.add + backbone.layer4.2.relu3: relu(batchnorm + backbone.layer4.1.relu3) (fused) -> (N,2048,⌈H/8⌉,⌈W/8⌉)
+        BatchNorm.Forward(Device, backbone_layer4_2_conv3, backbone_layer4_1_relu3, backbone_layer4_2_bn3_mean, backbone_layer4_2_bn3_inv_std, backbone_layer4_2_bn3_running_mean.Value.View, backbone_layer4_2_bn3_running_var.Value.View, backbone_layer4_2_bn3_num_batches_tracked.Value.View, backbone_layer4_2_bn3_weight.Value.View, backbone_layer4_2_bn3_bias.Value.View, backbone_layer4_2_relu3, momentum: 0.1f, eps: 1E-05f, training, relu: true);
     }
 
     private void ForwardHeadFcn(bool training)
@@ -3305,8 +3026,7 @@ public sealed partial class FcnR50 : INetwork
         Conv2d.Forward(Device, backbone_layer4_2_relu3, head_fcn_0_weight.Value.View, default, head_fcn_0, new ConvGeometry(3, 3, 1, 1, 1, 1, 1, 1, 1));
 
         // head.fcn.1 + head.fcn.2: batchnorm + relu (fused) -> (N,512,⌈H/8⌉,⌈W/8⌉)
-        BatchNorm.Statistics(Device, head_fcn_0, head_fcn_1_mean, head_fcn_1_inv_std, head_fcn_1_running_mean.Value.View, head_fcn_1_running_var.Value.View, head_fcn_1_num_batches_tracked.Value.View, momentum: 0.1f, eps: 1E-05f, training);
-        BatchNorm.Apply(Device, head_fcn_0, head_fcn_1_mean, head_fcn_1_inv_std, head_fcn_1_weight.Value.View, head_fcn_1_bias.Value.View, head_fcn_2, relu: true);
+        BatchNorm.Forward(Device, head_fcn_0, default, head_fcn_1_mean, head_fcn_1_inv_std, head_fcn_1_running_mean.Value.View, head_fcn_1_running_var.Value.View, head_fcn_1_num_batches_tracked.Value.View, head_fcn_1_weight.Value.View, head_fcn_1_bias.Value.View, head_fcn_2, momentum: 0.1f, eps: 1E-05f, training, relu: true);
 
         // head.fcn.3: dropout(head.fcn.2) -> (N,512,⌈H/8⌉,⌈W/8⌉)
         if (training)
@@ -3380,14 +3100,8 @@ public sealed partial class FcnR50 : INetwork
 
     private void BackwardBackboneLayer4()
     {
-        // backbone.layer4.2.relu3: relu(backbone.layer4.2.add); d(backbone.layer4.2.add) =
-        Activation.ReluBackward(Device, backbone_layer4_2_relu3, d_backbone_layer4_2_relu3, d_backbone_layer4_2_add, accumulate: false);
-
-        // backbone.layer4.2.add: add(backbone.layer4.2.bn3, backbone.layer4.1.relu3); d(backbone.layer4.2.bn3) =, d(backbone.layer4.1.relu3) =
-        Elementwise.AddBackward(Device, d_backbone_layer4_2_add, d_backbone_layer4_2_bn3, d_backbone_layer4_1_relu3, accumulateA: false, accumulateB: false);
-
-        // backbone.layer4.2.bn3: batchnorm(backbone.layer4.2.conv3); d(backbone.layer4.2.conv3) =
-        BatchNorm.Backward(Device, backbone_layer4_2_conv3, default, d_backbone_layer4_2_bn3, backbone_layer4_2_bn3_mean, backbone_layer4_2_bn3_inv_std, backbone_layer4_2_bn3_weight.Value.View, d_backbone_layer4_2_conv3, backbone_layer4_2_bn3_weight.Grad!.View, backbone_layer4_2_bn3_bias.Grad!.View, relu: false, accumulate: false);
+        // backbone.layer4.2.bn3 + backbone.layer4.2.add + backbone.layer4.2.relu3: relu(batchnorm + backbone.layer4.1.relu3) (fused); d(backbone.layer4.2.conv3) =, d(backbone.layer4.1.relu3) =
+        BatchNorm.Backward(Device, backbone_layer4_2_conv3, backbone_layer4_2_relu3, d_backbone_layer4_2_relu3, backbone_layer4_2_bn3_mean, backbone_layer4_2_bn3_inv_std, backbone_layer4_2_bn3_weight.Value.View, d_backbone_layer4_2_conv3, backbone_layer4_2_bn3_weight.Grad!.View, backbone_layer4_2_bn3_bias.Grad!.View, d_backbone_layer4_1_relu3, relu: true, accumulate: false, accumulateResidual: false);
         Device.GradientsReady(backbone_layer4_2_bn3_weight, backbone_layer4_2_bn3_bias);
 
         // backbone.layer4.2.conv3: conv 1x1 s1 p0, 512->2048; d(backbone.layer4.2.relu2) =
@@ -3413,14 +3127,8 @@ public sealed partial class FcnR50 : INetwork
         Conv2d.BackwardParams(Device, backbone_layer4_1_relu3, d_backbone_layer4_2_conv1, backbone_layer4_2_conv1_weight.Grad!.View, default, new ConvGeometry(1, 1, 1, 1, 0, 0, 1, 1, 1));
         Device.GradientsReady(backbone_layer4_2_conv1_weight);
 
-        // backbone.layer4.1.relu3: relu(backbone.layer4.1.add); d(backbone.layer4.1.add) =
-        Activation.ReluBackward(Device, backbone_layer4_1_relu3, d_backbone_layer4_1_relu3, d_backbone_layer4_1_add, accumulate: false);
-
-        // backbone.layer4.1.add: add(backbone.layer4.1.bn3, backbone.layer4.0.relu3); d(backbone.layer4.1.bn3) =, d(backbone.layer4.0.relu3) =
-        Elementwise.AddBackward(Device, d_backbone_layer4_1_add, d_backbone_layer4_1_bn3, d_backbone_layer4_0_relu3, accumulateA: false, accumulateB: false);
-
-        // backbone.layer4.1.bn3: batchnorm(backbone.layer4.1.conv3); d(backbone.layer4.1.conv3) =
-        BatchNorm.Backward(Device, backbone_layer4_1_conv3, default, d_backbone_layer4_1_bn3, backbone_layer4_1_bn3_mean, backbone_layer4_1_bn3_inv_std, backbone_layer4_1_bn3_weight.Value.View, d_backbone_layer4_1_conv3, backbone_layer4_1_bn3_weight.Grad!.View, backbone_layer4_1_bn3_bias.Grad!.View, relu: false, accumulate: false);
+        // backbone.layer4.1.bn3 + backbone.layer4.1.add + backbone.layer4.1.relu3: relu(batchnorm + backbone.layer4.0.relu3) (fused); d(backbone.layer4.1.conv3) =, d(backbone.layer4.0.relu3) =
+        BatchNorm.Backward(Device, backbone_layer4_1_conv3, backbone_layer4_1_relu3, d_backbone_layer4_1_relu3, backbone_layer4_1_bn3_mean, backbone_layer4_1_bn3_inv_std, backbone_layer4_1_bn3_weight.Value.View, d_backbone_layer4_1_conv3, backbone_layer4_1_bn3_weight.Grad!.View, backbone_layer4_1_bn3_bias.Grad!.View, d_backbone_layer4_0_relu3, relu: true, accumulate: false, accumulateResidual: false);
         Device.GradientsReady(backbone_layer4_1_bn3_weight, backbone_layer4_1_bn3_bias);
 
         // backbone.layer4.1.conv3: conv 1x1 s1 p0, 512->2048; d(backbone.layer4.1.relu2) =
@@ -3446,11 +3154,9 @@ public sealed partial class FcnR50 : INetwork
         Conv2d.BackwardParams(Device, backbone_layer4_0_relu3, d_backbone_layer4_1_conv1, backbone_layer4_1_conv1_weight.Grad!.View, default, new ConvGeometry(1, 1, 1, 1, 0, 0, 1, 1, 1));
         Device.GradientsReady(backbone_layer4_1_conv1_weight);
 
-        // backbone.layer4.0.relu3: relu(backbone.layer4.0.add); d(backbone.layer4.0.add) =
-        Activation.ReluBackward(Device, backbone_layer4_0_relu3, d_backbone_layer4_0_relu3, d_backbone_layer4_0_add, accumulate: false);
-
-        // backbone.layer4.0.add: add(backbone.layer4.0.bn3, backbone.layer4.0.downsample.1); d(backbone.layer4.0.bn3) =, d(backbone.layer4.0.downsample.1) =
-        Elementwise.AddBackward(Device, d_backbone_layer4_0_add, d_backbone_layer4_0_bn3, d_backbone_layer4_0_downsample_1, accumulateA: false, accumulateB: false);
+        // backbone.layer4.0.bn3 + backbone.layer4.0.add + backbone.layer4.0.relu3: relu(batchnorm + backbone.layer4.0.downsample.1) (fused); d(backbone.layer4.0.conv3) =, d(backbone.layer4.0.downsample.1) =
+        BatchNorm.Backward(Device, backbone_layer4_0_conv3, backbone_layer4_0_relu3, d_backbone_layer4_0_relu3, backbone_layer4_0_bn3_mean, backbone_layer4_0_bn3_inv_std, backbone_layer4_0_bn3_weight.Value.View, d_backbone_layer4_0_conv3, backbone_layer4_0_bn3_weight.Grad!.View, backbone_layer4_0_bn3_bias.Grad!.View, d_backbone_layer4_0_downsample_1, relu: true, accumulate: false, accumulateResidual: false);
+        Device.GradientsReady(backbone_layer4_0_bn3_weight, backbone_layer4_0_bn3_bias);
 
         // backbone.layer4.0.downsample.1: batchnorm(backbone.layer4.0.downsample.0); d(backbone.layer4.0.downsample.0) =
         BatchNorm.Backward(Device, backbone_layer4_0_downsample_0, default, d_backbone_layer4_0_downsample_1, backbone_layer4_0_downsample_1_mean, backbone_layer4_0_downsample_1_inv_std, backbone_layer4_0_downsample_1_weight.Value.View, d_backbone_layer4_0_downsample_0, backbone_layer4_0_downsample_1_weight.Grad!.View, backbone_layer4_0_downsample_1_bias.Grad!.View, relu: false, accumulate: false);
@@ -3460,10 +3166,6 @@ public sealed partial class FcnR50 : INetwork
         Conv2d.BackwardInput(Device, d_backbone_layer4_0_downsample_0, backbone_layer4_0_downsample_0_weight.Value.View, d_backbone_layer3_5_relu3, new ConvGeometry(1, 1, 1, 1, 0, 0, 1, 1, 1), accumulate: false);
         Conv2d.BackwardParams(Device, backbone_layer3_5_relu3, d_backbone_layer4_0_downsample_0, backbone_layer4_0_downsample_0_weight.Grad!.View, default, new ConvGeometry(1, 1, 1, 1, 0, 0, 1, 1, 1));
         Device.GradientsReady(backbone_layer4_0_downsample_0_weight);
-
-        // backbone.layer4.0.bn3: batchnorm(backbone.layer4.0.conv3); d(backbone.layer4.0.conv3) =
-        BatchNorm.Backward(Device, backbone_layer4_0_conv3, default, d_backbone_layer4_0_bn3, backbone_layer4_0_bn3_mean, backbone_layer4_0_bn3_inv_std, backbone_layer4_0_bn3_weight.Value.View, d_backbone_layer4_0_conv3, backbone_layer4_0_bn3_weight.Grad!.View, backbone_layer4_0_bn3_bias.Grad!.View, relu: false, accumulate: false);
-        Device.GradientsReady(backbone_layer4_0_bn3_weight, backbone_layer4_0_bn3_bias);
 
         // backbone.layer4.0.conv3: conv 1x1 s1 p0, 512->2048; d(backbone.layer4.0.relu2) =
         Conv2d.BackwardInput(Device, d_backbone_layer4_0_conv3, backbone_layer4_0_conv3_weight.Value.View, d_backbone_layer4_0_relu2, new ConvGeometry(1, 1, 1, 1, 0, 0, 1, 1, 1), accumulate: false);
@@ -3491,14 +3193,8 @@ public sealed partial class FcnR50 : INetwork
 
     private void BackwardBackboneLayer3()
     {
-        // backbone.layer3.5.relu3: relu(backbone.layer3.5.add); d(backbone.layer3.5.add) =
-        Activation.ReluBackward(Device, backbone_layer3_5_relu3, d_backbone_layer3_5_relu3, d_backbone_layer3_5_add, accumulate: false);
-
-        // backbone.layer3.5.add: add(backbone.layer3.5.bn3, backbone.layer3.4.relu3); d(backbone.layer3.5.bn3) =, d(backbone.layer3.4.relu3) =
-        Elementwise.AddBackward(Device, d_backbone_layer3_5_add, d_backbone_layer3_5_bn3, d_backbone_layer3_4_relu3, accumulateA: false, accumulateB: false);
-
-        // backbone.layer3.5.bn3: batchnorm(backbone.layer3.5.conv3); d(backbone.layer3.5.conv3) =
-        BatchNorm.Backward(Device, backbone_layer3_5_conv3, default, d_backbone_layer3_5_bn3, backbone_layer3_5_bn3_mean, backbone_layer3_5_bn3_inv_std, backbone_layer3_5_bn3_weight.Value.View, d_backbone_layer3_5_conv3, backbone_layer3_5_bn3_weight.Grad!.View, backbone_layer3_5_bn3_bias.Grad!.View, relu: false, accumulate: false);
+        // backbone.layer3.5.bn3 + backbone.layer3.5.add + backbone.layer3.5.relu3: relu(batchnorm + backbone.layer3.4.relu3) (fused); d(backbone.layer3.5.conv3) =, d(backbone.layer3.4.relu3) =
+        BatchNorm.Backward(Device, backbone_layer3_5_conv3, backbone_layer3_5_relu3, d_backbone_layer3_5_relu3, backbone_layer3_5_bn3_mean, backbone_layer3_5_bn3_inv_std, backbone_layer3_5_bn3_weight.Value.View, d_backbone_layer3_5_conv3, backbone_layer3_5_bn3_weight.Grad!.View, backbone_layer3_5_bn3_bias.Grad!.View, d_backbone_layer3_4_relu3, relu: true, accumulate: false, accumulateResidual: false);
         Device.GradientsReady(backbone_layer3_5_bn3_weight, backbone_layer3_5_bn3_bias);
 
         // backbone.layer3.5.conv3: conv 1x1 s1 p0, 256->1024; d(backbone.layer3.5.relu2) =
@@ -3524,14 +3220,8 @@ public sealed partial class FcnR50 : INetwork
         Conv2d.BackwardParams(Device, backbone_layer3_4_relu3, d_backbone_layer3_5_conv1, backbone_layer3_5_conv1_weight.Grad!.View, default, new ConvGeometry(1, 1, 1, 1, 0, 0, 1, 1, 1));
         Device.GradientsReady(backbone_layer3_5_conv1_weight);
 
-        // backbone.layer3.4.relu3: relu(backbone.layer3.4.add); d(backbone.layer3.4.add) =
-        Activation.ReluBackward(Device, backbone_layer3_4_relu3, d_backbone_layer3_4_relu3, d_backbone_layer3_4_add, accumulate: false);
-
-        // backbone.layer3.4.add: add(backbone.layer3.4.bn3, backbone.layer3.3.relu3); d(backbone.layer3.4.bn3) =, d(backbone.layer3.3.relu3) =
-        Elementwise.AddBackward(Device, d_backbone_layer3_4_add, d_backbone_layer3_4_bn3, d_backbone_layer3_3_relu3, accumulateA: false, accumulateB: false);
-
-        // backbone.layer3.4.bn3: batchnorm(backbone.layer3.4.conv3); d(backbone.layer3.4.conv3) =
-        BatchNorm.Backward(Device, backbone_layer3_4_conv3, default, d_backbone_layer3_4_bn3, backbone_layer3_4_bn3_mean, backbone_layer3_4_bn3_inv_std, backbone_layer3_4_bn3_weight.Value.View, d_backbone_layer3_4_conv3, backbone_layer3_4_bn3_weight.Grad!.View, backbone_layer3_4_bn3_bias.Grad!.View, relu: false, accumulate: false);
+        // backbone.layer3.4.bn3 + backbone.layer3.4.add + backbone.layer3.4.relu3: relu(batchnorm + backbone.layer3.3.relu3) (fused); d(backbone.layer3.4.conv3) =, d(backbone.layer3.3.relu3) =
+        BatchNorm.Backward(Device, backbone_layer3_4_conv3, backbone_layer3_4_relu3, d_backbone_layer3_4_relu3, backbone_layer3_4_bn3_mean, backbone_layer3_4_bn3_inv_std, backbone_layer3_4_bn3_weight.Value.View, d_backbone_layer3_4_conv3, backbone_layer3_4_bn3_weight.Grad!.View, backbone_layer3_4_bn3_bias.Grad!.View, d_backbone_layer3_3_relu3, relu: true, accumulate: false, accumulateResidual: false);
         Device.GradientsReady(backbone_layer3_4_bn3_weight, backbone_layer3_4_bn3_bias);
 
         // backbone.layer3.4.conv3: conv 1x1 s1 p0, 256->1024; d(backbone.layer3.4.relu2) =
@@ -3557,14 +3247,8 @@ public sealed partial class FcnR50 : INetwork
         Conv2d.BackwardParams(Device, backbone_layer3_3_relu3, d_backbone_layer3_4_conv1, backbone_layer3_4_conv1_weight.Grad!.View, default, new ConvGeometry(1, 1, 1, 1, 0, 0, 1, 1, 1));
         Device.GradientsReady(backbone_layer3_4_conv1_weight);
 
-        // backbone.layer3.3.relu3: relu(backbone.layer3.3.add); d(backbone.layer3.3.add) =
-        Activation.ReluBackward(Device, backbone_layer3_3_relu3, d_backbone_layer3_3_relu3, d_backbone_layer3_3_add, accumulate: false);
-
-        // backbone.layer3.3.add: add(backbone.layer3.3.bn3, backbone.layer3.2.relu3); d(backbone.layer3.3.bn3) =, d(backbone.layer3.2.relu3) =
-        Elementwise.AddBackward(Device, d_backbone_layer3_3_add, d_backbone_layer3_3_bn3, d_backbone_layer3_2_relu3, accumulateA: false, accumulateB: false);
-
-        // backbone.layer3.3.bn3: batchnorm(backbone.layer3.3.conv3); d(backbone.layer3.3.conv3) =
-        BatchNorm.Backward(Device, backbone_layer3_3_conv3, default, d_backbone_layer3_3_bn3, backbone_layer3_3_bn3_mean, backbone_layer3_3_bn3_inv_std, backbone_layer3_3_bn3_weight.Value.View, d_backbone_layer3_3_conv3, backbone_layer3_3_bn3_weight.Grad!.View, backbone_layer3_3_bn3_bias.Grad!.View, relu: false, accumulate: false);
+        // backbone.layer3.3.bn3 + backbone.layer3.3.add + backbone.layer3.3.relu3: relu(batchnorm + backbone.layer3.2.relu3) (fused); d(backbone.layer3.3.conv3) =, d(backbone.layer3.2.relu3) =
+        BatchNorm.Backward(Device, backbone_layer3_3_conv3, backbone_layer3_3_relu3, d_backbone_layer3_3_relu3, backbone_layer3_3_bn3_mean, backbone_layer3_3_bn3_inv_std, backbone_layer3_3_bn3_weight.Value.View, d_backbone_layer3_3_conv3, backbone_layer3_3_bn3_weight.Grad!.View, backbone_layer3_3_bn3_bias.Grad!.View, d_backbone_layer3_2_relu3, relu: true, accumulate: false, accumulateResidual: false);
         Device.GradientsReady(backbone_layer3_3_bn3_weight, backbone_layer3_3_bn3_bias);
 
         // backbone.layer3.3.conv3: conv 1x1 s1 p0, 256->1024; d(backbone.layer3.3.relu2) =
@@ -3590,14 +3274,8 @@ public sealed partial class FcnR50 : INetwork
         Conv2d.BackwardParams(Device, backbone_layer3_2_relu3, d_backbone_layer3_3_conv1, backbone_layer3_3_conv1_weight.Grad!.View, default, new ConvGeometry(1, 1, 1, 1, 0, 0, 1, 1, 1));
         Device.GradientsReady(backbone_layer3_3_conv1_weight);
 
-        // backbone.layer3.2.relu3: relu(backbone.layer3.2.add); d(backbone.layer3.2.add) =
-        Activation.ReluBackward(Device, backbone_layer3_2_relu3, d_backbone_layer3_2_relu3, d_backbone_layer3_2_add, accumulate: false);
-
-        // backbone.layer3.2.add: add(backbone.layer3.2.bn3, backbone.layer3.1.relu3); d(backbone.layer3.2.bn3) =, d(backbone.layer3.1.relu3) =
-        Elementwise.AddBackward(Device, d_backbone_layer3_2_add, d_backbone_layer3_2_bn3, d_backbone_layer3_1_relu3, accumulateA: false, accumulateB: false);
-
-        // backbone.layer3.2.bn3: batchnorm(backbone.layer3.2.conv3); d(backbone.layer3.2.conv3) =
-        BatchNorm.Backward(Device, backbone_layer3_2_conv3, default, d_backbone_layer3_2_bn3, backbone_layer3_2_bn3_mean, backbone_layer3_2_bn3_inv_std, backbone_layer3_2_bn3_weight.Value.View, d_backbone_layer3_2_conv3, backbone_layer3_2_bn3_weight.Grad!.View, backbone_layer3_2_bn3_bias.Grad!.View, relu: false, accumulate: false);
+        // backbone.layer3.2.bn3 + backbone.layer3.2.add + backbone.layer3.2.relu3: relu(batchnorm + backbone.layer3.1.relu3) (fused); d(backbone.layer3.2.conv3) =, d(backbone.layer3.1.relu3) =
+        BatchNorm.Backward(Device, backbone_layer3_2_conv3, backbone_layer3_2_relu3, d_backbone_layer3_2_relu3, backbone_layer3_2_bn3_mean, backbone_layer3_2_bn3_inv_std, backbone_layer3_2_bn3_weight.Value.View, d_backbone_layer3_2_conv3, backbone_layer3_2_bn3_weight.Grad!.View, backbone_layer3_2_bn3_bias.Grad!.View, d_backbone_layer3_1_relu3, relu: true, accumulate: false, accumulateResidual: false);
         Device.GradientsReady(backbone_layer3_2_bn3_weight, backbone_layer3_2_bn3_bias);
 
         // backbone.layer3.2.conv3: conv 1x1 s1 p0, 256->1024; d(backbone.layer3.2.relu2) =
@@ -3623,14 +3301,8 @@ public sealed partial class FcnR50 : INetwork
         Conv2d.BackwardParams(Device, backbone_layer3_1_relu3, d_backbone_layer3_2_conv1, backbone_layer3_2_conv1_weight.Grad!.View, default, new ConvGeometry(1, 1, 1, 1, 0, 0, 1, 1, 1));
         Device.GradientsReady(backbone_layer3_2_conv1_weight);
 
-        // backbone.layer3.1.relu3: relu(backbone.layer3.1.add); d(backbone.layer3.1.add) =
-        Activation.ReluBackward(Device, backbone_layer3_1_relu3, d_backbone_layer3_1_relu3, d_backbone_layer3_1_add, accumulate: false);
-
-        // backbone.layer3.1.add: add(backbone.layer3.1.bn3, backbone.layer3.0.relu3); d(backbone.layer3.1.bn3) =, d(backbone.layer3.0.relu3) =
-        Elementwise.AddBackward(Device, d_backbone_layer3_1_add, d_backbone_layer3_1_bn3, d_backbone_layer3_0_relu3, accumulateA: false, accumulateB: false);
-
-        // backbone.layer3.1.bn3: batchnorm(backbone.layer3.1.conv3); d(backbone.layer3.1.conv3) =
-        BatchNorm.Backward(Device, backbone_layer3_1_conv3, default, d_backbone_layer3_1_bn3, backbone_layer3_1_bn3_mean, backbone_layer3_1_bn3_inv_std, backbone_layer3_1_bn3_weight.Value.View, d_backbone_layer3_1_conv3, backbone_layer3_1_bn3_weight.Grad!.View, backbone_layer3_1_bn3_bias.Grad!.View, relu: false, accumulate: false);
+        // backbone.layer3.1.bn3 + backbone.layer3.1.add + backbone.layer3.1.relu3: relu(batchnorm + backbone.layer3.0.relu3) (fused); d(backbone.layer3.1.conv3) =, d(backbone.layer3.0.relu3) =
+        BatchNorm.Backward(Device, backbone_layer3_1_conv3, backbone_layer3_1_relu3, d_backbone_layer3_1_relu3, backbone_layer3_1_bn3_mean, backbone_layer3_1_bn3_inv_std, backbone_layer3_1_bn3_weight.Value.View, d_backbone_layer3_1_conv3, backbone_layer3_1_bn3_weight.Grad!.View, backbone_layer3_1_bn3_bias.Grad!.View, d_backbone_layer3_0_relu3, relu: true, accumulate: false, accumulateResidual: false);
         Device.GradientsReady(backbone_layer3_1_bn3_weight, backbone_layer3_1_bn3_bias);
 
         // backbone.layer3.1.conv3: conv 1x1 s1 p0, 256->1024; d(backbone.layer3.1.relu2) =
@@ -3656,11 +3328,9 @@ public sealed partial class FcnR50 : INetwork
         Conv2d.BackwardParams(Device, backbone_layer3_0_relu3, d_backbone_layer3_1_conv1, backbone_layer3_1_conv1_weight.Grad!.View, default, new ConvGeometry(1, 1, 1, 1, 0, 0, 1, 1, 1));
         Device.GradientsReady(backbone_layer3_1_conv1_weight);
 
-        // backbone.layer3.0.relu3: relu(backbone.layer3.0.add); d(backbone.layer3.0.add) =
-        Activation.ReluBackward(Device, backbone_layer3_0_relu3, d_backbone_layer3_0_relu3, d_backbone_layer3_0_add, accumulate: false);
-
-        // backbone.layer3.0.add: add(backbone.layer3.0.bn3, backbone.layer3.0.downsample.1); d(backbone.layer3.0.bn3) =, d(backbone.layer3.0.downsample.1) =
-        Elementwise.AddBackward(Device, d_backbone_layer3_0_add, d_backbone_layer3_0_bn3, d_backbone_layer3_0_downsample_1, accumulateA: false, accumulateB: false);
+        // backbone.layer3.0.bn3 + backbone.layer3.0.add + backbone.layer3.0.relu3: relu(batchnorm + backbone.layer3.0.downsample.1) (fused); d(backbone.layer3.0.conv3) =, d(backbone.layer3.0.downsample.1) =
+        BatchNorm.Backward(Device, backbone_layer3_0_conv3, backbone_layer3_0_relu3, d_backbone_layer3_0_relu3, backbone_layer3_0_bn3_mean, backbone_layer3_0_bn3_inv_std, backbone_layer3_0_bn3_weight.Value.View, d_backbone_layer3_0_conv3, backbone_layer3_0_bn3_weight.Grad!.View, backbone_layer3_0_bn3_bias.Grad!.View, d_backbone_layer3_0_downsample_1, relu: true, accumulate: false, accumulateResidual: false);
+        Device.GradientsReady(backbone_layer3_0_bn3_weight, backbone_layer3_0_bn3_bias);
 
         // backbone.layer3.0.downsample.1: batchnorm(backbone.layer3.0.downsample.0); d(backbone.layer3.0.downsample.0) =
         BatchNorm.Backward(Device, backbone_layer3_0_downsample_0, default, d_backbone_layer3_0_downsample_1, backbone_layer3_0_downsample_1_mean, backbone_layer3_0_downsample_1_inv_std, backbone_layer3_0_downsample_1_weight.Value.View, d_backbone_layer3_0_downsample_0, backbone_layer3_0_downsample_1_weight.Grad!.View, backbone_layer3_0_downsample_1_bias.Grad!.View, relu: false, accumulate: false);
@@ -3670,10 +3340,6 @@ public sealed partial class FcnR50 : INetwork
         Conv2d.BackwardInput(Device, d_backbone_layer3_0_downsample_0, backbone_layer3_0_downsample_0_weight.Value.View, d_backbone_layer2_3_relu3, new ConvGeometry(1, 1, 1, 1, 0, 0, 1, 1, 1), accumulate: false);
         Conv2d.BackwardParams(Device, backbone_layer2_3_relu3, d_backbone_layer3_0_downsample_0, backbone_layer3_0_downsample_0_weight.Grad!.View, default, new ConvGeometry(1, 1, 1, 1, 0, 0, 1, 1, 1));
         Device.GradientsReady(backbone_layer3_0_downsample_0_weight);
-
-        // backbone.layer3.0.bn3: batchnorm(backbone.layer3.0.conv3); d(backbone.layer3.0.conv3) =
-        BatchNorm.Backward(Device, backbone_layer3_0_conv3, default, d_backbone_layer3_0_bn3, backbone_layer3_0_bn3_mean, backbone_layer3_0_bn3_inv_std, backbone_layer3_0_bn3_weight.Value.View, d_backbone_layer3_0_conv3, backbone_layer3_0_bn3_weight.Grad!.View, backbone_layer3_0_bn3_bias.Grad!.View, relu: false, accumulate: false);
-        Device.GradientsReady(backbone_layer3_0_bn3_weight, backbone_layer3_0_bn3_bias);
 
         // backbone.layer3.0.conv3: conv 1x1 s1 p0, 256->1024; d(backbone.layer3.0.relu2) =
         Conv2d.BackwardInput(Device, d_backbone_layer3_0_conv3, backbone_layer3_0_conv3_weight.Value.View, d_backbone_layer3_0_relu2, new ConvGeometry(1, 1, 1, 1, 0, 0, 1, 1, 1), accumulate: false);
@@ -3701,14 +3367,8 @@ public sealed partial class FcnR50 : INetwork
 
     private void BackwardBackboneLayer2()
     {
-        // backbone.layer2.3.relu3: relu(backbone.layer2.3.add); d(backbone.layer2.3.add) =
-        Activation.ReluBackward(Device, backbone_layer2_3_relu3, d_backbone_layer2_3_relu3, d_backbone_layer2_3_add, accumulate: false);
-
-        // backbone.layer2.3.add: add(backbone.layer2.3.bn3, backbone.layer2.2.relu3); d(backbone.layer2.3.bn3) =, d(backbone.layer2.2.relu3) =
-        Elementwise.AddBackward(Device, d_backbone_layer2_3_add, d_backbone_layer2_3_bn3, d_backbone_layer2_2_relu3, accumulateA: false, accumulateB: false);
-
-        // backbone.layer2.3.bn3: batchnorm(backbone.layer2.3.conv3); d(backbone.layer2.3.conv3) =
-        BatchNorm.Backward(Device, backbone_layer2_3_conv3, default, d_backbone_layer2_3_bn3, backbone_layer2_3_bn3_mean, backbone_layer2_3_bn3_inv_std, backbone_layer2_3_bn3_weight.Value.View, d_backbone_layer2_3_conv3, backbone_layer2_3_bn3_weight.Grad!.View, backbone_layer2_3_bn3_bias.Grad!.View, relu: false, accumulate: false);
+        // backbone.layer2.3.bn3 + backbone.layer2.3.add + backbone.layer2.3.relu3: relu(batchnorm + backbone.layer2.2.relu3) (fused); d(backbone.layer2.3.conv3) =, d(backbone.layer2.2.relu3) =
+        BatchNorm.Backward(Device, backbone_layer2_3_conv3, backbone_layer2_3_relu3, d_backbone_layer2_3_relu3, backbone_layer2_3_bn3_mean, backbone_layer2_3_bn3_inv_std, backbone_layer2_3_bn3_weight.Value.View, d_backbone_layer2_3_conv3, backbone_layer2_3_bn3_weight.Grad!.View, backbone_layer2_3_bn3_bias.Grad!.View, d_backbone_layer2_2_relu3, relu: true, accumulate: false, accumulateResidual: false);
         Device.GradientsReady(backbone_layer2_3_bn3_weight, backbone_layer2_3_bn3_bias);
 
         // backbone.layer2.3.conv3: conv 1x1 s1 p0, 128->512; d(backbone.layer2.3.relu2) =
@@ -3734,14 +3394,8 @@ public sealed partial class FcnR50 : INetwork
         Conv2d.BackwardParams(Device, backbone_layer2_2_relu3, d_backbone_layer2_3_conv1, backbone_layer2_3_conv1_weight.Grad!.View, default, new ConvGeometry(1, 1, 1, 1, 0, 0, 1, 1, 1));
         Device.GradientsReady(backbone_layer2_3_conv1_weight);
 
-        // backbone.layer2.2.relu3: relu(backbone.layer2.2.add); d(backbone.layer2.2.add) =
-        Activation.ReluBackward(Device, backbone_layer2_2_relu3, d_backbone_layer2_2_relu3, d_backbone_layer2_2_add, accumulate: false);
-
-        // backbone.layer2.2.add: add(backbone.layer2.2.bn3, backbone.layer2.1.relu3); d(backbone.layer2.2.bn3) =, d(backbone.layer2.1.relu3) =
-        Elementwise.AddBackward(Device, d_backbone_layer2_2_add, d_backbone_layer2_2_bn3, d_backbone_layer2_1_relu3, accumulateA: false, accumulateB: false);
-
-        // backbone.layer2.2.bn3: batchnorm(backbone.layer2.2.conv3); d(backbone.layer2.2.conv3) =
-        BatchNorm.Backward(Device, backbone_layer2_2_conv3, default, d_backbone_layer2_2_bn3, backbone_layer2_2_bn3_mean, backbone_layer2_2_bn3_inv_std, backbone_layer2_2_bn3_weight.Value.View, d_backbone_layer2_2_conv3, backbone_layer2_2_bn3_weight.Grad!.View, backbone_layer2_2_bn3_bias.Grad!.View, relu: false, accumulate: false);
+        // backbone.layer2.2.bn3 + backbone.layer2.2.add + backbone.layer2.2.relu3: relu(batchnorm + backbone.layer2.1.relu3) (fused); d(backbone.layer2.2.conv3) =, d(backbone.layer2.1.relu3) =
+        BatchNorm.Backward(Device, backbone_layer2_2_conv3, backbone_layer2_2_relu3, d_backbone_layer2_2_relu3, backbone_layer2_2_bn3_mean, backbone_layer2_2_bn3_inv_std, backbone_layer2_2_bn3_weight.Value.View, d_backbone_layer2_2_conv3, backbone_layer2_2_bn3_weight.Grad!.View, backbone_layer2_2_bn3_bias.Grad!.View, d_backbone_layer2_1_relu3, relu: true, accumulate: false, accumulateResidual: false);
         Device.GradientsReady(backbone_layer2_2_bn3_weight, backbone_layer2_2_bn3_bias);
 
         // backbone.layer2.2.conv3: conv 1x1 s1 p0, 128->512; d(backbone.layer2.2.relu2) =
@@ -3767,14 +3421,8 @@ public sealed partial class FcnR50 : INetwork
         Conv2d.BackwardParams(Device, backbone_layer2_1_relu3, d_backbone_layer2_2_conv1, backbone_layer2_2_conv1_weight.Grad!.View, default, new ConvGeometry(1, 1, 1, 1, 0, 0, 1, 1, 1));
         Device.GradientsReady(backbone_layer2_2_conv1_weight);
 
-        // backbone.layer2.1.relu3: relu(backbone.layer2.1.add); d(backbone.layer2.1.add) =
-        Activation.ReluBackward(Device, backbone_layer2_1_relu3, d_backbone_layer2_1_relu3, d_backbone_layer2_1_add, accumulate: false);
-
-        // backbone.layer2.1.add: add(backbone.layer2.1.bn3, backbone.layer2.0.relu3); d(backbone.layer2.1.bn3) =, d(backbone.layer2.0.relu3) =
-        Elementwise.AddBackward(Device, d_backbone_layer2_1_add, d_backbone_layer2_1_bn3, d_backbone_layer2_0_relu3, accumulateA: false, accumulateB: false);
-
-        // backbone.layer2.1.bn3: batchnorm(backbone.layer2.1.conv3); d(backbone.layer2.1.conv3) =
-        BatchNorm.Backward(Device, backbone_layer2_1_conv3, default, d_backbone_layer2_1_bn3, backbone_layer2_1_bn3_mean, backbone_layer2_1_bn3_inv_std, backbone_layer2_1_bn3_weight.Value.View, d_backbone_layer2_1_conv3, backbone_layer2_1_bn3_weight.Grad!.View, backbone_layer2_1_bn3_bias.Grad!.View, relu: false, accumulate: false);
+        // backbone.layer2.1.bn3 + backbone.layer2.1.add + backbone.layer2.1.relu3: relu(batchnorm + backbone.layer2.0.relu3) (fused); d(backbone.layer2.1.conv3) =, d(backbone.layer2.0.relu3) =
+        BatchNorm.Backward(Device, backbone_layer2_1_conv3, backbone_layer2_1_relu3, d_backbone_layer2_1_relu3, backbone_layer2_1_bn3_mean, backbone_layer2_1_bn3_inv_std, backbone_layer2_1_bn3_weight.Value.View, d_backbone_layer2_1_conv3, backbone_layer2_1_bn3_weight.Grad!.View, backbone_layer2_1_bn3_bias.Grad!.View, d_backbone_layer2_0_relu3, relu: true, accumulate: false, accumulateResidual: false);
         Device.GradientsReady(backbone_layer2_1_bn3_weight, backbone_layer2_1_bn3_bias);
 
         // backbone.layer2.1.conv3: conv 1x1 s1 p0, 128->512; d(backbone.layer2.1.relu2) =
@@ -3800,11 +3448,9 @@ public sealed partial class FcnR50 : INetwork
         Conv2d.BackwardParams(Device, backbone_layer2_0_relu3, d_backbone_layer2_1_conv1, backbone_layer2_1_conv1_weight.Grad!.View, default, new ConvGeometry(1, 1, 1, 1, 0, 0, 1, 1, 1));
         Device.GradientsReady(backbone_layer2_1_conv1_weight);
 
-        // backbone.layer2.0.relu3: relu(backbone.layer2.0.add); d(backbone.layer2.0.add) =
-        Activation.ReluBackward(Device, backbone_layer2_0_relu3, d_backbone_layer2_0_relu3, d_backbone_layer2_0_add, accumulate: false);
-
-        // backbone.layer2.0.add: add(backbone.layer2.0.bn3, backbone.layer2.0.downsample.1); d(backbone.layer2.0.bn3) =, d(backbone.layer2.0.downsample.1) =
-        Elementwise.AddBackward(Device, d_backbone_layer2_0_add, d_backbone_layer2_0_bn3, d_backbone_layer2_0_downsample_1, accumulateA: false, accumulateB: false);
+        // backbone.layer2.0.bn3 + backbone.layer2.0.add + backbone.layer2.0.relu3: relu(batchnorm + backbone.layer2.0.downsample.1) (fused); d(backbone.layer2.0.conv3) =, d(backbone.layer2.0.downsample.1) =
+        BatchNorm.Backward(Device, backbone_layer2_0_conv3, backbone_layer2_0_relu3, d_backbone_layer2_0_relu3, backbone_layer2_0_bn3_mean, backbone_layer2_0_bn3_inv_std, backbone_layer2_0_bn3_weight.Value.View, d_backbone_layer2_0_conv3, backbone_layer2_0_bn3_weight.Grad!.View, backbone_layer2_0_bn3_bias.Grad!.View, d_backbone_layer2_0_downsample_1, relu: true, accumulate: false, accumulateResidual: false);
+        Device.GradientsReady(backbone_layer2_0_bn3_weight, backbone_layer2_0_bn3_bias);
 
         // backbone.layer2.0.downsample.1: batchnorm(backbone.layer2.0.downsample.0); d(backbone.layer2.0.downsample.0) =
         BatchNorm.Backward(Device, backbone_layer2_0_downsample_0, default, d_backbone_layer2_0_downsample_1, backbone_layer2_0_downsample_1_mean, backbone_layer2_0_downsample_1_inv_std, backbone_layer2_0_downsample_1_weight.Value.View, d_backbone_layer2_0_downsample_0, backbone_layer2_0_downsample_1_weight.Grad!.View, backbone_layer2_0_downsample_1_bias.Grad!.View, relu: false, accumulate: false);
@@ -3814,10 +3460,6 @@ public sealed partial class FcnR50 : INetwork
         Conv2d.BackwardInput(Device, d_backbone_layer2_0_downsample_0, backbone_layer2_0_downsample_0_weight.Value.View, d_backbone_layer1_2_relu3, new ConvGeometry(1, 1, 2, 2, 0, 0, 1, 1, 1), accumulate: false);
         Conv2d.BackwardParams(Device, backbone_layer1_2_relu3, d_backbone_layer2_0_downsample_0, backbone_layer2_0_downsample_0_weight.Grad!.View, default, new ConvGeometry(1, 1, 2, 2, 0, 0, 1, 1, 1));
         Device.GradientsReady(backbone_layer2_0_downsample_0_weight);
-
-        // backbone.layer2.0.bn3: batchnorm(backbone.layer2.0.conv3); d(backbone.layer2.0.conv3) =
-        BatchNorm.Backward(Device, backbone_layer2_0_conv3, default, d_backbone_layer2_0_bn3, backbone_layer2_0_bn3_mean, backbone_layer2_0_bn3_inv_std, backbone_layer2_0_bn3_weight.Value.View, d_backbone_layer2_0_conv3, backbone_layer2_0_bn3_weight.Grad!.View, backbone_layer2_0_bn3_bias.Grad!.View, relu: false, accumulate: false);
-        Device.GradientsReady(backbone_layer2_0_bn3_weight, backbone_layer2_0_bn3_bias);
 
         // backbone.layer2.0.conv3: conv 1x1 s1 p0, 128->512; d(backbone.layer2.0.relu2) =
         Conv2d.BackwardInput(Device, d_backbone_layer2_0_conv3, backbone_layer2_0_conv3_weight.Value.View, d_backbone_layer2_0_relu2, new ConvGeometry(1, 1, 1, 1, 0, 0, 1, 1, 1), accumulate: false);
@@ -3845,14 +3487,8 @@ public sealed partial class FcnR50 : INetwork
 
     private void BackwardBackboneLayer1()
     {
-        // backbone.layer1.2.relu3: relu(backbone.layer1.2.add); d(backbone.layer1.2.add) =
-        Activation.ReluBackward(Device, backbone_layer1_2_relu3, d_backbone_layer1_2_relu3, d_backbone_layer1_2_add, accumulate: false);
-
-        // backbone.layer1.2.add: add(backbone.layer1.2.bn3, backbone.layer1.1.relu3); d(backbone.layer1.2.bn3) =, d(backbone.layer1.1.relu3) =
-        Elementwise.AddBackward(Device, d_backbone_layer1_2_add, d_backbone_layer1_2_bn3, d_backbone_layer1_1_relu3, accumulateA: false, accumulateB: false);
-
-        // backbone.layer1.2.bn3: batchnorm(backbone.layer1.2.conv3); d(backbone.layer1.2.conv3) =
-        BatchNorm.Backward(Device, backbone_layer1_2_conv3, default, d_backbone_layer1_2_bn3, backbone_layer1_2_bn3_mean, backbone_layer1_2_bn3_inv_std, backbone_layer1_2_bn3_weight.Value.View, d_backbone_layer1_2_conv3, backbone_layer1_2_bn3_weight.Grad!.View, backbone_layer1_2_bn3_bias.Grad!.View, relu: false, accumulate: false);
+        // backbone.layer1.2.bn3 + backbone.layer1.2.add + backbone.layer1.2.relu3: relu(batchnorm + backbone.layer1.1.relu3) (fused); d(backbone.layer1.2.conv3) =, d(backbone.layer1.1.relu3) =
+        BatchNorm.Backward(Device, backbone_layer1_2_conv3, backbone_layer1_2_relu3, d_backbone_layer1_2_relu3, backbone_layer1_2_bn3_mean, backbone_layer1_2_bn3_inv_std, backbone_layer1_2_bn3_weight.Value.View, d_backbone_layer1_2_conv3, backbone_layer1_2_bn3_weight.Grad!.View, backbone_layer1_2_bn3_bias.Grad!.View, d_backbone_layer1_1_relu3, relu: true, accumulate: false, accumulateResidual: false);
         Device.GradientsReady(backbone_layer1_2_bn3_weight, backbone_layer1_2_bn3_bias);
 
         // backbone.layer1.2.conv3: conv 1x1 s1 p0, 64->256; d(backbone.layer1.2.relu2) =
@@ -3878,14 +3514,8 @@ public sealed partial class FcnR50 : INetwork
         Conv2d.BackwardParams(Device, backbone_layer1_1_relu3, d_backbone_layer1_2_conv1, backbone_layer1_2_conv1_weight.Grad!.View, default, new ConvGeometry(1, 1, 1, 1, 0, 0, 1, 1, 1));
         Device.GradientsReady(backbone_layer1_2_conv1_weight);
 
-        // backbone.layer1.1.relu3: relu(backbone.layer1.1.add); d(backbone.layer1.1.add) =
-        Activation.ReluBackward(Device, backbone_layer1_1_relu3, d_backbone_layer1_1_relu3, d_backbone_layer1_1_add, accumulate: false);
-
-        // backbone.layer1.1.add: add(backbone.layer1.1.bn3, backbone.layer1.0.relu3); d(backbone.layer1.1.bn3) =, d(backbone.layer1.0.relu3) =
-        Elementwise.AddBackward(Device, d_backbone_layer1_1_add, d_backbone_layer1_1_bn3, d_backbone_layer1_0_relu3, accumulateA: false, accumulateB: false);
-
-        // backbone.layer1.1.bn3: batchnorm(backbone.layer1.1.conv3); d(backbone.layer1.1.conv3) =
-        BatchNorm.Backward(Device, backbone_layer1_1_conv3, default, d_backbone_layer1_1_bn3, backbone_layer1_1_bn3_mean, backbone_layer1_1_bn3_inv_std, backbone_layer1_1_bn3_weight.Value.View, d_backbone_layer1_1_conv3, backbone_layer1_1_bn3_weight.Grad!.View, backbone_layer1_1_bn3_bias.Grad!.View, relu: false, accumulate: false);
+        // backbone.layer1.1.bn3 + backbone.layer1.1.add + backbone.layer1.1.relu3: relu(batchnorm + backbone.layer1.0.relu3) (fused); d(backbone.layer1.1.conv3) =, d(backbone.layer1.0.relu3) =
+        BatchNorm.Backward(Device, backbone_layer1_1_conv3, backbone_layer1_1_relu3, d_backbone_layer1_1_relu3, backbone_layer1_1_bn3_mean, backbone_layer1_1_bn3_inv_std, backbone_layer1_1_bn3_weight.Value.View, d_backbone_layer1_1_conv3, backbone_layer1_1_bn3_weight.Grad!.View, backbone_layer1_1_bn3_bias.Grad!.View, d_backbone_layer1_0_relu3, relu: true, accumulate: false, accumulateResidual: false);
         Device.GradientsReady(backbone_layer1_1_bn3_weight, backbone_layer1_1_bn3_bias);
 
         // backbone.layer1.1.conv3: conv 1x1 s1 p0, 64->256; d(backbone.layer1.1.relu2) =
@@ -3911,11 +3541,9 @@ public sealed partial class FcnR50 : INetwork
         Conv2d.BackwardParams(Device, backbone_layer1_0_relu3, d_backbone_layer1_1_conv1, backbone_layer1_1_conv1_weight.Grad!.View, default, new ConvGeometry(1, 1, 1, 1, 0, 0, 1, 1, 1));
         Device.GradientsReady(backbone_layer1_1_conv1_weight);
 
-        // backbone.layer1.0.relu3: relu(backbone.layer1.0.add); d(backbone.layer1.0.add) =
-        Activation.ReluBackward(Device, backbone_layer1_0_relu3, d_backbone_layer1_0_relu3, d_backbone_layer1_0_add, accumulate: false);
-
-        // backbone.layer1.0.add: add(backbone.layer1.0.bn3, backbone.layer1.0.downsample.1); d(backbone.layer1.0.bn3) =, d(backbone.layer1.0.downsample.1) =
-        Elementwise.AddBackward(Device, d_backbone_layer1_0_add, d_backbone_layer1_0_bn3, d_backbone_layer1_0_downsample_1, accumulateA: false, accumulateB: false);
+        // backbone.layer1.0.bn3 + backbone.layer1.0.add + backbone.layer1.0.relu3: relu(batchnorm + backbone.layer1.0.downsample.1) (fused); d(backbone.layer1.0.conv3) =, d(backbone.layer1.0.downsample.1) =
+        BatchNorm.Backward(Device, backbone_layer1_0_conv3, backbone_layer1_0_relu3, d_backbone_layer1_0_relu3, backbone_layer1_0_bn3_mean, backbone_layer1_0_bn3_inv_std, backbone_layer1_0_bn3_weight.Value.View, d_backbone_layer1_0_conv3, backbone_layer1_0_bn3_weight.Grad!.View, backbone_layer1_0_bn3_bias.Grad!.View, d_backbone_layer1_0_downsample_1, relu: true, accumulate: false, accumulateResidual: false);
+        Device.GradientsReady(backbone_layer1_0_bn3_weight, backbone_layer1_0_bn3_bias);
 
         // backbone.layer1.0.downsample.1: batchnorm(backbone.layer1.0.downsample.0); d(backbone.layer1.0.downsample.0) =
         BatchNorm.Backward(Device, backbone_layer1_0_downsample_0, default, d_backbone_layer1_0_downsample_1, backbone_layer1_0_downsample_1_mean, backbone_layer1_0_downsample_1_inv_std, backbone_layer1_0_downsample_1_weight.Value.View, d_backbone_layer1_0_downsample_0, backbone_layer1_0_downsample_1_weight.Grad!.View, backbone_layer1_0_downsample_1_bias.Grad!.View, relu: false, accumulate: false);
@@ -3925,10 +3553,6 @@ public sealed partial class FcnR50 : INetwork
         Conv2d.BackwardInput(Device, d_backbone_layer1_0_downsample_0, backbone_layer1_0_downsample_0_weight.Value.View, d_backbone_maxpool, new ConvGeometry(1, 1, 1, 1, 0, 0, 1, 1, 1), accumulate: false);
         Conv2d.BackwardParams(Device, backbone_maxpool, d_backbone_layer1_0_downsample_0, backbone_layer1_0_downsample_0_weight.Grad!.View, default, new ConvGeometry(1, 1, 1, 1, 0, 0, 1, 1, 1));
         Device.GradientsReady(backbone_layer1_0_downsample_0_weight);
-
-        // backbone.layer1.0.bn3: batchnorm(backbone.layer1.0.conv3); d(backbone.layer1.0.conv3) =
-        BatchNorm.Backward(Device, backbone_layer1_0_conv3, default, d_backbone_layer1_0_bn3, backbone_layer1_0_bn3_mean, backbone_layer1_0_bn3_inv_std, backbone_layer1_0_bn3_weight.Value.View, d_backbone_layer1_0_conv3, backbone_layer1_0_bn3_weight.Grad!.View, backbone_layer1_0_bn3_bias.Grad!.View, relu: false, accumulate: false);
-        Device.GradientsReady(backbone_layer1_0_bn3_weight, backbone_layer1_0_bn3_bias);
 
         // backbone.layer1.0.conv3: conv 1x1 s1 p0, 64->256; d(backbone.layer1.0.relu2) =
         Conv2d.BackwardInput(Device, d_backbone_layer1_0_conv3, backbone_layer1_0_conv3_weight.Value.View, d_backbone_layer1_0_relu2, new ConvGeometry(1, 1, 1, 1, 0, 0, 1, 1, 1), accumulate: false);

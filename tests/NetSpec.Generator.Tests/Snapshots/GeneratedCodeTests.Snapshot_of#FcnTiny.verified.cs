@@ -16,8 +16,8 @@ namespace NetSpec.Networks;
 
 /// <summary>fcn-tiny: 282,518 parameters, 0.92 GFLOPs at 8×3×96×96 (a multiply-accumulate = 2 FLOPs).</summary>
 /// <remarks>
-/// Planned arena peak at 8×3×96×96: 5,898,752 bytes forward only, 27,587,840 bytes training (activations, saved tensors, gradients).
-/// 51 forward steps, 51 backward steps.
+/// Planned arena peak at 8×3×96×96: 5,898,752 bytes forward only, 28,177,664 bytes training (activations, saved tensors, gradients).
+/// 43 forward steps, 43 backward steps.
 /// </remarks>
 public sealed partial class FcnTiny : INetwork
 {
@@ -77,11 +77,9 @@ public sealed partial class FcnTiny : INetwork
     private ArrayView<float> backbone_layer1_0_bn2_mean; // batch mean (8)
     private ArrayView<float> backbone_layer1_0_bn2_inv_std; // batch 1/std (8)
     private Tensor backbone_layer1_0_conv3; // (N,32,⌈H/4⌉,⌈W/4⌉)
-    private Tensor backbone_layer1_0_bn3; // (N,32,⌈H/4⌉,⌈W/4⌉)
+    private Tensor backbone_layer1_0_relu3; // (N,32,⌈H/4⌉,⌈W/4⌉)
     private ArrayView<float> backbone_layer1_0_bn3_mean; // batch mean (32)
     private ArrayView<float> backbone_layer1_0_bn3_inv_std; // batch 1/std (32)
-    private Tensor backbone_layer1_0_add; // (N,32,⌈H/4⌉,⌈W/4⌉)
-    private Tensor backbone_layer1_0_relu3; // (N,32,⌈H/4⌉,⌈W/4⌉)
     private Tensor backbone_layer2_0_conv1; // (N,16,⌈H/4⌉,⌈W/4⌉)
     private Tensor backbone_layer2_0_relu1; // (N,16,⌈H/4⌉,⌈W/4⌉)
     private ArrayView<float> backbone_layer2_0_bn1_mean; // batch mean (16)
@@ -91,15 +89,13 @@ public sealed partial class FcnTiny : INetwork
     private ArrayView<float> backbone_layer2_0_bn2_mean; // batch mean (16)
     private ArrayView<float> backbone_layer2_0_bn2_inv_std; // batch 1/std (16)
     private Tensor backbone_layer2_0_conv3; // (N,64,⌈H/8⌉,⌈W/8⌉)
-    private Tensor backbone_layer2_0_bn3; // (N,64,⌈H/8⌉,⌈W/8⌉)
-    private ArrayView<float> backbone_layer2_0_bn3_mean; // batch mean (64)
-    private ArrayView<float> backbone_layer2_0_bn3_inv_std; // batch 1/std (64)
     private Tensor backbone_layer2_0_downsample_0; // (N,64,⌈H/8⌉,⌈W/8⌉)
     private Tensor backbone_layer2_0_downsample_1; // (N,64,⌈H/8⌉,⌈W/8⌉)
     private ArrayView<float> backbone_layer2_0_downsample_1_mean; // batch mean (64)
     private ArrayView<float> backbone_layer2_0_downsample_1_inv_std; // batch 1/std (64)
-    private Tensor backbone_layer2_0_add; // (N,64,⌈H/8⌉,⌈W/8⌉)
     private Tensor backbone_layer2_0_relu3; // (N,64,⌈H/8⌉,⌈W/8⌉)
+    private ArrayView<float> backbone_layer2_0_bn3_mean; // batch mean (64)
+    private ArrayView<float> backbone_layer2_0_bn3_inv_std; // batch 1/std (64)
     private Tensor backbone_layer3_0_conv1; // (N,32,⌈H/8⌉,⌈W/8⌉)
     private Tensor backbone_layer3_0_relu1; // (N,32,⌈H/8⌉,⌈W/8⌉)
     private ArrayView<float> backbone_layer3_0_bn1_mean; // batch mean (32)
@@ -109,15 +105,13 @@ public sealed partial class FcnTiny : INetwork
     private ArrayView<float> backbone_layer3_0_bn2_mean; // batch mean (32)
     private ArrayView<float> backbone_layer3_0_bn2_inv_std; // batch 1/std (32)
     private Tensor backbone_layer3_0_conv3; // (N,128,⌈H/8⌉,⌈W/8⌉)
-    private Tensor backbone_layer3_0_bn3; // (N,128,⌈H/8⌉,⌈W/8⌉)
-    private ArrayView<float> backbone_layer3_0_bn3_mean; // batch mean (128)
-    private ArrayView<float> backbone_layer3_0_bn3_inv_std; // batch 1/std (128)
     private Tensor backbone_layer3_0_downsample_0; // (N,128,⌈H/8⌉,⌈W/8⌉)
     private Tensor backbone_layer3_0_downsample_1; // (N,128,⌈H/8⌉,⌈W/8⌉)
     private ArrayView<float> backbone_layer3_0_downsample_1_mean; // batch mean (128)
     private ArrayView<float> backbone_layer3_0_downsample_1_inv_std; // batch 1/std (128)
-    private Tensor backbone_layer3_0_add; // (N,128,⌈H/8⌉,⌈W/8⌉)
     private Tensor backbone_layer3_0_relu3; // (N,128,⌈H/8⌉,⌈W/8⌉)
+    private ArrayView<float> backbone_layer3_0_bn3_mean; // batch mean (128)
+    private ArrayView<float> backbone_layer3_0_bn3_inv_std; // batch 1/std (128)
     private Tensor backbone_layer4_0_conv1; // (N,64,⌈H/8⌉,⌈W/8⌉)
     private Tensor backbone_layer4_0_relu1; // (N,64,⌈H/8⌉,⌈W/8⌉)
     private ArrayView<float> backbone_layer4_0_bn1_mean; // batch mean (64)
@@ -127,15 +121,13 @@ public sealed partial class FcnTiny : INetwork
     private ArrayView<float> backbone_layer4_0_bn2_mean; // batch mean (64)
     private ArrayView<float> backbone_layer4_0_bn2_inv_std; // batch 1/std (64)
     private Tensor backbone_layer4_0_conv3; // (N,256,⌈H/8⌉,⌈W/8⌉)
-    private Tensor backbone_layer4_0_bn3; // (N,256,⌈H/8⌉,⌈W/8⌉)
-    private ArrayView<float> backbone_layer4_0_bn3_mean; // batch mean (256)
-    private ArrayView<float> backbone_layer4_0_bn3_inv_std; // batch 1/std (256)
     private Tensor backbone_layer4_0_downsample_0; // (N,256,⌈H/8⌉,⌈W/8⌉)
     private Tensor backbone_layer4_0_downsample_1; // (N,256,⌈H/8⌉,⌈W/8⌉)
     private ArrayView<float> backbone_layer4_0_downsample_1_mean; // batch mean (256)
     private ArrayView<float> backbone_layer4_0_downsample_1_inv_std; // batch 1/std (256)
-    private Tensor backbone_layer4_0_add; // (N,256,⌈H/8⌉,⌈W/8⌉)
     private Tensor backbone_layer4_0_relu3; // (N,256,⌈H/8⌉,⌈W/8⌉)
+    private ArrayView<float> backbone_layer4_0_bn3_mean; // batch mean (256)
+    private ArrayView<float> backbone_layer4_0_bn3_inv_std; // batch 1/std (256)
     private Tensor head_fcn_0; // (N,64,⌈H/8⌉,⌈W/8⌉)
     private Tensor head_fcn_2; // (N,64,⌈H/8⌉,⌈W/8⌉)
     private ArrayView<float> head_fcn_1_mean; // batch mean (64)
@@ -145,16 +137,12 @@ public sealed partial class FcnTiny : INetwork
     private Tensor head_fcn_4; // (N,6,⌈H/8⌉,⌈W/8⌉)
     private Tensor head_up; // (N,6,H,W)
     private ArrayView<float> loss_mask; // ()
-    private Tensor d_backbone_layer1_0_add; // gradient (N,32,⌈H/4⌉,⌈W/4⌉)
-    private Tensor d_backbone_layer1_0_bn3; // gradient (N,32,⌈H/4⌉,⌈W/4⌉)
     private Tensor d_backbone_layer1_0_conv1; // gradient (N,8,⌈H/4⌉,⌈W/4⌉)
     private Tensor d_backbone_layer1_0_conv2; // gradient (N,8,⌈H/4⌉,⌈W/4⌉)
     private Tensor d_backbone_layer1_0_conv3; // gradient (N,32,⌈H/4⌉,⌈W/4⌉)
     private Tensor d_backbone_layer1_0_relu1; // gradient (N,8,⌈H/4⌉,⌈W/4⌉)
     private Tensor d_backbone_layer1_0_relu2; // gradient (N,8,⌈H/4⌉,⌈W/4⌉)
     private Tensor d_backbone_layer1_0_relu3; // gradient (N,32,⌈H/4⌉,⌈W/4⌉)
-    private Tensor d_backbone_layer2_0_add; // gradient (N,64,⌈H/8⌉,⌈W/8⌉)
-    private Tensor d_backbone_layer2_0_bn3; // gradient (N,64,⌈H/8⌉,⌈W/8⌉)
     private Tensor d_backbone_layer2_0_conv1; // gradient (N,16,⌈H/4⌉,⌈W/4⌉)
     private Tensor d_backbone_layer2_0_conv2; // gradient (N,16,⌈H/8⌉,⌈W/8⌉)
     private Tensor d_backbone_layer2_0_conv3; // gradient (N,64,⌈H/8⌉,⌈W/8⌉)
@@ -163,8 +151,6 @@ public sealed partial class FcnTiny : INetwork
     private Tensor d_backbone_layer2_0_relu1; // gradient (N,16,⌈H/4⌉,⌈W/4⌉)
     private Tensor d_backbone_layer2_0_relu2; // gradient (N,16,⌈H/8⌉,⌈W/8⌉)
     private Tensor d_backbone_layer2_0_relu3; // gradient (N,64,⌈H/8⌉,⌈W/8⌉)
-    private Tensor d_backbone_layer3_0_add; // gradient (N,128,⌈H/8⌉,⌈W/8⌉)
-    private Tensor d_backbone_layer3_0_bn3; // gradient (N,128,⌈H/8⌉,⌈W/8⌉)
     private Tensor d_backbone_layer3_0_conv1; // gradient (N,32,⌈H/8⌉,⌈W/8⌉)
     private Tensor d_backbone_layer3_0_conv2; // gradient (N,32,⌈H/8⌉,⌈W/8⌉)
     private Tensor d_backbone_layer3_0_conv3; // gradient (N,128,⌈H/8⌉,⌈W/8⌉)
@@ -173,8 +159,6 @@ public sealed partial class FcnTiny : INetwork
     private Tensor d_backbone_layer3_0_relu1; // gradient (N,32,⌈H/8⌉,⌈W/8⌉)
     private Tensor d_backbone_layer3_0_relu2; // gradient (N,32,⌈H/8⌉,⌈W/8⌉)
     private Tensor d_backbone_layer3_0_relu3; // gradient (N,128,⌈H/8⌉,⌈W/8⌉)
-    private Tensor d_backbone_layer4_0_add; // gradient (N,256,⌈H/8⌉,⌈W/8⌉)
-    private Tensor d_backbone_layer4_0_bn3; // gradient (N,256,⌈H/8⌉,⌈W/8⌉)
     private Tensor d_backbone_layer4_0_conv1; // gradient (N,64,⌈H/8⌉,⌈W/8⌉)
     private Tensor d_backbone_layer4_0_conv2; // gradient (N,64,⌈H/8⌉,⌈W/8⌉)
     private Tensor d_backbone_layer4_0_conv3; // gradient (N,256,⌈H/8⌉,⌈W/8⌉)
@@ -864,15 +848,15 @@ public sealed partial class FcnTiny : INetwork
 
     // Memory plan: buffer lifetimes over the schedule (forward steps, then backward steps) and placement order, decided at build time.
     // Tables are indexed by buffer (the numbers in Bind); -1: the buffer is not in that plan.
-    // Inference plan: 93 of the 143 buffers; planned peak 5,898,752 bytes at the default size 8×3×96×96 (32,629,504 bytes without reuse).
-    private static readonly int[] InferenceFirst = { 0, 0, 0, 1, 1, 1, 2, 3, 3, 3, 4, 5, 5, 5, 6, 6, 7, 8, 8, 8, 9, 10, 10, 10, 11, 12, 12, 12, 13, 14, 15, 16, 16, 16, 17, 18, 18, 18, 19, 20, 20, 20, 21, 22, 22, 22, 23, 24, 25, 26, 26, 26, 27, 28, 28, 28, 29, 30, 30, 30, 31, 32, 32, 32, 33, 34, 35, 36, 36, 36, 37, 38, 38, 38, 39, 40, 40, 40, 41, 42, 42, 42, 43, 44, 45, 46, 46, 46, 47, 47, 48, 49, 50, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1 };
-    private static readonly int[] InferenceLast = { 50, 50, 1, 2, 1, 1, 3, 4, 3, 3, 5, 6, 5, 5, 13, 6, 8, 9, 8, 8, 10, 11, 10, 10, 12, 13, 12, 12, 14, 21, 16, 17, 16, 16, 18, 19, 18, 18, 20, 23, 20, 20, 22, 23, 22, 22, 24, 31, 26, 27, 26, 26, 28, 29, 28, 28, 30, 33, 30, 30, 32, 33, 32, 32, 34, 41, 36, 37, 36, 36, 38, 39, 38, 38, 40, 43, 40, 40, 42, 43, 42, 42, 44, 45, 46, 47, 46, 46, 48, 47, 49, 50, 50, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1 };
-    private static readonly int[] InferenceOrder = { 10, 11, 91, 2, 3, 6, 7, 74, 75, 78, 79, 82, 83, 0, 14, 15, 24, 25, 28, 29, 56, 57, 60, 61, 64, 65, 1, 30, 31, 38, 39, 42, 43, 46, 47, 66, 67, 70, 71, 84, 85, 88, 89, 16, 17, 20, 21, 48, 49, 52, 53, 34, 35, 90, 76, 77, 80, 81, 58, 59, 62, 63, 4, 5, 8, 9, 12, 13, 18, 19, 22, 23, 26, 27, 32, 33, 36, 37, 40, 41, 44, 45, 50, 51, 54, 55, 68, 69, 72, 73, 86, 87, 92 };
+    // Inference plan: 85 of the 127 buffers; planned peak 5,898,752 bytes at the default size 8×3×96×96 (27,321,088 bytes without reuse).
+    private static readonly int[] InferenceFirst = { 0, 0, 0, 1, 1, 1, 2, 3, 3, 3, 4, 5, 5, 5, 6, 6, 7, 8, 8, 8, 9, 10, 10, 10, 11, 12, 12, 12, 13, 14, 14, 14, 15, 16, 16, 16, 17, 18, 19, 19, 19, 20, 20, 20, 21, 22, 22, 22, 23, 24, 24, 24, 25, 26, 27, 27, 27, 28, 28, 28, 29, 30, 30, 30, 31, 32, 32, 32, 33, 34, 35, 35, 35, 36, 36, 36, 37, 38, 38, 38, 39, 39, 40, 41, 42, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1 };
+    private static readonly int[] InferenceLast = { 42, 42, 1, 2, 1, 1, 3, 4, 3, 3, 5, 6, 5, 5, 12, 6, 8, 9, 8, 8, 10, 11, 10, 10, 12, 18, 12, 12, 14, 15, 14, 14, 16, 17, 16, 16, 20, 19, 20, 19, 19, 26, 20, 20, 22, 23, 22, 22, 24, 25, 24, 24, 28, 27, 28, 27, 27, 34, 28, 28, 30, 31, 30, 30, 32, 33, 32, 32, 36, 35, 36, 35, 35, 37, 36, 36, 38, 39, 38, 38, 40, 39, 41, 42, 42, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1 };
+    private static readonly int[] InferenceOrder = { 10, 11, 83, 2, 3, 6, 7, 68, 69, 70, 73, 0, 14, 15, 24, 25, 52, 53, 54, 57, 1, 28, 29, 36, 37, 38, 41, 60, 61, 64, 65, 76, 77, 80, 81, 16, 17, 20, 21, 44, 45, 48, 49, 32, 33, 82, 71, 72, 74, 75, 55, 56, 58, 59, 4, 5, 8, 9, 12, 13, 18, 19, 22, 23, 26, 27, 30, 31, 34, 35, 39, 40, 42, 43, 46, 47, 50, 51, 62, 63, 66, 67, 78, 79, 84 };
 
-    // Training plan: 143 of the 143 buffers; planned peak 27,587,840 bytes at the default size 8×3×96×96 (63,180,544 bytes without reuse).
-    private static readonly int[] TrainingFirst = { 0, 0, 0, 1, 1, 1, 2, 3, 3, 3, 4, 5, 5, 5, 6, 6, 7, 8, 8, 8, 9, 10, 10, 10, 11, 12, 12, 12, 13, 14, 15, 16, 16, 16, 17, 18, 18, 18, 19, 20, 20, 20, 21, 22, 22, 22, 23, 24, 25, 26, 26, 26, 27, 28, 28, 28, 29, 30, 30, 30, 31, 32, 32, 32, 33, 34, 35, 36, 36, 36, 37, 38, 38, 38, 39, 40, 40, 40, 41, 42, 42, 42, 43, 44, 45, 46, 46, 46, 47, 47, 48, 49, 50, 87, 88, 93, 91, 89, 92, 90, 80, 77, 78, 85, 83, 81, 79, 78, 84, 82, 70, 67, 68, 75, 73, 71, 69, 68, 74, 72, 60, 57, 58, 65, 63, 61, 59, 58, 64, 62, 56, 88, 100, 99, 98, 97, 96, 95, 55, 54, 53, 52, 51 };
-    private static readonly int[] TrainingLast = { 101, 101, 100, 100, 100, 100, 98, 98, 98, 98, 96, 96, 96, 96, 94, 95, 93, 93, 93, 93, 91, 91, 91, 91, 89, 13, 89, 89, 14, 87, 85, 85, 85, 85, 83, 83, 83, 83, 81, 23, 81, 81, 79, 23, 79, 79, 24, 77, 75, 75, 75, 75, 73, 73, 73, 73, 71, 33, 71, 71, 69, 33, 69, 69, 34, 67, 65, 65, 65, 65, 63, 63, 63, 63, 61, 43, 61, 61, 59, 43, 59, 59, 44, 57, 55, 55, 55, 55, 53, 54, 49, 101, 101, 88, 89, 94, 92, 90, 93, 91, 87, 78, 81, 86, 84, 82, 80, 79, 85, 83, 77, 68, 71, 76, 74, 72, 70, 69, 75, 73, 67, 58, 61, 66, 64, 62, 60, 59, 65, 63, 57, 95, 101, 100, 99, 98, 97, 96, 56, 55, 54, 53, 52 };
-    private static readonly int[] TrainingOrder = { 10, 11, 137, 136, 91, 142, 2, 3, 6, 7, 74, 75, 78, 79, 82, 83, 130, 121, 122, 127, 126, 125, 135, 134, 133, 132, 0, 14, 15, 24, 25, 28, 29, 56, 57, 60, 61, 64, 65, 120, 111, 112, 117, 116, 115, 100, 93, 94, 131, 97, 1, 30, 31, 38, 39, 42, 43, 46, 47, 66, 67, 70, 71, 84, 85, 88, 89, 140, 139, 138, 129, 124, 128, 123, 110, 101, 102, 107, 106, 105, 108, 103, 16, 17, 20, 21, 48, 49, 52, 53, 119, 114, 118, 113, 99, 96, 98, 95, 34, 35, 109, 104, 90, 141, 76, 77, 80, 81, 58, 59, 62, 63, 4, 5, 8, 9, 12, 13, 18, 19, 22, 23, 26, 27, 32, 33, 36, 37, 40, 41, 44, 45, 50, 51, 54, 55, 68, 69, 72, 73, 86, 87, 92 };
+    // Training plan: 127 of the 127 buffers; planned peak 28,177,664 bytes at the default size 8×3×96×96 (52,563,712 bytes without reuse).
+    private static readonly int[] TrainingFirst = { 0, 0, 0, 1, 1, 1, 2, 3, 3, 3, 4, 5, 5, 5, 6, 6, 7, 8, 8, 8, 9, 10, 10, 10, 11, 12, 12, 12, 13, 14, 14, 14, 15, 16, 16, 16, 17, 18, 19, 19, 19, 20, 20, 20, 21, 22, 22, 22, 23, 24, 24, 24, 25, 26, 27, 27, 27, 28, 28, 28, 29, 30, 30, 30, 31, 32, 32, 32, 33, 34, 35, 35, 35, 36, 36, 36, 37, 38, 38, 38, 39, 39, 40, 41, 42, 77, 75, 73, 76, 74, 67, 71, 69, 65, 66, 65, 70, 68, 59, 63, 61, 57, 58, 57, 62, 60, 51, 55, 53, 49, 50, 49, 54, 52, 48, 73, 84, 83, 82, 81, 80, 79, 47, 46, 45, 44, 43 };
+    private static readonly int[] TrainingLast = { 85, 85, 84, 84, 84, 84, 82, 82, 82, 82, 80, 80, 80, 80, 78, 79, 77, 77, 77, 77, 75, 75, 75, 75, 73, 73, 73, 73, 71, 71, 71, 71, 69, 69, 69, 69, 65, 66, 20, 66, 66, 65, 65, 65, 63, 63, 63, 63, 61, 61, 61, 61, 57, 58, 28, 58, 58, 57, 57, 57, 55, 55, 55, 55, 53, 53, 53, 53, 49, 50, 36, 50, 50, 49, 49, 49, 47, 47, 47, 47, 45, 46, 41, 85, 85, 78, 76, 74, 77, 75, 73, 72, 70, 68, 67, 66, 71, 69, 65, 64, 62, 60, 59, 58, 63, 61, 57, 56, 54, 52, 51, 50, 55, 53, 49, 79, 85, 84, 83, 82, 81, 80, 48, 47, 46, 45, 44 };
+    private static readonly int[] TrainingOrder = { 10, 11, 121, 120, 83, 126, 2, 3, 6, 7, 68, 69, 70, 73, 114, 109, 111, 110, 119, 118, 117, 116, 0, 14, 15, 24, 25, 52, 53, 54, 57, 106, 101, 103, 102, 90, 87, 115, 1, 28, 29, 36, 37, 38, 41, 60, 61, 64, 65, 76, 77, 80, 81, 124, 123, 122, 113, 108, 112, 107, 98, 93, 95, 94, 96, 91, 16, 17, 20, 21, 44, 45, 48, 49, 105, 100, 104, 99, 89, 86, 88, 85, 32, 33, 97, 92, 82, 125, 71, 72, 74, 75, 55, 56, 58, 59, 4, 5, 8, 9, 12, 13, 18, 19, 22, 23, 26, 27, 30, 31, 34, 35, 39, 40, 42, 43, 46, 47, 50, 51, 62, 63, 66, 67, 78, 79, 84 };
 
 
     public void Prepare(int batch, int height, int width, bool training)
@@ -890,7 +874,7 @@ public sealed partial class FcnTiny : INetwork
         int Wc8 = (W + 7) / 8; // ⌈W/8⌉
         if (Hc2 < 1 || Wc2 < 1 || Hc4 < 1 || Wc4 < 1 || Hc8 < 1 || Wc8 < 1)
             throw new ArgumentException($"fcn-tiny: input {height}×{width} is too small: a feature map would have no pixels");
-        var arena = new ArenaBinder(143);
+        var arena = new ArenaBinder(127);
         Bind(arena, N, H, W); // measures every buffer
         if (training)
             arena.Place(Device.Accelerator, ref _arena, TrainingFirst, TrainingLast, TrainingOrder);
@@ -935,124 +919,108 @@ public sealed partial class FcnTiny : INetwork
         this.backbone_layer1_0_bn2_mean = arena.View(22, 8);
         this.backbone_layer1_0_bn2_inv_std = arena.View(23, 8);
         this.backbone_layer1_0_conv3 = arena.Tensor(24, N, 32, Hc4, Wc4);
-        this.backbone_layer1_0_bn3 = arena.Tensor(25, N, 32, Hc4, Wc4);
+        this.backbone_layer1_0_relu3 = arena.Tensor(25, N, 32, Hc4, Wc4);
         this.backbone_layer1_0_bn3_mean = arena.View(26, 32);
         this.backbone_layer1_0_bn3_inv_std = arena.View(27, 32);
-        this.backbone_layer1_0_add = arena.Tensor(28, N, 32, Hc4, Wc4);
-        this.backbone_layer1_0_relu3 = arena.Tensor(29, N, 32, Hc4, Wc4);
-        this.backbone_layer2_0_conv1 = arena.Tensor(30, N, 16, Hc4, Wc4);
-        this.backbone_layer2_0_relu1 = arena.Tensor(31, N, 16, Hc4, Wc4);
-        this.backbone_layer2_0_bn1_mean = arena.View(32, 16);
-        this.backbone_layer2_0_bn1_inv_std = arena.View(33, 16);
-        this.backbone_layer2_0_conv2 = arena.Tensor(34, N, 16, Hc8, Wc8);
-        this.backbone_layer2_0_relu2 = arena.Tensor(35, N, 16, Hc8, Wc8);
-        this.backbone_layer2_0_bn2_mean = arena.View(36, 16);
-        this.backbone_layer2_0_bn2_inv_std = arena.View(37, 16);
-        this.backbone_layer2_0_conv3 = arena.Tensor(38, N, 64, Hc8, Wc8);
-        this.backbone_layer2_0_bn3 = arena.Tensor(39, N, 64, Hc8, Wc8);
-        this.backbone_layer2_0_bn3_mean = arena.View(40, 64);
-        this.backbone_layer2_0_bn3_inv_std = arena.View(41, 64);
-        this.backbone_layer2_0_downsample_0 = arena.Tensor(42, N, 64, Hc8, Wc8);
-        this.backbone_layer2_0_downsample_1 = arena.Tensor(43, N, 64, Hc8, Wc8);
-        this.backbone_layer2_0_downsample_1_mean = arena.View(44, 64);
-        this.backbone_layer2_0_downsample_1_inv_std = arena.View(45, 64);
-        this.backbone_layer2_0_add = arena.Tensor(46, N, 64, Hc8, Wc8);
-        this.backbone_layer2_0_relu3 = arena.Tensor(47, N, 64, Hc8, Wc8);
-        this.backbone_layer3_0_conv1 = arena.Tensor(48, N, 32, Hc8, Wc8);
-        this.backbone_layer3_0_relu1 = arena.Tensor(49, N, 32, Hc8, Wc8);
-        this.backbone_layer3_0_bn1_mean = arena.View(50, 32);
-        this.backbone_layer3_0_bn1_inv_std = arena.View(51, 32);
-        this.backbone_layer3_0_conv2 = arena.Tensor(52, N, 32, Hc8, Wc8);
-        this.backbone_layer3_0_relu2 = arena.Tensor(53, N, 32, Hc8, Wc8);
-        this.backbone_layer3_0_bn2_mean = arena.View(54, 32);
-        this.backbone_layer3_0_bn2_inv_std = arena.View(55, 32);
-        this.backbone_layer3_0_conv3 = arena.Tensor(56, N, 128, Hc8, Wc8);
-        this.backbone_layer3_0_bn3 = arena.Tensor(57, N, 128, Hc8, Wc8);
+        this.backbone_layer2_0_conv1 = arena.Tensor(28, N, 16, Hc4, Wc4);
+        this.backbone_layer2_0_relu1 = arena.Tensor(29, N, 16, Hc4, Wc4);
+        this.backbone_layer2_0_bn1_mean = arena.View(30, 16);
+        this.backbone_layer2_0_bn1_inv_std = arena.View(31, 16);
+        this.backbone_layer2_0_conv2 = arena.Tensor(32, N, 16, Hc8, Wc8);
+        this.backbone_layer2_0_relu2 = arena.Tensor(33, N, 16, Hc8, Wc8);
+        this.backbone_layer2_0_bn2_mean = arena.View(34, 16);
+        this.backbone_layer2_0_bn2_inv_std = arena.View(35, 16);
+        this.backbone_layer2_0_conv3 = arena.Tensor(36, N, 64, Hc8, Wc8);
+        this.backbone_layer2_0_downsample_0 = arena.Tensor(37, N, 64, Hc8, Wc8);
+        this.backbone_layer2_0_downsample_1 = arena.Tensor(38, N, 64, Hc8, Wc8);
+        this.backbone_layer2_0_downsample_1_mean = arena.View(39, 64);
+        this.backbone_layer2_0_downsample_1_inv_std = arena.View(40, 64);
+        this.backbone_layer2_0_relu3 = arena.Tensor(41, N, 64, Hc8, Wc8);
+        this.backbone_layer2_0_bn3_mean = arena.View(42, 64);
+        this.backbone_layer2_0_bn3_inv_std = arena.View(43, 64);
+        this.backbone_layer3_0_conv1 = arena.Tensor(44, N, 32, Hc8, Wc8);
+        this.backbone_layer3_0_relu1 = arena.Tensor(45, N, 32, Hc8, Wc8);
+        this.backbone_layer3_0_bn1_mean = arena.View(46, 32);
+        this.backbone_layer3_0_bn1_inv_std = arena.View(47, 32);
+        this.backbone_layer3_0_conv2 = arena.Tensor(48, N, 32, Hc8, Wc8);
+        this.backbone_layer3_0_relu2 = arena.Tensor(49, N, 32, Hc8, Wc8);
+        this.backbone_layer3_0_bn2_mean = arena.View(50, 32);
+        this.backbone_layer3_0_bn2_inv_std = arena.View(51, 32);
+        this.backbone_layer3_0_conv3 = arena.Tensor(52, N, 128, Hc8, Wc8);
+        this.backbone_layer3_0_downsample_0 = arena.Tensor(53, N, 128, Hc8, Wc8);
+        this.backbone_layer3_0_downsample_1 = arena.Tensor(54, N, 128, Hc8, Wc8);
+        this.backbone_layer3_0_downsample_1_mean = arena.View(55, 128);
+        this.backbone_layer3_0_downsample_1_inv_std = arena.View(56, 128);
+        this.backbone_layer3_0_relu3 = arena.Tensor(57, N, 128, Hc8, Wc8);
         this.backbone_layer3_0_bn3_mean = arena.View(58, 128);
         this.backbone_layer3_0_bn3_inv_std = arena.View(59, 128);
-        this.backbone_layer3_0_downsample_0 = arena.Tensor(60, N, 128, Hc8, Wc8);
-        this.backbone_layer3_0_downsample_1 = arena.Tensor(61, N, 128, Hc8, Wc8);
-        this.backbone_layer3_0_downsample_1_mean = arena.View(62, 128);
-        this.backbone_layer3_0_downsample_1_inv_std = arena.View(63, 128);
-        this.backbone_layer3_0_add = arena.Tensor(64, N, 128, Hc8, Wc8);
-        this.backbone_layer3_0_relu3 = arena.Tensor(65, N, 128, Hc8, Wc8);
-        this.backbone_layer4_0_conv1 = arena.Tensor(66, N, 64, Hc8, Wc8);
-        this.backbone_layer4_0_relu1 = arena.Tensor(67, N, 64, Hc8, Wc8);
-        this.backbone_layer4_0_bn1_mean = arena.View(68, 64);
-        this.backbone_layer4_0_bn1_inv_std = arena.View(69, 64);
-        this.backbone_layer4_0_conv2 = arena.Tensor(70, N, 64, Hc8, Wc8);
-        this.backbone_layer4_0_relu2 = arena.Tensor(71, N, 64, Hc8, Wc8);
-        this.backbone_layer4_0_bn2_mean = arena.View(72, 64);
-        this.backbone_layer4_0_bn2_inv_std = arena.View(73, 64);
-        this.backbone_layer4_0_conv3 = arena.Tensor(74, N, 256, Hc8, Wc8);
-        this.backbone_layer4_0_bn3 = arena.Tensor(75, N, 256, Hc8, Wc8);
-        this.backbone_layer4_0_bn3_mean = arena.View(76, 256);
-        this.backbone_layer4_0_bn3_inv_std = arena.View(77, 256);
-        this.backbone_layer4_0_downsample_0 = arena.Tensor(78, N, 256, Hc8, Wc8);
-        this.backbone_layer4_0_downsample_1 = arena.Tensor(79, N, 256, Hc8, Wc8);
-        this.backbone_layer4_0_downsample_1_mean = arena.View(80, 256);
-        this.backbone_layer4_0_downsample_1_inv_std = arena.View(81, 256);
-        this.backbone_layer4_0_add = arena.Tensor(82, N, 256, Hc8, Wc8);
-        this.backbone_layer4_0_relu3 = arena.Tensor(83, N, 256, Hc8, Wc8);
-        this.head_fcn_0 = arena.Tensor(84, N, 64, Hc8, Wc8);
-        this.head_fcn_2 = arena.Tensor(85, N, 64, Hc8, Wc8);
-        this.head_fcn_1_mean = arena.View(86, 64);
-        this.head_fcn_1_inv_std = arena.View(87, 64);
-        this.head_fcn_3 = arena.Tensor(88, N, 64, Hc8, Wc8);
-        this.head_fcn_3_mask = arena.View(89, (long)N * 64 * Hc8 * Wc8);
-        this.head_fcn_4 = arena.Tensor(90, N, 6, Hc8, Wc8);
-        this.head_up = arena.Tensor(91, N, 6, H, W);
-        this.loss_mask = arena.View(92, 1);
-        this.d_backbone_layer1_0_add = arena.Tensor(93, N, 32, Hc4, Wc4);
-        this.d_backbone_layer1_0_bn3 = arena.Tensor(94, N, 32, Hc4, Wc4);
-        this.d_backbone_layer1_0_conv1 = arena.Tensor(95, N, 8, Hc4, Wc4);
-        this.d_backbone_layer1_0_conv2 = arena.Tensor(96, N, 8, Hc4, Wc4);
-        this.d_backbone_layer1_0_conv3 = arena.Tensor(97, N, 32, Hc4, Wc4);
-        this.d_backbone_layer1_0_relu1 = arena.Tensor(98, N, 8, Hc4, Wc4);
-        this.d_backbone_layer1_0_relu2 = arena.Tensor(99, N, 8, Hc4, Wc4);
-        this.d_backbone_layer1_0_relu3 = arena.Tensor(100, N, 32, Hc4, Wc4);
-        this.d_backbone_layer2_0_add = arena.Tensor(101, N, 64, Hc8, Wc8);
-        this.d_backbone_layer2_0_bn3 = arena.Tensor(102, N, 64, Hc8, Wc8);
-        this.d_backbone_layer2_0_conv1 = arena.Tensor(103, N, 16, Hc4, Wc4);
-        this.d_backbone_layer2_0_conv2 = arena.Tensor(104, N, 16, Hc8, Wc8);
-        this.d_backbone_layer2_0_conv3 = arena.Tensor(105, N, 64, Hc8, Wc8);
-        this.d_backbone_layer2_0_downsample_0 = arena.Tensor(106, N, 64, Hc8, Wc8);
-        this.d_backbone_layer2_0_downsample_1 = arena.Tensor(107, N, 64, Hc8, Wc8);
-        this.d_backbone_layer2_0_relu1 = arena.Tensor(108, N, 16, Hc4, Wc4);
-        this.d_backbone_layer2_0_relu2 = arena.Tensor(109, N, 16, Hc8, Wc8);
-        this.d_backbone_layer2_0_relu3 = arena.Tensor(110, N, 64, Hc8, Wc8);
-        this.d_backbone_layer3_0_add = arena.Tensor(111, N, 128, Hc8, Wc8);
-        this.d_backbone_layer3_0_bn3 = arena.Tensor(112, N, 128, Hc8, Wc8);
-        this.d_backbone_layer3_0_conv1 = arena.Tensor(113, N, 32, Hc8, Wc8);
-        this.d_backbone_layer3_0_conv2 = arena.Tensor(114, N, 32, Hc8, Wc8);
-        this.d_backbone_layer3_0_conv3 = arena.Tensor(115, N, 128, Hc8, Wc8);
-        this.d_backbone_layer3_0_downsample_0 = arena.Tensor(116, N, 128, Hc8, Wc8);
-        this.d_backbone_layer3_0_downsample_1 = arena.Tensor(117, N, 128, Hc8, Wc8);
-        this.d_backbone_layer3_0_relu1 = arena.Tensor(118, N, 32, Hc8, Wc8);
-        this.d_backbone_layer3_0_relu2 = arena.Tensor(119, N, 32, Hc8, Wc8);
-        this.d_backbone_layer3_0_relu3 = arena.Tensor(120, N, 128, Hc8, Wc8);
-        this.d_backbone_layer4_0_add = arena.Tensor(121, N, 256, Hc8, Wc8);
-        this.d_backbone_layer4_0_bn3 = arena.Tensor(122, N, 256, Hc8, Wc8);
-        this.d_backbone_layer4_0_conv1 = arena.Tensor(123, N, 64, Hc8, Wc8);
-        this.d_backbone_layer4_0_conv2 = arena.Tensor(124, N, 64, Hc8, Wc8);
-        this.d_backbone_layer4_0_conv3 = arena.Tensor(125, N, 256, Hc8, Wc8);
-        this.d_backbone_layer4_0_downsample_0 = arena.Tensor(126, N, 256, Hc8, Wc8);
-        this.d_backbone_layer4_0_downsample_1 = arena.Tensor(127, N, 256, Hc8, Wc8);
-        this.d_backbone_layer4_0_relu1 = arena.Tensor(128, N, 64, Hc8, Wc8);
-        this.d_backbone_layer4_0_relu2 = arena.Tensor(129, N, 64, Hc8, Wc8);
-        this.d_backbone_layer4_0_relu3 = arena.Tensor(130, N, 256, Hc8, Wc8);
-        this.d_backbone_maxpool = arena.Tensor(131, N, 32, Hc4, Wc4);
-        this.d_backbone_stem_0 = arena.Tensor(132, N, 16, Hc2, Wc2);
-        this.d_backbone_stem_2 = arena.Tensor(133, N, 16, Hc2, Wc2);
-        this.d_backbone_stem_3 = arena.Tensor(134, N, 16, Hc2, Wc2);
-        this.d_backbone_stem_5 = arena.Tensor(135, N, 16, Hc2, Wc2);
-        this.d_backbone_stem_6 = arena.Tensor(136, N, 32, Hc2, Wc2);
-        this.d_backbone_stem_8 = arena.Tensor(137, N, 32, Hc2, Wc2);
-        this.d_head_fcn_0 = arena.Tensor(138, N, 64, Hc8, Wc8);
-        this.d_head_fcn_2 = arena.Tensor(139, N, 64, Hc8, Wc8);
-        this.d_head_fcn_3 = arena.Tensor(140, N, 64, Hc8, Wc8);
-        this.d_head_fcn_4 = arena.Tensor(141, N, 6, Hc8, Wc8);
-        this.d_head_up = arena.Tensor(142, N, 6, H, W);
+        this.backbone_layer4_0_conv1 = arena.Tensor(60, N, 64, Hc8, Wc8);
+        this.backbone_layer4_0_relu1 = arena.Tensor(61, N, 64, Hc8, Wc8);
+        this.backbone_layer4_0_bn1_mean = arena.View(62, 64);
+        this.backbone_layer4_0_bn1_inv_std = arena.View(63, 64);
+        this.backbone_layer4_0_conv2 = arena.Tensor(64, N, 64, Hc8, Wc8);
+        this.backbone_layer4_0_relu2 = arena.Tensor(65, N, 64, Hc8, Wc8);
+        this.backbone_layer4_0_bn2_mean = arena.View(66, 64);
+        this.backbone_layer4_0_bn2_inv_std = arena.View(67, 64);
+        this.backbone_layer4_0_conv3 = arena.Tensor(68, N, 256, Hc8, Wc8);
+        this.backbone_layer4_0_downsample_0 = arena.Tensor(69, N, 256, Hc8, Wc8);
+        this.backbone_layer4_0_downsample_1 = arena.Tensor(70, N, 256, Hc8, Wc8);
+        this.backbone_layer4_0_downsample_1_mean = arena.View(71, 256);
+        this.backbone_layer4_0_downsample_1_inv_std = arena.View(72, 256);
+        this.backbone_layer4_0_relu3 = arena.Tensor(73, N, 256, Hc8, Wc8);
+        this.backbone_layer4_0_bn3_mean = arena.View(74, 256);
+        this.backbone_layer4_0_bn3_inv_std = arena.View(75, 256);
+        this.head_fcn_0 = arena.Tensor(76, N, 64, Hc8, Wc8);
+        this.head_fcn_2 = arena.Tensor(77, N, 64, Hc8, Wc8);
+        this.head_fcn_1_mean = arena.View(78, 64);
+        this.head_fcn_1_inv_std = arena.View(79, 64);
+        this.head_fcn_3 = arena.Tensor(80, N, 64, Hc8, Wc8);
+        this.head_fcn_3_mask = arena.View(81, (long)N * 64 * Hc8 * Wc8);
+        this.head_fcn_4 = arena.Tensor(82, N, 6, Hc8, Wc8);
+        this.head_up = arena.Tensor(83, N, 6, H, W);
+        this.loss_mask = arena.View(84, 1);
+        this.d_backbone_layer1_0_conv1 = arena.Tensor(85, N, 8, Hc4, Wc4);
+        this.d_backbone_layer1_0_conv2 = arena.Tensor(86, N, 8, Hc4, Wc4);
+        this.d_backbone_layer1_0_conv3 = arena.Tensor(87, N, 32, Hc4, Wc4);
+        this.d_backbone_layer1_0_relu1 = arena.Tensor(88, N, 8, Hc4, Wc4);
+        this.d_backbone_layer1_0_relu2 = arena.Tensor(89, N, 8, Hc4, Wc4);
+        this.d_backbone_layer1_0_relu3 = arena.Tensor(90, N, 32, Hc4, Wc4);
+        this.d_backbone_layer2_0_conv1 = arena.Tensor(91, N, 16, Hc4, Wc4);
+        this.d_backbone_layer2_0_conv2 = arena.Tensor(92, N, 16, Hc8, Wc8);
+        this.d_backbone_layer2_0_conv3 = arena.Tensor(93, N, 64, Hc8, Wc8);
+        this.d_backbone_layer2_0_downsample_0 = arena.Tensor(94, N, 64, Hc8, Wc8);
+        this.d_backbone_layer2_0_downsample_1 = arena.Tensor(95, N, 64, Hc8, Wc8);
+        this.d_backbone_layer2_0_relu1 = arena.Tensor(96, N, 16, Hc4, Wc4);
+        this.d_backbone_layer2_0_relu2 = arena.Tensor(97, N, 16, Hc8, Wc8);
+        this.d_backbone_layer2_0_relu3 = arena.Tensor(98, N, 64, Hc8, Wc8);
+        this.d_backbone_layer3_0_conv1 = arena.Tensor(99, N, 32, Hc8, Wc8);
+        this.d_backbone_layer3_0_conv2 = arena.Tensor(100, N, 32, Hc8, Wc8);
+        this.d_backbone_layer3_0_conv3 = arena.Tensor(101, N, 128, Hc8, Wc8);
+        this.d_backbone_layer3_0_downsample_0 = arena.Tensor(102, N, 128, Hc8, Wc8);
+        this.d_backbone_layer3_0_downsample_1 = arena.Tensor(103, N, 128, Hc8, Wc8);
+        this.d_backbone_layer3_0_relu1 = arena.Tensor(104, N, 32, Hc8, Wc8);
+        this.d_backbone_layer3_0_relu2 = arena.Tensor(105, N, 32, Hc8, Wc8);
+        this.d_backbone_layer3_0_relu3 = arena.Tensor(106, N, 128, Hc8, Wc8);
+        this.d_backbone_layer4_0_conv1 = arena.Tensor(107, N, 64, Hc8, Wc8);
+        this.d_backbone_layer4_0_conv2 = arena.Tensor(108, N, 64, Hc8, Wc8);
+        this.d_backbone_layer4_0_conv3 = arena.Tensor(109, N, 256, Hc8, Wc8);
+        this.d_backbone_layer4_0_downsample_0 = arena.Tensor(110, N, 256, Hc8, Wc8);
+        this.d_backbone_layer4_0_downsample_1 = arena.Tensor(111, N, 256, Hc8, Wc8);
+        this.d_backbone_layer4_0_relu1 = arena.Tensor(112, N, 64, Hc8, Wc8);
+        this.d_backbone_layer4_0_relu2 = arena.Tensor(113, N, 64, Hc8, Wc8);
+        this.d_backbone_layer4_0_relu3 = arena.Tensor(114, N, 256, Hc8, Wc8);
+        this.d_backbone_maxpool = arena.Tensor(115, N, 32, Hc4, Wc4);
+        this.d_backbone_stem_0 = arena.Tensor(116, N, 16, Hc2, Wc2);
+        this.d_backbone_stem_2 = arena.Tensor(117, N, 16, Hc2, Wc2);
+        this.d_backbone_stem_3 = arena.Tensor(118, N, 16, Hc2, Wc2);
+        this.d_backbone_stem_5 = arena.Tensor(119, N, 16, Hc2, Wc2);
+        this.d_backbone_stem_6 = arena.Tensor(120, N, 32, Hc2, Wc2);
+        this.d_backbone_stem_8 = arena.Tensor(121, N, 32, Hc2, Wc2);
+        this.d_head_fcn_0 = arena.Tensor(122, N, 64, Hc8, Wc8);
+        this.d_head_fcn_2 = arena.Tensor(123, N, 64, Hc8, Wc8);
+        this.d_head_fcn_3 = arena.Tensor(124, N, 64, Hc8, Wc8);
+        this.d_head_fcn_4 = arena.Tensor(125, N, 6, Hc8, Wc8);
+        this.d_head_up = arena.Tensor(126, N, 6, H, W);
     }
 
     /// <summary>Runs the network on <see cref="Image"/>; training: batch statistics, dropout and the losses.</summary>
@@ -1079,22 +1047,19 @@ public sealed partial class FcnTiny : INetwork
         Conv2d.Forward(Device, image, backbone_stem_0_weight.Value.View, default, backbone_stem_0, new ConvGeometry(3, 3, 2, 2, 1, 1, 1, 1, 1));
 
         // backbone.stem.1 + backbone.stem.2: batchnorm + relu (fused) -> (N,16,⌈H/2⌉,⌈W/2⌉)
-        BatchNorm.Statistics(Device, backbone_stem_0, backbone_stem_1_mean, backbone_stem_1_inv_std, backbone_stem_1_running_mean.Value.View, backbone_stem_1_running_var.Value.View, backbone_stem_1_num_batches_tracked.Value.View, momentum: 0.1f, eps: 1E-05f, training);
-        BatchNorm.Apply(Device, backbone_stem_0, backbone_stem_1_mean, backbone_stem_1_inv_std, backbone_stem_1_weight.Value.View, backbone_stem_1_bias.Value.View, backbone_stem_2, relu: true);
+        BatchNorm.Forward(Device, backbone_stem_0, default, backbone_stem_1_mean, backbone_stem_1_inv_std, backbone_stem_1_running_mean.Value.View, backbone_stem_1_running_var.Value.View, backbone_stem_1_num_batches_tracked.Value.View, backbone_stem_1_weight.Value.View, backbone_stem_1_bias.Value.View, backbone_stem_2, momentum: 0.1f, eps: 1E-05f, training, relu: true);
 
         // backbone.stem.3: conv 3x3 s1 p1, 16->16 -> (N,16,⌈H/2⌉,⌈W/2⌉)
         Conv2d.Forward(Device, backbone_stem_2, backbone_stem_3_weight.Value.View, default, backbone_stem_3, new ConvGeometry(3, 3, 1, 1, 1, 1, 1, 1, 1));
 
         // backbone.stem.4 + backbone.stem.5: batchnorm + relu (fused) -> (N,16,⌈H/2⌉,⌈W/2⌉)
-        BatchNorm.Statistics(Device, backbone_stem_3, backbone_stem_4_mean, backbone_stem_4_inv_std, backbone_stem_4_running_mean.Value.View, backbone_stem_4_running_var.Value.View, backbone_stem_4_num_batches_tracked.Value.View, momentum: 0.1f, eps: 1E-05f, training);
-        BatchNorm.Apply(Device, backbone_stem_3, backbone_stem_4_mean, backbone_stem_4_inv_std, backbone_stem_4_weight.Value.View, backbone_stem_4_bias.Value.View, backbone_stem_5, relu: true);
+        BatchNorm.Forward(Device, backbone_stem_3, default, backbone_stem_4_mean, backbone_stem_4_inv_std, backbone_stem_4_running_mean.Value.View, backbone_stem_4_running_var.Value.View, backbone_stem_4_num_batches_tracked.Value.View, backbone_stem_4_weight.Value.View, backbone_stem_4_bias.Value.View, backbone_stem_5, momentum: 0.1f, eps: 1E-05f, training, relu: true);
 
         // backbone.stem.6: conv 3x3 s1 p1, 16->32 -> (N,32,⌈H/2⌉,⌈W/2⌉)
         Conv2d.Forward(Device, backbone_stem_5, backbone_stem_6_weight.Value.View, default, backbone_stem_6, new ConvGeometry(3, 3, 1, 1, 1, 1, 1, 1, 1));
 
         // backbone.stem.7 + backbone.stem.8: batchnorm + relu (fused) -> (N,32,⌈H/2⌉,⌈W/2⌉)
-        BatchNorm.Statistics(Device, backbone_stem_6, backbone_stem_7_mean, backbone_stem_7_inv_std, backbone_stem_7_running_mean.Value.View, backbone_stem_7_running_var.Value.View, backbone_stem_7_num_batches_tracked.Value.View, momentum: 0.1f, eps: 1E-05f, training);
-        BatchNorm.Apply(Device, backbone_stem_6, backbone_stem_7_mean, backbone_stem_7_inv_std, backbone_stem_7_weight.Value.View, backbone_stem_7_bias.Value.View, backbone_stem_8, relu: true);
+        BatchNorm.Forward(Device, backbone_stem_6, default, backbone_stem_7_mean, backbone_stem_7_inv_std, backbone_stem_7_running_mean.Value.View, backbone_stem_7_running_var.Value.View, backbone_stem_7_num_batches_tracked.Value.View, backbone_stem_7_weight.Value.View, backbone_stem_7_bias.Value.View, backbone_stem_8, momentum: 0.1f, eps: 1E-05f, training, relu: true);
     }
 
     private void ForwardBackboneMaxpool(bool training)
@@ -1109,28 +1074,19 @@ public sealed partial class FcnTiny : INetwork
         Conv2d.Forward(Device, backbone_maxpool, backbone_layer1_0_conv1_weight.Value.View, default, backbone_layer1_0_conv1, new ConvGeometry(1, 1, 1, 1, 0, 0, 1, 1, 1));
 
         // backbone.layer1.0.bn1 + backbone.layer1.0.relu1: batchnorm + relu (fused) -> (N,8,⌈H/4⌉,⌈W/4⌉)
-        BatchNorm.Statistics(Device, backbone_layer1_0_conv1, backbone_layer1_0_bn1_mean, backbone_layer1_0_bn1_inv_std, backbone_layer1_0_bn1_running_mean.Value.View, backbone_layer1_0_bn1_running_var.Value.View, backbone_layer1_0_bn1_num_batches_tracked.Value.View, momentum: 0.1f, eps: 1E-05f, training);
-        BatchNorm.Apply(Device, backbone_layer1_0_conv1, backbone_layer1_0_bn1_mean, backbone_layer1_0_bn1_inv_std, backbone_layer1_0_bn1_weight.Value.View, backbone_layer1_0_bn1_bias.Value.View, backbone_layer1_0_relu1, relu: true);
+        BatchNorm.Forward(Device, backbone_layer1_0_conv1, default, backbone_layer1_0_bn1_mean, backbone_layer1_0_bn1_inv_std, backbone_layer1_0_bn1_running_mean.Value.View, backbone_layer1_0_bn1_running_var.Value.View, backbone_layer1_0_bn1_num_batches_tracked.Value.View, backbone_layer1_0_bn1_weight.Value.View, backbone_layer1_0_bn1_bias.Value.View, backbone_layer1_0_relu1, momentum: 0.1f, eps: 1E-05f, training, relu: true);
 
         // backbone.layer1.0.conv2: conv 3x3 s1 p1, 8->8 -> (N,8,⌈H/4⌉,⌈W/4⌉)
         Conv2d.Forward(Device, backbone_layer1_0_relu1, backbone_layer1_0_conv2_weight.Value.View, default, backbone_layer1_0_conv2, new ConvGeometry(3, 3, 1, 1, 1, 1, 1, 1, 1));
 
         // backbone.layer1.0.bn2 + backbone.layer1.0.relu2: batchnorm + relu (fused) -> (N,8,⌈H/4⌉,⌈W/4⌉)
-        BatchNorm.Statistics(Device, backbone_layer1_0_conv2, backbone_layer1_0_bn2_mean, backbone_layer1_0_bn2_inv_std, backbone_layer1_0_bn2_running_mean.Value.View, backbone_layer1_0_bn2_running_var.Value.View, backbone_layer1_0_bn2_num_batches_tracked.Value.View, momentum: 0.1f, eps: 1E-05f, training);
-        BatchNorm.Apply(Device, backbone_layer1_0_conv2, backbone_layer1_0_bn2_mean, backbone_layer1_0_bn2_inv_std, backbone_layer1_0_bn2_weight.Value.View, backbone_layer1_0_bn2_bias.Value.View, backbone_layer1_0_relu2, relu: true);
+        BatchNorm.Forward(Device, backbone_layer1_0_conv2, default, backbone_layer1_0_bn2_mean, backbone_layer1_0_bn2_inv_std, backbone_layer1_0_bn2_running_mean.Value.View, backbone_layer1_0_bn2_running_var.Value.View, backbone_layer1_0_bn2_num_batches_tracked.Value.View, backbone_layer1_0_bn2_weight.Value.View, backbone_layer1_0_bn2_bias.Value.View, backbone_layer1_0_relu2, momentum: 0.1f, eps: 1E-05f, training, relu: true);
 
         // backbone.layer1.0.conv3: conv 1x1 s1 p0, 8->32 -> (N,32,⌈H/4⌉,⌈W/4⌉)
         Conv2d.Forward(Device, backbone_layer1_0_relu2, backbone_layer1_0_conv3_weight.Value.View, default, backbone_layer1_0_conv3, new ConvGeometry(1, 1, 1, 1, 0, 0, 1, 1, 1));
 
-        // backbone.layer1.0.bn3: batchnorm(backbone.layer1.0.conv3) -> (N,32,⌈H/4⌉,⌈W/4⌉)
-        BatchNorm.Statistics(Device, backbone_layer1_0_conv3, backbone_layer1_0_bn3_mean, backbone_layer1_0_bn3_inv_std, backbone_layer1_0_bn3_running_mean.Value.View, backbone_layer1_0_bn3_running_var.Value.View, backbone_layer1_0_bn3_num_batches_tracked.Value.View, momentum: 0.1f, eps: 1E-05f, training);
-        BatchNorm.Apply(Device, backbone_layer1_0_conv3, backbone_layer1_0_bn3_mean, backbone_layer1_0_bn3_inv_std, backbone_layer1_0_bn3_weight.Value.View, backbone_layer1_0_bn3_bias.Value.View, backbone_layer1_0_bn3, relu: false);
-
-        // backbone.layer1.0.add: add(backbone.layer1.0.bn3, backbone.maxpool) -> (N,32,⌈H/4⌉,⌈W/4⌉)
-        Elementwise.Add(Device, backbone_layer1_0_bn3, backbone_maxpool, backbone_layer1_0_add);
-
-        // backbone.layer1.0.relu3: relu(backbone.layer1.0.add) -> (N,32,⌈H/4⌉,⌈W/4⌉)
-        Activation.Relu(Device, backbone_layer1_0_add, backbone_layer1_0_relu3);
+        // backbone.layer1.0.bn3 + backbone.layer1.0.add + backbone.layer1.0.relu3: relu(batchnorm + backbone.maxpool) (fused) -> (N,32,⌈H/4⌉,⌈W/4⌉)
+        BatchNorm.Forward(Device, backbone_layer1_0_conv3, backbone_maxpool, backbone_layer1_0_bn3_mean, backbone_layer1_0_bn3_inv_std, backbone_layer1_0_bn3_running_mean.Value.View, backbone_layer1_0_bn3_running_var.Value.View, backbone_layer1_0_bn3_num_batches_tracked.Value.View, backbone_layer1_0_bn3_weight.Value.View, backbone_layer1_0_bn3_bias.Value.View, backbone_layer1_0_relu3, momentum: 0.1f, eps: 1E-05f, training, relu: true);
     }
 
     private void ForwardBackboneLayer2(bool training)
@@ -1139,35 +1095,25 @@ public sealed partial class FcnTiny : INetwork
         Conv2d.Forward(Device, backbone_layer1_0_relu3, backbone_layer2_0_conv1_weight.Value.View, default, backbone_layer2_0_conv1, new ConvGeometry(1, 1, 1, 1, 0, 0, 1, 1, 1));
 
         // backbone.layer2.0.bn1 + backbone.layer2.0.relu1: batchnorm + relu (fused) -> (N,16,⌈H/4⌉,⌈W/4⌉)
-        BatchNorm.Statistics(Device, backbone_layer2_0_conv1, backbone_layer2_0_bn1_mean, backbone_layer2_0_bn1_inv_std, backbone_layer2_0_bn1_running_mean.Value.View, backbone_layer2_0_bn1_running_var.Value.View, backbone_layer2_0_bn1_num_batches_tracked.Value.View, momentum: 0.1f, eps: 1E-05f, training);
-        BatchNorm.Apply(Device, backbone_layer2_0_conv1, backbone_layer2_0_bn1_mean, backbone_layer2_0_bn1_inv_std, backbone_layer2_0_bn1_weight.Value.View, backbone_layer2_0_bn1_bias.Value.View, backbone_layer2_0_relu1, relu: true);
+        BatchNorm.Forward(Device, backbone_layer2_0_conv1, default, backbone_layer2_0_bn1_mean, backbone_layer2_0_bn1_inv_std, backbone_layer2_0_bn1_running_mean.Value.View, backbone_layer2_0_bn1_running_var.Value.View, backbone_layer2_0_bn1_num_batches_tracked.Value.View, backbone_layer2_0_bn1_weight.Value.View, backbone_layer2_0_bn1_bias.Value.View, backbone_layer2_0_relu1, momentum: 0.1f, eps: 1E-05f, training, relu: true);
 
         // backbone.layer2.0.conv2: conv 3x3 s2 p1, 16->16 -> (N,16,⌈H/8⌉,⌈W/8⌉)
         Conv2d.Forward(Device, backbone_layer2_0_relu1, backbone_layer2_0_conv2_weight.Value.View, default, backbone_layer2_0_conv2, new ConvGeometry(3, 3, 2, 2, 1, 1, 1, 1, 1));
 
         // backbone.layer2.0.bn2 + backbone.layer2.0.relu2: batchnorm + relu (fused) -> (N,16,⌈H/8⌉,⌈W/8⌉)
-        BatchNorm.Statistics(Device, backbone_layer2_0_conv2, backbone_layer2_0_bn2_mean, backbone_layer2_0_bn2_inv_std, backbone_layer2_0_bn2_running_mean.Value.View, backbone_layer2_0_bn2_running_var.Value.View, backbone_layer2_0_bn2_num_batches_tracked.Value.View, momentum: 0.1f, eps: 1E-05f, training);
-        BatchNorm.Apply(Device, backbone_layer2_0_conv2, backbone_layer2_0_bn2_mean, backbone_layer2_0_bn2_inv_std, backbone_layer2_0_bn2_weight.Value.View, backbone_layer2_0_bn2_bias.Value.View, backbone_layer2_0_relu2, relu: true);
+        BatchNorm.Forward(Device, backbone_layer2_0_conv2, default, backbone_layer2_0_bn2_mean, backbone_layer2_0_bn2_inv_std, backbone_layer2_0_bn2_running_mean.Value.View, backbone_layer2_0_bn2_running_var.Value.View, backbone_layer2_0_bn2_num_batches_tracked.Value.View, backbone_layer2_0_bn2_weight.Value.View, backbone_layer2_0_bn2_bias.Value.View, backbone_layer2_0_relu2, momentum: 0.1f, eps: 1E-05f, training, relu: true);
 
         // backbone.layer2.0.conv3: conv 1x1 s1 p0, 16->64 -> (N,64,⌈H/8⌉,⌈W/8⌉)
         Conv2d.Forward(Device, backbone_layer2_0_relu2, backbone_layer2_0_conv3_weight.Value.View, default, backbone_layer2_0_conv3, new ConvGeometry(1, 1, 1, 1, 0, 0, 1, 1, 1));
-
-        // backbone.layer2.0.bn3: batchnorm(backbone.layer2.0.conv3) -> (N,64,⌈H/8⌉,⌈W/8⌉)
-        BatchNorm.Statistics(Device, backbone_layer2_0_conv3, backbone_layer2_0_bn3_mean, backbone_layer2_0_bn3_inv_std, backbone_layer2_0_bn3_running_mean.Value.View, backbone_layer2_0_bn3_running_var.Value.View, backbone_layer2_0_bn3_num_batches_tracked.Value.View, momentum: 0.1f, eps: 1E-05f, training);
-        BatchNorm.Apply(Device, backbone_layer2_0_conv3, backbone_layer2_0_bn3_mean, backbone_layer2_0_bn3_inv_std, backbone_layer2_0_bn3_weight.Value.View, backbone_layer2_0_bn3_bias.Value.View, backbone_layer2_0_bn3, relu: false);
 
         // backbone.layer2.0.downsample.0: conv 1x1 s2 p0, 32->64 -> (N,64,⌈H/8⌉,⌈W/8⌉)
         Conv2d.Forward(Device, backbone_layer1_0_relu3, backbone_layer2_0_downsample_0_weight.Value.View, default, backbone_layer2_0_downsample_0, new ConvGeometry(1, 1, 2, 2, 0, 0, 1, 1, 1));
 
         // backbone.layer2.0.downsample.1: batchnorm(backbone.layer2.0.downsample.0) -> (N,64,⌈H/8⌉,⌈W/8⌉)
-        BatchNorm.Statistics(Device, backbone_layer2_0_downsample_0, backbone_layer2_0_downsample_1_mean, backbone_layer2_0_downsample_1_inv_std, backbone_layer2_0_downsample_1_running_mean.Value.View, backbone_layer2_0_downsample_1_running_var.Value.View, backbone_layer2_0_downsample_1_num_batches_tracked.Value.View, momentum: 0.1f, eps: 1E-05f, training);
-        BatchNorm.Apply(Device, backbone_layer2_0_downsample_0, backbone_layer2_0_downsample_1_mean, backbone_layer2_0_downsample_1_inv_std, backbone_layer2_0_downsample_1_weight.Value.View, backbone_layer2_0_downsample_1_bias.Value.View, backbone_layer2_0_downsample_1, relu: false);
+        BatchNorm.Forward(Device, backbone_layer2_0_downsample_0, default, backbone_layer2_0_downsample_1_mean, backbone_layer2_0_downsample_1_inv_std, backbone_layer2_0_downsample_1_running_mean.Value.View, backbone_layer2_0_downsample_1_running_var.Value.View, backbone_layer2_0_downsample_1_num_batches_tracked.Value.View, backbone_layer2_0_downsample_1_weight.Value.View, backbone_layer2_0_downsample_1_bias.Value.View, backbone_layer2_0_downsample_1, momentum: 0.1f, eps: 1E-05f, training, relu: false);
 
-        // backbone.layer2.0.add: add(backbone.layer2.0.bn3, backbone.layer2.0.downsample.1) -> (N,64,⌈H/8⌉,⌈W/8⌉)
-        Elementwise.Add(Device, backbone_layer2_0_bn3, backbone_layer2_0_downsample_1, backbone_layer2_0_add);
-
-        // backbone.layer2.0.relu3: relu(backbone.layer2.0.add) -> (N,64,⌈H/8⌉,⌈W/8⌉)
-        Activation.Relu(Device, backbone_layer2_0_add, backbone_layer2_0_relu3);
+        // backbone.layer2.0.bn3 + backbone.layer2.0.add + backbone.layer2.0.relu3: relu(batchnorm + backbone.layer2.0.downsample.1) (fused) -> (N,64,⌈H/8⌉,⌈W/8⌉)
+        BatchNorm.Forward(Device, backbone_layer2_0_conv3, backbone_layer2_0_downsample_1, backbone_layer2_0_bn3_mean, backbone_layer2_0_bn3_inv_std, backbone_layer2_0_bn3_running_mean.Value.View, backbone_layer2_0_bn3_running_var.Value.View, backbone_layer2_0_bn3_num_batches_tracked.Value.View, backbone_layer2_0_bn3_weight.Value.View, backbone_layer2_0_bn3_bias.Value.View, backbone_layer2_0_relu3, momentum: 0.1f, eps: 1E-05f, training, relu: true);
     }
 
     private void ForwardBackboneLayer3(bool training)
@@ -1176,35 +1122,25 @@ public sealed partial class FcnTiny : INetwork
         Conv2d.Forward(Device, backbone_layer2_0_relu3, backbone_layer3_0_conv1_weight.Value.View, default, backbone_layer3_0_conv1, new ConvGeometry(1, 1, 1, 1, 0, 0, 1, 1, 1));
 
         // backbone.layer3.0.bn1 + backbone.layer3.0.relu1: batchnorm + relu (fused) -> (N,32,⌈H/8⌉,⌈W/8⌉)
-        BatchNorm.Statistics(Device, backbone_layer3_0_conv1, backbone_layer3_0_bn1_mean, backbone_layer3_0_bn1_inv_std, backbone_layer3_0_bn1_running_mean.Value.View, backbone_layer3_0_bn1_running_var.Value.View, backbone_layer3_0_bn1_num_batches_tracked.Value.View, momentum: 0.1f, eps: 1E-05f, training);
-        BatchNorm.Apply(Device, backbone_layer3_0_conv1, backbone_layer3_0_bn1_mean, backbone_layer3_0_bn1_inv_std, backbone_layer3_0_bn1_weight.Value.View, backbone_layer3_0_bn1_bias.Value.View, backbone_layer3_0_relu1, relu: true);
+        BatchNorm.Forward(Device, backbone_layer3_0_conv1, default, backbone_layer3_0_bn1_mean, backbone_layer3_0_bn1_inv_std, backbone_layer3_0_bn1_running_mean.Value.View, backbone_layer3_0_bn1_running_var.Value.View, backbone_layer3_0_bn1_num_batches_tracked.Value.View, backbone_layer3_0_bn1_weight.Value.View, backbone_layer3_0_bn1_bias.Value.View, backbone_layer3_0_relu1, momentum: 0.1f, eps: 1E-05f, training, relu: true);
 
         // backbone.layer3.0.conv2: conv 3x3 s1 p1, 32->32 -> (N,32,⌈H/8⌉,⌈W/8⌉)
         Conv2d.Forward(Device, backbone_layer3_0_relu1, backbone_layer3_0_conv2_weight.Value.View, default, backbone_layer3_0_conv2, new ConvGeometry(3, 3, 1, 1, 1, 1, 1, 1, 1));
 
         // backbone.layer3.0.bn2 + backbone.layer3.0.relu2: batchnorm + relu (fused) -> (N,32,⌈H/8⌉,⌈W/8⌉)
-        BatchNorm.Statistics(Device, backbone_layer3_0_conv2, backbone_layer3_0_bn2_mean, backbone_layer3_0_bn2_inv_std, backbone_layer3_0_bn2_running_mean.Value.View, backbone_layer3_0_bn2_running_var.Value.View, backbone_layer3_0_bn2_num_batches_tracked.Value.View, momentum: 0.1f, eps: 1E-05f, training);
-        BatchNorm.Apply(Device, backbone_layer3_0_conv2, backbone_layer3_0_bn2_mean, backbone_layer3_0_bn2_inv_std, backbone_layer3_0_bn2_weight.Value.View, backbone_layer3_0_bn2_bias.Value.View, backbone_layer3_0_relu2, relu: true);
+        BatchNorm.Forward(Device, backbone_layer3_0_conv2, default, backbone_layer3_0_bn2_mean, backbone_layer3_0_bn2_inv_std, backbone_layer3_0_bn2_running_mean.Value.View, backbone_layer3_0_bn2_running_var.Value.View, backbone_layer3_0_bn2_num_batches_tracked.Value.View, backbone_layer3_0_bn2_weight.Value.View, backbone_layer3_0_bn2_bias.Value.View, backbone_layer3_0_relu2, momentum: 0.1f, eps: 1E-05f, training, relu: true);
 
         // backbone.layer3.0.conv3: conv 1x1 s1 p0, 32->128 -> (N,128,⌈H/8⌉,⌈W/8⌉)
         Conv2d.Forward(Device, backbone_layer3_0_relu2, backbone_layer3_0_conv3_weight.Value.View, default, backbone_layer3_0_conv3, new ConvGeometry(1, 1, 1, 1, 0, 0, 1, 1, 1));
-
-        // backbone.layer3.0.bn3: batchnorm(backbone.layer3.0.conv3) -> (N,128,⌈H/8⌉,⌈W/8⌉)
-        BatchNorm.Statistics(Device, backbone_layer3_0_conv3, backbone_layer3_0_bn3_mean, backbone_layer3_0_bn3_inv_std, backbone_layer3_0_bn3_running_mean.Value.View, backbone_layer3_0_bn3_running_var.Value.View, backbone_layer3_0_bn3_num_batches_tracked.Value.View, momentum: 0.1f, eps: 1E-05f, training);
-        BatchNorm.Apply(Device, backbone_layer3_0_conv3, backbone_layer3_0_bn3_mean, backbone_layer3_0_bn3_inv_std, backbone_layer3_0_bn3_weight.Value.View, backbone_layer3_0_bn3_bias.Value.View, backbone_layer3_0_bn3, relu: false);
 
         // backbone.layer3.0.downsample.0: conv 1x1 s1 p0, 64->128 -> (N,128,⌈H/8⌉,⌈W/8⌉)
         Conv2d.Forward(Device, backbone_layer2_0_relu3, backbone_layer3_0_downsample_0_weight.Value.View, default, backbone_layer3_0_downsample_0, new ConvGeometry(1, 1, 1, 1, 0, 0, 1, 1, 1));
 
         // backbone.layer3.0.downsample.1: batchnorm(backbone.layer3.0.downsample.0) -> (N,128,⌈H/8⌉,⌈W/8⌉)
-        BatchNorm.Statistics(Device, backbone_layer3_0_downsample_0, backbone_layer3_0_downsample_1_mean, backbone_layer3_0_downsample_1_inv_std, backbone_layer3_0_downsample_1_running_mean.Value.View, backbone_layer3_0_downsample_1_running_var.Value.View, backbone_layer3_0_downsample_1_num_batches_tracked.Value.View, momentum: 0.1f, eps: 1E-05f, training);
-        BatchNorm.Apply(Device, backbone_layer3_0_downsample_0, backbone_layer3_0_downsample_1_mean, backbone_layer3_0_downsample_1_inv_std, backbone_layer3_0_downsample_1_weight.Value.View, backbone_layer3_0_downsample_1_bias.Value.View, backbone_layer3_0_downsample_1, relu: false);
+        BatchNorm.Forward(Device, backbone_layer3_0_downsample_0, default, backbone_layer3_0_downsample_1_mean, backbone_layer3_0_downsample_1_inv_std, backbone_layer3_0_downsample_1_running_mean.Value.View, backbone_layer3_0_downsample_1_running_var.Value.View, backbone_layer3_0_downsample_1_num_batches_tracked.Value.View, backbone_layer3_0_downsample_1_weight.Value.View, backbone_layer3_0_downsample_1_bias.Value.View, backbone_layer3_0_downsample_1, momentum: 0.1f, eps: 1E-05f, training, relu: false);
 
-        // backbone.layer3.0.add: add(backbone.layer3.0.bn3, backbone.layer3.0.downsample.1) -> (N,128,⌈H/8⌉,⌈W/8⌉)
-        Elementwise.Add(Device, backbone_layer3_0_bn3, backbone_layer3_0_downsample_1, backbone_layer3_0_add);
-
-        // backbone.layer3.0.relu3: relu(backbone.layer3.0.add) -> (N,128,⌈H/8⌉,⌈W/8⌉)
-        Activation.Relu(Device, backbone_layer3_0_add, backbone_layer3_0_relu3);
+        // backbone.layer3.0.bn3 + backbone.layer3.0.add + backbone.layer3.0.relu3: relu(batchnorm + backbone.layer3.0.downsample.1) (fused) -> (N,128,⌈H/8⌉,⌈W/8⌉)
+        BatchNorm.Forward(Device, backbone_layer3_0_conv3, backbone_layer3_0_downsample_1, backbone_layer3_0_bn3_mean, backbone_layer3_0_bn3_inv_std, backbone_layer3_0_bn3_running_mean.Value.View, backbone_layer3_0_bn3_running_var.Value.View, backbone_layer3_0_bn3_num_batches_tracked.Value.View, backbone_layer3_0_bn3_weight.Value.View, backbone_layer3_0_bn3_bias.Value.View, backbone_layer3_0_relu3, momentum: 0.1f, eps: 1E-05f, training, relu: true);
     }
 
     private void ForwardBackboneLayer4(bool training)
@@ -1213,35 +1149,25 @@ public sealed partial class FcnTiny : INetwork
         Conv2d.Forward(Device, backbone_layer3_0_relu3, backbone_layer4_0_conv1_weight.Value.View, default, backbone_layer4_0_conv1, new ConvGeometry(1, 1, 1, 1, 0, 0, 1, 1, 1));
 
         // backbone.layer4.0.bn1 + backbone.layer4.0.relu1: batchnorm + relu (fused) -> (N,64,⌈H/8⌉,⌈W/8⌉)
-        BatchNorm.Statistics(Device, backbone_layer4_0_conv1, backbone_layer4_0_bn1_mean, backbone_layer4_0_bn1_inv_std, backbone_layer4_0_bn1_running_mean.Value.View, backbone_layer4_0_bn1_running_var.Value.View, backbone_layer4_0_bn1_num_batches_tracked.Value.View, momentum: 0.1f, eps: 1E-05f, training);
-        BatchNorm.Apply(Device, backbone_layer4_0_conv1, backbone_layer4_0_bn1_mean, backbone_layer4_0_bn1_inv_std, backbone_layer4_0_bn1_weight.Value.View, backbone_layer4_0_bn1_bias.Value.View, backbone_layer4_0_relu1, relu: true);
+        BatchNorm.Forward(Device, backbone_layer4_0_conv1, default, backbone_layer4_0_bn1_mean, backbone_layer4_0_bn1_inv_std, backbone_layer4_0_bn1_running_mean.Value.View, backbone_layer4_0_bn1_running_var.Value.View, backbone_layer4_0_bn1_num_batches_tracked.Value.View, backbone_layer4_0_bn1_weight.Value.View, backbone_layer4_0_bn1_bias.Value.View, backbone_layer4_0_relu1, momentum: 0.1f, eps: 1E-05f, training, relu: true);
 
         // backbone.layer4.0.conv2: conv 3x3 s1 p2 d2, 64->64 -> (N,64,⌈H/8⌉,⌈W/8⌉)
         Conv2d.Forward(Device, backbone_layer4_0_relu1, backbone_layer4_0_conv2_weight.Value.View, default, backbone_layer4_0_conv2, new ConvGeometry(3, 3, 1, 1, 2, 2, 2, 2, 1));
 
         // backbone.layer4.0.bn2 + backbone.layer4.0.relu2: batchnorm + relu (fused) -> (N,64,⌈H/8⌉,⌈W/8⌉)
-        BatchNorm.Statistics(Device, backbone_layer4_0_conv2, backbone_layer4_0_bn2_mean, backbone_layer4_0_bn2_inv_std, backbone_layer4_0_bn2_running_mean.Value.View, backbone_layer4_0_bn2_running_var.Value.View, backbone_layer4_0_bn2_num_batches_tracked.Value.View, momentum: 0.1f, eps: 1E-05f, training);
-        BatchNorm.Apply(Device, backbone_layer4_0_conv2, backbone_layer4_0_bn2_mean, backbone_layer4_0_bn2_inv_std, backbone_layer4_0_bn2_weight.Value.View, backbone_layer4_0_bn2_bias.Value.View, backbone_layer4_0_relu2, relu: true);
+        BatchNorm.Forward(Device, backbone_layer4_0_conv2, default, backbone_layer4_0_bn2_mean, backbone_layer4_0_bn2_inv_std, backbone_layer4_0_bn2_running_mean.Value.View, backbone_layer4_0_bn2_running_var.Value.View, backbone_layer4_0_bn2_num_batches_tracked.Value.View, backbone_layer4_0_bn2_weight.Value.View, backbone_layer4_0_bn2_bias.Value.View, backbone_layer4_0_relu2, momentum: 0.1f, eps: 1E-05f, training, relu: true);
 
         // backbone.layer4.0.conv3: conv 1x1 s1 p0, 64->256 -> (N,256,⌈H/8⌉,⌈W/8⌉)
         Conv2d.Forward(Device, backbone_layer4_0_relu2, backbone_layer4_0_conv3_weight.Value.View, default, backbone_layer4_0_conv3, new ConvGeometry(1, 1, 1, 1, 0, 0, 1, 1, 1));
-
-        // backbone.layer4.0.bn3: batchnorm(backbone.layer4.0.conv3) -> (N,256,⌈H/8⌉,⌈W/8⌉)
-        BatchNorm.Statistics(Device, backbone_layer4_0_conv3, backbone_layer4_0_bn3_mean, backbone_layer4_0_bn3_inv_std, backbone_layer4_0_bn3_running_mean.Value.View, backbone_layer4_0_bn3_running_var.Value.View, backbone_layer4_0_bn3_num_batches_tracked.Value.View, momentum: 0.1f, eps: 1E-05f, training);
-        BatchNorm.Apply(Device, backbone_layer4_0_conv3, backbone_layer4_0_bn3_mean, backbone_layer4_0_bn3_inv_std, backbone_layer4_0_bn3_weight.Value.View, backbone_layer4_0_bn3_bias.Value.View, backbone_layer4_0_bn3, relu: false);
 
         // backbone.layer4.0.downsample.0: conv 1x1 s1 p0, 128->256 -> (N,256,⌈H/8⌉,⌈W/8⌉)
         Conv2d.Forward(Device, backbone_layer3_0_relu3, backbone_layer4_0_downsample_0_weight.Value.View, default, backbone_layer4_0_downsample_0, new ConvGeometry(1, 1, 1, 1, 0, 0, 1, 1, 1));
 
         // backbone.layer4.0.downsample.1: batchnorm(backbone.layer4.0.downsample.0) -> (N,256,⌈H/8⌉,⌈W/8⌉)
-        BatchNorm.Statistics(Device, backbone_layer4_0_downsample_0, backbone_layer4_0_downsample_1_mean, backbone_layer4_0_downsample_1_inv_std, backbone_layer4_0_downsample_1_running_mean.Value.View, backbone_layer4_0_downsample_1_running_var.Value.View, backbone_layer4_0_downsample_1_num_batches_tracked.Value.View, momentum: 0.1f, eps: 1E-05f, training);
-        BatchNorm.Apply(Device, backbone_layer4_0_downsample_0, backbone_layer4_0_downsample_1_mean, backbone_layer4_0_downsample_1_inv_std, backbone_layer4_0_downsample_1_weight.Value.View, backbone_layer4_0_downsample_1_bias.Value.View, backbone_layer4_0_downsample_1, relu: false);
+        BatchNorm.Forward(Device, backbone_layer4_0_downsample_0, default, backbone_layer4_0_downsample_1_mean, backbone_layer4_0_downsample_1_inv_std, backbone_layer4_0_downsample_1_running_mean.Value.View, backbone_layer4_0_downsample_1_running_var.Value.View, backbone_layer4_0_downsample_1_num_batches_tracked.Value.View, backbone_layer4_0_downsample_1_weight.Value.View, backbone_layer4_0_downsample_1_bias.Value.View, backbone_layer4_0_downsample_1, momentum: 0.1f, eps: 1E-05f, training, relu: false);
 
-        // backbone.layer4.0.add: add(backbone.layer4.0.bn3, backbone.layer4.0.downsample.1) -> (N,256,⌈H/8⌉,⌈W/8⌉)
-        Elementwise.Add(Device, backbone_layer4_0_bn3, backbone_layer4_0_downsample_1, backbone_layer4_0_add);
-
-        // backbone.layer4.0.relu3: relu(backbone.layer4.0.add) -> (N,256,⌈H/8⌉,⌈W/8⌉)
-        Activation.Relu(Device, backbone_layer4_0_add, backbone_layer4_0_relu3);
+        // backbone.layer4.0.bn3 + backbone.layer4.0.add + backbone.layer4.0.relu3: relu(batchnorm + backbone.layer4.0.downsample.1) (fused) -> (N,256,⌈H/8⌉,⌈W/8⌉)
+        BatchNorm.Forward(Device, backbone_layer4_0_conv3, backbone_layer4_0_downsample_1, backbone_layer4_0_bn3_mean, backbone_layer4_0_bn3_inv_std, backbone_layer4_0_bn3_running_mean.Value.View, backbone_layer4_0_bn3_running_var.Value.View, backbone_layer4_0_bn3_num_batches_tracked.Value.View, backbone_layer4_0_bn3_weight.Value.View, backbone_layer4_0_bn3_bias.Value.View, backbone_layer4_0_relu3, momentum: 0.1f, eps: 1E-05f, training, relu: true);
     }
 
     private void ForwardHeadFcn(bool training)
@@ -1250,8 +1176,7 @@ public sealed partial class FcnTiny : INetwork
         Conv2d.Forward(Device, backbone_layer4_0_relu3, head_fcn_0_weight.Value.View, default, head_fcn_0, new ConvGeometry(3, 3, 1, 1, 1, 1, 1, 1, 1));
 
         // head.fcn.1 + head.fcn.2: batchnorm + relu (fused) -> (N,64,⌈H/8⌉,⌈W/8⌉)
-        BatchNorm.Statistics(Device, head_fcn_0, head_fcn_1_mean, head_fcn_1_inv_std, head_fcn_1_running_mean.Value.View, head_fcn_1_running_var.Value.View, head_fcn_1_num_batches_tracked.Value.View, momentum: 0.1f, eps: 1E-05f, training);
-        BatchNorm.Apply(Device, head_fcn_0, head_fcn_1_mean, head_fcn_1_inv_std, head_fcn_1_weight.Value.View, head_fcn_1_bias.Value.View, head_fcn_2, relu: true);
+        BatchNorm.Forward(Device, head_fcn_0, default, head_fcn_1_mean, head_fcn_1_inv_std, head_fcn_1_running_mean.Value.View, head_fcn_1_running_var.Value.View, head_fcn_1_num_batches_tracked.Value.View, head_fcn_1_weight.Value.View, head_fcn_1_bias.Value.View, head_fcn_2, momentum: 0.1f, eps: 1E-05f, training, relu: true);
 
         // head.fcn.3: dropout(head.fcn.2) -> (N,64,⌈H/8⌉,⌈W/8⌉)
         if (training)
@@ -1325,11 +1250,9 @@ public sealed partial class FcnTiny : INetwork
 
     private void BackwardBackboneLayer4()
     {
-        // backbone.layer4.0.relu3: relu(backbone.layer4.0.add); d(backbone.layer4.0.add) =
-        Activation.ReluBackward(Device, backbone_layer4_0_relu3, d_backbone_layer4_0_relu3, d_backbone_layer4_0_add, accumulate: false);
-
-        // backbone.layer4.0.add: add(backbone.layer4.0.bn3, backbone.layer4.0.downsample.1); d(backbone.layer4.0.bn3) =, d(backbone.layer4.0.downsample.1) =
-        Elementwise.AddBackward(Device, d_backbone_layer4_0_add, d_backbone_layer4_0_bn3, d_backbone_layer4_0_downsample_1, accumulateA: false, accumulateB: false);
+        // backbone.layer4.0.bn3 + backbone.layer4.0.add + backbone.layer4.0.relu3: relu(batchnorm + backbone.layer4.0.downsample.1) (fused); d(backbone.layer4.0.conv3) =, d(backbone.layer4.0.downsample.1) =
+        BatchNorm.Backward(Device, backbone_layer4_0_conv3, backbone_layer4_0_relu3, d_backbone_layer4_0_relu3, backbone_layer4_0_bn3_mean, backbone_layer4_0_bn3_inv_std, backbone_layer4_0_bn3_weight.Value.View, d_backbone_layer4_0_conv3, backbone_layer4_0_bn3_weight.Grad!.View, backbone_layer4_0_bn3_bias.Grad!.View, d_backbone_layer4_0_downsample_1, relu: true, accumulate: false, accumulateResidual: false);
+        Device.GradientsReady(backbone_layer4_0_bn3_weight, backbone_layer4_0_bn3_bias);
 
         // backbone.layer4.0.downsample.1: batchnorm(backbone.layer4.0.downsample.0); d(backbone.layer4.0.downsample.0) =
         BatchNorm.Backward(Device, backbone_layer4_0_downsample_0, default, d_backbone_layer4_0_downsample_1, backbone_layer4_0_downsample_1_mean, backbone_layer4_0_downsample_1_inv_std, backbone_layer4_0_downsample_1_weight.Value.View, d_backbone_layer4_0_downsample_0, backbone_layer4_0_downsample_1_weight.Grad!.View, backbone_layer4_0_downsample_1_bias.Grad!.View, relu: false, accumulate: false);
@@ -1339,10 +1262,6 @@ public sealed partial class FcnTiny : INetwork
         Conv2d.BackwardInput(Device, d_backbone_layer4_0_downsample_0, backbone_layer4_0_downsample_0_weight.Value.View, d_backbone_layer3_0_relu3, new ConvGeometry(1, 1, 1, 1, 0, 0, 1, 1, 1), accumulate: false);
         Conv2d.BackwardParams(Device, backbone_layer3_0_relu3, d_backbone_layer4_0_downsample_0, backbone_layer4_0_downsample_0_weight.Grad!.View, default, new ConvGeometry(1, 1, 1, 1, 0, 0, 1, 1, 1));
         Device.GradientsReady(backbone_layer4_0_downsample_0_weight);
-
-        // backbone.layer4.0.bn3: batchnorm(backbone.layer4.0.conv3); d(backbone.layer4.0.conv3) =
-        BatchNorm.Backward(Device, backbone_layer4_0_conv3, default, d_backbone_layer4_0_bn3, backbone_layer4_0_bn3_mean, backbone_layer4_0_bn3_inv_std, backbone_layer4_0_bn3_weight.Value.View, d_backbone_layer4_0_conv3, backbone_layer4_0_bn3_weight.Grad!.View, backbone_layer4_0_bn3_bias.Grad!.View, relu: false, accumulate: false);
-        Device.GradientsReady(backbone_layer4_0_bn3_weight, backbone_layer4_0_bn3_bias);
 
         // backbone.layer4.0.conv3: conv 1x1 s1 p0, 64->256; d(backbone.layer4.0.relu2) =
         Conv2d.BackwardInput(Device, d_backbone_layer4_0_conv3, backbone_layer4_0_conv3_weight.Value.View, d_backbone_layer4_0_relu2, new ConvGeometry(1, 1, 1, 1, 0, 0, 1, 1, 1), accumulate: false);
@@ -1370,11 +1289,9 @@ public sealed partial class FcnTiny : INetwork
 
     private void BackwardBackboneLayer3()
     {
-        // backbone.layer3.0.relu3: relu(backbone.layer3.0.add); d(backbone.layer3.0.add) =
-        Activation.ReluBackward(Device, backbone_layer3_0_relu3, d_backbone_layer3_0_relu3, d_backbone_layer3_0_add, accumulate: false);
-
-        // backbone.layer3.0.add: add(backbone.layer3.0.bn3, backbone.layer3.0.downsample.1); d(backbone.layer3.0.bn3) =, d(backbone.layer3.0.downsample.1) =
-        Elementwise.AddBackward(Device, d_backbone_layer3_0_add, d_backbone_layer3_0_bn3, d_backbone_layer3_0_downsample_1, accumulateA: false, accumulateB: false);
+        // backbone.layer3.0.bn3 + backbone.layer3.0.add + backbone.layer3.0.relu3: relu(batchnorm + backbone.layer3.0.downsample.1) (fused); d(backbone.layer3.0.conv3) =, d(backbone.layer3.0.downsample.1) =
+        BatchNorm.Backward(Device, backbone_layer3_0_conv3, backbone_layer3_0_relu3, d_backbone_layer3_0_relu3, backbone_layer3_0_bn3_mean, backbone_layer3_0_bn3_inv_std, backbone_layer3_0_bn3_weight.Value.View, d_backbone_layer3_0_conv3, backbone_layer3_0_bn3_weight.Grad!.View, backbone_layer3_0_bn3_bias.Grad!.View, d_backbone_layer3_0_downsample_1, relu: true, accumulate: false, accumulateResidual: false);
+        Device.GradientsReady(backbone_layer3_0_bn3_weight, backbone_layer3_0_bn3_bias);
 
         // backbone.layer3.0.downsample.1: batchnorm(backbone.layer3.0.downsample.0); d(backbone.layer3.0.downsample.0) =
         BatchNorm.Backward(Device, backbone_layer3_0_downsample_0, default, d_backbone_layer3_0_downsample_1, backbone_layer3_0_downsample_1_mean, backbone_layer3_0_downsample_1_inv_std, backbone_layer3_0_downsample_1_weight.Value.View, d_backbone_layer3_0_downsample_0, backbone_layer3_0_downsample_1_weight.Grad!.View, backbone_layer3_0_downsample_1_bias.Grad!.View, relu: false, accumulate: false);
@@ -1384,10 +1301,6 @@ public sealed partial class FcnTiny : INetwork
         Conv2d.BackwardInput(Device, d_backbone_layer3_0_downsample_0, backbone_layer3_0_downsample_0_weight.Value.View, d_backbone_layer2_0_relu3, new ConvGeometry(1, 1, 1, 1, 0, 0, 1, 1, 1), accumulate: false);
         Conv2d.BackwardParams(Device, backbone_layer2_0_relu3, d_backbone_layer3_0_downsample_0, backbone_layer3_0_downsample_0_weight.Grad!.View, default, new ConvGeometry(1, 1, 1, 1, 0, 0, 1, 1, 1));
         Device.GradientsReady(backbone_layer3_0_downsample_0_weight);
-
-        // backbone.layer3.0.bn3: batchnorm(backbone.layer3.0.conv3); d(backbone.layer3.0.conv3) =
-        BatchNorm.Backward(Device, backbone_layer3_0_conv3, default, d_backbone_layer3_0_bn3, backbone_layer3_0_bn3_mean, backbone_layer3_0_bn3_inv_std, backbone_layer3_0_bn3_weight.Value.View, d_backbone_layer3_0_conv3, backbone_layer3_0_bn3_weight.Grad!.View, backbone_layer3_0_bn3_bias.Grad!.View, relu: false, accumulate: false);
-        Device.GradientsReady(backbone_layer3_0_bn3_weight, backbone_layer3_0_bn3_bias);
 
         // backbone.layer3.0.conv3: conv 1x1 s1 p0, 32->128; d(backbone.layer3.0.relu2) =
         Conv2d.BackwardInput(Device, d_backbone_layer3_0_conv3, backbone_layer3_0_conv3_weight.Value.View, d_backbone_layer3_0_relu2, new ConvGeometry(1, 1, 1, 1, 0, 0, 1, 1, 1), accumulate: false);
@@ -1415,11 +1328,9 @@ public sealed partial class FcnTiny : INetwork
 
     private void BackwardBackboneLayer2()
     {
-        // backbone.layer2.0.relu3: relu(backbone.layer2.0.add); d(backbone.layer2.0.add) =
-        Activation.ReluBackward(Device, backbone_layer2_0_relu3, d_backbone_layer2_0_relu3, d_backbone_layer2_0_add, accumulate: false);
-
-        // backbone.layer2.0.add: add(backbone.layer2.0.bn3, backbone.layer2.0.downsample.1); d(backbone.layer2.0.bn3) =, d(backbone.layer2.0.downsample.1) =
-        Elementwise.AddBackward(Device, d_backbone_layer2_0_add, d_backbone_layer2_0_bn3, d_backbone_layer2_0_downsample_1, accumulateA: false, accumulateB: false);
+        // backbone.layer2.0.bn3 + backbone.layer2.0.add + backbone.layer2.0.relu3: relu(batchnorm + backbone.layer2.0.downsample.1) (fused); d(backbone.layer2.0.conv3) =, d(backbone.layer2.0.downsample.1) =
+        BatchNorm.Backward(Device, backbone_layer2_0_conv3, backbone_layer2_0_relu3, d_backbone_layer2_0_relu3, backbone_layer2_0_bn3_mean, backbone_layer2_0_bn3_inv_std, backbone_layer2_0_bn3_weight.Value.View, d_backbone_layer2_0_conv3, backbone_layer2_0_bn3_weight.Grad!.View, backbone_layer2_0_bn3_bias.Grad!.View, d_backbone_layer2_0_downsample_1, relu: true, accumulate: false, accumulateResidual: false);
+        Device.GradientsReady(backbone_layer2_0_bn3_weight, backbone_layer2_0_bn3_bias);
 
         // backbone.layer2.0.downsample.1: batchnorm(backbone.layer2.0.downsample.0); d(backbone.layer2.0.downsample.0) =
         BatchNorm.Backward(Device, backbone_layer2_0_downsample_0, default, d_backbone_layer2_0_downsample_1, backbone_layer2_0_downsample_1_mean, backbone_layer2_0_downsample_1_inv_std, backbone_layer2_0_downsample_1_weight.Value.View, d_backbone_layer2_0_downsample_0, backbone_layer2_0_downsample_1_weight.Grad!.View, backbone_layer2_0_downsample_1_bias.Grad!.View, relu: false, accumulate: false);
@@ -1429,10 +1340,6 @@ public sealed partial class FcnTiny : INetwork
         Conv2d.BackwardInput(Device, d_backbone_layer2_0_downsample_0, backbone_layer2_0_downsample_0_weight.Value.View, d_backbone_layer1_0_relu3, new ConvGeometry(1, 1, 2, 2, 0, 0, 1, 1, 1), accumulate: false);
         Conv2d.BackwardParams(Device, backbone_layer1_0_relu3, d_backbone_layer2_0_downsample_0, backbone_layer2_0_downsample_0_weight.Grad!.View, default, new ConvGeometry(1, 1, 2, 2, 0, 0, 1, 1, 1));
         Device.GradientsReady(backbone_layer2_0_downsample_0_weight);
-
-        // backbone.layer2.0.bn3: batchnorm(backbone.layer2.0.conv3); d(backbone.layer2.0.conv3) =
-        BatchNorm.Backward(Device, backbone_layer2_0_conv3, default, d_backbone_layer2_0_bn3, backbone_layer2_0_bn3_mean, backbone_layer2_0_bn3_inv_std, backbone_layer2_0_bn3_weight.Value.View, d_backbone_layer2_0_conv3, backbone_layer2_0_bn3_weight.Grad!.View, backbone_layer2_0_bn3_bias.Grad!.View, relu: false, accumulate: false);
-        Device.GradientsReady(backbone_layer2_0_bn3_weight, backbone_layer2_0_bn3_bias);
 
         // backbone.layer2.0.conv3: conv 1x1 s1 p0, 16->64; d(backbone.layer2.0.relu2) =
         Conv2d.BackwardInput(Device, d_backbone_layer2_0_conv3, backbone_layer2_0_conv3_weight.Value.View, d_backbone_layer2_0_relu2, new ConvGeometry(1, 1, 1, 1, 0, 0, 1, 1, 1), accumulate: false);
@@ -1460,14 +1367,8 @@ public sealed partial class FcnTiny : INetwork
 
     private void BackwardBackboneLayer1()
     {
-        // backbone.layer1.0.relu3: relu(backbone.layer1.0.add); d(backbone.layer1.0.add) =
-        Activation.ReluBackward(Device, backbone_layer1_0_relu3, d_backbone_layer1_0_relu3, d_backbone_layer1_0_add, accumulate: false);
-
-        // backbone.layer1.0.add: add(backbone.layer1.0.bn3, backbone.maxpool); d(backbone.layer1.0.bn3) =, d(backbone.maxpool) =
-        Elementwise.AddBackward(Device, d_backbone_layer1_0_add, d_backbone_layer1_0_bn3, d_backbone_maxpool, accumulateA: false, accumulateB: false);
-
-        // backbone.layer1.0.bn3: batchnorm(backbone.layer1.0.conv3); d(backbone.layer1.0.conv3) =
-        BatchNorm.Backward(Device, backbone_layer1_0_conv3, default, d_backbone_layer1_0_bn3, backbone_layer1_0_bn3_mean, backbone_layer1_0_bn3_inv_std, backbone_layer1_0_bn3_weight.Value.View, d_backbone_layer1_0_conv3, backbone_layer1_0_bn3_weight.Grad!.View, backbone_layer1_0_bn3_bias.Grad!.View, relu: false, accumulate: false);
+        // backbone.layer1.0.bn3 + backbone.layer1.0.add + backbone.layer1.0.relu3: relu(batchnorm + backbone.maxpool) (fused); d(backbone.layer1.0.conv3) =, d(backbone.maxpool) =
+        BatchNorm.Backward(Device, backbone_layer1_0_conv3, backbone_layer1_0_relu3, d_backbone_layer1_0_relu3, backbone_layer1_0_bn3_mean, backbone_layer1_0_bn3_inv_std, backbone_layer1_0_bn3_weight.Value.View, d_backbone_layer1_0_conv3, backbone_layer1_0_bn3_weight.Grad!.View, backbone_layer1_0_bn3_bias.Grad!.View, d_backbone_maxpool, relu: true, accumulate: false, accumulateResidual: false);
         Device.GradientsReady(backbone_layer1_0_bn3_weight, backbone_layer1_0_bn3_bias);
 
         // backbone.layer1.0.conv3: conv 1x1 s1 p0, 8->32; d(backbone.layer1.0.relu2) =

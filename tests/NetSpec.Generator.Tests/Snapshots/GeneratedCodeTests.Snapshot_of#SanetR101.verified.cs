@@ -17,7 +17,7 @@ namespace NetSpec.Networks;
 /// <summary>sanet-r101: 74,602,533 parameters, 8430.34 GFLOPs at 16×3×480×480 (a multiply-accumulate = 2 FLOPs).</summary>
 /// <remarks>
 /// Planned arena peak at 16×3×480×480: 2,064,400,384 bytes forward only, 34,661,628,928 bytes training (activations, saved tensors, gradients).
-/// 342 forward steps, 342 backward steps.
+/// 276 forward steps, 276 backward steps.
 /// </remarks>
 public sealed partial class SanetR101 : INetwork
 {
@@ -77,15 +77,13 @@ public sealed partial class SanetR101 : INetwork
     private ArrayView<float> backbone_layer1_0_bn2_mean; // batch mean (64)
     private ArrayView<float> backbone_layer1_0_bn2_inv_std; // batch 1/std (64)
     private Tensor backbone_layer1_0_conv3; // (N,256,⌈H/4⌉,⌈W/4⌉)
-    private Tensor backbone_layer1_0_bn3; // (N,256,⌈H/4⌉,⌈W/4⌉)
-    private ArrayView<float> backbone_layer1_0_bn3_mean; // batch mean (256)
-    private ArrayView<float> backbone_layer1_0_bn3_inv_std; // batch 1/std (256)
     private Tensor backbone_layer1_0_downsample_0; // (N,256,⌈H/4⌉,⌈W/4⌉)
     private Tensor backbone_layer1_0_downsample_1; // (N,256,⌈H/4⌉,⌈W/4⌉)
     private ArrayView<float> backbone_layer1_0_downsample_1_mean; // batch mean (256)
     private ArrayView<float> backbone_layer1_0_downsample_1_inv_std; // batch 1/std (256)
-    private Tensor backbone_layer1_0_add; // (N,256,⌈H/4⌉,⌈W/4⌉)
     private Tensor backbone_layer1_0_relu3; // (N,256,⌈H/4⌉,⌈W/4⌉)
+    private ArrayView<float> backbone_layer1_0_bn3_mean; // batch mean (256)
+    private ArrayView<float> backbone_layer1_0_bn3_inv_std; // batch 1/std (256)
     private Tensor backbone_layer1_1_conv1; // (N,64,⌈H/4⌉,⌈W/4⌉)
     private Tensor backbone_layer1_1_relu1; // (N,64,⌈H/4⌉,⌈W/4⌉)
     private ArrayView<float> backbone_layer1_1_bn1_mean; // batch mean (64)
@@ -95,11 +93,9 @@ public sealed partial class SanetR101 : INetwork
     private ArrayView<float> backbone_layer1_1_bn2_mean; // batch mean (64)
     private ArrayView<float> backbone_layer1_1_bn2_inv_std; // batch 1/std (64)
     private Tensor backbone_layer1_1_conv3; // (N,256,⌈H/4⌉,⌈W/4⌉)
-    private Tensor backbone_layer1_1_bn3; // (N,256,⌈H/4⌉,⌈W/4⌉)
+    private Tensor backbone_layer1_1_relu3; // (N,256,⌈H/4⌉,⌈W/4⌉)
     private ArrayView<float> backbone_layer1_1_bn3_mean; // batch mean (256)
     private ArrayView<float> backbone_layer1_1_bn3_inv_std; // batch 1/std (256)
-    private Tensor backbone_layer1_1_add; // (N,256,⌈H/4⌉,⌈W/4⌉)
-    private Tensor backbone_layer1_1_relu3; // (N,256,⌈H/4⌉,⌈W/4⌉)
     private Tensor backbone_layer1_2_conv1; // (N,64,⌈H/4⌉,⌈W/4⌉)
     private Tensor backbone_layer1_2_relu1; // (N,64,⌈H/4⌉,⌈W/4⌉)
     private ArrayView<float> backbone_layer1_2_bn1_mean; // batch mean (64)
@@ -109,11 +105,9 @@ public sealed partial class SanetR101 : INetwork
     private ArrayView<float> backbone_layer1_2_bn2_mean; // batch mean (64)
     private ArrayView<float> backbone_layer1_2_bn2_inv_std; // batch 1/std (64)
     private Tensor backbone_layer1_2_conv3; // (N,256,⌈H/4⌉,⌈W/4⌉)
-    private Tensor backbone_layer1_2_bn3; // (N,256,⌈H/4⌉,⌈W/4⌉)
+    private Tensor backbone_layer1_2_relu3; // (N,256,⌈H/4⌉,⌈W/4⌉)
     private ArrayView<float> backbone_layer1_2_bn3_mean; // batch mean (256)
     private ArrayView<float> backbone_layer1_2_bn3_inv_std; // batch 1/std (256)
-    private Tensor backbone_layer1_2_add; // (N,256,⌈H/4⌉,⌈W/4⌉)
-    private Tensor backbone_layer1_2_relu3; // (N,256,⌈H/4⌉,⌈W/4⌉)
     private Tensor backbone_layer2_0_conv1; // (N,128,⌈H/4⌉,⌈W/4⌉)
     private Tensor backbone_layer2_0_relu1; // (N,128,⌈H/4⌉,⌈W/4⌉)
     private ArrayView<float> backbone_layer2_0_bn1_mean; // batch mean (128)
@@ -123,15 +117,13 @@ public sealed partial class SanetR101 : INetwork
     private ArrayView<float> backbone_layer2_0_bn2_mean; // batch mean (128)
     private ArrayView<float> backbone_layer2_0_bn2_inv_std; // batch 1/std (128)
     private Tensor backbone_layer2_0_conv3; // (N,512,⌈H/8⌉,⌈W/8⌉)
-    private Tensor backbone_layer2_0_bn3; // (N,512,⌈H/8⌉,⌈W/8⌉)
-    private ArrayView<float> backbone_layer2_0_bn3_mean; // batch mean (512)
-    private ArrayView<float> backbone_layer2_0_bn3_inv_std; // batch 1/std (512)
     private Tensor backbone_layer2_0_downsample_0; // (N,512,⌈H/8⌉,⌈W/8⌉)
     private Tensor backbone_layer2_0_downsample_1; // (N,512,⌈H/8⌉,⌈W/8⌉)
     private ArrayView<float> backbone_layer2_0_downsample_1_mean; // batch mean (512)
     private ArrayView<float> backbone_layer2_0_downsample_1_inv_std; // batch 1/std (512)
-    private Tensor backbone_layer2_0_add; // (N,512,⌈H/8⌉,⌈W/8⌉)
     private Tensor backbone_layer2_0_relu3; // (N,512,⌈H/8⌉,⌈W/8⌉)
+    private ArrayView<float> backbone_layer2_0_bn3_mean; // batch mean (512)
+    private ArrayView<float> backbone_layer2_0_bn3_inv_std; // batch 1/std (512)
     private Tensor backbone_layer2_1_conv1; // (N,128,⌈H/8⌉,⌈W/8⌉)
     private Tensor backbone_layer2_1_relu1; // (N,128,⌈H/8⌉,⌈W/8⌉)
     private ArrayView<float> backbone_layer2_1_bn1_mean; // batch mean (128)
@@ -141,11 +133,9 @@ public sealed partial class SanetR101 : INetwork
     private ArrayView<float> backbone_layer2_1_bn2_mean; // batch mean (128)
     private ArrayView<float> backbone_layer2_1_bn2_inv_std; // batch 1/std (128)
     private Tensor backbone_layer2_1_conv3; // (N,512,⌈H/8⌉,⌈W/8⌉)
-    private Tensor backbone_layer2_1_bn3; // (N,512,⌈H/8⌉,⌈W/8⌉)
+    private Tensor backbone_layer2_1_relu3; // (N,512,⌈H/8⌉,⌈W/8⌉)
     private ArrayView<float> backbone_layer2_1_bn3_mean; // batch mean (512)
     private ArrayView<float> backbone_layer2_1_bn3_inv_std; // batch 1/std (512)
-    private Tensor backbone_layer2_1_add; // (N,512,⌈H/8⌉,⌈W/8⌉)
-    private Tensor backbone_layer2_1_relu3; // (N,512,⌈H/8⌉,⌈W/8⌉)
     private Tensor backbone_layer2_2_conv1; // (N,128,⌈H/8⌉,⌈W/8⌉)
     private Tensor backbone_layer2_2_relu1; // (N,128,⌈H/8⌉,⌈W/8⌉)
     private ArrayView<float> backbone_layer2_2_bn1_mean; // batch mean (128)
@@ -155,11 +145,9 @@ public sealed partial class SanetR101 : INetwork
     private ArrayView<float> backbone_layer2_2_bn2_mean; // batch mean (128)
     private ArrayView<float> backbone_layer2_2_bn2_inv_std; // batch 1/std (128)
     private Tensor backbone_layer2_2_conv3; // (N,512,⌈H/8⌉,⌈W/8⌉)
-    private Tensor backbone_layer2_2_bn3; // (N,512,⌈H/8⌉,⌈W/8⌉)
+    private Tensor backbone_layer2_2_relu3; // (N,512,⌈H/8⌉,⌈W/8⌉)
     private ArrayView<float> backbone_layer2_2_bn3_mean; // batch mean (512)
     private ArrayView<float> backbone_layer2_2_bn3_inv_std; // batch 1/std (512)
-    private Tensor backbone_layer2_2_add; // (N,512,⌈H/8⌉,⌈W/8⌉)
-    private Tensor backbone_layer2_2_relu3; // (N,512,⌈H/8⌉,⌈W/8⌉)
     private Tensor backbone_layer2_3_conv1; // (N,128,⌈H/8⌉,⌈W/8⌉)
     private Tensor backbone_layer2_3_relu1; // (N,128,⌈H/8⌉,⌈W/8⌉)
     private ArrayView<float> backbone_layer2_3_bn1_mean; // batch mean (128)
@@ -169,11 +157,9 @@ public sealed partial class SanetR101 : INetwork
     private ArrayView<float> backbone_layer2_3_bn2_mean; // batch mean (128)
     private ArrayView<float> backbone_layer2_3_bn2_inv_std; // batch 1/std (128)
     private Tensor backbone_layer2_3_conv3; // (N,512,⌈H/8⌉,⌈W/8⌉)
-    private Tensor backbone_layer2_3_bn3; // (N,512,⌈H/8⌉,⌈W/8⌉)
+    private Tensor backbone_layer2_3_relu3; // (N,512,⌈H/8⌉,⌈W/8⌉)
     private ArrayView<float> backbone_layer2_3_bn3_mean; // batch mean (512)
     private ArrayView<float> backbone_layer2_3_bn3_inv_std; // batch 1/std (512)
-    private Tensor backbone_layer2_3_add; // (N,512,⌈H/8⌉,⌈W/8⌉)
-    private Tensor backbone_layer2_3_relu3; // (N,512,⌈H/8⌉,⌈W/8⌉)
     private Tensor backbone_layer3_0_conv1; // (N,256,⌈H/8⌉,⌈W/8⌉)
     private Tensor backbone_layer3_0_relu1; // (N,256,⌈H/8⌉,⌈W/8⌉)
     private ArrayView<float> backbone_layer3_0_bn1_mean; // batch mean (256)
@@ -183,15 +169,13 @@ public sealed partial class SanetR101 : INetwork
     private ArrayView<float> backbone_layer3_0_bn2_mean; // batch mean (256)
     private ArrayView<float> backbone_layer3_0_bn2_inv_std; // batch 1/std (256)
     private Tensor backbone_layer3_0_conv3; // (N,1024,⌈H/8⌉,⌈W/8⌉)
-    private Tensor backbone_layer3_0_bn3; // (N,1024,⌈H/8⌉,⌈W/8⌉)
-    private ArrayView<float> backbone_layer3_0_bn3_mean; // batch mean (1024)
-    private ArrayView<float> backbone_layer3_0_bn3_inv_std; // batch 1/std (1024)
     private Tensor backbone_layer3_0_downsample_0; // (N,1024,⌈H/8⌉,⌈W/8⌉)
     private Tensor backbone_layer3_0_downsample_1; // (N,1024,⌈H/8⌉,⌈W/8⌉)
     private ArrayView<float> backbone_layer3_0_downsample_1_mean; // batch mean (1024)
     private ArrayView<float> backbone_layer3_0_downsample_1_inv_std; // batch 1/std (1024)
-    private Tensor backbone_layer3_0_add; // (N,1024,⌈H/8⌉,⌈W/8⌉)
     private Tensor backbone_layer3_0_relu3; // (N,1024,⌈H/8⌉,⌈W/8⌉)
+    private ArrayView<float> backbone_layer3_0_bn3_mean; // batch mean (1024)
+    private ArrayView<float> backbone_layer3_0_bn3_inv_std; // batch 1/std (1024)
     private Tensor backbone_layer3_1_conv1; // (N,256,⌈H/8⌉,⌈W/8⌉)
     private Tensor backbone_layer3_1_relu1; // (N,256,⌈H/8⌉,⌈W/8⌉)
     private ArrayView<float> backbone_layer3_1_bn1_mean; // batch mean (256)
@@ -201,11 +185,9 @@ public sealed partial class SanetR101 : INetwork
     private ArrayView<float> backbone_layer3_1_bn2_mean; // batch mean (256)
     private ArrayView<float> backbone_layer3_1_bn2_inv_std; // batch 1/std (256)
     private Tensor backbone_layer3_1_conv3; // (N,1024,⌈H/8⌉,⌈W/8⌉)
-    private Tensor backbone_layer3_1_bn3; // (N,1024,⌈H/8⌉,⌈W/8⌉)
+    private Tensor backbone_layer3_1_relu3; // (N,1024,⌈H/8⌉,⌈W/8⌉)
     private ArrayView<float> backbone_layer3_1_bn3_mean; // batch mean (1024)
     private ArrayView<float> backbone_layer3_1_bn3_inv_std; // batch 1/std (1024)
-    private Tensor backbone_layer3_1_add; // (N,1024,⌈H/8⌉,⌈W/8⌉)
-    private Tensor backbone_layer3_1_relu3; // (N,1024,⌈H/8⌉,⌈W/8⌉)
     private Tensor backbone_layer3_2_conv1; // (N,256,⌈H/8⌉,⌈W/8⌉)
     private Tensor backbone_layer3_2_relu1; // (N,256,⌈H/8⌉,⌈W/8⌉)
     private ArrayView<float> backbone_layer3_2_bn1_mean; // batch mean (256)
@@ -215,11 +197,9 @@ public sealed partial class SanetR101 : INetwork
     private ArrayView<float> backbone_layer3_2_bn2_mean; // batch mean (256)
     private ArrayView<float> backbone_layer3_2_bn2_inv_std; // batch 1/std (256)
     private Tensor backbone_layer3_2_conv3; // (N,1024,⌈H/8⌉,⌈W/8⌉)
-    private Tensor backbone_layer3_2_bn3; // (N,1024,⌈H/8⌉,⌈W/8⌉)
+    private Tensor backbone_layer3_2_relu3; // (N,1024,⌈H/8⌉,⌈W/8⌉)
     private ArrayView<float> backbone_layer3_2_bn3_mean; // batch mean (1024)
     private ArrayView<float> backbone_layer3_2_bn3_inv_std; // batch 1/std (1024)
-    private Tensor backbone_layer3_2_add; // (N,1024,⌈H/8⌉,⌈W/8⌉)
-    private Tensor backbone_layer3_2_relu3; // (N,1024,⌈H/8⌉,⌈W/8⌉)
     private Tensor backbone_layer3_3_conv1; // (N,256,⌈H/8⌉,⌈W/8⌉)
     private Tensor backbone_layer3_3_relu1; // (N,256,⌈H/8⌉,⌈W/8⌉)
     private ArrayView<float> backbone_layer3_3_bn1_mean; // batch mean (256)
@@ -229,11 +209,9 @@ public sealed partial class SanetR101 : INetwork
     private ArrayView<float> backbone_layer3_3_bn2_mean; // batch mean (256)
     private ArrayView<float> backbone_layer3_3_bn2_inv_std; // batch 1/std (256)
     private Tensor backbone_layer3_3_conv3; // (N,1024,⌈H/8⌉,⌈W/8⌉)
-    private Tensor backbone_layer3_3_bn3; // (N,1024,⌈H/8⌉,⌈W/8⌉)
+    private Tensor backbone_layer3_3_relu3; // (N,1024,⌈H/8⌉,⌈W/8⌉)
     private ArrayView<float> backbone_layer3_3_bn3_mean; // batch mean (1024)
     private ArrayView<float> backbone_layer3_3_bn3_inv_std; // batch 1/std (1024)
-    private Tensor backbone_layer3_3_add; // (N,1024,⌈H/8⌉,⌈W/8⌉)
-    private Tensor backbone_layer3_3_relu3; // (N,1024,⌈H/8⌉,⌈W/8⌉)
     private Tensor backbone_layer3_4_conv1; // (N,256,⌈H/8⌉,⌈W/8⌉)
     private Tensor backbone_layer3_4_relu1; // (N,256,⌈H/8⌉,⌈W/8⌉)
     private ArrayView<float> backbone_layer3_4_bn1_mean; // batch mean (256)
@@ -243,11 +221,9 @@ public sealed partial class SanetR101 : INetwork
     private ArrayView<float> backbone_layer3_4_bn2_mean; // batch mean (256)
     private ArrayView<float> backbone_layer3_4_bn2_inv_std; // batch 1/std (256)
     private Tensor backbone_layer3_4_conv3; // (N,1024,⌈H/8⌉,⌈W/8⌉)
-    private Tensor backbone_layer3_4_bn3; // (N,1024,⌈H/8⌉,⌈W/8⌉)
+    private Tensor backbone_layer3_4_relu3; // (N,1024,⌈H/8⌉,⌈W/8⌉)
     private ArrayView<float> backbone_layer3_4_bn3_mean; // batch mean (1024)
     private ArrayView<float> backbone_layer3_4_bn3_inv_std; // batch 1/std (1024)
-    private Tensor backbone_layer3_4_add; // (N,1024,⌈H/8⌉,⌈W/8⌉)
-    private Tensor backbone_layer3_4_relu3; // (N,1024,⌈H/8⌉,⌈W/8⌉)
     private Tensor backbone_layer3_5_conv1; // (N,256,⌈H/8⌉,⌈W/8⌉)
     private Tensor backbone_layer3_5_relu1; // (N,256,⌈H/8⌉,⌈W/8⌉)
     private ArrayView<float> backbone_layer3_5_bn1_mean; // batch mean (256)
@@ -257,11 +233,9 @@ public sealed partial class SanetR101 : INetwork
     private ArrayView<float> backbone_layer3_5_bn2_mean; // batch mean (256)
     private ArrayView<float> backbone_layer3_5_bn2_inv_std; // batch 1/std (256)
     private Tensor backbone_layer3_5_conv3; // (N,1024,⌈H/8⌉,⌈W/8⌉)
-    private Tensor backbone_layer3_5_bn3; // (N,1024,⌈H/8⌉,⌈W/8⌉)
+    private Tensor backbone_layer3_5_relu3; // (N,1024,⌈H/8⌉,⌈W/8⌉)
     private ArrayView<float> backbone_layer3_5_bn3_mean; // batch mean (1024)
     private ArrayView<float> backbone_layer3_5_bn3_inv_std; // batch 1/std (1024)
-    private Tensor backbone_layer3_5_add; // (N,1024,⌈H/8⌉,⌈W/8⌉)
-    private Tensor backbone_layer3_5_relu3; // (N,1024,⌈H/8⌉,⌈W/8⌉)
     private Tensor backbone_layer3_6_conv1; // (N,256,⌈H/8⌉,⌈W/8⌉)
     private Tensor backbone_layer3_6_relu1; // (N,256,⌈H/8⌉,⌈W/8⌉)
     private ArrayView<float> backbone_layer3_6_bn1_mean; // batch mean (256)
@@ -271,11 +245,9 @@ public sealed partial class SanetR101 : INetwork
     private ArrayView<float> backbone_layer3_6_bn2_mean; // batch mean (256)
     private ArrayView<float> backbone_layer3_6_bn2_inv_std; // batch 1/std (256)
     private Tensor backbone_layer3_6_conv3; // (N,1024,⌈H/8⌉,⌈W/8⌉)
-    private Tensor backbone_layer3_6_bn3; // (N,1024,⌈H/8⌉,⌈W/8⌉)
+    private Tensor backbone_layer3_6_relu3; // (N,1024,⌈H/8⌉,⌈W/8⌉)
     private ArrayView<float> backbone_layer3_6_bn3_mean; // batch mean (1024)
     private ArrayView<float> backbone_layer3_6_bn3_inv_std; // batch 1/std (1024)
-    private Tensor backbone_layer3_6_add; // (N,1024,⌈H/8⌉,⌈W/8⌉)
-    private Tensor backbone_layer3_6_relu3; // (N,1024,⌈H/8⌉,⌈W/8⌉)
     private Tensor backbone_layer3_7_conv1; // (N,256,⌈H/8⌉,⌈W/8⌉)
     private Tensor backbone_layer3_7_relu1; // (N,256,⌈H/8⌉,⌈W/8⌉)
     private ArrayView<float> backbone_layer3_7_bn1_mean; // batch mean (256)
@@ -285,11 +257,9 @@ public sealed partial class SanetR101 : INetwork
     private ArrayView<float> backbone_layer3_7_bn2_mean; // batch mean (256)
     private ArrayView<float> backbone_layer3_7_bn2_inv_std; // batch 1/std (256)
     private Tensor backbone_layer3_7_conv3; // (N,1024,⌈H/8⌉,⌈W/8⌉)
-    private Tensor backbone_layer3_7_bn3; // (N,1024,⌈H/8⌉,⌈W/8⌉)
+    private Tensor backbone_layer3_7_relu3; // (N,1024,⌈H/8⌉,⌈W/8⌉)
     private ArrayView<float> backbone_layer3_7_bn3_mean; // batch mean (1024)
     private ArrayView<float> backbone_layer3_7_bn3_inv_std; // batch 1/std (1024)
-    private Tensor backbone_layer3_7_add; // (N,1024,⌈H/8⌉,⌈W/8⌉)
-    private Tensor backbone_layer3_7_relu3; // (N,1024,⌈H/8⌉,⌈W/8⌉)
     private Tensor backbone_layer3_8_conv1; // (N,256,⌈H/8⌉,⌈W/8⌉)
     private Tensor backbone_layer3_8_relu1; // (N,256,⌈H/8⌉,⌈W/8⌉)
     private ArrayView<float> backbone_layer3_8_bn1_mean; // batch mean (256)
@@ -299,11 +269,9 @@ public sealed partial class SanetR101 : INetwork
     private ArrayView<float> backbone_layer3_8_bn2_mean; // batch mean (256)
     private ArrayView<float> backbone_layer3_8_bn2_inv_std; // batch 1/std (256)
     private Tensor backbone_layer3_8_conv3; // (N,1024,⌈H/8⌉,⌈W/8⌉)
-    private Tensor backbone_layer3_8_bn3; // (N,1024,⌈H/8⌉,⌈W/8⌉)
+    private Tensor backbone_layer3_8_relu3; // (N,1024,⌈H/8⌉,⌈W/8⌉)
     private ArrayView<float> backbone_layer3_8_bn3_mean; // batch mean (1024)
     private ArrayView<float> backbone_layer3_8_bn3_inv_std; // batch 1/std (1024)
-    private Tensor backbone_layer3_8_add; // (N,1024,⌈H/8⌉,⌈W/8⌉)
-    private Tensor backbone_layer3_8_relu3; // (N,1024,⌈H/8⌉,⌈W/8⌉)
     private Tensor backbone_layer3_9_conv1; // (N,256,⌈H/8⌉,⌈W/8⌉)
     private Tensor backbone_layer3_9_relu1; // (N,256,⌈H/8⌉,⌈W/8⌉)
     private ArrayView<float> backbone_layer3_9_bn1_mean; // batch mean (256)
@@ -313,11 +281,9 @@ public sealed partial class SanetR101 : INetwork
     private ArrayView<float> backbone_layer3_9_bn2_mean; // batch mean (256)
     private ArrayView<float> backbone_layer3_9_bn2_inv_std; // batch 1/std (256)
     private Tensor backbone_layer3_9_conv3; // (N,1024,⌈H/8⌉,⌈W/8⌉)
-    private Tensor backbone_layer3_9_bn3; // (N,1024,⌈H/8⌉,⌈W/8⌉)
+    private Tensor backbone_layer3_9_relu3; // (N,1024,⌈H/8⌉,⌈W/8⌉)
     private ArrayView<float> backbone_layer3_9_bn3_mean; // batch mean (1024)
     private ArrayView<float> backbone_layer3_9_bn3_inv_std; // batch 1/std (1024)
-    private Tensor backbone_layer3_9_add; // (N,1024,⌈H/8⌉,⌈W/8⌉)
-    private Tensor backbone_layer3_9_relu3; // (N,1024,⌈H/8⌉,⌈W/8⌉)
     private Tensor backbone_layer3_10_conv1; // (N,256,⌈H/8⌉,⌈W/8⌉)
     private Tensor backbone_layer3_10_relu1; // (N,256,⌈H/8⌉,⌈W/8⌉)
     private ArrayView<float> backbone_layer3_10_bn1_mean; // batch mean (256)
@@ -327,11 +293,9 @@ public sealed partial class SanetR101 : INetwork
     private ArrayView<float> backbone_layer3_10_bn2_mean; // batch mean (256)
     private ArrayView<float> backbone_layer3_10_bn2_inv_std; // batch 1/std (256)
     private Tensor backbone_layer3_10_conv3; // (N,1024,⌈H/8⌉,⌈W/8⌉)
-    private Tensor backbone_layer3_10_bn3; // (N,1024,⌈H/8⌉,⌈W/8⌉)
+    private Tensor backbone_layer3_10_relu3; // (N,1024,⌈H/8⌉,⌈W/8⌉)
     private ArrayView<float> backbone_layer3_10_bn3_mean; // batch mean (1024)
     private ArrayView<float> backbone_layer3_10_bn3_inv_std; // batch 1/std (1024)
-    private Tensor backbone_layer3_10_add; // (N,1024,⌈H/8⌉,⌈W/8⌉)
-    private Tensor backbone_layer3_10_relu3; // (N,1024,⌈H/8⌉,⌈W/8⌉)
     private Tensor backbone_layer3_11_conv1; // (N,256,⌈H/8⌉,⌈W/8⌉)
     private Tensor backbone_layer3_11_relu1; // (N,256,⌈H/8⌉,⌈W/8⌉)
     private ArrayView<float> backbone_layer3_11_bn1_mean; // batch mean (256)
@@ -341,11 +305,9 @@ public sealed partial class SanetR101 : INetwork
     private ArrayView<float> backbone_layer3_11_bn2_mean; // batch mean (256)
     private ArrayView<float> backbone_layer3_11_bn2_inv_std; // batch 1/std (256)
     private Tensor backbone_layer3_11_conv3; // (N,1024,⌈H/8⌉,⌈W/8⌉)
-    private Tensor backbone_layer3_11_bn3; // (N,1024,⌈H/8⌉,⌈W/8⌉)
+    private Tensor backbone_layer3_11_relu3; // (N,1024,⌈H/8⌉,⌈W/8⌉)
     private ArrayView<float> backbone_layer3_11_bn3_mean; // batch mean (1024)
     private ArrayView<float> backbone_layer3_11_bn3_inv_std; // batch 1/std (1024)
-    private Tensor backbone_layer3_11_add; // (N,1024,⌈H/8⌉,⌈W/8⌉)
-    private Tensor backbone_layer3_11_relu3; // (N,1024,⌈H/8⌉,⌈W/8⌉)
     private Tensor backbone_layer3_12_conv1; // (N,256,⌈H/8⌉,⌈W/8⌉)
     private Tensor backbone_layer3_12_relu1; // (N,256,⌈H/8⌉,⌈W/8⌉)
     private ArrayView<float> backbone_layer3_12_bn1_mean; // batch mean (256)
@@ -355,11 +317,9 @@ public sealed partial class SanetR101 : INetwork
     private ArrayView<float> backbone_layer3_12_bn2_mean; // batch mean (256)
     private ArrayView<float> backbone_layer3_12_bn2_inv_std; // batch 1/std (256)
     private Tensor backbone_layer3_12_conv3; // (N,1024,⌈H/8⌉,⌈W/8⌉)
-    private Tensor backbone_layer3_12_bn3; // (N,1024,⌈H/8⌉,⌈W/8⌉)
+    private Tensor backbone_layer3_12_relu3; // (N,1024,⌈H/8⌉,⌈W/8⌉)
     private ArrayView<float> backbone_layer3_12_bn3_mean; // batch mean (1024)
     private ArrayView<float> backbone_layer3_12_bn3_inv_std; // batch 1/std (1024)
-    private Tensor backbone_layer3_12_add; // (N,1024,⌈H/8⌉,⌈W/8⌉)
-    private Tensor backbone_layer3_12_relu3; // (N,1024,⌈H/8⌉,⌈W/8⌉)
     private Tensor backbone_layer3_13_conv1; // (N,256,⌈H/8⌉,⌈W/8⌉)
     private Tensor backbone_layer3_13_relu1; // (N,256,⌈H/8⌉,⌈W/8⌉)
     private ArrayView<float> backbone_layer3_13_bn1_mean; // batch mean (256)
@@ -369,11 +329,9 @@ public sealed partial class SanetR101 : INetwork
     private ArrayView<float> backbone_layer3_13_bn2_mean; // batch mean (256)
     private ArrayView<float> backbone_layer3_13_bn2_inv_std; // batch 1/std (256)
     private Tensor backbone_layer3_13_conv3; // (N,1024,⌈H/8⌉,⌈W/8⌉)
-    private Tensor backbone_layer3_13_bn3; // (N,1024,⌈H/8⌉,⌈W/8⌉)
+    private Tensor backbone_layer3_13_relu3; // (N,1024,⌈H/8⌉,⌈W/8⌉)
     private ArrayView<float> backbone_layer3_13_bn3_mean; // batch mean (1024)
     private ArrayView<float> backbone_layer3_13_bn3_inv_std; // batch 1/std (1024)
-    private Tensor backbone_layer3_13_add; // (N,1024,⌈H/8⌉,⌈W/8⌉)
-    private Tensor backbone_layer3_13_relu3; // (N,1024,⌈H/8⌉,⌈W/8⌉)
     private Tensor backbone_layer3_14_conv1; // (N,256,⌈H/8⌉,⌈W/8⌉)
     private Tensor backbone_layer3_14_relu1; // (N,256,⌈H/8⌉,⌈W/8⌉)
     private ArrayView<float> backbone_layer3_14_bn1_mean; // batch mean (256)
@@ -383,11 +341,9 @@ public sealed partial class SanetR101 : INetwork
     private ArrayView<float> backbone_layer3_14_bn2_mean; // batch mean (256)
     private ArrayView<float> backbone_layer3_14_bn2_inv_std; // batch 1/std (256)
     private Tensor backbone_layer3_14_conv3; // (N,1024,⌈H/8⌉,⌈W/8⌉)
-    private Tensor backbone_layer3_14_bn3; // (N,1024,⌈H/8⌉,⌈W/8⌉)
+    private Tensor backbone_layer3_14_relu3; // (N,1024,⌈H/8⌉,⌈W/8⌉)
     private ArrayView<float> backbone_layer3_14_bn3_mean; // batch mean (1024)
     private ArrayView<float> backbone_layer3_14_bn3_inv_std; // batch 1/std (1024)
-    private Tensor backbone_layer3_14_add; // (N,1024,⌈H/8⌉,⌈W/8⌉)
-    private Tensor backbone_layer3_14_relu3; // (N,1024,⌈H/8⌉,⌈W/8⌉)
     private Tensor backbone_layer3_15_conv1; // (N,256,⌈H/8⌉,⌈W/8⌉)
     private Tensor backbone_layer3_15_relu1; // (N,256,⌈H/8⌉,⌈W/8⌉)
     private ArrayView<float> backbone_layer3_15_bn1_mean; // batch mean (256)
@@ -397,11 +353,9 @@ public sealed partial class SanetR101 : INetwork
     private ArrayView<float> backbone_layer3_15_bn2_mean; // batch mean (256)
     private ArrayView<float> backbone_layer3_15_bn2_inv_std; // batch 1/std (256)
     private Tensor backbone_layer3_15_conv3; // (N,1024,⌈H/8⌉,⌈W/8⌉)
-    private Tensor backbone_layer3_15_bn3; // (N,1024,⌈H/8⌉,⌈W/8⌉)
+    private Tensor backbone_layer3_15_relu3; // (N,1024,⌈H/8⌉,⌈W/8⌉)
     private ArrayView<float> backbone_layer3_15_bn3_mean; // batch mean (1024)
     private ArrayView<float> backbone_layer3_15_bn3_inv_std; // batch 1/std (1024)
-    private Tensor backbone_layer3_15_add; // (N,1024,⌈H/8⌉,⌈W/8⌉)
-    private Tensor backbone_layer3_15_relu3; // (N,1024,⌈H/8⌉,⌈W/8⌉)
     private Tensor backbone_layer3_16_conv1; // (N,256,⌈H/8⌉,⌈W/8⌉)
     private Tensor backbone_layer3_16_relu1; // (N,256,⌈H/8⌉,⌈W/8⌉)
     private ArrayView<float> backbone_layer3_16_bn1_mean; // batch mean (256)
@@ -411,11 +365,9 @@ public sealed partial class SanetR101 : INetwork
     private ArrayView<float> backbone_layer3_16_bn2_mean; // batch mean (256)
     private ArrayView<float> backbone_layer3_16_bn2_inv_std; // batch 1/std (256)
     private Tensor backbone_layer3_16_conv3; // (N,1024,⌈H/8⌉,⌈W/8⌉)
-    private Tensor backbone_layer3_16_bn3; // (N,1024,⌈H/8⌉,⌈W/8⌉)
+    private Tensor backbone_layer3_16_relu3; // (N,1024,⌈H/8⌉,⌈W/8⌉)
     private ArrayView<float> backbone_layer3_16_bn3_mean; // batch mean (1024)
     private ArrayView<float> backbone_layer3_16_bn3_inv_std; // batch 1/std (1024)
-    private Tensor backbone_layer3_16_add; // (N,1024,⌈H/8⌉,⌈W/8⌉)
-    private Tensor backbone_layer3_16_relu3; // (N,1024,⌈H/8⌉,⌈W/8⌉)
     private Tensor backbone_layer3_17_conv1; // (N,256,⌈H/8⌉,⌈W/8⌉)
     private Tensor backbone_layer3_17_relu1; // (N,256,⌈H/8⌉,⌈W/8⌉)
     private ArrayView<float> backbone_layer3_17_bn1_mean; // batch mean (256)
@@ -425,11 +377,9 @@ public sealed partial class SanetR101 : INetwork
     private ArrayView<float> backbone_layer3_17_bn2_mean; // batch mean (256)
     private ArrayView<float> backbone_layer3_17_bn2_inv_std; // batch 1/std (256)
     private Tensor backbone_layer3_17_conv3; // (N,1024,⌈H/8⌉,⌈W/8⌉)
-    private Tensor backbone_layer3_17_bn3; // (N,1024,⌈H/8⌉,⌈W/8⌉)
+    private Tensor backbone_layer3_17_relu3; // (N,1024,⌈H/8⌉,⌈W/8⌉)
     private ArrayView<float> backbone_layer3_17_bn3_mean; // batch mean (1024)
     private ArrayView<float> backbone_layer3_17_bn3_inv_std; // batch 1/std (1024)
-    private Tensor backbone_layer3_17_add; // (N,1024,⌈H/8⌉,⌈W/8⌉)
-    private Tensor backbone_layer3_17_relu3; // (N,1024,⌈H/8⌉,⌈W/8⌉)
     private Tensor backbone_layer3_18_conv1; // (N,256,⌈H/8⌉,⌈W/8⌉)
     private Tensor backbone_layer3_18_relu1; // (N,256,⌈H/8⌉,⌈W/8⌉)
     private ArrayView<float> backbone_layer3_18_bn1_mean; // batch mean (256)
@@ -439,11 +389,9 @@ public sealed partial class SanetR101 : INetwork
     private ArrayView<float> backbone_layer3_18_bn2_mean; // batch mean (256)
     private ArrayView<float> backbone_layer3_18_bn2_inv_std; // batch 1/std (256)
     private Tensor backbone_layer3_18_conv3; // (N,1024,⌈H/8⌉,⌈W/8⌉)
-    private Tensor backbone_layer3_18_bn3; // (N,1024,⌈H/8⌉,⌈W/8⌉)
+    private Tensor backbone_layer3_18_relu3; // (N,1024,⌈H/8⌉,⌈W/8⌉)
     private ArrayView<float> backbone_layer3_18_bn3_mean; // batch mean (1024)
     private ArrayView<float> backbone_layer3_18_bn3_inv_std; // batch 1/std (1024)
-    private Tensor backbone_layer3_18_add; // (N,1024,⌈H/8⌉,⌈W/8⌉)
-    private Tensor backbone_layer3_18_relu3; // (N,1024,⌈H/8⌉,⌈W/8⌉)
     private Tensor backbone_layer3_19_conv1; // (N,256,⌈H/8⌉,⌈W/8⌉)
     private Tensor backbone_layer3_19_relu1; // (N,256,⌈H/8⌉,⌈W/8⌉)
     private ArrayView<float> backbone_layer3_19_bn1_mean; // batch mean (256)
@@ -453,11 +401,9 @@ public sealed partial class SanetR101 : INetwork
     private ArrayView<float> backbone_layer3_19_bn2_mean; // batch mean (256)
     private ArrayView<float> backbone_layer3_19_bn2_inv_std; // batch 1/std (256)
     private Tensor backbone_layer3_19_conv3; // (N,1024,⌈H/8⌉,⌈W/8⌉)
-    private Tensor backbone_layer3_19_bn3; // (N,1024,⌈H/8⌉,⌈W/8⌉)
+    private Tensor backbone_layer3_19_relu3; // (N,1024,⌈H/8⌉,⌈W/8⌉)
     private ArrayView<float> backbone_layer3_19_bn3_mean; // batch mean (1024)
     private ArrayView<float> backbone_layer3_19_bn3_inv_std; // batch 1/std (1024)
-    private Tensor backbone_layer3_19_add; // (N,1024,⌈H/8⌉,⌈W/8⌉)
-    private Tensor backbone_layer3_19_relu3; // (N,1024,⌈H/8⌉,⌈W/8⌉)
     private Tensor backbone_layer3_20_conv1; // (N,256,⌈H/8⌉,⌈W/8⌉)
     private Tensor backbone_layer3_20_relu1; // (N,256,⌈H/8⌉,⌈W/8⌉)
     private ArrayView<float> backbone_layer3_20_bn1_mean; // batch mean (256)
@@ -467,11 +413,9 @@ public sealed partial class SanetR101 : INetwork
     private ArrayView<float> backbone_layer3_20_bn2_mean; // batch mean (256)
     private ArrayView<float> backbone_layer3_20_bn2_inv_std; // batch 1/std (256)
     private Tensor backbone_layer3_20_conv3; // (N,1024,⌈H/8⌉,⌈W/8⌉)
-    private Tensor backbone_layer3_20_bn3; // (N,1024,⌈H/8⌉,⌈W/8⌉)
+    private Tensor backbone_layer3_20_relu3; // (N,1024,⌈H/8⌉,⌈W/8⌉)
     private ArrayView<float> backbone_layer3_20_bn3_mean; // batch mean (1024)
     private ArrayView<float> backbone_layer3_20_bn3_inv_std; // batch 1/std (1024)
-    private Tensor backbone_layer3_20_add; // (N,1024,⌈H/8⌉,⌈W/8⌉)
-    private Tensor backbone_layer3_20_relu3; // (N,1024,⌈H/8⌉,⌈W/8⌉)
     private Tensor backbone_layer3_21_conv1; // (N,256,⌈H/8⌉,⌈W/8⌉)
     private Tensor backbone_layer3_21_relu1; // (N,256,⌈H/8⌉,⌈W/8⌉)
     private ArrayView<float> backbone_layer3_21_bn1_mean; // batch mean (256)
@@ -481,11 +425,9 @@ public sealed partial class SanetR101 : INetwork
     private ArrayView<float> backbone_layer3_21_bn2_mean; // batch mean (256)
     private ArrayView<float> backbone_layer3_21_bn2_inv_std; // batch 1/std (256)
     private Tensor backbone_layer3_21_conv3; // (N,1024,⌈H/8⌉,⌈W/8⌉)
-    private Tensor backbone_layer3_21_bn3; // (N,1024,⌈H/8⌉,⌈W/8⌉)
+    private Tensor backbone_layer3_21_relu3; // (N,1024,⌈H/8⌉,⌈W/8⌉)
     private ArrayView<float> backbone_layer3_21_bn3_mean; // batch mean (1024)
     private ArrayView<float> backbone_layer3_21_bn3_inv_std; // batch 1/std (1024)
-    private Tensor backbone_layer3_21_add; // (N,1024,⌈H/8⌉,⌈W/8⌉)
-    private Tensor backbone_layer3_21_relu3; // (N,1024,⌈H/8⌉,⌈W/8⌉)
     private Tensor backbone_layer3_22_conv1; // (N,256,⌈H/8⌉,⌈W/8⌉)
     private Tensor backbone_layer3_22_relu1; // (N,256,⌈H/8⌉,⌈W/8⌉)
     private ArrayView<float> backbone_layer3_22_bn1_mean; // batch mean (256)
@@ -495,11 +437,9 @@ public sealed partial class SanetR101 : INetwork
     private ArrayView<float> backbone_layer3_22_bn2_mean; // batch mean (256)
     private ArrayView<float> backbone_layer3_22_bn2_inv_std; // batch 1/std (256)
     private Tensor backbone_layer3_22_conv3; // (N,1024,⌈H/8⌉,⌈W/8⌉)
-    private Tensor backbone_layer3_22_bn3; // (N,1024,⌈H/8⌉,⌈W/8⌉)
+    private Tensor backbone_layer3_22_relu3; // (N,1024,⌈H/8⌉,⌈W/8⌉)
     private ArrayView<float> backbone_layer3_22_bn3_mean; // batch mean (1024)
     private ArrayView<float> backbone_layer3_22_bn3_inv_std; // batch 1/std (1024)
-    private Tensor backbone_layer3_22_add; // (N,1024,⌈H/8⌉,⌈W/8⌉)
-    private Tensor backbone_layer3_22_relu3; // (N,1024,⌈H/8⌉,⌈W/8⌉)
     private Tensor backbone_layer4_0_conv1; // (N,512,⌈H/8⌉,⌈W/8⌉)
     private Tensor backbone_layer4_0_relu1; // (N,512,⌈H/8⌉,⌈W/8⌉)
     private ArrayView<float> backbone_layer4_0_bn1_mean; // batch mean (512)
@@ -509,15 +449,13 @@ public sealed partial class SanetR101 : INetwork
     private ArrayView<float> backbone_layer4_0_bn2_mean; // batch mean (512)
     private ArrayView<float> backbone_layer4_0_bn2_inv_std; // batch 1/std (512)
     private Tensor backbone_layer4_0_conv3; // (N,2048,⌈H/8⌉,⌈W/8⌉)
-    private Tensor backbone_layer4_0_bn3; // (N,2048,⌈H/8⌉,⌈W/8⌉)
-    private ArrayView<float> backbone_layer4_0_bn3_mean; // batch mean (2048)
-    private ArrayView<float> backbone_layer4_0_bn3_inv_std; // batch 1/std (2048)
     private Tensor backbone_layer4_0_downsample_0; // (N,2048,⌈H/8⌉,⌈W/8⌉)
     private Tensor backbone_layer4_0_downsample_1; // (N,2048,⌈H/8⌉,⌈W/8⌉)
     private ArrayView<float> backbone_layer4_0_downsample_1_mean; // batch mean (2048)
     private ArrayView<float> backbone_layer4_0_downsample_1_inv_std; // batch 1/std (2048)
-    private Tensor backbone_layer4_0_add; // (N,2048,⌈H/8⌉,⌈W/8⌉)
     private Tensor backbone_layer4_0_relu3; // (N,2048,⌈H/8⌉,⌈W/8⌉)
+    private ArrayView<float> backbone_layer4_0_bn3_mean; // batch mean (2048)
+    private ArrayView<float> backbone_layer4_0_bn3_inv_std; // batch 1/std (2048)
     private Tensor backbone_layer4_1_conv1; // (N,512,⌈H/8⌉,⌈W/8⌉)
     private Tensor backbone_layer4_1_relu1; // (N,512,⌈H/8⌉,⌈W/8⌉)
     private ArrayView<float> backbone_layer4_1_bn1_mean; // batch mean (512)
@@ -527,11 +465,9 @@ public sealed partial class SanetR101 : INetwork
     private ArrayView<float> backbone_layer4_1_bn2_mean; // batch mean (512)
     private ArrayView<float> backbone_layer4_1_bn2_inv_std; // batch 1/std (512)
     private Tensor backbone_layer4_1_conv3; // (N,2048,⌈H/8⌉,⌈W/8⌉)
-    private Tensor backbone_layer4_1_bn3; // (N,2048,⌈H/8⌉,⌈W/8⌉)
+    private Tensor backbone_layer4_1_relu3; // (N,2048,⌈H/8⌉,⌈W/8⌉)
     private ArrayView<float> backbone_layer4_1_bn3_mean; // batch mean (2048)
     private ArrayView<float> backbone_layer4_1_bn3_inv_std; // batch 1/std (2048)
-    private Tensor backbone_layer4_1_add; // (N,2048,⌈H/8⌉,⌈W/8⌉)
-    private Tensor backbone_layer4_1_relu3; // (N,2048,⌈H/8⌉,⌈W/8⌉)
     private Tensor backbone_layer4_2_conv1; // (N,512,⌈H/8⌉,⌈W/8⌉)
     private Tensor backbone_layer4_2_relu1; // (N,512,⌈H/8⌉,⌈W/8⌉)
     private ArrayView<float> backbone_layer4_2_bn1_mean; // batch mean (512)
@@ -541,11 +477,9 @@ public sealed partial class SanetR101 : INetwork
     private ArrayView<float> backbone_layer4_2_bn2_mean; // batch mean (512)
     private ArrayView<float> backbone_layer4_2_bn2_inv_std; // batch 1/std (512)
     private Tensor backbone_layer4_2_conv3; // (N,2048,⌈H/8⌉,⌈W/8⌉)
-    private Tensor backbone_layer4_2_bn3; // (N,2048,⌈H/8⌉,⌈W/8⌉)
+    private Tensor backbone_layer4_2_relu3; // (N,2048,⌈H/8⌉,⌈W/8⌉)
     private ArrayView<float> backbone_layer4_2_bn3_mean; // batch mean (2048)
     private ArrayView<float> backbone_layer4_2_bn3_inv_std; // batch 1/std (2048)
-    private Tensor backbone_layer4_2_add; // (N,2048,⌈H/8⌉,⌈W/8⌉)
-    private Tensor backbone_layer4_2_relu3; // (N,2048,⌈H/8⌉,⌈W/8⌉)
     private Tensor head_sa1_conv_res_0; // (N,256,⌈H/4⌉,⌈W/4⌉)
     private Tensor head_sa1_conv_res_2; // (N,256,⌈H/4⌉,⌈W/4⌉)
     private ArrayView<float> head_sa1_conv_res_1_mean; // batch mean (256)
@@ -644,8 +578,6 @@ public sealed partial class SanetR101 : INetwork
     private ArrayView<float> loss_mask; // ()
     private ArrayView<float> loss_cat; // ()
     private ArrayView<float> loss_dense; // ()
-    private Tensor d_backbone_layer1_0_add; // gradient (N,256,⌈H/4⌉,⌈W/4⌉)
-    private Tensor d_backbone_layer1_0_bn3; // gradient (N,256,⌈H/4⌉,⌈W/4⌉)
     private Tensor d_backbone_layer1_0_conv1; // gradient (N,64,⌈H/4⌉,⌈W/4⌉)
     private Tensor d_backbone_layer1_0_conv2; // gradient (N,64,⌈H/4⌉,⌈W/4⌉)
     private Tensor d_backbone_layer1_0_conv3; // gradient (N,256,⌈H/4⌉,⌈W/4⌉)
@@ -654,24 +586,18 @@ public sealed partial class SanetR101 : INetwork
     private Tensor d_backbone_layer1_0_relu1; // gradient (N,64,⌈H/4⌉,⌈W/4⌉)
     private Tensor d_backbone_layer1_0_relu2; // gradient (N,64,⌈H/4⌉,⌈W/4⌉)
     private Tensor d_backbone_layer1_0_relu3; // gradient (N,256,⌈H/4⌉,⌈W/4⌉)
-    private Tensor d_backbone_layer1_1_add; // gradient (N,256,⌈H/4⌉,⌈W/4⌉)
-    private Tensor d_backbone_layer1_1_bn3; // gradient (N,256,⌈H/4⌉,⌈W/4⌉)
     private Tensor d_backbone_layer1_1_conv1; // gradient (N,64,⌈H/4⌉,⌈W/4⌉)
     private Tensor d_backbone_layer1_1_conv2; // gradient (N,64,⌈H/4⌉,⌈W/4⌉)
     private Tensor d_backbone_layer1_1_conv3; // gradient (N,256,⌈H/4⌉,⌈W/4⌉)
     private Tensor d_backbone_layer1_1_relu1; // gradient (N,64,⌈H/4⌉,⌈W/4⌉)
     private Tensor d_backbone_layer1_1_relu2; // gradient (N,64,⌈H/4⌉,⌈W/4⌉)
     private Tensor d_backbone_layer1_1_relu3; // gradient (N,256,⌈H/4⌉,⌈W/4⌉)
-    private Tensor d_backbone_layer1_2_add; // gradient (N,256,⌈H/4⌉,⌈W/4⌉)
-    private Tensor d_backbone_layer1_2_bn3; // gradient (N,256,⌈H/4⌉,⌈W/4⌉)
     private Tensor d_backbone_layer1_2_conv1; // gradient (N,64,⌈H/4⌉,⌈W/4⌉)
     private Tensor d_backbone_layer1_2_conv2; // gradient (N,64,⌈H/4⌉,⌈W/4⌉)
     private Tensor d_backbone_layer1_2_conv3; // gradient (N,256,⌈H/4⌉,⌈W/4⌉)
     private Tensor d_backbone_layer1_2_relu1; // gradient (N,64,⌈H/4⌉,⌈W/4⌉)
     private Tensor d_backbone_layer1_2_relu2; // gradient (N,64,⌈H/4⌉,⌈W/4⌉)
     private Tensor d_backbone_layer1_2_relu3; // gradient (N,256,⌈H/4⌉,⌈W/4⌉)
-    private Tensor d_backbone_layer2_0_add; // gradient (N,512,⌈H/8⌉,⌈W/8⌉)
-    private Tensor d_backbone_layer2_0_bn3; // gradient (N,512,⌈H/8⌉,⌈W/8⌉)
     private Tensor d_backbone_layer2_0_conv1; // gradient (N,128,⌈H/4⌉,⌈W/4⌉)
     private Tensor d_backbone_layer2_0_conv2; // gradient (N,128,⌈H/8⌉,⌈W/8⌉)
     private Tensor d_backbone_layer2_0_conv3; // gradient (N,512,⌈H/8⌉,⌈W/8⌉)
@@ -680,32 +606,24 @@ public sealed partial class SanetR101 : INetwork
     private Tensor d_backbone_layer2_0_relu1; // gradient (N,128,⌈H/4⌉,⌈W/4⌉)
     private Tensor d_backbone_layer2_0_relu2; // gradient (N,128,⌈H/8⌉,⌈W/8⌉)
     private Tensor d_backbone_layer2_0_relu3; // gradient (N,512,⌈H/8⌉,⌈W/8⌉)
-    private Tensor d_backbone_layer2_1_add; // gradient (N,512,⌈H/8⌉,⌈W/8⌉)
-    private Tensor d_backbone_layer2_1_bn3; // gradient (N,512,⌈H/8⌉,⌈W/8⌉)
     private Tensor d_backbone_layer2_1_conv1; // gradient (N,128,⌈H/8⌉,⌈W/8⌉)
     private Tensor d_backbone_layer2_1_conv2; // gradient (N,128,⌈H/8⌉,⌈W/8⌉)
     private Tensor d_backbone_layer2_1_conv3; // gradient (N,512,⌈H/8⌉,⌈W/8⌉)
     private Tensor d_backbone_layer2_1_relu1; // gradient (N,128,⌈H/8⌉,⌈W/8⌉)
     private Tensor d_backbone_layer2_1_relu2; // gradient (N,128,⌈H/8⌉,⌈W/8⌉)
     private Tensor d_backbone_layer2_1_relu3; // gradient (N,512,⌈H/8⌉,⌈W/8⌉)
-    private Tensor d_backbone_layer2_2_add; // gradient (N,512,⌈H/8⌉,⌈W/8⌉)
-    private Tensor d_backbone_layer2_2_bn3; // gradient (N,512,⌈H/8⌉,⌈W/8⌉)
     private Tensor d_backbone_layer2_2_conv1; // gradient (N,128,⌈H/8⌉,⌈W/8⌉)
     private Tensor d_backbone_layer2_2_conv2; // gradient (N,128,⌈H/8⌉,⌈W/8⌉)
     private Tensor d_backbone_layer2_2_conv3; // gradient (N,512,⌈H/8⌉,⌈W/8⌉)
     private Tensor d_backbone_layer2_2_relu1; // gradient (N,128,⌈H/8⌉,⌈W/8⌉)
     private Tensor d_backbone_layer2_2_relu2; // gradient (N,128,⌈H/8⌉,⌈W/8⌉)
     private Tensor d_backbone_layer2_2_relu3; // gradient (N,512,⌈H/8⌉,⌈W/8⌉)
-    private Tensor d_backbone_layer2_3_add; // gradient (N,512,⌈H/8⌉,⌈W/8⌉)
-    private Tensor d_backbone_layer2_3_bn3; // gradient (N,512,⌈H/8⌉,⌈W/8⌉)
     private Tensor d_backbone_layer2_3_conv1; // gradient (N,128,⌈H/8⌉,⌈W/8⌉)
     private Tensor d_backbone_layer2_3_conv2; // gradient (N,128,⌈H/8⌉,⌈W/8⌉)
     private Tensor d_backbone_layer2_3_conv3; // gradient (N,512,⌈H/8⌉,⌈W/8⌉)
     private Tensor d_backbone_layer2_3_relu1; // gradient (N,128,⌈H/8⌉,⌈W/8⌉)
     private Tensor d_backbone_layer2_3_relu2; // gradient (N,128,⌈H/8⌉,⌈W/8⌉)
     private Tensor d_backbone_layer2_3_relu3; // gradient (N,512,⌈H/8⌉,⌈W/8⌉)
-    private Tensor d_backbone_layer3_0_add; // gradient (N,1024,⌈H/8⌉,⌈W/8⌉)
-    private Tensor d_backbone_layer3_0_bn3; // gradient (N,1024,⌈H/8⌉,⌈W/8⌉)
     private Tensor d_backbone_layer3_0_conv1; // gradient (N,256,⌈H/8⌉,⌈W/8⌉)
     private Tensor d_backbone_layer3_0_conv2; // gradient (N,256,⌈H/8⌉,⌈W/8⌉)
     private Tensor d_backbone_layer3_0_conv3; // gradient (N,1024,⌈H/8⌉,⌈W/8⌉)
@@ -714,184 +632,138 @@ public sealed partial class SanetR101 : INetwork
     private Tensor d_backbone_layer3_0_relu1; // gradient (N,256,⌈H/8⌉,⌈W/8⌉)
     private Tensor d_backbone_layer3_0_relu2; // gradient (N,256,⌈H/8⌉,⌈W/8⌉)
     private Tensor d_backbone_layer3_0_relu3; // gradient (N,1024,⌈H/8⌉,⌈W/8⌉)
-    private Tensor d_backbone_layer3_1_add; // gradient (N,1024,⌈H/8⌉,⌈W/8⌉)
-    private Tensor d_backbone_layer3_1_bn3; // gradient (N,1024,⌈H/8⌉,⌈W/8⌉)
     private Tensor d_backbone_layer3_1_conv1; // gradient (N,256,⌈H/8⌉,⌈W/8⌉)
     private Tensor d_backbone_layer3_1_conv2; // gradient (N,256,⌈H/8⌉,⌈W/8⌉)
     private Tensor d_backbone_layer3_1_conv3; // gradient (N,1024,⌈H/8⌉,⌈W/8⌉)
     private Tensor d_backbone_layer3_1_relu1; // gradient (N,256,⌈H/8⌉,⌈W/8⌉)
     private Tensor d_backbone_layer3_1_relu2; // gradient (N,256,⌈H/8⌉,⌈W/8⌉)
     private Tensor d_backbone_layer3_1_relu3; // gradient (N,1024,⌈H/8⌉,⌈W/8⌉)
-    private Tensor d_backbone_layer3_10_add; // gradient (N,1024,⌈H/8⌉,⌈W/8⌉)
-    private Tensor d_backbone_layer3_10_bn3; // gradient (N,1024,⌈H/8⌉,⌈W/8⌉)
     private Tensor d_backbone_layer3_10_conv1; // gradient (N,256,⌈H/8⌉,⌈W/8⌉)
     private Tensor d_backbone_layer3_10_conv2; // gradient (N,256,⌈H/8⌉,⌈W/8⌉)
     private Tensor d_backbone_layer3_10_conv3; // gradient (N,1024,⌈H/8⌉,⌈W/8⌉)
     private Tensor d_backbone_layer3_10_relu1; // gradient (N,256,⌈H/8⌉,⌈W/8⌉)
     private Tensor d_backbone_layer3_10_relu2; // gradient (N,256,⌈H/8⌉,⌈W/8⌉)
     private Tensor d_backbone_layer3_10_relu3; // gradient (N,1024,⌈H/8⌉,⌈W/8⌉)
-    private Tensor d_backbone_layer3_11_add; // gradient (N,1024,⌈H/8⌉,⌈W/8⌉)
-    private Tensor d_backbone_layer3_11_bn3; // gradient (N,1024,⌈H/8⌉,⌈W/8⌉)
     private Tensor d_backbone_layer3_11_conv1; // gradient (N,256,⌈H/8⌉,⌈W/8⌉)
     private Tensor d_backbone_layer3_11_conv2; // gradient (N,256,⌈H/8⌉,⌈W/8⌉)
     private Tensor d_backbone_layer3_11_conv3; // gradient (N,1024,⌈H/8⌉,⌈W/8⌉)
     private Tensor d_backbone_layer3_11_relu1; // gradient (N,256,⌈H/8⌉,⌈W/8⌉)
     private Tensor d_backbone_layer3_11_relu2; // gradient (N,256,⌈H/8⌉,⌈W/8⌉)
     private Tensor d_backbone_layer3_11_relu3; // gradient (N,1024,⌈H/8⌉,⌈W/8⌉)
-    private Tensor d_backbone_layer3_12_add; // gradient (N,1024,⌈H/8⌉,⌈W/8⌉)
-    private Tensor d_backbone_layer3_12_bn3; // gradient (N,1024,⌈H/8⌉,⌈W/8⌉)
     private Tensor d_backbone_layer3_12_conv1; // gradient (N,256,⌈H/8⌉,⌈W/8⌉)
     private Tensor d_backbone_layer3_12_conv2; // gradient (N,256,⌈H/8⌉,⌈W/8⌉)
     private Tensor d_backbone_layer3_12_conv3; // gradient (N,1024,⌈H/8⌉,⌈W/8⌉)
     private Tensor d_backbone_layer3_12_relu1; // gradient (N,256,⌈H/8⌉,⌈W/8⌉)
     private Tensor d_backbone_layer3_12_relu2; // gradient (N,256,⌈H/8⌉,⌈W/8⌉)
     private Tensor d_backbone_layer3_12_relu3; // gradient (N,1024,⌈H/8⌉,⌈W/8⌉)
-    private Tensor d_backbone_layer3_13_add; // gradient (N,1024,⌈H/8⌉,⌈W/8⌉)
-    private Tensor d_backbone_layer3_13_bn3; // gradient (N,1024,⌈H/8⌉,⌈W/8⌉)
     private Tensor d_backbone_layer3_13_conv1; // gradient (N,256,⌈H/8⌉,⌈W/8⌉)
     private Tensor d_backbone_layer3_13_conv2; // gradient (N,256,⌈H/8⌉,⌈W/8⌉)
     private Tensor d_backbone_layer3_13_conv3; // gradient (N,1024,⌈H/8⌉,⌈W/8⌉)
     private Tensor d_backbone_layer3_13_relu1; // gradient (N,256,⌈H/8⌉,⌈W/8⌉)
     private Tensor d_backbone_layer3_13_relu2; // gradient (N,256,⌈H/8⌉,⌈W/8⌉)
     private Tensor d_backbone_layer3_13_relu3; // gradient (N,1024,⌈H/8⌉,⌈W/8⌉)
-    private Tensor d_backbone_layer3_14_add; // gradient (N,1024,⌈H/8⌉,⌈W/8⌉)
-    private Tensor d_backbone_layer3_14_bn3; // gradient (N,1024,⌈H/8⌉,⌈W/8⌉)
     private Tensor d_backbone_layer3_14_conv1; // gradient (N,256,⌈H/8⌉,⌈W/8⌉)
     private Tensor d_backbone_layer3_14_conv2; // gradient (N,256,⌈H/8⌉,⌈W/8⌉)
     private Tensor d_backbone_layer3_14_conv3; // gradient (N,1024,⌈H/8⌉,⌈W/8⌉)
     private Tensor d_backbone_layer3_14_relu1; // gradient (N,256,⌈H/8⌉,⌈W/8⌉)
     private Tensor d_backbone_layer3_14_relu2; // gradient (N,256,⌈H/8⌉,⌈W/8⌉)
     private Tensor d_backbone_layer3_14_relu3; // gradient (N,1024,⌈H/8⌉,⌈W/8⌉)
-    private Tensor d_backbone_layer3_15_add; // gradient (N,1024,⌈H/8⌉,⌈W/8⌉)
-    private Tensor d_backbone_layer3_15_bn3; // gradient (N,1024,⌈H/8⌉,⌈W/8⌉)
     private Tensor d_backbone_layer3_15_conv1; // gradient (N,256,⌈H/8⌉,⌈W/8⌉)
     private Tensor d_backbone_layer3_15_conv2; // gradient (N,256,⌈H/8⌉,⌈W/8⌉)
     private Tensor d_backbone_layer3_15_conv3; // gradient (N,1024,⌈H/8⌉,⌈W/8⌉)
     private Tensor d_backbone_layer3_15_relu1; // gradient (N,256,⌈H/8⌉,⌈W/8⌉)
     private Tensor d_backbone_layer3_15_relu2; // gradient (N,256,⌈H/8⌉,⌈W/8⌉)
     private Tensor d_backbone_layer3_15_relu3; // gradient (N,1024,⌈H/8⌉,⌈W/8⌉)
-    private Tensor d_backbone_layer3_16_add; // gradient (N,1024,⌈H/8⌉,⌈W/8⌉)
-    private Tensor d_backbone_layer3_16_bn3; // gradient (N,1024,⌈H/8⌉,⌈W/8⌉)
     private Tensor d_backbone_layer3_16_conv1; // gradient (N,256,⌈H/8⌉,⌈W/8⌉)
     private Tensor d_backbone_layer3_16_conv2; // gradient (N,256,⌈H/8⌉,⌈W/8⌉)
     private Tensor d_backbone_layer3_16_conv3; // gradient (N,1024,⌈H/8⌉,⌈W/8⌉)
     private Tensor d_backbone_layer3_16_relu1; // gradient (N,256,⌈H/8⌉,⌈W/8⌉)
     private Tensor d_backbone_layer3_16_relu2; // gradient (N,256,⌈H/8⌉,⌈W/8⌉)
     private Tensor d_backbone_layer3_16_relu3; // gradient (N,1024,⌈H/8⌉,⌈W/8⌉)
-    private Tensor d_backbone_layer3_17_add; // gradient (N,1024,⌈H/8⌉,⌈W/8⌉)
-    private Tensor d_backbone_layer3_17_bn3; // gradient (N,1024,⌈H/8⌉,⌈W/8⌉)
     private Tensor d_backbone_layer3_17_conv1; // gradient (N,256,⌈H/8⌉,⌈W/8⌉)
     private Tensor d_backbone_layer3_17_conv2; // gradient (N,256,⌈H/8⌉,⌈W/8⌉)
     private Tensor d_backbone_layer3_17_conv3; // gradient (N,1024,⌈H/8⌉,⌈W/8⌉)
     private Tensor d_backbone_layer3_17_relu1; // gradient (N,256,⌈H/8⌉,⌈W/8⌉)
     private Tensor d_backbone_layer3_17_relu2; // gradient (N,256,⌈H/8⌉,⌈W/8⌉)
     private Tensor d_backbone_layer3_17_relu3; // gradient (N,1024,⌈H/8⌉,⌈W/8⌉)
-    private Tensor d_backbone_layer3_18_add; // gradient (N,1024,⌈H/8⌉,⌈W/8⌉)
-    private Tensor d_backbone_layer3_18_bn3; // gradient (N,1024,⌈H/8⌉,⌈W/8⌉)
     private Tensor d_backbone_layer3_18_conv1; // gradient (N,256,⌈H/8⌉,⌈W/8⌉)
     private Tensor d_backbone_layer3_18_conv2; // gradient (N,256,⌈H/8⌉,⌈W/8⌉)
     private Tensor d_backbone_layer3_18_conv3; // gradient (N,1024,⌈H/8⌉,⌈W/8⌉)
     private Tensor d_backbone_layer3_18_relu1; // gradient (N,256,⌈H/8⌉,⌈W/8⌉)
     private Tensor d_backbone_layer3_18_relu2; // gradient (N,256,⌈H/8⌉,⌈W/8⌉)
     private Tensor d_backbone_layer3_18_relu3; // gradient (N,1024,⌈H/8⌉,⌈W/8⌉)
-    private Tensor d_backbone_layer3_19_add; // gradient (N,1024,⌈H/8⌉,⌈W/8⌉)
-    private Tensor d_backbone_layer3_19_bn3; // gradient (N,1024,⌈H/8⌉,⌈W/8⌉)
     private Tensor d_backbone_layer3_19_conv1; // gradient (N,256,⌈H/8⌉,⌈W/8⌉)
     private Tensor d_backbone_layer3_19_conv2; // gradient (N,256,⌈H/8⌉,⌈W/8⌉)
     private Tensor d_backbone_layer3_19_conv3; // gradient (N,1024,⌈H/8⌉,⌈W/8⌉)
     private Tensor d_backbone_layer3_19_relu1; // gradient (N,256,⌈H/8⌉,⌈W/8⌉)
     private Tensor d_backbone_layer3_19_relu2; // gradient (N,256,⌈H/8⌉,⌈W/8⌉)
     private Tensor d_backbone_layer3_19_relu3; // gradient (N,1024,⌈H/8⌉,⌈W/8⌉)
-    private Tensor d_backbone_layer3_2_add; // gradient (N,1024,⌈H/8⌉,⌈W/8⌉)
-    private Tensor d_backbone_layer3_2_bn3; // gradient (N,1024,⌈H/8⌉,⌈W/8⌉)
     private Tensor d_backbone_layer3_2_conv1; // gradient (N,256,⌈H/8⌉,⌈W/8⌉)
     private Tensor d_backbone_layer3_2_conv2; // gradient (N,256,⌈H/8⌉,⌈W/8⌉)
     private Tensor d_backbone_layer3_2_conv3; // gradient (N,1024,⌈H/8⌉,⌈W/8⌉)
     private Tensor d_backbone_layer3_2_relu1; // gradient (N,256,⌈H/8⌉,⌈W/8⌉)
     private Tensor d_backbone_layer3_2_relu2; // gradient (N,256,⌈H/8⌉,⌈W/8⌉)
     private Tensor d_backbone_layer3_2_relu3; // gradient (N,1024,⌈H/8⌉,⌈W/8⌉)
-    private Tensor d_backbone_layer3_20_add; // gradient (N,1024,⌈H/8⌉,⌈W/8⌉)
-    private Tensor d_backbone_layer3_20_bn3; // gradient (N,1024,⌈H/8⌉,⌈W/8⌉)
     private Tensor d_backbone_layer3_20_conv1; // gradient (N,256,⌈H/8⌉,⌈W/8⌉)
     private Tensor d_backbone_layer3_20_conv2; // gradient (N,256,⌈H/8⌉,⌈W/8⌉)
     private Tensor d_backbone_layer3_20_conv3; // gradient (N,1024,⌈H/8⌉,⌈W/8⌉)
     private Tensor d_backbone_layer3_20_relu1; // gradient (N,256,⌈H/8⌉,⌈W/8⌉)
     private Tensor d_backbone_layer3_20_relu2; // gradient (N,256,⌈H/8⌉,⌈W/8⌉)
     private Tensor d_backbone_layer3_20_relu3; // gradient (N,1024,⌈H/8⌉,⌈W/8⌉)
-    private Tensor d_backbone_layer3_21_add; // gradient (N,1024,⌈H/8⌉,⌈W/8⌉)
-    private Tensor d_backbone_layer3_21_bn3; // gradient (N,1024,⌈H/8⌉,⌈W/8⌉)
     private Tensor d_backbone_layer3_21_conv1; // gradient (N,256,⌈H/8⌉,⌈W/8⌉)
     private Tensor d_backbone_layer3_21_conv2; // gradient (N,256,⌈H/8⌉,⌈W/8⌉)
     private Tensor d_backbone_layer3_21_conv3; // gradient (N,1024,⌈H/8⌉,⌈W/8⌉)
     private Tensor d_backbone_layer3_21_relu1; // gradient (N,256,⌈H/8⌉,⌈W/8⌉)
     private Tensor d_backbone_layer3_21_relu2; // gradient (N,256,⌈H/8⌉,⌈W/8⌉)
     private Tensor d_backbone_layer3_21_relu3; // gradient (N,1024,⌈H/8⌉,⌈W/8⌉)
-    private Tensor d_backbone_layer3_22_add; // gradient (N,1024,⌈H/8⌉,⌈W/8⌉)
-    private Tensor d_backbone_layer3_22_bn3; // gradient (N,1024,⌈H/8⌉,⌈W/8⌉)
     private Tensor d_backbone_layer3_22_conv1; // gradient (N,256,⌈H/8⌉,⌈W/8⌉)
     private Tensor d_backbone_layer3_22_conv2; // gradient (N,256,⌈H/8⌉,⌈W/8⌉)
     private Tensor d_backbone_layer3_22_conv3; // gradient (N,1024,⌈H/8⌉,⌈W/8⌉)
     private Tensor d_backbone_layer3_22_relu1; // gradient (N,256,⌈H/8⌉,⌈W/8⌉)
     private Tensor d_backbone_layer3_22_relu2; // gradient (N,256,⌈H/8⌉,⌈W/8⌉)
     private Tensor d_backbone_layer3_22_relu3; // gradient (N,1024,⌈H/8⌉,⌈W/8⌉)
-    private Tensor d_backbone_layer3_3_add; // gradient (N,1024,⌈H/8⌉,⌈W/8⌉)
-    private Tensor d_backbone_layer3_3_bn3; // gradient (N,1024,⌈H/8⌉,⌈W/8⌉)
     private Tensor d_backbone_layer3_3_conv1; // gradient (N,256,⌈H/8⌉,⌈W/8⌉)
     private Tensor d_backbone_layer3_3_conv2; // gradient (N,256,⌈H/8⌉,⌈W/8⌉)
     private Tensor d_backbone_layer3_3_conv3; // gradient (N,1024,⌈H/8⌉,⌈W/8⌉)
     private Tensor d_backbone_layer3_3_relu1; // gradient (N,256,⌈H/8⌉,⌈W/8⌉)
     private Tensor d_backbone_layer3_3_relu2; // gradient (N,256,⌈H/8⌉,⌈W/8⌉)
     private Tensor d_backbone_layer3_3_relu3; // gradient (N,1024,⌈H/8⌉,⌈W/8⌉)
-    private Tensor d_backbone_layer3_4_add; // gradient (N,1024,⌈H/8⌉,⌈W/8⌉)
-    private Tensor d_backbone_layer3_4_bn3; // gradient (N,1024,⌈H/8⌉,⌈W/8⌉)
     private Tensor d_backbone_layer3_4_conv1; // gradient (N,256,⌈H/8⌉,⌈W/8⌉)
     private Tensor d_backbone_layer3_4_conv2; // gradient (N,256,⌈H/8⌉,⌈W/8⌉)
     private Tensor d_backbone_layer3_4_conv3; // gradient (N,1024,⌈H/8⌉,⌈W/8⌉)
     private Tensor d_backbone_layer3_4_relu1; // gradient (N,256,⌈H/8⌉,⌈W/8⌉)
     private Tensor d_backbone_layer3_4_relu2; // gradient (N,256,⌈H/8⌉,⌈W/8⌉)
     private Tensor d_backbone_layer3_4_relu3; // gradient (N,1024,⌈H/8⌉,⌈W/8⌉)
-    private Tensor d_backbone_layer3_5_add; // gradient (N,1024,⌈H/8⌉,⌈W/8⌉)
-    private Tensor d_backbone_layer3_5_bn3; // gradient (N,1024,⌈H/8⌉,⌈W/8⌉)
     private Tensor d_backbone_layer3_5_conv1; // gradient (N,256,⌈H/8⌉,⌈W/8⌉)
     private Tensor d_backbone_layer3_5_conv2; // gradient (N,256,⌈H/8⌉,⌈W/8⌉)
     private Tensor d_backbone_layer3_5_conv3; // gradient (N,1024,⌈H/8⌉,⌈W/8⌉)
     private Tensor d_backbone_layer3_5_relu1; // gradient (N,256,⌈H/8⌉,⌈W/8⌉)
     private Tensor d_backbone_layer3_5_relu2; // gradient (N,256,⌈H/8⌉,⌈W/8⌉)
     private Tensor d_backbone_layer3_5_relu3; // gradient (N,1024,⌈H/8⌉,⌈W/8⌉)
-    private Tensor d_backbone_layer3_6_add; // gradient (N,1024,⌈H/8⌉,⌈W/8⌉)
-    private Tensor d_backbone_layer3_6_bn3; // gradient (N,1024,⌈H/8⌉,⌈W/8⌉)
     private Tensor d_backbone_layer3_6_conv1; // gradient (N,256,⌈H/8⌉,⌈W/8⌉)
     private Tensor d_backbone_layer3_6_conv2; // gradient (N,256,⌈H/8⌉,⌈W/8⌉)
     private Tensor d_backbone_layer3_6_conv3; // gradient (N,1024,⌈H/8⌉,⌈W/8⌉)
     private Tensor d_backbone_layer3_6_relu1; // gradient (N,256,⌈H/8⌉,⌈W/8⌉)
     private Tensor d_backbone_layer3_6_relu2; // gradient (N,256,⌈H/8⌉,⌈W/8⌉)
     private Tensor d_backbone_layer3_6_relu3; // gradient (N,1024,⌈H/8⌉,⌈W/8⌉)
-    private Tensor d_backbone_layer3_7_add; // gradient (N,1024,⌈H/8⌉,⌈W/8⌉)
-    private Tensor d_backbone_layer3_7_bn3; // gradient (N,1024,⌈H/8⌉,⌈W/8⌉)
     private Tensor d_backbone_layer3_7_conv1; // gradient (N,256,⌈H/8⌉,⌈W/8⌉)
     private Tensor d_backbone_layer3_7_conv2; // gradient (N,256,⌈H/8⌉,⌈W/8⌉)
     private Tensor d_backbone_layer3_7_conv3; // gradient (N,1024,⌈H/8⌉,⌈W/8⌉)
     private Tensor d_backbone_layer3_7_relu1; // gradient (N,256,⌈H/8⌉,⌈W/8⌉)
     private Tensor d_backbone_layer3_7_relu2; // gradient (N,256,⌈H/8⌉,⌈W/8⌉)
     private Tensor d_backbone_layer3_7_relu3; // gradient (N,1024,⌈H/8⌉,⌈W/8⌉)
-    private Tensor d_backbone_layer3_8_add; // gradient (N,1024,⌈H/8⌉,⌈W/8⌉)
-    private Tensor d_backbone_layer3_8_bn3; // gradient (N,1024,⌈H/8⌉,⌈W/8⌉)
     private Tensor d_backbone_layer3_8_conv1; // gradient (N,256,⌈H/8⌉,⌈W/8⌉)
     private Tensor d_backbone_layer3_8_conv2; // gradient (N,256,⌈H/8⌉,⌈W/8⌉)
     private Tensor d_backbone_layer3_8_conv3; // gradient (N,1024,⌈H/8⌉,⌈W/8⌉)
     private Tensor d_backbone_layer3_8_relu1; // gradient (N,256,⌈H/8⌉,⌈W/8⌉)
     private Tensor d_backbone_layer3_8_relu2; // gradient (N,256,⌈H/8⌉,⌈W/8⌉)
     private Tensor d_backbone_layer3_8_relu3; // gradient (N,1024,⌈H/8⌉,⌈W/8⌉)
-    private Tensor d_backbone_layer3_9_add; // gradient (N,1024,⌈H/8⌉,⌈W/8⌉)
-    private Tensor d_backbone_layer3_9_bn3; // gradient (N,1024,⌈H/8⌉,⌈W/8⌉)
     private Tensor d_backbone_layer3_9_conv1; // gradient (N,256,⌈H/8⌉,⌈W/8⌉)
     private Tensor d_backbone_layer3_9_conv2; // gradient (N,256,⌈H/8⌉,⌈W/8⌉)
     private Tensor d_backbone_layer3_9_conv3; // gradient (N,1024,⌈H/8⌉,⌈W/8⌉)
     private Tensor d_backbone_layer3_9_relu1; // gradient (N,256,⌈H/8⌉,⌈W/8⌉)
     private Tensor d_backbone_layer3_9_relu2; // gradient (N,256,⌈H/8⌉,⌈W/8⌉)
     private Tensor d_backbone_layer3_9_relu3; // gradient (N,1024,⌈H/8⌉,⌈W/8⌉)
-    private Tensor d_backbone_layer4_0_add; // gradient (N,2048,⌈H/8⌉,⌈W/8⌉)
-    private Tensor d_backbone_layer4_0_bn3; // gradient (N,2048,⌈H/8⌉,⌈W/8⌉)
     private Tensor d_backbone_layer4_0_conv1; // gradient (N,512,⌈H/8⌉,⌈W/8⌉)
     private Tensor d_backbone_layer4_0_conv2; // gradient (N,512,⌈H/8⌉,⌈W/8⌉)
     private Tensor d_backbone_layer4_0_conv3; // gradient (N,2048,⌈H/8⌉,⌈W/8⌉)
@@ -900,16 +772,12 @@ public sealed partial class SanetR101 : INetwork
     private Tensor d_backbone_layer4_0_relu1; // gradient (N,512,⌈H/8⌉,⌈W/8⌉)
     private Tensor d_backbone_layer4_0_relu2; // gradient (N,512,⌈H/8⌉,⌈W/8⌉)
     private Tensor d_backbone_layer4_0_relu3; // gradient (N,2048,⌈H/8⌉,⌈W/8⌉)
-    private Tensor d_backbone_layer4_1_add; // gradient (N,2048,⌈H/8⌉,⌈W/8⌉)
-    private Tensor d_backbone_layer4_1_bn3; // gradient (N,2048,⌈H/8⌉,⌈W/8⌉)
     private Tensor d_backbone_layer4_1_conv1; // gradient (N,512,⌈H/8⌉,⌈W/8⌉)
     private Tensor d_backbone_layer4_1_conv2; // gradient (N,512,⌈H/8⌉,⌈W/8⌉)
     private Tensor d_backbone_layer4_1_conv3; // gradient (N,2048,⌈H/8⌉,⌈W/8⌉)
     private Tensor d_backbone_layer4_1_relu1; // gradient (N,512,⌈H/8⌉,⌈W/8⌉)
     private Tensor d_backbone_layer4_1_relu2; // gradient (N,512,⌈H/8⌉,⌈W/8⌉)
     private Tensor d_backbone_layer4_1_relu3; // gradient (N,2048,⌈H/8⌉,⌈W/8⌉)
-    private Tensor d_backbone_layer4_2_add; // gradient (N,2048,⌈H/8⌉,⌈W/8⌉)
-    private Tensor d_backbone_layer4_2_bn3; // gradient (N,2048,⌈H/8⌉,⌈W/8⌉)
     private Tensor d_backbone_layer4_2_conv1; // gradient (N,512,⌈H/8⌉,⌈W/8⌉)
     private Tensor d_backbone_layer4_2_conv2; // gradient (N,512,⌈H/8⌉,⌈W/8⌉)
     private Tensor d_backbone_layer4_2_conv3; // gradient (N,2048,⌈H/8⌉,⌈W/8⌉)
@@ -5055,15 +4923,15 @@ public sealed partial class SanetR101 : INetwork
 
     // Memory plan: buffer lifetimes over the schedule (forward steps, then backward steps) and placement order, decided at build time.
     // Tables are indexed by buffer (the numbers in Bind); -1: the buffer is not in that plan.
-    // Inference plan: 592 of the 931 buffers; planned peak 2,064,400,384 bytes at the default size 16×3×480×480 (50,162,476,288 bytes without reuse).
-    private static readonly int[] InferenceFirst = { 0, 0, 0, 1, 1, 1, 2, 3, 3, 3, 4, 5, 5, 5, 6, 6, 7, 8, 8, 8, 9, 10, 10, 10, 11, 12, 12, 12, 13, 14, 14, 14, 15, 16, 17, 18, 18, 18, 19, 20, 20, 20, 21, 22, 22, 22, 23, 24, 25, 26, 26, 26, 27, 28, 28, 28, 29, 30, 30, 30, 31, 32, 33, 34, 34, 34, 35, 36, 36, 36, 37, 38, 38, 38, 39, 40, 40, 40, 41, 42, 43, 44, 44, 44, 45, 46, 46, 46, 47, 48, 48, 48, 49, 50, 51, 52, 52, 52, 53, 54, 54, 54, 55, 56, 56, 56, 57, 58, 59, 60, 60, 60, 61, 62, 62, 62, 63, 64, 64, 64, 65, 66, 67, 68, 68, 68, 69, 70, 70, 70, 71, 72, 72, 72, 73, 74, 74, 74, 75, 76, 77, 78, 78, 78, 79, 80, 80, 80, 81, 82, 82, 82, 83, 84, 85, 86, 86, 86, 87, 88, 88, 88, 89, 90, 90, 90, 91, 92, 93, 94, 94, 94, 95, 96, 96, 96, 97, 98, 98, 98, 99, 100, 101, 102, 102, 102, 103, 104, 104, 104, 105, 106, 106, 106, 107, 108, 109, 110, 110, 110, 111, 112, 112, 112, 113, 114, 114, 114, 115, 116, 117, 118, 118, 118, 119, 120, 120, 120, 121, 122, 122, 122, 123, 124, 125, 126, 126, 126, 127, 128, 128, 128, 129, 130, 130, 130, 131, 132, 133, 134, 134, 134, 135, 136, 136, 136, 137, 138, 138, 138, 139, 140, 141, 142, 142, 142, 143, 144, 144, 144, 145, 146, 146, 146, 147, 148, 149, 150, 150, 150, 151, 152, 152, 152, 153, 154, 154, 154, 155, 156, 157, 158, 158, 158, 159, 160, 160, 160, 161, 162, 162, 162, 163, 164, 165, 166, 166, 166, 167, 168, 168, 168, 169, 170, 170, 170, 171, 172, 173, 174, 174, 174, 175, 176, 176, 176, 177, 178, 178, 178, 179, 180, 181, 182, 182, 182, 183, 184, 184, 184, 185, 186, 186, 186, 187, 188, 189, 190, 190, 190, 191, 192, 192, 192, 193, 194, 194, 194, 195, 196, 197, 198, 198, 198, 199, 200, 200, 200, 201, 202, 202, 202, 203, 204, 205, 206, 206, 206, 207, 208, 208, 208, 209, 210, 210, 210, 211, 212, 213, 214, 214, 214, 215, 216, 216, 216, 217, 218, 218, 218, 219, 220, 221, 222, 222, 222, 223, 224, 224, 224, 225, 226, 226, 226, 227, 228, 229, 230, 230, 230, 231, 232, 232, 232, 233, 234, 234, 234, 235, 236, 237, 238, 238, 238, 239, 240, 240, 240, 241, 242, 242, 242, 243, 244, 245, 246, 246, 246, 247, 248, 248, 248, 249, 250, 250, 250, 251, 252, 253, 254, 254, 254, 255, 256, 256, 256, 257, 258, 258, 258, 259, 260, 260, 260, 261, 262, 263, 264, 264, 264, 265, 266, 266, 266, 267, 268, 268, 268, 269, 270, 271, 272, 272, 272, 273, 274, 274, 274, 275, 276, 276, 276, 277, 278, 279, 280, 280, 280, 281, 282, 282, 282, 283, 284, 285, 285, 285, 286, 287, 287, 287, 288, 289, 290, 291, 292, 292, 292, 293, 294, 294, 294, 295, 296, 297, 297, 297, 298, 299, 299, 299, 300, 301, 302, 303, 304, 304, 304, 305, 306, 306, 306, 307, 308, 309, 309, 309, 310, 311, 311, 311, 312, 313, 314, 315, 316, 316, 316, 317, 318, 318, 318, 319, 320, 321, 321, 321, 322, 323, 323, 323, 324, 325, 326, 327, 328, 329, 330, 331, 332, 333, 333, 333, 334, 334, 335, 336, 337, 338, 339, 340, 341, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1 };
-    private static readonly int[] InferenceLast = { 341, 341, 1, 2, 1, 1, 3, 4, 3, 3, 5, 6, 5, 5, 13, 6, 8, 9, 8, 8, 10, 11, 10, 10, 12, 15, 12, 12, 14, 15, 14, 14, 16, 23, 18, 19, 18, 18, 20, 21, 20, 20, 22, 23, 22, 22, 24, 31, 26, 27, 26, 26, 28, 29, 28, 28, 30, 31, 30, 30, 32, 288, 34, 35, 34, 34, 36, 37, 36, 36, 38, 41, 38, 38, 40, 41, 40, 40, 42, 49, 44, 45, 44, 44, 46, 47, 46, 46, 48, 49, 48, 48, 50, 57, 52, 53, 52, 52, 54, 55, 54, 54, 56, 57, 56, 56, 58, 65, 60, 61, 60, 60, 62, 63, 62, 62, 64, 65, 64, 64, 66, 300, 68, 69, 68, 68, 70, 71, 70, 70, 72, 75, 72, 72, 74, 75, 74, 74, 76, 83, 78, 79, 78, 78, 80, 81, 80, 80, 82, 83, 82, 82, 84, 91, 86, 87, 86, 86, 88, 89, 88, 88, 90, 91, 90, 90, 92, 99, 94, 95, 94, 94, 96, 97, 96, 96, 98, 99, 98, 98, 100, 107, 102, 103, 102, 102, 104, 105, 104, 104, 106, 107, 106, 106, 108, 115, 110, 111, 110, 110, 112, 113, 112, 112, 114, 115, 114, 114, 116, 123, 118, 119, 118, 118, 120, 121, 120, 120, 122, 123, 122, 122, 124, 131, 126, 127, 126, 126, 128, 129, 128, 128, 130, 131, 130, 130, 132, 139, 134, 135, 134, 134, 136, 137, 136, 136, 138, 139, 138, 138, 140, 147, 142, 143, 142, 142, 144, 145, 144, 144, 146, 147, 146, 146, 148, 155, 150, 151, 150, 150, 152, 153, 152, 152, 154, 155, 154, 154, 156, 163, 158, 159, 158, 158, 160, 161, 160, 160, 162, 163, 162, 162, 164, 171, 166, 167, 166, 166, 168, 169, 168, 168, 170, 171, 170, 170, 172, 179, 174, 175, 174, 174, 176, 177, 176, 176, 178, 179, 178, 178, 180, 187, 182, 183, 182, 182, 184, 185, 184, 184, 186, 187, 186, 186, 188, 195, 190, 191, 190, 190, 192, 193, 192, 192, 194, 195, 194, 194, 196, 203, 198, 199, 198, 198, 200, 201, 200, 200, 202, 203, 202, 202, 204, 211, 206, 207, 206, 206, 208, 209, 208, 208, 210, 211, 210, 210, 212, 219, 214, 215, 214, 214, 216, 217, 216, 216, 218, 219, 218, 218, 220, 227, 222, 223, 222, 222, 224, 225, 224, 224, 226, 227, 226, 226, 228, 235, 230, 231, 230, 230, 232, 233, 232, 232, 234, 235, 234, 234, 236, 243, 238, 239, 238, 238, 240, 241, 240, 240, 242, 243, 242, 242, 244, 251, 246, 247, 246, 246, 248, 249, 248, 248, 250, 251, 250, 250, 252, 312, 254, 255, 254, 254, 256, 257, 256, 256, 258, 261, 258, 258, 260, 261, 260, 260, 262, 269, 264, 265, 264, 264, 266, 267, 266, 266, 268, 269, 268, 268, 270, 277, 272, 273, 272, 272, 274, 275, 274, 274, 276, 277, 276, 276, 278, 332, 280, 281, 280, 280, 282, 289, 282, 282, 284, 285, 286, 285, 285, 287, 288, 287, 287, 289, 290, 327, 292, 293, 292, 292, 294, 301, 294, 294, 296, 297, 298, 297, 297, 299, 300, 299, 299, 301, 302, 328, 304, 305, 304, 304, 306, 313, 306, 306, 308, 309, 310, 309, 309, 311, 312, 311, 311, 313, 314, 328, 316, 317, 316, 316, 318, 325, 318, 318, 320, 321, 322, 321, 321, 323, 324, 323, 323, 325, 326, 336, 328, 330, 337, 331, 341, 333, 334, 333, 333, 335, 334, 336, 338, 341, 341, 341, 341, 341, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1 };
-    private static readonly int[] InferenceOrder = { 587, 588, 10, 11, 456, 457, 460, 461, 464, 465, 474, 475, 478, 479, 488, 489, 492, 493, 2, 3, 6, 7, 24, 25, 28, 29, 32, 33, 42, 43, 46, 47, 56, 57, 60, 61, 130, 131, 134, 135, 138, 139, 148, 149, 152, 153, 162, 163, 166, 167, 176, 177, 180, 181, 190, 191, 194, 195, 204, 205, 208, 209, 218, 219, 222, 223, 232, 233, 236, 237, 246, 247, 250, 251, 260, 261, 264, 265, 274, 275, 278, 279, 288, 289, 292, 293, 302, 303, 306, 307, 316, 317, 320, 321, 330, 331, 334, 335, 344, 345, 348, 349, 358, 359, 362, 363, 372, 373, 376, 377, 386, 387, 390, 391, 400, 401, 404, 405, 414, 415, 418, 419, 428, 429, 432, 433, 442, 443, 446, 447, 494, 495, 498, 499, 511, 512, 14, 15, 62, 63, 70, 71, 74, 75, 78, 79, 88, 89, 92, 93, 102, 103, 106, 107, 116, 117, 120, 121, 448, 449, 452, 453, 466, 467, 470, 471, 480, 481, 484, 485, 562, 579, 580, 583, 584, 16, 17, 20, 21, 34, 35, 38, 39, 48, 49, 52, 53, 122, 123, 126, 127, 140, 141, 144, 145, 154, 155, 158, 159, 168, 169, 172, 173, 182, 183, 186, 187, 196, 197, 200, 201, 210, 211, 214, 215, 224, 225, 228, 229, 238, 239, 242, 243, 252, 253, 256, 257, 266, 267, 270, 271, 280, 281, 284, 285, 294, 295, 298, 299, 308, 309, 312, 313, 322, 323, 326, 327, 336, 337, 340, 341, 350, 351, 354, 355, 364, 365, 368, 369, 378, 379, 382, 383, 392, 393, 396, 397, 406, 407, 410, 411, 420, 421, 424, 425, 434, 435, 438, 439, 502, 503, 504, 507, 508, 514, 515, 518, 519, 531, 532, 534, 535, 538, 539, 542, 551, 552, 554, 555, 558, 559, 571, 572, 513, 575, 0, 66, 67, 80, 81, 84, 85, 94, 95, 98, 99, 108, 109, 112, 113, 522, 1, 523, 524, 527, 528, 543, 544, 547, 548, 563, 564, 567, 568, 533, 553, 573, 574, 576, 585, 586, 577, 458, 459, 462, 463, 476, 477, 490, 491, 132, 133, 136, 137, 150, 151, 164, 165, 178, 179, 192, 193, 206, 207, 220, 221, 234, 235, 248, 249, 262, 263, 276, 277, 290, 291, 304, 305, 318, 319, 332, 333, 346, 347, 360, 361, 374, 375, 388, 389, 402, 403, 416, 417, 430, 431, 444, 445, 578, 72, 73, 76, 77, 90, 91, 104, 105, 118, 119, 450, 451, 454, 455, 468, 469, 472, 473, 482, 483, 486, 487, 581, 582, 26, 27, 30, 31, 44, 45, 58, 59, 124, 125, 128, 129, 142, 143, 146, 147, 156, 157, 160, 161, 170, 171, 174, 175, 184, 185, 188, 189, 198, 199, 202, 203, 212, 213, 216, 217, 226, 227, 230, 231, 240, 241, 244, 245, 254, 255, 258, 259, 268, 269, 272, 273, 282, 283, 286, 287, 296, 297, 300, 301, 310, 311, 314, 315, 324, 325, 328, 329, 338, 339, 342, 343, 352, 353, 356, 357, 366, 367, 370, 371, 380, 381, 384, 385, 394, 395, 398, 399, 408, 409, 412, 413, 422, 423, 426, 427, 436, 437, 440, 441, 496, 497, 500, 501, 505, 506, 509, 510, 516, 517, 520, 521, 525, 526, 529, 530, 536, 537, 540, 541, 545, 546, 549, 550, 556, 557, 560, 561, 565, 566, 569, 570, 12, 13, 64, 65, 68, 69, 82, 83, 86, 87, 96, 97, 100, 101, 110, 111, 114, 115, 4, 5, 8, 9, 18, 19, 22, 23, 36, 37, 40, 41, 50, 51, 54, 55, 589, 590, 591 };
+    // Inference plan: 526 of the 799 buffers; planned peak 2,064,400,384 bytes at the default size 16×3×480×480 (34,119,263,488 bytes without reuse).
+    private static readonly int[] InferenceFirst = { 0, 0, 0, 1, 1, 1, 2, 3, 3, 3, 4, 5, 5, 5, 6, 6, 7, 8, 8, 8, 9, 10, 10, 10, 11, 12, 13, 13, 13, 14, 14, 14, 15, 16, 16, 16, 17, 18, 18, 18, 19, 20, 20, 20, 21, 22, 22, 22, 23, 24, 24, 24, 25, 26, 26, 26, 27, 28, 28, 28, 29, 30, 30, 30, 31, 32, 33, 33, 33, 34, 34, 34, 35, 36, 36, 36, 37, 38, 38, 38, 39, 40, 40, 40, 41, 42, 42, 42, 43, 44, 44, 44, 45, 46, 46, 46, 47, 48, 48, 48, 49, 50, 50, 50, 51, 52, 52, 52, 53, 54, 54, 54, 55, 56, 56, 56, 57, 58, 59, 59, 59, 60, 60, 60, 61, 62, 62, 62, 63, 64, 64, 64, 65, 66, 66, 66, 67, 68, 68, 68, 69, 70, 70, 70, 71, 72, 72, 72, 73, 74, 74, 74, 75, 76, 76, 76, 77, 78, 78, 78, 79, 80, 80, 80, 81, 82, 82, 82, 83, 84, 84, 84, 85, 86, 86, 86, 87, 88, 88, 88, 89, 90, 90, 90, 91, 92, 92, 92, 93, 94, 94, 94, 95, 96, 96, 96, 97, 98, 98, 98, 99, 100, 100, 100, 101, 102, 102, 102, 103, 104, 104, 104, 105, 106, 106, 106, 107, 108, 108, 108, 109, 110, 110, 110, 111, 112, 112, 112, 113, 114, 114, 114, 115, 116, 116, 116, 117, 118, 118, 118, 119, 120, 120, 120, 121, 122, 122, 122, 123, 124, 124, 124, 125, 126, 126, 126, 127, 128, 128, 128, 129, 130, 130, 130, 131, 132, 132, 132, 133, 134, 134, 134, 135, 136, 136, 136, 137, 138, 138, 138, 139, 140, 140, 140, 141, 142, 142, 142, 143, 144, 144, 144, 145, 146, 146, 146, 147, 148, 148, 148, 149, 150, 150, 150, 151, 152, 152, 152, 153, 154, 154, 154, 155, 156, 156, 156, 157, 158, 158, 158, 159, 160, 160, 160, 161, 162, 162, 162, 163, 164, 164, 164, 165, 166, 166, 166, 167, 168, 168, 168, 169, 170, 170, 170, 171, 172, 172, 172, 173, 174, 174, 174, 175, 176, 176, 176, 177, 178, 178, 178, 179, 180, 180, 180, 181, 182, 182, 182, 183, 184, 184, 184, 185, 186, 186, 186, 187, 188, 188, 188, 189, 190, 190, 190, 191, 192, 192, 192, 193, 194, 194, 194, 195, 196, 196, 196, 197, 198, 199, 199, 199, 200, 200, 200, 201, 202, 202, 202, 203, 204, 204, 204, 205, 206, 206, 206, 207, 208, 208, 208, 209, 210, 210, 210, 211, 212, 212, 212, 213, 214, 214, 214, 215, 216, 216, 216, 217, 218, 219, 219, 219, 220, 221, 221, 221, 222, 223, 224, 225, 226, 226, 226, 227, 228, 228, 228, 229, 230, 231, 231, 231, 232, 233, 233, 233, 234, 235, 236, 237, 238, 238, 238, 239, 240, 240, 240, 241, 242, 243, 243, 243, 244, 245, 245, 245, 246, 247, 248, 249, 250, 250, 250, 251, 252, 252, 252, 253, 254, 255, 255, 255, 256, 257, 257, 257, 258, 259, 260, 261, 262, 263, 264, 265, 266, 267, 267, 267, 268, 268, 269, 270, 271, 272, 273, 274, 275, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1 };
+    private static readonly int[] InferenceLast = { 275, 275, 1, 2, 1, 1, 3, 4, 3, 3, 5, 6, 5, 5, 12, 6, 8, 9, 8, 8, 10, 11, 10, 10, 14, 13, 14, 13, 13, 20, 14, 14, 16, 17, 16, 16, 18, 19, 18, 18, 20, 26, 20, 20, 22, 23, 22, 22, 24, 25, 24, 24, 26, 222, 26, 26, 28, 29, 28, 28, 30, 31, 30, 30, 34, 33, 34, 33, 33, 40, 34, 34, 36, 37, 36, 36, 38, 39, 38, 38, 40, 46, 40, 40, 42, 43, 42, 42, 44, 45, 44, 44, 46, 52, 46, 46, 48, 49, 48, 48, 50, 51, 50, 50, 52, 234, 52, 52, 54, 55, 54, 54, 56, 57, 56, 56, 60, 59, 60, 59, 59, 66, 60, 60, 62, 63, 62, 62, 64, 65, 64, 64, 66, 72, 66, 66, 68, 69, 68, 68, 70, 71, 70, 70, 72, 78, 72, 72, 74, 75, 74, 74, 76, 77, 76, 76, 78, 84, 78, 78, 80, 81, 80, 80, 82, 83, 82, 82, 84, 90, 84, 84, 86, 87, 86, 86, 88, 89, 88, 88, 90, 96, 90, 90, 92, 93, 92, 92, 94, 95, 94, 94, 96, 102, 96, 96, 98, 99, 98, 98, 100, 101, 100, 100, 102, 108, 102, 102, 104, 105, 104, 104, 106, 107, 106, 106, 108, 114, 108, 108, 110, 111, 110, 110, 112, 113, 112, 112, 114, 120, 114, 114, 116, 117, 116, 116, 118, 119, 118, 118, 120, 126, 120, 120, 122, 123, 122, 122, 124, 125, 124, 124, 126, 132, 126, 126, 128, 129, 128, 128, 130, 131, 130, 130, 132, 138, 132, 132, 134, 135, 134, 134, 136, 137, 136, 136, 138, 144, 138, 138, 140, 141, 140, 140, 142, 143, 142, 142, 144, 150, 144, 144, 146, 147, 146, 146, 148, 149, 148, 148, 150, 156, 150, 150, 152, 153, 152, 152, 154, 155, 154, 154, 156, 162, 156, 156, 158, 159, 158, 158, 160, 161, 160, 160, 162, 168, 162, 162, 164, 165, 164, 164, 166, 167, 166, 166, 168, 174, 168, 168, 170, 171, 170, 170, 172, 173, 172, 172, 174, 180, 174, 174, 176, 177, 176, 176, 178, 179, 178, 178, 180, 186, 180, 180, 182, 183, 182, 182, 184, 185, 184, 184, 186, 192, 186, 186, 188, 189, 188, 188, 190, 191, 190, 190, 192, 246, 192, 192, 194, 195, 194, 194, 196, 197, 196, 196, 200, 199, 200, 199, 199, 206, 200, 200, 202, 203, 202, 202, 204, 205, 204, 204, 206, 212, 206, 206, 208, 209, 208, 208, 210, 211, 210, 210, 212, 266, 212, 212, 214, 215, 214, 214, 216, 223, 216, 216, 218, 219, 220, 219, 219, 221, 222, 221, 221, 223, 224, 261, 226, 227, 226, 226, 228, 235, 228, 228, 230, 231, 232, 231, 231, 233, 234, 233, 233, 235, 236, 262, 238, 239, 238, 238, 240, 247, 240, 240, 242, 243, 244, 243, 243, 245, 246, 245, 245, 247, 248, 262, 250, 251, 250, 250, 252, 259, 252, 252, 254, 255, 256, 255, 255, 257, 258, 257, 257, 259, 260, 270, 262, 264, 271, 265, 275, 267, 268, 267, 267, 269, 268, 270, 272, 275, 275, 275, 275, 275, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1 };
+    private static readonly int[] InferenceOrder = { 521, 522, 10, 11, 396, 397, 398, 401, 412, 413, 424, 425, 2, 3, 6, 7, 24, 25, 26, 29, 40, 41, 52, 53, 116, 117, 118, 121, 132, 133, 144, 145, 156, 157, 168, 169, 180, 181, 192, 193, 204, 205, 216, 217, 228, 229, 240, 241, 252, 253, 264, 265, 276, 277, 288, 289, 300, 301, 312, 313, 324, 325, 336, 337, 348, 349, 360, 361, 372, 373, 384, 385, 428, 429, 432, 433, 445, 446, 14, 15, 56, 57, 64, 65, 66, 69, 80, 81, 92, 93, 104, 105, 388, 389, 392, 393, 404, 405, 408, 409, 416, 417, 420, 421, 496, 513, 514, 517, 518, 16, 17, 20, 21, 32, 33, 36, 37, 44, 45, 48, 49, 108, 109, 112, 113, 124, 125, 128, 129, 136, 137, 140, 141, 148, 149, 152, 153, 160, 161, 164, 165, 172, 173, 176, 177, 184, 185, 188, 189, 196, 197, 200, 201, 208, 209, 212, 213, 220, 221, 224, 225, 232, 233, 236, 237, 244, 245, 248, 249, 256, 257, 260, 261, 268, 269, 272, 273, 280, 281, 284, 285, 292, 293, 296, 297, 304, 305, 308, 309, 316, 317, 320, 321, 328, 329, 332, 333, 340, 341, 344, 345, 352, 353, 356, 357, 364, 365, 368, 369, 376, 377, 380, 381, 436, 437, 438, 441, 442, 448, 449, 452, 453, 465, 466, 468, 469, 472, 473, 476, 485, 486, 488, 489, 492, 493, 505, 506, 447, 509, 0, 60, 61, 72, 73, 76, 77, 84, 85, 88, 89, 96, 97, 100, 101, 456, 1, 457, 458, 461, 462, 477, 478, 481, 482, 497, 498, 501, 502, 467, 487, 507, 508, 510, 519, 520, 511, 399, 400, 402, 403, 414, 415, 426, 427, 119, 120, 122, 123, 134, 135, 146, 147, 158, 159, 170, 171, 182, 183, 194, 195, 206, 207, 218, 219, 230, 231, 242, 243, 254, 255, 266, 267, 278, 279, 290, 291, 302, 303, 314, 315, 326, 327, 338, 339, 350, 351, 362, 363, 374, 375, 386, 387, 512, 67, 68, 70, 71, 82, 83, 94, 95, 106, 107, 390, 391, 394, 395, 406, 407, 410, 411, 418, 419, 422, 423, 515, 516, 27, 28, 30, 31, 42, 43, 54, 55, 110, 111, 114, 115, 126, 127, 130, 131, 138, 139, 142, 143, 150, 151, 154, 155, 162, 163, 166, 167, 174, 175, 178, 179, 186, 187, 190, 191, 198, 199, 202, 203, 210, 211, 214, 215, 222, 223, 226, 227, 234, 235, 238, 239, 246, 247, 250, 251, 258, 259, 262, 263, 270, 271, 274, 275, 282, 283, 286, 287, 294, 295, 298, 299, 306, 307, 310, 311, 318, 319, 322, 323, 330, 331, 334, 335, 342, 343, 346, 347, 354, 355, 358, 359, 366, 367, 370, 371, 378, 379, 382, 383, 430, 431, 434, 435, 439, 440, 443, 444, 450, 451, 454, 455, 459, 460, 463, 464, 470, 471, 474, 475, 479, 480, 483, 484, 490, 491, 494, 495, 499, 500, 503, 504, 12, 13, 58, 59, 62, 63, 74, 75, 78, 79, 86, 87, 90, 91, 98, 99, 102, 103, 4, 5, 8, 9, 18, 19, 22, 23, 34, 35, 38, 39, 46, 47, 50, 51, 523, 524, 525 };
 
-    // Training plan: 931 of the 931 buffers; planned peak 34,661,628,928 bytes at the default size 16×3×480×480 (100,029,580,032 bytes without reuse).
-    private static readonly int[] TrainingFirst = { 0, 0, 0, 1, 1, 1, 2, 3, 3, 3, 4, 5, 5, 5, 6, 6, 7, 8, 8, 8, 9, 10, 10, 10, 11, 12, 12, 12, 13, 14, 14, 14, 15, 16, 17, 18, 18, 18, 19, 20, 20, 20, 21, 22, 22, 22, 23, 24, 25, 26, 26, 26, 27, 28, 28, 28, 29, 30, 30, 30, 31, 32, 33, 34, 34, 34, 35, 36, 36, 36, 37, 38, 38, 38, 39, 40, 40, 40, 41, 42, 43, 44, 44, 44, 45, 46, 46, 46, 47, 48, 48, 48, 49, 50, 51, 52, 52, 52, 53, 54, 54, 54, 55, 56, 56, 56, 57, 58, 59, 60, 60, 60, 61, 62, 62, 62, 63, 64, 64, 64, 65, 66, 67, 68, 68, 68, 69, 70, 70, 70, 71, 72, 72, 72, 73, 74, 74, 74, 75, 76, 77, 78, 78, 78, 79, 80, 80, 80, 81, 82, 82, 82, 83, 84, 85, 86, 86, 86, 87, 88, 88, 88, 89, 90, 90, 90, 91, 92, 93, 94, 94, 94, 95, 96, 96, 96, 97, 98, 98, 98, 99, 100, 101, 102, 102, 102, 103, 104, 104, 104, 105, 106, 106, 106, 107, 108, 109, 110, 110, 110, 111, 112, 112, 112, 113, 114, 114, 114, 115, 116, 117, 118, 118, 118, 119, 120, 120, 120, 121, 122, 122, 122, 123, 124, 125, 126, 126, 126, 127, 128, 128, 128, 129, 130, 130, 130, 131, 132, 133, 134, 134, 134, 135, 136, 136, 136, 137, 138, 138, 138, 139, 140, 141, 142, 142, 142, 143, 144, 144, 144, 145, 146, 146, 146, 147, 148, 149, 150, 150, 150, 151, 152, 152, 152, 153, 154, 154, 154, 155, 156, 157, 158, 158, 158, 159, 160, 160, 160, 161, 162, 162, 162, 163, 164, 165, 166, 166, 166, 167, 168, 168, 168, 169, 170, 170, 170, 171, 172, 173, 174, 174, 174, 175, 176, 176, 176, 177, 178, 178, 178, 179, 180, 181, 182, 182, 182, 183, 184, 184, 184, 185, 186, 186, 186, 187, 188, 189, 190, 190, 190, 191, 192, 192, 192, 193, 194, 194, 194, 195, 196, 197, 198, 198, 198, 199, 200, 200, 200, 201, 202, 202, 202, 203, 204, 205, 206, 206, 206, 207, 208, 208, 208, 209, 210, 210, 210, 211, 212, 213, 214, 214, 214, 215, 216, 216, 216, 217, 218, 218, 218, 219, 220, 221, 222, 222, 222, 223, 224, 224, 224, 225, 226, 226, 226, 227, 228, 229, 230, 230, 230, 231, 232, 232, 232, 233, 234, 234, 234, 235, 236, 237, 238, 238, 238, 239, 240, 240, 240, 241, 242, 242, 242, 243, 244, 245, 246, 246, 246, 247, 248, 248, 248, 249, 250, 250, 250, 251, 252, 253, 254, 254, 254, 255, 256, 256, 256, 257, 258, 258, 258, 259, 260, 260, 260, 261, 262, 263, 264, 264, 264, 265, 266, 266, 266, 267, 268, 268, 268, 269, 270, 271, 272, 272, 272, 273, 274, 274, 274, 275, 276, 276, 276, 277, 278, 279, 280, 280, 280, 281, 282, 282, 282, 283, 284, 285, 285, 285, 286, 287, 287, 287, 288, 289, 290, 291, 292, 292, 292, 293, 294, 294, 294, 295, 296, 297, 297, 297, 298, 299, 299, 299, 300, 301, 302, 303, 304, 304, 304, 305, 306, 306, 306, 307, 308, 309, 309, 309, 310, 311, 311, 311, 312, 313, 314, 315, 316, 316, 316, 317, 318, 318, 318, 319, 320, 321, 321, 321, 322, 323, 323, 323, 324, 325, 326, 327, 328, 329, 330, 331, 332, 333, 333, 333, 334, 334, 335, 336, 337, 338, 339, 340, 341, 667, 668, 675, 673, 671, 669, 668, 674, 672, 660, 659, 660, 665, 663, 661, 664, 662, 652, 651, 652, 657, 655, 653, 656, 654, 400, 641, 642, 649, 647, 645, 643, 642, 648, 646, 634, 633, 634, 639, 637, 635, 638, 636, 626, 625, 626, 631, 629, 627, 630, 628, 618, 617, 618, 623, 621, 619, 622, 620, 388, 607, 608, 615, 613, 611, 609, 608, 614, 612, 600, 599, 600, 605, 603, 601, 604, 602, 592, 527, 528, 533, 531, 529, 532, 530, 520, 519, 520, 525, 523, 521, 524, 522, 512, 511, 512, 517, 515, 513, 516, 514, 504, 503, 504, 509, 507, 505, 508, 506, 496, 495, 496, 501, 499, 497, 500, 498, 488, 487, 488, 493, 491, 489, 492, 490, 480, 479, 480, 485, 483, 481, 484, 482, 472, 471, 472, 477, 475, 473, 476, 474, 464, 463, 464, 469, 467, 465, 468, 466, 456, 455, 456, 461, 459, 457, 460, 458, 448, 591, 592, 597, 595, 593, 596, 594, 584, 447, 448, 453, 451, 449, 452, 450, 440, 439, 440, 445, 443, 441, 444, 442, 432, 431, 432, 437, 435, 433, 436, 434, 376, 583, 584, 589, 587, 585, 588, 586, 576, 575, 576, 581, 579, 577, 580, 578, 568, 567, 568, 573, 571, 569, 572, 570, 560, 559, 560, 565, 563, 561, 564, 562, 552, 551, 552, 557, 555, 553, 556, 554, 544, 543, 544, 549, 547, 545, 548, 546, 536, 535, 536, 541, 539, 537, 540, 538, 528, 421, 422, 429, 427, 425, 423, 422, 428, 426, 414, 413, 414, 419, 417, 415, 418, 416, 406, 405, 406, 411, 409, 407, 410, 408, 351, 670, 682, 681, 680, 679, 678, 677, 343, 356, 355, 355, 347, 353, 345, 342, 350, 349, 348, 347, 352, 346, 344, 393, 398, 397, 396, 395, 403, 402, 401, 394, 399, 394, 381, 386, 385, 384, 383, 391, 390, 389, 382, 387, 382, 369, 374, 373, 372, 371, 379, 378, 377, 370, 375, 370, 357, 362, 361, 360, 359, 367, 366, 365, 358, 363, 358, 355 };
-    private static readonly int[] TrainingLast = { 683, 683, 682, 682, 682, 682, 680, 680, 680, 680, 678, 678, 678, 678, 676, 677, 675, 675, 675, 675, 673, 673, 673, 673, 671, 15, 671, 671, 669, 15, 669, 669, 16, 667, 665, 665, 665, 665, 663, 663, 663, 663, 661, 23, 661, 661, 24, 659, 657, 657, 657, 657, 655, 655, 655, 655, 653, 31, 653, 653, 32, 651, 649, 649, 649, 649, 647, 647, 647, 647, 645, 41, 645, 645, 643, 41, 643, 643, 42, 641, 639, 639, 639, 639, 637, 637, 637, 637, 635, 49, 635, 635, 50, 633, 631, 631, 631, 631, 629, 629, 629, 629, 627, 57, 627, 627, 58, 625, 623, 623, 623, 623, 621, 621, 621, 621, 619, 65, 619, 619, 66, 617, 615, 615, 615, 615, 613, 613, 613, 613, 611, 75, 611, 611, 609, 75, 609, 609, 76, 607, 605, 605, 605, 605, 603, 603, 603, 603, 601, 83, 601, 601, 84, 599, 597, 597, 597, 597, 595, 595, 595, 595, 593, 91, 593, 593, 92, 591, 589, 589, 589, 589, 587, 587, 587, 587, 585, 99, 585, 585, 100, 583, 581, 581, 581, 581, 579, 579, 579, 579, 577, 107, 577, 577, 108, 575, 573, 573, 573, 573, 571, 571, 571, 571, 569, 115, 569, 569, 116, 567, 565, 565, 565, 565, 563, 563, 563, 563, 561, 123, 561, 561, 124, 559, 557, 557, 557, 557, 555, 555, 555, 555, 553, 131, 553, 553, 132, 551, 549, 549, 549, 549, 547, 547, 547, 547, 545, 139, 545, 545, 140, 543, 541, 541, 541, 541, 539, 539, 539, 539, 537, 147, 537, 537, 148, 535, 533, 533, 533, 533, 531, 531, 531, 531, 529, 155, 529, 529, 156, 527, 525, 525, 525, 525, 523, 523, 523, 523, 521, 163, 521, 521, 164, 519, 517, 517, 517, 517, 515, 515, 515, 515, 513, 171, 513, 513, 172, 511, 509, 509, 509, 509, 507, 507, 507, 507, 505, 179, 505, 505, 180, 503, 501, 501, 501, 501, 499, 499, 499, 499, 497, 187, 497, 497, 188, 495, 493, 493, 493, 493, 491, 491, 491, 491, 489, 195, 489, 489, 196, 487, 485, 485, 485, 485, 483, 483, 483, 483, 481, 203, 481, 481, 204, 479, 477, 477, 477, 477, 475, 475, 475, 475, 473, 211, 473, 473, 212, 471, 469, 469, 469, 469, 467, 467, 467, 467, 465, 219, 465, 465, 220, 463, 461, 461, 461, 461, 459, 459, 459, 459, 457, 227, 457, 457, 228, 455, 453, 453, 453, 453, 451, 451, 451, 451, 449, 235, 449, 449, 236, 447, 445, 445, 445, 445, 443, 443, 443, 443, 441, 243, 441, 441, 244, 439, 437, 437, 437, 437, 435, 435, 435, 435, 433, 251, 433, 433, 252, 431, 429, 429, 429, 429, 427, 427, 427, 427, 425, 261, 425, 425, 423, 261, 423, 423, 262, 421, 419, 419, 419, 419, 417, 417, 417, 417, 415, 269, 415, 415, 270, 413, 411, 411, 411, 411, 409, 409, 409, 409, 407, 277, 407, 407, 278, 405, 403, 403, 403, 403, 401, 401, 401, 401, 399, 398, 398, 398, 398, 396, 396, 396, 396, 394, 393, 327, 391, 391, 391, 391, 389, 389, 389, 389, 387, 386, 386, 386, 386, 384, 384, 384, 384, 382, 381, 328, 379, 379, 379, 379, 377, 377, 377, 377, 375, 374, 374, 374, 374, 372, 372, 372, 372, 370, 369, 328, 367, 367, 367, 367, 365, 365, 365, 365, 363, 362, 362, 362, 362, 360, 360, 360, 360, 358, 357, 336, 328, 354, 337, 352, 683, 350, 350, 350, 350, 348, 349, 336, 338, 683, 683, 683, 683, 683, 668, 671, 676, 674, 672, 670, 669, 675, 673, 667, 660, 661, 666, 664, 662, 665, 663, 659, 652, 653, 658, 656, 654, 657, 655, 651, 642, 645, 650, 648, 646, 644, 643, 649, 647, 641, 634, 635, 640, 638, 636, 639, 637, 633, 626, 627, 632, 630, 628, 631, 629, 625, 618, 619, 624, 622, 620, 623, 621, 617, 608, 611, 616, 614, 612, 610, 609, 615, 613, 607, 600, 601, 606, 604, 602, 605, 603, 599, 528, 529, 534, 532, 530, 533, 531, 527, 520, 521, 526, 524, 522, 525, 523, 519, 512, 513, 518, 516, 514, 517, 515, 511, 504, 505, 510, 508, 506, 509, 507, 503, 496, 497, 502, 500, 498, 501, 499, 495, 488, 489, 494, 492, 490, 493, 491, 487, 480, 481, 486, 484, 482, 485, 483, 479, 472, 473, 478, 476, 474, 477, 475, 471, 464, 465, 470, 468, 466, 469, 467, 463, 456, 457, 462, 460, 458, 461, 459, 455, 592, 593, 598, 596, 594, 597, 595, 591, 448, 449, 454, 452, 450, 453, 451, 447, 440, 441, 446, 444, 442, 445, 443, 439, 432, 433, 438, 436, 434, 437, 435, 431, 584, 585, 590, 588, 586, 589, 587, 583, 576, 577, 582, 580, 578, 581, 579, 575, 568, 569, 574, 572, 570, 573, 571, 567, 560, 561, 566, 564, 562, 565, 563, 559, 552, 553, 558, 556, 554, 557, 555, 551, 544, 545, 550, 548, 546, 549, 547, 543, 536, 537, 542, 540, 538, 541, 539, 535, 422, 425, 430, 428, 426, 424, 423, 429, 427, 421, 414, 415, 420, 418, 416, 419, 417, 413, 406, 407, 412, 410, 408, 411, 409, 405, 677, 683, 682, 681, 680, 679, 678, 352, 393, 381, 369, 357, 355, 347, 345, 351, 350, 349, 348, 353, 354, 346, 394, 399, 398, 397, 396, 404, 403, 402, 401, 400, 395, 382, 387, 386, 385, 384, 392, 391, 390, 389, 388, 383, 370, 375, 374, 373, 372, 380, 379, 378, 377, 376, 371, 358, 363, 362, 361, 360, 368, 367, 366, 365, 364, 359, 356 };
-    private static readonly int[] TrainingOrder = { 587, 588, 878, 885, 10, 11, 456, 457, 460, 461, 464, 465, 474, 475, 478, 479, 488, 489, 492, 493, 863, 856, 855, 857, 860, 848, 847, 849, 852, 838, 839, 844, 843, 842, 870, 869, 2, 3, 6, 7, 24, 25, 28, 29, 32, 33, 42, 43, 46, 47, 56, 57, 60, 61, 130, 131, 134, 135, 138, 139, 148, 149, 152, 153, 162, 163, 166, 167, 176, 177, 180, 181, 190, 191, 194, 195, 204, 205, 208, 209, 218, 219, 222, 223, 232, 233, 236, 237, 246, 247, 250, 251, 260, 261, 264, 265, 274, 275, 278, 279, 288, 289, 292, 293, 302, 303, 306, 307, 316, 317, 320, 321, 330, 331, 334, 335, 344, 345, 348, 349, 358, 359, 362, 363, 372, 373, 376, 377, 386, 387, 390, 391, 400, 401, 404, 405, 414, 415, 418, 419, 428, 429, 432, 433, 442, 443, 446, 447, 494, 495, 498, 499, 511, 512, 781, 886, 894, 896, 617, 893, 892, 891, 774, 773, 775, 778, 766, 765, 767, 770, 758, 749, 759, 762, 742, 741, 743, 746, 734, 733, 735, 738, 726, 725, 727, 730, 718, 717, 719, 722, 710, 709, 711, 714, 702, 701, 703, 706, 694, 693, 695, 698, 686, 685, 687, 690, 678, 677, 679, 682, 670, 671, 837, 674, 830, 829, 831, 834, 822, 821, 823, 826, 814, 813, 815, 818, 806, 805, 807, 810, 798, 797, 799, 802, 790, 789, 791, 794, 782, 757, 783, 786, 750, 669, 751, 754, 662, 661, 663, 666, 652, 653, 658, 657, 656, 610, 609, 611, 614, 602, 601, 603, 606, 592, 593, 598, 597, 596, 868, 867, 866, 865, 14, 15, 62, 63, 70, 71, 74, 75, 78, 79, 88, 89, 92, 93, 102, 103, 106, 107, 116, 117, 120, 121, 448, 449, 452, 453, 466, 467, 470, 471, 480, 481, 484, 485, 562, 579, 580, 583, 584, 881, 880, 879, 928, 651, 862, 859, 861, 858, 854, 851, 853, 850, 846, 841, 845, 840, 644, 643, 645, 648, 636, 635, 637, 640, 628, 627, 629, 632, 618, 619, 624, 623, 622, 625, 620, 864, 16, 17, 20, 21, 34, 35, 38, 39, 48, 49, 52, 53, 122, 123, 126, 127, 140, 141, 144, 145, 154, 155, 158, 159, 168, 169, 172, 173, 182, 183, 186, 187, 196, 197, 200, 201, 210, 211, 214, 215, 224, 225, 228, 229, 238, 239, 242, 243, 252, 253, 256, 257, 266, 267, 270, 271, 280, 281, 284, 285, 294, 295, 298, 299, 308, 309, 312, 313, 322, 323, 326, 327, 336, 337, 340, 341, 350, 351, 354, 355, 364, 365, 368, 369, 378, 379, 382, 383, 392, 393, 396, 397, 406, 407, 410, 411, 420, 421, 424, 425, 434, 435, 438, 439, 502, 503, 504, 507, 508, 514, 515, 518, 519, 531, 532, 534, 535, 538, 539, 542, 551, 552, 554, 555, 558, 559, 571, 572, 919, 927, 929, 926, 925, 924, 908, 916, 918, 917, 915, 914, 913, 897, 905, 907, 904, 903, 902, 890, 889, 888, 887, 895, 780, 777, 779, 776, 772, 769, 771, 768, 764, 761, 763, 760, 748, 745, 747, 744, 740, 737, 739, 736, 732, 729, 731, 728, 724, 721, 723, 720, 716, 713, 715, 712, 708, 705, 707, 704, 700, 697, 699, 696, 692, 689, 691, 688, 684, 681, 683, 680, 676, 673, 675, 672, 836, 833, 835, 832, 828, 825, 827, 824, 820, 817, 819, 816, 812, 809, 811, 808, 804, 801, 803, 800, 796, 793, 795, 792, 788, 785, 787, 784, 756, 753, 755, 752, 668, 665, 667, 664, 660, 655, 659, 654, 616, 613, 615, 612, 608, 605, 607, 604, 600, 595, 599, 594, 513, 575, 876, 872, 0, 66, 67, 80, 81, 84, 85, 94, 95, 98, 99, 108, 109, 112, 113, 522, 906, 650, 647, 649, 646, 642, 639, 641, 638, 634, 631, 633, 630, 626, 621, 1, 523, 524, 527, 528, 543, 544, 547, 548, 563, 564, 567, 568, 923, 922, 921, 920, 912, 911, 910, 909, 901, 900, 899, 898, 533, 553, 573, 574, 576, 585, 586, 877, 884, 875, 882, 873, 874, 930, 577, 883, 458, 459, 462, 463, 476, 477, 490, 491, 132, 133, 136, 137, 150, 151, 164, 165, 178, 179, 192, 193, 206, 207, 220, 221, 234, 235, 248, 249, 262, 263, 276, 277, 290, 291, 304, 305, 318, 319, 332, 333, 346, 347, 360, 361, 374, 375, 388, 389, 402, 403, 416, 417, 430, 431, 444, 445, 578, 871, 72, 73, 76, 77, 90, 91, 104, 105, 118, 119, 450, 451, 454, 455, 468, 469, 472, 473, 482, 483, 486, 487, 581, 582, 26, 27, 30, 31, 44, 45, 58, 59, 124, 125, 128, 129, 142, 143, 146, 147, 156, 157, 160, 161, 170, 171, 174, 175, 184, 185, 188, 189, 198, 199, 202, 203, 212, 213, 216, 217, 226, 227, 230, 231, 240, 241, 244, 245, 254, 255, 258, 259, 268, 269, 272, 273, 282, 283, 286, 287, 296, 297, 300, 301, 310, 311, 314, 315, 324, 325, 328, 329, 338, 339, 342, 343, 352, 353, 356, 357, 366, 367, 370, 371, 380, 381, 384, 385, 394, 395, 398, 399, 408, 409, 412, 413, 422, 423, 426, 427, 436, 437, 440, 441, 496, 497, 500, 501, 505, 506, 509, 510, 516, 517, 520, 521, 525, 526, 529, 530, 536, 537, 540, 541, 545, 546, 549, 550, 556, 557, 560, 561, 565, 566, 569, 570, 12, 13, 64, 65, 68, 69, 82, 83, 86, 87, 96, 97, 100, 101, 110, 111, 114, 115, 4, 5, 8, 9, 18, 19, 22, 23, 36, 37, 40, 41, 50, 51, 54, 55, 589, 590, 591 };
+    // Training plan: 799 of the 799 buffers; planned peak 34,661,628,928 bytes at the default size 16×3×480×480 (67,943,154,432 bytes without reuse).
+    private static readonly int[] TrainingFirst = { 0, 0, 0, 1, 1, 1, 2, 3, 3, 3, 4, 5, 5, 5, 6, 6, 7, 8, 8, 8, 9, 10, 10, 10, 11, 12, 13, 13, 13, 14, 14, 14, 15, 16, 16, 16, 17, 18, 18, 18, 19, 20, 20, 20, 21, 22, 22, 22, 23, 24, 24, 24, 25, 26, 26, 26, 27, 28, 28, 28, 29, 30, 30, 30, 31, 32, 33, 33, 33, 34, 34, 34, 35, 36, 36, 36, 37, 38, 38, 38, 39, 40, 40, 40, 41, 42, 42, 42, 43, 44, 44, 44, 45, 46, 46, 46, 47, 48, 48, 48, 49, 50, 50, 50, 51, 52, 52, 52, 53, 54, 54, 54, 55, 56, 56, 56, 57, 58, 59, 59, 59, 60, 60, 60, 61, 62, 62, 62, 63, 64, 64, 64, 65, 66, 66, 66, 67, 68, 68, 68, 69, 70, 70, 70, 71, 72, 72, 72, 73, 74, 74, 74, 75, 76, 76, 76, 77, 78, 78, 78, 79, 80, 80, 80, 81, 82, 82, 82, 83, 84, 84, 84, 85, 86, 86, 86, 87, 88, 88, 88, 89, 90, 90, 90, 91, 92, 92, 92, 93, 94, 94, 94, 95, 96, 96, 96, 97, 98, 98, 98, 99, 100, 100, 100, 101, 102, 102, 102, 103, 104, 104, 104, 105, 106, 106, 106, 107, 108, 108, 108, 109, 110, 110, 110, 111, 112, 112, 112, 113, 114, 114, 114, 115, 116, 116, 116, 117, 118, 118, 118, 119, 120, 120, 120, 121, 122, 122, 122, 123, 124, 124, 124, 125, 126, 126, 126, 127, 128, 128, 128, 129, 130, 130, 130, 131, 132, 132, 132, 133, 134, 134, 134, 135, 136, 136, 136, 137, 138, 138, 138, 139, 140, 140, 140, 141, 142, 142, 142, 143, 144, 144, 144, 145, 146, 146, 146, 147, 148, 148, 148, 149, 150, 150, 150, 151, 152, 152, 152, 153, 154, 154, 154, 155, 156, 156, 156, 157, 158, 158, 158, 159, 160, 160, 160, 161, 162, 162, 162, 163, 164, 164, 164, 165, 166, 166, 166, 167, 168, 168, 168, 169, 170, 170, 170, 171, 172, 172, 172, 173, 174, 174, 174, 175, 176, 176, 176, 177, 178, 178, 178, 179, 180, 180, 180, 181, 182, 182, 182, 183, 184, 184, 184, 185, 186, 186, 186, 187, 188, 188, 188, 189, 190, 190, 190, 191, 192, 192, 192, 193, 194, 194, 194, 195, 196, 196, 196, 197, 198, 199, 199, 199, 200, 200, 200, 201, 202, 202, 202, 203, 204, 204, 204, 205, 206, 206, 206, 207, 208, 208, 208, 209, 210, 210, 210, 211, 212, 212, 212, 213, 214, 214, 214, 215, 216, 216, 216, 217, 218, 219, 219, 219, 220, 221, 221, 221, 222, 223, 224, 225, 226, 226, 226, 227, 228, 228, 228, 229, 230, 231, 231, 231, 232, 233, 233, 233, 234, 235, 236, 237, 238, 238, 238, 239, 240, 240, 240, 241, 242, 243, 243, 243, 244, 245, 245, 245, 246, 247, 248, 249, 250, 250, 250, 251, 252, 252, 252, 253, 254, 255, 255, 255, 256, 257, 257, 257, 258, 259, 260, 261, 262, 263, 264, 265, 266, 267, 267, 267, 268, 268, 269, 270, 271, 272, 273, 274, 275, 543, 541, 537, 538, 537, 542, 540, 531, 535, 533, 531, 534, 532, 525, 529, 527, 525, 528, 526, 334, 523, 521, 517, 518, 517, 522, 520, 511, 515, 513, 511, 514, 512, 505, 509, 507, 505, 508, 506, 499, 503, 501, 499, 502, 500, 322, 497, 495, 491, 492, 491, 496, 494, 485, 489, 487, 485, 488, 486, 479, 435, 433, 431, 434, 432, 425, 429, 427, 425, 428, 426, 419, 423, 421, 419, 422, 420, 413, 417, 415, 413, 416, 414, 407, 411, 409, 407, 410, 408, 401, 405, 403, 401, 404, 402, 395, 399, 397, 395, 398, 396, 389, 393, 391, 389, 392, 390, 383, 387, 385, 383, 386, 384, 377, 381, 379, 377, 380, 378, 371, 483, 481, 479, 482, 480, 473, 375, 373, 371, 374, 372, 365, 369, 367, 365, 368, 366, 359, 363, 361, 359, 362, 360, 310, 477, 475, 473, 476, 474, 467, 471, 469, 467, 470, 468, 461, 465, 463, 461, 464, 462, 455, 459, 457, 455, 458, 456, 449, 453, 451, 449, 452, 450, 443, 447, 445, 443, 446, 444, 437, 441, 439, 437, 440, 438, 431, 357, 355, 351, 352, 351, 356, 354, 345, 349, 347, 345, 348, 346, 339, 343, 341, 339, 342, 340, 285, 539, 550, 549, 548, 547, 546, 545, 277, 290, 289, 289, 281, 287, 279, 276, 284, 283, 282, 281, 286, 280, 278, 327, 332, 331, 330, 329, 337, 336, 335, 328, 333, 328, 315, 320, 319, 318, 317, 325, 324, 323, 316, 321, 316, 303, 308, 307, 306, 305, 313, 312, 311, 304, 309, 304, 291, 296, 295, 294, 293, 301, 300, 299, 292, 297, 292, 289 };
+    private static readonly int[] TrainingLast = { 551, 551, 550, 550, 550, 550, 548, 548, 548, 548, 546, 546, 546, 546, 544, 545, 543, 543, 543, 543, 541, 541, 541, 541, 537, 538, 14, 538, 538, 537, 537, 537, 535, 535, 535, 535, 533, 533, 533, 533, 531, 531, 531, 531, 529, 529, 529, 529, 527, 527, 527, 527, 525, 525, 525, 525, 523, 523, 523, 523, 521, 521, 521, 521, 517, 518, 34, 518, 518, 517, 517, 517, 515, 515, 515, 515, 513, 513, 513, 513, 511, 511, 511, 511, 509, 509, 509, 509, 507, 507, 507, 507, 505, 505, 505, 505, 503, 503, 503, 503, 501, 501, 501, 501, 499, 499, 499, 499, 497, 497, 497, 497, 495, 495, 495, 495, 491, 492, 60, 492, 492, 491, 491, 491, 489, 489, 489, 489, 487, 487, 487, 487, 485, 485, 485, 485, 483, 483, 483, 483, 481, 481, 481, 481, 479, 479, 479, 479, 477, 477, 477, 477, 475, 475, 475, 475, 473, 473, 473, 473, 471, 471, 471, 471, 469, 469, 469, 469, 467, 467, 467, 467, 465, 465, 465, 465, 463, 463, 463, 463, 461, 461, 461, 461, 459, 459, 459, 459, 457, 457, 457, 457, 455, 455, 455, 455, 453, 453, 453, 453, 451, 451, 451, 451, 449, 449, 449, 449, 447, 447, 447, 447, 445, 445, 445, 445, 443, 443, 443, 443, 441, 441, 441, 441, 439, 439, 439, 439, 437, 437, 437, 437, 435, 435, 435, 435, 433, 433, 433, 433, 431, 431, 431, 431, 429, 429, 429, 429, 427, 427, 427, 427, 425, 425, 425, 425, 423, 423, 423, 423, 421, 421, 421, 421, 419, 419, 419, 419, 417, 417, 417, 417, 415, 415, 415, 415, 413, 413, 413, 413, 411, 411, 411, 411, 409, 409, 409, 409, 407, 407, 407, 407, 405, 405, 405, 405, 403, 403, 403, 403, 401, 401, 401, 401, 399, 399, 399, 399, 397, 397, 397, 397, 395, 395, 395, 395, 393, 393, 393, 393, 391, 391, 391, 391, 389, 389, 389, 389, 387, 387, 387, 387, 385, 385, 385, 385, 383, 383, 383, 383, 381, 381, 381, 381, 379, 379, 379, 379, 377, 377, 377, 377, 375, 375, 375, 375, 373, 373, 373, 373, 371, 371, 371, 371, 369, 369, 369, 369, 367, 367, 367, 367, 365, 365, 365, 365, 363, 363, 363, 363, 361, 361, 361, 361, 359, 359, 359, 359, 357, 357, 357, 357, 355, 355, 355, 355, 351, 352, 200, 352, 352, 351, 351, 351, 349, 349, 349, 349, 347, 347, 347, 347, 345, 345, 345, 345, 343, 343, 343, 343, 341, 341, 341, 341, 339, 339, 339, 339, 337, 337, 337, 337, 335, 335, 335, 335, 333, 332, 332, 332, 332, 330, 330, 330, 330, 328, 327, 261, 325, 325, 325, 325, 323, 323, 323, 323, 321, 320, 320, 320, 320, 318, 318, 318, 318, 316, 315, 262, 313, 313, 313, 313, 311, 311, 311, 311, 309, 308, 308, 308, 308, 306, 306, 306, 306, 304, 303, 262, 301, 301, 301, 301, 299, 299, 299, 299, 297, 296, 296, 296, 296, 294, 294, 294, 294, 292, 291, 270, 262, 288, 271, 286, 551, 284, 284, 284, 284, 282, 283, 270, 272, 551, 551, 551, 551, 551, 544, 542, 540, 539, 538, 543, 541, 537, 536, 534, 532, 535, 533, 531, 530, 528, 526, 529, 527, 525, 524, 522, 520, 519, 518, 523, 521, 517, 516, 514, 512, 515, 513, 511, 510, 508, 506, 509, 507, 505, 504, 502, 500, 503, 501, 499, 498, 496, 494, 493, 492, 497, 495, 491, 490, 488, 486, 489, 487, 485, 436, 434, 432, 435, 433, 431, 430, 428, 426, 429, 427, 425, 424, 422, 420, 423, 421, 419, 418, 416, 414, 417, 415, 413, 412, 410, 408, 411, 409, 407, 406, 404, 402, 405, 403, 401, 400, 398, 396, 399, 397, 395, 394, 392, 390, 393, 391, 389, 388, 386, 384, 387, 385, 383, 382, 380, 378, 381, 379, 377, 484, 482, 480, 483, 481, 479, 376, 374, 372, 375, 373, 371, 370, 368, 366, 369, 367, 365, 364, 362, 360, 363, 361, 359, 478, 476, 474, 477, 475, 473, 472, 470, 468, 471, 469, 467, 466, 464, 462, 465, 463, 461, 460, 458, 456, 459, 457, 455, 454, 452, 450, 453, 451, 449, 448, 446, 444, 447, 445, 443, 442, 440, 438, 441, 439, 437, 358, 356, 354, 353, 352, 357, 355, 351, 350, 348, 346, 349, 347, 345, 344, 342, 340, 343, 341, 339, 545, 551, 550, 549, 548, 547, 546, 286, 327, 315, 303, 291, 289, 281, 279, 285, 284, 283, 282, 287, 288, 280, 328, 333, 332, 331, 330, 338, 337, 336, 335, 334, 329, 316, 321, 320, 319, 318, 326, 325, 324, 323, 322, 317, 304, 309, 308, 307, 306, 314, 313, 312, 311, 310, 305, 292, 297, 296, 295, 294, 302, 301, 300, 299, 298, 293, 290 };
+    private static readonly int[] TrainingOrder = { 521, 522, 746, 753, 10, 11, 396, 397, 398, 401, 412, 413, 424, 425, 731, 725, 728, 719, 722, 714, 716, 715, 738, 737, 2, 3, 6, 7, 24, 25, 26, 29, 40, 41, 52, 53, 116, 117, 118, 121, 132, 133, 144, 145, 156, 157, 168, 169, 180, 181, 192, 193, 204, 205, 216, 217, 228, 229, 240, 241, 252, 253, 264, 265, 276, 277, 288, 289, 300, 301, 312, 313, 324, 325, 336, 337, 348, 349, 360, 361, 372, 373, 384, 385, 428, 429, 432, 433, 445, 446, 669, 754, 762, 764, 545, 761, 760, 759, 663, 666, 657, 660, 645, 654, 639, 642, 633, 636, 627, 630, 621, 624, 615, 618, 609, 612, 603, 606, 597, 600, 591, 594, 588, 711, 705, 708, 699, 702, 693, 696, 687, 690, 681, 684, 675, 678, 651, 672, 585, 648, 579, 582, 574, 576, 575, 539, 542, 533, 536, 528, 530, 529, 736, 735, 734, 733, 14, 15, 56, 57, 64, 65, 66, 69, 80, 81, 92, 93, 104, 105, 388, 389, 392, 393, 404, 405, 408, 409, 416, 417, 420, 421, 496, 513, 514, 517, 518, 749, 748, 747, 796, 571, 730, 727, 729, 726, 724, 721, 723, 720, 718, 713, 717, 712, 565, 568, 559, 562, 553, 556, 548, 550, 549, 551, 546, 732, 16, 17, 20, 21, 32, 33, 36, 37, 44, 45, 48, 49, 108, 109, 112, 113, 124, 125, 128, 129, 136, 137, 140, 141, 148, 149, 152, 153, 160, 161, 164, 165, 172, 173, 176, 177, 184, 185, 188, 189, 196, 197, 200, 201, 208, 209, 212, 213, 220, 221, 224, 225, 232, 233, 236, 237, 244, 245, 248, 249, 256, 257, 260, 261, 268, 269, 272, 273, 280, 281, 284, 285, 292, 293, 296, 297, 304, 305, 308, 309, 316, 317, 320, 321, 328, 329, 332, 333, 340, 341, 344, 345, 352, 353, 356, 357, 364, 365, 368, 369, 376, 377, 380, 381, 436, 437, 438, 441, 442, 448, 449, 452, 453, 465, 466, 468, 469, 472, 473, 476, 485, 486, 488, 489, 492, 493, 505, 506, 787, 795, 797, 794, 793, 792, 776, 784, 786, 785, 783, 782, 781, 765, 773, 775, 772, 771, 770, 758, 757, 756, 755, 763, 668, 665, 667, 664, 662, 659, 661, 658, 656, 653, 655, 652, 644, 641, 643, 640, 638, 635, 637, 634, 632, 629, 631, 628, 626, 623, 625, 622, 620, 617, 619, 616, 614, 611, 613, 610, 608, 605, 607, 604, 602, 599, 601, 598, 596, 593, 595, 592, 590, 587, 589, 586, 710, 707, 709, 706, 704, 701, 703, 700, 698, 695, 697, 694, 692, 689, 691, 688, 686, 683, 685, 682, 680, 677, 679, 676, 674, 671, 673, 670, 650, 647, 649, 646, 584, 581, 583, 580, 578, 573, 577, 572, 544, 541, 543, 540, 538, 535, 537, 534, 532, 527, 531, 526, 447, 509, 744, 740, 0, 60, 61, 72, 73, 76, 77, 84, 85, 88, 89, 96, 97, 100, 101, 456, 774, 570, 567, 569, 566, 564, 561, 563, 560, 558, 555, 557, 554, 552, 547, 1, 457, 458, 461, 462, 477, 478, 481, 482, 497, 498, 501, 502, 791, 790, 789, 788, 780, 779, 778, 777, 769, 768, 767, 766, 467, 487, 507, 508, 510, 519, 520, 745, 752, 743, 750, 741, 742, 798, 511, 751, 399, 400, 402, 403, 414, 415, 426, 427, 119, 120, 122, 123, 134, 135, 146, 147, 158, 159, 170, 171, 182, 183, 194, 195, 206, 207, 218, 219, 230, 231, 242, 243, 254, 255, 266, 267, 278, 279, 290, 291, 302, 303, 314, 315, 326, 327, 338, 339, 350, 351, 362, 363, 374, 375, 386, 387, 512, 739, 67, 68, 70, 71, 82, 83, 94, 95, 106, 107, 390, 391, 394, 395, 406, 407, 410, 411, 418, 419, 422, 423, 515, 516, 27, 28, 30, 31, 42, 43, 54, 55, 110, 111, 114, 115, 126, 127, 130, 131, 138, 139, 142, 143, 150, 151, 154, 155, 162, 163, 166, 167, 174, 175, 178, 179, 186, 187, 190, 191, 198, 199, 202, 203, 210, 211, 214, 215, 222, 223, 226, 227, 234, 235, 238, 239, 246, 247, 250, 251, 258, 259, 262, 263, 270, 271, 274, 275, 282, 283, 286, 287, 294, 295, 298, 299, 306, 307, 310, 311, 318, 319, 322, 323, 330, 331, 334, 335, 342, 343, 346, 347, 354, 355, 358, 359, 366, 367, 370, 371, 378, 379, 382, 383, 430, 431, 434, 435, 439, 440, 443, 444, 450, 451, 454, 455, 459, 460, 463, 464, 470, 471, 474, 475, 479, 480, 483, 484, 490, 491, 494, 495, 499, 500, 503, 504, 12, 13, 58, 59, 62, 63, 74, 75, 78, 79, 86, 87, 90, 91, 98, 99, 102, 103, 4, 5, 8, 9, 18, 19, 22, 23, 34, 35, 38, 39, 46, 47, 50, 51, 523, 524, 525 };
 
     private Tensor[] head_concat_inputs = new Tensor[4];
     private Tensor[] head_concat_inputGrads = new Tensor[4];
@@ -5088,7 +4956,7 @@ public sealed partial class SanetR101 : INetwork
         int W_9 = (W + 7) / 16; // (W+7)/16
         if (Hc2 < 1 || Wc2 < 1 || Hc4 < 1 || Wc4 < 1 || Hc8 < 1 || Wc8 < 1 || H_6 < 1 || W_7 < 1 || H_8 < 1 || W_9 < 1)
             throw new ArgumentException($"sanet-r101: input {height}×{width} is too small: a feature map would have no pixels");
-        var arena = new ArenaBinder(931);
+        var arena = new ArenaBinder(799);
         Bind(arena, N, H, W); // measures every buffer
         if (training)
             arena.Place(Device.Accelerator, ref _arena, TrainingFirst, TrainingLast, TrainingOrder);
@@ -5137,912 +5005,780 @@ public sealed partial class SanetR101 : INetwork
         this.backbone_layer1_0_bn2_mean = arena.View(22, 64);
         this.backbone_layer1_0_bn2_inv_std = arena.View(23, 64);
         this.backbone_layer1_0_conv3 = arena.Tensor(24, N, 256, Hc4, Wc4);
-        this.backbone_layer1_0_bn3 = arena.Tensor(25, N, 256, Hc4, Wc4);
-        this.backbone_layer1_0_bn3_mean = arena.View(26, 256);
-        this.backbone_layer1_0_bn3_inv_std = arena.View(27, 256);
-        this.backbone_layer1_0_downsample_0 = arena.Tensor(28, N, 256, Hc4, Wc4);
-        this.backbone_layer1_0_downsample_1 = arena.Tensor(29, N, 256, Hc4, Wc4);
-        this.backbone_layer1_0_downsample_1_mean = arena.View(30, 256);
-        this.backbone_layer1_0_downsample_1_inv_std = arena.View(31, 256);
-        this.backbone_layer1_0_add = arena.Tensor(32, N, 256, Hc4, Wc4);
-        this.backbone_layer1_0_relu3 = arena.Tensor(33, N, 256, Hc4, Wc4);
-        this.backbone_layer1_1_conv1 = arena.Tensor(34, N, 64, Hc4, Wc4);
-        this.backbone_layer1_1_relu1 = arena.Tensor(35, N, 64, Hc4, Wc4);
-        this.backbone_layer1_1_bn1_mean = arena.View(36, 64);
-        this.backbone_layer1_1_bn1_inv_std = arena.View(37, 64);
-        this.backbone_layer1_1_conv2 = arena.Tensor(38, N, 64, Hc4, Wc4);
-        this.backbone_layer1_1_relu2 = arena.Tensor(39, N, 64, Hc4, Wc4);
-        this.backbone_layer1_1_bn2_mean = arena.View(40, 64);
-        this.backbone_layer1_1_bn2_inv_std = arena.View(41, 64);
-        this.backbone_layer1_1_conv3 = arena.Tensor(42, N, 256, Hc4, Wc4);
-        this.backbone_layer1_1_bn3 = arena.Tensor(43, N, 256, Hc4, Wc4);
-        this.backbone_layer1_1_bn3_mean = arena.View(44, 256);
-        this.backbone_layer1_1_bn3_inv_std = arena.View(45, 256);
-        this.backbone_layer1_1_add = arena.Tensor(46, N, 256, Hc4, Wc4);
-        this.backbone_layer1_1_relu3 = arena.Tensor(47, N, 256, Hc4, Wc4);
-        this.backbone_layer1_2_conv1 = arena.Tensor(48, N, 64, Hc4, Wc4);
-        this.backbone_layer1_2_relu1 = arena.Tensor(49, N, 64, Hc4, Wc4);
-        this.backbone_layer1_2_bn1_mean = arena.View(50, 64);
-        this.backbone_layer1_2_bn1_inv_std = arena.View(51, 64);
-        this.backbone_layer1_2_conv2 = arena.Tensor(52, N, 64, Hc4, Wc4);
-        this.backbone_layer1_2_relu2 = arena.Tensor(53, N, 64, Hc4, Wc4);
-        this.backbone_layer1_2_bn2_mean = arena.View(54, 64);
-        this.backbone_layer1_2_bn2_inv_std = arena.View(55, 64);
-        this.backbone_layer1_2_conv3 = arena.Tensor(56, N, 256, Hc4, Wc4);
-        this.backbone_layer1_2_bn3 = arena.Tensor(57, N, 256, Hc4, Wc4);
-        this.backbone_layer1_2_bn3_mean = arena.View(58, 256);
-        this.backbone_layer1_2_bn3_inv_std = arena.View(59, 256);
-        this.backbone_layer1_2_add = arena.Tensor(60, N, 256, Hc4, Wc4);
-        this.backbone_layer1_2_relu3 = arena.Tensor(61, N, 256, Hc4, Wc4);
-        this.backbone_layer2_0_conv1 = arena.Tensor(62, N, 128, Hc4, Wc4);
-        this.backbone_layer2_0_relu1 = arena.Tensor(63, N, 128, Hc4, Wc4);
-        this.backbone_layer2_0_bn1_mean = arena.View(64, 128);
-        this.backbone_layer2_0_bn1_inv_std = arena.View(65, 128);
-        this.backbone_layer2_0_conv2 = arena.Tensor(66, N, 128, Hc8, Wc8);
-        this.backbone_layer2_0_relu2 = arena.Tensor(67, N, 128, Hc8, Wc8);
-        this.backbone_layer2_0_bn2_mean = arena.View(68, 128);
-        this.backbone_layer2_0_bn2_inv_std = arena.View(69, 128);
-        this.backbone_layer2_0_conv3 = arena.Tensor(70, N, 512, Hc8, Wc8);
-        this.backbone_layer2_0_bn3 = arena.Tensor(71, N, 512, Hc8, Wc8);
-        this.backbone_layer2_0_bn3_mean = arena.View(72, 512);
-        this.backbone_layer2_0_bn3_inv_std = arena.View(73, 512);
-        this.backbone_layer2_0_downsample_0 = arena.Tensor(74, N, 512, Hc8, Wc8);
-        this.backbone_layer2_0_downsample_1 = arena.Tensor(75, N, 512, Hc8, Wc8);
-        this.backbone_layer2_0_downsample_1_mean = arena.View(76, 512);
-        this.backbone_layer2_0_downsample_1_inv_std = arena.View(77, 512);
-        this.backbone_layer2_0_add = arena.Tensor(78, N, 512, Hc8, Wc8);
-        this.backbone_layer2_0_relu3 = arena.Tensor(79, N, 512, Hc8, Wc8);
-        this.backbone_layer2_1_conv1 = arena.Tensor(80, N, 128, Hc8, Wc8);
-        this.backbone_layer2_1_relu1 = arena.Tensor(81, N, 128, Hc8, Wc8);
-        this.backbone_layer2_1_bn1_mean = arena.View(82, 128);
-        this.backbone_layer2_1_bn1_inv_std = arena.View(83, 128);
-        this.backbone_layer2_1_conv2 = arena.Tensor(84, N, 128, Hc8, Wc8);
-        this.backbone_layer2_1_relu2 = arena.Tensor(85, N, 128, Hc8, Wc8);
-        this.backbone_layer2_1_bn2_mean = arena.View(86, 128);
-        this.backbone_layer2_1_bn2_inv_std = arena.View(87, 128);
-        this.backbone_layer2_1_conv3 = arena.Tensor(88, N, 512, Hc8, Wc8);
-        this.backbone_layer2_1_bn3 = arena.Tensor(89, N, 512, Hc8, Wc8);
-        this.backbone_layer2_1_bn3_mean = arena.View(90, 512);
-        this.backbone_layer2_1_bn3_inv_std = arena.View(91, 512);
-        this.backbone_layer2_1_add = arena.Tensor(92, N, 512, Hc8, Wc8);
-        this.backbone_layer2_1_relu3 = arena.Tensor(93, N, 512, Hc8, Wc8);
-        this.backbone_layer2_2_conv1 = arena.Tensor(94, N, 128, Hc8, Wc8);
-        this.backbone_layer2_2_relu1 = arena.Tensor(95, N, 128, Hc8, Wc8);
-        this.backbone_layer2_2_bn1_mean = arena.View(96, 128);
-        this.backbone_layer2_2_bn1_inv_std = arena.View(97, 128);
-        this.backbone_layer2_2_conv2 = arena.Tensor(98, N, 128, Hc8, Wc8);
-        this.backbone_layer2_2_relu2 = arena.Tensor(99, N, 128, Hc8, Wc8);
-        this.backbone_layer2_2_bn2_mean = arena.View(100, 128);
-        this.backbone_layer2_2_bn2_inv_std = arena.View(101, 128);
-        this.backbone_layer2_2_conv3 = arena.Tensor(102, N, 512, Hc8, Wc8);
-        this.backbone_layer2_2_bn3 = arena.Tensor(103, N, 512, Hc8, Wc8);
-        this.backbone_layer2_2_bn3_mean = arena.View(104, 512);
-        this.backbone_layer2_2_bn3_inv_std = arena.View(105, 512);
-        this.backbone_layer2_2_add = arena.Tensor(106, N, 512, Hc8, Wc8);
-        this.backbone_layer2_2_relu3 = arena.Tensor(107, N, 512, Hc8, Wc8);
-        this.backbone_layer2_3_conv1 = arena.Tensor(108, N, 128, Hc8, Wc8);
-        this.backbone_layer2_3_relu1 = arena.Tensor(109, N, 128, Hc8, Wc8);
-        this.backbone_layer2_3_bn1_mean = arena.View(110, 128);
-        this.backbone_layer2_3_bn1_inv_std = arena.View(111, 128);
-        this.backbone_layer2_3_conv2 = arena.Tensor(112, N, 128, Hc8, Wc8);
-        this.backbone_layer2_3_relu2 = arena.Tensor(113, N, 128, Hc8, Wc8);
-        this.backbone_layer2_3_bn2_mean = arena.View(114, 128);
-        this.backbone_layer2_3_bn2_inv_std = arena.View(115, 128);
-        this.backbone_layer2_3_conv3 = arena.Tensor(116, N, 512, Hc8, Wc8);
-        this.backbone_layer2_3_bn3 = arena.Tensor(117, N, 512, Hc8, Wc8);
-        this.backbone_layer2_3_bn3_mean = arena.View(118, 512);
-        this.backbone_layer2_3_bn3_inv_std = arena.View(119, 512);
-        this.backbone_layer2_3_add = arena.Tensor(120, N, 512, Hc8, Wc8);
-        this.backbone_layer2_3_relu3 = arena.Tensor(121, N, 512, Hc8, Wc8);
-        this.backbone_layer3_0_conv1 = arena.Tensor(122, N, 256, Hc8, Wc8);
-        this.backbone_layer3_0_relu1 = arena.Tensor(123, N, 256, Hc8, Wc8);
-        this.backbone_layer3_0_bn1_mean = arena.View(124, 256);
-        this.backbone_layer3_0_bn1_inv_std = arena.View(125, 256);
-        this.backbone_layer3_0_conv2 = arena.Tensor(126, N, 256, Hc8, Wc8);
-        this.backbone_layer3_0_relu2 = arena.Tensor(127, N, 256, Hc8, Wc8);
-        this.backbone_layer3_0_bn2_mean = arena.View(128, 256);
-        this.backbone_layer3_0_bn2_inv_std = arena.View(129, 256);
-        this.backbone_layer3_0_conv3 = arena.Tensor(130, N, 1024, Hc8, Wc8);
-        this.backbone_layer3_0_bn3 = arena.Tensor(131, N, 1024, Hc8, Wc8);
-        this.backbone_layer3_0_bn3_mean = arena.View(132, 1024);
-        this.backbone_layer3_0_bn3_inv_std = arena.View(133, 1024);
-        this.backbone_layer3_0_downsample_0 = arena.Tensor(134, N, 1024, Hc8, Wc8);
-        this.backbone_layer3_0_downsample_1 = arena.Tensor(135, N, 1024, Hc8, Wc8);
-        this.backbone_layer3_0_downsample_1_mean = arena.View(136, 1024);
-        this.backbone_layer3_0_downsample_1_inv_std = arena.View(137, 1024);
-        this.backbone_layer3_0_add = arena.Tensor(138, N, 1024, Hc8, Wc8);
-        this.backbone_layer3_0_relu3 = arena.Tensor(139, N, 1024, Hc8, Wc8);
-        this.backbone_layer3_1_conv1 = arena.Tensor(140, N, 256, Hc8, Wc8);
-        this.backbone_layer3_1_relu1 = arena.Tensor(141, N, 256, Hc8, Wc8);
-        this.backbone_layer3_1_bn1_mean = arena.View(142, 256);
-        this.backbone_layer3_1_bn1_inv_std = arena.View(143, 256);
-        this.backbone_layer3_1_conv2 = arena.Tensor(144, N, 256, Hc8, Wc8);
-        this.backbone_layer3_1_relu2 = arena.Tensor(145, N, 256, Hc8, Wc8);
-        this.backbone_layer3_1_bn2_mean = arena.View(146, 256);
-        this.backbone_layer3_1_bn2_inv_std = arena.View(147, 256);
-        this.backbone_layer3_1_conv3 = arena.Tensor(148, N, 1024, Hc8, Wc8);
-        this.backbone_layer3_1_bn3 = arena.Tensor(149, N, 1024, Hc8, Wc8);
-        this.backbone_layer3_1_bn3_mean = arena.View(150, 1024);
-        this.backbone_layer3_1_bn3_inv_std = arena.View(151, 1024);
-        this.backbone_layer3_1_add = arena.Tensor(152, N, 1024, Hc8, Wc8);
-        this.backbone_layer3_1_relu3 = arena.Tensor(153, N, 1024, Hc8, Wc8);
-        this.backbone_layer3_2_conv1 = arena.Tensor(154, N, 256, Hc8, Wc8);
-        this.backbone_layer3_2_relu1 = arena.Tensor(155, N, 256, Hc8, Wc8);
-        this.backbone_layer3_2_bn1_mean = arena.View(156, 256);
-        this.backbone_layer3_2_bn1_inv_std = arena.View(157, 256);
-        this.backbone_layer3_2_conv2 = arena.Tensor(158, N, 256, Hc8, Wc8);
-        this.backbone_layer3_2_relu2 = arena.Tensor(159, N, 256, Hc8, Wc8);
-        this.backbone_layer3_2_bn2_mean = arena.View(160, 256);
-        this.backbone_layer3_2_bn2_inv_std = arena.View(161, 256);
-        this.backbone_layer3_2_conv3 = arena.Tensor(162, N, 1024, Hc8, Wc8);
-        this.backbone_layer3_2_bn3 = arena.Tensor(163, N, 1024, Hc8, Wc8);
-        this.backbone_layer3_2_bn3_mean = arena.View(164, 1024);
-        this.backbone_layer3_2_bn3_inv_std = arena.View(165, 1024);
-        this.backbone_layer3_2_add = arena.Tensor(166, N, 1024, Hc8, Wc8);
-        this.backbone_layer3_2_relu3 = arena.Tensor(167, N, 1024, Hc8, Wc8);
-        this.backbone_layer3_3_conv1 = arena.Tensor(168, N, 256, Hc8, Wc8);
-        this.backbone_layer3_3_relu1 = arena.Tensor(169, N, 256, Hc8, Wc8);
-        this.backbone_layer3_3_bn1_mean = arena.View(170, 256);
-        this.backbone_layer3_3_bn1_inv_std = arena.View(171, 256);
-        this.backbone_layer3_3_conv2 = arena.Tensor(172, N, 256, Hc8, Wc8);
-        this.backbone_layer3_3_relu2 = arena.Tensor(173, N, 256, Hc8, Wc8);
-        this.backbone_layer3_3_bn2_mean = arena.View(174, 256);
-        this.backbone_layer3_3_bn2_inv_std = arena.View(175, 256);
-        this.backbone_layer3_3_conv3 = arena.Tensor(176, N, 1024, Hc8, Wc8);
-        this.backbone_layer3_3_bn3 = arena.Tensor(177, N, 1024, Hc8, Wc8);
-        this.backbone_layer3_3_bn3_mean = arena.View(178, 1024);
-        this.backbone_layer3_3_bn3_inv_std = arena.View(179, 1024);
-        this.backbone_layer3_3_add = arena.Tensor(180, N, 1024, Hc8, Wc8);
-        this.backbone_layer3_3_relu3 = arena.Tensor(181, N, 1024, Hc8, Wc8);
-        this.backbone_layer3_4_conv1 = arena.Tensor(182, N, 256, Hc8, Wc8);
-        this.backbone_layer3_4_relu1 = arena.Tensor(183, N, 256, Hc8, Wc8);
-        this.backbone_layer3_4_bn1_mean = arena.View(184, 256);
-        this.backbone_layer3_4_bn1_inv_std = arena.View(185, 256);
-        this.backbone_layer3_4_conv2 = arena.Tensor(186, N, 256, Hc8, Wc8);
-        this.backbone_layer3_4_relu2 = arena.Tensor(187, N, 256, Hc8, Wc8);
-        this.backbone_layer3_4_bn2_mean = arena.View(188, 256);
-        this.backbone_layer3_4_bn2_inv_std = arena.View(189, 256);
-        this.backbone_layer3_4_conv3 = arena.Tensor(190, N, 1024, Hc8, Wc8);
-        this.backbone_layer3_4_bn3 = arena.Tensor(191, N, 1024, Hc8, Wc8);
-        this.backbone_layer3_4_bn3_mean = arena.View(192, 1024);
-        this.backbone_layer3_4_bn3_inv_std = arena.View(193, 1024);
-        this.backbone_layer3_4_add = arena.Tensor(194, N, 1024, Hc8, Wc8);
-        this.backbone_layer3_4_relu3 = arena.Tensor(195, N, 1024, Hc8, Wc8);
-        this.backbone_layer3_5_conv1 = arena.Tensor(196, N, 256, Hc8, Wc8);
-        this.backbone_layer3_5_relu1 = arena.Tensor(197, N, 256, Hc8, Wc8);
-        this.backbone_layer3_5_bn1_mean = arena.View(198, 256);
-        this.backbone_layer3_5_bn1_inv_std = arena.View(199, 256);
-        this.backbone_layer3_5_conv2 = arena.Tensor(200, N, 256, Hc8, Wc8);
-        this.backbone_layer3_5_relu2 = arena.Tensor(201, N, 256, Hc8, Wc8);
-        this.backbone_layer3_5_bn2_mean = arena.View(202, 256);
-        this.backbone_layer3_5_bn2_inv_std = arena.View(203, 256);
-        this.backbone_layer3_5_conv3 = arena.Tensor(204, N, 1024, Hc8, Wc8);
-        this.backbone_layer3_5_bn3 = arena.Tensor(205, N, 1024, Hc8, Wc8);
-        this.backbone_layer3_5_bn3_mean = arena.View(206, 1024);
-        this.backbone_layer3_5_bn3_inv_std = arena.View(207, 1024);
-        this.backbone_layer3_5_add = arena.Tensor(208, N, 1024, Hc8, Wc8);
-        this.backbone_layer3_5_relu3 = arena.Tensor(209, N, 1024, Hc8, Wc8);
-        this.backbone_layer3_6_conv1 = arena.Tensor(210, N, 256, Hc8, Wc8);
-        this.backbone_layer3_6_relu1 = arena.Tensor(211, N, 256, Hc8, Wc8);
-        this.backbone_layer3_6_bn1_mean = arena.View(212, 256);
-        this.backbone_layer3_6_bn1_inv_std = arena.View(213, 256);
-        this.backbone_layer3_6_conv2 = arena.Tensor(214, N, 256, Hc8, Wc8);
-        this.backbone_layer3_6_relu2 = arena.Tensor(215, N, 256, Hc8, Wc8);
-        this.backbone_layer3_6_bn2_mean = arena.View(216, 256);
-        this.backbone_layer3_6_bn2_inv_std = arena.View(217, 256);
-        this.backbone_layer3_6_conv3 = arena.Tensor(218, N, 1024, Hc8, Wc8);
-        this.backbone_layer3_6_bn3 = arena.Tensor(219, N, 1024, Hc8, Wc8);
-        this.backbone_layer3_6_bn3_mean = arena.View(220, 1024);
-        this.backbone_layer3_6_bn3_inv_std = arena.View(221, 1024);
-        this.backbone_layer3_6_add = arena.Tensor(222, N, 1024, Hc8, Wc8);
-        this.backbone_layer3_6_relu3 = arena.Tensor(223, N, 1024, Hc8, Wc8);
-        this.backbone_layer3_7_conv1 = arena.Tensor(224, N, 256, Hc8, Wc8);
-        this.backbone_layer3_7_relu1 = arena.Tensor(225, N, 256, Hc8, Wc8);
-        this.backbone_layer3_7_bn1_mean = arena.View(226, 256);
-        this.backbone_layer3_7_bn1_inv_std = arena.View(227, 256);
-        this.backbone_layer3_7_conv2 = arena.Tensor(228, N, 256, Hc8, Wc8);
-        this.backbone_layer3_7_relu2 = arena.Tensor(229, N, 256, Hc8, Wc8);
-        this.backbone_layer3_7_bn2_mean = arena.View(230, 256);
-        this.backbone_layer3_7_bn2_inv_std = arena.View(231, 256);
-        this.backbone_layer3_7_conv3 = arena.Tensor(232, N, 1024, Hc8, Wc8);
-        this.backbone_layer3_7_bn3 = arena.Tensor(233, N, 1024, Hc8, Wc8);
-        this.backbone_layer3_7_bn3_mean = arena.View(234, 1024);
-        this.backbone_layer3_7_bn3_inv_std = arena.View(235, 1024);
-        this.backbone_layer3_7_add = arena.Tensor(236, N, 1024, Hc8, Wc8);
-        this.backbone_layer3_7_relu3 = arena.Tensor(237, N, 1024, Hc8, Wc8);
-        this.backbone_layer3_8_conv1 = arena.Tensor(238, N, 256, Hc8, Wc8);
-        this.backbone_layer3_8_relu1 = arena.Tensor(239, N, 256, Hc8, Wc8);
-        this.backbone_layer3_8_bn1_mean = arena.View(240, 256);
-        this.backbone_layer3_8_bn1_inv_std = arena.View(241, 256);
-        this.backbone_layer3_8_conv2 = arena.Tensor(242, N, 256, Hc8, Wc8);
-        this.backbone_layer3_8_relu2 = arena.Tensor(243, N, 256, Hc8, Wc8);
-        this.backbone_layer3_8_bn2_mean = arena.View(244, 256);
-        this.backbone_layer3_8_bn2_inv_std = arena.View(245, 256);
-        this.backbone_layer3_8_conv3 = arena.Tensor(246, N, 1024, Hc8, Wc8);
-        this.backbone_layer3_8_bn3 = arena.Tensor(247, N, 1024, Hc8, Wc8);
-        this.backbone_layer3_8_bn3_mean = arena.View(248, 1024);
-        this.backbone_layer3_8_bn3_inv_std = arena.View(249, 1024);
-        this.backbone_layer3_8_add = arena.Tensor(250, N, 1024, Hc8, Wc8);
-        this.backbone_layer3_8_relu3 = arena.Tensor(251, N, 1024, Hc8, Wc8);
-        this.backbone_layer3_9_conv1 = arena.Tensor(252, N, 256, Hc8, Wc8);
-        this.backbone_layer3_9_relu1 = arena.Tensor(253, N, 256, Hc8, Wc8);
-        this.backbone_layer3_9_bn1_mean = arena.View(254, 256);
-        this.backbone_layer3_9_bn1_inv_std = arena.View(255, 256);
-        this.backbone_layer3_9_conv2 = arena.Tensor(256, N, 256, Hc8, Wc8);
-        this.backbone_layer3_9_relu2 = arena.Tensor(257, N, 256, Hc8, Wc8);
-        this.backbone_layer3_9_bn2_mean = arena.View(258, 256);
-        this.backbone_layer3_9_bn2_inv_std = arena.View(259, 256);
-        this.backbone_layer3_9_conv3 = arena.Tensor(260, N, 1024, Hc8, Wc8);
-        this.backbone_layer3_9_bn3 = arena.Tensor(261, N, 1024, Hc8, Wc8);
-        this.backbone_layer3_9_bn3_mean = arena.View(262, 1024);
-        this.backbone_layer3_9_bn3_inv_std = arena.View(263, 1024);
-        this.backbone_layer3_9_add = arena.Tensor(264, N, 1024, Hc8, Wc8);
-        this.backbone_layer3_9_relu3 = arena.Tensor(265, N, 1024, Hc8, Wc8);
-        this.backbone_layer3_10_conv1 = arena.Tensor(266, N, 256, Hc8, Wc8);
-        this.backbone_layer3_10_relu1 = arena.Tensor(267, N, 256, Hc8, Wc8);
-        this.backbone_layer3_10_bn1_mean = arena.View(268, 256);
-        this.backbone_layer3_10_bn1_inv_std = arena.View(269, 256);
-        this.backbone_layer3_10_conv2 = arena.Tensor(270, N, 256, Hc8, Wc8);
-        this.backbone_layer3_10_relu2 = arena.Tensor(271, N, 256, Hc8, Wc8);
-        this.backbone_layer3_10_bn2_mean = arena.View(272, 256);
-        this.backbone_layer3_10_bn2_inv_std = arena.View(273, 256);
-        this.backbone_layer3_10_conv3 = arena.Tensor(274, N, 1024, Hc8, Wc8);
-        this.backbone_layer3_10_bn3 = arena.Tensor(275, N, 1024, Hc8, Wc8);
-        this.backbone_layer3_10_bn3_mean = arena.View(276, 1024);
-        this.backbone_layer3_10_bn3_inv_std = arena.View(277, 1024);
-        this.backbone_layer3_10_add = arena.Tensor(278, N, 1024, Hc8, Wc8);
-        this.backbone_layer3_10_relu3 = arena.Tensor(279, N, 1024, Hc8, Wc8);
-        this.backbone_layer3_11_conv1 = arena.Tensor(280, N, 256, Hc8, Wc8);
-        this.backbone_layer3_11_relu1 = arena.Tensor(281, N, 256, Hc8, Wc8);
-        this.backbone_layer3_11_bn1_mean = arena.View(282, 256);
-        this.backbone_layer3_11_bn1_inv_std = arena.View(283, 256);
-        this.backbone_layer3_11_conv2 = arena.Tensor(284, N, 256, Hc8, Wc8);
-        this.backbone_layer3_11_relu2 = arena.Tensor(285, N, 256, Hc8, Wc8);
-        this.backbone_layer3_11_bn2_mean = arena.View(286, 256);
-        this.backbone_layer3_11_bn2_inv_std = arena.View(287, 256);
-        this.backbone_layer3_11_conv3 = arena.Tensor(288, N, 1024, Hc8, Wc8);
-        this.backbone_layer3_11_bn3 = arena.Tensor(289, N, 1024, Hc8, Wc8);
-        this.backbone_layer3_11_bn3_mean = arena.View(290, 1024);
-        this.backbone_layer3_11_bn3_inv_std = arena.View(291, 1024);
-        this.backbone_layer3_11_add = arena.Tensor(292, N, 1024, Hc8, Wc8);
-        this.backbone_layer3_11_relu3 = arena.Tensor(293, N, 1024, Hc8, Wc8);
-        this.backbone_layer3_12_conv1 = arena.Tensor(294, N, 256, Hc8, Wc8);
-        this.backbone_layer3_12_relu1 = arena.Tensor(295, N, 256, Hc8, Wc8);
-        this.backbone_layer3_12_bn1_mean = arena.View(296, 256);
-        this.backbone_layer3_12_bn1_inv_std = arena.View(297, 256);
-        this.backbone_layer3_12_conv2 = arena.Tensor(298, N, 256, Hc8, Wc8);
-        this.backbone_layer3_12_relu2 = arena.Tensor(299, N, 256, Hc8, Wc8);
-        this.backbone_layer3_12_bn2_mean = arena.View(300, 256);
-        this.backbone_layer3_12_bn2_inv_std = arena.View(301, 256);
-        this.backbone_layer3_12_conv3 = arena.Tensor(302, N, 1024, Hc8, Wc8);
-        this.backbone_layer3_12_bn3 = arena.Tensor(303, N, 1024, Hc8, Wc8);
-        this.backbone_layer3_12_bn3_mean = arena.View(304, 1024);
-        this.backbone_layer3_12_bn3_inv_std = arena.View(305, 1024);
-        this.backbone_layer3_12_add = arena.Tensor(306, N, 1024, Hc8, Wc8);
-        this.backbone_layer3_12_relu3 = arena.Tensor(307, N, 1024, Hc8, Wc8);
-        this.backbone_layer3_13_conv1 = arena.Tensor(308, N, 256, Hc8, Wc8);
-        this.backbone_layer3_13_relu1 = arena.Tensor(309, N, 256, Hc8, Wc8);
-        this.backbone_layer3_13_bn1_mean = arena.View(310, 256);
-        this.backbone_layer3_13_bn1_inv_std = arena.View(311, 256);
-        this.backbone_layer3_13_conv2 = arena.Tensor(312, N, 256, Hc8, Wc8);
-        this.backbone_layer3_13_relu2 = arena.Tensor(313, N, 256, Hc8, Wc8);
-        this.backbone_layer3_13_bn2_mean = arena.View(314, 256);
-        this.backbone_layer3_13_bn2_inv_std = arena.View(315, 256);
-        this.backbone_layer3_13_conv3 = arena.Tensor(316, N, 1024, Hc8, Wc8);
-        this.backbone_layer3_13_bn3 = arena.Tensor(317, N, 1024, Hc8, Wc8);
-        this.backbone_layer3_13_bn3_mean = arena.View(318, 1024);
-        this.backbone_layer3_13_bn3_inv_std = arena.View(319, 1024);
-        this.backbone_layer3_13_add = arena.Tensor(320, N, 1024, Hc8, Wc8);
-        this.backbone_layer3_13_relu3 = arena.Tensor(321, N, 1024, Hc8, Wc8);
-        this.backbone_layer3_14_conv1 = arena.Tensor(322, N, 256, Hc8, Wc8);
-        this.backbone_layer3_14_relu1 = arena.Tensor(323, N, 256, Hc8, Wc8);
-        this.backbone_layer3_14_bn1_mean = arena.View(324, 256);
-        this.backbone_layer3_14_bn1_inv_std = arena.View(325, 256);
-        this.backbone_layer3_14_conv2 = arena.Tensor(326, N, 256, Hc8, Wc8);
-        this.backbone_layer3_14_relu2 = arena.Tensor(327, N, 256, Hc8, Wc8);
-        this.backbone_layer3_14_bn2_mean = arena.View(328, 256);
-        this.backbone_layer3_14_bn2_inv_std = arena.View(329, 256);
-        this.backbone_layer3_14_conv3 = arena.Tensor(330, N, 1024, Hc8, Wc8);
-        this.backbone_layer3_14_bn3 = arena.Tensor(331, N, 1024, Hc8, Wc8);
-        this.backbone_layer3_14_bn3_mean = arena.View(332, 1024);
-        this.backbone_layer3_14_bn3_inv_std = arena.View(333, 1024);
-        this.backbone_layer3_14_add = arena.Tensor(334, N, 1024, Hc8, Wc8);
-        this.backbone_layer3_14_relu3 = arena.Tensor(335, N, 1024, Hc8, Wc8);
-        this.backbone_layer3_15_conv1 = arena.Tensor(336, N, 256, Hc8, Wc8);
-        this.backbone_layer3_15_relu1 = arena.Tensor(337, N, 256, Hc8, Wc8);
-        this.backbone_layer3_15_bn1_mean = arena.View(338, 256);
-        this.backbone_layer3_15_bn1_inv_std = arena.View(339, 256);
-        this.backbone_layer3_15_conv2 = arena.Tensor(340, N, 256, Hc8, Wc8);
-        this.backbone_layer3_15_relu2 = arena.Tensor(341, N, 256, Hc8, Wc8);
-        this.backbone_layer3_15_bn2_mean = arena.View(342, 256);
-        this.backbone_layer3_15_bn2_inv_std = arena.View(343, 256);
-        this.backbone_layer3_15_conv3 = arena.Tensor(344, N, 1024, Hc8, Wc8);
-        this.backbone_layer3_15_bn3 = arena.Tensor(345, N, 1024, Hc8, Wc8);
-        this.backbone_layer3_15_bn3_mean = arena.View(346, 1024);
-        this.backbone_layer3_15_bn3_inv_std = arena.View(347, 1024);
-        this.backbone_layer3_15_add = arena.Tensor(348, N, 1024, Hc8, Wc8);
-        this.backbone_layer3_15_relu3 = arena.Tensor(349, N, 1024, Hc8, Wc8);
-        this.backbone_layer3_16_conv1 = arena.Tensor(350, N, 256, Hc8, Wc8);
-        this.backbone_layer3_16_relu1 = arena.Tensor(351, N, 256, Hc8, Wc8);
-        this.backbone_layer3_16_bn1_mean = arena.View(352, 256);
-        this.backbone_layer3_16_bn1_inv_std = arena.View(353, 256);
-        this.backbone_layer3_16_conv2 = arena.Tensor(354, N, 256, Hc8, Wc8);
-        this.backbone_layer3_16_relu2 = arena.Tensor(355, N, 256, Hc8, Wc8);
-        this.backbone_layer3_16_bn2_mean = arena.View(356, 256);
-        this.backbone_layer3_16_bn2_inv_std = arena.View(357, 256);
-        this.backbone_layer3_16_conv3 = arena.Tensor(358, N, 1024, Hc8, Wc8);
-        this.backbone_layer3_16_bn3 = arena.Tensor(359, N, 1024, Hc8, Wc8);
-        this.backbone_layer3_16_bn3_mean = arena.View(360, 1024);
-        this.backbone_layer3_16_bn3_inv_std = arena.View(361, 1024);
-        this.backbone_layer3_16_add = arena.Tensor(362, N, 1024, Hc8, Wc8);
-        this.backbone_layer3_16_relu3 = arena.Tensor(363, N, 1024, Hc8, Wc8);
-        this.backbone_layer3_17_conv1 = arena.Tensor(364, N, 256, Hc8, Wc8);
-        this.backbone_layer3_17_relu1 = arena.Tensor(365, N, 256, Hc8, Wc8);
-        this.backbone_layer3_17_bn1_mean = arena.View(366, 256);
-        this.backbone_layer3_17_bn1_inv_std = arena.View(367, 256);
-        this.backbone_layer3_17_conv2 = arena.Tensor(368, N, 256, Hc8, Wc8);
-        this.backbone_layer3_17_relu2 = arena.Tensor(369, N, 256, Hc8, Wc8);
-        this.backbone_layer3_17_bn2_mean = arena.View(370, 256);
-        this.backbone_layer3_17_bn2_inv_std = arena.View(371, 256);
-        this.backbone_layer3_17_conv3 = arena.Tensor(372, N, 1024, Hc8, Wc8);
-        this.backbone_layer3_17_bn3 = arena.Tensor(373, N, 1024, Hc8, Wc8);
-        this.backbone_layer3_17_bn3_mean = arena.View(374, 1024);
-        this.backbone_layer3_17_bn3_inv_std = arena.View(375, 1024);
-        this.backbone_layer3_17_add = arena.Tensor(376, N, 1024, Hc8, Wc8);
-        this.backbone_layer3_17_relu3 = arena.Tensor(377, N, 1024, Hc8, Wc8);
-        this.backbone_layer3_18_conv1 = arena.Tensor(378, N, 256, Hc8, Wc8);
-        this.backbone_layer3_18_relu1 = arena.Tensor(379, N, 256, Hc8, Wc8);
-        this.backbone_layer3_18_bn1_mean = arena.View(380, 256);
-        this.backbone_layer3_18_bn1_inv_std = arena.View(381, 256);
-        this.backbone_layer3_18_conv2 = arena.Tensor(382, N, 256, Hc8, Wc8);
-        this.backbone_layer3_18_relu2 = arena.Tensor(383, N, 256, Hc8, Wc8);
-        this.backbone_layer3_18_bn2_mean = arena.View(384, 256);
-        this.backbone_layer3_18_bn2_inv_std = arena.View(385, 256);
-        this.backbone_layer3_18_conv3 = arena.Tensor(386, N, 1024, Hc8, Wc8);
-        this.backbone_layer3_18_bn3 = arena.Tensor(387, N, 1024, Hc8, Wc8);
-        this.backbone_layer3_18_bn3_mean = arena.View(388, 1024);
-        this.backbone_layer3_18_bn3_inv_std = arena.View(389, 1024);
-        this.backbone_layer3_18_add = arena.Tensor(390, N, 1024, Hc8, Wc8);
-        this.backbone_layer3_18_relu3 = arena.Tensor(391, N, 1024, Hc8, Wc8);
-        this.backbone_layer3_19_conv1 = arena.Tensor(392, N, 256, Hc8, Wc8);
-        this.backbone_layer3_19_relu1 = arena.Tensor(393, N, 256, Hc8, Wc8);
-        this.backbone_layer3_19_bn1_mean = arena.View(394, 256);
-        this.backbone_layer3_19_bn1_inv_std = arena.View(395, 256);
-        this.backbone_layer3_19_conv2 = arena.Tensor(396, N, 256, Hc8, Wc8);
-        this.backbone_layer3_19_relu2 = arena.Tensor(397, N, 256, Hc8, Wc8);
-        this.backbone_layer3_19_bn2_mean = arena.View(398, 256);
-        this.backbone_layer3_19_bn2_inv_std = arena.View(399, 256);
-        this.backbone_layer3_19_conv3 = arena.Tensor(400, N, 1024, Hc8, Wc8);
-        this.backbone_layer3_19_bn3 = arena.Tensor(401, N, 1024, Hc8, Wc8);
-        this.backbone_layer3_19_bn3_mean = arena.View(402, 1024);
-        this.backbone_layer3_19_bn3_inv_std = arena.View(403, 1024);
-        this.backbone_layer3_19_add = arena.Tensor(404, N, 1024, Hc8, Wc8);
-        this.backbone_layer3_19_relu3 = arena.Tensor(405, N, 1024, Hc8, Wc8);
-        this.backbone_layer3_20_conv1 = arena.Tensor(406, N, 256, Hc8, Wc8);
-        this.backbone_layer3_20_relu1 = arena.Tensor(407, N, 256, Hc8, Wc8);
-        this.backbone_layer3_20_bn1_mean = arena.View(408, 256);
-        this.backbone_layer3_20_bn1_inv_std = arena.View(409, 256);
-        this.backbone_layer3_20_conv2 = arena.Tensor(410, N, 256, Hc8, Wc8);
-        this.backbone_layer3_20_relu2 = arena.Tensor(411, N, 256, Hc8, Wc8);
-        this.backbone_layer3_20_bn2_mean = arena.View(412, 256);
-        this.backbone_layer3_20_bn2_inv_std = arena.View(413, 256);
-        this.backbone_layer3_20_conv3 = arena.Tensor(414, N, 1024, Hc8, Wc8);
-        this.backbone_layer3_20_bn3 = arena.Tensor(415, N, 1024, Hc8, Wc8);
-        this.backbone_layer3_20_bn3_mean = arena.View(416, 1024);
-        this.backbone_layer3_20_bn3_inv_std = arena.View(417, 1024);
-        this.backbone_layer3_20_add = arena.Tensor(418, N, 1024, Hc8, Wc8);
-        this.backbone_layer3_20_relu3 = arena.Tensor(419, N, 1024, Hc8, Wc8);
-        this.backbone_layer3_21_conv1 = arena.Tensor(420, N, 256, Hc8, Wc8);
-        this.backbone_layer3_21_relu1 = arena.Tensor(421, N, 256, Hc8, Wc8);
-        this.backbone_layer3_21_bn1_mean = arena.View(422, 256);
-        this.backbone_layer3_21_bn1_inv_std = arena.View(423, 256);
-        this.backbone_layer3_21_conv2 = arena.Tensor(424, N, 256, Hc8, Wc8);
-        this.backbone_layer3_21_relu2 = arena.Tensor(425, N, 256, Hc8, Wc8);
-        this.backbone_layer3_21_bn2_mean = arena.View(426, 256);
-        this.backbone_layer3_21_bn2_inv_std = arena.View(427, 256);
-        this.backbone_layer3_21_conv3 = arena.Tensor(428, N, 1024, Hc8, Wc8);
-        this.backbone_layer3_21_bn3 = arena.Tensor(429, N, 1024, Hc8, Wc8);
-        this.backbone_layer3_21_bn3_mean = arena.View(430, 1024);
-        this.backbone_layer3_21_bn3_inv_std = arena.View(431, 1024);
-        this.backbone_layer3_21_add = arena.Tensor(432, N, 1024, Hc8, Wc8);
-        this.backbone_layer3_21_relu3 = arena.Tensor(433, N, 1024, Hc8, Wc8);
-        this.backbone_layer3_22_conv1 = arena.Tensor(434, N, 256, Hc8, Wc8);
-        this.backbone_layer3_22_relu1 = arena.Tensor(435, N, 256, Hc8, Wc8);
-        this.backbone_layer3_22_bn1_mean = arena.View(436, 256);
-        this.backbone_layer3_22_bn1_inv_std = arena.View(437, 256);
-        this.backbone_layer3_22_conv2 = arena.Tensor(438, N, 256, Hc8, Wc8);
-        this.backbone_layer3_22_relu2 = arena.Tensor(439, N, 256, Hc8, Wc8);
-        this.backbone_layer3_22_bn2_mean = arena.View(440, 256);
-        this.backbone_layer3_22_bn2_inv_std = arena.View(441, 256);
-        this.backbone_layer3_22_conv3 = arena.Tensor(442, N, 1024, Hc8, Wc8);
-        this.backbone_layer3_22_bn3 = arena.Tensor(443, N, 1024, Hc8, Wc8);
-        this.backbone_layer3_22_bn3_mean = arena.View(444, 1024);
-        this.backbone_layer3_22_bn3_inv_std = arena.View(445, 1024);
-        this.backbone_layer3_22_add = arena.Tensor(446, N, 1024, Hc8, Wc8);
-        this.backbone_layer3_22_relu3 = arena.Tensor(447, N, 1024, Hc8, Wc8);
-        this.backbone_layer4_0_conv1 = arena.Tensor(448, N, 512, Hc8, Wc8);
-        this.backbone_layer4_0_relu1 = arena.Tensor(449, N, 512, Hc8, Wc8);
-        this.backbone_layer4_0_bn1_mean = arena.View(450, 512);
-        this.backbone_layer4_0_bn1_inv_std = arena.View(451, 512);
-        this.backbone_layer4_0_conv2 = arena.Tensor(452, N, 512, Hc8, Wc8);
-        this.backbone_layer4_0_relu2 = arena.Tensor(453, N, 512, Hc8, Wc8);
-        this.backbone_layer4_0_bn2_mean = arena.View(454, 512);
-        this.backbone_layer4_0_bn2_inv_std = arena.View(455, 512);
-        this.backbone_layer4_0_conv3 = arena.Tensor(456, N, 2048, Hc8, Wc8);
-        this.backbone_layer4_0_bn3 = arena.Tensor(457, N, 2048, Hc8, Wc8);
-        this.backbone_layer4_0_bn3_mean = arena.View(458, 2048);
-        this.backbone_layer4_0_bn3_inv_std = arena.View(459, 2048);
-        this.backbone_layer4_0_downsample_0 = arena.Tensor(460, N, 2048, Hc8, Wc8);
-        this.backbone_layer4_0_downsample_1 = arena.Tensor(461, N, 2048, Hc8, Wc8);
-        this.backbone_layer4_0_downsample_1_mean = arena.View(462, 2048);
-        this.backbone_layer4_0_downsample_1_inv_std = arena.View(463, 2048);
-        this.backbone_layer4_0_add = arena.Tensor(464, N, 2048, Hc8, Wc8);
-        this.backbone_layer4_0_relu3 = arena.Tensor(465, N, 2048, Hc8, Wc8);
-        this.backbone_layer4_1_conv1 = arena.Tensor(466, N, 512, Hc8, Wc8);
-        this.backbone_layer4_1_relu1 = arena.Tensor(467, N, 512, Hc8, Wc8);
-        this.backbone_layer4_1_bn1_mean = arena.View(468, 512);
-        this.backbone_layer4_1_bn1_inv_std = arena.View(469, 512);
-        this.backbone_layer4_1_conv2 = arena.Tensor(470, N, 512, Hc8, Wc8);
-        this.backbone_layer4_1_relu2 = arena.Tensor(471, N, 512, Hc8, Wc8);
-        this.backbone_layer4_1_bn2_mean = arena.View(472, 512);
-        this.backbone_layer4_1_bn2_inv_std = arena.View(473, 512);
-        this.backbone_layer4_1_conv3 = arena.Tensor(474, N, 2048, Hc8, Wc8);
-        this.backbone_layer4_1_bn3 = arena.Tensor(475, N, 2048, Hc8, Wc8);
-        this.backbone_layer4_1_bn3_mean = arena.View(476, 2048);
-        this.backbone_layer4_1_bn3_inv_std = arena.View(477, 2048);
-        this.backbone_layer4_1_add = arena.Tensor(478, N, 2048, Hc8, Wc8);
-        this.backbone_layer4_1_relu3 = arena.Tensor(479, N, 2048, Hc8, Wc8);
-        this.backbone_layer4_2_conv1 = arena.Tensor(480, N, 512, Hc8, Wc8);
-        this.backbone_layer4_2_relu1 = arena.Tensor(481, N, 512, Hc8, Wc8);
-        this.backbone_layer4_2_bn1_mean = arena.View(482, 512);
-        this.backbone_layer4_2_bn1_inv_std = arena.View(483, 512);
-        this.backbone_layer4_2_conv2 = arena.Tensor(484, N, 512, Hc8, Wc8);
-        this.backbone_layer4_2_relu2 = arena.Tensor(485, N, 512, Hc8, Wc8);
-        this.backbone_layer4_2_bn2_mean = arena.View(486, 512);
-        this.backbone_layer4_2_bn2_inv_std = arena.View(487, 512);
-        this.backbone_layer4_2_conv3 = arena.Tensor(488, N, 2048, Hc8, Wc8);
-        this.backbone_layer4_2_bn3 = arena.Tensor(489, N, 2048, Hc8, Wc8);
-        this.backbone_layer4_2_bn3_mean = arena.View(490, 2048);
-        this.backbone_layer4_2_bn3_inv_std = arena.View(491, 2048);
-        this.backbone_layer4_2_add = arena.Tensor(492, N, 2048, Hc8, Wc8);
-        this.backbone_layer4_2_relu3 = arena.Tensor(493, N, 2048, Hc8, Wc8);
-        this.head_sa1_conv_res_0 = arena.Tensor(494, N, 256, Hc4, Wc4);
-        this.head_sa1_conv_res_2 = arena.Tensor(495, N, 256, Hc4, Wc4);
-        this.head_sa1_conv_res_1_mean = arena.View(496, 256);
-        this.head_sa1_conv_res_1_inv_std = arena.View(497, 256);
-        this.head_sa1_conv_res_3 = arena.Tensor(498, N, 256, Hc4, Wc4);
-        this.head_sa1_conv_res_5 = arena.Tensor(499, N, 256, Hc4, Wc4);
-        this.head_sa1_conv_res_4_mean = arena.View(500, 256);
-        this.head_sa1_conv_res_4_inv_std = arena.View(501, 256);
-        this.head_sa1_pool = arena.Tensor(502, N, 256, H_6, W_7);
-        this.head_sa1_conv_attn_0 = arena.Tensor(503, N, 256, H_6, W_7);
-        this.head_sa1_conv_attn_2 = arena.Tensor(504, N, 256, H_6, W_7);
-        this.head_sa1_conv_attn_1_mean = arena.View(505, 256);
-        this.head_sa1_conv_attn_1_inv_std = arena.View(506, 256);
-        this.head_sa1_conv_attn_3 = arena.Tensor(507, N, 256, H_6, W_7);
-        this.head_sa1_conv_attn_5 = arena.Tensor(508, N, 256, H_6, W_7);
-        this.head_sa1_conv_attn_4_mean = arena.View(509, 256);
-        this.head_sa1_conv_attn_4_inv_std = arena.View(510, 256);
-        this.head_sa1_upsample = arena.Tensor(511, N, 256, Hc4, Wc4);
-        this.head_sa1_add = arena.Tensor(512, N, 256, Hc4, Wc4);
-        this.head_cls1 = arena.Tensor(513, N, 59, Hc4, Wc4);
-        this.head_sa2_conv_res_0 = arena.Tensor(514, N, 256, Hc8, Wc8);
-        this.head_sa2_conv_res_2 = arena.Tensor(515, N, 256, Hc8, Wc8);
-        this.head_sa2_conv_res_1_mean = arena.View(516, 256);
-        this.head_sa2_conv_res_1_inv_std = arena.View(517, 256);
-        this.head_sa2_conv_res_3 = arena.Tensor(518, N, 256, Hc8, Wc8);
-        this.head_sa2_conv_res_5 = arena.Tensor(519, N, 256, Hc8, Wc8);
-        this.head_sa2_conv_res_4_mean = arena.View(520, 256);
-        this.head_sa2_conv_res_4_inv_std = arena.View(521, 256);
-        this.head_sa2_pool = arena.Tensor(522, N, 512, H_8, W_9);
-        this.head_sa2_conv_attn_0 = arena.Tensor(523, N, 256, H_8, W_9);
-        this.head_sa2_conv_attn_2 = arena.Tensor(524, N, 256, H_8, W_9);
-        this.head_sa2_conv_attn_1_mean = arena.View(525, 256);
-        this.head_sa2_conv_attn_1_inv_std = arena.View(526, 256);
-        this.head_sa2_conv_attn_3 = arena.Tensor(527, N, 256, H_8, W_9);
-        this.head_sa2_conv_attn_5 = arena.Tensor(528, N, 256, H_8, W_9);
-        this.head_sa2_conv_attn_4_mean = arena.View(529, 256);
-        this.head_sa2_conv_attn_4_inv_std = arena.View(530, 256);
-        this.head_sa2_upsample = arena.Tensor(531, N, 256, Hc8, Wc8);
-        this.head_sa2_add = arena.Tensor(532, N, 256, Hc8, Wc8);
-        this.head_cls2 = arena.Tensor(533, N, 59, Hc8, Wc8);
-        this.head_sa3_conv_res_0 = arena.Tensor(534, N, 256, Hc8, Wc8);
-        this.head_sa3_conv_res_2 = arena.Tensor(535, N, 256, Hc8, Wc8);
-        this.head_sa3_conv_res_1_mean = arena.View(536, 256);
-        this.head_sa3_conv_res_1_inv_std = arena.View(537, 256);
-        this.head_sa3_conv_res_3 = arena.Tensor(538, N, 256, Hc8, Wc8);
-        this.head_sa3_conv_res_5 = arena.Tensor(539, N, 256, Hc8, Wc8);
-        this.head_sa3_conv_res_4_mean = arena.View(540, 256);
-        this.head_sa3_conv_res_4_inv_std = arena.View(541, 256);
-        this.head_sa3_pool = arena.Tensor(542, N, 1024, H_8, W_9);
-        this.head_sa3_conv_attn_0 = arena.Tensor(543, N, 256, H_8, W_9);
-        this.head_sa3_conv_attn_2 = arena.Tensor(544, N, 256, H_8, W_9);
-        this.head_sa3_conv_attn_1_mean = arena.View(545, 256);
-        this.head_sa3_conv_attn_1_inv_std = arena.View(546, 256);
-        this.head_sa3_conv_attn_3 = arena.Tensor(547, N, 256, H_8, W_9);
-        this.head_sa3_conv_attn_5 = arena.Tensor(548, N, 256, H_8, W_9);
-        this.head_sa3_conv_attn_4_mean = arena.View(549, 256);
-        this.head_sa3_conv_attn_4_inv_std = arena.View(550, 256);
-        this.head_sa3_upsample = arena.Tensor(551, N, 256, Hc8, Wc8);
-        this.head_sa3_add = arena.Tensor(552, N, 256, Hc8, Wc8);
-        this.head_cls3 = arena.Tensor(553, N, 59, Hc8, Wc8);
-        this.head_sa4_conv_res_0 = arena.Tensor(554, N, 256, Hc8, Wc8);
-        this.head_sa4_conv_res_2 = arena.Tensor(555, N, 256, Hc8, Wc8);
-        this.head_sa4_conv_res_1_mean = arena.View(556, 256);
-        this.head_sa4_conv_res_1_inv_std = arena.View(557, 256);
-        this.head_sa4_conv_res_3 = arena.Tensor(558, N, 256, Hc8, Wc8);
-        this.head_sa4_conv_res_5 = arena.Tensor(559, N, 256, Hc8, Wc8);
-        this.head_sa4_conv_res_4_mean = arena.View(560, 256);
-        this.head_sa4_conv_res_4_inv_std = arena.View(561, 256);
-        this.head_sa4_pool = arena.Tensor(562, N, 2048, H_8, W_9);
-        this.head_sa4_conv_attn_0 = arena.Tensor(563, N, 256, H_8, W_9);
-        this.head_sa4_conv_attn_2 = arena.Tensor(564, N, 256, H_8, W_9);
-        this.head_sa4_conv_attn_1_mean = arena.View(565, 256);
-        this.head_sa4_conv_attn_1_inv_std = arena.View(566, 256);
-        this.head_sa4_conv_attn_3 = arena.Tensor(567, N, 256, H_8, W_9);
-        this.head_sa4_conv_attn_5 = arena.Tensor(568, N, 256, H_8, W_9);
-        this.head_sa4_conv_attn_4_mean = arena.View(569, 256);
-        this.head_sa4_conv_attn_4_inv_std = arena.View(570, 256);
-        this.head_sa4_upsample = arena.Tensor(571, N, 256, Hc8, Wc8);
-        this.head_sa4_add = arena.Tensor(572, N, 256, Hc8, Wc8);
-        this.head_cls4 = arena.Tensor(573, N, 59, Hc8, Wc8);
-        this.head_up1 = arena.Tensor(574, N, 59, Hc8, Wc8);
-        this.head_concat = arena.Tensor(575, N, 236, Hc8, Wc8);
-        this.head_mask_conv = arena.Tensor(576, N, 59, Hc8, Wc8);
-        this.head_gap = arena.Tensor(577, N, 236, 1, 1);
-        this.head_cat_fc = arena.Tensor(578, N, 59, 1, 1);
-        this.head_fcn_0 = arena.Tensor(579, N, 512, Hc8, Wc8);
-        this.head_fcn_2 = arena.Tensor(580, N, 512, Hc8, Wc8);
-        this.head_fcn_1_mean = arena.View(581, 512);
-        this.head_fcn_1_inv_std = arena.View(582, 512);
-        this.head_fcn_3 = arena.Tensor(583, N, 512, Hc8, Wc8);
-        this.head_fcn_3_mask = arena.View(584, (long)N * 512 * Hc8 * Wc8);
-        this.head_fcn_4 = arena.Tensor(585, N, 59, Hc8, Wc8);
-        this.head_dense = arena.Tensor(586, N, 59, Hc8, Wc8);
-        this.head_mask_up = arena.Tensor(587, N, 59, H, W);
-        this.head_dense_up = arena.Tensor(588, N, 59, H, W);
-        this.loss_mask = arena.View(589, 1);
-        this.loss_cat = arena.View(590, 1);
-        this.loss_dense = arena.View(591, 1);
-        this.d_backbone_layer1_0_add = arena.Tensor(592, N, 256, Hc4, Wc4);
-        this.d_backbone_layer1_0_bn3 = arena.Tensor(593, N, 256, Hc4, Wc4);
-        this.d_backbone_layer1_0_conv1 = arena.Tensor(594, N, 64, Hc4, Wc4);
-        this.d_backbone_layer1_0_conv2 = arena.Tensor(595, N, 64, Hc4, Wc4);
-        this.d_backbone_layer1_0_conv3 = arena.Tensor(596, N, 256, Hc4, Wc4);
-        this.d_backbone_layer1_0_downsample_0 = arena.Tensor(597, N, 256, Hc4, Wc4);
-        this.d_backbone_layer1_0_downsample_1 = arena.Tensor(598, N, 256, Hc4, Wc4);
-        this.d_backbone_layer1_0_relu1 = arena.Tensor(599, N, 64, Hc4, Wc4);
-        this.d_backbone_layer1_0_relu2 = arena.Tensor(600, N, 64, Hc4, Wc4);
-        this.d_backbone_layer1_0_relu3 = arena.Tensor(601, N, 256, Hc4, Wc4);
-        this.d_backbone_layer1_1_add = arena.Tensor(602, N, 256, Hc4, Wc4);
-        this.d_backbone_layer1_1_bn3 = arena.Tensor(603, N, 256, Hc4, Wc4);
-        this.d_backbone_layer1_1_conv1 = arena.Tensor(604, N, 64, Hc4, Wc4);
-        this.d_backbone_layer1_1_conv2 = arena.Tensor(605, N, 64, Hc4, Wc4);
-        this.d_backbone_layer1_1_conv3 = arena.Tensor(606, N, 256, Hc4, Wc4);
-        this.d_backbone_layer1_1_relu1 = arena.Tensor(607, N, 64, Hc4, Wc4);
-        this.d_backbone_layer1_1_relu2 = arena.Tensor(608, N, 64, Hc4, Wc4);
-        this.d_backbone_layer1_1_relu3 = arena.Tensor(609, N, 256, Hc4, Wc4);
-        this.d_backbone_layer1_2_add = arena.Tensor(610, N, 256, Hc4, Wc4);
-        this.d_backbone_layer1_2_bn3 = arena.Tensor(611, N, 256, Hc4, Wc4);
-        this.d_backbone_layer1_2_conv1 = arena.Tensor(612, N, 64, Hc4, Wc4);
-        this.d_backbone_layer1_2_conv2 = arena.Tensor(613, N, 64, Hc4, Wc4);
-        this.d_backbone_layer1_2_conv3 = arena.Tensor(614, N, 256, Hc4, Wc4);
-        this.d_backbone_layer1_2_relu1 = arena.Tensor(615, N, 64, Hc4, Wc4);
-        this.d_backbone_layer1_2_relu2 = arena.Tensor(616, N, 64, Hc4, Wc4);
-        this.d_backbone_layer1_2_relu3 = arena.Tensor(617, N, 256, Hc4, Wc4);
-        this.d_backbone_layer2_0_add = arena.Tensor(618, N, 512, Hc8, Wc8);
-        this.d_backbone_layer2_0_bn3 = arena.Tensor(619, N, 512, Hc8, Wc8);
-        this.d_backbone_layer2_0_conv1 = arena.Tensor(620, N, 128, Hc4, Wc4);
-        this.d_backbone_layer2_0_conv2 = arena.Tensor(621, N, 128, Hc8, Wc8);
-        this.d_backbone_layer2_0_conv3 = arena.Tensor(622, N, 512, Hc8, Wc8);
-        this.d_backbone_layer2_0_downsample_0 = arena.Tensor(623, N, 512, Hc8, Wc8);
-        this.d_backbone_layer2_0_downsample_1 = arena.Tensor(624, N, 512, Hc8, Wc8);
-        this.d_backbone_layer2_0_relu1 = arena.Tensor(625, N, 128, Hc4, Wc4);
-        this.d_backbone_layer2_0_relu2 = arena.Tensor(626, N, 128, Hc8, Wc8);
-        this.d_backbone_layer2_0_relu3 = arena.Tensor(627, N, 512, Hc8, Wc8);
-        this.d_backbone_layer2_1_add = arena.Tensor(628, N, 512, Hc8, Wc8);
-        this.d_backbone_layer2_1_bn3 = arena.Tensor(629, N, 512, Hc8, Wc8);
-        this.d_backbone_layer2_1_conv1 = arena.Tensor(630, N, 128, Hc8, Wc8);
-        this.d_backbone_layer2_1_conv2 = arena.Tensor(631, N, 128, Hc8, Wc8);
-        this.d_backbone_layer2_1_conv3 = arena.Tensor(632, N, 512, Hc8, Wc8);
-        this.d_backbone_layer2_1_relu1 = arena.Tensor(633, N, 128, Hc8, Wc8);
-        this.d_backbone_layer2_1_relu2 = arena.Tensor(634, N, 128, Hc8, Wc8);
-        this.d_backbone_layer2_1_relu3 = arena.Tensor(635, N, 512, Hc8, Wc8);
-        this.d_backbone_layer2_2_add = arena.Tensor(636, N, 512, Hc8, Wc8);
-        this.d_backbone_layer2_2_bn3 = arena.Tensor(637, N, 512, Hc8, Wc8);
-        this.d_backbone_layer2_2_conv1 = arena.Tensor(638, N, 128, Hc8, Wc8);
-        this.d_backbone_layer2_2_conv2 = arena.Tensor(639, N, 128, Hc8, Wc8);
-        this.d_backbone_layer2_2_conv3 = arena.Tensor(640, N, 512, Hc8, Wc8);
-        this.d_backbone_layer2_2_relu1 = arena.Tensor(641, N, 128, Hc8, Wc8);
-        this.d_backbone_layer2_2_relu2 = arena.Tensor(642, N, 128, Hc8, Wc8);
-        this.d_backbone_layer2_2_relu3 = arena.Tensor(643, N, 512, Hc8, Wc8);
-        this.d_backbone_layer2_3_add = arena.Tensor(644, N, 512, Hc8, Wc8);
-        this.d_backbone_layer2_3_bn3 = arena.Tensor(645, N, 512, Hc8, Wc8);
-        this.d_backbone_layer2_3_conv1 = arena.Tensor(646, N, 128, Hc8, Wc8);
-        this.d_backbone_layer2_3_conv2 = arena.Tensor(647, N, 128, Hc8, Wc8);
-        this.d_backbone_layer2_3_conv3 = arena.Tensor(648, N, 512, Hc8, Wc8);
-        this.d_backbone_layer2_3_relu1 = arena.Tensor(649, N, 128, Hc8, Wc8);
-        this.d_backbone_layer2_3_relu2 = arena.Tensor(650, N, 128, Hc8, Wc8);
-        this.d_backbone_layer2_3_relu3 = arena.Tensor(651, N, 512, Hc8, Wc8);
-        this.d_backbone_layer3_0_add = arena.Tensor(652, N, 1024, Hc8, Wc8);
-        this.d_backbone_layer3_0_bn3 = arena.Tensor(653, N, 1024, Hc8, Wc8);
-        this.d_backbone_layer3_0_conv1 = arena.Tensor(654, N, 256, Hc8, Wc8);
-        this.d_backbone_layer3_0_conv2 = arena.Tensor(655, N, 256, Hc8, Wc8);
-        this.d_backbone_layer3_0_conv3 = arena.Tensor(656, N, 1024, Hc8, Wc8);
-        this.d_backbone_layer3_0_downsample_0 = arena.Tensor(657, N, 1024, Hc8, Wc8);
-        this.d_backbone_layer3_0_downsample_1 = arena.Tensor(658, N, 1024, Hc8, Wc8);
-        this.d_backbone_layer3_0_relu1 = arena.Tensor(659, N, 256, Hc8, Wc8);
-        this.d_backbone_layer3_0_relu2 = arena.Tensor(660, N, 256, Hc8, Wc8);
-        this.d_backbone_layer3_0_relu3 = arena.Tensor(661, N, 1024, Hc8, Wc8);
-        this.d_backbone_layer3_1_add = arena.Tensor(662, N, 1024, Hc8, Wc8);
-        this.d_backbone_layer3_1_bn3 = arena.Tensor(663, N, 1024, Hc8, Wc8);
-        this.d_backbone_layer3_1_conv1 = arena.Tensor(664, N, 256, Hc8, Wc8);
-        this.d_backbone_layer3_1_conv2 = arena.Tensor(665, N, 256, Hc8, Wc8);
-        this.d_backbone_layer3_1_conv3 = arena.Tensor(666, N, 1024, Hc8, Wc8);
-        this.d_backbone_layer3_1_relu1 = arena.Tensor(667, N, 256, Hc8, Wc8);
-        this.d_backbone_layer3_1_relu2 = arena.Tensor(668, N, 256, Hc8, Wc8);
-        this.d_backbone_layer3_1_relu3 = arena.Tensor(669, N, 1024, Hc8, Wc8);
-        this.d_backbone_layer3_10_add = arena.Tensor(670, N, 1024, Hc8, Wc8);
-        this.d_backbone_layer3_10_bn3 = arena.Tensor(671, N, 1024, Hc8, Wc8);
-        this.d_backbone_layer3_10_conv1 = arena.Tensor(672, N, 256, Hc8, Wc8);
-        this.d_backbone_layer3_10_conv2 = arena.Tensor(673, N, 256, Hc8, Wc8);
-        this.d_backbone_layer3_10_conv3 = arena.Tensor(674, N, 1024, Hc8, Wc8);
-        this.d_backbone_layer3_10_relu1 = arena.Tensor(675, N, 256, Hc8, Wc8);
-        this.d_backbone_layer3_10_relu2 = arena.Tensor(676, N, 256, Hc8, Wc8);
-        this.d_backbone_layer3_10_relu3 = arena.Tensor(677, N, 1024, Hc8, Wc8);
-        this.d_backbone_layer3_11_add = arena.Tensor(678, N, 1024, Hc8, Wc8);
-        this.d_backbone_layer3_11_bn3 = arena.Tensor(679, N, 1024, Hc8, Wc8);
-        this.d_backbone_layer3_11_conv1 = arena.Tensor(680, N, 256, Hc8, Wc8);
-        this.d_backbone_layer3_11_conv2 = arena.Tensor(681, N, 256, Hc8, Wc8);
-        this.d_backbone_layer3_11_conv3 = arena.Tensor(682, N, 1024, Hc8, Wc8);
-        this.d_backbone_layer3_11_relu1 = arena.Tensor(683, N, 256, Hc8, Wc8);
-        this.d_backbone_layer3_11_relu2 = arena.Tensor(684, N, 256, Hc8, Wc8);
-        this.d_backbone_layer3_11_relu3 = arena.Tensor(685, N, 1024, Hc8, Wc8);
-        this.d_backbone_layer3_12_add = arena.Tensor(686, N, 1024, Hc8, Wc8);
-        this.d_backbone_layer3_12_bn3 = arena.Tensor(687, N, 1024, Hc8, Wc8);
-        this.d_backbone_layer3_12_conv1 = arena.Tensor(688, N, 256, Hc8, Wc8);
-        this.d_backbone_layer3_12_conv2 = arena.Tensor(689, N, 256, Hc8, Wc8);
-        this.d_backbone_layer3_12_conv3 = arena.Tensor(690, N, 1024, Hc8, Wc8);
-        this.d_backbone_layer3_12_relu1 = arena.Tensor(691, N, 256, Hc8, Wc8);
-        this.d_backbone_layer3_12_relu2 = arena.Tensor(692, N, 256, Hc8, Wc8);
-        this.d_backbone_layer3_12_relu3 = arena.Tensor(693, N, 1024, Hc8, Wc8);
-        this.d_backbone_layer3_13_add = arena.Tensor(694, N, 1024, Hc8, Wc8);
-        this.d_backbone_layer3_13_bn3 = arena.Tensor(695, N, 1024, Hc8, Wc8);
-        this.d_backbone_layer3_13_conv1 = arena.Tensor(696, N, 256, Hc8, Wc8);
-        this.d_backbone_layer3_13_conv2 = arena.Tensor(697, N, 256, Hc8, Wc8);
-        this.d_backbone_layer3_13_conv3 = arena.Tensor(698, N, 1024, Hc8, Wc8);
-        this.d_backbone_layer3_13_relu1 = arena.Tensor(699, N, 256, Hc8, Wc8);
-        this.d_backbone_layer3_13_relu2 = arena.Tensor(700, N, 256, Hc8, Wc8);
-        this.d_backbone_layer3_13_relu3 = arena.Tensor(701, N, 1024, Hc8, Wc8);
-        this.d_backbone_layer3_14_add = arena.Tensor(702, N, 1024, Hc8, Wc8);
-        this.d_backbone_layer3_14_bn3 = arena.Tensor(703, N, 1024, Hc8, Wc8);
-        this.d_backbone_layer3_14_conv1 = arena.Tensor(704, N, 256, Hc8, Wc8);
-        this.d_backbone_layer3_14_conv2 = arena.Tensor(705, N, 256, Hc8, Wc8);
-        this.d_backbone_layer3_14_conv3 = arena.Tensor(706, N, 1024, Hc8, Wc8);
-        this.d_backbone_layer3_14_relu1 = arena.Tensor(707, N, 256, Hc8, Wc8);
-        this.d_backbone_layer3_14_relu2 = arena.Tensor(708, N, 256, Hc8, Wc8);
-        this.d_backbone_layer3_14_relu3 = arena.Tensor(709, N, 1024, Hc8, Wc8);
-        this.d_backbone_layer3_15_add = arena.Tensor(710, N, 1024, Hc8, Wc8);
-        this.d_backbone_layer3_15_bn3 = arena.Tensor(711, N, 1024, Hc8, Wc8);
-        this.d_backbone_layer3_15_conv1 = arena.Tensor(712, N, 256, Hc8, Wc8);
-        this.d_backbone_layer3_15_conv2 = arena.Tensor(713, N, 256, Hc8, Wc8);
-        this.d_backbone_layer3_15_conv3 = arena.Tensor(714, N, 1024, Hc8, Wc8);
-        this.d_backbone_layer3_15_relu1 = arena.Tensor(715, N, 256, Hc8, Wc8);
-        this.d_backbone_layer3_15_relu2 = arena.Tensor(716, N, 256, Hc8, Wc8);
-        this.d_backbone_layer3_15_relu3 = arena.Tensor(717, N, 1024, Hc8, Wc8);
-        this.d_backbone_layer3_16_add = arena.Tensor(718, N, 1024, Hc8, Wc8);
-        this.d_backbone_layer3_16_bn3 = arena.Tensor(719, N, 1024, Hc8, Wc8);
-        this.d_backbone_layer3_16_conv1 = arena.Tensor(720, N, 256, Hc8, Wc8);
-        this.d_backbone_layer3_16_conv2 = arena.Tensor(721, N, 256, Hc8, Wc8);
-        this.d_backbone_layer3_16_conv3 = arena.Tensor(722, N, 1024, Hc8, Wc8);
-        this.d_backbone_layer3_16_relu1 = arena.Tensor(723, N, 256, Hc8, Wc8);
-        this.d_backbone_layer3_16_relu2 = arena.Tensor(724, N, 256, Hc8, Wc8);
-        this.d_backbone_layer3_16_relu3 = arena.Tensor(725, N, 1024, Hc8, Wc8);
-        this.d_backbone_layer3_17_add = arena.Tensor(726, N, 1024, Hc8, Wc8);
-        this.d_backbone_layer3_17_bn3 = arena.Tensor(727, N, 1024, Hc8, Wc8);
-        this.d_backbone_layer3_17_conv1 = arena.Tensor(728, N, 256, Hc8, Wc8);
-        this.d_backbone_layer3_17_conv2 = arena.Tensor(729, N, 256, Hc8, Wc8);
-        this.d_backbone_layer3_17_conv3 = arena.Tensor(730, N, 1024, Hc8, Wc8);
-        this.d_backbone_layer3_17_relu1 = arena.Tensor(731, N, 256, Hc8, Wc8);
-        this.d_backbone_layer3_17_relu2 = arena.Tensor(732, N, 256, Hc8, Wc8);
-        this.d_backbone_layer3_17_relu3 = arena.Tensor(733, N, 1024, Hc8, Wc8);
-        this.d_backbone_layer3_18_add = arena.Tensor(734, N, 1024, Hc8, Wc8);
-        this.d_backbone_layer3_18_bn3 = arena.Tensor(735, N, 1024, Hc8, Wc8);
-        this.d_backbone_layer3_18_conv1 = arena.Tensor(736, N, 256, Hc8, Wc8);
-        this.d_backbone_layer3_18_conv2 = arena.Tensor(737, N, 256, Hc8, Wc8);
-        this.d_backbone_layer3_18_conv3 = arena.Tensor(738, N, 1024, Hc8, Wc8);
-        this.d_backbone_layer3_18_relu1 = arena.Tensor(739, N, 256, Hc8, Wc8);
-        this.d_backbone_layer3_18_relu2 = arena.Tensor(740, N, 256, Hc8, Wc8);
-        this.d_backbone_layer3_18_relu3 = arena.Tensor(741, N, 1024, Hc8, Wc8);
-        this.d_backbone_layer3_19_add = arena.Tensor(742, N, 1024, Hc8, Wc8);
-        this.d_backbone_layer3_19_bn3 = arena.Tensor(743, N, 1024, Hc8, Wc8);
-        this.d_backbone_layer3_19_conv1 = arena.Tensor(744, N, 256, Hc8, Wc8);
-        this.d_backbone_layer3_19_conv2 = arena.Tensor(745, N, 256, Hc8, Wc8);
-        this.d_backbone_layer3_19_conv3 = arena.Tensor(746, N, 1024, Hc8, Wc8);
-        this.d_backbone_layer3_19_relu1 = arena.Tensor(747, N, 256, Hc8, Wc8);
-        this.d_backbone_layer3_19_relu2 = arena.Tensor(748, N, 256, Hc8, Wc8);
-        this.d_backbone_layer3_19_relu3 = arena.Tensor(749, N, 1024, Hc8, Wc8);
-        this.d_backbone_layer3_2_add = arena.Tensor(750, N, 1024, Hc8, Wc8);
-        this.d_backbone_layer3_2_bn3 = arena.Tensor(751, N, 1024, Hc8, Wc8);
-        this.d_backbone_layer3_2_conv1 = arena.Tensor(752, N, 256, Hc8, Wc8);
-        this.d_backbone_layer3_2_conv2 = arena.Tensor(753, N, 256, Hc8, Wc8);
-        this.d_backbone_layer3_2_conv3 = arena.Tensor(754, N, 1024, Hc8, Wc8);
-        this.d_backbone_layer3_2_relu1 = arena.Tensor(755, N, 256, Hc8, Wc8);
-        this.d_backbone_layer3_2_relu2 = arena.Tensor(756, N, 256, Hc8, Wc8);
-        this.d_backbone_layer3_2_relu3 = arena.Tensor(757, N, 1024, Hc8, Wc8);
-        this.d_backbone_layer3_20_add = arena.Tensor(758, N, 1024, Hc8, Wc8);
-        this.d_backbone_layer3_20_bn3 = arena.Tensor(759, N, 1024, Hc8, Wc8);
-        this.d_backbone_layer3_20_conv1 = arena.Tensor(760, N, 256, Hc8, Wc8);
-        this.d_backbone_layer3_20_conv2 = arena.Tensor(761, N, 256, Hc8, Wc8);
-        this.d_backbone_layer3_20_conv3 = arena.Tensor(762, N, 1024, Hc8, Wc8);
-        this.d_backbone_layer3_20_relu1 = arena.Tensor(763, N, 256, Hc8, Wc8);
-        this.d_backbone_layer3_20_relu2 = arena.Tensor(764, N, 256, Hc8, Wc8);
-        this.d_backbone_layer3_20_relu3 = arena.Tensor(765, N, 1024, Hc8, Wc8);
-        this.d_backbone_layer3_21_add = arena.Tensor(766, N, 1024, Hc8, Wc8);
-        this.d_backbone_layer3_21_bn3 = arena.Tensor(767, N, 1024, Hc8, Wc8);
-        this.d_backbone_layer3_21_conv1 = arena.Tensor(768, N, 256, Hc8, Wc8);
-        this.d_backbone_layer3_21_conv2 = arena.Tensor(769, N, 256, Hc8, Wc8);
-        this.d_backbone_layer3_21_conv3 = arena.Tensor(770, N, 1024, Hc8, Wc8);
-        this.d_backbone_layer3_21_relu1 = arena.Tensor(771, N, 256, Hc8, Wc8);
-        this.d_backbone_layer3_21_relu2 = arena.Tensor(772, N, 256, Hc8, Wc8);
-        this.d_backbone_layer3_21_relu3 = arena.Tensor(773, N, 1024, Hc8, Wc8);
-        this.d_backbone_layer3_22_add = arena.Tensor(774, N, 1024, Hc8, Wc8);
-        this.d_backbone_layer3_22_bn3 = arena.Tensor(775, N, 1024, Hc8, Wc8);
-        this.d_backbone_layer3_22_conv1 = arena.Tensor(776, N, 256, Hc8, Wc8);
-        this.d_backbone_layer3_22_conv2 = arena.Tensor(777, N, 256, Hc8, Wc8);
-        this.d_backbone_layer3_22_conv3 = arena.Tensor(778, N, 1024, Hc8, Wc8);
-        this.d_backbone_layer3_22_relu1 = arena.Tensor(779, N, 256, Hc8, Wc8);
-        this.d_backbone_layer3_22_relu2 = arena.Tensor(780, N, 256, Hc8, Wc8);
-        this.d_backbone_layer3_22_relu3 = arena.Tensor(781, N, 1024, Hc8, Wc8);
-        this.d_backbone_layer3_3_add = arena.Tensor(782, N, 1024, Hc8, Wc8);
-        this.d_backbone_layer3_3_bn3 = arena.Tensor(783, N, 1024, Hc8, Wc8);
-        this.d_backbone_layer3_3_conv1 = arena.Tensor(784, N, 256, Hc8, Wc8);
-        this.d_backbone_layer3_3_conv2 = arena.Tensor(785, N, 256, Hc8, Wc8);
-        this.d_backbone_layer3_3_conv3 = arena.Tensor(786, N, 1024, Hc8, Wc8);
-        this.d_backbone_layer3_3_relu1 = arena.Tensor(787, N, 256, Hc8, Wc8);
-        this.d_backbone_layer3_3_relu2 = arena.Tensor(788, N, 256, Hc8, Wc8);
-        this.d_backbone_layer3_3_relu3 = arena.Tensor(789, N, 1024, Hc8, Wc8);
-        this.d_backbone_layer3_4_add = arena.Tensor(790, N, 1024, Hc8, Wc8);
-        this.d_backbone_layer3_4_bn3 = arena.Tensor(791, N, 1024, Hc8, Wc8);
-        this.d_backbone_layer3_4_conv1 = arena.Tensor(792, N, 256, Hc8, Wc8);
-        this.d_backbone_layer3_4_conv2 = arena.Tensor(793, N, 256, Hc8, Wc8);
-        this.d_backbone_layer3_4_conv3 = arena.Tensor(794, N, 1024, Hc8, Wc8);
-        this.d_backbone_layer3_4_relu1 = arena.Tensor(795, N, 256, Hc8, Wc8);
-        this.d_backbone_layer3_4_relu2 = arena.Tensor(796, N, 256, Hc8, Wc8);
-        this.d_backbone_layer3_4_relu3 = arena.Tensor(797, N, 1024, Hc8, Wc8);
-        this.d_backbone_layer3_5_add = arena.Tensor(798, N, 1024, Hc8, Wc8);
-        this.d_backbone_layer3_5_bn3 = arena.Tensor(799, N, 1024, Hc8, Wc8);
-        this.d_backbone_layer3_5_conv1 = arena.Tensor(800, N, 256, Hc8, Wc8);
-        this.d_backbone_layer3_5_conv2 = arena.Tensor(801, N, 256, Hc8, Wc8);
-        this.d_backbone_layer3_5_conv3 = arena.Tensor(802, N, 1024, Hc8, Wc8);
-        this.d_backbone_layer3_5_relu1 = arena.Tensor(803, N, 256, Hc8, Wc8);
-        this.d_backbone_layer3_5_relu2 = arena.Tensor(804, N, 256, Hc8, Wc8);
-        this.d_backbone_layer3_5_relu3 = arena.Tensor(805, N, 1024, Hc8, Wc8);
-        this.d_backbone_layer3_6_add = arena.Tensor(806, N, 1024, Hc8, Wc8);
-        this.d_backbone_layer3_6_bn3 = arena.Tensor(807, N, 1024, Hc8, Wc8);
-        this.d_backbone_layer3_6_conv1 = arena.Tensor(808, N, 256, Hc8, Wc8);
-        this.d_backbone_layer3_6_conv2 = arena.Tensor(809, N, 256, Hc8, Wc8);
-        this.d_backbone_layer3_6_conv3 = arena.Tensor(810, N, 1024, Hc8, Wc8);
-        this.d_backbone_layer3_6_relu1 = arena.Tensor(811, N, 256, Hc8, Wc8);
-        this.d_backbone_layer3_6_relu2 = arena.Tensor(812, N, 256, Hc8, Wc8);
-        this.d_backbone_layer3_6_relu3 = arena.Tensor(813, N, 1024, Hc8, Wc8);
-        this.d_backbone_layer3_7_add = arena.Tensor(814, N, 1024, Hc8, Wc8);
-        this.d_backbone_layer3_7_bn3 = arena.Tensor(815, N, 1024, Hc8, Wc8);
-        this.d_backbone_layer3_7_conv1 = arena.Tensor(816, N, 256, Hc8, Wc8);
-        this.d_backbone_layer3_7_conv2 = arena.Tensor(817, N, 256, Hc8, Wc8);
-        this.d_backbone_layer3_7_conv3 = arena.Tensor(818, N, 1024, Hc8, Wc8);
-        this.d_backbone_layer3_7_relu1 = arena.Tensor(819, N, 256, Hc8, Wc8);
-        this.d_backbone_layer3_7_relu2 = arena.Tensor(820, N, 256, Hc8, Wc8);
-        this.d_backbone_layer3_7_relu3 = arena.Tensor(821, N, 1024, Hc8, Wc8);
-        this.d_backbone_layer3_8_add = arena.Tensor(822, N, 1024, Hc8, Wc8);
-        this.d_backbone_layer3_8_bn3 = arena.Tensor(823, N, 1024, Hc8, Wc8);
-        this.d_backbone_layer3_8_conv1 = arena.Tensor(824, N, 256, Hc8, Wc8);
-        this.d_backbone_layer3_8_conv2 = arena.Tensor(825, N, 256, Hc8, Wc8);
-        this.d_backbone_layer3_8_conv3 = arena.Tensor(826, N, 1024, Hc8, Wc8);
-        this.d_backbone_layer3_8_relu1 = arena.Tensor(827, N, 256, Hc8, Wc8);
-        this.d_backbone_layer3_8_relu2 = arena.Tensor(828, N, 256, Hc8, Wc8);
-        this.d_backbone_layer3_8_relu3 = arena.Tensor(829, N, 1024, Hc8, Wc8);
-        this.d_backbone_layer3_9_add = arena.Tensor(830, N, 1024, Hc8, Wc8);
-        this.d_backbone_layer3_9_bn3 = arena.Tensor(831, N, 1024, Hc8, Wc8);
-        this.d_backbone_layer3_9_conv1 = arena.Tensor(832, N, 256, Hc8, Wc8);
-        this.d_backbone_layer3_9_conv2 = arena.Tensor(833, N, 256, Hc8, Wc8);
-        this.d_backbone_layer3_9_conv3 = arena.Tensor(834, N, 1024, Hc8, Wc8);
-        this.d_backbone_layer3_9_relu1 = arena.Tensor(835, N, 256, Hc8, Wc8);
-        this.d_backbone_layer3_9_relu2 = arena.Tensor(836, N, 256, Hc8, Wc8);
-        this.d_backbone_layer3_9_relu3 = arena.Tensor(837, N, 1024, Hc8, Wc8);
-        this.d_backbone_layer4_0_add = arena.Tensor(838, N, 2048, Hc8, Wc8);
-        this.d_backbone_layer4_0_bn3 = arena.Tensor(839, N, 2048, Hc8, Wc8);
-        this.d_backbone_layer4_0_conv1 = arena.Tensor(840, N, 512, Hc8, Wc8);
-        this.d_backbone_layer4_0_conv2 = arena.Tensor(841, N, 512, Hc8, Wc8);
-        this.d_backbone_layer4_0_conv3 = arena.Tensor(842, N, 2048, Hc8, Wc8);
-        this.d_backbone_layer4_0_downsample_0 = arena.Tensor(843, N, 2048, Hc8, Wc8);
-        this.d_backbone_layer4_0_downsample_1 = arena.Tensor(844, N, 2048, Hc8, Wc8);
-        this.d_backbone_layer4_0_relu1 = arena.Tensor(845, N, 512, Hc8, Wc8);
-        this.d_backbone_layer4_0_relu2 = arena.Tensor(846, N, 512, Hc8, Wc8);
-        this.d_backbone_layer4_0_relu3 = arena.Tensor(847, N, 2048, Hc8, Wc8);
-        this.d_backbone_layer4_1_add = arena.Tensor(848, N, 2048, Hc8, Wc8);
-        this.d_backbone_layer4_1_bn3 = arena.Tensor(849, N, 2048, Hc8, Wc8);
-        this.d_backbone_layer4_1_conv1 = arena.Tensor(850, N, 512, Hc8, Wc8);
-        this.d_backbone_layer4_1_conv2 = arena.Tensor(851, N, 512, Hc8, Wc8);
-        this.d_backbone_layer4_1_conv3 = arena.Tensor(852, N, 2048, Hc8, Wc8);
-        this.d_backbone_layer4_1_relu1 = arena.Tensor(853, N, 512, Hc8, Wc8);
-        this.d_backbone_layer4_1_relu2 = arena.Tensor(854, N, 512, Hc8, Wc8);
-        this.d_backbone_layer4_1_relu3 = arena.Tensor(855, N, 2048, Hc8, Wc8);
-        this.d_backbone_layer4_2_add = arena.Tensor(856, N, 2048, Hc8, Wc8);
-        this.d_backbone_layer4_2_bn3 = arena.Tensor(857, N, 2048, Hc8, Wc8);
-        this.d_backbone_layer4_2_conv1 = arena.Tensor(858, N, 512, Hc8, Wc8);
-        this.d_backbone_layer4_2_conv2 = arena.Tensor(859, N, 512, Hc8, Wc8);
-        this.d_backbone_layer4_2_conv3 = arena.Tensor(860, N, 2048, Hc8, Wc8);
-        this.d_backbone_layer4_2_relu1 = arena.Tensor(861, N, 512, Hc8, Wc8);
-        this.d_backbone_layer4_2_relu2 = arena.Tensor(862, N, 512, Hc8, Wc8);
-        this.d_backbone_layer4_2_relu3 = arena.Tensor(863, N, 2048, Hc8, Wc8);
-        this.d_backbone_maxpool = arena.Tensor(864, N, 128, Hc4, Wc4);
-        this.d_backbone_stem_0 = arena.Tensor(865, N, 64, Hc2, Wc2);
-        this.d_backbone_stem_2 = arena.Tensor(866, N, 64, Hc2, Wc2);
-        this.d_backbone_stem_3 = arena.Tensor(867, N, 64, Hc2, Wc2);
-        this.d_backbone_stem_5 = arena.Tensor(868, N, 64, Hc2, Wc2);
-        this.d_backbone_stem_6 = arena.Tensor(869, N, 128, Hc2, Wc2);
-        this.d_backbone_stem_8 = arena.Tensor(870, N, 128, Hc2, Wc2);
-        this.d_head_cat_fc = arena.Tensor(871, N, 59, 1, 1);
-        this.d_head_cls1 = arena.Tensor(872, N, 59, Hc4, Wc4);
-        this.d_head_cls2 = arena.Tensor(873, N, 59, Hc8, Wc8);
-        this.d_head_cls3 = arena.Tensor(874, N, 59, Hc8, Wc8);
-        this.d_head_cls4 = arena.Tensor(875, N, 59, Hc8, Wc8);
-        this.d_head_concat = arena.Tensor(876, N, 236, Hc8, Wc8);
-        this.d_head_dense = arena.Tensor(877, N, 59, Hc8, Wc8);
-        this.d_head_dense_up = arena.Tensor(878, N, 59, H, W);
-        this.d_head_fcn_0 = arena.Tensor(879, N, 512, Hc8, Wc8);
-        this.d_head_fcn_2 = arena.Tensor(880, N, 512, Hc8, Wc8);
-        this.d_head_fcn_3 = arena.Tensor(881, N, 512, Hc8, Wc8);
-        this.d_head_fcn_4 = arena.Tensor(882, N, 59, Hc8, Wc8);
-        this.d_head_gap = arena.Tensor(883, N, 236, 1, 1);
-        this.d_head_mask_conv = arena.Tensor(884, N, 59, Hc8, Wc8);
-        this.d_head_mask_up = arena.Tensor(885, N, 59, H, W);
-        this.d_head_sa1_add = arena.Tensor(886, N, 256, Hc4, Wc4);
-        this.d_head_sa1_conv_attn_0 = arena.Tensor(887, N, 256, H_6, W_7);
-        this.d_head_sa1_conv_attn_2 = arena.Tensor(888, N, 256, H_6, W_7);
-        this.d_head_sa1_conv_attn_3 = arena.Tensor(889, N, 256, H_6, W_7);
-        this.d_head_sa1_conv_attn_5 = arena.Tensor(890, N, 256, H_6, W_7);
-        this.d_head_sa1_conv_res_0 = arena.Tensor(891, N, 256, Hc4, Wc4);
-        this.d_head_sa1_conv_res_2 = arena.Tensor(892, N, 256, Hc4, Wc4);
-        this.d_head_sa1_conv_res_3 = arena.Tensor(893, N, 256, Hc4, Wc4);
-        this.d_head_sa1_conv_res_5 = arena.Tensor(894, N, 256, Hc4, Wc4);
-        this.d_head_sa1_pool = arena.Tensor(895, N, 256, H_6, W_7);
-        this.d_head_sa1_upsample = arena.Tensor(896, N, 256, Hc4, Wc4);
-        this.d_head_sa2_add = arena.Tensor(897, N, 256, Hc8, Wc8);
-        this.d_head_sa2_conv_attn_0 = arena.Tensor(898, N, 256, H_8, W_9);
-        this.d_head_sa2_conv_attn_2 = arena.Tensor(899, N, 256, H_8, W_9);
-        this.d_head_sa2_conv_attn_3 = arena.Tensor(900, N, 256, H_8, W_9);
-        this.d_head_sa2_conv_attn_5 = arena.Tensor(901, N, 256, H_8, W_9);
-        this.d_head_sa2_conv_res_0 = arena.Tensor(902, N, 256, Hc8, Wc8);
-        this.d_head_sa2_conv_res_2 = arena.Tensor(903, N, 256, Hc8, Wc8);
-        this.d_head_sa2_conv_res_3 = arena.Tensor(904, N, 256, Hc8, Wc8);
-        this.d_head_sa2_conv_res_5 = arena.Tensor(905, N, 256, Hc8, Wc8);
-        this.d_head_sa2_pool = arena.Tensor(906, N, 512, H_8, W_9);
-        this.d_head_sa2_upsample = arena.Tensor(907, N, 256, Hc8, Wc8);
-        this.d_head_sa3_add = arena.Tensor(908, N, 256, Hc8, Wc8);
-        this.d_head_sa3_conv_attn_0 = arena.Tensor(909, N, 256, H_8, W_9);
-        this.d_head_sa3_conv_attn_2 = arena.Tensor(910, N, 256, H_8, W_9);
-        this.d_head_sa3_conv_attn_3 = arena.Tensor(911, N, 256, H_8, W_9);
-        this.d_head_sa3_conv_attn_5 = arena.Tensor(912, N, 256, H_8, W_9);
-        this.d_head_sa3_conv_res_0 = arena.Tensor(913, N, 256, Hc8, Wc8);
-        this.d_head_sa3_conv_res_2 = arena.Tensor(914, N, 256, Hc8, Wc8);
-        this.d_head_sa3_conv_res_3 = arena.Tensor(915, N, 256, Hc8, Wc8);
-        this.d_head_sa3_conv_res_5 = arena.Tensor(916, N, 256, Hc8, Wc8);
-        this.d_head_sa3_pool = arena.Tensor(917, N, 1024, H_8, W_9);
-        this.d_head_sa3_upsample = arena.Tensor(918, N, 256, Hc8, Wc8);
-        this.d_head_sa4_add = arena.Tensor(919, N, 256, Hc8, Wc8);
-        this.d_head_sa4_conv_attn_0 = arena.Tensor(920, N, 256, H_8, W_9);
-        this.d_head_sa4_conv_attn_2 = arena.Tensor(921, N, 256, H_8, W_9);
-        this.d_head_sa4_conv_attn_3 = arena.Tensor(922, N, 256, H_8, W_9);
-        this.d_head_sa4_conv_attn_5 = arena.Tensor(923, N, 256, H_8, W_9);
-        this.d_head_sa4_conv_res_0 = arena.Tensor(924, N, 256, Hc8, Wc8);
-        this.d_head_sa4_conv_res_2 = arena.Tensor(925, N, 256, Hc8, Wc8);
-        this.d_head_sa4_conv_res_3 = arena.Tensor(926, N, 256, Hc8, Wc8);
-        this.d_head_sa4_conv_res_5 = arena.Tensor(927, N, 256, Hc8, Wc8);
-        this.d_head_sa4_pool = arena.Tensor(928, N, 2048, H_8, W_9);
-        this.d_head_sa4_upsample = arena.Tensor(929, N, 256, Hc8, Wc8);
-        this.d_head_up1 = arena.Tensor(930, N, 59, Hc8, Wc8);
+        this.backbone_layer1_0_downsample_0 = arena.Tensor(25, N, 256, Hc4, Wc4);
+        this.backbone_layer1_0_downsample_1 = arena.Tensor(26, N, 256, Hc4, Wc4);
+        this.backbone_layer1_0_downsample_1_mean = arena.View(27, 256);
+        this.backbone_layer1_0_downsample_1_inv_std = arena.View(28, 256);
+        this.backbone_layer1_0_relu3 = arena.Tensor(29, N, 256, Hc4, Wc4);
+        this.backbone_layer1_0_bn3_mean = arena.View(30, 256);
+        this.backbone_layer1_0_bn3_inv_std = arena.View(31, 256);
+        this.backbone_layer1_1_conv1 = arena.Tensor(32, N, 64, Hc4, Wc4);
+        this.backbone_layer1_1_relu1 = arena.Tensor(33, N, 64, Hc4, Wc4);
+        this.backbone_layer1_1_bn1_mean = arena.View(34, 64);
+        this.backbone_layer1_1_bn1_inv_std = arena.View(35, 64);
+        this.backbone_layer1_1_conv2 = arena.Tensor(36, N, 64, Hc4, Wc4);
+        this.backbone_layer1_1_relu2 = arena.Tensor(37, N, 64, Hc4, Wc4);
+        this.backbone_layer1_1_bn2_mean = arena.View(38, 64);
+        this.backbone_layer1_1_bn2_inv_std = arena.View(39, 64);
+        this.backbone_layer1_1_conv3 = arena.Tensor(40, N, 256, Hc4, Wc4);
+        this.backbone_layer1_1_relu3 = arena.Tensor(41, N, 256, Hc4, Wc4);
+        this.backbone_layer1_1_bn3_mean = arena.View(42, 256);
+        this.backbone_layer1_1_bn3_inv_std = arena.View(43, 256);
+        this.backbone_layer1_2_conv1 = arena.Tensor(44, N, 64, Hc4, Wc4);
+        this.backbone_layer1_2_relu1 = arena.Tensor(45, N, 64, Hc4, Wc4);
+        this.backbone_layer1_2_bn1_mean = arena.View(46, 64);
+        this.backbone_layer1_2_bn1_inv_std = arena.View(47, 64);
+        this.backbone_layer1_2_conv2 = arena.Tensor(48, N, 64, Hc4, Wc4);
+        this.backbone_layer1_2_relu2 = arena.Tensor(49, N, 64, Hc4, Wc4);
+        this.backbone_layer1_2_bn2_mean = arena.View(50, 64);
+        this.backbone_layer1_2_bn2_inv_std = arena.View(51, 64);
+        this.backbone_layer1_2_conv3 = arena.Tensor(52, N, 256, Hc4, Wc4);
+        this.backbone_layer1_2_relu3 = arena.Tensor(53, N, 256, Hc4, Wc4);
+        this.backbone_layer1_2_bn3_mean = arena.View(54, 256);
+        this.backbone_layer1_2_bn3_inv_std = arena.View(55, 256);
+        this.backbone_layer2_0_conv1 = arena.Tensor(56, N, 128, Hc4, Wc4);
+        this.backbone_layer2_0_relu1 = arena.Tensor(57, N, 128, Hc4, Wc4);
+        this.backbone_layer2_0_bn1_mean = arena.View(58, 128);
+        this.backbone_layer2_0_bn1_inv_std = arena.View(59, 128);
+        this.backbone_layer2_0_conv2 = arena.Tensor(60, N, 128, Hc8, Wc8);
+        this.backbone_layer2_0_relu2 = arena.Tensor(61, N, 128, Hc8, Wc8);
+        this.backbone_layer2_0_bn2_mean = arena.View(62, 128);
+        this.backbone_layer2_0_bn2_inv_std = arena.View(63, 128);
+        this.backbone_layer2_0_conv3 = arena.Tensor(64, N, 512, Hc8, Wc8);
+        this.backbone_layer2_0_downsample_0 = arena.Tensor(65, N, 512, Hc8, Wc8);
+        this.backbone_layer2_0_downsample_1 = arena.Tensor(66, N, 512, Hc8, Wc8);
+        this.backbone_layer2_0_downsample_1_mean = arena.View(67, 512);
+        this.backbone_layer2_0_downsample_1_inv_std = arena.View(68, 512);
+        this.backbone_layer2_0_relu3 = arena.Tensor(69, N, 512, Hc8, Wc8);
+        this.backbone_layer2_0_bn3_mean = arena.View(70, 512);
+        this.backbone_layer2_0_bn3_inv_std = arena.View(71, 512);
+        this.backbone_layer2_1_conv1 = arena.Tensor(72, N, 128, Hc8, Wc8);
+        this.backbone_layer2_1_relu1 = arena.Tensor(73, N, 128, Hc8, Wc8);
+        this.backbone_layer2_1_bn1_mean = arena.View(74, 128);
+        this.backbone_layer2_1_bn1_inv_std = arena.View(75, 128);
+        this.backbone_layer2_1_conv2 = arena.Tensor(76, N, 128, Hc8, Wc8);
+        this.backbone_layer2_1_relu2 = arena.Tensor(77, N, 128, Hc8, Wc8);
+        this.backbone_layer2_1_bn2_mean = arena.View(78, 128);
+        this.backbone_layer2_1_bn2_inv_std = arena.View(79, 128);
+        this.backbone_layer2_1_conv3 = arena.Tensor(80, N, 512, Hc8, Wc8);
+        this.backbone_layer2_1_relu3 = arena.Tensor(81, N, 512, Hc8, Wc8);
+        this.backbone_layer2_1_bn3_mean = arena.View(82, 512);
+        this.backbone_layer2_1_bn3_inv_std = arena.View(83, 512);
+        this.backbone_layer2_2_conv1 = arena.Tensor(84, N, 128, Hc8, Wc8);
+        this.backbone_layer2_2_relu1 = arena.Tensor(85, N, 128, Hc8, Wc8);
+        this.backbone_layer2_2_bn1_mean = arena.View(86, 128);
+        this.backbone_layer2_2_bn1_inv_std = arena.View(87, 128);
+        this.backbone_layer2_2_conv2 = arena.Tensor(88, N, 128, Hc8, Wc8);
+        this.backbone_layer2_2_relu2 = arena.Tensor(89, N, 128, Hc8, Wc8);
+        this.backbone_layer2_2_bn2_mean = arena.View(90, 128);
+        this.backbone_layer2_2_bn2_inv_std = arena.View(91, 128);
+        this.backbone_layer2_2_conv3 = arena.Tensor(92, N, 512, Hc8, Wc8);
+        this.backbone_layer2_2_relu3 = arena.Tensor(93, N, 512, Hc8, Wc8);
+        this.backbone_layer2_2_bn3_mean = arena.View(94, 512);
+        this.backbone_layer2_2_bn3_inv_std = arena.View(95, 512);
+        this.backbone_layer2_3_conv1 = arena.Tensor(96, N, 128, Hc8, Wc8);
+        this.backbone_layer2_3_relu1 = arena.Tensor(97, N, 128, Hc8, Wc8);
+        this.backbone_layer2_3_bn1_mean = arena.View(98, 128);
+        this.backbone_layer2_3_bn1_inv_std = arena.View(99, 128);
+        this.backbone_layer2_3_conv2 = arena.Tensor(100, N, 128, Hc8, Wc8);
+        this.backbone_layer2_3_relu2 = arena.Tensor(101, N, 128, Hc8, Wc8);
+        this.backbone_layer2_3_bn2_mean = arena.View(102, 128);
+        this.backbone_layer2_3_bn2_inv_std = arena.View(103, 128);
+        this.backbone_layer2_3_conv3 = arena.Tensor(104, N, 512, Hc8, Wc8);
+        this.backbone_layer2_3_relu3 = arena.Tensor(105, N, 512, Hc8, Wc8);
+        this.backbone_layer2_3_bn3_mean = arena.View(106, 512);
+        this.backbone_layer2_3_bn3_inv_std = arena.View(107, 512);
+        this.backbone_layer3_0_conv1 = arena.Tensor(108, N, 256, Hc8, Wc8);
+        this.backbone_layer3_0_relu1 = arena.Tensor(109, N, 256, Hc8, Wc8);
+        this.backbone_layer3_0_bn1_mean = arena.View(110, 256);
+        this.backbone_layer3_0_bn1_inv_std = arena.View(111, 256);
+        this.backbone_layer3_0_conv2 = arena.Tensor(112, N, 256, Hc8, Wc8);
+        this.backbone_layer3_0_relu2 = arena.Tensor(113, N, 256, Hc8, Wc8);
+        this.backbone_layer3_0_bn2_mean = arena.View(114, 256);
+        this.backbone_layer3_0_bn2_inv_std = arena.View(115, 256);
+        this.backbone_layer3_0_conv3 = arena.Tensor(116, N, 1024, Hc8, Wc8);
+        this.backbone_layer3_0_downsample_0 = arena.Tensor(117, N, 1024, Hc8, Wc8);
+        this.backbone_layer3_0_downsample_1 = arena.Tensor(118, N, 1024, Hc8, Wc8);
+        this.backbone_layer3_0_downsample_1_mean = arena.View(119, 1024);
+        this.backbone_layer3_0_downsample_1_inv_std = arena.View(120, 1024);
+        this.backbone_layer3_0_relu3 = arena.Tensor(121, N, 1024, Hc8, Wc8);
+        this.backbone_layer3_0_bn3_mean = arena.View(122, 1024);
+        this.backbone_layer3_0_bn3_inv_std = arena.View(123, 1024);
+        this.backbone_layer3_1_conv1 = arena.Tensor(124, N, 256, Hc8, Wc8);
+        this.backbone_layer3_1_relu1 = arena.Tensor(125, N, 256, Hc8, Wc8);
+        this.backbone_layer3_1_bn1_mean = arena.View(126, 256);
+        this.backbone_layer3_1_bn1_inv_std = arena.View(127, 256);
+        this.backbone_layer3_1_conv2 = arena.Tensor(128, N, 256, Hc8, Wc8);
+        this.backbone_layer3_1_relu2 = arena.Tensor(129, N, 256, Hc8, Wc8);
+        this.backbone_layer3_1_bn2_mean = arena.View(130, 256);
+        this.backbone_layer3_1_bn2_inv_std = arena.View(131, 256);
+        this.backbone_layer3_1_conv3 = arena.Tensor(132, N, 1024, Hc8, Wc8);
+        this.backbone_layer3_1_relu3 = arena.Tensor(133, N, 1024, Hc8, Wc8);
+        this.backbone_layer3_1_bn3_mean = arena.View(134, 1024);
+        this.backbone_layer3_1_bn3_inv_std = arena.View(135, 1024);
+        this.backbone_layer3_2_conv1 = arena.Tensor(136, N, 256, Hc8, Wc8);
+        this.backbone_layer3_2_relu1 = arena.Tensor(137, N, 256, Hc8, Wc8);
+        this.backbone_layer3_2_bn1_mean = arena.View(138, 256);
+        this.backbone_layer3_2_bn1_inv_std = arena.View(139, 256);
+        this.backbone_layer3_2_conv2 = arena.Tensor(140, N, 256, Hc8, Wc8);
+        this.backbone_layer3_2_relu2 = arena.Tensor(141, N, 256, Hc8, Wc8);
+        this.backbone_layer3_2_bn2_mean = arena.View(142, 256);
+        this.backbone_layer3_2_bn2_inv_std = arena.View(143, 256);
+        this.backbone_layer3_2_conv3 = arena.Tensor(144, N, 1024, Hc8, Wc8);
+        this.backbone_layer3_2_relu3 = arena.Tensor(145, N, 1024, Hc8, Wc8);
+        this.backbone_layer3_2_bn3_mean = arena.View(146, 1024);
+        this.backbone_layer3_2_bn3_inv_std = arena.View(147, 1024);
+        this.backbone_layer3_3_conv1 = arena.Tensor(148, N, 256, Hc8, Wc8);
+        this.backbone_layer3_3_relu1 = arena.Tensor(149, N, 256, Hc8, Wc8);
+        this.backbone_layer3_3_bn1_mean = arena.View(150, 256);
+        this.backbone_layer3_3_bn1_inv_std = arena.View(151, 256);
+        this.backbone_layer3_3_conv2 = arena.Tensor(152, N, 256, Hc8, Wc8);
+        this.backbone_layer3_3_relu2 = arena.Tensor(153, N, 256, Hc8, Wc8);
+        this.backbone_layer3_3_bn2_mean = arena.View(154, 256);
+        this.backbone_layer3_3_bn2_inv_std = arena.View(155, 256);
+        this.backbone_layer3_3_conv3 = arena.Tensor(156, N, 1024, Hc8, Wc8);
+        this.backbone_layer3_3_relu3 = arena.Tensor(157, N, 1024, Hc8, Wc8);
+        this.backbone_layer3_3_bn3_mean = arena.View(158, 1024);
+        this.backbone_layer3_3_bn3_inv_std = arena.View(159, 1024);
+        this.backbone_layer3_4_conv1 = arena.Tensor(160, N, 256, Hc8, Wc8);
+        this.backbone_layer3_4_relu1 = arena.Tensor(161, N, 256, Hc8, Wc8);
+        this.backbone_layer3_4_bn1_mean = arena.View(162, 256);
+        this.backbone_layer3_4_bn1_inv_std = arena.View(163, 256);
+        this.backbone_layer3_4_conv2 = arena.Tensor(164, N, 256, Hc8, Wc8);
+        this.backbone_layer3_4_relu2 = arena.Tensor(165, N, 256, Hc8, Wc8);
+        this.backbone_layer3_4_bn2_mean = arena.View(166, 256);
+        this.backbone_layer3_4_bn2_inv_std = arena.View(167, 256);
+        this.backbone_layer3_4_conv3 = arena.Tensor(168, N, 1024, Hc8, Wc8);
+        this.backbone_layer3_4_relu3 = arena.Tensor(169, N, 1024, Hc8, Wc8);
+        this.backbone_layer3_4_bn3_mean = arena.View(170, 1024);
+        this.backbone_layer3_4_bn3_inv_std = arena.View(171, 1024);
+        this.backbone_layer3_5_conv1 = arena.Tensor(172, N, 256, Hc8, Wc8);
+        this.backbone_layer3_5_relu1 = arena.Tensor(173, N, 256, Hc8, Wc8);
+        this.backbone_layer3_5_bn1_mean = arena.View(174, 256);
+        this.backbone_layer3_5_bn1_inv_std = arena.View(175, 256);
+        this.backbone_layer3_5_conv2 = arena.Tensor(176, N, 256, Hc8, Wc8);
+        this.backbone_layer3_5_relu2 = arena.Tensor(177, N, 256, Hc8, Wc8);
+        this.backbone_layer3_5_bn2_mean = arena.View(178, 256);
+        this.backbone_layer3_5_bn2_inv_std = arena.View(179, 256);
+        this.backbone_layer3_5_conv3 = arena.Tensor(180, N, 1024, Hc8, Wc8);
+        this.backbone_layer3_5_relu3 = arena.Tensor(181, N, 1024, Hc8, Wc8);
+        this.backbone_layer3_5_bn3_mean = arena.View(182, 1024);
+        this.backbone_layer3_5_bn3_inv_std = arena.View(183, 1024);
+        this.backbone_layer3_6_conv1 = arena.Tensor(184, N, 256, Hc8, Wc8);
+        this.backbone_layer3_6_relu1 = arena.Tensor(185, N, 256, Hc8, Wc8);
+        this.backbone_layer3_6_bn1_mean = arena.View(186, 256);
+        this.backbone_layer3_6_bn1_inv_std = arena.View(187, 256);
+        this.backbone_layer3_6_conv2 = arena.Tensor(188, N, 256, Hc8, Wc8);
+        this.backbone_layer3_6_relu2 = arena.Tensor(189, N, 256, Hc8, Wc8);
+        this.backbone_layer3_6_bn2_mean = arena.View(190, 256);
+        this.backbone_layer3_6_bn2_inv_std = arena.View(191, 256);
+        this.backbone_layer3_6_conv3 = arena.Tensor(192, N, 1024, Hc8, Wc8);
+        this.backbone_layer3_6_relu3 = arena.Tensor(193, N, 1024, Hc8, Wc8);
+        this.backbone_layer3_6_bn3_mean = arena.View(194, 1024);
+        this.backbone_layer3_6_bn3_inv_std = arena.View(195, 1024);
+        this.backbone_layer3_7_conv1 = arena.Tensor(196, N, 256, Hc8, Wc8);
+        this.backbone_layer3_7_relu1 = arena.Tensor(197, N, 256, Hc8, Wc8);
+        this.backbone_layer3_7_bn1_mean = arena.View(198, 256);
+        this.backbone_layer3_7_bn1_inv_std = arena.View(199, 256);
+        this.backbone_layer3_7_conv2 = arena.Tensor(200, N, 256, Hc8, Wc8);
+        this.backbone_layer3_7_relu2 = arena.Tensor(201, N, 256, Hc8, Wc8);
+        this.backbone_layer3_7_bn2_mean = arena.View(202, 256);
+        this.backbone_layer3_7_bn2_inv_std = arena.View(203, 256);
+        this.backbone_layer3_7_conv3 = arena.Tensor(204, N, 1024, Hc8, Wc8);
+        this.backbone_layer3_7_relu3 = arena.Tensor(205, N, 1024, Hc8, Wc8);
+        this.backbone_layer3_7_bn3_mean = arena.View(206, 1024);
+        this.backbone_layer3_7_bn3_inv_std = arena.View(207, 1024);
+        this.backbone_layer3_8_conv1 = arena.Tensor(208, N, 256, Hc8, Wc8);
+        this.backbone_layer3_8_relu1 = arena.Tensor(209, N, 256, Hc8, Wc8);
+        this.backbone_layer3_8_bn1_mean = arena.View(210, 256);
+        this.backbone_layer3_8_bn1_inv_std = arena.View(211, 256);
+        this.backbone_layer3_8_conv2 = arena.Tensor(212, N, 256, Hc8, Wc8);
+        this.backbone_layer3_8_relu2 = arena.Tensor(213, N, 256, Hc8, Wc8);
+        this.backbone_layer3_8_bn2_mean = arena.View(214, 256);
+        this.backbone_layer3_8_bn2_inv_std = arena.View(215, 256);
+        this.backbone_layer3_8_conv3 = arena.Tensor(216, N, 1024, Hc8, Wc8);
+        this.backbone_layer3_8_relu3 = arena.Tensor(217, N, 1024, Hc8, Wc8);
+        this.backbone_layer3_8_bn3_mean = arena.View(218, 1024);
+        this.backbone_layer3_8_bn3_inv_std = arena.View(219, 1024);
+        this.backbone_layer3_9_conv1 = arena.Tensor(220, N, 256, Hc8, Wc8);
+        this.backbone_layer3_9_relu1 = arena.Tensor(221, N, 256, Hc8, Wc8);
+        this.backbone_layer3_9_bn1_mean = arena.View(222, 256);
+        this.backbone_layer3_9_bn1_inv_std = arena.View(223, 256);
+        this.backbone_layer3_9_conv2 = arena.Tensor(224, N, 256, Hc8, Wc8);
+        this.backbone_layer3_9_relu2 = arena.Tensor(225, N, 256, Hc8, Wc8);
+        this.backbone_layer3_9_bn2_mean = arena.View(226, 256);
+        this.backbone_layer3_9_bn2_inv_std = arena.View(227, 256);
+        this.backbone_layer3_9_conv3 = arena.Tensor(228, N, 1024, Hc8, Wc8);
+        this.backbone_layer3_9_relu3 = arena.Tensor(229, N, 1024, Hc8, Wc8);
+        this.backbone_layer3_9_bn3_mean = arena.View(230, 1024);
+        this.backbone_layer3_9_bn3_inv_std = arena.View(231, 1024);
+        this.backbone_layer3_10_conv1 = arena.Tensor(232, N, 256, Hc8, Wc8);
+        this.backbone_layer3_10_relu1 = arena.Tensor(233, N, 256, Hc8, Wc8);
+        this.backbone_layer3_10_bn1_mean = arena.View(234, 256);
+        this.backbone_layer3_10_bn1_inv_std = arena.View(235, 256);
+        this.backbone_layer3_10_conv2 = arena.Tensor(236, N, 256, Hc8, Wc8);
+        this.backbone_layer3_10_relu2 = arena.Tensor(237, N, 256, Hc8, Wc8);
+        this.backbone_layer3_10_bn2_mean = arena.View(238, 256);
+        this.backbone_layer3_10_bn2_inv_std = arena.View(239, 256);
+        this.backbone_layer3_10_conv3 = arena.Tensor(240, N, 1024, Hc8, Wc8);
+        this.backbone_layer3_10_relu3 = arena.Tensor(241, N, 1024, Hc8, Wc8);
+        this.backbone_layer3_10_bn3_mean = arena.View(242, 1024);
+        this.backbone_layer3_10_bn3_inv_std = arena.View(243, 1024);
+        this.backbone_layer3_11_conv1 = arena.Tensor(244, N, 256, Hc8, Wc8);
+        this.backbone_layer3_11_relu1 = arena.Tensor(245, N, 256, Hc8, Wc8);
+        this.backbone_layer3_11_bn1_mean = arena.View(246, 256);
+        this.backbone_layer3_11_bn1_inv_std = arena.View(247, 256);
+        this.backbone_layer3_11_conv2 = arena.Tensor(248, N, 256, Hc8, Wc8);
+        this.backbone_layer3_11_relu2 = arena.Tensor(249, N, 256, Hc8, Wc8);
+        this.backbone_layer3_11_bn2_mean = arena.View(250, 256);
+        this.backbone_layer3_11_bn2_inv_std = arena.View(251, 256);
+        this.backbone_layer3_11_conv3 = arena.Tensor(252, N, 1024, Hc8, Wc8);
+        this.backbone_layer3_11_relu3 = arena.Tensor(253, N, 1024, Hc8, Wc8);
+        this.backbone_layer3_11_bn3_mean = arena.View(254, 1024);
+        this.backbone_layer3_11_bn3_inv_std = arena.View(255, 1024);
+        this.backbone_layer3_12_conv1 = arena.Tensor(256, N, 256, Hc8, Wc8);
+        this.backbone_layer3_12_relu1 = arena.Tensor(257, N, 256, Hc8, Wc8);
+        this.backbone_layer3_12_bn1_mean = arena.View(258, 256);
+        this.backbone_layer3_12_bn1_inv_std = arena.View(259, 256);
+        this.backbone_layer3_12_conv2 = arena.Tensor(260, N, 256, Hc8, Wc8);
+        this.backbone_layer3_12_relu2 = arena.Tensor(261, N, 256, Hc8, Wc8);
+        this.backbone_layer3_12_bn2_mean = arena.View(262, 256);
+        this.backbone_layer3_12_bn2_inv_std = arena.View(263, 256);
+        this.backbone_layer3_12_conv3 = arena.Tensor(264, N, 1024, Hc8, Wc8);
+        this.backbone_layer3_12_relu3 = arena.Tensor(265, N, 1024, Hc8, Wc8);
+        this.backbone_layer3_12_bn3_mean = arena.View(266, 1024);
+        this.backbone_layer3_12_bn3_inv_std = arena.View(267, 1024);
+        this.backbone_layer3_13_conv1 = arena.Tensor(268, N, 256, Hc8, Wc8);
+        this.backbone_layer3_13_relu1 = arena.Tensor(269, N, 256, Hc8, Wc8);
+        this.backbone_layer3_13_bn1_mean = arena.View(270, 256);
+        this.backbone_layer3_13_bn1_inv_std = arena.View(271, 256);
+        this.backbone_layer3_13_conv2 = arena.Tensor(272, N, 256, Hc8, Wc8);
+        this.backbone_layer3_13_relu2 = arena.Tensor(273, N, 256, Hc8, Wc8);
+        this.backbone_layer3_13_bn2_mean = arena.View(274, 256);
+        this.backbone_layer3_13_bn2_inv_std = arena.View(275, 256);
+        this.backbone_layer3_13_conv3 = arena.Tensor(276, N, 1024, Hc8, Wc8);
+        this.backbone_layer3_13_relu3 = arena.Tensor(277, N, 1024, Hc8, Wc8);
+        this.backbone_layer3_13_bn3_mean = arena.View(278, 1024);
+        this.backbone_layer3_13_bn3_inv_std = arena.View(279, 1024);
+        this.backbone_layer3_14_conv1 = arena.Tensor(280, N, 256, Hc8, Wc8);
+        this.backbone_layer3_14_relu1 = arena.Tensor(281, N, 256, Hc8, Wc8);
+        this.backbone_layer3_14_bn1_mean = arena.View(282, 256);
+        this.backbone_layer3_14_bn1_inv_std = arena.View(283, 256);
+        this.backbone_layer3_14_conv2 = arena.Tensor(284, N, 256, Hc8, Wc8);
+        this.backbone_layer3_14_relu2 = arena.Tensor(285, N, 256, Hc8, Wc8);
+        this.backbone_layer3_14_bn2_mean = arena.View(286, 256);
+        this.backbone_layer3_14_bn2_inv_std = arena.View(287, 256);
+        this.backbone_layer3_14_conv3 = arena.Tensor(288, N, 1024, Hc8, Wc8);
+        this.backbone_layer3_14_relu3 = arena.Tensor(289, N, 1024, Hc8, Wc8);
+        this.backbone_layer3_14_bn3_mean = arena.View(290, 1024);
+        this.backbone_layer3_14_bn3_inv_std = arena.View(291, 1024);
+        this.backbone_layer3_15_conv1 = arena.Tensor(292, N, 256, Hc8, Wc8);
+        this.backbone_layer3_15_relu1 = arena.Tensor(293, N, 256, Hc8, Wc8);
+        this.backbone_layer3_15_bn1_mean = arena.View(294, 256);
+        this.backbone_layer3_15_bn1_inv_std = arena.View(295, 256);
+        this.backbone_layer3_15_conv2 = arena.Tensor(296, N, 256, Hc8, Wc8);
+        this.backbone_layer3_15_relu2 = arena.Tensor(297, N, 256, Hc8, Wc8);
+        this.backbone_layer3_15_bn2_mean = arena.View(298, 256);
+        this.backbone_layer3_15_bn2_inv_std = arena.View(299, 256);
+        this.backbone_layer3_15_conv3 = arena.Tensor(300, N, 1024, Hc8, Wc8);
+        this.backbone_layer3_15_relu3 = arena.Tensor(301, N, 1024, Hc8, Wc8);
+        this.backbone_layer3_15_bn3_mean = arena.View(302, 1024);
+        this.backbone_layer3_15_bn3_inv_std = arena.View(303, 1024);
+        this.backbone_layer3_16_conv1 = arena.Tensor(304, N, 256, Hc8, Wc8);
+        this.backbone_layer3_16_relu1 = arena.Tensor(305, N, 256, Hc8, Wc8);
+        this.backbone_layer3_16_bn1_mean = arena.View(306, 256);
+        this.backbone_layer3_16_bn1_inv_std = arena.View(307, 256);
+        this.backbone_layer3_16_conv2 = arena.Tensor(308, N, 256, Hc8, Wc8);
+        this.backbone_layer3_16_relu2 = arena.Tensor(309, N, 256, Hc8, Wc8);
+        this.backbone_layer3_16_bn2_mean = arena.View(310, 256);
+        this.backbone_layer3_16_bn2_inv_std = arena.View(311, 256);
+        this.backbone_layer3_16_conv3 = arena.Tensor(312, N, 1024, Hc8, Wc8);
+        this.backbone_layer3_16_relu3 = arena.Tensor(313, N, 1024, Hc8, Wc8);
+        this.backbone_layer3_16_bn3_mean = arena.View(314, 1024);
+        this.backbone_layer3_16_bn3_inv_std = arena.View(315, 1024);
+        this.backbone_layer3_17_conv1 = arena.Tensor(316, N, 256, Hc8, Wc8);
+        this.backbone_layer3_17_relu1 = arena.Tensor(317, N, 256, Hc8, Wc8);
+        this.backbone_layer3_17_bn1_mean = arena.View(318, 256);
+        this.backbone_layer3_17_bn1_inv_std = arena.View(319, 256);
+        this.backbone_layer3_17_conv2 = arena.Tensor(320, N, 256, Hc8, Wc8);
+        this.backbone_layer3_17_relu2 = arena.Tensor(321, N, 256, Hc8, Wc8);
+        this.backbone_layer3_17_bn2_mean = arena.View(322, 256);
+        this.backbone_layer3_17_bn2_inv_std = arena.View(323, 256);
+        this.backbone_layer3_17_conv3 = arena.Tensor(324, N, 1024, Hc8, Wc8);
+        this.backbone_layer3_17_relu3 = arena.Tensor(325, N, 1024, Hc8, Wc8);
+        this.backbone_layer3_17_bn3_mean = arena.View(326, 1024);
+        this.backbone_layer3_17_bn3_inv_std = arena.View(327, 1024);
+        this.backbone_layer3_18_conv1 = arena.Tensor(328, N, 256, Hc8, Wc8);
+        this.backbone_layer3_18_relu1 = arena.Tensor(329, N, 256, Hc8, Wc8);
+        this.backbone_layer3_18_bn1_mean = arena.View(330, 256);
+        this.backbone_layer3_18_bn1_inv_std = arena.View(331, 256);
+        this.backbone_layer3_18_conv2 = arena.Tensor(332, N, 256, Hc8, Wc8);
+        this.backbone_layer3_18_relu2 = arena.Tensor(333, N, 256, Hc8, Wc8);
+        this.backbone_layer3_18_bn2_mean = arena.View(334, 256);
+        this.backbone_layer3_18_bn2_inv_std = arena.View(335, 256);
+        this.backbone_layer3_18_conv3 = arena.Tensor(336, N, 1024, Hc8, Wc8);
+        this.backbone_layer3_18_relu3 = arena.Tensor(337, N, 1024, Hc8, Wc8);
+        this.backbone_layer3_18_bn3_mean = arena.View(338, 1024);
+        this.backbone_layer3_18_bn3_inv_std = arena.View(339, 1024);
+        this.backbone_layer3_19_conv1 = arena.Tensor(340, N, 256, Hc8, Wc8);
+        this.backbone_layer3_19_relu1 = arena.Tensor(341, N, 256, Hc8, Wc8);
+        this.backbone_layer3_19_bn1_mean = arena.View(342, 256);
+        this.backbone_layer3_19_bn1_inv_std = arena.View(343, 256);
+        this.backbone_layer3_19_conv2 = arena.Tensor(344, N, 256, Hc8, Wc8);
+        this.backbone_layer3_19_relu2 = arena.Tensor(345, N, 256, Hc8, Wc8);
+        this.backbone_layer3_19_bn2_mean = arena.View(346, 256);
+        this.backbone_layer3_19_bn2_inv_std = arena.View(347, 256);
+        this.backbone_layer3_19_conv3 = arena.Tensor(348, N, 1024, Hc8, Wc8);
+        this.backbone_layer3_19_relu3 = arena.Tensor(349, N, 1024, Hc8, Wc8);
+        this.backbone_layer3_19_bn3_mean = arena.View(350, 1024);
+        this.backbone_layer3_19_bn3_inv_std = arena.View(351, 1024);
+        this.backbone_layer3_20_conv1 = arena.Tensor(352, N, 256, Hc8, Wc8);
+        this.backbone_layer3_20_relu1 = arena.Tensor(353, N, 256, Hc8, Wc8);
+        this.backbone_layer3_20_bn1_mean = arena.View(354, 256);
+        this.backbone_layer3_20_bn1_inv_std = arena.View(355, 256);
+        this.backbone_layer3_20_conv2 = arena.Tensor(356, N, 256, Hc8, Wc8);
+        this.backbone_layer3_20_relu2 = arena.Tensor(357, N, 256, Hc8, Wc8);
+        this.backbone_layer3_20_bn2_mean = arena.View(358, 256);
+        this.backbone_layer3_20_bn2_inv_std = arena.View(359, 256);
+        this.backbone_layer3_20_conv3 = arena.Tensor(360, N, 1024, Hc8, Wc8);
+        this.backbone_layer3_20_relu3 = arena.Tensor(361, N, 1024, Hc8, Wc8);
+        this.backbone_layer3_20_bn3_mean = arena.View(362, 1024);
+        this.backbone_layer3_20_bn3_inv_std = arena.View(363, 1024);
+        this.backbone_layer3_21_conv1 = arena.Tensor(364, N, 256, Hc8, Wc8);
+        this.backbone_layer3_21_relu1 = arena.Tensor(365, N, 256, Hc8, Wc8);
+        this.backbone_layer3_21_bn1_mean = arena.View(366, 256);
+        this.backbone_layer3_21_bn1_inv_std = arena.View(367, 256);
+        this.backbone_layer3_21_conv2 = arena.Tensor(368, N, 256, Hc8, Wc8);
+        this.backbone_layer3_21_relu2 = arena.Tensor(369, N, 256, Hc8, Wc8);
+        this.backbone_layer3_21_bn2_mean = arena.View(370, 256);
+        this.backbone_layer3_21_bn2_inv_std = arena.View(371, 256);
+        this.backbone_layer3_21_conv3 = arena.Tensor(372, N, 1024, Hc8, Wc8);
+        this.backbone_layer3_21_relu3 = arena.Tensor(373, N, 1024, Hc8, Wc8);
+        this.backbone_layer3_21_bn3_mean = arena.View(374, 1024);
+        this.backbone_layer3_21_bn3_inv_std = arena.View(375, 1024);
+        this.backbone_layer3_22_conv1 = arena.Tensor(376, N, 256, Hc8, Wc8);
+        this.backbone_layer3_22_relu1 = arena.Tensor(377, N, 256, Hc8, Wc8);
+        this.backbone_layer3_22_bn1_mean = arena.View(378, 256);
+        this.backbone_layer3_22_bn1_inv_std = arena.View(379, 256);
+        this.backbone_layer3_22_conv2 = arena.Tensor(380, N, 256, Hc8, Wc8);
+        this.backbone_layer3_22_relu2 = arena.Tensor(381, N, 256, Hc8, Wc8);
+        this.backbone_layer3_22_bn2_mean = arena.View(382, 256);
+        this.backbone_layer3_22_bn2_inv_std = arena.View(383, 256);
+        this.backbone_layer3_22_conv3 = arena.Tensor(384, N, 1024, Hc8, Wc8);
+        this.backbone_layer3_22_relu3 = arena.Tensor(385, N, 1024, Hc8, Wc8);
+        this.backbone_layer3_22_bn3_mean = arena.View(386, 1024);
+        this.backbone_layer3_22_bn3_inv_std = arena.View(387, 1024);
+        this.backbone_layer4_0_conv1 = arena.Tensor(388, N, 512, Hc8, Wc8);
+        this.backbone_layer4_0_relu1 = arena.Tensor(389, N, 512, Hc8, Wc8);
+        this.backbone_layer4_0_bn1_mean = arena.View(390, 512);
+        this.backbone_layer4_0_bn1_inv_std = arena.View(391, 512);
+        this.backbone_layer4_0_conv2 = arena.Tensor(392, N, 512, Hc8, Wc8);
+        this.backbone_layer4_0_relu2 = arena.Tensor(393, N, 512, Hc8, Wc8);
+        this.backbone_layer4_0_bn2_mean = arena.View(394, 512);
+        this.backbone_layer4_0_bn2_inv_std = arena.View(395, 512);
+        this.backbone_layer4_0_conv3 = arena.Tensor(396, N, 2048, Hc8, Wc8);
+        this.backbone_layer4_0_downsample_0 = arena.Tensor(397, N, 2048, Hc8, Wc8);
+        this.backbone_layer4_0_downsample_1 = arena.Tensor(398, N, 2048, Hc8, Wc8);
+        this.backbone_layer4_0_downsample_1_mean = arena.View(399, 2048);
+        this.backbone_layer4_0_downsample_1_inv_std = arena.View(400, 2048);
+        this.backbone_layer4_0_relu3 = arena.Tensor(401, N, 2048, Hc8, Wc8);
+        this.backbone_layer4_0_bn3_mean = arena.View(402, 2048);
+        this.backbone_layer4_0_bn3_inv_std = arena.View(403, 2048);
+        this.backbone_layer4_1_conv1 = arena.Tensor(404, N, 512, Hc8, Wc8);
+        this.backbone_layer4_1_relu1 = arena.Tensor(405, N, 512, Hc8, Wc8);
+        this.backbone_layer4_1_bn1_mean = arena.View(406, 512);
+        this.backbone_layer4_1_bn1_inv_std = arena.View(407, 512);
+        this.backbone_layer4_1_conv2 = arena.Tensor(408, N, 512, Hc8, Wc8);
+        this.backbone_layer4_1_relu2 = arena.Tensor(409, N, 512, Hc8, Wc8);
+        this.backbone_layer4_1_bn2_mean = arena.View(410, 512);
+        this.backbone_layer4_1_bn2_inv_std = arena.View(411, 512);
+        this.backbone_layer4_1_conv3 = arena.Tensor(412, N, 2048, Hc8, Wc8);
+        this.backbone_layer4_1_relu3 = arena.Tensor(413, N, 2048, Hc8, Wc8);
+        this.backbone_layer4_1_bn3_mean = arena.View(414, 2048);
+        this.backbone_layer4_1_bn3_inv_std = arena.View(415, 2048);
+        this.backbone_layer4_2_conv1 = arena.Tensor(416, N, 512, Hc8, Wc8);
+        this.backbone_layer4_2_relu1 = arena.Tensor(417, N, 512, Hc8, Wc8);
+        this.backbone_layer4_2_bn1_mean = arena.View(418, 512);
+        this.backbone_layer4_2_bn1_inv_std = arena.View(419, 512);
+        this.backbone_layer4_2_conv2 = arena.Tensor(420, N, 512, Hc8, Wc8);
+        this.backbone_layer4_2_relu2 = arena.Tensor(421, N, 512, Hc8, Wc8);
+        this.backbone_layer4_2_bn2_mean = arena.View(422, 512);
+        this.backbone_layer4_2_bn2_inv_std = arena.View(423, 512);
+        this.backbone_layer4_2_conv3 = arena.Tensor(424, N, 2048, Hc8, Wc8);
+        this.backbone_layer4_2_relu3 = arena.Tensor(425, N, 2048, Hc8, Wc8);
+        this.backbone_layer4_2_bn3_mean = arena.View(426, 2048);
+        this.backbone_layer4_2_bn3_inv_std = arena.View(427, 2048);
+        this.head_sa1_conv_res_0 = arena.Tensor(428, N, 256, Hc4, Wc4);
+        this.head_sa1_conv_res_2 = arena.Tensor(429, N, 256, Hc4, Wc4);
+        this.head_sa1_conv_res_1_mean = arena.View(430, 256);
+        this.head_sa1_conv_res_1_inv_std = arena.View(431, 256);
+        this.head_sa1_conv_res_3 = arena.Tensor(432, N, 256, Hc4, Wc4);
+        this.head_sa1_conv_res_5 = arena.Tensor(433, N, 256, Hc4, Wc4);
+        this.head_sa1_conv_res_4_mean = arena.View(434, 256);
+        this.head_sa1_conv_res_4_inv_std = arena.View(435, 256);
+        this.head_sa1_pool = arena.Tensor(436, N, 256, H_6, W_7);
+        this.head_sa1_conv_attn_0 = arena.Tensor(437, N, 256, H_6, W_7);
+        this.head_sa1_conv_attn_2 = arena.Tensor(438, N, 256, H_6, W_7);
+        this.head_sa1_conv_attn_1_mean = arena.View(439, 256);
+        this.head_sa1_conv_attn_1_inv_std = arena.View(440, 256);
+        this.head_sa1_conv_attn_3 = arena.Tensor(441, N, 256, H_6, W_7);
+        this.head_sa1_conv_attn_5 = arena.Tensor(442, N, 256, H_6, W_7);
+        this.head_sa1_conv_attn_4_mean = arena.View(443, 256);
+        this.head_sa1_conv_attn_4_inv_std = arena.View(444, 256);
+        this.head_sa1_upsample = arena.Tensor(445, N, 256, Hc4, Wc4);
+        this.head_sa1_add = arena.Tensor(446, N, 256, Hc4, Wc4);
+        this.head_cls1 = arena.Tensor(447, N, 59, Hc4, Wc4);
+        this.head_sa2_conv_res_0 = arena.Tensor(448, N, 256, Hc8, Wc8);
+        this.head_sa2_conv_res_2 = arena.Tensor(449, N, 256, Hc8, Wc8);
+        this.head_sa2_conv_res_1_mean = arena.View(450, 256);
+        this.head_sa2_conv_res_1_inv_std = arena.View(451, 256);
+        this.head_sa2_conv_res_3 = arena.Tensor(452, N, 256, Hc8, Wc8);
+        this.head_sa2_conv_res_5 = arena.Tensor(453, N, 256, Hc8, Wc8);
+        this.head_sa2_conv_res_4_mean = arena.View(454, 256);
+        this.head_sa2_conv_res_4_inv_std = arena.View(455, 256);
+        this.head_sa2_pool = arena.Tensor(456, N, 512, H_8, W_9);
+        this.head_sa2_conv_attn_0 = arena.Tensor(457, N, 256, H_8, W_9);
+        this.head_sa2_conv_attn_2 = arena.Tensor(458, N, 256, H_8, W_9);
+        this.head_sa2_conv_attn_1_mean = arena.View(459, 256);
+        this.head_sa2_conv_attn_1_inv_std = arena.View(460, 256);
+        this.head_sa2_conv_attn_3 = arena.Tensor(461, N, 256, H_8, W_9);
+        this.head_sa2_conv_attn_5 = arena.Tensor(462, N, 256, H_8, W_9);
+        this.head_sa2_conv_attn_4_mean = arena.View(463, 256);
+        this.head_sa2_conv_attn_4_inv_std = arena.View(464, 256);
+        this.head_sa2_upsample = arena.Tensor(465, N, 256, Hc8, Wc8);
+        this.head_sa2_add = arena.Tensor(466, N, 256, Hc8, Wc8);
+        this.head_cls2 = arena.Tensor(467, N, 59, Hc8, Wc8);
+        this.head_sa3_conv_res_0 = arena.Tensor(468, N, 256, Hc8, Wc8);
+        this.head_sa3_conv_res_2 = arena.Tensor(469, N, 256, Hc8, Wc8);
+        this.head_sa3_conv_res_1_mean = arena.View(470, 256);
+        this.head_sa3_conv_res_1_inv_std = arena.View(471, 256);
+        this.head_sa3_conv_res_3 = arena.Tensor(472, N, 256, Hc8, Wc8);
+        this.head_sa3_conv_res_5 = arena.Tensor(473, N, 256, Hc8, Wc8);
+        this.head_sa3_conv_res_4_mean = arena.View(474, 256);
+        this.head_sa3_conv_res_4_inv_std = arena.View(475, 256);
+        this.head_sa3_pool = arena.Tensor(476, N, 1024, H_8, W_9);
+        this.head_sa3_conv_attn_0 = arena.Tensor(477, N, 256, H_8, W_9);
+        this.head_sa3_conv_attn_2 = arena.Tensor(478, N, 256, H_8, W_9);
+        this.head_sa3_conv_attn_1_mean = arena.View(479, 256);
+        this.head_sa3_conv_attn_1_inv_std = arena.View(480, 256);
+        this.head_sa3_conv_attn_3 = arena.Tensor(481, N, 256, H_8, W_9);
+        this.head_sa3_conv_attn_5 = arena.Tensor(482, N, 256, H_8, W_9);
+        this.head_sa3_conv_attn_4_mean = arena.View(483, 256);
+        this.head_sa3_conv_attn_4_inv_std = arena.View(484, 256);
+        this.head_sa3_upsample = arena.Tensor(485, N, 256, Hc8, Wc8);
+        this.head_sa3_add = arena.Tensor(486, N, 256, Hc8, Wc8);
+        this.head_cls3 = arena.Tensor(487, N, 59, Hc8, Wc8);
+        this.head_sa4_conv_res_0 = arena.Tensor(488, N, 256, Hc8, Wc8);
+        this.head_sa4_conv_res_2 = arena.Tensor(489, N, 256, Hc8, Wc8);
+        this.head_sa4_conv_res_1_mean = arena.View(490, 256);
+        this.head_sa4_conv_res_1_inv_std = arena.View(491, 256);
+        this.head_sa4_conv_res_3 = arena.Tensor(492, N, 256, Hc8, Wc8);
+        this.head_sa4_conv_res_5 = arena.Tensor(493, N, 256, Hc8, Wc8);
+        this.head_sa4_conv_res_4_mean = arena.View(494, 256);
+        this.head_sa4_conv_res_4_inv_std = arena.View(495, 256);
+        this.head_sa4_pool = arena.Tensor(496, N, 2048, H_8, W_9);
+        this.head_sa4_conv_attn_0 = arena.Tensor(497, N, 256, H_8, W_9);
+        this.head_sa4_conv_attn_2 = arena.Tensor(498, N, 256, H_8, W_9);
+        this.head_sa4_conv_attn_1_mean = arena.View(499, 256);
+        this.head_sa4_conv_attn_1_inv_std = arena.View(500, 256);
+        this.head_sa4_conv_attn_3 = arena.Tensor(501, N, 256, H_8, W_9);
+        this.head_sa4_conv_attn_5 = arena.Tensor(502, N, 256, H_8, W_9);
+        this.head_sa4_conv_attn_4_mean = arena.View(503, 256);
+        this.head_sa4_conv_attn_4_inv_std = arena.View(504, 256);
+        this.head_sa4_upsample = arena.Tensor(505, N, 256, Hc8, Wc8);
+        this.head_sa4_add = arena.Tensor(506, N, 256, Hc8, Wc8);
+        this.head_cls4 = arena.Tensor(507, N, 59, Hc8, Wc8);
+        this.head_up1 = arena.Tensor(508, N, 59, Hc8, Wc8);
+        this.head_concat = arena.Tensor(509, N, 236, Hc8, Wc8);
+        this.head_mask_conv = arena.Tensor(510, N, 59, Hc8, Wc8);
+        this.head_gap = arena.Tensor(511, N, 236, 1, 1);
+        this.head_cat_fc = arena.Tensor(512, N, 59, 1, 1);
+        this.head_fcn_0 = arena.Tensor(513, N, 512, Hc8, Wc8);
+        this.head_fcn_2 = arena.Tensor(514, N, 512, Hc8, Wc8);
+        this.head_fcn_1_mean = arena.View(515, 512);
+        this.head_fcn_1_inv_std = arena.View(516, 512);
+        this.head_fcn_3 = arena.Tensor(517, N, 512, Hc8, Wc8);
+        this.head_fcn_3_mask = arena.View(518, (long)N * 512 * Hc8 * Wc8);
+        this.head_fcn_4 = arena.Tensor(519, N, 59, Hc8, Wc8);
+        this.head_dense = arena.Tensor(520, N, 59, Hc8, Wc8);
+        this.head_mask_up = arena.Tensor(521, N, 59, H, W);
+        this.head_dense_up = arena.Tensor(522, N, 59, H, W);
+        this.loss_mask = arena.View(523, 1);
+        this.loss_cat = arena.View(524, 1);
+        this.loss_dense = arena.View(525, 1);
+        this.d_backbone_layer1_0_conv1 = arena.Tensor(526, N, 64, Hc4, Wc4);
+        this.d_backbone_layer1_0_conv2 = arena.Tensor(527, N, 64, Hc4, Wc4);
+        this.d_backbone_layer1_0_conv3 = arena.Tensor(528, N, 256, Hc4, Wc4);
+        this.d_backbone_layer1_0_downsample_0 = arena.Tensor(529, N, 256, Hc4, Wc4);
+        this.d_backbone_layer1_0_downsample_1 = arena.Tensor(530, N, 256, Hc4, Wc4);
+        this.d_backbone_layer1_0_relu1 = arena.Tensor(531, N, 64, Hc4, Wc4);
+        this.d_backbone_layer1_0_relu2 = arena.Tensor(532, N, 64, Hc4, Wc4);
+        this.d_backbone_layer1_0_relu3 = arena.Tensor(533, N, 256, Hc4, Wc4);
+        this.d_backbone_layer1_1_conv1 = arena.Tensor(534, N, 64, Hc4, Wc4);
+        this.d_backbone_layer1_1_conv2 = arena.Tensor(535, N, 64, Hc4, Wc4);
+        this.d_backbone_layer1_1_conv3 = arena.Tensor(536, N, 256, Hc4, Wc4);
+        this.d_backbone_layer1_1_relu1 = arena.Tensor(537, N, 64, Hc4, Wc4);
+        this.d_backbone_layer1_1_relu2 = arena.Tensor(538, N, 64, Hc4, Wc4);
+        this.d_backbone_layer1_1_relu3 = arena.Tensor(539, N, 256, Hc4, Wc4);
+        this.d_backbone_layer1_2_conv1 = arena.Tensor(540, N, 64, Hc4, Wc4);
+        this.d_backbone_layer1_2_conv2 = arena.Tensor(541, N, 64, Hc4, Wc4);
+        this.d_backbone_layer1_2_conv3 = arena.Tensor(542, N, 256, Hc4, Wc4);
+        this.d_backbone_layer1_2_relu1 = arena.Tensor(543, N, 64, Hc4, Wc4);
+        this.d_backbone_layer1_2_relu2 = arena.Tensor(544, N, 64, Hc4, Wc4);
+        this.d_backbone_layer1_2_relu3 = arena.Tensor(545, N, 256, Hc4, Wc4);
+        this.d_backbone_layer2_0_conv1 = arena.Tensor(546, N, 128, Hc4, Wc4);
+        this.d_backbone_layer2_0_conv2 = arena.Tensor(547, N, 128, Hc8, Wc8);
+        this.d_backbone_layer2_0_conv3 = arena.Tensor(548, N, 512, Hc8, Wc8);
+        this.d_backbone_layer2_0_downsample_0 = arena.Tensor(549, N, 512, Hc8, Wc8);
+        this.d_backbone_layer2_0_downsample_1 = arena.Tensor(550, N, 512, Hc8, Wc8);
+        this.d_backbone_layer2_0_relu1 = arena.Tensor(551, N, 128, Hc4, Wc4);
+        this.d_backbone_layer2_0_relu2 = arena.Tensor(552, N, 128, Hc8, Wc8);
+        this.d_backbone_layer2_0_relu3 = arena.Tensor(553, N, 512, Hc8, Wc8);
+        this.d_backbone_layer2_1_conv1 = arena.Tensor(554, N, 128, Hc8, Wc8);
+        this.d_backbone_layer2_1_conv2 = arena.Tensor(555, N, 128, Hc8, Wc8);
+        this.d_backbone_layer2_1_conv3 = arena.Tensor(556, N, 512, Hc8, Wc8);
+        this.d_backbone_layer2_1_relu1 = arena.Tensor(557, N, 128, Hc8, Wc8);
+        this.d_backbone_layer2_1_relu2 = arena.Tensor(558, N, 128, Hc8, Wc8);
+        this.d_backbone_layer2_1_relu3 = arena.Tensor(559, N, 512, Hc8, Wc8);
+        this.d_backbone_layer2_2_conv1 = arena.Tensor(560, N, 128, Hc8, Wc8);
+        this.d_backbone_layer2_2_conv2 = arena.Tensor(561, N, 128, Hc8, Wc8);
+        this.d_backbone_layer2_2_conv3 = arena.Tensor(562, N, 512, Hc8, Wc8);
+        this.d_backbone_layer2_2_relu1 = arena.Tensor(563, N, 128, Hc8, Wc8);
+        this.d_backbone_layer2_2_relu2 = arena.Tensor(564, N, 128, Hc8, Wc8);
+        this.d_backbone_layer2_2_relu3 = arena.Tensor(565, N, 512, Hc8, Wc8);
+        this.d_backbone_layer2_3_conv1 = arena.Tensor(566, N, 128, Hc8, Wc8);
+        this.d_backbone_layer2_3_conv2 = arena.Tensor(567, N, 128, Hc8, Wc8);
+        this.d_backbone_layer2_3_conv3 = arena.Tensor(568, N, 512, Hc8, Wc8);
+        this.d_backbone_layer2_3_relu1 = arena.Tensor(569, N, 128, Hc8, Wc8);
+        this.d_backbone_layer2_3_relu2 = arena.Tensor(570, N, 128, Hc8, Wc8);
+        this.d_backbone_layer2_3_relu3 = arena.Tensor(571, N, 512, Hc8, Wc8);
+        this.d_backbone_layer3_0_conv1 = arena.Tensor(572, N, 256, Hc8, Wc8);
+        this.d_backbone_layer3_0_conv2 = arena.Tensor(573, N, 256, Hc8, Wc8);
+        this.d_backbone_layer3_0_conv3 = arena.Tensor(574, N, 1024, Hc8, Wc8);
+        this.d_backbone_layer3_0_downsample_0 = arena.Tensor(575, N, 1024, Hc8, Wc8);
+        this.d_backbone_layer3_0_downsample_1 = arena.Tensor(576, N, 1024, Hc8, Wc8);
+        this.d_backbone_layer3_0_relu1 = arena.Tensor(577, N, 256, Hc8, Wc8);
+        this.d_backbone_layer3_0_relu2 = arena.Tensor(578, N, 256, Hc8, Wc8);
+        this.d_backbone_layer3_0_relu3 = arena.Tensor(579, N, 1024, Hc8, Wc8);
+        this.d_backbone_layer3_1_conv1 = arena.Tensor(580, N, 256, Hc8, Wc8);
+        this.d_backbone_layer3_1_conv2 = arena.Tensor(581, N, 256, Hc8, Wc8);
+        this.d_backbone_layer3_1_conv3 = arena.Tensor(582, N, 1024, Hc8, Wc8);
+        this.d_backbone_layer3_1_relu1 = arena.Tensor(583, N, 256, Hc8, Wc8);
+        this.d_backbone_layer3_1_relu2 = arena.Tensor(584, N, 256, Hc8, Wc8);
+        this.d_backbone_layer3_1_relu3 = arena.Tensor(585, N, 1024, Hc8, Wc8);
+        this.d_backbone_layer3_10_conv1 = arena.Tensor(586, N, 256, Hc8, Wc8);
+        this.d_backbone_layer3_10_conv2 = arena.Tensor(587, N, 256, Hc8, Wc8);
+        this.d_backbone_layer3_10_conv3 = arena.Tensor(588, N, 1024, Hc8, Wc8);
+        this.d_backbone_layer3_10_relu1 = arena.Tensor(589, N, 256, Hc8, Wc8);
+        this.d_backbone_layer3_10_relu2 = arena.Tensor(590, N, 256, Hc8, Wc8);
+        this.d_backbone_layer3_10_relu3 = arena.Tensor(591, N, 1024, Hc8, Wc8);
+        this.d_backbone_layer3_11_conv1 = arena.Tensor(592, N, 256, Hc8, Wc8);
+        this.d_backbone_layer3_11_conv2 = arena.Tensor(593, N, 256, Hc8, Wc8);
+        this.d_backbone_layer3_11_conv3 = arena.Tensor(594, N, 1024, Hc8, Wc8);
+        this.d_backbone_layer3_11_relu1 = arena.Tensor(595, N, 256, Hc8, Wc8);
+        this.d_backbone_layer3_11_relu2 = arena.Tensor(596, N, 256, Hc8, Wc8);
+        this.d_backbone_layer3_11_relu3 = arena.Tensor(597, N, 1024, Hc8, Wc8);
+        this.d_backbone_layer3_12_conv1 = arena.Tensor(598, N, 256, Hc8, Wc8);
+        this.d_backbone_layer3_12_conv2 = arena.Tensor(599, N, 256, Hc8, Wc8);
+        this.d_backbone_layer3_12_conv3 = arena.Tensor(600, N, 1024, Hc8, Wc8);
+        this.d_backbone_layer3_12_relu1 = arena.Tensor(601, N, 256, Hc8, Wc8);
+        this.d_backbone_layer3_12_relu2 = arena.Tensor(602, N, 256, Hc8, Wc8);
+        this.d_backbone_layer3_12_relu3 = arena.Tensor(603, N, 1024, Hc8, Wc8);
+        this.d_backbone_layer3_13_conv1 = arena.Tensor(604, N, 256, Hc8, Wc8);
+        this.d_backbone_layer3_13_conv2 = arena.Tensor(605, N, 256, Hc8, Wc8);
+        this.d_backbone_layer3_13_conv3 = arena.Tensor(606, N, 1024, Hc8, Wc8);
+        this.d_backbone_layer3_13_relu1 = arena.Tensor(607, N, 256, Hc8, Wc8);
+        this.d_backbone_layer3_13_relu2 = arena.Tensor(608, N, 256, Hc8, Wc8);
+        this.d_backbone_layer3_13_relu3 = arena.Tensor(609, N, 1024, Hc8, Wc8);
+        this.d_backbone_layer3_14_conv1 = arena.Tensor(610, N, 256, Hc8, Wc8);
+        this.d_backbone_layer3_14_conv2 = arena.Tensor(611, N, 256, Hc8, Wc8);
+        this.d_backbone_layer3_14_conv3 = arena.Tensor(612, N, 1024, Hc8, Wc8);
+        this.d_backbone_layer3_14_relu1 = arena.Tensor(613, N, 256, Hc8, Wc8);
+        this.d_backbone_layer3_14_relu2 = arena.Tensor(614, N, 256, Hc8, Wc8);
+        this.d_backbone_layer3_14_relu3 = arena.Tensor(615, N, 1024, Hc8, Wc8);
+        this.d_backbone_layer3_15_conv1 = arena.Tensor(616, N, 256, Hc8, Wc8);
+        this.d_backbone_layer3_15_conv2 = arena.Tensor(617, N, 256, Hc8, Wc8);
+        this.d_backbone_layer3_15_conv3 = arena.Tensor(618, N, 1024, Hc8, Wc8);
+        this.d_backbone_layer3_15_relu1 = arena.Tensor(619, N, 256, Hc8, Wc8);
+        this.d_backbone_layer3_15_relu2 = arena.Tensor(620, N, 256, Hc8, Wc8);
+        this.d_backbone_layer3_15_relu3 = arena.Tensor(621, N, 1024, Hc8, Wc8);
+        this.d_backbone_layer3_16_conv1 = arena.Tensor(622, N, 256, Hc8, Wc8);
+        this.d_backbone_layer3_16_conv2 = arena.Tensor(623, N, 256, Hc8, Wc8);
+        this.d_backbone_layer3_16_conv3 = arena.Tensor(624, N, 1024, Hc8, Wc8);
+        this.d_backbone_layer3_16_relu1 = arena.Tensor(625, N, 256, Hc8, Wc8);
+        this.d_backbone_layer3_16_relu2 = arena.Tensor(626, N, 256, Hc8, Wc8);
+        this.d_backbone_layer3_16_relu3 = arena.Tensor(627, N, 1024, Hc8, Wc8);
+        this.d_backbone_layer3_17_conv1 = arena.Tensor(628, N, 256, Hc8, Wc8);
+        this.d_backbone_layer3_17_conv2 = arena.Tensor(629, N, 256, Hc8, Wc8);
+        this.d_backbone_layer3_17_conv3 = arena.Tensor(630, N, 1024, Hc8, Wc8);
+        this.d_backbone_layer3_17_relu1 = arena.Tensor(631, N, 256, Hc8, Wc8);
+        this.d_backbone_layer3_17_relu2 = arena.Tensor(632, N, 256, Hc8, Wc8);
+        this.d_backbone_layer3_17_relu3 = arena.Tensor(633, N, 1024, Hc8, Wc8);
+        this.d_backbone_layer3_18_conv1 = arena.Tensor(634, N, 256, Hc8, Wc8);
+        this.d_backbone_layer3_18_conv2 = arena.Tensor(635, N, 256, Hc8, Wc8);
+        this.d_backbone_layer3_18_conv3 = arena.Tensor(636, N, 1024, Hc8, Wc8);
+        this.d_backbone_layer3_18_relu1 = arena.Tensor(637, N, 256, Hc8, Wc8);
+        this.d_backbone_layer3_18_relu2 = arena.Tensor(638, N, 256, Hc8, Wc8);
+        this.d_backbone_layer3_18_relu3 = arena.Tensor(639, N, 1024, Hc8, Wc8);
+        this.d_backbone_layer3_19_conv1 = arena.Tensor(640, N, 256, Hc8, Wc8);
+        this.d_backbone_layer3_19_conv2 = arena.Tensor(641, N, 256, Hc8, Wc8);
+        this.d_backbone_layer3_19_conv3 = arena.Tensor(642, N, 1024, Hc8, Wc8);
+        this.d_backbone_layer3_19_relu1 = arena.Tensor(643, N, 256, Hc8, Wc8);
+        this.d_backbone_layer3_19_relu2 = arena.Tensor(644, N, 256, Hc8, Wc8);
+        this.d_backbone_layer3_19_relu3 = arena.Tensor(645, N, 1024, Hc8, Wc8);
+        this.d_backbone_layer3_2_conv1 = arena.Tensor(646, N, 256, Hc8, Wc8);
+        this.d_backbone_layer3_2_conv2 = arena.Tensor(647, N, 256, Hc8, Wc8);
+        this.d_backbone_layer3_2_conv3 = arena.Tensor(648, N, 1024, Hc8, Wc8);
+        this.d_backbone_layer3_2_relu1 = arena.Tensor(649, N, 256, Hc8, Wc8);
+        this.d_backbone_layer3_2_relu2 = arena.Tensor(650, N, 256, Hc8, Wc8);
+        this.d_backbone_layer3_2_relu3 = arena.Tensor(651, N, 1024, Hc8, Wc8);
+        this.d_backbone_layer3_20_conv1 = arena.Tensor(652, N, 256, Hc8, Wc8);
+        this.d_backbone_layer3_20_conv2 = arena.Tensor(653, N, 256, Hc8, Wc8);
+        this.d_backbone_layer3_20_conv3 = arena.Tensor(654, N, 1024, Hc8, Wc8);
+        this.d_backbone_layer3_20_relu1 = arena.Tensor(655, N, 256, Hc8, Wc8);
+        this.d_backbone_layer3_20_relu2 = arena.Tensor(656, N, 256, Hc8, Wc8);
+        this.d_backbone_layer3_20_relu3 = arena.Tensor(657, N, 1024, Hc8, Wc8);
+        this.d_backbone_layer3_21_conv1 = arena.Tensor(658, N, 256, Hc8, Wc8);
+        this.d_backbone_layer3_21_conv2 = arena.Tensor(659, N, 256, Hc8, Wc8);
+        this.d_backbone_layer3_21_conv3 = arena.Tensor(660, N, 1024, Hc8, Wc8);
+        this.d_backbone_layer3_21_relu1 = arena.Tensor(661, N, 256, Hc8, Wc8);
+        this.d_backbone_layer3_21_relu2 = arena.Tensor(662, N, 256, Hc8, Wc8);
+        this.d_backbone_layer3_21_relu3 = arena.Tensor(663, N, 1024, Hc8, Wc8);
+        this.d_backbone_layer3_22_conv1 = arena.Tensor(664, N, 256, Hc8, Wc8);
+        this.d_backbone_layer3_22_conv2 = arena.Tensor(665, N, 256, Hc8, Wc8);
+        this.d_backbone_layer3_22_conv3 = arena.Tensor(666, N, 1024, Hc8, Wc8);
+        this.d_backbone_layer3_22_relu1 = arena.Tensor(667, N, 256, Hc8, Wc8);
+        this.d_backbone_layer3_22_relu2 = arena.Tensor(668, N, 256, Hc8, Wc8);
+        this.d_backbone_layer3_22_relu3 = arena.Tensor(669, N, 1024, Hc8, Wc8);
+        this.d_backbone_layer3_3_conv1 = arena.Tensor(670, N, 256, Hc8, Wc8);
+        this.d_backbone_layer3_3_conv2 = arena.Tensor(671, N, 256, Hc8, Wc8);
+        this.d_backbone_layer3_3_conv3 = arena.Tensor(672, N, 1024, Hc8, Wc8);
+        this.d_backbone_layer3_3_relu1 = arena.Tensor(673, N, 256, Hc8, Wc8);
+        this.d_backbone_layer3_3_relu2 = arena.Tensor(674, N, 256, Hc8, Wc8);
+        this.d_backbone_layer3_3_relu3 = arena.Tensor(675, N, 1024, Hc8, Wc8);
+        this.d_backbone_layer3_4_conv1 = arena.Tensor(676, N, 256, Hc8, Wc8);
+        this.d_backbone_layer3_4_conv2 = arena.Tensor(677, N, 256, Hc8, Wc8);
+        this.d_backbone_layer3_4_conv3 = arena.Tensor(678, N, 1024, Hc8, Wc8);
+        this.d_backbone_layer3_4_relu1 = arena.Tensor(679, N, 256, Hc8, Wc8);
+        this.d_backbone_layer3_4_relu2 = arena.Tensor(680, N, 256, Hc8, Wc8);
+        this.d_backbone_layer3_4_relu3 = arena.Tensor(681, N, 1024, Hc8, Wc8);
+        this.d_backbone_layer3_5_conv1 = arena.Tensor(682, N, 256, Hc8, Wc8);
+        this.d_backbone_layer3_5_conv2 = arena.Tensor(683, N, 256, Hc8, Wc8);
+        this.d_backbone_layer3_5_conv3 = arena.Tensor(684, N, 1024, Hc8, Wc8);
+        this.d_backbone_layer3_5_relu1 = arena.Tensor(685, N, 256, Hc8, Wc8);
+        this.d_backbone_layer3_5_relu2 = arena.Tensor(686, N, 256, Hc8, Wc8);
+        this.d_backbone_layer3_5_relu3 = arena.Tensor(687, N, 1024, Hc8, Wc8);
+        this.d_backbone_layer3_6_conv1 = arena.Tensor(688, N, 256, Hc8, Wc8);
+        this.d_backbone_layer3_6_conv2 = arena.Tensor(689, N, 256, Hc8, Wc8);
+        this.d_backbone_layer3_6_conv3 = arena.Tensor(690, N, 1024, Hc8, Wc8);
+        this.d_backbone_layer3_6_relu1 = arena.Tensor(691, N, 256, Hc8, Wc8);
+        this.d_backbone_layer3_6_relu2 = arena.Tensor(692, N, 256, Hc8, Wc8);
+        this.d_backbone_layer3_6_relu3 = arena.Tensor(693, N, 1024, Hc8, Wc8);
+        this.d_backbone_layer3_7_conv1 = arena.Tensor(694, N, 256, Hc8, Wc8);
+        this.d_backbone_layer3_7_conv2 = arena.Tensor(695, N, 256, Hc8, Wc8);
+        this.d_backbone_layer3_7_conv3 = arena.Tensor(696, N, 1024, Hc8, Wc8);
+        this.d_backbone_layer3_7_relu1 = arena.Tensor(697, N, 256, Hc8, Wc8);
+        this.d_backbone_layer3_7_relu2 = arena.Tensor(698, N, 256, Hc8, Wc8);
+        this.d_backbone_layer3_7_relu3 = arena.Tensor(699, N, 1024, Hc8, Wc8);
+        this.d_backbone_layer3_8_conv1 = arena.Tensor(700, N, 256, Hc8, Wc8);
+        this.d_backbone_layer3_8_conv2 = arena.Tensor(701, N, 256, Hc8, Wc8);
+        this.d_backbone_layer3_8_conv3 = arena.Tensor(702, N, 1024, Hc8, Wc8);
+        this.d_backbone_layer3_8_relu1 = arena.Tensor(703, N, 256, Hc8, Wc8);
+        this.d_backbone_layer3_8_relu2 = arena.Tensor(704, N, 256, Hc8, Wc8);
+        this.d_backbone_layer3_8_relu3 = arena.Tensor(705, N, 1024, Hc8, Wc8);
+        this.d_backbone_layer3_9_conv1 = arena.Tensor(706, N, 256, Hc8, Wc8);
+        this.d_backbone_layer3_9_conv2 = arena.Tensor(707, N, 256, Hc8, Wc8);
+        this.d_backbone_layer3_9_conv3 = arena.Tensor(708, N, 1024, Hc8, Wc8);
+        this.d_backbone_layer3_9_relu1 = arena.Tensor(709, N, 256, Hc8, Wc8);
+        this.d_backbone_layer3_9_relu2 = arena.Tensor(710, N, 256, Hc8, Wc8);
+        this.d_backbone_layer3_9_relu3 = arena.Tensor(711, N, 1024, Hc8, Wc8);
+        this.d_backbone_layer4_0_conv1 = arena.Tensor(712, N, 512, Hc8, Wc8);
+        this.d_backbone_layer4_0_conv2 = arena.Tensor(713, N, 512, Hc8, Wc8);
+        this.d_backbone_layer4_0_conv3 = arena.Tensor(714, N, 2048, Hc8, Wc8);
+        this.d_backbone_layer4_0_downsample_0 = arena.Tensor(715, N, 2048, Hc8, Wc8);
+        this.d_backbone_layer4_0_downsample_1 = arena.Tensor(716, N, 2048, Hc8, Wc8);
+        this.d_backbone_layer4_0_relu1 = arena.Tensor(717, N, 512, Hc8, Wc8);
+        this.d_backbone_layer4_0_relu2 = arena.Tensor(718, N, 512, Hc8, Wc8);
+        this.d_backbone_layer4_0_relu3 = arena.Tensor(719, N, 2048, Hc8, Wc8);
+        this.d_backbone_layer4_1_conv1 = arena.Tensor(720, N, 512, Hc8, Wc8);
+        this.d_backbone_layer4_1_conv2 = arena.Tensor(721, N, 512, Hc8, Wc8);
+        this.d_backbone_layer4_1_conv3 = arena.Tensor(722, N, 2048, Hc8, Wc8);
+        this.d_backbone_layer4_1_relu1 = arena.Tensor(723, N, 512, Hc8, Wc8);
+        this.d_backbone_layer4_1_relu2 = arena.Tensor(724, N, 512, Hc8, Wc8);
+        this.d_backbone_layer4_1_relu3 = arena.Tensor(725, N, 2048, Hc8, Wc8);
+        this.d_backbone_layer4_2_conv1 = arena.Tensor(726, N, 512, Hc8, Wc8);
+        this.d_backbone_layer4_2_conv2 = arena.Tensor(727, N, 512, Hc8, Wc8);
+        this.d_backbone_layer4_2_conv3 = arena.Tensor(728, N, 2048, Hc8, Wc8);
+        this.d_backbone_layer4_2_relu1 = arena.Tensor(729, N, 512, Hc8, Wc8);
+        this.d_backbone_layer4_2_relu2 = arena.Tensor(730, N, 512, Hc8, Wc8);
+        this.d_backbone_layer4_2_relu3 = arena.Tensor(731, N, 2048, Hc8, Wc8);
+        this.d_backbone_maxpool = arena.Tensor(732, N, 128, Hc4, Wc4);
+        this.d_backbone_stem_0 = arena.Tensor(733, N, 64, Hc2, Wc2);
+        this.d_backbone_stem_2 = arena.Tensor(734, N, 64, Hc2, Wc2);
+        this.d_backbone_stem_3 = arena.Tensor(735, N, 64, Hc2, Wc2);
+        this.d_backbone_stem_5 = arena.Tensor(736, N, 64, Hc2, Wc2);
+        this.d_backbone_stem_6 = arena.Tensor(737, N, 128, Hc2, Wc2);
+        this.d_backbone_stem_8 = arena.Tensor(738, N, 128, Hc2, Wc2);
+        this.d_head_cat_fc = arena.Tensor(739, N, 59, 1, 1);
+        this.d_head_cls1 = arena.Tensor(740, N, 59, Hc4, Wc4);
+        this.d_head_cls2 = arena.Tensor(741, N, 59, Hc8, Wc8);
+        this.d_head_cls3 = arena.Tensor(742, N, 59, Hc8, Wc8);
+        this.d_head_cls4 = arena.Tensor(743, N, 59, Hc8, Wc8);
+        this.d_head_concat = arena.Tensor(744, N, 236, Hc8, Wc8);
+        this.d_head_dense = arena.Tensor(745, N, 59, Hc8, Wc8);
+        this.d_head_dense_up = arena.Tensor(746, N, 59, H, W);
+        this.d_head_fcn_0 = arena.Tensor(747, N, 512, Hc8, Wc8);
+        this.d_head_fcn_2 = arena.Tensor(748, N, 512, Hc8, Wc8);
+        this.d_head_fcn_3 = arena.Tensor(749, N, 512, Hc8, Wc8);
+        this.d_head_fcn_4 = arena.Tensor(750, N, 59, Hc8, Wc8);
+        this.d_head_gap = arena.Tensor(751, N, 236, 1, 1);
+        this.d_head_mask_conv = arena.Tensor(752, N, 59, Hc8, Wc8);
+        this.d_head_mask_up = arena.Tensor(753, N, 59, H, W);
+        this.d_head_sa1_add = arena.Tensor(754, N, 256, Hc4, Wc4);
+        this.d_head_sa1_conv_attn_0 = arena.Tensor(755, N, 256, H_6, W_7);
+        this.d_head_sa1_conv_attn_2 = arena.Tensor(756, N, 256, H_6, W_7);
+        this.d_head_sa1_conv_attn_3 = arena.Tensor(757, N, 256, H_6, W_7);
+        this.d_head_sa1_conv_attn_5 = arena.Tensor(758, N, 256, H_6, W_7);
+        this.d_head_sa1_conv_res_0 = arena.Tensor(759, N, 256, Hc4, Wc4);
+        this.d_head_sa1_conv_res_2 = arena.Tensor(760, N, 256, Hc4, Wc4);
+        this.d_head_sa1_conv_res_3 = arena.Tensor(761, N, 256, Hc4, Wc4);
+        this.d_head_sa1_conv_res_5 = arena.Tensor(762, N, 256, Hc4, Wc4);
+        this.d_head_sa1_pool = arena.Tensor(763, N, 256, H_6, W_7);
+        this.d_head_sa1_upsample = arena.Tensor(764, N, 256, Hc4, Wc4);
+        this.d_head_sa2_add = arena.Tensor(765, N, 256, Hc8, Wc8);
+        this.d_head_sa2_conv_attn_0 = arena.Tensor(766, N, 256, H_8, W_9);
+        this.d_head_sa2_conv_attn_2 = arena.Tensor(767, N, 256, H_8, W_9);
+        this.d_head_sa2_conv_attn_3 = arena.Tensor(768, N, 256, H_8, W_9);
+        this.d_head_sa2_conv_attn_5 = arena.Tensor(769, N, 256, H_8, W_9);
+        this.d_head_sa2_conv_res_0 = arena.Tensor(770, N, 256, Hc8, Wc8);
+        this.d_head_sa2_conv_res_2 = arena.Tensor(771, N, 256, Hc8, Wc8);
+        this.d_head_sa2_conv_res_3 = arena.Tensor(772, N, 256, Hc8, Wc8);
+        this.d_head_sa2_conv_res_5 = arena.Tensor(773, N, 256, Hc8, Wc8);
+        this.d_head_sa2_pool = arena.Tensor(774, N, 512, H_8, W_9);
+        this.d_head_sa2_upsample = arena.Tensor(775, N, 256, Hc8, Wc8);
+        this.d_head_sa3_add = arena.Tensor(776, N, 256, Hc8, Wc8);
+        this.d_head_sa3_conv_attn_0 = arena.Tensor(777, N, 256, H_8, W_9);
+        this.d_head_sa3_conv_attn_2 = arena.Tensor(778, N, 256, H_8, W_9);
+        this.d_head_sa3_conv_attn_3 = arena.Tensor(779, N, 256, H_8, W_9);
+        this.d_head_sa3_conv_attn_5 = arena.Tensor(780, N, 256, H_8, W_9);
+        this.d_head_sa3_conv_res_0 = arena.Tensor(781, N, 256, Hc8, Wc8);
+        this.d_head_sa3_conv_res_2 = arena.Tensor(782, N, 256, Hc8, Wc8);
+        this.d_head_sa3_conv_res_3 = arena.Tensor(783, N, 256, Hc8, Wc8);
+        this.d_head_sa3_conv_res_5 = arena.Tensor(784, N, 256, Hc8, Wc8);
+        this.d_head_sa3_pool = arena.Tensor(785, N, 1024, H_8, W_9);
+        this.d_head_sa3_upsample = arena.Tensor(786, N, 256, Hc8, Wc8);
+        this.d_head_sa4_add = arena.Tensor(787, N, 256, Hc8, Wc8);
+        this.d_head_sa4_conv_attn_0 = arena.Tensor(788, N, 256, H_8, W_9);
+        this.d_head_sa4_conv_attn_2 = arena.Tensor(789, N, 256, H_8, W_9);
+        this.d_head_sa4_conv_attn_3 = arena.Tensor(790, N, 256, H_8, W_9);
+        this.d_head_sa4_conv_attn_5 = arena.Tensor(791, N, 256, H_8, W_9);
+        this.d_head_sa4_conv_res_0 = arena.Tensor(792, N, 256, Hc8, Wc8);
+        this.d_head_sa4_conv_res_2 = arena.Tensor(793, N, 256, Hc8, Wc8);
+        this.d_head_sa4_conv_res_3 = arena.Tensor(794, N, 256, Hc8, Wc8);
+        this.d_head_sa4_conv_res_5 = arena.Tensor(795, N, 256, Hc8, Wc8);
+        this.d_head_sa4_pool = arena.Tensor(796, N, 2048, H_8, W_9);
+        this.d_head_sa4_upsample = arena.Tensor(797, N, 256, Hc8, Wc8);
+        this.d_head_up1 = arena.Tensor(798, N, 59, Hc8, Wc8);
         head_concat_inputs[0] = head_up1;
         head_concat_inputGrads[0] = d_head_up1;
         head_concat_inputs[1] = head_cls2;
@@ -6094,22 +5830,19 @@ public sealed partial class SanetR101 : INetwork
         Conv2d.Forward(Device, image, backbone_stem_0_weight.Value.View, default, backbone_stem_0, new ConvGeometry(3, 3, 2, 2, 1, 1, 1, 1, 1));
 
         // backbone.stem.1 + backbone.stem.2: batchnorm + relu (fused) -> (N,64,⌈H/2⌉,⌈W/2⌉)
-        BatchNorm.Statistics(Device, backbone_stem_0, backbone_stem_1_mean, backbone_stem_1_inv_std, backbone_stem_1_running_mean.Value.View, backbone_stem_1_running_var.Value.View, backbone_stem_1_num_batches_tracked.Value.View, momentum: 0.1f, eps: 1E-05f, training);
-        BatchNorm.Apply(Device, backbone_stem_0, backbone_stem_1_mean, backbone_stem_1_inv_std, backbone_stem_1_weight.Value.View, backbone_stem_1_bias.Value.View, backbone_stem_2, relu: true);
+        BatchNorm.Forward(Device, backbone_stem_0, default, backbone_stem_1_mean, backbone_stem_1_inv_std, backbone_stem_1_running_mean.Value.View, backbone_stem_1_running_var.Value.View, backbone_stem_1_num_batches_tracked.Value.View, backbone_stem_1_weight.Value.View, backbone_stem_1_bias.Value.View, backbone_stem_2, momentum: 0.1f, eps: 1E-05f, training, relu: true);
 
         // backbone.stem.3: conv 3x3 s1 p1, 64->64 -> (N,64,⌈H/2⌉,⌈W/2⌉)
         Conv2d.Forward(Device, backbone_stem_2, backbone_stem_3_weight.Value.View, default, backbone_stem_3, new ConvGeometry(3, 3, 1, 1, 1, 1, 1, 1, 1));
 
         // backbone.stem.4 + backbone.stem.5: batchnorm + relu (fused) -> (N,64,⌈H/2⌉,⌈W/2⌉)
-        BatchNorm.Statistics(Device, backbone_stem_3, backbone_stem_4_mean, backbone_stem_4_inv_std, backbone_stem_4_running_mean.Value.View, backbone_stem_4_running_var.Value.View, backbone_stem_4_num_batches_tracked.Value.View, momentum: 0.1f, eps: 1E-05f, training);
-        BatchNorm.Apply(Device, backbone_stem_3, backbone_stem_4_mean, backbone_stem_4_inv_std, backbone_stem_4_weight.Value.View, backbone_stem_4_bias.Value.View, backbone_stem_5, relu: true);
+        BatchNorm.Forward(Device, backbone_stem_3, default, backbone_stem_4_mean, backbone_stem_4_inv_std, backbone_stem_4_running_mean.Value.View, backbone_stem_4_running_var.Value.View, backbone_stem_4_num_batches_tracked.Value.View, backbone_stem_4_weight.Value.View, backbone_stem_4_bias.Value.View, backbone_stem_5, momentum: 0.1f, eps: 1E-05f, training, relu: true);
 
         // backbone.stem.6: conv 3x3 s1 p1, 64->128 -> (N,128,⌈H/2⌉,⌈W/2⌉)
         Conv2d.Forward(Device, backbone_stem_5, backbone_stem_6_weight.Value.View, default, backbone_stem_6, new ConvGeometry(3, 3, 1, 1, 1, 1, 1, 1, 1));
 
         // backbone.stem.7 + backbone.stem.8: batchnorm + relu (fused) -> (N,128,⌈H/2⌉,⌈W/2⌉)
-        BatchNorm.Statistics(Device, backbone_stem_6, backbone_stem_7_mean, backbone_stem_7_inv_std, backbone_stem_7_running_mean.Value.View, backbone_stem_7_running_var.Value.View, backbone_stem_7_num_batches_tracked.Value.View, momentum: 0.1f, eps: 1E-05f, training);
-        BatchNorm.Apply(Device, backbone_stem_6, backbone_stem_7_mean, backbone_stem_7_inv_std, backbone_stem_7_weight.Value.View, backbone_stem_7_bias.Value.View, backbone_stem_8, relu: true);
+        BatchNorm.Forward(Device, backbone_stem_6, default, backbone_stem_7_mean, backbone_stem_7_inv_std, backbone_stem_7_running_mean.Value.View, backbone_stem_7_running_var.Value.View, backbone_stem_7_num_batches_tracked.Value.View, backbone_stem_7_weight.Value.View, backbone_stem_7_bias.Value.View, backbone_stem_8, momentum: 0.1f, eps: 1E-05f, training, relu: true);
     }
 
     private void ForwardBackboneMaxpool(bool training)
@@ -6124,89 +5857,61 @@ public sealed partial class SanetR101 : INetwork
         Conv2d.Forward(Device, backbone_maxpool, backbone_layer1_0_conv1_weight.Value.View, default, backbone_layer1_0_conv1, new ConvGeometry(1, 1, 1, 1, 0, 0, 1, 1, 1));
 
         // backbone.layer1.0.bn1 + backbone.layer1.0.relu1: batchnorm + relu (fused) -> (N,64,⌈H/4⌉,⌈W/4⌉)
-        BatchNorm.Statistics(Device, backbone_layer1_0_conv1, backbone_layer1_0_bn1_mean, backbone_layer1_0_bn1_inv_std, backbone_layer1_0_bn1_running_mean.Value.View, backbone_layer1_0_bn1_running_var.Value.View, backbone_layer1_0_bn1_num_batches_tracked.Value.View, momentum: 0.1f, eps: 1E-05f, training);
-        BatchNorm.Apply(Device, backbone_layer1_0_conv1, backbone_layer1_0_bn1_mean, backbone_layer1_0_bn1_inv_std, backbone_layer1_0_bn1_weight.Value.View, backbone_layer1_0_bn1_bias.Value.View, backbone_layer1_0_relu1, relu: true);
+        BatchNorm.Forward(Device, backbone_layer1_0_conv1, default, backbone_layer1_0_bn1_mean, backbone_layer1_0_bn1_inv_std, backbone_layer1_0_bn1_running_mean.Value.View, backbone_layer1_0_bn1_running_var.Value.View, backbone_layer1_0_bn1_num_batches_tracked.Value.View, backbone_layer1_0_bn1_weight.Value.View, backbone_layer1_0_bn1_bias.Value.View, backbone_layer1_0_relu1, momentum: 0.1f, eps: 1E-05f, training, relu: true);
 
         // backbone.layer1.0.conv2: conv 3x3 s1 p1, 64->64 -> (N,64,⌈H/4⌉,⌈W/4⌉)
         Conv2d.Forward(Device, backbone_layer1_0_relu1, backbone_layer1_0_conv2_weight.Value.View, default, backbone_layer1_0_conv2, new ConvGeometry(3, 3, 1, 1, 1, 1, 1, 1, 1));
 
         // backbone.layer1.0.bn2 + backbone.layer1.0.relu2: batchnorm + relu (fused) -> (N,64,⌈H/4⌉,⌈W/4⌉)
-        BatchNorm.Statistics(Device, backbone_layer1_0_conv2, backbone_layer1_0_bn2_mean, backbone_layer1_0_bn2_inv_std, backbone_layer1_0_bn2_running_mean.Value.View, backbone_layer1_0_bn2_running_var.Value.View, backbone_layer1_0_bn2_num_batches_tracked.Value.View, momentum: 0.1f, eps: 1E-05f, training);
-        BatchNorm.Apply(Device, backbone_layer1_0_conv2, backbone_layer1_0_bn2_mean, backbone_layer1_0_bn2_inv_std, backbone_layer1_0_bn2_weight.Value.View, backbone_layer1_0_bn2_bias.Value.View, backbone_layer1_0_relu2, relu: true);
+        BatchNorm.Forward(Device, backbone_layer1_0_conv2, default, backbone_layer1_0_bn2_mean, backbone_layer1_0_bn2_inv_std, backbone_layer1_0_bn2_running_mean.Value.View, backbone_layer1_0_bn2_running_var.Value.View, backbone_layer1_0_bn2_num_batches_tracked.Value.View, backbone_layer1_0_bn2_weight.Value.View, backbone_layer1_0_bn2_bias.Value.View, backbone_layer1_0_relu2, momentum: 0.1f, eps: 1E-05f, training, relu: true);
 
         // backbone.layer1.0.conv3: conv 1x1 s1 p0, 64->256 -> (N,256,⌈H/4⌉,⌈W/4⌉)
         Conv2d.Forward(Device, backbone_layer1_0_relu2, backbone_layer1_0_conv3_weight.Value.View, default, backbone_layer1_0_conv3, new ConvGeometry(1, 1, 1, 1, 0, 0, 1, 1, 1));
-
-        // backbone.layer1.0.bn3: batchnorm(backbone.layer1.0.conv3) -> (N,256,⌈H/4⌉,⌈W/4⌉)
-        BatchNorm.Statistics(Device, backbone_layer1_0_conv3, backbone_layer1_0_bn3_mean, backbone_layer1_0_bn3_inv_std, backbone_layer1_0_bn3_running_mean.Value.View, backbone_layer1_0_bn3_running_var.Value.View, backbone_layer1_0_bn3_num_batches_tracked.Value.View, momentum: 0.1f, eps: 1E-05f, training);
-        BatchNorm.Apply(Device, backbone_layer1_0_conv3, backbone_layer1_0_bn3_mean, backbone_layer1_0_bn3_inv_std, backbone_layer1_0_bn3_weight.Value.View, backbone_layer1_0_bn3_bias.Value.View, backbone_layer1_0_bn3, relu: false);
 
         // backbone.layer1.0.downsample.0: conv 1x1 s1 p0, 128->256 -> (N,256,⌈H/4⌉,⌈W/4⌉)
         Conv2d.Forward(Device, backbone_maxpool, backbone_layer1_0_downsample_0_weight.Value.View, default, backbone_layer1_0_downsample_0, new ConvGeometry(1, 1, 1, 1, 0, 0, 1, 1, 1));
 
         // backbone.layer1.0.downsample.1: batchnorm(backbone.layer1.0.downsample.0) -> (N,256,⌈H/4⌉,⌈W/4⌉)
-        BatchNorm.Statistics(Device, backbone_layer1_0_downsample_0, backbone_layer1_0_downsample_1_mean, backbone_layer1_0_downsample_1_inv_std, backbone_layer1_0_downsample_1_running_mean.Value.View, backbone_layer1_0_downsample_1_running_var.Value.View, backbone_layer1_0_downsample_1_num_batches_tracked.Value.View, momentum: 0.1f, eps: 1E-05f, training);
-        BatchNorm.Apply(Device, backbone_layer1_0_downsample_0, backbone_layer1_0_downsample_1_mean, backbone_layer1_0_downsample_1_inv_std, backbone_layer1_0_downsample_1_weight.Value.View, backbone_layer1_0_downsample_1_bias.Value.View, backbone_layer1_0_downsample_1, relu: false);
+        BatchNorm.Forward(Device, backbone_layer1_0_downsample_0, default, backbone_layer1_0_downsample_1_mean, backbone_layer1_0_downsample_1_inv_std, backbone_layer1_0_downsample_1_running_mean.Value.View, backbone_layer1_0_downsample_1_running_var.Value.View, backbone_layer1_0_downsample_1_num_batches_tracked.Value.View, backbone_layer1_0_downsample_1_weight.Value.View, backbone_layer1_0_downsample_1_bias.Value.View, backbone_layer1_0_downsample_1, momentum: 0.1f, eps: 1E-05f, training, relu: false);
 
-        // backbone.layer1.0.add: add(backbone.layer1.0.bn3, backbone.layer1.0.downsample.1) -> (N,256,⌈H/4⌉,⌈W/4⌉)
-        Elementwise.Add(Device, backbone_layer1_0_bn3, backbone_layer1_0_downsample_1, backbone_layer1_0_add);
-
-        // backbone.layer1.0.relu3: relu(backbone.layer1.0.add) -> (N,256,⌈H/4⌉,⌈W/4⌉)
-        Activation.Relu(Device, backbone_layer1_0_add, backbone_layer1_0_relu3);
+        // backbone.layer1.0.bn3 + backbone.layer1.0.add + backbone.layer1.0.relu3: relu(batchnorm + backbone.layer1.0.downsample.1) (fused) -> (N,256,⌈H/4⌉,⌈W/4⌉)
+        BatchNorm.Forward(Device, backbone_layer1_0_conv3, backbone_layer1_0_downsample_1, backbone_layer1_0_bn3_mean, backbone_layer1_0_bn3_inv_std, backbone_layer1_0_bn3_running_mean.Value.View, backbone_layer1_0_bn3_running_var.Value.View, backbone_layer1_0_bn3_num_batches_tracked.Value.View, backbone_layer1_0_bn3_weight.Value.View, backbone_layer1_0_bn3_bias.Value.View, backbone_layer1_0_relu3, momentum: 0.1f, eps: 1E-05f, training, relu: true);
 
         // backbone.layer1.1.conv1: conv 1x1 s1 p0, 256->64 -> (N,64,⌈H/4⌉,⌈W/4⌉)
         Conv2d.Forward(Device, backbone_layer1_0_relu3, backbone_layer1_1_conv1_weight.Value.View, default, backbone_layer1_1_conv1, new ConvGeometry(1, 1, 1, 1, 0, 0, 1, 1, 1));
 
         // backbone.layer1.1.bn1 + backbone.layer1.1.relu1: batchnorm + relu (fused) -> (N,64,⌈H/4⌉,⌈W/4⌉)
-        BatchNorm.Statistics(Device, backbone_layer1_1_conv1, backbone_layer1_1_bn1_mean, backbone_layer1_1_bn1_inv_std, backbone_layer1_1_bn1_running_mean.Value.View, backbone_layer1_1_bn1_running_var.Value.View, backbone_layer1_1_bn1_num_batches_tracked.Value.View, momentum: 0.1f, eps: 1E-05f, training);
-        BatchNorm.Apply(Device, backbone_layer1_1_conv1, backbone_layer1_1_bn1_mean, backbone_layer1_1_bn1_inv_std, backbone_layer1_1_bn1_weight.Value.View, backbone_layer1_1_bn1_bias.Value.View, backbone_layer1_1_relu1, relu: true);
+        BatchNorm.Forward(Device, backbone_layer1_1_conv1, default, backbone_layer1_1_bn1_mean, backbone_layer1_1_bn1_inv_std, backbone_layer1_1_bn1_running_mean.Value.View, backbone_layer1_1_bn1_running_var.Value.View, backbone_layer1_1_bn1_num_batches_tracked.Value.View, backbone_layer1_1_bn1_weight.Value.View, backbone_layer1_1_bn1_bias.Value.View, backbone_layer1_1_relu1, momentum: 0.1f, eps: 1E-05f, training, relu: true);
 
         // backbone.layer1.1.conv2: conv 3x3 s1 p1, 64->64 -> (N,64,⌈H/4⌉,⌈W/4⌉)
         Conv2d.Forward(Device, backbone_layer1_1_relu1, backbone_layer1_1_conv2_weight.Value.View, default, backbone_layer1_1_conv2, new ConvGeometry(3, 3, 1, 1, 1, 1, 1, 1, 1));
 
         // backbone.layer1.1.bn2 + backbone.layer1.1.relu2: batchnorm + relu (fused) -> (N,64,⌈H/4⌉,⌈W/4⌉)
-        BatchNorm.Statistics(Device, backbone_layer1_1_conv2, backbone_layer1_1_bn2_mean, backbone_layer1_1_bn2_inv_std, backbone_layer1_1_bn2_running_mean.Value.View, backbone_layer1_1_bn2_running_var.Value.View, backbone_layer1_1_bn2_num_batches_tracked.Value.View, momentum: 0.1f, eps: 1E-05f, training);
-        BatchNorm.Apply(Device, backbone_layer1_1_conv2, backbone_layer1_1_bn2_mean, backbone_layer1_1_bn2_inv_std, backbone_layer1_1_bn2_weight.Value.View, backbone_layer1_1_bn2_bias.Value.View, backbone_layer1_1_relu2, relu: true);
+        BatchNorm.Forward(Device, backbone_layer1_1_conv2, default, backbone_layer1_1_bn2_mean, backbone_layer1_1_bn2_inv_std, backbone_layer1_1_bn2_running_mean.Value.View, backbone_layer1_1_bn2_running_var.Value.View, backbone_layer1_1_bn2_num_batches_tracked.Value.View, backbone_layer1_1_bn2_weight.Value.View, backbone_layer1_1_bn2_bias.Value.View, backbone_layer1_1_relu2, momentum: 0.1f, eps: 1E-05f, training, relu: true);
 
         // backbone.layer1.1.conv3: conv 1x1 s1 p0, 64->256 -> (N,256,⌈H/4⌉,⌈W/4⌉)
         Conv2d.Forward(Device, backbone_layer1_1_relu2, backbone_layer1_1_conv3_weight.Value.View, default, backbone_layer1_1_conv3, new ConvGeometry(1, 1, 1, 1, 0, 0, 1, 1, 1));
 
-        // backbone.layer1.1.bn3: batchnorm(backbone.layer1.1.conv3) -> (N,256,⌈H/4⌉,⌈W/4⌉)
-        BatchNorm.Statistics(Device, backbone_layer1_1_conv3, backbone_layer1_1_bn3_mean, backbone_layer1_1_bn3_inv_std, backbone_layer1_1_bn3_running_mean.Value.View, backbone_layer1_1_bn3_running_var.Value.View, backbone_layer1_1_bn3_num_batches_tracked.Value.View, momentum: 0.1f, eps: 1E-05f, training);
-        BatchNorm.Apply(Device, backbone_layer1_1_conv3, backbone_layer1_1_bn3_mean, backbone_layer1_1_bn3_inv_std, backbone_layer1_1_bn3_weight.Value.View, backbone_layer1_1_bn3_bias.Value.View, backbone_layer1_1_bn3, relu: false);
-
-        // backbone.layer1.1.add: add(backbone.layer1.1.bn3, backbone.layer1.0.relu3) -> (N,256,⌈H/4⌉,⌈W/4⌉)
-        Elementwise.Add(Device, backbone_layer1_1_bn3, backbone_layer1_0_relu3, backbone_layer1_1_add);
-
-        // backbone.layer1.1.relu3: relu(backbone.layer1.1.add) -> (N,256,⌈H/4⌉,⌈W/4⌉)
-        Activation.Relu(Device, backbone_layer1_1_add, backbone_layer1_1_relu3);
+        // backbone.layer1.1.bn3 + backbone.layer1.1.add + backbone.layer1.1.relu3: relu(batchnorm + backbone.layer1.0.relu3) (fused) -> (N,256,⌈H/4⌉,⌈W/4⌉)
+        BatchNorm.Forward(Device, backbone_layer1_1_conv3, backbone_layer1_0_relu3, backbone_layer1_1_bn3_mean, backbone_layer1_1_bn3_inv_std, backbone_layer1_1_bn3_running_mean.Value.View, backbone_layer1_1_bn3_running_var.Value.View, backbone_layer1_1_bn3_num_batches_tracked.Value.View, backbone_layer1_1_bn3_weight.Value.View, backbone_layer1_1_bn3_bias.Value.View, backbone_layer1_1_relu3, momentum: 0.1f, eps: 1E-05f, training, relu: true);
 
         // backbone.layer1.2.conv1: conv 1x1 s1 p0, 256->64 -> (N,64,⌈H/4⌉,⌈W/4⌉)
         Conv2d.Forward(Device, backbone_layer1_1_relu3, backbone_layer1_2_conv1_weight.Value.View, default, backbone_layer1_2_conv1, new ConvGeometry(1, 1, 1, 1, 0, 0, 1, 1, 1));
 
         // backbone.layer1.2.bn1 + backbone.layer1.2.relu1: batchnorm + relu (fused) -> (N,64,⌈H/4⌉,⌈W/4⌉)
-        BatchNorm.Statistics(Device, backbone_layer1_2_conv1, backbone_layer1_2_bn1_mean, backbone_layer1_2_bn1_inv_std, backbone_layer1_2_bn1_running_mean.Value.View, backbone_layer1_2_bn1_running_var.Value.View, backbone_layer1_2_bn1_num_batches_tracked.Value.View, momentum: 0.1f, eps: 1E-05f, training);
-        BatchNorm.Apply(Device, backbone_layer1_2_conv1, backbone_layer1_2_bn1_mean, backbone_layer1_2_bn1_inv_std, backbone_layer1_2_bn1_weight.Value.View, backbone_layer1_2_bn1_bias.Value.View, backbone_layer1_2_relu1, relu: true);
+        BatchNorm.Forward(Device, backbone_layer1_2_conv1, default, backbone_layer1_2_bn1_mean, backbone_layer1_2_bn1_inv_std, backbone_layer1_2_bn1_running_mean.Value.View, backbone_layer1_2_bn1_running_var.Value.View, backbone_layer1_2_bn1_num_batches_tracked.Value.View, backbone_layer1_2_bn1_weight.Value.View, backbone_layer1_2_bn1_bias.Value.View, backbone_layer1_2_relu1, momentum: 0.1f, eps: 1E-05f, training, relu: true);
 
         // backbone.layer1.2.conv2: conv 3x3 s1 p1, 64->64 -> (N,64,⌈H/4⌉,⌈W/4⌉)
         Conv2d.Forward(Device, backbone_layer1_2_relu1, backbone_layer1_2_conv2_weight.Value.View, default, backbone_layer1_2_conv2, new ConvGeometry(3, 3, 1, 1, 1, 1, 1, 1, 1));
 
         // backbone.layer1.2.bn2 + backbone.layer1.2.relu2: batchnorm + relu (fused) -> (N,64,⌈H/4⌉,⌈W/4⌉)
-        BatchNorm.Statistics(Device, backbone_layer1_2_conv2, backbone_layer1_2_bn2_mean, backbone_layer1_2_bn2_inv_std, backbone_layer1_2_bn2_running_mean.Value.View, backbone_layer1_2_bn2_running_var.Value.View, backbone_layer1_2_bn2_num_batches_tracked.Value.View, momentum: 0.1f, eps: 1E-05f, training);
-        BatchNorm.Apply(Device, backbone_layer1_2_conv2, backbone_layer1_2_bn2_mean, backbone_layer1_2_bn2_inv_std, backbone_layer1_2_bn2_weight.Value.View, backbone_layer1_2_bn2_bias.Value.View, backbone_layer1_2_relu2, relu: true);
+        BatchNorm.Forward(Device, backbone_layer1_2_conv2, default, backbone_layer1_2_bn2_mean, backbone_layer1_2_bn2_inv_std, backbone_layer1_2_bn2_running_mean.Value.View, backbone_layer1_2_bn2_running_var.Value.View, backbone_layer1_2_bn2_num_batches_tracked.Value.View, backbone_layer1_2_bn2_weight.Value.View, backbone_layer1_2_bn2_bias.Value.View, backbone_layer1_2_relu2, momentum: 0.1f, eps: 1E-05f, training, relu: true);
 
         // backbone.layer1.2.conv3: conv 1x1 s1 p0, 64->256 -> (N,256,⌈H/4⌉,⌈W/4⌉)
         Conv2d.Forward(Device, backbone_layer1_2_relu2, backbone_layer1_2_conv3_weight.Value.View, default, backbone_layer1_2_conv3, new ConvGeometry(1, 1, 1, 1, 0, 0, 1, 1, 1));
 
-        // backbone.layer1.2.bn3: batchnorm(backbone.layer1.2.conv3) -> (N,256,⌈H/4⌉,⌈W/4⌉)
-        BatchNorm.Statistics(Device, backbone_layer1_2_conv3, backbone_layer1_2_bn3_mean, backbone_layer1_2_bn3_inv_std, backbone_layer1_2_bn3_running_mean.Value.View, backbone_layer1_2_bn3_running_var.Value.View, backbone_layer1_2_bn3_num_batches_tracked.Value.View, momentum: 0.1f, eps: 1E-05f, training);
-        BatchNorm.Apply(Device, backbone_layer1_2_conv3, backbone_layer1_2_bn3_mean, backbone_layer1_2_bn3_inv_std, backbone_layer1_2_bn3_weight.Value.View, backbone_layer1_2_bn3_bias.Value.View, backbone_layer1_2_bn3, relu: false);
-
-        // backbone.layer1.2.add: add(backbone.layer1.2.bn3, backbone.layer1.1.relu3) -> (N,256,⌈H/4⌉,⌈W/4⌉)
-        Elementwise.Add(Device, backbone_layer1_2_bn3, backbone_layer1_1_relu3, backbone_layer1_2_add);
-
-        // backbone.layer1.2.relu3: relu(backbone.layer1.2.add) -> (N,256,⌈H/4⌉,⌈W/4⌉)
-        Activation.Relu(Device, backbone_layer1_2_add, backbone_layer1_2_relu3);
+        // backbone.layer1.2.bn3 + backbone.layer1.2.add + backbone.layer1.2.relu3: relu(batchnorm + backbone.layer1.1.relu3) (fused) -> (N,256,⌈H/4⌉,⌈W/4⌉)
+        BatchNorm.Forward(Device, backbone_layer1_2_conv3, backbone_layer1_1_relu3, backbone_layer1_2_bn3_mean, backbone_layer1_2_bn3_inv_std, backbone_layer1_2_bn3_running_mean.Value.View, backbone_layer1_2_bn3_running_var.Value.View, backbone_layer1_2_bn3_num_batches_tracked.Value.View, backbone_layer1_2_bn3_weight.Value.View, backbone_layer1_2_bn3_bias.Value.View, backbone_layer1_2_relu3, momentum: 0.1f, eps: 1E-05f, training, relu: true);
     }
 
     private void ForwardBackboneLayer2(bool training)
@@ -6215,116 +5920,79 @@ public sealed partial class SanetR101 : INetwork
         Conv2d.Forward(Device, backbone_layer1_2_relu3, backbone_layer2_0_conv1_weight.Value.View, default, backbone_layer2_0_conv1, new ConvGeometry(1, 1, 1, 1, 0, 0, 1, 1, 1));
 
         // backbone.layer2.0.bn1 + backbone.layer2.0.relu1: batchnorm + relu (fused) -> (N,128,⌈H/4⌉,⌈W/4⌉)
-        BatchNorm.Statistics(Device, backbone_layer2_0_conv1, backbone_layer2_0_bn1_mean, backbone_layer2_0_bn1_inv_std, backbone_layer2_0_bn1_running_mean.Value.View, backbone_layer2_0_bn1_running_var.Value.View, backbone_layer2_0_bn1_num_batches_tracked.Value.View, momentum: 0.1f, eps: 1E-05f, training);
-        BatchNorm.Apply(Device, backbone_layer2_0_conv1, backbone_layer2_0_bn1_mean, backbone_layer2_0_bn1_inv_std, backbone_layer2_0_bn1_weight.Value.View, backbone_layer2_0_bn1_bias.Value.View, backbone_layer2_0_relu1, relu: true);
+        BatchNorm.Forward(Device, backbone_layer2_0_conv1, default, backbone_layer2_0_bn1_mean, backbone_layer2_0_bn1_inv_std, backbone_layer2_0_bn1_running_mean.Value.View, backbone_layer2_0_bn1_running_var.Value.View, backbone_layer2_0_bn1_num_batches_tracked.Value.View, backbone_layer2_0_bn1_weight.Value.View, backbone_layer2_0_bn1_bias.Value.View, backbone_layer2_0_relu1, momentum: 0.1f, eps: 1E-05f, training, relu: true);
 
         // backbone.layer2.0.conv2: conv 3x3 s2 p1, 128->128 -> (N,128,⌈H/8⌉,⌈W/8⌉)
         Conv2d.Forward(Device, backbone_layer2_0_relu1, backbone_layer2_0_conv2_weight.Value.View, default, backbone_layer2_0_conv2, new ConvGeometry(3, 3, 2, 2, 1, 1, 1, 1, 1));
 
         // backbone.layer2.0.bn2 + backbone.layer2.0.relu2: batchnorm + relu (fused) -> (N,128,⌈H/8⌉,⌈W/8⌉)
-        BatchNorm.Statistics(Device, backbone_layer2_0_conv2, backbone_layer2_0_bn2_mean, backbone_layer2_0_bn2_inv_std, backbone_layer2_0_bn2_running_mean.Value.View, backbone_layer2_0_bn2_running_var.Value.View, backbone_layer2_0_bn2_num_batches_tracked.Value.View, momentum: 0.1f, eps: 1E-05f, training);
-        BatchNorm.Apply(Device, backbone_layer2_0_conv2, backbone_layer2_0_bn2_mean, backbone_layer2_0_bn2_inv_std, backbone_layer2_0_bn2_weight.Value.View, backbone_layer2_0_bn2_bias.Value.View, backbone_layer2_0_relu2, relu: true);
+        BatchNorm.Forward(Device, backbone_layer2_0_conv2, default, backbone_layer2_0_bn2_mean, backbone_layer2_0_bn2_inv_std, backbone_layer2_0_bn2_running_mean.Value.View, backbone_layer2_0_bn2_running_var.Value.View, backbone_layer2_0_bn2_num_batches_tracked.Value.View, backbone_layer2_0_bn2_weight.Value.View, backbone_layer2_0_bn2_bias.Value.View, backbone_layer2_0_relu2, momentum: 0.1f, eps: 1E-05f, training, relu: true);
 
         // backbone.layer2.0.conv3: conv 1x1 s1 p0, 128->512 -> (N,512,⌈H/8⌉,⌈W/8⌉)
         Conv2d.Forward(Device, backbone_layer2_0_relu2, backbone_layer2_0_conv3_weight.Value.View, default, backbone_layer2_0_conv3, new ConvGeometry(1, 1, 1, 1, 0, 0, 1, 1, 1));
-
-        // backbone.layer2.0.bn3: batchnorm(backbone.layer2.0.conv3) -> (N,512,⌈H/8⌉,⌈W/8⌉)
-        BatchNorm.Statistics(Device, backbone_layer2_0_conv3, backbone_layer2_0_bn3_mean, backbone_layer2_0_bn3_inv_std, backbone_layer2_0_bn3_running_mean.Value.View, backbone_layer2_0_bn3_running_var.Value.View, backbone_layer2_0_bn3_num_batches_tracked.Value.View, momentum: 0.1f, eps: 1E-05f, training);
-        BatchNorm.Apply(Device, backbone_layer2_0_conv3, backbone_layer2_0_bn3_mean, backbone_layer2_0_bn3_inv_std, backbone_layer2_0_bn3_weight.Value.View, backbone_layer2_0_bn3_bias.Value.View, backbone_layer2_0_bn3, relu: false);
 
         // backbone.layer2.0.downsample.0: conv 1x1 s2 p0, 256->512 -> (N,512,⌈H/8⌉,⌈W/8⌉)
         Conv2d.Forward(Device, backbone_layer1_2_relu3, backbone_layer2_0_downsample_0_weight.Value.View, default, backbone_layer2_0_downsample_0, new ConvGeometry(1, 1, 2, 2, 0, 0, 1, 1, 1));
 
         // backbone.layer2.0.downsample.1: batchnorm(backbone.layer2.0.downsample.0) -> (N,512,⌈H/8⌉,⌈W/8⌉)
-        BatchNorm.Statistics(Device, backbone_layer2_0_downsample_0, backbone_layer2_0_downsample_1_mean, backbone_layer2_0_downsample_1_inv_std, backbone_layer2_0_downsample_1_running_mean.Value.View, backbone_layer2_0_downsample_1_running_var.Value.View, backbone_layer2_0_downsample_1_num_batches_tracked.Value.View, momentum: 0.1f, eps: 1E-05f, training);
-        BatchNorm.Apply(Device, backbone_layer2_0_downsample_0, backbone_layer2_0_downsample_1_mean, backbone_layer2_0_downsample_1_inv_std, backbone_layer2_0_downsample_1_weight.Value.View, backbone_layer2_0_downsample_1_bias.Value.View, backbone_layer2_0_downsample_1, relu: false);
+        BatchNorm.Forward(Device, backbone_layer2_0_downsample_0, default, backbone_layer2_0_downsample_1_mean, backbone_layer2_0_downsample_1_inv_std, backbone_layer2_0_downsample_1_running_mean.Value.View, backbone_layer2_0_downsample_1_running_var.Value.View, backbone_layer2_0_downsample_1_num_batches_tracked.Value.View, backbone_layer2_0_downsample_1_weight.Value.View, backbone_layer2_0_downsample_1_bias.Value.View, backbone_layer2_0_downsample_1, momentum: 0.1f, eps: 1E-05f, training, relu: false);
 
-        // backbone.layer2.0.add: add(backbone.layer2.0.bn3, backbone.layer2.0.downsample.1) -> (N,512,⌈H/8⌉,⌈W/8⌉)
-        Elementwise.Add(Device, backbone_layer2_0_bn3, backbone_layer2_0_downsample_1, backbone_layer2_0_add);
-
-        // backbone.layer2.0.relu3: relu(backbone.layer2.0.add) -> (N,512,⌈H/8⌉,⌈W/8⌉)
-        Activation.Relu(Device, backbone_layer2_0_add, backbone_layer2_0_relu3);
+        // backbone.layer2.0.bn3 + backbone.layer2.0.add + backbone.layer2.0.relu3: relu(batchnorm + backbone.layer2.0.downsample.1) (fused) -> (N,512,⌈H/8⌉,⌈W/8⌉)
+        BatchNorm.Forward(Device, backbone_layer2_0_conv3, backbone_layer2_0_downsample_1, backbone_layer2_0_bn3_mean, backbone_layer2_0_bn3_inv_std, backbone_layer2_0_bn3_running_mean.Value.View, backbone_layer2_0_bn3_running_var.Value.View, backbone_layer2_0_bn3_num_batches_tracked.Value.View, backbone_layer2_0_bn3_weight.Value.View, backbone_layer2_0_bn3_bias.Value.View, backbone_layer2_0_relu3, momentum: 0.1f, eps: 1E-05f, training, relu: true);
 
         // backbone.layer2.1.conv1: conv 1x1 s1 p0, 512->128 -> (N,128,⌈H/8⌉,⌈W/8⌉)
         Conv2d.Forward(Device, backbone_layer2_0_relu3, backbone_layer2_1_conv1_weight.Value.View, default, backbone_layer2_1_conv1, new ConvGeometry(1, 1, 1, 1, 0, 0, 1, 1, 1));
 
         // backbone.layer2.1.bn1 + backbone.layer2.1.relu1: batchnorm + relu (fused) -> (N,128,⌈H/8⌉,⌈W/8⌉)
-        BatchNorm.Statistics(Device, backbone_layer2_1_conv1, backbone_layer2_1_bn1_mean, backbone_layer2_1_bn1_inv_std, backbone_layer2_1_bn1_running_mean.Value.View, backbone_layer2_1_bn1_running_var.Value.View, backbone_layer2_1_bn1_num_batches_tracked.Value.View, momentum: 0.1f, eps: 1E-05f, training);
-        BatchNorm.Apply(Device, backbone_layer2_1_conv1, backbone_layer2_1_bn1_mean, backbone_layer2_1_bn1_inv_std, backbone_layer2_1_bn1_weight.Value.View, backbone_layer2_1_bn1_bias.Value.View, backbone_layer2_1_relu1, relu: true);
+        BatchNorm.Forward(Device, backbone_layer2_1_conv1, default, backbone_layer2_1_bn1_mean, backbone_layer2_1_bn1_inv_std, backbone_layer2_1_bn1_running_mean.Value.View, backbone_layer2_1_bn1_running_var.Value.View, backbone_layer2_1_bn1_num_batches_tracked.Value.View, backbone_layer2_1_bn1_weight.Value.View, backbone_layer2_1_bn1_bias.Value.View, backbone_layer2_1_relu1, momentum: 0.1f, eps: 1E-05f, training, relu: true);
 
         // backbone.layer2.1.conv2: conv 3x3 s1 p1, 128->128 -> (N,128,⌈H/8⌉,⌈W/8⌉)
         Conv2d.Forward(Device, backbone_layer2_1_relu1, backbone_layer2_1_conv2_weight.Value.View, default, backbone_layer2_1_conv2, new ConvGeometry(3, 3, 1, 1, 1, 1, 1, 1, 1));
 
         // backbone.layer2.1.bn2 + backbone.layer2.1.relu2: batchnorm + relu (fused) -> (N,128,⌈H/8⌉,⌈W/8⌉)
-        BatchNorm.Statistics(Device, backbone_layer2_1_conv2, backbone_layer2_1_bn2_mean, backbone_layer2_1_bn2_inv_std, backbone_layer2_1_bn2_running_mean.Value.View, backbone_layer2_1_bn2_running_var.Value.View, backbone_layer2_1_bn2_num_batches_tracked.Value.View, momentum: 0.1f, eps: 1E-05f, training);
-        BatchNorm.Apply(Device, backbone_layer2_1_conv2, backbone_layer2_1_bn2_mean, backbone_layer2_1_bn2_inv_std, backbone_layer2_1_bn2_weight.Value.View, backbone_layer2_1_bn2_bias.Value.View, backbone_layer2_1_relu2, relu: true);
+        BatchNorm.Forward(Device, backbone_layer2_1_conv2, default, backbone_layer2_1_bn2_mean, backbone_layer2_1_bn2_inv_std, backbone_layer2_1_bn2_running_mean.Value.View, backbone_layer2_1_bn2_running_var.Value.View, backbone_layer2_1_bn2_num_batches_tracked.Value.View, backbone_layer2_1_bn2_weight.Value.View, backbone_layer2_1_bn2_bias.Value.View, backbone_layer2_1_relu2, momentum: 0.1f, eps: 1E-05f, training, relu: true);
 
         // backbone.layer2.1.conv3: conv 1x1 s1 p0, 128->512 -> (N,512,⌈H/8⌉,⌈W/8⌉)
         Conv2d.Forward(Device, backbone_layer2_1_relu2, backbone_layer2_1_conv3_weight.Value.View, default, backbone_layer2_1_conv3, new ConvGeometry(1, 1, 1, 1, 0, 0, 1, 1, 1));
 
-        // backbone.layer2.1.bn3: batchnorm(backbone.layer2.1.conv3) -> (N,512,⌈H/8⌉,⌈W/8⌉)
-        BatchNorm.Statistics(Device, backbone_layer2_1_conv3, backbone_layer2_1_bn3_mean, backbone_layer2_1_bn3_inv_std, backbone_layer2_1_bn3_running_mean.Value.View, backbone_layer2_1_bn3_running_var.Value.View, backbone_layer2_1_bn3_num_batches_tracked.Value.View, momentum: 0.1f, eps: 1E-05f, training);
-        BatchNorm.Apply(Device, backbone_layer2_1_conv3, backbone_layer2_1_bn3_mean, backbone_layer2_1_bn3_inv_std, backbone_layer2_1_bn3_weight.Value.View, backbone_layer2_1_bn3_bias.Value.View, backbone_layer2_1_bn3, relu: false);
-
-        // backbone.layer2.1.add: add(backbone.layer2.1.bn3, backbone.layer2.0.relu3) -> (N,512,⌈H/8⌉,⌈W/8⌉)
-        Elementwise.Add(Device, backbone_layer2_1_bn3, backbone_layer2_0_relu3, backbone_layer2_1_add);
-
-        // backbone.layer2.1.relu3: relu(backbone.layer2.1.add) -> (N,512,⌈H/8⌉,⌈W/8⌉)
-        Activation.Relu(Device, backbone_layer2_1_add, backbone_layer2_1_relu3);
+        // backbone.layer2.1.bn3 + backbone.layer2.1.add + backbone.layer2.1.relu3: relu(batchnorm + backbone.layer2.0.relu3) (fused) -> (N,512,⌈H/8⌉,⌈W/8⌉)
+        BatchNorm.Forward(Device, backbone_layer2_1_conv3, backbone_layer2_0_relu3, backbone_layer2_1_bn3_mean, backbone_layer2_1_bn3_inv_std, backbone_layer2_1_bn3_running_mean.Value.View, backbone_layer2_1_bn3_running_var.Value.View, backbone_layer2_1_bn3_num_batches_tracked.Value.View, backbone_layer2_1_bn3_weight.Value.View, backbone_layer2_1_bn3_bias.Value.View, backbone_layer2_1_relu3, momentum: 0.1f, eps: 1E-05f, training, relu: true);
 
         // backbone.layer2.2.conv1: conv 1x1 s1 p0, 512->128 -> (N,128,⌈H/8⌉,⌈W/8⌉)
         Conv2d.Forward(Device, backbone_layer2_1_relu3, backbone_layer2_2_conv1_weight.Value.View, default, backbone_layer2_2_conv1, new ConvGeometry(1, 1, 1, 1, 0, 0, 1, 1, 1));
 
         // backbone.layer2.2.bn1 + backbone.layer2.2.relu1: batchnorm + relu (fused) -> (N,128,⌈H/8⌉,⌈W/8⌉)
-        BatchNorm.Statistics(Device, backbone_layer2_2_conv1, backbone_layer2_2_bn1_mean, backbone_layer2_2_bn1_inv_std, backbone_layer2_2_bn1_running_mean.Value.View, backbone_layer2_2_bn1_running_var.Value.View, backbone_layer2_2_bn1_num_batches_tracked.Value.View, momentum: 0.1f, eps: 1E-05f, training);
-        BatchNorm.Apply(Device, backbone_layer2_2_conv1, backbone_layer2_2_bn1_mean, backbone_layer2_2_bn1_inv_std, backbone_layer2_2_bn1_weight.Value.View, backbone_layer2_2_bn1_bias.Value.View, backbone_layer2_2_relu1, relu: true);
+        BatchNorm.Forward(Device, backbone_layer2_2_conv1, default, backbone_layer2_2_bn1_mean, backbone_layer2_2_bn1_inv_std, backbone_layer2_2_bn1_running_mean.Value.View, backbone_layer2_2_bn1_running_var.Value.View, backbone_layer2_2_bn1_num_batches_tracked.Value.View, backbone_layer2_2_bn1_weight.Value.View, backbone_layer2_2_bn1_bias.Value.View, backbone_layer2_2_relu1, momentum: 0.1f, eps: 1E-05f, training, relu: true);
 
         // backbone.layer2.2.conv2: conv 3x3 s1 p1, 128->128 -> (N,128,⌈H/8⌉,⌈W/8⌉)
         Conv2d.Forward(Device, backbone_layer2_2_relu1, backbone_layer2_2_conv2_weight.Value.View, default, backbone_layer2_2_conv2, new ConvGeometry(3, 3, 1, 1, 1, 1, 1, 1, 1));
 
         // backbone.layer2.2.bn2 + backbone.layer2.2.relu2: batchnorm + relu (fused) -> (N,128,⌈H/8⌉,⌈W/8⌉)
-        BatchNorm.Statistics(Device, backbone_layer2_2_conv2, backbone_layer2_2_bn2_mean, backbone_layer2_2_bn2_inv_std, backbone_layer2_2_bn2_running_mean.Value.View, backbone_layer2_2_bn2_running_var.Value.View, backbone_layer2_2_bn2_num_batches_tracked.Value.View, momentum: 0.1f, eps: 1E-05f, training);
-        BatchNorm.Apply(Device, backbone_layer2_2_conv2, backbone_layer2_2_bn2_mean, backbone_layer2_2_bn2_inv_std, backbone_layer2_2_bn2_weight.Value.View, backbone_layer2_2_bn2_bias.Value.View, backbone_layer2_2_relu2, relu: true);
+        BatchNorm.Forward(Device, backbone_layer2_2_conv2, default, backbone_layer2_2_bn2_mean, backbone_layer2_2_bn2_inv_std, backbone_layer2_2_bn2_running_mean.Value.View, backbone_layer2_2_bn2_running_var.Value.View, backbone_layer2_2_bn2_num_batches_tracked.Value.View, backbone_layer2_2_bn2_weight.Value.View, backbone_layer2_2_bn2_bias.Value.View, backbone_layer2_2_relu2, momentum: 0.1f, eps: 1E-05f, training, relu: true);
 
         // backbone.layer2.2.conv3: conv 1x1 s1 p0, 128->512 -> (N,512,⌈H/8⌉,⌈W/8⌉)
         Conv2d.Forward(Device, backbone_layer2_2_relu2, backbone_layer2_2_conv3_weight.Value.View, default, backbone_layer2_2_conv3, new ConvGeometry(1, 1, 1, 1, 0, 0, 1, 1, 1));
 
-        // backbone.layer2.2.bn3: batchnorm(backbone.layer2.2.conv3) -> (N,512,⌈H/8⌉,⌈W/8⌉)
-        BatchNorm.Statistics(Device, backbone_layer2_2_conv3, backbone_layer2_2_bn3_mean, backbone_layer2_2_bn3_inv_std, backbone_layer2_2_bn3_running_mean.Value.View, backbone_layer2_2_bn3_running_var.Value.View, backbone_layer2_2_bn3_num_batches_tracked.Value.View, momentum: 0.1f, eps: 1E-05f, training);
-        BatchNorm.Apply(Device, backbone_layer2_2_conv3, backbone_layer2_2_bn3_mean, backbone_layer2_2_bn3_inv_std, backbone_layer2_2_bn3_weight.Value.View, backbone_layer2_2_bn3_bias.Value.View, backbone_layer2_2_bn3, relu: false);
-
-        // backbone.layer2.2.add: add(backbone.layer2.2.bn3, backbone.layer2.1.relu3) -> (N,512,⌈H/8⌉,⌈W/8⌉)
-        Elementwise.Add(Device, backbone_layer2_2_bn3, backbone_layer2_1_relu3, backbone_layer2_2_add);
-
-        // backbone.layer2.2.relu3: relu(backbone.layer2.2.add) -> (N,512,⌈H/8⌉,⌈W/8⌉)
-        Activation.Relu(Device, backbone_layer2_2_add, backbone_layer2_2_relu3);
+        // backbone.layer2.2.bn3 + backbone.layer2.2.add + backbone.layer2.2.relu3: relu(batchnorm + backbone.layer2.1.relu3) (fused) -> (N,512,⌈H/8⌉,⌈W/8⌉)
+        BatchNorm.Forward(Device, backbone_layer2_2_conv3, backbone_layer2_1_relu3, backbone_layer2_2_bn3_mean, backbone_layer2_2_bn3_inv_std, backbone_layer2_2_bn3_running_mean.Value.View, backbone_layer2_2_bn3_running_var.Value.View, backbone_layer2_2_bn3_num_batches_tracked.Value.View, backbone_layer2_2_bn3_weight.Value.View, backbone_layer2_2_bn3_bias.Value.View, backbone_layer2_2_relu3, momentum: 0.1f, eps: 1E-05f, training, relu: true);
 
         // backbone.layer2.3.conv1: conv 1x1 s1 p0, 512->128 -> (N,128,⌈H/8⌉,⌈W/8⌉)
         Conv2d.Forward(Device, backbone_layer2_2_relu3, backbone_layer2_3_conv1_weight.Value.View, default, backbone_layer2_3_conv1, new ConvGeometry(1, 1, 1, 1, 0, 0, 1, 1, 1));
 
         // backbone.layer2.3.bn1 + backbone.layer2.3.relu1: batchnorm + relu (fused) -> (N,128,⌈H/8⌉,⌈W/8⌉)
-        BatchNorm.Statistics(Device, backbone_layer2_3_conv1, backbone_layer2_3_bn1_mean, backbone_layer2_3_bn1_inv_std, backbone_layer2_3_bn1_running_mean.Value.View, backbone_layer2_3_bn1_running_var.Value.View, backbone_layer2_3_bn1_num_batches_tracked.Value.View, momentum: 0.1f, eps: 1E-05f, training);
-        BatchNorm.Apply(Device, backbone_layer2_3_conv1, backbone_layer2_3_bn1_mean, backbone_layer2_3_bn1_inv_std, backbone_layer2_3_bn1_weight.Value.View, backbone_layer2_3_bn1_bias.Value.View, backbone_layer2_3_relu1, relu: true);
+        BatchNorm.Forward(Device, backbone_layer2_3_conv1, default, backbone_layer2_3_bn1_mean, backbone_layer2_3_bn1_inv_std, backbone_layer2_3_bn1_running_mean.Value.View, backbone_layer2_3_bn1_running_var.Value.View, backbone_layer2_3_bn1_num_batches_tracked.Value.View, backbone_layer2_3_bn1_weight.Value.View, backbone_layer2_3_bn1_bias.Value.View, backbone_layer2_3_relu1, momentum: 0.1f, eps: 1E-05f, training, relu: true);
 
         // backbone.layer2.3.conv2: conv 3x3 s1 p1, 128->128 -> (N,128,⌈H/8⌉,⌈W/8⌉)
         Conv2d.Forward(Device, backbone_layer2_3_relu1, backbone_layer2_3_conv2_weight.Value.View, default, backbone_layer2_3_conv2, new ConvGeometry(3, 3, 1, 1, 1, 1, 1, 1, 1));
 
         // backbone.layer2.3.bn2 + backbone.layer2.3.relu2: batchnorm + relu (fused) -> (N,128,⌈H/8⌉,⌈W/8⌉)
-        BatchNorm.Statistics(Device, backbone_layer2_3_conv2, backbone_layer2_3_bn2_mean, backbone_layer2_3_bn2_inv_std, backbone_layer2_3_bn2_running_mean.Value.View, backbone_layer2_3_bn2_running_var.Value.View, backbone_layer2_3_bn2_num_batches_tracked.Value.View, momentum: 0.1f, eps: 1E-05f, training);
-        BatchNorm.Apply(Device, backbone_layer2_3_conv2, backbone_layer2_3_bn2_mean, backbone_layer2_3_bn2_inv_std, backbone_layer2_3_bn2_weight.Value.View, backbone_layer2_3_bn2_bias.Value.View, backbone_layer2_3_relu2, relu: true);
+        BatchNorm.Forward(Device, backbone_layer2_3_conv2, default, backbone_layer2_3_bn2_mean, backbone_layer2_3_bn2_inv_std, backbone_layer2_3_bn2_running_mean.Value.View, backbone_layer2_3_bn2_running_var.Value.View, backbone_layer2_3_bn2_num_batches_tracked.Value.View, backbone_layer2_3_bn2_weight.Value.View, backbone_layer2_3_bn2_bias.Value.View, backbone_layer2_3_relu2, momentum: 0.1f, eps: 1E-05f, training, relu: true);
 
         // backbone.layer2.3.conv3: conv 1x1 s1 p0, 128->512 -> (N,512,⌈H/8⌉,⌈W/8⌉)
         Conv2d.Forward(Device, backbone_layer2_3_relu2, backbone_layer2_3_conv3_weight.Value.View, default, backbone_layer2_3_conv3, new ConvGeometry(1, 1, 1, 1, 0, 0, 1, 1, 1));
 
-        // backbone.layer2.3.bn3: batchnorm(backbone.layer2.3.conv3) -> (N,512,⌈H/8⌉,⌈W/8⌉)
-        BatchNorm.Statistics(Device, backbone_layer2_3_conv3, backbone_layer2_3_bn3_mean, backbone_layer2_3_bn3_inv_std, backbone_layer2_3_bn3_running_mean.Value.View, backbone_layer2_3_bn3_running_var.Value.View, backbone_layer2_3_bn3_num_batches_tracked.Value.View, momentum: 0.1f, eps: 1E-05f, training);
-        BatchNorm.Apply(Device, backbone_layer2_3_conv3, backbone_layer2_3_bn3_mean, backbone_layer2_3_bn3_inv_std, backbone_layer2_3_bn3_weight.Value.View, backbone_layer2_3_bn3_bias.Value.View, backbone_layer2_3_bn3, relu: false);
-
-        // backbone.layer2.3.add: add(backbone.layer2.3.bn3, backbone.layer2.2.relu3) -> (N,512,⌈H/8⌉,⌈W/8⌉)
-        Elementwise.Add(Device, backbone_layer2_3_bn3, backbone_layer2_2_relu3, backbone_layer2_3_add);
-
-        // backbone.layer2.3.relu3: relu(backbone.layer2.3.add) -> (N,512,⌈H/8⌉,⌈W/8⌉)
-        Activation.Relu(Device, backbone_layer2_3_add, backbone_layer2_3_relu3);
+        // backbone.layer2.3.bn3 + backbone.layer2.3.add + backbone.layer2.3.relu3: relu(batchnorm + backbone.layer2.2.relu3) (fused) -> (N,512,⌈H/8⌉,⌈W/8⌉)
+        BatchNorm.Forward(Device, backbone_layer2_3_conv3, backbone_layer2_2_relu3, backbone_layer2_3_bn3_mean, backbone_layer2_3_bn3_inv_std, backbone_layer2_3_bn3_running_mean.Value.View, backbone_layer2_3_bn3_running_var.Value.View, backbone_layer2_3_bn3_num_batches_tracked.Value.View, backbone_layer2_3_bn3_weight.Value.View, backbone_layer2_3_bn3_bias.Value.View, backbone_layer2_3_relu3, momentum: 0.1f, eps: 1E-05f, training, relu: true);
     }
 
     private void ForwardBackboneLayer3(bool training)
@@ -6333,629 +6001,421 @@ public sealed partial class SanetR101 : INetwork
         Conv2d.Forward(Device, backbone_layer2_3_relu3, backbone_layer3_0_conv1_weight.Value.View, default, backbone_layer3_0_conv1, new ConvGeometry(1, 1, 1, 1, 0, 0, 1, 1, 1));
 
         // backbone.layer3.0.bn1 + backbone.layer3.0.relu1: batchnorm + relu (fused) -> (N,256,⌈H/8⌉,⌈W/8⌉)
-        BatchNorm.Statistics(Device, backbone_layer3_0_conv1, backbone_layer3_0_bn1_mean, backbone_layer3_0_bn1_inv_std, backbone_layer3_0_bn1_running_mean.Value.View, backbone_layer3_0_bn1_running_var.Value.View, backbone_layer3_0_bn1_num_batches_tracked.Value.View, momentum: 0.1f, eps: 1E-05f, training);
-        BatchNorm.Apply(Device, backbone_layer3_0_conv1, backbone_layer3_0_bn1_mean, backbone_layer3_0_bn1_inv_std, backbone_layer3_0_bn1_weight.Value.View, backbone_layer3_0_bn1_bias.Value.View, backbone_layer3_0_relu1, relu: true);
+        BatchNorm.Forward(Device, backbone_layer3_0_conv1, default, backbone_layer3_0_bn1_mean, backbone_layer3_0_bn1_inv_std, backbone_layer3_0_bn1_running_mean.Value.View, backbone_layer3_0_bn1_running_var.Value.View, backbone_layer3_0_bn1_num_batches_tracked.Value.View, backbone_layer3_0_bn1_weight.Value.View, backbone_layer3_0_bn1_bias.Value.View, backbone_layer3_0_relu1, momentum: 0.1f, eps: 1E-05f, training, relu: true);
 
         // backbone.layer3.0.conv2: conv 3x3 s1 p1, 256->256 -> (N,256,⌈H/8⌉,⌈W/8⌉)
         Conv2d.Forward(Device, backbone_layer3_0_relu1, backbone_layer3_0_conv2_weight.Value.View, default, backbone_layer3_0_conv2, new ConvGeometry(3, 3, 1, 1, 1, 1, 1, 1, 1));
 
         // backbone.layer3.0.bn2 + backbone.layer3.0.relu2: batchnorm + relu (fused) -> (N,256,⌈H/8⌉,⌈W/8⌉)
-        BatchNorm.Statistics(Device, backbone_layer3_0_conv2, backbone_layer3_0_bn2_mean, backbone_layer3_0_bn2_inv_std, backbone_layer3_0_bn2_running_mean.Value.View, backbone_layer3_0_bn2_running_var.Value.View, backbone_layer3_0_bn2_num_batches_tracked.Value.View, momentum: 0.1f, eps: 1E-05f, training);
-        BatchNorm.Apply(Device, backbone_layer3_0_conv2, backbone_layer3_0_bn2_mean, backbone_layer3_0_bn2_inv_std, backbone_layer3_0_bn2_weight.Value.View, backbone_layer3_0_bn2_bias.Value.View, backbone_layer3_0_relu2, relu: true);
+        BatchNorm.Forward(Device, backbone_layer3_0_conv2, default, backbone_layer3_0_bn2_mean, backbone_layer3_0_bn2_inv_std, backbone_layer3_0_bn2_running_mean.Value.View, backbone_layer3_0_bn2_running_var.Value.View, backbone_layer3_0_bn2_num_batches_tracked.Value.View, backbone_layer3_0_bn2_weight.Value.View, backbone_layer3_0_bn2_bias.Value.View, backbone_layer3_0_relu2, momentum: 0.1f, eps: 1E-05f, training, relu: true);
 
         // backbone.layer3.0.conv3: conv 1x1 s1 p0, 256->1024 -> (N,1024,⌈H/8⌉,⌈W/8⌉)
         Conv2d.Forward(Device, backbone_layer3_0_relu2, backbone_layer3_0_conv3_weight.Value.View, default, backbone_layer3_0_conv3, new ConvGeometry(1, 1, 1, 1, 0, 0, 1, 1, 1));
-
-        // backbone.layer3.0.bn3: batchnorm(backbone.layer3.0.conv3) -> (N,1024,⌈H/8⌉,⌈W/8⌉)
-        BatchNorm.Statistics(Device, backbone_layer3_0_conv3, backbone_layer3_0_bn3_mean, backbone_layer3_0_bn3_inv_std, backbone_layer3_0_bn3_running_mean.Value.View, backbone_layer3_0_bn3_running_var.Value.View, backbone_layer3_0_bn3_num_batches_tracked.Value.View, momentum: 0.1f, eps: 1E-05f, training);
-        BatchNorm.Apply(Device, backbone_layer3_0_conv3, backbone_layer3_0_bn3_mean, backbone_layer3_0_bn3_inv_std, backbone_layer3_0_bn3_weight.Value.View, backbone_layer3_0_bn3_bias.Value.View, backbone_layer3_0_bn3, relu: false);
 
         // backbone.layer3.0.downsample.0: conv 1x1 s1 p0, 512->1024 -> (N,1024,⌈H/8⌉,⌈W/8⌉)
         Conv2d.Forward(Device, backbone_layer2_3_relu3, backbone_layer3_0_downsample_0_weight.Value.View, default, backbone_layer3_0_downsample_0, new ConvGeometry(1, 1, 1, 1, 0, 0, 1, 1, 1));
 
         // backbone.layer3.0.downsample.1: batchnorm(backbone.layer3.0.downsample.0) -> (N,1024,⌈H/8⌉,⌈W/8⌉)
-        BatchNorm.Statistics(Device, backbone_layer3_0_downsample_0, backbone_layer3_0_downsample_1_mean, backbone_layer3_0_downsample_1_inv_std, backbone_layer3_0_downsample_1_running_mean.Value.View, backbone_layer3_0_downsample_1_running_var.Value.View, backbone_layer3_0_downsample_1_num_batches_tracked.Value.View, momentum: 0.1f, eps: 1E-05f, training);
-        BatchNorm.Apply(Device, backbone_layer3_0_downsample_0, backbone_layer3_0_downsample_1_mean, backbone_layer3_0_downsample_1_inv_std, backbone_layer3_0_downsample_1_weight.Value.View, backbone_layer3_0_downsample_1_bias.Value.View, backbone_layer3_0_downsample_1, relu: false);
+        BatchNorm.Forward(Device, backbone_layer3_0_downsample_0, default, backbone_layer3_0_downsample_1_mean, backbone_layer3_0_downsample_1_inv_std, backbone_layer3_0_downsample_1_running_mean.Value.View, backbone_layer3_0_downsample_1_running_var.Value.View, backbone_layer3_0_downsample_1_num_batches_tracked.Value.View, backbone_layer3_0_downsample_1_weight.Value.View, backbone_layer3_0_downsample_1_bias.Value.View, backbone_layer3_0_downsample_1, momentum: 0.1f, eps: 1E-05f, training, relu: false);
 
-        // backbone.layer3.0.add: add(backbone.layer3.0.bn3, backbone.layer3.0.downsample.1) -> (N,1024,⌈H/8⌉,⌈W/8⌉)
-        Elementwise.Add(Device, backbone_layer3_0_bn3, backbone_layer3_0_downsample_1, backbone_layer3_0_add);
-
-        // backbone.layer3.0.relu3: relu(backbone.layer3.0.add) -> (N,1024,⌈H/8⌉,⌈W/8⌉)
-        Activation.Relu(Device, backbone_layer3_0_add, backbone_layer3_0_relu3);
+        // backbone.layer3.0.bn3 + backbone.layer3.0.add + backbone.layer3.0.relu3: relu(batchnorm + backbone.layer3.0.downsample.1) (fused) -> (N,1024,⌈H/8⌉,⌈W/8⌉)
+        BatchNorm.Forward(Device, backbone_layer3_0_conv3, backbone_layer3_0_downsample_1, backbone_layer3_0_bn3_mean, backbone_layer3_0_bn3_inv_std, backbone_layer3_0_bn3_running_mean.Value.View, backbone_layer3_0_bn3_running_var.Value.View, backbone_layer3_0_bn3_num_batches_tracked.Value.View, backbone_layer3_0_bn3_weight.Value.View, backbone_layer3_0_bn3_bias.Value.View, backbone_layer3_0_relu3, momentum: 0.1f, eps: 1E-05f, training, relu: true);
 
         // backbone.layer3.1.conv1: conv 1x1 s1 p0, 1024->256 -> (N,256,⌈H/8⌉,⌈W/8⌉)
         Conv2d.Forward(Device, backbone_layer3_0_relu3, backbone_layer3_1_conv1_weight.Value.View, default, backbone_layer3_1_conv1, new ConvGeometry(1, 1, 1, 1, 0, 0, 1, 1, 1));
 
         // backbone.layer3.1.bn1 + backbone.layer3.1.relu1: batchnorm + relu (fused) -> (N,256,⌈H/8⌉,⌈W/8⌉)
-        BatchNorm.Statistics(Device, backbone_layer3_1_conv1, backbone_layer3_1_bn1_mean, backbone_layer3_1_bn1_inv_std, backbone_layer3_1_bn1_running_mean.Value.View, backbone_layer3_1_bn1_running_var.Value.View, backbone_layer3_1_bn1_num_batches_tracked.Value.View, momentum: 0.1f, eps: 1E-05f, training);
-        BatchNorm.Apply(Device, backbone_layer3_1_conv1, backbone_layer3_1_bn1_mean, backbone_layer3_1_bn1_inv_std, backbone_layer3_1_bn1_weight.Value.View, backbone_layer3_1_bn1_bias.Value.View, backbone_layer3_1_relu1, relu: true);
+        BatchNorm.Forward(Device, backbone_layer3_1_conv1, default, backbone_layer3_1_bn1_mean, backbone_layer3_1_bn1_inv_std, backbone_layer3_1_bn1_running_mean.Value.View, backbone_layer3_1_bn1_running_var.Value.View, backbone_layer3_1_bn1_num_batches_tracked.Value.View, backbone_layer3_1_bn1_weight.Value.View, backbone_layer3_1_bn1_bias.Value.View, backbone_layer3_1_relu1, momentum: 0.1f, eps: 1E-05f, training, relu: true);
 
         // backbone.layer3.1.conv2: conv 3x3 s1 p2 d2, 256->256 -> (N,256,⌈H/8⌉,⌈W/8⌉)
         Conv2d.Forward(Device, backbone_layer3_1_relu1, backbone_layer3_1_conv2_weight.Value.View, default, backbone_layer3_1_conv2, new ConvGeometry(3, 3, 1, 1, 2, 2, 2, 2, 1));
 
         // backbone.layer3.1.bn2 + backbone.layer3.1.relu2: batchnorm + relu (fused) -> (N,256,⌈H/8⌉,⌈W/8⌉)
-        BatchNorm.Statistics(Device, backbone_layer3_1_conv2, backbone_layer3_1_bn2_mean, backbone_layer3_1_bn2_inv_std, backbone_layer3_1_bn2_running_mean.Value.View, backbone_layer3_1_bn2_running_var.Value.View, backbone_layer3_1_bn2_num_batches_tracked.Value.View, momentum: 0.1f, eps: 1E-05f, training);
-        BatchNorm.Apply(Device, backbone_layer3_1_conv2, backbone_layer3_1_bn2_mean, backbone_layer3_1_bn2_inv_std, backbone_layer3_1_bn2_weight.Value.View, backbone_layer3_1_bn2_bias.Value.View, backbone_layer3_1_relu2, relu: true);
+        BatchNorm.Forward(Device, backbone_layer3_1_conv2, default, backbone_layer3_1_bn2_mean, backbone_layer3_1_bn2_inv_std, backbone_layer3_1_bn2_running_mean.Value.View, backbone_layer3_1_bn2_running_var.Value.View, backbone_layer3_1_bn2_num_batches_tracked.Value.View, backbone_layer3_1_bn2_weight.Value.View, backbone_layer3_1_bn2_bias.Value.View, backbone_layer3_1_relu2, momentum: 0.1f, eps: 1E-05f, training, relu: true);
 
         // backbone.layer3.1.conv3: conv 1x1 s1 p0, 256->1024 -> (N,1024,⌈H/8⌉,⌈W/8⌉)
         Conv2d.Forward(Device, backbone_layer3_1_relu2, backbone_layer3_1_conv3_weight.Value.View, default, backbone_layer3_1_conv3, new ConvGeometry(1, 1, 1, 1, 0, 0, 1, 1, 1));
 
-        // backbone.layer3.1.bn3: batchnorm(backbone.layer3.1.conv3) -> (N,1024,⌈H/8⌉,⌈W/8⌉)
-        BatchNorm.Statistics(Device, backbone_layer3_1_conv3, backbone_layer3_1_bn3_mean, backbone_layer3_1_bn3_inv_std, backbone_layer3_1_bn3_running_mean.Value.View, backbone_layer3_1_bn3_running_var.Value.View, backbone_layer3_1_bn3_num_batches_tracked.Value.View, momentum: 0.1f, eps: 1E-05f, training);
-        BatchNorm.Apply(Device, backbone_layer3_1_conv3, backbone_layer3_1_bn3_mean, backbone_layer3_1_bn3_inv_std, backbone_layer3_1_bn3_weight.Value.View, backbone_layer3_1_bn3_bias.Value.View, backbone_layer3_1_bn3, relu: false);
-
-        // backbone.layer3.1.add: add(backbone.layer3.1.bn3, backbone.layer3.0.relu3) -> (N,1024,⌈H/8⌉,⌈W/8⌉)
-        Elementwise.Add(Device, backbone_layer3_1_bn3, backbone_layer3_0_relu3, backbone_layer3_1_add);
-
-        // backbone.layer3.1.relu3: relu(backbone.layer3.1.add) -> (N,1024,⌈H/8⌉,⌈W/8⌉)
-        Activation.Relu(Device, backbone_layer3_1_add, backbone_layer3_1_relu3);
+        // backbone.layer3.1.bn3 + backbone.layer3.1.add + backbone.layer3.1.relu3: relu(batchnorm + backbone.layer3.0.relu3) (fused) -> (N,1024,⌈H/8⌉,⌈W/8⌉)
+        BatchNorm.Forward(Device, backbone_layer3_1_conv3, backbone_layer3_0_relu3, backbone_layer3_1_bn3_mean, backbone_layer3_1_bn3_inv_std, backbone_layer3_1_bn3_running_mean.Value.View, backbone_layer3_1_bn3_running_var.Value.View, backbone_layer3_1_bn3_num_batches_tracked.Value.View, backbone_layer3_1_bn3_weight.Value.View, backbone_layer3_1_bn3_bias.Value.View, backbone_layer3_1_relu3, momentum: 0.1f, eps: 1E-05f, training, relu: true);
 
         // backbone.layer3.2.conv1: conv 1x1 s1 p0, 1024->256 -> (N,256,⌈H/8⌉,⌈W/8⌉)
         Conv2d.Forward(Device, backbone_layer3_1_relu3, backbone_layer3_2_conv1_weight.Value.View, default, backbone_layer3_2_conv1, new ConvGeometry(1, 1, 1, 1, 0, 0, 1, 1, 1));
 
         // backbone.layer3.2.bn1 + backbone.layer3.2.relu1: batchnorm + relu (fused) -> (N,256,⌈H/8⌉,⌈W/8⌉)
-        BatchNorm.Statistics(Device, backbone_layer3_2_conv1, backbone_layer3_2_bn1_mean, backbone_layer3_2_bn1_inv_std, backbone_layer3_2_bn1_running_mean.Value.View, backbone_layer3_2_bn1_running_var.Value.View, backbone_layer3_2_bn1_num_batches_tracked.Value.View, momentum: 0.1f, eps: 1E-05f, training);
-        BatchNorm.Apply(Device, backbone_layer3_2_conv1, backbone_layer3_2_bn1_mean, backbone_layer3_2_bn1_inv_std, backbone_layer3_2_bn1_weight.Value.View, backbone_layer3_2_bn1_bias.Value.View, backbone_layer3_2_relu1, relu: true);
+        BatchNorm.Forward(Device, backbone_layer3_2_conv1, default, backbone_layer3_2_bn1_mean, backbone_layer3_2_bn1_inv_std, backbone_layer3_2_bn1_running_mean.Value.View, backbone_layer3_2_bn1_running_var.Value.View, backbone_layer3_2_bn1_num_batches_tracked.Value.View, backbone_layer3_2_bn1_weight.Value.View, backbone_layer3_2_bn1_bias.Value.View, backbone_layer3_2_relu1, momentum: 0.1f, eps: 1E-05f, training, relu: true);
 
         // backbone.layer3.2.conv2: conv 3x3 s1 p2 d2, 256->256 -> (N,256,⌈H/8⌉,⌈W/8⌉)
         Conv2d.Forward(Device, backbone_layer3_2_relu1, backbone_layer3_2_conv2_weight.Value.View, default, backbone_layer3_2_conv2, new ConvGeometry(3, 3, 1, 1, 2, 2, 2, 2, 1));
 
         // backbone.layer3.2.bn2 + backbone.layer3.2.relu2: batchnorm + relu (fused) -> (N,256,⌈H/8⌉,⌈W/8⌉)
-        BatchNorm.Statistics(Device, backbone_layer3_2_conv2, backbone_layer3_2_bn2_mean, backbone_layer3_2_bn2_inv_std, backbone_layer3_2_bn2_running_mean.Value.View, backbone_layer3_2_bn2_running_var.Value.View, backbone_layer3_2_bn2_num_batches_tracked.Value.View, momentum: 0.1f, eps: 1E-05f, training);
-        BatchNorm.Apply(Device, backbone_layer3_2_conv2, backbone_layer3_2_bn2_mean, backbone_layer3_2_bn2_inv_std, backbone_layer3_2_bn2_weight.Value.View, backbone_layer3_2_bn2_bias.Value.View, backbone_layer3_2_relu2, relu: true);
+        BatchNorm.Forward(Device, backbone_layer3_2_conv2, default, backbone_layer3_2_bn2_mean, backbone_layer3_2_bn2_inv_std, backbone_layer3_2_bn2_running_mean.Value.View, backbone_layer3_2_bn2_running_var.Value.View, backbone_layer3_2_bn2_num_batches_tracked.Value.View, backbone_layer3_2_bn2_weight.Value.View, backbone_layer3_2_bn2_bias.Value.View, backbone_layer3_2_relu2, momentum: 0.1f, eps: 1E-05f, training, relu: true);
 
         // backbone.layer3.2.conv3: conv 1x1 s1 p0, 256->1024 -> (N,1024,⌈H/8⌉,⌈W/8⌉)
         Conv2d.Forward(Device, backbone_layer3_2_relu2, backbone_layer3_2_conv3_weight.Value.View, default, backbone_layer3_2_conv3, new ConvGeometry(1, 1, 1, 1, 0, 0, 1, 1, 1));
 
-        // backbone.layer3.2.bn3: batchnorm(backbone.layer3.2.conv3) -> (N,1024,⌈H/8⌉,⌈W/8⌉)
-        BatchNorm.Statistics(Device, backbone_layer3_2_conv3, backbone_layer3_2_bn3_mean, backbone_layer3_2_bn3_inv_std, backbone_layer3_2_bn3_running_mean.Value.View, backbone_layer3_2_bn3_running_var.Value.View, backbone_layer3_2_bn3_num_batches_tracked.Value.View, momentum: 0.1f, eps: 1E-05f, training);
-        BatchNorm.Apply(Device, backbone_layer3_2_conv3, backbone_layer3_2_bn3_mean, backbone_layer3_2_bn3_inv_std, backbone_layer3_2_bn3_weight.Value.View, backbone_layer3_2_bn3_bias.Value.View, backbone_layer3_2_bn3, relu: false);
-
-        // backbone.layer3.2.add: add(backbone.layer3.2.bn3, backbone.layer3.1.relu3) -> (N,1024,⌈H/8⌉,⌈W/8⌉)
-        Elementwise.Add(Device, backbone_layer3_2_bn3, backbone_layer3_1_relu3, backbone_layer3_2_add);
-
-        // backbone.layer3.2.relu3: relu(backbone.layer3.2.add) -> (N,1024,⌈H/8⌉,⌈W/8⌉)
-        Activation.Relu(Device, backbone_layer3_2_add, backbone_layer3_2_relu3);
+        // backbone.layer3.2.bn3 + backbone.layer3.2.add + backbone.layer3.2.relu3: relu(batchnorm + backbone.layer3.1.relu3) (fused) -> (N,1024,⌈H/8⌉,⌈W/8⌉)
+        BatchNorm.Forward(Device, backbone_layer3_2_conv3, backbone_layer3_1_relu3, backbone_layer3_2_bn3_mean, backbone_layer3_2_bn3_inv_std, backbone_layer3_2_bn3_running_mean.Value.View, backbone_layer3_2_bn3_running_var.Value.View, backbone_layer3_2_bn3_num_batches_tracked.Value.View, backbone_layer3_2_bn3_weight.Value.View, backbone_layer3_2_bn3_bias.Value.View, backbone_layer3_2_relu3, momentum: 0.1f, eps: 1E-05f, training, relu: true);
 
         // backbone.layer3.3.conv1: conv 1x1 s1 p0, 1024->256 -> (N,256,⌈H/8⌉,⌈W/8⌉)
         Conv2d.Forward(Device, backbone_layer3_2_relu3, backbone_layer3_3_conv1_weight.Value.View, default, backbone_layer3_3_conv1, new ConvGeometry(1, 1, 1, 1, 0, 0, 1, 1, 1));
 
         // backbone.layer3.3.bn1 + backbone.layer3.3.relu1: batchnorm + relu (fused) -> (N,256,⌈H/8⌉,⌈W/8⌉)
-        BatchNorm.Statistics(Device, backbone_layer3_3_conv1, backbone_layer3_3_bn1_mean, backbone_layer3_3_bn1_inv_std, backbone_layer3_3_bn1_running_mean.Value.View, backbone_layer3_3_bn1_running_var.Value.View, backbone_layer3_3_bn1_num_batches_tracked.Value.View, momentum: 0.1f, eps: 1E-05f, training);
-        BatchNorm.Apply(Device, backbone_layer3_3_conv1, backbone_layer3_3_bn1_mean, backbone_layer3_3_bn1_inv_std, backbone_layer3_3_bn1_weight.Value.View, backbone_layer3_3_bn1_bias.Value.View, backbone_layer3_3_relu1, relu: true);
+        BatchNorm.Forward(Device, backbone_layer3_3_conv1, default, backbone_layer3_3_bn1_mean, backbone_layer3_3_bn1_inv_std, backbone_layer3_3_bn1_running_mean.Value.View, backbone_layer3_3_bn1_running_var.Value.View, backbone_layer3_3_bn1_num_batches_tracked.Value.View, backbone_layer3_3_bn1_weight.Value.View, backbone_layer3_3_bn1_bias.Value.View, backbone_layer3_3_relu1, momentum: 0.1f, eps: 1E-05f, training, relu: true);
 
         // backbone.layer3.3.conv2: conv 3x3 s1 p2 d2, 256->256 -> (N,256,⌈H/8⌉,⌈W/8⌉)
         Conv2d.Forward(Device, backbone_layer3_3_relu1, backbone_layer3_3_conv2_weight.Value.View, default, backbone_layer3_3_conv2, new ConvGeometry(3, 3, 1, 1, 2, 2, 2, 2, 1));
 
         // backbone.layer3.3.bn2 + backbone.layer3.3.relu2: batchnorm + relu (fused) -> (N,256,⌈H/8⌉,⌈W/8⌉)
-        BatchNorm.Statistics(Device, backbone_layer3_3_conv2, backbone_layer3_3_bn2_mean, backbone_layer3_3_bn2_inv_std, backbone_layer3_3_bn2_running_mean.Value.View, backbone_layer3_3_bn2_running_var.Value.View, backbone_layer3_3_bn2_num_batches_tracked.Value.View, momentum: 0.1f, eps: 1E-05f, training);
-        BatchNorm.Apply(Device, backbone_layer3_3_conv2, backbone_layer3_3_bn2_mean, backbone_layer3_3_bn2_inv_std, backbone_layer3_3_bn2_weight.Value.View, backbone_layer3_3_bn2_bias.Value.View, backbone_layer3_3_relu2, relu: true);
+        BatchNorm.Forward(Device, backbone_layer3_3_conv2, default, backbone_layer3_3_bn2_mean, backbone_layer3_3_bn2_inv_std, backbone_layer3_3_bn2_running_mean.Value.View, backbone_layer3_3_bn2_running_var.Value.View, backbone_layer3_3_bn2_num_batches_tracked.Value.View, backbone_layer3_3_bn2_weight.Value.View, backbone_layer3_3_bn2_bias.Value.View, backbone_layer3_3_relu2, momentum: 0.1f, eps: 1E-05f, training, relu: true);
 
         // backbone.layer3.3.conv3: conv 1x1 s1 p0, 256->1024 -> (N,1024,⌈H/8⌉,⌈W/8⌉)
         Conv2d.Forward(Device, backbone_layer3_3_relu2, backbone_layer3_3_conv3_weight.Value.View, default, backbone_layer3_3_conv3, new ConvGeometry(1, 1, 1, 1, 0, 0, 1, 1, 1));
 
-        // backbone.layer3.3.bn3: batchnorm(backbone.layer3.3.conv3) -> (N,1024,⌈H/8⌉,⌈W/8⌉)
-        BatchNorm.Statistics(Device, backbone_layer3_3_conv3, backbone_layer3_3_bn3_mean, backbone_layer3_3_bn3_inv_std, backbone_layer3_3_bn3_running_mean.Value.View, backbone_layer3_3_bn3_running_var.Value.View, backbone_layer3_3_bn3_num_batches_tracked.Value.View, momentum: 0.1f, eps: 1E-05f, training);
-        BatchNorm.Apply(Device, backbone_layer3_3_conv3, backbone_layer3_3_bn3_mean, backbone_layer3_3_bn3_inv_std, backbone_layer3_3_bn3_weight.Value.View, backbone_layer3_3_bn3_bias.Value.View, backbone_layer3_3_bn3, relu: false);
-
-        // backbone.layer3.3.add: add(backbone.layer3.3.bn3, backbone.layer3.2.relu3) -> (N,1024,⌈H/8⌉,⌈W/8⌉)
-        Elementwise.Add(Device, backbone_layer3_3_bn3, backbone_layer3_2_relu3, backbone_layer3_3_add);
-
-        // backbone.layer3.3.relu3: relu(backbone.layer3.3.add) -> (N,1024,⌈H/8⌉,⌈W/8⌉)
-        Activation.Relu(Device, backbone_layer3_3_add, backbone_layer3_3_relu3);
+        // backbone.layer3.3.bn3 + backbone.layer3.3.add + backbone.layer3.3.relu3: relu(batchnorm + backbone.layer3.2.relu3) (fused) -> (N,1024,⌈H/8⌉,⌈W/8⌉)
+        BatchNorm.Forward(Device, backbone_layer3_3_conv3, backbone_layer3_2_relu3, backbone_layer3_3_bn3_mean, backbone_layer3_3_bn3_inv_std, backbone_layer3_3_bn3_running_mean.Value.View, backbone_layer3_3_bn3_running_var.Value.View, backbone_layer3_3_bn3_num_batches_tracked.Value.View, backbone_layer3_3_bn3_weight.Value.View, backbone_layer3_3_bn3_bias.Value.View, backbone_layer3_3_relu3, momentum: 0.1f, eps: 1E-05f, training, relu: true);
 
         // backbone.layer3.4.conv1: conv 1x1 s1 p0, 1024->256 -> (N,256,⌈H/8⌉,⌈W/8⌉)
         Conv2d.Forward(Device, backbone_layer3_3_relu3, backbone_layer3_4_conv1_weight.Value.View, default, backbone_layer3_4_conv1, new ConvGeometry(1, 1, 1, 1, 0, 0, 1, 1, 1));
 
         // backbone.layer3.4.bn1 + backbone.layer3.4.relu1: batchnorm + relu (fused) -> (N,256,⌈H/8⌉,⌈W/8⌉)
-        BatchNorm.Statistics(Device, backbone_layer3_4_conv1, backbone_layer3_4_bn1_mean, backbone_layer3_4_bn1_inv_std, backbone_layer3_4_bn1_running_mean.Value.View, backbone_layer3_4_bn1_running_var.Value.View, backbone_layer3_4_bn1_num_batches_tracked.Value.View, momentum: 0.1f, eps: 1E-05f, training);
-        BatchNorm.Apply(Device, backbone_layer3_4_conv1, backbone_layer3_4_bn1_mean, backbone_layer3_4_bn1_inv_std, backbone_layer3_4_bn1_weight.Value.View, backbone_layer3_4_bn1_bias.Value.View, backbone_layer3_4_relu1, relu: true);
+        BatchNorm.Forward(Device, backbone_layer3_4_conv1, default, backbone_layer3_4_bn1_mean, backbone_layer3_4_bn1_inv_std, backbone_layer3_4_bn1_running_mean.Value.View, backbone_layer3_4_bn1_running_var.Value.View, backbone_layer3_4_bn1_num_batches_tracked.Value.View, backbone_layer3_4_bn1_weight.Value.View, backbone_layer3_4_bn1_bias.Value.View, backbone_layer3_4_relu1, momentum: 0.1f, eps: 1E-05f, training, relu: true);
 
         // backbone.layer3.4.conv2: conv 3x3 s1 p2 d2, 256->256 -> (N,256,⌈H/8⌉,⌈W/8⌉)
         Conv2d.Forward(Device, backbone_layer3_4_relu1, backbone_layer3_4_conv2_weight.Value.View, default, backbone_layer3_4_conv2, new ConvGeometry(3, 3, 1, 1, 2, 2, 2, 2, 1));
 
         // backbone.layer3.4.bn2 + backbone.layer3.4.relu2: batchnorm + relu (fused) -> (N,256,⌈H/8⌉,⌈W/8⌉)
-        BatchNorm.Statistics(Device, backbone_layer3_4_conv2, backbone_layer3_4_bn2_mean, backbone_layer3_4_bn2_inv_std, backbone_layer3_4_bn2_running_mean.Value.View, backbone_layer3_4_bn2_running_var.Value.View, backbone_layer3_4_bn2_num_batches_tracked.Value.View, momentum: 0.1f, eps: 1E-05f, training);
-        BatchNorm.Apply(Device, backbone_layer3_4_conv2, backbone_layer3_4_bn2_mean, backbone_layer3_4_bn2_inv_std, backbone_layer3_4_bn2_weight.Value.View, backbone_layer3_4_bn2_bias.Value.View, backbone_layer3_4_relu2, relu: true);
+        BatchNorm.Forward(Device, backbone_layer3_4_conv2, default, backbone_layer3_4_bn2_mean, backbone_layer3_4_bn2_inv_std, backbone_layer3_4_bn2_running_mean.Value.View, backbone_layer3_4_bn2_running_var.Value.View, backbone_layer3_4_bn2_num_batches_tracked.Value.View, backbone_layer3_4_bn2_weight.Value.View, backbone_layer3_4_bn2_bias.Value.View, backbone_layer3_4_relu2, momentum: 0.1f, eps: 1E-05f, training, relu: true);
 
         // backbone.layer3.4.conv3: conv 1x1 s1 p0, 256->1024 -> (N,1024,⌈H/8⌉,⌈W/8⌉)
         Conv2d.Forward(Device, backbone_layer3_4_relu2, backbone_layer3_4_conv3_weight.Value.View, default, backbone_layer3_4_conv3, new ConvGeometry(1, 1, 1, 1, 0, 0, 1, 1, 1));
 
-        // backbone.layer3.4.bn3: batchnorm(backbone.layer3.4.conv3) -> (N,1024,⌈H/8⌉,⌈W/8⌉)
-        BatchNorm.Statistics(Device, backbone_layer3_4_conv3, backbone_layer3_4_bn3_mean, backbone_layer3_4_bn3_inv_std, backbone_layer3_4_bn3_running_mean.Value.View, backbone_layer3_4_bn3_running_var.Value.View, backbone_layer3_4_bn3_num_batches_tracked.Value.View, momentum: 0.1f, eps: 1E-05f, training);
-        BatchNorm.Apply(Device, backbone_layer3_4_conv3, backbone_layer3_4_bn3_mean, backbone_layer3_4_bn3_inv_std, backbone_layer3_4_bn3_weight.Value.View, backbone_layer3_4_bn3_bias.Value.View, backbone_layer3_4_bn3, relu: false);
-
-        // backbone.layer3.4.add: add(backbone.layer3.4.bn3, backbone.layer3.3.relu3) -> (N,1024,⌈H/8⌉,⌈W/8⌉)
-        Elementwise.Add(Device, backbone_layer3_4_bn3, backbone_layer3_3_relu3, backbone_layer3_4_add);
-
-        // backbone.layer3.4.relu3: relu(backbone.layer3.4.add) -> (N,1024,⌈H/8⌉,⌈W/8⌉)
-        Activation.Relu(Device, backbone_layer3_4_add, backbone_layer3_4_relu3);
+        // backbone.layer3.4.bn3 + backbone.layer3.4.add + backbone.layer3.4.relu3: relu(batchnorm + backbone.layer3.3.relu3) (fused) -> (N,1024,⌈H/8⌉,⌈W/8⌉)
+        BatchNorm.Forward(Device, backbone_layer3_4_conv3, backbone_layer3_3_relu3, backbone_layer3_4_bn3_mean, backbone_layer3_4_bn3_inv_std, backbone_layer3_4_bn3_running_mean.Value.View, backbone_layer3_4_bn3_running_var.Value.View, backbone_layer3_4_bn3_num_batches_tracked.Value.View, backbone_layer3_4_bn3_weight.Value.View, backbone_layer3_4_bn3_bias.Value.View, backbone_layer3_4_relu3, momentum: 0.1f, eps: 1E-05f, training, relu: true);
 
         // backbone.layer3.5.conv1: conv 1x1 s1 p0, 1024->256 -> (N,256,⌈H/8⌉,⌈W/8⌉)
         Conv2d.Forward(Device, backbone_layer3_4_relu3, backbone_layer3_5_conv1_weight.Value.View, default, backbone_layer3_5_conv1, new ConvGeometry(1, 1, 1, 1, 0, 0, 1, 1, 1));
 
         // backbone.layer3.5.bn1 + backbone.layer3.5.relu1: batchnorm + relu (fused) -> (N,256,⌈H/8⌉,⌈W/8⌉)
-        BatchNorm.Statistics(Device, backbone_layer3_5_conv1, backbone_layer3_5_bn1_mean, backbone_layer3_5_bn1_inv_std, backbone_layer3_5_bn1_running_mean.Value.View, backbone_layer3_5_bn1_running_var.Value.View, backbone_layer3_5_bn1_num_batches_tracked.Value.View, momentum: 0.1f, eps: 1E-05f, training);
-        BatchNorm.Apply(Device, backbone_layer3_5_conv1, backbone_layer3_5_bn1_mean, backbone_layer3_5_bn1_inv_std, backbone_layer3_5_bn1_weight.Value.View, backbone_layer3_5_bn1_bias.Value.View, backbone_layer3_5_relu1, relu: true);
+        BatchNorm.Forward(Device, backbone_layer3_5_conv1, default, backbone_layer3_5_bn1_mean, backbone_layer3_5_bn1_inv_std, backbone_layer3_5_bn1_running_mean.Value.View, backbone_layer3_5_bn1_running_var.Value.View, backbone_layer3_5_bn1_num_batches_tracked.Value.View, backbone_layer3_5_bn1_weight.Value.View, backbone_layer3_5_bn1_bias.Value.View, backbone_layer3_5_relu1, momentum: 0.1f, eps: 1E-05f, training, relu: true);
 
         // backbone.layer3.5.conv2: conv 3x3 s1 p2 d2, 256->256 -> (N,256,⌈H/8⌉,⌈W/8⌉)
         Conv2d.Forward(Device, backbone_layer3_5_relu1, backbone_layer3_5_conv2_weight.Value.View, default, backbone_layer3_5_conv2, new ConvGeometry(3, 3, 1, 1, 2, 2, 2, 2, 1));
 
         // backbone.layer3.5.bn2 + backbone.layer3.5.relu2: batchnorm + relu (fused) -> (N,256,⌈H/8⌉,⌈W/8⌉)
-        BatchNorm.Statistics(Device, backbone_layer3_5_conv2, backbone_layer3_5_bn2_mean, backbone_layer3_5_bn2_inv_std, backbone_layer3_5_bn2_running_mean.Value.View, backbone_layer3_5_bn2_running_var.Value.View, backbone_layer3_5_bn2_num_batches_tracked.Value.View, momentum: 0.1f, eps: 1E-05f, training);
-        BatchNorm.Apply(Device, backbone_layer3_5_conv2, backbone_layer3_5_bn2_mean, backbone_layer3_5_bn2_inv_std, backbone_layer3_5_bn2_weight.Value.View, backbone_layer3_5_bn2_bias.Value.View, backbone_layer3_5_relu2, relu: true);
+        BatchNorm.Forward(Device, backbone_layer3_5_conv2, default, backbone_layer3_5_bn2_mean, backbone_layer3_5_bn2_inv_std, backbone_layer3_5_bn2_running_mean.Value.View, backbone_layer3_5_bn2_running_var.Value.View, backbone_layer3_5_bn2_num_batches_tracked.Value.View, backbone_layer3_5_bn2_weight.Value.View, backbone_layer3_5_bn2_bias.Value.View, backbone_layer3_5_relu2, momentum: 0.1f, eps: 1E-05f, training, relu: true);
 
         // backbone.layer3.5.conv3: conv 1x1 s1 p0, 256->1024 -> (N,1024,⌈H/8⌉,⌈W/8⌉)
         Conv2d.Forward(Device, backbone_layer3_5_relu2, backbone_layer3_5_conv3_weight.Value.View, default, backbone_layer3_5_conv3, new ConvGeometry(1, 1, 1, 1, 0, 0, 1, 1, 1));
 
-        // backbone.layer3.5.bn3: batchnorm(backbone.layer3.5.conv3) -> (N,1024,⌈H/8⌉,⌈W/8⌉)
-        BatchNorm.Statistics(Device, backbone_layer3_5_conv3, backbone_layer3_5_bn3_mean, backbone_layer3_5_bn3_inv_std, backbone_layer3_5_bn3_running_mean.Value.View, backbone_layer3_5_bn3_running_var.Value.View, backbone_layer3_5_bn3_num_batches_tracked.Value.View, momentum: 0.1f, eps: 1E-05f, training);
-        BatchNorm.Apply(Device, backbone_layer3_5_conv3, backbone_layer3_5_bn3_mean, backbone_layer3_5_bn3_inv_std, backbone_layer3_5_bn3_weight.Value.View, backbone_layer3_5_bn3_bias.Value.View, backbone_layer3_5_bn3, relu: false);
-
-        // backbone.layer3.5.add: add(backbone.layer3.5.bn3, backbone.layer3.4.relu3) -> (N,1024,⌈H/8⌉,⌈W/8⌉)
-        Elementwise.Add(Device, backbone_layer3_5_bn3, backbone_layer3_4_relu3, backbone_layer3_5_add);
-
-        // backbone.layer3.5.relu3: relu(backbone.layer3.5.add) -> (N,1024,⌈H/8⌉,⌈W/8⌉)
-        Activation.Relu(Device, backbone_layer3_5_add, backbone_layer3_5_relu3);
+        // backbone.layer3.5.bn3 + backbone.layer3.5.add + backbone.layer3.5.relu3: relu(batchnorm + backbone.layer3.4.relu3) (fused) -> (N,1024,⌈H/8⌉,⌈W/8⌉)
+        BatchNorm.Forward(Device, backbone_layer3_5_conv3, backbone_layer3_4_relu3, backbone_layer3_5_bn3_mean, backbone_layer3_5_bn3_inv_std, backbone_layer3_5_bn3_running_mean.Value.View, backbone_layer3_5_bn3_running_var.Value.View, backbone_layer3_5_bn3_num_batches_tracked.Value.View, backbone_layer3_5_bn3_weight.Value.View, backbone_layer3_5_bn3_bias.Value.View, backbone_layer3_5_relu3, momentum: 0.1f, eps: 1E-05f, training, relu: true);
 
         // backbone.layer3.6.conv1: conv 1x1 s1 p0, 1024->256 -> (N,256,⌈H/8⌉,⌈W/8⌉)
         Conv2d.Forward(Device, backbone_layer3_5_relu3, backbone_layer3_6_conv1_weight.Value.View, default, backbone_layer3_6_conv1, new ConvGeometry(1, 1, 1, 1, 0, 0, 1, 1, 1));
 
         // backbone.layer3.6.bn1 + backbone.layer3.6.relu1: batchnorm + relu (fused) -> (N,256,⌈H/8⌉,⌈W/8⌉)
-        BatchNorm.Statistics(Device, backbone_layer3_6_conv1, backbone_layer3_6_bn1_mean, backbone_layer3_6_bn1_inv_std, backbone_layer3_6_bn1_running_mean.Value.View, backbone_layer3_6_bn1_running_var.Value.View, backbone_layer3_6_bn1_num_batches_tracked.Value.View, momentum: 0.1f, eps: 1E-05f, training);
-        BatchNorm.Apply(Device, backbone_layer3_6_conv1, backbone_layer3_6_bn1_mean, backbone_layer3_6_bn1_inv_std, backbone_layer3_6_bn1_weight.Value.View, backbone_layer3_6_bn1_bias.Value.View, backbone_layer3_6_relu1, relu: true);
+        BatchNorm.Forward(Device, backbone_layer3_6_conv1, default, backbone_layer3_6_bn1_mean, backbone_layer3_6_bn1_inv_std, backbone_layer3_6_bn1_running_mean.Value.View, backbone_layer3_6_bn1_running_var.Value.View, backbone_layer3_6_bn1_num_batches_tracked.Value.View, backbone_layer3_6_bn1_weight.Value.View, backbone_layer3_6_bn1_bias.Value.View, backbone_layer3_6_relu1, momentum: 0.1f, eps: 1E-05f, training, relu: true);
 
         // backbone.layer3.6.conv2: conv 3x3 s1 p2 d2, 256->256 -> (N,256,⌈H/8⌉,⌈W/8⌉)
         Conv2d.Forward(Device, backbone_layer3_6_relu1, backbone_layer3_6_conv2_weight.Value.View, default, backbone_layer3_6_conv2, new ConvGeometry(3, 3, 1, 1, 2, 2, 2, 2, 1));
 
         // backbone.layer3.6.bn2 + backbone.layer3.6.relu2: batchnorm + relu (fused) -> (N,256,⌈H/8⌉,⌈W/8⌉)
-        BatchNorm.Statistics(Device, backbone_layer3_6_conv2, backbone_layer3_6_bn2_mean, backbone_layer3_6_bn2_inv_std, backbone_layer3_6_bn2_running_mean.Value.View, backbone_layer3_6_bn2_running_var.Value.View, backbone_layer3_6_bn2_num_batches_tracked.Value.View, momentum: 0.1f, eps: 1E-05f, training);
-        BatchNorm.Apply(Device, backbone_layer3_6_conv2, backbone_layer3_6_bn2_mean, backbone_layer3_6_bn2_inv_std, backbone_layer3_6_bn2_weight.Value.View, backbone_layer3_6_bn2_bias.Value.View, backbone_layer3_6_relu2, relu: true);
+        BatchNorm.Forward(Device, backbone_layer3_6_conv2, default, backbone_layer3_6_bn2_mean, backbone_layer3_6_bn2_inv_std, backbone_layer3_6_bn2_running_mean.Value.View, backbone_layer3_6_bn2_running_var.Value.View, backbone_layer3_6_bn2_num_batches_tracked.Value.View, backbone_layer3_6_bn2_weight.Value.View, backbone_layer3_6_bn2_bias.Value.View, backbone_layer3_6_relu2, momentum: 0.1f, eps: 1E-05f, training, relu: true);
 
         // backbone.layer3.6.conv3: conv 1x1 s1 p0, 256->1024 -> (N,1024,⌈H/8⌉,⌈W/8⌉)
         Conv2d.Forward(Device, backbone_layer3_6_relu2, backbone_layer3_6_conv3_weight.Value.View, default, backbone_layer3_6_conv3, new ConvGeometry(1, 1, 1, 1, 0, 0, 1, 1, 1));
 
-        // backbone.layer3.6.bn3: batchnorm(backbone.layer3.6.conv3) -> (N,1024,⌈H/8⌉,⌈W/8⌉)
-        BatchNorm.Statistics(Device, backbone_layer3_6_conv3, backbone_layer3_6_bn3_mean, backbone_layer3_6_bn3_inv_std, backbone_layer3_6_bn3_running_mean.Value.View, backbone_layer3_6_bn3_running_var.Value.View, backbone_layer3_6_bn3_num_batches_tracked.Value.View, momentum: 0.1f, eps: 1E-05f, training);
-        BatchNorm.Apply(Device, backbone_layer3_6_conv3, backbone_layer3_6_bn3_mean, backbone_layer3_6_bn3_inv_std, backbone_layer3_6_bn3_weight.Value.View, backbone_layer3_6_bn3_bias.Value.View, backbone_layer3_6_bn3, relu: false);
-
-        // backbone.layer3.6.add: add(backbone.layer3.6.bn3, backbone.layer3.5.relu3) -> (N,1024,⌈H/8⌉,⌈W/8⌉)
-        Elementwise.Add(Device, backbone_layer3_6_bn3, backbone_layer3_5_relu3, backbone_layer3_6_add);
-
-        // backbone.layer3.6.relu3: relu(backbone.layer3.6.add) -> (N,1024,⌈H/8⌉,⌈W/8⌉)
-        Activation.Relu(Device, backbone_layer3_6_add, backbone_layer3_6_relu3);
+        // backbone.layer3.6.bn3 + backbone.layer3.6.add + backbone.layer3.6.relu3: relu(batchnorm + backbone.layer3.5.relu3) (fused) -> (N,1024,⌈H/8⌉,⌈W/8⌉)
+        BatchNorm.Forward(Device, backbone_layer3_6_conv3, backbone_layer3_5_relu3, backbone_layer3_6_bn3_mean, backbone_layer3_6_bn3_inv_std, backbone_layer3_6_bn3_running_mean.Value.View, backbone_layer3_6_bn3_running_var.Value.View, backbone_layer3_6_bn3_num_batches_tracked.Value.View, backbone_layer3_6_bn3_weight.Value.View, backbone_layer3_6_bn3_bias.Value.View, backbone_layer3_6_relu3, momentum: 0.1f, eps: 1E-05f, training, relu: true);
 
         // backbone.layer3.7.conv1: conv 1x1 s1 p0, 1024->256 -> (N,256,⌈H/8⌉,⌈W/8⌉)
         Conv2d.Forward(Device, backbone_layer3_6_relu3, backbone_layer3_7_conv1_weight.Value.View, default, backbone_layer3_7_conv1, new ConvGeometry(1, 1, 1, 1, 0, 0, 1, 1, 1));
 
         // backbone.layer3.7.bn1 + backbone.layer3.7.relu1: batchnorm + relu (fused) -> (N,256,⌈H/8⌉,⌈W/8⌉)
-        BatchNorm.Statistics(Device, backbone_layer3_7_conv1, backbone_layer3_7_bn1_mean, backbone_layer3_7_bn1_inv_std, backbone_layer3_7_bn1_running_mean.Value.View, backbone_layer3_7_bn1_running_var.Value.View, backbone_layer3_7_bn1_num_batches_tracked.Value.View, momentum: 0.1f, eps: 1E-05f, training);
-        BatchNorm.Apply(Device, backbone_layer3_7_conv1, backbone_layer3_7_bn1_mean, backbone_layer3_7_bn1_inv_std, backbone_layer3_7_bn1_weight.Value.View, backbone_layer3_7_bn1_bias.Value.View, backbone_layer3_7_relu1, relu: true);
+        BatchNorm.Forward(Device, backbone_layer3_7_conv1, default, backbone_layer3_7_bn1_mean, backbone_layer3_7_bn1_inv_std, backbone_layer3_7_bn1_running_mean.Value.View, backbone_layer3_7_bn1_running_var.Value.View, backbone_layer3_7_bn1_num_batches_tracked.Value.View, backbone_layer3_7_bn1_weight.Value.View, backbone_layer3_7_bn1_bias.Value.View, backbone_layer3_7_relu1, momentum: 0.1f, eps: 1E-05f, training, relu: true);
 
         // backbone.layer3.7.conv2: conv 3x3 s1 p2 d2, 256->256 -> (N,256,⌈H/8⌉,⌈W/8⌉)
         Conv2d.Forward(Device, backbone_layer3_7_relu1, backbone_layer3_7_conv2_weight.Value.View, default, backbone_layer3_7_conv2, new ConvGeometry(3, 3, 1, 1, 2, 2, 2, 2, 1));
 
         // backbone.layer3.7.bn2 + backbone.layer3.7.relu2: batchnorm + relu (fused) -> (N,256,⌈H/8⌉,⌈W/8⌉)
-        BatchNorm.Statistics(Device, backbone_layer3_7_conv2, backbone_layer3_7_bn2_mean, backbone_layer3_7_bn2_inv_std, backbone_layer3_7_bn2_running_mean.Value.View, backbone_layer3_7_bn2_running_var.Value.View, backbone_layer3_7_bn2_num_batches_tracked.Value.View, momentum: 0.1f, eps: 1E-05f, training);
-        BatchNorm.Apply(Device, backbone_layer3_7_conv2, backbone_layer3_7_bn2_mean, backbone_layer3_7_bn2_inv_std, backbone_layer3_7_bn2_weight.Value.View, backbone_layer3_7_bn2_bias.Value.View, backbone_layer3_7_relu2, relu: true);
+        BatchNorm.Forward(Device, backbone_layer3_7_conv2, default, backbone_layer3_7_bn2_mean, backbone_layer3_7_bn2_inv_std, backbone_layer3_7_bn2_running_mean.Value.View, backbone_layer3_7_bn2_running_var.Value.View, backbone_layer3_7_bn2_num_batches_tracked.Value.View, backbone_layer3_7_bn2_weight.Value.View, backbone_layer3_7_bn2_bias.Value.View, backbone_layer3_7_relu2, momentum: 0.1f, eps: 1E-05f, training, relu: true);
 
         // backbone.layer3.7.conv3: conv 1x1 s1 p0, 256->1024 -> (N,1024,⌈H/8⌉,⌈W/8⌉)
         Conv2d.Forward(Device, backbone_layer3_7_relu2, backbone_layer3_7_conv3_weight.Value.View, default, backbone_layer3_7_conv3, new ConvGeometry(1, 1, 1, 1, 0, 0, 1, 1, 1));
 
-        // backbone.layer3.7.bn3: batchnorm(backbone.layer3.7.conv3) -> (N,1024,⌈H/8⌉,⌈W/8⌉)
-        BatchNorm.Statistics(Device, backbone_layer3_7_conv3, backbone_layer3_7_bn3_mean, backbone_layer3_7_bn3_inv_std, backbone_layer3_7_bn3_running_mean.Value.View, backbone_layer3_7_bn3_running_var.Value.View, backbone_layer3_7_bn3_num_batches_tracked.Value.View, momentum: 0.1f, eps: 1E-05f, training);
-        BatchNorm.Apply(Device, backbone_layer3_7_conv3, backbone_layer3_7_bn3_mean, backbone_layer3_7_bn3_inv_std, backbone_layer3_7_bn3_weight.Value.View, backbone_layer3_7_bn3_bias.Value.View, backbone_layer3_7_bn3, relu: false);
-
-        // backbone.layer3.7.add: add(backbone.layer3.7.bn3, backbone.layer3.6.relu3) -> (N,1024,⌈H/8⌉,⌈W/8⌉)
-        Elementwise.Add(Device, backbone_layer3_7_bn3, backbone_layer3_6_relu3, backbone_layer3_7_add);
-
-        // backbone.layer3.7.relu3: relu(backbone.layer3.7.add) -> (N,1024,⌈H/8⌉,⌈W/8⌉)
-        Activation.Relu(Device, backbone_layer3_7_add, backbone_layer3_7_relu3);
+        // backbone.layer3.7.bn3 + backbone.layer3.7.add + backbone.layer3.7.relu3: relu(batchnorm + backbone.layer3.6.relu3) (fused) -> (N,1024,⌈H/8⌉,⌈W/8⌉)
+        BatchNorm.Forward(Device, backbone_layer3_7_conv3, backbone_layer3_6_relu3, backbone_layer3_7_bn3_mean, backbone_layer3_7_bn3_inv_std, backbone_layer3_7_bn3_running_mean.Value.View, backbone_layer3_7_bn3_running_var.Value.View, backbone_layer3_7_bn3_num_batches_tracked.Value.View, backbone_layer3_7_bn3_weight.Value.View, backbone_layer3_7_bn3_bias.Value.View, backbone_layer3_7_relu3, momentum: 0.1f, eps: 1E-05f, training, relu: true);
 
         // backbone.layer3.8.conv1: conv 1x1 s1 p0, 1024->256 -> (N,256,⌈H/8⌉,⌈W/8⌉)
         Conv2d.Forward(Device, backbone_layer3_7_relu3, backbone_layer3_8_conv1_weight.Value.View, default, backbone_layer3_8_conv1, new ConvGeometry(1, 1, 1, 1, 0, 0, 1, 1, 1));
 
         // backbone.layer3.8.bn1 + backbone.layer3.8.relu1: batchnorm + relu (fused) -> (N,256,⌈H/8⌉,⌈W/8⌉)
-        BatchNorm.Statistics(Device, backbone_layer3_8_conv1, backbone_layer3_8_bn1_mean, backbone_layer3_8_bn1_inv_std, backbone_layer3_8_bn1_running_mean.Value.View, backbone_layer3_8_bn1_running_var.Value.View, backbone_layer3_8_bn1_num_batches_tracked.Value.View, momentum: 0.1f, eps: 1E-05f, training);
-        BatchNorm.Apply(Device, backbone_layer3_8_conv1, backbone_layer3_8_bn1_mean, backbone_layer3_8_bn1_inv_std, backbone_layer3_8_bn1_weight.Value.View, backbone_layer3_8_bn1_bias.Value.View, backbone_layer3_8_relu1, relu: true);
+        BatchNorm.Forward(Device, backbone_layer3_8_conv1, default, backbone_layer3_8_bn1_mean, backbone_layer3_8_bn1_inv_std, backbone_layer3_8_bn1_running_mean.Value.View, backbone_layer3_8_bn1_running_var.Value.View, backbone_layer3_8_bn1_num_batches_tracked.Value.View, backbone_layer3_8_bn1_weight.Value.View, backbone_layer3_8_bn1_bias.Value.View, backbone_layer3_8_relu1, momentum: 0.1f, eps: 1E-05f, training, relu: true);
 
         // backbone.layer3.8.conv2: conv 3x3 s1 p2 d2, 256->256 -> (N,256,⌈H/8⌉,⌈W/8⌉)
         Conv2d.Forward(Device, backbone_layer3_8_relu1, backbone_layer3_8_conv2_weight.Value.View, default, backbone_layer3_8_conv2, new ConvGeometry(3, 3, 1, 1, 2, 2, 2, 2, 1));
 
         // backbone.layer3.8.bn2 + backbone.layer3.8.relu2: batchnorm + relu (fused) -> (N,256,⌈H/8⌉,⌈W/8⌉)
-        BatchNorm.Statistics(Device, backbone_layer3_8_conv2, backbone_layer3_8_bn2_mean, backbone_layer3_8_bn2_inv_std, backbone_layer3_8_bn2_running_mean.Value.View, backbone_layer3_8_bn2_running_var.Value.View, backbone_layer3_8_bn2_num_batches_tracked.Value.View, momentum: 0.1f, eps: 1E-05f, training);
-        BatchNorm.Apply(Device, backbone_layer3_8_conv2, backbone_layer3_8_bn2_mean, backbone_layer3_8_bn2_inv_std, backbone_layer3_8_bn2_weight.Value.View, backbone_layer3_8_bn2_bias.Value.View, backbone_layer3_8_relu2, relu: true);
+        BatchNorm.Forward(Device, backbone_layer3_8_conv2, default, backbone_layer3_8_bn2_mean, backbone_layer3_8_bn2_inv_std, backbone_layer3_8_bn2_running_mean.Value.View, backbone_layer3_8_bn2_running_var.Value.View, backbone_layer3_8_bn2_num_batches_tracked.Value.View, backbone_layer3_8_bn2_weight.Value.View, backbone_layer3_8_bn2_bias.Value.View, backbone_layer3_8_relu2, momentum: 0.1f, eps: 1E-05f, training, relu: true);
 
         // backbone.layer3.8.conv3: conv 1x1 s1 p0, 256->1024 -> (N,1024,⌈H/8⌉,⌈W/8⌉)
         Conv2d.Forward(Device, backbone_layer3_8_relu2, backbone_layer3_8_conv3_weight.Value.View, default, backbone_layer3_8_conv3, new ConvGeometry(1, 1, 1, 1, 0, 0, 1, 1, 1));
 
-        // backbone.layer3.8.bn3: batchnorm(backbone.layer3.8.conv3) -> (N,1024,⌈H/8⌉,⌈W/8⌉)
-        BatchNorm.Statistics(Device, backbone_layer3_8_conv3, backbone_layer3_8_bn3_mean, backbone_layer3_8_bn3_inv_std, backbone_layer3_8_bn3_running_mean.Value.View, backbone_layer3_8_bn3_running_var.Value.View, backbone_layer3_8_bn3_num_batches_tracked.Value.View, momentum: 0.1f, eps: 1E-05f, training);
-        BatchNorm.Apply(Device, backbone_layer3_8_conv3, backbone_layer3_8_bn3_mean, backbone_layer3_8_bn3_inv_std, backbone_layer3_8_bn3_weight.Value.View, backbone_layer3_8_bn3_bias.Value.View, backbone_layer3_8_bn3, relu: false);
-
-        // backbone.layer3.8.add: add(backbone.layer3.8.bn3, backbone.layer3.7.relu3) -> (N,1024,⌈H/8⌉,⌈W/8⌉)
-        Elementwise.Add(Device, backbone_layer3_8_bn3, backbone_layer3_7_relu3, backbone_layer3_8_add);
-
-        // backbone.layer3.8.relu3: relu(backbone.layer3.8.add) -> (N,1024,⌈H/8⌉,⌈W/8⌉)
-        Activation.Relu(Device, backbone_layer3_8_add, backbone_layer3_8_relu3);
+        // backbone.layer3.8.bn3 + backbone.layer3.8.add + backbone.layer3.8.relu3: relu(batchnorm + backbone.layer3.7.relu3) (fused) -> (N,1024,⌈H/8⌉,⌈W/8⌉)
+        BatchNorm.Forward(Device, backbone_layer3_8_conv3, backbone_layer3_7_relu3, backbone_layer3_8_bn3_mean, backbone_layer3_8_bn3_inv_std, backbone_layer3_8_bn3_running_mean.Value.View, backbone_layer3_8_bn3_running_var.Value.View, backbone_layer3_8_bn3_num_batches_tracked.Value.View, backbone_layer3_8_bn3_weight.Value.View, backbone_layer3_8_bn3_bias.Value.View, backbone_layer3_8_relu3, momentum: 0.1f, eps: 1E-05f, training, relu: true);
 
         // backbone.layer3.9.conv1: conv 1x1 s1 p0, 1024->256 -> (N,256,⌈H/8⌉,⌈W/8⌉)
         Conv2d.Forward(Device, backbone_layer3_8_relu3, backbone_layer3_9_conv1_weight.Value.View, default, backbone_layer3_9_conv1, new ConvGeometry(1, 1, 1, 1, 0, 0, 1, 1, 1));
 
         // backbone.layer3.9.bn1 + backbone.layer3.9.relu1: batchnorm + relu (fused) -> (N,256,⌈H/8⌉,⌈W/8⌉)
-        BatchNorm.Statistics(Device, backbone_layer3_9_conv1, backbone_layer3_9_bn1_mean, backbone_layer3_9_bn1_inv_std, backbone_layer3_9_bn1_running_mean.Value.View, backbone_layer3_9_bn1_running_var.Value.View, backbone_layer3_9_bn1_num_batches_tracked.Value.View, momentum: 0.1f, eps: 1E-05f, training);
-        BatchNorm.Apply(Device, backbone_layer3_9_conv1, backbone_layer3_9_bn1_mean, backbone_layer3_9_bn1_inv_std, backbone_layer3_9_bn1_weight.Value.View, backbone_layer3_9_bn1_bias.Value.View, backbone_layer3_9_relu1, relu: true);
+        BatchNorm.Forward(Device, backbone_layer3_9_conv1, default, backbone_layer3_9_bn1_mean, backbone_layer3_9_bn1_inv_std, backbone_layer3_9_bn1_running_mean.Value.View, backbone_layer3_9_bn1_running_var.Value.View, backbone_layer3_9_bn1_num_batches_tracked.Value.View, backbone_layer3_9_bn1_weight.Value.View, backbone_layer3_9_bn1_bias.Value.View, backbone_layer3_9_relu1, momentum: 0.1f, eps: 1E-05f, training, relu: true);
 
         // backbone.layer3.9.conv2: conv 3x3 s1 p2 d2, 256->256 -> (N,256,⌈H/8⌉,⌈W/8⌉)
         Conv2d.Forward(Device, backbone_layer3_9_relu1, backbone_layer3_9_conv2_weight.Value.View, default, backbone_layer3_9_conv2, new ConvGeometry(3, 3, 1, 1, 2, 2, 2, 2, 1));
 
         // backbone.layer3.9.bn2 + backbone.layer3.9.relu2: batchnorm + relu (fused) -> (N,256,⌈H/8⌉,⌈W/8⌉)
-        BatchNorm.Statistics(Device, backbone_layer3_9_conv2, backbone_layer3_9_bn2_mean, backbone_layer3_9_bn2_inv_std, backbone_layer3_9_bn2_running_mean.Value.View, backbone_layer3_9_bn2_running_var.Value.View, backbone_layer3_9_bn2_num_batches_tracked.Value.View, momentum: 0.1f, eps: 1E-05f, training);
-        BatchNorm.Apply(Device, backbone_layer3_9_conv2, backbone_layer3_9_bn2_mean, backbone_layer3_9_bn2_inv_std, backbone_layer3_9_bn2_weight.Value.View, backbone_layer3_9_bn2_bias.Value.View, backbone_layer3_9_relu2, relu: true);
+        BatchNorm.Forward(Device, backbone_layer3_9_conv2, default, backbone_layer3_9_bn2_mean, backbone_layer3_9_bn2_inv_std, backbone_layer3_9_bn2_running_mean.Value.View, backbone_layer3_9_bn2_running_var.Value.View, backbone_layer3_9_bn2_num_batches_tracked.Value.View, backbone_layer3_9_bn2_weight.Value.View, backbone_layer3_9_bn2_bias.Value.View, backbone_layer3_9_relu2, momentum: 0.1f, eps: 1E-05f, training, relu: true);
 
         // backbone.layer3.9.conv3: conv 1x1 s1 p0, 256->1024 -> (N,1024,⌈H/8⌉,⌈W/8⌉)
         Conv2d.Forward(Device, backbone_layer3_9_relu2, backbone_layer3_9_conv3_weight.Value.View, default, backbone_layer3_9_conv3, new ConvGeometry(1, 1, 1, 1, 0, 0, 1, 1, 1));
 
-        // backbone.layer3.9.bn3: batchnorm(backbone.layer3.9.conv3) -> (N,1024,⌈H/8⌉,⌈W/8⌉)
-        BatchNorm.Statistics(Device, backbone_layer3_9_conv3, backbone_layer3_9_bn3_mean, backbone_layer3_9_bn3_inv_std, backbone_layer3_9_bn3_running_mean.Value.View, backbone_layer3_9_bn3_running_var.Value.View, backbone_layer3_9_bn3_num_batches_tracked.Value.View, momentum: 0.1f, eps: 1E-05f, training);
-        BatchNorm.Apply(Device, backbone_layer3_9_conv3, backbone_layer3_9_bn3_mean, backbone_layer3_9_bn3_inv_std, backbone_layer3_9_bn3_weight.Value.View, backbone_layer3_9_bn3_bias.Value.View, backbone_layer3_9_bn3, relu: false);
-
-        // backbone.layer3.9.add: add(backbone.layer3.9.bn3, backbone.layer3.8.relu3) -> (N,1024,⌈H/8⌉,⌈W/8⌉)
-        Elementwise.Add(Device, backbone_layer3_9_bn3, backbone_layer3_8_relu3, backbone_layer3_9_add);
-
-        // backbone.layer3.9.relu3: relu(backbone.layer3.9.add) -> (N,1024,⌈H/8⌉,⌈W/8⌉)
-        Activation.Relu(Device, backbone_layer3_9_add, backbone_layer3_9_relu3);
+        // backbone.layer3.9.bn3 + backbone.layer3.9.add + backbone.layer3.9.relu3: relu(batchnorm + backbone.layer3.8.relu3) (fused) -> (N,1024,⌈H/8⌉,⌈W/8⌉)
+        BatchNorm.Forward(Device, backbone_layer3_9_conv3, backbone_layer3_8_relu3, backbone_layer3_9_bn3_mean, backbone_layer3_9_bn3_inv_std, backbone_layer3_9_bn3_running_mean.Value.View, backbone_layer3_9_bn3_running_var.Value.View, backbone_layer3_9_bn3_num_batches_tracked.Value.View, backbone_layer3_9_bn3_weight.Value.View, backbone_layer3_9_bn3_bias.Value.View, backbone_layer3_9_relu3, momentum: 0.1f, eps: 1E-05f, training, relu: true);
 
         // backbone.layer3.10.conv1: conv 1x1 s1 p0, 1024->256 -> (N,256,⌈H/8⌉,⌈W/8⌉)
         Conv2d.Forward(Device, backbone_layer3_9_relu3, backbone_layer3_10_conv1_weight.Value.View, default, backbone_layer3_10_conv1, new ConvGeometry(1, 1, 1, 1, 0, 0, 1, 1, 1));
 
         // backbone.layer3.10.bn1 + backbone.layer3.10.relu1: batchnorm + relu (fused) -> (N,256,⌈H/8⌉,⌈W/8⌉)
-        BatchNorm.Statistics(Device, backbone_layer3_10_conv1, backbone_layer3_10_bn1_mean, backbone_layer3_10_bn1_inv_std, backbone_layer3_10_bn1_running_mean.Value.View, backbone_layer3_10_bn1_running_var.Value.View, backbone_layer3_10_bn1_num_batches_tracked.Value.View, momentum: 0.1f, eps: 1E-05f, training);
-        BatchNorm.Apply(Device, backbone_layer3_10_conv1, backbone_layer3_10_bn1_mean, backbone_layer3_10_bn1_inv_std, backbone_layer3_10_bn1_weight.Value.View, backbone_layer3_10_bn1_bias.Value.View, backbone_layer3_10_relu1, relu: true);
+        BatchNorm.Forward(Device, backbone_layer3_10_conv1, default, backbone_layer3_10_bn1_mean, backbone_layer3_10_bn1_inv_std, backbone_layer3_10_bn1_running_mean.Value.View, backbone_layer3_10_bn1_running_var.Value.View, backbone_layer3_10_bn1_num_batches_tracked.Value.View, backbone_layer3_10_bn1_weight.Value.View, backbone_layer3_10_bn1_bias.Value.View, backbone_layer3_10_relu1, momentum: 0.1f, eps: 1E-05f, training, relu: true);
 
         // backbone.layer3.10.conv2: conv 3x3 s1 p2 d2, 256->256 -> (N,256,⌈H/8⌉,⌈W/8⌉)
         Conv2d.Forward(Device, backbone_layer3_10_relu1, backbone_layer3_10_conv2_weight.Value.View, default, backbone_layer3_10_conv2, new ConvGeometry(3, 3, 1, 1, 2, 2, 2, 2, 1));
 
         // backbone.layer3.10.bn2 + backbone.layer3.10.relu2: batchnorm + relu (fused) -> (N,256,⌈H/8⌉,⌈W/8⌉)
-        BatchNorm.Statistics(Device, backbone_layer3_10_conv2, backbone_layer3_10_bn2_mean, backbone_layer3_10_bn2_inv_std, backbone_layer3_10_bn2_running_mean.Value.View, backbone_layer3_10_bn2_running_var.Value.View, backbone_layer3_10_bn2_num_batches_tracked.Value.View, momentum: 0.1f, eps: 1E-05f, training);
-        BatchNorm.Apply(Device, backbone_layer3_10_conv2, backbone_layer3_10_bn2_mean, backbone_layer3_10_bn2_inv_std, backbone_layer3_10_bn2_weight.Value.View, backbone_layer3_10_bn2_bias.Value.View, backbone_layer3_10_relu2, relu: true);
+        BatchNorm.Forward(Device, backbone_layer3_10_conv2, default, backbone_layer3_10_bn2_mean, backbone_layer3_10_bn2_inv_std, backbone_layer3_10_bn2_running_mean.Value.View, backbone_layer3_10_bn2_running_var.Value.View, backbone_layer3_10_bn2_num_batches_tracked.Value.View, backbone_layer3_10_bn2_weight.Value.View, backbone_layer3_10_bn2_bias.Value.View, backbone_layer3_10_relu2, momentum: 0.1f, eps: 1E-05f, training, relu: true);
 
         // backbone.layer3.10.conv3: conv 1x1 s1 p0, 256->1024 -> (N,1024,⌈H/8⌉,⌈W/8⌉)
         Conv2d.Forward(Device, backbone_layer3_10_relu2, backbone_layer3_10_conv3_weight.Value.View, default, backbone_layer3_10_conv3, new ConvGeometry(1, 1, 1, 1, 0, 0, 1, 1, 1));
 
-        // backbone.layer3.10.bn3: batchnorm(backbone.layer3.10.conv3) -> (N,1024,⌈H/8⌉,⌈W/8⌉)
-        BatchNorm.Statistics(Device, backbone_layer3_10_conv3, backbone_layer3_10_bn3_mean, backbone_layer3_10_bn3_inv_std, backbone_layer3_10_bn3_running_mean.Value.View, backbone_layer3_10_bn3_running_var.Value.View, backbone_layer3_10_bn3_num_batches_tracked.Value.View, momentum: 0.1f, eps: 1E-05f, training);
-        BatchNorm.Apply(Device, backbone_layer3_10_conv3, backbone_layer3_10_bn3_mean, backbone_layer3_10_bn3_inv_std, backbone_layer3_10_bn3_weight.Value.View, backbone_layer3_10_bn3_bias.Value.View, backbone_layer3_10_bn3, relu: false);
-
-        // backbone.layer3.10.add: add(backbone.layer3.10.bn3, backbone.layer3.9.relu3) -> (N,1024,⌈H/8⌉,⌈W/8⌉)
-        Elementwise.Add(Device, backbone_layer3_10_bn3, backbone_layer3_9_relu3, backbone_layer3_10_add);
-
-        // backbone.layer3.10.relu3: relu(backbone.layer3.10.add) -> (N,1024,⌈H/8⌉,⌈W/8⌉)
-        Activation.Relu(Device, backbone_layer3_10_add, backbone_layer3_10_relu3);
+        // backbone.layer3.10.bn3 + backbone.layer3.10.add + backbone.layer3.10.relu3: relu(batchnorm + backbone.layer3.9.relu3) (fused) -> (N,1024,⌈H/8⌉,⌈W/8⌉)
+        BatchNorm.Forward(Device, backbone_layer3_10_conv3, backbone_layer3_9_relu3, backbone_layer3_10_bn3_mean, backbone_layer3_10_bn3_inv_std, backbone_layer3_10_bn3_running_mean.Value.View, backbone_layer3_10_bn3_running_var.Value.View, backbone_layer3_10_bn3_num_batches_tracked.Value.View, backbone_layer3_10_bn3_weight.Value.View, backbone_layer3_10_bn3_bias.Value.View, backbone_layer3_10_relu3, momentum: 0.1f, eps: 1E-05f, training, relu: true);
 
         // backbone.layer3.11.conv1: conv 1x1 s1 p0, 1024->256 -> (N,256,⌈H/8⌉,⌈W/8⌉)
         Conv2d.Forward(Device, backbone_layer3_10_relu3, backbone_layer3_11_conv1_weight.Value.View, default, backbone_layer3_11_conv1, new ConvGeometry(1, 1, 1, 1, 0, 0, 1, 1, 1));
 
         // backbone.layer3.11.bn1 + backbone.layer3.11.relu1: batchnorm + relu (fused) -> (N,256,⌈H/8⌉,⌈W/8⌉)
-        BatchNorm.Statistics(Device, backbone_layer3_11_conv1, backbone_layer3_11_bn1_mean, backbone_layer3_11_bn1_inv_std, backbone_layer3_11_bn1_running_mean.Value.View, backbone_layer3_11_bn1_running_var.Value.View, backbone_layer3_11_bn1_num_batches_tracked.Value.View, momentum: 0.1f, eps: 1E-05f, training);
-        BatchNorm.Apply(Device, backbone_layer3_11_conv1, backbone_layer3_11_bn1_mean, backbone_layer3_11_bn1_inv_std, backbone_layer3_11_bn1_weight.Value.View, backbone_layer3_11_bn1_bias.Value.View, backbone_layer3_11_relu1, relu: true);
+        BatchNorm.Forward(Device, backbone_layer3_11_conv1, default, backbone_layer3_11_bn1_mean, backbone_layer3_11_bn1_inv_std, backbone_layer3_11_bn1_running_mean.Value.View, backbone_layer3_11_bn1_running_var.Value.View, backbone_layer3_11_bn1_num_batches_tracked.Value.View, backbone_layer3_11_bn1_weight.Value.View, backbone_layer3_11_bn1_bias.Value.View, backbone_layer3_11_relu1, momentum: 0.1f, eps: 1E-05f, training, relu: true);
 
         // backbone.layer3.11.conv2: conv 3x3 s1 p2 d2, 256->256 -> (N,256,⌈H/8⌉,⌈W/8⌉)
         Conv2d.Forward(Device, backbone_layer3_11_relu1, backbone_layer3_11_conv2_weight.Value.View, default, backbone_layer3_11_conv2, new ConvGeometry(3, 3, 1, 1, 2, 2, 2, 2, 1));
 
         // backbone.layer3.11.bn2 + backbone.layer3.11.relu2: batchnorm + relu (fused) -> (N,256,⌈H/8⌉,⌈W/8⌉)
-        BatchNorm.Statistics(Device, backbone_layer3_11_conv2, backbone_layer3_11_bn2_mean, backbone_layer3_11_bn2_inv_std, backbone_layer3_11_bn2_running_mean.Value.View, backbone_layer3_11_bn2_running_var.Value.View, backbone_layer3_11_bn2_num_batches_tracked.Value.View, momentum: 0.1f, eps: 1E-05f, training);
-        BatchNorm.Apply(Device, backbone_layer3_11_conv2, backbone_layer3_11_bn2_mean, backbone_layer3_11_bn2_inv_std, backbone_layer3_11_bn2_weight.Value.View, backbone_layer3_11_bn2_bias.Value.View, backbone_layer3_11_relu2, relu: true);
+        BatchNorm.Forward(Device, backbone_layer3_11_conv2, default, backbone_layer3_11_bn2_mean, backbone_layer3_11_bn2_inv_std, backbone_layer3_11_bn2_running_mean.Value.View, backbone_layer3_11_bn2_running_var.Value.View, backbone_layer3_11_bn2_num_batches_tracked.Value.View, backbone_layer3_11_bn2_weight.Value.View, backbone_layer3_11_bn2_bias.Value.View, backbone_layer3_11_relu2, momentum: 0.1f, eps: 1E-05f, training, relu: true);
 
         // backbone.layer3.11.conv3: conv 1x1 s1 p0, 256->1024 -> (N,1024,⌈H/8⌉,⌈W/8⌉)
         Conv2d.Forward(Device, backbone_layer3_11_relu2, backbone_layer3_11_conv3_weight.Value.View, default, backbone_layer3_11_conv3, new ConvGeometry(1, 1, 1, 1, 0, 0, 1, 1, 1));
 
-        // backbone.layer3.11.bn3: batchnorm(backbone.layer3.11.conv3) -> (N,1024,⌈H/8⌉,⌈W/8⌉)
-        BatchNorm.Statistics(Device, backbone_layer3_11_conv3, backbone_layer3_11_bn3_mean, backbone_layer3_11_bn3_inv_std, backbone_layer3_11_bn3_running_mean.Value.View, backbone_layer3_11_bn3_running_var.Value.View, backbone_layer3_11_bn3_num_batches_tracked.Value.View, momentum: 0.1f, eps: 1E-05f, training);
-        BatchNorm.Apply(Device, backbone_layer3_11_conv3, backbone_layer3_11_bn3_mean, backbone_layer3_11_bn3_inv_std, backbone_layer3_11_bn3_weight.Value.View, backbone_layer3_11_bn3_bias.Value.View, backbone_layer3_11_bn3, relu: false);
-
-        // backbone.layer3.11.add: add(backbone.layer3.11.bn3, backbone.layer3.10.relu3) -> (N,1024,⌈H/8⌉,⌈W/8⌉)
-        Elementwise.Add(Device, backbone_layer3_11_bn3, backbone_layer3_10_relu3, backbone_layer3_11_add);
-
-        // backbone.layer3.11.relu3: relu(backbone.layer3.11.add) -> (N,1024,⌈H/8⌉,⌈W/8⌉)
-        Activation.Relu(Device, backbone_layer3_11_add, backbone_layer3_11_relu3);
+        // backbone.layer3.11.bn3 + backbone.layer3.11.add + backbone.layer3.11.relu3: relu(batchnorm + backbone.layer3.10.relu3) (fused) -> (N,1024,⌈H/8⌉,⌈W/8⌉)
+        BatchNorm.Forward(Device, backbone_layer3_11_conv3, backbone_layer3_10_relu3, backbone_layer3_11_bn3_mean, backbone_layer3_11_bn3_inv_std, backbone_layer3_11_bn3_running_mean.Value.View, backbone_layer3_11_bn3_running_var.Value.View, backbone_layer3_11_bn3_num_batches_tracked.Value.View, backbone_layer3_11_bn3_weight.Value.View, backbone_layer3_11_bn3_bias.Value.View, backbone_layer3_11_relu3, momentum: 0.1f, eps: 1E-05f, training, relu: true);
 
         // backbone.layer3.12.conv1: conv 1x1 s1 p0, 1024->256 -> (N,256,⌈H/8⌉,⌈W/8⌉)
         Conv2d.Forward(Device, backbone_layer3_11_relu3, backbone_layer3_12_conv1_weight.Value.View, default, backbone_layer3_12_conv1, new ConvGeometry(1, 1, 1, 1, 0, 0, 1, 1, 1));
 
         // backbone.layer3.12.bn1 + backbone.layer3.12.relu1: batchnorm + relu (fused) -> (N,256,⌈H/8⌉,⌈W/8⌉)
-        BatchNorm.Statistics(Device, backbone_layer3_12_conv1, backbone_layer3_12_bn1_mean, backbone_layer3_12_bn1_inv_std, backbone_layer3_12_bn1_running_mean.Value.View, backbone_layer3_12_bn1_running_var.Value.View, backbone_layer3_12_bn1_num_batches_tracked.Value.View, momentum: 0.1f, eps: 1E-05f, training);
-        BatchNorm.Apply(Device, backbone_layer3_12_conv1, backbone_layer3_12_bn1_mean, backbone_layer3_12_bn1_inv_std, backbone_layer3_12_bn1_weight.Value.View, backbone_layer3_12_bn1_bias.Value.View, backbone_layer3_12_relu1, relu: true);
+        BatchNorm.Forward(Device, backbone_layer3_12_conv1, default, backbone_layer3_12_bn1_mean, backbone_layer3_12_bn1_inv_std, backbone_layer3_12_bn1_running_mean.Value.View, backbone_layer3_12_bn1_running_var.Value.View, backbone_layer3_12_bn1_num_batches_tracked.Value.View, backbone_layer3_12_bn1_weight.Value.View, backbone_layer3_12_bn1_bias.Value.View, backbone_layer3_12_relu1, momentum: 0.1f, eps: 1E-05f, training, relu: true);
 
         // backbone.layer3.12.conv2: conv 3x3 s1 p2 d2, 256->256 -> (N,256,⌈H/8⌉,⌈W/8⌉)
         Conv2d.Forward(Device, backbone_layer3_12_relu1, backbone_layer3_12_conv2_weight.Value.View, default, backbone_layer3_12_conv2, new ConvGeometry(3, 3, 1, 1, 2, 2, 2, 2, 1));
 
         // backbone.layer3.12.bn2 + backbone.layer3.12.relu2: batchnorm + relu (fused) -> (N,256,⌈H/8⌉,⌈W/8⌉)
-        BatchNorm.Statistics(Device, backbone_layer3_12_conv2, backbone_layer3_12_bn2_mean, backbone_layer3_12_bn2_inv_std, backbone_layer3_12_bn2_running_mean.Value.View, backbone_layer3_12_bn2_running_var.Value.View, backbone_layer3_12_bn2_num_batches_tracked.Value.View, momentum: 0.1f, eps: 1E-05f, training);
-        BatchNorm.Apply(Device, backbone_layer3_12_conv2, backbone_layer3_12_bn2_mean, backbone_layer3_12_bn2_inv_std, backbone_layer3_12_bn2_weight.Value.View, backbone_layer3_12_bn2_bias.Value.View, backbone_layer3_12_relu2, relu: true);
+        BatchNorm.Forward(Device, backbone_layer3_12_conv2, default, backbone_layer3_12_bn2_mean, backbone_layer3_12_bn2_inv_std, backbone_layer3_12_bn2_running_mean.Value.View, backbone_layer3_12_bn2_running_var.Value.View, backbone_layer3_12_bn2_num_batches_tracked.Value.View, backbone_layer3_12_bn2_weight.Value.View, backbone_layer3_12_bn2_bias.Value.View, backbone_layer3_12_relu2, momentum: 0.1f, eps: 1E-05f, training, relu: true);
 
         // backbone.layer3.12.conv3: conv 1x1 s1 p0, 256->1024 -> (N,1024,⌈H/8⌉,⌈W/8⌉)
         Conv2d.Forward(Device, backbone_layer3_12_relu2, backbone_layer3_12_conv3_weight.Value.View, default, backbone_layer3_12_conv3, new ConvGeometry(1, 1, 1, 1, 0, 0, 1, 1, 1));
 
-        // backbone.layer3.12.bn3: batchnorm(backbone.layer3.12.conv3) -> (N,1024,⌈H/8⌉,⌈W/8⌉)
-        BatchNorm.Statistics(Device, backbone_layer3_12_conv3, backbone_layer3_12_bn3_mean, backbone_layer3_12_bn3_inv_std, backbone_layer3_12_bn3_running_mean.Value.View, backbone_layer3_12_bn3_running_var.Value.View, backbone_layer3_12_bn3_num_batches_tracked.Value.View, momentum: 0.1f, eps: 1E-05f, training);
-        BatchNorm.Apply(Device, backbone_layer3_12_conv3, backbone_layer3_12_bn3_mean, backbone_layer3_12_bn3_inv_std, backbone_layer3_12_bn3_weight.Value.View, backbone_layer3_12_bn3_bias.Value.View, backbone_layer3_12_bn3, relu: false);
-
-        // backbone.layer3.12.add: add(backbone.layer3.12.bn3, backbone.layer3.11.relu3) -> (N,1024,⌈H/8⌉,⌈W/8⌉)
-        Elementwise.Add(Device, backbone_layer3_12_bn3, backbone_layer3_11_relu3, backbone_layer3_12_add);
-
-        // backbone.layer3.12.relu3: relu(backbone.layer3.12.add) -> (N,1024,⌈H/8⌉,⌈W/8⌉)
-        Activation.Relu(Device, backbone_layer3_12_add, backbone_layer3_12_relu3);
+        // backbone.layer3.12.bn3 + backbone.layer3.12.add + backbone.layer3.12.relu3: relu(batchnorm + backbone.layer3.11.relu3) (fused) -> (N,1024,⌈H/8⌉,⌈W/8⌉)
+        BatchNorm.Forward(Device, backbone_layer3_12_conv3, backbone_layer3_11_relu3, backbone_layer3_12_bn3_mean, backbone_layer3_12_bn3_inv_std, backbone_layer3_12_bn3_running_mean.Value.View, backbone_layer3_12_bn3_running_var.Value.View, backbone_layer3_12_bn3_num_batches_tracked.Value.View, backbone_layer3_12_bn3_weight.Value.View, backbone_layer3_12_bn3_bias.Value.View, backbone_layer3_12_relu3, momentum: 0.1f, eps: 1E-05f, training, relu: true);
 
         // backbone.layer3.13.conv1: conv 1x1 s1 p0, 1024->256 -> (N,256,⌈H/8⌉,⌈W/8⌉)
         Conv2d.Forward(Device, backbone_layer3_12_relu3, backbone_layer3_13_conv1_weight.Value.View, default, backbone_layer3_13_conv1, new ConvGeometry(1, 1, 1, 1, 0, 0, 1, 1, 1));
 
         // backbone.layer3.13.bn1 + backbone.layer3.13.relu1: batchnorm + relu (fused) -> (N,256,⌈H/8⌉,⌈W/8⌉)
-        BatchNorm.Statistics(Device, backbone_layer3_13_conv1, backbone_layer3_13_bn1_mean, backbone_layer3_13_bn1_inv_std, backbone_layer3_13_bn1_running_mean.Value.View, backbone_layer3_13_bn1_running_var.Value.View, backbone_layer3_13_bn1_num_batches_tracked.Value.View, momentum: 0.1f, eps: 1E-05f, training);
-        BatchNorm.Apply(Device, backbone_layer3_13_conv1, backbone_layer3_13_bn1_mean, backbone_layer3_13_bn1_inv_std, backbone_layer3_13_bn1_weight.Value.View, backbone_layer3_13_bn1_bias.Value.View, backbone_layer3_13_relu1, relu: true);
+        BatchNorm.Forward(Device, backbone_layer3_13_conv1, default, backbone_layer3_13_bn1_mean, backbone_layer3_13_bn1_inv_std, backbone_layer3_13_bn1_running_mean.Value.View, backbone_layer3_13_bn1_running_var.Value.View, backbone_layer3_13_bn1_num_batches_tracked.Value.View, backbone_layer3_13_bn1_weight.Value.View, backbone_layer3_13_bn1_bias.Value.View, backbone_layer3_13_relu1, momentum: 0.1f, eps: 1E-05f, training, relu: true);
 
         // backbone.layer3.13.conv2: conv 3x3 s1 p2 d2, 256->256 -> (N,256,⌈H/8⌉,⌈W/8⌉)
         Conv2d.Forward(Device, backbone_layer3_13_relu1, backbone_layer3_13_conv2_weight.Value.View, default, backbone_layer3_13_conv2, new ConvGeometry(3, 3, 1, 1, 2, 2, 2, 2, 1));
 
         // backbone.layer3.13.bn2 + backbone.layer3.13.relu2: batchnorm + relu (fused) -> (N,256,⌈H/8⌉,⌈W/8⌉)
-        BatchNorm.Statistics(Device, backbone_layer3_13_conv2, backbone_layer3_13_bn2_mean, backbone_layer3_13_bn2_inv_std, backbone_layer3_13_bn2_running_mean.Value.View, backbone_layer3_13_bn2_running_var.Value.View, backbone_layer3_13_bn2_num_batches_tracked.Value.View, momentum: 0.1f, eps: 1E-05f, training);
-        BatchNorm.Apply(Device, backbone_layer3_13_conv2, backbone_layer3_13_bn2_mean, backbone_layer3_13_bn2_inv_std, backbone_layer3_13_bn2_weight.Value.View, backbone_layer3_13_bn2_bias.Value.View, backbone_layer3_13_relu2, relu: true);
+        BatchNorm.Forward(Device, backbone_layer3_13_conv2, default, backbone_layer3_13_bn2_mean, backbone_layer3_13_bn2_inv_std, backbone_layer3_13_bn2_running_mean.Value.View, backbone_layer3_13_bn2_running_var.Value.View, backbone_layer3_13_bn2_num_batches_tracked.Value.View, backbone_layer3_13_bn2_weight.Value.View, backbone_layer3_13_bn2_bias.Value.View, backbone_layer3_13_relu2, momentum: 0.1f, eps: 1E-05f, training, relu: true);
 
         // backbone.layer3.13.conv3: conv 1x1 s1 p0, 256->1024 -> (N,1024,⌈H/8⌉,⌈W/8⌉)
         Conv2d.Forward(Device, backbone_layer3_13_relu2, backbone_layer3_13_conv3_weight.Value.View, default, backbone_layer3_13_conv3, new ConvGeometry(1, 1, 1, 1, 0, 0, 1, 1, 1));
 
-        // backbone.layer3.13.bn3: batchnorm(backbone.layer3.13.conv3) -> (N,1024,⌈H/8⌉,⌈W/8⌉)
-        BatchNorm.Statistics(Device, backbone_layer3_13_conv3, backbone_layer3_13_bn3_mean, backbone_layer3_13_bn3_inv_std, backbone_layer3_13_bn3_running_mean.Value.View, backbone_layer3_13_bn3_running_var.Value.View, backbone_layer3_13_bn3_num_batches_tracked.Value.View, momentum: 0.1f, eps: 1E-05f, training);
-        BatchNorm.Apply(Device, backbone_layer3_13_conv3, backbone_layer3_13_bn3_mean, backbone_layer3_13_bn3_inv_std, backbone_layer3_13_bn3_weight.Value.View, backbone_layer3_13_bn3_bias.Value.View, backbone_layer3_13_bn3, relu: false);
-
-        // backbone.layer3.13.add: add(backbone.layer3.13.bn3, backbone.layer3.12.relu3) -> (N,1024,⌈H/8⌉,⌈W/8⌉)
-        Elementwise.Add(Device, backbone_layer3_13_bn3, backbone_layer3_12_relu3, backbone_layer3_13_add);
-
-        // backbone.layer3.13.relu3: relu(backbone.layer3.13.add) -> (N,1024,⌈H/8⌉,⌈W/8⌉)
-        Activation.Relu(Device, backbone_layer3_13_add, backbone_layer3_13_relu3);
+        // backbone.layer3.13.bn3 + backbone.layer3.13.add + backbone.layer3.13.relu3: relu(batchnorm + backbone.layer3.12.relu3) (fused) -> (N,1024,⌈H/8⌉,⌈W/8⌉)
+        BatchNorm.Forward(Device, backbone_layer3_13_conv3, backbone_layer3_12_relu3, backbone_layer3_13_bn3_mean, backbone_layer3_13_bn3_inv_std, backbone_layer3_13_bn3_running_mean.Value.View, backbone_layer3_13_bn3_running_var.Value.View, backbone_layer3_13_bn3_num_batches_tracked.Value.View, backbone_layer3_13_bn3_weight.Value.View, backbone_layer3_13_bn3_bias.Value.View, backbone_layer3_13_relu3, momentum: 0.1f, eps: 1E-05f, training, relu: true);
 
         // backbone.layer3.14.conv1: conv 1x1 s1 p0, 1024->256 -> (N,256,⌈H/8⌉,⌈W/8⌉)
         Conv2d.Forward(Device, backbone_layer3_13_relu3, backbone_layer3_14_conv1_weight.Value.View, default, backbone_layer3_14_conv1, new ConvGeometry(1, 1, 1, 1, 0, 0, 1, 1, 1));
 
         // backbone.layer3.14.bn1 + backbone.layer3.14.relu1: batchnorm + relu (fused) -> (N,256,⌈H/8⌉,⌈W/8⌉)
-        BatchNorm.Statistics(Device, backbone_layer3_14_conv1, backbone_layer3_14_bn1_mean, backbone_layer3_14_bn1_inv_std, backbone_layer3_14_bn1_running_mean.Value.View, backbone_layer3_14_bn1_running_var.Value.View, backbone_layer3_14_bn1_num_batches_tracked.Value.View, momentum: 0.1f, eps: 1E-05f, training);
-        BatchNorm.Apply(Device, backbone_layer3_14_conv1, backbone_layer3_14_bn1_mean, backbone_layer3_14_bn1_inv_std, backbone_layer3_14_bn1_weight.Value.View, backbone_layer3_14_bn1_bias.Value.View, backbone_layer3_14_relu1, relu: true);
+        BatchNorm.Forward(Device, backbone_layer3_14_conv1, default, backbone_layer3_14_bn1_mean, backbone_layer3_14_bn1_inv_std, backbone_layer3_14_bn1_running_mean.Value.View, backbone_layer3_14_bn1_running_var.Value.View, backbone_layer3_14_bn1_num_batches_tracked.Value.View, backbone_layer3_14_bn1_weight.Value.View, backbone_layer3_14_bn1_bias.Value.View, backbone_layer3_14_relu1, momentum: 0.1f, eps: 1E-05f, training, relu: true);
 
         // backbone.layer3.14.conv2: conv 3x3 s1 p2 d2, 256->256 -> (N,256,⌈H/8⌉,⌈W/8⌉)
         Conv2d.Forward(Device, backbone_layer3_14_relu1, backbone_layer3_14_conv2_weight.Value.View, default, backbone_layer3_14_conv2, new ConvGeometry(3, 3, 1, 1, 2, 2, 2, 2, 1));
 
         // backbone.layer3.14.bn2 + backbone.layer3.14.relu2: batchnorm + relu (fused) -> (N,256,⌈H/8⌉,⌈W/8⌉)
-        BatchNorm.Statistics(Device, backbone_layer3_14_conv2, backbone_layer3_14_bn2_mean, backbone_layer3_14_bn2_inv_std, backbone_layer3_14_bn2_running_mean.Value.View, backbone_layer3_14_bn2_running_var.Value.View, backbone_layer3_14_bn2_num_batches_tracked.Value.View, momentum: 0.1f, eps: 1E-05f, training);
-        BatchNorm.Apply(Device, backbone_layer3_14_conv2, backbone_layer3_14_bn2_mean, backbone_layer3_14_bn2_inv_std, backbone_layer3_14_bn2_weight.Value.View, backbone_layer3_14_bn2_bias.Value.View, backbone_layer3_14_relu2, relu: true);
+        BatchNorm.Forward(Device, backbone_layer3_14_conv2, default, backbone_layer3_14_bn2_mean, backbone_layer3_14_bn2_inv_std, backbone_layer3_14_bn2_running_mean.Value.View, backbone_layer3_14_bn2_running_var.Value.View, backbone_layer3_14_bn2_num_batches_tracked.Value.View, backbone_layer3_14_bn2_weight.Value.View, backbone_layer3_14_bn2_bias.Value.View, backbone_layer3_14_relu2, momentum: 0.1f, eps: 1E-05f, training, relu: true);
 
         // backbone.layer3.14.conv3: conv 1x1 s1 p0, 256->1024 -> (N,1024,⌈H/8⌉,⌈W/8⌉)
         Conv2d.Forward(Device, backbone_layer3_14_relu2, backbone_layer3_14_conv3_weight.Value.View, default, backbone_layer3_14_conv3, new ConvGeometry(1, 1, 1, 1, 0, 0, 1, 1, 1));
 
-        // backbone.layer3.14.bn3: batchnorm(backbone.layer3.14.conv3) -> (N,1024,⌈H/8⌉,⌈W/8⌉)
-        BatchNorm.Statistics(Device, backbone_layer3_14_conv3, backbone_layer3_14_bn3_mean, backbone_layer3_14_bn3_inv_std, backbone_layer3_14_bn3_running_mean.Value.View, backbone_layer3_14_bn3_running_var.Value.View, backbone_layer3_14_bn3_num_batches_tracked.Value.View, momentum: 0.1f, eps: 1E-05f, training);
-        BatchNorm.Apply(Device, backbone_layer3_14_conv3, backbone_layer3_14_bn3_mean, backbone_layer3_14_bn3_inv_std, backbone_layer3_14_bn3_weight.Value.View, backbone_layer3_14_bn3_bias.Value.View, backbone_layer3_14_bn3, relu: false);
-
-        // backbone.layer3.14.add: add(backbone.layer3.14.bn3, backbone.layer3.13.relu3) -> (N,1024,⌈H/8⌉,⌈W/8⌉)
-        Elementwise.Add(Device, backbone_layer3_14_bn3, backbone_layer3_13_relu3, backbone_layer3_14_add);
-
-        // backbone.layer3.14.relu3: relu(backbone.layer3.14.add) -> (N,1024,⌈H/8⌉,⌈W/8⌉)
-        Activation.Relu(Device, backbone_layer3_14_add, backbone_layer3_14_relu3);
+        // backbone.layer3.14.bn3 + backbone.layer3.14.add + backbone.layer3.14.relu3: relu(batchnorm + backbone.layer3.13.relu3) (fused) -> (N,1024,⌈H/8⌉,⌈W/8⌉)
+        BatchNorm.Forward(Device, backbone_layer3_14_conv3, backbone_layer3_13_relu3, backbone_layer3_14_bn3_mean, backbone_layer3_14_bn3_inv_std, backbone_layer3_14_bn3_running_mean.Value.View, backbone_layer3_14_bn3_running_var.Value.View, backbone_layer3_14_bn3_num_batches_tracked.Value.View, backbone_layer3_14_bn3_weight.Value.View, backbone_layer3_14_bn3_bias.Value.View, backbone_layer3_14_relu3, momentum: 0.1f, eps: 1E-05f, training, relu: true);
 
         // backbone.layer3.15.conv1: conv 1x1 s1 p0, 1024->256 -> (N,256,⌈H/8⌉,⌈W/8⌉)
         Conv2d.Forward(Device, backbone_layer3_14_relu3, backbone_layer3_15_conv1_weight.Value.View, default, backbone_layer3_15_conv1, new ConvGeometry(1, 1, 1, 1, 0, 0, 1, 1, 1));
 
         // backbone.layer3.15.bn1 + backbone.layer3.15.relu1: batchnorm + relu (fused) -> (N,256,⌈H/8⌉,⌈W/8⌉)
-        BatchNorm.Statistics(Device, backbone_layer3_15_conv1, backbone_layer3_15_bn1_mean, backbone_layer3_15_bn1_inv_std, backbone_layer3_15_bn1_running_mean.Value.View, backbone_layer3_15_bn1_running_var.Value.View, backbone_layer3_15_bn1_num_batches_tracked.Value.View, momentum: 0.1f, eps: 1E-05f, training);
-        BatchNorm.Apply(Device, backbone_layer3_15_conv1, backbone_layer3_15_bn1_mean, backbone_layer3_15_bn1_inv_std, backbone_layer3_15_bn1_weight.Value.View, backbone_layer3_15_bn1_bias.Value.View, backbone_layer3_15_relu1, relu: true);
+        BatchNorm.Forward(Device, backbone_layer3_15_conv1, default, backbone_layer3_15_bn1_mean, backbone_layer3_15_bn1_inv_std, backbone_layer3_15_bn1_running_mean.Value.View, backbone_layer3_15_bn1_running_var.Value.View, backbone_layer3_15_bn1_num_batches_tracked.Value.View, backbone_layer3_15_bn1_weight.Value.View, backbone_layer3_15_bn1_bias.Value.View, backbone_layer3_15_relu1, momentum: 0.1f, eps: 1E-05f, training, relu: true);
 
         // backbone.layer3.15.conv2: conv 3x3 s1 p2 d2, 256->256 -> (N,256,⌈H/8⌉,⌈W/8⌉)
         Conv2d.Forward(Device, backbone_layer3_15_relu1, backbone_layer3_15_conv2_weight.Value.View, default, backbone_layer3_15_conv2, new ConvGeometry(3, 3, 1, 1, 2, 2, 2, 2, 1));
 
         // backbone.layer3.15.bn2 + backbone.layer3.15.relu2: batchnorm + relu (fused) -> (N,256,⌈H/8⌉,⌈W/8⌉)
-        BatchNorm.Statistics(Device, backbone_layer3_15_conv2, backbone_layer3_15_bn2_mean, backbone_layer3_15_bn2_inv_std, backbone_layer3_15_bn2_running_mean.Value.View, backbone_layer3_15_bn2_running_var.Value.View, backbone_layer3_15_bn2_num_batches_tracked.Value.View, momentum: 0.1f, eps: 1E-05f, training);
-        BatchNorm.Apply(Device, backbone_layer3_15_conv2, backbone_layer3_15_bn2_mean, backbone_layer3_15_bn2_inv_std, backbone_layer3_15_bn2_weight.Value.View, backbone_layer3_15_bn2_bias.Value.View, backbone_layer3_15_relu2, relu: true);
+        BatchNorm.Forward(Device, backbone_layer3_15_conv2, default, backbone_layer3_15_bn2_mean, backbone_layer3_15_bn2_inv_std, backbone_layer3_15_bn2_running_mean.Value.View, backbone_layer3_15_bn2_running_var.Value.View, backbone_layer3_15_bn2_num_batches_tracked.Value.View, backbone_layer3_15_bn2_weight.Value.View, backbone_layer3_15_bn2_bias.Value.View, backbone_layer3_15_relu2, momentum: 0.1f, eps: 1E-05f, training, relu: true);
 
         // backbone.layer3.15.conv3: conv 1x1 s1 p0, 256->1024 -> (N,1024,⌈H/8⌉,⌈W/8⌉)
         Conv2d.Forward(Device, backbone_layer3_15_relu2, backbone_layer3_15_conv3_weight.Value.View, default, backbone_layer3_15_conv3, new ConvGeometry(1, 1, 1, 1, 0, 0, 1, 1, 1));
 
-        // backbone.layer3.15.bn3: batchnorm(backbone.layer3.15.conv3) -> (N,1024,⌈H/8⌉,⌈W/8⌉)
-        BatchNorm.Statistics(Device, backbone_layer3_15_conv3, backbone_layer3_15_bn3_mean, backbone_layer3_15_bn3_inv_std, backbone_layer3_15_bn3_running_mean.Value.View, backbone_layer3_15_bn3_running_var.Value.View, backbone_layer3_15_bn3_num_batches_tracked.Value.View, momentum: 0.1f, eps: 1E-05f, training);
-        BatchNorm.Apply(Device, backbone_layer3_15_conv3, backbone_layer3_15_bn3_mean, backbone_layer3_15_bn3_inv_std, backbone_layer3_15_bn3_weight.Value.View, backbone_layer3_15_bn3_bias.Value.View, backbone_layer3_15_bn3, relu: false);
-
-        // backbone.layer3.15.add: add(backbone.layer3.15.bn3, backbone.layer3.14.relu3) -> (N,1024,⌈H/8⌉,⌈W/8⌉)
-        Elementwise.Add(Device, backbone_layer3_15_bn3, backbone_layer3_14_relu3, backbone_layer3_15_add);
-
-        // backbone.layer3.15.relu3: relu(backbone.layer3.15.add) -> (N,1024,⌈H/8⌉,⌈W/8⌉)
-        Activation.Relu(Device, backbone_layer3_15_add, backbone_layer3_15_relu3);
+        // backbone.layer3.15.bn3 + backbone.layer3.15.add + backbone.layer3.15.relu3: relu(batchnorm + backbone.layer3.14.relu3) (fused) -> (N,1024,⌈H/8⌉,⌈W/8⌉)
+        BatchNorm.Forward(Device, backbone_layer3_15_conv3, backbone_layer3_14_relu3, backbone_layer3_15_bn3_mean, backbone_layer3_15_bn3_inv_std, backbone_layer3_15_bn3_running_mean.Value.View, backbone_layer3_15_bn3_running_var.Value.View, backbone_layer3_15_bn3_num_batches_tracked.Value.View, backbone_layer3_15_bn3_weight.Value.View, backbone_layer3_15_bn3_bias.Value.View, backbone_layer3_15_relu3, momentum: 0.1f, eps: 1E-05f, training, relu: true);
 
         // backbone.layer3.16.conv1: conv 1x1 s1 p0, 1024->256 -> (N,256,⌈H/8⌉,⌈W/8⌉)
         Conv2d.Forward(Device, backbone_layer3_15_relu3, backbone_layer3_16_conv1_weight.Value.View, default, backbone_layer3_16_conv1, new ConvGeometry(1, 1, 1, 1, 0, 0, 1, 1, 1));
 
         // backbone.layer3.16.bn1 + backbone.layer3.16.relu1: batchnorm + relu (fused) -> (N,256,⌈H/8⌉,⌈W/8⌉)
-        BatchNorm.Statistics(Device, backbone_layer3_16_conv1, backbone_layer3_16_bn1_mean, backbone_layer3_16_bn1_inv_std, backbone_layer3_16_bn1_running_mean.Value.View, backbone_layer3_16_bn1_running_var.Value.View, backbone_layer3_16_bn1_num_batches_tracked.Value.View, momentum: 0.1f, eps: 1E-05f, training);
-        BatchNorm.Apply(Device, backbone_layer3_16_conv1, backbone_layer3_16_bn1_mean, backbone_layer3_16_bn1_inv_std, backbone_layer3_16_bn1_weight.Value.View, backbone_layer3_16_bn1_bias.Value.View, backbone_layer3_16_relu1, relu: true);
+        BatchNorm.Forward(Device, backbone_layer3_16_conv1, default, backbone_layer3_16_bn1_mean, backbone_layer3_16_bn1_inv_std, backbone_layer3_16_bn1_running_mean.Value.View, backbone_layer3_16_bn1_running_var.Value.View, backbone_layer3_16_bn1_num_batches_tracked.Value.View, backbone_layer3_16_bn1_weight.Value.View, backbone_layer3_16_bn1_bias.Value.View, backbone_layer3_16_relu1, momentum: 0.1f, eps: 1E-05f, training, relu: true);
 
         // backbone.layer3.16.conv2: conv 3x3 s1 p2 d2, 256->256 -> (N,256,⌈H/8⌉,⌈W/8⌉)
         Conv2d.Forward(Device, backbone_layer3_16_relu1, backbone_layer3_16_conv2_weight.Value.View, default, backbone_layer3_16_conv2, new ConvGeometry(3, 3, 1, 1, 2, 2, 2, 2, 1));
 
         // backbone.layer3.16.bn2 + backbone.layer3.16.relu2: batchnorm + relu (fused) -> (N,256,⌈H/8⌉,⌈W/8⌉)
-        BatchNorm.Statistics(Device, backbone_layer3_16_conv2, backbone_layer3_16_bn2_mean, backbone_layer3_16_bn2_inv_std, backbone_layer3_16_bn2_running_mean.Value.View, backbone_layer3_16_bn2_running_var.Value.View, backbone_layer3_16_bn2_num_batches_tracked.Value.View, momentum: 0.1f, eps: 1E-05f, training);
-        BatchNorm.Apply(Device, backbone_layer3_16_conv2, backbone_layer3_16_bn2_mean, backbone_layer3_16_bn2_inv_std, backbone_layer3_16_bn2_weight.Value.View, backbone_layer3_16_bn2_bias.Value.View, backbone_layer3_16_relu2, relu: true);
+        BatchNorm.Forward(Device, backbone_layer3_16_conv2, default, backbone_layer3_16_bn2_mean, backbone_layer3_16_bn2_inv_std, backbone_layer3_16_bn2_running_mean.Value.View, backbone_layer3_16_bn2_running_var.Value.View, backbone_layer3_16_bn2_num_batches_tracked.Value.View, backbone_layer3_16_bn2_weight.Value.View, backbone_layer3_16_bn2_bias.Value.View, backbone_layer3_16_relu2, momentum: 0.1f, eps: 1E-05f, training, relu: true);
 
         // backbone.layer3.16.conv3: conv 1x1 s1 p0, 256->1024 -> (N,1024,⌈H/8⌉,⌈W/8⌉)
         Conv2d.Forward(Device, backbone_layer3_16_relu2, backbone_layer3_16_conv3_weight.Value.View, default, backbone_layer3_16_conv3, new ConvGeometry(1, 1, 1, 1, 0, 0, 1, 1, 1));
 
-        // backbone.layer3.16.bn3: batchnorm(backbone.layer3.16.conv3) -> (N,1024,⌈H/8⌉,⌈W/8⌉)
-        BatchNorm.Statistics(Device, backbone_layer3_16_conv3, backbone_layer3_16_bn3_mean, backbone_layer3_16_bn3_inv_std, backbone_layer3_16_bn3_running_mean.Value.View, backbone_layer3_16_bn3_running_var.Value.View, backbone_layer3_16_bn3_num_batches_tracked.Value.View, momentum: 0.1f, eps: 1E-05f, training);
-        BatchNorm.Apply(Device, backbone_layer3_16_conv3, backbone_layer3_16_bn3_mean, backbone_layer3_16_bn3_inv_std, backbone_layer3_16_bn3_weight.Value.View, backbone_layer3_16_bn3_bias.Value.View, backbone_layer3_16_bn3, relu: false);
-
-        // backbone.layer3.16.add: add(backbone.layer3.16.bn3, backbone.layer3.15.relu3) -> (N,1024,⌈H/8⌉,⌈W/8⌉)
-        Elementwise.Add(Device, backbone_layer3_16_bn3, backbone_layer3_15_relu3, backbone_layer3_16_add);
-
-        // backbone.layer3.16.relu3: relu(backbone.layer3.16.add) -> (N,1024,⌈H/8⌉,⌈W/8⌉)
-        Activation.Relu(Device, backbone_layer3_16_add, backbone_layer3_16_relu3);
+        // backbone.layer3.16.bn3 + backbone.layer3.16.add + backbone.layer3.16.relu3: relu(batchnorm + backbone.layer3.15.relu3) (fused) -> (N,1024,⌈H/8⌉,⌈W/8⌉)
+        BatchNorm.Forward(Device, backbone_layer3_16_conv3, backbone_layer3_15_relu3, backbone_layer3_16_bn3_mean, backbone_layer3_16_bn3_inv_std, backbone_layer3_16_bn3_running_mean.Value.View, backbone_layer3_16_bn3_running_var.Value.View, backbone_layer3_16_bn3_num_batches_tracked.Value.View, backbone_layer3_16_bn3_weight.Value.View, backbone_layer3_16_bn3_bias.Value.View, backbone_layer3_16_relu3, momentum: 0.1f, eps: 1E-05f, training, relu: true);
 
         // backbone.layer3.17.conv1: conv 1x1 s1 p0, 1024->256 -> (N,256,⌈H/8⌉,⌈W/8⌉)
         Conv2d.Forward(Device, backbone_layer3_16_relu3, backbone_layer3_17_conv1_weight.Value.View, default, backbone_layer3_17_conv1, new ConvGeometry(1, 1, 1, 1, 0, 0, 1, 1, 1));
 
         // backbone.layer3.17.bn1 + backbone.layer3.17.relu1: batchnorm + relu (fused) -> (N,256,⌈H/8⌉,⌈W/8⌉)
-        BatchNorm.Statistics(Device, backbone_layer3_17_conv1, backbone_layer3_17_bn1_mean, backbone_layer3_17_bn1_inv_std, backbone_layer3_17_bn1_running_mean.Value.View, backbone_layer3_17_bn1_running_var.Value.View, backbone_layer3_17_bn1_num_batches_tracked.Value.View, momentum: 0.1f, eps: 1E-05f, training);
-        BatchNorm.Apply(Device, backbone_layer3_17_conv1, backbone_layer3_17_bn1_mean, backbone_layer3_17_bn1_inv_std, backbone_layer3_17_bn1_weight.Value.View, backbone_layer3_17_bn1_bias.Value.View, backbone_layer3_17_relu1, relu: true);
+        BatchNorm.Forward(Device, backbone_layer3_17_conv1, default, backbone_layer3_17_bn1_mean, backbone_layer3_17_bn1_inv_std, backbone_layer3_17_bn1_running_mean.Value.View, backbone_layer3_17_bn1_running_var.Value.View, backbone_layer3_17_bn1_num_batches_tracked.Value.View, backbone_layer3_17_bn1_weight.Value.View, backbone_layer3_17_bn1_bias.Value.View, backbone_layer3_17_relu1, momentum: 0.1f, eps: 1E-05f, training, relu: true);
 
         // backbone.layer3.17.conv2: conv 3x3 s1 p2 d2, 256->256 -> (N,256,⌈H/8⌉,⌈W/8⌉)
         Conv2d.Forward(Device, backbone_layer3_17_relu1, backbone_layer3_17_conv2_weight.Value.View, default, backbone_layer3_17_conv2, new ConvGeometry(3, 3, 1, 1, 2, 2, 2, 2, 1));
 
         // backbone.layer3.17.bn2 + backbone.layer3.17.relu2: batchnorm + relu (fused) -> (N,256,⌈H/8⌉,⌈W/8⌉)
-        BatchNorm.Statistics(Device, backbone_layer3_17_conv2, backbone_layer3_17_bn2_mean, backbone_layer3_17_bn2_inv_std, backbone_layer3_17_bn2_running_mean.Value.View, backbone_layer3_17_bn2_running_var.Value.View, backbone_layer3_17_bn2_num_batches_tracked.Value.View, momentum: 0.1f, eps: 1E-05f, training);
-        BatchNorm.Apply(Device, backbone_layer3_17_conv2, backbone_layer3_17_bn2_mean, backbone_layer3_17_bn2_inv_std, backbone_layer3_17_bn2_weight.Value.View, backbone_layer3_17_bn2_bias.Value.View, backbone_layer3_17_relu2, relu: true);
+        BatchNorm.Forward(Device, backbone_layer3_17_conv2, default, backbone_layer3_17_bn2_mean, backbone_layer3_17_bn2_inv_std, backbone_layer3_17_bn2_running_mean.Value.View, backbone_layer3_17_bn2_running_var.Value.View, backbone_layer3_17_bn2_num_batches_tracked.Value.View, backbone_layer3_17_bn2_weight.Value.View, backbone_layer3_17_bn2_bias.Value.View, backbone_layer3_17_relu2, momentum: 0.1f, eps: 1E-05f, training, relu: true);
 
         // backbone.layer3.17.conv3: conv 1x1 s1 p0, 256->1024 -> (N,1024,⌈H/8⌉,⌈W/8⌉)
         Conv2d.Forward(Device, backbone_layer3_17_relu2, backbone_layer3_17_conv3_weight.Value.View, default, backbone_layer3_17_conv3, new ConvGeometry(1, 1, 1, 1, 0, 0, 1, 1, 1));
 
-        // backbone.layer3.17.bn3: batchnorm(backbone.layer3.17.conv3) -> (N,1024,⌈H/8⌉,⌈W/8⌉)
-        BatchNorm.Statistics(Device, backbone_layer3_17_conv3, backbone_layer3_17_bn3_mean, backbone_layer3_17_bn3_inv_std, backbone_layer3_17_bn3_running_mean.Value.View, backbone_layer3_17_bn3_running_var.Value.View, backbone_layer3_17_bn3_num_batches_tracked.Value.View, momentum: 0.1f, eps: 1E-05f, training);
-        BatchNorm.Apply(Device, backbone_layer3_17_conv3, backbone_layer3_17_bn3_mean, backbone_layer3_17_bn3_inv_std, backbone_layer3_17_bn3_weight.Value.View, backbone_layer3_17_bn3_bias.Value.View, backbone_layer3_17_bn3, relu: false);
-
-        // backbone.layer3.17.add: add(backbone.layer3.17.bn3, backbone.layer3.16.relu3) -> (N,1024,⌈H/8⌉,⌈W/8⌉)
-        Elementwise.Add(Device, backbone_layer3_17_bn3, backbone_layer3_16_relu3, backbone_layer3_17_add);
-
-        // backbone.layer3.17.relu3: relu(backbone.layer3.17.add) -> (N,1024,⌈H/8⌉,⌈W/8⌉)
-        Activation.Relu(Device, backbone_layer3_17_add, backbone_layer3_17_relu3);
+        // backbone.layer3.17.bn3 + backbone.layer3.17.add + backbone.layer3.17.relu3: relu(batchnorm + backbone.layer3.16.relu3) (fused) -> (N,1024,⌈H/8⌉,⌈W/8⌉)
+        BatchNorm.Forward(Device, backbone_layer3_17_conv3, backbone_layer3_16_relu3, backbone_layer3_17_bn3_mean, backbone_layer3_17_bn3_inv_std, backbone_layer3_17_bn3_running_mean.Value.View, backbone_layer3_17_bn3_running_var.Value.View, backbone_layer3_17_bn3_num_batches_tracked.Value.View, backbone_layer3_17_bn3_weight.Value.View, backbone_layer3_17_bn3_bias.Value.View, backbone_layer3_17_relu3, momentum: 0.1f, eps: 1E-05f, training, relu: true);
 
         // backbone.layer3.18.conv1: conv 1x1 s1 p0, 1024->256 -> (N,256,⌈H/8⌉,⌈W/8⌉)
         Conv2d.Forward(Device, backbone_layer3_17_relu3, backbone_layer3_18_conv1_weight.Value.View, default, backbone_layer3_18_conv1, new ConvGeometry(1, 1, 1, 1, 0, 0, 1, 1, 1));
 
         // backbone.layer3.18.bn1 + backbone.layer3.18.relu1: batchnorm + relu (fused) -> (N,256,⌈H/8⌉,⌈W/8⌉)
-        BatchNorm.Statistics(Device, backbone_layer3_18_conv1, backbone_layer3_18_bn1_mean, backbone_layer3_18_bn1_inv_std, backbone_layer3_18_bn1_running_mean.Value.View, backbone_layer3_18_bn1_running_var.Value.View, backbone_layer3_18_bn1_num_batches_tracked.Value.View, momentum: 0.1f, eps: 1E-05f, training);
-        BatchNorm.Apply(Device, backbone_layer3_18_conv1, backbone_layer3_18_bn1_mean, backbone_layer3_18_bn1_inv_std, backbone_layer3_18_bn1_weight.Value.View, backbone_layer3_18_bn1_bias.Value.View, backbone_layer3_18_relu1, relu: true);
+        BatchNorm.Forward(Device, backbone_layer3_18_conv1, default, backbone_layer3_18_bn1_mean, backbone_layer3_18_bn1_inv_std, backbone_layer3_18_bn1_running_mean.Value.View, backbone_layer3_18_bn1_running_var.Value.View, backbone_layer3_18_bn1_num_batches_tracked.Value.View, backbone_layer3_18_bn1_weight.Value.View, backbone_layer3_18_bn1_bias.Value.View, backbone_layer3_18_relu1, momentum: 0.1f, eps: 1E-05f, training, relu: true);
 
         // backbone.layer3.18.conv2: conv 3x3 s1 p2 d2, 256->256 -> (N,256,⌈H/8⌉,⌈W/8⌉)
         Conv2d.Forward(Device, backbone_layer3_18_relu1, backbone_layer3_18_conv2_weight.Value.View, default, backbone_layer3_18_conv2, new ConvGeometry(3, 3, 1, 1, 2, 2, 2, 2, 1));
 
         // backbone.layer3.18.bn2 + backbone.layer3.18.relu2: batchnorm + relu (fused) -> (N,256,⌈H/8⌉,⌈W/8⌉)
-        BatchNorm.Statistics(Device, backbone_layer3_18_conv2, backbone_layer3_18_bn2_mean, backbone_layer3_18_bn2_inv_std, backbone_layer3_18_bn2_running_mean.Value.View, backbone_layer3_18_bn2_running_var.Value.View, backbone_layer3_18_bn2_num_batches_tracked.Value.View, momentum: 0.1f, eps: 1E-05f, training);
-        BatchNorm.Apply(Device, backbone_layer3_18_conv2, backbone_layer3_18_bn2_mean, backbone_layer3_18_bn2_inv_std, backbone_layer3_18_bn2_weight.Value.View, backbone_layer3_18_bn2_bias.Value.View, backbone_layer3_18_relu2, relu: true);
+        BatchNorm.Forward(Device, backbone_layer3_18_conv2, default, backbone_layer3_18_bn2_mean, backbone_layer3_18_bn2_inv_std, backbone_layer3_18_bn2_running_mean.Value.View, backbone_layer3_18_bn2_running_var.Value.View, backbone_layer3_18_bn2_num_batches_tracked.Value.View, backbone_layer3_18_bn2_weight.Value.View, backbone_layer3_18_bn2_bias.Value.View, backbone_layer3_18_relu2, momentum: 0.1f, eps: 1E-05f, training, relu: true);
 
         // backbone.layer3.18.conv3: conv 1x1 s1 p0, 256->1024 -> (N,1024,⌈H/8⌉,⌈W/8⌉)
         Conv2d.Forward(Device, backbone_layer3_18_relu2, backbone_layer3_18_conv3_weight.Value.View, default, backbone_layer3_18_conv3, new ConvGeometry(1, 1, 1, 1, 0, 0, 1, 1, 1));
 
-        // backbone.layer3.18.bn3: batchnorm(backbone.layer3.18.conv3) -> (N,1024,⌈H/8⌉,⌈W/8⌉)
-        BatchNorm.Statistics(Device, backbone_layer3_18_conv3, backbone_layer3_18_bn3_mean, backbone_layer3_18_bn3_inv_std, backbone_layer3_18_bn3_running_mean.Value.View, backbone_layer3_18_bn3_running_var.Value.View, backbone_layer3_18_bn3_num_batches_tracked.Value.View, momentum: 0.1f, eps: 1E-05f, training);
-        BatchNorm.Apply(Device, backbone_layer3_18_conv3, backbone_layer3_18_bn3_mean, backbone_layer3_18_bn3_inv_std, backbone_layer3_18_bn3_weight.Value.View, backbone_layer3_18_bn3_bias.Value.View, backbone_layer3_18_bn3, relu: false);
-
-        // backbone.layer3.18.add: add(backbone.layer3.18.bn3, backbone.layer3.17.relu3) -> (N,1024,⌈H/8⌉,⌈W/8⌉)
-        Elementwise.Add(Device, backbone_layer3_18_bn3, backbone_layer3_17_relu3, backbone_layer3_18_add);
-
-        // backbone.layer3.18.relu3: relu(backbone.layer3.18.add) -> (N,1024,⌈H/8⌉,⌈W/8⌉)
-        Activation.Relu(Device, backbone_layer3_18_add, backbone_layer3_18_relu3);
+        // backbone.layer3.18.bn3 + backbone.layer3.18.add + backbone.layer3.18.relu3: relu(batchnorm + backbone.layer3.17.relu3) (fused) -> (N,1024,⌈H/8⌉,⌈W/8⌉)
+        BatchNorm.Forward(Device, backbone_layer3_18_conv3, backbone_layer3_17_relu3, backbone_layer3_18_bn3_mean, backbone_layer3_18_bn3_inv_std, backbone_layer3_18_bn3_running_mean.Value.View, backbone_layer3_18_bn3_running_var.Value.View, backbone_layer3_18_bn3_num_batches_tracked.Value.View, backbone_layer3_18_bn3_weight.Value.View, backbone_layer3_18_bn3_bias.Value.View, backbone_layer3_18_relu3, momentum: 0.1f, eps: 1E-05f, training, relu: true);
 
         // backbone.layer3.19.conv1: conv 1x1 s1 p0, 1024->256 -> (N,256,⌈H/8⌉,⌈W/8⌉)
         Conv2d.Forward(Device, backbone_layer3_18_relu3, backbone_layer3_19_conv1_weight.Value.View, default, backbone_layer3_19_conv1, new ConvGeometry(1, 1, 1, 1, 0, 0, 1, 1, 1));
 
         // backbone.layer3.19.bn1 + backbone.layer3.19.relu1: batchnorm + relu (fused) -> (N,256,⌈H/8⌉,⌈W/8⌉)
-        BatchNorm.Statistics(Device, backbone_layer3_19_conv1, backbone_layer3_19_bn1_mean, backbone_layer3_19_bn1_inv_std, backbone_layer3_19_bn1_running_mean.Value.View, backbone_layer3_19_bn1_running_var.Value.View, backbone_layer3_19_bn1_num_batches_tracked.Value.View, momentum: 0.1f, eps: 1E-05f, training);
-        BatchNorm.Apply(Device, backbone_layer3_19_conv1, backbone_layer3_19_bn1_mean, backbone_layer3_19_bn1_inv_std, backbone_layer3_19_bn1_weight.Value.View, backbone_layer3_19_bn1_bias.Value.View, backbone_layer3_19_relu1, relu: true);
+        BatchNorm.Forward(Device, backbone_layer3_19_conv1, default, backbone_layer3_19_bn1_mean, backbone_layer3_19_bn1_inv_std, backbone_layer3_19_bn1_running_mean.Value.View, backbone_layer3_19_bn1_running_var.Value.View, backbone_layer3_19_bn1_num_batches_tracked.Value.View, backbone_layer3_19_bn1_weight.Value.View, backbone_layer3_19_bn1_bias.Value.View, backbone_layer3_19_relu1, momentum: 0.1f, eps: 1E-05f, training, relu: true);
 
         // backbone.layer3.19.conv2: conv 3x3 s1 p2 d2, 256->256 -> (N,256,⌈H/8⌉,⌈W/8⌉)
         Conv2d.Forward(Device, backbone_layer3_19_relu1, backbone_layer3_19_conv2_weight.Value.View, default, backbone_layer3_19_conv2, new ConvGeometry(3, 3, 1, 1, 2, 2, 2, 2, 1));
 
         // backbone.layer3.19.bn2 + backbone.layer3.19.relu2: batchnorm + relu (fused) -> (N,256,⌈H/8⌉,⌈W/8⌉)
-        BatchNorm.Statistics(Device, backbone_layer3_19_conv2, backbone_layer3_19_bn2_mean, backbone_layer3_19_bn2_inv_std, backbone_layer3_19_bn2_running_mean.Value.View, backbone_layer3_19_bn2_running_var.Value.View, backbone_layer3_19_bn2_num_batches_tracked.Value.View, momentum: 0.1f, eps: 1E-05f, training);
-        BatchNorm.Apply(Device, backbone_layer3_19_conv2, backbone_layer3_19_bn2_mean, backbone_layer3_19_bn2_inv_std, backbone_layer3_19_bn2_weight.Value.View, backbone_layer3_19_bn2_bias.Value.View, backbone_layer3_19_relu2, relu: true);
+        BatchNorm.Forward(Device, backbone_layer3_19_conv2, default, backbone_layer3_19_bn2_mean, backbone_layer3_19_bn2_inv_std, backbone_layer3_19_bn2_running_mean.Value.View, backbone_layer3_19_bn2_running_var.Value.View, backbone_layer3_19_bn2_num_batches_tracked.Value.View, backbone_layer3_19_bn2_weight.Value.View, backbone_layer3_19_bn2_bias.Value.View, backbone_layer3_19_relu2, momentum: 0.1f, eps: 1E-05f, training, relu: true);
 
         // backbone.layer3.19.conv3: conv 1x1 s1 p0, 256->1024 -> (N,1024,⌈H/8⌉,⌈W/8⌉)
         Conv2d.Forward(Device, backbone_layer3_19_relu2, backbone_layer3_19_conv3_weight.Value.View, default, backbone_layer3_19_conv3, new ConvGeometry(1, 1, 1, 1, 0, 0, 1, 1, 1));
 
-        // backbone.layer3.19.bn3: batchnorm(backbone.layer3.19.conv3) -> (N,1024,⌈H/8⌉,⌈W/8⌉)
-        BatchNorm.Statistics(Device, backbone_layer3_19_conv3, backbone_layer3_19_bn3_mean, backbone_layer3_19_bn3_inv_std, backbone_layer3_19_bn3_running_mean.Value.View, backbone_layer3_19_bn3_running_var.Value.View, backbone_layer3_19_bn3_num_batches_tracked.Value.View, momentum: 0.1f, eps: 1E-05f, training);
-        BatchNorm.Apply(Device, backbone_layer3_19_conv3, backbone_layer3_19_bn3_mean, backbone_layer3_19_bn3_inv_std, backbone_layer3_19_bn3_weight.Value.View, backbone_layer3_19_bn3_bias.Value.View, backbone_layer3_19_bn3, relu: false);
-
-        // backbone.layer3.19.add: add(backbone.layer3.19.bn3, backbone.layer3.18.relu3) -> (N,1024,⌈H/8⌉,⌈W/8⌉)
-        Elementwise.Add(Device, backbone_layer3_19_bn3, backbone_layer3_18_relu3, backbone_layer3_19_add);
-
-        // backbone.layer3.19.relu3: relu(backbone.layer3.19.add) -> (N,1024,⌈H/8⌉,⌈W/8⌉)
-        Activation.Relu(Device, backbone_layer3_19_add, backbone_layer3_19_relu3);
+        // backbone.layer3.19.bn3 + backbone.layer3.19.add + backbone.layer3.19.relu3: relu(batchnorm + backbone.layer3.18.relu3) (fused) -> (N,1024,⌈H/8⌉,⌈W/8⌉)
+        BatchNorm.Forward(Device, backbone_layer3_19_conv3, backbone_layer3_18_relu3, backbone_layer3_19_bn3_mean, backbone_layer3_19_bn3_inv_std, backbone_layer3_19_bn3_running_mean.Value.View, backbone_layer3_19_bn3_running_var.Value.View, backbone_layer3_19_bn3_num_batches_tracked.Value.View, backbone_layer3_19_bn3_weight.Value.View, backbone_layer3_19_bn3_bias.Value.View, backbone_layer3_19_relu3, momentum: 0.1f, eps: 1E-05f, training, relu: true);
 
         // backbone.layer3.20.conv1: conv 1x1 s1 p0, 1024->256 -> (N,256,⌈H/8⌉,⌈W/8⌉)
         Conv2d.Forward(Device, backbone_layer3_19_relu3, backbone_layer3_20_conv1_weight.Value.View, default, backbone_layer3_20_conv1, new ConvGeometry(1, 1, 1, 1, 0, 0, 1, 1, 1));
 
         // backbone.layer3.20.bn1 + backbone.layer3.20.relu1: batchnorm + relu (fused) -> (N,256,⌈H/8⌉,⌈W/8⌉)
-        BatchNorm.Statistics(Device, backbone_layer3_20_conv1, backbone_layer3_20_bn1_mean, backbone_layer3_20_bn1_inv_std, backbone_layer3_20_bn1_running_mean.Value.View, backbone_layer3_20_bn1_running_var.Value.View, backbone_layer3_20_bn1_num_batches_tracked.Value.View, momentum: 0.1f, eps: 1E-05f, training);
-        BatchNorm.Apply(Device, backbone_layer3_20_conv1, backbone_layer3_20_bn1_mean, backbone_layer3_20_bn1_inv_std, backbone_layer3_20_bn1_weight.Value.View, backbone_layer3_20_bn1_bias.Value.View, backbone_layer3_20_relu1, relu: true);
+        BatchNorm.Forward(Device, backbone_layer3_20_conv1, default, backbone_layer3_20_bn1_mean, backbone_layer3_20_bn1_inv_std, backbone_layer3_20_bn1_running_mean.Value.View, backbone_layer3_20_bn1_running_var.Value.View, backbone_layer3_20_bn1_num_batches_tracked.Value.View, backbone_layer3_20_bn1_weight.Value.View, backbone_layer3_20_bn1_bias.Value.View, backbone_layer3_20_relu1, momentum: 0.1f, eps: 1E-05f, training, relu: true);
 
         // backbone.layer3.20.conv2: conv 3x3 s1 p2 d2, 256->256 -> (N,256,⌈H/8⌉,⌈W/8⌉)
         Conv2d.Forward(Device, backbone_layer3_20_relu1, backbone_layer3_20_conv2_weight.Value.View, default, backbone_layer3_20_conv2, new ConvGeometry(3, 3, 1, 1, 2, 2, 2, 2, 1));
 
         // backbone.layer3.20.bn2 + backbone.layer3.20.relu2: batchnorm + relu (fused) -> (N,256,⌈H/8⌉,⌈W/8⌉)
-        BatchNorm.Statistics(Device, backbone_layer3_20_conv2, backbone_layer3_20_bn2_mean, backbone_layer3_20_bn2_inv_std, backbone_layer3_20_bn2_running_mean.Value.View, backbone_layer3_20_bn2_running_var.Value.View, backbone_layer3_20_bn2_num_batches_tracked.Value.View, momentum: 0.1f, eps: 1E-05f, training);
-        BatchNorm.Apply(Device, backbone_layer3_20_conv2, backbone_layer3_20_bn2_mean, backbone_layer3_20_bn2_inv_std, backbone_layer3_20_bn2_weight.Value.View, backbone_layer3_20_bn2_bias.Value.View, backbone_layer3_20_relu2, relu: true);
+        BatchNorm.Forward(Device, backbone_layer3_20_conv2, default, backbone_layer3_20_bn2_mean, backbone_layer3_20_bn2_inv_std, backbone_layer3_20_bn2_running_mean.Value.View, backbone_layer3_20_bn2_running_var.Value.View, backbone_layer3_20_bn2_num_batches_tracked.Value.View, backbone_layer3_20_bn2_weight.Value.View, backbone_layer3_20_bn2_bias.Value.View, backbone_layer3_20_relu2, momentum: 0.1f, eps: 1E-05f, training, relu: true);
 
         // backbone.layer3.20.conv3: conv 1x1 s1 p0, 256->1024 -> (N,1024,⌈H/8⌉,⌈W/8⌉)
         Conv2d.Forward(Device, backbone_layer3_20_relu2, backbone_layer3_20_conv3_weight.Value.View, default, backbone_layer3_20_conv3, new ConvGeometry(1, 1, 1, 1, 0, 0, 1, 1, 1));
 
-        // backbone.layer3.20.bn3: batchnorm(backbone.layer3.20.conv3) -> (N,1024,⌈H/8⌉,⌈W/8⌉)
-        BatchNorm.Statistics(Device, backbone_layer3_20_conv3, backbone_layer3_20_bn3_mean, backbone_layer3_20_bn3_inv_std, backbone_layer3_20_bn3_running_mean.Value.View, backbone_layer3_20_bn3_running_var.Value.View, backbone_layer3_20_bn3_num_batches_tracked.Value.View, momentum: 0.1f, eps: 1E-05f, training);
-        BatchNorm.Apply(Device, backbone_layer3_20_conv3, backbone_layer3_20_bn3_mean, backbone_layer3_20_bn3_inv_std, backbone_layer3_20_bn3_weight.Value.View, backbone_layer3_20_bn3_bias.Value.View, backbone_layer3_20_bn3, relu: false);
-
-        // backbone.layer3.20.add: add(backbone.layer3.20.bn3, backbone.layer3.19.relu3) -> (N,1024,⌈H/8⌉,⌈W/8⌉)
-        Elementwise.Add(Device, backbone_layer3_20_bn3, backbone_layer3_19_relu3, backbone_layer3_20_add);
-
-        // backbone.layer3.20.relu3: relu(backbone.layer3.20.add) -> (N,1024,⌈H/8⌉,⌈W/8⌉)
-        Activation.Relu(Device, backbone_layer3_20_add, backbone_layer3_20_relu3);
+        // backbone.layer3.20.bn3 + backbone.layer3.20.add + backbone.layer3.20.relu3: relu(batchnorm + backbone.layer3.19.relu3) (fused) -> (N,1024,⌈H/8⌉,⌈W/8⌉)
+        BatchNorm.Forward(Device, backbone_layer3_20_conv3, backbone_layer3_19_relu3, backbone_layer3_20_bn3_mean, backbone_layer3_20_bn3_inv_std, backbone_layer3_20_bn3_running_mean.Value.View, backbone_layer3_20_bn3_running_var.Value.View, backbone_layer3_20_bn3_num_batches_tracked.Value.View, backbone_layer3_20_bn3_weight.Value.View, backbone_layer3_20_bn3_bias.Value.View, backbone_layer3_20_relu3, momentum: 0.1f, eps: 1E-05f, training, relu: true);
 
         // backbone.layer3.21.conv1: conv 1x1 s1 p0, 1024->256 -> (N,256,⌈H/8⌉,⌈W/8⌉)
         Conv2d.Forward(Device, backbone_layer3_20_relu3, backbone_layer3_21_conv1_weight.Value.View, default, backbone_layer3_21_conv1, new ConvGeometry(1, 1, 1, 1, 0, 0, 1, 1, 1));
 
         // backbone.layer3.21.bn1 + backbone.layer3.21.relu1: batchnorm + relu (fused) -> (N,256,⌈H/8⌉,⌈W/8⌉)
-        BatchNorm.Statistics(Device, backbone_layer3_21_conv1, backbone_layer3_21_bn1_mean, backbone_layer3_21_bn1_inv_std, backbone_layer3_21_bn1_running_mean.Value.View, backbone_layer3_21_bn1_running_var.Value.View, backbone_layer3_21_bn1_num_batches_tracked.Value.View, momentum: 0.1f, eps: 1E-05f, training);
-        BatchNorm.Apply(Device, backbone_layer3_21_conv1, backbone_layer3_21_bn1_mean, backbone_layer3_21_bn1_inv_std, backbone_layer3_21_bn1_weight.Value.View, backbone_layer3_21_bn1_bias.Value.View, backbone_layer3_21_relu1, relu: true);
+        BatchNorm.Forward(Device, backbone_layer3_21_conv1, default, backbone_layer3_21_bn1_mean, backbone_layer3_21_bn1_inv_std, backbone_layer3_21_bn1_running_mean.Value.View, backbone_layer3_21_bn1_running_var.Value.View, backbone_layer3_21_bn1_num_batches_tracked.Value.View, backbone_layer3_21_bn1_weight.Value.View, backbone_layer3_21_bn1_bias.Value.View, backbone_layer3_21_relu1, momentum: 0.1f, eps: 1E-05f, training, relu: true);
 
         // backbone.layer3.21.conv2: conv 3x3 s1 p2 d2, 256->256 -> (N,256,⌈H/8⌉,⌈W/8⌉)
         Conv2d.Forward(Device, backbone_layer3_21_relu1, backbone_layer3_21_conv2_weight.Value.View, default, backbone_layer3_21_conv2, new ConvGeometry(3, 3, 1, 1, 2, 2, 2, 2, 1));
 
         // backbone.layer3.21.bn2 + backbone.layer3.21.relu2: batchnorm + relu (fused) -> (N,256,⌈H/8⌉,⌈W/8⌉)
-        BatchNorm.Statistics(Device, backbone_layer3_21_conv2, backbone_layer3_21_bn2_mean, backbone_layer3_21_bn2_inv_std, backbone_layer3_21_bn2_running_mean.Value.View, backbone_layer3_21_bn2_running_var.Value.View, backbone_layer3_21_bn2_num_batches_tracked.Value.View, momentum: 0.1f, eps: 1E-05f, training);
-        BatchNorm.Apply(Device, backbone_layer3_21_conv2, backbone_layer3_21_bn2_mean, backbone_layer3_21_bn2_inv_std, backbone_layer3_21_bn2_weight.Value.View, backbone_layer3_21_bn2_bias.Value.View, backbone_layer3_21_relu2, relu: true);
+        BatchNorm.Forward(Device, backbone_layer3_21_conv2, default, backbone_layer3_21_bn2_mean, backbone_layer3_21_bn2_inv_std, backbone_layer3_21_bn2_running_mean.Value.View, backbone_layer3_21_bn2_running_var.Value.View, backbone_layer3_21_bn2_num_batches_tracked.Value.View, backbone_layer3_21_bn2_weight.Value.View, backbone_layer3_21_bn2_bias.Value.View, backbone_layer3_21_relu2, momentum: 0.1f, eps: 1E-05f, training, relu: true);
 
         // backbone.layer3.21.conv3: conv 1x1 s1 p0, 256->1024 -> (N,1024,⌈H/8⌉,⌈W/8⌉)
         Conv2d.Forward(Device, backbone_layer3_21_relu2, backbone_layer3_21_conv3_weight.Value.View, default, backbone_layer3_21_conv3, new ConvGeometry(1, 1, 1, 1, 0, 0, 1, 1, 1));
 
-        // backbone.layer3.21.bn3: batchnorm(backbone.layer3.21.conv3) -> (N,1024,⌈H/8⌉,⌈W/8⌉)
-        BatchNorm.Statistics(Device, backbone_layer3_21_conv3, backbone_layer3_21_bn3_mean, backbone_layer3_21_bn3_inv_std, backbone_layer3_21_bn3_running_mean.Value.View, backbone_layer3_21_bn3_running_var.Value.View, backbone_layer3_21_bn3_num_batches_tracked.Value.View, momentum: 0.1f, eps: 1E-05f, training);
-        BatchNorm.Apply(Device, backbone_layer3_21_conv3, backbone_layer3_21_bn3_mean, backbone_layer3_21_bn3_inv_std, backbone_layer3_21_bn3_weight.Value.View, backbone_layer3_21_bn3_bias.Value.View, backbone_layer3_21_bn3, relu: false);
-
-        // backbone.layer3.21.add: add(backbone.layer3.21.bn3, backbone.layer3.20.relu3) -> (N,1024,⌈H/8⌉,⌈W/8⌉)
-        Elementwise.Add(Device, backbone_layer3_21_bn3, backbone_layer3_20_relu3, backbone_layer3_21_add);
-
-        // backbone.layer3.21.relu3: relu(backbone.layer3.21.add) -> (N,1024,⌈H/8⌉,⌈W/8⌉)
-        Activation.Relu(Device, backbone_layer3_21_add, backbone_layer3_21_relu3);
+        // backbone.layer3.21.bn3 + backbone.layer3.21.add + backbone.layer3.21.relu3: relu(batchnorm + backbone.layer3.20.relu3) (fused) -> (N,1024,⌈H/8⌉,⌈W/8⌉)
+        BatchNorm.Forward(Device, backbone_layer3_21_conv3, backbone_layer3_20_relu3, backbone_layer3_21_bn3_mean, backbone_layer3_21_bn3_inv_std, backbone_layer3_21_bn3_running_mean.Value.View, backbone_layer3_21_bn3_running_var.Value.View, backbone_layer3_21_bn3_num_batches_tracked.Value.View, backbone_layer3_21_bn3_weight.Value.View, backbone_layer3_21_bn3_bias.Value.View, backbone_layer3_21_relu3, momentum: 0.1f, eps: 1E-05f, training, relu: true);
 
         // backbone.layer3.22.conv1: conv 1x1 s1 p0, 1024->256 -> (N,256,⌈H/8⌉,⌈W/8⌉)
         Conv2d.Forward(Device, backbone_layer3_21_relu3, backbone_layer3_22_conv1_weight.Value.View, default, backbone_layer3_22_conv1, new ConvGeometry(1, 1, 1, 1, 0, 0, 1, 1, 1));
 
         // backbone.layer3.22.bn1 + backbone.layer3.22.relu1: batchnorm + relu (fused) -> (N,256,⌈H/8⌉,⌈W/8⌉)
-        BatchNorm.Statistics(Device, backbone_layer3_22_conv1, backbone_layer3_22_bn1_mean, backbone_layer3_22_bn1_inv_std, backbone_layer3_22_bn1_running_mean.Value.View, backbone_layer3_22_bn1_running_var.Value.View, backbone_layer3_22_bn1_num_batches_tracked.Value.View, momentum: 0.1f, eps: 1E-05f, training);
-        BatchNorm.Apply(Device, backbone_layer3_22_conv1, backbone_layer3_22_bn1_mean, backbone_layer3_22_bn1_inv_std, backbone_layer3_22_bn1_weight.Value.View, backbone_layer3_22_bn1_bias.Value.View, backbone_layer3_22_relu1, relu: true);
+        BatchNorm.Forward(Device, backbone_layer3_22_conv1, default, backbone_layer3_22_bn1_mean, backbone_layer3_22_bn1_inv_std, backbone_layer3_22_bn1_running_mean.Value.View, backbone_layer3_22_bn1_running_var.Value.View, backbone_layer3_22_bn1_num_batches_tracked.Value.View, backbone_layer3_22_bn1_weight.Value.View, backbone_layer3_22_bn1_bias.Value.View, backbone_layer3_22_relu1, momentum: 0.1f, eps: 1E-05f, training, relu: true);
 
         // backbone.layer3.22.conv2: conv 3x3 s1 p2 d2, 256->256 -> (N,256,⌈H/8⌉,⌈W/8⌉)
         Conv2d.Forward(Device, backbone_layer3_22_relu1, backbone_layer3_22_conv2_weight.Value.View, default, backbone_layer3_22_conv2, new ConvGeometry(3, 3, 1, 1, 2, 2, 2, 2, 1));
 
         // backbone.layer3.22.bn2 + backbone.layer3.22.relu2: batchnorm + relu (fused) -> (N,256,⌈H/8⌉,⌈W/8⌉)
-        BatchNorm.Statistics(Device, backbone_layer3_22_conv2, backbone_layer3_22_bn2_mean, backbone_layer3_22_bn2_inv_std, backbone_layer3_22_bn2_running_mean.Value.View, backbone_layer3_22_bn2_running_var.Value.View, backbone_layer3_22_bn2_num_batches_tracked.Value.View, momentum: 0.1f, eps: 1E-05f, training);
-        BatchNorm.Apply(Device, backbone_layer3_22_conv2, backbone_layer3_22_bn2_mean, backbone_layer3_22_bn2_inv_std, backbone_layer3_22_bn2_weight.Value.View, backbone_layer3_22_bn2_bias.Value.View, backbone_layer3_22_relu2, relu: true);
+        BatchNorm.Forward(Device, backbone_layer3_22_conv2, default, backbone_layer3_22_bn2_mean, backbone_layer3_22_bn2_inv_std, backbone_layer3_22_bn2_running_mean.Value.View, backbone_layer3_22_bn2_running_var.Value.View, backbone_layer3_22_bn2_num_batches_tracked.Value.View, backbone_layer3_22_bn2_weight.Value.View, backbone_layer3_22_bn2_bias.Value.View, backbone_layer3_22_relu2, momentum: 0.1f, eps: 1E-05f, training, relu: true);
 
         // backbone.layer3.22.conv3: conv 1x1 s1 p0, 256->1024 -> (N,1024,⌈H/8⌉,⌈W/8⌉)
         Conv2d.Forward(Device, backbone_layer3_22_relu2, backbone_layer3_22_conv3_weight.Value.View, default, backbone_layer3_22_conv3, new ConvGeometry(1, 1, 1, 1, 0, 0, 1, 1, 1));
 
-        // backbone.layer3.22.bn3: batchnorm(backbone.layer3.22.conv3) -> (N,1024,⌈H/8⌉,⌈W/8⌉)
-        BatchNorm.Statistics(Device, backbone_layer3_22_conv3, backbone_layer3_22_bn3_mean, backbone_layer3_22_bn3_inv_std, backbone_layer3_22_bn3_running_mean.Value.View, backbone_layer3_22_bn3_running_var.Value.View, backbone_layer3_22_bn3_num_batches_tracked.Value.View, momentum: 0.1f, eps: 1E-05f, training);
-        BatchNorm.Apply(Device, backbone_layer3_22_conv3, backbone_layer3_22_bn3_mean, backbone_layer3_22_bn3_inv_std, backbone_layer3_22_bn3_weight.Value.View, backbone_layer3_22_bn3_bias.Value.View, backbone_layer3_22_bn3, relu: false);
-
-        // backbone.layer3.22.add: add(backbone.layer3.22.bn3, backbone.layer3.21.relu3) -> (N,1024,⌈H/8⌉,⌈W/8⌉)
-        Elementwise.Add(Device, backbone_layer3_22_bn3, backbone_layer3_21_relu3, backbone_layer3_22_add);
-
-        // backbone.layer3.22.relu3: relu(backbone.layer3.22.add) -> (N,1024,⌈H/8⌉,⌈W/8⌉)
-        Activation.Relu(Device, backbone_layer3_22_add, backbone_layer3_22_relu3);
+        // backbone.layer3.22.bn3 + backbone.layer3.22.add + backbone.layer3.22.relu3: relu(batchnorm + backbone.layer3.21.relu3) (fused) -> (N,1024,⌈H/8⌉,⌈W/8⌉)
+        BatchNorm.Forward(Device, backbone_layer3_22_conv3, backbone_layer3_21_relu3, backbone_layer3_22_bn3_mean, backbone_layer3_22_bn3_inv_std, backbone_layer3_22_bn3_running_mean.Value.View, backbone_layer3_22_bn3_running_var.Value.View, backbone_layer3_22_bn3_num_batches_tracked.Value.View, backbone_layer3_22_bn3_weight.Value.View, backbone_layer3_22_bn3_bias.Value.View, backbone_layer3_22_relu3, momentum: 0.1f, eps: 1E-05f, training, relu: true);
     }
 
     private void ForwardBackboneLayer4(bool training)
@@ -6964,89 +6424,61 @@ public sealed partial class SanetR101 : INetwork
         Conv2d.Forward(Device, backbone_layer3_22_relu3, backbone_layer4_0_conv1_weight.Value.View, default, backbone_layer4_0_conv1, new ConvGeometry(1, 1, 1, 1, 0, 0, 1, 1, 1));
 
         // backbone.layer4.0.bn1 + backbone.layer4.0.relu1: batchnorm + relu (fused) -> (N,512,⌈H/8⌉,⌈W/8⌉)
-        BatchNorm.Statistics(Device, backbone_layer4_0_conv1, backbone_layer4_0_bn1_mean, backbone_layer4_0_bn1_inv_std, backbone_layer4_0_bn1_running_mean.Value.View, backbone_layer4_0_bn1_running_var.Value.View, backbone_layer4_0_bn1_num_batches_tracked.Value.View, momentum: 0.1f, eps: 1E-05f, training);
-        BatchNorm.Apply(Device, backbone_layer4_0_conv1, backbone_layer4_0_bn1_mean, backbone_layer4_0_bn1_inv_std, backbone_layer4_0_bn1_weight.Value.View, backbone_layer4_0_bn1_bias.Value.View, backbone_layer4_0_relu1, relu: true);
+        BatchNorm.Forward(Device, backbone_layer4_0_conv1, default, backbone_layer4_0_bn1_mean, backbone_layer4_0_bn1_inv_std, backbone_layer4_0_bn1_running_mean.Value.View, backbone_layer4_0_bn1_running_var.Value.View, backbone_layer4_0_bn1_num_batches_tracked.Value.View, backbone_layer4_0_bn1_weight.Value.View, backbone_layer4_0_bn1_bias.Value.View, backbone_layer4_0_relu1, momentum: 0.1f, eps: 1E-05f, training, relu: true);
 
         // backbone.layer4.0.conv2: conv 3x3 s1 p2 d2, 512->512 -> (N,512,⌈H/8⌉,⌈W/8⌉)
         Conv2d.Forward(Device, backbone_layer4_0_relu1, backbone_layer4_0_conv2_weight.Value.View, default, backbone_layer4_0_conv2, new ConvGeometry(3, 3, 1, 1, 2, 2, 2, 2, 1));
 
         // backbone.layer4.0.bn2 + backbone.layer4.0.relu2: batchnorm + relu (fused) -> (N,512,⌈H/8⌉,⌈W/8⌉)
-        BatchNorm.Statistics(Device, backbone_layer4_0_conv2, backbone_layer4_0_bn2_mean, backbone_layer4_0_bn2_inv_std, backbone_layer4_0_bn2_running_mean.Value.View, backbone_layer4_0_bn2_running_var.Value.View, backbone_layer4_0_bn2_num_batches_tracked.Value.View, momentum: 0.1f, eps: 1E-05f, training);
-        BatchNorm.Apply(Device, backbone_layer4_0_conv2, backbone_layer4_0_bn2_mean, backbone_layer4_0_bn2_inv_std, backbone_layer4_0_bn2_weight.Value.View, backbone_layer4_0_bn2_bias.Value.View, backbone_layer4_0_relu2, relu: true);
+        BatchNorm.Forward(Device, backbone_layer4_0_conv2, default, backbone_layer4_0_bn2_mean, backbone_layer4_0_bn2_inv_std, backbone_layer4_0_bn2_running_mean.Value.View, backbone_layer4_0_bn2_running_var.Value.View, backbone_layer4_0_bn2_num_batches_tracked.Value.View, backbone_layer4_0_bn2_weight.Value.View, backbone_layer4_0_bn2_bias.Value.View, backbone_layer4_0_relu2, momentum: 0.1f, eps: 1E-05f, training, relu: true);
 
         // backbone.layer4.0.conv3: conv 1x1 s1 p0, 512->2048 -> (N,2048,⌈H/8⌉,⌈W/8⌉)
         Conv2d.Forward(Device, backbone_layer4_0_relu2, backbone_layer4_0_conv3_weight.Value.View, default, backbone_layer4_0_conv3, new ConvGeometry(1, 1, 1, 1, 0, 0, 1, 1, 1));
-
-        // backbone.layer4.0.bn3: batchnorm(backbone.layer4.0.conv3) -> (N,2048,⌈H/8⌉,⌈W/8⌉)
-        BatchNorm.Statistics(Device, backbone_layer4_0_conv3, backbone_layer4_0_bn3_mean, backbone_layer4_0_bn3_inv_std, backbone_layer4_0_bn3_running_mean.Value.View, backbone_layer4_0_bn3_running_var.Value.View, backbone_layer4_0_bn3_num_batches_tracked.Value.View, momentum: 0.1f, eps: 1E-05f, training);
-        BatchNorm.Apply(Device, backbone_layer4_0_conv3, backbone_layer4_0_bn3_mean, backbone_layer4_0_bn3_inv_std, backbone_layer4_0_bn3_weight.Value.View, backbone_layer4_0_bn3_bias.Value.View, backbone_layer4_0_bn3, relu: false);
 
         // backbone.layer4.0.downsample.0: conv 1x1 s1 p0, 1024->2048 -> (N,2048,⌈H/8⌉,⌈W/8⌉)
         Conv2d.Forward(Device, backbone_layer3_22_relu3, backbone_layer4_0_downsample_0_weight.Value.View, default, backbone_layer4_0_downsample_0, new ConvGeometry(1, 1, 1, 1, 0, 0, 1, 1, 1));
 
         // backbone.layer4.0.downsample.1: batchnorm(backbone.layer4.0.downsample.0) -> (N,2048,⌈H/8⌉,⌈W/8⌉)
-        BatchNorm.Statistics(Device, backbone_layer4_0_downsample_0, backbone_layer4_0_downsample_1_mean, backbone_layer4_0_downsample_1_inv_std, backbone_layer4_0_downsample_1_running_mean.Value.View, backbone_layer4_0_downsample_1_running_var.Value.View, backbone_layer4_0_downsample_1_num_batches_tracked.Value.View, momentum: 0.1f, eps: 1E-05f, training);
-        BatchNorm.Apply(Device, backbone_layer4_0_downsample_0, backbone_layer4_0_downsample_1_mean, backbone_layer4_0_downsample_1_inv_std, backbone_layer4_0_downsample_1_weight.Value.View, backbone_layer4_0_downsample_1_bias.Value.View, backbone_layer4_0_downsample_1, relu: false);
+        BatchNorm.Forward(Device, backbone_layer4_0_downsample_0, default, backbone_layer4_0_downsample_1_mean, backbone_layer4_0_downsample_1_inv_std, backbone_layer4_0_downsample_1_running_mean.Value.View, backbone_layer4_0_downsample_1_running_var.Value.View, backbone_layer4_0_downsample_1_num_batches_tracked.Value.View, backbone_layer4_0_downsample_1_weight.Value.View, backbone_layer4_0_downsample_1_bias.Value.View, backbone_layer4_0_downsample_1, momentum: 0.1f, eps: 1E-05f, training, relu: false);
 
-        // backbone.layer4.0.add: add(backbone.layer4.0.bn3, backbone.layer4.0.downsample.1) -> (N,2048,⌈H/8⌉,⌈W/8⌉)
-        Elementwise.Add(Device, backbone_layer4_0_bn3, backbone_layer4_0_downsample_1, backbone_layer4_0_add);
-
-        // backbone.layer4.0.relu3: relu(backbone.layer4.0.add) -> (N,2048,⌈H/8⌉,⌈W/8⌉)
-        Activation.Relu(Device, backbone_layer4_0_add, backbone_layer4_0_relu3);
+        // backbone.layer4.0.bn3 + backbone.layer4.0.add + backbone.layer4.0.relu3: relu(batchnorm + backbone.layer4.0.downsample.1) (fused) -> (N,2048,⌈H/8⌉,⌈W/8⌉)
+        BatchNorm.Forward(Device, backbone_layer4_0_conv3, backbone_layer4_0_downsample_1, backbone_layer4_0_bn3_mean, backbone_layer4_0_bn3_inv_std, backbone_layer4_0_bn3_running_mean.Value.View, backbone_layer4_0_bn3_running_var.Value.View, backbone_layer4_0_bn3_num_batches_tracked.Value.View, backbone_layer4_0_bn3_weight.Value.View, backbone_layer4_0_bn3_bias.Value.View, backbone_layer4_0_relu3, momentum: 0.1f, eps: 1E-05f, training, relu: true);
 
         // backbone.layer4.1.conv1: conv 1x1 s1 p0, 2048->512 -> (N,512,⌈H/8⌉,⌈W/8⌉)
         Conv2d.Forward(Device, backbone_layer4_0_relu3, backbone_layer4_1_conv1_weight.Value.View, default, backbone_layer4_1_conv1, new ConvGeometry(1, 1, 1, 1, 0, 0, 1, 1, 1));
 
         // backbone.layer4.1.bn1 + backbone.layer4.1.relu1: batchnorm + relu (fused) -> (N,512,⌈H/8⌉,⌈W/8⌉)
-        BatchNorm.Statistics(Device, backbone_layer4_1_conv1, backbone_layer4_1_bn1_mean, backbone_layer4_1_bn1_inv_std, backbone_layer4_1_bn1_running_mean.Value.View, backbone_layer4_1_bn1_running_var.Value.View, backbone_layer4_1_bn1_num_batches_tracked.Value.View, momentum: 0.1f, eps: 1E-05f, training);
-        BatchNorm.Apply(Device, backbone_layer4_1_conv1, backbone_layer4_1_bn1_mean, backbone_layer4_1_bn1_inv_std, backbone_layer4_1_bn1_weight.Value.View, backbone_layer4_1_bn1_bias.Value.View, backbone_layer4_1_relu1, relu: true);
+        BatchNorm.Forward(Device, backbone_layer4_1_conv1, default, backbone_layer4_1_bn1_mean, backbone_layer4_1_bn1_inv_std, backbone_layer4_1_bn1_running_mean.Value.View, backbone_layer4_1_bn1_running_var.Value.View, backbone_layer4_1_bn1_num_batches_tracked.Value.View, backbone_layer4_1_bn1_weight.Value.View, backbone_layer4_1_bn1_bias.Value.View, backbone_layer4_1_relu1, momentum: 0.1f, eps: 1E-05f, training, relu: true);
 
         // backbone.layer4.1.conv2: conv 3x3 s1 p4 d4, 512->512 -> (N,512,⌈H/8⌉,⌈W/8⌉)
         Conv2d.Forward(Device, backbone_layer4_1_relu1, backbone_layer4_1_conv2_weight.Value.View, default, backbone_layer4_1_conv2, new ConvGeometry(3, 3, 1, 1, 4, 4, 4, 4, 1));
 
         // backbone.layer4.1.bn2 + backbone.layer4.1.relu2: batchnorm + relu (fused) -> (N,512,⌈H/8⌉,⌈W/8⌉)
-        BatchNorm.Statistics(Device, backbone_layer4_1_conv2, backbone_layer4_1_bn2_mean, backbone_layer4_1_bn2_inv_std, backbone_layer4_1_bn2_running_mean.Value.View, backbone_layer4_1_bn2_running_var.Value.View, backbone_layer4_1_bn2_num_batches_tracked.Value.View, momentum: 0.1f, eps: 1E-05f, training);
-        BatchNorm.Apply(Device, backbone_layer4_1_conv2, backbone_layer4_1_bn2_mean, backbone_layer4_1_bn2_inv_std, backbone_layer4_1_bn2_weight.Value.View, backbone_layer4_1_bn2_bias.Value.View, backbone_layer4_1_relu2, relu: true);
+        BatchNorm.Forward(Device, backbone_layer4_1_conv2, default, backbone_layer4_1_bn2_mean, backbone_layer4_1_bn2_inv_std, backbone_layer4_1_bn2_running_mean.Value.View, backbone_layer4_1_bn2_running_var.Value.View, backbone_layer4_1_bn2_num_batches_tracked.Value.View, backbone_layer4_1_bn2_weight.Value.View, backbone_layer4_1_bn2_bias.Value.View, backbone_layer4_1_relu2, momentum: 0.1f, eps: 1E-05f, training, relu: true);
 
         // backbone.layer4.1.conv3: conv 1x1 s1 p0, 512->2048 -> (N,2048,⌈H/8⌉,⌈W/8⌉)
         Conv2d.Forward(Device, backbone_layer4_1_relu2, backbone_layer4_1_conv3_weight.Value.View, default, backbone_layer4_1_conv3, new ConvGeometry(1, 1, 1, 1, 0, 0, 1, 1, 1));
 
-        // backbone.layer4.1.bn3: batchnorm(backbone.layer4.1.conv3) -> (N,2048,⌈H/8⌉,⌈W/8⌉)
-        BatchNorm.Statistics(Device, backbone_layer4_1_conv3, backbone_layer4_1_bn3_mean, backbone_layer4_1_bn3_inv_std, backbone_layer4_1_bn3_running_mean.Value.View, backbone_layer4_1_bn3_running_var.Value.View, backbone_layer4_1_bn3_num_batches_tracked.Value.View, momentum: 0.1f, eps: 1E-05f, training);
-        BatchNorm.Apply(Device, backbone_layer4_1_conv3, backbone_layer4_1_bn3_mean, backbone_layer4_1_bn3_inv_std, backbone_layer4_1_bn3_weight.Value.View, backbone_layer4_1_bn3_bias.Value.View, backbone_layer4_1_bn3, relu: false);
-
-        // backbone.layer4.1.add: add(backbone.layer4.1.bn3, backbone.layer4.0.relu3) -> (N,2048,⌈H/8⌉,⌈W/8⌉)
-        Elementwise.Add(Device, backbone_layer4_1_bn3, backbone_layer4_0_relu3, backbone_layer4_1_add);
-
-        // backbone.layer4.1.relu3: relu(backbone.layer4.1.add) -> (N,2048,⌈H/8⌉,⌈W/8⌉)
-        Activation.Relu(Device, backbone_layer4_1_add, backbone_layer4_1_relu3);
+        // backbone.layer4.1.bn3 + backbone.layer4.1.add + backbone.layer4.1.relu3: relu(batchnorm + backbone.layer4.0.relu3) (fused) -> (N,2048,⌈H/8⌉,⌈W/8⌉)
+        BatchNorm.Forward(Device, backbone_layer4_1_conv3, backbone_layer4_0_relu3, backbone_layer4_1_bn3_mean, backbone_layer4_1_bn3_inv_std, backbone_layer4_1_bn3_running_mean.Value.View, backbone_layer4_1_bn3_running_var.Value.View, backbone_layer4_1_bn3_num_batches_tracked.Value.View, backbone_layer4_1_bn3_weight.Value.View, backbone_layer4_1_bn3_bias.Value.View, backbone_layer4_1_relu3, momentum: 0.1f, eps: 1E-05f, training, relu: true);
 
         // backbone.layer4.2.conv1: conv 1x1 s1 p0, 2048->512 -> (N,512,⌈H/8⌉,⌈W/8⌉)
         Conv2d.Forward(Device, backbone_layer4_1_relu3, backbone_layer4_2_conv1_weight.Value.View, default, backbone_layer4_2_conv1, new ConvGeometry(1, 1, 1, 1, 0, 0, 1, 1, 1));
 
         // backbone.layer4.2.bn1 + backbone.layer4.2.relu1: batchnorm + relu (fused) -> (N,512,⌈H/8⌉,⌈W/8⌉)
-        BatchNorm.Statistics(Device, backbone_layer4_2_conv1, backbone_layer4_2_bn1_mean, backbone_layer4_2_bn1_inv_std, backbone_layer4_2_bn1_running_mean.Value.View, backbone_layer4_2_bn1_running_var.Value.View, backbone_layer4_2_bn1_num_batches_tracked.Value.View, momentum: 0.1f, eps: 1E-05f, training);
-        BatchNorm.Apply(Device, backbone_layer4_2_conv1, backbone_layer4_2_bn1_mean, backbone_layer4_2_bn1_inv_std, backbone_layer4_2_bn1_weight.Value.View, backbone_layer4_2_bn1_bias.Value.View, backbone_layer4_2_relu1, relu: true);
+        BatchNorm.Forward(Device, backbone_layer4_2_conv1, default, backbone_layer4_2_bn1_mean, backbone_layer4_2_bn1_inv_std, backbone_layer4_2_bn1_running_mean.Value.View, backbone_layer4_2_bn1_running_var.Value.View, backbone_layer4_2_bn1_num_batches_tracked.Value.View, backbone_layer4_2_bn1_weight.Value.View, backbone_layer4_2_bn1_bias.Value.View, backbone_layer4_2_relu1, momentum: 0.1f, eps: 1E-05f, training, relu: true);
 
         // backbone.layer4.2.conv2: conv 3x3 s1 p4 d4, 512->512 -> (N,512,⌈H/8⌉,⌈W/8⌉)
         Conv2d.Forward(Device, backbone_layer4_2_relu1, backbone_layer4_2_conv2_weight.Value.View, default, backbone_layer4_2_conv2, new ConvGeometry(3, 3, 1, 1, 4, 4, 4, 4, 1));
 
         // backbone.layer4.2.bn2 + backbone.layer4.2.relu2: batchnorm + relu (fused) -> (N,512,⌈H/8⌉,⌈W/8⌉)
-        BatchNorm.Statistics(Device, backbone_layer4_2_conv2, backbone_layer4_2_bn2_mean, backbone_layer4_2_bn2_inv_std, backbone_layer4_2_bn2_running_mean.Value.View, backbone_layer4_2_bn2_running_var.Value.View, backbone_layer4_2_bn2_num_batches_tracked.Value.View, momentum: 0.1f, eps: 1E-05f, training);
-        BatchNorm.Apply(Device, backbone_layer4_2_conv2, backbone_layer4_2_bn2_mean, backbone_layer4_2_bn2_inv_std, backbone_layer4_2_bn2_weight.Value.View, backbone_layer4_2_bn2_bias.Value.View, backbone_layer4_2_relu2, relu: true);
+        BatchNorm.Forward(Device, backbone_layer4_2_conv2, default, backbone_layer4_2_bn2_mean, backbone_layer4_2_bn2_inv_std, backbone_layer4_2_bn2_running_mean.Value.View, backbone_layer4_2_bn2_running_var.Value.View, backbone_layer4_2_bn2_num_batches_tracked.Value.View, backbone_layer4_2_bn2_weight.Value.View, backbone_layer4_2_bn2_bias.Value.View, backbone_layer4_2_relu2, momentum: 0.1f, eps: 1E-05f, training, relu: true);
 
         // backbone.layer4.2.conv3: conv 1x1 s1 p0, 512->2048 -> (N,2048,⌈H/8⌉,⌈W/8⌉)
         Conv2d.Forward(Device, backbone_layer4_2_relu2, backbone_layer4_2_conv3_weight.Value.View, default, backbone_layer4_2_conv3, new ConvGeometry(1, 1, 1, 1, 0, 0, 1, 1, 1));
 
-        // backbone.layer4.2.bn3: batchnorm(backbone.layer4.2.conv3) -> (N,2048,⌈H/8⌉,⌈W/8⌉)
-        BatchNorm.Statistics(Device, backbone_layer4_2_conv3, backbone_layer4_2_bn3_mean, backbone_layer4_2_bn3_inv_std, backbone_layer4_2_bn3_running_mean.Value.View, backbone_layer4_2_bn3_running_var.Value.View, backbone_layer4_2_bn3_num_batches_tracked.Value.View, momentum: 0.1f, eps: 1E-05f, training);
-        BatchNorm.Apply(Device, backbone_layer4_2_conv3, backbone_layer4_2_bn3_mean, backbone_layer4_2_bn3_inv_std, backbone_layer4_2_bn3_weight.Value.View, backbone_layer4_2_bn3_bias.Value.View, backbone_layer4_2_bn3, relu: false);
-
-        // backbone.layer4.2.add: add(backbone.layer4.2.bn3, backbone.layer4.1.relu3) -> (N,2048,⌈H/8⌉,⌈W/8⌉)
-        Elementwise.Add(Device, backbone_layer4_2_bn3, backbone_layer4_1_relu3, backbone_layer4_2_add);
-
-        // backbone.layer4.2.relu3: relu(backbone.layer4.2.add) -> (N,2048,⌈H/8⌉,⌈W/8⌉)
-        Activation.Relu(Device, backbone_layer4_2_add, backbone_layer4_2_relu3);
+        // backbone.layer4.2.bn3 + backbone.layer4.2.add + backbone.layer4.2.relu3: relu(batchnorm + backbone.layer4.1.relu3) (fused) -> (N,2048,⌈H/8⌉,⌈W/8⌉)
+        BatchNorm.Forward(Device, backbone_layer4_2_conv3, backbone_layer4_1_relu3, backbone_layer4_2_bn3_mean, backbone_layer4_2_bn3_inv_std, backbone_layer4_2_bn3_running_mean.Value.View, backbone_layer4_2_bn3_running_var.Value.View, backbone_layer4_2_bn3_num_batches_tracked.Value.View, backbone_layer4_2_bn3_weight.Value.View, backbone_layer4_2_bn3_bias.Value.View, backbone_layer4_2_relu3, momentum: 0.1f, eps: 1E-05f, training, relu: true);
     }
 
     private void ForwardHeadSa1(bool training)
@@ -7055,15 +6487,13 @@ public sealed partial class SanetR101 : INetwork
         Conv2d.Forward(Device, backbone_layer1_2_relu3, head_sa1_conv_res_0_weight.Value.View, default, head_sa1_conv_res_0, new ConvGeometry(3, 3, 1, 1, 1, 1, 1, 1, 1));
 
         // head.sa1.conv_res.1 + head.sa1.conv_res.2: batchnorm + relu (fused) -> (N,256,⌈H/4⌉,⌈W/4⌉)
-        BatchNorm.Statistics(Device, head_sa1_conv_res_0, head_sa1_conv_res_1_mean, head_sa1_conv_res_1_inv_std, head_sa1_conv_res_1_running_mean.Value.View, head_sa1_conv_res_1_running_var.Value.View, head_sa1_conv_res_1_num_batches_tracked.Value.View, momentum: 0.1f, eps: 1E-05f, training);
-        BatchNorm.Apply(Device, head_sa1_conv_res_0, head_sa1_conv_res_1_mean, head_sa1_conv_res_1_inv_std, head_sa1_conv_res_1_weight.Value.View, head_sa1_conv_res_1_bias.Value.View, head_sa1_conv_res_2, relu: true);
+        BatchNorm.Forward(Device, head_sa1_conv_res_0, default, head_sa1_conv_res_1_mean, head_sa1_conv_res_1_inv_std, head_sa1_conv_res_1_running_mean.Value.View, head_sa1_conv_res_1_running_var.Value.View, head_sa1_conv_res_1_num_batches_tracked.Value.View, head_sa1_conv_res_1_weight.Value.View, head_sa1_conv_res_1_bias.Value.View, head_sa1_conv_res_2, momentum: 0.1f, eps: 1E-05f, training, relu: true);
 
         // head.sa1.conv_res.3: conv 3x3 s1 p1, 256->256 -> (N,256,⌈H/4⌉,⌈W/4⌉)
         Conv2d.Forward(Device, head_sa1_conv_res_2, head_sa1_conv_res_3_weight.Value.View, default, head_sa1_conv_res_3, new ConvGeometry(3, 3, 1, 1, 1, 1, 1, 1, 1));
 
         // head.sa1.conv_res.4 + head.sa1.conv_res.5: batchnorm + relu (fused) -> (N,256,⌈H/4⌉,⌈W/4⌉)
-        BatchNorm.Statistics(Device, head_sa1_conv_res_3, head_sa1_conv_res_4_mean, head_sa1_conv_res_4_inv_std, head_sa1_conv_res_4_running_mean.Value.View, head_sa1_conv_res_4_running_var.Value.View, head_sa1_conv_res_4_num_batches_tracked.Value.View, momentum: 0.1f, eps: 1E-05f, training);
-        BatchNorm.Apply(Device, head_sa1_conv_res_3, head_sa1_conv_res_4_mean, head_sa1_conv_res_4_inv_std, head_sa1_conv_res_4_weight.Value.View, head_sa1_conv_res_4_bias.Value.View, head_sa1_conv_res_5, relu: true);
+        BatchNorm.Forward(Device, head_sa1_conv_res_3, default, head_sa1_conv_res_4_mean, head_sa1_conv_res_4_inv_std, head_sa1_conv_res_4_running_mean.Value.View, head_sa1_conv_res_4_running_var.Value.View, head_sa1_conv_res_4_num_batches_tracked.Value.View, head_sa1_conv_res_4_weight.Value.View, head_sa1_conv_res_4_bias.Value.View, head_sa1_conv_res_5, momentum: 0.1f, eps: 1E-05f, training, relu: true);
 
         // head.sa1.pool: avgpool 2x2 s2 p0 -> (N,256,(H+3)/8,(W+3)/8)
         Pooling.AvgForward(Device, backbone_layer1_2_relu3, head_sa1_pool, new PoolGeometry(2, 2, 2, 2, 0, 0));
@@ -7072,15 +6502,13 @@ public sealed partial class SanetR101 : INetwork
         Conv2d.Forward(Device, head_sa1_pool, head_sa1_conv_attn_0_weight.Value.View, default, head_sa1_conv_attn_0, new ConvGeometry(3, 3, 1, 1, 1, 1, 1, 1, 1));
 
         // head.sa1.conv_attn.1 + head.sa1.conv_attn.2: batchnorm + relu (fused) -> (N,256,(H+3)/8,(W+3)/8)
-        BatchNorm.Statistics(Device, head_sa1_conv_attn_0, head_sa1_conv_attn_1_mean, head_sa1_conv_attn_1_inv_std, head_sa1_conv_attn_1_running_mean.Value.View, head_sa1_conv_attn_1_running_var.Value.View, head_sa1_conv_attn_1_num_batches_tracked.Value.View, momentum: 0.1f, eps: 1E-05f, training);
-        BatchNorm.Apply(Device, head_sa1_conv_attn_0, head_sa1_conv_attn_1_mean, head_sa1_conv_attn_1_inv_std, head_sa1_conv_attn_1_weight.Value.View, head_sa1_conv_attn_1_bias.Value.View, head_sa1_conv_attn_2, relu: true);
+        BatchNorm.Forward(Device, head_sa1_conv_attn_0, default, head_sa1_conv_attn_1_mean, head_sa1_conv_attn_1_inv_std, head_sa1_conv_attn_1_running_mean.Value.View, head_sa1_conv_attn_1_running_var.Value.View, head_sa1_conv_attn_1_num_batches_tracked.Value.View, head_sa1_conv_attn_1_weight.Value.View, head_sa1_conv_attn_1_bias.Value.View, head_sa1_conv_attn_2, momentum: 0.1f, eps: 1E-05f, training, relu: true);
 
         // head.sa1.conv_attn.3: conv 3x3 s1 p1, 256->256 -> (N,256,(H+3)/8,(W+3)/8)
         Conv2d.Forward(Device, head_sa1_conv_attn_2, head_sa1_conv_attn_3_weight.Value.View, default, head_sa1_conv_attn_3, new ConvGeometry(3, 3, 1, 1, 1, 1, 1, 1, 1));
 
         // head.sa1.conv_attn.4 + head.sa1.conv_attn.5: batchnorm + relu (fused) -> (N,256,(H+3)/8,(W+3)/8)
-        BatchNorm.Statistics(Device, head_sa1_conv_attn_3, head_sa1_conv_attn_4_mean, head_sa1_conv_attn_4_inv_std, head_sa1_conv_attn_4_running_mean.Value.View, head_sa1_conv_attn_4_running_var.Value.View, head_sa1_conv_attn_4_num_batches_tracked.Value.View, momentum: 0.1f, eps: 1E-05f, training);
-        BatchNorm.Apply(Device, head_sa1_conv_attn_3, head_sa1_conv_attn_4_mean, head_sa1_conv_attn_4_inv_std, head_sa1_conv_attn_4_weight.Value.View, head_sa1_conv_attn_4_bias.Value.View, head_sa1_conv_attn_5, relu: true);
+        BatchNorm.Forward(Device, head_sa1_conv_attn_3, default, head_sa1_conv_attn_4_mean, head_sa1_conv_attn_4_inv_std, head_sa1_conv_attn_4_running_mean.Value.View, head_sa1_conv_attn_4_running_var.Value.View, head_sa1_conv_attn_4_num_batches_tracked.Value.View, head_sa1_conv_attn_4_weight.Value.View, head_sa1_conv_attn_4_bias.Value.View, head_sa1_conv_attn_5, momentum: 0.1f, eps: 1E-05f, training, relu: true);
 
         // head.sa1.upsample: resize(head.sa1.conv_attn.5, backbone.layer1.2.relu3) -> (N,256,⌈H/4⌉,⌈W/4⌉)
         Resize.BilinearForward(Device, head_sa1_conv_attn_5, head_sa1_upsample, alignCorners: true);
@@ -7101,15 +6529,13 @@ public sealed partial class SanetR101 : INetwork
         Conv2d.Forward(Device, backbone_layer2_3_relu3, head_sa2_conv_res_0_weight.Value.View, default, head_sa2_conv_res_0, new ConvGeometry(3, 3, 1, 1, 1, 1, 1, 1, 1));
 
         // head.sa2.conv_res.1 + head.sa2.conv_res.2: batchnorm + relu (fused) -> (N,256,⌈H/8⌉,⌈W/8⌉)
-        BatchNorm.Statistics(Device, head_sa2_conv_res_0, head_sa2_conv_res_1_mean, head_sa2_conv_res_1_inv_std, head_sa2_conv_res_1_running_mean.Value.View, head_sa2_conv_res_1_running_var.Value.View, head_sa2_conv_res_1_num_batches_tracked.Value.View, momentum: 0.1f, eps: 1E-05f, training);
-        BatchNorm.Apply(Device, head_sa2_conv_res_0, head_sa2_conv_res_1_mean, head_sa2_conv_res_1_inv_std, head_sa2_conv_res_1_weight.Value.View, head_sa2_conv_res_1_bias.Value.View, head_sa2_conv_res_2, relu: true);
+        BatchNorm.Forward(Device, head_sa2_conv_res_0, default, head_sa2_conv_res_1_mean, head_sa2_conv_res_1_inv_std, head_sa2_conv_res_1_running_mean.Value.View, head_sa2_conv_res_1_running_var.Value.View, head_sa2_conv_res_1_num_batches_tracked.Value.View, head_sa2_conv_res_1_weight.Value.View, head_sa2_conv_res_1_bias.Value.View, head_sa2_conv_res_2, momentum: 0.1f, eps: 1E-05f, training, relu: true);
 
         // head.sa2.conv_res.3: conv 3x3 s1 p1, 256->256 -> (N,256,⌈H/8⌉,⌈W/8⌉)
         Conv2d.Forward(Device, head_sa2_conv_res_2, head_sa2_conv_res_3_weight.Value.View, default, head_sa2_conv_res_3, new ConvGeometry(3, 3, 1, 1, 1, 1, 1, 1, 1));
 
         // head.sa2.conv_res.4 + head.sa2.conv_res.5: batchnorm + relu (fused) -> (N,256,⌈H/8⌉,⌈W/8⌉)
-        BatchNorm.Statistics(Device, head_sa2_conv_res_3, head_sa2_conv_res_4_mean, head_sa2_conv_res_4_inv_std, head_sa2_conv_res_4_running_mean.Value.View, head_sa2_conv_res_4_running_var.Value.View, head_sa2_conv_res_4_num_batches_tracked.Value.View, momentum: 0.1f, eps: 1E-05f, training);
-        BatchNorm.Apply(Device, head_sa2_conv_res_3, head_sa2_conv_res_4_mean, head_sa2_conv_res_4_inv_std, head_sa2_conv_res_4_weight.Value.View, head_sa2_conv_res_4_bias.Value.View, head_sa2_conv_res_5, relu: true);
+        BatchNorm.Forward(Device, head_sa2_conv_res_3, default, head_sa2_conv_res_4_mean, head_sa2_conv_res_4_inv_std, head_sa2_conv_res_4_running_mean.Value.View, head_sa2_conv_res_4_running_var.Value.View, head_sa2_conv_res_4_num_batches_tracked.Value.View, head_sa2_conv_res_4_weight.Value.View, head_sa2_conv_res_4_bias.Value.View, head_sa2_conv_res_5, momentum: 0.1f, eps: 1E-05f, training, relu: true);
 
         // head.sa2.pool: avgpool 2x2 s2 p0 -> (N,512,(H+7)/16,(W+7)/16)
         Pooling.AvgForward(Device, backbone_layer2_3_relu3, head_sa2_pool, new PoolGeometry(2, 2, 2, 2, 0, 0));
@@ -7118,15 +6544,13 @@ public sealed partial class SanetR101 : INetwork
         Conv2d.Forward(Device, head_sa2_pool, head_sa2_conv_attn_0_weight.Value.View, default, head_sa2_conv_attn_0, new ConvGeometry(3, 3, 1, 1, 1, 1, 1, 1, 1));
 
         // head.sa2.conv_attn.1 + head.sa2.conv_attn.2: batchnorm + relu (fused) -> (N,256,(H+7)/16,(W+7)/16)
-        BatchNorm.Statistics(Device, head_sa2_conv_attn_0, head_sa2_conv_attn_1_mean, head_sa2_conv_attn_1_inv_std, head_sa2_conv_attn_1_running_mean.Value.View, head_sa2_conv_attn_1_running_var.Value.View, head_sa2_conv_attn_1_num_batches_tracked.Value.View, momentum: 0.1f, eps: 1E-05f, training);
-        BatchNorm.Apply(Device, head_sa2_conv_attn_0, head_sa2_conv_attn_1_mean, head_sa2_conv_attn_1_inv_std, head_sa2_conv_attn_1_weight.Value.View, head_sa2_conv_attn_1_bias.Value.View, head_sa2_conv_attn_2, relu: true);
+        BatchNorm.Forward(Device, head_sa2_conv_attn_0, default, head_sa2_conv_attn_1_mean, head_sa2_conv_attn_1_inv_std, head_sa2_conv_attn_1_running_mean.Value.View, head_sa2_conv_attn_1_running_var.Value.View, head_sa2_conv_attn_1_num_batches_tracked.Value.View, head_sa2_conv_attn_1_weight.Value.View, head_sa2_conv_attn_1_bias.Value.View, head_sa2_conv_attn_2, momentum: 0.1f, eps: 1E-05f, training, relu: true);
 
         // head.sa2.conv_attn.3: conv 3x3 s1 p1, 256->256 -> (N,256,(H+7)/16,(W+7)/16)
         Conv2d.Forward(Device, head_sa2_conv_attn_2, head_sa2_conv_attn_3_weight.Value.View, default, head_sa2_conv_attn_3, new ConvGeometry(3, 3, 1, 1, 1, 1, 1, 1, 1));
 
         // head.sa2.conv_attn.4 + head.sa2.conv_attn.5: batchnorm + relu (fused) -> (N,256,(H+7)/16,(W+7)/16)
-        BatchNorm.Statistics(Device, head_sa2_conv_attn_3, head_sa2_conv_attn_4_mean, head_sa2_conv_attn_4_inv_std, head_sa2_conv_attn_4_running_mean.Value.View, head_sa2_conv_attn_4_running_var.Value.View, head_sa2_conv_attn_4_num_batches_tracked.Value.View, momentum: 0.1f, eps: 1E-05f, training);
-        BatchNorm.Apply(Device, head_sa2_conv_attn_3, head_sa2_conv_attn_4_mean, head_sa2_conv_attn_4_inv_std, head_sa2_conv_attn_4_weight.Value.View, head_sa2_conv_attn_4_bias.Value.View, head_sa2_conv_attn_5, relu: true);
+        BatchNorm.Forward(Device, head_sa2_conv_attn_3, default, head_sa2_conv_attn_4_mean, head_sa2_conv_attn_4_inv_std, head_sa2_conv_attn_4_running_mean.Value.View, head_sa2_conv_attn_4_running_var.Value.View, head_sa2_conv_attn_4_num_batches_tracked.Value.View, head_sa2_conv_attn_4_weight.Value.View, head_sa2_conv_attn_4_bias.Value.View, head_sa2_conv_attn_5, momentum: 0.1f, eps: 1E-05f, training, relu: true);
 
         // head.sa2.upsample: resize(head.sa2.conv_attn.5, backbone.layer2.3.relu3) -> (N,256,⌈H/8⌉,⌈W/8⌉)
         Resize.BilinearForward(Device, head_sa2_conv_attn_5, head_sa2_upsample, alignCorners: true);
@@ -7147,15 +6571,13 @@ public sealed partial class SanetR101 : INetwork
         Conv2d.Forward(Device, backbone_layer3_22_relu3, head_sa3_conv_res_0_weight.Value.View, default, head_sa3_conv_res_0, new ConvGeometry(3, 3, 1, 1, 1, 1, 1, 1, 1));
 
         // head.sa3.conv_res.1 + head.sa3.conv_res.2: batchnorm + relu (fused) -> (N,256,⌈H/8⌉,⌈W/8⌉)
-        BatchNorm.Statistics(Device, head_sa3_conv_res_0, head_sa3_conv_res_1_mean, head_sa3_conv_res_1_inv_std, head_sa3_conv_res_1_running_mean.Value.View, head_sa3_conv_res_1_running_var.Value.View, head_sa3_conv_res_1_num_batches_tracked.Value.View, momentum: 0.1f, eps: 1E-05f, training);
-        BatchNorm.Apply(Device, head_sa3_conv_res_0, head_sa3_conv_res_1_mean, head_sa3_conv_res_1_inv_std, head_sa3_conv_res_1_weight.Value.View, head_sa3_conv_res_1_bias.Value.View, head_sa3_conv_res_2, relu: true);
+        BatchNorm.Forward(Device, head_sa3_conv_res_0, default, head_sa3_conv_res_1_mean, head_sa3_conv_res_1_inv_std, head_sa3_conv_res_1_running_mean.Value.View, head_sa3_conv_res_1_running_var.Value.View, head_sa3_conv_res_1_num_batches_tracked.Value.View, head_sa3_conv_res_1_weight.Value.View, head_sa3_conv_res_1_bias.Value.View, head_sa3_conv_res_2, momentum: 0.1f, eps: 1E-05f, training, relu: true);
 
         // head.sa3.conv_res.3: conv 3x3 s1 p1, 256->256 -> (N,256,⌈H/8⌉,⌈W/8⌉)
         Conv2d.Forward(Device, head_sa3_conv_res_2, head_sa3_conv_res_3_weight.Value.View, default, head_sa3_conv_res_3, new ConvGeometry(3, 3, 1, 1, 1, 1, 1, 1, 1));
 
         // head.sa3.conv_res.4 + head.sa3.conv_res.5: batchnorm + relu (fused) -> (N,256,⌈H/8⌉,⌈W/8⌉)
-        BatchNorm.Statistics(Device, head_sa3_conv_res_3, head_sa3_conv_res_4_mean, head_sa3_conv_res_4_inv_std, head_sa3_conv_res_4_running_mean.Value.View, head_sa3_conv_res_4_running_var.Value.View, head_sa3_conv_res_4_num_batches_tracked.Value.View, momentum: 0.1f, eps: 1E-05f, training);
-        BatchNorm.Apply(Device, head_sa3_conv_res_3, head_sa3_conv_res_4_mean, head_sa3_conv_res_4_inv_std, head_sa3_conv_res_4_weight.Value.View, head_sa3_conv_res_4_bias.Value.View, head_sa3_conv_res_5, relu: true);
+        BatchNorm.Forward(Device, head_sa3_conv_res_3, default, head_sa3_conv_res_4_mean, head_sa3_conv_res_4_inv_std, head_sa3_conv_res_4_running_mean.Value.View, head_sa3_conv_res_4_running_var.Value.View, head_sa3_conv_res_4_num_batches_tracked.Value.View, head_sa3_conv_res_4_weight.Value.View, head_sa3_conv_res_4_bias.Value.View, head_sa3_conv_res_5, momentum: 0.1f, eps: 1E-05f, training, relu: true);
 
         // head.sa3.pool: avgpool 2x2 s2 p0 -> (N,1024,(H+7)/16,(W+7)/16)
         Pooling.AvgForward(Device, backbone_layer3_22_relu3, head_sa3_pool, new PoolGeometry(2, 2, 2, 2, 0, 0));
@@ -7164,15 +6586,13 @@ public sealed partial class SanetR101 : INetwork
         Conv2d.Forward(Device, head_sa3_pool, head_sa3_conv_attn_0_weight.Value.View, default, head_sa3_conv_attn_0, new ConvGeometry(3, 3, 1, 1, 1, 1, 1, 1, 1));
 
         // head.sa3.conv_attn.1 + head.sa3.conv_attn.2: batchnorm + relu (fused) -> (N,256,(H+7)/16,(W+7)/16)
-        BatchNorm.Statistics(Device, head_sa3_conv_attn_0, head_sa3_conv_attn_1_mean, head_sa3_conv_attn_1_inv_std, head_sa3_conv_attn_1_running_mean.Value.View, head_sa3_conv_attn_1_running_var.Value.View, head_sa3_conv_attn_1_num_batches_tracked.Value.View, momentum: 0.1f, eps: 1E-05f, training);
-        BatchNorm.Apply(Device, head_sa3_conv_attn_0, head_sa3_conv_attn_1_mean, head_sa3_conv_attn_1_inv_std, head_sa3_conv_attn_1_weight.Value.View, head_sa3_conv_attn_1_bias.Value.View, head_sa3_conv_attn_2, relu: true);
+        BatchNorm.Forward(Device, head_sa3_conv_attn_0, default, head_sa3_conv_attn_1_mean, head_sa3_conv_attn_1_inv_std, head_sa3_conv_attn_1_running_mean.Value.View, head_sa3_conv_attn_1_running_var.Value.View, head_sa3_conv_attn_1_num_batches_tracked.Value.View, head_sa3_conv_attn_1_weight.Value.View, head_sa3_conv_attn_1_bias.Value.View, head_sa3_conv_attn_2, momentum: 0.1f, eps: 1E-05f, training, relu: true);
 
         // head.sa3.conv_attn.3: conv 3x3 s1 p1, 256->256 -> (N,256,(H+7)/16,(W+7)/16)
         Conv2d.Forward(Device, head_sa3_conv_attn_2, head_sa3_conv_attn_3_weight.Value.View, default, head_sa3_conv_attn_3, new ConvGeometry(3, 3, 1, 1, 1, 1, 1, 1, 1));
 
         // head.sa3.conv_attn.4 + head.sa3.conv_attn.5: batchnorm + relu (fused) -> (N,256,(H+7)/16,(W+7)/16)
-        BatchNorm.Statistics(Device, head_sa3_conv_attn_3, head_sa3_conv_attn_4_mean, head_sa3_conv_attn_4_inv_std, head_sa3_conv_attn_4_running_mean.Value.View, head_sa3_conv_attn_4_running_var.Value.View, head_sa3_conv_attn_4_num_batches_tracked.Value.View, momentum: 0.1f, eps: 1E-05f, training);
-        BatchNorm.Apply(Device, head_sa3_conv_attn_3, head_sa3_conv_attn_4_mean, head_sa3_conv_attn_4_inv_std, head_sa3_conv_attn_4_weight.Value.View, head_sa3_conv_attn_4_bias.Value.View, head_sa3_conv_attn_5, relu: true);
+        BatchNorm.Forward(Device, head_sa3_conv_attn_3, default, head_sa3_conv_attn_4_mean, head_sa3_conv_attn_4_inv_std, head_sa3_conv_attn_4_running_mean.Value.View, head_sa3_conv_attn_4_running_var.Value.View, head_sa3_conv_attn_4_num_batches_tracked.Value.View, head_sa3_conv_attn_4_weight.Value.View, head_sa3_conv_attn_4_bias.Value.View, head_sa3_conv_attn_5, momentum: 0.1f, eps: 1E-05f, training, relu: true);
 
         // head.sa3.upsample: resize(head.sa3.conv_attn.5, backbone.layer3.22.relu3) -> (N,256,⌈H/8⌉,⌈W/8⌉)
         Resize.BilinearForward(Device, head_sa3_conv_attn_5, head_sa3_upsample, alignCorners: true);
@@ -7193,15 +6613,13 @@ public sealed partial class SanetR101 : INetwork
         Conv2d.Forward(Device, backbone_layer4_2_relu3, head_sa4_conv_res_0_weight.Value.View, default, head_sa4_conv_res_0, new ConvGeometry(3, 3, 1, 1, 1, 1, 1, 1, 1));
 
         // head.sa4.conv_res.1 + head.sa4.conv_res.2: batchnorm + relu (fused) -> (N,256,⌈H/8⌉,⌈W/8⌉)
-        BatchNorm.Statistics(Device, head_sa4_conv_res_0, head_sa4_conv_res_1_mean, head_sa4_conv_res_1_inv_std, head_sa4_conv_res_1_running_mean.Value.View, head_sa4_conv_res_1_running_var.Value.View, head_sa4_conv_res_1_num_batches_tracked.Value.View, momentum: 0.1f, eps: 1E-05f, training);
-        BatchNorm.Apply(Device, head_sa4_conv_res_0, head_sa4_conv_res_1_mean, head_sa4_conv_res_1_inv_std, head_sa4_conv_res_1_weight.Value.View, head_sa4_conv_res_1_bias.Value.View, head_sa4_conv_res_2, relu: true);
+        BatchNorm.Forward(Device, head_sa4_conv_res_0, default, head_sa4_conv_res_1_mean, head_sa4_conv_res_1_inv_std, head_sa4_conv_res_1_running_mean.Value.View, head_sa4_conv_res_1_running_var.Value.View, head_sa4_conv_res_1_num_batches_tracked.Value.View, head_sa4_conv_res_1_weight.Value.View, head_sa4_conv_res_1_bias.Value.View, head_sa4_conv_res_2, momentum: 0.1f, eps: 1E-05f, training, relu: true);
 
         // head.sa4.conv_res.3: conv 3x3 s1 p1, 256->256 -> (N,256,⌈H/8⌉,⌈W/8⌉)
         Conv2d.Forward(Device, head_sa4_conv_res_2, head_sa4_conv_res_3_weight.Value.View, default, head_sa4_conv_res_3, new ConvGeometry(3, 3, 1, 1, 1, 1, 1, 1, 1));
 
         // head.sa4.conv_res.4 + head.sa4.conv_res.5: batchnorm + relu (fused) -> (N,256,⌈H/8⌉,⌈W/8⌉)
-        BatchNorm.Statistics(Device, head_sa4_conv_res_3, head_sa4_conv_res_4_mean, head_sa4_conv_res_4_inv_std, head_sa4_conv_res_4_running_mean.Value.View, head_sa4_conv_res_4_running_var.Value.View, head_sa4_conv_res_4_num_batches_tracked.Value.View, momentum: 0.1f, eps: 1E-05f, training);
-        BatchNorm.Apply(Device, head_sa4_conv_res_3, head_sa4_conv_res_4_mean, head_sa4_conv_res_4_inv_std, head_sa4_conv_res_4_weight.Value.View, head_sa4_conv_res_4_bias.Value.View, head_sa4_conv_res_5, relu: true);
+        BatchNorm.Forward(Device, head_sa4_conv_res_3, default, head_sa4_conv_res_4_mean, head_sa4_conv_res_4_inv_std, head_sa4_conv_res_4_running_mean.Value.View, head_sa4_conv_res_4_running_var.Value.View, head_sa4_conv_res_4_num_batches_tracked.Value.View, head_sa4_conv_res_4_weight.Value.View, head_sa4_conv_res_4_bias.Value.View, head_sa4_conv_res_5, momentum: 0.1f, eps: 1E-05f, training, relu: true);
 
         // head.sa4.pool: avgpool 2x2 s2 p0 -> (N,2048,(H+7)/16,(W+7)/16)
         Pooling.AvgForward(Device, backbone_layer4_2_relu3, head_sa4_pool, new PoolGeometry(2, 2, 2, 2, 0, 0));
@@ -7210,15 +6628,13 @@ public sealed partial class SanetR101 : INetwork
         Conv2d.Forward(Device, head_sa4_pool, head_sa4_conv_attn_0_weight.Value.View, default, head_sa4_conv_attn_0, new ConvGeometry(3, 3, 1, 1, 1, 1, 1, 1, 1));
 
         // head.sa4.conv_attn.1 + head.sa4.conv_attn.2: batchnorm + relu (fused) -> (N,256,(H+7)/16,(W+7)/16)
-        BatchNorm.Statistics(Device, head_sa4_conv_attn_0, head_sa4_conv_attn_1_mean, head_sa4_conv_attn_1_inv_std, head_sa4_conv_attn_1_running_mean.Value.View, head_sa4_conv_attn_1_running_var.Value.View, head_sa4_conv_attn_1_num_batches_tracked.Value.View, momentum: 0.1f, eps: 1E-05f, training);
-        BatchNorm.Apply(Device, head_sa4_conv_attn_0, head_sa4_conv_attn_1_mean, head_sa4_conv_attn_1_inv_std, head_sa4_conv_attn_1_weight.Value.View, head_sa4_conv_attn_1_bias.Value.View, head_sa4_conv_attn_2, relu: true);
+        BatchNorm.Forward(Device, head_sa4_conv_attn_0, default, head_sa4_conv_attn_1_mean, head_sa4_conv_attn_1_inv_std, head_sa4_conv_attn_1_running_mean.Value.View, head_sa4_conv_attn_1_running_var.Value.View, head_sa4_conv_attn_1_num_batches_tracked.Value.View, head_sa4_conv_attn_1_weight.Value.View, head_sa4_conv_attn_1_bias.Value.View, head_sa4_conv_attn_2, momentum: 0.1f, eps: 1E-05f, training, relu: true);
 
         // head.sa4.conv_attn.3: conv 3x3 s1 p1, 256->256 -> (N,256,(H+7)/16,(W+7)/16)
         Conv2d.Forward(Device, head_sa4_conv_attn_2, head_sa4_conv_attn_3_weight.Value.View, default, head_sa4_conv_attn_3, new ConvGeometry(3, 3, 1, 1, 1, 1, 1, 1, 1));
 
         // head.sa4.conv_attn.4 + head.sa4.conv_attn.5: batchnorm + relu (fused) -> (N,256,(H+7)/16,(W+7)/16)
-        BatchNorm.Statistics(Device, head_sa4_conv_attn_3, head_sa4_conv_attn_4_mean, head_sa4_conv_attn_4_inv_std, head_sa4_conv_attn_4_running_mean.Value.View, head_sa4_conv_attn_4_running_var.Value.View, head_sa4_conv_attn_4_num_batches_tracked.Value.View, momentum: 0.1f, eps: 1E-05f, training);
-        BatchNorm.Apply(Device, head_sa4_conv_attn_3, head_sa4_conv_attn_4_mean, head_sa4_conv_attn_4_inv_std, head_sa4_conv_attn_4_weight.Value.View, head_sa4_conv_attn_4_bias.Value.View, head_sa4_conv_attn_5, relu: true);
+        BatchNorm.Forward(Device, head_sa4_conv_attn_3, default, head_sa4_conv_attn_4_mean, head_sa4_conv_attn_4_inv_std, head_sa4_conv_attn_4_running_mean.Value.View, head_sa4_conv_attn_4_running_var.Value.View, head_sa4_conv_attn_4_num_batches_tracked.Value.View, head_sa4_conv_attn_4_weight.Value.View, head_sa4_conv_attn_4_bias.Value.View, head_sa4_conv_attn_5, momentum: 0.1f, eps: 1E-05f, training, relu: true);
 
         // head.sa4.upsample: resize(head.sa4.conv_attn.5, backbone.layer4.2.relu3) -> (N,256,⌈H/8⌉,⌈W/8⌉)
         Resize.BilinearForward(Device, head_sa4_conv_attn_5, head_sa4_upsample, alignCorners: true);
@@ -7269,8 +6685,7 @@ public sealed partial class SanetR101 : INetwork
         Conv2d.Forward(Device, backbone_layer4_2_relu3, head_fcn_0_weight.Value.View, default, head_fcn_0, new ConvGeometry(3, 3, 1, 1, 1, 1, 1, 1, 1));
 
         // head.fcn.1 + head.fcn.2: batchnorm + relu (fused) -> (N,512,⌈H/8⌉,⌈W/8⌉)
-        BatchNorm.Statistics(Device, head_fcn_0, head_fcn_1_mean, head_fcn_1_inv_std, head_fcn_1_running_mean.Value.View, head_fcn_1_running_var.Value.View, head_fcn_1_num_batches_tracked.Value.View, momentum: 0.1f, eps: 1E-05f, training);
-        BatchNorm.Apply(Device, head_fcn_0, head_fcn_1_mean, head_fcn_1_inv_std, head_fcn_1_weight.Value.View, head_fcn_1_bias.Value.View, head_fcn_2, relu: true);
+        BatchNorm.Forward(Device, head_fcn_0, default, head_fcn_1_mean, head_fcn_1_inv_std, head_fcn_1_running_mean.Value.View, head_fcn_1_running_var.Value.View, head_fcn_1_num_batches_tracked.Value.View, head_fcn_1_weight.Value.View, head_fcn_1_bias.Value.View, head_fcn_2, momentum: 0.1f, eps: 1E-05f, training, relu: true);
 
         // head.fcn.3: dropout(head.fcn.2) -> (N,512,⌈H/8⌉,⌈W/8⌉)
         if (training)
@@ -7667,14 +7082,8 @@ public sealed partial class SanetR101 : INetwork
 
     private void BackwardBackboneLayer4()
     {
-        // backbone.layer4.2.relu3: relu(backbone.layer4.2.add); d(backbone.layer4.2.add) =
-        Activation.ReluBackward(Device, backbone_layer4_2_relu3, d_backbone_layer4_2_relu3, d_backbone_layer4_2_add, accumulate: false);
-
-        // backbone.layer4.2.add: add(backbone.layer4.2.bn3, backbone.layer4.1.relu3); d(backbone.layer4.2.bn3) =, d(backbone.layer4.1.relu3) =
-        Elementwise.AddBackward(Device, d_backbone_layer4_2_add, d_backbone_layer4_2_bn3, d_backbone_layer4_1_relu3, accumulateA: false, accumulateB: false);
-
-        // backbone.layer4.2.bn3: batchnorm(backbone.layer4.2.conv3); d(backbone.layer4.2.conv3) =
-        BatchNorm.Backward(Device, backbone_layer4_2_conv3, default, d_backbone_layer4_2_bn3, backbone_layer4_2_bn3_mean, backbone_layer4_2_bn3_inv_std, backbone_layer4_2_bn3_weight.Value.View, d_backbone_layer4_2_conv3, backbone_layer4_2_bn3_weight.Grad!.View, backbone_layer4_2_bn3_bias.Grad!.View, relu: false, accumulate: false);
+        // backbone.layer4.2.bn3 + backbone.layer4.2.add + backbone.layer4.2.relu3: relu(batchnorm + backbone.layer4.1.relu3) (fused); d(backbone.layer4.2.conv3) =, d(backbone.layer4.1.relu3) =
+        BatchNorm.Backward(Device, backbone_layer4_2_conv3, backbone_layer4_2_relu3, d_backbone_layer4_2_relu3, backbone_layer4_2_bn3_mean, backbone_layer4_2_bn3_inv_std, backbone_layer4_2_bn3_weight.Value.View, d_backbone_layer4_2_conv3, backbone_layer4_2_bn3_weight.Grad!.View, backbone_layer4_2_bn3_bias.Grad!.View, d_backbone_layer4_1_relu3, relu: true, accumulate: false, accumulateResidual: false);
         Device.GradientsReady(backbone_layer4_2_bn3_weight, backbone_layer4_2_bn3_bias);
 
         // backbone.layer4.2.conv3: conv 1x1 s1 p0, 512->2048; d(backbone.layer4.2.relu2) =
@@ -7700,14 +7109,8 @@ public sealed partial class SanetR101 : INetwork
         Conv2d.BackwardParams(Device, backbone_layer4_1_relu3, d_backbone_layer4_2_conv1, backbone_layer4_2_conv1_weight.Grad!.View, default, new ConvGeometry(1, 1, 1, 1, 0, 0, 1, 1, 1));
         Device.GradientsReady(backbone_layer4_2_conv1_weight);
 
-        // backbone.layer4.1.relu3: relu(backbone.layer4.1.add); d(backbone.layer4.1.add) =
-        Activation.ReluBackward(Device, backbone_layer4_1_relu3, d_backbone_layer4_1_relu3, d_backbone_layer4_1_add, accumulate: false);
-
-        // backbone.layer4.1.add: add(backbone.layer4.1.bn3, backbone.layer4.0.relu3); d(backbone.layer4.1.bn3) =, d(backbone.layer4.0.relu3) =
-        Elementwise.AddBackward(Device, d_backbone_layer4_1_add, d_backbone_layer4_1_bn3, d_backbone_layer4_0_relu3, accumulateA: false, accumulateB: false);
-
-        // backbone.layer4.1.bn3: batchnorm(backbone.layer4.1.conv3); d(backbone.layer4.1.conv3) =
-        BatchNorm.Backward(Device, backbone_layer4_1_conv3, default, d_backbone_layer4_1_bn3, backbone_layer4_1_bn3_mean, backbone_layer4_1_bn3_inv_std, backbone_layer4_1_bn3_weight.Value.View, d_backbone_layer4_1_conv3, backbone_layer4_1_bn3_weight.Grad!.View, backbone_layer4_1_bn3_bias.Grad!.View, relu: false, accumulate: false);
+        // backbone.layer4.1.bn3 + backbone.layer4.1.add + backbone.layer4.1.relu3: relu(batchnorm + backbone.layer4.0.relu3) (fused); d(backbone.layer4.1.conv3) =, d(backbone.layer4.0.relu3) =
+        BatchNorm.Backward(Device, backbone_layer4_1_conv3, backbone_layer4_1_relu3, d_backbone_layer4_1_relu3, backbone_layer4_1_bn3_mean, backbone_layer4_1_bn3_inv_std, backbone_layer4_1_bn3_weight.Value.View, d_backbone_layer4_1_conv3, backbone_layer4_1_bn3_weight.Grad!.View, backbone_layer4_1_bn3_bias.Grad!.View, d_backbone_layer4_0_relu3, relu: true, accumulate: false, accumulateResidual: false);
         Device.GradientsReady(backbone_layer4_1_bn3_weight, backbone_layer4_1_bn3_bias);
 
         // backbone.layer4.1.conv3: conv 1x1 s1 p0, 512->2048; d(backbone.layer4.1.relu2) =
@@ -7733,11 +7136,9 @@ public sealed partial class SanetR101 : INetwork
         Conv2d.BackwardParams(Device, backbone_layer4_0_relu3, d_backbone_layer4_1_conv1, backbone_layer4_1_conv1_weight.Grad!.View, default, new ConvGeometry(1, 1, 1, 1, 0, 0, 1, 1, 1));
         Device.GradientsReady(backbone_layer4_1_conv1_weight);
 
-        // backbone.layer4.0.relu3: relu(backbone.layer4.0.add); d(backbone.layer4.0.add) =
-        Activation.ReluBackward(Device, backbone_layer4_0_relu3, d_backbone_layer4_0_relu3, d_backbone_layer4_0_add, accumulate: false);
-
-        // backbone.layer4.0.add: add(backbone.layer4.0.bn3, backbone.layer4.0.downsample.1); d(backbone.layer4.0.bn3) =, d(backbone.layer4.0.downsample.1) =
-        Elementwise.AddBackward(Device, d_backbone_layer4_0_add, d_backbone_layer4_0_bn3, d_backbone_layer4_0_downsample_1, accumulateA: false, accumulateB: false);
+        // backbone.layer4.0.bn3 + backbone.layer4.0.add + backbone.layer4.0.relu3: relu(batchnorm + backbone.layer4.0.downsample.1) (fused); d(backbone.layer4.0.conv3) =, d(backbone.layer4.0.downsample.1) =
+        BatchNorm.Backward(Device, backbone_layer4_0_conv3, backbone_layer4_0_relu3, d_backbone_layer4_0_relu3, backbone_layer4_0_bn3_mean, backbone_layer4_0_bn3_inv_std, backbone_layer4_0_bn3_weight.Value.View, d_backbone_layer4_0_conv3, backbone_layer4_0_bn3_weight.Grad!.View, backbone_layer4_0_bn3_bias.Grad!.View, d_backbone_layer4_0_downsample_1, relu: true, accumulate: false, accumulateResidual: false);
+        Device.GradientsReady(backbone_layer4_0_bn3_weight, backbone_layer4_0_bn3_bias);
 
         // backbone.layer4.0.downsample.1: batchnorm(backbone.layer4.0.downsample.0); d(backbone.layer4.0.downsample.0) =
         BatchNorm.Backward(Device, backbone_layer4_0_downsample_0, default, d_backbone_layer4_0_downsample_1, backbone_layer4_0_downsample_1_mean, backbone_layer4_0_downsample_1_inv_std, backbone_layer4_0_downsample_1_weight.Value.View, d_backbone_layer4_0_downsample_0, backbone_layer4_0_downsample_1_weight.Grad!.View, backbone_layer4_0_downsample_1_bias.Grad!.View, relu: false, accumulate: false);
@@ -7747,10 +7148,6 @@ public sealed partial class SanetR101 : INetwork
         Conv2d.BackwardInput(Device, d_backbone_layer4_0_downsample_0, backbone_layer4_0_downsample_0_weight.Value.View, d_backbone_layer3_22_relu3, new ConvGeometry(1, 1, 1, 1, 0, 0, 1, 1, 1), accumulate: true);
         Conv2d.BackwardParams(Device, backbone_layer3_22_relu3, d_backbone_layer4_0_downsample_0, backbone_layer4_0_downsample_0_weight.Grad!.View, default, new ConvGeometry(1, 1, 1, 1, 0, 0, 1, 1, 1));
         Device.GradientsReady(backbone_layer4_0_downsample_0_weight);
-
-        // backbone.layer4.0.bn3: batchnorm(backbone.layer4.0.conv3); d(backbone.layer4.0.conv3) =
-        BatchNorm.Backward(Device, backbone_layer4_0_conv3, default, d_backbone_layer4_0_bn3, backbone_layer4_0_bn3_mean, backbone_layer4_0_bn3_inv_std, backbone_layer4_0_bn3_weight.Value.View, d_backbone_layer4_0_conv3, backbone_layer4_0_bn3_weight.Grad!.View, backbone_layer4_0_bn3_bias.Grad!.View, relu: false, accumulate: false);
-        Device.GradientsReady(backbone_layer4_0_bn3_weight, backbone_layer4_0_bn3_bias);
 
         // backbone.layer4.0.conv3: conv 1x1 s1 p0, 512->2048; d(backbone.layer4.0.relu2) =
         Conv2d.BackwardInput(Device, d_backbone_layer4_0_conv3, backbone_layer4_0_conv3_weight.Value.View, d_backbone_layer4_0_relu2, new ConvGeometry(1, 1, 1, 1, 0, 0, 1, 1, 1), accumulate: false);
@@ -7778,14 +7175,8 @@ public sealed partial class SanetR101 : INetwork
 
     private void BackwardBackboneLayer3()
     {
-        // backbone.layer3.22.relu3: relu(backbone.layer3.22.add); d(backbone.layer3.22.add) =
-        Activation.ReluBackward(Device, backbone_layer3_22_relu3, d_backbone_layer3_22_relu3, d_backbone_layer3_22_add, accumulate: false);
-
-        // backbone.layer3.22.add: add(backbone.layer3.22.bn3, backbone.layer3.21.relu3); d(backbone.layer3.22.bn3) =, d(backbone.layer3.21.relu3) =
-        Elementwise.AddBackward(Device, d_backbone_layer3_22_add, d_backbone_layer3_22_bn3, d_backbone_layer3_21_relu3, accumulateA: false, accumulateB: false);
-
-        // backbone.layer3.22.bn3: batchnorm(backbone.layer3.22.conv3); d(backbone.layer3.22.conv3) =
-        BatchNorm.Backward(Device, backbone_layer3_22_conv3, default, d_backbone_layer3_22_bn3, backbone_layer3_22_bn3_mean, backbone_layer3_22_bn3_inv_std, backbone_layer3_22_bn3_weight.Value.View, d_backbone_layer3_22_conv3, backbone_layer3_22_bn3_weight.Grad!.View, backbone_layer3_22_bn3_bias.Grad!.View, relu: false, accumulate: false);
+        // backbone.layer3.22.bn3 + backbone.layer3.22.add + backbone.layer3.22.relu3: relu(batchnorm + backbone.layer3.21.relu3) (fused); d(backbone.layer3.22.conv3) =, d(backbone.layer3.21.relu3) =
+        BatchNorm.Backward(Device, backbone_layer3_22_conv3, backbone_layer3_22_relu3, d_backbone_layer3_22_relu3, backbone_layer3_22_bn3_mean, backbone_layer3_22_bn3_inv_std, backbone_layer3_22_bn3_weight.Value.View, d_backbone_layer3_22_conv3, backbone_layer3_22_bn3_weight.Grad!.View, backbone_layer3_22_bn3_bias.Grad!.View, d_backbone_layer3_21_relu3, relu: true, accumulate: false, accumulateResidual: false);
         Device.GradientsReady(backbone_layer3_22_bn3_weight, backbone_layer3_22_bn3_bias);
 
         // backbone.layer3.22.conv3: conv 1x1 s1 p0, 256->1024; d(backbone.layer3.22.relu2) =
@@ -7811,14 +7202,8 @@ public sealed partial class SanetR101 : INetwork
         Conv2d.BackwardParams(Device, backbone_layer3_21_relu3, d_backbone_layer3_22_conv1, backbone_layer3_22_conv1_weight.Grad!.View, default, new ConvGeometry(1, 1, 1, 1, 0, 0, 1, 1, 1));
         Device.GradientsReady(backbone_layer3_22_conv1_weight);
 
-        // backbone.layer3.21.relu3: relu(backbone.layer3.21.add); d(backbone.layer3.21.add) =
-        Activation.ReluBackward(Device, backbone_layer3_21_relu3, d_backbone_layer3_21_relu3, d_backbone_layer3_21_add, accumulate: false);
-
-        // backbone.layer3.21.add: add(backbone.layer3.21.bn3, backbone.layer3.20.relu3); d(backbone.layer3.21.bn3) =, d(backbone.layer3.20.relu3) =
-        Elementwise.AddBackward(Device, d_backbone_layer3_21_add, d_backbone_layer3_21_bn3, d_backbone_layer3_20_relu3, accumulateA: false, accumulateB: false);
-
-        // backbone.layer3.21.bn3: batchnorm(backbone.layer3.21.conv3); d(backbone.layer3.21.conv3) =
-        BatchNorm.Backward(Device, backbone_layer3_21_conv3, default, d_backbone_layer3_21_bn3, backbone_layer3_21_bn3_mean, backbone_layer3_21_bn3_inv_std, backbone_layer3_21_bn3_weight.Value.View, d_backbone_layer3_21_conv3, backbone_layer3_21_bn3_weight.Grad!.View, backbone_layer3_21_bn3_bias.Grad!.View, relu: false, accumulate: false);
+        // backbone.layer3.21.bn3 + backbone.layer3.21.add + backbone.layer3.21.relu3: relu(batchnorm + backbone.layer3.20.relu3) (fused); d(backbone.layer3.21.conv3) =, d(backbone.layer3.20.relu3) =
+        BatchNorm.Backward(Device, backbone_layer3_21_conv3, backbone_layer3_21_relu3, d_backbone_layer3_21_relu3, backbone_layer3_21_bn3_mean, backbone_layer3_21_bn3_inv_std, backbone_layer3_21_bn3_weight.Value.View, d_backbone_layer3_21_conv3, backbone_layer3_21_bn3_weight.Grad!.View, backbone_layer3_21_bn3_bias.Grad!.View, d_backbone_layer3_20_relu3, relu: true, accumulate: false, accumulateResidual: false);
         Device.GradientsReady(backbone_layer3_21_bn3_weight, backbone_layer3_21_bn3_bias);
 
         // backbone.layer3.21.conv3: conv 1x1 s1 p0, 256->1024; d(backbone.layer3.21.relu2) =
@@ -7844,14 +7229,8 @@ public sealed partial class SanetR101 : INetwork
         Conv2d.BackwardParams(Device, backbone_layer3_20_relu3, d_backbone_layer3_21_conv1, backbone_layer3_21_conv1_weight.Grad!.View, default, new ConvGeometry(1, 1, 1, 1, 0, 0, 1, 1, 1));
         Device.GradientsReady(backbone_layer3_21_conv1_weight);
 
-        // backbone.layer3.20.relu3: relu(backbone.layer3.20.add); d(backbone.layer3.20.add) =
-        Activation.ReluBackward(Device, backbone_layer3_20_relu3, d_backbone_layer3_20_relu3, d_backbone_layer3_20_add, accumulate: false);
-
-        // backbone.layer3.20.add: add(backbone.layer3.20.bn3, backbone.layer3.19.relu3); d(backbone.layer3.20.bn3) =, d(backbone.layer3.19.relu3) =
-        Elementwise.AddBackward(Device, d_backbone_layer3_20_add, d_backbone_layer3_20_bn3, d_backbone_layer3_19_relu3, accumulateA: false, accumulateB: false);
-
-        // backbone.layer3.20.bn3: batchnorm(backbone.layer3.20.conv3); d(backbone.layer3.20.conv3) =
-        BatchNorm.Backward(Device, backbone_layer3_20_conv3, default, d_backbone_layer3_20_bn3, backbone_layer3_20_bn3_mean, backbone_layer3_20_bn3_inv_std, backbone_layer3_20_bn3_weight.Value.View, d_backbone_layer3_20_conv3, backbone_layer3_20_bn3_weight.Grad!.View, backbone_layer3_20_bn3_bias.Grad!.View, relu: false, accumulate: false);
+        // backbone.layer3.20.bn3 + backbone.layer3.20.add + backbone.layer3.20.relu3: relu(batchnorm + backbone.layer3.19.relu3) (fused); d(backbone.layer3.20.conv3) =, d(backbone.layer3.19.relu3) =
+        BatchNorm.Backward(Device, backbone_layer3_20_conv3, backbone_layer3_20_relu3, d_backbone_layer3_20_relu3, backbone_layer3_20_bn3_mean, backbone_layer3_20_bn3_inv_std, backbone_layer3_20_bn3_weight.Value.View, d_backbone_layer3_20_conv3, backbone_layer3_20_bn3_weight.Grad!.View, backbone_layer3_20_bn3_bias.Grad!.View, d_backbone_layer3_19_relu3, relu: true, accumulate: false, accumulateResidual: false);
         Device.GradientsReady(backbone_layer3_20_bn3_weight, backbone_layer3_20_bn3_bias);
 
         // backbone.layer3.20.conv3: conv 1x1 s1 p0, 256->1024; d(backbone.layer3.20.relu2) =
@@ -7877,14 +7256,8 @@ public sealed partial class SanetR101 : INetwork
         Conv2d.BackwardParams(Device, backbone_layer3_19_relu3, d_backbone_layer3_20_conv1, backbone_layer3_20_conv1_weight.Grad!.View, default, new ConvGeometry(1, 1, 1, 1, 0, 0, 1, 1, 1));
         Device.GradientsReady(backbone_layer3_20_conv1_weight);
 
-        // backbone.layer3.19.relu3: relu(backbone.layer3.19.add); d(backbone.layer3.19.add) =
-        Activation.ReluBackward(Device, backbone_layer3_19_relu3, d_backbone_layer3_19_relu3, d_backbone_layer3_19_add, accumulate: false);
-
-        // backbone.layer3.19.add: add(backbone.layer3.19.bn3, backbone.layer3.18.relu3); d(backbone.layer3.19.bn3) =, d(backbone.layer3.18.relu3) =
-        Elementwise.AddBackward(Device, d_backbone_layer3_19_add, d_backbone_layer3_19_bn3, d_backbone_layer3_18_relu3, accumulateA: false, accumulateB: false);
-
-        // backbone.layer3.19.bn3: batchnorm(backbone.layer3.19.conv3); d(backbone.layer3.19.conv3) =
-        BatchNorm.Backward(Device, backbone_layer3_19_conv3, default, d_backbone_layer3_19_bn3, backbone_layer3_19_bn3_mean, backbone_layer3_19_bn3_inv_std, backbone_layer3_19_bn3_weight.Value.View, d_backbone_layer3_19_conv3, backbone_layer3_19_bn3_weight.Grad!.View, backbone_layer3_19_bn3_bias.Grad!.View, relu: false, accumulate: false);
+        // backbone.layer3.19.bn3 + backbone.layer3.19.add + backbone.layer3.19.relu3: relu(batchnorm + backbone.layer3.18.relu3) (fused); d(backbone.layer3.19.conv3) =, d(backbone.layer3.18.relu3) =
+        BatchNorm.Backward(Device, backbone_layer3_19_conv3, backbone_layer3_19_relu3, d_backbone_layer3_19_relu3, backbone_layer3_19_bn3_mean, backbone_layer3_19_bn3_inv_std, backbone_layer3_19_bn3_weight.Value.View, d_backbone_layer3_19_conv3, backbone_layer3_19_bn3_weight.Grad!.View, backbone_layer3_19_bn3_bias.Grad!.View, d_backbone_layer3_18_relu3, relu: true, accumulate: false, accumulateResidual: false);
         Device.GradientsReady(backbone_layer3_19_bn3_weight, backbone_layer3_19_bn3_bias);
 
         // backbone.layer3.19.conv3: conv 1x1 s1 p0, 256->1024; d(backbone.layer3.19.relu2) =
@@ -7910,14 +7283,8 @@ public sealed partial class SanetR101 : INetwork
         Conv2d.BackwardParams(Device, backbone_layer3_18_relu3, d_backbone_layer3_19_conv1, backbone_layer3_19_conv1_weight.Grad!.View, default, new ConvGeometry(1, 1, 1, 1, 0, 0, 1, 1, 1));
         Device.GradientsReady(backbone_layer3_19_conv1_weight);
 
-        // backbone.layer3.18.relu3: relu(backbone.layer3.18.add); d(backbone.layer3.18.add) =
-        Activation.ReluBackward(Device, backbone_layer3_18_relu3, d_backbone_layer3_18_relu3, d_backbone_layer3_18_add, accumulate: false);
-
-        // backbone.layer3.18.add: add(backbone.layer3.18.bn3, backbone.layer3.17.relu3); d(backbone.layer3.18.bn3) =, d(backbone.layer3.17.relu3) =
-        Elementwise.AddBackward(Device, d_backbone_layer3_18_add, d_backbone_layer3_18_bn3, d_backbone_layer3_17_relu3, accumulateA: false, accumulateB: false);
-
-        // backbone.layer3.18.bn3: batchnorm(backbone.layer3.18.conv3); d(backbone.layer3.18.conv3) =
-        BatchNorm.Backward(Device, backbone_layer3_18_conv3, default, d_backbone_layer3_18_bn3, backbone_layer3_18_bn3_mean, backbone_layer3_18_bn3_inv_std, backbone_layer3_18_bn3_weight.Value.View, d_backbone_layer3_18_conv3, backbone_layer3_18_bn3_weight.Grad!.View, backbone_layer3_18_bn3_bias.Grad!.View, relu: false, accumulate: false);
+        // backbone.layer3.18.bn3 + backbone.layer3.18.add + backbone.layer3.18.relu3: relu(batchnorm + backbone.layer3.17.relu3) (fused); d(backbone.layer3.18.conv3) =, d(backbone.layer3.17.relu3) =
+        BatchNorm.Backward(Device, backbone_layer3_18_conv3, backbone_layer3_18_relu3, d_backbone_layer3_18_relu3, backbone_layer3_18_bn3_mean, backbone_layer3_18_bn3_inv_std, backbone_layer3_18_bn3_weight.Value.View, d_backbone_layer3_18_conv3, backbone_layer3_18_bn3_weight.Grad!.View, backbone_layer3_18_bn3_bias.Grad!.View, d_backbone_layer3_17_relu3, relu: true, accumulate: false, accumulateResidual: false);
         Device.GradientsReady(backbone_layer3_18_bn3_weight, backbone_layer3_18_bn3_bias);
 
         // backbone.layer3.18.conv3: conv 1x1 s1 p0, 256->1024; d(backbone.layer3.18.relu2) =
@@ -7943,14 +7310,8 @@ public sealed partial class SanetR101 : INetwork
         Conv2d.BackwardParams(Device, backbone_layer3_17_relu3, d_backbone_layer3_18_conv1, backbone_layer3_18_conv1_weight.Grad!.View, default, new ConvGeometry(1, 1, 1, 1, 0, 0, 1, 1, 1));
         Device.GradientsReady(backbone_layer3_18_conv1_weight);
 
-        // backbone.layer3.17.relu3: relu(backbone.layer3.17.add); d(backbone.layer3.17.add) =
-        Activation.ReluBackward(Device, backbone_layer3_17_relu3, d_backbone_layer3_17_relu3, d_backbone_layer3_17_add, accumulate: false);
-
-        // backbone.layer3.17.add: add(backbone.layer3.17.bn3, backbone.layer3.16.relu3); d(backbone.layer3.17.bn3) =, d(backbone.layer3.16.relu3) =
-        Elementwise.AddBackward(Device, d_backbone_layer3_17_add, d_backbone_layer3_17_bn3, d_backbone_layer3_16_relu3, accumulateA: false, accumulateB: false);
-
-        // backbone.layer3.17.bn3: batchnorm(backbone.layer3.17.conv3); d(backbone.layer3.17.conv3) =
-        BatchNorm.Backward(Device, backbone_layer3_17_conv3, default, d_backbone_layer3_17_bn3, backbone_layer3_17_bn3_mean, backbone_layer3_17_bn3_inv_std, backbone_layer3_17_bn3_weight.Value.View, d_backbone_layer3_17_conv3, backbone_layer3_17_bn3_weight.Grad!.View, backbone_layer3_17_bn3_bias.Grad!.View, relu: false, accumulate: false);
+        // backbone.layer3.17.bn3 + backbone.layer3.17.add + backbone.layer3.17.relu3: relu(batchnorm + backbone.layer3.16.relu3) (fused); d(backbone.layer3.17.conv3) =, d(backbone.layer3.16.relu3) =
+        BatchNorm.Backward(Device, backbone_layer3_17_conv3, backbone_layer3_17_relu3, d_backbone_layer3_17_relu3, backbone_layer3_17_bn3_mean, backbone_layer3_17_bn3_inv_std, backbone_layer3_17_bn3_weight.Value.View, d_backbone_layer3_17_conv3, backbone_layer3_17_bn3_weight.Grad!.View, backbone_layer3_17_bn3_bias.Grad!.View, d_backbone_layer3_16_relu3, relu: true, accumulate: false, accumulateResidual: false);
         Device.GradientsReady(backbone_layer3_17_bn3_weight, backbone_layer3_17_bn3_bias);
 
         // backbone.layer3.17.conv3: conv 1x1 s1 p0, 256->1024; d(backbone.layer3.17.relu2) =
@@ -7976,14 +7337,8 @@ public sealed partial class SanetR101 : INetwork
         Conv2d.BackwardParams(Device, backbone_layer3_16_relu3, d_backbone_layer3_17_conv1, backbone_layer3_17_conv1_weight.Grad!.View, default, new ConvGeometry(1, 1, 1, 1, 0, 0, 1, 1, 1));
         Device.GradientsReady(backbone_layer3_17_conv1_weight);
 
-        // backbone.layer3.16.relu3: relu(backbone.layer3.16.add); d(backbone.layer3.16.add) =
-        Activation.ReluBackward(Device, backbone_layer3_16_relu3, d_backbone_layer3_16_relu3, d_backbone_layer3_16_add, accumulate: false);
-
-        // backbone.layer3.16.add: add(backbone.layer3.16.bn3, backbone.layer3.15.relu3); d(backbone.layer3.16.bn3) =, d(backbone.layer3.15.relu3) =
-        Elementwise.AddBackward(Device, d_backbone_layer3_16_add, d_backbone_layer3_16_bn3, d_backbone_layer3_15_relu3, accumulateA: false, accumulateB: false);
-
-        // backbone.layer3.16.bn3: batchnorm(backbone.layer3.16.conv3); d(backbone.layer3.16.conv3) =
-        BatchNorm.Backward(Device, backbone_layer3_16_conv3, default, d_backbone_layer3_16_bn3, backbone_layer3_16_bn3_mean, backbone_layer3_16_bn3_inv_std, backbone_layer3_16_bn3_weight.Value.View, d_backbone_layer3_16_conv3, backbone_layer3_16_bn3_weight.Grad!.View, backbone_layer3_16_bn3_bias.Grad!.View, relu: false, accumulate: false);
+        // backbone.layer3.16.bn3 + backbone.layer3.16.add + backbone.layer3.16.relu3: relu(batchnorm + backbone.layer3.15.relu3) (fused); d(backbone.layer3.16.conv3) =, d(backbone.layer3.15.relu3) =
+        BatchNorm.Backward(Device, backbone_layer3_16_conv3, backbone_layer3_16_relu3, d_backbone_layer3_16_relu3, backbone_layer3_16_bn3_mean, backbone_layer3_16_bn3_inv_std, backbone_layer3_16_bn3_weight.Value.View, d_backbone_layer3_16_conv3, backbone_layer3_16_bn3_weight.Grad!.View, backbone_layer3_16_bn3_bias.Grad!.View, d_backbone_layer3_15_relu3, relu: true, accumulate: false, accumulateResidual: false);
         Device.GradientsReady(backbone_layer3_16_bn3_weight, backbone_layer3_16_bn3_bias);
 
         // backbone.layer3.16.conv3: conv 1x1 s1 p0, 256->1024; d(backbone.layer3.16.relu2) =
@@ -8009,14 +7364,8 @@ public sealed partial class SanetR101 : INetwork
         Conv2d.BackwardParams(Device, backbone_layer3_15_relu3, d_backbone_layer3_16_conv1, backbone_layer3_16_conv1_weight.Grad!.View, default, new ConvGeometry(1, 1, 1, 1, 0, 0, 1, 1, 1));
         Device.GradientsReady(backbone_layer3_16_conv1_weight);
 
-        // backbone.layer3.15.relu3: relu(backbone.layer3.15.add); d(backbone.layer3.15.add) =
-        Activation.ReluBackward(Device, backbone_layer3_15_relu3, d_backbone_layer3_15_relu3, d_backbone_layer3_15_add, accumulate: false);
-
-        // backbone.layer3.15.add: add(backbone.layer3.15.bn3, backbone.layer3.14.relu3); d(backbone.layer3.15.bn3) =, d(backbone.layer3.14.relu3) =
-        Elementwise.AddBackward(Device, d_backbone_layer3_15_add, d_backbone_layer3_15_bn3, d_backbone_layer3_14_relu3, accumulateA: false, accumulateB: false);
-
-        // backbone.layer3.15.bn3: batchnorm(backbone.layer3.15.conv3); d(backbone.layer3.15.conv3) =
-        BatchNorm.Backward(Device, backbone_layer3_15_conv3, default, d_backbone_layer3_15_bn3, backbone_layer3_15_bn3_mean, backbone_layer3_15_bn3_inv_std, backbone_layer3_15_bn3_weight.Value.View, d_backbone_layer3_15_conv3, backbone_layer3_15_bn3_weight.Grad!.View, backbone_layer3_15_bn3_bias.Grad!.View, relu: false, accumulate: false);
+        // backbone.layer3.15.bn3 + backbone.layer3.15.add + backbone.layer3.15.relu3: relu(batchnorm + backbone.layer3.14.relu3) (fused); d(backbone.layer3.15.conv3) =, d(backbone.layer3.14.relu3) =
+        BatchNorm.Backward(Device, backbone_layer3_15_conv3, backbone_layer3_15_relu3, d_backbone_layer3_15_relu3, backbone_layer3_15_bn3_mean, backbone_layer3_15_bn3_inv_std, backbone_layer3_15_bn3_weight.Value.View, d_backbone_layer3_15_conv3, backbone_layer3_15_bn3_weight.Grad!.View, backbone_layer3_15_bn3_bias.Grad!.View, d_backbone_layer3_14_relu3, relu: true, accumulate: false, accumulateResidual: false);
         Device.GradientsReady(backbone_layer3_15_bn3_weight, backbone_layer3_15_bn3_bias);
 
         // backbone.layer3.15.conv3: conv 1x1 s1 p0, 256->1024; d(backbone.layer3.15.relu2) =
@@ -8042,14 +7391,8 @@ public sealed partial class SanetR101 : INetwork
         Conv2d.BackwardParams(Device, backbone_layer3_14_relu3, d_backbone_layer3_15_conv1, backbone_layer3_15_conv1_weight.Grad!.View, default, new ConvGeometry(1, 1, 1, 1, 0, 0, 1, 1, 1));
         Device.GradientsReady(backbone_layer3_15_conv1_weight);
 
-        // backbone.layer3.14.relu3: relu(backbone.layer3.14.add); d(backbone.layer3.14.add) =
-        Activation.ReluBackward(Device, backbone_layer3_14_relu3, d_backbone_layer3_14_relu3, d_backbone_layer3_14_add, accumulate: false);
-
-        // backbone.layer3.14.add: add(backbone.layer3.14.bn3, backbone.layer3.13.relu3); d(backbone.layer3.14.bn3) =, d(backbone.layer3.13.relu3) =
-        Elementwise.AddBackward(Device, d_backbone_layer3_14_add, d_backbone_layer3_14_bn3, d_backbone_layer3_13_relu3, accumulateA: false, accumulateB: false);
-
-        // backbone.layer3.14.bn3: batchnorm(backbone.layer3.14.conv3); d(backbone.layer3.14.conv3) =
-        BatchNorm.Backward(Device, backbone_layer3_14_conv3, default, d_backbone_layer3_14_bn3, backbone_layer3_14_bn3_mean, backbone_layer3_14_bn3_inv_std, backbone_layer3_14_bn3_weight.Value.View, d_backbone_layer3_14_conv3, backbone_layer3_14_bn3_weight.Grad!.View, backbone_layer3_14_bn3_bias.Grad!.View, relu: false, accumulate: false);
+        // backbone.layer3.14.bn3 + backbone.layer3.14.add + backbone.layer3.14.relu3: relu(batchnorm + backbone.layer3.13.relu3) (fused); d(backbone.layer3.14.conv3) =, d(backbone.layer3.13.relu3) =
+        BatchNorm.Backward(Device, backbone_layer3_14_conv3, backbone_layer3_14_relu3, d_backbone_layer3_14_relu3, backbone_layer3_14_bn3_mean, backbone_layer3_14_bn3_inv_std, backbone_layer3_14_bn3_weight.Value.View, d_backbone_layer3_14_conv3, backbone_layer3_14_bn3_weight.Grad!.View, backbone_layer3_14_bn3_bias.Grad!.View, d_backbone_layer3_13_relu3, relu: true, accumulate: false, accumulateResidual: false);
         Device.GradientsReady(backbone_layer3_14_bn3_weight, backbone_layer3_14_bn3_bias);
 
         // backbone.layer3.14.conv3: conv 1x1 s1 p0, 256->1024; d(backbone.layer3.14.relu2) =
@@ -8075,14 +7418,8 @@ public sealed partial class SanetR101 : INetwork
         Conv2d.BackwardParams(Device, backbone_layer3_13_relu3, d_backbone_layer3_14_conv1, backbone_layer3_14_conv1_weight.Grad!.View, default, new ConvGeometry(1, 1, 1, 1, 0, 0, 1, 1, 1));
         Device.GradientsReady(backbone_layer3_14_conv1_weight);
 
-        // backbone.layer3.13.relu3: relu(backbone.layer3.13.add); d(backbone.layer3.13.add) =
-        Activation.ReluBackward(Device, backbone_layer3_13_relu3, d_backbone_layer3_13_relu3, d_backbone_layer3_13_add, accumulate: false);
-
-        // backbone.layer3.13.add: add(backbone.layer3.13.bn3, backbone.layer3.12.relu3); d(backbone.layer3.13.bn3) =, d(backbone.layer3.12.relu3) =
-        Elementwise.AddBackward(Device, d_backbone_layer3_13_add, d_backbone_layer3_13_bn3, d_backbone_layer3_12_relu3, accumulateA: false, accumulateB: false);
-
-        // backbone.layer3.13.bn3: batchnorm(backbone.layer3.13.conv3); d(backbone.layer3.13.conv3) =
-        BatchNorm.Backward(Device, backbone_layer3_13_conv3, default, d_backbone_layer3_13_bn3, backbone_layer3_13_bn3_mean, backbone_layer3_13_bn3_inv_std, backbone_layer3_13_bn3_weight.Value.View, d_backbone_layer3_13_conv3, backbone_layer3_13_bn3_weight.Grad!.View, backbone_layer3_13_bn3_bias.Grad!.View, relu: false, accumulate: false);
+        // backbone.layer3.13.bn3 + backbone.layer3.13.add + backbone.layer3.13.relu3: relu(batchnorm + backbone.layer3.12.relu3) (fused); d(backbone.layer3.13.conv3) =, d(backbone.layer3.12.relu3) =
+        BatchNorm.Backward(Device, backbone_layer3_13_conv3, backbone_layer3_13_relu3, d_backbone_layer3_13_relu3, backbone_layer3_13_bn3_mean, backbone_layer3_13_bn3_inv_std, backbone_layer3_13_bn3_weight.Value.View, d_backbone_layer3_13_conv3, backbone_layer3_13_bn3_weight.Grad!.View, backbone_layer3_13_bn3_bias.Grad!.View, d_backbone_layer3_12_relu3, relu: true, accumulate: false, accumulateResidual: false);
         Device.GradientsReady(backbone_layer3_13_bn3_weight, backbone_layer3_13_bn3_bias);
 
         // backbone.layer3.13.conv3: conv 1x1 s1 p0, 256->1024; d(backbone.layer3.13.relu2) =
@@ -8108,14 +7445,8 @@ public sealed partial class SanetR101 : INetwork
         Conv2d.BackwardParams(Device, backbone_layer3_12_relu3, d_backbone_layer3_13_conv1, backbone_layer3_13_conv1_weight.Grad!.View, default, new ConvGeometry(1, 1, 1, 1, 0, 0, 1, 1, 1));
         Device.GradientsReady(backbone_layer3_13_conv1_weight);
 
-        // backbone.layer3.12.relu3: relu(backbone.layer3.12.add); d(backbone.layer3.12.add) =
-        Activation.ReluBackward(Device, backbone_layer3_12_relu3, d_backbone_layer3_12_relu3, d_backbone_layer3_12_add, accumulate: false);
-
-        // backbone.layer3.12.add: add(backbone.layer3.12.bn3, backbone.layer3.11.relu3); d(backbone.layer3.12.bn3) =, d(backbone.layer3.11.relu3) =
-        Elementwise.AddBackward(Device, d_backbone_layer3_12_add, d_backbone_layer3_12_bn3, d_backbone_layer3_11_relu3, accumulateA: false, accumulateB: false);
-
-        // backbone.layer3.12.bn3: batchnorm(backbone.layer3.12.conv3); d(backbone.layer3.12.conv3) =
-        BatchNorm.Backward(Device, backbone_layer3_12_conv3, default, d_backbone_layer3_12_bn3, backbone_layer3_12_bn3_mean, backbone_layer3_12_bn3_inv_std, backbone_layer3_12_bn3_weight.Value.View, d_backbone_layer3_12_conv3, backbone_layer3_12_bn3_weight.Grad!.View, backbone_layer3_12_bn3_bias.Grad!.View, relu: false, accumulate: false);
+        // backbone.layer3.12.bn3 + backbone.layer3.12.add + backbone.layer3.12.relu3: relu(batchnorm + backbone.layer3.11.relu3) (fused); d(backbone.layer3.12.conv3) =, d(backbone.layer3.11.relu3) =
+        BatchNorm.Backward(Device, backbone_layer3_12_conv3, backbone_layer3_12_relu3, d_backbone_layer3_12_relu3, backbone_layer3_12_bn3_mean, backbone_layer3_12_bn3_inv_std, backbone_layer3_12_bn3_weight.Value.View, d_backbone_layer3_12_conv3, backbone_layer3_12_bn3_weight.Grad!.View, backbone_layer3_12_bn3_bias.Grad!.View, d_backbone_layer3_11_relu3, relu: true, accumulate: false, accumulateResidual: false);
         Device.GradientsReady(backbone_layer3_12_bn3_weight, backbone_layer3_12_bn3_bias);
 
         // backbone.layer3.12.conv3: conv 1x1 s1 p0, 256->1024; d(backbone.layer3.12.relu2) =
@@ -8141,14 +7472,8 @@ public sealed partial class SanetR101 : INetwork
         Conv2d.BackwardParams(Device, backbone_layer3_11_relu3, d_backbone_layer3_12_conv1, backbone_layer3_12_conv1_weight.Grad!.View, default, new ConvGeometry(1, 1, 1, 1, 0, 0, 1, 1, 1));
         Device.GradientsReady(backbone_layer3_12_conv1_weight);
 
-        // backbone.layer3.11.relu3: relu(backbone.layer3.11.add); d(backbone.layer3.11.add) =
-        Activation.ReluBackward(Device, backbone_layer3_11_relu3, d_backbone_layer3_11_relu3, d_backbone_layer3_11_add, accumulate: false);
-
-        // backbone.layer3.11.add: add(backbone.layer3.11.bn3, backbone.layer3.10.relu3); d(backbone.layer3.11.bn3) =, d(backbone.layer3.10.relu3) =
-        Elementwise.AddBackward(Device, d_backbone_layer3_11_add, d_backbone_layer3_11_bn3, d_backbone_layer3_10_relu3, accumulateA: false, accumulateB: false);
-
-        // backbone.layer3.11.bn3: batchnorm(backbone.layer3.11.conv3); d(backbone.layer3.11.conv3) =
-        BatchNorm.Backward(Device, backbone_layer3_11_conv3, default, d_backbone_layer3_11_bn3, backbone_layer3_11_bn3_mean, backbone_layer3_11_bn3_inv_std, backbone_layer3_11_bn3_weight.Value.View, d_backbone_layer3_11_conv3, backbone_layer3_11_bn3_weight.Grad!.View, backbone_layer3_11_bn3_bias.Grad!.View, relu: false, accumulate: false);
+        // backbone.layer3.11.bn3 + backbone.layer3.11.add + backbone.layer3.11.relu3: relu(batchnorm + backbone.layer3.10.relu3) (fused); d(backbone.layer3.11.conv3) =, d(backbone.layer3.10.relu3) =
+        BatchNorm.Backward(Device, backbone_layer3_11_conv3, backbone_layer3_11_relu3, d_backbone_layer3_11_relu3, backbone_layer3_11_bn3_mean, backbone_layer3_11_bn3_inv_std, backbone_layer3_11_bn3_weight.Value.View, d_backbone_layer3_11_conv3, backbone_layer3_11_bn3_weight.Grad!.View, backbone_layer3_11_bn3_bias.Grad!.View, d_backbone_layer3_10_relu3, relu: true, accumulate: false, accumulateResidual: false);
         Device.GradientsReady(backbone_layer3_11_bn3_weight, backbone_layer3_11_bn3_bias);
 
         // backbone.layer3.11.conv3: conv 1x1 s1 p0, 256->1024; d(backbone.layer3.11.relu2) =
@@ -8174,14 +7499,8 @@ public sealed partial class SanetR101 : INetwork
         Conv2d.BackwardParams(Device, backbone_layer3_10_relu3, d_backbone_layer3_11_conv1, backbone_layer3_11_conv1_weight.Grad!.View, default, new ConvGeometry(1, 1, 1, 1, 0, 0, 1, 1, 1));
         Device.GradientsReady(backbone_layer3_11_conv1_weight);
 
-        // backbone.layer3.10.relu3: relu(backbone.layer3.10.add); d(backbone.layer3.10.add) =
-        Activation.ReluBackward(Device, backbone_layer3_10_relu3, d_backbone_layer3_10_relu3, d_backbone_layer3_10_add, accumulate: false);
-
-        // backbone.layer3.10.add: add(backbone.layer3.10.bn3, backbone.layer3.9.relu3); d(backbone.layer3.10.bn3) =, d(backbone.layer3.9.relu3) =
-        Elementwise.AddBackward(Device, d_backbone_layer3_10_add, d_backbone_layer3_10_bn3, d_backbone_layer3_9_relu3, accumulateA: false, accumulateB: false);
-
-        // backbone.layer3.10.bn3: batchnorm(backbone.layer3.10.conv3); d(backbone.layer3.10.conv3) =
-        BatchNorm.Backward(Device, backbone_layer3_10_conv3, default, d_backbone_layer3_10_bn3, backbone_layer3_10_bn3_mean, backbone_layer3_10_bn3_inv_std, backbone_layer3_10_bn3_weight.Value.View, d_backbone_layer3_10_conv3, backbone_layer3_10_bn3_weight.Grad!.View, backbone_layer3_10_bn3_bias.Grad!.View, relu: false, accumulate: false);
+        // backbone.layer3.10.bn3 + backbone.layer3.10.add + backbone.layer3.10.relu3: relu(batchnorm + backbone.layer3.9.relu3) (fused); d(backbone.layer3.10.conv3) =, d(backbone.layer3.9.relu3) =
+        BatchNorm.Backward(Device, backbone_layer3_10_conv3, backbone_layer3_10_relu3, d_backbone_layer3_10_relu3, backbone_layer3_10_bn3_mean, backbone_layer3_10_bn3_inv_std, backbone_layer3_10_bn3_weight.Value.View, d_backbone_layer3_10_conv3, backbone_layer3_10_bn3_weight.Grad!.View, backbone_layer3_10_bn3_bias.Grad!.View, d_backbone_layer3_9_relu3, relu: true, accumulate: false, accumulateResidual: false);
         Device.GradientsReady(backbone_layer3_10_bn3_weight, backbone_layer3_10_bn3_bias);
 
         // backbone.layer3.10.conv3: conv 1x1 s1 p0, 256->1024; d(backbone.layer3.10.relu2) =
@@ -8207,14 +7526,8 @@ public sealed partial class SanetR101 : INetwork
         Conv2d.BackwardParams(Device, backbone_layer3_9_relu3, d_backbone_layer3_10_conv1, backbone_layer3_10_conv1_weight.Grad!.View, default, new ConvGeometry(1, 1, 1, 1, 0, 0, 1, 1, 1));
         Device.GradientsReady(backbone_layer3_10_conv1_weight);
 
-        // backbone.layer3.9.relu3: relu(backbone.layer3.9.add); d(backbone.layer3.9.add) =
-        Activation.ReluBackward(Device, backbone_layer3_9_relu3, d_backbone_layer3_9_relu3, d_backbone_layer3_9_add, accumulate: false);
-
-        // backbone.layer3.9.add: add(backbone.layer3.9.bn3, backbone.layer3.8.relu3); d(backbone.layer3.9.bn3) =, d(backbone.layer3.8.relu3) =
-        Elementwise.AddBackward(Device, d_backbone_layer3_9_add, d_backbone_layer3_9_bn3, d_backbone_layer3_8_relu3, accumulateA: false, accumulateB: false);
-
-        // backbone.layer3.9.bn3: batchnorm(backbone.layer3.9.conv3); d(backbone.layer3.9.conv3) =
-        BatchNorm.Backward(Device, backbone_layer3_9_conv3, default, d_backbone_layer3_9_bn3, backbone_layer3_9_bn3_mean, backbone_layer3_9_bn3_inv_std, backbone_layer3_9_bn3_weight.Value.View, d_backbone_layer3_9_conv3, backbone_layer3_9_bn3_weight.Grad!.View, backbone_layer3_9_bn3_bias.Grad!.View, relu: false, accumulate: false);
+        // backbone.layer3.9.bn3 + backbone.layer3.9.add + backbone.layer3.9.relu3: relu(batchnorm + backbone.layer3.8.relu3) (fused); d(backbone.layer3.9.conv3) =, d(backbone.layer3.8.relu3) =
+        BatchNorm.Backward(Device, backbone_layer3_9_conv3, backbone_layer3_9_relu3, d_backbone_layer3_9_relu3, backbone_layer3_9_bn3_mean, backbone_layer3_9_bn3_inv_std, backbone_layer3_9_bn3_weight.Value.View, d_backbone_layer3_9_conv3, backbone_layer3_9_bn3_weight.Grad!.View, backbone_layer3_9_bn3_bias.Grad!.View, d_backbone_layer3_8_relu3, relu: true, accumulate: false, accumulateResidual: false);
         Device.GradientsReady(backbone_layer3_9_bn3_weight, backbone_layer3_9_bn3_bias);
 
         // backbone.layer3.9.conv3: conv 1x1 s1 p0, 256->1024; d(backbone.layer3.9.relu2) =
@@ -8240,14 +7553,8 @@ public sealed partial class SanetR101 : INetwork
         Conv2d.BackwardParams(Device, backbone_layer3_8_relu3, d_backbone_layer3_9_conv1, backbone_layer3_9_conv1_weight.Grad!.View, default, new ConvGeometry(1, 1, 1, 1, 0, 0, 1, 1, 1));
         Device.GradientsReady(backbone_layer3_9_conv1_weight);
 
-        // backbone.layer3.8.relu3: relu(backbone.layer3.8.add); d(backbone.layer3.8.add) =
-        Activation.ReluBackward(Device, backbone_layer3_8_relu3, d_backbone_layer3_8_relu3, d_backbone_layer3_8_add, accumulate: false);
-
-        // backbone.layer3.8.add: add(backbone.layer3.8.bn3, backbone.layer3.7.relu3); d(backbone.layer3.8.bn3) =, d(backbone.layer3.7.relu3) =
-        Elementwise.AddBackward(Device, d_backbone_layer3_8_add, d_backbone_layer3_8_bn3, d_backbone_layer3_7_relu3, accumulateA: false, accumulateB: false);
-
-        // backbone.layer3.8.bn3: batchnorm(backbone.layer3.8.conv3); d(backbone.layer3.8.conv3) =
-        BatchNorm.Backward(Device, backbone_layer3_8_conv3, default, d_backbone_layer3_8_bn3, backbone_layer3_8_bn3_mean, backbone_layer3_8_bn3_inv_std, backbone_layer3_8_bn3_weight.Value.View, d_backbone_layer3_8_conv3, backbone_layer3_8_bn3_weight.Grad!.View, backbone_layer3_8_bn3_bias.Grad!.View, relu: false, accumulate: false);
+        // backbone.layer3.8.bn3 + backbone.layer3.8.add + backbone.layer3.8.relu3: relu(batchnorm + backbone.layer3.7.relu3) (fused); d(backbone.layer3.8.conv3) =, d(backbone.layer3.7.relu3) =
+        BatchNorm.Backward(Device, backbone_layer3_8_conv3, backbone_layer3_8_relu3, d_backbone_layer3_8_relu3, backbone_layer3_8_bn3_mean, backbone_layer3_8_bn3_inv_std, backbone_layer3_8_bn3_weight.Value.View, d_backbone_layer3_8_conv3, backbone_layer3_8_bn3_weight.Grad!.View, backbone_layer3_8_bn3_bias.Grad!.View, d_backbone_layer3_7_relu3, relu: true, accumulate: false, accumulateResidual: false);
         Device.GradientsReady(backbone_layer3_8_bn3_weight, backbone_layer3_8_bn3_bias);
 
         // backbone.layer3.8.conv3: conv 1x1 s1 p0, 256->1024; d(backbone.layer3.8.relu2) =
@@ -8273,14 +7580,8 @@ public sealed partial class SanetR101 : INetwork
         Conv2d.BackwardParams(Device, backbone_layer3_7_relu3, d_backbone_layer3_8_conv1, backbone_layer3_8_conv1_weight.Grad!.View, default, new ConvGeometry(1, 1, 1, 1, 0, 0, 1, 1, 1));
         Device.GradientsReady(backbone_layer3_8_conv1_weight);
 
-        // backbone.layer3.7.relu3: relu(backbone.layer3.7.add); d(backbone.layer3.7.add) =
-        Activation.ReluBackward(Device, backbone_layer3_7_relu3, d_backbone_layer3_7_relu3, d_backbone_layer3_7_add, accumulate: false);
-
-        // backbone.layer3.7.add: add(backbone.layer3.7.bn3, backbone.layer3.6.relu3); d(backbone.layer3.7.bn3) =, d(backbone.layer3.6.relu3) =
-        Elementwise.AddBackward(Device, d_backbone_layer3_7_add, d_backbone_layer3_7_bn3, d_backbone_layer3_6_relu3, accumulateA: false, accumulateB: false);
-
-        // backbone.layer3.7.bn3: batchnorm(backbone.layer3.7.conv3); d(backbone.layer3.7.conv3) =
-        BatchNorm.Backward(Device, backbone_layer3_7_conv3, default, d_backbone_layer3_7_bn3, backbone_layer3_7_bn3_mean, backbone_layer3_7_bn3_inv_std, backbone_layer3_7_bn3_weight.Value.View, d_backbone_layer3_7_conv3, backbone_layer3_7_bn3_weight.Grad!.View, backbone_layer3_7_bn3_bias.Grad!.View, relu: false, accumulate: false);
+        // backbone.layer3.7.bn3 + backbone.layer3.7.add + backbone.layer3.7.relu3: relu(batchnorm + backbone.layer3.6.relu3) (fused); d(backbone.layer3.7.conv3) =, d(backbone.layer3.6.relu3) =
+        BatchNorm.Backward(Device, backbone_layer3_7_conv3, backbone_layer3_7_relu3, d_backbone_layer3_7_relu3, backbone_layer3_7_bn3_mean, backbone_layer3_7_bn3_inv_std, backbone_layer3_7_bn3_weight.Value.View, d_backbone_layer3_7_conv3, backbone_layer3_7_bn3_weight.Grad!.View, backbone_layer3_7_bn3_bias.Grad!.View, d_backbone_layer3_6_relu3, relu: true, accumulate: false, accumulateResidual: false);
         Device.GradientsReady(backbone_layer3_7_bn3_weight, backbone_layer3_7_bn3_bias);
 
         // backbone.layer3.7.conv3: conv 1x1 s1 p0, 256->1024; d(backbone.layer3.7.relu2) =
@@ -8306,14 +7607,8 @@ public sealed partial class SanetR101 : INetwork
         Conv2d.BackwardParams(Device, backbone_layer3_6_relu3, d_backbone_layer3_7_conv1, backbone_layer3_7_conv1_weight.Grad!.View, default, new ConvGeometry(1, 1, 1, 1, 0, 0, 1, 1, 1));
         Device.GradientsReady(backbone_layer3_7_conv1_weight);
 
-        // backbone.layer3.6.relu3: relu(backbone.layer3.6.add); d(backbone.layer3.6.add) =
-        Activation.ReluBackward(Device, backbone_layer3_6_relu3, d_backbone_layer3_6_relu3, d_backbone_layer3_6_add, accumulate: false);
-
-        // backbone.layer3.6.add: add(backbone.layer3.6.bn3, backbone.layer3.5.relu3); d(backbone.layer3.6.bn3) =, d(backbone.layer3.5.relu3) =
-        Elementwise.AddBackward(Device, d_backbone_layer3_6_add, d_backbone_layer3_6_bn3, d_backbone_layer3_5_relu3, accumulateA: false, accumulateB: false);
-
-        // backbone.layer3.6.bn3: batchnorm(backbone.layer3.6.conv3); d(backbone.layer3.6.conv3) =
-        BatchNorm.Backward(Device, backbone_layer3_6_conv3, default, d_backbone_layer3_6_bn3, backbone_layer3_6_bn3_mean, backbone_layer3_6_bn3_inv_std, backbone_layer3_6_bn3_weight.Value.View, d_backbone_layer3_6_conv3, backbone_layer3_6_bn3_weight.Grad!.View, backbone_layer3_6_bn3_bias.Grad!.View, relu: false, accumulate: false);
+        // backbone.layer3.6.bn3 + backbone.layer3.6.add + backbone.layer3.6.relu3: relu(batchnorm + backbone.layer3.5.relu3) (fused); d(backbone.layer3.6.conv3) =, d(backbone.layer3.5.relu3) =
+        BatchNorm.Backward(Device, backbone_layer3_6_conv3, backbone_layer3_6_relu3, d_backbone_layer3_6_relu3, backbone_layer3_6_bn3_mean, backbone_layer3_6_bn3_inv_std, backbone_layer3_6_bn3_weight.Value.View, d_backbone_layer3_6_conv3, backbone_layer3_6_bn3_weight.Grad!.View, backbone_layer3_6_bn3_bias.Grad!.View, d_backbone_layer3_5_relu3, relu: true, accumulate: false, accumulateResidual: false);
         Device.GradientsReady(backbone_layer3_6_bn3_weight, backbone_layer3_6_bn3_bias);
 
         // backbone.layer3.6.conv3: conv 1x1 s1 p0, 256->1024; d(backbone.layer3.6.relu2) =
@@ -8339,14 +7634,8 @@ public sealed partial class SanetR101 : INetwork
         Conv2d.BackwardParams(Device, backbone_layer3_5_relu3, d_backbone_layer3_6_conv1, backbone_layer3_6_conv1_weight.Grad!.View, default, new ConvGeometry(1, 1, 1, 1, 0, 0, 1, 1, 1));
         Device.GradientsReady(backbone_layer3_6_conv1_weight);
 
-        // backbone.layer3.5.relu3: relu(backbone.layer3.5.add); d(backbone.layer3.5.add) =
-        Activation.ReluBackward(Device, backbone_layer3_5_relu3, d_backbone_layer3_5_relu3, d_backbone_layer3_5_add, accumulate: false);
-
-        // backbone.layer3.5.add: add(backbone.layer3.5.bn3, backbone.layer3.4.relu3); d(backbone.layer3.5.bn3) =, d(backbone.layer3.4.relu3) =
-        Elementwise.AddBackward(Device, d_backbone_layer3_5_add, d_backbone_layer3_5_bn3, d_backbone_layer3_4_relu3, accumulateA: false, accumulateB: false);
-
-        // backbone.layer3.5.bn3: batchnorm(backbone.layer3.5.conv3); d(backbone.layer3.5.conv3) =
-        BatchNorm.Backward(Device, backbone_layer3_5_conv3, default, d_backbone_layer3_5_bn3, backbone_layer3_5_bn3_mean, backbone_layer3_5_bn3_inv_std, backbone_layer3_5_bn3_weight.Value.View, d_backbone_layer3_5_conv3, backbone_layer3_5_bn3_weight.Grad!.View, backbone_layer3_5_bn3_bias.Grad!.View, relu: false, accumulate: false);
+        // backbone.layer3.5.bn3 + backbone.layer3.5.add + backbone.layer3.5.relu3: relu(batchnorm + backbone.layer3.4.relu3) (fused); d(backbone.layer3.5.conv3) =, d(backbone.layer3.4.relu3) =
+        BatchNorm.Backward(Device, backbone_layer3_5_conv3, backbone_layer3_5_relu3, d_backbone_layer3_5_relu3, backbone_layer3_5_bn3_mean, backbone_layer3_5_bn3_inv_std, backbone_layer3_5_bn3_weight.Value.View, d_backbone_layer3_5_conv3, backbone_layer3_5_bn3_weight.Grad!.View, backbone_layer3_5_bn3_bias.Grad!.View, d_backbone_layer3_4_relu3, relu: true, accumulate: false, accumulateResidual: false);
         Device.GradientsReady(backbone_layer3_5_bn3_weight, backbone_layer3_5_bn3_bias);
 
         // backbone.layer3.5.conv3: conv 1x1 s1 p0, 256->1024; d(backbone.layer3.5.relu2) =
@@ -8372,14 +7661,8 @@ public sealed partial class SanetR101 : INetwork
         Conv2d.BackwardParams(Device, backbone_layer3_4_relu3, d_backbone_layer3_5_conv1, backbone_layer3_5_conv1_weight.Grad!.View, default, new ConvGeometry(1, 1, 1, 1, 0, 0, 1, 1, 1));
         Device.GradientsReady(backbone_layer3_5_conv1_weight);
 
-        // backbone.layer3.4.relu3: relu(backbone.layer3.4.add); d(backbone.layer3.4.add) =
-        Activation.ReluBackward(Device, backbone_layer3_4_relu3, d_backbone_layer3_4_relu3, d_backbone_layer3_4_add, accumulate: false);
-
-        // backbone.layer3.4.add: add(backbone.layer3.4.bn3, backbone.layer3.3.relu3); d(backbone.layer3.4.bn3) =, d(backbone.layer3.3.relu3) =
-        Elementwise.AddBackward(Device, d_backbone_layer3_4_add, d_backbone_layer3_4_bn3, d_backbone_layer3_3_relu3, accumulateA: false, accumulateB: false);
-
-        // backbone.layer3.4.bn3: batchnorm(backbone.layer3.4.conv3); d(backbone.layer3.4.conv3) =
-        BatchNorm.Backward(Device, backbone_layer3_4_conv3, default, d_backbone_layer3_4_bn3, backbone_layer3_4_bn3_mean, backbone_layer3_4_bn3_inv_std, backbone_layer3_4_bn3_weight.Value.View, d_backbone_layer3_4_conv3, backbone_layer3_4_bn3_weight.Grad!.View, backbone_layer3_4_bn3_bias.Grad!.View, relu: false, accumulate: false);
+        // backbone.layer3.4.bn3 + backbone.layer3.4.add + backbone.layer3.4.relu3: relu(batchnorm + backbone.layer3.3.relu3) (fused); d(backbone.layer3.4.conv3) =, d(backbone.layer3.3.relu3) =
+        BatchNorm.Backward(Device, backbone_layer3_4_conv3, backbone_layer3_4_relu3, d_backbone_layer3_4_relu3, backbone_layer3_4_bn3_mean, backbone_layer3_4_bn3_inv_std, backbone_layer3_4_bn3_weight.Value.View, d_backbone_layer3_4_conv3, backbone_layer3_4_bn3_weight.Grad!.View, backbone_layer3_4_bn3_bias.Grad!.View, d_backbone_layer3_3_relu3, relu: true, accumulate: false, accumulateResidual: false);
         Device.GradientsReady(backbone_layer3_4_bn3_weight, backbone_layer3_4_bn3_bias);
 
         // backbone.layer3.4.conv3: conv 1x1 s1 p0, 256->1024; d(backbone.layer3.4.relu2) =
@@ -8405,14 +7688,8 @@ public sealed partial class SanetR101 : INetwork
         Conv2d.BackwardParams(Device, backbone_layer3_3_relu3, d_backbone_layer3_4_conv1, backbone_layer3_4_conv1_weight.Grad!.View, default, new ConvGeometry(1, 1, 1, 1, 0, 0, 1, 1, 1));
         Device.GradientsReady(backbone_layer3_4_conv1_weight);
 
-        // backbone.layer3.3.relu3: relu(backbone.layer3.3.add); d(backbone.layer3.3.add) =
-        Activation.ReluBackward(Device, backbone_layer3_3_relu3, d_backbone_layer3_3_relu3, d_backbone_layer3_3_add, accumulate: false);
-
-        // backbone.layer3.3.add: add(backbone.layer3.3.bn3, backbone.layer3.2.relu3); d(backbone.layer3.3.bn3) =, d(backbone.layer3.2.relu3) =
-        Elementwise.AddBackward(Device, d_backbone_layer3_3_add, d_backbone_layer3_3_bn3, d_backbone_layer3_2_relu3, accumulateA: false, accumulateB: false);
-
-        // backbone.layer3.3.bn3: batchnorm(backbone.layer3.3.conv3); d(backbone.layer3.3.conv3) =
-        BatchNorm.Backward(Device, backbone_layer3_3_conv3, default, d_backbone_layer3_3_bn3, backbone_layer3_3_bn3_mean, backbone_layer3_3_bn3_inv_std, backbone_layer3_3_bn3_weight.Value.View, d_backbone_layer3_3_conv3, backbone_layer3_3_bn3_weight.Grad!.View, backbone_layer3_3_bn3_bias.Grad!.View, relu: false, accumulate: false);
+        // backbone.layer3.3.bn3 + backbone.layer3.3.add + backbone.layer3.3.relu3: relu(batchnorm + backbone.layer3.2.relu3) (fused); d(backbone.layer3.3.conv3) =, d(backbone.layer3.2.relu3) =
+        BatchNorm.Backward(Device, backbone_layer3_3_conv3, backbone_layer3_3_relu3, d_backbone_layer3_3_relu3, backbone_layer3_3_bn3_mean, backbone_layer3_3_bn3_inv_std, backbone_layer3_3_bn3_weight.Value.View, d_backbone_layer3_3_conv3, backbone_layer3_3_bn3_weight.Grad!.View, backbone_layer3_3_bn3_bias.Grad!.View, d_backbone_layer3_2_relu3, relu: true, accumulate: false, accumulateResidual: false);
         Device.GradientsReady(backbone_layer3_3_bn3_weight, backbone_layer3_3_bn3_bias);
 
         // backbone.layer3.3.conv3: conv 1x1 s1 p0, 256->1024; d(backbone.layer3.3.relu2) =
@@ -8438,14 +7715,8 @@ public sealed partial class SanetR101 : INetwork
         Conv2d.BackwardParams(Device, backbone_layer3_2_relu3, d_backbone_layer3_3_conv1, backbone_layer3_3_conv1_weight.Grad!.View, default, new ConvGeometry(1, 1, 1, 1, 0, 0, 1, 1, 1));
         Device.GradientsReady(backbone_layer3_3_conv1_weight);
 
-        // backbone.layer3.2.relu3: relu(backbone.layer3.2.add); d(backbone.layer3.2.add) =
-        Activation.ReluBackward(Device, backbone_layer3_2_relu3, d_backbone_layer3_2_relu3, d_backbone_layer3_2_add, accumulate: false);
-
-        // backbone.layer3.2.add: add(backbone.layer3.2.bn3, backbone.layer3.1.relu3); d(backbone.layer3.2.bn3) =, d(backbone.layer3.1.relu3) =
-        Elementwise.AddBackward(Device, d_backbone_layer3_2_add, d_backbone_layer3_2_bn3, d_backbone_layer3_1_relu3, accumulateA: false, accumulateB: false);
-
-        // backbone.layer3.2.bn3: batchnorm(backbone.layer3.2.conv3); d(backbone.layer3.2.conv3) =
-        BatchNorm.Backward(Device, backbone_layer3_2_conv3, default, d_backbone_layer3_2_bn3, backbone_layer3_2_bn3_mean, backbone_layer3_2_bn3_inv_std, backbone_layer3_2_bn3_weight.Value.View, d_backbone_layer3_2_conv3, backbone_layer3_2_bn3_weight.Grad!.View, backbone_layer3_2_bn3_bias.Grad!.View, relu: false, accumulate: false);
+        // backbone.layer3.2.bn3 + backbone.layer3.2.add + backbone.layer3.2.relu3: relu(batchnorm + backbone.layer3.1.relu3) (fused); d(backbone.layer3.2.conv3) =, d(backbone.layer3.1.relu3) =
+        BatchNorm.Backward(Device, backbone_layer3_2_conv3, backbone_layer3_2_relu3, d_backbone_layer3_2_relu3, backbone_layer3_2_bn3_mean, backbone_layer3_2_bn3_inv_std, backbone_layer3_2_bn3_weight.Value.View, d_backbone_layer3_2_conv3, backbone_layer3_2_bn3_weight.Grad!.View, backbone_layer3_2_bn3_bias.Grad!.View, d_backbone_layer3_1_relu3, relu: true, accumulate: false, accumulateResidual: false);
         Device.GradientsReady(backbone_layer3_2_bn3_weight, backbone_layer3_2_bn3_bias);
 
         // backbone.layer3.2.conv3: conv 1x1 s1 p0, 256->1024; d(backbone.layer3.2.relu2) =
@@ -8471,14 +7742,8 @@ public sealed partial class SanetR101 : INetwork
         Conv2d.BackwardParams(Device, backbone_layer3_1_relu3, d_backbone_layer3_2_conv1, backbone_layer3_2_conv1_weight.Grad!.View, default, new ConvGeometry(1, 1, 1, 1, 0, 0, 1, 1, 1));
         Device.GradientsReady(backbone_layer3_2_conv1_weight);
 
-        // backbone.layer3.1.relu3: relu(backbone.layer3.1.add); d(backbone.layer3.1.add) =
-        Activation.ReluBackward(Device, backbone_layer3_1_relu3, d_backbone_layer3_1_relu3, d_backbone_layer3_1_add, accumulate: false);
-
-        // backbone.layer3.1.add: add(backbone.layer3.1.bn3, backbone.layer3.0.relu3); d(backbone.layer3.1.bn3) =, d(backbone.layer3.0.relu3) =
-        Elementwise.AddBackward(Device, d_backbone_layer3_1_add, d_backbone_layer3_1_bn3, d_backbone_layer3_0_relu3, accumulateA: false, accumulateB: false);
-
-        // backbone.layer3.1.bn3: batchnorm(backbone.layer3.1.conv3); d(backbone.layer3.1.conv3) =
-        BatchNorm.Backward(Device, backbone_layer3_1_conv3, default, d_backbone_layer3_1_bn3, backbone_layer3_1_bn3_mean, backbone_layer3_1_bn3_inv_std, backbone_layer3_1_bn3_weight.Value.View, d_backbone_layer3_1_conv3, backbone_layer3_1_bn3_weight.Grad!.View, backbone_layer3_1_bn3_bias.Grad!.View, relu: false, accumulate: false);
+        // backbone.layer3.1.bn3 + backbone.layer3.1.add + backbone.layer3.1.relu3: relu(batchnorm + backbone.layer3.0.relu3) (fused); d(backbone.layer3.1.conv3) =, d(backbone.layer3.0.relu3) =
+        BatchNorm.Backward(Device, backbone_layer3_1_conv3, backbone_layer3_1_relu3, d_backbone_layer3_1_relu3, backbone_layer3_1_bn3_mean, backbone_layer3_1_bn3_inv_std, backbone_layer3_1_bn3_weight.Value.View, d_backbone_layer3_1_conv3, backbone_layer3_1_bn3_weight.Grad!.View, backbone_layer3_1_bn3_bias.Grad!.View, d_backbone_layer3_0_relu3, relu: true, accumulate: false, accumulateResidual: false);
         Device.GradientsReady(backbone_layer3_1_bn3_weight, backbone_layer3_1_bn3_bias);
 
         // backbone.layer3.1.conv3: conv 1x1 s1 p0, 256->1024; d(backbone.layer3.1.relu2) =
@@ -8504,11 +7769,9 @@ public sealed partial class SanetR101 : INetwork
         Conv2d.BackwardParams(Device, backbone_layer3_0_relu3, d_backbone_layer3_1_conv1, backbone_layer3_1_conv1_weight.Grad!.View, default, new ConvGeometry(1, 1, 1, 1, 0, 0, 1, 1, 1));
         Device.GradientsReady(backbone_layer3_1_conv1_weight);
 
-        // backbone.layer3.0.relu3: relu(backbone.layer3.0.add); d(backbone.layer3.0.add) =
-        Activation.ReluBackward(Device, backbone_layer3_0_relu3, d_backbone_layer3_0_relu3, d_backbone_layer3_0_add, accumulate: false);
-
-        // backbone.layer3.0.add: add(backbone.layer3.0.bn3, backbone.layer3.0.downsample.1); d(backbone.layer3.0.bn3) =, d(backbone.layer3.0.downsample.1) =
-        Elementwise.AddBackward(Device, d_backbone_layer3_0_add, d_backbone_layer3_0_bn3, d_backbone_layer3_0_downsample_1, accumulateA: false, accumulateB: false);
+        // backbone.layer3.0.bn3 + backbone.layer3.0.add + backbone.layer3.0.relu3: relu(batchnorm + backbone.layer3.0.downsample.1) (fused); d(backbone.layer3.0.conv3) =, d(backbone.layer3.0.downsample.1) =
+        BatchNorm.Backward(Device, backbone_layer3_0_conv3, backbone_layer3_0_relu3, d_backbone_layer3_0_relu3, backbone_layer3_0_bn3_mean, backbone_layer3_0_bn3_inv_std, backbone_layer3_0_bn3_weight.Value.View, d_backbone_layer3_0_conv3, backbone_layer3_0_bn3_weight.Grad!.View, backbone_layer3_0_bn3_bias.Grad!.View, d_backbone_layer3_0_downsample_1, relu: true, accumulate: false, accumulateResidual: false);
+        Device.GradientsReady(backbone_layer3_0_bn3_weight, backbone_layer3_0_bn3_bias);
 
         // backbone.layer3.0.downsample.1: batchnorm(backbone.layer3.0.downsample.0); d(backbone.layer3.0.downsample.0) =
         BatchNorm.Backward(Device, backbone_layer3_0_downsample_0, default, d_backbone_layer3_0_downsample_1, backbone_layer3_0_downsample_1_mean, backbone_layer3_0_downsample_1_inv_std, backbone_layer3_0_downsample_1_weight.Value.View, d_backbone_layer3_0_downsample_0, backbone_layer3_0_downsample_1_weight.Grad!.View, backbone_layer3_0_downsample_1_bias.Grad!.View, relu: false, accumulate: false);
@@ -8518,10 +7781,6 @@ public sealed partial class SanetR101 : INetwork
         Conv2d.BackwardInput(Device, d_backbone_layer3_0_downsample_0, backbone_layer3_0_downsample_0_weight.Value.View, d_backbone_layer2_3_relu3, new ConvGeometry(1, 1, 1, 1, 0, 0, 1, 1, 1), accumulate: true);
         Conv2d.BackwardParams(Device, backbone_layer2_3_relu3, d_backbone_layer3_0_downsample_0, backbone_layer3_0_downsample_0_weight.Grad!.View, default, new ConvGeometry(1, 1, 1, 1, 0, 0, 1, 1, 1));
         Device.GradientsReady(backbone_layer3_0_downsample_0_weight);
-
-        // backbone.layer3.0.bn3: batchnorm(backbone.layer3.0.conv3); d(backbone.layer3.0.conv3) =
-        BatchNorm.Backward(Device, backbone_layer3_0_conv3, default, d_backbone_layer3_0_bn3, backbone_layer3_0_bn3_mean, backbone_layer3_0_bn3_inv_std, backbone_layer3_0_bn3_weight.Value.View, d_backbone_layer3_0_conv3, backbone_layer3_0_bn3_weight.Grad!.View, backbone_layer3_0_bn3_bias.Grad!.View, relu: false, accumulate: false);
-        Device.GradientsReady(backbone_layer3_0_bn3_weight, backbone_layer3_0_bn3_bias);
 
         // backbone.layer3.0.conv3: conv 1x1 s1 p0, 256->1024; d(backbone.layer3.0.relu2) =
         Conv2d.BackwardInput(Device, d_backbone_layer3_0_conv3, backbone_layer3_0_conv3_weight.Value.View, d_backbone_layer3_0_relu2, new ConvGeometry(1, 1, 1, 1, 0, 0, 1, 1, 1), accumulate: false);
@@ -8549,14 +7808,8 @@ public sealed partial class SanetR101 : INetwork
 
     private void BackwardBackboneLayer2()
     {
-        // backbone.layer2.3.relu3: relu(backbone.layer2.3.add); d(backbone.layer2.3.add) =
-        Activation.ReluBackward(Device, backbone_layer2_3_relu3, d_backbone_layer2_3_relu3, d_backbone_layer2_3_add, accumulate: false);
-
-        // backbone.layer2.3.add: add(backbone.layer2.3.bn3, backbone.layer2.2.relu3); d(backbone.layer2.3.bn3) =, d(backbone.layer2.2.relu3) =
-        Elementwise.AddBackward(Device, d_backbone_layer2_3_add, d_backbone_layer2_3_bn3, d_backbone_layer2_2_relu3, accumulateA: false, accumulateB: false);
-
-        // backbone.layer2.3.bn3: batchnorm(backbone.layer2.3.conv3); d(backbone.layer2.3.conv3) =
-        BatchNorm.Backward(Device, backbone_layer2_3_conv3, default, d_backbone_layer2_3_bn3, backbone_layer2_3_bn3_mean, backbone_layer2_3_bn3_inv_std, backbone_layer2_3_bn3_weight.Value.View, d_backbone_layer2_3_conv3, backbone_layer2_3_bn3_weight.Grad!.View, backbone_layer2_3_bn3_bias.Grad!.View, relu: false, accumulate: false);
+        // backbone.layer2.3.bn3 + backbone.layer2.3.add + backbone.layer2.3.relu3: relu(batchnorm + backbone.layer2.2.relu3) (fused); d(backbone.layer2.3.conv3) =, d(backbone.layer2.2.relu3) =
+        BatchNorm.Backward(Device, backbone_layer2_3_conv3, backbone_layer2_3_relu3, d_backbone_layer2_3_relu3, backbone_layer2_3_bn3_mean, backbone_layer2_3_bn3_inv_std, backbone_layer2_3_bn3_weight.Value.View, d_backbone_layer2_3_conv3, backbone_layer2_3_bn3_weight.Grad!.View, backbone_layer2_3_bn3_bias.Grad!.View, d_backbone_layer2_2_relu3, relu: true, accumulate: false, accumulateResidual: false);
         Device.GradientsReady(backbone_layer2_3_bn3_weight, backbone_layer2_3_bn3_bias);
 
         // backbone.layer2.3.conv3: conv 1x1 s1 p0, 128->512; d(backbone.layer2.3.relu2) =
@@ -8582,14 +7835,8 @@ public sealed partial class SanetR101 : INetwork
         Conv2d.BackwardParams(Device, backbone_layer2_2_relu3, d_backbone_layer2_3_conv1, backbone_layer2_3_conv1_weight.Grad!.View, default, new ConvGeometry(1, 1, 1, 1, 0, 0, 1, 1, 1));
         Device.GradientsReady(backbone_layer2_3_conv1_weight);
 
-        // backbone.layer2.2.relu3: relu(backbone.layer2.2.add); d(backbone.layer2.2.add) =
-        Activation.ReluBackward(Device, backbone_layer2_2_relu3, d_backbone_layer2_2_relu3, d_backbone_layer2_2_add, accumulate: false);
-
-        // backbone.layer2.2.add: add(backbone.layer2.2.bn3, backbone.layer2.1.relu3); d(backbone.layer2.2.bn3) =, d(backbone.layer2.1.relu3) =
-        Elementwise.AddBackward(Device, d_backbone_layer2_2_add, d_backbone_layer2_2_bn3, d_backbone_layer2_1_relu3, accumulateA: false, accumulateB: false);
-
-        // backbone.layer2.2.bn3: batchnorm(backbone.layer2.2.conv3); d(backbone.layer2.2.conv3) =
-        BatchNorm.Backward(Device, backbone_layer2_2_conv3, default, d_backbone_layer2_2_bn3, backbone_layer2_2_bn3_mean, backbone_layer2_2_bn3_inv_std, backbone_layer2_2_bn3_weight.Value.View, d_backbone_layer2_2_conv3, backbone_layer2_2_bn3_weight.Grad!.View, backbone_layer2_2_bn3_bias.Grad!.View, relu: false, accumulate: false);
+        // backbone.layer2.2.bn3 + backbone.layer2.2.add + backbone.layer2.2.relu3: relu(batchnorm + backbone.layer2.1.relu3) (fused); d(backbone.layer2.2.conv3) =, d(backbone.layer2.1.relu3) =
+        BatchNorm.Backward(Device, backbone_layer2_2_conv3, backbone_layer2_2_relu3, d_backbone_layer2_2_relu3, backbone_layer2_2_bn3_mean, backbone_layer2_2_bn3_inv_std, backbone_layer2_2_bn3_weight.Value.View, d_backbone_layer2_2_conv3, backbone_layer2_2_bn3_weight.Grad!.View, backbone_layer2_2_bn3_bias.Grad!.View, d_backbone_layer2_1_relu3, relu: true, accumulate: false, accumulateResidual: false);
         Device.GradientsReady(backbone_layer2_2_bn3_weight, backbone_layer2_2_bn3_bias);
 
         // backbone.layer2.2.conv3: conv 1x1 s1 p0, 128->512; d(backbone.layer2.2.relu2) =
@@ -8615,14 +7862,8 @@ public sealed partial class SanetR101 : INetwork
         Conv2d.BackwardParams(Device, backbone_layer2_1_relu3, d_backbone_layer2_2_conv1, backbone_layer2_2_conv1_weight.Grad!.View, default, new ConvGeometry(1, 1, 1, 1, 0, 0, 1, 1, 1));
         Device.GradientsReady(backbone_layer2_2_conv1_weight);
 
-        // backbone.layer2.1.relu3: relu(backbone.layer2.1.add); d(backbone.layer2.1.add) =
-        Activation.ReluBackward(Device, backbone_layer2_1_relu3, d_backbone_layer2_1_relu3, d_backbone_layer2_1_add, accumulate: false);
-
-        // backbone.layer2.1.add: add(backbone.layer2.1.bn3, backbone.layer2.0.relu3); d(backbone.layer2.1.bn3) =, d(backbone.layer2.0.relu3) =
-        Elementwise.AddBackward(Device, d_backbone_layer2_1_add, d_backbone_layer2_1_bn3, d_backbone_layer2_0_relu3, accumulateA: false, accumulateB: false);
-
-        // backbone.layer2.1.bn3: batchnorm(backbone.layer2.1.conv3); d(backbone.layer2.1.conv3) =
-        BatchNorm.Backward(Device, backbone_layer2_1_conv3, default, d_backbone_layer2_1_bn3, backbone_layer2_1_bn3_mean, backbone_layer2_1_bn3_inv_std, backbone_layer2_1_bn3_weight.Value.View, d_backbone_layer2_1_conv3, backbone_layer2_1_bn3_weight.Grad!.View, backbone_layer2_1_bn3_bias.Grad!.View, relu: false, accumulate: false);
+        // backbone.layer2.1.bn3 + backbone.layer2.1.add + backbone.layer2.1.relu3: relu(batchnorm + backbone.layer2.0.relu3) (fused); d(backbone.layer2.1.conv3) =, d(backbone.layer2.0.relu3) =
+        BatchNorm.Backward(Device, backbone_layer2_1_conv3, backbone_layer2_1_relu3, d_backbone_layer2_1_relu3, backbone_layer2_1_bn3_mean, backbone_layer2_1_bn3_inv_std, backbone_layer2_1_bn3_weight.Value.View, d_backbone_layer2_1_conv3, backbone_layer2_1_bn3_weight.Grad!.View, backbone_layer2_1_bn3_bias.Grad!.View, d_backbone_layer2_0_relu3, relu: true, accumulate: false, accumulateResidual: false);
         Device.GradientsReady(backbone_layer2_1_bn3_weight, backbone_layer2_1_bn3_bias);
 
         // backbone.layer2.1.conv3: conv 1x1 s1 p0, 128->512; d(backbone.layer2.1.relu2) =
@@ -8648,11 +7889,9 @@ public sealed partial class SanetR101 : INetwork
         Conv2d.BackwardParams(Device, backbone_layer2_0_relu3, d_backbone_layer2_1_conv1, backbone_layer2_1_conv1_weight.Grad!.View, default, new ConvGeometry(1, 1, 1, 1, 0, 0, 1, 1, 1));
         Device.GradientsReady(backbone_layer2_1_conv1_weight);
 
-        // backbone.layer2.0.relu3: relu(backbone.layer2.0.add); d(backbone.layer2.0.add) =
-        Activation.ReluBackward(Device, backbone_layer2_0_relu3, d_backbone_layer2_0_relu3, d_backbone_layer2_0_add, accumulate: false);
-
-        // backbone.layer2.0.add: add(backbone.layer2.0.bn3, backbone.layer2.0.downsample.1); d(backbone.layer2.0.bn3) =, d(backbone.layer2.0.downsample.1) =
-        Elementwise.AddBackward(Device, d_backbone_layer2_0_add, d_backbone_layer2_0_bn3, d_backbone_layer2_0_downsample_1, accumulateA: false, accumulateB: false);
+        // backbone.layer2.0.bn3 + backbone.layer2.0.add + backbone.layer2.0.relu3: relu(batchnorm + backbone.layer2.0.downsample.1) (fused); d(backbone.layer2.0.conv3) =, d(backbone.layer2.0.downsample.1) =
+        BatchNorm.Backward(Device, backbone_layer2_0_conv3, backbone_layer2_0_relu3, d_backbone_layer2_0_relu3, backbone_layer2_0_bn3_mean, backbone_layer2_0_bn3_inv_std, backbone_layer2_0_bn3_weight.Value.View, d_backbone_layer2_0_conv3, backbone_layer2_0_bn3_weight.Grad!.View, backbone_layer2_0_bn3_bias.Grad!.View, d_backbone_layer2_0_downsample_1, relu: true, accumulate: false, accumulateResidual: false);
+        Device.GradientsReady(backbone_layer2_0_bn3_weight, backbone_layer2_0_bn3_bias);
 
         // backbone.layer2.0.downsample.1: batchnorm(backbone.layer2.0.downsample.0); d(backbone.layer2.0.downsample.0) =
         BatchNorm.Backward(Device, backbone_layer2_0_downsample_0, default, d_backbone_layer2_0_downsample_1, backbone_layer2_0_downsample_1_mean, backbone_layer2_0_downsample_1_inv_std, backbone_layer2_0_downsample_1_weight.Value.View, d_backbone_layer2_0_downsample_0, backbone_layer2_0_downsample_1_weight.Grad!.View, backbone_layer2_0_downsample_1_bias.Grad!.View, relu: false, accumulate: false);
@@ -8662,10 +7901,6 @@ public sealed partial class SanetR101 : INetwork
         Conv2d.BackwardInput(Device, d_backbone_layer2_0_downsample_0, backbone_layer2_0_downsample_0_weight.Value.View, d_backbone_layer1_2_relu3, new ConvGeometry(1, 1, 2, 2, 0, 0, 1, 1, 1), accumulate: true);
         Conv2d.BackwardParams(Device, backbone_layer1_2_relu3, d_backbone_layer2_0_downsample_0, backbone_layer2_0_downsample_0_weight.Grad!.View, default, new ConvGeometry(1, 1, 2, 2, 0, 0, 1, 1, 1));
         Device.GradientsReady(backbone_layer2_0_downsample_0_weight);
-
-        // backbone.layer2.0.bn3: batchnorm(backbone.layer2.0.conv3); d(backbone.layer2.0.conv3) =
-        BatchNorm.Backward(Device, backbone_layer2_0_conv3, default, d_backbone_layer2_0_bn3, backbone_layer2_0_bn3_mean, backbone_layer2_0_bn3_inv_std, backbone_layer2_0_bn3_weight.Value.View, d_backbone_layer2_0_conv3, backbone_layer2_0_bn3_weight.Grad!.View, backbone_layer2_0_bn3_bias.Grad!.View, relu: false, accumulate: false);
-        Device.GradientsReady(backbone_layer2_0_bn3_weight, backbone_layer2_0_bn3_bias);
 
         // backbone.layer2.0.conv3: conv 1x1 s1 p0, 128->512; d(backbone.layer2.0.relu2) =
         Conv2d.BackwardInput(Device, d_backbone_layer2_0_conv3, backbone_layer2_0_conv3_weight.Value.View, d_backbone_layer2_0_relu2, new ConvGeometry(1, 1, 1, 1, 0, 0, 1, 1, 1), accumulate: false);
@@ -8693,14 +7928,8 @@ public sealed partial class SanetR101 : INetwork
 
     private void BackwardBackboneLayer1()
     {
-        // backbone.layer1.2.relu3: relu(backbone.layer1.2.add); d(backbone.layer1.2.add) =
-        Activation.ReluBackward(Device, backbone_layer1_2_relu3, d_backbone_layer1_2_relu3, d_backbone_layer1_2_add, accumulate: false);
-
-        // backbone.layer1.2.add: add(backbone.layer1.2.bn3, backbone.layer1.1.relu3); d(backbone.layer1.2.bn3) =, d(backbone.layer1.1.relu3) =
-        Elementwise.AddBackward(Device, d_backbone_layer1_2_add, d_backbone_layer1_2_bn3, d_backbone_layer1_1_relu3, accumulateA: false, accumulateB: false);
-
-        // backbone.layer1.2.bn3: batchnorm(backbone.layer1.2.conv3); d(backbone.layer1.2.conv3) =
-        BatchNorm.Backward(Device, backbone_layer1_2_conv3, default, d_backbone_layer1_2_bn3, backbone_layer1_2_bn3_mean, backbone_layer1_2_bn3_inv_std, backbone_layer1_2_bn3_weight.Value.View, d_backbone_layer1_2_conv3, backbone_layer1_2_bn3_weight.Grad!.View, backbone_layer1_2_bn3_bias.Grad!.View, relu: false, accumulate: false);
+        // backbone.layer1.2.bn3 + backbone.layer1.2.add + backbone.layer1.2.relu3: relu(batchnorm + backbone.layer1.1.relu3) (fused); d(backbone.layer1.2.conv3) =, d(backbone.layer1.1.relu3) =
+        BatchNorm.Backward(Device, backbone_layer1_2_conv3, backbone_layer1_2_relu3, d_backbone_layer1_2_relu3, backbone_layer1_2_bn3_mean, backbone_layer1_2_bn3_inv_std, backbone_layer1_2_bn3_weight.Value.View, d_backbone_layer1_2_conv3, backbone_layer1_2_bn3_weight.Grad!.View, backbone_layer1_2_bn3_bias.Grad!.View, d_backbone_layer1_1_relu3, relu: true, accumulate: false, accumulateResidual: false);
         Device.GradientsReady(backbone_layer1_2_bn3_weight, backbone_layer1_2_bn3_bias);
 
         // backbone.layer1.2.conv3: conv 1x1 s1 p0, 64->256; d(backbone.layer1.2.relu2) =
@@ -8726,14 +7955,8 @@ public sealed partial class SanetR101 : INetwork
         Conv2d.BackwardParams(Device, backbone_layer1_1_relu3, d_backbone_layer1_2_conv1, backbone_layer1_2_conv1_weight.Grad!.View, default, new ConvGeometry(1, 1, 1, 1, 0, 0, 1, 1, 1));
         Device.GradientsReady(backbone_layer1_2_conv1_weight);
 
-        // backbone.layer1.1.relu3: relu(backbone.layer1.1.add); d(backbone.layer1.1.add) =
-        Activation.ReluBackward(Device, backbone_layer1_1_relu3, d_backbone_layer1_1_relu3, d_backbone_layer1_1_add, accumulate: false);
-
-        // backbone.layer1.1.add: add(backbone.layer1.1.bn3, backbone.layer1.0.relu3); d(backbone.layer1.1.bn3) =, d(backbone.layer1.0.relu3) =
-        Elementwise.AddBackward(Device, d_backbone_layer1_1_add, d_backbone_layer1_1_bn3, d_backbone_layer1_0_relu3, accumulateA: false, accumulateB: false);
-
-        // backbone.layer1.1.bn3: batchnorm(backbone.layer1.1.conv3); d(backbone.layer1.1.conv3) =
-        BatchNorm.Backward(Device, backbone_layer1_1_conv3, default, d_backbone_layer1_1_bn3, backbone_layer1_1_bn3_mean, backbone_layer1_1_bn3_inv_std, backbone_layer1_1_bn3_weight.Value.View, d_backbone_layer1_1_conv3, backbone_layer1_1_bn3_weight.Grad!.View, backbone_layer1_1_bn3_bias.Grad!.View, relu: false, accumulate: false);
+        // backbone.layer1.1.bn3 + backbone.layer1.1.add + backbone.layer1.1.relu3: relu(batchnorm + backbone.layer1.0.relu3) (fused); d(backbone.layer1.1.conv3) =, d(backbone.layer1.0.relu3) =
+        BatchNorm.Backward(Device, backbone_layer1_1_conv3, backbone_layer1_1_relu3, d_backbone_layer1_1_relu3, backbone_layer1_1_bn3_mean, backbone_layer1_1_bn3_inv_std, backbone_layer1_1_bn3_weight.Value.View, d_backbone_layer1_1_conv3, backbone_layer1_1_bn3_weight.Grad!.View, backbone_layer1_1_bn3_bias.Grad!.View, d_backbone_layer1_0_relu3, relu: true, accumulate: false, accumulateResidual: false);
         Device.GradientsReady(backbone_layer1_1_bn3_weight, backbone_layer1_1_bn3_bias);
 
         // backbone.layer1.1.conv3: conv 1x1 s1 p0, 64->256; d(backbone.layer1.1.relu2) =
@@ -8759,11 +7982,9 @@ public sealed partial class SanetR101 : INetwork
         Conv2d.BackwardParams(Device, backbone_layer1_0_relu3, d_backbone_layer1_1_conv1, backbone_layer1_1_conv1_weight.Grad!.View, default, new ConvGeometry(1, 1, 1, 1, 0, 0, 1, 1, 1));
         Device.GradientsReady(backbone_layer1_1_conv1_weight);
 
-        // backbone.layer1.0.relu3: relu(backbone.layer1.0.add); d(backbone.layer1.0.add) =
-        Activation.ReluBackward(Device, backbone_layer1_0_relu3, d_backbone_layer1_0_relu3, d_backbone_layer1_0_add, accumulate: false);
-
-        // backbone.layer1.0.add: add(backbone.layer1.0.bn3, backbone.layer1.0.downsample.1); d(backbone.layer1.0.bn3) =, d(backbone.layer1.0.downsample.1) =
-        Elementwise.AddBackward(Device, d_backbone_layer1_0_add, d_backbone_layer1_0_bn3, d_backbone_layer1_0_downsample_1, accumulateA: false, accumulateB: false);
+        // backbone.layer1.0.bn3 + backbone.layer1.0.add + backbone.layer1.0.relu3: relu(batchnorm + backbone.layer1.0.downsample.1) (fused); d(backbone.layer1.0.conv3) =, d(backbone.layer1.0.downsample.1) =
+        BatchNorm.Backward(Device, backbone_layer1_0_conv3, backbone_layer1_0_relu3, d_backbone_layer1_0_relu3, backbone_layer1_0_bn3_mean, backbone_layer1_0_bn3_inv_std, backbone_layer1_0_bn3_weight.Value.View, d_backbone_layer1_0_conv3, backbone_layer1_0_bn3_weight.Grad!.View, backbone_layer1_0_bn3_bias.Grad!.View, d_backbone_layer1_0_downsample_1, relu: true, accumulate: false, accumulateResidual: false);
+        Device.GradientsReady(backbone_layer1_0_bn3_weight, backbone_layer1_0_bn3_bias);
 
         // backbone.layer1.0.downsample.1: batchnorm(backbone.layer1.0.downsample.0); d(backbone.layer1.0.downsample.0) =
         BatchNorm.Backward(Device, backbone_layer1_0_downsample_0, default, d_backbone_layer1_0_downsample_1, backbone_layer1_0_downsample_1_mean, backbone_layer1_0_downsample_1_inv_std, backbone_layer1_0_downsample_1_weight.Value.View, d_backbone_layer1_0_downsample_0, backbone_layer1_0_downsample_1_weight.Grad!.View, backbone_layer1_0_downsample_1_bias.Grad!.View, relu: false, accumulate: false);
@@ -8773,10 +7994,6 @@ public sealed partial class SanetR101 : INetwork
         Conv2d.BackwardInput(Device, d_backbone_layer1_0_downsample_0, backbone_layer1_0_downsample_0_weight.Value.View, d_backbone_maxpool, new ConvGeometry(1, 1, 1, 1, 0, 0, 1, 1, 1), accumulate: false);
         Conv2d.BackwardParams(Device, backbone_maxpool, d_backbone_layer1_0_downsample_0, backbone_layer1_0_downsample_0_weight.Grad!.View, default, new ConvGeometry(1, 1, 1, 1, 0, 0, 1, 1, 1));
         Device.GradientsReady(backbone_layer1_0_downsample_0_weight);
-
-        // backbone.layer1.0.bn3: batchnorm(backbone.layer1.0.conv3); d(backbone.layer1.0.conv3) =
-        BatchNorm.Backward(Device, backbone_layer1_0_conv3, default, d_backbone_layer1_0_bn3, backbone_layer1_0_bn3_mean, backbone_layer1_0_bn3_inv_std, backbone_layer1_0_bn3_weight.Value.View, d_backbone_layer1_0_conv3, backbone_layer1_0_bn3_weight.Grad!.View, backbone_layer1_0_bn3_bias.Grad!.View, relu: false, accumulate: false);
-        Device.GradientsReady(backbone_layer1_0_bn3_weight, backbone_layer1_0_bn3_bias);
 
         // backbone.layer1.0.conv3: conv 1x1 s1 p0, 64->256; d(backbone.layer1.0.relu2) =
         Conv2d.BackwardInput(Device, d_backbone_layer1_0_conv3, backbone_layer1_0_conv3_weight.Value.View, d_backbone_layer1_0_relu2, new ConvGeometry(1, 1, 1, 1, 0, 0, 1, 1, 1), accumulate: false);

@@ -17,7 +17,7 @@ namespace NetSpec.Networks;
 /// <summary>sanet-r50: 55,610,405 parameters, 6242.95 GFLOPs at 16×3×480×480 (a multiply-accumulate = 2 FLOPs).</summary>
 /// <remarks>
 /// Planned arena peak at 16×3×480×480: 2,064,400,384 bytes forward only, 22,629,010,432 bytes training (activations, saved tensors, gradients).
-/// 206 forward steps, 206 backward steps.
+/// 174 forward steps, 174 backward steps.
 /// </remarks>
 public sealed partial class SanetR50 : INetwork
 {
@@ -77,15 +77,13 @@ public sealed partial class SanetR50 : INetwork
     private ArrayView<float> backbone_layer1_0_bn2_mean; // batch mean (64)
     private ArrayView<float> backbone_layer1_0_bn2_inv_std; // batch 1/std (64)
     private Tensor backbone_layer1_0_conv3; // (N,256,⌈H/4⌉,⌈W/4⌉)
-    private Tensor backbone_layer1_0_bn3; // (N,256,⌈H/4⌉,⌈W/4⌉)
-    private ArrayView<float> backbone_layer1_0_bn3_mean; // batch mean (256)
-    private ArrayView<float> backbone_layer1_0_bn3_inv_std; // batch 1/std (256)
     private Tensor backbone_layer1_0_downsample_0; // (N,256,⌈H/4⌉,⌈W/4⌉)
     private Tensor backbone_layer1_0_downsample_1; // (N,256,⌈H/4⌉,⌈W/4⌉)
     private ArrayView<float> backbone_layer1_0_downsample_1_mean; // batch mean (256)
     private ArrayView<float> backbone_layer1_0_downsample_1_inv_std; // batch 1/std (256)
-    private Tensor backbone_layer1_0_add; // (N,256,⌈H/4⌉,⌈W/4⌉)
     private Tensor backbone_layer1_0_relu3; // (N,256,⌈H/4⌉,⌈W/4⌉)
+    private ArrayView<float> backbone_layer1_0_bn3_mean; // batch mean (256)
+    private ArrayView<float> backbone_layer1_0_bn3_inv_std; // batch 1/std (256)
     private Tensor backbone_layer1_1_conv1; // (N,64,⌈H/4⌉,⌈W/4⌉)
     private Tensor backbone_layer1_1_relu1; // (N,64,⌈H/4⌉,⌈W/4⌉)
     private ArrayView<float> backbone_layer1_1_bn1_mean; // batch mean (64)
@@ -95,11 +93,9 @@ public sealed partial class SanetR50 : INetwork
     private ArrayView<float> backbone_layer1_1_bn2_mean; // batch mean (64)
     private ArrayView<float> backbone_layer1_1_bn2_inv_std; // batch 1/std (64)
     private Tensor backbone_layer1_1_conv3; // (N,256,⌈H/4⌉,⌈W/4⌉)
-    private Tensor backbone_layer1_1_bn3; // (N,256,⌈H/4⌉,⌈W/4⌉)
+    private Tensor backbone_layer1_1_relu3; // (N,256,⌈H/4⌉,⌈W/4⌉)
     private ArrayView<float> backbone_layer1_1_bn3_mean; // batch mean (256)
     private ArrayView<float> backbone_layer1_1_bn3_inv_std; // batch 1/std (256)
-    private Tensor backbone_layer1_1_add; // (N,256,⌈H/4⌉,⌈W/4⌉)
-    private Tensor backbone_layer1_1_relu3; // (N,256,⌈H/4⌉,⌈W/4⌉)
     private Tensor backbone_layer1_2_conv1; // (N,64,⌈H/4⌉,⌈W/4⌉)
     private Tensor backbone_layer1_2_relu1; // (N,64,⌈H/4⌉,⌈W/4⌉)
     private ArrayView<float> backbone_layer1_2_bn1_mean; // batch mean (64)
@@ -109,11 +105,9 @@ public sealed partial class SanetR50 : INetwork
     private ArrayView<float> backbone_layer1_2_bn2_mean; // batch mean (64)
     private ArrayView<float> backbone_layer1_2_bn2_inv_std; // batch 1/std (64)
     private Tensor backbone_layer1_2_conv3; // (N,256,⌈H/4⌉,⌈W/4⌉)
-    private Tensor backbone_layer1_2_bn3; // (N,256,⌈H/4⌉,⌈W/4⌉)
+    private Tensor backbone_layer1_2_relu3; // (N,256,⌈H/4⌉,⌈W/4⌉)
     private ArrayView<float> backbone_layer1_2_bn3_mean; // batch mean (256)
     private ArrayView<float> backbone_layer1_2_bn3_inv_std; // batch 1/std (256)
-    private Tensor backbone_layer1_2_add; // (N,256,⌈H/4⌉,⌈W/4⌉)
-    private Tensor backbone_layer1_2_relu3; // (N,256,⌈H/4⌉,⌈W/4⌉)
     private Tensor backbone_layer2_0_conv1; // (N,128,⌈H/4⌉,⌈W/4⌉)
     private Tensor backbone_layer2_0_relu1; // (N,128,⌈H/4⌉,⌈W/4⌉)
     private ArrayView<float> backbone_layer2_0_bn1_mean; // batch mean (128)
@@ -123,15 +117,13 @@ public sealed partial class SanetR50 : INetwork
     private ArrayView<float> backbone_layer2_0_bn2_mean; // batch mean (128)
     private ArrayView<float> backbone_layer2_0_bn2_inv_std; // batch 1/std (128)
     private Tensor backbone_layer2_0_conv3; // (N,512,⌈H/8⌉,⌈W/8⌉)
-    private Tensor backbone_layer2_0_bn3; // (N,512,⌈H/8⌉,⌈W/8⌉)
-    private ArrayView<float> backbone_layer2_0_bn3_mean; // batch mean (512)
-    private ArrayView<float> backbone_layer2_0_bn3_inv_std; // batch 1/std (512)
     private Tensor backbone_layer2_0_downsample_0; // (N,512,⌈H/8⌉,⌈W/8⌉)
     private Tensor backbone_layer2_0_downsample_1; // (N,512,⌈H/8⌉,⌈W/8⌉)
     private ArrayView<float> backbone_layer2_0_downsample_1_mean; // batch mean (512)
     private ArrayView<float> backbone_layer2_0_downsample_1_inv_std; // batch 1/std (512)
-    private Tensor backbone_layer2_0_add; // (N,512,⌈H/8⌉,⌈W/8⌉)
     private Tensor backbone_layer2_0_relu3; // (N,512,⌈H/8⌉,⌈W/8⌉)
+    private ArrayView<float> backbone_layer2_0_bn3_mean; // batch mean (512)
+    private ArrayView<float> backbone_layer2_0_bn3_inv_std; // batch 1/std (512)
     private Tensor backbone_layer2_1_conv1; // (N,128,⌈H/8⌉,⌈W/8⌉)
     private Tensor backbone_layer2_1_relu1; // (N,128,⌈H/8⌉,⌈W/8⌉)
     private ArrayView<float> backbone_layer2_1_bn1_mean; // batch mean (128)
@@ -141,11 +133,9 @@ public sealed partial class SanetR50 : INetwork
     private ArrayView<float> backbone_layer2_1_bn2_mean; // batch mean (128)
     private ArrayView<float> backbone_layer2_1_bn2_inv_std; // batch 1/std (128)
     private Tensor backbone_layer2_1_conv3; // (N,512,⌈H/8⌉,⌈W/8⌉)
-    private Tensor backbone_layer2_1_bn3; // (N,512,⌈H/8⌉,⌈W/8⌉)
+    private Tensor backbone_layer2_1_relu3; // (N,512,⌈H/8⌉,⌈W/8⌉)
     private ArrayView<float> backbone_layer2_1_bn3_mean; // batch mean (512)
     private ArrayView<float> backbone_layer2_1_bn3_inv_std; // batch 1/std (512)
-    private Tensor backbone_layer2_1_add; // (N,512,⌈H/8⌉,⌈W/8⌉)
-    private Tensor backbone_layer2_1_relu3; // (N,512,⌈H/8⌉,⌈W/8⌉)
     private Tensor backbone_layer2_2_conv1; // (N,128,⌈H/8⌉,⌈W/8⌉)
     private Tensor backbone_layer2_2_relu1; // (N,128,⌈H/8⌉,⌈W/8⌉)
     private ArrayView<float> backbone_layer2_2_bn1_mean; // batch mean (128)
@@ -155,11 +145,9 @@ public sealed partial class SanetR50 : INetwork
     private ArrayView<float> backbone_layer2_2_bn2_mean; // batch mean (128)
     private ArrayView<float> backbone_layer2_2_bn2_inv_std; // batch 1/std (128)
     private Tensor backbone_layer2_2_conv3; // (N,512,⌈H/8⌉,⌈W/8⌉)
-    private Tensor backbone_layer2_2_bn3; // (N,512,⌈H/8⌉,⌈W/8⌉)
+    private Tensor backbone_layer2_2_relu3; // (N,512,⌈H/8⌉,⌈W/8⌉)
     private ArrayView<float> backbone_layer2_2_bn3_mean; // batch mean (512)
     private ArrayView<float> backbone_layer2_2_bn3_inv_std; // batch 1/std (512)
-    private Tensor backbone_layer2_2_add; // (N,512,⌈H/8⌉,⌈W/8⌉)
-    private Tensor backbone_layer2_2_relu3; // (N,512,⌈H/8⌉,⌈W/8⌉)
     private Tensor backbone_layer2_3_conv1; // (N,128,⌈H/8⌉,⌈W/8⌉)
     private Tensor backbone_layer2_3_relu1; // (N,128,⌈H/8⌉,⌈W/8⌉)
     private ArrayView<float> backbone_layer2_3_bn1_mean; // batch mean (128)
@@ -169,11 +157,9 @@ public sealed partial class SanetR50 : INetwork
     private ArrayView<float> backbone_layer2_3_bn2_mean; // batch mean (128)
     private ArrayView<float> backbone_layer2_3_bn2_inv_std; // batch 1/std (128)
     private Tensor backbone_layer2_3_conv3; // (N,512,⌈H/8⌉,⌈W/8⌉)
-    private Tensor backbone_layer2_3_bn3; // (N,512,⌈H/8⌉,⌈W/8⌉)
+    private Tensor backbone_layer2_3_relu3; // (N,512,⌈H/8⌉,⌈W/8⌉)
     private ArrayView<float> backbone_layer2_3_bn3_mean; // batch mean (512)
     private ArrayView<float> backbone_layer2_3_bn3_inv_std; // batch 1/std (512)
-    private Tensor backbone_layer2_3_add; // (N,512,⌈H/8⌉,⌈W/8⌉)
-    private Tensor backbone_layer2_3_relu3; // (N,512,⌈H/8⌉,⌈W/8⌉)
     private Tensor backbone_layer3_0_conv1; // (N,256,⌈H/8⌉,⌈W/8⌉)
     private Tensor backbone_layer3_0_relu1; // (N,256,⌈H/8⌉,⌈W/8⌉)
     private ArrayView<float> backbone_layer3_0_bn1_mean; // batch mean (256)
@@ -183,15 +169,13 @@ public sealed partial class SanetR50 : INetwork
     private ArrayView<float> backbone_layer3_0_bn2_mean; // batch mean (256)
     private ArrayView<float> backbone_layer3_0_bn2_inv_std; // batch 1/std (256)
     private Tensor backbone_layer3_0_conv3; // (N,1024,⌈H/8⌉,⌈W/8⌉)
-    private Tensor backbone_layer3_0_bn3; // (N,1024,⌈H/8⌉,⌈W/8⌉)
-    private ArrayView<float> backbone_layer3_0_bn3_mean; // batch mean (1024)
-    private ArrayView<float> backbone_layer3_0_bn3_inv_std; // batch 1/std (1024)
     private Tensor backbone_layer3_0_downsample_0; // (N,1024,⌈H/8⌉,⌈W/8⌉)
     private Tensor backbone_layer3_0_downsample_1; // (N,1024,⌈H/8⌉,⌈W/8⌉)
     private ArrayView<float> backbone_layer3_0_downsample_1_mean; // batch mean (1024)
     private ArrayView<float> backbone_layer3_0_downsample_1_inv_std; // batch 1/std (1024)
-    private Tensor backbone_layer3_0_add; // (N,1024,⌈H/8⌉,⌈W/8⌉)
     private Tensor backbone_layer3_0_relu3; // (N,1024,⌈H/8⌉,⌈W/8⌉)
+    private ArrayView<float> backbone_layer3_0_bn3_mean; // batch mean (1024)
+    private ArrayView<float> backbone_layer3_0_bn3_inv_std; // batch 1/std (1024)
     private Tensor backbone_layer3_1_conv1; // (N,256,⌈H/8⌉,⌈W/8⌉)
     private Tensor backbone_layer3_1_relu1; // (N,256,⌈H/8⌉,⌈W/8⌉)
     private ArrayView<float> backbone_layer3_1_bn1_mean; // batch mean (256)
@@ -201,11 +185,9 @@ public sealed partial class SanetR50 : INetwork
     private ArrayView<float> backbone_layer3_1_bn2_mean; // batch mean (256)
     private ArrayView<float> backbone_layer3_1_bn2_inv_std; // batch 1/std (256)
     private Tensor backbone_layer3_1_conv3; // (N,1024,⌈H/8⌉,⌈W/8⌉)
-    private Tensor backbone_layer3_1_bn3; // (N,1024,⌈H/8⌉,⌈W/8⌉)
+    private Tensor backbone_layer3_1_relu3; // (N,1024,⌈H/8⌉,⌈W/8⌉)
     private ArrayView<float> backbone_layer3_1_bn3_mean; // batch mean (1024)
     private ArrayView<float> backbone_layer3_1_bn3_inv_std; // batch 1/std (1024)
-    private Tensor backbone_layer3_1_add; // (N,1024,⌈H/8⌉,⌈W/8⌉)
-    private Tensor backbone_layer3_1_relu3; // (N,1024,⌈H/8⌉,⌈W/8⌉)
     private Tensor backbone_layer3_2_conv1; // (N,256,⌈H/8⌉,⌈W/8⌉)
     private Tensor backbone_layer3_2_relu1; // (N,256,⌈H/8⌉,⌈W/8⌉)
     private ArrayView<float> backbone_layer3_2_bn1_mean; // batch mean (256)
@@ -215,11 +197,9 @@ public sealed partial class SanetR50 : INetwork
     private ArrayView<float> backbone_layer3_2_bn2_mean; // batch mean (256)
     private ArrayView<float> backbone_layer3_2_bn2_inv_std; // batch 1/std (256)
     private Tensor backbone_layer3_2_conv3; // (N,1024,⌈H/8⌉,⌈W/8⌉)
-    private Tensor backbone_layer3_2_bn3; // (N,1024,⌈H/8⌉,⌈W/8⌉)
+    private Tensor backbone_layer3_2_relu3; // (N,1024,⌈H/8⌉,⌈W/8⌉)
     private ArrayView<float> backbone_layer3_2_bn3_mean; // batch mean (1024)
     private ArrayView<float> backbone_layer3_2_bn3_inv_std; // batch 1/std (1024)
-    private Tensor backbone_layer3_2_add; // (N,1024,⌈H/8⌉,⌈W/8⌉)
-    private Tensor backbone_layer3_2_relu3; // (N,1024,⌈H/8⌉,⌈W/8⌉)
     private Tensor backbone_layer3_3_conv1; // (N,256,⌈H/8⌉,⌈W/8⌉)
     private Tensor backbone_layer3_3_relu1; // (N,256,⌈H/8⌉,⌈W/8⌉)
     private ArrayView<float> backbone_layer3_3_bn1_mean; // batch mean (256)
@@ -229,11 +209,9 @@ public sealed partial class SanetR50 : INetwork
     private ArrayView<float> backbone_layer3_3_bn2_mean; // batch mean (256)
     private ArrayView<float> backbone_layer3_3_bn2_inv_std; // batch 1/std (256)
     private Tensor backbone_layer3_3_conv3; // (N,1024,⌈H/8⌉,⌈W/8⌉)
-    private Tensor backbone_layer3_3_bn3; // (N,1024,⌈H/8⌉,⌈W/8⌉)
+    private Tensor backbone_layer3_3_relu3; // (N,1024,⌈H/8⌉,⌈W/8⌉)
     private ArrayView<float> backbone_layer3_3_bn3_mean; // batch mean (1024)
     private ArrayView<float> backbone_layer3_3_bn3_inv_std; // batch 1/std (1024)
-    private Tensor backbone_layer3_3_add; // (N,1024,⌈H/8⌉,⌈W/8⌉)
-    private Tensor backbone_layer3_3_relu3; // (N,1024,⌈H/8⌉,⌈W/8⌉)
     private Tensor backbone_layer3_4_conv1; // (N,256,⌈H/8⌉,⌈W/8⌉)
     private Tensor backbone_layer3_4_relu1; // (N,256,⌈H/8⌉,⌈W/8⌉)
     private ArrayView<float> backbone_layer3_4_bn1_mean; // batch mean (256)
@@ -243,11 +221,9 @@ public sealed partial class SanetR50 : INetwork
     private ArrayView<float> backbone_layer3_4_bn2_mean; // batch mean (256)
     private ArrayView<float> backbone_layer3_4_bn2_inv_std; // batch 1/std (256)
     private Tensor backbone_layer3_4_conv3; // (N,1024,⌈H/8⌉,⌈W/8⌉)
-    private Tensor backbone_layer3_4_bn3; // (N,1024,⌈H/8⌉,⌈W/8⌉)
+    private Tensor backbone_layer3_4_relu3; // (N,1024,⌈H/8⌉,⌈W/8⌉)
     private ArrayView<float> backbone_layer3_4_bn3_mean; // batch mean (1024)
     private ArrayView<float> backbone_layer3_4_bn3_inv_std; // batch 1/std (1024)
-    private Tensor backbone_layer3_4_add; // (N,1024,⌈H/8⌉,⌈W/8⌉)
-    private Tensor backbone_layer3_4_relu3; // (N,1024,⌈H/8⌉,⌈W/8⌉)
     private Tensor backbone_layer3_5_conv1; // (N,256,⌈H/8⌉,⌈W/8⌉)
     private Tensor backbone_layer3_5_relu1; // (N,256,⌈H/8⌉,⌈W/8⌉)
     private ArrayView<float> backbone_layer3_5_bn1_mean; // batch mean (256)
@@ -257,11 +233,9 @@ public sealed partial class SanetR50 : INetwork
     private ArrayView<float> backbone_layer3_5_bn2_mean; // batch mean (256)
     private ArrayView<float> backbone_layer3_5_bn2_inv_std; // batch 1/std (256)
     private Tensor backbone_layer3_5_conv3; // (N,1024,⌈H/8⌉,⌈W/8⌉)
-    private Tensor backbone_layer3_5_bn3; // (N,1024,⌈H/8⌉,⌈W/8⌉)
+    private Tensor backbone_layer3_5_relu3; // (N,1024,⌈H/8⌉,⌈W/8⌉)
     private ArrayView<float> backbone_layer3_5_bn3_mean; // batch mean (1024)
     private ArrayView<float> backbone_layer3_5_bn3_inv_std; // batch 1/std (1024)
-    private Tensor backbone_layer3_5_add; // (N,1024,⌈H/8⌉,⌈W/8⌉)
-    private Tensor backbone_layer3_5_relu3; // (N,1024,⌈H/8⌉,⌈W/8⌉)
     private Tensor backbone_layer4_0_conv1; // (N,512,⌈H/8⌉,⌈W/8⌉)
     private Tensor backbone_layer4_0_relu1; // (N,512,⌈H/8⌉,⌈W/8⌉)
     private ArrayView<float> backbone_layer4_0_bn1_mean; // batch mean (512)
@@ -271,15 +245,13 @@ public sealed partial class SanetR50 : INetwork
     private ArrayView<float> backbone_layer4_0_bn2_mean; // batch mean (512)
     private ArrayView<float> backbone_layer4_0_bn2_inv_std; // batch 1/std (512)
     private Tensor backbone_layer4_0_conv3; // (N,2048,⌈H/8⌉,⌈W/8⌉)
-    private Tensor backbone_layer4_0_bn3; // (N,2048,⌈H/8⌉,⌈W/8⌉)
-    private ArrayView<float> backbone_layer4_0_bn3_mean; // batch mean (2048)
-    private ArrayView<float> backbone_layer4_0_bn3_inv_std; // batch 1/std (2048)
     private Tensor backbone_layer4_0_downsample_0; // (N,2048,⌈H/8⌉,⌈W/8⌉)
     private Tensor backbone_layer4_0_downsample_1; // (N,2048,⌈H/8⌉,⌈W/8⌉)
     private ArrayView<float> backbone_layer4_0_downsample_1_mean; // batch mean (2048)
     private ArrayView<float> backbone_layer4_0_downsample_1_inv_std; // batch 1/std (2048)
-    private Tensor backbone_layer4_0_add; // (N,2048,⌈H/8⌉,⌈W/8⌉)
     private Tensor backbone_layer4_0_relu3; // (N,2048,⌈H/8⌉,⌈W/8⌉)
+    private ArrayView<float> backbone_layer4_0_bn3_mean; // batch mean (2048)
+    private ArrayView<float> backbone_layer4_0_bn3_inv_std; // batch 1/std (2048)
     private Tensor backbone_layer4_1_conv1; // (N,512,⌈H/8⌉,⌈W/8⌉)
     private Tensor backbone_layer4_1_relu1; // (N,512,⌈H/8⌉,⌈W/8⌉)
     private ArrayView<float> backbone_layer4_1_bn1_mean; // batch mean (512)
@@ -289,11 +261,9 @@ public sealed partial class SanetR50 : INetwork
     private ArrayView<float> backbone_layer4_1_bn2_mean; // batch mean (512)
     private ArrayView<float> backbone_layer4_1_bn2_inv_std; // batch 1/std (512)
     private Tensor backbone_layer4_1_conv3; // (N,2048,⌈H/8⌉,⌈W/8⌉)
-    private Tensor backbone_layer4_1_bn3; // (N,2048,⌈H/8⌉,⌈W/8⌉)
+    private Tensor backbone_layer4_1_relu3; // (N,2048,⌈H/8⌉,⌈W/8⌉)
     private ArrayView<float> backbone_layer4_1_bn3_mean; // batch mean (2048)
     private ArrayView<float> backbone_layer4_1_bn3_inv_std; // batch 1/std (2048)
-    private Tensor backbone_layer4_1_add; // (N,2048,⌈H/8⌉,⌈W/8⌉)
-    private Tensor backbone_layer4_1_relu3; // (N,2048,⌈H/8⌉,⌈W/8⌉)
     private Tensor backbone_layer4_2_conv1; // (N,512,⌈H/8⌉,⌈W/8⌉)
     private Tensor backbone_layer4_2_relu1; // (N,512,⌈H/8⌉,⌈W/8⌉)
     private ArrayView<float> backbone_layer4_2_bn1_mean; // batch mean (512)
@@ -303,11 +273,9 @@ public sealed partial class SanetR50 : INetwork
     private ArrayView<float> backbone_layer4_2_bn2_mean; // batch mean (512)
     private ArrayView<float> backbone_layer4_2_bn2_inv_std; // batch 1/std (512)
     private Tensor backbone_layer4_2_conv3; // (N,2048,⌈H/8⌉,⌈W/8⌉)
-    private Tensor backbone_layer4_2_bn3; // (N,2048,⌈H/8⌉,⌈W/8⌉)
+    private Tensor backbone_layer4_2_relu3; // (N,2048,⌈H/8⌉,⌈W/8⌉)
     private ArrayView<float> backbone_layer4_2_bn3_mean; // batch mean (2048)
     private ArrayView<float> backbone_layer4_2_bn3_inv_std; // batch 1/std (2048)
-    private Tensor backbone_layer4_2_add; // (N,2048,⌈H/8⌉,⌈W/8⌉)
-    private Tensor backbone_layer4_2_relu3; // (N,2048,⌈H/8⌉,⌈W/8⌉)
     private Tensor head_sa1_conv_res_0; // (N,256,⌈H/4⌉,⌈W/4⌉)
     private Tensor head_sa1_conv_res_2; // (N,256,⌈H/4⌉,⌈W/4⌉)
     private ArrayView<float> head_sa1_conv_res_1_mean; // batch mean (256)
@@ -406,8 +374,6 @@ public sealed partial class SanetR50 : INetwork
     private ArrayView<float> loss_mask; // ()
     private ArrayView<float> loss_cat; // ()
     private ArrayView<float> loss_dense; // ()
-    private Tensor d_backbone_layer1_0_add; // gradient (N,256,⌈H/4⌉,⌈W/4⌉)
-    private Tensor d_backbone_layer1_0_bn3; // gradient (N,256,⌈H/4⌉,⌈W/4⌉)
     private Tensor d_backbone_layer1_0_conv1; // gradient (N,64,⌈H/4⌉,⌈W/4⌉)
     private Tensor d_backbone_layer1_0_conv2; // gradient (N,64,⌈H/4⌉,⌈W/4⌉)
     private Tensor d_backbone_layer1_0_conv3; // gradient (N,256,⌈H/4⌉,⌈W/4⌉)
@@ -416,24 +382,18 @@ public sealed partial class SanetR50 : INetwork
     private Tensor d_backbone_layer1_0_relu1; // gradient (N,64,⌈H/4⌉,⌈W/4⌉)
     private Tensor d_backbone_layer1_0_relu2; // gradient (N,64,⌈H/4⌉,⌈W/4⌉)
     private Tensor d_backbone_layer1_0_relu3; // gradient (N,256,⌈H/4⌉,⌈W/4⌉)
-    private Tensor d_backbone_layer1_1_add; // gradient (N,256,⌈H/4⌉,⌈W/4⌉)
-    private Tensor d_backbone_layer1_1_bn3; // gradient (N,256,⌈H/4⌉,⌈W/4⌉)
     private Tensor d_backbone_layer1_1_conv1; // gradient (N,64,⌈H/4⌉,⌈W/4⌉)
     private Tensor d_backbone_layer1_1_conv2; // gradient (N,64,⌈H/4⌉,⌈W/4⌉)
     private Tensor d_backbone_layer1_1_conv3; // gradient (N,256,⌈H/4⌉,⌈W/4⌉)
     private Tensor d_backbone_layer1_1_relu1; // gradient (N,64,⌈H/4⌉,⌈W/4⌉)
     private Tensor d_backbone_layer1_1_relu2; // gradient (N,64,⌈H/4⌉,⌈W/4⌉)
     private Tensor d_backbone_layer1_1_relu3; // gradient (N,256,⌈H/4⌉,⌈W/4⌉)
-    private Tensor d_backbone_layer1_2_add; // gradient (N,256,⌈H/4⌉,⌈W/4⌉)
-    private Tensor d_backbone_layer1_2_bn3; // gradient (N,256,⌈H/4⌉,⌈W/4⌉)
     private Tensor d_backbone_layer1_2_conv1; // gradient (N,64,⌈H/4⌉,⌈W/4⌉)
     private Tensor d_backbone_layer1_2_conv2; // gradient (N,64,⌈H/4⌉,⌈W/4⌉)
     private Tensor d_backbone_layer1_2_conv3; // gradient (N,256,⌈H/4⌉,⌈W/4⌉)
     private Tensor d_backbone_layer1_2_relu1; // gradient (N,64,⌈H/4⌉,⌈W/4⌉)
     private Tensor d_backbone_layer1_2_relu2; // gradient (N,64,⌈H/4⌉,⌈W/4⌉)
     private Tensor d_backbone_layer1_2_relu3; // gradient (N,256,⌈H/4⌉,⌈W/4⌉)
-    private Tensor d_backbone_layer2_0_add; // gradient (N,512,⌈H/8⌉,⌈W/8⌉)
-    private Tensor d_backbone_layer2_0_bn3; // gradient (N,512,⌈H/8⌉,⌈W/8⌉)
     private Tensor d_backbone_layer2_0_conv1; // gradient (N,128,⌈H/4⌉,⌈W/4⌉)
     private Tensor d_backbone_layer2_0_conv2; // gradient (N,128,⌈H/8⌉,⌈W/8⌉)
     private Tensor d_backbone_layer2_0_conv3; // gradient (N,512,⌈H/8⌉,⌈W/8⌉)
@@ -442,32 +402,24 @@ public sealed partial class SanetR50 : INetwork
     private Tensor d_backbone_layer2_0_relu1; // gradient (N,128,⌈H/4⌉,⌈W/4⌉)
     private Tensor d_backbone_layer2_0_relu2; // gradient (N,128,⌈H/8⌉,⌈W/8⌉)
     private Tensor d_backbone_layer2_0_relu3; // gradient (N,512,⌈H/8⌉,⌈W/8⌉)
-    private Tensor d_backbone_layer2_1_add; // gradient (N,512,⌈H/8⌉,⌈W/8⌉)
-    private Tensor d_backbone_layer2_1_bn3; // gradient (N,512,⌈H/8⌉,⌈W/8⌉)
     private Tensor d_backbone_layer2_1_conv1; // gradient (N,128,⌈H/8⌉,⌈W/8⌉)
     private Tensor d_backbone_layer2_1_conv2; // gradient (N,128,⌈H/8⌉,⌈W/8⌉)
     private Tensor d_backbone_layer2_1_conv3; // gradient (N,512,⌈H/8⌉,⌈W/8⌉)
     private Tensor d_backbone_layer2_1_relu1; // gradient (N,128,⌈H/8⌉,⌈W/8⌉)
     private Tensor d_backbone_layer2_1_relu2; // gradient (N,128,⌈H/8⌉,⌈W/8⌉)
     private Tensor d_backbone_layer2_1_relu3; // gradient (N,512,⌈H/8⌉,⌈W/8⌉)
-    private Tensor d_backbone_layer2_2_add; // gradient (N,512,⌈H/8⌉,⌈W/8⌉)
-    private Tensor d_backbone_layer2_2_bn3; // gradient (N,512,⌈H/8⌉,⌈W/8⌉)
     private Tensor d_backbone_layer2_2_conv1; // gradient (N,128,⌈H/8⌉,⌈W/8⌉)
     private Tensor d_backbone_layer2_2_conv2; // gradient (N,128,⌈H/8⌉,⌈W/8⌉)
     private Tensor d_backbone_layer2_2_conv3; // gradient (N,512,⌈H/8⌉,⌈W/8⌉)
     private Tensor d_backbone_layer2_2_relu1; // gradient (N,128,⌈H/8⌉,⌈W/8⌉)
     private Tensor d_backbone_layer2_2_relu2; // gradient (N,128,⌈H/8⌉,⌈W/8⌉)
     private Tensor d_backbone_layer2_2_relu3; // gradient (N,512,⌈H/8⌉,⌈W/8⌉)
-    private Tensor d_backbone_layer2_3_add; // gradient (N,512,⌈H/8⌉,⌈W/8⌉)
-    private Tensor d_backbone_layer2_3_bn3; // gradient (N,512,⌈H/8⌉,⌈W/8⌉)
     private Tensor d_backbone_layer2_3_conv1; // gradient (N,128,⌈H/8⌉,⌈W/8⌉)
     private Tensor d_backbone_layer2_3_conv2; // gradient (N,128,⌈H/8⌉,⌈W/8⌉)
     private Tensor d_backbone_layer2_3_conv3; // gradient (N,512,⌈H/8⌉,⌈W/8⌉)
     private Tensor d_backbone_layer2_3_relu1; // gradient (N,128,⌈H/8⌉,⌈W/8⌉)
     private Tensor d_backbone_layer2_3_relu2; // gradient (N,128,⌈H/8⌉,⌈W/8⌉)
     private Tensor d_backbone_layer2_3_relu3; // gradient (N,512,⌈H/8⌉,⌈W/8⌉)
-    private Tensor d_backbone_layer3_0_add; // gradient (N,1024,⌈H/8⌉,⌈W/8⌉)
-    private Tensor d_backbone_layer3_0_bn3; // gradient (N,1024,⌈H/8⌉,⌈W/8⌉)
     private Tensor d_backbone_layer3_0_conv1; // gradient (N,256,⌈H/8⌉,⌈W/8⌉)
     private Tensor d_backbone_layer3_0_conv2; // gradient (N,256,⌈H/8⌉,⌈W/8⌉)
     private Tensor d_backbone_layer3_0_conv3; // gradient (N,1024,⌈H/8⌉,⌈W/8⌉)
@@ -476,48 +428,36 @@ public sealed partial class SanetR50 : INetwork
     private Tensor d_backbone_layer3_0_relu1; // gradient (N,256,⌈H/8⌉,⌈W/8⌉)
     private Tensor d_backbone_layer3_0_relu2; // gradient (N,256,⌈H/8⌉,⌈W/8⌉)
     private Tensor d_backbone_layer3_0_relu3; // gradient (N,1024,⌈H/8⌉,⌈W/8⌉)
-    private Tensor d_backbone_layer3_1_add; // gradient (N,1024,⌈H/8⌉,⌈W/8⌉)
-    private Tensor d_backbone_layer3_1_bn3; // gradient (N,1024,⌈H/8⌉,⌈W/8⌉)
     private Tensor d_backbone_layer3_1_conv1; // gradient (N,256,⌈H/8⌉,⌈W/8⌉)
     private Tensor d_backbone_layer3_1_conv2; // gradient (N,256,⌈H/8⌉,⌈W/8⌉)
     private Tensor d_backbone_layer3_1_conv3; // gradient (N,1024,⌈H/8⌉,⌈W/8⌉)
     private Tensor d_backbone_layer3_1_relu1; // gradient (N,256,⌈H/8⌉,⌈W/8⌉)
     private Tensor d_backbone_layer3_1_relu2; // gradient (N,256,⌈H/8⌉,⌈W/8⌉)
     private Tensor d_backbone_layer3_1_relu3; // gradient (N,1024,⌈H/8⌉,⌈W/8⌉)
-    private Tensor d_backbone_layer3_2_add; // gradient (N,1024,⌈H/8⌉,⌈W/8⌉)
-    private Tensor d_backbone_layer3_2_bn3; // gradient (N,1024,⌈H/8⌉,⌈W/8⌉)
     private Tensor d_backbone_layer3_2_conv1; // gradient (N,256,⌈H/8⌉,⌈W/8⌉)
     private Tensor d_backbone_layer3_2_conv2; // gradient (N,256,⌈H/8⌉,⌈W/8⌉)
     private Tensor d_backbone_layer3_2_conv3; // gradient (N,1024,⌈H/8⌉,⌈W/8⌉)
     private Tensor d_backbone_layer3_2_relu1; // gradient (N,256,⌈H/8⌉,⌈W/8⌉)
     private Tensor d_backbone_layer3_2_relu2; // gradient (N,256,⌈H/8⌉,⌈W/8⌉)
     private Tensor d_backbone_layer3_2_relu3; // gradient (N,1024,⌈H/8⌉,⌈W/8⌉)
-    private Tensor d_backbone_layer3_3_add; // gradient (N,1024,⌈H/8⌉,⌈W/8⌉)
-    private Tensor d_backbone_layer3_3_bn3; // gradient (N,1024,⌈H/8⌉,⌈W/8⌉)
     private Tensor d_backbone_layer3_3_conv1; // gradient (N,256,⌈H/8⌉,⌈W/8⌉)
     private Tensor d_backbone_layer3_3_conv2; // gradient (N,256,⌈H/8⌉,⌈W/8⌉)
     private Tensor d_backbone_layer3_3_conv3; // gradient (N,1024,⌈H/8⌉,⌈W/8⌉)
     private Tensor d_backbone_layer3_3_relu1; // gradient (N,256,⌈H/8⌉,⌈W/8⌉)
     private Tensor d_backbone_layer3_3_relu2; // gradient (N,256,⌈H/8⌉,⌈W/8⌉)
     private Tensor d_backbone_layer3_3_relu3; // gradient (N,1024,⌈H/8⌉,⌈W/8⌉)
-    private Tensor d_backbone_layer3_4_add; // gradient (N,1024,⌈H/8⌉,⌈W/8⌉)
-    private Tensor d_backbone_layer3_4_bn3; // gradient (N,1024,⌈H/8⌉,⌈W/8⌉)
     private Tensor d_backbone_layer3_4_conv1; // gradient (N,256,⌈H/8⌉,⌈W/8⌉)
     private Tensor d_backbone_layer3_4_conv2; // gradient (N,256,⌈H/8⌉,⌈W/8⌉)
     private Tensor d_backbone_layer3_4_conv3; // gradient (N,1024,⌈H/8⌉,⌈W/8⌉)
     private Tensor d_backbone_layer3_4_relu1; // gradient (N,256,⌈H/8⌉,⌈W/8⌉)
     private Tensor d_backbone_layer3_4_relu2; // gradient (N,256,⌈H/8⌉,⌈W/8⌉)
     private Tensor d_backbone_layer3_4_relu3; // gradient (N,1024,⌈H/8⌉,⌈W/8⌉)
-    private Tensor d_backbone_layer3_5_add; // gradient (N,1024,⌈H/8⌉,⌈W/8⌉)
-    private Tensor d_backbone_layer3_5_bn3; // gradient (N,1024,⌈H/8⌉,⌈W/8⌉)
     private Tensor d_backbone_layer3_5_conv1; // gradient (N,256,⌈H/8⌉,⌈W/8⌉)
     private Tensor d_backbone_layer3_5_conv2; // gradient (N,256,⌈H/8⌉,⌈W/8⌉)
     private Tensor d_backbone_layer3_5_conv3; // gradient (N,1024,⌈H/8⌉,⌈W/8⌉)
     private Tensor d_backbone_layer3_5_relu1; // gradient (N,256,⌈H/8⌉,⌈W/8⌉)
     private Tensor d_backbone_layer3_5_relu2; // gradient (N,256,⌈H/8⌉,⌈W/8⌉)
     private Tensor d_backbone_layer3_5_relu3; // gradient (N,1024,⌈H/8⌉,⌈W/8⌉)
-    private Tensor d_backbone_layer4_0_add; // gradient (N,2048,⌈H/8⌉,⌈W/8⌉)
-    private Tensor d_backbone_layer4_0_bn3; // gradient (N,2048,⌈H/8⌉,⌈W/8⌉)
     private Tensor d_backbone_layer4_0_conv1; // gradient (N,512,⌈H/8⌉,⌈W/8⌉)
     private Tensor d_backbone_layer4_0_conv2; // gradient (N,512,⌈H/8⌉,⌈W/8⌉)
     private Tensor d_backbone_layer4_0_conv3; // gradient (N,2048,⌈H/8⌉,⌈W/8⌉)
@@ -526,16 +466,12 @@ public sealed partial class SanetR50 : INetwork
     private Tensor d_backbone_layer4_0_relu1; // gradient (N,512,⌈H/8⌉,⌈W/8⌉)
     private Tensor d_backbone_layer4_0_relu2; // gradient (N,512,⌈H/8⌉,⌈W/8⌉)
     private Tensor d_backbone_layer4_0_relu3; // gradient (N,2048,⌈H/8⌉,⌈W/8⌉)
-    private Tensor d_backbone_layer4_1_add; // gradient (N,2048,⌈H/8⌉,⌈W/8⌉)
-    private Tensor d_backbone_layer4_1_bn3; // gradient (N,2048,⌈H/8⌉,⌈W/8⌉)
     private Tensor d_backbone_layer4_1_conv1; // gradient (N,512,⌈H/8⌉,⌈W/8⌉)
     private Tensor d_backbone_layer4_1_conv2; // gradient (N,512,⌈H/8⌉,⌈W/8⌉)
     private Tensor d_backbone_layer4_1_conv3; // gradient (N,2048,⌈H/8⌉,⌈W/8⌉)
     private Tensor d_backbone_layer4_1_relu1; // gradient (N,512,⌈H/8⌉,⌈W/8⌉)
     private Tensor d_backbone_layer4_1_relu2; // gradient (N,512,⌈H/8⌉,⌈W/8⌉)
     private Tensor d_backbone_layer4_1_relu3; // gradient (N,2048,⌈H/8⌉,⌈W/8⌉)
-    private Tensor d_backbone_layer4_2_add; // gradient (N,2048,⌈H/8⌉,⌈W/8⌉)
-    private Tensor d_backbone_layer4_2_bn3; // gradient (N,2048,⌈H/8⌉,⌈W/8⌉)
     private Tensor d_backbone_layer4_2_conv1; // gradient (N,512,⌈H/8⌉,⌈W/8⌉)
     private Tensor d_backbone_layer4_2_conv2; // gradient (N,512,⌈H/8⌉,⌈W/8⌉)
     private Tensor d_backbone_layer4_2_conv3; // gradient (N,2048,⌈H/8⌉,⌈W/8⌉)
@@ -3049,15 +2985,15 @@ public sealed partial class SanetR50 : INetwork
 
     // Memory plan: buffer lifetimes over the schedule (forward steps, then backward steps) and placement order, decided at build time.
     // Tables are indexed by buffer (the numbers in Bind); -1: the buffer is not in that plan.
-    // Inference plan: 354 of the 557 buffers; planned peak 2,064,400,384 bytes at the default size 16×3×480×480 (30,108,251,392 bytes without reuse).
-    private static readonly int[] InferenceFirst = { 0, 0, 0, 1, 1, 1, 2, 3, 3, 3, 4, 5, 5, 5, 6, 6, 7, 8, 8, 8, 9, 10, 10, 10, 11, 12, 12, 12, 13, 14, 14, 14, 15, 16, 17, 18, 18, 18, 19, 20, 20, 20, 21, 22, 22, 22, 23, 24, 25, 26, 26, 26, 27, 28, 28, 28, 29, 30, 30, 30, 31, 32, 33, 34, 34, 34, 35, 36, 36, 36, 37, 38, 38, 38, 39, 40, 40, 40, 41, 42, 43, 44, 44, 44, 45, 46, 46, 46, 47, 48, 48, 48, 49, 50, 51, 52, 52, 52, 53, 54, 54, 54, 55, 56, 56, 56, 57, 58, 59, 60, 60, 60, 61, 62, 62, 62, 63, 64, 64, 64, 65, 66, 67, 68, 68, 68, 69, 70, 70, 70, 71, 72, 72, 72, 73, 74, 74, 74, 75, 76, 77, 78, 78, 78, 79, 80, 80, 80, 81, 82, 82, 82, 83, 84, 85, 86, 86, 86, 87, 88, 88, 88, 89, 90, 90, 90, 91, 92, 93, 94, 94, 94, 95, 96, 96, 96, 97, 98, 98, 98, 99, 100, 101, 102, 102, 102, 103, 104, 104, 104, 105, 106, 106, 106, 107, 108, 109, 110, 110, 110, 111, 112, 112, 112, 113, 114, 114, 114, 115, 116, 117, 118, 118, 118, 119, 120, 120, 120, 121, 122, 122, 122, 123, 124, 124, 124, 125, 126, 127, 128, 128, 128, 129, 130, 130, 130, 131, 132, 132, 132, 133, 134, 135, 136, 136, 136, 137, 138, 138, 138, 139, 140, 140, 140, 141, 142, 143, 144, 144, 144, 145, 146, 146, 146, 147, 148, 149, 149, 149, 150, 151, 151, 151, 152, 153, 154, 155, 156, 156, 156, 157, 158, 158, 158, 159, 160, 161, 161, 161, 162, 163, 163, 163, 164, 165, 166, 167, 168, 168, 168, 169, 170, 170, 170, 171, 172, 173, 173, 173, 174, 175, 175, 175, 176, 177, 178, 179, 180, 180, 180, 181, 182, 182, 182, 183, 184, 185, 185, 185, 186, 187, 187, 187, 188, 189, 190, 191, 192, 193, 194, 195, 196, 197, 197, 197, 198, 198, 199, 200, 201, 202, 203, 204, 205, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1 };
-    private static readonly int[] InferenceLast = { 205, 205, 1, 2, 1, 1, 3, 4, 3, 3, 5, 6, 5, 5, 13, 6, 8, 9, 8, 8, 10, 11, 10, 10, 12, 15, 12, 12, 14, 15, 14, 14, 16, 23, 18, 19, 18, 18, 20, 21, 20, 20, 22, 23, 22, 22, 24, 31, 26, 27, 26, 26, 28, 29, 28, 28, 30, 31, 30, 30, 32, 152, 34, 35, 34, 34, 36, 37, 36, 36, 38, 41, 38, 38, 40, 41, 40, 40, 42, 49, 44, 45, 44, 44, 46, 47, 46, 46, 48, 49, 48, 48, 50, 57, 52, 53, 52, 52, 54, 55, 54, 54, 56, 57, 56, 56, 58, 65, 60, 61, 60, 60, 62, 63, 62, 62, 64, 65, 64, 64, 66, 164, 68, 69, 68, 68, 70, 71, 70, 70, 72, 75, 72, 72, 74, 75, 74, 74, 76, 83, 78, 79, 78, 78, 80, 81, 80, 80, 82, 83, 82, 82, 84, 91, 86, 87, 86, 86, 88, 89, 88, 88, 90, 91, 90, 90, 92, 99, 94, 95, 94, 94, 96, 97, 96, 96, 98, 99, 98, 98, 100, 107, 102, 103, 102, 102, 104, 105, 104, 104, 106, 107, 106, 106, 108, 115, 110, 111, 110, 110, 112, 113, 112, 112, 114, 115, 114, 114, 116, 176, 118, 119, 118, 118, 120, 121, 120, 120, 122, 125, 122, 122, 124, 125, 124, 124, 126, 133, 128, 129, 128, 128, 130, 131, 130, 130, 132, 133, 132, 132, 134, 141, 136, 137, 136, 136, 138, 139, 138, 138, 140, 141, 140, 140, 142, 196, 144, 145, 144, 144, 146, 153, 146, 146, 148, 149, 150, 149, 149, 151, 152, 151, 151, 153, 154, 191, 156, 157, 156, 156, 158, 165, 158, 158, 160, 161, 162, 161, 161, 163, 164, 163, 163, 165, 166, 192, 168, 169, 168, 168, 170, 177, 170, 170, 172, 173, 174, 173, 173, 175, 176, 175, 175, 177, 178, 192, 180, 181, 180, 180, 182, 189, 182, 182, 184, 185, 186, 185, 185, 187, 188, 187, 187, 189, 190, 200, 192, 194, 201, 195, 205, 197, 198, 197, 197, 199, 198, 200, 202, 205, 205, 205, 205, 205, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1 };
-    private static readonly int[] InferenceOrder = { 349, 350, 10, 11, 218, 219, 222, 223, 226, 227, 236, 237, 240, 241, 250, 251, 254, 255, 2, 3, 6, 7, 24, 25, 28, 29, 32, 33, 42, 43, 46, 47, 56, 57, 60, 61, 130, 131, 134, 135, 138, 139, 148, 149, 152, 153, 162, 163, 166, 167, 176, 177, 180, 181, 190, 191, 194, 195, 204, 205, 208, 209, 256, 257, 260, 261, 273, 274, 14, 15, 62, 63, 70, 71, 74, 75, 78, 79, 88, 89, 92, 93, 102, 103, 106, 107, 116, 117, 120, 121, 210, 211, 214, 215, 228, 229, 232, 233, 242, 243, 246, 247, 324, 341, 342, 345, 346, 16, 17, 20, 21, 34, 35, 38, 39, 48, 49, 52, 53, 122, 123, 126, 127, 140, 141, 144, 145, 154, 155, 158, 159, 168, 169, 172, 173, 182, 183, 186, 187, 196, 197, 200, 201, 264, 265, 266, 269, 270, 276, 277, 280, 281, 293, 294, 296, 297, 300, 301, 304, 313, 314, 316, 317, 320, 321, 333, 334, 275, 337, 0, 66, 67, 80, 81, 84, 85, 94, 95, 98, 99, 108, 109, 112, 113, 284, 1, 285, 286, 289, 290, 305, 306, 309, 310, 325, 326, 329, 330, 295, 315, 335, 336, 338, 347, 348, 339, 220, 221, 224, 225, 238, 239, 252, 253, 132, 133, 136, 137, 150, 151, 164, 165, 178, 179, 192, 193, 206, 207, 340, 72, 73, 76, 77, 90, 91, 104, 105, 118, 119, 212, 213, 216, 217, 230, 231, 234, 235, 244, 245, 248, 249, 343, 344, 26, 27, 30, 31, 44, 45, 58, 59, 124, 125, 128, 129, 142, 143, 146, 147, 156, 157, 160, 161, 170, 171, 174, 175, 184, 185, 188, 189, 198, 199, 202, 203, 258, 259, 262, 263, 267, 268, 271, 272, 278, 279, 282, 283, 287, 288, 291, 292, 298, 299, 302, 303, 307, 308, 311, 312, 318, 319, 322, 323, 327, 328, 331, 332, 12, 13, 64, 65, 68, 69, 82, 83, 86, 87, 96, 97, 100, 101, 110, 111, 114, 115, 4, 5, 8, 9, 18, 19, 22, 23, 36, 37, 40, 41, 50, 51, 54, 55, 351, 352, 353 };
+    // Inference plan: 322 of the 493 buffers; planned peak 2,064,400,384 bytes at the default size 16×3×480×480 (22,086,644,992 bytes without reuse).
+    private static readonly int[] InferenceFirst = { 0, 0, 0, 1, 1, 1, 2, 3, 3, 3, 4, 5, 5, 5, 6, 6, 7, 8, 8, 8, 9, 10, 10, 10, 11, 12, 13, 13, 13, 14, 14, 14, 15, 16, 16, 16, 17, 18, 18, 18, 19, 20, 20, 20, 21, 22, 22, 22, 23, 24, 24, 24, 25, 26, 26, 26, 27, 28, 28, 28, 29, 30, 30, 30, 31, 32, 33, 33, 33, 34, 34, 34, 35, 36, 36, 36, 37, 38, 38, 38, 39, 40, 40, 40, 41, 42, 42, 42, 43, 44, 44, 44, 45, 46, 46, 46, 47, 48, 48, 48, 49, 50, 50, 50, 51, 52, 52, 52, 53, 54, 54, 54, 55, 56, 56, 56, 57, 58, 59, 59, 59, 60, 60, 60, 61, 62, 62, 62, 63, 64, 64, 64, 65, 66, 66, 66, 67, 68, 68, 68, 69, 70, 70, 70, 71, 72, 72, 72, 73, 74, 74, 74, 75, 76, 76, 76, 77, 78, 78, 78, 79, 80, 80, 80, 81, 82, 82, 82, 83, 84, 84, 84, 85, 86, 86, 86, 87, 88, 88, 88, 89, 90, 90, 90, 91, 92, 92, 92, 93, 94, 94, 94, 95, 96, 97, 97, 97, 98, 98, 98, 99, 100, 100, 100, 101, 102, 102, 102, 103, 104, 104, 104, 105, 106, 106, 106, 107, 108, 108, 108, 109, 110, 110, 110, 111, 112, 112, 112, 113, 114, 114, 114, 115, 116, 117, 117, 117, 118, 119, 119, 119, 120, 121, 122, 123, 124, 124, 124, 125, 126, 126, 126, 127, 128, 129, 129, 129, 130, 131, 131, 131, 132, 133, 134, 135, 136, 136, 136, 137, 138, 138, 138, 139, 140, 141, 141, 141, 142, 143, 143, 143, 144, 145, 146, 147, 148, 148, 148, 149, 150, 150, 150, 151, 152, 153, 153, 153, 154, 155, 155, 155, 156, 157, 158, 159, 160, 161, 162, 163, 164, 165, 165, 165, 166, 166, 167, 168, 169, 170, 171, 172, 173, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1 };
+    private static readonly int[] InferenceLast = { 173, 173, 1, 2, 1, 1, 3, 4, 3, 3, 5, 6, 5, 5, 12, 6, 8, 9, 8, 8, 10, 11, 10, 10, 14, 13, 14, 13, 13, 20, 14, 14, 16, 17, 16, 16, 18, 19, 18, 18, 20, 26, 20, 20, 22, 23, 22, 22, 24, 25, 24, 24, 26, 120, 26, 26, 28, 29, 28, 28, 30, 31, 30, 30, 34, 33, 34, 33, 33, 40, 34, 34, 36, 37, 36, 36, 38, 39, 38, 38, 40, 46, 40, 40, 42, 43, 42, 42, 44, 45, 44, 44, 46, 52, 46, 46, 48, 49, 48, 48, 50, 51, 50, 50, 52, 132, 52, 52, 54, 55, 54, 54, 56, 57, 56, 56, 60, 59, 60, 59, 59, 66, 60, 60, 62, 63, 62, 62, 64, 65, 64, 64, 66, 72, 66, 66, 68, 69, 68, 68, 70, 71, 70, 70, 72, 78, 72, 72, 74, 75, 74, 74, 76, 77, 76, 76, 78, 84, 78, 78, 80, 81, 80, 80, 82, 83, 82, 82, 84, 90, 84, 84, 86, 87, 86, 86, 88, 89, 88, 88, 90, 144, 90, 90, 92, 93, 92, 92, 94, 95, 94, 94, 98, 97, 98, 97, 97, 104, 98, 98, 100, 101, 100, 100, 102, 103, 102, 102, 104, 110, 104, 104, 106, 107, 106, 106, 108, 109, 108, 108, 110, 164, 110, 110, 112, 113, 112, 112, 114, 121, 114, 114, 116, 117, 118, 117, 117, 119, 120, 119, 119, 121, 122, 159, 124, 125, 124, 124, 126, 133, 126, 126, 128, 129, 130, 129, 129, 131, 132, 131, 131, 133, 134, 160, 136, 137, 136, 136, 138, 145, 138, 138, 140, 141, 142, 141, 141, 143, 144, 143, 143, 145, 146, 160, 148, 149, 148, 148, 150, 157, 150, 150, 152, 153, 154, 153, 153, 155, 156, 155, 155, 157, 158, 168, 160, 162, 169, 163, 173, 165, 166, 165, 165, 167, 166, 168, 170, 173, 173, 173, 173, 173, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1 };
+    private static readonly int[] InferenceOrder = { 317, 318, 10, 11, 192, 193, 194, 197, 208, 209, 220, 221, 2, 3, 6, 7, 24, 25, 26, 29, 40, 41, 52, 53, 116, 117, 118, 121, 132, 133, 144, 145, 156, 157, 168, 169, 180, 181, 224, 225, 228, 229, 241, 242, 14, 15, 56, 57, 64, 65, 66, 69, 80, 81, 92, 93, 104, 105, 184, 185, 188, 189, 200, 201, 204, 205, 212, 213, 216, 217, 292, 309, 310, 313, 314, 16, 17, 20, 21, 32, 33, 36, 37, 44, 45, 48, 49, 108, 109, 112, 113, 124, 125, 128, 129, 136, 137, 140, 141, 148, 149, 152, 153, 160, 161, 164, 165, 172, 173, 176, 177, 232, 233, 234, 237, 238, 244, 245, 248, 249, 261, 262, 264, 265, 268, 269, 272, 281, 282, 284, 285, 288, 289, 301, 302, 243, 305, 0, 60, 61, 72, 73, 76, 77, 84, 85, 88, 89, 96, 97, 100, 101, 252, 1, 253, 254, 257, 258, 273, 274, 277, 278, 293, 294, 297, 298, 263, 283, 303, 304, 306, 315, 316, 307, 195, 196, 198, 199, 210, 211, 222, 223, 119, 120, 122, 123, 134, 135, 146, 147, 158, 159, 170, 171, 182, 183, 308, 67, 68, 70, 71, 82, 83, 94, 95, 106, 107, 186, 187, 190, 191, 202, 203, 206, 207, 214, 215, 218, 219, 311, 312, 27, 28, 30, 31, 42, 43, 54, 55, 110, 111, 114, 115, 126, 127, 130, 131, 138, 139, 142, 143, 150, 151, 154, 155, 162, 163, 166, 167, 174, 175, 178, 179, 226, 227, 230, 231, 235, 236, 239, 240, 246, 247, 250, 251, 255, 256, 259, 260, 266, 267, 270, 271, 275, 276, 279, 280, 286, 287, 290, 291, 295, 296, 299, 300, 12, 13, 58, 59, 62, 63, 74, 75, 78, 79, 86, 87, 90, 91, 98, 99, 102, 103, 4, 5, 8, 9, 18, 19, 22, 23, 34, 35, 38, 39, 46, 47, 50, 51, 319, 320, 321 };
 
-    // Training plan: 557 of the 557 buffers; planned peak 22,629,010,432 bytes at the default size 16×3×480×480 (59,921,339,136 bytes without reuse).
-    private static readonly int[] TrainingFirst = { 0, 0, 0, 1, 1, 1, 2, 3, 3, 3, 4, 5, 5, 5, 6, 6, 7, 8, 8, 8, 9, 10, 10, 10, 11, 12, 12, 12, 13, 14, 14, 14, 15, 16, 17, 18, 18, 18, 19, 20, 20, 20, 21, 22, 22, 22, 23, 24, 25, 26, 26, 26, 27, 28, 28, 28, 29, 30, 30, 30, 31, 32, 33, 34, 34, 34, 35, 36, 36, 36, 37, 38, 38, 38, 39, 40, 40, 40, 41, 42, 43, 44, 44, 44, 45, 46, 46, 46, 47, 48, 48, 48, 49, 50, 51, 52, 52, 52, 53, 54, 54, 54, 55, 56, 56, 56, 57, 58, 59, 60, 60, 60, 61, 62, 62, 62, 63, 64, 64, 64, 65, 66, 67, 68, 68, 68, 69, 70, 70, 70, 71, 72, 72, 72, 73, 74, 74, 74, 75, 76, 77, 78, 78, 78, 79, 80, 80, 80, 81, 82, 82, 82, 83, 84, 85, 86, 86, 86, 87, 88, 88, 88, 89, 90, 90, 90, 91, 92, 93, 94, 94, 94, 95, 96, 96, 96, 97, 98, 98, 98, 99, 100, 101, 102, 102, 102, 103, 104, 104, 104, 105, 106, 106, 106, 107, 108, 109, 110, 110, 110, 111, 112, 112, 112, 113, 114, 114, 114, 115, 116, 117, 118, 118, 118, 119, 120, 120, 120, 121, 122, 122, 122, 123, 124, 124, 124, 125, 126, 127, 128, 128, 128, 129, 130, 130, 130, 131, 132, 132, 132, 133, 134, 135, 136, 136, 136, 137, 138, 138, 138, 139, 140, 140, 140, 141, 142, 143, 144, 144, 144, 145, 146, 146, 146, 147, 148, 149, 149, 149, 150, 151, 151, 151, 152, 153, 154, 155, 156, 156, 156, 157, 158, 158, 158, 159, 160, 161, 161, 161, 162, 163, 163, 163, 164, 165, 166, 167, 168, 168, 168, 169, 170, 170, 170, 171, 172, 173, 173, 173, 174, 175, 175, 175, 176, 177, 178, 179, 180, 180, 180, 181, 182, 182, 182, 183, 184, 185, 185, 185, 186, 187, 187, 187, 188, 189, 190, 191, 192, 193, 194, 195, 196, 197, 197, 197, 198, 198, 199, 200, 201, 202, 203, 204, 205, 395, 396, 403, 401, 399, 397, 396, 402, 400, 388, 387, 388, 393, 391, 389, 392, 390, 380, 379, 380, 385, 383, 381, 384, 382, 264, 369, 370, 377, 375, 373, 371, 370, 376, 374, 362, 361, 362, 367, 365, 363, 366, 364, 354, 353, 354, 359, 357, 355, 358, 356, 346, 345, 346, 351, 349, 347, 350, 348, 252, 335, 336, 343, 341, 339, 337, 336, 342, 340, 328, 327, 328, 333, 331, 329, 332, 330, 320, 319, 320, 325, 323, 321, 324, 322, 312, 311, 312, 317, 315, 313, 316, 314, 304, 303, 304, 309, 307, 305, 308, 306, 296, 295, 296, 301, 299, 297, 300, 298, 240, 285, 286, 293, 291, 289, 287, 286, 292, 290, 278, 277, 278, 283, 281, 279, 282, 280, 270, 269, 270, 275, 273, 271, 274, 272, 215, 398, 410, 409, 408, 407, 406, 405, 207, 220, 219, 219, 211, 217, 209, 206, 214, 213, 212, 211, 216, 210, 208, 257, 262, 261, 260, 259, 267, 266, 265, 258, 263, 258, 245, 250, 249, 248, 247, 255, 254, 253, 246, 251, 246, 233, 238, 237, 236, 235, 243, 242, 241, 234, 239, 234, 221, 226, 225, 224, 223, 231, 230, 229, 222, 227, 222, 219 };
-    private static readonly int[] TrainingLast = { 411, 411, 410, 410, 410, 410, 408, 408, 408, 408, 406, 406, 406, 406, 404, 405, 403, 403, 403, 403, 401, 401, 401, 401, 399, 15, 399, 399, 397, 15, 397, 397, 16, 395, 393, 393, 393, 393, 391, 391, 391, 391, 389, 23, 389, 389, 24, 387, 385, 385, 385, 385, 383, 383, 383, 383, 381, 31, 381, 381, 32, 379, 377, 377, 377, 377, 375, 375, 375, 375, 373, 41, 373, 373, 371, 41, 371, 371, 42, 369, 367, 367, 367, 367, 365, 365, 365, 365, 363, 49, 363, 363, 50, 361, 359, 359, 359, 359, 357, 357, 357, 357, 355, 57, 355, 355, 58, 353, 351, 351, 351, 351, 349, 349, 349, 349, 347, 65, 347, 347, 66, 345, 343, 343, 343, 343, 341, 341, 341, 341, 339, 75, 339, 339, 337, 75, 337, 337, 76, 335, 333, 333, 333, 333, 331, 331, 331, 331, 329, 83, 329, 329, 84, 327, 325, 325, 325, 325, 323, 323, 323, 323, 321, 91, 321, 321, 92, 319, 317, 317, 317, 317, 315, 315, 315, 315, 313, 99, 313, 313, 100, 311, 309, 309, 309, 309, 307, 307, 307, 307, 305, 107, 305, 305, 108, 303, 301, 301, 301, 301, 299, 299, 299, 299, 297, 115, 297, 297, 116, 295, 293, 293, 293, 293, 291, 291, 291, 291, 289, 125, 289, 289, 287, 125, 287, 287, 126, 285, 283, 283, 283, 283, 281, 281, 281, 281, 279, 133, 279, 279, 134, 277, 275, 275, 275, 275, 273, 273, 273, 273, 271, 141, 271, 271, 142, 269, 267, 267, 267, 267, 265, 265, 265, 265, 263, 262, 262, 262, 262, 260, 260, 260, 260, 258, 257, 191, 255, 255, 255, 255, 253, 253, 253, 253, 251, 250, 250, 250, 250, 248, 248, 248, 248, 246, 245, 192, 243, 243, 243, 243, 241, 241, 241, 241, 239, 238, 238, 238, 238, 236, 236, 236, 236, 234, 233, 192, 231, 231, 231, 231, 229, 229, 229, 229, 227, 226, 226, 226, 226, 224, 224, 224, 224, 222, 221, 200, 192, 218, 201, 216, 411, 214, 214, 214, 214, 212, 213, 200, 202, 411, 411, 411, 411, 411, 396, 399, 404, 402, 400, 398, 397, 403, 401, 395, 388, 389, 394, 392, 390, 393, 391, 387, 380, 381, 386, 384, 382, 385, 383, 379, 370, 373, 378, 376, 374, 372, 371, 377, 375, 369, 362, 363, 368, 366, 364, 367, 365, 361, 354, 355, 360, 358, 356, 359, 357, 353, 346, 347, 352, 350, 348, 351, 349, 345, 336, 339, 344, 342, 340, 338, 337, 343, 341, 335, 328, 329, 334, 332, 330, 333, 331, 327, 320, 321, 326, 324, 322, 325, 323, 319, 312, 313, 318, 316, 314, 317, 315, 311, 304, 305, 310, 308, 306, 309, 307, 303, 296, 297, 302, 300, 298, 301, 299, 295, 286, 289, 294, 292, 290, 288, 287, 293, 291, 285, 278, 279, 284, 282, 280, 283, 281, 277, 270, 271, 276, 274, 272, 275, 273, 269, 405, 411, 410, 409, 408, 407, 406, 216, 257, 245, 233, 221, 219, 211, 209, 215, 214, 213, 212, 217, 218, 210, 258, 263, 262, 261, 260, 268, 267, 266, 265, 264, 259, 246, 251, 250, 249, 248, 256, 255, 254, 253, 252, 247, 234, 239, 238, 237, 236, 244, 243, 242, 241, 240, 235, 222, 227, 226, 225, 224, 232, 231, 230, 229, 228, 223, 220 };
-    private static readonly int[] TrainingOrder = { 349, 350, 504, 511, 10, 11, 218, 219, 222, 223, 226, 227, 236, 237, 240, 241, 250, 251, 254, 255, 489, 482, 481, 483, 486, 474, 473, 475, 478, 464, 465, 470, 469, 468, 496, 495, 2, 3, 6, 7, 24, 25, 28, 29, 32, 33, 42, 43, 46, 47, 56, 57, 60, 61, 130, 131, 134, 135, 138, 139, 148, 149, 152, 153, 162, 163, 166, 167, 176, 177, 180, 181, 190, 191, 194, 195, 204, 205, 208, 209, 256, 257, 260, 261, 273, 274, 463, 512, 520, 522, 379, 519, 518, 517, 456, 455, 457, 460, 448, 447, 449, 452, 440, 439, 441, 444, 432, 431, 433, 436, 424, 423, 425, 428, 414, 415, 420, 419, 418, 372, 371, 373, 376, 364, 363, 365, 368, 354, 355, 360, 359, 358, 494, 493, 492, 491, 14, 15, 62, 63, 70, 71, 74, 75, 78, 79, 88, 89, 92, 93, 102, 103, 106, 107, 116, 117, 120, 121, 210, 211, 214, 215, 228, 229, 232, 233, 242, 243, 246, 247, 324, 341, 342, 345, 346, 507, 506, 505, 554, 413, 488, 485, 487, 484, 480, 477, 479, 476, 472, 467, 471, 466, 406, 405, 407, 410, 398, 397, 399, 402, 390, 389, 391, 394, 380, 381, 386, 385, 384, 387, 382, 490, 16, 17, 20, 21, 34, 35, 38, 39, 48, 49, 52, 53, 122, 123, 126, 127, 140, 141, 144, 145, 154, 155, 158, 159, 168, 169, 172, 173, 182, 183, 186, 187, 196, 197, 200, 201, 264, 265, 266, 269, 270, 276, 277, 280, 281, 293, 294, 296, 297, 300, 301, 304, 313, 314, 316, 317, 320, 321, 333, 334, 545, 553, 555, 552, 551, 550, 534, 542, 544, 543, 541, 540, 539, 523, 531, 533, 530, 529, 528, 516, 515, 514, 513, 521, 462, 459, 461, 458, 454, 451, 453, 450, 446, 443, 445, 442, 438, 435, 437, 434, 430, 427, 429, 426, 422, 417, 421, 416, 378, 375, 377, 374, 370, 367, 369, 366, 362, 357, 361, 356, 275, 337, 502, 498, 0, 66, 67, 80, 81, 84, 85, 94, 95, 98, 99, 108, 109, 112, 113, 284, 532, 412, 409, 411, 408, 404, 401, 403, 400, 396, 393, 395, 392, 388, 383, 1, 285, 286, 289, 290, 305, 306, 309, 310, 325, 326, 329, 330, 549, 548, 547, 546, 538, 537, 536, 535, 527, 526, 525, 524, 295, 315, 335, 336, 338, 347, 348, 503, 510, 501, 508, 499, 500, 556, 339, 509, 220, 221, 224, 225, 238, 239, 252, 253, 132, 133, 136, 137, 150, 151, 164, 165, 178, 179, 192, 193, 206, 207, 340, 497, 72, 73, 76, 77, 90, 91, 104, 105, 118, 119, 212, 213, 216, 217, 230, 231, 234, 235, 244, 245, 248, 249, 343, 344, 26, 27, 30, 31, 44, 45, 58, 59, 124, 125, 128, 129, 142, 143, 146, 147, 156, 157, 160, 161, 170, 171, 174, 175, 184, 185, 188, 189, 198, 199, 202, 203, 258, 259, 262, 263, 267, 268, 271, 272, 278, 279, 282, 283, 287, 288, 291, 292, 298, 299, 302, 303, 307, 308, 311, 312, 318, 319, 322, 323, 327, 328, 331, 332, 12, 13, 64, 65, 68, 69, 82, 83, 86, 87, 96, 97, 100, 101, 110, 111, 114, 115, 4, 5, 8, 9, 18, 19, 22, 23, 36, 37, 40, 41, 50, 51, 54, 55, 351, 352, 353 };
+    // Training plan: 493 of the 493 buffers; planned peak 22,629,010,432 bytes at the default size 16×3×480×480 (43,878,126,336 bytes without reuse).
+    private static readonly int[] TrainingFirst = { 0, 0, 0, 1, 1, 1, 2, 3, 3, 3, 4, 5, 5, 5, 6, 6, 7, 8, 8, 8, 9, 10, 10, 10, 11, 12, 13, 13, 13, 14, 14, 14, 15, 16, 16, 16, 17, 18, 18, 18, 19, 20, 20, 20, 21, 22, 22, 22, 23, 24, 24, 24, 25, 26, 26, 26, 27, 28, 28, 28, 29, 30, 30, 30, 31, 32, 33, 33, 33, 34, 34, 34, 35, 36, 36, 36, 37, 38, 38, 38, 39, 40, 40, 40, 41, 42, 42, 42, 43, 44, 44, 44, 45, 46, 46, 46, 47, 48, 48, 48, 49, 50, 50, 50, 51, 52, 52, 52, 53, 54, 54, 54, 55, 56, 56, 56, 57, 58, 59, 59, 59, 60, 60, 60, 61, 62, 62, 62, 63, 64, 64, 64, 65, 66, 66, 66, 67, 68, 68, 68, 69, 70, 70, 70, 71, 72, 72, 72, 73, 74, 74, 74, 75, 76, 76, 76, 77, 78, 78, 78, 79, 80, 80, 80, 81, 82, 82, 82, 83, 84, 84, 84, 85, 86, 86, 86, 87, 88, 88, 88, 89, 90, 90, 90, 91, 92, 92, 92, 93, 94, 94, 94, 95, 96, 97, 97, 97, 98, 98, 98, 99, 100, 100, 100, 101, 102, 102, 102, 103, 104, 104, 104, 105, 106, 106, 106, 107, 108, 108, 108, 109, 110, 110, 110, 111, 112, 112, 112, 113, 114, 114, 114, 115, 116, 117, 117, 117, 118, 119, 119, 119, 120, 121, 122, 123, 124, 124, 124, 125, 126, 126, 126, 127, 128, 129, 129, 129, 130, 131, 131, 131, 132, 133, 134, 135, 136, 136, 136, 137, 138, 138, 138, 139, 140, 141, 141, 141, 142, 143, 143, 143, 144, 145, 146, 147, 148, 148, 148, 149, 150, 150, 150, 151, 152, 153, 153, 153, 154, 155, 155, 155, 156, 157, 158, 159, 160, 161, 162, 163, 164, 165, 165, 165, 166, 166, 167, 168, 169, 170, 171, 172, 173, 339, 337, 333, 334, 333, 338, 336, 327, 331, 329, 327, 330, 328, 321, 325, 323, 321, 324, 322, 232, 319, 317, 313, 314, 313, 318, 316, 307, 311, 309, 307, 310, 308, 301, 305, 303, 301, 304, 302, 295, 299, 297, 295, 298, 296, 220, 293, 291, 287, 288, 287, 292, 290, 281, 285, 283, 281, 284, 282, 275, 279, 277, 275, 278, 276, 269, 273, 271, 269, 272, 270, 263, 267, 265, 263, 266, 264, 257, 261, 259, 257, 260, 258, 208, 255, 253, 249, 250, 249, 254, 252, 243, 247, 245, 243, 246, 244, 237, 241, 239, 237, 240, 238, 183, 335, 346, 345, 344, 343, 342, 341, 175, 188, 187, 187, 179, 185, 177, 174, 182, 181, 180, 179, 184, 178, 176, 225, 230, 229, 228, 227, 235, 234, 233, 226, 231, 226, 213, 218, 217, 216, 215, 223, 222, 221, 214, 219, 214, 201, 206, 205, 204, 203, 211, 210, 209, 202, 207, 202, 189, 194, 193, 192, 191, 199, 198, 197, 190, 195, 190, 187 };
+    private static readonly int[] TrainingLast = { 347, 347, 346, 346, 346, 346, 344, 344, 344, 344, 342, 342, 342, 342, 340, 341, 339, 339, 339, 339, 337, 337, 337, 337, 333, 334, 14, 334, 334, 333, 333, 333, 331, 331, 331, 331, 329, 329, 329, 329, 327, 327, 327, 327, 325, 325, 325, 325, 323, 323, 323, 323, 321, 321, 321, 321, 319, 319, 319, 319, 317, 317, 317, 317, 313, 314, 34, 314, 314, 313, 313, 313, 311, 311, 311, 311, 309, 309, 309, 309, 307, 307, 307, 307, 305, 305, 305, 305, 303, 303, 303, 303, 301, 301, 301, 301, 299, 299, 299, 299, 297, 297, 297, 297, 295, 295, 295, 295, 293, 293, 293, 293, 291, 291, 291, 291, 287, 288, 60, 288, 288, 287, 287, 287, 285, 285, 285, 285, 283, 283, 283, 283, 281, 281, 281, 281, 279, 279, 279, 279, 277, 277, 277, 277, 275, 275, 275, 275, 273, 273, 273, 273, 271, 271, 271, 271, 269, 269, 269, 269, 267, 267, 267, 267, 265, 265, 265, 265, 263, 263, 263, 263, 261, 261, 261, 261, 259, 259, 259, 259, 257, 257, 257, 257, 255, 255, 255, 255, 253, 253, 253, 253, 249, 250, 98, 250, 250, 249, 249, 249, 247, 247, 247, 247, 245, 245, 245, 245, 243, 243, 243, 243, 241, 241, 241, 241, 239, 239, 239, 239, 237, 237, 237, 237, 235, 235, 235, 235, 233, 233, 233, 233, 231, 230, 230, 230, 230, 228, 228, 228, 228, 226, 225, 159, 223, 223, 223, 223, 221, 221, 221, 221, 219, 218, 218, 218, 218, 216, 216, 216, 216, 214, 213, 160, 211, 211, 211, 211, 209, 209, 209, 209, 207, 206, 206, 206, 206, 204, 204, 204, 204, 202, 201, 160, 199, 199, 199, 199, 197, 197, 197, 197, 195, 194, 194, 194, 194, 192, 192, 192, 192, 190, 189, 168, 160, 186, 169, 184, 347, 182, 182, 182, 182, 180, 181, 168, 170, 347, 347, 347, 347, 347, 340, 338, 336, 335, 334, 339, 337, 333, 332, 330, 328, 331, 329, 327, 326, 324, 322, 325, 323, 321, 320, 318, 316, 315, 314, 319, 317, 313, 312, 310, 308, 311, 309, 307, 306, 304, 302, 305, 303, 301, 300, 298, 296, 299, 297, 295, 294, 292, 290, 289, 288, 293, 291, 287, 286, 284, 282, 285, 283, 281, 280, 278, 276, 279, 277, 275, 274, 272, 270, 273, 271, 269, 268, 266, 264, 267, 265, 263, 262, 260, 258, 261, 259, 257, 256, 254, 252, 251, 250, 255, 253, 249, 248, 246, 244, 247, 245, 243, 242, 240, 238, 241, 239, 237, 341, 347, 346, 345, 344, 343, 342, 184, 225, 213, 201, 189, 187, 179, 177, 183, 182, 181, 180, 185, 186, 178, 226, 231, 230, 229, 228, 236, 235, 234, 233, 232, 227, 214, 219, 218, 217, 216, 224, 223, 222, 221, 220, 215, 202, 207, 206, 205, 204, 212, 211, 210, 209, 208, 203, 190, 195, 194, 193, 192, 200, 199, 198, 197, 196, 191, 188 };
+    private static readonly int[] TrainingOrder = { 317, 318, 440, 447, 10, 11, 192, 193, 194, 197, 208, 209, 220, 221, 425, 419, 422, 413, 416, 408, 410, 409, 432, 431, 2, 3, 6, 7, 24, 25, 26, 29, 40, 41, 52, 53, 116, 117, 118, 121, 132, 133, 144, 145, 156, 157, 168, 169, 180, 181, 224, 225, 228, 229, 241, 242, 405, 448, 456, 458, 341, 455, 454, 453, 399, 402, 393, 396, 387, 390, 381, 384, 375, 378, 370, 372, 371, 335, 338, 329, 332, 324, 326, 325, 430, 429, 428, 427, 14, 15, 56, 57, 64, 65, 66, 69, 80, 81, 92, 93, 104, 105, 184, 185, 188, 189, 200, 201, 204, 205, 212, 213, 216, 217, 292, 309, 310, 313, 314, 443, 442, 441, 490, 367, 424, 421, 423, 420, 418, 415, 417, 414, 412, 407, 411, 406, 361, 364, 355, 358, 349, 352, 344, 346, 345, 347, 342, 426, 16, 17, 20, 21, 32, 33, 36, 37, 44, 45, 48, 49, 108, 109, 112, 113, 124, 125, 128, 129, 136, 137, 140, 141, 148, 149, 152, 153, 160, 161, 164, 165, 172, 173, 176, 177, 232, 233, 234, 237, 238, 244, 245, 248, 249, 261, 262, 264, 265, 268, 269, 272, 281, 282, 284, 285, 288, 289, 301, 302, 481, 489, 491, 488, 487, 486, 470, 478, 480, 479, 477, 476, 475, 459, 467, 469, 466, 465, 464, 452, 451, 450, 449, 457, 404, 401, 403, 400, 398, 395, 397, 394, 392, 389, 391, 388, 386, 383, 385, 382, 380, 377, 379, 376, 374, 369, 373, 368, 340, 337, 339, 336, 334, 331, 333, 330, 328, 323, 327, 322, 243, 305, 438, 434, 0, 60, 61, 72, 73, 76, 77, 84, 85, 88, 89, 96, 97, 100, 101, 252, 468, 366, 363, 365, 362, 360, 357, 359, 356, 354, 351, 353, 350, 348, 343, 1, 253, 254, 257, 258, 273, 274, 277, 278, 293, 294, 297, 298, 485, 484, 483, 482, 474, 473, 472, 471, 463, 462, 461, 460, 263, 283, 303, 304, 306, 315, 316, 439, 446, 437, 444, 435, 436, 492, 307, 445, 195, 196, 198, 199, 210, 211, 222, 223, 119, 120, 122, 123, 134, 135, 146, 147, 158, 159, 170, 171, 182, 183, 308, 433, 67, 68, 70, 71, 82, 83, 94, 95, 106, 107, 186, 187, 190, 191, 202, 203, 206, 207, 214, 215, 218, 219, 311, 312, 27, 28, 30, 31, 42, 43, 54, 55, 110, 111, 114, 115, 126, 127, 130, 131, 138, 139, 142, 143, 150, 151, 154, 155, 162, 163, 166, 167, 174, 175, 178, 179, 226, 227, 230, 231, 235, 236, 239, 240, 246, 247, 250, 251, 255, 256, 259, 260, 266, 267, 270, 271, 275, 276, 279, 280, 286, 287, 290, 291, 295, 296, 299, 300, 12, 13, 58, 59, 62, 63, 74, 75, 78, 79, 86, 87, 90, 91, 98, 99, 102, 103, 4, 5, 8, 9, 18, 19, 22, 23, 34, 35, 38, 39, 46, 47, 50, 51, 319, 320, 321 };
 
     private Tensor[] head_concat_inputs = new Tensor[4];
     private Tensor[] head_concat_inputGrads = new Tensor[4];
@@ -3082,7 +3018,7 @@ public sealed partial class SanetR50 : INetwork
         int W_9 = (W + 7) / 16; // (W+7)/16
         if (Hc2 < 1 || Wc2 < 1 || Hc4 < 1 || Wc4 < 1 || Hc8 < 1 || Wc8 < 1 || H_6 < 1 || W_7 < 1 || H_8 < 1 || W_9 < 1)
             throw new ArgumentException($"sanet-r50: input {height}×{width} is too small: a feature map would have no pixels");
-        var arena = new ArenaBinder(557);
+        var arena = new ArenaBinder(493);
         Bind(arena, N, H, W); // measures every buffer
         if (training)
             arena.Place(Device.Accelerator, ref _arena, TrainingFirst, TrainingLast, TrainingOrder);
@@ -3131,538 +3067,474 @@ public sealed partial class SanetR50 : INetwork
         this.backbone_layer1_0_bn2_mean = arena.View(22, 64);
         this.backbone_layer1_0_bn2_inv_std = arena.View(23, 64);
         this.backbone_layer1_0_conv3 = arena.Tensor(24, N, 256, Hc4, Wc4);
-        this.backbone_layer1_0_bn3 = arena.Tensor(25, N, 256, Hc4, Wc4);
-        this.backbone_layer1_0_bn3_mean = arena.View(26, 256);
-        this.backbone_layer1_0_bn3_inv_std = arena.View(27, 256);
-        this.backbone_layer1_0_downsample_0 = arena.Tensor(28, N, 256, Hc4, Wc4);
-        this.backbone_layer1_0_downsample_1 = arena.Tensor(29, N, 256, Hc4, Wc4);
-        this.backbone_layer1_0_downsample_1_mean = arena.View(30, 256);
-        this.backbone_layer1_0_downsample_1_inv_std = arena.View(31, 256);
-        this.backbone_layer1_0_add = arena.Tensor(32, N, 256, Hc4, Wc4);
-        this.backbone_layer1_0_relu3 = arena.Tensor(33, N, 256, Hc4, Wc4);
-        this.backbone_layer1_1_conv1 = arena.Tensor(34, N, 64, Hc4, Wc4);
-        this.backbone_layer1_1_relu1 = arena.Tensor(35, N, 64, Hc4, Wc4);
-        this.backbone_layer1_1_bn1_mean = arena.View(36, 64);
-        this.backbone_layer1_1_bn1_inv_std = arena.View(37, 64);
-        this.backbone_layer1_1_conv2 = arena.Tensor(38, N, 64, Hc4, Wc4);
-        this.backbone_layer1_1_relu2 = arena.Tensor(39, N, 64, Hc4, Wc4);
-        this.backbone_layer1_1_bn2_mean = arena.View(40, 64);
-        this.backbone_layer1_1_bn2_inv_std = arena.View(41, 64);
-        this.backbone_layer1_1_conv3 = arena.Tensor(42, N, 256, Hc4, Wc4);
-        this.backbone_layer1_1_bn3 = arena.Tensor(43, N, 256, Hc4, Wc4);
-        this.backbone_layer1_1_bn3_mean = arena.View(44, 256);
-        this.backbone_layer1_1_bn3_inv_std = arena.View(45, 256);
-        this.backbone_layer1_1_add = arena.Tensor(46, N, 256, Hc4, Wc4);
-        this.backbone_layer1_1_relu3 = arena.Tensor(47, N, 256, Hc4, Wc4);
-        this.backbone_layer1_2_conv1 = arena.Tensor(48, N, 64, Hc4, Wc4);
-        this.backbone_layer1_2_relu1 = arena.Tensor(49, N, 64, Hc4, Wc4);
-        this.backbone_layer1_2_bn1_mean = arena.View(50, 64);
-        this.backbone_layer1_2_bn1_inv_std = arena.View(51, 64);
-        this.backbone_layer1_2_conv2 = arena.Tensor(52, N, 64, Hc4, Wc4);
-        this.backbone_layer1_2_relu2 = arena.Tensor(53, N, 64, Hc4, Wc4);
-        this.backbone_layer1_2_bn2_mean = arena.View(54, 64);
-        this.backbone_layer1_2_bn2_inv_std = arena.View(55, 64);
-        this.backbone_layer1_2_conv3 = arena.Tensor(56, N, 256, Hc4, Wc4);
-        this.backbone_layer1_2_bn3 = arena.Tensor(57, N, 256, Hc4, Wc4);
-        this.backbone_layer1_2_bn3_mean = arena.View(58, 256);
-        this.backbone_layer1_2_bn3_inv_std = arena.View(59, 256);
-        this.backbone_layer1_2_add = arena.Tensor(60, N, 256, Hc4, Wc4);
-        this.backbone_layer1_2_relu3 = arena.Tensor(61, N, 256, Hc4, Wc4);
-        this.backbone_layer2_0_conv1 = arena.Tensor(62, N, 128, Hc4, Wc4);
-        this.backbone_layer2_0_relu1 = arena.Tensor(63, N, 128, Hc4, Wc4);
-        this.backbone_layer2_0_bn1_mean = arena.View(64, 128);
-        this.backbone_layer2_0_bn1_inv_std = arena.View(65, 128);
-        this.backbone_layer2_0_conv2 = arena.Tensor(66, N, 128, Hc8, Wc8);
-        this.backbone_layer2_0_relu2 = arena.Tensor(67, N, 128, Hc8, Wc8);
-        this.backbone_layer2_0_bn2_mean = arena.View(68, 128);
-        this.backbone_layer2_0_bn2_inv_std = arena.View(69, 128);
-        this.backbone_layer2_0_conv3 = arena.Tensor(70, N, 512, Hc8, Wc8);
-        this.backbone_layer2_0_bn3 = arena.Tensor(71, N, 512, Hc8, Wc8);
-        this.backbone_layer2_0_bn3_mean = arena.View(72, 512);
-        this.backbone_layer2_0_bn3_inv_std = arena.View(73, 512);
-        this.backbone_layer2_0_downsample_0 = arena.Tensor(74, N, 512, Hc8, Wc8);
-        this.backbone_layer2_0_downsample_1 = arena.Tensor(75, N, 512, Hc8, Wc8);
-        this.backbone_layer2_0_downsample_1_mean = arena.View(76, 512);
-        this.backbone_layer2_0_downsample_1_inv_std = arena.View(77, 512);
-        this.backbone_layer2_0_add = arena.Tensor(78, N, 512, Hc8, Wc8);
-        this.backbone_layer2_0_relu3 = arena.Tensor(79, N, 512, Hc8, Wc8);
-        this.backbone_layer2_1_conv1 = arena.Tensor(80, N, 128, Hc8, Wc8);
-        this.backbone_layer2_1_relu1 = arena.Tensor(81, N, 128, Hc8, Wc8);
-        this.backbone_layer2_1_bn1_mean = arena.View(82, 128);
-        this.backbone_layer2_1_bn1_inv_std = arena.View(83, 128);
-        this.backbone_layer2_1_conv2 = arena.Tensor(84, N, 128, Hc8, Wc8);
-        this.backbone_layer2_1_relu2 = arena.Tensor(85, N, 128, Hc8, Wc8);
-        this.backbone_layer2_1_bn2_mean = arena.View(86, 128);
-        this.backbone_layer2_1_bn2_inv_std = arena.View(87, 128);
-        this.backbone_layer2_1_conv3 = arena.Tensor(88, N, 512, Hc8, Wc8);
-        this.backbone_layer2_1_bn3 = arena.Tensor(89, N, 512, Hc8, Wc8);
-        this.backbone_layer2_1_bn3_mean = arena.View(90, 512);
-        this.backbone_layer2_1_bn3_inv_std = arena.View(91, 512);
-        this.backbone_layer2_1_add = arena.Tensor(92, N, 512, Hc8, Wc8);
-        this.backbone_layer2_1_relu3 = arena.Tensor(93, N, 512, Hc8, Wc8);
-        this.backbone_layer2_2_conv1 = arena.Tensor(94, N, 128, Hc8, Wc8);
-        this.backbone_layer2_2_relu1 = arena.Tensor(95, N, 128, Hc8, Wc8);
-        this.backbone_layer2_2_bn1_mean = arena.View(96, 128);
-        this.backbone_layer2_2_bn1_inv_std = arena.View(97, 128);
-        this.backbone_layer2_2_conv2 = arena.Tensor(98, N, 128, Hc8, Wc8);
-        this.backbone_layer2_2_relu2 = arena.Tensor(99, N, 128, Hc8, Wc8);
-        this.backbone_layer2_2_bn2_mean = arena.View(100, 128);
-        this.backbone_layer2_2_bn2_inv_std = arena.View(101, 128);
-        this.backbone_layer2_2_conv3 = arena.Tensor(102, N, 512, Hc8, Wc8);
-        this.backbone_layer2_2_bn3 = arena.Tensor(103, N, 512, Hc8, Wc8);
-        this.backbone_layer2_2_bn3_mean = arena.View(104, 512);
-        this.backbone_layer2_2_bn3_inv_std = arena.View(105, 512);
-        this.backbone_layer2_2_add = arena.Tensor(106, N, 512, Hc8, Wc8);
-        this.backbone_layer2_2_relu3 = arena.Tensor(107, N, 512, Hc8, Wc8);
-        this.backbone_layer2_3_conv1 = arena.Tensor(108, N, 128, Hc8, Wc8);
-        this.backbone_layer2_3_relu1 = arena.Tensor(109, N, 128, Hc8, Wc8);
-        this.backbone_layer2_3_bn1_mean = arena.View(110, 128);
-        this.backbone_layer2_3_bn1_inv_std = arena.View(111, 128);
-        this.backbone_layer2_3_conv2 = arena.Tensor(112, N, 128, Hc8, Wc8);
-        this.backbone_layer2_3_relu2 = arena.Tensor(113, N, 128, Hc8, Wc8);
-        this.backbone_layer2_3_bn2_mean = arena.View(114, 128);
-        this.backbone_layer2_3_bn2_inv_std = arena.View(115, 128);
-        this.backbone_layer2_3_conv3 = arena.Tensor(116, N, 512, Hc8, Wc8);
-        this.backbone_layer2_3_bn3 = arena.Tensor(117, N, 512, Hc8, Wc8);
-        this.backbone_layer2_3_bn3_mean = arena.View(118, 512);
-        this.backbone_layer2_3_bn3_inv_std = arena.View(119, 512);
-        this.backbone_layer2_3_add = arena.Tensor(120, N, 512, Hc8, Wc8);
-        this.backbone_layer2_3_relu3 = arena.Tensor(121, N, 512, Hc8, Wc8);
-        this.backbone_layer3_0_conv1 = arena.Tensor(122, N, 256, Hc8, Wc8);
-        this.backbone_layer3_0_relu1 = arena.Tensor(123, N, 256, Hc8, Wc8);
-        this.backbone_layer3_0_bn1_mean = arena.View(124, 256);
-        this.backbone_layer3_0_bn1_inv_std = arena.View(125, 256);
-        this.backbone_layer3_0_conv2 = arena.Tensor(126, N, 256, Hc8, Wc8);
-        this.backbone_layer3_0_relu2 = arena.Tensor(127, N, 256, Hc8, Wc8);
-        this.backbone_layer3_0_bn2_mean = arena.View(128, 256);
-        this.backbone_layer3_0_bn2_inv_std = arena.View(129, 256);
-        this.backbone_layer3_0_conv3 = arena.Tensor(130, N, 1024, Hc8, Wc8);
-        this.backbone_layer3_0_bn3 = arena.Tensor(131, N, 1024, Hc8, Wc8);
-        this.backbone_layer3_0_bn3_mean = arena.View(132, 1024);
-        this.backbone_layer3_0_bn3_inv_std = arena.View(133, 1024);
-        this.backbone_layer3_0_downsample_0 = arena.Tensor(134, N, 1024, Hc8, Wc8);
-        this.backbone_layer3_0_downsample_1 = arena.Tensor(135, N, 1024, Hc8, Wc8);
-        this.backbone_layer3_0_downsample_1_mean = arena.View(136, 1024);
-        this.backbone_layer3_0_downsample_1_inv_std = arena.View(137, 1024);
-        this.backbone_layer3_0_add = arena.Tensor(138, N, 1024, Hc8, Wc8);
-        this.backbone_layer3_0_relu3 = arena.Tensor(139, N, 1024, Hc8, Wc8);
-        this.backbone_layer3_1_conv1 = arena.Tensor(140, N, 256, Hc8, Wc8);
-        this.backbone_layer3_1_relu1 = arena.Tensor(141, N, 256, Hc8, Wc8);
-        this.backbone_layer3_1_bn1_mean = arena.View(142, 256);
-        this.backbone_layer3_1_bn1_inv_std = arena.View(143, 256);
-        this.backbone_layer3_1_conv2 = arena.Tensor(144, N, 256, Hc8, Wc8);
-        this.backbone_layer3_1_relu2 = arena.Tensor(145, N, 256, Hc8, Wc8);
-        this.backbone_layer3_1_bn2_mean = arena.View(146, 256);
-        this.backbone_layer3_1_bn2_inv_std = arena.View(147, 256);
-        this.backbone_layer3_1_conv3 = arena.Tensor(148, N, 1024, Hc8, Wc8);
-        this.backbone_layer3_1_bn3 = arena.Tensor(149, N, 1024, Hc8, Wc8);
-        this.backbone_layer3_1_bn3_mean = arena.View(150, 1024);
-        this.backbone_layer3_1_bn3_inv_std = arena.View(151, 1024);
-        this.backbone_layer3_1_add = arena.Tensor(152, N, 1024, Hc8, Wc8);
-        this.backbone_layer3_1_relu3 = arena.Tensor(153, N, 1024, Hc8, Wc8);
-        this.backbone_layer3_2_conv1 = arena.Tensor(154, N, 256, Hc8, Wc8);
-        this.backbone_layer3_2_relu1 = arena.Tensor(155, N, 256, Hc8, Wc8);
-        this.backbone_layer3_2_bn1_mean = arena.View(156, 256);
-        this.backbone_layer3_2_bn1_inv_std = arena.View(157, 256);
-        this.backbone_layer3_2_conv2 = arena.Tensor(158, N, 256, Hc8, Wc8);
-        this.backbone_layer3_2_relu2 = arena.Tensor(159, N, 256, Hc8, Wc8);
-        this.backbone_layer3_2_bn2_mean = arena.View(160, 256);
-        this.backbone_layer3_2_bn2_inv_std = arena.View(161, 256);
-        this.backbone_layer3_2_conv3 = arena.Tensor(162, N, 1024, Hc8, Wc8);
-        this.backbone_layer3_2_bn3 = arena.Tensor(163, N, 1024, Hc8, Wc8);
-        this.backbone_layer3_2_bn3_mean = arena.View(164, 1024);
-        this.backbone_layer3_2_bn3_inv_std = arena.View(165, 1024);
-        this.backbone_layer3_2_add = arena.Tensor(166, N, 1024, Hc8, Wc8);
-        this.backbone_layer3_2_relu3 = arena.Tensor(167, N, 1024, Hc8, Wc8);
-        this.backbone_layer3_3_conv1 = arena.Tensor(168, N, 256, Hc8, Wc8);
-        this.backbone_layer3_3_relu1 = arena.Tensor(169, N, 256, Hc8, Wc8);
-        this.backbone_layer3_3_bn1_mean = arena.View(170, 256);
-        this.backbone_layer3_3_bn1_inv_std = arena.View(171, 256);
-        this.backbone_layer3_3_conv2 = arena.Tensor(172, N, 256, Hc8, Wc8);
-        this.backbone_layer3_3_relu2 = arena.Tensor(173, N, 256, Hc8, Wc8);
-        this.backbone_layer3_3_bn2_mean = arena.View(174, 256);
-        this.backbone_layer3_3_bn2_inv_std = arena.View(175, 256);
-        this.backbone_layer3_3_conv3 = arena.Tensor(176, N, 1024, Hc8, Wc8);
-        this.backbone_layer3_3_bn3 = arena.Tensor(177, N, 1024, Hc8, Wc8);
-        this.backbone_layer3_3_bn3_mean = arena.View(178, 1024);
-        this.backbone_layer3_3_bn3_inv_std = arena.View(179, 1024);
-        this.backbone_layer3_3_add = arena.Tensor(180, N, 1024, Hc8, Wc8);
-        this.backbone_layer3_3_relu3 = arena.Tensor(181, N, 1024, Hc8, Wc8);
-        this.backbone_layer3_4_conv1 = arena.Tensor(182, N, 256, Hc8, Wc8);
-        this.backbone_layer3_4_relu1 = arena.Tensor(183, N, 256, Hc8, Wc8);
-        this.backbone_layer3_4_bn1_mean = arena.View(184, 256);
-        this.backbone_layer3_4_bn1_inv_std = arena.View(185, 256);
-        this.backbone_layer3_4_conv2 = arena.Tensor(186, N, 256, Hc8, Wc8);
-        this.backbone_layer3_4_relu2 = arena.Tensor(187, N, 256, Hc8, Wc8);
-        this.backbone_layer3_4_bn2_mean = arena.View(188, 256);
-        this.backbone_layer3_4_bn2_inv_std = arena.View(189, 256);
-        this.backbone_layer3_4_conv3 = arena.Tensor(190, N, 1024, Hc8, Wc8);
-        this.backbone_layer3_4_bn3 = arena.Tensor(191, N, 1024, Hc8, Wc8);
-        this.backbone_layer3_4_bn3_mean = arena.View(192, 1024);
-        this.backbone_layer3_4_bn3_inv_std = arena.View(193, 1024);
-        this.backbone_layer3_4_add = arena.Tensor(194, N, 1024, Hc8, Wc8);
-        this.backbone_layer3_4_relu3 = arena.Tensor(195, N, 1024, Hc8, Wc8);
-        this.backbone_layer3_5_conv1 = arena.Tensor(196, N, 256, Hc8, Wc8);
-        this.backbone_layer3_5_relu1 = arena.Tensor(197, N, 256, Hc8, Wc8);
-        this.backbone_layer3_5_bn1_mean = arena.View(198, 256);
-        this.backbone_layer3_5_bn1_inv_std = arena.View(199, 256);
-        this.backbone_layer3_5_conv2 = arena.Tensor(200, N, 256, Hc8, Wc8);
-        this.backbone_layer3_5_relu2 = arena.Tensor(201, N, 256, Hc8, Wc8);
-        this.backbone_layer3_5_bn2_mean = arena.View(202, 256);
-        this.backbone_layer3_5_bn2_inv_std = arena.View(203, 256);
-        this.backbone_layer3_5_conv3 = arena.Tensor(204, N, 1024, Hc8, Wc8);
-        this.backbone_layer3_5_bn3 = arena.Tensor(205, N, 1024, Hc8, Wc8);
-        this.backbone_layer3_5_bn3_mean = arena.View(206, 1024);
-        this.backbone_layer3_5_bn3_inv_std = arena.View(207, 1024);
-        this.backbone_layer3_5_add = arena.Tensor(208, N, 1024, Hc8, Wc8);
-        this.backbone_layer3_5_relu3 = arena.Tensor(209, N, 1024, Hc8, Wc8);
-        this.backbone_layer4_0_conv1 = arena.Tensor(210, N, 512, Hc8, Wc8);
-        this.backbone_layer4_0_relu1 = arena.Tensor(211, N, 512, Hc8, Wc8);
-        this.backbone_layer4_0_bn1_mean = arena.View(212, 512);
-        this.backbone_layer4_0_bn1_inv_std = arena.View(213, 512);
-        this.backbone_layer4_0_conv2 = arena.Tensor(214, N, 512, Hc8, Wc8);
-        this.backbone_layer4_0_relu2 = arena.Tensor(215, N, 512, Hc8, Wc8);
-        this.backbone_layer4_0_bn2_mean = arena.View(216, 512);
-        this.backbone_layer4_0_bn2_inv_std = arena.View(217, 512);
-        this.backbone_layer4_0_conv3 = arena.Tensor(218, N, 2048, Hc8, Wc8);
-        this.backbone_layer4_0_bn3 = arena.Tensor(219, N, 2048, Hc8, Wc8);
-        this.backbone_layer4_0_bn3_mean = arena.View(220, 2048);
-        this.backbone_layer4_0_bn3_inv_std = arena.View(221, 2048);
-        this.backbone_layer4_0_downsample_0 = arena.Tensor(222, N, 2048, Hc8, Wc8);
-        this.backbone_layer4_0_downsample_1 = arena.Tensor(223, N, 2048, Hc8, Wc8);
-        this.backbone_layer4_0_downsample_1_mean = arena.View(224, 2048);
-        this.backbone_layer4_0_downsample_1_inv_std = arena.View(225, 2048);
-        this.backbone_layer4_0_add = arena.Tensor(226, N, 2048, Hc8, Wc8);
-        this.backbone_layer4_0_relu3 = arena.Tensor(227, N, 2048, Hc8, Wc8);
-        this.backbone_layer4_1_conv1 = arena.Tensor(228, N, 512, Hc8, Wc8);
-        this.backbone_layer4_1_relu1 = arena.Tensor(229, N, 512, Hc8, Wc8);
-        this.backbone_layer4_1_bn1_mean = arena.View(230, 512);
-        this.backbone_layer4_1_bn1_inv_std = arena.View(231, 512);
-        this.backbone_layer4_1_conv2 = arena.Tensor(232, N, 512, Hc8, Wc8);
-        this.backbone_layer4_1_relu2 = arena.Tensor(233, N, 512, Hc8, Wc8);
-        this.backbone_layer4_1_bn2_mean = arena.View(234, 512);
-        this.backbone_layer4_1_bn2_inv_std = arena.View(235, 512);
-        this.backbone_layer4_1_conv3 = arena.Tensor(236, N, 2048, Hc8, Wc8);
-        this.backbone_layer4_1_bn3 = arena.Tensor(237, N, 2048, Hc8, Wc8);
-        this.backbone_layer4_1_bn3_mean = arena.View(238, 2048);
-        this.backbone_layer4_1_bn3_inv_std = arena.View(239, 2048);
-        this.backbone_layer4_1_add = arena.Tensor(240, N, 2048, Hc8, Wc8);
-        this.backbone_layer4_1_relu3 = arena.Tensor(241, N, 2048, Hc8, Wc8);
-        this.backbone_layer4_2_conv1 = arena.Tensor(242, N, 512, Hc8, Wc8);
-        this.backbone_layer4_2_relu1 = arena.Tensor(243, N, 512, Hc8, Wc8);
-        this.backbone_layer4_2_bn1_mean = arena.View(244, 512);
-        this.backbone_layer4_2_bn1_inv_std = arena.View(245, 512);
-        this.backbone_layer4_2_conv2 = arena.Tensor(246, N, 512, Hc8, Wc8);
-        this.backbone_layer4_2_relu2 = arena.Tensor(247, N, 512, Hc8, Wc8);
-        this.backbone_layer4_2_bn2_mean = arena.View(248, 512);
-        this.backbone_layer4_2_bn2_inv_std = arena.View(249, 512);
-        this.backbone_layer4_2_conv3 = arena.Tensor(250, N, 2048, Hc8, Wc8);
-        this.backbone_layer4_2_bn3 = arena.Tensor(251, N, 2048, Hc8, Wc8);
-        this.backbone_layer4_2_bn3_mean = arena.View(252, 2048);
-        this.backbone_layer4_2_bn3_inv_std = arena.View(253, 2048);
-        this.backbone_layer4_2_add = arena.Tensor(254, N, 2048, Hc8, Wc8);
-        this.backbone_layer4_2_relu3 = arena.Tensor(255, N, 2048, Hc8, Wc8);
-        this.head_sa1_conv_res_0 = arena.Tensor(256, N, 256, Hc4, Wc4);
-        this.head_sa1_conv_res_2 = arena.Tensor(257, N, 256, Hc4, Wc4);
-        this.head_sa1_conv_res_1_mean = arena.View(258, 256);
-        this.head_sa1_conv_res_1_inv_std = arena.View(259, 256);
-        this.head_sa1_conv_res_3 = arena.Tensor(260, N, 256, Hc4, Wc4);
-        this.head_sa1_conv_res_5 = arena.Tensor(261, N, 256, Hc4, Wc4);
-        this.head_sa1_conv_res_4_mean = arena.View(262, 256);
-        this.head_sa1_conv_res_4_inv_std = arena.View(263, 256);
-        this.head_sa1_pool = arena.Tensor(264, N, 256, H_6, W_7);
-        this.head_sa1_conv_attn_0 = arena.Tensor(265, N, 256, H_6, W_7);
-        this.head_sa1_conv_attn_2 = arena.Tensor(266, N, 256, H_6, W_7);
-        this.head_sa1_conv_attn_1_mean = arena.View(267, 256);
-        this.head_sa1_conv_attn_1_inv_std = arena.View(268, 256);
-        this.head_sa1_conv_attn_3 = arena.Tensor(269, N, 256, H_6, W_7);
-        this.head_sa1_conv_attn_5 = arena.Tensor(270, N, 256, H_6, W_7);
-        this.head_sa1_conv_attn_4_mean = arena.View(271, 256);
-        this.head_sa1_conv_attn_4_inv_std = arena.View(272, 256);
-        this.head_sa1_upsample = arena.Tensor(273, N, 256, Hc4, Wc4);
-        this.head_sa1_add = arena.Tensor(274, N, 256, Hc4, Wc4);
-        this.head_cls1 = arena.Tensor(275, N, 59, Hc4, Wc4);
-        this.head_sa2_conv_res_0 = arena.Tensor(276, N, 256, Hc8, Wc8);
-        this.head_sa2_conv_res_2 = arena.Tensor(277, N, 256, Hc8, Wc8);
-        this.head_sa2_conv_res_1_mean = arena.View(278, 256);
-        this.head_sa2_conv_res_1_inv_std = arena.View(279, 256);
-        this.head_sa2_conv_res_3 = arena.Tensor(280, N, 256, Hc8, Wc8);
-        this.head_sa2_conv_res_5 = arena.Tensor(281, N, 256, Hc8, Wc8);
-        this.head_sa2_conv_res_4_mean = arena.View(282, 256);
-        this.head_sa2_conv_res_4_inv_std = arena.View(283, 256);
-        this.head_sa2_pool = arena.Tensor(284, N, 512, H_8, W_9);
-        this.head_sa2_conv_attn_0 = arena.Tensor(285, N, 256, H_8, W_9);
-        this.head_sa2_conv_attn_2 = arena.Tensor(286, N, 256, H_8, W_9);
-        this.head_sa2_conv_attn_1_mean = arena.View(287, 256);
-        this.head_sa2_conv_attn_1_inv_std = arena.View(288, 256);
-        this.head_sa2_conv_attn_3 = arena.Tensor(289, N, 256, H_8, W_9);
-        this.head_sa2_conv_attn_5 = arena.Tensor(290, N, 256, H_8, W_9);
-        this.head_sa2_conv_attn_4_mean = arena.View(291, 256);
-        this.head_sa2_conv_attn_4_inv_std = arena.View(292, 256);
-        this.head_sa2_upsample = arena.Tensor(293, N, 256, Hc8, Wc8);
-        this.head_sa2_add = arena.Tensor(294, N, 256, Hc8, Wc8);
-        this.head_cls2 = arena.Tensor(295, N, 59, Hc8, Wc8);
-        this.head_sa3_conv_res_0 = arena.Tensor(296, N, 256, Hc8, Wc8);
-        this.head_sa3_conv_res_2 = arena.Tensor(297, N, 256, Hc8, Wc8);
-        this.head_sa3_conv_res_1_mean = arena.View(298, 256);
-        this.head_sa3_conv_res_1_inv_std = arena.View(299, 256);
-        this.head_sa3_conv_res_3 = arena.Tensor(300, N, 256, Hc8, Wc8);
-        this.head_sa3_conv_res_5 = arena.Tensor(301, N, 256, Hc8, Wc8);
-        this.head_sa3_conv_res_4_mean = arena.View(302, 256);
-        this.head_sa3_conv_res_4_inv_std = arena.View(303, 256);
-        this.head_sa3_pool = arena.Tensor(304, N, 1024, H_8, W_9);
-        this.head_sa3_conv_attn_0 = arena.Tensor(305, N, 256, H_8, W_9);
-        this.head_sa3_conv_attn_2 = arena.Tensor(306, N, 256, H_8, W_9);
-        this.head_sa3_conv_attn_1_mean = arena.View(307, 256);
-        this.head_sa3_conv_attn_1_inv_std = arena.View(308, 256);
-        this.head_sa3_conv_attn_3 = arena.Tensor(309, N, 256, H_8, W_9);
-        this.head_sa3_conv_attn_5 = arena.Tensor(310, N, 256, H_8, W_9);
-        this.head_sa3_conv_attn_4_mean = arena.View(311, 256);
-        this.head_sa3_conv_attn_4_inv_std = arena.View(312, 256);
-        this.head_sa3_upsample = arena.Tensor(313, N, 256, Hc8, Wc8);
-        this.head_sa3_add = arena.Tensor(314, N, 256, Hc8, Wc8);
-        this.head_cls3 = arena.Tensor(315, N, 59, Hc8, Wc8);
-        this.head_sa4_conv_res_0 = arena.Tensor(316, N, 256, Hc8, Wc8);
-        this.head_sa4_conv_res_2 = arena.Tensor(317, N, 256, Hc8, Wc8);
-        this.head_sa4_conv_res_1_mean = arena.View(318, 256);
-        this.head_sa4_conv_res_1_inv_std = arena.View(319, 256);
-        this.head_sa4_conv_res_3 = arena.Tensor(320, N, 256, Hc8, Wc8);
-        this.head_sa4_conv_res_5 = arena.Tensor(321, N, 256, Hc8, Wc8);
-        this.head_sa4_conv_res_4_mean = arena.View(322, 256);
-        this.head_sa4_conv_res_4_inv_std = arena.View(323, 256);
-        this.head_sa4_pool = arena.Tensor(324, N, 2048, H_8, W_9);
-        this.head_sa4_conv_attn_0 = arena.Tensor(325, N, 256, H_8, W_9);
-        this.head_sa4_conv_attn_2 = arena.Tensor(326, N, 256, H_8, W_9);
-        this.head_sa4_conv_attn_1_mean = arena.View(327, 256);
-        this.head_sa4_conv_attn_1_inv_std = arena.View(328, 256);
-        this.head_sa4_conv_attn_3 = arena.Tensor(329, N, 256, H_8, W_9);
-        this.head_sa4_conv_attn_5 = arena.Tensor(330, N, 256, H_8, W_9);
-        this.head_sa4_conv_attn_4_mean = arena.View(331, 256);
-        this.head_sa4_conv_attn_4_inv_std = arena.View(332, 256);
-        this.head_sa4_upsample = arena.Tensor(333, N, 256, Hc8, Wc8);
-        this.head_sa4_add = arena.Tensor(334, N, 256, Hc8, Wc8);
-        this.head_cls4 = arena.Tensor(335, N, 59, Hc8, Wc8);
-        this.head_up1 = arena.Tensor(336, N, 59, Hc8, Wc8);
-        this.head_concat = arena.Tensor(337, N, 236, Hc8, Wc8);
-        this.head_mask_conv = arena.Tensor(338, N, 59, Hc8, Wc8);
-        this.head_gap = arena.Tensor(339, N, 236, 1, 1);
-        this.head_cat_fc = arena.Tensor(340, N, 59, 1, 1);
-        this.head_fcn_0 = arena.Tensor(341, N, 512, Hc8, Wc8);
-        this.head_fcn_2 = arena.Tensor(342, N, 512, Hc8, Wc8);
-        this.head_fcn_1_mean = arena.View(343, 512);
-        this.head_fcn_1_inv_std = arena.View(344, 512);
-        this.head_fcn_3 = arena.Tensor(345, N, 512, Hc8, Wc8);
-        this.head_fcn_3_mask = arena.View(346, (long)N * 512 * Hc8 * Wc8);
-        this.head_fcn_4 = arena.Tensor(347, N, 59, Hc8, Wc8);
-        this.head_dense = arena.Tensor(348, N, 59, Hc8, Wc8);
-        this.head_mask_up = arena.Tensor(349, N, 59, H, W);
-        this.head_dense_up = arena.Tensor(350, N, 59, H, W);
-        this.loss_mask = arena.View(351, 1);
-        this.loss_cat = arena.View(352, 1);
-        this.loss_dense = arena.View(353, 1);
-        this.d_backbone_layer1_0_add = arena.Tensor(354, N, 256, Hc4, Wc4);
-        this.d_backbone_layer1_0_bn3 = arena.Tensor(355, N, 256, Hc4, Wc4);
-        this.d_backbone_layer1_0_conv1 = arena.Tensor(356, N, 64, Hc4, Wc4);
-        this.d_backbone_layer1_0_conv2 = arena.Tensor(357, N, 64, Hc4, Wc4);
-        this.d_backbone_layer1_0_conv3 = arena.Tensor(358, N, 256, Hc4, Wc4);
-        this.d_backbone_layer1_0_downsample_0 = arena.Tensor(359, N, 256, Hc4, Wc4);
-        this.d_backbone_layer1_0_downsample_1 = arena.Tensor(360, N, 256, Hc4, Wc4);
-        this.d_backbone_layer1_0_relu1 = arena.Tensor(361, N, 64, Hc4, Wc4);
-        this.d_backbone_layer1_0_relu2 = arena.Tensor(362, N, 64, Hc4, Wc4);
-        this.d_backbone_layer1_0_relu3 = arena.Tensor(363, N, 256, Hc4, Wc4);
-        this.d_backbone_layer1_1_add = arena.Tensor(364, N, 256, Hc4, Wc4);
-        this.d_backbone_layer1_1_bn3 = arena.Tensor(365, N, 256, Hc4, Wc4);
-        this.d_backbone_layer1_1_conv1 = arena.Tensor(366, N, 64, Hc4, Wc4);
-        this.d_backbone_layer1_1_conv2 = arena.Tensor(367, N, 64, Hc4, Wc4);
-        this.d_backbone_layer1_1_conv3 = arena.Tensor(368, N, 256, Hc4, Wc4);
-        this.d_backbone_layer1_1_relu1 = arena.Tensor(369, N, 64, Hc4, Wc4);
-        this.d_backbone_layer1_1_relu2 = arena.Tensor(370, N, 64, Hc4, Wc4);
-        this.d_backbone_layer1_1_relu3 = arena.Tensor(371, N, 256, Hc4, Wc4);
-        this.d_backbone_layer1_2_add = arena.Tensor(372, N, 256, Hc4, Wc4);
-        this.d_backbone_layer1_2_bn3 = arena.Tensor(373, N, 256, Hc4, Wc4);
-        this.d_backbone_layer1_2_conv1 = arena.Tensor(374, N, 64, Hc4, Wc4);
-        this.d_backbone_layer1_2_conv2 = arena.Tensor(375, N, 64, Hc4, Wc4);
-        this.d_backbone_layer1_2_conv3 = arena.Tensor(376, N, 256, Hc4, Wc4);
-        this.d_backbone_layer1_2_relu1 = arena.Tensor(377, N, 64, Hc4, Wc4);
-        this.d_backbone_layer1_2_relu2 = arena.Tensor(378, N, 64, Hc4, Wc4);
-        this.d_backbone_layer1_2_relu3 = arena.Tensor(379, N, 256, Hc4, Wc4);
-        this.d_backbone_layer2_0_add = arena.Tensor(380, N, 512, Hc8, Wc8);
-        this.d_backbone_layer2_0_bn3 = arena.Tensor(381, N, 512, Hc8, Wc8);
-        this.d_backbone_layer2_0_conv1 = arena.Tensor(382, N, 128, Hc4, Wc4);
-        this.d_backbone_layer2_0_conv2 = arena.Tensor(383, N, 128, Hc8, Wc8);
-        this.d_backbone_layer2_0_conv3 = arena.Tensor(384, N, 512, Hc8, Wc8);
-        this.d_backbone_layer2_0_downsample_0 = arena.Tensor(385, N, 512, Hc8, Wc8);
-        this.d_backbone_layer2_0_downsample_1 = arena.Tensor(386, N, 512, Hc8, Wc8);
-        this.d_backbone_layer2_0_relu1 = arena.Tensor(387, N, 128, Hc4, Wc4);
-        this.d_backbone_layer2_0_relu2 = arena.Tensor(388, N, 128, Hc8, Wc8);
-        this.d_backbone_layer2_0_relu3 = arena.Tensor(389, N, 512, Hc8, Wc8);
-        this.d_backbone_layer2_1_add = arena.Tensor(390, N, 512, Hc8, Wc8);
-        this.d_backbone_layer2_1_bn3 = arena.Tensor(391, N, 512, Hc8, Wc8);
-        this.d_backbone_layer2_1_conv1 = arena.Tensor(392, N, 128, Hc8, Wc8);
-        this.d_backbone_layer2_1_conv2 = arena.Tensor(393, N, 128, Hc8, Wc8);
-        this.d_backbone_layer2_1_conv3 = arena.Tensor(394, N, 512, Hc8, Wc8);
-        this.d_backbone_layer2_1_relu1 = arena.Tensor(395, N, 128, Hc8, Wc8);
-        this.d_backbone_layer2_1_relu2 = arena.Tensor(396, N, 128, Hc8, Wc8);
-        this.d_backbone_layer2_1_relu3 = arena.Tensor(397, N, 512, Hc8, Wc8);
-        this.d_backbone_layer2_2_add = arena.Tensor(398, N, 512, Hc8, Wc8);
-        this.d_backbone_layer2_2_bn3 = arena.Tensor(399, N, 512, Hc8, Wc8);
-        this.d_backbone_layer2_2_conv1 = arena.Tensor(400, N, 128, Hc8, Wc8);
-        this.d_backbone_layer2_2_conv2 = arena.Tensor(401, N, 128, Hc8, Wc8);
-        this.d_backbone_layer2_2_conv3 = arena.Tensor(402, N, 512, Hc8, Wc8);
-        this.d_backbone_layer2_2_relu1 = arena.Tensor(403, N, 128, Hc8, Wc8);
-        this.d_backbone_layer2_2_relu2 = arena.Tensor(404, N, 128, Hc8, Wc8);
-        this.d_backbone_layer2_2_relu3 = arena.Tensor(405, N, 512, Hc8, Wc8);
-        this.d_backbone_layer2_3_add = arena.Tensor(406, N, 512, Hc8, Wc8);
-        this.d_backbone_layer2_3_bn3 = arena.Tensor(407, N, 512, Hc8, Wc8);
-        this.d_backbone_layer2_3_conv1 = arena.Tensor(408, N, 128, Hc8, Wc8);
-        this.d_backbone_layer2_3_conv2 = arena.Tensor(409, N, 128, Hc8, Wc8);
-        this.d_backbone_layer2_3_conv3 = arena.Tensor(410, N, 512, Hc8, Wc8);
-        this.d_backbone_layer2_3_relu1 = arena.Tensor(411, N, 128, Hc8, Wc8);
-        this.d_backbone_layer2_3_relu2 = arena.Tensor(412, N, 128, Hc8, Wc8);
-        this.d_backbone_layer2_3_relu3 = arena.Tensor(413, N, 512, Hc8, Wc8);
-        this.d_backbone_layer3_0_add = arena.Tensor(414, N, 1024, Hc8, Wc8);
-        this.d_backbone_layer3_0_bn3 = arena.Tensor(415, N, 1024, Hc8, Wc8);
-        this.d_backbone_layer3_0_conv1 = arena.Tensor(416, N, 256, Hc8, Wc8);
-        this.d_backbone_layer3_0_conv2 = arena.Tensor(417, N, 256, Hc8, Wc8);
-        this.d_backbone_layer3_0_conv3 = arena.Tensor(418, N, 1024, Hc8, Wc8);
-        this.d_backbone_layer3_0_downsample_0 = arena.Tensor(419, N, 1024, Hc8, Wc8);
-        this.d_backbone_layer3_0_downsample_1 = arena.Tensor(420, N, 1024, Hc8, Wc8);
-        this.d_backbone_layer3_0_relu1 = arena.Tensor(421, N, 256, Hc8, Wc8);
-        this.d_backbone_layer3_0_relu2 = arena.Tensor(422, N, 256, Hc8, Wc8);
-        this.d_backbone_layer3_0_relu3 = arena.Tensor(423, N, 1024, Hc8, Wc8);
-        this.d_backbone_layer3_1_add = arena.Tensor(424, N, 1024, Hc8, Wc8);
-        this.d_backbone_layer3_1_bn3 = arena.Tensor(425, N, 1024, Hc8, Wc8);
-        this.d_backbone_layer3_1_conv1 = arena.Tensor(426, N, 256, Hc8, Wc8);
-        this.d_backbone_layer3_1_conv2 = arena.Tensor(427, N, 256, Hc8, Wc8);
-        this.d_backbone_layer3_1_conv3 = arena.Tensor(428, N, 1024, Hc8, Wc8);
-        this.d_backbone_layer3_1_relu1 = arena.Tensor(429, N, 256, Hc8, Wc8);
-        this.d_backbone_layer3_1_relu2 = arena.Tensor(430, N, 256, Hc8, Wc8);
-        this.d_backbone_layer3_1_relu3 = arena.Tensor(431, N, 1024, Hc8, Wc8);
-        this.d_backbone_layer3_2_add = arena.Tensor(432, N, 1024, Hc8, Wc8);
-        this.d_backbone_layer3_2_bn3 = arena.Tensor(433, N, 1024, Hc8, Wc8);
-        this.d_backbone_layer3_2_conv1 = arena.Tensor(434, N, 256, Hc8, Wc8);
-        this.d_backbone_layer3_2_conv2 = arena.Tensor(435, N, 256, Hc8, Wc8);
-        this.d_backbone_layer3_2_conv3 = arena.Tensor(436, N, 1024, Hc8, Wc8);
-        this.d_backbone_layer3_2_relu1 = arena.Tensor(437, N, 256, Hc8, Wc8);
-        this.d_backbone_layer3_2_relu2 = arena.Tensor(438, N, 256, Hc8, Wc8);
-        this.d_backbone_layer3_2_relu3 = arena.Tensor(439, N, 1024, Hc8, Wc8);
-        this.d_backbone_layer3_3_add = arena.Tensor(440, N, 1024, Hc8, Wc8);
-        this.d_backbone_layer3_3_bn3 = arena.Tensor(441, N, 1024, Hc8, Wc8);
-        this.d_backbone_layer3_3_conv1 = arena.Tensor(442, N, 256, Hc8, Wc8);
-        this.d_backbone_layer3_3_conv2 = arena.Tensor(443, N, 256, Hc8, Wc8);
-        this.d_backbone_layer3_3_conv3 = arena.Tensor(444, N, 1024, Hc8, Wc8);
-        this.d_backbone_layer3_3_relu1 = arena.Tensor(445, N, 256, Hc8, Wc8);
-        this.d_backbone_layer3_3_relu2 = arena.Tensor(446, N, 256, Hc8, Wc8);
-        this.d_backbone_layer3_3_relu3 = arena.Tensor(447, N, 1024, Hc8, Wc8);
-        this.d_backbone_layer3_4_add = arena.Tensor(448, N, 1024, Hc8, Wc8);
-        this.d_backbone_layer3_4_bn3 = arena.Tensor(449, N, 1024, Hc8, Wc8);
-        this.d_backbone_layer3_4_conv1 = arena.Tensor(450, N, 256, Hc8, Wc8);
-        this.d_backbone_layer3_4_conv2 = arena.Tensor(451, N, 256, Hc8, Wc8);
-        this.d_backbone_layer3_4_conv3 = arena.Tensor(452, N, 1024, Hc8, Wc8);
-        this.d_backbone_layer3_4_relu1 = arena.Tensor(453, N, 256, Hc8, Wc8);
-        this.d_backbone_layer3_4_relu2 = arena.Tensor(454, N, 256, Hc8, Wc8);
-        this.d_backbone_layer3_4_relu3 = arena.Tensor(455, N, 1024, Hc8, Wc8);
-        this.d_backbone_layer3_5_add = arena.Tensor(456, N, 1024, Hc8, Wc8);
-        this.d_backbone_layer3_5_bn3 = arena.Tensor(457, N, 1024, Hc8, Wc8);
-        this.d_backbone_layer3_5_conv1 = arena.Tensor(458, N, 256, Hc8, Wc8);
-        this.d_backbone_layer3_5_conv2 = arena.Tensor(459, N, 256, Hc8, Wc8);
-        this.d_backbone_layer3_5_conv3 = arena.Tensor(460, N, 1024, Hc8, Wc8);
-        this.d_backbone_layer3_5_relu1 = arena.Tensor(461, N, 256, Hc8, Wc8);
-        this.d_backbone_layer3_5_relu2 = arena.Tensor(462, N, 256, Hc8, Wc8);
-        this.d_backbone_layer3_5_relu3 = arena.Tensor(463, N, 1024, Hc8, Wc8);
-        this.d_backbone_layer4_0_add = arena.Tensor(464, N, 2048, Hc8, Wc8);
-        this.d_backbone_layer4_0_bn3 = arena.Tensor(465, N, 2048, Hc8, Wc8);
-        this.d_backbone_layer4_0_conv1 = arena.Tensor(466, N, 512, Hc8, Wc8);
-        this.d_backbone_layer4_0_conv2 = arena.Tensor(467, N, 512, Hc8, Wc8);
-        this.d_backbone_layer4_0_conv3 = arena.Tensor(468, N, 2048, Hc8, Wc8);
-        this.d_backbone_layer4_0_downsample_0 = arena.Tensor(469, N, 2048, Hc8, Wc8);
-        this.d_backbone_layer4_0_downsample_1 = arena.Tensor(470, N, 2048, Hc8, Wc8);
-        this.d_backbone_layer4_0_relu1 = arena.Tensor(471, N, 512, Hc8, Wc8);
-        this.d_backbone_layer4_0_relu2 = arena.Tensor(472, N, 512, Hc8, Wc8);
-        this.d_backbone_layer4_0_relu3 = arena.Tensor(473, N, 2048, Hc8, Wc8);
-        this.d_backbone_layer4_1_add = arena.Tensor(474, N, 2048, Hc8, Wc8);
-        this.d_backbone_layer4_1_bn3 = arena.Tensor(475, N, 2048, Hc8, Wc8);
-        this.d_backbone_layer4_1_conv1 = arena.Tensor(476, N, 512, Hc8, Wc8);
-        this.d_backbone_layer4_1_conv2 = arena.Tensor(477, N, 512, Hc8, Wc8);
-        this.d_backbone_layer4_1_conv3 = arena.Tensor(478, N, 2048, Hc8, Wc8);
-        this.d_backbone_layer4_1_relu1 = arena.Tensor(479, N, 512, Hc8, Wc8);
-        this.d_backbone_layer4_1_relu2 = arena.Tensor(480, N, 512, Hc8, Wc8);
-        this.d_backbone_layer4_1_relu3 = arena.Tensor(481, N, 2048, Hc8, Wc8);
-        this.d_backbone_layer4_2_add = arena.Tensor(482, N, 2048, Hc8, Wc8);
-        this.d_backbone_layer4_2_bn3 = arena.Tensor(483, N, 2048, Hc8, Wc8);
-        this.d_backbone_layer4_2_conv1 = arena.Tensor(484, N, 512, Hc8, Wc8);
-        this.d_backbone_layer4_2_conv2 = arena.Tensor(485, N, 512, Hc8, Wc8);
-        this.d_backbone_layer4_2_conv3 = arena.Tensor(486, N, 2048, Hc8, Wc8);
-        this.d_backbone_layer4_2_relu1 = arena.Tensor(487, N, 512, Hc8, Wc8);
-        this.d_backbone_layer4_2_relu2 = arena.Tensor(488, N, 512, Hc8, Wc8);
-        this.d_backbone_layer4_2_relu3 = arena.Tensor(489, N, 2048, Hc8, Wc8);
-        this.d_backbone_maxpool = arena.Tensor(490, N, 128, Hc4, Wc4);
-        this.d_backbone_stem_0 = arena.Tensor(491, N, 64, Hc2, Wc2);
-        this.d_backbone_stem_2 = arena.Tensor(492, N, 64, Hc2, Wc2);
-        this.d_backbone_stem_3 = arena.Tensor(493, N, 64, Hc2, Wc2);
-        this.d_backbone_stem_5 = arena.Tensor(494, N, 64, Hc2, Wc2);
-        this.d_backbone_stem_6 = arena.Tensor(495, N, 128, Hc2, Wc2);
-        this.d_backbone_stem_8 = arena.Tensor(496, N, 128, Hc2, Wc2);
-        this.d_head_cat_fc = arena.Tensor(497, N, 59, 1, 1);
-        this.d_head_cls1 = arena.Tensor(498, N, 59, Hc4, Wc4);
-        this.d_head_cls2 = arena.Tensor(499, N, 59, Hc8, Wc8);
-        this.d_head_cls3 = arena.Tensor(500, N, 59, Hc8, Wc8);
-        this.d_head_cls4 = arena.Tensor(501, N, 59, Hc8, Wc8);
-        this.d_head_concat = arena.Tensor(502, N, 236, Hc8, Wc8);
-        this.d_head_dense = arena.Tensor(503, N, 59, Hc8, Wc8);
-        this.d_head_dense_up = arena.Tensor(504, N, 59, H, W);
-        this.d_head_fcn_0 = arena.Tensor(505, N, 512, Hc8, Wc8);
-        this.d_head_fcn_2 = arena.Tensor(506, N, 512, Hc8, Wc8);
-        this.d_head_fcn_3 = arena.Tensor(507, N, 512, Hc8, Wc8);
-        this.d_head_fcn_4 = arena.Tensor(508, N, 59, Hc8, Wc8);
-        this.d_head_gap = arena.Tensor(509, N, 236, 1, 1);
-        this.d_head_mask_conv = arena.Tensor(510, N, 59, Hc8, Wc8);
-        this.d_head_mask_up = arena.Tensor(511, N, 59, H, W);
-        this.d_head_sa1_add = arena.Tensor(512, N, 256, Hc4, Wc4);
-        this.d_head_sa1_conv_attn_0 = arena.Tensor(513, N, 256, H_6, W_7);
-        this.d_head_sa1_conv_attn_2 = arena.Tensor(514, N, 256, H_6, W_7);
-        this.d_head_sa1_conv_attn_3 = arena.Tensor(515, N, 256, H_6, W_7);
-        this.d_head_sa1_conv_attn_5 = arena.Tensor(516, N, 256, H_6, W_7);
-        this.d_head_sa1_conv_res_0 = arena.Tensor(517, N, 256, Hc4, Wc4);
-        this.d_head_sa1_conv_res_2 = arena.Tensor(518, N, 256, Hc4, Wc4);
-        this.d_head_sa1_conv_res_3 = arena.Tensor(519, N, 256, Hc4, Wc4);
-        this.d_head_sa1_conv_res_5 = arena.Tensor(520, N, 256, Hc4, Wc4);
-        this.d_head_sa1_pool = arena.Tensor(521, N, 256, H_6, W_7);
-        this.d_head_sa1_upsample = arena.Tensor(522, N, 256, Hc4, Wc4);
-        this.d_head_sa2_add = arena.Tensor(523, N, 256, Hc8, Wc8);
-        this.d_head_sa2_conv_attn_0 = arena.Tensor(524, N, 256, H_8, W_9);
-        this.d_head_sa2_conv_attn_2 = arena.Tensor(525, N, 256, H_8, W_9);
-        this.d_head_sa2_conv_attn_3 = arena.Tensor(526, N, 256, H_8, W_9);
-        this.d_head_sa2_conv_attn_5 = arena.Tensor(527, N, 256, H_8, W_9);
-        this.d_head_sa2_conv_res_0 = arena.Tensor(528, N, 256, Hc8, Wc8);
-        this.d_head_sa2_conv_res_2 = arena.Tensor(529, N, 256, Hc8, Wc8);
-        this.d_head_sa2_conv_res_3 = arena.Tensor(530, N, 256, Hc8, Wc8);
-        this.d_head_sa2_conv_res_5 = arena.Tensor(531, N, 256, Hc8, Wc8);
-        this.d_head_sa2_pool = arena.Tensor(532, N, 512, H_8, W_9);
-        this.d_head_sa2_upsample = arena.Tensor(533, N, 256, Hc8, Wc8);
-        this.d_head_sa3_add = arena.Tensor(534, N, 256, Hc8, Wc8);
-        this.d_head_sa3_conv_attn_0 = arena.Tensor(535, N, 256, H_8, W_9);
-        this.d_head_sa3_conv_attn_2 = arena.Tensor(536, N, 256, H_8, W_9);
-        this.d_head_sa3_conv_attn_3 = arena.Tensor(537, N, 256, H_8, W_9);
-        this.d_head_sa3_conv_attn_5 = arena.Tensor(538, N, 256, H_8, W_9);
-        this.d_head_sa3_conv_res_0 = arena.Tensor(539, N, 256, Hc8, Wc8);
-        this.d_head_sa3_conv_res_2 = arena.Tensor(540, N, 256, Hc8, Wc8);
-        this.d_head_sa3_conv_res_3 = arena.Tensor(541, N, 256, Hc8, Wc8);
-        this.d_head_sa3_conv_res_5 = arena.Tensor(542, N, 256, Hc8, Wc8);
-        this.d_head_sa3_pool = arena.Tensor(543, N, 1024, H_8, W_9);
-        this.d_head_sa3_upsample = arena.Tensor(544, N, 256, Hc8, Wc8);
-        this.d_head_sa4_add = arena.Tensor(545, N, 256, Hc8, Wc8);
-        this.d_head_sa4_conv_attn_0 = arena.Tensor(546, N, 256, H_8, W_9);
-        this.d_head_sa4_conv_attn_2 = arena.Tensor(547, N, 256, H_8, W_9);
-        this.d_head_sa4_conv_attn_3 = arena.Tensor(548, N, 256, H_8, W_9);
-        this.d_head_sa4_conv_attn_5 = arena.Tensor(549, N, 256, H_8, W_9);
-        this.d_head_sa4_conv_res_0 = arena.Tensor(550, N, 256, Hc8, Wc8);
-        this.d_head_sa4_conv_res_2 = arena.Tensor(551, N, 256, Hc8, Wc8);
-        this.d_head_sa4_conv_res_3 = arena.Tensor(552, N, 256, Hc8, Wc8);
-        this.d_head_sa4_conv_res_5 = arena.Tensor(553, N, 256, Hc8, Wc8);
-        this.d_head_sa4_pool = arena.Tensor(554, N, 2048, H_8, W_9);
-        this.d_head_sa4_upsample = arena.Tensor(555, N, 256, Hc8, Wc8);
-        this.d_head_up1 = arena.Tensor(556, N, 59, Hc8, Wc8);
+        this.backbone_layer1_0_downsample_0 = arena.Tensor(25, N, 256, Hc4, Wc4);
+        this.backbone_layer1_0_downsample_1 = arena.Tensor(26, N, 256, Hc4, Wc4);
+        this.backbone_layer1_0_downsample_1_mean = arena.View(27, 256);
+        this.backbone_layer1_0_downsample_1_inv_std = arena.View(28, 256);
+        this.backbone_layer1_0_relu3 = arena.Tensor(29, N, 256, Hc4, Wc4);
+        this.backbone_layer1_0_bn3_mean = arena.View(30, 256);
+        this.backbone_layer1_0_bn3_inv_std = arena.View(31, 256);
+        this.backbone_layer1_1_conv1 = arena.Tensor(32, N, 64, Hc4, Wc4);
+        this.backbone_layer1_1_relu1 = arena.Tensor(33, N, 64, Hc4, Wc4);
+        this.backbone_layer1_1_bn1_mean = arena.View(34, 64);
+        this.backbone_layer1_1_bn1_inv_std = arena.View(35, 64);
+        this.backbone_layer1_1_conv2 = arena.Tensor(36, N, 64, Hc4, Wc4);
+        this.backbone_layer1_1_relu2 = arena.Tensor(37, N, 64, Hc4, Wc4);
+        this.backbone_layer1_1_bn2_mean = arena.View(38, 64);
+        this.backbone_layer1_1_bn2_inv_std = arena.View(39, 64);
+        this.backbone_layer1_1_conv3 = arena.Tensor(40, N, 256, Hc4, Wc4);
+        this.backbone_layer1_1_relu3 = arena.Tensor(41, N, 256, Hc4, Wc4);
+        this.backbone_layer1_1_bn3_mean = arena.View(42, 256);
+        this.backbone_layer1_1_bn3_inv_std = arena.View(43, 256);
+        this.backbone_layer1_2_conv1 = arena.Tensor(44, N, 64, Hc4, Wc4);
+        this.backbone_layer1_2_relu1 = arena.Tensor(45, N, 64, Hc4, Wc4);
+        this.backbone_layer1_2_bn1_mean = arena.View(46, 64);
+        this.backbone_layer1_2_bn1_inv_std = arena.View(47, 64);
+        this.backbone_layer1_2_conv2 = arena.Tensor(48, N, 64, Hc4, Wc4);
+        this.backbone_layer1_2_relu2 = arena.Tensor(49, N, 64, Hc4, Wc4);
+        this.backbone_layer1_2_bn2_mean = arena.View(50, 64);
+        this.backbone_layer1_2_bn2_inv_std = arena.View(51, 64);
+        this.backbone_layer1_2_conv3 = arena.Tensor(52, N, 256, Hc4, Wc4);
+        this.backbone_layer1_2_relu3 = arena.Tensor(53, N, 256, Hc4, Wc4);
+        this.backbone_layer1_2_bn3_mean = arena.View(54, 256);
+        this.backbone_layer1_2_bn3_inv_std = arena.View(55, 256);
+        this.backbone_layer2_0_conv1 = arena.Tensor(56, N, 128, Hc4, Wc4);
+        this.backbone_layer2_0_relu1 = arena.Tensor(57, N, 128, Hc4, Wc4);
+        this.backbone_layer2_0_bn1_mean = arena.View(58, 128);
+        this.backbone_layer2_0_bn1_inv_std = arena.View(59, 128);
+        this.backbone_layer2_0_conv2 = arena.Tensor(60, N, 128, Hc8, Wc8);
+        this.backbone_layer2_0_relu2 = arena.Tensor(61, N, 128, Hc8, Wc8);
+        this.backbone_layer2_0_bn2_mean = arena.View(62, 128);
+        this.backbone_layer2_0_bn2_inv_std = arena.View(63, 128);
+        this.backbone_layer2_0_conv3 = arena.Tensor(64, N, 512, Hc8, Wc8);
+        this.backbone_layer2_0_downsample_0 = arena.Tensor(65, N, 512, Hc8, Wc8);
+        this.backbone_layer2_0_downsample_1 = arena.Tensor(66, N, 512, Hc8, Wc8);
+        this.backbone_layer2_0_downsample_1_mean = arena.View(67, 512);
+        this.backbone_layer2_0_downsample_1_inv_std = arena.View(68, 512);
+        this.backbone_layer2_0_relu3 = arena.Tensor(69, N, 512, Hc8, Wc8);
+        this.backbone_layer2_0_bn3_mean = arena.View(70, 512);
+        this.backbone_layer2_0_bn3_inv_std = arena.View(71, 512);
+        this.backbone_layer2_1_conv1 = arena.Tensor(72, N, 128, Hc8, Wc8);
+        this.backbone_layer2_1_relu1 = arena.Tensor(73, N, 128, Hc8, Wc8);
+        this.backbone_layer2_1_bn1_mean = arena.View(74, 128);
+        this.backbone_layer2_1_bn1_inv_std = arena.View(75, 128);
+        this.backbone_layer2_1_conv2 = arena.Tensor(76, N, 128, Hc8, Wc8);
+        this.backbone_layer2_1_relu2 = arena.Tensor(77, N, 128, Hc8, Wc8);
+        this.backbone_layer2_1_bn2_mean = arena.View(78, 128);
+        this.backbone_layer2_1_bn2_inv_std = arena.View(79, 128);
+        this.backbone_layer2_1_conv3 = arena.Tensor(80, N, 512, Hc8, Wc8);
+        this.backbone_layer2_1_relu3 = arena.Tensor(81, N, 512, Hc8, Wc8);
+        this.backbone_layer2_1_bn3_mean = arena.View(82, 512);
+        this.backbone_layer2_1_bn3_inv_std = arena.View(83, 512);
+        this.backbone_layer2_2_conv1 = arena.Tensor(84, N, 128, Hc8, Wc8);
+        this.backbone_layer2_2_relu1 = arena.Tensor(85, N, 128, Hc8, Wc8);
+        this.backbone_layer2_2_bn1_mean = arena.View(86, 128);
+        this.backbone_layer2_2_bn1_inv_std = arena.View(87, 128);
+        this.backbone_layer2_2_conv2 = arena.Tensor(88, N, 128, Hc8, Wc8);
+        this.backbone_layer2_2_relu2 = arena.Tensor(89, N, 128, Hc8, Wc8);
+        this.backbone_layer2_2_bn2_mean = arena.View(90, 128);
+        this.backbone_layer2_2_bn2_inv_std = arena.View(91, 128);
+        this.backbone_layer2_2_conv3 = arena.Tensor(92, N, 512, Hc8, Wc8);
+        this.backbone_layer2_2_relu3 = arena.Tensor(93, N, 512, Hc8, Wc8);
+        this.backbone_layer2_2_bn3_mean = arena.View(94, 512);
+        this.backbone_layer2_2_bn3_inv_std = arena.View(95, 512);
+        this.backbone_layer2_3_conv1 = arena.Tensor(96, N, 128, Hc8, Wc8);
+        this.backbone_layer2_3_relu1 = arena.Tensor(97, N, 128, Hc8, Wc8);
+        this.backbone_layer2_3_bn1_mean = arena.View(98, 128);
+        this.backbone_layer2_3_bn1_inv_std = arena.View(99, 128);
+        this.backbone_layer2_3_conv2 = arena.Tensor(100, N, 128, Hc8, Wc8);
+        this.backbone_layer2_3_relu2 = arena.Tensor(101, N, 128, Hc8, Wc8);
+        this.backbone_layer2_3_bn2_mean = arena.View(102, 128);
+        this.backbone_layer2_3_bn2_inv_std = arena.View(103, 128);
+        this.backbone_layer2_3_conv3 = arena.Tensor(104, N, 512, Hc8, Wc8);
+        this.backbone_layer2_3_relu3 = arena.Tensor(105, N, 512, Hc8, Wc8);
+        this.backbone_layer2_3_bn3_mean = arena.View(106, 512);
+        this.backbone_layer2_3_bn3_inv_std = arena.View(107, 512);
+        this.backbone_layer3_0_conv1 = arena.Tensor(108, N, 256, Hc8, Wc8);
+        this.backbone_layer3_0_relu1 = arena.Tensor(109, N, 256, Hc8, Wc8);
+        this.backbone_layer3_0_bn1_mean = arena.View(110, 256);
+        this.backbone_layer3_0_bn1_inv_std = arena.View(111, 256);
+        this.backbone_layer3_0_conv2 = arena.Tensor(112, N, 256, Hc8, Wc8);
+        this.backbone_layer3_0_relu2 = arena.Tensor(113, N, 256, Hc8, Wc8);
+        this.backbone_layer3_0_bn2_mean = arena.View(114, 256);
+        this.backbone_layer3_0_bn2_inv_std = arena.View(115, 256);
+        this.backbone_layer3_0_conv3 = arena.Tensor(116, N, 1024, Hc8, Wc8);
+        this.backbone_layer3_0_downsample_0 = arena.Tensor(117, N, 1024, Hc8, Wc8);
+        this.backbone_layer3_0_downsample_1 = arena.Tensor(118, N, 1024, Hc8, Wc8);
+        this.backbone_layer3_0_downsample_1_mean = arena.View(119, 1024);
+        this.backbone_layer3_0_downsample_1_inv_std = arena.View(120, 1024);
+        this.backbone_layer3_0_relu3 = arena.Tensor(121, N, 1024, Hc8, Wc8);
+        this.backbone_layer3_0_bn3_mean = arena.View(122, 1024);
+        this.backbone_layer3_0_bn3_inv_std = arena.View(123, 1024);
+        this.backbone_layer3_1_conv1 = arena.Tensor(124, N, 256, Hc8, Wc8);
+        this.backbone_layer3_1_relu1 = arena.Tensor(125, N, 256, Hc8, Wc8);
+        this.backbone_layer3_1_bn1_mean = arena.View(126, 256);
+        this.backbone_layer3_1_bn1_inv_std = arena.View(127, 256);
+        this.backbone_layer3_1_conv2 = arena.Tensor(128, N, 256, Hc8, Wc8);
+        this.backbone_layer3_1_relu2 = arena.Tensor(129, N, 256, Hc8, Wc8);
+        this.backbone_layer3_1_bn2_mean = arena.View(130, 256);
+        this.backbone_layer3_1_bn2_inv_std = arena.View(131, 256);
+        this.backbone_layer3_1_conv3 = arena.Tensor(132, N, 1024, Hc8, Wc8);
+        this.backbone_layer3_1_relu3 = arena.Tensor(133, N, 1024, Hc8, Wc8);
+        this.backbone_layer3_1_bn3_mean = arena.View(134, 1024);
+        this.backbone_layer3_1_bn3_inv_std = arena.View(135, 1024);
+        this.backbone_layer3_2_conv1 = arena.Tensor(136, N, 256, Hc8, Wc8);
+        this.backbone_layer3_2_relu1 = arena.Tensor(137, N, 256, Hc8, Wc8);
+        this.backbone_layer3_2_bn1_mean = arena.View(138, 256);
+        this.backbone_layer3_2_bn1_inv_std = arena.View(139, 256);
+        this.backbone_layer3_2_conv2 = arena.Tensor(140, N, 256, Hc8, Wc8);
+        this.backbone_layer3_2_relu2 = arena.Tensor(141, N, 256, Hc8, Wc8);
+        this.backbone_layer3_2_bn2_mean = arena.View(142, 256);
+        this.backbone_layer3_2_bn2_inv_std = arena.View(143, 256);
+        this.backbone_layer3_2_conv3 = arena.Tensor(144, N, 1024, Hc8, Wc8);
+        this.backbone_layer3_2_relu3 = arena.Tensor(145, N, 1024, Hc8, Wc8);
+        this.backbone_layer3_2_bn3_mean = arena.View(146, 1024);
+        this.backbone_layer3_2_bn3_inv_std = arena.View(147, 1024);
+        this.backbone_layer3_3_conv1 = arena.Tensor(148, N, 256, Hc8, Wc8);
+        this.backbone_layer3_3_relu1 = arena.Tensor(149, N, 256, Hc8, Wc8);
+        this.backbone_layer3_3_bn1_mean = arena.View(150, 256);
+        this.backbone_layer3_3_bn1_inv_std = arena.View(151, 256);
+        this.backbone_layer3_3_conv2 = arena.Tensor(152, N, 256, Hc8, Wc8);
+        this.backbone_layer3_3_relu2 = arena.Tensor(153, N, 256, Hc8, Wc8);
+        this.backbone_layer3_3_bn2_mean = arena.View(154, 256);
+        this.backbone_layer3_3_bn2_inv_std = arena.View(155, 256);
+        this.backbone_layer3_3_conv3 = arena.Tensor(156, N, 1024, Hc8, Wc8);
+        this.backbone_layer3_3_relu3 = arena.Tensor(157, N, 1024, Hc8, Wc8);
+        this.backbone_layer3_3_bn3_mean = arena.View(158, 1024);
+        this.backbone_layer3_3_bn3_inv_std = arena.View(159, 1024);
+        this.backbone_layer3_4_conv1 = arena.Tensor(160, N, 256, Hc8, Wc8);
+        this.backbone_layer3_4_relu1 = arena.Tensor(161, N, 256, Hc8, Wc8);
+        this.backbone_layer3_4_bn1_mean = arena.View(162, 256);
+        this.backbone_layer3_4_bn1_inv_std = arena.View(163, 256);
+        this.backbone_layer3_4_conv2 = arena.Tensor(164, N, 256, Hc8, Wc8);
+        this.backbone_layer3_4_relu2 = arena.Tensor(165, N, 256, Hc8, Wc8);
+        this.backbone_layer3_4_bn2_mean = arena.View(166, 256);
+        this.backbone_layer3_4_bn2_inv_std = arena.View(167, 256);
+        this.backbone_layer3_4_conv3 = arena.Tensor(168, N, 1024, Hc8, Wc8);
+        this.backbone_layer3_4_relu3 = arena.Tensor(169, N, 1024, Hc8, Wc8);
+        this.backbone_layer3_4_bn3_mean = arena.View(170, 1024);
+        this.backbone_layer3_4_bn3_inv_std = arena.View(171, 1024);
+        this.backbone_layer3_5_conv1 = arena.Tensor(172, N, 256, Hc8, Wc8);
+        this.backbone_layer3_5_relu1 = arena.Tensor(173, N, 256, Hc8, Wc8);
+        this.backbone_layer3_5_bn1_mean = arena.View(174, 256);
+        this.backbone_layer3_5_bn1_inv_std = arena.View(175, 256);
+        this.backbone_layer3_5_conv2 = arena.Tensor(176, N, 256, Hc8, Wc8);
+        this.backbone_layer3_5_relu2 = arena.Tensor(177, N, 256, Hc8, Wc8);
+        this.backbone_layer3_5_bn2_mean = arena.View(178, 256);
+        this.backbone_layer3_5_bn2_inv_std = arena.View(179, 256);
+        this.backbone_layer3_5_conv3 = arena.Tensor(180, N, 1024, Hc8, Wc8);
+        this.backbone_layer3_5_relu3 = arena.Tensor(181, N, 1024, Hc8, Wc8);
+        this.backbone_layer3_5_bn3_mean = arena.View(182, 1024);
+        this.backbone_layer3_5_bn3_inv_std = arena.View(183, 1024);
+        this.backbone_layer4_0_conv1 = arena.Tensor(184, N, 512, Hc8, Wc8);
+        this.backbone_layer4_0_relu1 = arena.Tensor(185, N, 512, Hc8, Wc8);
+        this.backbone_layer4_0_bn1_mean = arena.View(186, 512);
+        this.backbone_layer4_0_bn1_inv_std = arena.View(187, 512);
+        this.backbone_layer4_0_conv2 = arena.Tensor(188, N, 512, Hc8, Wc8);
+        this.backbone_layer4_0_relu2 = arena.Tensor(189, N, 512, Hc8, Wc8);
+        this.backbone_layer4_0_bn2_mean = arena.View(190, 512);
+        this.backbone_layer4_0_bn2_inv_std = arena.View(191, 512);
+        this.backbone_layer4_0_conv3 = arena.Tensor(192, N, 2048, Hc8, Wc8);
+        this.backbone_layer4_0_downsample_0 = arena.Tensor(193, N, 2048, Hc8, Wc8);
+        this.backbone_layer4_0_downsample_1 = arena.Tensor(194, N, 2048, Hc8, Wc8);
+        this.backbone_layer4_0_downsample_1_mean = arena.View(195, 2048);
+        this.backbone_layer4_0_downsample_1_inv_std = arena.View(196, 2048);
+        this.backbone_layer4_0_relu3 = arena.Tensor(197, N, 2048, Hc8, Wc8);
+        this.backbone_layer4_0_bn3_mean = arena.View(198, 2048);
+        this.backbone_layer4_0_bn3_inv_std = arena.View(199, 2048);
+        this.backbone_layer4_1_conv1 = arena.Tensor(200, N, 512, Hc8, Wc8);
+        this.backbone_layer4_1_relu1 = arena.Tensor(201, N, 512, Hc8, Wc8);
+        this.backbone_layer4_1_bn1_mean = arena.View(202, 512);
+        this.backbone_layer4_1_bn1_inv_std = arena.View(203, 512);
+        this.backbone_layer4_1_conv2 = arena.Tensor(204, N, 512, Hc8, Wc8);
+        this.backbone_layer4_1_relu2 = arena.Tensor(205, N, 512, Hc8, Wc8);
+        this.backbone_layer4_1_bn2_mean = arena.View(206, 512);
+        this.backbone_layer4_1_bn2_inv_std = arena.View(207, 512);
+        this.backbone_layer4_1_conv3 = arena.Tensor(208, N, 2048, Hc8, Wc8);
+        this.backbone_layer4_1_relu3 = arena.Tensor(209, N, 2048, Hc8, Wc8);
+        this.backbone_layer4_1_bn3_mean = arena.View(210, 2048);
+        this.backbone_layer4_1_bn3_inv_std = arena.View(211, 2048);
+        this.backbone_layer4_2_conv1 = arena.Tensor(212, N, 512, Hc8, Wc8);
+        this.backbone_layer4_2_relu1 = arena.Tensor(213, N, 512, Hc8, Wc8);
+        this.backbone_layer4_2_bn1_mean = arena.View(214, 512);
+        this.backbone_layer4_2_bn1_inv_std = arena.View(215, 512);
+        this.backbone_layer4_2_conv2 = arena.Tensor(216, N, 512, Hc8, Wc8);
+        this.backbone_layer4_2_relu2 = arena.Tensor(217, N, 512, Hc8, Wc8);
+        this.backbone_layer4_2_bn2_mean = arena.View(218, 512);
+        this.backbone_layer4_2_bn2_inv_std = arena.View(219, 512);
+        this.backbone_layer4_2_conv3 = arena.Tensor(220, N, 2048, Hc8, Wc8);
+        this.backbone_layer4_2_relu3 = arena.Tensor(221, N, 2048, Hc8, Wc8);
+        this.backbone_layer4_2_bn3_mean = arena.View(222, 2048);
+        this.backbone_layer4_2_bn3_inv_std = arena.View(223, 2048);
+        this.head_sa1_conv_res_0 = arena.Tensor(224, N, 256, Hc4, Wc4);
+        this.head_sa1_conv_res_2 = arena.Tensor(225, N, 256, Hc4, Wc4);
+        this.head_sa1_conv_res_1_mean = arena.View(226, 256);
+        this.head_sa1_conv_res_1_inv_std = arena.View(227, 256);
+        this.head_sa1_conv_res_3 = arena.Tensor(228, N, 256, Hc4, Wc4);
+        this.head_sa1_conv_res_5 = arena.Tensor(229, N, 256, Hc4, Wc4);
+        this.head_sa1_conv_res_4_mean = arena.View(230, 256);
+        this.head_sa1_conv_res_4_inv_std = arena.View(231, 256);
+        this.head_sa1_pool = arena.Tensor(232, N, 256, H_6, W_7);
+        this.head_sa1_conv_attn_0 = arena.Tensor(233, N, 256, H_6, W_7);
+        this.head_sa1_conv_attn_2 = arena.Tensor(234, N, 256, H_6, W_7);
+        this.head_sa1_conv_attn_1_mean = arena.View(235, 256);
+        this.head_sa1_conv_attn_1_inv_std = arena.View(236, 256);
+        this.head_sa1_conv_attn_3 = arena.Tensor(237, N, 256, H_6, W_7);
+        this.head_sa1_conv_attn_5 = arena.Tensor(238, N, 256, H_6, W_7);
+        this.head_sa1_conv_attn_4_mean = arena.View(239, 256);
+        this.head_sa1_conv_attn_4_inv_std = arena.View(240, 256);
+        this.head_sa1_upsample = arena.Tensor(241, N, 256, Hc4, Wc4);
+        this.head_sa1_add = arena.Tensor(242, N, 256, Hc4, Wc4);
+        this.head_cls1 = arena.Tensor(243, N, 59, Hc4, Wc4);
+        this.head_sa2_conv_res_0 = arena.Tensor(244, N, 256, Hc8, Wc8);
+        this.head_sa2_conv_res_2 = arena.Tensor(245, N, 256, Hc8, Wc8);
+        this.head_sa2_conv_res_1_mean = arena.View(246, 256);
+        this.head_sa2_conv_res_1_inv_std = arena.View(247, 256);
+        this.head_sa2_conv_res_3 = arena.Tensor(248, N, 256, Hc8, Wc8);
+        this.head_sa2_conv_res_5 = arena.Tensor(249, N, 256, Hc8, Wc8);
+        this.head_sa2_conv_res_4_mean = arena.View(250, 256);
+        this.head_sa2_conv_res_4_inv_std = arena.View(251, 256);
+        this.head_sa2_pool = arena.Tensor(252, N, 512, H_8, W_9);
+        this.head_sa2_conv_attn_0 = arena.Tensor(253, N, 256, H_8, W_9);
+        this.head_sa2_conv_attn_2 = arena.Tensor(254, N, 256, H_8, W_9);
+        this.head_sa2_conv_attn_1_mean = arena.View(255, 256);
+        this.head_sa2_conv_attn_1_inv_std = arena.View(256, 256);
+        this.head_sa2_conv_attn_3 = arena.Tensor(257, N, 256, H_8, W_9);
+        this.head_sa2_conv_attn_5 = arena.Tensor(258, N, 256, H_8, W_9);
+        this.head_sa2_conv_attn_4_mean = arena.View(259, 256);
+        this.head_sa2_conv_attn_4_inv_std = arena.View(260, 256);
+        this.head_sa2_upsample = arena.Tensor(261, N, 256, Hc8, Wc8);
+        this.head_sa2_add = arena.Tensor(262, N, 256, Hc8, Wc8);
+        this.head_cls2 = arena.Tensor(263, N, 59, Hc8, Wc8);
+        this.head_sa3_conv_res_0 = arena.Tensor(264, N, 256, Hc8, Wc8);
+        this.head_sa3_conv_res_2 = arena.Tensor(265, N, 256, Hc8, Wc8);
+        this.head_sa3_conv_res_1_mean = arena.View(266, 256);
+        this.head_sa3_conv_res_1_inv_std = arena.View(267, 256);
+        this.head_sa3_conv_res_3 = arena.Tensor(268, N, 256, Hc8, Wc8);
+        this.head_sa3_conv_res_5 = arena.Tensor(269, N, 256, Hc8, Wc8);
+        this.head_sa3_conv_res_4_mean = arena.View(270, 256);
+        this.head_sa3_conv_res_4_inv_std = arena.View(271, 256);
+        this.head_sa3_pool = arena.Tensor(272, N, 1024, H_8, W_9);
+        this.head_sa3_conv_attn_0 = arena.Tensor(273, N, 256, H_8, W_9);
+        this.head_sa3_conv_attn_2 = arena.Tensor(274, N, 256, H_8, W_9);
+        this.head_sa3_conv_attn_1_mean = arena.View(275, 256);
+        this.head_sa3_conv_attn_1_inv_std = arena.View(276, 256);
+        this.head_sa3_conv_attn_3 = arena.Tensor(277, N, 256, H_8, W_9);
+        this.head_sa3_conv_attn_5 = arena.Tensor(278, N, 256, H_8, W_9);
+        this.head_sa3_conv_attn_4_mean = arena.View(279, 256);
+        this.head_sa3_conv_attn_4_inv_std = arena.View(280, 256);
+        this.head_sa3_upsample = arena.Tensor(281, N, 256, Hc8, Wc8);
+        this.head_sa3_add = arena.Tensor(282, N, 256, Hc8, Wc8);
+        this.head_cls3 = arena.Tensor(283, N, 59, Hc8, Wc8);
+        this.head_sa4_conv_res_0 = arena.Tensor(284, N, 256, Hc8, Wc8);
+        this.head_sa4_conv_res_2 = arena.Tensor(285, N, 256, Hc8, Wc8);
+        this.head_sa4_conv_res_1_mean = arena.View(286, 256);
+        this.head_sa4_conv_res_1_inv_std = arena.View(287, 256);
+        this.head_sa4_conv_res_3 = arena.Tensor(288, N, 256, Hc8, Wc8);
+        this.head_sa4_conv_res_5 = arena.Tensor(289, N, 256, Hc8, Wc8);
+        this.head_sa4_conv_res_4_mean = arena.View(290, 256);
+        this.head_sa4_conv_res_4_inv_std = arena.View(291, 256);
+        this.head_sa4_pool = arena.Tensor(292, N, 2048, H_8, W_9);
+        this.head_sa4_conv_attn_0 = arena.Tensor(293, N, 256, H_8, W_9);
+        this.head_sa4_conv_attn_2 = arena.Tensor(294, N, 256, H_8, W_9);
+        this.head_sa4_conv_attn_1_mean = arena.View(295, 256);
+        this.head_sa4_conv_attn_1_inv_std = arena.View(296, 256);
+        this.head_sa4_conv_attn_3 = arena.Tensor(297, N, 256, H_8, W_9);
+        this.head_sa4_conv_attn_5 = arena.Tensor(298, N, 256, H_8, W_9);
+        this.head_sa4_conv_attn_4_mean = arena.View(299, 256);
+        this.head_sa4_conv_attn_4_inv_std = arena.View(300, 256);
+        this.head_sa4_upsample = arena.Tensor(301, N, 256, Hc8, Wc8);
+        this.head_sa4_add = arena.Tensor(302, N, 256, Hc8, Wc8);
+        this.head_cls4 = arena.Tensor(303, N, 59, Hc8, Wc8);
+        this.head_up1 = arena.Tensor(304, N, 59, Hc8, Wc8);
+        this.head_concat = arena.Tensor(305, N, 236, Hc8, Wc8);
+        this.head_mask_conv = arena.Tensor(306, N, 59, Hc8, Wc8);
+        this.head_gap = arena.Tensor(307, N, 236, 1, 1);
+        this.head_cat_fc = arena.Tensor(308, N, 59, 1, 1);
+        this.head_fcn_0 = arena.Tensor(309, N, 512, Hc8, Wc8);
+        this.head_fcn_2 = arena.Tensor(310, N, 512, Hc8, Wc8);
+        this.head_fcn_1_mean = arena.View(311, 512);
+        this.head_fcn_1_inv_std = arena.View(312, 512);
+        this.head_fcn_3 = arena.Tensor(313, N, 512, Hc8, Wc8);
+        this.head_fcn_3_mask = arena.View(314, (long)N * 512 * Hc8 * Wc8);
+        this.head_fcn_4 = arena.Tensor(315, N, 59, Hc8, Wc8);
+        this.head_dense = arena.Tensor(316, N, 59, Hc8, Wc8);
+        this.head_mask_up = arena.Tensor(317, N, 59, H, W);
+        this.head_dense_up = arena.Tensor(318, N, 59, H, W);
+        this.loss_mask = arena.View(319, 1);
+        this.loss_cat = arena.View(320, 1);
+        this.loss_dense = arena.View(321, 1);
+        this.d_backbone_layer1_0_conv1 = arena.Tensor(322, N, 64, Hc4, Wc4);
+        this.d_backbone_layer1_0_conv2 = arena.Tensor(323, N, 64, Hc4, Wc4);
+        this.d_backbone_layer1_0_conv3 = arena.Tensor(324, N, 256, Hc4, Wc4);
+        this.d_backbone_layer1_0_downsample_0 = arena.Tensor(325, N, 256, Hc4, Wc4);
+        this.d_backbone_layer1_0_downsample_1 = arena.Tensor(326, N, 256, Hc4, Wc4);
+        this.d_backbone_layer1_0_relu1 = arena.Tensor(327, N, 64, Hc4, Wc4);
+        this.d_backbone_layer1_0_relu2 = arena.Tensor(328, N, 64, Hc4, Wc4);
+        this.d_backbone_layer1_0_relu3 = arena.Tensor(329, N, 256, Hc4, Wc4);
+        this.d_backbone_layer1_1_conv1 = arena.Tensor(330, N, 64, Hc4, Wc4);
+        this.d_backbone_layer1_1_conv2 = arena.Tensor(331, N, 64, Hc4, Wc4);
+        this.d_backbone_layer1_1_conv3 = arena.Tensor(332, N, 256, Hc4, Wc4);
+        this.d_backbone_layer1_1_relu1 = arena.Tensor(333, N, 64, Hc4, Wc4);
+        this.d_backbone_layer1_1_relu2 = arena.Tensor(334, N, 64, Hc4, Wc4);
+        this.d_backbone_layer1_1_relu3 = arena.Tensor(335, N, 256, Hc4, Wc4);
+        this.d_backbone_layer1_2_conv1 = arena.Tensor(336, N, 64, Hc4, Wc4);
+        this.d_backbone_layer1_2_conv2 = arena.Tensor(337, N, 64, Hc4, Wc4);
+        this.d_backbone_layer1_2_conv3 = arena.Tensor(338, N, 256, Hc4, Wc4);
+        this.d_backbone_layer1_2_relu1 = arena.Tensor(339, N, 64, Hc4, Wc4);
+        this.d_backbone_layer1_2_relu2 = arena.Tensor(340, N, 64, Hc4, Wc4);
+        this.d_backbone_layer1_2_relu3 = arena.Tensor(341, N, 256, Hc4, Wc4);
+        this.d_backbone_layer2_0_conv1 = arena.Tensor(342, N, 128, Hc4, Wc4);
+        this.d_backbone_layer2_0_conv2 = arena.Tensor(343, N, 128, Hc8, Wc8);
+        this.d_backbone_layer2_0_conv3 = arena.Tensor(344, N, 512, Hc8, Wc8);
+        this.d_backbone_layer2_0_downsample_0 = arena.Tensor(345, N, 512, Hc8, Wc8);
+        this.d_backbone_layer2_0_downsample_1 = arena.Tensor(346, N, 512, Hc8, Wc8);
+        this.d_backbone_layer2_0_relu1 = arena.Tensor(347, N, 128, Hc4, Wc4);
+        this.d_backbone_layer2_0_relu2 = arena.Tensor(348, N, 128, Hc8, Wc8);
+        this.d_backbone_layer2_0_relu3 = arena.Tensor(349, N, 512, Hc8, Wc8);
+        this.d_backbone_layer2_1_conv1 = arena.Tensor(350, N, 128, Hc8, Wc8);
+        this.d_backbone_layer2_1_conv2 = arena.Tensor(351, N, 128, Hc8, Wc8);
+        this.d_backbone_layer2_1_conv3 = arena.Tensor(352, N, 512, Hc8, Wc8);
+        this.d_backbone_layer2_1_relu1 = arena.Tensor(353, N, 128, Hc8, Wc8);
+        this.d_backbone_layer2_1_relu2 = arena.Tensor(354, N, 128, Hc8, Wc8);
+        this.d_backbone_layer2_1_relu3 = arena.Tensor(355, N, 512, Hc8, Wc8);
+        this.d_backbone_layer2_2_conv1 = arena.Tensor(356, N, 128, Hc8, Wc8);
+        this.d_backbone_layer2_2_conv2 = arena.Tensor(357, N, 128, Hc8, Wc8);
+        this.d_backbone_layer2_2_conv3 = arena.Tensor(358, N, 512, Hc8, Wc8);
+        this.d_backbone_layer2_2_relu1 = arena.Tensor(359, N, 128, Hc8, Wc8);
+        this.d_backbone_layer2_2_relu2 = arena.Tensor(360, N, 128, Hc8, Wc8);
+        this.d_backbone_layer2_2_relu3 = arena.Tensor(361, N, 512, Hc8, Wc8);
+        this.d_backbone_layer2_3_conv1 = arena.Tensor(362, N, 128, Hc8, Wc8);
+        this.d_backbone_layer2_3_conv2 = arena.Tensor(363, N, 128, Hc8, Wc8);
+        this.d_backbone_layer2_3_conv3 = arena.Tensor(364, N, 512, Hc8, Wc8);
+        this.d_backbone_layer2_3_relu1 = arena.Tensor(365, N, 128, Hc8, Wc8);
+        this.d_backbone_layer2_3_relu2 = arena.Tensor(366, N, 128, Hc8, Wc8);
+        this.d_backbone_layer2_3_relu3 = arena.Tensor(367, N, 512, Hc8, Wc8);
+        this.d_backbone_layer3_0_conv1 = arena.Tensor(368, N, 256, Hc8, Wc8);
+        this.d_backbone_layer3_0_conv2 = arena.Tensor(369, N, 256, Hc8, Wc8);
+        this.d_backbone_layer3_0_conv3 = arena.Tensor(370, N, 1024, Hc8, Wc8);
+        this.d_backbone_layer3_0_downsample_0 = arena.Tensor(371, N, 1024, Hc8, Wc8);
+        this.d_backbone_layer3_0_downsample_1 = arena.Tensor(372, N, 1024, Hc8, Wc8);
+        this.d_backbone_layer3_0_relu1 = arena.Tensor(373, N, 256, Hc8, Wc8);
+        this.d_backbone_layer3_0_relu2 = arena.Tensor(374, N, 256, Hc8, Wc8);
+        this.d_backbone_layer3_0_relu3 = arena.Tensor(375, N, 1024, Hc8, Wc8);
+        this.d_backbone_layer3_1_conv1 = arena.Tensor(376, N, 256, Hc8, Wc8);
+        this.d_backbone_layer3_1_conv2 = arena.Tensor(377, N, 256, Hc8, Wc8);
+        this.d_backbone_layer3_1_conv3 = arena.Tensor(378, N, 1024, Hc8, Wc8);
+        this.d_backbone_layer3_1_relu1 = arena.Tensor(379, N, 256, Hc8, Wc8);
+        this.d_backbone_layer3_1_relu2 = arena.Tensor(380, N, 256, Hc8, Wc8);
+        this.d_backbone_layer3_1_relu3 = arena.Tensor(381, N, 1024, Hc8, Wc8);
+        this.d_backbone_layer3_2_conv1 = arena.Tensor(382, N, 256, Hc8, Wc8);
+        this.d_backbone_layer3_2_conv2 = arena.Tensor(383, N, 256, Hc8, Wc8);
+        this.d_backbone_layer3_2_conv3 = arena.Tensor(384, N, 1024, Hc8, Wc8);
+        this.d_backbone_layer3_2_relu1 = arena.Tensor(385, N, 256, Hc8, Wc8);
+        this.d_backbone_layer3_2_relu2 = arena.Tensor(386, N, 256, Hc8, Wc8);
+        this.d_backbone_layer3_2_relu3 = arena.Tensor(387, N, 1024, Hc8, Wc8);
+        this.d_backbone_layer3_3_conv1 = arena.Tensor(388, N, 256, Hc8, Wc8);
+        this.d_backbone_layer3_3_conv2 = arena.Tensor(389, N, 256, Hc8, Wc8);
+        this.d_backbone_layer3_3_conv3 = arena.Tensor(390, N, 1024, Hc8, Wc8);
+        this.d_backbone_layer3_3_relu1 = arena.Tensor(391, N, 256, Hc8, Wc8);
+        this.d_backbone_layer3_3_relu2 = arena.Tensor(392, N, 256, Hc8, Wc8);
+        this.d_backbone_layer3_3_relu3 = arena.Tensor(393, N, 1024, Hc8, Wc8);
+        this.d_backbone_layer3_4_conv1 = arena.Tensor(394, N, 256, Hc8, Wc8);
+        this.d_backbone_layer3_4_conv2 = arena.Tensor(395, N, 256, Hc8, Wc8);
+        this.d_backbone_layer3_4_conv3 = arena.Tensor(396, N, 1024, Hc8, Wc8);
+        this.d_backbone_layer3_4_relu1 = arena.Tensor(397, N, 256, Hc8, Wc8);
+        this.d_backbone_layer3_4_relu2 = arena.Tensor(398, N, 256, Hc8, Wc8);
+        this.d_backbone_layer3_4_relu3 = arena.Tensor(399, N, 1024, Hc8, Wc8);
+        this.d_backbone_layer3_5_conv1 = arena.Tensor(400, N, 256, Hc8, Wc8);
+        this.d_backbone_layer3_5_conv2 = arena.Tensor(401, N, 256, Hc8, Wc8);
+        this.d_backbone_layer3_5_conv3 = arena.Tensor(402, N, 1024, Hc8, Wc8);
+        this.d_backbone_layer3_5_relu1 = arena.Tensor(403, N, 256, Hc8, Wc8);
+        this.d_backbone_layer3_5_relu2 = arena.Tensor(404, N, 256, Hc8, Wc8);
+        this.d_backbone_layer3_5_relu3 = arena.Tensor(405, N, 1024, Hc8, Wc8);
+        this.d_backbone_layer4_0_conv1 = arena.Tensor(406, N, 512, Hc8, Wc8);
+        this.d_backbone_layer4_0_conv2 = arena.Tensor(407, N, 512, Hc8, Wc8);
+        this.d_backbone_layer4_0_conv3 = arena.Tensor(408, N, 2048, Hc8, Wc8);
+        this.d_backbone_layer4_0_downsample_0 = arena.Tensor(409, N, 2048, Hc8, Wc8);
+        this.d_backbone_layer4_0_downsample_1 = arena.Tensor(410, N, 2048, Hc8, Wc8);
+        this.d_backbone_layer4_0_relu1 = arena.Tensor(411, N, 512, Hc8, Wc8);
+        this.d_backbone_layer4_0_relu2 = arena.Tensor(412, N, 512, Hc8, Wc8);
+        this.d_backbone_layer4_0_relu3 = arena.Tensor(413, N, 2048, Hc8, Wc8);
+        this.d_backbone_layer4_1_conv1 = arena.Tensor(414, N, 512, Hc8, Wc8);
+        this.d_backbone_layer4_1_conv2 = arena.Tensor(415, N, 512, Hc8, Wc8);
+        this.d_backbone_layer4_1_conv3 = arena.Tensor(416, N, 2048, Hc8, Wc8);
+        this.d_backbone_layer4_1_relu1 = arena.Tensor(417, N, 512, Hc8, Wc8);
+        this.d_backbone_layer4_1_relu2 = arena.Tensor(418, N, 512, Hc8, Wc8);
+        this.d_backbone_layer4_1_relu3 = arena.Tensor(419, N, 2048, Hc8, Wc8);
+        this.d_backbone_layer4_2_conv1 = arena.Tensor(420, N, 512, Hc8, Wc8);
+        this.d_backbone_layer4_2_conv2 = arena.Tensor(421, N, 512, Hc8, Wc8);
+        this.d_backbone_layer4_2_conv3 = arena.Tensor(422, N, 2048, Hc8, Wc8);
+        this.d_backbone_layer4_2_relu1 = arena.Tensor(423, N, 512, Hc8, Wc8);
+        this.d_backbone_layer4_2_relu2 = arena.Tensor(424, N, 512, Hc8, Wc8);
+        this.d_backbone_layer4_2_relu3 = arena.Tensor(425, N, 2048, Hc8, Wc8);
+        this.d_backbone_maxpool = arena.Tensor(426, N, 128, Hc4, Wc4);
+        this.d_backbone_stem_0 = arena.Tensor(427, N, 64, Hc2, Wc2);
+        this.d_backbone_stem_2 = arena.Tensor(428, N, 64, Hc2, Wc2);
+        this.d_backbone_stem_3 = arena.Tensor(429, N, 64, Hc2, Wc2);
+        this.d_backbone_stem_5 = arena.Tensor(430, N, 64, Hc2, Wc2);
+        this.d_backbone_stem_6 = arena.Tensor(431, N, 128, Hc2, Wc2);
+        this.d_backbone_stem_8 = arena.Tensor(432, N, 128, Hc2, Wc2);
+        this.d_head_cat_fc = arena.Tensor(433, N, 59, 1, 1);
+        this.d_head_cls1 = arena.Tensor(434, N, 59, Hc4, Wc4);
+        this.d_head_cls2 = arena.Tensor(435, N, 59, Hc8, Wc8);
+        this.d_head_cls3 = arena.Tensor(436, N, 59, Hc8, Wc8);
+        this.d_head_cls4 = arena.Tensor(437, N, 59, Hc8, Wc8);
+        this.d_head_concat = arena.Tensor(438, N, 236, Hc8, Wc8);
+        this.d_head_dense = arena.Tensor(439, N, 59, Hc8, Wc8);
+        this.d_head_dense_up = arena.Tensor(440, N, 59, H, W);
+        this.d_head_fcn_0 = arena.Tensor(441, N, 512, Hc8, Wc8);
+        this.d_head_fcn_2 = arena.Tensor(442, N, 512, Hc8, Wc8);
+        this.d_head_fcn_3 = arena.Tensor(443, N, 512, Hc8, Wc8);
+        this.d_head_fcn_4 = arena.Tensor(444, N, 59, Hc8, Wc8);
+        this.d_head_gap = arena.Tensor(445, N, 236, 1, 1);
+        this.d_head_mask_conv = arena.Tensor(446, N, 59, Hc8, Wc8);
+        this.d_head_mask_up = arena.Tensor(447, N, 59, H, W);
+        this.d_head_sa1_add = arena.Tensor(448, N, 256, Hc4, Wc4);
+        this.d_head_sa1_conv_attn_0 = arena.Tensor(449, N, 256, H_6, W_7);
+        this.d_head_sa1_conv_attn_2 = arena.Tensor(450, N, 256, H_6, W_7);
+        this.d_head_sa1_conv_attn_3 = arena.Tensor(451, N, 256, H_6, W_7);
+        this.d_head_sa1_conv_attn_5 = arena.Tensor(452, N, 256, H_6, W_7);
+        this.d_head_sa1_conv_res_0 = arena.Tensor(453, N, 256, Hc4, Wc4);
+        this.d_head_sa1_conv_res_2 = arena.Tensor(454, N, 256, Hc4, Wc4);
+        this.d_head_sa1_conv_res_3 = arena.Tensor(455, N, 256, Hc4, Wc4);
+        this.d_head_sa1_conv_res_5 = arena.Tensor(456, N, 256, Hc4, Wc4);
+        this.d_head_sa1_pool = arena.Tensor(457, N, 256, H_6, W_7);
+        this.d_head_sa1_upsample = arena.Tensor(458, N, 256, Hc4, Wc4);
+        this.d_head_sa2_add = arena.Tensor(459, N, 256, Hc8, Wc8);
+        this.d_head_sa2_conv_attn_0 = arena.Tensor(460, N, 256, H_8, W_9);
+        this.d_head_sa2_conv_attn_2 = arena.Tensor(461, N, 256, H_8, W_9);
+        this.d_head_sa2_conv_attn_3 = arena.Tensor(462, N, 256, H_8, W_9);
+        this.d_head_sa2_conv_attn_5 = arena.Tensor(463, N, 256, H_8, W_9);
+        this.d_head_sa2_conv_res_0 = arena.Tensor(464, N, 256, Hc8, Wc8);
+        this.d_head_sa2_conv_res_2 = arena.Tensor(465, N, 256, Hc8, Wc8);
+        this.d_head_sa2_conv_res_3 = arena.Tensor(466, N, 256, Hc8, Wc8);
+        this.d_head_sa2_conv_res_5 = arena.Tensor(467, N, 256, Hc8, Wc8);
+        this.d_head_sa2_pool = arena.Tensor(468, N, 512, H_8, W_9);
+        this.d_head_sa2_upsample = arena.Tensor(469, N, 256, Hc8, Wc8);
+        this.d_head_sa3_add = arena.Tensor(470, N, 256, Hc8, Wc8);
+        this.d_head_sa3_conv_attn_0 = arena.Tensor(471, N, 256, H_8, W_9);
+        this.d_head_sa3_conv_attn_2 = arena.Tensor(472, N, 256, H_8, W_9);
+        this.d_head_sa3_conv_attn_3 = arena.Tensor(473, N, 256, H_8, W_9);
+        this.d_head_sa3_conv_attn_5 = arena.Tensor(474, N, 256, H_8, W_9);
+        this.d_head_sa3_conv_res_0 = arena.Tensor(475, N, 256, Hc8, Wc8);
+        this.d_head_sa3_conv_res_2 = arena.Tensor(476, N, 256, Hc8, Wc8);
+        this.d_head_sa3_conv_res_3 = arena.Tensor(477, N, 256, Hc8, Wc8);
+        this.d_head_sa3_conv_res_5 = arena.Tensor(478, N, 256, Hc8, Wc8);
+        this.d_head_sa3_pool = arena.Tensor(479, N, 1024, H_8, W_9);
+        this.d_head_sa3_upsample = arena.Tensor(480, N, 256, Hc8, Wc8);
+        this.d_head_sa4_add = arena.Tensor(481, N, 256, Hc8, Wc8);
+        this.d_head_sa4_conv_attn_0 = arena.Tensor(482, N, 256, H_8, W_9);
+        this.d_head_sa4_conv_attn_2 = arena.Tensor(483, N, 256, H_8, W_9);
+        this.d_head_sa4_conv_attn_3 = arena.Tensor(484, N, 256, H_8, W_9);
+        this.d_head_sa4_conv_attn_5 = arena.Tensor(485, N, 256, H_8, W_9);
+        this.d_head_sa4_conv_res_0 = arena.Tensor(486, N, 256, Hc8, Wc8);
+        this.d_head_sa4_conv_res_2 = arena.Tensor(487, N, 256, Hc8, Wc8);
+        this.d_head_sa4_conv_res_3 = arena.Tensor(488, N, 256, Hc8, Wc8);
+        this.d_head_sa4_conv_res_5 = arena.Tensor(489, N, 256, Hc8, Wc8);
+        this.d_head_sa4_pool = arena.Tensor(490, N, 2048, H_8, W_9);
+        this.d_head_sa4_upsample = arena.Tensor(491, N, 256, Hc8, Wc8);
+        this.d_head_up1 = arena.Tensor(492, N, 59, Hc8, Wc8);
         head_concat_inputs[0] = head_up1;
         head_concat_inputGrads[0] = d_head_up1;
         head_concat_inputs[1] = head_cls2;
@@ -3714,22 +3586,19 @@ public sealed partial class SanetR50 : INetwork
         Conv2d.Forward(Device, image, backbone_stem_0_weight.Value.View, default, backbone_stem_0, new ConvGeometry(3, 3, 2, 2, 1, 1, 1, 1, 1));
 
         // backbone.stem.1 + backbone.stem.2: batchnorm + relu (fused) -> (N,64,⌈H/2⌉,⌈W/2⌉)
-        BatchNorm.Statistics(Device, backbone_stem_0, backbone_stem_1_mean, backbone_stem_1_inv_std, backbone_stem_1_running_mean.Value.View, backbone_stem_1_running_var.Value.View, backbone_stem_1_num_batches_tracked.Value.View, momentum: 0.1f, eps: 1E-05f, training);
-        BatchNorm.Apply(Device, backbone_stem_0, backbone_stem_1_mean, backbone_stem_1_inv_std, backbone_stem_1_weight.Value.View, backbone_stem_1_bias.Value.View, backbone_stem_2, relu: true);
+        BatchNorm.Forward(Device, backbone_stem_0, default, backbone_stem_1_mean, backbone_stem_1_inv_std, backbone_stem_1_running_mean.Value.View, backbone_stem_1_running_var.Value.View, backbone_stem_1_num_batches_tracked.Value.View, backbone_stem_1_weight.Value.View, backbone_stem_1_bias.Value.View, backbone_stem_2, momentum: 0.1f, eps: 1E-05f, training, relu: true);
 
         // backbone.stem.3: conv 3x3 s1 p1, 64->64 -> (N,64,⌈H/2⌉,⌈W/2⌉)
         Conv2d.Forward(Device, backbone_stem_2, backbone_stem_3_weight.Value.View, default, backbone_stem_3, new ConvGeometry(3, 3, 1, 1, 1, 1, 1, 1, 1));
 
         // backbone.stem.4 + backbone.stem.5: batchnorm + relu (fused) -> (N,64,⌈H/2⌉,⌈W/2⌉)
-        BatchNorm.Statistics(Device, backbone_stem_3, backbone_stem_4_mean, backbone_stem_4_inv_std, backbone_stem_4_running_mean.Value.View, backbone_stem_4_running_var.Value.View, backbone_stem_4_num_batches_tracked.Value.View, momentum: 0.1f, eps: 1E-05f, training);
-        BatchNorm.Apply(Device, backbone_stem_3, backbone_stem_4_mean, backbone_stem_4_inv_std, backbone_stem_4_weight.Value.View, backbone_stem_4_bias.Value.View, backbone_stem_5, relu: true);
+        BatchNorm.Forward(Device, backbone_stem_3, default, backbone_stem_4_mean, backbone_stem_4_inv_std, backbone_stem_4_running_mean.Value.View, backbone_stem_4_running_var.Value.View, backbone_stem_4_num_batches_tracked.Value.View, backbone_stem_4_weight.Value.View, backbone_stem_4_bias.Value.View, backbone_stem_5, momentum: 0.1f, eps: 1E-05f, training, relu: true);
 
         // backbone.stem.6: conv 3x3 s1 p1, 64->128 -> (N,128,⌈H/2⌉,⌈W/2⌉)
         Conv2d.Forward(Device, backbone_stem_5, backbone_stem_6_weight.Value.View, default, backbone_stem_6, new ConvGeometry(3, 3, 1, 1, 1, 1, 1, 1, 1));
 
         // backbone.stem.7 + backbone.stem.8: batchnorm + relu (fused) -> (N,128,⌈H/2⌉,⌈W/2⌉)
-        BatchNorm.Statistics(Device, backbone_stem_6, backbone_stem_7_mean, backbone_stem_7_inv_std, backbone_stem_7_running_mean.Value.View, backbone_stem_7_running_var.Value.View, backbone_stem_7_num_batches_tracked.Value.View, momentum: 0.1f, eps: 1E-05f, training);
-        BatchNorm.Apply(Device, backbone_stem_6, backbone_stem_7_mean, backbone_stem_7_inv_std, backbone_stem_7_weight.Value.View, backbone_stem_7_bias.Value.View, backbone_stem_8, relu: true);
+        BatchNorm.Forward(Device, backbone_stem_6, default, backbone_stem_7_mean, backbone_stem_7_inv_std, backbone_stem_7_running_mean.Value.View, backbone_stem_7_running_var.Value.View, backbone_stem_7_num_batches_tracked.Value.View, backbone_stem_7_weight.Value.View, backbone_stem_7_bias.Value.View, backbone_stem_8, momentum: 0.1f, eps: 1E-05f, training, relu: true);
     }
 
     private void ForwardBackboneMaxpool(bool training)
@@ -3744,89 +3613,61 @@ public sealed partial class SanetR50 : INetwork
         Conv2d.Forward(Device, backbone_maxpool, backbone_layer1_0_conv1_weight.Value.View, default, backbone_layer1_0_conv1, new ConvGeometry(1, 1, 1, 1, 0, 0, 1, 1, 1));
 
         // backbone.layer1.0.bn1 + backbone.layer1.0.relu1: batchnorm + relu (fused) -> (N,64,⌈H/4⌉,⌈W/4⌉)
-        BatchNorm.Statistics(Device, backbone_layer1_0_conv1, backbone_layer1_0_bn1_mean, backbone_layer1_0_bn1_inv_std, backbone_layer1_0_bn1_running_mean.Value.View, backbone_layer1_0_bn1_running_var.Value.View, backbone_layer1_0_bn1_num_batches_tracked.Value.View, momentum: 0.1f, eps: 1E-05f, training);
-        BatchNorm.Apply(Device, backbone_layer1_0_conv1, backbone_layer1_0_bn1_mean, backbone_layer1_0_bn1_inv_std, backbone_layer1_0_bn1_weight.Value.View, backbone_layer1_0_bn1_bias.Value.View, backbone_layer1_0_relu1, relu: true);
+        BatchNorm.Forward(Device, backbone_layer1_0_conv1, default, backbone_layer1_0_bn1_mean, backbone_layer1_0_bn1_inv_std, backbone_layer1_0_bn1_running_mean.Value.View, backbone_layer1_0_bn1_running_var.Value.View, backbone_layer1_0_bn1_num_batches_tracked.Value.View, backbone_layer1_0_bn1_weight.Value.View, backbone_layer1_0_bn1_bias.Value.View, backbone_layer1_0_relu1, momentum: 0.1f, eps: 1E-05f, training, relu: true);
 
         // backbone.layer1.0.conv2: conv 3x3 s1 p1, 64->64 -> (N,64,⌈H/4⌉,⌈W/4⌉)
         Conv2d.Forward(Device, backbone_layer1_0_relu1, backbone_layer1_0_conv2_weight.Value.View, default, backbone_layer1_0_conv2, new ConvGeometry(3, 3, 1, 1, 1, 1, 1, 1, 1));
 
         // backbone.layer1.0.bn2 + backbone.layer1.0.relu2: batchnorm + relu (fused) -> (N,64,⌈H/4⌉,⌈W/4⌉)
-        BatchNorm.Statistics(Device, backbone_layer1_0_conv2, backbone_layer1_0_bn2_mean, backbone_layer1_0_bn2_inv_std, backbone_layer1_0_bn2_running_mean.Value.View, backbone_layer1_0_bn2_running_var.Value.View, backbone_layer1_0_bn2_num_batches_tracked.Value.View, momentum: 0.1f, eps: 1E-05f, training);
-        BatchNorm.Apply(Device, backbone_layer1_0_conv2, backbone_layer1_0_bn2_mean, backbone_layer1_0_bn2_inv_std, backbone_layer1_0_bn2_weight.Value.View, backbone_layer1_0_bn2_bias.Value.View, backbone_layer1_0_relu2, relu: true);
+        BatchNorm.Forward(Device, backbone_layer1_0_conv2, default, backbone_layer1_0_bn2_mean, backbone_layer1_0_bn2_inv_std, backbone_layer1_0_bn2_running_mean.Value.View, backbone_layer1_0_bn2_running_var.Value.View, backbone_layer1_0_bn2_num_batches_tracked.Value.View, backbone_layer1_0_bn2_weight.Value.View, backbone_layer1_0_bn2_bias.Value.View, backbone_layer1_0_relu2, momentum: 0.1f, eps: 1E-05f, training, relu: true);
 
         // backbone.layer1.0.conv3: conv 1x1 s1 p0, 64->256 -> (N,256,⌈H/4⌉,⌈W/4⌉)
         Conv2d.Forward(Device, backbone_layer1_0_relu2, backbone_layer1_0_conv3_weight.Value.View, default, backbone_layer1_0_conv3, new ConvGeometry(1, 1, 1, 1, 0, 0, 1, 1, 1));
-
-        // backbone.layer1.0.bn3: batchnorm(backbone.layer1.0.conv3) -> (N,256,⌈H/4⌉,⌈W/4⌉)
-        BatchNorm.Statistics(Device, backbone_layer1_0_conv3, backbone_layer1_0_bn3_mean, backbone_layer1_0_bn3_inv_std, backbone_layer1_0_bn3_running_mean.Value.View, backbone_layer1_0_bn3_running_var.Value.View, backbone_layer1_0_bn3_num_batches_tracked.Value.View, momentum: 0.1f, eps: 1E-05f, training);
-        BatchNorm.Apply(Device, backbone_layer1_0_conv3, backbone_layer1_0_bn3_mean, backbone_layer1_0_bn3_inv_std, backbone_layer1_0_bn3_weight.Value.View, backbone_layer1_0_bn3_bias.Value.View, backbone_layer1_0_bn3, relu: false);
 
         // backbone.layer1.0.downsample.0: conv 1x1 s1 p0, 128->256 -> (N,256,⌈H/4⌉,⌈W/4⌉)
         Conv2d.Forward(Device, backbone_maxpool, backbone_layer1_0_downsample_0_weight.Value.View, default, backbone_layer1_0_downsample_0, new ConvGeometry(1, 1, 1, 1, 0, 0, 1, 1, 1));
 
         // backbone.layer1.0.downsample.1: batchnorm(backbone.layer1.0.downsample.0) -> (N,256,⌈H/4⌉,⌈W/4⌉)
-        BatchNorm.Statistics(Device, backbone_layer1_0_downsample_0, backbone_layer1_0_downsample_1_mean, backbone_layer1_0_downsample_1_inv_std, backbone_layer1_0_downsample_1_running_mean.Value.View, backbone_layer1_0_downsample_1_running_var.Value.View, backbone_layer1_0_downsample_1_num_batches_tracked.Value.View, momentum: 0.1f, eps: 1E-05f, training);
-        BatchNorm.Apply(Device, backbone_layer1_0_downsample_0, backbone_layer1_0_downsample_1_mean, backbone_layer1_0_downsample_1_inv_std, backbone_layer1_0_downsample_1_weight.Value.View, backbone_layer1_0_downsample_1_bias.Value.View, backbone_layer1_0_downsample_1, relu: false);
+        BatchNorm.Forward(Device, backbone_layer1_0_downsample_0, default, backbone_layer1_0_downsample_1_mean, backbone_layer1_0_downsample_1_inv_std, backbone_layer1_0_downsample_1_running_mean.Value.View, backbone_layer1_0_downsample_1_running_var.Value.View, backbone_layer1_0_downsample_1_num_batches_tracked.Value.View, backbone_layer1_0_downsample_1_weight.Value.View, backbone_layer1_0_downsample_1_bias.Value.View, backbone_layer1_0_downsample_1, momentum: 0.1f, eps: 1E-05f, training, relu: false);
 
-        // backbone.layer1.0.add: add(backbone.layer1.0.bn3, backbone.layer1.0.downsample.1) -> (N,256,⌈H/4⌉,⌈W/4⌉)
-        Elementwise.Add(Device, backbone_layer1_0_bn3, backbone_layer1_0_downsample_1, backbone_layer1_0_add);
-
-        // backbone.layer1.0.relu3: relu(backbone.layer1.0.add) -> (N,256,⌈H/4⌉,⌈W/4⌉)
-        Activation.Relu(Device, backbone_layer1_0_add, backbone_layer1_0_relu3);
+        // backbone.layer1.0.bn3 + backbone.layer1.0.add + backbone.layer1.0.relu3: relu(batchnorm + backbone.layer1.0.downsample.1) (fused) -> (N,256,⌈H/4⌉,⌈W/4⌉)
+        BatchNorm.Forward(Device, backbone_layer1_0_conv3, backbone_layer1_0_downsample_1, backbone_layer1_0_bn3_mean, backbone_layer1_0_bn3_inv_std, backbone_layer1_0_bn3_running_mean.Value.View, backbone_layer1_0_bn3_running_var.Value.View, backbone_layer1_0_bn3_num_batches_tracked.Value.View, backbone_layer1_0_bn3_weight.Value.View, backbone_layer1_0_bn3_bias.Value.View, backbone_layer1_0_relu3, momentum: 0.1f, eps: 1E-05f, training, relu: true);
 
         // backbone.layer1.1.conv1: conv 1x1 s1 p0, 256->64 -> (N,64,⌈H/4⌉,⌈W/4⌉)
         Conv2d.Forward(Device, backbone_layer1_0_relu3, backbone_layer1_1_conv1_weight.Value.View, default, backbone_layer1_1_conv1, new ConvGeometry(1, 1, 1, 1, 0, 0, 1, 1, 1));
 
         // backbone.layer1.1.bn1 + backbone.layer1.1.relu1: batchnorm + relu (fused) -> (N,64,⌈H/4⌉,⌈W/4⌉)
-        BatchNorm.Statistics(Device, backbone_layer1_1_conv1, backbone_layer1_1_bn1_mean, backbone_layer1_1_bn1_inv_std, backbone_layer1_1_bn1_running_mean.Value.View, backbone_layer1_1_bn1_running_var.Value.View, backbone_layer1_1_bn1_num_batches_tracked.Value.View, momentum: 0.1f, eps: 1E-05f, training);
-        BatchNorm.Apply(Device, backbone_layer1_1_conv1, backbone_layer1_1_bn1_mean, backbone_layer1_1_bn1_inv_std, backbone_layer1_1_bn1_weight.Value.View, backbone_layer1_1_bn1_bias.Value.View, backbone_layer1_1_relu1, relu: true);
+        BatchNorm.Forward(Device, backbone_layer1_1_conv1, default, backbone_layer1_1_bn1_mean, backbone_layer1_1_bn1_inv_std, backbone_layer1_1_bn1_running_mean.Value.View, backbone_layer1_1_bn1_running_var.Value.View, backbone_layer1_1_bn1_num_batches_tracked.Value.View, backbone_layer1_1_bn1_weight.Value.View, backbone_layer1_1_bn1_bias.Value.View, backbone_layer1_1_relu1, momentum: 0.1f, eps: 1E-05f, training, relu: true);
 
         // backbone.layer1.1.conv2: conv 3x3 s1 p1, 64->64 -> (N,64,⌈H/4⌉,⌈W/4⌉)
         Conv2d.Forward(Device, backbone_layer1_1_relu1, backbone_layer1_1_conv2_weight.Value.View, default, backbone_layer1_1_conv2, new ConvGeometry(3, 3, 1, 1, 1, 1, 1, 1, 1));
 
         // backbone.layer1.1.bn2 + backbone.layer1.1.relu2: batchnorm + relu (fused) -> (N,64,⌈H/4⌉,⌈W/4⌉)
-        BatchNorm.Statistics(Device, backbone_layer1_1_conv2, backbone_layer1_1_bn2_mean, backbone_layer1_1_bn2_inv_std, backbone_layer1_1_bn2_running_mean.Value.View, backbone_layer1_1_bn2_running_var.Value.View, backbone_layer1_1_bn2_num_batches_tracked.Value.View, momentum: 0.1f, eps: 1E-05f, training);
-        BatchNorm.Apply(Device, backbone_layer1_1_conv2, backbone_layer1_1_bn2_mean, backbone_layer1_1_bn2_inv_std, backbone_layer1_1_bn2_weight.Value.View, backbone_layer1_1_bn2_bias.Value.View, backbone_layer1_1_relu2, relu: true);
+        BatchNorm.Forward(Device, backbone_layer1_1_conv2, default, backbone_layer1_1_bn2_mean, backbone_layer1_1_bn2_inv_std, backbone_layer1_1_bn2_running_mean.Value.View, backbone_layer1_1_bn2_running_var.Value.View, backbone_layer1_1_bn2_num_batches_tracked.Value.View, backbone_layer1_1_bn2_weight.Value.View, backbone_layer1_1_bn2_bias.Value.View, backbone_layer1_1_relu2, momentum: 0.1f, eps: 1E-05f, training, relu: true);
 
         // backbone.layer1.1.conv3: conv 1x1 s1 p0, 64->256 -> (N,256,⌈H/4⌉,⌈W/4⌉)
         Conv2d.Forward(Device, backbone_layer1_1_relu2, backbone_layer1_1_conv3_weight.Value.View, default, backbone_layer1_1_conv3, new ConvGeometry(1, 1, 1, 1, 0, 0, 1, 1, 1));
 
-        // backbone.layer1.1.bn3: batchnorm(backbone.layer1.1.conv3) -> (N,256,⌈H/4⌉,⌈W/4⌉)
-        BatchNorm.Statistics(Device, backbone_layer1_1_conv3, backbone_layer1_1_bn3_mean, backbone_layer1_1_bn3_inv_std, backbone_layer1_1_bn3_running_mean.Value.View, backbone_layer1_1_bn3_running_var.Value.View, backbone_layer1_1_bn3_num_batches_tracked.Value.View, momentum: 0.1f, eps: 1E-05f, training);
-        BatchNorm.Apply(Device, backbone_layer1_1_conv3, backbone_layer1_1_bn3_mean, backbone_layer1_1_bn3_inv_std, backbone_layer1_1_bn3_weight.Value.View, backbone_layer1_1_bn3_bias.Value.View, backbone_layer1_1_bn3, relu: false);
-
-        // backbone.layer1.1.add: add(backbone.layer1.1.bn3, backbone.layer1.0.relu3) -> (N,256,⌈H/4⌉,⌈W/4⌉)
-        Elementwise.Add(Device, backbone_layer1_1_bn3, backbone_layer1_0_relu3, backbone_layer1_1_add);
-
-        // backbone.layer1.1.relu3: relu(backbone.layer1.1.add) -> (N,256,⌈H/4⌉,⌈W/4⌉)
-        Activation.Relu(Device, backbone_layer1_1_add, backbone_layer1_1_relu3);
+        // backbone.layer1.1.bn3 + backbone.layer1.1.add + backbone.layer1.1.relu3: relu(batchnorm + backbone.layer1.0.relu3) (fused) -> (N,256,⌈H/4⌉,⌈W/4⌉)
+        BatchNorm.Forward(Device, backbone_layer1_1_conv3, backbone_layer1_0_relu3, backbone_layer1_1_bn3_mean, backbone_layer1_1_bn3_inv_std, backbone_layer1_1_bn3_running_mean.Value.View, backbone_layer1_1_bn3_running_var.Value.View, backbone_layer1_1_bn3_num_batches_tracked.Value.View, backbone_layer1_1_bn3_weight.Value.View, backbone_layer1_1_bn3_bias.Value.View, backbone_layer1_1_relu3, momentum: 0.1f, eps: 1E-05f, training, relu: true);
 
         // backbone.layer1.2.conv1: conv 1x1 s1 p0, 256->64 -> (N,64,⌈H/4⌉,⌈W/4⌉)
         Conv2d.Forward(Device, backbone_layer1_1_relu3, backbone_layer1_2_conv1_weight.Value.View, default, backbone_layer1_2_conv1, new ConvGeometry(1, 1, 1, 1, 0, 0, 1, 1, 1));
 
         // backbone.layer1.2.bn1 + backbone.layer1.2.relu1: batchnorm + relu (fused) -> (N,64,⌈H/4⌉,⌈W/4⌉)
-        BatchNorm.Statistics(Device, backbone_layer1_2_conv1, backbone_layer1_2_bn1_mean, backbone_layer1_2_bn1_inv_std, backbone_layer1_2_bn1_running_mean.Value.View, backbone_layer1_2_bn1_running_var.Value.View, backbone_layer1_2_bn1_num_batches_tracked.Value.View, momentum: 0.1f, eps: 1E-05f, training);
-        BatchNorm.Apply(Device, backbone_layer1_2_conv1, backbone_layer1_2_bn1_mean, backbone_layer1_2_bn1_inv_std, backbone_layer1_2_bn1_weight.Value.View, backbone_layer1_2_bn1_bias.Value.View, backbone_layer1_2_relu1, relu: true);
+        BatchNorm.Forward(Device, backbone_layer1_2_conv1, default, backbone_layer1_2_bn1_mean, backbone_layer1_2_bn1_inv_std, backbone_layer1_2_bn1_running_mean.Value.View, backbone_layer1_2_bn1_running_var.Value.View, backbone_layer1_2_bn1_num_batches_tracked.Value.View, backbone_layer1_2_bn1_weight.Value.View, backbone_layer1_2_bn1_bias.Value.View, backbone_layer1_2_relu1, momentum: 0.1f, eps: 1E-05f, training, relu: true);
 
         // backbone.layer1.2.conv2: conv 3x3 s1 p1, 64->64 -> (N,64,⌈H/4⌉,⌈W/4⌉)
         Conv2d.Forward(Device, backbone_layer1_2_relu1, backbone_layer1_2_conv2_weight.Value.View, default, backbone_layer1_2_conv2, new ConvGeometry(3, 3, 1, 1, 1, 1, 1, 1, 1));
 
         // backbone.layer1.2.bn2 + backbone.layer1.2.relu2: batchnorm + relu (fused) -> (N,64,⌈H/4⌉,⌈W/4⌉)
-        BatchNorm.Statistics(Device, backbone_layer1_2_conv2, backbone_layer1_2_bn2_mean, backbone_layer1_2_bn2_inv_std, backbone_layer1_2_bn2_running_mean.Value.View, backbone_layer1_2_bn2_running_var.Value.View, backbone_layer1_2_bn2_num_batches_tracked.Value.View, momentum: 0.1f, eps: 1E-05f, training);
-        BatchNorm.Apply(Device, backbone_layer1_2_conv2, backbone_layer1_2_bn2_mean, backbone_layer1_2_bn2_inv_std, backbone_layer1_2_bn2_weight.Value.View, backbone_layer1_2_bn2_bias.Value.View, backbone_layer1_2_relu2, relu: true);
+        BatchNorm.Forward(Device, backbone_layer1_2_conv2, default, backbone_layer1_2_bn2_mean, backbone_layer1_2_bn2_inv_std, backbone_layer1_2_bn2_running_mean.Value.View, backbone_layer1_2_bn2_running_var.Value.View, backbone_layer1_2_bn2_num_batches_tracked.Value.View, backbone_layer1_2_bn2_weight.Value.View, backbone_layer1_2_bn2_bias.Value.View, backbone_layer1_2_relu2, momentum: 0.1f, eps: 1E-05f, training, relu: true);
 
         // backbone.layer1.2.conv3: conv 1x1 s1 p0, 64->256 -> (N,256,⌈H/4⌉,⌈W/4⌉)
         Conv2d.Forward(Device, backbone_layer1_2_relu2, backbone_layer1_2_conv3_weight.Value.View, default, backbone_layer1_2_conv3, new ConvGeometry(1, 1, 1, 1, 0, 0, 1, 1, 1));
 
-        // backbone.layer1.2.bn3: batchnorm(backbone.layer1.2.conv3) -> (N,256,⌈H/4⌉,⌈W/4⌉)
-        BatchNorm.Statistics(Device, backbone_layer1_2_conv3, backbone_layer1_2_bn3_mean, backbone_layer1_2_bn3_inv_std, backbone_layer1_2_bn3_running_mean.Value.View, backbone_layer1_2_bn3_running_var.Value.View, backbone_layer1_2_bn3_num_batches_tracked.Value.View, momentum: 0.1f, eps: 1E-05f, training);
-        BatchNorm.Apply(Device, backbone_layer1_2_conv3, backbone_layer1_2_bn3_mean, backbone_layer1_2_bn3_inv_std, backbone_layer1_2_bn3_weight.Value.View, backbone_layer1_2_bn3_bias.Value.View, backbone_layer1_2_bn3, relu: false);
-
-        // backbone.layer1.2.add: add(backbone.layer1.2.bn3, backbone.layer1.1.relu3) -> (N,256,⌈H/4⌉,⌈W/4⌉)
-        Elementwise.Add(Device, backbone_layer1_2_bn3, backbone_layer1_1_relu3, backbone_layer1_2_add);
-
-        // backbone.layer1.2.relu3: relu(backbone.layer1.2.add) -> (N,256,⌈H/4⌉,⌈W/4⌉)
-        Activation.Relu(Device, backbone_layer1_2_add, backbone_layer1_2_relu3);
+        // backbone.layer1.2.bn3 + backbone.layer1.2.add + backbone.layer1.2.relu3: relu(batchnorm + backbone.layer1.1.relu3) (fused) -> (N,256,⌈H/4⌉,⌈W/4⌉)
+        BatchNorm.Forward(Device, backbone_layer1_2_conv3, backbone_layer1_1_relu3, backbone_layer1_2_bn3_mean, backbone_layer1_2_bn3_inv_std, backbone_layer1_2_bn3_running_mean.Value.View, backbone_layer1_2_bn3_running_var.Value.View, backbone_layer1_2_bn3_num_batches_tracked.Value.View, backbone_layer1_2_bn3_weight.Value.View, backbone_layer1_2_bn3_bias.Value.View, backbone_layer1_2_relu3, momentum: 0.1f, eps: 1E-05f, training, relu: true);
     }
 
     private void ForwardBackboneLayer2(bool training)
@@ -3835,116 +3676,79 @@ public sealed partial class SanetR50 : INetwork
         Conv2d.Forward(Device, backbone_layer1_2_relu3, backbone_layer2_0_conv1_weight.Value.View, default, backbone_layer2_0_conv1, new ConvGeometry(1, 1, 1, 1, 0, 0, 1, 1, 1));
 
         // backbone.layer2.0.bn1 + backbone.layer2.0.relu1: batchnorm + relu (fused) -> (N,128,⌈H/4⌉,⌈W/4⌉)
-        BatchNorm.Statistics(Device, backbone_layer2_0_conv1, backbone_layer2_0_bn1_mean, backbone_layer2_0_bn1_inv_std, backbone_layer2_0_bn1_running_mean.Value.View, backbone_layer2_0_bn1_running_var.Value.View, backbone_layer2_0_bn1_num_batches_tracked.Value.View, momentum: 0.1f, eps: 1E-05f, training);
-        BatchNorm.Apply(Device, backbone_layer2_0_conv1, backbone_layer2_0_bn1_mean, backbone_layer2_0_bn1_inv_std, backbone_layer2_0_bn1_weight.Value.View, backbone_layer2_0_bn1_bias.Value.View, backbone_layer2_0_relu1, relu: true);
+        BatchNorm.Forward(Device, backbone_layer2_0_conv1, default, backbone_layer2_0_bn1_mean, backbone_layer2_0_bn1_inv_std, backbone_layer2_0_bn1_running_mean.Value.View, backbone_layer2_0_bn1_running_var.Value.View, backbone_layer2_0_bn1_num_batches_tracked.Value.View, backbone_layer2_0_bn1_weight.Value.View, backbone_layer2_0_bn1_bias.Value.View, backbone_layer2_0_relu1, momentum: 0.1f, eps: 1E-05f, training, relu: true);
 
         // backbone.layer2.0.conv2: conv 3x3 s2 p1, 128->128 -> (N,128,⌈H/8⌉,⌈W/8⌉)
         Conv2d.Forward(Device, backbone_layer2_0_relu1, backbone_layer2_0_conv2_weight.Value.View, default, backbone_layer2_0_conv2, new ConvGeometry(3, 3, 2, 2, 1, 1, 1, 1, 1));
 
         // backbone.layer2.0.bn2 + backbone.layer2.0.relu2: batchnorm + relu (fused) -> (N,128,⌈H/8⌉,⌈W/8⌉)
-        BatchNorm.Statistics(Device, backbone_layer2_0_conv2, backbone_layer2_0_bn2_mean, backbone_layer2_0_bn2_inv_std, backbone_layer2_0_bn2_running_mean.Value.View, backbone_layer2_0_bn2_running_var.Value.View, backbone_layer2_0_bn2_num_batches_tracked.Value.View, momentum: 0.1f, eps: 1E-05f, training);
-        BatchNorm.Apply(Device, backbone_layer2_0_conv2, backbone_layer2_0_bn2_mean, backbone_layer2_0_bn2_inv_std, backbone_layer2_0_bn2_weight.Value.View, backbone_layer2_0_bn2_bias.Value.View, backbone_layer2_0_relu2, relu: true);
+        BatchNorm.Forward(Device, backbone_layer2_0_conv2, default, backbone_layer2_0_bn2_mean, backbone_layer2_0_bn2_inv_std, backbone_layer2_0_bn2_running_mean.Value.View, backbone_layer2_0_bn2_running_var.Value.View, backbone_layer2_0_bn2_num_batches_tracked.Value.View, backbone_layer2_0_bn2_weight.Value.View, backbone_layer2_0_bn2_bias.Value.View, backbone_layer2_0_relu2, momentum: 0.1f, eps: 1E-05f, training, relu: true);
 
         // backbone.layer2.0.conv3: conv 1x1 s1 p0, 128->512 -> (N,512,⌈H/8⌉,⌈W/8⌉)
         Conv2d.Forward(Device, backbone_layer2_0_relu2, backbone_layer2_0_conv3_weight.Value.View, default, backbone_layer2_0_conv3, new ConvGeometry(1, 1, 1, 1, 0, 0, 1, 1, 1));
-
-        // backbone.layer2.0.bn3: batchnorm(backbone.layer2.0.conv3) -> (N,512,⌈H/8⌉,⌈W/8⌉)
-        BatchNorm.Statistics(Device, backbone_layer2_0_conv3, backbone_layer2_0_bn3_mean, backbone_layer2_0_bn3_inv_std, backbone_layer2_0_bn3_running_mean.Value.View, backbone_layer2_0_bn3_running_var.Value.View, backbone_layer2_0_bn3_num_batches_tracked.Value.View, momentum: 0.1f, eps: 1E-05f, training);
-        BatchNorm.Apply(Device, backbone_layer2_0_conv3, backbone_layer2_0_bn3_mean, backbone_layer2_0_bn3_inv_std, backbone_layer2_0_bn3_weight.Value.View, backbone_layer2_0_bn3_bias.Value.View, backbone_layer2_0_bn3, relu: false);
 
         // backbone.layer2.0.downsample.0: conv 1x1 s2 p0, 256->512 -> (N,512,⌈H/8⌉,⌈W/8⌉)
         Conv2d.Forward(Device, backbone_layer1_2_relu3, backbone_layer2_0_downsample_0_weight.Value.View, default, backbone_layer2_0_downsample_0, new ConvGeometry(1, 1, 2, 2, 0, 0, 1, 1, 1));
 
         // backbone.layer2.0.downsample.1: batchnorm(backbone.layer2.0.downsample.0) -> (N,512,⌈H/8⌉,⌈W/8⌉)
-        BatchNorm.Statistics(Device, backbone_layer2_0_downsample_0, backbone_layer2_0_downsample_1_mean, backbone_layer2_0_downsample_1_inv_std, backbone_layer2_0_downsample_1_running_mean.Value.View, backbone_layer2_0_downsample_1_running_var.Value.View, backbone_layer2_0_downsample_1_num_batches_tracked.Value.View, momentum: 0.1f, eps: 1E-05f, training);
-        BatchNorm.Apply(Device, backbone_layer2_0_downsample_0, backbone_layer2_0_downsample_1_mean, backbone_layer2_0_downsample_1_inv_std, backbone_layer2_0_downsample_1_weight.Value.View, backbone_layer2_0_downsample_1_bias.Value.View, backbone_layer2_0_downsample_1, relu: false);
+        BatchNorm.Forward(Device, backbone_layer2_0_downsample_0, default, backbone_layer2_0_downsample_1_mean, backbone_layer2_0_downsample_1_inv_std, backbone_layer2_0_downsample_1_running_mean.Value.View, backbone_layer2_0_downsample_1_running_var.Value.View, backbone_layer2_0_downsample_1_num_batches_tracked.Value.View, backbone_layer2_0_downsample_1_weight.Value.View, backbone_layer2_0_downsample_1_bias.Value.View, backbone_layer2_0_downsample_1, momentum: 0.1f, eps: 1E-05f, training, relu: false);
 
-        // backbone.layer2.0.add: add(backbone.layer2.0.bn3, backbone.layer2.0.downsample.1) -> (N,512,⌈H/8⌉,⌈W/8⌉)
-        Elementwise.Add(Device, backbone_layer2_0_bn3, backbone_layer2_0_downsample_1, backbone_layer2_0_add);
-
-        // backbone.layer2.0.relu3: relu(backbone.layer2.0.add) -> (N,512,⌈H/8⌉,⌈W/8⌉)
-        Activation.Relu(Device, backbone_layer2_0_add, backbone_layer2_0_relu3);
+        // backbone.layer2.0.bn3 + backbone.layer2.0.add + backbone.layer2.0.relu3: relu(batchnorm + backbone.layer2.0.downsample.1) (fused) -> (N,512,⌈H/8⌉,⌈W/8⌉)
+        BatchNorm.Forward(Device, backbone_layer2_0_conv3, backbone_layer2_0_downsample_1, backbone_layer2_0_bn3_mean, backbone_layer2_0_bn3_inv_std, backbone_layer2_0_bn3_running_mean.Value.View, backbone_layer2_0_bn3_running_var.Value.View, backbone_layer2_0_bn3_num_batches_tracked.Value.View, backbone_layer2_0_bn3_weight.Value.View, backbone_layer2_0_bn3_bias.Value.View, backbone_layer2_0_relu3, momentum: 0.1f, eps: 1E-05f, training, relu: true);
 
         // backbone.layer2.1.conv1: conv 1x1 s1 p0, 512->128 -> (N,128,⌈H/8⌉,⌈W/8⌉)
         Conv2d.Forward(Device, backbone_layer2_0_relu3, backbone_layer2_1_conv1_weight.Value.View, default, backbone_layer2_1_conv1, new ConvGeometry(1, 1, 1, 1, 0, 0, 1, 1, 1));
 
         // backbone.layer2.1.bn1 + backbone.layer2.1.relu1: batchnorm + relu (fused) -> (N,128,⌈H/8⌉,⌈W/8⌉)
-        BatchNorm.Statistics(Device, backbone_layer2_1_conv1, backbone_layer2_1_bn1_mean, backbone_layer2_1_bn1_inv_std, backbone_layer2_1_bn1_running_mean.Value.View, backbone_layer2_1_bn1_running_var.Value.View, backbone_layer2_1_bn1_num_batches_tracked.Value.View, momentum: 0.1f, eps: 1E-05f, training);
-        BatchNorm.Apply(Device, backbone_layer2_1_conv1, backbone_layer2_1_bn1_mean, backbone_layer2_1_bn1_inv_std, backbone_layer2_1_bn1_weight.Value.View, backbone_layer2_1_bn1_bias.Value.View, backbone_layer2_1_relu1, relu: true);
+        BatchNorm.Forward(Device, backbone_layer2_1_conv1, default, backbone_layer2_1_bn1_mean, backbone_layer2_1_bn1_inv_std, backbone_layer2_1_bn1_running_mean.Value.View, backbone_layer2_1_bn1_running_var.Value.View, backbone_layer2_1_bn1_num_batches_tracked.Value.View, backbone_layer2_1_bn1_weight.Value.View, backbone_layer2_1_bn1_bias.Value.View, backbone_layer2_1_relu1, momentum: 0.1f, eps: 1E-05f, training, relu: true);
 
         // backbone.layer2.1.conv2: conv 3x3 s1 p1, 128->128 -> (N,128,⌈H/8⌉,⌈W/8⌉)
         Conv2d.Forward(Device, backbone_layer2_1_relu1, backbone_layer2_1_conv2_weight.Value.View, default, backbone_layer2_1_conv2, new ConvGeometry(3, 3, 1, 1, 1, 1, 1, 1, 1));
 
         // backbone.layer2.1.bn2 + backbone.layer2.1.relu2: batchnorm + relu (fused) -> (N,128,⌈H/8⌉,⌈W/8⌉)
-        BatchNorm.Statistics(Device, backbone_layer2_1_conv2, backbone_layer2_1_bn2_mean, backbone_layer2_1_bn2_inv_std, backbone_layer2_1_bn2_running_mean.Value.View, backbone_layer2_1_bn2_running_var.Value.View, backbone_layer2_1_bn2_num_batches_tracked.Value.View, momentum: 0.1f, eps: 1E-05f, training);
-        BatchNorm.Apply(Device, backbone_layer2_1_conv2, backbone_layer2_1_bn2_mean, backbone_layer2_1_bn2_inv_std, backbone_layer2_1_bn2_weight.Value.View, backbone_layer2_1_bn2_bias.Value.View, backbone_layer2_1_relu2, relu: true);
+        BatchNorm.Forward(Device, backbone_layer2_1_conv2, default, backbone_layer2_1_bn2_mean, backbone_layer2_1_bn2_inv_std, backbone_layer2_1_bn2_running_mean.Value.View, backbone_layer2_1_bn2_running_var.Value.View, backbone_layer2_1_bn2_num_batches_tracked.Value.View, backbone_layer2_1_bn2_weight.Value.View, backbone_layer2_1_bn2_bias.Value.View, backbone_layer2_1_relu2, momentum: 0.1f, eps: 1E-05f, training, relu: true);
 
         // backbone.layer2.1.conv3: conv 1x1 s1 p0, 128->512 -> (N,512,⌈H/8⌉,⌈W/8⌉)
         Conv2d.Forward(Device, backbone_layer2_1_relu2, backbone_layer2_1_conv3_weight.Value.View, default, backbone_layer2_1_conv3, new ConvGeometry(1, 1, 1, 1, 0, 0, 1, 1, 1));
 
-        // backbone.layer2.1.bn3: batchnorm(backbone.layer2.1.conv3) -> (N,512,⌈H/8⌉,⌈W/8⌉)
-        BatchNorm.Statistics(Device, backbone_layer2_1_conv3, backbone_layer2_1_bn3_mean, backbone_layer2_1_bn3_inv_std, backbone_layer2_1_bn3_running_mean.Value.View, backbone_layer2_1_bn3_running_var.Value.View, backbone_layer2_1_bn3_num_batches_tracked.Value.View, momentum: 0.1f, eps: 1E-05f, training);
-        BatchNorm.Apply(Device, backbone_layer2_1_conv3, backbone_layer2_1_bn3_mean, backbone_layer2_1_bn3_inv_std, backbone_layer2_1_bn3_weight.Value.View, backbone_layer2_1_bn3_bias.Value.View, backbone_layer2_1_bn3, relu: false);
-
-        // backbone.layer2.1.add: add(backbone.layer2.1.bn3, backbone.layer2.0.relu3) -> (N,512,⌈H/8⌉,⌈W/8⌉)
-        Elementwise.Add(Device, backbone_layer2_1_bn3, backbone_layer2_0_relu3, backbone_layer2_1_add);
-
-        // backbone.layer2.1.relu3: relu(backbone.layer2.1.add) -> (N,512,⌈H/8⌉,⌈W/8⌉)
-        Activation.Relu(Device, backbone_layer2_1_add, backbone_layer2_1_relu3);
+        // backbone.layer2.1.bn3 + backbone.layer2.1.add + backbone.layer2.1.relu3: relu(batchnorm + backbone.layer2.0.relu3) (fused) -> (N,512,⌈H/8⌉,⌈W/8⌉)
+        BatchNorm.Forward(Device, backbone_layer2_1_conv3, backbone_layer2_0_relu3, backbone_layer2_1_bn3_mean, backbone_layer2_1_bn3_inv_std, backbone_layer2_1_bn3_running_mean.Value.View, backbone_layer2_1_bn3_running_var.Value.View, backbone_layer2_1_bn3_num_batches_tracked.Value.View, backbone_layer2_1_bn3_weight.Value.View, backbone_layer2_1_bn3_bias.Value.View, backbone_layer2_1_relu3, momentum: 0.1f, eps: 1E-05f, training, relu: true);
 
         // backbone.layer2.2.conv1: conv 1x1 s1 p0, 512->128 -> (N,128,⌈H/8⌉,⌈W/8⌉)
         Conv2d.Forward(Device, backbone_layer2_1_relu3, backbone_layer2_2_conv1_weight.Value.View, default, backbone_layer2_2_conv1, new ConvGeometry(1, 1, 1, 1, 0, 0, 1, 1, 1));
 
         // backbone.layer2.2.bn1 + backbone.layer2.2.relu1: batchnorm + relu (fused) -> (N,128,⌈H/8⌉,⌈W/8⌉)
-        BatchNorm.Statistics(Device, backbone_layer2_2_conv1, backbone_layer2_2_bn1_mean, backbone_layer2_2_bn1_inv_std, backbone_layer2_2_bn1_running_mean.Value.View, backbone_layer2_2_bn1_running_var.Value.View, backbone_layer2_2_bn1_num_batches_tracked.Value.View, momentum: 0.1f, eps: 1E-05f, training);
-        BatchNorm.Apply(Device, backbone_layer2_2_conv1, backbone_layer2_2_bn1_mean, backbone_layer2_2_bn1_inv_std, backbone_layer2_2_bn1_weight.Value.View, backbone_layer2_2_bn1_bias.Value.View, backbone_layer2_2_relu1, relu: true);
+        BatchNorm.Forward(Device, backbone_layer2_2_conv1, default, backbone_layer2_2_bn1_mean, backbone_layer2_2_bn1_inv_std, backbone_layer2_2_bn1_running_mean.Value.View, backbone_layer2_2_bn1_running_var.Value.View, backbone_layer2_2_bn1_num_batches_tracked.Value.View, backbone_layer2_2_bn1_weight.Value.View, backbone_layer2_2_bn1_bias.Value.View, backbone_layer2_2_relu1, momentum: 0.1f, eps: 1E-05f, training, relu: true);
 
         // backbone.layer2.2.conv2: conv 3x3 s1 p1, 128->128 -> (N,128,⌈H/8⌉,⌈W/8⌉)
         Conv2d.Forward(Device, backbone_layer2_2_relu1, backbone_layer2_2_conv2_weight.Value.View, default, backbone_layer2_2_conv2, new ConvGeometry(3, 3, 1, 1, 1, 1, 1, 1, 1));
 
         // backbone.layer2.2.bn2 + backbone.layer2.2.relu2: batchnorm + relu (fused) -> (N,128,⌈H/8⌉,⌈W/8⌉)
-        BatchNorm.Statistics(Device, backbone_layer2_2_conv2, backbone_layer2_2_bn2_mean, backbone_layer2_2_bn2_inv_std, backbone_layer2_2_bn2_running_mean.Value.View, backbone_layer2_2_bn2_running_var.Value.View, backbone_layer2_2_bn2_num_batches_tracked.Value.View, momentum: 0.1f, eps: 1E-05f, training);
-        BatchNorm.Apply(Device, backbone_layer2_2_conv2, backbone_layer2_2_bn2_mean, backbone_layer2_2_bn2_inv_std, backbone_layer2_2_bn2_weight.Value.View, backbone_layer2_2_bn2_bias.Value.View, backbone_layer2_2_relu2, relu: true);
+        BatchNorm.Forward(Device, backbone_layer2_2_conv2, default, backbone_layer2_2_bn2_mean, backbone_layer2_2_bn2_inv_std, backbone_layer2_2_bn2_running_mean.Value.View, backbone_layer2_2_bn2_running_var.Value.View, backbone_layer2_2_bn2_num_batches_tracked.Value.View, backbone_layer2_2_bn2_weight.Value.View, backbone_layer2_2_bn2_bias.Value.View, backbone_layer2_2_relu2, momentum: 0.1f, eps: 1E-05f, training, relu: true);
 
         // backbone.layer2.2.conv3: conv 1x1 s1 p0, 128->512 -> (N,512,⌈H/8⌉,⌈W/8⌉)
         Conv2d.Forward(Device, backbone_layer2_2_relu2, backbone_layer2_2_conv3_weight.Value.View, default, backbone_layer2_2_conv3, new ConvGeometry(1, 1, 1, 1, 0, 0, 1, 1, 1));
 
-        // backbone.layer2.2.bn3: batchnorm(backbone.layer2.2.conv3) -> (N,512,⌈H/8⌉,⌈W/8⌉)
-        BatchNorm.Statistics(Device, backbone_layer2_2_conv3, backbone_layer2_2_bn3_mean, backbone_layer2_2_bn3_inv_std, backbone_layer2_2_bn3_running_mean.Value.View, backbone_layer2_2_bn3_running_var.Value.View, backbone_layer2_2_bn3_num_batches_tracked.Value.View, momentum: 0.1f, eps: 1E-05f, training);
-        BatchNorm.Apply(Device, backbone_layer2_2_conv3, backbone_layer2_2_bn3_mean, backbone_layer2_2_bn3_inv_std, backbone_layer2_2_bn3_weight.Value.View, backbone_layer2_2_bn3_bias.Value.View, backbone_layer2_2_bn3, relu: false);
-
-        // backbone.layer2.2.add: add(backbone.layer2.2.bn3, backbone.layer2.1.relu3) -> (N,512,⌈H/8⌉,⌈W/8⌉)
-        Elementwise.Add(Device, backbone_layer2_2_bn3, backbone_layer2_1_relu3, backbone_layer2_2_add);
-
-        // backbone.layer2.2.relu3: relu(backbone.layer2.2.add) -> (N,512,⌈H/8⌉,⌈W/8⌉)
-        Activation.Relu(Device, backbone_layer2_2_add, backbone_layer2_2_relu3);
+        // backbone.layer2.2.bn3 + backbone.layer2.2.add + backbone.layer2.2.relu3: relu(batchnorm + backbone.layer2.1.relu3) (fused) -> (N,512,⌈H/8⌉,⌈W/8⌉)
+        BatchNorm.Forward(Device, backbone_layer2_2_conv3, backbone_layer2_1_relu3, backbone_layer2_2_bn3_mean, backbone_layer2_2_bn3_inv_std, backbone_layer2_2_bn3_running_mean.Value.View, backbone_layer2_2_bn3_running_var.Value.View, backbone_layer2_2_bn3_num_batches_tracked.Value.View, backbone_layer2_2_bn3_weight.Value.View, backbone_layer2_2_bn3_bias.Value.View, backbone_layer2_2_relu3, momentum: 0.1f, eps: 1E-05f, training, relu: true);
 
         // backbone.layer2.3.conv1: conv 1x1 s1 p0, 512->128 -> (N,128,⌈H/8⌉,⌈W/8⌉)
         Conv2d.Forward(Device, backbone_layer2_2_relu3, backbone_layer2_3_conv1_weight.Value.View, default, backbone_layer2_3_conv1, new ConvGeometry(1, 1, 1, 1, 0, 0, 1, 1, 1));
 
         // backbone.layer2.3.bn1 + backbone.layer2.3.relu1: batchnorm + relu (fused) -> (N,128,⌈H/8⌉,⌈W/8⌉)
-        BatchNorm.Statistics(Device, backbone_layer2_3_conv1, backbone_layer2_3_bn1_mean, backbone_layer2_3_bn1_inv_std, backbone_layer2_3_bn1_running_mean.Value.View, backbone_layer2_3_bn1_running_var.Value.View, backbone_layer2_3_bn1_num_batches_tracked.Value.View, momentum: 0.1f, eps: 1E-05f, training);
-        BatchNorm.Apply(Device, backbone_layer2_3_conv1, backbone_layer2_3_bn1_mean, backbone_layer2_3_bn1_inv_std, backbone_layer2_3_bn1_weight.Value.View, backbone_layer2_3_bn1_bias.Value.View, backbone_layer2_3_relu1, relu: true);
+        BatchNorm.Forward(Device, backbone_layer2_3_conv1, default, backbone_layer2_3_bn1_mean, backbone_layer2_3_bn1_inv_std, backbone_layer2_3_bn1_running_mean.Value.View, backbone_layer2_3_bn1_running_var.Value.View, backbone_layer2_3_bn1_num_batches_tracked.Value.View, backbone_layer2_3_bn1_weight.Value.View, backbone_layer2_3_bn1_bias.Value.View, backbone_layer2_3_relu1, momentum: 0.1f, eps: 1E-05f, training, relu: true);
 
         // backbone.layer2.3.conv2: conv 3x3 s1 p1, 128->128 -> (N,128,⌈H/8⌉,⌈W/8⌉)
         Conv2d.Forward(Device, backbone_layer2_3_relu1, backbone_layer2_3_conv2_weight.Value.View, default, backbone_layer2_3_conv2, new ConvGeometry(3, 3, 1, 1, 1, 1, 1, 1, 1));
 
         // backbone.layer2.3.bn2 + backbone.layer2.3.relu2: batchnorm + relu (fused) -> (N,128,⌈H/8⌉,⌈W/8⌉)
-        BatchNorm.Statistics(Device, backbone_layer2_3_conv2, backbone_layer2_3_bn2_mean, backbone_layer2_3_bn2_inv_std, backbone_layer2_3_bn2_running_mean.Value.View, backbone_layer2_3_bn2_running_var.Value.View, backbone_layer2_3_bn2_num_batches_tracked.Value.View, momentum: 0.1f, eps: 1E-05f, training);
-        BatchNorm.Apply(Device, backbone_layer2_3_conv2, backbone_layer2_3_bn2_mean, backbone_layer2_3_bn2_inv_std, backbone_layer2_3_bn2_weight.Value.View, backbone_layer2_3_bn2_bias.Value.View, backbone_layer2_3_relu2, relu: true);
+        BatchNorm.Forward(Device, backbone_layer2_3_conv2, default, backbone_layer2_3_bn2_mean, backbone_layer2_3_bn2_inv_std, backbone_layer2_3_bn2_running_mean.Value.View, backbone_layer2_3_bn2_running_var.Value.View, backbone_layer2_3_bn2_num_batches_tracked.Value.View, backbone_layer2_3_bn2_weight.Value.View, backbone_layer2_3_bn2_bias.Value.View, backbone_layer2_3_relu2, momentum: 0.1f, eps: 1E-05f, training, relu: true);
 
         // backbone.layer2.3.conv3: conv 1x1 s1 p0, 128->512 -> (N,512,⌈H/8⌉,⌈W/8⌉)
         Conv2d.Forward(Device, backbone_layer2_3_relu2, backbone_layer2_3_conv3_weight.Value.View, default, backbone_layer2_3_conv3, new ConvGeometry(1, 1, 1, 1, 0, 0, 1, 1, 1));
 
-        // backbone.layer2.3.bn3: batchnorm(backbone.layer2.3.conv3) -> (N,512,⌈H/8⌉,⌈W/8⌉)
-        BatchNorm.Statistics(Device, backbone_layer2_3_conv3, backbone_layer2_3_bn3_mean, backbone_layer2_3_bn3_inv_std, backbone_layer2_3_bn3_running_mean.Value.View, backbone_layer2_3_bn3_running_var.Value.View, backbone_layer2_3_bn3_num_batches_tracked.Value.View, momentum: 0.1f, eps: 1E-05f, training);
-        BatchNorm.Apply(Device, backbone_layer2_3_conv3, backbone_layer2_3_bn3_mean, backbone_layer2_3_bn3_inv_std, backbone_layer2_3_bn3_weight.Value.View, backbone_layer2_3_bn3_bias.Value.View, backbone_layer2_3_bn3, relu: false);
-
-        // backbone.layer2.3.add: add(backbone.layer2.3.bn3, backbone.layer2.2.relu3) -> (N,512,⌈H/8⌉,⌈W/8⌉)
-        Elementwise.Add(Device, backbone_layer2_3_bn3, backbone_layer2_2_relu3, backbone_layer2_3_add);
-
-        // backbone.layer2.3.relu3: relu(backbone.layer2.3.add) -> (N,512,⌈H/8⌉,⌈W/8⌉)
-        Activation.Relu(Device, backbone_layer2_3_add, backbone_layer2_3_relu3);
+        // backbone.layer2.3.bn3 + backbone.layer2.3.add + backbone.layer2.3.relu3: relu(batchnorm + backbone.layer2.2.relu3) (fused) -> (N,512,⌈H/8⌉,⌈W/8⌉)
+        BatchNorm.Forward(Device, backbone_layer2_3_conv3, backbone_layer2_2_relu3, backbone_layer2_3_bn3_mean, backbone_layer2_3_bn3_inv_std, backbone_layer2_3_bn3_running_mean.Value.View, backbone_layer2_3_bn3_running_var.Value.View, backbone_layer2_3_bn3_num_batches_tracked.Value.View, backbone_layer2_3_bn3_weight.Value.View, backbone_layer2_3_bn3_bias.Value.View, backbone_layer2_3_relu3, momentum: 0.1f, eps: 1E-05f, training, relu: true);
     }
 
     private void ForwardBackboneLayer3(bool training)
@@ -3953,170 +3757,115 @@ public sealed partial class SanetR50 : INetwork
         Conv2d.Forward(Device, backbone_layer2_3_relu3, backbone_layer3_0_conv1_weight.Value.View, default, backbone_layer3_0_conv1, new ConvGeometry(1, 1, 1, 1, 0, 0, 1, 1, 1));
 
         // backbone.layer3.0.bn1 + backbone.layer3.0.relu1: batchnorm + relu (fused) -> (N,256,⌈H/8⌉,⌈W/8⌉)
-        BatchNorm.Statistics(Device, backbone_layer3_0_conv1, backbone_layer3_0_bn1_mean, backbone_layer3_0_bn1_inv_std, backbone_layer3_0_bn1_running_mean.Value.View, backbone_layer3_0_bn1_running_var.Value.View, backbone_layer3_0_bn1_num_batches_tracked.Value.View, momentum: 0.1f, eps: 1E-05f, training);
-        BatchNorm.Apply(Device, backbone_layer3_0_conv1, backbone_layer3_0_bn1_mean, backbone_layer3_0_bn1_inv_std, backbone_layer3_0_bn1_weight.Value.View, backbone_layer3_0_bn1_bias.Value.View, backbone_layer3_0_relu1, relu: true);
+        BatchNorm.Forward(Device, backbone_layer3_0_conv1, default, backbone_layer3_0_bn1_mean, backbone_layer3_0_bn1_inv_std, backbone_layer3_0_bn1_running_mean.Value.View, backbone_layer3_0_bn1_running_var.Value.View, backbone_layer3_0_bn1_num_batches_tracked.Value.View, backbone_layer3_0_bn1_weight.Value.View, backbone_layer3_0_bn1_bias.Value.View, backbone_layer3_0_relu1, momentum: 0.1f, eps: 1E-05f, training, relu: true);
 
         // backbone.layer3.0.conv2: conv 3x3 s1 p1, 256->256 -> (N,256,⌈H/8⌉,⌈W/8⌉)
         Conv2d.Forward(Device, backbone_layer3_0_relu1, backbone_layer3_0_conv2_weight.Value.View, default, backbone_layer3_0_conv2, new ConvGeometry(3, 3, 1, 1, 1, 1, 1, 1, 1));
 
         // backbone.layer3.0.bn2 + backbone.layer3.0.relu2: batchnorm + relu (fused) -> (N,256,⌈H/8⌉,⌈W/8⌉)
-        BatchNorm.Statistics(Device, backbone_layer3_0_conv2, backbone_layer3_0_bn2_mean, backbone_layer3_0_bn2_inv_std, backbone_layer3_0_bn2_running_mean.Value.View, backbone_layer3_0_bn2_running_var.Value.View, backbone_layer3_0_bn2_num_batches_tracked.Value.View, momentum: 0.1f, eps: 1E-05f, training);
-        BatchNorm.Apply(Device, backbone_layer3_0_conv2, backbone_layer3_0_bn2_mean, backbone_layer3_0_bn2_inv_std, backbone_layer3_0_bn2_weight.Value.View, backbone_layer3_0_bn2_bias.Value.View, backbone_layer3_0_relu2, relu: true);
+        BatchNorm.Forward(Device, backbone_layer3_0_conv2, default, backbone_layer3_0_bn2_mean, backbone_layer3_0_bn2_inv_std, backbone_layer3_0_bn2_running_mean.Value.View, backbone_layer3_0_bn2_running_var.Value.View, backbone_layer3_0_bn2_num_batches_tracked.Value.View, backbone_layer3_0_bn2_weight.Value.View, backbone_layer3_0_bn2_bias.Value.View, backbone_layer3_0_relu2, momentum: 0.1f, eps: 1E-05f, training, relu: true);
 
         // backbone.layer3.0.conv3: conv 1x1 s1 p0, 256->1024 -> (N,1024,⌈H/8⌉,⌈W/8⌉)
         Conv2d.Forward(Device, backbone_layer3_0_relu2, backbone_layer3_0_conv3_weight.Value.View, default, backbone_layer3_0_conv3, new ConvGeometry(1, 1, 1, 1, 0, 0, 1, 1, 1));
-
-        // backbone.layer3.0.bn3: batchnorm(backbone.layer3.0.conv3) -> (N,1024,⌈H/8⌉,⌈W/8⌉)
-        BatchNorm.Statistics(Device, backbone_layer3_0_conv3, backbone_layer3_0_bn3_mean, backbone_layer3_0_bn3_inv_std, backbone_layer3_0_bn3_running_mean.Value.View, backbone_layer3_0_bn3_running_var.Value.View, backbone_layer3_0_bn3_num_batches_tracked.Value.View, momentum: 0.1f, eps: 1E-05f, training);
-        BatchNorm.Apply(Device, backbone_layer3_0_conv3, backbone_layer3_0_bn3_mean, backbone_layer3_0_bn3_inv_std, backbone_layer3_0_bn3_weight.Value.View, backbone_layer3_0_bn3_bias.Value.View, backbone_layer3_0_bn3, relu: false);
 
         // backbone.layer3.0.downsample.0: conv 1x1 s1 p0, 512->1024 -> (N,1024,⌈H/8⌉,⌈W/8⌉)
         Conv2d.Forward(Device, backbone_layer2_3_relu3, backbone_layer3_0_downsample_0_weight.Value.View, default, backbone_layer3_0_downsample_0, new ConvGeometry(1, 1, 1, 1, 0, 0, 1, 1, 1));
 
         // backbone.layer3.0.downsample.1: batchnorm(backbone.layer3.0.downsample.0) -> (N,1024,⌈H/8⌉,⌈W/8⌉)
-        BatchNorm.Statistics(Device, backbone_layer3_0_downsample_0, backbone_layer3_0_downsample_1_mean, backbone_layer3_0_downsample_1_inv_std, backbone_layer3_0_downsample_1_running_mean.Value.View, backbone_layer3_0_downsample_1_running_var.Value.View, backbone_layer3_0_downsample_1_num_batches_tracked.Value.View, momentum: 0.1f, eps: 1E-05f, training);
-        BatchNorm.Apply(Device, backbone_layer3_0_downsample_0, backbone_layer3_0_downsample_1_mean, backbone_layer3_0_downsample_1_inv_std, backbone_layer3_0_downsample_1_weight.Value.View, backbone_layer3_0_downsample_1_bias.Value.View, backbone_layer3_0_downsample_1, relu: false);
+        BatchNorm.Forward(Device, backbone_layer3_0_downsample_0, default, backbone_layer3_0_downsample_1_mean, backbone_layer3_0_downsample_1_inv_std, backbone_layer3_0_downsample_1_running_mean.Value.View, backbone_layer3_0_downsample_1_running_var.Value.View, backbone_layer3_0_downsample_1_num_batches_tracked.Value.View, backbone_layer3_0_downsample_1_weight.Value.View, backbone_layer3_0_downsample_1_bias.Value.View, backbone_layer3_0_downsample_1, momentum: 0.1f, eps: 1E-05f, training, relu: false);
 
-        // backbone.layer3.0.add: add(backbone.layer3.0.bn3, backbone.layer3.0.downsample.1) -> (N,1024,⌈H/8⌉,⌈W/8⌉)
-        Elementwise.Add(Device, backbone_layer3_0_bn3, backbone_layer3_0_downsample_1, backbone_layer3_0_add);
-
-        // backbone.layer3.0.relu3: relu(backbone.layer3.0.add) -> (N,1024,⌈H/8⌉,⌈W/8⌉)
-        Activation.Relu(Device, backbone_layer3_0_add, backbone_layer3_0_relu3);
+        // backbone.layer3.0.bn3 + backbone.layer3.0.add + backbone.layer3.0.relu3: relu(batchnorm + backbone.layer3.0.downsample.1) (fused) -> (N,1024,⌈H/8⌉,⌈W/8⌉)
+        BatchNorm.Forward(Device, backbone_layer3_0_conv3, backbone_layer3_0_downsample_1, backbone_layer3_0_bn3_mean, backbone_layer3_0_bn3_inv_std, backbone_layer3_0_bn3_running_mean.Value.View, backbone_layer3_0_bn3_running_var.Value.View, backbone_layer3_0_bn3_num_batches_tracked.Value.View, backbone_layer3_0_bn3_weight.Value.View, backbone_layer3_0_bn3_bias.Value.View, backbone_layer3_0_relu3, momentum: 0.1f, eps: 1E-05f, training, relu: true);
 
         // backbone.layer3.1.conv1: conv 1x1 s1 p0, 1024->256 -> (N,256,⌈H/8⌉,⌈W/8⌉)
         Conv2d.Forward(Device, backbone_layer3_0_relu3, backbone_layer3_1_conv1_weight.Value.View, default, backbone_layer3_1_conv1, new ConvGeometry(1, 1, 1, 1, 0, 0, 1, 1, 1));
 
         // backbone.layer3.1.bn1 + backbone.layer3.1.relu1: batchnorm + relu (fused) -> (N,256,⌈H/8⌉,⌈W/8⌉)
-        BatchNorm.Statistics(Device, backbone_layer3_1_conv1, backbone_layer3_1_bn1_mean, backbone_layer3_1_bn1_inv_std, backbone_layer3_1_bn1_running_mean.Value.View, backbone_layer3_1_bn1_running_var.Value.View, backbone_layer3_1_bn1_num_batches_tracked.Value.View, momentum: 0.1f, eps: 1E-05f, training);
-        BatchNorm.Apply(Device, backbone_layer3_1_conv1, backbone_layer3_1_bn1_mean, backbone_layer3_1_bn1_inv_std, backbone_layer3_1_bn1_weight.Value.View, backbone_layer3_1_bn1_bias.Value.View, backbone_layer3_1_relu1, relu: true);
+        BatchNorm.Forward(Device, backbone_layer3_1_conv1, default, backbone_layer3_1_bn1_mean, backbone_layer3_1_bn1_inv_std, backbone_layer3_1_bn1_running_mean.Value.View, backbone_layer3_1_bn1_running_var.Value.View, backbone_layer3_1_bn1_num_batches_tracked.Value.View, backbone_layer3_1_bn1_weight.Value.View, backbone_layer3_1_bn1_bias.Value.View, backbone_layer3_1_relu1, momentum: 0.1f, eps: 1E-05f, training, relu: true);
 
         // backbone.layer3.1.conv2: conv 3x3 s1 p2 d2, 256->256 -> (N,256,⌈H/8⌉,⌈W/8⌉)
         Conv2d.Forward(Device, backbone_layer3_1_relu1, backbone_layer3_1_conv2_weight.Value.View, default, backbone_layer3_1_conv2, new ConvGeometry(3, 3, 1, 1, 2, 2, 2, 2, 1));
 
         // backbone.layer3.1.bn2 + backbone.layer3.1.relu2: batchnorm + relu (fused) -> (N,256,⌈H/8⌉,⌈W/8⌉)
-        BatchNorm.Statistics(Device, backbone_layer3_1_conv2, backbone_layer3_1_bn2_mean, backbone_layer3_1_bn2_inv_std, backbone_layer3_1_bn2_running_mean.Value.View, backbone_layer3_1_bn2_running_var.Value.View, backbone_layer3_1_bn2_num_batches_tracked.Value.View, momentum: 0.1f, eps: 1E-05f, training);
-        BatchNorm.Apply(Device, backbone_layer3_1_conv2, backbone_layer3_1_bn2_mean, backbone_layer3_1_bn2_inv_std, backbone_layer3_1_bn2_weight.Value.View, backbone_layer3_1_bn2_bias.Value.View, backbone_layer3_1_relu2, relu: true);
+        BatchNorm.Forward(Device, backbone_layer3_1_conv2, default, backbone_layer3_1_bn2_mean, backbone_layer3_1_bn2_inv_std, backbone_layer3_1_bn2_running_mean.Value.View, backbone_layer3_1_bn2_running_var.Value.View, backbone_layer3_1_bn2_num_batches_tracked.Value.View, backbone_layer3_1_bn2_weight.Value.View, backbone_layer3_1_bn2_bias.Value.View, backbone_layer3_1_relu2, momentum: 0.1f, eps: 1E-05f, training, relu: true);
 
         // backbone.layer3.1.conv3: conv 1x1 s1 p0, 256->1024 -> (N,1024,⌈H/8⌉,⌈W/8⌉)
         Conv2d.Forward(Device, backbone_layer3_1_relu2, backbone_layer3_1_conv3_weight.Value.View, default, backbone_layer3_1_conv3, new ConvGeometry(1, 1, 1, 1, 0, 0, 1, 1, 1));
 
-        // backbone.layer3.1.bn3: batchnorm(backbone.layer3.1.conv3) -> (N,1024,⌈H/8⌉,⌈W/8⌉)
-        BatchNorm.Statistics(Device, backbone_layer3_1_conv3, backbone_layer3_1_bn3_mean, backbone_layer3_1_bn3_inv_std, backbone_layer3_1_bn3_running_mean.Value.View, backbone_layer3_1_bn3_running_var.Value.View, backbone_layer3_1_bn3_num_batches_tracked.Value.View, momentum: 0.1f, eps: 1E-05f, training);
-        BatchNorm.Apply(Device, backbone_layer3_1_conv3, backbone_layer3_1_bn3_mean, backbone_layer3_1_bn3_inv_std, backbone_layer3_1_bn3_weight.Value.View, backbone_layer3_1_bn3_bias.Value.View, backbone_layer3_1_bn3, relu: false);
-
-        // backbone.layer3.1.add: add(backbone.layer3.1.bn3, backbone.layer3.0.relu3) -> (N,1024,⌈H/8⌉,⌈W/8⌉)
-        Elementwise.Add(Device, backbone_layer3_1_bn3, backbone_layer3_0_relu3, backbone_layer3_1_add);
-
-        // backbone.layer3.1.relu3: relu(backbone.layer3.1.add) -> (N,1024,⌈H/8⌉,⌈W/8⌉)
-        Activation.Relu(Device, backbone_layer3_1_add, backbone_layer3_1_relu3);
+        // backbone.layer3.1.bn3 + backbone.layer3.1.add + backbone.layer3.1.relu3: relu(batchnorm + backbone.layer3.0.relu3) (fused) -> (N,1024,⌈H/8⌉,⌈W/8⌉)
+        BatchNorm.Forward(Device, backbone_layer3_1_conv3, backbone_layer3_0_relu3, backbone_layer3_1_bn3_mean, backbone_layer3_1_bn3_inv_std, backbone_layer3_1_bn3_running_mean.Value.View, backbone_layer3_1_bn3_running_var.Value.View, backbone_layer3_1_bn3_num_batches_tracked.Value.View, backbone_layer3_1_bn3_weight.Value.View, backbone_layer3_1_bn3_bias.Value.View, backbone_layer3_1_relu3, momentum: 0.1f, eps: 1E-05f, training, relu: true);
 
         // backbone.layer3.2.conv1: conv 1x1 s1 p0, 1024->256 -> (N,256,⌈H/8⌉,⌈W/8⌉)
         Conv2d.Forward(Device, backbone_layer3_1_relu3, backbone_layer3_2_conv1_weight.Value.View, default, backbone_layer3_2_conv1, new ConvGeometry(1, 1, 1, 1, 0, 0, 1, 1, 1));
 
         // backbone.layer3.2.bn1 + backbone.layer3.2.relu1: batchnorm + relu (fused) -> (N,256,⌈H/8⌉,⌈W/8⌉)
-        BatchNorm.Statistics(Device, backbone_layer3_2_conv1, backbone_layer3_2_bn1_mean, backbone_layer3_2_bn1_inv_std, backbone_layer3_2_bn1_running_mean.Value.View, backbone_layer3_2_bn1_running_var.Value.View, backbone_layer3_2_bn1_num_batches_tracked.Value.View, momentum: 0.1f, eps: 1E-05f, training);
-        BatchNorm.Apply(Device, backbone_layer3_2_conv1, backbone_layer3_2_bn1_mean, backbone_layer3_2_bn1_inv_std, backbone_layer3_2_bn1_weight.Value.View, backbone_layer3_2_bn1_bias.Value.View, backbone_layer3_2_relu1, relu: true);
+        BatchNorm.Forward(Device, backbone_layer3_2_conv1, default, backbone_layer3_2_bn1_mean, backbone_layer3_2_bn1_inv_std, backbone_layer3_2_bn1_running_mean.Value.View, backbone_layer3_2_bn1_running_var.Value.View, backbone_layer3_2_bn1_num_batches_tracked.Value.View, backbone_layer3_2_bn1_weight.Value.View, backbone_layer3_2_bn1_bias.Value.View, backbone_layer3_2_relu1, momentum: 0.1f, eps: 1E-05f, training, relu: true);
 
         // backbone.layer3.2.conv2: conv 3x3 s1 p2 d2, 256->256 -> (N,256,⌈H/8⌉,⌈W/8⌉)
         Conv2d.Forward(Device, backbone_layer3_2_relu1, backbone_layer3_2_conv2_weight.Value.View, default, backbone_layer3_2_conv2, new ConvGeometry(3, 3, 1, 1, 2, 2, 2, 2, 1));
 
         // backbone.layer3.2.bn2 + backbone.layer3.2.relu2: batchnorm + relu (fused) -> (N,256,⌈H/8⌉,⌈W/8⌉)
-        BatchNorm.Statistics(Device, backbone_layer3_2_conv2, backbone_layer3_2_bn2_mean, backbone_layer3_2_bn2_inv_std, backbone_layer3_2_bn2_running_mean.Value.View, backbone_layer3_2_bn2_running_var.Value.View, backbone_layer3_2_bn2_num_batches_tracked.Value.View, momentum: 0.1f, eps: 1E-05f, training);
-        BatchNorm.Apply(Device, backbone_layer3_2_conv2, backbone_layer3_2_bn2_mean, backbone_layer3_2_bn2_inv_std, backbone_layer3_2_bn2_weight.Value.View, backbone_layer3_2_bn2_bias.Value.View, backbone_layer3_2_relu2, relu: true);
+        BatchNorm.Forward(Device, backbone_layer3_2_conv2, default, backbone_layer3_2_bn2_mean, backbone_layer3_2_bn2_inv_std, backbone_layer3_2_bn2_running_mean.Value.View, backbone_layer3_2_bn2_running_var.Value.View, backbone_layer3_2_bn2_num_batches_tracked.Value.View, backbone_layer3_2_bn2_weight.Value.View, backbone_layer3_2_bn2_bias.Value.View, backbone_layer3_2_relu2, momentum: 0.1f, eps: 1E-05f, training, relu: true);
 
         // backbone.layer3.2.conv3: conv 1x1 s1 p0, 256->1024 -> (N,1024,⌈H/8⌉,⌈W/8⌉)
         Conv2d.Forward(Device, backbone_layer3_2_relu2, backbone_layer3_2_conv3_weight.Value.View, default, backbone_layer3_2_conv3, new ConvGeometry(1, 1, 1, 1, 0, 0, 1, 1, 1));
 
-        // backbone.layer3.2.bn3: batchnorm(backbone.layer3.2.conv3) -> (N,1024,⌈H/8⌉,⌈W/8⌉)
-        BatchNorm.Statistics(Device, backbone_layer3_2_conv3, backbone_layer3_2_bn3_mean, backbone_layer3_2_bn3_inv_std, backbone_layer3_2_bn3_running_mean.Value.View, backbone_layer3_2_bn3_running_var.Value.View, backbone_layer3_2_bn3_num_batches_tracked.Value.View, momentum: 0.1f, eps: 1E-05f, training);
-        BatchNorm.Apply(Device, backbone_layer3_2_conv3, backbone_layer3_2_bn3_mean, backbone_layer3_2_bn3_inv_std, backbone_layer3_2_bn3_weight.Value.View, backbone_layer3_2_bn3_bias.Value.View, backbone_layer3_2_bn3, relu: false);
-
-        // backbone.layer3.2.add: add(backbone.layer3.2.bn3, backbone.layer3.1.relu3) -> (N,1024,⌈H/8⌉,⌈W/8⌉)
-        Elementwise.Add(Device, backbone_layer3_2_bn3, backbone_layer3_1_relu3, backbone_layer3_2_add);
-
-        // backbone.layer3.2.relu3: relu(backbone.layer3.2.add) -> (N,1024,⌈H/8⌉,⌈W/8⌉)
-        Activation.Relu(Device, backbone_layer3_2_add, backbone_layer3_2_relu3);
+        // backbone.layer3.2.bn3 + backbone.layer3.2.add + backbone.layer3.2.relu3: relu(batchnorm + backbone.layer3.1.relu3) (fused) -> (N,1024,⌈H/8⌉,⌈W/8⌉)
+        BatchNorm.Forward(Device, backbone_layer3_2_conv3, backbone_layer3_1_relu3, backbone_layer3_2_bn3_mean, backbone_layer3_2_bn3_inv_std, backbone_layer3_2_bn3_running_mean.Value.View, backbone_layer3_2_bn3_running_var.Value.View, backbone_layer3_2_bn3_num_batches_tracked.Value.View, backbone_layer3_2_bn3_weight.Value.View, backbone_layer3_2_bn3_bias.Value.View, backbone_layer3_2_relu3, momentum: 0.1f, eps: 1E-05f, training, relu: true);
 
         // backbone.layer3.3.conv1: conv 1x1 s1 p0, 1024->256 -> (N,256,⌈H/8⌉,⌈W/8⌉)
         Conv2d.Forward(Device, backbone_layer3_2_relu3, backbone_layer3_3_conv1_weight.Value.View, default, backbone_layer3_3_conv1, new ConvGeometry(1, 1, 1, 1, 0, 0, 1, 1, 1));
 
         // backbone.layer3.3.bn1 + backbone.layer3.3.relu1: batchnorm + relu (fused) -> (N,256,⌈H/8⌉,⌈W/8⌉)
-        BatchNorm.Statistics(Device, backbone_layer3_3_conv1, backbone_layer3_3_bn1_mean, backbone_layer3_3_bn1_inv_std, backbone_layer3_3_bn1_running_mean.Value.View, backbone_layer3_3_bn1_running_var.Value.View, backbone_layer3_3_bn1_num_batches_tracked.Value.View, momentum: 0.1f, eps: 1E-05f, training);
-        BatchNorm.Apply(Device, backbone_layer3_3_conv1, backbone_layer3_3_bn1_mean, backbone_layer3_3_bn1_inv_std, backbone_layer3_3_bn1_weight.Value.View, backbone_layer3_3_bn1_bias.Value.View, backbone_layer3_3_relu1, relu: true);
+        BatchNorm.Forward(Device, backbone_layer3_3_conv1, default, backbone_layer3_3_bn1_mean, backbone_layer3_3_bn1_inv_std, backbone_layer3_3_bn1_running_mean.Value.View, backbone_layer3_3_bn1_running_var.Value.View, backbone_layer3_3_bn1_num_batches_tracked.Value.View, backbone_layer3_3_bn1_weight.Value.View, backbone_layer3_3_bn1_bias.Value.View, backbone_layer3_3_relu1, momentum: 0.1f, eps: 1E-05f, training, relu: true);
 
         // backbone.layer3.3.conv2: conv 3x3 s1 p2 d2, 256->256 -> (N,256,⌈H/8⌉,⌈W/8⌉)
         Conv2d.Forward(Device, backbone_layer3_3_relu1, backbone_layer3_3_conv2_weight.Value.View, default, backbone_layer3_3_conv2, new ConvGeometry(3, 3, 1, 1, 2, 2, 2, 2, 1));
 
         // backbone.layer3.3.bn2 + backbone.layer3.3.relu2: batchnorm + relu (fused) -> (N,256,⌈H/8⌉,⌈W/8⌉)
-        BatchNorm.Statistics(Device, backbone_layer3_3_conv2, backbone_layer3_3_bn2_mean, backbone_layer3_3_bn2_inv_std, backbone_layer3_3_bn2_running_mean.Value.View, backbone_layer3_3_bn2_running_var.Value.View, backbone_layer3_3_bn2_num_batches_tracked.Value.View, momentum: 0.1f, eps: 1E-05f, training);
-        BatchNorm.Apply(Device, backbone_layer3_3_conv2, backbone_layer3_3_bn2_mean, backbone_layer3_3_bn2_inv_std, backbone_layer3_3_bn2_weight.Value.View, backbone_layer3_3_bn2_bias.Value.View, backbone_layer3_3_relu2, relu: true);
+        BatchNorm.Forward(Device, backbone_layer3_3_conv2, default, backbone_layer3_3_bn2_mean, backbone_layer3_3_bn2_inv_std, backbone_layer3_3_bn2_running_mean.Value.View, backbone_layer3_3_bn2_running_var.Value.View, backbone_layer3_3_bn2_num_batches_tracked.Value.View, backbone_layer3_3_bn2_weight.Value.View, backbone_layer3_3_bn2_bias.Value.View, backbone_layer3_3_relu2, momentum: 0.1f, eps: 1E-05f, training, relu: true);
 
         // backbone.layer3.3.conv3: conv 1x1 s1 p0, 256->1024 -> (N,1024,⌈H/8⌉,⌈W/8⌉)
         Conv2d.Forward(Device, backbone_layer3_3_relu2, backbone_layer3_3_conv3_weight.Value.View, default, backbone_layer3_3_conv3, new ConvGeometry(1, 1, 1, 1, 0, 0, 1, 1, 1));
 
-        // backbone.layer3.3.bn3: batchnorm(backbone.layer3.3.conv3) -> (N,1024,⌈H/8⌉,⌈W/8⌉)
-        BatchNorm.Statistics(Device, backbone_layer3_3_conv3, backbone_layer3_3_bn3_mean, backbone_layer3_3_bn3_inv_std, backbone_layer3_3_bn3_running_mean.Value.View, backbone_layer3_3_bn3_running_var.Value.View, backbone_layer3_3_bn3_num_batches_tracked.Value.View, momentum: 0.1f, eps: 1E-05f, training);
-        BatchNorm.Apply(Device, backbone_layer3_3_conv3, backbone_layer3_3_bn3_mean, backbone_layer3_3_bn3_inv_std, backbone_layer3_3_bn3_weight.Value.View, backbone_layer3_3_bn3_bias.Value.View, backbone_layer3_3_bn3, relu: false);
-
-        // backbone.layer3.3.add: add(backbone.layer3.3.bn3, backbone.layer3.2.relu3) -> (N,1024,⌈H/8⌉,⌈W/8⌉)
-        Elementwise.Add(Device, backbone_layer3_3_bn3, backbone_layer3_2_relu3, backbone_layer3_3_add);
-
-        // backbone.layer3.3.relu3: relu(backbone.layer3.3.add) -> (N,1024,⌈H/8⌉,⌈W/8⌉)
-        Activation.Relu(Device, backbone_layer3_3_add, backbone_layer3_3_relu3);
+        // backbone.layer3.3.bn3 + backbone.layer3.3.add + backbone.layer3.3.relu3: relu(batchnorm + backbone.layer3.2.relu3) (fused) -> (N,1024,⌈H/8⌉,⌈W/8⌉)
+        BatchNorm.Forward(Device, backbone_layer3_3_conv3, backbone_layer3_2_relu3, backbone_layer3_3_bn3_mean, backbone_layer3_3_bn3_inv_std, backbone_layer3_3_bn3_running_mean.Value.View, backbone_layer3_3_bn3_running_var.Value.View, backbone_layer3_3_bn3_num_batches_tracked.Value.View, backbone_layer3_3_bn3_weight.Value.View, backbone_layer3_3_bn3_bias.Value.View, backbone_layer3_3_relu3, momentum: 0.1f, eps: 1E-05f, training, relu: true);
 
         // backbone.layer3.4.conv1: conv 1x1 s1 p0, 1024->256 -> (N,256,⌈H/8⌉,⌈W/8⌉)
         Conv2d.Forward(Device, backbone_layer3_3_relu3, backbone_layer3_4_conv1_weight.Value.View, default, backbone_layer3_4_conv1, new ConvGeometry(1, 1, 1, 1, 0, 0, 1, 1, 1));
 
         // backbone.layer3.4.bn1 + backbone.layer3.4.relu1: batchnorm + relu (fused) -> (N,256,⌈H/8⌉,⌈W/8⌉)
-        BatchNorm.Statistics(Device, backbone_layer3_4_conv1, backbone_layer3_4_bn1_mean, backbone_layer3_4_bn1_inv_std, backbone_layer3_4_bn1_running_mean.Value.View, backbone_layer3_4_bn1_running_var.Value.View, backbone_layer3_4_bn1_num_batches_tracked.Value.View, momentum: 0.1f, eps: 1E-05f, training);
-        BatchNorm.Apply(Device, backbone_layer3_4_conv1, backbone_layer3_4_bn1_mean, backbone_layer3_4_bn1_inv_std, backbone_layer3_4_bn1_weight.Value.View, backbone_layer3_4_bn1_bias.Value.View, backbone_layer3_4_relu1, relu: true);
+        BatchNorm.Forward(Device, backbone_layer3_4_conv1, default, backbone_layer3_4_bn1_mean, backbone_layer3_4_bn1_inv_std, backbone_layer3_4_bn1_running_mean.Value.View, backbone_layer3_4_bn1_running_var.Value.View, backbone_layer3_4_bn1_num_batches_tracked.Value.View, backbone_layer3_4_bn1_weight.Value.View, backbone_layer3_4_bn1_bias.Value.View, backbone_layer3_4_relu1, momentum: 0.1f, eps: 1E-05f, training, relu: true);
 
         // backbone.layer3.4.conv2: conv 3x3 s1 p2 d2, 256->256 -> (N,256,⌈H/8⌉,⌈W/8⌉)
         Conv2d.Forward(Device, backbone_layer3_4_relu1, backbone_layer3_4_conv2_weight.Value.View, default, backbone_layer3_4_conv2, new ConvGeometry(3, 3, 1, 1, 2, 2, 2, 2, 1));
 
         // backbone.layer3.4.bn2 + backbone.layer3.4.relu2: batchnorm + relu (fused) -> (N,256,⌈H/8⌉,⌈W/8⌉)
-        BatchNorm.Statistics(Device, backbone_layer3_4_conv2, backbone_layer3_4_bn2_mean, backbone_layer3_4_bn2_inv_std, backbone_layer3_4_bn2_running_mean.Value.View, backbone_layer3_4_bn2_running_var.Value.View, backbone_layer3_4_bn2_num_batches_tracked.Value.View, momentum: 0.1f, eps: 1E-05f, training);
-        BatchNorm.Apply(Device, backbone_layer3_4_conv2, backbone_layer3_4_bn2_mean, backbone_layer3_4_bn2_inv_std, backbone_layer3_4_bn2_weight.Value.View, backbone_layer3_4_bn2_bias.Value.View, backbone_layer3_4_relu2, relu: true);
+        BatchNorm.Forward(Device, backbone_layer3_4_conv2, default, backbone_layer3_4_bn2_mean, backbone_layer3_4_bn2_inv_std, backbone_layer3_4_bn2_running_mean.Value.View, backbone_layer3_4_bn2_running_var.Value.View, backbone_layer3_4_bn2_num_batches_tracked.Value.View, backbone_layer3_4_bn2_weight.Value.View, backbone_layer3_4_bn2_bias.Value.View, backbone_layer3_4_relu2, momentum: 0.1f, eps: 1E-05f, training, relu: true);
 
         // backbone.layer3.4.conv3: conv 1x1 s1 p0, 256->1024 -> (N,1024,⌈H/8⌉,⌈W/8⌉)
         Conv2d.Forward(Device, backbone_layer3_4_relu2, backbone_layer3_4_conv3_weight.Value.View, default, backbone_layer3_4_conv3, new ConvGeometry(1, 1, 1, 1, 0, 0, 1, 1, 1));
 
-        // backbone.layer3.4.bn3: batchnorm(backbone.layer3.4.conv3) -> (N,1024,⌈H/8⌉,⌈W/8⌉)
-        BatchNorm.Statistics(Device, backbone_layer3_4_conv3, backbone_layer3_4_bn3_mean, backbone_layer3_4_bn3_inv_std, backbone_layer3_4_bn3_running_mean.Value.View, backbone_layer3_4_bn3_running_var.Value.View, backbone_layer3_4_bn3_num_batches_tracked.Value.View, momentum: 0.1f, eps: 1E-05f, training);
-        BatchNorm.Apply(Device, backbone_layer3_4_conv3, backbone_layer3_4_bn3_mean, backbone_layer3_4_bn3_inv_std, backbone_layer3_4_bn3_weight.Value.View, backbone_layer3_4_bn3_bias.Value.View, backbone_layer3_4_bn3, relu: false);
-
-        // backbone.layer3.4.add: add(backbone.layer3.4.bn3, backbone.layer3.3.relu3) -> (N,1024,⌈H/8⌉,⌈W/8⌉)
-        Elementwise.Add(Device, backbone_layer3_4_bn3, backbone_layer3_3_relu3, backbone_layer3_4_add);
-
-        // backbone.layer3.4.relu3: relu(backbone.layer3.4.add) -> (N,1024,⌈H/8⌉,⌈W/8⌉)
-        Activation.Relu(Device, backbone_layer3_4_add, backbone_layer3_4_relu3);
+        // backbone.layer3.4.bn3 + backbone.layer3.4.add + backbone.layer3.4.relu3: relu(batchnorm + backbone.layer3.3.relu3) (fused) -> (N,1024,⌈H/8⌉,⌈W/8⌉)
+        BatchNorm.Forward(Device, backbone_layer3_4_conv3, backbone_layer3_3_relu3, backbone_layer3_4_bn3_mean, backbone_layer3_4_bn3_inv_std, backbone_layer3_4_bn3_running_mean.Value.View, backbone_layer3_4_bn3_running_var.Value.View, backbone_layer3_4_bn3_num_batches_tracked.Value.View, backbone_layer3_4_bn3_weight.Value.View, backbone_layer3_4_bn3_bias.Value.View, backbone_layer3_4_relu3, momentum: 0.1f, eps: 1E-05f, training, relu: true);
 
         // backbone.layer3.5.conv1: conv 1x1 s1 p0, 1024->256 -> (N,256,⌈H/8⌉,⌈W/8⌉)
         Conv2d.Forward(Device, backbone_layer3_4_relu3, backbone_layer3_5_conv1_weight.Value.View, default, backbone_layer3_5_conv1, new ConvGeometry(1, 1, 1, 1, 0, 0, 1, 1, 1));
 
         // backbone.layer3.5.bn1 + backbone.layer3.5.relu1: batchnorm + relu (fused) -> (N,256,⌈H/8⌉,⌈W/8⌉)
-        BatchNorm.Statistics(Device, backbone_layer3_5_conv1, backbone_layer3_5_bn1_mean, backbone_layer3_5_bn1_inv_std, backbone_layer3_5_bn1_running_mean.Value.View, backbone_layer3_5_bn1_running_var.Value.View, backbone_layer3_5_bn1_num_batches_tracked.Value.View, momentum: 0.1f, eps: 1E-05f, training);
-        BatchNorm.Apply(Device, backbone_layer3_5_conv1, backbone_layer3_5_bn1_mean, backbone_layer3_5_bn1_inv_std, backbone_layer3_5_bn1_weight.Value.View, backbone_layer3_5_bn1_bias.Value.View, backbone_layer3_5_relu1, relu: true);
+        BatchNorm.Forward(Device, backbone_layer3_5_conv1, default, backbone_layer3_5_bn1_mean, backbone_layer3_5_bn1_inv_std, backbone_layer3_5_bn1_running_mean.Value.View, backbone_layer3_5_bn1_running_var.Value.View, backbone_layer3_5_bn1_num_batches_tracked.Value.View, backbone_layer3_5_bn1_weight.Value.View, backbone_layer3_5_bn1_bias.Value.View, backbone_layer3_5_relu1, momentum: 0.1f, eps: 1E-05f, training, relu: true);
 
         // backbone.layer3.5.conv2: conv 3x3 s1 p2 d2, 256->256 -> (N,256,⌈H/8⌉,⌈W/8⌉)
         Conv2d.Forward(Device, backbone_layer3_5_relu1, backbone_layer3_5_conv2_weight.Value.View, default, backbone_layer3_5_conv2, new ConvGeometry(3, 3, 1, 1, 2, 2, 2, 2, 1));
 
         // backbone.layer3.5.bn2 + backbone.layer3.5.relu2: batchnorm + relu (fused) -> (N,256,⌈H/8⌉,⌈W/8⌉)
-        BatchNorm.Statistics(Device, backbone_layer3_5_conv2, backbone_layer3_5_bn2_mean, backbone_layer3_5_bn2_inv_std, backbone_layer3_5_bn2_running_mean.Value.View, backbone_layer3_5_bn2_running_var.Value.View, backbone_layer3_5_bn2_num_batches_tracked.Value.View, momentum: 0.1f, eps: 1E-05f, training);
-        BatchNorm.Apply(Device, backbone_layer3_5_conv2, backbone_layer3_5_bn2_mean, backbone_layer3_5_bn2_inv_std, backbone_layer3_5_bn2_weight.Value.View, backbone_layer3_5_bn2_bias.Value.View, backbone_layer3_5_relu2, relu: true);
+        BatchNorm.Forward(Device, backbone_layer3_5_conv2, default, backbone_layer3_5_bn2_mean, backbone_layer3_5_bn2_inv_std, backbone_layer3_5_bn2_running_mean.Value.View, backbone_layer3_5_bn2_running_var.Value.View, backbone_layer3_5_bn2_num_batches_tracked.Value.View, backbone_layer3_5_bn2_weight.Value.View, backbone_layer3_5_bn2_bias.Value.View, backbone_layer3_5_relu2, momentum: 0.1f, eps: 1E-05f, training, relu: true);
 
         // backbone.layer3.5.conv3: conv 1x1 s1 p0, 256->1024 -> (N,1024,⌈H/8⌉,⌈W/8⌉)
         Conv2d.Forward(Device, backbone_layer3_5_relu2, backbone_layer3_5_conv3_weight.Value.View, default, backbone_layer3_5_conv3, new ConvGeometry(1, 1, 1, 1, 0, 0, 1, 1, 1));
 
-        // backbone.layer3.5.bn3: batchnorm(backbone.layer3.5.conv3) -> (N,1024,⌈H/8⌉,⌈W/8⌉)
-        BatchNorm.Statistics(Device, backbone_layer3_5_conv3, backbone_layer3_5_bn3_mean, backbone_layer3_5_bn3_inv_std, backbone_layer3_5_bn3_running_mean.Value.View, backbone_layer3_5_bn3_running_var.Value.View, backbone_layer3_5_bn3_num_batches_tracked.Value.View, momentum: 0.1f, eps: 1E-05f, training);
-        BatchNorm.Apply(Device, backbone_layer3_5_conv3, backbone_layer3_5_bn3_mean, backbone_layer3_5_bn3_inv_std, backbone_layer3_5_bn3_weight.Value.View, backbone_layer3_5_bn3_bias.Value.View, backbone_layer3_5_bn3, relu: false);
-
-        // backbone.layer3.5.add: add(backbone.layer3.5.bn3, backbone.layer3.4.relu3) -> (N,1024,⌈H/8⌉,⌈W/8⌉)
-        Elementwise.Add(Device, backbone_layer3_5_bn3, backbone_layer3_4_relu3, backbone_layer3_5_add);
-
-        // backbone.layer3.5.relu3: relu(backbone.layer3.5.add) -> (N,1024,⌈H/8⌉,⌈W/8⌉)
-        Activation.Relu(Device, backbone_layer3_5_add, backbone_layer3_5_relu3);
+        // backbone.layer3.5.bn3 + backbone.layer3.5.add + backbone.layer3.5.relu3: relu(batchnorm + backbone.layer3.4.relu3) (fused) -> (N,1024,⌈H/8⌉,⌈W/8⌉)
+        BatchNorm.Forward(Device, backbone_layer3_5_conv3, backbone_layer3_4_relu3, backbone_layer3_5_bn3_mean, backbone_layer3_5_bn3_inv_std, backbone_layer3_5_bn3_running_mean.Value.View, backbone_layer3_5_bn3_running_var.Value.View, backbone_layer3_5_bn3_num_batches_tracked.Value.View, backbone_layer3_5_bn3_weight.Value.View, backbone_layer3_5_bn3_bias.Value.View, backbone_layer3_5_relu3, momentum: 0.1f, eps: 1E-05f, training, relu: true);
     }
 
     private void ForwardBackboneLayer4(bool training)
@@ -4125,89 +3874,61 @@ public sealed partial class SanetR50 : INetwork
         Conv2d.Forward(Device, backbone_layer3_5_relu3, backbone_layer4_0_conv1_weight.Value.View, default, backbone_layer4_0_conv1, new ConvGeometry(1, 1, 1, 1, 0, 0, 1, 1, 1));
 
         // backbone.layer4.0.bn1 + backbone.layer4.0.relu1: batchnorm + relu (fused) -> (N,512,⌈H/8⌉,⌈W/8⌉)
-        BatchNorm.Statistics(Device, backbone_layer4_0_conv1, backbone_layer4_0_bn1_mean, backbone_layer4_0_bn1_inv_std, backbone_layer4_0_bn1_running_mean.Value.View, backbone_layer4_0_bn1_running_var.Value.View, backbone_layer4_0_bn1_num_batches_tracked.Value.View, momentum: 0.1f, eps: 1E-05f, training);
-        BatchNorm.Apply(Device, backbone_layer4_0_conv1, backbone_layer4_0_bn1_mean, backbone_layer4_0_bn1_inv_std, backbone_layer4_0_bn1_weight.Value.View, backbone_layer4_0_bn1_bias.Value.View, backbone_layer4_0_relu1, relu: true);
+        BatchNorm.Forward(Device, backbone_layer4_0_conv1, default, backbone_layer4_0_bn1_mean, backbone_layer4_0_bn1_inv_std, backbone_layer4_0_bn1_running_mean.Value.View, backbone_layer4_0_bn1_running_var.Value.View, backbone_layer4_0_bn1_num_batches_tracked.Value.View, backbone_layer4_0_bn1_weight.Value.View, backbone_layer4_0_bn1_bias.Value.View, backbone_layer4_0_relu1, momentum: 0.1f, eps: 1E-05f, training, relu: true);
 
         // backbone.layer4.0.conv2: conv 3x3 s1 p2 d2, 512->512 -> (N,512,⌈H/8⌉,⌈W/8⌉)
         Conv2d.Forward(Device, backbone_layer4_0_relu1, backbone_layer4_0_conv2_weight.Value.View, default, backbone_layer4_0_conv2, new ConvGeometry(3, 3, 1, 1, 2, 2, 2, 2, 1));
 
         // backbone.layer4.0.bn2 + backbone.layer4.0.relu2: batchnorm + relu (fused) -> (N,512,⌈H/8⌉,⌈W/8⌉)
-        BatchNorm.Statistics(Device, backbone_layer4_0_conv2, backbone_layer4_0_bn2_mean, backbone_layer4_0_bn2_inv_std, backbone_layer4_0_bn2_running_mean.Value.View, backbone_layer4_0_bn2_running_var.Value.View, backbone_layer4_0_bn2_num_batches_tracked.Value.View, momentum: 0.1f, eps: 1E-05f, training);
-        BatchNorm.Apply(Device, backbone_layer4_0_conv2, backbone_layer4_0_bn2_mean, backbone_layer4_0_bn2_inv_std, backbone_layer4_0_bn2_weight.Value.View, backbone_layer4_0_bn2_bias.Value.View, backbone_layer4_0_relu2, relu: true);
+        BatchNorm.Forward(Device, backbone_layer4_0_conv2, default, backbone_layer4_0_bn2_mean, backbone_layer4_0_bn2_inv_std, backbone_layer4_0_bn2_running_mean.Value.View, backbone_layer4_0_bn2_running_var.Value.View, backbone_layer4_0_bn2_num_batches_tracked.Value.View, backbone_layer4_0_bn2_weight.Value.View, backbone_layer4_0_bn2_bias.Value.View, backbone_layer4_0_relu2, momentum: 0.1f, eps: 1E-05f, training, relu: true);
 
         // backbone.layer4.0.conv3: conv 1x1 s1 p0, 512->2048 -> (N,2048,⌈H/8⌉,⌈W/8⌉)
         Conv2d.Forward(Device, backbone_layer4_0_relu2, backbone_layer4_0_conv3_weight.Value.View, default, backbone_layer4_0_conv3, new ConvGeometry(1, 1, 1, 1, 0, 0, 1, 1, 1));
-
-        // backbone.layer4.0.bn3: batchnorm(backbone.layer4.0.conv3) -> (N,2048,⌈H/8⌉,⌈W/8⌉)
-        BatchNorm.Statistics(Device, backbone_layer4_0_conv3, backbone_layer4_0_bn3_mean, backbone_layer4_0_bn3_inv_std, backbone_layer4_0_bn3_running_mean.Value.View, backbone_layer4_0_bn3_running_var.Value.View, backbone_layer4_0_bn3_num_batches_tracked.Value.View, momentum: 0.1f, eps: 1E-05f, training);
-        BatchNorm.Apply(Device, backbone_layer4_0_conv3, backbone_layer4_0_bn3_mean, backbone_layer4_0_bn3_inv_std, backbone_layer4_0_bn3_weight.Value.View, backbone_layer4_0_bn3_bias.Value.View, backbone_layer4_0_bn3, relu: false);
 
         // backbone.layer4.0.downsample.0: conv 1x1 s1 p0, 1024->2048 -> (N,2048,⌈H/8⌉,⌈W/8⌉)
         Conv2d.Forward(Device, backbone_layer3_5_relu3, backbone_layer4_0_downsample_0_weight.Value.View, default, backbone_layer4_0_downsample_0, new ConvGeometry(1, 1, 1, 1, 0, 0, 1, 1, 1));
 
         // backbone.layer4.0.downsample.1: batchnorm(backbone.layer4.0.downsample.0) -> (N,2048,⌈H/8⌉,⌈W/8⌉)
-        BatchNorm.Statistics(Device, backbone_layer4_0_downsample_0, backbone_layer4_0_downsample_1_mean, backbone_layer4_0_downsample_1_inv_std, backbone_layer4_0_downsample_1_running_mean.Value.View, backbone_layer4_0_downsample_1_running_var.Value.View, backbone_layer4_0_downsample_1_num_batches_tracked.Value.View, momentum: 0.1f, eps: 1E-05f, training);
-        BatchNorm.Apply(Device, backbone_layer4_0_downsample_0, backbone_layer4_0_downsample_1_mean, backbone_layer4_0_downsample_1_inv_std, backbone_layer4_0_downsample_1_weight.Value.View, backbone_layer4_0_downsample_1_bias.Value.View, backbone_layer4_0_downsample_1, relu: false);
+        BatchNorm.Forward(Device, backbone_layer4_0_downsample_0, default, backbone_layer4_0_downsample_1_mean, backbone_layer4_0_downsample_1_inv_std, backbone_layer4_0_downsample_1_running_mean.Value.View, backbone_layer4_0_downsample_1_running_var.Value.View, backbone_layer4_0_downsample_1_num_batches_tracked.Value.View, backbone_layer4_0_downsample_1_weight.Value.View, backbone_layer4_0_downsample_1_bias.Value.View, backbone_layer4_0_downsample_1, momentum: 0.1f, eps: 1E-05f, training, relu: false);
 
-        // backbone.layer4.0.add: add(backbone.layer4.0.bn3, backbone.layer4.0.downsample.1) -> (N,2048,⌈H/8⌉,⌈W/8⌉)
-        Elementwise.Add(Device, backbone_layer4_0_bn3, backbone_layer4_0_downsample_1, backbone_layer4_0_add);
-
-        // backbone.layer4.0.relu3: relu(backbone.layer4.0.add) -> (N,2048,⌈H/8⌉,⌈W/8⌉)
-        Activation.Relu(Device, backbone_layer4_0_add, backbone_layer4_0_relu3);
+        // backbone.layer4.0.bn3 + backbone.layer4.0.add + backbone.layer4.0.relu3: relu(batchnorm + backbone.layer4.0.downsample.1) (fused) -> (N,2048,⌈H/8⌉,⌈W/8⌉)
+        BatchNorm.Forward(Device, backbone_layer4_0_conv3, backbone_layer4_0_downsample_1, backbone_layer4_0_bn3_mean, backbone_layer4_0_bn3_inv_std, backbone_layer4_0_bn3_running_mean.Value.View, backbone_layer4_0_bn3_running_var.Value.View, backbone_layer4_0_bn3_num_batches_tracked.Value.View, backbone_layer4_0_bn3_weight.Value.View, backbone_layer4_0_bn3_bias.Value.View, backbone_layer4_0_relu3, momentum: 0.1f, eps: 1E-05f, training, relu: true);
 
         // backbone.layer4.1.conv1: conv 1x1 s1 p0, 2048->512 -> (N,512,⌈H/8⌉,⌈W/8⌉)
         Conv2d.Forward(Device, backbone_layer4_0_relu3, backbone_layer4_1_conv1_weight.Value.View, default, backbone_layer4_1_conv1, new ConvGeometry(1, 1, 1, 1, 0, 0, 1, 1, 1));
 
         // backbone.layer4.1.bn1 + backbone.layer4.1.relu1: batchnorm + relu (fused) -> (N,512,⌈H/8⌉,⌈W/8⌉)
-        BatchNorm.Statistics(Device, backbone_layer4_1_conv1, backbone_layer4_1_bn1_mean, backbone_layer4_1_bn1_inv_std, backbone_layer4_1_bn1_running_mean.Value.View, backbone_layer4_1_bn1_running_var.Value.View, backbone_layer4_1_bn1_num_batches_tracked.Value.View, momentum: 0.1f, eps: 1E-05f, training);
-        BatchNorm.Apply(Device, backbone_layer4_1_conv1, backbone_layer4_1_bn1_mean, backbone_layer4_1_bn1_inv_std, backbone_layer4_1_bn1_weight.Value.View, backbone_layer4_1_bn1_bias.Value.View, backbone_layer4_1_relu1, relu: true);
+        BatchNorm.Forward(Device, backbone_layer4_1_conv1, default, backbone_layer4_1_bn1_mean, backbone_layer4_1_bn1_inv_std, backbone_layer4_1_bn1_running_mean.Value.View, backbone_layer4_1_bn1_running_var.Value.View, backbone_layer4_1_bn1_num_batches_tracked.Value.View, backbone_layer4_1_bn1_weight.Value.View, backbone_layer4_1_bn1_bias.Value.View, backbone_layer4_1_relu1, momentum: 0.1f, eps: 1E-05f, training, relu: true);
 
         // backbone.layer4.1.conv2: conv 3x3 s1 p4 d4, 512->512 -> (N,512,⌈H/8⌉,⌈W/8⌉)
         Conv2d.Forward(Device, backbone_layer4_1_relu1, backbone_layer4_1_conv2_weight.Value.View, default, backbone_layer4_1_conv2, new ConvGeometry(3, 3, 1, 1, 4, 4, 4, 4, 1));
 
         // backbone.layer4.1.bn2 + backbone.layer4.1.relu2: batchnorm + relu (fused) -> (N,512,⌈H/8⌉,⌈W/8⌉)
-        BatchNorm.Statistics(Device, backbone_layer4_1_conv2, backbone_layer4_1_bn2_mean, backbone_layer4_1_bn2_inv_std, backbone_layer4_1_bn2_running_mean.Value.View, backbone_layer4_1_bn2_running_var.Value.View, backbone_layer4_1_bn2_num_batches_tracked.Value.View, momentum: 0.1f, eps: 1E-05f, training);
-        BatchNorm.Apply(Device, backbone_layer4_1_conv2, backbone_layer4_1_bn2_mean, backbone_layer4_1_bn2_inv_std, backbone_layer4_1_bn2_weight.Value.View, backbone_layer4_1_bn2_bias.Value.View, backbone_layer4_1_relu2, relu: true);
+        BatchNorm.Forward(Device, backbone_layer4_1_conv2, default, backbone_layer4_1_bn2_mean, backbone_layer4_1_bn2_inv_std, backbone_layer4_1_bn2_running_mean.Value.View, backbone_layer4_1_bn2_running_var.Value.View, backbone_layer4_1_bn2_num_batches_tracked.Value.View, backbone_layer4_1_bn2_weight.Value.View, backbone_layer4_1_bn2_bias.Value.View, backbone_layer4_1_relu2, momentum: 0.1f, eps: 1E-05f, training, relu: true);
 
         // backbone.layer4.1.conv3: conv 1x1 s1 p0, 512->2048 -> (N,2048,⌈H/8⌉,⌈W/8⌉)
         Conv2d.Forward(Device, backbone_layer4_1_relu2, backbone_layer4_1_conv3_weight.Value.View, default, backbone_layer4_1_conv3, new ConvGeometry(1, 1, 1, 1, 0, 0, 1, 1, 1));
 
-        // backbone.layer4.1.bn3: batchnorm(backbone.layer4.1.conv3) -> (N,2048,⌈H/8⌉,⌈W/8⌉)
-        BatchNorm.Statistics(Device, backbone_layer4_1_conv3, backbone_layer4_1_bn3_mean, backbone_layer4_1_bn3_inv_std, backbone_layer4_1_bn3_running_mean.Value.View, backbone_layer4_1_bn3_running_var.Value.View, backbone_layer4_1_bn3_num_batches_tracked.Value.View, momentum: 0.1f, eps: 1E-05f, training);
-        BatchNorm.Apply(Device, backbone_layer4_1_conv3, backbone_layer4_1_bn3_mean, backbone_layer4_1_bn3_inv_std, backbone_layer4_1_bn3_weight.Value.View, backbone_layer4_1_bn3_bias.Value.View, backbone_layer4_1_bn3, relu: false);
-
-        // backbone.layer4.1.add: add(backbone.layer4.1.bn3, backbone.layer4.0.relu3) -> (N,2048,⌈H/8⌉,⌈W/8⌉)
-        Elementwise.Add(Device, backbone_layer4_1_bn3, backbone_layer4_0_relu3, backbone_layer4_1_add);
-
-        // backbone.layer4.1.relu3: relu(backbone.layer4.1.add) -> (N,2048,⌈H/8⌉,⌈W/8⌉)
-        Activation.Relu(Device, backbone_layer4_1_add, backbone_layer4_1_relu3);
+        // backbone.layer4.1.bn3 + backbone.layer4.1.add + backbone.layer4.1.relu3: relu(batchnorm + backbone.layer4.0.relu3) (fused) -> (N,2048,⌈H/8⌉,⌈W/8⌉)
+        BatchNorm.Forward(Device, backbone_layer4_1_conv3, backbone_layer4_0_relu3, backbone_layer4_1_bn3_mean, backbone_layer4_1_bn3_inv_std, backbone_layer4_1_bn3_running_mean.Value.View, backbone_layer4_1_bn3_running_var.Value.View, backbone_layer4_1_bn3_num_batches_tracked.Value.View, backbone_layer4_1_bn3_weight.Value.View, backbone_layer4_1_bn3_bias.Value.View, backbone_layer4_1_relu3, momentum: 0.1f, eps: 1E-05f, training, relu: true);
 
         // backbone.layer4.2.conv1: conv 1x1 s1 p0, 2048->512 -> (N,512,⌈H/8⌉,⌈W/8⌉)
         Conv2d.Forward(Device, backbone_layer4_1_relu3, backbone_layer4_2_conv1_weight.Value.View, default, backbone_layer4_2_conv1, new ConvGeometry(1, 1, 1, 1, 0, 0, 1, 1, 1));
 
         // backbone.layer4.2.bn1 + backbone.layer4.2.relu1: batchnorm + relu (fused) -> (N,512,⌈H/8⌉,⌈W/8⌉)
-        BatchNorm.Statistics(Device, backbone_layer4_2_conv1, backbone_layer4_2_bn1_mean, backbone_layer4_2_bn1_inv_std, backbone_layer4_2_bn1_running_mean.Value.View, backbone_layer4_2_bn1_running_var.Value.View, backbone_layer4_2_bn1_num_batches_tracked.Value.View, momentum: 0.1f, eps: 1E-05f, training);
-        BatchNorm.Apply(Device, backbone_layer4_2_conv1, backbone_layer4_2_bn1_mean, backbone_layer4_2_bn1_inv_std, backbone_layer4_2_bn1_weight.Value.View, backbone_layer4_2_bn1_bias.Value.View, backbone_layer4_2_relu1, relu: true);
+        BatchNorm.Forward(Device, backbone_layer4_2_conv1, default, backbone_layer4_2_bn1_mean, backbone_layer4_2_bn1_inv_std, backbone_layer4_2_bn1_running_mean.Value.View, backbone_layer4_2_bn1_running_var.Value.View, backbone_layer4_2_bn1_num_batches_tracked.Value.View, backbone_layer4_2_bn1_weight.Value.View, backbone_layer4_2_bn1_bias.Value.View, backbone_layer4_2_relu1, momentum: 0.1f, eps: 1E-05f, training, relu: true);
 
         // backbone.layer4.2.conv2: conv 3x3 s1 p4 d4, 512->512 -> (N,512,⌈H/8⌉,⌈W/8⌉)
         Conv2d.Forward(Device, backbone_layer4_2_relu1, backbone_layer4_2_conv2_weight.Value.View, default, backbone_layer4_2_conv2, new ConvGeometry(3, 3, 1, 1, 4, 4, 4, 4, 1));
 
         // backbone.layer4.2.bn2 + backbone.layer4.2.relu2: batchnorm + relu (fused) -> (N,512,⌈H/8⌉,⌈W/8⌉)
-        BatchNorm.Statistics(Device, backbone_layer4_2_conv2, backbone_layer4_2_bn2_mean, backbone_layer4_2_bn2_inv_std, backbone_layer4_2_bn2_running_mean.Value.View, backbone_layer4_2_bn2_running_var.Value.View, backbone_layer4_2_bn2_num_batches_tracked.Value.View, momentum: 0.1f, eps: 1E-05f, training);
-        BatchNorm.Apply(Device, backbone_layer4_2_conv2, backbone_layer4_2_bn2_mean, backbone_layer4_2_bn2_inv_std, backbone_layer4_2_bn2_weight.Value.View, backbone_layer4_2_bn2_bias.Value.View, backbone_layer4_2_relu2, relu: true);
+        BatchNorm.Forward(Device, backbone_layer4_2_conv2, default, backbone_layer4_2_bn2_mean, backbone_layer4_2_bn2_inv_std, backbone_layer4_2_bn2_running_mean.Value.View, backbone_layer4_2_bn2_running_var.Value.View, backbone_layer4_2_bn2_num_batches_tracked.Value.View, backbone_layer4_2_bn2_weight.Value.View, backbone_layer4_2_bn2_bias.Value.View, backbone_layer4_2_relu2, momentum: 0.1f, eps: 1E-05f, training, relu: true);
 
         // backbone.layer4.2.conv3: conv 1x1 s1 p0, 512->2048 -> (N,2048,⌈H/8⌉,⌈W/8⌉)
         Conv2d.Forward(Device, backbone_layer4_2_relu2, backbone_layer4_2_conv3_weight.Value.View, default, backbone_layer4_2_conv3, new ConvGeometry(1, 1, 1, 1, 0, 0, 1, 1, 1));
 
-        // backbone.layer4.2.bn3: batchnorm(backbone.layer4.2.conv3) -> (N,2048,⌈H/8⌉,⌈W/8⌉)
-        BatchNorm.Statistics(Device, backbone_layer4_2_conv3, backbone_layer4_2_bn3_mean, backbone_layer4_2_bn3_inv_std, backbone_layer4_2_bn3_running_mean.Value.View, backbone_layer4_2_bn3_running_var.Value.View, backbone_layer4_2_bn3_num_batches_tracked.Value.View, momentum: 0.1f, eps: 1E-05f, training);
-        BatchNorm.Apply(Device, backbone_layer4_2_conv3, backbone_layer4_2_bn3_mean, backbone_layer4_2_bn3_inv_std, backbone_layer4_2_bn3_weight.Value.View, backbone_layer4_2_bn3_bias.Value.View, backbone_layer4_2_bn3, relu: false);
-
-        // backbone.layer4.2.add: add(backbone.layer4.2.bn3, backbone.layer4.1.relu3) -> (N,2048,⌈H/8⌉,⌈W/8⌉)
-        Elementwise.Add(Device, backbone_layer4_2_bn3, backbone_layer4_1_relu3, backbone_layer4_2_add);
-
-        // backbone.layer4.2.relu3: relu(backbone.layer4.2.add) -> (N,2048,⌈H/8⌉,⌈W/8⌉)
-        Activation.Relu(Device, backbone_layer4_2_add, backbone_layer4_2_relu3);
+        // backbone.layer4.2.bn3 + backbone.layer4.2.add + backbone.layer4.2.relu3: relu(batchnorm + backbone.layer4.1.relu3) (fused) -> (N,2048,⌈H/8⌉,⌈W/8⌉)
+        BatchNorm.Forward(Device, backbone_layer4_2_conv3, backbone_layer4_1_relu3, backbone_layer4_2_bn3_mean, backbone_layer4_2_bn3_inv_std, backbone_layer4_2_bn3_running_mean.Value.View, backbone_layer4_2_bn3_running_var.Value.View, backbone_layer4_2_bn3_num_batches_tracked.Value.View, backbone_layer4_2_bn3_weight.Value.View, backbone_layer4_2_bn3_bias.Value.View, backbone_layer4_2_relu3, momentum: 0.1f, eps: 1E-05f, training, relu: true);
     }
 
     private void ForwardHeadSa1(bool training)
@@ -4216,15 +3937,13 @@ public sealed partial class SanetR50 : INetwork
         Conv2d.Forward(Device, backbone_layer1_2_relu3, head_sa1_conv_res_0_weight.Value.View, default, head_sa1_conv_res_0, new ConvGeometry(3, 3, 1, 1, 1, 1, 1, 1, 1));
 
         // head.sa1.conv_res.1 + head.sa1.conv_res.2: batchnorm + relu (fused) -> (N,256,⌈H/4⌉,⌈W/4⌉)
-        BatchNorm.Statistics(Device, head_sa1_conv_res_0, head_sa1_conv_res_1_mean, head_sa1_conv_res_1_inv_std, head_sa1_conv_res_1_running_mean.Value.View, head_sa1_conv_res_1_running_var.Value.View, head_sa1_conv_res_1_num_batches_tracked.Value.View, momentum: 0.1f, eps: 1E-05f, training);
-        BatchNorm.Apply(Device, head_sa1_conv_res_0, head_sa1_conv_res_1_mean, head_sa1_conv_res_1_inv_std, head_sa1_conv_res_1_weight.Value.View, head_sa1_conv_res_1_bias.Value.View, head_sa1_conv_res_2, relu: true);
+        BatchNorm.Forward(Device, head_sa1_conv_res_0, default, head_sa1_conv_res_1_mean, head_sa1_conv_res_1_inv_std, head_sa1_conv_res_1_running_mean.Value.View, head_sa1_conv_res_1_running_var.Value.View, head_sa1_conv_res_1_num_batches_tracked.Value.View, head_sa1_conv_res_1_weight.Value.View, head_sa1_conv_res_1_bias.Value.View, head_sa1_conv_res_2, momentum: 0.1f, eps: 1E-05f, training, relu: true);
 
         // head.sa1.conv_res.3: conv 3x3 s1 p1, 256->256 -> (N,256,⌈H/4⌉,⌈W/4⌉)
         Conv2d.Forward(Device, head_sa1_conv_res_2, head_sa1_conv_res_3_weight.Value.View, default, head_sa1_conv_res_3, new ConvGeometry(3, 3, 1, 1, 1, 1, 1, 1, 1));
 
         // head.sa1.conv_res.4 + head.sa1.conv_res.5: batchnorm + relu (fused) -> (N,256,⌈H/4⌉,⌈W/4⌉)
-        BatchNorm.Statistics(Device, head_sa1_conv_res_3, head_sa1_conv_res_4_mean, head_sa1_conv_res_4_inv_std, head_sa1_conv_res_4_running_mean.Value.View, head_sa1_conv_res_4_running_var.Value.View, head_sa1_conv_res_4_num_batches_tracked.Value.View, momentum: 0.1f, eps: 1E-05f, training);
-        BatchNorm.Apply(Device, head_sa1_conv_res_3, head_sa1_conv_res_4_mean, head_sa1_conv_res_4_inv_std, head_sa1_conv_res_4_weight.Value.View, head_sa1_conv_res_4_bias.Value.View, head_sa1_conv_res_5, relu: true);
+        BatchNorm.Forward(Device, head_sa1_conv_res_3, default, head_sa1_conv_res_4_mean, head_sa1_conv_res_4_inv_std, head_sa1_conv_res_4_running_mean.Value.View, head_sa1_conv_res_4_running_var.Value.View, head_sa1_conv_res_4_num_batches_tracked.Value.View, head_sa1_conv_res_4_weight.Value.View, head_sa1_conv_res_4_bias.Value.View, head_sa1_conv_res_5, momentum: 0.1f, eps: 1E-05f, training, relu: true);
 
         // head.sa1.pool: avgpool 2x2 s2 p0 -> (N,256,(H+3)/8,(W+3)/8)
         Pooling.AvgForward(Device, backbone_layer1_2_relu3, head_sa1_pool, new PoolGeometry(2, 2, 2, 2, 0, 0));
@@ -4233,15 +3952,13 @@ public sealed partial class SanetR50 : INetwork
         Conv2d.Forward(Device, head_sa1_pool, head_sa1_conv_attn_0_weight.Value.View, default, head_sa1_conv_attn_0, new ConvGeometry(3, 3, 1, 1, 1, 1, 1, 1, 1));
 
         // head.sa1.conv_attn.1 + head.sa1.conv_attn.2: batchnorm + relu (fused) -> (N,256,(H+3)/8,(W+3)/8)
-        BatchNorm.Statistics(Device, head_sa1_conv_attn_0, head_sa1_conv_attn_1_mean, head_sa1_conv_attn_1_inv_std, head_sa1_conv_attn_1_running_mean.Value.View, head_sa1_conv_attn_1_running_var.Value.View, head_sa1_conv_attn_1_num_batches_tracked.Value.View, momentum: 0.1f, eps: 1E-05f, training);
-        BatchNorm.Apply(Device, head_sa1_conv_attn_0, head_sa1_conv_attn_1_mean, head_sa1_conv_attn_1_inv_std, head_sa1_conv_attn_1_weight.Value.View, head_sa1_conv_attn_1_bias.Value.View, head_sa1_conv_attn_2, relu: true);
+        BatchNorm.Forward(Device, head_sa1_conv_attn_0, default, head_sa1_conv_attn_1_mean, head_sa1_conv_attn_1_inv_std, head_sa1_conv_attn_1_running_mean.Value.View, head_sa1_conv_attn_1_running_var.Value.View, head_sa1_conv_attn_1_num_batches_tracked.Value.View, head_sa1_conv_attn_1_weight.Value.View, head_sa1_conv_attn_1_bias.Value.View, head_sa1_conv_attn_2, momentum: 0.1f, eps: 1E-05f, training, relu: true);
 
         // head.sa1.conv_attn.3: conv 3x3 s1 p1, 256->256 -> (N,256,(H+3)/8,(W+3)/8)
         Conv2d.Forward(Device, head_sa1_conv_attn_2, head_sa1_conv_attn_3_weight.Value.View, default, head_sa1_conv_attn_3, new ConvGeometry(3, 3, 1, 1, 1, 1, 1, 1, 1));
 
         // head.sa1.conv_attn.4 + head.sa1.conv_attn.5: batchnorm + relu (fused) -> (N,256,(H+3)/8,(W+3)/8)
-        BatchNorm.Statistics(Device, head_sa1_conv_attn_3, head_sa1_conv_attn_4_mean, head_sa1_conv_attn_4_inv_std, head_sa1_conv_attn_4_running_mean.Value.View, head_sa1_conv_attn_4_running_var.Value.View, head_sa1_conv_attn_4_num_batches_tracked.Value.View, momentum: 0.1f, eps: 1E-05f, training);
-        BatchNorm.Apply(Device, head_sa1_conv_attn_3, head_sa1_conv_attn_4_mean, head_sa1_conv_attn_4_inv_std, head_sa1_conv_attn_4_weight.Value.View, head_sa1_conv_attn_4_bias.Value.View, head_sa1_conv_attn_5, relu: true);
+        BatchNorm.Forward(Device, head_sa1_conv_attn_3, default, head_sa1_conv_attn_4_mean, head_sa1_conv_attn_4_inv_std, head_sa1_conv_attn_4_running_mean.Value.View, head_sa1_conv_attn_4_running_var.Value.View, head_sa1_conv_attn_4_num_batches_tracked.Value.View, head_sa1_conv_attn_4_weight.Value.View, head_sa1_conv_attn_4_bias.Value.View, head_sa1_conv_attn_5, momentum: 0.1f, eps: 1E-05f, training, relu: true);
 
         // head.sa1.upsample: resize(head.sa1.conv_attn.5, backbone.layer1.2.relu3) -> (N,256,⌈H/4⌉,⌈W/4⌉)
         Resize.BilinearForward(Device, head_sa1_conv_attn_5, head_sa1_upsample, alignCorners: true);
@@ -4262,15 +3979,13 @@ public sealed partial class SanetR50 : INetwork
         Conv2d.Forward(Device, backbone_layer2_3_relu3, head_sa2_conv_res_0_weight.Value.View, default, head_sa2_conv_res_0, new ConvGeometry(3, 3, 1, 1, 1, 1, 1, 1, 1));
 
         // head.sa2.conv_res.1 + head.sa2.conv_res.2: batchnorm + relu (fused) -> (N,256,⌈H/8⌉,⌈W/8⌉)
-        BatchNorm.Statistics(Device, head_sa2_conv_res_0, head_sa2_conv_res_1_mean, head_sa2_conv_res_1_inv_std, head_sa2_conv_res_1_running_mean.Value.View, head_sa2_conv_res_1_running_var.Value.View, head_sa2_conv_res_1_num_batches_tracked.Value.View, momentum: 0.1f, eps: 1E-05f, training);
-        BatchNorm.Apply(Device, head_sa2_conv_res_0, head_sa2_conv_res_1_mean, head_sa2_conv_res_1_inv_std, head_sa2_conv_res_1_weight.Value.View, head_sa2_conv_res_1_bias.Value.View, head_sa2_conv_res_2, relu: true);
+        BatchNorm.Forward(Device, head_sa2_conv_res_0, default, head_sa2_conv_res_1_mean, head_sa2_conv_res_1_inv_std, head_sa2_conv_res_1_running_mean.Value.View, head_sa2_conv_res_1_running_var.Value.View, head_sa2_conv_res_1_num_batches_tracked.Value.View, head_sa2_conv_res_1_weight.Value.View, head_sa2_conv_res_1_bias.Value.View, head_sa2_conv_res_2, momentum: 0.1f, eps: 1E-05f, training, relu: true);
 
         // head.sa2.conv_res.3: conv 3x3 s1 p1, 256->256 -> (N,256,⌈H/8⌉,⌈W/8⌉)
         Conv2d.Forward(Device, head_sa2_conv_res_2, head_sa2_conv_res_3_weight.Value.View, default, head_sa2_conv_res_3, new ConvGeometry(3, 3, 1, 1, 1, 1, 1, 1, 1));
 
         // head.sa2.conv_res.4 + head.sa2.conv_res.5: batchnorm + relu (fused) -> (N,256,⌈H/8⌉,⌈W/8⌉)
-        BatchNorm.Statistics(Device, head_sa2_conv_res_3, head_sa2_conv_res_4_mean, head_sa2_conv_res_4_inv_std, head_sa2_conv_res_4_running_mean.Value.View, head_sa2_conv_res_4_running_var.Value.View, head_sa2_conv_res_4_num_batches_tracked.Value.View, momentum: 0.1f, eps: 1E-05f, training);
-        BatchNorm.Apply(Device, head_sa2_conv_res_3, head_sa2_conv_res_4_mean, head_sa2_conv_res_4_inv_std, head_sa2_conv_res_4_weight.Value.View, head_sa2_conv_res_4_bias.Value.View, head_sa2_conv_res_5, relu: true);
+        BatchNorm.Forward(Device, head_sa2_conv_res_3, default, head_sa2_conv_res_4_mean, head_sa2_conv_res_4_inv_std, head_sa2_conv_res_4_running_mean.Value.View, head_sa2_conv_res_4_running_var.Value.View, head_sa2_conv_res_4_num_batches_tracked.Value.View, head_sa2_conv_res_4_weight.Value.View, head_sa2_conv_res_4_bias.Value.View, head_sa2_conv_res_5, momentum: 0.1f, eps: 1E-05f, training, relu: true);
 
         // head.sa2.pool: avgpool 2x2 s2 p0 -> (N,512,(H+7)/16,(W+7)/16)
         Pooling.AvgForward(Device, backbone_layer2_3_relu3, head_sa2_pool, new PoolGeometry(2, 2, 2, 2, 0, 0));
@@ -4279,15 +3994,13 @@ public sealed partial class SanetR50 : INetwork
         Conv2d.Forward(Device, head_sa2_pool, head_sa2_conv_attn_0_weight.Value.View, default, head_sa2_conv_attn_0, new ConvGeometry(3, 3, 1, 1, 1, 1, 1, 1, 1));
 
         // head.sa2.conv_attn.1 + head.sa2.conv_attn.2: batchnorm + relu (fused) -> (N,256,(H+7)/16,(W+7)/16)
-        BatchNorm.Statistics(Device, head_sa2_conv_attn_0, head_sa2_conv_attn_1_mean, head_sa2_conv_attn_1_inv_std, head_sa2_conv_attn_1_running_mean.Value.View, head_sa2_conv_attn_1_running_var.Value.View, head_sa2_conv_attn_1_num_batches_tracked.Value.View, momentum: 0.1f, eps: 1E-05f, training);
-        BatchNorm.Apply(Device, head_sa2_conv_attn_0, head_sa2_conv_attn_1_mean, head_sa2_conv_attn_1_inv_std, head_sa2_conv_attn_1_weight.Value.View, head_sa2_conv_attn_1_bias.Value.View, head_sa2_conv_attn_2, relu: true);
+        BatchNorm.Forward(Device, head_sa2_conv_attn_0, default, head_sa2_conv_attn_1_mean, head_sa2_conv_attn_1_inv_std, head_sa2_conv_attn_1_running_mean.Value.View, head_sa2_conv_attn_1_running_var.Value.View, head_sa2_conv_attn_1_num_batches_tracked.Value.View, head_sa2_conv_attn_1_weight.Value.View, head_sa2_conv_attn_1_bias.Value.View, head_sa2_conv_attn_2, momentum: 0.1f, eps: 1E-05f, training, relu: true);
 
         // head.sa2.conv_attn.3: conv 3x3 s1 p1, 256->256 -> (N,256,(H+7)/16,(W+7)/16)
         Conv2d.Forward(Device, head_sa2_conv_attn_2, head_sa2_conv_attn_3_weight.Value.View, default, head_sa2_conv_attn_3, new ConvGeometry(3, 3, 1, 1, 1, 1, 1, 1, 1));
 
         // head.sa2.conv_attn.4 + head.sa2.conv_attn.5: batchnorm + relu (fused) -> (N,256,(H+7)/16,(W+7)/16)
-        BatchNorm.Statistics(Device, head_sa2_conv_attn_3, head_sa2_conv_attn_4_mean, head_sa2_conv_attn_4_inv_std, head_sa2_conv_attn_4_running_mean.Value.View, head_sa2_conv_attn_4_running_var.Value.View, head_sa2_conv_attn_4_num_batches_tracked.Value.View, momentum: 0.1f, eps: 1E-05f, training);
-        BatchNorm.Apply(Device, head_sa2_conv_attn_3, head_sa2_conv_attn_4_mean, head_sa2_conv_attn_4_inv_std, head_sa2_conv_attn_4_weight.Value.View, head_sa2_conv_attn_4_bias.Value.View, head_sa2_conv_attn_5, relu: true);
+        BatchNorm.Forward(Device, head_sa2_conv_attn_3, default, head_sa2_conv_attn_4_mean, head_sa2_conv_attn_4_inv_std, head_sa2_conv_attn_4_running_mean.Value.View, head_sa2_conv_attn_4_running_var.Value.View, head_sa2_conv_attn_4_num_batches_tracked.Value.View, head_sa2_conv_attn_4_weight.Value.View, head_sa2_conv_attn_4_bias.Value.View, head_sa2_conv_attn_5, momentum: 0.1f, eps: 1E-05f, training, relu: true);
 
         // head.sa2.upsample: resize(head.sa2.conv_attn.5, backbone.layer2.3.relu3) -> (N,256,⌈H/8⌉,⌈W/8⌉)
         Resize.BilinearForward(Device, head_sa2_conv_attn_5, head_sa2_upsample, alignCorners: true);
@@ -4308,15 +4021,13 @@ public sealed partial class SanetR50 : INetwork
         Conv2d.Forward(Device, backbone_layer3_5_relu3, head_sa3_conv_res_0_weight.Value.View, default, head_sa3_conv_res_0, new ConvGeometry(3, 3, 1, 1, 1, 1, 1, 1, 1));
 
         // head.sa3.conv_res.1 + head.sa3.conv_res.2: batchnorm + relu (fused) -> (N,256,⌈H/8⌉,⌈W/8⌉)
-        BatchNorm.Statistics(Device, head_sa3_conv_res_0, head_sa3_conv_res_1_mean, head_sa3_conv_res_1_inv_std, head_sa3_conv_res_1_running_mean.Value.View, head_sa3_conv_res_1_running_var.Value.View, head_sa3_conv_res_1_num_batches_tracked.Value.View, momentum: 0.1f, eps: 1E-05f, training);
-        BatchNorm.Apply(Device, head_sa3_conv_res_0, head_sa3_conv_res_1_mean, head_sa3_conv_res_1_inv_std, head_sa3_conv_res_1_weight.Value.View, head_sa3_conv_res_1_bias.Value.View, head_sa3_conv_res_2, relu: true);
+        BatchNorm.Forward(Device, head_sa3_conv_res_0, default, head_sa3_conv_res_1_mean, head_sa3_conv_res_1_inv_std, head_sa3_conv_res_1_running_mean.Value.View, head_sa3_conv_res_1_running_var.Value.View, head_sa3_conv_res_1_num_batches_tracked.Value.View, head_sa3_conv_res_1_weight.Value.View, head_sa3_conv_res_1_bias.Value.View, head_sa3_conv_res_2, momentum: 0.1f, eps: 1E-05f, training, relu: true);
 
         // head.sa3.conv_res.3: conv 3x3 s1 p1, 256->256 -> (N,256,⌈H/8⌉,⌈W/8⌉)
         Conv2d.Forward(Device, head_sa3_conv_res_2, head_sa3_conv_res_3_weight.Value.View, default, head_sa3_conv_res_3, new ConvGeometry(3, 3, 1, 1, 1, 1, 1, 1, 1));
 
         // head.sa3.conv_res.4 + head.sa3.conv_res.5: batchnorm + relu (fused) -> (N,256,⌈H/8⌉,⌈W/8⌉)
-        BatchNorm.Statistics(Device, head_sa3_conv_res_3, head_sa3_conv_res_4_mean, head_sa3_conv_res_4_inv_std, head_sa3_conv_res_4_running_mean.Value.View, head_sa3_conv_res_4_running_var.Value.View, head_sa3_conv_res_4_num_batches_tracked.Value.View, momentum: 0.1f, eps: 1E-05f, training);
-        BatchNorm.Apply(Device, head_sa3_conv_res_3, head_sa3_conv_res_4_mean, head_sa3_conv_res_4_inv_std, head_sa3_conv_res_4_weight.Value.View, head_sa3_conv_res_4_bias.Value.View, head_sa3_conv_res_5, relu: true);
+        BatchNorm.Forward(Device, head_sa3_conv_res_3, default, head_sa3_conv_res_4_mean, head_sa3_conv_res_4_inv_std, head_sa3_conv_res_4_running_mean.Value.View, head_sa3_conv_res_4_running_var.Value.View, head_sa3_conv_res_4_num_batches_tracked.Value.View, head_sa3_conv_res_4_weight.Value.View, head_sa3_conv_res_4_bias.Value.View, head_sa3_conv_res_5, momentum: 0.1f, eps: 1E-05f, training, relu: true);
 
         // head.sa3.pool: avgpool 2x2 s2 p0 -> (N,1024,(H+7)/16,(W+7)/16)
         Pooling.AvgForward(Device, backbone_layer3_5_relu3, head_sa3_pool, new PoolGeometry(2, 2, 2, 2, 0, 0));
@@ -4325,15 +4036,13 @@ public sealed partial class SanetR50 : INetwork
         Conv2d.Forward(Device, head_sa3_pool, head_sa3_conv_attn_0_weight.Value.View, default, head_sa3_conv_attn_0, new ConvGeometry(3, 3, 1, 1, 1, 1, 1, 1, 1));
 
         // head.sa3.conv_attn.1 + head.sa3.conv_attn.2: batchnorm + relu (fused) -> (N,256,(H+7)/16,(W+7)/16)
-        BatchNorm.Statistics(Device, head_sa3_conv_attn_0, head_sa3_conv_attn_1_mean, head_sa3_conv_attn_1_inv_std, head_sa3_conv_attn_1_running_mean.Value.View, head_sa3_conv_attn_1_running_var.Value.View, head_sa3_conv_attn_1_num_batches_tracked.Value.View, momentum: 0.1f, eps: 1E-05f, training);
-        BatchNorm.Apply(Device, head_sa3_conv_attn_0, head_sa3_conv_attn_1_mean, head_sa3_conv_attn_1_inv_std, head_sa3_conv_attn_1_weight.Value.View, head_sa3_conv_attn_1_bias.Value.View, head_sa3_conv_attn_2, relu: true);
+        BatchNorm.Forward(Device, head_sa3_conv_attn_0, default, head_sa3_conv_attn_1_mean, head_sa3_conv_attn_1_inv_std, head_sa3_conv_attn_1_running_mean.Value.View, head_sa3_conv_attn_1_running_var.Value.View, head_sa3_conv_attn_1_num_batches_tracked.Value.View, head_sa3_conv_attn_1_weight.Value.View, head_sa3_conv_attn_1_bias.Value.View, head_sa3_conv_attn_2, momentum: 0.1f, eps: 1E-05f, training, relu: true);
 
         // head.sa3.conv_attn.3: conv 3x3 s1 p1, 256->256 -> (N,256,(H+7)/16,(W+7)/16)
         Conv2d.Forward(Device, head_sa3_conv_attn_2, head_sa3_conv_attn_3_weight.Value.View, default, head_sa3_conv_attn_3, new ConvGeometry(3, 3, 1, 1, 1, 1, 1, 1, 1));
 
         // head.sa3.conv_attn.4 + head.sa3.conv_attn.5: batchnorm + relu (fused) -> (N,256,(H+7)/16,(W+7)/16)
-        BatchNorm.Statistics(Device, head_sa3_conv_attn_3, head_sa3_conv_attn_4_mean, head_sa3_conv_attn_4_inv_std, head_sa3_conv_attn_4_running_mean.Value.View, head_sa3_conv_attn_4_running_var.Value.View, head_sa3_conv_attn_4_num_batches_tracked.Value.View, momentum: 0.1f, eps: 1E-05f, training);
-        BatchNorm.Apply(Device, head_sa3_conv_attn_3, head_sa3_conv_attn_4_mean, head_sa3_conv_attn_4_inv_std, head_sa3_conv_attn_4_weight.Value.View, head_sa3_conv_attn_4_bias.Value.View, head_sa3_conv_attn_5, relu: true);
+        BatchNorm.Forward(Device, head_sa3_conv_attn_3, default, head_sa3_conv_attn_4_mean, head_sa3_conv_attn_4_inv_std, head_sa3_conv_attn_4_running_mean.Value.View, head_sa3_conv_attn_4_running_var.Value.View, head_sa3_conv_attn_4_num_batches_tracked.Value.View, head_sa3_conv_attn_4_weight.Value.View, head_sa3_conv_attn_4_bias.Value.View, head_sa3_conv_attn_5, momentum: 0.1f, eps: 1E-05f, training, relu: true);
 
         // head.sa3.upsample: resize(head.sa3.conv_attn.5, backbone.layer3.5.relu3) -> (N,256,⌈H/8⌉,⌈W/8⌉)
         Resize.BilinearForward(Device, head_sa3_conv_attn_5, head_sa3_upsample, alignCorners: true);
@@ -4354,15 +4063,13 @@ public sealed partial class SanetR50 : INetwork
         Conv2d.Forward(Device, backbone_layer4_2_relu3, head_sa4_conv_res_0_weight.Value.View, default, head_sa4_conv_res_0, new ConvGeometry(3, 3, 1, 1, 1, 1, 1, 1, 1));
 
         // head.sa4.conv_res.1 + head.sa4.conv_res.2: batchnorm + relu (fused) -> (N,256,⌈H/8⌉,⌈W/8⌉)
-        BatchNorm.Statistics(Device, head_sa4_conv_res_0, head_sa4_conv_res_1_mean, head_sa4_conv_res_1_inv_std, head_sa4_conv_res_1_running_mean.Value.View, head_sa4_conv_res_1_running_var.Value.View, head_sa4_conv_res_1_num_batches_tracked.Value.View, momentum: 0.1f, eps: 1E-05f, training);
-        BatchNorm.Apply(Device, head_sa4_conv_res_0, head_sa4_conv_res_1_mean, head_sa4_conv_res_1_inv_std, head_sa4_conv_res_1_weight.Value.View, head_sa4_conv_res_1_bias.Value.View, head_sa4_conv_res_2, relu: true);
+        BatchNorm.Forward(Device, head_sa4_conv_res_0, default, head_sa4_conv_res_1_mean, head_sa4_conv_res_1_inv_std, head_sa4_conv_res_1_running_mean.Value.View, head_sa4_conv_res_1_running_var.Value.View, head_sa4_conv_res_1_num_batches_tracked.Value.View, head_sa4_conv_res_1_weight.Value.View, head_sa4_conv_res_1_bias.Value.View, head_sa4_conv_res_2, momentum: 0.1f, eps: 1E-05f, training, relu: true);
 
         // head.sa4.conv_res.3: conv 3x3 s1 p1, 256->256 -> (N,256,⌈H/8⌉,⌈W/8⌉)
         Conv2d.Forward(Device, head_sa4_conv_res_2, head_sa4_conv_res_3_weight.Value.View, default, head_sa4_conv_res_3, new ConvGeometry(3, 3, 1, 1, 1, 1, 1, 1, 1));
 
         // head.sa4.conv_res.4 + head.sa4.conv_res.5: batchnorm + relu (fused) -> (N,256,⌈H/8⌉,⌈W/8⌉)
-        BatchNorm.Statistics(Device, head_sa4_conv_res_3, head_sa4_conv_res_4_mean, head_sa4_conv_res_4_inv_std, head_sa4_conv_res_4_running_mean.Value.View, head_sa4_conv_res_4_running_var.Value.View, head_sa4_conv_res_4_num_batches_tracked.Value.View, momentum: 0.1f, eps: 1E-05f, training);
-        BatchNorm.Apply(Device, head_sa4_conv_res_3, head_sa4_conv_res_4_mean, head_sa4_conv_res_4_inv_std, head_sa4_conv_res_4_weight.Value.View, head_sa4_conv_res_4_bias.Value.View, head_sa4_conv_res_5, relu: true);
+        BatchNorm.Forward(Device, head_sa4_conv_res_3, default, head_sa4_conv_res_4_mean, head_sa4_conv_res_4_inv_std, head_sa4_conv_res_4_running_mean.Value.View, head_sa4_conv_res_4_running_var.Value.View, head_sa4_conv_res_4_num_batches_tracked.Value.View, head_sa4_conv_res_4_weight.Value.View, head_sa4_conv_res_4_bias.Value.View, head_sa4_conv_res_5, momentum: 0.1f, eps: 1E-05f, training, relu: true);
 
         // head.sa4.pool: avgpool 2x2 s2 p0 -> (N,2048,(H+7)/16,(W+7)/16)
         Pooling.AvgForward(Device, backbone_layer4_2_relu3, head_sa4_pool, new PoolGeometry(2, 2, 2, 2, 0, 0));
@@ -4371,15 +4078,13 @@ public sealed partial class SanetR50 : INetwork
         Conv2d.Forward(Device, head_sa4_pool, head_sa4_conv_attn_0_weight.Value.View, default, head_sa4_conv_attn_0, new ConvGeometry(3, 3, 1, 1, 1, 1, 1, 1, 1));
 
         // head.sa4.conv_attn.1 + head.sa4.conv_attn.2: batchnorm + relu (fused) -> (N,256,(H+7)/16,(W+7)/16)
-        BatchNorm.Statistics(Device, head_sa4_conv_attn_0, head_sa4_conv_attn_1_mean, head_sa4_conv_attn_1_inv_std, head_sa4_conv_attn_1_running_mean.Value.View, head_sa4_conv_attn_1_running_var.Value.View, head_sa4_conv_attn_1_num_batches_tracked.Value.View, momentum: 0.1f, eps: 1E-05f, training);
-        BatchNorm.Apply(Device, head_sa4_conv_attn_0, head_sa4_conv_attn_1_mean, head_sa4_conv_attn_1_inv_std, head_sa4_conv_attn_1_weight.Value.View, head_sa4_conv_attn_1_bias.Value.View, head_sa4_conv_attn_2, relu: true);
+        BatchNorm.Forward(Device, head_sa4_conv_attn_0, default, head_sa4_conv_attn_1_mean, head_sa4_conv_attn_1_inv_std, head_sa4_conv_attn_1_running_mean.Value.View, head_sa4_conv_attn_1_running_var.Value.View, head_sa4_conv_attn_1_num_batches_tracked.Value.View, head_sa4_conv_attn_1_weight.Value.View, head_sa4_conv_attn_1_bias.Value.View, head_sa4_conv_attn_2, momentum: 0.1f, eps: 1E-05f, training, relu: true);
 
         // head.sa4.conv_attn.3: conv 3x3 s1 p1, 256->256 -> (N,256,(H+7)/16,(W+7)/16)
         Conv2d.Forward(Device, head_sa4_conv_attn_2, head_sa4_conv_attn_3_weight.Value.View, default, head_sa4_conv_attn_3, new ConvGeometry(3, 3, 1, 1, 1, 1, 1, 1, 1));
 
         // head.sa4.conv_attn.4 + head.sa4.conv_attn.5: batchnorm + relu (fused) -> (N,256,(H+7)/16,(W+7)/16)
-        BatchNorm.Statistics(Device, head_sa4_conv_attn_3, head_sa4_conv_attn_4_mean, head_sa4_conv_attn_4_inv_std, head_sa4_conv_attn_4_running_mean.Value.View, head_sa4_conv_attn_4_running_var.Value.View, head_sa4_conv_attn_4_num_batches_tracked.Value.View, momentum: 0.1f, eps: 1E-05f, training);
-        BatchNorm.Apply(Device, head_sa4_conv_attn_3, head_sa4_conv_attn_4_mean, head_sa4_conv_attn_4_inv_std, head_sa4_conv_attn_4_weight.Value.View, head_sa4_conv_attn_4_bias.Value.View, head_sa4_conv_attn_5, relu: true);
+        BatchNorm.Forward(Device, head_sa4_conv_attn_3, default, head_sa4_conv_attn_4_mean, head_sa4_conv_attn_4_inv_std, head_sa4_conv_attn_4_running_mean.Value.View, head_sa4_conv_attn_4_running_var.Value.View, head_sa4_conv_attn_4_num_batches_tracked.Value.View, head_sa4_conv_attn_4_weight.Value.View, head_sa4_conv_attn_4_bias.Value.View, head_sa4_conv_attn_5, momentum: 0.1f, eps: 1E-05f, training, relu: true);
 
         // head.sa4.upsample: resize(head.sa4.conv_attn.5, backbone.layer4.2.relu3) -> (N,256,⌈H/8⌉,⌈W/8⌉)
         Resize.BilinearForward(Device, head_sa4_conv_attn_5, head_sa4_upsample, alignCorners: true);
@@ -4430,8 +4135,7 @@ public sealed partial class SanetR50 : INetwork
         Conv2d.Forward(Device, backbone_layer4_2_relu3, head_fcn_0_weight.Value.View, default, head_fcn_0, new ConvGeometry(3, 3, 1, 1, 1, 1, 1, 1, 1));
 
         // head.fcn.1 + head.fcn.2: batchnorm + relu (fused) -> (N,512,⌈H/8⌉,⌈W/8⌉)
-        BatchNorm.Statistics(Device, head_fcn_0, head_fcn_1_mean, head_fcn_1_inv_std, head_fcn_1_running_mean.Value.View, head_fcn_1_running_var.Value.View, head_fcn_1_num_batches_tracked.Value.View, momentum: 0.1f, eps: 1E-05f, training);
-        BatchNorm.Apply(Device, head_fcn_0, head_fcn_1_mean, head_fcn_1_inv_std, head_fcn_1_weight.Value.View, head_fcn_1_bias.Value.View, head_fcn_2, relu: true);
+        BatchNorm.Forward(Device, head_fcn_0, default, head_fcn_1_mean, head_fcn_1_inv_std, head_fcn_1_running_mean.Value.View, head_fcn_1_running_var.Value.View, head_fcn_1_num_batches_tracked.Value.View, head_fcn_1_weight.Value.View, head_fcn_1_bias.Value.View, head_fcn_2, momentum: 0.1f, eps: 1E-05f, training, relu: true);
 
         // head.fcn.3: dropout(head.fcn.2) -> (N,512,⌈H/8⌉,⌈W/8⌉)
         if (training)
@@ -4828,14 +4532,8 @@ public sealed partial class SanetR50 : INetwork
 
     private void BackwardBackboneLayer4()
     {
-        // backbone.layer4.2.relu3: relu(backbone.layer4.2.add); d(backbone.layer4.2.add) =
-        Activation.ReluBackward(Device, backbone_layer4_2_relu3, d_backbone_layer4_2_relu3, d_backbone_layer4_2_add, accumulate: false);
-
-        // backbone.layer4.2.add: add(backbone.layer4.2.bn3, backbone.layer4.1.relu3); d(backbone.layer4.2.bn3) =, d(backbone.layer4.1.relu3) =
-        Elementwise.AddBackward(Device, d_backbone_layer4_2_add, d_backbone_layer4_2_bn3, d_backbone_layer4_1_relu3, accumulateA: false, accumulateB: false);
-
-        // backbone.layer4.2.bn3: batchnorm(backbone.layer4.2.conv3); d(backbone.layer4.2.conv3) =
-        BatchNorm.Backward(Device, backbone_layer4_2_conv3, default, d_backbone_layer4_2_bn3, backbone_layer4_2_bn3_mean, backbone_layer4_2_bn3_inv_std, backbone_layer4_2_bn3_weight.Value.View, d_backbone_layer4_2_conv3, backbone_layer4_2_bn3_weight.Grad!.View, backbone_layer4_2_bn3_bias.Grad!.View, relu: false, accumulate: false);
+        // backbone.layer4.2.bn3 + backbone.layer4.2.add + backbone.layer4.2.relu3: relu(batchnorm + backbone.layer4.1.relu3) (fused); d(backbone.layer4.2.conv3) =, d(backbone.layer4.1.relu3) =
+        BatchNorm.Backward(Device, backbone_layer4_2_conv3, backbone_layer4_2_relu3, d_backbone_layer4_2_relu3, backbone_layer4_2_bn3_mean, backbone_layer4_2_bn3_inv_std, backbone_layer4_2_bn3_weight.Value.View, d_backbone_layer4_2_conv3, backbone_layer4_2_bn3_weight.Grad!.View, backbone_layer4_2_bn3_bias.Grad!.View, d_backbone_layer4_1_relu3, relu: true, accumulate: false, accumulateResidual: false);
         Device.GradientsReady(backbone_layer4_2_bn3_weight, backbone_layer4_2_bn3_bias);
 
         // backbone.layer4.2.conv3: conv 1x1 s1 p0, 512->2048; d(backbone.layer4.2.relu2) =
@@ -4861,14 +4559,8 @@ public sealed partial class SanetR50 : INetwork
         Conv2d.BackwardParams(Device, backbone_layer4_1_relu3, d_backbone_layer4_2_conv1, backbone_layer4_2_conv1_weight.Grad!.View, default, new ConvGeometry(1, 1, 1, 1, 0, 0, 1, 1, 1));
         Device.GradientsReady(backbone_layer4_2_conv1_weight);
 
-        // backbone.layer4.1.relu3: relu(backbone.layer4.1.add); d(backbone.layer4.1.add) =
-        Activation.ReluBackward(Device, backbone_layer4_1_relu3, d_backbone_layer4_1_relu3, d_backbone_layer4_1_add, accumulate: false);
-
-        // backbone.layer4.1.add: add(backbone.layer4.1.bn3, backbone.layer4.0.relu3); d(backbone.layer4.1.bn3) =, d(backbone.layer4.0.relu3) =
-        Elementwise.AddBackward(Device, d_backbone_layer4_1_add, d_backbone_layer4_1_bn3, d_backbone_layer4_0_relu3, accumulateA: false, accumulateB: false);
-
-        // backbone.layer4.1.bn3: batchnorm(backbone.layer4.1.conv3); d(backbone.layer4.1.conv3) =
-        BatchNorm.Backward(Device, backbone_layer4_1_conv3, default, d_backbone_layer4_1_bn3, backbone_layer4_1_bn3_mean, backbone_layer4_1_bn3_inv_std, backbone_layer4_1_bn3_weight.Value.View, d_backbone_layer4_1_conv3, backbone_layer4_1_bn3_weight.Grad!.View, backbone_layer4_1_bn3_bias.Grad!.View, relu: false, accumulate: false);
+        // backbone.layer4.1.bn3 + backbone.layer4.1.add + backbone.layer4.1.relu3: relu(batchnorm + backbone.layer4.0.relu3) (fused); d(backbone.layer4.1.conv3) =, d(backbone.layer4.0.relu3) =
+        BatchNorm.Backward(Device, backbone_layer4_1_conv3, backbone_layer4_1_relu3, d_backbone_layer4_1_relu3, backbone_layer4_1_bn3_mean, backbone_layer4_1_bn3_inv_std, backbone_layer4_1_bn3_weight.Value.View, d_backbone_layer4_1_conv3, backbone_layer4_1_bn3_weight.Grad!.View, backbone_layer4_1_bn3_bias.Grad!.View, d_backbone_layer4_0_relu3, relu: true, accumulate: false, accumulateResidual: false);
         Device.GradientsReady(backbone_layer4_1_bn3_weight, backbone_layer4_1_bn3_bias);
 
         // backbone.layer4.1.conv3: conv 1x1 s1 p0, 512->2048; d(backbone.layer4.1.relu2) =
@@ -4894,11 +4586,9 @@ public sealed partial class SanetR50 : INetwork
         Conv2d.BackwardParams(Device, backbone_layer4_0_relu3, d_backbone_layer4_1_conv1, backbone_layer4_1_conv1_weight.Grad!.View, default, new ConvGeometry(1, 1, 1, 1, 0, 0, 1, 1, 1));
         Device.GradientsReady(backbone_layer4_1_conv1_weight);
 
-        // backbone.layer4.0.relu3: relu(backbone.layer4.0.add); d(backbone.layer4.0.add) =
-        Activation.ReluBackward(Device, backbone_layer4_0_relu3, d_backbone_layer4_0_relu3, d_backbone_layer4_0_add, accumulate: false);
-
-        // backbone.layer4.0.add: add(backbone.layer4.0.bn3, backbone.layer4.0.downsample.1); d(backbone.layer4.0.bn3) =, d(backbone.layer4.0.downsample.1) =
-        Elementwise.AddBackward(Device, d_backbone_layer4_0_add, d_backbone_layer4_0_bn3, d_backbone_layer4_0_downsample_1, accumulateA: false, accumulateB: false);
+        // backbone.layer4.0.bn3 + backbone.layer4.0.add + backbone.layer4.0.relu3: relu(batchnorm + backbone.layer4.0.downsample.1) (fused); d(backbone.layer4.0.conv3) =, d(backbone.layer4.0.downsample.1) =
+        BatchNorm.Backward(Device, backbone_layer4_0_conv3, backbone_layer4_0_relu3, d_backbone_layer4_0_relu3, backbone_layer4_0_bn3_mean, backbone_layer4_0_bn3_inv_std, backbone_layer4_0_bn3_weight.Value.View, d_backbone_layer4_0_conv3, backbone_layer4_0_bn3_weight.Grad!.View, backbone_layer4_0_bn3_bias.Grad!.View, d_backbone_layer4_0_downsample_1, relu: true, accumulate: false, accumulateResidual: false);
+        Device.GradientsReady(backbone_layer4_0_bn3_weight, backbone_layer4_0_bn3_bias);
 
         // backbone.layer4.0.downsample.1: batchnorm(backbone.layer4.0.downsample.0); d(backbone.layer4.0.downsample.0) =
         BatchNorm.Backward(Device, backbone_layer4_0_downsample_0, default, d_backbone_layer4_0_downsample_1, backbone_layer4_0_downsample_1_mean, backbone_layer4_0_downsample_1_inv_std, backbone_layer4_0_downsample_1_weight.Value.View, d_backbone_layer4_0_downsample_0, backbone_layer4_0_downsample_1_weight.Grad!.View, backbone_layer4_0_downsample_1_bias.Grad!.View, relu: false, accumulate: false);
@@ -4908,10 +4598,6 @@ public sealed partial class SanetR50 : INetwork
         Conv2d.BackwardInput(Device, d_backbone_layer4_0_downsample_0, backbone_layer4_0_downsample_0_weight.Value.View, d_backbone_layer3_5_relu3, new ConvGeometry(1, 1, 1, 1, 0, 0, 1, 1, 1), accumulate: true);
         Conv2d.BackwardParams(Device, backbone_layer3_5_relu3, d_backbone_layer4_0_downsample_0, backbone_layer4_0_downsample_0_weight.Grad!.View, default, new ConvGeometry(1, 1, 1, 1, 0, 0, 1, 1, 1));
         Device.GradientsReady(backbone_layer4_0_downsample_0_weight);
-
-        // backbone.layer4.0.bn3: batchnorm(backbone.layer4.0.conv3); d(backbone.layer4.0.conv3) =
-        BatchNorm.Backward(Device, backbone_layer4_0_conv3, default, d_backbone_layer4_0_bn3, backbone_layer4_0_bn3_mean, backbone_layer4_0_bn3_inv_std, backbone_layer4_0_bn3_weight.Value.View, d_backbone_layer4_0_conv3, backbone_layer4_0_bn3_weight.Grad!.View, backbone_layer4_0_bn3_bias.Grad!.View, relu: false, accumulate: false);
-        Device.GradientsReady(backbone_layer4_0_bn3_weight, backbone_layer4_0_bn3_bias);
 
         // backbone.layer4.0.conv3: conv 1x1 s1 p0, 512->2048; d(backbone.layer4.0.relu2) =
         Conv2d.BackwardInput(Device, d_backbone_layer4_0_conv3, backbone_layer4_0_conv3_weight.Value.View, d_backbone_layer4_0_relu2, new ConvGeometry(1, 1, 1, 1, 0, 0, 1, 1, 1), accumulate: false);
@@ -4939,14 +4625,8 @@ public sealed partial class SanetR50 : INetwork
 
     private void BackwardBackboneLayer3()
     {
-        // backbone.layer3.5.relu3: relu(backbone.layer3.5.add); d(backbone.layer3.5.add) =
-        Activation.ReluBackward(Device, backbone_layer3_5_relu3, d_backbone_layer3_5_relu3, d_backbone_layer3_5_add, accumulate: false);
-
-        // backbone.layer3.5.add: add(backbone.layer3.5.bn3, backbone.layer3.4.relu3); d(backbone.layer3.5.bn3) =, d(backbone.layer3.4.relu3) =
-        Elementwise.AddBackward(Device, d_backbone_layer3_5_add, d_backbone_layer3_5_bn3, d_backbone_layer3_4_relu3, accumulateA: false, accumulateB: false);
-
-        // backbone.layer3.5.bn3: batchnorm(backbone.layer3.5.conv3); d(backbone.layer3.5.conv3) =
-        BatchNorm.Backward(Device, backbone_layer3_5_conv3, default, d_backbone_layer3_5_bn3, backbone_layer3_5_bn3_mean, backbone_layer3_5_bn3_inv_std, backbone_layer3_5_bn3_weight.Value.View, d_backbone_layer3_5_conv3, backbone_layer3_5_bn3_weight.Grad!.View, backbone_layer3_5_bn3_bias.Grad!.View, relu: false, accumulate: false);
+        // backbone.layer3.5.bn3 + backbone.layer3.5.add + backbone.layer3.5.relu3: relu(batchnorm + backbone.layer3.4.relu3) (fused); d(backbone.layer3.5.conv3) =, d(backbone.layer3.4.relu3) =
+        BatchNorm.Backward(Device, backbone_layer3_5_conv3, backbone_layer3_5_relu3, d_backbone_layer3_5_relu3, backbone_layer3_5_bn3_mean, backbone_layer3_5_bn3_inv_std, backbone_layer3_5_bn3_weight.Value.View, d_backbone_layer3_5_conv3, backbone_layer3_5_bn3_weight.Grad!.View, backbone_layer3_5_bn3_bias.Grad!.View, d_backbone_layer3_4_relu3, relu: true, accumulate: false, accumulateResidual: false);
         Device.GradientsReady(backbone_layer3_5_bn3_weight, backbone_layer3_5_bn3_bias);
 
         // backbone.layer3.5.conv3: conv 1x1 s1 p0, 256->1024; d(backbone.layer3.5.relu2) =
@@ -4972,14 +4652,8 @@ public sealed partial class SanetR50 : INetwork
         Conv2d.BackwardParams(Device, backbone_layer3_4_relu3, d_backbone_layer3_5_conv1, backbone_layer3_5_conv1_weight.Grad!.View, default, new ConvGeometry(1, 1, 1, 1, 0, 0, 1, 1, 1));
         Device.GradientsReady(backbone_layer3_5_conv1_weight);
 
-        // backbone.layer3.4.relu3: relu(backbone.layer3.4.add); d(backbone.layer3.4.add) =
-        Activation.ReluBackward(Device, backbone_layer3_4_relu3, d_backbone_layer3_4_relu3, d_backbone_layer3_4_add, accumulate: false);
-
-        // backbone.layer3.4.add: add(backbone.layer3.4.bn3, backbone.layer3.3.relu3); d(backbone.layer3.4.bn3) =, d(backbone.layer3.3.relu3) =
-        Elementwise.AddBackward(Device, d_backbone_layer3_4_add, d_backbone_layer3_4_bn3, d_backbone_layer3_3_relu3, accumulateA: false, accumulateB: false);
-
-        // backbone.layer3.4.bn3: batchnorm(backbone.layer3.4.conv3); d(backbone.layer3.4.conv3) =
-        BatchNorm.Backward(Device, backbone_layer3_4_conv3, default, d_backbone_layer3_4_bn3, backbone_layer3_4_bn3_mean, backbone_layer3_4_bn3_inv_std, backbone_layer3_4_bn3_weight.Value.View, d_backbone_layer3_4_conv3, backbone_layer3_4_bn3_weight.Grad!.View, backbone_layer3_4_bn3_bias.Grad!.View, relu: false, accumulate: false);
+        // backbone.layer3.4.bn3 + backbone.layer3.4.add + backbone.layer3.4.relu3: relu(batchnorm + backbone.layer3.3.relu3) (fused); d(backbone.layer3.4.conv3) =, d(backbone.layer3.3.relu3) =
+        BatchNorm.Backward(Device, backbone_layer3_4_conv3, backbone_layer3_4_relu3, d_backbone_layer3_4_relu3, backbone_layer3_4_bn3_mean, backbone_layer3_4_bn3_inv_std, backbone_layer3_4_bn3_weight.Value.View, d_backbone_layer3_4_conv3, backbone_layer3_4_bn3_weight.Grad!.View, backbone_layer3_4_bn3_bias.Grad!.View, d_backbone_layer3_3_relu3, relu: true, accumulate: false, accumulateResidual: false);
         Device.GradientsReady(backbone_layer3_4_bn3_weight, backbone_layer3_4_bn3_bias);
 
         // backbone.layer3.4.conv3: conv 1x1 s1 p0, 256->1024; d(backbone.layer3.4.relu2) =
@@ -5005,14 +4679,8 @@ public sealed partial class SanetR50 : INetwork
         Conv2d.BackwardParams(Device, backbone_layer3_3_relu3, d_backbone_layer3_4_conv1, backbone_layer3_4_conv1_weight.Grad!.View, default, new ConvGeometry(1, 1, 1, 1, 0, 0, 1, 1, 1));
         Device.GradientsReady(backbone_layer3_4_conv1_weight);
 
-        // backbone.layer3.3.relu3: relu(backbone.layer3.3.add); d(backbone.layer3.3.add) =
-        Activation.ReluBackward(Device, backbone_layer3_3_relu3, d_backbone_layer3_3_relu3, d_backbone_layer3_3_add, accumulate: false);
-
-        // backbone.layer3.3.add: add(backbone.layer3.3.bn3, backbone.layer3.2.relu3); d(backbone.layer3.3.bn3) =, d(backbone.layer3.2.relu3) =
-        Elementwise.AddBackward(Device, d_backbone_layer3_3_add, d_backbone_layer3_3_bn3, d_backbone_layer3_2_relu3, accumulateA: false, accumulateB: false);
-
-        // backbone.layer3.3.bn3: batchnorm(backbone.layer3.3.conv3); d(backbone.layer3.3.conv3) =
-        BatchNorm.Backward(Device, backbone_layer3_3_conv3, default, d_backbone_layer3_3_bn3, backbone_layer3_3_bn3_mean, backbone_layer3_3_bn3_inv_std, backbone_layer3_3_bn3_weight.Value.View, d_backbone_layer3_3_conv3, backbone_layer3_3_bn3_weight.Grad!.View, backbone_layer3_3_bn3_bias.Grad!.View, relu: false, accumulate: false);
+        // backbone.layer3.3.bn3 + backbone.layer3.3.add + backbone.layer3.3.relu3: relu(batchnorm + backbone.layer3.2.relu3) (fused); d(backbone.layer3.3.conv3) =, d(backbone.layer3.2.relu3) =
+        BatchNorm.Backward(Device, backbone_layer3_3_conv3, backbone_layer3_3_relu3, d_backbone_layer3_3_relu3, backbone_layer3_3_bn3_mean, backbone_layer3_3_bn3_inv_std, backbone_layer3_3_bn3_weight.Value.View, d_backbone_layer3_3_conv3, backbone_layer3_3_bn3_weight.Grad!.View, backbone_layer3_3_bn3_bias.Grad!.View, d_backbone_layer3_2_relu3, relu: true, accumulate: false, accumulateResidual: false);
         Device.GradientsReady(backbone_layer3_3_bn3_weight, backbone_layer3_3_bn3_bias);
 
         // backbone.layer3.3.conv3: conv 1x1 s1 p0, 256->1024; d(backbone.layer3.3.relu2) =
@@ -5038,14 +4706,8 @@ public sealed partial class SanetR50 : INetwork
         Conv2d.BackwardParams(Device, backbone_layer3_2_relu3, d_backbone_layer3_3_conv1, backbone_layer3_3_conv1_weight.Grad!.View, default, new ConvGeometry(1, 1, 1, 1, 0, 0, 1, 1, 1));
         Device.GradientsReady(backbone_layer3_3_conv1_weight);
 
-        // backbone.layer3.2.relu3: relu(backbone.layer3.2.add); d(backbone.layer3.2.add) =
-        Activation.ReluBackward(Device, backbone_layer3_2_relu3, d_backbone_layer3_2_relu3, d_backbone_layer3_2_add, accumulate: false);
-
-        // backbone.layer3.2.add: add(backbone.layer3.2.bn3, backbone.layer3.1.relu3); d(backbone.layer3.2.bn3) =, d(backbone.layer3.1.relu3) =
-        Elementwise.AddBackward(Device, d_backbone_layer3_2_add, d_backbone_layer3_2_bn3, d_backbone_layer3_1_relu3, accumulateA: false, accumulateB: false);
-
-        // backbone.layer3.2.bn3: batchnorm(backbone.layer3.2.conv3); d(backbone.layer3.2.conv3) =
-        BatchNorm.Backward(Device, backbone_layer3_2_conv3, default, d_backbone_layer3_2_bn3, backbone_layer3_2_bn3_mean, backbone_layer3_2_bn3_inv_std, backbone_layer3_2_bn3_weight.Value.View, d_backbone_layer3_2_conv3, backbone_layer3_2_bn3_weight.Grad!.View, backbone_layer3_2_bn3_bias.Grad!.View, relu: false, accumulate: false);
+        // backbone.layer3.2.bn3 + backbone.layer3.2.add + backbone.layer3.2.relu3: relu(batchnorm + backbone.layer3.1.relu3) (fused); d(backbone.layer3.2.conv3) =, d(backbone.layer3.1.relu3) =
+        BatchNorm.Backward(Device, backbone_layer3_2_conv3, backbone_layer3_2_relu3, d_backbone_layer3_2_relu3, backbone_layer3_2_bn3_mean, backbone_layer3_2_bn3_inv_std, backbone_layer3_2_bn3_weight.Value.View, d_backbone_layer3_2_conv3, backbone_layer3_2_bn3_weight.Grad!.View, backbone_layer3_2_bn3_bias.Grad!.View, d_backbone_layer3_1_relu3, relu: true, accumulate: false, accumulateResidual: false);
         Device.GradientsReady(backbone_layer3_2_bn3_weight, backbone_layer3_2_bn3_bias);
 
         // backbone.layer3.2.conv3: conv 1x1 s1 p0, 256->1024; d(backbone.layer3.2.relu2) =
@@ -5071,14 +4733,8 @@ public sealed partial class SanetR50 : INetwork
         Conv2d.BackwardParams(Device, backbone_layer3_1_relu3, d_backbone_layer3_2_conv1, backbone_layer3_2_conv1_weight.Grad!.View, default, new ConvGeometry(1, 1, 1, 1, 0, 0, 1, 1, 1));
         Device.GradientsReady(backbone_layer3_2_conv1_weight);
 
-        // backbone.layer3.1.relu3: relu(backbone.layer3.1.add); d(backbone.layer3.1.add) =
-        Activation.ReluBackward(Device, backbone_layer3_1_relu3, d_backbone_layer3_1_relu3, d_backbone_layer3_1_add, accumulate: false);
-
-        // backbone.layer3.1.add: add(backbone.layer3.1.bn3, backbone.layer3.0.relu3); d(backbone.layer3.1.bn3) =, d(backbone.layer3.0.relu3) =
-        Elementwise.AddBackward(Device, d_backbone_layer3_1_add, d_backbone_layer3_1_bn3, d_backbone_layer3_0_relu3, accumulateA: false, accumulateB: false);
-
-        // backbone.layer3.1.bn3: batchnorm(backbone.layer3.1.conv3); d(backbone.layer3.1.conv3) =
-        BatchNorm.Backward(Device, backbone_layer3_1_conv3, default, d_backbone_layer3_1_bn3, backbone_layer3_1_bn3_mean, backbone_layer3_1_bn3_inv_std, backbone_layer3_1_bn3_weight.Value.View, d_backbone_layer3_1_conv3, backbone_layer3_1_bn3_weight.Grad!.View, backbone_layer3_1_bn3_bias.Grad!.View, relu: false, accumulate: false);
+        // backbone.layer3.1.bn3 + backbone.layer3.1.add + backbone.layer3.1.relu3: relu(batchnorm + backbone.layer3.0.relu3) (fused); d(backbone.layer3.1.conv3) =, d(backbone.layer3.0.relu3) =
+        BatchNorm.Backward(Device, backbone_layer3_1_conv3, backbone_layer3_1_relu3, d_backbone_layer3_1_relu3, backbone_layer3_1_bn3_mean, backbone_layer3_1_bn3_inv_std, backbone_layer3_1_bn3_weight.Value.View, d_backbone_layer3_1_conv3, backbone_layer3_1_bn3_weight.Grad!.View, backbone_layer3_1_bn3_bias.Grad!.View, d_backbone_layer3_0_relu3, relu: true, accumulate: false, accumulateResidual: false);
         Device.GradientsReady(backbone_layer3_1_bn3_weight, backbone_layer3_1_bn3_bias);
 
         // backbone.layer3.1.conv3: conv 1x1 s1 p0, 256->1024; d(backbone.layer3.1.relu2) =
@@ -5104,11 +4760,9 @@ public sealed partial class SanetR50 : INetwork
         Conv2d.BackwardParams(Device, backbone_layer3_0_relu3, d_backbone_layer3_1_conv1, backbone_layer3_1_conv1_weight.Grad!.View, default, new ConvGeometry(1, 1, 1, 1, 0, 0, 1, 1, 1));
         Device.GradientsReady(backbone_layer3_1_conv1_weight);
 
-        // backbone.layer3.0.relu3: relu(backbone.layer3.0.add); d(backbone.layer3.0.add) =
-        Activation.ReluBackward(Device, backbone_layer3_0_relu3, d_backbone_layer3_0_relu3, d_backbone_layer3_0_add, accumulate: false);
-
-        // backbone.layer3.0.add: add(backbone.layer3.0.bn3, backbone.layer3.0.downsample.1); d(backbone.layer3.0.bn3) =, d(backbone.layer3.0.downsample.1) =
-        Elementwise.AddBackward(Device, d_backbone_layer3_0_add, d_backbone_layer3_0_bn3, d_backbone_layer3_0_downsample_1, accumulateA: false, accumulateB: false);
+        // backbone.layer3.0.bn3 + backbone.layer3.0.add + backbone.layer3.0.relu3: relu(batchnorm + backbone.layer3.0.downsample.1) (fused); d(backbone.layer3.0.conv3) =, d(backbone.layer3.0.downsample.1) =
+        BatchNorm.Backward(Device, backbone_layer3_0_conv3, backbone_layer3_0_relu3, d_backbone_layer3_0_relu3, backbone_layer3_0_bn3_mean, backbone_layer3_0_bn3_inv_std, backbone_layer3_0_bn3_weight.Value.View, d_backbone_layer3_0_conv3, backbone_layer3_0_bn3_weight.Grad!.View, backbone_layer3_0_bn3_bias.Grad!.View, d_backbone_layer3_0_downsample_1, relu: true, accumulate: false, accumulateResidual: false);
+        Device.GradientsReady(backbone_layer3_0_bn3_weight, backbone_layer3_0_bn3_bias);
 
         // backbone.layer3.0.downsample.1: batchnorm(backbone.layer3.0.downsample.0); d(backbone.layer3.0.downsample.0) =
         BatchNorm.Backward(Device, backbone_layer3_0_downsample_0, default, d_backbone_layer3_0_downsample_1, backbone_layer3_0_downsample_1_mean, backbone_layer3_0_downsample_1_inv_std, backbone_layer3_0_downsample_1_weight.Value.View, d_backbone_layer3_0_downsample_0, backbone_layer3_0_downsample_1_weight.Grad!.View, backbone_layer3_0_downsample_1_bias.Grad!.View, relu: false, accumulate: false);
@@ -5118,10 +4772,6 @@ public sealed partial class SanetR50 : INetwork
         Conv2d.BackwardInput(Device, d_backbone_layer3_0_downsample_0, backbone_layer3_0_downsample_0_weight.Value.View, d_backbone_layer2_3_relu3, new ConvGeometry(1, 1, 1, 1, 0, 0, 1, 1, 1), accumulate: true);
         Conv2d.BackwardParams(Device, backbone_layer2_3_relu3, d_backbone_layer3_0_downsample_0, backbone_layer3_0_downsample_0_weight.Grad!.View, default, new ConvGeometry(1, 1, 1, 1, 0, 0, 1, 1, 1));
         Device.GradientsReady(backbone_layer3_0_downsample_0_weight);
-
-        // backbone.layer3.0.bn3: batchnorm(backbone.layer3.0.conv3); d(backbone.layer3.0.conv3) =
-        BatchNorm.Backward(Device, backbone_layer3_0_conv3, default, d_backbone_layer3_0_bn3, backbone_layer3_0_bn3_mean, backbone_layer3_0_bn3_inv_std, backbone_layer3_0_bn3_weight.Value.View, d_backbone_layer3_0_conv3, backbone_layer3_0_bn3_weight.Grad!.View, backbone_layer3_0_bn3_bias.Grad!.View, relu: false, accumulate: false);
-        Device.GradientsReady(backbone_layer3_0_bn3_weight, backbone_layer3_0_bn3_bias);
 
         // backbone.layer3.0.conv3: conv 1x1 s1 p0, 256->1024; d(backbone.layer3.0.relu2) =
         Conv2d.BackwardInput(Device, d_backbone_layer3_0_conv3, backbone_layer3_0_conv3_weight.Value.View, d_backbone_layer3_0_relu2, new ConvGeometry(1, 1, 1, 1, 0, 0, 1, 1, 1), accumulate: false);
@@ -5149,14 +4799,8 @@ public sealed partial class SanetR50 : INetwork
 
     private void BackwardBackboneLayer2()
     {
-        // backbone.layer2.3.relu3: relu(backbone.layer2.3.add); d(backbone.layer2.3.add) =
-        Activation.ReluBackward(Device, backbone_layer2_3_relu3, d_backbone_layer2_3_relu3, d_backbone_layer2_3_add, accumulate: false);
-
-        // backbone.layer2.3.add: add(backbone.layer2.3.bn3, backbone.layer2.2.relu3); d(backbone.layer2.3.bn3) =, d(backbone.layer2.2.relu3) =
-        Elementwise.AddBackward(Device, d_backbone_layer2_3_add, d_backbone_layer2_3_bn3, d_backbone_layer2_2_relu3, accumulateA: false, accumulateB: false);
-
-        // backbone.layer2.3.bn3: batchnorm(backbone.layer2.3.conv3); d(backbone.layer2.3.conv3) =
-        BatchNorm.Backward(Device, backbone_layer2_3_conv3, default, d_backbone_layer2_3_bn3, backbone_layer2_3_bn3_mean, backbone_layer2_3_bn3_inv_std, backbone_layer2_3_bn3_weight.Value.View, d_backbone_layer2_3_conv3, backbone_layer2_3_bn3_weight.Grad!.View, backbone_layer2_3_bn3_bias.Grad!.View, relu: false, accumulate: false);
+        // backbone.layer2.3.bn3 + backbone.layer2.3.add + backbone.layer2.3.relu3: relu(batchnorm + backbone.layer2.2.relu3) (fused); d(backbone.layer2.3.conv3) =, d(backbone.layer2.2.relu3) =
+        BatchNorm.Backward(Device, backbone_layer2_3_conv3, backbone_layer2_3_relu3, d_backbone_layer2_3_relu3, backbone_layer2_3_bn3_mean, backbone_layer2_3_bn3_inv_std, backbone_layer2_3_bn3_weight.Value.View, d_backbone_layer2_3_conv3, backbone_layer2_3_bn3_weight.Grad!.View, backbone_layer2_3_bn3_bias.Grad!.View, d_backbone_layer2_2_relu3, relu: true, accumulate: false, accumulateResidual: false);
         Device.GradientsReady(backbone_layer2_3_bn3_weight, backbone_layer2_3_bn3_bias);
 
         // backbone.layer2.3.conv3: conv 1x1 s1 p0, 128->512; d(backbone.layer2.3.relu2) =
@@ -5182,14 +4826,8 @@ public sealed partial class SanetR50 : INetwork
         Conv2d.BackwardParams(Device, backbone_layer2_2_relu3, d_backbone_layer2_3_conv1, backbone_layer2_3_conv1_weight.Grad!.View, default, new ConvGeometry(1, 1, 1, 1, 0, 0, 1, 1, 1));
         Device.GradientsReady(backbone_layer2_3_conv1_weight);
 
-        // backbone.layer2.2.relu3: relu(backbone.layer2.2.add); d(backbone.layer2.2.add) =
-        Activation.ReluBackward(Device, backbone_layer2_2_relu3, d_backbone_layer2_2_relu3, d_backbone_layer2_2_add, accumulate: false);
-
-        // backbone.layer2.2.add: add(backbone.layer2.2.bn3, backbone.layer2.1.relu3); d(backbone.layer2.2.bn3) =, d(backbone.layer2.1.relu3) =
-        Elementwise.AddBackward(Device, d_backbone_layer2_2_add, d_backbone_layer2_2_bn3, d_backbone_layer2_1_relu3, accumulateA: false, accumulateB: false);
-
-        // backbone.layer2.2.bn3: batchnorm(backbone.layer2.2.conv3); d(backbone.layer2.2.conv3) =
-        BatchNorm.Backward(Device, backbone_layer2_2_conv3, default, d_backbone_layer2_2_bn3, backbone_layer2_2_bn3_mean, backbone_layer2_2_bn3_inv_std, backbone_layer2_2_bn3_weight.Value.View, d_backbone_layer2_2_conv3, backbone_layer2_2_bn3_weight.Grad!.View, backbone_layer2_2_bn3_bias.Grad!.View, relu: false, accumulate: false);
+        // backbone.layer2.2.bn3 + backbone.layer2.2.add + backbone.layer2.2.relu3: relu(batchnorm + backbone.layer2.1.relu3) (fused); d(backbone.layer2.2.conv3) =, d(backbone.layer2.1.relu3) =
+        BatchNorm.Backward(Device, backbone_layer2_2_conv3, backbone_layer2_2_relu3, d_backbone_layer2_2_relu3, backbone_layer2_2_bn3_mean, backbone_layer2_2_bn3_inv_std, backbone_layer2_2_bn3_weight.Value.View, d_backbone_layer2_2_conv3, backbone_layer2_2_bn3_weight.Grad!.View, backbone_layer2_2_bn3_bias.Grad!.View, d_backbone_layer2_1_relu3, relu: true, accumulate: false, accumulateResidual: false);
         Device.GradientsReady(backbone_layer2_2_bn3_weight, backbone_layer2_2_bn3_bias);
 
         // backbone.layer2.2.conv3: conv 1x1 s1 p0, 128->512; d(backbone.layer2.2.relu2) =
@@ -5215,14 +4853,8 @@ public sealed partial class SanetR50 : INetwork
         Conv2d.BackwardParams(Device, backbone_layer2_1_relu3, d_backbone_layer2_2_conv1, backbone_layer2_2_conv1_weight.Grad!.View, default, new ConvGeometry(1, 1, 1, 1, 0, 0, 1, 1, 1));
         Device.GradientsReady(backbone_layer2_2_conv1_weight);
 
-        // backbone.layer2.1.relu3: relu(backbone.layer2.1.add); d(backbone.layer2.1.add) =
-        Activation.ReluBackward(Device, backbone_layer2_1_relu3, d_backbone_layer2_1_relu3, d_backbone_layer2_1_add, accumulate: false);
-
-        // backbone.layer2.1.add: add(backbone.layer2.1.bn3, backbone.layer2.0.relu3); d(backbone.layer2.1.bn3) =, d(backbone.layer2.0.relu3) =
-        Elementwise.AddBackward(Device, d_backbone_layer2_1_add, d_backbone_layer2_1_bn3, d_backbone_layer2_0_relu3, accumulateA: false, accumulateB: false);
-
-        // backbone.layer2.1.bn3: batchnorm(backbone.layer2.1.conv3); d(backbone.layer2.1.conv3) =
-        BatchNorm.Backward(Device, backbone_layer2_1_conv3, default, d_backbone_layer2_1_bn3, backbone_layer2_1_bn3_mean, backbone_layer2_1_bn3_inv_std, backbone_layer2_1_bn3_weight.Value.View, d_backbone_layer2_1_conv3, backbone_layer2_1_bn3_weight.Grad!.View, backbone_layer2_1_bn3_bias.Grad!.View, relu: false, accumulate: false);
+        // backbone.layer2.1.bn3 + backbone.layer2.1.add + backbone.layer2.1.relu3: relu(batchnorm + backbone.layer2.0.relu3) (fused); d(backbone.layer2.1.conv3) =, d(backbone.layer2.0.relu3) =
+        BatchNorm.Backward(Device, backbone_layer2_1_conv3, backbone_layer2_1_relu3, d_backbone_layer2_1_relu3, backbone_layer2_1_bn3_mean, backbone_layer2_1_bn3_inv_std, backbone_layer2_1_bn3_weight.Value.View, d_backbone_layer2_1_conv3, backbone_layer2_1_bn3_weight.Grad!.View, backbone_layer2_1_bn3_bias.Grad!.View, d_backbone_layer2_0_relu3, relu: true, accumulate: false, accumulateResidual: false);
         Device.GradientsReady(backbone_layer2_1_bn3_weight, backbone_layer2_1_bn3_bias);
 
         // backbone.layer2.1.conv3: conv 1x1 s1 p0, 128->512; d(backbone.layer2.1.relu2) =
@@ -5248,11 +4880,9 @@ public sealed partial class SanetR50 : INetwork
         Conv2d.BackwardParams(Device, backbone_layer2_0_relu3, d_backbone_layer2_1_conv1, backbone_layer2_1_conv1_weight.Grad!.View, default, new ConvGeometry(1, 1, 1, 1, 0, 0, 1, 1, 1));
         Device.GradientsReady(backbone_layer2_1_conv1_weight);
 
-        // backbone.layer2.0.relu3: relu(backbone.layer2.0.add); d(backbone.layer2.0.add) =
-        Activation.ReluBackward(Device, backbone_layer2_0_relu3, d_backbone_layer2_0_relu3, d_backbone_layer2_0_add, accumulate: false);
-
-        // backbone.layer2.0.add: add(backbone.layer2.0.bn3, backbone.layer2.0.downsample.1); d(backbone.layer2.0.bn3) =, d(backbone.layer2.0.downsample.1) =
-        Elementwise.AddBackward(Device, d_backbone_layer2_0_add, d_backbone_layer2_0_bn3, d_backbone_layer2_0_downsample_1, accumulateA: false, accumulateB: false);
+        // backbone.layer2.0.bn3 + backbone.layer2.0.add + backbone.layer2.0.relu3: relu(batchnorm + backbone.layer2.0.downsample.1) (fused); d(backbone.layer2.0.conv3) =, d(backbone.layer2.0.downsample.1) =
+        BatchNorm.Backward(Device, backbone_layer2_0_conv3, backbone_layer2_0_relu3, d_backbone_layer2_0_relu3, backbone_layer2_0_bn3_mean, backbone_layer2_0_bn3_inv_std, backbone_layer2_0_bn3_weight.Value.View, d_backbone_layer2_0_conv3, backbone_layer2_0_bn3_weight.Grad!.View, backbone_layer2_0_bn3_bias.Grad!.View, d_backbone_layer2_0_downsample_1, relu: true, accumulate: false, accumulateResidual: false);
+        Device.GradientsReady(backbone_layer2_0_bn3_weight, backbone_layer2_0_bn3_bias);
 
         // backbone.layer2.0.downsample.1: batchnorm(backbone.layer2.0.downsample.0); d(backbone.layer2.0.downsample.0) =
         BatchNorm.Backward(Device, backbone_layer2_0_downsample_0, default, d_backbone_layer2_0_downsample_1, backbone_layer2_0_downsample_1_mean, backbone_layer2_0_downsample_1_inv_std, backbone_layer2_0_downsample_1_weight.Value.View, d_backbone_layer2_0_downsample_0, backbone_layer2_0_downsample_1_weight.Grad!.View, backbone_layer2_0_downsample_1_bias.Grad!.View, relu: false, accumulate: false);
@@ -5262,10 +4892,6 @@ public sealed partial class SanetR50 : INetwork
         Conv2d.BackwardInput(Device, d_backbone_layer2_0_downsample_0, backbone_layer2_0_downsample_0_weight.Value.View, d_backbone_layer1_2_relu3, new ConvGeometry(1, 1, 2, 2, 0, 0, 1, 1, 1), accumulate: true);
         Conv2d.BackwardParams(Device, backbone_layer1_2_relu3, d_backbone_layer2_0_downsample_0, backbone_layer2_0_downsample_0_weight.Grad!.View, default, new ConvGeometry(1, 1, 2, 2, 0, 0, 1, 1, 1));
         Device.GradientsReady(backbone_layer2_0_downsample_0_weight);
-
-        // backbone.layer2.0.bn3: batchnorm(backbone.layer2.0.conv3); d(backbone.layer2.0.conv3) =
-        BatchNorm.Backward(Device, backbone_layer2_0_conv3, default, d_backbone_layer2_0_bn3, backbone_layer2_0_bn3_mean, backbone_layer2_0_bn3_inv_std, backbone_layer2_0_bn3_weight.Value.View, d_backbone_layer2_0_conv3, backbone_layer2_0_bn3_weight.Grad!.View, backbone_layer2_0_bn3_bias.Grad!.View, relu: false, accumulate: false);
-        Device.GradientsReady(backbone_layer2_0_bn3_weight, backbone_layer2_0_bn3_bias);
 
         // backbone.layer2.0.conv3: conv 1x1 s1 p0, 128->512; d(backbone.layer2.0.relu2) =
         Conv2d.BackwardInput(Device, d_backbone_layer2_0_conv3, backbone_layer2_0_conv3_weight.Value.View, d_backbone_layer2_0_relu2, new ConvGeometry(1, 1, 1, 1, 0, 0, 1, 1, 1), accumulate: false);
@@ -5293,14 +4919,8 @@ public sealed partial class SanetR50 : INetwork
 
     private void BackwardBackboneLayer1()
     {
-        // backbone.layer1.2.relu3: relu(backbone.layer1.2.add); d(backbone.layer1.2.add) =
-        Activation.ReluBackward(Device, backbone_layer1_2_relu3, d_backbone_layer1_2_relu3, d_backbone_layer1_2_add, accumulate: false);
-
-        // backbone.layer1.2.add: add(backbone.layer1.2.bn3, backbone.layer1.1.relu3); d(backbone.layer1.2.bn3) =, d(backbone.layer1.1.relu3) =
-        Elementwise.AddBackward(Device, d_backbone_layer1_2_add, d_backbone_layer1_2_bn3, d_backbone_layer1_1_relu3, accumulateA: false, accumulateB: false);
-
-        // backbone.layer1.2.bn3: batchnorm(backbone.layer1.2.conv3); d(backbone.layer1.2.conv3) =
-        BatchNorm.Backward(Device, backbone_layer1_2_conv3, default, d_backbone_layer1_2_bn3, backbone_layer1_2_bn3_mean, backbone_layer1_2_bn3_inv_std, backbone_layer1_2_bn3_weight.Value.View, d_backbone_layer1_2_conv3, backbone_layer1_2_bn3_weight.Grad!.View, backbone_layer1_2_bn3_bias.Grad!.View, relu: false, accumulate: false);
+        // backbone.layer1.2.bn3 + backbone.layer1.2.add + backbone.layer1.2.relu3: relu(batchnorm + backbone.layer1.1.relu3) (fused); d(backbone.layer1.2.conv3) =, d(backbone.layer1.1.relu3) =
+        BatchNorm.Backward(Device, backbone_layer1_2_conv3, backbone_layer1_2_relu3, d_backbone_layer1_2_relu3, backbone_layer1_2_bn3_mean, backbone_layer1_2_bn3_inv_std, backbone_layer1_2_bn3_weight.Value.View, d_backbone_layer1_2_conv3, backbone_layer1_2_bn3_weight.Grad!.View, backbone_layer1_2_bn3_bias.Grad!.View, d_backbone_layer1_1_relu3, relu: true, accumulate: false, accumulateResidual: false);
         Device.GradientsReady(backbone_layer1_2_bn3_weight, backbone_layer1_2_bn3_bias);
 
         // backbone.layer1.2.conv3: conv 1x1 s1 p0, 64->256; d(backbone.layer1.2.relu2) =
@@ -5326,14 +4946,8 @@ public sealed partial class SanetR50 : INetwork
         Conv2d.BackwardParams(Device, backbone_layer1_1_relu3, d_backbone_layer1_2_conv1, backbone_layer1_2_conv1_weight.Grad!.View, default, new ConvGeometry(1, 1, 1, 1, 0, 0, 1, 1, 1));
         Device.GradientsReady(backbone_layer1_2_conv1_weight);
 
-        // backbone.layer1.1.relu3: relu(backbone.layer1.1.add); d(backbone.layer1.1.add) =
-        Activation.ReluBackward(Device, backbone_layer1_1_relu3, d_backbone_layer1_1_relu3, d_backbone_layer1_1_add, accumulate: false);
-
-        // backbone.layer1.1.add: add(backbone.layer1.1.bn3, backbone.layer1.0.relu3); d(backbone.layer1.1.bn3) =, d(backbone.layer1.0.relu3) =
-        Elementwise.AddBackward(Device, d_backbone_layer1_1_add, d_backbone_layer1_1_bn3, d_backbone_layer1_0_relu3, accumulateA: false, accumulateB: false);
-
-        // backbone.layer1.1.bn3: batchnorm(backbone.layer1.1.conv3); d(backbone.layer1.1.conv3) =
-        BatchNorm.Backward(Device, backbone_layer1_1_conv3, default, d_backbone_layer1_1_bn3, backbone_layer1_1_bn3_mean, backbone_layer1_1_bn3_inv_std, backbone_layer1_1_bn3_weight.Value.View, d_backbone_layer1_1_conv3, backbone_layer1_1_bn3_weight.Grad!.View, backbone_layer1_1_bn3_bias.Grad!.View, relu: false, accumulate: false);
+        // backbone.layer1.1.bn3 + backbone.layer1.1.add + backbone.layer1.1.relu3: relu(batchnorm + backbone.layer1.0.relu3) (fused); d(backbone.layer1.1.conv3) =, d(backbone.layer1.0.relu3) =
+        BatchNorm.Backward(Device, backbone_layer1_1_conv3, backbone_layer1_1_relu3, d_backbone_layer1_1_relu3, backbone_layer1_1_bn3_mean, backbone_layer1_1_bn3_inv_std, backbone_layer1_1_bn3_weight.Value.View, d_backbone_layer1_1_conv3, backbone_layer1_1_bn3_weight.Grad!.View, backbone_layer1_1_bn3_bias.Grad!.View, d_backbone_layer1_0_relu3, relu: true, accumulate: false, accumulateResidual: false);
         Device.GradientsReady(backbone_layer1_1_bn3_weight, backbone_layer1_1_bn3_bias);
 
         // backbone.layer1.1.conv3: conv 1x1 s1 p0, 64->256; d(backbone.layer1.1.relu2) =
@@ -5359,11 +4973,9 @@ public sealed partial class SanetR50 : INetwork
         Conv2d.BackwardParams(Device, backbone_layer1_0_relu3, d_backbone_layer1_1_conv1, backbone_layer1_1_conv1_weight.Grad!.View, default, new ConvGeometry(1, 1, 1, 1, 0, 0, 1, 1, 1));
         Device.GradientsReady(backbone_layer1_1_conv1_weight);
 
-        // backbone.layer1.0.relu3: relu(backbone.layer1.0.add); d(backbone.layer1.0.add) =
-        Activation.ReluBackward(Device, backbone_layer1_0_relu3, d_backbone_layer1_0_relu3, d_backbone_layer1_0_add, accumulate: false);
-
-        // backbone.layer1.0.add: add(backbone.layer1.0.bn3, backbone.layer1.0.downsample.1); d(backbone.layer1.0.bn3) =, d(backbone.layer1.0.downsample.1) =
-        Elementwise.AddBackward(Device, d_backbone_layer1_0_add, d_backbone_layer1_0_bn3, d_backbone_layer1_0_downsample_1, accumulateA: false, accumulateB: false);
+        // backbone.layer1.0.bn3 + backbone.layer1.0.add + backbone.layer1.0.relu3: relu(batchnorm + backbone.layer1.0.downsample.1) (fused); d(backbone.layer1.0.conv3) =, d(backbone.layer1.0.downsample.1) =
+        BatchNorm.Backward(Device, backbone_layer1_0_conv3, backbone_layer1_0_relu3, d_backbone_layer1_0_relu3, backbone_layer1_0_bn3_mean, backbone_layer1_0_bn3_inv_std, backbone_layer1_0_bn3_weight.Value.View, d_backbone_layer1_0_conv3, backbone_layer1_0_bn3_weight.Grad!.View, backbone_layer1_0_bn3_bias.Grad!.View, d_backbone_layer1_0_downsample_1, relu: true, accumulate: false, accumulateResidual: false);
+        Device.GradientsReady(backbone_layer1_0_bn3_weight, backbone_layer1_0_bn3_bias);
 
         // backbone.layer1.0.downsample.1: batchnorm(backbone.layer1.0.downsample.0); d(backbone.layer1.0.downsample.0) =
         BatchNorm.Backward(Device, backbone_layer1_0_downsample_0, default, d_backbone_layer1_0_downsample_1, backbone_layer1_0_downsample_1_mean, backbone_layer1_0_downsample_1_inv_std, backbone_layer1_0_downsample_1_weight.Value.View, d_backbone_layer1_0_downsample_0, backbone_layer1_0_downsample_1_weight.Grad!.View, backbone_layer1_0_downsample_1_bias.Grad!.View, relu: false, accumulate: false);
@@ -5373,10 +4985,6 @@ public sealed partial class SanetR50 : INetwork
         Conv2d.BackwardInput(Device, d_backbone_layer1_0_downsample_0, backbone_layer1_0_downsample_0_weight.Value.View, d_backbone_maxpool, new ConvGeometry(1, 1, 1, 1, 0, 0, 1, 1, 1), accumulate: false);
         Conv2d.BackwardParams(Device, backbone_maxpool, d_backbone_layer1_0_downsample_0, backbone_layer1_0_downsample_0_weight.Grad!.View, default, new ConvGeometry(1, 1, 1, 1, 0, 0, 1, 1, 1));
         Device.GradientsReady(backbone_layer1_0_downsample_0_weight);
-
-        // backbone.layer1.0.bn3: batchnorm(backbone.layer1.0.conv3); d(backbone.layer1.0.conv3) =
-        BatchNorm.Backward(Device, backbone_layer1_0_conv3, default, d_backbone_layer1_0_bn3, backbone_layer1_0_bn3_mean, backbone_layer1_0_bn3_inv_std, backbone_layer1_0_bn3_weight.Value.View, d_backbone_layer1_0_conv3, backbone_layer1_0_bn3_weight.Grad!.View, backbone_layer1_0_bn3_bias.Grad!.View, relu: false, accumulate: false);
-        Device.GradientsReady(backbone_layer1_0_bn3_weight, backbone_layer1_0_bn3_bias);
 
         // backbone.layer1.0.conv3: conv 1x1 s1 p0, 64->256; d(backbone.layer1.0.relu2) =
         Conv2d.BackwardInput(Device, d_backbone_layer1_0_conv3, backbone_layer1_0_conv3_weight.Value.View, d_backbone_layer1_0_relu2, new ConvGeometry(1, 1, 1, 1, 0, 0, 1, 1, 1), accumulate: false);

@@ -17,7 +17,7 @@ namespace NetSpec.Networks;
 /// <summary>sanet-tiny: 634,842 parameters, 1.60 GFLOPs at 8×3×96×96 (a multiply-accumulate = 2 FLOPs).</summary>
 /// <remarks>
 /// Planned arena peak at 8×3×96×96: 6,195,200 bytes forward only, 38,574,592 bytes training (activations, saved tensors, gradients).
-/// 108 forward steps, 108 backward steps.
+/// 100 forward steps, 100 backward steps.
 /// </remarks>
 public sealed partial class SanetTiny : INetwork
 {
@@ -77,11 +77,9 @@ public sealed partial class SanetTiny : INetwork
     private ArrayView<float> backbone_layer1_0_bn2_mean; // batch mean (8)
     private ArrayView<float> backbone_layer1_0_bn2_inv_std; // batch 1/std (8)
     private Tensor backbone_layer1_0_conv3; // (N,32,⌈H/4⌉,⌈W/4⌉)
-    private Tensor backbone_layer1_0_bn3; // (N,32,⌈H/4⌉,⌈W/4⌉)
+    private Tensor backbone_layer1_0_relu3; // (N,32,⌈H/4⌉,⌈W/4⌉)
     private ArrayView<float> backbone_layer1_0_bn3_mean; // batch mean (32)
     private ArrayView<float> backbone_layer1_0_bn3_inv_std; // batch 1/std (32)
-    private Tensor backbone_layer1_0_add; // (N,32,⌈H/4⌉,⌈W/4⌉)
-    private Tensor backbone_layer1_0_relu3; // (N,32,⌈H/4⌉,⌈W/4⌉)
     private Tensor backbone_layer2_0_conv1; // (N,16,⌈H/4⌉,⌈W/4⌉)
     private Tensor backbone_layer2_0_relu1; // (N,16,⌈H/4⌉,⌈W/4⌉)
     private ArrayView<float> backbone_layer2_0_bn1_mean; // batch mean (16)
@@ -91,15 +89,13 @@ public sealed partial class SanetTiny : INetwork
     private ArrayView<float> backbone_layer2_0_bn2_mean; // batch mean (16)
     private ArrayView<float> backbone_layer2_0_bn2_inv_std; // batch 1/std (16)
     private Tensor backbone_layer2_0_conv3; // (N,64,⌈H/8⌉,⌈W/8⌉)
-    private Tensor backbone_layer2_0_bn3; // (N,64,⌈H/8⌉,⌈W/8⌉)
-    private ArrayView<float> backbone_layer2_0_bn3_mean; // batch mean (64)
-    private ArrayView<float> backbone_layer2_0_bn3_inv_std; // batch 1/std (64)
     private Tensor backbone_layer2_0_downsample_0; // (N,64,⌈H/8⌉,⌈W/8⌉)
     private Tensor backbone_layer2_0_downsample_1; // (N,64,⌈H/8⌉,⌈W/8⌉)
     private ArrayView<float> backbone_layer2_0_downsample_1_mean; // batch mean (64)
     private ArrayView<float> backbone_layer2_0_downsample_1_inv_std; // batch 1/std (64)
-    private Tensor backbone_layer2_0_add; // (N,64,⌈H/8⌉,⌈W/8⌉)
     private Tensor backbone_layer2_0_relu3; // (N,64,⌈H/8⌉,⌈W/8⌉)
+    private ArrayView<float> backbone_layer2_0_bn3_mean; // batch mean (64)
+    private ArrayView<float> backbone_layer2_0_bn3_inv_std; // batch 1/std (64)
     private Tensor backbone_layer3_0_conv1; // (N,32,⌈H/8⌉,⌈W/8⌉)
     private Tensor backbone_layer3_0_relu1; // (N,32,⌈H/8⌉,⌈W/8⌉)
     private ArrayView<float> backbone_layer3_0_bn1_mean; // batch mean (32)
@@ -109,15 +105,13 @@ public sealed partial class SanetTiny : INetwork
     private ArrayView<float> backbone_layer3_0_bn2_mean; // batch mean (32)
     private ArrayView<float> backbone_layer3_0_bn2_inv_std; // batch 1/std (32)
     private Tensor backbone_layer3_0_conv3; // (N,128,⌈H/8⌉,⌈W/8⌉)
-    private Tensor backbone_layer3_0_bn3; // (N,128,⌈H/8⌉,⌈W/8⌉)
-    private ArrayView<float> backbone_layer3_0_bn3_mean; // batch mean (128)
-    private ArrayView<float> backbone_layer3_0_bn3_inv_std; // batch 1/std (128)
     private Tensor backbone_layer3_0_downsample_0; // (N,128,⌈H/8⌉,⌈W/8⌉)
     private Tensor backbone_layer3_0_downsample_1; // (N,128,⌈H/8⌉,⌈W/8⌉)
     private ArrayView<float> backbone_layer3_0_downsample_1_mean; // batch mean (128)
     private ArrayView<float> backbone_layer3_0_downsample_1_inv_std; // batch 1/std (128)
-    private Tensor backbone_layer3_0_add; // (N,128,⌈H/8⌉,⌈W/8⌉)
     private Tensor backbone_layer3_0_relu3; // (N,128,⌈H/8⌉,⌈W/8⌉)
+    private ArrayView<float> backbone_layer3_0_bn3_mean; // batch mean (128)
+    private ArrayView<float> backbone_layer3_0_bn3_inv_std; // batch 1/std (128)
     private Tensor backbone_layer4_0_conv1; // (N,64,⌈H/8⌉,⌈W/8⌉)
     private Tensor backbone_layer4_0_relu1; // (N,64,⌈H/8⌉,⌈W/8⌉)
     private ArrayView<float> backbone_layer4_0_bn1_mean; // batch mean (64)
@@ -127,15 +121,13 @@ public sealed partial class SanetTiny : INetwork
     private ArrayView<float> backbone_layer4_0_bn2_mean; // batch mean (64)
     private ArrayView<float> backbone_layer4_0_bn2_inv_std; // batch 1/std (64)
     private Tensor backbone_layer4_0_conv3; // (N,256,⌈H/8⌉,⌈W/8⌉)
-    private Tensor backbone_layer4_0_bn3; // (N,256,⌈H/8⌉,⌈W/8⌉)
-    private ArrayView<float> backbone_layer4_0_bn3_mean; // batch mean (256)
-    private ArrayView<float> backbone_layer4_0_bn3_inv_std; // batch 1/std (256)
     private Tensor backbone_layer4_0_downsample_0; // (N,256,⌈H/8⌉,⌈W/8⌉)
     private Tensor backbone_layer4_0_downsample_1; // (N,256,⌈H/8⌉,⌈W/8⌉)
     private ArrayView<float> backbone_layer4_0_downsample_1_mean; // batch mean (256)
     private ArrayView<float> backbone_layer4_0_downsample_1_inv_std; // batch 1/std (256)
-    private Tensor backbone_layer4_0_add; // (N,256,⌈H/8⌉,⌈W/8⌉)
     private Tensor backbone_layer4_0_relu3; // (N,256,⌈H/8⌉,⌈W/8⌉)
+    private ArrayView<float> backbone_layer4_0_bn3_mean; // batch mean (256)
+    private ArrayView<float> backbone_layer4_0_bn3_inv_std; // batch 1/std (256)
     private Tensor head_sa1_conv_res_0; // (N,32,⌈H/4⌉,⌈W/4⌉)
     private Tensor head_sa1_conv_res_2; // (N,32,⌈H/4⌉,⌈W/4⌉)
     private ArrayView<float> head_sa1_conv_res_1_mean; // batch mean (32)
@@ -234,16 +226,12 @@ public sealed partial class SanetTiny : INetwork
     private ArrayView<float> loss_mask; // ()
     private ArrayView<float> loss_cat; // ()
     private ArrayView<float> loss_dense; // ()
-    private Tensor d_backbone_layer1_0_add; // gradient (N,32,⌈H/4⌉,⌈W/4⌉)
-    private Tensor d_backbone_layer1_0_bn3; // gradient (N,32,⌈H/4⌉,⌈W/4⌉)
     private Tensor d_backbone_layer1_0_conv1; // gradient (N,8,⌈H/4⌉,⌈W/4⌉)
     private Tensor d_backbone_layer1_0_conv2; // gradient (N,8,⌈H/4⌉,⌈W/4⌉)
     private Tensor d_backbone_layer1_0_conv3; // gradient (N,32,⌈H/4⌉,⌈W/4⌉)
     private Tensor d_backbone_layer1_0_relu1; // gradient (N,8,⌈H/4⌉,⌈W/4⌉)
     private Tensor d_backbone_layer1_0_relu2; // gradient (N,8,⌈H/4⌉,⌈W/4⌉)
     private Tensor d_backbone_layer1_0_relu3; // gradient (N,32,⌈H/4⌉,⌈W/4⌉)
-    private Tensor d_backbone_layer2_0_add; // gradient (N,64,⌈H/8⌉,⌈W/8⌉)
-    private Tensor d_backbone_layer2_0_bn3; // gradient (N,64,⌈H/8⌉,⌈W/8⌉)
     private Tensor d_backbone_layer2_0_conv1; // gradient (N,16,⌈H/4⌉,⌈W/4⌉)
     private Tensor d_backbone_layer2_0_conv2; // gradient (N,16,⌈H/8⌉,⌈W/8⌉)
     private Tensor d_backbone_layer2_0_conv3; // gradient (N,64,⌈H/8⌉,⌈W/8⌉)
@@ -252,8 +240,6 @@ public sealed partial class SanetTiny : INetwork
     private Tensor d_backbone_layer2_0_relu1; // gradient (N,16,⌈H/4⌉,⌈W/4⌉)
     private Tensor d_backbone_layer2_0_relu2; // gradient (N,16,⌈H/8⌉,⌈W/8⌉)
     private Tensor d_backbone_layer2_0_relu3; // gradient (N,64,⌈H/8⌉,⌈W/8⌉)
-    private Tensor d_backbone_layer3_0_add; // gradient (N,128,⌈H/8⌉,⌈W/8⌉)
-    private Tensor d_backbone_layer3_0_bn3; // gradient (N,128,⌈H/8⌉,⌈W/8⌉)
     private Tensor d_backbone_layer3_0_conv1; // gradient (N,32,⌈H/8⌉,⌈W/8⌉)
     private Tensor d_backbone_layer3_0_conv2; // gradient (N,32,⌈H/8⌉,⌈W/8⌉)
     private Tensor d_backbone_layer3_0_conv3; // gradient (N,128,⌈H/8⌉,⌈W/8⌉)
@@ -262,8 +248,6 @@ public sealed partial class SanetTiny : INetwork
     private Tensor d_backbone_layer3_0_relu1; // gradient (N,32,⌈H/8⌉,⌈W/8⌉)
     private Tensor d_backbone_layer3_0_relu2; // gradient (N,32,⌈H/8⌉,⌈W/8⌉)
     private Tensor d_backbone_layer3_0_relu3; // gradient (N,128,⌈H/8⌉,⌈W/8⌉)
-    private Tensor d_backbone_layer4_0_add; // gradient (N,256,⌈H/8⌉,⌈W/8⌉)
-    private Tensor d_backbone_layer4_0_bn3; // gradient (N,256,⌈H/8⌉,⌈W/8⌉)
     private Tensor d_backbone_layer4_0_conv1; // gradient (N,64,⌈H/8⌉,⌈W/8⌉)
     private Tensor d_backbone_layer4_0_conv2; // gradient (N,64,⌈H/8⌉,⌈W/8⌉)
     private Tensor d_backbone_layer4_0_conv3; // gradient (N,256,⌈H/8⌉,⌈W/8⌉)
@@ -1595,15 +1579,15 @@ public sealed partial class SanetTiny : INetwork
 
     // Memory plan: buffer lifetimes over the schedule (forward steps, then backward steps) and placement order, decided at build time.
     // Tables are indexed by buffer (the numbers in Bind); -1: the buffer is not in that plan.
-    // Inference plan: 182 of the 287 buffers; planned peak 6,195,200 bytes at the default size 8×3×96×96 (42,684,672 bytes without reuse).
-    private static readonly int[] InferenceFirst = { 0, 0, 0, 1, 1, 1, 2, 3, 3, 3, 4, 5, 5, 5, 6, 6, 7, 8, 8, 8, 9, 10, 10, 10, 11, 12, 12, 12, 13, 14, 15, 16, 16, 16, 17, 18, 18, 18, 19, 20, 20, 20, 21, 22, 22, 22, 23, 24, 25, 26, 26, 26, 27, 28, 28, 28, 29, 30, 30, 30, 31, 32, 32, 32, 33, 34, 35, 36, 36, 36, 37, 38, 38, 38, 39, 40, 40, 40, 41, 42, 42, 42, 43, 44, 45, 46, 46, 46, 47, 48, 48, 48, 49, 50, 51, 51, 51, 52, 53, 53, 53, 54, 55, 56, 57, 58, 58, 58, 59, 60, 60, 60, 61, 62, 63, 63, 63, 64, 65, 65, 65, 66, 67, 68, 69, 70, 70, 70, 71, 72, 72, 72, 73, 74, 75, 75, 75, 76, 77, 77, 77, 78, 79, 80, 81, 82, 82, 82, 83, 84, 84, 84, 85, 86, 87, 87, 87, 88, 89, 89, 89, 90, 91, 92, 93, 94, 95, 96, 97, 98, 99, 99, 99, 100, 100, 101, 102, 103, 104, 105, 106, 107, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1 };
-    private static readonly int[] InferenceLast = { 107, 107, 1, 2, 1, 1, 3, 4, 3, 3, 5, 6, 5, 5, 13, 6, 8, 9, 8, 8, 10, 11, 10, 10, 12, 13, 12, 12, 14, 54, 16, 17, 16, 16, 18, 19, 18, 18, 20, 23, 20, 20, 22, 23, 22, 22, 24, 66, 26, 27, 26, 26, 28, 29, 28, 28, 30, 33, 30, 30, 32, 33, 32, 32, 34, 78, 36, 37, 36, 36, 38, 39, 38, 38, 40, 43, 40, 40, 42, 43, 42, 42, 44, 98, 46, 47, 46, 46, 48, 55, 48, 48, 50, 51, 52, 51, 51, 53, 54, 53, 53, 55, 56, 93, 58, 59, 58, 58, 60, 67, 60, 60, 62, 63, 64, 63, 63, 65, 66, 65, 65, 67, 68, 94, 70, 71, 70, 70, 72, 79, 72, 72, 74, 75, 76, 75, 75, 77, 78, 77, 77, 79, 80, 94, 82, 83, 82, 82, 84, 91, 84, 84, 86, 87, 88, 87, 87, 89, 90, 89, 89, 91, 92, 102, 94, 96, 103, 97, 107, 99, 100, 99, 99, 101, 100, 102, 104, 107, 107, 107, 107, 107, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1 };
-    private static readonly int[] InferenceOrder = { 10, 11, 177, 178, 2, 3, 6, 7, 74, 75, 78, 79, 82, 83, 0, 14, 15, 24, 25, 28, 29, 56, 57, 60, 61, 64, 65, 84, 85, 88, 89, 101, 102, 1, 30, 31, 38, 39, 42, 43, 46, 47, 66, 67, 70, 71, 152, 169, 170, 173, 174, 16, 17, 20, 21, 48, 49, 52, 53, 92, 93, 94, 97, 98, 104, 105, 108, 109, 121, 122, 124, 125, 128, 129, 132, 141, 142, 144, 145, 148, 149, 161, 162, 103, 165, 34, 35, 112, 113, 114, 117, 118, 133, 134, 137, 138, 153, 154, 157, 158, 123, 143, 163, 164, 166, 175, 176, 76, 77, 80, 81, 167, 58, 59, 62, 63, 4, 5, 8, 9, 12, 13, 18, 19, 22, 23, 26, 27, 32, 33, 36, 37, 40, 41, 44, 45, 50, 51, 54, 55, 68, 69, 72, 73, 86, 87, 90, 91, 95, 96, 99, 100, 106, 107, 110, 111, 115, 116, 119, 120, 126, 127, 130, 131, 135, 136, 139, 140, 146, 147, 150, 151, 155, 156, 159, 160, 168, 171, 172, 179, 180, 181 };
+    // Inference plan: 174 of the 271 buffers; planned peak 6,195,200 bytes at the default size 8×3×96×96 (37,376,256 bytes without reuse).
+    private static readonly int[] InferenceFirst = { 0, 0, 0, 1, 1, 1, 2, 3, 3, 3, 4, 5, 5, 5, 6, 6, 7, 8, 8, 8, 9, 10, 10, 10, 11, 12, 12, 12, 13, 14, 14, 14, 15, 16, 16, 16, 17, 18, 19, 19, 19, 20, 20, 20, 21, 22, 22, 22, 23, 24, 24, 24, 25, 26, 27, 27, 27, 28, 28, 28, 29, 30, 30, 30, 31, 32, 32, 32, 33, 34, 35, 35, 35, 36, 36, 36, 37, 38, 38, 38, 39, 40, 40, 40, 41, 42, 43, 43, 43, 44, 45, 45, 45, 46, 47, 48, 49, 50, 50, 50, 51, 52, 52, 52, 53, 54, 55, 55, 55, 56, 57, 57, 57, 58, 59, 60, 61, 62, 62, 62, 63, 64, 64, 64, 65, 66, 67, 67, 67, 68, 69, 69, 69, 70, 71, 72, 73, 74, 74, 74, 75, 76, 76, 76, 77, 78, 79, 79, 79, 80, 81, 81, 81, 82, 83, 84, 85, 86, 87, 88, 89, 90, 91, 91, 91, 92, 92, 93, 94, 95, 96, 97, 98, 99, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1 };
+    private static readonly int[] InferenceLast = { 99, 99, 1, 2, 1, 1, 3, 4, 3, 3, 5, 6, 5, 5, 12, 6, 8, 9, 8, 8, 10, 11, 10, 10, 12, 46, 12, 12, 14, 15, 14, 14, 16, 17, 16, 16, 20, 19, 20, 19, 19, 58, 20, 20, 22, 23, 22, 22, 24, 25, 24, 24, 28, 27, 28, 27, 27, 70, 28, 28, 30, 31, 30, 30, 32, 33, 32, 32, 36, 35, 36, 35, 35, 90, 36, 36, 38, 39, 38, 38, 40, 47, 40, 40, 42, 43, 44, 43, 43, 45, 46, 45, 45, 47, 48, 85, 50, 51, 50, 50, 52, 59, 52, 52, 54, 55, 56, 55, 55, 57, 58, 57, 57, 59, 60, 86, 62, 63, 62, 62, 64, 71, 64, 64, 66, 67, 68, 67, 67, 69, 70, 69, 69, 71, 72, 86, 74, 75, 74, 74, 76, 83, 76, 76, 78, 79, 80, 79, 79, 81, 82, 81, 81, 83, 84, 94, 86, 88, 95, 89, 99, 91, 92, 91, 91, 93, 92, 94, 96, 99, 99, 99, 99, 99, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1 };
+    private static readonly int[] InferenceOrder = { 10, 11, 169, 170, 2, 3, 6, 7, 68, 69, 70, 73, 0, 14, 15, 24, 25, 52, 53, 54, 57, 76, 77, 80, 81, 93, 94, 1, 28, 29, 36, 37, 38, 41, 60, 61, 64, 65, 144, 161, 162, 165, 166, 16, 17, 20, 21, 44, 45, 48, 49, 84, 85, 86, 89, 90, 96, 97, 100, 101, 113, 114, 116, 117, 120, 121, 124, 133, 134, 136, 137, 140, 141, 153, 154, 95, 157, 32, 33, 104, 105, 106, 109, 110, 125, 126, 129, 130, 145, 146, 149, 150, 115, 135, 155, 156, 158, 167, 168, 71, 72, 74, 75, 159, 55, 56, 58, 59, 4, 5, 8, 9, 12, 13, 18, 19, 22, 23, 26, 27, 30, 31, 34, 35, 39, 40, 42, 43, 46, 47, 50, 51, 62, 63, 66, 67, 78, 79, 82, 83, 87, 88, 91, 92, 98, 99, 102, 103, 107, 108, 111, 112, 118, 119, 122, 123, 127, 128, 131, 132, 138, 139, 142, 143, 147, 148, 151, 152, 160, 163, 164, 171, 172, 173 };
 
-    // Training plan: 287 of the 287 buffers; planned peak 38,574,592 bytes at the default size 8×3×96×96 (83,282,176 bytes without reuse).
-    private static readonly int[] TrainingFirst = { 0, 0, 0, 1, 1, 1, 2, 3, 3, 3, 4, 5, 5, 5, 6, 6, 7, 8, 8, 8, 9, 10, 10, 10, 11, 12, 12, 12, 13, 14, 15, 16, 16, 16, 17, 18, 18, 18, 19, 20, 20, 20, 21, 22, 22, 22, 23, 24, 25, 26, 26, 26, 27, 28, 28, 28, 29, 30, 30, 30, 31, 32, 32, 32, 33, 34, 35, 36, 36, 36, 37, 38, 38, 38, 39, 40, 40, 40, 41, 42, 42, 42, 43, 44, 45, 46, 46, 46, 47, 48, 48, 48, 49, 50, 51, 51, 51, 52, 53, 53, 53, 54, 55, 56, 57, 58, 58, 58, 59, 60, 60, 60, 61, 62, 63, 63, 63, 64, 65, 65, 65, 66, 67, 68, 69, 70, 70, 70, 71, 72, 72, 72, 73, 74, 75, 75, 75, 76, 77, 77, 77, 78, 79, 80, 81, 82, 82, 82, 83, 84, 84, 84, 85, 86, 87, 87, 87, 88, 89, 89, 89, 90, 91, 92, 93, 94, 95, 96, 97, 98, 99, 99, 99, 100, 100, 101, 102, 103, 104, 105, 106, 107, 201, 202, 207, 205, 203, 206, 204, 166, 191, 192, 199, 197, 195, 193, 192, 198, 196, 154, 181, 182, 189, 187, 185, 183, 182, 188, 186, 142, 171, 172, 179, 177, 175, 173, 172, 178, 176, 117, 202, 214, 213, 212, 211, 210, 209, 109, 122, 121, 121, 113, 119, 111, 108, 116, 115, 114, 113, 118, 112, 110, 159, 164, 163, 162, 161, 169, 168, 167, 160, 165, 160, 147, 152, 151, 150, 149, 157, 156, 155, 148, 153, 148, 135, 140, 139, 138, 137, 145, 144, 143, 136, 141, 136, 123, 128, 127, 126, 125, 133, 132, 131, 124, 129, 124, 121 };
-    private static readonly int[] TrainingLast = { 215, 215, 214, 214, 214, 214, 212, 212, 212, 212, 210, 210, 210, 210, 208, 209, 207, 207, 207, 207, 205, 205, 205, 205, 203, 13, 203, 203, 14, 201, 199, 199, 199, 199, 197, 197, 197, 197, 195, 23, 195, 195, 193, 23, 193, 193, 24, 191, 189, 189, 189, 189, 187, 187, 187, 187, 185, 33, 185, 185, 183, 33, 183, 183, 34, 181, 179, 179, 179, 179, 177, 177, 177, 177, 175, 43, 175, 175, 173, 43, 173, 173, 44, 171, 169, 169, 169, 169, 167, 167, 167, 167, 165, 164, 164, 164, 164, 162, 162, 162, 162, 160, 159, 93, 157, 157, 157, 157, 155, 155, 155, 155, 153, 152, 152, 152, 152, 150, 150, 150, 150, 148, 147, 94, 145, 145, 145, 145, 143, 143, 143, 143, 141, 140, 140, 140, 140, 138, 138, 138, 138, 136, 135, 94, 133, 133, 133, 133, 131, 131, 131, 131, 129, 128, 128, 128, 128, 126, 126, 126, 126, 124, 123, 102, 94, 120, 103, 118, 215, 116, 116, 116, 116, 114, 115, 102, 104, 215, 215, 215, 215, 215, 202, 203, 208, 206, 204, 207, 205, 201, 192, 195, 200, 198, 196, 194, 193, 199, 197, 191, 182, 185, 190, 188, 186, 184, 183, 189, 187, 181, 172, 175, 180, 178, 176, 174, 173, 179, 177, 171, 209, 215, 214, 213, 212, 211, 210, 118, 159, 147, 135, 123, 121, 113, 111, 117, 116, 115, 114, 119, 120, 112, 160, 165, 164, 163, 162, 170, 169, 168, 167, 166, 161, 148, 153, 152, 151, 150, 158, 157, 156, 155, 154, 149, 136, 141, 140, 139, 138, 146, 145, 144, 143, 142, 137, 124, 129, 128, 127, 126, 134, 133, 132, 131, 130, 125, 122 };
-    private static readonly int[] TrainingOrder = { 10, 11, 226, 225, 177, 178, 234, 241, 2, 3, 6, 7, 74, 75, 78, 79, 82, 83, 219, 210, 211, 216, 215, 214, 224, 223, 222, 221, 0, 14, 15, 24, 25, 28, 29, 56, 57, 60, 61, 64, 65, 84, 85, 88, 89, 101, 102, 209, 242, 250, 252, 189, 249, 248, 247, 200, 201, 206, 205, 204, 182, 183, 220, 186, 1, 30, 31, 38, 39, 42, 43, 46, 47, 66, 67, 70, 71, 152, 169, 170, 173, 174, 237, 236, 235, 284, 199, 218, 213, 217, 212, 190, 191, 196, 195, 194, 197, 192, 16, 17, 20, 21, 48, 49, 52, 53, 92, 93, 94, 97, 98, 104, 105, 108, 109, 121, 122, 124, 125, 128, 129, 132, 141, 142, 144, 145, 148, 149, 161, 162, 275, 283, 285, 282, 281, 280, 264, 272, 274, 273, 271, 270, 269, 253, 261, 263, 260, 259, 258, 246, 245, 244, 243, 251, 208, 203, 207, 202, 188, 185, 187, 184, 103, 165, 232, 228, 34, 35, 112, 262, 198, 193, 113, 114, 117, 118, 133, 134, 137, 138, 153, 154, 157, 158, 279, 278, 277, 276, 268, 267, 266, 265, 257, 256, 255, 254, 123, 143, 163, 164, 166, 175, 176, 233, 240, 231, 238, 229, 230, 286, 76, 77, 80, 81, 167, 239, 58, 59, 62, 63, 4, 5, 8, 9, 12, 13, 18, 19, 22, 23, 26, 27, 32, 33, 36, 37, 40, 41, 44, 45, 50, 51, 54, 55, 68, 69, 72, 73, 86, 87, 90, 91, 95, 96, 99, 100, 106, 107, 110, 111, 115, 116, 119, 120, 126, 127, 130, 131, 135, 136, 139, 140, 146, 147, 150, 151, 155, 156, 159, 160, 168, 171, 172, 179, 180, 181, 227 };
+    // Training plan: 271 of the 271 buffers; planned peak 38,574,592 bytes at the default size 8×3×96×96 (72,665,344 bytes without reuse).
+    private static readonly int[] TrainingFirst = { 0, 0, 0, 1, 1, 1, 2, 3, 3, 3, 4, 5, 5, 5, 6, 6, 7, 8, 8, 8, 9, 10, 10, 10, 11, 12, 12, 12, 13, 14, 14, 14, 15, 16, 16, 16, 17, 18, 19, 19, 19, 20, 20, 20, 21, 22, 22, 22, 23, 24, 24, 24, 25, 26, 27, 27, 27, 28, 28, 28, 29, 30, 30, 30, 31, 32, 32, 32, 33, 34, 35, 35, 35, 36, 36, 36, 37, 38, 38, 38, 39, 40, 40, 40, 41, 42, 43, 43, 43, 44, 45, 45, 45, 46, 47, 48, 49, 50, 50, 50, 51, 52, 52, 52, 53, 54, 55, 55, 55, 56, 57, 57, 57, 58, 59, 60, 61, 62, 62, 62, 63, 64, 64, 64, 65, 66, 67, 67, 67, 68, 69, 69, 69, 70, 71, 72, 73, 74, 74, 74, 75, 76, 76, 76, 77, 78, 79, 79, 79, 80, 81, 81, 81, 82, 83, 84, 85, 86, 87, 88, 89, 90, 91, 91, 91, 92, 92, 93, 94, 95, 96, 97, 98, 99, 191, 189, 187, 190, 188, 158, 185, 183, 179, 180, 179, 184, 182, 146, 177, 175, 171, 172, 171, 176, 174, 134, 169, 167, 163, 164, 163, 168, 166, 109, 187, 198, 197, 196, 195, 194, 193, 101, 114, 113, 113, 105, 111, 103, 100, 108, 107, 106, 105, 110, 104, 102, 151, 156, 155, 154, 153, 161, 160, 159, 152, 157, 152, 139, 144, 143, 142, 141, 149, 148, 147, 140, 145, 140, 127, 132, 131, 130, 129, 137, 136, 135, 128, 133, 128, 115, 120, 119, 118, 117, 125, 124, 123, 116, 121, 116, 113 };
+    private static readonly int[] TrainingLast = { 199, 199, 198, 198, 198, 198, 196, 196, 196, 196, 194, 194, 194, 194, 192, 193, 191, 191, 191, 191, 189, 189, 189, 189, 187, 187, 187, 187, 185, 185, 185, 185, 183, 183, 183, 183, 179, 180, 20, 180, 180, 179, 179, 179, 177, 177, 177, 177, 175, 175, 175, 175, 171, 172, 28, 172, 172, 171, 171, 171, 169, 169, 169, 169, 167, 167, 167, 167, 163, 164, 36, 164, 164, 163, 163, 163, 161, 161, 161, 161, 159, 159, 159, 159, 157, 156, 156, 156, 156, 154, 154, 154, 154, 152, 151, 85, 149, 149, 149, 149, 147, 147, 147, 147, 145, 144, 144, 144, 144, 142, 142, 142, 142, 140, 139, 86, 137, 137, 137, 137, 135, 135, 135, 135, 133, 132, 132, 132, 132, 130, 130, 130, 130, 128, 127, 86, 125, 125, 125, 125, 123, 123, 123, 123, 121, 120, 120, 120, 120, 118, 118, 118, 118, 116, 115, 94, 86, 112, 95, 110, 199, 108, 108, 108, 108, 106, 107, 94, 96, 199, 199, 199, 199, 199, 192, 190, 188, 191, 189, 187, 186, 184, 182, 181, 180, 185, 183, 179, 178, 176, 174, 173, 172, 177, 175, 171, 170, 168, 166, 165, 164, 169, 167, 163, 193, 199, 198, 197, 196, 195, 194, 110, 151, 139, 127, 115, 113, 105, 103, 109, 108, 107, 106, 111, 112, 104, 152, 157, 156, 155, 154, 162, 161, 160, 159, 158, 153, 140, 145, 144, 143, 142, 150, 149, 148, 147, 146, 141, 128, 133, 132, 131, 130, 138, 137, 136, 135, 134, 129, 116, 121, 120, 119, 118, 126, 125, 124, 123, 122, 117, 114 };
+    private static readonly int[] TrainingOrder = { 10, 11, 210, 209, 169, 170, 218, 225, 2, 3, 6, 7, 68, 69, 70, 73, 203, 198, 200, 199, 208, 207, 206, 205, 0, 14, 15, 24, 25, 52, 53, 54, 57, 76, 77, 80, 81, 93, 94, 195, 226, 234, 236, 179, 233, 232, 231, 190, 192, 191, 176, 204, 1, 28, 29, 36, 37, 38, 41, 60, 61, 64, 65, 144, 161, 162, 165, 166, 221, 220, 219, 268, 187, 202, 197, 201, 196, 182, 184, 183, 185, 180, 16, 17, 20, 21, 44, 45, 48, 49, 84, 85, 86, 89, 90, 96, 97, 100, 101, 113, 114, 116, 117, 120, 121, 124, 133, 134, 136, 137, 140, 141, 153, 154, 259, 267, 269, 266, 265, 264, 248, 256, 258, 257, 255, 254, 253, 237, 245, 247, 244, 243, 242, 230, 229, 228, 227, 235, 194, 189, 193, 188, 178, 175, 177, 174, 95, 157, 216, 212, 32, 33, 104, 246, 186, 181, 105, 106, 109, 110, 125, 126, 129, 130, 145, 146, 149, 150, 263, 262, 261, 260, 252, 251, 250, 249, 241, 240, 239, 238, 115, 135, 155, 156, 158, 167, 168, 217, 224, 215, 222, 213, 214, 270, 71, 72, 74, 75, 159, 223, 55, 56, 58, 59, 4, 5, 8, 9, 12, 13, 18, 19, 22, 23, 26, 27, 30, 31, 34, 35, 39, 40, 42, 43, 46, 47, 50, 51, 62, 63, 66, 67, 78, 79, 82, 83, 87, 88, 91, 92, 98, 99, 102, 103, 107, 108, 111, 112, 118, 119, 122, 123, 127, 128, 131, 132, 138, 139, 142, 143, 147, 148, 151, 152, 160, 163, 164, 171, 172, 173, 211 };
 
     private Tensor[] head_concat_inputs = new Tensor[4];
     private Tensor[] head_concat_inputGrads = new Tensor[4];
@@ -1628,7 +1612,7 @@ public sealed partial class SanetTiny : INetwork
         int W_9 = (W + 7) / 16; // (W+7)/16
         if (Hc2 < 1 || Wc2 < 1 || Hc4 < 1 || Wc4 < 1 || Hc8 < 1 || Wc8 < 1 || H_6 < 1 || W_7 < 1 || H_8 < 1 || W_9 < 1)
             throw new ArgumentException($"sanet-tiny: input {height}×{width} is too small: a feature map would have no pixels");
-        var arena = new ArenaBinder(287);
+        var arena = new ArenaBinder(271);
         Bind(arena, N, H, W); // measures every buffer
         if (training)
             arena.Place(Device.Accelerator, ref _arena, TrainingFirst, TrainingLast, TrainingOrder);
@@ -1677,268 +1661,252 @@ public sealed partial class SanetTiny : INetwork
         this.backbone_layer1_0_bn2_mean = arena.View(22, 8);
         this.backbone_layer1_0_bn2_inv_std = arena.View(23, 8);
         this.backbone_layer1_0_conv3 = arena.Tensor(24, N, 32, Hc4, Wc4);
-        this.backbone_layer1_0_bn3 = arena.Tensor(25, N, 32, Hc4, Wc4);
+        this.backbone_layer1_0_relu3 = arena.Tensor(25, N, 32, Hc4, Wc4);
         this.backbone_layer1_0_bn3_mean = arena.View(26, 32);
         this.backbone_layer1_0_bn3_inv_std = arena.View(27, 32);
-        this.backbone_layer1_0_add = arena.Tensor(28, N, 32, Hc4, Wc4);
-        this.backbone_layer1_0_relu3 = arena.Tensor(29, N, 32, Hc4, Wc4);
-        this.backbone_layer2_0_conv1 = arena.Tensor(30, N, 16, Hc4, Wc4);
-        this.backbone_layer2_0_relu1 = arena.Tensor(31, N, 16, Hc4, Wc4);
-        this.backbone_layer2_0_bn1_mean = arena.View(32, 16);
-        this.backbone_layer2_0_bn1_inv_std = arena.View(33, 16);
-        this.backbone_layer2_0_conv2 = arena.Tensor(34, N, 16, Hc8, Wc8);
-        this.backbone_layer2_0_relu2 = arena.Tensor(35, N, 16, Hc8, Wc8);
-        this.backbone_layer2_0_bn2_mean = arena.View(36, 16);
-        this.backbone_layer2_0_bn2_inv_std = arena.View(37, 16);
-        this.backbone_layer2_0_conv3 = arena.Tensor(38, N, 64, Hc8, Wc8);
-        this.backbone_layer2_0_bn3 = arena.Tensor(39, N, 64, Hc8, Wc8);
-        this.backbone_layer2_0_bn3_mean = arena.View(40, 64);
-        this.backbone_layer2_0_bn3_inv_std = arena.View(41, 64);
-        this.backbone_layer2_0_downsample_0 = arena.Tensor(42, N, 64, Hc8, Wc8);
-        this.backbone_layer2_0_downsample_1 = arena.Tensor(43, N, 64, Hc8, Wc8);
-        this.backbone_layer2_0_downsample_1_mean = arena.View(44, 64);
-        this.backbone_layer2_0_downsample_1_inv_std = arena.View(45, 64);
-        this.backbone_layer2_0_add = arena.Tensor(46, N, 64, Hc8, Wc8);
-        this.backbone_layer2_0_relu3 = arena.Tensor(47, N, 64, Hc8, Wc8);
-        this.backbone_layer3_0_conv1 = arena.Tensor(48, N, 32, Hc8, Wc8);
-        this.backbone_layer3_0_relu1 = arena.Tensor(49, N, 32, Hc8, Wc8);
-        this.backbone_layer3_0_bn1_mean = arena.View(50, 32);
-        this.backbone_layer3_0_bn1_inv_std = arena.View(51, 32);
-        this.backbone_layer3_0_conv2 = arena.Tensor(52, N, 32, Hc8, Wc8);
-        this.backbone_layer3_0_relu2 = arena.Tensor(53, N, 32, Hc8, Wc8);
-        this.backbone_layer3_0_bn2_mean = arena.View(54, 32);
-        this.backbone_layer3_0_bn2_inv_std = arena.View(55, 32);
-        this.backbone_layer3_0_conv3 = arena.Tensor(56, N, 128, Hc8, Wc8);
-        this.backbone_layer3_0_bn3 = arena.Tensor(57, N, 128, Hc8, Wc8);
+        this.backbone_layer2_0_conv1 = arena.Tensor(28, N, 16, Hc4, Wc4);
+        this.backbone_layer2_0_relu1 = arena.Tensor(29, N, 16, Hc4, Wc4);
+        this.backbone_layer2_0_bn1_mean = arena.View(30, 16);
+        this.backbone_layer2_0_bn1_inv_std = arena.View(31, 16);
+        this.backbone_layer2_0_conv2 = arena.Tensor(32, N, 16, Hc8, Wc8);
+        this.backbone_layer2_0_relu2 = arena.Tensor(33, N, 16, Hc8, Wc8);
+        this.backbone_layer2_0_bn2_mean = arena.View(34, 16);
+        this.backbone_layer2_0_bn2_inv_std = arena.View(35, 16);
+        this.backbone_layer2_0_conv3 = arena.Tensor(36, N, 64, Hc8, Wc8);
+        this.backbone_layer2_0_downsample_0 = arena.Tensor(37, N, 64, Hc8, Wc8);
+        this.backbone_layer2_0_downsample_1 = arena.Tensor(38, N, 64, Hc8, Wc8);
+        this.backbone_layer2_0_downsample_1_mean = arena.View(39, 64);
+        this.backbone_layer2_0_downsample_1_inv_std = arena.View(40, 64);
+        this.backbone_layer2_0_relu3 = arena.Tensor(41, N, 64, Hc8, Wc8);
+        this.backbone_layer2_0_bn3_mean = arena.View(42, 64);
+        this.backbone_layer2_0_bn3_inv_std = arena.View(43, 64);
+        this.backbone_layer3_0_conv1 = arena.Tensor(44, N, 32, Hc8, Wc8);
+        this.backbone_layer3_0_relu1 = arena.Tensor(45, N, 32, Hc8, Wc8);
+        this.backbone_layer3_0_bn1_mean = arena.View(46, 32);
+        this.backbone_layer3_0_bn1_inv_std = arena.View(47, 32);
+        this.backbone_layer3_0_conv2 = arena.Tensor(48, N, 32, Hc8, Wc8);
+        this.backbone_layer3_0_relu2 = arena.Tensor(49, N, 32, Hc8, Wc8);
+        this.backbone_layer3_0_bn2_mean = arena.View(50, 32);
+        this.backbone_layer3_0_bn2_inv_std = arena.View(51, 32);
+        this.backbone_layer3_0_conv3 = arena.Tensor(52, N, 128, Hc8, Wc8);
+        this.backbone_layer3_0_downsample_0 = arena.Tensor(53, N, 128, Hc8, Wc8);
+        this.backbone_layer3_0_downsample_1 = arena.Tensor(54, N, 128, Hc8, Wc8);
+        this.backbone_layer3_0_downsample_1_mean = arena.View(55, 128);
+        this.backbone_layer3_0_downsample_1_inv_std = arena.View(56, 128);
+        this.backbone_layer3_0_relu3 = arena.Tensor(57, N, 128, Hc8, Wc8);
         this.backbone_layer3_0_bn3_mean = arena.View(58, 128);
         this.backbone_layer3_0_bn3_inv_std = arena.View(59, 128);
-        this.backbone_layer3_0_downsample_0 = arena.Tensor(60, N, 128, Hc8, Wc8);
-        this.backbone_layer3_0_downsample_1 = arena.Tensor(61, N, 128, Hc8, Wc8);
-        this.backbone_layer3_0_downsample_1_mean = arena.View(62, 128);
-        this.backbone_layer3_0_downsample_1_inv_std = arena.View(63, 128);
-        this.backbone_layer3_0_add = arena.Tensor(64, N, 128, Hc8, Wc8);
-        this.backbone_layer3_0_relu3 = arena.Tensor(65, N, 128, Hc8, Wc8);
-        this.backbone_layer4_0_conv1 = arena.Tensor(66, N, 64, Hc8, Wc8);
-        this.backbone_layer4_0_relu1 = arena.Tensor(67, N, 64, Hc8, Wc8);
-        this.backbone_layer4_0_bn1_mean = arena.View(68, 64);
-        this.backbone_layer4_0_bn1_inv_std = arena.View(69, 64);
-        this.backbone_layer4_0_conv2 = arena.Tensor(70, N, 64, Hc8, Wc8);
-        this.backbone_layer4_0_relu2 = arena.Tensor(71, N, 64, Hc8, Wc8);
-        this.backbone_layer4_0_bn2_mean = arena.View(72, 64);
-        this.backbone_layer4_0_bn2_inv_std = arena.View(73, 64);
-        this.backbone_layer4_0_conv3 = arena.Tensor(74, N, 256, Hc8, Wc8);
-        this.backbone_layer4_0_bn3 = arena.Tensor(75, N, 256, Hc8, Wc8);
-        this.backbone_layer4_0_bn3_mean = arena.View(76, 256);
-        this.backbone_layer4_0_bn3_inv_std = arena.View(77, 256);
-        this.backbone_layer4_0_downsample_0 = arena.Tensor(78, N, 256, Hc8, Wc8);
-        this.backbone_layer4_0_downsample_1 = arena.Tensor(79, N, 256, Hc8, Wc8);
-        this.backbone_layer4_0_downsample_1_mean = arena.View(80, 256);
-        this.backbone_layer4_0_downsample_1_inv_std = arena.View(81, 256);
-        this.backbone_layer4_0_add = arena.Tensor(82, N, 256, Hc8, Wc8);
-        this.backbone_layer4_0_relu3 = arena.Tensor(83, N, 256, Hc8, Wc8);
-        this.head_sa1_conv_res_0 = arena.Tensor(84, N, 32, Hc4, Wc4);
-        this.head_sa1_conv_res_2 = arena.Tensor(85, N, 32, Hc4, Wc4);
-        this.head_sa1_conv_res_1_mean = arena.View(86, 32);
-        this.head_sa1_conv_res_1_inv_std = arena.View(87, 32);
-        this.head_sa1_conv_res_3 = arena.Tensor(88, N, 32, Hc4, Wc4);
-        this.head_sa1_conv_res_5 = arena.Tensor(89, N, 32, Hc4, Wc4);
-        this.head_sa1_conv_res_4_mean = arena.View(90, 32);
-        this.head_sa1_conv_res_4_inv_std = arena.View(91, 32);
-        this.head_sa1_pool = arena.Tensor(92, N, 32, H_6, W_7);
-        this.head_sa1_conv_attn_0 = arena.Tensor(93, N, 32, H_6, W_7);
-        this.head_sa1_conv_attn_2 = arena.Tensor(94, N, 32, H_6, W_7);
-        this.head_sa1_conv_attn_1_mean = arena.View(95, 32);
-        this.head_sa1_conv_attn_1_inv_std = arena.View(96, 32);
-        this.head_sa1_conv_attn_3 = arena.Tensor(97, N, 32, H_6, W_7);
-        this.head_sa1_conv_attn_5 = arena.Tensor(98, N, 32, H_6, W_7);
-        this.head_sa1_conv_attn_4_mean = arena.View(99, 32);
-        this.head_sa1_conv_attn_4_inv_std = arena.View(100, 32);
-        this.head_sa1_upsample = arena.Tensor(101, N, 32, Hc4, Wc4);
-        this.head_sa1_add = arena.Tensor(102, N, 32, Hc4, Wc4);
-        this.head_cls1 = arena.Tensor(103, N, 6, Hc4, Wc4);
-        this.head_sa2_conv_res_0 = arena.Tensor(104, N, 32, Hc8, Wc8);
-        this.head_sa2_conv_res_2 = arena.Tensor(105, N, 32, Hc8, Wc8);
-        this.head_sa2_conv_res_1_mean = arena.View(106, 32);
-        this.head_sa2_conv_res_1_inv_std = arena.View(107, 32);
-        this.head_sa2_conv_res_3 = arena.Tensor(108, N, 32, Hc8, Wc8);
-        this.head_sa2_conv_res_5 = arena.Tensor(109, N, 32, Hc8, Wc8);
-        this.head_sa2_conv_res_4_mean = arena.View(110, 32);
-        this.head_sa2_conv_res_4_inv_std = arena.View(111, 32);
-        this.head_sa2_pool = arena.Tensor(112, N, 64, H_8, W_9);
-        this.head_sa2_conv_attn_0 = arena.Tensor(113, N, 32, H_8, W_9);
-        this.head_sa2_conv_attn_2 = arena.Tensor(114, N, 32, H_8, W_9);
-        this.head_sa2_conv_attn_1_mean = arena.View(115, 32);
-        this.head_sa2_conv_attn_1_inv_std = arena.View(116, 32);
-        this.head_sa2_conv_attn_3 = arena.Tensor(117, N, 32, H_8, W_9);
-        this.head_sa2_conv_attn_5 = arena.Tensor(118, N, 32, H_8, W_9);
-        this.head_sa2_conv_attn_4_mean = arena.View(119, 32);
-        this.head_sa2_conv_attn_4_inv_std = arena.View(120, 32);
-        this.head_sa2_upsample = arena.Tensor(121, N, 32, Hc8, Wc8);
-        this.head_sa2_add = arena.Tensor(122, N, 32, Hc8, Wc8);
-        this.head_cls2 = arena.Tensor(123, N, 6, Hc8, Wc8);
-        this.head_sa3_conv_res_0 = arena.Tensor(124, N, 32, Hc8, Wc8);
-        this.head_sa3_conv_res_2 = arena.Tensor(125, N, 32, Hc8, Wc8);
-        this.head_sa3_conv_res_1_mean = arena.View(126, 32);
-        this.head_sa3_conv_res_1_inv_std = arena.View(127, 32);
-        this.head_sa3_conv_res_3 = arena.Tensor(128, N, 32, Hc8, Wc8);
-        this.head_sa3_conv_res_5 = arena.Tensor(129, N, 32, Hc8, Wc8);
-        this.head_sa3_conv_res_4_mean = arena.View(130, 32);
-        this.head_sa3_conv_res_4_inv_std = arena.View(131, 32);
-        this.head_sa3_pool = arena.Tensor(132, N, 128, H_8, W_9);
-        this.head_sa3_conv_attn_0 = arena.Tensor(133, N, 32, H_8, W_9);
-        this.head_sa3_conv_attn_2 = arena.Tensor(134, N, 32, H_8, W_9);
-        this.head_sa3_conv_attn_1_mean = arena.View(135, 32);
-        this.head_sa3_conv_attn_1_inv_std = arena.View(136, 32);
-        this.head_sa3_conv_attn_3 = arena.Tensor(137, N, 32, H_8, W_9);
-        this.head_sa3_conv_attn_5 = arena.Tensor(138, N, 32, H_8, W_9);
-        this.head_sa3_conv_attn_4_mean = arena.View(139, 32);
-        this.head_sa3_conv_attn_4_inv_std = arena.View(140, 32);
-        this.head_sa3_upsample = arena.Tensor(141, N, 32, Hc8, Wc8);
-        this.head_sa3_add = arena.Tensor(142, N, 32, Hc8, Wc8);
-        this.head_cls3 = arena.Tensor(143, N, 6, Hc8, Wc8);
-        this.head_sa4_conv_res_0 = arena.Tensor(144, N, 32, Hc8, Wc8);
-        this.head_sa4_conv_res_2 = arena.Tensor(145, N, 32, Hc8, Wc8);
-        this.head_sa4_conv_res_1_mean = arena.View(146, 32);
-        this.head_sa4_conv_res_1_inv_std = arena.View(147, 32);
-        this.head_sa4_conv_res_3 = arena.Tensor(148, N, 32, Hc8, Wc8);
-        this.head_sa4_conv_res_5 = arena.Tensor(149, N, 32, Hc8, Wc8);
-        this.head_sa4_conv_res_4_mean = arena.View(150, 32);
-        this.head_sa4_conv_res_4_inv_std = arena.View(151, 32);
-        this.head_sa4_pool = arena.Tensor(152, N, 256, H_8, W_9);
-        this.head_sa4_conv_attn_0 = arena.Tensor(153, N, 32, H_8, W_9);
-        this.head_sa4_conv_attn_2 = arena.Tensor(154, N, 32, H_8, W_9);
-        this.head_sa4_conv_attn_1_mean = arena.View(155, 32);
-        this.head_sa4_conv_attn_1_inv_std = arena.View(156, 32);
-        this.head_sa4_conv_attn_3 = arena.Tensor(157, N, 32, H_8, W_9);
-        this.head_sa4_conv_attn_5 = arena.Tensor(158, N, 32, H_8, W_9);
-        this.head_sa4_conv_attn_4_mean = arena.View(159, 32);
-        this.head_sa4_conv_attn_4_inv_std = arena.View(160, 32);
-        this.head_sa4_upsample = arena.Tensor(161, N, 32, Hc8, Wc8);
-        this.head_sa4_add = arena.Tensor(162, N, 32, Hc8, Wc8);
-        this.head_cls4 = arena.Tensor(163, N, 6, Hc8, Wc8);
-        this.head_up1 = arena.Tensor(164, N, 6, Hc8, Wc8);
-        this.head_concat = arena.Tensor(165, N, 24, Hc8, Wc8);
-        this.head_mask_conv = arena.Tensor(166, N, 6, Hc8, Wc8);
-        this.head_gap = arena.Tensor(167, N, 24, 1, 1);
-        this.head_cat_fc = arena.Tensor(168, N, 6, 1, 1);
-        this.head_fcn_0 = arena.Tensor(169, N, 64, Hc8, Wc8);
-        this.head_fcn_2 = arena.Tensor(170, N, 64, Hc8, Wc8);
-        this.head_fcn_1_mean = arena.View(171, 64);
-        this.head_fcn_1_inv_std = arena.View(172, 64);
-        this.head_fcn_3 = arena.Tensor(173, N, 64, Hc8, Wc8);
-        this.head_fcn_3_mask = arena.View(174, (long)N * 64 * Hc8 * Wc8);
-        this.head_fcn_4 = arena.Tensor(175, N, 6, Hc8, Wc8);
-        this.head_dense = arena.Tensor(176, N, 6, Hc8, Wc8);
-        this.head_mask_up = arena.Tensor(177, N, 6, H, W);
-        this.head_dense_up = arena.Tensor(178, N, 6, H, W);
-        this.loss_mask = arena.View(179, 1);
-        this.loss_cat = arena.View(180, 1);
-        this.loss_dense = arena.View(181, 1);
-        this.d_backbone_layer1_0_add = arena.Tensor(182, N, 32, Hc4, Wc4);
-        this.d_backbone_layer1_0_bn3 = arena.Tensor(183, N, 32, Hc4, Wc4);
-        this.d_backbone_layer1_0_conv1 = arena.Tensor(184, N, 8, Hc4, Wc4);
-        this.d_backbone_layer1_0_conv2 = arena.Tensor(185, N, 8, Hc4, Wc4);
-        this.d_backbone_layer1_0_conv3 = arena.Tensor(186, N, 32, Hc4, Wc4);
-        this.d_backbone_layer1_0_relu1 = arena.Tensor(187, N, 8, Hc4, Wc4);
-        this.d_backbone_layer1_0_relu2 = arena.Tensor(188, N, 8, Hc4, Wc4);
-        this.d_backbone_layer1_0_relu3 = arena.Tensor(189, N, 32, Hc4, Wc4);
-        this.d_backbone_layer2_0_add = arena.Tensor(190, N, 64, Hc8, Wc8);
-        this.d_backbone_layer2_0_bn3 = arena.Tensor(191, N, 64, Hc8, Wc8);
-        this.d_backbone_layer2_0_conv1 = arena.Tensor(192, N, 16, Hc4, Wc4);
-        this.d_backbone_layer2_0_conv2 = arena.Tensor(193, N, 16, Hc8, Wc8);
-        this.d_backbone_layer2_0_conv3 = arena.Tensor(194, N, 64, Hc8, Wc8);
-        this.d_backbone_layer2_0_downsample_0 = arena.Tensor(195, N, 64, Hc8, Wc8);
-        this.d_backbone_layer2_0_downsample_1 = arena.Tensor(196, N, 64, Hc8, Wc8);
-        this.d_backbone_layer2_0_relu1 = arena.Tensor(197, N, 16, Hc4, Wc4);
-        this.d_backbone_layer2_0_relu2 = arena.Tensor(198, N, 16, Hc8, Wc8);
-        this.d_backbone_layer2_0_relu3 = arena.Tensor(199, N, 64, Hc8, Wc8);
-        this.d_backbone_layer3_0_add = arena.Tensor(200, N, 128, Hc8, Wc8);
-        this.d_backbone_layer3_0_bn3 = arena.Tensor(201, N, 128, Hc8, Wc8);
-        this.d_backbone_layer3_0_conv1 = arena.Tensor(202, N, 32, Hc8, Wc8);
-        this.d_backbone_layer3_0_conv2 = arena.Tensor(203, N, 32, Hc8, Wc8);
-        this.d_backbone_layer3_0_conv3 = arena.Tensor(204, N, 128, Hc8, Wc8);
-        this.d_backbone_layer3_0_downsample_0 = arena.Tensor(205, N, 128, Hc8, Wc8);
-        this.d_backbone_layer3_0_downsample_1 = arena.Tensor(206, N, 128, Hc8, Wc8);
-        this.d_backbone_layer3_0_relu1 = arena.Tensor(207, N, 32, Hc8, Wc8);
-        this.d_backbone_layer3_0_relu2 = arena.Tensor(208, N, 32, Hc8, Wc8);
-        this.d_backbone_layer3_0_relu3 = arena.Tensor(209, N, 128, Hc8, Wc8);
-        this.d_backbone_layer4_0_add = arena.Tensor(210, N, 256, Hc8, Wc8);
-        this.d_backbone_layer4_0_bn3 = arena.Tensor(211, N, 256, Hc8, Wc8);
-        this.d_backbone_layer4_0_conv1 = arena.Tensor(212, N, 64, Hc8, Wc8);
-        this.d_backbone_layer4_0_conv2 = arena.Tensor(213, N, 64, Hc8, Wc8);
-        this.d_backbone_layer4_0_conv3 = arena.Tensor(214, N, 256, Hc8, Wc8);
-        this.d_backbone_layer4_0_downsample_0 = arena.Tensor(215, N, 256, Hc8, Wc8);
-        this.d_backbone_layer4_0_downsample_1 = arena.Tensor(216, N, 256, Hc8, Wc8);
-        this.d_backbone_layer4_0_relu1 = arena.Tensor(217, N, 64, Hc8, Wc8);
-        this.d_backbone_layer4_0_relu2 = arena.Tensor(218, N, 64, Hc8, Wc8);
-        this.d_backbone_layer4_0_relu3 = arena.Tensor(219, N, 256, Hc8, Wc8);
-        this.d_backbone_maxpool = arena.Tensor(220, N, 32, Hc4, Wc4);
-        this.d_backbone_stem_0 = arena.Tensor(221, N, 16, Hc2, Wc2);
-        this.d_backbone_stem_2 = arena.Tensor(222, N, 16, Hc2, Wc2);
-        this.d_backbone_stem_3 = arena.Tensor(223, N, 16, Hc2, Wc2);
-        this.d_backbone_stem_5 = arena.Tensor(224, N, 16, Hc2, Wc2);
-        this.d_backbone_stem_6 = arena.Tensor(225, N, 32, Hc2, Wc2);
-        this.d_backbone_stem_8 = arena.Tensor(226, N, 32, Hc2, Wc2);
-        this.d_head_cat_fc = arena.Tensor(227, N, 6, 1, 1);
-        this.d_head_cls1 = arena.Tensor(228, N, 6, Hc4, Wc4);
-        this.d_head_cls2 = arena.Tensor(229, N, 6, Hc8, Wc8);
-        this.d_head_cls3 = arena.Tensor(230, N, 6, Hc8, Wc8);
-        this.d_head_cls4 = arena.Tensor(231, N, 6, Hc8, Wc8);
-        this.d_head_concat = arena.Tensor(232, N, 24, Hc8, Wc8);
-        this.d_head_dense = arena.Tensor(233, N, 6, Hc8, Wc8);
-        this.d_head_dense_up = arena.Tensor(234, N, 6, H, W);
-        this.d_head_fcn_0 = arena.Tensor(235, N, 64, Hc8, Wc8);
-        this.d_head_fcn_2 = arena.Tensor(236, N, 64, Hc8, Wc8);
-        this.d_head_fcn_3 = arena.Tensor(237, N, 64, Hc8, Wc8);
-        this.d_head_fcn_4 = arena.Tensor(238, N, 6, Hc8, Wc8);
-        this.d_head_gap = arena.Tensor(239, N, 24, 1, 1);
-        this.d_head_mask_conv = arena.Tensor(240, N, 6, Hc8, Wc8);
-        this.d_head_mask_up = arena.Tensor(241, N, 6, H, W);
-        this.d_head_sa1_add = arena.Tensor(242, N, 32, Hc4, Wc4);
-        this.d_head_sa1_conv_attn_0 = arena.Tensor(243, N, 32, H_6, W_7);
-        this.d_head_sa1_conv_attn_2 = arena.Tensor(244, N, 32, H_6, W_7);
-        this.d_head_sa1_conv_attn_3 = arena.Tensor(245, N, 32, H_6, W_7);
-        this.d_head_sa1_conv_attn_5 = arena.Tensor(246, N, 32, H_6, W_7);
-        this.d_head_sa1_conv_res_0 = arena.Tensor(247, N, 32, Hc4, Wc4);
-        this.d_head_sa1_conv_res_2 = arena.Tensor(248, N, 32, Hc4, Wc4);
-        this.d_head_sa1_conv_res_3 = arena.Tensor(249, N, 32, Hc4, Wc4);
-        this.d_head_sa1_conv_res_5 = arena.Tensor(250, N, 32, Hc4, Wc4);
-        this.d_head_sa1_pool = arena.Tensor(251, N, 32, H_6, W_7);
-        this.d_head_sa1_upsample = arena.Tensor(252, N, 32, Hc4, Wc4);
-        this.d_head_sa2_add = arena.Tensor(253, N, 32, Hc8, Wc8);
-        this.d_head_sa2_conv_attn_0 = arena.Tensor(254, N, 32, H_8, W_9);
-        this.d_head_sa2_conv_attn_2 = arena.Tensor(255, N, 32, H_8, W_9);
-        this.d_head_sa2_conv_attn_3 = arena.Tensor(256, N, 32, H_8, W_9);
-        this.d_head_sa2_conv_attn_5 = arena.Tensor(257, N, 32, H_8, W_9);
-        this.d_head_sa2_conv_res_0 = arena.Tensor(258, N, 32, Hc8, Wc8);
-        this.d_head_sa2_conv_res_2 = arena.Tensor(259, N, 32, Hc8, Wc8);
-        this.d_head_sa2_conv_res_3 = arena.Tensor(260, N, 32, Hc8, Wc8);
-        this.d_head_sa2_conv_res_5 = arena.Tensor(261, N, 32, Hc8, Wc8);
-        this.d_head_sa2_pool = arena.Tensor(262, N, 64, H_8, W_9);
-        this.d_head_sa2_upsample = arena.Tensor(263, N, 32, Hc8, Wc8);
-        this.d_head_sa3_add = arena.Tensor(264, N, 32, Hc8, Wc8);
-        this.d_head_sa3_conv_attn_0 = arena.Tensor(265, N, 32, H_8, W_9);
-        this.d_head_sa3_conv_attn_2 = arena.Tensor(266, N, 32, H_8, W_9);
-        this.d_head_sa3_conv_attn_3 = arena.Tensor(267, N, 32, H_8, W_9);
-        this.d_head_sa3_conv_attn_5 = arena.Tensor(268, N, 32, H_8, W_9);
-        this.d_head_sa3_conv_res_0 = arena.Tensor(269, N, 32, Hc8, Wc8);
-        this.d_head_sa3_conv_res_2 = arena.Tensor(270, N, 32, Hc8, Wc8);
-        this.d_head_sa3_conv_res_3 = arena.Tensor(271, N, 32, Hc8, Wc8);
-        this.d_head_sa3_conv_res_5 = arena.Tensor(272, N, 32, Hc8, Wc8);
-        this.d_head_sa3_pool = arena.Tensor(273, N, 128, H_8, W_9);
-        this.d_head_sa3_upsample = arena.Tensor(274, N, 32, Hc8, Wc8);
-        this.d_head_sa4_add = arena.Tensor(275, N, 32, Hc8, Wc8);
-        this.d_head_sa4_conv_attn_0 = arena.Tensor(276, N, 32, H_8, W_9);
-        this.d_head_sa4_conv_attn_2 = arena.Tensor(277, N, 32, H_8, W_9);
-        this.d_head_sa4_conv_attn_3 = arena.Tensor(278, N, 32, H_8, W_9);
-        this.d_head_sa4_conv_attn_5 = arena.Tensor(279, N, 32, H_8, W_9);
-        this.d_head_sa4_conv_res_0 = arena.Tensor(280, N, 32, Hc8, Wc8);
-        this.d_head_sa4_conv_res_2 = arena.Tensor(281, N, 32, Hc8, Wc8);
-        this.d_head_sa4_conv_res_3 = arena.Tensor(282, N, 32, Hc8, Wc8);
-        this.d_head_sa4_conv_res_5 = arena.Tensor(283, N, 32, Hc8, Wc8);
-        this.d_head_sa4_pool = arena.Tensor(284, N, 256, H_8, W_9);
-        this.d_head_sa4_upsample = arena.Tensor(285, N, 32, Hc8, Wc8);
-        this.d_head_up1 = arena.Tensor(286, N, 6, Hc8, Wc8);
+        this.backbone_layer4_0_conv1 = arena.Tensor(60, N, 64, Hc8, Wc8);
+        this.backbone_layer4_0_relu1 = arena.Tensor(61, N, 64, Hc8, Wc8);
+        this.backbone_layer4_0_bn1_mean = arena.View(62, 64);
+        this.backbone_layer4_0_bn1_inv_std = arena.View(63, 64);
+        this.backbone_layer4_0_conv2 = arena.Tensor(64, N, 64, Hc8, Wc8);
+        this.backbone_layer4_0_relu2 = arena.Tensor(65, N, 64, Hc8, Wc8);
+        this.backbone_layer4_0_bn2_mean = arena.View(66, 64);
+        this.backbone_layer4_0_bn2_inv_std = arena.View(67, 64);
+        this.backbone_layer4_0_conv3 = arena.Tensor(68, N, 256, Hc8, Wc8);
+        this.backbone_layer4_0_downsample_0 = arena.Tensor(69, N, 256, Hc8, Wc8);
+        this.backbone_layer4_0_downsample_1 = arena.Tensor(70, N, 256, Hc8, Wc8);
+        this.backbone_layer4_0_downsample_1_mean = arena.View(71, 256);
+        this.backbone_layer4_0_downsample_1_inv_std = arena.View(72, 256);
+        this.backbone_layer4_0_relu3 = arena.Tensor(73, N, 256, Hc8, Wc8);
+        this.backbone_layer4_0_bn3_mean = arena.View(74, 256);
+        this.backbone_layer4_0_bn3_inv_std = arena.View(75, 256);
+        this.head_sa1_conv_res_0 = arena.Tensor(76, N, 32, Hc4, Wc4);
+        this.head_sa1_conv_res_2 = arena.Tensor(77, N, 32, Hc4, Wc4);
+        this.head_sa1_conv_res_1_mean = arena.View(78, 32);
+        this.head_sa1_conv_res_1_inv_std = arena.View(79, 32);
+        this.head_sa1_conv_res_3 = arena.Tensor(80, N, 32, Hc4, Wc4);
+        this.head_sa1_conv_res_5 = arena.Tensor(81, N, 32, Hc4, Wc4);
+        this.head_sa1_conv_res_4_mean = arena.View(82, 32);
+        this.head_sa1_conv_res_4_inv_std = arena.View(83, 32);
+        this.head_sa1_pool = arena.Tensor(84, N, 32, H_6, W_7);
+        this.head_sa1_conv_attn_0 = arena.Tensor(85, N, 32, H_6, W_7);
+        this.head_sa1_conv_attn_2 = arena.Tensor(86, N, 32, H_6, W_7);
+        this.head_sa1_conv_attn_1_mean = arena.View(87, 32);
+        this.head_sa1_conv_attn_1_inv_std = arena.View(88, 32);
+        this.head_sa1_conv_attn_3 = arena.Tensor(89, N, 32, H_6, W_7);
+        this.head_sa1_conv_attn_5 = arena.Tensor(90, N, 32, H_6, W_7);
+        this.head_sa1_conv_attn_4_mean = arena.View(91, 32);
+        this.head_sa1_conv_attn_4_inv_std = arena.View(92, 32);
+        this.head_sa1_upsample = arena.Tensor(93, N, 32, Hc4, Wc4);
+        this.head_sa1_add = arena.Tensor(94, N, 32, Hc4, Wc4);
+        this.head_cls1 = arena.Tensor(95, N, 6, Hc4, Wc4);
+        this.head_sa2_conv_res_0 = arena.Tensor(96, N, 32, Hc8, Wc8);
+        this.head_sa2_conv_res_2 = arena.Tensor(97, N, 32, Hc8, Wc8);
+        this.head_sa2_conv_res_1_mean = arena.View(98, 32);
+        this.head_sa2_conv_res_1_inv_std = arena.View(99, 32);
+        this.head_sa2_conv_res_3 = arena.Tensor(100, N, 32, Hc8, Wc8);
+        this.head_sa2_conv_res_5 = arena.Tensor(101, N, 32, Hc8, Wc8);
+        this.head_sa2_conv_res_4_mean = arena.View(102, 32);
+        this.head_sa2_conv_res_4_inv_std = arena.View(103, 32);
+        this.head_sa2_pool = arena.Tensor(104, N, 64, H_8, W_9);
+        this.head_sa2_conv_attn_0 = arena.Tensor(105, N, 32, H_8, W_9);
+        this.head_sa2_conv_attn_2 = arena.Tensor(106, N, 32, H_8, W_9);
+        this.head_sa2_conv_attn_1_mean = arena.View(107, 32);
+        this.head_sa2_conv_attn_1_inv_std = arena.View(108, 32);
+        this.head_sa2_conv_attn_3 = arena.Tensor(109, N, 32, H_8, W_9);
+        this.head_sa2_conv_attn_5 = arena.Tensor(110, N, 32, H_8, W_9);
+        this.head_sa2_conv_attn_4_mean = arena.View(111, 32);
+        this.head_sa2_conv_attn_4_inv_std = arena.View(112, 32);
+        this.head_sa2_upsample = arena.Tensor(113, N, 32, Hc8, Wc8);
+        this.head_sa2_add = arena.Tensor(114, N, 32, Hc8, Wc8);
+        this.head_cls2 = arena.Tensor(115, N, 6, Hc8, Wc8);
+        this.head_sa3_conv_res_0 = arena.Tensor(116, N, 32, Hc8, Wc8);
+        this.head_sa3_conv_res_2 = arena.Tensor(117, N, 32, Hc8, Wc8);
+        this.head_sa3_conv_res_1_mean = arena.View(118, 32);
+        this.head_sa3_conv_res_1_inv_std = arena.View(119, 32);
+        this.head_sa3_conv_res_3 = arena.Tensor(120, N, 32, Hc8, Wc8);
+        this.head_sa3_conv_res_5 = arena.Tensor(121, N, 32, Hc8, Wc8);
+        this.head_sa3_conv_res_4_mean = arena.View(122, 32);
+        this.head_sa3_conv_res_4_inv_std = arena.View(123, 32);
+        this.head_sa3_pool = arena.Tensor(124, N, 128, H_8, W_9);
+        this.head_sa3_conv_attn_0 = arena.Tensor(125, N, 32, H_8, W_9);
+        this.head_sa3_conv_attn_2 = arena.Tensor(126, N, 32, H_8, W_9);
+        this.head_sa3_conv_attn_1_mean = arena.View(127, 32);
+        this.head_sa3_conv_attn_1_inv_std = arena.View(128, 32);
+        this.head_sa3_conv_attn_3 = arena.Tensor(129, N, 32, H_8, W_9);
+        this.head_sa3_conv_attn_5 = arena.Tensor(130, N, 32, H_8, W_9);
+        this.head_sa3_conv_attn_4_mean = arena.View(131, 32);
+        this.head_sa3_conv_attn_4_inv_std = arena.View(132, 32);
+        this.head_sa3_upsample = arena.Tensor(133, N, 32, Hc8, Wc8);
+        this.head_sa3_add = arena.Tensor(134, N, 32, Hc8, Wc8);
+        this.head_cls3 = arena.Tensor(135, N, 6, Hc8, Wc8);
+        this.head_sa4_conv_res_0 = arena.Tensor(136, N, 32, Hc8, Wc8);
+        this.head_sa4_conv_res_2 = arena.Tensor(137, N, 32, Hc8, Wc8);
+        this.head_sa4_conv_res_1_mean = arena.View(138, 32);
+        this.head_sa4_conv_res_1_inv_std = arena.View(139, 32);
+        this.head_sa4_conv_res_3 = arena.Tensor(140, N, 32, Hc8, Wc8);
+        this.head_sa4_conv_res_5 = arena.Tensor(141, N, 32, Hc8, Wc8);
+        this.head_sa4_conv_res_4_mean = arena.View(142, 32);
+        this.head_sa4_conv_res_4_inv_std = arena.View(143, 32);
+        this.head_sa4_pool = arena.Tensor(144, N, 256, H_8, W_9);
+        this.head_sa4_conv_attn_0 = arena.Tensor(145, N, 32, H_8, W_9);
+        this.head_sa4_conv_attn_2 = arena.Tensor(146, N, 32, H_8, W_9);
+        this.head_sa4_conv_attn_1_mean = arena.View(147, 32);
+        this.head_sa4_conv_attn_1_inv_std = arena.View(148, 32);
+        this.head_sa4_conv_attn_3 = arena.Tensor(149, N, 32, H_8, W_9);
+        this.head_sa4_conv_attn_5 = arena.Tensor(150, N, 32, H_8, W_9);
+        this.head_sa4_conv_attn_4_mean = arena.View(151, 32);
+        this.head_sa4_conv_attn_4_inv_std = arena.View(152, 32);
+        this.head_sa4_upsample = arena.Tensor(153, N, 32, Hc8, Wc8);
+        this.head_sa4_add = arena.Tensor(154, N, 32, Hc8, Wc8);
+        this.head_cls4 = arena.Tensor(155, N, 6, Hc8, Wc8);
+        this.head_up1 = arena.Tensor(156, N, 6, Hc8, Wc8);
+        this.head_concat = arena.Tensor(157, N, 24, Hc8, Wc8);
+        this.head_mask_conv = arena.Tensor(158, N, 6, Hc8, Wc8);
+        this.head_gap = arena.Tensor(159, N, 24, 1, 1);
+        this.head_cat_fc = arena.Tensor(160, N, 6, 1, 1);
+        this.head_fcn_0 = arena.Tensor(161, N, 64, Hc8, Wc8);
+        this.head_fcn_2 = arena.Tensor(162, N, 64, Hc8, Wc8);
+        this.head_fcn_1_mean = arena.View(163, 64);
+        this.head_fcn_1_inv_std = arena.View(164, 64);
+        this.head_fcn_3 = arena.Tensor(165, N, 64, Hc8, Wc8);
+        this.head_fcn_3_mask = arena.View(166, (long)N * 64 * Hc8 * Wc8);
+        this.head_fcn_4 = arena.Tensor(167, N, 6, Hc8, Wc8);
+        this.head_dense = arena.Tensor(168, N, 6, Hc8, Wc8);
+        this.head_mask_up = arena.Tensor(169, N, 6, H, W);
+        this.head_dense_up = arena.Tensor(170, N, 6, H, W);
+        this.loss_mask = arena.View(171, 1);
+        this.loss_cat = arena.View(172, 1);
+        this.loss_dense = arena.View(173, 1);
+        this.d_backbone_layer1_0_conv1 = arena.Tensor(174, N, 8, Hc4, Wc4);
+        this.d_backbone_layer1_0_conv2 = arena.Tensor(175, N, 8, Hc4, Wc4);
+        this.d_backbone_layer1_0_conv3 = arena.Tensor(176, N, 32, Hc4, Wc4);
+        this.d_backbone_layer1_0_relu1 = arena.Tensor(177, N, 8, Hc4, Wc4);
+        this.d_backbone_layer1_0_relu2 = arena.Tensor(178, N, 8, Hc4, Wc4);
+        this.d_backbone_layer1_0_relu3 = arena.Tensor(179, N, 32, Hc4, Wc4);
+        this.d_backbone_layer2_0_conv1 = arena.Tensor(180, N, 16, Hc4, Wc4);
+        this.d_backbone_layer2_0_conv2 = arena.Tensor(181, N, 16, Hc8, Wc8);
+        this.d_backbone_layer2_0_conv3 = arena.Tensor(182, N, 64, Hc8, Wc8);
+        this.d_backbone_layer2_0_downsample_0 = arena.Tensor(183, N, 64, Hc8, Wc8);
+        this.d_backbone_layer2_0_downsample_1 = arena.Tensor(184, N, 64, Hc8, Wc8);
+        this.d_backbone_layer2_0_relu1 = arena.Tensor(185, N, 16, Hc4, Wc4);
+        this.d_backbone_layer2_0_relu2 = arena.Tensor(186, N, 16, Hc8, Wc8);
+        this.d_backbone_layer2_0_relu3 = arena.Tensor(187, N, 64, Hc8, Wc8);
+        this.d_backbone_layer3_0_conv1 = arena.Tensor(188, N, 32, Hc8, Wc8);
+        this.d_backbone_layer3_0_conv2 = arena.Tensor(189, N, 32, Hc8, Wc8);
+        this.d_backbone_layer3_0_conv3 = arena.Tensor(190, N, 128, Hc8, Wc8);
+        this.d_backbone_layer3_0_downsample_0 = arena.Tensor(191, N, 128, Hc8, Wc8);
+        this.d_backbone_layer3_0_downsample_1 = arena.Tensor(192, N, 128, Hc8, Wc8);
+        this.d_backbone_layer3_0_relu1 = arena.Tensor(193, N, 32, Hc8, Wc8);
+        this.d_backbone_layer3_0_relu2 = arena.Tensor(194, N, 32, Hc8, Wc8);
+        this.d_backbone_layer3_0_relu3 = arena.Tensor(195, N, 128, Hc8, Wc8);
+        this.d_backbone_layer4_0_conv1 = arena.Tensor(196, N, 64, Hc8, Wc8);
+        this.d_backbone_layer4_0_conv2 = arena.Tensor(197, N, 64, Hc8, Wc8);
+        this.d_backbone_layer4_0_conv3 = arena.Tensor(198, N, 256, Hc8, Wc8);
+        this.d_backbone_layer4_0_downsample_0 = arena.Tensor(199, N, 256, Hc8, Wc8);
+        this.d_backbone_layer4_0_downsample_1 = arena.Tensor(200, N, 256, Hc8, Wc8);
+        this.d_backbone_layer4_0_relu1 = arena.Tensor(201, N, 64, Hc8, Wc8);
+        this.d_backbone_layer4_0_relu2 = arena.Tensor(202, N, 64, Hc8, Wc8);
+        this.d_backbone_layer4_0_relu3 = arena.Tensor(203, N, 256, Hc8, Wc8);
+        this.d_backbone_maxpool = arena.Tensor(204, N, 32, Hc4, Wc4);
+        this.d_backbone_stem_0 = arena.Tensor(205, N, 16, Hc2, Wc2);
+        this.d_backbone_stem_2 = arena.Tensor(206, N, 16, Hc2, Wc2);
+        this.d_backbone_stem_3 = arena.Tensor(207, N, 16, Hc2, Wc2);
+        this.d_backbone_stem_5 = arena.Tensor(208, N, 16, Hc2, Wc2);
+        this.d_backbone_stem_6 = arena.Tensor(209, N, 32, Hc2, Wc2);
+        this.d_backbone_stem_8 = arena.Tensor(210, N, 32, Hc2, Wc2);
+        this.d_head_cat_fc = arena.Tensor(211, N, 6, 1, 1);
+        this.d_head_cls1 = arena.Tensor(212, N, 6, Hc4, Wc4);
+        this.d_head_cls2 = arena.Tensor(213, N, 6, Hc8, Wc8);
+        this.d_head_cls3 = arena.Tensor(214, N, 6, Hc8, Wc8);
+        this.d_head_cls4 = arena.Tensor(215, N, 6, Hc8, Wc8);
+        this.d_head_concat = arena.Tensor(216, N, 24, Hc8, Wc8);
+        this.d_head_dense = arena.Tensor(217, N, 6, Hc8, Wc8);
+        this.d_head_dense_up = arena.Tensor(218, N, 6, H, W);
+        this.d_head_fcn_0 = arena.Tensor(219, N, 64, Hc8, Wc8);
+        this.d_head_fcn_2 = arena.Tensor(220, N, 64, Hc8, Wc8);
+        this.d_head_fcn_3 = arena.Tensor(221, N, 64, Hc8, Wc8);
+        this.d_head_fcn_4 = arena.Tensor(222, N, 6, Hc8, Wc8);
+        this.d_head_gap = arena.Tensor(223, N, 24, 1, 1);
+        this.d_head_mask_conv = arena.Tensor(224, N, 6, Hc8, Wc8);
+        this.d_head_mask_up = arena.Tensor(225, N, 6, H, W);
+        this.d_head_sa1_add = arena.Tensor(226, N, 32, Hc4, Wc4);
+        this.d_head_sa1_conv_attn_0 = arena.Tensor(227, N, 32, H_6, W_7);
+        this.d_head_sa1_conv_attn_2 = arena.Tensor(228, N, 32, H_6, W_7);
+        this.d_head_sa1_conv_attn_3 = arena.Tensor(229, N, 32, H_6, W_7);
+        this.d_head_sa1_conv_attn_5 = arena.Tensor(230, N, 32, H_6, W_7);
+        this.d_head_sa1_conv_res_0 = arena.Tensor(231, N, 32, Hc4, Wc4);
+        this.d_head_sa1_conv_res_2 = arena.Tensor(232, N, 32, Hc4, Wc4);
+        this.d_head_sa1_conv_res_3 = arena.Tensor(233, N, 32, Hc4, Wc4);
+        this.d_head_sa1_conv_res_5 = arena.Tensor(234, N, 32, Hc4, Wc4);
+        this.d_head_sa1_pool = arena.Tensor(235, N, 32, H_6, W_7);
+        this.d_head_sa1_upsample = arena.Tensor(236, N, 32, Hc4, Wc4);
+        this.d_head_sa2_add = arena.Tensor(237, N, 32, Hc8, Wc8);
+        this.d_head_sa2_conv_attn_0 = arena.Tensor(238, N, 32, H_8, W_9);
+        this.d_head_sa2_conv_attn_2 = arena.Tensor(239, N, 32, H_8, W_9);
+        this.d_head_sa2_conv_attn_3 = arena.Tensor(240, N, 32, H_8, W_9);
+        this.d_head_sa2_conv_attn_5 = arena.Tensor(241, N, 32, H_8, W_9);
+        this.d_head_sa2_conv_res_0 = arena.Tensor(242, N, 32, Hc8, Wc8);
+        this.d_head_sa2_conv_res_2 = arena.Tensor(243, N, 32, Hc8, Wc8);
+        this.d_head_sa2_conv_res_3 = arena.Tensor(244, N, 32, Hc8, Wc8);
+        this.d_head_sa2_conv_res_5 = arena.Tensor(245, N, 32, Hc8, Wc8);
+        this.d_head_sa2_pool = arena.Tensor(246, N, 64, H_8, W_9);
+        this.d_head_sa2_upsample = arena.Tensor(247, N, 32, Hc8, Wc8);
+        this.d_head_sa3_add = arena.Tensor(248, N, 32, Hc8, Wc8);
+        this.d_head_sa3_conv_attn_0 = arena.Tensor(249, N, 32, H_8, W_9);
+        this.d_head_sa3_conv_attn_2 = arena.Tensor(250, N, 32, H_8, W_9);
+        this.d_head_sa3_conv_attn_3 = arena.Tensor(251, N, 32, H_8, W_9);
+        this.d_head_sa3_conv_attn_5 = arena.Tensor(252, N, 32, H_8, W_9);
+        this.d_head_sa3_conv_res_0 = arena.Tensor(253, N, 32, Hc8, Wc8);
+        this.d_head_sa3_conv_res_2 = arena.Tensor(254, N, 32, Hc8, Wc8);
+        this.d_head_sa3_conv_res_3 = arena.Tensor(255, N, 32, Hc8, Wc8);
+        this.d_head_sa3_conv_res_5 = arena.Tensor(256, N, 32, Hc8, Wc8);
+        this.d_head_sa3_pool = arena.Tensor(257, N, 128, H_8, W_9);
+        this.d_head_sa3_upsample = arena.Tensor(258, N, 32, Hc8, Wc8);
+        this.d_head_sa4_add = arena.Tensor(259, N, 32, Hc8, Wc8);
+        this.d_head_sa4_conv_attn_0 = arena.Tensor(260, N, 32, H_8, W_9);
+        this.d_head_sa4_conv_attn_2 = arena.Tensor(261, N, 32, H_8, W_9);
+        this.d_head_sa4_conv_attn_3 = arena.Tensor(262, N, 32, H_8, W_9);
+        this.d_head_sa4_conv_attn_5 = arena.Tensor(263, N, 32, H_8, W_9);
+        this.d_head_sa4_conv_res_0 = arena.Tensor(264, N, 32, Hc8, Wc8);
+        this.d_head_sa4_conv_res_2 = arena.Tensor(265, N, 32, Hc8, Wc8);
+        this.d_head_sa4_conv_res_3 = arena.Tensor(266, N, 32, Hc8, Wc8);
+        this.d_head_sa4_conv_res_5 = arena.Tensor(267, N, 32, Hc8, Wc8);
+        this.d_head_sa4_pool = arena.Tensor(268, N, 256, H_8, W_9);
+        this.d_head_sa4_upsample = arena.Tensor(269, N, 32, Hc8, Wc8);
+        this.d_head_up1 = arena.Tensor(270, N, 6, Hc8, Wc8);
         head_concat_inputs[0] = head_up1;
         head_concat_inputGrads[0] = d_head_up1;
         head_concat_inputs[1] = head_cls2;
@@ -1990,22 +1958,19 @@ public sealed partial class SanetTiny : INetwork
         Conv2d.Forward(Device, image, backbone_stem_0_weight.Value.View, default, backbone_stem_0, new ConvGeometry(3, 3, 2, 2, 1, 1, 1, 1, 1));
 
         // backbone.stem.1 + backbone.stem.2: batchnorm + relu (fused) -> (N,16,⌈H/2⌉,⌈W/2⌉)
-        BatchNorm.Statistics(Device, backbone_stem_0, backbone_stem_1_mean, backbone_stem_1_inv_std, backbone_stem_1_running_mean.Value.View, backbone_stem_1_running_var.Value.View, backbone_stem_1_num_batches_tracked.Value.View, momentum: 0.1f, eps: 1E-05f, training);
-        BatchNorm.Apply(Device, backbone_stem_0, backbone_stem_1_mean, backbone_stem_1_inv_std, backbone_stem_1_weight.Value.View, backbone_stem_1_bias.Value.View, backbone_stem_2, relu: true);
+        BatchNorm.Forward(Device, backbone_stem_0, default, backbone_stem_1_mean, backbone_stem_1_inv_std, backbone_stem_1_running_mean.Value.View, backbone_stem_1_running_var.Value.View, backbone_stem_1_num_batches_tracked.Value.View, backbone_stem_1_weight.Value.View, backbone_stem_1_bias.Value.View, backbone_stem_2, momentum: 0.1f, eps: 1E-05f, training, relu: true);
 
         // backbone.stem.3: conv 3x3 s1 p1, 16->16 -> (N,16,⌈H/2⌉,⌈W/2⌉)
         Conv2d.Forward(Device, backbone_stem_2, backbone_stem_3_weight.Value.View, default, backbone_stem_3, new ConvGeometry(3, 3, 1, 1, 1, 1, 1, 1, 1));
 
         // backbone.stem.4 + backbone.stem.5: batchnorm + relu (fused) -> (N,16,⌈H/2⌉,⌈W/2⌉)
-        BatchNorm.Statistics(Device, backbone_stem_3, backbone_stem_4_mean, backbone_stem_4_inv_std, backbone_stem_4_running_mean.Value.View, backbone_stem_4_running_var.Value.View, backbone_stem_4_num_batches_tracked.Value.View, momentum: 0.1f, eps: 1E-05f, training);
-        BatchNorm.Apply(Device, backbone_stem_3, backbone_stem_4_mean, backbone_stem_4_inv_std, backbone_stem_4_weight.Value.View, backbone_stem_4_bias.Value.View, backbone_stem_5, relu: true);
+        BatchNorm.Forward(Device, backbone_stem_3, default, backbone_stem_4_mean, backbone_stem_4_inv_std, backbone_stem_4_running_mean.Value.View, backbone_stem_4_running_var.Value.View, backbone_stem_4_num_batches_tracked.Value.View, backbone_stem_4_weight.Value.View, backbone_stem_4_bias.Value.View, backbone_stem_5, momentum: 0.1f, eps: 1E-05f, training, relu: true);
 
         // backbone.stem.6: conv 3x3 s1 p1, 16->32 -> (N,32,⌈H/2⌉,⌈W/2⌉)
         Conv2d.Forward(Device, backbone_stem_5, backbone_stem_6_weight.Value.View, default, backbone_stem_6, new ConvGeometry(3, 3, 1, 1, 1, 1, 1, 1, 1));
 
         // backbone.stem.7 + backbone.stem.8: batchnorm + relu (fused) -> (N,32,⌈H/2⌉,⌈W/2⌉)
-        BatchNorm.Statistics(Device, backbone_stem_6, backbone_stem_7_mean, backbone_stem_7_inv_std, backbone_stem_7_running_mean.Value.View, backbone_stem_7_running_var.Value.View, backbone_stem_7_num_batches_tracked.Value.View, momentum: 0.1f, eps: 1E-05f, training);
-        BatchNorm.Apply(Device, backbone_stem_6, backbone_stem_7_mean, backbone_stem_7_inv_std, backbone_stem_7_weight.Value.View, backbone_stem_7_bias.Value.View, backbone_stem_8, relu: true);
+        BatchNorm.Forward(Device, backbone_stem_6, default, backbone_stem_7_mean, backbone_stem_7_inv_std, backbone_stem_7_running_mean.Value.View, backbone_stem_7_running_var.Value.View, backbone_stem_7_num_batches_tracked.Value.View, backbone_stem_7_weight.Value.View, backbone_stem_7_bias.Value.View, backbone_stem_8, momentum: 0.1f, eps: 1E-05f, training, relu: true);
     }
 
     private void ForwardBackboneMaxpool(bool training)
@@ -2020,28 +1985,19 @@ public sealed partial class SanetTiny : INetwork
         Conv2d.Forward(Device, backbone_maxpool, backbone_layer1_0_conv1_weight.Value.View, default, backbone_layer1_0_conv1, new ConvGeometry(1, 1, 1, 1, 0, 0, 1, 1, 1));
 
         // backbone.layer1.0.bn1 + backbone.layer1.0.relu1: batchnorm + relu (fused) -> (N,8,⌈H/4⌉,⌈W/4⌉)
-        BatchNorm.Statistics(Device, backbone_layer1_0_conv1, backbone_layer1_0_bn1_mean, backbone_layer1_0_bn1_inv_std, backbone_layer1_0_bn1_running_mean.Value.View, backbone_layer1_0_bn1_running_var.Value.View, backbone_layer1_0_bn1_num_batches_tracked.Value.View, momentum: 0.1f, eps: 1E-05f, training);
-        BatchNorm.Apply(Device, backbone_layer1_0_conv1, backbone_layer1_0_bn1_mean, backbone_layer1_0_bn1_inv_std, backbone_layer1_0_bn1_weight.Value.View, backbone_layer1_0_bn1_bias.Value.View, backbone_layer1_0_relu1, relu: true);
+        BatchNorm.Forward(Device, backbone_layer1_0_conv1, default, backbone_layer1_0_bn1_mean, backbone_layer1_0_bn1_inv_std, backbone_layer1_0_bn1_running_mean.Value.View, backbone_layer1_0_bn1_running_var.Value.View, backbone_layer1_0_bn1_num_batches_tracked.Value.View, backbone_layer1_0_bn1_weight.Value.View, backbone_layer1_0_bn1_bias.Value.View, backbone_layer1_0_relu1, momentum: 0.1f, eps: 1E-05f, training, relu: true);
 
         // backbone.layer1.0.conv2: conv 3x3 s1 p1, 8->8 -> (N,8,⌈H/4⌉,⌈W/4⌉)
         Conv2d.Forward(Device, backbone_layer1_0_relu1, backbone_layer1_0_conv2_weight.Value.View, default, backbone_layer1_0_conv2, new ConvGeometry(3, 3, 1, 1, 1, 1, 1, 1, 1));
 
         // backbone.layer1.0.bn2 + backbone.layer1.0.relu2: batchnorm + relu (fused) -> (N,8,⌈H/4⌉,⌈W/4⌉)
-        BatchNorm.Statistics(Device, backbone_layer1_0_conv2, backbone_layer1_0_bn2_mean, backbone_layer1_0_bn2_inv_std, backbone_layer1_0_bn2_running_mean.Value.View, backbone_layer1_0_bn2_running_var.Value.View, backbone_layer1_0_bn2_num_batches_tracked.Value.View, momentum: 0.1f, eps: 1E-05f, training);
-        BatchNorm.Apply(Device, backbone_layer1_0_conv2, backbone_layer1_0_bn2_mean, backbone_layer1_0_bn2_inv_std, backbone_layer1_0_bn2_weight.Value.View, backbone_layer1_0_bn2_bias.Value.View, backbone_layer1_0_relu2, relu: true);
+        BatchNorm.Forward(Device, backbone_layer1_0_conv2, default, backbone_layer1_0_bn2_mean, backbone_layer1_0_bn2_inv_std, backbone_layer1_0_bn2_running_mean.Value.View, backbone_layer1_0_bn2_running_var.Value.View, backbone_layer1_0_bn2_num_batches_tracked.Value.View, backbone_layer1_0_bn2_weight.Value.View, backbone_layer1_0_bn2_bias.Value.View, backbone_layer1_0_relu2, momentum: 0.1f, eps: 1E-05f, training, relu: true);
 
         // backbone.layer1.0.conv3: conv 1x1 s1 p0, 8->32 -> (N,32,⌈H/4⌉,⌈W/4⌉)
         Conv2d.Forward(Device, backbone_layer1_0_relu2, backbone_layer1_0_conv3_weight.Value.View, default, backbone_layer1_0_conv3, new ConvGeometry(1, 1, 1, 1, 0, 0, 1, 1, 1));
 
-        // backbone.layer1.0.bn3: batchnorm(backbone.layer1.0.conv3) -> (N,32,⌈H/4⌉,⌈W/4⌉)
-        BatchNorm.Statistics(Device, backbone_layer1_0_conv3, backbone_layer1_0_bn3_mean, backbone_layer1_0_bn3_inv_std, backbone_layer1_0_bn3_running_mean.Value.View, backbone_layer1_0_bn3_running_var.Value.View, backbone_layer1_0_bn3_num_batches_tracked.Value.View, momentum: 0.1f, eps: 1E-05f, training);
-        BatchNorm.Apply(Device, backbone_layer1_0_conv3, backbone_layer1_0_bn3_mean, backbone_layer1_0_bn3_inv_std, backbone_layer1_0_bn3_weight.Value.View, backbone_layer1_0_bn3_bias.Value.View, backbone_layer1_0_bn3, relu: false);
-
-        // backbone.layer1.0.add: add(backbone.layer1.0.bn3, backbone.maxpool) -> (N,32,⌈H/4⌉,⌈W/4⌉)
-        Elementwise.Add(Device, backbone_layer1_0_bn3, backbone_maxpool, backbone_layer1_0_add);
-
-        // backbone.layer1.0.relu3: relu(backbone.layer1.0.add) -> (N,32,⌈H/4⌉,⌈W/4⌉)
-        Activation.Relu(Device, backbone_layer1_0_add, backbone_layer1_0_relu3);
+        // backbone.layer1.0.bn3 + backbone.layer1.0.add + backbone.layer1.0.relu3: relu(batchnorm + backbone.maxpool) (fused) -> (N,32,⌈H/4⌉,⌈W/4⌉)
+        BatchNorm.Forward(Device, backbone_layer1_0_conv3, backbone_maxpool, backbone_layer1_0_bn3_mean, backbone_layer1_0_bn3_inv_std, backbone_layer1_0_bn3_running_mean.Value.View, backbone_layer1_0_bn3_running_var.Value.View, backbone_layer1_0_bn3_num_batches_tracked.Value.View, backbone_layer1_0_bn3_weight.Value.View, backbone_layer1_0_bn3_bias.Value.View, backbone_layer1_0_relu3, momentum: 0.1f, eps: 1E-05f, training, relu: true);
     }
 
     private void ForwardBackboneLayer2(bool training)
@@ -2050,35 +2006,25 @@ public sealed partial class SanetTiny : INetwork
         Conv2d.Forward(Device, backbone_layer1_0_relu3, backbone_layer2_0_conv1_weight.Value.View, default, backbone_layer2_0_conv1, new ConvGeometry(1, 1, 1, 1, 0, 0, 1, 1, 1));
 
         // backbone.layer2.0.bn1 + backbone.layer2.0.relu1: batchnorm + relu (fused) -> (N,16,⌈H/4⌉,⌈W/4⌉)
-        BatchNorm.Statistics(Device, backbone_layer2_0_conv1, backbone_layer2_0_bn1_mean, backbone_layer2_0_bn1_inv_std, backbone_layer2_0_bn1_running_mean.Value.View, backbone_layer2_0_bn1_running_var.Value.View, backbone_layer2_0_bn1_num_batches_tracked.Value.View, momentum: 0.1f, eps: 1E-05f, training);
-        BatchNorm.Apply(Device, backbone_layer2_0_conv1, backbone_layer2_0_bn1_mean, backbone_layer2_0_bn1_inv_std, backbone_layer2_0_bn1_weight.Value.View, backbone_layer2_0_bn1_bias.Value.View, backbone_layer2_0_relu1, relu: true);
+        BatchNorm.Forward(Device, backbone_layer2_0_conv1, default, backbone_layer2_0_bn1_mean, backbone_layer2_0_bn1_inv_std, backbone_layer2_0_bn1_running_mean.Value.View, backbone_layer2_0_bn1_running_var.Value.View, backbone_layer2_0_bn1_num_batches_tracked.Value.View, backbone_layer2_0_bn1_weight.Value.View, backbone_layer2_0_bn1_bias.Value.View, backbone_layer2_0_relu1, momentum: 0.1f, eps: 1E-05f, training, relu: true);
 
         // backbone.layer2.0.conv2: conv 3x3 s2 p1, 16->16 -> (N,16,⌈H/8⌉,⌈W/8⌉)
         Conv2d.Forward(Device, backbone_layer2_0_relu1, backbone_layer2_0_conv2_weight.Value.View, default, backbone_layer2_0_conv2, new ConvGeometry(3, 3, 2, 2, 1, 1, 1, 1, 1));
 
         // backbone.layer2.0.bn2 + backbone.layer2.0.relu2: batchnorm + relu (fused) -> (N,16,⌈H/8⌉,⌈W/8⌉)
-        BatchNorm.Statistics(Device, backbone_layer2_0_conv2, backbone_layer2_0_bn2_mean, backbone_layer2_0_bn2_inv_std, backbone_layer2_0_bn2_running_mean.Value.View, backbone_layer2_0_bn2_running_var.Value.View, backbone_layer2_0_bn2_num_batches_tracked.Value.View, momentum: 0.1f, eps: 1E-05f, training);
-        BatchNorm.Apply(Device, backbone_layer2_0_conv2, backbone_layer2_0_bn2_mean, backbone_layer2_0_bn2_inv_std, backbone_layer2_0_bn2_weight.Value.View, backbone_layer2_0_bn2_bias.Value.View, backbone_layer2_0_relu2, relu: true);
+        BatchNorm.Forward(Device, backbone_layer2_0_conv2, default, backbone_layer2_0_bn2_mean, backbone_layer2_0_bn2_inv_std, backbone_layer2_0_bn2_running_mean.Value.View, backbone_layer2_0_bn2_running_var.Value.View, backbone_layer2_0_bn2_num_batches_tracked.Value.View, backbone_layer2_0_bn2_weight.Value.View, backbone_layer2_0_bn2_bias.Value.View, backbone_layer2_0_relu2, momentum: 0.1f, eps: 1E-05f, training, relu: true);
 
         // backbone.layer2.0.conv3: conv 1x1 s1 p0, 16->64 -> (N,64,⌈H/8⌉,⌈W/8⌉)
         Conv2d.Forward(Device, backbone_layer2_0_relu2, backbone_layer2_0_conv3_weight.Value.View, default, backbone_layer2_0_conv3, new ConvGeometry(1, 1, 1, 1, 0, 0, 1, 1, 1));
-
-        // backbone.layer2.0.bn3: batchnorm(backbone.layer2.0.conv3) -> (N,64,⌈H/8⌉,⌈W/8⌉)
-        BatchNorm.Statistics(Device, backbone_layer2_0_conv3, backbone_layer2_0_bn3_mean, backbone_layer2_0_bn3_inv_std, backbone_layer2_0_bn3_running_mean.Value.View, backbone_layer2_0_bn3_running_var.Value.View, backbone_layer2_0_bn3_num_batches_tracked.Value.View, momentum: 0.1f, eps: 1E-05f, training);
-        BatchNorm.Apply(Device, backbone_layer2_0_conv3, backbone_layer2_0_bn3_mean, backbone_layer2_0_bn3_inv_std, backbone_layer2_0_bn3_weight.Value.View, backbone_layer2_0_bn3_bias.Value.View, backbone_layer2_0_bn3, relu: false);
 
         // backbone.layer2.0.downsample.0: conv 1x1 s2 p0, 32->64 -> (N,64,⌈H/8⌉,⌈W/8⌉)
         Conv2d.Forward(Device, backbone_layer1_0_relu3, backbone_layer2_0_downsample_0_weight.Value.View, default, backbone_layer2_0_downsample_0, new ConvGeometry(1, 1, 2, 2, 0, 0, 1, 1, 1));
 
         // backbone.layer2.0.downsample.1: batchnorm(backbone.layer2.0.downsample.0) -> (N,64,⌈H/8⌉,⌈W/8⌉)
-        BatchNorm.Statistics(Device, backbone_layer2_0_downsample_0, backbone_layer2_0_downsample_1_mean, backbone_layer2_0_downsample_1_inv_std, backbone_layer2_0_downsample_1_running_mean.Value.View, backbone_layer2_0_downsample_1_running_var.Value.View, backbone_layer2_0_downsample_1_num_batches_tracked.Value.View, momentum: 0.1f, eps: 1E-05f, training);
-        BatchNorm.Apply(Device, backbone_layer2_0_downsample_0, backbone_layer2_0_downsample_1_mean, backbone_layer2_0_downsample_1_inv_std, backbone_layer2_0_downsample_1_weight.Value.View, backbone_layer2_0_downsample_1_bias.Value.View, backbone_layer2_0_downsample_1, relu: false);
+        BatchNorm.Forward(Device, backbone_layer2_0_downsample_0, default, backbone_layer2_0_downsample_1_mean, backbone_layer2_0_downsample_1_inv_std, backbone_layer2_0_downsample_1_running_mean.Value.View, backbone_layer2_0_downsample_1_running_var.Value.View, backbone_layer2_0_downsample_1_num_batches_tracked.Value.View, backbone_layer2_0_downsample_1_weight.Value.View, backbone_layer2_0_downsample_1_bias.Value.View, backbone_layer2_0_downsample_1, momentum: 0.1f, eps: 1E-05f, training, relu: false);
 
-        // backbone.layer2.0.add: add(backbone.layer2.0.bn3, backbone.layer2.0.downsample.1) -> (N,64,⌈H/8⌉,⌈W/8⌉)
-        Elementwise.Add(Device, backbone_layer2_0_bn3, backbone_layer2_0_downsample_1, backbone_layer2_0_add);
-
-        // backbone.layer2.0.relu3: relu(backbone.layer2.0.add) -> (N,64,⌈H/8⌉,⌈W/8⌉)
-        Activation.Relu(Device, backbone_layer2_0_add, backbone_layer2_0_relu3);
+        // backbone.layer2.0.bn3 + backbone.layer2.0.add + backbone.layer2.0.relu3: relu(batchnorm + backbone.layer2.0.downsample.1) (fused) -> (N,64,⌈H/8⌉,⌈W/8⌉)
+        BatchNorm.Forward(Device, backbone_layer2_0_conv3, backbone_layer2_0_downsample_1, backbone_layer2_0_bn3_mean, backbone_layer2_0_bn3_inv_std, backbone_layer2_0_bn3_running_mean.Value.View, backbone_layer2_0_bn3_running_var.Value.View, backbone_layer2_0_bn3_num_batches_tracked.Value.View, backbone_layer2_0_bn3_weight.Value.View, backbone_layer2_0_bn3_bias.Value.View, backbone_layer2_0_relu3, momentum: 0.1f, eps: 1E-05f, training, relu: true);
     }
 
     private void ForwardBackboneLayer3(bool training)
@@ -2087,35 +2033,25 @@ public sealed partial class SanetTiny : INetwork
         Conv2d.Forward(Device, backbone_layer2_0_relu3, backbone_layer3_0_conv1_weight.Value.View, default, backbone_layer3_0_conv1, new ConvGeometry(1, 1, 1, 1, 0, 0, 1, 1, 1));
 
         // backbone.layer3.0.bn1 + backbone.layer3.0.relu1: batchnorm + relu (fused) -> (N,32,⌈H/8⌉,⌈W/8⌉)
-        BatchNorm.Statistics(Device, backbone_layer3_0_conv1, backbone_layer3_0_bn1_mean, backbone_layer3_0_bn1_inv_std, backbone_layer3_0_bn1_running_mean.Value.View, backbone_layer3_0_bn1_running_var.Value.View, backbone_layer3_0_bn1_num_batches_tracked.Value.View, momentum: 0.1f, eps: 1E-05f, training);
-        BatchNorm.Apply(Device, backbone_layer3_0_conv1, backbone_layer3_0_bn1_mean, backbone_layer3_0_bn1_inv_std, backbone_layer3_0_bn1_weight.Value.View, backbone_layer3_0_bn1_bias.Value.View, backbone_layer3_0_relu1, relu: true);
+        BatchNorm.Forward(Device, backbone_layer3_0_conv1, default, backbone_layer3_0_bn1_mean, backbone_layer3_0_bn1_inv_std, backbone_layer3_0_bn1_running_mean.Value.View, backbone_layer3_0_bn1_running_var.Value.View, backbone_layer3_0_bn1_num_batches_tracked.Value.View, backbone_layer3_0_bn1_weight.Value.View, backbone_layer3_0_bn1_bias.Value.View, backbone_layer3_0_relu1, momentum: 0.1f, eps: 1E-05f, training, relu: true);
 
         // backbone.layer3.0.conv2: conv 3x3 s1 p1, 32->32 -> (N,32,⌈H/8⌉,⌈W/8⌉)
         Conv2d.Forward(Device, backbone_layer3_0_relu1, backbone_layer3_0_conv2_weight.Value.View, default, backbone_layer3_0_conv2, new ConvGeometry(3, 3, 1, 1, 1, 1, 1, 1, 1));
 
         // backbone.layer3.0.bn2 + backbone.layer3.0.relu2: batchnorm + relu (fused) -> (N,32,⌈H/8⌉,⌈W/8⌉)
-        BatchNorm.Statistics(Device, backbone_layer3_0_conv2, backbone_layer3_0_bn2_mean, backbone_layer3_0_bn2_inv_std, backbone_layer3_0_bn2_running_mean.Value.View, backbone_layer3_0_bn2_running_var.Value.View, backbone_layer3_0_bn2_num_batches_tracked.Value.View, momentum: 0.1f, eps: 1E-05f, training);
-        BatchNorm.Apply(Device, backbone_layer3_0_conv2, backbone_layer3_0_bn2_mean, backbone_layer3_0_bn2_inv_std, backbone_layer3_0_bn2_weight.Value.View, backbone_layer3_0_bn2_bias.Value.View, backbone_layer3_0_relu2, relu: true);
+        BatchNorm.Forward(Device, backbone_layer3_0_conv2, default, backbone_layer3_0_bn2_mean, backbone_layer3_0_bn2_inv_std, backbone_layer3_0_bn2_running_mean.Value.View, backbone_layer3_0_bn2_running_var.Value.View, backbone_layer3_0_bn2_num_batches_tracked.Value.View, backbone_layer3_0_bn2_weight.Value.View, backbone_layer3_0_bn2_bias.Value.View, backbone_layer3_0_relu2, momentum: 0.1f, eps: 1E-05f, training, relu: true);
 
         // backbone.layer3.0.conv3: conv 1x1 s1 p0, 32->128 -> (N,128,⌈H/8⌉,⌈W/8⌉)
         Conv2d.Forward(Device, backbone_layer3_0_relu2, backbone_layer3_0_conv3_weight.Value.View, default, backbone_layer3_0_conv3, new ConvGeometry(1, 1, 1, 1, 0, 0, 1, 1, 1));
-
-        // backbone.layer3.0.bn3: batchnorm(backbone.layer3.0.conv3) -> (N,128,⌈H/8⌉,⌈W/8⌉)
-        BatchNorm.Statistics(Device, backbone_layer3_0_conv3, backbone_layer3_0_bn3_mean, backbone_layer3_0_bn3_inv_std, backbone_layer3_0_bn3_running_mean.Value.View, backbone_layer3_0_bn3_running_var.Value.View, backbone_layer3_0_bn3_num_batches_tracked.Value.View, momentum: 0.1f, eps: 1E-05f, training);
-        BatchNorm.Apply(Device, backbone_layer3_0_conv3, backbone_layer3_0_bn3_mean, backbone_layer3_0_bn3_inv_std, backbone_layer3_0_bn3_weight.Value.View, backbone_layer3_0_bn3_bias.Value.View, backbone_layer3_0_bn3, relu: false);
 
         // backbone.layer3.0.downsample.0: conv 1x1 s1 p0, 64->128 -> (N,128,⌈H/8⌉,⌈W/8⌉)
         Conv2d.Forward(Device, backbone_layer2_0_relu3, backbone_layer3_0_downsample_0_weight.Value.View, default, backbone_layer3_0_downsample_0, new ConvGeometry(1, 1, 1, 1, 0, 0, 1, 1, 1));
 
         // backbone.layer3.0.downsample.1: batchnorm(backbone.layer3.0.downsample.0) -> (N,128,⌈H/8⌉,⌈W/8⌉)
-        BatchNorm.Statistics(Device, backbone_layer3_0_downsample_0, backbone_layer3_0_downsample_1_mean, backbone_layer3_0_downsample_1_inv_std, backbone_layer3_0_downsample_1_running_mean.Value.View, backbone_layer3_0_downsample_1_running_var.Value.View, backbone_layer3_0_downsample_1_num_batches_tracked.Value.View, momentum: 0.1f, eps: 1E-05f, training);
-        BatchNorm.Apply(Device, backbone_layer3_0_downsample_0, backbone_layer3_0_downsample_1_mean, backbone_layer3_0_downsample_1_inv_std, backbone_layer3_0_downsample_1_weight.Value.View, backbone_layer3_0_downsample_1_bias.Value.View, backbone_layer3_0_downsample_1, relu: false);
+        BatchNorm.Forward(Device, backbone_layer3_0_downsample_0, default, backbone_layer3_0_downsample_1_mean, backbone_layer3_0_downsample_1_inv_std, backbone_layer3_0_downsample_1_running_mean.Value.View, backbone_layer3_0_downsample_1_running_var.Value.View, backbone_layer3_0_downsample_1_num_batches_tracked.Value.View, backbone_layer3_0_downsample_1_weight.Value.View, backbone_layer3_0_downsample_1_bias.Value.View, backbone_layer3_0_downsample_1, momentum: 0.1f, eps: 1E-05f, training, relu: false);
 
-        // backbone.layer3.0.add: add(backbone.layer3.0.bn3, backbone.layer3.0.downsample.1) -> (N,128,⌈H/8⌉,⌈W/8⌉)
-        Elementwise.Add(Device, backbone_layer3_0_bn3, backbone_layer3_0_downsample_1, backbone_layer3_0_add);
-
-        // backbone.layer3.0.relu3: relu(backbone.layer3.0.add) -> (N,128,⌈H/8⌉,⌈W/8⌉)
-        Activation.Relu(Device, backbone_layer3_0_add, backbone_layer3_0_relu3);
+        // backbone.layer3.0.bn3 + backbone.layer3.0.add + backbone.layer3.0.relu3: relu(batchnorm + backbone.layer3.0.downsample.1) (fused) -> (N,128,⌈H/8⌉,⌈W/8⌉)
+        BatchNorm.Forward(Device, backbone_layer3_0_conv3, backbone_layer3_0_downsample_1, backbone_layer3_0_bn3_mean, backbone_layer3_0_bn3_inv_std, backbone_layer3_0_bn3_running_mean.Value.View, backbone_layer3_0_bn3_running_var.Value.View, backbone_layer3_0_bn3_num_batches_tracked.Value.View, backbone_layer3_0_bn3_weight.Value.View, backbone_layer3_0_bn3_bias.Value.View, backbone_layer3_0_relu3, momentum: 0.1f, eps: 1E-05f, training, relu: true);
     }
 
     private void ForwardBackboneLayer4(bool training)
@@ -2124,35 +2060,25 @@ public sealed partial class SanetTiny : INetwork
         Conv2d.Forward(Device, backbone_layer3_0_relu3, backbone_layer4_0_conv1_weight.Value.View, default, backbone_layer4_0_conv1, new ConvGeometry(1, 1, 1, 1, 0, 0, 1, 1, 1));
 
         // backbone.layer4.0.bn1 + backbone.layer4.0.relu1: batchnorm + relu (fused) -> (N,64,⌈H/8⌉,⌈W/8⌉)
-        BatchNorm.Statistics(Device, backbone_layer4_0_conv1, backbone_layer4_0_bn1_mean, backbone_layer4_0_bn1_inv_std, backbone_layer4_0_bn1_running_mean.Value.View, backbone_layer4_0_bn1_running_var.Value.View, backbone_layer4_0_bn1_num_batches_tracked.Value.View, momentum: 0.1f, eps: 1E-05f, training);
-        BatchNorm.Apply(Device, backbone_layer4_0_conv1, backbone_layer4_0_bn1_mean, backbone_layer4_0_bn1_inv_std, backbone_layer4_0_bn1_weight.Value.View, backbone_layer4_0_bn1_bias.Value.View, backbone_layer4_0_relu1, relu: true);
+        BatchNorm.Forward(Device, backbone_layer4_0_conv1, default, backbone_layer4_0_bn1_mean, backbone_layer4_0_bn1_inv_std, backbone_layer4_0_bn1_running_mean.Value.View, backbone_layer4_0_bn1_running_var.Value.View, backbone_layer4_0_bn1_num_batches_tracked.Value.View, backbone_layer4_0_bn1_weight.Value.View, backbone_layer4_0_bn1_bias.Value.View, backbone_layer4_0_relu1, momentum: 0.1f, eps: 1E-05f, training, relu: true);
 
         // backbone.layer4.0.conv2: conv 3x3 s1 p2 d2, 64->64 -> (N,64,⌈H/8⌉,⌈W/8⌉)
         Conv2d.Forward(Device, backbone_layer4_0_relu1, backbone_layer4_0_conv2_weight.Value.View, default, backbone_layer4_0_conv2, new ConvGeometry(3, 3, 1, 1, 2, 2, 2, 2, 1));
 
         // backbone.layer4.0.bn2 + backbone.layer4.0.relu2: batchnorm + relu (fused) -> (N,64,⌈H/8⌉,⌈W/8⌉)
-        BatchNorm.Statistics(Device, backbone_layer4_0_conv2, backbone_layer4_0_bn2_mean, backbone_layer4_0_bn2_inv_std, backbone_layer4_0_bn2_running_mean.Value.View, backbone_layer4_0_bn2_running_var.Value.View, backbone_layer4_0_bn2_num_batches_tracked.Value.View, momentum: 0.1f, eps: 1E-05f, training);
-        BatchNorm.Apply(Device, backbone_layer4_0_conv2, backbone_layer4_0_bn2_mean, backbone_layer4_0_bn2_inv_std, backbone_layer4_0_bn2_weight.Value.View, backbone_layer4_0_bn2_bias.Value.View, backbone_layer4_0_relu2, relu: true);
+        BatchNorm.Forward(Device, backbone_layer4_0_conv2, default, backbone_layer4_0_bn2_mean, backbone_layer4_0_bn2_inv_std, backbone_layer4_0_bn2_running_mean.Value.View, backbone_layer4_0_bn2_running_var.Value.View, backbone_layer4_0_bn2_num_batches_tracked.Value.View, backbone_layer4_0_bn2_weight.Value.View, backbone_layer4_0_bn2_bias.Value.View, backbone_layer4_0_relu2, momentum: 0.1f, eps: 1E-05f, training, relu: true);
 
         // backbone.layer4.0.conv3: conv 1x1 s1 p0, 64->256 -> (N,256,⌈H/8⌉,⌈W/8⌉)
         Conv2d.Forward(Device, backbone_layer4_0_relu2, backbone_layer4_0_conv3_weight.Value.View, default, backbone_layer4_0_conv3, new ConvGeometry(1, 1, 1, 1, 0, 0, 1, 1, 1));
-
-        // backbone.layer4.0.bn3: batchnorm(backbone.layer4.0.conv3) -> (N,256,⌈H/8⌉,⌈W/8⌉)
-        BatchNorm.Statistics(Device, backbone_layer4_0_conv3, backbone_layer4_0_bn3_mean, backbone_layer4_0_bn3_inv_std, backbone_layer4_0_bn3_running_mean.Value.View, backbone_layer4_0_bn3_running_var.Value.View, backbone_layer4_0_bn3_num_batches_tracked.Value.View, momentum: 0.1f, eps: 1E-05f, training);
-        BatchNorm.Apply(Device, backbone_layer4_0_conv3, backbone_layer4_0_bn3_mean, backbone_layer4_0_bn3_inv_std, backbone_layer4_0_bn3_weight.Value.View, backbone_layer4_0_bn3_bias.Value.View, backbone_layer4_0_bn3, relu: false);
 
         // backbone.layer4.0.downsample.0: conv 1x1 s1 p0, 128->256 -> (N,256,⌈H/8⌉,⌈W/8⌉)
         Conv2d.Forward(Device, backbone_layer3_0_relu3, backbone_layer4_0_downsample_0_weight.Value.View, default, backbone_layer4_0_downsample_0, new ConvGeometry(1, 1, 1, 1, 0, 0, 1, 1, 1));
 
         // backbone.layer4.0.downsample.1: batchnorm(backbone.layer4.0.downsample.0) -> (N,256,⌈H/8⌉,⌈W/8⌉)
-        BatchNorm.Statistics(Device, backbone_layer4_0_downsample_0, backbone_layer4_0_downsample_1_mean, backbone_layer4_0_downsample_1_inv_std, backbone_layer4_0_downsample_1_running_mean.Value.View, backbone_layer4_0_downsample_1_running_var.Value.View, backbone_layer4_0_downsample_1_num_batches_tracked.Value.View, momentum: 0.1f, eps: 1E-05f, training);
-        BatchNorm.Apply(Device, backbone_layer4_0_downsample_0, backbone_layer4_0_downsample_1_mean, backbone_layer4_0_downsample_1_inv_std, backbone_layer4_0_downsample_1_weight.Value.View, backbone_layer4_0_downsample_1_bias.Value.View, backbone_layer4_0_downsample_1, relu: false);
+        BatchNorm.Forward(Device, backbone_layer4_0_downsample_0, default, backbone_layer4_0_downsample_1_mean, backbone_layer4_0_downsample_1_inv_std, backbone_layer4_0_downsample_1_running_mean.Value.View, backbone_layer4_0_downsample_1_running_var.Value.View, backbone_layer4_0_downsample_1_num_batches_tracked.Value.View, backbone_layer4_0_downsample_1_weight.Value.View, backbone_layer4_0_downsample_1_bias.Value.View, backbone_layer4_0_downsample_1, momentum: 0.1f, eps: 1E-05f, training, relu: false);
 
-        // backbone.layer4.0.add: add(backbone.layer4.0.bn3, backbone.layer4.0.downsample.1) -> (N,256,⌈H/8⌉,⌈W/8⌉)
-        Elementwise.Add(Device, backbone_layer4_0_bn3, backbone_layer4_0_downsample_1, backbone_layer4_0_add);
-
-        // backbone.layer4.0.relu3: relu(backbone.layer4.0.add) -> (N,256,⌈H/8⌉,⌈W/8⌉)
-        Activation.Relu(Device, backbone_layer4_0_add, backbone_layer4_0_relu3);
+        // backbone.layer4.0.bn3 + backbone.layer4.0.add + backbone.layer4.0.relu3: relu(batchnorm + backbone.layer4.0.downsample.1) (fused) -> (N,256,⌈H/8⌉,⌈W/8⌉)
+        BatchNorm.Forward(Device, backbone_layer4_0_conv3, backbone_layer4_0_downsample_1, backbone_layer4_0_bn3_mean, backbone_layer4_0_bn3_inv_std, backbone_layer4_0_bn3_running_mean.Value.View, backbone_layer4_0_bn3_running_var.Value.View, backbone_layer4_0_bn3_num_batches_tracked.Value.View, backbone_layer4_0_bn3_weight.Value.View, backbone_layer4_0_bn3_bias.Value.View, backbone_layer4_0_relu3, momentum: 0.1f, eps: 1E-05f, training, relu: true);
     }
 
     private void ForwardHeadSa1(bool training)
@@ -2161,15 +2087,13 @@ public sealed partial class SanetTiny : INetwork
         Conv2d.Forward(Device, backbone_layer1_0_relu3, head_sa1_conv_res_0_weight.Value.View, default, head_sa1_conv_res_0, new ConvGeometry(3, 3, 1, 1, 1, 1, 1, 1, 1));
 
         // head.sa1.conv_res.1 + head.sa1.conv_res.2: batchnorm + relu (fused) -> (N,32,⌈H/4⌉,⌈W/4⌉)
-        BatchNorm.Statistics(Device, head_sa1_conv_res_0, head_sa1_conv_res_1_mean, head_sa1_conv_res_1_inv_std, head_sa1_conv_res_1_running_mean.Value.View, head_sa1_conv_res_1_running_var.Value.View, head_sa1_conv_res_1_num_batches_tracked.Value.View, momentum: 0.1f, eps: 1E-05f, training);
-        BatchNorm.Apply(Device, head_sa1_conv_res_0, head_sa1_conv_res_1_mean, head_sa1_conv_res_1_inv_std, head_sa1_conv_res_1_weight.Value.View, head_sa1_conv_res_1_bias.Value.View, head_sa1_conv_res_2, relu: true);
+        BatchNorm.Forward(Device, head_sa1_conv_res_0, default, head_sa1_conv_res_1_mean, head_sa1_conv_res_1_inv_std, head_sa1_conv_res_1_running_mean.Value.View, head_sa1_conv_res_1_running_var.Value.View, head_sa1_conv_res_1_num_batches_tracked.Value.View, head_sa1_conv_res_1_weight.Value.View, head_sa1_conv_res_1_bias.Value.View, head_sa1_conv_res_2, momentum: 0.1f, eps: 1E-05f, training, relu: true);
 
         // head.sa1.conv_res.3: conv 3x3 s1 p1, 32->32 -> (N,32,⌈H/4⌉,⌈W/4⌉)
         Conv2d.Forward(Device, head_sa1_conv_res_2, head_sa1_conv_res_3_weight.Value.View, default, head_sa1_conv_res_3, new ConvGeometry(3, 3, 1, 1, 1, 1, 1, 1, 1));
 
         // head.sa1.conv_res.4 + head.sa1.conv_res.5: batchnorm + relu (fused) -> (N,32,⌈H/4⌉,⌈W/4⌉)
-        BatchNorm.Statistics(Device, head_sa1_conv_res_3, head_sa1_conv_res_4_mean, head_sa1_conv_res_4_inv_std, head_sa1_conv_res_4_running_mean.Value.View, head_sa1_conv_res_4_running_var.Value.View, head_sa1_conv_res_4_num_batches_tracked.Value.View, momentum: 0.1f, eps: 1E-05f, training);
-        BatchNorm.Apply(Device, head_sa1_conv_res_3, head_sa1_conv_res_4_mean, head_sa1_conv_res_4_inv_std, head_sa1_conv_res_4_weight.Value.View, head_sa1_conv_res_4_bias.Value.View, head_sa1_conv_res_5, relu: true);
+        BatchNorm.Forward(Device, head_sa1_conv_res_3, default, head_sa1_conv_res_4_mean, head_sa1_conv_res_4_inv_std, head_sa1_conv_res_4_running_mean.Value.View, head_sa1_conv_res_4_running_var.Value.View, head_sa1_conv_res_4_num_batches_tracked.Value.View, head_sa1_conv_res_4_weight.Value.View, head_sa1_conv_res_4_bias.Value.View, head_sa1_conv_res_5, momentum: 0.1f, eps: 1E-05f, training, relu: true);
 
         // head.sa1.pool: avgpool 2x2 s2 p0 -> (N,32,(H+3)/8,(W+3)/8)
         Pooling.AvgForward(Device, backbone_layer1_0_relu3, head_sa1_pool, new PoolGeometry(2, 2, 2, 2, 0, 0));
@@ -2178,15 +2102,13 @@ public sealed partial class SanetTiny : INetwork
         Conv2d.Forward(Device, head_sa1_pool, head_sa1_conv_attn_0_weight.Value.View, default, head_sa1_conv_attn_0, new ConvGeometry(3, 3, 1, 1, 1, 1, 1, 1, 1));
 
         // head.sa1.conv_attn.1 + head.sa1.conv_attn.2: batchnorm + relu (fused) -> (N,32,(H+3)/8,(W+3)/8)
-        BatchNorm.Statistics(Device, head_sa1_conv_attn_0, head_sa1_conv_attn_1_mean, head_sa1_conv_attn_1_inv_std, head_sa1_conv_attn_1_running_mean.Value.View, head_sa1_conv_attn_1_running_var.Value.View, head_sa1_conv_attn_1_num_batches_tracked.Value.View, momentum: 0.1f, eps: 1E-05f, training);
-        BatchNorm.Apply(Device, head_sa1_conv_attn_0, head_sa1_conv_attn_1_mean, head_sa1_conv_attn_1_inv_std, head_sa1_conv_attn_1_weight.Value.View, head_sa1_conv_attn_1_bias.Value.View, head_sa1_conv_attn_2, relu: true);
+        BatchNorm.Forward(Device, head_sa1_conv_attn_0, default, head_sa1_conv_attn_1_mean, head_sa1_conv_attn_1_inv_std, head_sa1_conv_attn_1_running_mean.Value.View, head_sa1_conv_attn_1_running_var.Value.View, head_sa1_conv_attn_1_num_batches_tracked.Value.View, head_sa1_conv_attn_1_weight.Value.View, head_sa1_conv_attn_1_bias.Value.View, head_sa1_conv_attn_2, momentum: 0.1f, eps: 1E-05f, training, relu: true);
 
         // head.sa1.conv_attn.3: conv 3x3 s1 p1, 32->32 -> (N,32,(H+3)/8,(W+3)/8)
         Conv2d.Forward(Device, head_sa1_conv_attn_2, head_sa1_conv_attn_3_weight.Value.View, default, head_sa1_conv_attn_3, new ConvGeometry(3, 3, 1, 1, 1, 1, 1, 1, 1));
 
         // head.sa1.conv_attn.4 + head.sa1.conv_attn.5: batchnorm + relu (fused) -> (N,32,(H+3)/8,(W+3)/8)
-        BatchNorm.Statistics(Device, head_sa1_conv_attn_3, head_sa1_conv_attn_4_mean, head_sa1_conv_attn_4_inv_std, head_sa1_conv_attn_4_running_mean.Value.View, head_sa1_conv_attn_4_running_var.Value.View, head_sa1_conv_attn_4_num_batches_tracked.Value.View, momentum: 0.1f, eps: 1E-05f, training);
-        BatchNorm.Apply(Device, head_sa1_conv_attn_3, head_sa1_conv_attn_4_mean, head_sa1_conv_attn_4_inv_std, head_sa1_conv_attn_4_weight.Value.View, head_sa1_conv_attn_4_bias.Value.View, head_sa1_conv_attn_5, relu: true);
+        BatchNorm.Forward(Device, head_sa1_conv_attn_3, default, head_sa1_conv_attn_4_mean, head_sa1_conv_attn_4_inv_std, head_sa1_conv_attn_4_running_mean.Value.View, head_sa1_conv_attn_4_running_var.Value.View, head_sa1_conv_attn_4_num_batches_tracked.Value.View, head_sa1_conv_attn_4_weight.Value.View, head_sa1_conv_attn_4_bias.Value.View, head_sa1_conv_attn_5, momentum: 0.1f, eps: 1E-05f, training, relu: true);
 
         // head.sa1.upsample: resize(head.sa1.conv_attn.5, backbone.layer1.0.relu3) -> (N,32,⌈H/4⌉,⌈W/4⌉)
         Resize.BilinearForward(Device, head_sa1_conv_attn_5, head_sa1_upsample, alignCorners: true);
@@ -2207,15 +2129,13 @@ public sealed partial class SanetTiny : INetwork
         Conv2d.Forward(Device, backbone_layer2_0_relu3, head_sa2_conv_res_0_weight.Value.View, default, head_sa2_conv_res_0, new ConvGeometry(3, 3, 1, 1, 1, 1, 1, 1, 1));
 
         // head.sa2.conv_res.1 + head.sa2.conv_res.2: batchnorm + relu (fused) -> (N,32,⌈H/8⌉,⌈W/8⌉)
-        BatchNorm.Statistics(Device, head_sa2_conv_res_0, head_sa2_conv_res_1_mean, head_sa2_conv_res_1_inv_std, head_sa2_conv_res_1_running_mean.Value.View, head_sa2_conv_res_1_running_var.Value.View, head_sa2_conv_res_1_num_batches_tracked.Value.View, momentum: 0.1f, eps: 1E-05f, training);
-        BatchNorm.Apply(Device, head_sa2_conv_res_0, head_sa2_conv_res_1_mean, head_sa2_conv_res_1_inv_std, head_sa2_conv_res_1_weight.Value.View, head_sa2_conv_res_1_bias.Value.View, head_sa2_conv_res_2, relu: true);
+        BatchNorm.Forward(Device, head_sa2_conv_res_0, default, head_sa2_conv_res_1_mean, head_sa2_conv_res_1_inv_std, head_sa2_conv_res_1_running_mean.Value.View, head_sa2_conv_res_1_running_var.Value.View, head_sa2_conv_res_1_num_batches_tracked.Value.View, head_sa2_conv_res_1_weight.Value.View, head_sa2_conv_res_1_bias.Value.View, head_sa2_conv_res_2, momentum: 0.1f, eps: 1E-05f, training, relu: true);
 
         // head.sa2.conv_res.3: conv 3x3 s1 p1, 32->32 -> (N,32,⌈H/8⌉,⌈W/8⌉)
         Conv2d.Forward(Device, head_sa2_conv_res_2, head_sa2_conv_res_3_weight.Value.View, default, head_sa2_conv_res_3, new ConvGeometry(3, 3, 1, 1, 1, 1, 1, 1, 1));
 
         // head.sa2.conv_res.4 + head.sa2.conv_res.5: batchnorm + relu (fused) -> (N,32,⌈H/8⌉,⌈W/8⌉)
-        BatchNorm.Statistics(Device, head_sa2_conv_res_3, head_sa2_conv_res_4_mean, head_sa2_conv_res_4_inv_std, head_sa2_conv_res_4_running_mean.Value.View, head_sa2_conv_res_4_running_var.Value.View, head_sa2_conv_res_4_num_batches_tracked.Value.View, momentum: 0.1f, eps: 1E-05f, training);
-        BatchNorm.Apply(Device, head_sa2_conv_res_3, head_sa2_conv_res_4_mean, head_sa2_conv_res_4_inv_std, head_sa2_conv_res_4_weight.Value.View, head_sa2_conv_res_4_bias.Value.View, head_sa2_conv_res_5, relu: true);
+        BatchNorm.Forward(Device, head_sa2_conv_res_3, default, head_sa2_conv_res_4_mean, head_sa2_conv_res_4_inv_std, head_sa2_conv_res_4_running_mean.Value.View, head_sa2_conv_res_4_running_var.Value.View, head_sa2_conv_res_4_num_batches_tracked.Value.View, head_sa2_conv_res_4_weight.Value.View, head_sa2_conv_res_4_bias.Value.View, head_sa2_conv_res_5, momentum: 0.1f, eps: 1E-05f, training, relu: true);
 
         // head.sa2.pool: avgpool 2x2 s2 p0 -> (N,64,(H+7)/16,(W+7)/16)
         Pooling.AvgForward(Device, backbone_layer2_0_relu3, head_sa2_pool, new PoolGeometry(2, 2, 2, 2, 0, 0));
@@ -2224,15 +2144,13 @@ public sealed partial class SanetTiny : INetwork
         Conv2d.Forward(Device, head_sa2_pool, head_sa2_conv_attn_0_weight.Value.View, default, head_sa2_conv_attn_0, new ConvGeometry(3, 3, 1, 1, 1, 1, 1, 1, 1));
 
         // head.sa2.conv_attn.1 + head.sa2.conv_attn.2: batchnorm + relu (fused) -> (N,32,(H+7)/16,(W+7)/16)
-        BatchNorm.Statistics(Device, head_sa2_conv_attn_0, head_sa2_conv_attn_1_mean, head_sa2_conv_attn_1_inv_std, head_sa2_conv_attn_1_running_mean.Value.View, head_sa2_conv_attn_1_running_var.Value.View, head_sa2_conv_attn_1_num_batches_tracked.Value.View, momentum: 0.1f, eps: 1E-05f, training);
-        BatchNorm.Apply(Device, head_sa2_conv_attn_0, head_sa2_conv_attn_1_mean, head_sa2_conv_attn_1_inv_std, head_sa2_conv_attn_1_weight.Value.View, head_sa2_conv_attn_1_bias.Value.View, head_sa2_conv_attn_2, relu: true);
+        BatchNorm.Forward(Device, head_sa2_conv_attn_0, default, head_sa2_conv_attn_1_mean, head_sa2_conv_attn_1_inv_std, head_sa2_conv_attn_1_running_mean.Value.View, head_sa2_conv_attn_1_running_var.Value.View, head_sa2_conv_attn_1_num_batches_tracked.Value.View, head_sa2_conv_attn_1_weight.Value.View, head_sa2_conv_attn_1_bias.Value.View, head_sa2_conv_attn_2, momentum: 0.1f, eps: 1E-05f, training, relu: true);
 
         // head.sa2.conv_attn.3: conv 3x3 s1 p1, 32->32 -> (N,32,(H+7)/16,(W+7)/16)
         Conv2d.Forward(Device, head_sa2_conv_attn_2, head_sa2_conv_attn_3_weight.Value.View, default, head_sa2_conv_attn_3, new ConvGeometry(3, 3, 1, 1, 1, 1, 1, 1, 1));
 
         // head.sa2.conv_attn.4 + head.sa2.conv_attn.5: batchnorm + relu (fused) -> (N,32,(H+7)/16,(W+7)/16)
-        BatchNorm.Statistics(Device, head_sa2_conv_attn_3, head_sa2_conv_attn_4_mean, head_sa2_conv_attn_4_inv_std, head_sa2_conv_attn_4_running_mean.Value.View, head_sa2_conv_attn_4_running_var.Value.View, head_sa2_conv_attn_4_num_batches_tracked.Value.View, momentum: 0.1f, eps: 1E-05f, training);
-        BatchNorm.Apply(Device, head_sa2_conv_attn_3, head_sa2_conv_attn_4_mean, head_sa2_conv_attn_4_inv_std, head_sa2_conv_attn_4_weight.Value.View, head_sa2_conv_attn_4_bias.Value.View, head_sa2_conv_attn_5, relu: true);
+        BatchNorm.Forward(Device, head_sa2_conv_attn_3, default, head_sa2_conv_attn_4_mean, head_sa2_conv_attn_4_inv_std, head_sa2_conv_attn_4_running_mean.Value.View, head_sa2_conv_attn_4_running_var.Value.View, head_sa2_conv_attn_4_num_batches_tracked.Value.View, head_sa2_conv_attn_4_weight.Value.View, head_sa2_conv_attn_4_bias.Value.View, head_sa2_conv_attn_5, momentum: 0.1f, eps: 1E-05f, training, relu: true);
 
         // head.sa2.upsample: resize(head.sa2.conv_attn.5, backbone.layer2.0.relu3) -> (N,32,⌈H/8⌉,⌈W/8⌉)
         Resize.BilinearForward(Device, head_sa2_conv_attn_5, head_sa2_upsample, alignCorners: true);
@@ -2253,15 +2171,13 @@ public sealed partial class SanetTiny : INetwork
         Conv2d.Forward(Device, backbone_layer3_0_relu3, head_sa3_conv_res_0_weight.Value.View, default, head_sa3_conv_res_0, new ConvGeometry(3, 3, 1, 1, 1, 1, 1, 1, 1));
 
         // head.sa3.conv_res.1 + head.sa3.conv_res.2: batchnorm + relu (fused) -> (N,32,⌈H/8⌉,⌈W/8⌉)
-        BatchNorm.Statistics(Device, head_sa3_conv_res_0, head_sa3_conv_res_1_mean, head_sa3_conv_res_1_inv_std, head_sa3_conv_res_1_running_mean.Value.View, head_sa3_conv_res_1_running_var.Value.View, head_sa3_conv_res_1_num_batches_tracked.Value.View, momentum: 0.1f, eps: 1E-05f, training);
-        BatchNorm.Apply(Device, head_sa3_conv_res_0, head_sa3_conv_res_1_mean, head_sa3_conv_res_1_inv_std, head_sa3_conv_res_1_weight.Value.View, head_sa3_conv_res_1_bias.Value.View, head_sa3_conv_res_2, relu: true);
+        BatchNorm.Forward(Device, head_sa3_conv_res_0, default, head_sa3_conv_res_1_mean, head_sa3_conv_res_1_inv_std, head_sa3_conv_res_1_running_mean.Value.View, head_sa3_conv_res_1_running_var.Value.View, head_sa3_conv_res_1_num_batches_tracked.Value.View, head_sa3_conv_res_1_weight.Value.View, head_sa3_conv_res_1_bias.Value.View, head_sa3_conv_res_2, momentum: 0.1f, eps: 1E-05f, training, relu: true);
 
         // head.sa3.conv_res.3: conv 3x3 s1 p1, 32->32 -> (N,32,⌈H/8⌉,⌈W/8⌉)
         Conv2d.Forward(Device, head_sa3_conv_res_2, head_sa3_conv_res_3_weight.Value.View, default, head_sa3_conv_res_3, new ConvGeometry(3, 3, 1, 1, 1, 1, 1, 1, 1));
 
         // head.sa3.conv_res.4 + head.sa3.conv_res.5: batchnorm + relu (fused) -> (N,32,⌈H/8⌉,⌈W/8⌉)
-        BatchNorm.Statistics(Device, head_sa3_conv_res_3, head_sa3_conv_res_4_mean, head_sa3_conv_res_4_inv_std, head_sa3_conv_res_4_running_mean.Value.View, head_sa3_conv_res_4_running_var.Value.View, head_sa3_conv_res_4_num_batches_tracked.Value.View, momentum: 0.1f, eps: 1E-05f, training);
-        BatchNorm.Apply(Device, head_sa3_conv_res_3, head_sa3_conv_res_4_mean, head_sa3_conv_res_4_inv_std, head_sa3_conv_res_4_weight.Value.View, head_sa3_conv_res_4_bias.Value.View, head_sa3_conv_res_5, relu: true);
+        BatchNorm.Forward(Device, head_sa3_conv_res_3, default, head_sa3_conv_res_4_mean, head_sa3_conv_res_4_inv_std, head_sa3_conv_res_4_running_mean.Value.View, head_sa3_conv_res_4_running_var.Value.View, head_sa3_conv_res_4_num_batches_tracked.Value.View, head_sa3_conv_res_4_weight.Value.View, head_sa3_conv_res_4_bias.Value.View, head_sa3_conv_res_5, momentum: 0.1f, eps: 1E-05f, training, relu: true);
 
         // head.sa3.pool: avgpool 2x2 s2 p0 -> (N,128,(H+7)/16,(W+7)/16)
         Pooling.AvgForward(Device, backbone_layer3_0_relu3, head_sa3_pool, new PoolGeometry(2, 2, 2, 2, 0, 0));
@@ -2270,15 +2186,13 @@ public sealed partial class SanetTiny : INetwork
         Conv2d.Forward(Device, head_sa3_pool, head_sa3_conv_attn_0_weight.Value.View, default, head_sa3_conv_attn_0, new ConvGeometry(3, 3, 1, 1, 1, 1, 1, 1, 1));
 
         // head.sa3.conv_attn.1 + head.sa3.conv_attn.2: batchnorm + relu (fused) -> (N,32,(H+7)/16,(W+7)/16)
-        BatchNorm.Statistics(Device, head_sa3_conv_attn_0, head_sa3_conv_attn_1_mean, head_sa3_conv_attn_1_inv_std, head_sa3_conv_attn_1_running_mean.Value.View, head_sa3_conv_attn_1_running_var.Value.View, head_sa3_conv_attn_1_num_batches_tracked.Value.View, momentum: 0.1f, eps: 1E-05f, training);
-        BatchNorm.Apply(Device, head_sa3_conv_attn_0, head_sa3_conv_attn_1_mean, head_sa3_conv_attn_1_inv_std, head_sa3_conv_attn_1_weight.Value.View, head_sa3_conv_attn_1_bias.Value.View, head_sa3_conv_attn_2, relu: true);
+        BatchNorm.Forward(Device, head_sa3_conv_attn_0, default, head_sa3_conv_attn_1_mean, head_sa3_conv_attn_1_inv_std, head_sa3_conv_attn_1_running_mean.Value.View, head_sa3_conv_attn_1_running_var.Value.View, head_sa3_conv_attn_1_num_batches_tracked.Value.View, head_sa3_conv_attn_1_weight.Value.View, head_sa3_conv_attn_1_bias.Value.View, head_sa3_conv_attn_2, momentum: 0.1f, eps: 1E-05f, training, relu: true);
 
         // head.sa3.conv_attn.3: conv 3x3 s1 p1, 32->32 -> (N,32,(H+7)/16,(W+7)/16)
         Conv2d.Forward(Device, head_sa3_conv_attn_2, head_sa3_conv_attn_3_weight.Value.View, default, head_sa3_conv_attn_3, new ConvGeometry(3, 3, 1, 1, 1, 1, 1, 1, 1));
 
         // head.sa3.conv_attn.4 + head.sa3.conv_attn.5: batchnorm + relu (fused) -> (N,32,(H+7)/16,(W+7)/16)
-        BatchNorm.Statistics(Device, head_sa3_conv_attn_3, head_sa3_conv_attn_4_mean, head_sa3_conv_attn_4_inv_std, head_sa3_conv_attn_4_running_mean.Value.View, head_sa3_conv_attn_4_running_var.Value.View, head_sa3_conv_attn_4_num_batches_tracked.Value.View, momentum: 0.1f, eps: 1E-05f, training);
-        BatchNorm.Apply(Device, head_sa3_conv_attn_3, head_sa3_conv_attn_4_mean, head_sa3_conv_attn_4_inv_std, head_sa3_conv_attn_4_weight.Value.View, head_sa3_conv_attn_4_bias.Value.View, head_sa3_conv_attn_5, relu: true);
+        BatchNorm.Forward(Device, head_sa3_conv_attn_3, default, head_sa3_conv_attn_4_mean, head_sa3_conv_attn_4_inv_std, head_sa3_conv_attn_4_running_mean.Value.View, head_sa3_conv_attn_4_running_var.Value.View, head_sa3_conv_attn_4_num_batches_tracked.Value.View, head_sa3_conv_attn_4_weight.Value.View, head_sa3_conv_attn_4_bias.Value.View, head_sa3_conv_attn_5, momentum: 0.1f, eps: 1E-05f, training, relu: true);
 
         // head.sa3.upsample: resize(head.sa3.conv_attn.5, backbone.layer3.0.relu3) -> (N,32,⌈H/8⌉,⌈W/8⌉)
         Resize.BilinearForward(Device, head_sa3_conv_attn_5, head_sa3_upsample, alignCorners: true);
@@ -2299,15 +2213,13 @@ public sealed partial class SanetTiny : INetwork
         Conv2d.Forward(Device, backbone_layer4_0_relu3, head_sa4_conv_res_0_weight.Value.View, default, head_sa4_conv_res_0, new ConvGeometry(3, 3, 1, 1, 1, 1, 1, 1, 1));
 
         // head.sa4.conv_res.1 + head.sa4.conv_res.2: batchnorm + relu (fused) -> (N,32,⌈H/8⌉,⌈W/8⌉)
-        BatchNorm.Statistics(Device, head_sa4_conv_res_0, head_sa4_conv_res_1_mean, head_sa4_conv_res_1_inv_std, head_sa4_conv_res_1_running_mean.Value.View, head_sa4_conv_res_1_running_var.Value.View, head_sa4_conv_res_1_num_batches_tracked.Value.View, momentum: 0.1f, eps: 1E-05f, training);
-        BatchNorm.Apply(Device, head_sa4_conv_res_0, head_sa4_conv_res_1_mean, head_sa4_conv_res_1_inv_std, head_sa4_conv_res_1_weight.Value.View, head_sa4_conv_res_1_bias.Value.View, head_sa4_conv_res_2, relu: true);
+        BatchNorm.Forward(Device, head_sa4_conv_res_0, default, head_sa4_conv_res_1_mean, head_sa4_conv_res_1_inv_std, head_sa4_conv_res_1_running_mean.Value.View, head_sa4_conv_res_1_running_var.Value.View, head_sa4_conv_res_1_num_batches_tracked.Value.View, head_sa4_conv_res_1_weight.Value.View, head_sa4_conv_res_1_bias.Value.View, head_sa4_conv_res_2, momentum: 0.1f, eps: 1E-05f, training, relu: true);
 
         // head.sa4.conv_res.3: conv 3x3 s1 p1, 32->32 -> (N,32,⌈H/8⌉,⌈W/8⌉)
         Conv2d.Forward(Device, head_sa4_conv_res_2, head_sa4_conv_res_3_weight.Value.View, default, head_sa4_conv_res_3, new ConvGeometry(3, 3, 1, 1, 1, 1, 1, 1, 1));
 
         // head.sa4.conv_res.4 + head.sa4.conv_res.5: batchnorm + relu (fused) -> (N,32,⌈H/8⌉,⌈W/8⌉)
-        BatchNorm.Statistics(Device, head_sa4_conv_res_3, head_sa4_conv_res_4_mean, head_sa4_conv_res_4_inv_std, head_sa4_conv_res_4_running_mean.Value.View, head_sa4_conv_res_4_running_var.Value.View, head_sa4_conv_res_4_num_batches_tracked.Value.View, momentum: 0.1f, eps: 1E-05f, training);
-        BatchNorm.Apply(Device, head_sa4_conv_res_3, head_sa4_conv_res_4_mean, head_sa4_conv_res_4_inv_std, head_sa4_conv_res_4_weight.Value.View, head_sa4_conv_res_4_bias.Value.View, head_sa4_conv_res_5, relu: true);
+        BatchNorm.Forward(Device, head_sa4_conv_res_3, default, head_sa4_conv_res_4_mean, head_sa4_conv_res_4_inv_std, head_sa4_conv_res_4_running_mean.Value.View, head_sa4_conv_res_4_running_var.Value.View, head_sa4_conv_res_4_num_batches_tracked.Value.View, head_sa4_conv_res_4_weight.Value.View, head_sa4_conv_res_4_bias.Value.View, head_sa4_conv_res_5, momentum: 0.1f, eps: 1E-05f, training, relu: true);
 
         // head.sa4.pool: avgpool 2x2 s2 p0 -> (N,256,(H+7)/16,(W+7)/16)
         Pooling.AvgForward(Device, backbone_layer4_0_relu3, head_sa4_pool, new PoolGeometry(2, 2, 2, 2, 0, 0));
@@ -2316,15 +2228,13 @@ public sealed partial class SanetTiny : INetwork
         Conv2d.Forward(Device, head_sa4_pool, head_sa4_conv_attn_0_weight.Value.View, default, head_sa4_conv_attn_0, new ConvGeometry(3, 3, 1, 1, 1, 1, 1, 1, 1));
 
         // head.sa4.conv_attn.1 + head.sa4.conv_attn.2: batchnorm + relu (fused) -> (N,32,(H+7)/16,(W+7)/16)
-        BatchNorm.Statistics(Device, head_sa4_conv_attn_0, head_sa4_conv_attn_1_mean, head_sa4_conv_attn_1_inv_std, head_sa4_conv_attn_1_running_mean.Value.View, head_sa4_conv_attn_1_running_var.Value.View, head_sa4_conv_attn_1_num_batches_tracked.Value.View, momentum: 0.1f, eps: 1E-05f, training);
-        BatchNorm.Apply(Device, head_sa4_conv_attn_0, head_sa4_conv_attn_1_mean, head_sa4_conv_attn_1_inv_std, head_sa4_conv_attn_1_weight.Value.View, head_sa4_conv_attn_1_bias.Value.View, head_sa4_conv_attn_2, relu: true);
+        BatchNorm.Forward(Device, head_sa4_conv_attn_0, default, head_sa4_conv_attn_1_mean, head_sa4_conv_attn_1_inv_std, head_sa4_conv_attn_1_running_mean.Value.View, head_sa4_conv_attn_1_running_var.Value.View, head_sa4_conv_attn_1_num_batches_tracked.Value.View, head_sa4_conv_attn_1_weight.Value.View, head_sa4_conv_attn_1_bias.Value.View, head_sa4_conv_attn_2, momentum: 0.1f, eps: 1E-05f, training, relu: true);
 
         // head.sa4.conv_attn.3: conv 3x3 s1 p1, 32->32 -> (N,32,(H+7)/16,(W+7)/16)
         Conv2d.Forward(Device, head_sa4_conv_attn_2, head_sa4_conv_attn_3_weight.Value.View, default, head_sa4_conv_attn_3, new ConvGeometry(3, 3, 1, 1, 1, 1, 1, 1, 1));
 
         // head.sa4.conv_attn.4 + head.sa4.conv_attn.5: batchnorm + relu (fused) -> (N,32,(H+7)/16,(W+7)/16)
-        BatchNorm.Statistics(Device, head_sa4_conv_attn_3, head_sa4_conv_attn_4_mean, head_sa4_conv_attn_4_inv_std, head_sa4_conv_attn_4_running_mean.Value.View, head_sa4_conv_attn_4_running_var.Value.View, head_sa4_conv_attn_4_num_batches_tracked.Value.View, momentum: 0.1f, eps: 1E-05f, training);
-        BatchNorm.Apply(Device, head_sa4_conv_attn_3, head_sa4_conv_attn_4_mean, head_sa4_conv_attn_4_inv_std, head_sa4_conv_attn_4_weight.Value.View, head_sa4_conv_attn_4_bias.Value.View, head_sa4_conv_attn_5, relu: true);
+        BatchNorm.Forward(Device, head_sa4_conv_attn_3, default, head_sa4_conv_attn_4_mean, head_sa4_conv_attn_4_inv_std, head_sa4_conv_attn_4_running_mean.Value.View, head_sa4_conv_attn_4_running_var.Value.View, head_sa4_conv_attn_4_num_batches_tracked.Value.View, head_sa4_conv_attn_4_weight.Value.View, head_sa4_conv_attn_4_bias.Value.View, head_sa4_conv_attn_5, momentum: 0.1f, eps: 1E-05f, training, relu: true);
 
         // head.sa4.upsample: resize(head.sa4.conv_attn.5, backbone.layer4.0.relu3) -> (N,32,⌈H/8⌉,⌈W/8⌉)
         Resize.BilinearForward(Device, head_sa4_conv_attn_5, head_sa4_upsample, alignCorners: true);
@@ -2375,8 +2285,7 @@ public sealed partial class SanetTiny : INetwork
         Conv2d.Forward(Device, backbone_layer4_0_relu3, head_fcn_0_weight.Value.View, default, head_fcn_0, new ConvGeometry(3, 3, 1, 1, 1, 1, 1, 1, 1));
 
         // head.fcn.1 + head.fcn.2: batchnorm + relu (fused) -> (N,64,⌈H/8⌉,⌈W/8⌉)
-        BatchNorm.Statistics(Device, head_fcn_0, head_fcn_1_mean, head_fcn_1_inv_std, head_fcn_1_running_mean.Value.View, head_fcn_1_running_var.Value.View, head_fcn_1_num_batches_tracked.Value.View, momentum: 0.1f, eps: 1E-05f, training);
-        BatchNorm.Apply(Device, head_fcn_0, head_fcn_1_mean, head_fcn_1_inv_std, head_fcn_1_weight.Value.View, head_fcn_1_bias.Value.View, head_fcn_2, relu: true);
+        BatchNorm.Forward(Device, head_fcn_0, default, head_fcn_1_mean, head_fcn_1_inv_std, head_fcn_1_running_mean.Value.View, head_fcn_1_running_var.Value.View, head_fcn_1_num_batches_tracked.Value.View, head_fcn_1_weight.Value.View, head_fcn_1_bias.Value.View, head_fcn_2, momentum: 0.1f, eps: 1E-05f, training, relu: true);
 
         // head.fcn.3: dropout(head.fcn.2) -> (N,64,⌈H/8⌉,⌈W/8⌉)
         if (training)
@@ -2773,11 +2682,9 @@ public sealed partial class SanetTiny : INetwork
 
     private void BackwardBackboneLayer4()
     {
-        // backbone.layer4.0.relu3: relu(backbone.layer4.0.add); d(backbone.layer4.0.add) =
-        Activation.ReluBackward(Device, backbone_layer4_0_relu3, d_backbone_layer4_0_relu3, d_backbone_layer4_0_add, accumulate: false);
-
-        // backbone.layer4.0.add: add(backbone.layer4.0.bn3, backbone.layer4.0.downsample.1); d(backbone.layer4.0.bn3) =, d(backbone.layer4.0.downsample.1) =
-        Elementwise.AddBackward(Device, d_backbone_layer4_0_add, d_backbone_layer4_0_bn3, d_backbone_layer4_0_downsample_1, accumulateA: false, accumulateB: false);
+        // backbone.layer4.0.bn3 + backbone.layer4.0.add + backbone.layer4.0.relu3: relu(batchnorm + backbone.layer4.0.downsample.1) (fused); d(backbone.layer4.0.conv3) =, d(backbone.layer4.0.downsample.1) =
+        BatchNorm.Backward(Device, backbone_layer4_0_conv3, backbone_layer4_0_relu3, d_backbone_layer4_0_relu3, backbone_layer4_0_bn3_mean, backbone_layer4_0_bn3_inv_std, backbone_layer4_0_bn3_weight.Value.View, d_backbone_layer4_0_conv3, backbone_layer4_0_bn3_weight.Grad!.View, backbone_layer4_0_bn3_bias.Grad!.View, d_backbone_layer4_0_downsample_1, relu: true, accumulate: false, accumulateResidual: false);
+        Device.GradientsReady(backbone_layer4_0_bn3_weight, backbone_layer4_0_bn3_bias);
 
         // backbone.layer4.0.downsample.1: batchnorm(backbone.layer4.0.downsample.0); d(backbone.layer4.0.downsample.0) =
         BatchNorm.Backward(Device, backbone_layer4_0_downsample_0, default, d_backbone_layer4_0_downsample_1, backbone_layer4_0_downsample_1_mean, backbone_layer4_0_downsample_1_inv_std, backbone_layer4_0_downsample_1_weight.Value.View, d_backbone_layer4_0_downsample_0, backbone_layer4_0_downsample_1_weight.Grad!.View, backbone_layer4_0_downsample_1_bias.Grad!.View, relu: false, accumulate: false);
@@ -2787,10 +2694,6 @@ public sealed partial class SanetTiny : INetwork
         Conv2d.BackwardInput(Device, d_backbone_layer4_0_downsample_0, backbone_layer4_0_downsample_0_weight.Value.View, d_backbone_layer3_0_relu3, new ConvGeometry(1, 1, 1, 1, 0, 0, 1, 1, 1), accumulate: true);
         Conv2d.BackwardParams(Device, backbone_layer3_0_relu3, d_backbone_layer4_0_downsample_0, backbone_layer4_0_downsample_0_weight.Grad!.View, default, new ConvGeometry(1, 1, 1, 1, 0, 0, 1, 1, 1));
         Device.GradientsReady(backbone_layer4_0_downsample_0_weight);
-
-        // backbone.layer4.0.bn3: batchnorm(backbone.layer4.0.conv3); d(backbone.layer4.0.conv3) =
-        BatchNorm.Backward(Device, backbone_layer4_0_conv3, default, d_backbone_layer4_0_bn3, backbone_layer4_0_bn3_mean, backbone_layer4_0_bn3_inv_std, backbone_layer4_0_bn3_weight.Value.View, d_backbone_layer4_0_conv3, backbone_layer4_0_bn3_weight.Grad!.View, backbone_layer4_0_bn3_bias.Grad!.View, relu: false, accumulate: false);
-        Device.GradientsReady(backbone_layer4_0_bn3_weight, backbone_layer4_0_bn3_bias);
 
         // backbone.layer4.0.conv3: conv 1x1 s1 p0, 64->256; d(backbone.layer4.0.relu2) =
         Conv2d.BackwardInput(Device, d_backbone_layer4_0_conv3, backbone_layer4_0_conv3_weight.Value.View, d_backbone_layer4_0_relu2, new ConvGeometry(1, 1, 1, 1, 0, 0, 1, 1, 1), accumulate: false);
@@ -2818,11 +2721,9 @@ public sealed partial class SanetTiny : INetwork
 
     private void BackwardBackboneLayer3()
     {
-        // backbone.layer3.0.relu3: relu(backbone.layer3.0.add); d(backbone.layer3.0.add) =
-        Activation.ReluBackward(Device, backbone_layer3_0_relu3, d_backbone_layer3_0_relu3, d_backbone_layer3_0_add, accumulate: false);
-
-        // backbone.layer3.0.add: add(backbone.layer3.0.bn3, backbone.layer3.0.downsample.1); d(backbone.layer3.0.bn3) =, d(backbone.layer3.0.downsample.1) =
-        Elementwise.AddBackward(Device, d_backbone_layer3_0_add, d_backbone_layer3_0_bn3, d_backbone_layer3_0_downsample_1, accumulateA: false, accumulateB: false);
+        // backbone.layer3.0.bn3 + backbone.layer3.0.add + backbone.layer3.0.relu3: relu(batchnorm + backbone.layer3.0.downsample.1) (fused); d(backbone.layer3.0.conv3) =, d(backbone.layer3.0.downsample.1) =
+        BatchNorm.Backward(Device, backbone_layer3_0_conv3, backbone_layer3_0_relu3, d_backbone_layer3_0_relu3, backbone_layer3_0_bn3_mean, backbone_layer3_0_bn3_inv_std, backbone_layer3_0_bn3_weight.Value.View, d_backbone_layer3_0_conv3, backbone_layer3_0_bn3_weight.Grad!.View, backbone_layer3_0_bn3_bias.Grad!.View, d_backbone_layer3_0_downsample_1, relu: true, accumulate: false, accumulateResidual: false);
+        Device.GradientsReady(backbone_layer3_0_bn3_weight, backbone_layer3_0_bn3_bias);
 
         // backbone.layer3.0.downsample.1: batchnorm(backbone.layer3.0.downsample.0); d(backbone.layer3.0.downsample.0) =
         BatchNorm.Backward(Device, backbone_layer3_0_downsample_0, default, d_backbone_layer3_0_downsample_1, backbone_layer3_0_downsample_1_mean, backbone_layer3_0_downsample_1_inv_std, backbone_layer3_0_downsample_1_weight.Value.View, d_backbone_layer3_0_downsample_0, backbone_layer3_0_downsample_1_weight.Grad!.View, backbone_layer3_0_downsample_1_bias.Grad!.View, relu: false, accumulate: false);
@@ -2832,10 +2733,6 @@ public sealed partial class SanetTiny : INetwork
         Conv2d.BackwardInput(Device, d_backbone_layer3_0_downsample_0, backbone_layer3_0_downsample_0_weight.Value.View, d_backbone_layer2_0_relu3, new ConvGeometry(1, 1, 1, 1, 0, 0, 1, 1, 1), accumulate: true);
         Conv2d.BackwardParams(Device, backbone_layer2_0_relu3, d_backbone_layer3_0_downsample_0, backbone_layer3_0_downsample_0_weight.Grad!.View, default, new ConvGeometry(1, 1, 1, 1, 0, 0, 1, 1, 1));
         Device.GradientsReady(backbone_layer3_0_downsample_0_weight);
-
-        // backbone.layer3.0.bn3: batchnorm(backbone.layer3.0.conv3); d(backbone.layer3.0.conv3) =
-        BatchNorm.Backward(Device, backbone_layer3_0_conv3, default, d_backbone_layer3_0_bn3, backbone_layer3_0_bn3_mean, backbone_layer3_0_bn3_inv_std, backbone_layer3_0_bn3_weight.Value.View, d_backbone_layer3_0_conv3, backbone_layer3_0_bn3_weight.Grad!.View, backbone_layer3_0_bn3_bias.Grad!.View, relu: false, accumulate: false);
-        Device.GradientsReady(backbone_layer3_0_bn3_weight, backbone_layer3_0_bn3_bias);
 
         // backbone.layer3.0.conv3: conv 1x1 s1 p0, 32->128; d(backbone.layer3.0.relu2) =
         Conv2d.BackwardInput(Device, d_backbone_layer3_0_conv3, backbone_layer3_0_conv3_weight.Value.View, d_backbone_layer3_0_relu2, new ConvGeometry(1, 1, 1, 1, 0, 0, 1, 1, 1), accumulate: false);
@@ -2863,11 +2760,9 @@ public sealed partial class SanetTiny : INetwork
 
     private void BackwardBackboneLayer2()
     {
-        // backbone.layer2.0.relu3: relu(backbone.layer2.0.add); d(backbone.layer2.0.add) =
-        Activation.ReluBackward(Device, backbone_layer2_0_relu3, d_backbone_layer2_0_relu3, d_backbone_layer2_0_add, accumulate: false);
-
-        // backbone.layer2.0.add: add(backbone.layer2.0.bn3, backbone.layer2.0.downsample.1); d(backbone.layer2.0.bn3) =, d(backbone.layer2.0.downsample.1) =
-        Elementwise.AddBackward(Device, d_backbone_layer2_0_add, d_backbone_layer2_0_bn3, d_backbone_layer2_0_downsample_1, accumulateA: false, accumulateB: false);
+        // backbone.layer2.0.bn3 + backbone.layer2.0.add + backbone.layer2.0.relu3: relu(batchnorm + backbone.layer2.0.downsample.1) (fused); d(backbone.layer2.0.conv3) =, d(backbone.layer2.0.downsample.1) =
+        BatchNorm.Backward(Device, backbone_layer2_0_conv3, backbone_layer2_0_relu3, d_backbone_layer2_0_relu3, backbone_layer2_0_bn3_mean, backbone_layer2_0_bn3_inv_std, backbone_layer2_0_bn3_weight.Value.View, d_backbone_layer2_0_conv3, backbone_layer2_0_bn3_weight.Grad!.View, backbone_layer2_0_bn3_bias.Grad!.View, d_backbone_layer2_0_downsample_1, relu: true, accumulate: false, accumulateResidual: false);
+        Device.GradientsReady(backbone_layer2_0_bn3_weight, backbone_layer2_0_bn3_bias);
 
         // backbone.layer2.0.downsample.1: batchnorm(backbone.layer2.0.downsample.0); d(backbone.layer2.0.downsample.0) =
         BatchNorm.Backward(Device, backbone_layer2_0_downsample_0, default, d_backbone_layer2_0_downsample_1, backbone_layer2_0_downsample_1_mean, backbone_layer2_0_downsample_1_inv_std, backbone_layer2_0_downsample_1_weight.Value.View, d_backbone_layer2_0_downsample_0, backbone_layer2_0_downsample_1_weight.Grad!.View, backbone_layer2_0_downsample_1_bias.Grad!.View, relu: false, accumulate: false);
@@ -2877,10 +2772,6 @@ public sealed partial class SanetTiny : INetwork
         Conv2d.BackwardInput(Device, d_backbone_layer2_0_downsample_0, backbone_layer2_0_downsample_0_weight.Value.View, d_backbone_layer1_0_relu3, new ConvGeometry(1, 1, 2, 2, 0, 0, 1, 1, 1), accumulate: true);
         Conv2d.BackwardParams(Device, backbone_layer1_0_relu3, d_backbone_layer2_0_downsample_0, backbone_layer2_0_downsample_0_weight.Grad!.View, default, new ConvGeometry(1, 1, 2, 2, 0, 0, 1, 1, 1));
         Device.GradientsReady(backbone_layer2_0_downsample_0_weight);
-
-        // backbone.layer2.0.bn3: batchnorm(backbone.layer2.0.conv3); d(backbone.layer2.0.conv3) =
-        BatchNorm.Backward(Device, backbone_layer2_0_conv3, default, d_backbone_layer2_0_bn3, backbone_layer2_0_bn3_mean, backbone_layer2_0_bn3_inv_std, backbone_layer2_0_bn3_weight.Value.View, d_backbone_layer2_0_conv3, backbone_layer2_0_bn3_weight.Grad!.View, backbone_layer2_0_bn3_bias.Grad!.View, relu: false, accumulate: false);
-        Device.GradientsReady(backbone_layer2_0_bn3_weight, backbone_layer2_0_bn3_bias);
 
         // backbone.layer2.0.conv3: conv 1x1 s1 p0, 16->64; d(backbone.layer2.0.relu2) =
         Conv2d.BackwardInput(Device, d_backbone_layer2_0_conv3, backbone_layer2_0_conv3_weight.Value.View, d_backbone_layer2_0_relu2, new ConvGeometry(1, 1, 1, 1, 0, 0, 1, 1, 1), accumulate: false);
@@ -2908,14 +2799,8 @@ public sealed partial class SanetTiny : INetwork
 
     private void BackwardBackboneLayer1()
     {
-        // backbone.layer1.0.relu3: relu(backbone.layer1.0.add); d(backbone.layer1.0.add) =
-        Activation.ReluBackward(Device, backbone_layer1_0_relu3, d_backbone_layer1_0_relu3, d_backbone_layer1_0_add, accumulate: false);
-
-        // backbone.layer1.0.add: add(backbone.layer1.0.bn3, backbone.maxpool); d(backbone.layer1.0.bn3) =, d(backbone.maxpool) =
-        Elementwise.AddBackward(Device, d_backbone_layer1_0_add, d_backbone_layer1_0_bn3, d_backbone_maxpool, accumulateA: false, accumulateB: false);
-
-        // backbone.layer1.0.bn3: batchnorm(backbone.layer1.0.conv3); d(backbone.layer1.0.conv3) =
-        BatchNorm.Backward(Device, backbone_layer1_0_conv3, default, d_backbone_layer1_0_bn3, backbone_layer1_0_bn3_mean, backbone_layer1_0_bn3_inv_std, backbone_layer1_0_bn3_weight.Value.View, d_backbone_layer1_0_conv3, backbone_layer1_0_bn3_weight.Grad!.View, backbone_layer1_0_bn3_bias.Grad!.View, relu: false, accumulate: false);
+        // backbone.layer1.0.bn3 + backbone.layer1.0.add + backbone.layer1.0.relu3: relu(batchnorm + backbone.maxpool) (fused); d(backbone.layer1.0.conv3) =, d(backbone.maxpool) =
+        BatchNorm.Backward(Device, backbone_layer1_0_conv3, backbone_layer1_0_relu3, d_backbone_layer1_0_relu3, backbone_layer1_0_bn3_mean, backbone_layer1_0_bn3_inv_std, backbone_layer1_0_bn3_weight.Value.View, d_backbone_layer1_0_conv3, backbone_layer1_0_bn3_weight.Grad!.View, backbone_layer1_0_bn3_bias.Grad!.View, d_backbone_maxpool, relu: true, accumulate: false, accumulateResidual: false);
         Device.GradientsReady(backbone_layer1_0_bn3_weight, backbone_layer1_0_bn3_bias);
 
         // backbone.layer1.0.conv3: conv 1x1 s1 p0, 8->32; d(backbone.layer1.0.relu2) =

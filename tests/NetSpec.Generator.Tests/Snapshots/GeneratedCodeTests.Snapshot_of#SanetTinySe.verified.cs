@@ -17,7 +17,7 @@ namespace NetSpec.Networks;
 /// <summary>sanet-tiny-se: 475,106 parameters, 1.50 GFLOPs at 8×3×96×96 (a multiply-accumulate = 2 FLOPs).</summary>
 /// <remarks>
 /// Planned arena peak at 8×3×96×96: 6,195,200 bytes forward only, 36,749,312 bytes training (activations, saved tensors, gradients).
-/// 114 forward steps, 114 backward steps.
+/// 106 forward steps, 106 backward steps.
 /// </remarks>
 public sealed partial class SanetTinySe : INetwork
 {
@@ -77,11 +77,9 @@ public sealed partial class SanetTinySe : INetwork
     private ArrayView<float> backbone_layer1_0_bn2_mean; // batch mean (8)
     private ArrayView<float> backbone_layer1_0_bn2_inv_std; // batch 1/std (8)
     private Tensor backbone_layer1_0_conv3; // (N,32,⌈H/4⌉,⌈W/4⌉)
-    private Tensor backbone_layer1_0_bn3; // (N,32,⌈H/4⌉,⌈W/4⌉)
+    private Tensor backbone_layer1_0_relu3; // (N,32,⌈H/4⌉,⌈W/4⌉)
     private ArrayView<float> backbone_layer1_0_bn3_mean; // batch mean (32)
     private ArrayView<float> backbone_layer1_0_bn3_inv_std; // batch 1/std (32)
-    private Tensor backbone_layer1_0_add; // (N,32,⌈H/4⌉,⌈W/4⌉)
-    private Tensor backbone_layer1_0_relu3; // (N,32,⌈H/4⌉,⌈W/4⌉)
     private Tensor backbone_layer2_0_conv1; // (N,16,⌈H/4⌉,⌈W/4⌉)
     private Tensor backbone_layer2_0_relu1; // (N,16,⌈H/4⌉,⌈W/4⌉)
     private ArrayView<float> backbone_layer2_0_bn1_mean; // batch mean (16)
@@ -91,15 +89,13 @@ public sealed partial class SanetTinySe : INetwork
     private ArrayView<float> backbone_layer2_0_bn2_mean; // batch mean (16)
     private ArrayView<float> backbone_layer2_0_bn2_inv_std; // batch 1/std (16)
     private Tensor backbone_layer2_0_conv3; // (N,64,⌈H/8⌉,⌈W/8⌉)
-    private Tensor backbone_layer2_0_bn3; // (N,64,⌈H/8⌉,⌈W/8⌉)
-    private ArrayView<float> backbone_layer2_0_bn3_mean; // batch mean (64)
-    private ArrayView<float> backbone_layer2_0_bn3_inv_std; // batch 1/std (64)
     private Tensor backbone_layer2_0_downsample_0; // (N,64,⌈H/8⌉,⌈W/8⌉)
     private Tensor backbone_layer2_0_downsample_1; // (N,64,⌈H/8⌉,⌈W/8⌉)
     private ArrayView<float> backbone_layer2_0_downsample_1_mean; // batch mean (64)
     private ArrayView<float> backbone_layer2_0_downsample_1_inv_std; // batch 1/std (64)
-    private Tensor backbone_layer2_0_add; // (N,64,⌈H/8⌉,⌈W/8⌉)
     private Tensor backbone_layer2_0_relu3; // (N,64,⌈H/8⌉,⌈W/8⌉)
+    private ArrayView<float> backbone_layer2_0_bn3_mean; // batch mean (64)
+    private ArrayView<float> backbone_layer2_0_bn3_inv_std; // batch 1/std (64)
     private Tensor backbone_layer3_0_conv1; // (N,32,⌈H/8⌉,⌈W/8⌉)
     private Tensor backbone_layer3_0_relu1; // (N,32,⌈H/8⌉,⌈W/8⌉)
     private ArrayView<float> backbone_layer3_0_bn1_mean; // batch mean (32)
@@ -109,15 +105,13 @@ public sealed partial class SanetTinySe : INetwork
     private ArrayView<float> backbone_layer3_0_bn2_mean; // batch mean (32)
     private ArrayView<float> backbone_layer3_0_bn2_inv_std; // batch 1/std (32)
     private Tensor backbone_layer3_0_conv3; // (N,128,⌈H/8⌉,⌈W/8⌉)
-    private Tensor backbone_layer3_0_bn3; // (N,128,⌈H/8⌉,⌈W/8⌉)
-    private ArrayView<float> backbone_layer3_0_bn3_mean; // batch mean (128)
-    private ArrayView<float> backbone_layer3_0_bn3_inv_std; // batch 1/std (128)
     private Tensor backbone_layer3_0_downsample_0; // (N,128,⌈H/8⌉,⌈W/8⌉)
     private Tensor backbone_layer3_0_downsample_1; // (N,128,⌈H/8⌉,⌈W/8⌉)
     private ArrayView<float> backbone_layer3_0_downsample_1_mean; // batch mean (128)
     private ArrayView<float> backbone_layer3_0_downsample_1_inv_std; // batch 1/std (128)
-    private Tensor backbone_layer3_0_add; // (N,128,⌈H/8⌉,⌈W/8⌉)
     private Tensor backbone_layer3_0_relu3; // (N,128,⌈H/8⌉,⌈W/8⌉)
+    private ArrayView<float> backbone_layer3_0_bn3_mean; // batch mean (128)
+    private ArrayView<float> backbone_layer3_0_bn3_inv_std; // batch 1/std (128)
     private Tensor backbone_layer4_0_conv1; // (N,64,⌈H/8⌉,⌈W/8⌉)
     private Tensor backbone_layer4_0_relu1; // (N,64,⌈H/8⌉,⌈W/8⌉)
     private ArrayView<float> backbone_layer4_0_bn1_mean; // batch mean (64)
@@ -127,15 +121,13 @@ public sealed partial class SanetTinySe : INetwork
     private ArrayView<float> backbone_layer4_0_bn2_mean; // batch mean (64)
     private ArrayView<float> backbone_layer4_0_bn2_inv_std; // batch 1/std (64)
     private Tensor backbone_layer4_0_conv3; // (N,256,⌈H/8⌉,⌈W/8⌉)
-    private Tensor backbone_layer4_0_bn3; // (N,256,⌈H/8⌉,⌈W/8⌉)
-    private ArrayView<float> backbone_layer4_0_bn3_mean; // batch mean (256)
-    private ArrayView<float> backbone_layer4_0_bn3_inv_std; // batch 1/std (256)
     private Tensor backbone_layer4_0_downsample_0; // (N,256,⌈H/8⌉,⌈W/8⌉)
     private Tensor backbone_layer4_0_downsample_1; // (N,256,⌈H/8⌉,⌈W/8⌉)
     private ArrayView<float> backbone_layer4_0_downsample_1_mean; // batch mean (256)
     private ArrayView<float> backbone_layer4_0_downsample_1_inv_std; // batch 1/std (256)
-    private Tensor backbone_layer4_0_add; // (N,256,⌈H/8⌉,⌈W/8⌉)
     private Tensor backbone_layer4_0_relu3; // (N,256,⌈H/8⌉,⌈W/8⌉)
+    private ArrayView<float> backbone_layer4_0_bn3_mean; // batch mean (256)
+    private ArrayView<float> backbone_layer4_0_bn3_inv_std; // batch 1/std (256)
     private Tensor head_se1_conv_res_0; // (N,32,⌈H/4⌉,⌈W/4⌉)
     private Tensor head_se1_conv_res_2; // (N,32,⌈H/4⌉,⌈W/4⌉)
     private ArrayView<float> head_se1_conv_res_1_mean; // batch mean (32)
@@ -230,16 +222,12 @@ public sealed partial class SanetTinySe : INetwork
     private ArrayView<float> loss_mask; // ()
     private ArrayView<float> loss_cat; // ()
     private ArrayView<float> loss_dense; // ()
-    private Tensor d_backbone_layer1_0_add; // gradient (N,32,⌈H/4⌉,⌈W/4⌉)
-    private Tensor d_backbone_layer1_0_bn3; // gradient (N,32,⌈H/4⌉,⌈W/4⌉)
     private Tensor d_backbone_layer1_0_conv1; // gradient (N,8,⌈H/4⌉,⌈W/4⌉)
     private Tensor d_backbone_layer1_0_conv2; // gradient (N,8,⌈H/4⌉,⌈W/4⌉)
     private Tensor d_backbone_layer1_0_conv3; // gradient (N,32,⌈H/4⌉,⌈W/4⌉)
     private Tensor d_backbone_layer1_0_relu1; // gradient (N,8,⌈H/4⌉,⌈W/4⌉)
     private Tensor d_backbone_layer1_0_relu2; // gradient (N,8,⌈H/4⌉,⌈W/4⌉)
     private Tensor d_backbone_layer1_0_relu3; // gradient (N,32,⌈H/4⌉,⌈W/4⌉)
-    private Tensor d_backbone_layer2_0_add; // gradient (N,64,⌈H/8⌉,⌈W/8⌉)
-    private Tensor d_backbone_layer2_0_bn3; // gradient (N,64,⌈H/8⌉,⌈W/8⌉)
     private Tensor d_backbone_layer2_0_conv1; // gradient (N,16,⌈H/4⌉,⌈W/4⌉)
     private Tensor d_backbone_layer2_0_conv2; // gradient (N,16,⌈H/8⌉,⌈W/8⌉)
     private Tensor d_backbone_layer2_0_conv3; // gradient (N,64,⌈H/8⌉,⌈W/8⌉)
@@ -248,8 +236,6 @@ public sealed partial class SanetTinySe : INetwork
     private Tensor d_backbone_layer2_0_relu1; // gradient (N,16,⌈H/4⌉,⌈W/4⌉)
     private Tensor d_backbone_layer2_0_relu2; // gradient (N,16,⌈H/8⌉,⌈W/8⌉)
     private Tensor d_backbone_layer2_0_relu3; // gradient (N,64,⌈H/8⌉,⌈W/8⌉)
-    private Tensor d_backbone_layer3_0_add; // gradient (N,128,⌈H/8⌉,⌈W/8⌉)
-    private Tensor d_backbone_layer3_0_bn3; // gradient (N,128,⌈H/8⌉,⌈W/8⌉)
     private Tensor d_backbone_layer3_0_conv1; // gradient (N,32,⌈H/8⌉,⌈W/8⌉)
     private Tensor d_backbone_layer3_0_conv2; // gradient (N,32,⌈H/8⌉,⌈W/8⌉)
     private Tensor d_backbone_layer3_0_conv3; // gradient (N,128,⌈H/8⌉,⌈W/8⌉)
@@ -258,8 +244,6 @@ public sealed partial class SanetTinySe : INetwork
     private Tensor d_backbone_layer3_0_relu1; // gradient (N,32,⌈H/8⌉,⌈W/8⌉)
     private Tensor d_backbone_layer3_0_relu2; // gradient (N,32,⌈H/8⌉,⌈W/8⌉)
     private Tensor d_backbone_layer3_0_relu3; // gradient (N,128,⌈H/8⌉,⌈W/8⌉)
-    private Tensor d_backbone_layer4_0_add; // gradient (N,256,⌈H/8⌉,⌈W/8⌉)
-    private Tensor d_backbone_layer4_0_bn3; // gradient (N,256,⌈H/8⌉,⌈W/8⌉)
     private Tensor d_backbone_layer4_0_conv1; // gradient (N,64,⌈H/8⌉,⌈W/8⌉)
     private Tensor d_backbone_layer4_0_conv2; // gradient (N,64,⌈H/8⌉,⌈W/8⌉)
     private Tensor d_backbone_layer4_0_conv3; // gradient (N,256,⌈H/8⌉,⌈W/8⌉)
@@ -1525,15 +1509,15 @@ public sealed partial class SanetTinySe : INetwork
 
     // Memory plan: buffer lifetimes over the schedule (forward steps, then backward steps) and placement order, decided at build time.
     // Tables are indexed by buffer (the numbers in Bind); -1: the buffer is not in that plan.
-    // Inference plan: 178 of the 289 buffers; planned peak 6,195,200 bytes at the default size 8×3×96×96 (41,896,704 bytes without reuse).
-    private static readonly int[] InferenceFirst = { 0, 0, 0, 1, 1, 1, 2, 3, 3, 3, 4, 5, 5, 5, 6, 6, 7, 8, 8, 8, 9, 10, 10, 10, 11, 12, 12, 12, 13, 14, 15, 16, 16, 16, 17, 18, 18, 18, 19, 20, 20, 20, 21, 22, 22, 22, 23, 24, 25, 26, 26, 26, 27, 28, 28, 28, 29, 30, 30, 30, 31, 32, 32, 32, 33, 34, 35, 36, 36, 36, 37, 38, 38, 38, 39, 40, 40, 40, 41, 42, 42, 42, 43, 44, 45, 46, 46, 46, 47, 48, 48, 48, 49, 50, 51, 52, 53, 54, 55, 56, 57, 58, 58, 58, 59, 60, 60, 60, 61, 62, 62, 62, 63, 64, 65, 66, 67, 68, 69, 70, 71, 72, 72, 72, 73, 74, 74, 74, 75, 76, 76, 76, 77, 78, 79, 80, 81, 82, 83, 84, 85, 86, 86, 86, 87, 88, 88, 88, 89, 90, 90, 90, 91, 92, 93, 94, 95, 96, 97, 98, 99, 100, 101, 102, 103, 104, 105, 105, 105, 106, 106, 107, 108, 109, 110, 111, 112, 113, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1 };
-    private static readonly int[] InferenceLast = { 113, 113, 1, 2, 1, 1, 3, 4, 3, 3, 5, 6, 5, 5, 13, 6, 8, 9, 8, 8, 10, 11, 10, 10, 12, 13, 12, 12, 14, 54, 16, 17, 16, 16, 18, 19, 18, 18, 20, 23, 20, 20, 22, 23, 22, 22, 24, 63, 26, 27, 26, 26, 28, 29, 28, 28, 30, 33, 30, 30, 32, 33, 32, 32, 34, 77, 36, 37, 36, 36, 38, 39, 38, 38, 40, 43, 40, 40, 42, 43, 42, 42, 44, 104, 46, 47, 46, 46, 48, 55, 48, 48, 50, 51, 52, 53, 54, 55, 56, 99, 58, 59, 58, 58, 60, 69, 60, 60, 62, 68, 62, 62, 64, 65, 66, 67, 68, 69, 70, 100, 72, 73, 72, 72, 74, 83, 74, 74, 76, 82, 76, 76, 78, 79, 80, 81, 82, 83, 84, 100, 86, 87, 86, 86, 88, 97, 88, 88, 90, 96, 90, 90, 92, 93, 94, 95, 96, 97, 98, 108, 100, 102, 109, 103, 113, 105, 106, 105, 105, 107, 106, 108, 110, 113, 113, 113, 113, 113, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1 };
-    private static readonly int[] InferenceOrder = { 10, 11, 173, 174, 2, 3, 6, 7, 74, 75, 78, 79, 82, 83, 0, 14, 15, 24, 25, 28, 29, 56, 57, 60, 61, 64, 65, 84, 85, 88, 89, 97, 98, 1, 30, 31, 38, 39, 42, 43, 46, 47, 66, 67, 70, 71, 165, 166, 169, 170, 16, 17, 20, 21, 48, 49, 52, 53, 100, 101, 104, 105, 108, 109, 117, 118, 120, 121, 124, 125, 128, 129, 137, 138, 140, 141, 144, 145, 148, 149, 157, 158, 99, 161, 34, 35, 119, 139, 159, 160, 162, 171, 172, 152, 132, 112, 76, 77, 80, 81, 92, 95, 96, 115, 116, 135, 136, 155, 156, 163, 58, 59, 62, 63, 4, 5, 8, 9, 12, 13, 18, 19, 22, 23, 26, 27, 32, 33, 36, 37, 40, 41, 44, 45, 50, 51, 54, 55, 68, 69, 72, 73, 86, 87, 90, 91, 93, 94, 102, 103, 106, 107, 110, 111, 113, 114, 122, 123, 126, 127, 130, 131, 133, 134, 142, 143, 146, 147, 150, 151, 153, 154, 164, 167, 168, 175, 176, 177 };
+    // Inference plan: 170 of the 273 buffers; planned peak 6,195,200 bytes at the default size 8×3×96×96 (36,588,288 bytes without reuse).
+    private static readonly int[] InferenceFirst = { 0, 0, 0, 1, 1, 1, 2, 3, 3, 3, 4, 5, 5, 5, 6, 6, 7, 8, 8, 8, 9, 10, 10, 10, 11, 12, 12, 12, 13, 14, 14, 14, 15, 16, 16, 16, 17, 18, 19, 19, 19, 20, 20, 20, 21, 22, 22, 22, 23, 24, 24, 24, 25, 26, 27, 27, 27, 28, 28, 28, 29, 30, 30, 30, 31, 32, 32, 32, 33, 34, 35, 35, 35, 36, 36, 36, 37, 38, 38, 38, 39, 40, 40, 40, 41, 42, 43, 44, 45, 46, 47, 48, 49, 50, 50, 50, 51, 52, 52, 52, 53, 54, 54, 54, 55, 56, 57, 58, 59, 60, 61, 62, 63, 64, 64, 64, 65, 66, 66, 66, 67, 68, 68, 68, 69, 70, 71, 72, 73, 74, 75, 76, 77, 78, 78, 78, 79, 80, 80, 80, 81, 82, 82, 82, 83, 84, 85, 86, 87, 88, 89, 90, 91, 92, 93, 94, 95, 96, 97, 97, 97, 98, 98, 99, 100, 101, 102, 103, 104, 105, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1 };
+    private static readonly int[] InferenceLast = { 105, 105, 1, 2, 1, 1, 3, 4, 3, 3, 5, 6, 5, 5, 12, 6, 8, 9, 8, 8, 10, 11, 10, 10, 12, 46, 12, 12, 14, 15, 14, 14, 16, 17, 16, 16, 20, 19, 20, 19, 19, 55, 20, 20, 22, 23, 22, 22, 24, 25, 24, 24, 28, 27, 28, 27, 27, 69, 28, 28, 30, 31, 30, 30, 32, 33, 32, 32, 36, 35, 36, 35, 35, 96, 36, 36, 38, 39, 38, 38, 40, 47, 40, 40, 42, 43, 44, 45, 46, 47, 48, 91, 50, 51, 50, 50, 52, 61, 52, 52, 54, 60, 54, 54, 56, 57, 58, 59, 60, 61, 62, 92, 64, 65, 64, 64, 66, 75, 66, 66, 68, 74, 68, 68, 70, 71, 72, 73, 74, 75, 76, 92, 78, 79, 78, 78, 80, 89, 80, 80, 82, 88, 82, 82, 84, 85, 86, 87, 88, 89, 90, 100, 92, 94, 101, 95, 105, 97, 98, 97, 97, 99, 98, 100, 102, 105, 105, 105, 105, 105, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1 };
+    private static readonly int[] InferenceOrder = { 10, 11, 165, 166, 2, 3, 6, 7, 68, 69, 70, 73, 0, 14, 15, 24, 25, 52, 53, 54, 57, 76, 77, 80, 81, 89, 90, 1, 28, 29, 36, 37, 38, 41, 60, 61, 64, 65, 157, 158, 161, 162, 16, 17, 20, 21, 44, 45, 48, 49, 92, 93, 96, 97, 100, 101, 109, 110, 112, 113, 116, 117, 120, 121, 129, 130, 132, 133, 136, 137, 140, 141, 149, 150, 91, 153, 32, 33, 111, 131, 151, 152, 154, 163, 164, 144, 124, 104, 71, 72, 74, 75, 84, 87, 88, 107, 108, 127, 128, 147, 148, 155, 55, 56, 58, 59, 4, 5, 8, 9, 12, 13, 18, 19, 22, 23, 26, 27, 30, 31, 34, 35, 39, 40, 42, 43, 46, 47, 50, 51, 62, 63, 66, 67, 78, 79, 82, 83, 85, 86, 94, 95, 98, 99, 102, 103, 105, 106, 114, 115, 118, 119, 122, 123, 125, 126, 134, 135, 138, 139, 142, 143, 145, 146, 156, 159, 160, 167, 168, 169 };
 
-    // Training plan: 289 of the 289 buffers; planned peak 36,749,312 bytes at the default size 8×3×96×96 (81,708,800 bytes without reuse).
-    private static readonly int[] TrainingFirst = { 0, 0, 0, 1, 1, 1, 2, 3, 3, 3, 4, 5, 5, 5, 6, 6, 7, 8, 8, 8, 9, 10, 10, 10, 11, 12, 12, 12, 13, 14, 15, 16, 16, 16, 17, 18, 18, 18, 19, 20, 20, 20, 21, 22, 22, 22, 23, 24, 25, 26, 26, 26, 27, 28, 28, 28, 29, 30, 30, 30, 31, 32, 32, 32, 33, 34, 35, 36, 36, 36, 37, 38, 38, 38, 39, 40, 40, 40, 41, 42, 42, 42, 43, 44, 45, 46, 46, 46, 47, 48, 48, 48, 49, 50, 51, 52, 53, 54, 55, 56, 57, 58, 58, 58, 59, 60, 60, 60, 61, 62, 62, 62, 63, 64, 65, 66, 67, 68, 69, 70, 71, 72, 72, 72, 73, 74, 74, 74, 75, 76, 76, 76, 77, 78, 79, 80, 81, 82, 83, 84, 85, 86, 86, 86, 87, 88, 88, 88, 89, 90, 90, 90, 91, 92, 93, 94, 95, 96, 97, 98, 99, 100, 101, 102, 103, 104, 105, 105, 105, 106, 106, 107, 108, 109, 110, 111, 112, 113, 213, 214, 219, 217, 215, 218, 216, 173, 203, 204, 211, 209, 207, 205, 204, 210, 208, 164, 193, 194, 201, 199, 197, 195, 194, 200, 198, 150, 183, 184, 191, 189, 187, 185, 184, 190, 188, 123, 214, 226, 225, 224, 223, 222, 221, 115, 128, 127, 127, 119, 125, 117, 114, 122, 121, 120, 119, 124, 118, 116, 171, 181, 180, 179, 172, 176, 174, 177, 172, 175, 173, 157, 169, 168, 167, 158, 162, 160, 163, 158, 161, 165, 159, 159, 143, 155, 154, 153, 144, 148, 146, 149, 144, 147, 151, 145, 145, 129, 141, 140, 139, 130, 134, 132, 135, 130, 133, 137, 131, 131, 127 };
-    private static readonly int[] TrainingLast = { 227, 227, 226, 226, 226, 226, 224, 224, 224, 224, 222, 222, 222, 222, 220, 221, 219, 219, 219, 219, 217, 217, 217, 217, 215, 13, 215, 215, 14, 213, 211, 211, 211, 211, 209, 209, 209, 209, 207, 23, 207, 207, 205, 23, 205, 205, 24, 203, 201, 201, 201, 201, 199, 199, 199, 199, 197, 33, 197, 197, 195, 33, 195, 195, 34, 193, 191, 191, 191, 191, 189, 189, 189, 189, 187, 43, 187, 187, 185, 43, 185, 185, 44, 183, 181, 181, 181, 181, 179, 179, 179, 179, 177, 51, 176, 53, 174, 55, 171, 99, 169, 169, 169, 169, 167, 167, 167, 167, 165, 159, 165, 165, 163, 65, 162, 67, 160, 69, 157, 100, 155, 155, 155, 155, 153, 153, 153, 153, 151, 145, 151, 151, 149, 79, 148, 81, 146, 83, 143, 100, 141, 141, 141, 141, 139, 139, 139, 139, 137, 131, 137, 137, 135, 93, 134, 95, 132, 97, 129, 108, 100, 126, 109, 124, 227, 122, 122, 122, 122, 120, 121, 108, 110, 227, 227, 227, 227, 227, 214, 215, 220, 218, 216, 219, 217, 213, 204, 207, 212, 210, 208, 206, 205, 211, 209, 203, 194, 197, 202, 200, 198, 196, 195, 201, 199, 193, 184, 187, 192, 190, 188, 186, 185, 191, 189, 183, 221, 227, 226, 225, 224, 223, 222, 124, 171, 157, 143, 129, 127, 119, 117, 123, 122, 121, 120, 125, 126, 118, 172, 182, 181, 180, 179, 177, 175, 178, 173, 176, 174, 158, 170, 169, 168, 167, 163, 161, 164, 159, 162, 166, 165, 160, 144, 156, 155, 154, 153, 149, 147, 150, 145, 148, 152, 151, 146, 130, 142, 141, 140, 139, 135, 133, 136, 131, 134, 138, 137, 132, 128 };
-    private static readonly int[] TrainingOrder = { 10, 11, 222, 221, 173, 174, 230, 237, 2, 3, 6, 7, 74, 75, 78, 79, 82, 83, 215, 206, 207, 212, 211, 210, 220, 219, 218, 217, 0, 14, 15, 24, 25, 28, 29, 56, 57, 60, 61, 64, 65, 84, 85, 88, 89, 97, 98, 205, 238, 242, 246, 185, 241, 240, 239, 196, 197, 202, 201, 200, 178, 179, 216, 182, 1, 30, 31, 38, 39, 42, 43, 46, 47, 66, 67, 70, 71, 165, 166, 169, 170, 233, 232, 231, 195, 214, 209, 213, 208, 186, 187, 192, 191, 190, 193, 188, 16, 17, 20, 21, 48, 49, 52, 53, 100, 101, 104, 105, 108, 109, 117, 118, 120, 121, 124, 125, 128, 129, 137, 138, 140, 141, 144, 145, 148, 149, 157, 158, 275, 279, 283, 286, 285, 278, 277, 276, 262, 266, 270, 273, 272, 265, 264, 263, 249, 253, 257, 260, 259, 252, 251, 250, 204, 199, 203, 198, 184, 181, 183, 180, 99, 161, 228, 224, 34, 35, 194, 189, 119, 139, 159, 160, 162, 171, 172, 229, 236, 227, 234, 225, 226, 288, 152, 282, 132, 269, 112, 256, 76, 77, 80, 81, 92, 95, 96, 115, 116, 135, 136, 155, 156, 287, 281, 274, 268, 261, 255, 248, 244, 245, 163, 235, 58, 59, 62, 63, 4, 5, 8, 9, 12, 13, 18, 19, 22, 23, 26, 27, 32, 33, 36, 37, 40, 41, 44, 45, 50, 51, 54, 55, 68, 69, 72, 73, 86, 87, 90, 91, 93, 94, 102, 103, 106, 107, 110, 111, 113, 114, 122, 123, 126, 127, 130, 131, 133, 134, 142, 143, 146, 147, 150, 151, 153, 154, 164, 167, 168, 175, 176, 177, 223, 284, 280, 271, 267, 258, 254, 247, 243 };
+    // Training plan: 273 of the 273 buffers; planned peak 36,749,312 bytes at the default size 8×3×96×96 (71,091,968 bytes without reuse).
+    private static readonly int[] TrainingFirst = { 0, 0, 0, 1, 1, 1, 2, 3, 3, 3, 4, 5, 5, 5, 6, 6, 7, 8, 8, 8, 9, 10, 10, 10, 11, 12, 12, 12, 13, 14, 14, 14, 15, 16, 16, 16, 17, 18, 19, 19, 19, 20, 20, 20, 21, 22, 22, 22, 23, 24, 24, 24, 25, 26, 27, 27, 27, 28, 28, 28, 29, 30, 30, 30, 31, 32, 32, 32, 33, 34, 35, 35, 35, 36, 36, 36, 37, 38, 38, 38, 39, 40, 40, 40, 41, 42, 43, 44, 45, 46, 47, 48, 49, 50, 50, 50, 51, 52, 52, 52, 53, 54, 54, 54, 55, 56, 57, 58, 59, 60, 61, 62, 63, 64, 64, 64, 65, 66, 66, 66, 67, 68, 68, 68, 69, 70, 71, 72, 73, 74, 75, 76, 77, 78, 78, 78, 79, 80, 80, 80, 81, 82, 82, 82, 83, 84, 85, 86, 87, 88, 89, 90, 91, 92, 93, 94, 95, 96, 97, 97, 97, 98, 98, 99, 100, 101, 102, 103, 104, 105, 203, 201, 199, 202, 200, 165, 197, 195, 191, 192, 191, 196, 194, 156, 189, 187, 183, 184, 183, 188, 186, 142, 181, 179, 175, 176, 175, 180, 178, 115, 199, 210, 209, 208, 207, 206, 205, 107, 120, 119, 119, 111, 117, 109, 106, 114, 113, 112, 111, 116, 110, 108, 163, 173, 172, 171, 164, 168, 166, 169, 164, 167, 165, 149, 161, 160, 159, 150, 154, 152, 155, 150, 153, 157, 151, 151, 135, 147, 146, 145, 136, 140, 138, 141, 136, 139, 143, 137, 137, 121, 133, 132, 131, 122, 126, 124, 127, 122, 125, 129, 123, 123, 119 };
+    private static readonly int[] TrainingLast = { 211, 211, 210, 210, 210, 210, 208, 208, 208, 208, 206, 206, 206, 206, 204, 205, 203, 203, 203, 203, 201, 201, 201, 201, 199, 199, 199, 199, 197, 197, 197, 197, 195, 195, 195, 195, 191, 192, 20, 192, 192, 191, 191, 191, 189, 189, 189, 189, 187, 187, 187, 187, 183, 184, 28, 184, 184, 183, 183, 183, 181, 181, 181, 181, 179, 179, 179, 179, 175, 176, 36, 176, 176, 175, 175, 175, 173, 173, 173, 173, 171, 171, 171, 171, 169, 43, 168, 45, 166, 47, 163, 91, 161, 161, 161, 161, 159, 159, 159, 159, 157, 151, 157, 157, 155, 57, 154, 59, 152, 61, 149, 92, 147, 147, 147, 147, 145, 145, 145, 145, 143, 137, 143, 143, 141, 71, 140, 73, 138, 75, 135, 92, 133, 133, 133, 133, 131, 131, 131, 131, 129, 123, 129, 129, 127, 85, 126, 87, 124, 89, 121, 100, 92, 118, 101, 116, 211, 114, 114, 114, 114, 112, 113, 100, 102, 211, 211, 211, 211, 211, 204, 202, 200, 203, 201, 199, 198, 196, 194, 193, 192, 197, 195, 191, 190, 188, 186, 185, 184, 189, 187, 183, 182, 180, 178, 177, 176, 181, 179, 175, 205, 211, 210, 209, 208, 207, 206, 116, 163, 149, 135, 121, 119, 111, 109, 115, 114, 113, 112, 117, 118, 110, 164, 174, 173, 172, 171, 169, 167, 170, 165, 168, 166, 150, 162, 161, 160, 159, 155, 153, 156, 151, 154, 158, 157, 152, 136, 148, 147, 146, 145, 141, 139, 142, 137, 140, 144, 143, 138, 122, 134, 133, 132, 131, 127, 125, 128, 123, 126, 130, 129, 124, 120 };
+    private static readonly int[] TrainingOrder = { 10, 11, 206, 205, 165, 166, 214, 221, 2, 3, 6, 7, 68, 69, 70, 73, 199, 194, 196, 195, 204, 203, 202, 201, 0, 14, 15, 24, 25, 52, 53, 54, 57, 76, 77, 80, 81, 89, 90, 191, 222, 226, 230, 175, 225, 224, 223, 186, 188, 187, 172, 200, 1, 28, 29, 36, 37, 38, 41, 60, 61, 64, 65, 157, 158, 161, 162, 217, 216, 215, 183, 198, 193, 197, 192, 178, 180, 179, 181, 176, 16, 17, 20, 21, 44, 45, 48, 49, 92, 93, 96, 97, 100, 101, 109, 110, 112, 113, 116, 117, 120, 121, 129, 130, 132, 133, 136, 137, 140, 141, 149, 150, 259, 263, 267, 270, 269, 262, 261, 260, 246, 250, 254, 257, 256, 249, 248, 247, 233, 237, 241, 244, 243, 236, 235, 234, 190, 185, 189, 184, 174, 171, 173, 170, 91, 153, 212, 208, 32, 33, 182, 177, 111, 131, 151, 152, 154, 163, 164, 213, 220, 211, 218, 209, 210, 272, 144, 266, 124, 253, 104, 240, 71, 72, 74, 75, 84, 87, 88, 107, 108, 127, 128, 147, 148, 271, 265, 258, 252, 245, 239, 232, 228, 229, 155, 219, 55, 56, 58, 59, 4, 5, 8, 9, 12, 13, 18, 19, 22, 23, 26, 27, 30, 31, 34, 35, 39, 40, 42, 43, 46, 47, 50, 51, 62, 63, 66, 67, 78, 79, 82, 83, 85, 86, 94, 95, 98, 99, 102, 103, 105, 106, 114, 115, 118, 119, 122, 123, 125, 126, 134, 135, 138, 139, 142, 143, 145, 146, 156, 159, 160, 167, 168, 169, 207, 268, 264, 255, 251, 242, 238, 231, 227 };
 
     private Tensor[] head_concat_inputs = new Tensor[4];
     private Tensor[] head_concat_inputGrads = new Tensor[4];
@@ -1554,7 +1538,7 @@ public sealed partial class SanetTinySe : INetwork
         int Wc8 = (W + 7) / 8; // ⌈W/8⌉
         if (Hc2 < 1 || Wc2 < 1 || Hc4 < 1 || Wc4 < 1 || Hc8 < 1 || Wc8 < 1)
             throw new ArgumentException($"sanet-tiny-se: input {height}×{width} is too small: a feature map would have no pixels");
-        var arena = new ArenaBinder(289);
+        var arena = new ArenaBinder(273);
         Bind(arena, N, H, W); // measures every buffer
         if (training)
             arena.Place(Device.Accelerator, ref _arena, TrainingFirst, TrainingLast, TrainingOrder);
@@ -1599,270 +1583,254 @@ public sealed partial class SanetTinySe : INetwork
         this.backbone_layer1_0_bn2_mean = arena.View(22, 8);
         this.backbone_layer1_0_bn2_inv_std = arena.View(23, 8);
         this.backbone_layer1_0_conv3 = arena.Tensor(24, N, 32, Hc4, Wc4);
-        this.backbone_layer1_0_bn3 = arena.Tensor(25, N, 32, Hc4, Wc4);
+        this.backbone_layer1_0_relu3 = arena.Tensor(25, N, 32, Hc4, Wc4);
         this.backbone_layer1_0_bn3_mean = arena.View(26, 32);
         this.backbone_layer1_0_bn3_inv_std = arena.View(27, 32);
-        this.backbone_layer1_0_add = arena.Tensor(28, N, 32, Hc4, Wc4);
-        this.backbone_layer1_0_relu3 = arena.Tensor(29, N, 32, Hc4, Wc4);
-        this.backbone_layer2_0_conv1 = arena.Tensor(30, N, 16, Hc4, Wc4);
-        this.backbone_layer2_0_relu1 = arena.Tensor(31, N, 16, Hc4, Wc4);
-        this.backbone_layer2_0_bn1_mean = arena.View(32, 16);
-        this.backbone_layer2_0_bn1_inv_std = arena.View(33, 16);
-        this.backbone_layer2_0_conv2 = arena.Tensor(34, N, 16, Hc8, Wc8);
-        this.backbone_layer2_0_relu2 = arena.Tensor(35, N, 16, Hc8, Wc8);
-        this.backbone_layer2_0_bn2_mean = arena.View(36, 16);
-        this.backbone_layer2_0_bn2_inv_std = arena.View(37, 16);
-        this.backbone_layer2_0_conv3 = arena.Tensor(38, N, 64, Hc8, Wc8);
-        this.backbone_layer2_0_bn3 = arena.Tensor(39, N, 64, Hc8, Wc8);
-        this.backbone_layer2_0_bn3_mean = arena.View(40, 64);
-        this.backbone_layer2_0_bn3_inv_std = arena.View(41, 64);
-        this.backbone_layer2_0_downsample_0 = arena.Tensor(42, N, 64, Hc8, Wc8);
-        this.backbone_layer2_0_downsample_1 = arena.Tensor(43, N, 64, Hc8, Wc8);
-        this.backbone_layer2_0_downsample_1_mean = arena.View(44, 64);
-        this.backbone_layer2_0_downsample_1_inv_std = arena.View(45, 64);
-        this.backbone_layer2_0_add = arena.Tensor(46, N, 64, Hc8, Wc8);
-        this.backbone_layer2_0_relu3 = arena.Tensor(47, N, 64, Hc8, Wc8);
-        this.backbone_layer3_0_conv1 = arena.Tensor(48, N, 32, Hc8, Wc8);
-        this.backbone_layer3_0_relu1 = arena.Tensor(49, N, 32, Hc8, Wc8);
-        this.backbone_layer3_0_bn1_mean = arena.View(50, 32);
-        this.backbone_layer3_0_bn1_inv_std = arena.View(51, 32);
-        this.backbone_layer3_0_conv2 = arena.Tensor(52, N, 32, Hc8, Wc8);
-        this.backbone_layer3_0_relu2 = arena.Tensor(53, N, 32, Hc8, Wc8);
-        this.backbone_layer3_0_bn2_mean = arena.View(54, 32);
-        this.backbone_layer3_0_bn2_inv_std = arena.View(55, 32);
-        this.backbone_layer3_0_conv3 = arena.Tensor(56, N, 128, Hc8, Wc8);
-        this.backbone_layer3_0_bn3 = arena.Tensor(57, N, 128, Hc8, Wc8);
+        this.backbone_layer2_0_conv1 = arena.Tensor(28, N, 16, Hc4, Wc4);
+        this.backbone_layer2_0_relu1 = arena.Tensor(29, N, 16, Hc4, Wc4);
+        this.backbone_layer2_0_bn1_mean = arena.View(30, 16);
+        this.backbone_layer2_0_bn1_inv_std = arena.View(31, 16);
+        this.backbone_layer2_0_conv2 = arena.Tensor(32, N, 16, Hc8, Wc8);
+        this.backbone_layer2_0_relu2 = arena.Tensor(33, N, 16, Hc8, Wc8);
+        this.backbone_layer2_0_bn2_mean = arena.View(34, 16);
+        this.backbone_layer2_0_bn2_inv_std = arena.View(35, 16);
+        this.backbone_layer2_0_conv3 = arena.Tensor(36, N, 64, Hc8, Wc8);
+        this.backbone_layer2_0_downsample_0 = arena.Tensor(37, N, 64, Hc8, Wc8);
+        this.backbone_layer2_0_downsample_1 = arena.Tensor(38, N, 64, Hc8, Wc8);
+        this.backbone_layer2_0_downsample_1_mean = arena.View(39, 64);
+        this.backbone_layer2_0_downsample_1_inv_std = arena.View(40, 64);
+        this.backbone_layer2_0_relu3 = arena.Tensor(41, N, 64, Hc8, Wc8);
+        this.backbone_layer2_0_bn3_mean = arena.View(42, 64);
+        this.backbone_layer2_0_bn3_inv_std = arena.View(43, 64);
+        this.backbone_layer3_0_conv1 = arena.Tensor(44, N, 32, Hc8, Wc8);
+        this.backbone_layer3_0_relu1 = arena.Tensor(45, N, 32, Hc8, Wc8);
+        this.backbone_layer3_0_bn1_mean = arena.View(46, 32);
+        this.backbone_layer3_0_bn1_inv_std = arena.View(47, 32);
+        this.backbone_layer3_0_conv2 = arena.Tensor(48, N, 32, Hc8, Wc8);
+        this.backbone_layer3_0_relu2 = arena.Tensor(49, N, 32, Hc8, Wc8);
+        this.backbone_layer3_0_bn2_mean = arena.View(50, 32);
+        this.backbone_layer3_0_bn2_inv_std = arena.View(51, 32);
+        this.backbone_layer3_0_conv3 = arena.Tensor(52, N, 128, Hc8, Wc8);
+        this.backbone_layer3_0_downsample_0 = arena.Tensor(53, N, 128, Hc8, Wc8);
+        this.backbone_layer3_0_downsample_1 = arena.Tensor(54, N, 128, Hc8, Wc8);
+        this.backbone_layer3_0_downsample_1_mean = arena.View(55, 128);
+        this.backbone_layer3_0_downsample_1_inv_std = arena.View(56, 128);
+        this.backbone_layer3_0_relu3 = arena.Tensor(57, N, 128, Hc8, Wc8);
         this.backbone_layer3_0_bn3_mean = arena.View(58, 128);
         this.backbone_layer3_0_bn3_inv_std = arena.View(59, 128);
-        this.backbone_layer3_0_downsample_0 = arena.Tensor(60, N, 128, Hc8, Wc8);
-        this.backbone_layer3_0_downsample_1 = arena.Tensor(61, N, 128, Hc8, Wc8);
-        this.backbone_layer3_0_downsample_1_mean = arena.View(62, 128);
-        this.backbone_layer3_0_downsample_1_inv_std = arena.View(63, 128);
-        this.backbone_layer3_0_add = arena.Tensor(64, N, 128, Hc8, Wc8);
-        this.backbone_layer3_0_relu3 = arena.Tensor(65, N, 128, Hc8, Wc8);
-        this.backbone_layer4_0_conv1 = arena.Tensor(66, N, 64, Hc8, Wc8);
-        this.backbone_layer4_0_relu1 = arena.Tensor(67, N, 64, Hc8, Wc8);
-        this.backbone_layer4_0_bn1_mean = arena.View(68, 64);
-        this.backbone_layer4_0_bn1_inv_std = arena.View(69, 64);
-        this.backbone_layer4_0_conv2 = arena.Tensor(70, N, 64, Hc8, Wc8);
-        this.backbone_layer4_0_relu2 = arena.Tensor(71, N, 64, Hc8, Wc8);
-        this.backbone_layer4_0_bn2_mean = arena.View(72, 64);
-        this.backbone_layer4_0_bn2_inv_std = arena.View(73, 64);
-        this.backbone_layer4_0_conv3 = arena.Tensor(74, N, 256, Hc8, Wc8);
-        this.backbone_layer4_0_bn3 = arena.Tensor(75, N, 256, Hc8, Wc8);
-        this.backbone_layer4_0_bn3_mean = arena.View(76, 256);
-        this.backbone_layer4_0_bn3_inv_std = arena.View(77, 256);
-        this.backbone_layer4_0_downsample_0 = arena.Tensor(78, N, 256, Hc8, Wc8);
-        this.backbone_layer4_0_downsample_1 = arena.Tensor(79, N, 256, Hc8, Wc8);
-        this.backbone_layer4_0_downsample_1_mean = arena.View(80, 256);
-        this.backbone_layer4_0_downsample_1_inv_std = arena.View(81, 256);
-        this.backbone_layer4_0_add = arena.Tensor(82, N, 256, Hc8, Wc8);
-        this.backbone_layer4_0_relu3 = arena.Tensor(83, N, 256, Hc8, Wc8);
-        this.head_se1_conv_res_0 = arena.Tensor(84, N, 32, Hc4, Wc4);
-        this.head_se1_conv_res_2 = arena.Tensor(85, N, 32, Hc4, Wc4);
-        this.head_se1_conv_res_1_mean = arena.View(86, 32);
-        this.head_se1_conv_res_1_inv_std = arena.View(87, 32);
-        this.head_se1_conv_res_3 = arena.Tensor(88, N, 32, Hc4, Wc4);
-        this.head_se1_conv_res_5 = arena.Tensor(89, N, 32, Hc4, Wc4);
-        this.head_se1_conv_res_4_mean = arena.View(90, 32);
-        this.head_se1_conv_res_4_inv_std = arena.View(91, 32);
-        this.head_se1_gap = arena.Tensor(92, N, 32, 1, 1);
-        this.head_se1_fc1 = arena.Tensor(93, N, 2, 1, 1);
-        this.head_se1_relu = arena.Tensor(94, N, 2, 1, 1);
-        this.head_se1_fc2 = arena.Tensor(95, N, 32, 1, 1);
-        this.head_se1_sigmoid = arena.Tensor(96, N, 32, 1, 1);
-        this.head_se1_mul = arena.Tensor(97, N, 32, Hc4, Wc4);
-        this.head_se1_add = arena.Tensor(98, N, 32, Hc4, Wc4);
-        this.head_cls1 = arena.Tensor(99, N, 6, Hc4, Wc4);
-        this.head_se2_conv_res_0 = arena.Tensor(100, N, 32, Hc8, Wc8);
-        this.head_se2_conv_res_2 = arena.Tensor(101, N, 32, Hc8, Wc8);
-        this.head_se2_conv_res_1_mean = arena.View(102, 32);
-        this.head_se2_conv_res_1_inv_std = arena.View(103, 32);
-        this.head_se2_conv_res_3 = arena.Tensor(104, N, 32, Hc8, Wc8);
-        this.head_se2_conv_res_5 = arena.Tensor(105, N, 32, Hc8, Wc8);
-        this.head_se2_conv_res_4_mean = arena.View(106, 32);
-        this.head_se2_conv_res_4_inv_std = arena.View(107, 32);
-        this.head_se2_shortcut_0 = arena.Tensor(108, N, 32, Hc8, Wc8);
-        this.head_se2_shortcut_1 = arena.Tensor(109, N, 32, Hc8, Wc8);
-        this.head_se2_shortcut_1_mean = arena.View(110, 32);
-        this.head_se2_shortcut_1_inv_std = arena.View(111, 32);
-        this.head_se2_gap = arena.Tensor(112, N, 64, 1, 1);
-        this.head_se2_fc1 = arena.Tensor(113, N, 2, 1, 1);
-        this.head_se2_relu = arena.Tensor(114, N, 2, 1, 1);
-        this.head_se2_fc2 = arena.Tensor(115, N, 32, 1, 1);
-        this.head_se2_sigmoid = arena.Tensor(116, N, 32, 1, 1);
-        this.head_se2_mul = arena.Tensor(117, N, 32, Hc8, Wc8);
-        this.head_se2_add = arena.Tensor(118, N, 32, Hc8, Wc8);
-        this.head_cls2 = arena.Tensor(119, N, 6, Hc8, Wc8);
-        this.head_se3_conv_res_0 = arena.Tensor(120, N, 32, Hc8, Wc8);
-        this.head_se3_conv_res_2 = arena.Tensor(121, N, 32, Hc8, Wc8);
-        this.head_se3_conv_res_1_mean = arena.View(122, 32);
-        this.head_se3_conv_res_1_inv_std = arena.View(123, 32);
-        this.head_se3_conv_res_3 = arena.Tensor(124, N, 32, Hc8, Wc8);
-        this.head_se3_conv_res_5 = arena.Tensor(125, N, 32, Hc8, Wc8);
-        this.head_se3_conv_res_4_mean = arena.View(126, 32);
-        this.head_se3_conv_res_4_inv_std = arena.View(127, 32);
-        this.head_se3_shortcut_0 = arena.Tensor(128, N, 32, Hc8, Wc8);
-        this.head_se3_shortcut_1 = arena.Tensor(129, N, 32, Hc8, Wc8);
-        this.head_se3_shortcut_1_mean = arena.View(130, 32);
-        this.head_se3_shortcut_1_inv_std = arena.View(131, 32);
-        this.head_se3_gap = arena.Tensor(132, N, 128, 1, 1);
-        this.head_se3_fc1 = arena.Tensor(133, N, 2, 1, 1);
-        this.head_se3_relu = arena.Tensor(134, N, 2, 1, 1);
-        this.head_se3_fc2 = arena.Tensor(135, N, 32, 1, 1);
-        this.head_se3_sigmoid = arena.Tensor(136, N, 32, 1, 1);
-        this.head_se3_mul = arena.Tensor(137, N, 32, Hc8, Wc8);
-        this.head_se3_add = arena.Tensor(138, N, 32, Hc8, Wc8);
-        this.head_cls3 = arena.Tensor(139, N, 6, Hc8, Wc8);
-        this.head_se4_conv_res_0 = arena.Tensor(140, N, 32, Hc8, Wc8);
-        this.head_se4_conv_res_2 = arena.Tensor(141, N, 32, Hc8, Wc8);
-        this.head_se4_conv_res_1_mean = arena.View(142, 32);
-        this.head_se4_conv_res_1_inv_std = arena.View(143, 32);
-        this.head_se4_conv_res_3 = arena.Tensor(144, N, 32, Hc8, Wc8);
-        this.head_se4_conv_res_5 = arena.Tensor(145, N, 32, Hc8, Wc8);
-        this.head_se4_conv_res_4_mean = arena.View(146, 32);
-        this.head_se4_conv_res_4_inv_std = arena.View(147, 32);
-        this.head_se4_shortcut_0 = arena.Tensor(148, N, 32, Hc8, Wc8);
-        this.head_se4_shortcut_1 = arena.Tensor(149, N, 32, Hc8, Wc8);
-        this.head_se4_shortcut_1_mean = arena.View(150, 32);
-        this.head_se4_shortcut_1_inv_std = arena.View(151, 32);
-        this.head_se4_gap = arena.Tensor(152, N, 256, 1, 1);
-        this.head_se4_fc1 = arena.Tensor(153, N, 2, 1, 1);
-        this.head_se4_relu = arena.Tensor(154, N, 2, 1, 1);
-        this.head_se4_fc2 = arena.Tensor(155, N, 32, 1, 1);
-        this.head_se4_sigmoid = arena.Tensor(156, N, 32, 1, 1);
-        this.head_se4_mul = arena.Tensor(157, N, 32, Hc8, Wc8);
-        this.head_se4_add = arena.Tensor(158, N, 32, Hc8, Wc8);
-        this.head_cls4 = arena.Tensor(159, N, 6, Hc8, Wc8);
-        this.head_up1 = arena.Tensor(160, N, 6, Hc8, Wc8);
-        this.head_concat = arena.Tensor(161, N, 24, Hc8, Wc8);
-        this.head_mask_conv = arena.Tensor(162, N, 6, Hc8, Wc8);
-        this.head_gap = arena.Tensor(163, N, 24, 1, 1);
-        this.head_cat_fc = arena.Tensor(164, N, 6, 1, 1);
-        this.head_fcn_0 = arena.Tensor(165, N, 64, Hc8, Wc8);
-        this.head_fcn_2 = arena.Tensor(166, N, 64, Hc8, Wc8);
-        this.head_fcn_1_mean = arena.View(167, 64);
-        this.head_fcn_1_inv_std = arena.View(168, 64);
-        this.head_fcn_3 = arena.Tensor(169, N, 64, Hc8, Wc8);
-        this.head_fcn_3_mask = arena.View(170, (long)N * 64 * Hc8 * Wc8);
-        this.head_fcn_4 = arena.Tensor(171, N, 6, Hc8, Wc8);
-        this.head_dense = arena.Tensor(172, N, 6, Hc8, Wc8);
-        this.head_mask_up = arena.Tensor(173, N, 6, H, W);
-        this.head_dense_up = arena.Tensor(174, N, 6, H, W);
-        this.loss_mask = arena.View(175, 1);
-        this.loss_cat = arena.View(176, 1);
-        this.loss_dense = arena.View(177, 1);
-        this.d_backbone_layer1_0_add = arena.Tensor(178, N, 32, Hc4, Wc4);
-        this.d_backbone_layer1_0_bn3 = arena.Tensor(179, N, 32, Hc4, Wc4);
-        this.d_backbone_layer1_0_conv1 = arena.Tensor(180, N, 8, Hc4, Wc4);
-        this.d_backbone_layer1_0_conv2 = arena.Tensor(181, N, 8, Hc4, Wc4);
-        this.d_backbone_layer1_0_conv3 = arena.Tensor(182, N, 32, Hc4, Wc4);
-        this.d_backbone_layer1_0_relu1 = arena.Tensor(183, N, 8, Hc4, Wc4);
-        this.d_backbone_layer1_0_relu2 = arena.Tensor(184, N, 8, Hc4, Wc4);
-        this.d_backbone_layer1_0_relu3 = arena.Tensor(185, N, 32, Hc4, Wc4);
-        this.d_backbone_layer2_0_add = arena.Tensor(186, N, 64, Hc8, Wc8);
-        this.d_backbone_layer2_0_bn3 = arena.Tensor(187, N, 64, Hc8, Wc8);
-        this.d_backbone_layer2_0_conv1 = arena.Tensor(188, N, 16, Hc4, Wc4);
-        this.d_backbone_layer2_0_conv2 = arena.Tensor(189, N, 16, Hc8, Wc8);
-        this.d_backbone_layer2_0_conv3 = arena.Tensor(190, N, 64, Hc8, Wc8);
-        this.d_backbone_layer2_0_downsample_0 = arena.Tensor(191, N, 64, Hc8, Wc8);
-        this.d_backbone_layer2_0_downsample_1 = arena.Tensor(192, N, 64, Hc8, Wc8);
-        this.d_backbone_layer2_0_relu1 = arena.Tensor(193, N, 16, Hc4, Wc4);
-        this.d_backbone_layer2_0_relu2 = arena.Tensor(194, N, 16, Hc8, Wc8);
-        this.d_backbone_layer2_0_relu3 = arena.Tensor(195, N, 64, Hc8, Wc8);
-        this.d_backbone_layer3_0_add = arena.Tensor(196, N, 128, Hc8, Wc8);
-        this.d_backbone_layer3_0_bn3 = arena.Tensor(197, N, 128, Hc8, Wc8);
-        this.d_backbone_layer3_0_conv1 = arena.Tensor(198, N, 32, Hc8, Wc8);
-        this.d_backbone_layer3_0_conv2 = arena.Tensor(199, N, 32, Hc8, Wc8);
-        this.d_backbone_layer3_0_conv3 = arena.Tensor(200, N, 128, Hc8, Wc8);
-        this.d_backbone_layer3_0_downsample_0 = arena.Tensor(201, N, 128, Hc8, Wc8);
-        this.d_backbone_layer3_0_downsample_1 = arena.Tensor(202, N, 128, Hc8, Wc8);
-        this.d_backbone_layer3_0_relu1 = arena.Tensor(203, N, 32, Hc8, Wc8);
-        this.d_backbone_layer3_0_relu2 = arena.Tensor(204, N, 32, Hc8, Wc8);
-        this.d_backbone_layer3_0_relu3 = arena.Tensor(205, N, 128, Hc8, Wc8);
-        this.d_backbone_layer4_0_add = arena.Tensor(206, N, 256, Hc8, Wc8);
-        this.d_backbone_layer4_0_bn3 = arena.Tensor(207, N, 256, Hc8, Wc8);
-        this.d_backbone_layer4_0_conv1 = arena.Tensor(208, N, 64, Hc8, Wc8);
-        this.d_backbone_layer4_0_conv2 = arena.Tensor(209, N, 64, Hc8, Wc8);
-        this.d_backbone_layer4_0_conv3 = arena.Tensor(210, N, 256, Hc8, Wc8);
-        this.d_backbone_layer4_0_downsample_0 = arena.Tensor(211, N, 256, Hc8, Wc8);
-        this.d_backbone_layer4_0_downsample_1 = arena.Tensor(212, N, 256, Hc8, Wc8);
-        this.d_backbone_layer4_0_relu1 = arena.Tensor(213, N, 64, Hc8, Wc8);
-        this.d_backbone_layer4_0_relu2 = arena.Tensor(214, N, 64, Hc8, Wc8);
-        this.d_backbone_layer4_0_relu3 = arena.Tensor(215, N, 256, Hc8, Wc8);
-        this.d_backbone_maxpool = arena.Tensor(216, N, 32, Hc4, Wc4);
-        this.d_backbone_stem_0 = arena.Tensor(217, N, 16, Hc2, Wc2);
-        this.d_backbone_stem_2 = arena.Tensor(218, N, 16, Hc2, Wc2);
-        this.d_backbone_stem_3 = arena.Tensor(219, N, 16, Hc2, Wc2);
-        this.d_backbone_stem_5 = arena.Tensor(220, N, 16, Hc2, Wc2);
-        this.d_backbone_stem_6 = arena.Tensor(221, N, 32, Hc2, Wc2);
-        this.d_backbone_stem_8 = arena.Tensor(222, N, 32, Hc2, Wc2);
-        this.d_head_cat_fc = arena.Tensor(223, N, 6, 1, 1);
-        this.d_head_cls1 = arena.Tensor(224, N, 6, Hc4, Wc4);
-        this.d_head_cls2 = arena.Tensor(225, N, 6, Hc8, Wc8);
-        this.d_head_cls3 = arena.Tensor(226, N, 6, Hc8, Wc8);
-        this.d_head_cls4 = arena.Tensor(227, N, 6, Hc8, Wc8);
-        this.d_head_concat = arena.Tensor(228, N, 24, Hc8, Wc8);
-        this.d_head_dense = arena.Tensor(229, N, 6, Hc8, Wc8);
-        this.d_head_dense_up = arena.Tensor(230, N, 6, H, W);
-        this.d_head_fcn_0 = arena.Tensor(231, N, 64, Hc8, Wc8);
-        this.d_head_fcn_2 = arena.Tensor(232, N, 64, Hc8, Wc8);
-        this.d_head_fcn_3 = arena.Tensor(233, N, 64, Hc8, Wc8);
-        this.d_head_fcn_4 = arena.Tensor(234, N, 6, Hc8, Wc8);
-        this.d_head_gap = arena.Tensor(235, N, 24, 1, 1);
-        this.d_head_mask_conv = arena.Tensor(236, N, 6, Hc8, Wc8);
-        this.d_head_mask_up = arena.Tensor(237, N, 6, H, W);
-        this.d_head_se1_add = arena.Tensor(238, N, 32, Hc4, Wc4);
-        this.d_head_se1_conv_res_0 = arena.Tensor(239, N, 32, Hc4, Wc4);
-        this.d_head_se1_conv_res_2 = arena.Tensor(240, N, 32, Hc4, Wc4);
-        this.d_head_se1_conv_res_3 = arena.Tensor(241, N, 32, Hc4, Wc4);
-        this.d_head_se1_conv_res_5 = arena.Tensor(242, N, 32, Hc4, Wc4);
-        this.d_head_se1_fc1 = arena.Tensor(243, N, 2, 1, 1);
-        this.d_head_se1_fc2 = arena.Tensor(244, N, 32, 1, 1);
-        this.d_head_se1_gap = arena.Tensor(245, N, 32, 1, 1);
-        this.d_head_se1_mul = arena.Tensor(246, N, 32, Hc4, Wc4);
-        this.d_head_se1_relu = arena.Tensor(247, N, 2, 1, 1);
-        this.d_head_se1_sigmoid = arena.Tensor(248, N, 32, 1, 1);
-        this.d_head_se2_add = arena.Tensor(249, N, 32, Hc8, Wc8);
-        this.d_head_se2_conv_res_0 = arena.Tensor(250, N, 32, Hc8, Wc8);
-        this.d_head_se2_conv_res_2 = arena.Tensor(251, N, 32, Hc8, Wc8);
-        this.d_head_se2_conv_res_3 = arena.Tensor(252, N, 32, Hc8, Wc8);
-        this.d_head_se2_conv_res_5 = arena.Tensor(253, N, 32, Hc8, Wc8);
-        this.d_head_se2_fc1 = arena.Tensor(254, N, 2, 1, 1);
-        this.d_head_se2_fc2 = arena.Tensor(255, N, 32, 1, 1);
-        this.d_head_se2_gap = arena.Tensor(256, N, 64, 1, 1);
-        this.d_head_se2_mul = arena.Tensor(257, N, 32, Hc8, Wc8);
-        this.d_head_se2_relu = arena.Tensor(258, N, 2, 1, 1);
-        this.d_head_se2_shortcut_0 = arena.Tensor(259, N, 32, Hc8, Wc8);
-        this.d_head_se2_shortcut_1 = arena.Tensor(260, N, 32, Hc8, Wc8);
-        this.d_head_se2_sigmoid = arena.Tensor(261, N, 32, 1, 1);
-        this.d_head_se3_add = arena.Tensor(262, N, 32, Hc8, Wc8);
-        this.d_head_se3_conv_res_0 = arena.Tensor(263, N, 32, Hc8, Wc8);
-        this.d_head_se3_conv_res_2 = arena.Tensor(264, N, 32, Hc8, Wc8);
-        this.d_head_se3_conv_res_3 = arena.Tensor(265, N, 32, Hc8, Wc8);
-        this.d_head_se3_conv_res_5 = arena.Tensor(266, N, 32, Hc8, Wc8);
-        this.d_head_se3_fc1 = arena.Tensor(267, N, 2, 1, 1);
-        this.d_head_se3_fc2 = arena.Tensor(268, N, 32, 1, 1);
-        this.d_head_se3_gap = arena.Tensor(269, N, 128, 1, 1);
-        this.d_head_se3_mul = arena.Tensor(270, N, 32, Hc8, Wc8);
-        this.d_head_se3_relu = arena.Tensor(271, N, 2, 1, 1);
-        this.d_head_se3_shortcut_0 = arena.Tensor(272, N, 32, Hc8, Wc8);
-        this.d_head_se3_shortcut_1 = arena.Tensor(273, N, 32, Hc8, Wc8);
-        this.d_head_se3_sigmoid = arena.Tensor(274, N, 32, 1, 1);
-        this.d_head_se4_add = arena.Tensor(275, N, 32, Hc8, Wc8);
-        this.d_head_se4_conv_res_0 = arena.Tensor(276, N, 32, Hc8, Wc8);
-        this.d_head_se4_conv_res_2 = arena.Tensor(277, N, 32, Hc8, Wc8);
-        this.d_head_se4_conv_res_3 = arena.Tensor(278, N, 32, Hc8, Wc8);
-        this.d_head_se4_conv_res_5 = arena.Tensor(279, N, 32, Hc8, Wc8);
-        this.d_head_se4_fc1 = arena.Tensor(280, N, 2, 1, 1);
-        this.d_head_se4_fc2 = arena.Tensor(281, N, 32, 1, 1);
-        this.d_head_se4_gap = arena.Tensor(282, N, 256, 1, 1);
-        this.d_head_se4_mul = arena.Tensor(283, N, 32, Hc8, Wc8);
-        this.d_head_se4_relu = arena.Tensor(284, N, 2, 1, 1);
-        this.d_head_se4_shortcut_0 = arena.Tensor(285, N, 32, Hc8, Wc8);
-        this.d_head_se4_shortcut_1 = arena.Tensor(286, N, 32, Hc8, Wc8);
-        this.d_head_se4_sigmoid = arena.Tensor(287, N, 32, 1, 1);
-        this.d_head_up1 = arena.Tensor(288, N, 6, Hc8, Wc8);
+        this.backbone_layer4_0_conv1 = arena.Tensor(60, N, 64, Hc8, Wc8);
+        this.backbone_layer4_0_relu1 = arena.Tensor(61, N, 64, Hc8, Wc8);
+        this.backbone_layer4_0_bn1_mean = arena.View(62, 64);
+        this.backbone_layer4_0_bn1_inv_std = arena.View(63, 64);
+        this.backbone_layer4_0_conv2 = arena.Tensor(64, N, 64, Hc8, Wc8);
+        this.backbone_layer4_0_relu2 = arena.Tensor(65, N, 64, Hc8, Wc8);
+        this.backbone_layer4_0_bn2_mean = arena.View(66, 64);
+        this.backbone_layer4_0_bn2_inv_std = arena.View(67, 64);
+        this.backbone_layer4_0_conv3 = arena.Tensor(68, N, 256, Hc8, Wc8);
+        this.backbone_layer4_0_downsample_0 = arena.Tensor(69, N, 256, Hc8, Wc8);
+        this.backbone_layer4_0_downsample_1 = arena.Tensor(70, N, 256, Hc8, Wc8);
+        this.backbone_layer4_0_downsample_1_mean = arena.View(71, 256);
+        this.backbone_layer4_0_downsample_1_inv_std = arena.View(72, 256);
+        this.backbone_layer4_0_relu3 = arena.Tensor(73, N, 256, Hc8, Wc8);
+        this.backbone_layer4_0_bn3_mean = arena.View(74, 256);
+        this.backbone_layer4_0_bn3_inv_std = arena.View(75, 256);
+        this.head_se1_conv_res_0 = arena.Tensor(76, N, 32, Hc4, Wc4);
+        this.head_se1_conv_res_2 = arena.Tensor(77, N, 32, Hc4, Wc4);
+        this.head_se1_conv_res_1_mean = arena.View(78, 32);
+        this.head_se1_conv_res_1_inv_std = arena.View(79, 32);
+        this.head_se1_conv_res_3 = arena.Tensor(80, N, 32, Hc4, Wc4);
+        this.head_se1_conv_res_5 = arena.Tensor(81, N, 32, Hc4, Wc4);
+        this.head_se1_conv_res_4_mean = arena.View(82, 32);
+        this.head_se1_conv_res_4_inv_std = arena.View(83, 32);
+        this.head_se1_gap = arena.Tensor(84, N, 32, 1, 1);
+        this.head_se1_fc1 = arena.Tensor(85, N, 2, 1, 1);
+        this.head_se1_relu = arena.Tensor(86, N, 2, 1, 1);
+        this.head_se1_fc2 = arena.Tensor(87, N, 32, 1, 1);
+        this.head_se1_sigmoid = arena.Tensor(88, N, 32, 1, 1);
+        this.head_se1_mul = arena.Tensor(89, N, 32, Hc4, Wc4);
+        this.head_se1_add = arena.Tensor(90, N, 32, Hc4, Wc4);
+        this.head_cls1 = arena.Tensor(91, N, 6, Hc4, Wc4);
+        this.head_se2_conv_res_0 = arena.Tensor(92, N, 32, Hc8, Wc8);
+        this.head_se2_conv_res_2 = arena.Tensor(93, N, 32, Hc8, Wc8);
+        this.head_se2_conv_res_1_mean = arena.View(94, 32);
+        this.head_se2_conv_res_1_inv_std = arena.View(95, 32);
+        this.head_se2_conv_res_3 = arena.Tensor(96, N, 32, Hc8, Wc8);
+        this.head_se2_conv_res_5 = arena.Tensor(97, N, 32, Hc8, Wc8);
+        this.head_se2_conv_res_4_mean = arena.View(98, 32);
+        this.head_se2_conv_res_4_inv_std = arena.View(99, 32);
+        this.head_se2_shortcut_0 = arena.Tensor(100, N, 32, Hc8, Wc8);
+        this.head_se2_shortcut_1 = arena.Tensor(101, N, 32, Hc8, Wc8);
+        this.head_se2_shortcut_1_mean = arena.View(102, 32);
+        this.head_se2_shortcut_1_inv_std = arena.View(103, 32);
+        this.head_se2_gap = arena.Tensor(104, N, 64, 1, 1);
+        this.head_se2_fc1 = arena.Tensor(105, N, 2, 1, 1);
+        this.head_se2_relu = arena.Tensor(106, N, 2, 1, 1);
+        this.head_se2_fc2 = arena.Tensor(107, N, 32, 1, 1);
+        this.head_se2_sigmoid = arena.Tensor(108, N, 32, 1, 1);
+        this.head_se2_mul = arena.Tensor(109, N, 32, Hc8, Wc8);
+        this.head_se2_add = arena.Tensor(110, N, 32, Hc8, Wc8);
+        this.head_cls2 = arena.Tensor(111, N, 6, Hc8, Wc8);
+        this.head_se3_conv_res_0 = arena.Tensor(112, N, 32, Hc8, Wc8);
+        this.head_se3_conv_res_2 = arena.Tensor(113, N, 32, Hc8, Wc8);
+        this.head_se3_conv_res_1_mean = arena.View(114, 32);
+        this.head_se3_conv_res_1_inv_std = arena.View(115, 32);
+        this.head_se3_conv_res_3 = arena.Tensor(116, N, 32, Hc8, Wc8);
+        this.head_se3_conv_res_5 = arena.Tensor(117, N, 32, Hc8, Wc8);
+        this.head_se3_conv_res_4_mean = arena.View(118, 32);
+        this.head_se3_conv_res_4_inv_std = arena.View(119, 32);
+        this.head_se3_shortcut_0 = arena.Tensor(120, N, 32, Hc8, Wc8);
+        this.head_se3_shortcut_1 = arena.Tensor(121, N, 32, Hc8, Wc8);
+        this.head_se3_shortcut_1_mean = arena.View(122, 32);
+        this.head_se3_shortcut_1_inv_std = arena.View(123, 32);
+        this.head_se3_gap = arena.Tensor(124, N, 128, 1, 1);
+        this.head_se3_fc1 = arena.Tensor(125, N, 2, 1, 1);
+        this.head_se3_relu = arena.Tensor(126, N, 2, 1, 1);
+        this.head_se3_fc2 = arena.Tensor(127, N, 32, 1, 1);
+        this.head_se3_sigmoid = arena.Tensor(128, N, 32, 1, 1);
+        this.head_se3_mul = arena.Tensor(129, N, 32, Hc8, Wc8);
+        this.head_se3_add = arena.Tensor(130, N, 32, Hc8, Wc8);
+        this.head_cls3 = arena.Tensor(131, N, 6, Hc8, Wc8);
+        this.head_se4_conv_res_0 = arena.Tensor(132, N, 32, Hc8, Wc8);
+        this.head_se4_conv_res_2 = arena.Tensor(133, N, 32, Hc8, Wc8);
+        this.head_se4_conv_res_1_mean = arena.View(134, 32);
+        this.head_se4_conv_res_1_inv_std = arena.View(135, 32);
+        this.head_se4_conv_res_3 = arena.Tensor(136, N, 32, Hc8, Wc8);
+        this.head_se4_conv_res_5 = arena.Tensor(137, N, 32, Hc8, Wc8);
+        this.head_se4_conv_res_4_mean = arena.View(138, 32);
+        this.head_se4_conv_res_4_inv_std = arena.View(139, 32);
+        this.head_se4_shortcut_0 = arena.Tensor(140, N, 32, Hc8, Wc8);
+        this.head_se4_shortcut_1 = arena.Tensor(141, N, 32, Hc8, Wc8);
+        this.head_se4_shortcut_1_mean = arena.View(142, 32);
+        this.head_se4_shortcut_1_inv_std = arena.View(143, 32);
+        this.head_se4_gap = arena.Tensor(144, N, 256, 1, 1);
+        this.head_se4_fc1 = arena.Tensor(145, N, 2, 1, 1);
+        this.head_se4_relu = arena.Tensor(146, N, 2, 1, 1);
+        this.head_se4_fc2 = arena.Tensor(147, N, 32, 1, 1);
+        this.head_se4_sigmoid = arena.Tensor(148, N, 32, 1, 1);
+        this.head_se4_mul = arena.Tensor(149, N, 32, Hc8, Wc8);
+        this.head_se4_add = arena.Tensor(150, N, 32, Hc8, Wc8);
+        this.head_cls4 = arena.Tensor(151, N, 6, Hc8, Wc8);
+        this.head_up1 = arena.Tensor(152, N, 6, Hc8, Wc8);
+        this.head_concat = arena.Tensor(153, N, 24, Hc8, Wc8);
+        this.head_mask_conv = arena.Tensor(154, N, 6, Hc8, Wc8);
+        this.head_gap = arena.Tensor(155, N, 24, 1, 1);
+        this.head_cat_fc = arena.Tensor(156, N, 6, 1, 1);
+        this.head_fcn_0 = arena.Tensor(157, N, 64, Hc8, Wc8);
+        this.head_fcn_2 = arena.Tensor(158, N, 64, Hc8, Wc8);
+        this.head_fcn_1_mean = arena.View(159, 64);
+        this.head_fcn_1_inv_std = arena.View(160, 64);
+        this.head_fcn_3 = arena.Tensor(161, N, 64, Hc8, Wc8);
+        this.head_fcn_3_mask = arena.View(162, (long)N * 64 * Hc8 * Wc8);
+        this.head_fcn_4 = arena.Tensor(163, N, 6, Hc8, Wc8);
+        this.head_dense = arena.Tensor(164, N, 6, Hc8, Wc8);
+        this.head_mask_up = arena.Tensor(165, N, 6, H, W);
+        this.head_dense_up = arena.Tensor(166, N, 6, H, W);
+        this.loss_mask = arena.View(167, 1);
+        this.loss_cat = arena.View(168, 1);
+        this.loss_dense = arena.View(169, 1);
+        this.d_backbone_layer1_0_conv1 = arena.Tensor(170, N, 8, Hc4, Wc4);
+        this.d_backbone_layer1_0_conv2 = arena.Tensor(171, N, 8, Hc4, Wc4);
+        this.d_backbone_layer1_0_conv3 = arena.Tensor(172, N, 32, Hc4, Wc4);
+        this.d_backbone_layer1_0_relu1 = arena.Tensor(173, N, 8, Hc4, Wc4);
+        this.d_backbone_layer1_0_relu2 = arena.Tensor(174, N, 8, Hc4, Wc4);
+        this.d_backbone_layer1_0_relu3 = arena.Tensor(175, N, 32, Hc4, Wc4);
+        this.d_backbone_layer2_0_conv1 = arena.Tensor(176, N, 16, Hc4, Wc4);
+        this.d_backbone_layer2_0_conv2 = arena.Tensor(177, N, 16, Hc8, Wc8);
+        this.d_backbone_layer2_0_conv3 = arena.Tensor(178, N, 64, Hc8, Wc8);
+        this.d_backbone_layer2_0_downsample_0 = arena.Tensor(179, N, 64, Hc8, Wc8);
+        this.d_backbone_layer2_0_downsample_1 = arena.Tensor(180, N, 64, Hc8, Wc8);
+        this.d_backbone_layer2_0_relu1 = arena.Tensor(181, N, 16, Hc4, Wc4);
+        this.d_backbone_layer2_0_relu2 = arena.Tensor(182, N, 16, Hc8, Wc8);
+        this.d_backbone_layer2_0_relu3 = arena.Tensor(183, N, 64, Hc8, Wc8);
+        this.d_backbone_layer3_0_conv1 = arena.Tensor(184, N, 32, Hc8, Wc8);
+        this.d_backbone_layer3_0_conv2 = arena.Tensor(185, N, 32, Hc8, Wc8);
+        this.d_backbone_layer3_0_conv3 = arena.Tensor(186, N, 128, Hc8, Wc8);
+        this.d_backbone_layer3_0_downsample_0 = arena.Tensor(187, N, 128, Hc8, Wc8);
+        this.d_backbone_layer3_0_downsample_1 = arena.Tensor(188, N, 128, Hc8, Wc8);
+        this.d_backbone_layer3_0_relu1 = arena.Tensor(189, N, 32, Hc8, Wc8);
+        this.d_backbone_layer3_0_relu2 = arena.Tensor(190, N, 32, Hc8, Wc8);
+        this.d_backbone_layer3_0_relu3 = arena.Tensor(191, N, 128, Hc8, Wc8);
+        this.d_backbone_layer4_0_conv1 = arena.Tensor(192, N, 64, Hc8, Wc8);
+        this.d_backbone_layer4_0_conv2 = arena.Tensor(193, N, 64, Hc8, Wc8);
+        this.d_backbone_layer4_0_conv3 = arena.Tensor(194, N, 256, Hc8, Wc8);
+        this.d_backbone_layer4_0_downsample_0 = arena.Tensor(195, N, 256, Hc8, Wc8);
+        this.d_backbone_layer4_0_downsample_1 = arena.Tensor(196, N, 256, Hc8, Wc8);
+        this.d_backbone_layer4_0_relu1 = arena.Tensor(197, N, 64, Hc8, Wc8);
+        this.d_backbone_layer4_0_relu2 = arena.Tensor(198, N, 64, Hc8, Wc8);
+        this.d_backbone_layer4_0_relu3 = arena.Tensor(199, N, 256, Hc8, Wc8);
+        this.d_backbone_maxpool = arena.Tensor(200, N, 32, Hc4, Wc4);
+        this.d_backbone_stem_0 = arena.Tensor(201, N, 16, Hc2, Wc2);
+        this.d_backbone_stem_2 = arena.Tensor(202, N, 16, Hc2, Wc2);
+        this.d_backbone_stem_3 = arena.Tensor(203, N, 16, Hc2, Wc2);
+        this.d_backbone_stem_5 = arena.Tensor(204, N, 16, Hc2, Wc2);
+        this.d_backbone_stem_6 = arena.Tensor(205, N, 32, Hc2, Wc2);
+        this.d_backbone_stem_8 = arena.Tensor(206, N, 32, Hc2, Wc2);
+        this.d_head_cat_fc = arena.Tensor(207, N, 6, 1, 1);
+        this.d_head_cls1 = arena.Tensor(208, N, 6, Hc4, Wc4);
+        this.d_head_cls2 = arena.Tensor(209, N, 6, Hc8, Wc8);
+        this.d_head_cls3 = arena.Tensor(210, N, 6, Hc8, Wc8);
+        this.d_head_cls4 = arena.Tensor(211, N, 6, Hc8, Wc8);
+        this.d_head_concat = arena.Tensor(212, N, 24, Hc8, Wc8);
+        this.d_head_dense = arena.Tensor(213, N, 6, Hc8, Wc8);
+        this.d_head_dense_up = arena.Tensor(214, N, 6, H, W);
+        this.d_head_fcn_0 = arena.Tensor(215, N, 64, Hc8, Wc8);
+        this.d_head_fcn_2 = arena.Tensor(216, N, 64, Hc8, Wc8);
+        this.d_head_fcn_3 = arena.Tensor(217, N, 64, Hc8, Wc8);
+        this.d_head_fcn_4 = arena.Tensor(218, N, 6, Hc8, Wc8);
+        this.d_head_gap = arena.Tensor(219, N, 24, 1, 1);
+        this.d_head_mask_conv = arena.Tensor(220, N, 6, Hc8, Wc8);
+        this.d_head_mask_up = arena.Tensor(221, N, 6, H, W);
+        this.d_head_se1_add = arena.Tensor(222, N, 32, Hc4, Wc4);
+        this.d_head_se1_conv_res_0 = arena.Tensor(223, N, 32, Hc4, Wc4);
+        this.d_head_se1_conv_res_2 = arena.Tensor(224, N, 32, Hc4, Wc4);
+        this.d_head_se1_conv_res_3 = arena.Tensor(225, N, 32, Hc4, Wc4);
+        this.d_head_se1_conv_res_5 = arena.Tensor(226, N, 32, Hc4, Wc4);
+        this.d_head_se1_fc1 = arena.Tensor(227, N, 2, 1, 1);
+        this.d_head_se1_fc2 = arena.Tensor(228, N, 32, 1, 1);
+        this.d_head_se1_gap = arena.Tensor(229, N, 32, 1, 1);
+        this.d_head_se1_mul = arena.Tensor(230, N, 32, Hc4, Wc4);
+        this.d_head_se1_relu = arena.Tensor(231, N, 2, 1, 1);
+        this.d_head_se1_sigmoid = arena.Tensor(232, N, 32, 1, 1);
+        this.d_head_se2_add = arena.Tensor(233, N, 32, Hc8, Wc8);
+        this.d_head_se2_conv_res_0 = arena.Tensor(234, N, 32, Hc8, Wc8);
+        this.d_head_se2_conv_res_2 = arena.Tensor(235, N, 32, Hc8, Wc8);
+        this.d_head_se2_conv_res_3 = arena.Tensor(236, N, 32, Hc8, Wc8);
+        this.d_head_se2_conv_res_5 = arena.Tensor(237, N, 32, Hc8, Wc8);
+        this.d_head_se2_fc1 = arena.Tensor(238, N, 2, 1, 1);
+        this.d_head_se2_fc2 = arena.Tensor(239, N, 32, 1, 1);
+        this.d_head_se2_gap = arena.Tensor(240, N, 64, 1, 1);
+        this.d_head_se2_mul = arena.Tensor(241, N, 32, Hc8, Wc8);
+        this.d_head_se2_relu = arena.Tensor(242, N, 2, 1, 1);
+        this.d_head_se2_shortcut_0 = arena.Tensor(243, N, 32, Hc8, Wc8);
+        this.d_head_se2_shortcut_1 = arena.Tensor(244, N, 32, Hc8, Wc8);
+        this.d_head_se2_sigmoid = arena.Tensor(245, N, 32, 1, 1);
+        this.d_head_se3_add = arena.Tensor(246, N, 32, Hc8, Wc8);
+        this.d_head_se3_conv_res_0 = arena.Tensor(247, N, 32, Hc8, Wc8);
+        this.d_head_se3_conv_res_2 = arena.Tensor(248, N, 32, Hc8, Wc8);
+        this.d_head_se3_conv_res_3 = arena.Tensor(249, N, 32, Hc8, Wc8);
+        this.d_head_se3_conv_res_5 = arena.Tensor(250, N, 32, Hc8, Wc8);
+        this.d_head_se3_fc1 = arena.Tensor(251, N, 2, 1, 1);
+        this.d_head_se3_fc2 = arena.Tensor(252, N, 32, 1, 1);
+        this.d_head_se3_gap = arena.Tensor(253, N, 128, 1, 1);
+        this.d_head_se3_mul = arena.Tensor(254, N, 32, Hc8, Wc8);
+        this.d_head_se3_relu = arena.Tensor(255, N, 2, 1, 1);
+        this.d_head_se3_shortcut_0 = arena.Tensor(256, N, 32, Hc8, Wc8);
+        this.d_head_se3_shortcut_1 = arena.Tensor(257, N, 32, Hc8, Wc8);
+        this.d_head_se3_sigmoid = arena.Tensor(258, N, 32, 1, 1);
+        this.d_head_se4_add = arena.Tensor(259, N, 32, Hc8, Wc8);
+        this.d_head_se4_conv_res_0 = arena.Tensor(260, N, 32, Hc8, Wc8);
+        this.d_head_se4_conv_res_2 = arena.Tensor(261, N, 32, Hc8, Wc8);
+        this.d_head_se4_conv_res_3 = arena.Tensor(262, N, 32, Hc8, Wc8);
+        this.d_head_se4_conv_res_5 = arena.Tensor(263, N, 32, Hc8, Wc8);
+        this.d_head_se4_fc1 = arena.Tensor(264, N, 2, 1, 1);
+        this.d_head_se4_fc2 = arena.Tensor(265, N, 32, 1, 1);
+        this.d_head_se4_gap = arena.Tensor(266, N, 256, 1, 1);
+        this.d_head_se4_mul = arena.Tensor(267, N, 32, Hc8, Wc8);
+        this.d_head_se4_relu = arena.Tensor(268, N, 2, 1, 1);
+        this.d_head_se4_shortcut_0 = arena.Tensor(269, N, 32, Hc8, Wc8);
+        this.d_head_se4_shortcut_1 = arena.Tensor(270, N, 32, Hc8, Wc8);
+        this.d_head_se4_sigmoid = arena.Tensor(271, N, 32, 1, 1);
+        this.d_head_up1 = arena.Tensor(272, N, 6, Hc8, Wc8);
         head_concat_inputs[0] = head_up1;
         head_concat_inputGrads[0] = d_head_up1;
         head_concat_inputs[1] = head_cls2;
@@ -1914,22 +1882,19 @@ public sealed partial class SanetTinySe : INetwork
         Conv2d.Forward(Device, image, backbone_stem_0_weight.Value.View, default, backbone_stem_0, new ConvGeometry(3, 3, 2, 2, 1, 1, 1, 1, 1));
 
         // backbone.stem.1 + backbone.stem.2: batchnorm + relu (fused) -> (N,16,⌈H/2⌉,⌈W/2⌉)
-        BatchNorm.Statistics(Device, backbone_stem_0, backbone_stem_1_mean, backbone_stem_1_inv_std, backbone_stem_1_running_mean.Value.View, backbone_stem_1_running_var.Value.View, backbone_stem_1_num_batches_tracked.Value.View, momentum: 0.1f, eps: 1E-05f, training);
-        BatchNorm.Apply(Device, backbone_stem_0, backbone_stem_1_mean, backbone_stem_1_inv_std, backbone_stem_1_weight.Value.View, backbone_stem_1_bias.Value.View, backbone_stem_2, relu: true);
+        BatchNorm.Forward(Device, backbone_stem_0, default, backbone_stem_1_mean, backbone_stem_1_inv_std, backbone_stem_1_running_mean.Value.View, backbone_stem_1_running_var.Value.View, backbone_stem_1_num_batches_tracked.Value.View, backbone_stem_1_weight.Value.View, backbone_stem_1_bias.Value.View, backbone_stem_2, momentum: 0.1f, eps: 1E-05f, training, relu: true);
 
         // backbone.stem.3: conv 3x3 s1 p1, 16->16 -> (N,16,⌈H/2⌉,⌈W/2⌉)
         Conv2d.Forward(Device, backbone_stem_2, backbone_stem_3_weight.Value.View, default, backbone_stem_3, new ConvGeometry(3, 3, 1, 1, 1, 1, 1, 1, 1));
 
         // backbone.stem.4 + backbone.stem.5: batchnorm + relu (fused) -> (N,16,⌈H/2⌉,⌈W/2⌉)
-        BatchNorm.Statistics(Device, backbone_stem_3, backbone_stem_4_mean, backbone_stem_4_inv_std, backbone_stem_4_running_mean.Value.View, backbone_stem_4_running_var.Value.View, backbone_stem_4_num_batches_tracked.Value.View, momentum: 0.1f, eps: 1E-05f, training);
-        BatchNorm.Apply(Device, backbone_stem_3, backbone_stem_4_mean, backbone_stem_4_inv_std, backbone_stem_4_weight.Value.View, backbone_stem_4_bias.Value.View, backbone_stem_5, relu: true);
+        BatchNorm.Forward(Device, backbone_stem_3, default, backbone_stem_4_mean, backbone_stem_4_inv_std, backbone_stem_4_running_mean.Value.View, backbone_stem_4_running_var.Value.View, backbone_stem_4_num_batches_tracked.Value.View, backbone_stem_4_weight.Value.View, backbone_stem_4_bias.Value.View, backbone_stem_5, momentum: 0.1f, eps: 1E-05f, training, relu: true);
 
         // backbone.stem.6: conv 3x3 s1 p1, 16->32 -> (N,32,⌈H/2⌉,⌈W/2⌉)
         Conv2d.Forward(Device, backbone_stem_5, backbone_stem_6_weight.Value.View, default, backbone_stem_6, new ConvGeometry(3, 3, 1, 1, 1, 1, 1, 1, 1));
 
         // backbone.stem.7 + backbone.stem.8: batchnorm + relu (fused) -> (N,32,⌈H/2⌉,⌈W/2⌉)
-        BatchNorm.Statistics(Device, backbone_stem_6, backbone_stem_7_mean, backbone_stem_7_inv_std, backbone_stem_7_running_mean.Value.View, backbone_stem_7_running_var.Value.View, backbone_stem_7_num_batches_tracked.Value.View, momentum: 0.1f, eps: 1E-05f, training);
-        BatchNorm.Apply(Device, backbone_stem_6, backbone_stem_7_mean, backbone_stem_7_inv_std, backbone_stem_7_weight.Value.View, backbone_stem_7_bias.Value.View, backbone_stem_8, relu: true);
+        BatchNorm.Forward(Device, backbone_stem_6, default, backbone_stem_7_mean, backbone_stem_7_inv_std, backbone_stem_7_running_mean.Value.View, backbone_stem_7_running_var.Value.View, backbone_stem_7_num_batches_tracked.Value.View, backbone_stem_7_weight.Value.View, backbone_stem_7_bias.Value.View, backbone_stem_8, momentum: 0.1f, eps: 1E-05f, training, relu: true);
     }
 
     private void ForwardBackboneMaxpool(bool training)
@@ -1944,28 +1909,19 @@ public sealed partial class SanetTinySe : INetwork
         Conv2d.Forward(Device, backbone_maxpool, backbone_layer1_0_conv1_weight.Value.View, default, backbone_layer1_0_conv1, new ConvGeometry(1, 1, 1, 1, 0, 0, 1, 1, 1));
 
         // backbone.layer1.0.bn1 + backbone.layer1.0.relu1: batchnorm + relu (fused) -> (N,8,⌈H/4⌉,⌈W/4⌉)
-        BatchNorm.Statistics(Device, backbone_layer1_0_conv1, backbone_layer1_0_bn1_mean, backbone_layer1_0_bn1_inv_std, backbone_layer1_0_bn1_running_mean.Value.View, backbone_layer1_0_bn1_running_var.Value.View, backbone_layer1_0_bn1_num_batches_tracked.Value.View, momentum: 0.1f, eps: 1E-05f, training);
-        BatchNorm.Apply(Device, backbone_layer1_0_conv1, backbone_layer1_0_bn1_mean, backbone_layer1_0_bn1_inv_std, backbone_layer1_0_bn1_weight.Value.View, backbone_layer1_0_bn1_bias.Value.View, backbone_layer1_0_relu1, relu: true);
+        BatchNorm.Forward(Device, backbone_layer1_0_conv1, default, backbone_layer1_0_bn1_mean, backbone_layer1_0_bn1_inv_std, backbone_layer1_0_bn1_running_mean.Value.View, backbone_layer1_0_bn1_running_var.Value.View, backbone_layer1_0_bn1_num_batches_tracked.Value.View, backbone_layer1_0_bn1_weight.Value.View, backbone_layer1_0_bn1_bias.Value.View, backbone_layer1_0_relu1, momentum: 0.1f, eps: 1E-05f, training, relu: true);
 
         // backbone.layer1.0.conv2: conv 3x3 s1 p1, 8->8 -> (N,8,⌈H/4⌉,⌈W/4⌉)
         Conv2d.Forward(Device, backbone_layer1_0_relu1, backbone_layer1_0_conv2_weight.Value.View, default, backbone_layer1_0_conv2, new ConvGeometry(3, 3, 1, 1, 1, 1, 1, 1, 1));
 
         // backbone.layer1.0.bn2 + backbone.layer1.0.relu2: batchnorm + relu (fused) -> (N,8,⌈H/4⌉,⌈W/4⌉)
-        BatchNorm.Statistics(Device, backbone_layer1_0_conv2, backbone_layer1_0_bn2_mean, backbone_layer1_0_bn2_inv_std, backbone_layer1_0_bn2_running_mean.Value.View, backbone_layer1_0_bn2_running_var.Value.View, backbone_layer1_0_bn2_num_batches_tracked.Value.View, momentum: 0.1f, eps: 1E-05f, training);
-        BatchNorm.Apply(Device, backbone_layer1_0_conv2, backbone_layer1_0_bn2_mean, backbone_layer1_0_bn2_inv_std, backbone_layer1_0_bn2_weight.Value.View, backbone_layer1_0_bn2_bias.Value.View, backbone_layer1_0_relu2, relu: true);
+        BatchNorm.Forward(Device, backbone_layer1_0_conv2, default, backbone_layer1_0_bn2_mean, backbone_layer1_0_bn2_inv_std, backbone_layer1_0_bn2_running_mean.Value.View, backbone_layer1_0_bn2_running_var.Value.View, backbone_layer1_0_bn2_num_batches_tracked.Value.View, backbone_layer1_0_bn2_weight.Value.View, backbone_layer1_0_bn2_bias.Value.View, backbone_layer1_0_relu2, momentum: 0.1f, eps: 1E-05f, training, relu: true);
 
         // backbone.layer1.0.conv3: conv 1x1 s1 p0, 8->32 -> (N,32,⌈H/4⌉,⌈W/4⌉)
         Conv2d.Forward(Device, backbone_layer1_0_relu2, backbone_layer1_0_conv3_weight.Value.View, default, backbone_layer1_0_conv3, new ConvGeometry(1, 1, 1, 1, 0, 0, 1, 1, 1));
 
-        // backbone.layer1.0.bn3: batchnorm(backbone.layer1.0.conv3) -> (N,32,⌈H/4⌉,⌈W/4⌉)
-        BatchNorm.Statistics(Device, backbone_layer1_0_conv3, backbone_layer1_0_bn3_mean, backbone_layer1_0_bn3_inv_std, backbone_layer1_0_bn3_running_mean.Value.View, backbone_layer1_0_bn3_running_var.Value.View, backbone_layer1_0_bn3_num_batches_tracked.Value.View, momentum: 0.1f, eps: 1E-05f, training);
-        BatchNorm.Apply(Device, backbone_layer1_0_conv3, backbone_layer1_0_bn3_mean, backbone_layer1_0_bn3_inv_std, backbone_layer1_0_bn3_weight.Value.View, backbone_layer1_0_bn3_bias.Value.View, backbone_layer1_0_bn3, relu: false);
-
-        // backbone.layer1.0.add: add(backbone.layer1.0.bn3, backbone.maxpool) -> (N,32,⌈H/4⌉,⌈W/4⌉)
-        Elementwise.Add(Device, backbone_layer1_0_bn3, backbone_maxpool, backbone_layer1_0_add);
-
-        // backbone.layer1.0.relu3: relu(backbone.layer1.0.add) -> (N,32,⌈H/4⌉,⌈W/4⌉)
-        Activation.Relu(Device, backbone_layer1_0_add, backbone_layer1_0_relu3);
+        // backbone.layer1.0.bn3 + backbone.layer1.0.add + backbone.layer1.0.relu3: relu(batchnorm + backbone.maxpool) (fused) -> (N,32,⌈H/4⌉,⌈W/4⌉)
+        BatchNorm.Forward(Device, backbone_layer1_0_conv3, backbone_maxpool, backbone_layer1_0_bn3_mean, backbone_layer1_0_bn3_inv_std, backbone_layer1_0_bn3_running_mean.Value.View, backbone_layer1_0_bn3_running_var.Value.View, backbone_layer1_0_bn3_num_batches_tracked.Value.View, backbone_layer1_0_bn3_weight.Value.View, backbone_layer1_0_bn3_bias.Value.View, backbone_layer1_0_relu3, momentum: 0.1f, eps: 1E-05f, training, relu: true);
     }
 
     private void ForwardBackboneLayer2(bool training)
@@ -1974,35 +1930,25 @@ public sealed partial class SanetTinySe : INetwork
         Conv2d.Forward(Device, backbone_layer1_0_relu3, backbone_layer2_0_conv1_weight.Value.View, default, backbone_layer2_0_conv1, new ConvGeometry(1, 1, 1, 1, 0, 0, 1, 1, 1));
 
         // backbone.layer2.0.bn1 + backbone.layer2.0.relu1: batchnorm + relu (fused) -> (N,16,⌈H/4⌉,⌈W/4⌉)
-        BatchNorm.Statistics(Device, backbone_layer2_0_conv1, backbone_layer2_0_bn1_mean, backbone_layer2_0_bn1_inv_std, backbone_layer2_0_bn1_running_mean.Value.View, backbone_layer2_0_bn1_running_var.Value.View, backbone_layer2_0_bn1_num_batches_tracked.Value.View, momentum: 0.1f, eps: 1E-05f, training);
-        BatchNorm.Apply(Device, backbone_layer2_0_conv1, backbone_layer2_0_bn1_mean, backbone_layer2_0_bn1_inv_std, backbone_layer2_0_bn1_weight.Value.View, backbone_layer2_0_bn1_bias.Value.View, backbone_layer2_0_relu1, relu: true);
+        BatchNorm.Forward(Device, backbone_layer2_0_conv1, default, backbone_layer2_0_bn1_mean, backbone_layer2_0_bn1_inv_std, backbone_layer2_0_bn1_running_mean.Value.View, backbone_layer2_0_bn1_running_var.Value.View, backbone_layer2_0_bn1_num_batches_tracked.Value.View, backbone_layer2_0_bn1_weight.Value.View, backbone_layer2_0_bn1_bias.Value.View, backbone_layer2_0_relu1, momentum: 0.1f, eps: 1E-05f, training, relu: true);
 
         // backbone.layer2.0.conv2: conv 3x3 s2 p1, 16->16 -> (N,16,⌈H/8⌉,⌈W/8⌉)
         Conv2d.Forward(Device, backbone_layer2_0_relu1, backbone_layer2_0_conv2_weight.Value.View, default, backbone_layer2_0_conv2, new ConvGeometry(3, 3, 2, 2, 1, 1, 1, 1, 1));
 
         // backbone.layer2.0.bn2 + backbone.layer2.0.relu2: batchnorm + relu (fused) -> (N,16,⌈H/8⌉,⌈W/8⌉)
-        BatchNorm.Statistics(Device, backbone_layer2_0_conv2, backbone_layer2_0_bn2_mean, backbone_layer2_0_bn2_inv_std, backbone_layer2_0_bn2_running_mean.Value.View, backbone_layer2_0_bn2_running_var.Value.View, backbone_layer2_0_bn2_num_batches_tracked.Value.View, momentum: 0.1f, eps: 1E-05f, training);
-        BatchNorm.Apply(Device, backbone_layer2_0_conv2, backbone_layer2_0_bn2_mean, backbone_layer2_0_bn2_inv_std, backbone_layer2_0_bn2_weight.Value.View, backbone_layer2_0_bn2_bias.Value.View, backbone_layer2_0_relu2, relu: true);
+        BatchNorm.Forward(Device, backbone_layer2_0_conv2, default, backbone_layer2_0_bn2_mean, backbone_layer2_0_bn2_inv_std, backbone_layer2_0_bn2_running_mean.Value.View, backbone_layer2_0_bn2_running_var.Value.View, backbone_layer2_0_bn2_num_batches_tracked.Value.View, backbone_layer2_0_bn2_weight.Value.View, backbone_layer2_0_bn2_bias.Value.View, backbone_layer2_0_relu2, momentum: 0.1f, eps: 1E-05f, training, relu: true);
 
         // backbone.layer2.0.conv3: conv 1x1 s1 p0, 16->64 -> (N,64,⌈H/8⌉,⌈W/8⌉)
         Conv2d.Forward(Device, backbone_layer2_0_relu2, backbone_layer2_0_conv3_weight.Value.View, default, backbone_layer2_0_conv3, new ConvGeometry(1, 1, 1, 1, 0, 0, 1, 1, 1));
-
-        // backbone.layer2.0.bn3: batchnorm(backbone.layer2.0.conv3) -> (N,64,⌈H/8⌉,⌈W/8⌉)
-        BatchNorm.Statistics(Device, backbone_layer2_0_conv3, backbone_layer2_0_bn3_mean, backbone_layer2_0_bn3_inv_std, backbone_layer2_0_bn3_running_mean.Value.View, backbone_layer2_0_bn3_running_var.Value.View, backbone_layer2_0_bn3_num_batches_tracked.Value.View, momentum: 0.1f, eps: 1E-05f, training);
-        BatchNorm.Apply(Device, backbone_layer2_0_conv3, backbone_layer2_0_bn3_mean, backbone_layer2_0_bn3_inv_std, backbone_layer2_0_bn3_weight.Value.View, backbone_layer2_0_bn3_bias.Value.View, backbone_layer2_0_bn3, relu: false);
 
         // backbone.layer2.0.downsample.0: conv 1x1 s2 p0, 32->64 -> (N,64,⌈H/8⌉,⌈W/8⌉)
         Conv2d.Forward(Device, backbone_layer1_0_relu3, backbone_layer2_0_downsample_0_weight.Value.View, default, backbone_layer2_0_downsample_0, new ConvGeometry(1, 1, 2, 2, 0, 0, 1, 1, 1));
 
         // backbone.layer2.0.downsample.1: batchnorm(backbone.layer2.0.downsample.0) -> (N,64,⌈H/8⌉,⌈W/8⌉)
-        BatchNorm.Statistics(Device, backbone_layer2_0_downsample_0, backbone_layer2_0_downsample_1_mean, backbone_layer2_0_downsample_1_inv_std, backbone_layer2_0_downsample_1_running_mean.Value.View, backbone_layer2_0_downsample_1_running_var.Value.View, backbone_layer2_0_downsample_1_num_batches_tracked.Value.View, momentum: 0.1f, eps: 1E-05f, training);
-        BatchNorm.Apply(Device, backbone_layer2_0_downsample_0, backbone_layer2_0_downsample_1_mean, backbone_layer2_0_downsample_1_inv_std, backbone_layer2_0_downsample_1_weight.Value.View, backbone_layer2_0_downsample_1_bias.Value.View, backbone_layer2_0_downsample_1, relu: false);
+        BatchNorm.Forward(Device, backbone_layer2_0_downsample_0, default, backbone_layer2_0_downsample_1_mean, backbone_layer2_0_downsample_1_inv_std, backbone_layer2_0_downsample_1_running_mean.Value.View, backbone_layer2_0_downsample_1_running_var.Value.View, backbone_layer2_0_downsample_1_num_batches_tracked.Value.View, backbone_layer2_0_downsample_1_weight.Value.View, backbone_layer2_0_downsample_1_bias.Value.View, backbone_layer2_0_downsample_1, momentum: 0.1f, eps: 1E-05f, training, relu: false);
 
-        // backbone.layer2.0.add: add(backbone.layer2.0.bn3, backbone.layer2.0.downsample.1) -> (N,64,⌈H/8⌉,⌈W/8⌉)
-        Elementwise.Add(Device, backbone_layer2_0_bn3, backbone_layer2_0_downsample_1, backbone_layer2_0_add);
-
-        // backbone.layer2.0.relu3: relu(backbone.layer2.0.add) -> (N,64,⌈H/8⌉,⌈W/8⌉)
-        Activation.Relu(Device, backbone_layer2_0_add, backbone_layer2_0_relu3);
+        // backbone.layer2.0.bn3 + backbone.layer2.0.add + backbone.layer2.0.relu3: relu(batchnorm + backbone.layer2.0.downsample.1) (fused) -> (N,64,⌈H/8⌉,⌈W/8⌉)
+        BatchNorm.Forward(Device, backbone_layer2_0_conv3, backbone_layer2_0_downsample_1, backbone_layer2_0_bn3_mean, backbone_layer2_0_bn3_inv_std, backbone_layer2_0_bn3_running_mean.Value.View, backbone_layer2_0_bn3_running_var.Value.View, backbone_layer2_0_bn3_num_batches_tracked.Value.View, backbone_layer2_0_bn3_weight.Value.View, backbone_layer2_0_bn3_bias.Value.View, backbone_layer2_0_relu3, momentum: 0.1f, eps: 1E-05f, training, relu: true);
     }
 
     private void ForwardBackboneLayer3(bool training)
@@ -2011,35 +1957,25 @@ public sealed partial class SanetTinySe : INetwork
         Conv2d.Forward(Device, backbone_layer2_0_relu3, backbone_layer3_0_conv1_weight.Value.View, default, backbone_layer3_0_conv1, new ConvGeometry(1, 1, 1, 1, 0, 0, 1, 1, 1));
 
         // backbone.layer3.0.bn1 + backbone.layer3.0.relu1: batchnorm + relu (fused) -> (N,32,⌈H/8⌉,⌈W/8⌉)
-        BatchNorm.Statistics(Device, backbone_layer3_0_conv1, backbone_layer3_0_bn1_mean, backbone_layer3_0_bn1_inv_std, backbone_layer3_0_bn1_running_mean.Value.View, backbone_layer3_0_bn1_running_var.Value.View, backbone_layer3_0_bn1_num_batches_tracked.Value.View, momentum: 0.1f, eps: 1E-05f, training);
-        BatchNorm.Apply(Device, backbone_layer3_0_conv1, backbone_layer3_0_bn1_mean, backbone_layer3_0_bn1_inv_std, backbone_layer3_0_bn1_weight.Value.View, backbone_layer3_0_bn1_bias.Value.View, backbone_layer3_0_relu1, relu: true);
+        BatchNorm.Forward(Device, backbone_layer3_0_conv1, default, backbone_layer3_0_bn1_mean, backbone_layer3_0_bn1_inv_std, backbone_layer3_0_bn1_running_mean.Value.View, backbone_layer3_0_bn1_running_var.Value.View, backbone_layer3_0_bn1_num_batches_tracked.Value.View, backbone_layer3_0_bn1_weight.Value.View, backbone_layer3_0_bn1_bias.Value.View, backbone_layer3_0_relu1, momentum: 0.1f, eps: 1E-05f, training, relu: true);
 
         // backbone.layer3.0.conv2: conv 3x3 s1 p1, 32->32 -> (N,32,⌈H/8⌉,⌈W/8⌉)
         Conv2d.Forward(Device, backbone_layer3_0_relu1, backbone_layer3_0_conv2_weight.Value.View, default, backbone_layer3_0_conv2, new ConvGeometry(3, 3, 1, 1, 1, 1, 1, 1, 1));
 
         // backbone.layer3.0.bn2 + backbone.layer3.0.relu2: batchnorm + relu (fused) -> (N,32,⌈H/8⌉,⌈W/8⌉)
-        BatchNorm.Statistics(Device, backbone_layer3_0_conv2, backbone_layer3_0_bn2_mean, backbone_layer3_0_bn2_inv_std, backbone_layer3_0_bn2_running_mean.Value.View, backbone_layer3_0_bn2_running_var.Value.View, backbone_layer3_0_bn2_num_batches_tracked.Value.View, momentum: 0.1f, eps: 1E-05f, training);
-        BatchNorm.Apply(Device, backbone_layer3_0_conv2, backbone_layer3_0_bn2_mean, backbone_layer3_0_bn2_inv_std, backbone_layer3_0_bn2_weight.Value.View, backbone_layer3_0_bn2_bias.Value.View, backbone_layer3_0_relu2, relu: true);
+        BatchNorm.Forward(Device, backbone_layer3_0_conv2, default, backbone_layer3_0_bn2_mean, backbone_layer3_0_bn2_inv_std, backbone_layer3_0_bn2_running_mean.Value.View, backbone_layer3_0_bn2_running_var.Value.View, backbone_layer3_0_bn2_num_batches_tracked.Value.View, backbone_layer3_0_bn2_weight.Value.View, backbone_layer3_0_bn2_bias.Value.View, backbone_layer3_0_relu2, momentum: 0.1f, eps: 1E-05f, training, relu: true);
 
         // backbone.layer3.0.conv3: conv 1x1 s1 p0, 32->128 -> (N,128,⌈H/8⌉,⌈W/8⌉)
         Conv2d.Forward(Device, backbone_layer3_0_relu2, backbone_layer3_0_conv3_weight.Value.View, default, backbone_layer3_0_conv3, new ConvGeometry(1, 1, 1, 1, 0, 0, 1, 1, 1));
-
-        // backbone.layer3.0.bn3: batchnorm(backbone.layer3.0.conv3) -> (N,128,⌈H/8⌉,⌈W/8⌉)
-        BatchNorm.Statistics(Device, backbone_layer3_0_conv3, backbone_layer3_0_bn3_mean, backbone_layer3_0_bn3_inv_std, backbone_layer3_0_bn3_running_mean.Value.View, backbone_layer3_0_bn3_running_var.Value.View, backbone_layer3_0_bn3_num_batches_tracked.Value.View, momentum: 0.1f, eps: 1E-05f, training);
-        BatchNorm.Apply(Device, backbone_layer3_0_conv3, backbone_layer3_0_bn3_mean, backbone_layer3_0_bn3_inv_std, backbone_layer3_0_bn3_weight.Value.View, backbone_layer3_0_bn3_bias.Value.View, backbone_layer3_0_bn3, relu: false);
 
         // backbone.layer3.0.downsample.0: conv 1x1 s1 p0, 64->128 -> (N,128,⌈H/8⌉,⌈W/8⌉)
         Conv2d.Forward(Device, backbone_layer2_0_relu3, backbone_layer3_0_downsample_0_weight.Value.View, default, backbone_layer3_0_downsample_0, new ConvGeometry(1, 1, 1, 1, 0, 0, 1, 1, 1));
 
         // backbone.layer3.0.downsample.1: batchnorm(backbone.layer3.0.downsample.0) -> (N,128,⌈H/8⌉,⌈W/8⌉)
-        BatchNorm.Statistics(Device, backbone_layer3_0_downsample_0, backbone_layer3_0_downsample_1_mean, backbone_layer3_0_downsample_1_inv_std, backbone_layer3_0_downsample_1_running_mean.Value.View, backbone_layer3_0_downsample_1_running_var.Value.View, backbone_layer3_0_downsample_1_num_batches_tracked.Value.View, momentum: 0.1f, eps: 1E-05f, training);
-        BatchNorm.Apply(Device, backbone_layer3_0_downsample_0, backbone_layer3_0_downsample_1_mean, backbone_layer3_0_downsample_1_inv_std, backbone_layer3_0_downsample_1_weight.Value.View, backbone_layer3_0_downsample_1_bias.Value.View, backbone_layer3_0_downsample_1, relu: false);
+        BatchNorm.Forward(Device, backbone_layer3_0_downsample_0, default, backbone_layer3_0_downsample_1_mean, backbone_layer3_0_downsample_1_inv_std, backbone_layer3_0_downsample_1_running_mean.Value.View, backbone_layer3_0_downsample_1_running_var.Value.View, backbone_layer3_0_downsample_1_num_batches_tracked.Value.View, backbone_layer3_0_downsample_1_weight.Value.View, backbone_layer3_0_downsample_1_bias.Value.View, backbone_layer3_0_downsample_1, momentum: 0.1f, eps: 1E-05f, training, relu: false);
 
-        // backbone.layer3.0.add: add(backbone.layer3.0.bn3, backbone.layer3.0.downsample.1) -> (N,128,⌈H/8⌉,⌈W/8⌉)
-        Elementwise.Add(Device, backbone_layer3_0_bn3, backbone_layer3_0_downsample_1, backbone_layer3_0_add);
-
-        // backbone.layer3.0.relu3: relu(backbone.layer3.0.add) -> (N,128,⌈H/8⌉,⌈W/8⌉)
-        Activation.Relu(Device, backbone_layer3_0_add, backbone_layer3_0_relu3);
+        // backbone.layer3.0.bn3 + backbone.layer3.0.add + backbone.layer3.0.relu3: relu(batchnorm + backbone.layer3.0.downsample.1) (fused) -> (N,128,⌈H/8⌉,⌈W/8⌉)
+        BatchNorm.Forward(Device, backbone_layer3_0_conv3, backbone_layer3_0_downsample_1, backbone_layer3_0_bn3_mean, backbone_layer3_0_bn3_inv_std, backbone_layer3_0_bn3_running_mean.Value.View, backbone_layer3_0_bn3_running_var.Value.View, backbone_layer3_0_bn3_num_batches_tracked.Value.View, backbone_layer3_0_bn3_weight.Value.View, backbone_layer3_0_bn3_bias.Value.View, backbone_layer3_0_relu3, momentum: 0.1f, eps: 1E-05f, training, relu: true);
     }
 
     private void ForwardBackboneLayer4(bool training)
@@ -2048,35 +1984,25 @@ public sealed partial class SanetTinySe : INetwork
         Conv2d.Forward(Device, backbone_layer3_0_relu3, backbone_layer4_0_conv1_weight.Value.View, default, backbone_layer4_0_conv1, new ConvGeometry(1, 1, 1, 1, 0, 0, 1, 1, 1));
 
         // backbone.layer4.0.bn1 + backbone.layer4.0.relu1: batchnorm + relu (fused) -> (N,64,⌈H/8⌉,⌈W/8⌉)
-        BatchNorm.Statistics(Device, backbone_layer4_0_conv1, backbone_layer4_0_bn1_mean, backbone_layer4_0_bn1_inv_std, backbone_layer4_0_bn1_running_mean.Value.View, backbone_layer4_0_bn1_running_var.Value.View, backbone_layer4_0_bn1_num_batches_tracked.Value.View, momentum: 0.1f, eps: 1E-05f, training);
-        BatchNorm.Apply(Device, backbone_layer4_0_conv1, backbone_layer4_0_bn1_mean, backbone_layer4_0_bn1_inv_std, backbone_layer4_0_bn1_weight.Value.View, backbone_layer4_0_bn1_bias.Value.View, backbone_layer4_0_relu1, relu: true);
+        BatchNorm.Forward(Device, backbone_layer4_0_conv1, default, backbone_layer4_0_bn1_mean, backbone_layer4_0_bn1_inv_std, backbone_layer4_0_bn1_running_mean.Value.View, backbone_layer4_0_bn1_running_var.Value.View, backbone_layer4_0_bn1_num_batches_tracked.Value.View, backbone_layer4_0_bn1_weight.Value.View, backbone_layer4_0_bn1_bias.Value.View, backbone_layer4_0_relu1, momentum: 0.1f, eps: 1E-05f, training, relu: true);
 
         // backbone.layer4.0.conv2: conv 3x3 s1 p2 d2, 64->64 -> (N,64,⌈H/8⌉,⌈W/8⌉)
         Conv2d.Forward(Device, backbone_layer4_0_relu1, backbone_layer4_0_conv2_weight.Value.View, default, backbone_layer4_0_conv2, new ConvGeometry(3, 3, 1, 1, 2, 2, 2, 2, 1));
 
         // backbone.layer4.0.bn2 + backbone.layer4.0.relu2: batchnorm + relu (fused) -> (N,64,⌈H/8⌉,⌈W/8⌉)
-        BatchNorm.Statistics(Device, backbone_layer4_0_conv2, backbone_layer4_0_bn2_mean, backbone_layer4_0_bn2_inv_std, backbone_layer4_0_bn2_running_mean.Value.View, backbone_layer4_0_bn2_running_var.Value.View, backbone_layer4_0_bn2_num_batches_tracked.Value.View, momentum: 0.1f, eps: 1E-05f, training);
-        BatchNorm.Apply(Device, backbone_layer4_0_conv2, backbone_layer4_0_bn2_mean, backbone_layer4_0_bn2_inv_std, backbone_layer4_0_bn2_weight.Value.View, backbone_layer4_0_bn2_bias.Value.View, backbone_layer4_0_relu2, relu: true);
+        BatchNorm.Forward(Device, backbone_layer4_0_conv2, default, backbone_layer4_0_bn2_mean, backbone_layer4_0_bn2_inv_std, backbone_layer4_0_bn2_running_mean.Value.View, backbone_layer4_0_bn2_running_var.Value.View, backbone_layer4_0_bn2_num_batches_tracked.Value.View, backbone_layer4_0_bn2_weight.Value.View, backbone_layer4_0_bn2_bias.Value.View, backbone_layer4_0_relu2, momentum: 0.1f, eps: 1E-05f, training, relu: true);
 
         // backbone.layer4.0.conv3: conv 1x1 s1 p0, 64->256 -> (N,256,⌈H/8⌉,⌈W/8⌉)
         Conv2d.Forward(Device, backbone_layer4_0_relu2, backbone_layer4_0_conv3_weight.Value.View, default, backbone_layer4_0_conv3, new ConvGeometry(1, 1, 1, 1, 0, 0, 1, 1, 1));
-
-        // backbone.layer4.0.bn3: batchnorm(backbone.layer4.0.conv3) -> (N,256,⌈H/8⌉,⌈W/8⌉)
-        BatchNorm.Statistics(Device, backbone_layer4_0_conv3, backbone_layer4_0_bn3_mean, backbone_layer4_0_bn3_inv_std, backbone_layer4_0_bn3_running_mean.Value.View, backbone_layer4_0_bn3_running_var.Value.View, backbone_layer4_0_bn3_num_batches_tracked.Value.View, momentum: 0.1f, eps: 1E-05f, training);
-        BatchNorm.Apply(Device, backbone_layer4_0_conv3, backbone_layer4_0_bn3_mean, backbone_layer4_0_bn3_inv_std, backbone_layer4_0_bn3_weight.Value.View, backbone_layer4_0_bn3_bias.Value.View, backbone_layer4_0_bn3, relu: false);
 
         // backbone.layer4.0.downsample.0: conv 1x1 s1 p0, 128->256 -> (N,256,⌈H/8⌉,⌈W/8⌉)
         Conv2d.Forward(Device, backbone_layer3_0_relu3, backbone_layer4_0_downsample_0_weight.Value.View, default, backbone_layer4_0_downsample_0, new ConvGeometry(1, 1, 1, 1, 0, 0, 1, 1, 1));
 
         // backbone.layer4.0.downsample.1: batchnorm(backbone.layer4.0.downsample.0) -> (N,256,⌈H/8⌉,⌈W/8⌉)
-        BatchNorm.Statistics(Device, backbone_layer4_0_downsample_0, backbone_layer4_0_downsample_1_mean, backbone_layer4_0_downsample_1_inv_std, backbone_layer4_0_downsample_1_running_mean.Value.View, backbone_layer4_0_downsample_1_running_var.Value.View, backbone_layer4_0_downsample_1_num_batches_tracked.Value.View, momentum: 0.1f, eps: 1E-05f, training);
-        BatchNorm.Apply(Device, backbone_layer4_0_downsample_0, backbone_layer4_0_downsample_1_mean, backbone_layer4_0_downsample_1_inv_std, backbone_layer4_0_downsample_1_weight.Value.View, backbone_layer4_0_downsample_1_bias.Value.View, backbone_layer4_0_downsample_1, relu: false);
+        BatchNorm.Forward(Device, backbone_layer4_0_downsample_0, default, backbone_layer4_0_downsample_1_mean, backbone_layer4_0_downsample_1_inv_std, backbone_layer4_0_downsample_1_running_mean.Value.View, backbone_layer4_0_downsample_1_running_var.Value.View, backbone_layer4_0_downsample_1_num_batches_tracked.Value.View, backbone_layer4_0_downsample_1_weight.Value.View, backbone_layer4_0_downsample_1_bias.Value.View, backbone_layer4_0_downsample_1, momentum: 0.1f, eps: 1E-05f, training, relu: false);
 
-        // backbone.layer4.0.add: add(backbone.layer4.0.bn3, backbone.layer4.0.downsample.1) -> (N,256,⌈H/8⌉,⌈W/8⌉)
-        Elementwise.Add(Device, backbone_layer4_0_bn3, backbone_layer4_0_downsample_1, backbone_layer4_0_add);
-
-        // backbone.layer4.0.relu3: relu(backbone.layer4.0.add) -> (N,256,⌈H/8⌉,⌈W/8⌉)
-        Activation.Relu(Device, backbone_layer4_0_add, backbone_layer4_0_relu3);
+        // backbone.layer4.0.bn3 + backbone.layer4.0.add + backbone.layer4.0.relu3: relu(batchnorm + backbone.layer4.0.downsample.1) (fused) -> (N,256,⌈H/8⌉,⌈W/8⌉)
+        BatchNorm.Forward(Device, backbone_layer4_0_conv3, backbone_layer4_0_downsample_1, backbone_layer4_0_bn3_mean, backbone_layer4_0_bn3_inv_std, backbone_layer4_0_bn3_running_mean.Value.View, backbone_layer4_0_bn3_running_var.Value.View, backbone_layer4_0_bn3_num_batches_tracked.Value.View, backbone_layer4_0_bn3_weight.Value.View, backbone_layer4_0_bn3_bias.Value.View, backbone_layer4_0_relu3, momentum: 0.1f, eps: 1E-05f, training, relu: true);
     }
 
     private void ForwardHeadSe1(bool training)
@@ -2085,15 +2011,13 @@ public sealed partial class SanetTinySe : INetwork
         Conv2d.Forward(Device, backbone_layer1_0_relu3, head_se1_conv_res_0_weight.Value.View, default, head_se1_conv_res_0, new ConvGeometry(3, 3, 1, 1, 1, 1, 1, 1, 1));
 
         // head.se1.conv_res.1 + head.se1.conv_res.2: batchnorm + relu (fused) -> (N,32,⌈H/4⌉,⌈W/4⌉)
-        BatchNorm.Statistics(Device, head_se1_conv_res_0, head_se1_conv_res_1_mean, head_se1_conv_res_1_inv_std, head_se1_conv_res_1_running_mean.Value.View, head_se1_conv_res_1_running_var.Value.View, head_se1_conv_res_1_num_batches_tracked.Value.View, momentum: 0.1f, eps: 1E-05f, training);
-        BatchNorm.Apply(Device, head_se1_conv_res_0, head_se1_conv_res_1_mean, head_se1_conv_res_1_inv_std, head_se1_conv_res_1_weight.Value.View, head_se1_conv_res_1_bias.Value.View, head_se1_conv_res_2, relu: true);
+        BatchNorm.Forward(Device, head_se1_conv_res_0, default, head_se1_conv_res_1_mean, head_se1_conv_res_1_inv_std, head_se1_conv_res_1_running_mean.Value.View, head_se1_conv_res_1_running_var.Value.View, head_se1_conv_res_1_num_batches_tracked.Value.View, head_se1_conv_res_1_weight.Value.View, head_se1_conv_res_1_bias.Value.View, head_se1_conv_res_2, momentum: 0.1f, eps: 1E-05f, training, relu: true);
 
         // head.se1.conv_res.3: conv 3x3 s1 p1, 32->32 -> (N,32,⌈H/4⌉,⌈W/4⌉)
         Conv2d.Forward(Device, head_se1_conv_res_2, head_se1_conv_res_3_weight.Value.View, default, head_se1_conv_res_3, new ConvGeometry(3, 3, 1, 1, 1, 1, 1, 1, 1));
 
         // head.se1.conv_res.4 + head.se1.conv_res.5: batchnorm + relu (fused) -> (N,32,⌈H/4⌉,⌈W/4⌉)
-        BatchNorm.Statistics(Device, head_se1_conv_res_3, head_se1_conv_res_4_mean, head_se1_conv_res_4_inv_std, head_se1_conv_res_4_running_mean.Value.View, head_se1_conv_res_4_running_var.Value.View, head_se1_conv_res_4_num_batches_tracked.Value.View, momentum: 0.1f, eps: 1E-05f, training);
-        BatchNorm.Apply(Device, head_se1_conv_res_3, head_se1_conv_res_4_mean, head_se1_conv_res_4_inv_std, head_se1_conv_res_4_weight.Value.View, head_se1_conv_res_4_bias.Value.View, head_se1_conv_res_5, relu: true);
+        BatchNorm.Forward(Device, head_se1_conv_res_3, default, head_se1_conv_res_4_mean, head_se1_conv_res_4_inv_std, head_se1_conv_res_4_running_mean.Value.View, head_se1_conv_res_4_running_var.Value.View, head_se1_conv_res_4_num_batches_tracked.Value.View, head_se1_conv_res_4_weight.Value.View, head_se1_conv_res_4_bias.Value.View, head_se1_conv_res_5, momentum: 0.1f, eps: 1E-05f, training, relu: true);
 
         // head.se1.gap: global_avg_pool(backbone.layer1.0.relu3) -> (N,32,1,1)
         Pooling.GlobalAvgForward(Device, backbone_layer1_0_relu3, head_se1_gap);
@@ -2129,22 +2053,19 @@ public sealed partial class SanetTinySe : INetwork
         Conv2d.Forward(Device, backbone_layer2_0_relu3, head_se2_conv_res_0_weight.Value.View, default, head_se2_conv_res_0, new ConvGeometry(3, 3, 1, 1, 1, 1, 1, 1, 1));
 
         // head.se2.conv_res.1 + head.se2.conv_res.2: batchnorm + relu (fused) -> (N,32,⌈H/8⌉,⌈W/8⌉)
-        BatchNorm.Statistics(Device, head_se2_conv_res_0, head_se2_conv_res_1_mean, head_se2_conv_res_1_inv_std, head_se2_conv_res_1_running_mean.Value.View, head_se2_conv_res_1_running_var.Value.View, head_se2_conv_res_1_num_batches_tracked.Value.View, momentum: 0.1f, eps: 1E-05f, training);
-        BatchNorm.Apply(Device, head_se2_conv_res_0, head_se2_conv_res_1_mean, head_se2_conv_res_1_inv_std, head_se2_conv_res_1_weight.Value.View, head_se2_conv_res_1_bias.Value.View, head_se2_conv_res_2, relu: true);
+        BatchNorm.Forward(Device, head_se2_conv_res_0, default, head_se2_conv_res_1_mean, head_se2_conv_res_1_inv_std, head_se2_conv_res_1_running_mean.Value.View, head_se2_conv_res_1_running_var.Value.View, head_se2_conv_res_1_num_batches_tracked.Value.View, head_se2_conv_res_1_weight.Value.View, head_se2_conv_res_1_bias.Value.View, head_se2_conv_res_2, momentum: 0.1f, eps: 1E-05f, training, relu: true);
 
         // head.se2.conv_res.3: conv 3x3 s1 p1, 32->32 -> (N,32,⌈H/8⌉,⌈W/8⌉)
         Conv2d.Forward(Device, head_se2_conv_res_2, head_se2_conv_res_3_weight.Value.View, default, head_se2_conv_res_3, new ConvGeometry(3, 3, 1, 1, 1, 1, 1, 1, 1));
 
         // head.se2.conv_res.4 + head.se2.conv_res.5: batchnorm + relu (fused) -> (N,32,⌈H/8⌉,⌈W/8⌉)
-        BatchNorm.Statistics(Device, head_se2_conv_res_3, head_se2_conv_res_4_mean, head_se2_conv_res_4_inv_std, head_se2_conv_res_4_running_mean.Value.View, head_se2_conv_res_4_running_var.Value.View, head_se2_conv_res_4_num_batches_tracked.Value.View, momentum: 0.1f, eps: 1E-05f, training);
-        BatchNorm.Apply(Device, head_se2_conv_res_3, head_se2_conv_res_4_mean, head_se2_conv_res_4_inv_std, head_se2_conv_res_4_weight.Value.View, head_se2_conv_res_4_bias.Value.View, head_se2_conv_res_5, relu: true);
+        BatchNorm.Forward(Device, head_se2_conv_res_3, default, head_se2_conv_res_4_mean, head_se2_conv_res_4_inv_std, head_se2_conv_res_4_running_mean.Value.View, head_se2_conv_res_4_running_var.Value.View, head_se2_conv_res_4_num_batches_tracked.Value.View, head_se2_conv_res_4_weight.Value.View, head_se2_conv_res_4_bias.Value.View, head_se2_conv_res_5, momentum: 0.1f, eps: 1E-05f, training, relu: true);
 
         // head.se2.shortcut.0: conv 1x1 s1 p0, 64->32 -> (N,32,⌈H/8⌉,⌈W/8⌉)
         Conv2d.Forward(Device, backbone_layer2_0_relu3, head_se2_shortcut_0_weight.Value.View, default, head_se2_shortcut_0, new ConvGeometry(1, 1, 1, 1, 0, 0, 1, 1, 1));
 
         // head.se2.shortcut.1: batchnorm(head.se2.shortcut.0) -> (N,32,⌈H/8⌉,⌈W/8⌉)
-        BatchNorm.Statistics(Device, head_se2_shortcut_0, head_se2_shortcut_1_mean, head_se2_shortcut_1_inv_std, head_se2_shortcut_1_running_mean.Value.View, head_se2_shortcut_1_running_var.Value.View, head_se2_shortcut_1_num_batches_tracked.Value.View, momentum: 0.1f, eps: 1E-05f, training);
-        BatchNorm.Apply(Device, head_se2_shortcut_0, head_se2_shortcut_1_mean, head_se2_shortcut_1_inv_std, head_se2_shortcut_1_weight.Value.View, head_se2_shortcut_1_bias.Value.View, head_se2_shortcut_1, relu: false);
+        BatchNorm.Forward(Device, head_se2_shortcut_0, default, head_se2_shortcut_1_mean, head_se2_shortcut_1_inv_std, head_se2_shortcut_1_running_mean.Value.View, head_se2_shortcut_1_running_var.Value.View, head_se2_shortcut_1_num_batches_tracked.Value.View, head_se2_shortcut_1_weight.Value.View, head_se2_shortcut_1_bias.Value.View, head_se2_shortcut_1, momentum: 0.1f, eps: 1E-05f, training, relu: false);
 
         // head.se2.gap: global_avg_pool(backbone.layer2.0.relu3) -> (N,64,1,1)
         Pooling.GlobalAvgForward(Device, backbone_layer2_0_relu3, head_se2_gap);
@@ -2180,22 +2101,19 @@ public sealed partial class SanetTinySe : INetwork
         Conv2d.Forward(Device, backbone_layer3_0_relu3, head_se3_conv_res_0_weight.Value.View, default, head_se3_conv_res_0, new ConvGeometry(3, 3, 1, 1, 1, 1, 1, 1, 1));
 
         // head.se3.conv_res.1 + head.se3.conv_res.2: batchnorm + relu (fused) -> (N,32,⌈H/8⌉,⌈W/8⌉)
-        BatchNorm.Statistics(Device, head_se3_conv_res_0, head_se3_conv_res_1_mean, head_se3_conv_res_1_inv_std, head_se3_conv_res_1_running_mean.Value.View, head_se3_conv_res_1_running_var.Value.View, head_se3_conv_res_1_num_batches_tracked.Value.View, momentum: 0.1f, eps: 1E-05f, training);
-        BatchNorm.Apply(Device, head_se3_conv_res_0, head_se3_conv_res_1_mean, head_se3_conv_res_1_inv_std, head_se3_conv_res_1_weight.Value.View, head_se3_conv_res_1_bias.Value.View, head_se3_conv_res_2, relu: true);
+        BatchNorm.Forward(Device, head_se3_conv_res_0, default, head_se3_conv_res_1_mean, head_se3_conv_res_1_inv_std, head_se3_conv_res_1_running_mean.Value.View, head_se3_conv_res_1_running_var.Value.View, head_se3_conv_res_1_num_batches_tracked.Value.View, head_se3_conv_res_1_weight.Value.View, head_se3_conv_res_1_bias.Value.View, head_se3_conv_res_2, momentum: 0.1f, eps: 1E-05f, training, relu: true);
 
         // head.se3.conv_res.3: conv 3x3 s1 p1, 32->32 -> (N,32,⌈H/8⌉,⌈W/8⌉)
         Conv2d.Forward(Device, head_se3_conv_res_2, head_se3_conv_res_3_weight.Value.View, default, head_se3_conv_res_3, new ConvGeometry(3, 3, 1, 1, 1, 1, 1, 1, 1));
 
         // head.se3.conv_res.4 + head.se3.conv_res.5: batchnorm + relu (fused) -> (N,32,⌈H/8⌉,⌈W/8⌉)
-        BatchNorm.Statistics(Device, head_se3_conv_res_3, head_se3_conv_res_4_mean, head_se3_conv_res_4_inv_std, head_se3_conv_res_4_running_mean.Value.View, head_se3_conv_res_4_running_var.Value.View, head_se3_conv_res_4_num_batches_tracked.Value.View, momentum: 0.1f, eps: 1E-05f, training);
-        BatchNorm.Apply(Device, head_se3_conv_res_3, head_se3_conv_res_4_mean, head_se3_conv_res_4_inv_std, head_se3_conv_res_4_weight.Value.View, head_se3_conv_res_4_bias.Value.View, head_se3_conv_res_5, relu: true);
+        BatchNorm.Forward(Device, head_se3_conv_res_3, default, head_se3_conv_res_4_mean, head_se3_conv_res_4_inv_std, head_se3_conv_res_4_running_mean.Value.View, head_se3_conv_res_4_running_var.Value.View, head_se3_conv_res_4_num_batches_tracked.Value.View, head_se3_conv_res_4_weight.Value.View, head_se3_conv_res_4_bias.Value.View, head_se3_conv_res_5, momentum: 0.1f, eps: 1E-05f, training, relu: true);
 
         // head.se3.shortcut.0: conv 1x1 s1 p0, 128->32 -> (N,32,⌈H/8⌉,⌈W/8⌉)
         Conv2d.Forward(Device, backbone_layer3_0_relu3, head_se3_shortcut_0_weight.Value.View, default, head_se3_shortcut_0, new ConvGeometry(1, 1, 1, 1, 0, 0, 1, 1, 1));
 
         // head.se3.shortcut.1: batchnorm(head.se3.shortcut.0) -> (N,32,⌈H/8⌉,⌈W/8⌉)
-        BatchNorm.Statistics(Device, head_se3_shortcut_0, head_se3_shortcut_1_mean, head_se3_shortcut_1_inv_std, head_se3_shortcut_1_running_mean.Value.View, head_se3_shortcut_1_running_var.Value.View, head_se3_shortcut_1_num_batches_tracked.Value.View, momentum: 0.1f, eps: 1E-05f, training);
-        BatchNorm.Apply(Device, head_se3_shortcut_0, head_se3_shortcut_1_mean, head_se3_shortcut_1_inv_std, head_se3_shortcut_1_weight.Value.View, head_se3_shortcut_1_bias.Value.View, head_se3_shortcut_1, relu: false);
+        BatchNorm.Forward(Device, head_se3_shortcut_0, default, head_se3_shortcut_1_mean, head_se3_shortcut_1_inv_std, head_se3_shortcut_1_running_mean.Value.View, head_se3_shortcut_1_running_var.Value.View, head_se3_shortcut_1_num_batches_tracked.Value.View, head_se3_shortcut_1_weight.Value.View, head_se3_shortcut_1_bias.Value.View, head_se3_shortcut_1, momentum: 0.1f, eps: 1E-05f, training, relu: false);
 
         // head.se3.gap: global_avg_pool(backbone.layer3.0.relu3) -> (N,128,1,1)
         Pooling.GlobalAvgForward(Device, backbone_layer3_0_relu3, head_se3_gap);
@@ -2231,22 +2149,19 @@ public sealed partial class SanetTinySe : INetwork
         Conv2d.Forward(Device, backbone_layer4_0_relu3, head_se4_conv_res_0_weight.Value.View, default, head_se4_conv_res_0, new ConvGeometry(3, 3, 1, 1, 1, 1, 1, 1, 1));
 
         // head.se4.conv_res.1 + head.se4.conv_res.2: batchnorm + relu (fused) -> (N,32,⌈H/8⌉,⌈W/8⌉)
-        BatchNorm.Statistics(Device, head_se4_conv_res_0, head_se4_conv_res_1_mean, head_se4_conv_res_1_inv_std, head_se4_conv_res_1_running_mean.Value.View, head_se4_conv_res_1_running_var.Value.View, head_se4_conv_res_1_num_batches_tracked.Value.View, momentum: 0.1f, eps: 1E-05f, training);
-        BatchNorm.Apply(Device, head_se4_conv_res_0, head_se4_conv_res_1_mean, head_se4_conv_res_1_inv_std, head_se4_conv_res_1_weight.Value.View, head_se4_conv_res_1_bias.Value.View, head_se4_conv_res_2, relu: true);
+        BatchNorm.Forward(Device, head_se4_conv_res_0, default, head_se4_conv_res_1_mean, head_se4_conv_res_1_inv_std, head_se4_conv_res_1_running_mean.Value.View, head_se4_conv_res_1_running_var.Value.View, head_se4_conv_res_1_num_batches_tracked.Value.View, head_se4_conv_res_1_weight.Value.View, head_se4_conv_res_1_bias.Value.View, head_se4_conv_res_2, momentum: 0.1f, eps: 1E-05f, training, relu: true);
 
         // head.se4.conv_res.3: conv 3x3 s1 p1, 32->32 -> (N,32,⌈H/8⌉,⌈W/8⌉)
         Conv2d.Forward(Device, head_se4_conv_res_2, head_se4_conv_res_3_weight.Value.View, default, head_se4_conv_res_3, new ConvGeometry(3, 3, 1, 1, 1, 1, 1, 1, 1));
 
         // head.se4.conv_res.4 + head.se4.conv_res.5: batchnorm + relu (fused) -> (N,32,⌈H/8⌉,⌈W/8⌉)
-        BatchNorm.Statistics(Device, head_se4_conv_res_3, head_se4_conv_res_4_mean, head_se4_conv_res_4_inv_std, head_se4_conv_res_4_running_mean.Value.View, head_se4_conv_res_4_running_var.Value.View, head_se4_conv_res_4_num_batches_tracked.Value.View, momentum: 0.1f, eps: 1E-05f, training);
-        BatchNorm.Apply(Device, head_se4_conv_res_3, head_se4_conv_res_4_mean, head_se4_conv_res_4_inv_std, head_se4_conv_res_4_weight.Value.View, head_se4_conv_res_4_bias.Value.View, head_se4_conv_res_5, relu: true);
+        BatchNorm.Forward(Device, head_se4_conv_res_3, default, head_se4_conv_res_4_mean, head_se4_conv_res_4_inv_std, head_se4_conv_res_4_running_mean.Value.View, head_se4_conv_res_4_running_var.Value.View, head_se4_conv_res_4_num_batches_tracked.Value.View, head_se4_conv_res_4_weight.Value.View, head_se4_conv_res_4_bias.Value.View, head_se4_conv_res_5, momentum: 0.1f, eps: 1E-05f, training, relu: true);
 
         // head.se4.shortcut.0: conv 1x1 s1 p0, 256->32 -> (N,32,⌈H/8⌉,⌈W/8⌉)
         Conv2d.Forward(Device, backbone_layer4_0_relu3, head_se4_shortcut_0_weight.Value.View, default, head_se4_shortcut_0, new ConvGeometry(1, 1, 1, 1, 0, 0, 1, 1, 1));
 
         // head.se4.shortcut.1: batchnorm(head.se4.shortcut.0) -> (N,32,⌈H/8⌉,⌈W/8⌉)
-        BatchNorm.Statistics(Device, head_se4_shortcut_0, head_se4_shortcut_1_mean, head_se4_shortcut_1_inv_std, head_se4_shortcut_1_running_mean.Value.View, head_se4_shortcut_1_running_var.Value.View, head_se4_shortcut_1_num_batches_tracked.Value.View, momentum: 0.1f, eps: 1E-05f, training);
-        BatchNorm.Apply(Device, head_se4_shortcut_0, head_se4_shortcut_1_mean, head_se4_shortcut_1_inv_std, head_se4_shortcut_1_weight.Value.View, head_se4_shortcut_1_bias.Value.View, head_se4_shortcut_1, relu: false);
+        BatchNorm.Forward(Device, head_se4_shortcut_0, default, head_se4_shortcut_1_mean, head_se4_shortcut_1_inv_std, head_se4_shortcut_1_running_mean.Value.View, head_se4_shortcut_1_running_var.Value.View, head_se4_shortcut_1_num_batches_tracked.Value.View, head_se4_shortcut_1_weight.Value.View, head_se4_shortcut_1_bias.Value.View, head_se4_shortcut_1, momentum: 0.1f, eps: 1E-05f, training, relu: false);
 
         // head.se4.gap: global_avg_pool(backbone.layer4.0.relu3) -> (N,256,1,1)
         Pooling.GlobalAvgForward(Device, backbone_layer4_0_relu3, head_se4_gap);
@@ -2312,8 +2227,7 @@ public sealed partial class SanetTinySe : INetwork
         Conv2d.Forward(Device, backbone_layer4_0_relu3, head_fcn_0_weight.Value.View, default, head_fcn_0, new ConvGeometry(3, 3, 1, 1, 1, 1, 1, 1, 1));
 
         // head.fcn.1 + head.fcn.2: batchnorm + relu (fused) -> (N,64,⌈H/8⌉,⌈W/8⌉)
-        BatchNorm.Statistics(Device, head_fcn_0, head_fcn_1_mean, head_fcn_1_inv_std, head_fcn_1_running_mean.Value.View, head_fcn_1_running_var.Value.View, head_fcn_1_num_batches_tracked.Value.View, momentum: 0.1f, eps: 1E-05f, training);
-        BatchNorm.Apply(Device, head_fcn_0, head_fcn_1_mean, head_fcn_1_inv_std, head_fcn_1_weight.Value.View, head_fcn_1_bias.Value.View, head_fcn_2, relu: true);
+        BatchNorm.Forward(Device, head_fcn_0, default, head_fcn_1_mean, head_fcn_1_inv_std, head_fcn_1_running_mean.Value.View, head_fcn_1_running_var.Value.View, head_fcn_1_num_batches_tracked.Value.View, head_fcn_1_weight.Value.View, head_fcn_1_bias.Value.View, head_fcn_2, momentum: 0.1f, eps: 1E-05f, training, relu: true);
 
         // head.fcn.3: dropout(head.fcn.2) -> (N,64,⌈H/8⌉,⌈W/8⌉)
         if (training)
@@ -2729,11 +2643,9 @@ public sealed partial class SanetTinySe : INetwork
 
     private void BackwardBackboneLayer4()
     {
-        // backbone.layer4.0.relu3: relu(backbone.layer4.0.add); d(backbone.layer4.0.add) =
-        Activation.ReluBackward(Device, backbone_layer4_0_relu3, d_backbone_layer4_0_relu3, d_backbone_layer4_0_add, accumulate: false);
-
-        // backbone.layer4.0.add: add(backbone.layer4.0.bn3, backbone.layer4.0.downsample.1); d(backbone.layer4.0.bn3) =, d(backbone.layer4.0.downsample.1) =
-        Elementwise.AddBackward(Device, d_backbone_layer4_0_add, d_backbone_layer4_0_bn3, d_backbone_layer4_0_downsample_1, accumulateA: false, accumulateB: false);
+        // backbone.layer4.0.bn3 + backbone.layer4.0.add + backbone.layer4.0.relu3: relu(batchnorm + backbone.layer4.0.downsample.1) (fused); d(backbone.layer4.0.conv3) =, d(backbone.layer4.0.downsample.1) =
+        BatchNorm.Backward(Device, backbone_layer4_0_conv3, backbone_layer4_0_relu3, d_backbone_layer4_0_relu3, backbone_layer4_0_bn3_mean, backbone_layer4_0_bn3_inv_std, backbone_layer4_0_bn3_weight.Value.View, d_backbone_layer4_0_conv3, backbone_layer4_0_bn3_weight.Grad!.View, backbone_layer4_0_bn3_bias.Grad!.View, d_backbone_layer4_0_downsample_1, relu: true, accumulate: false, accumulateResidual: false);
+        Device.GradientsReady(backbone_layer4_0_bn3_weight, backbone_layer4_0_bn3_bias);
 
         // backbone.layer4.0.downsample.1: batchnorm(backbone.layer4.0.downsample.0); d(backbone.layer4.0.downsample.0) =
         BatchNorm.Backward(Device, backbone_layer4_0_downsample_0, default, d_backbone_layer4_0_downsample_1, backbone_layer4_0_downsample_1_mean, backbone_layer4_0_downsample_1_inv_std, backbone_layer4_0_downsample_1_weight.Value.View, d_backbone_layer4_0_downsample_0, backbone_layer4_0_downsample_1_weight.Grad!.View, backbone_layer4_0_downsample_1_bias.Grad!.View, relu: false, accumulate: false);
@@ -2743,10 +2655,6 @@ public sealed partial class SanetTinySe : INetwork
         Conv2d.BackwardInput(Device, d_backbone_layer4_0_downsample_0, backbone_layer4_0_downsample_0_weight.Value.View, d_backbone_layer3_0_relu3, new ConvGeometry(1, 1, 1, 1, 0, 0, 1, 1, 1), accumulate: true);
         Conv2d.BackwardParams(Device, backbone_layer3_0_relu3, d_backbone_layer4_0_downsample_0, backbone_layer4_0_downsample_0_weight.Grad!.View, default, new ConvGeometry(1, 1, 1, 1, 0, 0, 1, 1, 1));
         Device.GradientsReady(backbone_layer4_0_downsample_0_weight);
-
-        // backbone.layer4.0.bn3: batchnorm(backbone.layer4.0.conv3); d(backbone.layer4.0.conv3) =
-        BatchNorm.Backward(Device, backbone_layer4_0_conv3, default, d_backbone_layer4_0_bn3, backbone_layer4_0_bn3_mean, backbone_layer4_0_bn3_inv_std, backbone_layer4_0_bn3_weight.Value.View, d_backbone_layer4_0_conv3, backbone_layer4_0_bn3_weight.Grad!.View, backbone_layer4_0_bn3_bias.Grad!.View, relu: false, accumulate: false);
-        Device.GradientsReady(backbone_layer4_0_bn3_weight, backbone_layer4_0_bn3_bias);
 
         // backbone.layer4.0.conv3: conv 1x1 s1 p0, 64->256; d(backbone.layer4.0.relu2) =
         Conv2d.BackwardInput(Device, d_backbone_layer4_0_conv3, backbone_layer4_0_conv3_weight.Value.View, d_backbone_layer4_0_relu2, new ConvGeometry(1, 1, 1, 1, 0, 0, 1, 1, 1), accumulate: false);
@@ -2774,11 +2682,9 @@ public sealed partial class SanetTinySe : INetwork
 
     private void BackwardBackboneLayer3()
     {
-        // backbone.layer3.0.relu3: relu(backbone.layer3.0.add); d(backbone.layer3.0.add) =
-        Activation.ReluBackward(Device, backbone_layer3_0_relu3, d_backbone_layer3_0_relu3, d_backbone_layer3_0_add, accumulate: false);
-
-        // backbone.layer3.0.add: add(backbone.layer3.0.bn3, backbone.layer3.0.downsample.1); d(backbone.layer3.0.bn3) =, d(backbone.layer3.0.downsample.1) =
-        Elementwise.AddBackward(Device, d_backbone_layer3_0_add, d_backbone_layer3_0_bn3, d_backbone_layer3_0_downsample_1, accumulateA: false, accumulateB: false);
+        // backbone.layer3.0.bn3 + backbone.layer3.0.add + backbone.layer3.0.relu3: relu(batchnorm + backbone.layer3.0.downsample.1) (fused); d(backbone.layer3.0.conv3) =, d(backbone.layer3.0.downsample.1) =
+        BatchNorm.Backward(Device, backbone_layer3_0_conv3, backbone_layer3_0_relu3, d_backbone_layer3_0_relu3, backbone_layer3_0_bn3_mean, backbone_layer3_0_bn3_inv_std, backbone_layer3_0_bn3_weight.Value.View, d_backbone_layer3_0_conv3, backbone_layer3_0_bn3_weight.Grad!.View, backbone_layer3_0_bn3_bias.Grad!.View, d_backbone_layer3_0_downsample_1, relu: true, accumulate: false, accumulateResidual: false);
+        Device.GradientsReady(backbone_layer3_0_bn3_weight, backbone_layer3_0_bn3_bias);
 
         // backbone.layer3.0.downsample.1: batchnorm(backbone.layer3.0.downsample.0); d(backbone.layer3.0.downsample.0) =
         BatchNorm.Backward(Device, backbone_layer3_0_downsample_0, default, d_backbone_layer3_0_downsample_1, backbone_layer3_0_downsample_1_mean, backbone_layer3_0_downsample_1_inv_std, backbone_layer3_0_downsample_1_weight.Value.View, d_backbone_layer3_0_downsample_0, backbone_layer3_0_downsample_1_weight.Grad!.View, backbone_layer3_0_downsample_1_bias.Grad!.View, relu: false, accumulate: false);
@@ -2788,10 +2694,6 @@ public sealed partial class SanetTinySe : INetwork
         Conv2d.BackwardInput(Device, d_backbone_layer3_0_downsample_0, backbone_layer3_0_downsample_0_weight.Value.View, d_backbone_layer2_0_relu3, new ConvGeometry(1, 1, 1, 1, 0, 0, 1, 1, 1), accumulate: true);
         Conv2d.BackwardParams(Device, backbone_layer2_0_relu3, d_backbone_layer3_0_downsample_0, backbone_layer3_0_downsample_0_weight.Grad!.View, default, new ConvGeometry(1, 1, 1, 1, 0, 0, 1, 1, 1));
         Device.GradientsReady(backbone_layer3_0_downsample_0_weight);
-
-        // backbone.layer3.0.bn3: batchnorm(backbone.layer3.0.conv3); d(backbone.layer3.0.conv3) =
-        BatchNorm.Backward(Device, backbone_layer3_0_conv3, default, d_backbone_layer3_0_bn3, backbone_layer3_0_bn3_mean, backbone_layer3_0_bn3_inv_std, backbone_layer3_0_bn3_weight.Value.View, d_backbone_layer3_0_conv3, backbone_layer3_0_bn3_weight.Grad!.View, backbone_layer3_0_bn3_bias.Grad!.View, relu: false, accumulate: false);
-        Device.GradientsReady(backbone_layer3_0_bn3_weight, backbone_layer3_0_bn3_bias);
 
         // backbone.layer3.0.conv3: conv 1x1 s1 p0, 32->128; d(backbone.layer3.0.relu2) =
         Conv2d.BackwardInput(Device, d_backbone_layer3_0_conv3, backbone_layer3_0_conv3_weight.Value.View, d_backbone_layer3_0_relu2, new ConvGeometry(1, 1, 1, 1, 0, 0, 1, 1, 1), accumulate: false);
@@ -2819,11 +2721,9 @@ public sealed partial class SanetTinySe : INetwork
 
     private void BackwardBackboneLayer2()
     {
-        // backbone.layer2.0.relu3: relu(backbone.layer2.0.add); d(backbone.layer2.0.add) =
-        Activation.ReluBackward(Device, backbone_layer2_0_relu3, d_backbone_layer2_0_relu3, d_backbone_layer2_0_add, accumulate: false);
-
-        // backbone.layer2.0.add: add(backbone.layer2.0.bn3, backbone.layer2.0.downsample.1); d(backbone.layer2.0.bn3) =, d(backbone.layer2.0.downsample.1) =
-        Elementwise.AddBackward(Device, d_backbone_layer2_0_add, d_backbone_layer2_0_bn3, d_backbone_layer2_0_downsample_1, accumulateA: false, accumulateB: false);
+        // backbone.layer2.0.bn3 + backbone.layer2.0.add + backbone.layer2.0.relu3: relu(batchnorm + backbone.layer2.0.downsample.1) (fused); d(backbone.layer2.0.conv3) =, d(backbone.layer2.0.downsample.1) =
+        BatchNorm.Backward(Device, backbone_layer2_0_conv3, backbone_layer2_0_relu3, d_backbone_layer2_0_relu3, backbone_layer2_0_bn3_mean, backbone_layer2_0_bn3_inv_std, backbone_layer2_0_bn3_weight.Value.View, d_backbone_layer2_0_conv3, backbone_layer2_0_bn3_weight.Grad!.View, backbone_layer2_0_bn3_bias.Grad!.View, d_backbone_layer2_0_downsample_1, relu: true, accumulate: false, accumulateResidual: false);
+        Device.GradientsReady(backbone_layer2_0_bn3_weight, backbone_layer2_0_bn3_bias);
 
         // backbone.layer2.0.downsample.1: batchnorm(backbone.layer2.0.downsample.0); d(backbone.layer2.0.downsample.0) =
         BatchNorm.Backward(Device, backbone_layer2_0_downsample_0, default, d_backbone_layer2_0_downsample_1, backbone_layer2_0_downsample_1_mean, backbone_layer2_0_downsample_1_inv_std, backbone_layer2_0_downsample_1_weight.Value.View, d_backbone_layer2_0_downsample_0, backbone_layer2_0_downsample_1_weight.Grad!.View, backbone_layer2_0_downsample_1_bias.Grad!.View, relu: false, accumulate: false);
@@ -2833,10 +2733,6 @@ public sealed partial class SanetTinySe : INetwork
         Conv2d.BackwardInput(Device, d_backbone_layer2_0_downsample_0, backbone_layer2_0_downsample_0_weight.Value.View, d_backbone_layer1_0_relu3, new ConvGeometry(1, 1, 2, 2, 0, 0, 1, 1, 1), accumulate: true);
         Conv2d.BackwardParams(Device, backbone_layer1_0_relu3, d_backbone_layer2_0_downsample_0, backbone_layer2_0_downsample_0_weight.Grad!.View, default, new ConvGeometry(1, 1, 2, 2, 0, 0, 1, 1, 1));
         Device.GradientsReady(backbone_layer2_0_downsample_0_weight);
-
-        // backbone.layer2.0.bn3: batchnorm(backbone.layer2.0.conv3); d(backbone.layer2.0.conv3) =
-        BatchNorm.Backward(Device, backbone_layer2_0_conv3, default, d_backbone_layer2_0_bn3, backbone_layer2_0_bn3_mean, backbone_layer2_0_bn3_inv_std, backbone_layer2_0_bn3_weight.Value.View, d_backbone_layer2_0_conv3, backbone_layer2_0_bn3_weight.Grad!.View, backbone_layer2_0_bn3_bias.Grad!.View, relu: false, accumulate: false);
-        Device.GradientsReady(backbone_layer2_0_bn3_weight, backbone_layer2_0_bn3_bias);
 
         // backbone.layer2.0.conv3: conv 1x1 s1 p0, 16->64; d(backbone.layer2.0.relu2) =
         Conv2d.BackwardInput(Device, d_backbone_layer2_0_conv3, backbone_layer2_0_conv3_weight.Value.View, d_backbone_layer2_0_relu2, new ConvGeometry(1, 1, 1, 1, 0, 0, 1, 1, 1), accumulate: false);
@@ -2864,14 +2760,8 @@ public sealed partial class SanetTinySe : INetwork
 
     private void BackwardBackboneLayer1()
     {
-        // backbone.layer1.0.relu3: relu(backbone.layer1.0.add); d(backbone.layer1.0.add) =
-        Activation.ReluBackward(Device, backbone_layer1_0_relu3, d_backbone_layer1_0_relu3, d_backbone_layer1_0_add, accumulate: false);
-
-        // backbone.layer1.0.add: add(backbone.layer1.0.bn3, backbone.maxpool); d(backbone.layer1.0.bn3) =, d(backbone.maxpool) =
-        Elementwise.AddBackward(Device, d_backbone_layer1_0_add, d_backbone_layer1_0_bn3, d_backbone_maxpool, accumulateA: false, accumulateB: false);
-
-        // backbone.layer1.0.bn3: batchnorm(backbone.layer1.0.conv3); d(backbone.layer1.0.conv3) =
-        BatchNorm.Backward(Device, backbone_layer1_0_conv3, default, d_backbone_layer1_0_bn3, backbone_layer1_0_bn3_mean, backbone_layer1_0_bn3_inv_std, backbone_layer1_0_bn3_weight.Value.View, d_backbone_layer1_0_conv3, backbone_layer1_0_bn3_weight.Grad!.View, backbone_layer1_0_bn3_bias.Grad!.View, relu: false, accumulate: false);
+        // backbone.layer1.0.bn3 + backbone.layer1.0.add + backbone.layer1.0.relu3: relu(batchnorm + backbone.maxpool) (fused); d(backbone.layer1.0.conv3) =, d(backbone.maxpool) =
+        BatchNorm.Backward(Device, backbone_layer1_0_conv3, backbone_layer1_0_relu3, d_backbone_layer1_0_relu3, backbone_layer1_0_bn3_mean, backbone_layer1_0_bn3_inv_std, backbone_layer1_0_bn3_weight.Value.View, d_backbone_layer1_0_conv3, backbone_layer1_0_bn3_weight.Grad!.View, backbone_layer1_0_bn3_bias.Grad!.View, d_backbone_maxpool, relu: true, accumulate: false, accumulateResidual: false);
         Device.GradientsReady(backbone_layer1_0_bn3_weight, backbone_layer1_0_bn3_bias);
 
         // backbone.layer1.0.conv3: conv 1x1 s1 p0, 8->32; d(backbone.layer1.0.relu2) =

@@ -1,4 +1,5 @@
 using ILGPU;
+using NetSpec.DeviceChecks;
 using NetSpec.Runtime.Distributed;
 using NetSpec.Runtime.Ops;
 using NetSpec.Runtime.Tests.Backends;

@@ -89,6 +89,18 @@ public sealed class CostModelTests
     }
 
     [Fact]
+    public void BatchNormSliceKernelsHaveTwoFloatsInFlightPerThread()
+    {
+        // bn.fwd.apply takes two elements an iteration: 12 MB over 132·1024 threads with 8 bytes in flight each (7.8 µs),
+        // above the bandwidth (4.0 µs at 3.015 TB/s) and its 13 index operations (0.8 µs); relu.fwd, one element: twice
+        var k = new KernelLaunch("bn.fwd.apply", 132 * 1024, 12_000_000, 1_000_000);
+        AssertClose(12e6 / (132 * 1024 * 8 / 700e-9), H100.Cost(k).Seconds);
+        var one = new KernelLaunch("relu.fwd", 132 * 1024, 12_000_000, 1_000_000);
+        AssertClose(2 * H100.Cost(k).Seconds, H100.Cost(one).Seconds);
+        Assert.True(13.0 * 1_000_000 / (132 * 64 * 1.98e9) < H100.Cost(k).Seconds);
+    }
+
+    [Fact]
     public void ASequentialReductionHasALineInFlightPerThread()
     {
         var k = new KernelLaunch("gap.fwd", 256, 4L * 256 * 10_000, 256 * 10_000);

@@ -11,8 +11,8 @@ public sealed record BatchNormAttributes(double Eps, double Momentum) : OpAttrib
 
 /// <summary>
 /// batchnorm: (N, C, H, W) → same; weight and bias (C), running statistics (C) and a batch counter. Keeps the batch
-/// mean and inverse standard deviation (C) for backward. The fused batchnorm + relu step calls the same statistics
-/// and apply with <c>relu: true</c>.
+/// mean and inverse standard deviation (C) for backward. The fused batchnorm + relu and batchnorm + add + relu steps call
+/// the same runtime op with <c>relu: true</c> (and the residual).
 /// </summary>
 public sealed class BatchNormOp() : OpRule<BatchNormAttributes>(new OpSpec("batchnorm", 1, 1, new AttrSpec[]
 {
@@ -55,15 +55,17 @@ public sealed class BatchNormOp() : OpRule<BatchNormAttributes>(new OpSpec("batc
 
     public override void EmitForward(IForwardSite s) => EmitForward(s, relu: false);
 
-    /// <summary>Statistics (batch in training, running in eval), then the apply; <paramref name="relu"/> for the fused step.</summary>
-    public static void EmitForward(IStepSite s, bool relu)
+    /// <summary>
+    /// Statistics (batch in training, running in eval) and the normalisation in one call; <paramref name="relu"/> for the
+    /// fused steps, <paramref name="residual"/> (a field) for batchnorm + add + relu.
+    /// </summary>
+    public static void EmitForward(IStepSite s, bool relu, string residual = "default")
     {
         TypedNode bn = s.Node;
         BatchNormAttributes a = Of(bn);
         string momentum = s.Float(a.Momentum);
         string eps = s.Float(a.Eps);
-        s.Line($"BatchNorm.Statistics({s.Device}, {s.Input(0)}, {s.Aux("mean")}, {s.Aux("inv_std")}, {s.Value("running_mean")}, {s.Value("running_var")}, {s.Value("num_batches_tracked")}, momentum: {momentum}, eps: {eps}, training);");
-        s.Line($"BatchNorm.Apply({s.Device}, {s.Input(0)}, {s.Aux("mean")}, {s.Aux("inv_std")}, {s.Value("weight")}, {s.Value("bias")}, {s.Output}, relu: {s.Bool(relu)});");
+        s.Line($"BatchNorm.Forward({s.Device}, {s.Input(0)}, {residual}, {s.Aux("mean")}, {s.Aux("inv_std")}, {s.Value("running_mean")}, {s.Value("running_var")}, {s.Value("num_batches_tracked")}, {s.Value("weight")}, {s.Value("bias")}, {s.Output}, momentum: {momentum}, eps: {eps}, training, relu: {s.Bool(relu)});");
     }
 
     // the output is not saved (its buffer may hold another tensor by now): no ReLU, so backward never reads it
@@ -72,6 +74,10 @@ public sealed class BatchNormOp() : OpRule<BatchNormAttributes>(new OpSpec("batc
     /// <summary>The backward through the apply and the statistics; with <paramref name="relu"/> it reads the output for the mask.</summary>
     public static void EmitBackward(IBackwardSite s, bool relu) =>
         s.Line($"BatchNorm.Backward({s.Device}, {s.Input(0)}, {(relu ? s.Output : "default")}, {s.OutputGrad}, {s.Aux("mean")}, {s.Aux("inv_std")}, {s.Value("weight")}, {s.InputGrad(0)}, {s.Grad("weight")}, {s.Grad("bias")}, relu: {s.Bool(relu)}, accumulate: {s.Accumulate(0)});");
+
+    /// <summary>batchnorm + add + relu: the BN's backward with the ReLU's mask, the residual's gradient (dy masked) from the same pass.</summary>
+    public static void EmitBackwardWithResidual(IBackwardSite s) =>
+        s.Line($"BatchNorm.Backward({s.Device}, {s.Input(0)}, {s.Output}, {s.OutputGrad}, {s.Aux("mean")}, {s.Aux("inv_std")}, {s.Value("weight")}, {s.InputGrad(0)}, {s.Grad("weight")}, {s.Grad("bias")}, {s.InputGrad(1)}, relu: true, accumulate: {s.Accumulate(0)}, accumulateResidual: {s.Accumulate(1)});");
 
     public override void EmitInitialize(IInitSite s)
     {
