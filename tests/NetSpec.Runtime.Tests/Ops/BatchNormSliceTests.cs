@@ -1,9 +1,9 @@
 using ILGPU;
+using NetSpec.DeviceChecks;
+using NetSpec.DeviceChecks.Reference;
 using NetSpec.Runtime;
 using NetSpec.Runtime.Ops;
 using NetSpec.Runtime.Tests.Backends;
-using NetSpec.DeviceChecks;
-using NetSpec.DeviceChecks.Reference;
 
 namespace NetSpec.Runtime.Tests.Ops;
 
