@@ -44,6 +44,7 @@ public static class SanetCli
         Console.CancelKeyPress += onCancel;
         try
         {
+            ArgumentText.RefuseEmptyValues(args);
             return app.Run(args, cancel.Token);
         }
         catch (RankStoppedException)
@@ -52,7 +53,7 @@ public static class SanetCli
         }
         catch (Exception e) when (IsUserError(e))
         {
-            Console.Error.WriteLine($"error: {e.Message}");
+            Console.Error.WriteLine($"error: {(e is CommandAppException ? ArgumentText.Restate(e.Message, args) : e.Message)}");
             return 2;
         }
         finally

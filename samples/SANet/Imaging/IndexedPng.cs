@@ -62,7 +62,10 @@ public static class IndexedPng
         stream.Write(word);
     }
 
-    private static uint Crc(uint crc, byte[] data)
+    /// <summary>A chunk's CRC-32 over its type and data (the 4 + length bytes after the length field).</summary>
+    internal static uint ChunkCrc(ReadOnlySpan<byte> typeAndData) => Crc(0xFFFFFFFFu, typeAndData) ^ 0xFFFFFFFFu;
+
+    private static uint Crc(uint crc, ReadOnlySpan<byte> data)
     {
         foreach (byte b in data)
             crc = CrcTable[(crc ^ b) & 0xFF] ^ (crc >> 8);

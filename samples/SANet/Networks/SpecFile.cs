@@ -81,8 +81,9 @@ public static class SpecFile
         name.EndsWith(".yaml", StringComparison.OrdinalIgnoreCase) ? name[..^5]
         : name.EndsWith(".yml", StringComparison.OrdinalIgnoreCase) ? name[..^4] : name;
 
+    /// <summary>The file as UTF-8 text without its byte-order mark, as the build reads an AdditionalFile.</summary>
     private static string Read(string path, Func<string, Exception> error) =>
-        System.Text.Encoding.UTF8.GetString(UntrustedFile.ReadAll(path, MaxBytes, error));
+        System.Text.Encoding.UTF8.GetString(UntrustedFile.ReadAll(path, MaxBytes, error)).TrimStart('\uFEFF');
 
     /// <summary>Why a file named by <c>extends</c> may not be read (the link's target must pass too), or null.</summary>
     private static string? ParentProblem(string parent, string rootFolder)

@@ -84,6 +84,14 @@ public class HostileInputTests(HostileFixture fixture) : IClassFixture<HostileFi
     [InlineData("none", Train + " --set stop-after=-1", "--set stop-after -1")]
     [InlineData("none", Train + " --set flip=maybe", "--set flip=maybe: not a valid true/false")]
     [InlineData("none", Train + " --classes -1", "--classes -1: must be in 1..255")]
+    // values Spectre.Console.Cli cannot convert or that are empty: named by option (Cli/ArgumentText.cs)
+    [InlineData("none", Train + " --batch 1e3", "--batch 1e3: not a whole number")]
+    [InlineData("none", Train + " --lr 0x10", "--lr 0x10: not a number")]
+    [InlineData("none", Train + " --seed=-1", "--seed -1: not a whole number >= 0")]
+    [InlineData("none", Train + " --crop ８", "--crop ８: not a whole number")]
+    [InlineData("none", Train + " --work-dir=", "--work-dir: empty value")]
+    [InlineData("none", "info --spec=", "--spec: empty value")]
+    [InlineData("runjsonl+png", "plot {dir} --out=", "--out: empty value")]
     [InlineData("none", Folder + " --classes 256", "--classes 256")]
     [InlineData("none", Eval + " --window 0", "--window 0: must be in 1..8192")]
     [InlineData("none", Eval + " --window -3", "--window -3")]
@@ -148,6 +156,20 @@ public class HostileInputTests(HostileFixture fixture) : IClassFixture<HostileFi
         Assert.Single(error.Trim().Split('\n'));
         Assert.DoesNotContain("   at ", error);
         Assert.Equal(before, Snapshot(dir.Path, fixture.Folder));
+    }
+
+    /// <summary>An empty last argument (a script's unset variable), which the space-split rows above cannot give.</summary>
+    [Theory]
+    [InlineData("info --spec", "--spec '': empty value")]
+    [InlineData("train --device cpu --work-dir", "--work-dir '': empty value")]
+    [InlineData("train --device cpu --class-names", "--class-names '': empty value")]
+    [InlineData("plot", "argument 2 is empty")]
+    public void EmptyValueIsOneLineNamingTheOption(string args, string expected)
+    {
+        var (code, output, error) = CliRunner.Run([.. args.Split(' '), ""]);
+
+        Assert.True(code == 2, $"exit {code}\n{error}{output}");
+        Assert.Equal("error: " + expected, error.Trim());
     }
 
     /// <summary>The lock a "work-locked" setup takes, as a running train would; the row releases it when done.</summary>

@@ -22,4 +22,14 @@ public class SpecFileTests
         File.Copy(dir["segmentation-base.yaml"], dir["variants/segmentation-base.yaml"]);
         Assert.Equal(9, SpecFile.Expand(dir["sanet-tiny.yaml"]).NumClasses);
     }
+
+    [Fact]
+    public void ByteOrderMarkIsSkippedAsTheBuildSkipsIt()
+    {
+        using var dir = new TempDir();
+        TestNetworks.SpecFile(dir.Path, TestNetworks.Six);
+        File.WriteAllText(dir["x.yaml"], "extends: sanet-tiny.yaml\nclasses: 9\n", new System.Text.UTF8Encoding(encoderShouldEmitUTF8Identifier: true));
+        Assert.Equal(0xEF, File.ReadAllBytes(dir["x.yaml"])[0]);
+        Assert.Equal(9, SpecFile.Expand(dir["x.yaml"]).NumClasses);
+    }
 }

@@ -35,6 +35,25 @@ public class DiskDatasetTests
     }
 
     [Fact]
+    public void PaletteLabelsAreReadAsTheirIndicesEvenWhereTheColourIsGrey()
+    {
+        using var dir = new TempDir();
+        byte[] ids = [0, 7, 7, 0, 7, 0, 0, 7]; // background and car: VOC gives car (128,128,128), a grey level
+        TestImages.VocLabel(dir["car.png"], 4, 2, ids);
+        Assert.Equal(ids, LabelDecoder.Read(dir["car.png"], 21).Ids);
+    }
+
+    [Fact]
+    public void PaletteLabelsOfAnotherPaletteAreReadAsIndices()
+    {
+        using var dir = new TempDir();
+        byte[] ids = [0, 1, 2, 3, 4, 5, 255, 0];
+        byte[] palette = Enumerable.Range(0, 256 * 3).Select(i => (byte)(i * 37 % 251)).ToArray(); // no VOC colours
+        File.WriteAllBytes(dir["l.png"], NetSpec.Samples.SANet.Imaging.IndexedPng.Encode(4, 2, ids, palette));
+        Assert.Equal(ids, LabelDecoder.Read(dir["l.png"], 6).Ids);
+    }
+
+    [Fact]
     public void LabelValueAboveTheClassCountNamesTheFile()
     {
         using var dir = new TempDir();

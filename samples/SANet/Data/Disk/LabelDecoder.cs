@@ -3,8 +3,9 @@ using NetSpec.Samples.SANet.Imaging;
 namespace NetSpec.Samples.SANet.Data.Disk;
 
 /// <summary>
-/// Reads a label PNG into class ids. Palette PNGs (VOC) decode to colour: each colour is mapped back to
-/// its VOC palette index ((224,224,192) → 255). Grey-level PNGs (every pixel R = G = B) are class ids as is;
+/// Reads a label PNG into class ids. Palette PNGs (VOC) are read as their palette indices, whatever the palette's
+/// colours (<see cref="PaletteIndices"/>). Colour PNGs of VOC colours are mapped back to their VOC palette index
+/// ((224,224,192) → 255). Grey-level PNGs (every pixel R = G = B) are class ids as is;
 /// 16-bit PNGs and grey PNGs under 8 bits are refused (their ids would not survive the 8-bit decode).
 /// Then checks what the file holds: ids below the class count or 255, and no 0/255 binary mask.
 /// </summary>
@@ -15,8 +16,10 @@ public static class LabelDecoder
     public static (int Width, int Height, byte[] Ids) Read(string path, int numClasses)
     {
         byte[] file = UntrustedFile.ReadAll(path, ImageCodec.MaxFileBytes, problem => new DataException($"{path}: {problem}"));
-        CheckBitDepth(path, PngHeader.Read(file));
-        var (width, height, rgb) = ImageCodec.DecodeRgb(path, file, "label file");
+        PngHeader? png = PngHeader.Read(file);
+        CheckBitDepth(path, png);
+        bool indexed = png?.ColourType == PngHeader.Palette;
+        var (width, height, rgb) = ImageCodec.DecodeRgb(path, indexed ? PaletteIndices.AsGreyLevels(file) : file, "label file");
         byte[] ids = IsGrey(rgb) ? GreyIds(rgb) : PaletteIds(path, rgb);
         Check(path, ids, numClasses);
         return (width, height, ids);
