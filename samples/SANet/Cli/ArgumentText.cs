@@ -58,8 +58,8 @@ internal static class ArgumentText
             .FirstOrDefault(p => p.GetCustomAttribute<CommandOptionAttribute>() is { } o && (o.LongNames.Contains(name) || o.ShortNames.Contains(name)))
             ?.PropertyType;
         type = type is null ? null : Nullable.GetUnderlyingType(type) ?? type;
-        return type == typeof(int) || type == typeof(long) ? "not a whole number"
-            : type == typeof(uint) || type == typeof(ulong) ? "not a whole number >= 0"
+        return type == typeof(int) || type == typeof(long) ? "not a whole number, or out of range"
+            : type == typeof(uint) || type == typeof(ulong) ? "not a whole number >= 0, or out of range"
             : type == typeof(double) || type == typeof(float) ? "not a number (such as 0.01 or 1e-4)"
             : type == typeof(bool) ? "not true or false"
             : "not a value this option takes (see --help)";

@@ -1,6 +1,7 @@
 using System.Collections.Generic;
 using System.Linq;
 using NetSpec.Dsl.Catalog;
+using NetSpec.Dsl.Catalog.Ops;
 using NetSpec.Dsl.Model;
 using NetSpec.Dsl.Shapes;
 
@@ -33,7 +34,7 @@ public static class Fusion
         foreach (TypedNode node in graph.Nodes)
         {
             // the first such bn claims the add (in a block with a conv_bn shortcut, the residual is the other bn's output)
-            if (node.Op == "batchnorm" && IsResidualEnd(node, graph, SoleConsumer, out TypedNode add, out TypedNode end, out string residual)
+            if (OpCatalog.Rule(node.Op) is BatchNormOp && IsResidualEnd(node, graph, SoleConsumer, out TypedNode add, out TypedNode end, out string residual)
                 && !residualEnds.ContainsKey(add.Name))
             {
                 residualEnds[add.Name] = (node, end, residual);
@@ -82,7 +83,7 @@ public static class Fusion
     {
         relu = null!;
         residual = "";
-        if (!soleConsumer(bn, out add) || add.Op != "add" || !soleConsumer(add, out relu) || relu.Op != "relu")
+        if (!soleConsumer(bn, out add) || OpCatalog.Rule(add.Op) is not AddOp || !soleConsumer(add, out relu) || OpCatalog.Rule(relu.Op) is not ReluOp)
             return false;
         string output = bn.Node.Output;
         residual = add.Node.Inputs.First(i => i != output);

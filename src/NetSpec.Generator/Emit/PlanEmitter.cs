@@ -13,7 +13,7 @@ namespace NetSpec.Generator.Emit;
 /// <summary>
 /// Prepare: checks sizes, computes the dims, and binds every buffer field to its slice of one arena. The buffers of
 /// both plans are numbered once (the training plan's, then any only inference has); each plan's tables say when a
-/// buffer is live (-1: not in that plan) and in which order buffers are placed (ArenaPlanner, first fit). One Bind
+/// buffer is live (-1: not in that plan) and in which order buffers are placed (first fit: the runtime's ArenaBinder runs FirstFitPlacement). One Bind
 /// method lists every buffer with its shape: Prepare runs it twice, to measure the lengths, then to bind the slices.
 /// </summary>
 internal static class PlanEmitter

@@ -277,9 +277,7 @@ public sealed partial class Device : IDisposable
     /// Host code: the most floats a convolution's im2col columns may take (all workers together); a conv
     /// whose columns would take more is unfolded a chunk of input channels at a time (at least one channel).
     /// 512 Ki floats (2 MiB, a core's L2 on the Zen 5 we measure on, 1 MiB a worker with a batch): a chunk is
-    /// still in cache when the GEMM packs it. Alternating steps in one process (2026-11-27, sanet-r50 at
-    /// 240×240 b1) against 2 Mi floats: forward 0.96–0.97 of the time (0.94–1.01 over seven runs; 1 Mi floats
-    /// 0.98), training step 0.955; sanet-tiny's training step 1.01. Earlier, 2 Mi floats beat 4 Mi and 32 Mi.
+    /// still in cache when the GEMM packs it (the measurement: docs/benchmarks.md).
     /// </summary>
     internal long ColumnLimitFloats { get; set; } = 512L << 10;
 
