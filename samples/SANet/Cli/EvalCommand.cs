@@ -44,7 +44,8 @@ public sealed class EvalSettings : DataSettings, IWindowSettings
 /// <summary>
 /// <c>eval</c>: one confusion matrix over the val split, then pixAcc, mIoU (mIoU60 on Context) and a per-class table.
 /// Progress: a bar with the count (moving window by window inside an image), elapsed time and time left on a terminal;
-/// redirected, a line per tenth with the rate and ETA.
+/// redirected, a line per tenth of the images with the rate and ETA, and inside an image that runs over 10 s a line per
+/// tenth of its windows.
 /// </summary>
 public sealed class EvalCommand : Command<EvalSettings>
 {
@@ -121,6 +122,21 @@ public sealed class EvalCommand : Command<EvalSettings>
             throw new UsageException($"--json {path}: exists already; pass --overwrite to replace it");
     }
 
-    private static ConfusionMatrix Evaluate(Predictor predictor, ISegmentationDataset val, ProgressLines lines, TextWriter human) =>
-        DatasetEvaluator.Run(predictor, val, (done, _) => lines.Report(done, line => human.WriteLine($"  {line}")));
+    /// <summary>How long an image runs before its window lines start (tests lower it).</summary>
+    internal static double WindowLineSeconds { get; set; } = 10;
+
+    private static ConfusionMatrix Evaluate(Predictor predictor, ISegmentationDataset val, ProgressLines lines, TextWriter human)
+    {
+        // a large image takes minutes: a line at each tenth of its windows, the first after WindowLineSeconds (as predict)
+        ProgressLines? windows = null;
+        int image = 1;
+        predictor.OnWindow = p => (windows ??= new ProgressLines($"eval image {image}/{val.Count}:", "window", p.Total, WindowLineSeconds))
+            .Report(p.Done, line => human.WriteLine($"  {line}"));
+        return DatasetEvaluator.Run(predictor, val, (done, _) =>
+        {
+            windows = null;
+            image = done + 1;
+            lines.Report(done, line => human.WriteLine($"  {line}"));
+        });
+    }
 }
