@@ -7,7 +7,7 @@ namespace NetSpec.Samples.SANet.Cli;
 /// <summary>
 /// What Spectre.Console.Cli leaves unnamed, named: an empty value (<c>--work-dir ""</c>, a script's unset variable) is
 /// refused before any command runs, naming the option; and its conversion error ("Failed to convert '1e3' to Int32.")
-/// is restated with the option ("--batch 1e3: not a whole number").
+/// is restated with the option ("--batch 1e3: not a whole number"); an option left without its value is named too.
 /// </summary>
 internal static class ArgumentText
 {
@@ -25,6 +25,24 @@ internal static class ArgumentText
                 throw new UsageException($"{arg[..^1]}: empty value");
             if (arg.Length == 0)
                 throw new UsageException(i > 0 && args[i - 1].StartsWith('-') ? $"{args[i - 1]} '': empty value" : $"argument {i + 1} is empty");
+        }
+    }
+
+    /// <summary>
+    /// An option that takes a value, given last or followed by another option (<c>train --work-dir</c>), would take
+    /// Spectre.Console.Cli's internal "__default_command" as its value (a run went into ./__default_command).
+    /// </summary>
+    public static void RefuseMissingValues(string[] args)
+    {
+        for (int i = 0; i < args.Length; i++)
+        {
+            string arg = args[i];
+            if (!arg.StartsWith("--", StringComparison.Ordinal) || arg.Contains('=', StringComparison.Ordinal))
+                continue;
+            bool missing = i + 1 == args.Length || args[i + 1].StartsWith("--", StringComparison.Ordinal);
+            var declared = Options(arg[2..]).ToList();
+            if (missing && declared.Count > 0 && declared.All(o => o.Attribute.ValueName is not null && !o.Attribute.ValueIsOptional))
+                throw new UsageException($"{arg}: needs a value ({declared[0].Attribute.ValueName})");
         }
     }
 
@@ -48,15 +66,18 @@ internal static class ArgumentText
         return message;
     }
 
+    /// <summary>Every settings property of this assembly declared as the option <paramref name="name"/> (without dashes).</summary>
+    private static IEnumerable<(PropertyInfo Property, CommandOptionAttribute Attribute)> Options(string name) =>
+        typeof(ArgumentText).Assembly.GetTypes()
+            .Where(t => t.IsSubclassOf(typeof(CommandSettings)))
+            .SelectMany(t => t.GetProperties(BindingFlags.Public | BindingFlags.Instance | BindingFlags.DeclaredOnly))
+            .Select(p => (Property: p, Attribute: p.GetCustomAttribute<CommandOptionAttribute>()!))
+            .Where(o => o.Attribute is not null && (o.Attribute.LongNames.Contains(name) || o.Attribute.ShortNames.Contains(name)));
+
     /// <summary>What the option's property type takes, found on the settings classes of this assembly.</summary>
     private static string Expected(string option)
     {
-        string name = option.TrimStart('-');
-        Type? type = typeof(ArgumentText).Assembly.GetTypes()
-            .Where(t => t.IsSubclassOf(typeof(CommandSettings)))
-            .SelectMany(t => t.GetProperties())
-            .FirstOrDefault(p => p.GetCustomAttribute<CommandOptionAttribute>() is { } o && (o.LongNames.Contains(name) || o.ShortNames.Contains(name)))
-            ?.PropertyType;
+        Type? type = Options(option.TrimStart('-')).FirstOrDefault().Property?.PropertyType;
         type = type is null ? null : Nullable.GetUnderlyingType(type) ?? type;
         return type == typeof(int) || type == typeof(long) ? "not a whole number, or out of range"
             : type == typeof(uint) || type == typeof(ulong) ? "not a whole number >= 0, or out of range"

@@ -45,6 +45,7 @@ public static class SanetCli
         try
         {
             ArgumentText.RefuseEmptyValues(args);
+            ArgumentText.RefuseMissingValues(args);
             return app.Run(args, cancel.Token);
         }
         catch (RankStoppedException)

@@ -92,6 +92,11 @@ public class HostileInputTests(HostileFixture fixture) : IClassFixture<HostileFi
     [InlineData("none", Train + " --work-dir=", "--work-dir: empty value")]
     [InlineData("none", "info --spec=", "--spec: empty value")]
     [InlineData("runjsonl+png", "plot {dir} --out=", "--out: empty value")]
+    // an option without its value took Spectre's "__default_command" (train wrote into ./__default_command)
+    [InlineData("none", "train --device cpu --iters 1 --work-dir --batch 1", "--work-dir: needs a value")]
+    [InlineData("images", "predict --device cpu --checkpoint {ckpt} --input {dir}/in --out", "--out: needs a value")]
+    [InlineData("none", Train + " --lr", "--lr: needs a value")]
+    [InlineData("none", Train + " --set", "--set: needs a value")]
     [InlineData("none", Folder + " --classes 256", "--classes 256")]
     [InlineData("none", Eval + " --window 0", "--window 0: must be in 1..8192")]
     [InlineData("none", Eval + " --window -3", "--window -3")]
