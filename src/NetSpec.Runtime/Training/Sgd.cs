@@ -98,6 +98,9 @@ public sealed class Sgd : IDisposable
 
     public float[] ReadMomentum(string name) => DeviceData.Download<float>(View(name));
 
+    /// <summary>The momentum buffer of weight <paramref name="name"/> in device memory (a checkpoint streams it from here).</summary>
+    public ArrayView<float> MomentumOf(string name) => View(name);
+
     public void WriteMomentum(string name, ReadOnlySpan<float> values) => DeviceData.Upload(View(name), values);
 
     public void Dispose()
