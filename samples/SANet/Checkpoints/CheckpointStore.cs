@@ -55,25 +55,27 @@ public sealed class CheckpointStore(string workDir, int? trainingCrop = null)
         }
     }
 
-    /// <summary>Saves the eval weights, then the state (weights + momentum + <paramref name="state"/>).</summary>
+    /// <summary>
+    /// Saves the eval weights, then the state (weights + momentum + <paramref name="state"/>). Tensors are streamed from
+    /// the device into each file (<see cref="StateDict.Sources"/>): a save holds one chunk in memory, not a copy of the run.
+    /// </summary>
     public void SaveLast(INetwork network, MomentumSgd sgd, TrainState state)
     {
-        List<SafeTensorEntry> weights = StateDict.Save(network);
-        SafeTensorsFile.Write(LastWeights, weights, Meta(network, state.Iteration), FaultPoints.Reached);
-        SaveState(network, sgd, state, weights);
+        SafeTensorsFile.WriteStreamed(LastWeights, StateDict.Sources(network), Meta(network, state.Iteration), FaultPoints.Reached);
+        SaveState(network, sgd, state);
     }
 
     /// <summary>Saves the state file alone (a fresh run's iteration 0).</summary>
-    public void SaveState(INetwork network, MomentumSgd sgd, TrainState state, List<SafeTensorEntry>? weights = null)
+    public void SaveState(INetwork network, MomentumSgd sgd, TrainState state)
     {
         var meta = new Dictionary<string, string>(Meta(network, state.Iteration)) { ["train_state"] = state.ToJson() };
-        SafeTensorsFile.Write(LastState, [.. weights ?? StateDict.Save(network), .. sgd.SaveState()], meta, FaultPoints.Reached);
+        SafeTensorsFile.WriteStreamed(LastState, [.. StateDict.Sources(network), .. sgd.StateSources()], meta, FaultPoints.Reached);
     }
 
     public void SaveBest(INetwork network, long iteration, double miou)
     {
         var meta = new Dictionary<string, string>(Meta(network, iteration)) { ["miou"] = miou.ToString("R", CultureInfo.InvariantCulture) };
-        SafeTensorsFile.Write(BestWeights, StateDict.Save(network), meta, FaultPoints.Reached);
+        SafeTensorsFile.WriteStreamed(BestWeights, StateDict.Sources(network), meta, FaultPoints.Reached);
     }
 
     /// <summary>Loads weights and momentum from the state file alone and returns its training state.</summary>

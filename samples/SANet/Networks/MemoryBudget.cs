@@ -1,4 +1,5 @@
 using System.Globalization;
+using NetSpec.Dsl;
 using NetSpec.Dsl.Model;
 using NetSpec.Dsl.Reports;
 using NetSpec.Runtime;
@@ -6,10 +7,11 @@ using NetSpec.Runtime;
 namespace NetSpec.Samples.SANet.Networks;
 
 /// <summary>
-/// Checks, before a network is created, that it can train at the chosen size (batch norm has two values a channel) and that its planned memory at the chosen size fits the device: parameters
-/// (with a gradient and a momentum each when training) plus the planned arena peak, from the compiler's report
-/// (src/NetSpec.Dsl/Reports/SpecReport.cs). Too much is a <see cref="MemoryBudgetException"/> naming the options,
-/// the numbers and the largest tensors, instead of an allocation failure that names nothing.
+/// Checks, before a network is created, that it can train at the chosen size (batch norm has two values a channel) and that its planned memory at the chosen size fits the device:
+/// the sum of <see cref="PlannedMemory"/>'s terms (parameters, gradients and momentum when training, the planned activation
+/// arena from the compiler's plan, the conv workspace, and on the host the GEMM buffers, a checkpoint read and the process).
+/// Too much is a <see cref="MemoryBudgetException"/> naming the options, the terms and the largest tensors, instead of an
+/// allocation failure (or the OS killing the process) that names nothing.
 /// </summary>
 public static class MemoryBudget
 {
@@ -20,30 +22,35 @@ public static class MemoryBudget
     public static void Check(string specName, Device device, int batch, int size, bool training, string options)
     {
         if (EmbeddedSpecs.Find(specName) is { } spec)
-            Check(spec, batch, size, training, Available(device), options);
+            Check(spec, device, batch, size, training, Available(device), options);
     }
 
-    public static void Check(ExpandedSpec spec, int batch, int size, bool training, long available, string options)
+    /// <summary>Checks <paramref name="spec"/> against <paramref name="available"/> bytes, with <paramref name="device"/>'s runtime sizing.</summary>
+    public static void Check(ExpandedSpec spec, Device device, int batch, int size, bool training, long available, string options)
     {
-        SpecReport? report;
+        SpecReport report;
+        List<MemoryTerm> terms;
         try
         {
-            report = SpecReport.Build(spec, batch, size, size, out _);
+            if (SpecCompiler.Compile(spec).Network is not { } network)
+                return; // does not compile: not a network of this build, nothing to create
+            report = SpecReport.Build(network, batch, size, size);
+            if (report.Rows.FirstOrDefault(r => r.Shape.Any(d => d < 1)) is { } empty)
+                throw new MemoryBudgetException($"{options}: {spec.Name}'s {empty.Name} would be {string.Join("×", empty.Shape)}, a feature map with no pixels (input too small)");
+            if (training)
+                CheckBatchNorm(report, options);
+            terms = PlannedMemory.Terms(network, device, batch, size, training);
         }
         catch (OverflowException)
         {
             throw new MemoryBudgetException($"{options}: {spec.Name}'s tensors at {batch}×3×{size}×{size} overflow 64-bit sizes");
         }
+        catch (ArgumentException e)
+        {
+            throw new MemoryBudgetException($"{options}: {spec.Name} at {batch}×3×{size}×{size}: {e.Message}"); // a conv the runtime cannot size
+        }
 
-        if (report is null)
-            return; // does not compile: not a network of this build, nothing to create
-        if (report.Rows.FirstOrDefault(r => r.Shape.Any(d => d < 1)) is { } empty)
-            throw new MemoryBudgetException($"{options}: {spec.Name}'s {empty.Name} would be {string.Join("×", empty.Shape)}, a feature map with no pixels (input too small)");
-        if (training)
-            CheckBatchNorm(report, options);
-        long parameters = report.TotalParams * sizeof(float) * (training ? 3 : 1); // value (+ gradient + momentum)
-        long activations = training ? report.TrainingPeakBytes : report.InferencePeakBytes;
-        long needed = parameters + activations;
+        long needed = terms.Sum(t => t.Bytes);
         if (needed <= available)
             return;
         var largest = report.Rows.OrderByDescending(r => r.Shape.Aggregate(1L, (a, d) => a * d)).Take(3)
@@ -51,7 +58,7 @@ public static class MemoryBudget
         ReportRow heaviest = report.Rows.OrderByDescending(r => r.Params).First();
         throw new MemoryBudgetException(
             $"{options}: {spec.Name} {(training ? "training" : "inference")} at {batch}×3×{size}×{size} plans {Size(needed)} " +
-            $"({Size(parameters)} parameters{(training ? " with gradients and momentum" : "")}, {Size(activations)} activations), " +
+            $"({string.Join(", ", terms.Select(t => $"{t.Name} {Size(t.Bytes)}"))}), " +
             $"more than the {Size(available)} the device has; largest tensors: {string.Join(", ", largest)}; " +
             $"most parameters: {heaviest.Name} ({heaviest.Params.ToString("N0", CultureInfo.InvariantCulture)})");
     }
@@ -75,7 +82,7 @@ public static class MemoryBudget
     public static long Available(Device device) =>
         device.Kind == DeviceKind.Cpu ? GC.GetGCMemoryInfo().TotalAvailableMemoryBytes : device.Accelerator.MemorySize;
 
-    private static string Size(long bytes) => bytes >= 1L << 30
+    internal static string Size(long bytes) => bytes >= 1L << 30
         ? string.Create(CultureInfo.InvariantCulture, $"{bytes / (double)(1L << 30):F1} GiB")
         : string.Create(CultureInfo.InvariantCulture, $"{bytes / (double)(1L << 20):F1} MiB");
 }

@@ -22,6 +22,13 @@ public sealed class MomentumSgd(INetwork network, double momentum, double weight
         return sgd.StateNames.Select(name => SafeTensorEntry.FromFloats("momentum." + name, weights[name].Shape, sgd.ReadMomentum(name))).ToList();
     }
 
+    /// <summary>The momentum buffers as <see cref="SaveState"/> names them, read from the device as the file is written.</summary>
+    public List<SafeTensorSource> StateSources()
+    {
+        network.Device.Synchronize();
+        return sgd.StateNames.Select(name => SafeTensorSource.FromDevice("momentum." + name, weights[name].Shape, sgd.MomentumOf(name))).ToList();
+    }
+
     public void LoadState(IEnumerable<SafeTensorEntry> entries, string path)
     {
         var loaded = new HashSet<string>();

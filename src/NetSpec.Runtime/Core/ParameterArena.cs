@@ -35,6 +35,8 @@ public sealed class ParameterArena
                 WeightLength = at;
         }
 
+        ValueLength = at;
+
         values = accelerator.Allocate1D<float>(Math.Max(1, at));
         DeviceData.Zero<float>(values.View);
         if (WeightLength > 0)
@@ -65,6 +67,9 @@ public sealed class ParameterArena
 
     /// <summary>The parameters in the order given (state_dict order).</summary>
     public IReadOnlyList<Parameter> Parameters { get; }
+
+    /// <summary>Floats of every parameter's value with their alignment gaps: the values buffer's length (at least 1 allocated).</summary>
+    public long ValueLength { get; }
 
     /// <summary>Floats of weights (with their alignment gaps) at the start of the arena (their gradients are as long).</summary>
     public long WeightLength { get; }

@@ -82,6 +82,17 @@ public sealed unsafe partial class CpuGemm(Device device) : IGemm
     /// <summary>Rows of op(A) padded to whole register-tile panels: the row count of a packed A.</summary>
     internal static int PackedRows(int m) => RoundUp(m, MR);
 
+    /// <summary>
+    /// The most a thread that runs GEMMs keeps for them (its pinned packing buffers, reused from call to call): a block
+    /// of A, a panel of B and a whole packed A of at most <see cref="SharedPackLimit"/> floats.
+    /// </summary>
+    public static long ThreadBufferBytes => sizeof(float) * (PackAFloats + PackBFloats + SharedPackLimit + LineFloats);
+
+    // a thread's MC×KC block of A and KC×NC panel of B, each with room to start on a cache line
+    private static int PackAFloats => (((MC + 11) / 12 * 12) * KC) + LineFloats;
+
+    private static int PackBFloats => (KC * NCMax) + LineFloats;
+
     /// <summary>Where op(A)[i, p] of an m×k product lies in a whole packed A (the layout <see cref="RunPacked"/>
     /// reads): block of KC columns pc at pc·mPad, panel of MR rows at (i − i mod MR)·kc in it, then p-major.</summary>
     internal static long PackedOffset(int i, int p, int k, int mPad)
@@ -123,8 +134,8 @@ public sealed unsafe partial class CpuGemm(Device device) : IGemm
                 ScaleBlock(c, ldc, rowStart, jc, rowEnd - rowStart, ncb, beta);
             if (k == 0 || alpha == 0f)
                 return;
-            packA ??= GC.AllocateUninitializedArray<float>((((MC + 11) / 12 * 12) * KC) + LineFloats, pinned: true);
-            packB ??= GC.AllocateUninitializedArray<float>((KC * NCMax) + LineFloats, pinned: true);
+            packA ??= GC.AllocateUninitializedArray<float>(PackAFloats, pinned: true);
+            packB ??= GC.AllocateUninitializedArray<float>(PackBFloats, pinned: true);
             float* ap = LineAligned(packA), bp = LineAligned(packB);
             {
                 for (int pc = 0; pc < k; pc += KC)

@@ -19,10 +19,26 @@ namespace NetSpec.Runtime.Ops;
 public static unsafe partial class Conv2d
 {
     // jobs side by side, or one worker whose GEMMs and im2col are parallel inside
-    private static (int Workers, bool Inner) Plan(Tensor x, ConvGeometry g)
+    private static (int Workers, bool Inner) Plan(int images, ConvGeometry g)
     {
-        int jobs = x.N * g.Groups, cores = Environment.ProcessorCount;
+        int jobs = images * g.Groups, cores = Environment.ProcessorCount;
         return jobs >= cores ? (Math.Min(cores, jobs), false) : (1, true);
+    }
+
+    // the workers and each one's column chunk (no columns for a pointwise conv) over the output (P, Q) = s.Y's map
+    private static (int Workers, bool Inner, int Channels, int Rows, long ColFloats) HostColumns(Device d, Shapes s, ConvGeometry g)
+    {
+        (int workers, bool inner) = Plan(s.X.N, g);
+        (int channels, int rows) = Chunk(d, s, g, s.Y.H, s.Y.W, workers);
+        long colFloats = g.IsPointwise ? 0 : (long)channels * g.KernelH * g.KernelW * rows * s.Y.W;
+        return (workers, inner, channels, rows, colFloats);
+    }
+
+    // the weight gradient's workspace: every worker's columns, then a partial dW for each worker but the first
+    private static long BackwardWeightsHostFloats(Device d, Shapes s, ConvGeometry g)
+    {
+        (int workers, _, _, _, long colFloats) = HostColumns(d, s, g);
+        return (workers * colFloats) + ((workers - 1) * s.WeightLength);
     }
 
     // a column chunk: input channels (a slice of the GEMM's K, or M for dx) × output rows, within the
@@ -46,10 +62,8 @@ public static unsafe partial class Conv2d
             return;
         }
 
-        (int workers, bool inner) = Plan(x, g);
-        (int channels, int rows) = Chunk(d, s, g, y.H, y.W, workers);
+        (int workers, bool inner, int channels, int rows, long colFloats) = HostColumns(d, s, g);
         int jobs = x.N * g.Groups, rs = g.KernelH * g.KernelW;
-        long colFloats = (long)channels * rs * rows * y.W;
         float* cols = g.IsPointwise ? null : HostAccess.Pointer(d.Workspace(workers * colFloats));
         d.Synchronize();
         float* xp = HostAccess.Pointer(x.View), yp = HostAccess.Pointer(y.View), wp = HostAccess.Pointer(w);
@@ -90,10 +104,8 @@ public static unsafe partial class Conv2d
             return;
         }
 
-        (int workers, bool inner) = Plan(dx, g);
-        (int channels, int rows) = Chunk(d, s, g, dy.H, dy.W, workers);
+        (int workers, bool inner, int channels, int rows, long colFloats) = HostColumns(d, s, g);
         int jobs = dx.N * g.Groups, rs = g.KernelH * g.KernelW;
-        long colFloats = (long)channels * rs * rows * dy.W;
         float* cols = g.IsPointwise ? null : HostAccess.Pointer(d.Workspace(workers * colFloats));
         d.Synchronize();
         float* dyp = HostAccess.Pointer(dy.View), dxp = HostAccess.Pointer(dx.View), wp = HostAccess.Pointer(w);
@@ -132,11 +144,9 @@ public static unsafe partial class Conv2d
     // partial dW, added at the end in worker order (deterministic)
     private static void BackwardWeightsHost(Device d, Tensor x, Tensor dy, ArrayView<float> dw, ConvGeometry g, Shapes s)
     {
-        (int workers, bool inner) = Plan(x, g);
-        (int channels, int rows) = Chunk(d, s, g, dy.H, dy.W, workers);
+        (int workers, bool inner, int channels, int rows, long colFloats) = HostColumns(d, s, g);
         int jobs = x.N * g.Groups, rs = g.KernelH * g.KernelW;
-        long colFloats = g.IsPointwise ? 0 : (long)channels * rs * rows * dy.W;
-        float* scratch = HostAccess.Pointer(d.Workspace((workers * colFloats) + ((workers - 1) * s.WeightLength)));
+        float* scratch = HostAccess.Pointer(d.Workspace(BackwardWeightsHostFloats(d, s, g)));
         d.Synchronize();
         float* xp = HostAccess.Pointer(x.View), dyp = HostAccess.Pointer(dy.View), dwp = HostAccess.Pointer(dw);
         float* partials = scratch + (workers * colFloats);

@@ -22,18 +22,23 @@ public static unsafe partial class Conv2d
 
     private static void ForwardWinograd(Device d, Tensor x, float* w, Tensor y, ConvGeometry g, Shapes s)
     {
-        var conv = new WinogradConv(x.N, g.Groups, s.Cg, s.Kg, x.H, x.W, y.H, y.W, g.PadH, g.PadW, g.DilationH, g.DilationW,
-            (long)s.Cg * 9, 9, false);
-        conv.Run(d, HostAccess.Pointer(x.View), w, HostAccess.Pointer(y.View), false);
+        ForwardWinogradConv(g, s).Run(d, HostAccess.Pointer(x.View), w, HostAccess.Pointer(y.View), false);
     }
+
+    // x = s.X into y = s.Y
+    private static WinogradConv ForwardWinogradConv(ConvGeometry g, Shapes s) =>
+        new(s.X.N, g.Groups, s.Cg, s.Kg, s.X.H, s.X.W, s.Y.H, s.Y.W, g.PadH, g.PadW, g.DilationH, g.DilationW, (long)s.Cg * 9, 9, false);
 
     // dx = conv(dy, W turned), W read as (C/g, K/g) filters: filter (c, k) is W[k, c] reversed
     private static void BackwardInputWinograd(Device d, Tensor dy, float* w, Tensor dx, ConvGeometry g, Shapes s, bool accumulate)
     {
-        var conv = new WinogradConv(dy.N, g.Groups, s.Kg, s.Cg, dy.H, dy.W, dx.H, dx.W,
-            (2 * g.DilationH) - g.PadH, (2 * g.DilationW) - g.PadW, g.DilationH, g.DilationW, 9, (long)s.Cg * 9, true);
-        conv.Run(d, HostAccess.Pointer(dy.View), w, HostAccess.Pointer(dx.View), accumulate);
+        BackwardInputWinogradConv(g, s).Run(d, HostAccess.Pointer(dy.View), w, HostAccess.Pointer(dx.View), accumulate);
     }
+
+    // dy = s.Y into dx = s.X
+    private static WinogradConv BackwardInputWinogradConv(ConvGeometry g, Shapes s) =>
+        new(s.Y.N, g.Groups, s.Kg, s.Cg, s.Y.H, s.Y.W, s.X.H, s.X.W,
+            (2 * g.DilationH) - g.PadH, (2 * g.DilationW) - g.PadW, g.DilationH, g.DilationW, 9, (long)s.Cg * 9, true);
 
     /// <summary>One Winograd conv call: cg inputs and kg outputs per group; filter (k, c) of a group at
     /// k·rowStride + c·colStride (taps reversed when flip).</summary>
@@ -44,21 +49,9 @@ public static unsafe partial class Conv2d
         {
             var rows = new WinogradAxis(P, H, PadH, DilH);
             var cols = new WinogradAxis(Q, W, PadW, DilW);
-            int th = rows.Tiles, tw = cols.Tiles, jobs = N * Groups, cores = Environment.ProcessorCount;
-            (int workers, bool inner) = jobs >= cores ? (Math.Min(cores, jobs), false) : (1, true);
-            int mPad = CpuGemm.PackedRows(Kg);
+            int jobs = N * Groups;
+            (int workers, bool inner, int tileRows, int channels, long uStride, long vStride, long floats) = Sizing(d);
             const int E = Winograd.Positions;
-
-            // M (16·kg·tiles) within its limit, then channels for U and V within theirs (each a worker's share)
-            long mShare = d.WinogradTileLimitFloats / workers, share = d.WinogradLimitFloats / workers;
-            int tileRows = (int)Math.Clamp(mShare / ((long)E * Kg * tw), 1, th);
-            tileRows = Split(th, tileRows);
-            int tc = tileRows * tw;
-            long mFloats = (long)E * Kg * tc;
-            int channels = (int)Math.Clamp(share / ((long)E * (mPad + tc)), 1, Cg);
-            channels = Split(Cg, channels);
-            long uStride = (long)mPad * channels, vStride = (long)channels * tc;
-            long floats = (E * (uStride + vStride)) + mFloats + 16; // the output transform reads M 16 lanes at a time
             float* scratch = HostAccess.Pointer(d.Workspace(workers * floats));
             d.Synchronize();
 
@@ -70,6 +63,34 @@ public static unsafe partial class Conv2d
                 for (int job = t; job < jobs; job += workers)
                     self.Job(x, w, y, job, rows, cols, tileRows, channels, u, uStride, v, vStride, m, accumulate, inner, avx512);
             });
+        }
+
+        /// <summary>The workspace this call takes: every worker's U, V and M.</summary>
+        public long WorkspaceFloats(Device d)
+        {
+            var z = Sizing(d);
+            return z.Workers * z.Floats;
+        }
+
+        // workers; tile rows within M's limit, then input channels for U and V within theirs (each a worker's share);
+        // U's and V's strides (a position's block) and one worker's floats
+        private (int Workers, bool Inner, int TileRows, int Channels, long UStride, long VStride, long Floats) Sizing(Device d)
+        {
+            int th = new WinogradAxis(P, H, PadH, DilH).Tiles, tw = new WinogradAxis(Q, W, PadW, DilW).Tiles;
+            int jobs = N * Groups, cores = Environment.ProcessorCount;
+            (int workers, bool inner) = jobs >= cores ? (Math.Min(cores, jobs), false) : (1, true);
+            int mPad = CpuGemm.PackedRows(Kg);
+            const int E = Winograd.Positions;
+            long mShare = d.WinogradTileLimitFloats / workers, share = d.WinogradLimitFloats / workers;
+            int tileRows = (int)Math.Clamp(mShare / ((long)E * Kg * tw), 1, th);
+            tileRows = Split(th, tileRows);
+            int tc = tileRows * tw;
+            long mFloats = (long)E * Kg * tc;
+            int channels = (int)Math.Clamp(share / ((long)E * (mPad + tc)), 1, Cg);
+            channels = Split(Cg, channels);
+            long uStride = (long)mPad * channels, vStride = (long)channels * tc;
+            long floats = (E * (uStride + vStride)) + mFloats + 16; // the output transform reads M 16 lanes at a time
+            return (workers, inner, tileRows, channels, uStride, vStride, floats);
         }
 
         private void Job(float* x, float* w, float* y, int job, WinogradAxis rows, WinogradAxis cols, int tileRows, int channels,

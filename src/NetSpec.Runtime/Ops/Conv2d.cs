@@ -90,6 +90,12 @@ public static partial class Conv2d
             Check.That(x.C % g.Groups == 0 && y.C % g.Groups == 0, $"channels {x.C}→{y.C} are not divisible by groups {g.Groups}");
             Check.That(x.N == y.N && g.OutH(x.H) == y.H && g.OutW(x.W) == y.W,
                 $"conv output {y} should be ({x.N},{y.C},{g.OutH(x.H)},{g.OutW(x.W)}) for input {x} and {g}");
+            return Sized(x, y, g);
+        }
+
+        /// <summary>The sizes alone (the tensors' views may be empty): for the workspace arithmetic before any tensor exists.</summary>
+        public static Shapes Sized(Tensor x, Tensor y, ConvGeometry g)
+        {
             int cg = x.C / g.Groups;
             int kg = y.C / g.Groups;
             int crs = cg * g.KernelH * g.KernelW;

@@ -14,18 +14,10 @@ public static class Initializers
         long fanOut = (long)w.Shape[0] * w.Shape[2] * w.Shape[3];
         double std = Math.Sqrt(2.0 / fanOut);
         var random = new SeededRandom(seed, w.Name);
-        var values = new float[w.Length];
-        for (long i = 0; i < values.Length; i++)
-            values[i] = (float)(std * random.Normal(i));
-        DeviceData.Upload(w.Value.View, values);
+        Fill(w, i => (float)(std * random.Normal(i)));
     }
 
-    public static void Constant(Parameter p, float value)
-    {
-        var values = new float[p.Length];
-        Array.Fill(values, value);
-        DeviceData.Upload(p.Value.View, values);
-    }
+    public static void Constant(Parameter p, float value) => Fill(p, _ => value);
 
     /// <summary>U(−1/√fanIn, 1/√fanIn): nn.Linear's weight (kaiming_uniform with a = √5) and the bias of Linear and Conv2d.</summary>
     public static void UniformFanIn(Parameter p, long fanIn, ulong seed)
@@ -34,10 +26,7 @@ public static class Initializers
             throw new ArgumentException($"fan_in of {p.Name} must be positive, got {fanIn}");
         double bound = 1.0 / Math.Sqrt(fanIn);
         var random = new SeededRandom(seed, p.Name);
-        var values = new float[p.Length];
-        for (long i = 0; i < values.Length; i++)
-            values[i] = (float)(((2.0 * random.Uniform(i)) - 1.0) * bound);
-        DeviceData.Upload(p.Value.View, values);
+        Fill(p, i => (float)(((2.0 * random.Uniform(i)) - 1.0) * bound));
     }
 
     // w (K, C), b (K) or null
@@ -67,6 +56,22 @@ public static class Initializers
             Constant(runningVar, 1f);
         if (counter is not null)
             Constant(counter, 0f);
+    }
+
+    /// <summary>Floats a parameter is filled with at a time: the most an initialisation holds on the host, whatever the parameter's size.</summary>
+    public const int ChunkFloats = 1 << 20;
+
+    // element i of p = value(i), uploaded a chunk at a time (the random streams are indexed by element, so chunks change no value)
+    private static void Fill(Parameter p, Func<long, float> value)
+    {
+        float[] chunk = new float[(int)Math.Min(p.Length, ChunkFloats)];
+        for (long at = 0; at < p.Length; at += chunk.Length)
+        {
+            int length = (int)Math.Min(chunk.Length, p.Length - at);
+            for (int i = 0; i < length; i++)
+                chunk[i] = value(at + i);
+            DeviceData.Upload(p.Value.View.SubView(at, length), chunk.AsSpan(0, length));
+        }
     }
 
     private static void RequireRank(Parameter p, int rank)

@@ -69,6 +69,9 @@ public sealed class Sgd : IDisposable
     /// <summary>Names of the parameters that have a momentum buffer (the trained weights).</summary>
     public IReadOnlyList<string> StateNames => weights.Select(p => p.Name).ToList();
 
+    /// <summary>Floats of momentum held: every run of weights' span in its arena.</summary>
+    public long MomentumFloats => runs.Sum(r => r.Length);
+
     /// <summary>Kernel launches a <see cref="Step"/> takes on the kernel path: one a run of back-to-back weights.</summary>
     public int LaunchesPerStep => runs.Count;
 
@@ -97,6 +100,9 @@ public sealed class Sgd : IDisposable
     }
 
     public float[] ReadMomentum(string name) => DeviceData.Download<float>(View(name));
+
+    /// <summary>The momentum buffer of weight <paramref name="name"/> in device memory (a checkpoint streams it from here).</summary>
+    public ArrayView<float> MomentumOf(string name) => View(name);
 
     public void WriteMomentum(string name, ReadOnlySpan<float> values) => DeviceData.Upload(View(name), values);
 

@@ -20,7 +20,7 @@ public static class NetworkWeights
         if (!overwrite && File.Exists(path))
             throw new CheckpointException($"{path}: exists already; pass overwrite: true to replace it");
         var meta = (metadata ?? new CheckpointMetadata()) with { SpecName = network.SpecName, LayoutHash = LayoutHash(network) };
-        SafeTensorsFile.Write(path, StateDict.Save(network), meta.ToDictionary());
+        SafeTensorsFile.WriteStreamed(path, StateDict.Sources(network), meta.ToDictionary());
     }
 
     /// <summary>

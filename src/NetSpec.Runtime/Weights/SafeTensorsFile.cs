@@ -17,20 +17,31 @@ public static class SafeTensorsFile
     public const string MetadataKey = "__metadata__";
 
     /// <summary>Writes the file atomically (<see cref="AtomicFile"/>); <paramref name="reached"/> is its test hook.</summary>
-    public static void Write(string path, IReadOnlyList<SafeTensorEntry> tensors, IReadOnlyDictionary<string, string>? metadata = null, Action<string>? reached = null)
+    public static void Write(string path, IReadOnlyList<SafeTensorEntry> tensors, IReadOnlyDictionary<string, string>? metadata = null, Action<string>? reached = null) =>
+        WriteStreamed(path, tensors.Select(SafeTensorSource.Of).ToList(), metadata, reached);
+
+    /// <summary>
+    /// Writes the file atomically from <paramref name="tensors"/>, each tensor's bytes written in its turn (the same file as
+    /// from entries holding those bytes); <paramref name="reached"/> is the test hook.
+    /// </summary>
+    public static void WriteStreamed(string path, IReadOnlyList<SafeTensorSource> tensors, IReadOnlyDictionary<string, string>? metadata = null, Action<string>? reached = null)
     {
         string name = Path.GetFileName(path);
-        AtomicFile.Write(path, stream => WriteTo(stream, tensors, metadata, () => reached?.Invoke($"{name}: header written, data not yet")), reached);
+        AtomicFile.Write(path, stream => WriteStreamedTo(stream, tensors, metadata, () => reached?.Invoke($"{name}: header written, data not yet")), reached);
     }
 
     /// <summary>Writes the format to <paramref name="stream"/>; <paramref name="afterHeader"/> runs between header and data.</summary>
-    public static void WriteTo(Stream stream, IReadOnlyList<SafeTensorEntry> tensors, IReadOnlyDictionary<string, string>? metadata, Action? afterHeader = null)
+    public static void WriteTo(Stream stream, IReadOnlyList<SafeTensorEntry> tensors, IReadOnlyDictionary<string, string>? metadata, Action? afterHeader = null) =>
+        WriteStreamedTo(stream, tensors.Select(SafeTensorSource.Of).ToList(), metadata, afterHeader);
+
+    /// <summary>Writes the format to <paramref name="stream"/>, tensor by tensor; <paramref name="afterHeader"/> runs between header and data.</summary>
+    public static void WriteStreamedTo(Stream stream, IReadOnlyList<SafeTensorSource> tensors, IReadOnlyDictionary<string, string>? metadata, Action? afterHeader = null)
     {
         var header = new JsonObject();
         if (metadata is { Count: > 0 })
             header[MetadataKey] = new JsonObject(metadata.Select(kv => KeyValuePair.Create(kv.Key, (JsonNode?)JsonValue.Create(kv.Value))));
         long offset = 0;
-        foreach (SafeTensorEntry t in tensors)
+        foreach (SafeTensorSource t in tensors)
         {
             if (header.ContainsKey(t.Name))
                 throw new ArgumentException($"tensor name '{t.Name}' is used twice or is reserved", nameof(tensors));
@@ -38,9 +49,9 @@ public static class SafeTensorsFile
             {
                 ["dtype"] = t.DType.ToString(),
                 ["shape"] = new JsonArray(t.Shape.Select(d => (JsonNode?)JsonValue.Create(d)).ToArray()),
-                ["data_offsets"] = new JsonArray(JsonValue.Create(offset), JsonValue.Create(offset + t.Data.Length)),
+                ["data_offsets"] = new JsonArray(JsonValue.Create(offset), JsonValue.Create(offset + t.Bytes)),
             };
-            offset += t.Data.Length;
+            offset += t.Bytes;
         }
 
         byte[] json = Encoding.UTF8.GetBytes(header.ToJsonString());
@@ -52,8 +63,14 @@ public static class SafeTensorsFile
         for (int i = json.Length; i < padded; i++)
             stream.WriteByte((byte)' ');
         afterHeader?.Invoke();
-        foreach (SafeTensorEntry t in tensors)
-            stream.Write(t.Data);
+        var counted = new CountingStream(stream);
+        foreach (SafeTensorSource t in tensors)
+        {
+            long before = counted.Written;
+            t.WriteData(counted);
+            if (counted.Written - before != t.Bytes)
+                throw new InvalidOperationException($"tensor '{t.Name}' wrote {counted.Written - before} bytes, its header says {t.Bytes}");
+        }
     }
 
     /// <summary>Reads every tensor (in header order, as stored) and the metadata: <see cref="SafeTensorsReader"/> in one call.</summary>

@@ -63,6 +63,7 @@ public class HostileInputTests(HostileFixture fixture) : IClassFixture<HostileFi
     [InlineData("none", Train + " --crop 1", "--crop 1 --batch 1: sanet-tiny's head.sa1.pool would be 1×32×0×0, a feature map with no pixels")]
     [InlineData("none", Train + " --crop 7", "--crop 7 --batch 1: sanet-tiny's ")]
     [InlineData("none", Train + " --crop 9000", "--crop 9000: must be in 1..8192")]
+    [InlineData("none", Train + " --crop 8192 --batch 1024", "--crop 8192 --batch 1024: sanet-tiny training at 1024×3×8192×8192 plans ")]
     [InlineData("none", Train + " --batch 0", "--batch 0: must be in 1..1024")]
     [InlineData("none", Train + " --epochs 0", "--epochs 0: must be in 1..")]
     [InlineData("none", Train + " --lr -1", "--lr -1: must be a number in [0, 1]")]
