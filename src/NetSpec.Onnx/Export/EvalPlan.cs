@@ -15,6 +15,9 @@ internal sealed record EvalPlan(IReadOnlyList<OutputDecl> Outputs, IReadOnlyList
 {
     public static EvalPlan Build(TypedGraph graph)
     {
+        // a graph built by hand (not by the compiler) may name an op this build does not know
+        if (graph.Nodes.FirstOrDefault(n => OpCatalog.FindRule(n.Op) is null) is { } unknown)
+            throw new OnnxExportException($"{graph.Spec.Path}: node '{unknown.Name}' (op {unknown.Op}) of spec {graph.Spec.Name} is not in this build's op catalogue, so it has no ONNX form");
         var producers = graph.Nodes.ToDictionary(n => n.Node.Output, StringComparer.Ordinal);
         var byName = graph.Nodes.ToDictionary(n => n.Name, StringComparer.Ordinal);
         var outputs = new List<OutputDecl>();
