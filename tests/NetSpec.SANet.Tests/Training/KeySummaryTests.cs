@@ -7,7 +7,9 @@ public class KeySummaryTests
 {
     // backbone.layerL.B.convC.weight for blocks 0..blocks-1, conv 1..3, weight and bias: 6 keys a block, in file order
     private static IEnumerable<string> Layer(int layer, int blocks) =>
-        from b in Enumerable.Range(0, blocks) from c in Enumerable.Range(1, 3) from role in new[] { "weight", "bias" }
+        from b in Enumerable.Range(0, blocks)
+        from c in Enumerable.Range(1, 3)
+        from role in new[] { "weight", "bias" }
         select $"backbone.layer{layer}.{b}.conv{c}.{role}";
 
     [Fact]
