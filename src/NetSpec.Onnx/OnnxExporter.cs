@@ -45,7 +45,7 @@ public static class OnnxExporter
         var writer = new GraphWriter(spec.Name);
         foreach (InputDecl input in spec.Inputs.Where(i => i.Kind == InputKind.Image))
             writer.Graph.Input.Add(GraphWriter.Value(input.Name, Dims(graph.Tensor(input.Name).Shape, sizes, options)));
-        var folding = new BatchNormFolding(graph, plan.Nodes, options.FoldBatchNorm);
+        var folding = new AffineFolding(graph, plan.Nodes, options.FoldBatchNorm);
         var emitter = new OpEmitter(graph, weights, writer, options, folding);
         foreach (TypedNode node in plan.Nodes)
             emitter.Emit(node);

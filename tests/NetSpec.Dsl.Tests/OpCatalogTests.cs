@@ -111,6 +111,45 @@ public sealed class OpCatalogTests
         Assert.Equal(rule.Saved.Output, back.Contains("<y>"));
     }
 
+    /// <summary>
+    /// Every op declares its ONNX form (src/NetSpec.Onnx asks only the rule) or the reason it has none. A form, written
+    /// for the op's sample node, writes the node's output (or passes input 0 through), only ONNX op types it declares,
+    /// and only parameters the node has; a declared affine gives one value per channel, and an absorber names roles the
+    /// op owns. (That every exportable op runs in ONNX Runtime: tests/NetSpec.Onnx.Tests, OnnxFormTests.)
+    /// </summary>
+    [Theory]
+    [MemberData(nameof(Ops))]
+    public void EveryOpHasAnOnnxFormOrSaysWhyNot(string op)
+    {
+        OnnxForm form = OpCatalog.Rule(op).Onnx;
+        Assert.NotNull(form);
+        if (!form.IsExportable)
+        {
+            Assert.False(string.IsNullOrWhiteSpace(form.NotExportable), $"{op}: not exportable without a reason");
+            return;
+        }
+
+        Assert.Null(form.NotExportable);
+        var b = new MiddleSpecBuilder();
+        Samples[op](b);
+        TypedGraph graph = SpecCompiler.Compile(b.Build(32, 32)).Network!.Graph;
+        TypedNode node = graph.Node("op");
+        var site = new OnnxRecordingSite(node, Shape.Eval(node.Output, graph.DefaultSizes));
+        form.Write(site);
+        Assert.True(site.Aliased || site.Nodes.LastOrDefault().Output == "<y>", $"{op}: writes neither its output nor an alias");
+        Assert.All(site.Nodes, n => Assert.Contains(n.OpType, form.OpTypes));
+        Assert.All(site.Params, role => Assert.Contains(role, node.Params.Select(p => p.Role)));
+        if (form.Affine is not null)
+        {
+            long channels = Shape.Eval(node.Output, graph.DefaultSizes)[1];
+            ChannelAffine affine = form.Affine(node, role => Enumerable.Repeat(1f, node.Params.Single(p => p.Role == role).Shape.Aggregate(1, (x, y) => x * y)).ToArray());
+            Assert.All(new[] { affine.Center, affine.Scale, affine.Shift }, v => Assert.Equal(channels, v.Length));
+        }
+
+        if (form.Absorbs is not null)
+            Assert.Equal(new[] { form.Absorbs.Weight, form.Absorbs.Bias }, OpCatalog.Rule(op).Spec.Parameters);
+    }
+
     /// <summary>Records what a rule emits, with placeholders for every name the generator would fill in.</summary>
     private sealed class RecordingSite(TypedNode node) : IForwardSite, IBackwardSite, IInitSite
     {
@@ -153,5 +192,47 @@ public sealed class OpCatalogTests
         public bool HasParam(string role) => node.Params.Any(p => p.Role == role);
 
         public void Line(string code) => Lines.Add(code);
+    }
+
+    /// <summary>Records the ONNX nodes, parameters and alias a form writes, with placeholders for the exporter's names.</summary>
+    private sealed class OnnxRecordingSite(TypedNode node, long[] outputShape) : IOnnxSite
+    {
+        public List<(string OpType, string Output)> Nodes { get; } = new();
+
+        public List<string> Params { get; } = new();
+
+        public bool Aliased { get; private set; }
+
+        public TypedNode Node => node;
+
+        public IReadOnlyList<string> Inputs => node.Node.Inputs.Select((_, i) => Input(i)).ToList();
+
+        public string Output => "<y>";
+
+        public long[] OutputShape => outputShape;
+
+        public bool DynamicBatch => true;
+
+        public string Input(int slot) => $"<x{slot}>";
+
+        public bool HasParam(string role) => node.Params.Any(p => p.Role == role);
+
+        public string Param(string role)
+        {
+            Params.Add(role);
+            return $"<{role}>";
+        }
+
+        public string Int64s(string suffix, params long[] values) => $"<int64 {suffix}>";
+
+        public void Write(string opType, IEnumerable<string> inputs, params OnnxAttribute[] attributes) => Nodes.Add((opType, Output));
+
+        public string Inner(string opType, string suffix, IEnumerable<string> inputs, params OnnxAttribute[] attributes)
+        {
+            Nodes.Add((opType, $"<{suffix}>"));
+            return $"<{suffix}>";
+        }
+
+        public void Alias() => Aliased = true;
     }
 }

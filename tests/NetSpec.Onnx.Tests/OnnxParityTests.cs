@@ -48,13 +48,14 @@ public class OnnxParityTests(ITestOutputHelper log)
         Assert.Equal(["aux"], model.LeftOutOutputs); // train_only head
         Assert.Equal(3, model.FoldedBatchNorms);      // stem_bn, dil_bn, side_bn; post_bn follows an add, twice's conv is read twice
         Assert.Equal(
-            ["Add", "AveragePool", "BatchNormalization", "Concat", "Conv", "Flatten", "Gemm", "GlobalAveragePool", "Identity", "MaxPool", "Mul", "Relu", "Resize", "Sigmoid", "Unsqueeze"],
+            ["Add", "AveragePool", "BatchNormalization", "Concat", "Conv", "Flatten", "Gemm", "GlobalAveragePool", "Identity", "LeakyRelu", "MaxPool", "Mul", "Relu", "Resize", "Sigmoid", "Unsqueeze"],
             model.OperatorTypes);
         var resize = model.Proto.Graph.Node.Where(n => n.OpType == "Resize")
             .ToDictionary(n => n.Name, n => string.Join(" ", n.Attribute.Select(a => a.S.ToStringUtf8())));
         Assert.Equal("linear align_corners", resize["up_ac"]);
         Assert.Equal("linear half_pixel", resize["up_hp"]);
         Assert.Equal("nearest asymmetric floor", resize["up_nn"]);
+        Assert.Equal(0.2f, model.Proto.Graph.Node.Single(n => n.Name == "side_act").Attribute.Single(a => a.Name == "alpha").F);
         Assert.DoesNotContain(model.Proto.Graph.Node, n => n.Name is "drop" or "aux" || n.Name.StartsWith("loss", StringComparison.Ordinal));
     }
 

@@ -87,7 +87,8 @@ public sealed class TrainCommand : Command<TrainSettings>
             s.ValEvery, s.LogEvery, (int)recipe.Long("checkpoint-every", Math.Min(50, s.ValEvery)),
             recipe.Double("momentum", 0.9), recipe.Double("weight-decay", 1e-4), recipe.Double("power", 0.9),
             recipe.Long("stop-after", 0), s.Force, IterationsGiven: s.Iters is not null || s.Epochs is not null,
-            Provenance: new RunProvenance(commandLine ?? [], s.Data, DatasetFactory.ClassNamesFrom(kind, s.Data, s.ClassNames), SpecHash.Of(s.Spec, spec.Name), spec.NumClasses));
+            Provenance: new RunProvenance(commandLine ?? [], s.Data, DatasetFactory.ClassNamesFrom(kind, s.Data, s.ClassNames), SpecHash.Of(s.Spec, spec.Name), spec.NumClasses),
+            Verbose: s.Verbose);
 
         var taken = new List<string>();
         if (spec.IsDefault)

@@ -49,6 +49,10 @@ public sealed class TrainSettings : DataSettings
     [Description("ImageNet ResNet weights for the backbone (.pth/.pt of torch >= 1.6, or .safetensors F32/F16/BF16): PyTorch-Encoding resnet50s/101s (deep stem, the specs' default), mmcv ResNetV1c ('stem_width: 32', e.g. sanet-r50-v1c) or torchvision ('stem: standard', e.g. sanet-r50-standard).")]
     public string? Pretrained { get; init; }
 
+    [CommandOption("--verbose")]
+    [Description("Name every missing and unexpected --pretrained tensor (by default more than 10 are counted per module).")]
+    public bool Verbose { get; init; }
+
     [CommandOption("--set <KEY=VALUE>")]
     [Description("Recipe override: momentum, weight-decay, power, scale-min, scale-max, flip, checkpoint-every, stop-after, val-limit (validate on the first N val images).")]
     public string[] Set { get; init; } = [];

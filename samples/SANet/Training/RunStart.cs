@@ -52,7 +52,8 @@ public sealed class RunStart(TrainOptions options, ITrainReporter reporter)
         if (options.Pretrained is not null)
         {
             PretrainedReport loaded = PretrainedBackbone.Load(network, options.Pretrained);
-            reporter.Line($"pretrained {options.Pretrained} ({loaded.Detected}): loaded {loaded.Loaded}, missing {Named(loaded.Missing)}, unexpected {Named(loaded.Unexpected)}");
+            reporter.Line($"pretrained {options.Pretrained} ({loaded.Detected}): loaded {loaded.Loaded}; " +
+                $"missing {KeySummary.Of(loaded.Missing, options.Verbose)}; unexpected {KeySummary.Of(loaded.Unexpected, options.Verbose)}");
         }
 
         var state = new TrainState(recipe, 0, options.MaxIterations, -1, 0);
@@ -102,9 +103,6 @@ public sealed class RunStart(TrainOptions options, ITrainReporter reporter)
         reporter.Line($"resumed from {store.LastState} at iteration {state.Iteration} of {state.MaxIterations}");
         return state;
     }
-
-    /// <summary>"2 (fc.weight, fc.bias)", or "0".</summary>
-    private static string Named(List<string> keys) => keys.Count == 0 ? "0" : $"{keys.Count} ({string.Join(", ", keys)})";
 
     private void ReportStale(List<string> removed)
     {

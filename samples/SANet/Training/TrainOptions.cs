@@ -31,7 +31,8 @@ public sealed record TrainOptions(
     long StopAfter = 0,
     bool Force = false,
     bool IterationsGiven = false,
-    RunProvenance? Provenance = null)
+    RunProvenance? Provenance = null,
+    bool Verbose = false)
 {
     /// <summary>lr = base × batch / 16 (docs/sanet.md §7); the head's 10× comes from each parameter's LrMult.</summary>
     public double ScaledLr => BaseLr * Batch / 16.0;

@@ -21,7 +21,7 @@ public sealed record OpSpec(
 
 /// <summary>
 /// The op catalogue of docs/sanet.md: one <see cref="OpRule"/> per op kind (Catalog/Ops, a file each). Adding an op is
-/// one rule here plus its runtime kernels (docs/spec-language.md, "Adding an op"). Blocks (bottleneck, SA, SE, FCN head)
+/// one rule here plus its runtime kernels and tests (docs/design/compiler.md, "Adding an op"). Blocks (bottleneck, SA, SE, FCN head)
 /// are written in YAML from these.
 /// </summary>
 public static class OpCatalog

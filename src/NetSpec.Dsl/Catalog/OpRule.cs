@@ -11,7 +11,7 @@ namespace NetSpec.Dsl.Catalog;
 /// Everything the compiler knows about one op kind, in one class (one file per op in Catalog/Ops, registered in
 /// <see cref="OpCatalog"/>): what it accepts (<see cref="Spec"/>), its output shape, its parameters, its FLOPs, which
 /// inputs get a gradient and what its backward reads, the buffers it keeps beside its output, its description in
-/// generated comments, and the runtime calls of its forward, backward and initialisation. The stages (shapes,
+/// generated comments, the runtime calls of its forward, backward and initialisation, and its ONNX form. The stages (shapes,
 /// autodiff, planning, emission) ask the rule; none of them switches on an op's name.
 /// </summary>
 public abstract class OpRule
@@ -87,6 +87,12 @@ public abstract class OpRule
     public virtual void EmitInitialize(IInitSite s)
     {
     }
+
+    /// <summary>
+    /// Its form in an exported ONNX model (eval mode): the nodes it writes, or <see cref="OnnxForm.None"/> with the reason
+    /// it has none. Every op declares one (src/NetSpec.Onnx asks only this; no exporter file names an op).
+    /// </summary>
+    public abstract OnnxForm Onnx { get; }
 }
 
 /// <summary>A rule whose op has attributes: its typed record <typeparamref name="TAttributes"/>, declared beside the rule.</summary>

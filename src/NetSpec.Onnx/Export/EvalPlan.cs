@@ -8,13 +8,16 @@ namespace NetSpec.Onnx.Export;
 /// What an inference model holds: the spec's outputs that eval computes, and the nodes they need, in the graph's
 /// topological order. Outputs that need a <c>train_only</c> node are left out (eval skips those nodes, as the
 /// generated Forward does), and so is an output that is the label input; losses and the label input are never needed by an
-/// output that eval computes. An output
-/// that needs a loss op is an error: a loss has no inference form.
+/// output that eval computes. An output that needs a node whose op has no ONNX form (<see cref="OnnxForm.None"/>: a loss)
+/// is an error naming that node, its op and the op's reason.
 /// </summary>
 internal sealed record EvalPlan(IReadOnlyList<OutputDecl> Outputs, IReadOnlyList<string> LeftOut, IReadOnlyList<TypedNode> Nodes)
 {
     public static EvalPlan Build(TypedGraph graph)
     {
+        // a graph built by hand (not by the compiler) may name an op this build does not know
+        if (graph.Nodes.FirstOrDefault(n => OpCatalog.FindRule(n.Op) is null) is { } unknown)
+            throw new OnnxExportException($"{graph.Spec.Path}: node '{unknown.Name}' (op {unknown.Op}) of spec {graph.Spec.Name} is not in this build's op catalogue, so it has no ONNX form");
         var producers = graph.Nodes.ToDictionary(n => n.Node.Output, StringComparer.Ordinal);
         var byName = graph.Nodes.ToDictionary(n => n.Name, StringComparer.Ordinal);
         var outputs = new List<OutputDecl>();
@@ -23,10 +26,10 @@ internal sealed record EvalPlan(IReadOnlyList<OutputDecl> Outputs, IReadOnlyList
         foreach (OutputDecl output in graph.Spec.Outputs)
         {
             var upstream = Upstream(output.Tensor, producers);
-            if (upstream.Select(n => byName[n]).FirstOrDefault(n => OpCatalog.Find(n.Op)?.IsLoss == true) is { } loss)
+            if (upstream.Select(n => byName[n]).FirstOrDefault(n => !OpCatalog.Rule(n.Op).Onnx.IsExportable) is { } none)
             {
                 throw new OnnxExportException(
-                    $"{graph.Spec.Path}: output '{output.Name}' needs node '{loss.Name}' (op {loss.Op}), a loss, which has no inference form in ONNX");
+                    $"{graph.Spec.Path}: output '{output.Name}' needs node '{none.Name}' (op {none.Op}), {OpCatalog.Rule(none.Op).Onnx.NotExportable}");
             }
 
             // a training-only node, or the label input itself (labels are a training input: the model has no such input)

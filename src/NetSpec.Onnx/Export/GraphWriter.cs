@@ -1,5 +1,6 @@
 using System.Runtime.InteropServices;
 using Google.Protobuf;
+using NetSpec.Dsl.Catalog;
 using NetSpec.Onnx.Format;
 
 namespace NetSpec.Onnx.Export;
@@ -62,19 +63,32 @@ internal sealed class GraphWriter
         };
     }
 
-    public static AttributeProto Int(string name, long value) =>
-        new() { Name = name, Type = AttributeProto.Types.AttributeType.Int, I = value };
-
-    public static AttributeProto Float(string name, float value) =>
-        new() { Name = name, Type = AttributeProto.Types.AttributeType.Float, F = value };
-
-    public static AttributeProto String(string name, string value) =>
-        new() { Name = name, Type = AttributeProto.Types.AttributeType.String, S = ByteString.CopyFromUtf8(value) };
-
-    public static AttributeProto Ints(string name, params long[] values)
+    /// <summary>An op rule's neutral attribute (<see cref="OnnxAttribute"/>) with its ONNX type.</summary>
+    public static AttributeProto Attribute(OnnxAttribute a)
     {
-        var a = new AttributeProto { Name = name, Type = AttributeProto.Types.AttributeType.Ints };
-        a.Ints.AddRange(values);
-        return a;
+        var proto = new AttributeProto { Name = a.Name };
+        switch (a.Kind)
+        {
+            case OnnxAttributeKind.Int:
+                proto.Type = AttributeProto.Types.AttributeType.Int;
+                proto.I = a.Ints[0];
+                break;
+            case OnnxAttributeKind.Ints:
+                proto.Type = AttributeProto.Types.AttributeType.Ints;
+                proto.Ints.AddRange(a.Ints);
+                break;
+            case OnnxAttributeKind.Float:
+                proto.Type = AttributeProto.Types.AttributeType.Float;
+                proto.F = a.Number;
+                break;
+            case OnnxAttributeKind.String:
+                proto.Type = AttributeProto.Types.AttributeType.String;
+                proto.S = ByteString.CopyFromUtf8(a.Text);
+                break;
+            default:
+                throw new ArgumentOutOfRangeException(nameof(a), a.Kind, "attribute kind");
+        }
+
+        return proto;
     }
 }

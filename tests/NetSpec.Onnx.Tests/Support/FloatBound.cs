@@ -11,10 +11,10 @@ namespace NetSpec.Onnx.Tests.Support;
 /// Derivation. u = 2⁻²⁴ is float32's unit roundoff. A reduction of K products rounded in any order has an error whose
 /// size, with rounding errors modelled as independent and zero-mean (Higham and Mary's probabilistic analysis), is
 /// λ·√K·u relative to the magnitudes involved, except with a probability that falls like exp(−λ²/2). An elementwise op
-/// rounds once or twice (a batch norm's scale and shift: 2; a bilinear lerp: 4; sigmoid's exp and division, which
-/// ORT evaluates with a polynomial: 4; the rescaling of a folded weight: 1 more on its conv). relu, max pooling,
-/// concat and dropout are exact. An error made in one layer reaches the output scaled like the signal (the layers
-/// are linear between the ReLUs and pooling, which do not amplify), so the relative errors of the layers on a path
+/// rounds once or twice (leaky ReLU's slope·x: 1; a batch norm's scale and shift: 2; a bilinear lerp: 4; sigmoid's
+/// exp and division, which ORT evaluates with a polynomial: 4; the rescaling of a folded weight: 1 more on its conv).
+/// relu, max pooling, concat and dropout are exact. An error made in one layer reaches the output scaled like the
+/// signal (the layers are linear between the (leaky) ReLUs and pooling, which do not amplify), so the relative errors of the layers on a path
 /// add up; the costliest path from the image to an output gives S = Σ (√K or the elementwise count). Each of the
 /// two evaluations is within λ·u·S·max|y| of the exact output y, so they differ by at most 2·λ·u·S·max|y|, with
 /// λ = 8 (exp(−32): no false alarm over millions of outputs). The bound is loose by design: the observed drift is
@@ -64,7 +64,7 @@ public static class FloatBound
                 return node.Node.AttributesAs<ResizeAttributes>().Mode == ResizeMode.Nearest ? 0 : 4;
             case "sigmoid":
                 return 4;
-            case "add" or "mul":
+            case "add" or "mul" or "leaky_relu":
                 return 1;
             default:
                 return 0;

@@ -13,6 +13,9 @@ public sealed class AddOp() : OpRule(new OpSpec("add", 2, 2, new AttrSpec[0], ne
 
     public override SavedTensors Saved => SavedTensors.Nothing;
 
+    /// <summary>Add (ONNX broadcasts size-1 dims as NetSpec does).</summary>
+    public override OnnxForm Onnx { get; } = OnnxForm.Node("Add");
+
     public override void EmitForward(IForwardSite s) => s.Line($"Elementwise.Add({s.Device}, {s.Input(0)}, {s.Input(1)}, {s.Output});");
 
     public override void EmitBackward(IBackwardSite s) =>

@@ -1,3 +1,5 @@
+using System.Linq;
+
 namespace NetSpec.Dsl.Catalog.Ops;
 
 /// <summary>avgpool: (N, C, H, W) → (N, C, H', W'), padding counted in the divisor; backward needs no saved tensor.</summary>
@@ -9,6 +11,9 @@ public sealed class AvgPoolOp() : PoolOp(
     "Average pooling (floor mode, padding counted, as PyTorch's default).")
 {
     public override SavedTensors Saved => SavedTensors.Nothing;
+
+    /// <summary>AveragePool with count_include_pad = 1 (floor mode, padding counted, as NetSpec).</summary>
+    public override OnnxForm Onnx { get; } = OnnxForm.Node("AveragePool", n => Window(n).Append(OnnxAttribute.Int("count_include_pad", 1)).ToArray());
 
     public override void EmitForward(IForwardSite s) =>
         s.Line($"Pooling.AvgForward({s.Device}, {s.Input(0)}, {s.Output}, {Geometry(s.Node)});");

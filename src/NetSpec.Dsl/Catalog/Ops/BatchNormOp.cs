@@ -1,3 +1,4 @@
+using System;
 using System.Collections.Generic;
 using NetSpec.Dsl.Model;
 using NetSpec.Dsl.Planning;
@@ -53,6 +54,9 @@ public sealed class BatchNormOp() : OpRule<BatchNormAttributes>(new OpSpec("batc
     /// <summary>A relu after it: one fused apply (<see cref="StepKind.BatchNormRelu"/>), the pre-ReLU tensor never stored.</summary>
     public override StepKind? Absorbs(OpRule next) => next is ReluOp ? StepKind.BatchNormRelu : null;
 
+    /// <summary>BatchNormalization with the running statistics; in eval a per-channel affine, folded into a conv before it.</summary>
+    public override OnnxForm Onnx { get; } = OnnxForm.Written(WriteOnnx, "BatchNormalization").WithAffine(EvalAffine);
+
     public override void EmitForward(IForwardSite s) => EmitForward(s, relu: false);
 
     /// <summary>
@@ -83,5 +87,33 @@ public sealed class BatchNormOp() : OpRule<BatchNormAttributes>(new OpSpec("batc
     {
         string Optional(string role) => s.HasParam(role) ? s.Param(role) : "null";
         s.Line($"Initializers.BatchNorm({s.Param("weight")}, {s.Param("bias")}, {Optional("running_mean")}, {Optional("running_var")}, {Optional("num_batches_tracked")});");
+    }
+
+    // y = (x − running_mean) / sqrt(running_var + eps) · weight + bias, per channel
+    private static void WriteOnnx(IOnnxSite s) =>
+        s.Write(
+            "BatchNormalization",
+            new[] { s.Input(0), s.Param("weight"), s.Param("bias"), s.Param("running_mean"), s.Param("running_var") },
+            OnnxAttribute.Float("epsilon", (float)Of(s.Node).Eps));
+
+    /// <summary>
+    /// Eval-mode batch norm as y = (x − μ)·s + β with s = γ / √(σ² + ε), in double; ε as the runtime uses it, a float
+    /// (generated code passes eps as a float literal).
+    /// </summary>
+    private static ChannelAffine EvalAffine(TypedNode node, Func<string, float[]> values)
+    {
+        float[] gamma = values("weight"), beta = values("bias"), mean = values("running_mean"), variance = values("running_var");
+        double eps = (float)Of(node).Eps;
+        var center = new double[gamma.Length];
+        var scale = new double[gamma.Length];
+        var shift = new double[gamma.Length];
+        for (int c = 0; c < gamma.Length; c++)
+        {
+            center[c] = mean[c];
+            scale[c] = gamma[c] / Math.Sqrt(variance[c] + eps);
+            shift[c] = beta[c];
+        }
+
+        return new ChannelAffine(center, scale, shift);
     }
 }

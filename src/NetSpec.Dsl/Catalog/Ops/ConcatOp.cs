@@ -32,6 +32,9 @@ public sealed class ConcatOp() : OpRule(new OpSpec("concat", 2, 64, new AttrSpec
 
     public override bool TakesInputList => true;
 
+    /// <summary>Concat along channels (axis 1).</summary>
+    public override OnnxForm Onnx { get; } = OnnxForm.Node("Concat", _ => new[] { OnnxAttribute.Int("axis", 1) });
+
     public override void EmitForward(IForwardSite s) => s.Line($"Concat.Forward({s.Device}, {s.StepMember}_inputs, {s.Output});");
 
     public override void EmitBackward(IBackwardSite s) =>

@@ -74,6 +74,9 @@ public sealed class Conv2dOp() : OpRule<Conv2dAttributes>(new OpSpec("conv2d", 1
         return $"conv {g.KernelH}x{g.KernelW} s{g.StrideH} p{g.PadH}{dil}{grp}, {node.Params[0].Shape[1] * g.Groups}->{node.Params[0].Shape[0]}";
     }
 
+    /// <summary>Conv (kernel, stride, padding, dilation, groups) with weight and optional bias; a batch norm after it folds in.</summary>
+    public override OnnxForm Onnx { get; } = OnnxForm.Written(WriteOnnx, "Conv").AbsorbingAffine("weight", "bias");
+
     public override void EmitForward(IForwardSite s) =>
         s.Line($"Conv2d.Forward({s.Device}, {s.Input(0)}, {s.Value("weight")}, {s.Value("bias")}, {s.Output}, {Geometry(s.Node)});");
 
@@ -96,5 +99,22 @@ public sealed class Conv2dOp() : OpRule<Conv2dAttributes>(new OpSpec("conv2d", 1
     {
         ConvGeometry g = Of(node).Geometry;
         return $"new ConvGeometry({g.KernelH}, {g.KernelW}, {g.StrideH}, {g.StrideW}, {g.PadH}, {g.PadW}, {g.DilationH}, {g.DilationW}, {g.Groups})";
+    }
+
+    // x (N,C,H,W) · W (K,C/g,R,S) [+ b (K)] → y (N,K,P,Q); pads are (top, left, bottom, right)
+    private static void WriteOnnx(IOnnxSite s)
+    {
+        ConvGeometry g = Of(s.Node).Geometry;
+        var inputs = new List<string> { s.Input(0), s.Param("weight") };
+        if (s.HasParam("bias"))
+            inputs.Add(s.Param("bias"));
+        s.Write(
+            "Conv",
+            inputs,
+            OnnxAttribute.IntList("kernel_shape", g.KernelH, g.KernelW),
+            OnnxAttribute.IntList("strides", g.StrideH, g.StrideW),
+            OnnxAttribute.IntList("pads", g.PadH, g.PadW, g.PadH, g.PadW),
+            OnnxAttribute.IntList("dilations", g.DilationH, g.DilationW),
+            OnnxAttribute.Int("group", g.Groups));
     }
 }

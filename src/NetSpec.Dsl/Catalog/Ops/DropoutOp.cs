@@ -29,6 +29,9 @@ public sealed class DropoutOp() : OpRule<DropoutAttributes>(new OpSpec("dropout"
         yield return new AuxBuffer("mask", BufferKind.Mask, node.Output);
     }
 
+    /// <summary>The identity in eval: no node.</summary>
+    public override OnnxForm Onnx { get; } = OnnxForm.Identity;
+
     public override void EmitForward(IForwardSite s)
     {
         s.Line("if (training)");

@@ -16,6 +16,8 @@ public sealed class GlobalAvgPoolOp() : OpRule(new OpSpec("global_avg_pool", 1, 
 
     public override SavedTensors Saved => SavedTensors.Nothing;
 
+    public override OnnxForm Onnx { get; } = OnnxForm.Node("GlobalAveragePool");
+
     public override void EmitForward(IForwardSite s) => s.Line($"Pooling.GlobalAvgForward({s.Device}, {s.Input(0)}, {s.Output});");
 
     public override void EmitBackward(IBackwardSite s) =>

@@ -27,6 +27,9 @@ public sealed class LeakyReluOp() : OpRule<LeakyReluAttributes>(new OpSpec("leak
 
     public override SavedTensors Saved => SavedTensors.OfOutput;
 
+    /// <summary>LeakyRelu with alpha = slope, as a float (the runtime's slope is the float literal generated code passes).</summary>
+    public override OnnxForm Onnx { get; } = OnnxForm.Node("LeakyRelu", n => new[] { OnnxAttribute.Float("alpha", (float)Of(n).Slope) });
+
     public override void EmitForward(IForwardSite s) =>
         s.Line($"Activation.LeakyRelu({s.Device}, {s.Input(0)}, {s.Output}, slope: {s.Float(Of(s.Node).Slope)});");
 

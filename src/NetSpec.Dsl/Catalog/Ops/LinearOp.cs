@@ -43,6 +43,9 @@ public sealed class LinearOp() : OpRule<LinearAttributes>(new OpSpec("linear", 1
 
     public override SavedTensors Saved => SavedTensors.OfInputs(0);
 
+    /// <summary>x (N,C,1,1) → Flatten (N,C) → Gemm with Wᵀ [+ b] → (N,out) → Unsqueeze axes 2, 3 → (N,out,1,1).</summary>
+    public override OnnxForm Onnx { get; } = OnnxForm.Written(WriteOnnx, "Flatten", "Gemm", "Unsqueeze");
+
     public override void EmitForward(IForwardSite s) =>
         s.Line($"Linear.Forward({s.Device}, {s.Input(0)}, {s.Value("weight")}, {s.Value("bias")}, {s.Output});");
 
@@ -55,4 +58,14 @@ public sealed class LinearOp() : OpRule<LinearAttributes>(new OpSpec("linear", 1
 
     public override void EmitInitialize(IInitSite s) =>
         s.Line($"Initializers.LinearDefault({s.Param("weight")}, {(s.HasParam("bias") ? s.Param("bias") : "null")}, seed);");
+
+    private static void WriteOnnx(IOnnxSite s)
+    {
+        string flat = s.Inner("Flatten", "flat", new[] { s.Input(0) }, OnnxAttribute.Int("axis", 1));
+        var inputs = new List<string> { flat, s.Param("weight") };
+        if (s.HasParam("bias"))
+            inputs.Add(s.Param("bias"));
+        string gemm = s.Inner("Gemm", "gemm", inputs, OnnxAttribute.Int("transB", 1));
+        s.Write("Unsqueeze", new[] { gemm, s.Int64s("axes", 2, 3) });
+    }
 }

@@ -19,6 +19,9 @@ public sealed class MaxPoolOp() : PoolOp(
         yield return new AuxBuffer("argmax", BufferKind.Argmax, node.Output);
     }
 
+    /// <summary>MaxPool (floor mode, as NetSpec; ONNX pads with −∞ as NetSpec does).</summary>
+    public override OnnxForm Onnx { get; } = OnnxForm.Node("MaxPool", Window);
+
     public override void EmitForward(IForwardSite s) =>
         s.Line($"Pooling.MaxForward({s.Device}, {s.Input(0)}, {s.Output}, {s.Aux("argmax")}, {Geometry(s.Node)});");
 

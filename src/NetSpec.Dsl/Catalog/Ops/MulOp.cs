@@ -17,6 +17,9 @@ public sealed class MulOp() : OpRule(new OpSpec("mul", 2, 2, new AttrSpec[0], ne
     /// <summary>An add of the product and one of its factors: SA's gate (<see cref="StepKind.AttentionGate"/>), one kernel.</summary>
     public override StepKind? Absorbs(OpRule next) => next is AddOp ? StepKind.AttentionGate : null;
 
+    /// <summary>Mul (ONNX broadcasts size-1 dims as NetSpec does).</summary>
+    public override OnnxForm Onnx { get; } = OnnxForm.Node("Mul");
+
     public override void EmitForward(IForwardSite s) => s.Line($"Elementwise.Mul({s.Device}, {s.Input(0)}, {s.Input(1)}, {s.Output});");
 
     public override void EmitBackward(IBackwardSite s) =>

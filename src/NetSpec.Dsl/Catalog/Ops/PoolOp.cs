@@ -62,4 +62,16 @@ public abstract class PoolOp : OpRule<PoolAttributes>
         ConvGeometry g = Of(node).Geometry;
         return $"new PoolGeometry({g.KernelH}, {g.KernelW}, {g.StrideH}, {g.StrideW}, {g.PadH}, {g.PadW})";
     }
+
+    /// <summary>The ONNX window attributes: kernel_shape, strides, pads (top, left, bottom, right).</summary>
+    protected static OnnxAttribute[] Window(TypedNode node)
+    {
+        ConvGeometry g = Of(node).Geometry;
+        return new[]
+        {
+            OnnxAttribute.IntList("kernel_shape", g.KernelH, g.KernelW),
+            OnnxAttribute.IntList("strides", g.StrideH, g.StrideW),
+            OnnxAttribute.IntList("pads", g.PadH, g.PadW, g.PadH, g.PadW),
+        };
+    }
 }

@@ -13,6 +13,8 @@ public sealed class ReluOp() : OpRule(new OpSpec("relu", 1, 1, new AttrSpec[0], 
 
     public override SavedTensors Saved => SavedTensors.OfOutput;
 
+    public override OnnxForm Onnx { get; } = OnnxForm.Node("Relu");
+
     public override void EmitForward(IForwardSite s) => s.Line($"Activation.Relu({s.Device}, {s.Input(0)}, {s.Output});");
 
     public override void EmitBackward(IBackwardSite s) =>

@@ -55,6 +55,9 @@ public sealed class ResizeOp() : OpRule<ResizeAttributes>(new OpSpec("resize", 1
 
     public override SavedTensors Saved => SavedTensors.Nothing;
 
+    /// <summary>Resize to the node's (h, w) (docs/using-netspec.md, "Export to ONNX", for the coordinate modes).</summary>
+    public override OnnxForm Onnx { get; } = OnnxForm.Written(WriteOnnx, "Resize", "Shape", "Concat");
+
     public override void EmitForward(IForwardSite s) =>
         s.Line(Nearest(s.Node.Node)
             ? $"Resize.NearestForward({s.Device}, {s.Input(0)}, {s.Output});"
@@ -68,4 +71,22 @@ public sealed class ResizeOp() : OpRule<ResizeAttributes>(new OpSpec("resize", 1
     private static bool Nearest(OpNode node) => Of(node).Mode == ResizeMode.Nearest;
 
     private static string Aligned(IStepSite s) => s.Bool(Of(s.Node).AlignCorners);
+
+    // Bilinear: align_corners → "align_corners" (src = dst·(in−1)/(out−1)), else "half_pixel" (src = (dst + ½)·in/out − ½,
+    // clamped at the edges by linear interpolation as NetSpec and PyTorch clamp it at 0). Nearest: src = floor(dst·in/out),
+    // which is "asymmetric" with nearest_mode "floor". The target size goes in Resize's sizes input (opset 17 has no axes).
+    private static void WriteOnnx(IOnnxSite s)
+    {
+        long[] shape = s.OutputShape;
+        ResizeAttributes resize = Of(s.Node);
+        OnnxAttribute[] attributes = resize.Mode == ResizeMode.Nearest
+            ? new[] { OnnxAttribute.String("mode", "nearest"), OnnxAttribute.String("coordinate_transformation_mode", "asymmetric"), OnnxAttribute.String("nearest_mode", "floor") }
+            : new[] { OnnxAttribute.String("mode", "linear"), OnnxAttribute.String("coordinate_transformation_mode", resize.AlignCorners ? "align_corners" : "half_pixel") };
+        string x = s.Input(0);
+        string sizes = s.DynamicBatch
+            // sizes = concat(shape(x)[0:2], [h, w]): the batch comes from the input at run time
+            ? s.Inner("Concat", "sizes", new[] { s.Inner("Shape", "shape_nc", new[] { x }, OnnxAttribute.Int("start", 0), OnnxAttribute.Int("end", 2)), s.Int64s("hw", shape[2], shape[3]) }, OnnxAttribute.Int("axis", 0))
+            : s.Int64s("sizes", shape);
+        s.Write("Resize", new[] { x, "", "", sizes }, attributes);
+    }
 }

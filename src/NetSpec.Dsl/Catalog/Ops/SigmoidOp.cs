@@ -13,6 +13,8 @@ public sealed class SigmoidOp() : OpRule(new OpSpec("sigmoid", 1, 1, new AttrSpe
 
     public override SavedTensors Saved => SavedTensors.OfOutput;
 
+    public override OnnxForm Onnx { get; } = OnnxForm.Node("Sigmoid");
+
     public override void EmitForward(IForwardSite s) => s.Line($"Activation.Sigmoid({s.Device}, {s.Input(0)}, {s.Output});");
 
     public override void EmitBackward(IBackwardSite s) =>

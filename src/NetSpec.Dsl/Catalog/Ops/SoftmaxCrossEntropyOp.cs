@@ -29,6 +29,8 @@ public sealed class SoftmaxCrossEntropyOp() : OpRule<LossAttributes>(new OpSpec(
 
     public override SavedTensors Saved => SavedTensors.OfInputs(0, 1);
 
+    public override OnnxForm Onnx { get; } = OnnxForm.None("a loss, which has no inference form in ONNX");
+
     public override void EmitForward(IForwardSite s) =>
         s.Line($"Losses.SoftmaxCrossEntropy({s.Device}, {s.Input(0)}, {s.Input(1)}, ignoreIndex: {Of(s.Node).IgnoreIndex}, {s.Output});");
 
