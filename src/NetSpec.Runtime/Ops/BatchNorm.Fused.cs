@@ -44,14 +44,8 @@ public static partial class BatchNorm
         Check.SameShape(x, y, "x", "y");
         CheckChannels(x.C, mean, invStd, gamma, beta);
         Check.Length(beta, x.C, "beta");
-        Check.That(eps > 0f, "eps must be positive");
+        CheckStatistics(x, runningMean, runningVar, eps, training);
         bool running = runningMean.IsValid;
-        if (running || !training)
-        {
-            Check.Length(runningMean, x.C, "runningMean");
-            Check.Length(runningVar, x.C, "runningVar");
-        }
-
         int flags = (add ? ApplyResidual : 0) | (relu ? ApplyRelu : 0);
         if (!training)
         {
@@ -59,7 +53,6 @@ public static partial class BatchNorm
             return;
         }
 
-        Check.That((long)x.N * x.Spatial > 1, $"batch norm in training needs more than one value per channel, got {x}");
         ChannelSlices slices = Slices(d, x);
         ArrayView<float> partial = d.Workspace(2L * x.C * slices.PerChannel);
         d.GroupKernel("bn.fwd.stats", acc => acc.LoadStreamKernel<ArrayView<float>, ArrayView<float>, Dims, int>(SliceStatisticsKernel))(

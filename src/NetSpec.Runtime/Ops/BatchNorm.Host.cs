@@ -94,26 +94,41 @@ public static unsafe partial class BatchNorm
         float m = (float)n * hw;
         HostParallel.For(c, ch =>
         {
-            double sumG = 0, sumGX = 0;
-            for (int b = 0; b < n; b++)
-            {
-                long o = (((long)b * c) + ch) * hw;
-                (float g, float gx) = GradientSums(x + o, y + o, dy + o, hw, mean[ch], relu);
-                sumG += g;
-                sumGX += gx;
-            }
-
+            (double sumG, double sumGX) = ChannelGradientSums(x, y, dy, xt, ch, mean[ch], relu);
             dbeta[ch] = (float)sumG;
             dgamma[ch] = (float)(sumGX * invStd[ch]);
             float a = gamma[ch] * invStd[ch];
             float k = -a * invStd[ch] * dgamma[ch] / m;
             float shift = (-a * dbeta[ch] / m) - (k * mean[ch]);
-            for (int b = 0; dx != null && b < n; b++)
-            {
-                long o = (((long)b * c) + ch) * hw;
-                InputGradient(x + o, y + o, dy + o, dx + o, hw, a, k, shift, relu, accumulate);
-            }
+            if (dx != null)
+                ChannelInputGradient(x, y, dy, dx, xt, ch, a, k, shift, relu, accumulate);
         });
+    }
+
+    // Σg and Σg·(x − mean) over channel ch of every image (x, y, dy shaped as t), summed in image order
+    private static (double SumG, double SumGX) ChannelGradientSums(float* x, float* y, float* dy, Tensor t, int ch, float mean, bool relu)
+    {
+        double sumG = 0, sumGX = 0;
+        for (int b = 0; b < t.N; b++)
+        {
+            long o = (((long)b * t.C) + ch) * t.Spatial;
+            (float g, float gx) = GradientSums(x + o, y + o, dy + o, t.Spatial, mean, relu);
+            sumG += g;
+            sumGX += gx;
+        }
+
+        return (sumG, sumGX);
+    }
+
+    // dx (=|+=) a·g + shift + k·x over channel ch of every image
+    private static void ChannelInputGradient(float* x, float* y, float* dy, float* dx, Tensor t, int ch, float a, float k, float shift,
+        bool relu, bool accumulate)
+    {
+        for (int b = 0; b < t.N; b++)
+        {
+            long o = (((long)b * t.C) + ch) * t.Spatial;
+            InputGradient(x + o, y + o, dy + o, dx + o, t.Spatial, a, k, shift, relu, accumulate);
+        }
     }
 
     private static double SquaredDeviation(float* x, int len, float mu)

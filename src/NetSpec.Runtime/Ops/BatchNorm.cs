@@ -17,16 +17,8 @@ public static partial class BatchNorm
         Check.Valid(x, "x");
         Check.Length(mean, x.C, "mean");
         Check.Length(invStd, x.C, "invStd");
-        Check.That(eps > 0f, "eps must be positive");
+        CheckStatistics(x, runningMean, runningVar, eps, training);
         bool running = runningMean.IsValid;
-        if (running || !training)
-        {
-            Check.Length(runningMean, x.C, "runningMean");
-            Check.Length(runningVar, x.C, "runningVar");
-        }
-
-        if (training)
-            Check.That((long)x.N * x.Spatial > 1, $"batch norm in training needs more than one value per channel, got {x}");
         if (d.HostCode)
         {
             d.Synchronize();
@@ -305,5 +297,19 @@ public static partial class BatchNorm
             float v = gamma[c] * invStd[c] / m * ((m * g) - dbeta[c] - (xhat * dgamma[c]));
             dx[i] = (flags & 2) != 0 ? dx[i] + v : v;
         }
+    }
+
+    // eps, the running statistics (C each, where given, and always in eval) and, in training, more than one value a channel
+    private static void CheckStatistics(Tensor x, ArrayView<float> runningMean, ArrayView<float> runningVar, float eps, bool training)
+    {
+        Check.That(eps > 0f, "eps must be positive");
+        if (runningMean.IsValid || !training)
+        {
+            Check.Length(runningMean, x.C, "runningMean");
+            Check.Length(runningVar, x.C, "runningVar");
+        }
+
+        if (training)
+            Check.That((long)x.N * x.Spatial > 1, $"batch norm in training needs more than one value per channel, got {x}");
     }
 }
