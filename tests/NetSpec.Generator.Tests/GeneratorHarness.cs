@@ -80,12 +80,19 @@ public static class GeneratorHarness
         Generate(RepositorySpecs().Where(s => s.Path == "specs/segmentation-base.yaml").Append(new InMemoryText("specs/" + file, text)));
 
     /// <summary>
-    /// A single spec (class <c>Test</c>, no generator diagnostics) compiled, created on <paramref name="device"/>, its parameters
-    /// seeded with 3, prepared for inference at (2, 4, 5) and run forward on <see cref="ForwardOneImage"/>.
+    /// A single spec (class <c>Test</c>, no generator diagnostics: 3 classes, an RGB image input, then
+    /// <paramref name="graph"/>) compiled, created on <paramref name="device"/>, its parameters seeded with 3, prepared for
+    /// inference at (2, 4, 5) and run forward on <see cref="ForwardOneImage"/>.
     /// </summary>
-    public static INetwork ForwardOne(Device device, string text)
+    public static INetwork ForwardOne(Device device, string graph)
     {
-        var run = GenerateOne(text);
+        var run = GenerateOne("""
+            classes: 3
+            sizes: { N: 1, H: 4, W: 5 }
+            inputs:
+              image: { shape: [N, 3, H, W] }
+
+            """ + graph);
         Assert.Empty(run.GeneratorDiagnostics);
         var net = (INetwork)Activator.CreateInstance(run.Load().GetType("NetSpec.Networks.Test")!, device)!;
         net.InitializeParameters(3);

@@ -11,10 +11,6 @@ public sealed class NewOpTests
     {
         using var device = Device.Create("cpu");
         using var net = GeneratorHarness.ForwardOne(device, """
-            classes: 3
-            sizes: { N: 1, H: 4, W: 5 }
-            inputs:
-              image: { shape: [N, 3, H, W] }
             groups:
               all: { members: [conv] }
             graph:
