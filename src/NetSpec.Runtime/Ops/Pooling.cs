@@ -25,6 +25,21 @@ public readonly record struct PoolGeometry(int KernelH, int KernelW, int StrideH
     private static int Below(int v, int limit) => v < limit ? v : limit - 1;
 }
 
+/// <summary>
+/// The pooling windows that hold input element i = (plane, h, w) of dx: output rows [P0, P1] and columns [Q0, Q1] of its
+/// plane, which starts at <see cref="BaseY"/> in dy.
+/// </summary>
+internal readonly record struct PoolWindowsOver(long BaseY, int P0, int P1, int Q0, int Q1)
+{
+    public static PoolWindowsOver Element(int i, Dims sdx, Dims sdy, PoolGeometry g)
+    {
+        int w = i % sdx.W;
+        int h = (i / sdx.W) % sdx.H;
+        long baseY = (long)(i / (sdx.W * sdx.H)) * sdy.H * sdy.W;
+        return new PoolWindowsOver(baseY, g.FirstRowOver(h), g.LastRowOver(h, sdy.H), g.FirstColumnOver(w), g.LastColumnOver(w, sdy.W));
+    }
+}
+
 /// <summary>Max pool (argmax kept for backward), average pool (count_include_pad), global average pool.</summary>
 public static partial class Pooling
 {
@@ -154,18 +169,13 @@ public static partial class Pooling
         long total = sdx.Length;
         for (long i = index; i < total; i += stride)
         {
-            int w = (int)i % sdx.W; // 32-bit: the host checked both lengths
-            int h = ((int)i / sdx.W) % sdx.H;
-            long baseY = (long)((int)i / (sdx.W * sdx.H)) * sdy.H * sdy.W;
-            int p1 = g.LastRowOver(h, sdy.H);
-            int q0 = g.FirstColumnOver(w);
-            int q1 = g.LastColumnOver(w, sdy.W);
+            var over = PoolWindowsOver.Element((int)i, sdx, sdy, g); // 32-bit: the host checked both lengths
             float sum = 0f;
-            for (int p = g.FirstRowOver(h); p <= p1; p++)
+            for (int p = over.P0; p <= over.P1; p++)
             {
-                for (int q = q0; q <= q1; q++)
+                for (int q = over.Q0; q <= over.Q1; q++)
                 {
-                    long o = baseY + ((long)p * sdy.W) + q;
+                    long o = over.BaseY + ((long)p * sdy.W) + q;
                     if (argmax[o] == (int)i)
                         sum += dy[o];
                 }
@@ -208,17 +218,12 @@ public static partial class Pooling
         float inv = 1f / (g.KernelH * g.KernelW);
         for (long i = index; i < total; i += stride)
         {
-            int w = (int)i % sdx.W; // 32-bit: the host checked both lengths
-            int h = ((int)i / sdx.W) % sdx.H;
-            long baseY = (long)((int)i / (sdx.W * sdx.H)) * sdy.H * sdy.W;
-            int p1 = g.LastRowOver(h, sdy.H);
-            int q0 = g.FirstColumnOver(w);
-            int q1 = g.LastColumnOver(w, sdy.W);
+            var over = PoolWindowsOver.Element((int)i, sdx, sdy, g); // 32-bit: the host checked both lengths
             float sum = 0f;
-            for (int p = g.FirstRowOver(h); p <= p1; p++)
+            for (int p = over.P0; p <= over.P1; p++)
             {
-                for (int q = q0; q <= q1; q++)
-                    sum += dy[baseY + ((long)p * sdy.W) + q];
+                for (int q = over.Q0; q <= over.Q1; q++)
+                    sum += dy[over.BaseY + ((long)p * sdy.W) + q];
             }
 
             float gsum = sum * inv;
