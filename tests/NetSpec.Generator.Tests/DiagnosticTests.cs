@@ -18,6 +18,14 @@ public class DiagnosticTests
 
         """;
 
+    /// <summary>The header, then a graph of one node x, the output; <paramref name="node"/> is what its YAML mapping holds.</summary>
+    private static string OneNode(string node) => Header("x") + $$"""
+        graph:
+          x: { {{node}} }
+        outputs:
+          out: x
+        """;
+
     /// <summary>1-based (line, column) of the first occurrence of <paramref name="token"/> after <paramref name="after"/>.</summary>
     private static (int Line, int Column) Find(string text, string token, string after = "")
     {
@@ -63,12 +71,7 @@ public class DiagnosticTests
     [Fact]
     public void NS0014_groups_not_dividing_channels_at_the_groups_value()
     {
-        string spec = Header("x") + """
-            graph:
-              x: { op: conv2d, in: image, out_channels: 8, kernel: 3, padding: 1, groups: 2 }
-            outputs:
-              out: x
-            """;
+        string spec = OneNode("op: conv2d, in: image, out_channels: 8, kernel: 3, padding: 1, groups: 2");
         Diagnostic d = Single(spec, "NS0014");
         At(d, Find(spec, "2 }", "groups: "));
         Assert.Contains("groups 2 must divide input channels 3", d.GetMessage());
@@ -77,12 +80,7 @@ public class DiagnosticTests
     [Fact]
     public void NS0014_kernel_larger_than_the_default_input()
     {
-        string spec = Header("x").Replace("H: 32, W: 32", "H: 4, W: 4") + """
-            graph:
-              x: { op: conv2d, in: image, out_channels: 8, kernel: 7 }
-            outputs:
-              out: x
-            """;
+        string spec = OneNode("op: conv2d, in: image, out_channels: 8, kernel: 7").Replace("H: 32, W: 32", "H: 4, W: 4");
         Diagnostic d = Single(spec, "NS0014");
         At(d, Find(spec, "x:", "graph:"));
         Assert.Contains("non-positive size", d.GetMessage());
@@ -91,12 +89,7 @@ public class DiagnosticTests
     [Fact]
     public void NS0028_sizes_of_a_million_name_the_tensor_not_an_internal_error()
     {
-        string spec = Header("x").Replace("N: 2, H: 32, W: 32", "N: 1000000, H: 1000000, W: 1000000") + """
-            graph:
-              x: { op: conv2d, in: image, out_channels: 3, kernel: 1 }
-            outputs:
-              out: x
-            """;
+        string spec = OneNode("op: conv2d, in: image, out_channels: 3, kernel: 1").Replace("N: 2, H: 32, W: 32", "N: 1000000, H: 1000000, W: 1000000");
         Diagnostic d = Single(spec, "NS0028");
         At(d, Find(spec, "image:"));
         Assert.StartsWith("Tensor 'image' (N,3,H,W) would have 1000000×3×1000000×1000000 elements", d.GetMessage(), StringComparison.Ordinal);
@@ -124,12 +117,7 @@ public class DiagnosticTests
     [Fact]
     public void Front_end_unknown_op_is_reported_at_its_yaml_position()
     {
-        string spec = Header("x") + """
-            graph:
-              x: { op: rleu, in: image }
-            outputs:
-              out: x
-            """;
+        string spec = OneNode("op: rleu, in: image");
         Diagnostic d = Single(spec, "NS0003");
         Assert.Equal(Find(spec, "x:", "graph:").Line, d.Location.GetLineSpan().StartLinePosition.Line + 1);
         Assert.Contains("rleu", d.GetMessage());
@@ -147,12 +135,7 @@ public class DiagnosticTests
     [Fact]
     public void Build_output_format_names_the_yaml_file_line_and_column()
     {
-        string spec = Header("x") + """
-            graph:
-              x: { op: rleu, in: image }
-            outputs:
-              out: x
-            """;
+        string spec = OneNode("op: rleu, in: image");
         Diagnostic d = Single(spec, "NS0003");
         Assert.Matches(@"^specs/test\.yaml\(\d+,\d+\): error NS0003: ", d.ToString());
     }

@@ -7,6 +7,7 @@ using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.Text;
 using NetSpec.Runtime;
+using Device = NetSpec.Runtime.Device;
 
 namespace NetSpec.Generator.Tests;
 
@@ -56,6 +57,15 @@ public static class GeneratorHarness
         /// <summary>Errors and warnings of compiling the generated code (nothing hidden or informational).</summary>
         public IReadOnlyList<Diagnostic> CompileDiagnostics() =>
             Output.GetDiagnostics().Where(d => d.Severity is DiagnosticSeverity.Error or DiagnosticSeverity.Warning).ToList();
+
+        /// <summary>The generated code emitted and loaded into this process; the test fails with the compiler's errors otherwise.</summary>
+        public Assembly Load()
+        {
+            using var stream = new MemoryStream();
+            var emit = Output.Emit(stream);
+            Assert.True(emit.Success, string.Join("\n", emit.Diagnostics.Where(d => d.Severity == DiagnosticSeverity.Error)));
+            return Assembly.Load(stream.ToArray());
+        }
     }
 
     public static Run Generate(IEnumerable<AdditionalText> texts)
@@ -68,4 +78,33 @@ public static class GeneratorHarness
     /// <summary>A single spec as <c>specs/test.yaml</c>, with the repository specs beside it for <c>extends</c>.</summary>
     public static Run GenerateOne(string text, string file = "test.yaml") =>
         Generate(RepositorySpecs().Where(s => s.Path == "specs/segmentation-base.yaml").Append(new InMemoryText("specs/" + file, text)));
+
+    /// <summary>
+    /// A single spec (class <c>Test</c>, no generator diagnostics: 3 classes, an RGB image input, then
+    /// <paramref name="graph"/>) compiled, created on <paramref name="device"/>, its parameters seeded with 3, prepared for
+    /// inference at (2, 4, 5) and run forward on <see cref="ForwardOneImage"/>.
+    /// </summary>
+    public static INetwork ForwardOne(Device device, string graph)
+    {
+        var run = GenerateOne("""
+            classes: 3
+            sizes: { N: 1, H: 4, W: 5 }
+            inputs:
+              image: { shape: [N, 3, H, W] }
+
+            """ + graph);
+        Assert.Empty(run.GeneratorDiagnostics);
+        var net = (INetwork)Activator.CreateInstance(run.Load().GetType("NetSpec.Networks.Test")!, device)!;
+        net.InitializeParameters(3);
+        net.Prepare(2, 4, 5, training: false);
+        var image = new float[net.Image.Length];
+        for (int i = 0; i < image.Length; i++)
+            image[i] = ForwardOneImage(i);
+        net.Image.View.CopyFromCPU(image);
+        net.Forward(training: false);
+        return net;
+    }
+
+    /// <summary>Element i of the image <see cref="ForwardOne"/> runs on: sin(0.37·i)·(i + 1), both signs.</summary>
+    public static float ForwardOneImage(int i) => MathF.Sin(0.37f * i) * (i + 1);
 }

@@ -11,13 +11,7 @@ namespace NetSpec.Generator.Tests;
 public sealed class RunGeneratedTests(Xunit.Abstractions.ITestOutputHelper output) : IDisposable
 {
     internal static readonly Lazy<Assembly> Networks = new(() =>
-    {
-        var run = GeneratorHarness.Generate(GeneratorHarness.RepositorySpecs().Where(s => s.Path.Contains("tiny") || s.Path.Contains("base") || s.Path.Contains("r50")));
-        using var stream = new MemoryStream();
-        var emit = run.Output.Emit(stream);
-        Assert.True(emit.Success, string.Join("\n", emit.Diagnostics.Where(d => d.Severity == DiagnosticSeverity.Error)));
-        return Assembly.Load(stream.ToArray());
-    });
+        GeneratorHarness.Generate(GeneratorHarness.RepositorySpecs().Where(s => s.Path.Contains("tiny") || s.Path.Contains("base") || s.Path.Contains("r50"))).Load());
 
     private readonly Device device = Device.Create("cpu");
 

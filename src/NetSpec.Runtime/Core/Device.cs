@@ -261,6 +261,23 @@ public sealed partial class Device : IDisposable
         (TDelegate)kernels.GetOrAdd(key, _ => load(Accelerator));
 
     /// <summary>
+    /// Where an op takes its host path (<see cref="HostCode"/>): synchronises (host code reads what queued kernels write)
+    /// and returns true; else false, with the <paramref name="threads"/> of a grid-stride kernel over <paramref name="items"/>.
+    /// </summary>
+    internal bool HostPath(long items, out int threads)
+    {
+        threads = 0;
+        if (HostCode)
+        {
+            Synchronize();
+            return true;
+        }
+
+        threads = GridStrideThreads(items);
+        return false;
+    }
+
+    /// <summary>
     /// Threads to launch for a grid-stride loop over <paramref name="n"/> items: few on the CPU
     /// accelerator (each emulated thread costs about a microsecond), many on a GPU.
     /// </summary>

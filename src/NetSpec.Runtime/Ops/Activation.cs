@@ -10,105 +10,71 @@ public static class Activation
     // x (any), y (same)
     public static void Relu(Device d, Tensor x, Tensor y)
     {
-        Check.Valid(x, "x");
-        Check.SameShape(x, y, "x", "y");
-        if (d.HostCode)
-        {
-            d.Synchronize();
+        if (ForwardOnHost(d, x, y, out int threads))
             HostOps.Relu(x, y);
-            return;
-        }
-
-        int threads = d.GridStrideThreads(x.Length);
-        d.Kernel("relu.fwd", ReluForwardKernel)(
-            threads, x.View, y.View, x.Length, threads);
+        else
+            d.Kernel("relu.fwd", ReluForwardKernel)(threads, x.View, y.View, x.Length, threads);
     }
 
     // dx = dy · [y > 0]
     public static void ReluBackward(Device d, Tensor y, Tensor dy, Tensor dx, bool accumulate)
     {
-        Check.Valid(y, "y");
-        Check.SameShape(y, dy, "y", "dy");
-        Check.SameShape(y, dx, "y", "dx");
-        if (d.HostCode)
-        {
-            d.Synchronize();
+        if (BackwardOnHost(d, y, dy, dx, out int threads))
             HostOps.ReluBackward(y, dy, dx, accumulate);
-            return;
-        }
-
-        int threads = d.GridStrideThreads(y.Length);
-        d.Kernel("relu.bwd", ReluBackwardKernel)(
-            threads, y.View, dy.View, dx.View, y.Length, accumulate ? 1 : 0, threads);
+        else
+            d.Kernel("relu.bwd", ReluBackwardKernel)(threads, y.View, dy.View, dx.View, y.Length, accumulate ? 1 : 0, threads);
     }
 
     // x (any), y (same): y = x for x > 0, slope · x otherwise
     public static void LeakyRelu(Device d, Tensor x, Tensor y, float slope)
     {
-        Check.Valid(x, "x");
-        Check.SameShape(x, y, "x", "y");
-        if (d.HostCode)
-        {
-            d.Synchronize();
+        if (ForwardOnHost(d, x, y, out int threads))
             HostOps.LeakyRelu(x, y, slope);
-            return;
-        }
-
-        int threads = d.GridStrideThreads(x.Length);
-        d.Kernel("leaky_relu.fwd", LeakyReluForwardKernel)(
-            threads, x.View, y.View, slope, x.Length, threads);
+        else
+            d.Kernel("leaky_relu.fwd", LeakyReluForwardKernel)(threads, x.View, y.View, slope, x.Length, threads);
     }
 
     // dx = dy · (y > 0 ? 1 : slope); with slope ≥ 0, y > 0 exactly when x > 0
     public static void LeakyReluBackward(Device d, Tensor y, Tensor dy, Tensor dx, float slope, bool accumulate)
     {
-        Check.Valid(y, "y");
-        Check.SameShape(y, dy, "y", "dy");
-        Check.SameShape(y, dx, "y", "dx");
-        if (d.HostCode)
-        {
-            d.Synchronize();
+        if (BackwardOnHost(d, y, dy, dx, out int threads))
             HostOps.LeakyReluBackward(y, dy, dx, slope, accumulate);
-            return;
-        }
-
-        int threads = d.GridStrideThreads(y.Length);
-        d.Kernel("leaky_relu.bwd", LeakyReluBackwardKernel)(
-            threads, y.View, dy.View, dx.View, slope, y.Length, accumulate ? 1 : 0, threads);
+        else
+            d.Kernel("leaky_relu.bwd", LeakyReluBackwardKernel)(threads, y.View, dy.View, dx.View, slope, y.Length, accumulate ? 1 : 0, threads);
     }
 
     public static void Sigmoid(Device d, Tensor x, Tensor y)
     {
-        Check.Valid(x, "x");
-        Check.SameShape(x, y, "x", "y");
-        if (d.HostCode)
-        {
-            d.Synchronize();
+        if (ForwardOnHost(d, x, y, out int threads))
             HostOps.Sigmoid(x, y);
-            return;
-        }
-
-        int threads = d.GridStrideThreads(x.Length);
-        d.Kernel("sigmoid.fwd", SigmoidForwardKernel)(
-            threads, x.View, y.View, x.Length, threads);
+        else
+            d.Kernel("sigmoid.fwd", SigmoidForwardKernel)(threads, x.View, y.View, x.Length, threads);
     }
 
     // dx = dy · y · (1 − y)
     public static void SigmoidBackward(Device d, Tensor y, Tensor dy, Tensor dx, bool accumulate)
     {
+        if (BackwardOnHost(d, y, dy, dx, out int threads))
+            HostOps.SigmoidBackward(y, dy, dx, accumulate);
+        else
+            d.Kernel("sigmoid.bwd", SigmoidBackwardKernel)(threads, y.View, dy.View, dx.View, y.Length, accumulate ? 1 : 0, threads);
+    }
+
+    // x (any), y (same); then Device.HostPath over x
+    private static bool ForwardOnHost(Device d, Tensor x, Tensor y, out int threads)
+    {
+        Check.Valid(x, "x");
+        Check.SameShape(x, y, "x", "y");
+        return d.HostPath(x.Length, out threads);
+    }
+
+    // y, dy, dx (same shape); as ForwardOnHost
+    private static bool BackwardOnHost(Device d, Tensor y, Tensor dy, Tensor dx, out int threads)
+    {
         Check.Valid(y, "y");
         Check.SameShape(y, dy, "y", "dy");
         Check.SameShape(y, dx, "y", "dx");
-        if (d.HostCode)
-        {
-            d.Synchronize();
-            HostOps.SigmoidBackward(y, dy, dx, accumulate);
-            return;
-        }
-
-        int threads = d.GridStrideThreads(y.Length);
-        d.Kernel("sigmoid.bwd", SigmoidBackwardKernel)(
-            threads, y.View, dy.View, dx.View, y.Length, accumulate ? 1 : 0, threads);
+        return d.HostPath(y.Length, out threads);
     }
 
     internal static void ReluForwardKernel(Index1D index, ArrayView<float> x, ArrayView<float> y, long n, int stride)

@@ -33,10 +33,7 @@ public static partial class BatchNorm
             }
 
             d.Synchronize();
-            if (add)
-                ApplyResidualHost(x, residual, mean, invStd, gamma, beta, y, relu);
-            else
-                ApplyHost(x, mean, invStd, gamma, beta, y, relu);
+            ApplyHost(x, residual, mean, invStd, gamma, beta, y, relu);
             return;
         }
 
@@ -44,14 +41,8 @@ public static partial class BatchNorm
         Check.SameShape(x, y, "x", "y");
         CheckChannels(x.C, mean, invStd, gamma, beta);
         Check.Length(beta, x.C, "beta");
-        Check.That(eps > 0f, "eps must be positive");
+        CheckStatistics(x, runningMean, runningVar, eps, training);
         bool running = runningMean.IsValid;
-        if (running || !training)
-        {
-            Check.Length(runningMean, x.C, "runningMean");
-            Check.Length(runningVar, x.C, "runningVar");
-        }
-
         int flags = (add ? ApplyResidual : 0) | (relu ? ApplyRelu : 0);
         if (!training)
         {
@@ -59,7 +50,6 @@ public static partial class BatchNorm
             return;
         }
 
-        Check.That((long)x.N * x.Spatial > 1, $"batch norm in training needs more than one value per channel, got {x}");
         ChannelSlices slices = Slices(d, x);
         ArrayView<float> partial = d.Workspace(2L * x.C * slices.PerChannel);
         d.GroupKernel("bn.fwd.stats", acc => acc.LoadStreamKernel<ArrayView<float>, ArrayView<float>, Dims, int>(SliceStatisticsKernel))(
@@ -88,18 +78,8 @@ public static partial class BatchNorm
             return;
         }
 
-        Check.Valid(x, "x");
-        if (relu || y.View.IsValid)
-            Check.SameShape(x, y, "x", "y");
-        if (!y.View.IsValid)
-            y = x; // never read (no ReLU): the kernels still take a view
-        Check.SameShape(x, dy, "x", "dy");
-        bool wantInput = dx.View.IsValid;
-        if (wantInput)
-            Check.SameShape(x, dx, "x", "dx");
-        CheckChannels(x.C, mean, invStd, gamma, default);
-        Check.Length(dgamma, x.C, "dgamma");
-        Check.Length(dbeta, x.C, "dbeta");
+        y = CheckBackward(x, y, dy, dx, mean, invStd, gamma, dgamma, dbeta, relu);
+        bool wantInput = dx.View.IsValid; // absent (default) when the input needs no gradient
         Check.Fits32(x, "x");
         ChannelSlices slices = Slices(d, x);
         ArrayView<float> partial = d.Workspace(2L * x.C * slices.PerChannel);
@@ -143,27 +123,5 @@ public static partial class BatchNorm
             ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, Dims, BatchNormScalars>(SliceApplyKernel))(
             GroupSum.Config(d, x.C * slices.PerChannel), x.View, residual.View.IsValid ? residual.View : x.View, Or(partial), mean, invStd,
             Or(runningMean), Or(runningVar), Or(counter), gamma, beta, y.View, Dims.Of(x), new BatchNormScalars(slices.PerChannel, momentum, eps, flags));
-    }
-
-    // y = ReLU(x·(invStd·γ) + (β − mean·invStd·γ) + r), a plane at a time with the primitives the separate ops use (the
-    // same bits as batchnorm, add and relu one after the other; one pass over memory instead of three)
-    private static unsafe void ApplyResidualHost(Tensor xt, Tensor rt, ArrayView<float> meanV, ArrayView<float> invStdV, ArrayView<float> gammaV,
-        ArrayView<float> betaV, Tensor yt, bool relu)
-    {
-        float* x = HostAccess.Pointer(xt.View), r = HostAccess.Pointer(rt.View), y = HostAccess.Pointer(yt.View);
-        float* mean = HostAccess.Pointer(meanV), invStd = HostAccess.Pointer(invStdV), gamma = HostAccess.Pointer(gammaV), beta = HostAccess.Pointer(betaV);
-        int c = xt.C, hw = xt.Spatial;
-        HostParallel.For(xt.N * c, plane =>
-        {
-            int ch = plane % c;
-            float scale = invStd[ch] * gamma[ch];
-            float shift = beta[ch] - (mean[ch] * scale);
-            long o = (long)plane * hw;
-            ScaleShift(x + o, y + o, hw, scale, shift, relu: false);
-            var yp = new Span<float>(y + o, hw);
-            System.Numerics.Tensors.TensorPrimitives.Add(yp, new ReadOnlySpan<float>(r + o, hw), yp);
-            if (relu)
-                System.Numerics.Tensors.TensorPrimitives.Max(yp, 0f, yp);
-        });
     }
 }

@@ -45,10 +45,12 @@ public static unsafe partial class BatchNorm
             HostAccess.Pointer(counterV)[0] += 1f;
     }
 
-    // y = x·(invStd·γ) + (β − mean·invStd·γ), then ReLU
-    private static void ApplyHost(Tensor xt, ArrayView<float> meanV, ArrayView<float> invStdV, ArrayView<float> gammaV, ArrayView<float> betaV, Tensor yt, bool relu)
+    // y = x·(invStd·γ) + (β − mean·invStd·γ), + r where given (BN + add + ReLU: the primitives the separate add and relu use,
+    // so the same bits as those ops one after the other), then ReLU; one pass over each plane instead of three
+    private static void ApplyHost(Tensor xt, Tensor rt, ArrayView<float> meanV, ArrayView<float> invStdV, ArrayView<float> gammaV,
+        ArrayView<float> betaV, Tensor yt, bool relu)
     {
-        float* x = HostAccess.Pointer(xt.View), y = HostAccess.Pointer(yt.View);
+        float* x = HostAccess.Pointer(xt.View), r = rt.View.IsValid ? HostAccess.Pointer(rt.View) : null, y = HostAccess.Pointer(yt.View);
         float* mean = HostAccess.Pointer(meanV), invStd = HostAccess.Pointer(invStdV), gamma = HostAccess.Pointer(gammaV), beta = HostAccess.Pointer(betaV);
         int c = xt.C, hw = xt.Spatial;
         HostParallel.For(xt.N * c, plane =>
@@ -56,7 +58,14 @@ public static unsafe partial class BatchNorm
             int ch = plane % c;
             float scale = invStd[ch] * gamma[ch];
             float shift = beta[ch] - (mean[ch] * scale);
-            ScaleShift(x + ((long)plane * hw), y + ((long)plane * hw), hw, scale, shift, relu);
+            long o = (long)plane * hw;
+            ScaleShift(x + o, y + o, hw, scale, shift, relu && r == null);
+            if (r == null)
+                return;
+            var yp = new Span<float>(y + o, hw);
+            System.Numerics.Tensors.TensorPrimitives.Add(yp, new ReadOnlySpan<float>(r + o, hw), yp);
+            if (relu)
+                System.Numerics.Tensors.TensorPrimitives.Max(yp, 0f, yp);
         });
     }
 
@@ -94,26 +103,41 @@ public static unsafe partial class BatchNorm
         float m = (float)n * hw;
         HostParallel.For(c, ch =>
         {
-            double sumG = 0, sumGX = 0;
-            for (int b = 0; b < n; b++)
-            {
-                long o = (((long)b * c) + ch) * hw;
-                (float g, float gx) = GradientSums(x + o, y + o, dy + o, hw, mean[ch], relu);
-                sumG += g;
-                sumGX += gx;
-            }
-
+            (double sumG, double sumGX) = ChannelGradientSums(x, y, dy, xt, ch, mean[ch], relu);
             dbeta[ch] = (float)sumG;
             dgamma[ch] = (float)(sumGX * invStd[ch]);
             float a = gamma[ch] * invStd[ch];
             float k = -a * invStd[ch] * dgamma[ch] / m;
             float shift = (-a * dbeta[ch] / m) - (k * mean[ch]);
-            for (int b = 0; dx != null && b < n; b++)
-            {
-                long o = (((long)b * c) + ch) * hw;
-                InputGradient(x + o, y + o, dy + o, dx + o, hw, a, k, shift, relu, accumulate);
-            }
+            if (dx != null)
+                ChannelInputGradient(x, y, dy, dx, xt, ch, a, k, shift, relu, accumulate);
         });
+    }
+
+    // Σg and Σg·(x − mean) over channel ch of every image (x, y, dy shaped as t), summed in image order
+    private static (double SumG, double SumGX) ChannelGradientSums(float* x, float* y, float* dy, Tensor t, int ch, float mean, bool relu)
+    {
+        double sumG = 0, sumGX = 0;
+        for (int b = 0; b < t.N; b++)
+        {
+            long o = (((long)b * t.C) + ch) * t.Spatial;
+            (float g, float gx) = GradientSums(x + o, y + o, dy + o, t.Spatial, mean, relu);
+            sumG += g;
+            sumGX += gx;
+        }
+
+        return (sumG, sumGX);
+    }
+
+    // dx (=|+=) a·g + shift + k·x over channel ch of every image
+    private static void ChannelInputGradient(float* x, float* y, float* dy, float* dx, Tensor t, int ch, float a, float k, float shift,
+        bool relu, bool accumulate)
+    {
+        for (int b = 0; b < t.N; b++)
+        {
+            long o = (((long)b * t.C) + ch) * t.Spatial;
+            InputGradient(x + o, y + o, dy + o, dx + o, t.Spatial, a, k, shift, relu, accumulate);
+        }
     }
 
     private static double SquaredDeviation(float* x, int len, float mu)

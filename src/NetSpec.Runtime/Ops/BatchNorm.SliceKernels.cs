@@ -21,25 +21,18 @@ public static partial class BatchNorm
     // the group (Chan et al.: M2 = Σ M2_t + n_t·(mean_t − mean)²) → partial[2g], partial[2g + 1]
     internal static void SliceStatisticsKernel(ArrayView<float> x, ArrayView<float> partial, Dims s, int slices)
     {
-        int g = Grid.IdxX, t = Group.IdxX, size = Group.DimX;
-        int c = g / slices, b = g % slices;
-        int plane = s.H * s.W, m = s.N * plane, stride = slices * size;
-        var step = PlaneCursor.Of(stride, plane);
-        var at = PlaneCursor.Of((b * size) + t, plane);
+        var here = SliceThread.Here(s, slices);
+        (int g, int t, int size, int b, int m) = (here.Index, here.T, here.Size, here.B, here.M);
         float count = 0f, mean = 0f, m2 = 0f;
-        for (int e = (b * size) + t; e < m; e += 2 * stride)
+        for (var pairs = here.Pairs(slices); !pairs.Done;)
         {
-            bool two = e + stride < m;
-            int i1 = at.Address(c, s.C, plane);
-            at = at.Add(step, plane);
-            int i2 = two ? at.Address(c, s.C, plane) : i1;
-            at = at.Add(step, plane);
+            pairs.Take(out int i1, out int i2);
             float v1 = x[i1], v2 = x[i2];
             count += 1f;
             float d = v1 - mean;
             mean += d / count;
             m2 += d * (v1 - mean);
-            if (two)
+            if (pairs.Two)
             {
                 count += 1f;
                 d = v2 - mean;
@@ -68,9 +61,8 @@ public static partial class BatchNorm
     {
         int slices = k.Slices, flags = k.Flags;
         float momentum = k.Momentum, eps = k.Eps;
-        int g = Grid.IdxX, t = Group.IdxX, size = Group.DimX;
-        int c = g / slices, b = g % slices;
-        int plane = s.H * s.W, m = s.N * plane, stride = slices * size;
+        var here = SliceThread.Here(s, slices);
+        (int t, int size, int c, int b, int m) = (here.T, here.Size, here.C, here.B, here.M);
         float mu, inv;
         if ((flags & ApplyBatch) != 0)
         {
@@ -114,15 +106,9 @@ public static partial class BatchNorm
 
         float scale = inv * gamma[c];
         float shift = beta[c] - (mu * scale);
-        var step = PlaneCursor.Of(stride, plane);
-        var at = PlaneCursor.Of((b * size) + t, plane);
-        for (int e = (b * size) + t; e < m; e += 2 * stride)
+        for (var pairs = here.Pairs(slices); !pairs.Done;)
         {
-            bool two = e + stride < m;
-            int i1 = at.Address(c, s.C, plane);
-            at = at.Add(step, plane);
-            int i2 = two ? at.Address(c, s.C, plane) : i1;
-            at = at.Add(step, plane);
+            pairs.Take(out int i1, out int i2);
             float v1 = (x[i1] * scale) + shift, v2 = (x[i2] * scale) + shift;
             if ((flags & ApplyResidual) != 0)
             {
@@ -137,7 +123,7 @@ public static partial class BatchNorm
             }
 
             y[i1] = v1;
-            if (two)
+            if (pairs.Two)
                 y[i2] = v2;
         }
     }
@@ -146,20 +132,13 @@ public static partial class BatchNorm
     internal static void SliceGradientSumsKernel(ArrayView<float> x, ArrayView<float> y, ArrayView<float> dy, ArrayView<float> mean,
         ArrayView<float> partial, Dims s, int slices, int relu)
     {
-        int g = Grid.IdxX, t = Group.IdxX, size = Group.DimX;
-        int c = g / slices, b = g % slices;
-        int plane = s.H * s.W, m = s.N * plane, stride = slices * size;
+        var here = SliceThread.Here(s, slices);
+        (int g, int t, int c, int m) = (here.Index, here.T, here.C, here.M);
         float mu = mean[c];
         float sumG = 0f, sumGX = 0f;
-        var step = PlaneCursor.Of(stride, plane);
-        var at = PlaneCursor.Of((b * size) + t, plane);
-        for (int e = (b * size) + t; e < m; e += 2 * stride)
+        for (var pairs = here.Pairs(slices); !pairs.Done;)
         {
-            bool two = e + stride < m;
-            int i1 = at.Address(c, s.C, plane);
-            at = at.Add(step, plane);
-            int i2 = two ? at.Address(c, s.C, plane) : i1;
-            at = at.Add(step, plane);
+            pairs.Take(out int i1, out int i2);
             float g1 = dy[i1], g2 = dy[i2], x1 = x[i1], x2 = x[i2];
             if (relu != 0)
             {
@@ -169,7 +148,7 @@ public static partial class BatchNorm
 
             sumG += g1;
             sumGX += g1 * (x1 - mu);
-            if (two)
+            if (pairs.Two)
             {
                 sumG += g2;
                 sumGX += g2 * (x2 - mu);
@@ -191,9 +170,8 @@ public static partial class BatchNorm
         ArrayView<float> invStd, ArrayView<float> gamma, ArrayView<float> partial, ArrayView<float> dgamma, ArrayView<float> dbeta,
         ArrayView<float> dx, ArrayView<float> dr, Dims s, int slices, int flags)
     {
-        int g = Grid.IdxX, t = Group.IdxX, size = Group.DimX;
-        int c = g / slices, b = g % slices;
-        int plane = s.H * s.W, m = s.N * plane, stride = slices * size;
+        var here = SliceThread.Here(s, slices);
+        (int t, int size, int c, int b, int m) = (here.T, here.Size, here.C, here.B, here.M);
         float ownG = 0f, ownGX = 0f;
         for (int j = t; j < slices; j += size)
         {
@@ -215,15 +193,9 @@ public static partial class BatchNorm
         float a = gamma[c] * inv;
         float k = -a * inv * dg / m;
         float shift = (-a * db / m) - (k * mean[c]);
-        var step = PlaneCursor.Of(stride, plane);
-        var at = PlaneCursor.Of((b * size) + t, plane);
-        for (int e = (b * size) + t; e < m; e += 2 * stride)
+        for (var pairs = here.Pairs(slices); !pairs.Done;)
         {
-            bool two = e + stride < m;
-            int i1 = at.Address(c, s.C, plane);
-            at = at.Add(step, plane);
-            int i2 = two ? at.Address(c, s.C, plane) : i1;
-            at = at.Add(step, plane);
+            pairs.Take(out int i1, out int i2);
             float g1 = dy[i1], g2 = dy[i2];
             if ((flags & BackRelu) != 0)
             {
@@ -241,7 +213,7 @@ public static partial class BatchNorm
                 }
 
                 dx[i1] = v1;
-                if (two)
+                if (pairs.Two)
                     dx[i2] = v2;
             }
 
@@ -254,7 +226,7 @@ public static partial class BatchNorm
                 }
 
                 dr[i1] = g1;
-                if (two)
+                if (pairs.Two)
                     dr[i2] = g2;
             }
         }

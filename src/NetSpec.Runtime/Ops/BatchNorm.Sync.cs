@@ -99,15 +99,7 @@ public static unsafe partial class BatchNorm
         double[] local = d.Scratch.Local(2 * c); // (Σg, Σg·(x − mean)) per channel
         HostParallel.For(c, ch =>
         {
-            double sumG = 0, sumGX = 0;
-            for (int b = 0; b < n; b++)
-            {
-                long o = (((long)b * c) + ch) * hw;
-                (float g, float gx) = GradientSums(x + o, y + o, dy + o, hw, mean[ch], relu);
-                sumG += g;
-                sumGX += gx;
-            }
-
+            (double sumG, double sumGX) = ChannelGradientSums(x, y, dy, xt, ch, mean[ch], relu);
             local[2 * ch] = sumG;
             local[(2 * ch) + 1] = sumGX;
             dbeta[ch] = (float)sumG;
@@ -123,11 +115,7 @@ public static unsafe partial class BatchNorm
             float globalDgamma = (float)(sums[(2 * ch) + 1] * invStd[ch]), globalDbeta = (float)sums[2 * ch];
             float k = -a * invStd[ch] * globalDgamma / m;
             float shift = (-a * globalDbeta / m) - (k * mean[ch]);
-            for (int b = 0; b < n; b++)
-            {
-                long o = (((long)b * c) + ch) * hw;
-                InputGradient(x + o, y + o, dy + o, dx + o, hw, a, k, shift, relu, accumulate);
-            }
+            ChannelInputGradient(x, y, dy, dx, xt, ch, a, k, shift, relu, accumulate);
         });
     }
 }

@@ -17,16 +17,8 @@ public static partial class BatchNorm
         Check.Valid(x, "x");
         Check.Length(mean, x.C, "mean");
         Check.Length(invStd, x.C, "invStd");
-        Check.That(eps > 0f, "eps must be positive");
+        CheckStatistics(x, runningMean, runningVar, eps, training);
         bool running = runningMean.IsValid;
-        if (running || !training)
-        {
-            Check.Length(runningMean, x.C, "runningMean");
-            Check.Length(runningVar, x.C, "runningVar");
-        }
-
-        if (training)
-            Check.That((long)x.N * x.Spatial > 1, $"batch norm in training needs more than one value per channel, got {x}");
         if (d.HostCode)
         {
             d.Synchronize();
@@ -105,7 +97,7 @@ public static partial class BatchNorm
         if (d.HostCode)
         {
             d.Synchronize();
-            ApplyHost(x, mean, invStd, gamma, beta, y, relu);
+            ApplyHost(x, default, mean, invStd, gamma, beta, y, relu);
             return;
         }
 
@@ -122,18 +114,8 @@ public static partial class BatchNorm
     private static void BackwardUnfused(Device d, Tensor x, Tensor y, Tensor dy, ArrayView<float> mean, ArrayView<float> invStd, ArrayView<float> gamma,
         Tensor dx, ArrayView<float> dgamma, ArrayView<float> dbeta, bool relu, bool accumulate)
     {
-        Check.Valid(x, "x");
-        if (relu || y.View.IsValid)
-            Check.SameShape(x, y, "x", "y");
-        if (!y.View.IsValid)
-            y = x; // never read (no ReLU): the kernels still take a view
-        Check.SameShape(x, dy, "x", "dy");
+        y = CheckBackward(x, y, dy, dx, mean, invStd, gamma, dgamma, dbeta, relu);
         bool wantInput = dx.View.IsValid; // absent (default) when the input needs no gradient
-        if (wantInput)
-            Check.SameShape(x, dx, "x", "dx");
-        CheckChannels(x.C, mean, invStd, gamma, default);
-        Check.Length(dgamma, x.C, "dgamma");
-        Check.Length(dbeta, x.C, "dbeta");
         if (d.HostCode)
         {
             d.Synchronize();
@@ -305,5 +287,35 @@ public static partial class BatchNorm
             float v = gamma[c] * invStd[c] / m * ((m * g) - dbeta[c] - (xhat * dgamma[c]));
             dx[i] = (flags & 2) != 0 ? dx[i] + v : v;
         }
+    }
+
+    // the backward's arguments; returns the y to hand the kernels (x where y is absent: never read without the ReLU)
+    private static Tensor CheckBackward(Tensor x, Tensor y, Tensor dy, Tensor dx, ArrayView<float> mean, ArrayView<float> invStd,
+        ArrayView<float> gamma, ArrayView<float> dgamma, ArrayView<float> dbeta, bool relu)
+    {
+        Check.Valid(x, "x");
+        if (relu || y.View.IsValid)
+            Check.SameShape(x, y, "x", "y");
+        Check.SameShape(x, dy, "x", "dy");
+        if (dx.View.IsValid)
+            Check.SameShape(x, dx, "x", "dx");
+        CheckChannels(x.C, mean, invStd, gamma, default);
+        Check.Length(dgamma, x.C, "dgamma");
+        Check.Length(dbeta, x.C, "dbeta");
+        return y.View.IsValid ? y : x;
+    }
+
+    // eps, the running statistics (C each, where given, and always in eval) and, in training, more than one value a channel
+    private static void CheckStatistics(Tensor x, ArrayView<float> runningMean, ArrayView<float> runningVar, float eps, bool training)
+    {
+        Check.That(eps > 0f, "eps must be positive");
+        if (runningMean.IsValid || !training)
+        {
+            Check.Length(runningMean, x.C, "runningMean");
+            Check.Length(runningVar, x.C, "runningVar");
+        }
+
+        if (training)
+            Check.That((long)x.N * x.Spatial > 1, $"batch norm in training needs more than one value per channel, got {x}");
     }
 }

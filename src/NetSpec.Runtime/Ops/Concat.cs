@@ -52,15 +52,13 @@ public static partial class Concat
     {
         if (toSlice)
             Check.Valid(part, "x");
-        if (d.HostCode)
+        if (d.HostPath(part.Length, out int threads))
         {
-            d.Synchronize();
             SliceCopyHost(part, whole, offset, toSlice, accumulate);
             return;
         }
 
         Check.Fits32(part, "x");
-        int threads = d.GridStrideThreads(part.Length);
         d.Kernel("concat.copy", SliceCopyKernel)(
             threads, part.View, whole.View, Dims.Of(part), whole.C, offset, toSlice ? 1 : 0, accumulate ? 1 : 0, threads);
     }

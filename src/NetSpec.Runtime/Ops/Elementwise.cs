@@ -33,15 +33,13 @@ public static partial class Elementwise
         if (da.View.IsValid)
         {
             Check.SameShape(a, da, "a", "da");
-            if (d.HostCode)
+            if (d.HostPath(a.Length, out int threads))
             {
-                d.Synchronize();
                 BroadcastHost(dy, b, da, 1, accumulateA);
             }
             else
             {
                 Check.Fits32(a, "a");
-                int threads = d.GridStrideThreads(a.Length);
                 d.Kernel("mul.bwd.a", MulBackwardAKernel)(
                     threads, b.View, dy.View, da.View, Dims.Of(a), Dims.Of(b), accumulateA ? 1 : 0, threads);
             }
@@ -56,32 +54,20 @@ public static partial class Elementwise
     {
         Check.Valid(x, "x");
         Check.SameShape(x, y, "x", "y");
-        if (d.HostCode)
-        {
-            d.Synchronize();
+        if (d.HostPath(x.Length, out int threads))
             HostOps.Copy(x, y, accumulate);
-            return;
-        }
-
-        int threads = d.GridStrideThreads(x.Length);
-        d.Kernel("copy", CopyKernel)(
-            threads, x.View, y.View, x.Length, accumulate ? 1 : 0, threads);
+        else
+            d.Kernel("copy", CopyKernel)(threads, x.View, y.View, x.Length, accumulate ? 1 : 0, threads);
     }
 
     // x *= alpha
     public static void Scale(Device d, ArrayView<float> x, float alpha)
     {
         Check.Length(x, 1, "x");
-        if (d.HostCode)
-        {
-            d.Synchronize();
+        if (d.HostPath(x.Length, out int threads))
             ScaleHost(x, alpha);
-            return;
-        }
-
-        int threads = d.GridStrideThreads(x.Length);
-        d.Kernel("scale", ScaleKernel)(
-            threads, x, x.Length, alpha, threads);
+        else
+            d.Kernel("scale", ScaleKernel)(threads, x, x.Length, alpha, threads);
     }
 
     /// <summary>x[0..n) = value, as a kernel on the device's stream (ordered with the kernels around it).</summary>
@@ -89,16 +75,10 @@ public static partial class Elementwise
     {
         if (!x.IsValid || x.Length == 0)
             return;
-        if (d.HostCode)
-        {
-            d.Synchronize();
+        if (d.HostPath(x.Length, out int threads))
             FillHost(x, value);
-            return;
-        }
-
-        int threads = d.GridStrideThreads(x.Length);
-        d.Kernel("fill", FillKernel)(
-            threads, x, x.Length, value, threads);
+        else
+            d.Kernel("fill", FillKernel)(threads, x, x.Length, value, threads);
     }
 
     private static void Binary(Device d, Tensor a, Tensor b, Tensor y, int op)
@@ -106,9 +86,8 @@ public static partial class Elementwise
         Check.Valid(a, "a");
         Check.SameShape(a, y, "a", "y");
         CheckBroadcast(a, b);
-        if (d.HostCode)
+        if (d.HostPath(a.Length, out int threads))
         {
-            d.Synchronize();
             if (a.Length == b.Length)
                 HostOps.Binary(a, b, y, op);
             else
@@ -117,7 +96,6 @@ public static partial class Elementwise
         }
 
         Check.Fits32(a, "a");
-        int threads = d.GridStrideThreads(a.Length);
         d.Kernel("binary", BinaryKernel)(
             threads, a.View, b.View, y.View, Dims.Of(a), Dims.Of(b), op, threads);
     }
@@ -125,15 +103,13 @@ public static partial class Elementwise
     private static void ReduceToB(Device d, Tensor dy, ArrayView<float> a, Tensor db, Tensor shapeA, bool accumulate, bool useA)
     {
         CheckBroadcast(shapeA, db);
-        if (d.HostCode)
+        if (d.HostPath(db.Length, out int threads))
         {
-            d.Synchronize();
             ReduceToBHost(dy, a, db, accumulate, useA);
             return;
         }
 
         Check.Fits32(shapeA, "a");
-        int threads = d.GridStrideThreads(db.Length);
         d.Kernel("broadcast.reduce", ReduceToBKernel)(
             threads, dy.View, useA ? a : dy.View, db.View, Dims.Of(dy), Dims.Of(db), useA ? 1 : 0, accumulate ? 1 : 0, threads);
     }

@@ -25,82 +25,59 @@ public readonly record struct PoolGeometry(int KernelH, int KernelW, int StrideH
     private static int Below(int v, int limit) => v < limit ? v : limit - 1;
 }
 
+/// <summary>
+/// The pooling windows that hold input element i = (plane, h, w) of dx: output rows [P0, P1] and columns [Q0, Q1] of its
+/// plane, which starts at <see cref="BaseY"/> in dy.
+/// </summary>
+internal readonly record struct PoolWindowsOver(long BaseY, int P0, int P1, int Q0, int Q1)
+{
+    public static PoolWindowsOver Element(int i, Dims sdx, Dims sdy, PoolGeometry g)
+    {
+        int w = i % sdx.W;
+        int h = (i / sdx.W) % sdx.H;
+        long baseY = (long)(i / (sdx.W * sdx.H)) * sdy.H * sdy.W;
+        return new PoolWindowsOver(baseY, g.FirstRowOver(h), g.LastRowOver(h, sdy.H), g.FirstColumnOver(w), g.LastColumnOver(w, sdy.W));
+    }
+}
+
 /// <summary>Max pool (argmax kept for backward), average pool (count_include_pad), global average pool.</summary>
 public static partial class Pooling
 {
     // x (N,C,H,W), y (N,C,P,Q), argmax (N·C·P·Q): flat index into x of each output's maximum
     public static void MaxForward(Device d, Tensor x, Tensor y, ArrayView<int> argmax, PoolGeometry g)
     {
-        CheckPool(x, y, g);
-        Check.Length(argmax, y.Length, "argmax");
-        if (d.HostCode)
-        {
-            d.Synchronize();
+        if (PoolHostPath(d, x, y, g, backward: false, out int threads, argmax))
             MaxForwardHost(x, y, argmax, g);
-            return;
-        }
-
-        Check.Fits32(x, "x");
-        Check.Fits32(y, "y");
-        int threads = d.GridStrideThreads(y.Length);
-        d.Kernel("maxpool.fwd", MaxForwardKernel)(
-            threads, x.View, y.View, argmax, Dims.Of(x), Dims.Of(y), g, threads);
+        else
+            d.Kernel("maxpool.fwd", MaxForwardKernel)(threads, x.View, y.View, argmax, Dims.Of(x), Dims.Of(y), g, threads);
     }
 
     // dx[i] (=|+=) Σ dy[o] over the outputs o whose argmax is i: host code scatters in output order; the kernel
     // gathers (one thread per dx element visits the windows that contain it, in order: no atomics, same bits every run)
     public static void MaxBackward(Device d, Tensor dy, ArrayView<int> argmax, Tensor dx, PoolGeometry g, bool accumulate)
     {
-        CheckPool(dx, dy, g);
-        Check.Length(argmax, dy.Length, "argmax");
-        if (d.HostCode)
-        {
-            d.Synchronize();
+        if (PoolHostPath(d, dx, dy, g, backward: true, out int threads, argmax))
             MaxBackwardHost(dy, argmax, dx, accumulate);
-            return;
-        }
-
-        Check.Fits32(dx, "dx");
-        Check.Fits32(dy, "dy");
-        int threads = d.GridStrideThreads(dx.Length);
-        d.Kernel("maxpool.bwd", MaxBackwardKernel)(
-            threads, dy.View, argmax, dx.View, Dims.Of(dy), Dims.Of(dx), g, accumulate ? 1 : 0, threads);
+        else
+            d.Kernel("maxpool.bwd", MaxBackwardKernel)(threads, dy.View, argmax, dx.View, Dims.Of(dy), Dims.Of(dx), g, accumulate ? 1 : 0, threads);
     }
 
     // y = mean over the k×k window, padding counted as zeros (divisor k·k)
     public static void AvgForward(Device d, Tensor x, Tensor y, PoolGeometry g)
     {
-        CheckPool(x, y, g);
-        if (d.HostCode)
-        {
-            d.Synchronize();
+        if (PoolHostPath(d, x, y, g, backward: false, out int threads))
             AvgForwardHost(x, y, g);
-            return;
-        }
-
-        Check.Fits32(x, "x");
-        Check.Fits32(y, "y");
-        int threads = d.GridStrideThreads(y.Length);
-        d.Kernel("avgpool.fwd", AvgForwardKernel)(
-            threads, x.View, y.View, Dims.Of(x), Dims.Of(y), g, threads);
+        else
+            d.Kernel("avgpool.fwd", AvgForwardKernel)(threads, x.View, y.View, Dims.Of(x), Dims.Of(y), g, threads);
     }
 
     // dx[h,w] = Σ over windows containing (h,w) of dy / (k·k)   (gather, one thread per dx element)
     public static void AvgBackward(Device d, Tensor dy, Tensor dx, PoolGeometry g, bool accumulate)
     {
-        CheckPool(dx, dy, g);
-        if (d.HostCode)
-        {
-            d.Synchronize();
+        if (PoolHostPath(d, dx, dy, g, backward: true, out int threads))
             AvgBackwardHost(dy, dx, g, accumulate);
-            return;
-        }
-
-        Check.Fits32(dx, "dx");
-        Check.Fits32(dy, "dy");
-        int threads = d.GridStrideThreads(dx.Length);
-        d.Kernel("avgpool.bwd", AvgBackwardKernel)(
-            threads, dy.View, dx.View, Dims.Of(dy), Dims.Of(dx), g, accumulate ? 1 : 0, threads);
+        else
+            d.Kernel("avgpool.bwd", AvgBackwardKernel)(threads, dy.View, dx.View, Dims.Of(dy), Dims.Of(dx), g, accumulate ? 1 : 0, threads);
     }
 
     // x (N,C,H,W) → y (N,C,1,1)
@@ -109,16 +86,10 @@ public static partial class Pooling
         Check.Valid(x, "x");
         Check.Valid(y, "y");
         Check.That(y.N == x.N && y.C == x.C && y.H == 1 && y.W == 1, $"y {y} must be ({x.N},{x.C},1,1) for x {x}");
-        if (d.HostCode)
-        {
-            d.Synchronize();
+        if (d.HostPath(y.Length, out int threads))
             GlobalAvgForwardHost(x, y);
-            return;
-        }
-
-        int threads = d.GridStrideThreads(y.Length);
-        d.Kernel("gap.fwd", GlobalAvgForwardKernel)(
-            threads, x.View, y.View, (long)x.N * x.C, x.Spatial, threads);
+        else
+            d.Kernel("gap.fwd", GlobalAvgForwardKernel)(threads, x.View, y.View, (long)x.N * x.C, x.Spatial, threads);
     }
 
     // dx = dy / (H·W), broadcast over H,W
@@ -127,17 +98,23 @@ public static partial class Pooling
         Check.Valid(dy, "dy");
         Check.Valid(dx, "dx");
         Check.That(dy.N == dx.N && dy.C == dx.C && dy.H == 1 && dy.W == 1, $"dy {dy} must be ({dx.N},{dx.C},1,1) for dx {dx}");
-        if (d.HostCode)
+        if (d.HostPath(dx.Length, out int threads))
         {
-            d.Synchronize();
             GlobalAvgBackwardHost(dy, dx, accumulate);
             return;
         }
 
         Check.Fits32(dx, "dx");
-        int threads = d.GridStrideThreads(dx.Length);
-        d.Kernel("gap.bwd", GlobalAvgBackwardKernel)(
-            threads, dy.View, dx.View, dx.Length, dx.Spatial, accumulate ? 1 : 0, threads);
+        d.Kernel("gap.bwd", GlobalAvgBackwardKernel)(threads, dy.View, dx.View, dx.Length, dx.Spatial, accumulate ? 1 : 0, threads);
+    }
+
+    // x and y (dx and dy backward) checked against g, max pool's argmax against y, then XAndY.HostPath
+    private static bool PoolHostPath(Device d, Tensor x, Tensor y, PoolGeometry g, bool backward, out int threads, ArrayView<int>? argmax = null)
+    {
+        CheckPool(x, y, g);
+        if (argmax is { } indices)
+            Check.Length(indices, y.Length, "argmax");
+        return XAndY.HostPath(d, x, y, backward, out threads);
     }
 
     private static void CheckPool(Tensor x, Tensor y, PoolGeometry g)
@@ -192,18 +169,13 @@ public static partial class Pooling
         long total = sdx.Length;
         for (long i = index; i < total; i += stride)
         {
-            int w = (int)i % sdx.W; // 32-bit: the host checked both lengths
-            int h = ((int)i / sdx.W) % sdx.H;
-            long baseY = (long)((int)i / (sdx.W * sdx.H)) * sdy.H * sdy.W;
-            int p1 = g.LastRowOver(h, sdy.H);
-            int q0 = g.FirstColumnOver(w);
-            int q1 = g.LastColumnOver(w, sdy.W);
+            var over = PoolWindowsOver.Element((int)i, sdx, sdy, g); // 32-bit: the host checked both lengths
             float sum = 0f;
-            for (int p = g.FirstRowOver(h); p <= p1; p++)
+            for (int p = over.P0; p <= over.P1; p++)
             {
-                for (int q = q0; q <= q1; q++)
+                for (int q = over.Q0; q <= over.Q1; q++)
                 {
-                    long o = baseY + ((long)p * sdy.W) + q;
+                    long o = over.BaseY + ((long)p * sdy.W) + q;
                     if (argmax[o] == (int)i)
                         sum += dy[o];
                 }
@@ -246,17 +218,12 @@ public static partial class Pooling
         float inv = 1f / (g.KernelH * g.KernelW);
         for (long i = index; i < total; i += stride)
         {
-            int w = (int)i % sdx.W; // 32-bit: the host checked both lengths
-            int h = ((int)i / sdx.W) % sdx.H;
-            long baseY = (long)((int)i / (sdx.W * sdx.H)) * sdy.H * sdy.W;
-            int p1 = g.LastRowOver(h, sdy.H);
-            int q0 = g.FirstColumnOver(w);
-            int q1 = g.LastColumnOver(w, sdy.W);
+            var over = PoolWindowsOver.Element((int)i, sdx, sdy, g); // 32-bit: the host checked both lengths
             float sum = 0f;
-            for (int p = g.FirstRowOver(h); p <= p1; p++)
+            for (int p = over.P0; p <= over.P1; p++)
             {
-                for (int q = q0; q <= q1; q++)
-                    sum += dy[baseY + ((long)p * sdy.W) + q];
+                for (int q = over.Q0; q <= over.Q1; q++)
+                    sum += dy[over.BaseY + ((long)p * sdy.W) + q];
             }
 
             float gsum = sum * inv;

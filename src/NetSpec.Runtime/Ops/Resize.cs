@@ -14,69 +14,37 @@ public static partial class Resize
     public static void BilinearForward(Device d, Tensor x, Tensor y, bool alignCorners)
     {
         CheckPlanes(x, y);
-        if (d.HostCode)
-        {
-            d.Synchronize();
+        if (XAndY.HostPath(d, x, y, backward: false, out int threads))
             BilinearForwardHost(x, y, alignCorners ? 1 : 0);
-            return;
-        }
-
-        Check.Fits32(x, "x");
-        Check.Fits32(y, "y");
-        int threads = d.GridStrideThreads(y.Length);
-        d.Kernel("bilinear.fwd", BilinearForwardKernel)(
-            threads, x.View, y.View, Dims.Of(x), Dims.Of(y), alignCorners ? 1 : 0, threads);
+        else
+            d.Kernel("bilinear.fwd", BilinearForwardKernel)(threads, x.View, y.View, Dims.Of(x), Dims.Of(y), alignCorners ? 1 : 0, threads);
     }
 
     public static void BilinearBackward(Device d, Tensor dy, Tensor dx, bool alignCorners, bool accumulate)
     {
         CheckPlanes(dx, dy);
-        if (d.HostCode)
-        {
-            d.Synchronize();
+        if (XAndY.HostPath(d, dx, dy, backward: true, out int threads))
             BilinearBackwardHost(dy, dx, alignCorners ? 1 : 0, accumulate);
-            return;
-        }
-
-        Check.Fits32(dx, "dx");
-        Check.Fits32(dy, "dy");
-        int threads = d.GridStrideThreads(dx.Length);
-        d.Kernel("bilinear.bwd", BilinearBackwardKernel)(
-            threads, dy.View, dx.View, Dims.Of(dy), Dims.Of(dx), alignCorners ? 1 : 0, accumulate ? 1 : 0, threads);
+        else
+            d.Kernel("bilinear.bwd", BilinearBackwardKernel)(threads, dy.View, dx.View, Dims.Of(dy), Dims.Of(dx), alignCorners ? 1 : 0, accumulate ? 1 : 0, threads);
     }
 
     public static void NearestForward(Device d, Tensor x, Tensor y)
     {
         CheckPlanes(x, y);
-        if (d.HostCode)
-        {
-            d.Synchronize();
+        if (XAndY.HostPath(d, x, y, backward: false, out int threads))
             NearestForwardHost(x, y);
-            return;
-        }
-
-        Check.Fits32(x, "x");
-        Check.Fits32(y, "y");
-        int threads = d.GridStrideThreads(y.Length);
-        d.Kernel("nearest.fwd", NearestForwardKernel)(
-            threads, x.View, y.View, Dims.Of(x), Dims.Of(y), threads);
+        else
+            d.Kernel("nearest.fwd", NearestForwardKernel)(threads, x.View, y.View, Dims.Of(x), Dims.Of(y), threads);
     }
 
     public static void NearestBackward(Device d, Tensor dy, Tensor dx, bool accumulate)
     {
         CheckPlanes(dx, dy);
-        if (d.HostCode)
-        {
-            d.Synchronize();
+        if (XAndY.HostPath(d, dx, dy, backward: true, out int threads))
             NearestBackwardHost(dy, dx, accumulate);
-            return;
-        }
-
-        Check.Fits32(dx, "dx");
-        Check.Fits32(dy, "dy");
-        int threads = d.GridStrideThreads(dx.Length);
-        d.Kernel("nearest.bwd", NearestBackwardKernel)(
-            threads, dy.View, dx.View, Dims.Of(dy), Dims.Of(dx), accumulate ? 1 : 0, threads);
+        else
+            d.Kernel("nearest.bwd", NearestBackwardKernel)(threads, dy.View, dx.View, Dims.Of(dy), Dims.Of(dx), accumulate ? 1 : 0, threads);
     }
 
     private static void CheckPlanes(Tensor x, Tensor y)
