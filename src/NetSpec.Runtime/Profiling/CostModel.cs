@@ -4,9 +4,9 @@ namespace NetSpec.Runtime.Profiling;
 /// A roofline estimate of a traced step on a named GPU (docs/design/gpu-path.md explains each constant):
 /// <list type="bullet">
 /// <item>a kernel launch moves the bytes of the views passed to it once (read or written; an in-place update
-/// counts once) at the lesser of <see cref="BandwidthEfficiency"/> of peak HBM bandwidth and what its threads
-/// keep in flight (<see cref="BytesInFlightPerThread"/> each over <see cref="LoadLatencySeconds"/>: Little's
-/// law), unless its index arithmetic takes longer (<see cref="IndexOpsPerElement"/>); the runtime's kernels do
+/// counts once) at <see cref="BandwidthEfficiency"/> of peak HBM bandwidth, unless its threads wait longer for
+/// their loads (<see cref="LatencySeconds"/>: an iteration's loads together, one <see cref="LoadLatencySeconds"/>
+/// an iteration: Little's law) or its index arithmetic takes longer (<see cref="IndexOpsPerElement"/>); the runtime's kernels do
 /// a few flops per element, below the ridge point (67 TFLOP/s / 3.35 TB/s = 20 flops a byte);</item>
 /// <item>a GEMM takes max(FLOPs / (peak · efficiency(m,n,k)), bytes / bandwidth), the peak being TF32's when
 /// TF32 is allowed, float32's otherwise (<see cref="GemmEfficiency"/>);</item>
@@ -26,8 +26,8 @@ public sealed class CostModel(GpuSpec gpu)
     public const double BandwidthEfficiency = 0.9;
 
     /// <summary>
-    /// Bytes a thread of a grid-stride kernel has in flight: one float load per loop iteration (ILGPU does not
-    /// unroll the loops; a warp's 32 loads share a 128-byte line).
+    /// Bytes of an element of a kernel's largest view (float32): a grid-stride thread takes one element of it a loop
+    /// iteration (ILGPU does not unroll the loops; a warp's 32 loads share a 128-byte line).
     /// </summary>
     public const double BytesInFlightPerThread = 4;
 
@@ -118,8 +118,7 @@ public sealed class CostModel(GpuSpec gpu)
             case KernelLaunch k:
                 {
                     double streaming = k.ViewBytes / bandwidth;
-                    double perThread = SequentialPerThread(k.Name) ? LineBytes : BytesInFlightPerThread * ElementsPerIteration(k.Name);
-                    double inFlight = k.Threads <= 0 ? 0 : k.ViewBytes / (k.Threads * perThread / LoadLatencySeconds);
+                    double inFlight = LatencySeconds(k);
                     double index = IndexOpsPerElement(k.Name) * (double)k.LargestView / (Gpu.Int32Tops * 1e12);
                     double roofline = Math.Max(streaming, Math.Max(inFlight, index));
                     return new EventCost(0, k.ViewBytes, roofline, Math.Max(roofline, floor));
@@ -142,6 +141,25 @@ public sealed class CostModel(GpuSpec gpu)
             default:
                 return new EventCost(0, 0, 0, 0);
         }
+    }
+
+    /// <summary>
+    /// What a kernel's threads wait for their loads (Little's law, per thread): a thread issues the loads of one loop
+    /// iteration together (one per view it reads, none depending on another) and waits <see cref="LoadLatencySeconds"/>
+    /// once for them; its stores do not wait. So the time is the iterations a thread makes × the latency, whatever the
+    /// number of views: iterations = elements of the largest view / (threads × <see cref="ElementsPerIteration"/>)
+    /// (a grid-stride loop takes an element of its largest view an iteration; a gather's inner loop one element of the
+    /// view it gathers from, each a load of its own), or for a thread that walks contiguous memory alone
+    /// (<see cref="SequentialPerThread"/>) one iteration per 128-byte line of it. The largest view is taken as float32.
+    /// (Before, every view's bytes were charged at one float a thread per latency: a kernel reading and writing three
+    /// views was priced 3× its latency-bound time.)
+    /// </summary>
+    public static double LatencySeconds(KernelLaunch k)
+    {
+        if (k.Threads <= 0)
+            return 0;
+        double perIteration = SequentialPerThread(k.Name) ? LineBytes / BytesInFlightPerThread : ElementsPerIteration(k.Name);
+        return k.LargestView / (k.Threads * perIteration) * LoadLatencySeconds;
     }
 
     /// <summary>
@@ -182,7 +200,7 @@ public sealed class CostModel(GpuSpec gpu)
     /// <summary>
     /// Elements a thread of a grid-stride kernel loads in one iteration, every load issued before the first is used: 1 (the
     /// loops are not unrolled), except the batch-norm slice kernels, written to take two elements an iteration (their
-    /// bytes in flight a thread are twice <see cref="BytesInFlightPerThread"/>).
+    /// iterations are half their elements).
     /// </summary>
     public static int ElementsPerIteration(string kernel) =>
         kernel is "bn.fwd.stats" or "bn.fwd.apply" or "bn.bwd.sums" or "bn.bwd.apply" ? 2 : 1;
@@ -192,7 +210,7 @@ public sealed class CostModel(GpuSpec gpu)
     /// element of b; gap.fwd: a thread per plane; bce.fwd: one thread; the generated losses' means): few threads,
     /// each with a line in flight. The group-tree reductions (bn.stats.finish, bn.bwd.params, bias.grad, ce.finish,
     /// ce.count: Ops/GroupSum.cs) are not: their group's threads read adjacent floats, so the model treats them as
-    /// streaming kernels (their launch's threads, <see cref="BytesInFlightPerThread"/> each), the tree's barriers
+    /// streaming kernels (their launch's threads, an element of the largest view each an iteration), the tree's barriers
     /// not counted; it counts every view passed to them, so where a kernel skips one (the eval batch-norm finish
     /// never reads its partial sums) it overestimates.
     /// </summary>

@@ -175,6 +175,32 @@ public sealed class StepTraceTests : IDisposable
     }
 
     [Fact]
+    public void AGroupThreadsLimitShrinksTheCpuGroupsOnlyAndTheKernelsStillSum()
+    {
+        // the bias gradient of a (2,3,4,5) dy: one group a channel; with the limit at 4 its groups take 4 threads on
+        // the CPU accelerator (a two-level tree), the sums stay exact (small integers), and a trace sized for a GPU
+        // still launches GroupSum's 256 a group
+        using var s = new BuffersScope(d);
+        float[] g = Enumerable.Range(0, 120).Select(i => (float)(i % 7)).ToArray();
+        var dy = new Tensor(s.Floats(g), 2, 3, 4, 5);
+        ArrayView<float> db = s.Floats(new float[3]);
+        d.GroupThreadsLimit = 4;
+        Assert.Equal(4, GroupSum.Size(d));
+
+        StepTrace executed = d.BeginTrace(TraceMode.Execute, kernelPath: true);
+        Bias.Gradient(d, dy, db);
+        d.EndTrace();
+        Assert.Equal(3 * 4, Assert.Single(executed.Events.OfType<KernelLaunch>()).Threads);
+        float[] expected = [.. Enumerable.Range(0, 3).Select(c => Enumerable.Range(0, 120).Where(i => (i / 20) % 3 == c).Sum(i => g[i]))];
+        Assert.Equal(expected, DeviceData.Download(db));
+
+        StepTrace gpu = d.BeginTrace(TraceMode.RecordOnly, gridThreads: 132 * 2048);
+        Bias.Gradient(d, dy, db);
+        d.EndTrace();
+        Assert.Equal(3 * 256, Assert.Single(gpu.Events.OfType<KernelLaunch>()).Threads);
+    }
+
+    [Fact]
     public void TracesDoNotNestAndGridThreadsNeedRecordOnly()
     {
         Assert.Throws<ArgumentException>(() => d.BeginTrace(TraceMode.Execute, gridThreads: 1024));
