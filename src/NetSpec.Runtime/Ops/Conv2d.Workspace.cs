@@ -24,18 +24,25 @@ public static partial class Conv2d
     {
         if (d.HostCode && WinogradFits(d, g, s))
             return ForwardWinogradConv(g, s).WorkspaceFloats(d);
-        if (g.IsPointwise)
-            return 0;
-        return d.HostCode ? HostColumns(d, s, g).Workers * HostColumns(d, s, g).ColFloats : ImagesPerChunk(d, s, s.ImageColLength) * s.ImageColLength;
+        return ColumnsWorkspace(d, s, g);
     }
 
     private static long BackwardInputWorkspace(Device d, Shapes s, ConvGeometry g)
     {
         if (d.HostCode && WinogradFitsBackward(d, g, s))
             return BackwardInputWinogradConv(g, s).WorkspaceFloats(d);
+        return ColumnsWorkspace(d, s, g);
+    }
+
+    /// <summary>Unfolded columns (im2col) of a non-pointwise conv: a buffer a host worker, or a chunk of images on the kernel path.</summary>
+    private static long ColumnsWorkspace(Device d, Shapes s, ConvGeometry g)
+    {
         if (g.IsPointwise)
             return 0;
-        return d.HostCode ? HostColumns(d, s, g).Workers * HostColumns(d, s, g).ColFloats : ImagesPerChunk(d, s, s.ImageColLength) * s.ImageColLength;
+        if (!d.HostCode)
+            return ImagesPerChunk(d, s, s.ImageColLength) * s.ImageColLength;
+        var host = HostColumns(d, s, g);
+        return host.Workers * host.ColFloats;
     }
 
     private static long BackwardWeightsWorkspace(Device d, Shapes s, ConvGeometry g)
