@@ -38,11 +38,10 @@ internal sealed class TracingGemm(Device device) : IGemm
     public void GemmStridedBatched(bool transA, bool transB, int m, int n, int k, float alpha, ArrayView<float> a, int lda, long strideA,
         ArrayView<float> b, int ldb, long strideB, float beta, ArrayView<float> c, int ldc, long strideC, int batch)
     {
-        IGemm inner = device.UntracedGemm;
         StepTrace? trace = device.Trace;
         if (trace is null)
         {
-            inner.GemmStridedBatched(transA, transB, m, n, k, alpha, a, lda, strideA, b, ldb, strideB, beta, c, ldc, strideC, batch);
+            device.UntracedGemm.GemmStridedBatched(transA, transB, m, n, k, alpha, a, lda, strideA, b, ldb, strideB, beta, c, ldc, strideC, batch);
             return;
         }
 
@@ -53,7 +52,7 @@ internal sealed class TracingGemm(Device device) : IGemm
         trace.GemmDepth++;
         try
         {
-            inner.GemmStridedBatched(transA, transB, m, n, k, alpha, a, lda, strideA, b, ldb, strideB, beta, c, ldc, strideC, batch);
+            device.TracedExecutionGemm.GemmStridedBatched(transA, transB, m, n, k, alpha, a, lda, strideA, b, ldb, strideB, beta, c, ldc, strideC, batch);
         }
         finally
         {

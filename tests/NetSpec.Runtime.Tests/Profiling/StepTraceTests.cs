@@ -78,6 +78,7 @@ public sealed class StepTraceTests : IDisposable
         ArrayView<float> b = s.Floats([1, 0, 1, 0, 1, 0]);
         ArrayView<float> c = s.Floats([9, 9, 9, 9]);
 
+        long kernelsBefore = d.KernelRequests;
         StepTrace trace = d.BeginTrace(TraceMode.Execute, kernelPath: true);
         d.Gemm.Gemm(false, true, 2, 2, 3, 1f, a, 3, b, 3, 0f, c, 2);
         d.EndTrace();
@@ -85,11 +86,19 @@ public sealed class StepTraceTests : IDisposable
         Assert.Equal([new GemmCall(false, true, 2, 2, 3, 1, ReadsC: false, Tf32: d.AllowTf32)], trace.Events);
         Assert.Equal([4f, 2f, 10f, 5f], DeviceData.Download(c));
 
+        // batched too: the host GEMM, not the tiled GEMM kernel (which takes minutes a network on the CPU accelerator)
+        trace = d.BeginTrace(TraceMode.Execute, kernelPath: true);
+        d.Gemm.GemmStridedBatched(false, true, 2, 1, 3, 1f, a, 3, 0, b, 3, 3, 0f, c, 1, 2, 2);
+        d.EndTrace();
+        Assert.Equal([new GemmCall(false, true, 2, 1, 3, 2, ReadsC: false, Tf32: d.AllowTf32)], trace.Events);
+        Assert.Equal([4f, 10f, 2f, 5f], DeviceData.Download(c)); // C_i (2,1) = A · b_i, b_0 = (1,0,1), b_1 = (0,1,0)
+        Assert.Equal(kernelsBefore, d.KernelRequests);
+
         trace = d.BeginTrace(TraceMode.RecordOnly);
         d.Gemm.Gemm(false, true, 2, 2, 3, 1f, a, 3, b, 3, 1f, c, 2);
         d.EndTrace();
         Assert.Equal([new GemmCall(false, true, 2, 2, 3, 1, ReadsC: true, Tf32: d.AllowTf32)], trace.Events);
-        Assert.Equal([4f, 2f, 10f, 5f], DeviceData.Download(c)); // not run
+        Assert.Equal([4f, 10f, 2f, 5f], DeviceData.Download(c)); // not run
     }
 
     [Fact]
@@ -175,29 +184,31 @@ public sealed class StepTraceTests : IDisposable
     }
 
     [Fact]
-    public void AGroupThreadsLimitShrinksTheCpuGroupsOnlyAndTheKernelsStillSum()
+    public void ACpuOfFourThreadsRunsGroupsOfFourAndAGpuTraceStillLaunchesItsOwnGroups()
     {
-        // the bias gradient of a (2,3,4,5) dy: one group a channel; with the limit at 4 its groups take 4 threads on
-        // the CPU accelerator (a two-level tree), the sums stay exact (small integers), and a trace sized for a GPU
-        // still launches GroupSum's 256 a group
-        using var s = new BuffersScope(d);
+        // the bias gradient of a (2,3,4,5) dy: one group a channel; on a CPU accelerator of 4 threads its groups take 4
+        // (a two-level tree), the sums stay exact (small integers), and a trace sized for a GPU still launches GroupSum's
+        // 256 a group
+        using Device small = Device.CreateCpu(4);
+        using var s = new BuffersScope(small);
         float[] g = Enumerable.Range(0, 120).Select(i => (float)(i % 7)).ToArray();
         var dy = new Tensor(s.Floats(g), 2, 3, 4, 5);
         ArrayView<float> db = s.Floats(new float[3]);
-        d.GroupThreadsLimit = 4;
-        Assert.Equal(4, GroupSum.Size(d));
+        Assert.Equal(4, small.Accelerator.MaxNumThreadsPerGroup);
+        Assert.Equal(4, GroupSum.Size(small));
 
-        StepTrace executed = d.BeginTrace(TraceMode.Execute, kernelPath: true);
-        Bias.Gradient(d, dy, db);
-        d.EndTrace();
+        StepTrace executed = small.BeginTrace(TraceMode.Execute, kernelPath: true);
+        Bias.Gradient(small, dy, db);
+        small.EndTrace();
         Assert.Equal(3 * 4, Assert.Single(executed.Events.OfType<KernelLaunch>()).Threads);
         float[] expected = [.. Enumerable.Range(0, 3).Select(c => Enumerable.Range(0, 120).Where(i => (i / 20) % 3 == c).Sum(i => g[i]))];
         Assert.Equal(expected, DeviceData.Download(db));
 
-        StepTrace gpu = d.BeginTrace(TraceMode.RecordOnly, gridThreads: 132 * 2048);
-        Bias.Gradient(d, dy, db);
-        d.EndTrace();
+        StepTrace gpu = small.BeginTrace(TraceMode.RecordOnly, gridThreads: 132 * 2048);
+        Bias.Gradient(small, dy, db);
+        small.EndTrace();
         Assert.Equal(3 * 256, Assert.Single(gpu.Events.OfType<KernelLaunch>()).Threads);
+        Assert.Throws<ArgumentOutOfRangeException>(() => Device.CreateCpu(3));
     }
 
     [Fact]
