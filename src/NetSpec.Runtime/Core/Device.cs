@@ -186,21 +186,10 @@ public sealed partial class Device : IDisposable
     }
 
     /// <summary>
-    /// Threads a group may hold: the accelerator's limit (or <see cref="GroupThreadsLimit"/>, when set, below it), or in a
-    /// record-only trace sized for a GPU (<see cref="BeginTrace"/> with gridThreads) CUDA's 1,024, so that group kernels are
-    /// recorded as that GPU runs them.
+    /// Threads a group may hold: the accelerator's limit, or in a record-only trace sized for a GPU (<see cref="BeginTrace"/>
+    /// with gridThreads) CUDA's 1,024, so that group kernels are recorded as that GPU runs them.
     /// </summary>
-    internal int MaxGroupThreads => gridThreadsOverride > 0 ? 1024
-        : GroupThreadsLimit > 0 ? Math.Min(GroupThreadsLimit, Accelerator.MaxNumThreadsPerGroup)
-        : Accelerator.MaxNumThreadsPerGroup;
-
-    /// <summary>
-    /// Kernels: the most threads a group kernel's groups take on this device (0: the accelerator's limit). The CPU
-    /// accelerator runs a group's threads as OS threads that meet at every barrier, so tests that run whole networks
-    /// through the group kernels there take smaller groups (2–4 threads instead of 16) to spend less time in barriers;
-    /// the kernels' code is the same for any power-of-two group. A GPU trace's groups (gridThreads) ignore it.
-    /// </summary>
-    internal int GroupThreadsLimit { get; set; }
+    internal int MaxGroupThreads => gridThreadsOverride > 0 ? 1024 : Accelerator.MaxNumThreadsPerGroup;
 
     /// <summary>Stops recording and returns the trace (the device runs ops as before it began).</summary>
     public Profiling.StepTrace EndTrace()

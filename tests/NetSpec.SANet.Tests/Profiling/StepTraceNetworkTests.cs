@@ -14,11 +14,10 @@ public class StepTraceNetworkTests
 {
     private const int Size = 32; // the smallest input whose 1/16 feature map keeps pixels
 
-    // Executed traces run the group kernels (batch norm, cross-entropy, bias gradient) on the CPU accelerator, whose
-    // group threads are OS threads meeting at every barrier. Groups of 4 instead of its 16 run the same kernel code (a
-    // two-level tree), traced alike in both modes, with fewer threads to meet; the accelerator's 16 runtime threads
-    // still wait for every launch, which is most of what this test still costs on a loaded machine.
-    private const int GroupThreads = 4;
+    // Executed traces run every kernel on the CPU accelerator, whose emulated threads are OS threads that all take part
+    // in every launch and meet at every group barrier. A CPU accelerator of 4 threads instead of the default's 16 runs
+    // the same kernel code (groups of 4, a two-level tree), traced alike in both modes, with fewer threads to wait for.
+    private const int CpuThreads = 4;
 
     [Fact]
     public void RecordOnlyTracesWhatAnExecutedStepRuns()
@@ -69,8 +68,7 @@ public class StepTraceNetworkTests
 
     private static (TracedSteps Eval, TracedSteps Train) Traces(TraceMode mode, int batch)
     {
-        using Device device = Device.Create("cpu");
-        device.GroupThreadsLimit = GroupThreads;
+        using Device device = Device.CreateCpu(CpuThreads);
         using var network = new SanetTiny(device);
         network.InitializeParameters(7);
         network.Prepare(batch, Size, Size, training: false);
