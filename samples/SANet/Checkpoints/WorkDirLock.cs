@@ -16,13 +16,18 @@ public sealed class WorkDirLock : IDisposable
     public const string HolderName = ".train.pid";
 
     private readonly FileStream held;
-    private readonly string holderPath;
+    private readonly string workDir;
+    private readonly bool createdFolder;
+    private bool released;
 
-    private WorkDirLock(FileStream held, string holderPath)
+    private WorkDirLock(FileStream held, string workDir, bool createdFolder)
     {
         this.held = held;
-        this.holderPath = holderPath;
+        this.workDir = workDir;
+        this.createdFolder = createdFolder;
     }
+
+    private string HolderPath => Path.Combine(workDir, HolderName);
 
     /// <summary>Creates the folder if needed and locks it; a <see cref="CheckpointException"/> when another run holds it.</summary>
     public static WorkDirLock Acquire(string workDir)
@@ -30,6 +35,7 @@ public sealed class WorkDirLock : IDisposable
         WorkDir.RefuseFile(workDir);
         string lockPath = Path.Combine(workDir, LockName), holderPath = Path.Combine(workDir, HolderName);
         FileStream stream;
+        bool created = !Directory.Exists(workDir);
         try
         {
             Directory.CreateDirectory(workDir);
@@ -48,7 +54,7 @@ public sealed class WorkDirLock : IDisposable
         try
         {
             File.WriteAllText(holderPath, Environment.ProcessId.ToString(CultureInfo.InvariantCulture) + "\n");
-            return new WorkDirLock(stream, holderPath);
+            return new WorkDirLock(stream, workDir, created);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
@@ -60,16 +66,63 @@ public sealed class WorkDirLock : IDisposable
     /// <summary>Removes the pid file, then releases the lock (the lock file stays: deleting it could let two runs lock two files).</summary>
     public void Dispose()
     {
+        if (released)
+            return;
+        released = true;
+        TryDelete(HolderPath);
+        held.Dispose();
+    }
+
+    /// <summary>
+    /// A start that was refused before the run wrote anything: when this lock created the folder and it holds nothing
+    /// but the lock and pid files, removes them and the folder (still holding the lock), so that the refusal leaves no
+    /// trace; then releases as <see cref="Dispose"/>. A run that opened the lock file in the instant before it was removed
+    /// then gets the lock of a file that is in no folder: its pid file cannot be written into the removed folder, so it
+    /// stops with "cannot write there". A folder that existed before keeps its lock file.
+    /// </summary>
+    public void ReleaseRefused()
+    {
+        if (released)
+            return;
+        if (createdFolder && OnlyLockFilesIn(workDir))
+        {
+            TryDelete(HolderPath);
+            TryDelete(Path.Combine(workDir, LockName));
+            try
+            {
+                Directory.Delete(workDir);
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                // something appeared in it meanwhile: it stays
+            }
+        }
+
+        Dispose();
+    }
+
+    private static bool OnlyLockFilesIn(string folder)
+    {
         try
         {
-            File.Delete(holderPath);
+            return Directory.EnumerateFileSystemEntries(folder).Select(Path.GetFileName).All(n => n is LockName or HolderName);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return false;
+        }
+    }
+
+    private static void TryDelete(string path)
+    {
+        try
+        {
+            File.Delete(path);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
             // a stale pid file misleads nobody: the next run that gets the lock rewrites it
         }
-
-        held.Dispose();
     }
 
     // a sharing violation: EWOULDBLOCK from flock on Linux (11) and macOS (35), ERROR_SHARING_VIOLATION/ERROR_LOCK_VIOLATION on Windows

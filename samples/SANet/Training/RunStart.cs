@@ -37,6 +37,16 @@ public sealed class RunStart(TrainOptions options, ITrainReporter reporter)
                 $"{store.WorkDir}: already holds a run ({names}); pass --resume to continue it, --force to start a fresh run replacing it, or choose another --work-dir");
         }
 
+        // the weights first: a --pretrained file that cannot be used refuses the start before anything in the work dir
+        // is written or, with --force, deleted
+        network.InitializeParameters(options.Seed);
+        if (options.Pretrained is not null)
+        {
+            PretrainedReport loaded = PretrainedBackbone.Load(network, options.Pretrained);
+            reporter.Line($"pretrained {options.Pretrained} ({loaded.Detected}): loaded {loaded.Loaded}; " +
+                $"missing {KeySummary.Of(loaded.Missing, options.Verbose)}; unexpected {KeySummary.Of(loaded.Unexpected, options.Verbose)}");
+        }
+
         ReportStale(WorkDir.PrepareForWriting(store.WorkDir));
         if (existing.Count > 0)
         {
@@ -46,14 +56,6 @@ public sealed class RunStart(TrainOptions options, ITrainReporter reporter)
         else if (options.Resume)
         {
             reporter.Line($"no checkpoint in {store.WorkDir}: starting a new run");
-        }
-
-        network.InitializeParameters(options.Seed);
-        if (options.Pretrained is not null)
-        {
-            PretrainedReport loaded = PretrainedBackbone.Load(network, options.Pretrained);
-            reporter.Line($"pretrained {options.Pretrained} ({loaded.Detected}): loaded {loaded.Loaded}; " +
-                $"missing {KeySummary.Of(loaded.Missing, options.Verbose)}; unexpected {KeySummary.Of(loaded.Unexpected, options.Verbose)}");
         }
 
         var state = new TrainState(recipe, 0, options.MaxIterations, -1, 0);

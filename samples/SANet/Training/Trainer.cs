@@ -49,7 +49,17 @@ public sealed class Trainer(TrainOptions options, ITrainReporter reporter, IComm
             // rank 0 writes the work dir, so it alone holds the lock, from before it writes a run's file to the run's end
             // (the shared-folder check before writes only its own token, and removes a folder it made for it)
             using WorkDirLock? held = RankAgreement.Run(comm, () => comm.Rank == 0 ? WorkDirLock.Acquire(options.WorkDir) : null);
-            TrainState? begun = RankAgreement.Run(comm, () => comm.Rank == 0 ? new RunStart(options, reporter).Begin(network, sgd, store) : null);
+            TrainState? begun;
+            try
+            {
+                begun = RankAgreement.Run(comm, () => comm.Rank == 0 ? new RunStart(options, reporter).Begin(network, sgd, store) : null);
+            }
+            catch
+            {
+                held?.ReleaseRefused(); // a refused start leaves no folder it made (nothing of the run was written)
+                throw;
+            }
+
             TrainState state = parallel ? StartBroadcast.Share(comm, network, sgd, begun) : begun!;
             if (state.Iteration == state.MaxIterations)
                 return state;

@@ -54,6 +54,33 @@ public class PretrainedCliTests
         Assert.Equal(2, code);
         Assert.Equal($"error: {path}: none of its 2 tensors matches a backbone parameter of {TestNetworks.StandardStem} (expected ResNet names such as conv1.0.weight, stem.0.weight, embedder.embedder.convolution.weight, conv1.weight, bare or under a prefix such as module. or backbone.; found encoder.weight, fc.weight)", error.Trim());
         Assert.DoesNotContain("iter ", output);
+        Assert.False(Directory.Exists(dir["work"]), "the refused start left the work dir it created (with its lock file)");
+    }
+
+    /// <summary>
+    /// --force with a --pretrained file that cannot be used: the refusal comes before the old run is deleted (it deleted
+    /// last, best and the state first, then failed on the file).
+    /// </summary>
+    [Fact]
+    public void ForceWithAnUnusablePretrainedFileKeepsTheRunItWouldReplace()
+    {
+        using var dir = new TempDir();
+        string spec = TestNetworks.SpecFile(dir.Path, TestNetworks.StandardStem);
+        string[] train = ["train", "--spec", spec, "--iters", "1", "--batch", "1", "--crop", "16", "--val-every", "100", "--work-dir", dir["work"], "--device", "cpu"];
+        var first = CliRunner.Run(train);
+        Assert.True(first.Code == 0, first.Error);
+        var before = Directory.GetFiles(dir["work"]).ToDictionary(f => Path.GetFileName(f), File.ReadAllBytes);
+
+        string broken = dir["broken.safetensors"];
+        File.WriteAllBytes(broken, [1, 2, 3]);
+        var (code, output, error) = CliRunner.Run([.. train, "--force", "--pretrained", broken]);
+        Assert.Equal(2, code);
+        Assert.Contains(broken, error);
+        Assert.DoesNotContain("--force: a fresh run replaces", output);
+        var after = Directory.GetFiles(dir["work"]).ToDictionary(f => Path.GetFileName(f), File.ReadAllBytes);
+        Assert.Equal(before.Keys.Order(), after.Keys.Order());
+        foreach (var (name, bytes) in before)
+            Assert.True(bytes.AsSpan().SequenceEqual(after[name]), $"{name} changed");
     }
 
     [Fact]
