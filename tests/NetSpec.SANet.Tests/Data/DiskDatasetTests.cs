@@ -54,6 +54,28 @@ public class DiskDatasetTests
     }
 
     [Fact]
+    public void PaletteLabelsWithAFewEntriesAreReadAsIndices()
+    {
+        using var dir = new TempDir();
+        byte[] ids = [0, 1, 2, 1, 0, 2, 2, 0];
+        byte[] palette = [0, 0, 0, 200, 10, 10, 10, 200, 10]; // three entries
+        File.WriteAllBytes(dir["l.png"], NetSpec.Samples.SANet.Imaging.IndexedPng.Encode(4, 2, ids, palette));
+        Assert.Equal(ids, LabelDecoder.Read(dir["l.png"], 21).Ids);
+    }
+
+    [Fact]
+    public void APaletteIndexPastThePalettesEntriesIsRefusedNamingTheFile()
+    {
+        // the PNG format forbids it; decoders show such a pixel as they like (black: class 0, background)
+        using var dir = new TempDir();
+        byte[] palette = [0, 0, 0, 200, 10, 10, 10, 200, 10];
+        File.WriteAllBytes(dir["l.png"], NetSpec.Samples.SANet.Imaging.IndexedPng.Encode(4, 2, [0, 1, 2, 1, 5, 2, 2, 0], palette));
+        var e = Assert.Throws<DataException>(() => LabelDecoder.Read(dir["l.png"], 21));
+        Assert.Contains(dir["l.png"], e.Message);
+        Assert.Contains("pixel 4 has palette index 5, past the file's 3 palette entries", e.Message);
+    }
+
+    [Fact]
     public void LabelValueAboveTheClassCountNamesTheFile()
     {
         using var dir = new TempDir();

@@ -19,8 +19,11 @@ public static class LabelDecoder
         PngHeader? png = PngHeader.Read(file);
         CheckBitDepth(path, png);
         bool indexed = png?.ColourType == PngHeader.Palette;
-        var (width, height, rgb) = ImageCodec.DecodeRgb(path, indexed ? PaletteIndices.AsGreyLevels(file) : file, "label file");
+        (byte[] decodable, int entries) = indexed ? PaletteIndices.AsGreyLevels(file) : (file, 256);
+        var (width, height, rgb) = ImageCodec.DecodeRgb(path, decodable, "label file");
         byte[] ids = IsGrey(rgb) ? GreyIds(rgb) : PaletteIds(path, rgb);
+        if (indexed)
+            CheckIndices(path, ids, entries);
         Check(path, ids, numClasses);
         return (width, height, ids);
     }
@@ -40,6 +43,16 @@ public static class LabelDecoder
         throw new DataException(
             $"{path}: {png.BitDepth}-bit PNG (colour type {png.ColourType}); label files must be 8-bit grey or palette PNGs " +
             "(decoding it to 8 bits would change the class ids)");
+    }
+
+    // a palette PNG's index must name one of its PLTE entries (the PNG format's rule; decoders differ on what they show)
+    private static void CheckIndices(string path, byte[] ids, int entries)
+    {
+        if (entries >= 256)
+            return;
+        int at = Array.FindIndex(ids, id => id >= entries);
+        if (at >= 0)
+            throw new DataException($"{path}: pixel {at} has palette index {ids[at]}, past the file's {entries} palette entries (a broken PNG)");
     }
 
     private static bool IsGrey(byte[] rgb)
