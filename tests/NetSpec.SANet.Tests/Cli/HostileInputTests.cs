@@ -59,6 +59,9 @@ public class HostileInputTests(HostileFixture fixture) : IClassFixture<HostileFi
     [InlineData("label-palette-truncated", Folder, "{dir}/data/labels/a.png: cannot read this label file")]
     [InlineData("image-truncated", Folder, "{dir}/data/images/a.png: image is truncated or damaged")]
     [InlineData("label-fifo", Folder, "{dir}/data/labels/a.png: is empty or not a regular file")]
+    [InlineData("label-palette-past-entries", Folder, "{dir}/data/labels/a.png: pixel 4 has palette index 5, past the file's 3 palette entries")]
+    // a refused start writes nothing: not even the work dir and its lock file
+    [InlineData("pretrained-broken", Train + " --pretrained {dir}/p.safetensors", "{dir}/p.safetensors")]
     // option ranges, named
     [InlineData("none", Train + " --crop 1", "--crop 1 --batch 1: sanet-tiny's head.sa1.pool would be 1×32×0×0, a feature map with no pixels")]
     [InlineData("none", Train + " --crop 7", "--crop 7 --batch 1: sanet-tiny's ")]
@@ -229,6 +232,13 @@ public class HostileInputTests(HostileFixture fixture) : IClassFixture<HostileFi
             Truncate(d["data/images/a.png"], 100);
             TestImages.GreyLabel(d["data/labels/a.png"], 40, 40, new byte[1600]);
         },
+        ["label-palette-past-entries"] = d =>
+        {
+            TestImages.Png(d["data/images/a.png"], 4, 2, 50);
+            Directory.CreateDirectory(d["data/labels"]);
+            File.WriteAllBytes(d["data/labels/a.png"], NetSpec.Samples.SANet.Imaging.IndexedPng.Encode(4, 2, [0, 1, 2, 1, 5, 2, 2, 0], [0, 0, 0, 200, 10, 10, 10, 200, 10]));
+        },
+        ["pretrained-broken"] = d => File.WriteAllBytes(d["p.safetensors"], [1, 2, 3]),
         ["label-fifo"] = d => { TestImages.Png(d["data/images/a.png"], 4, 2, 50); Directory.CreateDirectory(d["data/labels"]); MakeFifo(d["data/labels/a.png"]); },
         ["spec-extends-fifo"] = d => { Spec(d, "fifo.yaml"); MakeFifo(d["fifo.yaml"]); },
         ["spec-extends-devzero"] = d => Spec(d, "/dev/zero"),
