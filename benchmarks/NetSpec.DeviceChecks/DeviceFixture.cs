@@ -4,7 +4,8 @@ namespace NetSpec.DeviceChecks;
 
 /// <summary>One device per test class, opened on first use (so an absent backend's class can be constructed and skipped).</summary>
 public abstract class DeviceFixture(DeviceKind kind, bool hostCode = true, long columnLimit = 0, int columnMinK = 0,
-    int winogradMinChannels = -1, long winogradLimit = 0, bool winogradAvx512 = true, long kernelColumnLimit = 0) : IDisposable
+    int winogradMinChannels = -1, long winogradLimit = 0, bool winogradAvx512 = true, long kernelColumnLimit = 0,
+    long weightPartialsLimit = -1) : IDisposable
 {
     private readonly Lazy<Device> device = new(() =>
     {
@@ -21,6 +22,8 @@ public abstract class DeviceFixture(DeviceKind kind, bool hostCode = true, long 
         d.WinogradAvx512 &= winogradAvx512;
         if (kernelColumnLimit > 0)
             d.KernelColumnLimitFloats = kernelColumnLimit;
+        if (weightPartialsLimit >= 0)
+            d.WeightGradientPartialsLimitFloats = weightPartialsLimit;
         return d;
     });
 
@@ -50,6 +53,9 @@ public sealed class CpuWinogradChunksFixture() : DeviceFixture(DeviceKind.Cpu, w
 
 /// <summary>Winograd for every 3×3 stride-1 conv with the scalar transforms of CPUs without AVX-512.</summary>
 public sealed class CpuWinogradScalarFixture() : DeviceFixture(DeviceKind.Cpu, winogradMinChannels: 1, winogradAvx512: false);
+
+/// <summary>Host code with no room for partial weight gradients: every conv's dW by one worker, its GEMMs parallel inside.</summary>
+public sealed class CpuOneWorkerWeightsFixture() : DeviceFixture(DeviceKind.Cpu, weightPartialsLimit: 0);
 
 /// <summary>Host code with Winograd off: every conv through im2col + GEMM.</summary>
 public sealed class CpuIm2ColFixture() : DeviceFixture(DeviceKind.Cpu, winogradMinChannels: 0);

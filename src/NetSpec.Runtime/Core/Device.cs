@@ -311,6 +311,15 @@ public sealed partial class Device : IDisposable
     internal int BatchNormSlices { get; set; }
 
     /// <summary>
+    /// Host code: the most floats the partial weight gradients of a conv's workers may take (each worker but the first
+    /// sums its images into its own copy of dW, added at the end); past it, the conv's weight gradient takes one worker
+    /// whose GEMMs are parallel inside. 32 Mi floats (128 MiB): never reached on a few cores (sanet-r50's widest weight,
+    /// head.fcn.0's 9.4 M floats, once on 2 cores), while 64 cores would otherwise hold 63 copies of it, 2.4 GB
+    /// (docs/memory.md). Tests set 0 to run every weight gradient through the one-worker path.
+    /// </summary>
+    internal long WeightGradientPartialsLimitFloats { get; set; } = 32L << 20;
+
+    /// <summary>
     /// Host code: the shortest slice of a conv GEMM's K a column chunk of input channels may hold (a shorter K
     /// leaves the register tile too little work per load of C); past the limit, output rows are split instead.
     /// </summary>

@@ -25,19 +25,29 @@ public static unsafe partial class Conv2d
         return jobs >= cores ? (Math.Min(cores, jobs), false) : (1, true);
     }
 
-    // the workers and each one's column chunk (no columns for a pointwise conv) over the output (P, Q) = s.Y's map
-    private static (int Workers, bool Inner, int Channels, int Rows, long ColFloats) HostColumns(Device d, Shapes s, ConvGeometry g)
+    // the workers and each one's column chunk (no columns for a pointwise conv) over the output (P, Q) = s.Y's map;
+    // oneWorker: a single worker whose GEMMs and im2col are parallel inside
+    private static (int Workers, bool Inner, int Channels, int Rows, long ColFloats) HostColumns(Device d, Shapes s, ConvGeometry g, bool oneWorker = false)
     {
-        (int workers, bool inner) = Plan(s.X.N, g);
+        (int workers, bool inner) = oneWorker ? (1, true) : Plan(s.X.N, g);
         (int channels, int rows) = Chunk(d, s, g, s.Y.H, s.Y.W, workers);
         long colFloats = g.IsPointwise ? 0 : (long)channels * g.KernelH * g.KernelW * rows * s.Y.W;
         return (workers, inner, channels, rows, colFloats);
     }
 
+    // the weight gradient's plan: workers side by side, each summing its images into its own dW (all but the first a
+    // partial in the workspace), unless those partials would pass Device.WeightGradientPartialsLimitFloats (a wide conv
+    // on many cores: 63 copies of head.fcn.0's 9.4 M weights on 64 cores); then one worker, parallel inside
+    private static (int Workers, bool Inner, int Channels, int Rows, long ColFloats) HostWeightColumns(Device d, Shapes s, ConvGeometry g)
+    {
+        var plan = HostColumns(d, s, g);
+        return (plan.Workers - 1) * s.WeightLength <= d.WeightGradientPartialsLimitFloats ? plan : HostColumns(d, s, g, oneWorker: true);
+    }
+
     // the weight gradient's workspace: every worker's columns, then a partial dW for each worker but the first
     private static long BackwardWeightsHostFloats(Device d, Shapes s, ConvGeometry g)
     {
-        (int workers, _, _, _, long colFloats) = HostColumns(d, s, g);
+        (int workers, _, _, _, long colFloats) = HostWeightColumns(d, s, g);
         return (workers * colFloats) + ((workers - 1) * s.WeightLength);
     }
 
@@ -144,7 +154,7 @@ public static unsafe partial class Conv2d
     // partial dW, added at the end in worker order (deterministic)
     private static void BackwardWeightsHost(Device d, Tensor x, Tensor dy, ArrayView<float> dw, ConvGeometry g, Shapes s)
     {
-        (int workers, bool inner, int channels, int rows, long colFloats) = HostColumns(d, s, g);
+        (int workers, bool inner, int channels, int rows, long colFloats) = HostWeightColumns(d, s, g);
         int jobs = x.N * g.Groups, rs = g.KernelH * g.KernelW;
         float* scratch = HostAccess.Pointer(d.Workspace(BackwardWeightsHostFloats(d, s, g)));
         d.Synchronize();

@@ -20,6 +20,32 @@ public sealed class CpuKernelChunksConvBatchTests(CpuKernelChunksFixture f) : Ba
 [Backend(DeviceKind.Cpu)]
 public sealed class CpuConvBatchTests(CpuFixture f) : BackendChecks<ConvBatchChecks>(f), IClassFixture<CpuFixture>;
 
+/// <summary>The host code with every weight gradient by one worker (no per-worker partial dW).</summary>
+[Backend(DeviceKind.Cpu)]
+public sealed class CpuOneWorkerWeightsConvBatchTests(CpuOneWorkerWeightsFixture f) : BackendChecks<ConvBatchChecks>(f), IClassFixture<CpuOneWorkerWeightsFixture>;
+
+/// <summary>
+/// The host weight gradient's workspace: a partial dW for each worker but the first, until those pass
+/// <c>Device.WeightGradientPartialsLimitFloats</c>, then none (one worker, parallel inside). A pointwise conv has no
+/// columns, so its training workspace is exactly the partials.
+/// </summary>
+public sealed class ConvWeightPartialsTests
+{
+    [Fact]
+    public void PartialWeightGradientsPastTheLimitGiveWayToOneWorker()
+    {
+        var pointwise = new ConvGeometry(1, 1, 1, 1, 0, 0, 1, 1, 1);
+        const int N = 8, C = 512, K = 512;
+        long weights = (long)K * C, partials = (Math.Min(Environment.ProcessorCount, N) - 1) * weights;
+        using Device d = Device.Create("cpu");
+
+        d.WeightGradientPartialsLimitFloats = partials; // at the limit: the partials stay
+        Assert.Equal(partials, Conv2d.WorkspaceFloats(d, N, C, 4, 4, K, pointwise, training: true));
+        d.WeightGradientPartialsLimitFloats = partials - 1; // past it: none (on one core there were none anyway)
+        Assert.Equal(0, Conv2d.WorkspaceFloats(d, N, C, 4, 4, K, pointwise, training: true));
+    }
+}
+
 [Backend(DeviceKind.Cuda)]
 public sealed class CudaConvBatchTests(CudaFixture f) : BackendChecks<ConvBatchChecks>(f), IClassFixture<CudaFixture>;
 

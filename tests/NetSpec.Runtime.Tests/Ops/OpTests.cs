@@ -23,6 +23,10 @@ public sealed class CpuKernelOpTests(CpuKernelFixture f) : BackendChecks<OpCheck
 [Backend(DeviceKind.Cpu)]
 public sealed class CpuChannelChunksOpTests(CpuChannelChunksFixture f) : BackendChecks<OpChecks>(f), IClassFixture<CpuChannelChunksFixture>;
 
+/// <summary>Host code computing every conv's weight gradient with one worker (no per-worker partial dW).</summary>
+[Backend(DeviceKind.Cpu)]
+public sealed class CpuOneWorkerWeightsOpTests(CpuOneWorkerWeightsFixture f) : BackendChecks<OpChecks>(f), IClassFixture<CpuOneWorkerWeightsFixture>;
+
 /// <summary>Host code unfolding conv columns one output row at a time (chunks overlapping in dx).</summary>
 [Backend(DeviceKind.Cpu)]
 public sealed class CpuRowChunksOpTests(CpuRowChunksFixture f) : BackendChecks<OpChecks>(f), IClassFixture<CpuRowChunksFixture>;
